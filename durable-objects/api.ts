@@ -1,0 +1,80 @@
+/**
+ * The Durable Object RPC surface the edge Worker calls. Return types are plain
+ * JSON-shaped objects on purpose: DO RPC serializes them anyway, and complex
+ * inferred return types trip tsc ("type instantiation is excessively deep").
+ * JSON shapes are IOST's RPC views (shared/reference/iost-protocol.md §5).
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** An IOST RPC error: the edge answers HTTP 400 {"code":2,"message":…}. */
+export interface RpcError {
+  error: string;
+}
+
+export type Answer<T> = T | RpcError;
+
+export function isRpcError(value: unknown): value is RpcError {
+  return typeof value === "object" && value !== null && "error" in value;
+}
+
+/** Block context a shard executes a chunk under; int64 values as decimal strings. */
+export interface ChunkContext {
+  height: number;
+  time: string;
+  parentHash: string;
+  witness: string;
+}
+
+/** A shard's share of one block. Hashes base58 unless named Root (hex). */
+export interface Chunk {
+  shard: number;
+  height: number;
+  time: string;
+  txHashes: string[];
+  /** base58 sha3 of each receipt's bytes, same order as txHashes. */
+  receiptHashes: string[];
+  /** Sum of receipts' gas_usage, internal units, decimal string. */
+  gasUsage: string;
+  stateRoot: string;
+}
+
+/** Shard Durable Object, one per shard, named `shard-<i>`. */
+export interface ShardApi {
+  /** Mempool admission of a tx the edge already parsed and verified. */
+  submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>>;
+  /** Dry run on head state; nothing is written. */
+  execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>>;
+  /** `{status, transaction, block_number}` as /getTxByHash, or error "tx not found". */
+  getTx(hash: string): Promise<Answer<Json>>;
+  /** Receipt JSON once irreversible, else an error as IOST gives. */
+  getTxReceipt(hash: string): Promise<Answer<Json>>;
+  /** Transactions (with tx_receipt) of this shard's chunk at a height, in block order. */
+  getChunkTxs(height: number): Promise<Json[]>;
+  getAccount(name: string, longest: boolean): Promise<Answer<Json>>;
+  getTokenBalance(account: string, token: string, longest: boolean): Promise<Answer<Json>>;
+  getTokenInfo(symbol: string, longest: boolean): Promise<Answer<Json>>;
+  getRAMInfo(): Promise<Answer<Json>>;
+  getContract(id: string, longest: boolean): Promise<Answer<Json>>;
+  getContractStorage(id: string, key: string, field: string, longest: boolean): Promise<Answer<Json>>;
+  getContractStorageFields(id: string, key: string, longest: boolean): Promise<Answer<Json>>;
+  /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
+  eventsSince(afterHeight: number): Promise<{ height: number; events: { topic: string; data: string; time: string; contract: string }[] }>;
+  poolSize(): Promise<number>;
+  /** Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. */
+  buildChunk(ctx: ChunkContext): Promise<Chunk>;
+  /** Coordinator only: heights ≤ lib are irreversible; undo records below are dropped. */
+  finalize(lib: number): Promise<void>;
+}
+
+/** Coordinator Durable Object, one per node, named `coordinator`. */
+export interface CoordinatorApi {
+  /** Arms the block alarm if it is not armed; cheap and idempotent. */
+  wake(): Promise<void>;
+  chainInfo(): Promise<Json>;
+  nodeInfo(): Promise<Json>;
+  /** Header view of a block (IOST Block JSON without `transactions`), with status, or error. */
+  getBlockByNumber(number: number): Promise<Answer<{ status: string; block: Json }>>;
+  getBlockByHash(hash: string): Promise<Answer<{ status: string; block: Json }>>;
+  getGasRatio(): Promise<Json>;
+}
