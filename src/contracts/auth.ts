@@ -1,0 +1,298 @@
+/**
+ * auth.iost: IOST's account.js (go-iost config/genesis/contract/account.js)
+ * implemented natively, with its behaviour, stored JSON and error texts
+ * (including its quirks: dropGroup leaves the group name in permissions,
+ * a bad permission name length throws `ReferenceError: id is not defined`).
+ *
+ * Storage: map `auth` field `<id>` = the account JSON (§2.3), key order as
+ * JavaScript's JSON.stringify writes it; `adminID` = the admin account.
+ * signUp stores with payer auth.iost (free); later edits with payer = the account.
+ */
+import { str } from "../state/storage.js";
+import { argsJson } from "./args.js";
+import type { Arg } from "./args.js";
+import { Cost } from "./cost.js";
+import { jsError, jsThrow, jsTypeError, VmError } from "./errors.js";
+import type { AccountJson, Host, ItemJson } from "./host.js";
+import { registerContract, type NativeAbi } from "./monitor.js";
+
+export const AUTH = "auth.iost";
+
+/** account.js `_checkIdValid` outside genesis (also used by the RPC checks). Returns true for an Ethereum-style id. */
+export function checkAccountId(id: string): boolean {
+  if (id.startsWith("0x") && id.length === 42) {
+    if (id.toLowerCase() !== id) throw jsError("id invalid. upper case not allowed");
+    return true;
+  }
+  if (id.length < 5 || id.length > 11) throw jsError("id invalid. id length should be between 5,11 > " + id);
+  if (id.startsWith("Contract")) throw jsError("id invalid. id shouldn't start with 'Contract'.");
+  for (const ch of id) {
+    if (!((ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch === "_"))
+      throw jsError("id invalid. id contains invalid character > " + ch);
+  }
+  return false;
+}
+
+function checkPermValid(h: Host, perm: string): void {
+  if (h.genesis) return;
+  // account.js refers to an undefined `id` here, so a bad length is a ReferenceError.
+  if (perm.length < 1 || perm.length > 32) throw new VmError("Uncaught exception: ReferenceError: id is not defined");
+  for (const ch of perm) {
+    if (!((ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "_"))
+      throw jsError("id invalid. id contains invalid character > " + ch);
+  }
+}
+
+function checkWeight(w: bigint): void {
+  if (w <= 0n) throw jsThrow("weight less than zero");
+}
+
+function ra(h: Host, c: Cost, id: string): void {
+  if (!h.requireAuth(c, id, "owner")) throw jsError("require auth failed");
+}
+
+function load(h: Host, c: Cost, id: string): AccountJson {
+  const v = h.mapGet(c, "auth", id);
+  if (!v || v.t !== "s") throw new VmError("Uncaught exception: SyntaxError: Unexpected token n in JSON at position 0");
+  return JSON.parse(v.v) as AccountJson;
+}
+
+function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
+  h.mapPut(c, "auth", acc.id, str(JSON.stringify(acc)), payer ?? acc.id);
+}
+
+function find(items: ItemJson[], name: string): number {
+  for (let i = 0; i < items.length; i++) if (items[i].id === name) return i;
+  return -1;
+}
+
+function findPermission(items: ItemJson[], name: string): number {
+  const len = name.indexOf("@");
+  if (len < 0) {
+    for (let i = 0; i < items.length; i++) if (items[i].id === name && items[i].permission === undefined) return i;
+  } else if (len > 0) {
+    const id = name.substring(0, len);
+    const perm = name.substring(len + 1);
+    for (let i = 0; i < items.length; i++) if (items[i].id === id && items[i].permission === perm) return i;
+  } else {
+    throw jsThrow("unexpected item");
+  }
+  return -1;
+}
+
+function permOf(acc: AccountJson, perm: string) {
+  const p = Object.prototype.hasOwnProperty.call(acc.permissions, perm) ? acc.permissions[perm] : undefined;
+  return p;
+}
+function groupOf(acc: AccountJson, grp: string) {
+  return Object.prototype.hasOwnProperty.call(acc.groups, grp) ? acc.groups[grp] : undefined;
+}
+function num(x: Arg): number {
+  return Number(x as bigint);
+}
+
+const receipt = (h: Host, args: unknown[]) => h.receipt(null, JSON.stringify(args));
+
+const signUp: NativeAbi["fn"] = (h, args, c) => {
+  const [id, owner, active] = args as string[];
+  if (h.mapHas(c, "auth", id)) throw jsError("id existed > " + id);
+  const isEth = h.genesis ? false : checkAccountId(id);
+  if (isEth && (owner !== "" || active !== "")) throw jsError("permission should be empty");
+  // account.js reads blockchain.contextInfo().caller of a JSON string (undefined), so the referrer is the publisher.
+  const referrer = h.tx.publisher;
+  const account = {
+    id,
+    referrer,
+    permissions: {
+      active: { name: "active", groups: [], items: [{ id: active, is_key_pair: true, weight: 100 }], threshold: 100 },
+      owner: { name: "owner", groups: [], items: [{ id: owner, is_key_pair: true, weight: 100 }], threshold: 100 },
+    },
+    groups: {},
+  };
+  save(h, c, account, AUTH);
+  if (!h.genesis) h.callWithAuth(c, "gas.iost", "pledge", argsJson([referrer, id, "10"]));
+  receipt(h, [id, owner, active]);
+  return [];
+};
+
+const addPermission: NativeAbi["fn"] = (h, args, c) => {
+  const [id, perm] = args as string[];
+  const thres = num(args[2]);
+  ra(h, c, id);
+  checkPermValid(h, perm);
+  const acc = load(h, c, id);
+  if (permOf(acc, perm) !== undefined) throw jsError("permission already exist");
+  acc.permissions[perm] = { name: perm, groups: [], items: [], threshold: thres };
+  save(h, c, acc);
+  receipt(h, [id, perm, thres]);
+  return [];
+};
+
+const dropPermission: NativeAbi["fn"] = (h, args, c) => {
+  const [id, perm] = args as string[];
+  ra(h, c, id);
+  if (perm === "active" || perm === "owner") throw jsThrow("drop active or owner is forbidden");
+  const acc = load(h, c, id);
+  acc.permissions[perm] = undefined;
+  save(h, c, acc);
+  receipt(h, [id, perm]);
+  return [];
+};
+
+function pushItem(items: ItemJson[], un: string, weight: number, strict: boolean): void {
+  const len = un.indexOf("@");
+  if (len < 0) items.push({ id: un, is_key_pair: true, weight });
+  else if (len > 0 || !strict) items.push({ id: un.substring(0, len), permission: un.substring(len + 1), is_key_pair: false, weight });
+  else throw jsThrow("unexpected item");
+}
+
+const assignPermission: NativeAbi["fn"] = (h, args, c) => {
+  const [id, perm, un] = args as string[];
+  const weight = num(args[3]);
+  ra(h, c, id);
+  checkWeight(args[3] as bigint);
+  const acc = load(h, c, id);
+  const p = permOf(acc, perm);
+  if (!p) throw jsTypeError("Cannot read property 'items' of undefined");
+  const index = find(p.items, un);
+  if (index < 0) pushItem(p.items, un, weight, true);
+  else p.items[index].weight = weight;
+  save(h, c, acc);
+  receipt(h, [id, perm, un, weight]);
+  return [];
+};
+
+const revokePermission: NativeAbi["fn"] = (h, args, c) => {
+  const [id, perm, un] = args as string[];
+  ra(h, c, id);
+  const acc = load(h, c, id);
+  const p = permOf(acc, perm);
+  if (!p) throw jsTypeError("Cannot read property 'items' of undefined");
+  const index = findPermission(p.items, un);
+  if (index < 0) throw jsError("item not found");
+  p.items.splice(index, 1);
+  save(h, c, acc);
+  receipt(h, [id, perm, un]);
+  return [];
+};
+
+const addGroup: NativeAbi["fn"] = (h, args, c) => {
+  const [id, grp] = args as string[];
+  ra(h, c, id);
+  checkPermValid(h, grp);
+  const acc = load(h, c, id);
+  if (groupOf(acc, grp) !== undefined) throw jsError("group already exist");
+  acc.groups[grp] = { name: grp, items: [] };
+  save(h, c, acc);
+  receipt(h, [id, grp]);
+  return [];
+};
+
+const dropGroup: NativeAbi["fn"] = (h, args, c) => {
+  const [id, grp] = args as string[];
+  ra(h, c, id);
+  const acc = load(h, c, id);
+  acc.groups[grp] = undefined;
+  // account.js loops over `acc.permissions.length` (undefined for an object): permissions keep the name.
+  save(h, c, acc);
+  receipt(h, [id, grp]);
+  return [];
+};
+
+const assignGroup: NativeAbi["fn"] = (h, args, c) => {
+  const [id, grp, un] = args as string[];
+  const weight = num(args[3]);
+  ra(h, c, id);
+  checkWeight(args[3] as bigint);
+  const acc = load(h, c, id);
+  const g = groupOf(acc, grp);
+  if (!g) throw jsTypeError("Cannot read property 'items' of undefined");
+  const index = find(g.items, un);
+  if (index < 0) pushItem(g.items, un, weight, false);
+  else g.items[index].weight = weight;
+  save(h, c, acc);
+  receipt(h, [id, grp, un, weight]);
+  return [];
+};
+
+const revokeGroup: NativeAbi["fn"] = (h, args, c) => {
+  const [id, grp, un] = args as string[];
+  ra(h, c, id);
+  const acc = load(h, c, id);
+  const g = groupOf(acc, grp);
+  if (!g) throw jsTypeError("Cannot read property 'items' of undefined");
+  const index = findPermission(g.items, un);
+  if (index < 0) throw jsError("item not found");
+  g.items.splice(index, 1);
+  save(h, c, acc);
+  receipt(h, [id, grp, un]);
+  return [];
+};
+
+const assignPermissionToGroup: NativeAbi["fn"] = (h, args, c) => {
+  const [id, perm, grp] = args as string[];
+  ra(h, c, id);
+  const acc = load(h, c, id);
+  if (groupOf(acc, grp) === undefined) throw jsError("group does not exist");
+  const p = permOf(acc, perm);
+  if (!p) throw jsTypeError("Cannot read property 'groups' of undefined");
+  p.groups.push(grp);
+  save(h, c, acc);
+  receipt(h, [id, perm, grp]);
+  return [];
+};
+
+const revokePermissionInGroup: NativeAbi["fn"] = (h, args, c) => {
+  const [id, perm, grp] = args as string[];
+  ra(h, c, id);
+  const acc = load(h, c, id);
+  const p = permOf(acc, perm);
+  if (!p) throw jsTypeError("Cannot read property 'groups' of undefined");
+  const index = p.groups.indexOf(grp);
+  if (index > -1) p.groups.splice(index, 1);
+  save(h, c, acc);
+  receipt(h, [id, perm, grp]);
+  return [];
+};
+
+const initAdmin: NativeAbi["fn"] = (h, args, c) => {
+  if (!h.genesis) throw jsError("init out of genesis block");
+  h.put(c, "adminID", str(args[0] as string));
+  return [];
+};
+
+const canUpdate: NativeAbi["fn"] = (h, _args, c) => {
+  const admin = h.get(c, "adminID");
+  return [h.requireAuth(c, admin && admin.t === "s" ? admin.v : "", "active")];
+};
+
+function abi(name: string, args: string[], fn: NativeAbi["fn"], amountLimit: NativeAbi["amountLimit"] = []): NativeAbi {
+  return { name, args, amountLimit, fn };
+}
+
+registerContract({
+  id: AUTH,
+  version: "1.0.0",
+  lang: "javascript",
+  abis: new Map(
+    [
+      abi("init", [], () => [], []),
+      abi("can_update", ["string"], canUpdate),
+      abi("initAdmin", ["string"], initAdmin),
+      abi("signUp", ["string", "string", "string"], signUp, [{ token: "iost", val: "10" }]),
+      abi("addPermission", ["string", "string", "number"], addPermission),
+      abi("dropPermission", ["string", "string"], dropPermission),
+      abi("assignPermission", ["string", "string", "string", "number"], assignPermission),
+      abi("revokePermission", ["string", "string", "string"], revokePermission),
+      abi("addGroup", ["string", "string"], addGroup),
+      abi("dropGroup", ["string", "string"], dropGroup),
+      abi("assignGroup", ["string", "string", "string", "number"], assignGroup),
+      abi("revokeGroup", ["string", "string", "string"], revokeGroup),
+      abi("assignPermissionToGroup", ["string", "string", "string"], assignPermissionToGroup),
+      abi("revokePermissionInGroup", ["string", "string", "string"], revokePermissionInGroup),
+    ].map((a) => {
+      if (a.name === "init") a.private = true;
+      return [a.name, a] as const;
+    }),
+  ),
+});

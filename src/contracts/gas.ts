@@ -1,0 +1,225 @@
+/**
+ * gas.iost (go-iost vm/native/gas.go) and the gas bookkeeping of
+ * vm/host/gas_manager.go and vm/database/gas_handler.go.
+ *
+ * Storage (contract gas.iost, decimals): `<acc>gt` pledge total (IOST),
+ * `<acc>gl` gas cap, `<acc>gu` last update time (int ns), `<acc>gs` gas stock
+ * (scale 2); map `<pledger>gp` field `<user>` = IOST pledged by pledger for user.
+ */
+import { Decimal, DecimalError } from "../amount.js";
+import type { ContractDB } from "../state/storage.js";
+import { fixed, int } from "../state/storage.js";
+import { argsJson, goMarshalArgs } from "./args.js";
+import { Cost, COSTS, opCost } from "./cost.js";
+import { ERR, VmError } from "./errors.js";
+import { asDecimal, asInt, type Host } from "./host.js";
+import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { canUpdateAdmin, initNoop } from "./token.js";
+
+export const GAS = "gas.iost";
+export const GAS_DECIMAL = 2;
+const GAS_MAX_INCREASE_NS = 3n * 24n * 3600n * 1_000_000_000n;
+export const GAS_MIN_PLEDGE_OF_USER = Decimal.fromInt(10, 8);
+export const GAS_MIN_PLEDGE_PER_ACTION = Decimal.fromInt(1, 8);
+export const GAS_IMMEDIATE_REWARD = Decimal.fromInt(100000, 2);
+export const GAS_LIMIT_PER_IOST = Decimal.fromInt(300000, 2);
+/** (300000 − 100000) / 172800 s at scale 2, truncated: 1.15 gas/s per IOST. */
+export const GAS_INCREASE_RATE = GAS_LIMIT_PER_IOST.sub(GAS_IMMEDIATE_REWARD).divInt(2n * 24n * 3600n);
+export const UNPLEDGE_FREEZE_NS = 3n * 24n * 3600n * 1_000_000_000n;
+
+export interface GasRecord {
+  pledgeTotal: Decimal;
+  limit: Decimal;
+  updateTime: bigint;
+  stock: Decimal;
+}
+
+export function readGas(db: ContractDB, name: string): GasRecord {
+  return {
+    pledgeTotal: asDecimal(db.get(GAS, name + "gt"), Decimal.zero(GAS_DECIMAL)),
+    limit: asDecimal(db.get(GAS, name + "gl"), Decimal.zero(GAS_DECIMAL)),
+    updateTime: asInt(db.get(GAS, name + "gu")),
+    stock: asDecimal(db.get(GAS, name + "gs"), Decimal.zero(GAS_DECIMAL)),
+  };
+}
+
+/**
+ * Gas at time t (gas_handler.go PGasAtTime): stock + rate × elapsed seconds, at
+ * most the cap, elapsed capped at 3 days, result truncated to 2 decimals.
+ * Go computes `round(rate.Value × float64(Δns)/1e9)` in doubles; we compute the
+ * same rounding (half away from zero) exactly in integers.
+ */
+export function gasAtTime(g: GasRecord, t: bigint): Decimal {
+  let dur = 0n;
+  if (g.updateTime > 0n) {
+    dur = t - g.updateTime;
+    if (dur > GAS_MAX_INCREASE_NS) dur = GAS_MAX_INCREASE_NS;
+  }
+  const rate = g.pledgeTotal.mul(GAS_INCREASE_RATE);
+  const num = rate.value * dur;
+  const den = 1_000_000_000n;
+  const q = num >= 0n ? (2n * num + den) / (2n * den) : -((-2n * num + den) / (2n * den));
+  const delta = new Decimal(q, rate.scale);
+  const fin = delta.add(g.stock);
+  const result = g.limit.lessThan(fin) ? g.limit : fin;
+  return result.rescale(GAS_DECIMAL);
+}
+
+export function totalGasAt(db: ContractDB, name: string, t: bigint): Decimal {
+  return gasAtTime(readGas(db, name), t).rescale(GAS_DECIMAL);
+}
+
+// ------------------------------------------------------------------ GasManager (with host costs)
+
+function gmGet(h: Host, c: Cost, key: string): Decimal | undefined {
+  const v = h.get(c, key);
+  return v && v.t === "f" ? v.v : undefined;
+}
+function pledgeOf(h: Host, c: Cost, name: string, pledger: string): Decimal {
+  if (!h.mapHas(c, pledger + "gp", name)) return Decimal.zero(8);
+  const v = h.mapGet(c, pledger + "gp", name);
+  return v && v.t === "f" ? v.v : Decimal.zero(8);
+}
+
+/** RefreshPGas: store the current gas and the update time. Runs in gas.iost's storage. */
+function refreshPGas(h: Host, c: Cost, name: string): void {
+  const g = gasAtTime(readGas(h.db, name), h.block.time);
+  h.put(c, name + "gs", fixed(g));
+  h.put(c, name + "gu", int(h.block.time));
+}
+
+/** GasManager.CostGas (used by DoPay). Must be called with gas.iost as current contract. */
+export function costGas(h: Host, name: string, gas: Decimal): void {
+  const c = new Cost();
+  refreshPGas(h, c, name);
+  const cur = gmGet(h, c, name + "gs") ?? Decimal.zero(GAS_DECIMAL);
+  if (cur.lessThan(gas))
+    throw new VmError(`gas not enough! Now: ${cur.toString()}(tgas:0,pgas:${cur.toString()}), Need ${gas.toString()}`);
+  h.put(c, name + "gs", fixed(cur.sub(gas)));
+}
+
+function pledge(h: Host, c: Cost, pledger: string, name: string, amount: Decimal): void {
+  if (amount.isZero()) throw new VmError(`invalid pledge amount ${amount.toString()}`);
+  if (amount.isNegative()) {
+    const un = amount.neg();
+    const oldTotal = gmGet(h, c, name + "gt") ?? Decimal.zero(GAS_DECIMAL);
+    if (oldTotal.sub(un).lessThan(GAS_MIN_PLEDGE_OF_USER))
+      throw new VmError(`unpledge too much (${oldTotal.toString()} - ${un.toString()}) less than ${GAS_MIN_PLEDGE_OF_USER.toString()}`);
+    const pledged = pledgeOf(h, c, name, pledger);
+    if (pledged.sub(un).isNegative())
+      throw new VmError(`you cannot unpledge more than your pledge ${un.toString()} > ${pledged.toString()}`);
+  }
+  const limitDelta = amount.mul(GAS_LIMIT_PER_IOST);
+  const totalDelta = amount;
+  const gasDelta = amount.isNegative() ? Decimal.zero(GAS_DECIMAL) : amount.mul(GAS_IMMEDIATE_REWARD);
+  const t = asInt(h.get(c, name + "gu"));
+  if (t === 0n) {
+    if (amount.isNegative()) throw new VmError("cannot unpledge! No pledge before");
+    h.mapPut(c, pledger + "gp", name, fixed(amount));
+    h.put(c, name + "gu", int(h.block.time));
+    h.put(c, name + "gt", fixed(totalDelta));
+    h.put(c, name + "gl", fixed(limitDelta));
+    h.put(c, name + "gs", fixed(gasDelta));
+    return;
+  }
+  refreshPGas(h, c, name);
+  const totalOld = gmGet(h, c, name + "gt") ?? Decimal.zero(GAS_DECIMAL);
+  const totalNew = totalOld.add(totalDelta);
+  if (totalNew.value <= 0n)
+    throw new VmError(`change gasPledgeTotal failed! current: ${totalOld.toString()}, delta ${totalDelta.toString()}`);
+  h.put(c, name + "gt", fixed(totalNew));
+  const limitOld = gmGet(h, c, name + "gl") ?? Decimal.zero(GAS_DECIMAL);
+  const limitNew = limitOld.add(limitDelta);
+  if (limitNew.value <= 0n)
+    throw new VmError(`change gasLimit failed! current: ${limitOld.toString()}, delta ${limitDelta.toString()}`);
+  h.put(c, name + "gl", fixed(limitNew));
+  const gasOld = gmGet(h, c, name + "gs") ?? Decimal.zero(GAS_DECIMAL);
+  let gasNew = gasOld.add(gasDelta);
+  if (limitNew.lessThan(gasNew)) gasNew = limitNew;
+  h.put(c, name + "gs", fixed(gasNew));
+  const pledged = pledgeOf(h, c, name, pledger);
+  const np = pledged.add(totalDelta);
+  if (np.isZero()) h.mapDel(c, pledger + "gp", name);
+  else if (np.isPositive()) h.mapPut(c, pledger + "gp", name, fixed(np));
+}
+
+function parsePledgeAmount(text: string): Decimal {
+  try {
+    return Decimal.parse(text, 8);
+  } catch (e) {
+    if (e instanceof DecimalError) throw new VmError(`invalid amount ${text}`);
+    throw e;
+  }
+}
+
+const pledgeAbi: NativeAbi["fn"] = (h, args, c) => {
+  const pledger = args[0] as string;
+  c.cpuAdd(opCost(1));
+  if (!h.isValidAccount(pledger)) throw new VmError(`invalid user name ${pledger}`);
+  const user = args[1] as string;
+  c.cpuAdd(opCost(1));
+  if (!h.isValidAccount(user)) throw new VmError(`invalid user name ${user}`);
+  if (!h.requireAuth(c, pledger, "transfer")) throw new VmError(ERR.permissionLost);
+  const amountStr = args[2] as string;
+  c.cpuAdd(opCost(1));
+  const amount = parsePledgeAmount(amountStr);
+  if (amount.value <= 0n) throw new VmError(`invalid amount ${amountStr}`);
+  if (amount.lessThan(GAS_MIN_PLEDGE_PER_ACTION)) throw new VmError(`min pledge num is ${GAS_MIN_PLEDGE_PER_ACTION.value}`);
+  pledge(h, c, pledger, user, amount);
+  const me = h.contractNameWithCost(c);
+  if (pledger !== "token.iost") h.call(c, "token.iost", "transfer", argsJson(["iost", pledger, me, amountStr, ""]));
+  c.cpuAdd(opCost(1));
+  h.receipt(c, goMarshalArgs(args));
+  return [];
+};
+
+const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
+  const pledger = args[0] as string;
+  const user = args[1] as string;
+  c.cpuAdd(opCost(1));
+  // Go swaps the two names in these two messages.
+  if (!h.isValidAccount(pledger)) throw new VmError(`invalid user name ${user}`);
+  c.cpuAdd(opCost(1));
+  if (!h.isValidAccount(user)) throw new VmError(`invalid user name ${pledger}`);
+  if (!h.requireAuth(c, pledger, "transfer")) throw new VmError(ERR.permissionLost);
+  const amountStr = args[2] as string;
+  c.cpuAdd(opCost(1));
+  const amount = parsePledgeAmount(amountStr);
+  if (amount.value <= 0n) throw new VmError(`invalid amount ${amountStr}`);
+  if (amount.lessThan(GAS_MIN_PLEDGE_PER_ACTION)) throw new VmError(`min unpledge num is ${GAS_MIN_PLEDGE_PER_ACTION.value}`);
+  const pledged = pledgeOf(h, c, user, pledger);
+  if (pledged.isZero()) throw new VmError(`${pledger} did not pledge for ${user}`);
+  pledge(h, c, pledger, user, amount.neg());
+  if (pledger !== "token.iost") {
+    const me = h.contractNameWithCost(c);
+    const ftime = h.block.time + UNPLEDGE_FREEZE_NS;
+    h.callWithAuth(c, "token.iost", "transferFreeze", `["iost", "${me}", "${pledger}", "${amount.toString()}", ${ftime}, ""]`);
+  }
+  c.cpuAdd(opCost(1));
+  h.receipt(c, goMarshalArgs(args));
+  return [];
+};
+
+function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
+  return { name, args, amountLimit: UNLIMITED_ALL, fn };
+}
+
+registerContract({
+  id: GAS,
+  version: "1.0.0",
+  lang: "native",
+  abis: new Map(
+    [
+      initNoop,
+      canUpdateAdmin,
+      abi("constructor", [], (_h, _a, c) => {
+        c.cpuAdd(opCost(1));
+        return [];
+      }),
+      abi("pledge", ["string", "string", "string"], pledgeAbi),
+      abi("unpledge", ["string", "string", "string"], unpledgeAbi),
+    ].map((a) => [a.name, a]),
+  ),
+});
+
+void COSTS;

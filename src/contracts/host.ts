@@ -1,0 +1,467 @@
+/**
+ * The execution host for one transaction: storage with gas and RAM accounting,
+ * authorization, the call stack, receipts and the per-payer cost ledger.
+ * Mirrors go-iost vm/host (db_handler.go, authority.go, stack.go, teller.go,
+ * gas_manager.go) closely enough that native gas matches the Go node.
+ */
+import { Decimal } from "../amount.js";
+import type { State } from "../state/state.js";
+import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
+import type { AmountLimit, ContractReceipt } from "../tx/types.js";
+import { COSTS, Cost, opCost } from "./cost.js";
+import { VmError } from "./errors.js";
+
+export interface BlockContext {
+  chainId: number;
+  number: bigint;
+  /** Block time, ns. */
+  time: bigint;
+  parentHash: string;
+  witness: string;
+}
+
+export interface TxContext {
+  publisher: string;
+  /** base58 tx hash. */
+  hash: string;
+  time: bigint;
+  expiration: bigint;
+  /** ×100. */
+  gasRatio: bigint;
+  /** ×100. */
+  gasLimit: bigint;
+  amountLimit: readonly AmountLimit[];
+  /** base58 pubkey -> 1 (signer signature) or 2 (publisher signature). */
+  authList: Map<string, number>;
+  /** `name@perm` of every signer plus `publisher@active`. */
+  signerList: Set<string>;
+}
+
+interface Frame {
+  contract: string;
+  abi: string;
+  records: string[];
+  caller: { name: string; isAccount: boolean };
+  authContracts: Set<string>;
+}
+
+/** Account as stored by auth.iost (§2.3). */
+export interface AccountJson {
+  id: string;
+  referrer?: string;
+  permissions: Record<string, PermissionJson | undefined>;
+  groups: Record<string, GroupJson | undefined>;
+}
+export interface ItemJson {
+  id: string;
+  permission?: string;
+  is_key_pair: boolean;
+  weight: number;
+}
+export interface PermissionJson {
+  name: string;
+  groups: string[];
+  items: ItemJson[];
+  threshold: number;
+}
+export interface GroupJson {
+  name: string;
+  items: ItemJson[];
+}
+
+const AUTH_NORMAL = 0;
+const AUTH_SIGNER = 1;
+const AUTH_PUBLISHER = 2;
+
+export function isContractId(id: string): boolean {
+  return id.startsWith("Contract") || id.includes(".");
+}
+
+/** go-iost host.IsValidKey: 1–64 chars 32..126 excluding '-' and '@'. */
+export function checkStorageKey(key: string): void {
+  if (key.length === 0 || byteLength(key) > 64)
+    throw new VmError(`key or field length invalid. expected [1, 64], actual ${byteLength(key)}`);
+  for (const ch of key) {
+    const c = ch.codePointAt(0)!;
+    if (c < 32 || c > 126 || ch === "-" || ch === "@") throw new VmError(`key or field has invalid char, ${c}`);
+  }
+}
+
+/** Dispatches a call to a contract; set by the contract registry (monitor.ts) to avoid an import cycle. */
+export type Dispatcher = (h: Host, contract: string, api: string, jarg: string, cost: Cost) => unknown[];
+
+export class Host {
+  readonly db: ContractDB;
+  readonly genesis: boolean;
+  private readonly frames: Frame[] = [];
+  /** Teller: cost per payer (CPU/Net for the publisher, RAM for every payer). Insertion-ordered, read sorted. */
+  readonly costs = new Map<string, Cost>();
+  cacheCost = new Cost();
+  receipts: ContractReceipt[] = [];
+  /** Remaining VM gas of the running action (Go's GValue "gas_limit"). */
+  gasLimit = 0;
+  amountTotal = new Map<string, Decimal>();
+
+  constructor(
+    readonly state: State,
+    readonly block: BlockContext,
+    readonly tx: TxContext,
+    readonly dispatch: Dispatcher,
+  ) {
+    this.db = new ContractDB(state);
+    this.genesis = block.number === 0n;
+  }
+
+  // ---------------------------------------------------------------- stack
+
+  initStack(): void {
+    this.frames.length = 0;
+    this.frames.push({
+      contract: "",
+      abi: "",
+      records: ["direct_call"],
+      caller: { name: this.tx.publisher, isAccount: true },
+      authContracts: new Set(),
+    });
+  }
+  private get frame(): Frame {
+    return this.frames[this.frames.length - 1];
+  }
+  get stackHeight(): number {
+    return this.frame.records.length;
+  }
+  get contractName(): string {
+    return this.frame.contract;
+  }
+  get caller(): { name: string; isAccount: boolean } {
+    return this.frame.caller;
+  }
+  setStackInfo(contract: string, abi: string): void {
+    this.frame.contract = contract;
+    this.frame.abi = abi;
+  }
+
+  /** A nested call (go-iost host.call); the callee's cost is added to `c` even when it fails. */
+  call(c: Cost, contract: string, api: string, jarg: string, withAuth = false): unknown[] {
+    const parent = this.frame;
+    const record = contract + "-" + api;
+    if (parent.records.includes(record)) throw new VmError("re-entering");
+    const height = parent.records.length;
+    const authContracts = withAuth ? new Set([...parent.authContracts, parent.contract]) : parent.authContracts;
+    this.frames.push({
+      contract: parent.contract,
+      abi: parent.abi,
+      records: [...parent.records, record],
+      caller: { name: parent.contract, isAccount: false },
+      authContracts,
+    });
+    c.cpuAdd(opCost(height));
+    try {
+      if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
+      const sub = new Cost();
+      try {
+        return this.dispatch(this, contract, api, jarg, sub);
+      } finally {
+        c.add(sub);
+      }
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  callWithAuth(c: Cost, contract: string, api: string, jarg: string): unknown[] {
+    return this.call(c, contract, api, jarg, true);
+  }
+
+  // ---------------------------------------------------------------- teller
+
+  payCost(c: Cost, who: string): void {
+    const add = (payer: string, x: Cost) => {
+      const old = this.costs.get(payer);
+      if (old) old.add(x);
+      else this.costs.set(payer, x);
+    };
+    if (c.cpu > 0 || c.net > 0) add(who, new Cost(c.net, c.cpu));
+    for (const item of c.dataList) {
+      const x = new Cost();
+      x.data = item.val;
+      x.dataList.push(item);
+      add(item.payer, x);
+    }
+  }
+  gasPaid(who = this.tx.publisher): number {
+    return this.costs.get(who)?.toGas() ?? 0;
+  }
+  clearRAMCosts(): void {
+    for (const [k, c] of [...this.costs]) {
+      if (c.net !== 0 || c.cpu !== 0) this.costs.set(k, new Cost(c.net, c.cpu));
+      else this.costs.delete(k);
+    }
+  }
+  addCacheCost(c: Cost): void {
+    this.cacheCost.add(c);
+  }
+  flushCacheCost(): void {
+    this.payCost(this.cacheCost, "");
+    this.cacheCost = new Cost();
+  }
+
+  // ---------------------------------------------------------------- storage (current contract)
+
+  private payRAM(oldRaw: string | undefined, oLen: number, nLen: number, payer: string): void {
+    const c = new Cost();
+    if (oldRaw === undefined) {
+      c.dataList.push({ payer, val: nLen });
+      c.data = nLen;
+    } else {
+      let oldPayer = decodeValue(oldRaw)!.payer;
+      if (oldPayer === "") oldPayer = this.contractName;
+      if (oldPayer === payer) c.dataList.push({ payer, val: nLen - oLen });
+      else c.dataList.push({ payer: oldPayer, val: -oLen }, { payer, val: nLen });
+      c.data = nLen - oLen;
+    }
+    this.addCacheCost(c);
+  }
+  private releaseRAM(oldRaw: string | undefined, oLen: number): void {
+    if (oldRaw === undefined) return;
+    const p = decodeValue(oldRaw)!.payer;
+    const c = new Cost();
+    if (p !== "") c.dataList.push({ payer: p, val: -oLen });
+    this.addCacheCost(c);
+  }
+  private putCost(raw: string): number {
+    return Math.max(COSTS.PutCost, Math.floor(ramLength(raw) / 10));
+  }
+  private logicalKeyLength(key: string): number {
+    return byteLength(this.contractName) + 1 + byteLength(key);
+  }
+
+  get(c: Cost, key: string): Value | undefined {
+    c.cpuAdd(COSTS.GetCost);
+    return this.db.get(this.contractName, key);
+  }
+  has(c: Cost, key: string): boolean {
+    c.cpuAdd(COSTS.GetCost);
+    return this.db.has(this.contractName, key);
+  }
+  put(c: Cost, key: string, value: Value, payer?: string): void {
+    try {
+      checkStorageKey(key);
+    } catch (e) {
+      c.cpuAdd(opCost(1));
+      throw e;
+    }
+    const oldRaw = this.db.getRaw(this.contractName, key);
+    const p = payer ?? (oldRaw !== undefined ? decodeValue(oldRaw)!.payer : "") ?? "";
+    const who = p === "" ? this.contractName : p;
+    const raw = encodeValue(value, who);
+    const kl = this.logicalKeyLength(key);
+    this.payRAM(oldRaw, ramLength(oldRaw) + kl, ramLength(raw) + kl, who);
+    this.db.putRaw(this.contractName, key, raw);
+    c.cpuAdd(this.putCost(raw));
+  }
+  del(c: Cost, key: string): void {
+    try {
+      checkStorageKey(key);
+    } catch (e) {
+      c.cpuAdd(opCost(1));
+      throw e;
+    }
+    const oldRaw = this.db.getRaw(this.contractName, key);
+    this.releaseRAM(oldRaw, this.logicalKeyLength(key) + ramLength(oldRaw));
+    this.db.del(this.contractName, key);
+    c.cpuAdd(COSTS.DelCost);
+  }
+  mapGet(c: Cost, key: string, field: string): Value | undefined {
+    c.cpuAdd(COSTS.GetCost);
+    return this.db.mget(this.contractName, key, field);
+  }
+  mapHas(c: Cost, key: string, field: string): boolean {
+    c.cpuAdd(COSTS.GetCost);
+    return this.db.mhas(this.contractName, key, field);
+  }
+  mapPut(c: Cost, key: string, field: string, value: Value, payer?: string): void {
+    try {
+      checkStorageKey(key);
+      checkStorageKey(field);
+    } catch (e) {
+      c.cpuAdd(opCost(1));
+      throw e;
+    }
+    const oldRaw = this.db.mgetRaw(this.contractName, key, field);
+    const p = payer ?? (oldRaw !== undefined ? decodeValue(oldRaw)!.payer : "");
+    const who = p === "" ? this.contractName : p;
+    const raw = encodeValue(value, who);
+    const kl = this.logicalKeyLength(key) + 2 * byteLength(field);
+    this.payRAM(oldRaw, ramLength(oldRaw) + kl, ramLength(raw) + kl, who);
+    this.db.mputRaw(this.contractName, key, field, raw);
+    c.cpuAdd(this.putCost(raw));
+  }
+  mapDel(c: Cost, key: string, field: string): void {
+    try {
+      checkStorageKey(key);
+      checkStorageKey(field);
+    } catch (e) {
+      c.cpuAdd(opCost(1));
+      throw e;
+    }
+    const oldRaw = this.db.mgetRaw(this.contractName, key, field);
+    this.releaseRAM(oldRaw, this.logicalKeyLength(key) + 2 * byteLength(field) + ramLength(oldRaw));
+    this.db.mdel(this.contractName, key, field);
+    c.cpuAdd(COSTS.DelCost);
+  }
+  mapKeys(c: Cost, key: string): string[] {
+    c.cpuAdd(COSTS.KeysCost);
+    return this.db.mkeys(this.contractName, key);
+  }
+  globalGet(c: Cost, contract: string, key: string): Value | undefined {
+    c.cpuAdd(COSTS.GetCost);
+    return this.db.get(contract, key);
+  }
+  globalMapGet(c: Cost, contract: string, key: string, field: string): Value | undefined {
+    c.cpuAdd(COSTS.GetCost);
+    return this.db.mget(contract, key, field);
+  }
+
+  // ---------------------------------------------------------------- info
+
+  blockTime(c: Cost): bigint {
+    c.cpuAdd(COSTS.ContextCost);
+    return this.block.time;
+  }
+  contractNameWithCost(c: Cost): string {
+    c.cpuAdd(COSTS.ContextCost);
+    return this.contractName;
+  }
+  receipt(c: Cost | null, content: string): void {
+    this.receipts.push({ funcName: this.contractName + "/" + this.frame.abi, content });
+    if (c) c.net += byteLength(content);
+  }
+
+  isValidAccount(name: string): boolean {
+    if (this.genesis) return true;
+    return name.startsWith("Contract") || name.endsWith(".iost") || this.db.mhas("auth.iost", "auth", name);
+  }
+
+  /** Token decimals, -1 when the token does not exist (Visitor.Decimal). */
+  tokenDecimal(token: string): number {
+    const v = this.db.mget("token.iost", "TI" + token, "decimal");
+    return v && v.t === "i" ? Number(v.v) : -1;
+  }
+
+  // ---------------------------------------------------------------- authority
+
+  requireAuth(c: Cost, id: string, perm: string): boolean {
+    return this.requireAuthOf(c, id, perm, AUTH_NORMAL);
+  }
+  requireSignerAuth(c: Cost, id: string, perm: string): boolean {
+    return this.requireAuthOf(c, id, perm, AUTH_SIGNER);
+  }
+  requirePublisherAuth(c: Cost, id: string): boolean {
+    return this.requireAuthOf(c, id, "active", AUTH_PUBLISHER);
+  }
+
+  private requireAuthOf(c: Cost, id: string, perm: string, type: number): boolean {
+    if (this.genesis) return true;
+    if (isContractId(id)) {
+      c.cpuAdd(opCost(1));
+      return this.frame.authContracts.has(id);
+    }
+    return this.auth(c, id, perm, new Set(), type);
+  }
+
+  readAuth(c: Cost, id: string): AccountJson | undefined {
+    const raw = this.db.mgetRaw("auth.iost", "auth", id);
+    c.cpuAdd(ramLength(raw));
+    const v = decodeValue(raw);
+    if (!v) return undefined;
+    return JSON.parse((v.value as { v: string }).v) as AccountJson;
+  }
+
+  /** go-iost host/authority.go `auth`; note Go drops the ReadAuth cost when recursing into `active` for a missing permission. */
+  private auth(c: Cost, id: string, permission: string, reenter: Set<string>, type: number): boolean {
+    const rk = id + "@" + permission;
+    if (reenter.has(rk)) {
+      c.cpuAdd(opCost(1));
+      return false;
+    }
+    reenter.add(rk);
+    if (type === AUTH_NORMAL && this.tx.signerList.has(rk)) {
+      c.cpuAdd(opCost(1));
+      return true;
+    }
+    const local = new Cost();
+    const a = this.readAuth(local, id);
+    if (!a) {
+      c.add(local);
+      return false;
+    }
+    if (id.startsWith("0x") && id.length === 42) {
+      // Ethereum-style ids (secp256k1 address match) are not supported yet: never authorized.
+      c.add(local);
+      return false;
+    }
+    const p = Object.prototype.hasOwnProperty.call(a.permissions, permission) ? a.permissions[permission] : undefined;
+    if (!p) {
+      if (permission === "owner" || permission === "active") {
+        c.add(local);
+        return false;
+      }
+      return this.auth(c, id, "active", reenter, type);
+    }
+    const items: ItemJson[] = [...p.items];
+    for (const g of p.groups ?? []) {
+      const grp = a.groups?.[g];
+      if (grp) items.push(...grp.items);
+    }
+    const atype = type === AUTH_PUBLISHER ? 1 : 0;
+    let weight = 0;
+    for (const item of items) {
+      if (item.is_key_pair) {
+        if (type === AUTH_NORMAL) continue;
+        const lvl = this.tx.authList.get(item.id);
+        if (lvl !== undefined && lvl > atype) {
+          weight += item.weight;
+          if (weight >= p.threshold) {
+            c.add(local);
+            return true;
+          }
+        }
+      } else {
+        const ok = this.auth(local, item.id, item.permission ?? "", reenter, type);
+        if (ok) {
+          weight += item.weight;
+          if (weight >= p.threshold) {
+            c.add(local);
+            return true;
+          }
+        }
+      }
+    }
+    if (weight >= p.threshold) {
+      c.add(local);
+      return true;
+    }
+    if (permission === "owner") {
+      c.add(local);
+      return false;
+    }
+    const ok = this.auth(local, id, permission === "active" ? "owner" : "active", reenter, type);
+    c.add(local);
+    return ok;
+  }
+}
+
+/** Decimal from a stored "f" value, or the default. */
+export function asDecimal(v: Value | undefined, dflt: Decimal): Decimal {
+  return v && v.t === "f" ? v.v : dflt;
+}
+export function asInt(v: Value | undefined, dflt = 0n): bigint {
+  return v && v.t === "i" ? v.v : dflt;
+}
+export function asString(v: Value | undefined): string | undefined {
+  return v && v.t === "s" ? v.v : undefined;
+}
+export function asBool(v: Value | undefined): boolean {
+  return !!v && v.t === "b" && v.v;
+}

@@ -1,0 +1,420 @@
+/**
+ * token.iost, version 1.0.6 as deployed by IOST's genesis (go-iost
+ * vm/native/token_v1.go … token_v6.go): create (v1), issue/transferFreeze/destroy
+ * (v2), transfer (v3), balanceOf, supply, totalSupply, recycle. Every host call
+ * is made in Go's order so that gas matches.
+ *
+ * Storage (contract token.iost): map `TI<symbol>` fields issuer, totalSupply(int),
+ * supply(int), canTransfer(bool), onlyIssuerCanTransfer(bool), defaultRate,
+ * decimal(int), fullName; balances map `TB<account>` field `<symbol>` (int,
+ * smallest units); frozen map `TF<account>` field `<symbol>` (json
+ * `[{"Amount":n,"Ftime":ns}]`, sorted by time then amount).
+ */
+import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
+import { goMarshalArgs, type Arg } from "./args.js";
+import { Cost, opCost } from "./cost.js";
+import { ERR, VmError } from "./errors.js";
+import { asBool, asInt, asString, type Host } from "./host.js";
+import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { bool, int, json, str } from "../state/storage.js";
+import { byteLength } from "../state/storage.js";
+
+export const TOKEN = "token.iost";
+const TI = "TI";
+const TB = "TB";
+const TF = "TF";
+
+export interface FreezeItem {
+  Amount: bigint;
+  Ftime: bigint;
+}
+
+export function parseFreezeList(text: string): FreezeItem[] {
+  // Amounts and times are int64: read them from the text exactly.
+  const out: FreezeItem[] = [];
+  const re = /\{"Amount":(-?\d+),"Ftime":(-?\d+)\}/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) out.push({ Amount: BigInt(m[1]), Ftime: BigInt(m[2]) });
+  return out;
+}
+export function freezeListJson(list: readonly FreezeItem[]): string {
+  return "[" + list.map((f) => `{"Amount":${f.Amount},"Ftime":${f.Ftime}}`).join(",") + "]";
+}
+
+function checkTokenExists(h: Host, c: Cost, sym: string): boolean {
+  return h.mapHas(c, TI + sym, "issuer");
+}
+
+function setBalance(h: Host, c: Cost, sym: string, acc: string, balance: bigint, ramPayer: string): void {
+  if (h.mapHas(c, TB + acc, sym)) h.mapPut(c, TB + acc, sym, int(balance));
+  else if ((sym === "iost" || sym === "ram") && !acc.startsWith("Contract")) h.mapPut(c, TB + acc, sym, int(balance));
+  else h.mapPut(c, TB + acc, sym, int(balance), ramPayer);
+}
+
+function getBalance(h: Host, c: Cost, sym: string, acc: string, ramPayer: string): bigint {
+  let balance = 0n;
+  if (h.mapHas(c, TB + acc, sym)) balance = asInt(h.mapGet(c, TB + acc, sym));
+  if (!h.mapHas(c, TF + acc, sym)) return balance;
+  const now = h.blockTime(c);
+  const fj = h.mapGet(c, TF + acc, sym);
+  let list = parseFreezeList(fj && fj.t === "j" ? fj.v : "[]");
+  c.cpuAdd(opCost(1));
+  let add = 0n;
+  let i = 0;
+  while (i < list.length) {
+    if (list[i].Ftime > now) break;
+    add += list[i].Amount;
+    i++;
+  }
+  c.cpuAdd(opCost(i));
+  if (add > 0n) {
+    balance += add;
+    setBalance(h, c, sym, acc, balance, ramPayer);
+  }
+  if (i > 0) {
+    list = list.slice(i);
+    c.cpuAdd(opCost(1));
+    h.mapPut(c, TF + acc, sym, json(freezeListJson(list)));
+  }
+  return balance;
+}
+
+function freezeBalance(h: Host, c: Cost, sym: string, acc: string, amount: bigint, ftime: bigint, ramPayer: string): void {
+  let list: FreezeItem[] = [];
+  if (h.mapHas(c, TF + acc, sym)) {
+    const fj = h.mapGet(c, TF + acc, sym);
+    list = parseFreezeList(fj && fj.t === "j" ? fj.v : "[]");
+    c.cpuAdd(opCost(1));
+  }
+  list.push({ Amount: amount, Ftime: ftime });
+  list.sort((a, b) => (a.Ftime < b.Ftime || (a.Ftime === b.Ftime && a.Amount < b.Amount) ? -1 : a.Ftime === b.Ftime && a.Amount === b.Amount ? 0 : 1));
+  c.cpuAdd(opCost(list.length));
+  c.cpuAdd(opCost(1));
+  h.mapPut(c, TF + acc, sym, json(freezeListJson(list)), ramPayer);
+}
+
+function decimalOf(h: Host, c: Cost, sym: string): number {
+  return Number(asInt(h.mapGet(c, TI + sym, "decimal")));
+}
+
+/** token_v2.go refineAmount: regex check, truncate to the token's decimals, normalize. */
+export function refineAmount(amount: string, decimals: number): string {
+  if (!AMOUNT_RE.test(amount)) throw new VmError(`invalid amount ${amount} <nil>`);
+  try {
+    return Decimal.parse(amount, decimals).toString();
+  } catch (e) {
+    if (e instanceof DecimalError) throw new VmError(`invalid amount ${amount} ${e.message}`);
+    throw e;
+  }
+}
+
+function parseAmount(h: Host, c: Cost, sym: string, amount: string): bigint {
+  const dec = decimalOf(h, c, sym);
+  c.cpuAdd(opCost(3));
+  try {
+    return Decimal.parse(amount, dec).value;
+  } catch (e) {
+    if (e instanceof DecimalError) throw new VmError(`invalid amount ${amount} ${e.message}`);
+    throw e;
+  }
+}
+
+function genAmount(h: Host, c: Cost, sym: string, amount: bigint): string {
+  const dec = decimalOf(h, c, sym);
+  c.cpuAdd(opCost(1));
+  return new Decimal(amount, dec).toString();
+}
+
+function checkCost(h: Host, c: Cost): void {
+  if (c.toGas() > h.gasLimit) throw new VmError(ERR.outOfGas);
+}
+
+function balanceNotEnough(h: Host, c: Cost, sym: string, have: bigint, need: bigint): VmError {
+  const dec = decimalOf(h, c, sym);
+  return new VmError(`balance not enough ${new Decimal(have, dec).toString()} < ${new Decimal(need, dec).toString()}`);
+}
+
+function checkTokenSymValid(sym: string): void {
+  if (sym.length < 2 || sym.length > 16)
+    throw new VmError(`token symbol invalid. token symbol length should be between 2,16 got ${sym}`);
+  for (const ch of sym) {
+    if (!((ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch === "_"))
+      throw new VmError(`token symbol invalid. token symbol contains invalid character ${ch.codePointAt(0)}`);
+  }
+}
+
+function requireIssuerTransfer(h: Host, c: Cost, sym: string): void {
+  const canTransfer = asBool(h.mapGet(c, TI + sym, "canTransfer"));
+  if (!canTransfer) throw new VmError(ERR.tokenNoTransfer);
+  const only = asBool(h.mapGet(c, TI + sym, "onlyIssuerCanTransfer"));
+  if (only) {
+    const issuer = asString(h.mapGet(c, TI + sym, "issuer")) ?? "";
+    if (!h.requireAuth(c, issuer, "transfer")) throw new VmError("transfer need issuer permission");
+  }
+}
+
+const s = (a: Arg) => a as string;
+
+const create: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  const issuer = s(args[1]);
+  let totalSupply = args[2] as bigint;
+  const configJson = (args[3] as { json: string }).json;
+  c.cpuAdd(opCost(1));
+  checkTokenSymValid(sym);
+  let config: Record<string, unknown>;
+  try {
+    config = JSON.parse(configJson);
+  } catch (e) {
+    c.cpuAdd(opCost(2));
+    throw new VmError((e as Error).message);
+  }
+  c.cpuAdd(opCost(2));
+  if (config === null || typeof config !== "object" || Array.isArray(config))
+    throw new VmError("json: cannot unmarshal into Go value of type map[string]interface {}");
+  let decimal = 8;
+  let canTransfer = true;
+  let defaultRate = "1.0";
+  let fullName = sym;
+  c.cpuAdd(opCost(3));
+  let onlyIssuer = false;
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(config, k);
+  if (has("decimal")) {
+    if (typeof config.decimal !== "number") throw new VmError("decimal in config should be number");
+    decimal = Math.trunc(config.decimal);
+  }
+  if (has("canTransfer")) {
+    if (typeof config.canTransfer !== "boolean") throw new VmError("canTransfer in config should be bool");
+    canTransfer = config.canTransfer;
+  }
+  if (has("onlyIssuerCanTransfer")) {
+    if (typeof config.onlyIssuerCanTransfer !== "boolean") throw new VmError("onlyIssuerCanTransfer in config should be bool");
+    onlyIssuer = config.onlyIssuerCanTransfer;
+  }
+  if (has("defaultRate")) {
+    if (typeof config.defaultRate !== "string") throw new VmError("defaultRate in config should be string");
+    defaultRate = config.defaultRate;
+  }
+  if (has("fullName")) {
+    if (typeof config.fullName !== "string") throw new VmError("fullName in config should be string");
+    fullName = config.fullName;
+    if (byteLength(fullName) > 50) throw new VmError("fullName is too long");
+  }
+  checkCost(h, c);
+  if (!h.requireAuth(c, issuer, "token")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  if (checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenExists);
+  if (decimal < 0 || decimal >= 19) throw new VmError("invalid decimal");
+  const MAX = (1n << 63n) - 1n;
+  const pow = 10n ** BigInt(decimal);
+  if (totalSupply > MAX / pow) throw new VmError("invalid totalSupply");
+  totalSupply *= pow;
+  const pub = h.tx.publisher;
+  h.mapPut(c, TI + sym, "issuer", str(issuer), pub);
+  h.mapPut(c, TI + sym, "totalSupply", int(totalSupply), pub);
+  h.mapPut(c, TI + sym, "supply", int(0n), pub);
+  h.mapPut(c, TI + sym, "canTransfer", bool(canTransfer), pub);
+  h.mapPut(c, TI + sym, "onlyIssuerCanTransfer", bool(onlyIssuer), pub);
+  h.mapPut(c, TI + sym, "defaultRate", str(defaultRate), pub);
+  h.mapPut(c, TI + sym, "decimal", int(BigInt(decimal)), pub);
+  h.mapPut(c, TI + sym, "fullName", str(fullName), pub);
+  c.cpuAdd(opCost(1));
+  h.receipt(c, goMarshalArgs(args));
+  return [];
+};
+
+const issue: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  const to = s(args[1]);
+  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const dec = decimalOf(h, c, sym);
+  const amountStr = refineAmount(s(args[2]), dec);
+  args = [args[0], args[1], amountStr];
+  const issuer = asString(h.mapGet(c, TI + sym, "issuer")) ?? "";
+  const supply = asInt(h.mapGet(c, TI + sym, "supply"));
+  const total = asInt(h.mapGet(c, TI + sym, "totalSupply"));
+  checkCost(h, c);
+  if (!h.requireAuth(c, issuer, "token")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  const amount = parseAmount(h, c, sym, amountStr);
+  if (amount <= 0n) throw new VmError(ERR.invalidAmount);
+  if (total - supply < amount) throw new VmError("supply too much");
+  checkCost(h, c);
+  const pub = h.tx.publisher;
+  h.mapPut(c, TI + sym, "supply", int(supply + amount));
+  // Go adds getBalance's cost twice here (token_v2.go issue); so do we.
+  const before = new Cost();
+  const balance = getBalance(h, before, sym, to, pub);
+  c.add(before);
+  c.cpuAdd(before.cpu);
+  c.net += before.net;
+  setBalance(h, c, sym, to, balance + amount, pub);
+  c.cpuAdd(opCost(1));
+  h.receipt(c, goMarshalArgs(args));
+  return [];
+};
+
+const transfer: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  const from = s(args[1]);
+  const to = s(args[2]);
+  const memo = s(args[4]);
+  if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
+  if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
+  if (!h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
+  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const dec = decimalOf(h, c, sym);
+  const amountStr = refineAmount(s(args[3]), dec);
+  args = [args[0], args[1], args[2], amountStr, args[4]];
+  requireIssuerTransfer(h, c, sym);
+  checkCost(h, c);
+  if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  const amount = parseAmount(h, c, sym, amountStr);
+  if (amount <= 0n) throw new VmError(ERR.invalidAmount);
+  checkCost(h, c);
+  const pub = h.tx.publisher;
+  let fb = getBalance(h, c, sym, from, pub);
+  if (fb < amount) throw balanceNotEnough(h, c, sym, fb, amount);
+  fb -= amount;
+  setBalance(h, c, sym, from, fb, pub);
+  checkCost(h, c);
+  const tb = getBalance(h, c, sym, to, pub);
+  setBalance(h, c, sym, to, tb + amount, pub);
+  c.cpuAdd(opCost(1));
+  h.receipt(c, goMarshalArgs(args));
+  return [];
+};
+
+const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  const from = s(args[1]);
+  const to = s(args[2]);
+  const ftime = args[4] as bigint;
+  const memo = s(args[5]);
+  if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
+  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const dec = decimalOf(h, c, sym);
+  const amountStr = refineAmount(s(args[3]), dec);
+  args = [args[0], args[1], args[2], amountStr, args[4], args[5]];
+  requireIssuerTransfer(h, c, sym);
+  checkCost(h, c);
+  if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  const amount = parseAmount(h, c, sym, amountStr);
+  if (amount <= 0n) throw new VmError(ERR.invalidAmount);
+  checkCost(h, c);
+  const pub = h.tx.publisher;
+  const fb = getBalance(h, c, sym, from, pub);
+  if (fb < amount) throw balanceNotEnough(h, c, sym, fb, amount);
+  setBalance(h, c, sym, from, fb - amount, pub);
+  checkCost(h, c);
+  freezeBalance(h, c, sym, to, amount, ftime, pub);
+  c.cpuAdd(opCost(1));
+  h.receipt(c, goMarshalArgs(args));
+  return [];
+};
+
+const destroy: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  const from = s(args[1]);
+  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const dec = decimalOf(h, c, sym);
+  const amountStr = refineAmount(s(args[2]), dec);
+  args = [args[0], args[1], amountStr];
+  if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  const amount = parseAmount(h, c, sym, amountStr);
+  if (amount <= 0n) throw new VmError(ERR.invalidAmount);
+  checkCost(h, c);
+  const pub = h.tx.publisher;
+  const fb = getBalance(h, c, sym, from, pub);
+  if (fb < amount) throw balanceNotEnough(h, c, sym, fb, amount);
+  setBalance(h, c, sym, from, fb - amount, pub);
+  checkCost(h, c);
+  const supply = asInt(h.mapGet(c, TI + sym, "supply"));
+  h.mapPut(c, TI + sym, "supply", int(supply - amount));
+  c.cpuAdd(opCost(1));
+  h.receipt(c, goMarshalArgs(args));
+  return [];
+};
+
+const balanceOf: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const b = getBalance(h, c, sym, s(args[1]), h.tx.publisher);
+  checkCost(h, c);
+  return [genAmount(h, c, sym, b)];
+};
+
+const supplyOf: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  checkCost(h, c);
+  const v = asInt(h.mapGet(c, TI + sym, "supply"));
+  return [genAmount(h, c, sym, v)];
+};
+
+const totalSupplyOf: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const v = asInt(h.mapGet(c, TI + sym, "totalSupply"));
+  return [genAmount(h, c, sym, v)];
+};
+
+const recycle: NativeAbi["fn"] = (_h, _args, c) => {
+  c.cpuAdd(opCost(1));
+  throw new VmError("permission denied");
+};
+
+/** Native `can_update(string)`: admin@system (go-iost vm/native/abi.go). */
+export const canUpdateAdmin: NativeAbi = {
+  name: "can_update",
+  args: ["string"],
+  amountLimit: UNLIMITED_ALL,
+  fn: (h, _args, c) => [String(h.requireAuth(c, "admin", "system"))],
+};
+
+export const initNoop: NativeAbi = {
+  name: "init",
+  args: [],
+  amountLimit: UNLIMITED_ALL,
+  private: true,
+  fn: (_h, _a, c) => {
+    c.cpuAdd(opCost(1));
+    return [];
+  },
+};
+
+function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
+  return { name, args, amountLimit: UNLIMITED_ALL, fn };
+}
+
+registerContract({
+  id: TOKEN,
+  version: "1.0.6",
+  lang: "native",
+  abis: new Map(
+    [
+      initNoop,
+      canUpdateAdmin,
+      abi("balanceOf", ["string", "string"], balanceOf),
+      abi("create", ["string", "string", "number", "json"], create),
+      abi("supply", ["string"], supplyOf),
+      abi("totalSupply", ["string"], totalSupplyOf),
+      abi("issue", ["string", "string", "string"], issue),
+      abi("transferFreeze", ["string", "string", "string", "string", "number", "string"], transferFreeze),
+      abi("destroy", ["string", "string", "string"], destroy),
+      abi("transfer", ["string", "string", "string", "string", "string"], transfer),
+      abi("recycle", ["string"], recycle),
+    ].map((a) => [a.name, a]),
+  ),
+});

@@ -1,0 +1,306 @@
+/**
+ * Applying one transaction (go-iost vm/isolator.go PrepareTx / Run / PayCost,
+ * iost-protocol.md §6.6): tx-size gas, signer and publisher authorization,
+ * actions through the native contracts, amount limits, rollback of everything
+ * but the gas on failure, payment of gas and RAM.
+ */
+import { Decimal, DecimalError } from "../amount.js";
+import { base58Encode } from "../codec/base58.js";
+import { unmarshalArgs } from "../contracts/args.js";
+import { goJsonString } from "../contracts/args.js";
+import { Cost } from "../contracts/cost.js";
+import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, totalGasAt } from "../contracts/gas.js";
+import { Host, isContractId, type BlockContext, type TxContext } from "../contracts/host.js";
+import "../contracts/index.js";
+import { monitorCall } from "../contracts/monitor.js";
+import type { State } from "../state/state.js";
+import { byteLength, ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
+import { FULL, txBytes } from "../tx/bytes.js";
+import type { Action, StatusCode, Tx, TxReceipt } from "../tx/types.js";
+
+export type { BlockContext } from "../contracts/host.js";
+
+export type ExecuteResult = { receipt: TxReceipt } | { dropped: string };
+
+const MIN_GAS_RATIO = 100n;
+const MAX_GAS_RATIO = 10000n;
+const MIN_GAS_LIMIT = 600_000n;
+const MAX_GAS_LIMIT = 400_000_000n;
+
+class Dropped extends Error {}
+
+/** `Action{Contract: C, ActionName: A, Data: D}\n`, cut to 100 code points + "..." (isolator.go runAction). */
+export function actionDesc(a: Action): string {
+  const s = `Action{Contract: ${a.contract}, ActionName: ${a.actionName}, Data: ${a.data}}\n`;
+  const runes = [...s];
+  return runes.length > 100 ? runes.slice(0, 100).join("") + "..." : s;
+}
+
+/** Go json.Marshal of a native return list. */
+function marshalReturn(rtn: unknown[]): string {
+  return (
+    "[" +
+    rtn
+      .map((v) => (typeof v === "string" ? goJsonString(v) : typeof v === "boolean" || typeof v === "bigint" || typeof v === "number" ? String(v) : "null"))
+      .join(",") +
+    "]"
+  );
+}
+
+function buildTxContext(tx: Tx, hash: string): TxContext {
+  const authList = new Map<string, number>();
+  for (const s of tx.signatures) authList.set(base58Encode(s.pubkey), 1);
+  for (const s of tx.publisherSigs) authList.set(base58Encode(s.pubkey), 2);
+  const signerList = new Set<string>();
+  for (const s of tx.signers) if (s.split("@").length === 2) signerList.add(s);
+  signerList.add(tx.publisher + "@active");
+  return {
+    publisher: tx.publisher,
+    hash,
+    time: tx.time,
+    expiration: tx.expiration,
+    gasRatio: tx.gasRatio,
+    gasLimit: tx.gasLimit,
+    amountLimit: tx.amountLimit,
+    authList,
+    signerList,
+  };
+}
+
+function checkGasParams(tx: Tx): void {
+  if (tx.gasRatio < MIN_GAS_RATIO || tx.gasRatio > MAX_GAS_RATIO)
+    throw new Dropped(`gas ratio illegal, should in [${MIN_GAS_RATIO / 100n}, ${MAX_GAS_RATIO / 100n}]`);
+  if (tx.gasLimit < MIN_GAS_LIMIT || tx.gasLimit > MAX_GAS_LIMIT)
+    throw new Dropped(`gas limit illegal, should in [${MIN_GAS_LIMIT / 100n}, ${MAX_GAS_LIMIT / 100n}]`);
+}
+
+/**
+ * The publisher's gas check of /sendTx and PrepareTx (go-iost vm/utils.go
+ * CheckTxGasLimitValid): null when the publisher holds ≥ gas_limit gas at
+ * `blockTime`, or when the tx's only action pledges enough to itself.
+ */
+export function checkPublisherGas(state: State, tx: Tx, blockTime: bigint): string | null {
+  const db = new ContractDB(state);
+  const current = totalGasAt(db, tx.publisher, blockTime);
+  const limit = new Decimal(tx.gasLimit, 2);
+  if (!current.lessThan(limit)) return null;
+  const dflt = `gas not enough: user ${tx.publisher} has ${current.toString()} < ${limit.toString()}`;
+  if (!(tx.actions.length === 1 && tx.actions[0].contract === "gas.iost" && tx.actions[0].actionName === "pledge")) return dflt;
+  let args: unknown[];
+  try {
+    args = unmarshalArgs("pledge", ["string", "string", "string"], tx.actions[0].data);
+  } catch (e) {
+    return `invalid gas pledge args ${(e as Error).message} ${tx.actions[0].data}`;
+  }
+  if (!(args[0] === tx.publisher && args[1] === tx.publisher)) return dflt;
+  const bal = db.mget("token.iost", "TB" + tx.publisher, "iost");
+  const balance = new Decimal(bal && bal.t === "i" ? bal.v : 0n, 8);
+  let amount: Decimal;
+  try {
+    amount = Decimal.parse(args[2] as string, 8);
+  } catch (e) {
+    return `invalid gas pledge amount ${(e as Error).message} ${args[2] as string}`;
+  }
+  if (amount.lessThan(GAS_MIN_PLEDGE_PER_ACTION)) return `invalid gas pledge amount <nil> ${args[2] as string}`;
+  if (balance.lessThan(amount)) return `iost token amount not enough for pledgement ${balance.toString()} < ${amount.toString()}`;
+  const extra = amount.mul(GAS_IMMEDIATE_REWARD);
+  if (current.add(extra).lessThan(limit))
+    return `gas not enough even if considering the new gas pledgement ${current.toString()} + ${extra.toString()} < ${limit.toString()}`;
+  return null;
+}
+
+function checkAmountLimit(h: Host, tx: Tx): void {
+  const seen = new Set<string>();
+  for (const l of tx.amountLimit) {
+    if (seen.has(l.token)) throw new Dropped(`duplicated token in amountLimit: ${l.token}`);
+    seen.add(l.token);
+    const dec = l.token === "*" ? 0 : h.tokenDecimal(l.token);
+    if (dec === -1) throw new Dropped(`token not exists in amountLimit, {${l.token} ${l.value}}`);
+    if (l.value !== "unlimited") {
+      try {
+        Decimal.parse(l.value, dec);
+      } catch (e) {
+        if (e instanceof DecimalError) throw new Dropped(e.message);
+        throw e;
+      }
+    }
+  }
+}
+
+function prepare(h: Host, tx: Tx): void {
+  h.payCost(new Cost(txBytes(tx, FULL).length, 0), tx.publisher);
+  if (h.genesis) return;
+  checkGasParams(tx);
+  const paid = BigInt(h.gasPaid(tx.publisher));
+  if (paid * tx.gasRatio >= tx.gasLimit)
+    throw new Dropped(`gas limit should be larger, paid: ${paid}, gas limit: ${tx.gasLimit}, gas ratio: ${tx.gasRatio}`);
+  const gasErr = checkPublisherGas(h.state, tx, h.block.time);
+  if (gasErr !== null) throw new Dropped(gasErr);
+  for (const item of tx.signers) {
+    const ss = item.split("@");
+    if (ss.length !== 2) throw new Dropped(`illegal signer: ${item}`);
+    const c = new Cost();
+    if (!h.requireSignerAuth(c, ss[0], ss[1])) throw new Dropped(`unauthorized signer: ${item}`);
+    h.payCost(c, tx.publisher);
+  }
+  const c = new Cost();
+  if (!h.requirePublisherAuth(c, tx.publisher)) throw new Dropped(`unauthorized publisher: ${tx.publisher}`);
+  h.payCost(c, tx.publisher);
+  checkAmountLimit(h, tx);
+}
+
+/** DoPay (host/teller.go): gas from each payer's gas, RAM from each payer's `ram` balance. Returns the publisher's paid gas. */
+function doPay(h: Host, tx: Tx): Decimal {
+  let paid = Decimal.zero(GAS_DECIMAL);
+  h.initStack();
+  for (const payer of [...h.costs.keys()].sort()) {
+    const c = h.costs.get(payer)!;
+    const gas = new Decimal(tx.gasRatio * BigInt(c.toGas()), GAS_DECIMAL);
+    if (!gas.isZero()) {
+      h.setStackInfo("gas.iost", "");
+      try {
+        costGas(h, payer, gas);
+      } catch (e) {
+        throw new Error(`pay gas cost failed: ${(e as Error).message} ${payer} ${gas.toString()}`);
+      }
+    }
+    if (payer === tx.publisher) paid = gas;
+    if (!payer.endsWith(".iost")) {
+      let ramPayer = payer;
+      if (isContractId(payer)) {
+        const o = h.db.mget("system.iost", "contract_owner", payer);
+        ramPayer = o && o.t === "s" ? o.v : payer;
+      }
+      const ram = BigInt(c.data);
+      const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
+      const cur = decodeValue(h.state.get(balKey));
+      const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
+      if (current < ram) throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`);
+      // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
+      h.state.put(balKey, encodeValue(int(current - ram), ""));
+      const urKey = basicKey("ram.iost", "UR" + ramPayer);
+      const ur = decodeValue(h.state.get(urKey));
+      const used = ur && ur.value.t === "s" && /^-?\d+$/.test(ur.value.v) ? BigInt(ur.value.v) : 0n;
+      h.state.put(urKey, encodeValue(str((used + ram).toString()), ""));
+    }
+  }
+  return paid;
+}
+
+/**
+ * Execute `tx` on `state`. A tx that fails its preconditions (gas parameters,
+ * publisher gas, signer/publisher authorization, amount_limit tokens) is
+ * dropped with IOST's message and leaves the state untouched; otherwise the
+ * state holds its effects (or only its gas payment, when it failed) and a
+ * receipt is returned. `txHash` is the full-bytes hash (see src/tx txHash).
+ */
+export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: BlockContext): ExecuteResult {
+  const hash = base58Encode(txHash);
+  const h = new Host(state, block, buildTxContext(tx, hash), monitorCall);
+  h.initStack();
+  state.checkpoint(); // T: the whole tx
+  try {
+    prepare(h, tx);
+  } catch (e) {
+    state.rollback();
+    if (e instanceof Dropped) return { dropped: e.message };
+    throw e;
+  }
+
+  let vmGasLimit = Number(tx.gasLimit / tx.gasRatio) - h.gasPaid();
+  h.gasLimit = vmGasLimit;
+  let status: StatusCode = "SUCCESS";
+  let message = "";
+  let returns: string[] = [];
+  let failed = false;
+
+  state.checkpoint(); // A: actions and payment
+  for (const action of tx.actions) {
+    h.initStack();
+    const cost = new Cost();
+    let ret = "";
+    try {
+      ret = marshalReturn(monitorCall(h, action.contract, action.actionName, action.data, cost));
+    } catch (e) {
+      status = "RUNTIME_ERROR";
+      message = `running action ${actionDesc(action)} error: ${(e as Error).message}`;
+    }
+    cost.net += byteLength(ret);
+    const totalGas = h.genesis ? 0n : totalGasAt(h.db, tx.publisher, block.time).value; // scale 2: gas × 100
+    if (
+      vmGasLimit < cost.toGas() ||
+      (!h.genesis && totalGas / tx.gasRatio < BigInt(h.gasPaid() + vmGasLimit))
+    ) {
+      status = "RUNTIME_ERROR";
+      message = "out of gas";
+      cost.cpu = vmGasLimit;
+      cost.net = 0;
+      ret = "";
+    }
+    h.payCost(new Cost(cost.net, cost.cpu), tx.publisher);
+    if (status !== "SUCCESS") {
+      failed = true;
+      break;
+    }
+    returns.push(ret);
+    vmGasLimit -= cost.toGas();
+    h.gasLimit = vmGasLimit;
+  }
+  if (failed) {
+    returns = [];
+    h.receipts = [];
+    state.rollback();
+    state.checkpoint();
+    h.clearRAMCosts();
+  }
+
+  let paid: Decimal;
+  try {
+    paid = doPay(h, tx);
+    state.release();
+  } catch (e) {
+    state.rollback();
+    state.checkpoint();
+    returns = [];
+    h.receipts = [];
+    h.clearRAMCosts();
+    status = "BALANCE_NOT_ENOUGH";
+    message = "balance not enough after executing actions: " + (e as Error).message;
+    try {
+      paid = doPay(h, tx);
+      state.release();
+    } catch (e2) {
+      state.rollback();
+      state.rollback();
+      return { dropped: (e2 as Error).message };
+    }
+  }
+  state.release(); // T
+
+  const ramUsage: Record<string, bigint> = {};
+  for (const k of [...h.costs.keys()].sort()) {
+    const d = h.costs.get(k)!.data;
+    if (d !== 0) ramUsage[k] = BigInt(d);
+  }
+  return {
+    receipt: {
+      txHash: hash,
+      gasUsage: paid.rescale(GAS_DECIMAL).value,
+      ramUsage,
+      statusCode: status,
+      message,
+      returns,
+      receipts: h.receipts,
+    },
+  };
+}
+
+/** Execute and undo: the receipt a tx would get on this state (RPC /execTx, try-run). */
+export function dryRun(state: State, tx: Tx, txHash: Uint8Array, block: BlockContext): ExecuteResult {
+  state.checkpoint();
+  try {
+    return executeTx(state, tx, txHash, block);
+  } finally {
+    state.rollback();
+  }
+}

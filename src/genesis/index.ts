@@ -1,0 +1,192 @@
+/**
+ * The genesis state (go-iost consensus/genesis/genesis.go `genGenesisTx`,
+ * config/genesis/genesis.yml; iost-protocol.md §12). Block 0 bypasses every
+ * authorization check, as IOST does.
+ *
+ * What runs, in IOST's order: issue.iost initGenesis (creates `iost`, issues each
+ * holder's balance), auth.iost initAdmin, signUp of admin, foundation, every
+ * producer and deadaddr (keys "0"), gas.iost pledge admin→admin, ram.iost
+ * initAdmin + issue (the 30% reserve), RAM buy for admin, the reserve to the
+ * foundation, RAM buys for producers, pledges admin→foundation and admin→each
+ * producer. Not yet deployed here (their modules do not exist yet): token721,
+ * domain, bonus, vote, vote_producer, base, exchange. No gas is charged for
+ * the genesis actions (IOST's genesis tx pays from deadaddr's empty gas).
+ *
+ * Optional `devAccounts` (not in IOST's genesis): signed up by admin after the
+ * IOST steps, funded with a transfer from admin, a gas pledge and a RAM buy.
+ */
+import { Decimal } from "../amount.js";
+import { argsJson } from "../contracts/args.js";
+import { Cost } from "../contracts/cost.js";
+import { Host, type BlockContext } from "../contracts/host.js";
+import "../contracts/index.js";
+import { monitorCall } from "../contracts/monitor.js";
+import { stateRoot } from "../state/root.js";
+import { State, type WriteSet } from "../state/state.js";
+import { str } from "../state/storage.js";
+import type { Store } from "../state/store.js";
+import type { ContractReceipt } from "../tx/types.js";
+
+export interface GenesisAccount {
+  id: string;
+  owner: string;
+  active: string;
+  /** Whole IOST issued at genesis (decimal text). */
+  balance: string;
+}
+
+export interface GenesisProducer extends GenesisAccount {
+  /** Block-signing public key (base58). */
+  signatureBlock: string;
+}
+
+export interface DevAccount {
+  id: string;
+  owner: string;
+  active: string;
+  /** IOST transferred from admin. */
+  balance: string;
+  /** IOST pledged by admin for the account's gas (≥ 1). */
+  gasPledge: string;
+  /** RAM bytes bought by admin for the account (0 = none). */
+  ram: bigint;
+}
+
+export interface GenesisConfig {
+  chainId: number;
+  /** Genesis block time, ns. */
+  time: bigint;
+  admin: GenesisAccount;
+  foundation: GenesisAccount;
+  producers: GenesisProducer[];
+  iost: { totalSupply: bigint; decimal: number };
+  /** IOST pledged by admin for admin, the foundation and each producer. */
+  gasPledge: string;
+  ram: { initialTotal: bigint; increaseInterval: bigint; increaseAmount: bigint; reserve: bigint; initialBuy: bigint };
+  devAccounts: DevAccount[];
+}
+
+export const DEV_ADMIN_PUBKEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+export const DEV_PRODUCER_PUBKEY = "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b";
+/** 2018-11-10T11:04:05Z in ns. */
+export const DEV_GENESIS_TIME = 1541847845_000_000_000n;
+
+/** IOST's dev chain (chain id 1020, go-iost config/genesis/genesis.yml). */
+export function devGenesis(): GenesisConfig {
+  const initialTotal = 128n * 1024n * 1024n * 1024n;
+  return {
+    chainId: 1020,
+    time: DEV_GENESIS_TIME,
+    admin: { id: "admin", owner: DEV_ADMIN_PUBKEY, active: DEV_ADMIN_PUBKEY, balance: "21000000000" },
+    foundation: { id: "foundation", owner: DEV_ADMIN_PUBKEY, active: DEV_ADMIN_PUBKEY, balance: "0" },
+    producers: [
+      { id: "producer000", owner: DEV_PRODUCER_PUBKEY, active: DEV_PRODUCER_PUBKEY, signatureBlock: DEV_PRODUCER_PUBKEY, balance: "0" },
+    ],
+    iost: { totalSupply: 90_000_000_000n, decimal: 8 },
+    gasPledge: "100",
+    ram: {
+      initialTotal,
+      increaseInterval: 600n,
+      increaseAmount: (10n * (64n * 1024n * 1024n * 1024n)) / (365n * 24n * 60n),
+      reserve: (initialTotal * 3n) / 10n,
+      initialBuy: 100_000n,
+    },
+    devAccounts: [],
+  };
+}
+
+export interface GenesisResult {
+  /** Genesis block time, ns. */
+  time: bigint;
+  chainId: number;
+  /** Every write, in canonical key order (already committed to the store). */
+  writes: WriteSet;
+  /** stateRoot(32 zero bytes, writes). */
+  stateRoot: Uint8Array;
+  /** The receipts the genesis actions emitted, in order. */
+  receipts: ContractReceipt[];
+}
+
+class GenesisError extends Error {}
+
+export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult {
+  const state = new State(store);
+  const block: BlockContext = { chainId: config.chainId, number: 0n, time: config.time, parentHash: "", witness: "0" };
+  const h = new Host(
+    state,
+    block,
+    {
+      publisher: "deadaddr",
+      hash: "",
+      time: 0n,
+      expiration: 0n,
+      gasRatio: 100n,
+      gasLimit: 100_000_000_000n,
+      amountLimit: [{ token: "*", value: "unlimited" }],
+      authList: new Map(),
+      signerList: new Set(["deadaddr@active"]),
+    },
+    monitorCall,
+  );
+  h.gasLimit = Number.MAX_SAFE_INTEGER;
+
+  const act = (contract: string, abi: string, data: string) => {
+    h.initStack();
+    try {
+      monitorCall(h, contract, abi, data, new Cost());
+    } catch (e) {
+      throw new GenesisError(`genesis action ${contract}/${abi} ${data} failed: ${(e as Error).message}`);
+    }
+  };
+  /** Run code as a contract (its storage, its authority for callWithAuth). */
+  const asContract = (id: string, fn: (c: Cost) => void) => {
+    h.initStack();
+    h.setStackInfo(id, "init");
+    fn(new Cost());
+  };
+
+  const { admin, foundation, producers } = config;
+  // issue.iost initGenesis
+  asContract("issue.iost", (c) => {
+    h.put(c, "FoundationAccount", str(""));
+    h.put(c, "adminID", str(admin.id));
+    h.put(c, "FoundationAccount", str(foundation.id));
+    h.callWithAuth(c, "token.iost", "create", `["iost","issue.iost",${config.iost.totalSupply},{"can_transfer":true,"decimal":${config.iost.decimal}}]`);
+    for (const holder of [...producers, admin]) {
+      if (!Decimal.parse(holder.balance, config.iost.decimal).isZero())
+        h.callWithAuth(c, "token.iost", "issue", argsJson(["iost", holder.id, holder.balance]));
+    }
+    h.put(c, "IOSTDecimal", str(String(config.iost.decimal)));
+    h.put(c, "IOSTLastIssueTime", str(config.time.toString()));
+  });
+  act("auth.iost", "initAdmin", argsJson([admin.id]));
+  act("auth.iost", "signUp", argsJson([admin.id, admin.owner, admin.active]));
+  act("auth.iost", "signUp", argsJson([foundation.id, foundation.owner, foundation.active]));
+  for (const p of producers) act("auth.iost", "signUp", argsJson([p.id, p.owner, p.active]));
+  act("auth.iost", "signUp", argsJson(["deadaddr", "0", "0"]));
+  act("gas.iost", "pledge", argsJson([admin.id, admin.id, config.gasPledge]));
+  act("ram.iost", "initAdmin", argsJson([admin.id]));
+  const r = config.ram;
+  act("ram.iost", "issue", `[${r.initialTotal}, ${r.increaseInterval}, ${r.increaseAmount}, ${r.reserve}]`);
+  act("ram.iost", "buy", `[${JSON.stringify(admin.id)}, ${JSON.stringify(admin.id)}, ${r.initialBuy}]`);
+  act("token.iost", "transfer", argsJson(["ram", "ram.iost", foundation.id, r.reserve.toString(), ""]));
+  for (const p of producers) act("ram.iost", "buy", `[${JSON.stringify(admin.id)}, ${JSON.stringify(p.id)}, ${r.initialBuy}]`);
+  act("gas.iost", "pledge", argsJson([admin.id, foundation.id, config.gasPledge]));
+  for (const p of producers) act("gas.iost", "pledge", argsJson([admin.id, p.id, config.gasPledge]));
+
+  for (const d of config.devAccounts) {
+    act("auth.iost", "signUp", argsJson([d.id, d.owner, d.active]));
+    if (!Decimal.parse(d.balance, 8).isZero()) act("token.iost", "transfer", argsJson(["iost", admin.id, d.id, d.balance, ""]));
+    act("gas.iost", "pledge", argsJson([admin.id, d.id, d.gasPledge]));
+    if (d.ram > 0n) act("ram.iost", "buy", `[${JSON.stringify(admin.id)}, ${JSON.stringify(d.id)}, ${d.ram}]`);
+  }
+
+  const writes = state.commit();
+  return {
+    time: config.time,
+    chainId: config.chainId,
+    writes,
+    stateRoot: stateRoot(new Uint8Array(32), writes),
+    receipts: h.receipts,
+  };
+}

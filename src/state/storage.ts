@@ -1,0 +1,201 @@
+/**
+ * Contract storage in IOST's layout (go-iost vm/database: map_handler.go,
+ * basic_handler.go, serializer.go), over a State. See docs/STATE.md.
+ *
+ * Raw keys:  `b-<contract>-<key>` simple values, `m-<contract>-<key>-<field>` map
+ * values, `m-<contract>-<key>` the map's field index `@f1@f2…` (not grown past
+ * 256 '@'), `m-<contract>-<key>@` = "1" once a field was deleted (Go's marker).
+ *
+ * Raw values: a type prefix, the payload, '@', the RAM payer:
+ *   s<string>@p   i<int64 as decimal text>@p   b<t|f>@p   j<json>@p   f<decimal, full scale>@p
+ * Deviation from Go, byte-wise: Go writes int64 as 8 raw little-endian bytes and
+ * decimals as 8+4 raw bytes; we write decimal text so stores stay valid UTF-8
+ * text. RAM and gas are computed from Go's byte lengths (`ramLength`), so the
+ * amounts charged are IOST's.
+ */
+import { Decimal } from "../amount.js";
+import type { State } from "./state.js";
+
+export type Value =
+  | { t: "s"; v: string }
+  | { t: "i"; v: bigint }
+  | { t: "b"; v: boolean }
+  | { t: "j"; v: string }
+  | { t: "f"; v: Decimal };
+
+export const str = (v: string): Value => ({ t: "s", v });
+export const int = (v: bigint): Value => ({ t: "i", v });
+export const bool = (v: boolean): Value => ({ t: "b", v });
+export const json = (v: string): Value => ({ t: "j", v });
+export const fixed = (v: Decimal): Value => ({ t: "f", v });
+
+const encoder = new TextEncoder();
+export function byteLength(s: string): number {
+  // Fast path for ASCII.
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return encoder.encode(s).length;
+  return s.length;
+}
+
+export function encodeValue(value: Value, payer: string): string {
+  switch (value.t) {
+    case "s":
+      return "s" + value.v + "@" + payer;
+    case "i":
+      return "i" + value.v.toString() + "@" + payer;
+    case "b":
+      return "b" + (value.v ? "t" : "f") + "@" + payer;
+    case "j":
+      return "j" + value.v + "@" + payer;
+    case "f":
+      return "f" + value.v.toFullScale() + "@" + payer;
+  }
+}
+
+export interface Decoded {
+  value: Value;
+  payer: string;
+}
+
+/** Parse a raw value; undefined for a missing one. The payer follows the last '@' (as Go). */
+export function decodeValue(raw: string | undefined): Decoded | undefined {
+  if (raw === undefined || raw === "n") return undefined;
+  const at = raw.lastIndexOf("@");
+  const body = at < 0 ? raw : raw.slice(0, at);
+  const payer = at < 0 ? "" : raw.slice(at + 1);
+  const payload = body.slice(1);
+  switch (body[0]) {
+    case "s":
+      return { value: str(payload), payer };
+    case "i":
+      return { value: int(BigInt(payload)), payer };
+    case "b":
+      return { value: bool(payload === "t"), payer };
+    case "j":
+      return { value: json(payload), payer };
+    case "f":
+      return { value: fixed(Decimal.fromFullScale(payload)), payer };
+  }
+  throw new Error("invalid stored value: " + raw);
+}
+
+/** Length in bytes of Go's serialization of this raw value (what RAM and Put gas are computed from). */
+export function ramLength(raw: string | undefined): number {
+  if (raw === undefined) return 1; // Go's "n"
+  const d = decodeValue(raw)!;
+  let n: number;
+  switch (d.value.t) {
+    case "s":
+    case "j":
+      n = 1 + byteLength(d.value.v);
+      break;
+    case "i":
+      n = 9;
+      break;
+    case "b":
+      n = 2;
+      break;
+    case "f":
+      n = 13;
+      break;
+  }
+  return n + 1 + byteLength(d.payer);
+}
+
+/** How getContractStorage shows a value: strings verbatim, other types as JSON text. */
+export function displayValue(v: Value | undefined): string {
+  if (v === undefined) return "null";
+  switch (v.t) {
+    case "s":
+      return v.v;
+    case "i":
+      return v.v.toString();
+    case "b":
+      return v.v ? "true" : "false";
+    case "j":
+      return v.v;
+    case "f":
+      return v.v.toString();
+  }
+}
+
+export const basicKey = (contract: string, key: string) => "b-" + contract + "-" + key;
+export const mapKey = (contract: string, key: string, field: string) => "m-" + contract + "-" + key + "-" + field;
+export const mapIndexKey = (contract: string, key: string) => "m-" + contract + "-" + key;
+
+/** Visitor-level access (no gas, no RAM): Go's BasicHandler/MapHandler. `key` is `<contract>-<key>`-free: pass contract and key. */
+export class ContractDB {
+  constructor(readonly state: State) {}
+
+  getRaw(contract: string, key: string): string | undefined {
+    return this.state.get(basicKey(contract, key));
+  }
+  get(contract: string, key: string): Value | undefined {
+    return decodeValue(this.getRaw(contract, key))?.value;
+  }
+  has(contract: string, key: string): boolean {
+    return this.getRaw(contract, key) !== undefined;
+  }
+  putRaw(contract: string, key: string, raw: string): void {
+    this.state.put(basicKey(contract, key), raw);
+  }
+  del(contract: string, key: string): void {
+    this.state.del(basicKey(contract, key));
+  }
+
+  mgetRaw(contract: string, key: string, field: string): string | undefined {
+    return this.state.get(mapKey(contract, key, field));
+  }
+  mget(contract: string, key: string, field: string): Value | undefined {
+    return decodeValue(this.mgetRaw(contract, key, field))?.value;
+  }
+  mhas(contract: string, key: string, field: string): boolean {
+    return this.mgetRaw(contract, key, field) !== undefined;
+  }
+  mputRaw(contract: string, key: string, field: string, raw: string): void {
+    this.addField(contract, key, field);
+    this.state.put(mapKey(contract, key, field), raw);
+  }
+  mkeys(contract: string, key: string): string[] {
+    const s = this.state.get(mapIndexKey(contract, key));
+    if (s === undefined) return [];
+    return s.split("@").slice(1);
+  }
+  mdel(contract: string, key: string, field: string): void {
+    if (!this.mhas(contract, key, field)) return;
+    this.state.del(mapKey(contract, key, field));
+    this.delField(contract, key, field);
+  }
+
+  private addField(contract: string, key: string, field: string): void {
+    if (this.mhas(contract, key, field)) return;
+    const ik = mapIndexKey(contract, key);
+    const s = this.state.get(ik);
+    if (s === undefined) {
+      this.state.put(ik, "@" + field);
+      return;
+    }
+    let count = 0;
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 64) count++;
+    if (count > 256) return;
+    this.state.put(ik, s + "@" + field);
+  }
+
+  private delField(contract: string, key: string, field: string): void {
+    const ik = mapIndexKey(contract, key);
+    const s = this.state.get(ik) ?? "";
+    const fixedMark = this.state.get(ik + "@");
+    const fields = s === "" ? [] : s.split("@").slice(1);
+    let s2 = "";
+    if (fixedMark === undefined) {
+      for (const f of fields) {
+        if (f === field) continue;
+        if (this.mhas(contract, key, f)) s2 += "@" + f;
+      }
+      this.state.put(ik + "@", "1");
+    } else {
+      for (const f of fields) if (f !== field) s2 += "@" + f;
+    }
+    if (s2 === "") this.state.del(ik);
+    else this.state.put(ik, s2);
+  }
+}

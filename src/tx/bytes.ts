@@ -1,0 +1,117 @@
+/**
+ * go-iost core/tx/tx.go ToBytes and the three hashes (iost-protocol.md §1.3):
+ * signers sign the Base bytes, the publisher signs the Publish bytes (which
+ * include the signers' signatures), and the tx id is sha3 of the Full bytes.
+ * `reserved` and `referred_tx` are always empty (the RPC cannot set them).
+ */
+import { base58Decode, base58Encode } from "../codec/base58";
+import { SimpleDecoder, DecodeError } from "../codec/decoder";
+import { SimpleEncoder } from "../codec/encoder";
+import { sha3 } from "../crypto/sha3";
+import { ED25519, SECP256K1, STATUS_CODES, type Signature, type Tx, type TxReceipt } from "./types";
+
+export const BASE = 0;
+export const PUBLISH = 1;
+export const FULL = 2;
+export type TxBytesLevel = typeof BASE | typeof PUBLISH | typeof FULL;
+
+const EMPTY = new Uint8Array(0);
+
+/** crypto/signature.go Signature.ToBytes. */
+export function signatureBytes(sig: Signature): Uint8Array {
+  return new SimpleEncoder().byte(sig.algorithm).bytes(sig.sig).bytes(sig.pubkey).finish();
+}
+
+export function txBytes(tx: Tx, level: TxBytesLevel): Uint8Array {
+  const e = new SimpleEncoder()
+    .int64(tx.time)
+    .int64(tx.expiration)
+    .int64(tx.gasRatio)
+    .int64(tx.gasLimit)
+    .int64(tx.delay)
+    .int32(tx.chainId)
+    .bytes(EMPTY)
+    .stringSlice(tx.signers)
+    .bytesSlice(tx.actions.map((a) => new SimpleEncoder().string(a.contract).string(a.actionName).string(a.data).finish()))
+    .bytesSlice(tx.amountLimit.map((a) => new SimpleEncoder().string(a.token).string(a.value).finish()));
+  if (level >= PUBLISH) e.bytesSlice(tx.signatures.map(signatureBytes));
+  if (level >= FULL) e.bytes(EMPTY).string(tx.publisher).bytesSlice(tx.publisherSigs.map(signatureBytes));
+  return e.finish();
+}
+
+export function baseHash(tx: Tx): Uint8Array {
+  return sha3(txBytes(tx, BASE));
+}
+
+export function publishHash(tx: Tx): Uint8Array {
+  return sha3(txBytes(tx, PUBLISH));
+}
+
+export function txHash(tx: Tx): Uint8Array {
+  return sha3(txBytes(tx, FULL));
+}
+
+/** base58 of the full hash: the id in /sendTx, /getTxByHash, receipts and contract ids. */
+export function txId(tx: Tx): string {
+  return base58Encode(txHash(tx));
+}
+
+function readSignature(bytes: Uint8Array): Signature {
+  const d = new SimpleDecoder(bytes);
+  const algorithm = d.byte();
+  if (algorithm !== SECP256K1 && algorithm !== ED25519) throw new DecodeError(`invalid signature algorithm ${algorithm}`);
+  const sig = { algorithm, sig: d.bytes(), pubkey: d.bytes() } as Signature;
+  d.end();
+  return sig;
+}
+
+function readEmpty(d: SimpleDecoder, field: string): void {
+  if (d.bytes().length !== 0) throw new DecodeError(`${field} must be empty`);
+}
+
+/** Inverse of txBytes(tx, FULL), for txs stored in their full bytes. */
+export function decodeTx(full: Uint8Array): Tx {
+  const d = new SimpleDecoder(full);
+  const time = d.int64();
+  const expiration = d.int64();
+  const gasRatio = d.int64();
+  const gasLimit = d.int64();
+  const delay = d.int64();
+  const chainId = d.uint32();
+  readEmpty(d, "reserved");
+  const signers = d.stringSlice();
+  const actions = d.bytesSlice().map((b) => {
+    const a = new SimpleDecoder(b);
+    const action = { contract: a.string(), actionName: a.string(), data: a.string() };
+    a.end();
+    return action;
+  });
+  const amountLimit = d.bytesSlice().map((b) => {
+    const a = new SimpleDecoder(b);
+    const amount = { token: a.string(), value: a.string() };
+    a.end();
+    return amount;
+  });
+  const signatures = d.bytesSlice().map(readSignature);
+  readEmpty(d, "referred_tx");
+  const publisher = d.string();
+  const publisherSigs = d.bytesSlice().map(readSignature);
+  d.end();
+  return { time, expiration, gasRatio, gasLimit, delay, chainId, signers, actions, amountLimit, signatures, publisher, publisherSigs };
+}
+
+/** core/tx/tx_receipt.go TxReceipt.ToBytes: the receipt merkle leaf is sha3 of this. */
+export function receiptBytes(r: TxReceipt): Uint8Array {
+  const code = STATUS_CODES.indexOf(r.statusCode);
+  if (code < 0) throw new Error(`unknown status code ${r.statusCode}`);
+  const status = new SimpleEncoder().int32(code).string(r.message).finish();
+  const utf8 = new TextEncoder();
+  return new SimpleEncoder()
+    .bytes(base58Decode(r.txHash))
+    .int64(r.gasUsage)
+    .bytes(status)
+    .mapStringToI64(r.ramUsage)
+    .bytesSlice(r.returns.map((s) => utf8.encode(s)))
+    .bytesSlice(r.receipts.map((c) => new SimpleEncoder().string(c.funcName).string(c.content).finish()))
+    .finish();
+}

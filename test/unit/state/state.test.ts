@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { MemoryStore, compareKeys } from "../../../src/state/memory-store";
+import { State } from "../../../src/state/state";
+import { stateRoot } from "../../../src/state/root";
+import { ContractDB, decodeValue, encodeValue, ramLength, str, int } from "../../../src/state/storage";
+
+describe("State", () => {
+  it("reads see uncommitted writes and deletions", () => {
+    const store = new MemoryStore();
+    store.put("a", "1");
+    const s = new State(store);
+    expect(s.get("a")).toBe("1");
+    s.put("a", "2");
+    s.put("b", "3");
+    expect(s.get("a")).toBe("2");
+    s.del("a");
+    expect(s.get("a")).toBeUndefined();
+    expect(store.get("a")).toBe("1");
+    expect(s.writes()).toEqual([
+      ["a", null],
+      ["b", "3"],
+    ]);
+    s.commit();
+    expect(store.get("a")).toBeUndefined();
+    expect(store.get("b")).toBe("3");
+    expect(s.writes()).toEqual([]);
+  });
+
+  it("nested checkpoints roll back and release", () => {
+    const s = new State(new MemoryStore());
+    s.put("x", "0");
+    s.checkpoint();
+    s.put("x", "1");
+    s.checkpoint();
+    s.put("x", "2");
+    s.put("y", "2");
+    s.rollback();
+    expect(s.get("x")).toBe("1");
+    expect(s.get("y")).toBeUndefined();
+    s.checkpoint();
+    s.del("x");
+    s.release();
+    expect(s.get("x")).toBeUndefined();
+    s.rollback();
+    expect(s.get("x")).toBe("0");
+    expect(() => s.rollback()).toThrow();
+    expect(() => {
+      s.checkpoint();
+      s.commit();
+    }).toThrow("commit with open checkpoints");
+  });
+
+  it("property: rollback restores exactly", () => {
+    const op = fc.tuple(fc.constantFrom("a", "b", "c", "d"), fc.option(fc.string(), { nil: null }));
+    fc.assert(
+      fc.property(fc.array(op), fc.array(op), (before, inside) => {
+        const s = new State(new MemoryStore());
+        for (const [k, v] of before) v === null ? s.del(k) : s.put(k, v);
+        const snapshot = ["a", "b", "c", "d"].map((k) => s.get(k));
+        const ws = s.writes();
+        s.checkpoint();
+        for (const [k, v] of inside) v === null ? s.del(k) : s.put(k, v);
+        s.rollback();
+        expect(["a", "b", "c", "d"].map((k) => s.get(k))).toEqual(snapshot);
+        expect(s.writes()).toEqual(ws);
+      }),
+    );
+  });
+
+  it("property: write set and root do not depend on write order", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(fc.string(), fc.string()), { selector: (x) => x[0] }), (pairs) => {
+        const a = new State(new MemoryStore());
+        const b = new State(new MemoryStore());
+        for (const [k, v] of pairs) a.put(k, v);
+        for (const [k, v] of [...pairs].reverse()) b.put(k, v);
+        expect(a.writes()).toEqual(b.writes());
+        const prev = new Uint8Array(32).fill(9);
+        expect(stateRoot(prev, a.writes())).toEqual(stateRoot(prev, b.writes()));
+        const keys = a.writes().map((w) => w[0]);
+        expect([...keys].sort(compareKeys)).toEqual(keys);
+      }),
+    );
+  });
+});
+
+describe("stateRoot", () => {
+  it("hashes prev ‖ sorted writes with the documented encoding", () => {
+    const empty = stateRoot(new Uint8Array(32), []);
+    expect(empty.length).toBe(32);
+    const r1 = stateRoot(empty, [["k", "v"]]);
+    const r2 = stateRoot(empty, [["k", null]]);
+    expect(r1).not.toEqual(r2);
+    expect(stateRoot(r1, [["b", "2"], ["a", "1"]])).toEqual(stateRoot(r1, [["a", "1"], ["b", "2"]]));
+    // chaining: a different prev gives a different root
+    expect(stateRoot(r2, [["k", "v"]])).not.toEqual(r1);
+  });
+
+  it("orders keys by code point (UTF-8 byte order), not UTF-16", () => {
+    expect(compareKeys("\uffff", "\u{10000}")).toBe(-1);
+    expect("\uffff" < "\u{10000}").toBe(false);
+  });
+});
+
+describe("storage layout", () => {
+  it("encodes IOST typed values with a payer and Go's RAM length", () => {
+    expect(encodeValue(str("v"), "user_0")).toBe("sv@user_0");
+    expect(ramLength("sv@user_0")).toBe(9);
+    expect(encodeValue(int(99999990000n), "token.iost")).toBe("i99999990000@token.iost");
+    expect(ramLength("i99999990000@token.iost")).toBe(1 + 8 + 1 + 10);
+    expect(decodeValue("sa@b@c")).toEqual({ value: str("a@b"), payer: "c" });
+    expect(ramLength(undefined)).toBe(1);
+  });
+
+  it("maintains the map index like go-iost MapHandler", () => {
+    const s = new State(new MemoryStore());
+    const db = new ContractDB(s);
+    db.mputRaw("c.iost", "k", "f1", "s1@x");
+    db.mputRaw("c.iost", "k", "f2", "s2@x");
+    db.mputRaw("c.iost", "k", "f1", "s3@x");
+    expect(s.get("m-c.iost-k")).toBe("@f1@f2");
+    expect(db.mkeys("c.iost", "k")).toEqual(["f1", "f2"]);
+    db.mdel("c.iost", "k", "f1");
+    expect(db.mkeys("c.iost", "k")).toEqual(["f2"]);
+    expect(s.get("m-c.iost-k@")).toBe("1");
+    db.mdel("c.iost", "k", "f2");
+    expect(s.get("m-c.iost-k")).toBeUndefined();
+    expect(s.get("m-c.iost-k-f2")).toBeUndefined();
+  });
+});
