@@ -63,8 +63,11 @@ export interface ShardApi {
   poolSize(): Promise<number>;
   /** Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. */
   buildChunk(ctx: ChunkContext): Promise<Chunk>;
-  /** Coordinator only: heights ≤ lib are irreversible; undo records below are dropped. */
-  finalize(lib: number): Promise<void>;
+  /**
+   * Coordinator only: heights ≤ lib are irreversible; undo records below are dropped.
+   * `libHash` (base58 hash of block `lib`) lets state reads name their block.
+   */
+  finalize(lib: number, libHash?: string): Promise<void>;
 }
 
 /** Coordinator Durable Object, one per node, named `coordinator`. */

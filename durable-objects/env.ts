@@ -1,0 +1,90 @@
+/**
+ * What the Durable Objects read from `env` (wrangler.toml [vars] and secrets).
+ * Vars arrive as strings; `nodeConfig(env)` parses them once, with defaults.
+ */
+import type { ShardApi, CoordinatorApi } from "./api";
+
+export interface NodeEnv {
+  SHARD: DurableObjectNamespace;
+  COORDINATOR: DurableObjectNamespace;
+  CHAIN_ID?: string;
+  SHARD_COUNT?: string;
+  BLOCK_INTERVAL_MS?: string;
+  /** "true": dev endpoints, and the public dev producer key when PRODUCER_SECRET is unset. */
+  DEV?: string;
+  /** "false": no blocks while every mempool is empty (wake() restarts production). Default "true", as IOST. */
+  EMPTY_BLOCKS?: string;
+  /** base58 ed25519 secret (64 bytes, seed ‖ pubkey) of the producer; a Worker secret. */
+  PRODUCER_SECRET?: string;
+}
+
+export interface NodeConfig {
+  chainId: number;
+  shardCount: number;
+  blockIntervalMs: number;
+  dev: boolean;
+  emptyBlocks: boolean;
+  /** null: this node holds no producer key and does not produce. */
+  producerSecret: string | null;
+}
+
+/**
+ * The dev chain's producer000 secret, published by go-iost
+ * (config/genesis/genesis.yml; iost-protocol.md §12). Public, so only ever used
+ * when DEV is "true".
+ */
+export const DEV_PRODUCER_SECRET =
+  "1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g7zCVRxBVzuiUzB";
+
+function positiveInt(text: string | undefined, fallback: number): number {
+  const n = Number(text);
+  return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function nodeConfig(env: NodeEnv): NodeConfig {
+  const dev = env.DEV === "true";
+  const secret = env.PRODUCER_SECRET?.trim();
+  return {
+    chainId: positiveInt(env.CHAIN_ID, 1020),
+    shardCount: positiveInt(env.SHARD_COUNT, 1),
+    blockIntervalMs: positiveInt(env.BLOCK_INTERVAL_MS, 500),
+    dev,
+    emptyBlocks: env.EMPTY_BLOCKS !== "false",
+    producerSecret: secret ? secret : dev ? DEV_PRODUCER_SECRET : null,
+  };
+}
+
+/**
+ * Object names. The edge uses `coordinator` and `shard-<i>`. A coordinator
+ * named `<chain>:coordinator` drives `<chain>:shard-<i>`, so tests can run
+ * independent chains side by side in one namespace.
+ */
+export const COORDINATOR_NAME = "coordinator";
+
+export function shardName(coordinatorName: string, index: number): string {
+  const at = coordinatorName.lastIndexOf(":");
+  return at < 0 ? `shard-${index}` : `${coordinatorName.slice(0, at)}:shard-${index}`;
+}
+
+/** Index of a shard from its object name (`shard-3`, `t1:shard-3`). */
+export function shardIndexFromName(name: string | undefined): number {
+  const m = /(?:^|:)shard-(\d+)$/.exec(name ?? "");
+  return m ? Number(m[1]) : 0;
+}
+
+/** Shard methods beyond the edge contract (api.ts) that the coordinator and tests use. */
+export interface ShardInternal extends ShardApi {
+  /** Gas ratios (×100) of the txs of the chunk at `height`. */
+  chunkGasRatios(height: number): Promise<number[]>;
+  status(): Promise<{ shard: number; head: number; lib: number; pool: number; stateRoot: string }>;
+}
+
+// DO RPC stubs are typed by the contract in api.ts, not by the classes, which
+// keeps tsc away from deep Rpc type instantiation (toolchain.md P8).
+export function shardStub(env: NodeEnv, name: string): ShardInternal {
+  return env.SHARD.getByName(name) as unknown as ShardInternal;
+}
+
+export function coordinatorStub(env: NodeEnv, name = COORDINATOR_NAME): CoordinatorApi {
+  return env.COORDINATOR.getByName(name) as unknown as CoordinatorApi;
+}

@@ -1,0 +1,56 @@
+/**
+ * Mempool rules shared by admission and chunk building (go-iost core/txpool,
+ * iost-protocol.md §1.2, §3.4). Pure functions; the SQLite side is in shard.ts.
+ */
+import { base58Decode } from "../src/codec/base58";
+import type { Tx } from "../src/tx/types";
+
+/** go-iost core/txpool/type.go: at most 10,000 pending txs. */
+export const MAX_POOL_TXS = 10_000;
+/** Per block (IOST counts the base tx in the 50; we have none, see src/block/block.ts). */
+export const MAX_TXS_PER_CHUNK = 50;
+export const MAX_TXS_PER_PUBLISHER = 10;
+/** go-iost common/config.go MaxBlockGasLimit, internal units (8,000,000 gas at ratio 1). */
+export const MAX_BLOCK_GAS = 800_000_000n;
+/** go-iost core/tx MaxExpiration: a tx older than 90 s is expired whatever its expiration says. */
+export const MAX_TX_LIFE_NS = 90_000_000_000n;
+
+/** Int64 ns as 20-digit text: string order = numeric order for non-negative values. */
+export function padNs(ns: bigint): string {
+  if (ns < 0n) return "0".repeat(20);
+  return ns.toString().padStart(20, "0");
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Sort key for go-iost compareTx: simple single-action token.iost txs first,
+ * shorter action data first among them; then higher gas ratio; then older
+ * time; then smaller hash bytes.
+ */
+export function poolOrder(tx: Tx, hash: string): string {
+  const simple = tx.actions.length === 1 && tx.actions[0].contract === "token.iost";
+  const dataLen = simple ? new TextEncoder().encode(tx.actions[0].data).length : 0;
+  const ratio = 1_000_000n - tx.gasRatio; // higher ratio sorts first
+  return [
+    simple ? "0" : "1",
+    String(Math.min(dataLen, 99_999_999)).padStart(8, "0"),
+    (ratio < 0n ? 0n : ratio).toString().padStart(7, "0"),
+    padNs(tx.time),
+    hex(base58Decode(hash)),
+  ].join("|");
+}
+
+/** Why a tx cannot be in a block at `blockTime` any more, or null if it is still live (§3.4). */
+export function expiryReason(time: bigint, expiration: bigint, blockTime: bigint): string | null {
+  if (expiration <= blockTime) return `tx expired in the pool: expiration ${expiration} <= block time ${blockTime}`;
+  if (blockTime - time > MAX_TX_LIFE_NS) return `tx expired in the pool: tx time ${time} is more than 90 s before block time ${blockTime}`;
+  return null;
+}
+
+/** Worst-case receipt gas of a tx (internal units): its gas limit at its gas ratio. */
+export function worstCaseGas(tx: Tx): bigint {
+  return (tx.gasLimit * tx.gasRatio) / 100n;
+}

@@ -1,0 +1,122 @@
+/**
+ * SQLite schema of the Durable Objects (drizzle-orm). `npm run db:generate`
+ * (drizzle-kit, drizzle.config.ts) turns it into the committed migrations in
+ * drizzle/, which each object applies in its constructor.
+ *
+ * One schema for both classes, so there is one migration history: a Shard uses
+ * the state/mempool/chunk tables, the Coordinator the block tables; the tables
+ * an object does not use stay empty.
+ *
+ * Conventions: int64 nanosecond times are stored as 20-digit zero-padded
+ * decimal TEXT so that string order is numeric order and no precision is lost
+ * (SQLite integers come back to JS as doubles); hashes are base58 TEXT.
+ */
+import { blob, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+// ---- Shard ---------------------------------------------------------------
+
+/** Key-value state of the shard: the `Store` the protocol core runs on. */
+export const stateKv = sqliteTable("state_kv", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+/** Small named values: genesis marker, head height, LIB, last state root. */
+export const shardMeta = sqliteTable("shard_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+/**
+ * Pending transactions (IOST tx pool, bounded at 10,000). `ord` is one sortable
+ * text key for go-iost core/txpool compareTx order (see mempool.ts): simple
+ * single-action token.iost txs first (shorter data first), then higher gas
+ * ratio, older time, smaller hash.
+ */
+export const mempool = sqliteTable(
+  "mempool",
+  {
+    hash: text("hash").primaryKey(),
+    bytes: blob("bytes", { mode: "buffer" }).notNull(),
+    publisher: text("publisher").notNull(),
+    time: text("time").notNull(),
+    expiration: text("expiration").notNull(),
+    gasLimit: integer("gas_limit").notNull(),
+    ord: text("ord").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("mempool_ord").on(t.ord), index("mempool_expiration").on(t.expiration)],
+);
+
+/**
+ * What happened to every tx that left the pool: `executed` (in the chunk of
+ * `height` at `idx`, with its receipt), `expired` (expired in the pool) or
+ * `dropped` (refused by the executor at block time, `message` says why).
+ */
+export const txIndex = sqliteTable(
+  "tx_index",
+  {
+    hash: text("hash").primaryKey(),
+    status: text("status", { enum: ["executed", "expired", "dropped"] }).notNull(),
+    height: integer("height"),
+    idx: integer("idx"),
+    bytes: blob("bytes", { mode: "buffer" }).notNull(),
+    /** receiptToJson(receipt) as JSON text, executed txs only. */
+    receipt: text("receipt"),
+    message: text("message").notNull().default(""),
+    gasRatio: integer("gas_ratio").notNull(),
+  },
+  (t) => [index("tx_index_height").on(t.height, t.idx)],
+);
+
+/** The chunk (api.ts `Chunk`, JSON) this shard built or applied for each height. */
+export const chunks = sqliteTable("chunks", {
+  height: integer("height").primaryKey(),
+  time: text("time").notNull(),
+  stateRoot: text("state_root").notNull(),
+  json: text("json").notNull(),
+});
+
+/**
+ * Per-height undo records for heights above LIB: the value every written key
+ * had before that height (`prev` null = absent). Dropped by finalize(lib).
+ */
+export const undo = sqliteTable(
+  "undo",
+  {
+    height: integer("height").notNull(),
+    key: text("key").notNull(),
+    prev: text("prev"),
+  },
+  (t) => [primaryKey({ columns: [t.height, t.key] })],
+);
+
+/** CONTRACT_RECEIPT / CONTRACT_EVENT events per height, for /subscribe. */
+export const events = sqliteTable(
+  "events",
+  {
+    height: integer("height").notNull(),
+    seq: integer("seq").notNull(),
+    topic: text("topic").notNull(),
+    contract: text("contract").notNull(),
+    data: text("data").notNull(),
+    time: text("time").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.height, t.seq] })],
+);
+
+// ---- Coordinator ---------------------------------------------------------
+
+/** Produced blocks (headers; the txs live in the shards' chunks). */
+export const blocks = sqliteTable("blocks", {
+  number: integer("number").primaryKey(),
+  hash: text("hash").notNull().unique(),
+  /** StoredBlock JSON (src/block): header fields, signature, per-shard chunk summary. */
+  json: text("json").notNull(),
+});
+
+/** Coordinator's named values: head, LIB, the height being produced. */
+export const coordinatorMeta = sqliteTable("coordinator_meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

@@ -1,0 +1,510 @@
+/**
+ * Shard Durable Object (ARCHITECTURE §2–§3): one per shard, named `shard-<i>`.
+ * Holds the shard's state (a `Store` on SQLite), its mempool, the chunk it
+ * built for every height with the receipts, a tx index, per-height undo
+ * records above LIB and the events for /subscribe.
+ *
+ * Durability: every change is one SQLite transaction (`transactionSync`):
+ * admitting a tx, building a chunk (execution + receipts + index + undo + state
+ * root + events + pool removal), finalizing. A crash leaves either all of it
+ * or none; a retried call finds the stored result (buildChunk is idempotent by
+ * height, admission dedups by hash).
+ *
+ * Reads: with one producer LIB = head (the coordinator finalizes every block it
+ * stores), so `longest = true` and `false` read the same state, the head state.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { asc, eq, gt, and, lte } from "drizzle-orm";
+import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import migrations from "../drizzle/migrations";
+import { base58Encode } from "../src/codec/base58";
+import { sha3 } from "../src/crypto/sha3";
+import { stateRoot } from "../src/state/root";
+import { State } from "../src/state/state";
+import type { Tx, TxReceipt } from "../src/tx/types";
+import type { Answer, Chunk, ChunkContext, Json } from "./api";
+import * as core from "./core";
+import { nodeConfig, shardIndexFromName, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
+import {
+  expiryReason,
+  MAX_BLOCK_GAS,
+  MAX_POOL_TXS,
+  MAX_TX_LIFE_NS,
+  MAX_TXS_PER_CHUNK,
+  MAX_TXS_PER_PUBLISHER,
+  padNs,
+  poolOrder,
+  worstCaseGas,
+} from "./mempool";
+import * as schema from "./schema";
+import { SqlStore } from "./sql-store";
+
+type Row = Record<string, SqlStorageValue>;
+
+interface ChunkEvent {
+  topic: string;
+  contract: string;
+  data: string;
+}
+
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+const unhex = (s: string): Uint8Array => new Uint8Array((s.match(/../g) ?? []).map((h) => parseInt(h, 16)));
+
+/** A Uint8Array as the ArrayBuffer SQLite binds as a BLOB (exactly its bytes). */
+function blob(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+function bytesOf(value: SqlStorageValue | Uint8Array): Uint8Array {
+  if (value instanceof Uint8Array) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new Error("expected a blob");
+}
+
+/** A JSON-shaped copy with plain prototypes (DO RPC cannot clone null-prototype objects). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
+  private readonly sql: SqlStorage;
+  private readonly db: DrizzleSqliteDODatabase<typeof schema>;
+  private readonly kv: SqlStore;
+  private readonly config: NodeConfig;
+  private shardIndex = 0;
+  /** Cached from storage (rebuilt in the constructor after a restart). */
+  private head = 0;
+  private lib = 0;
+  private headTime = 0n;
+  private root: Uint8Array = new Uint8Array(0);
+  private poolCount = 0;
+
+  constructor(ctx: DurableObjectState, env: NodeEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.db = drizzle(ctx.storage, { schema });
+    this.kv = new SqlStore(this.sql);
+    this.config = nodeConfig(env);
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrate(this.db, migrations);
+      // Persisted on the first named access (ctx.id.name is absent in some wake-ups).
+      const known = this.meta("shard");
+      if (known === undefined && ctx.id.name !== undefined) this.setMeta("shard", String(shardIndexFromName(ctx.id.name)));
+      this.shardIndex = Number(known ?? shardIndexFromName(ctx.id.name));
+      this.ensureGenesis();
+      this.load();
+    });
+  }
+
+  // ---- storage helpers ---------------------------------------------------
+
+  private meta(key: string): string | undefined {
+    const rows = this.sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = ?", key).toArray();
+    return rows.length === 0 ? undefined : rows[0].value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec(
+      "INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      key,
+      value,
+    );
+  }
+
+  private load(): void {
+    this.head = Number(this.meta("head") ?? "0");
+    this.lib = Number(this.meta("lib") ?? "0");
+    this.headTime = BigInt(this.meta("head_time") ?? "0");
+    this.root = unhex(this.meta("root") ?? "");
+    this.poolCount = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM mempool").one().n;
+  }
+
+  /**
+   * Genesis state, once: applied and recorded as the chunk of height 0 in one
+   * transaction, so a crash in the middle re-applies it from scratch.
+   */
+  private ensureGenesis(): void {
+    if (this.meta("genesis") !== undefined) return;
+    this.ctx.storage.transactionSync(() => {
+      const genesis = core.genesisInfo(this.config.chainId);
+      const root = core.applyGenesis(this.kv, this.config.chainId, this.shardIndex);
+      const chunk: Chunk = {
+        shard: this.shardIndex,
+        height: 0,
+        time: genesis.time.toString(),
+        txHashes: [],
+        receiptHashes: [],
+        gasUsage: "0",
+        stateRoot: hex(root),
+      };
+      this.storeChunk(chunk);
+      this.setMeta("root", hex(root));
+      this.setMeta("head", "0");
+      this.setMeta("head_time", genesis.time.toString());
+      this.setMeta("lib", "0");
+      this.setMeta("genesis", "done");
+    });
+  }
+
+  private storeChunk(chunk: Chunk): void {
+    this.sql.exec(
+      "INSERT INTO chunks (height, time, state_root, json) VALUES (?, ?, ?, ?)",
+      chunk.height,
+      chunk.time,
+      chunk.stateRoot,
+      JSON.stringify(chunk),
+    );
+  }
+
+  private storedChunk(height: number): Chunk | null {
+    const row = this.db.select({ json: schema.chunks.json }).from(schema.chunks).where(eq(schema.chunks.height, height)).get();
+    return row ? (JSON.parse(row.json) as Chunk) : null;
+  }
+
+  /** Block context for running txs on top of the head (dry runs, gas checks). */
+  private nextBlock(): core.BlockInfo {
+    const now = nowNs();
+    const time = now > this.headTime ? now : this.headTime + 1_000_000n;
+    return { number: BigInt(this.head + 1), time, parentHash: "", witness: "" };
+  }
+
+  // ---- mempool -----------------------------------------------------------
+
+  async submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>> {
+    let tx: Tx;
+    try {
+      tx = core.decodeTx(fullBytes);
+    } catch (err) {
+      return { error: `invalid tx bytes: ${errorText(err)}` };
+    }
+    if (core.txHashOf(tx) !== hash) return { error: "tx hash does not match its bytes" };
+    if (this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0) return { error: "tx exists in pending" };
+    if (this.sql.exec("SELECT 1 FROM tx_index WHERE hash = ? AND status = 'executed'", hash).toArray().length > 0) {
+      return { error: "tx exists in chain" };
+    }
+    const now = nowNs();
+    try {
+      core.checkTxTime(tx, now);
+    } catch (err) {
+      return { error: errorText(err) };
+    }
+    if (this.poolCount >= MAX_POOL_TXS) return { error: "txpool is full" };
+    try {
+      core.checkPublisherGas(new State(this.kv), tx, this.nextBlock());
+    } catch (err) {
+      return { error: errorText(err) };
+    }
+    this.sql.exec(
+      "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      hash,
+      blob(fullBytes),
+      tx.publisher,
+      padNs(tx.time),
+      padNs(tx.expiration),
+      Number(tx.gasLimit),
+      poolOrder(tx, hash),
+      Date.now(),
+    );
+    this.poolCount++;
+    return { hash };
+  }
+
+  async poolSize(): Promise<number> {
+    return this.poolCount;
+  }
+
+  // ---- chunks ------------------------------------------------------------
+
+  /**
+   * Executes the chunk of `ctx.height` on top of the head, or returns the one
+   * stored for that height. Everything it changes is one SQLite transaction.
+   */
+  async buildChunk(ctx: ChunkContext): Promise<Chunk> {
+    const stored = this.storedChunk(ctx.height);
+    if (stored) return stored;
+    if (ctx.height !== this.head + 1) {
+      throw new Error(`shard-${this.shardIndex}: cannot build height ${ctx.height}, head is ${this.head}`);
+    }
+    const blockTime = BigInt(ctx.time);
+    const block: core.BlockInfo = { number: BigInt(ctx.height), time: blockTime, parentHash: ctx.parentHash, witness: ctx.witness };
+    try {
+      return this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block));
+    } finally {
+      this.load(); // the transaction may have rolled back: re-read the cached values
+    }
+  }
+
+  private recordLeft(hash: string, status: "expired" | "dropped", bytes: SqlStorageValue, gasRatio: number, message: string): void {
+    this.sql.exec(
+      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio) VALUES (?, ?, NULL, NULL, ?, NULL, ?, ?)
+       ON CONFLICT(hash) DO UPDATE SET status = excluded.status, message = excluded.message`,
+      hash,
+      status,
+      bytes,
+      message,
+      gasRatio,
+    );
+    this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+  }
+
+  private executeChunk(height: number, blockTime: bigint, block: core.BlockInfo): Chunk {
+    // 1. Expire: a tx that can no longer enter any block leaves with a status.
+    const expired = this.sql
+      .exec<Row>(
+        "SELECT hash, bytes, time, expiration FROM mempool WHERE expiration <= ? OR time < ?",
+        padNs(blockTime),
+        padNs(blockTime - MAX_TX_LIFE_NS),
+      )
+      .toArray();
+    for (const row of expired) {
+      const reason = expiryReason(BigInt(row.time as string), BigInt(row.expiration as string), blockTime) ?? "tx expired in the pool";
+      const tx = core.decodeTx(bytesOf(row.bytes));
+      this.recordLeft(row.hash as string, "expired", row.bytes, Number(tx.gasRatio), reason);
+    }
+
+    // 2. Pick and execute in pool order (§3.4 limits).
+    const candidates = this.sql
+      .exec<Row>("SELECT hash, bytes, publisher FROM mempool WHERE time <= ? ORDER BY ord LIMIT 2000", padNs(blockTime))
+      .toArray();
+    const state = new State(this.kv);
+    const perPublisher = new Map<string, number>();
+    const txHashes: string[] = [];
+    const receiptHashes: string[] = [];
+    const events: ChunkEvent[] = [];
+    let gas = 0n;
+    for (const row of candidates) {
+      if (txHashes.length >= MAX_TXS_PER_CHUNK) break;
+      const hash = row.hash as string;
+      const publisher = row.publisher as string;
+      if ((perPublisher.get(publisher) ?? 0) >= MAX_TXS_PER_PUBLISHER) continue;
+      const tx = core.decodeTx(bytesOf(row.bytes));
+      if (gas + worstCaseGas(tx) > MAX_BLOCK_GAS) continue; // stays for a later block
+      perPublisher.set(publisher, (perPublisher.get(publisher) ?? 0) + 1);
+
+      const depth = state.depth;
+      state.checkpoint();
+      let result: core.ExecResult;
+      try {
+        result = core.executeTx(this.config.chainId, state, tx, hash, block);
+      } catch (err) {
+        // A bug in the core must not wedge the chain on one tx: drop it with the reason.
+        result = { dropped: `internal error: ${errorText(err)}` };
+        while (state.depth > depth + 1) state.rollback();
+      }
+      if ("dropped" in result) {
+        while (state.depth > depth) state.rollback();
+        this.recordLeft(hash, "dropped", row.bytes, Number(tx.gasRatio), result.dropped);
+        continue;
+      }
+      while (state.depth > depth) state.release();
+      const receipt: TxReceipt = result.receipt;
+      const idx = txHashes.length;
+      txHashes.push(hash);
+      receiptHashes.push(base58Encode(sha3(core.receiptBytes(receipt))));
+      gas += receipt.gasUsage;
+      this.sql.exec(
+        `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio) VALUES (?, 'executed', ?, ?, ?, ?, '', ?)
+         ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
+           receipt = excluded.receipt, message = ''`,
+        hash,
+        height,
+        idx,
+        row.bytes,
+        JSON.stringify(core.receiptToJson(receipt)),
+        Number(tx.gasRatio),
+      );
+      this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+      for (const r of receipt.receipts) {
+        events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
+      }
+      for (const e of result.events ?? []) events.push(e);
+    }
+
+    // 3. Undo records (previous value of every written key), then the writes.
+    const writes = state.writes();
+    for (const [key] of writes) {
+      const prev = this.kv.get(key);
+      this.sql.exec("INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)", height, key, prev ?? null);
+    }
+    state.commit();
+    const root = stateRoot(this.root, writes);
+
+    // 4. Events, chunk, head.
+    events.forEach((e, seq) => {
+      this.sql.exec(
+        "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
+        height,
+        seq,
+        e.topic,
+        e.contract,
+        e.data,
+        blockTime.toString(),
+      );
+    });
+    const chunk: Chunk = {
+      shard: this.shardIndex,
+      height,
+      time: blockTime.toString(),
+      txHashes,
+      receiptHashes,
+      gasUsage: gas.toString(),
+      stateRoot: hex(root),
+    };
+    this.storeChunk(chunk);
+    this.setMeta("head", String(height));
+    this.setMeta("head_time", blockTime.toString());
+    this.setMeta("root", hex(root));
+    return chunk;
+  }
+
+  async finalize(lib: number, libHash?: string): Promise<void> {
+    const target = Math.min(lib, this.head);
+    if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM undo WHERE height <= ?", target);
+      this.setMeta("lib", String(target));
+      if (libHash !== undefined && target === lib) this.setMeta("lib_hash", libHash);
+    });
+    this.lib = target;
+  }
+
+  // ---- tx views ----------------------------------------------------------
+
+  private txJson(bytes: SqlStorageValue | Uint8Array, hash: string, receipt: string | null): { [k: string]: Json } {
+    const view = core.txToJson(core.decodeTx(bytesOf(bytes)), hash);
+    view.tx_receipt = receipt === null ? null : (JSON.parse(receipt) as Json);
+    return view;
+  }
+
+  async getTx(hash: string): Promise<Answer<Json>> {
+    const pending = this.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray();
+    if (pending.length > 0) return { status: "PENDING", transaction: this.txJson(pending[0].bytes, hash, null), block_number: "-1" };
+    const rows = this.sql.exec<Row>("SELECT status, height, bytes, receipt, message FROM tx_index WHERE hash = ?", hash).toArray();
+    if (rows.length === 0) return { error: "tx not found" };
+    const row = rows[0];
+    if (row.status !== "executed") return { error: `tx ${row.status}: ${row.message as string}` };
+    const height = row.height as number;
+    const final = height <= this.lib;
+    return {
+      status: final ? "IRREVERSIBLE" : "PACKED",
+      transaction: this.txJson(row.bytes, hash, row.receipt as string),
+      block_number: final ? String(height) : "-1",
+    };
+  }
+
+  async getTxReceipt(hash: string): Promise<Answer<Json>> {
+    const rows = this.sql.exec<Row>("SELECT status, height, receipt, message FROM tx_index WHERE hash = ?", hash).toArray();
+    if (rows.length === 0) {
+      const pending = this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0;
+      return { error: `failed to Get the receipt hash: ${pending ? "tx is pending" : "tx not found"}` };
+    }
+    const row = rows[0];
+    if (row.status !== "executed") return { error: `failed to Get the receipt hash: tx ${row.status}: ${row.message as string}` };
+    if ((row.height as number) > this.lib) return { error: "failed to Get the receipt hash: tx is not irreversible yet" };
+    return JSON.parse(row.receipt as string) as Json;
+  }
+
+  async getChunkTxs(height: number): Promise<Json[]> {
+    const rows = this.db
+      .select({ hash: schema.txIndex.hash, bytes: schema.txIndex.bytes, receipt: schema.txIndex.receipt })
+      .from(schema.txIndex)
+      .where(and(eq(schema.txIndex.height, height), eq(schema.txIndex.status, "executed")))
+      .orderBy(asc(schema.txIndex.idx))
+      .all();
+    return rows.map((r) => this.txJson(r.bytes, r.hash, r.receipt));
+  }
+
+  /** Gas ratios (×100) of the txs in the chunk of `height`, for /getGasRatio. */
+  async chunkGasRatios(height: number): Promise<number[]> {
+    return this.sql
+      .exec<{ gas_ratio: number }>("SELECT gas_ratio FROM tx_index WHERE height = ? AND status = 'executed'", height)
+      .toArray()
+      .map((r) => r.gas_ratio);
+  }
+
+  async eventsSince(afterHeight: number): Promise<{ height: number; events: { topic: string; data: string; time: string; contract: string }[] }> {
+    const upTo = Math.min(this.head, afterHeight + 100);
+    const rows = this.db
+      .select()
+      .from(schema.events)
+      .where(and(gt(schema.events.height, afterHeight), lte(schema.events.height, upTo)))
+      .orderBy(asc(schema.events.height), asc(schema.events.seq))
+      .all();
+    return {
+      height: Math.max(upTo, afterHeight),
+      events: rows.map((e) => ({ topic: e.topic, data: e.data, time: e.time, contract: e.contract })),
+    };
+  }
+
+  // ---- dry run and state queries ----------------------------------------
+
+  async execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>> {
+    let tx: Tx;
+    try {
+      tx = core.decodeTx(fullBytes);
+    } catch (err) {
+      return { error: `invalid tx bytes: ${errorText(err)}` };
+    }
+    const state = new State(this.kv);
+    try {
+      const result = core.dryRun(this.config.chainId, state, tx, hash, this.nextBlock());
+      if ("dropped" in result) return { error: result.dropped };
+      return plain(core.receiptToJson(result.receipt));
+    } catch (err) {
+      return { error: errorText(err) };
+    } finally {
+      state.discard(); // a dry run never writes
+    }
+  }
+
+  /** A read-only view of the head state (== LIB state with one producer). */
+  private view<T>(read: (state: State, time: bigint) => T): T {
+    const state = new State(this.kv);
+    try {
+      return plain(read(state, this.headTime));
+    } finally {
+      state.discard();
+    }
+  }
+
+  // `longest` is accepted and ignored: one producer, LIB = head (see the header comment).
+  async getAccount(name: string, _longest: boolean): Promise<Answer<Json>> {
+    return this.view((s, t) => core.queries.getAccount(s, name, t));
+  }
+  async getTokenBalance(account: string, token: string, _longest: boolean): Promise<Answer<Json>> {
+    return this.view((s, t) => core.queries.getTokenBalance(s, account, token, t));
+  }
+  async getTokenInfo(symbol: string, _longest: boolean): Promise<Answer<Json>> {
+    return this.view((s) => core.queries.getTokenInfo(s, symbol));
+  }
+  async getRAMInfo(): Promise<Answer<Json>> {
+    return this.view((s) => core.queries.getRAMInfo(s));
+  }
+  async getContract(id: string, _longest: boolean): Promise<Answer<Json>> {
+    return this.view((s) => core.queries.getContract(s, id));
+  }
+  /** The block a state read reflects: {block_hash, block_number} of LIB (= head with one producer). */
+  private readBlock(): { block_hash: string; block_number: string } {
+    return { block_hash: this.meta("lib_hash") ?? "", block_number: String(this.lib) };
+  }
+  async getContractStorage(id: string, key: string, field: string, _longest: boolean): Promise<Answer<Json>> {
+    return { ...(this.view((s) => core.queries.getContractStorage(s, id, key, field)) as { [k: string]: Json }), ...this.readBlock() };
+  }
+  async getContractStorageFields(id: string, key: string, _longest: boolean): Promise<Answer<Json>> {
+    return { ...(this.view((s) => core.queries.getContractStorageFields(s, id, key)) as { [k: string]: Json }), ...this.readBlock() };
+  }
+
+  // ---- for tests and operators ------------------------------------------
+
+  /** Head height, LIB, pool size and state root: a cheap health view. */
+  async status(): Promise<{ shard: number; head: number; lib: number; pool: number; stateRoot: string }> {
+    return { shard: this.shardIndex, head: this.head, lib: this.lib, pool: this.poolCount, stateRoot: hex(this.root) };
+  }
+}

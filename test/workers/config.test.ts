@@ -1,0 +1,86 @@
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { Coordinator } from "../../durable-objects/coordinator";
+import { DEV_PRODUCER_SECRET, nodeConfig, shardIndexFromName, shardName, type NodeEnv } from "../../durable-objects/env";
+import { newChain, nodeEnv, tick } from "./helpers";
+import { makeTx, nowNs } from "./txs";
+
+describe("node configuration", () => {
+  const base = { SHARD: nodeEnv.SHARD, COORDINATOR: nodeEnv.COORDINATOR } as NodeEnv;
+
+  test("wrangler.toml vars", () => {
+    expect(nodeConfig(nodeEnv)).toMatchObject({ chainId: 1020, shardCount: 1, dev: true, emptyBlocks: true, producerSecret: DEV_PRODUCER_SECRET });
+  });
+
+  test("the public dev producer key only in dev mode; a PRODUCER_SECRET wins", () => {
+    expect(nodeConfig({ ...base, DEV: "false" }).producerSecret).toBeNull();
+    expect(nodeConfig({ ...base }).producerSecret).toBeNull();
+    expect(nodeConfig({ ...base, DEV: "true" }).producerSecret).toBe(DEV_PRODUCER_SECRET);
+    expect(nodeConfig({ ...base, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecret).toBe("abc");
+    expect(nodeConfig({ ...base, EMPTY_BLOCKS: "false", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ emptyBlocks: false, blockIntervalMs: 250 });
+    expect(nodeConfig({ ...base, BLOCK_INTERVAL_MS: "-1", SHARD_COUNT: "x" })).toMatchObject({ blockIntervalMs: 500, shardCount: 1 });
+  });
+
+  test("object names carry the shard id", () => {
+    expect(shardName("coordinator", 0)).toBe("shard-0");
+    expect(shardName("t1:coordinator", 2)).toBe("t1:shard-2");
+    expect(shardIndexFromName("shard-3")).toBe(3);
+    expect(shardIndexFromName("t1:shard-12")).toBe(12);
+  });
+});
+
+describe("coordinator behaviour", () => {
+  test("EMPTY_BLOCKS off: no block while the mempool is empty, the alarm idles until wake()", async () => {
+    const c = newChain("noempty");
+    const setEmptyBlocks = () =>
+      runInDurableObject(c.coordStub, (obj) => {
+        (obj as unknown as { config: { emptyBlocks: boolean } }).config.emptyBlocks = false;
+      });
+    await setEmptyBlocks();
+    const produced = await runInDurableObject(c.coordStub, async (obj, state) => {
+      const inst = obj as unknown as Coordinator;
+      await state.storage.setAlarm(Date.now() + 3_600_000);
+      return inst.produce();
+    });
+    expect(produced).toBe(false);
+    expect(await runDurableObjectAlarm(c.coordStub)).toBe(true); // the armed alarm runs, produces nothing…
+    expect(await runDurableObjectAlarm(c.coordStub)).toBe(false); // …and does not re-arm
+    expect((await c.coord.status()).head).toBe(0);
+    const { hash, bytes } = makeTx();
+    await c.shard.submitTx(bytes, hash);
+    await tick(c); // tick() keeps the stretched config; emptyBlocks stays off in this instance
+    expect((await c.coord.status()).head).toBe(1);
+    expect(await c.shard.getTxReceipt(hash)).toMatchObject({ status_code: "SUCCESS" });
+  });
+
+  test("a coordinator restarted after persisting its job builds that height at that time", async () => {
+    const c = newChain("resume");
+    await tick(c);
+    const time = (nowNs() + 2_000_000n).toString();
+    await runInDurableObject(c.coordStub, (_obj, state) => {
+      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 2, time }));
+    });
+    await abortAllDurableObjects();
+    await tick(c);
+    const b2 = (await c.coord.storedBlock(2))!;
+    expect(b2.time).toBe(time);
+    expect(b2.parentHash).toBe((await c.coord.storedBlock(1))!.hash);
+    // a stale job (height already built) is ignored
+    await runInDurableObject(c.coordStub, (_obj, state) => {
+      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 2, time: "5" }));
+    });
+    await tick(c);
+    const b3 = (await c.coord.storedBlock(3))!;
+    expect(BigInt(b3.time)).toBeGreaterThan(BigInt(b2.time));
+  });
+
+  test("nodeInfo reports the pool size and server time", async () => {
+    const c = newChain("nodeinfo");
+    const { hash, bytes } = makeTx();
+    await c.shard.submitTx(bytes, hash);
+    const info = (await c.coord.nodeInfo()) as Record<string, unknown>;
+    expect(info.tx_pool_size).toBe("1");
+    expect(info.mode).toBe("ModeNormal");
+    expect(BigInt(info.server_time as string)).toBeGreaterThan(0n);
+  });
+});

@@ -1,0 +1,191 @@
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { Shard } from "../../durable-objects/shard";
+import { newChain, tick } from "./helpers";
+import { makeTx, nowNs } from "./txs";
+
+type Obj = Record<string, unknown>;
+
+async function balance(c: ReturnType<typeof newChain>, account: string): Promise<number> {
+  return ((await c.shard.getTokenBalance(account, "iost", true)) as Obj).balance as number;
+}
+
+describe("txs through the mempool into blocks", () => {
+  test("a signed transfer is admitted, executed in the next block, final and queryable", async () => {
+    const c = newChain("transfer");
+    const before = await balance(c, "producer000");
+    const { hash, bytes } = makeTx({ amount: "12.5", memo: "hi" });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    expect(await c.shard.poolSize()).toBe(1);
+    expect(await c.shard.getTx(hash)).toMatchObject({ status: "PENDING", block_number: "-1", transaction: { hash, publisher: "admin", tx_receipt: null } });
+    expect(await c.shard.getTxReceipt(hash)).toEqual({ error: "failed to Get the receipt hash: tx is pending" });
+
+    await tick(c);
+    expect(await c.shard.poolSize()).toBe(0);
+    const receipt = (await c.shard.getTxReceipt(hash)) as Obj;
+    expect(receipt).toMatchObject({ tx_hash: hash, status_code: "SUCCESS", message: "" });
+    expect(receipt.receipts).toEqual([{ func_name: "token.iost/transfer", content: '["iost","admin","producer000","12.5","hi"]' }]);
+    expect(receipt.gas_usage as number).toBeGreaterThan(0);
+    expect(await c.shard.getTx(hash)).toMatchObject({ status: "IRREVERSIBLE", block_number: "1", transaction: { hash, tx_receipt: { status_code: "SUCCESS" } } });
+    expect(await balance(c, "producer000")).toBe(before + 12.5);
+
+    const block = (await c.coord.getBlockByNumber(1)) as { status: string; block: Obj };
+    expect(block.block.tx_count).toBe("1");
+    expect(block.block.gas_usage).toBe(receipt.gas_usage);
+    const txs = await c.shard.getChunkTxs(1);
+    expect(txs).toHaveLength(1);
+    expect(txs[0]).toMatchObject({ hash, tx_receipt: { status_code: "SUCCESS" } });
+    expect(await c.coord.getGasRatio()).toEqual({ lowest_gas_ratio: 1, median_gas_ratio: 1 });
+    const ev = await c.shard.eventsSince(0);
+    expect(ev.height).toBe(1);
+    expect(ev.events).toEqual([{ topic: "CONTRACT_RECEIPT", contract: "token.iost", data: '["iost","admin","producer000","12.5","hi"]', time: (await c.coord.storedBlock(1))!.time }]);
+    expect(await c.shard.eventsSince(1)).toEqual({ height: 1, events: [] });
+  });
+
+  test("dedup: tx exists in pending, then tx exists in chain", async () => {
+    const c = newChain("dedup");
+    const { hash, bytes } = makeTx();
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ error: "tx exists in pending" });
+    await tick(c);
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ error: "tx exists in chain" });
+  });
+
+  test("admission checks: time window, hash, bytes, full pool, publisher gas", async () => {
+    const c = newChain("admission");
+    const future = makeTx({ time: nowNs() + 60_000_000_000n });
+    expect(await c.shard.submitTx(future.bytes, future.hash)).toMatchObject({ error: expect.stringContaining("TimeError: tx.time is too large") });
+    const old = makeTx({ time: nowNs() - 100_000_000_000n, expiration: nowNs() + 10_000_000_000n });
+    expect(await c.shard.submitTx(old.bytes, old.hash)).toMatchObject({ error: expect.stringContaining("TimeError: tx.time is expired") });
+    const ok = makeTx();
+    expect(await c.shard.submitTx(ok.bytes, makeTx({ memo: "other" }).hash)).toEqual({ error: "tx hash does not match its bytes" });
+    expect(await c.shard.submitTx(ok.bytes.slice(0, 20), ok.hash)).toMatchObject({ error: expect.stringContaining("invalid tx bytes") });
+    const poor = makeTx({ publisher: "nobody" });
+    expect(await c.shard.submitTx(poor.bytes, poor.hash)).toMatchObject({ error: expect.stringContaining("gas not enough: user nobody has 0") });
+    await runInDurableObject(c.shardRaw, (obj) => {
+      (obj as unknown as { poolCount: number }).poolCount = 10_000;
+    });
+    expect(await c.shard.submitTx(ok.bytes, ok.hash)).toEqual({ error: "txpool is full" });
+  });
+
+  test("a tx that expires in the pool leaves it with a status that getTx and getTxReceipt report", async () => {
+    const c = newChain("expiry");
+    const t = nowNs();
+    const { hash, bytes } = makeTx({ time: t, expiration: t + 5_000_000_000n });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    // The next block's time is past the expiration (as if the chain had stalled for 10 s).
+    const later = (t + 10_000_000_000n).toString();
+    await runInDurableObject(c.coordStub, async (_obj, state) => {
+      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 1, time: later }));
+    });
+    await c.coord.status(); // genesis first
+    await tick(c);
+    expect((await c.coord.storedBlock(1))!.time).toBe(later);
+    expect(await c.shard.poolSize()).toBe(0);
+    expect(await c.shard.getTx(hash)).toEqual({ error: `tx expired: tx expired in the pool: expiration ${t + 5_000_000_000n} <= block time ${later}` });
+    expect(await c.shard.getTxReceipt(hash)).toMatchObject({ error: expect.stringContaining("failed to Get the receipt hash: tx expired") });
+  });
+
+  test("a tx the executor drops leaves the pool with the reason", async () => {
+    const c = newChain("dropped");
+    // producer000 has gas (genesis pledge), but the admin key cannot sign for it.
+    const { hash, bytes } = makeTx({ publisher: "producer000", to: "admin" });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    await tick(c);
+    expect(await c.shard.poolSize()).toBe(0);
+    expect((await c.coord.storedBlock(1))!.txCount).toBe(0);
+    expect(await c.shard.getTx(hash)).toMatchObject({ error: expect.stringContaining("tx dropped: unauthorized publisher") });
+  });
+
+  test("at most 10 txs per publisher per block; the rest wait for the next block", async () => {
+    const c = newChain("perpublisher");
+    const txs = Array.from({ length: 12 }, (_, i) => makeTx({ memo: `m${i}` }));
+    for (const t of txs) expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await tick(c);
+    expect((await c.coord.storedBlock(1))!.txCount).toBe(10);
+    expect(await c.shard.poolSize()).toBe(2);
+    await tick(c);
+    expect((await c.coord.storedBlock(2))!.txCount).toBe(2);
+    const all = [...(await c.shard.getChunkTxs(1)), ...(await c.shard.getChunkTxs(2))] as Obj[];
+    expect(new Set(all.map((t) => t.hash))).toEqual(new Set(txs.map((t) => t.hash)));
+  });
+
+  test("the mempool survives a restart and its txs are executed after it", async () => {
+    const c = newChain("restart");
+    const a = makeTx({ memo: "a" });
+    const b = makeTx({ memo: "b" });
+    await c.shard.submitTx(a.bytes, a.hash);
+    await c.shard.submitTx(b.bytes, b.hash);
+    await abortAllDurableObjects();
+    expect(await c.shard.poolSize()).toBe(2);
+    expect(await c.shard.submitTx(a.bytes, a.hash)).toEqual({ error: "tx exists in pending" });
+    await tick(c);
+    await abortAllDurableObjects();
+    expect(await c.shard.getTxReceipt(a.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await c.shard.getTxReceipt(b.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await c.shard.status()).toMatchObject({ head: 1, lib: 1, pool: 0 });
+    await tick(c);
+    expect((await c.coord.status()).head).toBe(2);
+  });
+
+  test("buildChunk is idempotent by height: the same chunk twice, the state written once", async () => {
+    const c = newChain("idempotent");
+    const { hash, bytes } = makeTx({ amount: "3" });
+    await c.shard.submitTx(bytes, hash);
+    const before = await balance(c, "producer000");
+    const ctx = { height: 1, time: (nowNs() + 1_000_000n).toString(), parentHash: "", witness: "w" };
+    const first = await c.shard.buildChunk(ctx);
+    const again = await c.shard.buildChunk(ctx);
+    const other = await c.shard.buildChunk({ ...ctx, time: "1" });
+    expect(again).toEqual(first);
+    expect(other).toEqual(first);
+    expect(first).toMatchObject({ shard: 0, height: 1, txHashes: [hash] });
+    expect(first.receiptHashes).toHaveLength(1);
+    expect(await balance(c, "producer000")).toBe(before + 3);
+    // Built but not final yet: PACKED, and no receipt (IOST gives receipts of irreversible txs only).
+    expect(await c.shard.getTx(hash)).toMatchObject({ status: "PACKED", block_number: "-1", transaction: { tx_receipt: { status_code: "SUCCESS" } } });
+    expect(await c.shard.getTxReceipt(hash)).toEqual({ error: "failed to Get the receipt hash: tx is not irreversible yet" });
+    const gap = await runInDurableObject(c.shardRaw, (obj) =>
+      (obj as unknown as Shard).buildChunk({ ...ctx, height: 3 }).then(
+        () => "built",
+        (err: Error) => err.message,
+      ),
+    );
+    expect(gap).toMatch(/cannot build height 3, head is 1/);
+    const undo = await runInDurableObject(c.shardRaw, (_obj, state) =>
+      state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo WHERE height = 1").one().n,
+    );
+    expect(undo).toBeGreaterThan(0);
+    await c.shard.finalize(1);
+    expect(await c.shard.getTx(hash)).toMatchObject({ status: "IRREVERSIBLE", block_number: "1" });
+    expect(await c.shard.getTxReceipt(hash)).toMatchObject({ status_code: "SUCCESS" });
+    const left = await runInDurableObject(c.shardRaw, (_obj, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo").one().n);
+    expect(left).toBe(0);
+  });
+
+  test("execTx dry-runs on the head state and writes nothing", async () => {
+    const c = newChain("dryrun");
+    const before = await balance(c, "producer000");
+    const root = (await c.shard.status()).stateRoot;
+    const { hash, bytes } = makeTx({ amount: "7" });
+    expect(await c.shard.execTx(bytes, hash)).toMatchObject({ tx_hash: hash, status_code: "SUCCESS" });
+    expect(await balance(c, "producer000")).toBe(before);
+    expect((await c.shard.status()).stateRoot).toBe(root);
+    expect(await c.shard.poolSize()).toBe(0);
+  });
+
+  test("state queries answer from the head state", async () => {
+    const c = newChain("queries");
+    expect(await c.shard.getAccount("admin", true)).toMatchObject({ name: "admin" });
+    expect(await c.shard.getAccount("nobody", false)).toEqual({ error: "account not found" });
+    expect(await c.shard.getTokenInfo("iost", true)).toMatchObject({ symbol: "iost" });
+    expect(await c.shard.getTokenInfo("nope", true)).toEqual({ error: "token not found" });
+    expect(await c.shard.getRAMInfo()).toHaveProperty("total_ram");
+    expect(await c.shard.getContract("token.iost", true)).toMatchObject({ id: "token.iost", language: "native" });
+    await tick(c);
+    const b1 = (await c.coord.storedBlock(1))!;
+    expect(await c.shard.getContractStorage("token.iost", "TBadmin", "iost", true)).toMatchObject({ block_hash: b1.hash, block_number: "1" });
+    expect(((await c.shard.getContractStorage("token.iost", "TBadmin", "iost", true)) as Obj).data).toMatch(/^\d/);
+    expect(await c.shard.getContractStorageFields("token.iost", "TBadmin", true)).toHaveProperty("fields");
+  });
+});

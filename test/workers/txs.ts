@@ -1,0 +1,56 @@
+/** Test transactions, signed like iost.js does: the publisher's ed25519 signature over the publish hash. */
+import { keyPairFromBase58 } from "../../src/crypto/keys";
+import { sign } from "../../src/crypto/signature";
+import { FULL, publishHash, txBytes, txId } from "../../src/tx/bytes";
+import { ED25519, type Tx } from "../../src/tx/types";
+
+/** IOST's public dev admin key (go-iost config/dev_admin_key.json; iost-protocol.md §12). */
+export const ADMIN_SECRET = "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";
+export const admin = keyPairFromBase58(ED25519, ADMIN_SECRET);
+
+export interface TxOptions {
+  publisher?: string;
+  time?: bigint;
+  expiration?: bigint;
+  to?: string;
+  amount?: string;
+  memo?: string;
+  actions?: Tx["actions"];
+  gasRatio?: bigint;
+  gasLimit?: bigint;
+  secretKey?: Uint8Array;
+}
+
+export function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+export interface SignedTx {
+  tx: Tx;
+  bytes: Uint8Array;
+  hash: string;
+}
+
+/** By default: admin transfers 1 iost to producer000. */
+export function makeTx(o: TxOptions = {}): SignedTx {
+  const time = o.time ?? nowNs();
+  const publisher = o.publisher ?? "admin";
+  const tx: Tx = {
+    time,
+    expiration: o.expiration ?? time + 90_000_000_000n,
+    gasRatio: o.gasRatio ?? 100n,
+    gasLimit: o.gasLimit ?? 100_000_000n,
+    delay: 0n,
+    chainId: 1020,
+    signers: [],
+    actions: o.actions ?? [
+      { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", publisher, o.to ?? "producer000", o.amount ?? "1", o.memo ?? ""]) },
+    ],
+    amountLimit: [{ token: "*", value: "unlimited" }],
+    signatures: [],
+    publisher,
+    publisherSigs: [],
+  };
+  tx.publisherSigs = [sign(ED25519, o.secretKey ?? admin.secretKey, publishHash(tx))];
+  return { tx, bytes: txBytes(tx, FULL), hash: txId(tx) };
+}
