@@ -16,6 +16,10 @@ export interface NodeEnv {
   EMPTY_BLOCKS?: string;
   /** base58 ed25519 secret (64 bytes, seed ‖ pubkey) of the producer; a Worker secret. */
   PRODUCER_SECRET?: string;
+  /** Most txs a shard puts in one chunk; the block gas cap usually binds first. */
+  BLOCK_MAX_TXS?: string;
+  /** Most txs of one publisher in one chunk (IOST: 10), so one sender cannot fill a block. */
+  BLOCK_MAX_TXS_PER_PUBLISHER?: string;
 }
 
 export interface NodeConfig {
@@ -26,6 +30,8 @@ export interface NodeConfig {
   emptyBlocks: boolean;
   /** null: this node holds no producer key and does not produce. */
   producerSecret: string | null;
+  blockMaxTxs: number;
+  blockMaxTxsPerPublisher: number;
 }
 
 /**
@@ -51,6 +57,8 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     dev,
     emptyBlocks: env.EMPTY_BLOCKS !== "false",
     producerSecret: secret ? secret : dev ? DEV_PRODUCER_SECRET : null,
+    blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
+    blockMaxTxsPerPublisher: positiveInt(env.BLOCK_MAX_TXS_PER_PUBLISHER, 10),
   };
 }
 

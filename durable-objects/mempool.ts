@@ -7,9 +7,6 @@ import type { Tx } from "../src/tx/types";
 
 /** go-iost core/txpool/type.go: at most 10,000 pending txs. */
 export const MAX_POOL_TXS = 10_000;
-/** Per block (IOST counts the base tx in the 50; we have none, see src/block/block.ts). */
-export const MAX_TXS_PER_CHUNK = 50;
-export const MAX_TXS_PER_PUBLISHER = 10;
 /** go-iost common/config.go MaxBlockGasLimit, internal units (8,000,000 gas at ratio 1). */
 export const MAX_BLOCK_GAS = 800_000_000n;
 /** go-iost core/tx MaxExpiration: a tx older than 90 s is expired whatever its expiration says. */
@@ -48,9 +45,4 @@ export function expiryReason(time: bigint, expiration: bigint, blockTime: bigint
   if (expiration <= blockTime) return `tx expired in the pool: expiration ${expiration} <= block time ${blockTime}`;
   if (blockTime - time > MAX_TX_LIFE_NS) return `tx expired in the pool: tx time ${time} is more than 90 s before block time ${blockTime}`;
   return null;
-}
-
-/** Worst-case receipt gas of a tx (internal units): its gas limit at its gas ratio. */
-export function worstCaseGas(tx: Tx): bigint {
-  return (tx.gasLimit * tx.gasRatio) / 100n;
 }

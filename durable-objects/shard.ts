@@ -31,11 +31,8 @@ import {
   MAX_BLOCK_GAS,
   MAX_POOL_TXS,
   MAX_TX_LIFE_NS,
-  MAX_TXS_PER_CHUNK,
-  MAX_TXS_PER_PUBLISHER,
   padNs,
   poolOrder,
-  worstCaseGas,
 } from "./mempool";
 import * as schema from "./schema";
 import { SqlStore } from "./sql-store";
@@ -280,12 +277,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const events: ChunkEvent[] = [];
     let gas = 0n;
     for (const row of candidates) {
-      if (txHashes.length >= MAX_TXS_PER_CHUNK) break;
+      if (txHashes.length >= this.config.blockMaxTxs) break;
       const hash = row.hash as string;
       const publisher = row.publisher as string;
-      if ((perPublisher.get(publisher) ?? 0) >= MAX_TXS_PER_PUBLISHER) continue;
+      if ((perPublisher.get(publisher) ?? 0) >= this.config.blockMaxTxsPerPublisher) continue;
       const tx = core.decodeTx(bytesOf(row.bytes));
-      if (gas + worstCaseGas(tx) > MAX_BLOCK_GAS) continue; // stays for a later block
       perPublisher.set(publisher, (perPublisher.get(publisher) ?? 0) + 1);
 
       const depth = state.depth;
@@ -303,8 +299,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         this.recordLeft(hash, "dropped", row.bytes, Number(tx.gasRatio), result.dropped);
         continue;
       }
-      while (state.depth > depth) state.release();
       const receipt: TxReceipt = result.receipt;
+      // The block gas cap counts gas used, not gas limits (an SDK tx asks for 2,000,000
+      // by default, which would cap a block at four txs): the tx that crosses it is
+      // undone and waits for the next block.
+      if (gas + receipt.gasUsage > MAX_BLOCK_GAS) {
+        while (state.depth > depth) state.rollback();
+        break;
+      }
+      while (state.depth > depth) state.release();
       const idx = txHashes.length;
       txHashes.push(hash);
       receiptHashes.push(base58Encode(sha3(core.receiptBytes(receipt))));
