@@ -12,6 +12,20 @@ export default defineConfig({
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
         test: { name: "workerd", include: ["test/unit/**/*.test.ts", "test/workers/**/*.test.ts"], testTimeout: 60_000 },
       },
+      {
+        // Real HTTP against started nodes (wrangler unstable_startWorker). Each file
+        // starts its own node; files run one after another to keep ports and CPU calm.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          maxWorkers: 1,
+          sequence: { concurrent: false },
+        },
+      },
     ],
   },
 });

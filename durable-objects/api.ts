@@ -39,6 +39,20 @@ export interface Chunk {
   stateRoot: string;
 }
 
+export interface ShardStatus {
+  shard: number;
+  head: number;
+  lib: number;
+  pool: number;
+  stateRoot: string;
+  /**
+   * Chunks built by this object since it started, with the wall time spent in
+   * them (execution plus the SQLite commit). For load reports and the bench,
+   * never for consensus; on deployed Workers the clock only moves on I/O.
+   */
+  work: { chunks: number; txs: number; ms: number };
+}
+
 /** Shard Durable Object, one per shard, named `shard-<i>`. */
 export interface ShardApi {
   /** Mempool admission of a tx the edge already parsed and verified. */
@@ -61,6 +75,8 @@ export interface ShardApi {
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
   eventsSince(afterHeight: number): Promise<{ height: number; events: { topic: string; data: string; time: string; contract: string }[] }>;
   poolSize(): Promise<number>;
+  /** Head, LIB, pool size and work done, for load reports (explorer, /dev/status, bench). */
+  status(): Promise<ShardStatus>;
   /** Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. */
   buildChunk(ctx: ChunkContext): Promise<Chunk>;
   /**

@@ -84,7 +84,6 @@ export function shardIndexFromName(name: string | undefined): number {
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */
   chunkGasRatios(height: number): Promise<number[]>;
-  status(): Promise<{ shard: number; head: number; lib: number; pool: number; stateRoot: string }>;
 }
 
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which

@@ -23,7 +23,7 @@ import { sha3 } from "../src/crypto/sha3";
 import { stateRoot } from "../src/state/root";
 import { State } from "../src/state/state";
 import type { Tx, TxReceipt } from "../src/tx/types";
-import type { Answer, Chunk, ChunkContext, Json } from "./api";
+import type { Answer, Chunk, ChunkContext, Json, ShardStatus } from "./api";
 import * as core from "./core";
 import { nodeConfig, shardIndexFromName, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
 import {
@@ -82,6 +82,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private headTime = 0n;
   private root: Uint8Array = new Uint8Array(0);
   private poolCount = 0;
+  private readonly work = { chunks: 0, txs: 0, ms: 0 };
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -231,8 +232,13 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     }
     const blockTime = BigInt(ctx.time);
     const block: core.BlockInfo = { number: BigInt(ctx.height), time: blockTime, parentHash: ctx.parentHash, witness: ctx.witness };
+    const started = performance.now();
     try {
-      return this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block));
+      const chunk = this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block));
+      this.work.chunks++;
+      this.work.txs += chunk.txHashes.length;
+      this.work.ms += performance.now() - started;
+      return chunk;
     } finally {
       this.load(); // the transaction may have rolled back: re-read the cached values
     }
@@ -507,7 +513,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   // ---- for tests and operators ------------------------------------------
 
   /** Head height, LIB, pool size and state root: a cheap health view. */
-  async status(): Promise<{ shard: number; head: number; lib: number; pool: number; stateRoot: string }> {
-    return { shard: this.shardIndex, head: this.head, lib: this.lib, pool: this.poolCount, stateRoot: hex(this.root) };
+  async status(): Promise<ShardStatus> {
+    return { shard: this.shardIndex, head: this.head, lib: this.lib, pool: this.poolCount, stateRoot: hex(this.root), work: { ...this.work } };
   }
 }

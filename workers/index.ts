@@ -1,5 +1,8 @@
+/** Worker entry: the edge RPC app, plus the node's Durable Object classes (wrangler.toml SHARD, COORDINATOR). */
+import { app } from "./app";
+
+export { Shard, Coordinator } from "../durable-objects/index";
+
 export default {
-  async fetch(): Promise<Response> {
-    return new Response("iost-edge");
-  },
+  fetch: app.fetch,
 };

@@ -1,0 +1,79 @@
+/**
+ * Starts a real iost-edge node (the edge Worker and its Durable Objects in
+ * workerd, through wrangler's programmatic dev server) on loopback. Used by
+ * `npm start`, the end-to-end tests and the bench.
+ */
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { unstable_startWorker } from "wrangler";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+// wrangler/miniflare stay offline (shared/reference/toolchain.md §2).
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.WRANGLER_HIDE_BANNER = "true";
+
+export interface RunningNode {
+  url: string;
+  /** /getChainInfo as first answered. */
+  chainInfo: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+export interface NodeOptions {
+  /** Directory to persist Durable Object state in; false (default) keeps it in memory. */
+  persist?: string | false;
+  /** Loopback port; 0 (default) picks a free one. */
+  port?: number;
+  /** Extra plain-text vars, overriding wrangler.toml's [vars]. */
+  vars?: Record<string, string>;
+  /** Milliseconds to wait for /getChainInfo to answer. */
+  readyTimeoutMs?: number;
+}
+
+export async function startNode(options: NodeOptions = {}): Promise<RunningNode> {
+  const bindings: Record<string, { type: "plain_text"; value: string }> = {};
+  for (const [name, value] of Object.entries(options.vars ?? {})) bindings[name] = { type: "plain_text", value };
+  const worker = await unstable_startWorker({
+    config: resolve(ROOT, "wrangler.toml"),
+    bindings,
+    dev: {
+      server: { hostname: "127.0.0.1", port: options.port ?? 0 },
+      inspector: false,
+      persist: options.persist ?? false,
+      logLevel: "warn",
+      watch: false,
+    },
+  });
+  try {
+    await worker.ready;
+    const url = (await worker.url).toString().replace(/\/$/, "");
+    const chainInfo = await waitForChain(url, options.readyTimeoutMs ?? 60_000);
+    return { url, chainInfo, stop: () => worker.dispose() };
+  } catch (err) {
+    await worker.dispose().catch(() => {});
+    throw err;
+  }
+}
+
+/** Polls /getChainInfo until it answers 200; returns its JSON. */
+export async function waitForChain(url: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/getChainInfo`);
+      if (res.ok) return (await res.json()) as Record<string, unknown>;
+      last = `HTTP ${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await sleep(250);
+  }
+  throw new Error(`node at ${url} did not answer /getChainInfo within ${timeoutMs} ms: ${last}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm start` — runs one devnet node locally: the edge Worker and its Durable
+ * Objects in workerd (wrangler's programmatic dev server), offline.
+ *
+ *   npm start                 http://127.0.0.1:30001, state kept in .wrangler/state
+ *   npm start -- --reset      wipe .wrangler/state first (a new chain from genesis)
+ *   npm start -- --port 8787  another port
+ *
+ * Ctrl-C stops the node; its state survives and the chain continues next time.
+ */
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { ROOT, startNode } from "./node";
+
+const STATE_DIR = resolve(ROOT, ".wrangler/state");
+const DEFAULT_PORT = 30001; // IOST's HTTP gateway port
+
+/** IOST's PUBLIC dev keys (go-iost config/dev_admin_key.json, config/genesis.yml). */
+const DEV_ACCOUNTS = [
+  {
+    name: "admin",
+    pubkey: "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto",
+    secret: "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1",
+  },
+  {
+    name: "producer000",
+    pubkey: "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b",
+    secret: "1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g7zCVRxBVzuiUzB",
+  },
+];
+
+interface Options {
+  reset: boolean;
+  port: number;
+}
+
+function usage(message?: string): never {
+  if (message) console.error(`start: ${message}`);
+  console.error("usage: npm start -- [--reset] [--port N]");
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { reset: false, port: DEFAULT_PORT };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--reset") options.reset = true;
+    else if (arg === "--port" || arg.startsWith("--port=")) {
+      const text = arg.includes("=") ? arg.slice("--port=".length) : argv[++i];
+      const port = Number(text);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`invalid port ${JSON.stringify(text)}`);
+      options.port = port;
+    } else if (arg === "--help" || arg === "-h") usage();
+    else usage(`unknown option ${arg}`);
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.reset) {
+    rmSync(STATE_DIR, { recursive: true, force: true });
+    console.log(`reset: removed ${STATE_DIR}`);
+  }
+
+  const node = await startNode({ persist: STATE_DIR, port: options.port, readyTimeoutMs: 90_000 });
+
+  // wrangler installs SIGINT/SIGTERM listeners that exit at once; replace them
+  // with an orderly dispose (workerd closes its SQLite files), bounded in time.
+  // A second Ctrl-C exits immediately.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.log(`\n${signal}: stopping the node (state is kept in ${STATE_DIR})…`);
+    const force = setTimeout(() => {
+      console.error("start: the node did not stop within 15 s; exiting");
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await node.stop();
+      console.log("stopped.");
+      process.exit(0);
+    } catch (err) {
+      console.error(`start: stopping failed: ${(err as Error).message}`);
+      process.exit(1);
+    }
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
+
+  const { url, chainInfo } = node;
+  console.log("");
+  console.log(`iost-edge devnet node: ${url}`);
+  console.log(`  chain id ${String(chainInfo.chain_id)}, head block ${String(chainInfo.head_block)}, state in ${STATE_DIR}`);
+  console.log(`  try: curl ${url}/getChainInfo`);
+  console.log("");
+  console.log("Dev accounts. These are IOST's PUBLIC dev keys, known to everyone: never use them for real value.");
+  for (const a of DEV_ACCOUNTS) {
+    console.log(`  ${a.name.padEnd(12)} ed25519 public ${a.pubkey}`);
+    console.log(`  ${"".padEnd(12)} ed25519 secret ${a.secret}`);
+  }
+  console.log("");
+  console.log(`iost SDK: new IOST.RPC(new IOST.HTTPProvider("${url}")); tx.setChainID(${String(chainInfo.chain_id)})`);
+  console.log("Ctrl-C stops the node.");
+}
+
+main().catch((err: unknown) => {
+  console.error(`start: ${(err as Error).message}`);
+  process.exit(1);
+});

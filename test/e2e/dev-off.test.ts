@@ -1,0 +1,28 @@
+/** A node started without DEV: dev-only endpoints answer IOST's "not enabled" error. */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startNode, type RunningNode } from "../../scripts/node";
+import { accountFromSecret, ADMIN_SECRET, Algorithm, CHAIN_ID, get, IOST, post } from "./helpers/sdk";
+
+let node: RunningNode;
+
+beforeAll(async () => {
+  node = await startNode({ vars: { DEV: "false" } });
+});
+
+afterAll(async () => {
+  await node?.stop();
+});
+
+it("/execTx is refused as go-iost refuses it without rpc.exectx", async () => {
+  const iost = new IOST({ gasRatio: 1, gasLimit: 2_000_000, delay: 0, expiration: 90, defaultLimit: "unlimited" });
+  const tx = iost.transfer("iost", "admin", "producer000", "1", "");
+  tx.setChainID(CHAIN_ID);
+  accountFromSecret("admin", ADMIN_SECRET, Algorithm.Ed25519).signTx(tx);
+  const r = await post(node.url, "/execTx", JSON.stringify(tx));
+  expect(r.status).toBe(400);
+  expect(r.body).toEqual({ code: 2, message: "the node has't enabled this method" });
+  // The rest of the RPC still answers.
+  const info = await get(node.url, "/getChainInfo");
+  expect(info.status).toBe(200);
+  expect(info.body.chain_id).toBe(CHAIN_ID);
+});

@@ -1,0 +1,376 @@
+/**
+ * The edge Worker's own behaviour, in Node with its Durable Objects replaced by
+ * recording fakes of durable-objects/api.ts: transport rules (CORS, envelope,
+ * body cap, any Content-Type), parameter parsing, fan-out and intake order.
+ * The same app runs for real, over HTTP, in test/e2e.
+ */
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Answer, CoordinatorApi, Json, ShardApi } from "../../durable-objects/api";
+import { createApp, MAX_BODY_BYTES } from "../../workers/app";
+import type { Env } from "../../workers/env";
+import { accountFromSecret, ADMIN_SECRET, Algorithm, IOST, KeyPair } from "../e2e/helpers/sdk";
+import { sdkTxHash } from "../e2e/helpers/txhash";
+
+type Calls = { method: string; args: unknown[] }[];
+
+function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<CoordinatorApi>; vars?: Partial<Env> } = {}) {
+  const calls: Calls = [];
+  const block = (n: number) => ({ hash: `H${n}`, version: "1", parent_hash: "P", tx_merkle_hash: "", tx_receipt_merkle_hash: "", number: String(n), witness: "W", time: "1", gas_usage: 0, tx_count: "2", info: null, orig_info: "" });
+  const shardBase: ShardApi = {
+    submitTx: async (bytes, hash) => ({ hash }),
+    execTx: async () => ({ status_code: "SUCCESS" }),
+    getTx: async () => ({ error: "tx not found" }),
+    getTxReceipt: async () => ({ error: "failed to Get the receipt hash: not found" }),
+    getChunkTxs: async (h) => [{ hash: `T${h}a` }, { hash: `T${h}b` }],
+    getAccount: async (name): Promise<Answer<Json>> => (name === "admin" ? { name } : { error: "account not found" }),
+    getTokenBalance: async () => ({ balance: 1, frozen_balances: [] }),
+    getTokenInfo: async () => ({ error: "token not found" }),
+    getRAMInfo: async () => ({ used_ram: "1", available_ram: "2", total_ram: "3", sell_price: 1, buy_price: 1 }),
+    getContract: async () => ({ error: "contract not found" }),
+    getContractStorage: async (id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
+    getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
+    eventsSince: async (after) => ({ height: after + 1, events: [] }),
+    poolSize: async () => 3,
+    status: async () => ({ shard: 0, head: 10, lib: 10, pool: 3, stateRoot: "00", work: { chunks: 10, txs: 20, ms: 5 } }),
+    buildChunk: async () => {
+      throw new Error("not for the edge");
+    },
+    finalize: async () => {},
+  };
+  const coordBase: CoordinatorApi = {
+    wake: async () => {},
+    chainInfo: async () => ({ chain_id: 1020, head_block: "10" }),
+    nodeInfo: async () => ({ build_time: "", git_hash: "", mode: "ModeNormal", network: null, code_version: "" }),
+    getBlockByNumber: async (n) => (n <= 10 ? { status: "IRREVERSIBLE", block: block(n) } : { error: "block not found" }),
+    getBlockByHash: async (h) => (h === "H3" ? { status: "IRREVERSIBLE", block: block(3) } : { error: "block not found" }),
+    getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
+  };
+  const record = <T extends object>(target: T, prefix: string): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        const fn = (t as any)[prop];
+        if (typeof fn !== "function") return fn;
+        return (...args: unknown[]) => {
+          calls.push({ method: `${prefix}.${String(prop)}`, args });
+          return fn(...args);
+        };
+      },
+    });
+  const shard = record({ ...shardBase, ...overrides.shard }, "shard");
+  const coord = record({ ...coordBase, ...overrides.coordinator }, "coordinator");
+  const env: Env = {
+    SHARD: { getByName: (name: string) => (calls.push({ method: "SHARD.getByName", args: [name] }), shard) },
+    COORDINATOR: { getByName: () => coord },
+    CHAIN_ID: "1020",
+    DEV: "true",
+    SHARD_COUNT: "1",
+    ...overrides.vars,
+  };
+  return { env, calls };
+}
+
+const app = createApp();
+
+async function call(env: Env, path: string, init: RequestInit = {}) {
+  const res = await app.request(path, init, env);
+  const text = await res.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body, text, headers: res.headers };
+}
+
+const postText = (body: BodyInit): RequestInit => ({ method: "POST", headers: { "Content-Type": "text/plain" }, body });
+
+function signedTransfer(chainId = 1020, amount = "1") {
+  const iost = new IOST({ gasRatio: 1, gasLimit: 2_000_000, delay: 0, expiration: 90, defaultLimit: "unlimited" });
+  const tx = iost.transfer("iost", "admin", "bob", amount, "");
+  tx.setChainID(chainId);
+  accountFromSecret("admin", ADMIN_SECRET, Algorithm.Ed25519).signTx(tx);
+  return tx;
+}
+
+describe("transport", () => {
+  let f: ReturnType<typeof fakeEnv>;
+  beforeEach(() => {
+    f = fakeEnv();
+  });
+
+  it("unknown routes answer code 12 Not Implemented with HTTP 400", async () => {
+    for (const path of ["/nope", "/getTxReceiptByHash/abc", "/getAccount/admin"]) {
+      const r = await call(f.env, path);
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({ code: 12, message: "Not Implemented" });
+    }
+    const wrongMethod = await call(f.env, "/sendTx");
+    expect(wrongMethod.body).toEqual({ code: 12, message: "Not Implemented" });
+  });
+
+  it("CORS: any origin, IOST's headers and methods, preflight answered", async () => {
+    const pre = await app.request(
+      "/sendTx",
+      { method: "OPTIONS", headers: { Origin: "https://dapp.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } },
+      f.env,
+    );
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+    expect(pre.headers.get("access-control-allow-methods")).toBe("GET,HEAD,POST,PUT,DELETE");
+    expect(pre.headers.get("access-control-allow-headers")).toBe("Content-Type,Accept");
+    const r = await call(f.env, "/getChainInfo", { headers: { Origin: "https://dapp.example" } });
+    expect(r.headers.get("access-control-allow-origin")).toBe("*");
+    const err = await call(f.env, "/nope", { headers: { Origin: "https://dapp.example" } });
+    expect(err.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("a Durable Object's {error} becomes HTTP 400 code 2 with IOST's message", async () => {
+    const r = await call(f.env, "/getAccount/nobody/true");
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ code: 2, message: "account not found" });
+  });
+
+  it("a thrown failure inside the node is still the envelope", async () => {
+    vi.spyOn(console, "error").mockImplementationOnce(() => {});
+    const g = fakeEnv({ coordinator: { chainInfo: async () => { throw new Error("storage exploded"); } } });
+    const r = await call(g.env, "/getChainInfo");
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ code: 2, message: "storage exploded" });
+  });
+
+  it("bool path params accept Go's ParseBool forms and reject others", async () => {
+    const cases: [string, boolean][] = [["true", true], ["false", false], ["1", true], ["0", false], ["t", true], ["f", false], ["T", true], ["F", false], ["TRUE", true], ["False", false]];
+    for (const [text, value] of cases) {
+      const g = fakeEnv();
+      const r = await call(g.env, `/getAccount/admin/${text}`);
+      expect(r.status, text).toBe(200);
+      expect(g.calls.find((c) => c.method === "shard.getAccount")?.args).toEqual(["admin", value]);
+    }
+    const bad = await call(f.env, "/getAccount/admin/yes");
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe(2);
+    expect(bad.body.message).toContain("by_longest_chain");
+    const badNum = await call(f.env, "/getBlockByNumber/abc/true");
+    expect(badNum.body.code).toBe(2);
+    expect(badNum.body.message).toContain("number");
+  });
+
+  it("POST bodies are JSON whatever the Content-Type; malformed JSON is code 2", async () => {
+    const body = JSON.stringify({ id: "token.iost", key: "TBadmin", field: "iost", by_longest_chain: true });
+    for (const type of ["text/plain", "application/json", "application/x-www-form-urlencoded"]) {
+      const r = await call(f.env, "/getContractStorage", { method: "POST", headers: { "Content-Type": type }, body });
+      expect(r.status, type).toBe(200);
+      expect(r.body).toEqual({ data: "TBadmin/iost", block_hash: "BH", block_number: "7" });
+    }
+    const camel = await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token.iost", key: "k", field: "f", byLongestChain: true })));
+    expect(camel.status).toBe(200);
+    expect(f.calls.filter((c) => c.method === "shard.getContractStorage").at(-1)?.args).toEqual(["token.iost", "k", "f", true]);
+    for (const bad of ["{", "{\"id\":", "not json", "[1,2]", "\"text\""]) {
+      const r = await call(f.env, "/getContractStorage", postText(bad));
+      expect(r.status, bad).toBe(400);
+      expect(r.body.code).toBe(2);
+      expect(r.body.message).toMatch(/invalid request body/);
+    }
+    const badTx = await call(f.env, "/sendTx", postText("{\"time\": 1,"));
+    expect(badTx.status).toBe(400);
+    expect(badTx.body.code).toBe(2);
+    expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);
+  });
+
+  it("bodies over the cap are refused with the envelope, with or without Content-Length", async () => {
+    const big = "x".repeat(MAX_BODY_BYTES + 1);
+    const r = await call(f.env, "/sendTx", postText(big));
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe(2);
+    expect(r.body.message).toContain("too large");
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 9; i++) controller.enqueue(new Uint8Array(64 * 1024).fill(32));
+        controller.close();
+      },
+    });
+    const s = await call(f.env, "/sendTx", { method: "POST", body: stream, headers: { "Content-Type": "text/plain" }, duplex: "half" } as RequestInit);
+    expect(s.status).toBe(400);
+    expect(s.body.message).toContain("too large");
+    expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);
+  });
+
+  it("capabilities this node lacks answer code 12 with a reason, never fake data", async () => {
+    for (const path of [
+      "/getToken721Balance/admin/nft/true",
+      "/getToken721Metadata/nft/1/true",
+      "/getToken721Owner/nft/1/true",
+      "/getProducerVoteInfo/producer000/true",
+      "/getVoterBonus/admin/true",
+      "/getCandidateBonus/producer000/true",
+      "/getContractVote/vote.iost/true",
+      "/getRawBlockByNumber/1/true",
+    ]) {
+      const r = await call(f.env, path);
+      expect(r.status, path).toBe(400);
+      expect(r.body.code, path).toBe(12);
+      expect(r.body.message, path).toMatch(/^Not Implemented: /);
+    }
+    for (const path of ["/getBlockHeaderByRange", "/listContractStorage"]) {
+      const r = await call(f.env, path, postText("{}"));
+      expect(r.body.code, path).toBe(12);
+    }
+  });
+});
+
+describe("reads", () => {
+  it("getNodeInfo: server_time now in ns, tx_pool_size as a string", async () => {
+    const f = fakeEnv();
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const r = await call(f.env, "/getNodeInfo");
+    expect(r.status).toBe(200);
+    expect(typeof r.body.server_time).toBe("string");
+    expect(BigInt(r.body.server_time) >= before).toBe(true);
+    expect(r.body.tx_pool_size).toBe("3");
+    expect(r.body.mode).toBe("ModeNormal");
+  });
+
+  it("getChainInfo wakes the coordinator", async () => {
+    const f = fakeEnv();
+    const r = await call(f.env, "/getChainInfo");
+    expect(r.body.chain_id).toBe(1020);
+    expect(f.calls.some((c) => c.method === "coordinator.wake")).toBe(true);
+  });
+
+  it("blocks: complete=true adds the chunk's transactions, false an empty array", async () => {
+    const f = fakeEnv();
+    const full = await call(f.env, "/getBlockByNumber/3/true");
+    expect(full.body.status).toBe("IRREVERSIBLE");
+    expect(full.body.block.number).toBe("3");
+    expect(full.body.block.transactions).toEqual([{ hash: "T3a" }, { hash: "T3b" }]);
+    const bare = await call(f.env, "/getBlockByNumber/3/0");
+    expect(bare.body.block.transactions).toEqual([]);
+    const byHash = await call(f.env, "/getBlockByHash/H3/1");
+    expect(byHash.body.block.transactions).toEqual([{ hash: "T3a" }, { hash: "T3b" }]);
+    const missing = await call(f.env, "/getBlockByNumber/99/true");
+    expect(missing.body).toEqual({ code: 2, message: "block not found" });
+    const negative = await call(f.env, "/getBlockByNumber/-1/true");
+    expect(negative.body).toEqual({ code: 2, message: "block not found" });
+  });
+
+  it("getBatchContractStorage reads only the first 50 pairs", async () => {
+    const f = fakeEnv();
+    const keyFields = Array.from({ length: 60 }, (_, i) => ({ key: `k${i}`, field: `f${i}` }));
+    const r = await call(f.env, "/getBatchContractStorage", postText(JSON.stringify({ id: "c", key_fields: keyFields, by_longest_chain: true })));
+    expect(r.status).toBe(200);
+    expect(r.body.datas).toHaveLength(50);
+    expect(r.body.datas[49]).toBe("k49/f49");
+    expect(r.body.block_number).toBe("7");
+    expect(f.calls.filter((c) => c.method === "shard.getContractStorage")).toHaveLength(50);
+  });
+
+  it("getTxByHash asks the shards and passes their error through", async () => {
+    const f = fakeEnv();
+    const r = await call(f.env, "/getTxByHash/abc");
+    expect(r.body).toEqual({ code: 2, message: "tx not found" });
+  });
+});
+
+describe("intake", () => {
+  it("a valid SDK tx reaches the publisher's shard with IOST's hash", async () => {
+    const f = fakeEnv();
+    const tx = signedTransfer();
+    const r = await call(f.env, "/sendTx", postText(JSON.stringify(tx)));
+    expect(r.status, r.text).toBe(200);
+    expect(r.body).toEqual({ hash: sdkTxHash(tx), pre_tx_receipt: null });
+    const submit = f.calls.find((c) => c.method === "shard.submitTx");
+    expect(submit?.args[1]).toBe(sdkTxHash(tx));
+    expect(submit?.args[0]).toBeInstanceOf(Uint8Array);
+    expect(f.calls.some((c) => c.method === "coordinator.wake")).toBe(true);
+  });
+
+  it("bad signature, wrong chain id and foreign keys stop at the edge", async () => {
+    const f = fakeEnv();
+    const tx = signedTransfer();
+    const json = JSON.parse(JSON.stringify(tx));
+    const sig = Buffer.from(json.publisher_sigs[0].signature, "base64");
+    sig[5] ^= 1;
+    json.publisher_sigs[0].signature = sig.toString("base64");
+    const badSig = await call(f.env, "/sendTx", postText(JSON.stringify(json)));
+    expect(badSig.status).toBe(400);
+    expect(badSig.body.code).toBe(2);
+    expect(badSig.body.message).toMatch(/publisher error/);
+
+    const wrongChain = await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer(1024))));
+    expect(wrongChain.body.code).toBe(2);
+    expect(wrongChain.body.message).toMatch(/invalid chain_id/);
+
+    const other = KeyPair.newKeyPair(Algorithm.Ed25519);
+    const iost = new IOST({ gasRatio: 1, gasLimit: 2_000_000, delay: 0, expiration: 90, defaultLimit: "unlimited" });
+    const t2 = iost.transfer("iost", "admin", "bob", "1", "");
+    t2.setChainID(1020);
+    const acc = new (await import("../e2e/helpers/sdk")).Account("admin");
+    acc.addKeyPair(other, "active");
+    acc.signTx(t2);
+    // Signed consistently by another key: valid by itself, so the shard's auth check decides.
+    const foreign = await call(f.env, "/sendTx", postText(JSON.stringify(t2)));
+    expect(foreign.status).toBe(200);
+
+    expect(f.calls.filter((c) => c.method === "shard.submitTx")).toHaveLength(1);
+  });
+
+  it("a bad action (CheckBadTx) is refused before the signatures are checked", async () => {
+    const f = fakeEnv();
+    const iost = new IOST({ gasRatio: 1, gasLimit: 2_000_000, delay: 0, expiration: 90, defaultLimit: "unlimited" });
+    const tx = iost.callABI("token.iost", "transfer", ["iost", "admin", "bob", "1.123456789", ""]);
+    tx.setChainID(1020);
+    const r = await call(f.env, "/sendTx", postText(JSON.stringify(tx)));
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe(2);
+    expect(r.body.message).not.toMatch(/publisher/);
+    expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);
+  });
+
+  it("the shard's refusal (dedup, gas, pool) is passed through", async () => {
+    const f = fakeEnv({ shard: { submitTx: async () => ({ error: "tx exists in pending" }) } });
+    const r = await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer())));
+    expect(r.body).toEqual({ code: 2, message: "tx exists in pending" });
+  });
+
+  it("execTx only in dev mode", async () => {
+    const off = fakeEnv({ vars: { DEV: "false" } });
+    const r = await call(off.env, "/execTx", postText(JSON.stringify(signedTransfer())));
+    expect(r.body).toEqual({ code: 2, message: "the node has't enabled this method" });
+    const on = fakeEnv();
+    const ok = await call(on.env, "/execTx", postText(JSON.stringify(signedTransfer())));
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.status_code).toBe("SUCCESS");
+  });
+});
+
+describe("subscribe", () => {
+  it("streams matching events as newline-delimited results and ends at its lifetime", async () => {
+    let n = 0;
+    const f = fakeEnv({
+      vars: { SUBSCRIBE_MAX_SECONDS: "1.2" },
+      shard: {
+        eventsSince: async (after) => {
+          n++;
+          if (n > 1) return { height: after, events: [] };
+          return {
+            height: after + 1,
+            events: [
+              { topic: "CONTRACT_RECEIPT", data: "r1", time: "5", contract: "Cabc" },
+              { topic: "CONTRACT_EVENT", data: "e1", time: "6", contract: "Cabc" },
+              { topic: "CONTRACT_RECEIPT", data: "r2", time: "7", contract: "Cother" },
+            ],
+          };
+        },
+      },
+    });
+    const started = Date.now();
+    const r = await call(f.env, "/subscribe", postText(JSON.stringify({ topics: ["CONTRACT_RECEIPT"], filter: { contract_id: "Cabc" } })));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(r.status).toBe(200);
+    expect(r.text).toBe(JSON.stringify({ result: { event: { topic: "CONTRACT_RECEIPT", data: "r1", time: "5" } } }) + "\n");
+    expect(f.calls.find((c) => c.method === "shard.eventsSince")?.args).toEqual([10]);
+    const bad = await call(f.env, "/subscribe", postText(JSON.stringify({ topics: ["BLOCKS"] })));
+    expect(bad.body.code).toBe(2);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The edge Worker's hono app: IOST's HTTP RPC (iost-protocol.md §5) with its
+ * transport rules — CORS as go-iost's gateway, any Content-Type for JSON bodies,
+ * a body size cap, and every error as HTTP 400 `{"code":N,"message":"…"}`.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { CODE_UNIMPLEMENTED, CODE_UNKNOWN, envelope, RpcFailure } from "./lib/errors";
+import { accountRoutes } from "./rpc/accounts";
+import { blockRoutes } from "./rpc/blocks";
+import { contractRoutes } from "./rpc/contracts";
+import { devRoutes } from "./rpc/dev";
+import { intakeRoutes } from "./rpc/intake";
+import { nodeRoutes } from "./rpc/node";
+import { subscribeRoutes } from "./rpc/subscribe";
+import { txRoutes } from "./rpc/transactions";
+
+/**
+ * Largest request body accepted. A tx is at most 65,536 bytes (VerifySelf);
+ * its JSON form grows by base64 (4/3 on signatures and keys) and by escaping
+ * of the action data inside a JSON string (up to 6× for control characters,
+ * 2× for quotes), so 512 KiB leaves room for every valid tx and stops bulk
+ * uploads early.
+ */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(
+    "*",
+    cors({
+      origin: "*",
+      allowHeaders: ["Content-Type", "Accept"],
+      allowMethods: ["GET", "HEAD", "POST", "PUT", "DELETE"],
+    }),
+  );
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new RpcFailure(`request body too large: the limit is ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+
+  app.route("/", nodeRoutes);
+  app.route("/", txRoutes);
+  app.route("/", blockRoutes);
+  app.route("/", accountRoutes);
+  app.route("/", contractRoutes);
+  app.route("/", intakeRoutes);
+  app.route("/", subscribeRoutes);
+  app.route("/", devRoutes);
+
+  app.notFound(() => envelope(CODE_UNIMPLEMENTED, "Not Implemented"));
+  app.onError((err) => {
+    if (err instanceof RpcFailure) return envelope(err.code, err.message);
+    if (err instanceof HTTPException) return envelope(CODE_UNKNOWN, err.message || `HTTP ${err.status}`);
+    // A failure inside the node (a Durable Object call, a bug): still IOST's envelope.
+    console.error("rpc internal error:", err);
+    return envelope(CODE_UNKNOWN, (err as Error)?.message || String(err));
+  });
+  return app;
+}
+
+export const app = createApp();

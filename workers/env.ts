@@ -1,0 +1,21 @@
+/**
+ * What the edge Worker sees in `env`. The Durable Object namespaces are typed
+ * structurally by the contract in durable-objects/api.ts, so this file does not
+ * depend on generated Workers types.
+ */
+import type { CoordinatorApi, ShardApi } from "../durable-objects/api";
+
+export interface Env {
+  SHARD: { getByName(name: string): ShardApi };
+  COORDINATOR: { getByName(name: string): CoordinatorApi };
+  /** "true" enables dev-only endpoints (/execTx). */
+  DEV?: string;
+  /** Chain id txs must carry. When unset, the coordinator's chain info decides. */
+  CHAIN_ID?: string;
+  /** Number of shards of this network (default 1). */
+  SHARD_COUNT?: string;
+  /** Upper bound of one /subscribe stream, seconds (default 600). */
+  SUBSCRIBE_MAX_SECONDS?: string;
+}
+
+export type AppEnv = { Bindings: Env };

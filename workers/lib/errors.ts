@@ -1,0 +1,37 @@
+/**
+ * IOST's RPC error envelope (go-iost rpc/server.go errorHandler): every error is
+ * HTTP 400 with `{"code":N,"message":"…"}`. code 2 (UNKNOWN) for plain errors,
+ * 12 (UNIMPLEMENTED) for unknown routes and capabilities this node lacks.
+ */
+import { isRpcError, type Answer } from "../../durable-objects/api";
+
+export const CODE_UNKNOWN = 2;
+export const CODE_UNIMPLEMENTED = 12;
+
+export class RpcFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: number = CODE_UNKNOWN,
+  ) {
+    super(message);
+    this.name = "RpcFailure";
+  }
+}
+
+export function envelope(code: number, message: string): Response {
+  return new Response(JSON.stringify({ code, message }), {
+    status: 400,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/** Unwraps a DO answer, turning `{error}` into the IOST envelope. */
+export function unwrap<T>(answer: Answer<T>): T {
+  if (isRpcError(answer)) throw new RpcFailure(answer.error);
+  return answer;
+}
+
+/** For routes whose capability does not exist on this node yet. */
+export function notImplemented(what: string): never {
+  throw new RpcFailure(`Not Implemented: ${what}`, CODE_UNIMPLEMENTED);
+}

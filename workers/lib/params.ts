@@ -1,0 +1,76 @@
+/** Path-parameter and request-body parsing with grpc-gateway's rules. */
+import { RpcFailure } from "./errors";
+
+const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
+
+/** Go strconv.ParseBool, as grpc-gateway applies it to bool path params. */
+export function parseBoolParam(name: string, text: string): boolean {
+  if (TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`);
+}
+
+/** Go strconv.ParseInt(text, 10, 64) for int64 path params. */
+export function parseInt64Param(name: string, text: string): bigint {
+  if (!/^[+-]?\d+$/.test(text)) {
+    throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`);
+  }
+  const value = BigInt(text);
+  if (value > 9223372036854775807n || value < -9223372036854775808n) {
+    throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`);
+  }
+  return value;
+}
+
+/**
+ * Parses a POST body as JSON whatever its Content-Type (iost.js sends
+ * text/plain). An empty body is an empty request message, as in grpc-gateway.
+ */
+export function parseJsonBody(text: string): Record<string, unknown> {
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new RpcFailure(`invalid request body: malformed JSON (${(err as Error).message})`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RpcFailure("invalid request body: a JSON object is required");
+  }
+  return value as Record<string, unknown>;
+}
+
+/** protobuf-JSON field lookup: proto name (snake_case) or its lowerCamelCase json name. */
+export function field(body: Record<string, unknown>, protoName: string): unknown {
+  if (protoName in body) return body[protoName];
+  const camel = protoName.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  return body[camel];
+}
+
+export function stringField(body: Record<string, unknown>, protoName: string): string {
+  const value = field(body, protoName);
+  if (value === undefined || value === null) return "";
+  if (typeof value !== "string") throw new RpcFailure(`invalid value for string field ${protoName}: ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function boolField(body: Record<string, unknown>, protoName: string): boolean {
+  const value = field(body, protoName);
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return value;
+  // protojson accepts only JSON booleans; iost.js always sends them. Be lenient
+  // with the textual forms the path params accept.
+  if (typeof value === "string") return parseBoolParam(protoName, value);
+  if (value === 0 || value === 1) return value === 1;
+  throw new RpcFailure(`invalid value for bool field ${protoName}: ${JSON.stringify(value)}`);
+}
+
+/** int64 request fields: JSON number or decimal string. */
+export function int64Field(body: Record<string, unknown>, protoName: string): bigint {
+  const value = field(body, protoName);
+  if (value === undefined || value === null) return 0n;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
+  if (typeof value === "string" && /^-?\d+$/.test(value)) return BigInt(value);
+  throw new RpcFailure(`invalid value for int64 field ${protoName}: ${JSON.stringify(value)}`);
+}
