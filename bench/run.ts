@@ -5,7 +5,8 @@
  *   - transfers/s end to end (first send → last receipt irreversible)
  *   - transfers/s executed by one shard (time inside its chunk builds)
  *   - send-to-irreversible latency p50/p99, read latency p50/p99
- *   - WebCrypto Ed25519 verifications/s inside the Worker: the intake ceiling
+ *   - WebCrypto Ed25519 verifications/s inside the Worker, and requests/s to a
+ *     route that does nothing: the two ceilings intake is compared against
  * and prints a Markdown table for BENCHMARKS.md.
  *
  *   npm run bench -- [--txs 4000] [--senders 100] [--concurrency 32]
@@ -187,6 +188,14 @@ async function main(): Promise<void> {
       reads.push(performance.now() - start);
     }
 
+    // The HTTP path's own ceiling: an unknown route does no work beyond routing.
+    const floodCount = 3000;
+    const floodStart = performance.now();
+    await pool(Array.from({ length: floodCount }), concurrency, async () => {
+      await (await fetch(`${url}/benchUnknownRoute`)).text();
+    });
+    const floodMs = performance.now() - floodStart;
+
     const verify = (await rpc(url, "/dev/bench/verify?n=5000")).json;
 
     latencies.sort((a, b) => a - b);
@@ -202,6 +211,7 @@ async function main(): Promise<void> {
     console.log(`| transfers executed by one shard (inside chunk builds, incl. SQLite commit) | ${perSec(work.txs, work.ms)} tx/s |`);
     console.log(`| send → irreversible latency p50 / p99 | ${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))} |`);
     console.log(`| read latency (getAccount, getTokenBalance) p50 / p99 | ${ms(percentile(reads, 50))} / ${ms(percentile(reads, 99))} |`);
+    console.log(`| HTTP ceiling: requests/s to an unknown route (routing only) | ${perSec(floodCount, floodMs)} req/s |`);
     console.log(`| WebCrypto Ed25519 verify in the Worker (intake ceiling) | ${Math.round(verify.per_second).toLocaleString("en-US")} /s |`);
   } finally {
     await node.stop();
