@@ -9,6 +9,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { CODE_UNIMPLEMENTED, CODE_UNKNOWN, envelope, RpcFailure } from "./lib/errors";
+import { explorerRoutes } from "./explorer/routes";
 import { accountRoutes } from "./rpc/accounts";
 import { blockRoutes } from "./rpc/blocks";
 import { contractRoutes } from "./rpc/contracts";
@@ -56,6 +57,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", intakeRoutes);
   app.route("/", subscribeRoutes);
   app.route("/", devRoutes);
+  app.route("/", explorerRoutes);
 
   app.notFound(() => envelope(CODE_UNIMPLEMENTED, "Not Implemented"));
   app.onError((err) => {

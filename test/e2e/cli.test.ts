@@ -1,0 +1,135 @@
+/**
+ * The `iost-edge` CLI as a user runs it: the real bin (cli/bin.mjs) in a child
+ * process against a started node, with a throwaway keystore. Bad input must
+ * print exactly one line on stderr and exit non-zero.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, startNode, type RunningNode } from "../../scripts/node";
+import { ADMIN_PUBKEY, ADMIN_SECRET, uniqueName } from "./helpers/sdk";
+
+const BIN = resolve(ROOT, "cli/bin.mjs");
+let node: RunningNode;
+let keystore: string;
+const alice = uniqueName("cli");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    // Defaults first, so a test can override --keystore (the last value wins).
+    const child = spawn(process.execPath, [BIN, "--server", node.url, "--keystore", keystore, ...args], {
+      env: { ...process.env, IOST_EDGE_PASSWORD: "correct horse", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+async function ok(args: string[]): Promise<any> {
+  const r = await cli([...args, "--json"]);
+  expect(r.stderr, `stderr of ${args.join(" ")}`).toBe("");
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+function expectOneLineError(r: Run, pattern: RegExp): void {
+  expect(r.code).not.toBe(0);
+  expect(r.stdout).toBe("");
+  expect(r.stderr.endsWith("\n")).toBe(true);
+  expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+}
+
+beforeAll(async () => {
+  node = await startNode();
+  keystore = mkdtempSync(join(tmpdir(), "iost-edge-keys-"));
+});
+
+afterAll(async () => {
+  await node?.stop();
+  rmSync(keystore, { recursive: true, force: true });
+});
+
+describe("iost-edge CLI", () => {
+  it("makes keys and keeps them encrypted with mode 0600", async () => {
+    const fresh = await ok(["key", "new"]);
+    expect(fresh.algorithm).toBe("ed25519");
+    expect(fresh.public_key).toMatch(/^[1-9A-HJ-NP-Za-km-z]{43,44}$/);
+
+    const stored = await ok(["key", "import", "admin", ADMIN_SECRET]);
+    expect(stored.public_key).toBe(ADMIN_PUBKEY);
+    expect(statSync(stored.file).mode & 0o777).toBe(0o600);
+    expect(await ok(["key", "list"])).toEqual([{ account: "admin", algorithm: "ed25519", public_key: ADMIN_PUBKEY }]);
+  });
+
+  it("creates an account, transfers to it, reads its balance and the receipt", async () => {
+    const created = await ok(["account", "create", alice, "--account", "admin"]);
+    expect(created.account).toBe(alice);
+    expect((await ok(["account", "view", alice])).permissions.active.items[0].id).toBe(created.public_key);
+
+    const sent = await ok(["transfer", alice, "12.5", "--account", "admin", "--memo", "from the cli"]);
+    expect(sent.receipt.status_code).toBe("SUCCESS");
+    expect((await ok(["balance", alice])).balance).toBe(12.5);
+
+    const receipt = await ok(["receipt", sent.tx_hash]);
+    expect(receipt.status_code).toBe("SUCCESS");
+    expect(receipt.receipts[0].content).toContain("from the cli");
+    expect((await ok(["tx", sent.tx_hash])).status).toBe("IRREVERSIBLE");
+
+    // The created account's own stored key signs too.
+    expect((await ok(["transfer", "admin", "1", "--account", alice])).receipt.status_code).toBe("SUCCESS");
+
+    const human = await cli(["balance", alice]);
+    expect(human.stdout.trim()).toBe("11.5 iost");
+  });
+
+  it("an unknown account is one clear line", async () => {
+    expectOneLineError(await cli(["balance", "nobody_here"]), /unknown account nobody_here/);
+    expectOneLineError(await cli(["transfer", alice, "1", "--account", "nobody_here"]), /unknown account nobody_here/);
+  });
+
+  it("a wrong key or password is one clear line", async () => {
+    const other = mkdtempSync(join(tmpdir(), "iost-edge-keys-"));
+    try {
+      const stranger = await ok(["key", "new"]);
+      const imported = await cli(["key", "import", "admin", stranger.secret_key, "--keystore", other]);
+      expect(imported.code).toBe(0);
+      expectOneLineError(await cli(["transfer", alice, "1", "--account", "admin", "--keystore", other]), /wrong key: .* is not an active key of admin/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+    expectOneLineError(await cli(["transfer", alice, "1", "--account", "admin"], { IOST_EDGE_PASSWORD: "wrong" }), /wrong password for the key of admin/);
+    expectOneLineError(await cli(["key", "import", "admin2x", "not-base58-0OIl"]), /bad secret key/);
+  });
+
+  it("a bad amount is one clear line and sends nothing", async () => {
+    for (const bad of ["abc", "-1", "0", "1e3", "1.2.3"]) {
+      expectOneLineError(await cli(["transfer", alice, bad, "--account", "admin"]), new RegExp(`bad amount "${bad.replace(/\./g, "\\.")}"`));
+    }
+    expect((await ok(["balance", alice])).balance).toBe(11.5);
+  });
+
+  it("an unreachable server and an unknown contract are one clear line", async () => {
+    const r = await new Promise<Run>((done) => {
+      const child = spawn(process.execPath, [BIN, "balance", "admin", "--server", "http://127.0.0.1:9"], { stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (code) => done({ code, stdout: "", stderr }));
+    });
+    expectOneLineError(r, /cannot reach http:\/\/127\.0\.0\.1:9/);
+    expectOneLineError(await cli(["producer", "vote", "producer000", "1", "--account", alice]), /vote_producer\.iost not found/);
+  });
+});
