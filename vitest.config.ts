@@ -9,8 +9,14 @@ export default defineConfig({
     projects: [
       { test: { name: "node", include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 } },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { SHARD_COUNT: "1" } } })],
         test: { name: "workerd", include: ["test/unit/**/*.test.ts", "test/workers/**/*.test.ts"], testTimeout: 60_000 },
+      },
+      {
+        // The Durable Objects again with four shards (cross-shard receipts, restarts).
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { SHARD_COUNT: "4" } } })],
+        test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
       },
       {
         // Real HTTP against started nodes (wrangler unstable_startWorker). Each file
@@ -24,6 +30,19 @@ export default defineConfig({
           fileParallelism: false,
           maxWorkers: 1,
           sequence: { concurrent: false },
+        },
+      },
+      {
+        // The SDK flows and the restart once more on a single-shard node: N = 1 keeps working.
+        test: {
+          name: "e2e-1shard",
+          include: ["test/e2e/sdk-flows.test.ts", "test/e2e/durability.test.ts"],
+          environment: "node",
+          env: { SHARD_COUNT: "1" },
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          maxWorkers: 1,
         },
       },
     ],

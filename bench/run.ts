@@ -7,142 +7,33 @@
  *   - send-to-irreversible latency p50/p99, read latency p50/p99
  *   - WebCrypto Ed25519 verifications/s inside the Worker, and requests/s to a
  *     route that does nothing: the two ceilings intake is compared against
- * and prints a Markdown table for BENCHMARKS.md.
+ * then, on fresh nodes with 1, 2 and 4 shards (bench/shards.ts), executed
+ * transfers/s and the coordinator's time per block, and prints Markdown tables
+ * for BENCHMARKS.md.
  *
- *   npm run bench -- [--txs 4000] [--senders 100] [--concurrency 32]
+ *   npm run bench -- [--txs 4000] [--senders 100] [--concurrency 32] [--shard-txs 2000]
  */
-import { createPrivateKey, sign as nodeSign, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { base58Decode, base58Encode } from "../src/codec/base58";
-import { ED25519, publishHash, txId, txToRequestJson, type Action, type Tx } from "../src/tx/index";
+import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx } from "./lib";
+import { shardScaling } from "./shards";
 import { startNode } from "../scripts/node";
-
-const ADMIN_SECRET = "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";
-const CHAIN_ID = 1020;
-const SEC = 1_000_000_000n;
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} wants a positive integer`);
-  return value;
-}
-
-/** ed25519 signing through OpenSSL: the bench must not be limited by its own signer. */
-interface Signer {
-  name: string;
-  pubkey: Uint8Array;
-  key: KeyObject;
-}
-
-function signer(name: string, seed: Uint8Array): Signer {
-  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
-  const key = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
-  const jwk = key.export({ format: "jwk" });
-  return { name, key, pubkey: new Uint8Array(Buffer.from(jwk.x as string, "base64url")) };
-}
-
-function signedTx(from: Signer, actions: Action[], now: bigint): { hash: string; body: string } {
-  const tx: Tx = {
-    time: now,
-    expiration: now + 90n * SEC,
-    gasRatio: 100n,
-    gasLimit: 100_000_000n,
-    delay: 0n,
-    chainId: CHAIN_ID,
-    signers: [],
-    actions,
-    amountLimit: [{ token: "*", value: "unlimited" }],
-    signatures: [],
-    publisher: from.name,
-    publisherSigs: [],
-  };
-  const sig = new Uint8Array(nodeSign(null, publishHash(tx), from.key));
-  tx.publisherSigs = [{ algorithm: ED25519, sig, pubkey: from.pubkey }];
-  return { hash: txId(tx), body: txToRequestJson(tx) };
-}
-
-const action = (contract: string, actionName: string, args: unknown[]): Action => ({ contract, actionName, data: JSON.stringify(args) });
-
-async function rpc(url: string, path: string, body?: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(url + path, body === undefined ? undefined : { method: "POST", body });
-  return { status: res.status, json: await res.json() };
-}
-
-async function pool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await work(items[i], i);
-    }
-  });
-  await Promise.all(runners);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function serverNow(url: string): Promise<bigint> {
-  return BigInt((await rpc(url, "/getNodeInfo")).json.server_time);
-}
-
-/** Polls receipts until every hash is irreversible; returns when each one was first seen. */
-async function awaitReceipts(url: string, hashes: string[], concurrency: number, timeoutMs: number): Promise<Map<string, number>> {
-  const seen = new Map<string, number>();
-  const deadline = performance.now() + timeoutMs;
-  while (seen.size < hashes.length) {
-    if (performance.now() > deadline) throw new Error(`${hashes.length - seen.size} txs not irreversible after ${timeoutMs} ms`);
-    const open = hashes.filter((h) => !seen.has(h));
-    await pool(open, concurrency, async (hash) => {
-      const { status, json } = await rpc(url, `/getTxReceiptByTxHash/${hash}`);
-      if (status !== 200) return;
-      if (json.status_code !== "SUCCESS") throw new Error(`tx ${hash} failed: ${json.status_code} ${json.message}`);
-      seen.set(hash, performance.now());
-    });
-    if (seen.size < hashes.length) await new Promise((r) => setTimeout(r, 50));
-  }
-  return seen;
-}
 
 async function main(): Promise<void> {
   const txCount = option("txs", 4000);
   const senderCount = option("senders", 100);
   const concurrency = option("concurrency", 32);
   const dir = mkdtempSync(join(tmpdir(), "iost-edge-bench-"));
-  const node = await startNode({ persist: dir });
+  // The single-shard figures stay comparable across versions: N = 1 here, the shard table below varies N.
+  const node = await startNode({ persist: dir, vars: { SHARD_COUNT: "1" } });
   const { url } = node;
   try {
-    const admin = signer("admin", base58Decode(ADMIN_SECRET).slice(0, 32));
-    const senders = Array.from({ length: senderCount }, (_, i) => {
-      const seed = new Uint8Array(32);
-      seed[0] = 0xbe;
-      seed[30] = i >> 8;
-      seed[31] = i & 0xff;
-      return signer(`bench${String(i).padStart(4, "0")}`, seed);
-    });
-
-    // Setup: one tx per sender (sign up, pledge for gas, fund).
-    let now = await serverNow(url);
-    const setup = senders.map((s, i) => {
-      const id = base58Encode(s.pubkey);
-      return signedTx(admin, [
-        action("auth.iost", "signUp", [s.name, id, id]),
-        action("gas.iost", "pledge", ["admin", s.name, "100"]),
-        action("token.iost", "transfer", ["iost", "admin", s.name, "1000", ""]),
-      ], now + BigInt(i));
-    });
-    await pool(setup, concurrency, async (tx) => {
-      const { status, json } = await rpc(url, "/sendTx", tx.body);
-      if (status !== 200) throw new Error(`setup tx rejected: ${JSON.stringify(json)}`);
-    });
-    await awaitReceipts(url, setup.map((t) => t.hash), concurrency, 120_000);
+    const senders = makeSenders(senderCount);
+    await setupSenders(url, senders, concurrency);
 
     // Throughput: pre-signed transfers, round robin over the senders.
-    now = await serverNow(url);
+    let now = await serverNow(url);
     const transfers = Array.from({ length: txCount }, (_, i) => {
       const from = senders[i % senderCount];
       const to = senders[(i + 1) % senderCount];
@@ -217,6 +108,7 @@ async function main(): Promise<void> {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  await shardScaling([1, 2, 4], option("shard-txs", 2000), senderCount, concurrency);
 }
 
 await main();

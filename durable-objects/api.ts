@@ -37,6 +37,8 @@ export interface Chunk {
   /** Sum of receipts' gas_usage, internal units, decimal string. */
   gasUsage: string;
   stateRoot: string;
+  /** hex merkle root of the cross-shard receipts this chunk sent (only with several shards). */
+  receiptsRoot?: string;
 }
 
 export interface ShardStatus {
@@ -86,8 +88,19 @@ export interface ShardApi {
   finalize(lib: number, libHash?: string): Promise<void>;
 }
 
+export interface CoordinatorStatus {
+  head: number;
+  lib: number;
+  producing: string | null;
+  witness: string | null;
+  /** Blocks produced since the object started; wall ms in total and outside the shards' chunk builds. */
+  work: { blocks: number; ms: number; ownMs: number };
+}
+
 /** Coordinator Durable Object, one per node, named `coordinator`. */
 export interface CoordinatorApi {
+  /** Head, LIB, the height in production and work done (load reports, bench). */
+  status(): Promise<CoordinatorStatus>;
   /** Arms the block alarm if it is not armed; cheap and idempotent. */
   wake(): Promise<void>;
   chainInfo(): Promise<Json>;

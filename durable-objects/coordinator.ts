@@ -25,7 +25,7 @@ import { assembleHeader, blockHash, blockToJson, signatureOf, storedBlock, type 
 import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ed25519PublicKey, ed25519Sign } from "../src/crypto/ed25519";
 import { ED25519 } from "../src/tx/types";
-import type { Answer, Chunk, CoordinatorApi, Json } from "./api";
+import type { Answer, Chunk, CoordinatorApi, CoordinatorStatus, Json } from "./api";
 import * as core from "./core";
 import { nodeConfig, shardName, shardStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
 import * as schema from "./schema";
@@ -55,6 +55,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** The production in progress in this instance (alarm() and tests share it). */
   private inflight: Promise<boolean> | null = null;
   private genesisInflight: Promise<void> | null = null;
+  /**
+   * Blocks produced by this instance, the wall time of each production and the
+   * part spent outside the shards' chunk builds (header, signature, storage):
+   * the coordinator's own work, which must grow with shards, not txs. Bench only.
+   */
+  private readonly work = { blocks: 0, ms: 0, ownMs: 0 };
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -176,7 +182,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     }
 
     const ctx = { height, time: job.time, parentHash: head.hash, witness: producer.witness };
+    const started = performance.now();
     const chunks = byShard(await Promise.all(this.shards().map((s) => s.buildChunk(ctx))));
+    const chunksDone = performance.now();
     for (const c of chunks) {
       if (c.height !== height || c.time !== job.time) {
         throw new Error(`coordinator: shard ${c.shard} answered chunk ${c.height}@${c.time} for ${height}@${job.time}`);
@@ -192,7 +200,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       this.setMeta("lib", String(height)); // one producer: final once stored (iost-protocol.md §9.2 with 1 witness)
       this.sql.exec("DELETE FROM coordinator_meta WHERE key = 'producing'");
     });
+    const stored = performance.now();
     await this.finalizeShards(height, block.hash);
+    this.work.blocks++;
+    this.work.ms += performance.now() - started;
+    this.work.ownMs += stored - chunksDone;
     return true;
   }
 
@@ -300,13 +312,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** Head, LIB and the height in production, if any. */
-  async status(): Promise<{ head: number; lib: number; producing: string | null; witness: string | null }> {
+  async status(): Promise<CoordinatorStatus> {
     await this.ensureGenesis();
     return {
       head: this.headBlock().number,
       lib: this.libNumber(),
       producing: this.meta("producing") ?? null,
       witness: this.producer?.witness ?? null,
+      work: { ...this.work },
     };
   }
 }

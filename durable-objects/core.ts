@@ -3,7 +3,9 @@
  * DOs call the core only through these functions, so the glue does not depend
  * on how the core modules are split, and the core stays free of Workers APIs.
  */
-import { applyGenesis as coreApplyGenesis, devGenesis, type GenesisConfig } from "../src/genesis/index";
+import { devGenesis, type GenesisConfig } from "../src/genesis/index";
+import { applyShardGenesis } from "../src/sharding/genesis";
+import { applyIncoming as coreApplyIncoming, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
 import {
   checkPublisherGas as coreCheckPublisherGas,
   dryRun as coreDryRun,
@@ -16,9 +18,26 @@ import type { Store } from "../src/state/store";
 import { checkTxTime as coreCheckTxTime, decodeTx, receiptBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import { base58Decode } from "../src/codec/base58";
+import { merkleRoot } from "../src/block/merkle";
+import { sha3 } from "../src/crypto/sha3";
 import type { Json } from "./api";
 
-export { decodeTx, receiptBytes };
+import { NodeFault } from "../src/contracts/errors";
+import { loadVm } from "../src/vm/index";
+
+/**
+ * The contract VM (QuickJS wasm) loads asynchronously while execution is
+ * synchronous: await loadVm() before any execution. It is instant once loaded,
+ * and reloads a fresh instance after the memory guard dropped one.
+ */
+export { decodeTx, receiptBytes, loadVm, NodeFault };
+export type { CrossReceipt, Settlement };
+
+/** This shard and the shard count. */
+export interface ShardPlace {
+  index: number;
+  count: number;
+}
 
 export interface BlockInfo {
   number: bigint;
@@ -54,23 +73,30 @@ export function checkPublisherGas(state: State, tx: Tx, block: BlockInfo): void 
   if (err !== null) throw new Error(err);
 }
 
-export type ExecResult = { receipt: TxReceipt; events?: { topic: string; contract: string; data: string }[] } | { dropped: string };
+export type ExecResult =
+  | { receipt: TxReceipt; outgoing: CrossReceipt[]; events?: { topic: string; contract: string; data: string }[] }
+  | { dropped: string };
 
 /** The genesis config of this node: IOST's dev chain, with the configured chain id. */
 export function genesisConfig(chainId: number): GenesisConfig {
   return { ...devGenesis(), chainId };
 }
 
-function blockContext(chainId: number, block: BlockInfo): BlockContext {
-  return { chainId, number: block.number, time: block.time, parentHash: block.parentHash, witness: block.witness };
+function blockContext(chainId: number, block: BlockInfo, shard: ShardPlace): BlockContext {
+  return { chainId, number: block.number, time: block.time, parentHash: block.parentHash, witness: block.witness, shard };
 }
 
-export function executeTx(chainId: number, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
-  return coreExecuteTx(state, tx, base58Decode(hash), blockContext(chainId, block));
+export function executeTx(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
+  return coreExecuteTx(state, tx, base58Decode(hash), blockContext(chainId, block, shard));
 }
 
-export function dryRun(chainId: number, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
-  return coreDryRun(state, tx, base58Decode(hash), blockContext(chainId, block));
+export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
+  return coreDryRun(state, tx, base58Decode(hash), blockContext(chainId, block, shard));
+}
+
+/** A chunk's incoming cross-shard receipts, applied before its txs (src/sharding/receipts.ts). */
+export function applyIncoming(chainId: number, shard: ShardPlace, state: State, block: BlockInfo, incoming: readonly CrossReceipt[], seen: (id: string) => boolean) {
+  return coreApplyIncoming(state, shard.index, blockContext(chainId, block, shard), incoming, seen);
 }
 
 export interface GenesisInfo {
@@ -87,13 +113,27 @@ export function genesisInfo(chainId: number): GenesisInfo {
 }
 
 /**
- * Applies the genesis state to the store (committed) and returns its state
- * root. Every account lives on shard 0 while SHARD_COUNT is 1; with more shards
- * each shard will apply only the accounts placed on it.
+ * Applies this shard's part of the genesis state to the store (committed) and
+ * returns its state root (src/sharding/genesis.ts; with one shard, all of it).
  */
-export function applyGenesis(store: Store, chainId: number, shard: number): Uint8Array {
-  if (shard !== 0) throw new Error(`genesis for shard ${shard}: only one shard is supported yet`);
-  return coreApplyGenesis(store, genesisConfig(chainId)).stateRoot;
+export function applyGenesis(store: Store, chainId: number, shard: ShardPlace): Uint8Array {
+  return applyShardGenesis(store, genesisConfig(chainId), shard.index, shard.count);
+}
+
+/** Merkle root over sha3 of each cross-shard receipt's JSON: the chunk's `receiptsRoot`. */
+export function receiptsRoot(receipts: readonly CrossReceipt[]): Uint8Array {
+  return merkleRoot(receipts.map((r) => sha3(new TextEncoder().encode(JSON.stringify(r)))));
+}
+
+/**
+ * The receipt JSON of a tx one of whose cross-shard credits was refused: a
+ * RUNTIME_ERROR naming the receipt and the refund; gas, RAM and contract
+ * receipts stay as executed (docs/SHARDING.md).
+ */
+export function failedPart(receipt: Json, s: Settlement): Json {
+  const r = receipt as { [k: string]: Json };
+  const before = r.status_code === "SUCCESS" ? "" : `${r.message as string}; `;
+  return { ...r, status_code: "RUNTIME_ERROR", message: `${before}cross-shard receipt ${s.receiptId} failed: ${s.message}; refunded` };
 }
 
 export type Answer = Json | { error: string };

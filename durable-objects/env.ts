@@ -3,6 +3,7 @@
  * Vars arrive as strings; `nodeConfig(env)` parses them once, with defaults.
  */
 import type { ShardApi, CoordinatorApi } from "./api";
+import type { CrossReceipt } from "../src/sharding/receipts";
 
 export interface NodeEnv {
   SHARD: DurableObjectNamespace;
@@ -74,6 +75,11 @@ export function shardName(coordinatorName: string, index: number): string {
   return at < 0 ? `shard-${index}` : `${coordinatorName.slice(0, at)}:shard-${index}`;
 }
 
+/** The name of shard `index` of the chain a shard named `own` belongs to. */
+export function peerShardName(own: string, index: number): string {
+  return own.replace(/shard-\d+$/, `shard-${index}`);
+}
+
 /** Index of a shard from its object name (`shard-3`, `t1:shard-3`). */
 export function shardIndexFromName(name: string | undefined): number {
   const m = /(?:^|:)shard-(\d+)$/.exec(name ?? "");
@@ -84,6 +90,8 @@ export function shardIndexFromName(name: string | undefined): number {
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */
   chunkGasRatios(height: number): Promise<number[]>;
+  /** Cross-shard receipts the chunk of `height` sent to shard `to` (read by `to` when it builds height + 1). */
+  outgoingFor(height: number, to: number): Promise<CrossReceipt[]>;
 }
 
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which

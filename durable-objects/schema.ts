@@ -65,6 +65,8 @@ export const txIndex = sqliteTable(
     receipt: text("receipt"),
     message: text("message").notNull().default(""),
     gasRatio: integer("gas_ratio").notNull(),
+    /** Cross-shard credits of an executed tx not settled yet; its receipt is shown once this is 0. */
+    pending: integer("pending").notNull().default(0),
   },
   (t) => [index("tx_index_height").on(t.height, t.idx)],
 );
@@ -90,6 +92,28 @@ export const undo = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.height, t.key] })],
 );
+
+/**
+ * Cross-shard receipts (src/sharding/receipts.ts) the chunk of `height` sent,
+ * stored with the chunk in its transaction. The target shard reads its own at
+ * height + 1 (`outgoingFor`).
+ */
+export const receiptsOut = sqliteTable(
+  "receipts_out",
+  {
+    height: integer("height").notNull(),
+    seq: integer("seq").notNull(),
+    toShard: integer("to_shard").notNull(),
+    json: text("json").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.height, t.seq] }), index("receipts_out_target").on(t.toShard, t.height)],
+);
+
+/** Ids of the cross-shard receipts this shard applied: each one exactly once. */
+export const receiptsApplied = sqliteTable("receipts_applied", {
+  id: text("id").primaryKey(),
+  height: integer("height").notNull(),
+});
 
 /** CONTRACT_RECEIPT / CONTRACT_EVENT events per height, for /subscribe. */
 export const events = sqliteTable(

@@ -21,11 +21,12 @@ import migrations from "../drizzle/migrations";
 import { base58Encode } from "../src/codec/base58";
 import { sha3 } from "../src/crypto/sha3";
 import { stateRoot } from "../src/state/root";
+import { ShardState } from "../src/sharding/guard";
 import { State } from "../src/state/state";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import type { Answer, Chunk, ChunkContext, Json, ShardStatus } from "./api";
 import * as core from "./core";
-import { nodeConfig, shardIndexFromName, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
+import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
 import {
   expiryReason,
   MAX_BLOCK_GAS,
@@ -76,6 +77,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly kv: SqlStore;
   private readonly config: NodeConfig;
   private shardIndex = 0;
+  /** This object's name (`shard-<i>`, `<chain>:shard-<i>`): its peers are named after it. */
+  private name = "shard-0";
   /** Cached from storage (rebuilt in the constructor after a restart). */
   private head = 0;
   private lib = 0;
@@ -91,14 +94,19 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.kv = new SqlStore(this.sql);
     this.config = nodeConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
-      await migrate(this.db, migrations);
+      await Promise.all([migrate(this.db, migrations), core.loadVm()]);
       // Persisted on the first named access (ctx.id.name is absent in some wake-ups).
-      const known = this.meta("shard");
-      if (known === undefined && ctx.id.name !== undefined) this.setMeta("shard", String(shardIndexFromName(ctx.id.name)));
-      this.shardIndex = Number(known ?? shardIndexFromName(ctx.id.name));
+      const known = this.meta("name");
+      if (known === undefined && ctx.id.name !== undefined) this.setMeta("name", ctx.id.name);
+      this.name = known ?? ctx.id.name ?? "shard-0";
+      this.shardIndex = shardIndexFromName(this.name);
       this.ensureGenesis();
       this.load();
     });
+  }
+
+  private get place(): core.ShardPlace {
+    return { index: this.shardIndex, count: this.config.shardCount };
   }
 
   // ---- storage helpers ---------------------------------------------------
@@ -132,7 +140,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.meta("genesis") !== undefined) return;
     this.ctx.storage.transactionSync(() => {
       const genesis = core.genesisInfo(this.config.chainId);
-      const root = core.applyGenesis(this.kv, this.config.chainId, this.shardIndex);
+      const root = core.applyGenesis(this.kv, this.config.chainId, this.place);
       const chunk: Chunk = {
         shard: this.shardIndex,
         height: 0,
@@ -232,9 +240,13 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     }
     const blockTime = BigInt(ctx.time);
     const block: core.BlockInfo = { number: BigInt(ctx.height), time: blockTime, parentHash: ctx.parentHash, witness: ctx.witness };
+    const [incoming] = await Promise.all([this.incomingFor(ctx.height), core.loadVm()]);
+    // A retried call may have built this height while this one waited for its peers.
+    const built = this.storedChunk(ctx.height);
+    if (built) return built;
     const started = performance.now();
     try {
-      const chunk = this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block));
+      const chunk = this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block, incoming));
       this.work.chunks++;
       this.work.txs += chunk.txHashes.length;
       this.work.ms += performance.now() - started;
@@ -242,6 +254,31 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } finally {
       this.load(); // the transaction may have rolled back: re-read the cached values
     }
+  }
+
+  /**
+   * The chunk inputs that come from other shards: every receipt the chunks of
+   * `height - 1` sent to this shard, in source shard order. They are stored
+   * there before block `height - 1` exists, so this read is the same on every
+   * retry of `height` (a rebuilt chunk sees the same inputs).
+   */
+  private async incomingFor(height: number): Promise<core.CrossReceipt[]> {
+    if (this.config.shardCount === 1 || height <= 1) return [];
+    const batches = await Promise.all(
+      Array.from({ length: this.config.shardCount }, (_, i) =>
+        i === this.shardIndex ? this.outgoingFor(height - 1, i) : shardStub(this.env, peerShardName(this.name, i)).outgoingFor(height - 1, this.shardIndex),
+      ),
+    );
+    return batches.flat();
+  }
+
+  /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
+  async outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> {
+    if (height > this.head) throw new Error(`shard-${this.shardIndex}: chunk ${height} not built yet (head ${this.head})`);
+    return this.sql
+      .exec<{ json: string }>("SELECT json FROM receipts_out WHERE height = ? AND to_shard = ? ORDER BY seq", height, to)
+      .toArray()
+      .map((r) => JSON.parse(r.json) as core.CrossReceipt);
   }
 
   private recordLeft(hash: string, status: "expired" | "dropped", bytes: SqlStorageValue, gasRatio: number, message: string): void {
@@ -257,7 +294,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
   }
 
-  private executeChunk(height: number, blockTime: bigint, block: core.BlockInfo): Chunk {
+  private executeChunk(height: number, blockTime: bigint, block: core.BlockInfo, incoming: core.CrossReceipt[]): Chunk {
     // 1. Expire: a tx that can no longer enter any block leaves with a status.
     const expired = this.sql
       .exec<Row>(
@@ -272,11 +309,17 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.recordLeft(row.hash as string, "expired", row.bytes, Number(tx.gasRatio), reason);
     }
 
-    // 2. Pick and execute in pool order (§3.4 limits).
+    // 2. Cross-shard receipts first: they are inputs of this height (docs/SHARDING.md).
+    const state = new ShardState(this.kv, this.place);
+    const inc = core.applyIncoming(this.config.chainId, this.place, state, block, incoming, (id) => this.sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
+    for (const id of inc.applied) this.sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, height);
+    for (const settled of inc.settled) this.settle(settled);
+    const outgoing: core.CrossReceipt[] = [...inc.outgoing];
+
+    // 3. Pick and execute in pool order (§3.4 limits).
     const candidates = this.sql
       .exec<Row>("SELECT hash, bytes, publisher FROM mempool WHERE time <= ? ORDER BY ord LIMIT 2000", padNs(blockTime))
       .toArray();
-    const state = new State(this.kv);
     const perPublisher = new Map<string, number>();
     const txHashes: string[] = [];
     const receiptHashes: string[] = [];
@@ -294,8 +337,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       state.checkpoint();
       let result: core.ExecResult;
       try {
-        result = core.executeTx(this.config.chainId, state, tx, hash, block);
+        result = core.executeTx(this.config.chainId, this.place, state, tx, hash, block);
       } catch (err) {
+        // This node failed (the VM's memory guard tripped): abandon the whole chunk so
+        // the coordinator retries the height on a fresh VM; the tx itself is not at fault.
+        if (err instanceof core.NodeFault) throw err;
         // A bug in the core must not wedge the chain on one tx: drop it with the reason.
         result = { dropped: `internal error: ${errorText(err)}` };
         while (state.depth > depth + 1) state.rollback();
@@ -318,16 +364,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       txHashes.push(hash);
       receiptHashes.push(base58Encode(sha3(core.receiptBytes(receipt))));
       gas += receipt.gasUsage;
+      outgoing.push(...result.outgoing);
       this.sql.exec(
-        `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio) VALUES (?, 'executed', ?, ?, ?, ?, '', ?)
+        `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
          ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
-           receipt = excluded.receipt, message = ''`,
+           receipt = excluded.receipt, message = '', pending = excluded.pending`,
         hash,
         height,
         idx,
         row.bytes,
         JSON.stringify(core.receiptToJson(receipt)),
         Number(tx.gasRatio),
+        result.outgoing.length,
       );
       this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
       for (const r of receipt.receipts) {
@@ -336,7 +384,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       for (const e of result.events ?? []) events.push(e);
     }
 
-    // 3. Undo records (previous value of every written key), then the writes.
+    outgoing.forEach((r, seq) => {
+      this.sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", height, seq, r.toShard, JSON.stringify(r));
+    });
+
+    // 4. Undo records (previous value of every written key), then the writes.
     const writes = state.writes();
     for (const [key] of writes) {
       const prev = this.kv.get(key);
@@ -345,7 +397,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     state.commit();
     const root = stateRoot(this.root, writes);
 
-    // 4. Events, chunk, head.
+    // 5. Events, chunk, head.
     events.forEach((e, seq) => {
       this.sql.exec(
         "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
@@ -365,6 +417,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       receiptHashes,
       gasUsage: gas.toString(),
       stateRoot: hex(root),
+      ...(this.config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(outgoing)) } : {}),
     };
     this.storeChunk(chunk);
     this.setMeta("head", String(height));
@@ -373,11 +426,27 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return chunk;
   }
 
+  /**
+   * A settle receipt came back for one of this shard's txs: one credit fewer
+   * outstanding; a refused credit turns the tx's shown result into a failure
+   * (docs/SHARDING.md "Receipt JSON").
+   */
+  private settle(s: core.Settlement): void {
+    const rows = this.sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
+    // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
+    if (rows.length === 0) return;
+    let receipt = rows[0].receipt as string;
+    if (!s.ok) receipt = JSON.stringify(core.failedPart(JSON.parse(receipt) as Json, s));
+    this.sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
+  }
+
   async finalize(lib: number, libHash?: string): Promise<void> {
     const target = Math.min(lib, this.head);
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM undo WHERE height <= ?", target);
+      // Receipts reach a height only from the one before, and heights ≤ LIB are never rebuilt.
+      this.sql.exec("DELETE FROM receipts_applied WHERE height <= ?", target);
       this.setMeta("lib", String(target));
       if (libHash !== undefined && target === lib) this.setMeta("lib_hash", libHash);
     });
@@ -409,7 +478,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   async getTxReceipt(hash: string): Promise<Answer<Json>> {
-    const rows = this.sql.exec<Row>("SELECT status, height, receipt, message FROM tx_index WHERE hash = ?", hash).toArray();
+    const rows = this.sql.exec<Row>("SELECT status, height, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
     if (rows.length === 0) {
       const pending = this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0;
       return { error: `failed to Get the receipt hash: ${pending ? "tx is pending" : "tx not found"}` };
@@ -417,6 +486,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const row = rows[0];
     if (row.status !== "executed") return { error: `failed to Get the receipt hash: tx ${row.status}: ${row.message as string}` };
     if ((row.height as number) > this.lib) return { error: "failed to Get the receipt hash: tx is not irreversible yet" };
+    if ((row.pending as number) > 0) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
     return JSON.parse(row.receipt as string) as Json;
   }
 
@@ -461,9 +531,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } catch (err) {
       return { error: `invalid tx bytes: ${errorText(err)}` };
     }
-    const state = new State(this.kv);
+    await core.loadVm();
+    const state = new ShardState(this.kv, this.place);
     try {
-      const result = core.dryRun(this.config.chainId, state, tx, hash, this.nextBlock());
+      const result = core.dryRun(this.config.chainId, this.place, state, tx, hash, this.nextBlock());
       if ("dropped" in result) return { error: result.dropped };
       return plain(core.receiptToJson(result.receipt));
     } catch (err) {

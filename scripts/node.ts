@@ -34,7 +34,9 @@ export interface NodeOptions {
 
 export async function startNode(options: NodeOptions = {}): Promise<RunningNode> {
   const bindings: Record<string, { type: "plain_text"; value: string }> = {};
-  for (const [name, value] of Object.entries(options.vars ?? {})) bindings[name] = { type: "plain_text", value };
+  // SHARD_COUNT in the environment picks the shard count of a run (e.g. the e2e suite with 1 and with 4).
+  const fromEnv = process.env.SHARD_COUNT ? { SHARD_COUNT: process.env.SHARD_COUNT } : {};
+  for (const [name, value] of Object.entries({ ...fromEnv, ...options.vars })) bindings[name] = { type: "plain_text", value };
   const worker = await unstable_startWorker({
     config: resolve(ROOT, "wrangler.toml"),
     bindings,

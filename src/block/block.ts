@@ -25,6 +25,8 @@ export interface ChunkSummary {
   gasUsage: string;
   /** hex */
   stateRoot: string;
+  /** hex merkle root of the cross-shard receipts the chunk sent; only on chains of several shards. */
+  receiptsRoot?: string;
 }
 
 export interface BlockSignature {
@@ -60,6 +62,7 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
  * The header `info` text: every shard's chunk roots, in shard order, as compact
  * JSON with a fixed key order (it is hashed):
  *   {"chunks":[{"shard":0,"tx_root":hex,"receipt_root":hex,"state_root":hex}, …]}
+ * plus `"out_receipts_root":hex` (cross-shard receipts sent) with several shards.
  */
 export function chunkInfo(chunks: readonly ChunkSummary[]): string {
   const parts = chunks.map((c) => ({
@@ -67,6 +70,7 @@ export function chunkInfo(chunks: readonly ChunkSummary[]): string {
     tx_root: hex(merkleRoot(c.txHashes.map(base58Decode))),
     receipt_root: hex(merkleRoot(c.receiptHashes.map(base58Decode))),
     state_root: c.stateRoot,
+    ...(c.receiptsRoot === undefined ? {} : { out_receipts_root: c.receiptsRoot }),
   }));
   return JSON.stringify({ chunks: parts });
 }

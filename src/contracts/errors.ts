@@ -23,3 +23,9 @@ export const ERR = {
   memoTooLarge: "memo too large",
   reenter: "re-entering",
 } as const;
+
+/**
+ * A failure of this node, not of the transaction (VM not loaded, wasm memory
+ * exhausted): it must never become a receipt, so the executor rethrows it.
+ */
+export class NodeFault extends Error {}

@@ -8,6 +8,9 @@ import { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
 import type { AmountLimit, ContractReceipt } from "../tx/types.js";
+import { placedByName, shardOf } from "../sharding/placement.js";
+import type { CrossReceipt } from "../sharding/receipts.js";
+import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
 
@@ -18,6 +21,8 @@ export interface BlockContext {
   time: bigint;
   parentHash: string;
   witness: string;
+  /** This shard and the shard count; absent = one shard holding everything. */
+  shard?: { index: number; count: number };
 }
 
 export interface TxContext {
@@ -35,6 +40,8 @@ export interface TxContext {
   authList: Map<string, number>;
   /** `name@perm` of every signer plus `publisher@active`. */
   signerList: Set<string>;
+  /** Set when running an action receipt away from the publisher's shard: its signers' authority, resolved there. */
+  guest?: GuestAuthority[];
 }
 
 interface Frame {
@@ -98,6 +105,8 @@ export class Host {
   readonly costs = new Map<string, Cost>();
   cacheCost = new Cost();
   receipts: ContractReceipt[] = [];
+  /** Cross-shard credits this tx sends (cleared with `receipts` when it fails). */
+  outbox: CrossReceipt[] = [];
   /** Remaining VM gas of the running action (Go's GValue "gas_limit"). */
   gasLimit = 0;
   amountTotal = new Map<string, Decimal>();
@@ -338,8 +347,37 @@ export class Host {
     if (c) c.net += byteLength(content);
   }
 
+  /** The shard an account lives on when it is not this one, else null. */
+  remoteShard(account: string): number | null {
+    const sh = this.block.shard;
+    // A forwarded tx's publisher holds its escrow here: it acts as a local account.
+    if (!sh || sh.count === 1 || !placedByName(account) || (this.tx.guest && account === this.tx.publisher)) return null;
+    const home = shardOf(account, sh.count);
+    return home === sh.index ? null : home;
+  }
+
+  /** Queues a credit of `amount` (smallest units) to an account on shard `to`. */
+  sendCredit(to: number, token: string, account: string, from: string, amount: bigint): void {
+    // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
+    if (this.tx.guest && from === this.tx.publisher) throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
+    this.outbox.push({
+      // An action receipt's run sends its own ids ("g"): they must not meet the home's.
+      id: `${this.tx.hash}:${this.tx.guest ? "g" : ""}${this.outbox.length}`,
+      kind: "credit",
+      txHash: this.tx.hash,
+      fromShard: this.block.shard!.index,
+      toShard: to,
+      token,
+      account,
+      counterpart: from,
+      amount: amount.toString(),
+      message: "",
+    });
+  }
+
   isValidAccount(name: string): boolean {
     if (this.genesis) return true;
+    if (this.tx.guest?.some((g) => g.account === name)) return true;
     return name.startsWith("Contract") || name.endsWith(".iost") || this.db.mhas("auth.iost", "auth", name);
   }
 
@@ -394,7 +432,7 @@ export class Host {
     const a = this.readAuth(local, id);
     if (!a) {
       c.add(local);
-      return false;
+      return this.tx.guest ? (guestAuth(this.tx.guest, id, permission) ?? false) : false;
     }
     if (id.startsWith("0x") && id.length === 42) {
       // Ethereum-style ids (secp256k1 address match) are not supported yet: never authorized.

@@ -9,6 +9,7 @@ import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
 import type { Host } from "./host.js";
 import { isContractId } from "./host.js";
+import type { State } from "../state/state.js";
 
 export interface AbiAmountLimit {
   token: string;
@@ -30,8 +31,8 @@ export interface ContractDef {
   version: string;
   /**
    * "native" = a Go native contract in IOST; "javascript" = a genesis JS contract
-   * of IOST (auth.iost, ram.iost) implemented natively here: pays the JS flag-down
-   * JSCost and returns JS-style values (one string).
+   * of IOST (auth.iost, ram.iost) implemented natively here, or a deployed one run
+   * by src/vm: pays the JS flag-down JSCost and returns JS-style values (one string).
    */
   lang: "native" | "javascript";
   abis: ReadonlyMap<string, NativeAbi>;
@@ -45,12 +46,16 @@ export function registerContract(def: ContractDef): void {
   registry.set(def.id, def);
 }
 
-/**
- * Resolve a contract id. Native/system contracts come from the registry; user
- * (JavaScript VM) contracts will be resolved here from state once setCode lands.
- */
-export function findContract(_h: Host | null, id: string): ContractDef | undefined {
-  return registry.get(id);
+/** Deployed (JavaScript VM) contracts, read from state; set by src/vm (which imports this module). */
+let resolver: ((state: State, id: string) => ContractDef | undefined) | undefined;
+
+export function registerContractResolver(fn: (state: State, id: string) => ContractDef | undefined): void {
+  resolver = fn;
+}
+
+/** Resolve a contract id: native/system contracts from the registry, deployed ones from the host's state. */
+export function findContract(h: Host | null, id: string): ContractDef | undefined {
+  return registry.get(id) ?? (h && resolver ? resolver(h.state, id) : undefined);
 }
 
 export function nativeContracts(): ContractDef[] {

@@ -263,8 +263,12 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const to = s(args[2]);
   const memo = s(args[4]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
+  const fromShard = h.remoteShard(from);
+  if (fromShard !== null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
   if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
-  if (!h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
+  // A remote target is checked by its own shard, which refunds when it does not exist.
+  const remote = h.remoteShard(to);
+  if (remote === null && !h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
@@ -282,8 +286,12 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   fb -= amount;
   setBalance(h, c, sym, from, fb, pub);
   checkCost(h, c);
-  const tb = getBalance(h, c, sym, to, pub);
-  setBalance(h, c, sym, to, tb + amount, pub);
+  if (remote === null) {
+    const tb = getBalance(h, c, sym, to, pub);
+    setBalance(h, c, sym, to, tb + amount, pub);
+  } else {
+    h.sendCredit(remote, sym, to, from, amount);
+  }
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];

@@ -12,15 +12,20 @@ import { Cost } from "../contracts/cost.js";
 import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, totalGasAt } from "../contracts/gas.js";
 import { Host, isContractId, type BlockContext, type TxContext } from "../contracts/host.js";
 import "../contracts/index.js";
+import "../vm/index.js";
+import { NodeFault } from "../contracts/errors.js";
 import { monitorCall } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
 import { byteLength, ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import type { Action, StatusCode, Tx, TxReceipt } from "../tx/types.js";
+import type { CrossReceipt } from "../sharding/receipts.js";
+import { forwardTarget, sendActions } from "../sharding/forward.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
-export type ExecuteResult = { receipt: TxReceipt } | { dropped: string };
+/** `outgoing`: the cross-shard credits the tx sent (empty unless it succeeded and paid to remote accounts). */
+export type ExecuteResult = { receipt: TxReceipt; outgoing: CrossReceipt[] } | { dropped: string };
 
 const MIN_GAS_RATIO = 100n;
 const MAX_GAS_RATIO = 10000n;
@@ -149,14 +154,19 @@ function prepare(h: Host, tx: Tx): void {
   checkAmountLimit(h, tx);
 }
 
-/** DoPay (host/teller.go): gas from each payer's gas, RAM from each payer's `ram` balance. Returns the publisher's paid gas. */
-function doPay(h: Host, tx: Tx): Decimal {
+/**
+ * DoPay (host/teller.go): gas from each payer's gas, RAM from each payer's `ram`
+ * balance. Returns the publisher's paid gas. `chargeGas` false: RAM only (an
+ * action receipt away from home, where the publisher's gas does not live).
+ */
+export function doPay(h: Host, chargeGas = true): Decimal {
+  const tx = h.tx;
   let paid = Decimal.zero(GAS_DECIMAL);
   h.initStack();
   for (const payer of [...h.costs.keys()].sort()) {
     const c = h.costs.get(payer)!;
     const gas = new Decimal(tx.gasRatio * BigInt(c.toGas()), GAS_DECIMAL);
-    if (!gas.isZero()) {
+    if (chargeGas && !gas.isZero()) {
       h.setStackInfo("gas.iost", "");
       try {
         costGas(h, payer, gas);
@@ -165,7 +175,9 @@ function doPay(h: Host, tx: Tx): Decimal {
       }
     }
     if (payer === tx.publisher) paid = gas;
-    if (!payer.endsWith(".iost")) {
+    // Global state copied on every shard can name a payer of another shard (token info's, deadaddr):
+    // its RAM there cannot be charged here, so it is not (docs/SHARDING.md).
+    if (!payer.endsWith(".iost") && h.remoteShard(payer) === null) {
       let ramPayer = payer;
       if (isContractId(payer)) {
         const o = h.db.mget("system.iost", "contract_owner", payer);
@@ -215,13 +227,25 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   let failed = false;
 
   state.checkpoint(); // A: actions and payment
-  for (const action of tx.actions) {
+  let forward: { from: number; target: number } | null = null;
+  for (const [i, action] of tx.actions.entries()) {
+    const target = forwardTarget(h, action);
+    if (target !== null) {
+      forward = { from: i, target }; // this action and the rest run on the target shard
+      break;
+    }
     h.initStack();
     const cost = new Cost();
     let ret = "";
     try {
       ret = marshalReturn(monitorCall(h, action.contract, action.actionName, action.data, cost));
     } catch (e) {
+      if (e instanceof NodeFault) {
+        // This node failed, not the tx: no receipt, the state as before the tx.
+        state.rollback();
+        state.rollback();
+        throw e;
+      }
       status = "RUNTIME_ERROR";
       message = `running action ${actionDesc(action)} error: ${(e as Error).message}`;
     }
@@ -246,9 +270,19 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     vmGasLimit -= cost.toGas();
     h.gasLimit = vmGasLimit;
   }
+  if (forward && !failed) {
+    try {
+      sendActions(h, tx.actions.slice(forward.from), forward.target, vmGasLimit);
+    } catch (e) {
+      status = "RUNTIME_ERROR";
+      message = `forwarding ${actionDesc(tx.actions[forward.from])} to shard ${forward.target} error: ${(e as Error).message}`;
+      failed = true;
+    }
+  }
   if (failed) {
     returns = [];
     h.receipts = [];
+    h.outbox = [];
     state.rollback();
     state.checkpoint();
     h.clearRAMCosts();
@@ -256,18 +290,19 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
 
   let paid: Decimal;
   try {
-    paid = doPay(h, tx);
+    paid = doPay(h);
     state.release();
   } catch (e) {
     state.rollback();
     state.checkpoint();
     returns = [];
     h.receipts = [];
+    h.outbox = [];
     h.clearRAMCosts();
     status = "BALANCE_NOT_ENOUGH";
     message = "balance not enough after executing actions: " + (e as Error).message;
     try {
-      paid = doPay(h, tx);
+      paid = doPay(h);
       state.release();
     } catch (e2) {
       state.rollback();
@@ -292,6 +327,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
       returns,
       receipts: h.receipts,
     },
+    outgoing: h.outbox,
   };
 }
 

@@ -8,6 +8,7 @@ import { Decimal } from "../amount.js";
 import "../contracts/index.js";
 import type { AccountJson } from "../contracts/host.js";
 import { findContract, nativeContracts } from "../contracts/monitor.js";
+import { deployedContractJson } from "../vm/index.js";
 import { gasAtTime, readGas, GAS_INCREASE_RATE, GAS_LIMIT_PER_IOST } from "../contracts/gas.js";
 import { parseFreezeList } from "../contracts/token.js";
 import { readRamGlobals } from "../contracts/ram.js";
@@ -227,10 +228,10 @@ export interface ContractJson {
   abis: { name: string; args: string[]; amount_limit: { token: string; value: string }[] }[];
 }
 
-/** /getContract for the native system contracts (code "codes", language "native", ABIs sorted, `*` unlimited). */
-export function getContract(_state: State, id: string): ContractJson | null {
+/** /getContract: native system contracts (code "codes", language "native", ABIs sorted, `*` unlimited), else a deployed JS contract. */
+export function getContract(state: State, id: string): ContractJson | null {
   const def = findContract(null, id);
-  if (!def) return null;
+  if (!def) return deployedContractJson(state, id);
   const abis = [...def.abis.values()]
     .filter((a) => !a.private)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

@@ -44,6 +44,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     getBlockByNumber: async (n) => (n <= 10 ? { status: "IRREVERSIBLE", block: block(n) } : { error: "block not found" }),
     getBlockByHash: async (h) => (h === "H3" ? { status: "IRREVERSIBLE", block: block(3) } : { error: "block not found" }),
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
+    status: async () => ({ head: 10, lib: 10, producing: null, witness: null, work: { blocks: 0, ms: 0, ownMs: 0 } }),
   };
   const record = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {

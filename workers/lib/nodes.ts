@@ -1,22 +1,17 @@
 /**
  * Addressing the node's Durable Objects (ARCHITECTURE.md §5): shard `shard-<i>`
- * holds the accounts with `first 4 bytes of sha3(name) mod N == i`; one
+ * holds the accounts placed on it by src/sharding/placement.ts; one
  * coordinator named `coordinator`.
  */
 import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
-import { sha3, utf8 } from "../../src/crypto/sha3";
+import { keyAccount, placedByName, shardOf } from "../../src/sharding/placement";
+import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
 
+/** SHARD_COUNT, parsed as the Durable Objects parse it (durable-objects/env.ts). */
 export function shardCount(env: Env): number {
-  const n = Number(env.SHARD_COUNT ?? "1");
-  return Number.isInteger(n) && n > 0 ? n : 1;
-}
-
-export function shardIndexOf(name: string, count: number): number {
-  if (count === 1) return 0;
-  const h = sha3(utf8(name));
-  const first = ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
-  return first % count;
+  const n = Number(env.SHARD_COUNT);
+  return env.SHARD_COUNT !== undefined && Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 export function shard(env: Env, index: number): ShardApi {
@@ -25,7 +20,19 @@ export function shard(env: Env, index: number): ShardApi {
 
 /** Home shard of an account (or of a contract placed with its deployer). */
 export function homeShard(env: Env, account: string): ShardApi {
-  return shard(env, shardIndexOf(account, shardCount(env)));
+  return shard(env, shardOf(account, shardCount(env)));
+}
+
+/**
+ * The shard holding a contract storage entry (or a map's field list): its account's for account-keyed
+ * system storage (balances, permissions, gas, RAM), else shard 0 (global
+ * system state; system contracts' own balances sit there since genesis).
+ */
+export function storageShard(env: Env, contract: string, key: string, field: string | null): ShardApi {
+  // field "": a simple value; null: a map's field list; else a map value.
+  const raw = field === null ? mapIndexKey(contract, key) : field === "" ? basicKey(contract, key) : mapKey(contract, key, field);
+  const account = keyAccount(raw);
+  return account === null || !placedByName(account) ? shard(env, 0) : homeShard(env, account);
 }
 
 export function allShards(env: Env): ShardApi[] {

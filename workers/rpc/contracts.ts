@@ -1,14 +1,14 @@
 /**
  * Contracts and their storage: /getContract, POST /getContractStorage,
  * /getContractStorageFields, /getBatchContractStorage (first 50 key/field pairs,
- * as go-iost). Contract state is read on shard 0 (system contracts; with one
- * shard, everything).
+ * as go-iost). An account's entries (balances, permissions, gas, RAM) are read
+ * on the account's shard, other contract state on shard 0 (lib/nodes.ts).
  */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv } from "../env";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
-import { shard } from "../lib/nodes";
+import { shard, storageShard } from "../lib/nodes";
 import { boolField, field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
 
 export const contractRoutes = new Hono<AppEnv>();
@@ -23,13 +23,16 @@ contractRoutes.get("/getContract/:id/:by_longest_chain", async (c) => {
 contractRoutes.post("/getContractStorage", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const id = stringField(body, "id");
-  const answer = await shard(c.env, 0).getContractStorage(id, stringField(body, "key"), stringField(body, "field"), boolField(body, "by_longest_chain"));
+  const key = stringField(body, "key");
+  const fieldName = stringField(body, "field");
+  const answer = await storageShard(c.env, id, key, fieldName).getContractStorage(id, key, fieldName, boolField(body, "by_longest_chain"));
   return c.json(unwrap(answer));
 });
 
 contractRoutes.post("/getContractStorageFields", async (c) => {
   const body = parseJsonBody(await c.req.text());
-  const answer = await shard(c.env, 0).getContractStorageFields(stringField(body, "id"), stringField(body, "key"), boolField(body, "by_longest_chain"));
+  const [id, key] = [stringField(body, "id"), stringField(body, "key")];
+  const answer = await storageShard(c.env, id, key, null).getContractStorageFields(id, key, boolField(body, "by_longest_chain"));
   return c.json(unwrap(answer));
 });
 
@@ -39,11 +42,11 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
   const longest = boolField(body, "by_longest_chain");
   const pairs = field(body, "key_fields") ?? [];
   if (!Array.isArray(pairs)) throw new RpcFailure("invalid value for repeated field key_fields");
-  const s = shard(c.env, 0);
   const answers = await Promise.all(
     pairs.slice(0, BATCH_LIMIT).map((p) => {
       const kf = (typeof p === "object" && p !== null ? p : {}) as Record<string, unknown>;
-      return s.getContractStorage(id, stringField(kf, "key"), stringField(kf, "field"), longest);
+      const [key, fieldName] = [stringField(kf, "key"), stringField(kf, "field")];
+      return storageShard(c.env, id, key, fieldName).getContractStorage(id, key, fieldName, longest);
     }),
   );
   const views = answers.map((a) => unwrap(a) as Record<string, Json>);

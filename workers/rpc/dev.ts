@@ -17,8 +17,9 @@ devRoutes.use("/dev/*", async (c, next) => {
 });
 
 devRoutes.get("/dev/status", async (c) => {
-  const [chain, shards] = await Promise.all([coordinator(c.env).chainInfo(), Promise.all(allShards(c.env).map((s) => s.status()))]);
-  return c.json({ chain, shards });
+  const coord = coordinator(c.env);
+  const [chain, producer, shards] = await Promise.all([coord.chainInfo(), coord.status(), Promise.all(allShards(c.env).map((s) => s.status()))]);
+  return c.json({ chain, coordinator: producer, shards });
 });
 
 devRoutes.get("/dev/bench/verify", async (c) => {

@@ -1,8 +1,9 @@
-/** Node and chain status: /getNodeInfo, /getChainInfo, /getGasRatio, /getRAMInfo. */
+/** Node and chain status: /getNodeInfo, /getChainInfo, /getGasRatio, /getRAMInfo, /getShardInfo. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { unwrap } from "../lib/errors";
-import { allShards, coordinator, shard } from "../lib/nodes";
+import { allShards, coordinator, shard, shardCount } from "../lib/nodes";
+import { shardOf } from "../../src/sharding/placement";
 
 export const nodeRoutes = new Hono<AppEnv>();
 
@@ -27,5 +28,15 @@ nodeRoutes.get("/getChainInfo", async (c) => {
 });
 
 nodeRoutes.get("/getGasRatio", async (c) => c.json(await coordinator(c.env).getGasRatio()));
+
+/**
+ * Not in IOST: the shard count, and with a name, the shard that owns it
+ * (`{"shard_count":4,"name":"admin","shard":2}`; docs/SHARDING.md).
+ */
+nodeRoutes.get("/getShardInfo/:name?", (c) => {
+  const count = shardCount(c.env);
+  const name = c.req.param("name");
+  return c.json(name === undefined ? { shard_count: count } : { shard_count: count, name, shard: shardOf(name, count) });
+});
 
 nodeRoutes.get("/getRAMInfo", async (c) => c.json(unwrap(await shard(c.env, 0).getRAMInfo())));

@@ -9,11 +9,12 @@ export const txRoutes = new Hono<AppEnv>();
 
 /**
  * A tx lives on its publisher's home shard, which the hash does not tell: ask
- * every shard, take the first that knows it, else the first shard's error.
+ * every shard, take the first that knows it, else the error of a shard that
+ * knows the tx (pending, in flight, dropped), else the first shard's.
  */
 async function firstAnswer(env: Env, ask: (s: ReturnType<typeof allShards>[number]) => Promise<Answer<Json>>): Promise<Json> {
   const answers = await Promise.all(allShards(env).map(ask));
-  const found = answers.find((a) => !isRpcError(a));
+  const found = answers.find((a) => !isRpcError(a)) ?? answers.find((a) => isRpcError(a) && !a.error.endsWith("tx not found"));
   return unwrap(found ?? answers[0]);
 }
 

@@ -43,7 +43,7 @@ describe("queries", () => {
     expect(t).toMatchObject({ id: "token.iost", code: "codes", language: "native", version: "1.0.6" });
     expect(t.abis.map((a) => a.name)).toEqual(["balanceOf", "can_update", "create", "destroy", "issue", "recycle", "supply", "totalSupply", "transfer", "transferFreeze"]);
     expect(t.abis[0]).toEqual({ name: "balanceOf", args: ["string", "string"], amount_limit: [{ token: "*", value: "unlimited" }] });
-    expect(getContract(c.state, "system.iost")!.abis.map((a) => a.name)).toEqual(["cancelDelaytx", "can_update", "receipt", "requireAuth"].sort());
+    expect(getContract(c.state, "system.iost")!.abis.map((a) => a.name)).toEqual(["cancelDelaytx", "can_update", "receipt", "requireAuth", "setCode", "updateCode"].sort());
     expect(getContract(c.state, "Contractxyz")).toBeNull();
   });
 });

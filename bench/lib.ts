@@ -1,0 +1,132 @@
+/** Shared by the bench parts: signing with OpenSSL, RPC over HTTP, senders set up by admin. */
+import { createPrivateKey, sign as nodeSign, type KeyObject } from "node:crypto";
+import { base58Decode, base58Encode } from "../src/codec/base58";
+import { ED25519, publishHash, txId, txToRequestJson, type Action, type AmountLimit, type Tx } from "../src/tx/index";
+
+export const ADMIN_SECRET = "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";
+const CHAIN_ID = 1020;
+const SEC = 1_000_000_000n;
+
+export function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} wants a positive integer`);
+  return value;
+}
+
+/** ed25519 signing through OpenSSL: the bench must not be limited by its own signer. */
+export interface Signer {
+  name: string;
+  pubkey: Uint8Array;
+  key: KeyObject;
+}
+
+export function signer(name: string, seed: Uint8Array): Signer {
+  const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
+  const key = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+  const jwk = key.export({ format: "jwk" });
+  return { name, key, pubkey: new Uint8Array(Buffer.from(jwk.x as string, "base64url")) };
+}
+
+export function signedTx(from: Signer, actions: Action[], now: bigint, amountLimit: AmountLimit[] = [{ token: "*", value: "unlimited" }]): { hash: string; body: string } {
+  const tx: Tx = {
+    time: now,
+    expiration: now + 90n * SEC,
+    gasRatio: 100n,
+    gasLimit: 100_000_000n,
+    delay: 0n,
+    chainId: CHAIN_ID,
+    signers: [],
+    actions,
+    amountLimit,
+    signatures: [],
+    publisher: from.name,
+    publisherSigs: [],
+  };
+  const sig = new Uint8Array(nodeSign(null, publishHash(tx), from.key));
+  tx.publisherSigs = [{ algorithm: ED25519, sig, pubkey: from.pubkey }];
+  return { hash: txId(tx), body: txToRequestJson(tx) };
+}
+
+export const action = (contract: string, actionName: string, args: unknown[]): Action => ({ contract, actionName, data: JSON.stringify(args) });
+
+export async function rpc(url: string, path: string, body?: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(url + path, body === undefined ? undefined : { method: "POST", body });
+  return { status: res.status, json: await res.json() };
+}
+
+export async function pool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await work(items[i], i);
+    }
+  });
+  await Promise.all(runners);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function serverNow(url: string): Promise<bigint> {
+  return BigInt((await rpc(url, "/getNodeInfo")).json.server_time);
+}
+
+/** Polls receipts until every hash is irreversible; returns when each one was first seen. */
+export async function awaitReceipts(url: string, hashes: string[], concurrency: number, timeoutMs: number): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  const deadline = performance.now() + timeoutMs;
+  while (seen.size < hashes.length) {
+    if (performance.now() > deadline) throw new Error(`${hashes.length - seen.size} txs not irreversible after ${timeoutMs} ms`);
+    const open = hashes.filter((h) => !seen.has(h));
+    await pool(open, concurrency, async (hash) => {
+      const { status, json } = await rpc(url, `/getTxReceiptByTxHash/${hash}`);
+      if (status !== 200) return;
+      if (json.status_code !== "SUCCESS") throw new Error(`tx ${hash} failed: ${json.status_code} ${json.message}`);
+      seen.set(hash, performance.now());
+    });
+    if (seen.size < hashes.length) await new Promise((r) => setTimeout(r, 50));
+  }
+  return seen;
+}
+
+/** Sender accounts `bench0000…`, with deterministic keys. */
+export function makeSenders(count: number): Signer[] {
+  return Array.from({ length: count }, (_, i) => {
+    const seed = new Uint8Array(32);
+    seed[0] = 0xbe;
+    seed[30] = i >> 8;
+    seed[31] = i & 0xff;
+    return signer(`bench${String(i).padStart(4, "0")}`, seed);
+  });
+}
+
+/**
+ * One tx per sender by admin: sign up, pledge for gas, fund. The iost
+ * amount_limit bounds the escrow of a sender placed on another shard than
+ * admin's (docs/SHARDING.md), so admin's other setup txs keep their funds.
+ */
+export async function setupSenders(url: string, senders: Signer[], concurrency: number): Promise<void> {
+  const admin = signer("admin", base58Decode(ADMIN_SECRET).slice(0, 32));
+  const now = await serverNow(url);
+  const setup = senders.map((s, i) => {
+    const id = base58Encode(s.pubkey);
+    return signedTx(
+      admin,
+      [
+        action("auth.iost", "signUp", [s.name, id, id]),
+        action("gas.iost", "pledge", ["admin", s.name, "100"]),
+        action("token.iost", "transfer", ["iost", "admin", s.name, "1000", ""]),
+      ],
+      now + BigInt(i),
+      [{ token: "iost", value: "2000" }],
+    );
+  });
+  await pool(setup, concurrency, async (tx) => {
+    const { status, json } = await rpc(url, "/sendTx", tx.body);
+    if (status !== 200) throw new Error(`setup tx rejected: ${JSON.stringify(json)}`);
+  });
+  await awaitReceipts(url, setup.map((t) => t.hash), concurrency, 180_000);
+}

@@ -1,0 +1,25 @@
+/**
+ * Token balances as receipts move them: raw writes with go-iost
+ * SetTokenBalance semantics (no gas, RAM paid by nobody), since the moves were
+ * paid for by the tx that sent them.
+ */
+import type { State } from "../state/state.js";
+import { ContractDB, decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
+
+export function balanceOf(state: State, token: string, account: string): bigint {
+  const cur = decodeValue(state.get(mapKey("token.iost", "TB" + account, token)));
+  return cur && cur.value.t === "i" ? cur.value.v : 0n;
+}
+
+/** Adds `delta` (may be negative) to a balance. */
+export function addBalance(state: State, token: string, account: string, delta: bigint): void {
+  const cur = decodeValue(state.get(mapKey("token.iost", "TB" + account, token)));
+  const balance = cur && cur.value.t === "i" ? cur.value.v : 0n;
+  new ContractDB(state).mputRaw("token.iost", "TB" + account, token, encodeValue(int(balance + delta), cur?.payer ?? ""));
+}
+
+/** Drops a balance held for a guest (an escrow), leaving no key behind. */
+export function dropBalance(state: State, token: string, account: string): void {
+  state.del(mapKey("token.iost", "TB" + account, token));
+  state.del(mapIndexKey("token.iost", "TB" + account));
+}

@@ -1,0 +1,64 @@
+/**
+ * Each shard's part of the genesis state. Genesis runs once, as on one shard
+ * (IOST's steps, in IOST's order), and its writes are split:
+ * - keys of an account go to the account's shard;
+ * - balances and other account keys of system contracts (`*.iost`) go to
+ *   shard 0, so every token is counted exactly once;
+ * - global state (token info, admin ids, map indexes) is copied to every
+ *   shard: system contracts run on every shard (docs/SHARDING.md);
+ * - the RAM market is split: RAM is storage on one shard, so each shard runs a
+ *   market of 1/N of the space, reserve, growth and of ram.iost's RAM and IOST
+ *   (shard 0 takes the remainders); the price per byte stays IOST's.
+ * With one shard this is exactly the unsplit genesis.
+ */
+import { applyGenesis, type GenesisConfig } from "../genesis/index.js";
+import { MemoryStore } from "../state/memory-store.js";
+import { stateRoot } from "../state/root.js";
+import type { Write } from "../state/state.js";
+import type { Store } from "../state/store.js";
+import { keyAccount, placedByName, shardOf } from "./placement.js";
+
+/** The shard that holds a genesis key, or null for every shard. */
+export function genesisKeyShard(raw: string, count: number): number | null {
+  const acc = keyAccount(raw);
+  if (acc === null) return null;
+  return placedByName(acc) ? shardOf(acc, count) : 0;
+}
+
+/** Market keys and balances divided among the shards (values `s<number>@p` or `i<int>@p`). */
+const SPLIT = new Set([
+  "b-ram.iost-leftSpace",
+  "b-ram.iost-usedSpace",
+  "b-ram.iost-balance",
+  "b-ram.iost-increaseAmount",
+  "m-token.iost-TBram.iost-ram",
+  "m-token.iost-TBram.iost-iost",
+]);
+
+/** Shard `index`'s share of a split value: 1/count, the remainder on shard 0. Decimals keep their scale. */
+function share(raw: string, index: number, count: number): string {
+  const m = /^([si])(\d+)(?:\.(\d+))?(@.*)$/.exec(raw);
+  if (!m) throw new Error(`genesis split: unexpected value ${raw}`);
+  const scale = m[3]?.length ?? 0;
+  const total = BigInt(m[2] + (m[3] ?? ""));
+  const part = total / BigInt(count) + (index === 0 ? total % BigInt(count) : 0n);
+  const digits = part.toString().padStart(scale + 1, "0");
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return m[1] + text + m[4];
+}
+
+/** Writes shard `index`'s genesis state to `store` and returns its state root. */
+export function applyShardGenesis(store: Store, config: GenesisConfig, index: number, count: number): Uint8Array {
+  const full = applyGenesis(new MemoryStore(), config);
+  const mine = full.writes
+    .map(([key, value]): Write => [key, value !== null && count > 1 && SPLIT.has(key) ? share(value, index, count) : value])
+    .filter(([key]) => {
+      if (SPLIT.has(key)) return true;
+      const at = genesisKeyShard(key, count);
+      return at === null || at === index;
+    });
+  for (const [key, value] of mine) {
+    if (value !== null) store.put(key, value);
+  }
+  return stateRoot(new Uint8Array(32), mine);
+}

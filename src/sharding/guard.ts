@@ -1,0 +1,60 @@
+/**
+ * The state a shard executes on: a write to a key of an account placed on
+ * another shard throws, so no tx ever changes what another shard owns (the
+ * executor turns the throw into a RUNTIME_ERROR and rolls the tx back).
+ * Cross-shard effects travel as receipts instead (receipts.ts); token
+ * transfers are the one kind routed that way so far (docs/SHARDING.md).
+ */
+import { VmError } from "../contracts/errors.js";
+import { State } from "../state/state.js";
+import type { Store } from "../state/store.js";
+import { mapIndexKey, mapKey } from "../state/storage.js";
+import { keyAccount, placedByName, shardOf } from "./placement.js";
+
+const escrowKey = (account: string) => mapKey("token.iost", "TB" + account, "iost");
+const escrowIndexKey = (account: string) => mapIndexKey("token.iost", "TB" + account);
+
+export class ShardState extends State {
+  /** The publisher of an action receipt being run: its escrow balance may live here meanwhile. */
+  guest: string | null = null;
+
+  constructor(
+    store: Store,
+    private readonly shard: { index: number; count: number },
+  ) {
+    super(store);
+  }
+
+  private check(key: string): void {
+    if (this.shard.count === 1) return;
+    const account = keyAccount(key);
+    if (account === null || !placedByName(account)) return;
+    if (account === this.guest && (key === escrowKey(account) || key === escrowIndexKey(account))) return;
+    const home = shardOf(account, this.shard.count);
+    if (home !== this.shard.index) {
+      throw new VmError(`account ${account} lives on shard ${home}, this tx runs on shard ${this.shard.index}: only token transfers reach accounts on other shards`);
+    }
+  }
+
+  override put(key: string, value: string): void {
+    this.check(key);
+    super.put(key, value);
+  }
+
+  override del(key: string): void {
+    this.check(key);
+    super.del(key);
+  }
+}
+
+/** Runs `fn` with `account`'s iost balance (an escrow) writable on this shard. */
+export function asGuest<T>(state: State, account: string, fn: () => T): T {
+  if (!(state instanceof ShardState)) return fn();
+  const before = state.guest;
+  state.guest = account;
+  try {
+    return fn();
+  } finally {
+    state.guest = before;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Cross-shard receipts (ARCHITECTURE §5, NEAR-style). A tx runs on its
+ * publisher's shard; a token transfer to an account placed on another shard
+ * debits at once and leaves the chunk as a `credit` receipt. The target shard
+ * applies it in the next block and always answers with a `settle` receipt:
+ * amount "0" when the credit landed, the full amount (a refund to the sender)
+ * when it could not (no such account). The home shard applies the settle one
+ * block later and completes the tx's combined result. `action` receipts carry
+ * the rest of a tx to the shard of the account it creates or funds (forward.ts)
+ * and are settled the same way, returning the unused escrow.
+ *
+ * Supply: an amount is in exactly one place at every height — a balance or
+ * one in-flight receipt — so the sum over shards of balances plus in-flight
+ * amounts is constant.
+ */
+import type { BlockContext } from "../contracts/host.js";
+import { runForwarded } from "../executor/forwarded.js";
+import { ContractDB } from "../state/storage.js";
+import { addBalance } from "./balance.js";
+import type { State } from "../state/state.js";
+import type { Forwarded } from "./forward.js";
+
+export interface CrossReceipt {
+  /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
+  id: string;
+  kind: "credit" | "action" | "settle";
+  txHash: string;
+  fromShard: number;
+  toShard: number;
+  token: string;
+  /** Credit: the account credited. Action: the publisher. Settle: the sender (refunded when amount ≠ 0). */
+  account: string;
+  /** Credit: the sender. Action: the account it works for. Settle: the credited account. */
+  counterpart: string;
+  /** Smallest units, decimal text. Action: the escrow. */
+  amount: string;
+  /** Settle: "" when the credit landed or the actions succeeded, else why not. */
+  message: string;
+  /** Action: what runs on the target shard. */
+  forward?: Forwarded;
+}
+
+const SETTLE = ":settle";
+
+/** What a settle receipt tells the tx's home shard about one of its credits. */
+export interface Settlement {
+  txHash: string;
+  /** The id of the credit it answers. */
+  receiptId: string;
+  ok: boolean;
+  message: string;
+}
+
+function isAccount(db: ContractDB, name: string): boolean {
+  return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
+}
+
+/** The settle receipt answering `r` (amount and message filled in by the caller). */
+function settleOf(r: CrossReceipt, shard: number): CrossReceipt {
+  const [account, counterpart] = r.kind === "action" ? [r.account, r.counterpart] : [r.counterpart, r.account];
+  return { id: r.id + SETTLE, kind: "settle", txHash: r.txHash, fromShard: shard, toShard: r.fromShard, token: r.token, account, counterpart, amount: "0", message: "" };
+}
+
+/**
+ * Applies a chunk's incoming receipts in their canonical order (by source
+ * shard, then as the source emitted them), skipping ids in `seen`
+ * (a receipt is applied once). Returns the receipts to send on (settles, and
+ * credits sent by forwarded actions) and the settlements of this shard's txs.
+ */
+export function applyIncoming(
+  state: State,
+  shard: number,
+  block: BlockContext,
+  incoming: readonly CrossReceipt[],
+  seen: (id: string) => boolean,
+): { outgoing: CrossReceipt[]; settled: Settlement[]; applied: string[] } {
+  const db = new ContractDB(state);
+  const outgoing: CrossReceipt[] = [];
+  const settled: Settlement[] = [];
+  const applied: string[] = [];
+  const done = new Set<string>();
+  for (const r of incoming) {
+    if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
+    if (seen(r.id) || done.has(r.id)) continue;
+    done.add(r.id);
+    applied.push(r.id);
+    const amount = BigInt(r.amount);
+    if (r.kind === "action") {
+      const ran = runForwarded(state, r, block);
+      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), message: ran.message }, ...ran.outgoing);
+    } else if (r.kind === "credit") {
+      const ok = isAccount(db, r.account);
+      if (ok) addBalance(state, r.token, r.account, amount);
+      outgoing.push({ ...settleOf(r, shard), amount: ok ? "0" : r.amount, message: ok ? "" : `invalid account ${r.account}` });
+    } else {
+      if (amount > 0n) addBalance(state, r.token, r.account, amount);
+      settled.push({ txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: r.message === "", message: r.message });
+    }
+  }
+  return { outgoing, settled, applied };
+}

@@ -1,0 +1,125 @@
+/**
+ * An in-memory multi-shard chain: the chunk pipeline of the Shard and
+ * Coordinator Durable Objects without SQLite or RPC, so properties of the
+ * receipt protocol (supply conserved, each receipt applied once, results equal
+ * a sequential model's) are cheap to check in Node and in workerd.
+ *
+ * Per height h every shard, independently: applies the receipts the other
+ * shards emitted at h−1 to it, then its own txs; its outgoing receipts are
+ * stored with its chunk. `step({ crash })` lets a shard build h, lose it
+ * before the commit, and build it again from the same inputs.
+ */
+import { base58Encode } from "../codec/base58.js";
+import type { GenesisConfig } from "../genesis/index.js";
+import { executeTx, type BlockContext } from "../executor/index.js";
+import { MemoryStore } from "../state/memory-store.js";
+import { stateRoot } from "../state/root.js";
+import { txHash } from "../tx/bytes.js";
+import type { Tx, TxReceipt } from "../tx/types.js";
+import { applyShardGenesis } from "./genesis.js";
+import { ShardState } from "./guard.js";
+import { shardOf } from "./placement.js";
+import { applyIncoming, type CrossReceipt } from "./receipts.js";
+
+export interface SimTxResult {
+  receipt?: TxReceipt;
+  dropped?: string;
+  /** Credits sent and not settled yet. */
+  pending: number;
+  /** Messages of credits that were refunded. */
+  failures: string[];
+}
+
+export class SimShard {
+  readonly store = new MemoryStore();
+  root: Uint8Array;
+  private pool: Tx[] = [];
+  /** Receipts emitted by the chunk of each height. */
+  readonly outgoing = new Map<number, CrossReceipt[]>();
+  /** Every receipt id applied here, with how many times (must stay 1). */
+  readonly applied = new Map<string, number>();
+  readonly results = new Map<string, SimTxResult>();
+
+  constructor(readonly index: number, readonly count: number, config: GenesisConfig) {
+    this.root = applyShardGenesis(this.store, config, index, count);
+  }
+
+  submit(tx: Tx): void {
+    this.pool.push(tx);
+  }
+
+  /** Builds the chunk of `block.number`; with `commit` false it is lost (a crash before the SQLite commit). */
+  buildChunk(block: BlockContext, incoming: readonly CrossReceipt[], commit = true): CrossReceipt[] {
+    const state = new ShardState(this.store, { index: this.index, count: this.count });
+    const ctx: BlockContext = { ...block, shard: { index: this.index, count: this.count } };
+    const inc = applyIncoming(state, this.index, ctx, incoming, (id) => this.applied.has(id));
+    const out = [...inc.outgoing];
+    const executed: [string, SimTxResult][] = [];
+    for (const tx of this.pool) {
+      const hash = txHash(tx);
+      const r = executeTx(state, tx, hash, ctx);
+      if ("dropped" in r) {
+        executed.push([base58Encode(hash), { dropped: r.dropped, pending: 0, failures: [] }]);
+        continue;
+      }
+      out.push(...r.outgoing);
+      executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.length, failures: [] }]);
+    }
+    if (!commit) {
+      state.discard();
+      return out;
+    }
+    this.root = stateRoot(this.root, state.commit());
+    this.pool = [];
+    for (const id of inc.applied) this.applied.set(id, (this.applied.get(id) ?? 0) + 1);
+    for (const [hash, result] of executed) this.results.set(hash, result);
+    for (const s of inc.settled) {
+      // Only the tx's home tracks it (credits sent by forwarded actions settle where they were sent from).
+      const t = this.results.get(s.txHash);
+      if (!t) continue;
+      t.pending--;
+      if (!s.ok) t.failures.push(s.message);
+    }
+    this.outgoing.set(Number(block.number), out);
+    return out;
+  }
+}
+
+export class SimChain {
+  readonly shards: SimShard[];
+  height = 0;
+  private time: bigint;
+
+  constructor(config: GenesisConfig, count: number) {
+    this.shards = Array.from({ length: count }, (_, i) => new SimShard(i, count, config));
+    this.time = config.time;
+  }
+
+  /** The intake: a tx goes to its publisher's shard. */
+  submit(tx: Tx): void {
+    this.shards[shardOf(tx.publisher, this.shards.length)].submit(tx);
+  }
+
+  /** Receipts emitted at `height` for shard `to`, by source shard. */
+  incoming(height: number, to: number): CrossReceipt[] {
+    return this.shards.flatMap((s) => (s.outgoing.get(height) ?? []).filter((r) => r.toShard === to));
+  }
+
+  /** Produces one block; shard `crash` loses its first build of it and rebuilds. */
+  step(opts: { crash?: number; time?: bigint } = {}): void {
+    const h = this.height + 1;
+    this.time = opts.time ?? this.time + 500_000_000n;
+    const block: BlockContext = { chainId: 1020, number: BigInt(h), time: this.time, parentHash: "", witness: "" };
+    for (const s of this.shards) {
+      const inc = this.incoming(h - 1, s.index);
+      if (opts.crash === s.index) s.buildChunk(block, inc, false);
+      s.buildChunk(block, inc);
+    }
+    this.height = h;
+  }
+
+  /** Every receipt emitted at the head height: in flight, not applied anywhere yet. */
+  inFlight(): CrossReceipt[] {
+    return this.shards.flatMap((s) => s.outgoing.get(this.height) ?? []);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * One contract call in QuickJS: a fresh runtime and context (nothing survives
+ * between calls, so every node computes the same thing whatever ran before),
+ * the prelude, the gas-injected contract, then the call snippet.
+ *
+ * Limits, all deterministic for a given call:
+ * - gas: the injected counter and charging wrappers (prelude.ts), plus host costs;
+ * - interrupts: QuickJS polls the handler every N bytecodes, a count that
+ *   depends only on the code run, so a cap proportional to the budget backs
+ *   up the counter (reported as out of gas);
+ * - stack: QuickJS's own stack check (`InternalError: stack overflow`);
+ * - memory: the per-allocation cap of setMemoryLimit (it cannot bound total
+ *   bytes under emscripten; gas does that), and a wasm-memory guard that is a
+ *   node fault, never a tx result.
+ */
+import { DefaultIntrinsics, type QuickJSContext, type QuickJSHandle } from "quickjs-emscripten-core";
+import { NodeFault, VmError } from "../contracts/errors.js";
+import { dropVm, quickjs } from "./engine.js";
+import { PRELUDE_SOURCE } from "./prelude.js";
+
+const STACK_BYTES = 256 * 1024;
+const ALLOCATION_CAP = 32 * 1024 * 1024;
+/** Above this the instance is dropped (wasm memory never shrinks); the shard reloads the VM and retries. */
+const WASM_MEMORY_GUARD = 192 * 1024 * 1024;
+/** QuickJS polls about every 10,000 bytecodes; even a 1-gas loop iteration runs far fewer per poll. */
+const GAS_PER_INTERRUPT = 100;
+const GAS_HELPERS = "_IOSTInstruction_counter, _IOSTBinaryOp, _IOSTSpreadElement";
+
+export type HostValue = string | number | boolean | null | undefined;
+/** A host operation: `jsGas` is the contract's injected gas so far; args are the JS strings (undefined for anything else). */
+export type HostFn = (op: string, jsGas: number, args: (string | undefined)[]) => HostValue;
+
+export interface RunRequest {
+  code: string;
+  call: string;
+  budget: number;
+  txJson: string;
+  blockJson: string;
+  host: HostFn;
+}
+
+export interface RunResult {
+  /** Injected gas used by the contract (host costs are charged by the host functions). */
+  gas: number;
+  value?: string;
+  /** The failure: out of gas, a host error (VmError/NodeFault) or the contract's uncaught exception. */
+  error?: Error;
+}
+
+const INTRINSICS = {
+  ...DefaultIntrinsics,
+  Date: false,
+  RegExp: false,
+  Proxy: false,
+  TypedArrays: false,
+  StringNormalize: false,
+};
+
+function toHandle(ctx: QuickJSContext, v: HostValue): QuickJSHandle {
+  if (typeof v === "string") return ctx.newString(v);
+  if (typeof v === "number") return ctx.newNumber(v);
+  if (typeof v === "boolean") return v ? ctx.true : ctx.false;
+  return v === null ? ctx.null : ctx.undefined;
+}
+
+/** `Uncaught exception: <Name>: <message>` as IOST prints V8's (without the source line and stack). */
+function exceptionText(ctx: QuickJSContext, h: QuickJSHandle): string {
+  const v = ctx.dump(h) as unknown;
+  if (typeof v === "object" && v !== null && "message" in v) {
+    const e = v as { name?: unknown; message?: unknown };
+    return `Uncaught exception: ${String(e.name ?? "Error")}: ${String(e.message)}`;
+  }
+  return `Uncaught exception: ${typeof v === "string" ? v : JSON.stringify(v) ?? String(v)}`;
+}
+
+export function runSandbox(req: RunRequest): RunResult {
+  const q = quickjs();
+  const rt = q.newRuntime();
+  const handles: QuickJSHandle[] = [];
+  let fatal: Error | undefined;
+  let interrupts = 0;
+  let metering = false;
+  const maxInterrupts = 10 + Math.floor(req.budget / GAS_PER_INTERRUPT);
+  rt.setMaxStackSize(STACK_BYTES);
+  rt.setMemoryLimit(ALLOCATION_CAP);
+  rt.setInterruptHandler(() => {
+    if (metering) return false;
+    if (fatal) return true;
+    if (q.getWasmMemory().buffer.byteLength > WASM_MEMORY_GUARD) {
+      dropVm();
+      fatal = new NodeFault("contract VM memory guard tripped");
+    } else if (++interrupts > maxInterrupts) fatal = new VmError("out of gas");
+    return fatal !== undefined;
+  });
+  const ctx = rt.newContext({ intrinsics: INTRINSICS });
+  const keep = (h: QuickJSHandle) => (handles.push(h), h);
+  try {
+    const hostFn = keep(
+      ctx.newFunction("host", (opH, gasH, ...argH) => {
+        if (fatal) throw new Error("aborted");
+        const args = argH.map((h) => (ctx.typeof(h) === "string" ? ctx.getString(h) : undefined));
+        try {
+          return toHandle(ctx, req.host(ctx.getString(opH), ctx.getNumber(gasH), args));
+        } catch (e) {
+          // Host errors end the call: contracts cannot catch (no try/catch), and the original error is what is reported.
+          fatal = e instanceof Error ? e : new Error(String(e));
+          throw new Error("host call failed");
+        }
+      }),
+    );
+    const prelude = keep(ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, "prelude.js")));
+    const meter = keep(
+      ctx.unwrapResult(
+        ctx.callFunction(prelude, ctx.undefined, hostFn, keep(ctx.newNumber(req.budget)), keep(ctx.newString(req.txJson)), keep(ctx.newString(req.blockJson))),
+      ),
+    );
+    let value: string | undefined;
+    let error: Error | undefined;
+    // The gas helpers are bound as parameters before any contract code runs: QuickJS lets a script
+    // redefine even non-configurable globals, but nothing can rebind a closure's parameters.
+    const r = ctx.evalCode(`(function (${GAS_HELPERS}) {\n${req.code}\n;return (${req.call});\n})(${GAS_HELPERS})`, "contract.js");
+    if (r.error) {
+      error = new VmError(exceptionText(ctx, r.error));
+      r.error.dispose();
+    } else {
+      value = ctx.typeof(r.value) === "string" ? ctx.getString(r.value) : "";
+      r.value.dispose();
+    }
+    metering = true;
+    const m = keep(ctx.unwrapResult(ctx.callFunction(meter, ctx.undefined)));
+    const used = ctx.getNumber(m);
+    if (used < 0 || fatal?.message === "out of gas") return { gas: req.budget + 1, error: new VmError("out of gas") };
+    if (fatal) return { gas: used, error: fatal };
+    return error ? { gas: used, error } : { gas: used, value };
+  } finally {
+    for (const h of handles.reverse()) if (h.alive) h.dispose();
+    ctx.dispose();
+    rt.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * A JavaScript contract through the real `iost` SDK: deploy with
+ * system.iost/setCode (the contract JSON iost.js sends), call its ABIs, read
+ * it back with getContract and getContractStorage, and see a failing call.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNode, type RunningNode } from "../../scripts/node";
+import { connect, expectSuccess, sendAndFollow, type Client } from "./helpers/sdk";
+
+let node: RunningNode;
+let client: Client;
+
+beforeAll(async () => {
+  node = await startNode();
+  client = await connect(node.url);
+});
+
+afterAll(async () => {
+  await node?.stop();
+});
+
+const CODE = `class Counter {
+  init() { storage.put("n", "0"); }
+  inc(by) { const n = Number(storage.get("n")) + by; storage.put("n", "" + n); return n; }
+  greet(name) { return "hello " + name; }
+  fail() { throw new Error("nope"); }
+}
+module.exports = Counter;`;
+const INFO = {
+  lang: "javascript",
+  version: "1.0.0",
+  abi: [
+    { name: "inc", args: ["number"], amountLimit: [] },
+    { name: "greet", args: ["string"], amountLimit: [] },
+    { name: "fail", args: [], amountLimit: [] },
+  ],
+};
+
+describe("JavaScript contracts over HTTP with the iost SDK", () => {
+  let id = "";
+
+  it("deploys with setCode and returns Contract<tx hash>", async () => {
+    const tx = client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]);
+    const out = await expectSuccess(client, tx);
+    id = JSON.parse(out.result.returns[0])[0];
+    expect(id).toBe("Contract" + out.hash);
+    const c = await client.rpc.blockchain.getContract(id, true);
+    expect(c.language).toBe("javascript");
+    expect(c.orig_code).toBe(CODE);
+    expect(c.abis.map((a: { name: string }) => a.name)).toEqual(["fail", "greet", "inc"]);
+  });
+
+  it("calls ABIs; returns are one string; storage persists", async () => {
+    const a = await expectSuccess(client, client.iost.callABI(id, "inc", [5]));
+    expect(a.result.returns).toEqual(['["5"]']);
+    const b = await expectSuccess(client, client.iost.callABI(id, "greet", ["sdk"]));
+    expect(b.result.returns).toEqual(['["hello sdk"]']);
+    const s = await client.rpc.blockchain.getContractStorage(id, "n", "", true);
+    expect(s.data).toBe("5");
+  });
+
+  it("a throwing call fails with the contract's message", async () => {
+    const out = await sendAndFollow(client, client.iost.callABI(id, "fail", []));
+    expect(out.ok).toBe(false);
+    expect(JSON.stringify(out.result)).toContain("Uncaught exception: Error: nope");
+  });
+});

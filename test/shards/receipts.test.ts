@@ -1,0 +1,129 @@
+/**
+ * Four shard Durable Objects (SHARD_COUNT=4 in this project): genesis split,
+ * cross-shard credits and refunds, settled receipts, restarts mid-block.
+ */
+import { abortAllDurableObjects, runInDurableObject, SELF } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import { shardStub, type ShardInternal } from "../../durable-objects/env";
+import { shardOf } from "../../src/sharding/placement";
+import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { makeTx } from "../workers/txs";
+
+const N = 4;
+const GENESIS = ["admin", "foundation", "producer000", "deadaddr"];
+const remote = GENESIS.find((a) => shardOf(a, N) !== shardOf("admin", N))!;
+/** A valid name nobody signed up, on a shard other than admin's. */
+const ghost = ["ghost0", "ghost1", "ghost2", "ghost3", "ghost4"].find((g) => shardOf(g, N) !== shardOf("admin", N))!;
+
+function chain(label: string) {
+  const c = newChain(label);
+  const shardAt = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+  const home = (name: string) => shardAt(shardOf(name, N));
+  const iost = async (name: string) => {
+    const a = (await home(name).getTokenBalance(name, "iost", true)) as { balance: number };
+    return a.balance;
+  };
+  // Object.assign keeps newChain's getters live (fresh stubs after a restart); a spread would freeze them.
+  return Object.assign(c, { shardAt, home, iost });
+}
+
+describe("four shards", () => {
+  test("genesis places every account on its own shard only", async () => {
+    const c = chain("split");
+    await c.coord.chainInfo();
+    for (const name of GENESIS) {
+      for (let i = 0; i < N; i++) {
+        const a = await c.shardAt(i).getAccount(name, true);
+        if (i === shardOf(name, N)) expect(a).toMatchObject({ name });
+        else expect(a).toEqual({ error: "account not found" });
+      }
+    }
+    const g = await c.coord.storedBlock(0);
+    expect(JSON.parse(g!.info).chunks.map((x: { shard: number }) => x.shard)).toEqual([0, 1, 2, 3]);
+  });
+
+  test("a transfer to a remote account debits at once, credits next block, shows its receipt once settled", async () => {
+    const c = chain("credit");
+    await c.coord.chainInfo();
+    const [a0, r0] = [await c.iost("admin"), await c.iost(remote)];
+    const t = makeTx({ to: remote, amount: "3" });
+    expect(await c.home("admin").submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await tick(c);
+    expect(await c.iost("admin")).toBe(a0 - 3);
+    expect(await c.iost(remote)).toBe(r0);
+    expect(await c.home("admin").getTxReceipt(t.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    await tick(c);
+    expect(await c.iost(remote)).toBe(r0 + 3);
+    await tick(c);
+    expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const b1 = await c.coord.storedBlock(1);
+    expect(JSON.parse(b1!.info).chunks[shardOf("admin", N)].out_receipts_root).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("a credit to an unknown remote name is refunded; the receipt shows the failure", async () => {
+    const c = chain("refund");
+    await c.coord.chainInfo();
+    const a0 = await c.iost("admin");
+    const t = makeTx({ to: ghost, amount: "5" });
+    await c.home("admin").submitTx(t.bytes, t.hash);
+    await tick(c, 3);
+    expect(await c.iost("admin")).toBe(a0);
+    expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({
+      status_code: "RUNTIME_ERROR",
+      message: `cross-shard receipt ${t.hash}:0 failed: invalid account ${ghost}; refunded`,
+    });
+  });
+
+  test("restarts mid-block: shards rebuild from the same inputs, each receipt applies once", async () => {
+    const c = chain("restart");
+    await c.coord.chainInfo();
+    const r0 = await c.iost(remote);
+    const t = makeTx({ to: remote, amount: "2" });
+    await c.home("admin").submitTx(t.bytes, t.hash);
+    await tick(c);
+    // The coordinator has persisted "producing 2 at t" and the target shard has
+    // built height 2 (applying the credit), the others not; then every object restarts.
+    const head = (await c.coord.storedBlock(1))!;
+    const time = (BigInt(head.time) + 1_000_000n).toString();
+    await runInDurableObject(c.coordStub, (inst) => {
+      (inst as unknown as { setMeta(k: string, v: string): void }).setMeta("producing", JSON.stringify({ height: 2, time }));
+    });
+    const target = c.home(remote);
+    const early = await target.buildChunk({ height: 2, time, parentHash: head.hash, witness: head.witness });
+    await abortAllDurableObjects();
+    await tick(c, 3);
+    expect(await c.iost(remote)).toBe(r0 + 2);
+    const block2 = (await c.coord.storedBlock(2))!;
+    expect(JSON.parse(block2.info).chunks[shardOf(remote, N)].state_root).toBe(early.stateRoot);
+    expect(await c.home(remote).buildChunk({ height: 2, time: early.time, parentHash: head.hash, witness: head.witness })).toEqual(early);
+    expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+  });
+});
+
+describe("four shards: accounts and routing", () => {
+  test("admin creates an account that lands on another shard (signUp + ram.buy + gas.pledge + transfer)", async () => {
+    const c = chain("create");
+    await c.coord.chainInfo();
+    const name = ["acctn01", "acctn02", "acctn03", "acctn04", "acctn05"].find((n) => shardOf(n, N) !== shardOf("admin", N))!;
+    const key = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+    const t = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, key, key]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "10"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, "7", ""]) },
+      ],
+    });
+    expect(await c.home("admin").submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await tick(c, 3);
+    expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await c.home(name).getAccount(name, true)).toMatchObject({ name, balance: 7 });
+    expect(await c.home("admin").getAccount(name, true)).toEqual({ error: "account not found" });
+  });
+
+  test("the edge routes by placement and tells where a name lives", async () => {
+    const res = await SELF.fetch("http://node/getShardInfo/admin");
+    expect(await res.json()).toEqual({ shard_count: N, name: "admin", shard: shardOf("admin", N) });
+    expect(await (await SELF.fetch("http://node/getShardInfo")).json()).toEqual({ shard_count: N });
+  });
+});

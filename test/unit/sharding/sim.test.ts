@@ -1,0 +1,238 @@
+/**
+ * The cross-shard receipt protocol, on the in-memory multi-shard chain
+ * (src/sharding/sim.ts): random transfers among accounts on every shard,
+ * including unknown targets and amounts nobody holds.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { shardOf } from "../../../src/sharding/placement";
+import { SimChain } from "../../../src/sharding/sim";
+import { decodeValue } from "../../../src/state/storage";
+import { act, fakeKey, makeTx } from "../executor/helpers";
+
+const N = 4;
+const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, "0")}`);
+/** Valid names nobody signed up; some land on every shard. */
+const GHOSTS = ["ghost0", "ghost1", "ghost2", "ghost3", "ghost4", "ghost5"];
+const START = 1_000_000n * 100_000_000n; // each user's IOST, smallest units
+
+function config(): GenesisConfig {
+  return {
+    ...devGenesis(),
+    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 0n })),
+  };
+}
+
+/** Sum of every `iost` balance on every shard plus what is in flight. */
+function totalIost(chain: SimChain): bigint {
+  let sum = 0n;
+  for (const s of chain.shards) {
+    for (const key of s.store.keys()) {
+      if (!key.startsWith("m-token.iost-TB") || !key.endsWith("-iost")) continue;
+      const v = decodeValue(s.store.get(key));
+      if (v && v.value.t === "i") sum += v.value.v;
+    }
+  }
+  for (const r of chain.inFlight()) sum += BigInt(r.amount);
+  return sum;
+}
+
+function balance(chain: SimChain, acc: string): bigint {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TB${acc}-iost`));
+  return v && v.value.t === "i" ? v.value.v : 0n;
+}
+
+interface Transfer {
+  from: number;
+  to: string;
+  /** smallest units */
+  amount: bigint;
+}
+
+const transferArb: fc.Arbitrary<Transfer> = fc.record({
+  from: fc.nat({ max: USERS.length - 1 }),
+  to: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...USERS) }, { weight: 1, arbitrary: fc.constantFrom(...GHOSTS) }),
+  // Affordable (≤ 100 IOST, never more than a start balance in total) or more than anyone holds.
+  amount: fc.oneof({ weight: 6, arbitrary: fc.bigInt({ min: 1n, max: 100n * 100_000_000n }) }, { weight: 1, arbitrary: fc.constant(10n ** 18n) }),
+});
+
+function txOf(t: Transfer, nonce: number) {
+  const from = USERS[t.from];
+  const amount = `${t.amount / 100_000_000n}.${(t.amount % 100_000_000n).toString().padStart(8, "0")}`;
+  return makeTx([act("token.iost", "transfer", ["iost", from, t.to, amount, String(nonce)])], {
+    publisher: from,
+    key: fakeKey(t.from),
+    time: devGenesis().time + BigInt(nonce),
+  });
+}
+
+describe("cross-shard transfers (simulator)", () => {
+  it("places the test accounts and ghosts on every shard", () => {
+    expect(new Set(USERS.map((u) => shardOf(u, N))).size).toBe(N);
+    expect(new Set(GHOSTS.map((u) => shardOf(u, N))).size).toBe(N);
+  });
+
+  it("conserves supply at every height, matches a sequential model, applies each receipt once", () => {
+    let crossCredits = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(transferArb, { maxLength: 25 }), { minLength: 1, maxLength: 12 }),
+        fc.option(fc.nat({ max: N - 1 }), { nil: undefined }),
+        (blocks, crashShard) => {
+          const chain = new SimChain(config(), N);
+          const supply = totalIost(chain);
+          const model = new Map(USERS.map((u) => [u, START]));
+          let nonce = 0;
+          for (const [b, transfers] of blocks.entries()) {
+            for (const t of transfers) {
+              chain.submit(txOf(t, nonce++));
+              const from = USERS[t.from];
+              if (model.has(t.to) && model.get(from)! >= t.amount) {
+                model.set(from, model.get(from)! - t.amount);
+                model.set(t.to, model.get(t.to)! + t.amount);
+              }
+            }
+            chain.step({ crash: b % 3 === 0 ? crashShard : undefined });
+            expect(totalIost(chain)).toBe(supply);
+          }
+          // Two more blocks settle every credit (credit at h+1, settle at h+2).
+          chain.step();
+          chain.step({ crash: crashShard });
+          expect(totalIost(chain)).toBe(supply);
+          crossCredits += chain.shards.reduce((n, s) => n + [...s.applied.keys()].filter((id) => !id.endsWith(":settle")).length, 0);
+          expect(chain.inFlight()).toEqual([]);
+          for (const u of USERS) expect(balance(chain, u)).toBe(model.get(u));
+          for (const g of GHOSTS) expect(balance(chain, g)).toBe(0n);
+          const executed = chain.shards.flatMap((s) => [...s.results.values()]);
+          expect(executed.filter((r) => r.dropped !== undefined)).toEqual([]);
+          expect(executed.length).toBe(nonce);
+          for (const s of chain.shards) {
+            for (const [, times] of s.applied) expect(times).toBe(1);
+            for (const [, r] of s.results) expect(r.pending).toBe(0);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+    expect(crossCredits).toBeGreaterThan(100);
+  });
+
+  it("a credit to an unknown remote account is refunded and reported as the tx's failure", () => {
+    const chain = new SimChain(config(), N);
+    const from = USERS.find((u) => shardOf(u, N) !== shardOf("ghost0", N))!;
+    const tx = txOf({ from: USERS.indexOf(from), to: "ghost0", amount: 5n * 100_000_000n }, 1);
+    chain.submit(tx);
+    chain.step();
+    expect(balance(chain, from)).toBe(START - 5n * 100_000_000n);
+    chain.step();
+    chain.step();
+    expect(balance(chain, from)).toBe(START);
+    const home = chain.shards[shardOf(from, N)];
+    const [result] = [...home.results.values()];
+    expect(result.receipt?.statusCode).toBe("SUCCESS");
+    expect(result).toMatchObject({ pending: 0, failures: ["invalid account ghost0"] });
+  });
+
+  it("one shard is exactly the single-chain execution", () => {
+    const chain = new SimChain(config(), 1);
+    chain.submit(txOf({ from: 0, to: "ghost0", amount: 1n }, 1));
+    chain.submit(txOf({ from: 0, to: USERS[5], amount: 7n }, 2));
+    chain.step();
+    expect(chain.inFlight()).toEqual([]);
+    const results = [...chain.shards[0].results.values()];
+    expect(results.map((r) => r.receipt?.statusCode)).toEqual(["RUNTIME_ERROR", "SUCCESS"]);
+  });
+});
+
+describe("what stays on one shard", () => {
+  it("a write to a remote account's keys fails with a clear error and changes nothing", () => {
+    const chain = new SimChain(config(), N);
+    const from = USERS.find((u) => shardOf(u, N) !== shardOf(USERS[1], N))!;
+    const freeze = act("token.iost", "transferFreeze", ["iost", from, USERS[1], "1", 1600000000000000000, ""]);
+    chain.submit(makeTx([freeze], { publisher: from, key: fakeKey(USERS.indexOf(from)) }));
+    chain.step();
+    const [r] = [...chain.shards[shardOf(from, N)].results.values()];
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain(`account ${USERS[1]} lives on shard ${shardOf(USERS[1], N)}, this tx runs on shard ${shardOf(from, N)}`);
+    expect(balance(chain, from)).toBe(START);
+  });
+
+  it("a transfer from an account of another shard fails with a clear error", () => {
+    const chain = new SimChain(config(), N);
+    const from = USERS.find((u) => shardOf(u, N) !== shardOf(USERS[1], N))!;
+    chain.submit(makeTx([act("token.iost", "transfer", ["iost", USERS[1], from, "1", ""])], { publisher: from, key: fakeKey(USERS.indexOf(from)) }));
+    chain.step();
+    const [r] = [...chain.shards[shardOf(from, N)].results.values()];
+    expect(r.receipt?.message).toContain(`account ${USERS[1]} lives on shard ${shardOf(USERS[1], N)}: transfer it from a tx published on that shard`);
+  });
+});
+
+describe("account creation on another shard (action receipts)", () => {
+  const ADMIN = "admin";
+  const names = ["newacct1", "newacct2", "newacct3", "newacct4", "newacct5", "newacct6"];
+  const remoteName = names.find((n) => shardOf(n, N) !== shardOf(ADMIN, N))!;
+  const createTx = (name: string, limit: string, nonce: number, transfer = "10") =>
+    makeTx(
+      [
+        act("auth.iost", "signUp", [name, fakeKey(77), fakeKey(77)]),
+        act("ram.iost", "buy", [ADMIN, name, 1024]),
+        act("gas.iost", "pledge", [ADMIN, name, "10"]),
+        act("token.iost", "transfer", ["iost", ADMIN, name, transfer, ""]),
+      ],
+      { amountLimit: [{ token: "iost", value: limit }], time: devGenesis().time + BigInt(nonce) },
+    );
+
+  it("the iost SDK's newAccount actions work for a name on another shard; the unused escrow comes back", () => {
+    const chain = new SimChain(config(), N);
+    const supply = totalIost(chain);
+    const a0 = balance(chain, ADMIN);
+    chain.submit(createTx(remoteName, "1000", 1));
+    chain.step();
+    expect(balance(chain, ADMIN)).toBe(a0 - 1000n * 100_000_000n);
+    expect(totalIost(chain)).toBe(supply);
+    chain.step();
+    const target = chain.shards[shardOf(remoteName, N)];
+    expect(target.store.get(`m-auth.iost-auth-${remoteName}`)).toBeDefined();
+    expect(balance(chain, remoteName)).toBe(10n * 100_000_000n);
+    expect(target.store.get(`m-token.iost-TB${remoteName}-ram`)).toBeDefined();
+    expect(target.store.get(`b-gas.iost-${remoteName}gt`)).toBeDefined();
+    expect(target.store.get(`m-token.iost-TB${ADMIN}-iost`)).toBeUndefined(); // the escrow left nothing behind
+    expect(totalIost(chain)).toBe(supply);
+    chain.step();
+    const spent = a0 - balance(chain, ADMIN);
+    expect(spent).toBeGreaterThan(20n * 100_000_000n); // transfer 10 + pledge 10 + the RAM price
+    expect(spent).toBeLessThan(1000n * 100_000_000n);
+    expect(totalIost(chain)).toBe(supply);
+    const [result] = [...chain.shards[shardOf(ADMIN, N)].results.values()];
+    expect(result).toMatchObject({ pending: 0, failures: [] });
+  });
+
+  it("a forwarded part that fails rolls back there and refunds the whole escrow", () => {
+    const chain = new SimChain(config(), N);
+    const a0 = balance(chain, ADMIN);
+    chain.submit(createTx(remoteName, "1000", 1, "5000")); // the transfer exceeds the escrow
+    chain.step();
+    chain.step();
+    chain.step();
+    expect(balance(chain, ADMIN)).toBe(a0);
+    expect(chain.shards[shardOf(remoteName, N)].store.get(`m-auth.iost-auth-${remoteName}`)).toBeUndefined();
+    const [result] = [...chain.shards[shardOf(ADMIN, N)].results.values()];
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toContain("running action Action{Contract: token.iost, ActionName: transfer");
+  });
+
+  it("an unlimited amount_limit escrows the whole balance until the settle returns the rest", () => {
+    const chain = new SimChain(config(), N);
+    const a0 = balance(chain, ADMIN);
+    chain.submit(createTx(remoteName, "unlimited", 1));
+    chain.step();
+    expect(balance(chain, ADMIN)).toBe(0n);
+    chain.step();
+    chain.step();
+    const spent = a0 - balance(chain, ADMIN);
+    expect(spent).toBeGreaterThan(20n * 100_000_000n);
+    expect(spent).toBeLessThan(1000n * 100_000_000n);
+    expect(balance(chain, remoteName)).toBe(10n * 100_000_000n);
+  });
+});
