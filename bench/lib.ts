@@ -92,6 +92,15 @@ export async function awaitReceipts(url: string, hashes: string[], concurrency: 
   return seen;
 }
 
+/** The devnet's admin (genesis holder of IOST, gas and RAM). */
+export const adminSigner = (): Signer => signer("admin", base58Decode(ADMIN_SECRET).slice(0, 32));
+
+/** Executed txs and the time spent in chunk builds by shard `i` so far (its /dev/status work counters). */
+export async function shardWork(url: string, i = 0): Promise<{ txs: number; ms: number }> {
+  const w = (await rpc(url, "/dev/status")).json.shards[i].work;
+  return { txs: w.txs, ms: w.ms };
+}
+
 /** Sender accounts `bench0000…`, with deterministic keys. */
 export function makeSenders(count: number): Signer[] {
   return Array.from({ length: count }, (_, i) => {
@@ -109,7 +118,7 @@ export function makeSenders(count: number): Signer[] {
  * admin's (docs/SHARDING.md), so admin's other setup txs keep their funds.
  */
 export async function setupSenders(url: string, senders: Signer[], concurrency: number): Promise<void> {
-  const admin = signer("admin", base58Decode(ADMIN_SECRET).slice(0, 32));
+  const admin = adminSigner();
   const now = await serverNow(url);
   const setup = senders.map((s, i) => {
     const id = base58Encode(s.pubkey);

@@ -7,17 +7,19 @@
  *   - send-to-irreversible latency p50/p99, read latency p50/p99
  *   - WebCrypto Ed25519 verifications/s inside the Worker, and requests/s to a
  *     route that does nothing: the two ceilings intake is compared against
+ *   - contract calls/s on one shard, deploy time, JS gas per ms (bench/vm.ts)
  * then, on fresh nodes with 1, 2 and 4 shards (bench/shards.ts), executed
  * transfers/s and the coordinator's time per block, and prints Markdown tables
  * for BENCHMARKS.md.
  *
- *   npm run bench -- [--txs 4000] [--senders 100] [--concurrency 32] [--shard-txs 2000]
+ *   npm run bench -- [--txs 4000] [--senders 100] [--concurrency 32] [--shard-txs 2000] [--vm-calls 1000]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx } from "./lib";
 import { shardScaling } from "./shards";
+import { vmBench } from "./vm";
 import { startNode } from "../scripts/node";
 
 async function main(): Promise<void> {
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     const floodMs = performance.now() - floodStart;
 
     const verify = (await rpc(url, "/dev/bench/verify?n=5000")).json;
+    const vmRows = await vmBench(url, senders, concurrency, option("vm-calls", 1000));
 
     latencies.sort((a, b) => a - b);
     reads.sort((a, b) => a - b);
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
     console.log(`| read latency (getAccount, getTokenBalance) p50 / p99 | ${ms(percentile(reads, 50))} / ${ms(percentile(reads, 99))} |`);
     console.log(`| HTTP ceiling: requests/s to an unknown route (routing only) | ${perSec(floodCount, floodMs)} req/s |`);
     console.log(`| WebCrypto Ed25519 verify in the Worker (intake ceiling) | ${Math.round(verify.per_second).toLocaleString("en-US")} /s |`);
+    for (const row of vmRows) console.log(row);
   } finally {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,9 @@
  */
 import { devGenesis, type GenesisConfig } from "../src/genesis/index";
 import { applyShardGenesis } from "../src/sharding/genesis";
-import { applyIncoming as coreApplyIncoming, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
+import { applyIncoming as coreApplyIncoming, awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
+import { combineReceipt } from "../src/sharding/combine";
+import type { TxReceiptJson } from "../src/tx/view";
 import {
   checkPublisherGas as coreCheckPublisherGas,
   dryRun as coreDryRun,
@@ -30,7 +32,7 @@ import { loadVm } from "../src/vm/index";
  * synchronous: await loadVm() before any execution. It is instant once loaded,
  * and reloads a fresh instance after the memory guard dropped one.
  */
-export { decodeTx, receiptBytes, loadVm, NodeFault };
+export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle };
 export type { CrossReceipt, Settlement };
 
 /** This shard and the shard count. */
@@ -126,14 +128,27 @@ export function receiptsRoot(receipts: readonly CrossReceipt[]): Uint8Array {
 }
 
 /**
- * The receipt JSON of a tx one of whose cross-shard credits was refused: a
- * RUNTIME_ERROR naming the receipt and the refund; gas, RAM and contract
- * receipts stay as executed (docs/SHARDING.md).
+ * The receipt JSON of a tx once one of its cross-shard receipts settled: the
+ * forwarded part's result added, a refused credit or failed action turning it
+ * into a RUNTIME_ERROR (src/sharding/combine.ts, docs/SHARDING.md).
  */
-export function failedPart(receipt: Json, s: Settlement): Json {
-  const r = receipt as { [k: string]: Json };
-  const before = r.status_code === "SUCCESS" ? "" : `${r.message as string}; `;
-  return { ...r, status_code: "RUNTIME_ERROR", message: `${before}cross-shard receipt ${s.receiptId} failed: ${s.message}; refunded` };
+export function settledPart(receipt: Json, s: Settlement): Json {
+  return receiptToJson(combineReceipt(receiptFromJson(receipt as unknown as TxReceiptJson), s));
+}
+
+/** Back from the stored JSON: gas_usage is gas × ratio / 100 as a double, exact for any real gas amount. */
+function receiptFromJson(j: TxReceiptJson): TxReceipt {
+  const ramUsage: Record<string, bigint> = {};
+  for (const [k, v] of Object.entries(j.ram_usage)) ramUsage[k] = BigInt(v);
+  return {
+    txHash: j.tx_hash,
+    gasUsage: BigInt(Math.round(j.gas_usage * 100)),
+    ramUsage,
+    statusCode: j.status_code as TxReceipt["statusCode"],
+    message: j.message,
+    returns: [...j.returns],
+    receipts: j.receipts.map((c) => ({ funcName: c.func_name, content: c.content })),
+  };
 }
 
 export type Answer = Json | { error: string };

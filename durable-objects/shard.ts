@@ -23,6 +23,7 @@ import { sha3 } from "../src/crypto/sha3";
 import { stateRoot } from "../src/state/root";
 import { ShardState } from "../src/sharding/guard";
 import { State } from "../src/state/state";
+import { captureLogs } from "../src/vm/console";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import type { Answer, Chunk, ChunkContext, Json, ShardStatus } from "./api";
 import * as core from "./core";
@@ -337,7 +338,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       state.checkpoint();
       let result: core.ExecResult;
       try {
-        result = core.executeTx(this.config.chainId, this.place, state, tx, hash, block);
+        // Contract console lines: dev log only, never part of the chunk (src/vm/console.ts).
+        const run = captureLogs(this.config.dev, () => core.executeTx(this.config.chainId, this.place, state, tx, hash, block));
+        for (const l of run.logs) console.log(`[${l.contract} ${hash}] ${l.level}: ${l.text}`);
+        result = run.value;
       } catch (err) {
         // This node failed (the VM's memory guard tripped): abandon the whole chunk so
         // the coordinator retries the height on a fresh VM; the tx itself is not at fault.
@@ -375,7 +379,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         row.bytes,
         JSON.stringify(core.receiptToJson(receipt)),
         Number(tx.gasRatio),
-        result.outgoing.length,
+        result.outgoing.filter(core.awaitsSettle).length,
       );
       this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
       for (const r of receipt.receipts) {
@@ -427,16 +431,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   /**
-   * A settle receipt came back for one of this shard's txs: one credit fewer
-   * outstanding; a refused credit turns the tx's shown result into a failure
-   * (docs/SHARDING.md "Receipt JSON").
+   * A settle receipt came back for one of this shard's txs: one receipt fewer
+   * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
+   * "Receipt JSON").
    */
   private settle(s: core.Settlement): void {
     const rows = this.sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
     // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
     if (rows.length === 0) return;
-    let receipt = rows[0].receipt as string;
-    if (!s.ok) receipt = JSON.stringify(core.failedPart(JSON.parse(receipt) as Json, s));
+    const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
     this.sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
   }
 

@@ -7,8 +7,8 @@
  * (scale 2); map `<pledger>gp` field `<user>` = IOST pledged by pledger for user.
  */
 import { Decimal, DecimalError } from "../amount.js";
-import type { ContractDB } from "../state/storage.js";
-import { fixed, int } from "../state/storage.js";
+import type { State } from "../state/state.js";
+import { basicKey, ContractDB, decodeValue, encodeValue, fixed, int, type Value } from "../state/storage.js";
 import { argsJson, goMarshalArgs } from "./args.js";
 import { Cost, COSTS, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
@@ -98,6 +98,26 @@ export function costGas(h: Host, name: string, gas: Decimal): void {
   h.put(c, name + "gs", fixed(cur.sub(gas)));
 }
 
+/**
+ * Gives back gas a tx reserved and did not use (a forwarded part's, settled a
+ * block or two later; docs/SHARDING.md "Gas"): the stock as of `t` plus
+ * `gas` (×100), at most the limit — gas regenerated meanwhile up to the limit
+ * would have been capped there anyway. Raw writes like go-iost's teller:
+ * no gas, the keys keep their payer.
+ */
+export function refundGas(state: State, name: string, gas: bigint, t: bigint): void {
+  if (gas <= 0n) return;
+  const g = readGas(new ContractDB(state), name);
+  const sum = gasAtTime(g, t).add(new Decimal(gas, GAS_DECIMAL));
+  const stock = g.limit.lessThan(sum) ? g.limit : sum;
+  const put = (key: string, value: Value) => {
+    const raw = basicKey(GAS, name + key);
+    state.put(raw, encodeValue(value, decodeValue(state.get(raw))?.payer ?? ""));
+  };
+  put("gs", fixed(stock.rescale(GAS_DECIMAL)));
+  put("gu", int(t));
+}
+
 function pledge(h: Host, c: Cost, pledger: string, name: string, amount: Decimal): void {
   if (amount.isZero()) throw new VmError(`invalid pledge amount ${amount.toString()}`);
   if (amount.isNegative()) {
@@ -176,6 +196,10 @@ const pledgeAbi: NativeAbi["fn"] = (h, args, c) => {
 const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
   const pledger = args[0] as string;
   const user = args[1] as string;
+  // The pledge lives with the user, the refund is a frozen balance of the pledger: a two-shard move
+  // with an unfreeze record, which receipts do not carry (docs/SHARDING.md).
+  const remote = h.remoteShard(user);
+  if (remote !== null) throw new VmError(`unpledge for ${user} is not supported: the pledge lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}`);
   c.cpuAdd(opCost(1));
   // Go swaps the two names in these two messages.
   if (!h.isValidAccount(pledger)) throw new VmError(`invalid user name ${user}`);

@@ -11,6 +11,7 @@ import type { AmountLimit, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
+import { remoteContractShard, requireLocalContract } from "../sharding/directory.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
 
@@ -166,6 +167,7 @@ export class Host {
     });
     c.cpuAdd(opCost(height));
     try {
+      requireLocalContract(this, contract, "synchronous call to");
       if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
       const sub = new Cost();
       try {
@@ -325,10 +327,12 @@ export class Host {
   }
   globalGet(c: Cost, contract: string, key: string): Value | undefined {
     c.cpuAdd(COSTS.GetCost);
+    requireLocalContract(this, contract, "global read of");
     return this.db.get(contract, key);
   }
   globalMapGet(c: Cost, contract: string, key: string, field: string): Value | undefined {
     c.cpuAdd(COSTS.GetCost);
+    requireLocalContract(this, contract, "global read of");
     return this.db.mget(contract, key, field);
   }
 
@@ -347,9 +351,11 @@ export class Host {
     if (c) c.net += byteLength(content);
   }
 
-  /** The shard an account lives on when it is not this one, else null. */
+  /** The shard an account (or a user contract, by the directory) lives on when it is not this one, else null. */
   remoteShard(account: string): number | null {
     const sh = this.block.shard;
+    // Tokens sent to a contract of another shard travel as a credit, like to an account there.
+    if (account.startsWith("Contract")) return remoteContractShard(this.state, sh, account);
     // A forwarded tx's publisher holds its escrow here: it acts as a local account.
     if (!sh || sh.count === 1 || !placedByName(account) || (this.tx.guest && account === this.tx.publisher)) return null;
     const home = shardOf(account, sh.count);

@@ -200,6 +200,9 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   const to = args[1] as string;
   const amount = args[2] as bigint;
   minAmount(amount);
+  // Lent RAM is recorded with both accounts (the borrower's total): that cannot travel as one credit.
+  const remote = h.remoteShard(to);
+  if (remote !== null) throw jsError(`lend to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}`);
   requireAuth(h, c, from, "transfer");
   const self = selfRAM(h, c, from);
   if (self < amount) throw jsError(`self ram amount ${self}, not enough for lend`);

@@ -8,6 +8,7 @@ import { COSTS } from "./cost.js";
 import { VmError } from "./errors.js";
 import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { canUpdateAdmin } from "./token.js";
+import { announceContract } from "../sharding/directory.js";
 
 export const SYSTEM = "system.iost";
 
@@ -15,7 +16,23 @@ const abis = new Map<string, NativeAbi>();
 
 /** Add an ABI to system.iost (for setCode/updateCode from the VM module). */
 export function registerSystemAbi(abi: NativeAbi): void {
-  abis.set(abi.name, abi);
+  abis.set(abi.name, abi.name === "setCode" ? announcing(abi) : abi);
+}
+
+/**
+ * setCode that also tells the other shards where the new contract lives
+ * (src/sharding/directory.ts); the receipts leave only if the tx succeeds,
+ * like every receipt of the tx.
+ */
+function announcing(setCode: NativeAbi): NativeAbi {
+  return {
+    ...setCode,
+    fn: (h, args, c) => {
+      const rtn = setCode.fn(h, args, c);
+      announceContract(h, rtn[0] as string);
+      return rtn;
+    },
+  };
 }
 
 registerSystemAbi(canUpdateAdmin);

@@ -305,6 +305,10 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   const ftime = args[4] as bigint;
   const memo = s(args[5]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
+  // A frozen balance is a list of (amount, unfreeze time) records kept with its account;
+  // a credit receipt carries a plain amount, so freezing to another shard is refused (docs/SHARDING.md).
+  const remote = h.remoteShard(to);
+  if (remote !== null) throw new VmError(`transferFreeze to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; transfer instead`);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);

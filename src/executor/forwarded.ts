@@ -1,23 +1,32 @@
 /**
  * Running an action receipt on the target shard (src/sharding/forward.ts):
  * the forwarded actions run with the publisher's authority from the receipt
- * and its escrow as the publisher's iost balance here. Afterwards the unused
- * escrow is taken back out (to return home); on any failure everything the
- * actions did rolls back and the whole escrow goes home. RAM is paid here by
- * the payers (accounts of this shard); gas was counted at home.
+ * and its escrow as the publisher's iost balance here, within the VM gas the
+ * home shard reserved. Afterwards the unused escrow is taken back out (to
+ * return home) and the gas used is reported; on any failure (a charge beyond
+ * the escrow or the reserved gas included) everything the actions did rolls
+ * back and the whole escrow goes home, with the gas they burnt until then.
+ * RAM is paid here by the payers (accounts of this shard).
  */
+import { Decimal } from "../amount.js";
 import { NodeFault } from "../contracts/errors.js";
 import { Cost } from "../contracts/cost.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance } from "../sharding/balance.js";
+import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "../sharding/guard.js";
-import type { CrossReceipt } from "../sharding/receipts.js";
+import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { actionDesc, doPay } from "./index.js";
+import { byteLength } from "../state/storage.js";
+import { actionDesc, doPay, marshalReturn } from "./index.js";
 
-/** Runs the actions; returns the unused escrow, "" or the failure, and the credits the actions sent. */
-export function runForwarded(state: State, r: CrossReceipt, block: BlockContext): { leftover: bigint; message: string; outgoing: CrossReceipt[] } {
+/** Runs the actions; returns the unused escrow, "" or the failure, the receipts the actions sent and their result. */
+export function runForwarded(
+  state: State,
+  r: CrossReceipt,
+  block: BlockContext,
+): { leftover: bigint; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
   const f = r.forward!;
   const escrow = BigInt(r.amount);
   const h = new Host(
@@ -37,23 +46,40 @@ export function runForwarded(state: State, r: CrossReceipt, block: BlockContext)
     },
     monitorCall,
   );
+  let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
+  const returns: string[] = [];
+  const result = (ok: boolean): ForwardResult => {
+    const ramUsage: Record<string, string> = {};
+    if (ok) {
+      for (const k of [...h.costs.keys()].sort()) if (h.costs.get(k)!.data !== 0) ramUsage[k] = String(h.costs.get(k)!.data);
+    }
+    return { gasReserved: f.vmGas, gasUsed: used, gasRatio: f.gasRatio, returns: ok ? returns : [], receipts: ok ? h.receipts : [], ramUsage };
+  };
   state.checkpoint();
   try {
     const leftover = asGuest(state, f.publisher, () => {
       addBalance(state, "iost", f.publisher, escrow);
-      let gas = f.vmGas;
       for (const action of f.actions) {
+        const there = remoteContractShard(state, block.shard, action.contract);
+        if (there !== null) throw new Error(`running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions reach one other shard at most`);
         h.initStack();
-        h.gasLimit = gas;
+        h.gasLimit = f.vmGas - used;
         const cost = new Cost();
+        let ret: string;
         try {
-          monitorCall(h, action.contract, action.actionName, action.data, cost);
+          ret = marshalReturn(monitorCall(h, action.contract, action.actionName, action.data, cost));
         } catch (e) {
           if (e instanceof NodeFault) throw e;
+          used = Math.min(f.vmGas, used + cost.toGas());
           throw new Error(`running action ${actionDesc(action)} error: ${(e as Error).message}`);
         }
-        gas -= cost.toGas();
-        if (gas < 0) throw new Error("out of gas");
+        cost.net += byteLength(ret);
+        if (used + cost.toGas() > f.vmGas) {
+          used = f.vmGas;
+          throw new Error(`running action ${actionDesc(action)} error: out of gas`);
+        }
+        used += cost.toGas();
+        returns.push(ret);
       }
       doPay(h, false);
       const left = balanceOf(state, "iost", f.publisher);
@@ -61,10 +87,12 @@ export function runForwarded(state: State, r: CrossReceipt, block: BlockContext)
       return left;
     });
     state.release();
-    return { leftover, message: "", outgoing: h.outbox };
+    return { leftover, message: "", outgoing: h.outbox, result: result(true) };
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
-    return { leftover: escrow, message: (e as Error).message, outgoing: [] };
+    // Say what the part had to work with: a charge beyond it is the usual cause.
+    const had = `forwarded to shard ${block.shard!.index} with an escrow of ${new Decimal(escrow, 8).toString()} iost and ${f.vmGas} gas`;
+    return { leftover: escrow, message: `${(e as Error).message} (${had})`, outgoing: [], result: result(false) };
   }
 }

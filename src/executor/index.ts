@@ -24,7 +24,7 @@ import { forwardTarget, sendActions } from "../sharding/forward.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
-/** `outgoing`: the cross-shard credits the tx sent (empty unless it succeeded and paid to remote accounts). */
+/** `outgoing`: the cross-shard receipts the tx sent (empty unless it succeeded and reached other shards). */
 export type ExecuteResult = { receipt: TxReceipt; outgoing: CrossReceipt[] } | { dropped: string };
 
 const MIN_GAS_RATIO = 100n;
@@ -42,7 +42,7 @@ export function actionDesc(a: Action): string {
 }
 
 /** Go json.Marshal of a native return list. */
-function marshalReturn(rtn: unknown[]): string {
+export function marshalReturn(rtn: unknown[]): string {
   return (
     "[" +
     rtn
@@ -187,6 +187,9 @@ export function doPay(h: Host, chargeGas = true): Decimal {
       const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
       const cur = decodeValue(h.state.get(balKey));
       const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
+      // A forwarded part's publisher holds only its iost escrow here; its RAM stays home (docs/SHARDING.md).
+      if (tx.guest && ramPayer === tx.publisher && ram > 0n)
+        throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}: its RAM lives on another shard than this forwarded part (shard ${h.block.shard!.index}); RAM here must be paid by the contract or accounts of this shard`);
       if (current < ram) throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`);
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
       h.state.put(balKey, encodeValue(int(current - ram), ""));
@@ -270,9 +273,14 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     vmGasLimit -= cost.toGas();
     h.gasLimit = vmGasLimit;
   }
+  // VM gas reserved for a forwarded part: charged here with the home part's (so the publisher's
+  // gas can never be short when the part ran), given back as far as unused by the settle.
+  let reserved = 0;
   if (forward && !failed) {
     try {
       sendActions(h, tx.actions.slice(forward.from), forward.target, vmGasLimit);
+      reserved = vmGasLimit;
+      h.payCost(new Cost(0, reserved), tx.publisher);
     } catch (e) {
       status = "RUNTIME_ERROR";
       message = `forwarding ${actionDesc(tx.actions[forward.from])} to shard ${forward.target} error: ${(e as Error).message}`;
@@ -298,6 +306,8 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     returns = [];
     h.receipts = [];
     h.outbox = [];
+    if (reserved > 0) h.costs.get(tx.publisher)!.cpu -= reserved; // nothing forwarded any more
+    reserved = 0;
     h.clearRAMCosts();
     status = "BALANCE_NOT_ENOUGH";
     message = "balance not enough after executing actions: " + (e as Error).message;
@@ -320,7 +330,8 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   return {
     receipt: {
       txHash: hash,
-      gasUsage: paid.rescale(GAS_DECIMAL).value,
+      // The home part's: the settle adds what the forwarded part used (docs/SHARDING.md "Gas").
+      gasUsage: paid.rescale(GAS_DECIMAL).value - BigInt(reserved) * tx.gasRatio,
       ramUsage,
       statusCode: status,
       message,

@@ -1,20 +1,24 @@
 /**
  * Action receipts (ARCHITECTURE §5): a tx whose action creates or funds an
  * account placed on another shard (auth.iost signUp, ram.iost buy for a
- * receiver, gas.iost pledge for a user) runs on its publisher's shard up to
- * that action; the rest of its actions travel to the target shard as one
- * `action` receipt and run there in the next block, with
+ * receiver, gas.iost pledge for a user) or calls a user contract that lives on
+ * another shard (directory.ts) runs on its publisher's shard up to that
+ * action; the rest of its actions travel to the target shard as one `action`
+ * receipt and run there in the next block, with
  * - the publisher's authority, resolved at home where its permissions live;
  * - an escrow of the publisher's iost (the tx's iost amount_limit), debited at
- *   home and held there as the publisher's balance while the actions run.
+ *   home and held there as the publisher's balance while the actions run;
+ * - the tx's remaining VM gas as their gas limit, charged at home as a
+ *   reservation (executor/index.ts).
  * The target answers with a `settle` receipt returning the unused escrow (all
- * of it when the forwarded actions failed, which roll back).
+ * of it when the forwarded actions failed, which roll back) and the gas used.
  */
 import { Decimal } from "../amount.js";
 import { VmError } from "../contracts/errors.js";
 import type { Host } from "../contracts/host.js";
 import type { Action, AmountLimit } from "../tx/types.js";
 import { addBalance, balanceOf } from "./balance.js";
+import { remoteContractShard } from "./directory.js";
 import { placedByName, shardOf } from "./placement.js";
 
 /** Which permissions of a signer the tx satisfies, as its home shard resolved them. */
@@ -33,7 +37,7 @@ export interface Forwarded {
   time: string;
   expiration: string;
   gasRatio: string;
-  /** VM gas left for the forwarded actions. */
+  /** VM gas left for the forwarded actions: reserved at home, their gas limit there. */
   vmGas: number;
   amountLimit: AmountLimit[];
   authority: GuestAuthority[];
@@ -49,8 +53,11 @@ const TARGET_ARG: Record<string, number> = {
 /** The other shard an action must run on, or null when it runs here. */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
+  if (!sh || sh.count === 1 || h.tx.guest) return null;
+  const contract = remoteContractShard(h.state, sh, action.contract);
+  if (contract !== null) return contract;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
-  if (!sh || sh.count === 1 || h.tx.guest || at === undefined) return null;
+  if (at === undefined) return null;
   let args: unknown;
   try {
     args = JSON.parse(action.data);
@@ -119,7 +126,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
     toShard: target,
     token: "iost",
     account: tx.publisher,
-    counterpart: String((JSON.parse(actions[0].data) as unknown[])[at]),
+    counterpart: at === undefined ? actions[0].contract : String((JSON.parse(actions[0].data) as unknown[])[at]),
     amount: escrow.toString(),
     message: "",
     forward: {

@@ -4,7 +4,8 @@
  *
  * - An account lives on `u32be(sha3(name)[0..4]) mod N`, with every key
  *   derived from it (balances, frozen balances, gas, RAM, permissions).
- * - A user contract lives on its deployer's shard (`contractShard`).
+ * - A user contract lives on the shard that ran its setCode, its deployer's;
+ *   every other shard finds it in its directory (directory.ts).
  * - System contracts (`*.iost`) run on every shard; their global state
  *   (token info, the RAM market, admin ids) is per shard — see docs/SHARDING.md.
  */
@@ -20,15 +21,10 @@ export function shardOf(name: string, count: number): number {
 /**
  * Whether an id is placed by the hash of its name: accounts yes; system
  * contracts (`*.iost`, on every shard) and user contracts (`Contract…`, on
- * their deployer's shard, which the contract VM's registry will resolve) no.
+ * their deployer's shard, found through the directory, directory.ts) no.
  */
 export function placedByName(id: string): boolean {
   return !id.endsWith(".iost") && !id.startsWith("Contract");
-}
-
-/** A user contract's shard: its deployer's, so a dApp's contracts and storage sit together. */
-export function contractShard(deployer: string, count: number): number {
-  return shardOf(deployer, count);
 }
 
 /** System contracts whose storage has account-derived keys. */

@@ -7,14 +7,19 @@
  * when it could not (no such account). The home shard applies the settle one
  * block later and completes the tx's combined result. `action` receipts carry
  * the rest of a tx to the shard of the account it creates or funds (forward.ts)
- * and are settled the same way, returning the unused escrow.
+ * and are settled the same way, returning the unused escrow and gas.
+ * `register` receipts announce a new contract to every other shard's
+ * directory (directory.ts) and are not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
  * amounts is constant.
  */
 import type { BlockContext } from "../contracts/host.js";
+import { refundGas } from "../contracts/gas.js";
 import { runForwarded } from "../executor/forwarded.js";
+import type { ContractReceipt } from "../tx/types.js";
+import { applyRegister } from "./directory.js";
 import { ContractDB } from "../state/storage.js";
 import { addBalance } from "./balance.js";
 import type { State } from "../state/state.js";
@@ -23,14 +28,14 @@ import type { Forwarded } from "./forward.js";
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle";
+  kind: "credit" | "action" | "settle" | "register";
   txHash: string;
   fromShard: number;
   toShard: number;
   token: string;
-  /** Credit: the account credited. Action: the publisher. Settle: the sender (refunded when amount ≠ 0). */
+  /** Credit: the account credited. Action: the publisher. Settle: the sender (refunded when amount ≠ 0). Register: the contract. */
   account: string;
-  /** Credit: the sender. Action: the account it works for. Settle: the credited account. */
+  /** Credit: the sender. Action: the account or contract it works for. Settle: the credited account. Register: the deployer. */
   counterpart: string;
   /** Smallest units, decimal text. Action: the escrow. */
   amount: string;
@@ -38,6 +43,29 @@ export interface CrossReceipt {
   message: string;
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
+  /** Settle of an action: what the forwarded part did. */
+  result?: ForwardResult;
+}
+
+/**
+ * What a forwarded part did, for the tx's combined receipt and the gas refund
+ * at home. Gas is VM gas units; the home shard reserved `gasReserved` × ratio
+ * of the publisher's gas and gives back (`gasReserved` − `gasUsed`) × ratio.
+ */
+export interface ForwardResult {
+  gasReserved: number;
+  gasUsed: number;
+  /** ×100, decimal text. */
+  gasRatio: string;
+  returns: string[];
+  receipts: ContractReceipt[];
+  /** RAM bytes per payer (all payers are accounts of the target shard), decimal text. */
+  ramUsage: Record<string, string>;
+}
+
+/** Whether a receipt is answered by a settle (a tx's receipt waits for those). */
+export function awaitsSettle(r: CrossReceipt): boolean {
+  return r.kind === "credit" || r.kind === "action";
 }
 
 const SETTLE = ":settle";
@@ -49,6 +77,8 @@ export interface Settlement {
   receiptId: string;
   ok: boolean;
   message: string;
+  /** An action's settle: the forwarded part's result, to combine into the tx's receipt. */
+  result?: ForwardResult;
 }
 
 function isAccount(db: ContractDB, name: string): boolean {
@@ -85,16 +115,20 @@ export function applyIncoming(
     done.add(r.id);
     applied.push(r.id);
     const amount = BigInt(r.amount);
-    if (r.kind === "action") {
+    if (r.kind === "register") {
+      applyRegister(state, r);
+    } else if (r.kind === "action") {
       const ran = runForwarded(state, r, block);
-      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), message: ran.message }, ...ran.outgoing);
+      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), message: ran.message, result: ran.result }, ...ran.outgoing);
     } else if (r.kind === "credit") {
       const ok = isAccount(db, r.account);
       if (ok) addBalance(state, r.token, r.account, amount);
       outgoing.push({ ...settleOf(r, shard), amount: ok ? "0" : r.amount, message: ok ? "" : `invalid account ${r.account}` });
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
-      settled.push({ txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: r.message === "", message: r.message });
+      // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
+      if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
+      settled.push({ txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: r.message === "", message: r.message, ...(r.result ? { result: r.result } : {}) });
     }
   }
   return { outgoing, settled, applied };

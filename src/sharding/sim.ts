@@ -19,14 +19,15 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import { applyShardGenesis } from "./genesis.js";
 import { ShardState } from "./guard.js";
 import { shardOf } from "./placement.js";
-import { applyIncoming, type CrossReceipt } from "./receipts.js";
+import { combineReceipt } from "./combine.js";
+import { applyIncoming, awaitsSettle, type CrossReceipt } from "./receipts.js";
 
 export interface SimTxResult {
   receipt?: TxReceipt;
   dropped?: string;
-  /** Credits sent and not settled yet. */
+  /** Credits and actions sent and not settled yet. */
   pending: number;
-  /** Messages of credits that were refunded. */
+  /** Messages of credits and actions that were refunded. */
   failures: string[];
 }
 
@@ -63,7 +64,7 @@ export class SimShard {
         continue;
       }
       out.push(...r.outgoing);
-      executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.length, failures: [] }]);
+      executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
     }
     if (!commit) {
       state.discard();
@@ -78,6 +79,7 @@ export class SimShard {
       const t = this.results.get(s.txHash);
       if (!t) continue;
       t.pending--;
+      t.receipt = combineReceipt(t.receipt!, s);
       if (!s.ok) t.failures.push(s.message);
     }
     this.outgoing.set(Number(block.number), out);

@@ -15,6 +15,7 @@ import type { State } from "../state/state.js";
 import { byteLength } from "../state/storage.js";
 import { parseSource } from "./ast.js";
 import { blockObject, hostApi, txObject } from "./host-api.js";
+import { contractLogger } from "./console.js";
 import { injectGas } from "./inject.js";
 import { runSandbox } from "./sandbox.js";
 import { checkAbis, validateSource, type AbiJson } from "./validate.js";
@@ -122,6 +123,7 @@ function callContract(h: Host, c: StoredContract, abi: string, args: Arg[], cost
       txJson: JSON.stringify(txObject(h, false)),
       blockJson: JSON.stringify(blockObject(h, false)),
       host: hostApi(h, cost, { abi, checkGas }),
+      log: contractLogger(c.ID),
     });
   } finally {
     active.pop();

@@ -117,43 +117,53 @@ export function hostApi(h: Host, c: Cost, frame: CallFrame): HostFn {
       case "contractOwner":
         return contractOwner(h, h.contractName);
       case "blockInfo":
-        return JSON.stringify(blockObject(h, true));
+        return goJson(blockObject(h, true));
       case "txInfo":
-        return JSON.stringify(txObject(h, true));
+        return goJson(txObject(h, true));
       case "contextInfo":
-        return JSON.stringify({
-          contract_name: h.contractName,
-          abi_name: frame.abi,
-          publisher: h.tx.publisher,
-          caller: { name: h.caller.name, is_account: h.caller.isAccount },
-        });
+        return goJson(contextObject(h, frame.abi));
     }
     throw new VmError(`unknown host call ${op}`);
   };
 }
 
-/** `block` (camelCase) or blockInfo() (snake_case); int64 times become JS numbers as in IOST. */
+/** Go's json.Marshal: strings as Go escapes them; objects keep the key order given (maps are built sorted, as Go sorts them). */
+function goJson(v: unknown): string {
+  if (typeof v === "string") return goJsonString(v);
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (v === null || v === undefined) return "null";
+  if (Array.isArray(v)) return "[" + v.map(goJson).join(",") + "]";
+  return "{" + Object.entries(v as object).map(([k, x]) => goJsonString(k) + ":" + goJson(x)).join(",") + "}";
+}
+
+/** `block` (camelCase, sandbox.cc) or blockInfo() (a Go map, keys sorted); int64 times become JS numbers as in IOST. */
 export function blockObject(h: Host, snake: boolean): object {
   const b = h.block;
   return snake
-    ? { parent_hash: b.parentHash, number: Number(b.number), witness: b.witness, time: Number(b.time) }
+    ? { number: Number(b.number), parent_hash: b.parentHash, time: Number(b.time), witness: b.witness }
     : { number: Number(b.number), parentHash: b.parentHash, witness: b.witness, time: Number(b.time) };
 }
 
+/** `tx` (camelCase, sandbox.cc) or txInfo() (go-iost vm/host/info.go: a Go map, keys sorted; amount_limit holds Go structs). */
 export function txObject(h: Host, snake: boolean): object {
   const t = h.tx;
   const authList = Object.fromEntries([...t.authList.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
   if (!snake)
     return { time: Number(t.time), hash: t.hash, expiration: Number(t.expiration), gasLimit: h.gasLimit, gasRatio: Number(t.gasRatio), authList, publisher: t.publisher };
   return {
-    time: Number(t.time),
-    hash: t.hash,
+    // Go: [{contract, action_name, data}] of the tx; TxContext does not carry the actions yet (src/executor buildTxContext).
+    actions: [],
+    amount_limit: t.amountLimit.map((l) => ({ token: l.token, val: l.value })),
+    auth_list: authList,
     expiration: Number(t.expiration),
     gas_limit: h.gasLimit,
     gas_ratio: Number(t.gasRatio),
-    auth_list: authList,
+    hash: t.hash,
     publisher: t.publisher,
-    amount_limit: t.amountLimit.map((l) => ({ token: l.token, value: l.value })),
-    actions: [],
+    time: Number(t.time),
   };
+}
+
+function contextObject(h: Host, abi: string): object {
+  return { abi_name: abi, caller: { name: h.caller.name, is_account: h.caller.isAccount }, contract_name: h.contractName, publisher: h.tx.publisher };
 }

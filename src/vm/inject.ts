@@ -7,6 +7,7 @@
  *   and function bodies are charged where they run);
  * - loop bodies charge per iteration (the loop constant plus test/update);
  * - expression-bodied arrows charge per call: `x => (incr(n), body)`;
+ * - `==` and `!=` become `===` and `!==`, as IOST's `_IOSTBinaryOp` compares;
  * - string-producing `+`, `+=` and template literals go through
  *   `_IOSTBinaryOp(v)`, spread arguments through `_IOSTSpreadElement(v)`, which
  *   charge by length (defined by the sandbox prelude); so do the left operand
@@ -105,6 +106,18 @@ function loopCost(n: AstNode): number {
   return -1;
 }
 
+/** Just past a binary operator: between the operands there are only `)`, spaces and comments before it. */
+function operatorEnd(src: string, n: AstNode): number {
+  const op = n.operator as string;
+  let i = (n.left as AstNode).end;
+  while (!src.startsWith(op, i)) {
+    if (src.startsWith("//", i)) i = src.indexOf("\n", i);
+    else if (src.startsWith("/*", i)) i = src.indexOf("*/", i) + 2;
+    else i++;
+  }
+  return i + op.length;
+}
+
 export function injectGas(src: string, program: AstNode): string {
   const edits: Edit[] = [];
   let seq = 0;
@@ -148,6 +161,8 @@ export function injectGas(src: string, program: AstNode): string {
       (n.type === "TemplateLiteral" && parent?.type !== "TaggedTemplateExpression");
     if (stringOp) wrapIn(n, "_IOSTBinaryOp(");
     if (n.type === "BinaryExpression" && COMPARISONS.has(n.operator as string)) wrapIn(n.left as AstNode, "_IOSTBinaryOp(");
+    // IOST's _IOSTBinaryOp compares `==` as `===` and `!=` as `!==`: one more `=` after the operator.
+    if (n.type === "BinaryExpression" && (n.operator === "==" || n.operator === "!=")) open(operatorEnd(src, n), "=");
     if ((n.type === "MemberExpression" || n.type === "Property") && n.computed) wrapIn((n.property ?? n.key) as AstNode, "_IOSTBinaryOp(");
     if (n.type === "SpreadElement") wrapIn(n.argument as AstNode, "_IOSTSpreadElement(");
     for (const c of children(n)) visit(c, n);

@@ -1,12 +1,18 @@
 /**
  * Sandbox source of IOST's number classes (go-iost vm/v8vm/v8/libjs
  * bignumber.js config, float64.js, int64.js): an exact decimal on BigInt,
- * DECIMAL_PLACES 50 and ROUND_DOWN as IOST configures bignumber.js. Runs inside
- * the prelude's scope: `BigIntF`, `WeakMapC`, `charge` and `StringF` are the
- * prelude's captured originals (the contract sees none of them, nor the BigInt
- * values, which live in a WeakMap).
+ * DECIMAL_PLACES 50 and ROUND_DOWN as IOST configures bignumber.js. A lazily
+ * loaded module (prelude.ts) over the prelude's kernel `k`: `BigIntF`,
+ * `WeakMapC`, `charge` and `StringF` are the prelude's captured originals (the
+ * contract sees none of them, nor the BigInt values, which live in a WeakMap).
+ * It loads after contract code may have run, so it iterates with indexes,
+ * never with iterators the contract could have replaced, and charges nothing
+ * while loading.
  */
-export const NUMBERS_SOURCE = String.raw`
+export const NUMBERS_MODULE = String.raw`(function (k) {
+  "use strict";
+  const charge = k.charge, BigIntF = k.BigIntF, WeakMapC = k.WeakMapC, StringF = k.StringF;
+  const own = (o, name, value) => k.defineProperty(o, name, { value, writable: true, enumerable: true, configurable: true });
   const NUM = new WeakMapC();
   const ZERO = BigIntF(0), ONE = BigIntF(1), TEN = BigIntF(10);
   const pow10 = (n) => TEN ** BigIntF(n);
@@ -109,10 +115,10 @@ export const NUMBERS_SOURCE = String.raw`
   };
   const P = BigNumber.prototype;
   const alias = { plus: ["plus"], minus: ["minus"], times: ["times", "multipliedBy", "multi"], div: ["div", "dividedBy"], mod: ["mod", "modulo"], pow: ["pow", "exponentiatedBy"] };
-  for (const k in alias) for (const name of alias[k]) P[name] = function (o) { charge(20); return arith[k](NUM.get(this), value(o)); };
+  for (const op in alias) for (let i = 0; i < alias[op].length; i++) P[alias[op][i]] = function (o) { charge(20); return arith[op](NUM.get(this), value(o)); };
   const cmps = { eq: (r) => r === 0, gt: (r) => r > 0, gte: (r) => r >= 0, lt: (r) => r < 0, lte: (r) => r <= 0 };
   const cmpAlias = { eq: "isEqualTo", gt: "isGreaterThan", gte: "isGreaterThanOrEqualTo", lt: "isLessThan", lte: "isLessThanOrEqualTo" };
-  for (const k in cmps) P[k] = P[cmpAlias[k]] = function (o) { charge(20); return cmps[k](cmp(NUM.get(this), value(o))); };
+  for (const op in cmps) P[op] = P[cmpAlias[op]] = function (o) { charge(20); return cmps[op](cmp(NUM.get(this), value(o))); };
   P.comparedTo = function (o) { charge(20); return cmp(NUM.get(this), value(o)); };
   P.negated = function () { const a = NUM.get(this); return make(-a[0], a[1]); };
   P.abs = P.absoluteValue = function () { const a = NUM.get(this); return make(a[0] < ZERO ? -a[0] : a[0], a[1]); };
@@ -131,7 +137,7 @@ export const NUMBERS_SOURCE = String.raw`
     return plain(c * pow10(dp - s), dp);
   };
   /** bignumber.js EXPONENTIAL_AT [-7, 20]. */
-  P.toString = P.valueOf = P.toJSON = function () {
+  P.toJSON = function () {
     const [c, s] = NUM.get(this);
     if (c === ZERO) return "0";
     const d = StringF(c < ZERO ? -c : c);
@@ -142,9 +148,12 @@ export const NUMBERS_SOURCE = String.raw`
     const out = m[0] + (m.length > 1 ? "." + m.slice(1) : "") + "e" + (e < 0 ? "-" : "+") + (e < 0 ? -e : e);
     return c < ZERO ? "-" + out : out;
   };
+  // Object.prototype is frozen by now: its toString/valueOf can only be shadowed by definition, not assignment.
+  own(P, "toString", P.toJSON);
+  own(P, "valueOf", P.toJSON);
   P.toNumber = function () { return Number(this.toString()); };
 
-  const MAX64 = new BigNumber("9223372036854775807"), MIN64 = new BigNumber("-9223372036854775808");
+  const MAX64 = make(BigIntF("9223372036854775807"), 0), MIN64 = make(BigIntF("-9223372036854775808"), 0);
   /** Float64 and Int64 of IOST: a BigNumber in .number, range-checked to int64; Int64 drops decimals. */
   function wrapper(name, integer) {
     function W(n, base) {
@@ -160,16 +169,19 @@ export const NUMBERS_SOURCE = String.raw`
       return n instanceof W ? n : new W(n);
     };
     const ops = { plus: "plus", minus: "minus", multi: "times", div: "div", mod: "mod", pow: "pow" };
-    for (const k in ops) W.prototype[k] = function (n) { return new W(this.number[ops[k]](arg(n).number)); };
-    for (const k of ["eq", "gt", "gte", "lt", "lte"]) W.prototype[k] = function (n) { return this.number[k](arg(n).number); };
+    for (const op in ops) W.prototype[op] = function (n) { return new W(this.number[ops[op]](arg(n).number)); };
+    const cmpNames = ["eq", "gt", "gte", "lt", "lte"];
+    for (let i = 0; i < cmpNames.length; i++) { const op = cmpNames[i]; W.prototype[op] = function (n) { return this.number[op](arg(n).number); }; }
     W.prototype.negated = function () { return new W(this.number.negated()); };
     W.prototype.isZero = function () { return this.number.isZero(); };
     W.prototype.isPositive = function () { return this.number.isPositive(); };
     W.prototype.isNegative = function () { return this.number.isNegative(); };
-    W.prototype.toString = W.prototype.toJSON = function () { return this.number.toString(); };
+    W.prototype.toJSON = function () { return this.number.toString(); };
+    own(W.prototype, "toString", W.prototype.toJSON);
     W.prototype.toFixed = function (n) { return this.number.toFixed(n); };
     return W;
   }
   const Float64 = wrapper("Float64", false);
   const Int64 = wrapper("Int64", true);
-`;
+  return { BigNumber, Float64, Int64 };
+})`;

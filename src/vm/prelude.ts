@@ -5,10 +5,29 @@
  * forbids (go-iost vm/v8vm/v8/libjs/environment.js) and freezes the rest, so
  * that contract code can neither refund gas nor reach host internals.
  *
+ * QuickJS compiles about 15 KB of source per millisecond here, and a fresh
+ * context per call compiles the prelude every time. So only the core is in it;
+ * the host objects and the number classes are modules (`MODULES`) the host
+ * compiles when a contract first reads their global (a non-configurable
+ * accessor). Loading is a pure function of the code path and charges no gas.
+ *
  * Evaluates to `function (host, budget, txJson, blockJson)` returning the
  * meter: `() => gas used`, or -1 once the budget was exceeded.
  */
-import { NUMBERS_SOURCE } from "./prelude-numbers.js";
+import { NUMBERS_MODULE } from "./prelude-numbers.js";
+import { BLOCKCHAIN_MODULE, CONSOLE_MODULE, CRYPTO_MODULE, STORAGE_MODULE } from "./prelude-host.js";
+
+/** Module sources by name, compiled by the sandbox on a `load` request. */
+export const MODULES: Record<string, string> = {
+  numbers: NUMBERS_MODULE,
+  storage: STORAGE_MODULE,
+  blockchain: BLOCKCHAIN_MODULE,
+  crypto: CRYPTO_MODULE,
+  console: CONSOLE_MODULE,
+};
+
+/** Which module defines each lazy global (a module returns an object of its globals). */
+const LAZY_GLOBALS = { BigNumber: "numbers", Float64: "numbers", Int64: "numbers", storage: "storage", blockchain: "blockchain", IOSTCrypto: "crypto", console: "console" };
 
 export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJson) {
   "use strict";
@@ -26,58 +45,24 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
   }
   const len = (v) => (v !== null && v !== undefined && typeof v.length === "number" && v.length > 0 ? floor(v.length) : 0);
 
-  ${NUMBERS_SOURCE}
-
-  // ---- host API (IOST's storage.js, blockchain.js, crypto) over the one host function
+  // ---- the kernel the lazy modules are built over (never reachable from the contract)
   const str = (v, what) => { if (typeof v !== "string") throw new Error(what + " must be string"); return v; };
   const hc = (op, a, b, c, d) => host(op, used, a, b, c, d);
-  const optPayer = (p) => (p === undefined || p === null ? undefined : str(p, "payer"));
-  const storage = {
-    put(k, v, p) { return hc("put", str(k, "storage key"), str(v, "storage put"), optPayer(p)); },
-    get(k) { return hc("get", str(k, "storage key")); },
-    has(k) { return hc("has", str(k, "storage key")); },
-    del(k) { return hc("del", str(k, "storage key")); },
-    mapPut(k, f, v, p) { return hc("mapPut", str(k, "storage key"), str(f, "storage field"), str(v, "storage mapPut"), optPayer(p)); },
-    mapGet(k, f) { return hc("mapGet", str(k, "storage key"), str(f, "storage field")); },
-    mapHas(k, f) { return hc("mapHas", str(k, "storage key"), str(f, "storage field")); },
-    mapDel(k, f) { return hc("mapDel", str(k, "storage key"), str(f, "storage field")); },
-    mapKeys(k) { return jsonParse(hc("mapKeys", str(k, "storage key"))); },
-    mapLen(k) { return jsonParse(hc("mapKeys", str(k, "storage key"))).length; },
-    globalGet(c, k) { return hc("globalGet", str(c, "contract"), str(k, "storage key")); },
-    globalHas(c, k) { return hc("globalGet", str(c, "contract"), str(k, "storage key")) !== null; },
-    globalMapGet(c, k, f) { return hc("globalMapGet", str(c, "contract"), str(k, "storage key"), str(f, "storage field")); },
-    globalMapHas(c, k, f) { return hc("globalMapGet", str(c, "contract"), str(k, "storage key"), str(f, "storage field")) !== null; },
-    globalMapKeys(c, k) { return jsonParse(hc("globalMapKeys", str(c, "contract"), str(k, "storage key"))); },
-    globalMapLen(c, k) { return jsonParse(hc("globalMapKeys", str(c, "contract"), str(k, "storage key"))).length; },
-  };
-  const callArgs = (args) => (typeof args === "string" ? args : jsonStringify(args));
-  const blockchain = {
-    transfer(from, to, amount, memo) {
-      return blockchain.callWithAuth("token.iost", "transfer", ["iost", from, to, new Float64(amount).toString(), memo.toString()]);
-    },
-    withdraw(to, amount, memo) { return blockchain.transfer(blockchain.contractName(), to, amount, memo); },
-    deposit(from, amount, memo) { return blockchain.transfer(from, blockchain.contractName(), amount, memo); },
-    call(c, abi, args) { return jsonParse(hc("call", str(c, "contract"), str(abi, "abi"), callArgs(args))); },
-    callWithAuth(c, abi, args) { return jsonParse(hc("callWithAuth", str(c, "contract"), str(abi, "abi"), callArgs(args))); },
-    requireAuth(id, perm) { return hc("requireAuth", str(id, "account"), str(perm, "permission")); },
-    receipt(s) { return hc("receipt", str(s, "receipt")); },
-    event(s) { return hc("event", str(s, "event")); },
-    contractName() { return hc("contractName"); },
-    publisher() { return hc("publisher"); },
-    contractOwner() { return hc("contractOwner"); },
-    blockInfo() { return hc("blockInfo"); },
-    txInfo() { return hc("txInfo"); },
-    contextInfo() { return hc("contextInfo"); },
-  };
-  const IOSTCrypto = {
-    sha3(s) { return hc("sha3", str(s, "data")); },
-    sha3Hex(s) { return hc("sha3Hex", str(s, "data")); },
-    ripemd160Hex(s) { return hc("ripemd160Hex", str(s, "data")); },
-    verify(algo, msg, sig, pub) { return hc("verify", str(algo, "algorithm"), str(msg, "message"), str(sig, "signature"), str(pub, "pubkey")); },
-  };
-  // Contract logs never reach the node log: output is not consensus and must not cost the node.
-  const noop = () => undefined;
-  const console = { log: noop, info: noop, debug: noop, warn: noop, error: noop };
+  /** IOST's JSON.stringify is json2.js: the native text with its extra escapes (json2.ts, done by the host). */
+  const json2Stringify = (v, r, sp) => { const s = jsonStringify(v, r, sp); return typeof s === "string" ? host("json2", used, s) : s; };
+  const LAZY = ${JSON.stringify(LAZY_GLOBALS)}, loaded = {};
+  /** A lazy global's value: its module is compiled by the host and run once per context, then frozen. */
+  function lib(name) {
+    const m = LAZY[name];
+    if (!loaded[m]) {
+      const exports = host("load", used, m)(kernel);
+      for (const k of names(exports)) { const v = exports[k]; freeze(v); if (typeof v === "function") freeze(v.prototype); }
+      loaded[m] = exports;
+    }
+    return loaded[m][name];
+  }
+  const kernel = freeze({ charge, hc, str, lib, defineProperty, jsonParse, jsonStringify, json2Stringify, BigIntF, WeakMapC, StringF, floor,
+    log: (level, s) => host("console", used, level, s) });
 
   const counter = {
     incr(n) { const k = +n; charge(k >= 1 ? (k < 1e15 ? floor(k) : 1e15) : 1); },
@@ -145,6 +130,7 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
     wrap(Array.prototype, k, cost, k === "join" || k === "toString" ? resultLen : undefined);
   }
   wrap(JSON, "parse", (s, a) => 10 + len(StringF(a[0])));
+  defineProperty(JSON, "stringify", { value: function stringify(v, r, sp) { return json2Stringify(v, r, sp); }, writable: true, configurable: true });
   wrap(JSON, "stringify", () => 10, (r) => len(r));
   for (const k of ["keys", "values", "entries", "getOwnPropertyNames", "assign", "fromEntries"]) wrap(Object, k, () => 1, (r) => len(r));
 
@@ -155,21 +141,21 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
     "encodeURIComponent", "decodeURI", "decodeURIComponent", "escape", "unescape", "eval", "BigInt", "Iterator", "Int8Array", "Uint8Array",
     "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array",
     "BigInt64Array", "BigUint64Array"]) delete G[k];
-  const fnProtos = [protoOf(noop), protoOf(function* () {}), protoOf(async function () {}), protoOf(async function* () {})];
+  const fnProtos = [protoOf(charge), protoOf(function* () {}), protoOf(async function () {}), protoOf(async function* () {})];
   for (const p of fnProtos) defineProperty(p, "constructor", { value: undefined, writable: false, configurable: false });
   delete Number.parseInt;
   delete Number.parseFloat;
 
-  const api = { storage, blockchain, IOSTCrypto, BigNumber, Float64, Int64, console,
-    tx: jsonParse(txJson), block: jsonParse(blockJson),
+  const api = { tx: jsonParse(txJson), block: jsonParse(blockJson),
     _IOSTInstruction_counter: counter, _IOSTBinaryOp: binaryOp, _IOSTSpreadElement: spread };
   for (const k of names(api)) defineProperty(G, k, { value: api[k], writable: false, enumerable: false, configurable: false });
+  for (const k of names(LAZY)) defineProperty(G, k, { get: () => lib(k), enumerable: false, configurable: false });
   // A fresh context per call: what a contract changes only affects itself. Freezing is for the gas
-  // counter (the injected code calls its incr) and, as IOST does, the host objects and core prototypes.
+  // counter (the injected code calls its incr) and, as IOST does, the host objects and core prototypes;
+  // the array iterator too, because the prelude's and modules' destructuring and for-of run through it.
   // Shallow on a fixed list: deep-freezing every global cost more than the rest of the call.
-  for (const o of [counter, storage, blockchain, IOSTCrypto, console, api.tx, api.block, BigNumber, BigNumber.prototype, Float64,
-    Float64.prototype, Int64, Int64.prototype, Object.prototype, Array.prototype, String.prototype, Number.prototype, Math, JSON,
-    iterProto].concat(fnProtos)) freeze(o);
+  for (const o of [counter, api.tx, api.block, Object.prototype, Array.prototype, String.prototype, Number.prototype, Math, JSON,
+    iterProto, protoOf([][Symbol.iterator]())].concat(fnProtos)) freeze(o);
   G.module = { exports: undefined };
   used = 0; // what the prelude itself paid through the wrappers is not the contract's
   return () => (oog ? -1 : used);

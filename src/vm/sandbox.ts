@@ -16,7 +16,8 @@
 import { DefaultIntrinsics, type QuickJSContext, type QuickJSHandle } from "quickjs-emscripten-core";
 import { NodeFault, VmError } from "../contracts/errors.js";
 import { dropVm, quickjs } from "./engine.js";
-import { PRELUDE_SOURCE } from "./prelude.js";
+import { json2Escape } from "./json2.js";
+import { MODULES, PRELUDE_SOURCE } from "./prelude.js";
 
 const STACK_BYTES = 256 * 1024;
 const ALLOCATION_CAP = 32 * 1024 * 1024;
@@ -37,6 +38,8 @@ export interface RunRequest {
   txJson: string;
   blockJson: string;
   host: HostFn;
+  /** Receives the call's console lines; absent, they are dropped without being copied out. */
+  log?: (level: string, text: string) => void;
 }
 
 export interface RunResult {
@@ -98,9 +101,17 @@ export function runSandbox(req: RunRequest): RunResult {
     const hostFn = keep(
       ctx.newFunction("host", (opH, gasH, ...argH) => {
         if (fatal) throw new Error("aborted");
+        const op = ctx.getString(opH);
+        // The sandbox's own services: no gas, no state, so never through the tx's host.
+        if (op === "json2") return ctx.newString(json2Escape(ctx.getString(argH[0])));
+        if (op === "load") return ctx.unwrapResult(ctx.evalCode(MODULES[ctx.getString(argH[0])], "module.js"));
+        if (op === "console") {
+          req.log?.(ctx.getString(argH[0]), ctx.getString(argH[1]));
+          return ctx.undefined;
+        }
         const args = argH.map((h) => (ctx.typeof(h) === "string" ? ctx.getString(h) : undefined));
         try {
-          return toHandle(ctx, req.host(ctx.getString(opH), ctx.getNumber(gasH), args));
+          return toHandle(ctx, req.host(op, ctx.getNumber(gasH), args));
         } catch (e) {
           // Host errors end the call: contracts cannot catch (no try/catch), and the original error is what is reported.
           fatal = e instanceof Error ? e : new Error(String(e));

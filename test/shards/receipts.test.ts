@@ -127,3 +127,49 @@ describe("four shards: accounts and routing", () => {
     expect(await (await SELF.fetch("http://node/getShardInfo")).json()).toEqual({ shard_count: N });
   });
 });
+
+describe("four shards: contracts", () => {
+  const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok:" + k; } }
+module.exports = Box;`;
+  const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] }, code: CODE });
+  /** The dev admin's public key: the new account signs with the admin's secret. */
+  const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+
+  test("an account of another shard calls admin's contract: the write lands on admin's shard, the receipt comes home, once across a restart", async () => {
+    const c = chain("contract");
+    await c.coord.chainInfo();
+    const name = ["callr01", "callr02", "callr03", "callr04", "callr05"].find((n) => shardOf(n, N) !== shardOf("admin", N))!;
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const create = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, "7", ""]) },
+      ],
+    });
+    await c.home("admin").submitTx(deploy.bytes, deploy.hash);
+    await c.home("admin").submitTx(create.bytes, create.hash);
+    await tick(c, 3);
+    expect(await c.home("admin").getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await c.home("admin").getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const id = "Contract" + deploy.hash;
+
+    const call = makeTx({ publisher: name, actions: [{ contract: id, actionName: "put", data: JSON.stringify(["k", "v"]) }] });
+    expect(await c.home(name).submitTx(call.bytes, call.hash)).toEqual({ hash: call.hash });
+    await tick(c);
+    await abortAllDurableObjects(); // the forwarded part runs after every object restarted
+    await tick(c);
+    expect(await c.home("admin").getContractStorage(id, "k", "", true)).toMatchObject({ data: "v" });
+    expect(await c.home(name).getContractStorage(id, "k", "", true)).toMatchObject({ data: "null" });
+    expect(await c.home(name).getTxReceipt(call.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    await tick(c, 2);
+    expect(await c.home(name).getTxReceipt(call.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["ok:k"]'] });
+    expect(await c.home(name).getAccount(name, true)).toMatchObject({ balance: 7 });
+    const bad = makeTx({ publisher: name, actions: [{ contract: id, actionName: "nope", data: "[]" }] });
+    await c.home(name).submitTx(bad.bytes, bad.hash);
+    await tick(c, 3);
+    expect(await c.home(name).getTxReceipt(bad.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
+    expect(await c.home(name).getAccount(name, true)).toMatchObject({ balance: 7 });
+  });
+});

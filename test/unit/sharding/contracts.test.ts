@@ -1,0 +1,276 @@
+/**
+ * Contracts across shards on the in-memory chain (src/sharding/sim.ts): the
+ * contract directory, top-level calls forwarded to the contract's shard with
+ * an escrow and reserved gas, settled back into the caller's receipt; the
+ * documented failures (sync calls and global reads across shards, escrow or
+ * gas exceeded, freezes/lends/unpledges to remote accounts).
+ */
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { totalGasAt } from "../../../src/contracts/gas";
+import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { shardOf } from "../../../src/sharding/placement";
+import { SimChain } from "../../../src/sharding/sim";
+import { State } from "../../../src/state/state";
+import { ContractDB, decodeValue } from "../../../src/state/storage";
+import { txId } from "../../../src/tx/bytes";
+import type { Tx } from "../../../src/tx/types";
+import { act, fakeKey, makeTx } from "../executor/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
+
+const N = 4;
+const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, "0")}`);
+const IOST = 100_000_000n;
+const T0 = devGenesis().time + 10n * 1_000_000_000n;
+
+const CODE = `class Box {
+  init() {}
+  put(k, v) { storage.put(k, v); return "ok:" + k; }
+  pay(k, amount) { storage.put(k, amount); blockchain.transfer(tx.publisher, blockchain.contractName(), amount, ""); return "paid"; }
+  spin() { let i = 0; while (true) { i++; } }
+  callOther(id) { return blockchain.call(id, "put", ["x", "y"]); }
+  readOther(id) { return storage.globalGet(id, "k"); }
+}
+module.exports = Box;`;
+const ABI = [
+  { name: "put", args: ["string", "string"] },
+  { name: "pay", args: ["string", "string"], amountLimit: [{ token: "iost", val: "100" }] },
+  { name: "spin", args: [] },
+  { name: "callOther", args: ["string"] },
+  { name: "readOther", args: ["string"] },
+];
+
+function config(): GenesisConfig {
+  return {
+    ...devGenesis(),
+    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 100000n })),
+  };
+}
+
+const deployer = USERS.find((u) => shardOf(u, N) === 0)!;
+const caller = USERS.find((u) => shardOf(u, N) === 1)!;
+const other = USERS.find((u) => shardOf(u, N) === 2)!;
+
+let nonce = 0;
+function txBy(user: string, actions: ReturnType<typeof act>[], o: { limit?: string; gasLimit?: bigint } = {}): Tx {
+  return makeTx(actions, {
+    publisher: user,
+    key: fakeKey(USERS.indexOf(user)),
+    time: T0 + BigInt(nonce++),
+    gasLimit: o.gasLimit ?? 4_000_000n,
+    amountLimit: [{ token: "iost", value: o.limit ?? "100" }],
+  });
+}
+
+function balance(chain: SimChain, acc: string, shard = shardOf(acc, N)): bigint {
+  const v = decodeValue(chain.shards[shard].store.get(`m-token.iost-TB${acc}-iost`));
+  return v && v.value.t === "i" ? v.value.v : 0n;
+}
+
+function totalIost(chain: SimChain): bigint {
+  let sum = 0n;
+  for (const s of chain.shards) {
+    for (const key of s.store.keys()) {
+      if (!key.startsWith("m-token.iost-TB") || !key.endsWith("-iost")) continue;
+      const v = decodeValue(s.store.get(key));
+      if (v && v.value.t === "i") sum += v.value.v;
+    }
+  }
+  for (const r of chain.inFlight()) sum += BigInt(r.amount);
+  return sum;
+}
+
+/** Steps at a fixed block time (gas does not regenerate: gas checks are exact). */
+function step(chain: SimChain, n = 1, crash?: number) {
+  for (let i = 0; i < n; i++) chain.step({ time: T0 + 100n * 1_000_000_000n, crash });
+}
+
+/** Deploys CODE from `user` and waits a block for the directory. */
+function deploy(chain: SimChain, user: string): string {
+  const tx = txBy(user, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+  chain.submit(tx);
+  step(chain, 2);
+  const r = chain.shards[shardOf(user, N)].results.get(txId(tx))!;
+  expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+  return "Contract" + txId(tx);
+}
+
+/** Submits, runs three blocks (forward, run there, settle) and returns the combined result at home. */
+function run(chain: SimChain, tx: Tx) {
+  chain.submit(tx);
+  step(chain, 3);
+  return chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
+}
+
+const gasOf = (chain: SimChain, user: string) => totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, N)].store)), user, T0 + 100n * 1_000_000_000n).value;
+
+beforeAll(vmReady);
+
+describe("contracts across shards (simulator)", () => {
+  it("a deployment reaches every other shard's directory in the next block, once", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    for (const s of chain.shards) {
+      const entry = s.store.get(`b-system.iost-contract_shard_${id}`);
+      if (s.index === 0) expect(entry).toBeUndefined();
+      else expect(decodeValue(entry)?.value).toEqual({ t: "i", v: 0n });
+      if (s.index !== 0) expect(s.applied.get(`${id}:register`)).toBe(1);
+    }
+    const [deployed] = [...chain.shards[0].results.values()];
+    expect(deployed.pending).toBe(0); // registrations are not answered
+  });
+
+  it("a user of another shard calls it: the write happens on the contract's shard, the result comes home", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const tx = txBy(caller, [act(id, "put", ["k", "v1"])]);
+    chain.submit(tx);
+    step(chain);
+    const home = chain.shards[1].results.get(txId(tx))!;
+    expect(home.pending).toBe(1);
+    const homeGas = home.receipt!.gasUsage;
+    step(chain);
+    expect(decodeValue(chain.shards[0].store.get(`b-${id}-k`))?.value).toEqual({ t: "s", v: "v1" });
+    expect(chain.shards[1].store.get(`b-${id}-k`)).toBeUndefined();
+    step(chain);
+    const r = chain.shards[1].results.get(txId(tx))!;
+    expect(r).toMatchObject({ pending: 0, failures: [] });
+    expect(r.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["ok:k"]'] });
+    expect(r.receipt!.gasUsage).toBeGreaterThan(homeGas); // the forwarded part's gas joined
+  });
+
+  it("charges the forwarded part's gas exactly once: the publisher's gas drops by the combined gas_usage", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const g0 = gasOf(chain, caller);
+    const r = run(chain, txBy(caller, [act(id, "put", ["k", "v"])]));
+    expect(r.receipt?.statusCode).toBe("SUCCESS");
+    expect(g0 - gasOf(chain, caller)).toBe(r.receipt!.gasUsage);
+    step(chain, 2); // nothing settles twice
+    expect(g0 - gasOf(chain, caller)).toBe(r.receipt!.gasUsage);
+  });
+
+  it("a charge beyond the escrow fails the part there, rolls it back and refunds the escrow", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const [b0, c0, supply] = [balance(chain, caller), balance(chain, id, 0), totalIost(chain)];
+    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "5"])], { limit: "1" }));
+    expect(r.failures).toHaveLength(1);
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain("balance not enough");
+    expect(r.receipt?.message).toContain("forwarded to shard 0 with an escrow of 1 iost");
+    expect(r.receipt?.message).toContain("; refunded");
+    expect([balance(chain, caller), balance(chain, id, 0), totalIost(chain)]).toEqual([b0, c0, supply]);
+    expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
+    expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined();
+  });
+
+  it("a payment within the escrow lands on the contract's shard, unless the caller would pay RAM there", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const [b0, supply] = [balance(chain, caller), totalIost(chain)];
+    // The contract's first balance record would be the caller's RAM, which lives on shard 1.
+    const first = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
+    expect(first.receipt?.message).toContain(`pay ram failed. id: ${caller} need`);
+    expect(first.receipt?.message).toContain("its RAM lives on another shard than this forwarded part (shard 0)");
+    expect([balance(chain, caller), balance(chain, id, 0), totalIost(chain)]).toEqual([b0, 0n, supply]);
+    expect(run(chain, txBy(deployer, [act(id, "pay", ["k", "1"])], { limit: "10" })).receipt?.statusCode).toBe("SUCCESS");
+    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
+    expect(r.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]'] });
+    expect(r.receipt!.receipts.map((x) => x.funcName)).toEqual(["token.iost/transfer"]);
+    expect(balance(chain, caller)).toBe(b0 - 3n * IOST);
+    expect(balance(chain, id, 0)).toBe(4n * IOST);
+    expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined(); // the escrow left nothing behind
+    expect(totalIost(chain)).toBe(supply);
+  });
+
+  it("a plain transfer to a contract of another shard travels as a credit to the contract's shard", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const supply = totalIost(chain);
+    const r = run(chain, txBy(caller, [act("token.iost", "transfer", ["iost", caller, id, "2", ""])]));
+    expect(r).toMatchObject({ pending: 0, failures: [] });
+    expect(balance(chain, id, 0)).toBe(2n * IOST);
+    expect(balance(chain, id, 1)).toBe(0n);
+    expect(totalIost(chain)).toBe(supply);
+  });
+
+  it("gas beyond the reservation fails the part with out of gas; the whole reservation is charged once", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const g0 = gasOf(chain, caller);
+    const r = run(chain, txBy(caller, [act(id, "spin", [])], { gasLimit: 800_000n }));
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain("out of gas");
+    expect(r.receipt?.message).toMatch(/escrow of 100 iost and 79\d{4} gas\)/); // the limit less the tx-size gas paid at home
+    expect(g0 - gasOf(chain, caller)).toBe(r.receipt!.gasUsage);
+    expect(r.receipt!.gasUsage).toBeLessThanOrEqual(800_000n * 100n);
+  });
+
+  it("inside a contract, a sync call or global read of another shard's contract fails naming both shards", () => {
+    const chain = new SimChain(config(), N);
+    const a = deploy(chain, deployer);
+    const b = deploy(chain, other);
+    const call = run(chain, txBy(deployer, [act(a, "callOther", [b])]));
+    expect(call.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(call.receipt?.message).toContain(`synchronous call to ${b}: the contract lives on shard 2, this tx runs on shard 0`);
+    const read = run(chain, txBy(deployer, [act(a, "readOther", [b])]));
+    expect(read.receipt?.message).toContain(`global read of ${b}: the contract lives on shard 2, this tx runs on shard 0`);
+    // Forwarded to shard 0 from shard 1: the same rule holds where the part runs.
+    const fwd = run(chain, txBy(caller, [act(a, "callOther", [b])]));
+    expect(fwd.failures[0]).toContain(`the contract lives on shard 2, this tx runs on shard 0`);
+  });
+
+  it("supply is conserved and every receipt applied once with random calls and a shard restarting mid-block", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ user: fc.constantFrom(...USERS), amount: fc.integer({ min: 1, max: 20 }), limit: fc.integer({ min: 1, max: 20 }) }), { minLength: 1, maxLength: 10 }),
+        fc.nat({ max: N - 1 }),
+        (calls, crash) => {
+          const chain = new SimChain(config(), N);
+          const id = deploy(chain, deployer);
+          // A first local payment creates the contract's balance record (remote payers could not pay its RAM).
+          chain.submit(txBy(deployer, [act(id, "pay", ["seed", "1"])], { limit: "1" }));
+          step(chain);
+          const supply = totalIost(chain);
+          let paid = IOST;
+          for (const c of calls) {
+            chain.submit(txBy(c.user, [act(id, "pay", [c.user, String(c.amount)])], { limit: String(c.limit) }));
+            if (c.amount <= c.limit) paid += BigInt(c.amount) * IOST;
+          }
+          step(chain, 1, crash);
+          expect(totalIost(chain)).toBe(supply);
+          step(chain, 1, crash);
+          expect(totalIost(chain)).toBe(supply);
+          step(chain, 1, crash);
+          expect(totalIost(chain)).toBe(supply);
+          expect(chain.inFlight()).toEqual([]);
+          expect(balance(chain, id, 0)).toBe(paid);
+          for (const s of chain.shards) {
+            for (const [, times] of s.applied) expect(times).toBe(1);
+            for (const [, r] of s.results) expect(r.pending).toBe(0);
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+});
+
+describe("moves that cannot cross shards fail with a clear error", () => {
+  const cases: [string, (to: string) => ReturnType<typeof act>, string][] = [
+    ["transferFreeze", (to) => act("token.iost", "transferFreeze", ["iost", deployer, to, "1", 1600000000000000000, ""]), "transferFreeze to %s is not supported: the account lives on shard 1, this tx runs on shard 0; transfer instead"],
+    ["unpledge", (to) => act("gas.iost", "unpledge", [deployer, to, "1"]), "unpledge for %s is not supported: the pledge lives on shard 1, this tx runs on shard 0"],
+    ["ram lend", (to) => act("ram.iost", "lend", [deployer, to, 100]), "lend to %s is not supported: the account lives on shard 1, this tx runs on shard 0"],
+  ];
+  it.each(cases)("%s to a remote account", (_, action, message) => {
+    const chain = new SimChain(config(), N);
+    const b0 = balance(chain, deployer);
+    chain.submit(txBy(deployer, [action(caller)]));
+    step(chain);
+    const [r] = [...chain.shards[0].results.values()];
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain(message.replace("%s", caller));
+    expect(balance(chain, deployer)).toBe(b0);
+  });
+});
