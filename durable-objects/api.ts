@@ -72,6 +72,8 @@ export interface ShardApi {
   getTokenInfo(symbol: string, longest: boolean): Promise<Answer<Json>>;
   getRAMInfo(): Promise<Answer<Json>>;
   getContract(id: string, longest: boolean): Promise<Answer<Json>>;
+  /** Where a user contract lives as this shard's directory knows it (null: unknown). */
+  contractShard(id: string): Promise<number | null>;
   getContractStorage(id: string, key: string, field: string, longest: boolean): Promise<Answer<Json>>;
   getContractStorageFields(id: string, key: string, longest: boolean): Promise<Answer<Json>>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */

@@ -15,6 +15,7 @@ import {
   type BlockContext,
 } from "../src/executor/index";
 import * as q from "../src/query/index";
+import { remoteContractShard } from "../src/sharding/directory";
 import type { State } from "../src/state/state";
 import type { Store } from "../src/state/store";
 import { checkTxTime as coreCheckTxTime, decodeTx, receiptBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
@@ -164,6 +165,9 @@ export const queries = {
   getContract: (s: State, id: string): Answer => orError(q.getContract(s, id), "contract not found"),
   getContractStorage: (s: State, id: string, key: string, field: string): Answer => q.getContractStorage(s, id, key, field) as unknown as Json,
   getContractStorageFields: (s: State, id: string, key: string): Answer => q.getContractStorageFields(s, id, key) as unknown as Json,
+  /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
+  contractShard: (s: State, place: ShardPlace, id: string): number | null =>
+    q.getContract(s, id) !== null ? place.index : remoteContractShard(s, place, id),
 };
 
 export { txHash };

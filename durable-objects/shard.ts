@@ -570,6 +570,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async getRAMInfo(): Promise<Answer<Json>> {
     return this.view((s) => core.queries.getRAMInfo(s));
   }
+  async contractShard(id: string): Promise<number | null> {
+    return this.view((s) => core.queries.contractShard(s, this.place, id));
+  }
   async getContract(id: string, _longest: boolean): Promise<Answer<Json>> {
     return this.view((s) => core.queries.getContract(s, id));
   }

@@ -28,6 +28,8 @@ export interface NodeOptions {
   port?: number;
   /** Extra plain-text vars, overriding wrangler.toml's [vars]. */
   vars?: Record<string, string>;
+  /** "log": request lines and the Worker's console (contract console.log in dev mode); default "warn". */
+  logLevel?: "warn" | "log";
   /** Milliseconds to wait for /getChainInfo to answer. */
   readyTimeoutMs?: number;
 }
@@ -44,7 +46,7 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
       server: { hostname: "127.0.0.1", port: options.port ?? 0 },
       inspector: false,
       persist: options.persist ?? false,
-      logLevel: "warn",
+      logLevel: options.logLevel ?? "warn",
       watch: false,
     },
   });

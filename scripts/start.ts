@@ -5,6 +5,7 @@
  *   npm start                 http://127.0.0.1:30001, state kept in .wrangler/state
  *   npm start -- --reset      wipe .wrangler/state first (a new chain from genesis)
  *   npm start -- --port 8787  another port
+ *   npm start -- --quiet      no request lines or contract console output
  *
  * Ctrl-C stops the node; its state survives and the chain continues next time.
  */
@@ -32,19 +33,21 @@ const DEV_ACCOUNTS = [
 interface Options {
   reset: boolean;
   port: number;
+  quiet: boolean;
 }
 
 function usage(message?: string): never {
   if (message) console.error(`start: ${message}`);
-  console.error("usage: npm start -- [--reset] [--port N]");
+  console.error("usage: npm start -- [--reset] [--port N] [--quiet]");
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { reset: false, port: DEFAULT_PORT };
+  const options: Options = { reset: false, port: DEFAULT_PORT, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--reset") options.reset = true;
+    else if (arg === "--quiet") options.quiet = true;
     else if (arg === "--port" || arg.startsWith("--port=")) {
       const text = arg.includes("=") ? arg.slice("--port=".length) : argv[++i];
       const port = Number(text);
@@ -63,7 +66,9 @@ async function main(): Promise<void> {
     console.log(`reset: removed ${STATE_DIR}`);
   }
 
-  const node = await startNode({ persist: STATE_DIR, port: options.port, readyTimeoutMs: 90_000 });
+  // Like `wrangler dev`, the log shows requests and the Worker's console, where
+  // the shards print contract console.log lines in dev mode; --quiet hides both.
+  const node = await startNode({ persist: STATE_DIR, port: options.port, readyTimeoutMs: 90_000, logLevel: options.quiet ? "warn" : "log" });
 
   // wrangler installs SIGINT/SIGTERM listeners that exit at once; replace them
   // with an orderly dispose (workerd closes its SQLite files), bounded in time.

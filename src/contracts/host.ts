@@ -7,7 +7,7 @@
 import { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
-import type { AmountLimit, ContractReceipt } from "../tx/types.js";
+import type { Action, AmountLimit, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
@@ -37,6 +37,8 @@ export interface TxContext {
   /** ×100. */
   gasLimit: bigint;
   amountLimit: readonly AmountLimit[];
+  /** The tx's actions, for blockchain.txInfo() (on another shard: the actions forwarded there). */
+  actions: readonly Action[];
   /** base58 pubkey -> 1 (signer signature) or 2 (publisher signature). */
   authList: Map<string, number>;
   /** `name@perm` of every signer plus `publisher@active`. */

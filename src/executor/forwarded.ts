@@ -40,6 +40,7 @@ export function runForwarded(
       gasRatio: BigInt(f.gasRatio),
       gasLimit: BigInt(f.vmGas) * BigInt(f.gasRatio),
       amountLimit: f.amountLimit,
+      actions: f.actions,
       authList: new Map(),
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
       guest: f.authority,

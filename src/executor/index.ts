@@ -67,6 +67,7 @@ function buildTxContext(tx: Tx, hash: string): TxContext {
     gasRatio: tx.gasRatio,
     gasLimit: tx.gasLimit,
     amountLimit: tx.amountLimit,
+    actions: tx.actions,
     authList,
     signerList,
   };

@@ -123,6 +123,7 @@ export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult
       gasRatio: 100n,
       gasLimit: 100_000_000_000n,
       amountLimit: [{ token: "*", value: "unlimited" }],
+      actions: [],
       authList: new Map(),
       signerList: new Set(["deadaddr@active"]),
     },

@@ -151,8 +151,7 @@ export function txObject(h: Host, snake: boolean): object {
   if (!snake)
     return { time: Number(t.time), hash: t.hash, expiration: Number(t.expiration), gasLimit: h.gasLimit, gasRatio: Number(t.gasRatio), authList, publisher: t.publisher };
   return {
-    // Go: [{contract, action_name, data}] of the tx; TxContext does not carry the actions yet (src/executor buildTxContext).
-    actions: [],
+    actions: t.actions.map((a) => ({ contract: a.contract, action_name: a.actionName, data: a.data })),
     amount_limit: t.amountLimit.map((l) => ({ token: l.token, val: l.value })),
     auth_list: authList,
     expiration: Number(t.expiration),

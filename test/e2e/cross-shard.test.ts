@@ -75,4 +75,14 @@ describe("a contract called from another shard (iost SDK)", () => {
     expect(out.ok).toBe(false);
     expect(JSON.stringify(out.result)).toContain("Uncaught exception: Error: nope");
   });
+
+  it("a contract deployed by the far account is served by the RPC from its shard", async () => {
+    const out = await expectSuccess(client, client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]), caller);
+    const own = JSON.parse(out.result.returns[0])[0];
+    await expectSuccess(client, client.iost.callABI(own, "put", ["mine", "here"]), caller);
+    const contract = await client.rpc.blockchain.getContract(own, true);
+    expect(contract.id).toBe(own);
+    expect(contract.abis.map((a: { name: string }) => a.name).sort()).toEqual(["fail", "put"]);
+    expect((await client.rpc.blockchain.getContractStorage(own, "mine", "", true)).data).toBe("here");
+  });
 });

@@ -27,6 +27,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     getTokenInfo: async () => ({ error: "token not found" }),
     getRAMInfo: async () => ({ used_ram: "1", available_ram: "2", total_ram: "3", sell_price: 1, buy_price: 1 }),
     getContract: async () => ({ error: "contract not found" }),
+    contractShard: async () => null,
     getContractStorage: async (id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
     getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
     eventsSince: async (after) => ({ height: after + 1, events: [] }),

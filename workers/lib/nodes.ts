@@ -24,15 +24,25 @@ export function homeShard(env: Env, account: string): ShardApi {
 }
 
 /**
- * The shard holding a contract storage entry (or a map's field list): its account's for account-keyed
- * system storage (balances, permissions, gas, RAM), else shard 0 (global
- * system state; system contracts' own balances sit there since genesis).
+ * The shard of a contract's code and storage. System contracts (`*.iost`) run
+ * on every shard with their global state on shard 0; a user contract lives
+ * where it was deployed, which every shard's directory (src/sharding/directory.ts)
+ * can tell, so shard 0 is asked.
  */
-export function storageShard(env: Env, contract: string, key: string, field: string | null): ShardApi {
+export async function contractHome(env: Env, contract: string): Promise<ShardApi> {
+  if (shardCount(env) === 1 || !contract.startsWith("Contract")) return shard(env, 0);
+  return shard(env, (await shard(env, 0).contractShard(contract)) ?? 0);
+}
+
+/**
+ * The shard holding a contract storage entry (or a map's field list): its account's for account-keyed
+ * system storage (balances, permissions, gas, RAM), else the contract's own shard.
+ */
+export async function storageShard(env: Env, contract: string, key: string, field: string | null, home?: Promise<ShardApi>): Promise<ShardApi> {
   // field "": a simple value; null: a map's field list; else a map value.
   const raw = field === null ? mapIndexKey(contract, key) : field === "" ? basicKey(contract, key) : mapKey(contract, key, field);
   const account = keyAccount(raw);
-  return account === null || !placedByName(account) ? shard(env, 0) : homeShard(env, account);
+  return account === null || !placedByName(account) ? (home ?? contractHome(env, contract)) : homeShard(env, account);
 }
 
 export function allShards(env: Env): ShardApi[] {

@@ -2,13 +2,13 @@
  * Contracts and their storage: /getContract, POST /getContractStorage,
  * /getContractStorageFields, /getBatchContractStorage (first 50 key/field pairs,
  * as go-iost). An account's entries (balances, permissions, gas, RAM) are read
- * on the account's shard, other contract state on shard 0 (lib/nodes.ts).
+ * on the account's shard, other contract state on the contract's (lib/nodes.ts).
  */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv } from "../env";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
-import { shard, storageShard } from "../lib/nodes";
+import { contractHome, storageShard } from "../lib/nodes";
 import { boolField, field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
 
 export const contractRoutes = new Hono<AppEnv>();
@@ -17,7 +17,8 @@ const BATCH_LIMIT = 50;
 
 contractRoutes.get("/getContract/:id/:by_longest_chain", async (c) => {
   const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
-  return c.json(unwrap(await shard(c.env, 0).getContract(c.req.param("id"), longest)));
+  const id = c.req.param("id");
+  return c.json(unwrap(await (await contractHome(c.env, id)).getContract(id, longest)));
 });
 
 contractRoutes.post("/getContractStorage", async (c) => {
@@ -25,14 +26,14 @@ contractRoutes.post("/getContractStorage", async (c) => {
   const id = stringField(body, "id");
   const key = stringField(body, "key");
   const fieldName = stringField(body, "field");
-  const answer = await storageShard(c.env, id, key, fieldName).getContractStorage(id, key, fieldName, boolField(body, "by_longest_chain"));
+  const answer = await (await storageShard(c.env, id, key, fieldName)).getContractStorage(id, key, fieldName, boolField(body, "by_longest_chain"));
   return c.json(unwrap(answer));
 });
 
 contractRoutes.post("/getContractStorageFields", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const [id, key] = [stringField(body, "id"), stringField(body, "key")];
-  const answer = await storageShard(c.env, id, key, null).getContractStorageFields(id, key, boolField(body, "by_longest_chain"));
+  const answer = await (await storageShard(c.env, id, key, null)).getContractStorageFields(id, key, boolField(body, "by_longest_chain"));
   return c.json(unwrap(answer));
 });
 
@@ -42,11 +43,12 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
   const longest = boolField(body, "by_longest_chain");
   const pairs = field(body, "key_fields") ?? [];
   if (!Array.isArray(pairs)) throw new RpcFailure("invalid value for repeated field key_fields");
+  const home = contractHome(c.env, id); // one directory lookup for the whole batch
   const answers = await Promise.all(
     pairs.slice(0, BATCH_LIMIT).map((p) => {
       const kf = (typeof p === "object" && p !== null ? p : {}) as Record<string, unknown>;
       const [key, fieldName] = [stringField(kf, "key"), stringField(kf, "field")];
-      return storageShard(c.env, id, key, fieldName).getContractStorage(id, key, fieldName, longest);
+      return storageShard(c.env, id, key, fieldName, home).then((s) => s.getContractStorage(id, key, fieldName, longest));
     }),
   );
   const views = answers.map((a) => unwrap(a) as Record<string, Json>);

@@ -83,6 +83,7 @@ describe("blockchain.txInfo and IOSTCrypto", () => {
     expect(Object.keys(info)).toEqual(["actions", "amount_limit", "auth_list", "expiration", "gas_limit", "gas_ratio", "hash", "publisher", "time"]);
     expect(info.publisher).toBe("admin");
     expect(info.amount_limit).toEqual([{ token: "*", val: "unlimited" }]);
+    expect(info.actions).toEqual([{ contract: id, action_name: "tx", data: "[]" }]);
   });
 
   it("sha3: the IOST docs vector", () => {
