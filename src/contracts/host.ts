@@ -7,7 +7,7 @@
 import { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
-import type { Action, AmountLimit, ContractReceipt } from "../tx/types.js";
+import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
@@ -108,6 +108,8 @@ export class Host {
   readonly costs = new Map<string, Cost>();
   cacheCost = new Cost();
   receipts: ContractReceipt[] = [];
+  /** `blockchain.event` texts for /subscribe (CONTRACT_EVENT); cleared with `receipts` when the tx fails. */
+  events: ContractEvent[] = [];
   /** Cross-shard credits this tx sends (cleared with `receipts` when it fails). */
   outbox: CrossReceipt[] = [];
   /** Remaining VM gas of the running action (Go's GValue "gas_limit"). */
@@ -348,6 +350,10 @@ export class Host {
     c.cpuAdd(COSTS.ContextCost);
     return this.contractName;
   }
+  event(content: string): void {
+    this.events.push({ topic: "CONTRACT_EVENT", contract: this.contractName, data: content });
+  }
+
   receipt(c: Cost | null, content: string): void {
     this.receipts.push({ funcName: this.contractName + "/" + this.frame.abi, content });
     if (c) c.net += byteLength(content);

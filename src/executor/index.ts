@@ -18,14 +18,14 @@ import { monitorCall } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
 import { byteLength, ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
 import { FULL, txBytes } from "../tx/bytes.js";
-import type { Action, StatusCode, Tx, TxReceipt } from "../tx/types.js";
+import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { forwardTarget, sendActions } from "../sharding/forward.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
 /** `outgoing`: the cross-shard receipts the tx sent (empty unless it succeeded and reached other shards). */
-export type ExecuteResult = { receipt: TxReceipt; outgoing: CrossReceipt[] } | { dropped: string };
+export type ExecuteResult = { receipt: TxReceipt; outgoing: CrossReceipt[]; events: ContractEvent[] } | { dropped: string };
 
 const MIN_GAS_RATIO = 100n;
 const MAX_GAS_RATIO = 10000n;
@@ -291,6 +291,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   if (failed) {
     returns = [];
     h.receipts = [];
+    h.events = [];
     h.outbox = [];
     state.rollback();
     state.checkpoint();
@@ -306,6 +307,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     state.checkpoint();
     returns = [];
     h.receipts = [];
+    h.events = [];
     h.outbox = [];
     if (reserved > 0) h.costs.get(tx.publisher)!.cpu -= reserved; // nothing forwarded any more
     reserved = 0;
@@ -340,6 +342,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
       receipts: h.receipts,
     },
     outgoing: h.outbox,
+    events: h.events,
   };
 }
 

@@ -68,6 +68,13 @@ export interface ContractReceipt {
   content: string;
 }
 
+/** What `blockchain.event` emits: streamed by /subscribe, never stored in a receipt (as IOST). */
+export interface ContractEvent {
+  topic: "CONTRACT_EVENT";
+  contract: string;
+  data: string;
+}
+
 export interface TxReceipt {
   /** base58 of the full tx hash. */
   txHash: string;

@@ -104,6 +104,7 @@ export function hostApi(h: Host, c: Cost, frame: CallFrame): HostFn {
         return null;
       case "event":
         c.cpuAdd(byteLength(a(0)));
+        h.event(a(0));
         return null;
     }
     if (op === "sha3" || op === "sha3Hex" || op === "ripemd160Hex" || op === "verify")

@@ -22,7 +22,7 @@ afterAll(async () => {
 const CODE = `class Counter {
   init() { storage.put("n", "0"); }
   inc(by) { const n = Number(storage.get("n")) + by; storage.put("n", "" + n); return n; }
-  greet(name) { return "hello " + name; }
+  greet(name) { blockchain.event("greeted " + name); return "hello " + name; }
   fail() { throw new Error("nope"); }
 }
 module.exports = Counter;`;
@@ -57,6 +57,33 @@ describe("JavaScript contracts over HTTP with the iost SDK", () => {
     expect(b.result.returns).toEqual(['["hello sdk"]']);
     const s = await client.rpc.blockchain.getContractStorage(id, "n", "", true);
     expect(s.data).toBe("5");
+  });
+
+  it("blockchain.event reaches /subscribe as CONTRACT_EVENT of that contract", async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${node.url}/subscribe`, {
+      method: "POST",
+      body: JSON.stringify({ topics: ["CONTRACT_EVENT"], filter: { contract_id: id } }),
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    let text = "";
+    const reading = (async () => {
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+      }
+    })().catch(() => {});
+    await expectSuccess(client, client.iost.callABI(id, "greet", ["events"]));
+    const deadline = Date.now() + 10_000;
+    while (!text.includes("greeted events") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    abort.abort();
+    await reading;
+    const event = JSON.parse(text.split("\n").find((l) => l.includes("greeted events"))!).result.event;
+    expect(event).toMatchObject({ topic: "CONTRACT_EVENT", data: "greeted events" });
   });
 
   it("a throwing call fails with the contract's message", async () => {
