@@ -16,6 +16,7 @@ import { byteLength } from "../state/storage.js";
 import { parseSource } from "./ast.js";
 import { blockObject, hostApi, txObject } from "./host-api.js";
 import { contractLogger } from "./console.js";
+import { decodeProtoContract } from "./contract-proto.js";
 import { injectGas } from "./inject.js";
 import { runSandbox } from "./sandbox.js";
 import { checkAbis, validateSource, type AbiJson } from "./validate.js";
@@ -38,15 +39,19 @@ function field(o: Record<string, unknown>, name: string): unknown {
   return undefined;
 }
 
-/** Parse and compile a setCode/updateCode payload. */
-export function compileContract(h: Host, text: string): StoredContract {
-  if (!text.startsWith("{")) throw new VmError("compile contract: only the contract JSON form is supported, not base64 protobuf");
-  let o: Record<string, unknown>;
+/** The contract JSON iost.js sends; anything not starting with `{` is base64 protobuf, as go-iost decides. */
+function parsePayload(text: string): Record<string, unknown> {
+  if (!text.startsWith("{")) return decodeProtoContract(text);
   try {
-    o = JSON.parse(text) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     throw new VmError(`compile contract: ${(e as Error).message}`);
   }
+}
+
+/** Parse and compile a setCode/updateCode payload. */
+export function compileContract(h: Host, text: string): StoredContract {
+  const o = parsePayload(text);
   const info = field(o, "info") as Record<string, unknown> | undefined;
   const src = field(o, "code");
   if (typeof info !== "object" || info === null) throw new VmError("compile contract: info is required");

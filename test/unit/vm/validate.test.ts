@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { base64Encode } from "../../../src/codec/base64";
 import { act, Chain, contractJson, makeTx, vmReady } from "./helpers";
 
 await vmReady();
@@ -38,8 +39,26 @@ describe("deploy-time validation", () => {
 
   it("size limit and payload forms", () => {
     expect(deployMsg(chain, ok("f() {}") + "\n//" + "x".repeat(49_152))).toContain("code size invalid");
-    const r = chain.receipt(makeTx([act("system.iost", "setCode", ["CgVoZWxsbw=="])], { gasLimit: 4_000_000n }));
-    expect(r.message).toContain("only the contract JSON form is supported, not base64 protobuf");
+    // base64 protobuf Contract{ID:"hello"}: decodes, but has no info.
+    const noInfo = chain.receipt(makeTx([act("system.iost", "setCode", ["CgVoZWxsbw=="])], { gasLimit: 4_000_000n }));
+    expect(noInfo.message).toContain("compile contract: info is required");
+    const garbage = chain.receipt(makeTx([act("system.iost", "setCode", ["not base64!"])], { gasLimit: 4_000_000n }));
+    expect(garbage.message).toContain("compile contract: invalid base64 protobuf contract");
+    const truncated = chain.receipt(makeTx([act("system.iost", "setCode", ["EgU="])], { gasLimit: 4_000_000n }));
+    expect(truncated.message).toContain("compile contract: invalid base64 protobuf contract: truncated field");
+  });
+
+  it("a base64 protobuf contract deploys and runs like its JSON form", () => {
+    const src = ok('f(x) { return "got " + x; }');
+    const payload = base64Encode(protoContract(src, "f", ["string"]));
+    const r = chain.receipt(makeTx([act("system.iost", "setCode", [payload])], { gasLimit: 4_000_000n }));
+    expect(r.statusCode, r.message).toBe("SUCCESS");
+    const id = (JSON.parse(r.returns[0]) as string[])[0];
+    chain.advance(1n);
+    const out = chain.receipt(makeTx([act(id, "f", ["it"])], { gasLimit: 1_000_000n }));
+    expect(out.returns).toEqual(['["got it"]']);
+    const json = chain.receipt(makeTx([act("system.iost", "setCode", [contractJson(src, [{ name: "f", args: ["string"] }])])], { gasLimit: 4_000_000n, time: chain.time + 1n }));
+    expect(json.ramUsage).toEqual(r.ramUsage);
   });
 
   it("one deploy per tx", () => {
@@ -48,3 +67,23 @@ describe("deploy-time validation", () => {
     expect(r.message).toContain("contract exists");
   });
 });
+
+/** Protobuf bytes of go-iost contract.Contract{info{lang,version,abi[{name,args}]}, code}. */
+function protoContract(code: string, abi: string, args: string[]): Uint8Array {
+  const enc = new TextEncoder();
+  const field = (n: number, body: Uint8Array): number[] => {
+    const len: number[] = [];
+    for (let v = body.length; ; v >>= 7) {
+      if (v < 0x80) {
+        len.push(v);
+        break;
+      }
+      len.push((v & 0x7f) | 0x80);
+    }
+    return [(n << 3) | 2, ...len, ...body];
+  };
+  const str = (n: number, s: string) => field(n, enc.encode(s));
+  const abiMsg = [...str(1, abi), ...args.flatMap((a) => str(2, a))];
+  const info = [...str(1, "javascript"), ...str(2, "1.0.0"), ...field(3, new Uint8Array(abiMsg))];
+  return new Uint8Array([...field(2, new Uint8Array(info)), ...str(3, code)]);
+}
