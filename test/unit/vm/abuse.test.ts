@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { dryRun } from "../../../src/executor/index";
 import { txHash } from "../../../src/tx/bytes";
-import { dropVm, loadVm } from "../../../src/vm/engine";
+import { dropVm, loadVm, quickjs } from "../../../src/vm/engine";
 import { act, call, Chain, deploy, makeTx, ret, vmReady } from "./helpers";
 
 await vmReady(); // describe bodies deploy at collection time
+
+const quickjsMemory = () => quickjs().getWasmMemory().buffer.byteLength;
 
 const ABUSE = `class Abuse {
   init() {}
@@ -103,6 +105,18 @@ describe("escape and abuse attempts fail cleanly", () => {
       expect(r.message).toMatch(/out of gas|out of memory|invalid (string|array) length|Number out of range/);
     }
     expect(ret(call(chain, id, "ok", []))).toBe("fine");
+  });
+
+  it("at the largest gas limit every bomb still ends the tx, within a Durable Object's 128 MB", () => {
+    const rich = new Chain();
+    const { id: big } = deploy(rich, ABUSE, ABI);
+    rich.receipt(makeTx([act("gas.iost", "pledge", ["admin", "admin", "1000"])])); // 4,000,000 gas per call
+    for (const m of ["strBomb", "repeatBomb", "joinBomb", "pushBomb", "spreadBomb", "jsonBomb", "bigNum", "searchBomb", "cmpBomb", "keyBomb", "sortBomb"]) {
+      rich.advance(100n);
+      const r = call(rich, big, m, [], { gasLimit: 4_000_000n });
+      expect([m, r.statusCode]).toEqual([m, "RUNTIME_ERROR"]);
+    }
+    expect(quickjsMemory()).toBeLessThan(128 * 1024 * 1024);
   });
 
   it("argument type errors are reported at prepare", () => {
