@@ -100,6 +100,16 @@ export function checkStorageKey(key: string): void {
 /** Dispatches a call to a contract; set by the contract registry (monitor.ts) to avoid an import cycle. */
 export type Dispatcher = (h: Host, contract: string, api: string, jarg: string, cost: Cost) => unknown[];
 
+/** Go's storage handlers check keys first and charge one op when they fail (host/db_handler.go). */
+function checkKeys(c: Cost, ...keys: string[]): void {
+  try {
+    for (const k of keys) checkStorageKey(k);
+  } catch (e) {
+    c.cpuAdd(opCost(1));
+    throw e;
+  }
+}
+
 export class Host {
   readonly db: ContractDB;
   readonly genesis: boolean;
@@ -260,12 +270,7 @@ export class Host {
     return this.db.has(this.contractName, key);
   }
   put(c: Cost, key: string, value: Value, payer?: string): void {
-    try {
-      checkStorageKey(key);
-    } catch (e) {
-      c.cpuAdd(opCost(1));
-      throw e;
-    }
+    checkKeys(c, key);
     const oldRaw = this.db.getRaw(this.contractName, key);
     const p = payer ?? (oldRaw !== undefined ? decodeValue(oldRaw)!.payer : "") ?? "";
     const who = p === "" ? this.contractName : p;
@@ -276,12 +281,7 @@ export class Host {
     c.cpuAdd(this.putCost(raw));
   }
   del(c: Cost, key: string): void {
-    try {
-      checkStorageKey(key);
-    } catch (e) {
-      c.cpuAdd(opCost(1));
-      throw e;
-    }
+    checkKeys(c, key);
     const oldRaw = this.db.getRaw(this.contractName, key);
     this.releaseRAM(oldRaw, this.logicalKeyLength(key) + ramLength(oldRaw));
     this.db.del(this.contractName, key);
@@ -296,13 +296,7 @@ export class Host {
     return this.db.mhas(this.contractName, key, field);
   }
   mapPut(c: Cost, key: string, field: string, value: Value, payer?: string): void {
-    try {
-      checkStorageKey(key);
-      checkStorageKey(field);
-    } catch (e) {
-      c.cpuAdd(opCost(1));
-      throw e;
-    }
+    checkKeys(c, key, field);
     const oldRaw = this.db.mgetRaw(this.contractName, key, field);
     const p = payer ?? (oldRaw !== undefined ? decodeValue(oldRaw)!.payer : "");
     const who = p === "" ? this.contractName : p;
@@ -313,13 +307,7 @@ export class Host {
     c.cpuAdd(this.putCost(raw));
   }
   mapDel(c: Cost, key: string, field: string): void {
-    try {
-      checkStorageKey(key);
-      checkStorageKey(field);
-    } catch (e) {
-      c.cpuAdd(opCost(1));
-      throw e;
-    }
+    checkKeys(c, key, field);
     const oldRaw = this.db.mgetRaw(this.contractName, key, field);
     this.releaseRAM(oldRaw, this.logicalKeyLength(key) + 2 * byteLength(field) + ramLength(oldRaw));
     this.db.mdel(this.contractName, key, field);
