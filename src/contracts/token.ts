@@ -256,6 +256,26 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   return [];
 };
 
+/**
+ * The steps transfer and transferFreeze share (go-iost token_v3.go), in Go's
+ * order so the gas is Go's: issuer-only rule, `from`'s transfer permission,
+ * the amount, then the debit. Returns the amount in smallest units.
+ */
+function debitFrom(h: Host, c: Cost, sym: string, from: string, amountStr: string): bigint {
+  requireIssuerTransfer(h, c, sym);
+  checkCost(h, c);
+  if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  const amount = parseAmount(h, c, sym, amountStr);
+  if (amount <= 0n) throw new VmError(ERR.invalidAmount);
+  checkCost(h, c);
+  const fb = getBalance(h, c, sym, from, h.tx.publisher);
+  if (fb < amount) throw balanceNotEnough(h, c, sym, fb, amount);
+  setBalance(h, c, sym, from, fb - amount, h.tx.publisher);
+  checkCost(h, c);
+  return amount;
+}
+
 const transfer: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
@@ -273,19 +293,8 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
   args = [args[0], args[1], args[2], amountStr, args[4]];
-  requireIssuerTransfer(h, c, sym);
-  checkCost(h, c);
-  if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
-  checkCost(h, c);
-  const amount = parseAmount(h, c, sym, amountStr);
-  if (amount <= 0n) throw new VmError(ERR.invalidAmount);
-  checkCost(h, c);
+  const amount = debitFrom(h, c, sym, from, amountStr);
   const pub = h.tx.publisher;
-  let fb = getBalance(h, c, sym, from, pub);
-  if (fb < amount) throw balanceNotEnough(h, c, sym, fb, amount);
-  fb -= amount;
-  setBalance(h, c, sym, from, fb, pub);
-  checkCost(h, c);
   if (remote === null) {
     const tb = getBalance(h, c, sym, to, pub);
     setBalance(h, c, sym, to, tb + amount, pub);
@@ -313,19 +322,8 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
   args = [args[0], args[1], args[2], amountStr, args[4], args[5]];
-  requireIssuerTransfer(h, c, sym);
-  checkCost(h, c);
-  if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
-  checkCost(h, c);
-  const amount = parseAmount(h, c, sym, amountStr);
-  if (amount <= 0n) throw new VmError(ERR.invalidAmount);
-  checkCost(h, c);
-  const pub = h.tx.publisher;
-  const fb = getBalance(h, c, sym, from, pub);
-  if (fb < amount) throw balanceNotEnough(h, c, sym, fb, amount);
-  setBalance(h, c, sym, from, fb - amount, pub);
-  checkCost(h, c);
-  freezeBalance(h, c, sym, to, amount, ftime, pub);
+  const amount = debitFrom(h, c, sym, from, amountStr);
+  freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
