@@ -111,4 +111,15 @@ export interface CoordinatorApi {
   getBlockByNumber(number: number): Promise<Answer<{ status: string; block: Json }>>;
   getBlockByHash(hash: string): Promise<Answer<{ status: string; block: Json }>>;
   getGasRatio(): Promise<Json>;
+  /** Dev: produce `blocks` (1–100) blocks now, in any production mode; the new head. */
+  mine(blocks: number): Promise<Answer<HeadView>>;
+  /** Dev: capture the whole node (coordinator and every shard) with production paused. */
+  snapshot(): Promise<Answer<{ id: string }>>;
+  /** Dev: restore every object to snapshot `id`, consuming it and later ones; the restored head. */
+  revert(id: string): Promise<Answer<HeadView>>;
+}
+
+export interface HeadView {
+  head_block: string;
+  head_block_hash: string;
 }

@@ -13,6 +13,12 @@
  * transaction. (The SQL write is durable before the shard calls leave: the
  * output gate holds outgoing messages until pending writes are committed.)
  *
+ * Dev conveniences (README "Dev conveniences"): BLOCK_PRODUCTION picks when
+ * the alarm produces (env.ts `productionMode`); mine(), snapshot() and
+ * revert() back /dev/mine, /dev/snapshot and /dev/revert. Productions,
+ * snapshots and reverts run one at a time (`exclusive`), so a snapshot or a
+ * revert never interleaves with a block build on any shard.
+ *
  * Differences from go-iost, on purpose: one producer per node for now (LIB =
  * head: a block is final as soon as it is stored, which is what go-iost does
  * with a single witness); no base tx in blocks (see src/block/block.ts).
@@ -25,10 +31,11 @@ import { assembleHeader, blockHash, blockToJson, signatureOf, storedBlock, type 
 import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ed25519PublicKey, ed25519Sign } from "../src/crypto/ed25519";
 import { ED25519 } from "../src/tx/types";
-import type { Answer, Chunk, CoordinatorApi, CoordinatorStatus, Json } from "./api";
+import type { Answer, Chunk, CoordinatorApi, CoordinatorStatus, HeadView, Json } from "./api";
 import * as core from "./core";
 import { nodeConfig, shardName, shardStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
 import * as schema from "./schema";
+import { hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "./snapshots";
 
 interface Producer {
   secret: Uint8Array;
@@ -45,6 +52,10 @@ interface Producing {
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 const ONE_MS_NS = 1_000_000n;
+/** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
+const MAX_MINE_BLOCKS = 100;
+const SNAPSHOT_NEXT = "snapshot_next";
+const DEV_ONLY = { error: "dev only: DEV is not \"true\"" };
 
 export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorApi {
   private readonly sql: SqlStorage;
@@ -54,6 +65,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private name = COORDINATOR_NAME;
   /** The production in progress in this instance (alarm() and tests share it). */
   private inflight: Promise<boolean> | null = null;
+  /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
+  private lock: Promise<unknown> = Promise.resolve();
   private genesisInflight: Promise<void> | null = null;
   /**
    * Blocks produced by this instance, the wall time of each production and the
@@ -154,18 +167,29 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   // ---- production ----------------------------------------------------------
 
   /**
-   * Produce the next block (or finish the one a previous attempt started).
-   * Returns false when nothing was produced: no producer key, or EMPTY_BLOCKS
-   * is off and every mempool is empty.
+   * Runs `run` after every exclusive operation queued before it. The shard
+   * calls inside one await, so without this queue a revert could land between
+   * a production's chunk builds and its block.
    */
-  produce(): Promise<boolean> {
-    this.inflight ??= this.produceOnce().finally(() => {
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.lock.then(run);
+    this.lock = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Produce the next block (or finish the one a previous attempt started).
+   * Returns false when nothing was produced: no producer key, or mode "on-tx"
+   * (unless `force`, as /dev/mine) while no shard has work (Shard.hasWork).
+   */
+  produce(force = false): Promise<boolean> {
+    this.inflight ??= this.exclusive(() => this.produceOnce(force)).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
   }
 
-  private async produceOnce(): Promise<boolean> {
+  private async produceOnce(force: boolean): Promise<boolean> {
     await this.ensureGenesis();
     const producer = this.producer;
     if (!producer) return false;
@@ -174,7 +198,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
     let job = this.meta("producing") === undefined ? null : (JSON.parse(this.meta("producing")!) as Producing);
     if (!job || job.height !== height) {
-      if (!this.config.emptyBlocks && (await this.totalPool()) === 0) return false;
+      if (!force && this.config.production === "on-tx" && !(await this.hasWork())) return false;
       const now = nowNs();
       const min = BigInt(head.time) + ONE_MS_NS;
       job = { height, time: (now > min ? now : min).toString() };
@@ -212,17 +236,23 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     await Promise.all(this.shards().map((s) => s.finalize(lib, libHash)));
   }
 
+  private async hasWork(): Promise<boolean> {
+    return (await Promise.all(this.shards().map((s) => s.hasWork()))).some(Boolean);
+  }
+
   private async totalPool(): Promise<number> {
     const sizes = await Promise.all(this.shards().map((s) => s.poolSize()));
     return sizes.reduce((a, b) => a + b, 0);
   }
 
   override async alarm(): Promise<void> {
+    // An alarm armed before the node was switched to manual mode just ends.
+    if (this.config.production === "manual") return;
     const interval = this.config.blockIntervalMs;
     let next: number | null;
     try {
       const produced = await this.produce();
-      if (!produced && (!this.producer || !this.config.emptyBlocks)) {
+      if (!produced && (!this.producer || this.config.production === "on-tx")) {
         next = null; // idle until wake()
       } else {
         const last = Number(BigInt(this.headBlock().time) / ONE_MS_NS);
@@ -237,8 +267,60 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   async wake(): Promise<void> {
-    if (!this.producer) return;
+    if (!this.producer || this.config.production === "manual") return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  // ---- dev: mine, snapshot, revert -----------------------------------------
+
+  private headView(): HeadView {
+    const head = this.headBlock();
+    return { head_block: String(head.number), head_block_hash: head.hash };
+  }
+
+  async mine(blocks: number): Promise<Answer<HeadView>> {
+    if (!this.config.dev) return DEV_ONLY;
+    if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_MINE_BLOCKS) {
+      return { error: `invalid blocks ${String(blocks)}: an integer from 1 to ${MAX_MINE_BLOCKS}` };
+    }
+    if (!this.producer) return { error: "this node holds no producer key" };
+    await this.ensureGenesis();
+    // Counted on the head, not on calls: a call may join an alarm's production
+    // that found the pools empty (no block), or one the alarm adds in "interval" mode.
+    const target = this.headBlock().number + blocks;
+    while (this.headBlock().number < target) await this.produce(true);
+    return this.headView();
+  }
+
+  async snapshot(): Promise<Answer<{ id: string }>> {
+    if (!this.config.dev) return DEV_ONLY;
+    await this.ensureGenesis();
+    return this.exclusive(async () => {
+      // Ids only grow, so an id never names two states: the counter lives in the
+      // object's key-value storage, outside the tables a revert restores.
+      const id = (await this.ctx.storage.get<number>(SNAPSHOT_NEXT)) ?? 1;
+      await this.ctx.storage.put(SNAPSHOT_NEXT, id + 1);
+      await Promise.all(this.shards().map((s) => s.snapshot(id)));
+      // The coordinator's copy last: it is what makes the id known to revert().
+      this.ctx.storage.transactionSync(() => takeSnapshot(this.sql, id));
+      return { id: String(id) };
+    });
+  }
+
+  async revert(idText: string): Promise<Answer<HeadView>> {
+    if (!this.config.dev) return DEV_ONLY;
+    const id = parseSnapshotId(idText);
+    if (id === null) return { error: `invalid snapshot id ${JSON.stringify(idText)}: a positive decimal integer as /dev/snapshot answers` };
+    await this.ensureGenesis();
+    return this.exclusive(async () => {
+      const shards = this.shards();
+      const held = hasSnapshot(this.sql, id) && (await Promise.all(shards.map((s) => s.hasSnapshot(id)))).every(Boolean);
+      if (!held) return { error: `snapshot ${id} not found (never taken, or consumed by a revert)` };
+      await Promise.all(shards.map((s) => s.revert(id)));
+      this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+      await this.wake(); // the restored pools may hold txs while an "on-tx" chain idles
+      return this.headView();
+    });
   }
 
   // ---- views -------------------------------------------------------------

@@ -13,8 +13,8 @@ export interface NodeEnv {
   BLOCK_INTERVAL_MS?: string;
   /** "true": dev endpoints, and the public dev producer key when PRODUCER_SECRET is unset. */
   DEV?: string;
-  /** "false": no blocks while every mempool is empty (wake() restarts production). Default "true", as IOST. */
-  EMPTY_BLOCKS?: string;
+  /** "interval" (default), "on-tx" or "manual": see `productionMode`. Replaces EMPTY_BLOCKS ("false" = "on-tx"). */
+  BLOCK_PRODUCTION?: string;
   /** base58 ed25519 secret (64 bytes, seed ‖ pubkey) of the producer; a Worker secret. */
   PRODUCER_SECRET?: string;
   /** Most txs a shard puts in one chunk; the block gas cap usually binds first. */
@@ -28,7 +28,7 @@ export interface NodeConfig {
   shardCount: number;
   blockIntervalMs: number;
   dev: boolean;
-  emptyBlocks: boolean;
+  production: ProductionMode;
   /** null: this node holds no producer key and does not produce. */
   producerSecret: string | null;
   blockMaxTxs: number;
@@ -43,6 +43,26 @@ export interface NodeConfig {
 export const DEV_PRODUCER_SECRET =
   "1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g7zCVRxBVzuiUzB";
 
+/**
+ * When the coordinator's alarm produces blocks (README "Dev conveniences"):
+ * - "interval": a block every BLOCK_INTERVAL_MS, empty or not, as IOST;
+ * - "on-tx": idle while every mempool is empty; a tx wakes the coordinator,
+ *   which produces at once, then at most one block per BLOCK_INTERVAL_MS while
+ *   txs keep waiting (so a busy chain still batches);
+ * - "manual": never from the alarm, only from /dev/mine.
+ * /dev/mine produces blocks in every mode.
+ */
+export type ProductionMode = "interval" | "on-tx" | "manual";
+
+/**
+ * BLOCK_PRODUCTION; unset or unknown is "interval", IOST's behaviour. Pure and
+ * free of Workers APIs: the edge Worker parses it the same way.
+ */
+export function productionMode(env: { BLOCK_PRODUCTION?: string }): ProductionMode {
+  const mode = env.BLOCK_PRODUCTION?.trim();
+  return mode === "on-tx" || mode === "manual" ? mode : "interval";
+}
+
 function positiveInt(text: string | undefined, fallback: number): number {
   const n = Number(text);
   return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
@@ -56,7 +76,7 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     shardCount: positiveInt(env.SHARD_COUNT, 1),
     blockIntervalMs: positiveInt(env.BLOCK_INTERVAL_MS, 500),
     dev,
-    emptyBlocks: env.EMPTY_BLOCKS !== "false",
+    production: productionMode(env),
     producerSecret: secret ? secret : dev ? DEV_PRODUCER_SECRET : null,
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
     blockMaxTxsPerPublisher: positiveInt(env.BLOCK_MAX_TXS_PER_PUBLISHER, 10),
@@ -92,6 +112,13 @@ export interface ShardInternal extends ShardApi {
   chunkGasRatios(height: number): Promise<number[]>;
   /** Cross-shard receipts the chunk of `height` sent to shard `to` (read by `to` when it builds height + 1). */
   outgoingFor(height: number, to: number): Promise<CrossReceipt[]>;
+  /** Pending txs, or cross-shard receipts of the head chunk still to be applied. */
+  hasWork(): Promise<boolean>;
+  /** Dev: copy every table as snapshot `id` (durable-objects/snapshots.ts). */
+  snapshot(id: number): Promise<void>;
+  hasSnapshot(id: number): Promise<boolean>;
+  /** Dev: restore snapshot `id`, dropping it and later ones; false if it is not held. */
+  revert(id: number): Promise<boolean>;
 }
 
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which

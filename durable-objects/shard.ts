@@ -37,6 +37,7 @@ import {
   poolOrder,
 } from "./mempool";
 import * as schema from "./schema";
+import { hasSnapshot, restoreSnapshot, takeSnapshot } from "./snapshots";
 import { SqlStore } from "./sql-store";
 
 type Row = Record<string, SqlStorageValue>;
@@ -225,6 +226,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   async poolSize(): Promise<number> {
     return this.poolCount;
+  }
+
+  /**
+   * Whether the next block has anything to do here: pending txs, or cross-shard
+   * receipts the head chunk sent, which only the next block applies (an "on-tx"
+   * chain must not idle with a credit or a settlement in flight).
+   */
+  async hasWork(): Promise<boolean> {
+    return this.poolCount > 0 || this.sql.exec("SELECT 1 FROM receipts_out WHERE height = ? LIMIT 1", this.head).toArray().length > 0;
   }
 
   // ---- chunks ------------------------------------------------------------
@@ -585,6 +595,23 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
   async getContractStorageFields(id: string, key: string, _longest: boolean): Promise<Answer<Json>> {
     return { ...(this.view((s) => core.queries.getContractStorageFields(s, id, key)) as { [k: string]: Json }), ...this.readBlock() };
+  }
+
+  // ---- dev snapshots (the coordinator calls these with production paused) ----
+
+  async snapshot(id: number): Promise<void> {
+    this.ctx.storage.transactionSync(() => takeSnapshot(this.sql, id));
+  }
+
+  async hasSnapshot(id: number): Promise<boolean> {
+    return hasSnapshot(this.sql, id);
+  }
+
+  /** Back to snapshot `id` (state, pool, chunks, tx index, receipts, head/LIB); false if it is not held here. */
+  async revert(id: number): Promise<boolean> {
+    const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+    this.load(); // head, LIB, root and pool size are cached
+    return done;
   }
 
   // ---- for tests and operators ------------------------------------------

@@ -6,11 +6,13 @@
  *   npm start -- --reset      wipe .wrangler/state first (a new chain from genesis)
  *   npm start -- --port 8787  another port
  *   npm start -- --quiet      no request lines or contract console output
+ *   npm start -- --mining M   block production: interval (default), on-tx or manual (README "Dev conveniences")
  *
  * Ctrl-C stops the node; its state survives and the chain continues next time.
  */
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
+import type { ProductionMode } from "../durable-objects/env";
 import { ROOT, startNode } from "./node";
 
 const STATE_DIR = resolve(ROOT, ".wrangler/state");
@@ -34,11 +36,15 @@ interface Options {
   reset: boolean;
   port: number;
   quiet: boolean;
+  /** BLOCK_PRODUCTION for this run; undefined keeps wrangler.toml's. */
+  mining?: ProductionMode;
 }
+
+const MODES: readonly ProductionMode[] = ["interval", "on-tx", "manual"];
 
 function usage(message?: string): never {
   if (message) console.error(`start: ${message}`);
-  console.error("usage: npm start -- [--reset] [--port N] [--quiet]");
+  console.error("usage: npm start -- [--reset] [--port N] [--quiet] [--mining interval|on-tx|manual]");
   process.exit(2);
 }
 
@@ -53,6 +59,10 @@ function parseArgs(argv: string[]): Options {
       const port = Number(text);
       if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`invalid port ${JSON.stringify(text)}`);
       options.port = port;
+    } else if (arg === "--mining" || arg.startsWith("--mining=")) {
+      const text = arg.includes("=") ? arg.slice("--mining=".length) : argv[++i];
+      if (!MODES.includes(text as ProductionMode)) usage(`invalid mining mode ${JSON.stringify(text)}: interval, on-tx or manual`);
+      options.mining = text as ProductionMode;
     } else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown option ${arg}`);
   }
@@ -68,7 +78,13 @@ async function main(): Promise<void> {
 
   // Like `wrangler dev`, the log shows requests and the Worker's console, where
   // the shards print contract console.log lines in dev mode; --quiet hides both.
-  const node = await startNode({ persist: STATE_DIR, port: options.port, readyTimeoutMs: 90_000, logLevel: options.quiet ? "warn" : "log" });
+  const node = await startNode({
+    persist: STATE_DIR,
+    port: options.port,
+    readyTimeoutMs: 90_000,
+    logLevel: options.quiet ? "warn" : "log",
+    vars: options.mining ? { BLOCK_PRODUCTION: options.mining } : {},
+  });
 
   // wrangler installs SIGINT/SIGTERM listeners that exit at once; replace them
   // with an orderly dispose (workerd closes its SQLite files), bounded in time.
@@ -101,6 +117,7 @@ async function main(): Promise<void> {
   console.log("");
   console.log(`iost-edge devnet node: ${url}`);
   console.log(`  chain id ${String(chainInfo.chain_id)}, head block ${String(chainInfo.head_block)}, state in ${STATE_DIR}`);
+  if (options.mining) console.log(`  block production: ${options.mining}${options.mining === "manual" ? ` (mine: curl -X POST ${url}/dev/mine)` : ""}`);
   console.log(`  try: curl ${url}/getChainInfo`);
   console.log("");
   console.log("Dev accounts. These are IOST's PUBLIC dev keys, known to everyone: never use them for real value.");

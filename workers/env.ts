@@ -14,8 +14,8 @@ export interface Env {
   CHAIN_ID?: string;
   /** Number of shards of this network (default 1). */
   SHARD_COUNT?: string;
-  /** "false": blocks only while a mempool holds txs, so every tx must wake the coordinator. */
-  EMPTY_BLOCKS?: string;
+  /** "interval" (default), "on-tx" (every tx must wake the coordinator) or "manual" (never woken). */
+  BLOCK_PRODUCTION?: string;
   /** Upper bound of one /subscribe stream, seconds (default 600). */
   SUBSCRIBE_MAX_SECONDS?: string;
 }

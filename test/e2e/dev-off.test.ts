@@ -1,4 +1,4 @@
-/** A node started without DEV: dev-only endpoints answer IOST's "not enabled" error. */
+/** A node started without DEV: dev-only endpoints answer IOST's "not enabled" error (code 12 for /dev/*). */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startNode, type RunningNode } from "../../scripts/node";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, CHAIN_ID, get, IOST, post } from "./helpers/sdk";
@@ -25,4 +25,14 @@ it("/execTx is refused as go-iost refuses it without rpc.exectx", async () => {
   const info = await get(node.url, "/getChainInfo");
   expect(info.status).toBe(200);
   expect(info.body.chain_id).toBe(CHAIN_ID);
+});
+
+it("dev conveniences answer code 12 and change nothing", async () => {
+  const head = (await get(node.url, "/getChainInfo")).body.head_block;
+  for (const [path, body] of [["/dev/mine", { blocks: 1 }], ["/dev/snapshot", ""], ["/dev/revert", { id: "1" }]] as const) {
+    const r = await post(node.url, path, body);
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ code: 12, message: 'Not Implemented: dev endpoints are off (DEV is not "true")' });
+  }
+  expect((await get(node.url, "/getChainInfo")).body.head_block).toBe(head);
 });

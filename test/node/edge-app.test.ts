@@ -46,6 +46,9 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     getBlockByHash: async (h) => (h === "H3" ? { status: "IRREVERSIBLE", block: block(3) } : { error: "block not found" }),
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
     status: async () => ({ head: 10, lib: 10, producing: null, witness: null, work: { blocks: 0, ms: 0, ownMs: 0 } }),
+    mine: async (n) => ({ head_block: String(10 + n), head_block_hash: "H" }),
+    snapshot: async () => ({ id: "1" }),
+    revert: async (id) => ({ error: `snapshot ${id} not found` }),
   };
   const record = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {

@@ -1,15 +1,15 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { Coordinator } from "../../durable-objects/coordinator";
-import { DEV_PRODUCER_SECRET, nodeConfig, shardIndexFromName, shardName, type NodeEnv } from "../../durable-objects/env";
-import { newChain, nodeEnv, tick } from "./helpers";
+import { DEV_PRODUCER_SECRET, nodeConfig, productionMode, shardIndexFromName, shardName, type NodeEnv } from "../../durable-objects/env";
+import { newChain, nodeEnv, setProduction, tick } from "./helpers";
 import { makeTx, nowNs } from "./txs";
 
 describe("node configuration", () => {
   const base = { SHARD: nodeEnv.SHARD, COORDINATOR: nodeEnv.COORDINATOR } as NodeEnv;
 
   test("wrangler.toml vars", () => {
-    expect(nodeConfig(nodeEnv)).toMatchObject({ chainId: 1020, shardCount: 1, dev: true, emptyBlocks: true, producerSecret: DEV_PRODUCER_SECRET });
+    expect(nodeConfig(nodeEnv)).toMatchObject({ chainId: 1020, shardCount: 1, dev: true, production: "interval", producerSecret: DEV_PRODUCER_SECRET });
   });
 
   test("the public dev producer key only in dev mode; a PRODUCER_SECRET wins", () => {
@@ -17,8 +17,15 @@ describe("node configuration", () => {
     expect(nodeConfig({ ...base }).producerSecret).toBeNull();
     expect(nodeConfig({ ...base, DEV: "true" }).producerSecret).toBe(DEV_PRODUCER_SECRET);
     expect(nodeConfig({ ...base, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecret).toBe("abc");
-    expect(nodeConfig({ ...base, EMPTY_BLOCKS: "false", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ emptyBlocks: false, blockIntervalMs: 250 });
+    expect(nodeConfig({ ...base, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ production: "on-tx", blockIntervalMs: 250 });
     expect(nodeConfig({ ...base, BLOCK_INTERVAL_MS: "-1", SHARD_COUNT: "x" })).toMatchObject({ blockIntervalMs: 500, shardCount: 1 });
+  });
+
+  test("BLOCK_PRODUCTION: interval unless on-tx or manual", () => {
+    expect(productionMode({ BLOCK_PRODUCTION: "manual" })).toBe("manual");
+    expect(productionMode({ BLOCK_PRODUCTION: " on-tx " })).toBe("on-tx");
+    expect(productionMode({})).toBe("interval");
+    expect(productionMode({ BLOCK_PRODUCTION: "sometimes" })).toBe("interval");
   });
 
   test("object names carry the shard id", () => {
@@ -30,13 +37,9 @@ describe("node configuration", () => {
 });
 
 describe("coordinator behaviour", () => {
-  test("EMPTY_BLOCKS off: no block while the mempool is empty, the alarm idles until wake()", async () => {
+  test('"on-tx": no block while the mempool is empty, the alarm idles until wake()', async () => {
     const c = newChain("noempty");
-    const setEmptyBlocks = () =>
-      runInDurableObject(c.coordStub, (obj) => {
-        (obj as unknown as { config: { emptyBlocks: boolean } }).config.emptyBlocks = false;
-      });
-    await setEmptyBlocks();
+    await setProduction(c, "on-tx");
     const produced = await runInDurableObject(c.coordStub, async (obj, state) => {
       const inst = obj as unknown as Coordinator;
       await state.storage.setAlarm(Date.now() + 3_600_000);
@@ -48,7 +51,7 @@ describe("coordinator behaviour", () => {
     expect((await c.coord.status()).head).toBe(0);
     const { hash, bytes } = makeTx();
     await c.shard.submitTx(bytes, hash);
-    await tick(c); // tick() keeps the stretched config; emptyBlocks stays off in this instance
+    await tick(c); // tick() keeps the stretched config; "on-tx" stays in this instance
     expect((await c.coord.status()).head).toBe(1);
     expect(await c.shard.getTxReceipt(hash)).toMatchObject({ status_code: "SUCCESS" });
   });

@@ -1,7 +1,7 @@
 /** Shared helpers of the Durable Object integration tests. */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { CoordinatorApi } from "../../durable-objects/api";
-import { shardStub, type NodeEnv, type ShardInternal } from "../../durable-objects/env";
+import { shardStub, type NodeEnv, type ProductionMode, type ShardInternal } from "../../durable-objects/env";
 import type { Coordinator } from "../../durable-objects/coordinator";
 import type { Shard } from "../../durable-objects/shard";
 import type { StoredBlock } from "../../src/block/block";
@@ -57,6 +57,13 @@ export async function tick(c: Chain, blocks = 1): Promise<void> {
   }
 }
 
+/** Switches the coordinator instance's BLOCK_PRODUCTION (until the object restarts). */
+export async function setProduction(c: Chain, mode: ProductionMode): Promise<void> {
+  await runInDurableObject(c.coordStub, (inst) => {
+    (inst as unknown as { config: { production: ProductionMode } }).config.production = mode;
+  });
+}
+
 /** Stop a chain's alarm (a test that let real alarms run cleans up with this). */
 export async function stopAlarms(c: Chain): Promise<void> {
   await runInDurableObject(c.coordStub, (_inst, state) => state.storage.deleteAlarm());
@@ -69,4 +76,28 @@ export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, m
     if (ok(v) || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Every data table of a Durable Object (not snapshot copies or system tables),
+ * rows sorted, blobs as hex: equal dumps mean equal stored state.
+ */
+export async function dumpTables(stub: DurableObjectStub<Coordinator> | DurableObjectStub<Shard>): Promise<Record<string, string[]>> {
+  return runInDurableObject(stub as DurableObjectStub<Shard>, (_inst, state) => {
+    const sql = state.storage.sql;
+    const names = sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND NOT (name GLOB 'snap_*' OR name GLOB 'sqlite_*' OR name GLOB '_*')")
+      .toArray()
+      .map((r) => r.name);
+    const hex = (v: unknown) => (v instanceof ArrayBuffer ? Array.from(new Uint8Array(v), (b) => b.toString(16).padStart(2, "0")).join("") : v);
+    const dump: Record<string, string[]> = {};
+    for (const name of names.sort()) {
+      dump[name] = sql
+        .exec(`SELECT * FROM "${name}"`)
+        .toArray()
+        .map((row) => JSON.stringify(Object.entries(row).map(([k, v]) => [k, hex(v)])))
+        .sort();
+    }
+    return dump;
+  });
 }

@@ -1,12 +1,14 @@
 /**
  * Dev-only endpoints (env DEV = "true"): node status for tools and the bench,
- * and the in-Worker signature-verification rate that bounds tx intake.
+ * the in-Worker signature-verification rate that bounds tx intake, and the
+ * local-chain conveniences (README "Dev conveniences"): /dev/mine,
+ * /dev/snapshot, /dev/revert, all carried out by the coordinator.
  */
 import { Hono } from "hono";
 import { sign, verify } from "../../src/crypto/index";
 import { ED25519 } from "../../src/tx/types";
 import type { AppEnv } from "../env";
-import { CODE_UNIMPLEMENTED, RpcFailure } from "../lib/errors";
+import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
 import { allShards, coordinator } from "../lib/nodes";
 
 export const devRoutes = new Hono<AppEnv>();
@@ -30,4 +32,34 @@ devRoutes.get("/dev/bench/verify", async (c) => {
   for (let i = 0; i < n; i++) if (!(await verify(sig, hash))) throw new RpcFailure("benchmark signature did not verify");
   const ms = performance.now() - start;
   return c.json({ n, ms, per_second: (n * 1000) / ms });
+});
+
+/** A dev POST body: empty, or a JSON object. */
+async function jsonBody(text: string): Promise<Record<string, unknown>> {
+  if (text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new RpcFailure(`invalid request body: ${(err as Error).message}`);
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new RpcFailure("invalid request body: expected a JSON object");
+  return body as Record<string, unknown>;
+}
+
+/** Body `{"blocks":N}` (default 1, at most 100): N blocks now, in any production mode. Answers the new head. */
+devRoutes.post("/dev/mine", async (c) => {
+  const blocks = (await jsonBody(await c.req.text())).blocks ?? 1;
+  if (typeof blocks !== "number") throw new RpcFailure(`invalid blocks ${JSON.stringify(blocks)}: expected a JSON number`);
+  return c.json(unwrap(await coordinator(c.env).mine(blocks)));
+});
+
+/** Captures the whole node; answers `{"id":"<n>"}` for /dev/revert. */
+devRoutes.post("/dev/snapshot", async (c) => c.json(unwrap(await coordinator(c.env).snapshot())));
+
+/** Body `{"id":"<n>"}`: every object back to that snapshot, which is consumed with all later ones. Answers the restored head. */
+devRoutes.post("/dev/revert", async (c) => {
+  const id = (await jsonBody(await c.req.text())).id;
+  if (typeof id !== "string") throw new RpcFailure(`invalid id ${JSON.stringify(id) ?? "(missing)"}: expected the string /dev/snapshot answered`);
+  return c.json(unwrap(await coordinator(c.env).revert(id)));
 });

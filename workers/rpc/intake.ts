@@ -8,6 +8,7 @@
  * clock, publisher gas, pool size).
  */
 import { Hono } from "hono";
+import { productionMode } from "../../durable-objects/env";
 import { admitTx, checkBadTx, FULL, parseTxRequest, txBytes, txId, TxError, type Tx } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
@@ -69,13 +70,15 @@ async function parseAndCheck(text: string, env: Env, admit: boolean): Promise<Ch
 let lastWake = -Infinity;
 
 /**
- * Whether this tx should wake the coordinator. With EMPTY_BLOCKS off an idle
- * chain must start for every tx. With it on (the default) the chain ticks by
- * itself, so one wake per isolate every few seconds only covers a coordinator
- * that never started; a DO call per tx would halve intake.
+ * Whether this tx should wake the coordinator. In "on-tx" mode an idle chain
+ * must start for every tx; in "manual" mode only /dev/mine produces. In
+ * "interval" mode (the default) the chain ticks by itself, so one wake per
+ * isolate every few seconds only covers a coordinator that never started; a DO
+ * call per tx would halve intake.
  */
 function shouldWake(env: Env): boolean {
-  if (env.EMPTY_BLOCKS === "false") return true;
+  const mode = productionMode(env);
+  if (mode !== "interval") return mode === "on-tx";
   const now = Date.now();
   if (now - lastWake < 5_000) return false;
   lastWake = now;
