@@ -4,7 +4,7 @@
  * print exactly one line on stderr and exit non-zero.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,6 +94,25 @@ describe("iost-edge CLI", () => {
 
     const human = await cli(["balance", alice]);
     expect(human.stdout.trim()).toBe("11.5 iost");
+  });
+
+  it("publishes a contract (.js + .abi) and calls it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "iost-edge-contract-"));
+    try {
+      writeFileSync(join(dir, "kv.js"), `class KV {\n  init() {}\n  set(k, v) { storage.put(k, v); return "stored " + k; }\n}\nmodule.exports = KV;\n`);
+      writeFileSync(join(dir, "kv.abi"), JSON.stringify({ lang: "javascript", version: "1.0.0", abi: [{ name: "set", args: ["string", "string"], amountLimit: [] }] }));
+      const published = await ok(["publish", join(dir, "kv.js"), join(dir, "kv.abi"), "--account", "admin"]);
+      expect(published.receipt.status_code).toBe("SUCCESS");
+      const id = JSON.parse(published.receipt.returns[0])[0] as string;
+      expect(id).toBe("Contract" + published.tx_hash);
+      const called = await ok(["call", id, "set", '["color","blue"]', "--account", "admin"]);
+      expect(called.receipt.returns).toEqual(['["stored color"]']);
+      expect((await ok(["receipt", called.tx_hash])).status_code).toBe("SUCCESS");
+      const bad = await cli(["call", id, "set", '["only one"]', "--account", "admin"]);
+      expectOneLineError(bad, /args length unmatched/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("an unknown account is one clear line", async () => {
