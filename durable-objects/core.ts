@@ -18,7 +18,7 @@ import * as q from "../src/query/index";
 import { remoteContractShard } from "../src/sharding/directory";
 import type { State } from "../src/state/state";
 import type { Store } from "../src/state/store";
-import { checkTxTime as coreCheckTxTime, decodeTx, receiptBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
+import { checkTxTime as coreCheckTxTime, decodeTx, replayKey, receiptBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import { base58Decode } from "../src/codec/base58";
 import { merkleRoot } from "../src/block/merkle";
@@ -56,6 +56,8 @@ export interface BlockInfo {
 export function txHashOf(tx: Tx): string {
   return txId(tx);
 }
+
+export { replayKey };
 
 export function txToJson(tx: Tx, hash: string): { [k: string]: Json } {
   return coreTxToJson(tx, hash) as unknown as { [k: string]: Json };

@@ -72,6 +72,17 @@ export const txIndex = sqliteTable(
 );
 
 /** The chunk (api.ts `Chunk`, JSON) this shard built or applied for each height. */
+/**
+ * Replay guard. A tx id hashes the publisher signatures, which no signature
+ * covers: anyone could resubmit an accepted tx with a signature repeated or
+ * added and get a new id. The key here is sha3(publish bytes ‖ publisher),
+ * which only the publisher can change; one tx per key, pending or executed.
+ */
+export const txKeys = sqliteTable("tx_keys", {
+  key: text("key").primaryKey(),
+  hash: text("hash").notNull(),
+});
+
 export const chunks = sqliteTable("chunks", {
   height: integer("height").primaryKey(),
   time: text("time").notNull(),

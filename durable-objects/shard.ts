@@ -197,6 +197,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.sql.exec("SELECT 1 FROM tx_index WHERE hash = ? AND status = 'executed'", hash).toArray().length > 0) {
       return { error: "tx exists in chain" };
     }
+    const key = core.replayKey(tx);
+    const twin = this.sql.exec<Row>("SELECT hash FROM tx_keys WHERE key = ?", key).toArray();
+    if (twin.length > 0) {
+      const pending = this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", twin[0].hash).toArray().length > 0;
+      return { error: `tx exists in ${pending ? "pending" : "chain"}: ${twin[0].hash as string} has the same content and publisher signature` };
+    }
     const now = nowNs();
     try {
       core.checkTxTime(tx, now);
@@ -209,17 +215,20 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } catch (err) {
       return { error: errorText(err) };
     }
-    this.sql.exec(
-      "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      hash,
-      blob(fullBytes),
-      tx.publisher,
-      padNs(tx.time),
-      padNs(tx.expiration),
-      Number(tx.gasLimit),
-      poolOrder(tx, hash),
-      Date.now(),
-    );
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        hash,
+        blob(fullBytes),
+        tx.publisher,
+        padNs(tx.time),
+        padNs(tx.expiration),
+        Number(tx.gasLimit),
+        poolOrder(tx, hash),
+        Date.now(),
+      );
+      this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
+    });
     this.poolCount++;
     return { hash };
   }
@@ -303,6 +312,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       gasRatio,
     );
     this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+    // Never executed: the same content may come again (e.g. after its publisher's key is fixed).
+    this.sql.exec("DELETE FROM tx_keys WHERE hash = ?", hash);
   }
 
   private executeChunk(height: number, blockTime: bigint, block: core.BlockInfo, incoming: core.CrossReceipt[]): Chunk {

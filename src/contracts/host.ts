@@ -14,6 +14,7 @@ import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
 import { remoteContractShard, requireLocalContract } from "../sharding/directory.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
+import { findContract } from "./monitor.js";
 
 export interface BlockContext {
   chainId: number;
@@ -380,7 +381,14 @@ export class Host {
   isValidAccount(name: string): boolean {
     if (this.genesis) return true;
     if (this.tx.guest?.some((g) => g.account === name)) return true;
-    return name.startsWith("Contract") || name.endsWith(".iost") || this.db.mhas("auth.iost", "auth", name);
+    if (name.startsWith("Contract")) {
+      // With several shards a contract is only here once deployed here (a transfer to one that
+      // lives elsewhere leaves as a credit, see remoteShard); anything else would strand the tokens,
+      // e.g. sent in the block before this shard's directory learns of a new contract.
+      const sh = this.block.shard;
+      return !sh || sh.count === 1 || findContract(this, name) !== undefined;
+    }
+    return name.endsWith(".iost") || this.db.mhas("auth.iost", "auth", name);
   }
 
   /** Token decimals, -1 when the token does not exist (Visitor.Decimal). */

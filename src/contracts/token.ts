@@ -256,6 +256,9 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   return [];
 };
 
+/** The one token whose definition every shard shares (genesis), so credits of it cannot be forged. */
+export const CROSS_SHARD_TOKEN = "iost";
+
 /**
  * The steps transfer and transferFreeze share (go-iost token_v3.go), in Go's
  * order so the gas is Go's: issuer-only rule, `from`'s transfer permission,
@@ -289,6 +292,11 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // A remote target is checked by its own shard, which refunds when it does not exist.
   const remote = h.remoteShard(to);
   if (remote === null && !h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
+  // Token definitions are per shard and a credit names only the symbol, so a token created after
+  // genesis on one shard could be counterfeited by a same-named one created on another: only iost,
+  // defined identically on every shard at genesis, crosses shards (docs/SHARDING.md).
+  if (remote !== null && sym !== CROSS_SHARD_TOKEN)
+    throw new VmError(`transfer of ${sym} to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; only ${CROSS_SHARD_TOKEN} crosses shards`);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);

@@ -15,6 +15,7 @@
  * one in-flight receipt — so the sum over shards of balances plus in-flight
  * amounts is constant.
  */
+import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
 import type { BlockContext } from "../contracts/host.js";
 import { refundGas } from "../contracts/gas.js";
 import { runForwarded } from "../executor/forwarded.js";
@@ -121,9 +122,10 @@ export function applyIncoming(
       const ran = runForwarded(state, r, block);
       outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), message: ran.message, result: ran.result }, ...ran.outgoing);
     } else if (r.kind === "credit") {
-      const ok = isAccount(db, r.account);
-      if (ok) addBalance(state, r.token, r.account, amount);
-      outgoing.push({ ...settleOf(r, shard), amount: ok ? "0" : r.amount, message: ok ? "" : `invalid account ${r.account}` });
+      // token.iost sends only iost across shards; anything else is refused here too, never merged.
+      const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+      if (why === "") addBalance(state, r.token, r.account, amount);
+      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
       // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.

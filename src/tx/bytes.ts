@@ -56,6 +56,16 @@ export function txId(tx: Tx): string {
   return base58Encode(txHash(tx));
 }
 
+/**
+ * What makes two txs the same for replay protection: the tx id also hashes the
+ * publisher signatures, which no signature covers, so a copy with a signature
+ * repeated or added has a new id. This key, sha3(publish bytes ‖ publisher),
+ * only the publisher can change. base58.
+ */
+export function replayKey(tx: Tx): string {
+  return base58Encode(sha3(new SimpleEncoder().raw(txBytes(tx, PUBLISH)).string(tx.publisher).finish()));
+}
+
 function readSignature(bytes: Uint8Array): Signature {
   const d = new SimpleDecoder(bytes);
   const algorithm = d.byte();
