@@ -35,7 +35,7 @@ import type { Answer, Chunk, CoordinatorApi, CoordinatorStatus, HeadView, Json }
 import * as core from "./core";
 import { nodeConfig, shardName, shardStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
 import * as schema from "./schema";
-import { hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "./snapshots";
+import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "./snapshots";
 
 interface Producer {
   secret: Uint8Array;
@@ -318,6 +318,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       if (!held) return { error: `snapshot ${id} not found (never taken, or consumed by a revert)` };
       await Promise.all(shards.map((s) => s.revert(id)));
       this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+      // Only now, with every object restored, is the snapshot consumed: a revert that
+      // failed on some shard left every copy in place and can be run again.
+      await Promise.all(shards.map((s) => s.dropSnapshots(id)));
+      this.ctx.storage.transactionSync(() => dropSnapshotsFrom(this.sql, id));
       await this.wake(); // the restored pools may hold txs while an "on-tx" chain idles
       return this.headView();
     });

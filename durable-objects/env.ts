@@ -117,8 +117,9 @@ export interface ShardInternal extends ShardApi {
   /** Dev: copy every table as snapshot `id` (durable-objects/snapshots.ts). */
   snapshot(id: number): Promise<void>;
   hasSnapshot(id: number): Promise<boolean>;
-  /** Dev: restore snapshot `id`, dropping it and later ones; false if it is not held. */
+  /** Dev: restore snapshot `id`, keeping the copies; false if it is not held. */
   revert(id: number): Promise<boolean>;
+  dropSnapshots(id: number): Promise<void>;
 }
 
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which

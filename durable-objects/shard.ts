@@ -37,7 +37,7 @@ import {
   poolOrder,
 } from "./mempool";
 import * as schema from "./schema";
-import { hasSnapshot, restoreSnapshot, takeSnapshot } from "./snapshots";
+import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "./snapshots";
 import { SqlStore } from "./sql-store";
 
 type Row = Record<string, SqlStorageValue>;
@@ -623,6 +623,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
     this.load(); // head, LIB, root and pool size are cached
     return done;
+  }
+
+  /** After every object reverted: snapshot `id` and later ones are consumed. */
+  async dropSnapshots(id: number): Promise<void> {
+    this.ctx.storage.transactionSync(() => dropSnapshotsFrom(this.sql, id));
   }
 
   // ---- for tests and operators ------------------------------------------

@@ -51,9 +51,10 @@ export function hasSnapshot(sql: SqlStorage, id: number): boolean {
 }
 
 /**
- * Every data table back to its rows of snapshot `id`; then, as Anvil's
- * evm_revert, snapshot `id` and every later one are dropped (a revert
- * consumes them). False, with nothing changed, when `id` is not held here.
+ * Every data table back to its rows of snapshot `id`, keeping the copy: a
+ * revert restores every object first and drops copies only once all of them
+ * succeeded, so a revert that fails half way can simply be run again. False,
+ * with nothing changed, when `id` is not held here.
  */
 export function restoreSnapshot(sql: SqlStorage, id: number): boolean {
   const held = copies(sql);
@@ -63,6 +64,10 @@ export function restoreSnapshot(sql: SqlStorage, id: number): boolean {
     // A table created after the snapshot by a migration was empty then.
     if (held.get(id)!.includes(copyName(id, table))) sql.exec(`INSERT INTO ${quote(table)} SELECT * FROM ${quote(copyName(id, table))}`);
   }
-  for (const [later, names] of held) if (later >= id) for (const name of names) sql.exec(`DROP TABLE ${quote(name)}`);
   return true;
+}
+
+/** As Anvil's evm_revert, a revert consumes snapshot `id` and every later one. */
+export function dropSnapshotsFrom(sql: SqlStorage, id: number): void {
+  for (const [later, names] of copies(sql)) if (later >= id) for (const name of names) sql.exec(`DROP TABLE ${quote(name)}`);
 }
