@@ -13,7 +13,7 @@ export interface NodeEnv {
   BLOCK_INTERVAL_MS?: string;
   /** "true": dev endpoints, and the public dev producer key when PRODUCER_SECRET is unset. */
   DEV?: string;
-  /** "interval" (default), "on-tx" or "manual": see `productionMode`. Replaces EMPTY_BLOCKS ("false" = "on-tx"). */
+  /** "interval" (default), "on-tx" or "manual": see `productionMode`. */
   BLOCK_PRODUCTION?: string;
   /** base58 ed25519 secret (64 bytes, seed ‖ pubkey) of the producer; a Worker secret. */
   PRODUCER_SECRET?: string;
