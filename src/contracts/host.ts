@@ -359,8 +359,8 @@ export class Host {
     return home === sh.index ? null : home;
   }
 
-  /** Queues a credit of `amount` (smallest units) to an account on shard `to`. */
-  sendCredit(to: number, token: string, account: string, from: string, amount: bigint): void {
+  /** Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given. */
+  sendCredit(to: number, token: string, account: string, from: string, amount: bigint, freezeUntil?: bigint): void {
     // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
     if (this.tx.guest && from === this.tx.publisher) throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
     this.outbox.push({
@@ -375,6 +375,7 @@ export class Host {
       counterpart: from,
       amount: amount.toString(),
       message: "",
+      ...(freezeUntil === undefined ? {} : { freezeUntil: freezeUntil.toString() }),
     });
   }
 

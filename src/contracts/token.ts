@@ -12,6 +12,7 @@
  */
 import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
 import { goMarshalArgs, type Arg } from "./args.js";
+import { pushFreeze, parseFreezeList, freezeListJson, type FreezeItem } from "./freeze.js";
 import { Cost, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
 import { asBool, asInt, asString, type Host } from "./host.js";
@@ -24,22 +25,7 @@ const TI = "TI";
 const TB = "TB";
 const TF = "TF";
 
-export interface FreezeItem {
-  Amount: bigint;
-  Ftime: bigint;
-}
-
-export function parseFreezeList(text: string): FreezeItem[] {
-  // Amounts and times are int64: read them from the text exactly.
-  const out: FreezeItem[] = [];
-  const re = /\{"Amount":(-?\d+),"Ftime":(-?\d+)\}/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) out.push({ Amount: BigInt(m[1]), Ftime: BigInt(m[2]) });
-  return out;
-}
-export function freezeListJson(list: readonly FreezeItem[]): string {
-  return "[" + list.map((f) => `{"Amount":${f.Amount},"Ftime":${f.Ftime}}`).join(",") + "]";
-}
+export { parseFreezeList, freezeListJson, type FreezeItem };
 
 function checkTokenExists(h: Host, c: Cost, sym: string): boolean {
   return h.mapHas(c, TI + sym, "issuer");
@@ -86,8 +72,7 @@ function freezeBalance(h: Host, c: Cost, sym: string, acc: string, amount: bigin
     list = parseFreezeList(fj && fj.t === "j" ? fj.v : "[]");
     c.cpuAdd(opCost(1));
   }
-  list.push({ Amount: amount, Ftime: ftime });
-  list.sort((a, b) => (a.Ftime < b.Ftime || (a.Ftime === b.Ftime && a.Amount < b.Amount) ? -1 : a.Ftime === b.Ftime && a.Amount === b.Amount ? 0 : 1));
+  pushFreeze(list, amount, ftime);
   c.cpuAdd(opCost(list.length));
   c.cpuAdd(opCost(1));
   h.mapPut(c, TF + acc, sym, json(freezeListJson(list)), ramPayer);

@@ -3,8 +3,9 @@
  * SetTokenBalance semantics (no gas, RAM paid by nobody), since the moves were
  * paid for by the tx that sent them.
  */
+import { freezeListJson, parseFreezeList, pushFreeze } from "../contracts/freeze.js";
 import type { State } from "../state/state.js";
-import { ContractDB, decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
+import { ContractDB, decodeValue, encodeValue, int, json, mapIndexKey, mapKey } from "../state/storage.js";
 
 export function balanceOf(state: State, token: string, account: string): bigint {
   const cur = decodeValue(state.get(mapKey("token.iost", "TB" + account, token)));
@@ -22,4 +23,17 @@ export function addBalance(state: State, token: string, account: string, delta: 
 export function dropBalance(state: State, token: string, account: string): void {
   state.del(mapKey("token.iost", "TB" + account, token));
   state.del(mapIndexKey("token.iost", "TB" + account));
+}
+
+/**
+ * Adds a frozen balance record (unfrozen into the balance from `ftime` on by
+ * token.iost), the same `TF<account>` list transferFreeze writes: a credit
+ * carrying an unfreeze time (gas.iost's unpledge refund to a pledger of
+ * another shard, receipts.ts).
+ */
+export function addFrozen(state: State, token: string, account: string, amount: bigint, ftime: bigint): void {
+  const cur = decodeValue(state.get(mapKey("token.iost", "TF" + account, token)));
+  const list = parseFreezeList(cur && cur.value.t === "j" ? cur.value.v : "[]");
+  pushFreeze(list, amount, ftime);
+  new ContractDB(state).mputRaw("token.iost", "TF" + account, token, encodeValue(json(freezeListJson(list)), cur?.payer ?? ""));
 }

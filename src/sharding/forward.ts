@@ -1,7 +1,7 @@
 /**
  * Action receipts (ARCHITECTURE §5): a tx whose action creates or funds an
  * account placed on another shard (auth.iost signUp, ram.iost buy for a
- * receiver, gas.iost pledge for a user) or calls a user contract that lives on
+ * receiver, gas.iost pledge or unpledge for a user) or calls a user contract that lives on
  * another shard (directory.ts) runs on its publisher's shard up to that
  * action; the rest of its actions travel to the target shard as one `action`
  * receipt and run there in the next block, with
@@ -48,6 +48,8 @@ const TARGET_ARG: Record<string, number> = {
   "auth.iost/signUp": 0,
   "ram.iost/buy": 1,
   "gas.iost/pledge": 1,
+  // The pledge lives with the user: unpledging runs there, the refund comes home frozen (gas.ts).
+  "gas.iost/unpledge": 1,
 };
 
 /** The other shard an action must run on, or null when it runs here. */

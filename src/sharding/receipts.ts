@@ -22,7 +22,7 @@ import { runForwarded } from "../executor/forwarded.js";
 import type { ContractReceipt } from "../tx/types.js";
 import { applyRegister } from "./directory.js";
 import { ContractDB } from "../state/storage.js";
-import { addBalance } from "./balance.js";
+import { addBalance, addFrozen } from "./balance.js";
 import type { State } from "../state/state.js";
 import type { Forwarded } from "./forward.js";
 
@@ -42,6 +42,8 @@ export interface CrossReceipt {
   amount: string;
   /** Settle: "" when the credit landed or the actions succeeded, else why not. */
   message: string;
+  /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
+  freezeUntil?: string;
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
@@ -124,7 +126,10 @@ export function applyIncoming(
     } else if (r.kind === "credit") {
       // token.iost sends only iost across shards; anything else is refused here too, never merged.
       const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
-      if (why === "") addBalance(state, r.token, r.account, amount);
+      if (why === "") {
+        if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
+        else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
+      }
       outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);

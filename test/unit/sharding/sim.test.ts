@@ -6,9 +6,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { Decimal } from "../../../src/amount";
+import { GAS_LIMIT_PER_IOST, readGas, UNPLEDGE_FREEZE_NS } from "../../../src/contracts/gas";
+import { parseFreezeList } from "../../../src/contracts/token";
 import { shardOf } from "../../../src/sharding/placement";
 import { SimChain } from "../../../src/sharding/sim";
-import { decodeValue } from "../../../src/state/storage";
+import { State } from "../../../src/state/state";
+import { ContractDB, decodeValue } from "../../../src/state/storage";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 
 const N = 4;
@@ -235,5 +239,104 @@ describe("account creation on another shard (action receipts)", () => {
     expect(spent).toBeGreaterThan(20n * 100_000_000n);
     expect(spent).toBeLessThan(1000n * 100_000_000n);
     expect(balance(chain, remoteName)).toBe(10n * 100_000_000n);
+  });
+});
+
+describe("unpledge of a pledge for an account of another shard", () => {
+  const pledger = USERS[0];
+  const A = shardOf(pledger, N);
+  const user = USERS.find((u) => shardOf(u, N) !== A)!;
+  const B = shardOf(user, N);
+  const peer = USERS.find((u) => u !== pledger && shardOf(u, N) === A)!;
+  const key = fakeKey(USERS.indexOf(pledger));
+  const T = devGenesis().time;
+  const gasTx = (name: string, amount: string, limit: string, nonce: number) =>
+    makeTx([act("gas.iost", name, [pledger, user, amount])], { publisher: pledger, key, time: T + BigInt(nonce), amountLimit: [{ token: "iost", value: limit }] });
+  const frozen = (chain: SimChain, acc: string) => {
+    const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TF${acc}-iost`));
+    return parseFreezeList(v && v.value.t === "j" ? v.value.v : "[]");
+  };
+  const gasOf = (chain: SimChain) => readGas(new ContractDB(new State(chain.shards[B].store)), user);
+  /** Balances, frozen balances and in-flight amounts: the refund is one of them at every height. */
+  const supply = (chain: SimChain) => {
+    let sum = totalIost(chain);
+    for (const s of chain.shards) {
+      for (const k of s.store.keys()) {
+        if (!k.startsWith("m-token.iost-TF") || !k.endsWith("-iost")) continue;
+        const v = decodeValue(s.store.get(k));
+        for (const f of parseFreezeList(v && v.value.t === "j" ? v.value.v : "[]")) sum += f.Amount;
+      }
+    }
+    return sum;
+  };
+  /** Pledges 100 for `user` (forwarded to B, settled home by height 3). */
+  const pledged = () => {
+    const chain = new SimChain(config(), N);
+    chain.submit(gasTx("pledge", "100", "100", 1));
+    for (let i = 0; i < 3; i++) chain.step();
+    return chain;
+  };
+
+  it.each([undefined, 0, 1])("runs on the user's shard, the 3-day frozen refund lands home once (crash: %s)", (crash) => {
+    const crashShard = crash === undefined ? undefined : [A, B][crash];
+    const chain = pledged();
+    const total = supply(chain);
+    const before = gasOf(chain);
+    const b0 = balance(chain, pledger);
+    chain.submit(gasTx("unpledge", "40", "0", 2));
+    chain.step({ crash: crashShard }); // home: forwarded
+    chain.step({ crash: crashShard }); // B: unpledged, the refund leaves as a frozen credit
+    const after = gasOf(chain);
+    expect(before.pledgeTotal.sub(after.pledgeTotal).toString()).toBe("40");
+    expect(before.limit.sub(after.limit).toString()).toBe(Decimal.fromInt(40, 0).mul(GAS_LIMIT_PER_IOST).toString());
+    const credit = chain.inFlight().find((r) => r.kind === "credit")!;
+    expect(credit).toMatchObject({ toShard: A, account: pledger, counterpart: "gas.iost", amount: String(40n * 100_000_000n) });
+    expect(supply(chain)).toBe(total);
+    const ftime = BigInt(credit.freezeUntil!);
+    chain.step({ crash: crashShard }); // A: the frozen balance is written
+    expect(frozen(chain, pledger)).toEqual([{ Amount: 40n * 100_000_000n, Ftime: ftime }]);
+    expect(supply(chain)).toBe(total);
+    chain.step({ crash: crashShard });
+    chain.step();
+    expect(chain.inFlight()).toEqual([]);
+    expect(supply(chain)).toBe(total);
+    expect(frozen(chain, pledger)).toHaveLength(1);
+    expect(balance(chain, pledger)).toBe(b0);
+    for (const s of chain.shards) for (const [, times] of s.applied) expect(times).toBe(1);
+    const [, result] = [...chain.shards[A].results.values()];
+    expect(result).toMatchObject({ pending: 0, failures: [] });
+    expect(result.receipt?.statusCode).toBe("SUCCESS");
+
+    // Frozen for IOST's 3 days from the block that unpledged (B's, a block after the tx's): spendable only then.
+    expect(ftime - UNPLEDGE_FREEZE_NS).toBeGreaterThan(T);
+    const spendAll = (time: bigint) =>
+      makeTx([act("token.iost", "transfer", ["iost", pledger, peer, `${(b0 + 40n * 100_000_000n) / 100_000_000n}`, ""])], { publisher: pledger, key, time });
+    chain.submit(spendAll(ftime - 2_000_000_000n));
+    chain.step({ time: ftime - 1_000_000_000n });
+    expect(balance(chain, pledger)).toBe(b0);
+    chain.submit(spendAll(ftime));
+    chain.step({ time: ftime });
+    expect(balance(chain, pledger)).toBe(0n);
+    expect(frozen(chain, pledger)).toEqual([]);
+    expect(supply(chain)).toBe(total);
+  });
+
+  it("unpledging more than pledged fails on the user's shard: nothing refunded, nothing changed", () => {
+    const chain = pledged();
+    const total = supply(chain);
+    const before = gasOf(chain);
+    const b0 = balance(chain, pledger);
+    chain.submit(gasTx("unpledge", "101", "0", 2));
+    for (let i = 0; i < 3; i++) {
+      chain.step();
+      expect(chain.inFlight().filter((r) => r.kind === "credit")).toEqual([]);
+      expect(supply(chain)).toBe(total);
+    }
+    expect(gasOf(chain)).toEqual(before);
+    expect(balance(chain, pledger)).toBe(b0);
+    expect(frozen(chain, pledger)).toEqual([]);
+    const [, result] = [...chain.shards[A].results.values()];
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toContain("you cannot unpledge more than your pledge 101 > 100");
   });
 });
