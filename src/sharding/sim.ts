@@ -14,6 +14,7 @@ import type { GenesisConfig } from "../genesis/index.js";
 import { executeTx, type BlockContext } from "../executor/index.js";
 import { MemoryStore } from "../state/memory-store.js";
 import { stateRoot } from "../state/root.js";
+import { decodeValue } from "../state/storage.js";
 import { txHash } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import { applyShardGenesis } from "./genesis.js";
@@ -123,5 +124,19 @@ export class SimChain {
   /** Every receipt emitted at the head height: in flight, not applied anywhere yet. */
   inFlight(): CrossReceipt[] {
     return this.shards.flatMap((s) => s.outgoing.get(this.height) ?? []);
+  }
+
+  /** Every `iost` balance on every shard plus what is in flight: constant if supply is conserved. */
+  totalIost(): bigint {
+    let sum = 0n;
+    for (const s of this.shards) {
+      for (const key of s.store.keys()) {
+        if (!key.startsWith("m-token.iost-TB") || !key.endsWith("-iost")) continue;
+        const v = decodeValue(s.store.get(key));
+        if (v && v.value.t === "i") sum += v.value.v;
+      }
+    }
+    for (const r of this.inFlight()) sum += BigInt(r.amount);
+    return sum;
   }
 }

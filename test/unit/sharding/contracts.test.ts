@@ -67,19 +67,6 @@ function balance(chain: SimChain, acc: string, shard = shardOf(acc, N)): bigint 
   return v && v.value.t === "i" ? v.value.v : 0n;
 }
 
-function totalIost(chain: SimChain): bigint {
-  let sum = 0n;
-  for (const s of chain.shards) {
-    for (const key of s.store.keys()) {
-      if (!key.startsWith("m-token.iost-TB") || !key.endsWith("-iost")) continue;
-      const v = decodeValue(s.store.get(key));
-      if (v && v.value.t === "i") sum += v.value.v;
-    }
-  }
-  for (const r of chain.inFlight()) sum += BigInt(r.amount);
-  return sum;
-}
-
 /** Steps at a fixed block time (gas does not regenerate: gas checks are exact). */
 function step(chain: SimChain, n = 1, crash?: number) {
   for (let i = 0; i < n; i++) chain.step({ time: T0 + 100n * 1_000_000_000n, crash });
@@ -116,14 +103,14 @@ describe("what may cross shards (simulator)", () => {
     chain.submit(create);
     step(chain);
     expect(chain.shards[0].results.get(txId(create))!.receipt?.statusCode).toBe("SUCCESS");
-    const before = totalIost(chain);
+    const before = chain.totalIost();
     const r = run(chain, txBy(deployer, [act("token.iost", "transfer", ["gold", deployer, caller, "5", ""])]));
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
     expect(r.receipt?.message).toContain(`transfer of gold to ${caller} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`);
     expect(decodeValue(chain.shards[0].store.get(`m-token.iost-TB${deployer}-gold`))?.value).toEqual({ t: "i", v: 100n });
     expect(chain.shards[1].store.get(`m-token.iost-TB${caller}-gold`)).toBeUndefined();
     expect(chain.inFlight()).toEqual([]);
-    expect(totalIost(chain)).toBe(before);
+    expect(chain.totalIost()).toBe(before);
   });
 
   it("iost sent to a contract id no shard knows is refused, not stranded", () => {
@@ -183,14 +170,14 @@ describe("contracts across shards (simulator)", () => {
   it("a charge beyond the escrow fails the part there, rolls it back and refunds the escrow", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
-    const [b0, c0, supply] = [balance(chain, caller), balance(chain, id, 0), totalIost(chain)];
+    const [b0, c0, supply] = [balance(chain, caller), balance(chain, id, 0), chain.totalIost()];
     const r = run(chain, txBy(caller, [act(id, "pay", ["k", "5"])], { limit: "1" }));
     expect(r.failures).toHaveLength(1);
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
     expect(r.receipt?.message).toContain("balance not enough");
     expect(r.receipt?.message).toContain("forwarded to shard 0 with an escrow of 1 iost");
     expect(r.receipt?.message).toContain("; refunded");
-    expect([balance(chain, caller), balance(chain, id, 0), totalIost(chain)]).toEqual([b0, c0, supply]);
+    expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0, c0, supply]);
     expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
     expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined();
   });
@@ -198,12 +185,12 @@ describe("contracts across shards (simulator)", () => {
   it("a payment within the escrow lands on the contract's shard, unless the caller would pay RAM there", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
-    const [b0, supply] = [balance(chain, caller), totalIost(chain)];
+    const [b0, supply] = [balance(chain, caller), chain.totalIost()];
     // The contract's first balance record would be the caller's RAM, which lives on shard 1.
     const first = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
     expect(first.receipt?.message).toContain(`pay ram failed. id: ${caller} need`);
     expect(first.receipt?.message).toContain("its RAM lives on another shard than this forwarded part (shard 0)");
-    expect([balance(chain, caller), balance(chain, id, 0), totalIost(chain)]).toEqual([b0, 0n, supply]);
+    expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0, 0n, supply]);
     expect(run(chain, txBy(deployer, [act(id, "pay", ["k", "1"])], { limit: "10" })).receipt?.statusCode).toBe("SUCCESS");
     const r = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
     expect(r.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]'] });
@@ -211,18 +198,18 @@ describe("contracts across shards (simulator)", () => {
     expect(balance(chain, caller)).toBe(b0 - 3n * IOST);
     expect(balance(chain, id, 0)).toBe(4n * IOST);
     expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined(); // the escrow left nothing behind
-    expect(totalIost(chain)).toBe(supply);
+    expect(chain.totalIost()).toBe(supply);
   });
 
   it("a plain transfer to a contract of another shard travels as a credit to the contract's shard", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
-    const supply = totalIost(chain);
+    const supply = chain.totalIost();
     const r = run(chain, txBy(caller, [act("token.iost", "transfer", ["iost", caller, id, "2", ""])]));
     expect(r).toMatchObject({ pending: 0, failures: [] });
     expect(balance(chain, id, 0)).toBe(2n * IOST);
     expect(balance(chain, id, 1)).toBe(0n);
-    expect(totalIost(chain)).toBe(supply);
+    expect(chain.totalIost()).toBe(supply);
   });
 
   it("gas beyond the reservation fails the part with out of gas; the whole reservation is charged once", () => {
@@ -262,18 +249,18 @@ describe("contracts across shards (simulator)", () => {
           // A first local payment creates the contract's balance record (remote payers could not pay its RAM).
           chain.submit(txBy(deployer, [act(id, "pay", ["seed", "1"])], { limit: "1" }));
           step(chain);
-          const supply = totalIost(chain);
+          const supply = chain.totalIost();
           let paid = IOST;
           for (const c of calls) {
             chain.submit(txBy(c.user, [act(id, "pay", [c.user, String(c.amount)])], { limit: String(c.limit) }));
             if (c.amount <= c.limit) paid += BigInt(c.amount) * IOST;
           }
           step(chain, 1, crash);
-          expect(totalIost(chain)).toBe(supply);
+          expect(chain.totalIost()).toBe(supply);
           step(chain, 1, crash);
-          expect(totalIost(chain)).toBe(supply);
+          expect(chain.totalIost()).toBe(supply);
           step(chain, 1, crash);
-          expect(totalIost(chain)).toBe(supply);
+          expect(chain.totalIost()).toBe(supply);
           expect(chain.inFlight()).toEqual([]);
           expect(balance(chain, id, 0)).toBe(paid);
           for (const s of chain.shards) {

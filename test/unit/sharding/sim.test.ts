@@ -28,20 +28,6 @@ function config(): GenesisConfig {
   };
 }
 
-/** Sum of every `iost` balance on every shard plus what is in flight. */
-function totalIost(chain: SimChain): bigint {
-  let sum = 0n;
-  for (const s of chain.shards) {
-    for (const key of s.store.keys()) {
-      if (!key.startsWith("m-token.iost-TB") || !key.endsWith("-iost")) continue;
-      const v = decodeValue(s.store.get(key));
-      if (v && v.value.t === "i") sum += v.value.v;
-    }
-  }
-  for (const r of chain.inFlight()) sum += BigInt(r.amount);
-  return sum;
-}
-
 function balance(chain: SimChain, acc: string): bigint {
   const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TB${acc}-iost`));
   return v && v.value.t === "i" ? v.value.v : 0n;
@@ -85,7 +71,7 @@ describe("cross-shard transfers (simulator)", () => {
         fc.option(fc.nat({ max: N - 1 }), { nil: undefined }),
         (blocks, crashShard) => {
           const chain = new SimChain(config(), N);
-          const supply = totalIost(chain);
+          const supply = chain.totalIost();
           const model = new Map(USERS.map((u) => [u, START]));
           let nonce = 0;
           for (const [b, transfers] of blocks.entries()) {
@@ -98,12 +84,12 @@ describe("cross-shard transfers (simulator)", () => {
               }
             }
             chain.step({ crash: b % 3 === 0 ? crashShard : undefined });
-            expect(totalIost(chain)).toBe(supply);
+            expect(chain.totalIost()).toBe(supply);
           }
           // Two more blocks settle every credit (credit at h+1, settle at h+2).
           chain.step();
           chain.step({ crash: crashShard });
-          expect(totalIost(chain)).toBe(supply);
+          expect(chain.totalIost()).toBe(supply);
           crossCredits += chain.shards.reduce((n, s) => n + [...s.applied.keys()].filter((id) => !id.endsWith(":settle")).length, 0);
           expect(chain.inFlight()).toEqual([]);
           for (const u of USERS) expect(balance(chain, u)).toBe(model.get(u));
@@ -190,12 +176,12 @@ describe("account creation on another shard (action receipts)", () => {
 
   it("the iost SDK's newAccount actions work for a name on another shard; the unused escrow comes back", () => {
     const chain = new SimChain(config(), N);
-    const supply = totalIost(chain);
+    const supply = chain.totalIost();
     const a0 = balance(chain, ADMIN);
     chain.submit(createTx(remoteName, "1000", 1));
     chain.step();
     expect(balance(chain, ADMIN)).toBe(a0 - 1000n * 100_000_000n);
-    expect(totalIost(chain)).toBe(supply);
+    expect(chain.totalIost()).toBe(supply);
     chain.step();
     const target = chain.shards[shardOf(remoteName, N)];
     expect(target.store.get(`m-auth.iost-auth-${remoteName}`)).toBeDefined();
@@ -203,12 +189,12 @@ describe("account creation on another shard (action receipts)", () => {
     expect(target.store.get(`m-token.iost-TB${remoteName}-ram`)).toBeDefined();
     expect(target.store.get(`b-gas.iost-${remoteName}gt`)).toBeDefined();
     expect(target.store.get(`m-token.iost-TB${ADMIN}-iost`)).toBeUndefined(); // the escrow left nothing behind
-    expect(totalIost(chain)).toBe(supply);
+    expect(chain.totalIost()).toBe(supply);
     chain.step();
     const spent = a0 - balance(chain, ADMIN);
     expect(spent).toBeGreaterThan(20n * 100_000_000n); // transfer 10 + pledge 10 + the RAM price
     expect(spent).toBeLessThan(1000n * 100_000_000n);
-    expect(totalIost(chain)).toBe(supply);
+    expect(chain.totalIost()).toBe(supply);
     const [result] = [...chain.shards[shardOf(ADMIN, N)].results.values()];
     expect(result).toMatchObject({ pending: 0, failures: [] });
   });
@@ -259,7 +245,7 @@ describe("unpledge of a pledge for an account of another shard", () => {
   const gasOf = (chain: SimChain) => readGas(new ContractDB(new State(chain.shards[B].store)), user);
   /** Balances, frozen balances and in-flight amounts: the refund is one of them at every height. */
   const supply = (chain: SimChain) => {
-    let sum = totalIost(chain);
+    let sum = chain.totalIost();
     for (const s of chain.shards) {
       for (const k of s.store.keys()) {
         if (!k.startsWith("m-token.iost-TF") || !k.endsWith("-iost")) continue;
