@@ -4,6 +4,11 @@ import "./gas.js";
 import "./auth.js";
 import "./ram.js";
 import "./system.js";
+import "./vote.js";
+import "./vote-producer.js";
+import "./issue.js";
+import "./bonus.js";
+import "./base.js";
 
 export { Host, isContractId, checkStorageKey } from "./host.js";
 export type { BlockContext, TxContext, AccountJson, PermissionJson, ItemJson, GroupJson } from "./host.js";

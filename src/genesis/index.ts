@@ -26,6 +26,9 @@ import { State, type WriteSet } from "../state/state.js";
 import { str } from "../state/storage.js";
 import type { Store } from "../state/store.js";
 import type { ContractReceipt } from "../tx/types.js";
+import { DEV_PRODUCERS } from "./dev-keys.js";
+import { applyRewardsGenesis } from "./rewards.js";
+import { applyVotingGenesis } from "./voting.js";
 
 export interface GenesisAccount {
   id: string;
@@ -64,6 +67,50 @@ export interface GenesisConfig {
   gasPledge: string;
   ram: { initialTotal: bigint; increaseInterval: bigint; increaseAmount: bigint; reserve: bigint; initialBuy: bigint };
   devAccounts: DevAccount[];
+  consensus: ConsensusParams;
+}
+
+/**
+ * Proof-of-Believability and economics parameters, fixed at genesis: every node
+ * of a network must schedule and reward the same way (docs/POB.md).
+ */
+export interface ConsensusParams {
+  /** ns between two blocks of one producer (IOST 0.5 s). */
+  blockIntervalNs: bigint;
+  /** Blocks a producer makes in its slot (IOST 6: 3 s slots). Slot length = blockIntervalNs × blocksPerSlot. */
+  blocksPerSlot: number;
+  /** Re-election (vote_producer.iost/stat) every this many blocks (IOST 1200). */
+  voteInterval: number;
+  /** Size of the witness list (IOST: the number of genesis producers). */
+  producerNumber: number;
+  /** issue.iost/issueIOST every this many blocks (IOST 172800, about a day). */
+  issueInterval: number;
+  /** Votes (whole IOST) a candidate needs to be elected (IOST 2,100,000). */
+  minVote: bigint;
+  /** Seconds an unvoted amount stays frozen (IOST 604,800: 7 days). */
+  voteLockSec: bigint;
+}
+
+/** IOST mainnet's values (go-iost common/witness.go, vote_producer.js, base.js). */
+export function iostConsensus(producerNumber: number): ConsensusParams {
+  return {
+    blockIntervalNs: 500_000_000n,
+    blocksPerSlot: 6,
+    voteInterval: 1200,
+    producerNumber,
+    issueInterval: 172_800,
+    minVote: 2_100_000n,
+    voteLockSec: 604_800n,
+  };
+}
+
+/**
+ * The devnet's: one block per 0.5 s slot and a re-election every 20 blocks
+ * (10 s), so rotation, elections and rewards show within seconds; IOST's vote
+ * threshold and lock.
+ */
+export function devConsensus(producerNumber: number): ConsensusParams {
+  return { ...iostConsensus(producerNumber), blocksPerSlot: 1, voteInterval: 20, issueInterval: 20 };
 }
 
 export const DEV_ADMIN_PUBKEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
@@ -71,17 +118,22 @@ export const DEV_PRODUCER_PUBKEY = "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b
 /** 2018-11-10T11:04:05Z in ns. */
 export const DEV_GENESIS_TIME = 1541847845_000_000_000n;
 
-/** IOST's dev chain (chain id 1020, go-iost config/genesis/genesis.yml). */
-export function devGenesis(): GenesisConfig {
+/**
+ * IOST's dev chain (chain id 1020, go-iost config/genesis/genesis.yml) with the
+ * first `producers` dev producers (src/genesis/dev-keys.ts; 1 = IOST's own dev
+ * genesis, producer000 alone).
+ */
+export function devGenesis(producers = 1): GenesisConfig {
+  if (!Number.isInteger(producers) || producers < 1 || producers > DEV_PRODUCERS.length) {
+    throw new Error(`dev genesis: producers must be 1 to ${DEV_PRODUCERS.length}, not ${producers}`);
+  }
   const initialTotal = 128n * 1024n * 1024n * 1024n;
   return {
     chainId: 1020,
     time: DEV_GENESIS_TIME,
     admin: { id: "admin", owner: DEV_ADMIN_PUBKEY, active: DEV_ADMIN_PUBKEY, balance: "21000000000" },
     foundation: { id: "foundation", owner: DEV_ADMIN_PUBKEY, active: DEV_ADMIN_PUBKEY, balance: "0" },
-    producers: [
-      { id: "producer000", owner: DEV_PRODUCER_PUBKEY, active: DEV_PRODUCER_PUBKEY, signatureBlock: DEV_PRODUCER_PUBKEY, balance: "0" },
-    ],
+    producers: DEV_PRODUCERS.slice(0, producers).map((p) => ({ id: p.id, owner: p.pubkey, active: p.pubkey, signatureBlock: p.pubkey, balance: "0" })),
     iost: { totalSupply: 90_000_000_000n, decimal: 8 },
     gasPledge: "100",
     ram: {
@@ -92,6 +144,32 @@ export function devGenesis(): GenesisConfig {
       initialBuy: 100_000n,
     },
     devAccounts: [],
+    consensus: devConsensus(producers),
+  };
+}
+
+/**
+ * What a network's operator chooses about its genesis (wrangler vars, README
+ * "Configuration"): the chain id, the producers (ids and block keys) and the
+ * admin key; everything else is the dev genesis.
+ */
+export interface GenesisSpec {
+  chainId: number;
+  producers: readonly { id: string; pubkey: string }[];
+  /** base58 pubkey owning admin and foundation (IOST's dev admin key by default). */
+  adminKey: string;
+}
+
+export function genesisOf(spec: GenesisSpec): GenesisConfig {
+  const base = devGenesis();
+  const admin = spec.adminKey;
+  return {
+    ...base,
+    chainId: spec.chainId,
+    admin: { ...base.admin, owner: admin, active: admin },
+    foundation: { ...base.foundation, owner: admin, active: admin },
+    producers: spec.producers.map((p) => ({ id: p.id, owner: p.pubkey, active: p.pubkey, signatureBlock: p.pubkey, balance: "0" })),
+    consensus: devConsensus(spec.producers.length),
   };
 }
 
@@ -108,6 +186,15 @@ export interface GenesisResult {
 }
 
 class GenesisError extends Error {}
+
+/** What a genesis module gets: run an action without authorization checks, or code as a contract. */
+export interface GenesisSteps {
+  host: Host;
+  /** Calls `contract/abi` with JSON args as the genesis tx does (no auth, no gas). */
+  act(contract: string, abi: string, data: string): void;
+  /** Runs `fn` as contract `id` (its storage, its authority for callWithAuth). */
+  asContract(id: string, fn: (c: Cost) => void): void;
+}
 
 export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult {
   const state = new State(store);
@@ -174,6 +261,10 @@ export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult
   for (const p of producers) act("ram.iost", "buy", `[${JSON.stringify(admin.id)}, ${JSON.stringify(p.id)}, ${r.initialBuy}]`);
   act("gas.iost", "pledge", argsJson([admin.id, foundation.id, config.gasPledge]));
   for (const p of producers) act("gas.iost", "pledge", argsJson([admin.id, p.id, config.gasPledge]));
+
+  const steps: GenesisSteps = { host: h, act, asContract };
+  applyRewardsGenesis(steps, config);
+  applyVotingGenesis(steps, config);
 
   for (const d of config.devAccounts) {
     act("auth.iost", "signUp", argsJson([d.id, d.owner, d.active]));
