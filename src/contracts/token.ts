@@ -19,6 +19,8 @@ import { asBool, asInt, asString, type Host } from "./host.js";
 import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { bool, int, json, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
+import { remoteContractShard } from "../sharding/directory.js";
 
 export const TOKEN = "token.iost";
 const TI = "TI";
@@ -213,6 +215,10 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
   const to = s(args[1]);
+  requireConsensusToken(h, sym);
+  // Issued to an account of another shard: the supply grows here, the amount travels as a credit.
+  const remote = receiverShard(h, sym, to);
+  if (remote !== null) refuseOtherToken(h, sym, to, remote, "issue");
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);
@@ -229,6 +235,12 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   checkCost(h, c);
   const pub = h.tx.publisher;
   h.mapPut(c, TI + sym, "supply", int(supply + amount));
+  if (remote !== null) {
+    h.sendCredit(remote, sym, to, issuer, amount);
+    c.cpuAdd(opCost(1));
+    h.receipt(c, goMarshalArgs(args));
+    return [];
+  }
   // Go adds getBalance's cost twice here (token_v2.go issue); so do we.
   const before = new Cost();
   const balance = getBalance(h, before, sym, to, pub);
@@ -243,6 +255,38 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
 
 /** The one token whose definition every shard shares (genesis), so credits of it cannot be forged. */
 export const CROSS_SHARD_TOKEN = "iost";
+
+/**
+ * bonus.iost's `contribute` lives on the consensus shard for every account
+ * (sharding/placement.ts): it is minted, destroyed and moved there only.
+ */
+function requireConsensusToken(h: Host, sym: string): void {
+  const sh = h.block.shard;
+  if (sym !== CONSENSUS_TOKEN || !sh || sh.count === 1 || sh.index === CONSENSUS_SHARD) return;
+  throw new VmError(`${CONSENSUS_TOKEN} does not move on shard ${sh.index}: every account's ${CONSENSUS_TOKEN} lives on shard ${CONSENSUS_SHARD}, where only bonus.iost mints and exchanges it`);
+}
+
+/**
+ * The shard an account receiving tokens lives on when not this one, else null.
+ * Unlike remoteShard, a forwarded part's publisher counts as remote (its
+ * escrow holds only plain iost here: a frozen or issued amount must go home),
+ * and Proof of Believability's contracts live on the consensus shard. Every
+ * account's `contribute` is here (the consensus shard).
+ */
+function receiverShard(h: Host, sym: string, to: string): number | null {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1 || sym === CONSENSUS_TOKEN) return null;
+  if (h.tx.guest && to === h.tx.publisher && placedByName(to)) {
+    const home = shardOf(to, sh.count);
+    return home === sh.index ? null : home;
+  }
+  return remoteContractShard(h.state, sh, to) ?? h.remoteShard(to);
+}
+
+function refuseOtherToken(h: Host, sym: string, to: string, remote: number, what: string): void {
+  if (sym !== CROSS_SHARD_TOKEN)
+    throw new VmError(`${what} of ${sym} to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; only ${CROSS_SHARD_TOKEN} crosses shards`);
+}
 
 /**
  * The steps transfer and transferFreeze share (go-iost token_v3.go), in Go's
@@ -271,17 +315,18 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const to = s(args[2]);
   const memo = s(args[4]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
-  const fromShard = h.remoteShard(from);
+  requireConsensusToken(h, sym);
+  const fromShard = sym === CONSENSUS_TOKEN ? null : h.remoteShard(from);
   if (fromShard !== null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
   if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
-  // A remote target is checked by its own shard, which refunds when it does not exist.
-  const remote = h.remoteShard(to);
+  // A remote target is checked by its own shard, which refunds when it does not exist. A forwarded
+  // part's publisher is local here: what it receives joins its escrow, which goes home in the settle.
+  const remote = sym === CONSENSUS_TOKEN ? null : (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to));
   if (remote === null && !h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
   // Token definitions are per shard and a credit names only the symbol, so a token created after
   // genesis on one shard could be counterfeited by a same-named one created on another: only iost,
   // defined identically on every shard at genesis, crosses shards (docs/SHARDING.md).
-  if (remote !== null && sym !== CROSS_SHARD_TOKEN)
-    throw new VmError(`transfer of ${sym} to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; only ${CROSS_SHARD_TOKEN} crosses shards`);
+  if (remote !== null) refuseOtherToken(h, sym, to, remote, "transfer");
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
@@ -307,16 +352,19 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   const ftime = args[4] as bigint;
   const memo = s(args[5]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
-  // A frozen balance is a list of (amount, unfreeze time) records kept with its account;
-  // a credit receipt carries a plain amount, so freezing to another shard is refused (docs/SHARDING.md).
-  const remote = h.remoteShard(to);
-  if (remote !== null) throw new VmError(`transferFreeze to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; transfer instead`);
+  requireConsensusToken(h, sym);
+  // A frozen balance is a list of (amount, unfreeze time) records kept with its account: to an
+  // account of another shard the amount leaves here as a credit carrying the unfreeze time, and its
+  // shard writes the record (sharding/receipts.ts), as for gas.iost's unpledge refund.
+  const remote = receiverShard(h, sym, to);
+  if (remote !== null) refuseOtherToken(h, sym, to, remote, "transferFreeze");
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
   args = [args[0], args[1], args[2], amountStr, args[4], args[5]];
   const amount = debitFrom(h, c, sym, from, amountStr);
-  freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
+  if (remote === null) freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
+  else h.sendCredit(remote, sym, to, from, amount, ftime);
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
@@ -326,6 +374,7 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
   const from = s(args[1]);
+  requireConsensusToken(h, sym);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);

@@ -19,10 +19,17 @@ export function addBalance(state: State, token: string, account: string, delta: 
   new ContractDB(state).mputRaw("token.iost", "TB" + account, token, encodeValue(int(balance + delta), cur?.payer ?? ""));
 }
 
-/** Drops a balance held for a guest (an escrow), leaving no key behind. */
+/**
+ * Drops a balance held for a guest (an escrow), leaving no key of it behind;
+ * other fields of its map index stay (on the consensus shard it can list the
+ * account's `contribute`, which lives there).
+ */
 export function dropBalance(state: State, token: string, account: string): void {
   state.del(mapKey("token.iost", "TB" + account, token));
-  state.del(mapIndexKey("token.iost", "TB" + account));
+  const ik = mapIndexKey("token.iost", "TB" + account);
+  const rest = (state.get(ik) ?? "").split("@").slice(1).filter((f) => f !== token);
+  if (rest.length === 0) state.del(ik);
+  else state.put(ik, rest.map((f) => "@" + f).join(""));
 }
 
 /**

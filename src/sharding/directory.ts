@@ -13,13 +13,20 @@ import type { Host } from "../contracts/host.js";
 import type { State } from "../state/state.js";
 import { basicKey, decodeValue, encodeValue, int } from "../state/storage.js";
 import type { CrossReceipt } from "./receipts.js";
+import { CONSENSUS_SHARD, POB_CONTRACTS } from "./placement.js";
 
 /** A basic key per contract (not a map: a map's field index would grow with every deployment). */
 const entryKey = (id: string) => basicKey("system.iost", "contract_shard_" + id);
 
-/** The shard a user contract lives on when that is not this one (from the directory), else null. */
+/**
+ * The shard a user contract lives on when that is not this one (from the
+ * directory), else null. Proof of Believability's system contracts live on the
+ * consensus shard (placement.ts POB_CONTRACTS).
+ */
 export function remoteContractShard(state: State, shard: { index: number; count: number } | undefined, id: string): number | null {
-  if (!shard || shard.count === 1 || !id.startsWith("Contract")) return null;
+  if (!shard || shard.count === 1) return null;
+  if (POB_CONTRACTS.has(id)) return shard.index === CONSENSUS_SHARD ? null : CONSENSUS_SHARD;
+  if (!id.startsWith("Contract")) return null;
   const v = decodeValue(state.get(entryKey(id)));
   return v && v.value.t === "i" ? Number(v.value.v) : null;
 }

@@ -3,7 +3,8 @@
  * (IOST's steps, in IOST's order), and its writes are split:
  * - keys of an account go to the account's shard;
  * - balances and other account keys of system contracts (`*.iost`) go to
- *   shard 0, so every token is counted exactly once;
+ *   shard 0, so every token is counted exactly once; so do all `contribute`
+ *   balances (bonus.iost's token, kept on the consensus shard);
  * - global state (token info, admin ids, map indexes) is copied to every
  *   shard: system contracts run on every shard (docs/SHARDING.md);
  * - the RAM market is split: RAM is storage on one shard, so each shard runs a
@@ -16,13 +17,13 @@ import { MemoryStore } from "../state/memory-store.js";
 import { stateRoot } from "../state/root.js";
 import type { Write } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import { keyAccount, placedByName, shardOf } from "./placement.js";
+import { isConsensusTokenKey, keyAccount, placedByName, shardOf } from "./placement.js";
 
 /** The shard that holds a genesis key, or null for every shard. */
 export function genesisKeyShard(raw: string, count: number): number | null {
   const acc = keyAccount(raw);
   if (acc === null) return null;
-  return placedByName(acc) ? shardOf(acc, count) : 0;
+  return placedByName(acc) && !isConsensusTokenKey(raw) ? shardOf(acc, count) : 0;
 }
 
 /** Market keys and balances divided among the shards (values `s<number>@p` or `i<int>@p`). */

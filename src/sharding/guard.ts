@@ -9,7 +9,7 @@ import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
-import { keyAccount, placedByName, shardOf } from "./placement.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "./placement.js";
 
 const escrowKey = (account: string) => mapKey("token.iost", "TB" + account, "iost");
 const escrowIndexKey = (account: string) => mapIndexKey("token.iost", "TB" + account);
@@ -30,10 +30,11 @@ export class ShardState extends State {
     const account = keyAccount(key);
     if (account === null || !placedByName(account)) return;
     if (account === this.guest && (key === escrowKey(account) || key === escrowIndexKey(account))) return;
-    const home = shardOf(account, this.shard.count);
-    if (home !== this.shard.index) {
-      throw new VmError(`account ${account} lives on shard ${home}, this tx runs on shard ${this.shard.index}: only token transfers reach accounts on other shards`);
-    }
+    // `contribute` lives on the consensus shard for every account (placement.ts), and so may its map index.
+    const home = isConsensusTokenKey(key) ? CONSENSUS_SHARD : shardOf(account, this.shard.count);
+    if (home === this.shard.index || (this.shard.index === CONSENSUS_SHARD && isTokenIndexKey(key))) return;
+    const what = isConsensusTokenKey(key) ? `the ${CONSENSUS_TOKEN} of account ${account}` : `account ${account}`;
+    throw new VmError(`${what} lives on shard ${home}, this tx runs on shard ${this.shard.index}: only token transfers reach accounts on other shards`);
   }
 
   override put(key: string, value: string): void {

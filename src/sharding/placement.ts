@@ -7,7 +7,9 @@
  * - A user contract lives on the shard that ran its setCode, its deployer's;
  *   every other shard finds it in its directory (directory.ts).
  * - System contracts (`*.iost`) run on every shard; their global state
- *   (token info, the RAM market, admin ids) is per shard — see docs/SHARDING.md.
+ *   (token info, the RAM market, admin ids) is per shard — see docs/SHARDING.md —
+ *   except Proof of Believability's, which run on the consensus shard (0) only,
+ *   where every account's `contribute` lives too.
  */
 import { sha3, utf8 } from "../crypto/sha3.js";
 
@@ -16,6 +18,38 @@ export function shardOf(name: string, count: number): number {
   const h = sha3(utf8(name));
   const first = ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
   return first % count;
+}
+
+/**
+ * Proof of Believability's contracts keep their state and balances on the
+ * consensus shard (shard 0, which decides the blocks' witnesses): an action on
+ * one of them from another shard is forwarded there like a call to a user
+ * contract of that shard (directory.ts remoteContractShard, docs/SHARDING.md
+ * "Proof of Believability across shards").
+ */
+export const CONSENSUS_SHARD = 0;
+export const POB_CONTRACTS: ReadonlySet<string> = new Set(["vote_producer.iost", "vote.iost", "bonus.iost", "issue.iost", "base.iost"]);
+
+/**
+ * bonus.iost's token `contribute` (minted for producing blocks, destroyed by
+ * exchangeIOST) is kept on the consensus shard for every account: bonus.iost
+ * runs there only, so its balances and frozen balances (`TB<acc>`/`TF<acc>`
+ * field `contribute`) are shard 0's, whatever the account's shard.
+ */
+export const CONSENSUS_TOKEN = "contribute";
+
+/** Whether a raw key is an account's `contribute` balance or frozen balance (kept on the consensus shard). */
+export function isConsensusTokenKey(raw: string): boolean {
+  return raw.startsWith("m-token.iost-T") && raw.endsWith("-" + CONSENSUS_TOKEN) && (raw[14] === "B" || raw[14] === "F");
+}
+
+/**
+ * Whether a raw key is the field index of an account's token map (`TB<acc>`,
+ * `TF<acc>`, or its `@` mark): per shard, since the consensus shard lists an
+ * account's `contribute` there while its home lists the rest.
+ */
+export function isTokenIndexKey(raw: string): boolean {
+  return /^m-token\.iost-T[BF][^-]*$/.test(raw);
 }
 
 /**

@@ -10,8 +10,11 @@
  * before the commit, and build it again from the same inputs.
  */
 import { base58Encode } from "../codec/base58.js";
+import { parseFreezeList } from "../contracts/freeze.js";
 import type { GenesisConfig } from "../genesis/index.js";
 import { executeTx, type BlockContext } from "../executor/index.js";
+import { executeBaseTx } from "../executor/base.js";
+import { baseTx } from "../consensus/base-tx.js";
 import { MemoryStore } from "../state/memory-store.js";
 import { stateRoot } from "../state/root.js";
 import { decodeValue } from "../state/storage.js";
@@ -50,13 +53,22 @@ export class SimShard {
     this.pool.push(tx);
   }
 
-  /** Builds the chunk of `block.number`; with `commit` false it is lost (a crash before the SQLite commit). */
-  buildChunk(block: BlockContext, incoming: readonly CrossReceipt[], commit = true): CrossReceipt[] {
+  /**
+   * Builds the chunk of `block.number`; with `commit` false it is lost (a crash before the SQLite commit).
+   * `base`: the block's base tx (shard 0 only), run after the incoming receipts, before the pool.
+   */
+  buildChunk(block: BlockContext, incoming: readonly CrossReceipt[], commit = true, base?: Tx): CrossReceipt[] {
     const state = new ShardState(this.store, { index: this.index, count: this.count });
     const ctx: BlockContext = { ...block, shard: { index: this.index, count: this.count } };
     const inc = applyIncoming(state, this.index, ctx, incoming, (id) => this.applied.has(id));
     const out = [...inc.outgoing];
     const executed: [string, SimTxResult][] = [];
+    if (base) {
+      const hash = txHash(base);
+      const r = executeBaseTx(state, base, hash, ctx);
+      out.push(...r.outgoing);
+      executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
+    }
     for (const tx of this.pool) {
       const hash = txHash(tx);
       const r = executeTx(state, tx, hash, ctx);
@@ -92,10 +104,15 @@ export class SimChain {
   readonly shards: SimShard[];
   height = 0;
   private time: bigint;
+  /** Base txs run on shard 0, one per block, with this witness as every parent's (off: no base tx). */
+  private readonly witness: string | null;
+  /** The base tx of each height (its receipt is shard 0's result of its hash). */
+  readonly baseTxs = new Map<number, Tx>();
 
-  constructor(config: GenesisConfig, count: number) {
+  constructor(config: GenesisConfig, count: number, opts: { baseWitness?: string } = {}) {
     this.shards = Array.from({ length: count }, (_, i) => new SimShard(i, count, config));
     this.time = config.time;
+    this.witness = opts.baseWitness ?? null;
   }
 
   /** The intake: a tx goes to its publisher's shard. */
@@ -111,12 +128,16 @@ export class SimChain {
   /** Produces one block; shard `crash` loses its first build of it and rebuilds. */
   step(opts: { crash?: number; time?: bigint } = {}): void {
     const h = this.height + 1;
+    const parentTime = this.time;
     this.time = opts.time ?? this.time + 500_000_000n;
     const block: BlockContext = { chainId: 1020, number: BigInt(h), time: this.time, parentHash: "", witness: "" };
+    const base = this.witness === null ? undefined : baseTx({ chainId: 1020, number: BigInt(h), time: this.time, parentWitness: this.witness, parentTime });
+    if (base) this.baseTxs.set(h, base);
     for (const s of this.shards) {
       const inc = this.incoming(h - 1, s.index);
-      if (opts.crash === s.index) s.buildChunk(block, inc, false);
-      s.buildChunk(block, inc);
+      const b = s.index === 0 ? base : undefined;
+      if (opts.crash === s.index) s.buildChunk(block, inc, false, b);
+      s.buildChunk(block, inc, true, b);
     }
     this.height = h;
   }
@@ -126,14 +147,18 @@ export class SimChain {
     return this.shards.flatMap((s) => s.outgoing.get(this.height) ?? []);
   }
 
-  /** Every `iost` balance on every shard plus what is in flight: constant if supply is conserved. */
+  /**
+   * Every `iost` balance and frozen balance on every shard plus what is in
+   * flight: constant if supply is conserved (frozen amounts count like balances).
+   */
   totalIost(): bigint {
     let sum = 0n;
     for (const s of this.shards) {
       for (const key of s.store.keys()) {
-        if (!key.startsWith("m-token.iost-TB") || !key.endsWith("-iost")) continue;
+        if (!key.endsWith("-iost")) continue;
         const v = decodeValue(s.store.get(key));
-        if (v && v.value.t === "i") sum += v.value.v;
+        if (key.startsWith("m-token.iost-TB") && v && v.value.t === "i") sum += v.value.v;
+        if (key.startsWith("m-token.iost-TF") && v && v.value.t === "j") for (const f of parseFreezeList(v.value.v)) sum += f.Amount;
       }
     }
     for (const r of this.inFlight()) sum += BigInt(r.amount);

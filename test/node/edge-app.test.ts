@@ -30,6 +30,9 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     contractShard: async () => null,
     getContractStorage: async (id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
     getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
+    getProducerVoteInfo: async (a): Promise<Answer<Json>> => (a === "producer000" ? { pubkey: "K", votes: 0 } : { error: "can't get producer vote info" }),
+    getVoterBonus: async () => ({ bonus: 0, detail: {} }),
+    getCandidateBonus: async () => ({ bonus: 0 }),
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
     status: async () => ({ shard: 0, head: 10, lib: 10, pool: 3, stateRoot: "00", work: { chunks: 10, txs: 20, ms: 5 } }),
@@ -49,6 +52,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     mine: async (n) => ({ head_block: String(10 + n), head_block_hash: "H" }),
     snapshot: async () => ({ id: "1" }),
     revert: async (id) => ({ error: `snapshot ${id} not found` }),
+    receiveEndorsement: async () => ({ error: "endorsement is not an object" }),
   };
   const record = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {
@@ -206,9 +210,6 @@ describe("transport", () => {
       "/getToken721Balance/admin/nft/true",
       "/getToken721Metadata/nft/1/true",
       "/getToken721Owner/nft/1/true",
-      "/getProducerVoteInfo/producer000/true",
-      "/getVoterBonus/admin/true",
-      "/getCandidateBonus/producer000/true",
       "/getContractVote/vote.iost/true",
       "/getRawBlockByNumber/1/true",
     ]) {
@@ -377,5 +378,31 @@ describe("subscribe", () => {
     expect(f.calls.find((c) => c.method === "shard.eventsSince")?.args).toEqual([10]);
     const bad = await call(f.env, "/subscribe", postText(JSON.stringify({ topics: ["BLOCKS"] })));
     expect(bad.body.code).toBe(2);
+  });
+});
+
+describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
+  it("ask shard 0 whatever the account's shard, after IOST's id check", async () => {
+    const f = fakeEnv({ vars: { SHARD_COUNT: "4" } });
+    const ok = await call(f.env, "/getProducerVoteInfo/producer000/true");
+    expect([ok.status, ok.body]).toEqual([200, { pubkey: "K", votes: 0 }]);
+    const none = await call(f.env, "/getProducerVoteInfo/nobody01/true");
+    expect([none.status, none.body]).toEqual([400, { code: 2, message: "can't get producer vote info" }]);
+    expect((await call(f.env, "/getVoterBonus/producer000/1")).body).toEqual({ bonus: 0, detail: {} });
+    expect((await call(f.env, "/getCandidateBonus/producer000/0")).body).toEqual({ bonus: 0 });
+    const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
+    expect(shards).toEqual(["shard-0", "shard-0", "shard-0", "shard-0"]);
+    const bad = await call(f.env, "/getVoterBonus/Admin/true");
+    expect(bad.body).toEqual({ code: 2, message: "id invalid. id contains invalid character - 65" });
+    expect((await call(f.env, "/getCandidateBonus/abc/true")).body).toEqual({ code: 2, message: "id invalid. id length should be between 5,11 - 3 " });
+    expect((await call(f.env, "/getVoterBonus/admin/maybe")).status).toBe(400);
+  });
+
+  it("contribute balances are read on shard 0, iost on the account's shard", async () => {
+    const f = fakeEnv({ vars: { SHARD_COUNT: "4" } });
+    await call(f.env, "/getTokenBalance/producer000/contribute/true");
+    await call(f.env, "/getTokenBalance/producer000/iost/true");
+    const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
+    expect(shards).toEqual(["shard-0", "shard-1"]);
   });
 });

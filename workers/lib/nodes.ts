@@ -4,7 +4,7 @@
  * coordinator named `coordinator`.
  */
 import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
-import { keyAccount, placedByName, shardOf } from "../../src/sharding/placement";
+import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, placedByName, shardOf } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
 
@@ -25,7 +25,8 @@ export function homeShard(env: Env, account: string): ShardApi {
 
 /**
  * The shard of a contract's code and storage. System contracts (`*.iost`) run
- * on every shard with their global state on shard 0; a user contract lives
+ * on every shard with their global state on shard 0 (Proof of Believability's
+ * run there only); a user contract lives
  * where it was deployed, which every shard's directory (src/sharding/directory.ts)
  * can tell, so shard 0 is asked.
  */
@@ -42,6 +43,8 @@ export async function storageShard(env: Env, contract: string, key: string, fiel
   // field "": a simple value; null: a map's field list; else a map value.
   const raw = field === null ? mapIndexKey(contract, key) : field === "" ? basicKey(contract, key) : mapKey(contract, key, field);
   const account = keyAccount(raw);
+  // Every account's `contribute` lives on the consensus shard (src/sharding/placement.ts).
+  if (account !== null && isConsensusTokenKey(raw)) return shard(env, CONSENSUS_SHARD);
   return account === null || !placedByName(account) ? (home ?? contractHome(env, contract)) : homeShard(env, account);
 }
 

@@ -1,11 +1,13 @@
 /**
  * Accounts and tokens: /getAccount, /getTokenBalance, /getTokenInfo. Account-keyed
- * reads go to the account's home shard. Capabilities that do not exist on this
- * node yet (token721, producer votes, bonuses) answer an honest error.
+ * reads go to the account's home shard (its `contribute` and its votes and
+ * bonuses: shard 0, the consensus shard). Capabilities that do not exist on
+ * this node yet (token721) answer an honest error.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { notImplemented, unwrap } from "../lib/errors";
+import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN } from "../../src/sharding/placement";
 import { homeShard, shard } from "../lib/nodes";
 import { parseBoolParam } from "../lib/params";
 
@@ -20,12 +22,16 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
 accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c) => {
   const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const account = c.req.param("account");
-  return c.json(unwrap(await homeShard(c.env, account).getTokenBalance(account, c.req.param("token"), longest)));
+  const token = c.req.param("token");
+  // Every account's `contribute` (bonus.iost's) lives on the consensus shard (src/sharding/placement.ts).
+  const at = token === CONSENSUS_TOKEN ? shard(c.env, CONSENSUS_SHARD) : homeShard(c.env, account);
+  return c.json(unwrap(await at.getTokenBalance(account, token, longest)));
 });
 
 accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
-  // Token definitions are kept by token.iost, placed on shard 0.
+  // Token definitions are kept by token.iost, placed on shard 0; iost and contribute are issued
+  // there only (issue.iost, bonus.iost), so shard 0's supply of them is the chain's.
   return c.json(unwrap(await shard(c.env, 0).getTokenInfo(c.req.param("symbol"), longest)));
 });
 
@@ -34,7 +40,35 @@ accountRoutes.get("/getToken721Balance/:account/:token/:by_longest_chain", () =>
 accountRoutes.get("/getToken721Metadata/:token/:token_id/:by_longest_chain", () => notImplemented(`getToken721Metadata (${NO_TOKEN721})`));
 accountRoutes.get("/getToken721Owner/:token/:token_id/:by_longest_chain", () => notImplemented(`getToken721Owner (${NO_TOKEN721})`));
 
-const NO_VOTES = "vote_producer.iost and bonus.iost are not available on this node yet";
-accountRoutes.get("/getProducerVoteInfo/:account/:by_longest_chain", () => notImplemented(`getProducerVoteInfo (${NO_VOTES})`));
-accountRoutes.get("/getVoterBonus/:name/:by_longest_chain", () => notImplemented(`getVoterBonus (${NO_VOTES})`));
-accountRoutes.get("/getCandidateBonus/:name/:by_longest_chain", () => notImplemented(`getCandidateBonus (${NO_VOTES})`));
+/** go-iost rpc checkIDValid: the texts IOST answers before reading anything. */
+function checkIdValid(id: string): void {
+  if (id.startsWith("Contract")) {
+    if (id.length >= 100) throw new RpcFailure(`id invalid. ContractID length should be less then 100 - ${id.length}`);
+    return;
+  }
+  const bytes = new TextEncoder().encode(id).length;
+  if (bytes < 5 || bytes > 11) throw new RpcFailure(`id invalid. id length should be between 5,11 - ${bytes} `);
+  for (const ch of id) {
+    if (!/[a-z0-9_]/.test(ch)) throw new RpcFailure(`id invalid. id contains invalid character - ${ch.codePointAt(0)}`);
+  }
+}
+
+// Proof of Believability: vote_producer.iost and vote.iost keep their state on shard 0, the consensus shard.
+accountRoutes.get("/getProducerVoteInfo/:account/:by_longest_chain", async (c) => {
+  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  const account = c.req.param("account");
+  checkIdValid(account);
+  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).getProducerVoteInfo(account, longest)));
+});
+accountRoutes.get("/getVoterBonus/:name/:by_longest_chain", async (c) => {
+  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  const name = c.req.param("name");
+  checkIdValid(name);
+  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).getVoterBonus(name, longest)));
+});
+accountRoutes.get("/getCandidateBonus/:name/:by_longest_chain", async (c) => {
+  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  const name = c.req.param("name");
+  checkIdValid(name);
+  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).getCandidateBonus(name, longest)));
+});

@@ -3,7 +3,7 @@
  * contract directory, top-level calls forwarded to the contract's shard with
  * an escrow and reserved gas, settled back into the caller's receipt; the
  * documented failures (sync calls and global reads across shards, escrow or
- * gas exceeded, freezes/lends to remote accounts).
+ * gas exceeded, lends to remote accounts).
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -276,7 +276,6 @@ describe("contracts across shards (simulator)", () => {
 
 describe("moves that cannot cross shards fail with a clear error", () => {
   const cases: [string, (to: string) => ReturnType<typeof act>, string][] = [
-    ["transferFreeze", (to) => act("token.iost", "transferFreeze", ["iost", deployer, to, "1", 1600000000000000000, ""]), "transferFreeze to %s is not supported: the account lives on shard 1, this tx runs on shard 0; transfer instead"],
     ["ram lend", (to) => act("ram.iost", "lend", [deployer, to, 100]), "lend to %s is not supported: the account lives on shard 1, this tx runs on shard 0"],
   ];
   it.each(cases)("%s to a remote account", (_, action, message) => {

@@ -1,0 +1,420 @@
+/**
+ * Proof of Believability across shards on the in-memory chain (src/sharding/sim.ts,
+ * 4 shards): vote_producer.iost, vote.iost, issue.iost and bonus.iost keep their
+ * state and balances on shard 0, actions on them from other shards are forwarded
+ * there; token.iost's transferFreeze and issue reach accounts of other shards as
+ * credits (frozen ones carry their unfreeze time); `contribute` lives on shard 0.
+ */
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Decimal } from "../../../src/amount";
+import { parseFreezeList } from "../../../src/contracts/freeze";
+import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { ShardState } from "../../../src/sharding/guard";
+import { shardOf } from "../../../src/sharding/placement";
+import { SimChain } from "../../../src/sharding/sim";
+import { getVoterBonus } from "../../../src/query/pob";
+import { getTokenBalance } from "../../../src/query/index";
+import { DEV_PRODUCERS } from "../../../src/genesis/dev-keys";
+import { State } from "../../../src/state/state";
+import { ContractDB, decodeValue, encodeValue, int } from "../../../src/state/storage";
+import { txId } from "../../../src/tx/bytes";
+import type { Tx } from "../../../src/tx/types";
+import { act, fakeKey, makeTx } from "../executor/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
+
+const N = 4;
+const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, "0")}`);
+const IOST = 100_000_000n;
+const SEC = 1_000_000_000n;
+const T0 = devGenesis().time + 10n * SEC;
+const BLOCK_TIME = T0 + 100n * SEC;
+const PRODUCER = "producer000";
+
+function config(): GenesisConfig {
+  return {
+    ...devGenesis(),
+    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 100000n })),
+  };
+}
+
+const voter = USERS.find((u) => shardOf(u, N) === 2)!;
+const onZero = USERS.find((u) => shardOf(u, N) === 0)!;
+const onOne = USERS.find((u) => shardOf(u, N) === 1)!;
+
+let nonce = 0;
+function txBy(user: string | "admin", actions: ReturnType<typeof act>[], limit = "unlimited"): Tx {
+  return makeTx(actions, {
+    ...(user === "admin" ? {} : { publisher: user, key: fakeKey(USERS.indexOf(user)) }),
+    time: T0 + BigInt(nonce++),
+    gasLimit: 4_000_000n,
+    amountLimit: [{ token: "iost", value: limit }],
+  });
+}
+
+const raw = (chain: SimChain, shard: number, key: string) => decodeValue(chain.shards[shard].store.get(key))?.value;
+function balance(chain: SimChain, acc: string, shard = shardOf(acc, N)): bigint {
+  const v = raw(chain, shard, `m-token.iost-TB${acc}-iost`);
+  return v && v.t === "i" ? v.v : 0n;
+}
+function frozen(chain: SimChain, acc: string, shard = shardOf(acc, N)) {
+  const v = raw(chain, shard, `m-token.iost-TF${acc}-iost`);
+  return v && v.t === "j" ? parseFreezeList(v.v) : [];
+}
+function supplyOn(chain: SimChain, shard: number): bigint {
+  const v = raw(chain, shard, "m-token.iost-TIiost-supply");
+  return v && v.t === "i" ? v.v : 0n;
+}
+
+/** Steps one block at a time checking the supply (balances + frozen + in flight) never changes. */
+function steps(chain: SimChain, n: number, supply: bigint, crash?: number) {
+  for (let i = 0; i < n; i++) {
+    chain.step({ time: BLOCK_TIME, crash: i === 1 ? crash : undefined });
+    expect(chain.totalIost()).toBe(supply);
+  }
+}
+
+function result(chain: SimChain, tx: Tx) {
+  const home = tx.publisher === "admin" ? 0 : shardOf(tx.publisher, N);
+  return chain.shards[home].results.get(txId(tx))!;
+}
+
+beforeAll(vmReady);
+
+describe("vote_producer.iost from another shard", () => {
+  it("a vote runs on shard 0 (IOST locked there), an unvote's refund arrives frozen on the voter's shard", () => {
+    const chain = new SimChain(config(), N);
+    expect(shardOf(voter, N)).not.toBe(0);
+    const supply = chain.totalIost();
+    const [home0, vote0] = [balance(chain, voter), balance(chain, "vote.iost", 0)];
+
+    const v = txBy(voter, [act("vote_producer.iost", "vote", [voter, PRODUCER, "1000"])], "1000");
+    chain.submit(v);
+    steps(chain, 3, supply, 0); // forward, run on shard 0 (which loses a build once), settle
+    const r = result(chain, v);
+    expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+    expect(r.pending).toBe(0);
+    expect(balance(chain, voter)).toBe(home0 - 1000n * IOST);
+    expect(balance(chain, "vote.iost", 0)).toBe(vote0 + 1000n * IOST);
+    // The vote record is shard 0's; the voter's shard never wrote one.
+    expect(chain.shards[0].store.get(`m-vote.iost-u_1-${voter}`)).toBeDefined();
+    expect(chain.shards[shardOf(voter, N)].store.get(`m-vote.iost-u_1-${voter}`)).toBeUndefined();
+    // No escrow of the voter stays on shard 0.
+    expect(chain.shards[0].store.get(`m-token.iost-TB${voter}-iost`)).toBeUndefined();
+    // The forwarded part's contract receipts join the voter's combined receipt.
+    expect(r.receipt!.receipts.map((x) => x.funcName)).toContain("vote_producer.iost/vote");
+
+    const u = txBy(voter, [act("vote_producer.iost", "unvote", [voter, PRODUCER, "400"])], "0");
+    chain.submit(u);
+    steps(chain, 4, supply); // forward, run on shard 0 (sends the frozen credit), credit applied, settles
+    const ru = result(chain, u);
+    expect(ru.receipt?.statusCode, ru.receipt?.message).toBe("SUCCESS");
+    expect(balance(chain, "vote.iost", 0)).toBe(vote0 + 600n * IOST);
+    expect(balance(chain, voter)).toBe(home0 - 1000n * IOST);
+    // Frozen for vote_producer.iost's lock (voteLockSec) from the tx time, on the voter's own shard.
+    expect(frozen(chain, voter)).toEqual([{ Amount: 400n * IOST, Ftime: u.time + config().consensus.voteLockSec * SEC }]);
+    expect(frozen(chain, voter, 0)).toEqual([]);
+    expect(chain.inFlight()).toEqual([]);
+    // Issuance happens on shard 0 only: voting moved IOST, it created none.
+    expect(supplyOn(chain, 0)).toBe(supplyOn(chain, 1));
+  });
+
+  it("voter bonus topped up from one shard is withdrawn to a voter of another; the RPC reads shard 0", () => {
+    const chain = new SimChain(config(), N);
+    const supply = chain.totalIost();
+    const v = txBy(voter, [act("vote_producer.iost", "vote", [voter, PRODUCER, "1000"])], "1000");
+    chain.submit(v);
+    steps(chain, 3, supply);
+    const top = txBy(onOne, [act("vote_producer.iost", "topupVoterBonus", [PRODUCER, "50", onOne])], "50");
+    chain.submit(top);
+    steps(chain, 3, supply);
+    expect(result(chain, top).receipt?.statusCode, result(chain, top).receipt?.message).toBe("SUCCESS");
+    expect(getVoterBonus(new State(chain.shards[0].store), voter)).toEqual({ bonus: 50, detail: { [PRODUCER]: 50 } });
+    // Another shard's copy of vote_producer.iost knows nothing of it: the edge asks shard 0.
+    expect(getVoterBonus(new State(chain.shards[1].store), voter)).toEqual({ bonus: 0, detail: {} });
+    const [h0, vp0] = [balance(chain, voter), balance(chain, "vote_producer.iost", 0)];
+    const w = txBy(voter, [act("vote_producer.iost", "voterWithdraw", [voter])], "0");
+    chain.submit(w);
+    steps(chain, 3, supply);
+    expect(result(chain, w).receipt?.statusCode, result(chain, w).receipt?.message).toBe("SUCCESS");
+    expect(balance(chain, voter)).toBe(h0 + 50n * IOST);
+    expect(balance(chain, "vote_producer.iost", 0)).toBe(vp0 - 50n * IOST);
+    expect(getVoterBonus(new State(chain.shards[0].store), voter)).toEqual({ bonus: 0, detail: {} });
+  });
+
+  it("a failing vote from another shard rolls back on shard 0 and refunds the escrow", () => {
+    const chain = new SimChain(config(), N);
+    const supply = chain.totalIost();
+    const home0 = balance(chain, voter);
+    const v = txBy(voter, [act("vote_producer.iost", "vote", [voter, "nobody01", "10"])], "10");
+    chain.submit(v);
+    steps(chain, 3, supply);
+    const r = result(chain, v);
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain("producer not exists");
+    expect(r.receipt?.message).toContain("forwarded to shard 0 with an escrow of 10 iost");
+    expect(balance(chain, voter)).toBe(home0);
+    expect(chain.shards[0].store.get(`m-vote.iost-u_1-${voter}`)).toBeUndefined();
+  });
+
+  it("a register from one shard is seen by a read from another: both run on shard 0", () => {
+    const chain = new SimChain(config(), N);
+    const supply = chain.totalIost();
+    const reg = txBy(voter, [act("vote_producer.iost", "applyRegister", [voter, fakeKey(99), "loc", "url", "net", true])], "0");
+    chain.submit(reg);
+    steps(chain, 3, supply);
+    expect(result(chain, reg).receipt?.statusCode, result(chain, reg).receipt?.message).toBe("SUCCESS");
+    expect(chain.shards[0].store.get(`m-vote_producer.iost-producerTable-${voter}`)).toBeDefined();
+    expect(chain.shards[shardOf(voter, N)].store.get(`m-vote_producer.iost-producerTable-${voter}`)).toBeUndefined();
+    const get = txBy(onOne, [act("vote_producer.iost", "getProducer", [voter])], "0");
+    chain.submit(get);
+    steps(chain, 3, supply);
+    const r = result(chain, get);
+    expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+    expect(r.receipt!.returns[0]).toContain(fakeKey(99));
+  });
+
+  it("a contract of another shard cannot call vote_producer.iost or read its storage synchronously", () => {
+    const chain = new SimChain(config(), N);
+    const code = `class P {
+  init() {}
+  callVote() { return blockchain.call("vote_producer.iost", "getProducer", ["${PRODUCER}"]); }
+  readVote() { return storage.globalGet("vote_producer.iost", "voteId"); }
+}
+module.exports = P;`;
+    const abi = [
+      { name: "callVote", args: [] },
+      { name: "readVote", args: [] },
+    ];
+    const d = txBy(onOne, [act("system.iost", "setCode", [contractJson(code, abi)])]);
+    chain.submit(d);
+    chain.step({ time: BLOCK_TIME });
+    chain.step({ time: BLOCK_TIME });
+    expect(result(chain, d).receipt?.statusCode, result(chain, d).receipt?.message).toBe("SUCCESS");
+    const id = "Contract" + txId(d);
+    const call = txBy(onOne, [act(id, "callVote", [])]);
+    const read = txBy(onOne, [act(id, "readVote", [])]);
+    chain.submit(call);
+    chain.submit(read);
+    chain.step({ time: BLOCK_TIME });
+    expect(result(chain, call).receipt?.message).toContain("synchronous call to vote_producer.iost: the contract lives on shard 0, this tx runs on shard 1; only a tx's top-level actions reach contracts of another shard");
+    expect(result(chain, read).receipt?.message).toContain("global read of vote_producer.iost: the contract lives on shard 0, this tx runs on shard 1");
+  });
+});
+
+describe("property: votes and unvotes from every shard", () => {
+  it("supply constant at every height (a shard losing a build), vote.iost on shard 0 holds the net votes, refunds frozen at home", () => {
+    const op = fc.record({ user: fc.integer({ min: 0, max: USERS.length - 1 }), unvote: fc.boolean(), amount: fc.integer({ min: 1, max: 50 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(op, { maxLength: 4 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: -1, max: N - 1 }), (blocks, crash) => {
+        const chain = new SimChain(config(), N);
+        const supply = chain.totalIost();
+        const start = new Map(USERS.map((u) => [u, balance(chain, u)]));
+        const vote0 = balance(chain, "vote.iost", 0);
+        const votes = new Map(USERS.map((u) => [u, 0n]));
+        const refunded = new Map(USERS.map((u) => [u, 0n]));
+        const txs: [Tx, boolean][] = [];
+        for (const ops of blocks) {
+          for (const o of ops) {
+            const u = USERS[o.user];
+            const amount = BigInt(o.amount);
+            const ok = !o.unvote || votes.get(u)! >= amount * IOST;
+            if (ok && o.unvote) {
+              votes.set(u, votes.get(u)! - amount * IOST);
+              refunded.set(u, refunded.get(u)! + amount * IOST);
+            } else if (ok) votes.set(u, votes.get(u)! + amount * IOST);
+            const t = txBy(u, [act("vote_producer.iost", o.unvote ? "unvote" : "vote", [u, PRODUCER, String(o.amount)])], o.unvote ? "0" : String(o.amount));
+            chain.submit(t);
+            txs.push([t, ok]);
+          }
+          chain.step({ crash: crash < 0 ? undefined : crash });
+          expect(chain.totalIost()).toBe(supply);
+        }
+        for (let i = 0; i < 4; i++) {
+          chain.step();
+          expect(chain.totalIost()).toBe(supply);
+        }
+        expect(chain.inFlight()).toEqual([]);
+        for (const [t, ok] of txs) {
+          const r = result(chain, t);
+          expect(r.pending).toBe(0);
+          expect(r.receipt?.statusCode === "SUCCESS", r.receipt?.message).toBe(ok);
+        }
+        let net = 0n;
+        for (const u of USERS) {
+          net += votes.get(u)!;
+          expect(balance(chain, u)).toBe(start.get(u)! - votes.get(u)! - refunded.get(u)!);
+          expect(frozen(chain, u).reduce((a, f) => a + f.Amount, 0n)).toBe(refunded.get(u)!);
+          for (const sh of chain.shards) expect(sh.applied.size === 0 || [...sh.applied.values()].every((n) => n === 1)).toBe(true);
+        }
+        expect(balance(chain, "vote.iost", 0)).toBe(vote0 + net);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
+
+describe("token.iost across shards", () => {
+  it("transferFreeze to an account of another shard: debited here, frozen there with its unfreeze time", () => {
+    const chain = new SimChain(config(), N);
+    const supply = chain.totalIost();
+    const [a0, b0] = [balance(chain, onZero), balance(chain, onOne)];
+    const ftime = BLOCK_TIME + 3600n * SEC;
+    const t = txBy(onZero, [act("token.iost", "transferFreeze", ["iost", onZero, onOne, "7", Number(ftime), ""])]);
+    chain.submit(t);
+    steps(chain, 1, supply);
+    expect(balance(chain, onZero)).toBe(a0 - 7n * IOST);
+    expect(chain.inFlight().map((x) => [x.kind, x.account, x.amount, x.freezeUntil])).toEqual([["credit", onOne, String(7n * IOST), String(ftime)]]);
+    steps(chain, 2, supply);
+    expect(result(chain, t).receipt?.statusCode).toBe("SUCCESS");
+    expect(balance(chain, onOne)).toBe(b0);
+    expect(frozen(chain, onOne)).toEqual([{ Amount: 7n * IOST, Ftime: ftime }]);
+  });
+
+  it("transferFreeze to a missing account of another shard is refunded to the balance", () => {
+    const chain = new SimChain(config(), N);
+    const supply = chain.totalIost();
+    const ghost = ["ghost0", "ghost1", "ghost2", "ghost3", "ghost4"].find((g) => shardOf(g, N) !== 0)!;
+    const a0 = balance(chain, onZero);
+    const t = txBy(onZero, [act("token.iost", "transferFreeze", ["iost", onZero, ghost, "7", Number(BLOCK_TIME), ""])]);
+    chain.submit(t);
+    steps(chain, 3, supply);
+    expect(result(chain, t).receipt?.message).toContain(`invalid account ${ghost}; refunded`);
+    expect(balance(chain, onZero)).toBe(a0);
+  });
+
+  it("issue.iost issues to the foundation on another shard: supply grows on shard 0, the amount arrives by credit", () => {
+    const chain = new SimChain(config(), N);
+    const foundation = config().foundation.id;
+    expect(shardOf(foundation, N)).not.toBe(0);
+    const [s0, f0] = [supplyOn(chain, 0), balance(chain, foundation)];
+    const t = txBy("admin", [act("issue.iost", "issueIOST", [])]);
+    chain.submit(t);
+    chain.step({ time: BLOCK_TIME });
+    const r = result(chain, t);
+    expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+    const grown = supplyOn(chain, 0) - s0;
+    expect(grown).toBeGreaterThan(0n);
+    const credits = chain.inFlight().filter((x) => x.kind === "credit" && x.account === foundation);
+    expect(credits.length).toBeGreaterThan(0);
+    const sent = credits.reduce((s, x) => s + BigInt(x.amount), 0n);
+    chain.step({ time: BLOCK_TIME });
+    chain.step({ time: BLOCK_TIME });
+    expect(balance(chain, foundation)).toBe(f0 + sent);
+    expect(chain.inFlight()).toEqual([]);
+    // What shard 0's supply counts is exactly what exists on all shards together.
+    const total = chain.totalIost();
+    expect(total).toBe(supplyOn(chain, 0));
+    // Other shards' copies of the token info never issue: they stay at genesis.
+    expect(supplyOn(chain, 1)).toBe(s0);
+  });
+
+  it("issue of a token other than iost to another shard is refused, nothing changes", () => {
+    const chain = new SimChain(config(), N);
+    const c = txBy(onZero, [act("token.iost", "create", ["gold", onZero, 1000, { decimal: 0 }])]);
+    chain.submit(c);
+    chain.step({ time: BLOCK_TIME });
+    const t = txBy(onZero, [act("token.iost", "issue", ["gold", onOne, "5"])]);
+    chain.submit(t);
+    chain.step({ time: BLOCK_TIME });
+    const r = result(chain, t);
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain(`issue of gold to ${onOne} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`);
+    expect(raw(chain, 0, "m-token.iost-TIgold-supply")).toEqual({ t: "i", v: 0n });
+  });
+});
+
+describe("contribute lives on shard 0", () => {
+  it("a transfer of contribute on another shard fails with a clear error, before any write", () => {
+    const chain = new SimChain(config(), N);
+    const t = txBy(onOne, [act("token.iost", "transfer", ["contribute", onOne, voter, "1", ""])]);
+    chain.submit(t);
+    chain.step({ time: BLOCK_TIME });
+    const r = result(chain, t);
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain("contribute does not move on shard 1: every account's contribute lives on shard 0, where only bonus.iost mints and exchanges it");
+    expect(chain.inFlight()).toEqual([]);
+  });
+
+  it("on shard 0 it is not transferable (bonus.iost creates it so)", () => {
+    const chain = new SimChain(config(), N);
+    const t = txBy(onZero, [act("token.iost", "transfer", ["contribute", onZero, onOne, "1", ""])]);
+    chain.submit(t);
+    chain.step({ time: BLOCK_TIME });
+    expect(result(chain, t).receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(chain.inFlight()).toEqual([]);
+  });
+
+  it("the guard: shard 0 holds any account's contribute, other shards hold none", () => {
+    const chain = new SimChain(config(), N);
+    const key = `m-token.iost-TB${onOne}-contribute`;
+    const zero = new ShardState(chain.shards[0].store, { index: 0, count: N });
+    new ContractDB(zero).mputRaw("token.iost", "TB" + onOne, "contribute", encodeValue(int(5n), ""));
+    expect(zero.get(key)).toBeDefined();
+    zero.discard();
+    const one = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    expect(() => one.put(key, encodeValue(int(5n), ""))).toThrow(`the contribute of account ${onOne} lives on shard 0, this tx runs on shard 1`);
+    one.discard();
+    // Its iost stays at home: shard 0 still refuses that.
+    const zero2 = new ShardState(chain.shards[0].store, { index: 0, count: N });
+    expect(() => zero2.put(`m-token.iost-TB${onOne}-iost`, encodeValue(int(5n), ""))).toThrow(`account ${onOne} lives on shard 1, this tx runs on shard 0`);
+    zero2.discard();
+  });
+});
+
+describe("rewards with base txs on shard 0", () => {
+  const producer = DEV_PRODUCERS[0];
+
+  it("contribute is minted on shard 0 for a producer of another shard and exchanged from its shard; shard 0's supply is the chain's", () => {
+    const chain = new SimChain(config(), N, { baseWitness: producer.pubkey });
+    expect(shardOf(producer.id, N)).not.toBe(0);
+    const genesisSupply = supplyOn(chain, 0);
+    expect(chain.totalIost()).toBe(genesisSupply);
+    const blocks = config().consensus.issueInterval + 2;
+    for (let i = 0; i < blocks; i++) {
+      chain.step();
+      const base = chain.baseTxs.get(chain.height)!;
+      const r = chain.shards[0].results.get(txId(base))!;
+      expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+      // Issuance happens on shard 0 only; what it issued is a balance or a credit in flight.
+      expect(chain.totalIost()).toBe(supplyOn(chain, 0));
+      expect(supplyOn(chain, 1)).toBe(genesisSupply);
+    }
+    expect(supplyOn(chain, 0)).toBeGreaterThan(genesisSupply);
+    const contributeKey = `m-token.iost-TB${producer.id}-contribute`;
+    const minted = raw(chain, 0, contributeKey);
+    expect(minted?.t === "i" && minted.v > 0n).toBe(true);
+    expect(chain.shards[shardOf(producer.id, N)].store.get(contributeKey)).toBeUndefined();
+    // The edge reads it (and iost's supply) from shard 0.
+    expect(getTokenBalance(new State(chain.shards[0].store), producer.id, "contribute", 0n).balance).toBeGreaterThan(0);
+
+    const before = balance(chain, producer.id);
+    const bonus0 = balance(chain, "bonus.iost", 0);
+    const held = minted?.t === "i" ? minted.v : 0n;
+    const amount = held < bonus0 ? held : bonus0;
+    expect(amount).toBeGreaterThan(0n);
+    const ex = makeTx([act("bonus.iost", "exchangeIOST", [producer.id, new Decimal(amount, 8).toString()])], {
+      publisher: producer.id,
+      key: producer.pubkey,
+      time: T0 + BigInt(nonce++),
+      gasLimit: 4_000_000n,
+      amountLimit: [
+        { token: "iost", value: "0" },
+        { token: "contribute", value: "unlimited" },
+      ],
+    });
+    chain.submit(ex);
+    for (let i = 0; i < 3; i++) {
+      chain.step();
+      expect(chain.totalIost()).toBe(supplyOn(chain, 0));
+    }
+    const r = result(chain, ex);
+    expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+    // The IOST bonus.iost paid on shard 0 reached the producer's own shard (through its escrow's settle).
+    expect(balance(chain, producer.id) - before).toBe(amount);
+    // The contribute destroyed was shard 0's (the base txs meanwhile minted some more).
+    const left = raw(chain, 0, contributeKey);
+    expect(left?.t === "i" ? left.v : -1n).toBeLessThan(held);
+  });
+});
+
