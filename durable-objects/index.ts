@@ -5,3 +5,4 @@
  */
 export { Shard } from "./shard";
 export { Coordinator } from "./coordinator";
+export { Validator } from "./validator";

@@ -148,10 +148,31 @@ export const blocks = sqliteTable("blocks", {
   hash: text("hash").notNull().unique(),
   /** StoredBlock JSON (src/block): header fields, signature, per-shard chunk summary. */
   json: text("json").notNull(),
+  /**
+   * JSON array: the witness list after this block (shard 0 chunk's `witnesses`),
+   * which schedules the next block. NULL in blocks stored before it existed:
+   * read as the genesis list.
+   */
+  witnesses: text("witnesses"),
 });
 
 /** Coordinator's named values: head, LIB, the height being produced. */
 export const coordinatorMeta = sqliteTable("coordinator_meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
+});
+
+// ---- Validator -----------------------------------------------------------
+
+/**
+ * What a Validator signed, one row per height: it never signs a second hash
+ * for a height (double-sign protection); the same hash gets the same signature.
+ */
+export const validatorSigned = sqliteTable("validator_signed", {
+  height: integer("height").primaryKey(),
+  hash: text("hash").notNull(),
+  witness: text("witness").notNull(),
+  time: text("time").notNull(),
+  /** base58 ed25519 signature of the block hash. */
+  signature: text("signature").notNull(),
 });

@@ -89,13 +89,13 @@ describe("four shards", () => {
       (inst as unknown as { setMeta(k: string, v: string): void }).setMeta("producing", JSON.stringify({ height: 2, time }));
     });
     const target = c.home(remote);
-    const early = await target.buildChunk({ height: 2, time, parentHash: head.hash, witness: head.witness });
+    const early = await target.buildChunk({ height: 2, time, parentHash: head.hash, witness: head.witness, parentWitness: head.witness, parentTime: head.time });
     await abortAllDurableObjects();
     await tick(c, 3);
     expect(await c.iost(remote)).toBe(r0 + 2);
     const block2 = (await c.coord.storedBlock(2))!;
     expect(JSON.parse(block2.info).chunks[shardOf(remote, N)].state_root).toBe(early.stateRoot);
-    expect(await c.home(remote).buildChunk({ height: 2, time: early.time, parentHash: head.hash, witness: head.witness })).toEqual(early);
+    expect(await c.home(remote).buildChunk({ height: 2, time: early.time, parentHash: head.hash, witness: head.witness, parentWitness: head.witness, parentTime: head.time })).toEqual(early);
     expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
   });
 });

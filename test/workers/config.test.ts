@@ -1,7 +1,9 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { Coordinator } from "../../durable-objects/coordinator";
-import { DEV_PRODUCER_SECRET, nodeConfig, productionMode, shardIndexFromName, shardName, type NodeEnv } from "../../durable-objects/env";
+import { DEV_PRODUCER_SECRETS, nodeConfig, productionMode, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { DEV_ADMIN_PUBKEY } from "../../src/genesis/index";
 import { newChain, nodeEnv, setProduction, tick } from "./helpers";
 import { makeTx, nowNs } from "./txs";
 
@@ -9,16 +11,37 @@ describe("node configuration", () => {
   const base = { SHARD: nodeEnv.SHARD, COORDINATOR: nodeEnv.COORDINATOR } as NodeEnv;
 
   test("wrangler.toml vars", () => {
-    expect(nodeConfig(nodeEnv)).toMatchObject({ chainId: 1020, shardCount: 1, dev: true, production: "interval", producerSecret: DEV_PRODUCER_SECRET });
+    expect(nodeConfig(nodeEnv)).toMatchObject({ chainId: 1020, shardCount: 1, dev: true, production: "interval", producerSecrets: [DEV_PRODUCER_SECRETS[0]] });
   });
 
   test("the public dev producer key only in dev mode; a PRODUCER_SECRET wins", () => {
-    expect(nodeConfig({ ...base, DEV: "false" }).producerSecret).toBeNull();
-    expect(nodeConfig({ ...base }).producerSecret).toBeNull();
-    expect(nodeConfig({ ...base, DEV: "true" }).producerSecret).toBe(DEV_PRODUCER_SECRET);
-    expect(nodeConfig({ ...base, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecret).toBe("abc");
+    expect(nodeConfig({ ...base, DEV: "false" }).producerSecrets).toEqual([]);
+    expect(nodeConfig({ ...base }).producerSecrets).toEqual([]);
+    expect(nodeConfig({ ...base, DEV: "true" }).producerSecrets).toEqual([DEV_PRODUCER_SECRETS[0]]);
+    // A dev node holds every dev producer of its genesis; GENESIS_PRODUCERS is capped at the four dev keys.
+    expect(nodeConfig({ ...base, DEV: "true", GENESIS_PRODUCERS: "4" }).producerSecrets).toEqual([...DEV_PRODUCER_SECRETS]);
+    expect(nodeConfig({ ...base, GENESIS_PRODUCERS: "9" }).genesis.producers.length).toBe(4);
+    expect(nodeConfig({ ...base, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecrets).toEqual(["abc"]);
+    expect(nodeConfig({ ...base, DEV: "true", PRODUCER_SECRET: "a, b,," }).producerSecrets).toEqual(["a", "b"]);
+    expect(nodeConfig({ ...base, PEERS: "http://a/, https://b" }).peers).toEqual(["http://a", "https://b"]);
     expect(nodeConfig({ ...base, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ production: "on-tx", blockIntervalMs: 250 });
     expect(nodeConfig({ ...base, BLOCK_INTERVAL_MS: "-1", SHARD_COUNT: "x" })).toMatchObject({ blockIntervalMs: 500, shardCount: 1 });
+  });
+
+  test("a network's own genesis producers and admin key; malformed keys refused", () => {
+    const keys = [DEV_PRODUCERS[2].pubkey, DEV_PRODUCERS[3].pubkey];
+    const own = nodeConfig({ ...base, DEV: "true", GENESIS_PRODUCER_KEYS: keys.join(" , "), GENESIS_ADMIN_KEY: DEV_PRODUCERS[1].pubkey });
+    expect(own.genesis.producers).toEqual([
+      { id: "producer000", pubkey: keys[0] },
+      { id: "producer001", pubkey: keys[1] },
+    ]);
+    expect(own.genesis.adminKey).toBe(DEV_PRODUCERS[1].pubkey);
+    // Its producers are not the dev ones: a dev node does not fall back to the public dev keys.
+    expect(own.producerSecrets).toEqual([]);
+    expect(nodeConfig({ ...base }).genesis.adminKey).toBe(DEV_ADMIN_PUBKEY);
+    expect(() => nodeConfig({ ...base, GENESIS_PRODUCER_KEYS: "not-a-key!" })).toThrow(/invalid genesis key "not-a-key!"/);
+    expect(() => nodeConfig({ ...base, GENESIS_PRODUCER_KEYS: `${keys[0]},${keys[0]}` })).toThrow(/names a key twice/);
+    expect(() => nodeConfig({ ...base, GENESIS_ADMIN_KEY: "0OIl" })).toThrow(/invalid genesis key/);
   });
 
   test("BLOCK_PRODUCTION: interval unless on-tx or manual", () => {
@@ -33,6 +56,8 @@ describe("node configuration", () => {
     expect(shardName("t1:coordinator", 2)).toBe("t1:shard-2");
     expect(shardIndexFromName("shard-3")).toBe(3);
     expect(shardIndexFromName("t1:shard-12")).toBe(12);
+    expect(validatorName("coordinator", "KEY")).toBe("KEY");
+    expect(validatorName("t1:coordinator", "KEY")).toBe("t1:KEY");
   });
 });
 

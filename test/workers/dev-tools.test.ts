@@ -39,7 +39,7 @@ describe('BLOCK_PRODUCTION "manual" and mine()', () => {
     const mined = await c.coord.mine(3);
     const b3 = (await c.coord.storedBlock(3))!;
     expect(mined).toEqual({ head_block: "3", head_block_hash: b3.hash });
-    expect((await c.coord.storedBlock(1))!.txCount).toBe(1);
+    expect((await c.coord.storedBlock(1))!.txCount).toBe(2); // the base tx and the transfer
     expect(await c.shard.getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await c.shard.status()).toMatchObject({ head: 3, lib: 3, pool: 0 });
     expect(await c.coord.mine(1)).toMatchObject({ head_block: "4" }); // empty pools: mined anyway

@@ -11,7 +11,7 @@ export const nodeEnv = env as unknown as NodeEnv;
 let chains = 0;
 
 type CoordinatorView = CoordinatorApi & {
-  status(): Promise<{ head: number; lib: number; producing: string | null; witness: string | null }>;
+  status(): Promise<{ head: number; lib: number; producing: string | null; witness: string | null; validators?: string[] }>;
   storedBlock(n: number): Promise<StoredBlock | null>;
 };
 
@@ -46,14 +46,28 @@ type Chain = ReturnType<typeof newChain>;
  * One block through the real alarm handler, deterministically: the instance's
  * interval is stretched to an hour (so the alarm it re-arms never fires on its
  * own during the test), an alarm is set, and runDurableObjectAlarm runs it now.
+ * When it is not one of the node's slots yet (one block per 0.5 s slot, or a
+ * head mined into the future), the alarm re-arms itself for that slot: the
+ * test holds that alarm back, waits for the slot itself and runs it again.
  */
 export async function tick(c: Chain, blocks = 1): Promise<void> {
   for (let i = 0; i < blocks; i++) {
-    await runInDurableObject(c.coordStub, async (inst, state) => {
-      (inst as unknown as { config: { blockIntervalMs: number } }).config.blockIntervalMs = 3_600_000;
-      await state.storage.setAlarm(Date.now() + 3_600_000);
-    });
-    if (!(await runDurableObjectAlarm(c.coordStub))) throw new Error("no alarm ran");
+    const before = (await c.coord.status()).head;
+    for (let tries = 0; ; tries++) {
+      await runInDurableObject(c.coordStub, async (inst, state) => {
+        (inst as unknown as { config: { blockIntervalMs: number } }).config.blockIntervalMs = 3_600_000;
+        await state.storage.setAlarm(Date.now() + 3_600_000);
+      });
+      if (!(await runDurableObjectAlarm(c.coordStub))) throw new Error("no alarm ran");
+      if ((await c.coord.status()).head > before) break;
+      if (tries >= 40) throw new Error(`tick: no block after ${tries} tries`);
+      const at = await runInDurableObject(c.coordStub, async (_inst, state) => {
+        const wake = await state.storage.getAlarm();
+        await state.storage.setAlarm(Date.now() + 3_600_000);
+        return wake;
+      });
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(0, (at ?? 0) - Date.now()), 10_000) + 5));
+    }
   }
 }
 

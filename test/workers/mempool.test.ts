@@ -2,7 +2,7 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { Shard } from "../../durable-objects/shard";
 import { newChain, tick } from "./helpers";
-import { makeTx, nowNs } from "./txs";
+import { makeTx, nowNs, userTxs } from "./txs";
 
 type Obj = Record<string, unknown>;
 
@@ -30,15 +30,18 @@ describe("txs through the mempool into blocks", () => {
     expect(await balance(c, "producer000")).toBe(before + 12.5);
 
     const block = (await c.coord.getBlockByNumber(1)) as { status: string; block: Obj };
-    expect(block.block.tx_count).toBe("1");
-    expect(block.block.gas_usage).toBe(receipt.gas_usage);
-    const txs = await c.shard.getChunkTxs(1);
-    expect(txs).toHaveLength(1);
-    expect(txs[0]).toMatchObject({ hash, tx_receipt: { status_code: "SUCCESS" } });
+    // Shard 0's chunk opens with the base tx (base.iost/exec), then the transfer.
+    expect(block.block.tx_count).toBe("2");
+    const txs = (await c.shard.getChunkTxs(1)) as Obj[];
+    expect(txs).toHaveLength(2);
+    expect(txs[0]).toMatchObject({ publisher: "base.iost", actions: [{ contract: "base.iost", action_name: "exec" }], tx_receipt: { status_code: "SUCCESS" } });
+    expect(txs[1]).toMatchObject({ hash, tx_receipt: { status_code: "SUCCESS" } });
+    const baseGas = (txs[0].tx_receipt as Obj).gas_usage as number;
+    expect(block.block.gas_usage).toBe(baseGas + (receipt.gas_usage as number));
     expect(await c.coord.getGasRatio()).toEqual({ lowest_gas_ratio: 1, median_gas_ratio: 1 });
     const ev = await c.shard.eventsSince(0);
     expect(ev.height).toBe(1);
-    expect(ev.events).toEqual([{ topic: "CONTRACT_RECEIPT", contract: "token.iost", data: '["iost","admin","producer000","12.5","hi"]', time: (await c.coord.storedBlock(1))!.time }]);
+    expect(ev.events).toContainEqual({ topic: "CONTRACT_RECEIPT", contract: "token.iost", data: '["iost","admin","producer000","12.5","hi"]', time: (await c.coord.storedBlock(1))!.time });
     expect(await c.shard.eventsSince(1)).toEqual({ height: 1, events: [] });
   });
 
@@ -93,7 +96,7 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
     await tick(c);
     expect(await c.shard.poolSize()).toBe(0);
-    expect((await c.coord.storedBlock(1))!.txCount).toBe(0);
+    expect((await c.coord.storedBlock(1))!.txCount).toBe(1); // the base tx only
     expect(await c.shard.getTx(hash)).toMatchObject({ error: expect.stringContaining("tx dropped: unauthorized publisher") });
   });
 
@@ -102,11 +105,11 @@ describe("txs through the mempool into blocks", () => {
     const txs = Array.from({ length: 12 }, (_, i) => makeTx({ memo: `m${i}` }));
     for (const t of txs) expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
     await tick(c);
-    expect((await c.coord.storedBlock(1))!.txCount).toBe(10);
+    expect((await c.coord.storedBlock(1))!.txCount).toBe(11); // with the base tx
     expect(await c.shard.poolSize()).toBe(2);
     await tick(c);
-    expect((await c.coord.storedBlock(2))!.txCount).toBe(2);
-    const all = [...(await c.shard.getChunkTxs(1)), ...(await c.shard.getChunkTxs(2))] as Obj[];
+    expect((await c.coord.storedBlock(2))!.txCount).toBe(3);
+    const all = userTxs([...(await c.shard.getChunkTxs(1)), ...(await c.shard.getChunkTxs(2))]) as Obj[];
     expect(new Set(all.map((t) => t.hash))).toEqual(new Set(txs.map((t) => t.hash)));
   });
 
@@ -133,14 +136,14 @@ describe("txs through the mempool into blocks", () => {
     const { hash, bytes } = makeTx({ amount: "3" });
     await c.shard.submitTx(bytes, hash);
     const before = await balance(c, "producer000");
-    const ctx = { height: 1, time: (nowNs() + 1_000_000n).toString(), parentHash: "", witness: "w" };
+    const ctx = { height: 1, time: (nowNs() + 1_000_000n).toString(), parentHash: "", witness: "w", parentWitness: "0", parentTime: "0" };
     const first = await c.shard.buildChunk(ctx);
     const again = await c.shard.buildChunk(ctx);
     const other = await c.shard.buildChunk({ ...ctx, time: "1" });
     expect(again).toEqual(first);
     expect(other).toEqual(first);
-    expect(first).toMatchObject({ shard: 0, height: 1, txHashes: [hash] });
-    expect(first.receiptHashes).toHaveLength(1);
+    expect(first).toMatchObject({ shard: 0, height: 1, txHashes: [expect.any(String), hash] }); // the base tx first
+    expect(first.receiptHashes).toHaveLength(2);
     expect(await balance(c, "producer000")).toBe(before + 3);
     // Built but not final yet: PACKED, and no receipt (IOST gives receipts of irreversible txs only).
     expect(await c.shard.getTx(hash)).toMatchObject({ status: "PACKED", block_number: "-1", transaction: { tx_receipt: { status_code: "SUCCESS" } } });

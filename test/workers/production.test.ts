@@ -82,16 +82,16 @@ describe("genesis and block production", () => {
     // A previous attempt persisted its job and the shard built the chunk, then the object died.
     const time = (nowNs() + 1_000_000_000n).toString(); // after the tx time, before its expiration
     await runInDurableObject(c.coordStub, (_inst, state) => {
-      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 2, time }));
+      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 2, time, witness: DEV_WITNESS }));
     });
-    const first = await c.shard.buildChunk({ height: 2, time, parentHash: head.hash, witness: DEV_WITNESS });
-    expect(first.txHashes).toEqual([hash]);
+    const first = await c.shard.buildChunk({ height: 2, time, parentHash: head.hash, witness: DEV_WITNESS, parentWitness: head.witness, parentTime: head.time });
+    expect(first.txHashes).toEqual([expect.any(String), hash]); // the base tx, then the transfer
     await abortAllDurableObjects(); // new instances over the same storage
     await tick(c);
     const b2 = (await c.coord.storedBlock(2))!;
     expect(b2.time).toBe(time);
-    expect(b2.txCount).toBe(1);
-    expect(await c.shard.buildChunk({ height: 2, time: "1", parentHash: "", witness: "" })).toEqual(first);
+    expect(b2.txCount).toBe(2);
+    expect(await c.shard.buildChunk({ height: 2, time: "1", parentHash: "", witness: "", parentWitness: "", parentTime: "0" })).toEqual(first);
     expect((await c.coord.status()).producing).toBeNull();
   });
 });

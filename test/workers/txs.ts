@@ -54,3 +54,8 @@ export function makeTx(o: TxOptions = {}): SignedTx {
   tx.publisherSigs = [sign(ED25519, o.secretKey ?? admin.secretKey, publishHash(tx))];
   return { tx, bytes: txBytes(tx, FULL), hash: txId(tx) };
 }
+
+/** A chunk's user txs: without shard 0's base tx (publisher base.iost, always tx 0 after genesis). */
+export function userTxs<T>(txs: T[]): T[] {
+  return txs.filter((t) => (t as { publisher?: string }).publisher !== "base.iost");
+}

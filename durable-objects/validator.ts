@@ -1,0 +1,183 @@
+/**
+ * Validator Durable Object (ARCHITECTURE §2): one per producer key this node
+ * holds, named by its base58 pubkey (`<chain>:<pubkey>` for a test chain, see
+ * env.ts `validatorName`). It keeps the secret away from the coordinator's
+ * logic: it loads its own key from env (PRODUCER_SECRET, or the public dev keys
+ * when DEV is "true") by matching its name, and signs block hashes only as that
+ * witness.
+ *
+ * Double-sign protection: what it signed is one SQLite row per height, written
+ * in the same synchronous step as the signature is made, so no restart, retry
+ * or second caller ever gets a signature for another hash at that height. The
+ * same hash again gets the stored signature (idempotent retries).
+ *
+ * Endorsements (issue #7, docs/FINALITY.md): `endorse` applies the voting
+ * rule (src/consensus/endorse.ts `decide`: one endorsement per height, never
+ * against its lock) to its VoteState, kept as one coordinator_meta row
+ * (`vote_state`, with the last endorsement as `vote_last`). The new state is
+ * written in the same synchronous step as the signature is made, so a restart
+ * never endorses a height twice; the same block again gets the stored
+ * endorsement.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import migrations from "../drizzle/migrations";
+import { base58Decode, base58Encode } from "../src/codec/base58";
+import { ed25519PublicKey, ed25519Sign } from "../src/crypto/ed25519";
+import {
+  decide,
+  initialVoteState,
+  signEndorsement,
+  type BlockRef,
+  type Proposal,
+  type SignedEndorsement,
+  type VoteState,
+  type VoteView,
+} from "../src/consensus/endorse";
+import type { Answer, EndorserApi } from "./api";
+import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv, type ValidatorApi } from "./env";
+import * as schema from "./schema";
+
+interface Key {
+  secret: Uint8Array;
+  pubkey: string;
+}
+
+/** The key among `secrets` whose pubkey is `pubkey`; invalid entries are skipped. */
+function findKey(secrets: readonly string[], pubkey: string): Key | null {
+  for (const text of secrets) {
+    try {
+      const secret = base58Decode(text);
+      if (base58Encode(ed25519PublicKey(secret)) === pubkey) return { secret, pubkey };
+    } catch {
+      // not a valid ed25519 secret: the coordinator reports bad PRODUCER_SECRET entries
+    }
+  }
+  return null;
+}
+
+/** Is `v` a {height, hash} with a safe non-negative height and a non-empty hash? */
+function isRef(v: unknown): v is BlockRef {
+  const r = v as BlockRef | null;
+  return typeof r === "object" && r !== null && Number.isSafeInteger(r.height) && r.height >= 0 && typeof r.hash === "string" && r.hash !== "";
+}
+
+export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, EndorserApi {
+  private readonly sql: SqlStorage;
+  private readonly dev: boolean;
+  private readonly chainId: number;
+  private key: Key | null = null;
+
+  constructor(ctx: DurableObjectState, env: NodeEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    const config = nodeConfig(env);
+    this.dev = config.dev;
+    this.chainId = config.chainId;
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrate(drizzle(ctx.storage, { schema }), migrations);
+      const known = this.sql.exec<{ v: string }>("SELECT value AS v FROM coordinator_meta WHERE key = 'name'").toArray()[0]?.v;
+      if (known === undefined && ctx.id.name !== undefined) {
+        this.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('name', ?)", ctx.id.name);
+      }
+      const name = known ?? ctx.id.name ?? "";
+      const pubkey = name.slice(name.lastIndexOf(":") + 1);
+      // A dev node may sign as any public dev producer its coordinator asks for.
+      const secrets = config.dev ? [...config.producerSecrets, ...DEV_PRODUCER_SECRETS] : config.producerSecrets;
+      this.key = findKey(secrets, pubkey);
+      if (this.key === null) console.error(`validator ${name}: no producer secret for pubkey ${pubkey}; signing nothing`);
+    });
+  }
+
+  async pubkey(): Promise<string | null> {
+    return this.key?.pubkey ?? null;
+  }
+
+  async signBlock(height: number, hash: string, witness: string, time: string): Promise<Answer<{ signature: string }>> {
+    const key = this.key;
+    if (key === null) return { error: "validator holds no producer key" };
+    if (witness !== key.pubkey) return { error: `validator ${key.pubkey} does not sign for witness ${witness}` };
+    if (!Number.isSafeInteger(height) || height < 1) return { error: `invalid block height ${String(height)}` };
+    if (!/^[0-9]{1,20}$/.test(time)) return { error: `invalid block time ${JSON.stringify(time)}` };
+    let digest: Uint8Array;
+    try {
+      digest = base58Decode(hash);
+    } catch {
+      return { error: `invalid block hash ${JSON.stringify(hash)}` };
+    }
+    if (digest.length !== 32) return { error: `invalid block hash ${JSON.stringify(hash)}: not 32 bytes` };
+    const prior = this.sql.exec<{ hash: string; signature: string }>("SELECT hash, signature FROM validator_signed WHERE height = ?", height).toArray()[0];
+    if (prior !== undefined) {
+      if (prior.hash === hash) return { signature: prior.signature };
+      return { error: `double sign refused: height ${height} already signed for block ${prior.hash}` };
+    }
+    // No await between the check and the insert: one caller at a time reaches this line.
+    const signature = base58Encode(ed25519Sign(key.secret, digest));
+    this.sql.exec("INSERT INTO validator_signed (height, hash, witness, time, signature) VALUES (?, ?, ?, ?, ?)", height, hash, witness, time, signature);
+    return { signature };
+  }
+
+  /** The hash signed at `height`, if any (tests, operators). */
+  async signedAt(height: number): Promise<string | null> {
+    return this.sql.exec<{ hash: string }>("SELECT hash FROM validator_signed WHERE height = ?", height).toArray()[0]?.hash ?? null;
+  }
+
+  private metaValue(key: string): string | undefined {
+    return this.sql.exec<{ v: string }>("SELECT value AS v FROM coordinator_meta WHERE key = ?", key).toArray()[0]?.v;
+  }
+
+  private putMeta(key: string, value: string): void {
+    this.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  async voteState(): Promise<VoteState | null> {
+    const text = this.metaValue("vote_state");
+    return text === undefined ? null : (JSON.parse(text) as VoteState);
+  }
+
+  async endorse(p: Proposal, view: VoteView, start: BlockRef): Promise<Answer<SignedEndorsement>> {
+    const key = this.key;
+    if (key === null) return { error: "validator holds no producer key" };
+    if (typeof p !== "object" || p === null || typeof p.hash !== "string" || typeof p.parent !== "string") return { error: "invalid proposal" };
+    if (typeof view !== "object" || view === null || !Array.isArray(view.ancestors) || !view.ancestors.every(isRef) || !Array.isArray(view.certified)) {
+      return { error: "invalid vote view" };
+    }
+    const last = this.metaValue("vote_last");
+    if (last !== undefined) {
+      const e = JSON.parse(last) as SignedEndorsement;
+      if (e.hash === p.hash && e.height === p.height) return e; // a retry: the endorsement already made
+    }
+    const stored = this.metaValue("vote_state");
+    if (stored === undefined && !isRef(start)) return { error: "invalid start block" };
+    const state = stored === undefined ? initialVoteState(start) : (JSON.parse(stored) as VoteState);
+    const d = decide(state, key.pubkey, p, view);
+    if (!d.ok) return { error: d.reason };
+    // No await between the decision, the write and the signature: one caller at a time, and the
+    // state is committed before the answer leaves (output gate).
+    const signed = signEndorsement(this.chainId, d.endorsement, key.secret);
+    this.ctx.storage.transactionSync(() => {
+      this.putMeta("vote_state", JSON.stringify(d.state));
+      this.putMeta("vote_last", JSON.stringify(signed));
+    });
+    return signed;
+  }
+
+  /**
+   * Dev revert only (/dev/revert): the chain went back to `height`, so heights
+   * above it are built again with new hashes. Never available outside dev.
+   * A vote state above it is dropped too: the next endorsement starts again from
+   * the coordinator's (restored) final block.
+   */
+  async forgetAbove(height: number): Promise<boolean> {
+    if (!this.dev) return false;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM validator_signed WHERE height > ?", height);
+      const state = this.metaValue("vote_state");
+      if (state !== undefined && (JSON.parse(state) as VoteState).lastHeight > height) {
+        this.sql.exec("DELETE FROM coordinator_meta WHERE key IN ('vote_state', 'vote_last')");
+      }
+    });
+    return true;
+  }
+}
