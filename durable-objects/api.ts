@@ -4,6 +4,7 @@
  * inferred return types trip tsc ("type instantiation is excessively deep").
  * JSON shapes are IOST's RPC views (shared/reference/iost-protocol.md §5).
  */
+import type { BlockRef, Proposal, SignedEndorsement, VoteState, VoteView } from "../src/consensus/endorse";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -24,6 +25,9 @@ export interface ChunkContext {
   time: string;
   parentHash: string;
   witness: string;
+  /** The parent block's witness and time (ns): base.iost/exec's input on shard 0 (rewards, produced/missed counts). */
+  parentWitness: string;
+  parentTime: string;
 }
 
 /** A shard's share of one block. Hashes base58 unless named Root (hex). */
@@ -39,6 +43,12 @@ export interface Chunk {
   stateRoot: string;
   /** hex merkle root of the cross-shard receipts this chunk sent (only with several shards). */
   receiptsRoot?: string;
+  /**
+   * Shard 0 only: vote_producer.iost's pending producer list (base58 pubkeys,
+   * schedule order) in the state after this chunk: the list that schedules the
+   * next block (src/consensus/schedule.ts).
+   */
+  witnesses?: string[];
 }
 
 export interface ShardStatus {
@@ -76,6 +86,12 @@ export interface ShardApi {
   contractShard(id: string): Promise<number | null>;
   getContractStorage(id: string, key: string, field: string, longest: boolean): Promise<Answer<Json>>;
   getContractStorageFields(id: string, key: string, longest: boolean): Promise<Answer<Json>>;
+  /** Shard 0 only (the consensus shard holds vote_producer.iost and vote.iost): IOST's GetProducerVoteInfo. */
+  getProducerVoteInfo(account: string, longest: boolean): Promise<Answer<Json>>;
+  /** Shard 0 only: `{bonus, detail}` as IOST's GetVoterBonus. */
+  getVoterBonus(account: string, longest: boolean): Promise<Answer<Json>>;
+  /** Shard 0 only: `{bonus}` as IOST's GetCandidateBonus. */
+  getCandidateBonus(account: string, longest: boolean): Promise<Answer<Json>>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
   eventsSince(afterHeight: number): Promise<{ height: number; events: { topic: string; data: string; time: string; contract: string }[] }>;
   poolSize(): Promise<number>;
@@ -94,9 +110,46 @@ export interface CoordinatorStatus {
   head: number;
   lib: number;
   producing: string | null;
+  /** The witness of the block in production, if any. */
   witness: string | null;
+  /** base58 pubkeys of the producer keys this node holds (one Validator object each). */
+  validators?: string[];
   /** Blocks produced since the object started; wall ms in total and outside the shards' chunk builds. */
   work: { blocks: number; ms: number; ownMs: number };
+  /** Issue #7: the last 100 rejected peer blocks (newest last), side blocks held, the best head a peer reported. */
+  sync?: { rejected: { number: number; hash: string; from: string; reason: string }[]; sideBlocks: number; bestPeerHead: number };
+  /** Issue #7: endorsement finality (durable-objects/finality.ts); LIB is the higher of IOST's rule and `final`. */
+  finality?: FinalityStatus;
+}
+
+/** The coordinator's endorsement tracker as /dev/status and the bench see it (docs/FINALITY.md "Wiring"). */
+export interface FinalityStatus {
+  /** The endorsement-final block (genesis, or the LIB the tracker started from, until a two-chain forms). */
+  final: number;
+  finalHash: string;
+  /** The highest block holding a quorum certificate. */
+  certified: number;
+  /** Producers seen endorsing two blocks of one height, and final blocks off the main chain, since the object started. */
+  equivocations: number;
+  conflicts: number;
+}
+
+/** A peer's endorsement taken in: counted, or counted and the final block moved to `final`. */
+export interface EndorseResult {
+  result: "counted" | "final";
+  final: number;
+}
+
+/** Validator Durable Object's endorsing half (validator.ts); the block-signing half is env.ts ValidatorApi. */
+export interface EndorserApi {
+  /**
+   * Endorses `p` by the voting rule (src/consensus/endorse.ts `decide`) if it may,
+   * persisting its VoteState before the signature leaves. `start` is where a
+   * validator without a state begins (a certified block: the tracker's final).
+   * The same block again gets the same endorsement.
+   */
+  endorse(p: Proposal, view: VoteView, start: BlockRef): Promise<Answer<SignedEndorsement>>;
+  voteState(): Promise<VoteState | null>;
 }
 
 /** Coordinator Durable Object, one per node, named `coordinator`. */
@@ -117,6 +170,8 @@ export interface CoordinatorApi {
   snapshot(): Promise<Answer<{ id: string }>>;
   /** Dev: restore every object to snapshot `id`, consuming it and later ones; the restored head. */
   revert(id: string): Promise<Answer<HeadView>>;
+  /** A peer's signed endorsement (POST /p2p/endorse): checked, counted, relayed once; or why not, changing nothing. */
+  receiveEndorsement(e: unknown): Promise<Answer<EndorseResult>>;
 }
 
 export interface HeadView {

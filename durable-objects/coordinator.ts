@@ -19,9 +19,17 @@
  * snapshots and reverts run one at a time (`exclusive`), so a snapshot or a
  * revert never interleaves with a block build on any shard.
  *
- * Differences from go-iost, on purpose: one producer per node for now (LIB =
- * head: a block is final as soon as it is stored, which is what go-iost does
- * with a single witness); no base tx in blocks (see src/block/block.ts).
+ * Producers (iost-protocol.md §9): the witness list that schedules block h is
+ * the one stored with block h − 1 (shard 0's chunk `witnesses`: vote_producer's
+ * pending list after that block; block 0's from the genesis chunk). The node
+ * holds a Validator object per producer key (validator.ts); the coordinator
+ * picks the next slot of a held key with src/consensus/schedule.ts `nextTurn`
+ * and asks that key's Validator to sign, so it never holds signing logic
+ * itself and no height is ever signed twice. The persisted job keeps (height,
+ * time, witness), so a resumed production builds and signs the same block.
+ * LIB follows IOST's rule (src/consensus/lib.ts): with one producer every
+ * block is final at once, with four a block is final once three distinct
+ * producers built on it.
  */
 import { DurableObject } from "cloudflare:workers";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
@@ -29,29 +37,52 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../drizzle/migrations";
 import { assembleHeader, blockHash, blockToJson, signatureOf, storedBlock, type StoredBlock } from "../src/block/index";
 import { base58Decode, base58Encode } from "../src/codec/base58";
-import { ed25519PublicKey, ed25519Sign } from "../src/crypto/ed25519";
+import { ed25519PublicKey } from "../src/crypto/ed25519";
+import { latestByWitness, libFromLatest } from "../src/consensus/lib";
+import { nextTurn, slotOf, type Tip } from "../src/consensus/schedule";
+import type { ConsensusParams } from "../src/genesis/index";
 import { ED25519 } from "../src/tx/types";
-import type { Answer, Chunk, CoordinatorApi, CoordinatorStatus, HeadView, Json } from "./api";
+import type { Answer, Chunk, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json } from "./api";
 import * as core from "./core";
-import { nodeConfig, shardName, shardStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
+import {
+  nodeConfig,
+  shardName,
+  shardStub,
+  validatorName,
+  validatorStub,
+  COORDINATOR_NAME,
+  type NodeConfig,
+  type NodeEnv,
+  type ShardInternal,
+  type ValidatorApi,
+} from "./env";
 import * as schema from "./schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "./snapshots";
-
-interface Producer {
-  secret: Uint8Array;
-  pubkey: Uint8Array;
-  /** base58 pubkey: the header's witness. */
-  witness: string;
-}
+import * as sync from "./chain-sync";
+import { Finality } from "./finality";
+import type { PeerBlock, WireBlock } from "../src/block/wire";
+import type { PeerStatus } from "./peers";
 
 interface Producing {
   height: number;
   /** ns */
   time: string;
+  /** base58 pubkey of the held producer whose slot this is (absent in jobs persisted before rotation: producer000). */
+  witness?: string;
 }
+
+/**
+ * What one production attempt did: made a block, or not and when to look
+ * again: "idle" (until wake(): nothing to do in "on-tx" mode, or no key held),
+ * "periodic" (keys held but none scheduled in the list), or at a time (ns,
+ * the next held slot).
+ */
+type Outcome = { produced: true } | { produced: false; wake: "idle" | "periodic" | bigint };
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 const ONE_MS_NS = 1_000_000n;
+/** How often a node holding no scheduled key looks again (a new list may schedule it). */
+const IDLE_WAKE_MS = 5_000;
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
 const MAX_MINE_BLOCKS = 100;
 const SNAPSHOT_NEXT = "snapshot_next";
@@ -61,10 +92,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly sql: SqlStorage;
   private readonly db: DrizzleSqliteDODatabase<typeof schema>;
   private readonly config: NodeConfig;
-  private readonly producer: Producer | null;
+  /** base58 pubkeys of the producer keys this node holds (each signs through its Validator). */
+  private readonly held: ReadonlySet<string>;
+  private readonly consensus: ConsensusParams;
+  private readonly genesisWitnesses: string[];
   private name = COORDINATOR_NAME;
   /** The production in progress in this instance (alarm() and tests share it). */
-  private inflight: Promise<boolean> | null = null;
+  private inflight: Promise<Outcome> | null = null;
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
   private lock: Promise<unknown> = Promise.resolve();
   private genesisInflight: Promise<void> | null = null;
@@ -74,13 +108,34 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * the coordinator's own work, which must grow with shards, not txs. Bench only.
    */
   private readonly work = { blocks: 0, ms: 0, ownMs: 0 };
+  /** Peers' blocks: rejections, pull in progress (durable-objects/chain-sync.ts). */
+  private readonly syncState = sync.newSyncState();
+  /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/finality.ts). */
+  private readonly finality: Finality;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.config = nodeConfig(env);
-    this.producer = Coordinator.loadProducer(this.config.producerSecret);
+    this.held = Coordinator.heldKeys(this.config.producerSecrets);
+    const genesis = core.genesisInfo(this.config.genesis);
+    this.consensus = genesis.consensus;
+    this.genesisWitnesses = genesis.witnesses;
+    this.finality = new Finality({
+      label: () => this.name,
+      chainId: this.config.chainId,
+      sql: this.sql,
+      peers: this.config.peers,
+      held: () => this.held,
+      transactionSync: (run) => ctx.storage.transactionSync(run),
+      mainBlock: (n) => this.block(n),
+      head: () => Number(this.meta("head") ?? "0"),
+      lib: () => this.libNumber(),
+      listFor: (h) => this.listFor(h),
+      endorser: (k) => this.validator(k) as unknown as EndorserApi,
+      background: (task) => ctx.waitUntil(task),
+    });
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db, migrations);
       // An instance woken by its alarm has no ctx.id.name: remember the name
@@ -91,16 +146,21 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     });
   }
 
-  private static loadProducer(secret: string | null): Producer | null {
-    if (secret === null) return null;
-    try {
-      const bytes = base58Decode(secret);
-      const pubkey = ed25519PublicKey(bytes);
-      return { secret: bytes, pubkey, witness: base58Encode(pubkey) };
-    } catch (err) {
-      console.error(`coordinator: PRODUCER_SECRET is not a valid ed25519 secret (${String(err)}); not producing`);
-      return null;
-    }
+  /** Pubkeys of the held secrets; the secrets themselves stay with the Validators. */
+  private static heldKeys(secrets: readonly string[]): Set<string> {
+    const held = new Set<string>();
+    secrets.forEach((secret, i) => {
+      try {
+        held.add(base58Encode(ed25519PublicKey(base58Decode(secret))));
+      } catch (err) {
+        console.error(`coordinator: PRODUCER_SECRET entry ${i + 1} is not a valid ed25519 secret (${String(err)}); skipped`);
+      }
+    });
+    return held;
+  }
+
+  private validator(pubkey: string): ValidatorApi {
+    return validatorStub(this.env, validatorName(this.name, pubkey));
   }
 
   // ---- storage helpers ---------------------------------------------------
@@ -133,6 +193,49 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return Number(this.meta("lib") ?? "0");
   }
 
+  /** The witness list stored with block `number`: it schedules block number + 1. */
+  private witnessesAfter(number: number): string[] {
+    const rows = this.sql.exec<{ witnesses: string | null }>("SELECT witnesses FROM blocks WHERE number = ?", number).toArray();
+    const text = rows[0]?.witnesses ?? null;
+    return text === null ? this.genesisWitnesses : (JSON.parse(text) as string[]);
+  }
+
+  /** The list that schedules block `height`. */
+  private listFor(height: number): string[] {
+    return this.witnessesAfter(height - 1);
+  }
+
+  /** The head as the schedule sees it: how many blocks its witness made in a row in its slot. */
+  private tipOf(head: StoredBlock): Tip {
+    const p = this.consensus;
+    const slot = slotOf(BigInt(head.time), p);
+    let inSlot = 1;
+    for (let n = head.number - 1; n >= 1 && inSlot < p.blocksPerSlot; n--) {
+      const b = this.block(n);
+      if (!b || b.witness !== head.witness || slotOf(BigInt(b.time), p) !== slot) break;
+      inSlot++;
+    }
+    return { time: BigInt(head.time), witness: head.witness, inSlot };
+  }
+
+  /**
+   * LIB by IOST's rule (src/consensus/lib.ts) over the blocks above the current
+   * LIB, with the size of the list stored at LIB. Only each witness's latest
+   * block counts, so one grouped query is enough.
+   */
+  private computeLib(): number {
+    const lib = this.libNumber();
+    const rows = this.sql
+      .exec<{ w: string; n: number }>(
+        "SELECT json_extract(json, '$.witness') AS w, MAX(number) AS n FROM blocks WHERE number > ? GROUP BY w ORDER BY w",
+        lib,
+      )
+      .toArray();
+    const latest = latestByWitness(rows.map((r) => ({ witness: r.w, number: r.n })));
+    // The higher of IOST's rule and the endorsement-final block on this chain (docs/FINALITY.md "Wiring").
+    return Math.max(libFromLatest(latest, this.witnessesAfter(lib).length, lib), this.finality.finalOnMain());
+  }
+
   private shards(): ShardInternal[] {
     return Array.from({ length: this.config.shardCount }, (_, i) => shardStub(this.env, shardName(this.name, i)));
   }
@@ -149,15 +252,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   private async createGenesis(): Promise<void> {
-    const genesis = core.genesisInfo(this.config.chainId);
+    const genesis = core.genesisInfo(this.config.genesis);
     const chunks = await Promise.all(
-      this.shards().map((s) => s.buildChunk({ height: 0, time: genesis.time.toString(), parentHash: "", witness: "0" })),
+      this.shards().map((s) => s.buildChunk({ height: 0, time: genesis.time.toString(), parentHash: "", witness: "0", parentWitness: "", parentTime: "0" })),
     );
     const header = assembleHeader({ version: 0, number: 0, parentHash: "", witness: "0", time: genesis.time, chunks: byShard(chunks) });
     const block = storedBlock(header, chunks, null);
+    const witnesses = listOf(chunks) ?? genesis.witnesses;
     this.ctx.storage.transactionSync(() => {
       if (this.block(0)) return;
-      this.sql.exec("INSERT INTO blocks (number, hash, json) VALUES (?, ?, ?)", 0, block.hash, JSON.stringify(block));
+      this.sql.exec("INSERT INTO blocks (number, hash, json, witnesses) VALUES (?, ?, ?, ?)", 0, block.hash, JSON.stringify(block), JSON.stringify(witnesses));
       this.setMeta("head", "0");
       this.setMeta("lib", "0");
     });
@@ -179,33 +283,64 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   /**
    * Produce the next block (or finish the one a previous attempt started).
-   * Returns false when nothing was produced: no producer key, or mode "on-tx"
-   * (unless `force`, as /dev/mine) while no shard has work (Shard.hasWork).
+   * Returns false when nothing was produced: no held key scheduled, not a held
+   * slot yet ("interval" mode), or mode "on-tx" (unless `force`, as /dev/mine)
+   * while no shard has work (Shard.hasWork).
    */
-  produce(force = false): Promise<boolean> {
+  async produce(force = false): Promise<boolean> {
+    return (await this.produceStep(force)).produced;
+  }
+
+  private produceStep(force: boolean): Promise<Outcome> {
     this.inflight ??= this.exclusive(() => this.produceOnce(force)).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
   }
 
-  private async produceOnce(force: boolean): Promise<boolean> {
+  /**
+   * The next job: the earliest turn of a held key. The alarm in "interval" mode
+   * produces only inside that slot, at the wall time (as IOST: block time =
+   * now), and otherwise sleeps until it. /dev/mine and the "on-tx"/"manual"
+   * modes take the first turn from the later of now and 1 ms after the head,
+   * which may be a future slot (blocks mined in a burst get future times).
+   */
+  private planJob(head: StoredBlock, force: boolean): Producing | Outcome {
+    const height = head.number + 1;
+    const list = this.listFor(height);
+    const tip = this.tipOf(head);
+    const now = nowNs();
+    if (!force && this.config.production === "interval") {
+      const turn = nextTurn(list, tip, this.held, now, this.consensus);
+      if (turn === null) return { produced: false, wake: "periodic" };
+      if (slotOf(turn.time, this.consensus) !== slotOf(now, this.consensus)) return { produced: false, wake: turn.time };
+      return { height, time: (turn.time > now ? turn.time : now).toString(), witness: turn.witness };
+    }
+    const min = BigInt(head.time) + ONE_MS_NS;
+    const turn = nextTurn(list, tip, this.held, now > min ? now : min, this.consensus);
+    if (turn === null) return { produced: false, wake: "periodic" };
+    return { height, time: turn.time.toString(), witness: turn.witness };
+  }
+
+  private async produceOnce(force: boolean): Promise<Outcome> {
     await this.ensureGenesis();
-    const producer = this.producer;
-    if (!producer) return false;
+    if (this.held.size === 0) return { produced: false, wake: "idle" };
     const head = this.headBlock();
     const height = head.number + 1;
 
-    let job = this.meta("producing") === undefined ? null : (JSON.parse(this.meta("producing")!) as Producing);
+    const saved = this.meta("producing");
+    let job = saved === undefined ? null : (JSON.parse(saved) as Producing);
     if (!job || job.height !== height) {
-      if (!force && this.config.production === "on-tx" && !(await this.hasWork())) return false;
-      const now = nowNs();
-      const min = BigInt(head.time) + ONE_MS_NS;
-      job = { height, time: (now > min ? now : min).toString() };
-      this.setMeta("producing", JSON.stringify(job)); // durable before any shard hears of it
+      if (!force && this.config.production === "on-tx" && !(await this.hasWork())) return { produced: false, wake: "idle" };
+      const planned = this.planJob(head, force);
+      if ("produced" in planned) return planned;
+      job = planned;
+      this.setMeta("producing", JSON.stringify(job)); // durable before any shard or validator hears of it
     }
+    // A job persisted before rotation existed was producer000's (the only producer then).
+    const witness = job.witness ?? this.genesisWitnesses[0];
 
-    const ctx = { height, time: job.time, parentHash: head.hash, witness: producer.witness };
+    const ctx = { height, time: job.time, parentHash: head.hash, witness, parentWitness: head.witness, parentTime: head.time };
     const started = performance.now();
     const chunks = byShard(await Promise.all(this.shards().map((s) => s.buildChunk(ctx))));
     const chunksDone = performance.now();
@@ -214,22 +349,141 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         throw new Error(`coordinator: shard ${c.shard} answered chunk ${c.height}@${c.time} for ${height}@${job.time}`);
       }
     }
-    const header = assembleHeader({ version: 1, number: height, parentHash: head.hash, witness: producer.witness, time: BigInt(job.time), chunks });
-    const sig = ed25519Sign(producer.secret, blockHash(header));
-    const block = storedBlock(header, chunks, signatureOf(ED25519, sig, producer.pubkey));
+    const header = assembleHeader({ version: 1, number: height, parentHash: head.hash, witness, time: BigInt(job.time), chunks });
+    const hash = base58Encode(blockHash(header));
+    if (!this.held.has(witness)) throw new Error(`coordinator: block ${height} is ${witness}'s, whose key this node no longer holds`);
+    const signed = await this.validator(witness).signBlock(height, hash, witness, job.time);
+    if ("error" in signed) throw new Error(`coordinator: validator refused block ${height}: ${signed.error}`);
+    const block = storedBlock(header, chunks, signatureOf(ED25519, base58Decode(signed.signature), base58Decode(witness)));
+    // No list from shard 0 (a chain without vote_producer.iost state): the list carries on.
+    const witnesses = listOf(chunks) ?? this.listFor(height);
 
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("INSERT INTO blocks (number, hash, json) VALUES (?, ?, ?)", height, block.hash, JSON.stringify(block));
-      this.setMeta("head", String(height));
-      this.setMeta("lib", String(height)); // one producer: final once stored (iost-protocol.md §9.2 with 1 witness)
-      this.sql.exec("DELETE FROM coordinator_meta WHERE key = 'producing'");
-    });
+    const lib = this.storeHead(block, witnesses);
     const stored = performance.now();
-    await this.finalizeShards(height, block.hash);
+    await this.finalizeShards(lib, this.block(lib)!.hash);
     this.work.blocks++;
     this.work.ms += performance.now() - started;
     this.work.ownMs += stored - chunksDone;
-    return true;
+    await this.onNewHead(block);
+    // To every peer, in the background with short timeouts: production never waits for them.
+    if (this.config.peers.length > 0) this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`)));
+    return { produced: true };
+  }
+
+  /**
+   * Stores `block` as the new head with the list that schedules its child and
+   * recomputes LIB, in one transaction; the new LIB. A produced block and a
+   * peer's adopted one are stored alike.
+   */
+  private storeHead(block: StoredBlock, witnesses: string[]): number {
+    let lib = 0;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO blocks (number, hash, json, witnesses) VALUES (?, ?, ?, ?)",
+        block.number,
+        block.hash,
+        JSON.stringify(block),
+        JSON.stringify(witnesses),
+      );
+      this.setMeta("head", String(block.number));
+      lib = this.computeLib();
+      this.setMeta("lib", String(lib));
+      this.sql.exec("DELETE FROM coordinator_meta WHERE key = 'producing'");
+    });
+    return lib;
+  }
+
+  // ---- peers (issue #7; the logic is in chain-sync.ts) ---------------------
+
+  /** What chain-sync.ts needs of this object. */
+  private syncHost(): sync.SyncHost {
+    return {
+      label: this.name,
+      chainId: this.config.chainId,
+      shardCount: this.config.shardCount,
+      peers: this.config.peers,
+      schedule: this.consensus,
+      sql: this.sql,
+      shards: () => this.shards() as sync.SyncShard[],
+      mainBlock: (n) => this.block(n),
+      head: () => this.headBlock(),
+      lib: () => this.libNumber(),
+      witnessesAfter: (b) => this.witnessesAfter(b.number),
+      adopt: async (b: WireBlock) => {
+        const { witnesses, ...record } = b;
+        const lib = this.storeHead(record, witnesses);
+        await this.finalizeShards(lib, this.block(lib)!.hash);
+        await this.onNewHead(record);
+      },
+      truncate: (n) => {
+        if (n < this.libNumber()) throw new Error(`coordinator: refusing to drop blocks at or below LIB ${this.libNumber()}`);
+        this.ctx.storage.transactionSync(() => {
+          this.sql.exec("DELETE FROM blocks WHERE number > ?", n);
+          this.setMeta("head", String(n));
+        });
+      },
+      dropProduction: () => {
+        if (this.meta("producing") === undefined) return false;
+        this.sql.exec("DELETE FROM coordinator_meta WHERE key = 'producing'");
+        return true;
+      },
+      exclusive: (run) => this.exclusive(run),
+      background: (task) => this.ctx.waitUntil(task.catch((err) => console.warn(`coordinator: peer sync failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`))),
+    };
+  }
+
+  /**
+   * Finality hook, after `block` became the head (produced or adopted), inside
+   * the exclusive turn: held validators endorse it, peers hear of it, and LIB
+   * rises if the endorsement-final block moved.
+   */
+  private async onNewHead(block: StoredBlock): Promise<void> {
+    if (await this.finality.onNewHead(block)) await this.raiseLib();
+  }
+
+  /** LIB again after the endorsement-final block moved; the shards hear of a rise. */
+  private async raiseLib(): Promise<void> {
+    const lib = this.computeLib();
+    if (lib <= this.libNumber()) return;
+    this.setMeta("lib", String(lib));
+    await this.finalizeShards(lib, this.block(lib)!.hash);
+  }
+
+  /** POST /p2p/endorse: a peer's signed endorsement, counted (and relayed) or refused with the reason. */
+  async receiveEndorsement(e: unknown): Promise<Answer<EndorseResult>> {
+    await this.ensureGenesis();
+    return this.exclusive(async () => {
+      const r = await this.finality.receive(e);
+      if ("error" in r) return r;
+      if (r.moved) await this.raiseLib();
+      return { result: r.result, final: r.final };
+    });
+  }
+
+  /** POST /p2p/block: a peer's block (the parsed JSON body); `from` names the sender in logs. */
+  async receiveBlock(json: unknown, from: string): Promise<sync.ReceiveResult> {
+    await this.ensureGenesis();
+    await this.armForPeers();
+    return sync.receiveBlock(this.syncHost(), this.syncState, json, from);
+  }
+
+  /** GET /p2p/blocks: up to `count` (≤ 50) of our main-chain blocks from `from`, as peers receive them. */
+  async peerBlocks(from: number, count: number): Promise<PeerBlock[]> {
+    await this.ensureGenesis();
+    return sync.peerBlocksFrom(this.syncHost(), from, count);
+  }
+
+  /** GET /p2p/status. */
+  async p2pStatus(): Promise<PeerStatus> {
+    await this.ensureGenesis();
+    await this.armForPeers();
+    return sync.p2pStatus(this.syncHost());
+  }
+
+  /** A node with peers ticks even without a scheduled key: it asks its peers for newer blocks. */
+  private async armForPeers(): Promise<void> {
+    if (this.config.peers.length === 0 || this.config.production === "manual") return;
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.blockIntervalMs);
   }
 
   private async finalizeShards(lib: number, libHash: string): Promise<void> {
@@ -251,23 +505,33 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const interval = this.config.blockIntervalMs;
     let next: number | null;
     try {
-      const produced = await this.produce();
-      if (!produced && (!this.producer || this.config.production === "on-tx")) {
-        next = null; // idle until wake()
-      } else {
+      await this.ensureGenesis();
+      // Not while a peer is more than a block ahead: it would only make a fork that loses.
+      const mayProduce = sync.peerTick(this.syncHost(), this.syncState);
+      const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
+      if (outcome.produced) {
         const last = Number(BigInt(this.headBlock().time) / ONE_MS_NS);
         next = Math.max(Date.now(), last + interval);
+      } else if (outcome.wake === "idle") {
+        next = null; // until wake()
+      } else if (outcome.wake === "periodic") {
+        next = Date.now() + Math.max(IDLE_WAKE_MS, interval);
+      } else {
+        next = Math.max(Date.now(), Number((outcome.wake + ONE_MS_NS - 1n) / ONE_MS_NS)); // the start of the held slot
       }
     } catch (err) {
       // Retry the same height later; the persisted job keeps it the same block.
       console.error(`coordinator: block production failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       next = Date.now() + Math.max(interval, 1000);
     }
+    // With peers, keep asking them even while no slot of ours is near.
+    if (this.config.peers.length > 0) next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
   async wake(): Promise<void> {
-    if (!this.producer || this.config.production === "manual") return;
+    if (this.held.size === 0) return this.armForPeers();
+    if (this.config.production === "manual") return;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
   }
 
@@ -283,12 +547,18 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_MINE_BLOCKS) {
       return { error: `invalid blocks ${String(blocks)}: an integer from 1 to ${MAX_MINE_BLOCKS}` };
     }
-    if (!this.producer) return { error: "this node holds no producer key" };
+    if (this.held.size === 0) return { error: "this node holds no producer key" };
     await this.ensureGenesis();
     // Counted on the head, not on calls: a call may join an alarm's production
-    // that found the pools empty (no block), or one the alarm adds in "interval" mode.
+    // that found the pools empty or its slot not come yet (no block), or one
+    // the alarm adds in "interval" mode.
     const target = this.headBlock().number + blocks;
-    while (this.headBlock().number < target) await this.produce(true);
+    while (this.headBlock().number < target) {
+      const outcome = await this.produceStep(true);
+      if (!outcome.produced && outcome.wake === "periodic") {
+        return { error: "this node holds no producer key scheduled in the witness list" };
+      }
+    }
     return this.headView();
   }
 
@@ -322,6 +592,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       // failed on some shard left every copy in place and can be run again.
       await Promise.all(shards.map((s) => s.dropSnapshots(id)));
       this.ctx.storage.transactionSync(() => dropSnapshotsFrom(this.sql, id));
+      // Heights above the restored head are built again, with other hashes: the
+      // (dev-only) validators must forget them or they would refuse to sign.
+      const head = this.headBlock().number;
+      await Promise.all([...this.held].sort().map((k) => this.validator(k).forgetAbove(head)));
       await this.wake(); // the restored pools may hold txs while an "on-tx" chain idles
       return this.headView();
     });
@@ -329,17 +603,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   // ---- views -------------------------------------------------------------
 
-  private witnessList(): string[] {
-    return core.genesisInfo(this.config.chainId).witnesses;
-  }
-
   async chainInfo(): Promise<Json> {
     await this.ensureGenesis();
     const head = this.headBlock();
     const lib = this.block(this.libNumber()) ?? head;
-    const witnesses = this.witnessList();
+    // In this chain the list scheduling the next block is the latest pending list itself (src/consensus/schedule.ts).
+    const witnesses = this.witnessesAfter(head.number);
     return {
-      net_name: core.genesisInfo(this.config.chainId).netName,
+      net_name: core.genesisInfo(this.config.genesis).netName,
       protocol_version: "1.0",
       chain_id: this.config.chainId,
       head_block: String(head.number),
@@ -347,7 +618,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       lib_block: String(lib.number),
       lib_block_hash: lib.hash,
       witness_list: witnesses,
-      lib_witness_list: witnesses,
+      lib_witness_list: lib.number === 0 ? this.witnessesAfter(0) : this.listFor(lib.number),
       pending_witness_list: witnesses,
       head_block_time: head.time,
       lib_block_time: lib.time,
@@ -359,7 +630,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       build_time: "",
       git_hash: "",
       mode: "ModeNormal",
-      network: { id: this.name, peer_count: 0, peer_count_inbound: 0, peer_count_outbound: 0 },
+      network: { id: this.name, peer_count: this.config.peers.length, peer_count_inbound: 0, peer_count_outbound: this.config.peers.length },
       code_version: "iost-edge",
       server_time: nowNs().toString(),
       tx_pool_size: String(await this.totalPool()),
@@ -404,12 +675,21 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       head: this.headBlock().number,
       lib: this.libNumber(),
       producing: this.meta("producing") ?? null,
-      witness: this.producer?.witness ?? null,
+      witness: this.meta("producing") === undefined ? null : ((JSON.parse(this.meta("producing")!) as Producing).witness ?? null),
+      validators: [...this.held].sort(),
       work: { ...this.work },
+      sync: { rejected: [...this.syncState.rejections], sideBlocks: sync.sideCount(this.sql), bestPeerHead: this.syncState.bestPeerHead },
+      finality: this.finality.status(),
     };
   }
 }
 
 function byShard(chunks: Chunk[]): Chunk[] {
   return [...chunks].sort((a, b) => a.shard - b.shard);
+}
+
+/** Shard 0's witness list in a set of chunks, if it carries a non-empty one. */
+function listOf(chunks: readonly Chunk[]): string[] | null {
+  const list = chunks.find((c) => c.shard === 0)?.witnesses;
+  return list !== undefined && list.length > 0 ? [...list] : null;
 }

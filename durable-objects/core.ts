@@ -3,7 +3,7 @@
  * DOs call the core only through these functions, so the glue does not depend
  * on how the core modules are split, and the core stays free of Workers APIs.
  */
-import { devGenesis, type GenesisConfig } from "../src/genesis/index";
+import { genesisOf, type ConsensusParams, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
 import { applyShardGenesis } from "../src/sharding/genesis";
 import { applyIncoming as coreApplyIncoming, awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
@@ -18,13 +18,16 @@ import * as q from "../src/query/index";
 import { remoteContractShard } from "../src/sharding/directory";
 import type { State } from "../src/state/state";
 import type { Store } from "../src/state/store";
-import { checkTxTime as coreCheckTxTime, decodeTx, replayKey, receiptBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
+import { checkTxTime as coreCheckTxTime, decodeTx, FULL, replayKey, receiptBytes, txBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import { base58Decode } from "../src/codec/base58";
 import { merkleRoot } from "../src/block/merkle";
 import { sha3 } from "../src/crypto/sha3";
 import type { Json } from "./api";
 
+import { baseTx } from "../src/consensus/base-tx";
+import { executeBaseTx } from "../src/executor/base";
+import { pendingProducerList } from "../src/query/pob";
 import { NodeFault } from "../src/contracts/errors";
 import { loadVm } from "../src/vm/index";
 
@@ -82,9 +85,9 @@ export type ExecResult =
   | { receipt: TxReceipt; outgoing: CrossReceipt[]; events?: { topic: string; contract: string; data: string }[] }
   | { dropped: string };
 
-/** The genesis config of this node: IOST's dev chain, with the configured chain id. */
-export function genesisConfig(chainId: number): GenesisConfig {
-  return { ...devGenesis(), chainId };
+/** The genesis config of this node (NodeConfig.genesis). */
+export function genesisConfig(spec: GenesisSpec): GenesisConfig {
+  return genesisOf(spec);
 }
 
 function blockContext(chainId: number, block: BlockInfo, shard: ShardPlace): BlockContext {
@@ -110,19 +113,20 @@ export interface GenesisInfo {
   /** Block-signing pubkeys (base58) of the genesis producers, schedule order. */
   witnesses: string[];
   netName: string;
+  consensus: ConsensusParams;
 }
 
-export function genesisInfo(chainId: number): GenesisInfo {
-  const g = genesisConfig(chainId);
-  return { time: g.time, witnesses: g.producers.map((p) => p.signatureBlock).sort(), netName: "debugnet" };
+export function genesisInfo(spec: GenesisSpec): GenesisInfo {
+  const g = genesisConfig(spec);
+  return { time: g.time, witnesses: g.producers.map((p) => p.signatureBlock).sort(), netName: "debugnet", consensus: g.consensus };
 }
 
 /**
  * Applies this shard's part of the genesis state to the store (committed) and
  * returns its state root (src/sharding/genesis.ts; with one shard, all of it).
  */
-export function applyGenesis(store: Store, chainId: number, shard: ShardPlace): Uint8Array {
-  return applyShardGenesis(store, genesisConfig(chainId), shard.index, shard.count);
+export function applyGenesis(store: Store, spec: GenesisSpec, shard: ShardPlace): Uint8Array {
+  return applyShardGenesis(store, genesisConfig(spec), shard.index, shard.count);
 }
 
 /** Merkle root over sha3 of each cross-shard receipt's JSON: the chunk's `receiptsRoot`. */
@@ -173,3 +177,28 @@ export const queries = {
 };
 
 export { txHash };
+
+/** The parent block as the base tx needs it (ChunkContext strings, parsed). */
+export interface ParentInfo {
+  witness: string;
+  /** ns */
+  time: bigint;
+}
+
+/**
+ * Executes block `block`'s base tx (src/consensus/base-tx.ts: base.iost/exec
+ * with the parent's witness and time) on shard 0's state: the first tx of every
+ * block after genesis. Returns it with its hash and result; throws only on a
+ * node fault (the base tx cannot fail).
+ */
+export function executeBase(chainId: number, shard: ShardPlace, state: State, block: BlockInfo, parent: ParentInfo) {
+  const tx = baseTx({ chainId, number: block.number, time: block.time, parentWitness: parent.witness, parentTime: parent.time });
+  const hash = txHash(tx);
+  const result = executeBaseTx(state, tx, hash, blockContext(chainId, block, shard));
+  return { tx, hash: txId(tx), bytes: txBytes(tx, FULL), ...result };
+}
+
+/** vote_producer.iost's pending producer list in `state` (shard 0): the list that schedules the next block. */
+export function pendingWitnesses(state: State): string[] {
+  return pendingProducerList(state);
+}

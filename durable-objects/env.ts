@@ -2,20 +2,39 @@
  * What the Durable Objects read from `env` (wrangler.toml [vars] and secrets).
  * Vars arrive as strings; `nodeConfig(env)` parses them once, with defaults.
  */
-import type { ShardApi, CoordinatorApi } from "./api";
+import type { Answer, Chunk, ChunkContext, ShardApi, CoordinatorApi } from "./api";
 import type { CrossReceipt } from "../src/sharding/receipts";
+import { DEV_PRODUCERS } from "../src/genesis/dev-keys";
+import { DEV_ADMIN_PUBKEY, type GenesisSpec } from "../src/genesis/index";
 
 export interface NodeEnv {
   SHARD: DurableObjectNamespace;
   COORDINATOR: DurableObjectNamespace;
+  /** One Validator per producer key held (durable-objects/validator.ts). */
+  VALIDATOR: DurableObjectNamespace;
   CHAIN_ID?: string;
   SHARD_COUNT?: string;
   BLOCK_INTERVAL_MS?: string;
-  /** "true": dev endpoints, and the public dev producer key when PRODUCER_SECRET is unset. */
+  /** "true": dev endpoints, and the public dev producer keys when PRODUCER_SECRET is unset. */
   DEV?: string;
+  /** Dev producers named in the genesis, 1–4 (src/genesis/dev-keys.ts); every node of a network must agree. */
+  GENESIS_PRODUCERS?: string;
+  /**
+   * A network's own genesis producers instead of the dev ones: their block
+   * pubkeys (base58), comma-separated; they become producer000, producer001, …
+   */
+  GENESIS_PRODUCER_KEYS?: string;
+  /** base58 pubkey owning admin and foundation at genesis, instead of IOST's public dev admin key. */
+  GENESIS_ADMIN_KEY?: string;
+  /** Comma-separated base URLs of peer nodes (issue #7: block gossip and sync). */
+  PEERS?: string;
   /** "interval" (default), "on-tx" or "manual": see `productionMode`. */
   BLOCK_PRODUCTION?: string;
-  /** base58 ed25519 secret (64 bytes, seed ‖ pubkey) of the producer; a Worker secret. */
+  /**
+   * base58 ed25519 secrets (64 bytes, seed ‖ pubkey) of the producer keys this
+   * node holds, comma-separated (usually one); a Worker secret. Each key gets
+   * its own Validator object.
+   */
   PRODUCER_SECRET?: string;
   /** Most txs a shard puts in one chunk; the block gas cap usually binds first. */
   BLOCK_MAX_TXS?: string;
@@ -29,19 +48,21 @@ export interface NodeConfig {
   blockIntervalMs: number;
   dev: boolean;
   production: ProductionMode;
-  /** null: this node holds no producer key and does not produce. */
-  producerSecret: string | null;
+  /** Producer keys this node holds (base58 secrets); empty: it produces nothing. */
+  producerSecrets: string[];
+  /** The genesis every node of the network must share (chain id, producers, admin key). */
+  genesis: GenesisSpec;
+  /** Peer node base URLs, no trailing slash. */
+  peers: string[];
   blockMaxTxs: number;
   blockMaxTxsPerPublisher: number;
 }
 
 /**
- * The dev chain's producer000 secret, published by go-iost
- * (config/genesis/genesis.yml; iost-protocol.md §12). Public, so only ever used
- * when DEV is "true".
+ * The dev producers' secrets (src/genesis/dev-keys.ts: producer000's is
+ * go-iost's, iost-protocol.md §12). Public, so only ever used when DEV is "true".
  */
-export const DEV_PRODUCER_SECRET =
-  "1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g7zCVRxBVzuiUzB";
+export const DEV_PRODUCER_SECRETS: readonly string[] = DEV_PRODUCERS.map((p) => p.secret);
 
 /**
  * When the coordinator's alarm produces blocks (README "Dev conveniences"):
@@ -68,16 +89,45 @@ function positiveInt(text: string | undefined, fallback: number): number {
   return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+
+function keyList(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+}
+
+/**
+ * The genesis from the vars. A malformed key list throws: a node must not start
+ * a chain its peers would not share.
+ */
+export function genesisSpec(env: NodeEnv): GenesisSpec {
+  const chainId = positiveInt(env.CHAIN_ID, 1020);
+  const keys = keyList(env.GENESIS_PRODUCER_KEYS);
+  for (const k of [...keys, ...keyList(env.GENESIS_ADMIN_KEY)]) {
+    if (!BASE58_KEY.test(k)) throw new Error(`invalid genesis key ${JSON.stringify(k)}: a base58 ed25519 public key`);
+  }
+  if (new Set(keys).size !== keys.length) throw new Error("GENESIS_PRODUCER_KEYS names a key twice");
+  const producers =
+    keys.length > 0
+      ? keys.map((pubkey, i) => ({ id: `producer${String(i).padStart(3, "0")}`, pubkey }))
+      : DEV_PRODUCERS.slice(0, positiveInt(env.GENESIS_PRODUCERS, 1)).map((p) => ({ id: p.id, pubkey: p.pubkey }));
+  return { chainId, producers, adminKey: env.GENESIS_ADMIN_KEY?.trim() || DEV_ADMIN_PUBKEY };
+}
+
 export function nodeConfig(env: NodeEnv): NodeConfig {
   const dev = env.DEV === "true";
-  const secret = env.PRODUCER_SECRET?.trim();
+  const secrets = (env.PRODUCER_SECRET ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const genesis = genesisSpec(env);
+  const ownProducers = keyList(env.GENESIS_PRODUCER_KEYS).length > 0;
   return {
-    chainId: positiveInt(env.CHAIN_ID, 1020),
+    chainId: genesis.chainId,
     shardCount: positiveInt(env.SHARD_COUNT, 1),
     blockIntervalMs: positiveInt(env.BLOCK_INTERVAL_MS, 500),
     dev,
     production: productionMode(env),
-    producerSecret: secret ? secret : dev ? DEV_PRODUCER_SECRET : null,
+    // A dev node without keys of its own holds every dev producer of its genesis.
+    producerSecrets: secrets.length > 0 || ownProducers || !dev ? secrets : DEV_PRODUCER_SECRETS.slice(0, genesis.producers.length),
+    genesis,
+    peers: (env.PEERS ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== ""),
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
     blockMaxTxsPerPublisher: positiveInt(env.BLOCK_MAX_TXS_PER_PUBLISHER, 10),
   };
@@ -100,6 +150,12 @@ export function peerShardName(own: string, index: number): string {
   return own.replace(/shard-\d+$/, `shard-${index}`);
 }
 
+/** The Validator of producer `pubkey` for the chain of coordinator `coordinatorName` (`<pubkey>`, or `<chain>:<pubkey>`). */
+export function validatorName(coordinatorName: string, pubkey: string): string {
+  const at = coordinatorName.lastIndexOf(":");
+  return at < 0 ? pubkey : `${coordinatorName.slice(0, at)}:${pubkey}`;
+}
+
 /** Index of a shard from its object name (`shard-3`, `t1:shard-3`). */
 export function shardIndexFromName(name: string | undefined): number {
   const m = /(?:^|:)shard-(\d+)$/.exec(name ?? "");
@@ -120,6 +176,33 @@ export interface ShardInternal extends ShardApi {
   /** Dev: restore snapshot `id`, keeping the copies; false if it is not held. */
   revert(id: number): Promise<boolean>;
   dropSnapshots(id: number): Promise<void>;
+  /**
+   * Sync (issue #7): re-executes a peer's chunk of `ctx.height` = head + 1 from
+   * exactly `txs` (full bytes; shard 0's first is the base tx) after the incoming
+   * receipts, checking every tx as /sendTx does (times against the block time);
+   * stores it only if the result equals `expected`, else `{error}` and nothing
+   * changes. The stored chunk again answers itself; a different one an error.
+   */
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
+  /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
+  revertTo(height: number): Promise<Answer<{ head: number }>>;
+  /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
+  chunkTxs(height: number): Promise<Uint8Array[]>;
+  chunkAt(height: number): Promise<Chunk | null>;
+}
+
+/** Validator Durable Object (validator.ts): signs for one producer key. */
+export interface ValidatorApi {
+  /** Its base58 pubkey, or null when this node has no secret for it. */
+  pubkey(): Promise<string | null>;
+  /**
+   * Signs block hash `hash` (base58) of `height` if `witness` is its pubkey and
+   * it never signed another hash at that height; the signature is base58.
+   */
+  signBlock(height: number, hash: string, witness: string, time: string): Promise<{ signature: string } | { error: string }>;
+  signedAt(height: number): Promise<string | null>;
+  /** Dev revert only: forget what it signed above `height`. */
+  forgetAbove(height: number): Promise<boolean>;
 }
 
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which
@@ -130,4 +213,8 @@ export function shardStub(env: NodeEnv, name: string): ShardInternal {
 
 export function coordinatorStub(env: NodeEnv, name = COORDINATOR_NAME): CoordinatorApi {
   return env.COORDINATOR.getByName(name) as unknown as CoordinatorApi;
+}
+
+export function validatorStub(env: NodeEnv, name: string): ValidatorApi {
+  return env.VALIDATOR.getByName(name) as unknown as ValidatorApi;
 }

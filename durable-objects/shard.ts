@@ -10,6 +10,10 @@
  * or none; a retried call finds the stored result (buildChunk is idempotent by
  * height, admission dedups by hash).
  *
+ * Sync (issue #7): applyChunk re-executes a peer's chunk through the same
+ * executeChunk as buildChunk; revertTo undoes chunks above LIB from the undo
+ * records (the checks and the revert live in chunk-sync.ts).
+ *
  * Reads: with one producer LIB = head (the coordinator finalizes every block it
  * stores), so `longest = true` and `false` read the same state, the head state.
  */
@@ -27,6 +31,8 @@ import { captureLogs } from "../src/vm/console";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import type { Answer, Chunk, ChunkContext, Json, ShardStatus } from "./api";
 import * as core from "./core";
+import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, recordSettleUndo, replayError, revertChunks, takeFromPool, type GivenTx } from "./chunk-sync";
+import * as pob from "../src/query/pob";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
 import {
   expiryReason,
@@ -141,8 +147,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private ensureGenesis(): void {
     if (this.meta("genesis") !== undefined) return;
     this.ctx.storage.transactionSync(() => {
-      const genesis = core.genesisInfo(this.config.chainId);
-      const root = core.applyGenesis(this.kv, this.config.chainId, this.place);
+      const genesis = core.genesisInfo(this.config.genesis);
+      const root = core.applyGenesis(this.kv, this.config.genesis, this.place);
       const chunk: Chunk = {
         shard: this.shardIndex,
         height: 0,
@@ -151,6 +157,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         receiptHashes: [],
         gasUsage: "0",
         stateRoot: hex(root),
+        ...this.witnessesNow(),
       };
       this.storeChunk(chunk);
       this.setMeta("root", hex(root));
@@ -159,6 +166,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.setMeta("lib", "0");
       this.setMeta("genesis", "done");
     });
+  }
+
+  /** Shard 0: the chunk's `witnesses`, vote_producer.iost's pending list in the committed state (none if empty). */
+  private witnessesNow(): { witnesses?: string[] } {
+    if (this.shardIndex !== 0) return {};
+    const state = new State(this.kv);
+    try {
+      const list = core.pendingWitnesses(state);
+      return list.length > 0 ? { witnesses: [...list] } : {};
+    } finally {
+      state.discard();
+    }
   }
 
   private storeChunk(chunk: Chunk): void {
@@ -255,18 +274,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async buildChunk(ctx: ChunkContext): Promise<Chunk> {
     const stored = this.storedChunk(ctx.height);
     if (stored) return stored;
-    if (ctx.height !== this.head + 1) {
-      throw new Error(`shard-${this.shardIndex}: cannot build height ${ctx.height}, head is ${this.head}`);
-    }
-    const blockTime = BigInt(ctx.time);
-    const block: core.BlockInfo = { number: BigInt(ctx.height), time: blockTime, parentHash: ctx.parentHash, witness: ctx.witness };
+    const problem = this.contextError(ctx);
+    if (problem !== null) throw new Error(problem);
+    const { blockTime, block, parent } = this.blockOf(ctx);
     const [incoming] = await Promise.all([this.incomingFor(ctx.height), core.loadVm()]);
     // A retried call may have built this height while this one waited for its peers.
     const built = this.storedChunk(ctx.height);
     if (built) return built;
     const started = performance.now();
     try {
-      const chunk = this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block, incoming));
+      const chunk = this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block, parent, incoming, null));
       this.work.chunks++;
       this.work.txs += chunk.txHashes.length;
       this.work.ms += performance.now() - started;
@@ -274,6 +291,90 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } finally {
       this.load(); // the transaction may have rolled back: re-read the cached values
     }
+  }
+
+  /** Why a chunk of `ctx` cannot be executed on the head now, or null. */
+  private contextError(ctx: ChunkContext): string | null {
+    if (ctx.height !== this.head + 1) return `shard-${this.shardIndex}: cannot build height ${ctx.height}, head is ${this.head}`;
+    if (!/^[0-9]{1,20}$/.test(ctx.time) || !/^[0-9]{1,20}$/.test(ctx.parentTime ?? "")) {
+      return `shard-${this.shardIndex}: invalid chunk context times ${JSON.stringify(ctx.time)}, ${JSON.stringify(ctx.parentTime)}`;
+    }
+    return null;
+  }
+
+  private blockOf(ctx: ChunkContext): { blockTime: bigint; block: core.BlockInfo; parent: core.ParentInfo } {
+    const blockTime = BigInt(ctx.time);
+    return {
+      blockTime,
+      parent: { witness: ctx.parentWitness, time: BigInt(ctx.parentTime) },
+      block: { number: BigInt(ctx.height), time: blockTime, parentHash: ctx.parentHash, witness: ctx.witness },
+    };
+  }
+
+  /**
+   * A peer's chunk (issue #7): the same execution as buildChunk over exactly
+   * `txs` instead of a pool pick, in one transaction that is rolled back unless
+   * every tx checks out and runs, and the chunk comes out equal to `expected`.
+   * The stored chunk is the one computed here, so this node later serves the
+   * producer's chunk (same JSON).
+   */
+  async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
+    const same = (stored: Chunk): Answer<Chunk> => {
+      const diff = chunkDifference(stored, expected);
+      return diff === null ? stored : { error: `shard-${this.shardIndex}: a different chunk is stored at height ${ctx.height} (${diff}): revert first` };
+    };
+    if (typeof expected !== "object" || expected === null || !Array.isArray(txs)) return { error: `shard-${this.shardIndex}: malformed chunk` };
+    const stored = this.storedChunk(ctx.height);
+    if (stored) return same(stored);
+    const problem = this.contextError(ctx);
+    if (problem !== null) return { error: problem };
+    const { blockTime, block, parent } = this.blockOf(ctx);
+    if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
+    const base = this.shardIndex === 0 ? { chainId: this.config.chainId, number: block.number, time: blockTime, parentWitness: parent.witness, parentTime: parent.time } : null;
+    const checked = await checkGivenTxs(txs, { chainId: this.config.chainId, blockTime, base });
+    if ("error" in checked) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${checked.error}` };
+    const [incoming] = await Promise.all([this.incomingFor(ctx.height), core.loadVm()]);
+    const built = this.storedChunk(ctx.height);
+    if (built) return same(built);
+    const started = performance.now();
+    try {
+      const chunk = this.ctx.storage.transactionSync(() => {
+        const ours = this.executeChunk(ctx.height, blockTime, block, parent, incoming, checked.txs);
+        const diff = chunkDifference(ours, expected);
+        if (diff !== null) throw new ChunkRefused(diff);
+        return ours;
+      });
+      this.work.chunks++;
+      this.work.txs += chunk.txHashes.length;
+      this.work.ms += performance.now() - started;
+      return chunk;
+    } catch (err) {
+      if (err instanceof ChunkRefused) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${err.message}` };
+      throw err;
+    } finally {
+      this.load();
+    }
+  }
+
+  /**
+   * Undoes every chunk above `height` for a reorg (chunk-sync.ts revertChunks),
+   * in one transaction; refused below LIB.
+   */
+  async revertTo(height: number): Promise<Answer<{ head: number }>> {
+    try {
+      const r = this.ctx.storage.transactionSync(() => revertChunks(this.sql, height, this.lib, this.head, Date.now()));
+      return "error" in r ? r : { head: r.head };
+    } finally {
+      this.load();
+    }
+  }
+
+  async chunkTxs(height: number): Promise<Uint8Array[]> {
+    return chunkTxBytes(this.sql, height);
+  }
+
+  async chunkAt(height: number): Promise<Chunk | null> {
+    return this.storedChunk(height);
   }
 
   /**
@@ -316,7 +417,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.sql.exec("DELETE FROM tx_keys WHERE hash = ?", hash);
   }
 
-  private executeChunk(height: number, blockTime: bigint, block: core.BlockInfo, incoming: core.CrossReceipt[]): Chunk {
+  /**
+   * One height's execution, for both paths: `given` null picks txs from the pool
+   * (dropping what fails, stopping at the limits); `given` runs exactly those txs
+   * (a peer's chunk, checked by checkGivenTxs) and throws ChunkRefused for any tx
+   * that cannot be in this chain's block, rolling the transaction back.
+   */
+  private executeChunk(height: number, blockTime: bigint, block: core.BlockInfo, parent: core.ParentInfo, incoming: core.CrossReceipt[], given: GivenTx[] | null): Chunk {
+    // A revert may have moved the head while the caller awaited its peers.
+    if (height !== this.head + 1) throw new Error(`shard-${this.shardIndex}: cannot build height ${height}, head is ${this.head}`);
     // 1. Expire: a tx that can no longer enter any block leaves with a status.
     const expired = this.sql
       .exec<Row>(
@@ -331,29 +440,65 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.recordLeft(row.hash as string, "expired", row.bytes, Number(tx.gasRatio), reason);
     }
 
-    // 2. Cross-shard receipts first: they are inputs of this height (docs/SHARDING.md).
     const state = new ShardState(this.kv, this.place);
-    const inc = core.applyIncoming(this.config.chainId, this.place, state, block, incoming, (id) => this.sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
-    for (const id of inc.applied) this.sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, height);
-    for (const settled of inc.settled) this.settle(settled);
-    const outgoing: core.CrossReceipt[] = [...inc.outgoing];
-
-    // 3. Pick and execute in pool order (§3.4 limits).
-    const candidates = this.sql
-      .exec<Row>("SELECT hash, bytes, publisher FROM mempool WHERE time <= ? ORDER BY ord LIMIT 2000", padNs(blockTime))
-      .toArray();
-    const perPublisher = new Map<string, number>();
     const txHashes: string[] = [];
     const receiptHashes: string[] = [];
     const events: ChunkEvent[] = [];
+    const outgoing: core.CrossReceipt[] = [];
     let gas = 0n;
+
+    // 2. Shard 0 (the consensus shard): the base tx opens every block after genesis, as tx 0
+    // (rewards, produced/missed counts, elections: src/consensus/base-tx.ts).
+    if (this.shardIndex === 0 && height >= 1) {
+      const run = captureLogs(this.config.dev, () => core.executeBase(this.config.chainId, this.place, state, block, parent));
+      for (const l of run.logs) console.log(`[${l.contract} base ${height}] ${l.level}: ${l.text}`);
+      const base = run.value;
+      txHashes.push(base.hash);
+      receiptHashes.push(base58Encode(sha3(core.receiptBytes(base.receipt))));
+      gas += base.receipt.gasUsage;
+      outgoing.push(...base.outgoing);
+      this.sql.exec(
+        `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, 0, ?, ?, '', ?, ?)`,
+        base.hash,
+        height,
+        blob(base.bytes),
+        JSON.stringify(core.receiptToJson(base.receipt)),
+        Number(base.tx.gasRatio),
+        base.outgoing.filter(core.awaitsSettle).length,
+      );
+      for (const r of base.receipt.receipts) events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
+      for (const e of base.events) events.push(e);
+    }
+
+    // 3. Cross-shard receipts: they are inputs of this height (docs/SHARDING.md).
+    const inc = core.applyIncoming(this.config.chainId, this.place, state, block, incoming, (id) => this.sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
+    for (const id of inc.applied) this.sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, height);
+    for (const settled of inc.settled) this.settle(settled, height);
+    outgoing.push(...inc.outgoing);
+
+    // 4. Pick and execute in pool order (§3.4 limits), or run the given txs.
+    const candidates: { hash: string; publisher: string; bytes: SqlStorageValue; given?: GivenTx }[] =
+      given === null
+        ? this.sql
+            .exec<Row>("SELECT hash, bytes, publisher FROM mempool WHERE time <= ? ORDER BY ord LIMIT 2000", padNs(blockTime))
+            .toArray()
+            .map((r) => ({ hash: r.hash as string, publisher: r.publisher as string, bytes: r.bytes }))
+        : given.filter((g) => !g.base).map((g) => ({ hash: g.hash, publisher: g.tx.publisher, bytes: blob(g.bytes), given: g }));
+    if (given !== null && given.some((g) => g.base) !== txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
+    const perPublisher = new Map<string, number>();
     for (const row of candidates) {
-      if (txHashes.length >= this.config.blockMaxTxs) break;
-      const hash = row.hash as string;
-      const publisher = row.publisher as string;
-      if ((perPublisher.get(publisher) ?? 0) >= this.config.blockMaxTxsPerPublisher) continue;
-      const tx = core.decodeTx(bytesOf(row.bytes));
-      perPublisher.set(publisher, (perPublisher.get(publisher) ?? 0) + 1);
+      const hash = row.hash;
+      const g = row.given;
+      if (g === undefined) {
+        // Producer policy, not validity: a peer's block is not held to this node's limits.
+        if (txHashes.length >= this.config.blockMaxTxs) break;
+        if ((perPublisher.get(row.publisher) ?? 0) >= this.config.blockMaxTxsPerPublisher) continue;
+        perPublisher.set(row.publisher, (perPublisher.get(row.publisher) ?? 0) + 1);
+      } else {
+        const replay = replayError(this.sql, g);
+        if (replay !== null) throw new ChunkRefused(replay);
+      }
+      const tx = g?.tx ?? core.decodeTx(bytesOf(row.bytes));
 
       const depth = state.depth;
       state.checkpoint();
@@ -372,6 +517,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         while (state.depth > depth + 1) state.rollback();
       }
       if ("dropped" in result) {
+        if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${result.dropped}`);
         while (state.depth > depth) state.rollback();
         this.recordLeft(hash, "dropped", row.bytes, Number(tx.gasRatio), result.dropped);
         continue;
@@ -381,6 +527,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // by default, which would cap a block at four txs): the tx that crosses it is
       // undone and waits for the next block.
       if (gas + receipt.gasUsage > MAX_BLOCK_GAS) {
+        if (g !== undefined) throw new ChunkRefused(`tx ${hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
         while (state.depth > depth) state.rollback();
         break;
       }
@@ -402,7 +549,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         Number(tx.gasRatio),
         result.outgoing.filter(core.awaitsSettle).length,
       );
-      this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+      if (g !== undefined) takeFromPool(this.sql, g);
+      else this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
       for (const r of receipt.receipts) {
         events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
       }
@@ -413,7 +561,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", height, seq, r.toShard, JSON.stringify(r));
     });
 
-    // 4. Undo records (previous value of every written key), then the writes.
+    // 5. Undo records (previous value of every written key), then the writes.
     const writes = state.writes();
     for (const [key] of writes) {
       const prev = this.kv.get(key);
@@ -422,7 +570,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     state.commit();
     const root = stateRoot(this.root, writes);
 
-    // 5. Events, chunk, head.
+    // 6. Events, chunk, head.
     events.forEach((e, seq) => {
       this.sql.exec(
         "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
@@ -443,6 +591,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       gasUsage: gas.toString(),
       stateRoot: hex(root),
       ...(this.config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(outgoing)) } : {}),
+      ...this.witnessesNow(),
     };
     this.storeChunk(chunk);
     this.setMeta("head", String(height));
@@ -456,10 +605,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
    * "Receipt JSON").
    */
-  private settle(s: core.Settlement): void {
+  private settle(s: core.Settlement, height: number): void {
     const rows = this.sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
     // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
     if (rows.length === 0) return;
+    recordSettleUndo(this.sql, height, s.txHash); // a revert below `height` restores the row
     const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
     this.sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
   }
@@ -606,6 +756,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
   async getContractStorageFields(id: string, key: string, _longest: boolean): Promise<Answer<Json>> {
     return { ...(this.view((s) => core.queries.getContractStorageFields(s, id, key)) as { [k: string]: Json }), ...this.readBlock() };
+  }
+
+  // Proof of Believability reads: vote_producer.iost and vote.iost keep their state on shard 0 (the
+  // consensus shard, docs/SHARDING.md); the edge asks shard 0. IOST's texts where it errors.
+  async getProducerVoteInfo(account: string, _longest: boolean): Promise<Answer<Json>> {
+    return this.view((s) => (pob.getProducerVoteInfo(s, account) as Json | null) ?? { error: "can't get producer vote info" });
+  }
+  async getVoterBonus(account: string, _longest: boolean): Promise<Answer<Json>> {
+    return this.view((s) => pob.getVoterBonus(s, account) as unknown as Json);
+  }
+  async getCandidateBonus(account: string, _longest: boolean): Promise<Answer<Json>> {
+    return this.view((s) => pob.getCandidateBonus(s, account) as unknown as Json);
   }
 
   // ---- dev snapshots (the coordinator calls these with production paused) ----

@@ -14,8 +14,10 @@ import { accountRoutes } from "./rpc/accounts";
 import { blockRoutes } from "./rpc/blocks";
 import { contractRoutes } from "./rpc/contracts";
 import { devRoutes } from "./rpc/dev";
+import { endorseRoutes } from "./rpc/endorse";
 import { intakeRoutes } from "./rpc/intake";
 import { nodeRoutes } from "./rpc/node";
+import { p2pRoutes } from "./rpc/p2p";
 import { subscribeRoutes } from "./rpc/subscribe";
 import { txRoutes } from "./rpc/transactions";
 
@@ -31,6 +33,8 @@ export const MAX_BODY_BYTES = 512 * 1024;
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  app.route("/", p2pRoutes); // node-to-node, before the RPC body cap: it has its own (blocks exceed 512 KiB)
+  app.route("/", endorseRoutes); // POST /p2p/endorse (issue #7 finality), under the /p2p checks above
   app.use(
     "*",
     cors({

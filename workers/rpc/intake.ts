@@ -8,8 +8,10 @@
  * clock, publisher gas, pool size).
  */
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { productionMode } from "../../durable-objects/env";
-import { admitTx, checkBadTx, FULL, parseTxRequest, txBytes, txId, TxError, type Tx } from "../../src/tx";
+import { forwardTx, parsePeers } from "../../durable-objects/peers";
+import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, txId, TxError, type Tx } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator, homeShard } from "../lib/nodes";
@@ -85,15 +87,54 @@ function shouldWake(env: Env): boolean {
   return true;
 }
 
-intakeRoutes.post("/sendTx", async (c) => {
-  const { tx, bytes, hash } = await parseAndCheck(await c.req.text(), c.env, true);
-  const [accepted] = await Promise.all([
-    homeShard(c.env, tx.publisher).submitTx(bytes, hash),
-    shouldWake(c.env) ? coordinator(c.env).wake() : undefined,
-  ]);
+/** Pool admission of a checked tx on its publisher's home shard (waking the coordinator as the mode wants). */
+async function submit(env: Env, { tx, bytes, hash }: Checked): Promise<void> {
+  const [accepted] = await Promise.all([homeShard(env, tx.publisher).submitTx(bytes, hash), shouldWake(env) ? coordinator(env).wake() : undefined]);
   unwrap(accepted);
-  return c.json({ hash, pre_tx_receipt: null });
+}
+
+/**
+ * Sends an admitted tx on to the peer nodes (issue #7), after the answer: the
+ * scheduled producer may be another node. Txs that came from a peer are not
+ * sent on again (every node forwards only its own clients' txs, so no loops).
+ */
+function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
+  const peers = parsePeers((c.env as Env & { PEERS?: string }).PEERS);
+  if (peers.length === 0) return;
+  const task = forwardTx(peers, bytes);
+  try {
+    c.executionCtx.waitUntil(task);
+  } catch {
+    void task; // no execution context (app.request in tests): it runs on its own
+  }
+}
+
+intakeRoutes.post("/sendTx", async (c) => {
+  const checked = await parseAndCheck(await c.req.text(), c.env, true);
+  await submit(c.env, checked);
+  forward(c, checked.bytes);
+  return c.json({ hash: checked.hash, pre_tx_receipt: null });
 });
+
+/**
+ * A tx a peer forwarded (POST /p2p/tx, full tx bytes): the same checks and
+ * admission as /sendTx, and no forwarding. Answers its hash.
+ */
+export async function admitPeerTx(env: Env, bytes: Uint8Array): Promise<string> {
+  const tx = await step(() => {
+    try {
+      return decodeTx(bytes);
+    } catch (err) {
+      throw new RpcFailure(`invalid tx bytes: ${(err as Error).message}`);
+    }
+  });
+  await step(() => checkBadTx(tx));
+  await step(async () => admitTx(tx, { chainId: await chainIdOf(env), now: nowNs() }));
+  const full = txBytes(tx, FULL);
+  const checked = { tx, bytes: full, hash: txId(tx) };
+  await submit(env, checked);
+  return checked.hash;
+}
 
 /**
  * Dry run on head state (go-iost ExecTransaction; enabled by rpc.exectx there,

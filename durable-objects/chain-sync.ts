@@ -1,0 +1,483 @@
+/**
+ * The coordinator's side of a network of nodes (issue #7, ARCHITECTURE §3, §8):
+ * adopting peers' blocks, keeping side branches, choosing between forks and
+ * reorganizing above LIB, pulling missing ranges from peers, serving ours.
+ * Functions over a `SyncHost` (what the coordinator lends them) so
+ * coordinator.ts keeps only the wiring.
+ *
+ * A block from a peer is adopted only after its header passes
+ * peerBlockError (hash, parent, schedule under the parent's witness list,
+ * signature) and every shard re-executed its chunk to the same roots
+ * (applyChunk). A rejected block is logged with its reason and never adopted.
+ * Blocks whose parent is unknown wait in the side table until it arrives.
+ *
+ * Reorgs (go-iost blockcache: longest chain, then earlier head, then smaller
+ * hash — src/consensus/peer-block.ts `preferred`): only above LIB. The old
+ * branch is kept as side blocks, so if the new one fails to apply halfway the
+ * node goes back to it.
+ *
+ * Side blocks live in their own table `side_blocks` (created here, outside the
+ * drizzle migrations, as it is private to this module): hash, height, parent
+ * hash and the PeerBlock JSON.
+ */
+import type { StoredBlock } from "../src/block/block";
+import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, type WireBlock, type WireChunk } from "../src/block/wire";
+import { peerBlockError, preferred, type ParentView } from "../src/consensus/peer-block";
+import { slotOf, type Schedule } from "../src/consensus/schedule";
+import type { Answer, Chunk, ChunkContext } from "./api";
+import type { ShardInternal } from "./env";
+import { fetchBlocks, MAX_RANGE, peerStatus, pushBlock, type PeerStatus } from "./peers";
+
+/** The shard calls sync needs (ShardInternal additions of issue #7). */
+export interface SyncShard extends ShardInternal {
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
+  revertTo(height: number): Promise<Answer<{ head: number }>>;
+  chunkTxs(height: number): Promise<Uint8Array[]>;
+  chunkAt(height: number): Promise<Chunk | null>;
+}
+
+/** A block record as the coordinator stores it (the witnesses list may be kept elsewhere: `witnessesAfter`). */
+export type HostBlock = StoredBlock & { witnesses?: string[]; inSlot?: number };
+
+/** What the coordinator lends the sync functions. */
+export interface SyncHost {
+  /** For logs. */
+  readonly label: string;
+  readonly chainId: number;
+  readonly shardCount: number;
+  readonly peers: readonly string[];
+  readonly schedule: Schedule;
+  readonly sql: SqlStorage;
+  shards(): SyncShard[];
+  /** Main-chain block of a height. */
+  mainBlock(n: number): HostBlock | null;
+  head(): HostBlock;
+  lib(): number;
+  /** The list that schedules the child of main block `b`. */
+  witnessesAfter(b: HostBlock): string[];
+  /**
+   * Store `b` (its chunks already applied by every shard) as the new head,
+   * exactly as a produced block, recompute LIB and finalize the shards.
+   */
+  adopt(b: WireBlock, chunks: readonly Chunk[]): Promise<void>;
+  /** Drop the main blocks above `n` (the shards already reverted to it); head = n. Never below LIB. */
+  truncate(n: number): void;
+  /** Cancels a production in progress (its chunks may be built on the shards); true if there was one. */
+  dropProduction(): boolean;
+  /** Runs `run` after every production, revert and receive queued before it. */
+  exclusive<T>(run: () => Promise<T>): Promise<T>;
+  /** Keeps a background task (peer pushes, pulls) alive and logs its failure. */
+  background(task: Promise<unknown>): void;
+}
+
+export interface Rejection {
+  number: number;
+  hash: string;
+  from: string;
+  reason: string;
+}
+
+/** Per-instance sync state the coordinator holds. */
+export interface SyncState {
+  /** The last 100 rejected blocks, newest last (/dev/status). */
+  rejections: Rejection[];
+  syncing: Promise<void> | null;
+  /** When (Date.now, ms) peers were last asked for their status: gossip pacing, never consensus. */
+  lastPoll: number;
+  /** Highest head a peer of this chain reported at the last poll (-1: none). */
+  bestPeerHead: number;
+  /** A pull from a peer more than one block ahead is under way: no production meanwhile. */
+  behind: boolean;
+}
+
+export function newSyncState(): SyncState {
+  return { rejections: [], syncing: null, lastPoll: -Infinity, bestPeerHead: -1, behind: false };
+}
+
+const MAX_REJECTIONS = 100;
+/** Blocks further ahead of our head than this wait for a pull, not in the side table. */
+const MAX_ORPHAN_AHEAD = 2 * MAX_RANGE;
+/** How often peers' /p2p/status is asked (ms). */
+export const PEER_POLL_MS = 2_000;
+/** Most ranges one pull from one peer fetches. */
+const MAX_PULL_ROUNDS = 200;
+
+// ---- side table -------------------------------------------------------------
+
+function ensureTable(sql: SqlStorage): void {
+  // orphan 1: its parent was unknown when it came, so its header is not checked yet.
+  sql.exec("CREATE TABLE IF NOT EXISTS side_blocks (hash TEXT PRIMARY KEY, number INTEGER NOT NULL, parent_hash TEXT NOT NULL, orphan INTEGER NOT NULL, json TEXT NOT NULL)");
+  sql.exec("CREATE INDEX IF NOT EXISTS side_blocks_parent ON side_blocks (parent_hash)");
+}
+
+/** A checked side block (not an orphan) by hash. */
+function sideBlock(sql: SqlStorage, hash: string, orphan = 0): ParsedPeerBlock | null {
+  ensureTable(sql);
+  const rows = sql.exec<{ json: string }>("SELECT json FROM side_blocks WHERE hash = ? AND orphan = ?", hash, orphan).toArray();
+  if (rows.length === 0) return null;
+  const p = parsePeerBlock(JSON.parse(rows[0].json));
+  if ("error" in p) throw new Error(`side block ${hash}: ${p.error}`);
+  return p;
+}
+
+function putSide(sql: SqlStorage, p: ParsedPeerBlock, orphan = false): void {
+  ensureTable(sql);
+  sql.exec(
+    "INSERT INTO side_blocks (hash, number, parent_hash, orphan, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET orphan = MIN(orphan, excluded.orphan)",
+    p.block.hash,
+    p.block.number,
+    p.block.parentHash,
+    orphan ? 1 : 0,
+    JSON.stringify(peerBlockJson(p)),
+  );
+}
+
+function dropSide(sql: SqlStorage, hash: string): void {
+  ensureTable(sql);
+  sql.exec("DELETE FROM side_blocks WHERE hash = ?", hash);
+}
+
+/** Orphans waiting for `parent`. */
+function orphansOf(sql: SqlStorage, parent: string): string[] {
+  ensureTable(sql);
+  return sql.exec<{ hash: string }>("SELECT hash FROM side_blocks WHERE parent_hash = ? AND orphan = 1 ORDER BY hash", parent).toArray().map((r) => r.hash);
+}
+
+/** Side blocks at or below LIB can never be adopted any more. */
+export function pruneSide(sql: SqlStorage, lib: number): void {
+  ensureTable(sql);
+  sql.exec("DELETE FROM side_blocks WHERE number <= ?", lib);
+}
+
+export function sideCount(sql: SqlStorage): number {
+  ensureTable(sql);
+  return Number(sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM side_blocks").one().n);
+}
+
+// ---- lookups -----------------------------------------------------------------
+
+function mainByHash(host: SyncHost, number: number, hash: string): HostBlock | null {
+  const b = host.mainBlock(number);
+  return b !== null && b.hash === hash ? b : null;
+}
+
+/** A block we hold (main chain or side) by height and hash, with the list that schedules its child. */
+function known(host: SyncHost, number: number, hash: string): { block: HostBlock; witnesses: string[]; main: boolean } | null {
+  const m = mainByHash(host, number, hash);
+  if (m) return { block: m, witnesses: host.witnessesAfter(m), main: true };
+  const s = sideBlock(host.sql, hash);
+  return s ? { block: s.block, witnesses: s.block.witnesses, main: false } : null;
+}
+
+/** Blocks its witness made in a row in its slot, itself included (Tip.inSlot), walking back over held blocks. */
+function inSlotOf(host: SyncHost, b: HostBlock): number {
+  if (b.inSlot !== undefined) return b.inSlot;
+  let count = 1;
+  let cur = b;
+  while (count <= host.schedule.blocksPerSlot && cur.number > 1) {
+    const parent = known(host, cur.number - 1, cur.parentHash)?.block;
+    if (!parent || parent.witness !== b.witness || slotOf(BigInt(parent.time), host.schedule) !== slotOf(BigInt(b.time), host.schedule)) break;
+    count++;
+    cur = parent;
+  }
+  return count;
+}
+
+function parentView(host: SyncHost, parent: HostBlock, witnesses: string[]): ParentView {
+  return { number: parent.number, hash: parent.hash, witnesses, time: BigInt(parent.time), witness: parent.witness, inSlot: parent.number === 0 ? 0 : inSlotOf(host, parent) };
+}
+
+/** Our main-chain block `n` in wire form (chunks and tx bytes from the shards), or null. */
+export async function peerBlockAt(host: SyncHost, n: number): Promise<ParsedPeerBlock | null> {
+  const b = host.mainBlock(n);
+  if (!b || n < 1) return null;
+  const parts = await Promise.all(host.shards().map(async (s) => ({ chunk: await s.chunkAt(n), txs: await s.chunkTxs(n) })));
+  if (parts.some((p) => p.chunk === null)) return null;
+  const block: WireBlock = { ...wireFields(b), witnesses: host.witnessesAfter(b) };
+  return { block, chunks: parts.map((p) => ({ chunk: p.chunk as WireChunk, txs: p.txs })) };
+}
+
+/** The stored record's fields that travel (the header, its signature and totals). */
+function wireFields(b: HostBlock): StoredBlock {
+  return {
+    number: b.number, hash: b.hash, version: b.version, parentHash: b.parentHash, txMerkleHash: b.txMerkleHash,
+    txReceiptMerkleHash: b.txReceiptMerkleHash, info: b.info, witness: b.witness, time: b.time, gasUsage: b.gasUsage,
+    txCount: b.txCount, sign: b.sign,
+  };
+}
+
+/** GET /p2p/blocks: up to `count` (≤ MAX_RANGE) main-chain blocks from `from`, in JSON form. */
+export async function peerBlocksFrom(host: SyncHost, from: number, count: number): Promise<PeerBlock[]> {
+  const head = host.head().number;
+  const first = Math.max(1, from);
+  const last = Math.min(head, first + Math.min(MAX_RANGE, count) - 1);
+  const out: PeerBlock[] = [];
+  for (let n = first; n <= last; n++) {
+    const p = await peerBlockAt(host, n);
+    if (!p) break;
+    out.push(peerBlockJson(p));
+  }
+  return out;
+}
+
+export function p2pStatus(host: SyncHost): PeerStatus {
+  const head = host.head();
+  const lib = host.mainBlock(host.lib()) ?? head;
+  return { chain_id: host.chainId, head: head.number, head_hash: head.hash, head_time: head.time, lib: lib.number, lib_hash: lib.hash };
+}
+
+// ---- applying ------------------------------------------------------------------
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Every shard applies its chunk of `p` on top of `parent` (our head) in
+ * parallel; on any error the shards that applied go back to the parent.
+ * The block is stored only when every shard agreed.
+ */
+async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Promise<string | null> {
+  const b = p.block;
+  const ctx: ChunkContext = { height: b.number, time: b.time, parentHash: b.parentHash, witness: b.witness, parentWitness: parent.witness, parentTime: parent.time };
+  const shards = host.shards();
+  const answers = await Promise.all(
+    shards.map((s, i) => s.applyChunk(ctx, p.chunks[i].txs, p.chunks[i].chunk as Chunk).catch((err: unknown) => ({ error: errorText(err) }))),
+  );
+  const failed = answers.map((a, i) => ("error" in a ? `shard ${i}: ${a.error}` : null)).filter((x) => x !== null);
+  if (failed.length > 0) {
+    const undone = await Promise.all(shards.filter((_, i) => !("error" in answers[i])).map((s) => s.revertTo(parent.number)));
+    const stuck = undone.find((a) => "error" in a);
+    if (stuck) throw new Error(`chain-sync: cannot undo a refused block ${b.number} on a shard: ${(stuck as { error: string }).error}`);
+    return failed.join("; ");
+  }
+  await host.adopt(b, answers as Chunk[]);
+  return null;
+}
+
+/** Every shard back to main block `n`, and the coordinator's chain too. */
+async function revertAll(host: SyncHost, n: number): Promise<void> {
+  if (n < host.lib()) throw new Error(`chain-sync: refusing to revert to ${n}, below LIB ${host.lib()}`);
+  const answers = await Promise.all(host.shards().map((s) => s.revertTo(n)));
+  const bad = answers.find((a) => "error" in a);
+  if (bad) throw new Error(`chain-sync: shard revert to ${n} failed: ${(bad as { error: string }).error}`);
+  host.truncate(n);
+}
+
+function reject(host: SyncHost, st: SyncState, b: { number: number; hash: string }, from: string, reason: string): { error: string } {
+  console.warn(`${host.label}: rejected block ${b.number} ${b.hash} from ${from}: ${reason}`);
+  st.rejections.push({ number: b.number, hash: b.hash, from, reason });
+  if (st.rejections.length > MAX_REJECTIONS) st.rejections.splice(0, st.rejections.length - MAX_REJECTIONS);
+  return { error: `rejected block ${b.number} ${b.hash}: ${reason}` };
+}
+
+export type ReceiveResult = { result: "known" | "adopted" | "side" | "reorg" | "orphan" } | { error: string };
+
+/**
+ * POST /p2p/block: a block from a peer (the parsed request body). Parses it,
+ * then takes the coordinator's exclusive turn to place it.
+ */
+export async function receiveBlock(host: SyncHost, st: SyncState, json: unknown, from: string): Promise<ReceiveResult> {
+  const p = parsePeerBlock(json, host.shardCount);
+  if ("error" in p) {
+    const b = json as { block?: { number?: unknown; hash?: unknown } } | null;
+    const number = typeof b?.block?.number === "number" ? b.block.number : -1;
+    const hash = typeof b?.block?.hash === "string" ? b.block.hash.slice(0, 64) : "?";
+    console.warn(`${host.label}: rejected block ${number} ${hash} from ${from}: ${p.error}`);
+    st.rejections.push({ number, hash, from, reason: p.error });
+    if (st.rejections.length > MAX_REJECTIONS) st.rejections.shift();
+    return { error: p.error };
+  }
+  const r = await host.exclusive(() => place(host, st, p, from));
+  if ("result" in r && r.result === "orphan") host.background(syncFromPeers(host, st));
+  return r;
+}
+
+/** Places a parsed block (inside the exclusive turn), then any waiting children it unblocks. */
+async function place(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from: string): Promise<ReceiveResult> {
+  const r = await placeOne(host, st, p, from);
+  if ("result" in r && (r.result === "adopted" || r.result === "side" || r.result === "reorg")) {
+    // Blocks that arrived before this one, their parent: now placeable.
+    const queue = [p.block.hash];
+    while (queue.length > 0) {
+      for (const h of orphansOf(host.sql, queue.shift()!)) {
+        const child = sideBlock(host.sql, h, 1)!;
+        dropSide(host.sql, h);
+        const cr = await placeOne(host, st, child, from);
+        if ("result" in cr && cr.result !== "known" && cr.result !== "orphan") queue.push(h);
+      }
+    }
+  }
+  return r;
+}
+
+async function placeOne(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from: string): Promise<ReceiveResult> {
+  const b = p.block;
+  if (mainByHash(host, b.number, b.hash) || sideBlock(host.sql, b.hash)) return { result: "known" };
+  // No memory of rejected hashes: the hash covers neither the signature nor the tx bytes, so a
+  // tampered copy of a good block has the good block's hash. Each copy is judged on its own.
+  const lib = host.lib();
+  if (b.number <= lib) return reject(host, st, b, from, `conflicts with irreversible block ${lib}`);
+  const head = host.head();
+  const parent = known(host, b.number - 1, b.parentHash);
+  if (!parent) {
+    if (b.number > head.number + MAX_ORPHAN_AHEAD) return { result: "orphan" }; // a pull fetches it in order
+    putSide(host.sql, p, true);
+    return { result: "orphan" };
+  }
+  const err = await peerBlockError(b, parentView(host, parent.block, parent.witnesses), host.schedule);
+  if (err !== null) return reject(host, st, b, from, err);
+  const w0 = p.chunks[0].chunk.witnesses;
+  const list = w0 !== undefined && w0.length > 0 ? w0 : parent.witnesses;
+  if (list.join(",") !== b.witnesses.join(",")) return reject(host, st, b, from, `block ${b.number}: witnesses list is not the one its chunks and parent give`);
+
+  if (parent.main && parent.block.hash === head.hash) {
+    if (host.dropProduction()) await revertAll(host, head.number); // our own half-built block at this height gives way
+    const failed = await extend(host, p, head);
+    if (failed !== null) return reject(host, st, b, from, failed);
+    pruneSide(host.sql, host.lib());
+    host.background(pushBlock(host.peers, peerBlockJson(p)));
+    return { result: "adopted" };
+  }
+  putSide(host.sql, p);
+  if (!preferred(b, head)) return { result: "side" };
+  const r = await reorgTo(host, st, p, from);
+  return r === true ? { result: "reorg" } : r === false ? { result: "side" } : r;
+}
+
+/**
+ * Switches to the branch ending in side block `tip` if it forks at or above
+ * LIB: the shards revert to the fork point and apply the branch in order; on a
+ * failure the branch's bad block is rejected and the old branch comes back.
+ * True when the branch is now the main chain, false when it cannot be
+ * followed yet (a gap), the rejection when it never can.
+ */
+async function reorgTo(host: SyncHost, st: SyncState, tip: ParsedPeerBlock, from: string): Promise<boolean | { error: string }> {
+  const branch: ParsedPeerBlock[] = [tip];
+  const lib = host.lib();
+  for (;;) {
+    const first = branch[0].block;
+    if (mainByHash(host, first.number - 1, first.parentHash)) break;
+    // Its parent is not ours at a final height (side blocks there are pruned): a fork below LIB.
+    if (first.number - 1 <= lib) return reject(host, st, tip.block, from, `its branch leaves ours at or below the irreversible block ${lib}`);
+    const s = sideBlock(host.sql, first.parentHash);
+    if (!s) return false; // a gap: the rest comes with a pull
+    branch.unshift(s);
+  }
+  const fork = branch[0].block.number - 1;
+  if (fork < lib) return reject(host, st, tip.block, from, `its branch forks at ${fork}, below the irreversible block ${lib}`);
+  const head = host.head();
+  const old: ParsedPeerBlock[] = [];
+  for (let n = fork + 1; n <= head.number; n++) {
+    const o = await peerBlockAt(host, n);
+    if (!o) throw new Error(`chain-sync: main block ${n} has no chunks to keep`);
+    old.push(o);
+  }
+  host.dropProduction();
+  for (const o of old) putSide(host.sql, o);
+  console.log(`${host.label}: reorg from ${head.number} ${head.hash} to ${tip.block.number} ${tip.block.hash} (fork point ${fork})`);
+  await revertAll(host, fork);
+  for (const p of branch) {
+    const failed = await extend(host, p, host.head());
+    if (failed !== null) {
+      const rejected = reject(host, st, p.block, from, failed);
+      dropSide(host.sql, p.block.hash); // its descendants stay unreachable until LIB prunes them
+      await revertAll(host, fork);
+      for (const o of old) {
+        const again = await extend(host, o, host.head());
+        if (again !== null) throw new Error(`chain-sync: cannot restore block ${o.block.number} after a failed reorg: ${again}`);
+        dropSide(host.sql, o.block.hash);
+      }
+      return rejected;
+    }
+  }
+  for (const p of branch) dropSide(host.sql, p.block.hash);
+  pruneSide(host.sql, host.lib());
+  host.background(pushBlock(host.peers, peerBlockJson(tip)));
+  return true;
+}
+
+// ---- pulling -----------------------------------------------------------------------
+
+/**
+ * Asks every peer for its status and pulls from those whose head is preferred
+ * to ours, best first. One at a time per instance.
+ */
+export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
+  st.syncing ??= (async () => {
+    const statuses = await Promise.all(host.peers.map(async (peer) => ({ peer, s: await peerStatus(peer) })));
+    const ours = (s: PeerStatus | null): s is PeerStatus => s !== null && s.chain_id === host.chainId;
+    const good = statuses.filter((x): x is { peer: string; s: PeerStatus } => ours(x.s));
+    st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
+    const tipOf = (s: PeerStatus) => ({ number: s.head, time: s.head_time, hash: s.head_hash });
+    good.sort((a, b) => (preferred(tipOf(a.s), tipOf(b.s)) ? -1 : preferred(tipOf(b.s), tipOf(a.s)) ? 1 : 0));
+    for (const { peer, s } of good) {
+      if (!preferred(tipOf(s), host.head())) continue;
+      st.behind = s.head > host.head().number + 1;
+      await pullFrom(host, st, peer, tipOf(s));
+    }
+  })().finally(() => {
+    // Caught up, or that peer's chain cannot be followed (its blocks were rejected): it must not silence us.
+    st.behind = false;
+    st.syncing = null;
+  });
+  return st.syncing;
+}
+
+/** Fetches `peer`'s main chain above our head (stepping back to a common block on a fork) until we hold a head as good as `tip`. */
+async function pullFrom(host: SyncHost, st: SyncState, peer: string, tip: { number: number; time: string; hash: string }): Promise<void> {
+  // From our head's height on, or the peer's head when that is not higher (an equal-height fork).
+  let from = Math.min(host.head().number + 1, tip.number);
+  for (let round = 0; round < MAX_PULL_ROUNDS && preferred(tip, host.head()); round++) {
+    const r = await fetchBlocks(peer, from, MAX_RANGE);
+    if ("error" in r) {
+      console.warn(`${host.label}: pull from ${peer} failed: ${r.error}`);
+      return;
+    }
+    if (r.blocks.length === 0) return;
+    const parsed = r.blocks.map((j) => parsePeerBlock(j, host.shardCount));
+    const first = parsed[0];
+    if ("error" in first) {
+      reject(host, st, { number: from, hash: "?" }, peer, first.error);
+      return;
+    }
+    if (!known(host, first.block.number - 1, first.block.parentHash)) {
+      // Its branch leaves ours further back: step back towards LIB.
+      const lib = host.lib();
+      if (from <= lib + 1) return;
+      from = Math.max(lib + 1, from - MAX_RANGE);
+      continue;
+    }
+    for (const p of parsed) {
+      if ("error" in p) {
+        reject(host, st, { number: -1, hash: "?" }, peer, p.error);
+        return;
+      }
+      const res = await host.exclusive(() => place(host, st, p, peer));
+      if ("error" in res) return;
+    }
+    from = (parsed[parsed.length - 1] as ParsedPeerBlock).block.number + 1;
+  }
+}
+
+/**
+ * Called on every alarm tick: every PEER_POLL_MS, asks the peers in the
+ * background. Whether this node may produce now: not while it pulls from a
+ * peer more than one block ahead (it would only make a fork it then loses).
+ */
+export function peerTick(host: SyncHost, st: SyncState): boolean {
+  if (host.peers.length === 0) return true;
+  const now = Date.now();
+  if (now - st.lastPoll >= PEER_POLL_MS && st.syncing === null) {
+    st.lastPoll = now;
+    host.background(syncFromPeers(host, st));
+  }
+  return !st.behind;
+}
+
+/** Our own new block, to every peer (best effort, in the background). */
+export async function pushOwn(host: SyncHost, n: number): Promise<void> {
+  if (host.peers.length === 0) return;
+  const p = await peerBlockAt(host, n);
+  if (p) await pushBlock(host.peers, peerBlockJson(p));
+}

@@ -1,0 +1,255 @@
+/**
+ * The shard's side of syncing with peers (issue #7): checking the txs of a
+ * peer's chunk before re-executing them, comparing the re-executed chunk with
+ * the one the peer announced, and undoing chunks above LIB for a reorg.
+ * Functions over the shard's SqlStorage so shard.ts keeps only the wiring; the
+ * SQL ones run inside the caller's `transactionSync`.
+ */
+import { isBaseTxOf, type BaseBlock } from "../src/consensus/base-tx";
+import { checkBadTx, checkTxSelf, decodeTx, replayKey, txId, verifyTxSignatures } from "../src/tx/index";
+import type { Tx } from "../src/tx/types";
+import type { Chunk } from "./api";
+import { expiryReason, padNs, poolOrder } from "./mempool";
+
+/** A peer's chunk cannot be this chain's: thrown inside the chunk's transaction so nothing of it stays. */
+export class ChunkRefused extends Error {
+  override name = "ChunkRefused";
+}
+
+/** A tx of a peer's chunk, decoded and checked. */
+export interface GivenTx {
+  tx: Tx;
+  hash: string;
+  bytes: Uint8Array;
+  /** Shard 0's base tx: rebuilt by every node, not a user tx (no pool, no signatures). */
+  base: boolean;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A Uint8Array as the ArrayBuffer SQLite binds as a BLOB (exactly its bytes). */
+function blob(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+function bytesOf(value: SqlStorageValue): Uint8Array {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if ((value as unknown) instanceof Uint8Array) return value as unknown as Uint8Array;
+  throw new Error("expected a blob");
+}
+
+/**
+ * Decodes and checks a peer chunk's txs as the edge checks a /sendTx (CheckBadTx,
+ * VerifySelf, signatures), with the time window taken against the block time as
+ * chunk building does (a tx stamped after the block, or expired at it, cannot be
+ * in it). With `base`, the first tx must be exactly the base tx of that block.
+ * Stateful checks (replay, execution) come when the chunk runs.
+ */
+export async function checkGivenTxs(
+  txs: readonly Uint8Array[],
+  o: { chainId: number; blockTime: bigint; base: BaseBlock | null },
+): Promise<{ txs: GivenTx[] } | { error: string }> {
+  const out: GivenTx[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < txs.length; i++) {
+    let tx: Tx;
+    try {
+      tx = decodeTx(txs[i]);
+    } catch (err) {
+      return { error: `tx ${i}: invalid tx bytes: ${errorText(err)}` };
+    }
+    const hash = txId(tx);
+    const base = o.base !== null && i === 0;
+    if (base) {
+      if (!isBaseTxOf(tx, o.base!)) return { error: `tx 0 (${hash}) is not the base tx of block ${o.base!.number}` };
+    } else {
+      if (tx.publisher === "base.iost") return { error: `tx ${i} (${hash}): a base tx out of place` };
+      try {
+        checkBadTx(tx);
+        checkTxSelf(tx, o.chainId);
+        await verifyTxSignatures(tx);
+      } catch (err) {
+        return { error: `tx ${i} (${hash}): VerifyError ${errorText(err)}` };
+      }
+      if (tx.time > o.blockTime) return { error: `tx ${i} (${hash}): tx time ${tx.time} is after block time ${o.blockTime}` };
+      const expired = expiryReason(tx.time, tx.expiration, o.blockTime);
+      if (expired !== null) return { error: `tx ${i} (${hash}): ${expired.replace("tx expired in the pool", "tx expired")}` };
+    }
+    const key = replayKey(tx);
+    if (seen.has(hash) || seen.has(key)) return { error: `tx ${i} (${hash}) appears twice in the chunk` };
+    seen.add(hash).add(key);
+    out.push({ tx, hash, bytes: txs[i], base });
+  }
+  if (o.base !== null && out.length === 0) return { error: `chunk of block ${o.base.number} has no base tx` };
+  return { txs: out };
+}
+
+/**
+ * Why a given tx cannot run on this chain now (it already did, or a twin with
+ * the same replay key did), or null. A pending copy or twin in the local pool
+ * is no obstacle: `takeFromPool` removes it.
+ */
+export function replayError(sql: SqlStorage, g: GivenTx): string | null {
+  if (g.base) return null;
+  if (sql.exec("SELECT 1 FROM tx_index WHERE hash = ? AND status = 'executed'", g.hash).toArray().length > 0) {
+    return `tx ${g.hash}: tx exists in chain`;
+  }
+  const twin = sql.exec<{ hash: string }>("SELECT hash FROM tx_keys WHERE key = ?", replayKey(g.tx)).toArray();
+  if (twin.length > 0 && twin[0].hash !== g.hash && sql.exec("SELECT 1 FROM mempool WHERE hash = ?", twin[0].hash).toArray().length === 0) {
+    return `tx ${g.hash}: tx exists in chain: ${twin[0].hash} has the same content and publisher signature`;
+  }
+  return null;
+}
+
+/**
+ * A given tx was executed: it leaves the local pool, and its replay key now
+ * names it. A local twin (same content, other signature bytes) can never run
+ * any more: it leaves too, recorded as dropped.
+ */
+export function takeFromPool(sql: SqlStorage, g: GivenTx): void {
+  if (g.base) return;
+  const key = replayKey(g.tx);
+  const twin = sql.exec<{ hash: string }>("SELECT hash FROM tx_keys WHERE key = ?", key).toArray();
+  if (twin.length > 0 && twin[0].hash !== g.hash) {
+    const row = sql.exec<{ bytes: SqlStorageValue }>("SELECT bytes FROM mempool WHERE hash = ?", twin[0].hash).toArray();
+    if (row.length > 0) {
+      sql.exec(
+        `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio) VALUES (?, 'dropped', NULL, NULL, ?, NULL, ?, ?)
+         ON CONFLICT(hash) DO UPDATE SET status = excluded.status, message = excluded.message`,
+        twin[0].hash,
+        row[0].bytes,
+        `tx exists in chain: ${g.hash} has the same content and publisher signature`,
+        Number(g.tx.gasRatio),
+      );
+      sql.exec("DELETE FROM mempool WHERE hash = ?", twin[0].hash);
+    }
+  }
+  sql.exec("DELETE FROM mempool WHERE hash = ?", g.hash);
+  sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", key, g.hash);
+}
+
+/** The Chunk fields in a fixed order (absent optional fields left out): equal text = the same chunk. */
+function canonical(c: Chunk): Record<string, unknown> {
+  return {
+    shard: c.shard,
+    height: c.height,
+    time: c.time,
+    txHashes: c.txHashes,
+    receiptHashes: c.receiptHashes,
+    gasUsage: c.gasUsage,
+    stateRoot: c.stateRoot,
+    receiptsRoot: c.receiptsRoot,
+    witnesses: c.witnesses,
+  };
+}
+
+/** Why the chunk re-executed here differs from the one the peer announced, or null. */
+export function chunkDifference(ours: Chunk, expected: Chunk): string | null {
+  const a = canonical(ours);
+  const b = canonical(expected);
+  for (const field of Object.keys(a)) {
+    const x = JSON.stringify(a[field]);
+    const y = JSON.stringify(b[field]);
+    if (x !== y) return `chunk ${expected.shard}/${expected.height}: ${field} differs: re-executed ${x ?? "none"}, announced ${y ?? "none"}`;
+  }
+  return null;
+}
+
+/**
+ * Undo-record key of a tx's index row (its receipt and outstanding credits),
+ * which a settle receipt changes at a later height than the tx ran. State keys
+ * start with a letter and '-' (src/state/storage.ts, `c-`), so '#' cannot clash.
+ */
+const SETTLE_PREFIX = "#settle-";
+
+/**
+ * Before a settlement changes the index row of tx `hash` at `height`: keeps
+ * the row's previous receipt and count (the first change per height wins, as
+ * for state keys), so a revert puts them back.
+ */
+export function recordSettleUndo(sql: SqlStorage, height: number, hash: string): void {
+  const rows = sql.exec<{ receipt: string | null; pending: number }>("SELECT receipt, pending FROM tx_index WHERE hash = ?", hash).toArray();
+  if (rows.length === 0) return;
+  sql.exec(
+    "INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)",
+    height,
+    SETTLE_PREFIX + hash,
+    JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }),
+  );
+}
+
+export interface Reverted {
+  head: number;
+  headTime: bigint;
+  /** hex */
+  root: string;
+}
+
+/**
+ * Undoes every chunk above `target`, newest first (inside the caller's
+ * transaction): each key back to its value before the height (undo `prev`,
+ * NULL = absent), the height's chunk, sent and applied receipts, events and
+ * undo rows gone. Its executed txs, except the base tx, return to the pool in
+ * pool order with their replay keys kept (the next chunk may run them again);
+ * settlements of earlier txs made above `target` are undone, and the receipts
+ * that carried them count as unapplied, so a rebuilt height applies them again.
+ * `receivedAt` only fills the pool's bookkeeping column.
+ */
+export function revertChunks(sql: SqlStorage, target: number, lib: number, head: number, receivedAt: number): Reverted | { error: string } {
+  if (!Number.isInteger(target) || target < 0) return { error: `invalid height ${target}` };
+  if (target < lib) return { error: `cannot revert to ${target}: below the irreversible block ${lib}` };
+  const at = sql.exec<{ time: string; state_root: string }>("SELECT time, state_root FROM chunks WHERE height = ?", target).toArray();
+  if (at.length === 0) return { error: `cannot revert to ${target}: no chunk at that height (head ${head})` };
+  for (let h = head; h > target; h--) {
+    const undo = sql.exec<{ key: string; prev: string | null }>("SELECT key, prev FROM undo WHERE height = ? ORDER BY key", h).toArray();
+    for (const u of undo) {
+      if (u.key.startsWith(SETTLE_PREFIX)) {
+        const prev = JSON.parse(u.prev!) as { receipt: string | null; pending: number };
+        sql.exec("UPDATE tx_index SET receipt = ?, pending = ? WHERE hash = ?", prev.receipt, prev.pending, u.key.slice(SETTLE_PREFIX.length));
+      } else if (u.prev === null) {
+        sql.exec("DELETE FROM state_kv WHERE key = ?", u.key);
+      } else {
+        sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", u.key, u.prev);
+      }
+    }
+    const txs = sql.exec<{ hash: string; bytes: SqlStorageValue }>("SELECT hash, bytes FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", h).toArray();
+    for (const row of txs) {
+      const bytes = bytesOf(row.bytes);
+      const tx = decodeTx(bytes);
+      sql.exec("DELETE FROM tx_index WHERE hash = ?", row.hash);
+      if (tx.publisher === "base.iost") continue; // rebuilt by every block, never pooled
+      sql.exec(
+        `INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(hash) DO NOTHING`,
+        row.hash,
+        blob(bytes),
+        tx.publisher,
+        padNs(tx.time),
+        padNs(tx.expiration),
+        Number(tx.gasLimit),
+        poolOrder(tx, row.hash),
+        receivedAt,
+      );
+      sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", replayKey(tx), row.hash);
+    }
+    for (const table of ["chunks", "receipts_out", "receipts_applied", "events", "undo"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
+  }
+  sql.exec(
+    "INSERT INTO shard_meta (key, value) VALUES ('head', ?), ('head_time', ?), ('root', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    String(target),
+    at[0].time,
+    at[0].state_root,
+  );
+  return { head: target, headTime: BigInt(at[0].time), root: at[0].state_root };
+}
+
+/** Full bytes of the txs of the chunk of `height`, in chunk order (shard 0's first is the base tx). */
+export function chunkTxBytes(sql: SqlStorage, height: number): Uint8Array[] {
+  return sql
+    .exec<{ bytes: SqlStorageValue }>("SELECT bytes FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", height)
+    .toArray()
+    .map((r) => bytesOf(r.bytes).slice());
+}

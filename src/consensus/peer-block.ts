@@ -1,0 +1,54 @@
+/**
+ * Checks a node makes on a block header from a peer before re-executing it
+ * (issue #7; go-iost chainbase/block.go verifyBlock, iost-protocol.md §3.5):
+ * its hash is the hash of its fields, it extends the parent it names, its
+ * witness owned the slot under the parent's list and stayed within
+ * blocksPerSlot, and the witness signed the hash with ed25519. Re-executing
+ * the chunks and comparing their roots is the shards' part.
+ *
+ * Fork choice (go-iost core/blockcache Link): the longer chain wins; between
+ * equal heights the head with the earlier time, then the smaller hash, so every
+ * node picks the same one.
+ */
+import { base58Encode } from "../codec/base58.js";
+import { base64Decode } from "../codec/base64.js";
+import { ed25519Verify } from "../crypto/ed25519.js";
+import { headerOf, type StoredBlock } from "../block/block.js";
+import { blockHash } from "../block/header.js";
+import { ED25519 } from "../tx/types.js";
+import { scheduleError, type Schedule, type Tip } from "./schedule.js";
+
+/** What the child's checks need of its parent. */
+export interface ParentView extends Tip {
+  number: number;
+  /** base58 */
+  hash: string;
+  /** The list that schedules the child (the parent's `witnesses`). */
+  witnesses: readonly string[];
+}
+
+/** Why `b` cannot follow `parent`, or null. Async: the signature goes through WebCrypto when present. */
+export async function peerBlockError(b: StoredBlock, parent: ParentView, p: Schedule): Promise<string | null> {
+  const hash = blockHash(headerOf(b));
+  if (base58Encode(hash) !== b.hash) return `block ${b.number}: hash ${b.hash} is not the hash of its header`;
+  if (b.number !== parent.number + 1 || b.parentHash !== parent.hash) {
+    return `block ${b.number} (${b.hash}) does not extend block ${parent.number} (${parent.hash})`;
+  }
+  if (b.version !== 1) return `block ${b.number}: version ${b.version} (expected 1)`;
+  const schedule = scheduleError(parent.witnesses, parent, b.witness, BigInt(b.time), p);
+  if (schedule !== null) return `block ${b.number}: ${schedule}`;
+  if (b.sign === null || b.sign.algorithm !== ED25519) return `block ${b.number}: not signed with ed25519`;
+  const pubkey = base64Decode(b.sign.pubkey);
+  if (base58Encode(pubkey) !== b.witness) return `block ${b.number}: signed by ${base58Encode(pubkey)}, not by its witness ${b.witness}`;
+  if (!(await ed25519Verify(pubkey, hash, base64Decode(b.sign.sig)))) return `block ${b.number}: bad witness signature`;
+  return null;
+}
+
+/** Whether head `a` is preferred to head `b` (longer; then earlier; then smaller hash). */
+export function preferred(a: Pick<StoredBlock, "number" | "time" | "hash">, b: Pick<StoredBlock, "number" | "time" | "hash">): boolean {
+  if (a.number !== b.number) return a.number > b.number;
+  const ta = BigInt(a.time);
+  const tb = BigInt(b.time);
+  if (ta !== tb) return ta < tb;
+  return a.hash < b.hash;
+}

@@ -1,0 +1,110 @@
+/**
+ * Node-to-node routes (issue #7, ARCHITECTURE §8). Peers reach each other
+ * through their edge Workers:
+ * - POST /p2p/block: a PeerBlock (src/block/wire.ts) → the coordinator's
+ *   receiveBlock; answers `{"result": "known"|"adopted"|"side"|"reorg"|"orphan"}`.
+ * - GET /p2p/blocks?from=N&count=K: our main chain from N, K ≤ 50 blocks, each a
+ *   PeerBlock (chunks and tx bytes from the shards): `{"blocks": [...]}`.
+ * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash}`.
+ * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
+ *   forwarded again.
+ * A request naming another chain (header X-Chain-Id) is refused.
+ *
+ * Mounted before the app's 512 KiB RPC body cap: a block of full chunks is
+ * larger, so these routes have their own cap.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { base64Decode, base64Encode } from "../../src/codec/base64";
+import type { PeerBlock } from "../../src/block/wire";
+import type { PeerStatus } from "../../durable-objects/peers";
+import { MAX_RANGE } from "../../durable-objects/peers";
+import type { AppEnv, Env } from "../env";
+import { RpcFailure, unwrap } from "../lib/errors";
+import { coordinator } from "../lib/nodes";
+import { admitPeerTx } from "./intake";
+import type { Answer } from "../../durable-objects/api";
+
+/** A block of 1000 txs of up to 64 KiB, base64, per shard would be more; 8 MiB covers every block the gas cap allows. */
+export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
+
+/** The coordinator methods behind these routes (durable-objects/coordinator.ts). */
+interface P2pCoordinator {
+  receiveBlock(json: unknown, from: string): Promise<{ result: string } | { error: string }>;
+  peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
+  p2pStatus(): Promise<PeerStatus>;
+}
+
+const p2p = (env: Env): P2pCoordinator => coordinator(env) as unknown as P2pCoordinator;
+
+export const p2pRoutes = new Hono<AppEnv>();
+
+p2pRoutes.use(
+  "/p2p/*",
+  bodyLimit({
+    maxSize: MAX_P2P_BODY_BYTES,
+    onError: () => {
+      throw new RpcFailure(`request body too large: the limit is ${MAX_P2P_BODY_BYTES} bytes`);
+    },
+  }),
+);
+
+p2pRoutes.use("/p2p/*", async (c, next) => {
+  const claimed = c.req.header("X-Chain-Id");
+  const ours = c.env.CHAIN_ID;
+  if (claimed !== undefined && ours !== undefined && ours !== "" && claimed.trim() !== ours) {
+    throw new RpcFailure(`chain id mismatch: this node is on chain ${ours}, the request names ${claimed}`);
+  }
+  await next();
+});
+
+async function jsonBody(text: string): Promise<unknown> {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new RpcFailure(`invalid request body: ${(err as Error).message}`);
+  }
+}
+
+/** Who sent a request, for logs: the peer's own X-Peer label, else its address. */
+function sender(h: (name: string) => string | undefined): string {
+  return (h("X-Peer") ?? h("CF-Connecting-IP") ?? "unknown peer").slice(0, 200);
+}
+
+p2pRoutes.post("/p2p/block", async (c) => {
+  const body = await jsonBody(await c.req.text());
+  const answer: Answer<{ result: string }> = await p2p(c.env).receiveBlock(body, sender((n) => c.req.header(n)));
+  return c.json(unwrap(answer));
+});
+
+/** A query integer in [min, max], or `fallback` when absent. */
+function intParam(text: string | undefined, name: string, min: number, max: number, fallback?: number): number {
+  if (text === undefined && fallback !== undefined) return fallback;
+  const n = Number(text);
+  if (text === undefined || !/^[0-9]{1,15}$/.test(text) || n < min || n > max) {
+    throw new RpcFailure(`invalid ${name} ${JSON.stringify(text ?? null)}: an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+p2pRoutes.get("/p2p/blocks", async (c) => {
+  const from = intParam(c.req.query("from"), "from", 1, Number.MAX_SAFE_INTEGER);
+  const count = intParam(c.req.query("count"), "count", 1, MAX_RANGE, MAX_RANGE);
+  return c.json({ blocks: await p2p(c.env).peerBlocks(from, count) });
+});
+
+p2pRoutes.get("/p2p/status", async (c) => c.json(await p2p(c.env).p2pStatus()));
+
+p2pRoutes.post("/p2p/tx", async (c) => {
+  const body = (await jsonBody(await c.req.text())) as { tx?: unknown } | null;
+  const text = body?.tx;
+  if (typeof text !== "string" || text === "") throw new RpcFailure('invalid request body: expected {"tx": "<base64 full tx bytes>"}');
+  let bytes: Uint8Array;
+  try {
+    bytes = base64Decode(text);
+  } catch (err) {
+    throw new RpcFailure(`invalid tx: ${(err as Error).message}`);
+  }
+  if (base64Encode(bytes) !== text) throw new RpcFailure("invalid tx: not canonical base64");
+  return c.json({ hash: await admitPeerTx(c.env, bytes) });
+});
