@@ -31,7 +31,11 @@ const HELP = `usage: iost-edge <command> [args] [flags]
   tx <tx-hash>                              a tx and its status
   chain                                     chain id, head, LIB, producers
   producer register [--pubkey K] [--location L] [--url U] [--net-id N] [--partner]
-  producer vote <producer> <amount>
+  producer vote <producer> <amount>         lock IOST as votes (unvote: frozen 7 days)
+  producer unvote <producer> <amount>
+  producer login | logout                   the --account producer goes online / offline
+  producer approve <account>                admin: approve a registration
+  producer info <account>                   registration, status and votes
 
 flags:
   --server URL        node RPC (default http://127.0.0.1:30001)

@@ -14,6 +14,7 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ProductionMode } from "../durable-objects/env";
 import { ROOT, startNode } from "./node";
+import { onInterrupt } from "./shutdown";
 
 const STATE_DIR = resolve(ROOT, ".wrangler/state");
 const DEFAULT_PORT = 30001; // IOST's HTTP gateway port
@@ -86,32 +87,7 @@ async function main(): Promise<void> {
     vars: options.mining ? { BLOCK_PRODUCTION: options.mining } : {},
   });
 
-  // wrangler installs SIGINT/SIGTERM listeners that exit at once; replace them
-  // with an orderly dispose (workerd closes its SQLite files), bounded in time.
-  // A second Ctrl-C exits immediately.
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    console.log(`\n${signal}: stopping the node (state is kept in ${STATE_DIR})…`);
-    const force = setTimeout(() => {
-      console.error("start: the node did not stop within 15 s; exiting");
-      process.exit(1);
-    }, 15_000);
-    force.unref();
-    try {
-      await node.stop();
-      console.log("stopped.");
-      process.exit(0);
-    } catch (err) {
-      console.error(`start: stopping failed: ${(err as Error).message}`);
-      process.exit(1);
-    }
-  };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => void stop(signal));
-  }
+  onInterrupt(`the node (state is kept in ${STATE_DIR})`, () => node.stop(), 15_000);
 
   const { url, chainInfo } = node;
   console.log("");

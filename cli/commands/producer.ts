@@ -1,13 +1,27 @@
 /**
- * `producer register` and `producer vote <producer> <amount>`: vote_producer.iost
- * actions as iwallet sends them. Where the node has no such contract yet, the
- * node's own error is what the user sees.
+ * `producer …`: vote_producer.iost actions as iwallet sends them, and the
+ * producer's vote info. Account-scoped actions are signed by --account.
  */
 import { usage } from "../errors";
 import { accountName, amount } from "../options";
 import { lines, print } from "../output";
 import { action, buildTx, chainId, sendAndWait, signer } from "../send";
 import type { Command } from "./context";
+
+/** One vote_producer.iost action by --account; `args` gets the signer's account name. */
+function simple(abi: string, args: (account: string, pos: string[]) => unknown[], done: string): Command {
+  return async ({ opts, client }, pos) => {
+    const from = await signer(opts, client);
+    const tx = buildTx(opts, await chainId(opts, client), from, [action("vote_producer.iost", abi, args(from.account, pos))], []);
+    const { hash } = await sendAndWait(client, tx);
+    print(opts.json, { tx_hash: hash }, () => lines([[done, String(args(from.account, pos)[0])], ["tx", hash]]));
+  };
+}
+
+function target(pos: string[], what: string): string {
+  if (pos[0] === undefined) throw usage(`producer ${what} needs <account>`);
+  return accountName(pos[0], "account");
+}
 
 const register: Command = async ({ opts, flags, client }) => {
   const from = await signer(opts, client);
@@ -18,14 +32,39 @@ const register: Command = async ({ opts, flags, client }) => {
   print(opts.json, { tx_hash: hash }, () => lines([["registered", from.account], ["tx", hash]]));
 };
 
-const vote: Command = async ({ opts, client }, [producer, value]) => {
-  if (producer === undefined) throw usage("producer vote needs <producer> <amount>");
-  const target = accountName(producer, "producer");
-  const sum = amount(value);
-  const from = await signer(opts, client);
-  const tx = buildTx(opts, await chainId(opts, client), from, [action("vote_producer.iost", "vote", [from.account, target, sum])], [{ token: "iost", value: sum }]);
-  const { hash } = await sendAndWait(client, tx);
-  print(opts.json, { tx_hash: hash }, () => lines([["voted", `${sum} IOST for ${target}`], ["tx", hash]]));
+function voting(abi: "vote" | "unvote", done: string): Command {
+  return async ({ opts, client }, [producer, value]) => {
+    if (producer === undefined) throw usage(`producer ${abi} needs <producer> <amount>`);
+    const who = accountName(producer, "producer");
+    const sum = amount(value);
+    const from = await signer(opts, client);
+    const limit = abi === "vote" ? [{ token: "iost", value: sum }] : [];
+    const tx = buildTx(opts, await chainId(opts, client), from, [action("vote_producer.iost", abi, [from.account, who, sum])], limit);
+    const { hash } = await sendAndWait(client, tx);
+    print(opts.json, { tx_hash: hash }, () => lines([[done, `${sum} IOST for ${who}`], ["tx", hash]]));
+  };
+}
+
+const info: Command = async ({ opts, client }, pos) => {
+  const who = target(pos, "info");
+  const view = await client.get(`/getProducerVoteInfo/${encodeURIComponent(who)}/true`);
+  print(opts.json, view, () =>
+    lines([
+      ["producer", who],
+      ["pubkey", String(view.pubkey)],
+      ["status", String(view.status)],
+      ["online", String(view.online)],
+      ["votes", String(view.votes)],
+    ]),
+  );
 };
 
-export const producerCommands: Record<string, Command> = { register, vote };
+export const producerCommands: Record<string, Command> = {
+  register,
+  vote: voting("vote", "voted"),
+  unvote: voting("unvote", "unvoted"),
+  login: simple("logInProducer", (a) => [a], "online"),
+  logout: simple("logOutProducer", (a) => [a], "offline"),
+  approve: simple("approveRegister", (_a, pos) => [target(pos, "approve")], "approved"),
+  info,
+};

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startNode, type RunningNode } from "../../scripts/node";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { ADMIN_PUBKEY, ADMIN_SECRET, uniqueName } from "./helpers/sdk";
 
 const BIN = resolve(ROOT, "cli/bin.mjs");
@@ -149,6 +150,41 @@ describe("iost-edge CLI", () => {
       child.on("close", (code) => done({ code, stdout: "", stderr }));
     });
     expectOneLineError(r, /cannot reach http:\/\/127\.0\.0\.1:9/);
-    expectOneLineError(await cli(["producer", "vote", "producer000", "1", "--account", alice]), /vote_producer\.iost not found/);
+    expectOneLineError(await cli(["call", "Contractnotthere", "hi", "[]", "--account", alice]), /Contractnotthere not found/);
+  });
+
+  it("producer info and vote/unvote: votes lock the voter's IOST, an unvote leaves it frozen", async () => {
+    const before = await ok(["producer", "info", "producer000"]);
+    expect(before).toMatchObject({ pubkey: DEV_PRODUCERS[0].pubkey, status: "APPROVED", online: true, is_producer: true });
+    expect(typeof before.votes).toBe("number");
+    const human = await cli(["producer", "info", "producer000"]);
+    expect(human.stdout).toMatch(/status\s+APPROVED/);
+
+    const voted = await ok(["producer", "vote", "producer000", "1", "--account", alice]);
+    expect(typeof voted.tx_hash).toBe("string");
+    expect((await ok(["producer", "info", "producer000"])).votes).toBe(before.votes + 1);
+    expect((await ok(["balance", alice])).balance).toBe(10.5);
+
+    expectOneLineError(await cli(["producer", "vote", "nobody_here", "1", "--account", alice]), /producer not exists/);
+    expectOneLineError(await cli(["producer", "info", "nobody_here"]), /can't get producer vote info/);
+    expect((await ok(["balance", alice])).balance).toBe(10.5);
+
+    await ok(["producer", "unvote", "producer000", "1", "--account", alice]);
+    expect((await ok(["producer", "info", "producer000"])).votes).toBe(before.votes);
+    const after = await ok(["balance", alice]);
+    expect(after.balance).toBe(10.5);
+    expect(after.frozen_balances.map((f: { amount: number }) => f.amount)).toEqual([1]);
+  });
+
+  it("producer register, approve (admin only) and login", async () => {
+    const key = (await ok(["account", "view", alice])).permissions.active.items[0].id;
+    await ok(["producer", "register", "--account", alice, "--location", "cli", "--url", "https://cli.example"]);
+    expect(await ok(["producer", "info", alice])).toMatchObject({ pubkey: key, loc: "cli", url: "https://cli.example", status: "APPLY", online: false, votes: 0 });
+    expectOneLineError(await cli(["producer", "register", "--account", alice]), /producer exists/);
+    expectOneLineError(await cli(["producer", "approve", alice, "--account", alice]), /require auth failed/);
+    expect((await ok(["producer", "info", alice])).status).toBe("APPLY");
+    await ok(["producer", "approve", alice, "--account", "admin"]);
+    await ok(["producer", "login", "--account", alice]);
+    expect(await ok(["producer", "info", alice])).toMatchObject({ status: "APPROVED", online: true });
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * One directed network link (node i → node j) as a tiny HTTP proxy. Node i's
+ * PEERS name the proxy instead of node j, so a test can partition the network
+ * by cutting links: a cut link answers 503 at once (as an unreachable peer
+ * would fail), in both directions only if both directed links are cut.
+ * Node j may be stopped and restarted behind the proxy (502 meanwhile).
+ */
+import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export interface LinkProxy {
+  /** Base URL of the proxy (what the sending node uses as its peer URL). */
+  url: string;
+  port: number;
+  /** Base URL requests are forwarded to. */
+  target: string;
+  /** Stop forwarding: new requests get 503, requests in flight are aborted. */
+  cut(): void;
+  /** Forward again. */
+  heal(): void;
+  readonly isCut: boolean;
+  /** Requests forwarded so far (tests check a link was really used). */
+  readonly forwarded: number;
+  close(): Promise<void>;
+}
+
+export interface LinkProxyOptions {
+  /** Base URL of the receiving node, e.g. http://127.0.0.1:30002. */
+  target: string;
+  /** Loopback port; 0 (default) picks a free one. */
+  port?: number;
+  /** Shown in the 503 body, e.g. "0->1". */
+  name?: string;
+}
+
+export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkProxy> {
+  const target = new URL(options.target);
+  const name = options.name ?? `-> ${target.host}`;
+  let isCut = false;
+  let forwarded = 0;
+  // Upstream requests in flight, aborted on cut so a long poll cannot leak through a partition.
+  const inflight = new Set<() => void>();
+  const sockets = new Set<Socket>();
+
+  const refuse = (res: ServerResponse, status: number, message: string) => {
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, { "content-type": "application/json", connection: "close" });
+    res.end(JSON.stringify({ code: 2, message }));
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (isCut) {
+      req.resume();
+      return refuse(res, 503, `link ${name} is cut`);
+    }
+    forwarded++;
+    const upstream = request(
+      {
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    const abort = () => {
+      upstream.destroy();
+      res.destroy();
+    };
+    inflight.add(abort);
+    const done = () => inflight.delete(abort);
+    res.on("close", done);
+    upstream.on("error", (err) => {
+      done();
+      refuse(res, 502, `link ${name}: ${err.message}`);
+    });
+    req.pipe(upstream);
+  };
+
+  const server = createServer(handle);
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    target: options.target.replace(/\/+$/, ""),
+    cut() {
+      isCut = true;
+      for (const abort of [...inflight]) abort();
+    },
+    heal() {
+      isCut = false;
+    },
+    get isCut() {
+      return isCut;
+    },
+    get forwarded() {
+      return forwarded;
+    },
+    close() {
+      for (const abort of [...inflight]) abort();
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
