@@ -102,17 +102,10 @@ export const PEER_POLL_MS = 2_000;
 /** Most ranges one pull from one peer fetches. */
 const MAX_PULL_ROUNDS = 200;
 
-// ---- side table -------------------------------------------------------------
-
-function ensureTable(sql: SqlStorage): void {
-  // orphan 1: its parent was unknown when it came, so its header is not checked yet.
-  sql.exec("CREATE TABLE IF NOT EXISTS side_blocks (hash TEXT PRIMARY KEY, number INTEGER NOT NULL, parent_hash TEXT NOT NULL, orphan INTEGER NOT NULL, json TEXT NOT NULL)");
-  sql.exec("CREATE INDEX IF NOT EXISTS side_blocks_parent ON side_blocks (parent_hash)");
-}
+// ---- side table (schema.ts sideBlocks) ----------------------------------------
 
 /** A checked side block (not an orphan) by hash. */
 function sideBlock(sql: SqlStorage, hash: string, orphan = 0): ParsedPeerBlock | null {
-  ensureTable(sql);
   const rows = sql.exec<{ json: string }>("SELECT json FROM side_blocks WHERE hash = ? AND orphan = ?", hash, orphan).toArray();
   if (rows.length === 0) return null;
   const p = parsePeerBlock(JSON.parse(rows[0].json));
@@ -121,7 +114,6 @@ function sideBlock(sql: SqlStorage, hash: string, orphan = 0): ParsedPeerBlock |
 }
 
 function putSide(sql: SqlStorage, p: ParsedPeerBlock, orphan = false): void {
-  ensureTable(sql);
   sql.exec(
     "INSERT INTO side_blocks (hash, number, parent_hash, orphan, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET orphan = MIN(orphan, excluded.orphan)",
     p.block.hash,
@@ -133,24 +125,20 @@ function putSide(sql: SqlStorage, p: ParsedPeerBlock, orphan = false): void {
 }
 
 function dropSide(sql: SqlStorage, hash: string): void {
-  ensureTable(sql);
   sql.exec("DELETE FROM side_blocks WHERE hash = ?", hash);
 }
 
 /** Orphans waiting for `parent`. */
 function orphansOf(sql: SqlStorage, parent: string): string[] {
-  ensureTable(sql);
   return sql.exec<{ hash: string }>("SELECT hash FROM side_blocks WHERE parent_hash = ? AND orphan = 1 ORDER BY hash", parent).toArray().map((r) => r.hash);
 }
 
 /** Side blocks at or below LIB can never be adopted any more. */
 export function pruneSide(sql: SqlStorage, lib: number): void {
-  ensureTable(sql);
   sql.exec("DELETE FROM side_blocks WHERE number <= ?", lib);
 }
 
 export function sideCount(sql: SqlStorage): number {
-  ensureTable(sql);
   return Number(sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM side_blocks").one().n);
 }
 

@@ -68,7 +68,6 @@ type Intake = { moved: BlockRef | null; e: SignedEndorsement } | { error: string
 export class Finality {
   private cached: FinalityTracker | null = null;
   private gen = -1;
-  private ready = false;
   /** Conflicts already logged, so each alarm is logged once per block. */
   private readonly reported = new Set<string>();
   /** Final blocks found off the main chain (finalOnMain). */
@@ -77,17 +76,6 @@ export class Finality {
   constructor(private readonly host: FinalityHost) {}
 
   // ---- storage -------------------------------------------------------------
-
-  private ensureTables(): void {
-    if (this.ready) return;
-    const sql = this.host.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS finality_blocks (hash TEXT PRIMARY KEY, height INTEGER NOT NULL, parent TEXT NOT NULL, witnesses TEXT NOT NULL)");
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS finality_votes (hash TEXT NOT NULL, producer TEXT NOT NULL, height INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (hash, producer))",
-    );
-    sql.exec("CREATE INDEX IF NOT EXISTS finality_votes_producer ON finality_votes (producer, height)");
-    this.ready = true;
-  }
 
   private meta(key: string): string | undefined {
     return this.host.sql.exec<{ value: string }>("SELECT value FROM coordinator_meta WHERE key = ?", key).toArray()[0]?.value;
@@ -99,7 +87,6 @@ export class Finality {
 
   /** The tracker, loaded from SQLite when this instance has none or an outdated one. */
   tracker(): FinalityTracker {
-    this.ensureTables();
     const gen = Number(this.meta("finality_gen") ?? "0");
     if (this.cached !== null && gen === this.gen) return this.cached;
     const sql = this.host.sql;

@@ -162,6 +162,44 @@ export const coordinatorMeta = sqliteTable("coordinator_meta", {
   value: text("value").notNull(),
 });
 
+/**
+ * Peers' blocks off the main chain (durable-objects/chain-sync.ts): a side
+ * branch kept for fork choice, or an orphan whose parent was unknown when it
+ * came (orphan 1: its header is not checked yet). PeerBlock JSON.
+ */
+export const sideBlocks = sqliteTable(
+  "side_blocks",
+  {
+    hash: text("hash").primaryKey(),
+    number: integer("number").notNull(),
+    parentHash: text("parent_hash").notNull(),
+    orphan: integer("orphan").notNull(),
+    json: text("json").notNull(),
+  },
+  (t) => [index("side_blocks_parent").on(t.parentHash)],
+);
+
+/** Blocks the endorsement tracker knows (durable-objects/finality.ts): ancestry and the list that scheduled each. */
+export const finalityBlocks = sqliteTable("finality_blocks", {
+  hash: text("hash").primaryKey(),
+  height: integer("height").notNull(),
+  parent: text("parent").notNull(),
+  /** JSON array of base58 pubkeys. */
+  witnesses: text("witnesses").notNull(),
+});
+
+/** Verified endorsements (SignedEndorsement JSON), one per block and producer. */
+export const finalityVotes = sqliteTable(
+  "finality_votes",
+  {
+    hash: text("hash").notNull(),
+    producer: text("producer").notNull(),
+    height: integer("height").notNull(),
+    json: text("json").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hash, t.producer] }), index("finality_votes_producer").on(t.producer, t.height)],
+);
+
 // ---- Validator -----------------------------------------------------------
 
 /**
