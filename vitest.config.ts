@@ -45,7 +45,9 @@ export default defineConfig({
       },
       {
         // Networks of real nodes (test/network/harness.ts): several workerd
-        // instances per file, so files run one at a time with long timeouts.
+        // instances per file, so files run one at a time with long timeouts, and
+        // only after every other project (groupOrder 1): their fault timings must not
+        // share the 2 CPU cores with the e2e nodes.
         test: {
           name: "network",
           include: ["test/network/**/*.test.ts"],
@@ -54,7 +56,7 @@ export default defineConfig({
           hookTimeout: 240_000,
           fileParallelism: false,
           maxWorkers: 1,
-          sequence: { concurrent: false },
+          sequence: { concurrent: false, groupOrder: 1 },
         },
       },
       {

@@ -18,6 +18,7 @@ import type { Cost } from "./cost.js";
 import { jsError } from "./errors.js";
 import { asString, type Host } from "./host.js";
 import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { adminAbis } from "./admin.js";
 
 export const BASE = "base.iost";
 const VOTE_PRODUCER = "vote_producer.iost";
@@ -139,18 +140,6 @@ const exec: NativeAbi["fn"] = (h, args, c) => {
   return [true];
 };
 
-const initAdmin: NativeAbi["fn"] = (h, args, c) => {
-  if (!h.genesis) throw jsError("init out of genesis block");
-  putJson(h, c, "adminID", args[0] as string);
-  return [];
-};
-
-const canUpdate: NativeAbi["fn"] = (h, _args, c) => {
-  const admin = getJson(h, c, "adminID");
-  requireAuthJs(h, c, typeof admin === "string" ? admin : "", "active");
-  return [true];
-};
-
 function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
   return { name, args, amountLimit: UNLIMITED_ALL, fn };
 }
@@ -162,8 +151,7 @@ registerContract({
   abis: new Map(
     [
       { ...abi("init", [], () => []), private: true },
-      abi("initAdmin", ["string"], initAdmin),
-      abi("can_update", ["string"], canUpdate),
+      ...adminAbis(UNLIMITED_ALL),
       abi("exec", ["json"], exec),
     ].map((a) => [a.name, a] as const),
   ),

@@ -21,6 +21,7 @@ import type { Cost } from "./cost.js";
 import { jsError } from "./errors.js";
 import { asString, type Host } from "./host.js";
 import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { adminAbis } from "./admin.js";
 import { getJson, parseBaseData, putJson, requireAuthJs } from "./base.js";
 
 export const BONUS = "bonus.iost";
@@ -109,18 +110,6 @@ export function initBonus(h: Host, c: Cost): void {
   h.put(c, "lastTime", str(h.block.time.toString()));
 }
 
-const initAdmin: NativeAbi["fn"] = (h, args, c) => {
-  if (!h.genesis) throw jsError("init out of genesis block");
-  putJson(h, c, "adminID", args[0] as string);
-  return [];
-};
-
-const canUpdate: NativeAbi["fn"] = (h, _args, c) => {
-  const admin = getJson(h, c, "adminID");
-  requireAuthJs(h, c, typeof admin === "string" ? admin : "", "active");
-  return [true];
-};
-
 function abi(name: string, args: string[], fn: NativeAbi["fn"], amountLimit: NativeAbi["amountLimit"] = UNLIMITED_ALL): NativeAbi {
   return { name, args, amountLimit, fn };
 }
@@ -132,8 +121,7 @@ registerContract({
   abis: new Map(
     [
       { ...abi("init", [], () => []), private: true },
-      abi("initAdmin", ["string"], initAdmin),
-      abi("can_update", ["string"], canUpdate),
+      ...adminAbis(UNLIMITED_ALL),
       abi("issueContribute", ["json"], issueContribute),
       abi("exchangeIOST", ["string", "string"], exchangeIOST, [{ token: CONTRIBUTE, val: "unlimited" }]),
     ].map((a) => [a.name, a] as const),

@@ -218,6 +218,13 @@ export class Host {
   gasPaid(who = this.tx.publisher): number {
     return this.costs.get(who)?.toGas() ?? 0;
   }
+  /** A failed tx keeps only its gas: its receipts, events, cross-shard receipts and RAM charges go. */
+  discardEffects(): void {
+    this.receipts = [];
+    this.events = [];
+    this.outbox = [];
+    this.clearRAMCosts();
+  }
   clearRAMCosts(): void {
     for (const [k, c] of [...this.costs]) {
       if (c.net !== 0 || c.cpu !== 0) this.costs.set(k, new Cost(c.net, c.cpu));

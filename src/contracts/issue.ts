@@ -21,6 +21,7 @@ import type { Cost } from "./cost.js";
 import { jsError } from "./errors.js";
 import { asString, type Host } from "./host.js";
 import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { adminAbis } from "./admin.js";
 
 export const ISSUE = "issue.iost";
 export const YEAR_NS = 31_536_000_000_000_000n;
@@ -91,17 +92,6 @@ const issueIOSTTo: NativeAbi["fn"] = (h, args, c) => {
   return [];
 };
 
-const initAdmin: NativeAbi["fn"] = (h, args, c) => {
-  if (!h.genesis) throw jsError("init out of genesis block");
-  h.put(c, "adminID", str(args[0] as string));
-  return [];
-};
-
-const canUpdate: NativeAbi["fn"] = (h, _args, c) => {
-  if (!h.requireAuth(c, getStr(h, c, "adminID"), "active")) throw jsError("require auth failed. ret = false");
-  return [true];
-};
-
 function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
   return { name, args, amountLimit: UNLIMITED_ALL, fn };
 }
@@ -113,8 +103,7 @@ registerContract({
   abis: new Map(
     [
       { ...abi("init", [], () => []), private: true },
-      abi("initAdmin", ["string"], initAdmin),
-      abi("can_update", ["string"], canUpdate),
+      ...adminAbis(UNLIMITED_ALL),
       abi("issueIOST", [], issueIOST),
       abi("issueIOSTTo", ["string", "string"], issueIOSTTo),
     ].map((a) => [a.name, a] as const),

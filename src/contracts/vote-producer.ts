@@ -20,6 +20,7 @@ import { opCost } from "./cost.js";
 import { jsError } from "./errors.js";
 import type { Host } from "./host.js";
 import { registerContract, type NativeAbi } from "./monitor.js";
+import { adminAbis, adminOf, requireAdmin } from "./admin.js";
 import { str, type ContractDB } from "../state/storage.js";
 import { VOTE, fixAmount, fmt, optionInfo, optionVotes, userVotes, units } from "./vote.js";
 import { decayRecord, score, selectProducers, serviCap, type Candidate, type Record as PobRecord } from "../consensus/score.js";
@@ -81,13 +82,8 @@ function requireAuth(h: Host, c: Cost, id: string, perm: string): void {
   if (!h.requireAuth(c, id, perm)) throw jsError("require auth failed. ret = false");
 }
 function requireAuthList(h: Host, c: Cost, account: string, perm: string): void {
-  const admin = h.get(c, "adminID");
-  for (const a of [account, admin && admin.t === "s" ? admin.v : "", "operator"]) if (a !== "" && h.requireAuth(c, a, perm)) return;
+  for (const a of [account, adminOf(h, c), "operator"]) if (a !== "" && h.requireAuth(c, a, perm)) return;
   throw jsError("require auth failed.");
-}
-function requireAdmin(h: Host, c: Cost): void {
-  const admin = h.get(c, "adminID");
-  requireAuth(h, c, admin && admin.t === "s" ? admin.v : "", "active");
 }
 function producerOf(h: Host, c: Cost, account: string, msg = "producer not exists"): Producer {
   const p = mget<Producer>(h, c, "producerTable", account);
@@ -418,12 +414,7 @@ registerContract({
         }),
         private: true,
       },
-      abi("initAdmin", ["string"], (h, args, c) => {
-        if (!h.genesis) throw jsError("init out of genesis block");
-        h.put(c, "adminID", str(args[0] as string), "");
-        return [];
-      }),
-      abi("can_update", ["string"], (h, _a, c) => (requireAdmin(h, c), [true])),
+      ...adminAbis([]),
       abi("initProducer", ["string", "string"], initProducer),
       abi("applyRegister", ["string", "string", "string", "string", "string", "bool"], applyRegister),
       abi("applyUnregister", ["string"], applyUnregister),

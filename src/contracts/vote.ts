@@ -16,6 +16,7 @@ import { opCost } from "./cost.js";
 import { jsError } from "./errors.js";
 import type { Host } from "./host.js";
 import { registerContract, type NativeAbi } from "./monitor.js";
+import { adminAbis } from "./admin.js";
 import { str } from "../state/storage.js";
 import type { ContractDB } from "../state/storage.js";
 
@@ -297,17 +298,7 @@ registerContract({
   abis: new Map(
     [
       { ...abi("init", [], (h, _a, c) => (h.put(c, "current_id", str('"0"'), ""), [])), private: true },
-      abi("initAdmin", ["string"], (h, args, c) => {
-        if (!h.genesis) throw jsError("init out of genesis block");
-        h.put(c, "adminID", str(args[0] as string), "");
-        h.put(c, "fundID", str(JSON.stringify([args[0]])), "");
-        return [];
-      }),
-      abi("can_update", ["string"], (h, _a, c) => {
-        const a = h.get(c, "adminID");
-        requireAuth(h, c, a && a.t === "s" ? a.v : "", "active");
-        return [true];
-      }),
+      ...adminAbis([], (h, admin, c) => h.put(c, "fundID", str(JSON.stringify([admin])), "")),
       abi("newVote", ["string", "string", "json"], newVote),
       abi("addOption", ["string", "string", "bool"], addOption),
       abi("removeOption", ["string", "string", "bool"], removeOption),

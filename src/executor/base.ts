@@ -19,7 +19,7 @@ import type { State } from "../state/state.js";
 import { byteLength } from "../state/storage.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { actionDesc, marshalReturn } from "./index.js";
+import { actionDesc, marshalReturn, ramUsageOf } from "./index.js";
 
 export function executeBaseTx(
   state: State,
@@ -77,24 +77,16 @@ export function executeBaseTx(
   }
   if (status !== "SUCCESS") {
     state.rollback();
-    h.receipts = [];
-    h.events = [];
-    h.outbox = [];
-    h.clearRAMCosts();
+    h.discardEffects();
   } else {
     state.release();
   }
 
-  const ramUsage: Record<string, bigint> = {};
-  for (const k of [...h.costs.keys()].sort()) {
-    const d = h.costs.get(k)!.data;
-    if (d !== 0) ramUsage[k] = BigInt(d);
-  }
   return {
     receipt: {
       txHash,
       gasUsage: BigInt(h.gasPaid(tx.publisher)) * tx.gasRatio,
-      ramUsage,
+      ramUsage: ramUsageOf(h),
       statusCode: status,
       message,
       returns: status === "SUCCESS" ? returns : [],

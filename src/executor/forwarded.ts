@@ -19,7 +19,7 @@ import { asGuest } from "../sharding/guard.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { byteLength } from "../state/storage.js";
-import { actionDesc, doPay, marshalReturn } from "./index.js";
+import { actionDesc, doPay, marshalReturn, ramUsageOf } from "./index.js";
 
 /** Runs the actions; returns the unused escrow, "" or the failure, the receipts the actions sent and their result. */
 export function runForwarded(
@@ -50,10 +50,7 @@ export function runForwarded(
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   const returns: string[] = [];
   const result = (ok: boolean): ForwardResult => {
-    const ramUsage: Record<string, string> = {};
-    if (ok) {
-      for (const k of [...h.costs.keys()].sort()) if (h.costs.get(k)!.data !== 0) ramUsage[k] = String(h.costs.get(k)!.data);
-    }
+    const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
     return { gasReserved: f.vmGas, gasUsed: used, gasRatio: f.gasRatio, returns: ok ? returns : [], receipts: ok ? h.receipts : [], ramUsage };
   };
   state.checkpoint();

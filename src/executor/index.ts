@@ -290,12 +290,9 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   }
   if (failed) {
     returns = [];
-    h.receipts = [];
-    h.events = [];
-    h.outbox = [];
     state.rollback();
     state.checkpoint();
-    h.clearRAMCosts();
+    h.discardEffects();
   }
 
   let paid: Decimal;
@@ -306,12 +303,9 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     state.rollback();
     state.checkpoint();
     returns = [];
-    h.receipts = [];
-    h.events = [];
-    h.outbox = [];
+    h.discardEffects();
     if (reserved > 0) h.costs.get(tx.publisher)!.cpu -= reserved; // nothing forwarded any more
     reserved = 0;
-    h.clearRAMCosts();
     status = "BALANCE_NOT_ENOUGH";
     message = "balance not enough after executing actions: " + (e as Error).message;
     try {
@@ -325,17 +319,12 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   }
   state.release(); // T
 
-  const ramUsage: Record<string, bigint> = {};
-  for (const k of [...h.costs.keys()].sort()) {
-    const d = h.costs.get(k)!.data;
-    if (d !== 0) ramUsage[k] = BigInt(d);
-  }
   return {
     receipt: {
       txHash: hash,
       // The home part's: the settle adds what the forwarded part used (docs/SHARDING.md "Gas").
       gasUsage: paid.rescale(GAS_DECIMAL).value - BigInt(reserved) * tx.gasRatio,
-      ramUsage,
+      ramUsage: ramUsageOf(h),
       statusCode: status,
       message,
       returns,
@@ -344,6 +333,16 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     outgoing: h.outbox,
     events: h.events,
   };
+}
+
+/** RAM each payer was charged (bytes, negative when freed), payers in order; zero entries left out. */
+export function ramUsageOf(h: Host): Record<string, bigint> {
+  const usage: Record<string, bigint> = {};
+  for (const k of [...h.costs.keys()].sort()) {
+    const d = h.costs.get(k)!.data;
+    if (d !== 0) usage[k] = BigInt(d);
+  }
+  return usage;
 }
 
 /** Execute and undo: the receipt a tx would get on this state (RPC /execTx, try-run). */
