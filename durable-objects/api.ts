@@ -88,6 +88,8 @@ export interface ShardApi {
   getContractStorageFields(id: string, key: string, longest: boolean): Promise<Answer<Json>>;
   /** Shard 0 only (the consensus shard holds vote_producer.iost and vote.iost): IOST's GetProducerVoteInfo. */
   getProducerVoteInfo(account: string, longest: boolean): Promise<Answer<Json>>;
+  /** Shard 0 only: an account's producer votes, getAccount's `vote_infos` ([{option, votes, cleared_votes}]). */
+  getVoteInfos(account: string, longest: boolean): Promise<Json>;
   /** Shard 0 only: `{bonus, detail}` as IOST's GetVoterBonus. */
   getVoterBonus(account: string, longest: boolean): Promise<Answer<Json>>;
   /** Shard 0 only: `{bonus}` as IOST's GetCandidateBonus. */

@@ -763,6 +763,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async getProducerVoteInfo(account: string, _longest: boolean): Promise<Answer<Json>> {
     return this.view((s) => (pob.getProducerVoteInfo(s, account) as Json | null) ?? { error: "can't get producer vote info" });
   }
+  async getVoteInfos(account: string, _longest: boolean): Promise<Json> {
+    return this.view((s) => pob.getVoteInfos(s, account) as unknown as Json);
+  }
   async getVoterBonus(account: string, _longest: boolean): Promise<Answer<Json>> {
     return this.view((s) => pob.getVoterBonus(s, account) as unknown as Json);
   }

@@ -5,7 +5,7 @@
  */
 import { Decimal } from "../amount.js";
 import { candidateEarning, voterEarnings, VOTE_PRODUCER, type Producer } from "../contracts/vote-producer.js";
-import { optionVotes } from "../contracts/vote.js";
+import { optionVotes, units, VOTE, type UserVote } from "../contracts/vote.js";
 import type { State } from "../state/state.js";
 import { ContractDB } from "../state/storage.js";
 
@@ -80,4 +80,28 @@ export function getVoterBonus(state: State, voter: string): VoterBonusJson {
 export function getCandidateBonus(state: State, account: string): { bonus: number } {
   const e = candidateEarning(new ContractDB(state), account);
   return { bonus: dbl(e > 0n ? e : 0n) };
+}
+
+export interface VoteInfoJson {
+  option: string;
+  votes: number;
+  cleared_votes: number;
+}
+
+/**
+ * An account's producer votes for getAccount's `vote_infos` (go-iost database
+ * GetAccountVoteInfo): vote.iost map `u_<voteId>` <account>; votes exclude the
+ * cleared part. Sorted by option (IOST iterates a Go map, so any order is IOST's).
+ */
+export function getVoteInfos(state: State, account: string): VoteInfoJson[] {
+  const db = new ContractDB(state);
+  const v = db.mget(VOTE, "u_" + voteId(db), account);
+  if (!v || (v.t !== "j" && v.t !== "s")) return [];
+  const u = JSON.parse(v.v) as Record<string, UserVote>;
+  return Object.keys(u)
+    .sort()
+    .map((option) => {
+      const cleared = units(u[option][2]);
+      return { option, votes: dbl(units(u[option][0]) - cleared), cleared_votes: dbl(cleared) };
+    });
 }

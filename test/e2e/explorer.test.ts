@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startNode, type RunningNode } from "../../scripts/node";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { connect, expectSuccess, KeyPair, Algorithm, newAccountTx, uniqueName, type Client } from "./helpers/sdk";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -73,6 +74,38 @@ describe.skipIf(!hasChromium)("explorer in headless Chromium", () => {
     expect(await page.locator("#producers").textContent()).toContain(String((node.chainInfo.witness_list as string[])[0]));
     expect(await page.locator("#shards tbody tr").count()).toBeGreaterThanOrEqual(1);
     await shot("home");
+  });
+
+  it("names the producers with their votes, status, score and rounds; the account page shows a producer and votes cast", async () => {
+    const witness = DEV_PRODUCERS[0].pubkey; // producer000's block key
+    expect(node.chainInfo.witness_list).toContain(witness);
+    const voteTx = client.iost.callABI("vote_producer.iost", "vote", ["admin", "producer000", "2100000"]);
+    voteTx.addApprove("iost", "2100000");
+    await expectSuccess(client, voteTx);
+    const row = page.locator("#producers tbody tr", { hasText: witness });
+    // Names and votes are re-read every few seconds, not every poll: allow a few refreshes on a loaded machine.
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("2,100,000");
+    const cells = row.locator("td");
+    expect(await cells.nth(0).textContent()).toBe("producer000");
+    expect(await cells.nth(1).textContent()).toBe(witness);
+    expect(await cells.nth(4).textContent()).toBe("online APPROVED");
+    expect(Number(await cells.nth(5).textContent())).toBeGreaterThan(0);
+    expect(await cells.nth(7).textContent()).toBe("yes");
+    // The score is written at the next re-election (every 20 blocks on the devnet).
+    await expect.poll(() => cells.nth(3).textContent(), { timeout: 60_000 }).toMatch(/^[1-9][0-9,]*(\.[0-9]+)?$/);
+    expect(await page.locator("#latest-blocks tbody").textContent()).toContain("producer000");
+    await shot("producers");
+
+    await page.goto(node.url + "/#/account/producer000");
+    await expect.poll(() => page.locator("#account-producer").textContent(), { timeout: 15_000 }).toContain(witness);
+    const producer = await page.locator("#account-producer").textContent();
+    expect(producer).toContain("online APPROVED");
+    expect(producer).toContain("2,100,000");
+    await page.goto(node.url + "/#/account/admin");
+    await expect.poll(() => page.locator("#account-votes tbody").textContent(), { timeout: 15_000 }).toContain("producer000");
+    expect(await page.locator("#account-votes tbody").textContent()).toContain("2,100,000");
+    expect(await page.locator("#account-producer").count()).toBe(0);
+    await page.goto(node.url + "/");
   });
 
   it("shows a tx sent with the SDK, its receipt, and escapes user data", async () => {

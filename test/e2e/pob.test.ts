@@ -144,6 +144,10 @@ describe("PoB through the edge", () => {
     expect(v.votes).toBe(MIN_VOTE + 100);
     expect(v.status).toBe("APPROVED");
     expect(v.online).toBe(true);
+    // getAccount's vote_infos (IOST's Account.vote_infos) reads the voters' votes on shard 0.
+    const admin = (await get(node.url, "/getAccount/admin/true")).body;
+    expect(admin.vote_infos).toContainEqual({ option: "alice", votes: MIN_VOTE, cleared_votes: 0 });
+    expect((await get(node.url, "/getAccount/bobby/true")).body.vote_infos).toEqual([{ option: "alice", votes: 100, cleared_votes: 0 }]);
     expect(await balanceOf(client, "admin")).toBe(before - MIN_VOTE);
     expect(await balanceOf(client, "bobby")).toBe(900);
   });

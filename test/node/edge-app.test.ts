@@ -31,6 +31,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     getContractStorage: async (id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
     getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
     getProducerVoteInfo: async (a): Promise<Answer<Json>> => (a === "producer000" ? { pubkey: "K", votes: 0 } : { error: "can't get producer vote info" }),
+    getVoteInfos: async (a) => (a === "admin" ? [{ option: "producer000", votes: 2100000, cleared_votes: 0 }] : []),
     getVoterBonus: async () => ({ bonus: 0, detail: {} }),
     getCandidateBonus: async () => ({ bonus: 0 }),
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
@@ -396,6 +397,25 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
     expect(bad.body).toEqual({ code: 2, message: "id invalid. id contains invalid character - 65" });
     expect((await call(f.env, "/getCandidateBonus/abc/true")).body).toEqual({ code: 2, message: "id invalid. id length should be between 5,11 - 3 " });
     expect((await call(f.env, "/getVoterBonus/admin/maybe")).status).toBe(400);
+  });
+
+  it("getAccount's vote_infos come from shard 0 while the account is read on its home shard", async () => {
+    const votes = [{ option: "producer000", votes: 2100000, cleared_votes: 0 }];
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4" },
+      shard: {
+        getAccount: async (name): Promise<Answer<Json>> => (name === "alice" ? { name, vote_infos: [] } : { error: "account not found" }),
+        getVoteInfos: async (a) => (a === "alice" ? votes : []),
+      },
+    });
+    const r = await call(f.env, "/getAccount/alice/true");
+    expect([r.status, r.body]).toEqual([200, { name: "alice", vote_infos: votes }]);
+    expect(f.calls.filter((c) => c.method === "shard.getVoteInfos").map((c) => c.args)).toEqual([["alice", true]]);
+    // alice's home shard is 2 of 4; her votes are asked of shard 0.
+    const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
+    expect(shards.sort()).toEqual(["shard-0", "shard-2"]);
+    const none = await call(f.env, "/getAccount/nobody/true");
+    expect([none.status, none.body]).toEqual([400, { code: 2, message: "account not found" }]);
   });
 
   it("contribute balances are read on shard 0, iost on the account's shard", async () => {

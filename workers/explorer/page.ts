@@ -42,6 +42,8 @@ a:hover { text-decoration: underline; }
 .ok { color: var(--ok); } .bad { color: var(--bad); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; overflow: auto; }
+.card + .card, .card + .grid, .grid + .card, .grid + .grid { margin-top: 1rem; }
+.grid > .card + .card { margin-top: 0; }
 .stats { display: flex; flex-wrap: wrap; gap: 1.5rem; }
 .stat b { display: block; font-size: 1.2rem; }
 table { width: 100%; border-collapse: collapse; }

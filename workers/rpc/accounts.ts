@@ -16,7 +16,10 @@ export const accountRoutes = new Hono<AppEnv>();
 accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
-  return c.json(unwrap(await homeShard(c.env, name).getAccount(name, longest)));
+  // The account's votes are vote.iost's (shard 0), not its home shard's: both reads at once.
+  const [account, votes] = await Promise.all([homeShard(c.env, name).getAccount(name, longest), shard(c.env, CONSENSUS_SHARD).getVoteInfos(name, longest)]);
+  const a = unwrap(account);
+  return c.json(typeof a === "object" && a !== null && !Array.isArray(a) ? { ...a, vote_infos: votes } : a);
 });
 
 accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c) => {

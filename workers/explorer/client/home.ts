@@ -1,7 +1,7 @@
 /**
  * The home view: chain stats, a chart of txs per block and block time, the
- * latest blocks and txs, producers and shards. It polls the node every second
- * and fetches only blocks it has not seen; the window of recent blocks is kept
+ * latest blocks and txs, producers (producers.ts) and shards. It polls the node
+ * every second and fetches only blocks it has not seen; the window of recent blocks is kept
  * for the chart and for the account page's "recent txs".
  */
 export const HOME_JS = String.raw`
@@ -64,7 +64,7 @@ function statsView(info, node) {
 }
 
 function blocksView(blocks) {
-  const rows = blocks.slice(0, 15).map((b) => [link(["block", b.number], "#" + b.number), mono(link(["block", b.hash], short(b.hash))), fmtTime(b.time), b.tx_count, mono(short(b.witness))]);
+  const rows = blocks.slice(0, 15).map((b) => [link(["block", b.number], "#" + b.number), mono(link(["block", b.hash], short(b.hash))), fmtTime(b.time), b.tx_count, producerLabel(b.witness)]);
   return table(["block", "hash", "time", "txs", "producer"], rows, "no blocks yet");
 }
 
@@ -74,14 +74,6 @@ function txsView(txs) {
     return [mono(link(["tx", tx.hash], short(tx.hash))), link(["account", tx.publisher], tx.publisher), tx.actions.map((a) => a.contract + "/" + a.action_name).join(", "), link(["block", block], "#" + block), el("span", { class: statusClass(code) }, code)];
   });
   return table(["tx", "publisher", "actions", "block", "status"], rows, "no txs in the last " + WINDOW + " blocks");
-}
-
-function producersView(info, blocks) {
-  const made = new Map();
-  for (const b of blocks) made.set(b.witness, (made.get(b.witness) || 0) + 1);
-  const pending = new Set(info.pending_witness_list || []);
-  const rows = (info.witness_list || []).map((w) => [mono(w), String(made.get(w) || 0), pending.has(w) ? "yes" : "no"]);
-  return [table(["producer key", "blocks in window", "next round"], rows, "no witnesses"), el("p", { class: "muted" }, "Believability scores and votes arrive with vote_producer.iost.")];
 }
 
 function shardsView(status, err) {
@@ -97,12 +89,13 @@ function homeView(alive) {
     card(null, parts.stats),
     card("Txs per block and block time (last " + WINDOW + " blocks)", parts.chart),
     el("div", { class: "grid" }, [card("Latest blocks", parts.blocks, { id: "latest-blocks" }), card("Latest transactions", parts.txs, { id: "latest-txs" })]),
-    el("div", { class: "grid" }, [card("Producers", parts.producers, { id: "producers" }), card("Shards", parts.shards, { id: "shards" })]),
+    card("Producers", parts.producers, { id: "producers" }),
+    card("Shards", parts.shards, { id: "shards" }),
   ]);
   const tick = async () => {
     try {
       const [info, node, dev] = await Promise.all([rpc("/getChainInfo"), rpc("/getNodeInfo").catch(() => null), rpc("/dev/status").then((s) => [s, null], (e) => [null, e])]);
-      await fetchNewBlocks(Number(info.head_block));
+      await Promise.all([fetchNewBlocks(Number(info.head_block)), refreshProducers([...new Set([...(info.witness_list || []), ...(info.pending_witness_list || [])])])]);
       if (!alive()) return;
       const blocks = recentBlocks();
       parts.stats.replaceChildren(statsView(info, node));

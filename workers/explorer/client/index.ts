@@ -6,6 +6,7 @@
 import { CORE_JS } from "./core";
 import { HOME_JS } from "./home";
 import { PAGES_JS } from "./pages";
+import { PRODUCERS_JS } from "./producers";
 import { ROUTER_JS } from "./router";
 
-export const EXPLORER_JS = ["(function () {", '"use strict";', CORE_JS, HOME_JS, PAGES_JS, ROUTER_JS, "})();"].join("\n");
+export const EXPLORER_JS = ["(function () {", '"use strict";', CORE_JS, PRODUCERS_JS, HOME_JS, PAGES_JS, ROUTER_JS, "})();"].join("\n");

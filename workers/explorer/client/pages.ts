@@ -10,6 +10,7 @@ function txRows(txs) {
 async function blockPage(id) {
   const path = /^[0-9]+$/.test(id) ? "/getBlockByNumber/" + seg(id) + "/true" : "/getBlockByHash/" + seg(id) + "/true";
   const { status, block: b } = await rpc(path);
+  const owner = await vpStorage("producerKeyToId", b.witness).catch(() => null);
   return [
     el("h1", {}, "Block #" + b.number),
     card(null, dl([
@@ -17,7 +18,7 @@ async function blockPage(id) {
       ["hash", el("span", { class: "mono" }, b.hash)],
       ["parent", b.parent_hash ? link(["block", b.parent_hash], b.parent_hash, "mono") : "—"],
       ["time", fmtTime(b.time)],
-      ["producer", el("span", { class: "mono" }, b.witness)],
+      ["producer", [owner && owner !== "null" ? [link(["account", owner], owner), " "] : null, el("span", { class: "mono" }, b.witness)]],
       ["txs", b.tx_count],
       ["gas used", b.gas_usage],
       ["tx merkle root", el("span", { class: "mono" }, b.tx_merkle_hash || "—")],
@@ -66,7 +67,7 @@ async function txPage(hash) {
 }
 
 async function accountPage(name) {
-  const a = await rpc("/getAccount/" + seg(name) + "/true");
+  const [a, producer] = await Promise.all([rpc("/getAccount/" + seg(name) + "/true"), producerCard(name)]);
   const perms = Object.values(a.permissions || {}).map((p) => [p.name, mono(p.items.map((i) => i.id + " (weight " + i.weight + ")").join("\n")), p.threshold]);
   const mine = recentTxs().filter(({ tx }) => tx.publisher === a.name).map(({ tx }) => tx);
   const g = a.gas_info || {};
@@ -80,9 +81,11 @@ async function accountPage(name) {
       ["RAM", ram.used + " used of " + ram.total + " bytes"],
       ["frozen", (a.frozen_balances || []).map((f) => f.amount + " until " + fmtTime(f.time)).join(", ") || "—"],
     ])),
+    producer,
+    card("Producer votes cast", votesCastView(a.vote_infos), { id: "account-votes" }),
     card("Permissions", table(["permission", "keys", "threshold"], perms)),
     card("Recent transactions published (last " + WINDOW + " blocks seen on the home page)", table(["tx", "publisher", "actions", "status"], txRows(mine), "none seen")),
-  ];
+  ].filter(Boolean);
 }
 
 function storageLookup(id) {
