@@ -86,12 +86,14 @@ export interface SyncState {
   lastPoll: number;
   /** Highest head a peer of this chain reported at the last poll (-1: none). */
   bestPeerHead: number;
+  /** A status round over the peers has completed since this instance started. */
+  polled: boolean;
   /** A pull from a peer more than one block ahead is under way: no production meanwhile. */
   behind: boolean;
 }
 
 export function newSyncState(): SyncState {
-  return { rejections: [], syncing: null, lastPoll: -Infinity, bestPeerHead: -1, behind: false };
+  return { rejections: [], syncing: null, lastPoll: -Infinity, bestPeerHead: -1, behind: false, polled: false };
 }
 
 const MAX_REJECTIONS = 100;
@@ -407,6 +409,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
   })().finally(() => {
     // Caught up, or that peer's chain cannot be followed (its blocks were rejected): it must not silence us.
     st.behind = false;
+    st.polled = true;
     st.syncing = null;
   });
   return st.syncing;
@@ -450,8 +453,7 @@ async function pullFrom(host: SyncHost, st: SyncState, peer: string, tip: { numb
 
 /**
  * Called on every alarm tick: every PEER_POLL_MS, asks the peers in the
- * background. Whether this node may produce now: not while it pulls from a
- * peer more than one block ahead (it would only make a fork it then loses).
+ * background. Whether this node may produce now: see `caughtUp`.
  */
 export function peerTick(host: SyncHost, st: SyncState): boolean {
   if (host.peers.length === 0) return true;
@@ -460,7 +462,18 @@ export function peerTick(host: SyncHost, st: SyncState): boolean {
     st.lastPoll = now;
     host.background(syncFromPeers(host, st));
   }
-  return !st.behind;
+  return caughtUp(host, st);
+}
+
+/**
+ * Whether this node knows the network's chain well enough to sign on it: it has
+ * asked its peers once since it started, and is not pulling from a peer more
+ * than one block ahead. Before that, a block it made would only be a fork it
+ * then loses; worse, after a wiped store its Validators have forgotten what they
+ * signed, and only heights above the network's head are surely new to them.
+ */
+export function caughtUp(host: SyncHost, st: SyncState): boolean {
+  return host.peers.length === 0 || (st.polled && !st.behind);
 }
 
 /** Our own new block, to every peer (best effort, in the background). */

@@ -438,7 +438,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * rises if the endorsement-final block moved.
    */
   private async onNewHead(block: StoredBlock): Promise<void> {
-    if (await this.finality.onNewHead(block)) await this.raiseLib();
+    if (await this.finality.onNewHead(block, sync.caughtUp(this.syncHost(), this.syncState))) await this.raiseLib();
   }
 
   /** LIB again after the endorsement-final block moved; the shards hear of a rise. */

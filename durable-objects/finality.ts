@@ -180,15 +180,16 @@ export class Finality {
   /**
    * The new head `b` (produced here or adopted from a peer): tracked, endorsed
    * by every held key in the list that scheduled it (each Validator applies its
-   * voting rule), and those endorsements sent to the peers. Returns the final
-   * block if it moved (the caller raises LIB). Never throws: finality is
-   * advisory to production, which already stored the block.
+   * voting rule), and those endorsements sent to the peers — only when `endorse`
+   * (the node has caught up with its peers, chain-sync.ts `caughtUp`). Returns
+   * the final block if it moved (the caller raises LIB). Never throws: finality
+   * is advisory to production, which already stored the block.
    */
-  async onNewHead(b: HeadBlock): Promise<BlockRef | null> {
+  async onNewHead(b: HeadBlock, endorse: boolean): Promise<BlockRef | null> {
     try {
       let moved = this.track(b);
       const t = this.tracker();
-      if (!t.block(b.hash)) return moved;
+      if (!endorse || !t.block(b.hash)) return moved;
       const list = this.host.listFor(b.number);
       const voters = [...this.host.held()].filter((k) => list.includes(k)).sort();
       if (voters.length === 0) return moved;
