@@ -122,6 +122,8 @@ export interface CoordinatorStatus {
   sync?: { rejected: { number: number; hash: string; from: string; reason: string }[]; sideBlocks: number; bestPeerHead: number };
   /** Issue #7: endorsement finality (durable-objects/finality.ts); LIB is the higher of IOST's rule and `final`. */
   finality?: FinalityStatus;
+  /** LIB by IOST's rule alone (`lib` is the higher of this and `finality.final`); the bench compares the two. */
+  iostLib?: number;
 }
 
 /** The coordinator's endorsement tracker as /dev/status and the bench see it (docs/FINALITY.md "Wiring"). */

@@ -10,6 +10,7 @@ import { checkBadTx, checkTxSelf, decodeTx, replayKey, txId, verifyTxSignatures 
 import type { Tx } from "../src/tx/types";
 import type { Chunk } from "./api";
 import { expiryReason, padNs, poolOrder } from "./mempool";
+import { blob, bytesOf, errorText } from "./values";
 
 /** A peer's chunk cannot be this chain's: thrown inside the chunk's transaction so nothing of it stays. */
 export class ChunkRefused extends Error {
@@ -23,22 +24,6 @@ export interface GivenTx {
   bytes: Uint8Array;
   /** Shard 0's base tx: rebuilt by every node, not a user tx (no pool, no signatures). */
   base: boolean;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** A Uint8Array as the ArrayBuffer SQLite binds as a BLOB (exactly its bytes). */
-function blob(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer as ArrayBuffer;
-}
-
-function bytesOf(value: SqlStorageValue): Uint8Array {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if ((value as unknown) instanceof Uint8Array) return value as unknown as Uint8Array;
-  throw new Error("expected a blob");
 }
 
 /**

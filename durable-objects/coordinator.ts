@@ -19,6 +19,11 @@
  * snapshots and reverts run one at a time (`exclusive`), so a snapshot or a
  * revert never interleaves with a block build on any shard.
  *
+ * This class is the RPC surface and owns the transactions and the exclusive
+ * queue; production (turns, the job, chunks, signing) lives in production.ts,
+ * the chain views in coordinator-views.ts, peers in chain-sync.ts and
+ * endorsement finality in finality.ts.
+ *
  * Producers (iost-protocol.md §9): the witness list that schedules block h is
  * the one stored with block h − 1 (shard 0's chunk `witnesses`: vote_producer's
  * pending list after that block; block 0's from the genesis chunk). The node
@@ -35,15 +40,14 @@ import { DurableObject } from "cloudflare:workers";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../drizzle/migrations";
-import { assembleHeader, blockHash, blockToJson, signatureOf, storedBlock, type StoredBlock } from "../src/block/index";
+import { assembleHeader, storedBlock, type StoredBlock } from "../src/block/index";
 import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ed25519PublicKey } from "../src/crypto/ed25519";
 import { latestByWitness, libFromLatest } from "../src/consensus/lib";
-import { nextTurn, slotOf, type Tip } from "../src/consensus/schedule";
 import type { ConsensusParams } from "../src/genesis/index";
-import { ED25519 } from "../src/tx/types";
-import type { Answer, Chunk, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json } from "./api";
+import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json } from "./api";
 import * as core from "./core";
+import * as views from "./coordinator-views";
 import {
   nodeConfig,
   shardName,
@@ -62,27 +66,8 @@ import * as sync from "./chain-sync";
 import { Finality } from "./finality";
 import type { PeerBlock, WireBlock } from "../src/block/wire";
 import type { PeerStatus } from "./peers";
+import { byShard, listOf, nextWake, ONE_MS_NS, produceOnce, type Outcome, type Producing, type ProductionHost } from "./production";
 
-interface Producing {
-  height: number;
-  /** ns */
-  time: string;
-  /** base58 pubkey of the held producer whose slot this is (absent in jobs persisted before rotation: producer000). */
-  witness?: string;
-}
-
-/**
- * What one production attempt did: made a block, or not and when to look
- * again: "idle" (until wake(): nothing to do in "on-tx" mode, or no key held),
- * "periodic" (keys held but none scheduled in the list), or at a time (ns,
- * the next held slot).
- */
-type Outcome = { produced: true } | { produced: false; wake: "idle" | "periodic" | bigint };
-
-const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
-const ONE_MS_NS = 1_000_000n;
-/** How often a node holding no scheduled key looks again (a new list may schedule it). */
-const IDLE_WAKE_MS = 5_000;
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
 const MAX_MINE_BLOCKS = 100;
 const SNAPSHOT_NEXT = "snapshot_next";
@@ -205,19 +190,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.witnessesAfter(height - 1);
   }
 
-  /** The head as the schedule sees it: how many blocks its witness made in a row in its slot. */
-  private tipOf(head: StoredBlock): Tip {
-    const p = this.consensus;
-    const slot = slotOf(BigInt(head.time), p);
-    let inSlot = 1;
-    for (let n = head.number - 1; n >= 1 && inSlot < p.blocksPerSlot; n--) {
-      const b = this.block(n);
-      if (!b || b.witness !== head.witness || slotOf(BigInt(b.time), p) !== slot) break;
-      inSlot++;
-    }
-    return { time: BigInt(head.time), witness: head.witness, inSlot };
-  }
-
   /**
    * LIB by IOST's rule (src/consensus/lib.ts) over the blocks above the current
    * LIB, with the size of the list stored at LIB. Only each witness's latest
@@ -234,6 +206,27 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const latest = latestByWitness(rows.map((r) => ({ witness: r.w, number: r.n })));
     // The higher of IOST's rule and the endorsement-final block on this chain (docs/FINALITY.md "Wiring").
     return Math.max(libFromLatest(latest, this.witnessesAfter(lib).length, lib), this.finality.finalOnMain());
+  }
+
+  /** Where IOST's rule alone last put LIB (status only; grows, so each status() scans from there). */
+  private iostFloor = 0;
+
+  /**
+   * LIB by IOST's rule alone, without the endorsement-final block: for
+   * /dev/status and the bench, which compare the two rules. Below LIB on the
+   * main chain, so the blocks table holds the branch it counts.
+   */
+  private iostLib(): number {
+    const floor = Math.min(this.iostFloor, this.libNumber());
+    const rows = this.sql
+      .exec<{ w: string; n: number }>(
+        "SELECT json_extract(json, '$.witness') AS w, MAX(number) AS n FROM blocks WHERE number > ? GROUP BY w ORDER BY w",
+        floor,
+      )
+      .toArray();
+    const latest = latestByWitness(rows.map((r) => ({ witness: r.w, number: r.n })));
+    this.iostFloor = libFromLatest(latest, this.witnessesAfter(floor).length, floor);
+    return this.iostFloor;
   }
 
   private shards(): ShardInternal[] {
@@ -292,82 +285,33 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   private produceStep(force: boolean): Promise<Outcome> {
-    this.inflight ??= this.exclusive(() => this.produceOnce(force)).finally(() => {
+    this.inflight ??= this.exclusive(() => produceOnce(this.productionHost(), force)).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
   }
 
-  /**
-   * The next job: the earliest turn of a held key. The alarm in "interval" mode
-   * produces only inside that slot, at the wall time (as IOST: block time =
-   * now), and otherwise sleeps until it. /dev/mine and the "on-tx"/"manual"
-   * modes take the first turn from the later of now and 1 ms after the head,
-   * which may be a future slot (blocks mined in a burst get future times).
-   */
-  private planJob(head: StoredBlock, force: boolean): Producing | Outcome {
-    const height = head.number + 1;
-    const list = this.listFor(height);
-    const tip = this.tipOf(head);
-    const now = nowNs();
-    if (!force && this.config.production === "interval") {
-      const turn = nextTurn(list, tip, this.held, now, this.consensus);
-      if (turn === null) return { produced: false, wake: "periodic" };
-      if (slotOf(turn.time, this.consensus) !== slotOf(now, this.consensus)) return { produced: false, wake: turn.time };
-      return { height, time: (turn.time > now ? turn.time : now).toString(), witness: turn.witness };
-    }
-    const min = BigInt(head.time) + ONE_MS_NS;
-    const turn = nextTurn(list, tip, this.held, now > min ? now : min, this.consensus);
-    if (turn === null) return { produced: false, wake: "periodic" };
-    return { height, time: turn.time.toString(), witness: turn.witness };
-  }
-
-  private async produceOnce(force: boolean): Promise<Outcome> {
-    await this.ensureGenesis();
-    if (this.held.size === 0) return { produced: false, wake: "idle" };
-    const head = this.headBlock();
-    const height = head.number + 1;
-
-    const saved = this.meta("producing");
-    let job = saved === undefined ? null : (JSON.parse(saved) as Producing);
-    if (!job || job.height !== height) {
-      if (!force && this.config.production === "on-tx" && !(await this.hasWork())) return { produced: false, wake: "idle" };
-      const planned = this.planJob(head, force);
-      if ("produced" in planned) return planned;
-      job = planned;
-      this.setMeta("producing", JSON.stringify(job)); // durable before any shard or validator hears of it
-    }
-    // A job persisted before rotation existed was producer000's (the only producer then).
-    const witness = job.witness ?? this.genesisWitnesses[0];
-
-    const ctx = { height, time: job.time, parentHash: head.hash, witness, parentWitness: head.witness, parentTime: head.time };
-    const started = performance.now();
-    const chunks = byShard(await Promise.all(this.shards().map((s) => s.buildChunk(ctx))));
-    const chunksDone = performance.now();
-    for (const c of chunks) {
-      if (c.height !== height || c.time !== job.time) {
-        throw new Error(`coordinator: shard ${c.shard} answered chunk ${c.height}@${c.time} for ${height}@${job.time}`);
-      }
-    }
-    const header = assembleHeader({ version: 1, number: height, parentHash: head.hash, witness, time: BigInt(job.time), chunks });
-    const hash = base58Encode(blockHash(header));
-    if (!this.held.has(witness)) throw new Error(`coordinator: block ${height} is ${witness}'s, whose key this node no longer holds`);
-    const signed = await this.validator(witness).signBlock(height, hash, witness, job.time);
-    if ("error" in signed) throw new Error(`coordinator: validator refused block ${height}: ${signed.error}`);
-    const block = storedBlock(header, chunks, signatureOf(ED25519, base58Decode(signed.signature), base58Decode(witness)));
-    // No list from shard 0 (a chain without vote_producer.iost state): the list carries on.
-    const witnesses = listOf(chunks) ?? this.listFor(height);
-
-    const lib = this.storeHead(block, witnesses);
-    const stored = performance.now();
-    await this.finalizeShards(lib, this.block(lib)!.hash);
-    this.work.blocks++;
-    this.work.ms += performance.now() - started;
-    this.work.ownMs += stored - chunksDone;
-    await this.onNewHead(block);
-    // To every peer, in the background with short timeouts: production never waits for them.
-    if (this.config.peers.length > 0) this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`)));
-    return { produced: true };
+  /** What production.ts needs of this object. */
+  private productionHost(): ProductionHost {
+    return {
+      config: this.config,
+      consensus: this.consensus,
+      genesisWitnesses: this.genesisWitnesses,
+      held: () => this.held,
+      meta: (key) => this.meta(key),
+      setMeta: (key, value) => this.setMeta(key, value),
+      block: (n) => this.block(n),
+      headBlock: () => this.headBlock(),
+      listFor: (h) => this.listFor(h),
+      shards: () => this.shards(),
+      validator: (k) => this.validator(k),
+      ensureGenesis: () => this.ensureGenesis(),
+      storeHead: (b, w) => this.storeHead(b, w),
+      finalizeShards: (lib, hash) => this.finalizeShards(lib, hash),
+      onNewHead: (b) => this.onNewHead(b),
+      push: (height) => this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`))),
+      work: this.work,
+    };
   }
 
   /**
@@ -490,15 +434,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     await Promise.all(this.shards().map((s) => s.finalize(lib, libHash)));
   }
 
-  private async hasWork(): Promise<boolean> {
-    return (await Promise.all(this.shards().map((s) => s.hasWork()))).some(Boolean);
-  }
-
-  private async totalPool(): Promise<number> {
-    const sizes = await Promise.all(this.shards().map((s) => s.poolSize()));
-    return sizes.reduce((a, b) => a + b, 0);
-  }
-
   override async alarm(): Promise<void> {
     // An alarm armed before the node was switched to manual mode just ends.
     if (this.config.production === "manual") return;
@@ -509,16 +444,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       // Not while a peer is more than a block ahead: it would only make a fork that loses.
       const mayProduce = sync.peerTick(this.syncHost(), this.syncState);
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
-      if (outcome.produced) {
-        const last = Number(BigInt(this.headBlock().time) / ONE_MS_NS);
-        next = Math.max(Date.now(), last + interval);
-      } else if (outcome.wake === "idle") {
-        next = null; // until wake()
-      } else if (outcome.wake === "periodic") {
-        next = Date.now() + Math.max(IDLE_WAKE_MS, interval);
-      } else {
-        next = Math.max(Date.now(), Number((outcome.wake + ONE_MS_NS - 1n) / ONE_MS_NS)); // the start of the held slot
-      }
+      next = nextWake(this.productionHost(), outcome);
     } catch (err) {
       // Retry the same height later; the persisted job keeps it the same block.
       console.error(`coordinator: block production failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -537,11 +463,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   // ---- dev: mine, snapshot, revert -----------------------------------------
 
-  private headView(): HeadView {
-    const head = this.headBlock();
-    return { head_block: String(head.number), head_block_hash: head.hash };
-  }
-
   async mine(blocks: number): Promise<Answer<HeadView>> {
     if (!this.config.dev) return DEV_ONLY;
     if (!Number.isInteger(blocks) || blocks < 1 || blocks > MAX_MINE_BLOCKS) {
@@ -559,7 +480,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         return { error: "this node holds no producer key scheduled in the witness list" };
       }
     }
-    return this.headView();
+    return views.headView(this.headBlock());
   }
 
   async snapshot(): Promise<Answer<{ id: string }>> {
@@ -597,69 +518,50 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       const head = this.headBlock().number;
       await Promise.all([...this.held].sort().map((k) => this.validator(k).forgetAbove(head)));
       await this.wake(); // the restored pools may hold txs while an "on-tx" chain idles
-      return this.headView();
+      return views.headView(this.headBlock());
     });
   }
 
   // ---- views -------------------------------------------------------------
 
+  /** What coordinator-views.ts needs of this object. */
+  private viewHost(): views.ChainViewHost {
+    return {
+      config: this.config,
+      name: this.name,
+      sql: this.sql,
+      block: (n) => this.block(n),
+      headBlock: () => this.headBlock(),
+      libNumber: () => this.libNumber(),
+      witnessesAfter: (n) => this.witnessesAfter(n),
+      listFor: (h) => this.listFor(h),
+      shards: () => this.shards(),
+    };
+  }
+
   async chainInfo(): Promise<Json> {
     await this.ensureGenesis();
-    const head = this.headBlock();
-    const lib = this.block(this.libNumber()) ?? head;
-    // In this chain the list scheduling the next block is the latest pending list itself (src/consensus/schedule.ts).
-    const witnesses = this.witnessesAfter(head.number);
-    return {
-      net_name: core.genesisInfo(this.config.genesis).netName,
-      protocol_version: "1.0",
-      chain_id: this.config.chainId,
-      head_block: String(head.number),
-      head_block_hash: head.hash,
-      lib_block: String(lib.number),
-      lib_block_hash: lib.hash,
-      witness_list: witnesses,
-      lib_witness_list: lib.number === 0 ? this.witnessesAfter(0) : this.listFor(lib.number),
-      pending_witness_list: witnesses,
-      head_block_time: head.time,
-      lib_block_time: lib.time,
-    };
+    return views.chainInfo(this.viewHost());
   }
 
   async nodeInfo(): Promise<Json> {
-    return {
-      build_time: "",
-      git_hash: "",
-      mode: "ModeNormal",
-      network: { id: this.name, peer_count: this.config.peers.length, peer_count_inbound: 0, peer_count_outbound: this.config.peers.length },
-      code_version: "iost-edge",
-      server_time: nowNs().toString(),
-      tx_pool_size: String(await this.totalPool()),
-    };
-  }
-
-  private blockAnswer(block: StoredBlock | null): Answer<{ status: string; block: Json }> {
-    if (!block) return { error: "block not found" };
-    return { status: block.number <= this.libNumber() ? "IRREVERSIBLE" : "PENDING", block: blockToJson(block) as Json };
+    return views.nodeInfo(this.viewHost());
   }
 
   async getBlockByNumber(number: number): Promise<Answer<{ status: string; block: Json }>> {
     await this.ensureGenesis();
-    return this.blockAnswer(this.block(number));
+    return views.blockByNumber(this.viewHost(), number);
   }
 
   async getBlockByHash(hash: string): Promise<Answer<{ status: string; block: Json }>> {
     await this.ensureGenesis();
-    const rows = this.sql.exec<{ json: string }>("SELECT json FROM blocks WHERE hash = ?", hash).toArray();
-    return this.blockAnswer(rows.length === 0 ? null : (JSON.parse(rows[0].json) as StoredBlock));
+    return views.blockByHash(this.viewHost(), hash);
   }
 
   /** go-iost GetGasRatio: lowest and median gas ratio of the head block's txs; 1 and 1 when it has none. */
   async getGasRatio(): Promise<Json> {
     await this.ensureGenesis();
-    const head = this.headBlock();
-    const ratios = (await Promise.all(this.shards().map((s) => s.chunkGasRatios(head.number)))).flat().sort((a, b) => a - b);
-    if (ratios.length === 0) return { lowest_gas_ratio: 1, median_gas_ratio: 1 };
-    return { lowest_gas_ratio: ratios[0] / 100, median_gas_ratio: ratios[Math.floor(ratios.length / 2)] / 100 };
+    return views.gasRatio(this.viewHost());
   }
 
   /** The stored block (header fields, hash, signature) of a height, for verification. */
@@ -680,16 +582,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       work: { ...this.work },
       sync: { rejected: [...this.syncState.rejections], sideBlocks: sync.sideCount(this.sql), bestPeerHead: this.syncState.bestPeerHead },
       finality: this.finality.status(),
+      iostLib: this.iostLib(),
     };
   }
-}
-
-function byShard(chunks: Chunk[]): Chunk[] {
-  return [...chunks].sort((a, b) => a.shard - b.shard);
-}
-
-/** Shard 0's witness list in a set of chunks, if it carries a non-empty one. */
-function listOf(chunks: readonly Chunk[]): string[] | null {
-  const list = chunks.find((c) => c.shard === 0)?.witnesses;
-  return list !== undefined && list.length > 0 ? [...list] : null;
 }

@@ -10,6 +10,9 @@
  * or none; a retried call finds the stored result (buildChunk is idempotent by
  * height, admission dedups by hash).
  *
+ * This class is the RPC surface and owns the transactions; the execution of a
+ * chunk lives in chunk-build.ts, the views and state reads in shard-views.ts.
+ *
  * Sync (issue #7): applyChunk re-executes a peer's chunk through the same
  * executeChunk as buildChunk; revertTo undoes chunks above LIB from the undo
  * records (the checks and the revert live in chunk-sync.ts).
@@ -18,66 +21,28 @@
  * stores), so `longest = true` and `false` read the same state, the head state.
  */
 import { DurableObject } from "cloudflare:workers";
-import { asc, eq, gt, and, lte } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../drizzle/migrations";
-import { base58Encode } from "../src/codec/base58";
-import { sha3 } from "../src/crypto/sha3";
-import { stateRoot } from "../src/state/root";
-import { ShardState } from "../src/sharding/guard";
 import { State } from "../src/state/state";
-import { captureLogs } from "../src/vm/console";
-import type { Tx, TxReceipt } from "../src/tx/types";
+import type { Tx } from "../src/tx/types";
 import type { Answer, Chunk, ChunkContext, Json, ShardStatus } from "./api";
 import * as core from "./core";
-import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, recordSettleUndo, replayError, revertChunks, takeFromPool, type GivenTx } from "./chunk-sync";
+import { blockOf, contextError, executeChunk, incomingFor, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
+import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
 import * as pob from "../src/query/pob";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
-import {
-  expiryReason,
-  MAX_BLOCK_GAS,
-  MAX_POOL_TXS,
-  MAX_TX_LIFE_NS,
-  padNs,
-  poolOrder,
-} from "./mempool";
+import { MAX_POOL_TXS, padNs, poolOrder } from "./mempool";
 import * as schema from "./schema";
+import * as views from "./shard-views";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "./snapshots";
 import { SqlStore } from "./sql-store";
+import { blob, errorText, hex, unhex } from "./values";
 
 type Row = Record<string, SqlStorageValue>;
 
-interface ChunkEvent {
-  topic: string;
-  contract: string;
-  data: string;
-}
-
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-const unhex = (s: string): Uint8Array => new Uint8Array((s.match(/../g) ?? []).map((h) => parseInt(h, 16)));
-
-/** A Uint8Array as the ArrayBuffer SQLite binds as a BLOB (exactly its bytes). */
-function blob(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer as ArrayBuffer;
-}
-
-function bytesOf(value: SqlStorageValue | Uint8Array): Uint8Array {
-  if (value instanceof Uint8Array) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  throw new Error("expected a blob");
-}
-
-/** A JSON-shaped copy with plain prototypes (DO RPC cannot clone null-prototype objects). */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly sql: SqlStorage;
@@ -115,6 +80,25 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   private get place(): core.ShardPlace {
     return { index: this.shardIndex, count: this.config.shardCount };
+  }
+
+  /** What chunk-build.ts and shard-views.ts need of this object. */
+  private host(): ChunkHost & views.ViewHost {
+    return {
+      sql: this.sql,
+      db: this.db,
+      kv: this.kv,
+      config: this.config,
+      place: this.place,
+      head: () => this.head,
+      lib: () => this.lib,
+      headTime: () => this.headTime,
+      root: () => this.root,
+      meta: (key) => this.meta(key),
+      setMeta: (key, value) => this.setMeta(key, value),
+      nextBlock: () => this.nextBlock(),
+      shard: (i) => (i === this.shardIndex ? this : shardStub(this.env, peerShardName(this.name, i))),
+    };
   }
 
   // ---- storage helpers ---------------------------------------------------
@@ -157,37 +141,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         receiptHashes: [],
         gasUsage: "0",
         stateRoot: hex(root),
-        ...this.witnessesNow(),
+        ...witnessesNow(this.kv, this.shardIndex),
       };
-      this.storeChunk(chunk);
+      storeChunk(this.sql, chunk);
       this.setMeta("root", hex(root));
       this.setMeta("head", "0");
       this.setMeta("head_time", genesis.time.toString());
       this.setMeta("lib", "0");
       this.setMeta("genesis", "done");
     });
-  }
-
-  /** Shard 0: the chunk's `witnesses`, vote_producer.iost's pending list in the committed state (none if empty). */
-  private witnessesNow(): { witnesses?: string[] } {
-    if (this.shardIndex !== 0) return {};
-    const state = new State(this.kv);
-    try {
-      const list = core.pendingWitnesses(state);
-      return list.length > 0 ? { witnesses: [...list] } : {};
-    } finally {
-      state.discard();
-    }
-  }
-
-  private storeChunk(chunk: Chunk): void {
-    this.sql.exec(
-      "INSERT INTO chunks (height, time, state_root, json) VALUES (?, ?, ?, ?)",
-      chunk.height,
-      chunk.time,
-      chunk.stateRoot,
-      JSON.stringify(chunk),
-    );
   }
 
   private storedChunk(height: number): Chunk | null {
@@ -274,16 +236,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async buildChunk(ctx: ChunkContext): Promise<Chunk> {
     const stored = this.storedChunk(ctx.height);
     if (stored) return stored;
-    const problem = this.contextError(ctx);
+    const problem = contextError(this.host(), ctx);
     if (problem !== null) throw new Error(problem);
-    const { blockTime, block, parent } = this.blockOf(ctx);
-    const [incoming] = await Promise.all([this.incomingFor(ctx.height), core.loadVm()]);
+    const { blockTime, block, parent } = blockOf(ctx);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
     // A retried call may have built this height while this one waited for its peers.
     const built = this.storedChunk(ctx.height);
     if (built) return built;
     const started = performance.now();
     try {
-      const chunk = this.ctx.storage.transactionSync(() => this.executeChunk(ctx.height, blockTime, block, parent, incoming, null));
+      const chunk = this.ctx.storage.transactionSync(() => executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null));
       this.work.chunks++;
       this.work.txs += chunk.txHashes.length;
       this.work.ms += performance.now() - started;
@@ -291,24 +253,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } finally {
       this.load(); // the transaction may have rolled back: re-read the cached values
     }
-  }
-
-  /** Why a chunk of `ctx` cannot be executed on the head now, or null. */
-  private contextError(ctx: ChunkContext): string | null {
-    if (ctx.height !== this.head + 1) return `shard-${this.shardIndex}: cannot build height ${ctx.height}, head is ${this.head}`;
-    if (!/^[0-9]{1,20}$/.test(ctx.time) || !/^[0-9]{1,20}$/.test(ctx.parentTime ?? "")) {
-      return `shard-${this.shardIndex}: invalid chunk context times ${JSON.stringify(ctx.time)}, ${JSON.stringify(ctx.parentTime)}`;
-    }
-    return null;
-  }
-
-  private blockOf(ctx: ChunkContext): { blockTime: bigint; block: core.BlockInfo; parent: core.ParentInfo } {
-    const blockTime = BigInt(ctx.time);
-    return {
-      blockTime,
-      parent: { witness: ctx.parentWitness, time: BigInt(ctx.parentTime) },
-      block: { number: BigInt(ctx.height), time: blockTime, parentHash: ctx.parentHash, witness: ctx.witness },
-    };
   }
 
   /**
@@ -326,20 +270,20 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (typeof expected !== "object" || expected === null || !Array.isArray(txs)) return { error: `shard-${this.shardIndex}: malformed chunk` };
     const stored = this.storedChunk(ctx.height);
     if (stored) return same(stored);
-    const problem = this.contextError(ctx);
+    const problem = contextError(this.host(), ctx);
     if (problem !== null) return { error: problem };
-    const { blockTime, block, parent } = this.blockOf(ctx);
+    const { blockTime, block, parent } = blockOf(ctx);
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
     const base = this.shardIndex === 0 ? { chainId: this.config.chainId, number: block.number, time: blockTime, parentWitness: parent.witness, parentTime: parent.time } : null;
     const checked = await checkGivenTxs(txs, { chainId: this.config.chainId, blockTime, base });
     if ("error" in checked) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${checked.error}` };
-    const [incoming] = await Promise.all([this.incomingFor(ctx.height), core.loadVm()]);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
     const built = this.storedChunk(ctx.height);
     if (built) return same(built);
     const started = performance.now();
     try {
       const chunk = this.ctx.storage.transactionSync(() => {
-        const ours = this.executeChunk(ctx.height, blockTime, block, parent, incoming, checked.txs);
+        const ours = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, checked.txs);
         const diff = chunkDifference(ours, expected);
         if (diff !== null) throw new ChunkRefused(diff);
         return ours;
@@ -377,241 +321,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return this.storedChunk(height);
   }
 
-  /**
-   * The chunk inputs that come from other shards: every receipt the chunks of
-   * `height - 1` sent to this shard, in source shard order. They are stored
-   * there before block `height - 1` exists, so this read is the same on every
-   * retry of `height` (a rebuilt chunk sees the same inputs).
-   */
-  private async incomingFor(height: number): Promise<core.CrossReceipt[]> {
-    if (this.config.shardCount === 1 || height <= 1) return [];
-    const batches = await Promise.all(
-      Array.from({ length: this.config.shardCount }, (_, i) =>
-        i === this.shardIndex ? this.outgoingFor(height - 1, i) : shardStub(this.env, peerShardName(this.name, i)).outgoingFor(height - 1, this.shardIndex),
-      ),
-    );
-    return batches.flat();
-  }
-
   /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
   async outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> {
     if (height > this.head) throw new Error(`shard-${this.shardIndex}: chunk ${height} not built yet (head ${this.head})`);
-    return this.sql
-      .exec<{ json: string }>("SELECT json FROM receipts_out WHERE height = ? AND to_shard = ? ORDER BY seq", height, to)
-      .toArray()
-      .map((r) => JSON.parse(r.json) as core.CrossReceipt);
-  }
-
-  private recordLeft(hash: string, status: "expired" | "dropped", bytes: SqlStorageValue, gasRatio: number, message: string): void {
-    this.sql.exec(
-      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio) VALUES (?, ?, NULL, NULL, ?, NULL, ?, ?)
-       ON CONFLICT(hash) DO UPDATE SET status = excluded.status, message = excluded.message`,
-      hash,
-      status,
-      bytes,
-      message,
-      gasRatio,
-    );
-    this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-    // Never executed: the same content may come again (e.g. after its publisher's key is fixed).
-    this.sql.exec("DELETE FROM tx_keys WHERE hash = ?", hash);
-  }
-
-  /**
-   * One height's execution, for both paths: `given` null picks txs from the pool
-   * (dropping what fails, stopping at the limits); `given` runs exactly those txs
-   * (a peer's chunk, checked by checkGivenTxs) and throws ChunkRefused for any tx
-   * that cannot be in this chain's block, rolling the transaction back.
-   */
-  private executeChunk(height: number, blockTime: bigint, block: core.BlockInfo, parent: core.ParentInfo, incoming: core.CrossReceipt[], given: GivenTx[] | null): Chunk {
-    // A revert may have moved the head while the caller awaited its peers.
-    if (height !== this.head + 1) throw new Error(`shard-${this.shardIndex}: cannot build height ${height}, head is ${this.head}`);
-    // 1. Expire: a tx that can no longer enter any block leaves with a status.
-    const expired = this.sql
-      .exec<Row>(
-        "SELECT hash, bytes, time, expiration FROM mempool WHERE expiration <= ? OR time < ?",
-        padNs(blockTime),
-        padNs(blockTime - MAX_TX_LIFE_NS),
-      )
-      .toArray();
-    for (const row of expired) {
-      const reason = expiryReason(BigInt(row.time as string), BigInt(row.expiration as string), blockTime) ?? "tx expired in the pool";
-      const tx = core.decodeTx(bytesOf(row.bytes));
-      this.recordLeft(row.hash as string, "expired", row.bytes, Number(tx.gasRatio), reason);
-    }
-
-    const state = new ShardState(this.kv, this.place);
-    const txHashes: string[] = [];
-    const receiptHashes: string[] = [];
-    const events: ChunkEvent[] = [];
-    const outgoing: core.CrossReceipt[] = [];
-    let gas = 0n;
-
-    // 2. Shard 0 (the consensus shard): the base tx opens every block after genesis, as tx 0
-    // (rewards, produced/missed counts, elections: src/consensus/base-tx.ts).
-    if (this.shardIndex === 0 && height >= 1) {
-      const run = captureLogs(this.config.dev, () => core.executeBase(this.config.chainId, this.place, state, block, parent));
-      for (const l of run.logs) console.log(`[${l.contract} base ${height}] ${l.level}: ${l.text}`);
-      const base = run.value;
-      txHashes.push(base.hash);
-      receiptHashes.push(base58Encode(sha3(core.receiptBytes(base.receipt))));
-      gas += base.receipt.gasUsage;
-      outgoing.push(...base.outgoing);
-      this.sql.exec(
-        `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, 0, ?, ?, '', ?, ?)`,
-        base.hash,
-        height,
-        blob(base.bytes),
-        JSON.stringify(core.receiptToJson(base.receipt)),
-        Number(base.tx.gasRatio),
-        base.outgoing.filter(core.awaitsSettle).length,
-      );
-      for (const r of base.receipt.receipts) events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
-      for (const e of base.events) events.push(e);
-    }
-
-    // 3. Cross-shard receipts: they are inputs of this height (docs/SHARDING.md).
-    const inc = core.applyIncoming(this.config.chainId, this.place, state, block, incoming, (id) => this.sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
-    for (const id of inc.applied) this.sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, height);
-    for (const settled of inc.settled) this.settle(settled, height);
-    outgoing.push(...inc.outgoing);
-
-    // 4. Pick and execute in pool order (§3.4 limits), or run the given txs.
-    const candidates: { hash: string; publisher: string; bytes: SqlStorageValue; given?: GivenTx }[] =
-      given === null
-        ? this.sql
-            .exec<Row>("SELECT hash, bytes, publisher FROM mempool WHERE time <= ? ORDER BY ord LIMIT 2000", padNs(blockTime))
-            .toArray()
-            .map((r) => ({ hash: r.hash as string, publisher: r.publisher as string, bytes: r.bytes }))
-        : given.filter((g) => !g.base).map((g) => ({ hash: g.hash, publisher: g.tx.publisher, bytes: blob(g.bytes), given: g }));
-    if (given !== null && given.some((g) => g.base) !== txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
-    const perPublisher = new Map<string, number>();
-    for (const row of candidates) {
-      const hash = row.hash;
-      const g = row.given;
-      if (g === undefined) {
-        // Producer policy, not validity: a peer's block is not held to this node's limits.
-        if (txHashes.length >= this.config.blockMaxTxs) break;
-        if ((perPublisher.get(row.publisher) ?? 0) >= this.config.blockMaxTxsPerPublisher) continue;
-        perPublisher.set(row.publisher, (perPublisher.get(row.publisher) ?? 0) + 1);
-      } else {
-        const replay = replayError(this.sql, g);
-        if (replay !== null) throw new ChunkRefused(replay);
-      }
-      const tx = g?.tx ?? core.decodeTx(bytesOf(row.bytes));
-
-      const depth = state.depth;
-      state.checkpoint();
-      let result: core.ExecResult;
-      try {
-        // Contract console lines: dev log only, never part of the chunk (src/vm/console.ts).
-        const run = captureLogs(this.config.dev, () => core.executeTx(this.config.chainId, this.place, state, tx, hash, block));
-        for (const l of run.logs) console.log(`[${l.contract} ${hash}] ${l.level}: ${l.text}`);
-        result = run.value;
-      } catch (err) {
-        // This node failed (the VM's memory guard tripped): abandon the whole chunk so
-        // the coordinator retries the height on a fresh VM; the tx itself is not at fault.
-        if (err instanceof core.NodeFault) throw err;
-        // A bug in the core must not wedge the chain on one tx: drop it with the reason.
-        result = { dropped: `internal error: ${errorText(err)}` };
-        while (state.depth > depth + 1) state.rollback();
-      }
-      if ("dropped" in result) {
-        if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${result.dropped}`);
-        while (state.depth > depth) state.rollback();
-        this.recordLeft(hash, "dropped", row.bytes, Number(tx.gasRatio), result.dropped);
-        continue;
-      }
-      const receipt: TxReceipt = result.receipt;
-      // The block gas cap counts gas used, not gas limits (an SDK tx asks for 2,000,000
-      // by default, which would cap a block at four txs): the tx that crosses it is
-      // undone and waits for the next block.
-      if (gas + receipt.gasUsage > MAX_BLOCK_GAS) {
-        if (g !== undefined) throw new ChunkRefused(`tx ${hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
-        while (state.depth > depth) state.rollback();
-        break;
-      }
-      while (state.depth > depth) state.release();
-      const idx = txHashes.length;
-      txHashes.push(hash);
-      receiptHashes.push(base58Encode(sha3(core.receiptBytes(receipt))));
-      gas += receipt.gasUsage;
-      outgoing.push(...result.outgoing);
-      this.sql.exec(
-        `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
-         ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
-           receipt = excluded.receipt, message = '', pending = excluded.pending`,
-        hash,
-        height,
-        idx,
-        row.bytes,
-        JSON.stringify(core.receiptToJson(receipt)),
-        Number(tx.gasRatio),
-        result.outgoing.filter(core.awaitsSettle).length,
-      );
-      if (g !== undefined) takeFromPool(this.sql, g);
-      else this.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-      for (const r of receipt.receipts) {
-        events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
-      }
-      for (const e of result.events ?? []) events.push(e);
-    }
-
-    outgoing.forEach((r, seq) => {
-      this.sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", height, seq, r.toShard, JSON.stringify(r));
-    });
-
-    // 5. Undo records (previous value of every written key), then the writes.
-    const writes = state.writes();
-    for (const [key] of writes) {
-      const prev = this.kv.get(key);
-      this.sql.exec("INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)", height, key, prev ?? null);
-    }
-    state.commit();
-    const root = stateRoot(this.root, writes);
-
-    // 6. Events, chunk, head.
-    events.forEach((e, seq) => {
-      this.sql.exec(
-        "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
-        height,
-        seq,
-        e.topic,
-        e.contract,
-        e.data,
-        blockTime.toString(),
-      );
-    });
-    const chunk: Chunk = {
-      shard: this.shardIndex,
-      height,
-      time: blockTime.toString(),
-      txHashes,
-      receiptHashes,
-      gasUsage: gas.toString(),
-      stateRoot: hex(root),
-      ...(this.config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(outgoing)) } : {}),
-      ...this.witnessesNow(),
-    };
-    this.storeChunk(chunk);
-    this.setMeta("head", String(height));
-    this.setMeta("head_time", blockTime.toString());
-    this.setMeta("root", hex(root));
-    return chunk;
-  }
-
-  /**
-   * A settle receipt came back for one of this shard's txs: one receipt fewer
-   * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
-   * "Receipt JSON").
-   */
-  private settle(s: core.Settlement, height: number): void {
-    const rows = this.sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
-    // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
-    if (rows.length === 0) return;
-    recordSettleUndo(this.sql, height, s.txHash); // a revert below `height` restores the row
-    const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
-    this.sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
+    return sentTo(this.sql, height, to);
   }
 
   async finalize(lib: number, libHash?: string): Promise<void> {
@@ -627,105 +340,38 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.lib = target;
   }
 
-  // ---- tx views ----------------------------------------------------------
-
-  private txJson(bytes: SqlStorageValue | Uint8Array, hash: string, receipt: string | null): { [k: string]: Json } {
-    const view = core.txToJson(core.decodeTx(bytesOf(bytes)), hash);
-    view.tx_receipt = receipt === null ? null : (JSON.parse(receipt) as Json);
-    return view;
-  }
+  // ---- tx views (shard-views.ts) ------------------------------------------
 
   async getTx(hash: string): Promise<Answer<Json>> {
-    const pending = this.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray();
-    if (pending.length > 0) return { status: "PENDING", transaction: this.txJson(pending[0].bytes, hash, null), block_number: "-1" };
-    const rows = this.sql.exec<Row>("SELECT status, height, bytes, receipt, message FROM tx_index WHERE hash = ?", hash).toArray();
-    if (rows.length === 0) return { error: "tx not found" };
-    const row = rows[0];
-    if (row.status !== "executed") return { error: `tx ${row.status}: ${row.message as string}` };
-    const height = row.height as number;
-    const final = height <= this.lib;
-    return {
-      status: final ? "IRREVERSIBLE" : "PACKED",
-      transaction: this.txJson(row.bytes, hash, row.receipt as string),
-      block_number: final ? String(height) : "-1",
-    };
+    return views.getTx(this.host(), hash);
   }
 
   async getTxReceipt(hash: string): Promise<Answer<Json>> {
-    const rows = this.sql.exec<Row>("SELECT status, height, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
-    if (rows.length === 0) {
-      const pending = this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0;
-      return { error: `failed to Get the receipt hash: ${pending ? "tx is pending" : "tx not found"}` };
-    }
-    const row = rows[0];
-    if (row.status !== "executed") return { error: `failed to Get the receipt hash: tx ${row.status}: ${row.message as string}` };
-    if ((row.height as number) > this.lib) return { error: "failed to Get the receipt hash: tx is not irreversible yet" };
-    if ((row.pending as number) > 0) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
-    return JSON.parse(row.receipt as string) as Json;
+    return views.getTxReceipt(this.host(), hash);
   }
 
   async getChunkTxs(height: number): Promise<Json[]> {
-    const rows = this.db
-      .select({ hash: schema.txIndex.hash, bytes: schema.txIndex.bytes, receipt: schema.txIndex.receipt })
-      .from(schema.txIndex)
-      .where(and(eq(schema.txIndex.height, height), eq(schema.txIndex.status, "executed")))
-      .orderBy(asc(schema.txIndex.idx))
-      .all();
-    return rows.map((r) => this.txJson(r.bytes, r.hash, r.receipt));
+    return views.getChunkTxs(this.host(), height);
   }
 
   /** Gas ratios (×100) of the txs in the chunk of `height`, for /getGasRatio. */
   async chunkGasRatios(height: number): Promise<number[]> {
-    return this.sql
-      .exec<{ gas_ratio: number }>("SELECT gas_ratio FROM tx_index WHERE height = ? AND status = 'executed'", height)
-      .toArray()
-      .map((r) => r.gas_ratio);
+    return views.chunkGasRatios(this.host(), height);
   }
 
   async eventsSince(afterHeight: number): Promise<{ height: number; events: { topic: string; data: string; time: string; contract: string }[] }> {
-    const upTo = Math.min(this.head, afterHeight + 100);
-    const rows = this.db
-      .select()
-      .from(schema.events)
-      .where(and(gt(schema.events.height, afterHeight), lte(schema.events.height, upTo)))
-      .orderBy(asc(schema.events.height), asc(schema.events.seq))
-      .all();
-    return {
-      height: Math.max(upTo, afterHeight),
-      events: rows.map((e) => ({ topic: e.topic, data: e.data, time: e.time, contract: e.contract })),
-    };
+    return views.eventsSince(this.host(), afterHeight);
   }
 
-  // ---- dry run and state queries ----------------------------------------
+  // ---- dry run and state queries (shard-views.ts) -------------------------
 
   async execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>> {
-    let tx: Tx;
-    try {
-      tx = core.decodeTx(fullBytes);
-    } catch (err) {
-      return { error: `invalid tx bytes: ${errorText(err)}` };
-    }
-    await core.loadVm();
-    const state = new ShardState(this.kv, this.place);
-    try {
-      const result = core.dryRun(this.config.chainId, this.place, state, tx, hash, this.nextBlock());
-      if ("dropped" in result) return { error: result.dropped };
-      return plain(core.receiptToJson(result.receipt));
-    } catch (err) {
-      return { error: errorText(err) };
-    } finally {
-      state.discard(); // a dry run never writes
-    }
+    return views.execTx(this.host(), fullBytes, hash);
   }
 
   /** A read-only view of the head state (== LIB state with one producer). */
   private view<T>(read: (state: State, time: bigint) => T): T {
-    const state = new State(this.kv);
-    try {
-      return plain(read(state, this.headTime));
-    } finally {
-      state.discard();
-    }
+    return views.view(this.host(), read);
   }
 
   // `longest` is accepted and ignored: one producer, LIB = head (see the header comment).
@@ -747,15 +393,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async getContract(id: string, _longest: boolean): Promise<Answer<Json>> {
     return this.view((s) => core.queries.getContract(s, id));
   }
-  /** The block a state read reflects: {block_hash, block_number} of LIB (= head with one producer). */
-  private readBlock(): { block_hash: string; block_number: string } {
-    return { block_hash: this.meta("lib_hash") ?? "", block_number: String(this.lib) };
-  }
   async getContractStorage(id: string, key: string, field: string, _longest: boolean): Promise<Answer<Json>> {
-    return { ...(this.view((s) => core.queries.getContractStorage(s, id, key, field)) as { [k: string]: Json }), ...this.readBlock() };
+    return views.storageView(this.host(), (s) => core.queries.getContractStorage(s, id, key, field));
   }
   async getContractStorageFields(id: string, key: string, _longest: boolean): Promise<Answer<Json>> {
-    return { ...(this.view((s) => core.queries.getContractStorageFields(s, id, key)) as { [k: string]: Json }), ...this.readBlock() };
+    return views.storageView(this.host(), (s) => core.queries.getContractStorageFields(s, id, key));
   }
 
   // Proof of Believability reads: vote_producer.iost and vote.iost keep their state on shard 0 (the

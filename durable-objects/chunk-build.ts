@@ -1,0 +1,321 @@
+/**
+ * A shard's chunk execution (ARCHITECTURE §3.4, docs/SHARDING.md): one height on
+ * top of the head, for both buildChunk (txs picked from the pool) and applyChunk
+ * (a peer's txs): pool expiry, the base tx, the incoming cross-shard receipts,
+ * tx selection and execution, undo records, events, the chunk record and head.
+ * Functions over a `ChunkHost` (what the shard lends them) so shard.ts keeps
+ * only the wiring; the SQL ones run inside the caller's `transactionSync`.
+ */
+import { base58Encode } from "../src/codec/base58";
+import { sha3 } from "../src/crypto/sha3";
+import { ShardState } from "../src/sharding/guard";
+import { stateRoot } from "../src/state/root";
+import { State } from "../src/state/state";
+import type { TxReceipt } from "../src/tx/types";
+import { captureLogs } from "../src/vm/console";
+import type { Chunk, ChunkContext, Json } from "./api";
+import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx } from "./chunk-sync";
+import * as core from "./core";
+import type { NodeConfig } from "./env";
+import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "./mempool";
+import type { SqlStore } from "./sql-store";
+import { blob, bytesOf, errorText, hex } from "./values";
+
+type Row = Record<string, SqlStorageValue>;
+
+interface ChunkEvent {
+  topic: string;
+  contract: string;
+  data: string;
+}
+
+/** What the shard lends chunk execution. */
+export interface ChunkHost {
+  readonly sql: SqlStorage;
+  readonly kv: SqlStore;
+  readonly config: NodeConfig;
+  readonly place: core.ShardPlace;
+  /** Cached head height and state root (the shard re-reads them after every chunk transaction). */
+  head(): number;
+  root(): Uint8Array;
+  setMeta(key: string, value: string): void;
+  /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
+  shard(i: number): { outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> };
+}
+
+/** Shard 0: the chunk's `witnesses`, vote_producer.iost's pending list in the committed state (none if empty). */
+export function witnessesNow(kv: SqlStore, shardIndex: number): { witnesses?: string[] } {
+  if (shardIndex !== 0) return {};
+  const state = new State(kv);
+  try {
+    const list = core.pendingWitnesses(state);
+    return list.length > 0 ? { witnesses: [...list] } : {};
+  } finally {
+    state.discard();
+  }
+}
+
+export function storeChunk(sql: SqlStorage, chunk: Chunk): void {
+  sql.exec("INSERT INTO chunks (height, time, state_root, json) VALUES (?, ?, ?, ?)", chunk.height, chunk.time, chunk.stateRoot, JSON.stringify(chunk));
+}
+
+/** Why a chunk of `ctx` cannot be executed on the head now, or null. */
+export function contextError(h: ChunkHost, ctx: ChunkContext): string | null {
+  const shard = h.place.index;
+  if (ctx.height !== h.head() + 1) return `shard-${shard}: cannot build height ${ctx.height}, head is ${h.head()}`;
+  if (!/^[0-9]{1,20}$/.test(ctx.time) || !/^[0-9]{1,20}$/.test(ctx.parentTime ?? "")) {
+    return `shard-${shard}: invalid chunk context times ${JSON.stringify(ctx.time)}, ${JSON.stringify(ctx.parentTime)}`;
+  }
+  return null;
+}
+
+export function blockOf(ctx: ChunkContext): { blockTime: bigint; block: core.BlockInfo; parent: core.ParentInfo } {
+  const blockTime = BigInt(ctx.time);
+  return {
+    blockTime,
+    parent: { witness: ctx.parentWitness, time: BigInt(ctx.parentTime) },
+    block: { number: BigInt(ctx.height), time: blockTime, parentHash: ctx.parentHash, witness: ctx.witness },
+  };
+}
+
+/**
+ * The chunk inputs that come from other shards: every receipt the chunks of
+ * `height - 1` sent to this shard, in source shard order. They are stored
+ * there before block `height - 1` exists, so this read is the same on every
+ * retry of `height` (a rebuilt chunk sees the same inputs).
+ */
+export async function incomingFor(h: ChunkHost, height: number): Promise<core.CrossReceipt[]> {
+  if (h.config.shardCount === 1 || height <= 1) return [];
+  const batches = await Promise.all(Array.from({ length: h.config.shardCount }, (_, i) => h.shard(i).outgoingFor(height - 1, h.place.index)));
+  return batches.flat();
+}
+
+/** Receipts the chunk of `height` sent to shard `to`, in emission order. */
+export function sentTo(sql: SqlStorage, height: number, to: number): core.CrossReceipt[] {
+  return sql
+    .exec<{ json: string }>("SELECT json FROM receipts_out WHERE height = ? AND to_shard = ? ORDER BY seq", height, to)
+    .toArray()
+    .map((r) => JSON.parse(r.json) as core.CrossReceipt);
+}
+
+function recordLeft(sql: SqlStorage, hash: string, status: "expired" | "dropped", bytes: SqlStorageValue, gasRatio: number, message: string): void {
+  sql.exec(
+    `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio) VALUES (?, ?, NULL, NULL, ?, NULL, ?, ?)
+     ON CONFLICT(hash) DO UPDATE SET status = excluded.status, message = excluded.message`,
+    hash,
+    status,
+    bytes,
+    message,
+    gasRatio,
+  );
+  sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+  // Never executed: the same content may come again (e.g. after its publisher's key is fixed).
+  sql.exec("DELETE FROM tx_keys WHERE hash = ?", hash);
+}
+
+/** A tx that can no longer enter any block at `blockTime` leaves the pool with a status. */
+function expirePool(sql: SqlStorage, blockTime: bigint): void {
+  const expired = sql
+    .exec<Row>("SELECT hash, bytes, time, expiration FROM mempool WHERE expiration <= ? OR time < ?", padNs(blockTime), padNs(blockTime - MAX_TX_LIFE_NS))
+    .toArray();
+  for (const row of expired) {
+    const reason = expiryReason(BigInt(row.time as string), BigInt(row.expiration as string), blockTime) ?? "tx expired in the pool";
+    const tx = core.decodeTx(bytesOf(row.bytes));
+    recordLeft(sql, row.hash as string, "expired", row.bytes, Number(tx.gasRatio), reason);
+  }
+}
+
+/**
+ * A settle receipt came back for one of this shard's txs: one receipt fewer
+ * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
+ * "Receipt JSON").
+ */
+function settle(sql: SqlStorage, s: core.Settlement, height: number): void {
+  const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
+  // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
+  if (rows.length === 0) return;
+  recordSettleUndo(sql, height, s.txHash); // a revert below `height` restores the row
+  const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
+  sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
+}
+
+/**
+ * One height's execution, for both paths: `given` null picks txs from the pool
+ * (dropping what fails, stopping at the limits); `given` runs exactly those txs
+ * (a peer's chunk, checked by checkGivenTxs) and throws ChunkRefused for any tx
+ * that cannot be in this chain's block, rolling the transaction back.
+ */
+export function executeChunk(
+  h: ChunkHost,
+  height: number,
+  blockTime: bigint,
+  block: core.BlockInfo,
+  parent: core.ParentInfo,
+  incoming: core.CrossReceipt[],
+  given: GivenTx[] | null,
+): Chunk {
+  const { sql, config, place } = h;
+  // A revert may have moved the head while the caller awaited its peers.
+  if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
+  // 1. Expire.
+  expirePool(sql, blockTime);
+
+  const state = new ShardState(h.kv, place);
+  const txHashes: string[] = [];
+  const receiptHashes: string[] = [];
+  const events: ChunkEvent[] = [];
+  const outgoing: core.CrossReceipt[] = [];
+  let gas = 0n;
+
+  // 2. Shard 0 (the consensus shard): the base tx opens every block after genesis, as tx 0
+  // (rewards, produced/missed counts, elections: src/consensus/base-tx.ts).
+  if (place.index === 0 && height >= 1) {
+    const run = captureLogs(config.dev, () => core.executeBase(config.chainId, place, state, block, parent));
+    for (const l of run.logs) console.log(`[${l.contract} base ${height}] ${l.level}: ${l.text}`);
+    const base = run.value;
+    txHashes.push(base.hash);
+    receiptHashes.push(base58Encode(sha3(core.receiptBytes(base.receipt))));
+    gas += base.receipt.gasUsage;
+    outgoing.push(...base.outgoing);
+    sql.exec(
+      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, 0, ?, ?, '', ?, ?)`,
+      base.hash,
+      height,
+      blob(base.bytes),
+      JSON.stringify(core.receiptToJson(base.receipt)),
+      Number(base.tx.gasRatio),
+      base.outgoing.filter(core.awaitsSettle).length,
+    );
+    for (const r of base.receipt.receipts) events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
+    for (const e of base.events) events.push(e);
+  }
+
+  // 3. Cross-shard receipts: they are inputs of this height (docs/SHARDING.md).
+  const inc = core.applyIncoming(config.chainId, place, state, block, incoming, (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
+  for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, height);
+  for (const settled of inc.settled) settle(sql, settled, height);
+  outgoing.push(...inc.outgoing);
+
+  // 4. Pick and execute in pool order (§3.4 limits), or run the given txs.
+  const candidates: { hash: string; publisher: string; bytes: SqlStorageValue; given?: GivenTx }[] =
+    given === null
+      ? sql
+          .exec<Row>("SELECT hash, bytes, publisher FROM mempool WHERE time <= ? ORDER BY ord LIMIT 2000", padNs(blockTime))
+          .toArray()
+          .map((r) => ({ hash: r.hash as string, publisher: r.publisher as string, bytes: r.bytes }))
+      : given.filter((g) => !g.base).map((g) => ({ hash: g.hash, publisher: g.tx.publisher, bytes: blob(g.bytes), given: g }));
+  if (given !== null && given.some((g) => g.base) !== txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
+  const perPublisher = new Map<string, number>();
+  for (const row of candidates) {
+    const hash = row.hash;
+    const g = row.given;
+    if (g === undefined) {
+      // Producer policy, not validity: a peer's block is not held to this node's limits.
+      if (txHashes.length >= config.blockMaxTxs) break;
+      if ((perPublisher.get(row.publisher) ?? 0) >= config.blockMaxTxsPerPublisher) continue;
+      perPublisher.set(row.publisher, (perPublisher.get(row.publisher) ?? 0) + 1);
+    } else {
+      const replay = replayError(sql, g);
+      if (replay !== null) throw new ChunkRefused(replay);
+    }
+    const tx = g?.tx ?? core.decodeTx(bytesOf(row.bytes));
+
+    const depth = state.depth;
+    state.checkpoint();
+    let result: core.ExecResult;
+    try {
+      // Contract console lines: dev log only, never part of the chunk (src/vm/console.ts).
+      const run = captureLogs(config.dev, () => core.executeTx(config.chainId, place, state, tx, hash, block));
+      for (const l of run.logs) console.log(`[${l.contract} ${hash}] ${l.level}: ${l.text}`);
+      result = run.value;
+    } catch (err) {
+      // This node failed (the VM's memory guard tripped): abandon the whole chunk so
+      // the coordinator retries the height on a fresh VM; the tx itself is not at fault.
+      if (err instanceof core.NodeFault) throw err;
+      // A bug in the core must not wedge the chain on one tx: drop it with the reason.
+      result = { dropped: `internal error: ${errorText(err)}` };
+      while (state.depth > depth + 1) state.rollback();
+    }
+    if ("dropped" in result) {
+      if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${result.dropped}`);
+      while (state.depth > depth) state.rollback();
+      recordLeft(sql, hash, "dropped", row.bytes, Number(tx.gasRatio), result.dropped);
+      continue;
+    }
+    const receipt: TxReceipt = result.receipt;
+    // The block gas cap counts gas used, not gas limits (an SDK tx asks for 2,000,000
+    // by default, which would cap a block at four txs): the tx that crosses it is
+    // undone and waits for the next block.
+    if (gas + receipt.gasUsage > MAX_BLOCK_GAS) {
+      if (g !== undefined) throw new ChunkRefused(`tx ${hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
+      while (state.depth > depth) state.rollback();
+      break;
+    }
+    while (state.depth > depth) state.release();
+    const idx = txHashes.length;
+    txHashes.push(hash);
+    receiptHashes.push(base58Encode(sha3(core.receiptBytes(receipt))));
+    gas += receipt.gasUsage;
+    outgoing.push(...result.outgoing);
+    sql.exec(
+      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
+       ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
+         receipt = excluded.receipt, message = '', pending = excluded.pending`,
+      hash,
+      height,
+      idx,
+      row.bytes,
+      JSON.stringify(core.receiptToJson(receipt)),
+      Number(tx.gasRatio),
+      result.outgoing.filter(core.awaitsSettle).length,
+    );
+    if (g !== undefined) takeFromPool(sql, g);
+    else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+    for (const r of receipt.receipts) {
+      events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
+    }
+    for (const e of result.events ?? []) events.push(e);
+  }
+
+  outgoing.forEach((r, seq) => {
+    sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", height, seq, r.toShard, JSON.stringify(r));
+  });
+
+  // 5. Undo records (previous value of every written key), then the writes.
+  const writes = state.writes();
+  for (const [key] of writes) {
+    const prev = h.kv.get(key);
+    sql.exec("INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)", height, key, prev ?? null);
+  }
+  state.commit();
+  const root = stateRoot(h.root(), writes);
+
+  // 6. Events, chunk, head.
+  events.forEach((e, seq) => {
+    sql.exec(
+      "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
+      height,
+      seq,
+      e.topic,
+      e.contract,
+      e.data,
+      blockTime.toString(),
+    );
+  });
+  const chunk: Chunk = {
+    shard: place.index,
+    height,
+    time: blockTime.toString(),
+    txHashes,
+    receiptHashes,
+    gasUsage: gas.toString(),
+    stateRoot: hex(root),
+    ...(config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(outgoing)) } : {}),
+    ...witnessesNow(h.kv, place.index),
+  };
+  storeChunk(sql, chunk);
+  h.setMeta("head", String(height));
+  h.setMeta("head_time", blockTime.toString());
+  h.setMeta("root", hex(root));
+  return chunk;
+}

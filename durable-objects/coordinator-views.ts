@@ -1,0 +1,94 @@
+/**
+ * The coordinator's read side: /getChainInfo, /getNodeInfo, blocks by number
+ * and hash, /getGasRatio. Functions over a `ChainViewHost` (what the
+ * coordinator lends them); none of them writes. The coordinator makes sure
+ * genesis exists before calling them.
+ */
+import { blockToJson, type StoredBlock } from "../src/block/index";
+import type { Answer, HeadView, Json } from "./api";
+import * as core from "./core";
+import type { NodeConfig, ShardInternal } from "./env";
+
+/** What the coordinator lends its views. */
+export interface ChainViewHost {
+  readonly config: NodeConfig;
+  /** This coordinator's name (the network id /getNodeInfo shows). */
+  readonly name: string;
+  readonly sql: SqlStorage;
+  block(number: number): StoredBlock | null;
+  headBlock(): StoredBlock;
+  libNumber(): number;
+  /** The witness list stored with block `number`: it schedules block number + 1. */
+  witnessesAfter(number: number): string[];
+  /** The list that schedules block `height`. */
+  listFor(height: number): string[];
+  shards(): ShardInternal[];
+}
+
+type BlockAnswer = Answer<{ status: string; block: Json }>;
+
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+export function headView(head: StoredBlock): HeadView {
+  return { head_block: String(head.number), head_block_hash: head.hash };
+}
+
+export function chainInfo(h: ChainViewHost): Json {
+  const head = h.headBlock();
+  const lib = h.block(h.libNumber()) ?? head;
+  // In this chain the list scheduling the next block is the latest pending list itself (src/consensus/schedule.ts).
+  const witnesses = h.witnessesAfter(head.number);
+  return {
+    net_name: core.genesisInfo(h.config.genesis).netName,
+    protocol_version: "1.0",
+    chain_id: h.config.chainId,
+    head_block: String(head.number),
+    head_block_hash: head.hash,
+    lib_block: String(lib.number),
+    lib_block_hash: lib.hash,
+    witness_list: witnesses,
+    lib_witness_list: lib.number === 0 ? h.witnessesAfter(0) : h.listFor(lib.number),
+    pending_witness_list: witnesses,
+    head_block_time: head.time,
+    lib_block_time: lib.time,
+  };
+}
+
+async function totalPool(h: ChainViewHost): Promise<number> {
+  const sizes = await Promise.all(h.shards().map((s) => s.poolSize()));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+export async function nodeInfo(h: ChainViewHost): Promise<Json> {
+  return {
+    build_time: "",
+    git_hash: "",
+    mode: "ModeNormal",
+    network: { id: h.name, peer_count: h.config.peers.length, peer_count_inbound: 0, peer_count_outbound: h.config.peers.length },
+    code_version: "iost-edge",
+    server_time: nowNs().toString(),
+    tx_pool_size: String(await totalPool(h)),
+  };
+}
+
+function blockAnswer(h: ChainViewHost, block: StoredBlock | null): BlockAnswer {
+  if (!block) return { error: "block not found" };
+  return { status: block.number <= h.libNumber() ? "IRREVERSIBLE" : "PENDING", block: blockToJson(block) as Json };
+}
+
+export function blockByNumber(h: ChainViewHost, number: number): BlockAnswer {
+  return blockAnswer(h, h.block(number));
+}
+
+export function blockByHash(h: ChainViewHost, hash: string): BlockAnswer {
+  const rows = h.sql.exec<{ json: string }>("SELECT json FROM blocks WHERE hash = ?", hash).toArray();
+  return blockAnswer(h, rows.length === 0 ? null : (JSON.parse(rows[0].json) as StoredBlock));
+}
+
+/** go-iost GetGasRatio: lowest and median gas ratio of the head block's txs; 1 and 1 when it has none. */
+export async function gasRatio(h: ChainViewHost): Promise<Json> {
+  const head = h.headBlock();
+  const ratios = (await Promise.all(h.shards().map((s) => s.chunkGasRatios(head.number)))).flat().sort((a, b) => a - b);
+  if (ratios.length === 0) return { lowest_gas_ratio: 1, median_gas_ratio: 1 };
+  return { lowest_gas_ratio: ratios[0] / 100, median_gas_ratio: ratios[Math.floor(ratios.length / 2)] / 100 };
+}

@@ -1,0 +1,182 @@
+/**
+ * The coordinator's block production (ARCHITECTURE §3, iost-protocol.md §9):
+ * choosing the next turn of a held producer key (src/consensus/schedule.ts
+ * `nextTurn`), persisting the job, asking every shard for its chunk, having the
+ * witness's Validator sign the header, storing the block, and when the alarm
+ * looks again. Functions over a `ProductionHost` (what the coordinator lends
+ * them) so coordinator.ts keeps the wiring, the exclusive queue and the
+ * transactions.
+ *
+ * The job (`producing` in coordinator_meta) keeps (height, time, witness) and
+ * is durable before any shard or validator hears of it, so a resumed
+ * production builds and signs the same block; storing the block removes it.
+ */
+import { assembleHeader, blockHash, signatureOf, storedBlock, type StoredBlock } from "../src/block/index";
+import { base58Decode, base58Encode } from "../src/codec/base58";
+import { nextTurn, slotOf, type Tip } from "../src/consensus/schedule";
+import type { ConsensusParams } from "../src/genesis/index";
+import { ED25519 } from "../src/tx/types";
+import type { Chunk } from "./api";
+import type { NodeConfig, ShardInternal, ValidatorApi } from "./env";
+
+/** The production job persisted as coordinator_meta `producing`. */
+export interface Producing {
+  height: number;
+  /** ns */
+  time: string;
+  /** base58 pubkey of the held producer whose slot this is (absent in jobs persisted before rotation: producer000). */
+  witness?: string;
+}
+
+/**
+ * What one production attempt did: made a block, or not and when to look
+ * again: "idle" (until wake(): nothing to do in "on-tx" mode, or no key held),
+ * "periodic" (keys held but none scheduled in the list), or at a time (ns,
+ * the next held slot).
+ */
+export type Outcome = { produced: true } | { produced: false; wake: "idle" | "periodic" | bigint };
+
+export const ONE_MS_NS = 1_000_000n;
+/** How often a node holding no scheduled key looks again (a new list may schedule it). */
+const IDLE_WAKE_MS = 5_000;
+
+const nowNs = (): bigint => BigInt(Date.now()) * ONE_MS_NS;
+
+/** What the coordinator lends production. */
+export interface ProductionHost {
+  readonly config: NodeConfig;
+  readonly consensus: ConsensusParams;
+  readonly genesisWitnesses: readonly string[];
+  /** base58 pubkeys of the producer keys this node holds. */
+  held(): ReadonlySet<string>;
+  meta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+  block(number: number): StoredBlock | null;
+  headBlock(): StoredBlock;
+  /** The list that schedules block `height`. */
+  listFor(height: number): string[];
+  shards(): ShardInternal[];
+  validator(pubkey: string): ValidatorApi;
+  ensureGenesis(): Promise<void>;
+  /** Stores `block` as the new head with the list that schedules its child, drops the job; the new LIB. */
+  storeHead(block: StoredBlock, witnesses: string[]): number;
+  finalizeShards(lib: number, libHash: string): Promise<void>;
+  /** Finality hook after `block` became the head. */
+  onNewHead(block: StoredBlock): Promise<void>;
+  /** Pushes our block `height` to every peer in the background. */
+  push(height: number): void;
+  /** Bench counters, updated in place. */
+  readonly work: { blocks: number; ms: number; ownMs: number };
+}
+
+export function byShard(chunks: Chunk[]): Chunk[] {
+  return [...chunks].sort((a, b) => a.shard - b.shard);
+}
+
+/** Shard 0's witness list in a set of chunks, if it carries a non-empty one. */
+export function listOf(chunks: readonly Chunk[]): string[] | null {
+  const list = chunks.find((c) => c.shard === 0)?.witnesses;
+  return list !== undefined && list.length > 0 ? [...list] : null;
+}
+
+/** The head as the schedule sees it: how many blocks its witness made in a row in its slot. */
+function tipOf(h: ProductionHost, head: StoredBlock): Tip {
+  const p = h.consensus;
+  const slot = slotOf(BigInt(head.time), p);
+  let inSlot = 1;
+  for (let n = head.number - 1; n >= 1 && inSlot < p.blocksPerSlot; n--) {
+    const b = h.block(n);
+    if (!b || b.witness !== head.witness || slotOf(BigInt(b.time), p) !== slot) break;
+    inSlot++;
+  }
+  return { time: BigInt(head.time), witness: head.witness, inSlot };
+}
+
+async function hasWork(h: ProductionHost): Promise<boolean> {
+  return (await Promise.all(h.shards().map((s) => s.hasWork()))).some(Boolean);
+}
+
+/**
+ * The next job: the earliest turn of a held key. The alarm in "interval" mode
+ * produces only inside that slot, at the wall time (as IOST: block time =
+ * now), and otherwise sleeps until it. /dev/mine and the "on-tx"/"manual"
+ * modes take the first turn from the later of now and 1 ms after the head,
+ * which may be a future slot (blocks mined in a burst get future times).
+ */
+function planJob(h: ProductionHost, head: StoredBlock, force: boolean): Producing | Outcome {
+  const height = head.number + 1;
+  const list = h.listFor(height);
+  const tip = tipOf(h, head);
+  const now = nowNs();
+  if (!force && h.config.production === "interval") {
+    const turn = nextTurn(list, tip, h.held(), now, h.consensus);
+    if (turn === null) return { produced: false, wake: "periodic" };
+    if (slotOf(turn.time, h.consensus) !== slotOf(now, h.consensus)) return { produced: false, wake: turn.time };
+    return { height, time: (turn.time > now ? turn.time : now).toString(), witness: turn.witness };
+  }
+  const min = BigInt(head.time) + ONE_MS_NS;
+  const turn = nextTurn(list, tip, h.held(), now > min ? now : min, h.consensus);
+  if (turn === null) return { produced: false, wake: "periodic" };
+  return { height, time: turn.time.toString(), witness: turn.witness };
+}
+
+/** One production attempt (the coordinator runs it in its exclusive queue). */
+export async function produceOnce(h: ProductionHost, force: boolean): Promise<Outcome> {
+  await h.ensureGenesis();
+  if (h.held().size === 0) return { produced: false, wake: "idle" };
+  const head = h.headBlock();
+  const height = head.number + 1;
+
+  const saved = h.meta("producing");
+  let job = saved === undefined ? null : (JSON.parse(saved) as Producing);
+  if (!job || job.height !== height) {
+    if (!force && h.config.production === "on-tx" && !(await hasWork(h))) return { produced: false, wake: "idle" };
+    const planned = planJob(h, head, force);
+    if ("produced" in planned) return planned;
+    job = planned;
+    h.setMeta("producing", JSON.stringify(job)); // durable before any shard or validator hears of it
+  }
+  // A job persisted before rotation existed was producer000's (the only producer then).
+  const witness = job.witness ?? h.genesisWitnesses[0];
+
+  const ctx = { height, time: job.time, parentHash: head.hash, witness, parentWitness: head.witness, parentTime: head.time };
+  const started = performance.now();
+  const chunks = byShard(await Promise.all(h.shards().map((s) => s.buildChunk(ctx))));
+  const chunksDone = performance.now();
+  for (const c of chunks) {
+    if (c.height !== height || c.time !== job.time) {
+      throw new Error(`coordinator: shard ${c.shard} answered chunk ${c.height}@${c.time} for ${height}@${job.time}`);
+    }
+  }
+  const header = assembleHeader({ version: 1, number: height, parentHash: head.hash, witness, time: BigInt(job.time), chunks });
+  const hash = base58Encode(blockHash(header));
+  if (!h.held().has(witness)) throw new Error(`coordinator: block ${height} is ${witness}'s, whose key this node no longer holds`);
+  const signed = await h.validator(witness).signBlock(height, hash, witness, job.time);
+  if ("error" in signed) throw new Error(`coordinator: validator refused block ${height}: ${signed.error}`);
+  const block = storedBlock(header, chunks, signatureOf(ED25519, base58Decode(signed.signature), base58Decode(witness)));
+  // No list from shard 0 (a chain without vote_producer.iost state): the list carries on.
+  const witnesses = listOf(chunks) ?? h.listFor(height);
+
+  const lib = h.storeHead(block, witnesses);
+  const stored = performance.now();
+  await h.finalizeShards(lib, h.block(lib)!.hash);
+  h.work.blocks++;
+  h.work.ms += performance.now() - started;
+  h.work.ownMs += stored - chunksDone;
+  await h.onNewHead(block);
+  // To every peer, in the background with short timeouts: production never waits for them.
+  if (h.config.peers.length > 0) h.push(height);
+  return { produced: true };
+}
+
+/** When (ms) the alarm looks again after `outcome`; null: not until wake(). */
+export function nextWake(h: ProductionHost, outcome: Outcome): number | null {
+  const interval = h.config.blockIntervalMs;
+  if (outcome.produced) {
+    const last = Number(BigInt(h.headBlock().time) / ONE_MS_NS);
+    return Math.max(Date.now(), last + interval);
+  }
+  if (outcome.wake === "idle") return null;
+  if (outcome.wake === "periodic") return Date.now() + Math.max(IDLE_WAKE_MS, interval);
+  return Math.max(Date.now(), Number((outcome.wake + ONE_MS_NS - 1n) / ONE_MS_NS)); // the start of the held slot
+}

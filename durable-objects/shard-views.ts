@@ -1,0 +1,141 @@
+/**
+ * A shard's read side: tx and receipt views (/getTxByHash,
+ * /getTxReceiptByTxHash, a block's txs, gas ratios, /subscribe events), dry
+ * runs (/execTx) and reads of the head state. Functions over a `ViewHost`
+ * (what the shard lends them); none of them writes.
+ */
+import { and, asc, eq, gt, lte } from "drizzle-orm";
+import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { ShardState } from "../src/sharding/guard";
+import { State } from "../src/state/state";
+import type { Tx } from "../src/tx/types";
+import type { Answer, Json } from "./api";
+import * as core from "./core";
+import type { NodeConfig } from "./env";
+import * as schema from "./schema";
+import type { SqlStore } from "./sql-store";
+import { bytesOf, errorText, plain } from "./values";
+
+type Row = Record<string, SqlStorageValue>;
+
+/** What the shard lends its views. */
+export interface ViewHost {
+  readonly sql: SqlStorage;
+  readonly db: DrizzleSqliteDODatabase<typeof schema>;
+  readonly kv: SqlStore;
+  readonly config: NodeConfig;
+  readonly place: core.ShardPlace;
+  head(): number;
+  lib(): number;
+  headTime(): bigint;
+  meta(key: string): string | undefined;
+  /** Block context for running txs on top of the head. */
+  nextBlock(): core.BlockInfo;
+}
+
+function txJson(bytes: SqlStorageValue | Uint8Array, hash: string, receipt: string | null): { [k: string]: Json } {
+  const view = core.txToJson(core.decodeTx(bytesOf(bytes)), hash);
+  view.tx_receipt = receipt === null ? null : (JSON.parse(receipt) as Json);
+  return view;
+}
+
+export function getTx(h: ViewHost, hash: string): Answer<Json> {
+  const pending = h.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray();
+  if (pending.length > 0) return { status: "PENDING", transaction: txJson(pending[0].bytes, hash, null), block_number: "-1" };
+  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message FROM tx_index WHERE hash = ?", hash).toArray();
+  if (rows.length === 0) return { error: "tx not found" };
+  const row = rows[0];
+  if (row.status !== "executed") return { error: `tx ${row.status}: ${row.message as string}` };
+  const height = row.height as number;
+  const final = height <= h.lib();
+  return {
+    status: final ? "IRREVERSIBLE" : "PACKED",
+    transaction: txJson(row.bytes, hash, row.receipt as string),
+    block_number: final ? String(height) : "-1",
+  };
+}
+
+export function getTxReceipt(h: ViewHost, hash: string): Answer<Json> {
+  const rows = h.sql.exec<Row>("SELECT status, height, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
+  if (rows.length === 0) {
+    const pending = h.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0;
+    return { error: `failed to Get the receipt hash: ${pending ? "tx is pending" : "tx not found"}` };
+  }
+  const row = rows[0];
+  if (row.status !== "executed") return { error: `failed to Get the receipt hash: tx ${row.status}: ${row.message as string}` };
+  if ((row.height as number) > h.lib()) return { error: "failed to Get the receipt hash: tx is not irreversible yet" };
+  if ((row.pending as number) > 0) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
+  return JSON.parse(row.receipt as string) as Json;
+}
+
+export function getChunkTxs(h: ViewHost, height: number): Json[] {
+  const rows = h.db
+    .select({ hash: schema.txIndex.hash, bytes: schema.txIndex.bytes, receipt: schema.txIndex.receipt })
+    .from(schema.txIndex)
+    .where(and(eq(schema.txIndex.height, height), eq(schema.txIndex.status, "executed")))
+    .orderBy(asc(schema.txIndex.idx))
+    .all();
+  return rows.map((r) => txJson(r.bytes, r.hash, r.receipt));
+}
+
+/** Gas ratios (×100) of the txs in the chunk of `height`, for /getGasRatio. */
+export function chunkGasRatios(h: ViewHost, height: number): number[] {
+  return h.sql
+    .exec<{ gas_ratio: number }>("SELECT gas_ratio FROM tx_index WHERE height = ? AND status = 'executed'", height)
+    .toArray()
+    .map((r) => r.gas_ratio);
+}
+
+export function eventsSince(h: ViewHost, afterHeight: number): { height: number; events: { topic: string; data: string; time: string; contract: string }[] } {
+  const upTo = Math.min(h.head(), afterHeight + 100);
+  const rows = h.db
+    .select()
+    .from(schema.events)
+    .where(and(gt(schema.events.height, afterHeight), lte(schema.events.height, upTo)))
+    .orderBy(asc(schema.events.height), asc(schema.events.seq))
+    .all();
+  return {
+    height: Math.max(upTo, afterHeight),
+    events: rows.map((e) => ({ topic: e.topic, data: e.data, time: e.time, contract: e.contract })),
+  };
+}
+
+export async function execTx(h: ViewHost, fullBytes: Uint8Array, hash: string): Promise<Answer<Json>> {
+  let tx: Tx;
+  try {
+    tx = core.decodeTx(fullBytes);
+  } catch (err) {
+    return { error: `invalid tx bytes: ${errorText(err)}` };
+  }
+  await core.loadVm();
+  const state = new ShardState(h.kv, h.place);
+  try {
+    const result = core.dryRun(h.config.chainId, h.place, state, tx, hash, h.nextBlock());
+    if ("dropped" in result) return { error: result.dropped };
+    return plain(core.receiptToJson(result.receipt));
+  } catch (err) {
+    return { error: errorText(err) };
+  } finally {
+    state.discard(); // a dry run never writes
+  }
+}
+
+/** A read-only view of the head state (== LIB state with one producer). */
+export function view<T>(h: ViewHost, read: (state: State, time: bigint) => T): T {
+  const state = new State(h.kv);
+  try {
+    return plain(read(state, h.headTime()));
+  } finally {
+    state.discard();
+  }
+}
+
+/** The block a state read reflects: {block_hash, block_number} of LIB (= head with one producer). */
+export function readBlock(h: ViewHost): { block_hash: string; block_number: string } {
+  return { block_hash: h.meta("lib_hash") ?? "", block_number: String(h.lib()) };
+}
+
+/** A contract storage read with the block it reflects (/getContractStorage, /getContractStorageFields). */
+export function storageView(h: ViewHost, read: (state: State) => Answer<Json>): Answer<Json> {
+  return { ...(view(h, read) as { [k: string]: Json }), ...readBlock(h) };
+}
