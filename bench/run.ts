@@ -10,19 +10,48 @@
  *   - contract calls/s on one shard, deploy time, JS gas per ms (bench/vm.ts)
  * then, on fresh nodes with 1, 2 and 4 shards (bench/shards.ts), executed
  * transfers/s and the coordinator's time per block, and prints Markdown tables
- * for BENCHMARKS.md.
+ * for BENCHMARKS.md; last, a network of 4 nodes (bench/network.ts): send → final
+ * latency by both finality rules and a lagging node's catch-up rate.
  *
- *   npm run bench -- [--txs 4000] [--senders 100] [--concurrency 32] [--shard-txs 2000] [--vm-calls 1000]
+ *   npm run bench -- [--only node,shards,network] [--txs 4000] [--senders 100] [--concurrency 32]
+ *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx } from "./lib";
+import { networkBench } from "./network";
 import { shardScaling } from "./shards";
 import { vmBench } from "./vm";
 import { startNode } from "../scripts/node";
 
+/** Sections to run: `--only a,b` (default all). */
+function sections(): Set<string> {
+  const all = ["node", "shards", "network"];
+  const at = process.argv.indexOf("--only");
+  if (at < 0) return new Set(all);
+  const picked = (process.argv[at + 1] ?? "").split(",").filter((s) => s !== "");
+  const bad = picked.filter((s) => !all.includes(s));
+  if (picked.length === 0 || bad.length > 0) throw new Error(`--only wants some of ${all.join(",")}`);
+  return new Set(picked);
+}
+
 async function main(): Promise<void> {
+  const only = sections();
+  if (only.has("node")) await single();
+  if (only.has("shards")) await shardScaling([1, 2, 4], option("shard-txs", 2000), option("senders", 100), option("concurrency", 32));
+  if (only.has("network"))
+    await networkBench({
+      shards: option("net-shards", 1),
+      rate: option("net-rate", 8),
+      seconds: option("net-seconds", 30),
+      lagBlocks: option("lag-blocks", 150),
+      pollMs: 50,
+    });
+}
+
+/** One node, 1 shard: intake, end to end, latency, reads, ceilings, contract VM. */
+async function single(): Promise<void> {
   const txCount = option("txs", 4000);
   const senderCount = option("senders", 100);
   const concurrency = option("concurrency", 32);
@@ -112,7 +141,6 @@ async function main(): Promise<void> {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  await shardScaling([1, 2, 4], option("shard-txs", 2000), senderCount, concurrency);
 }
 
 await main();
