@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["test/unit/**/*.test.ts", "test/workers/**/*.test.ts"],
-          exclude: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts"],
+          exclude: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts", "test/workers/fork-choice.test.ts"],
           testTimeout: 60_000,
         },
       },
@@ -22,7 +22,7 @@ export default defineConfig({
         // Four dev producers on one node (wrangler.toml's devnet): rotation, missed slots, double-sign refusal;
         // peers' blocks and forks (p2p: LIB trails the head, so branches above it can be reorganized).
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "4" } } })],
-        test: { name: "workerd-rotation", include: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts"], testTimeout: 60_000 },
+        test: { name: "workerd-rotation", include: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts", "test/workers/fork-choice.test.ts"], testTimeout: 60_000 },
       },
       {
         // The Durable Objects again with four shards (cross-shard receipts, restarts).

@@ -11,8 +11,13 @@
  * (applyChunk). A rejected block is logged with its reason and never adopted.
  * Blocks whose parent is unknown wait in the side table until it arrives.
  *
- * Reorgs (go-iost blockcache: longest chain, then earlier head, then smaller
- * hash — src/consensus/peer-block.ts `preferred`): only above LIB. The old
+ * Fork choice (docs/FINALITY.md item 1, src/consensus/peer-block.ts
+ * `preferredTip`): the branch whose highest certified block (by the
+ * endorsement tracker) is higher wins; between equal ones go-iost's blockcache
+ * rule (`preferred`: longest chain, then earlier head, then smaller hash).
+ * Side blocks are tracked too, so peers' endorsements can certify them; when
+ * one certifies a side block, `reconsider` moves to its best branch. Reorgs
+ * only above LIB, so the node never leaves the final block. The old
  * branch is kept as side blocks, so if the new one fails to apply halfway the
  * node goes back to it.
  *
@@ -22,7 +27,8 @@
  */
 import type { StoredBlock } from "../src/block/block";
 import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, type WireBlock, type WireChunk } from "../src/block/wire";
-import { peerBlockError, preferred, type ParentView } from "../src/consensus/peer-block";
+import type { TrackedBlock } from "../src/consensus/endorse";
+import { peerBlockError, preferred, preferredTip, type ForkTip, type ParentView } from "../src/consensus/peer-block";
 import { slotOf, type Schedule } from "../src/consensus/schedule";
 import type { Answer, Chunk, ChunkContext } from "./api";
 import type { ShardInternal } from "./env";
@@ -68,6 +74,12 @@ export interface SyncHost {
   exclusive<T>(run: () => Promise<T>): Promise<T>;
   /** Keeps a background task (peer pushes, pulls) alive and logs its failure. */
   background(task: Promise<unknown>): void;
+  /** The endorsement tracker's height of the highest certified block `hash` descends from; -1 when not known to extend the final block. */
+  certifiedHeight(hash: string): number;
+  /** Whether the endorsement tracker holds block `hash`. */
+  tracked(hash: string): boolean;
+  /** Side blocks (lowest first, each with the list that scheduled it) into the endorsement tracker; LIB rises if that finalized something. */
+  trackSide(path: TrackedBlock[]): Promise<void>;
 }
 
 export interface Rejection {
@@ -216,6 +228,85 @@ export function p2pStatus(host: SyncHost): PeerStatus {
   return { chain_id: host.chainId, head: head.number, head_hash: head.hash, head_time: head.time, lib: lib.number, lib_hash: lib.hash };
 }
 
+// ---- fork choice ---------------------------------------------------------------
+
+function tipOf(host: SyncHost, b: Pick<StoredBlock, "number" | "time" | "hash">): ForkTip {
+  return { number: b.number, time: b.time, hash: b.hash, certified: host.certifiedHeight(b.hash) };
+}
+
+/** Whether block `b` (held by us) beats our head: higher certificate, then IOST's rule. */
+function beatsHead(host: SyncHost, b: Pick<StoredBlock, "number" | "time" | "hash">): boolean {
+  return preferredTip(tipOf(host, b), tipOf(host, host.head()));
+}
+
+/**
+ * Whether a peer's head is worth pulling: a head we hold as a side block is
+ * judged with its certificate; an unknown one by IOST's rule alone (a peer's
+ * status carries no certificate; placeOne decides once its blocks are here).
+ */
+function peerTipWins(host: SyncHost, tip: Pick<StoredBlock, "number" | "time" | "hash">): boolean {
+  if (sideBlock(host.sql, tip.hash)) return beatsHead(host, tip);
+  return preferred(tip, host.head());
+}
+
+/**
+ * Side block `p` (and its side ancestors the tracker misses) as the tracker
+ * takes them, lowest first: each with the list that scheduled it, which is
+ * its parent's `witnesses`.
+ */
+function sidePath(host: SyncHost, p: ParsedPeerBlock, list: string[]): TrackedBlock[] {
+  const path: TrackedBlock[] = [{ height: p.block.number, hash: p.block.hash, parent: p.block.parentHash, witnesses: list }];
+  for (let cur = p.block; !host.tracked(cur.parentHash); ) {
+    const s = sideBlock(host.sql, cur.parentHash);
+    if (!s) break; // a main block (the tracker adds it itself) or unknown
+    const parent = known(host, s.block.number - 1, s.block.parentHash);
+    if (!parent) break;
+    path.push({ height: s.block.number, hash: s.block.hash, parent: s.block.parentHash, witnesses: parent.witnesses });
+    cur = s.block;
+  }
+  return path.reverse();
+}
+
+/** Side blocks descending from side block `hash` (itself included) with no side child: its branches' tips. */
+function sideLeaves(sql: SqlStorage, hash: string): string[] {
+  const out: string[] = [];
+  const queue = [hash];
+  while (queue.length > 0) {
+    const h = queue.shift()!;
+    const kids = sql.exec<{ hash: string }>("SELECT hash FROM side_blocks WHERE parent_hash = ? AND orphan = 0 ORDER BY hash", h).toArray();
+    if (kids.length === 0) out.push(h);
+    for (const k of kids) queue.push(k.hash);
+  }
+  return out;
+}
+
+/**
+ * After a peer's endorsement was counted (inside the exclusive turn): if it
+ * made side block `hash` certified, the best branch tip descending from it
+ * becomes the head when it now beats ours (docs/FINALITY.md "Why it is live":
+ * validators locked on that certificate endorse nothing on a branch without
+ * it). reorgTo never goes at or below LIB. Never throws: the endorsement is
+ * already counted.
+ */
+export async function reconsider(host: SyncHost, st: SyncState, hash: string): Promise<ReceiveResult | null> {
+  try {
+    const s = sideBlock(host.sql, hash);
+    if (!s || host.certifiedHeight(hash) !== s.block.number) return null;
+    let best: ParsedPeerBlock | null = null;
+    for (const h of sideLeaves(host.sql, hash)) {
+      const leaf = sideBlock(host.sql, h)!;
+      if (best === null || preferredTip(tipOf(host, leaf.block), tipOf(host, best.block))) best = leaf;
+    }
+    if (best === null || !beatsHead(host, best.block)) return null;
+    console.log(`${host.label}: block ${s.block.number} ${hash} is certified: its branch tip ${best.block.number} ${best.block.hash} beats our head`);
+    const r = await reorgTo(host, st, best, "fork choice");
+    return r === true ? { result: "reorg" } : r === false ? { result: "side" } : r;
+  } catch (err) {
+    console.error(`${host.label}: fork choice after the certificate of ${hash} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return { error: errorText(err) };
+  }
+}
+
 // ---- applying ------------------------------------------------------------------
 
 function errorText(err: unknown): string {
@@ -330,7 +421,8 @@ async function placeOne(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from:
     return { result: "adopted" };
   }
   putSide(host.sql, p);
-  if (!preferred(b, head)) return { result: "side" };
+  await host.trackSide(sidePath(host, p, parent.witnesses));
+  if (!beatsHead(host, b)) return { result: "side" };
   const r = await reorgTo(host, st, p, from);
   return r === true ? { result: "reorg" } : r === false ? { result: "side" } : r;
 }
@@ -391,7 +483,7 @@ async function reorgTo(host: SyncHost, st: SyncState, tip: ParsedPeerBlock, from
 
 /**
  * Asks every peer for its status and pulls from those whose head is preferred
- * to ours, best first. One at a time per instance.
+ * to ours (`peerTipWins`), best first. One at a time per instance.
  */
 export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
   st.syncing ??= (async () => {
@@ -399,12 +491,12 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     const ours = (s: PeerStatus | null): s is PeerStatus => s !== null && s.chain_id === host.chainId;
     const good = statuses.filter((x): x is { peer: string; s: PeerStatus } => ours(x.s));
     st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
-    const tipOf = (s: PeerStatus) => ({ number: s.head, time: s.head_time, hash: s.head_hash });
-    good.sort((a, b) => (preferred(tipOf(a.s), tipOf(b.s)) ? -1 : preferred(tipOf(b.s), tipOf(a.s)) ? 1 : 0));
+    const peerTip = (s: PeerStatus) => ({ number: s.head, time: s.head_time, hash: s.head_hash });
+    good.sort((a, b) => (preferred(peerTip(a.s), peerTip(b.s)) ? -1 : preferred(peerTip(b.s), peerTip(a.s)) ? 1 : 0));
     for (const { peer, s } of good) {
-      if (!preferred(tipOf(s), host.head())) continue;
+      if (!peerTipWins(host, peerTip(s))) continue;
       st.behind = s.head > host.head().number + 1;
-      await pullFrom(host, st, peer, tipOf(s));
+      await pullFrom(host, st, peer, peerTip(s));
     }
   })().finally(() => {
     // Caught up, or that peer's chain cannot be followed (its blocks were rejected): it must not silence us.
@@ -419,7 +511,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
 async function pullFrom(host: SyncHost, st: SyncState, peer: string, tip: { number: number; time: string; hash: string }): Promise<void> {
   // From our head's height on, or the peer's head when that is not higher (an equal-height fork).
   let from = Math.min(host.head().number + 1, tip.number);
-  for (let round = 0; round < MAX_PULL_ROUNDS && preferred(tip, host.head()); round++) {
+  for (let round = 0; round < MAX_PULL_ROUNDS && peerTipWins(host, tip); round++) {
     const r = await fetchBlocks(peer, from, MAX_RANGE);
     if ("error" in r) {
       console.warn(`${host.label}: pull from ${peer} failed: ${r.error}`);

@@ -373,6 +373,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       },
       exclusive: (run) => this.exclusive(run),
       background: (task) => this.ctx.waitUntil(task.catch((err) => console.warn(`coordinator: peer sync failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`))),
+      certifiedHeight: (h) => this.finality.certifiedHeight(h),
+      tracked: (h) => this.finality.tracks(h),
+      trackSide: async (path) => {
+        if (this.finality.trackSide(path)) await this.raiseLib();
+      },
     };
   }
 
@@ -400,6 +405,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       const r = await this.finality.receive(e);
       if ("error" in r) return r;
       if (r.moved) await this.raiseLib();
+      // A certified side block may now make its branch the fork choice (chain-sync.ts reconsider).
+      await sync.reconsider(this.syncHost(), this.syncState, r.hash);
       return { result: r.result, final: r.final };
     });
   }

@@ -5,7 +5,8 @@
  * peers' endorsements; gossip to peers (POST <peer>/p2p/endorse).
  *
  * Functions of a `FinalityHost` (what the coordinator lends), so coordinator.ts
- * keeps three hooks only: onNewHead, the LIB rule, receiveEndorsement.
+ * keeps three hooks only: onNewHead, the LIB rule, receiveEndorsement (plus
+ * the fork-choice views chain-sync borrows: trackSide, tracks, certifiedHeight).
  *
  * Storage (private tables, created here outside the drizzle migrations like
  * chain-sync's side_blocks; dev snapshots copy them as every data table):
@@ -178,6 +179,60 @@ export class Finality {
   }
 
   /**
+   * Side blocks (lowest first, each with the list that scheduled it) that
+   * passed the header checks: tracked like main blocks, so peers' endorsements
+   * can certify them and fork choice can prefer their branch
+   * (chain-sync.ts). The main block the first one forks from is tracked
+   * first if the tracker missed it. Returns the final block if it moved.
+   * Never throws: a branch the tracker cannot link (below its final block) is
+   * simply not tracked and loses every fork choice.
+   */
+  trackSide(path: readonly TrackedBlock[]): BlockRef | null {
+    try {
+      let t = this.tracker();
+      const todo = path.filter((b) => b.height > t.final().height && !t.block(b.hash));
+      if (todo.length === 0) return null;
+      const m = this.host.mainBlock(todo[0].height - 1);
+      let moved = m !== null && m.hash === todo[0].parent ? this.track(m) : null;
+      t = this.tracker();
+      this.host.transactionSync(() => {
+        for (const x of todo) {
+          const r = t.addBlock(x);
+          if (!r.ok) {
+            console.warn(`finality ${this.host.label()}: side block ${x.height} ${x.hash} not tracked: ${r.reason}`);
+            break;
+          }
+          this.host.sql.exec(
+            "INSERT OR IGNORE INTO finality_blocks (hash, height, parent, witnesses) VALUES (?, ?, ?, ?)",
+            x.hash,
+            x.height,
+            x.parent,
+            JSON.stringify(x.witnesses),
+          );
+          moved = r.final ?? moved;
+        }
+        if (moved) this.saveFinal(t);
+        this.bump();
+      });
+      return moved;
+    } catch (err) {
+      console.error(`finality ${this.host.label()}: tracking side blocks failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return null;
+    }
+  }
+
+  /** Whether the tracker holds block `hash` (or it is the final block). */
+  tracks(hash: string): boolean {
+    const t = this.tracker();
+    return t.block(hash) !== undefined || t.final().hash === hash;
+  }
+
+  /** Height of the highest certified block `hash` descends from (itself included); -1 when not known to extend the final block. */
+  certifiedHeight(hash: string): number {
+    return this.tracker().highestCertifiedAncestor(hash)?.height ?? -1;
+  }
+
+  /**
    * The new head `b` (produced here or adopted from a peer): tracked, endorsed
    * by every held key in the list that scheduled it (each Validator applies its
    * voting rule), and those endorsements sent to the peers — only when `endorse`
@@ -301,12 +356,12 @@ export class Finality {
    * A peer's endorsement (POST /p2p/endorse): counted and relayed once to our
    * peers (a peer that has it refuses it as a duplicate, which ends the relay).
    */
-  async receive(x: unknown): Promise<Answer<EndorseResult & { moved: BlockRef | null }>> {
+  async receive(x: unknown): Promise<Answer<EndorseResult & { moved: BlockRef | null; hash: string }>> {
     const r = await this.admit(x);
     if ("error" in r) return r;
     this.send([r.e]);
     const final = this.tracker().final().height;
-    return { result: r.moved ? "final" : "counted", final, moved: r.moved };
+    return { result: r.moved ? "final" : "counted", final, moved: r.moved, hash: r.e.hash };
   }
 
   /** Fire and forget: a slow or dead peer never holds up production. */

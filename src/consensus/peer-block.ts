@@ -52,3 +52,24 @@ export function preferred(a: Pick<StoredBlock, "number" | "time" | "hash">, b: P
   if (ta !== tb) return ta < tb;
   return a.hash < b.hash;
 }
+
+/**
+ * A branch tip for fork choice (docs/FINALITY.md "What the integration must
+ * do", item 1): `certified` is the height of the highest certified block the
+ * tip descends from, by the node's FinalityTracker; -1 when the tip is not
+ * known to extend the final block.
+ */
+export interface ForkTip extends Pick<StoredBlock, "number" | "time" | "hash"> {
+  certified: number;
+}
+
+/**
+ * Whether tip `a` beats tip `b`: the branch holding the higher certificate
+ * wins, whatever its length, because validators locked on that certificate
+ * endorse only blocks extending it (rule E2) and finality would stall on the
+ * other branch; between equal certificates IOST's rule (`preferred`).
+ */
+export function preferredTip(a: ForkTip, b: ForkTip): boolean {
+  if (a.certified !== b.certified) return a.certified > b.certified;
+  return preferred(a, b);
+}

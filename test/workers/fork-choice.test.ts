@@ -1,0 +1,139 @@
+/**
+ * Fork choice by certificate (docs/FINALITY.md "What the integration must do",
+ * item 1), with four genesis producers (project workerd-rotation): chains A and
+ * C build competing branches X and Y on a common block 1; keyless node B holds
+ * the longer Y as head. Peers' endorsements (signed with the public dev keys)
+ * that certify a block of the shorter X make B reorganize onto X; a longer
+ * branch without a higher certificate then no longer wins; a higher
+ * certificate on Y brings B back to Y's best tip; nothing at or below LIB is
+ * ever reverted.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { CoordinatorStatus } from "../../durable-objects/api";
+import { nodeConfig } from "../../durable-objects/env";
+import type { PeerStatus } from "../../durable-objects/peers";
+import type { StoredBlock } from "../../src/block/block";
+import type { PeerBlock } from "../../src/block/wire";
+import { base58Decode } from "../../src/codec/base58";
+import { signEndorsement, type BlockRef } from "../../src/consensus/endorse";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { newChain, nodeEnv } from "./helpers";
+import { makeTx } from "./txs";
+
+const LIST = DEV_PRODUCERS.map((p) => p.pubkey).sort();
+const CHAIN = nodeConfig(nodeEnv).chainId;
+const secretOf = (pubkey: string) => base58Decode(DEV_PRODUCERS.find((p) => p.pubkey === pubkey)!.secret);
+
+type Chain = ReturnType<typeof newChain>;
+interface Node {
+  peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
+  receiveBlock(json: unknown, from: string): Promise<{ result: string } | { error: string }>;
+  receiveEndorsement(e: unknown): Promise<{ result: string; final: number } | { error: string }>;
+  p2pStatus(): Promise<PeerStatus>;
+  status(): Promise<CoordinatorStatus>;
+  storedBlock(n: number): Promise<StoredBlock | null>;
+  mine(n: number): Promise<unknown>;
+}
+const node = (c: Chain): Node => c.coord as unknown as Node;
+
+async function keyless(c: Chain): Promise<void> {
+  await runInDurableObject(c.coordStub, (inst) => {
+    (inst as unknown as { held: Set<string> }).held = new Set();
+  });
+}
+
+async function receive(to: Chain, blocks: PeerBlock[], from: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const b of blocks) {
+    const r = await node(to).receiveBlock(b, from);
+    out.push("result" in r ? r.result : `error: ${r.error}`);
+  }
+  return out;
+}
+
+/** `producer`'s signed endorsement of block `b` relying on `justify` (a peer holding that key). */
+function endorse(b: PeerBlock, justify: BlockRef, producer: string) {
+  const x = b.block;
+  return signEndorsement(CHAIN, { height: x.number, hash: x.hash, parent: x.parentHash, justify, producer }, secretOf(producer));
+}
+
+/** B's head is `tip` and its state is the state `owner` has at that head. */
+async function onTip(b: Chain, tip: PeerBlock, owner: Chain): Promise<void> {
+  expect(await node(b).p2pStatus()).toMatchObject({ head: tip.block.number, head_hash: tip.block.hash });
+  expect((await node(owner).p2pStatus()).head_hash).toBe(tip.block.hash);
+  expect((await b.shard.status()).stateRoot).toBe((await owner.shard.status()).stateRoot);
+}
+
+describe("fork choice prefers the highest certificate", () => {
+  test("a certificate on the shorter branch wins; longer branches without one do not; never at or below LIB", async () => {
+    const a = newChain("fc-a");
+    const c = newChain("fc-c");
+    const b = newChain("fc-b");
+    await keyless(b);
+    const genesis: BlockRef = { height: 0, hash: (await node(b).storedBlock(0))!.hash };
+
+    // Common block 1, from A.
+    await node(a).mine(1);
+    const [common] = await node(a).peerBlocks(1, 1);
+    expect(await receive(c, [common], "A")).toEqual(["adopted"]);
+    expect(await receive(b, [common], "A")).toEqual(["adopted"]);
+
+    // X: A's branch (a transfer makes it differ from C's); Y: C's, one block longer.
+    const t = makeTx({ amount: "7", to: "producer001" });
+    expect(await a.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await node(a).mine(1);
+    await node(c).mine(2);
+    const [x2] = await node(a).peerBlocks(2, 1);
+    const [y2, y3] = await node(c).peerBlocks(2, 2);
+    expect(x2.block.hash).not.toBe(y2.block.hash);
+
+    expect(await receive(b, [y2, y3], "C")).toEqual(["adopted", "adopted"]);
+    expect(await receive(b, [x2], "A")).toEqual(["side"]); // shorter, and no certificate yet
+    await onTip(b, y3, c);
+    const lib0 = (await node(b).status()).lib;
+    expect(lib0).toBeLessThanOrEqual(1); // the fork point at 1 is not below LIB
+    const kept = await node(b).storedBlock(1);
+
+    // Endorsements of X2 from 3 of 4 producers: the third certifies it and B moves to X.
+    for (const [i, p] of LIST.slice(0, 3).entries()) {
+      expect(await node(b).receiveEndorsement(await endorse(x2, genesis, p))).toEqual({ result: "counted", final: 0 });
+      if (i < 2) await onTip(b, y3, c);
+    }
+    expect((await node(b).status()).finality).toMatchObject({ certified: 2, conflicts: 0 });
+    await onTip(b, x2, a);
+
+    // Y grows longer without a higher certificate: it stays a side branch. X grows: adopted.
+    await node(c).mine(1);
+    const [y4] = await node(c).peerBlocks(4, 1);
+    expect(await receive(b, [y4], "C")).toEqual(["side"]);
+    await onTip(b, x2, a);
+    await node(a).mine(1);
+    const [x3] = await node(a).peerBlocks(3, 1);
+    expect(await receive(b, [x3], "A")).toEqual(["adopted"]);
+    await onTip(b, x3, a);
+    expect(await node(b).storedBlock(1)).toEqual(kept);
+
+    // A higher certificate on Y (Y3, height 3): B goes back to Y's best tip, Y4.
+    for (const p of LIST.slice(0, 3)) expect(await node(b).receiveEndorsement(await endorse(y3, genesis, p))).toEqual({ result: "counted", final: 0 });
+    await onTip(b, y4, c);
+    expect(await node(b).storedBlock(1)).toEqual(kept);
+
+    // Y4 endorsed relying on Y3 finalizes Y3: LIB 3. X's blocks fork below it and never come back.
+    const ry3: BlockRef = { height: 3, hash: y3.block.hash };
+    const answers = [];
+    for (const p of LIST.slice(0, 3)) answers.push(await node(b).receiveEndorsement(await endorse(y4, ry3, p)));
+    expect(answers.at(-1)).toEqual({ result: "final", final: 3 });
+    expect((await node(b).status()).lib).toBe(3);
+    const final = await Promise.all([1, 2, 3].map((n) => node(b).storedBlock(n)));
+    await node(a).mine(2);
+    const [x4, x5] = await node(a).peerBlocks(4, 2);
+    const results = await receive(b, [x4, x5], "A");
+    for (const r of results) expect(r).toMatch(/^side$|^orphan$|^error: .*irreversible/);
+    // X4 is off the final block: the tracker does not link it, so endorsements of it never move B.
+    await node(b).receiveEndorsement(await endorse(x4, { height: 1, hash: common.block.hash }, LIST[3]));
+    await onTip(b, y4, c);
+    expect((await node(b).status()).lib).toBe(3);
+    expect(await Promise.all([1, 2, 3].map((n) => node(b).storedBlock(n)))).toEqual(final);
+  });
+});
