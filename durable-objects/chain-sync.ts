@@ -33,6 +33,7 @@ import { slotOf, type Schedule } from "../src/consensus/schedule";
 import type { Answer, Chunk, ChunkContext } from "./api";
 import type { ShardInternal } from "./env";
 import { fetchBlocks, MAX_RANGE, peerStatus, pushBlock, type PeerStatus } from "./peers";
+import { errorText } from "./values";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
 export interface SyncShard extends ShardInternal {
@@ -308,10 +309,6 @@ export async function reconsider(host: SyncHost, st: SyncState, hash: string): P
 }
 
 // ---- applying ------------------------------------------------------------------
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /**
  * Every shard applies its chunk of `p` on top of `parent` (our head) in

@@ -166,6 +166,28 @@ export function executeChunk(
   const events: ChunkEvent[] = [];
   const outgoing: core.CrossReceipt[] = [];
   let gas = 0n;
+  /** A tx that made it into the chunk: its place, receipt, cross-shard receipts and events. */
+  const record = (hash: string, bytes: SqlStorageValue, gasRatio: bigint, run: { receipt: TxReceipt; outgoing: core.CrossReceipt[]; events?: ChunkEvent[] }) => {
+    const idx = txHashes.length;
+    txHashes.push(hash);
+    receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
+    gas += run.receipt.gasUsage;
+    outgoing.push(...run.outgoing);
+    sql.exec(
+      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
+       ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
+         receipt = excluded.receipt, message = '', pending = excluded.pending`,
+      hash,
+      height,
+      idx,
+      bytes,
+      JSON.stringify(core.receiptToJson(run.receipt)),
+      Number(gasRatio),
+      run.outgoing.filter(core.awaitsSettle).length,
+    );
+    for (const r of run.receipt.receipts) events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
+    for (const e of run.events ?? []) events.push(e);
+  };
 
   // 2. Shard 0 (the consensus shard): the base tx opens every block after genesis, as tx 0
   // (rewards, produced/missed counts, elections: src/consensus/base-tx.ts).
@@ -173,21 +195,7 @@ export function executeChunk(
     const run = captureLogs(config.dev, () => core.executeBase(config.chainId, place, state, block, parent));
     for (const l of run.logs) console.log(`[${l.contract} base ${height}] ${l.level}: ${l.text}`);
     const base = run.value;
-    txHashes.push(base.hash);
-    receiptHashes.push(base58Encode(sha3(core.receiptBytes(base.receipt))));
-    gas += base.receipt.gasUsage;
-    outgoing.push(...base.outgoing);
-    sql.exec(
-      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, 0, ?, ?, '', ?, ?)`,
-      base.hash,
-      height,
-      blob(base.bytes),
-      JSON.stringify(core.receiptToJson(base.receipt)),
-      Number(base.tx.gasRatio),
-      base.outgoing.filter(core.awaitsSettle).length,
-    );
-    for (const r of base.receipt.receipts) events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
-    for (const e of base.events) events.push(e);
+    record(base.hash, blob(base.bytes), base.tx.gasRatio, base);
   }
 
   // 3. Cross-shard receipts: they are inputs of this height (docs/SHARDING.md).
@@ -252,29 +260,9 @@ export function executeChunk(
       break;
     }
     while (state.depth > depth) state.release();
-    const idx = txHashes.length;
-    txHashes.push(hash);
-    receiptHashes.push(base58Encode(sha3(core.receiptBytes(receipt))));
-    gas += receipt.gasUsage;
-    outgoing.push(...result.outgoing);
-    sql.exec(
-      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
-       ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
-         receipt = excluded.receipt, message = '', pending = excluded.pending`,
-      hash,
-      height,
-      idx,
-      row.bytes,
-      JSON.stringify(core.receiptToJson(receipt)),
-      Number(tx.gasRatio),
-      result.outgoing.filter(core.awaitsSettle).length,
-    );
+    record(hash, row.bytes, tx.gasRatio, result);
     if (g !== undefined) takeFromPool(sql, g);
     else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-    for (const r of receipt.receipts) {
-      events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
-    }
-    for (const e of result.events ?? []) events.push(e);
   }
 
   outgoing.forEach((r, seq) => {

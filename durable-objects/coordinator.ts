@@ -43,7 +43,7 @@ import migrations from "../drizzle/migrations";
 import { assembleHeader, storedBlock, type StoredBlock } from "../src/block/index";
 import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ed25519PublicKey } from "../src/crypto/ed25519";
-import { latestByWitness, libFromLatest } from "../src/consensus/lib";
+import { nextLib } from "../src/consensus/lib";
 import type { ConsensusParams } from "../src/genesis/index";
 import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json } from "./api";
 import * as core from "./core";
@@ -196,16 +196,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * block counts, so one grouped query is enough.
    */
   private computeLib(): number {
-    const lib = this.libNumber();
+    // The higher of IOST's rule and the endorsement-final block on this chain (docs/FINALITY.md "Wiring").
+    return Math.max(this.iostRuleFrom(this.libNumber()), this.finality.finalOnMain());
+  }
+
+  /** IOST's rule over the main blocks above `floor`, with the size of the list stored at `floor`. */
+  private iostRuleFrom(floor: number): number {
     const rows = this.sql
       .exec<{ w: string; n: number }>(
         "SELECT json_extract(json, '$.witness') AS w, MAX(number) AS n FROM blocks WHERE number > ? GROUP BY w ORDER BY w",
-        lib,
+        floor,
       )
       .toArray();
-    const latest = latestByWitness(rows.map((r) => ({ witness: r.w, number: r.n })));
-    // The higher of IOST's rule and the endorsement-final block on this chain (docs/FINALITY.md "Wiring").
-    return Math.max(libFromLatest(latest, this.witnessesAfter(lib).length, lib), this.finality.finalOnMain());
+    return nextLib(rows.map((r) => ({ witness: r.w, number: r.n })), this.witnessesAfter(floor).length, floor);
   }
 
   /** Where IOST's rule alone last put LIB (status only; grows, so each status() scans from there). */
@@ -217,15 +220,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * main chain, so the blocks table holds the branch it counts.
    */
   private iostLib(): number {
-    const floor = Math.min(this.iostFloor, this.libNumber());
-    const rows = this.sql
-      .exec<{ w: string; n: number }>(
-        "SELECT json_extract(json, '$.witness') AS w, MAX(number) AS n FROM blocks WHERE number > ? GROUP BY w ORDER BY w",
-        floor,
-      )
-      .toArray();
-    const latest = latestByWitness(rows.map((r) => ({ witness: r.w, number: r.n })));
-    this.iostFloor = libFromLatest(latest, this.witnessesAfter(floor).length, floor);
+    this.iostFloor = this.iostRuleFrom(Math.min(this.iostFloor, this.libNumber()));
     return this.iostFloor;
   }
 
@@ -316,10 +311,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   /**
    * Stores `block` as the new head with the list that schedules its child and
-   * recomputes LIB, in one transaction; the new LIB. A produced block and a
+   * recomputes LIB, in one transaction; the new LIB when it rose (the shards
+   * are told only then), else null. A produced block and a
    * peer's adopted one are stored alike.
    */
-  private storeHead(block: StoredBlock, witnesses: string[]): number {
+  private storeHead(block: StoredBlock, witnesses: string[]): number | null {
+    const before = this.libNumber();
     let lib = 0;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
@@ -334,7 +331,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       this.setMeta("lib", String(lib));
       this.sql.exec("DELETE FROM coordinator_meta WHERE key = 'producing'");
     });
-    return lib;
+    return lib > before ? lib : null;
   }
 
   // ---- peers (issue #7; the logic is in chain-sync.ts) ---------------------
@@ -356,7 +353,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       adopt: async (b: WireBlock) => {
         const { witnesses, ...record } = b;
         const lib = this.storeHead(record, witnesses);
-        await this.finalizeShards(lib, this.block(lib)!.hash);
+        if (lib !== null) await this.finalizeShards(lib, this.block(lib)!.hash);
         await this.onNewHead(record);
       },
       truncate: (n) => {

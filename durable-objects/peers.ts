@@ -54,14 +54,6 @@ function errorText(json: unknown): string {
   return typeof m === "string" ? m : JSON.stringify(json);
 }
 
-/** POST a block to one peer; its answer (`{result}`) or why not. */
-export async function pushBlockTo(peer: string, block: PeerBlock, timeoutMs = PUSH_TIMEOUT_MS): Promise<{ result: string } | { error: string }> {
-  const r = await call(`${peer}/p2p/block`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(block) }, timeoutMs);
-  if ("error" in r) return r;
-  if (!r.ok) return { error: `${peer}: ${errorText(r.json)}` };
-  return { result: String((r.json as { result?: unknown })?.result) };
-}
-
 /** POST a block to every peer at once; waits at most `timeoutMs`. */
 export async function pushBlock(peers: readonly string[], block: PeerBlock, timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
   const body = JSON.stringify(block);

@@ -58,8 +58,8 @@ export interface ProductionHost {
   shards(): ShardInternal[];
   validator(pubkey: string): ValidatorApi;
   ensureGenesis(): Promise<void>;
-  /** Stores `block` as the new head with the list that schedules its child, drops the job; the new LIB. */
-  storeHead(block: StoredBlock, witnesses: string[]): number;
+  /** Stores `block` as the new head with the list that schedules its child, drops the job; the new LIB when it rose, else null. */
+  storeHead(block: StoredBlock, witnesses: string[]): number | null;
   finalizeShards(lib: number, libHash: string): Promise<void>;
   /** Finality hook after `block` became the head. */
   onNewHead(block: StoredBlock): Promise<void>;
@@ -159,7 +159,7 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
 
   const lib = h.storeHead(block, witnesses);
   const stored = performance.now();
-  await h.finalizeShards(lib, h.block(lib)!.hash);
+  if (lib !== null) await h.finalizeShards(lib, h.block(lib)!.hash);
   h.work.blocks++;
   h.work.ms += performance.now() - started;
   h.work.ownMs += stored - chunksDone;
