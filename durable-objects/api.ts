@@ -4,6 +4,7 @@
  * inferred return types trip tsc ("type instantiation is excessively deep").
  * JSON shapes are IOST's RPC views (shared/reference/iost-protocol.md §5).
  */
+import type { WireChunk } from "../src/block/wire";
 import type { BlockRef, Proposal, SignedEndorsement, VoteState, VoteView } from "../src/consensus/endorse";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -30,26 +31,8 @@ export interface ChunkContext {
   parentTime: string;
 }
 
-/** A shard's share of one block. Hashes base58 unless named Root (hex). */
-export interface Chunk {
-  shard: number;
-  height: number;
-  time: string;
-  txHashes: string[];
-  /** base58 sha3 of each receipt's bytes, same order as txHashes. */
-  receiptHashes: string[];
-  /** Sum of receipts' gas_usage, internal units, decimal string. */
-  gasUsage: string;
-  stateRoot: string;
-  /** hex merkle root of the cross-shard receipts this chunk sent (only with several shards). */
-  receiptsRoot?: string;
-  /**
-   * Shard 0 only: vote_producer.iost's pending producer list (base58 pubkeys,
-   * schedule order) in the state after this chunk: the list that schedules the
-   * next block (src/consensus/schedule.ts).
-   */
-  witnesses?: string[];
-}
+/** A shard's share of one block (src/block/wire.ts: the same record travels between nodes). */
+export type Chunk = WireChunk;
 
 export interface ShardStatus {
   shard: number;

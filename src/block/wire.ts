@@ -14,16 +14,28 @@ import { base58Decode, base58Encode } from "../codec/base58.js";
 import { base64Decode, base64Encode } from "../codec/base64.js";
 import { assembleHeader, storedBlock, type StoredBlock } from "./block.js";
 
-/** A shard's chunk as carried on the wire (durable-objects/api.ts `Chunk`, restated: src/ does not import the objects). */
+/**
+ * A shard's share of one block, as shards return it and as it travels between
+ * nodes (durable-objects/api.ts names it `Chunk`). Hashes base58 unless named
+ * Root (hex).
+ */
 export interface WireChunk {
   shard: number;
   height: number;
   time: string;
   txHashes: string[];
+  /** base58 sha3 of each receipt's bytes, same order as txHashes. */
   receiptHashes: string[];
+  /** Sum of receipts' gas_usage, internal units, decimal string. */
   gasUsage: string;
   stateRoot: string;
+  /** hex merkle root of the cross-shard receipts this chunk sent (only with several shards). */
   receiptsRoot?: string;
+  /**
+   * Shard 0 only: vote_producer.iost's pending producer list (base58 pubkeys,
+   * schedule order) in the state after this chunk: the list that schedules the
+   * next block (src/consensus/schedule.ts).
+   */
   witnesses?: string[];
 }
 
