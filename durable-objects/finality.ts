@@ -154,21 +154,29 @@ export class Finality {
       path.push(m);
       parent = m.parentHash;
     }
-    let moved: BlockRef | null = null;
+    const blocks = path.reverse().map((x) => ({ height: x.number, hash: x.hash, parent: x.parentHash, witnesses: this.host.listFor(x.number) }));
+    return this.addAll(t, blocks, null, "block", (m) => console.error(m));
+  }
+
+  /**
+   * Adds `blocks` (lowest first) to the tracker and its table in one
+   * transaction, stopping at the first it refuses; the final block if it moved
+   * (from `moved` on).
+   */
+  private addAll(t: FinalityTracker, blocks: readonly TrackedBlock[], moved: BlockRef | null, what: string, log: (m: string) => void): BlockRef | null {
     this.host.transactionSync(() => {
-      for (const x of path.reverse()) {
-        const witnesses = this.host.listFor(x.number);
-        const r = t.addBlock({ height: x.number, hash: x.hash, parent: x.parentHash, witnesses });
+      for (const x of blocks) {
+        const r = t.addBlock(x);
         if (!r.ok) {
-          console.error(`finality ${this.host.label()}: block ${x.number} ${x.hash} not tracked: ${r.reason}`);
+          log(`finality ${this.host.label()}: ${what} ${x.height} ${x.hash} not tracked: ${r.reason}`);
           break;
         }
         this.host.sql.exec(
           "INSERT OR IGNORE INTO finality_blocks (hash, height, parent, witnesses) VALUES (?, ?, ?, ?)",
           x.hash,
-          x.number,
-          x.parentHash,
-          JSON.stringify(witnesses),
+          x.height,
+          x.parent,
+          JSON.stringify(x.witnesses),
         );
         moved = r.final ?? moved;
       }
@@ -193,28 +201,9 @@ export class Finality {
       const todo = path.filter((b) => b.height > t.final().height && !t.block(b.hash));
       if (todo.length === 0) return null;
       const m = this.host.mainBlock(todo[0].height - 1);
-      let moved = m !== null && m.hash === todo[0].parent ? this.track(m) : null;
+      const moved = m !== null && m.hash === todo[0].parent ? this.track(m) : null;
       t = this.tracker();
-      this.host.transactionSync(() => {
-        for (const x of todo) {
-          const r = t.addBlock(x);
-          if (!r.ok) {
-            console.warn(`finality ${this.host.label()}: side block ${x.height} ${x.hash} not tracked: ${r.reason}`);
-            break;
-          }
-          this.host.sql.exec(
-            "INSERT OR IGNORE INTO finality_blocks (hash, height, parent, witnesses) VALUES (?, ?, ?, ?)",
-            x.hash,
-            x.height,
-            x.parent,
-            JSON.stringify(x.witnesses),
-          );
-          moved = r.final ?? moved;
-        }
-        if (moved) this.saveFinal(t);
-        this.bump();
-      });
-      return moved;
+      return this.addAll(t, todo, moved, "side block", (msg) => console.warn(msg));
     } catch (err) {
       console.error(`finality ${this.host.label()}: tracking side blocks failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return null;

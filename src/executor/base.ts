@@ -12,14 +12,14 @@
 import { base58Encode } from "../codec/base58.js";
 import { Cost } from "../contracts/cost.js";
 import { NodeFault } from "../contracts/errors.js";
-import { Host, type BlockContext, type TxContext } from "../contracts/host.js";
+import { Host, type BlockContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import { monitorCall } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
 import { byteLength } from "../state/storage.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { actionDesc, marshalReturn, ramUsageOf } from "./index.js";
+import { actionDesc, buildTxContext, marshalReturn, ramUsageOf } from "./index.js";
 
 export function executeBaseTx(
   state: State,
@@ -28,19 +28,8 @@ export function executeBaseTx(
   block: BlockContext,
 ): { receipt: TxReceipt; outgoing: CrossReceipt[]; events: ContractEvent[] } {
   const txHash = base58Encode(hash);
-  const ctx: TxContext = {
-    publisher: tx.publisher,
-    hash: txHash,
-    time: tx.time,
-    expiration: tx.expiration,
-    gasRatio: tx.gasRatio,
-    gasLimit: tx.gasLimit,
-    amountLimit: tx.amountLimit,
-    actions: tx.actions,
-    authList: new Map(),
-    signerList: new Set([tx.publisher + "@active"]),
-  };
-  const h = new Host(state, block, ctx, monitorCall);
+  // No signatures and no signers: base.iost@active is its only authority.
+  const h = new Host(state, block, buildTxContext(tx, txHash), monitorCall);
   let vmGas = Number(tx.gasLimit / tx.gasRatio);
   h.gasLimit = vmGas;
   let status: StatusCode = "SUCCESS";

@@ -52,7 +52,7 @@ export function marshalReturn(rtn: unknown[]): string {
   );
 }
 
-function buildTxContext(tx: Tx, hash: string): TxContext {
+export function buildTxContext(tx: Tx, hash: string): TxContext {
   const authList = new Map<string, number>();
   for (const s of tx.signatures) authList.set(base58Encode(s.pubkey), 1);
   for (const s of tx.publisherSigs) authList.set(base58Encode(s.pubkey), 2);
