@@ -10,6 +10,7 @@ import { combineReceipt } from "../src/sharding/combine";
 import type { TxReceiptJson } from "../src/tx/view";
 import {
   checkPublisherGas as coreCheckPublisherGas,
+  checkTxAmountLimit,
   dryRun as coreDryRun,
   executeTx as coreExecuteTx,
   type BlockContext,
@@ -78,6 +79,12 @@ export function checkTxTime(tx: Tx, nowNs: bigint): void {
 /** /sendTx's "gas not enough" check; throws with IOST's message. */
 export function checkPublisherGas(state: State, tx: Tx, block: BlockInfo): void {
   const err = coreCheckPublisherGas(state, tx, block.time);
+  if (err !== null) throw new Error(err);
+}
+
+/** PrepareTx's amount_limit check (tokens exist, values valid at their scale); throws with IOST's message. */
+export function checkAmountLimit(state: State, tx: Tx): void {
+  const err = checkTxAmountLimit(state, tx);
   if (err !== null) throw new Error(err);
 }
 

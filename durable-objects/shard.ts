@@ -193,6 +193,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.poolCount >= MAX_POOL_TXS) return { error: "txpool is full" };
     try {
       core.checkPublisherGas(new State(this.kv), tx, this.nextBlock());
+      core.checkAmountLimit(new State(this.kv), tx);
     } catch (err) {
       return { error: errorText(err) };
     }

@@ -111,6 +111,12 @@ function checkKeys(c: Cost, ...keys: string[]): void {
   }
 }
 
+/** Token decimals, -1 when the token does not exist (Visitor.Decimal). */
+export function tokenDecimal(db: ContractDB, token: string): number {
+  const v = db.mget("token.iost", "TI" + token, "decimal");
+  return v && v.t === "i" ? Number(v.v) : -1;
+}
+
 export class Host {
   readonly db: ContractDB;
   readonly genesis: boolean;
@@ -401,8 +407,7 @@ export class Host {
 
   /** Token decimals, -1 when the token does not exist (Visitor.Decimal). */
   tokenDecimal(token: string): number {
-    const v = this.db.mget("token.iost", "TI" + token, "decimal");
-    return v && v.t === "i" ? Number(v.v) : -1;
+    return tokenDecimal(this.db, token);
   }
 
   // ---------------------------------------------------------------- authority

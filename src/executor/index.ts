@@ -4,20 +4,22 @@
  * actions through the native contracts, amount limits, rollback of everything
  * but the gas on failure, payment of gas and RAM.
  */
-import { Decimal, DecimalError } from "../amount.js";
+import { Decimal } from "../amount.js";
 import { base58Encode } from "../codec/base58.js";
 import { unmarshalArgs } from "../contracts/args.js";
 import { goJsonString } from "../contracts/args.js";
 import { Cost } from "../contracts/cost.js";
 import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, totalGasAt } from "../contracts/gas.js";
-import { Host, isContractId, type BlockContext, type TxContext } from "../contracts/host.js";
+import { Host, isContractId, tokenDecimal, type BlockContext, type TxContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import "../vm/index.js";
 import { NodeFault } from "../contracts/errors.js";
 import { monitorCall } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
 import { byteLength, ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
+import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
+import { TxError } from "../tx/errors.js";
 import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { forwardTarget, sendActions } from "../sharding/forward.js";
@@ -115,21 +117,19 @@ export function checkPublisherGas(state: State, tx: Tx, blockTime: bigint): stri
   return null;
 }
 
-function checkAmountLimit(h: Host, tx: Tx): void {
-  const seen = new Set<string>();
-  for (const l of tx.amountLimit) {
-    if (seen.has(l.token)) throw new Dropped(`duplicated token in amountLimit: ${l.token}`);
-    seen.add(l.token);
-    const dec = l.token === "*" ? 0 : h.tokenDecimal(l.token);
-    if (dec === -1) throw new Dropped(`token not exists in amountLimit, {${l.token} ${l.value}}`);
-    if (l.value !== "unlimited") {
-      try {
-        Decimal.parse(l.value, dec);
-      } catch (e) {
-        if (e instanceof DecimalError) throw new Dropped(e.message);
-        throw e;
-      }
-    }
+/**
+ * The amount_limit check of PrepareTx on `state` (src/tx/amount-limit.ts: the
+ * tokens exist, each value is valid at its token's scale), which pool
+ * admission runs too: null, or IOST's message.
+ */
+export function checkTxAmountLimit(state: State, tx: Tx): string | null {
+  const db = new ContractDB(state);
+  try {
+    checkAmountLimit(tx.amountLimit, (token) => tokenDecimal(db, token));
+    return null;
+  } catch (e) {
+    if (e instanceof TxError) return e.message;
+    throw e;
   }
 }
 
@@ -152,7 +152,8 @@ function prepare(h: Host, tx: Tx): void {
   const c = new Cost();
   if (!h.requirePublisherAuth(c, tx.publisher)) throw new Dropped(`unauthorized publisher: ${tx.publisher}`);
   h.payCost(c, tx.publisher);
-  checkAmountLimit(h, tx);
+  const limitErr = checkTxAmountLimit(h.state, tx);
+  if (limitErr !== null) throw new Dropped(limitErr);
 }
 
 /**

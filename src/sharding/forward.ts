@@ -16,6 +16,7 @@
 import { Decimal } from "../amount.js";
 import { VmError } from "../contracts/errors.js";
 import type { Host } from "../contracts/host.js";
+import { limitValue, UNLIMITED } from "../tx/amount-limit.js";
 import type { Action, AmountLimit } from "../tx/types.js";
 import { addBalance, balanceOf } from "./balance.js";
 import { remoteContractShard } from "./directory.js";
@@ -42,6 +43,8 @@ export interface Forwarded {
   amountLimit: AmountLimit[];
   authority: GuestAuthority[];
 }
+
+const IOST_SCALE = 8;
 
 /** The argument that names the account an action works for, per system action. */
 const TARGET_ARG: Record<string, number> = {
@@ -74,15 +77,16 @@ export function forwardTarget(h: Host, action: Action): number | null {
 
 /**
  * The escrow: what the tx allows the publisher to spend in iost (its `iost`
- * amount_limit, else its `*` one, else nothing), smallest units; "unlimited"
- * escrows the whole balance, which stays away from home until the settle
- * receipt returns what was not spent (two blocks).
+ * amount_limit, else its `*` one, read as the monitor reads them, else
+ * nothing), smallest units, never negative; "unlimited" escrows the whole
+ * balance, which stays away from home until the settle receipt returns what
+ * was not spent (two blocks).
  */
 export function escrowOf(limits: readonly AmountLimit[], balance: bigint): bigint {
   const l = limits.find((x) => x.token === "iost") ?? limits.find((x) => x.token === "*");
   if (!l) return 0n;
-  if (l.value === "unlimited") return balance;
-  return Decimal.parse(l.value, 8).value;
+  const v = limitValue(l, l.token === "*" ? 0 : IOST_SCALE);
+  return v === UNLIMITED ? balance : v.rescale(IOST_SCALE).value;
 }
 
 /** The authority of the tx's signers, resolved on their home shard. */

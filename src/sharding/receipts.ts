@@ -13,8 +13,11 @@
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
- * amounts is constant.
+ * amounts is constant. So every amount a receipt moves is an int64 ≥ 0: a
+ * receipt with anything else is refused before any receipt of its chunk
+ * applies (a negative settle would have minted, issue 12).
  */
+import { MAX_INT64 } from "../amount.js";
 import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
 import type { BlockContext } from "../contracts/host.js";
 import { refundGas } from "../contracts/gas.js";
@@ -73,6 +76,34 @@ export function awaitsSettle(r: CrossReceipt): boolean {
 
 const SETTLE = ":settle";
 
+/** A receipt that no executor writes: applying it could create or destroy iost or gas. */
+export class ReceiptRefused extends Error {
+  override name = "ReceiptRefused";
+}
+
+const UINT = /^(0|[1-9][0-9]*)$/;
+
+/** Throws ReceiptRefused unless every amount (and gas) `r` moves is an integer in range. */
+export function checkReceipt(r: CrossReceipt): void {
+  const refuse = (what: string, v: unknown, max: bigint) => {
+    throw new ReceiptRefused(`receipt ${r.id} refused: ${what} ${JSON.stringify(v)} is not an integer in [0, ${max}]`);
+  };
+  const int = (what: string, v: unknown, max = MAX_INT64) => {
+    if (typeof v !== "string" || !UINT.test(v) || BigInt(v) > max) refuse(what, v, max);
+  };
+  const gas = (what: string, v: unknown, max = BigInt(Number.MAX_SAFE_INTEGER)) => {
+    if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
+  };
+  int("amount", r.amount);
+  if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
+  if (r.forward) gas("vmGas", r.forward.vmGas);
+  if (r.result) {
+    int("gasRatio", r.result.gasRatio);
+    gas("gasReserved", r.result.gasReserved);
+    gas("gasUsed", r.result.gasUsed, BigInt(r.result.gasReserved));
+  }
+}
+
 /** What a settle receipt tells the tx's home shard about one of its credits. */
 export interface Settlement {
   txHash: string;
@@ -112,6 +143,7 @@ export function applyIncoming(
   const settled: Settlement[] = [];
   const applied: string[] = [];
   const done = new Set<string>();
+  for (const r of incoming) checkReceipt(r);
   for (const r of incoming) {
     if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
     if (seen(r.id) || done.has(r.id)) continue;

@@ -3,9 +3,12 @@
  * block production run before anything else. Messages are Go's, including its
  * quirks ("invalid amount: <nil>, …" when only the float cross-check fails).
  * Parsing follows go-simplejson (json.Decoder + UseNumber): only the first JSON
- * value of `data` is read, and numbers are not strings.
+ * value of `data` is read, and numbers are not strings. Beyond Go, the
+ * amount_limit values are checked here too (amount-limit.ts), so that every
+ * door a tx comes through refuses a limit that can never run.
  */
 import { JsonError, parseJson, type JsonValue } from "../codec/json";
+import { checkAmountLimit } from "./amount-limit";
 import { TxError } from "./errors";
 import type { Action, Tx } from "./types";
 
@@ -84,4 +87,5 @@ function checkAction(action: Action): void {
 
 export function checkBadTx(tx: Tx): void {
   for (const action of tx.actions) checkAction(action);
+  checkAmountLimit(tx.amountLimit);
 }

@@ -5,4 +5,5 @@ export { gasToInternal, gasToDouble, gasForRequest } from "./gas";
 export { parseTxRequest, txToRequestJson } from "./request";
 export { txToJson, receiptToJson, type TransactionJson, type TxReceiptJson } from "./view";
 export { checkBadTx } from "./badtx";
+export { checkAmountLimit, limitValue, UNLIMITED } from "./amount-limit";
 export { checkTxSelf, checkTxTime, verifyTxSignatures, admitTx, verifyTx, type AdmitOptions } from "./validate";

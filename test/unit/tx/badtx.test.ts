@@ -4,7 +4,7 @@ import { TxError } from "../../../src/tx/errors";
 import type { Tx } from "../../../src/tx/types";
 
 function check(contract: string, actionName: string, data: string): string {
-  const tx = { actions: [{ contract, actionName, data }] } as Tx;
+  const tx = { actions: [{ contract, actionName, data }], amountLimit: [] } as unknown as Tx;
   try {
     checkBadTx(tx);
     return "ok";

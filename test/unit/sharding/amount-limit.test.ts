@@ -1,0 +1,124 @@
+/**
+ * Issue 12, item 1 on the in-memory multi-shard chain (src/sharding/sim.ts):
+ * a negative amount_limit on a tx whose action is forwarded to another shard
+ * used to become a negative escrow, i.e. a credit at home. Such limits are
+ * dropped before anything runs, and a receipt moving anything but an int64 ≥ 0
+ * is refused before any receipt of its chunk applies.
+ */
+import { describe, expect, it } from "vitest";
+import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import type { BlockContext } from "../../../src/contracts/host";
+import { shardOf } from "../../../src/sharding/placement";
+import { applyIncoming, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
+import { SimChain } from "../../../src/sharding/sim";
+import { ShardState } from "../../../src/sharding/guard";
+import { decodeValue } from "../../../src/state/storage";
+import { act, fakeKey, makeTx } from "../executor/helpers";
+
+const N = 4;
+const USERS = Array.from({ length: 8 }, (_, i) => `user${String(i).padStart(2, "0")}`);
+const pub = USERS[0];
+const other = USERS.find((u) => shardOf(u, N) !== shardOf(pub, N))!;
+const HOME = shardOf(pub, N);
+
+function config(): GenesisConfig {
+  return {
+    ...devGenesis(),
+    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 0n })),
+  };
+}
+
+function balance(chain: SimChain, acc: string): bigint {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TB${acc}-iost`));
+  return v && v.value.t === "i" ? v.value.v : 0n;
+}
+
+const pledge = (token: string, value: string) =>
+  makeTx([act("gas.iost", "pledge", [pub, other, "10"])], {
+    publisher: pub,
+    key: fakeKey(0),
+    time: devGenesis().time + 1n,
+    amountLimit: [{ token, value }],
+  });
+
+describe("a forwarded action under a bad amount_limit", () => {
+  it.each([
+    ["iost", "-90000000000", "negative amount"],
+    ["*", "-90000000000", "negative amount"],
+    ["iost", "-0", "negative amount"],
+    ["iost", "1e9", "abnormal char in amount"],
+    ["*", " 1", "abnormal char in amount"],
+    ["iost", "99999999999999999999999", "overflow error"],
+    ["iost", "100000000000", "overflow error"],
+  ])("%s %j is dropped before it runs: no escrow, no credit, supply unchanged", (token, value, reason) => {
+    const chain = new SimChain(config(), N);
+    const supply = chain.totalIost();
+    const [p0, o0] = [balance(chain, pub), balance(chain, other)];
+    chain.submit(pledge(token, value));
+    for (let i = 0; i < 3; i++) chain.step();
+    const [result] = [...chain.shards[HOME].results.values()];
+    expect(result).toMatchObject({ dropped: `invalid amountLimit, {${token} ${value}}: ${reason}` });
+    expect(chain.shards.flatMap((s) => [...s.outgoing.values()].flat())).toEqual([]);
+    expect([balance(chain, pub), balance(chain, other)]).toEqual([p0, o0]);
+    expect(chain.totalIost()).toBe(supply);
+  });
+
+  it("the same pledge under a valid limit is forwarded and settled (the test above is not vacuous)", () => {
+    const chain = new SimChain(config(), N);
+    const supply = chain.totalIost();
+    chain.submit(pledge("iost", "10"));
+    chain.step();
+    expect(chain.inFlight()).toMatchObject([{ kind: "action", amount: String(10n * 100_000_000n) }]);
+    chain.step();
+    chain.step();
+    const [result] = [...chain.shards[HOME].results.values()];
+    expect(result).toMatchObject({ receipt: { statusCode: "SUCCESS" }, pending: 0 });
+    expect(chain.totalIost()).toBe(supply);
+  });
+});
+
+describe("applyIncoming refuses receipts no executor writes", () => {
+  const block: BlockContext = { chainId: 1020, number: 5n, time: devGenesis().time + 5_000_000_000n, parentHash: "", witness: "" };
+  const settle = (o: Partial<CrossReceipt>): CrossReceipt => ({
+    id: "tx:0:settle",
+    kind: "settle",
+    txHash: "tx",
+    fromShard: (HOME + 1) % N,
+    toShard: HOME,
+    token: "iost",
+    account: pub,
+    counterpart: other,
+    amount: "0",
+    message: "",
+    ...o,
+  });
+
+  it.each([
+    [{ amount: "-9000000000000000000" }, 'amount "-9000000000000000000"'],
+    [{ amount: "-1" }, 'amount "-1"'],
+    [{ amount: "1.5" }, 'amount "1.5"'],
+    [{ amount: "1e3" }, 'amount "1e3"'],
+    [{ amount: "01" }, 'amount "01"'],
+    [{ amount: "9223372036854775808" }, 'amount "9223372036854775808"'],
+    [{ kind: "credit" as const, amount: "-5" }, 'amount "-5"'],
+    [{ kind: "credit" as const, amount: "5", freezeUntil: "-1" }, 'freezeUntil "-1"'],
+    [{ result: { gasReserved: 10, gasUsed: 11, gasRatio: "100", returns: [], receipts: [], ramUsage: {} } }, "gasUsed 11"],
+    [{ result: { gasReserved: -10, gasUsed: 0, gasRatio: "100", returns: [], receipts: [], ramUsage: {} } }, "gasReserved -10"],
+  ])("%j: refused loudly, nothing of the chunk applied", (bad, what) => {
+    const chain = new SimChain(config(), N);
+    const shard = chain.shards[HOME];
+    const state = new ShardState(shard.store, { index: HOME, count: N });
+    const b0 = balance(chain, pub);
+    const good = settle({ id: "ok:0:settle", amount: "7" });
+    expect(() => applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [good, settle(bad)], () => false)).toThrow(
+      new ReceiptRefused(`receipt tx:0:settle refused: ${what} is not an integer in [0, ${what.startsWith("gasUsed") ? "10" : what.startsWith("gas") ? String(Number.MAX_SAFE_INTEGER) : "9223372036854775807"}]`),
+    );
+    state.discard();
+    expect(balance(chain, pub)).toBe(b0);
+    // The well-formed one alone applies.
+    const ok = new ShardState(shard.store, { index: HOME, count: N });
+    applyIncoming(ok, HOME, { ...block, shard: { index: HOME, count: N } }, [good], () => false);
+    ok.commit();
+    expect(balance(chain, pub)).toBe(b0 + 7n);
+  });
+});
