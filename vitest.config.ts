@@ -10,7 +10,7 @@ export default defineConfig({
       { test: { name: "node", include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 } },
       {
         // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } } })],
         test: {
           name: "workerd",
           include: ["test/unit/**/*.test.ts", "test/workers/**/*.test.ts"],
@@ -21,12 +21,12 @@ export default defineConfig({
       {
         // Four dev producers on one node (wrangler.toml's devnet): rotation, missed slots, double-sign refusal;
         // peers' blocks and forks (p2p: LIB trails the head, so branches above it can be reorganized).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "4" } } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "4" } } })],
         test: { name: "workerd-rotation", include: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts", "test/workers/fork-choice.test.ts"], testTimeout: 60_000 },
       },
       {
         // The Durable Objects again with four shards (cross-shard receipts, restarts).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } } })],
         test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
       },
       {

@@ -4,8 +4,8 @@
  */
 import type { Answer, Chunk, ChunkContext, ShardApi, CoordinatorApi } from "./api";
 import type { CrossReceipt } from "../src/sharding/receipts";
-import { DEV_PRODUCERS } from "../src/genesis/dev-keys";
-import { DEV_ADMIN_PUBKEY, type GenesisSpec } from "../src/genesis/index";
+import { DEV_ADMIN_PUBKEY, DEV_PRODUCERS, PUBLIC_DEV_KEYS } from "../src/genesis/dev-keys";
+import type { GenesisSpec } from "../src/genesis/index";
 
 export interface NodeEnv {
   SHARD: DurableObjectNamespace;
@@ -15,7 +15,10 @@ export interface NodeEnv {
   CHAIN_ID?: string;
   SHARD_COUNT?: string;
   BLOCK_INTERVAL_MS?: string;
-  /** "true": dev endpoints, and the public dev producer keys when PRODUCER_SECRET is unset. */
+  /**
+   * "true": dev endpoints, unsigned /execTx, and the public dev keys (a dev genesis, and the dev
+   * producers' secrets when PRODUCER_SECRET is unset). Anything else is production: see genesisSpec.
+   */
   DEV?: string;
   /** Dev producers named in the genesis, 1–4 (src/genesis/dev-keys.ts); every node of a network must agree. */
   GENESIS_PRODUCERS?: string;
@@ -97,13 +100,28 @@ function keyList(text: string | undefined): string[] {
 
 /**
  * The genesis from the vars. A malformed key list throws: a node must not start
- * a chain its peers would not share.
+ * a chain its peers would not share. So does a production node (DEV not
+ * "true") without its own genesis keys, or with a public dev key among them or
+ * its PRODUCER_SECRET: anyone could sign as those. Every object reads its
+ * config through here, so such a node serves nothing.
  */
 export function genesisSpec(env: NodeEnv): GenesisSpec {
   const chainId = positiveInt(env.CHAIN_ID, 1020);
   const keys = keyList(env.GENESIS_PRODUCER_KEYS);
-  for (const k of [...keys, ...keyList(env.GENESIS_ADMIN_KEY)]) {
+  const admin = keyList(env.GENESIS_ADMIN_KEY);
+  for (const k of [...keys, ...admin]) {
     if (!BASE58_KEY.test(k)) throw new Error(`invalid genesis key ${JSON.stringify(k)}: a base58 ed25519 public key`);
+  }
+  if (env.DEV !== "true") {
+    const off = 'DEV is not "true" (production)';
+    if (keys.length === 0 || admin.length === 0) {
+      throw new Error(`${off}: set GENESIS_PRODUCER_KEYS and GENESIS_ADMIN_KEY to this network's own public keys; without them the chain would start on the public dev keys (DEV = "true" for a dev chain)`);
+    }
+    const pub = [...keys, ...admin].find((k) => PUBLIC_DEV_KEYS.has(k));
+    if (pub !== undefined) throw new Error(`${off}: genesis key ${pub} is a public dev key (src/genesis/dev-keys.ts), anyone can sign with it`);
+    if (keyList(env.PRODUCER_SECRET).some((s) => DEV_PRODUCER_SECRETS.includes(s))) {
+      throw new Error(`${off}: PRODUCER_SECRET holds a public dev producer secret (src/genesis/dev-keys.ts)`);
+    }
   }
   if (new Set(keys).size !== keys.length) throw new Error("GENESIS_PRODUCER_KEYS names a key twice");
   const producers =
@@ -115,7 +133,7 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
 
 export function nodeConfig(env: NodeEnv): NodeConfig {
   const dev = env.DEV === "true";
-  const secrets = (env.PRODUCER_SECRET ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const secrets = keyList(env.PRODUCER_SECRET);
   const genesis = genesisSpec(env);
   const ownProducers = keyList(env.GENESIS_PRODUCER_KEYS).length > 0;
   return {

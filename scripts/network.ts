@@ -122,6 +122,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     const peers = peersOf(i);
     const vars = {
       CHAIN_ID: "1020",
+      DEV: "true", // the dev producers' genesis; startNode's default, stated since every node must agree
       ...options.vars,
       GENESIS_PRODUCERS: String(n),
       PRODUCER_SECRET: producer.secret,

@@ -38,3 +38,9 @@ export const DEV_PRODUCERS: readonly DevProducer[] = [
     secret: "42aQHiRYJ5ujTFxWzBkrh8i9iNFxwg9FGuypYfqCh4ksdKKfEEJX3X7sUZfXjQ3d9rwijHDqdhMYPp84FD3mXUgK",
   },
 ];
+
+/** IOST's public dev admin key (go-iost config/dev_admin_key.json): admin's owner in a dev genesis. */
+export const DEV_ADMIN_PUBKEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+
+/** Every public dev key: a node with DEV off never names one in its genesis or holds its secret (and deploys refuse them). */
+export const PUBLIC_DEV_KEYS: ReadonlySet<string> = new Set([...DEV_PRODUCERS.map((p) => p.pubkey), DEV_ADMIN_PUBKEY]);

@@ -26,7 +26,7 @@ import { State, type WriteSet } from "../state/state.js";
 import { str } from "../state/storage.js";
 import type { Store } from "../state/store.js";
 import type { ContractReceipt } from "../tx/types.js";
-import { DEV_PRODUCERS } from "./dev-keys.js";
+import { DEV_ADMIN_PUBKEY, DEV_PRODUCERS } from "./dev-keys.js";
 import { applyRewardsGenesis } from "./rewards.js";
 import { applyVotingGenesis } from "./voting.js";
 
@@ -113,7 +113,7 @@ export function devConsensus(producerNumber: number): ConsensusParams {
   return { ...iostConsensus(producerNumber), blocksPerSlot: 1, voteInterval: 20, issueInterval: 20 };
 }
 
-export const DEV_ADMIN_PUBKEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+export { DEV_ADMIN_PUBKEY };
 export const DEV_PRODUCER_PUBKEY = "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b";
 /** 2018-11-10T11:04:05Z in ns. */
 export const DEV_GENESIS_TIME = 1541847845_000_000_000n;

@@ -1,12 +1,20 @@
-/** A node started without DEV: dev-only endpoints answer IOST's "not enabled" error (code 12 for /dev/*). */
+/**
+ * A node started without DEV (production): dev-only endpoints answer IOST's
+ * "not enabled" error (code 12 for /dev/*). Production refuses the public dev
+ * keys, so its genesis keys are generated here, for this run only.
+ */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startNode, type RunningNode } from "../../scripts/node";
+import { base58Encode } from "../../src/codec/base58";
+import { newKeyPair } from "../../src/crypto/keys";
+import { ED25519 } from "../../src/tx/types";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, CHAIN_ID, get, IOST, post } from "./helpers/sdk";
 
 let node: RunningNode;
 
 beforeAll(async () => {
-  node = await startNode({ vars: { DEV: "false" } });
+  const key = () => base58Encode(newKeyPair(ED25519).publicKey);
+  node = await startNode({ vars: { DEV: "false", GENESIS_PRODUCER_KEYS: key(), GENESIS_ADMIN_KEY: key() } });
 });
 
 afterAll(async () => {

@@ -9,23 +9,26 @@ import { makeTx, nowNs } from "./txs";
 
 describe("node configuration", () => {
   const base = { SHARD: nodeEnv.SHARD, COORDINATOR: nodeEnv.COORDINATOR } as NodeEnv;
+  /** A production node's own genesis (keys nobody publishes; these two are just well-formed). */
+  const OWN = ["4yG5QbfkcKGzNKC7d6bmgqNDXxrAwnFDvqGjaN3CAd3A", "7bc9ZzvM7PR1bPLJ1hSDnEEHX7pVvC1MqBbP5M6nGwbj"];
+  const prod = { ...base, GENESIS_PRODUCER_KEYS: OWN[0], GENESIS_ADMIN_KEY: OWN[1] } as NodeEnv;
 
   test("wrangler.toml vars", () => {
     expect(nodeConfig(nodeEnv)).toMatchObject({ chainId: 1020, shardCount: 1, dev: true, production: "interval", producerSecrets: [DEV_PRODUCER_SECRETS[0]] });
   });
 
   test("the public dev producer key only in dev mode; a PRODUCER_SECRET wins", () => {
-    expect(nodeConfig({ ...base, DEV: "false" }).producerSecrets).toEqual([]);
-    expect(nodeConfig({ ...base }).producerSecrets).toEqual([]);
+    expect(nodeConfig({ ...prod, DEV: "false" }).producerSecrets).toEqual([]);
+    expect(nodeConfig({ ...prod }).producerSecrets).toEqual([]);
     expect(nodeConfig({ ...base, DEV: "true" }).producerSecrets).toEqual([DEV_PRODUCER_SECRETS[0]]);
     // A dev node holds every dev producer of its genesis; GENESIS_PRODUCERS is capped at the four dev keys.
     expect(nodeConfig({ ...base, DEV: "true", GENESIS_PRODUCERS: "4" }).producerSecrets).toEqual([...DEV_PRODUCER_SECRETS]);
-    expect(nodeConfig({ ...base, GENESIS_PRODUCERS: "9" }).genesis.producers.length).toBe(4);
-    expect(nodeConfig({ ...base, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecrets).toEqual(["abc"]);
+    expect(nodeConfig({ ...base, DEV: "true", GENESIS_PRODUCERS: "9" }).genesis.producers.length).toBe(4);
+    expect(nodeConfig({ ...prod, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecrets).toEqual(["abc"]);
     expect(nodeConfig({ ...base, DEV: "true", PRODUCER_SECRET: "a, b,," }).producerSecrets).toEqual(["a", "b"]);
-    expect(nodeConfig({ ...base, PEERS: "http://a/, https://b" }).peers).toEqual(["http://a", "https://b"]);
-    expect(nodeConfig({ ...base, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ production: "on-tx", blockIntervalMs: 250 });
-    expect(nodeConfig({ ...base, BLOCK_INTERVAL_MS: "-1", SHARD_COUNT: "x" })).toMatchObject({ blockIntervalMs: 500, shardCount: 1 });
+    expect(nodeConfig({ ...prod, PEERS: "http://a/, https://b" }).peers).toEqual(["http://a", "https://b"]);
+    expect(nodeConfig({ ...prod, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ production: "on-tx", blockIntervalMs: 250 });
+    expect(nodeConfig({ ...prod, BLOCK_INTERVAL_MS: "-1", SHARD_COUNT: "x" })).toMatchObject({ blockIntervalMs: 500, shardCount: 1 });
   });
 
   test("a network's own genesis producers and admin key; malformed keys refused", () => {
@@ -38,10 +41,23 @@ describe("node configuration", () => {
     expect(own.genesis.adminKey).toBe(DEV_PRODUCERS[1].pubkey);
     // Its producers are not the dev ones: a dev node does not fall back to the public dev keys.
     expect(own.producerSecrets).toEqual([]);
-    expect(nodeConfig({ ...base }).genesis.adminKey).toBe(DEV_ADMIN_PUBKEY);
-    expect(() => nodeConfig({ ...base, GENESIS_PRODUCER_KEYS: "not-a-key!" })).toThrow(/invalid genesis key "not-a-key!"/);
-    expect(() => nodeConfig({ ...base, GENESIS_PRODUCER_KEYS: `${keys[0]},${keys[0]}` })).toThrow(/names a key twice/);
-    expect(() => nodeConfig({ ...base, GENESIS_ADMIN_KEY: "0OIl" })).toThrow(/invalid genesis key/);
+    expect(nodeConfig({ ...base, DEV: "true" }).genesis.adminKey).toBe(DEV_ADMIN_PUBKEY);
+    expect(() => nodeConfig({ ...base, DEV: "true", GENESIS_PRODUCER_KEYS: "not-a-key!" })).toThrow(/invalid genesis key "not-a-key!"/);
+    expect(() => nodeConfig({ ...base, DEV: "true", GENESIS_PRODUCER_KEYS: `${keys[0]},${keys[0]}` })).toThrow(/names a key twice/);
+    expect(() => nodeConfig({ ...base, DEV: "true", GENESIS_ADMIN_KEY: "0OIl" })).toThrow(/invalid genesis key/);
+  });
+
+  test("production (DEV not \"true\") never starts a chain on the public dev keys", () => {
+    const missing = /DEV is not "true" \(production\): set GENESIS_PRODUCER_KEYS and GENESIS_ADMIN_KEY/;
+    expect(() => nodeConfig({ ...base })).toThrow(missing);
+    expect(() => nodeConfig({ ...base, DEV: "false", GENESIS_PRODUCER_KEYS: OWN[0] })).toThrow(missing);
+    expect(() => nodeConfig({ ...base, DEV: "TRUE", GENESIS_ADMIN_KEY: OWN[1] })).toThrow(missing);
+    expect(() => nodeConfig({ ...prod, GENESIS_PRODUCER_KEYS: `${OWN[0]},${DEV_PRODUCERS[1].pubkey}` })).toThrow(
+      `genesis key ${DEV_PRODUCERS[1].pubkey} is a public dev key`,
+    );
+    expect(() => nodeConfig({ ...prod, GENESIS_ADMIN_KEY: DEV_ADMIN_PUBKEY })).toThrow(`genesis key ${DEV_ADMIN_PUBKEY} is a public dev key`);
+    expect(() => nodeConfig({ ...prod, PRODUCER_SECRET: DEV_PRODUCER_SECRETS[2] })).toThrow("PRODUCER_SECRET holds a public dev producer secret");
+    expect(nodeConfig(prod)).toMatchObject({ dev: false, producerSecrets: [], genesis: { adminKey: OWN[1], producers: [{ id: "producer000", pubkey: OWN[0] }] } });
   });
 
   test("BLOCK_PRODUCTION: interval unless on-tx or manual", () => {
