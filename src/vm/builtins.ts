@@ -50,10 +50,12 @@ const safe = (why: string, paths: string) => add({ t: "safe", why }, paths);
 const metered = (cost: Cost, paths: string) => add({ t: "metered", cost }, paths);
 
 // ---- globals
+safe(DATA, "Error.prototype Array.prototype Object.prototype Number.prototype String.prototype Symbol.prototype");
 safe(DATA, "Infinity NaN undefined globalThis Math JSON module [Symbol.toStringTag] tx block _IOSTInstruction_counter module.exports");
 safe(CTOR, "Error Array Object Number String Symbol Error.prototype.constructor Array.prototype.constructor Object.prototype.constructor");
 safe(CTOR, "Number.prototype.constructor String.prototype.constructor Symbol.prototype.constructor");
 safe(DATA, "tx.* block.* %template%.* %error%.* %arguments%.length");
+safe("the contract's own functions and their prototype objects", "%arguments%.callee %func%.* %class%.*");
 metered("own", "_IOSTBinaryOp _IOSTSpreadElement _IOSTInstruction_counter.incr BigNumber#get Float64#get Int64#get storage#get blockchain#get IOSTCrypto#get console#get");
 metered("number", "isNaN isFinite");
 removed("Object.groupBy String.raw Object.defineProperties");

@@ -73,14 +73,15 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
   const isArray = Array.isArray, symIter = Symbol.iterator, arrayValues = Array.prototype[Symbol.iterator];
   /**
    * An array (with the native iterator) or a string is spread natively at 1 + length. Anything
-   * else is drained here at 1 per element first: QuickJS would run a native iterator (keys(), a
-   * string or array iterator) in C without a single bytecode, so without paying.
+   * else is drained here first, at 2 per element (its slot and the iterator's result object):
+   * QuickJS would run a native iterator (keys(), a string or array iterator) in C without a
+   * single bytecode, so without paying.
    */
   function spread(v) {
     if (typeof v === "string" || (isArray(v) && v[symIter] === arrayValues)) { charge(1 + len(v)); return v; }
     const it = v[symIter](), out = [];
     let n = 0;
-    for (let r = it.next(); !r.done; r = it.next()) { charge(1); out[n++] = r.value; }
+    for (let r = it.next(); !r.done; r = it.next()) { charge(2); out[n++] = r.value; }
     charge(1);
     return out;
   }
