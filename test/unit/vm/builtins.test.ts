@@ -95,3 +95,44 @@ describe("builtins that allocate or iterate pay in proportion", () => {
     expect(d).toBeLessThan(22_000n);
   });
 });
+
+const ROWS = `class Rows {
+  init() {}
+  bigThrow() { throw "m".repeat(3e6); }
+  bigReceipt() { blockchain.receipt("r".repeat(70000)); }
+  manyReceipts() { const s = "r".repeat(60000); for (let i = 0; i < 5; i++) blockchain.receipt(s); }
+  manyEvents() { const s = "e".repeat(60000); for (let i = 0; i < 5; i++) blockchain.event(s); }
+  fewReceipts() { const s = "r".repeat(60000); for (let i = 0; i < 4; i++) blockchain.receipt(s); return "ok"; }
+  bigResult() { return "x".repeat(70000); }
+}
+module.exports = Rows;`;
+
+describe("byte caps on what a tx leaves in its receipt", () => {
+  const chain = new Chain();
+  const names = ["bigThrow", "bigReceipt", "manyReceipts", "manyEvents", "fewReceipts", "bigResult"];
+  const { id } = deploy(chain, ROWS, names.map((name) => ({ name, args: [] })));
+  chain.receipt(makeTx([act("gas.iost", "pledge", ["admin", "admin", "1000"])]));
+  const run = (m: string) => call(chain, id, m, [], { gasLimit: 4_000_000n });
+
+  it("an uncaught exception's text is cut to 4,096 chars", () => {
+    const r = run("bigThrow");
+    expect(r.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.message.length).toBe(4096 + 3);
+    expect(r.message).toMatch(/Uncaught exception: m+\.\.\.$/);
+  });
+
+  it("receipts and events: 64 KB each, 256 KB per tx, else a tx error that keeps none", () => {
+    expect(run("bigReceipt").message).toContain("receipt too long: 70000 bytes > 65536");
+    for (const m of ["manyReceipts", "manyEvents"]) {
+      const r = run(m);
+      expect([r.statusCode, r.receipts]).toEqual(["RUNTIME_ERROR", []]);
+      expect(r.message).toContain("exceeds the tx's 262144 bytes of receipts and events");
+    }
+    const ok = run("fewReceipts");
+    expect([ok.statusCode, ok.receipts.length]).toEqual(["SUCCESS", 4]);
+  });
+
+  it("a contract result over 65,536 bytes is IOST's result too long", () => {
+    expect(run("bigResult").message).toContain("result too long");
+  });
+});
