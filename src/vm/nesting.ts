@@ -21,6 +21,9 @@ const OPEN = new Set([tt.parenL, tt.bracketL, tt.braceL, tt.dollarBraceL]);
 const CLOSE = new Set([tt.parenR, tt.bracketR, tt.braceR]);
 const CHAIN = new Set([tt.dot, tt.question, tt.questionDot, tt.arrow, tt._if, tt._else, tt._for, tt._while, tt._do, tt._new, tt._return, tt._throw]);
 
+/** acorn's token type flags (present at run time, not in its typings). */
+type Flags = { binop?: number | null; prefix?: boolean; isAssign?: boolean };
+
 export function checkNesting(src: string): void {
   /** Per open level: its depth when opened plus the chain length at it. */
   const levels: number[] = [0];
@@ -28,6 +31,7 @@ export function checkNesting(src: string): void {
   try {
     for (const tok of tokenizer(src, { ecmaVersion: 2020 })) {
       const type = tok.type;
+      const f = type as unknown as Flags;
       if (OPEN.has(type)) {
         levels.push(levels[levels.length - 1] + chain + 1);
         chain = 0;
@@ -38,7 +42,7 @@ export function checkNesting(src: string): void {
       } else if (type === tt.semi || type === tt.comma) {
         chain = 0;
         continue;
-      } else if (type.binop !== undefined || type.prefix || type.isAssign || CHAIN.has(type)) chain++;
+      } else if (typeof f.binop === "number" || f.prefix || f.isAssign || CHAIN.has(type)) chain++;
       else continue;
       if (levels[levels.length - 1] + chain > MAX_NESTING) throw new VmError(`compile contract: code nested deeper than ${MAX_NESTING}`);
     }

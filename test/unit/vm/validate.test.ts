@@ -110,12 +110,12 @@ describe("nesting cap before parsing", () => {
     });
 
   it("deep but allowed code deploys and runs identically on two fresh chains", () => {
-    const body = "(".repeat(40) + "1" + "+1".repeat(20) + ")".repeat(40);
+    const body = "(".repeat(60) + "1" + "+1".repeat(40) + ")".repeat(60);
     const runs = [new Chain(), new Chain()].map((chain) => {
       const { id } = deploy(chain, wrap(body), [{ name: "go", args: [] }]);
       return call(chain, id, "go", []);
     });
     expect(runs[0]).toEqual(runs[1]);
-    expect(JSON.parse(runs[0].returns[0])).toEqual(["21"]);
+    expect(JSON.parse(runs[0].returns[0])).toEqual(["41"]);
   });
 });
