@@ -36,6 +36,14 @@ const MAX_GAS_LIMIT = 400_000_000n;
 
 class Dropped extends Error {}
 
+/** A receipt's message keeps at most this many UTF-16 units (an uncaught `throw "m".repeat(3e6)` would be a 3 MB row). */
+export const MAX_MESSAGE = 4096;
+function capMessage(m: string): string {
+  if (m.length <= MAX_MESSAGE) return m;
+  const high = m.charCodeAt(MAX_MESSAGE - 1);
+  return m.slice(0, high >= 0xd800 && high < 0xdc00 ? MAX_MESSAGE - 1 : MAX_MESSAGE) + "..."; // never half a surrogate pair
+}
+
 /** `Action{Contract: C, ActionName: A, Data: D}\n`, cut to 100 code points + "..." (isolator.go runAction). */
 export function actionDesc(a: Action): string {
   const s = `Action{Contract: ${a.contract}, ActionName: ${a.actionName}, Data: ${a.data}}\n`;
@@ -252,7 +260,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
         throw e;
       }
       status = "RUNTIME_ERROR";
-      message = `running action ${actionDesc(action)} error: ${(e as Error).message}`;
+      message = capMessage(`running action ${actionDesc(action)} error: ${(e as Error).message}`);
     }
     cost.net += byteLength(ret);
     const totalGas = h.genesis ? 0n : totalGasAt(h.db, tx.publisher, block.time).value; // scale 2: gas × 100
@@ -285,7 +293,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
       h.payCost(new Cost(0, reserved), tx.publisher);
     } catch (e) {
       status = "RUNTIME_ERROR";
-      message = `forwarding ${actionDesc(tx.actions[forward.from])} to shard ${forward.target} error: ${(e as Error).message}`;
+      message = capMessage(`forwarding ${actionDesc(tx.actions[forward.from])} to shard ${forward.target} error: ${(e as Error).message}`);
       failed = true;
     }
   }
@@ -308,7 +316,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     if (reserved > 0) h.costs.get(tx.publisher)!.cpu -= reserved; // nothing forwarded any more
     reserved = 0;
     status = "BALANCE_NOT_ENOUGH";
-    message = "balance not enough after executing actions: " + (e as Error).message;
+    message = capMessage("balance not enough after executing actions: " + (e as Error).message);
     try {
       paid = doPay(h);
       state.release();

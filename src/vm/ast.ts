@@ -1,6 +1,7 @@
 /** Parsing and walking contract source with acorn (shared by validation and gas injection). */
 import { parse } from "acorn";
 import { VmError } from "../contracts/errors.js";
+import { checkNesting } from "./nesting.js";
 
 /** An acorn ESTree node; fields are read dynamically by the walkers. */
 export interface AstNode {
@@ -14,7 +15,9 @@ export interface AstNode {
  * ES2020 script: what QuickJS and IOST's esprima both accept, without class
  * fields or logical assignment (nothing IOST contracts use).
  */
+/** Refuses code nested deeper than MAX_NESTING first (nesting.ts), so that the recursion below is bounded. */
 export function parseSource(src: string): AstNode {
+  checkNesting(src);
   try {
     return parse(src, { ecmaVersion: 2020, sourceType: "script", allowReturnOutsideFunction: false }) as unknown as AstNode;
   } catch (e) {

@@ -48,6 +48,23 @@ function cryptoOp(c: Cost, op: string, a: string[]): HostValue {
   }
 }
 
+/**
+ * Receipt and event texts a tx's contracts may emit: each at most IOST's result cap, all together at
+ * most 256 KB (IOST has no cap but its gas; here they are rows of the block's chunk, so the tx's
+ * whole record stays a few hundred KB whatever the gas limit). Beyond: a tx error, nothing kept.
+ */
+export const MAX_EMIT_BYTES = 65_536;
+export const MAX_EMIT_TOTAL = 262_144;
+const emitted = new WeakMap<Host, number>();
+
+function emit(h: Host, kind: string, s: string): void {
+  const n = byteLength(s);
+  const total = (emitted.get(h) ?? 0) + n;
+  if (n > MAX_EMIT_BYTES) throw new VmError(`${kind} too long: ${n} bytes > ${MAX_EMIT_BYTES}`);
+  if (total > MAX_EMIT_TOTAL) throw new VmError(`${kind} exceeds the tx's ${MAX_EMIT_TOTAL} bytes of receipts and events`);
+  emitted.set(h, total);
+}
+
 export interface CallFrame {
   abi: string;
   /** Checks that the contract's gas so far plus host costs fit its budget; throws out of gas. */
@@ -100,10 +117,12 @@ export function hostApi(h: Host, c: Cost, frame: CallFrame): HostFn {
       case "receipt":
         // IOST forwards only CPU for JS receipts; charging the length keeps receipt memory paid for.
         c.cpuAdd(byteLength(a(0)));
+        emit(h, "receipt", a(0));
         h.receipt(null, a(0));
         return null;
       case "event":
         c.cpuAdd(byteLength(a(0)));
+        emit(h, "event", a(0));
         h.event(a(0));
         return null;
     }

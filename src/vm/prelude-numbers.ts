@@ -3,7 +3,7 @@
  * bignumber.js config, float64.js, int64.js): an exact decimal on BigInt,
  * DECIMAL_PLACES 50 and ROUND_DOWN as IOST configures bignumber.js. A lazily
  * loaded module (prelude.ts) over the prelude's kernel `k`: `BigIntF`,
- * `WeakMapC`, `charge` and `StringF` are the prelude's captured originals (the
+ * `WeakMapC`, `charge`, `create` and `StringF` are the prelude's captured originals (the
  * contract sees none of them, nor the BigInt values, which live in a WeakMap).
  * It loads after contract code may have run, so it iterates with indexes,
  * never with iterators the contract could have replaced, and charges nothing
@@ -62,7 +62,7 @@ export const NUMBERS_MODULE = String.raw`(function (k) {
     return parseDec(v);
   }
   function make(c, s) {
-    const r = Object.create(BigNumber.prototype);
+    const r = k.create(BigNumber.prototype);
     NUM.set(r, norm(c, s));
     return r;
   }

@@ -14,6 +14,7 @@
  * Evaluates to `function (host, budget, txJson, blockJson)` returning the
  * meter: `() => gas used`, or -1 once the budget was exceeded.
  */
+import { REMOVED, WRAPPED } from "./builtins.js";
 import { NUMBERS_MODULE } from "./prelude-numbers.js";
 import { BLOCKCHAIN_MODULE, CONSOLE_MODULE, CRYPTO_MODULE, STORAGE_MODULE } from "./prelude-host.js";
 
@@ -61,7 +62,7 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
     }
     return loaded[m][name];
   }
-  const kernel = freeze({ charge, hc, str, lib, defineProperty, jsonParse, jsonStringify, json2Stringify, BigIntF, WeakMapC, StringF, floor,
+  const kernel = freeze({ charge, hc, str, lib, defineProperty, create: Object.create, jsonParse, jsonStringify, json2Stringify, BigIntF, WeakMapC, StringF, floor,
     log: (level, s) => host("console", used, level, s) });
 
   const counter = {
@@ -69,7 +70,21 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
   };
   /** Strings made by +, += and template literals cost by length (memory is gas). */
   function binaryOp(v) { if (typeof v === "string") charge(floor(v.length / 4)); return v; }
-  function spread(v) { charge(1 + len(v)); return v; }
+  const isArray = Array.isArray, symIter = Symbol.iterator, arrayValues = Array.prototype[Symbol.iterator];
+  /**
+   * An array (with the native iterator) or a string is spread natively at 1 + length. Anything
+   * else is drained here first, at 2 per element (its slot and the iterator's result object):
+   * QuickJS would run a native iterator (keys(), a string or array iterator) in C without a
+   * single bytecode, so without paying.
+   */
+  function spread(v) {
+    if (typeof v === "string" || (isArray(v) && v[symIter] === arrayValues)) { charge(1 + len(v)); return v; }
+    const it = v[symIter](), out = [];
+    let n = 0;
+    for (let r = it.next(); !r.done; r = it.next()) { charge(2); out[n++] = r.value; }
+    charge(1);
+    return out;
+  }
 
   // ---- builtins: IOST's whitelists, charged in proportion to the work and allocation
   const whitelist = (obj, keep) => { for (const k of names(obj)) if (keep.indexOf(k) < 0) delete obj[k]; };
@@ -84,12 +99,13 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
   function wrap(obj, name, before, after) {
     const orig = obj[name];
     if (typeof orig !== "function") return;
-    const w = function (...args) {
+    // A method: no prototype object and not a constructor, like the native it replaces.
+    const w = { [name](...args) {
       charge(before(this, args));
       const r = apply(orig, this, args);
       if (after) charge(after(r));
       return r;
-    };
+    } }[name];
     defineProperty(obj, name, { value: w, writable: true, configurable: true });
   }
   // Index loops, not iterators: what the wrappers use at run time must not be replaceable by the contract.
@@ -132,7 +148,35 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
   wrap(JSON, "parse", (s, a) => 10 + len(StringF(a[0])));
   defineProperty(JSON, "stringify", { value: function stringify(v, r, sp) { return json2Stringify(v, r, sp); }, writable: true, configurable: true });
   wrap(JSON, "stringify", () => 10, (r) => len(r));
-  for (const k of ["keys", "values", "entries", "getOwnPropertyNames", "assign", "fromEntries"]) wrap(Object, k, () => 1, (r) => len(r));
+  // The rest of builtins.ts's metered members, by formula.
+  const keyLen = (v) => (typeof v === "string" ? floor(v.length / 4) : 0);
+  const size = (o) => (o === null || (typeof o !== "object" && typeof o !== "function") ? 0 : isArray(o) ? arrLen(o) : names(o).length);
+  const COST = {
+    result: [() => 1, resultLen],
+    count: [() => 1, (r) => len(r)],
+    args: [(s, a) => 1 + a.length],
+    apply: [(s, a) => 1 + len(a[1])],
+    key: [(s, a) => 1 + keyLen(a[0])],
+    key1: [(s, a) => 1 + keyLen(a[1])],
+    number: [(s, a) => 1 + keyLen(a[0])],
+    props: [(s, a) => { let n = 1; for (let i = 0; i < a.length; i++) n += size(a[i]); return n; }],
+    props1: [(s, a) => 1 + 4 * size(a[1])],
+    descriptors: [(s, a) => 1 + 4 * size(a[0])],
+    entries: [(s, a) => { if (!isArray(a[0]) && a[0] !== null && a[0] !== undefined) a[0] = spread(a[0]); return 1 + arrLen(a[0]); }],
+  };
+  const ROOTS = { "Function.prototype": protoOf(charge), "Object.prototype": Object.prototype };
+  const owner = (path) => {
+    const i = path.lastIndexOf(".");
+    if (i < 0) return [G, path];
+    const head = path.slice(0, i), parts = head.split(".");
+    let o = ROOTS[head];
+    if (!o) { o = G; for (let j = 0; j < parts.length; j++) o = o[parts[j]]; }
+    return [o, path.slice(i + 1)];
+  };
+  const WRAPPED = ${JSON.stringify(WRAPPED)};
+  for (let i = 0; i < WRAPPED.length; i++) { const [o, k] = owner(WRAPPED[i][0]), c = COST[WRAPPED[i][1]]; wrap(o, k, c[0], c[1]); }
+  const REMOVED = ${JSON.stringify(REMOVED)};
+  for (let i = 0; i < REMOVED.length; i++) { const [o, k] = owner(REMOVED[i]); delete o[k]; }
 
   // ---- IOST's forbidden globals; code generation through any function constructor
   for (const k of ["Date", "RegExp", "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Promise", "Reflect", "Proxy",

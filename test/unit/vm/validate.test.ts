@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { base64Encode } from "../../../src/codec/base64";
-import { act, Chain, contractJson, makeTx, vmReady } from "./helpers";
+import { act, call, Chain, contractJson, deploy, makeTx, vmReady } from "./helpers";
 
 await vmReady();
 
@@ -87,3 +87,35 @@ function protoContract(code: string, abi: string, args: string[]): Uint8Array {
   const info = [...str(1, "javascript"), ...str(2, "1.0.0"), ...field(3, new Uint8Array(abiMsg))];
   return new Uint8Array([...field(2, new Uint8Array(info)), ...str(3, code)]);
 }
+
+describe("nesting cap before parsing", () => {
+  const wrap = (body: string) => `class N {\n init() {}\n go() { return ${body}; }\n}\nmodule.exports = N;`;
+  const deep: Record<string, string> = {
+    parens: "(".repeat(1000) + "1" + ")".repeat(1000),
+    brackets: "[".repeat(1000) + "]".repeat(1000),
+    braces: "{a:".repeat(1000) + "1" + "}".repeat(1000),
+    sums: "1" + "+(1".repeat(1000) + ")".repeat(1000),
+    arrows: "x => ".repeat(1000) + "1",
+    ternaries: "1 ? 1 : ".repeat(1000) + "1",
+    members: "this" + ".a".repeat(2000),
+    chain: "1" + "+1".repeat(5000),
+    functions: "function () { return ".repeat(500) + "1" + "; }".repeat(500),
+  };
+  for (const [kind, body] of Object.entries(deep))
+    it(`refuses ${kind} nested past the cap, without parsing`, () => {
+      const chain = new Chain();
+      const r = chain.receipt(makeTx([act("system.iost", "setCode", [contractJson(wrap(body), [])])], { gasLimit: 4_000_000n }));
+      expect(r.statusCode).toBe("RUNTIME_ERROR");
+      expect(r.message).toContain("compile contract: code nested deeper than 128");
+    });
+
+  it("deep but allowed code deploys and runs identically on two fresh chains", () => {
+    const body = "(".repeat(60) + "1" + "+1".repeat(40) + ")".repeat(60);
+    const runs = [new Chain(), new Chain()].map((chain) => {
+      const { id } = deploy(chain, wrap(body), [{ name: "go", args: [] }]);
+      return call(chain, id, "go", []);
+    });
+    expect(runs[0]).toEqual(runs[1]);
+    expect(JSON.parse(runs[0].returns[0])).toEqual(["41"]);
+  });
+});
