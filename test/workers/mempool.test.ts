@@ -1,5 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
+import { padNs, poolOrder } from "../../durable-objects/mempool";
 import type { Shard } from "../../durable-objects/shard";
 import { newChain, tick } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
@@ -91,9 +92,24 @@ describe("txs through the mempool into blocks", () => {
 
   test("a tx the executor drops leaves the pool with the reason", async () => {
     const c = newChain("dropped");
-    // producer000 has gas (genesis pledge), but the admin key cannot sign for it.
-    const { hash, bytes } = makeTx({ publisher: "producer000", to: "admin" });
-    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    // producer000 has gas (genesis pledge), but the admin key cannot sign for it: admission
+    // refuses it as the block would drop it.
+    const { tx, hash, bytes } = makeTx({ publisher: "producer000", to: "admin" });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ error: "unauthorized publisher: producer000" });
+    // Pooled anyway (as if admitted before its publisher's key changed): the block drops it.
+    await runInDurableObject(c.shardRaw, (obj, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        hash,
+        bytes,
+        tx.publisher,
+        padNs(tx.time),
+        padNs(tx.expiration),
+        Number(tx.gasLimit),
+        poolOrder(tx, hash),
+      );
+      (obj as unknown as { poolCount: number }).poolCount = 1;
+    });
     await tick(c);
     expect(await c.shard.poolSize()).toBe(0);
     expect((await c.coord.storedBlock(1))!.txCount).toBe(1); // the base tx only
