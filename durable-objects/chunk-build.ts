@@ -39,6 +39,8 @@ export interface ChunkHost {
   head(): number;
   root(): Uint8Array;
   setMeta(key: string, value: string): void;
+  /** Runs `run` in a nested transaction (an SQLite savepoint): if it throws, none of its writes stay. */
+  savepoint<T>(run: () => T): T;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
   shard(i: number): { outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> };
 }
@@ -96,6 +98,32 @@ export function sentTo(sql: SqlStorage, height: number, to: number): core.CrossR
     .exec<{ json: string }>("SELECT json FROM receipts_out WHERE height = ? AND to_shard = ? ORDER BY seq", height, to)
     .toArray()
     .map((r) => JSON.parse(r.json) as core.CrossReceipt);
+}
+
+/**
+ * Byte cap on every value a tx's results write (its tx_index row, each event,
+ * each cross-shard receipt, each state value), well below SQLite's 2 MB per
+ * value, so no write of a chunk can fail on size. It is a rule of execution,
+ * the same on every node: the producer drops a tx over it, a peer's chunk that
+ * holds one is refused.
+ */
+export const ROW_BYTES = 1_000_000;
+
+const utf8 = new TextEncoder();
+
+/** UTF-8 size over ROW_BYTES (a UTF-16 length over it already is: UTF-8 never takes fewer units). */
+function overCap(s: string): boolean {
+  return s.length > ROW_BYTES || (s.length * 3 > ROW_BYTES && utf8.encode(s).length > ROW_BYTES);
+}
+
+/** Which result of a tx is over ROW_BYTES, or null. `written`: the state writes of the tx alone. */
+function oversize(bytes: SqlStorageValue, receiptJson: string, run: { outgoing: core.CrossReceipt[]; events?: ChunkEvent[] }, written: ReadonlyMap<string, string | null>): string | null {
+  const over = (what: string) => `tx results too large: ${what} is over the ${ROW_BYTES}-byte cap of a stored row`;
+  if (bytesOf(bytes).length + receiptJson.length > ROW_BYTES && bytesOf(bytes).length + utf8.encode(receiptJson).length > ROW_BYTES) return over("its receipt");
+  if ((run.events ?? []).some((e) => overCap(e.data))) return over("an event");
+  if (run.outgoing.some((r) => overCap(JSON.stringify(r)))) return over("a cross-shard receipt");
+  for (const [key, value] of written) if (value !== null && overCap(key + value)) return over(`the value of state key ${key.slice(0, 80)}`);
+  return null;
 }
 
 function recordLeft(sql: SqlStorage, hash: string, status: "expired" | "dropped", bytes: SqlStorageValue, gasRatio: number, message: string): void {
@@ -167,12 +195,15 @@ export function executeChunk(
   const outgoing: core.CrossReceipt[] = [];
   let gas = 0n;
   /** A tx that made it into the chunk: its place, receipt, cross-shard receipts and events. */
-  const record = (hash: string, bytes: SqlStorageValue, gasRatio: bigint, run: { receipt: TxReceipt; outgoing: core.CrossReceipt[]; events?: ChunkEvent[] }) => {
+  const record = (
+    hash: string,
+    bytes: SqlStorageValue,
+    gasRatio: bigint,
+    run: { receipt: TxReceipt; outgoing: core.CrossReceipt[]; events?: ChunkEvent[] },
+    receiptJson = JSON.stringify(core.receiptToJson(run.receipt)),
+  ) => {
     const idx = txHashes.length;
-    txHashes.push(hash);
-    receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
-    gas += run.receipt.gasUsage;
-    outgoing.push(...run.outgoing);
+    // The row first: if it cannot be written, nothing of the tx is in the chunk.
     sql.exec(
       `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
        ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
@@ -181,10 +212,14 @@ export function executeChunk(
       height,
       idx,
       bytes,
-      JSON.stringify(core.receiptToJson(run.receipt)),
+      receiptJson,
       Number(gasRatio),
       run.outgoing.filter(core.awaitsSettle).length,
     );
+    txHashes.push(hash);
+    receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
+    gas += run.receipt.gasUsage;
+    outgoing.push(...run.outgoing);
     for (const r of run.receipt.receipts) events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
     for (const e of run.events ?? []) events.push(e);
   };
@@ -204,31 +239,40 @@ export function executeChunk(
   for (const settled of inc.settled) settle(sql, settled, height);
   outgoing.push(...inc.outgoing);
 
-  // 4. Pick and execute in pool order (§3.4 limits), or run the given txs.
-  const candidates: { hash: string; publisher: string; bytes: SqlStorageValue; given?: GivenTx }[] =
+  // 4. Pick and execute in pool order (§3.4 limits), or run the given txs. The pick reads the
+  // whole pool in order, each publisher's first BLOCK_MAX_TXS_PER_PUBLISHER only (a producer
+  // policy, not validity: a peer's block is not held to it), so no run of one publisher's txs
+  // can hide the rest of the pool; what fails leaves the pool below.
+  const candidates: { hash: string; bytes?: SqlStorageValue; given?: GivenTx }[] =
     given === null
       ? sql
-          .exec<Row>("SELECT hash, bytes, publisher FROM mempool WHERE time <= ? ORDER BY ord LIMIT 2000", padNs(blockTime))
+          .exec<{ hash: string }>(
+            `SELECT hash FROM (SELECT hash, ord, ROW_NUMBER() OVER (PARTITION BY publisher ORDER BY ord) AS n FROM mempool WHERE time <= ?)
+             WHERE n <= ? ORDER BY ord`,
+            padNs(blockTime),
+            config.blockMaxTxsPerPublisher,
+          )
           .toArray()
-          .map((r) => ({ hash: r.hash as string, publisher: r.publisher as string, bytes: r.bytes }))
-      : given.filter((g) => !g.base).map((g) => ({ hash: g.hash, publisher: g.tx.publisher, bytes: blob(g.bytes), given: g }));
+      : given.filter((g) => !g.base).map((g) => ({ hash: g.hash, bytes: blob(g.bytes), given: g }));
   if (given !== null && given.some((g) => g.base) !== txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
-  const perPublisher = new Map<string, number>();
   for (const row of candidates) {
     const hash = row.hash;
     const g = row.given;
     if (g === undefined) {
-      // Producer policy, not validity: a peer's block is not held to this node's limits.
       if (txHashes.length >= config.blockMaxTxs) break;
-      if ((perPublisher.get(row.publisher) ?? 0) >= config.blockMaxTxsPerPublisher) continue;
-      perPublisher.set(row.publisher, (perPublisher.get(row.publisher) ?? 0) + 1);
     } else {
       const replay = replayError(sql, g);
       if (replay !== null) throw new ChunkRefused(replay);
     }
-    const tx = g?.tx ?? core.decodeTx(bytesOf(row.bytes));
-
+    const bytes = row.bytes ?? sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).one().bytes;
+    const tx = g?.tx ?? core.decodeTx(bytesOf(bytes));
     const depth = state.depth;
+    /** The tx leaves, nothing of it kept: out of a peer's chunk (refused), or out of the pool with `why`. */
+    const leave = (why: string) => {
+      while (state.depth > depth) state.rollback();
+      if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${why}`);
+      recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), why);
+    };
     state.checkpoint();
     let result: core.ExecResult;
     try {
@@ -237,17 +281,23 @@ export function executeChunk(
       for (const l of run.logs) console.log(`[${l.contract} ${hash}] ${l.level}: ${l.text}`);
       result = run.value;
     } catch (err) {
-      // This node failed (the VM's memory guard tripped): abandon the whole chunk so
-      // the coordinator retries the height on a fresh VM; the tx itself is not at fault.
-      if (err instanceof core.NodeFault) throw err;
+      if (err instanceof core.NodeFault) {
+        // This node failed (the VM's memory guard tripped, on what this tx or the txs before it
+        // grew). A peer's chunk is retried later on a fresh VM. Our own pick evicts the tx
+        // uncharged rather than giving it a receipt: a fault depends on this node's VM, so
+        // another node re-executing the block could run the tx fine, and a receipt made of a
+        // fault would split the chain. Evicted, it cannot wedge production; its sender can
+        // send it again. The chunk ends here: the VM is gone until the next build reloads it.
+        while (state.depth > depth) state.rollback();
+        if (g !== undefined) throw err;
+        recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), `node fault: ${err.message}: the tx was evicted, not charged`);
+        break;
+      }
       // A bug in the core must not wedge the chain on one tx: drop it with the reason.
       result = { dropped: `internal error: ${errorText(err)}` };
-      while (state.depth > depth + 1) state.rollback();
     }
     if ("dropped" in result) {
-      if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${result.dropped}`);
-      while (state.depth > depth) state.rollback();
-      recordLeft(sql, hash, "dropped", row.bytes, Number(tx.gasRatio), result.dropped);
+      leave(result.dropped);
       continue;
     }
     const receipt: TxReceipt = result.receipt;
@@ -259,10 +309,24 @@ export function executeChunk(
       while (state.depth > depth) state.rollback();
       break;
     }
+    const receiptJson = JSON.stringify(core.receiptToJson(receipt));
+    const big = oversize(bytes, receiptJson, result, state.latest());
+    if (big !== null) {
+      leave(big);
+      continue;
+    }
+    try {
+      // Any other failure to store the tx's row drops the tx alone, not the chunk.
+      h.savepoint(() => {
+        if (g !== undefined) takeFromPool(sql, g);
+        else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+        record(hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
+      });
+    } catch (err) {
+      leave(`tx results cannot be stored: ${errorText(err)}`);
+      continue;
+    }
     while (state.depth > depth) state.release();
-    record(hash, row.bytes, tx.gasRatio, result);
-    if (g !== undefined) takeFromPool(sql, g);
-    else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
   }
 
   outgoing.forEach((r, seq) => {

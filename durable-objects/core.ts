@@ -9,9 +9,9 @@ import { applyIncoming as coreApplyIncoming, awaitsSettle, type CrossReceipt, ty
 import { combineReceipt } from "../src/sharding/combine";
 import type { TxReceiptJson } from "../src/tx/view";
 import {
-  checkPublisherGas as coreCheckPublisherGas,
-  checkTxAmountLimit,
   dryRun as coreDryRun,
+  pendingGasError,
+  prepareError,
   executeTx as coreExecuteTx,
   type BlockContext,
 } from "../src/executor/index";
@@ -76,16 +76,22 @@ export function checkTxTime(tx: Tx, nowNs: bigint): void {
   coreCheckTxTime(tx, nowNs);
 }
 
-/** /sendTx's "gas not enough" check; throws with IOST's message. */
-export function checkPublisherGas(state: State, tx: Tx, block: BlockInfo): void {
-  const err = coreCheckPublisherGas(state, tx, block.time);
-  if (err !== null) throw new Error(err);
+/** The publisher's txs already in the pool: how many, and the sum of their gas limits (internal units). */
+export interface PendingOf {
+  count: number;
+  gasLimits: bigint;
 }
 
-/** PrepareTx's amount_limit check (tokens exist, values valid at their scale); throws with IOST's message. */
-export function checkAmountLimit(state: State, tx: Tx): void {
-  const err = checkTxAmountLimit(state, tx);
-  if (err !== null) throw new Error(err);
+/**
+ * Why the pool must refuse `tx` on `state` at `block`, or null: what the
+ * block's `prepare` would drop it with (IOST's texts), then whether its
+ * publisher's gas also covers its pending txs (src/executor pendingGasError).
+ */
+export function admissionError(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo, pending: PendingOf): string | null {
+  return (
+    prepareError(state, tx, base58Decode(hash), blockContext(chainId, block, shard)) ??
+    pendingGasError(state, tx, block.time, pending.gasLimits, pending.count)
+  );
 }
 
 export type ExecResult =

@@ -26,7 +26,17 @@ export interface Producing {
   time: string;
   /** base58 pubkey of the held producer whose slot this is (absent in jobs persisted before rotation: producer000). */
   witness?: string;
+  /** Attempts at building its chunks so far (absent: none). */
+  attempts?: number;
 }
+
+/**
+ * Chunk-building attempts of one job before it is re-planned at a new time.
+ * A job's time is fixed, so whatever keeps failing at it (a base tx or an
+ * incoming receipt that faults the node, a storage error) would otherwise be
+ * retried forever; at a new time pool txs expire and the base tx differs.
+ */
+export const MAX_JOB_ATTEMPTS = 5;
 
 /**
  * What one production attempt did: made a block, or not and when to look
@@ -129,6 +139,15 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
 
   const saved = h.meta("producing");
   let job = saved === undefined ? null : (JSON.parse(saved) as Producing);
+  if (job?.height === height && (job.attempts ?? 0) >= MAX_JOB_ATTEMPTS && (await h.validator(job.witness ?? h.genesisWitnesses[0]).signedAt(height)) === null) {
+    // Not signed yet, so no other block of this height exists: the shards that built a chunk
+    // for the old time drop it (above LIB, undone like a reorg's) and a new job is planned.
+    console.error(`coordinator: block ${height} at ${job.time} failed ${job.attempts} times: re-planning it`);
+    for (const r of await Promise.all(h.shards().map((s) => s.revertTo(height - 1)))) {
+      if ("error" in r) throw new Error(`coordinator: re-planning block ${height}: ${r.error}`);
+    }
+    job = null;
+  }
   if (!job || job.height !== height) {
     if (!force && h.config.production === "on-tx" && !(await hasWork(h))) return { produced: false, wake: "idle" };
     const planned = planJob(h, head, force);
@@ -139,6 +158,8 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
   // A job persisted before rotation existed was producer000's (the only producer then).
   const witness = job.witness ?? h.genesisWitnesses[0];
 
+  job.attempts = (job.attempts ?? 0) + 1;
+  h.setMeta("producing", JSON.stringify(job)); // counted before the shards hear of it, so a crash counts too
   const ctx = { height, time: job.time, parentHash: head.hash, witness, parentWitness: head.witness, parentTime: head.time };
   const started = performance.now();
   const chunks = byShard(await Promise.all(h.shards().map((s) => s.buildChunk(ctx))));

@@ -96,6 +96,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       root: () => this.root,
       meta: (key) => this.meta(key),
       setMeta: (key, value) => this.setMeta(key, value),
+      savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
       shard: (i) => (i === this.shardIndex ? this : shardStub(this.env, peerShardName(this.name, i))),
     };
@@ -167,6 +168,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   // ---- mempool -----------------------------------------------------------
 
   async submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>> {
+    // Before any check, so no other call interleaves between the checks and the insert; a
+    // contract publisher's auth check in admissionError may run its contract.
+    await core.loadVm();
     let tx: Tx;
     try {
       tx = core.decodeTx(fullBytes);
@@ -191,12 +195,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       return { error: errorText(err) };
     }
     if (this.poolCount >= MAX_POOL_TXS) return { error: "txpool is full" };
+    // The block's own drop checks against the committed state, so no tx the next block would drop
+    // uncharged (or could not charge with its pending siblings) holds a pool slot (issue 12 item 3).
+    const pending = this.sql.exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", tx.publisher).one();
+    let refused: string | null;
     try {
-      core.checkPublisherGas(new State(this.kv), tx, this.nextBlock());
-      core.checkAmountLimit(new State(this.kv), tx);
+      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, this.nextBlock(), { count: pending.n, gasLimits: BigInt(pending.g) });
     } catch (err) {
-      return { error: errorText(err) };
+      refused = errorText(err);
     }
+    if (refused !== null) return { error: refused };
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
         "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

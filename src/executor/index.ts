@@ -130,7 +130,7 @@ export function checkPublisherGas(state: State, tx: Tx, blockTime: bigint): stri
  * tokens exist, each value is valid at its token's scale), which pool
  * admission runs too: null, or IOST's message.
  */
-export function checkTxAmountLimit(state: State, tx: Tx): string | null {
+function checkTxAmountLimit(state: State, tx: Tx): string | null {
   const db = new ContractDB(state);
   try {
     checkAmountLimit(tx.amountLimit, (token) => tokenDecimal(db, token));
@@ -162,6 +162,41 @@ function prepare(h: Host, tx: Tx): void {
   h.payCost(c, tx.publisher);
   const limitErr = checkTxAmountLimit(h.state, tx);
   if (limitErr !== null) throw new Dropped(limitErr);
+}
+
+/**
+ * What `prepare` would drop `tx` with on `state` at `block`, or null: pool
+ * admission runs the very checks a block applies (go-iost /sendTx runs part of
+ * them in CheckTxGasLimitValid and VerifyTx), so a tx the next block would drop
+ * uncharged never takes a pool slot. Reads only: every write is undone.
+ */
+export function prepareError(state: State, tx: Tx, txHash: Uint8Array, block: BlockContext): string | null {
+  const h = new Host(state, block, buildTxContext(tx, base58Encode(txHash)), monitorCall);
+  h.initStack();
+  state.checkpoint();
+  try {
+    prepare(h, tx);
+    return null;
+  } catch (e) {
+    if (e instanceof Dropped) return e.message;
+    throw e;
+  } finally {
+    state.rollback();
+  }
+}
+
+/**
+ * Whether the publisher's gas at `blockTime` pays `tx` on top of the gas
+ * limits of its txs already pending (`pendingLimits`, internal units), or why
+ * not. This node's own bound, not IOST's: without it one account could hold
+ * any number of pool slots that the block would never charge it for.
+ */
+export function pendingGasError(state: State, tx: Tx, blockTime: bigint, pendingLimits: bigint, pendingCount: number): string | null {
+  if (pendingCount === 0) return null;
+  const current = totalGasAt(new ContractDB(state), tx.publisher, blockTime);
+  const need = new Decimal(tx.gasLimit + pendingLimits, 2);
+  if (!current.lessThan(need)) return null;
+  return `gas not enough: user ${tx.publisher} has ${current.toString()} < ${need.toString()} (the gas limits of its ${pendingCount} pending txs included)`;
 }
 
 /**

@@ -63,6 +63,11 @@ export class State {
     for (const [k, v] of top) parent.set(k, v);
   }
 
+  /** The writes since the innermost checkpoint (one tx's, while its checkpoint is open). */
+  latest(): ReadonlyMap<string, string | null> {
+    return this.layers[this.layers.length - 1];
+  }
+
   /**
    * Pending writes (all layers merged) in canonical key order. A write equal to
    * what the store already holds is still reported: the set records what was

@@ -1,4 +1,6 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
+import { padNs, poolOrder } from "../../durable-objects/mempool";
 import { newChain, tick } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
 
@@ -25,5 +27,35 @@ describe("what one chunk takes from the pool", () => {
     await tick(c);
     const chunk = userTxs(await c.shard.getChunkTxs(1));
     expect(chunk.map((tx) => (tx as { hash: string }).hash).sort()).toEqual(txs.map((tx) => tx.hash).sort());
+  });
+
+  test("the pick reads the whole pool: 2,100 pending txs of one publisher ahead of it do not hide a transfer", async () => {
+    const c = newChain("window");
+    const t = nowNs() - 1_000_000_000n;
+    // Pooled directly (admission refuses them now): producer000's, not signed by its key, so each
+    // block drops its first ten. Before, the pick read the first 2,000 by pool order only.
+    const flood = Array.from({ length: 2100 }, (_, i) => makeTx({ publisher: "producer000", to: "admin", time: t + BigInt(i) }));
+    await runInDurableObject(c.shardRaw, (obj, state) => {
+      for (const { tx, hash, bytes } of flood) {
+        state.storage.sql.exec(
+          "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+          hash,
+          bytes,
+          tx.publisher,
+          padNs(tx.time),
+          padNs(tx.expiration),
+          Number(tx.gasLimit),
+          poolOrder(tx, hash),
+        );
+      }
+      (obj as unknown as { poolCount: number }).poolCount = flood.length;
+    });
+    const user = makeTx({ memo: "funded" });
+    expect(await c.shard.submitTx(user.bytes, user.hash)).toEqual({ hash: user.hash });
+    await tick(c);
+    expect(userTxs(await c.shard.getChunkTxs(1)).map((x) => (x as { hash: string }).hash)).toEqual([user.hash]);
+    expect(await c.shard.getTxReceipt(user.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await c.shard.poolSize()).toBe(2090); // ten dropped with their reason
+    expect(await c.shard.getTx(flood[0].hash)).toMatchObject({ error: expect.stringContaining("tx dropped: unauthorized publisher") });
   });
 });

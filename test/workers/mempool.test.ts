@@ -1,5 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
+import { padNs, poolOrder } from "../../durable-objects/mempool";
 import type { Shard } from "../../durable-objects/shard";
 import { newChain, tick } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
@@ -91,9 +92,24 @@ describe("txs through the mempool into blocks", () => {
 
   test("a tx the executor drops leaves the pool with the reason", async () => {
     const c = newChain("dropped");
-    // producer000 has gas (genesis pledge), but the admin key cannot sign for it.
-    const { hash, bytes } = makeTx({ publisher: "producer000", to: "admin" });
-    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    // producer000 has gas (genesis pledge), but the admin key cannot sign for it: admission
+    // refuses it as the block would drop it.
+    const { tx, hash, bytes } = makeTx({ publisher: "producer000", to: "admin" });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ error: "unauthorized publisher: producer000" });
+    // Pooled anyway (as if admitted before its publisher's key changed): the block drops it.
+    await runInDurableObject(c.shardRaw, (obj, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+        hash,
+        bytes,
+        tx.publisher,
+        padNs(tx.time),
+        padNs(tx.expiration),
+        Number(tx.gasLimit),
+        poolOrder(tx, hash),
+      );
+      (obj as unknown as { poolCount: number }).poolCount = 1;
+    });
     await tick(c);
     expect(await c.shard.poolSize()).toBe(0);
     expect((await c.coord.storedBlock(1))!.txCount).toBe(1); // the base tx only
@@ -190,5 +206,60 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.shard.getContractStorage("token.iost", "TBadmin", "iost", true)).toMatchObject({ block_hash: b1.hash, block_number: "1" });
     expect(((await c.shard.getContractStorage("token.iost", "TBadmin", "iost", true)) as Obj).data).toMatch(/^\d/);
     expect(await c.shard.getContractStorageFields("token.iost", "TBadmin", true)).toHaveProperty("fields");
+  });
+});
+
+describe("pool starvation", () => {
+  test("a flood of txs the block would drop or could not charge is refused at admission; a funded transfer runs in the next block", async () => {
+    const c = newChain("flood");
+    const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"; // the dev admin's public key
+    // flooder: 10 IOST pledged, at most 3,000,000 gas: room for at most 3 txs asking 1,000,000 gas.
+    const setup = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify(["flooder", KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", "flooder", 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", "flooder", "10"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", "flooder", "1000", ""]) },
+      ],
+    });
+    expect(await c.shard.submitTx(setup.bytes, setup.hash)).toEqual({ hash: setup.hash });
+    await tick(c);
+    expect(await c.shard.getTxReceipt(setup.hash)).toMatchObject({ status_code: "SUCCESS" });
+
+    const t = nowNs() - 1_000_000_000n; // older than the user's transfer: ahead of it in pool order
+    const answers: Record<string, number> = {};
+    const count = (a: object) => {
+      const text = "error" in a ? String(a.error).replace(/ has [\d.]+ < [\d.]+/, " has … < …").replace(/its \d+ pending/, "its … pending") : "admitted";
+      answers[text] = (answers[text] ?? 0) + 1;
+    };
+    // More than the builder's old 2,000-tx window: producer000 has gas, but not the signer's key.
+    for (let i = 0; i < 2100; i++) {
+      const x = makeTx({ publisher: "producer000", to: "admin", time: t + BigInt(i) });
+      count(await c.shard.submitTx(x.bytes, x.hash));
+    }
+    for (let i = 0; i < 100; i++) {
+      const x = makeTx({ publisher: "nobody", time: t + BigInt(i) });
+      count(await c.shard.submitTx(x.bytes, x.hash));
+    }
+    for (let i = 0; i < 200; i++) {
+      const x = makeTx({ publisher: "flooder", to: "admin", amount: "0.00000001", time: t + BigInt(i) });
+      count(await c.shard.submitTx(x.bytes, x.hash));
+    }
+    const admitted = answers.admitted;
+    expect(admitted).toBeGreaterThanOrEqual(1);
+    expect(admitted).toBeLessThanOrEqual(3);
+    expect(answers).toEqual({
+      "unauthorized publisher: producer000": 2100,
+      "gas not enough: user nobody has … < …": 100,
+      admitted,
+      "gas not enough: user flooder has … < … (the gas limits of its … pending txs included)": 200 - admitted,
+    });
+    expect(await c.shard.poolSize()).toBe(admitted);
+
+    const user = makeTx({ memo: "funded" });
+    expect(await c.shard.submitTx(user.bytes, user.hash)).toEqual({ hash: user.hash });
+    await tick(c);
+    expect(await c.shard.getTxReceipt(user.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(userTxs(await c.shard.getChunkTxs(2)).length).toBe(1 + admitted); // with the flooder's affordable ones
   });
 });

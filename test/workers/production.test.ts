@@ -5,8 +5,9 @@ import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { base64Decode } from "../../src/codec/base64";
 import { ed25519VerifySync } from "../../src/crypto/ed25519";
 import type { Coordinator } from "../../durable-objects/coordinator";
+import { MAX_JOB_ATTEMPTS } from "../../durable-objects/production";
 import { newChain, stopAlarms, tick, until } from "./helpers";
-import { makeTx, nowNs } from "./txs";
+import { makeTx, nowNs, userTxs } from "./txs";
 
 const DEV_WITNESS = "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b";
 
@@ -93,5 +94,80 @@ describe("genesis and block production", () => {
     expect(b2.txCount).toBe(2);
     expect(await c.shard.buildChunk({ height: 2, time: "1", parentHash: "", witness: "", parentWitness: "", parentTime: "0" })).toEqual(first);
     expect((await c.coord.status()).producing).toBeNull();
+  });
+});
+
+describe("a tx or a job that would stall production", () => {
+  // `big(n)` ends in an n-character message; `hog(n)` keeps n arrays of a million numbers
+  // (spread is a builtin: the memory grows far faster than its gas), polling for interrupts.
+  const CODE = `class Bomb { init() {}
+  big(n) { throw "m".repeat(n); }
+  hog(n) { const keep = []; for (let i = 0; i < n; i++) { keep.push([...new Array(1000000).keys()]); for (let j = 0; j < 3000; j++) {} } return keep.length; }
+  ok() { return "ok"; } }
+module.exports = Bomb;`;
+  const abi = ["big", "hog"].map((name) => ({ name, args: ["number"], amountLimit: [] })).concat([{ name: "ok", args: [], amountLimit: [] }]);
+  const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi }, code: CODE });
+
+  async function deployed(c: ReturnType<typeof newChain>): Promise<string> {
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    expect(await c.shard.submitTx(deploy.bytes, deploy.hash)).toEqual({ hash: deploy.hash });
+    await tick(c);
+    expect(await c.shard.getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
+    return "Contract" + deploy.hash;
+  }
+
+  test("a tx whose receipt is too big to store is dropped with the reason; the chunk's other txs run and the chain goes on", async () => {
+    const c = newChain("toobig");
+    const id = await deployed(c);
+    const t = nowNs();
+    const before = makeTx({ time: t, memo: "before" });
+    const bomb = makeTx({ time: t + 1n, actions: [{ contract: id, actionName: "big", data: "[3000000]" }], gasLimit: 400_000_000n });
+    const after = makeTx({ time: t + 2n, actions: [{ contract: id, actionName: "ok", data: "[]" }] });
+    for (const x of [before, bomb, after]) expect(await c.shard.submitTx(x.bytes, x.hash)).toEqual({ hash: x.hash });
+    await tick(c); // before the fix: SQLITE_TOOBIG aborted the chunk, and every retry of the job
+    expect(await c.shard.getTx(bomb.hash)).toEqual({ error: expect.stringMatching(/^tx dropped: tx results too large: its receipt is over the 1000000-byte cap/) });
+    expect(await c.shard.getTxReceipt(before.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await c.shard.getTxReceipt(after.hash)).toMatchObject({ status_code: "SUCCESS", returns: ['["ok"]'] });
+    expect(userTxs(await c.shard.getChunkTxs(2)).map((x) => (x as { hash: string }).hash)).toEqual([before.hash, after.hash]);
+    expect(await c.shard.poolSize()).toBe(0);
+    await tick(c);
+    expect((await c.coord.status()).head).toBe(3);
+  });
+
+  test("a tx that trips the VM memory guard is evicted uncharged; the txs before it are in the block, the rest in the next", async () => {
+    const c = newChain("fault");
+    const id = await deployed(c);
+    const t = nowNs();
+    const before = makeTx({ time: t, memo: "before" });
+    const hog = makeTx({ time: t + 1n, actions: [{ contract: id, actionName: "hog", data: "[40]" }], gasLimit: 400_000_000n });
+    const after = makeTx({ time: t + 2n, actions: [{ contract: id, actionName: "ok", data: "[]" }] });
+    for (const x of [before, hog, after]) expect(await c.shard.submitTx(x.bytes, x.hash)).toEqual({ hash: x.hash });
+    await tick(c); // before the fix: the NodeFault aborted the chunk, and every retry of the job
+    expect(await c.shard.getTx(hog.hash)).toEqual({ error: "tx dropped: node fault: contract VM memory guard tripped: the tx was evicted, not charged" });
+    expect(userTxs(await c.shard.getChunkTxs(2)).map((x) => (x as { hash: string }).hash)).toEqual([before.hash]);
+    expect(await c.shard.getTxReceipt(hog.hash)).toMatchObject({ error: expect.stringContaining("tx dropped") });
+    expect(await c.shard.poolSize()).toBe(1);
+    await tick(c);
+    expect(userTxs(await c.shard.getChunkTxs(3)).map((x) => (x as { hash: string }).hash)).toEqual([after.hash]);
+    expect(await c.shard.getTxReceipt(after.hash)).toMatchObject({ status_code: "SUCCESS" });
+  });
+
+  test("a job that keeps failing is re-planned at a new time after MAX_JOB_ATTEMPTS attempts", async () => {
+    const c = newChain("replan");
+    await c.coord.status(); // genesis
+    // A job whose time no shard can build: before the fix, every attempt failed the same way.
+    await runInDurableObject(c.coordStub, (_inst, state) => {
+      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 1, time: "soon", witness: DEV_WITNESS }));
+    });
+    const attempts = await runInDurableObject(c.coordStub, async (obj) => {
+      const inst = obj as unknown as Coordinator;
+      const outcomes: string[] = [];
+      for (let i = 0; i < MAX_JOB_ATTEMPTS + 1; i++) outcomes.push(await inst.produce(true).then(String, (e: Error) => e.message));
+      return outcomes;
+    });
+    expect(attempts.slice(0, MAX_JOB_ATTEMPTS)).toEqual(Array(MAX_JOB_ATTEMPTS).fill(expect.stringContaining('invalid chunk context times "soon"')));
+    expect(attempts[MAX_JOB_ATTEMPTS]).toBe("true");
+    expect((await c.coord.status()).head).toBe(1);
+    expect((await c.coord.storedBlock(1))!.time).toMatch(/^\d+$/);
   });
 });
