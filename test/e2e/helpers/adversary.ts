@@ -105,9 +105,10 @@ export async function expectConserved(url: string, ms = 20_000): Promise<Supply>
 /** A new account funded by admin: `iost` transferred, `pledge` IOST pledged for gas, `ram` bytes bought. */
 export async function fundedAccount(client: Client, name: string, opts: { iost?: string; pledge?: number; ram?: number } = {}): Promise<any> {
   const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
-  const tx = newAccountTx(client, name, kp.B58PubKey(), kp.B58PubKey(), opts.ram ?? 1024, opts.pledge ?? 10);
+  const pledge = opts.pledge ?? 10;
+  const tx = newAccountTx(client, name, kp.B58PubKey(), kp.B58PubKey(), opts.ram ?? 1024, pledge);
   tx.amount_limit = [];
-  tx.addApprove("iost", "unlimited");
+  tx.addApprove("iost", String(pledge + 1000)); // the pledge, plus the RAM and signUp's own 10
   await expectSuccess(client, tx);
   if (opts.iost) await expectSuccess(client, client.iost.transfer("iost", "admin", name, opts.iost, ""));
   return accountWithKey(name, kp);
