@@ -6,7 +6,7 @@
  * shard's balances and frozen balances sum to the supply record).
  */
 import { expect } from "vitest";
-import { accountWithKey, Algorithm, expectSuccess, KeyPair, newAccountTx, sendAndFollow, waitUntil, type Client } from "./sdk";
+import { accountWithKey, Algorithm, expectSuccess, KeyPair, newAccountTx, sendAndFollow, signTx, uniqueName, waitUntil, type Client } from "./sdk";
 
 /** No single request may take longer: a slower answer counts as a hang. */
 export const ANSWER_MS = 15_000;
@@ -127,4 +127,41 @@ export function replayHint(name: string): { seed: number } {
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
   console.log(`[${name}] fast-check seed ${seed} (replay: FUZZ_SEED=${seed})`);
   return { seed };
+}
+
+/** IOST's largest tx gas limit (go-iost tx.go: 4,000,000 gas), which every attack uses. */
+export const MAX_GAS = 4_000_000;
+
+/** Signs `tx` as `account` at the largest gas limit and posts it: the hash, or the refusal (an envelope). */
+export async function submit(client: Client, tx: any, account: any): Promise<{ hash?: string; refused?: Answer }> {
+  tx.gasLimit = MAX_GAS;
+  signTx(client, tx, account);
+  const r = await postText(client.url, "/sendTx", JSON.stringify(tx));
+  if (r.status === 200) return { hash: r.body.hash };
+  expectWellFormed(r, `sendTx ${tx.actions[0]?.contract}.${tx.actions[0]?.actionName}`);
+  return { refused: r };
+}
+
+/** The tx's receipt once it exists (the node answers once the tx is irreversible); throws after `ms`. */
+export async function receiptOf(url: string, hash: string, ms = 40_000): Promise<any> {
+  return waitUntil(`a receipt for ${hash}`, async () => {
+    const r = await send(url, `/getTxReceiptByTxHash/${hash}`);
+    return r.status === 200 ? r.body : undefined;
+  }, ms, 300);
+}
+
+/** A receipt that ends the tx properly: a status, a message when it failed, and gas charged. */
+export function expectCharged(receipt: any, what: string): void {
+  expect(typeof receipt.status_code, what).toBe("string");
+  if (receipt.status_code !== "SUCCESS") expect(receipt.message, `${what}: ${JSON.stringify(receipt).slice(0, 300)}`).toMatch(/\S/);
+  expect(receipt.gas_usage, `${what}: gas`).toBeGreaterThan(0);
+}
+
+/** A name of `prefix` plus a counter that lives on `shard` (names are placed by hash). */
+export async function nameOnShard(url: string, shard: number, prefix: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    const name = uniqueName(`${prefix}${i}`);
+    const s = (await send(url, `/getShardInfo/${name}`)).body;
+    if (s.shard === shard % s.shard_count) return name;
+  }
 }
