@@ -9,9 +9,9 @@
  * and iost is conserved. docs/SECURITY.md "The adversarial suite".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { sleep, startNode, type RunningNode } from "../../scripts/node";
 import { expectCharged, expectConserved, expectProducing, fundedAccount, head, nameOnShard, receiptOf, submit, transferToFinality } from "./helpers/adversary";
-import { connect, sleep, type Client } from "./helpers/sdk";
+import { connect, type Client } from "./helpers/sdk";
 
 const SIEGE_MS = 60_000;
 /**
