@@ -122,7 +122,7 @@ export async function transferToFinality(client: Client, from: any): Promise<num
   return Date.now() - started;
 }
 
-/** Runs a fast-check property, printing seed and path on failure so the run can be replayed. */
+/** The seed of a fast-check run: FUZZ_SEED, else a fresh one; printed, so any run can be replayed. */
 export function replayHint(name: string): { seed: number } {
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
   console.log(`[${name}] fast-check seed ${seed} (replay: FUZZ_SEED=${seed})`);
