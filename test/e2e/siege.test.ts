@@ -3,15 +3,16 @@
  * contracts we can write (memory bombs, CPU loops, builtins that allocate or
  * iterate, giant throws, returns and events, deep recursion, storage floods)
  * at the largest gas limit, back to back, while a victim on one of those
- * shards keeps sending plain transfers. The victim's every transfer reaches
+ * shards keeps sending plain transfers, and a spammer floods that shard's pool
+ * with txs that cost nothing (issue item 3). The victim's every transfer reaches
  * finality within VICTIM_BOUND_MS, the head never stands still for longer
  * than STALL_BOUND_MS, every attack tx ends with a receipt that charged gas,
  * and iost is conserved. docs/SECURITY.md "The adversarial suite".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sleep, startNode, type RunningNode } from "../../scripts/node";
-import { expectCharged, expectConserved, expectProducing, fundedAccount, head, nameOnShard, receiptOf, send, submit, transferToFinality } from "./helpers/adversary";
-import { connect, type Client } from "./helpers/sdk";
+import { expectCharged, expectConserved, expectProducing, expectWellFormed, fundedAccount, head, nameOnShard, postText, receiptOf, send, submit, transferToFinality } from "./helpers/adversary";
+import { Account, Algorithm, CHAIN_ID, connect, KeyPair, type Client } from "./helpers/sdk";
 
 const SIEGE_MS = 60_000;
 /**
@@ -29,6 +30,13 @@ const VICTIM_BOUND_MS = 10_000;
 const STALL_BOUND_MS = 5_000;
 /** Attack txs each attacker keeps waiting at once (the per-publisher block share is 10). */
 const IN_FLIGHT = 3;
+/**
+ * Free spam (issue item 3): transfers from an existing account on the
+ * victim's shard signed by a key it does not hold, which execution drops
+ * without charging anyone; their shorter action data sorts them before the
+ * victim's transfers in the pool.
+ */
+const SPAM_TXS = 3_000;
 
 const WORST = `class Worst {
   init() {}
@@ -86,6 +94,7 @@ async function attacker(shard: number): Promise<Attacker> {
 describe("siege", () => {
   it("a minute of the worst contracts at the largest gas limit: transfers stay final within the bound, the chain never stalls, supply is conserved", async () => {
     const victim = await fundedAccount(client, await nameOnShard(node.url, 1, "vic"), { iost: "100", pledge: 20 });
+    const spammer = await fundedAccount(client, await nameOnShard(node.url, 1, "spm"));
     // Three attackers, one on the victim's shard; each deploys its own copy (contracts live on their deployer's shard).
     const attackers = await Promise.all([0, 1, 2].map((s) => attacker(s)));
     const shardOf = async (name: string) => (await send(node.url, `/getShardInfo/${name}`)).body;
@@ -128,6 +137,25 @@ describe("siege", () => {
       }
     };
 
+    let spamAdmitted = 0;
+    const spam = async () => {
+      const stranger = new Account(spammer.getID());
+      stranger.addKeyPair(KeyPair.newKeyPair(Algorithm.Ed25519), "active");
+      for (let i = 0; i < SPAM_TXS && Date.now() < end; i += 25) {
+        await Promise.all(
+          Array.from({ length: 25 }, async (_x, j) => {
+            const tx = client.iost.transfer("iost", spammer.getID(), "admin", "1", "");
+            tx.time += (i + j) * 1000; // one µs apart: distinct hashes (a float ns time moves in steps of 256)
+            tx.setChainID(CHAIN_ID);
+            stranger.signTx(tx);
+            const r = await postText(node.url, "/sendTx", JSON.stringify(tx));
+            if (r.status === 200) spamAdmitted++;
+            else expectWellFormed(r, "spam");
+          }),
+        );
+      }
+    };
+
     const victimLoop = async () => {
       while (Date.now() < end) {
         const started = Date.now();
@@ -136,8 +164,8 @@ describe("siege", () => {
       }
     };
 
-    await Promise.all([watch, victimLoop(), ...attackers.map((a, i) => attack(a, i))]);
-    console.log(`[siege] ${attackHashes.length} attack txs, ${refusals.length} refused, victim transfers ${latencies.length} (ms: max ${Math.max(...latencies)}, all ${latencies.join(",")}), head still at most ${longestStill} ms`);
+    await Promise.all([watch, victimLoop(), spam(), ...attackers.map((a, i) => attack(a, i))]);
+    console.log(`[siege] ${attackHashes.length} attack txs, ${refusals.length} refused, victim transfers ${latencies.length} (ms: max ${Math.max(...latencies)}, all ${latencies.join(",")}), head still at most ${longestStill} ms, ${spamAdmitted} spam txs admitted`);
 
     expect(victimErrors).toEqual([]);
     expect(latencies.length).toBeGreaterThan(5);
