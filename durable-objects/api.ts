@@ -34,6 +34,15 @@ export interface ChunkContext {
 /** A shard's share of one block (src/block/wire.ts: the same record travels between nodes). */
 export type Chunk = WireChunk;
 
+export interface IostHeld {
+  shard: number;
+  head: number;
+  /** Sum of `iost` balances and frozen balances (smallest units, decimal string). */
+  held: string;
+  /** token.iost's iost supply record where this shard keeps it, else null. */
+  supply: string | null;
+}
+
 export interface ShardStatus {
   shard: number;
   head: number;
@@ -82,6 +91,8 @@ export interface ShardApi {
   poolSize(): Promise<number>;
   /** Head, LIB, pool size and work done, for load reports (explorer, /dev/status, bench). */
   status(): Promise<ShardStatus>;
+  /** Dev only: iost held on this shard and the supply record (a full scan), for conservation checks. */
+  iostHeld(): Promise<IostHeld>;
   /** Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. */
   buildChunk(ctx: ChunkContext): Promise<Chunk>;
   /**

@@ -25,9 +25,11 @@ import { eq } from "drizzle-orm";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../drizzle/migrations";
+import { parseFreezeList } from "../src/contracts/freeze";
 import { State } from "../src/state/state";
+import { decodeValue } from "../src/state/storage";
 import type { Tx } from "../src/tx/types";
-import type { Answer, Chunk, ChunkContext, Json, ShardStatus } from "./api";
+import type { Answer, Chunk, ChunkContext, IostHeld, Json, ShardStatus } from "./api";
 import * as core from "./core";
 import { blockOf, contextError, executeChunk, incomingFor, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
@@ -451,5 +453,23 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** Head height, LIB, pool size and state root: a cheap health view. */
   async status(): Promise<ShardStatus> {
     return { shard: this.shardIndex, head: this.head, lib: this.lib, pool: this.poolCount, stateRoot: hex(this.root), work: { ...this.work } };
+  }
+
+  /**
+   * Every `iost` balance and frozen balance held on this shard at its head (smallest units), and the
+   * token's supply record if this shard keeps it: the conservation check of the adversarial suite
+   * (/dev/supply; the in-memory chain's SimChain.totalIost). A full scan, so dev only.
+   */
+  async iostHeld(): Promise<IostHeld> {
+    let held = 0n;
+    let supply: string | null = null;
+    const rows = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM state_kv WHERE key LIKE 'm-token.iost-T%-iost' OR key = 'm-token.iost-TIiost-supply'");
+    for (const { key, value } of rows) {
+      const v = decodeValue(value)?.value;
+      if (key === "m-token.iost-TIiost-supply" && v?.t === "i") supply = v.v.toString();
+      else if (key.startsWith("m-token.iost-TB") && v?.t === "i") held += v.v;
+      else if (key.startsWith("m-token.iost-TF") && v?.t === "j") for (const f of parseFreezeList(v.v)) held += f.Amount;
+    }
+    return { shard: this.shardIndex, head: this.head, held: held.toString(), supply };
   }
 }

@@ -37,6 +37,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
     status: async () => ({ shard: 0, head: 10, lib: 10, pool: 3, stateRoot: "00", work: { chunks: 10, txs: 20, ms: 5 } }),
+    iostHeld: async () => ({ shard: 0, head: 10, held: "0", supply: null }),
     buildChunk: async () => {
       throw new Error("not for the edge");
     },

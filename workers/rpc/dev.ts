@@ -24,6 +24,18 @@ devRoutes.get("/dev/status", async (c) => {
   return c.json({ chain, coordinator: producer, shards });
 });
 
+/**
+ * iost conservation (the adversarial suite): every shard's iost balances and frozen balances, summed,
+ * against the supply record. Equal on a quiet chain; while a cross-shard credit is in flight, or the
+ * shards are at different heads (`heads`), the sum may lag. A full scan of each shard's state.
+ */
+devRoutes.get("/dev/supply", async (c) => {
+  const parts = await Promise.all(allShards(c.env).map((s) => s.iostHeld()));
+  const held = parts.reduce((sum, p) => sum + BigInt(p.held), 0n);
+  const supply = parts.find((p) => p.supply !== null)?.supply ?? null;
+  return c.json({ heads: parts.map((p) => p.head), supply, held: held.toString() });
+});
+
 devRoutes.get("/dev/bench/verify", async (c) => {
   const n = Math.min(Math.max(Number(c.req.query("n") ?? 1000) | 0, 1), 100_000);
   const hash = new Uint8Array(32).fill(9);
