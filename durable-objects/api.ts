@@ -172,6 +172,8 @@ export interface P2pGate {
   /** Producer keys of the lists of our head's child, our head and LIB (sorted). */
   keys: string[];
   chainId: number;
+  /** This node's gossip id (durable-objects/peers.ts), which GET /p2p/status adds as `node_id`. */
+  nodeId: string;
   head: number;
   /** The endorsement tracker's final height: endorsements at or below it are refused. */
   final: number;

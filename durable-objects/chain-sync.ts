@@ -308,7 +308,7 @@ export async function peerBlocksFrom(host: SyncHost, from: number, count: number
 export function p2pStatus(host: SyncHost): PeerStatus {
   const head = host.head();
   const lib = host.mainBlock(host.lib()) ?? head;
-  return { chain_id: host.chainId, head: head.number, head_hash: head.hash, head_time: head.time, lib: lib.number, lib_hash: lib.hash, node_id: host.nodeId };
+  return { chain_id: host.chainId, head: head.number, head_hash: head.hash, head_time: head.time, lib: lib.number, lib_hash: lib.hash };
 }
 
 // ---- fork choice ---------------------------------------------------------------

@@ -451,6 +451,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return {
       keys: this.gateKeys(),
       chainId: this.config.chainId,
+      nodeId: this.nodeId,
       head: this.headBlock().number,
       final: this.finality.finalHeight(),
       aheadMs: Number(this.aheadNs / ONE_MS_NS),

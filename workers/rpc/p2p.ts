@@ -5,7 +5,7 @@
  *   receiveBlock; answers `{"result": "known"|"adopted"|"side"|"reorg"|"orphan"}`.
  * - GET /p2p/blocks?from=N&count=K: our main chain from N, K ≤ 50 blocks, each a
  *   PeerBlock (chunks and tx bytes from the shards): `{"blocks": [...]}`.
- * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash}`.
+ * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
  * A request naming another chain (header X-Chain-Id) is refused.
@@ -138,7 +138,7 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
   return c.json({ blocks: await p2p(c.env).peerBlocks(from, count) });
 });
 
-p2pRoutes.get("/p2p/status", async (c) => c.json(await p2p(c.env).p2pStatus()));
+p2pRoutes.get("/p2p/status", async (c) => c.json({ ...(await p2p(c.env).p2pStatus()), node_id: (await gateOf(c.env)).nodeId }));
 
 p2pRoutes.post("/p2p/tx", async (c) => {
   const body = (await jsonBody(await c.req.text())) as { tx?: unknown } | null;
