@@ -14,17 +14,14 @@ import type { CoordinatorStatus } from "../../durable-objects/api";
 import { nodeConfig } from "../../durable-objects/env";
 import type { PeerStatus } from "../../durable-objects/peers";
 import type { StoredBlock } from "../../src/block/block";
-import { assembleHeader, signatureOf, storedBlock } from "../../src/block/block";
-import { blockHash } from "../../src/block/header";
-import type { PeerBlock, WireChunk } from "../../src/block/wire";
+import type { PeerBlock } from "../../src/block/wire";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement, type BlockRef } from "../../src/consensus/endorse";
 import { slotNs, slotOwner } from "../../src/consensus/schedule";
-import { ed25519PublicKey, ed25519SecretKey, ed25519Sign } from "../../src/crypto/ed25519";
+import { ed25519PublicKey, ed25519SecretKey } from "../../src/crypto/ed25519";
 import { devConsensus } from "../../src/genesis/index";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
-import { ED25519 } from "../../src/tx/types";
-import { newChain, nodeEnv } from "./helpers";
+import { forged, newChain, nodeEnv } from "./helpers";
 import { makeTx } from "./txs";
 
 const LIST = DEV_PRODUCERS.map((p) => p.pubkey).sort();
@@ -143,16 +140,6 @@ describe("fork choice prefers the highest certificate", () => {
     expect(await Promise.all([1, 2, 3].map((n) => node(b).storedBlock(n)))).toEqual(final);
   });
 });
-
-/** A block on `parent` signed with `secret`, naming `witnesses` as the list of its children; its chunk was never executed by anyone. */
-function forged(parent: { number: number; hash: string }, time: bigint, secret: Uint8Array, witnesses: string[]): PeerBlock {
-  const number = parent.number + 1;
-  const chunk: WireChunk = { shard: 0, height: number, time: time.toString(), txHashes: [], receiptHashes: [], gasUsage: "0", stateRoot: "ab".repeat(32), witnesses };
-  const witness = base58Encode(ed25519PublicKey(secret));
-  const header = assembleHeader({ version: 1, number, parentHash: parent.hash, witness, time, chunks: [chunk] });
-  const sign = signatureOf(ED25519, ed25519Sign(secret, blockHash(header)), ed25519PublicKey(secret));
-  return { block: { ...storedBlock(header, [chunk], sign), witnesses }, chunks: [{ chunk, txs: [] }] };
-}
 
 describe("a side block's witness list (issue 12 item 4)", () => {
   test("a producer-signed fork block naming witnesses [K], then blocks and endorsements by K alone: nothing certified, nothing final", async () => {
