@@ -21,7 +21,8 @@ import { slotNs, slotOwner } from "../../src/consensus/schedule";
 import { ed25519PublicKey, ed25519SecretKey } from "../../src/crypto/ed25519";
 import { devConsensus } from "../../src/genesis/index";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
-import { forged, newChain, nodeEnv } from "./helpers";
+import { forged } from "./forge";
+import { newChain, nodeEnv } from "./helpers";
 import { makeTx } from "./txs";
 
 const LIST = DEV_PRODUCERS.map((p) => p.pubkey).sort();

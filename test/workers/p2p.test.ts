@@ -19,7 +19,8 @@ import { ed25519PublicKey, ed25519SecretKey, ed25519Sign } from "../../src/crypt
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { ED25519 } from "../../src/tx/types";
 import { MAX_SIDE_BLOCKS } from "../../durable-objects/chain-sync";
-import { forged, newChain } from "./helpers";
+import { forged } from "./forge";
+import { newChain } from "./helpers";
 import { makeTx } from "./txs";
 
 type Chain = ReturnType<typeof newChain>;
