@@ -9,8 +9,10 @@
  * `signedHeaderError` is the part that needs no parent (hash and signature):
  * what a node checks before it stores or forwards anything a peer sent.
  * `aheadError` is the wall-clock bound at the network edge (never part of
- * executing a block): a block more than `maxAheadNs` ahead of the receiver's
- * clock is refused for now, and may come again once its time has come.
+ * executing a block; go-iost consensus/verifier VerifyBlockHead refuses a
+ * "block from future" more than one slot ahead): a block more than
+ * `maxAheadNs` ahead of the receiver's clock is refused for now, and may come
+ * again once its time has come.
  *
  * Fork choice (go-iost core/blockcache Link): the longer chain wins; between
  * equal heights the head with the earlier time, then the smaller hash, so every
@@ -51,7 +53,7 @@ async function signatureError(b: StoredBlock, hash: Uint8Array): Promise<string 
 /** Why block time `time` (ns) is too far ahead of `nowNs` to take the block now, or null. */
 export function aheadError(b: Pick<StoredBlock, "number" | "time">, nowNs: bigint, maxAheadNs: bigint): string | null {
   const ahead = BigInt(b.time) - nowNs;
-  return ahead > maxAheadNs ? `block ${b.number}: time ${b.time} is ${ahead / 1_000_000n} ms ahead of this node's clock (at most ${maxAheadNs / 1_000_000n} ms): not yet` : null;
+  return ahead > maxAheadNs ? `block ${b.number}: block from future: time ${b.time} is ${ahead / 1_000_000n} ms ahead of this node's clock (at most ${maxAheadNs / 1_000_000n} ms): not yet` : null;
 }
 
 /** Why `b` cannot follow `parent`, or null. Async: the signature goes through WebCrypto when present. */
