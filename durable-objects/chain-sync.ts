@@ -681,7 +681,7 @@ export function caughtUp(host: SyncHost, st: SyncState): boolean {
 /** Block `p` (ours or adopted) to each peer that does not have it yet, in the background. */
 function relay(host: SyncHost, p: ParsedPeerBlock): void {
   const { targets, to } = host.gossip.take(p.block.hash, host.peers);
-  if (targets.length > 0) host.background(pushBlock(targets, peerBlockJson(p), host.nodeId, to));
+  if (targets.length > 0) host.background(pushBlock(host.gossip, targets, peerBlockJson(p), host.nodeId, to));
 }
 
 /** Our own new block, to every peer (best effort, in the background). */

@@ -389,7 +389,7 @@ export class Finality {
       batches.set(key, batch);
     }
     for (const b of batches.values()) {
-      this.host.background(postEndorsements(b.targets, this.host.chainId, this.host.label(), b.list, gossipHeaders(this.host.nodeId, b.to)));
+      this.host.background(postEndorsements(b.targets, this.host.chainId, this.host.label(), b.list, gossipHeaders(this.host.nodeId, b.to), this.host.gossip));
     }
   }
 
@@ -428,20 +428,26 @@ export class Finality {
 /** An endorsement as gossip knows it: a second one of a block counts only with another justify. */
 export const gossipKey = (e: Endorsement) => `${e.hash}/${e.producer}/${e.justify.hash}`;
 
-/** POST endorsements to `peers`; waits at most PUSH_TIMEOUT_MS; never throws. */
+/** POST endorsements to `peers`; waits at most PUSH_TIMEOUT_MS; never throws; tells `gossip` who answered. */
 export async function postEndorsements(
   peers: readonly string[],
   chainId: number,
   label: string,
   list: readonly SignedEndorsement[],
-  gossip: Record<string, string> = {},
+  headers: Record<string, string> = {},
+  gossip?: Gossip,
 ): Promise<void> {
   const body = JSON.stringify({ endorsements: list });
-  const headers = { "Content-Type": "application/json", "X-Chain-Id": String(chainId), "X-Peer": label, ...gossip };
-  await Promise.allSettled(
+  const all = { "Content-Type": "application/json", "X-Chain-Id": String(chainId), "X-Peer": label, ...headers };
+  await Promise.all(
     peers.map(async (p) => {
-      const res = await fetch(`${p}/p2p/endorse`, { method: "POST", headers, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
-      await res.text();
+      try {
+        const res = await fetch(`${p}/p2p/endorse`, { method: "POST", headers: all, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+        await res.text();
+        gossip?.reached(p, res.status < 500); // a 400 is the peer refusing it: reached
+      } catch {
+        gossip?.reached(p, false);
+      }
     }),
   );
 }

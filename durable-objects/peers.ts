@@ -11,8 +11,9 @@
  * once, never back to the node it came from, nor to nodes its sender already
  * sent it to. A node names itself in pushes by a node id (X-Node-Id, also in
  * its /p2p/status, which is how peers map it to the URL they know it by) and
- * lists the node ids the same push went to (X-Gossip-To); in a full mesh
- * nobody relays at all.
+ * lists the node ids it knows to have the item (X-Gossip-To); in a full mesh
+ * nobody relays at all. A peer whose last push failed (a cut link, a stopped
+ * node) is left out of X-Gossip-To, so the others relay to it meanwhile.
  */
 import { base64Encode } from "../src/codec/base64";
 import type { PeerBlock } from "../src/block/wire";
@@ -55,6 +56,8 @@ export class Gossip {
   private readonly has = new Map<string, Set<string>>();
   private readonly urls = new Map<string, string>();
   private readonly ids = new Map<string, string>();
+  /** Peers whose last push failed. */
+  private readonly down = new Set<string>();
 
   /** Peer `url` calls itself `nodeId` (its /p2p/status). */
   learn(url: string, nodeId: string | undefined): void {
@@ -87,12 +90,24 @@ export class Gossip {
     this.peersOf(item).add(url);
   }
 
-  /** The peers `item` still has to go to (counted as having it from now on), and the node ids of those targets. */
+  /**
+   * The peers `item` still has to go to (counted as having it from now on),
+   * and the node ids to name in X-Gossip-To: every peer that has it now (its
+   * sender, the others it went to, these targets), but not one whose last
+   * push failed.
+   */
   take(item: string, peers: readonly string[]): { targets: string[]; to: string[] } {
     const s = this.peersOf(item);
     const targets = peers.filter((p) => !s.has(p));
     for (const p of targets) s.add(p);
-    return { targets, to: targets.map((p) => this.ids.get(p)).filter((x): x is string => x !== undefined) };
+    const to = [...s].filter((p) => !this.down.has(p)).map((p) => this.ids.get(p)).filter((x): x is string => x !== undefined);
+    return { targets, to: to.slice(0, MAX_GOSSIP_TO) };
+  }
+
+  /** How a push to `url` went. */
+  reached(url: string, ok: boolean): void {
+    if (ok) this.down.delete(url);
+    else this.down.add(url);
   }
 }
 
@@ -129,11 +144,11 @@ function errorText(json: unknown): string {
   return typeof m === "string" ? m : JSON.stringify(json);
 }
 
-/** POST a block to `peers` at once, from node `self` (gossip headers); waits at most `timeoutMs`. */
-export async function pushBlock(peers: readonly string[], block: PeerBlock, self: string, to: readonly string[], timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
+/** POST a block to `peers` at once, from node `self` (gossip headers); waits at most `timeoutMs`; tells `gossip` who answered. */
+export async function pushBlock(gossip: Gossip, peers: readonly string[], block: PeerBlock, self: string, to: readonly string[], timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
   const body = JSON.stringify(block);
   const headers = { "Content-Type": "application/json", ...gossipHeaders(self, to) };
-  await Promise.allSettled(peers.map((p) => call(`${p}/p2p/block`, { method: "POST", headers, body }, timeoutMs)));
+  await Promise.all(peers.map(async (p) => gossip.reached(p, !("error" in (await call(`${p}/p2p/block`, { method: "POST", headers, body }, timeoutMs))))));
 }
 
 function isStatus(v: unknown): v is PeerStatus {

@@ -143,7 +143,7 @@ describe("quotas", () => {
 describe("gossip", () => {
   const url = (id: string) => `http://${id}`;
   /** Nodes `ids`, each peered with `links[id]`, knowing each peer's node id (as from /p2p/status). */
-  function mesh(links: Record<string, string[]>) {
+  function mesh(links: Record<string, string[]>, cut = new Set<string>()) {
     const nodes = new Map(Object.keys(links).map((id) => [id, new Gossip()]));
     for (const [id, peers] of Object.entries(links)) for (const p of peers) nodes.get(id)!.learn(url(p), p);
     /** Floods `item` from `origin`; every delivery, as [from, to]. */
@@ -157,6 +157,8 @@ describe("gossip", () => {
       send(origin);
       while (queue.length > 0) {
         const { from, at, to } = queue.shift()!;
+        nodes.get(from)!.reached(url(at), !cut.has(`${from}>${at}`));
+        if (cut.has(`${from}>${at}`)) continue;
         deliveries.push([from, at]);
         nodes.get(at)!.heard(item, from, to);
         send(at);
@@ -169,6 +171,16 @@ describe("gossip", () => {
     const ids = ["a", "b", "c", "d"];
     const flood = mesh(Object.fromEntries(ids.map((id) => [id, ids.filter((x) => x !== id)])));
     expect(flood("block-1", "a")).toEqual([["a", "b"], ["a", "c"], ["a", "d"]]);
+  });
+
+  it("a cut link a>b in a full mesh: once a's push to b failed, the others relay a's items to b", () => {
+    const ids = ["a", "b", "c", "d"];
+    const flood = mesh(Object.fromEntries(ids.map((id) => [id, ids.filter((x) => x !== id)])), new Set(["a>b"]));
+    expect(flood("block-1", "a")).toEqual([["a", "c"], ["a", "d"]]); // lost to b: its pull fetches blocks
+    const second = flood("block-2", "a");
+    expect(second.slice(0, 2)).toEqual([["a", "c"], ["a", "d"]]);
+    expect(second.filter(([, to]) => to === "b").length).toBeGreaterThanOrEqual(1);
+    expect(second.filter(([, to]) => to === "a")).toEqual([]);
   });
 
   it("a line a–b–c–d: each hop once, never back to the sender", () => {
