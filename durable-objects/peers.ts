@@ -123,7 +123,7 @@ export function parsePeers(text: string | undefined): string[] {
   return (text ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== "");
 }
 
-async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ ok: boolean; json: unknown } | { error: string }> {
+async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ ok: boolean; status: number; json: unknown } | { error: string }> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
@@ -133,7 +133,7 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
     } catch {
       return { error: `${url}: HTTP ${res.status}, not JSON` };
     }
-    return { ok: res.ok, json };
+    return { ok: res.ok, status: res.status, json };
   } catch (err) {
     return { error: `${url}: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -148,7 +148,12 @@ function errorText(json: unknown): string {
 export async function pushBlock(gossip: Gossip, peers: readonly string[], block: PeerBlock, self: string, to: readonly string[], timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
   const body = JSON.stringify(block);
   const headers = { "Content-Type": "application/json", ...gossipHeaders(self, to) };
-  await Promise.all(peers.map(async (p) => gossip.reached(p, !("error" in (await call(`${p}/p2p/block`, { method: "POST", headers, body }, timeoutMs))))));
+  await Promise.all(
+    peers.map(async (p) => {
+      const r = await call(`${p}/p2p/block`, { method: "POST", headers, body }, timeoutMs);
+      gossip.reached(p, !("error" in r) && r.status < 500); // a 400 is the peer refusing it: reached
+    }),
+  );
 }
 
 function isStatus(v: unknown): v is PeerStatus {
