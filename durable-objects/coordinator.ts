@@ -106,7 +106,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
-    const self = this;
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.config = nodeConfig(env);
@@ -121,9 +120,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       sql: this.sql,
       peers: this.config.peers,
       gossip: this.gossip,
-      get nodeId() {
-        return self.nodeId;
-      },
+      nodeId: () => this.nodeId,
       held: () => this.held,
       transactionSync: (run) => ctx.storage.transactionSync(run),
       mainBlock: (n) => this.block(n),

@@ -52,7 +52,7 @@ export interface FinalityHost {
   readonly peers: readonly string[];
   /** Who has which endorsement (durable-objects/peers.ts), and our id in it. */
   readonly gossip: Gossip;
-  readonly nodeId: string;
+  nodeId(): string;
   /** Pubkeys of the producer keys this node holds. */
   held(): ReadonlySet<string>;
   transactionSync<T>(run: () => T): T;
@@ -389,7 +389,7 @@ export class Finality {
       batches.set(key, batch);
     }
     for (const b of batches.values()) {
-      this.host.background(postEndorsements(b.targets, this.host.chainId, this.host.label(), b.list, gossipHeaders(this.host.nodeId, b.to), this.host.gossip));
+      this.host.background(postEndorsements(b.targets, this.host.chainId, this.host.label(), b.list, gossipHeaders(this.host.nodeId(), b.to), this.host.gossip));
     }
   }
 

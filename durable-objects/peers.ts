@@ -36,7 +36,7 @@ const GOSSIP_ITEMS = 4_096;
 /** Most node ids one X-Gossip-To header lists. */
 export const MAX_GOSSIP_TO = 64;
 
-/** The gossip headers of a push from node `self` that also went to `to`. */
+/** The gossip headers of a push from node `self`, naming the nodes `to` known to have the item. */
 export function gossipHeaders(self: string, to: readonly string[]): Record<string, string> {
   return { "X-Node-Id": self, "X-Gossip-To": to.join(",") };
 }
