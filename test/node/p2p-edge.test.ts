@@ -6,7 +6,7 @@
  * signature check; every source has a quota. And gossip (durable-objects/
  * peers.ts `Gossip`): each item reaches each peer once.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CoordinatorApi, P2pGate } from "../../durable-objects/api";
 import { Gossip } from "../../durable-objects/peers";
 import type { PeerBlock } from "../../src/block/wire";
@@ -17,6 +17,7 @@ import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { createApp } from "../../workers/app";
 import type { Env } from "../../workers/env";
 import { MAX_P2P_BODY_BYTES } from "../../workers/rpc/p2p";
+import { MAX_SUBSCRIBE_CALLS, MAX_SUBSCRIBE_EVENTS } from "../../workers/rpc/subscribe";
 import { forged } from "../workers/forge";
 
 const app = createApp();
@@ -25,7 +26,7 @@ const secret = base58Decode(producer.secret);
 const PARENT = { number: 9, hash: base58Encode(new Uint8Array(32).fill(3)) };
 let sources = 0;
 
-function fakeNode(gate: Partial<P2pGate> = {}) {
+function fakeNode(gate: Partial<P2pGate> = {}, eventsPerPoll = 0) {
   const calls: { method: string; args: unknown[] }[] = [];
   const coord = {
     p2pGate: async (): Promise<P2pGate> => ({ keys: [producer.pubkey], chainId: 1020, nodeId: "me", head: 10, final: 8, aheadMs: 500, shardCount: 1, ...gate }),
@@ -34,7 +35,8 @@ function fakeNode(gate: Partial<P2pGate> = {}) {
     p2pStatus: async () => ({ chain_id: 1020, head: 10, head_hash: "H", head_time: "1", lib: 8, lib_hash: "L" }),
     chainInfo: async () => ({ chain_id: 1020, head_block: "10" }),
   };
-  const shard = { eventsSince: async (after: number) => ({ height: after, events: [] }) };
+  const event = { topic: "CONTRACT_EVENT", contract: "Cabc", data: "x", time: "1" };
+  const shard = { eventsSince: async (after: number) => (calls.push({ method: "eventsSince", args: [after] }), { height: after + 1, events: Array(eventsPerPoll).fill(event) }) };
   const env = {
     SHARD: { getByName: () => shard },
     COORDINATOR: { getByName: () => coord as unknown as CoordinatorApi },
@@ -137,6 +139,49 @@ describe("quotas", () => {
     }
     const over = await open();
     expect(await over.json()).toEqual({ code: expect.any(Number), message: `too many /subscribe requests from ${n.ip}: at most 30 per 60 s` });
+  });
+});
+
+describe("/subscribe bounds", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Opens a stream on `n` (lifetime one day) and reads it to its end with the clock run fast; its lines. */
+  async function drain(n: ReturnType<typeof fakeNode>): Promise<string[]> {
+    vi.useFakeTimers({ toFake: ["setTimeout", "Date"] });
+    const env = { ...n.env, SUBSCRIBE_MAX_SECONDS: "86400" } as Env;
+    const res = await app.request("/subscribe", { method: "POST", body: '{"topics":["CONTRACT_EVENT"]}', headers: { "CF-Connecting-IP": n.ip } }, env);
+    const reader = res.body!.getReader();
+    let text = "";
+    for (let ticks = 0; ticks < 5_000; ticks++) {
+      const next = reader.read();
+      let done = false;
+      for (;;) {
+        const r = await Promise.race([next, vi.advanceTimersByTimeAsync(500).then(() => null)]);
+        if (r === null) continue;
+        done = r.done;
+        if (r.value) text += new TextDecoder().decode(r.value);
+        break;
+      }
+      if (done) break;
+    }
+    return text.split("\n").filter((l) => l !== "");
+  }
+
+  it("a stream ends after MAX_SUBSCRIBE_CALLS shard calls (a Worker request's subrequests are limited)", async () => {
+    const n = fakeNode();
+    await drain(n);
+    const polls = n.calls.filter((c) => c.method === "eventsSince").length;
+    expect(polls).toBeGreaterThan(MAX_SUBSCRIBE_CALLS - 10);
+    expect(polls).toBeLessThanOrEqual(MAX_SUBSCRIBE_CALLS);
+  });
+
+  it("a stream ends after MAX_SUBSCRIBE_EVENTS events", async () => {
+    const n = fakeNode({}, 2_000);
+    const lines = await drain(n);
+    expect(lines).toHaveLength(MAX_SUBSCRIBE_EVENTS);
+    expect(n.calls.filter((c) => c.method === "eventsSince").length).toBe(MAX_SUBSCRIBE_EVENTS / 2_000);
   });
 });
 
