@@ -168,8 +168,29 @@ export interface CoordinatorApi {
   snapshot(): Promise<Answer<{ id: string }>>;
   /** Dev: restore every object to snapshot `id`, consuming it and later ones; the restored head. */
   revert(id: string): Promise<Answer<HeadView>>;
-  /** A peer's signed endorsement (POST /p2p/endorse): checked, counted, relayed once; or why not, changing nothing. */
-  receiveEndorsement(e: unknown): Promise<Answer<EndorseResult>>;
+  /**
+   * A peer's signed endorsement (POST /p2p/endorse): checked, counted, relayed
+   * to the peers that lack it; or why not, changing nothing. `origin`: the
+   * sender's gossip headers (node id, the node ids it also sent it to).
+   */
+  receiveEndorsement(e: unknown, origin?: { node?: string; to?: readonly string[] }): Promise<Answer<EndorseResult>>;
+  /** What the edge checks peers' blocks and endorsements against before they reach the coordinator (workers/rpc/p2p.ts). */
+  p2pGate(): Promise<P2pGate>;
+}
+
+/** The coordinator's view the edge's /p2p checks use (cached there for a second or two). */
+export interface P2pGate {
+  /** Producer keys of the lists of our head's child, our head and LIB (sorted). */
+  keys: string[];
+  chainId: number;
+  /** This node's gossip id (durable-objects/peers.ts), which GET /p2p/status adds as `node_id`. */
+  nodeId: string;
+  head: number;
+  /** The endorsement tracker's final height: endorsements at or below it are refused. */
+  final: number;
+  /** How far (ms) a peer's block may be ahead of the clock. */
+  aheadMs: number;
+  shardCount: number;
 }
 
 export interface HeadView {

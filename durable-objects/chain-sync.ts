@@ -9,7 +9,19 @@
  * peerBlockError (hash, parent, schedule under the parent's witness list,
  * signature) and every shard re-executed its chunk to the same roots
  * (applyChunk). A rejected block is logged with its reason and never adopted.
- * Blocks whose parent is unknown wait in the side table until it arrives.
+ * Blocks whose parent is unknown wait in the side table until it arrives,
+ * once their header hash and their witness's signature check out and the
+ * witness is a producer of a list we know (so only producers can fill it).
+ * The side table is bounded in count and bytes (orphans farthest from our
+ * head go first) and pruned at LIB. A block whose time is ahead of our clock
+ * by more than `aheadNs` is refused for now, never remembered as bad.
+ *
+ * Witness lists (docs/FINALITY.md "Side blocks and witness lists"): the list
+ * a side block hands its children comes from data this node checked, never
+ * from the sender: the parent's list, because only an election block changes
+ * it. A side branch past an election block (or one that claims a change) is
+ * kept and may win by IOST's rule, but counts for no certificate until a
+ * reorg executes it (and its chunks' witnesses must then match).
  *
  * Fork choice (docs/FINALITY.md item 1, src/consensus/peer-block.ts
  * `preferredTip`): the branch whose highest certified block (by the
@@ -28,11 +40,11 @@
 import type { StoredBlock } from "../src/block/block";
 import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, type WireBlock, type WireChunk } from "../src/block/wire";
 import type { TrackedBlock } from "../src/consensus/endorse";
-import { peerBlockError, preferred, preferredTip, type ForkTip, type ParentView } from "../src/consensus/peer-block";
+import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../src/consensus/peer-block";
 import { slotOf, type Schedule } from "../src/consensus/schedule";
 import type { Answer, Chunk, ChunkContext } from "./api";
 import type { ShardInternal } from "./env";
-import { fetchBlocks, MAX_RANGE, peerStatus, pushBlock, type PeerStatus } from "./peers";
+import { fetchBlocks, MAX_RANGE, peerStatus, pushBlock, type Gossip, type PeerStatus } from "./peers";
 import { errorText } from "./values";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
@@ -54,7 +66,17 @@ export interface SyncHost {
   readonly shardCount: number;
   readonly peers: readonly string[];
   readonly schedule: Schedule;
+  /** vote_producer.iost/stat runs in the blocks at multiples of this (0: never): the only heights where the list changes. */
+  readonly voteInterval: number;
+  /** How far (ns) a peer's block may be ahead of our clock. */
+  readonly aheadNs: bigint;
   readonly sql: SqlStorage;
+  /** Who has which block (durable-objects/peers.ts). */
+  readonly gossip: Gossip;
+  /** This node's id in gossip headers (X-Node-Id). */
+  readonly nodeId: string;
+  /** Producer keys of the lists that schedule our head's child, our head and the block after LIB. */
+  producerKeys(): ReadonlySet<string>;
   shards(): SyncShard[];
   /** Main-chain block of a height. */
   mainBlock(n: number): HostBlock | null;
@@ -110,6 +132,11 @@ export function newSyncState(): SyncState {
 }
 
 const MAX_REJECTIONS = 100;
+/** The side table's bounds: blocks, and bytes of their JSON (a full block is at most 8 MiB). */
+export const MAX_SIDE_BLOCKS = 256;
+export const MAX_SIDE_BYTES = 32 * 1024 * 1024;
+/** Most bytes of blocks one GET /p2p/blocks answer carries (at least one block). */
+export const MAX_RANGE_BYTES = 8 * 1024 * 1024;
 /** Blocks further ahead of our head than this wait for a pull, not in the side table. */
 const MAX_ORPHAN_AHEAD = 2 * MAX_RANGE;
 /** How often peers' /p2p/status is asked (ms). */
@@ -128,15 +155,35 @@ function sideBlock(sql: SqlStorage, hash: string, orphan = 0): ParsedPeerBlock |
   return p;
 }
 
-function putSide(sql: SqlStorage, p: ParsedPeerBlock, orphan = false): void {
+function putSide(sql: SqlStorage, p: ParsedPeerBlock, orphan = false, json = JSON.stringify(peerBlockJson(p))): void {
   sql.exec(
     "INSERT INTO side_blocks (hash, number, parent_hash, orphan, json) VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO UPDATE SET orphan = MIN(orphan, excluded.orphan)",
     p.block.hash,
     p.block.number,
     p.block.parentHash,
     orphan ? 1 : 0,
-    JSON.stringify(peerBlockJson(p)),
+    json,
   );
+}
+
+/**
+ * A checked peer block into the side table, within its bounds: first what LIB
+ * made useless, then orphans before checked blocks, each farthest from our
+ * head first.
+ */
+function storeSide(host: SyncHost, p: ParsedPeerBlock, orphan = false): void {
+  const sql = host.sql;
+  const json = JSON.stringify(peerBlockJson(p));
+  pruneSide(sql, host.lib());
+  const head = host.head().number;
+  for (;;) {
+    const { n, bytes } = sql.exec<{ n: number; bytes: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(json)), 0) AS bytes FROM side_blocks").one();
+    if (n < MAX_SIDE_BLOCKS && bytes + json.length <= MAX_SIDE_BYTES) break;
+    const victim = sql.exec<{ hash: string }>("SELECT hash FROM side_blocks ORDER BY orphan DESC, ABS(number - ?) DESC, hash LIMIT 1", head).toArray()[0];
+    if (!victim) break;
+    dropSide(sql, victim.hash);
+  }
+  putSide(sql, p, orphan, json);
 }
 
 function dropSide(sql: SqlStorage, hash: string): void {
@@ -164,12 +211,43 @@ function mainByHash(host: SyncHost, number: number, hash: string): HostBlock | n
   return b !== null && b.hash === hash ? b : null;
 }
 
-/** A block we hold (main chain or side) by height and hash, with the list that schedules its child. */
-function known(host: SyncHost, number: number, hash: string): { block: HostBlock; witnesses: string[]; main: boolean } | null {
+/**
+ * A block we hold (main chain or side) by height and hash: `witnesses` is the
+ * list that schedules its child as this node knows it (`childList`; null when
+ * it cannot know yet), `claimed` the list the block itself names.
+ */
+interface Known {
+  block: HostBlock;
+  witnesses: string[] | null;
+  claimed: string[];
+  main: boolean;
+}
+
+function known(host: SyncHost, number: number, hash: string): Known | null {
   const m = mainByHash(host, number, hash);
-  if (m) return { block: m, witnesses: host.witnessesAfter(m), main: true };
+  if (m) {
+    const w = host.witnessesAfter(m);
+    return { block: m, witnesses: w, claimed: w, main: true };
+  }
   const s = sideBlock(host.sql, hash);
-  return s ? { block: s.block, witnesses: s.block.witnesses, main: false } : null;
+  return s ? { block: s.block, witnesses: childList(host, s.block), claimed: s.block.witnesses, main: false } : null;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((k, i) => k === b[i]);
+
+/**
+ * The list that schedules the children of side block `b`, never taken on the
+ * sender's word (its `witnesses` are not in the signed header, and even a
+ * signed list could be a byzantine producer's fake): the parent's list, since
+ * the pending list changes only in the base tx of an election block
+ * (base.iost calls vote_producer.iost/stat at multiples of voteInterval).
+ * Null when `b` is an election block or claims a change, as nobody executed
+ * it here: its branch counts for no certificate until a reorg executes it.
+ */
+function childList(host: SyncHost, b: WireBlock): string[] | null {
+  if (host.voteInterval > 0 && b.number % host.voteInterval === 0) return null;
+  const parent = known(host, b.number - 1, b.parentHash);
+  return parent?.witnesses && sameList(parent.witnesses, b.witnesses) ? parent.witnesses : null;
 }
 
 /** Blocks its witness made in a row in its slot, itself included (Tip.inSlot), walking back over held blocks. */
@@ -209,16 +287,20 @@ function wireFields(b: HostBlock): StoredBlock {
   };
 }
 
-/** GET /p2p/blocks: up to `count` (≤ MAX_RANGE) main-chain blocks from `from`, in JSON form. */
+/** GET /p2p/blocks: up to `count` (≤ MAX_RANGE) main-chain blocks from `from`, in JSON form, at most MAX_RANGE_BYTES (but one block). */
 export async function peerBlocksFrom(host: SyncHost, from: number, count: number): Promise<PeerBlock[]> {
   const head = host.head().number;
   const first = Math.max(1, from);
   const last = Math.min(head, first + Math.min(MAX_RANGE, count) - 1);
   const out: PeerBlock[] = [];
+  let bytes = 0;
   for (let n = first; n <= last; n++) {
     const p = await peerBlockAt(host, n);
     if (!p) break;
-    out.push(peerBlockJson(p));
+    const json = peerBlockJson(p);
+    bytes += JSON.stringify(json).length;
+    if (out.length > 0 && bytes > MAX_RANGE_BYTES) break;
+    out.push(json);
   }
   return out;
 }
@@ -232,7 +314,18 @@ export function p2pStatus(host: SyncHost): PeerStatus {
 // ---- fork choice ---------------------------------------------------------------
 
 function tipOf(host: SyncHost, b: Pick<StoredBlock, "number" | "time" | "hash">): ForkTip {
-  return { number: b.number, time: b.time, hash: b.hash, certified: host.certifiedHeight(b.hash) };
+  return { number: b.number, time: b.time, hash: b.hash, certified: certifiedOf(host, b.hash) };
+}
+
+/** The certificate a tip stands on: that of its nearest tracked ancestor (a branch past an unexecuted list change is not tracked). */
+function certifiedOf(host: SyncHost, hash: string): number {
+  let h = hash;
+  while (!host.tracked(h)) {
+    const s = sideBlock(host.sql, h);
+    if (!s) break;
+    h = s.block.parentHash;
+  }
+  return host.certifiedHeight(h);
 }
 
 /** Whether block `b` (held by us) beats our head: higher certificate, then IOST's rule. */
@@ -261,7 +354,7 @@ function sidePath(host: SyncHost, p: ParsedPeerBlock, list: string[]): TrackedBl
     const s = sideBlock(host.sql, cur.parentHash);
     if (!s) break; // a main block (the tracker adds it itself) or unknown
     const parent = known(host, s.block.number - 1, s.block.parentHash);
-    if (!parent) break;
+    if (!parent?.witnesses) break;
     path.push({ height: s.block.number, hash: s.block.hash, parent: s.block.parentHash, witnesses: parent.witnesses });
     cur = s.block;
   }
@@ -351,11 +444,20 @@ function reject(host: SyncHost, st: SyncState, b: { number: number; hash: string
 
 export type ReceiveResult = { result: "known" | "adopted" | "side" | "reorg" | "orphan" } | { error: string };
 
+/** Where a pushed item came from, for gossip: the sender's node id and the node ids it also sent it to. */
+export interface Origin {
+  node?: string;
+  to?: readonly string[];
+}
+
+const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
 /**
- * POST /p2p/block: a block from a peer (the parsed request body). Parses it,
- * then takes the coordinator's exclusive turn to place it.
+ * POST /p2p/block: a block from a peer (the parsed request body; the edge
+ * already checked its shape, time and signature, checked here again). Parses
+ * it, then takes the coordinator's exclusive turn to place it.
  */
-export async function receiveBlock(host: SyncHost, st: SyncState, json: unknown, from: string): Promise<ReceiveResult> {
+export async function receiveBlock(host: SyncHost, st: SyncState, json: unknown, from: string, origin: Origin = {}): Promise<ReceiveResult> {
   const p = parsePeerBlock(json, host.shardCount);
   if ("error" in p) {
     const b = json as { block?: { number?: unknown; hash?: unknown } } | null;
@@ -366,6 +468,7 @@ export async function receiveBlock(host: SyncHost, st: SyncState, json: unknown,
     if (st.rejections.length > MAX_REJECTIONS) st.rejections.shift();
     return { error: p.error };
   }
+  host.gossip.heard(p.block.hash, origin.node, origin.to);
   const r = await host.exclusive(() => place(host, st, p, from));
   if ("result" in r && r.result === "orphan") host.background(syncFromPeers(host, st));
   return r;
@@ -396,17 +499,25 @@ async function placeOne(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from:
   // tampered copy of a good block has the good block's hash. Each copy is judged on its own.
   const lib = host.lib();
   if (b.number <= lib) return reject(host, st, b, from, `conflicts with irreversible block ${lib}`);
+  const early = aheadError(b, nowNs(), host.aheadNs);
+  if (early !== null) return reject(host, st, b, from, early);
   const head = host.head();
   const parent = known(host, b.number - 1, b.parentHash);
   if (!parent) {
     if (b.number > head.number + MAX_ORPHAN_AHEAD) return { result: "orphan" }; // a pull fetches it in order
-    putSide(host.sql, p, true);
+    // No schedule to check it against yet: at least a producer we know signed this very header.
+    if (!host.producerKeys().has(b.witness)) return reject(host, st, b, from, `witness ${b.witness} is not in the current, pending or irreversible witness list`);
+    const bad = await signedHeaderError(b);
+    if (bad !== null) return reject(host, st, b, from, bad);
+    storeSide(host, p, true);
     return { result: "orphan" };
   }
-  const err = await peerBlockError(b, parentView(host, parent.block, parent.witnesses), host.schedule);
+  // A parent past an unexecuted list change: its claimed list schedules this block for now; executing the parent in a reorg checks that list.
+  const parentList = parent.witnesses ?? parent.claimed;
+  const err = await peerBlockError(b, parentView(host, parent.block, parentList), host.schedule);
   if (err !== null) return reject(host, st, b, from, err);
   const w0 = p.chunks[0].chunk.witnesses;
-  const list = w0 !== undefined && w0.length > 0 ? w0 : parent.witnesses;
+  const list = w0 !== undefined && w0.length > 0 ? w0 : parentList;
   if (list.join(",") !== b.witnesses.join(",")) return reject(host, st, b, from, `block ${b.number}: witnesses list is not the one its chunks and parent give`);
 
   if (parent.main && parent.block.hash === head.hash) {
@@ -414,11 +525,11 @@ async function placeOne(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from:
     const failed = await extend(host, p, head);
     if (failed !== null) return reject(host, st, b, from, failed);
     pruneSide(host.sql, host.lib());
-    host.background(pushBlock(host.peers, peerBlockJson(p)));
+    relay(host, p);
     return { result: "adopted" };
   }
-  putSide(host.sql, p);
-  await host.trackSide(sidePath(host, p, parent.witnesses));
+  storeSide(host, p);
+  if (parent.witnesses) await host.trackSide(sidePath(host, p, parent.witnesses));
   if (!beatsHead(host, b)) return { result: "side" };
   const r = await reorgTo(host, st, p, from);
   return r === true ? { result: "reorg" } : r === false ? { result: "side" } : r;
@@ -472,7 +583,7 @@ async function reorgTo(host: SyncHost, st: SyncState, tip: ParsedPeerBlock, from
   }
   for (const p of branch) dropSide(host.sql, p.block.hash);
   pruneSide(host.sql, host.lib());
-  host.background(pushBlock(host.peers, peerBlockJson(tip)));
+  relay(host, tip);
   return true;
 }
 
@@ -487,6 +598,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     const statuses = await Promise.all(host.peers.map(async (peer) => ({ peer, s: await peerStatus(peer) })));
     const ours = (s: PeerStatus | null): s is PeerStatus => s !== null && s.chain_id === host.chainId;
     const good = statuses.filter((x): x is { peer: string; s: PeerStatus } => ours(x.s));
+    for (const { peer, s } of good) host.gossip.learn(peer, s.node_id);
     st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
     const peerTip = (s: PeerStatus) => ({ number: s.head, time: s.head_time, hash: s.head_hash });
     good.sort((a, b) => (preferred(peerTip(a.s), peerTip(b.s)) ? -1 : preferred(peerTip(b.s), peerTip(a.s)) ? 1 : 0));
@@ -533,6 +645,7 @@ async function pullFrom(host: SyncHost, st: SyncState, peer: string, tip: { numb
         reject(host, st, { number: -1, hash: "?" }, peer, p.error);
         return;
       }
+      host.gossip.heardFrom(p.block.hash, peer);
       const res = await host.exclusive(() => place(host, st, p, peer));
       if ("error" in res) return;
     }
@@ -565,9 +678,15 @@ export function caughtUp(host: SyncHost, st: SyncState): boolean {
   return host.peers.length === 0 || (st.polled && !st.behind);
 }
 
+/** Block `p` (ours or adopted) to each peer that does not have it yet, in the background. */
+function relay(host: SyncHost, p: ParsedPeerBlock): void {
+  const { targets, to } = host.gossip.take(p.block.hash, host.peers);
+  if (targets.length > 0) host.background(pushBlock(host.gossip, targets, peerBlockJson(p), host.nodeId, to));
+}
+
 /** Our own new block, to every peer (best effort, in the background). */
 export async function pushOwn(host: SyncHost, n: number): Promise<void> {
   if (host.peers.length === 0) return;
   const p = await peerBlockAt(host, n);
-  if (p) await pushBlock(host.peers, peerBlockJson(p));
+  if (p) relay(host, p);
 }

@@ -45,7 +45,7 @@ import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ed25519PublicKey } from "../src/crypto/ed25519";
 import { nextLib } from "../src/consensus/lib";
 import type { ConsensusParams } from "../src/genesis/index";
-import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json } from "./api";
+import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, P2pGate } from "./api";
 import * as core from "./core";
 import * as views from "./coordinator-views";
 import {
@@ -65,7 +65,8 @@ import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeS
 import * as sync from "./chain-sync";
 import { Finality } from "./finality";
 import type { PeerBlock, WireBlock } from "../src/block/wire";
-import type { PeerStatus } from "./peers";
+import { Gossip, type PeerStatus } from "./peers";
+import { slotNs } from "../src/consensus/schedule";
 import { byShard, listOf, nextWake, ONE_MS_NS, produceOnce, type Outcome, type Producing, type ProductionHost } from "./production";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
@@ -97,6 +98,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly syncState = sync.newSyncState();
   /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/finality.ts). */
   private readonly finality: Finality;
+  /** Who has which block and endorsement (peers.ts), and this node's id there (coordinator_meta `node_id`, random once). */
+  private readonly gossip = new Gossip();
+  private nodeId = "";
+  /** How far (ns) a peer's block may be ahead of our clock, and so how far ahead ours may be signed: one slot, as go-iost, unless BLOCK_AHEAD_MAX_MS. */
+  private readonly aheadNs: bigint;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -107,11 +113,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const genesis = core.genesisInfo(this.config.genesis);
     this.consensus = genesis.consensus;
     this.genesisWitnesses = genesis.witnesses;
+    this.aheadNs = this.config.blockAheadMs === null ? slotNs(this.consensus) : BigInt(this.config.blockAheadMs) * ONE_MS_NS;
     this.finality = new Finality({
       label: () => this.name,
       chainId: this.config.chainId,
       sql: this.sql,
       peers: this.config.peers,
+      gossip: this.gossip,
+      nodeId: () => this.nodeId,
       held: () => this.held,
       transactionSync: (run) => ctx.storage.transactionSync(run),
       mainBlock: (n) => this.block(n),
@@ -128,6 +137,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       const known = this.meta("name");
       if (known === undefined && ctx.id.name !== undefined) this.setMeta("name", ctx.id.name);
       this.name = known ?? ctx.id.name ?? COORDINATOR_NAME;
+      // Gossip only (never consensus): any id unique among the peers will do.
+      if (this.meta("node_id") === undefined) this.setMeta("node_id", crypto.randomUUID());
+      this.nodeId = this.meta("node_id")!;
     });
   }
 
@@ -292,6 +304,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       config: this.config,
       consensus: this.consensus,
       genesisWitnesses: this.genesisWitnesses,
+      aheadNs: this.aheadNs,
       held: () => this.held,
       meta: (key) => this.meta(key),
       setMeta: (key, value) => this.setMeta(key, value),
@@ -344,7 +357,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       shardCount: this.config.shardCount,
       peers: this.config.peers,
       schedule: this.consensus,
+      voteInterval: this.consensus.voteInterval,
+      aheadNs: this.aheadNs,
       sql: this.sql,
+      gossip: this.gossip,
+      nodeId: this.nodeId,
+      producerKeys: () => new Set(this.gateKeys()),
       shards: () => this.shards() as sync.SyncShard[],
       mainBlock: (n) => this.block(n),
       head: () => this.headBlock(),
@@ -396,10 +414,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** POST /p2p/endorse: a peer's signed endorsement, counted (and relayed) or refused with the reason. */
-  async receiveEndorsement(e: unknown): Promise<Answer<EndorseResult>> {
+  async receiveEndorsement(e: unknown, origin: sync.Origin = {}): Promise<Answer<EndorseResult>> {
     await this.ensureGenesis();
+    // Everything but the count outside the queue: a bogus or repeated endorsement never waits in line with production.
+    const checked = await this.finality.check(e);
+    if ("error" in checked) return checked;
     return this.exclusive(async () => {
-      const r = await this.finality.receive(e);
+      const r = this.finality.receive(checked, origin.node, origin.to);
       if ("error" in r) return r;
       if (r.moved) await this.raiseLib();
       // A certified side block may now make its branch the fork choice (chain-sync.ts reconsider).
@@ -408,11 +429,31 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     });
   }
 
-  /** POST /p2p/block: a peer's block (the parsed JSON body); `from` names the sender in logs. */
-  async receiveBlock(json: unknown, from: string): Promise<sync.ReceiveResult> {
+  /** POST /p2p/block: a peer's block (the parsed JSON body); `from` names the sender in logs, `origin` in gossip. */
+  async receiveBlock(json: unknown, from: string, origin: sync.Origin = {}): Promise<sync.ReceiveResult> {
     await this.ensureGenesis();
     await this.armForPeers();
-    return sync.receiveBlock(this.syncHost(), this.syncState, json, from);
+    return sync.receiveBlock(this.syncHost(), this.syncState, json, from, origin);
+  }
+
+  /** Keys of the lists that schedule our head's child, our head and the block after LIB (sorted, distinct). */
+  private gateKeys(): string[] {
+    const head = this.headBlock().number;
+    const lib = this.libNumber();
+    return [...new Set([...this.witnessesAfter(head), ...this.listFor(Math.max(1, head)), ...this.witnessesAfter(lib)])].sort();
+  }
+
+  async p2pGate(): Promise<P2pGate> {
+    await this.ensureGenesis();
+    return {
+      keys: this.gateKeys(),
+      chainId: this.config.chainId,
+      nodeId: this.nodeId,
+      head: this.headBlock().number,
+      final: this.finality.finalHeight(),
+      aheadMs: Number(this.aheadNs / ONE_MS_NS),
+      shardCount: this.config.shardCount,
+    };
   }
 
   /** GET /p2p/blocks: up to `count` (≤ 50) of our main-chain blocks from `from`, as peers receive them. */
@@ -483,6 +524,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       if (!outcome.produced && outcome.wake === "periodic") {
         return { error: "this node holds no producer key scheduled in the witness list" };
       }
+      // A node with peers waits for a turn too far ahead of the clock (production.ts planJob).
+      if (this.config.peers.length > 0 && !outcome.produced && typeof outcome.wake === "bigint") await scheduler.wait(Math.max(1, Number(outcome.wake / ONE_MS_NS) - Date.now()));
     }
     return views.headView(this.headBlock());
   }

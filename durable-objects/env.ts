@@ -43,6 +43,8 @@ export interface NodeEnv {
   BLOCK_MAX_TXS?: string;
   /** Most txs of one publisher in one chunk (IOST: 10), so one sender cannot fill a block. */
   BLOCK_MAX_TXS_PER_PUBLISHER?: string;
+  /** How far (ms) a peer's block may be ahead of this node's clock (default: one slot, as go-iost). */
+  BLOCK_AHEAD_MAX_MS?: string;
 }
 
 export interface NodeConfig {
@@ -59,6 +61,8 @@ export interface NodeConfig {
   peers: string[];
   blockMaxTxs: number;
   blockMaxTxsPerPublisher: number;
+  /** BLOCK_AHEAD_MAX_MS; null: one slot. */
+  blockAheadMs: number | null;
 }
 
 /**
@@ -148,6 +152,7 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     peers: (env.PEERS ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== ""),
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
     blockMaxTxsPerPublisher: positiveInt(env.BLOCK_MAX_TXS_PER_PUBLISHER, 10),
+    blockAheadMs: env.BLOCK_AHEAD_MAX_MS === undefined ? null : positiveInt(env.BLOCK_AHEAD_MAX_MS, 1),
   };
 }
 

@@ -29,7 +29,7 @@ import {
   type TrackedBlock,
 } from "../src/consensus/endorse";
 import type { Answer, EndorserApi, EndorseResult, FinalityStatus } from "./api";
-import { PUSH_TIMEOUT_MS } from "./peers";
+import { gossipHeaders, PUSH_TIMEOUT_MS, type Gossip } from "./peers";
 
 /** Endorsements of blocks this far above our head are refused: we could not use them before syncing anyway. */
 export const MAX_AHEAD = 64;
@@ -50,6 +50,9 @@ export interface FinalityHost {
   readonly chainId: number;
   readonly sql: SqlStorage;
   readonly peers: readonly string[];
+  /** Who has which endorsement (durable-objects/peers.ts), and our id in it. */
+  readonly gossip: Gossip;
+  nodeId(): string;
   /** Pubkeys of the producer keys this node holds. */
   held(): ReadonlySet<string>;
   transactionSync<T>(run: () => T): T;
@@ -210,6 +213,10 @@ export class Finality {
     }
   }
 
+  finalHeight(): number {
+    return this.tracker().final().height;
+  }
+
   /** Whether the tracker holds block `hash` (or it is the final block). */
   tracks(hash: string): boolean {
     const t = this.tracker();
@@ -264,12 +271,18 @@ export class Finality {
 
   // ---- intake ----------------------------------------------------------------
 
-  /**
-   * Checks and counts one signed endorsement; on any refusal the reason, and
-   * nothing stored. Order: form, height window, the producer's list, duplicates,
-   * then the signature (the only costly check).
-   */
+  /** Checks and counts one signed endorsement (`check`, then `count`). */
   private async admit(x: unknown): Promise<Intake> {
+    const e = await this.check(x);
+    return "error" in e ? e : this.count(e);
+  }
+
+  /**
+   * The checks that need no turn of the coordinator's queue: form, height
+   * window, the producer's list, duplicates, then the signature (the only
+   * costly one, reached only by a new endorsement of a listed producer).
+   */
+  async check(x: unknown): Promise<SignedEndorsement | { error: string }> {
     const bad = endorsementError(x);
     if (bad) return { error: bad };
     const e = x as SignedEndorsement;
@@ -277,7 +290,15 @@ export class Finality {
     const pre = this.precheck(e);
     if (pre) return { error: pre };
     if (!(await verifyEndorsement(this.host.chainId, e))) return { error: `invalid endorsement signature of producer ${e.producer}` };
-    // The tracker may have moved during the await: check again before writing.
+    return e;
+  }
+
+  /**
+   * Counts endorsement `e`, whose signature `check` verified; on any refusal
+   * the reason, and nothing stored. Synchronous, inside the queue's turn.
+   */
+  count(e: SignedEndorsement): Intake {
+    // The tracker may have moved since `check`: look again before writing.
     const again = this.precheck(e);
     if (again) return { error: again };
     const t = this.tracker();
@@ -342,21 +363,34 @@ export class Finality {
   }
 
   /**
-   * A peer's endorsement (POST /p2p/endorse): counted and relayed once to our
-   * peers (a peer that has it refuses it as a duplicate, which ends the relay).
+   * A peer's endorsement (POST /p2p/endorse) that `check` passed: counted
+   * and relayed to the peers that do not have it (gossip: not its sender,
+   * nor those its sender also sent it to).
    */
-  async receive(x: unknown): Promise<Answer<EndorseResult & { moved: BlockRef | null; hash: string }>> {
-    const r = await this.admit(x);
+  receive(e: SignedEndorsement, from?: string, to?: readonly string[]): Answer<EndorseResult & { moved: BlockRef | null; hash: string }> {
+    this.host.gossip.heard(gossipKey(e), from, to);
+    const r = this.count(e);
     if ("error" in r) return r;
     this.send([r.e]);
     const final = this.tracker().final().height;
     return { result: r.moved ? "final" : "counted", final, moved: r.moved, hash: r.e.hash };
   }
 
-  /** Fire and forget: a slow or dead peer never holds up production. */
+  /** Each endorsement to the peers that lack it, one POST per set of targets. Fire and forget: a slow or dead peer never holds up production. */
   private send(list: SignedEndorsement[]): void {
     if (list.length === 0 || this.host.peers.length === 0) return;
-    this.host.background(postEndorsements(this.host.peers, this.host.chainId, this.host.label(), list));
+    const batches = new Map<string, { targets: string[]; to: string[]; list: SignedEndorsement[] }>();
+    for (const e of list) {
+      const { targets, to } = this.host.gossip.take(gossipKey(e), this.host.peers);
+      if (targets.length === 0) continue;
+      const key = targets.join(" ");
+      const batch = batches.get(key) ?? { targets, to, list: [] };
+      batch.list.push(e);
+      batches.set(key, batch);
+    }
+    for (const b of batches.values()) {
+      this.host.background(postEndorsements(b.targets, this.host.chainId, this.host.label(), b.list, gossipHeaders(this.host.nodeId(), b.to), this.host.gossip));
+    }
   }
 
   // ---- LIB and views -----------------------------------------------------------
@@ -391,14 +425,29 @@ export class Finality {
   }
 }
 
-/** POST endorsements to every peer; waits at most PUSH_TIMEOUT_MS; never throws. */
-export async function postEndorsements(peers: readonly string[], chainId: number, label: string, list: readonly SignedEndorsement[]): Promise<void> {
+/** An endorsement as gossip knows it: a second one of a block counts only with another justify. */
+export const gossipKey = (e: Endorsement) => `${e.hash}/${e.producer}/${e.justify.hash}`;
+
+/** POST endorsements to `peers`; waits at most PUSH_TIMEOUT_MS; never throws; tells `gossip` who answered. */
+export async function postEndorsements(
+  peers: readonly string[],
+  chainId: number,
+  label: string,
+  list: readonly SignedEndorsement[],
+  headers: Record<string, string> = {},
+  gossip?: Gossip,
+): Promise<void> {
   const body = JSON.stringify({ endorsements: list });
-  const headers = { "Content-Type": "application/json", "X-Chain-Id": String(chainId), "X-Peer": label };
-  await Promise.allSettled(
+  const all = { "Content-Type": "application/json", "X-Chain-Id": String(chainId), "X-Peer": label, ...headers };
+  await Promise.all(
     peers.map(async (p) => {
-      const res = await fetch(`${p}/p2p/endorse`, { method: "POST", headers, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
-      await res.text();
+      try {
+        const res = await fetch(`${p}/p2p/endorse`, { method: "POST", headers: all, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+        await res.text();
+        gossip?.reached(p, res.status < 500); // a 400 is the peer refusing it: reached
+      } catch {
+        gossip?.reached(p, false);
+      }
     }),
   );
 }

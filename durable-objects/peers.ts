@@ -6,6 +6,14 @@
  *
  * Used from the coordinator (push, status, ranges) and the edge Worker (tx
  * forwarding); only fetch(), no Durable Object APIs.
+ *
+ * Gossip (`Gossip`): each block and endorsement goes to each peer at most
+ * once, never back to the node it came from, nor to nodes its sender already
+ * sent it to. A node names itself in pushes by a node id (X-Node-Id, also in
+ * its /p2p/status, which is how peers map it to the URL they know it by) and
+ * lists the node ids it knows to have the item (X-Gossip-To); in a full mesh
+ * nobody relays at all. A peer whose last push failed (a cut link, a stopped
+ * node) is left out of X-Gossip-To, so the others relay to it meanwhile.
  */
 import { base64Encode } from "../src/codec/base64";
 import type { PeerBlock } from "../src/block/wire";
@@ -19,6 +27,88 @@ export interface PeerStatus {
   head_time: string;
   lib: number;
   lib_hash: string;
+  /** Gossip id of the node (absent from older nodes). */
+  node_id?: string;
+}
+
+/** Most items gossip remembers recipients of. */
+const GOSSIP_ITEMS = 4_096;
+/** Most node ids one X-Gossip-To header lists. */
+export const MAX_GOSSIP_TO = 64;
+
+/** The gossip headers of a push from node `self`, naming the nodes `to` known to have the item. */
+export function gossipHeaders(self: string, to: readonly string[]): Record<string, string> {
+  return { "X-Node-Id": self, "X-Gossip-To": to.join(",") };
+}
+
+/** X-Gossip-To as sent: node ids, at most MAX_GOSSIP_TO. */
+export function parseGossipTo(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "" && x.length <= 64).slice(0, MAX_GOSSIP_TO);
+}
+
+/**
+ * Which peer (URL) has which item (a block hash, an endorsement key): it sent
+ * it to us, we sent it, or its sender sent it there too. Bounded (the
+ * oldest items are forgotten first) and in memory: after a restart a peer may
+ * get an item once more, and answers it is known.
+ */
+export class Gossip {
+  private readonly has = new Map<string, Set<string>>();
+  private readonly urls = new Map<string, string>();
+  private readonly ids = new Map<string, string>();
+  /** Peers whose last push failed. */
+  private readonly down = new Set<string>();
+
+  /** Peer `url` calls itself `nodeId` (its /p2p/status). */
+  learn(url: string, nodeId: string | undefined): void {
+    if (nodeId === undefined || nodeId === "") return;
+    this.urls.set(nodeId, url);
+    this.ids.set(url, nodeId);
+  }
+
+  private peersOf(item: string): Set<string> {
+    let s = this.has.get(item);
+    if (!s) {
+      s = new Set();
+      this.has.set(item, s);
+      if (this.has.size > GOSSIP_ITEMS) this.has.delete(this.has.keys().next().value!);
+    }
+    return s;
+  }
+
+  /** Node `from` sent us `item` and also sent it to nodes `to`. */
+  heard(item: string, from: string | undefined, to: readonly string[] = []): void {
+    const s = this.peersOf(item);
+    for (const id of from === undefined ? to : [from, ...to]) {
+      const url = this.urls.get(id);
+      if (url !== undefined) s.add(url);
+    }
+  }
+
+  /** We fetched `item` from peer `url`. */
+  heardFrom(item: string, url: string): void {
+    this.peersOf(item).add(url);
+  }
+
+  /**
+   * The peers `item` still has to go to (counted as having it from now on),
+   * and the node ids to name in X-Gossip-To: every peer that has it now (its
+   * sender, the others it went to, these targets), but not one whose last
+   * push failed.
+   */
+  take(item: string, peers: readonly string[]): { targets: string[]; to: string[] } {
+    const s = this.peersOf(item);
+    const targets = peers.filter((p) => !s.has(p));
+    for (const p of targets) s.add(p);
+    const to = [...s].filter((p) => !this.down.has(p)).map((p) => this.ids.get(p)).filter((x): x is string => x !== undefined);
+    return { targets, to: to.slice(0, MAX_GOSSIP_TO) };
+  }
+
+  /** How a push to `url` went. */
+  reached(url: string, ok: boolean): void {
+    if (ok) this.down.delete(url);
+    else this.down.add(url);
+  }
 }
 
 /** Most blocks one GET /p2p/blocks returns. */
@@ -33,7 +123,7 @@ export function parsePeers(text: string | undefined): string[] {
   return (text ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== "");
 }
 
-async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ ok: boolean; json: unknown } | { error: string }> {
+async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ ok: boolean; status: number; json: unknown } | { error: string }> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
@@ -43,7 +133,7 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
     } catch {
       return { error: `${url}: HTTP ${res.status}, not JSON` };
     }
-    return { ok: res.ok, json };
+    return { ok: res.ok, status: res.status, json };
   } catch (err) {
     return { error: `${url}: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -54,10 +144,16 @@ function errorText(json: unknown): string {
   return typeof m === "string" ? m : JSON.stringify(json);
 }
 
-/** POST a block to every peer at once; waits at most `timeoutMs`. */
-export async function pushBlock(peers: readonly string[], block: PeerBlock, timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
+/** POST a block to `peers` at once, from node `self` (gossip headers); waits at most `timeoutMs`; tells `gossip` who answered. */
+export async function pushBlock(gossip: Gossip, peers: readonly string[], block: PeerBlock, self: string, to: readonly string[], timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
   const body = JSON.stringify(block);
-  await Promise.allSettled(peers.map((p) => call(`${p}/p2p/block`, { method: "POST", headers: { "Content-Type": "application/json" }, body }, timeoutMs)));
+  const headers = { "Content-Type": "application/json", ...gossipHeaders(self, to) };
+  await Promise.all(
+    peers.map(async (p) => {
+      const r = await call(`${p}/p2p/block`, { method: "POST", headers, body }, timeoutMs);
+      gossip.reached(p, !("error" in r) && r.status < 500); // a 400 is the peer refusing it: reached
+    }),
+  );
 }
 
 function isStatus(v: unknown): v is PeerStatus {

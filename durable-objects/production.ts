@@ -57,6 +57,8 @@ export interface ProductionHost {
   readonly config: NodeConfig;
   readonly consensus: ConsensusParams;
   readonly genesisWitnesses: readonly string[];
+  /** How far (ns) ahead of the clock peers accept a block (chain-sync.ts); with peers, ours is never signed further ahead. */
+  readonly aheadNs: bigint;
   /** base58 pubkeys of the producer keys this node holds. */
   held(): ReadonlySet<string>;
   meta(key: string): string | undefined;
@@ -111,7 +113,10 @@ async function hasWork(h: ProductionHost): Promise<boolean> {
  * produces only inside that slot, at the wall time (as IOST: block time =
  * now), and otherwise sleeps until it. /dev/mine and the "on-tx"/"manual"
  * modes take the first turn from the later of now and 1 ms after the head,
- * which may be a future slot (blocks mined in a burst get future times).
+ * which may be a future slot (blocks mined in a burst get future times). A
+ * node with peers takes such a turn only once it is at most `aheadNs` ahead
+ * of the clock (else it waits): peers refuse blocks further ahead, so the
+ * burst of a lone dev node may run ahead, a networked node's never does.
  */
 function planJob(h: ProductionHost, head: StoredBlock, force: boolean): Producing | Outcome {
   const height = head.number + 1;
@@ -127,6 +132,7 @@ function planJob(h: ProductionHost, head: StoredBlock, force: boolean): Producin
   const min = BigInt(head.time) + ONE_MS_NS;
   const turn = nextTurn(list, tip, h.held(), now > min ? now : min, h.consensus);
   if (turn === null) return { produced: false, wake: "periodic" };
+  if (h.config.peers.length > 0 && turn.time - now > h.aheadNs) return { produced: false, wake: turn.time - h.aheadNs };
   return { height, time: turn.time.toString(), witness: turn.witness };
 }
 

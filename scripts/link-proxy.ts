@@ -21,6 +21,8 @@ export interface LinkProxy {
   readonly isCut: boolean;
   /** Requests forwarded so far (tests check a link was really used). */
   readonly forwarded: number;
+  /** Requests forwarded so far by path (query left out): gossip tests count /p2p/block and /p2p/endorse. */
+  readonly paths: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
   const name = options.name ?? `-> ${target.host}`;
   let isCut = false;
   let forwarded = 0;
+  const paths = new Map<string, number>();
   // Upstream requests in flight, aborted on cut so a long poll cannot leak through a partition.
   const inflight = new Set<() => void>();
   const sockets = new Set<Socket>();
@@ -54,6 +57,8 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
       return refuse(res, 503, `link ${name} is cut`);
     }
     forwarded++;
+    const path = (req.url ?? "").split("?")[0];
+    paths.set(path, (paths.get(path) ?? 0) + 1);
     const upstream = request(
       {
         protocol: target.protocol,
@@ -106,6 +111,9 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
     },
     get isCut() {
       return isCut;
+    },
+    get paths() {
+      return paths;
     },
     get forwarded() {
       return forwarded;

@@ -55,6 +55,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     snapshot: async () => ({ id: "1" }),
     revert: async (id) => ({ error: `snapshot ${id} not found` }),
     receiveEndorsement: async () => ({ error: "endorsement is not an object" }),
+    p2pGate: async () => ({ keys: [], chainId: 1020, nodeId: "N", head: 10, final: 9, aheadMs: 500, shardCount: 1 }),
   };
   const record = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {

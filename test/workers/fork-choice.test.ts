@@ -15,9 +15,13 @@ import { nodeConfig } from "../../durable-objects/env";
 import type { PeerStatus } from "../../durable-objects/peers";
 import type { StoredBlock } from "../../src/block/block";
 import type { PeerBlock } from "../../src/block/wire";
-import { base58Decode } from "../../src/codec/base58";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement, type BlockRef } from "../../src/consensus/endorse";
+import { slotNs, slotOwner } from "../../src/consensus/schedule";
+import { ed25519PublicKey, ed25519SecretKey } from "../../src/crypto/ed25519";
+import { devConsensus } from "../../src/genesis/index";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { forged } from "./forge";
 import { newChain, nodeEnv } from "./helpers";
 import { makeTx } from "./txs";
 
@@ -135,5 +139,50 @@ describe("fork choice prefers the highest certificate", () => {
     await onTip(b, y4, c);
     expect((await node(b).status()).lib).toBe(3);
     expect(await Promise.all([1, 2, 3].map((n) => node(b).storedBlock(n)))).toEqual(final);
+  });
+});
+
+describe("a side block's witness list (issue 12 item 4)", () => {
+  test("a producer-signed fork block naming witnesses [K], then blocks and endorsements by K alone: nothing certified, nothing final", async () => {
+    const a = newChain("wl-a");
+    const b = newChain("wl-b");
+    await keyless(b);
+    // A makes blocks with two of the four keys: IOST's rule finalizes nothing, so a fork at 3 is above LIB.
+    await runInDurableObject(a.coordStub, (inst) => {
+      (inst as unknown as { held: Set<string> }).held = new Set(LIST.slice(0, 2));
+    });
+    await node(a).mine(6);
+    const main = await node(a).peerBlocks(1, 6);
+    expect(await receive(b, main, "A")).toEqual(Array(6).fill("adopted"));
+    const before = await node(b).status();
+    expect(before.lib).toBe(0);
+
+    // K: a key in no list. F forks at 3 from block 2, made and signed by the genuine owner of its slot,
+    // later than A's block 3 (so B does not reorganize onto it and execute it), naming [K] for its children.
+    const k = ed25519SecretKey(new Uint8Array(32).fill(7));
+    const kPub = base58Encode(ed25519PublicKey(k));
+    const sched = devConsensus(4);
+    const slot = slotNs(sched);
+    const t3 = BigInt(main[2].block.time) + slot;
+    const f3 = forged(main[1].block, t3, secretOf(slotOwner(LIST, t3, sched)), [kPub]);
+    const g4 = forged(f3.block, t3 + slot, k, [kPub]);
+    const g5 = forged(g4.block, t3 + 2n * slot, k, [kPub]);
+    expect(await receive(b, [f3, g4, g5], "mallory")).toEqual(["side", "side", "side"]);
+
+    // K endorses G4 and G5 (relying on G4): under a list of one, that would certify G4 and make it final.
+    const genesis: BlockRef = { height: 0, hash: (await node(b).storedBlock(0))!.hash };
+    const e4 = await node(b).receiveEndorsement(await signEndorsement(CHAIN, { height: 4, hash: g4.block.hash, parent: f3.block.hash, justify: genesis, producer: kPub }, k));
+    const e5 = await node(b).receiveEndorsement(
+      await signEndorsement(CHAIN, { height: 5, hash: g5.block.hash, parent: g4.block.hash, justify: { height: 4, hash: g4.block.hash }, producer: kPub }, k),
+    );
+    expect(e4).toEqual({ error: expect.stringContaining(`producer ${kPub} is not in the current or pending witness list`) });
+    expect(e5).toEqual({ error: expect.stringContaining(`producer ${kPub} is not in the current or pending witness list`) });
+
+    const after = await node(b).status();
+    expect(after.finality).toEqual(before.finality);
+    expect(after.lib).toBe(before.lib);
+    expect(after.head).toBe(6);
+    expect((await node(b).p2pStatus()).head_hash).toBe(main[5].block.hash);
+    expect(after.sync?.sideBlocks).toBe(3); // kept: a reorg would execute them, and F's chunk would fail
   });
 });

@@ -14,10 +14,12 @@ import type { PeerStatus } from "../../durable-objects/peers";
 import { assembleHeader, signatureOf, storedBlock } from "../../src/block/block";
 import { blockHash } from "../../src/block/header";
 import type { PeerBlock } from "../../src/block/wire";
-import { base58Decode } from "../../src/codec/base58";
-import { ed25519PublicKey, ed25519Sign } from "../../src/crypto/ed25519";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { ed25519PublicKey, ed25519SecretKey, ed25519Sign } from "../../src/crypto/ed25519";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { ED25519 } from "../../src/tx/types";
+import { MAX_SIDE_BLOCKS } from "../../durable-objects/chain-sync";
+import { forged } from "./forge";
 import { newChain } from "./helpers";
 import { makeTx } from "./txs";
 
@@ -190,6 +192,87 @@ describe("forks", () => {
     expect(results[1]).toMatch(/^error: .*at or below the irreversible block 1/);
     expect((await p2p(b).status()).sync.rejected.at(-1)).toMatchObject({ number: 4, from: "A", reason: expect.stringMatching(/irreversible block 1/) });
     await sameState(c, b);
+  });
+});
+
+/** Test-only: a peer's block may be at most `ms` ahead of `c`'s clock (the default, one dev slot, is 500; this project lifts it). */
+async function aheadBound(c: Chain, ms: number): Promise<void> {
+  await runInDurableObject(c.coordStub, (inst) => {
+    (inst as unknown as { aheadNs: bigint }).aheadNs = BigInt(ms) * 1_000_000n;
+  });
+}
+
+const secretOf = (pubkey: string) => base58Decode(DEV_PRODUCERS.find((p) => p.pubkey === pubkey)!.secret);
+
+describe("hardening (issue 12)", () => {
+  test("a block more than a slot ahead of the clock is refused with a reason, not stored, and taken once its time has come", async () => {
+    const a = newChain("ahead-a");
+    const b = newChain("ahead-b");
+    await keyless(b);
+    await aheadBound(b, 500);
+    // A mines a burst: each block takes the next slot, so its head runs ahead of the clock.
+    for (let i = 0; i < 20 && BigInt((await a.coord.storedBlock((await p2p(a).p2pStatus()).head))!.time) < BigInt(Date.now() + 1_500) * 1_000_000n; i++) await p2p(a).mine(1);
+    const blocks = await p2p(a).peerBlocks(1, 50);
+    const last = blocks.at(-1)!;
+    expect(BigInt(last.block.time)).toBeGreaterThan(BigInt(Date.now() + 1_000) * 1_000_000n);
+
+    const r = await p2p(b).receiveBlock(last, "A");
+    expect(r).toEqual({ error: expect.stringMatching(/ms ahead of this node's clock \(at most 500 ms\): not yet/) });
+    const st = await p2p(b).status();
+    expect(st.sync.sideBlocks).toBe(0); // not even as an orphan
+    expect(st.head).toBe(0);
+    expect(st.sync.rejected.at(-1)).toMatchObject({ number: last.block.number, hash: last.block.hash, from: "A" });
+
+    // Not remembered as bad: once its time has come the same blocks are adopted.
+    await new Promise((res) => setTimeout(res, Number(BigInt(last.block.time) / 1_000_000n) - Date.now() + 50));
+    expect(await receiveAll(b, blocks, "A")).toEqual(blocks.map(() => "adopted"));
+    await sameState(a, b);
+  });
+
+  test("a node with peers never signs a block further ahead of its clock than peers accept, even in a /dev/mine burst", async () => {
+    const a = newChain("ahead-own");
+    await aheadBound(a, 500);
+    await runInDurableObject(a.coordStub, (inst) => {
+      (inst as unknown as { config: { peers: string[] } }).config.peers = ["http://127.0.0.1:9"]; // nobody listens: pushes fail at once
+    });
+    for (let i = 0; i < 6; i++) {
+      await p2p(a).mine(1);
+      const head = (await a.coord.storedBlock((await p2p(a).p2pStatus()).head))!;
+      expect(BigInt(head.time) - BigInt(Date.now()) * 1_000_000n).toBeLessThanOrEqual(500_000_000n);
+    }
+  });
+
+  test("orphans are stored only when a listed producer signed their header, and the side table stays bounded", async () => {
+    const a = newChain("orphan-a");
+    const b = newChain("orphan-b");
+    await keyless(b);
+    await p2p(a).mine(2);
+    expect(await receiveAll(b, await p2p(a).peerBlocks(1, 2), "A")).toEqual(["adopted", "adopted"]);
+    const producer = DEV_PRODUCERS[0];
+    const now = BigInt(Date.now() - 1_000) * 1_000_000n;
+    const parent = (i: number) => ({ number: 2 + (i % 90), hash: base58Encode(new Uint8Array(32).fill(1 + (i % 250)).map((x, j) => (j === 0 ? i & 255 : j === 1 ? i >> 8 : x))) });
+
+    // Unknown key, a signature over another header, a hash that is not its header's: refused, nothing stored.
+    const stranger = ed25519SecretKey(new Uint8Array(32).fill(9));
+    const good = forged(parent(0), now, secretOf(producer.pubkey), [producer.pubkey]);
+    const cases: [PeerBlock, RegExp][] = [
+      [forged(parent(0), now, stranger, [producer.pubkey]), /is not in the current, pending or irreversible witness list/],
+      [{ ...good, block: { ...good.block, sign: forged(parent(1), now, secretOf(producer.pubkey), [producer.pubkey]).block.sign } }, /bad witness signature/],
+      [{ ...good, block: { ...good.block, hash: parent(5).hash } }, /is not the hash of its header/],
+    ];
+    for (const [bad, reason] of cases) expect(await p2p(b).receiveBlock(bad, "mallory")).toEqual({ error: expect.stringMatching(reason) });
+    expect((await p2p(b).status()).sync.sideBlocks).toBe(0);
+
+    // A producer's flood of signed orphans: the table keeps at most MAX_SIDE_BLOCKS of them.
+    const flood = MAX_SIDE_BLOCKS + 40;
+    for (let i = 0; i < flood; i++) {
+      expect(await p2p(b).receiveBlock(forged(parent(i), now + BigInt(i), secretOf(producer.pubkey), [producer.pubkey]), "mallory")).toEqual({ result: "orphan" });
+    }
+    expect((await p2p(b).status()).sync.sideBlocks).toBe(MAX_SIDE_BLOCKS);
+    // B still follows A.
+    await p2p(a).mine(1);
+    expect(await receiveAll(b, await p2p(a).peerBlocks(3, 1), "A")).toEqual(["adopted"]);
+    await sameState(a, b);
   });
 });
 

@@ -5,32 +5,46 @@
  *   receiveBlock; answers `{"result": "known"|"adopted"|"side"|"reorg"|"orphan"}`.
  * - GET /p2p/blocks?from=N&count=K: our main chain from N, K ≤ 50 blocks, each a
  *   PeerBlock (chunks and tx bytes from the shards): `{"blocks": [...]}`.
- * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash}`.
+ * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
  * A request naming another chain (header X-Chain-Id) is refused.
  *
  * Mounted before the app's 512 KiB RPC body cap: a block of full chunks is
  * larger, so these routes have their own cap.
+ *
+ * The edge stops what it can before the coordinator sees it (issue 12 item 7):
+ * a quota per source (workers/lib/quota.ts) on every /p2p route; a pushed
+ * block must parse (shape, sizes, header over its chunks), be at most one
+ * slot ahead of the clock, and carry a header hash and signature by its
+ * witness, a producer of a list the coordinator knows (`p2pGate`, cached
+ * GATE_MS). The coordinator checks again before it stores anything.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
-import type { PeerBlock } from "../../src/block/wire";
+import { parsePeerBlock, type PeerBlock } from "../../src/block/wire";
+import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
 import type { PeerStatus } from "../../durable-objects/peers";
-import { MAX_RANGE } from "../../durable-objects/peers";
+import { MAX_RANGE, parseGossipTo } from "../../durable-objects/peers";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator } from "../lib/nodes";
+import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
-import type { Answer } from "../../durable-objects/api";
+import type { Answer, P2pGate } from "../../durable-objects/api";
 
 /** A block of 1000 txs of up to 64 KiB, base64, per shard would be more; 8 MiB covers every block the gas cap allows. */
 export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
 
+/** Requests per source per window on /p2p/* (about 5 per second are a peer's share at two blocks a second). */
+export const P2P_QUOTA = new Quota("/p2p", 600, 10_000);
+/** How long (ms) the edge trusts its copy of the coordinator's gate. */
+const GATE_MS = 1_000;
+
 /** The coordinator methods behind these routes (durable-objects/coordinator.ts). */
 interface P2pCoordinator {
-  receiveBlock(json: unknown, from: string): Promise<{ result: string } | { error: string }>;
+  receiveBlock(json: unknown, from: string, origin: { node?: string; to?: string[] }): Promise<{ result: string } | { error: string }>;
   peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
   p2pStatus(): Promise<PeerStatus>;
 }
@@ -48,6 +62,8 @@ p2pRoutes.use(
     },
   }),
 );
+
+p2pRoutes.use("/p2p/*", P2P_QUOTA.middleware());
 
 p2pRoutes.use("/p2p/*", async (c, next) => {
   const claimed = c.req.header("X-Chain-Id");
@@ -67,13 +83,42 @@ async function jsonBody(text: string): Promise<unknown> {
 }
 
 /** Who sent a request, for logs: the peer's own X-Peer label, else its address. */
-function sender(h: (name: string) => string | undefined): string {
+export function sender(h: (name: string) => string | undefined): string {
   return (h("X-Peer") ?? h("CF-Connecting-IP") ?? "unknown peer").slice(0, 200);
+}
+
+/** The sender's gossip headers (durable-objects/peers.ts). */
+export function origin(h: (name: string) => string | undefined): { node?: string; to: string[] } {
+  const node = h("X-Node-Id")?.trim().slice(0, 64);
+  return { ...(node ? { node } : {}), to: parseGossipTo(h("X-Gossip-To")) };
+}
+
+const gates = new WeakMap<object, { at: number; gate: P2pGate }>();
+
+/** The coordinator's gate, at most GATE_MS old (one per coordinator binding, in this isolate). */
+export async function gateOf(env: Env): Promise<P2pGate> {
+  const now = Date.now();
+  const cached = gates.get(env.COORDINATOR);
+  if (cached && now - cached.at < GATE_MS) return cached.gate;
+  const gate = await coordinator(env).p2pGate();
+  gates.set(env.COORDINATOR, { at: now, gate });
+  return gate;
 }
 
 p2pRoutes.post("/p2p/block", async (c) => {
   const body = await jsonBody(await c.req.text());
-  const answer: Answer<{ result: string }> = await p2p(c.env).receiveBlock(body, sender((n) => c.req.header(n)));
+  const gate = await gateOf(c.env);
+  const p = parsePeerBlock(body, gate.shardCount);
+  if ("error" in p) throw new RpcFailure(p.error);
+  const b = p.block;
+  const refuse = (reason: string) => new RpcFailure(`rejected block ${b.number} ${b.hash}: ${reason}`);
+  const early = aheadError(b, BigInt(Date.now()) * 1_000_000n, BigInt(gate.aheadMs) * 1_000_000n);
+  if (early !== null) throw refuse(early);
+  if (!gate.keys.includes(b.witness)) throw refuse(`witness ${b.witness} is not in the current, pending or irreversible witness list`);
+  const bad = await signedHeaderError(b);
+  if (bad !== null) throw refuse(bad);
+  const h = (n: string) => c.req.header(n);
+  const answer: Answer<{ result: string }> = await p2p(c.env).receiveBlock(body, sender(h), origin(h));
   return c.json(unwrap(answer));
 });
 
@@ -93,7 +138,7 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
   return c.json({ blocks: await p2p(c.env).peerBlocks(from, count) });
 });
 
-p2pRoutes.get("/p2p/status", async (c) => c.json(await p2p(c.env).p2pStatus()));
+p2pRoutes.get("/p2p/status", async (c) => c.json({ ...(await p2p(c.env).p2pStatus()), node_id: (await gateOf(c.env)).nodeId }));
 
 p2pRoutes.post("/p2p/tx", async (c) => {
   const body = (await jsonBody(await c.req.text())) as { tx?: unknown } | null;

@@ -5,10 +5,16 @@
  * eventsSince(height). It starts at the current head, so it carries the events
  * of blocks produced after the request, and ends after SUBSCRIBE_MAX_SECONDS
  * (default 600; go-iost closes after an hour) or when the client goes away.
+ *
+ * Bounded (issue 12 item 7): new streams per source per minute
+ * (workers/lib/quota.ts), shard polls per stream (each is a subrequest; a
+ * Worker request may make 1,000) and events per stream. A stream that
+ * reaches a bound ends cleanly; the client subscribes again.
  */
 import { Hono } from "hono";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure } from "../lib/errors";
+import { Quota } from "../lib/quota";
 import { allShards, coordinator } from "../lib/nodes";
 import { field, parseJsonBody } from "../lib/params";
 
@@ -16,6 +22,12 @@ export const subscribeRoutes = new Hono<AppEnv>();
 
 const TOPICS = ["CONTRACT_EVENT", "CONTRACT_RECEIPT"] as const;
 const POLL_MS = 500;
+/** Shard calls one stream makes (a Worker request may make 1,000 subrequests; the head lookup is one). */
+export const MAX_SUBSCRIBE_CALLS = 900;
+/** Events one stream carries. */
+export const MAX_SUBSCRIBE_EVENTS = 100_000;
+/** New streams per source per minute. */
+export const SUBSCRIBE_QUOTA = new Quota("/subscribe", 30, 60_000);
 
 function parseTopics(value: unknown): Set<string> {
   if (value === undefined || value === null) return new Set();
@@ -37,7 +49,7 @@ function maxSeconds(env: Env): number {
   return Number.isFinite(n) && n > 0 ? n : 600;
 }
 
-subscribeRoutes.post("/subscribe", async (c) => {
+subscribeRoutes.post("/subscribe", SUBSCRIBE_QUOTA.middleware(), async (c) => {
   const body = parseJsonBody(await c.req.text());
   const topics = parseTopics(field(body, "topics"));
   const filter = field(body, "filter");
@@ -56,11 +68,14 @@ subscribeRoutes.post("/subscribe", async (c) => {
   const deadline = Date.now() + maxSeconds(env) * 1000;
   const encoder = new TextEncoder();
   let cancelled = false;
+  let calls = 0;
+  let events = 0;
 
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
-        while (!cancelled && Date.now() < deadline) {
+        while (!cancelled && Date.now() < deadline && calls + shards.length <= MAX_SUBSCRIBE_CALLS && events < MAX_SUBSCRIBE_EVENTS) {
+          calls += shards.length;
           const batches = await Promise.all(shards.map((s, i) => s.eventsSince(after[i])));
           const lines: string[] = [];
           batches.forEach((batch, i) => {
@@ -68,6 +83,7 @@ subscribeRoutes.post("/subscribe", async (c) => {
             for (const ev of batch.events) {
               if (!topics.has(ev.topic)) continue; // no topics, no events (go-iost)
               if (contractId !== "" && ev.contract !== contractId) continue;
+              if (events++ >= MAX_SUBSCRIBE_EVENTS) break;
               lines.push(JSON.stringify({ result: { event: { topic: ev.topic, data: ev.data, time: ev.time } } }) + "\n");
             }
           });
