@@ -83,6 +83,16 @@ function exceptionText(ctx: QuickJSContext, h: QuickJSHandle): string {
   return `Uncaught exception: ${typeof v === "string" ? v : JSON.stringify(v) ?? String(v)}`;
 }
 
+/**
+ * Test-only: the guard trips at the next interrupt poll, as if memory were past it. No
+ * contract can grow memory that far any more, so this is how test/workers/production.test.ts
+ * proves a node fault evicts only its tx; nothing outside tests calls it.
+ */
+let tripGuard = false;
+export function tripGuardForTest(): void {
+  tripGuard = true;
+}
+
 /** Sandboxes alive on the wasm stack (blockchain.call nests them). */
 let depth = 0;
 
@@ -111,7 +121,8 @@ export function runSandbox(req: RunRequest): RunResult {
   rt.setInterruptHandler(() => {
     if (metering) return false;
     if (fatal) return true;
-    if (q.getWasmMemory().buffer.byteLength > WASM_MEMORY_GUARD) {
+    if (tripGuard || q.getWasmMemory().buffer.byteLength > WASM_MEMORY_GUARD) {
+      tripGuard = false;
       dropVm();
       fatal = new NodeFault("contract VM memory guard tripped");
     } else if (++interrupts > maxInterrupts) fatal = new VmError("out of gas");
@@ -165,6 +176,9 @@ export function runSandbox(req: RunRequest): RunResult {
     if (used < 0 || fatal?.message === "out of gas") return { gas: req.budget + 1, error: new VmError("out of gas") };
     if (fatal) return { gas: used, error: fatal };
     return error ? { gas: used, error } : { gas: used, value };
+  } catch (e) {
+    // Set-up interrupted (the prelude, a module load): what stopped it is the failure, above all a node fault.
+    throw fatal ?? e;
   } finally {
     depth--;
     for (const h of handles.reverse()) if (h.alive) h.dispose();
