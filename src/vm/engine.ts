@@ -3,10 +3,17 @@
  * lazily, and reloaded after a node fault. Loading is asynchronous while
  * execution is synchronous, so whoever executes transactions awaits `loadVm()`
  * first (tests in beforeAll, a shard before it executes a chunk).
+ *
+ * Wasm memory never shrinks, so an instance that once grew keeps its size:
+ * `loadVm()` replaces one above RELOAD_BYTES by a fresh instance (a few ms),
+ * so every chunk starts with the headroom docs/STATE.md "Memory bound" argues.
  */
 import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSWASMModule } from "quickjs-emscripten-core";
 import releaseSync from "@jitl/quickjs-wasmfile-release-sync";
 import { NodeFault } from "../contracts/errors.js";
+
+/** An instance above this is replaced before the next chunk; the sandbox's guard is 96 MB. */
+export const RELOAD_BYTES = 48 * 1024 * 1024;
 
 let module: QuickJSWASMModule | undefined;
 let loading: Promise<QuickJSWASMModule> | undefined;
@@ -18,6 +25,7 @@ async function workerdWasm(): Promise<WebAssembly.Module | undefined> {
 }
 
 export function loadVm(): Promise<QuickJSWASMModule> {
+  if (module && module.getWasmMemory().buffer.byteLength > RELOAD_BYTES) module = undefined;
   if (module) return Promise.resolve(module);
   loading ??= (async () => {
     const wasmModule = await workerdWasm();

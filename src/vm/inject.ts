@@ -12,7 +12,11 @@
  *   `_IOSTBinaryOp(v)`, spread arguments through `_IOSTSpreadElement(v)`, which
  *   charge by length (defined by the sandbox prelude); so do the left operand
  *   of comparisons and computed property keys, whose cost grows with string
- *   length (compare, hash) while IOST's node table charges them a constant.
+ *   length (compare, hash) while IOST's node table charges them a constant;
+ * - an array or object literal's elements beyond the 32nd cost 2 gas each, not
+ *   IOST's 0.1: each takes an 8-byte slot (more as the array grows), and at 0.1
+ *   a loop over a 12,000-element literal filled ~300 MB of VM memory on 4,000,000
+ *   gas (docs/STATE.md "Memory bound").
  *
  * Edits are text insertions at node boundaries, so the rest of the source is
  * kept byte for byte (what getContract shows as `code`).
@@ -21,6 +25,9 @@ import { children, type AstNode } from "./ast.js";
 
 const COUNTER = "_IOSTInstruction_counter";
 const COMPARISONS = new Set(["===", "!==", "==", "!=", "<", ">", "<=", ">=", "in"]);
+
+/** Literals up to 32 elements cost IOST's 2 + n/10; each element beyond pays 2 gas for its memory. */
+const literalCost = (n: number) => 20 + n + 20 * Math.max(0, n - 32);
 
 /** IOST's per-node charges, in tenths of gas (IOST counts 0.1 per element/char). */
 function ownCost(n: AstNode): number {
@@ -52,9 +59,9 @@ function ownCost(n: AstNode): number {
     case "FunctionExpression":
       return 10;
     case "ObjectExpression":
-      return 20 + (n.properties as unknown[]).length;
+      return literalCost((n.properties as unknown[]).length);
     case "ArrayExpression":
-      return 20 + (n.elements as unknown[]).length;
+      return literalCost((n.elements as unknown[]).length);
     case "Literal":
       return typeof n.value === "string" ? 20 + n.value.length : 0;
     case "TemplateLiteral":

@@ -9,9 +9,11 @@
  *   depends only on the code run, so a cap proportional to the budget backs
  *   up the counter (reported as out of gas);
  * - stack: QuickJS's own stack check (`InternalError: stack overflow`);
- * - memory: the per-allocation cap of setMemoryLimit (it cannot bound total
- *   bytes under emscripten; gas does that), and a wasm-memory guard that is a
- *   node fault, never a tx result.
+ * - memory: setMemoryLimit, which under emscripten bounds the count of live
+ *   allocations (8 bytes each) and the size of any one, deterministically for a
+ *   fresh runtime (`out of memory`); bytes beyond that are bounded by gas; a
+ *   wasm-memory guard is the node-fault backstop, never a tx result
+ *   (docs/STATE.md "Memory bound").
  */
 import { DefaultIntrinsics, type QuickJSContext, type QuickJSHandle } from "quickjs-emscripten-core";
 import { NodeFault, VmError } from "../contracts/errors.js";
@@ -20,9 +22,14 @@ import { json2Escape } from "./json2.js";
 import { MODULES, PRELUDE_SOURCE } from "./prelude.js";
 
 const STACK_BYTES = 256 * 1024;
-const ALLOCATION_CAP = 32 * 1024 * 1024;
-/** Above this the instance is dropped (wasm memory never shrinks); the shard reloads the VM and retries. */
-const WASM_MEMORY_GUARD = 192 * 1024 * 1024;
+/**
+ * QuickJS counts 8 bytes per live allocation plus the one being made (emscripten has no
+ * malloc_usable_size): at most 524,288 live allocations, none over 4 MB (less what is live).
+ * A nested call gets half its caller's limit, so the calls alive at once stay under 8 MB.
+ */
+export const MEMORY_LIMIT = 4 * 1024 * 1024;
+/** Above this the instance is dropped (wasm memory never shrinks); a Durable Object has 128 MB. */
+export const WASM_MEMORY_GUARD = 96 * 1024 * 1024;
 /** QuickJS polls about every 10,000 bytecodes; even a 1-gas loop iteration runs far fewer per poll. */
 const GAS_PER_INTERRUPT = 100;
 const GAS_HELPERS = "_IOSTInstruction_counter, _IOSTBinaryOp, _IOSTSpreadElement";
@@ -76,20 +83,46 @@ function exceptionText(ctx: QuickJSContext, h: QuickJSHandle): string {
   return `Uncaught exception: ${typeof v === "string" ? v : JSON.stringify(v) ?? String(v)}`;
 }
 
+/**
+ * Test-only: the guard trips at the next interrupt poll, as if memory were past it. No
+ * contract can grow memory that far any more, so this is how test/workers/production.test.ts
+ * proves a node fault evicts only its tx; nothing outside tests calls it.
+ */
+let tripGuard = false;
+export function tripGuardForTest(): void {
+  tripGuard = true;
+}
+
+/** Sandboxes alive on the wasm stack (blockchain.call nests them). */
+let depth = 0;
+
+/**
+ * QuickJS's allocation failure: its InternalError (contracts cannot construct one), or null
+ * when there was no room left even for that error. A contract's own `throw null` reads the
+ * same (IOST's sandbox ends such a call silently; neither is "Uncaught exception: null").
+ */
+function outOfMemory(ctx: QuickJSContext, h: QuickJSHandle): boolean {
+  const v = ctx.dump(h) as unknown;
+  if (v === null) return true;
+  return typeof v === "object" && (v as { name?: unknown }).name === "InternalError" && (v as { message?: unknown }).message === "out of memory";
+}
+
 export function runSandbox(req: RunRequest): RunResult {
   const q = quickjs();
   const rt = q.newRuntime();
+  depth++;
   const handles: QuickJSHandle[] = [];
   let fatal: Error | undefined;
   let interrupts = 0;
   let metering = false;
   const maxInterrupts = 10 + Math.floor(req.budget / GAS_PER_INTERRUPT);
   rt.setMaxStackSize(STACK_BYTES);
-  rt.setMemoryLimit(ALLOCATION_CAP);
+  rt.setMemoryLimit(MEMORY_LIMIT >> Math.min(depth - 1, 8));
   rt.setInterruptHandler(() => {
     if (metering) return false;
     if (fatal) return true;
-    if (q.getWasmMemory().buffer.byteLength > WASM_MEMORY_GUARD) {
+    if (tripGuard || q.getWasmMemory().buffer.byteLength > WASM_MEMORY_GUARD) {
+      tripGuard = false;
       dropVm();
       fatal = new NodeFault("contract VM memory guard tripped");
     } else if (++interrupts > maxInterrupts) fatal = new VmError("out of gas");
@@ -131,7 +164,7 @@ export function runSandbox(req: RunRequest): RunResult {
     // redefine even non-configurable globals, but nothing can rebind a closure's parameters.
     const r = ctx.evalCode(`(function (${GAS_HELPERS}) {\n${req.code}\n;return (${req.call});\n})(${GAS_HELPERS})`, "contract.js");
     if (r.error) {
-      error = new VmError(exceptionText(ctx, r.error));
+      error = new VmError(outOfMemory(ctx, r.error) ? "out of memory" : exceptionText(ctx, r.error));
       r.error.dispose();
     } else {
       value = ctx.typeof(r.value) === "string" ? ctx.getString(r.value) : "";
@@ -143,7 +176,11 @@ export function runSandbox(req: RunRequest): RunResult {
     if (used < 0 || fatal?.message === "out of gas") return { gas: req.budget + 1, error: new VmError("out of gas") };
     if (fatal) return { gas: used, error: fatal };
     return error ? { gas: used, error } : { gas: used, value };
+  } catch (e) {
+    // Set-up interrupted (the prelude, a module load): what stopped it is the failure, above all a node fault.
+    throw fatal ?? e;
   } finally {
+    depth--;
     for (const h of handles.reverse()) if (h.alive) h.dispose();
     ctx.dispose();
     rt.dispose();
