@@ -5,7 +5,7 @@
  * parent whose right child is missing hashes its left child twice. So one leaf
  * gives sha3(leaf ‖ leaf), never the leaf itself, and no leaves give empty bytes.
  */
-import { sha3 } from "../crypto/sha3";
+import { sha3 } from "../crypto/sha3.js";
 
 function hashPair(left: Uint8Array, right: Uint8Array): Uint8Array {
   const joined = new Uint8Array(left.length + right.length);

@@ -3,10 +3,10 @@
  * checksum (go-iost account/keypair.go); the key id shown in accounts and
  * permissions is base58(pubkey).
  */
-import { base58Decode, base58Encode } from "../codec/base58";
-import { ED25519, SECP256K1, type Algorithm } from "../tx/types";
-import { ed25519PublicKey, ed25519SecretKey } from "./ed25519";
-import { secp256k1PublicKey } from "./secp256k1";
+import { base58Decode, base58Encode } from "../codec/base58.js";
+import { ED25519, SECP256K1, type Algorithm } from "../tx/types.js";
+import { ed25519PublicKey, ed25519SecretKey } from "./ed25519.js";
+import { secp256k1PublicKey } from "./secp256k1.js";
 
 export interface KeyPair {
   algorithm: Algorithm;

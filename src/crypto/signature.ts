@@ -3,9 +3,9 @@
  * Algorithm 1 secp256k1, 2 ed25519; anything else (including 0, which Go
  * silently treats as secp256k1) is invalid here.
  */
-import { ED25519, SECP256K1, type Algorithm, type Signature } from "../tx/types";
-import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519VerifySync } from "./ed25519";
-import { secp256k1PublicKey, secp256k1Sign, secp256k1Verify } from "./secp256k1";
+import { ED25519, SECP256K1, type Algorithm, type Signature } from "../tx/types.js";
+import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519VerifySync } from "./ed25519.js";
+import { secp256k1PublicKey, secp256k1Sign, secp256k1Verify } from "./secp256k1.js";
 
 export function sign(algorithm: Algorithm, secret: Uint8Array, hash: Uint8Array): Signature {
   if (algorithm === ED25519) return { algorithm, sig: ed25519Sign(secret, hash), pubkey: ed25519PublicKey(secret) };

@@ -13,9 +13,9 @@
  * amounts), within int64 at the token's scale. Messages are go-iost's where
  * it has one (duplicates, unknown tokens, the Decimal parser's texts).
  */
-import { AMOUNT_RE, Decimal, DecimalError } from "../amount";
-import { TxError } from "./errors";
-import type { AmountLimit } from "./types";
+import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
+import { TxError } from "./errors.js";
+import type { AmountLimit } from "./types.js";
 
 export const UNLIMITED = "unlimited";
 

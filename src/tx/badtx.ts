@@ -7,10 +7,10 @@
  * amount_limit values are checked here too (amount-limit.ts), so that every
  * door a tx comes through refuses a limit that can never run.
  */
-import { JsonError, parseJson, type JsonValue } from "../codec/json";
-import { checkAmountLimit } from "./amount-limit";
-import { TxError } from "./errors";
-import type { Action, Tx } from "./types";
+import { JsonError, parseJson, type JsonValue } from "../codec/json.js";
+import { checkAmountLimit } from "./amount-limit.js";
+import { TxError } from "./errors.js";
+import type { Action, Tx } from "./types.js";
 
 const AMOUNT = /^([0-9]+[.])?[0-9]+$/;
 const MAX_I64 = (1n << 63n) - 1n;

@@ -4,11 +4,11 @@
  * include the signers' signatures), and the tx id is sha3 of the Full bytes.
  * `reserved` and `referred_tx` are always empty (the RPC cannot set them).
  */
-import { base58Decode, base58Encode } from "../codec/base58";
-import { SimpleDecoder, DecodeError } from "../codec/decoder";
-import { SimpleEncoder } from "../codec/encoder";
-import { sha3 } from "../crypto/sha3";
-import { ED25519, SECP256K1, STATUS_CODES, type Signature, type Tx, type TxReceipt } from "./types";
+import { base58Decode, base58Encode } from "../codec/base58.js";
+import { SimpleDecoder, DecodeError } from "../codec/decoder.js";
+import { SimpleEncoder } from "../codec/encoder.js";
+import { sha3 } from "../crypto/sha3.js";
+import { ED25519, SECP256K1, STATUS_CODES, type Signature, type Tx, type TxReceipt } from "./types.js";
 
 export const BASE = 0;
 export const PUBLISH = 1;

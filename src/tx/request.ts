@@ -9,11 +9,11 @@
  * numbers. Decoding errors are TxError code 3 with protojson's wording, minus
  * its "(line:col)" position.
  */
-import { base64Decode, base64Encode } from "../codec/base64";
-import { isJsonObject, JsonError, JsonNumber, parseJson, type JsonObject, type JsonValue } from "../codec/json";
-import { TxError } from "./errors";
-import { gasForRequest, gasToInternal } from "./gas";
-import { ED25519, SECP256K1, type Action, type AmountLimit, type Signature, type Tx } from "./types";
+import { base64Decode, base64Encode } from "../codec/base64.js";
+import { isJsonObject, JsonError, JsonNumber, parseJson, type JsonObject, type JsonValue } from "../codec/json.js";
+import { TxError } from "./errors.js";
+import { gasForRequest, gasToInternal } from "./gas.js";
+import { ED25519, SECP256K1, type Action, type AmountLimit, type Signature, type Tx } from "./types.js";
 
 const MAX_I64 = (1n << 63n) - 1n;
 const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/;

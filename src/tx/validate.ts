@@ -4,11 +4,11 @@
  * edge can interleave its own steps in Go's order; admitTx/verifyTx run them
  * in that order and produce the message /sendTx would show.
  */
-import { verify } from "../crypto/signature";
-import { checkBadTx } from "./badtx";
-import { baseHash, FULL, publishHash, txBytes } from "./bytes";
-import { TxError } from "./errors";
-import type { Tx } from "./types";
+import { verify } from "../crypto/signature.js";
+import { checkBadTx } from "./badtx.js";
+import { baseHash, FULL, publishHash, txBytes } from "./bytes.js";
+import { TxError } from "./errors.js";
+import type { Tx } from "./types.js";
 
 const SECOND = 1_000_000_000n;
 /** txpool maxTxTimeGap: a tx may be stamped at most 30 s in the future. */

@@ -5,10 +5,10 @@
  * The caller JSON.stringify-s the result; JS number formatting matches Go's
  * protojson for doubles (shortest round-trip, exponent from 1e21 / below 1e-6).
  */
-import { compareUtf8 } from "../codec/encoder";
-import { txId } from "./bytes";
-import { gasToDouble } from "./gas";
-import type { Tx, TxReceipt } from "./types";
+import { compareUtf8 } from "../codec/encoder.js";
+import { txId } from "./bytes.js";
+import { gasToDouble } from "./gas.js";
+import type { Tx, TxReceipt } from "./types.js";
 
 export interface TxReceiptJson {
   tx_hash: string;
