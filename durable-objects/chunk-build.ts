@@ -8,7 +8,7 @@
  */
 import { base58Encode } from "../src/codec/base58";
 import { sha3 } from "../src/crypto/sha3";
-import { ShardState } from "../src/sharding/guard";
+import { ShardState } from "../src/executor/guard";
 import { stateRoot } from "../src/state/root";
 import { State } from "../src/state/state";
 import type { TxReceipt } from "../src/tx/types";

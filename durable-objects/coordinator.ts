@@ -44,7 +44,7 @@ import { assembleHeader, storedBlock, type StoredBlock } from "../src/block/inde
 import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ed25519PublicKey } from "../src/crypto/ed25519";
 import { nextLib } from "../src/consensus/lib";
-import type { ConsensusParams } from "../src/genesis/index";
+import type { ConsensusParams } from "../src/consensus/params";
 import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, P2pGate } from "./api";
 import * as core from "./core";
 import * as views from "./coordinator-views";

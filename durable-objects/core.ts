@@ -3,9 +3,11 @@
  * DOs call the core only through these functions, so the glue does not depend
  * on how the core modules are split, and the core stays free of Workers APIs.
  */
-import { genesisOf, type ConsensusParams, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
-import { applyShardGenesis } from "../src/sharding/genesis";
-import { applyIncoming as coreApplyIncoming, awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
+import type { ConsensusParams } from "../src/consensus/params";
+import { genesisOf, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
+import { applyShardGenesis } from "../src/genesis/shards";
+import { applyIncoming as coreApplyIncoming } from "../src/executor/incoming";
+import { awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
 import type { TxReceiptJson } from "../src/tx/view";
 import {
@@ -115,7 +117,7 @@ export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx,
   return coreDryRun(state, tx, base58Decode(hash), blockContext(chainId, block, shard));
 }
 
-/** A chunk's incoming cross-shard receipts, applied before its txs (src/sharding/receipts.ts). */
+/** A chunk's incoming cross-shard receipts, applied before its txs (src/executor/incoming.ts). */
 export function applyIncoming(chainId: number, shard: ShardPlace, state: State, block: BlockInfo, incoming: readonly CrossReceipt[], seen: (id: string) => boolean) {
   return coreApplyIncoming(state, shard.index, blockContext(chainId, block, shard), incoming, seen);
 }
@@ -136,7 +138,7 @@ export function genesisInfo(spec: GenesisSpec): GenesisInfo {
 
 /**
  * Applies this shard's part of the genesis state to the store (committed) and
- * returns its state root (src/sharding/genesis.ts; with one shard, all of it).
+ * returns its state root (src/genesis/shards.ts; with one shard, all of it).
  */
 export function applyGenesis(store: Store, spec: GenesisSpec, shard: ShardPlace): Uint8Array {
   return applyShardGenesis(store, genesisConfig(spec), shard.index, shard.count);

@@ -14,7 +14,7 @@
 import { assembleHeader, blockHash, signatureOf, storedBlock, type StoredBlock } from "../src/block/index";
 import { base58Decode, base58Encode } from "../src/codec/base58";
 import { nextTurn, slotOf, type Tip } from "../src/consensus/schedule";
-import type { ConsensusParams } from "../src/genesis/index";
+import type { ConsensusParams } from "../src/consensus/params";
 import { ED25519 } from "../src/tx/types";
 import type { Chunk } from "./api";
 import type { NodeConfig, ShardInternal, ValidatorApi } from "./env";

@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, gt, lte } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import { ShardState } from "../src/sharding/guard";
+import { ShardState } from "../src/executor/guard";
 import { State } from "../src/state/state";
 import type { Tx } from "../src/tx/types";
 import type { Answer, Json } from "./api";

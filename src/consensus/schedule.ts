@@ -9,7 +9,7 @@
  * irreversible before switching; here the switch follows the chain itself, so
  * every node that has block h − 1 agrees on who may make block h (docs/POB.md).
  */
-import type { ConsensusParams } from "../genesis/index.js";
+import type { ConsensusParams } from "./params.js";
 
 export type Schedule = Pick<ConsensusParams, "blockIntervalNs" | "blocksPerSlot">;
 

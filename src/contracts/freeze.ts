@@ -1,7 +1,7 @@
 /**
  * token.iost's frozen balance list (`TF<account>` field `<symbol>`, json
  * `[{"Amount":n,"Ftime":ns}]`), apart from the contract so that
- * sharding/balance.ts writes the same record for a frozen credit without
+ * balance.ts writes the same record for a frozen credit without
  * importing (and registering) token.iost.
  */
 export interface FreezeItem {

@@ -15,7 +15,7 @@ import { ERR, VmError } from "./errors.js";
 import { asDecimal, asInt, type Host } from "./host.js";
 import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { canUpdateAdmin, initNoop } from "./token.js";
-import { addBalance, balanceOf } from "../sharding/balance.js";
+import { addBalance, balanceOf } from "./balance.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 
 export const GAS = "gas.iost";
@@ -210,10 +210,10 @@ function pledgerHome(h: Host, pledger: string): number | null {
 /**
  * The unpledge refund to a pledger of another shard: its `TF` record cannot be written here, so the
  * amount leaves gas.iost's balance here (where the pledge's IOST went) and travels home as a credit
- * carrying the unfreeze time, written there as the record transferFreeze would (sharding/receipts.ts).
+ * carrying the unfreeze time, written there as the record transferFreeze would (executor/incoming.ts).
  */
 function refundHome(h: Host, me: string, pledger: string, home: number, amount: bigint, ftime: bigint): void {
-  // Pledges made at genesis hold their IOST on shard 0 only (sharding/genesis.ts).
+  // Pledges made at genesis hold their IOST on shard 0 only (genesis/shards.ts).
   const have = balanceOf(h.state, "iost", me);
   if (have < amount) throw new VmError(`balance not enough: ${me} holds ${new Decimal(have, 8).toString()} iost on shard ${h.block.shard!.index}, the refund is ${new Decimal(amount, 8).toString()}`);
   addBalance(h.state, "iost", me, -amount);

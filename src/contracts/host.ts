@@ -11,7 +11,7 @@ import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/
 import { placedByName, shardOf } from "../sharding/placement.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
-import { remoteContractShard, requireLocalContract } from "../sharding/directory.js";
+import { remoteContractShard } from "../sharding/directory.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
 import { findContract } from "./monitor.js";
@@ -525,4 +525,11 @@ export function asString(v: Value | undefined): string | undefined {
 }
 export function asBool(v: Value | undefined): boolean {
   return !!v && v.t === "b" && v.v;
+}
+
+/** Throws the documented error when a contract (`what`: a call, a global read) must run on another shard. */
+function requireLocalContract(h: Host, id: string, what: string): void {
+  const there = remoteContractShard(h.state, h.block.shard, id);
+  if (there === null) return;
+  throw new VmError(`${what} ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`);
 }

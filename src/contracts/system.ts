@@ -5,10 +5,10 @@
  * it registers those ABIs here through `registerSystemAbi`.
  */
 import { COSTS } from "./cost.js";
+import type { Host } from "./host.js";
 import { VmError } from "./errors.js";
 import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { canUpdateAdmin } from "./token.js";
-import { announceContract } from "../sharding/directory.js";
 
 export const SYSTEM = "system.iost";
 
@@ -17,6 +17,16 @@ const abis = new Map<string, NativeAbi>();
 /** Add an ABI to system.iost (for setCode/updateCode from the VM module). */
 export function registerSystemAbi(abi: NativeAbi): void {
   abis.set(abi.name, abi.name === "setCode" ? announcing(abi) : abi);
+}
+
+/** After a successful setCode: one `register` receipt to every other shard (in shard order). */
+function announceContract(h: Host, id: string): void {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1) return;
+  for (let to = 0; to < sh.count; to++) {
+    if (to === sh.index) continue;
+    h.outbox.push({ id: `${id}:register`, kind: "register", txHash: h.tx.hash, fromShard: sh.index, toShard: to, token: "", account: id, counterpart: h.tx.publisher, amount: "0", message: "" });
+  }
 }
 
 /**

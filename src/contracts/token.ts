@@ -355,7 +355,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   requireConsensusToken(h, sym);
   // A frozen balance is a list of (amount, unfreeze time) records kept with its account: to an
   // account of another shard the amount leaves here as a credit carrying the unfreeze time, and its
-  // shard writes the record (sharding/receipts.ts), as for gas.iost's unpledge refund.
+  // shard writes the record (executor/incoming.ts), as for gas.iost's unpledge refund.
   const remote = receiverShard(h, sym, to);
   if (remote !== null) refuseOtherToken(h, sym, to, remote, "transferFreeze");
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);

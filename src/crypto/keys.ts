@@ -4,7 +4,7 @@
  * permissions is base58(pubkey).
  */
 import { base58Decode, base58Encode } from "../codec/base58.js";
-import { ED25519, SECP256K1, type Algorithm } from "../tx/types.js";
+import { ED25519, SECP256K1, type Algorithm } from "./algorithm.js";
 import { ed25519PublicKey, ed25519SecretKey } from "./ed25519.js";
 import { secp256k1PublicKey } from "./secp256k1.js";
 

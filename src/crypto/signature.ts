@@ -3,7 +3,7 @@
  * Algorithm 1 secp256k1, 2 ed25519; anything else (including 0, which Go
  * silently treats as secp256k1) is invalid here.
  */
-import { ED25519, SECP256K1, type Algorithm, type Signature } from "../tx/types.js";
+import { ED25519, SECP256K1, type Algorithm, type Signature } from "./algorithm.js";
 import { ed25519PublicKey, ed25519Sign, ed25519Verify, ed25519VerifySync } from "./ed25519.js";
 import { secp256k1PublicKey, secp256k1Sign, secp256k1Verify } from "./secp256k1.js";
 

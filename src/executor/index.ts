@@ -22,7 +22,7 @@ import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
 import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
-import { forwardTarget, sendActions } from "../sharding/forward.js";
+import { forwardTarget, sendActions } from "./forward.js";
 
 export type { BlockContext } from "../contracts/host.js";
 

@@ -21,6 +21,7 @@ import { Cost } from "../contracts/cost.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import { monitorCall } from "../contracts/monitor.js";
+import type { ConsensusParams } from "../consensus/params.js";
 import { stateRoot } from "../state/root.js";
 import { State, type WriteSet } from "../state/state.js";
 import { str } from "../state/storage.js";
@@ -68,27 +69,6 @@ export interface GenesisConfig {
   ram: { initialTotal: bigint; increaseInterval: bigint; increaseAmount: bigint; reserve: bigint; initialBuy: bigint };
   devAccounts: DevAccount[];
   consensus: ConsensusParams;
-}
-
-/**
- * Proof-of-Believability and economics parameters, fixed at genesis: every node
- * of a network must schedule and reward the same way (docs/POB.md).
- */
-export interface ConsensusParams {
-  /** ns between two blocks of one producer (IOST 0.5 s). */
-  blockIntervalNs: bigint;
-  /** Blocks a producer makes in its slot (IOST 6: 3 s slots). Slot length = blockIntervalNs × blocksPerSlot. */
-  blocksPerSlot: number;
-  /** Re-election (vote_producer.iost/stat) every this many blocks (IOST 1200). */
-  voteInterval: number;
-  /** Size of the witness list (IOST: the number of genesis producers). */
-  producerNumber: number;
-  /** issue.iost/issueIOST every this many blocks (IOST 172800, about a day). */
-  issueInterval: number;
-  /** Votes (whole IOST) a candidate needs to be elected (IOST 2,100,000). */
-  minVote: bigint;
-  /** Seconds an unvoted amount stays frozen (IOST 604,800: 7 days). */
-  voteLockSec: bigint;
 }
 
 /** IOST mainnet's values (go-iost common/witness.go, vote_producer.js, base.js). */

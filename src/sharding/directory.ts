@@ -8,8 +8,6 @@
  * across shards while a tx runs. The deploying shard itself needs no entry: the
  * contract is in its state.
  */
-import { VmError } from "../contracts/errors.js";
-import type { Host } from "../contracts/host.js";
 import type { State } from "../state/state.js";
 import { basicKey, decodeValue, encodeValue, int } from "../state/storage.js";
 import type { CrossReceipt } from "./receipts.js";
@@ -29,23 +27,6 @@ export function remoteContractShard(state: State, shard: { index: number; count:
   if (!id.startsWith("Contract")) return null;
   const v = decodeValue(state.get(entryKey(id)));
   return v && v.value.t === "i" ? Number(v.value.v) : null;
-}
-
-/** Throws the documented error when a contract (`what`: a call, a global read) must run on another shard. */
-export function requireLocalContract(h: Host, id: string, what: string): void {
-  const there = remoteContractShard(h.state, h.block.shard, id);
-  if (there === null) return;
-  throw new VmError(`${what} ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`);
-}
-
-/** After a successful setCode: one `register` receipt to every other shard (in shard order). */
-export function announceContract(h: Host, id: string): void {
-  const sh = h.block.shard;
-  if (!sh || sh.count === 1) return;
-  for (let to = 0; to < sh.count; to++) {
-    if (to === sh.index) continue;
-    h.outbox.push({ id: `${id}:register`, kind: "register", txHash: h.tx.hash, fromShard: sh.index, toShard: to, token: "", account: id, counterpart: h.tx.publisher, amount: "0", message: "" });
-  }
 }
 
 /** A `register` receipt on its target: the directory entry (no RAM: the deployer paid for the contract at home). */

@@ -16,17 +16,11 @@
  * amounts is constant. So every amount a receipt moves is an int64 ≥ 0: a
  * receipt with anything else is refused before any receipt of its chunk
  * applies (a negative settle would have minted, issue 12).
+ *
+ * Here: the receipts and the rules on them; executor/incoming.ts applies them.
  */
 import { MAX_INT64 } from "../amount.js";
-import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
-import type { BlockContext } from "../contracts/host.js";
-import { refundGas } from "../contracts/gas.js";
-import { runForwarded } from "../executor/forwarded.js";
 import type { ContractReceipt } from "../tx/types.js";
-import { applyRegister } from "./directory.js";
-import { ContractDB } from "../state/storage.js";
-import { addBalance, addFrozen } from "./balance.js";
-import type { State } from "../state/state.js";
 import type { Forwarded } from "./forward.js";
 
 export interface CrossReceipt {
@@ -74,7 +68,8 @@ export function awaitsSettle(r: CrossReceipt): boolean {
   return r.kind === "credit" || r.kind === "action";
 }
 
-const SETTLE = ":settle";
+/** The suffix of a settle's id: `<id of the receipt it answers>:settle`. */
+export const SETTLE = ":settle";
 
 /** A receipt that no executor writes: applying it could create or destroy iost or gas. */
 export class ReceiptRefused extends Error {
@@ -115,60 +110,8 @@ export interface Settlement {
   result?: ForwardResult;
 }
 
-function isAccount(db: ContractDB, name: string): boolean {
-  return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
-}
-
 /** The settle receipt answering `r` (amount and message filled in by the caller). */
-function settleOf(r: CrossReceipt, shard: number): CrossReceipt {
+export function settleOf(r: CrossReceipt, shard: number): CrossReceipt {
   const [account, counterpart] = r.kind === "action" ? [r.account, r.counterpart] : [r.counterpart, r.account];
   return { id: r.id + SETTLE, kind: "settle", txHash: r.txHash, fromShard: shard, toShard: r.fromShard, token: r.token, account, counterpart, amount: "0", message: "" };
-}
-
-/**
- * Applies a chunk's incoming receipts in their canonical order (by source
- * shard, then as the source emitted them), skipping ids in `seen`
- * (a receipt is applied once). Returns the receipts to send on (settles, and
- * credits sent by forwarded actions) and the settlements of this shard's txs.
- */
-export function applyIncoming(
-  state: State,
-  shard: number,
-  block: BlockContext,
-  incoming: readonly CrossReceipt[],
-  seen: (id: string) => boolean,
-): { outgoing: CrossReceipt[]; settled: Settlement[]; applied: string[] } {
-  const db = new ContractDB(state);
-  const outgoing: CrossReceipt[] = [];
-  const settled: Settlement[] = [];
-  const applied: string[] = [];
-  const done = new Set<string>();
-  for (const r of incoming) checkReceipt(r);
-  for (const r of incoming) {
-    if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
-    if (seen(r.id) || done.has(r.id)) continue;
-    done.add(r.id);
-    applied.push(r.id);
-    const amount = BigInt(r.amount);
-    if (r.kind === "register") {
-      applyRegister(state, r);
-    } else if (r.kind === "action") {
-      const ran = runForwarded(state, r, block);
-      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), message: ran.message, result: ran.result }, ...ran.outgoing);
-    } else if (r.kind === "credit") {
-      // token.iost sends only iost across shards; anything else is refused here too, never merged.
-      const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
-      if (why === "") {
-        if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
-        else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
-      }
-      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
-    } else {
-      if (amount > 0n) addBalance(state, r.token, r.account, amount);
-      // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
-      if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
-      settled.push({ txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: r.message === "", message: r.message, ...(r.result ? { result: r.result } : {}) });
-    }
-  }
-  return { outgoing, settled, applied };
 }

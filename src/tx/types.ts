@@ -5,16 +5,9 @@
  * that are hashed, byte fields are raw bytes (base64 on the wire, base58 for keys).
  */
 
-/** go-iost crypto/algorithm.go: 1 secp256k1, 2 ed25519. */
-export const SECP256K1 = 1;
-export const ED25519 = 2;
-export type Algorithm = typeof SECP256K1 | typeof ED25519;
+import type { Signature } from "../crypto/algorithm.js";
 
-export interface Signature {
-  algorithm: Algorithm;
-  sig: Uint8Array;
-  pubkey: Uint8Array;
-}
+export { ED25519, SECP256K1, type Algorithm, type Signature } from "../crypto/algorithm.js";
 
 export interface Action {
   contract: string;

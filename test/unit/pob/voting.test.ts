@@ -7,7 +7,7 @@ import { Host } from "../../../src/contracts/host";
 import { monitorCall } from "../../../src/contracts/monitor";
 import { Cost } from "../../../src/contracts/cost";
 import { ContractDB, encodeValue, json } from "../../../src/state/storage";
-import { balanceOf } from "../../../src/sharding/balance";
+import { balanceOf } from "../../../src/contracts/balance";
 import { currentProducerList, getCandidateBonus, getProducerVoteInfo, getVoterBonus, pendingProducerList } from "../../../src/query/pob";
 import type { Action } from "../../../src/tx/types";
 

@@ -1,5 +1,5 @@
 /**
- * Issue 12, item 1 on the in-memory multi-shard chain (src/sharding/sim.ts):
+ * Issue 12, item 1 on the in-memory multi-shard chain (sim.ts):
  * a negative amount_limit on a tx whose action is forwarded to another shard
  * used to become a negative escrow, i.e. a credit at home. Such limits are
  * dropped before anything runs, and a receipt moving anything but an int64 ≥ 0
@@ -9,9 +9,10 @@ import { describe, expect, it } from "vitest";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import type { BlockContext } from "../../../src/contracts/host";
 import { shardOf } from "../../../src/sharding/placement";
-import { applyIncoming, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
-import { SimChain } from "../../../src/sharding/sim";
-import { ShardState } from "../../../src/sharding/guard";
+import { applyIncoming } from "../../../src/executor/incoming";
+import { ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
+import { SimChain } from "./sim";
+import { ShardState } from "../../../src/executor/guard";
 import { decodeValue } from "../../../src/state/storage";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 

@@ -1,5 +1,5 @@
 /**
- * Contracts across shards on the in-memory chain (src/sharding/sim.ts): the
+ * Contracts across shards on the in-memory chain (sim.ts): the
  * contract directory, top-level calls forwarded to the contract's shard with
  * an escrow and reserved gas, settled back into the caller's receipt; the
  * documented failures (sync calls and global reads across shards, escrow or
@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
-import { SimChain } from "../../../src/sharding/sim";
+import { SimChain } from "./sim";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";

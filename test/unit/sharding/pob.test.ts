@@ -1,5 +1,5 @@
 /**
- * Proof of Believability across shards on the in-memory chain (src/sharding/sim.ts,
+ * Proof of Believability across shards on the in-memory chain (sim.ts,
  * 4 shards): vote_producer.iost, vote.iost, issue.iost and bonus.iost keep their
  * state and balances on shard 0, actions on them from other shards are forwarded
  * there; token.iost's transferFreeze and issue reach accounts of other shards as
@@ -10,9 +10,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Decimal } from "../../../src/amount";
 import { parseFreezeList } from "../../../src/contracts/freeze";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
-import { ShardState } from "../../../src/sharding/guard";
+import { ShardState } from "../../../src/executor/guard";
 import { shardOf } from "../../../src/sharding/placement";
-import { SimChain } from "../../../src/sharding/sim";
+import { SimChain } from "./sim";
 import { getVoterBonus } from "../../../src/query/pob";
 import { getTokenBalance } from "../../../src/query/index";
 import { DEV_PRODUCERS } from "../../../src/genesis/dev-keys";

@@ -1,6 +1,6 @@
 /**
  * The cross-shard receipt protocol, on the in-memory multi-shard chain
- * (src/sharding/sim.ts): random transfers among accounts on every shard,
+ * (sim.ts): random transfers among accounts on every shard,
  * including unknown targets and amounts nobody holds.
  */
 import fc from "fast-check";
@@ -10,7 +10,7 @@ import { Decimal } from "../../../src/amount";
 import { GAS_LIMIT_PER_IOST, readGas, UNPLEDGE_FREEZE_NS } from "../../../src/contracts/gas";
 import { parseFreezeList } from "../../../src/contracts/token";
 import { shardOf } from "../../../src/sharding/placement";
-import { SimChain } from "../../../src/sharding/sim";
+import { SimChain } from "./sim";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
 import { act, fakeKey, makeTx } from "../executor/helpers";

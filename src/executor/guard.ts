@@ -2,14 +2,14 @@
  * The state a shard executes on: a write to a key of an account placed on
  * another shard throws, so no tx ever changes what another shard owns (the
  * executor turns the throw into a RUNTIME_ERROR and rolls the tx back).
- * Cross-shard effects travel as receipts instead (receipts.ts); token
+ * Cross-shard effects travel as receipts instead (sharding/receipts.ts); token
  * transfers are the one kind routed that way so far (docs/SHARDING.md).
  */
 import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "./placement.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
 const escrowKey = (account: string) => mapKey("token.iost", "TB" + account, "iost");
 const escrowIndexKey = (account: string) => mapIndexKey("token.iost", "TB" + account);

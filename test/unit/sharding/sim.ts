@@ -9,22 +9,23 @@
  * stored with its chunk. `step({ crash })` lets a shard build h, lose it
  * before the commit, and build it again from the same inputs.
  */
-import { base58Encode } from "../codec/base58.js";
-import { parseFreezeList } from "../contracts/freeze.js";
-import type { GenesisConfig } from "../genesis/index.js";
-import { executeTx, type BlockContext } from "../executor/index.js";
-import { executeBaseTx } from "../executor/base.js";
-import { baseTx } from "../consensus/base-tx.js";
-import { MemoryStore } from "../state/memory-store.js";
-import { stateRoot } from "../state/root.js";
-import { decodeValue } from "../state/storage.js";
-import { txHash } from "../tx/bytes.js";
-import type { Tx, TxReceipt } from "../tx/types.js";
-import { applyShardGenesis } from "./genesis.js";
-import { ShardState } from "./guard.js";
-import { shardOf } from "./placement.js";
-import { combineReceipt } from "./combine.js";
-import { applyIncoming, awaitsSettle, type CrossReceipt } from "./receipts.js";
+import { base58Encode } from "../../../src/codec/base58";
+import { parseFreezeList } from "../../../src/contracts/freeze";
+import type { GenesisConfig } from "../../../src/genesis/index";
+import { executeTx, type BlockContext } from "../../../src/executor/index";
+import { executeBaseTx } from "../../../src/executor/base";
+import { baseTx } from "../../../src/consensus/base-tx";
+import { MemoryStore } from "../../../src/state/memory-store";
+import { stateRoot } from "../../../src/state/root";
+import { decodeValue } from "../../../src/state/storage";
+import { txHash } from "../../../src/tx/bytes";
+import type { Tx, TxReceipt } from "../../../src/tx/types";
+import { applyShardGenesis } from "../../../src/genesis/shards";
+import { ShardState } from "../../../src/executor/guard";
+import { shardOf } from "../../../src/sharding/placement";
+import { combineReceipt } from "../../../src/sharding/combine";
+import { applyIncoming } from "../../../src/executor/incoming";
+import { awaitsSettle, type CrossReceipt } from "../../../src/sharding/receipts";
 
 export interface SimTxResult {
   receipt?: TxReceipt;

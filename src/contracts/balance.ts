@@ -3,7 +3,7 @@
  * SetTokenBalance semantics (no gas, RAM paid by nobody), since the moves were
  * paid for by the tx that sent them.
  */
-import { freezeListJson, parseFreezeList, pushFreeze } from "../contracts/freeze.js";
+import { freezeListJson, parseFreezeList, pushFreeze } from "./freeze.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, json, mapIndexKey, mapKey } from "../state/storage.js";
 
@@ -36,7 +36,7 @@ export function dropBalance(state: State, token: string, account: string): void 
  * Adds a frozen balance record (unfrozen into the balance from `ftime` on by
  * token.iost), the same `TF<account>` list transferFreeze writes: a credit
  * carrying an unfreeze time (gas.iost's unpledge refund to a pledger of
- * another shard, receipts.ts).
+ * another shard, executor/incoming.ts).
  */
 export function addFrozen(state: State, token: string, account: string, amount: bigint, ftime: bigint): void {
   const cur = decodeValue(state.get(mapKey("token.iost", "TF" + account, token)));

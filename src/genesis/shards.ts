@@ -12,12 +12,12 @@
  *   (shard 0 takes the remainders); the price per byte stays IOST's.
  * With one shard this is exactly the unsplit genesis.
  */
-import { applyGenesis, type GenesisConfig } from "../genesis/index.js";
+import { applyGenesis, type GenesisConfig } from "./index.js";
 import { MemoryStore } from "../state/memory-store.js";
 import { stateRoot } from "../state/root.js";
 import type { Write } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import { isConsensusTokenKey, keyAccount, placedByName, shardOf } from "./placement.js";
+import { isConsensusTokenKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
 /** The shard that holds a genesis key, or null for every shard. */
 export function genesisKeyShard(raw: string, count: number): number | null {

@@ -1,0 +1,93 @@
+/**
+ * The home side of action receipts (sharding/forward.ts): which action of a tx
+ * must run on another shard, and the receipt that carries the rest of the tx
+ * there with its escrow and authority. The target side is forwarded.ts.
+ */
+import { Decimal } from "../amount.js";
+import { addBalance, balanceOf } from "../contracts/balance.js";
+import { VmError } from "../contracts/errors.js";
+import type { Host } from "../contracts/host.js";
+import { remoteContractShard } from "../sharding/directory.js";
+import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
+import { placedByName, shardOf } from "../sharding/placement.js";
+import type { Action } from "../tx/types.js";
+
+/** The argument that names the account an action works for, per system action. */
+const TARGET_ARG: Record<string, number> = {
+  "auth.iost/signUp": 0,
+  "ram.iost/buy": 1,
+  "gas.iost/pledge": 1,
+  // The pledge lives with the user: unpledging runs there, the refund comes home frozen (gas.ts).
+  "gas.iost/unpledge": 1,
+};
+
+/** The other shard an action must run on, or null when it runs here. */
+export function forwardTarget(h: Host, action: Action): number | null {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1 || h.tx.guest) return null;
+  const contract = remoteContractShard(h.state, sh, action.contract);
+  if (contract !== null) return contract;
+  const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
+  if (at === undefined) return null;
+  let args: unknown;
+  try {
+    args = JSON.parse(action.data);
+  } catch {
+    return null; // the action fails here with the contract's own argument error
+  }
+  const target = Array.isArray(args) ? args[at] : undefined;
+  if (typeof target !== "string" || !placedByName(target)) return null;
+  const shard = shardOf(target, sh.count);
+  return shard === sh.index ? null : shard;
+}
+
+/** The authority of the tx's signers, resolved on their home shard. */
+function authorityOf(h: Host): GuestAuthority[] {
+  const byAccount = new Map<string, string[]>();
+  for (const s of [...h.tx.signerList].sort()) {
+    const [account, perm] = s.split("@");
+    byAccount.set(account, [...(byAccount.get(account) ?? []), perm]);
+  }
+  return [...byAccount].map(([account, signed]) => {
+    const a = h.db.mget("auth.iost", "auth", account);
+    const defined = a && a.t === "s" ? Object.keys((JSON.parse(a.v) as { permissions: object }).permissions).sort() : [];
+    return { account, signed, defined };
+  });
+}
+
+/**
+ * Sends `actions` to shard `target` as an action receipt: debits the escrow
+ * from the publisher here and queues the receipt with the tx's authority.
+ */
+export function sendActions(h: Host, actions: Action[], target: number, vmGas: number): void {
+  const tx = h.tx;
+  const have = balanceOf(h.state, "iost", tx.publisher);
+  const escrow = escrowOf(tx.amountLimit, have);
+  if (have < escrow) {
+    throw new VmError(`balance not enough for the escrow of actions on shard ${target}: ${new Decimal(have, 8).toString()} < ${new Decimal(escrow, 8).toString()}`);
+  }
+  addBalance(h.state, "iost", tx.publisher, -escrow);
+  const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
+  h.outbox.push({
+    id: `${tx.hash}:${h.outbox.length}`,
+    kind: "action",
+    txHash: tx.hash,
+    fromShard: h.block.shard!.index,
+    toShard: target,
+    token: "iost",
+    account: tx.publisher,
+    counterpart: at === undefined ? actions[0].contract : String((JSON.parse(actions[0].data) as unknown[])[at]),
+    amount: escrow.toString(),
+    message: "",
+    forward: {
+      actions,
+      publisher: tx.publisher,
+      time: tx.time.toString(),
+      expiration: tx.expiration.toString(),
+      gasRatio: tx.gasRatio.toString(),
+      vmGas,
+      amountLimit: [...tx.amountLimit],
+      authority: authorityOf(h),
+    },
+  });
+}

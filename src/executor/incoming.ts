@@ -1,0 +1,66 @@
+/**
+ * A chunk's incoming cross-shard receipts applied to its shard's state: the
+ * receipt kinds and their rules are sharding/receipts.ts; applying them runs
+ * token, gas and forwarded-action code, so it lives on this side.
+ */
+import { addBalance, addFrozen } from "../contracts/balance.js";
+import { refundGas } from "../contracts/gas.js";
+import type { BlockContext } from "../contracts/host.js";
+import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
+import { applyRegister } from "../sharding/directory.js";
+import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
+import type { State } from "../state/state.js";
+import { ContractDB } from "../state/storage.js";
+import { runForwarded } from "./forwarded.js";
+
+function isAccount(db: ContractDB, name: string): boolean {
+  return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
+}
+
+/**
+ * Applies a chunk's incoming receipts in their canonical order (by source
+ * shard, then as the source emitted them), skipping ids in `seen`
+ * (a receipt is applied once). Returns the receipts to send on (settles, and
+ * credits sent by forwarded actions) and the settlements of this shard's txs.
+ */
+export function applyIncoming(
+  state: State,
+  shard: number,
+  block: BlockContext,
+  incoming: readonly CrossReceipt[],
+  seen: (id: string) => boolean,
+): { outgoing: CrossReceipt[]; settled: Settlement[]; applied: string[] } {
+  const db = new ContractDB(state);
+  const outgoing: CrossReceipt[] = [];
+  const settled: Settlement[] = [];
+  const applied: string[] = [];
+  const done = new Set<string>();
+  for (const r of incoming) checkReceipt(r);
+  for (const r of incoming) {
+    if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
+    if (seen(r.id) || done.has(r.id)) continue;
+    done.add(r.id);
+    applied.push(r.id);
+    const amount = BigInt(r.amount);
+    if (r.kind === "register") {
+      applyRegister(state, r);
+    } else if (r.kind === "action") {
+      const ran = runForwarded(state, r, block);
+      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), message: ran.message, result: ran.result }, ...ran.outgoing);
+    } else if (r.kind === "credit") {
+      // token.iost sends only iost across shards; anything else is refused here too, never merged.
+      const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+      if (why === "") {
+        if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
+        else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
+      }
+      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
+    } else {
+      if (amount > 0n) addBalance(state, r.token, r.account, amount);
+      // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
+      if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
+      settled.push({ txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: r.message === "", message: r.message, ...(r.result ? { result: r.result } : {}) });
+    }
+  }
+  return { outgoing, settled, applied };
+}
