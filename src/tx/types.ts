@@ -4,7 +4,6 @@
  * times are nanoseconds, gas ratio and gas limit are the internal ×100 values
  * that are hashed, byte fields are raw bytes (base64 on the wire, base58 for keys).
  */
-
 import type { Signature } from "../crypto/algorithm.js";
 
 export { ED25519, SECP256K1, type Algorithm, type Signature } from "../crypto/algorithm.js";
