@@ -1,5 +1,5 @@
 /**
- * Shard scaling (ARCHITECTURE §5): the same transfer load on fresh nodes with
+ * Shard scaling (docs/SHARDING.md): the same transfer load on fresh nodes with
  * 1, 2 and 4 shards. Senders send round robin to the next sender, so with N
  * shards most transfers cross shards (a debit, a credit receipt, a settle).
  * Per node: transfers executed per second of the busiest shard's chunk-build

@@ -2,7 +2,7 @@
  * The Durable Object RPC surface the edge Worker calls. Return types are plain
  * JSON-shaped objects on purpose: DO RPC serializes them anyway, and complex
  * inferred return types trip tsc ("type instantiation is excessively deep").
- * JSON shapes are IOST's RPC views (shared/reference/iost-protocol.md §5).
+ * JSON shapes are IOST's RPC views (go-iost rpc/pb/rpc.proto, rpc/convert.go).
  */
 import type { WireChunk } from "../src/block/wire";
 import type { BlockRef, Proposal, SignedEndorsement, VoteState, VoteView } from "../src/consensus/endorse";

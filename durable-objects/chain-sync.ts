@@ -1,5 +1,5 @@
 /**
- * The coordinator's side of a network of nodes (issue #7, ARCHITECTURE §3, §8):
+ * The coordinator's side of a network of nodes (issue #7, docs/ARCHITECTURE.md "Apply of a peer block"):
  * adopting peers' blocks, keeping side branches, choosing between forks and
  * reorganizing above LIB, pulling missing ranges from peers, serving ours.
  * Functions over a `SyncHost` (what the coordinator lends them) so

@@ -1,5 +1,5 @@
 /**
- * A shard's chunk execution (ARCHITECTURE §3.4, docs/SHARDING.md): one height on
+ * A shard's chunk execution (docs/ARCHITECTURE.md "Production", docs/SHARDING.md): one height on
  * top of the head, for both buildChunk (txs picked from the pool) and applyChunk
  * (a peer's txs): pool expiry, the base tx, the incoming cross-shard receipts,
  * tx selection and execution, undo records, events, the chunk record and head.
@@ -239,7 +239,7 @@ export function executeChunk(
   for (const settled of inc.settled) settle(sql, settled, height);
   outgoing.push(...inc.outgoing);
 
-  // 4. Pick and execute in pool order (§3.4 limits), or run the given txs. The pick reads the
+  // 4. Pick and execute in pool order (go-iost verifier/executor.go limits), or run the given txs. The pick reads the
   // whole pool in order, each publisher's first BLOCK_MAX_TXS_PER_PUBLISHER only (a producer
   // policy, not validity: a peer's block is not held to it), so no run of one publisher's txs
   // can hide the rest of the pool; what fails leaves the pool below.

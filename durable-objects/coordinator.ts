@@ -1,5 +1,5 @@
 /**
- * Coordinator Durable Object (ARCHITECTURE §2–§3): one per node, named
+ * Coordinator Durable Object (docs/ARCHITECTURE.md "The Durable Objects"): one per node, named
  * `coordinator`. Produces a block every BLOCK_INTERVAL_MS from an alarm: asks
  * every shard for its chunk of the next height, assembles and signs the header,
  * stores it, advances head and LIB, and tells the shards what is final. Its
@@ -24,7 +24,7 @@
  * the chain views in coordinator-views.ts, peers in chain-sync.ts and
  * endorsement finality in finality.ts.
  *
- * Producers (iost-protocol.md §9): the witness list that schedules block h is
+ * Producers (go-iost common/witness.go, consensus/pob): the witness list that schedules block h is
  * the one stored with block h − 1 (shard 0's chunk `witnesses`: vote_producer's
  * pending list after that block; block 0's from the genesis chunk). The node
  * holds a Validator object per producer key (validator.ts); the coordinator

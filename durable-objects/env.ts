@@ -67,7 +67,7 @@ export interface NodeConfig {
 
 /**
  * The dev producers' secrets (src/genesis/dev-keys.ts: producer000's is
- * go-iost's, iost-protocol.md §12). Public, so only ever used when DEV is "true".
+ * go-iost's, go-iost config/genesis/genesis.yml). Public, so only ever used when DEV is "true".
  */
 export const DEV_PRODUCER_SECRETS: readonly string[] = DEV_PRODUCERS.map((p) => p.secret);
 
@@ -229,7 +229,7 @@ export interface ValidatorApi {
 }
 
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which
-// keeps tsc away from deep Rpc type instantiation (toolchain.md P8).
+// keeps tsc away from deep Rpc type instantiation (TS2589; docs/ARCHITECTURE.md "Platform notes").
 export function shardStub(env: NodeEnv, name: string): ShardInternal {
   return env.SHARD.getByName(name) as unknown as ShardInternal;
 }

@@ -1,6 +1,7 @@
 /**
- * Mempool rules shared by admission and chunk building (go-iost core/txpool,
- * iost-protocol.md §1.2, §3.4). Pure functions; the SQLite side is in shard.ts.
+ * Mempool rules shared by admission and chunk building (go-iost
+ * core/txpool/tx_pool.go, core/txpool/type.go, core/tx/tx.go IsExpired). Pure
+ * functions; the SQLite side is in shard.ts.
  */
 import { base58Decode } from "../src/codec/base58";
 import type { Tx } from "../src/tx/types";
@@ -40,7 +41,7 @@ export function poolOrder(tx: Tx, hash: string): string {
   ].join("|");
 }
 
-/** Why a tx cannot be in a block at `blockTime` any more, or null if it is still live (§3.4). */
+/** Why a tx cannot be in a block at `blockTime` any more, or null if it is still live (go-iost core/tx/tx.go IsExpired). */
 export function expiryReason(time: bigint, expiration: bigint, blockTime: bigint): string | null {
   if (expiration <= blockTime) return `tx expired in the pool: expiration ${expiration} <= block time ${blockTime}`;
   if (blockTime - time > MAX_TX_LIFE_NS) return `tx expired in the pool: tx time ${time} is more than 90 s before block time ${blockTime}`;

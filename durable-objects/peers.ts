@@ -1,5 +1,5 @@
 /**
- * HTTP client to peer nodes (issue #7, ARCHITECTURE §8): their edge Workers'
+ * HTTP client to peer nodes (issue #7, docs/ARCHITECTURE.md "Between nodes"): their edge Workers'
  * /p2p routes (workers/rpc/p2p.ts). Every call has a short timeout and never
  * throws: a peer that is down, slow or answering garbage is simply not heard
  * from, so gossip never stalls production or sync for long.

@@ -1,5 +1,5 @@
 /**
- * The coordinator's block production (ARCHITECTURE §3, iost-protocol.md §9):
+ * The coordinator's block production (docs/ARCHITECTURE.md "Production"; go-iost consensus/pob/pob.go):
  * choosing the next turn of a held producer key (src/consensus/schedule.ts
  * `nextTurn`), persisting the job, asking every shard for its chunk, having the
  * witness's Validator sign the header, storing the block, and when the alarm

@@ -1,5 +1,5 @@
 /**
- * Shard Durable Object (ARCHITECTURE §2–§3): one per shard, named `shard-<i>`.
+ * Shard Durable Object (docs/ARCHITECTURE.md "The Durable Objects"): one per shard, named `shard-<i>`.
  * Holds the shard's state (a `Store` on SQLite), its mempool, the chunk it
  * built for every height with the receipts, a tx index, per-height undo
  * records above LIB and the events for /subscribe.

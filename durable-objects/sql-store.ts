@@ -1,7 +1,7 @@
 /**
  * The shard's state `Store` (src/state/store.ts) on the `state_kv` table, with
  * raw `sql.exec` (the hot path: every state read of every tx; drizzle's query
- * building costs ~40 µs per call, toolchain.md P15).
+ * building costs ~40 µs per call, docs/ARCHITECTURE.md "Platform notes").
  */
 import type { Store } from "../src/state/store";
 

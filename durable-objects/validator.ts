@@ -1,5 +1,5 @@
 /**
- * Validator Durable Object (ARCHITECTURE §2): one per producer key this node
+ * Validator Durable Object (docs/ARCHITECTURE.md "The Durable Objects"): one per producer key this node
  * holds, named by its base58 pubkey (`<chain>:<pubkey>` for a test chain, see
  * env.ts `validatorName`). It keeps the secret away from the coordinator's
  * logic: it loads its own key from env (PRODUCER_SECRET, or the public dev keys

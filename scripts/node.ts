@@ -9,7 +9,7 @@ import { unstable_startWorker } from "wrangler";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-// wrangler/miniflare stay offline (shared/reference/toolchain.md §2).
+// wrangler/miniflare stay offline (docs/ARCHITECTURE.md "Platform notes").
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.WRANGLER_HIDE_BANNER = "true";

@@ -1,5 +1,5 @@
 /**
- * The edge Worker's hono app: IOST's HTTP RPC (iost-protocol.md §5) with its
+ * The edge Worker's hono app: IOST's HTTP RPC (go-iost rpc/server.go, rpc/pb/rpc.proto) with its
  * transport rules — CORS as go-iost's gateway, any Content-Type for JSON bodies,
  * a body size cap, and every error as HTTP 400 `{"code":N,"message":"…"}`.
  */

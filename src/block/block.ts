@@ -1,6 +1,6 @@
 /**
  * A block as this node stores it, how it is assembled from the shards' chunks,
- * and its RPC view (go-iost rpc/convert.go `toPbBlock`, iost-protocol.md §3.6).
+ * and its RPC view (go-iost rpc/convert.go `toPbBlock`).
  *
  * Differences from go-iost, on purpose:
  * - No base tx (`base.iost/exec`): block rewards and the witness bookkeeping it
@@ -151,7 +151,7 @@ function gasDouble(internal: string): number {
 }
 
 /**
- * RPC `Block` JSON (§3.6), hashes base58, int64 as strings. `transactions` are
+ * RPC `Block` JSON (go-iost rpc/convert.go `toPbBlock`), hashes base58, int64 as strings. `transactions` are
  * the caller's (they live in the shards): pass them for complete=true.
  */
 export function blockToJson(b: StoredBlock, transactions: unknown[] = []): Record<string, unknown> {

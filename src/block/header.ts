@@ -1,6 +1,5 @@
 /**
- * IOST block header bytes and hash (go-iost core/block/block.go; iost-protocol.md
- * §3.1–§3.2):
+ * IOST block header bytes and hash (go-iost core/block/block.go BlockHead.ToBytes):
  *   Int64(version) ‖ Bytes(parentHash) ‖ Bytes(txMerkleHash) ‖ Bytes(txReceiptMerkleHash)
  *   ‖ Bytes(info) ‖ Int64(number) ‖ String(witness) ‖ Int64(time)
  * block hash = sha3(header bytes); the producer signs the 32-byte hash.

@@ -1,7 +1,6 @@
 /**
- * IOST Merkle roots (go-iost core/merkletree/merkle_tree.go, txr_merkle_tree.go;
- * iost-protocol.md §3.3). The leaf count is padded up to the next power of two
- * and the tree is laid out as a heap; a parent is sha3(left ‖ right), and a
+ * IOST Merkle roots (go-iost core/merkletree/merkle_tree.go, txr_merkle_tree.go).
+ * The leaf count is padded up to the next power of two and the tree is laid out as a heap; a parent is sha3(left ‖ right), and a
  * parent whose right child is missing hashes its left child twice. So one leaf
  * gives sha3(leaf ‖ leaf), never the leaf itself, and no leaves give empty bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * A block as nodes send it to each other (issue #7, ARCHITECTURE §3, §8):
+ * A block as nodes send it to each other (issue #7, docs/ARCHITECTURE.md "Apply of a peer block"):
  *   { "block": <the coordinator's stored block record, witnesses list included>,
  *     "chunks": [ { "chunk": <Chunk as a shard returns it>,
  *                   "txs": [<base64 full tx bytes, chunk order; shard 0's first is the base tx>] } ] }

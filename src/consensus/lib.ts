@@ -1,6 +1,6 @@
 /**
- * The last irreversible block (LIB) by IOST's rule (iost-protocol.md §9.2,
- * go-iost core/blockcache UpdateLib): a block is irreversible once at least
+ * The last irreversible block (LIB) by IOST's rule (go-iost
+ * core/blockcache/block_cache.go UpdateLib): a block is irreversible once at least
  * `confirmLimit(n)` distinct witnesses produced blocks on its branch from it
  * onwards (itself included), n being the size of the witness list.
  *

@@ -1,6 +1,6 @@
 /**
  * Checks a node makes on a block header from a peer before re-executing it
- * (issue #7; go-iost chainbase/block.go verifyBlock, iost-protocol.md §3.5):
+ * (issue #7; go-iost chainbase/block.go verifyBlock):
  * its hash is the hash of its fields, it extends the parent it names, its
  * witness owned the slot under the parent's list and stayed within
  * blocksPerSlot, and the witness signed the hash with ed25519. Re-executing

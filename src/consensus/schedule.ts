@@ -1,5 +1,5 @@
 /**
- * The producer schedule (iost-protocol.md §9.1, go-iost common/witness.go):
+ * The producer schedule (go-iost common/witness.go):
  * time is cut into slots of `blocksPerSlot × blockIntervalNs`; slot s belongs
  * to `list[s mod n]`, and its owner makes at most `blocksPerSlot` blocks in it.
  * Pure: the same answers on every node from the same chain data.

@@ -4,7 +4,7 @@
  * (including its quirks: dropGroup leaves the group name in permissions,
  * a bad permission name length throws `ReferenceError: id is not defined`).
  *
- * Storage: map `auth` field `<id>` = the account JSON (§2.3), key order as
+ * Storage: map `auth` field `<id>` = the account JSON (go-iost config/genesis/contract/account.js), key order as
  * JavaScript's JSON.stringify writes it; `adminID` = the admin account.
  * signUp stores with payer auth.iost (free); later edits with payer = the account.
  */

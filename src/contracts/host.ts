@@ -56,7 +56,7 @@ interface Frame {
   authContracts: Set<string>;
 }
 
-/** Account as stored by auth.iost (§2.3). */
+/** Account as stored by auth.iost (go-iost config/genesis/contract/account.js). */
 export interface AccountJson {
   id: string;
   referrer?: string;

@@ -1,6 +1,6 @@
 /**
  * Applying one transaction (go-iost vm/isolator.go PrepareTx / Run / PayCost,
- * iost-protocol.md §6.6): tx-size gas, signer and publisher authorization,
+ * gas units from core/contract/cost.go): tx-size gas, signer and publisher authorization,
  * actions through the native contracts, amount limits, rollback of everything
  * but the gas on failure, payment of gas and RAM.
  */

@@ -2,8 +2,8 @@
  * The devnet's producers and their keys. PUBLIC: anyone can sign as them, so a
  * node only uses them when DEV is "true" (durable-objects/env.ts).
  *
- * producer000 is go-iost's dev producer (config/genesis/genesis.yml,
- * iost-protocol.md §12). producer001–003 are ours: seed = sha3-256 of the text
+ * producer000 is go-iost's dev producer (go-iost config/genesis/genesis.yml).
+ * producer001–003 are ours: seed = sha3-256 of the text
  * `iost-edge devnet producer00<i>`, secret = seed ‖ pubkey (IOST's 64-byte
  * layout), so anyone can re-derive them. `npm run network` gives node i the key
  * of producer00<i>; a single `npm start` node holds all of them.

@@ -1,6 +1,6 @@
 /**
  * The genesis state (go-iost consensus/genesis/genesis.go `genGenesisTx`,
- * config/genesis/genesis.yml; iost-protocol.md §12). Block 0 bypasses every
+ * config/genesis/genesis.yml). Block 0 bypasses every
  * authorization check, as IOST does.
  *
  * What runs, in IOST's order: issue.iost initGenesis (creates `iost`, issues each

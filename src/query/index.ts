@@ -1,6 +1,6 @@
 /**
- * Read queries for the RPC (go-iost rpc/api_service.go, rpc/convert.go;
- * iost-protocol.md §5.2, §5.3). Plain functions over a State; nothing here writes.
+ * Read queries for the RPC (go-iost rpc/api_service.go, rpc/convert.go,
+ * rpc/pb/rpc.proto). Plain functions over a State; nothing here writes.
  * Doubles appear only in the JSON shapes IOST gives as doubles (balances,
  * gas_info, RAM prices) and are computed from exact integers at the end.
  */
@@ -71,7 +71,7 @@ function itemView(i: { id: string; is_key_pair: boolean; weight: number; permiss
   return { id: i.id, is_key_pair: i.is_key_pair, weight: String(i.weight), permission: i.permission ?? "" };
 }
 
-/** /getAccount: the account JSON of §5.3, or null when there is no such account. */
+/** /getAccount: the account JSON of go-iost rpc/convert.go, or null when there is no such account. */
 export function getAccount(state: State, name: string, blockTime: bigint): AccountInfoJson | null {
   const db = new ContractDB(state);
   const raw = db.mget("auth.iost", "auth", name);

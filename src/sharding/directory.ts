@@ -1,6 +1,6 @@
 /**
  * The contract directory (docs/SHARDING.md "Contracts"): a user contract lives
- * on the shard that ran its setCode (its deployer's, ARCHITECTURE §5), but its
+ * on the shard that ran its setCode (its deployer's, docs/SHARDING.md "Placement"), but its
  * id (`Contract` + tx hash) does not say which. The deploying chunk sends a
  * `register` receipt to every other shard; each applies it in the next block
  * (exactly once, like every receipt) as one state key, so any shard answers

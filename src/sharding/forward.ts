@@ -1,5 +1,5 @@
 /**
- * Action receipts (ARCHITECTURE §5): a tx whose action creates or funds an
+ * Action receipts (docs/SHARDING.md "Cross-shard effects"): a tx whose action creates or funds an
  * account placed on another shard (auth.iost signUp, ram.iost buy for a
  * receiver, gas.iost pledge or unpledge for a user) or calls a user contract that lives on
  * another shard (directory.ts) runs on its publisher's shard up to that

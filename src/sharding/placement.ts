@@ -1,5 +1,5 @@
 /**
- * Where things live (ARCHITECTURE §5): the one placement rule, shared by the
+ * Where things live (docs/SHARDING.md "Placement"): the one placement rule, shared by the
  * edge (routing), the shards (genesis split, remote targets) and the simulator.
  *
  * - An account lives on `u32be(sha3(name)[0..4]) mod N`, with every key

@@ -1,5 +1,5 @@
 /**
- * Cross-shard receipts (ARCHITECTURE §5, NEAR-style). A tx runs on its
+ * Cross-shard receipts (docs/SHARDING.md "Cross-shard effects", NEAR-style). A tx runs on its
  * publisher's shard; a token transfer to an account placed on another shard
  * debits at once and leaves the chunk as a `credit` receipt. The target shard
  * applies it in the next block and always answers with a `settle` receipt:

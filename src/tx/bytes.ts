@@ -1,5 +1,5 @@
 /**
- * go-iost core/tx/tx.go ToBytes and the three hashes (iost-protocol.md §1.3):
+ * go-iost core/tx/tx.go ToBytes and the three hashes (common/serialize.go encoding):
  * signers sign the Base bytes, the publisher signs the Publish bytes (which
  * include the signers' signatures), and the tx id is sha3 of the Full bytes.
  * `reserved` and `referred_tx` are always empty (the RPC cannot set them).

@@ -1,6 +1,6 @@
 /**
  * The transaction and receipt model shared by every layer. Field meanings and
- * units follow go-iost core/tx (see shared/reference/iost-protocol.md §1, §4):
+ * units follow go-iost core/tx (tx.go, tx_receipt.go):
  * times are nanoseconds, gas ratio and gas limit are the internal ×100 values
  * that are hashed, byte fields are raw bytes (base64 on the wire, base58 for keys).
  */

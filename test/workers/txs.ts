@@ -4,7 +4,7 @@ import { sign } from "../../src/crypto/signature";
 import { FULL, publishHash, txBytes, txId } from "../../src/tx/bytes";
 import { ED25519, type Tx } from "../../src/tx/types";
 
-/** IOST's public dev admin key (go-iost config/dev_admin_key.json; iost-protocol.md §12). */
+/** IOST's public dev admin key (go-iost config/dev_admin_key.json). */
 export const ADMIN_SECRET = "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";
 export const admin = keyPairFromBase58(ED25519, ADMIN_SECRET);
 

@@ -1,5 +1,5 @@
 /**
- * Addressing the node's Durable Objects (ARCHITECTURE.md §5): shard `shard-<i>`
+ * Addressing the node's Durable Objects (docs/SHARDING.md "Placement"): shard `shard-<i>`
  * holds the accounts placed on it by src/sharding/placement.ts; one
  * coordinator named `coordinator`.
  */

@@ -1,5 +1,5 @@
 /**
- * Node-to-node routes (issue #7, ARCHITECTURE §8). Peers reach each other
+ * Node-to-node routes (issue #7, docs/ARCHITECTURE.md "Between nodes"). Peers reach each other
  * through their edge Workers:
  * - POST /p2p/block: a PeerBlock (src/block/wire.ts) → the coordinator's
  *   receiveBlock; answers `{"result": "known"|"adopted"|"side"|"reorg"|"orphan"}`.

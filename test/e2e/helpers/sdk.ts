@@ -4,7 +4,7 @@
  */
 import IOSTSDK from "iost";
 
-/** IOST's PUBLIC dev keys (go-iost config/dev_admin_key.json, genesis.yml; iost-protocol.md §12). */
+/** IOST's PUBLIC dev keys (go-iost config/dev_admin_key.json, config/genesis/genesis.yml). */
 export const ADMIN_SECRET = "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1";
 export const ADMIN_PUBKEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
 export const CHAIN_ID = 1020;
@@ -89,7 +89,7 @@ export async function expectSuccess(client: Client, tx: any, account: any = clie
 /**
  * iost.newAccount as the SDK builds it, plus the approval IOST requires: signUp
  * itself pledges 10 IOST from the creator, then the pledge and the RAM
- * purchase spend more (iost-protocol.md §2.5; iost.js e2e example approves too).
+ * purchase spend more (go-iost config/genesis/contract/account.js pledges 10 IOST; iost.js e2e example approves too).
  */
 export function newAccountTx(client: Client, name: string, ownerPub: string, activePub: string, ram = 1024, gas = 10): any {
   const tx = client.iost.newAccount(name, "admin", ownerPub, activePub, ram, gas);

@@ -1,4 +1,4 @@
-/** The full-bytes hash of an SDK tx, computed independently of src/tx (iost-protocol.md §1.3, §0.1). */
+/** The full-bytes hash of an SDK tx, computed independently of src/tx (go-iost core/tx/tx.go ToBytes). */
 import { sha3_256 } from "@noble/hashes/sha3.js";
 import { Bs58 } from "./sdk";
 

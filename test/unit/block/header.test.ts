@@ -7,7 +7,7 @@ import { sha3 } from "../../../src/crypto/sha3";
 
 const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
-describe("block header bytes (go-iost BlockHead.ToBytes, §3.2)", () => {
+describe("block header bytes (go-iost core/block/block.go BlockHead.ToBytes)", () => {
   const header: BlockHeader = {
     version: 1n,
     parentHash: new Uint8Array([0xaa, 0xbb]),
@@ -28,7 +28,7 @@ describe("block header bytes (go-iost BlockHead.ToBytes, §3.2)", () => {
         "000000027b7d" + // info "{}"
         "0000000000000102" + // number 258
         "000000026162" + // witness "ab"
-        "156d700a27e12ac0", // time (the tx vector A time of §1.5)
+        "156d700a27e12ac0", // time (the time of iost.js lib/struct_test.js's tx)
     );
   });
 
@@ -57,7 +57,7 @@ describe("assembling a block from chunks", () => {
     expect(new TextDecoder().decode(header.info)).toBe(chunkInfo(chunks));
   });
 
-  test("stored form round-trips to the same header and hash; JSON view as §3.6", () => {
+  test("stored form round-trips to the same header and hash; JSON view as go-iost rpc/convert.go toPbBlock", () => {
     const header = assembleHeader({ version: 1, number: 7, parentHash: base58Encode(tx[0]), witness: "w", time: 10n, chunks });
     const stored = storedBlock(header, chunks, null);
     expect(stored.hash).toBe(base58Encode(blockHash(header)));

@@ -11,7 +11,7 @@ const cat = (a: Uint8Array, b: Uint8Array) => {
 };
 const h = (a: Uint8Array, b: Uint8Array) => sha3(cat(a, b));
 
-describe("merkleRoot (go-iost core/merkletree, iost-protocol.md §3.3)", () => {
+describe("merkleRoot (go-iost core/merkletree)", () => {
   test("no leaves: empty bytes", () => {
     expect(merkleRoot([])).toEqual(new Uint8Array(0));
   });

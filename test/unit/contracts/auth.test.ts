@@ -17,7 +17,7 @@ describe("auth.iost (account_test.go)", () => {
     expect(msg("0xABCDEF0123456789abcdef0123456789abcdef01")).toBe("Uncaught exception: Error: id invalid. upper case not allowed");
   });
 
-  it("signUp stores §2.3 JSON, pledges 10 IOST from the publisher, costs the account no RAM", () => {
+  it("signUp stores account.js's JSON, pledges 10 IOST from the publisher, costs the account no RAM", () => {
     const c = new Chain();
     const k = fakeKey(1);
     const r = c.receipt(makeTx([act("auth.iost", "signUp", ["myidid", k, k])], { amountLimit: [{ token: "iost", value: "10" }] }));

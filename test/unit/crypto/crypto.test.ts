@@ -85,7 +85,7 @@ test("secp256k1 accepts uncompressed and hybrid pubkeys, as decred's ParsePubKey
   expect(secp256k1Verify(hybrid, hash, sig)).toBe(false);
 });
 
-test("key pairs from base58 secrets (iost-protocol.md §2.1)", () => {
+test("key pairs from base58 secrets (go-iost account/keypair.go)", () => {
   const sk = keyPairFromBase58(SECP256K1, "3BZ3HWs2nWucCCvLp7FRFv1K7RR3fAjjEQccf9EJrTv4");
   expect(sk.id).toBe("iWgLQj3VTPN4dZnomuJMMCggv22LFw4nAkA6bmrVsmCo");
   const ed = keyPairFromBase58(ED25519, "1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g7zCVRxBVzuiUzB");

@@ -31,7 +31,7 @@ describe("genesis", () => {
     expect(getTokenInfo(s, "iost")).toMatchObject({ issuer: "issue.iost", decimal: 8, total_supply: "9000000000000000000", current_supply: "2100000000000000000", can_transfer: true });
     expect(getTokenInfo(s, "ram")).toMatchObject({ issuer: "ram.iost", decimal: 0, full_name: "IOST system ram", only_issuer_can_transfer: true });
     const admin = getAccount(s, "admin", t)!;
-    // the §5.3 example: 21e9 − 300 pledged − RAM for admin and producer000
+    // IOST's dev-chain /getAccount of admin (go-iost rpc/convert.go): 21e9 − 300 pledged − RAM for admin and producer000
     expect(admin.balance_string).toBe("20999997618.36");
     expect(admin.gas_info).toMatchObject({ current_total: 10000000, limit: 30000000, increase_speed: 115 });
     expect(admin.gas_info.pledged_info).toEqual([

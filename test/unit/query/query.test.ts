@@ -10,7 +10,7 @@ describe("queries", () => {
     expect(getTokenInfo(c.state, "nope")).toBeNull();
   });
 
-  it("getAccount shape (§5.3)", () => {
+  it("getAccount shape (go-iost rpc/convert.go)", () => {
     const c = new Chain();
     const a = getAccount(c.state, "admin", c.time)!;
     expect(Object.keys(a)).toEqual(["name", "balance", "gas_info", "ram_info", "permissions", "groups", "frozen_balances", "vote_infos", "balance_string"]);

@@ -5,7 +5,7 @@ import { ED25519, SECP256K1 } from "../../../src/tx/types";
 
 const KEY = "lDS+SdM+aiVHbDyXapvrsgyKxFg9mJuHWPZb/INBRWY=";
 
-/** The body iost.js 0.1.22 posts (iost-protocol.md §1.1). */
+/** The body iost.js 0.1.22 posts (iost.js lib/structs.js, lib/transaction.js). */
 const SDK_BODY = `{"gasRatio":1,"gasLimit":2000000,
  "actions":[{"contract":"token.iost","actionName":"transfer","data":"[\\"iost\\",\\"admin\\",\\"bob\\",\\"10.000\\",\\"memo\\"]"}],
  "signers":[],"signatures":[],"publisher":"admin",

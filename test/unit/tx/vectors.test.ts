@@ -10,7 +10,7 @@ import { ED25519, type Tx } from "../../../src/tx/types";
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
-// iost-protocol.md §1.5 Vector A (iost.js lib/struct_test.js). That vector predates the `reserved`
+// Vector A of iost.js lib/struct_test.js. That vector predates the `reserved`
 // field: its 107 bytes lack the Bytes(reserved) = 00000000 that current go-iost and iost.js 0.1.22
 // write after chain_id (Vector B and test/node/sdk-tx.test.ts prove the field is there). So the
 // vendor bytes, hashes and signatures are checked on our bytes with those 4 bytes cut out, and
@@ -137,7 +137,7 @@ test("vector C: IOSTCrypto.sha3", () => {
   expect(base58Encode(sha3(utf8("Fule will be expensive. Everyone will have a small car.")))).toBe("EBNarfcGkAczpeiSJwtUfH9FEVd1xFhdZis83erU9WNu");
 });
 
-test("dev keys (iost-protocol.md §12)", () => {
+test("dev keys (go-iost config/genesis/genesis.yml, config/dev_admin_key.json)", () => {
   const admin = keyPairFromBase58(ED25519, "2yquS3ySrGWPEKywCPzX4RTJugqRh7kJSo5aehsLYPEWkUxBWA39oMrZ7ZxuM4fgyXYs2cPwh5n8aNNpH5x2VyK1");
   expect(admin.id).toBe("Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto");
   expect(base58Decode(admin.id)).toEqual(admin.publicKey);
