@@ -1,7 +1,5 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { padNs, poolOrder } from "../../durable-objects/mempool";
-import { newChain, tick } from "./helpers";
+import { newChain, poolDirectly, tick } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
 
 describe("what one chunk takes from the pool", () => {
@@ -35,21 +33,7 @@ describe("what one chunk takes from the pool", () => {
     // Pooled directly (admission refuses them now): producer000's, not signed by its key, so each
     // block drops its first ten. Before, the pick read the first 2,000 by pool order only.
     const flood = Array.from({ length: 2100 }, (_, i) => makeTx({ publisher: "producer000", to: "admin", time: t + BigInt(i) }));
-    await runInDurableObject(c.shardRaw, (obj, state) => {
-      for (const { tx, hash, bytes } of flood) {
-        state.storage.sql.exec(
-          "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-          hash,
-          bytes,
-          tx.publisher,
-          padNs(tx.time),
-          padNs(tx.expiration),
-          Number(tx.gasLimit),
-          poolOrder(tx, hash),
-        );
-      }
-      (obj as unknown as { poolCount: number }).poolCount = flood.length;
-    });
+    await poolDirectly(c.shardRaw, flood);
     const user = makeTx({ memo: "funded" });
     expect(await c.shard.submitTx(user.bytes, user.hash)).toEqual({ hash: user.hash });
     await tick(c);

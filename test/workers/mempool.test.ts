@@ -1,8 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { padNs, poolOrder } from "../../durable-objects/mempool";
 import type { Shard } from "../../durable-objects/shard";
-import { newChain, tick } from "./helpers";
+import { newChain, poolDirectly, tick } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
 
 type Obj = Record<string, unknown>;
@@ -97,19 +96,7 @@ describe("txs through the mempool into blocks", () => {
     const { tx, hash, bytes } = makeTx({ publisher: "producer000", to: "admin" });
     expect(await c.shard.submitTx(bytes, hash)).toEqual({ error: "unauthorized publisher: producer000" });
     // Pooled anyway (as if admitted before its publisher's key changed): the block drops it.
-    await runInDurableObject(c.shardRaw, (obj, state) => {
-      state.storage.sql.exec(
-        "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-        hash,
-        bytes,
-        tx.publisher,
-        padNs(tx.time),
-        padNs(tx.expiration),
-        Number(tx.gasLimit),
-        poolOrder(tx, hash),
-      );
-      (obj as unknown as { poolCount: number }).poolCount = 1;
-    });
+    await poolDirectly(c.shardRaw, [{ tx, hash, bytes }]);
     await tick(c);
     expect(await c.shard.poolSize()).toBe(0);
     expect((await c.coord.storedBlock(1))!.txCount).toBe(1); // the base tx only

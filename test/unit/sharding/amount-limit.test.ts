@@ -6,14 +6,13 @@
  * is refused before any receipt of its chunk applies.
  */
 import { describe, expect, it } from "vitest";
-import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { devGenesis } from "../../../src/genesis/index";
 import type { BlockContext } from "../../../src/contracts/host";
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
-import { SimChain } from "./sim";
+import { SimChain, simGenesis } from "./sim";
 import { ShardState } from "../../../src/executor/guard";
-import { decodeValue } from "../../../src/state/storage";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 
 const N = 4;
@@ -21,18 +20,6 @@ const USERS = Array.from({ length: 8 }, (_, i) => `user${String(i).padStart(2, "
 const pub = USERS[0];
 const other = USERS.find((u) => shardOf(u, N) !== shardOf(pub, N))!;
 const HOME = shardOf(pub, N);
-
-function config(): GenesisConfig {
-  return {
-    ...devGenesis(),
-    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 0n })),
-  };
-}
-
-function balance(chain: SimChain, acc: string): bigint {
-  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TB${acc}-iost`));
-  return v && v.value.t === "i" ? v.value.v : 0n;
-}
 
 const pledge = (token: string, value: string) =>
   makeTx([act("gas.iost", "pledge", [pub, other, "10"])], {
@@ -52,20 +39,20 @@ describe("a forwarded action under a bad amount_limit", () => {
     ["iost", "99999999999999999999999", "overflow error"],
     ["iost", "100000000000", "overflow error"],
   ])("%s %j is dropped before it runs: no escrow, no credit, supply unchanged", (token, value, reason) => {
-    const chain = new SimChain(config(), N);
+    const chain = new SimChain(simGenesis(USERS), N);
     const supply = chain.totalIost();
-    const [p0, o0] = [balance(chain, pub), balance(chain, other)];
+    const [p0, o0] = [chain.iostBalance(pub), chain.iostBalance(other)];
     chain.submit(pledge(token, value));
     for (let i = 0; i < 3; i++) chain.step();
     const [result] = [...chain.shards[HOME].results.values()];
     expect(result).toMatchObject({ dropped: `invalid amountLimit, {${token} ${value}}: ${reason}` });
     expect(chain.shards.flatMap((s) => [...s.outgoing.values()].flat())).toEqual([]);
-    expect([balance(chain, pub), balance(chain, other)]).toEqual([p0, o0]);
+    expect([chain.iostBalance(pub), chain.iostBalance(other)]).toEqual([p0, o0]);
     expect(chain.totalIost()).toBe(supply);
   });
 
   it("the same pledge under a valid limit is forwarded and settled (the test above is not vacuous)", () => {
-    const chain = new SimChain(config(), N);
+    const chain = new SimChain(simGenesis(USERS), N);
     const supply = chain.totalIost();
     chain.submit(pledge("iost", "10"));
     chain.step();
@@ -106,20 +93,20 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     [{ result: { gasReserved: 10, gasUsed: 11, gasRatio: "100", returns: [], receipts: [], ramUsage: {} } }, "gasUsed 11"],
     [{ result: { gasReserved: -10, gasUsed: 0, gasRatio: "100", returns: [], receipts: [], ramUsage: {} } }, "gasReserved -10"],
   ])("%j: refused loudly, nothing of the chunk applied", (bad, what) => {
-    const chain = new SimChain(config(), N);
+    const chain = new SimChain(simGenesis(USERS), N);
     const shard = chain.shards[HOME];
     const state = new ShardState(shard.store, { index: HOME, count: N });
-    const b0 = balance(chain, pub);
+    const b0 = chain.iostBalance(pub);
     const good = settle({ id: "ok:0:settle", amount: "7" });
     expect(() => applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [good, settle(bad)], () => false)).toThrow(
       new ReceiptRefused(`receipt tx:0:settle refused: ${what} is not an integer in [0, ${what.startsWith("gasUsed") ? "10" : what.startsWith("gas") ? String(Number.MAX_SAFE_INTEGER) : "9223372036854775807"}]`),
     );
     state.discard();
-    expect(balance(chain, pub)).toBe(b0);
+    expect(chain.iostBalance(pub)).toBe(b0);
     // The well-formed one alone applies.
     const ok = new ShardState(shard.store, { index: HOME, count: N });
     applyIncoming(ok, HOME, { ...block, shard: { index: HOME, count: N } }, [good], () => false);
     ok.commit();
-    expect(balance(chain, pub)).toBe(b0 + 7n);
+    expect(chain.iostBalance(pub)).toBe(b0 + 7n);
   });
 });

@@ -5,12 +5,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { devGenesis } from "../../../src/genesis/index";
 import { Decimal } from "../../../src/amount";
 import { GAS_LIMIT_PER_IOST, readGas, UNPLEDGE_FREEZE_NS } from "../../../src/contracts/gas";
 import { parseFreezeList } from "../../../src/contracts/token";
 import { shardOf } from "../../../src/sharding/placement";
-import { SimChain } from "./sim";
+import { SimChain, simGenesis } from "./sim";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
 import { act, fakeKey, makeTx } from "../executor/helpers";
@@ -20,18 +20,6 @@ const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, 
 /** Valid names nobody signed up; some land on every shard. */
 const GHOSTS = ["ghost0", "ghost1", "ghost2", "ghost3", "ghost4", "ghost5"];
 const START = 1_000_000n * 100_000_000n; // each user's IOST, smallest units
-
-function config(): GenesisConfig {
-  return {
-    ...devGenesis(),
-    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 0n })),
-  };
-}
-
-function balance(chain: SimChain, acc: string): bigint {
-  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TB${acc}-iost`));
-  return v && v.value.t === "i" ? v.value.v : 0n;
-}
 
 interface Transfer {
   from: number;
@@ -70,7 +58,7 @@ describe("cross-shard transfers (simulator)", () => {
         fc.array(fc.array(transferArb, { maxLength: 25 }), { minLength: 1, maxLength: 12 }),
         fc.option(fc.nat({ max: N - 1 }), { nil: undefined }),
         (blocks, crashShard) => {
-          const chain = new SimChain(config(), N);
+          const chain = new SimChain(simGenesis(USERS), N);
           const supply = chain.totalIost();
           const model = new Map(USERS.map((u) => [u, START]));
           let nonce = 0;
@@ -92,8 +80,8 @@ describe("cross-shard transfers (simulator)", () => {
           expect(chain.totalIost()).toBe(supply);
           crossCredits += chain.shards.reduce((n, s) => n + [...s.applied.keys()].filter((id) => !id.endsWith(":settle")).length, 0);
           expect(chain.inFlight()).toEqual([]);
-          for (const u of USERS) expect(balance(chain, u)).toBe(model.get(u));
-          for (const g of GHOSTS) expect(balance(chain, g)).toBe(0n);
+          for (const u of USERS) expect(chain.iostBalance(u)).toBe(model.get(u));
+          for (const g of GHOSTS) expect(chain.iostBalance(g)).toBe(0n);
           const executed = chain.shards.flatMap((s) => [...s.results.values()]);
           expect(executed.filter((r) => r.dropped !== undefined)).toEqual([]);
           expect(executed.length).toBe(nonce);
@@ -109,15 +97,15 @@ describe("cross-shard transfers (simulator)", () => {
   });
 
   it("a credit to an unknown remote account is refunded and reported as the tx's failure", () => {
-    const chain = new SimChain(config(), N);
+    const chain = new SimChain(simGenesis(USERS), N);
     const from = USERS.find((u) => shardOf(u, N) !== shardOf("ghost0", N))!;
     const tx = txOf({ from: USERS.indexOf(from), to: "ghost0", amount: 5n * 100_000_000n }, 1);
     chain.submit(tx);
     chain.step();
-    expect(balance(chain, from)).toBe(START - 5n * 100_000_000n);
+    expect(chain.iostBalance(from)).toBe(START - 5n * 100_000_000n);
     chain.step();
     chain.step();
-    expect(balance(chain, from)).toBe(START);
+    expect(chain.iostBalance(from)).toBe(START);
     const home = chain.shards[shardOf(from, N)];
     const [result] = [...home.results.values()];
     expect(result.receipt?.statusCode).toBe("RUNTIME_ERROR");
@@ -126,7 +114,7 @@ describe("cross-shard transfers (simulator)", () => {
   });
 
   it("one shard is exactly the single-chain execution", () => {
-    const chain = new SimChain(config(), 1);
+    const chain = new SimChain(simGenesis(USERS), 1);
     chain.submit(txOf({ from: 0, to: "ghost0", amount: 1n }, 1));
     chain.submit(txOf({ from: 0, to: USERS[5], amount: 7n }, 2));
     chain.step();
@@ -138,7 +126,7 @@ describe("cross-shard transfers (simulator)", () => {
 
 describe("what stays on one shard", () => {
   it("a transfer from an account of another shard fails with a clear error", () => {
-    const chain = new SimChain(config(), N);
+    const chain = new SimChain(simGenesis(USERS), N);
     const from = USERS.find((u) => shardOf(u, N) !== shardOf(USERS[1], N))!;
     chain.submit(makeTx([act("token.iost", "transfer", ["iost", USERS[1], from, "1", ""])], { publisher: from, key: fakeKey(USERS.indexOf(from)) }));
     chain.step();
@@ -163,23 +151,23 @@ describe("account creation on another shard (action receipts)", () => {
     );
 
   it("the iost SDK's newAccount actions work for a name on another shard; the unused escrow comes back", () => {
-    const chain = new SimChain(config(), N);
+    const chain = new SimChain(simGenesis(USERS), N);
     const supply = chain.totalIost();
-    const a0 = balance(chain, ADMIN);
+    const a0 = chain.iostBalance(ADMIN);
     chain.submit(createTx(remoteName, "1000", 1));
     chain.step();
-    expect(balance(chain, ADMIN)).toBe(a0 - 1000n * 100_000_000n);
+    expect(chain.iostBalance(ADMIN)).toBe(a0 - 1000n * 100_000_000n);
     expect(chain.totalIost()).toBe(supply);
     chain.step();
     const target = chain.shards[shardOf(remoteName, N)];
     expect(target.store.get(`m-auth.iost-auth-${remoteName}`)).toBeDefined();
-    expect(balance(chain, remoteName)).toBe(10n * 100_000_000n);
+    expect(chain.iostBalance(remoteName)).toBe(10n * 100_000_000n);
     expect(target.store.get(`m-token.iost-TB${remoteName}-ram`)).toBeDefined();
     expect(target.store.get(`b-gas.iost-${remoteName}gt`)).toBeDefined();
     expect(target.store.get(`m-token.iost-TB${ADMIN}-iost`)).toBeUndefined(); // the escrow left nothing behind
     expect(chain.totalIost()).toBe(supply);
     chain.step();
-    const spent = a0 - balance(chain, ADMIN);
+    const spent = a0 - chain.iostBalance(ADMIN);
     expect(spent).toBeGreaterThan(20n * 100_000_000n); // transfer 10 + pledge 10 + the RAM price
     expect(spent).toBeLessThan(1000n * 100_000_000n);
     expect(chain.totalIost()).toBe(supply);
@@ -188,13 +176,13 @@ describe("account creation on another shard (action receipts)", () => {
   });
 
   it("a forwarded part that fails rolls back there and refunds the whole escrow", () => {
-    const chain = new SimChain(config(), N);
-    const a0 = balance(chain, ADMIN);
+    const chain = new SimChain(simGenesis(USERS), N);
+    const a0 = chain.iostBalance(ADMIN);
     chain.submit(createTx(remoteName, "1000", 1, "5000")); // the transfer exceeds the escrow
     chain.step();
     chain.step();
     chain.step();
-    expect(balance(chain, ADMIN)).toBe(a0);
+    expect(chain.iostBalance(ADMIN)).toBe(a0);
     expect(chain.shards[shardOf(remoteName, N)].store.get(`m-auth.iost-auth-${remoteName}`)).toBeUndefined();
     const [result] = [...chain.shards[shardOf(ADMIN, N)].results.values()];
     expect(result.failures).toHaveLength(1);
@@ -202,17 +190,17 @@ describe("account creation on another shard (action receipts)", () => {
   });
 
   it("an unlimited amount_limit escrows the whole balance until the settle returns the rest", () => {
-    const chain = new SimChain(config(), N);
-    const a0 = balance(chain, ADMIN);
+    const chain = new SimChain(simGenesis(USERS), N);
+    const a0 = chain.iostBalance(ADMIN);
     chain.submit(createTx(remoteName, "unlimited", 1));
     chain.step();
-    expect(balance(chain, ADMIN)).toBe(0n);
+    expect(chain.iostBalance(ADMIN)).toBe(0n);
     chain.step();
     chain.step();
-    const spent = a0 - balance(chain, ADMIN);
+    const spent = a0 - chain.iostBalance(ADMIN);
     expect(spent).toBeGreaterThan(20n * 100_000_000n);
     expect(spent).toBeLessThan(1000n * 100_000_000n);
-    expect(balance(chain, remoteName)).toBe(10n * 100_000_000n);
+    expect(chain.iostBalance(remoteName)).toBe(10n * 100_000_000n);
   });
 });
 
@@ -235,7 +223,7 @@ describe("unpledge of a pledge for an account of another shard", () => {
   const supply = (chain: SimChain) => chain.totalIost();
   /** Pledges 100 for `user` (forwarded to B, settled home by height 3). */
   const pledged = () => {
-    const chain = new SimChain(config(), N);
+    const chain = new SimChain(simGenesis(USERS), N);
     chain.submit(gasTx("pledge", "100", "100", 1));
     for (let i = 0; i < 3; i++) chain.step();
     return chain;
@@ -246,7 +234,7 @@ describe("unpledge of a pledge for an account of another shard", () => {
     const chain = pledged();
     const total = supply(chain);
     const before = gasOf(chain);
-    const b0 = balance(chain, pledger);
+    const b0 = chain.iostBalance(pledger);
     chain.submit(gasTx("unpledge", "40", "0", 2));
     chain.step({ crash: crashShard }); // home: forwarded
     chain.step({ crash: crashShard }); // B: unpledged, the refund leaves as a frozen credit
@@ -265,7 +253,7 @@ describe("unpledge of a pledge for an account of another shard", () => {
     expect(chain.inFlight()).toEqual([]);
     expect(supply(chain)).toBe(total);
     expect(frozen(chain, pledger)).toHaveLength(1);
-    expect(balance(chain, pledger)).toBe(b0);
+    expect(chain.iostBalance(pledger)).toBe(b0);
     for (const s of chain.shards) for (const [, times] of s.applied) expect(times).toBe(1);
     const [, result] = [...chain.shards[A].results.values()];
     expect(result).toMatchObject({ pending: 0, failures: [] });
@@ -277,10 +265,10 @@ describe("unpledge of a pledge for an account of another shard", () => {
       makeTx([act("token.iost", "transfer", ["iost", pledger, peer, `${(b0 + 40n * 100_000_000n) / 100_000_000n}`, ""])], { publisher: pledger, key, time });
     chain.submit(spendAll(ftime - 2_000_000_000n));
     chain.step({ time: ftime - 1_000_000_000n });
-    expect(balance(chain, pledger)).toBe(b0);
+    expect(chain.iostBalance(pledger)).toBe(b0);
     chain.submit(spendAll(ftime));
     chain.step({ time: ftime });
-    expect(balance(chain, pledger)).toBe(0n);
+    expect(chain.iostBalance(pledger)).toBe(0n);
     expect(frozen(chain, pledger)).toEqual([]);
     expect(supply(chain)).toBe(total);
   });
@@ -289,7 +277,7 @@ describe("unpledge of a pledge for an account of another shard", () => {
     const chain = pledged();
     const total = supply(chain);
     const before = gasOf(chain);
-    const b0 = balance(chain, pledger);
+    const b0 = chain.iostBalance(pledger);
     chain.submit(gasTx("unpledge", "101", "0", 2));
     for (let i = 0; i < 3; i++) {
       chain.step();
@@ -297,7 +285,7 @@ describe("unpledge of a pledge for an account of another shard", () => {
       expect(supply(chain)).toBe(total);
     }
     expect(gasOf(chain)).toEqual(before);
-    expect(balance(chain, pledger)).toBe(b0);
+    expect(chain.iostBalance(pledger)).toBe(b0);
     expect(frozen(chain, pledger)).toEqual([]);
     const [, result] = [...chain.shards[A].results.values()];
     expect(result.failures).toHaveLength(1);

@@ -11,7 +11,8 @@
  */
 import { base58Encode } from "../../../src/codec/base58";
 import { parseFreezeList } from "../../../src/contracts/freeze";
-import type { GenesisConfig } from "../../../src/genesis/index";
+import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { fakeKey } from "../executor/helpers";
 import { executeTx, type BlockContext } from "../../../src/executor/index";
 import { executeBaseTx } from "../../../src/executor/base";
 import { baseTx } from "../../../src/consensus/base-tx";
@@ -148,6 +149,12 @@ export class SimChain {
     return this.shards.flatMap((s) => s.outgoing.get(this.height) ?? []);
   }
 
+  /** `acc`'s iost balance on its shard, smallest units. */
+  iostBalance(acc: string): bigint {
+    const v = decodeValue(this.shards[shardOf(acc, this.shards.length)].store.get(`m-token.iost-TB${acc}-iost`));
+    return v && v.value.t === "i" ? v.value.v : 0n;
+  }
+
   /**
    * Every `iost` balance and frozen balance on every shard plus what is in
    * flight: constant if supply is conserved (frozen amounts count like balances).
@@ -165,4 +172,12 @@ export class SimChain {
     for (const r of this.inFlight()) sum += BigInt(r.amount);
     return sum;
   }
+}
+
+/** The dev genesis plus `users`, each with 1,000,000 IOST, 1,000 pledged for gas and the key fakeKey(its index). */
+export function simGenesis(users: readonly string[]): GenesisConfig {
+  return {
+    ...devGenesis(),
+    devAccounts: users.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 0n })),
+  };
 }
