@@ -16,6 +16,7 @@ import { FULL, publishHash, txBytes, txId, txToRequestJson } from "../../src/tx/
 import { ED25519, type AmountLimit } from "../../src/tx/types";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { admin, makeTx } from "../workers/txs";
+import { BAD_LIMITS } from "../unit/tx/bad-limits";
 
 const N = 4;
 const GENESIS = ["admin", "foundation", "producer000", "deadaddr"];
@@ -28,15 +29,6 @@ function attack(limits: AmountLimit[]) {
   tx.publisherSigs = [sign(ED25519, admin.secretKey, publishHash(tx))];
   return { tx, bytes: txBytes(tx, FULL), hash: txId(tx) };
 }
-
-const BAD: [string, string, string][] = [
-  ["iost", "-90000000000", "negative amount"],
-  ["*", "-90000000000", "negative amount"],
-  ["iost", "-0", "negative amount"],
-  ["iost", "1e9", "abnormal char in amount"],
-  ["*", " 1", "abnormal char in amount"],
-  ["iost", "99999999999999999999999", "overflow error"],
-];
 
 async function getJson(path: string): Promise<Record<string, unknown>> {
   return (await (await SELF.fetch(`http://node${path}`)).json()) as Record<string, unknown>;
@@ -53,7 +45,7 @@ describe("a pledge for another shard's account under a bad amount_limit", () => 
     await getJson("/getChainInfo");
     const before = await holdings();
     expect(before[0]).toBeGreaterThan(0);
-    for (const [token, value, reason] of BAD) {
+    for (const [token, value, reason] of BAD_LIMITS) {
       const body = txToRequestJson(attack([{ token, value }]).tx);
       for (const path of ["/sendTx", "/execTx"]) {
         const res = await SELF.fetch(`http://node${path}`, { method: "POST", body });
@@ -75,7 +67,7 @@ describe("a pledge for another shard's account under a bad amount_limit", () => 
     const supply = async () => ((await shardAt(0).getTokenInfo("iost", true)) as { current_supply: string }).current_supply;
     await c.coord.chainInfo();
     const [a0, r0, s0] = [await iost("admin"), await iost(remote), await supply()];
-    for (const [token, value, reason] of [...BAD, ["iost", "100000000000", "overflow error"]]) {
+    for (const [token, value, reason] of [...BAD_LIMITS, ["iost", "100000000000", "overflow error"]]) {
       const t = attack([{ token, value }]);
       expect(await home.submitTx(t.bytes, t.hash)).toEqual({ error: `invalid amountLimit, {${token} ${value}}: ${reason}` });
     }
