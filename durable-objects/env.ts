@@ -111,10 +111,10 @@ function keyList(text: string | undefined): string[] {
 
 /**
  * The genesis from the vars. A malformed key list or block interval throws: a
- * node must not start a chain its peers would not share. So does a production node (DEV not
- * "true") without its own genesis keys, or with a public dev key among them or
- * its PRODUCER_SECRET: anyone could sign as those. Every object reads its
- * config through here, so such a node serves nothing.
+ * node must not start a chain its peers would not share. So does a production
+ * node (DEV not "true") without its own genesis keys, or with a public dev key
+ * among them or its PRODUCER_SECRET: anyone could sign as those. Every object
+ * reads its config through here, so such a node serves nothing.
  */
 export function genesisSpec(env: NodeEnv): GenesisSpec {
   const chainId = positiveInt(env.CHAIN_ID, 1020);
