@@ -1,6 +1,6 @@
 /**
  * Coordinator Durable Object (docs/ARCHITECTURE.md "The Durable Objects"): one per node, named
- * `coordinator`. Produces a block every BLOCK_INTERVAL_MS from an alarm: asks
+ * `coordinator`. Produces a block every block interval from an alarm: asks
  * every shard for its chunk of the next height, assembles and signs the header,
  * stores it, advances head and LIB, and tells the shards what is final. Its
  * work per block is O(shards): it handles chunk summaries, never txs.
@@ -12,6 +12,10 @@
  * block, the new head and LIB, and the removal of the record are one SQLite
  * transaction. (The SQL write is durable before the shard calls leave: the
  * output gate holds outgoing messages until pending writes are committed.)
+ *
+ * The block interval is the chain's (its genesis `blockIntervalNs`, which
+ * also cuts the slots): the alarm derives it from the genesis config, and the
+ * node refuses to serve a chain whose stored genesis disagrees (`checkChain`).
  *
  * Dev conveniences (README "Dev conveniences"): BLOCK_PRODUCTION picks when
  * the alarm produces (env.ts `productionMode`); mine(), snapshot() and
@@ -81,6 +85,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** base58 pubkeys of the producer keys this node holds (each signs through its Validator). */
   private readonly held: ReadonlySet<string>;
   private readonly consensus: ConsensusParams;
+  /** ms between the alarm's blocks: the chain's block interval (tests stretch it, helpers.ts `tick`). */
+  private intervalMs: number;
+  /** The chain's stored consensus parameters against this node's genesis config, read once after genesis (`checkChain`). */
+  private chainCheck: Promise<string | null> | null = null;
+  /** Why this node refuses to serve its chain, once `checkChain` found out. */
+  private refusal: string | null = null;
   private readonly genesisWitnesses: string[];
   private name = COORDINATOR_NAME;
   /** The production in progress in this instance (alarm() and tests share it). */
@@ -112,6 +122,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     this.held = Coordinator.heldKeys(this.config.producerSecrets);
     const genesis = core.genesisInfo(this.config.genesis);
     this.consensus = genesis.consensus;
+    this.intervalMs = Number(this.consensus.blockIntervalNs / ONE_MS_NS);
     this.genesisWitnesses = genesis.witnesses;
     this.aheadNs = this.config.blockAheadMs === null ? slotNs(this.consensus) : BigInt(this.config.blockAheadMs) * ONE_MS_NS;
     this.finality = new Finality({
@@ -242,13 +253,55 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   // ---- genesis -----------------------------------------------------------
 
-  /** Block 0 from the genesis config and the shards' genesis chunks; once. */
-  private ensureGenesis(): Promise<void> {
-    if (this.block(0)) return Promise.resolve();
-    this.genesisInflight ??= this.createGenesis().finally(() => {
-      this.genesisInflight = null;
+  /**
+   * Block 0 from the genesis config and the shards' genesis chunks; once. Then
+   * (once per instance) the chain's consensus parameters must be this node's:
+   * throws the refusal otherwise, so a misconfigured node serves nothing.
+   */
+  private async ensureGenesis(): Promise<void> {
+    if (!this.block(0)) {
+      this.genesisInflight ??= this.createGenesis().finally(() => {
+        this.genesisInflight = null;
+      });
+      await this.genesisInflight;
+    }
+    await this.checkChain();
+  }
+
+  private async checkChain(): Promise<void> {
+    // A failed read is asked again next time; a verdict is kept for the instance.
+    this.chainCheck ??= this.chainMismatch().catch((err: unknown) => {
+      this.chainCheck = null;
+      throw err;
     });
-    return this.genesisInflight;
+    this.refusal = await this.chainCheck;
+    if (this.refusal !== null) throw new Error(this.refusal);
+  }
+
+  /**
+   * Why this node must not serve its chain, or null: a consensus parameter
+   * base.iost stored at genesis (src/genesis/rewards.ts) that differs from this
+   * node's genesis config, e.g. a BLOCK_INTERVAL_MS other than the one the
+   * chain started with. Its slots would then not be the chain's.
+   */
+  private async chainMismatch(): Promise<string | null> {
+    const p = this.consensus;
+    const want: [string, string][] = [
+      ["blockIntervalNs", p.blockIntervalNs.toString()],
+      ["blocksPerSlot", String(p.blocksPerSlot)],
+      ["voteInterval", String(p.voteInterval)],
+      ["issueInterval", String(p.issueInterval)],
+    ];
+    const shard0 = this.shards()[0];
+    const stored = await Promise.all(want.map(([key]) => shard0.getContractStorage("base.iost", key, "", false)));
+    for (const [i, [key, value]] of want.entries()) {
+      const got = stored[i];
+      const chain = typeof got === "object" && got !== null && "data" in got ? String(got.data) : JSON.stringify(got);
+      if (chain === value) continue;
+      const fix = key === "blockIntervalNs" && /^[0-9]+$/.test(chain) ? ` (BLOCK_INTERVAL_MS is ${this.config.genesis.blockIntervalMs}, the chain's ${BigInt(chain) / ONE_MS_NS})` : "";
+      return `refusing to serve this chain: its genesis set ${key} ${chain}, this node's config ${value}${fix}; every node of a network must use the chain's genesis values`;
+    }
+    return null;
   }
 
   private async createGenesis(): Promise<void> {
@@ -303,6 +356,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return {
       config: this.config,
       consensus: this.consensus,
+      intervalMs: this.intervalMs,
       genesisWitnesses: this.genesisWitnesses,
       aheadNs: this.aheadNs,
       held: () => this.held,
@@ -472,7 +526,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** A node with peers ticks even without a scheduled key: it asks its peers for newer blocks. */
   private async armForPeers(): Promise<void> {
     if (this.config.peers.length === 0 || this.config.production === "manual") return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.config.blockIntervalMs);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.intervalMs);
   }
 
   private async finalizeShards(lib: number, libHash: string): Promise<void> {
@@ -482,7 +536,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   override async alarm(): Promise<void> {
     // An alarm armed before the node was switched to manual mode just ends.
     if (this.config.production === "manual") return;
-    const interval = this.config.blockIntervalMs;
+    const interval = this.intervalMs;
     let next: number | null;
     try {
       await this.ensureGenesis();
@@ -491,6 +545,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
       next = nextWake(this.productionHost(), outcome);
     } catch (err) {
+      // A refused chain stays down until its config is fixed (a request wakes it again).
+      if (this.refusal !== null) {
+        console.error(`coordinator: ${this.refusal}`);
+        return;
+      }
       // Retry the same height later; the persisted job keeps it the same block.
       console.error(`coordinator: block production failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       next = Date.now() + Math.max(interval, 1000);

@@ -14,6 +14,14 @@ export interface NodeEnv {
   VALIDATOR: DurableObjectNamespace;
   CHAIN_ID?: string;
   SHARD_COUNT?: string;
+  /**
+   * ms between two blocks (default 500, IOST's), a genesis setting: it becomes the chain's
+   * `blockIntervalNs` (src/genesis/index.ts `genesisOf`, stored by base.iost), which both the
+   * slots and the coordinator's alarm follow. Kept as a var rather than a constant of the genesis
+   * code because a network may choose it, like GENESIS_PRODUCERS; every node must agree, and a
+   * node whose value disagrees with its chain's stored genesis refuses to serve (coordinator.ts
+   * `checkChain`): the chain's value wins, the var only starts a chain.
+   */
   BLOCK_INTERVAL_MS?: string;
   /**
    * "true": dev endpoints, unsigned /execTx, and the public dev keys (a dev genesis, and the dev
@@ -50,12 +58,11 @@ export interface NodeEnv {
 export interface NodeConfig {
   chainId: number;
   shardCount: number;
-  blockIntervalMs: number;
   dev: boolean;
   production: ProductionMode;
   /** Producer keys this node holds (base58 secrets); empty: it produces nothing. */
   producerSecrets: string[];
-  /** The genesis every node of the network must share (chain id, producers, admin key). */
+  /** The genesis every node of the network must share (chain id, producers, admin key, block interval). */
   genesis: GenesisSpec;
   /** Peer node base URLs, no trailing slash. */
   peers: string[];
@@ -103,11 +110,11 @@ function keyList(text: string | undefined): string[] {
 }
 
 /**
- * The genesis from the vars. A malformed key list throws: a node must not start
- * a chain its peers would not share. So does a production node (DEV not
- * "true") without its own genesis keys, or with a public dev key among them or
- * its PRODUCER_SECRET: anyone could sign as those. Every object reads its
- * config through here, so such a node serves nothing.
+ * The genesis from the vars. A malformed key list or block interval throws: a
+ * node must not start a chain its peers would not share. So does a production
+ * node (DEV not "true") without its own genesis keys, or with a public dev key
+ * among them or its PRODUCER_SECRET: anyone could sign as those. Every object
+ * reads its config through here, so such a node serves nothing.
  */
 export function genesisSpec(env: NodeEnv): GenesisSpec {
   const chainId = positiveInt(env.CHAIN_ID, 1020);
@@ -128,11 +135,13 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
     }
   }
   if (new Set(keys).size !== keys.length) throw new Error("GENESIS_PRODUCER_KEYS names a key twice");
+  const interval = env.BLOCK_INTERVAL_MS?.trim() ?? "500";
+  if (!/^[1-9][0-9]{0,8}$/.test(interval)) throw new Error(`invalid BLOCK_INTERVAL_MS ${JSON.stringify(env.BLOCK_INTERVAL_MS)}: a whole number of milliseconds, 1 to 999999999`);
   const producers =
     keys.length > 0
       ? keys.map((pubkey, i) => ({ id: `producer${String(i).padStart(3, "0")}`, pubkey }))
       : DEV_PRODUCERS.slice(0, positiveInt(env.GENESIS_PRODUCERS, 1)).map((p) => ({ id: p.id, pubkey: p.pubkey }));
-  return { chainId, producers, adminKey: env.GENESIS_ADMIN_KEY?.trim() || DEV_ADMIN_PUBKEY };
+  return { chainId, producers, adminKey: env.GENESIS_ADMIN_KEY?.trim() || DEV_ADMIN_PUBKEY, blockIntervalMs: Number(interval) };
 }
 
 export function nodeConfig(env: NodeEnv): NodeConfig {
@@ -143,7 +152,6 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
   return {
     chainId: genesis.chainId,
     shardCount: positiveInt(env.SHARD_COUNT, 1),
-    blockIntervalMs: positiveInt(env.BLOCK_INTERVAL_MS, 500),
     dev,
     production: productionMode(env),
     // A dev node without keys of its own holds every dev producer of its genesis.

@@ -56,6 +56,8 @@ const nowNs = (): bigint => BigInt(Date.now()) * ONE_MS_NS;
 export interface ProductionHost {
   readonly config: NodeConfig;
   readonly consensus: ConsensusParams;
+  /** ms between the alarm's blocks (the chain's block interval). */
+  readonly intervalMs: number;
   readonly genesisWitnesses: readonly string[];
   /** How far (ns) ahead of the clock peers accept a block (chain-sync.ts); with peers, ours is never signed further ahead. */
   readonly aheadNs: bigint;
@@ -198,7 +200,7 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
 
 /** When (ms) the alarm looks again after `outcome`; null: not until wake(). */
 export function nextWake(h: ProductionHost, outcome: Outcome): number | null {
-  const interval = h.config.blockIntervalMs;
+  const interval = h.intervalMs;
   if (outcome.produced) {
     const last = Number(BigInt(h.headBlock().time) / ONE_MS_NS);
     return Math.max(Date.now(), last + interval);

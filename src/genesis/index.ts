@@ -130,14 +130,16 @@ export function devGenesis(producers = 1): GenesisConfig {
 
 /**
  * What a network's operator chooses about its genesis (wrangler vars, README
- * "Configuration"): the chain id, the producers (ids and block keys) and the
- * admin key; everything else is the dev genesis.
+ * "Configuration"): the chain id, the producers (ids and block keys), the
+ * admin key and the block interval; everything else is the dev genesis.
  */
 export interface GenesisSpec {
   chainId: number;
   producers: readonly { id: string; pubkey: string }[];
   /** base58 pubkey owning admin and foundation (IOST's dev admin key by default). */
   adminKey: string;
+  /** ms between two blocks: the chain's `blockIntervalNs` (stored by base.iost at genesis), which the coordinator's alarm also follows. */
+  blockIntervalMs: number;
 }
 
 export function genesisOf(spec: GenesisSpec): GenesisConfig {
@@ -149,7 +151,7 @@ export function genesisOf(spec: GenesisSpec): GenesisConfig {
     admin: { ...base.admin, owner: admin, active: admin },
     foundation: { ...base.foundation, owner: admin, active: admin },
     producers: spec.producers.map((p) => ({ id: p.id, owner: p.pubkey, active: p.pubkey, signatureBlock: p.pubkey, balance: "0" })),
-    consensus: devConsensus(spec.producers.length),
+    consensus: { ...devConsensus(spec.producers.length), blockIntervalNs: BigInt(spec.blockIntervalMs) * 1_000_000n },
   };
 }
 

@@ -3,13 +3,11 @@
  * for unknown routes) and changes nothing: balances, the chain's txs and the
  * pool stay as they were.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   Account,
   Algorithm,
   balanceOf,
-  connect,
   expectSuccess,
   get,
   KeyPair,
@@ -19,23 +17,16 @@ import {
   signTx,
   uniqueName,
   waitUntil,
-  type Client,
 } from "./helpers/sdk";
 import { sdkTxHash } from "./helpers/txhash";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
+const node = useNode();
 const target = uniqueName("tgt");
 
 beforeAll(async () => {
-  node = await startNode();
-  client = await connect(node.url);
   const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
-  await expectSuccess(client, newAccountTx(client, target, kp.B58PubKey(), kp.B58PubKey()));
-});
-
-afterAll(async () => {
-  await node?.stop();
+  await expectSuccess(node.client, newAccountTx(node.client, target, kp.B58PubKey(), kp.B58PubKey()));
 });
 
 interface Snapshot {
@@ -50,17 +41,17 @@ async function snapshot(): Promise<Snapshot> {
     const info = await get(node.url, "/getNodeInfo");
     return info.body?.tx_pool_size === "0" ? info.body.tx_pool_size : undefined;
   });
-  return { admin: await balanceOf(client, "admin"), target: await balanceOf(client, target), pool };
+  return { admin: await balanceOf(node.client, "admin"), target: await balanceOf(node.client, target), pool };
 }
 
 /** A signed admin → target transfer as the SDK would post it, optionally tampered before signing. */
 function transfer(amount = "1", tweak?: (tx: any) => void): any {
-  const tx = client.iost.transfer("iost", "admin", target, amount, "");
-  signTx(client, tx, client.admin);
+  const tx = node.client.iost.transfer("iost", "admin", target, amount, "");
+  signTx(node.client, tx, node.client.admin);
   if (tweak) {
     tweak(tx);
     tx.publisher_sigs = [];
-    client.admin.signTx(tx);
+    node.client.admin.signTx(tx);
   }
   return tx;
 }
@@ -139,9 +130,9 @@ describe("bad transactions change nothing", () => {
   });
 
   it("a malformed transfer amount (CheckBadTx)", async () => {
-    const tx = client.iost.callABI("token.iost", "transfer", ["iost", "admin", target, "1.123456789", ""]);
+    const tx = node.client.iost.callABI("token.iost", "transfer", ["iost", "admin", target, "1.123456789", ""]);
     tx.addApprove("iost", "2");
-    signTx(client, tx, client.admin);
+    signTx(node.client, tx, node.client.admin);
     await expectRejectedAndNothingChanged(() => post(node.url, "/sendTx", JSON.stringify(tx)), undefined, sdkTxHash(tx));
   });
 
@@ -149,8 +140,8 @@ describe("bad transactions change nothing", () => {
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
     const ghost = new Account("ghost_acct");
     ghost.addKeyPair(kp, "active");
-    const tx = client.iost.transfer("iost", "ghost_acct", target, "1", "");
-    signTx(client, tx, ghost);
+    const tx = node.client.iost.transfer("iost", "ghost_acct", target, "1", "");
+    signTx(node.client, tx, ghost);
     await expectRejectedAndNothingChanged(() => post(node.url, "/sendTx", JSON.stringify(tx)), undefined, sdkTxHash(tx));
   });
 
@@ -161,8 +152,8 @@ describe("bad transactions change nothing", () => {
     const before = await snapshot();
     const stranger = new Account("admin");
     stranger.addKeyPair(KeyPair.newKeyPair(Algorithm.Ed25519), "active");
-    const tx = client.iost.transfer("iost", "admin", target, "1", "");
-    signTx(client, tx, stranger);
+    const tx = node.client.iost.transfer("iost", "admin", target, "1", "");
+    signTx(node.client, tx, stranger);
     const r = await post(node.url, "/sendTx", JSON.stringify(tx));
     if (r.status === 200) {
       const dropped = await waitUntil("the tx to be dropped", async () => {
@@ -180,7 +171,7 @@ describe("bad transactions change nothing", () => {
   it("a replayed tx: `tx exists…`, applied once", async () => {
     const tx = transfer("2");
     const body = JSON.stringify(tx);
-    const before = await balanceOf(client, target);
+    const before = await balanceOf(node.client, target);
     const first = await post(node.url, "/sendTx", body);
     expect(first.status, first.text).toBe(200);
     expect(first.body).toEqual({ hash: sdkTxHash(tx), pre_tx_receipt: null });
@@ -192,7 +183,7 @@ describe("bad transactions change nothing", () => {
       return r.status === 200 ? r.body : undefined;
     });
     await expectRejectedAndNothingChanged(() => post(node.url, "/sendTx", body), /tx exists/);
-    expect(await balanceOf(client, target)).toBe(before + 2);
+    expect(await balanceOf(node.client, target)).toBe(before + 2);
   });
 });
 
@@ -209,14 +200,14 @@ describe("bad requests", () => {
   });
 
   it("a tx over 64 KiB (under the body cap) is refused by VerifySelf", async () => {
-    const tx = client.iost.transfer("iost", "admin", target, "1", "m".repeat(70_000));
-    signTx(client, tx, client.admin);
+    const tx = node.client.iost.transfer("iost", "admin", target, "1", "m".repeat(70_000));
+    signTx(node.client, tx, node.client.admin);
     await expectRejectedAndNothingChanged(() => post(node.url, "/sendTx", JSON.stringify(tx)), /tx size illegal/);
   });
 
   it("unknown account and unknown tx", async () => {
     expectEnvelope(await get(node.url, "/getAccount/nobody_here/true"), /^account not found$/);
-    await expect(client.rpc.blockchain.getAccountInfo("nobody_here", 0)).rejects.toThrow(/account not found/);
+    await expect(node.client.rpc.blockchain.getAccountInfo("nobody_here", 0)).rejects.toThrow(/account not found/);
     expectEnvelope(await get(node.url, "/getTxByHash/3mJr7AoUXx2Wqd"), /tx not found/);
     const receipt = await get(node.url, "/getTxReceiptByTxHash/3mJr7AoUXx2Wqd");
     expectEnvelope(receipt);

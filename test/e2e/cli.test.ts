@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startNode, type RunningNode } from "../../scripts/node";
+import { ROOT } from "../../scripts/node";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { ADMIN_PUBKEY, ADMIN_SECRET, uniqueName } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
 const BIN = resolve(ROOT, "cli/bin.mjs");
-let node: RunningNode;
+const node = useNode();
 let keystore: string;
 const alice = uniqueName("cli");
 
@@ -55,12 +56,10 @@ function expectOneLineError(r: Run, pattern: RegExp): void {
 }
 
 beforeAll(async () => {
-  node = await startNode();
   keystore = mkdtempSync(join(tmpdir(), "iost-edge-keys-"));
 });
 
 afterAll(async () => {
-  await node?.stop();
   rmSync(keystore, { recursive: true, force: true });
 });
 

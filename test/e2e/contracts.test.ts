@@ -3,21 +3,11 @@
  * system.iost/setCode (the contract JSON iost.js sends), call its ABIs, read
  * it back with getContract and getContractStorage, and see a failing call.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
-import { connect, expectSuccess, sendAndFollow, type Client } from "./helpers/sdk";
+import { describe, expect, it } from "vitest";
+import { expectSuccess, sendAndFollow } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
-
-beforeAll(async () => {
-  node = await startNode();
-  client = await connect(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
-});
+const node = useNode();
 
 const CODE = `class Counter {
   init() { storage.put("n", "0"); }
@@ -40,22 +30,22 @@ describe("JavaScript contracts over HTTP with the iost SDK", () => {
   let id = "";
 
   it("deploys with setCode and returns Contract<tx hash>", async () => {
-    const tx = client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]);
-    const out = await expectSuccess(client, tx);
+    const tx = node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]);
+    const out = await expectSuccess(node.client, tx);
     id = JSON.parse(out.result.returns[0])[0];
     expect(id).toBe("Contract" + out.hash);
-    const c = await client.rpc.blockchain.getContract(id, true);
+    const c = await node.client.rpc.blockchain.getContract(id, true);
     expect(c.language).toBe("javascript");
     expect(c.orig_code).toBe(CODE);
     expect(c.abis.map((a: { name: string }) => a.name)).toEqual(["fail", "greet", "inc"]);
   });
 
   it("calls ABIs; returns are one string; storage persists", async () => {
-    const a = await expectSuccess(client, client.iost.callABI(id, "inc", [5]));
+    const a = await expectSuccess(node.client, node.client.iost.callABI(id, "inc", [5]));
     expect(a.result.returns).toEqual(['["5"]']);
-    const b = await expectSuccess(client, client.iost.callABI(id, "greet", ["sdk"]));
+    const b = await expectSuccess(node.client, node.client.iost.callABI(id, "greet", ["sdk"]));
     expect(b.result.returns).toEqual(['["hello sdk"]']);
-    const s = await client.rpc.blockchain.getContractStorage(id, "n", "", true);
+    const s = await node.client.rpc.blockchain.getContractStorage(id, "n", "", true);
     expect(s.data).toBe("5");
   });
 
@@ -77,7 +67,7 @@ describe("JavaScript contracts over HTTP with the iost SDK", () => {
         text += decoder.decode(value, { stream: true });
       }
     })().catch(() => {});
-    await expectSuccess(client, client.iost.callABI(id, "greet", ["events"]));
+    await expectSuccess(node.client, node.client.iost.callABI(id, "greet", ["events"]));
     const deadline = Date.now() + 10_000;
     while (!text.includes("greeted events") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     abort.abort();
@@ -87,7 +77,7 @@ describe("JavaScript contracts over HTTP with the iost SDK", () => {
   });
 
   it("a throwing call fails with the contract's message", async () => {
-    const out = await sendAndFollow(client, client.iost.callABI(id, "fail", []));
+    const out = await sendAndFollow(node.client, node.client.iost.callABI(id, "fail", []));
     expect(out.ok).toBe(false);
     expect(JSON.stringify(out.result)).toContain("Uncaught exception: Error: nope");
   });

@@ -5,21 +5,11 @@
  * receipt and settled back: the SDK sees the combined receipt, the write is in
  * the contract's storage. With SHARD_COUNT=1 the same flow runs on one shard.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
-import { accountWithKey, Algorithm, connect, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow, type Client } from "./helpers/sdk";
+import { describe, expect, it } from "vitest";
+import { accountWithKey, Algorithm, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
-
-beforeAll(async () => {
-  node = await startNode();
-  client = await connect(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
-});
+const node = useNode();
 
 const CODE = `class Box {
   init() {}
@@ -46,7 +36,7 @@ describe("a contract called from another shard (iost SDK)", () => {
   let caller: any;
 
   it("admin deploys; a new account lands on another shard", async () => {
-    const out = await expectSuccess(client, client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]));
+    const out = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]));
     id = JSON.parse(out.result.returns[0])[0];
     const home = await shardOfName("admin");
     // Names are placed by hash: take the first that lands elsewhere (any name when N = 1).
@@ -57,32 +47,32 @@ describe("a contract called from another shard (iost SDK)", () => {
       if (s.count === 1 || s.shard !== home.shard) name = n;
     }
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
-    await expectSuccess(client, newAccountTx(client, name, kp.B58PubKey(), kp.B58PubKey(), 1024, 40));
+    await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey(), 1024, 40));
     caller = accountWithKey(name, kp);
   });
 
   it("the account calls admin's contract: the SDK gets the combined receipt, the write is on the contract's shard", async () => {
-    const out = await expectSuccess(client, client.iost.callABI(id, "put", ["k", "from-far"]), caller);
+    const out = await expectSuccess(node.client, node.client.iost.callABI(id, "put", ["k", "from-far"]), caller);
     expect(out.result.status_code).toBe("SUCCESS");
     expect(out.result.returns).toEqual(['["ok:k"]']);
     expect(out.result.gas_usage).toBeGreaterThan(0);
-    const s = await client.rpc.blockchain.getContractStorage(id, "k", "", true);
+    const s = await node.client.rpc.blockchain.getContractStorage(id, "k", "", true);
     expect(s.data).toBe("from-far");
   });
 
   it("a failing call reports the contract's error in the caller's receipt", async () => {
-    const out = await sendAndFollow(client, client.iost.callABI(id, "fail", []), caller);
+    const out = await sendAndFollow(node.client, node.client.iost.callABI(id, "fail", []), caller);
     expect(out.ok).toBe(false);
     expect(JSON.stringify(out.result)).toContain("Uncaught exception: Error: nope");
   });
 
   it("a contract deployed by the far account is served by the RPC from its shard", async () => {
-    const out = await expectSuccess(client, client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]), caller);
+    const out = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]), caller);
     const own = JSON.parse(out.result.returns[0])[0];
-    await expectSuccess(client, client.iost.callABI(own, "put", ["mine", "here"]), caller);
-    const contract = await client.rpc.blockchain.getContract(own, true);
+    await expectSuccess(node.client, node.client.iost.callABI(own, "put", ["mine", "here"]), caller);
+    const contract = await node.client.rpc.blockchain.getContract(own, true);
     expect(contract.id).toBe(own);
     expect(contract.abis.map((a: { name: string }) => a.name).sort()).toEqual(["fail", "put"]);
-    expect((await client.rpc.blockchain.getContractStorage(own, "mine", "", true)).data).toBe("here");
+    expect((await node.client.rpc.blockchain.getContractStorage(own, "mine", "", true)).data).toBe("here");
   });
 });

@@ -3,23 +3,15 @@
  * "not enabled" error (code 12 for /dev/*). Production refuses the public dev
  * keys, so its genesis keys are generated here, for this run only.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { expect, it } from "vitest";
 import { base58Encode } from "../../src/codec/base58";
 import { newKeyPair } from "../../src/crypto/keys";
 import { ED25519 } from "../../src/tx/types";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, CHAIN_ID, get, IOST, post } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-
-beforeAll(async () => {
-  const key = () => base58Encode(newKeyPair(ED25519).publicKey);
-  node = await startNode({ vars: { DEV: "false", GENESIS_PRODUCER_KEYS: key(), GENESIS_ADMIN_KEY: key() } });
-});
-
-afterAll(async () => {
-  await node?.stop();
-});
+const key = () => base58Encode(newKeyPair(ED25519).publicKey);
+const node = useNode({ vars: { DEV: "false", GENESIS_PRODUCER_KEYS: key(), GENESIS_ADMIN_KEY: key() } });
 
 it("/execTx is refused as go-iost refuses it without rpc.exectx", async () => {
   const iost = new IOST({ gasRatio: 1, gasLimit: 2_000_000, delay: 0, expiration: 90, defaultLimit: "unlimited" });

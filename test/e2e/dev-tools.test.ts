@@ -3,21 +3,12 @@
  * BLOCK_PRODUCTION="manual": a tx waits in the pool until /dev/mine, and
  * /dev/snapshot + /dev/revert bring balance, head and pool back.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { sleep, startNode, type RunningNode } from "../../scripts/node";
-import { connect, get, post, signTx, type Client } from "./helpers/sdk";
+import { expect, it } from "vitest";
+import { sleep } from "../../scripts/node";
+import { get, post, signTx } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
-
-beforeAll(async () => {
-  node = await startNode({ vars: { BLOCK_PRODUCTION: "manual", BLOCK_INTERVAL_MS: "200" } });
-  client = await connect(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
-});
+const node = useNode({ vars: { BLOCK_PRODUCTION: "manual", BLOCK_INTERVAL_MS: "200" } });
 
 const balance = async (name: string): Promise<number> => (await get(node.url, `/getTokenBalance/${name}/iost/true`)).body.balance;
 const head = async (): Promise<string> => (await get(node.url, "/getChainInfo")).body.head_block;
@@ -29,9 +20,9 @@ it("snapshot, transfer (waits until /dev/mine), revert: balance, head and tx bac
   expect(snap.status).toBe(200);
   expect(snap.body).toEqual({ id: expect.stringMatching(/^[1-9][0-9]*$/) });
 
-  const tx = client.iost.transfer("iost", "admin", "producer000", "5", "dev tools");
-  signTx(client, tx, client.admin);
-  const { hash } = await client.rpc.transaction.sendTx(tx);
+  const tx = node.client.iost.transfer("iost", "admin", "producer000", "5", "dev tools");
+  signTx(node.client, tx, node.client.admin);
+  const { hash } = await node.client.rpc.transaction.sendTx(tx);
   await sleep(1_000); // five intervals: no alarm-driven block in manual mode
   expect(await head()).toBe(h0);
   expect((await get(node.url, `/getTxByHash/${hash}`)).body.status).toBe("PENDING");
@@ -40,7 +31,7 @@ it("snapshot, transfer (waits until /dev/mine), revert: balance, head and tx bac
   const mined = await post(node.url, "/dev/mine", { blocks: 3 });
   expect(mined.status).toBe(200);
   expect(mined.body).toEqual({ head_block: String(Number(h0) + 3), head_block_hash: expect.any(String) });
-  expect(await client.rpc.transaction.getTxReceiptByTxHash(hash)).toMatchObject({ status_code: "SUCCESS" });
+  expect(await node.client.rpc.transaction.getTxReceiptByTxHash(hash)).toMatchObject({ status_code: "SUCCESS" });
   expect(await balance("producer000")).toBe(b0 + 5);
   expect((await post(node.url, "/dev/mine", "")).body.head_block).toBe(String(Number(h0) + 4)); // default: one block
 

@@ -8,17 +8,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startNode, type RunningNode } from "../../scripts/node";
+import { ROOT } from "../../scripts/node";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
-import { connect, expectSuccess, KeyPair, Algorithm, newAccountTx, uniqueName, type Client } from "./helpers/sdk";
+import { expectSuccess, KeyPair, Algorithm, newAccountTx, uniqueName } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = resolve(ROOT, "test-artifacts");
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`explorer tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
-let node: RunningNode;
-let client: Client;
 let browser: BrowserContext;
 let page: Page;
 let profile: string;
@@ -32,26 +31,23 @@ async function headShown(): Promise<number> {
 }
 
 describe.skipIf(!hasChromium)("explorer in headless Chromium", () => {
+  const node = useNode();
+
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), "iost-edge-chromium-"));
-    [node, browser] = await Promise.all([
-      startNode(),
-      // A fresh profile directory each run (playwright passes it as --user-data-dir).
-      chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        viewport: { width: 1280, height: 900 },
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-      }),
-    ]);
-    client = await connect(node.url);
+    // A fresh profile directory each run (playwright passes it as --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
     page = await browser.newPage();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await node?.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -79,9 +75,9 @@ describe.skipIf(!hasChromium)("explorer in headless Chromium", () => {
   it("names the producers with their votes, status, score and rounds; the account page shows a producer and votes cast", async () => {
     const witness = DEV_PRODUCERS[0].pubkey; // producer000's block key
     expect(node.chainInfo.witness_list).toContain(witness);
-    const voteTx = client.iost.callABI("vote_producer.iost", "vote", ["admin", "producer000", "2100000"]);
+    const voteTx = node.client.iost.callABI("vote_producer.iost", "vote", ["admin", "producer000", "2100000"]);
     voteTx.addApprove("iost", "2100000");
-    await expectSuccess(client, voteTx);
+    await expectSuccess(node.client, voteTx);
     const row = page.locator("#producers tbody tr", { hasText: witness });
     // Names and votes are re-read every few seconds, not every poll: allow a few refreshes on a loaded machine.
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("2,100,000");
@@ -110,7 +106,7 @@ describe.skipIf(!hasChromium)("explorer in headless Chromium", () => {
 
   it("shows a tx sent with the SDK, its receipt, and escapes user data", async () => {
     const memo = '<img src=x onerror="window.__xss=1">';
-    const sent = await expectSuccess(client, client.iost.transfer("iost", "admin", "producer000", "1.5", memo));
+    const sent = await expectSuccess(node.client, node.client.iost.transfer("iost", "admin", "producer000", "1.5", memo));
     const row = page.locator("#latest-txs a", { hasText: sent.hash.slice(0, 8) });
     await row.waitFor({ timeout: 15_000 });
     await row.click();
@@ -125,7 +121,7 @@ describe.skipIf(!hasChromium)("explorer in headless Chromium", () => {
   it("search finds an account, a block and a contract", async () => {
     const name = uniqueName("exp");
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
-    await expectSuccess(client, newAccountTx(client, name, kp.B58PubKey(), kp.B58PubKey()));
+    await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey()));
 
     const search = async (q: string) => {
       await page.fill("#q", q);

@@ -9,27 +9,20 @@
  * docs/SECURITY.md "Execution". Replay a failure with FUZZ_SEED=<seed>.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectCharged, expectConserved, expectProducing, fundedAccount, receiptOf, replayHint, submit, transferToFinality } from "./helpers/adversary";
-import { connect, uniqueName, type Client } from "./helpers/sdk";
+import { uniqueName } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
+const node = useNode({ vars: { DEV: "true" } });
 let attacker: any;
 /** What the runs came to (status code or "refused" → count): printed, and proof the property was exercised. */
 const seen = new Map<string, number>();
 const tally = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
 
 beforeAll(async () => {
-  node = await startNode({ vars: { DEV: "true" } });
-  client = await connect(node.url);
   // 5,000 IOST pledged: 500,000,000 gas at once, room for every call at 4,000,000.
-  attacker = await fundedAccount(client, uniqueName("cfz"), { iost: "1000", pledge: 5_000, ram: 200_000 });
-});
-
-afterAll(async () => {
-  await node?.stop();
+  attacker = await fundedAccount(node.client, uniqueName("cfz"), { iost: "1000", pledge: 5_000, ram: 200_000 });
 });
 
 const size = fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(1_000, 65_536, 1e6, 2e6, 3e6, 1e8));
@@ -85,8 +78,8 @@ function source(methods: string[]): string {
 /** setCode of `code` with ABIs m0…m(n−1); answers the contract id, or null if the deploy failed. */
 async function deploy(code: string, n: number): Promise<string | null> {
   const info = { lang: "javascript", version: "1.0.0", abi: Array.from({ length: n }, (_, i) => ({ name: `m${i}`, args: [], amountLimit: [] })) };
-  const tx = client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info, code })]);
-  const sent = await submit(client, tx, attacker);
+  const tx = node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info, code })]);
+  const sent = await submit(node.client, tx, attacker);
   if (sent.hash === undefined) return tally("setCode refused"), null; // an IOST-style refusal (checked in submit)
   const receipt = await receiptOf(node.url, sent.hash);
   expectCharged(receipt, `setCode of ${code.slice(0, 300)}`);
@@ -96,7 +89,7 @@ async function deploy(code: string, n: number): Promise<string | null> {
 
 /** Calls every method of a deployed contract at once; each ends with a charged receipt or a refusal. */
 async function callAll(id: string, methods: string[]): Promise<void> {
-  const sent = await Promise.all(methods.map((_m, i) => submit(client, client.iost.callABI(id, `m${i}`, []), attacker)));
+  const sent = await Promise.all(methods.map((_m, i) => submit(node.client, node.client.iost.callABI(id, `m${i}`, []), attacker)));
   await Promise.all(
     sent.map(async (s, i) => {
       if (s.hash === undefined) return tally("call refused");
@@ -156,7 +149,7 @@ describe("contract fuzz at the largest gas limit", () => {
 
   it("afterwards: the node produces, a transfer reaches finality, iost is conserved", async () => {
     await expectProducing(node.url);
-    expect(await transferToFinality(client, attacker)).toBeLessThan(20_000);
+    expect(await transferToFinality(node.client, attacker)).toBeLessThan(20_000);
     await expectConserved(node.url);
   });
 });

@@ -9,31 +9,24 @@
  * Replay a failure with FUZZ_SEED=<seed>.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { beforeAll, describe, expect, it } from "vitest";
 import { expectConserved, expectProducing, expectWellFormed, head, postText, replayHint, send, transferToFinality, fundedAccount } from "./helpers/adversary";
-import { Bs58, connect, uniqueName, type Client } from "./helpers/sdk";
+import { Bs58, uniqueName } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
+const node = useNode({ vars: { DEV: "true" } });
 /** A real block of the node's main chain as peers receive it, and its height. */
 let real: any;
 let realNumber = 0;
 
 beforeAll(async () => {
-  node = await startNode({ vars: { DEV: "true" } });
-  client = await connect(node.url);
   // A block with a tx in it: the account creation below.
-  await fundedAccount(client, uniqueName("p2p"));
+  await fundedAccount(node.client, uniqueName("p2p"));
   const h = await head(node.url);
   const r = await send(node.url, `/p2p/blocks?from=${Math.max(1, h - 8)}&count=8`);
   expect(r.status, r.text).toBe(200);
   real = r.body.blocks.find((b: any) => b.block.txCount > 1) ?? r.body.blocks[0];
   realNumber = real.block.number;
-});
-
-afterAll(async () => {
-  await node?.stop();
 });
 
 async function sideBlocks(): Promise<number> {
@@ -178,8 +171,8 @@ describe("/p2p fuzz", () => {
 
   it("afterwards: the node produces, a transfer reaches finality, iost is conserved", async () => {
     await expectProducing(node.url);
-    const sender = await fundedAccount(client, uniqueName("p2pv"), { iost: "10" });
-    expect(await transferToFinality(client, sender)).toBeLessThan(20_000);
+    const sender = await fundedAccount(node.client, uniqueName("p2pv"), { iost: "10" });
+    expect(await transferToFinality(node.client, sender)).toBeLessThan(20_000);
     await expectConserved(node.url);
   });
 });

@@ -8,21 +8,18 @@
  * docs/SECURITY.md "Edge intake". Replay a failure with FUZZ_SEED=<seed>.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { beforeAll, describe, expect, it } from "vitest";
 import { decodeTx, FULL, parseTxRequest, txBytes } from "../../src/tx";
 import { expectConserved, expectProducing, expectWellFormed, fundedAccount, postText, replayHint, transferToFinality } from "./helpers/adversary";
-import { connect, get, signTx, uniqueName, type Client } from "./helpers/sdk";
+import { get, signTx, uniqueName } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
+const node = useNode({ vars: { DEV: "true" } });
 let victim: any;
 let remote = "";
 
 beforeAll(async () => {
-  node = await startNode({ vars: { DEV: "true" } });
-  client = await connect(node.url);
-  victim = await fundedAccount(client, uniqueName("vic"), { iost: "100", pledge: 20 });
+  victim = await fundedAccount(node.client, uniqueName("vic"), { iost: "100", pledge: 20 });
   // An account on a shard other than admin's: admin's pledge for it is forwarded (issue item 1's path).
   const home = (await get(node.url, "/getShardInfo/admin")).body.shard;
   for (let i = 0; remote === ""; i++) {
@@ -30,19 +27,15 @@ beforeAll(async () => {
     const s = (await get(node.url, `/getShardInfo/${name}`)).body;
     if (s.shard_count === 1 || s.shard !== home) remote = name;
   }
-  await fundedAccount(client, remote);
-});
-
-afterAll(async () => {
-  await node?.stop();
+  await fundedAccount(node.client, remote);
 });
 
 /** Valid SDK txs from admin to mutate: a simple transfer, a forwarded pledge, a multi-action tx. */
 function bases(): any[] {
-  const transfer = client.iost.transfer("iost", "admin", victim.getID(), "0.01", "fuzz");
-  const pledge = client.iost.callABI("gas.iost", "pledge", ["admin", remote, "1"]);
+  const transfer = node.client.iost.transfer("iost", "admin", victim.getID(), "0.01", "fuzz");
+  const pledge = node.client.iost.callABI("gas.iost", "pledge", ["admin", remote, "1"]);
   pledge.addApprove("iost", "1");
-  const multi = client.iost.callABI("token.iost", "transfer", ["iost", "admin", remote, "0.01", ""]);
+  const multi = node.client.iost.callABI("token.iost", "transfer", ["iost", "admin", remote, "0.01", ""]);
   multi.addAction("ram.iost", "buy", JSON.stringify(["admin", remote, 10]));
   multi.addApprove("iost", "5");
   return [transfer, pledge, multi];
@@ -106,13 +99,13 @@ function apply(json: any, m: Mutation): void {
  */
 async function sendMutated(base: number, ms: Mutation[], resign: boolean, path: string): Promise<void> {
   const tx = bases()[base];
-  signTx(client, tx, client.admin);
+  signTx(node.client, tx, node.client.admin);
   let body: string;
   if (resign) {
     for (const m of ms) if (m.kind === "set") tx[m.field] = structuredClone(m.value);
     try {
       tx.publisher_sigs = [];
-      client.admin.signTx(tx);
+      node.client.admin.signTx(tx);
     } catch {
       // the SDK cannot encode it: sent as is, unsigned
     }
@@ -167,7 +160,7 @@ describe("tx intake fuzz", () => {
     const { seed } = replayHint("fuzz-tx bytes");
     const valid = () => {
       const tx = bases()[1];
-      signTx(client, tx, client.admin);
+      signTx(node.client, tx, node.client.admin);
       return txBytes(parseTxRequest(JSON.stringify(tx)), FULL);
     };
     const sample = valid();
@@ -200,7 +193,7 @@ describe("tx intake fuzz", () => {
 
   it("afterwards: the node produces, a transfer reaches finality, iost is conserved", async () => {
     await expectProducing(node.url);
-    expect(await transferToFinality(client, victim)).toBeLessThan(20_000);
+    expect(await transferToFinality(node.client, victim)).toBeLessThan(20_000);
     await expectConserved(node.url);
   });
 });

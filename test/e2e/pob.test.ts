@@ -6,21 +6,19 @@
  * the node signs blocks with her key. Bad votes and approvals fail with IOST's
  * errors and change nothing; an unvote leaves the IOST frozen.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { headNumber, secretOf, testKey, witnessOf } from "./helpers/pob";
 import {
   accountWithKey,
   balanceOf,
-  connect,
   expectSuccess,
   get,
   newAccountTx,
   sendAndFollow,
   waitUntil,
-  type Client,
 } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
 // Test keys: derived from public text, so they protect nothing (never use them on a real chain).
 const aliceKey = testKey("iost-edge e2e pob alice account");
@@ -29,27 +27,20 @@ const bobKey = testKey("iost-edge e2e pob bobby account");
 const DEV_KEYS = DEV_PRODUCERS.slice(0, 4).map((p) => p.pubkey);
 const MIN_VOTE = 2_100_000;
 
-let node: RunningNode;
-let client: Client;
+const node = useNode({
+  vars: { GENESIS_PRODUCERS: "4", PRODUCER_SECRET: [...DEV_PRODUCERS.slice(0, 4).map((p) => p.secret), secretOf(blockKey)].join(",") },
+});
 let alice: any;
 let bobby: any;
 /** The block holding admin's vote for alice. */
 let voteBlock = 0;
 
 beforeAll(async () => {
-  node = await startNode({
-    vars: { GENESIS_PRODUCERS: "4", PRODUCER_SECRET: [...DEV_PRODUCERS.slice(0, 4).map((p) => p.secret), secretOf(blockKey)].join(",") },
-  });
-  client = await connect(node.url);
   alice = accountWithKey("alice", aliceKey);
   bobby = accountWithKey("bobby", bobKey);
 });
 
-afterAll(async () => {
-  await node?.stop();
-});
-
-const call = (abi: string, args: unknown[]) => client.iost.callABI("vote_producer.iost", abi, args);
+const call = (abi: string, args: unknown[]) => node.client.iost.callABI("vote_producer.iost", abi, args);
 /** A vote as iwallet sends it: the tx allows exactly the voted IOST to leave the voter. */
 const vote = (voter: string, producer: string, amount: string) => {
   const tx = call("vote", [voter, producer, amount]);
@@ -74,14 +65,14 @@ describe("PoB through the edge", () => {
   });
 
   it("creates alice and bobby with the SDK", async () => {
-    await expectSuccess(client, newAccountTx(client, "alice", aliceKey.id, aliceKey.id, 4096, 100));
-    await expectSuccess(client, newAccountTx(client, "bobby", bobKey.id, bobKey.id, 4096, 100));
-    await expectSuccess(client, client.iost.transfer("iost", "admin", "bobby", "1000", ""));
-    expect(await balanceOf(client, "bobby")).toBe(1000);
+    await expectSuccess(node.client, newAccountTx(node.client, "alice", aliceKey.id, aliceKey.id, 4096, 100));
+    await expectSuccess(node.client, newAccountTx(node.client, "bobby", bobKey.id, bobKey.id, 4096, 100));
+    await expectSuccess(node.client, node.client.iost.transfer("iost", "admin", "bobby", "1000", ""));
+    expect(await balanceOf(node.client, "bobby")).toBe(1000);
   });
 
   it("alice registers with her block key; a non-admin approval fails and changes nothing", async () => {
-    await expectSuccess(client, call("applyRegister", ["alice", blockKey.id, "earth", "https://alice.example", "", true]), alice);
+    await expectSuccess(node.client, call("applyRegister", ["alice", blockKey.id, "earth", "https://alice.example", "", true]), alice);
     const applied = await info("alice");
     expect(applied.status, applied.text).toBe(200);
     expect(applied.body).toEqual({
@@ -95,37 +86,37 @@ describe("PoB through the edge", () => {
       votes: 0,
     });
 
-    const byBob = await sendAndFollow(client, call("approveRegister", ["alice"]), bobby);
+    const byBob = await sendAndFollow(node.client, call("approveRegister", ["alice"]), bobby);
     expect(byBob.ok).toBe(false);
     expect(JSON.stringify(byBob.result)).toContain("require auth failed");
     expect((await info("alice")).body.status).toBe("APPLY");
   });
 
   it("admin approves, alice logs in", async () => {
-    await expectSuccess(client, call("approveRegister", ["alice"]));
-    await expectSuccess(client, call("logInProducer", ["alice"]), alice);
+    await expectSuccess(node.client, call("approveRegister", ["alice"]));
+    await expectSuccess(node.client, call("logInProducer", ["alice"]), alice);
     const v = (await info("alice")).body;
     expect(v.status).toBe("APPROVED");
     expect(v.online).toBe(true);
   });
 
   it("bad votes fail with IOST's errors and move nothing", async () => {
-    const adminBefore = await balanceOf(client, "admin");
-    const bobBefore = await balanceOf(client, "bobby");
+    const adminBefore = await balanceOf(node.client, "admin");
+    const bobBefore = await balanceOf(node.client, "bobby");
 
-    const unknown = await sendAndFollow(client, vote("admin", "nobody_here", "100"));
+    const unknown = await sendAndFollow(node.client, vote("admin", "nobody_here", "100"));
     expect(unknown.ok).toBe(false);
     expect(JSON.stringify(unknown.result)).toContain("producer not exists");
 
     // bobby signs a vote spending admin's IOST.
-    const wrongSigner = await sendAndFollow(client, vote("admin", "alice", "100"), bobby);
+    const wrongSigner = await sendAndFollow(node.client, vote("admin", "alice", "100"), bobby);
     expect(wrongSigner.ok).toBe(false);
     expect(JSON.stringify(wrongSigner.result)).toContain("require auth failed");
 
     expect((await info("alice")).body.votes).toBe(0);
     // admin paid only gas (no IOST moved to vote.iost); gas is not IOST here.
-    expect(await balanceOf(client, "admin")).toBe(adminBefore);
-    expect(await balanceOf(client, "bobby")).toBe(bobBefore);
+    expect(await balanceOf(node.client, "admin")).toBe(adminBefore);
+    expect(await balanceOf(node.client, "bobby")).toBe(bobBefore);
     const nobody = await info("nobody_here");
     expect(nobody.status).toBe(400);
     expect(nobody.body.message).toMatch(/can't get producer vote info/);
@@ -136,10 +127,10 @@ describe("PoB through the edge", () => {
     const ci = await chainInfo();
     expect(ci.witness_list).not.toContain(blockKey.id);
     expect(ci.pending_witness_list).not.toContain(blockKey.id);
-    const before = await balanceOf(client, "admin");
-    const out = await expectSuccess(client, vote("admin", "alice", String(MIN_VOTE)));
-    voteBlock = Number((await client.rpc.transaction.getTxByHash(out.hash)).block_number);
-    await expectSuccess(client, vote("bobby", "alice", "100"), bobby);
+    const before = await balanceOf(node.client, "admin");
+    const out = await expectSuccess(node.client, vote("admin", "alice", String(MIN_VOTE)));
+    voteBlock = Number((await node.client.rpc.transaction.getTxByHash(out.hash)).block_number);
+    await expectSuccess(node.client, vote("bobby", "alice", "100"), bobby);
     const v = (await info("alice")).body;
     expect(v.votes).toBe(MIN_VOTE + 100);
     expect(v.status).toBe("APPROVED");
@@ -148,8 +139,8 @@ describe("PoB through the edge", () => {
     const admin = (await get(node.url, "/getAccount/admin/true")).body;
     expect(admin.vote_infos).toContainEqual({ option: "alice", votes: MIN_VOTE, cleared_votes: 0 });
     expect((await get(node.url, "/getAccount/bobby/true")).body.vote_infos).toEqual([{ option: "alice", votes: 100, cleared_votes: 0 }]);
-    expect(await balanceOf(client, "admin")).toBe(before - MIN_VOTE);
-    expect(await balanceOf(client, "bobby")).toBe(900);
+    expect(await balanceOf(node.client, "admin")).toBe(before - MIN_VOTE);
+    expect(await balanceOf(node.client, "bobby")).toBe(900);
   });
 
   it("the next re-election puts alice's key in the witness list and she signs a block", async () => {
@@ -194,9 +185,9 @@ describe("PoB through the edge", () => {
     expect(typeof cand.bonus).toBe("number");
 
     // alice claims her pool: half is paid to her, the rest feeds her voters' pool.
-    const aliceBefore = await balanceOf(client, "alice");
-    await expectSuccess(client, call("candidateWithdraw", ["alice"]), alice);
-    expect(await balanceOf(client, "alice")).toBeGreaterThan(aliceBefore);
+    const aliceBefore = await balanceOf(node.client, "alice");
+    await expectSuccess(node.client, call("candidateWithdraw", ["alice"]), alice);
+    expect(await balanceOf(node.client, "alice")).toBeGreaterThan(aliceBefore);
 
     const voter = await get(node.url, "/getVoterBonus/admin/true");
     expect(voter.status, voter.text).toBe(200);
@@ -212,10 +203,10 @@ describe("PoB through the edge", () => {
   });
 
   it("an unvote leaves the IOST frozen, not spendable", async () => {
-    await expectSuccess(client, call("unvote", ["bobby", "alice", "100"]), bobby);
+    await expectSuccess(node.client, call("unvote", ["bobby", "alice", "100"]), bobby);
     expect((await info("alice")).body.votes).toBe(MIN_VOTE);
-    expect(await balanceOf(client, "bobby")).toBe(900);
-    const acc = await client.rpc.blockchain.getAccountInfo("bobby", true);
+    expect(await balanceOf(node.client, "bobby")).toBe(900);
+    const acc = await node.client.rpc.blockchain.getAccountInfo("bobby", true);
     expect(acc.balance).toBe(900);
     expect(acc.frozen_balances).toHaveLength(1);
     expect(acc.frozen_balances[0].amount).toBe(100);
@@ -223,13 +214,13 @@ describe("PoB through the edge", () => {
     const unfreezeMs = Number(BigInt(acc.frozen_balances[0].time) / 1_000_000n);
     expect(Math.abs(unfreezeMs - (Date.now() + 604_800_000))).toBeLessThan(60_000);
 
-    const spend = await sendAndFollow(client, client.iost.transfer("iost", "bobby", "admin", "950", ""), bobby);
+    const spend = await sendAndFollow(node.client, node.client.iost.transfer("iost", "bobby", "admin", "950", ""), bobby);
     expect(spend.ok).toBe(false);
     expect(JSON.stringify(spend.result)).toMatch(/balance not enough/);
-    expect(await balanceOf(client, "bobby")).toBe(900);
+    expect(await balanceOf(node.client, "bobby")).toBe(900);
 
-    const twice = await sendAndFollow(client, call("unvote", ["bobby", "alice", "100"]), bobby);
+    const twice = await sendAndFollow(node.client, call("unvote", ["bobby", "alice", "100"]), bobby);
     expect(twice.ok).toBe(false);
-    expect((await client.rpc.blockchain.getAccountInfo("bobby", true)).frozen_balances).toHaveLength(1);
+    expect((await node.client.rpc.blockchain.getAccountInfo("bobby", true)).frozen_balances).toHaveLength(1);
   });
 });

@@ -4,15 +4,13 @@
  * with ed25519 and secp256k1 keys, receipts are followed with TxHandler, and
  * every read the SDK offers is checked for IOST's JSON shapes.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNode, type RunningNode } from "../../scripts/node";
+import { describe, expect, it } from "vitest";
 import {
   ADMIN_PUBKEY,
   Account,
   CHAIN_ID,
   Algorithm,
   balanceOf,
-  connect,
   expectSuccess,
   get,
   KeyPair,
@@ -22,26 +20,16 @@ import {
   signTx,
   uniqueName,
   waitUntil,
-  type Client,
 } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
-let node: RunningNode;
-let client: Client;
-
-beforeAll(async () => {
-  node = await startNode();
-  client = await connect(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
-});
+const node = useNode();
 
 const isIntString = (v: unknown) => typeof v === "string" && /^-?\d+$/.test(v);
 
 describe("node", () => {
   it("getNodeInfo has IOST's shape (server_time in ns as a string)", async () => {
-    const info = await client.rpc.net.getNodeInfo();
+    const info = await node.client.rpc.net.getNodeInfo();
     expect(isIntString(info.server_time)).toBe(true);
     const skew = Number(BigInt(info.server_time) / 1_000_000n) - Date.now();
     expect(Math.abs(skew)).toBeLessThan(10_000);
@@ -50,20 +38,20 @@ describe("node", () => {
   });
 
   it("getChainInfo: chain 1020, int64 as strings, and the chain advances", async () => {
-    const a = await client.rpc.blockchain.getChainInfo();
+    const a = await node.client.rpc.blockchain.getChainInfo();
     expect(a.chain_id).toBe(1020);
     for (const k of ["head_block", "lib_block"]) expect(isIntString(a[k]), k).toBe(true);
     expect(typeof a.head_block_hash).toBe("string");
     expect(Array.isArray(a.witness_list)).toBe(true);
     const later = await waitUntil("a new block", async () => {
-      const b = await client.rpc.blockchain.getChainInfo();
+      const b = await node.client.rpc.blockchain.getChainInfo();
       return Number(b.head_block) > Number(a.head_block) ? b : undefined;
     });
     expect(Number(later.lib_block)).toBeLessThanOrEqual(Number(later.head_block));
   });
 
   it("getGasRatio and getRAMInfo", async () => {
-    const ratio = await client.rpc.blockchain.getGasRatio();
+    const ratio = await node.client.rpc.blockchain.getGasRatio();
     expect(typeof ratio.lowest_gas_ratio).toBe("number");
     expect(typeof ratio.median_gas_ratio).toBe("number");
     const ram = await get(node.url, "/getRAMInfo");
@@ -81,7 +69,7 @@ describe("accounts and transfers through the SDK", () => {
   let transferHash = "";
 
   it("admin is the genesis account with IOST's public dev key", async () => {
-    const admin = await client.rpc.blockchain.getAccountInfo("admin", 1);
+    const admin = await node.client.rpc.blockchain.getAccountInfo("admin", 1);
     expect(admin.name).toBe("admin");
     expect(admin.permissions.active.items[0].id).toBe(ADMIN_PUBKEY);
     expect(admin.permissions.owner.items[0].id).toBe(ADMIN_PUBKEY);
@@ -93,13 +81,13 @@ describe("accounts and transfers through the SDK", () => {
   });
 
   it("creates an ed25519 account with newAccount (RAM 1024, pledge 10)", async () => {
-    const out = await expectSuccess(client, newAccountTx(client, edName, edKey.B58PubKey(), edKey.B58PubKey(), 1024, 10));
+    const out = await expectSuccess(node.client, newAccountTx(node.client, edName, edKey.B58PubKey(), edKey.B58PubKey(), 1024, 10));
     expect(out.result.status_code).toBe("SUCCESS");
     expect(out.result.tx_hash).toBe(out.hash);
     expect(typeof out.result.gas_usage).toBe("number");
     expect(Array.isArray(out.result.returns)).toBe(true);
     expect(Array.isArray(out.result.receipts)).toBe(true);
-    const acc = await client.rpc.blockchain.getAccountInfo(edName, 1);
+    const acc = await node.client.rpc.blockchain.getAccountInfo(edName, 1);
     expect(acc.name).toBe(edName);
     expect(acc.permissions.active.items[0].id).toBe(edKey.B58PubKey());
     expect(Number(acc.ram_info.available)).toBeGreaterThan(0);
@@ -110,49 +98,49 @@ describe("accounts and transfers through the SDK", () => {
   });
 
   it("transfers admin → ed25519 account and back", async () => {
-    const adminBefore = await balanceOf(client, "admin");
-    const out = await expectSuccess(client, client.iost.transfer("iost", "admin", edName, "10.5", "hello"));
+    const adminBefore = await balanceOf(node.client, "admin");
+    const out = await expectSuccess(node.client, node.client.iost.transfer("iost", "admin", edName, "10.5", "hello"));
     transferHash = out.hash;
     const transfer = out.result.receipts.find((r: any) => r.func_name === "token.iost/transfer");
     expect(transfer?.content).toBe(JSON.stringify(["iost", "admin", edName, "10.5", "hello"]));
-    expect(await balanceOf(client, edName)).toBe(10.5);
-    expect(await balanceOf(client, "admin")).toBeCloseTo(adminBefore - 10.5, 6);
+    expect(await balanceOf(node.client, edName)).toBe(10.5);
+    expect(await balanceOf(node.client, "admin")).toBeCloseTo(adminBefore - 10.5, 6);
 
     // A new account's immediate gas is its pledge × 100,000 (10 IOST → 1,000,000): ask for less.
-    const backTx = client.iost.transfer("iost", edName, "admin", "1.25", "");
+    const backTx = node.client.iost.transfer("iost", edName, "admin", "1.25", "");
     backTx.setGas(1, 100_000);
-    const back = await expectSuccess(client, backTx, edAccount);
+    const back = await expectSuccess(node.client, backTx, edAccount);
     expect(back.result.status_code).toBe("SUCCESS");
-    expect(await balanceOf(client, edName)).toBe(9.25);
+    expect(await balanceOf(node.client, edName)).toBe(9.25);
   });
 
   it("creates a secp256k1 account and transfers with its key", async () => {
     const kp = KeyPair.newKeyPair(Algorithm.Secp256k1);
-    await expectSuccess(client, newAccountTxAnyKey(client, secpName, kp.B58PubKey(), 1024, 10));
-    const acc = await client.rpc.blockchain.getAccountInfo(secpName, 1);
+    await expectSuccess(node.client, newAccountTxAnyKey(node.client, secpName, kp.B58PubKey(), 1024, 10));
+    const acc = await node.client.rpc.blockchain.getAccountInfo(secpName, 1);
     expect(acc.permissions.active.items[0].id).toBe(kp.B58PubKey());
-    await expectSuccess(client, client.iost.transfer("iost", "admin", secpName, "5", ""));
+    await expectSuccess(node.client, node.client.iost.transfer("iost", "admin", secpName, "5", ""));
     const secpAccount = new Account(secpName);
     secpAccount.addKeyPair(kp, "owner");
     secpAccount.addKeyPair(kp, "active");
     // Several sends so that the SDK's short-signature bug is met and handled.
     for (const amount of ["1", "0.5", "0.25"]) {
-      const tx = client.iost.transfer("iost", secpName, edName, amount, "");
+      const tx = node.client.iost.transfer("iost", secpName, edName, amount, "");
       tx.setGas(1, 100_000);
-      const out = await expectSuccess(client, tx, secpAccount);
+      const out = await expectSuccess(node.client, tx, secpAccount);
       expect(out.result.status_code).toBe("SUCCESS");
     }
-    expect(await balanceOf(client, secpName)).toBe(3.25);
-    expect(await balanceOf(client, edName)).toBe(11);
+    expect(await balanceOf(node.client, secpName)).toBe(3.25);
+    expect(await balanceOf(node.client, edName)).toBe(11);
 
     // Meet the SDK bug on purpose: a 63-byte signature is refused with the
     // envelope (and changes nothing); re-signing a re-timed tx gets through.
     let short: any;
     for (let i = 0; i < 2000 && !short; i++) {
-      const tx = client.iost.transfer("iost", secpName, edName, "0.5", "");
+      const tx = node.client.iost.transfer("iost", secpName, edName, "0.5", "");
       tx.setGas(1, 100_000);
       tx.setChainID(CHAIN_ID);
-      tx.setTime(90, 0, client.iost.serverTimeDiff + i);
+      tx.setTime(90, 0, node.client.iost.serverTimeDiff + i);
       secpAccount.signTx(tx);
       if (tx.publisher_sigs[0].sig.length < 64) short = tx;
     }
@@ -160,10 +148,10 @@ describe("accounts and transfers through the SDK", () => {
     const refused = await post(node.url, "/sendTx", JSON.stringify(short));
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe(2);
-    const retried = await expectSuccess(client, short, secpAccount);
+    const retried = await expectSuccess(node.client, short, secpAccount);
     expect(retried.result.status_code).toBe("SUCCESS");
-    expect(await balanceOf(client, secpName)).toBe(2.75);
-    expect(await balanceOf(client, edName)).toBe(11.5);
+    expect(await balanceOf(node.client, secpName)).toBe(2.75);
+    expect(await balanceOf(node.client, edName)).toBe(11.5);
   });
 
   it("getTokenBalance with both by_longest_chain forms", async () => {
@@ -180,7 +168,7 @@ describe("accounts and transfers through the SDK", () => {
   });
 
   it("getTxByHash and the block that holds it", async () => {
-    const found = await client.rpc.transaction.getTxByHash(transferHash);
+    const found = await node.client.rpc.transaction.getTxByHash(transferHash);
     expect(found.status).toBe("IRREVERSIBLE");
     expect(isIntString(found.block_number)).toBe(true);
     expect(found.block_number).not.toBe("-1");
@@ -196,7 +184,7 @@ describe("accounts and transfers through the SDK", () => {
     expect(t.tx_receipt.status_code).toBe("SUCCESS");
     expect(t.signatures).toBeUndefined();
 
-    const blk = await client.rpc.blockchain.getBlockByNum(Number(found.block_number), true);
+    const blk = await node.client.rpc.blockchain.getBlockByNum(Number(found.block_number), true);
     expect(blk.status).toBe("IRREVERSIBLE");
     expect(blk.block.number).toBe(found.block_number);
     expect(isIntString(blk.block.time)).toBe(true);
@@ -204,7 +192,7 @@ describe("accounts and transfers through the SDK", () => {
     const inBlock = blk.block.transactions.find((x: any) => x.hash === transferHash);
     expect(inBlock.tx_receipt.status_code).toBe("SUCCESS");
 
-    const byHash = await client.rpc.blockchain.getBlockByHash(blk.block.hash, false);
+    const byHash = await node.client.rpc.blockchain.getBlockByHash(blk.block.hash, false);
     expect(byHash.block.number).toBe(found.block_number);
     expect(byHash.block.transactions).toEqual([]);
 
@@ -218,13 +206,13 @@ describe("accounts and transfers through the SDK", () => {
   });
 
   it("getContractStorage shows token.iost's balance record TB<account>", async () => {
-    const res = await client.rpc.blockchain.getContractStorage("token.iost", `TB${edName}`, "iost", true);
+    const res = await node.client.rpc.blockchain.getContractStorage("token.iost", `TB${edName}`, "iost", true);
     expect(typeof res.data).toBe("string");
     // 11.5 iost with 8 decimals, stored as an int64.
     expect(res.data).toBe("1150000000");
-    const missing = await client.rpc.blockchain.getContractStorage("token.iost", "TBnobody_here", "iost", true);
+    const missing = await node.client.rpc.blockchain.getContractStorage("token.iost", "TBnobody_here", "iost", true);
     expect(missing.data).toBe("null");
-    const fields = await client.rpc.blockchain.getContractStorageFields("token.iost", `TB${edName}`, true);
+    const fields = await node.client.rpc.blockchain.getContractStorageFields("token.iost", `TB${edName}`, true);
     expect(fields.fields).toContain("iost");
     const batch = await post(node.url, "/getBatchContractStorage", {
       id: "token.iost",
@@ -236,7 +224,7 @@ describe("accounts and transfers through the SDK", () => {
   });
 
   it("getContract and getTokenInfo for system contracts", async () => {
-    const c = await client.rpc.blockchain.getContract("token.iost", true);
+    const c = await node.client.rpc.blockchain.getContract("token.iost", true);
     expect(c.id).toBe("token.iost");
     expect(c.language).toBe("native");
     expect(c.abis.map((a: any) => a.name)).toContain("transfer");
@@ -251,14 +239,14 @@ describe("accounts and transfers through the SDK", () => {
   });
 
   it("execTx dry-runs on head state and changes nothing", async () => {
-    const before = await balanceOf(client, edName);
-    const tx = client.iost.transfer("iost", "admin", edName, "2", "");
-    signTx(client, tx, client.admin);
+    const before = await balanceOf(node.client, edName);
+    const tx = node.client.iost.transfer("iost", "admin", edName, "2", "");
+    signTx(node.client, tx, node.client.admin);
     const r = await post(node.url, "/execTx", JSON.stringify(tx));
     expect(r.status, r.text).toBe(200);
     expect(r.body.status_code).toBe("SUCCESS");
     await new Promise((res) => setTimeout(res, 1200));
-    expect(await balanceOf(client, edName)).toBe(before);
+    expect(await balanceOf(node.client, edName)).toBe(before);
     const found = await get(node.url, `/getTxByHash/${r.body.tx_hash}`);
     expect(found.status).toBe(400);
   });
@@ -288,7 +276,7 @@ describe("accounts and transfers through the SDK", () => {
         }
       }
     })().catch(() => {});
-    await expectSuccess(client, client.iost.transfer("iost", "admin", edName, "0.125", "sub"));
+    await expectSuccess(node.client, node.client.iost.transfer("iost", "admin", edName, "0.125", "sub"));
     const line = await waitUntil("a subscribed event", async () => lines.find((l) => l.includes("0.125")), 10_000);
     const ev = JSON.parse(line).result.event;
     expect(ev.topic).toBe("CONTRACT_RECEIPT");

@@ -9,10 +9,11 @@
  * than STALL_BOUND_MS, every attack tx ends with a receipt that charged gas,
  * and iost is conserved. docs/SECURITY.md "The adversarial suite".
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, startNode, type RunningNode } from "../../scripts/node";
+import { describe, expect, it } from "vitest";
+import { sleep } from "../../scripts/node";
 import { expectCharged, expectConserved, expectProducing, expectWellFormed, fundedAccount, head, nameOnShard, postText, receiptOf, send, submit, transferToFinality } from "./helpers/adversary";
-import { Account, Algorithm, CHAIN_ID, connect, KeyPair, type Client } from "./helpers/sdk";
+import { Account, Algorithm, CHAIN_ID, KeyPair } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
 
 const SIEGE_MS = 60_000;
 /**
@@ -64,17 +65,7 @@ module.exports = Worst;`;
 const METHODS = ["memBomb", "strBomb", "cpuLoop", "spread", "applyBomb", "bindBomb", "charBomb", "descriptors", "joinBomb", "jsonBomb", "bigNum", "giantThrow", "giantError", "giantReturn", "giantEvent", "manyEvents", "recurse", "storageFlood", "bigValue"];
 const ABI = METHODS.map((name) => ({ name, args: name === "recurse" ? ["number"] : [], amountLimit: [] }));
 
-let node: RunningNode;
-let client: Client;
-
-beforeAll(async () => {
-  node = await startNode({ vars: { DEV: "true" } });
-  client = await connect(node.url);
-});
-
-afterAll(async () => {
-  await node?.stop();
-});
+const node = useNode({ vars: { DEV: "true" } });
 
 interface Attacker {
   account: any;
@@ -82,9 +73,9 @@ interface Attacker {
 }
 
 async function attacker(shard: number): Promise<Attacker> {
-  const account = await fundedAccount(client, await nameOnShard(node.url, shard, "atk"), { iost: "1000", pledge: 20_000, ram: 100_000 });
-  const tx = client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: ABI }, code: WORST })]);
-  const sent = await submit(client, tx, account);
+  const account = await fundedAccount(node.client, await nameOnShard(node.url, shard, "atk"), { iost: "1000", pledge: 20_000, ram: 100_000 });
+  const tx = node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: ABI }, code: WORST })]);
+  const sent = await submit(node.client, tx, account);
   expect(sent.hash, JSON.stringify(sent.refused)).toBeDefined();
   const receipt = await receiptOf(node.url, sent.hash!);
   expect(receipt.status_code, receipt.message).toBe("SUCCESS");
@@ -93,8 +84,8 @@ async function attacker(shard: number): Promise<Attacker> {
 
 describe("siege", () => {
   it("a minute of the worst contracts at the largest gas limit: transfers stay final within the bound, the chain never stalls, supply is conserved", async () => {
-    const victim = await fundedAccount(client, await nameOnShard(node.url, 1, "vic"), { iost: "100", pledge: 20 });
-    const spammer = await fundedAccount(client, await nameOnShard(node.url, 1, "spm"));
+    const victim = await fundedAccount(node.client, await nameOnShard(node.url, 1, "vic"), { iost: "100", pledge: 20 });
+    const spammer = await fundedAccount(node.client, await nameOnShard(node.url, 1, "spm"));
     // Three attackers, one on the victim's shard; each deploys its own copy (contracts live on their deployer's shard).
     const attackers = await Promise.all([0, 1, 2].map((s) => attacker(s)));
     const shardOf = async (name: string) => (await send(node.url, `/getShardInfo/${name}`)).body;
@@ -123,7 +114,7 @@ describe("siege", () => {
       const mine: string[] = [];
       for (let i = offset; Date.now() < end; i++) {
         const method = METHODS[i % METHODS.length];
-        const sent = await submit(client, client.iost.callABI(a.contract, method, method === "recurse" ? [0] : []), a.account);
+        const sent = await submit(node.client, node.client.iost.callABI(a.contract, method, method === "recurse" ? [0] : []), a.account);
         if (sent.hash === undefined) {
           refusals.push(`${method}: ${sent.refused?.body?.message}`);
           await sleep(500);
@@ -144,7 +135,7 @@ describe("siege", () => {
       for (let i = 0; i < SPAM_TXS && Date.now() < end; i += 25) {
         await Promise.all(
           Array.from({ length: 25 }, async (_x, j) => {
-            const tx = client.iost.transfer("iost", spammer.getID(), "admin", "1", "");
+            const tx = node.client.iost.transfer("iost", spammer.getID(), "admin", "1", "");
             tx.time += (i + j) * 1000; // one µs apart: distinct hashes (a float ns time moves in steps of 256)
             tx.setChainID(CHAIN_ID);
             stranger.signTx(tx);
@@ -160,7 +151,7 @@ describe("siege", () => {
       while (Date.now() < end) {
         const started = Date.now();
         // A transfer that never becomes final counts with the time it was given up on.
-        latencies.push(await transferToFinality(client, victim).catch((err) => (victimErrors.push(String(err)), Date.now() - started)));
+        latencies.push(await transferToFinality(node.client, victim).catch((err) => (victimErrors.push(String(err)), Date.now() - started)));
       }
     };
 

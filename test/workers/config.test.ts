@@ -1,18 +1,21 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
+import { Coordinator as CoordinatorClass } from "../../durable-objects/coordinator";
 import type { Coordinator } from "../../durable-objects/coordinator";
+import { genesisInfo } from "../../durable-objects/core";
+import { slotNs, slotOf } from "../../src/consensus/schedule";
 import { DEV_PRODUCER_SECRETS, nodeConfig, productionMode, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { DEV_ADMIN_PUBKEY } from "../../src/genesis/index";
 import { newChain, nodeEnv, setProduction, tick } from "./helpers";
 import { makeTx, nowNs } from "./txs";
 
-describe("node configuration", () => {
-  const base = { SHARD: nodeEnv.SHARD, COORDINATOR: nodeEnv.COORDINATOR } as NodeEnv;
-  /** A production node's own genesis (keys nobody publishes; these two are just well-formed). */
-  const OWN = ["4yG5QbfkcKGzNKC7d6bmgqNDXxrAwnFDvqGjaN3CAd3A", "7bc9ZzvM7PR1bPLJ1hSDnEEHX7pVvC1MqBbP5M6nGwbj"];
-  const prod = { ...base, GENESIS_PRODUCER_KEYS: OWN[0], GENESIS_ADMIN_KEY: OWN[1] } as NodeEnv;
+const base = { SHARD: nodeEnv.SHARD, COORDINATOR: nodeEnv.COORDINATOR } as NodeEnv;
+/** A production node's own genesis (keys nobody publishes; these two are just well-formed). */
+const OWN = ["4yG5QbfkcKGzNKC7d6bmgqNDXxrAwnFDvqGjaN3CAd3A", "7bc9ZzvM7PR1bPLJ1hSDnEEHX7pVvC1MqBbP5M6nGwbj"];
+const prod = { ...base, GENESIS_PRODUCER_KEYS: OWN[0], GENESIS_ADMIN_KEY: OWN[1] } as NodeEnv;
 
+describe("node configuration", () => {
   test("wrangler.toml vars", () => {
     expect(nodeConfig(nodeEnv)).toMatchObject({ chainId: 1020, shardCount: 1, dev: true, production: "interval", producerSecrets: [DEV_PRODUCER_SECRETS[0]] });
   });
@@ -27,8 +30,8 @@ describe("node configuration", () => {
     expect(nodeConfig({ ...prod, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecrets).toEqual(["abc"]);
     expect(nodeConfig({ ...base, DEV: "true", PRODUCER_SECRET: "a, b,," }).producerSecrets).toEqual(["a", "b"]);
     expect(nodeConfig({ ...prod, PEERS: "http://a/, https://b" }).peers).toEqual(["http://a", "https://b"]);
-    expect(nodeConfig({ ...prod, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ production: "on-tx", blockIntervalMs: 250 });
-    expect(nodeConfig({ ...prod, BLOCK_INTERVAL_MS: "-1", SHARD_COUNT: "x" })).toMatchObject({ blockIntervalMs: 500, shardCount: 1 });
+    expect(nodeConfig({ ...prod, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ production: "on-tx", genesis: { blockIntervalMs: 250 } });
+    expect(nodeConfig({ ...prod, SHARD_COUNT: "x" })).toMatchObject({ genesis: { blockIntervalMs: 500 }, shardCount: 1 });
   });
 
   test("a network's own genesis producers and admin key; malformed keys refused", () => {
@@ -74,6 +77,70 @@ describe("node configuration", () => {
     expect(shardIndexFromName("t1:shard-12")).toBe(12);
     expect(validatorName("coordinator", "KEY")).toBe("KEY");
     expect(validatorName("t1:coordinator", "KEY")).toBe("t1:KEY");
+  });
+});
+
+describe("block interval: one source, the chain's genesis", () => {
+  test("BLOCK_INTERVAL_MS is a genesis setting: the slots and the alarm both follow it; a malformed value is refused", () => {
+    const spec = nodeConfig({ ...prod, BLOCK_INTERVAL_MS: " 250 " }).genesis;
+    const { consensus } = genesisInfo(spec);
+    expect(consensus.blockIntervalNs).toBe(250_000_000n);
+    expect(slotNs(consensus)).toBe(250_000_000n * BigInt(consensus.blocksPerSlot));
+    expect(genesisInfo(nodeConfig(prod).genesis).consensus.blockIntervalNs).toBe(500_000_000n);
+    for (const bad of ["-1", "0", "x", "1.5", "", "1e3", "1000000000"]) {
+      expect(() => nodeConfig({ ...prod, BLOCK_INTERVAL_MS: bad })).toThrow(`invalid BLOCK_INTERVAL_MS ${JSON.stringify(bad)}: a whole number of milliseconds`);
+    }
+  });
+
+  test("the chain stores its interval at genesis; the alarm and the slots use it", async () => {
+    const c = newChain("interval");
+    await tick(c, 2);
+    const stored = await c.shard.getContractStorage("base.iost", "blockIntervalNs", "", false);
+    expect(stored).toMatchObject({ data: "500000000" });
+    const b1 = (await c.coord.storedBlock(1))!;
+    const b2 = (await c.coord.storedBlock(2))!;
+    // One producer, one block per slot: consecutive blocks sit in distinct 500 ms slots.
+    const sched = genesisInfo(nodeConfig(nodeEnv).genesis).consensus;
+    expect(sched).toMatchObject({ blockIntervalNs: 500_000_000n, blocksPerSlot: 1 });
+    expect(slotOf(BigInt(b2.time), sched)).toBeGreaterThan(slotOf(BigInt(b1.time), sched));
+    // The real alarm after a block re-arms for the next slot: head time + the chain's 500 ms (or now, when late).
+    await abortAllDurableObjects(); // a fresh instance: tick() stretched the last one's interval
+    const armed = await runInDurableObject(c.coordStub, async (obj, state) => {
+      const inst = obj as unknown as { alarm(): Promise<void>; intervalMs: number; headBlock(): { time: string } };
+      await state.storage.deleteAlarm();
+      await inst.alarm();
+      const done = Date.now();
+      const at = await state.storage.getAlarm();
+      await state.storage.deleteAlarm();
+      return { at: at!, done, head: Number(BigInt(inst.headBlock().time) / 1_000_000n), intervalMs: inst.intervalMs };
+    });
+    expect(armed.intervalMs).toBe(500);
+    expect(armed.at).toBeGreaterThanOrEqual((Math.floor(armed.head / 500) + 1) * 500); // the next 500 ms slot at the earliest
+    expect(armed.at).toBeLessThanOrEqual(Math.max(armed.head + 500, armed.done));
+  });
+
+  test("a node whose BLOCK_INTERVAL_MS disagrees with its chain's genesis refuses with the reason and produces nothing", async () => {
+    const c = newChain("mismatch");
+    await tick(c);
+    const reason = "refusing to serve this chain: its genesis set blockIntervalNs 500000000, this node's config 250000000 (BLOCK_INTERVAL_MS is 250, the chain's 500); every node of a network must use the chain's genesis values";
+    const seen = await runInDurableObject(c.coordStub, async (_inst, state) => {
+      const other = new CoordinatorClass(state, { ...nodeEnv, BLOCK_INTERVAL_MS: "250" }) as unknown as Coordinator;
+      const chainInfo = await other.chainInfo().then(() => "served", (e: Error) => e.message);
+      const produce = await other.produce(true).then(() => "produced", (e: Error) => e.message);
+      return { chainInfo, produce };
+    });
+    expect(seen).toEqual({ chainInfo: reason, produce: reason });
+    expect((await c.coord.status()).head).toBe(1);
+    // The refused instance's alarm ends without re-arming.
+    const rearmed = await runInDurableObject(c.coordStub, async (_inst, state) => {
+      await state.storage.deleteAlarm();
+      await (new CoordinatorClass(state, { ...nodeEnv, BLOCK_INTERVAL_MS: "250" }) as unknown as Coordinator).alarm();
+      return state.storage.getAlarm();
+    });
+    expect(rearmed).toBeNull();
+    // The node with the chain's value serves on.
+    await tick(c);
+    expect((await c.coord.status()).head).toBe(2);
   });
 });
 

@@ -57,7 +57,7 @@ export async function tick(c: Chain, blocks = 1): Promise<void> {
     const before = (await c.coord.status()).head;
     for (let tries = 0; ; tries++) {
       await runInDurableObject(c.coordStub, async (inst, state) => {
-        (inst as unknown as { config: { blockIntervalMs: number } }).config.blockIntervalMs = 3_600_000;
+        (inst as unknown as { intervalMs: number }).intervalMs = 3_600_000;
         await state.storage.setAlarm(Date.now() + 3_600_000);
       });
       if (!(await runDurableObjectAlarm(c.coordStub))) throw new Error("no alarm ran");
