@@ -15,7 +15,7 @@ import { ERR, VmError } from "./errors.js";
 import { asDecimal, asInt, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract, type AbiEntry } from "./native.js";
-import { canUpdateAdmin, initNoop } from "./token.js";
+import { canUpdateAdmin, noop } from "./token.js";
 import { addBalance, balanceOf } from "./balance.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 
@@ -254,11 +254,11 @@ nativeContract({
   id: GAS,
   lang: "native",
   amountLimit: UNLIMITED_ALL,
-  init: initNoop,
+  init: noop,
   shared: [canUpdateAdmin],
   abis: {
     // Without the hint TypeScript types this key as Object.prototype.constructor.
-    constructor: [[], initNoop] satisfies AbiEntry,
+    constructor: [[], noop] satisfies AbiEntry,
     pledge: [["string", "string", "string"], pledgeAbi],
     unpledge: [["string", "string", "string"], unpledgeAbi],
   },

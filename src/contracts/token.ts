@@ -436,8 +436,8 @@ export const canUpdateAdmin: NativeAbi = {
   fn: (h, _args, c) => [String(h.requireAuth(c, "admin", "system"))],
 };
 
-/** The `init` of a Go native contract: one op. */
-export const initNoop: NativeAbi["fn"] = (_h, _a, c) => {
+/** A Go native ABI that only costs one op (the `init`s, gas.iost `constructor`). */
+export const noop: NativeAbi["fn"] = (_h, _a, c) => {
   c.cpuAdd(opCost(1));
   return [];
 };
@@ -447,7 +447,7 @@ nativeContract({
   version: "1.0.6",
   lang: "native",
   amountLimit: UNLIMITED_ALL,
-  init: initNoop,
+  init: noop,
   shared: [canUpdateAdmin],
   abis: {
     balanceOf: [["string", "string"], balanceOf],
