@@ -167,6 +167,16 @@ function settle(sql: SqlStorage, s: core.Settlement, height: number): void {
   sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
 }
 
+/** What one height's chunk gathers as it runs: its txs (in order), their receipts' hashes, events, cross-shard receipts and gas. */
+interface Built {
+  readonly height: number;
+  readonly txHashes: string[];
+  readonly receiptHashes: string[];
+  readonly events: ChunkEvent[];
+  readonly outgoing: core.CrossReceipt[];
+  gas: bigint;
+}
+
 /**
  * One height's execution, for both paths: `given` null picks txs from the pool
  * (dropping what fails, stopping at the limits); `given` runs exactly those txs
@@ -182,84 +192,102 @@ export function executeChunk(
   incoming: core.CrossReceipt[],
   given: GivenTx[] | null,
 ): Chunk {
-  const { sql, config, place } = h;
+  const { sql, place } = h;
   // A revert may have moved the head while the caller awaited its peers.
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
-  // 1. Expire.
   expirePool(sql, blockTime);
-
   const state = new ShardState(h.kv, place);
-  const txHashes: string[] = [];
-  const receiptHashes: string[] = [];
-  const events: ChunkEvent[] = [];
-  const outgoing: core.CrossReceipt[] = [];
-  let gas = 0n;
-  /** A tx that made it into the chunk: its place, receipt, cross-shard receipts and events. */
-  const record = (
-    hash: string,
-    bytes: SqlStorageValue,
-    gasRatio: bigint,
-    run: { receipt: TxReceipt; outgoing: core.CrossReceipt[]; events?: ChunkEvent[] },
-    receiptJson = JSON.stringify(core.receiptToJson(run.receipt)),
-  ) => {
-    const idx = txHashes.length;
-    // The row first: if it cannot be written, nothing of the tx is in the chunk.
-    sql.exec(
-      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
-       ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
-         receipt = excluded.receipt, message = '', pending = excluded.pending`,
-      hash,
-      height,
-      idx,
-      bytes,
-      receiptJson,
-      Number(gasRatio),
-      run.outgoing.filter(core.awaitsSettle).length,
-    );
-    txHashes.push(hash);
-    receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
-    gas += run.receipt.gasUsage;
-    outgoing.push(...run.outgoing);
-    for (const r of run.receipt.receipts) events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
-    for (const e of run.events ?? []) events.push(e);
-  };
+  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], gas: 0n };
+  if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
+  takeIncoming(h, b, state, block, incoming);
+  runTxs(h, b, state, blockTime, block, given);
+  storeOutgoing(sql, b);
+  const root = commitWrites(h, state, height);
+  return finishChunk(h, b, blockTime, root);
+}
 
-  // 2. Shard 0 (the consensus shard): the base tx opens every block after genesis, as tx 0
-  // (rewards, produced/missed counts, elections: src/consensus/base-tx.ts).
-  if (place.index === 0 && height >= 1) {
-    const run = captureLogs(config.dev, () => core.executeBase(config.chainId, place, state, block, parent));
-    for (const l of run.logs) console.log(`[${l.contract} base ${height}] ${l.level}: ${l.text}`);
-    const base = run.value;
-    record(base.hash, blob(base.bytes), base.tx.gasRatio, base);
-  }
+/** A tx that made it into the chunk: its place, receipt, cross-shard receipts and events. */
+function record(
+  sql: SqlStorage,
+  b: Built,
+  hash: string,
+  bytes: SqlStorageValue,
+  gasRatio: bigint,
+  run: { receipt: TxReceipt; outgoing: core.CrossReceipt[]; events?: ChunkEvent[] },
+  receiptJson = JSON.stringify(core.receiptToJson(run.receipt)),
+): void {
+  const idx = b.txHashes.length;
+  // The row first: if it cannot be written, nothing of the tx is in the chunk.
+  sql.exec(
+    `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
+     ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
+       receipt = excluded.receipt, message = '', pending = excluded.pending`,
+    hash,
+    b.height,
+    idx,
+    bytes,
+    receiptJson,
+    Number(gasRatio),
+    run.outgoing.filter(core.awaitsSettle).length,
+  );
+  b.txHashes.push(hash);
+  b.receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
+  b.gas += run.receipt.gasUsage;
+  b.outgoing.push(...run.outgoing);
+  for (const r of run.receipt.receipts) b.events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
+  for (const e of run.events ?? []) b.events.push(e);
+}
 
-  // 3. Cross-shard receipts: they are inputs of this height (docs/SHARDING.md).
-  const inc = core.applyIncoming(config.chainId, place, state, block, incoming, (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
-  for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, height);
-  for (const settled of inc.settled) settle(sql, settled, height);
-  outgoing.push(...inc.outgoing);
+/**
+ * Shard 0 (the consensus shard): the base tx opens every block after genesis, as tx 0
+ * (rewards, produced/missed counts, elections: src/consensus/base-tx.ts).
+ */
+function runBaseTx(h: ChunkHost, b: Built, state: ShardState, block: core.BlockInfo, parent: core.ParentInfo): void {
+  const run = captureLogs(h.config.dev, () => core.executeBase(h.config.chainId, h.place, state, block, parent));
+  for (const l of run.logs) console.log(`[${l.contract} base ${b.height}] ${l.level}: ${l.text}`);
+  const base = run.value;
+  record(h.sql, b, base.hash, blob(base.bytes), base.tx.gasRatio, base);
+}
 
-  // 4. Pick and execute in pool order (go-iost verifier/executor.go limits), or run the given txs. The pick reads the
-  // whole pool in order, each publisher's first BLOCK_MAX_TXS_PER_PUBLISHER only (a producer
-  // policy, not validity: a peer's block is not held to it), so no run of one publisher's txs
-  // can hide the rest of the pool; what fails leaves the pool below.
-  const candidates: { hash: string; bytes?: SqlStorageValue; given?: GivenTx }[] =
-    given === null
-      ? sql
-          .exec<{ hash: string }>(
-            `SELECT hash FROM (SELECT hash, ord, ROW_NUMBER() OVER (PARTITION BY publisher ORDER BY ord) AS n FROM mempool WHERE time <= ?)
-             WHERE n <= ? ORDER BY ord`,
-            padNs(blockTime),
-            config.blockMaxTxsPerPublisher,
-          )
-          .toArray()
-      : given.filter((g) => !g.base).map((g) => ({ hash: g.hash, bytes: blob(g.bytes), given: g }));
-  if (given !== null && given.some((g) => g.base) !== txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
+/** Cross-shard receipts: they are inputs of this height (docs/SHARDING.md). */
+function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.BlockInfo, incoming: core.CrossReceipt[]): void {
+  const { sql } = h;
+  const inc = core.applyIncoming(h.config.chainId, h.place, state, block, incoming, (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
+  for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, b.height);
+  for (const settled of inc.settled) settle(sql, settled, b.height);
+  b.outgoing.push(...inc.outgoing);
+}
+
+type Candidate = { hash: string; bytes?: SqlStorageValue; given?: GivenTx };
+
+/**
+ * The txs to run: the given ones, or the pool's in order (go-iost verifier/executor.go limits).
+ * The pick reads the whole pool in order, each publisher's first BLOCK_MAX_TXS_PER_PUBLISHER
+ * only (a producer policy, not validity: a peer's block is not held to it), so no run of one
+ * publisher's txs can hide the rest of the pool.
+ */
+function candidatesOf(h: ChunkHost, blockTime: bigint, given: GivenTx[] | null): Candidate[] {
+  if (given !== null) return given.filter((g) => !g.base).map((g) => ({ hash: g.hash, bytes: blob(g.bytes), given: g }));
+  return h.sql
+    .exec<{ hash: string }>(
+      `SELECT hash FROM (SELECT hash, ord, ROW_NUMBER() OVER (PARTITION BY publisher ORDER BY ord) AS n FROM mempool WHERE time <= ?)
+       WHERE n <= ? ORDER BY ord`,
+      padNs(blockTime),
+      h.config.blockMaxTxsPerPublisher,
+    )
+    .toArray();
+}
+
+/** Pick and execute, or run the given txs; what fails leaves the pool (or refuses the peer's chunk). */
+function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, block: core.BlockInfo, given: GivenTx[] | null): void {
+  const { sql, config, place } = h;
+  const candidates = candidatesOf(h, blockTime, given);
+  if (given !== null && given.some((g) => g.base) !== b.txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
   for (const row of candidates) {
     const hash = row.hash;
     const g = row.given;
     if (g === undefined) {
-      if (txHashes.length >= config.blockMaxTxs) break;
+      if (b.txHashes.length >= config.blockMaxTxs) break;
     } else {
       const replay = replayError(sql, g);
       if (replay !== null) throw new ChunkRefused(replay);
@@ -304,7 +332,7 @@ export function executeChunk(
     // The block gas cap counts gas used, not gas limits (an SDK tx asks for 2,000,000
     // by default, which would cap a block at four txs): the tx that crosses it is
     // undone and waits for the next block.
-    if (gas + receipt.gasUsage > MAX_BLOCK_GAS) {
+    if (b.gas + receipt.gasUsage > MAX_BLOCK_GAS) {
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
       while (state.depth > depth) state.rollback();
       break;
@@ -320,7 +348,7 @@ export function executeChunk(
       h.savepoint(() => {
         if (g !== undefined) takeFromPool(sql, g);
         else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-        record(hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
+        record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
       });
     } catch (err) {
       leave(`tx results cannot be stored: ${errorText(err)}`);
@@ -328,22 +356,31 @@ export function executeChunk(
     }
     while (state.depth > depth) state.release();
   }
+}
 
-  outgoing.forEach((r, seq) => {
-    sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", height, seq, r.toShard, JSON.stringify(r));
+/** The cross-shard receipts the chunk sends, in emission order (their seq). */
+function storeOutgoing(sql: SqlStorage, b: Built): void {
+  b.outgoing.forEach((r, seq) => {
+    sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", b.height, seq, r.toShard, JSON.stringify(r));
   });
+}
 
-  // 5. Undo records (previous value of every written key), then the writes.
+/** Undo records (previous value of every written key), then the writes; returns the new state root. */
+function commitWrites(h: ChunkHost, state: ShardState, height: number): Uint8Array {
   const writes = state.writes();
   for (const [key] of writes) {
     const prev = h.kv.get(key);
-    sql.exec("INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)", height, key, prev ?? null);
+    h.sql.exec("INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)", height, key, prev ?? null);
   }
   state.commit();
-  const root = stateRoot(h.root(), writes);
+  return stateRoot(h.root(), writes);
+}
 
-  // 6. Events, chunk, head.
-  events.forEach((e, seq) => {
+/** Events, the chunk record and the head. */
+function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array): Chunk {
+  const { sql, config, place } = h;
+  const { height } = b;
+  b.events.forEach((e, seq) => {
     sql.exec(
       "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
       height,
@@ -358,11 +395,11 @@ export function executeChunk(
     shard: place.index,
     height,
     time: blockTime.toString(),
-    txHashes,
-    receiptHashes,
-    gasUsage: gas.toString(),
+    txHashes: b.txHashes,
+    receiptHashes: b.receiptHashes,
+    gasUsage: b.gas.toString(),
     stateRoot: hex(root),
-    ...(config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(outgoing)) } : {}),
+    ...(config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(b.outgoing)) } : {}),
     ...witnessesNow(h.kv, place.index),
   };
   storeChunk(sql, chunk);

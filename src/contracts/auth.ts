@@ -14,7 +14,8 @@ import type { Arg } from "./args.js";
 import { Cost } from "./cost.js";
 import { jsError, jsThrow, jsTypeError, VmError } from "./errors.js";
 import type { AccountJson, Host, ItemJson } from "./host.js";
-import { registerContract, type NativeAbi } from "./monitor.js";
+import type { NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 
 export const AUTH = "auth.iost";
 
@@ -266,33 +267,24 @@ const canUpdate: NativeAbi["fn"] = (h, _args, c) => {
   return [h.requireAuth(c, admin && admin.t === "s" ? admin.v : "", "active")];
 };
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"], amountLimit: NativeAbi["amountLimit"] = []): NativeAbi {
-  return { name, args, amountLimit, fn };
-}
-
-registerContract({
+nativeContract({
   id: AUTH,
-  version: "1.0.0",
   lang: "javascript",
-  abis: new Map(
-    [
-      abi("init", [], () => [], []),
-      abi("can_update", ["string"], canUpdate),
-      abi("initAdmin", ["string"], initAdmin),
-      abi("signUp", ["string", "string", "string"], signUp, [{ token: "iost", val: "10" }]),
-      abi("addPermission", ["string", "string", "number"], addPermission),
-      abi("dropPermission", ["string", "string"], dropPermission),
-      abi("assignPermission", ["string", "string", "string", "number"], assignPermission),
-      abi("revokePermission", ["string", "string", "string"], revokePermission),
-      abi("addGroup", ["string", "string"], addGroup),
-      abi("dropGroup", ["string", "string"], dropGroup),
-      abi("assignGroup", ["string", "string", "string", "number"], assignGroup),
-      abi("revokeGroup", ["string", "string", "string"], revokeGroup),
-      abi("assignPermissionToGroup", ["string", "string", "string"], assignPermissionToGroup),
-      abi("revokePermissionInGroup", ["string", "string", "string"], revokePermissionInGroup),
-    ].map((a) => {
-      if (a.name === "init") a.private = true;
-      return [a.name, a] as const;
-    }),
-  ),
+  amountLimit: [],
+  init: () => [],
+  abis: {
+    can_update: [["string"], canUpdate],
+    initAdmin: [["string"], initAdmin],
+    signUp: [["string", "string", "string"], signUp, [{ token: "iost", val: "10" }]],
+    addPermission: [["string", "string", "number"], addPermission],
+    dropPermission: [["string", "string"], dropPermission],
+    assignPermission: [["string", "string", "string", "number"], assignPermission],
+    revokePermission: [["string", "string", "string"], revokePermission],
+    addGroup: [["string", "string"], addGroup],
+    dropGroup: [["string", "string"], dropGroup],
+    assignGroup: [["string", "string", "string", "number"], assignGroup],
+    revokeGroup: [["string", "string", "string"], revokeGroup],
+    assignPermissionToGroup: [["string", "string", "string"], assignPermissionToGroup],
+    revokePermissionInGroup: [["string", "string", "string"], revokePermissionInGroup],
+  },
 });

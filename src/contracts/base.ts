@@ -17,7 +17,8 @@ import { slotOf, type Schedule } from "../consensus/schedule.js";
 import type { Cost } from "./cost.js";
 import { jsError } from "./errors.js";
 import { asString, type Host } from "./host.js";
-import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 import { adminAbis } from "./admin.js";
 
 export const BASE = "base.iost";
@@ -140,19 +141,11 @@ const exec: NativeAbi["fn"] = (h, args, c) => {
   return [true];
 };
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
-  return { name, args, amountLimit: UNLIMITED_ALL, fn };
-}
-
-registerContract({
+nativeContract({
   id: BASE,
-  version: "1.0.0",
   lang: "javascript",
-  abis: new Map(
-    [
-      { ...abi("init", [], () => []), private: true },
-      ...adminAbis(UNLIMITED_ALL),
-      abi("exec", ["json"], exec),
-    ].map((a) => [a.name, a] as const),
-  ),
+  amountLimit: UNLIMITED_ALL,
+  init: () => [],
+  shared: adminAbis(UNLIMITED_ALL),
+  abis: { exec: [["json"], exec] },
 });

@@ -20,7 +20,8 @@ import { argsJson } from "./args.js";
 import type { Cost } from "./cost.js";
 import { jsError } from "./errors.js";
 import { asString, type Host } from "./host.js";
-import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 import { adminAbis } from "./admin.js";
 import { getJson, parseBaseData, putJson, requireAuthJs } from "./base.js";
 
@@ -110,20 +111,14 @@ export function initBonus(h: Host, c: Cost): void {
   h.put(c, "lastTime", str(h.block.time.toString()));
 }
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"], amountLimit: NativeAbi["amountLimit"] = UNLIMITED_ALL): NativeAbi {
-  return { name, args, amountLimit, fn };
-}
-
-registerContract({
+nativeContract({
   id: BONUS,
-  version: "1.0.0",
   lang: "javascript",
-  abis: new Map(
-    [
-      { ...abi("init", [], () => []), private: true },
-      ...adminAbis(UNLIMITED_ALL),
-      abi("issueContribute", ["json"], issueContribute),
-      abi("exchangeIOST", ["string", "string"], exchangeIOST, [{ token: CONTRIBUTE, val: "unlimited" }]),
-    ].map((a) => [a.name, a] as const),
-  ),
+  amountLimit: UNLIMITED_ALL,
+  init: () => [],
+  shared: adminAbis(UNLIMITED_ALL),
+  abis: {
+    issueContribute: [["json"], issueContribute],
+    exchangeIOST: [["string", "string"], exchangeIOST, [{ token: CONTRIBUTE, val: "unlimited" }]],
+  },
 });

@@ -13,8 +13,9 @@ import { argsJson, goMarshalArgs } from "./args.js";
 import { Cost, COSTS, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
 import { asDecimal, asInt, type Host } from "./host.js";
-import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
-import { canUpdateAdmin, initNoop } from "./token.js";
+import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { nativeContract, type AbiEntry } from "./native.js";
+import { canUpdateAdmin, noop } from "./token.js";
 import { addBalance, balanceOf } from "./balance.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 
@@ -249,26 +250,18 @@ const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
   return [];
 };
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
-  return { name, args, amountLimit: UNLIMITED_ALL, fn };
-}
-
-registerContract({
+nativeContract({
   id: GAS,
-  version: "1.0.0",
   lang: "native",
-  abis: new Map(
-    [
-      initNoop,
-      canUpdateAdmin,
-      abi("constructor", [], (_h, _a, c) => {
-        c.cpuAdd(opCost(1));
-        return [];
-      }),
-      abi("pledge", ["string", "string", "string"], pledgeAbi),
-      abi("unpledge", ["string", "string", "string"], unpledgeAbi),
-    ].map((a) => [a.name, a]),
-  ),
+  amountLimit: UNLIMITED_ALL,
+  init: noop,
+  shared: [canUpdateAdmin],
+  abis: {
+    // Without the hint TypeScript types this key as Object.prototype.constructor.
+    constructor: [[], noop] satisfies AbiEntry,
+    pledge: [["string", "string", "string"], pledgeAbi],
+    unpledge: [["string", "string", "string"], unpledgeAbi],
+  },
 });
 
 void COSTS;

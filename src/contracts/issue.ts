@@ -20,7 +20,8 @@ import { argsJson } from "./args.js";
 import type { Cost } from "./cost.js";
 import { jsError } from "./errors.js";
 import { asString, type Host } from "./host.js";
-import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 import { adminAbis } from "./admin.js";
 
 export const ISSUE = "issue.iost";
@@ -92,20 +93,14 @@ const issueIOSTTo: NativeAbi["fn"] = (h, args, c) => {
   return [];
 };
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
-  return { name, args, amountLimit: UNLIMITED_ALL, fn };
-}
-
-registerContract({
+nativeContract({
   id: ISSUE,
-  version: "1.0.0",
   lang: "javascript",
-  abis: new Map(
-    [
-      { ...abi("init", [], () => []), private: true },
-      ...adminAbis(UNLIMITED_ALL),
-      abi("issueIOST", [], issueIOST),
-      abi("issueIOSTTo", ["string", "string"], issueIOSTTo),
-    ].map((a) => [a.name, a] as const),
-  ),
+  amountLimit: UNLIMITED_ALL,
+  init: () => [],
+  shared: adminAbis(UNLIMITED_ALL),
+  abis: {
+    issueIOST: [[], issueIOST],
+    issueIOSTTo: [["string", "string"], issueIOSTTo],
+  },
 });

@@ -21,7 +21,8 @@ import { argsJson } from "./args.js";
 import { Cost } from "./cost.js";
 import { jsError, VmError } from "./errors.js";
 import type { Host } from "./host.js";
-import { registerContract, type NativeAbi } from "./monitor.js";
+import type { NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 
 export const RAM = "ram.iost";
 const BALANCE_SCALE = 8;
@@ -226,25 +227,19 @@ const canUpdate: NativeAbi["fn"] = (h, _args, c) => {
   return [true];
 };
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"], amountLimit: NativeAbi["amountLimit"] = []): NativeAbi {
-  return { name, args, amountLimit, fn };
-}
-
-registerContract({
+nativeContract({
   id: RAM,
-  version: "1.0.0",
   lang: "javascript",
-  abis: new Map(
-    [
-      { ...abi("init", [], () => []), private: true },
-      abi("can_update", ["string"], canUpdate),
-      abi("initAdmin", ["string"], initAdmin),
-      abi("issue", ["number", "number", "number", "number"], issue),
-      abi("buy", ["string", "string", "number"], buy, [{ token: "iost", val: "unlimited" }]),
-      abi("sell", ["string", "string", "number"], sell, [{ token: "*", val: "unlimited" }]),
-      abi("lend", ["string", "string", "number"], lend, [{ token: "*", val: "unlimited" }]),
-    ].map((a) => [a.name, a] as const),
-  ),
+  amountLimit: [],
+  init: () => [],
+  abis: {
+    can_update: [["string"], canUpdate],
+    initAdmin: [["string"], initAdmin],
+    issue: [["number", "number", "number", "number"], issue],
+    buy: [["string", "string", "number"], buy, [{ token: "iost", val: "unlimited" }]],
+    sell: [["string", "string", "number"], sell, [{ token: "*", val: "unlimited" }]],
+    lend: [["string", "string", "number"], lend, [{ token: "*", val: "unlimited" }]],
+  },
 });
 
 void VmError;

@@ -7,16 +7,39 @@
 import { COSTS } from "./cost.js";
 import type { Host } from "./host.js";
 import { VmError } from "./errors.js";
-import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 import { canUpdateAdmin } from "./token.js";
 
 export const SYSTEM = "system.iost";
 
-const abis = new Map<string, NativeAbi>();
+const def = nativeContract({
+  id: SYSTEM,
+  lang: "native",
+  amountLimit: UNLIMITED_ALL,
+  shared: [canUpdateAdmin],
+  abis: {
+    requireAuth: [["string", "string"], (h, args, c) => [h.requireAuth(c, args[0] as string, args[1] as string)]],
+    receipt: [
+      ["string"],
+      (h, args, c) => {
+        h.receipt(c, args[0] as string);
+        return [];
+      },
+    ],
+    cancelDelaytx: [
+      ["string"],
+      (_h, _args, c) => {
+        c.cpuAdd(COSTS.GetCost);
+        throw new VmError("delaytx not exists");
+      },
+    ],
+  },
+});
 
 /** Add an ABI to system.iost (for setCode/updateCode from the VM module). */
 export function registerSystemAbi(abi: NativeAbi): void {
-  abis.set(abi.name, abi.name === "setCode" ? announcing(abi) : abi);
+  def.abis.set(abi.name, abi.name === "setCode" ? announcing(abi) : abi);
 }
 
 /** After a successful setCode: one `register` receipt to every other shard (in shard order). */
@@ -44,31 +67,3 @@ function announcing(setCode: NativeAbi): NativeAbi {
     },
   };
 }
-
-registerSystemAbi(canUpdateAdmin);
-registerSystemAbi({
-  name: "requireAuth",
-  args: ["string", "string"],
-  amountLimit: UNLIMITED_ALL,
-  fn: (h, args, c) => [h.requireAuth(c, args[0] as string, args[1] as string)],
-});
-registerSystemAbi({
-  name: "receipt",
-  args: ["string"],
-  amountLimit: UNLIMITED_ALL,
-  fn: (h, args, c) => {
-    h.receipt(c, args[0] as string);
-    return [];
-  },
-});
-registerSystemAbi({
-  name: "cancelDelaytx",
-  args: ["string"],
-  amountLimit: UNLIMITED_ALL,
-  fn: (_h, _args, c) => {
-    c.cpuAdd(COSTS.GetCost);
-    throw new VmError("delaytx not exists");
-  },
-});
-
-registerContract({ id: SYSTEM, version: "1.0.0", lang: "native", abis });

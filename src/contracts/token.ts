@@ -16,7 +16,8 @@ import { pushFreeze, parseFreezeList, freezeListJson, type FreezeItem } from "./
 import { Cost, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
 import { asBool, asInt, asString, type Host } from "./host.js";
-import { registerContract, UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 import { bool, int, json, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
@@ -435,38 +436,28 @@ export const canUpdateAdmin: NativeAbi = {
   fn: (h, _args, c) => [String(h.requireAuth(c, "admin", "system"))],
 };
 
-export const initNoop: NativeAbi = {
-  name: "init",
-  args: [],
-  amountLimit: UNLIMITED_ALL,
-  private: true,
-  fn: (_h, _a, c) => {
-    c.cpuAdd(opCost(1));
-    return [];
-  },
+/** A Go native ABI that only costs one op (the `init`s, gas.iost `constructor`). */
+export const noop: NativeAbi["fn"] = (_h, _a, c) => {
+  c.cpuAdd(opCost(1));
+  return [];
 };
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
-  return { name, args, amountLimit: UNLIMITED_ALL, fn };
-}
-
-registerContract({
+nativeContract({
   id: TOKEN,
   version: "1.0.6",
   lang: "native",
-  abis: new Map(
-    [
-      initNoop,
-      canUpdateAdmin,
-      abi("balanceOf", ["string", "string"], balanceOf),
-      abi("create", ["string", "string", "number", "json"], create),
-      abi("supply", ["string"], supplyOf),
-      abi("totalSupply", ["string"], totalSupplyOf),
-      abi("issue", ["string", "string", "string"], issue),
-      abi("transferFreeze", ["string", "string", "string", "string", "number", "string"], transferFreeze),
-      abi("destroy", ["string", "string", "string"], destroy),
-      abi("transfer", ["string", "string", "string", "string", "string"], transfer),
-      abi("recycle", ["string"], recycle),
-    ].map((a) => [a.name, a]),
-  ),
+  amountLimit: UNLIMITED_ALL,
+  init: noop,
+  shared: [canUpdateAdmin],
+  abis: {
+    balanceOf: [["string", "string"], balanceOf],
+    create: [["string", "string", "number", "json"], create],
+    supply: [["string"], supplyOf],
+    totalSupply: [["string"], totalSupplyOf],
+    issue: [["string", "string", "string"], issue],
+    transferFreeze: [["string", "string", "string", "string", "number", "string"], transferFreeze],
+    destroy: [["string", "string", "string"], destroy],
+    transfer: [["string", "string", "string", "string", "string"], transfer],
+    recycle: [["string"], recycle],
+  },
 });

@@ -19,7 +19,8 @@ import type { Cost } from "./cost.js";
 import { opCost } from "./cost.js";
 import { jsError } from "./errors.js";
 import type { Host } from "./host.js";
-import { registerContract, type NativeAbi } from "./monitor.js";
+import type { NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 import { adminAbis, adminOf, requireAdmin } from "./admin.js";
 import { str, type ContractDB } from "../state/storage.js";
 import { VOTE, fixAmount, fmt, optionInfo, optionVotes, userVotes, units } from "./vote.js";
@@ -393,51 +394,44 @@ const stat: NativeAbi["fn"] = (h, _args, c) => {
 // ---------------------------------------------------------------- registration
 
 /** ABIs that take the caller's IOST declare it (vote_producer.json: iost unlimited). */
-const TAKES_IOST = new Set(["vote", "topupCandidateBonus", "topupVoterBonus"]);
-function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
-  return { name, args, amountLimit: TAKES_IOST.has(name) ? [{ token: "iost", val: "unlimited" }] : [], fn };
-}
+const TAKES_IOST = [{ token: "iost", val: "unlimited" }];
 
-registerContract({
+nativeContract({
   id: VOTE_PRODUCER,
   version: "1.0.9",
   lang: "javascript",
-  abis: new Map(
-    [
-      {
-        ...abi("init", [], (h, _a, c) => {
-          put(h, c, "currentProducerList", []);
-          put(h, c, "pendingProducerList", []);
-          const r = h.callWithAuth(c, VOTE, "newVote", `["${VOTE_PRODUCER}","vote for producer",{"resultNumber":2000,"minVote":"2100000","options":[],"anyOption":false,"freezeTime":604800,"canVote":false}]`);
-          h.put(c, "voteId", str(String(r[0])), "");
-          return [];
-        }),
-        private: true,
-      },
-      ...adminAbis([]),
-      abi("initProducer", ["string", "string"], initProducer),
-      abi("applyRegister", ["string", "string", "string", "string", "string", "bool"], applyRegister),
-      abi("applyUnregister", ["string"], applyUnregister),
-      abi("approveRegister", ["string"], (h, a, c) => (adminSetStatus(h, c, a[0] as string, STATUS_APPROVED), [])),
-      abi("approveUnregister", ["string"], (h, a, c) => (adminSetStatus(h, c, a[0] as string, STATUS_UNAPPLY_APPROVED, STATUS_UNAPPLY), [])),
-      abi("forceUnregister", ["string"], (h, a, c) => (adminSetStatus(h, c, a[0] as string, STATUS_UNAPPLY_APPROVED), [])),
-      abi("unregister", ["string"], unregister),
-      abi("updateProducer", ["string", "string", "string", "string", "string"], updateProducer),
-      abi("getProducer", ["string"], getProducer),
-      abi("logInProducer", ["string"], setOnline(true)),
-      abi("logOutProducer", ["string"], setOnline(false)),
-      abi("vote", ["string", "string", "string"], vote),
-      abi("unvote", ["string", "string", "string"], unvote),
-      abi("getVote", ["string"], (h, a, c) => [userVotes(h.db, voteId(h, c), a[0] as string).map((v) => ({ option: v.option, votes: fmt(v.votes) }))]),
-      abi("topupCandidateBonus", ["string", "string"], topupCandidateBonus),
-      abi("topupVoterBonus", ["string", "string", "string"], topupVoterBonus),
-      abi("candidateWithdraw", ["string"], candidateWithdraw),
-      abi("voterWithdraw", ["string"], voterWithdraw),
-      abi("getCandidateBonus", ["string"], (h, a) => [fmt(candidateEarning(h.db, a[0] as string))]),
-      abi("getVoterBonus", ["string"], (h, a) => [fmt(voterEarnings(h.db, a[0] as string).reduce((s, e) => s + e.earning, 0n))]),
-      abi("stat", [], stat),
-      // IOST 1.0.9 made switchOff a no-op: accepted, changes nothing.
-      abi("switchOff", ["bool"], () => []),
-    ].map((a) => [a.name, a]),
-  ),
+  amountLimit: [],
+  init: (h, _a, c) => {
+    put(h, c, "currentProducerList", []);
+    put(h, c, "pendingProducerList", []);
+    const r = h.callWithAuth(c, VOTE, "newVote", `["${VOTE_PRODUCER}","vote for producer",{"resultNumber":2000,"minVote":"2100000","options":[],"anyOption":false,"freezeTime":604800,"canVote":false}]`);
+    h.put(c, "voteId", str(String(r[0])), "");
+    return [];
+  },
+  shared: adminAbis([]),
+  abis: {
+    initProducer: [["string", "string"], initProducer],
+    applyRegister: [["string", "string", "string", "string", "string", "bool"], applyRegister],
+    applyUnregister: [["string"], applyUnregister],
+    approveRegister: [["string"], (h, a, c) => (adminSetStatus(h, c, a[0] as string, STATUS_APPROVED), [])],
+    approveUnregister: [["string"], (h, a, c) => (adminSetStatus(h, c, a[0] as string, STATUS_UNAPPLY_APPROVED, STATUS_UNAPPLY), [])],
+    forceUnregister: [["string"], (h, a, c) => (adminSetStatus(h, c, a[0] as string, STATUS_UNAPPLY_APPROVED), [])],
+    unregister: [["string"], unregister],
+    updateProducer: [["string", "string", "string", "string", "string"], updateProducer],
+    getProducer: [["string"], getProducer],
+    logInProducer: [["string"], setOnline(true)],
+    logOutProducer: [["string"], setOnline(false)],
+    vote: [["string", "string", "string"], vote, TAKES_IOST],
+    unvote: [["string", "string", "string"], unvote],
+    getVote: [["string"], (h, a, c) => [userVotes(h.db, voteId(h, c), a[0] as string).map((v) => ({ option: v.option, votes: fmt(v.votes) }))]],
+    topupCandidateBonus: [["string", "string"], topupCandidateBonus, TAKES_IOST],
+    topupVoterBonus: [["string", "string", "string"], topupVoterBonus, TAKES_IOST],
+    candidateWithdraw: [["string"], candidateWithdraw],
+    voterWithdraw: [["string"], voterWithdraw],
+    getCandidateBonus: [["string"], (h, a) => [fmt(candidateEarning(h.db, a[0] as string))]],
+    getVoterBonus: [["string"], (h, a) => [fmt(voterEarnings(h.db, a[0] as string).reduce((s, e) => s + e.earning, 0n))]],
+    stat: [[], stat],
+    // IOST 1.0.9 made switchOff a no-op: accepted, changes nothing.
+    switchOff: [["bool"], () => []],
+  },
 });

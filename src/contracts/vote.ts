@@ -15,7 +15,8 @@ import type { Cost } from "./cost.js";
 import { opCost } from "./cost.js";
 import { jsError } from "./errors.js";
 import type { Host } from "./host.js";
-import { registerContract, type NativeAbi } from "./monitor.js";
+import type { NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
 import { adminAbis } from "./admin.js";
 import { str } from "../state/storage.js";
 import type { ContractDB } from "../state/storage.js";
@@ -276,40 +277,29 @@ const getResult: NativeAbi["fn"] = (h, args, c) => {
   return [voteResult(h.db, id).map((r) => ({ option: r.option, votes: fmt(r.votes) }))];
 };
 
-function notBuilt(name: string, args: string[]): NativeAbi {
-  return {
-    name,
-    args,
-    amountLimit: [],
-    fn: () => {
-      throw jsError(`vote.iost/${name} is not supported on this chain yet`);
-    },
+function notBuilt(name: string): NativeAbi["fn"] {
+  return () => {
+    throw jsError(`vote.iost/${name} is not supported on this chain yet`);
   };
 }
 
-function abi(name: string, args: string[], fn: NativeAbi["fn"]): NativeAbi {
-  return { name, args, amountLimit: [], fn };
-}
-
-registerContract({
+nativeContract({
   id: VOTE,
-  version: "1.0.0",
   lang: "javascript",
-  abis: new Map(
-    [
-      { ...abi("init", [], (h, _a, c) => (h.put(c, "current_id", str('"0"'), ""), [])), private: true },
-      ...adminAbis([], (h, admin, c) => h.put(c, "fundID", str(JSON.stringify([admin])), "")),
-      abi("newVote", ["string", "string", "json"], newVote),
-      abi("addOption", ["string", "string", "bool"], addOption),
-      abi("removeOption", ["string", "string", "bool"], removeOption),
-      abi("getOption", ["string", "string"], getOption),
-      abi("vote", ["string", "string", "string", "string"], vote),
-      abi("unvote", ["string", "string", "string", "string"], unvote),
-      abi("getVote", ["string", "string"], getVote),
-      abi("getResult", ["string"], getResult),
-      notBuilt("voteFor", ["string", "string", "string", "string", "string"]),
-      notBuilt("delVote", ["string"]),
-      notBuilt("addFundID", ["string"]),
-    ].map((a) => [a.name, a]),
-  ),
+  amountLimit: [],
+  init: (h, _a, c) => (h.put(c, "current_id", str('"0"'), ""), []),
+  shared: adminAbis([], (h, admin, c) => h.put(c, "fundID", str(JSON.stringify([admin])), "")),
+  abis: {
+    newVote: [["string", "string", "json"], newVote],
+    addOption: [["string", "string", "bool"], addOption],
+    removeOption: [["string", "string", "bool"], removeOption],
+    getOption: [["string", "string"], getOption],
+    vote: [["string", "string", "string", "string"], vote],
+    unvote: [["string", "string", "string", "string"], unvote],
+    getVote: [["string", "string"], getVote],
+    getResult: [["string"], getResult],
+    voteFor: [["string", "string", "string", "string", "string"], notBuilt("voteFor")],
+    delVote: [["string"], notBuilt("delVote")],
+    addFundID: [["string"], notBuilt("addFundID")],
+  },
 });

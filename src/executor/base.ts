@@ -10,16 +10,15 @@
  * undone, the same on every node; only a node fault (NodeFault) throws.
  */
 import { base58Encode } from "../codec/base58.js";
-import { Cost } from "../contracts/cost.js";
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import { monitorCall } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
-import { byteLength } from "../state/storage.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
-import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { actionDesc, buildTxContext, marshalReturn, ramUsageOf } from "./index.js";
+import type { ContractEvent, Tx, TxReceipt } from "../tx/types.js";
+import { runActions, type ActionsRun } from "./actions.js";
+import { buildTxContext, ramUsageOf } from "./index.js";
 
 export function executeBaseTx(
   state: State,
@@ -30,41 +29,16 @@ export function executeBaseTx(
   const txHash = base58Encode(hash);
   // No signatures and no signers: base.iost@active is its only authority.
   const h = new Host(state, block, buildTxContext(tx, txHash), monitorCall);
-  let vmGas = Number(tx.gasLimit / tx.gasRatio);
-  h.gasLimit = vmGas;
-  let status: StatusCode = "SUCCESS";
-  let message = "";
-  const returns: string[] = [];
-
   state.checkpoint();
-  for (const action of tx.actions) {
-    h.initStack();
-    const cost = new Cost();
-    let ret = "";
-    try {
-      ret = marshalReturn(monitorCall(h, action.contract, action.actionName, action.data, cost));
-    } catch (e) {
-      if (e instanceof NodeFault || !(e instanceof Error)) {
-        state.rollback();
-        throw e;
-      }
-      status = "RUNTIME_ERROR";
-      message = `running action ${actionDesc(action)} error: ${e.message}`;
-    }
-    cost.net += byteLength(ret);
-    if (status === "SUCCESS" && vmGas < cost.toGas()) {
-      status = "RUNTIME_ERROR";
-      message = "out of gas";
-      cost.cpu = vmGas;
-      cost.net = 0;
-    }
-    h.payCost(new Cost(cost.net, cost.cpu), tx.publisher);
-    if (status !== "SUCCESS") break;
-    returns.push(ret);
-    vmGas -= cost.toGas();
-    h.gasLimit = vmGas;
+  let run: ActionsRun;
+  try {
+    // Counted for the receipt, paid by nobody: no short-of-gas check.
+    run = runActions(h, tx.actions, Number(tx.gasLimit / tx.gasRatio), { pay: (c) => h.payCost(c, tx.publisher) });
+  } catch (e) {
+    if (e instanceof NodeFault) state.rollback();
+    throw e;
   }
-  if (status !== "SUCCESS") {
+  if (run.failed) {
     state.rollback();
     h.discardEffects();
   } else {
@@ -76,9 +50,9 @@ export function executeBaseTx(
       txHash,
       gasUsage: BigInt(h.gasPaid(tx.publisher)) * tx.gasRatio,
       ramUsage: ramUsageOf(h),
-      statusCode: status,
-      message,
-      returns: status === "SUCCESS" ? returns : [],
+      statusCode: run.failed ? "RUNTIME_ERROR" : "SUCCESS",
+      message: run.failed?.message ?? "",
+      returns: run.failed ? [] : run.returns,
       receipts: h.receipts,
     },
     outgoing: h.outbox,

@@ -10,7 +10,6 @@
  */
 import { Decimal } from "../amount.js";
 import { NodeFault } from "../contracts/errors.js";
-import { Cost } from "../contracts/cost.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance } from "../contracts/balance.js";
@@ -18,8 +17,8 @@ import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "./guard.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { byteLength } from "../state/storage.js";
-import { actionDesc, doPay, marshalReturn, ramUsageOf } from "./index.js";
+import { actionDesc, runActions } from "./actions.js";
+import { doPay, ramUsageOf } from "./index.js";
 
 /** Runs the actions; returns the unused escrow, "" or the failure, the receipts the actions sent and their result. */
 export function runForwarded(
@@ -48,7 +47,7 @@ export function runForwarded(
     monitorCall,
   );
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
-  const returns: string[] = [];
+  let returns: string[] = [];
   const result = (ok: boolean): ForwardResult => {
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
     return { gasReserved: f.vmGas, gasUsed: used, gasRatio: f.gasRatio, returns: ok ? returns : [], receipts: ok ? h.receipts : [], ramUsage };
@@ -57,28 +56,18 @@ export function runForwarded(
   try {
     const leftover = asGuest(state, f.publisher, () => {
       addBalance(state, "iost", f.publisher, escrow);
-      for (const action of f.actions) {
-        const there = remoteContractShard(state, block.shard, action.contract);
-        if (there !== null) throw new Error(`running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions reach one other shard at most`);
-        h.initStack();
-        h.gasLimit = f.vmGas - used;
-        const cost = new Cost();
-        let ret: string;
-        try {
-          ret = marshalReturn(monitorCall(h, action.contract, action.actionName, action.data, cost));
-        } catch (e) {
-          if (e instanceof NodeFault) throw e;
-          used = Math.min(f.vmGas, used + cost.toGas());
-          throw new Error(`running action ${actionDesc(action)} error: ${(e as Error).message}`);
-        }
-        cost.net += byteLength(ret);
-        if (used + cost.toGas() > f.vmGas) {
-          used = f.vmGas;
-          throw new Error(`running action ${actionDesc(action)} error: out of gas`);
-        }
-        used += cost.toGas();
-        returns.push(ret);
-      }
+      const run = runActions(h, f.actions, f.vmGas, {
+        route: (action) => {
+          const there = remoteContractShard(state, block.shard, action.contract);
+          if (there !== null) throw new Error(`running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions reach one other shard at most`);
+          return null;
+        },
+        pay: (c) => {
+          used = Math.min(f.vmGas, used + c.toGas());
+        },
+      });
+      if (run.failed) throw new Error(run.failed.outOfGas ? `running action ${actionDesc(f.actions[run.failed.at])} error: out of gas` : run.failed.message);
+      returns = run.returns;
       doPay(h, false);
       const left = balanceOf(state, "iost", f.publisher);
       dropBalance(state, "iost", f.publisher);

@@ -7,7 +7,6 @@
 import { Decimal } from "../amount.js";
 import { base58Encode } from "../codec/base58.js";
 import { unmarshalArgs } from "../contracts/args.js";
-import { goJsonString } from "../contracts/args.js";
 import { Cost } from "../contracts/cost.js";
 import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, totalGasAt } from "../contracts/gas.js";
 import { Host, isContractId, tokenDecimal, type BlockContext, type TxContext } from "../contracts/host.js";
@@ -16,12 +15,13 @@ import "../vm/index.js";
 import { NodeFault } from "../contracts/errors.js";
 import { monitorCall } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
-import { byteLength, ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
+import { ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
 import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
-import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
+import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
+import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { forwardTarget, sendActions } from "./forward.js";
 
 export type { BlockContext } from "../contracts/host.js";
@@ -42,24 +42,6 @@ function capMessage(m: string): string {
   if (m.length <= MAX_MESSAGE) return m;
   const high = m.charCodeAt(MAX_MESSAGE - 1);
   return m.slice(0, high >= 0xd800 && high < 0xdc00 ? MAX_MESSAGE - 1 : MAX_MESSAGE) + "..."; // never half a surrogate pair
-}
-
-/** `Action{Contract: C, ActionName: A, Data: D}\n`, cut to 100 code points + "..." (isolator.go runAction). */
-export function actionDesc(a: Action): string {
-  const s = `Action{Contract: ${a.contract}, ActionName: ${a.actionName}, Data: ${a.data}}\n`;
-  const runes = [...s];
-  return runes.length > 100 ? runes.slice(0, 100).join("") + "..." : s;
-}
-
-/** Go json.Marshal of a native return list. */
-export function marshalReturn(rtn: unknown[]): string {
-  return (
-    "[" +
-    rtn
-      .map((v) => (typeof v === "string" ? goJsonString(v) : typeof v === "boolean" || typeof v === "bigint" || typeof v === "number" ? String(v) : "null"))
-      .join(",") +
-    "]"
-  );
 }
 
 export function buildTxContext(tx: Tx, hash: string): TxContext {
@@ -267,57 +249,28 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     throw e;
   }
 
-  let vmGasLimit = Number(tx.gasLimit / tx.gasRatio) - h.gasPaid();
-  h.gasLimit = vmGasLimit;
-  let status: StatusCode = "SUCCESS";
-  let message = "";
-  let returns: string[] = [];
-  let failed = false;
-
   state.checkpoint(); // A: actions and payment
-  let forward: { from: number; target: number } | null = null;
-  for (const [i, action] of tx.actions.entries()) {
-    const target = forwardTarget(h, action);
-    if (target !== null) {
-      forward = { from: i, target }; // this action and the rest run on the target shard
-      break;
+  let run: ActionsRun;
+  try {
+    run = runActions(h, tx.actions, Number(tx.gasLimit / tx.gasRatio) - h.gasPaid(), {
+      route: (action) => forwardTarget(h, action),
+      pay: (c) => h.payCost(c, tx.publisher),
+      short: h.genesis ? undefined : (left) => totalGasAt(h.db, tx.publisher, block.time).value / tx.gasRatio < BigInt(h.gasPaid() + left), // scale 2: gas × 100
+      overrunWins: true,
+    });
+  } catch (e) {
+    if (e instanceof NodeFault) {
+      // This node failed, not the tx: no receipt, the state as before the tx.
+      state.rollback();
+      state.rollback();
     }
-    h.initStack();
-    const cost = new Cost();
-    let ret = "";
-    try {
-      ret = marshalReturn(monitorCall(h, action.contract, action.actionName, action.data, cost));
-    } catch (e) {
-      if (e instanceof NodeFault) {
-        // This node failed, not the tx: no receipt, the state as before the tx.
-        state.rollback();
-        state.rollback();
-        throw e;
-      }
-      status = "RUNTIME_ERROR";
-      message = capMessage(`running action ${actionDesc(action)} error: ${(e as Error).message}`);
-    }
-    cost.net += byteLength(ret);
-    const totalGas = h.genesis ? 0n : totalGasAt(h.db, tx.publisher, block.time).value; // scale 2: gas × 100
-    if (
-      vmGasLimit < cost.toGas() ||
-      (!h.genesis && totalGas / tx.gasRatio < BigInt(h.gasPaid() + vmGasLimit))
-    ) {
-      status = "RUNTIME_ERROR";
-      message = "out of gas";
-      cost.cpu = vmGasLimit;
-      cost.net = 0;
-      ret = "";
-    }
-    h.payCost(new Cost(cost.net, cost.cpu), tx.publisher);
-    if (status !== "SUCCESS") {
-      failed = true;
-      break;
-    }
-    returns.push(ret);
-    vmGasLimit -= cost.toGas();
-    h.gasLimit = vmGasLimit;
+    throw e;
   }
+  let returns = run.returns;
+  let status: StatusCode = run.failed ? "RUNTIME_ERROR" : "SUCCESS";
+  let message = run.failed ? capMessage(run.failed.message) : "";
+  let failed = run.failed !== null;
+  const { left: vmGasLimit, forward } = run;
   // VM gas reserved for a forwarded part: charged here with the home part's (so the publisher's
   // gas can never be short when the part ran), given back as far as unused by the settle.
   let reserved = 0;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { base58Decode, base58Encode } from "../../../src/codec/base58";
-import { executeTx, dryRun, checkPublisherGas, actionDesc } from "../../../src/executor/index";
+import { executeTx, dryRun, checkPublisherGas } from "../../../src/executor/index";
+import { actionDesc } from "../../../src/executor/actions";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { State } from "../../../src/state/state";
 import { ContractDB, mapKey } from "../../../src/state/storage";

@@ -1,0 +1,28 @@
+/**
+ * Every native contract's declaration as the chain sees it: the /getContract
+ * JSON and each ABI's arguments, amount limit and privacy, in declaration
+ * order. A change here changes what contracts accept or what RPC answers.
+ */
+import { describe, expect, it } from "vitest";
+import "../../../src/contracts/index";
+import "../../../src/vm/index";
+import { nativeContracts } from "../../../src/contracts/monitor";
+import { getContract } from "../../../src/query/index";
+
+describe("native contract ABIs", () => {
+  it("declarations are unchanged", () => {
+    const defs = nativeContracts().map((d) => ({
+      id: d.id,
+      version: d.version,
+      lang: d.lang,
+      abis: [...d.abis.entries()].map(([k, a]) => ({ key: k, name: a.name, args: a.args, amountLimit: a.amountLimit, private: a.private ?? false })),
+    }));
+    expect(defs.map((d) => d.id)).toContain("vote_producer.iost");
+    expect(defs).toMatchSnapshot();
+  });
+
+  it("getContract JSON is unchanged", () => {
+    const json = nativeContracts().map((d) => JSON.stringify(getContract(null as never, d.id)));
+    expect(json).toMatchSnapshot();
+  });
+});
