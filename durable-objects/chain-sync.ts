@@ -42,9 +42,9 @@ import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, ty
 import type { TrackedBlock } from "../src/consensus/endorse";
 import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../src/consensus/peer-block";
 import { slotOf, type Schedule } from "../src/consensus/schedule";
-import type { Answer, Chunk, ChunkContext } from "./api";
-import type { ShardInternal } from "./env";
-import { fetchBlocks, MAX_RANGE, peerStatus, pushBlock, type Gossip, type PeerStatus } from "./peers";
+import type { Answer, Chunk, ChunkContext, Origin, PeerStatus, ShardInternal } from "./api";
+import { MAX_RANGE } from "./config";
+import { fetchBlocks, peerStatus, pushBlock, type Gossip } from "./peers";
 import { errorText } from "./values";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
@@ -443,12 +443,6 @@ function reject(host: SyncHost, st: SyncState, b: { number: number; hash: string
 }
 
 export type ReceiveResult = { result: "known" | "adopted" | "side" | "reorg" | "orphan" } | { error: string };
-
-/** Where a pushed item came from, for gossip: the sender's node id and the node ids it also sent it to. */
-export interface Origin {
-  node?: string;
-  to?: readonly string[];
-}
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 

@@ -5,9 +5,9 @@
  * genesis exists before calling them.
  */
 import { blockToJson, type StoredBlock } from "../src/block/index";
-import type { Answer, HeadView, Json } from "./api";
+import type { Answer, HeadView, Json, ShardInternal } from "./api";
 import * as core from "./core";
-import type { NodeConfig, ShardInternal } from "./env";
+import type { NodeConfig } from "./env";
 
 /** What the coordinator lends its views. */
 export interface ChainViewHost {

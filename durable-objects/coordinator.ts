@@ -45,7 +45,7 @@ import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ed25519PublicKey } from "../src/crypto/ed25519";
 import { nextLib } from "../src/consensus/lib";
 import type { ConsensusParams } from "../src/consensus/params";
-import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, P2pGate } from "./api";
+import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, Origin, P2pGate, PeerStatus, ShardInternal, ValidatorApi } from "./api";
 import * as core from "./core";
 import * as views from "./coordinator-views";
 import {
@@ -57,15 +57,13 @@ import {
   COORDINATOR_NAME,
   type NodeConfig,
   type NodeEnv,
-  type ShardInternal,
-  type ValidatorApi,
 } from "./env";
 import * as schema from "./schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "./snapshots";
 import * as sync from "./chain-sync";
 import { Finality } from "./finality";
 import type { PeerBlock, WireBlock } from "../src/block/wire";
-import { Gossip, type PeerStatus } from "./peers";
+import { Gossip } from "./peers";
 import { slotNs } from "../src/consensus/schedule";
 import { byShard, listOf, nextWake, ONE_MS_NS, produceOnce, type Outcome, type Producing, type ProductionHost } from "./production";
 
@@ -414,7 +412,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** POST /p2p/endorse: a peer's signed endorsement, counted (and relayed) or refused with the reason. */
-  async receiveEndorsement(e: unknown, origin: sync.Origin = {}): Promise<Answer<EndorseResult>> {
+  async receiveEndorsement(e: unknown, origin: Origin = {}): Promise<Answer<EndorseResult>> {
     await this.ensureGenesis();
     // Everything but the count outside the queue: a bogus or repeated endorsement never waits in line with production.
     const checked = await this.finality.check(e);
@@ -430,7 +428,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** POST /p2p/block: a peer's block (the parsed JSON body); `from` names the sender in logs, `origin` in gossip. */
-  async receiveBlock(json: unknown, from: string, origin: sync.Origin = {}): Promise<sync.ReceiveResult> {
+  async receiveBlock(json: unknown, from: string, origin: Origin = {}): Promise<sync.ReceiveResult> {
     await this.ensureGenesis();
     await this.armForPeers();
     return sync.receiveBlock(this.syncHost(), this.syncState, json, from, origin);

@@ -29,12 +29,8 @@ import {
   type TrackedBlock,
 } from "../src/consensus/endorse";
 import type { Answer, EndorserApi, EndorseResult, FinalityStatus } from "./api";
-import { gossipHeaders, PUSH_TIMEOUT_MS, type Gossip } from "./peers";
-
-/** Endorsements of blocks this far above our head are refused: we could not use them before syncing anyway. */
-export const MAX_AHEAD = 64;
-/** Most endorsements one POST /p2p/endorse carries. */
-export const MAX_BATCH = 64;
+import { MAX_AHEAD, PUSH_TIMEOUT_MS } from "./config";
+import { gossipHeaders, type Gossip } from "./peers";
 
 /** A main-chain block as finality needs it. */
 export interface HeadBlock {

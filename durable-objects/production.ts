@@ -16,8 +16,8 @@ import { base58Decode, base58Encode } from "../src/codec/base58";
 import { nextTurn, slotOf, type Tip } from "../src/consensus/schedule";
 import type { ConsensusParams } from "../src/consensus/params";
 import { ED25519 } from "../src/tx/types";
-import type { Chunk } from "./api";
-import type { NodeConfig, ShardInternal, ValidatorApi } from "./env";
+import type { Chunk, ShardInternal, ValidatorApi } from "./api";
+import type { NodeConfig } from "./env";
 
 /** The production job persisted as coordinator_meta `producing`. */
 export interface Producing {

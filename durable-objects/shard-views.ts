@@ -134,8 +134,3 @@ export function view<T>(h: ViewHost, read: (state: State, time: bigint) => T): T
 export function readBlock(h: ViewHost): { block_hash: string; block_number: string } {
   return { block_hash: h.meta("lib_hash") ?? "", block_number: String(h.lib()) };
 }
-
-/** A contract storage read with the block it reflects (/getContractStorage, /getContractStorageFields). */
-export function storageView(h: ViewHost, read: (state: State) => Answer<Json>): Answer<Json> {
-  return { ...(view(h, read) as { [k: string]: Json }), ...readBlock(h) };
-}

@@ -35,8 +35,8 @@ import {
   type VoteState,
   type VoteView,
 } from "../src/consensus/endorse";
-import type { Answer, EndorserApi } from "./api";
-import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv, type ValidatorApi } from "./env";
+import type { Answer, EndorserApi, ValidatorApi } from "./api";
+import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv } from "./env";
 import * as schema from "./schema";
 
 interface Key {

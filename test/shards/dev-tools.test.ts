@@ -20,7 +20,7 @@ describe("snapshot and revert on four shards", () => {
     const c = newChain("snap4");
     const shardAt = (i: number) => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const raw = (i: number) => nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`) as unknown as DurableObjectStub<Shard>;
-    const iost = async (name: string) => ((await shardAt(shardOf(name, N)).getTokenBalance(name, "iost", true)) as { balance: number }).balance;
+    const iost = async (name: string) => ((await shardAt(shardOf(name, N)).read("getTokenBalance", name, "iost")) as { balance: number }).balance;
     const everything = async () => ({
       coord: await dumpTables(c.coordStub),
       shards: await Promise.all(Array.from({ length: N }, (_, i) => dumpTables(raw(i)))),

@@ -1,7 +1,8 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { Coordinator } from "../../durable-objects/coordinator";
-import { DEV_PRODUCER_SECRETS, nodeConfig, productionMode, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
+import { productionMode } from "../../durable-objects/config";
+import { DEV_PRODUCER_SECRETS, nodeConfig, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { DEV_ADMIN_PUBKEY } from "../../src/genesis/index";
 import { newChain, nodeEnv, setProduction, tick } from "./helpers";

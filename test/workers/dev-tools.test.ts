@@ -11,7 +11,7 @@ import { makeTx } from "./txs";
 
 type Chain = ReturnType<typeof newChain>;
 
-const balance = async (c: Chain, name: string) => ((await c.shard.getTokenBalance(name, "iost", true)) as { balance: number }).balance;
+const balance = async (c: Chain, name: string) => ((await c.shard.read("getTokenBalance", name, "iost")) as { balance: number }).balance;
 
 /** Everything a revert must bring back: every row of both objects and the shard's cached view. */
 async function nodeState(c: Chain) {

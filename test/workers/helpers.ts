@@ -1,7 +1,9 @@
 /** Shared helpers of the Durable Object integration tests. */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { CoordinatorApi } from "../../durable-objects/api";
-import { shardStub, type NodeEnv, type ProductionMode, type ShardInternal } from "../../durable-objects/env";
+import type { ShardInternal } from "../../durable-objects/api";
+import type { ProductionMode } from "../../durable-objects/config";
+import { shardStub, type NodeEnv } from "../../durable-objects/env";
 import type { Coordinator } from "../../durable-objects/coordinator";
 import type { Shard } from "../../durable-objects/shard";
 import type { StoredBlock } from "../../src/block/block";
