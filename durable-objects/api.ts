@@ -129,7 +129,7 @@ export interface ShardInternal extends ShardApi {
   chunkAt(height: number): Promise<Chunk | null>;
 }
 
-/** Validator Durable Object (validator.ts): signs for one producer key. */
+/** Validator Durable Object (validator/validator.ts): signs for one producer key. */
 export interface ValidatorApi {
   /** Its base58 pubkey, or null when this node has no secret for it. */
   pubkey(): Promise<string | null>;
@@ -155,7 +155,7 @@ export interface CoordinatorStatus {
   work: { blocks: number; ms: number; ownMs: number };
   /** Issue #7: the last 100 rejected peer blocks (newest last), side blocks held, the best head a peer reported. */
   sync?: { rejected: { number: number; hash: string; from: string; reason: string }[]; sideBlocks: number; bestPeerHead: number };
-  /** Issue #7: endorsement finality (durable-objects/finality.ts); LIB is the higher of IOST's rule and `final`. */
+  /** Issue #7: endorsement finality (durable-objects/coordinator/finality.ts); LIB is the higher of IOST's rule and `final`. */
   finality?: FinalityStatus;
   /** LIB by IOST's rule alone (`lib` is the higher of this and `finality.final`); the bench compares the two. */
   iostLib?: number;

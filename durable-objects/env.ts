@@ -11,7 +11,7 @@ import type { GenesisSpec } from "../src/genesis/index";
 export interface NodeEnv {
   SHARD: DurableObjectNamespace;
   COORDINATOR: DurableObjectNamespace;
-  /** One Validator per producer key held (durable-objects/validator.ts). */
+  /** One Validator per producer key held (durable-objects/validator/validator.ts). */
   VALIDATOR: DurableObjectNamespace;
   CHAIN_ID?: string;
   SHARD_COUNT?: string;

@@ -10,7 +10,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
-import { checkGivenTxs } from "../../durable-objects/chunk-sync";
+import { checkGivenTxs } from "../../durable-objects/shard/chunk-sync";
 import { sign } from "../../src/crypto/signature";
 import { shardOf } from "../../src/sharding/placement";
 import { FULL, publishHash, txBytes, txId, txToRequestJson } from "../../src/tx/index";

@@ -5,9 +5,9 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { Coordinator } from "../../durable-objects/coordinator";
+import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
 import { shardStub } from "../../durable-objects/env";
-import type { Shard } from "../../durable-objects/shard";
+import type { Shard } from "../../durable-objects/shard/shard";
 import { shardOf } from "../../src/sharding/placement";
 import { dumpTables, newChain, nodeEnv, setProduction, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";

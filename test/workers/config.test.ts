@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { Coordinator } from "../../durable-objects/coordinator";
+import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
 import { productionMode } from "../../durable-objects/config";
 import { DEV_PRODUCER_SECRETS, nodeConfig, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";

@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { HeadView } from "../../durable-objects/api";
-import type { Coordinator } from "../../durable-objects/coordinator";
+import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
 import { dumpTables, newChain, setProduction, tick } from "./helpers";
 import { makeTx } from "./txs";
 

@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { Shard } from "../../durable-objects/shard";
+import type { Shard } from "../../durable-objects/shard/shard";
 import { newChain, poolDirectly, tick } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
 

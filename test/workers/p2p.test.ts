@@ -9,7 +9,7 @@
 import { runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { CoordinatorStatus } from "../../durable-objects/api";
-import type { Rejection } from "../../durable-objects/chain-sync";
+import type { Rejection } from "../../durable-objects/coordinator/chain-sync";
 import type { PeerStatus } from "../../durable-objects/api";
 import { assembleHeader, signatureOf, storedBlock } from "../../src/block/block";
 import { blockHash } from "../../src/block/header";
@@ -18,7 +18,7 @@ import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { ed25519PublicKey, ed25519SecretKey, ed25519Sign } from "../../src/crypto/ed25519";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { ED25519 } from "../../src/tx/types";
-import { MAX_SIDE_BLOCKS } from "../../durable-objects/chain-sync";
+import { MAX_SIDE_BLOCKS } from "../../durable-objects/coordinator/chain-sync";
 import { forged } from "./forge";
 import { newChain } from "./helpers";
 import { makeTx } from "./txs";

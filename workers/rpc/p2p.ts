@@ -77,7 +77,7 @@ export function sender(h: (name: string) => string | undefined): string {
   return (h("X-Peer") ?? h("CF-Connecting-IP") ?? "unknown peer").slice(0, 200);
 }
 
-/** The sender's gossip headers (durable-objects/peers.ts). */
+/** The sender's gossip headers (durable-objects/coordinator/peers.ts). */
 export function origin(h: (name: string) => string | undefined): { node?: string; to: string[] } {
   const node = h("X-Node-Id")?.trim().slice(0, 64);
   return { ...(node ? { node } : {}), to: parseGossipTo(h("X-Gossip-To")) };

@@ -15,9 +15,9 @@
  * nobody relays at all. A peer whose last push failed (a cut link, a stopped
  * node) is left out of X-Gossip-To, so the others relay to it meanwhile.
  */
-import type { PeerBlock } from "../src/block/wire";
-import type { PeerStatus } from "./api";
-import { MAX_GOSSIP_TO, MAX_RANGE, PUSH_TIMEOUT_MS } from "./config";
+import type { PeerBlock } from "../../src/block/wire";
+import type { PeerStatus } from "../api";
+import { MAX_GOSSIP_TO, MAX_RANGE, PUSH_TIMEOUT_MS } from "../config";
 
 /** Most items gossip remembers recipients of. */
 const GOSSIP_ITEMS = 4_096;

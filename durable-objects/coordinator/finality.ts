@@ -27,9 +27,9 @@ import {
   type Endorsement,
   type SignedEndorsement,
   type TrackedBlock,
-} from "../src/consensus/endorse";
-import type { Answer, EndorserApi, EndorseResult, FinalityStatus } from "./api";
-import { MAX_AHEAD, PUSH_TIMEOUT_MS } from "./config";
+} from "../../src/consensus/endorse";
+import type { Answer, EndorserApi, EndorseResult, FinalityStatus } from "../api";
+import { MAX_AHEAD, PUSH_TIMEOUT_MS } from "../config";
 import { gossipHeaders, type Gossip } from "./peers";
 
 /** A main-chain block as finality needs it. */
@@ -46,7 +46,7 @@ export interface FinalityHost {
   readonly chainId: number;
   readonly sql: SqlStorage;
   readonly peers: readonly string[];
-  /** Who has which endorsement (durable-objects/peers.ts), and our id in it. */
+  /** Who has which endorsement (durable-objects/coordinator/peers.ts), and our id in it. */
   readonly gossip: Gossip;
   nodeId(): string;
   /** Pubkeys of the producer keys this node holds. */

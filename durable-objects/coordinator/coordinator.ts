@@ -39,14 +39,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import migrations from "../drizzle/migrations";
-import { assembleHeader, storedBlock, type StoredBlock } from "../src/block/index";
-import { base58Decode, base58Encode } from "../src/codec/base58";
-import { ed25519PublicKey } from "../src/crypto/ed25519";
-import { nextLib } from "../src/consensus/lib";
-import type { ConsensusParams } from "../src/consensus/params";
-import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, Origin, P2pGate, PeerStatus, ShardInternal, ValidatorApi } from "./api";
-import * as core from "./core";
+import migrations from "../../drizzle/migrations";
+import { assembleHeader, storedBlock, type StoredBlock } from "../../src/block/index";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { ed25519PublicKey } from "../../src/crypto/ed25519";
+import { nextLib } from "../../src/consensus/lib";
+import type { ConsensusParams } from "../../src/consensus/params";
+import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, Origin, P2pGate, PeerStatus, ShardInternal, ValidatorApi } from "../api";
+import * as core from "../core";
 import * as views from "./coordinator-views";
 import {
   nodeConfig,
@@ -57,14 +57,14 @@ import {
   COORDINATOR_NAME,
   type NodeConfig,
   type NodeEnv,
-} from "./env";
-import * as schema from "./schema";
-import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "./snapshots";
+} from "../env";
+import * as schema from "../schema";
+import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
 import { Finality } from "./finality";
-import type { PeerBlock, WireBlock } from "../src/block/wire";
+import type { PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
-import { slotNs } from "../src/consensus/schedule";
+import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, nextWake, ONE_MS_NS, produceOnce, type Outcome, type Producing, type ProductionHost } from "./production";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
@@ -92,9 +92,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * the coordinator's own work, which must grow with shards, not txs. Bench only.
    */
   private readonly work = { blocks: 0, ms: 0, ownMs: 0 };
-  /** Peers' blocks: rejections, pull in progress (durable-objects/chain-sync.ts). */
+  /** Peers' blocks: rejections, pull in progress (durable-objects/coordinator/chain-sync.ts). */
   private readonly syncState = sync.newSyncState();
-  /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/finality.ts). */
+  /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/coordinator/finality.ts). */
   private readonly finality: Finality;
   /** Who has which block and endorsement (peers.ts), and this node's id there (coordinator_meta `node_id`, random once). */
   private readonly gossip = new Gossip();

@@ -6,15 +6,15 @@
  */
 import { and, asc, eq, gt, lte } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import { ShardState } from "../src/executor/guard";
-import { State } from "../src/state/state";
-import type { Tx } from "../src/tx/types";
-import type { Answer, Json } from "./api";
-import * as core from "./core";
-import type { NodeConfig } from "./env";
-import * as schema from "./schema";
-import type { SqlStore } from "./sql-store";
-import { bytesOf, errorText, plain } from "./values";
+import { ShardState } from "../../src/executor/guard";
+import { State } from "../../src/state/state";
+import type { Tx } from "../../src/tx/types";
+import type { Answer, Json } from "../api";
+import * as core from "../core";
+import type { NodeConfig } from "../env";
+import * as schema from "../schema";
+import type { SqlStore } from "../sql-store";
+import { bytesOf, errorText, plain } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
 

@@ -37,15 +37,15 @@
  * drizzle migrations, as it is private to this module): hash, height, parent
  * hash and the PeerBlock JSON.
  */
-import type { StoredBlock } from "../src/block/block";
-import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, type WireBlock, type WireChunk } from "../src/block/wire";
-import type { TrackedBlock } from "../src/consensus/endorse";
-import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../src/consensus/peer-block";
-import { slotOf, type Schedule } from "../src/consensus/schedule";
-import type { Answer, Chunk, ChunkContext, Origin, PeerStatus, ShardInternal } from "./api";
-import { MAX_RANGE } from "./config";
+import type { StoredBlock } from "../../src/block/block";
+import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, type WireBlock, type WireChunk } from "../../src/block/wire";
+import type { TrackedBlock } from "../../src/consensus/endorse";
+import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../../src/consensus/peer-block";
+import { slotOf, type Schedule } from "../../src/consensus/schedule";
+import type { Answer, Chunk, ChunkContext, Origin, PeerStatus, ShardInternal } from "../api";
+import { MAX_RANGE } from "../config";
 import { fetchBlocks, peerStatus, pushBlock, type Gossip } from "./peers";
-import { errorText } from "./values";
+import { errorText } from "../values";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
 export interface SyncShard extends ShardInternal {
@@ -71,7 +71,7 @@ export interface SyncHost {
   /** How far (ns) a peer's block may be ahead of our clock. */
   readonly aheadNs: bigint;
   readonly sql: SqlStorage;
-  /** Who has which block (durable-objects/peers.ts). */
+  /** Who has which block (durable-objects/coordinator/peers.ts). */
   readonly gossip: Gossip;
   /** This node's id in gossip headers (X-Node-Id). */
   readonly nodeId: string;
