@@ -102,7 +102,7 @@ export type ExecResult =
   | { dropped: string };
 
 /** The genesis config of this node (NodeConfig.genesis). */
-export function genesisConfig(spec: GenesisSpec): GenesisConfig {
+function genesisConfig(spec: GenesisSpec): GenesisConfig {
   return genesisOf(spec);
 }
 
@@ -173,8 +173,6 @@ function receiptFromJson(j: TxReceiptJson): TxReceipt {
     receipts: j.receipts.map((c) => ({ funcName: c.func_name, content: c.content })),
   };
 }
-
-export { txHash };
 
 /** The parent block as the base tx needs it (ChunkContext strings, parsed). */
 export interface ParentInfo {
