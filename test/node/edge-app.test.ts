@@ -4,6 +4,8 @@
  * body cap, any Content-Type), parameter parsing, fan-out and intake order.
  * The same app runs for real, over HTTP, in test/e2e.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Answer, CoordinatorApi, Json, ShardApi } from "../../durable-objects/api";
 import type { ReadArgs, ReadName } from "../../src/query/reads";
@@ -354,6 +356,39 @@ describe("intake", () => {
     const f = fakeEnv({ shard: { submitTx: async () => ({ error: "tx exists in pending" }) } });
     const r = await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer())));
     expect(r.body).toEqual({ code: 2, message: "tx exists in pending" });
+  });
+
+  it("an admitted tx goes on to every peer of PEERS as /p2p/tx with its full bytes; a refused one does not", async () => {
+    const got: { url: string; body: string }[] = [];
+    const servers = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<http.Server>((ready) => {
+            const server = http.createServer((req, res) => {
+              let body = "";
+              req.on("data", (d) => (body += d));
+              req.on("end", () => {
+                got.push({ url: `${req.method} ${req.url}`, body });
+                res.end('{"hash":"x"}');
+              });
+            });
+            server.listen(0, "127.0.0.1", () => ready(server));
+          }),
+      ),
+    );
+    try {
+      const peers = servers.map((sv) => `http://127.0.0.1:${(sv.address() as AddressInfo).port}/`).join(", ");
+      const refused = fakeEnv({ vars: { PEERS: peers }, shard: { submitTx: async () => ({ error: "tx exists in pending" }) } });
+      expect((await call(refused.env, "/sendTx", postText(JSON.stringify(signedTransfer())))).status).toBe(400);
+      const f = fakeEnv({ vars: { PEERS: peers } });
+      expect((await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer())))).status).toBe(200);
+      await vi.waitFor(() => expect(got).toHaveLength(2));
+      const bytes = f.calls.find((c) => c.method === "shard.submitTx")!.args[0] as Uint8Array;
+      const sent = { url: "POST /p2p/tx", body: JSON.stringify({ tx: Buffer.from(bytes).toString("base64") }) };
+      expect(got).toEqual([sent, sent]);
+    } finally {
+      for (const sv of servers) sv.close();
+    }
   });
 
   it("execTx only in dev mode", async () => {
