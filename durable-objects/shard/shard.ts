@@ -386,6 +386,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** A state read (src/query/reads.ts) on the head state (== LIB state with one producer, see the header comment). */
   async read<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
+    // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
+    if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
     const read = (reads as ReadTable)[name];
     const answer = views.view(this.host(), (s, t) => read(s, t, ...args) as Answer<Json>);
     return namesBlock.has(name) ? { ...(answer as { [k: string]: Json }), ...views.readBlock(this.host()) } : answer;

@@ -193,6 +193,10 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.shard.read("getContractStorage", "token.iost", "TBadmin", "iost")).toMatchObject({ block_hash: b1.hash, block_number: "1" });
     expect(((await c.shard.read("getContractStorage", "token.iost", "TBadmin", "iost")) as Obj).data).toMatch(/^\d/);
     expect(await c.shard.read("getContractStorageFields", "token.iost", "TBadmin")).toHaveProperty("fields");
+    for (const name of ["toString", "constructor", "nope"]) {
+      // A name outside src/query/reads.ts, as an untyped caller could send it.
+      expect(await c.shard.read(name as "getRAMInfo")).toEqual({ error: `unknown read "${name}"` });
+    }
   });
 });
 
