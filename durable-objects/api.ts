@@ -1,11 +1,18 @@
 /**
- * The Durable Object RPC surface the edge Worker calls. Return types are plain
- * JSON-shaped objects on purpose: DO RPC serializes them anyway, and complex
- * inferred return types trip tsc ("type instantiation is excessively deep").
- * JSON shapes are IOST's RPC views (go-iost rpc/pb/rpc.proto, rpc/convert.go).
+ * Every Durable Object's RPC surface, in one place: what the edge Worker
+ * calls (ShardApi, CoordinatorApi with its /p2p methods), what the objects
+ * call on one another (ShardInternal, ValidatorApi, EndorserApi). The classes
+ * implement these; stubs are typed by them (workers/env.ts, env.ts).
+ *
+ * Return types are plain JSON-shaped objects on purpose: DO RPC serializes
+ * them anyway, and complex inferred return types trip tsc ("type
+ * instantiation is excessively deep"). JSON shapes are IOST's RPC views
+ * (go-iost rpc/pb/rpc.proto, rpc/convert.go).
  */
-import type { WireChunk } from "../src/block/wire";
+import type { PeerBlock, WireChunk } from "../src/block/wire";
 import type { BlockRef, Proposal, SignedEndorsement, VoteState, VoteView } from "../src/consensus/endorse";
+import type { ReadArgs, ReadName } from "../src/query/reads";
+import type { CrossReceipt } from "../src/sharding/receipts";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -69,23 +76,14 @@ export interface ShardApi {
   getTxReceipt(hash: string): Promise<Answer<Json>>;
   /** Transactions (with tx_receipt) of this shard's chunk at a height, in block order. */
   getChunkTxs(height: number): Promise<Json[]>;
-  getAccount(name: string, longest: boolean): Promise<Answer<Json>>;
-  getTokenBalance(account: string, token: string, longest: boolean): Promise<Answer<Json>>;
-  getTokenInfo(symbol: string, longest: boolean): Promise<Answer<Json>>;
-  getRAMInfo(): Promise<Answer<Json>>;
-  getContract(id: string, longest: boolean): Promise<Answer<Json>>;
+  /**
+   * A state read of src/query/reads.ts by name, on the head state (with one
+   * producer LIB = head, so IOST's `by_longest_chain` reads the same state and
+   * the edge does not pass it). Answers as IOST's RPC, errors as `{error}`.
+   */
+  read<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<Answer<Json>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
-  getContractStorage(id: string, key: string, field: string, longest: boolean): Promise<Answer<Json>>;
-  getContractStorageFields(id: string, key: string, longest: boolean): Promise<Answer<Json>>;
-  /** Shard 0 only (the consensus shard holds vote_producer.iost and vote.iost): IOST's GetProducerVoteInfo. */
-  getProducerVoteInfo(account: string, longest: boolean): Promise<Answer<Json>>;
-  /** Shard 0 only: an account's producer votes, getAccount's `vote_infos` ([{option, votes, cleared_votes}]). */
-  getVoteInfos(account: string, longest: boolean): Promise<Json>;
-  /** Shard 0 only: `{bonus, detail}` as IOST's GetVoterBonus. */
-  getVoterBonus(account: string, longest: boolean): Promise<Answer<Json>>;
-  /** Shard 0 only: `{bonus}` as IOST's GetCandidateBonus. */
-  getCandidateBonus(account: string, longest: boolean): Promise<Answer<Json>>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
   eventsSince(afterHeight: number): Promise<{ height: number; events: { topic: string; data: string; time: string; contract: string }[] }>;
   poolSize(): Promise<number>;
@@ -102,6 +100,49 @@ export interface ShardApi {
   finalize(lib: number, libHash?: string): Promise<void>;
 }
 
+/** Shard methods beyond the edge's that the coordinator and tests use. */
+export interface ShardInternal extends ShardApi {
+  /** Gas ratios (×100) of the txs of the chunk at `height`. */
+  chunkGasRatios(height: number): Promise<number[]>;
+  /** Cross-shard receipts the chunk of `height` sent to shard `to` (read by `to` when it builds height + 1). */
+  outgoingFor(height: number, to: number): Promise<CrossReceipt[]>;
+  /** Pending txs, or cross-shard receipts of the head chunk still to be applied. */
+  hasWork(): Promise<boolean>;
+  /** Dev: copy every table as snapshot `id` (durable-objects/snapshots.ts). */
+  snapshot(id: number): Promise<void>;
+  hasSnapshot(id: number): Promise<boolean>;
+  /** Dev: restore snapshot `id`, keeping the copies; false if it is not held. */
+  revert(id: number): Promise<boolean>;
+  dropSnapshots(id: number): Promise<void>;
+  /**
+   * Sync (issue #7): re-executes a peer's chunk of `ctx.height` = head + 1 from
+   * exactly `txs` (full bytes; shard 0's first is the base tx) after the incoming
+   * receipts, checking every tx as /sendTx does (times against the block time);
+   * stores it only if the result equals `expected`, else `{error}` and nothing
+   * changes. The stored chunk again answers itself; a different one an error.
+   */
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
+  /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
+  revertTo(height: number): Promise<Answer<{ head: number }>>;
+  /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
+  chunkTxs(height: number): Promise<Uint8Array[]>;
+  chunkAt(height: number): Promise<Chunk | null>;
+}
+
+/** Validator Durable Object (validator/validator.ts): signs for one producer key. */
+export interface ValidatorApi {
+  /** Its base58 pubkey, or null when this node has no secret for it. */
+  pubkey(): Promise<string | null>;
+  /**
+   * Signs block hash `hash` (base58) of `height` if `witness` is its pubkey and
+   * it never signed another hash at that height; the signature is base58.
+   */
+  signBlock(height: number, hash: string, witness: string, time: string): Promise<{ signature: string } | { error: string }>;
+  signedAt(height: number): Promise<string | null>;
+  /** Dev revert only: forget what it signed above `height`. */
+  forgetAbove(height: number): Promise<boolean>;
+}
+
 export interface CoordinatorStatus {
   head: number;
   lib: number;
@@ -114,7 +155,7 @@ export interface CoordinatorStatus {
   work: { blocks: number; ms: number; ownMs: number };
   /** Issue #7: the last 100 rejected peer blocks (newest last), side blocks held, the best head a peer reported. */
   sync?: { rejected: { number: number; hash: string; from: string; reason: string }[]; sideBlocks: number; bestPeerHead: number };
-  /** Issue #7: endorsement finality (durable-objects/finality.ts); LIB is the higher of IOST's rule and `final`. */
+  /** Issue #7: endorsement finality (durable-objects/coordinator/finality.ts); LIB is the higher of IOST's rule and `final`. */
   finality?: FinalityStatus;
   /** LIB by IOST's rule alone (`lib` is the higher of this and `finality.final`); the bench compares the two. */
   iostLib?: number;
@@ -138,7 +179,7 @@ export interface EndorseResult {
   final: number;
 }
 
-/** Validator Durable Object's endorsing half (validator.ts); the block-signing half is env.ts ValidatorApi. */
+/** Validator Durable Object's endorsing half; the block-signing half is ValidatorApi. */
 export interface EndorserApi {
   /**
    * Endorses `p` by the voting rule (src/consensus/endorse.ts `decide`) if it may,
@@ -176,6 +217,31 @@ export interface CoordinatorApi {
   receiveEndorsement(e: unknown, origin?: { node?: string; to?: readonly string[] }): Promise<Answer<EndorseResult>>;
   /** What the edge checks peers' blocks and endorsements against before they reach the coordinator (workers/rpc/p2p.ts). */
   p2pGate(): Promise<P2pGate>;
+  /** POST /p2p/block: a peer's block (`from`: who sent it, for logs), checked and placed on our chain or aside. */
+  receiveBlock(json: unknown, from: string, origin?: Origin): Promise<Answer<{ result: "known" | "adopted" | "side" | "reorg" | "orphan" }>>;
+  /** GET /p2p/blocks: up to `count` (≤ MAX_RANGE) main-chain blocks from `from`. */
+  peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
+  /** GET /p2p/status, without `node_id` (the edge adds it from the gate). */
+  p2pStatus(): Promise<PeerStatus>;
+}
+
+/** Where a pushed item came from, for gossip: the sender's node id and the node ids it also sent it to. */
+export interface Origin {
+  node?: string;
+  to?: readonly string[];
+}
+
+/** GET /p2p/status. */
+export interface PeerStatus {
+  chain_id: number;
+  head: number;
+  head_hash: string;
+  /** ns, decimal */
+  head_time: string;
+  lib: number;
+  lib_hash: string;
+  /** Gossip id of the node (absent from older nodes). */
+  node_id?: string;
 }
 
 /** The coordinator's view the edge's /p2p checks use (cached there for a second or two). */
@@ -183,7 +249,7 @@ export interface P2pGate {
   /** Producer keys of the lists of our head's child, our head and LIB (sorted). */
   keys: string[];
   chainId: number;
-  /** This node's gossip id (durable-objects/peers.ts), which GET /p2p/status adds as `node_id`. */
+  /** This node's gossip id (durable-objects/coordinator/peers.ts), which GET /p2p/status adds as `node_id`. */
   nodeId: string;
   head: number;
   /** The endorsement tracker's final height: endorsements at or below it are refused. */

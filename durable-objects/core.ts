@@ -1,7 +1,10 @@
 /**
- * The one place where the Durable Objects meet the protocol core (src/). The
- * DOs call the core only through these functions, so the glue does not depend
- * on how the core modules are split, and the core stays free of Workers APIs.
+ * Execution glue: how the shards run the core's executor (src/executor) on
+ * their terms — a block as the objects hold it (`BlockInfo`, `ShardPlace`,
+ * base58 hashes) turned into the executor's `BlockContext`; pool admission,
+ * txs, base txs, incoming receipts, dry runs, genesis, and a settled
+ * cross-shard receipt's JSON. Everything else (reads: src/query/reads.ts,
+ * codecs, consensus rules) the objects import from src/ directly.
  */
 import type { ConsensusParams } from "../src/consensus/params";
 import { genesisOf, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
@@ -17,8 +20,6 @@ import {
   executeTx as coreExecuteTx,
   type BlockContext,
 } from "../src/executor/index";
-import * as q from "../src/query/index";
-import { remoteContractShard } from "../src/sharding/directory";
 import type { State } from "../src/state/state";
 import type { Store } from "../src/state/store";
 import { checkTxTime as coreCheckTxTime, decodeTx, FULL, replayKey, receiptBytes, txBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
@@ -101,7 +102,7 @@ export type ExecResult =
   | { dropped: string };
 
 /** The genesis config of this node (NodeConfig.genesis). */
-export function genesisConfig(spec: GenesisSpec): GenesisConfig {
+function genesisConfig(spec: GenesisSpec): GenesisConfig {
   return genesisOf(spec);
 }
 
@@ -172,26 +173,6 @@ function receiptFromJson(j: TxReceiptJson): TxReceipt {
     receipts: j.receipts.map((c) => ({ funcName: c.func_name, content: c.content })),
   };
 }
-
-export type Answer = Json | { error: string };
-
-const orError = (v: unknown, error: string): Answer => (v === null ? { error } : (v as Json));
-
-/** RPC reads over a state, in IOST's JSON shapes and error texts. */
-export const queries = {
-  getAccount: (s: State, name: string, time: bigint): Answer => orError(q.getAccount(s, name, time), "account not found"),
-  getTokenBalance: (s: State, account: string, token: string, time: bigint): Answer => q.getTokenBalance(s, account, token, time) as unknown as Json,
-  getTokenInfo: (s: State, symbol: string): Answer => orError(q.getTokenInfo(s, symbol), "token not found"),
-  getRAMInfo: (s: State): Answer => q.getRAMInfo(s) as unknown as Json,
-  getContract: (s: State, id: string): Answer => orError(q.getContract(s, id), "contract not found"),
-  getContractStorage: (s: State, id: string, key: string, field: string): Answer => q.getContractStorage(s, id, key, field) as unknown as Json,
-  getContractStorageFields: (s: State, id: string, key: string): Answer => q.getContractStorageFields(s, id, key) as unknown as Json,
-  /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
-  contractShard: (s: State, place: ShardPlace, id: string): number | null =>
-    q.getContract(s, id) !== null ? place.index : remoteContractShard(s, place, id),
-};
-
-export { txHash };
 
 /** The parent block as the base tx needs it (ChunkContext strings, parsed). */
 export interface ParentInfo {

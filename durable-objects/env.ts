@@ -1,16 +1,17 @@
 /**
  * What the Durable Objects read from `env` (wrangler.toml [vars] and secrets).
  * Vars arrive as strings; `nodeConfig(env)` parses them once, with defaults.
+ * The settings the edge Worker also reads are parsed in config.ts.
  */
-import type { Answer, Chunk, ChunkContext, ShardApi, CoordinatorApi } from "./api";
-import type { CrossReceipt } from "../src/sharding/receipts";
+import type { CoordinatorApi, ShardInternal, ValidatorApi } from "./api";
+import { parsePeers, productionMode, type ProductionMode } from "./config";
 import { DEV_ADMIN_PUBKEY, DEV_PRODUCERS, PUBLIC_DEV_KEYS } from "../src/genesis/dev-keys";
 import type { GenesisSpec } from "../src/genesis/index";
 
 export interface NodeEnv {
   SHARD: DurableObjectNamespace;
   COORDINATOR: DurableObjectNamespace;
-  /** One Validator per producer key held (durable-objects/validator.ts). */
+  /** One Validator per producer key held (durable-objects/validator/validator.ts). */
   VALIDATOR: DurableObjectNamespace;
   CHAIN_ID?: string;
   SHARD_COUNT?: string;
@@ -78,26 +79,6 @@ export interface NodeConfig {
  */
 export const DEV_PRODUCER_SECRETS: readonly string[] = DEV_PRODUCERS.map((p) => p.secret);
 
-/**
- * When the coordinator's alarm produces blocks (README "Dev conveniences"):
- * - "interval": a block every BLOCK_INTERVAL_MS, empty or not, as IOST;
- * - "on-tx": idle while every mempool is empty; a tx wakes the coordinator,
- *   which produces at once, then at most one block per BLOCK_INTERVAL_MS while
- *   txs keep waiting (so a busy chain still batches);
- * - "manual": never from the alarm, only from /dev/mine.
- * /dev/mine produces blocks in every mode.
- */
-export type ProductionMode = "interval" | "on-tx" | "manual";
-
-/**
- * BLOCK_PRODUCTION; unset or unknown is "interval", IOST's behaviour. Pure and
- * free of Workers APIs: the edge Worker parses it the same way.
- */
-export function productionMode(env: { BLOCK_PRODUCTION?: string }): ProductionMode {
-  const mode = env.BLOCK_PRODUCTION?.trim();
-  return mode === "on-tx" || mode === "manual" ? mode : "interval";
-}
-
 function positiveInt(text: string | undefined, fallback: number): number {
   const n = Number(text);
   return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
@@ -157,7 +138,7 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     // A dev node without keys of its own holds every dev producer of its genesis.
     producerSecrets: secrets.length > 0 || ownProducers || !dev ? secrets : DEV_PRODUCER_SECRETS.slice(0, genesis.producers.length),
     genesis,
-    peers: (env.PEERS ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== ""),
+    peers: parsePeers(env.PEERS),
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
     blockMaxTxsPerPublisher: positiveInt(env.BLOCK_MAX_TXS_PER_PUBLISHER, 10),
     blockAheadMs: env.BLOCK_AHEAD_MAX_MS === undefined ? null : positiveInt(env.BLOCK_AHEAD_MAX_MS, 1),
@@ -191,49 +172,6 @@ export function validatorName(coordinatorName: string, pubkey: string): string {
 export function shardIndexFromName(name: string | undefined): number {
   const m = /(?:^|:)shard-(\d+)$/.exec(name ?? "");
   return m ? Number(m[1]) : 0;
-}
-
-/** Shard methods beyond the edge contract (api.ts) that the coordinator and tests use. */
-export interface ShardInternal extends ShardApi {
-  /** Gas ratios (×100) of the txs of the chunk at `height`. */
-  chunkGasRatios(height: number): Promise<number[]>;
-  /** Cross-shard receipts the chunk of `height` sent to shard `to` (read by `to` when it builds height + 1). */
-  outgoingFor(height: number, to: number): Promise<CrossReceipt[]>;
-  /** Pending txs, or cross-shard receipts of the head chunk still to be applied. */
-  hasWork(): Promise<boolean>;
-  /** Dev: copy every table as snapshot `id` (durable-objects/snapshots.ts). */
-  snapshot(id: number): Promise<void>;
-  hasSnapshot(id: number): Promise<boolean>;
-  /** Dev: restore snapshot `id`, keeping the copies; false if it is not held. */
-  revert(id: number): Promise<boolean>;
-  dropSnapshots(id: number): Promise<void>;
-  /**
-   * Sync (issue #7): re-executes a peer's chunk of `ctx.height` = head + 1 from
-   * exactly `txs` (full bytes; shard 0's first is the base tx) after the incoming
-   * receipts, checking every tx as /sendTx does (times against the block time);
-   * stores it only if the result equals `expected`, else `{error}` and nothing
-   * changes. The stored chunk again answers itself; a different one an error.
-   */
-  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
-  /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
-  revertTo(height: number): Promise<Answer<{ head: number }>>;
-  /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
-  chunkTxs(height: number): Promise<Uint8Array[]>;
-  chunkAt(height: number): Promise<Chunk | null>;
-}
-
-/** Validator Durable Object (validator.ts): signs for one producer key. */
-export interface ValidatorApi {
-  /** Its base58 pubkey, or null when this node has no secret for it. */
-  pubkey(): Promise<string | null>;
-  /**
-   * Signs block hash `hash` (base58) of `height` if `witness` is its pubkey and
-   * it never signed another hash at that height; the signature is base58.
-   */
-  signBlock(height: number, hash: string, witness: string, time: string): Promise<{ signature: string } | { error: string }>;
-  signedAt(height: number): Promise<string | null>;
-  /** Dev revert only: forget what it signed above `height`. */
-  forgetAbove(height: number): Promise<boolean>;
 }
 
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which

@@ -1,8 +1,7 @@
 /**
- * The node's Durable Object classes. workers/index.ts re-exports them
- * (`export { Shard, Coordinator } from "../durable-objects"`) so that wrangler
- * finds the classes named in wrangler.toml.
+ * The node's Durable Object classes, one folder each. workers/index.ts
+ * re-exports them so that wrangler finds the classes named in wrangler.toml.
  */
-export { Shard } from "./shard";
-export { Coordinator } from "./coordinator";
-export { Validator } from "./validator";
+export { Shard } from "./shard/shard";
+export { Coordinator } from "./coordinator/coordinator";
+export { Validator } from "./validator/validator";

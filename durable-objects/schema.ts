@@ -29,7 +29,7 @@ export const shardMeta = sqliteTable("shard_meta", {
 
 /**
  * Pending transactions (IOST tx pool, bounded at 10,000). `ord` is one sortable
- * text key for go-iost core/txpool compareTx order (see mempool.ts): simple
+ * text key for go-iost core/txpool compareTx order (see src/pool/index.ts): simple
  * single-action token.iost txs first (shorter data first), then higher gas
  * ratio, older time, smaller hash.
  */
@@ -163,7 +163,7 @@ export const coordinatorMeta = sqliteTable("coordinator_meta", {
 });
 
 /**
- * Peers' blocks off the main chain (durable-objects/chain-sync.ts): a side
+ * Peers' blocks off the main chain (durable-objects/coordinator/chain-sync.ts): a side
  * branch kept for fork choice, or an orphan whose parent was unknown when it
  * came (orphan 1: its header is not checked yet). PeerBlock JSON.
  */
@@ -179,7 +179,7 @@ export const sideBlocks = sqliteTable(
   (t) => [index("side_blocks_parent").on(t.parentHash)],
 );
 
-/** Blocks the endorsement tracker knows (durable-objects/finality.ts): ancestry and the list that scheduled each. */
+/** Blocks the endorsement tracker knows (durable-objects/coordinator/finality.ts): ancestry and the list that scheduled each. */
 export const finalityBlocks = sqliteTable("finality_blocks", {
   hash: text("hash").primaryKey(),
   height: integer("height").notNull(),

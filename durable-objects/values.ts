@@ -1,7 +1,7 @@
 /**
  * Conversions between the shard's values and what SQLite and DO RPC carry:
  * blobs, hex text, plain JSON copies, error texts. Shared by shard.ts,
- * chunk-build.ts and shard-views.ts.
+ * chunk-build.ts and shard-views.ts (shard/), and chain-sync.ts (coordinator/).
  */
 
 export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");

@@ -12,7 +12,7 @@
  */
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import type { ProductionMode } from "../durable-objects/env";
+import type { ProductionMode } from "../durable-objects/config";
 import { ROOT, startNode } from "./node";
 import { onInterrupt } from "./shutdown";
 

@@ -16,6 +16,8 @@ export interface Env {
   SHARD_COUNT?: string;
   /** "interval" (default), "on-tx" (every tx must wake the coordinator) or "manual" (never woken). */
   BLOCK_PRODUCTION?: string;
+  /** Peer nodes' base URLs, comma-separated (config.ts parsePeers): /sendTx forwards admitted txs to them. */
+  PEERS?: string;
   /** Upper bound of one /subscribe stream, seconds (default 600). */
   SUBSCRIBE_MAX_SECONDS?: string;
 }

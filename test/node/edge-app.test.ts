@@ -4,16 +4,21 @@
  * body cap, any Content-Type), parameter parsing, fan-out and intake order.
  * The same app runs for real, over HTTP, in test/e2e.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Answer, CoordinatorApi, Json, ShardApi } from "../../durable-objects/api";
+import type { ReadArgs, ReadName } from "../../src/query/reads";
 import { createApp, MAX_BODY_BYTES } from "../../workers/app";
 import type { Env } from "../../workers/env";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, IOST, KeyPair } from "../e2e/helpers/sdk";
 import { sdkTxHash } from "../e2e/helpers/txhash";
 
 type Calls = { method: string; args: unknown[] }[];
+/** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
+type Reads = { [K in ReadName]?: (...args: ReadArgs<K>) => Promise<Answer<Json>> };
 
-function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<CoordinatorApi>; vars?: Partial<Env> } = {}) {
+function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordinator?: Partial<CoordinatorApi>; vars?: Partial<Env> } = {}) {
   const calls: Calls = [];
   const block = (n: number) => ({ hash: `H${n}`, version: "1", parent_hash: "P", tx_merkle_hash: "", tx_receipt_merkle_hash: "", number: String(n), witness: "W", time: "1", gas_usage: 0, tx_count: "2", info: null, orig_info: "" });
   const shardBase: ShardApi = {
@@ -22,18 +27,11 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     getTx: async () => ({ error: "tx not found" }),
     getTxReceipt: async () => ({ error: "failed to Get the receipt hash: not found" }),
     getChunkTxs: async (h) => [{ hash: `T${h}a` }, { hash: `T${h}b` }],
-    getAccount: async (name): Promise<Answer<Json>> => (name === "admin" ? { name } : { error: "account not found" }),
-    getTokenBalance: async () => ({ balance: 1, frozen_balances: [] }),
-    getTokenInfo: async () => ({ error: "token not found" }),
-    getRAMInfo: async () => ({ used_ram: "1", available_ram: "2", total_ram: "3", sell_price: 1, buy_price: 1 }),
-    getContract: async () => ({ error: "contract not found" }),
+    read: async (name, ...args) => {
+      calls.push({ method: `shard.${name}`, args });
+      return (reads[name] as (...a: unknown[]) => Promise<Answer<Json>>)(...args);
+    },
     contractShard: async () => null,
-    getContractStorage: async (id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
-    getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
-    getProducerVoteInfo: async (a): Promise<Answer<Json>> => (a === "producer000" ? { pubkey: "K", votes: 0 } : { error: "can't get producer vote info" }),
-    getVoteInfos: async (a) => (a === "admin" ? [{ option: "producer000", votes: 2100000, cleared_votes: 0 }] : []),
-    getVoterBonus: async () => ({ bonus: 0, detail: {} }),
-    getCandidateBonus: async () => ({ bonus: 0 }),
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
     status: async () => ({ shard: 0, head: 10, lib: 10, pool: 3, stateRoot: "00", work: { chunks: 10, txs: 20, ms: 5 } }),
@@ -43,6 +41,20 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     },
     finalize: async () => {},
   };
+  const readBase: Required<Reads> = {
+    getAccount: async (name): Promise<Answer<Json>> => (name === "admin" ? { name } : { error: "account not found" }),
+    getTokenBalance: async () => ({ balance: 1, frozen_balances: [] }),
+    getTokenInfo: async () => ({ error: "token not found" }),
+    getRAMInfo: async () => ({ used_ram: "1", available_ram: "2", total_ram: "3", sell_price: 1, buy_price: 1 }),
+    getContract: async () => ({ error: "contract not found" }),
+    getContractStorage: async (id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
+    getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
+    getProducerVoteInfo: async (a): Promise<Answer<Json>> => (a === "producer000" ? { pubkey: "K", votes: 0 } : { error: "can't get producer vote info" }),
+    getVoteInfos: async (a) => (a === "admin" ? [{ option: "producer000", votes: 2100000, cleared_votes: 0 }] : []),
+    getVoterBonus: async () => ({ bonus: 0, detail: {} }),
+    getCandidateBonus: async () => ({ bonus: 0 }),
+  };
+  const reads: Reads = { ...readBase, ...overrides.reads };
   const coordBase: CoordinatorApi = {
     wake: async () => {},
     chainInfo: async () => ({ chain_id: 1020, head_block: "10" }),
@@ -56,6 +68,9 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; coordinator?: Partial<C
     revert: async (id) => ({ error: `snapshot ${id} not found` }),
     receiveEndorsement: async () => ({ error: "endorsement is not an object" }),
     p2pGate: async () => ({ keys: [], chainId: 1020, nodeId: "N", head: 10, final: 9, aheadMs: 500, shardCount: 1 }),
+    receiveBlock: async () => ({ error: "block is not an object" }),
+    peerBlocks: async () => [],
+    p2pStatus: async () => ({ chain_id: 1020, head: 10, head_hash: "H10", head_time: "1", lib: 10, lib_hash: "H10" }),
   };
   const record = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {
@@ -152,12 +167,11 @@ describe("transport", () => {
   });
 
   it("bool path params accept Go's ParseBool forms and reject others", async () => {
-    const cases: [string, boolean][] = [["true", true], ["false", false], ["1", true], ["0", false], ["t", true], ["f", false], ["T", true], ["F", false], ["TRUE", true], ["False", false]];
-    for (const [text, value] of cases) {
+    for (const text of ["true", "false", "1", "0", "t", "f", "T", "F", "TRUE", "False"]) {
       const g = fakeEnv();
       const r = await call(g.env, `/getAccount/admin/${text}`);
       expect(r.status, text).toBe(200);
-      expect(g.calls.find((c) => c.method === "shard.getAccount")?.args).toEqual(["admin", value]);
+      expect(g.calls.find((c) => c.method === "shard.getAccount")?.args).toEqual(["admin"]);
     }
     const bad = await call(f.env, "/getAccount/admin/yes");
     expect(bad.status).toBe(400);
@@ -177,7 +191,9 @@ describe("transport", () => {
     }
     const camel = await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token.iost", key: "k", field: "f", byLongestChain: true })));
     expect(camel.status).toBe(200);
-    expect(f.calls.filter((c) => c.method === "shard.getContractStorage").at(-1)?.args).toEqual(["token.iost", "k", "f", true]);
+    expect(f.calls.filter((c) => c.method === "shard.getContractStorage").at(-1)?.args).toEqual(["token.iost", "k", "f"]);
+    const badCamel = await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token.iost", key: "k", field: "f", byLongestChain: 7 })));
+    expect([badCamel.status, badCamel.body.message]).toEqual([400, "invalid value for bool field by_longest_chain: 7"]);
     for (const bad of ["{", "{\"id\":", "not json", "[1,2]", "\"text\""]) {
       const r = await call(f.env, "/getContractStorage", postText(bad));
       expect(r.status, bad).toBe(400);
@@ -342,6 +358,39 @@ describe("intake", () => {
     expect(r.body).toEqual({ code: 2, message: "tx exists in pending" });
   });
 
+  it("an admitted tx goes on to every peer of PEERS as /p2p/tx with its full bytes; a refused one does not", async () => {
+    const got: { url: string; body: string }[] = [];
+    const servers = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<http.Server>((ready) => {
+            const server = http.createServer((req, res) => {
+              let body = "";
+              req.on("data", (d) => (body += d));
+              req.on("end", () => {
+                got.push({ url: `${req.method} ${req.url}`, body });
+                res.end('{"hash":"x"}');
+              });
+            });
+            server.listen(0, "127.0.0.1", () => ready(server));
+          }),
+      ),
+    );
+    try {
+      const peers = servers.map((sv) => `http://127.0.0.1:${(sv.address() as AddressInfo).port}/`).join(", ");
+      const refused = fakeEnv({ vars: { PEERS: peers }, shard: { submitTx: async () => ({ error: "tx exists in pending" }) } });
+      expect((await call(refused.env, "/sendTx", postText(JSON.stringify(signedTransfer())))).status).toBe(400);
+      const f = fakeEnv({ vars: { PEERS: peers } });
+      expect((await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer())))).status).toBe(200);
+      await vi.waitFor(() => expect(got).toHaveLength(2));
+      const bytes = f.calls.find((c) => c.method === "shard.submitTx")!.args[0] as Uint8Array;
+      const sent = { url: "POST /p2p/tx", body: JSON.stringify({ tx: Buffer.from(bytes).toString("base64") }) };
+      expect(got).toEqual([sent, sent]);
+    } finally {
+      for (const sv of servers) sv.close();
+    }
+  });
+
   it("execTx only in dev mode", async () => {
     const off = fakeEnv({ vars: { DEV: "false" } });
     const r = await call(off.env, "/execTx", postText(JSON.stringify(signedTransfer())));
@@ -405,14 +454,14 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
     const votes = [{ option: "producer000", votes: 2100000, cleared_votes: 0 }];
     const f = fakeEnv({
       vars: { SHARD_COUNT: "4" },
-      shard: {
+      reads: {
         getAccount: async (name): Promise<Answer<Json>> => (name === "alice" ? { name, vote_infos: [] } : { error: "account not found" }),
         getVoteInfos: async (a) => (a === "alice" ? votes : []),
       },
     });
     const r = await call(f.env, "/getAccount/alice/true");
     expect([r.status, r.body]).toEqual([200, { name: "alice", vote_infos: votes }]);
-    expect(f.calls.filter((c) => c.method === "shard.getVoteInfos").map((c) => c.args)).toEqual([["alice", true]]);
+    expect(f.calls.filter((c) => c.method === "shard.getVoteInfos").map((c) => c.args)).toEqual([["alice"]]);
     // alice's home shard is 2 of 4; her votes are asked of shard 0.
     const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
     expect(shards.sort()).toEqual(["shard-0", "shard-2"]);

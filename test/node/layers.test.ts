@@ -9,6 +9,7 @@
  * - codec      bytes and text: base58, base64, the binary encoder, JSON.
  * - crypto     hashes, keys and signatures (the signature algorithms are here; tx/ re-exports them).
  * - tx         the transaction and receipt model, its bytes, hash and checks.
+ * - pool       the mempool's rules: order, expiry, limits (the pool itself is the shard's).
  * - block      headers, blocks, Merkle roots, the peer wire format.
  * - consensus  Proof of Believability's pure rules: parameters, schedule, score, endorsements, LIB.
  * - state      the key-value state, its storage encoding and its root.
@@ -26,7 +27,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 
-const ORDER = [".", "codec", "crypto", "tx", "block", "consensus", "state", "sharding", "contracts", "vm", "genesis", "executor", "query"];
+const ORDER = [".", "codec", "crypto", "tx", "pool", "block", "consensus", "state", "sharding", "contracts", "vm", "genesis", "executor", "query"];
 const SRC = path.resolve(import.meta.dirname, "../../src");
 
 interface Edge {

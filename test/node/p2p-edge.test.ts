@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CoordinatorApi, P2pGate } from "../../durable-objects/api";
-import { Gossip } from "../../durable-objects/peers";
+import { Gossip } from "../../durable-objects/coordinator/peers";
 import type { PeerBlock } from "../../src/block/wire";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement } from "../../src/consensus/endorse";

@@ -8,8 +8,9 @@
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { shardStub, type ShardInternal } from "../../durable-objects/env";
-import { checkGivenTxs } from "../../durable-objects/chunk-sync";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
+import { checkGivenTxs } from "../../durable-objects/shard/chunk-sync";
 import { sign } from "../../src/crypto/signature";
 import { shardOf } from "../../src/sharding/placement";
 import { FULL, publishHash, txBytes, txId, txToRequestJson } from "../../src/tx/index";
@@ -63,8 +64,8 @@ describe("a pledge for another shard's account under a bad amount_limit", () => 
     const c = newChain("limit");
     const shardAt = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const home = shardAt(shardOf("admin", N));
-    const iost = async (a: string) => ((await shardAt(shardOf(a, N)).getTokenBalance(a, "iost", true)) as { balance: number }).balance;
-    const supply = async () => ((await shardAt(0).getTokenInfo("iost", true)) as { current_supply: string }).current_supply;
+    const iost = async (a: string) => ((await shardAt(shardOf(a, N)).read("getTokenBalance", a, "iost")) as { balance: number }).balance;
+    const supply = async () => ((await shardAt(0).read("getTokenInfo", "iost")) as { current_supply: string }).current_supply;
     await c.coord.chainInfo();
     const [a0, r0, s0] = [await iost("admin"), await iost(remote), await supply()];
     for (const [token, value, reason] of [...BAD_LIMITS, ["iost", "100000000000", "overflow error"]]) {

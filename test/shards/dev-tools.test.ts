@@ -5,9 +5,9 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { Coordinator } from "../../durable-objects/coordinator";
+import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
 import { shardStub } from "../../durable-objects/env";
-import type { Shard } from "../../durable-objects/shard";
+import type { Shard } from "../../durable-objects/shard/shard";
 import { shardOf } from "../../src/sharding/placement";
 import { dumpTables, newChain, nodeEnv, setProduction, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
@@ -20,7 +20,7 @@ describe("snapshot and revert on four shards", () => {
     const c = newChain("snap4");
     const shardAt = (i: number) => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const raw = (i: number) => nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`) as unknown as DurableObjectStub<Shard>;
-    const iost = async (name: string) => ((await shardAt(shardOf(name, N)).getTokenBalance(name, "iost", true)) as { balance: number }).balance;
+    const iost = async (name: string) => ((await shardAt(shardOf(name, N)).read("getTokenBalance", name, "iost")) as { balance: number }).balance;
     const everything = async () => ({
       coord: await dumpTables(c.coordStub),
       shards: await Promise.all(Array.from({ length: N }, (_, i) => dumpTables(raw(i)))),

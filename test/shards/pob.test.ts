@@ -6,7 +6,8 @@
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { shardStub, type ShardInternal } from "../../durable-objects/env";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { keyPairFromBase58 } from "../../src/crypto/keys";
 import { shardOf } from "../../src/sharding/placement";
@@ -26,7 +27,7 @@ describe("Proof of Believability on four shards", () => {
     const c = newChain("pob");
     const shardAt = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const home = shardAt(shardOf(producer.id, N));
-    const iost = async () => (await home.getTokenBalance(producer.id, "iost", true)) as Balance;
+    const iost = async () => (await home.read("getTokenBalance", producer.id, "iost")) as Balance;
     await c.coord.chainInfo();
 
     const fund = makeTx({ to: producer.id, amount: "3000" });
@@ -40,9 +41,9 @@ describe("Proof of Believability on four shards", () => {
     await tick(c, 3); // forwarded, run on shard 0, settled
     expect(await home.getTxReceipt(vote.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect((await iost()).balance).toBe(2000);
-    expect(await shardAt(0).getProducerVoteInfo(producer.id, true)).toMatchObject({ pubkey: producer.pubkey, votes: 1000 });
+    expect(await shardAt(0).read("getProducerVoteInfo", producer.id)).toMatchObject({ pubkey: producer.pubkey, votes: 1000 });
     // Other shards' copies of vote_producer.iost never see votes.
-    expect(await shardAt(1).getProducerVoteInfo(producer.id, true)).toMatchObject({ votes: 0 });
+    expect(await shardAt(1).read("getProducerVoteInfo", producer.id)).toMatchObject({ votes: 0 });
 
     const unvote = makeTx({ publisher: producer.id, secretKey: key, actions: actions("unvote", "400") });
     await home.submitTx(unvote.bytes, unvote.hash);
@@ -51,8 +52,8 @@ describe("Proof of Believability on four shards", () => {
     const after = await iost();
     expect(after.balance).toBe(2000);
     expect(after.frozen_balances.map((f) => f.amount)).toEqual([400]);
-    expect(await shardAt(0).getProducerVoteInfo(producer.id, true)).toMatchObject({ votes: 600 });
-    expect(await shardAt(0).getVoterBonus(producer.id, true)).toEqual({ bonus: 0, detail: {} });
+    expect(await shardAt(0).read("getProducerVoteInfo", producer.id)).toMatchObject({ votes: 600 });
+    expect(await shardAt(0).read("getVoterBonus", producer.id)).toEqual({ bonus: 0, detail: {} });
   });
 
   test("the edge serves the PoB reads from shard 0 with IOST's errors", async () => {

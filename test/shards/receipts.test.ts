@@ -4,7 +4,8 @@
  */
 import { abortAllDurableObjects, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { shardStub, type ShardInternal } from "../../durable-objects/env";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
 import { shardOf } from "../../src/sharding/placement";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
@@ -20,7 +21,7 @@ function chain(label: string) {
   const shardAt = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
   const home = (name: string) => shardAt(shardOf(name, N));
   const iost = async (name: string) => {
-    const a = (await home(name).getTokenBalance(name, "iost", true)) as { balance: number };
+    const a = (await home(name).read("getTokenBalance", name, "iost")) as { balance: number };
     return a.balance;
   };
   // Object.assign keeps newChain's getters live (fresh stubs after a restart); a spread would freeze them.
@@ -33,7 +34,7 @@ describe("four shards", () => {
     await c.coord.chainInfo();
     for (const name of GENESIS) {
       for (let i = 0; i < N; i++) {
-        const a = await c.shardAt(i).getAccount(name, true);
+        const a = await c.shardAt(i).read("getAccount", name);
         if (i === shardOf(name, N)) expect(a).toMatchObject({ name });
         else expect(a).toEqual({ error: "account not found" });
       }
@@ -117,8 +118,8 @@ describe("four shards: accounts and routing", () => {
     expect(await c.home("admin").submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
     await tick(c, 3);
     expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
-    expect(await c.home(name).getAccount(name, true)).toMatchObject({ name, balance: 7 });
-    expect(await c.home("admin").getAccount(name, true)).toEqual({ error: "account not found" });
+    expect(await c.home(name).read("getAccount", name)).toMatchObject({ name, balance: 7 });
+    expect(await c.home("admin").read("getAccount", name)).toEqual({ error: "account not found" });
   });
 
   test("the edge routes by placement and tells where a name lives", async () => {
@@ -160,16 +161,16 @@ module.exports = Box;`;
     await tick(c);
     await abortAllDurableObjects(); // the forwarded part runs after every object restarted
     await tick(c);
-    expect(await c.home("admin").getContractStorage(id, "k", "", true)).toMatchObject({ data: "v" });
-    expect(await c.home(name).getContractStorage(id, "k", "", true)).toMatchObject({ data: "null" });
+    expect(await c.home("admin").read("getContractStorage", id, "k", "")).toMatchObject({ data: "v" });
+    expect(await c.home(name).read("getContractStorage", id, "k", "")).toMatchObject({ data: "null" });
     expect(await c.home(name).getTxReceipt(call.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
     await tick(c, 2);
     expect(await c.home(name).getTxReceipt(call.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["ok:k"]'] });
-    expect(await c.home(name).getAccount(name, true)).toMatchObject({ balance: 7 });
+    expect(await c.home(name).read("getAccount", name)).toMatchObject({ balance: 7 });
     const bad = makeTx({ publisher: name, actions: [{ contract: id, actionName: "nope", data: "[]" }] });
     await c.home(name).submitTx(bad.bytes, bad.hash);
     await tick(c, 3);
     expect(await c.home(name).getTxReceipt(bad.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
-    expect(await c.home(name).getAccount(name, true)).toMatchObject({ balance: 7 });
+    expect(await c.home(name).read("getAccount", name)).toMatchObject({ balance: 7 });
   });
 });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from "vitest";
 import type { ChunkContext } from "../../durable-objects/api";
-import { shardStub, type ShardInternal } from "../../durable-objects/env";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
 import { shardOf } from "../../src/sharding/placement";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
@@ -53,8 +54,8 @@ describe("four shards: syncing a peer's blocks", () => {
     expect(await roots(b)).toEqual(await roots(a));
     await Promise.all(b.shards().map((s) => s.finalize(3)));
     expect(await b.shardAt(home).getTxReceipt(t.hash)).toEqual(await a.shardAt(home).getTxReceipt(t.hash));
-    expect(await b.shardAt(shardOf(remote, N)).getTokenBalance(remote, "iost", true)).toEqual(
-      await a.shardAt(shardOf(remote, N)).getTokenBalance(remote, "iost", true),
+    expect(await b.shardAt(shardOf(remote, N)).read("getTokenBalance", remote, "iost")).toEqual(
+      await a.shardAt(shardOf(remote, N)).read("getTokenBalance", remote, "iost"),
     );
 
     // A node that synced to 3 without finalizing reverts to 1: the credit (2) and

@@ -1,10 +1,11 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { Coordinator as CoordinatorClass } from "../../durable-objects/coordinator";
-import type { Coordinator } from "../../durable-objects/coordinator";
+import { Coordinator as CoordinatorClass } from "../../durable-objects/coordinator/coordinator";
+import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
+import { productionMode } from "../../durable-objects/config";
 import { genesisInfo } from "../../durable-objects/core";
 import { slotNs, slotOf } from "../../src/consensus/schedule";
-import { DEV_PRODUCER_SECRETS, nodeConfig, productionMode, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
+import { DEV_PRODUCER_SECRETS, nodeConfig, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { DEV_ADMIN_PUBKEY } from "../../src/genesis/index";
 import { newChain, nodeEnv, setProduction, tick } from "./helpers";
@@ -95,7 +96,7 @@ describe("block interval: one source, the chain's genesis", () => {
   test("the chain stores its interval at genesis; the alarm and the slots use it", async () => {
     const c = newChain("interval");
     await tick(c, 2);
-    const stored = await c.shard.getContractStorage("base.iost", "blockIntervalNs", "", false);
+    const stored = await c.shard.read("getContractStorage", "base.iost", "blockIntervalNs", "");
     expect(stored).toMatchObject({ data: "500000000" });
     const b1 = (await c.coord.storedBlock(1))!;
     const b2 = (await c.coord.storedBlock(2))!;

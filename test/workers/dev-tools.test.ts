@@ -5,13 +5,13 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { HeadView } from "../../durable-objects/api";
-import type { Coordinator } from "../../durable-objects/coordinator";
+import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
 import { dumpTables, newChain, setProduction, tick } from "./helpers";
 import { makeTx } from "./txs";
 
 type Chain = ReturnType<typeof newChain>;
 
-const balance = async (c: Chain, name: string) => ((await c.shard.getTokenBalance(name, "iost", true)) as { balance: number }).balance;
+const balance = async (c: Chain, name: string) => ((await c.shard.read("getTokenBalance", name, "iost")) as { balance: number }).balance;
 
 /** Everything a revert must bring back: every row of both objects and the shard's cached view. */
 async function nodeState(c: Chain) {

@@ -12,7 +12,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { CoordinatorStatus } from "../../durable-objects/api";
 import { nodeConfig } from "../../durable-objects/env";
-import type { PeerStatus } from "../../durable-objects/peers";
+import type { PeerStatus } from "../../durable-objects/api";
 import type { StoredBlock } from "../../src/block/block";
 import type { PeerBlock } from "../../src/block/wire";
 import { base58Decode, base58Encode } from "../../src/codec/base58";

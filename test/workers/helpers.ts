@@ -1,11 +1,13 @@
 /** Shared helpers of the Durable Object integration tests. */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { CoordinatorApi } from "../../durable-objects/api";
-import { shardStub, type NodeEnv, type ProductionMode, type ShardInternal } from "../../durable-objects/env";
-import type { Coordinator } from "../../durable-objects/coordinator";
-import type { Shard } from "../../durable-objects/shard";
+import type { ShardInternal } from "../../durable-objects/api";
+import type { ProductionMode } from "../../durable-objects/config";
+import { shardStub, type NodeEnv } from "../../durable-objects/env";
+import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
+import type { Shard } from "../../durable-objects/shard/shard";
 import type { StoredBlock } from "../../src/block/block";
-import { padNs, poolOrder } from "../../durable-objects/mempool";
+import { padNs, poolOrder } from "../../src/pool/index";
 import type { SignedTx } from "./txs";
 
 export const nodeEnv = env as unknown as NodeEnv;

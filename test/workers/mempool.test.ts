@@ -1,13 +1,13 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { Shard } from "../../durable-objects/shard";
+import type { Shard } from "../../durable-objects/shard/shard";
 import { newChain, poolDirectly, tick } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
 
 type Obj = Record<string, unknown>;
 
 async function balance(c: ReturnType<typeof newChain>, account: string): Promise<number> {
-  return ((await c.shard.getTokenBalance(account, "iost", true)) as Obj).balance as number;
+  return ((await c.shard.read("getTokenBalance", account, "iost")) as Obj).balance as number;
 }
 
 describe("txs through the mempool into blocks", () => {
@@ -182,17 +182,21 @@ describe("txs through the mempool into blocks", () => {
 
   test("state queries answer from the head state", async () => {
     const c = newChain("queries");
-    expect(await c.shard.getAccount("admin", true)).toMatchObject({ name: "admin" });
-    expect(await c.shard.getAccount("nobody", false)).toEqual({ error: "account not found" });
-    expect(await c.shard.getTokenInfo("iost", true)).toMatchObject({ symbol: "iost" });
-    expect(await c.shard.getTokenInfo("nope", true)).toEqual({ error: "token not found" });
-    expect(await c.shard.getRAMInfo()).toHaveProperty("total_ram");
-    expect(await c.shard.getContract("token.iost", true)).toMatchObject({ id: "token.iost", language: "native" });
+    expect(await c.shard.read("getAccount", "admin")).toMatchObject({ name: "admin" });
+    expect(await c.shard.read("getAccount", "nobody")).toEqual({ error: "account not found" });
+    expect(await c.shard.read("getTokenInfo", "iost")).toMatchObject({ symbol: "iost" });
+    expect(await c.shard.read("getTokenInfo", "nope")).toEqual({ error: "token not found" });
+    expect(await c.shard.read("getRAMInfo")).toHaveProperty("total_ram");
+    expect(await c.shard.read("getContract", "token.iost")).toMatchObject({ id: "token.iost", language: "native" });
     await tick(c);
     const b1 = (await c.coord.storedBlock(1))!;
-    expect(await c.shard.getContractStorage("token.iost", "TBadmin", "iost", true)).toMatchObject({ block_hash: b1.hash, block_number: "1" });
-    expect(((await c.shard.getContractStorage("token.iost", "TBadmin", "iost", true)) as Obj).data).toMatch(/^\d/);
-    expect(await c.shard.getContractStorageFields("token.iost", "TBadmin", true)).toHaveProperty("fields");
+    expect(await c.shard.read("getContractStorage", "token.iost", "TBadmin", "iost")).toMatchObject({ block_hash: b1.hash, block_number: "1" });
+    expect(((await c.shard.read("getContractStorage", "token.iost", "TBadmin", "iost")) as Obj).data).toMatch(/^\d/);
+    expect(await c.shard.read("getContractStorageFields", "token.iost", "TBadmin")).toHaveProperty("fields");
+    for (const name of ["toString", "constructor", "nope"]) {
+      // A name outside src/query/reads.ts, as an untyped caller could send it.
+      expect(await c.shard.read(name as "getRAMInfo")).toEqual({ error: `unknown read "${name}"` });
+    }
   });
 });
 

@@ -9,8 +9,8 @@
 import { runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { CoordinatorStatus } from "../../durable-objects/api";
-import type { Rejection } from "../../durable-objects/chain-sync";
-import type { PeerStatus } from "../../durable-objects/peers";
+import type { Rejection } from "../../durable-objects/coordinator/chain-sync";
+import type { PeerStatus } from "../../durable-objects/api";
 import { assembleHeader, signatureOf, storedBlock } from "../../src/block/block";
 import { blockHash } from "../../src/block/header";
 import type { PeerBlock } from "../../src/block/wire";
@@ -18,7 +18,7 @@ import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { ed25519PublicKey, ed25519SecretKey, ed25519Sign } from "../../src/crypto/ed25519";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { ED25519 } from "../../src/tx/types";
-import { MAX_SIDE_BLOCKS } from "../../durable-objects/chain-sync";
+import { MAX_SIDE_BLOCKS } from "../../durable-objects/coordinator/chain-sync";
 import { forged } from "./forge";
 import { newChain } from "./helpers";
 import { makeTx } from "./txs";
@@ -56,7 +56,7 @@ async function receiveAll(to: Chain, blocks: PeerBlock[], from: string): Promise
   return out;
 }
 
-const balance = async (c: Chain, who: string) => ((await c.shard.getTokenBalance(who, "iost", true)) as { balance: number }).balance;
+const balance = async (c: Chain, who: string) => ((await c.shard.read("getTokenBalance", who, "iost")) as { balance: number }).balance;
 
 /** A copy of `pb` with its chunks edited, the header rebuilt over them and signed again with the witness's (public, dev) key. */
 function resigned(pb: PeerBlock, edit: (chunks: PeerBlock["chunks"]) => void): PeerBlock {

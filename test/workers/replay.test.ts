@@ -18,7 +18,7 @@ function malleate(tx: Tx, how: "repeat" | "add"): { bytes: Uint8Array; hash: str
 describe("replays with altered publisher signatures", () => {
   test("a copy with a signature repeated or added is refused, pending and in chain; the transfer happens once", async () => {
     const c = newChain("replay");
-    const balance = async () => ((await c.shard.getTokenBalance("producer000", "iost", true)) as Obj).balance as number;
+    const balance = async () => ((await c.shard.read("getTokenBalance", "producer000", "iost")) as Obj).balance as number;
     const before = await balance();
     const original = makeTx({ amount: "7" });
     expect(await c.shard.submitTx(original.bytes, original.hash)).toEqual({ hash: original.hash });

@@ -76,7 +76,7 @@ describe("applying a peer's chunks", () => {
     await b.shard.finalize(3);
     for (const t of [...first, ...second]) expect(await b.shard.getTxReceipt(t.hash)).toEqual(await a.shard.getTxReceipt(t.hash));
     for (const who of ["admin", "producer000", "foundation"]) {
-      expect(await b.shard.getTokenBalance(who, "iost", true)).toEqual(await a.shard.getTokenBalance(who, "iost", true));
+      expect(await b.shard.read("getTokenBalance", who, "iost")).toEqual(await a.shard.read("getTokenBalance", who, "iost"));
     }
     // Applying a stored chunk again is a no-op answer; a different chunk at a stored height is refused.
     const again = await peerChunk(a, 3);
@@ -164,7 +164,7 @@ describe("reverting chunks above LIB", () => {
     expect(await b.shard.chunkTxs(2)).toEqual([]);
     for (const t of second) expect(await b.shard.getTx(t.hash)).toMatchObject({ status: "PENDING" });
     for (const t of first) expect(await b.shard.getTx(t.hash)).toMatchObject({ status: "IRREVERSIBLE" });
-    expect(await b.shard.getTokenBalance("admin", "iost", true)).toEqual(await balanceAfter(a, 1));
+    expect(await b.shard.read("getTokenBalance", "admin", "iost")).toEqual(await balanceAfter(a, 1));
 
     await applyAll(a, b, [2, 3]);
     expect(await b.shard.status()).toMatchObject({ head: 3, pool: 0, stateRoot: (await a.shard.status()).stateRoot });
@@ -194,5 +194,5 @@ async function balanceAfter(a: Chain, n: number) {
     c,
     Array.from({ length: n }, (_, i) => i + 1),
   );
-  return c.shard.getTokenBalance("admin", "iost", true);
+  return c.shard.read("getTokenBalance", "admin", "iost");
 }

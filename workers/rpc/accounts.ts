@@ -2,7 +2,8 @@
  * Accounts and tokens: /getAccount, /getTokenBalance, /getTokenInfo. Account-keyed
  * reads go to the account's home shard (its `contribute` and its votes and
  * bonuses: shard 0, the consensus shard). Capabilities that do not exist on
- * this node yet (token721) answer an honest error.
+ * this node yet (token721) answer an honest error. `by_longest_chain` is
+ * checked as IOST checks it; both values read the head state (ShardApi.read).
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
@@ -14,28 +15,28 @@ import { parseBoolParam } from "../lib/params";
 export const accountRoutes = new Hono<AppEnv>();
 
 accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
-  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   // The account's votes are vote.iost's (shard 0), not its home shard's: both reads at once.
-  const [account, votes] = await Promise.all([homeShard(c.env, name).getAccount(name, longest), shard(c.env, CONSENSUS_SHARD).getVoteInfos(name, longest)]);
+  const [account, votes] = await Promise.all([homeShard(c.env, name).read("getAccount", name), shard(c.env, CONSENSUS_SHARD).read("getVoteInfos", name)]);
   const a = unwrap(account);
   return c.json(typeof a === "object" && a !== null && !Array.isArray(a) ? { ...a, vote_infos: votes } : a);
 });
 
 accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c) => {
-  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const account = c.req.param("account");
   const token = c.req.param("token");
   // Every account's `contribute` (bonus.iost's) lives on the consensus shard (src/sharding/placement.ts).
   const at = token === CONSENSUS_TOKEN ? shard(c.env, CONSENSUS_SHARD) : homeShard(c.env, account);
-  return c.json(unwrap(await at.getTokenBalance(account, token, longest)));
+  return c.json(unwrap(await at.read("getTokenBalance", account, token)));
 });
 
 accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
-  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   // Token definitions are kept by token.iost, placed on shard 0; iost and contribute are issued
   // there only (issue.iost, bonus.iost), so shard 0's supply of them is the chain's.
-  return c.json(unwrap(await shard(c.env, 0).getTokenInfo(c.req.param("symbol"), longest)));
+  return c.json(unwrap(await shard(c.env, 0).read("getTokenInfo", c.req.param("symbol"))));
 });
 
 const NO_TOKEN721 = "token721.iost is not available on this node yet";
@@ -58,20 +59,20 @@ function checkIdValid(id: string): void {
 
 // Proof of Believability: vote_producer.iost and vote.iost keep their state on shard 0, the consensus shard.
 accountRoutes.get("/getProducerVoteInfo/:account/:by_longest_chain", async (c) => {
-  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const account = c.req.param("account");
   checkIdValid(account);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).getProducerVoteInfo(account, longest)));
+  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getProducerVoteInfo", account)));
 });
 accountRoutes.get("/getVoterBonus/:name/:by_longest_chain", async (c) => {
-  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   checkIdValid(name);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).getVoterBonus(name, longest)));
+  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getVoterBonus", name)));
 });
 accountRoutes.get("/getCandidateBonus/:name/:by_longest_chain", async (c) => {
-  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   checkIdValid(name);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).getCandidateBonus(name, longest)));
+  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getCandidateBonus", name)));
 });

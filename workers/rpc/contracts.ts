@@ -3,6 +3,8 @@
  * /getContractStorageFields, /getBatchContractStorage (first 50 key/field pairs,
  * as go-iost). An account's entries (balances, permissions, gas, RAM) are read
  * on the account's shard, other contract state on the contract's (lib/nodes.ts).
+ * `by_longest_chain` is checked as IOST checks it; both values read the head
+ * state (ShardApi.read).
  */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
@@ -16,9 +18,9 @@ export const contractRoutes = new Hono<AppEnv>();
 const BATCH_LIMIT = 50;
 
 contractRoutes.get("/getContract/:id/:by_longest_chain", async (c) => {
-  const longest = parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const id = c.req.param("id");
-  return c.json(unwrap(await (await contractHome(c.env, id)).getContract(id, longest)));
+  return c.json(unwrap(await (await contractHome(c.env, id)).read("getContract", id)));
 });
 
 contractRoutes.post("/getContractStorage", async (c) => {
@@ -26,21 +28,25 @@ contractRoutes.post("/getContractStorage", async (c) => {
   const id = stringField(body, "id");
   const key = stringField(body, "key");
   const fieldName = stringField(body, "field");
-  const answer = await (await storageShard(c.env, id, key, fieldName)).getContractStorage(id, key, fieldName, boolField(body, "by_longest_chain"));
+  const at = await storageShard(c.env, id, key, fieldName);
+  boolField(body, "by_longest_chain");
+  const answer = await at.read("getContractStorage", id, key, fieldName);
   return c.json(unwrap(answer));
 });
 
 contractRoutes.post("/getContractStorageFields", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const [id, key] = [stringField(body, "id"), stringField(body, "key")];
-  const answer = await (await storageShard(c.env, id, key, null)).getContractStorageFields(id, key, boolField(body, "by_longest_chain"));
+  const at = await storageShard(c.env, id, key, null);
+  boolField(body, "by_longest_chain");
+  const answer = await at.read("getContractStorageFields", id, key);
   return c.json(unwrap(answer));
 });
 
 contractRoutes.post("/getBatchContractStorage", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const id = stringField(body, "id");
-  const longest = boolField(body, "by_longest_chain");
+  boolField(body, "by_longest_chain");
   const pairs = field(body, "key_fields") ?? [];
   if (!Array.isArray(pairs)) throw new RpcFailure("invalid value for repeated field key_fields");
   const home = contractHome(c.env, id); // one directory lookup for the whole batch
@@ -48,7 +54,7 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
     pairs.slice(0, BATCH_LIMIT).map((p) => {
       const kf = (typeof p === "object" && p !== null ? p : {}) as Record<string, unknown>;
       const [key, fieldName] = [stringField(kf, "key"), stringField(kf, "field")];
-      return storageShard(c.env, id, key, fieldName, home).then((s) => s.getContractStorage(id, key, fieldName, longest));
+      return storageShard(c.env, id, key, fieldName, home).then((s) => s.read("getContractStorage", id, key, fieldName));
     }),
   );
   const views = answers.map((a) => unwrap(a) as Record<string, Json>);

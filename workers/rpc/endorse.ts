@@ -20,7 +20,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { endorsementError, verifyEndorsement, type SignedEndorsement } from "../../src/consensus/endorse";
 import type { Answer, EndorseResult, P2pGate } from "../../durable-objects/api";
-import { MAX_AHEAD, MAX_BATCH } from "../../durable-objects/finality";
+import { MAX_AHEAD, MAX_BATCH } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator } from "../lib/nodes";

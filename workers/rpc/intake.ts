@@ -9,8 +9,8 @@
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { productionMode } from "../../durable-objects/env";
-import { forwardTx, parsePeers } from "../../durable-objects/peers";
+import { parsePeers, productionMode, PUSH_TIMEOUT_MS } from "../../durable-objects/config";
+import { base64Encode } from "../../src/codec/base64";
 import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, txId, TxError, type Tx } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
@@ -99,9 +99,12 @@ async function submit(env: Env, { tx, bytes, hash }: Checked): Promise<void> {
  * sent on again (every node forwards only its own clients' txs, so no loops).
  */
 function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
-  const peers = parsePeers((c.env as Env & { PEERS?: string }).PEERS);
+  const peers = parsePeers(c.env.PEERS);
   if (peers.length === 0) return;
-  const task = forwardTx(peers, bytes);
+  const body = JSON.stringify({ tx: base64Encode(bytes) });
+  const post = (p: string) => fetch(`${p}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+  // Best effort: a peer that is down, slow or refusing is simply not heard from.
+  const task = Promise.allSettled(peers.map((p) => post(p).then((r) => r.text())));
   try {
     c.executionCtx.waitUntil(task);
   } catch {

@@ -39,4 +39,4 @@ nodeRoutes.get("/getShardInfo/:name?", (c) => {
   return c.json(name === undefined ? { shard_count: count } : { shard_count: count, name, shard: shardOf(name, count) });
 });
 
-nodeRoutes.get("/getRAMInfo", async (c) => c.json(unwrap(await shard(c.env, 0).getRAMInfo())));
+nodeRoutes.get("/getRAMInfo", async (c) => c.json(unwrap(await shard(c.env, 0).read("getRAMInfo"))));

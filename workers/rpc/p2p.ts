@@ -23,16 +23,15 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
-import { parsePeerBlock, type PeerBlock } from "../../src/block/wire";
+import { parsePeerBlock } from "../../src/block/wire";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
-import type { PeerStatus } from "../../durable-objects/peers";
-import { MAX_RANGE, parseGossipTo } from "../../durable-objects/peers";
+import type { P2pGate } from "../../durable-objects/api";
+import { MAX_RANGE, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator } from "../lib/nodes";
 import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
-import type { Answer, P2pGate } from "../../durable-objects/api";
 
 /** A block of 1000 txs of up to 64 KiB, base64, per shard would be more; 8 MiB covers every block the gas cap allows. */
 export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
@@ -41,15 +40,6 @@ export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
 export const P2P_QUOTA = new Quota("/p2p", 600, 10_000);
 /** How long (ms) the edge trusts its copy of the coordinator's gate. */
 const GATE_MS = 1_000;
-
-/** The coordinator methods behind these routes (durable-objects/coordinator.ts). */
-interface P2pCoordinator {
-  receiveBlock(json: unknown, from: string, origin: { node?: string; to?: string[] }): Promise<{ result: string } | { error: string }>;
-  peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
-  p2pStatus(): Promise<PeerStatus>;
-}
-
-const p2p = (env: Env): P2pCoordinator => coordinator(env) as unknown as P2pCoordinator;
 
 export const p2pRoutes = new Hono<AppEnv>();
 
@@ -87,7 +77,7 @@ export function sender(h: (name: string) => string | undefined): string {
   return (h("X-Peer") ?? h("CF-Connecting-IP") ?? "unknown peer").slice(0, 200);
 }
 
-/** The sender's gossip headers (durable-objects/peers.ts). */
+/** The sender's gossip headers (durable-objects/coordinator/peers.ts). */
 export function origin(h: (name: string) => string | undefined): { node?: string; to: string[] } {
   const node = h("X-Node-Id")?.trim().slice(0, 64);
   return { ...(node ? { node } : {}), to: parseGossipTo(h("X-Gossip-To")) };
@@ -118,8 +108,7 @@ p2pRoutes.post("/p2p/block", async (c) => {
   const bad = await signedHeaderError(b);
   if (bad !== null) throw refuse(bad);
   const h = (n: string) => c.req.header(n);
-  const answer: Answer<{ result: string }> = await p2p(c.env).receiveBlock(body, sender(h), origin(h));
-  return c.json(unwrap(answer));
+  return c.json(unwrap(await coordinator(c.env).receiveBlock(body, sender(h), origin(h))));
 });
 
 /** A query integer in [min, max], or `fallback` when absent. */
@@ -135,10 +124,10 @@ function intParam(text: string | undefined, name: string, min: number, max: numb
 p2pRoutes.get("/p2p/blocks", async (c) => {
   const from = intParam(c.req.query("from"), "from", 1, Number.MAX_SAFE_INTEGER);
   const count = intParam(c.req.query("count"), "count", 1, MAX_RANGE, MAX_RANGE);
-  return c.json({ blocks: await p2p(c.env).peerBlocks(from, count) });
+  return c.json({ blocks: await coordinator(c.env).peerBlocks(from, count) });
 });
 
-p2pRoutes.get("/p2p/status", async (c) => c.json({ ...(await p2p(c.env).p2pStatus()), node_id: (await gateOf(c.env)).nodeId }));
+p2pRoutes.get("/p2p/status", async (c) => c.json({ ...(await coordinator(c.env).p2pStatus()), node_id: (await gateOf(c.env)).nodeId }));
 
 p2pRoutes.post("/p2p/tx", async (c) => {
   const body = (await jsonBody(await c.req.text())) as { tx?: unknown } | null;

@@ -1,10 +1,10 @@
 /**
  * Mempool rules shared by admission and chunk building (go-iost
  * core/txpool/tx_pool.go, core/txpool/type.go, core/tx/tx.go IsExpired). Pure
- * functions; the SQLite side is in shard.ts.
+ * functions; the SQLite side is in durable-objects/shard/shard.ts.
  */
-import { base58Decode } from "../src/codec/base58";
-import type { Tx } from "../src/tx/types";
+import { base58Decode } from "../codec/base58.js";
+import type { Tx } from "../tx/types.js";
 
 /** go-iost core/txpool/type.go: at most 10,000 pending txs. */
 export const MAX_POOL_TXS = 10_000;

@@ -6,20 +6,20 @@
  * Functions over a `ChunkHost` (what the shard lends them) so shard.ts keeps
  * only the wiring; the SQL ones run inside the caller's `transactionSync`.
  */
-import { base58Encode } from "../src/codec/base58";
-import { sha3 } from "../src/crypto/sha3";
-import { ShardState } from "../src/executor/guard";
-import { stateRoot } from "../src/state/root";
-import { State } from "../src/state/state";
-import type { TxReceipt } from "../src/tx/types";
-import { captureLogs } from "../src/vm/console";
-import type { Chunk, ChunkContext, Json } from "./api";
+import { base58Encode } from "../../src/codec/base58";
+import { sha3 } from "../../src/crypto/sha3";
+import { ShardState } from "../../src/executor/guard";
+import { stateRoot } from "../../src/state/root";
+import { State } from "../../src/state/state";
+import type { TxReceipt } from "../../src/tx/types";
+import { captureLogs } from "../../src/vm/console";
+import type { Chunk, ChunkContext, Json } from "../api";
 import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx } from "./chunk-sync";
-import * as core from "./core";
-import type { NodeConfig } from "./env";
-import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "./mempool";
-import type { SqlStore } from "./sql-store";
-import { blob, bytesOf, errorText, hex } from "./values";
+import * as core from "../core";
+import type { NodeConfig } from "../env";
+import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
+import type { SqlStore } from "../sql-store";
+import { blob, bytesOf, errorText, hex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
 

@@ -4,8 +4,8 @@
  * throws: a peer that is down, slow or answering garbage is simply not heard
  * from, so gossip never stalls production or sync for long.
  *
- * Used from the coordinator (push, status, ranges) and the edge Worker (tx
- * forwarding); only fetch(), no Durable Object APIs.
+ * Used from the coordinator (push, status, ranges); only fetch(), no Durable
+ * Object APIs. The edge forwards txs itself (workers/rpc/intake.ts).
  *
  * Gossip (`Gossip`): each block and endorsement goes to each peer at most
  * once, never back to the node it came from, nor to nodes its sender already
@@ -15,35 +15,16 @@
  * nobody relays at all. A peer whose last push failed (a cut link, a stopped
  * node) is left out of X-Gossip-To, so the others relay to it meanwhile.
  */
-import { base64Encode } from "../src/codec/base64";
-import type { PeerBlock } from "../src/block/wire";
-
-/** GET /p2p/status. */
-export interface PeerStatus {
-  chain_id: number;
-  head: number;
-  head_hash: string;
-  /** ns, decimal */
-  head_time: string;
-  lib: number;
-  lib_hash: string;
-  /** Gossip id of the node (absent from older nodes). */
-  node_id?: string;
-}
+import type { PeerBlock } from "../../src/block/wire";
+import type { PeerStatus } from "../api";
+import { MAX_GOSSIP_TO, MAX_RANGE, PUSH_TIMEOUT_MS } from "../config";
 
 /** Most items gossip remembers recipients of. */
 const GOSSIP_ITEMS = 4_096;
-/** Most node ids one X-Gossip-To header lists. */
-export const MAX_GOSSIP_TO = 64;
 
 /** The gossip headers of a push from node `self`, naming the nodes `to` known to have the item. */
 export function gossipHeaders(self: string, to: readonly string[]): Record<string, string> {
   return { "X-Node-Id": self, "X-Gossip-To": to.join(",") };
-}
-
-/** X-Gossip-To as sent: node ids, at most MAX_GOSSIP_TO. */
-export function parseGossipTo(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "" && x.length <= 64).slice(0, MAX_GOSSIP_TO);
 }
 
 /**
@@ -111,17 +92,8 @@ export class Gossip {
   }
 }
 
-/** Most blocks one GET /p2p/blocks returns. */
-export const MAX_RANGE = 50;
-
-export const PUSH_TIMEOUT_MS = 2_000;
 export const STATUS_TIMEOUT_MS = 1_500;
 export const RANGE_TIMEOUT_MS = 10_000;
-
-/** Peer URLs from PEERS (comma-separated, trailing slashes dropped); as durable-objects/env.ts parses them. */
-export function parsePeers(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== "");
-}
 
 async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ ok: boolean; status: number; json: unknown } | { error: string }> {
   try {
@@ -180,10 +152,4 @@ export async function fetchBlocks(peer: string, from: number, count: number, tim
   if (!r.ok) return { error: `${peer}: ${errorText(r.json)}` };
   const blocks = (r.json as { blocks?: unknown })?.blocks;
   return Array.isArray(blocks) ? { blocks } : { error: `${peer}: /p2p/blocks answered no blocks array` };
-}
-
-/** POST a tx (full bytes) to every peer; best effort. */
-export async function forwardTx(peers: readonly string[], fullBytes: Uint8Array, timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
-  const body = JSON.stringify({ tx: base64Encode(fullBytes) });
-  await Promise.allSettled(peers.map((p) => call(`${p}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body }, timeoutMs)));
 }

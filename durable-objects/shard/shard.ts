@@ -24,25 +24,29 @@ import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import migrations from "../drizzle/migrations";
-import { parseFreezeList } from "../src/contracts/freeze";
-import { State } from "../src/state/state";
-import { decodeValue } from "../src/state/storage";
-import type { Tx } from "../src/tx/types";
-import type { Answer, Chunk, ChunkContext, IostHeld, Json, ShardStatus } from "./api";
-import * as core from "./core";
+import migrations from "../../drizzle/migrations";
+import { parseFreezeList } from "../../src/contracts/freeze";
+import { State } from "../../src/state/state";
+import { decodeValue } from "../../src/state/storage";
+import { getContract } from "../../src/query/index";
+import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
+import { remoteContractShard } from "../../src/sharding/directory";
+import type { Tx } from "../../src/tx/types";
+import type { Answer, Chunk, ChunkContext, IostHeld, Json, ShardInternal, ShardStatus } from "../api";
+import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
-import * as pob from "../src/query/pob";
-import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv, type ShardInternal } from "./env";
-import { MAX_POOL_TXS, padNs, poolOrder } from "./mempool";
-import * as schema from "./schema";
+import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
+import { MAX_POOL_TXS, padNs, poolOrder } from "../../src/pool/index";
+import * as schema from "../schema";
 import * as views from "./shard-views";
-import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "./snapshots";
-import { SqlStore } from "./sql-store";
-import { blob, errorText, hex, unhex } from "./values";
+import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
+import { SqlStore } from "../sql-store";
+import { blob, errorText, hex, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
+/** `reads` as TypeScript can index it by a generic name (a mapped type keeps name and arguments together). */
+type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
@@ -380,50 +384,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return views.execTx(this.host(), fullBytes, hash);
   }
 
-  /** A read-only view of the head state (== LIB state with one producer). */
-  private view<T>(read: (state: State, time: bigint) => T): T {
-    return views.view(this.host(), read);
+  /** A state read (src/query/reads.ts) on the head state (== LIB state with one producer, see the header comment). */
+  async read<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
+    // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
+    if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
+    const read = (reads as ReadTable)[name];
+    const answer = views.view(this.host(), (s, t) => read(s, t, ...args) as Answer<Json>);
+    return namesBlock.has(name) ? { ...(answer as { [k: string]: Json }), ...views.readBlock(this.host()) } : answer;
   }
 
-  // `longest` is accepted and ignored: one producer, LIB = head (see the header comment).
-  async getAccount(name: string, _longest: boolean): Promise<Answer<Json>> {
-    return this.view((s, t) => core.queries.getAccount(s, name, t));
-  }
-  async getTokenBalance(account: string, token: string, _longest: boolean): Promise<Answer<Json>> {
-    return this.view((s, t) => core.queries.getTokenBalance(s, account, token, t));
-  }
-  async getTokenInfo(symbol: string, _longest: boolean): Promise<Answer<Json>> {
-    return this.view((s) => core.queries.getTokenInfo(s, symbol));
-  }
-  async getRAMInfo(): Promise<Answer<Json>> {
-    return this.view((s) => core.queries.getRAMInfo(s));
-  }
+  /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
-    return this.view((s) => core.queries.contractShard(s, this.place, id));
-  }
-  async getContract(id: string, _longest: boolean): Promise<Answer<Json>> {
-    return this.view((s) => core.queries.getContract(s, id));
-  }
-  async getContractStorage(id: string, key: string, field: string, _longest: boolean): Promise<Answer<Json>> {
-    return views.storageView(this.host(), (s) => core.queries.getContractStorage(s, id, key, field));
-  }
-  async getContractStorageFields(id: string, key: string, _longest: boolean): Promise<Answer<Json>> {
-    return views.storageView(this.host(), (s) => core.queries.getContractStorageFields(s, id, key));
-  }
-
-  // Proof of Believability reads: vote_producer.iost and vote.iost keep their state on shard 0 (the
-  // consensus shard, docs/SHARDING.md); the edge asks shard 0. IOST's texts where it errors.
-  async getProducerVoteInfo(account: string, _longest: boolean): Promise<Answer<Json>> {
-    return this.view((s) => (pob.getProducerVoteInfo(s, account) as Json | null) ?? { error: "can't get producer vote info" });
-  }
-  async getVoteInfos(account: string, _longest: boolean): Promise<Json> {
-    return this.view((s) => pob.getVoteInfos(s, account) as unknown as Json);
-  }
-  async getVoterBonus(account: string, _longest: boolean): Promise<Answer<Json>> {
-    return this.view((s) => pob.getVoterBonus(s, account) as unknown as Json);
-  }
-  async getCandidateBonus(account: string, _longest: boolean): Promise<Answer<Json>> {
-    return this.view((s) => pob.getCandidateBonus(s, account) as unknown as Json);
+    return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
   }
 
   // ---- dev snapshots (the coordinator calls these with production paused) ----

@@ -4,10 +4,10 @@
  * coordinator lends them); none of them writes. The coordinator makes sure
  * genesis exists before calling them.
  */
-import { blockToJson, type StoredBlock } from "../src/block/index";
-import type { Answer, HeadView, Json } from "./api";
-import * as core from "./core";
-import type { NodeConfig, ShardInternal } from "./env";
+import { blockToJson, type StoredBlock } from "../../src/block/index";
+import type { Answer, HeadView, Json, ShardInternal } from "../api";
+import * as core from "../core";
+import type { NodeConfig } from "../env";
 
 /** What the coordinator lends its views. */
 export interface ChainViewHost {

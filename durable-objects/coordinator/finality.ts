@@ -27,14 +27,10 @@ import {
   type Endorsement,
   type SignedEndorsement,
   type TrackedBlock,
-} from "../src/consensus/endorse";
-import type { Answer, EndorserApi, EndorseResult, FinalityStatus } from "./api";
-import { gossipHeaders, PUSH_TIMEOUT_MS, type Gossip } from "./peers";
-
-/** Endorsements of blocks this far above our head are refused: we could not use them before syncing anyway. */
-export const MAX_AHEAD = 64;
-/** Most endorsements one POST /p2p/endorse carries. */
-export const MAX_BATCH = 64;
+} from "../../src/consensus/endorse";
+import type { Answer, EndorserApi, EndorseResult, FinalityStatus } from "../api";
+import { MAX_AHEAD, PUSH_TIMEOUT_MS } from "../config";
+import { gossipHeaders, type Gossip } from "./peers";
 
 /** A main-chain block as finality needs it. */
 export interface HeadBlock {
@@ -50,7 +46,7 @@ export interface FinalityHost {
   readonly chainId: number;
   readonly sql: SqlStorage;
   readonly peers: readonly string[];
-  /** Who has which endorsement (durable-objects/peers.ts), and our id in it. */
+  /** Who has which endorsement (durable-objects/coordinator/peers.ts), and our id in it. */
   readonly gossip: Gossip;
   nodeId(): string;
   /** Pubkeys of the producer keys this node holds. */

@@ -11,13 +11,13 @@
  * is durable before any shard or validator hears of it, so a resumed
  * production builds and signs the same block; storing the block removes it.
  */
-import { assembleHeader, blockHash, signatureOf, storedBlock, type StoredBlock } from "../src/block/index";
-import { base58Decode, base58Encode } from "../src/codec/base58";
-import { nextTurn, slotOf, type Tip } from "../src/consensus/schedule";
-import type { ConsensusParams } from "../src/consensus/params";
-import { ED25519 } from "../src/tx/types";
-import type { Chunk } from "./api";
-import type { NodeConfig, ShardInternal, ValidatorApi } from "./env";
+import { assembleHeader, blockHash, signatureOf, storedBlock, type StoredBlock } from "../../src/block/index";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { nextTurn, slotOf, type Tip } from "../../src/consensus/schedule";
+import type { ConsensusParams } from "../../src/consensus/params";
+import { ED25519 } from "../../src/tx/types";
+import type { Chunk, ShardInternal, ValidatorApi } from "../api";
+import type { NodeConfig } from "../env";
 
 /** The production job persisted as coordinator_meta `producing`. */
 export interface Producing {

@@ -43,14 +43,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import migrations from "../drizzle/migrations";
-import { assembleHeader, storedBlock, type StoredBlock } from "../src/block/index";
-import { base58Decode, base58Encode } from "../src/codec/base58";
-import { ed25519PublicKey } from "../src/crypto/ed25519";
-import { nextLib } from "../src/consensus/lib";
-import type { ConsensusParams } from "../src/consensus/params";
-import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, P2pGate } from "./api";
-import * as core from "./core";
+import migrations from "../../drizzle/migrations";
+import { assembleHeader, storedBlock, type StoredBlock } from "../../src/block/index";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { ed25519PublicKey } from "../../src/crypto/ed25519";
+import { nextLib } from "../../src/consensus/lib";
+import type { ConsensusParams } from "../../src/consensus/params";
+import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, Origin, P2pGate, PeerStatus, ShardInternal, ValidatorApi } from "../api";
+import * as core from "../core";
 import * as views from "./coordinator-views";
 import {
   nodeConfig,
@@ -61,16 +61,14 @@ import {
   COORDINATOR_NAME,
   type NodeConfig,
   type NodeEnv,
-  type ShardInternal,
-  type ValidatorApi,
-} from "./env";
-import * as schema from "./schema";
-import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "./snapshots";
+} from "../env";
+import * as schema from "../schema";
+import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
 import { Finality } from "./finality";
-import type { PeerBlock, WireBlock } from "../src/block/wire";
-import { Gossip, type PeerStatus } from "./peers";
-import { slotNs } from "../src/consensus/schedule";
+import type { PeerBlock, WireBlock } from "../../src/block/wire";
+import { Gossip } from "./peers";
+import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, nextWake, ONE_MS_NS, produceOnce, type Outcome, type Producing, type ProductionHost } from "./production";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
@@ -104,9 +102,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * the coordinator's own work, which must grow with shards, not txs. Bench only.
    */
   private readonly work = { blocks: 0, ms: 0, ownMs: 0 };
-  /** Peers' blocks: rejections, pull in progress (durable-objects/chain-sync.ts). */
+  /** Peers' blocks: rejections, pull in progress (durable-objects/coordinator/chain-sync.ts). */
   private readonly syncState = sync.newSyncState();
-  /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/finality.ts). */
+  /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/coordinator/finality.ts). */
   private readonly finality: Finality;
   /** Who has which block and endorsement (peers.ts), and this node's id there (coordinator_meta `node_id`, random once). */
   private readonly gossip = new Gossip();
@@ -293,7 +291,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       ["issueInterval", String(p.issueInterval)],
     ];
     const shard0 = this.shards()[0];
-    const stored = await Promise.all(want.map(([key]) => shard0.getContractStorage("base.iost", key, "", false)));
+    const stored = await Promise.all(want.map(([key]) => shard0.read("getContractStorage", "base.iost", key, "")));
     for (const [i, [key, value]] of want.entries()) {
       const got = stored[i];
       const chain = typeof got === "object" && got !== null && "data" in got ? String(got.data) : JSON.stringify(got);
@@ -468,7 +466,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** POST /p2p/endorse: a peer's signed endorsement, counted (and relayed) or refused with the reason. */
-  async receiveEndorsement(e: unknown, origin: sync.Origin = {}): Promise<Answer<EndorseResult>> {
+  async receiveEndorsement(e: unknown, origin: Origin = {}): Promise<Answer<EndorseResult>> {
     await this.ensureGenesis();
     // Everything but the count outside the queue: a bogus or repeated endorsement never waits in line with production.
     const checked = await this.finality.check(e);
@@ -484,7 +482,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** POST /p2p/block: a peer's block (the parsed JSON body); `from` names the sender in logs, `origin` in gossip. */
-  async receiveBlock(json: unknown, from: string, origin: sync.Origin = {}): Promise<sync.ReceiveResult> {
+  async receiveBlock(json: unknown, from: string, origin: Origin = {}): Promise<sync.ReceiveResult> {
     await this.ensureGenesis();
     await this.armForPeers();
     return sync.receiveBlock(this.syncHost(), this.syncState, json, from, origin);

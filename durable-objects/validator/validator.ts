@@ -22,9 +22,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import migrations from "../drizzle/migrations";
-import { base58Decode, base58Encode } from "../src/codec/base58";
-import { ed25519PublicKey, ed25519Sign } from "../src/crypto/ed25519";
+import migrations from "../../drizzle/migrations";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { ed25519PublicKey, ed25519Sign } from "../../src/crypto/ed25519";
 import {
   decide,
   initialVoteState,
@@ -34,10 +34,10 @@ import {
   type SignedEndorsement,
   type VoteState,
   type VoteView,
-} from "../src/consensus/endorse";
-import type { Answer, EndorserApi } from "./api";
-import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv, type ValidatorApi } from "./env";
-import * as schema from "./schema";
+} from "../../src/consensus/endorse";
+import type { Answer, EndorserApi, ValidatorApi } from "../api";
+import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv } from "../env";
+import * as schema from "../schema";
 
 interface Key {
   secret: Uint8Array;

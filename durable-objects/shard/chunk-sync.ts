@@ -5,12 +5,12 @@
  * Functions over the shard's SqlStorage so shard.ts keeps only the wiring; the
  * SQL ones run inside the caller's `transactionSync`.
  */
-import { isBaseTxOf, type BaseBlock } from "../src/consensus/base-tx";
-import { checkBadTx, checkTxSelf, decodeTx, replayKey, txId, verifyTxSignatures } from "../src/tx/index";
-import type { Tx } from "../src/tx/types";
-import type { Chunk } from "./api";
-import { expiryReason, padNs, poolOrder } from "./mempool";
-import { blob, bytesOf, errorText } from "./values";
+import { isBaseTxOf, type BaseBlock } from "../../src/consensus/base-tx";
+import { checkBadTx, checkTxSelf, decodeTx, replayKey, txId, verifyTxSignatures } from "../../src/tx/index";
+import type { Tx } from "../../src/tx/types";
+import type { Chunk } from "../api";
+import { expiryReason, padNs, poolOrder } from "../../src/pool/index";
+import { blob, bytesOf, errorText } from "../values";
 
 /** A peer's chunk cannot be this chain's: thrown inside the chunk's transaction so nothing of it stays. */
 export class ChunkRefused extends Error {

@@ -6,15 +6,15 @@
  */
 import { and, asc, eq, gt, lte } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
-import { ShardState } from "../src/executor/guard";
-import { State } from "../src/state/state";
-import type { Tx } from "../src/tx/types";
-import type { Answer, Json } from "./api";
-import * as core from "./core";
-import type { NodeConfig } from "./env";
-import * as schema from "./schema";
-import type { SqlStore } from "./sql-store";
-import { bytesOf, errorText, plain } from "./values";
+import { ShardState } from "../../src/executor/guard";
+import { State } from "../../src/state/state";
+import type { Tx } from "../../src/tx/types";
+import type { Answer, Json } from "../api";
+import * as core from "../core";
+import type { NodeConfig } from "../env";
+import * as schema from "../schema";
+import type { SqlStore } from "../sql-store";
+import { bytesOf, errorText, plain } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -133,9 +133,4 @@ export function view<T>(h: ViewHost, read: (state: State, time: bigint) => T): T
 /** The block a state read reflects: {block_hash, block_number} of LIB (= head with one producer). */
 export function readBlock(h: ViewHost): { block_hash: string; block_number: string } {
   return { block_hash: h.meta("lib_hash") ?? "", block_number: String(h.lib()) };
-}
-
-/** A contract storage read with the block it reflects (/getContractStorage, /getContractStorageFields). */
-export function storageView(h: ViewHost, read: (state: State) => Answer<Json>): Answer<Json> {
-  return { ...(view(h, read) as { [k: string]: Json }), ...readBlock(h) };
 }

@@ -37,15 +37,15 @@
  * drizzle migrations, as it is private to this module): hash, height, parent
  * hash and the PeerBlock JSON.
  */
-import type { StoredBlock } from "../src/block/block";
-import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, type WireBlock, type WireChunk } from "../src/block/wire";
-import type { TrackedBlock } from "../src/consensus/endorse";
-import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../src/consensus/peer-block";
-import { slotOf, type Schedule } from "../src/consensus/schedule";
-import type { Answer, Chunk, ChunkContext } from "./api";
-import type { ShardInternal } from "./env";
-import { fetchBlocks, MAX_RANGE, peerStatus, pushBlock, type Gossip, type PeerStatus } from "./peers";
-import { errorText } from "./values";
+import type { StoredBlock } from "../../src/block/block";
+import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, type WireBlock, type WireChunk } from "../../src/block/wire";
+import type { TrackedBlock } from "../../src/consensus/endorse";
+import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../../src/consensus/peer-block";
+import { slotOf, type Schedule } from "../../src/consensus/schedule";
+import type { Answer, Chunk, ChunkContext, Origin, PeerStatus, ShardInternal } from "../api";
+import { MAX_RANGE } from "../config";
+import { fetchBlocks, peerStatus, pushBlock, type Gossip } from "./peers";
+import { errorText } from "../values";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
 export interface SyncShard extends ShardInternal {
@@ -71,7 +71,7 @@ export interface SyncHost {
   /** How far (ns) a peer's block may be ahead of our clock. */
   readonly aheadNs: bigint;
   readonly sql: SqlStorage;
-  /** Who has which block (durable-objects/peers.ts). */
+  /** Who has which block (durable-objects/coordinator/peers.ts). */
   readonly gossip: Gossip;
   /** This node's id in gossip headers (X-Node-Id). */
   readonly nodeId: string;
@@ -443,12 +443,6 @@ function reject(host: SyncHost, st: SyncState, b: { number: number; hash: string
 }
 
 export type ReceiveResult = { result: "known" | "adopted" | "side" | "reorg" | "orphan" } | { error: string };
-
-/** Where a pushed item came from, for gossip: the sender's node id and the node ids it also sent it to. */
-export interface Origin {
-  node?: string;
-  to?: readonly string[];
-}
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 

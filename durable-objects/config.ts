@@ -1,0 +1,48 @@
+/**
+ * What the edge Worker needs to know of the node's settings and of the
+ * objects' limits, parsed here once for both sides: how blocks are produced,
+ * the peers, and the sizes the /p2p routes and the coordinator agree on.
+ * Pure and free of Workers APIs; workers/ imports only this and api.ts from
+ * durable-objects/.
+ */
+
+/**
+ * When the coordinator's alarm produces blocks (README "Dev conveniences"):
+ * - "interval": a block every BLOCK_INTERVAL_MS, empty or not, as IOST;
+ * - "on-tx": idle while every mempool is empty; a tx wakes the coordinator,
+ *   which produces at once, then at most one block per BLOCK_INTERVAL_MS while
+ *   txs keep waiting (so a busy chain still batches);
+ * - "manual": never from the alarm, only from /dev/mine.
+ * /dev/mine produces blocks in every mode.
+ */
+export type ProductionMode = "interval" | "on-tx" | "manual";
+
+/** BLOCK_PRODUCTION; unset or unknown is "interval", IOST's behaviour. */
+export function productionMode(env: { BLOCK_PRODUCTION?: string }): ProductionMode {
+  const mode = env.BLOCK_PRODUCTION?.trim();
+  return mode === "on-tx" || mode === "manual" ? mode : "interval";
+}
+
+/** Peer URLs from PEERS (comma-separated, trailing slashes dropped). */
+export function parsePeers(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== "");
+}
+
+/** How long (ms) a push to a peer (a block, endorsements, a tx) may take. */
+export const PUSH_TIMEOUT_MS = 2_000;
+
+/** Most blocks one GET /p2p/blocks returns. */
+export const MAX_RANGE = 50;
+
+/** Most node ids one X-Gossip-To header lists. */
+export const MAX_GOSSIP_TO = 64;
+
+/** X-Gossip-To as sent: node ids, at most MAX_GOSSIP_TO. */
+export function parseGossipTo(text: string | undefined): string[] {
+  return (text ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "" && x.length <= 64).slice(0, MAX_GOSSIP_TO);
+}
+
+/** Endorsements of blocks this far above our head are refused: we could not use them before syncing anyway. */
+export const MAX_AHEAD = 64;
+/** Most endorsements one POST /p2p/endorse carries. */
+export const MAX_BATCH = 64;

@@ -1,0 +1,39 @@
+/**
+ * The RPC's state reads by name: what a shard answers to `read(name, ...args)`
+ * (durable-objects/api.ts `ShardApi.read`), in IOST's JSON shapes and error
+ * texts (go-iost rpc/api_service.go). A new RPC read is a function here and a
+ * route in workers/rpc/; nothing between them names it.
+ *
+ * Each read gets the state and the time (ns) of the block it reflects (gas and
+ * frozen balances depend on it), then the route's arguments.
+ */
+import type { State } from "../state/state.js";
+import * as q from "./index.js";
+import * as pob from "./pob.js";
+
+/** IOST's error answer: the edge turns it into HTTP 400 {"code":2,"message":…}. */
+const orError = <T>(v: T | null, error: string): T | { error: string } => (v === null ? { error } : v);
+
+export const reads = {
+  getAccount: (s: State, time: bigint, name: string) => orError(q.getAccount(s, name, time), "account not found"),
+  getTokenBalance: (s: State, time: bigint, account: string, token: string) => q.getTokenBalance(s, account, token, time),
+  getTokenInfo: (s: State, _time: bigint, symbol: string) => orError(q.getTokenInfo(s, symbol), "token not found"),
+  getRAMInfo: (s: State) => q.getRAMInfo(s),
+  getContract: (s: State, _time: bigint, id: string) => orError(q.getContract(s, id), "contract not found"),
+  getContractStorage: (s: State, _time: bigint, id: string, key: string, field: string) => q.getContractStorage(s, id, key, field),
+  getContractStorageFields: (s: State, _time: bigint, id: string, key: string) => q.getContractStorageFields(s, id, key),
+  // Proof of Believability: vote_producer.iost and vote.iost keep their state on shard 0 (the consensus shard).
+  getProducerVoteInfo: (s: State, _time: bigint, account: string) => orError(pob.getProducerVoteInfo(s, account), "can't get producer vote info"),
+  /** getAccount's `vote_infos`: [{option, votes, cleared_votes}]. */
+  getVoteInfos: (s: State, _time: bigint, account: string) => pob.getVoteInfos(s, account),
+  getVoterBonus: (s: State, _time: bigint, voter: string) => pob.getVoterBonus(s, voter),
+  getCandidateBonus: (s: State, _time: bigint, account: string) => pob.getCandidateBonus(s, account),
+};
+
+export type ReadName = keyof typeof reads;
+
+/** A read's arguments after the state and time. */
+export type ReadArgs<K extends ReadName> = (typeof reads)[K] extends (s: State, time: bigint, ...args: infer A) => unknown ? A : never;
+
+/** Reads whose answers also name the block they reflect ({block_hash, block_number}), as IOST's storage reads do. */
+export const namesBlock: ReadonlySet<ReadName> = new Set<ReadName>(["getContractStorage", "getContractStorageFields"]);
