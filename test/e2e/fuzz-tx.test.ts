@@ -90,7 +90,9 @@ type Mutation = { kind: "set"; field: string; value: unknown } | { kind: "drop";
 function apply(json: any, m: Mutation): void {
   if (m.kind === "set") json[m.field] = m.value;
   else if (m.kind === "drop") delete json[m.field];
-  else if (Array.isArray(json.publisher_sigs) && json.publisher_sigs[0]) json.publisher_sigs[0].signature = m.value;
+  // Only into a signature object: an earlier "set" may have left anything in the list.
+  else if (Array.isArray(json.publisher_sigs) && typeof json.publisher_sigs[0] === "object" && json.publisher_sigs[0] !== null)
+    json.publisher_sigs[0].signature = m.value;
 }
 
 /**
