@@ -10,7 +10,9 @@ export default defineConfig({
       { test: { name: "node", include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 } },
       {
         // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } } })],
+        plugins: [
+          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } } }),
+        ],
         test: {
           name: "workerd",
           include: ["test/unit/**/*.test.ts", "test/workers/**/*.test.ts"],
@@ -29,11 +31,17 @@ export default defineConfig({
             miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "4", BLOCK_AHEAD_MAX_MS: "3600000" } },
           }),
         ],
-        test: { name: "workerd-rotation", include: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts", "test/workers/fork-choice.test.ts"], testTimeout: 60_000 },
+        test: {
+          name: "workerd-rotation",
+          include: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts", "test/workers/fork-choice.test.ts"],
+          testTimeout: 60_000,
+        },
       },
       {
         // The Durable Objects again with four shards (cross-shard receipts, restarts).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } } })],
+        plugins: [
+          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } } }),
+        ],
         test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
       },
       {

@@ -28,7 +28,12 @@ export function signer(name: string, seed: Uint8Array): Signer {
   return { name, key, pubkey: new Uint8Array(Buffer.from(jwk.x as string, "base64url")) };
 }
 
-export function signedTx(from: Signer, actions: Action[], now: bigint, amountLimit: AmountLimit[] = [{ token: "*", value: "unlimited" }]): { hash: string; body: string } {
+export function signedTx(
+  from: Signer,
+  actions: Action[],
+  now: bigint,
+  amountLimit: AmountLimit[] = [{ token: "*", value: "unlimited" }],
+): { hash: string; body: string } {
   const tx: Tx = {
     time: now,
     expiration: now + 90n * SEC,
@@ -137,5 +142,10 @@ export async function setupSenders(url: string, senders: Signer[], concurrency: 
     const { status, json } = await rpc(url, "/sendTx", tx.body);
     if (status !== 200) throw new Error(`setup tx rejected: ${JSON.stringify(json)}`);
   });
-  await awaitReceipts(url, setup.map((t) => t.hash), concurrency, 180_000);
+  await awaitReceipts(
+    url,
+    setup.map((t) => t.hash),
+    concurrency,
+    180_000,
+  );
 }

@@ -122,7 +122,11 @@ async function latency(net: Network, senders: Signer[], o: NetworkBenchOptions):
     await sleep(Math.max(0, start + (i * 1000) / o.rate - performance.now()));
     const from = senders[i % senders.length];
     const to = senders[(i + 1) % senders.length];
-    const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `net${i}`])], now + BigInt(Math.round((performance.now() - start) * 1e6)));
+    const tx = signedTx(
+      from,
+      [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `net${i}`])],
+      now + BigInt(Math.round((performance.now() - start) * 1e6)),
+    );
     const node = i % nodes.length;
     inflight.push(
       rpc(nodes[node].url, "/sendTx", tx.body).then(({ status, json }) => {
@@ -135,10 +139,11 @@ async function latency(net: Network, senders: Signer[], o: NetworkBenchOptions):
   sending = false;
   await Promise.race([receipts, sleep(60_000).then(() => Promise.reject(new Error("receipts not all answered after 60 s")))]);
   // Node 0 may see a block final by IOST's rule later than the receiving node sees LIB: wait for both rules.
-  const covered = () => sent.every((s) => {
-    const n = blockOf.get(s.hash);
-    return n !== undefined && endorse.at.has(n) && iost.at.has(n);
-  });
+  const covered = () =>
+    sent.every((s) => {
+      const n = blockOf.get(s.hash);
+      return n !== undefined && endorse.at.has(n) && iost.at.has(n);
+    });
   for (const deadline = performance.now() + 20_000; !covered() && performance.now() < deadline; ) await sleep(o.pollMs);
   watching = false;
   await watcher;
@@ -184,7 +189,11 @@ function backgroundLoad(urls: string[], senders: Signer[], rate: number, now: bi
       await sleep(Math.max(0, start + (i * 1000) / rate - performance.now()));
       const from = senders[i % senders.length];
       const to = senders[(i + 1) % senders.length];
-      const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `lag${i}`])], now + BigInt(Math.round((performance.now() - start) * 1e6)));
+      const tx = signedTx(
+        from,
+        [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `lag${i}`])],
+        now + BigInt(Math.round((performance.now() - start) * 1e6)),
+      );
       const url = urls[i % urls.length];
       i++;
       void rpc(url, "/sendTx", tx.body).then(({ status, json }) => {
@@ -231,7 +240,8 @@ async function lagging(net: Network, senders: Signer[], o: NetworkBenchOptions):
   let peak = NaN;
   for (let i = 0, j = 0; j < samples.length; j++) {
     while (samples[j][0] - samples[i][0] > 1000) i++;
-    if (samples[j][0] - samples[i][0] >= 500) peak = Math.max(Number.isNaN(peak) ? 0 : peak, ((samples[j][1] - samples[i][1]) * 1000) / (samples[j][0] - samples[i][0]));
+    if (samples[j][0] - samples[i][0] >= 500)
+      peak = Math.max(Number.isNaN(peak) ? 0 : peak, ((samples[j][1] - samples[i][1]) * 1000) / (samples[j][0] - samples[i][0]));
   }
   return { loadTxs, behind: theirs0 - stopped, atReady: mine0 - stopped, startMs: ready - t0, pullMs: tEnd - ready, pulled: hEnd - mine0, peakPerSec: peak };
 }
@@ -256,7 +266,9 @@ export async function networkBench(o: NetworkBenchOptions): Promise<void> {
     const ms = (x: number) => `${Math.round(x).toLocaleString("en-US")} ms`;
     const p = (xs: number[]) => `${ms(percentile(xs, 50))} / ${ms(percentile(xs, 99))}`;
     const blocks = (xs: number[]) => `${percentile(xs, 50)} / ${percentile(xs, 99)}`;
-    console.log(`\nNetwork of 4 nodes — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${o.shards} shard(s) per node, load average ${loadBefore} before`);
+    console.log(
+      `\nNetwork of 4 nodes — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${o.shards} shard(s) per node, load average ${loadBefore} before`,
+    );
     console.log(`${lat.sent} transfers at ${o.rate}/s to the nodes in turn; finality read from node 0's /dev/status every ${o.pollMs} ms\n`);
     console.log("| measure | endorsement rule | IOST's rule alone |");
     console.log("|---|---|---|");
@@ -264,13 +276,17 @@ export async function networkBench(o: NetworkBenchOptions): Promise<void> {
     console.log(`| blocks between head and final, p50 / p99 | ${blocks(lat.endorseGap)} | ${blocks(lat.iostGap)} |`);
     console.log(`| send → receipt answered by the receiving node (LIB = higher of both), p50 / p99 | ${p(lat.receipt)} | |`);
     if (lat.lost > 0) console.log(`\n(${lat.lost} txs not found in node 0's scanned blocks: left out of the rule columns)`);
-    console.log(`\nLagging node: node 3 stopped while the others made ${o.lagBlocks} blocks carrying ${lag.loadTxs} transfers (${o.rate}/s), then started again\n`);
+    console.log(
+      `\nLagging node: node 3 stopped while the others made ${o.lagBlocks} blocks carrying ${lag.loadTxs} transfers (${o.rate}/s), then started again\n`,
+    );
     console.log("| measure | value |");
     console.log("|---|---|");
     console.log(`| blocks behind when it was up again (of them pulled before its first answer) | ${lag.behind} (${lag.atReady}) |`);
     console.log(`| workerd start (stopped → serving) | ${ms(lag.startMs)} |`);
     console.log(`| up → at the others' head | ${ms(lag.pullMs)} (${lag.pulled} blocks pulled) |`);
-    console.log(`| blocks/s while catching up (average / best 1 s) | ${((lag.pulled * 1000) / lag.pullMs).toFixed(1)} / ${Number.isNaN(lag.peakPerSec) ? "— (under 0.5 s)" : lag.peakPerSec.toFixed(1)} |`);
+    console.log(
+      `| blocks/s while catching up (average / best 1 s) | ${((lag.pulled * 1000) / lag.pullMs).toFixed(1)} / ${Number.isNaN(lag.peakPerSec) ? "— (under 0.5 s)" : lag.peakPerSec.toFixed(1)} |`,
+    );
     console.log(`\nload average after: ${loadavg()}`);
   } finally {
     await net.stop();

@@ -64,7 +64,7 @@ async function single(): Promise<void> {
     await setupSenders(url, senders, concurrency);
 
     // Throughput: pre-signed transfers, round robin over the senders.
-    let now = await serverNow(url);
+    const now = await serverNow(url);
     const transfers = Array.from({ length: txCount }, (_, i) => {
       const from = senders[i % senderCount];
       const to = senders[(i + 1) % senderCount];
@@ -77,7 +77,12 @@ async function single(): Promise<void> {
       if (status !== 200) throw new Error(`transfer rejected: ${JSON.stringify(json)}`);
     });
     const sendEnd = performance.now();
-    const done = await awaitReceipts(url, transfers.map((t) => t.hash), concurrency, 300_000);
+    const done = await awaitReceipts(
+      url,
+      transfers.map((t) => t.hash),
+      concurrency,
+      300_000,
+    );
     const allFinal = Math.max(...done.values());
     const after = (await rpc(url, "/dev/status")).json;
     const work = { txs: after.shards[0].work.txs - before.shards[0].work.txs, ms: after.shards[0].work.ms - before.shards[0].work.ms };
@@ -125,7 +130,9 @@ async function single(): Promise<void> {
     reads.sort((a, b) => a - b);
     const perSec = (n: number, ms: number) => Math.round((n * 1000) / ms).toLocaleString("en-US");
     const ms = (x: number) => `${x.toFixed(1)} ms`;
-    console.log(`\niost-edge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, 1 shard`);
+    console.log(
+      `\niost-edge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, 1 shard`,
+    );
     console.log(`${txCount} transfers from ${senderCount} senders, ${concurrency} requests in flight\n`);
     console.log("| measure | value |");
     console.log("|---|---|");

@@ -46,7 +46,12 @@ async function measure(shards: number, txCount: number, senderCount: number, con
       const { status, json } = await rpc(node.url, "/sendTx", tx.body);
       if (status !== 200) throw new Error(`transfer rejected: ${JSON.stringify(json)}`);
     });
-    const done = await awaitReceipts(node.url, transfers.map((t) => t.hash), concurrency, 300_000);
+    const done = await awaitReceipts(
+      node.url,
+      transfers.map((t) => t.hash),
+      concurrency,
+      300_000,
+    );
     const end = Math.max(...done.values());
     const after = (await rpc(node.url, "/dev/status")).json as Work;
     const txs = after.shards.reduce((n, s, i) => n + s.work.txs - before.shards[i].work.txs, 0);

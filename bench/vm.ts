@@ -15,7 +15,14 @@ const CODE = `class Bench {
   loop(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
 }
 module.exports = Bench;`;
-const INFO = { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string"], amountLimit: [] }, { name: "loop", args: ["number"], amountLimit: [] }] };
+const INFO = {
+  lang: "javascript",
+  version: "1.0.0",
+  abi: [
+    { name: "put", args: ["string"], amountLimit: [] },
+    { name: "loop", args: ["number"], amountLimit: [] },
+  ],
+};
 const DEPLOYS = 20;
 const LOOPS = 10;
 /** About 10 gas per iteration: 80,000 stays under the bench txs' 1,000,000 gas limit. */
@@ -30,7 +37,12 @@ async function executed(url: string, txs: SignedTx[], concurrency: number): Prom
     const { status, json } = await rpc(url, "/sendTx", tx.body);
     if (status !== 200) throw new Error(`bench tx rejected: ${JSON.stringify(json)}`);
   });
-  await awaitReceipts(url, txs.map((t) => t.hash), concurrency, 300_000);
+  await awaitReceipts(
+    url,
+    txs.map((t) => t.hash),
+    concurrency,
+    300_000,
+  );
   const after = await shardWork(url);
   return { txs: after.txs - before.txs, ms: after.ms - before.ms };
 }

@@ -10,7 +10,7 @@ import { unlockKey } from "./keystore";
 import type { GlobalOptions } from "./options";
 import { withSpinner } from "./output";
 import { password } from "./prompt";
-import { NodeClient, NodeError } from "./rpc";
+import { type NodeClient, NodeError } from "./rpc";
 
 const EXPIRATION_NS = 90n * 1_000_000_000n;
 const RECEIPT_TIMEOUT_MS = 90_000;

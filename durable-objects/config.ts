@@ -25,7 +25,10 @@ export function productionMode(env: { BLOCK_PRODUCTION?: string }): ProductionMo
 
 /** Peer URLs from PEERS (comma-separated, trailing slashes dropped). */
 export function parsePeers(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((x) => x.trim().replace(/\/+$/, "")).filter((x) => x !== "");
+  return (text ?? "")
+    .split(",")
+    .map((x) => x.trim().replace(/\/+$/, ""))
+    .filter((x) => x !== "");
 }
 
 /** How long (ms) a push to a peer (a block, endorsements, a tx) may take. */
@@ -39,7 +42,11 @@ export const MAX_GOSSIP_TO = 64;
 
 /** X-Gossip-To as sent: node ids, at most MAX_GOSSIP_TO. */
 export function parseGossipTo(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "" && x.length <= 64).slice(0, MAX_GOSSIP_TO);
+  return (text ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "" && x.length <= 64)
+    .slice(0, MAX_GOSSIP_TO);
 }
 
 /** Endorsements of blocks this far above our head are refused: we could not use them before syncing anyway. */

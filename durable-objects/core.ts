@@ -13,16 +13,21 @@ import { applyIncoming as coreApplyIncoming } from "../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
 import type { TxReceiptJson } from "../src/tx/view";
-import {
-  dryRun as coreDryRun,
-  pendingGasError,
-  prepareError,
-  executeTx as coreExecuteTx,
-  type BlockContext,
-} from "../src/executor/index";
+import { dryRun as coreDryRun, pendingGasError, prepareError, executeTx as coreExecuteTx, type BlockContext } from "../src/executor/index";
 import type { State } from "../src/state/state";
 import type { Store } from "../src/state/store";
-import { checkTxTime as coreCheckTxTime, decodeTx, FULL, replayKey, receiptBytes, txBytes, receiptToJson as coreReceiptToJson, txHash, txId, txToJson as coreTxToJson } from "../src/tx/index";
+import {
+  checkTxTime as coreCheckTxTime,
+  decodeTx,
+  FULL,
+  replayKey,
+  receiptBytes,
+  txBytes,
+  receiptToJson as coreReceiptToJson,
+  txHash,
+  txId,
+  txToJson as coreTxToJson,
+} from "../src/tx/index";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import { base58Decode } from "../src/codec/base58";
 import { merkleRoot } from "../src/block/merkle";
@@ -92,14 +97,11 @@ export interface PendingOf {
  */
 export function admissionError(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo, pending: PendingOf): string | null {
   return (
-    prepareError(state, tx, base58Decode(hash), blockContext(chainId, block, shard)) ??
-    pendingGasError(state, tx, block.time, pending.gasLimits, pending.count)
+    prepareError(state, tx, base58Decode(hash), blockContext(chainId, block, shard)) ?? pendingGasError(state, tx, block.time, pending.gasLimits, pending.count)
   );
 }
 
-export type ExecResult =
-  | { receipt: TxReceipt; outgoing: CrossReceipt[]; events?: { topic: string; contract: string; data: string }[] }
-  | { dropped: string };
+export type ExecResult = { receipt: TxReceipt; outgoing: CrossReceipt[]; events?: { topic: string; contract: string; data: string }[] } | { dropped: string };
 
 /** The genesis config of this node (NodeConfig.genesis). */
 function genesisConfig(spec: GenesisSpec): GenesisConfig {
@@ -119,7 +121,14 @@ export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx,
 }
 
 /** A chunk's incoming cross-shard receipts, applied before its txs (src/executor/incoming.ts). */
-export function applyIncoming(chainId: number, shard: ShardPlace, state: State, block: BlockInfo, incoming: readonly CrossReceipt[], seen: (id: string) => boolean) {
+export function applyIncoming(
+  chainId: number,
+  shard: ShardPlace,
+  state: State,
+  block: BlockInfo,
+  incoming: readonly CrossReceipt[],
+  seen: (id: string) => boolean,
+) {
   return coreApplyIncoming(state, shard.index, blockContext(chainId, block, shard), incoming, seen);
 }
 

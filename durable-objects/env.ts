@@ -87,7 +87,10 @@ function positiveInt(text: string | undefined, fallback: number): number {
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
 function keyList(text: string | undefined): string[] {
-  return (text ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+  return (text ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
 }
 
 /**
@@ -107,7 +110,9 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
   if (env.DEV !== "true") {
     const off = 'DEV is not "true" (production)';
     if (keys.length === 0 || admin.length === 0) {
-      throw new Error(`${off}: set GENESIS_PRODUCER_KEYS and GENESIS_ADMIN_KEY to this network's own public keys; without them the chain would start on the public dev keys (DEV = "true" for a dev chain)`);
+      throw new Error(
+        `${off}: set GENESIS_PRODUCER_KEYS and GENESIS_ADMIN_KEY to this network's own public keys; without them the chain would start on the public dev keys (DEV = "true" for a dev chain)`,
+      );
     }
     const pub = [...keys, ...admin].find((k) => PUBLIC_DEV_KEYS.has(k));
     if (pub !== undefined) throw new Error(`${off}: genesis key ${pub} is a public dev key (src/genesis/dev-keys.ts), anyone can sign with it`);
@@ -117,7 +122,8 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
   }
   if (new Set(keys).size !== keys.length) throw new Error("GENESIS_PRODUCER_KEYS names a key twice");
   const interval = env.BLOCK_INTERVAL_MS?.trim() ?? "500";
-  if (!/^[1-9][0-9]{0,8}$/.test(interval)) throw new Error(`invalid BLOCK_INTERVAL_MS ${JSON.stringify(env.BLOCK_INTERVAL_MS)}: a whole number of milliseconds, 1 to 999999999`);
+  if (!/^[1-9][0-9]{0,8}$/.test(interval))
+    throw new Error(`invalid BLOCK_INTERVAL_MS ${JSON.stringify(env.BLOCK_INTERVAL_MS)}: a whole number of milliseconds, 1 to 999999999`);
   const producers =
     keys.length > 0
       ? keys.map((pubkey, i) => ({ id: `producer${String(i).padStart(3, "0")}`, pubkey }))

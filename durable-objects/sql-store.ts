@@ -14,11 +14,7 @@ export class SqlStore implements Store {
   }
 
   put(key: string, value: string): void {
-    this.sql.exec(
-      "INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      key,
-      value,
-    );
+    this.sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
   }
 
   del(key: string): void {

@@ -42,9 +42,11 @@ export function deployChecks(t: DeployTarget): DeployFindings {
   for (const [name, what] of genesis) {
     const list = keys(t.vars[name]);
     if (list.length === 0) problems.push(`${name} is not set: set it to ${what} (wrangler.toml [vars] or --var ${name}:<keys>)`);
-    for (const k of list.filter((k) => PUBLIC_DEV_KEYS.has(k))) problems.push(`${name} names ${k}, a public dev key (src/genesis/dev-keys.ts): anyone can sign with it`);
+    for (const k of list.filter((k) => PUBLIC_DEV_KEYS.has(k)))
+      problems.push(`${name} names ${k}, a public dev key (src/genesis/dev-keys.ts): anyone can sign with it`);
   }
-  if (t.producerSecret === false) problems.push("PRODUCER_SECRET is not set: `npx wrangler secret put PRODUCER_SECRET` (the base58 secret of this node's producer key)");
+  if (t.producerSecret === false)
+    problems.push("PRODUCER_SECRET is not set: `npx wrangler secret put PRODUCER_SECRET` (the base58 secret of this node's producer key)");
   if (t.producerSecret === undefined) {
     problems.push("PRODUCER_SECRET unknown offline: pass --producer-secret-set once `npx wrangler secret put PRODUCER_SECRET` is done");
   }

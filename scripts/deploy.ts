@@ -43,10 +43,14 @@ for (const v of flag("--var")) vars[v.slice(0, v.indexOf(":"))] = v.slice(v.inde
 function secretSet(): boolean | undefined {
   if (all.includes("--producer-secret-set")) return true;
   if (dryRun) return undefined;
-  const list = spawnSync("npx", ["wrangler", "secret", "list", "--format", "json", ...flag("--env").flatMap((e) => ["--env", e]), ...flag("--name").flatMap((n) => ["--name", n])], {
-    encoding: "utf8",
-    env: quiet,
-  });
+  const list = spawnSync(
+    "npx",
+    ["wrangler", "secret", "list", "--format", "json", ...flag("--env").flatMap((e) => ["--env", e]), ...flag("--name").flatMap((n) => ["--name", n])],
+    {
+      encoding: "utf8",
+      env: quiet,
+    },
+  );
   if (list.status !== 0) return undefined;
   return (JSON.parse(list.stdout) as { name: string }[]).some((s) => s.name === "PRODUCER_SECRET");
 }

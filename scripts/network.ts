@@ -109,11 +109,9 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const key = (from: number, to: number) => `${from}->${to}`;
   if (proxied) {
     for (let from = 0; from < n; from++)
-      for (let to = 0; to < n; to++)
-        if (from !== to) links.set(key(from, to), await startLinkProxy({ target: urls[to], name: key(from, to) }));
+      for (let to = 0; to < n; to++) if (from !== to) links.set(key(from, to), await startLinkProxy({ target: urls[to], name: key(from, to) }));
   }
-  const peersOf = (i: number) =>
-    urls.map((u, j) => (j === i ? "" : proxied ? links.get(key(i, j))!.url : u)).filter((u) => u !== "");
+  const peersOf = (i: number) => urls.map((u, j) => (j === i ? "" : proxied ? links.get(key(i, j))!.url : u)).filter((u) => u !== "");
 
   const nodes: NetNode[] = [];
   for (let i = 0; i < n; i++) {

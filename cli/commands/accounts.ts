@@ -16,11 +16,20 @@ const create: Command = async ({ opts, flags, client }, [name]) => {
   const pledge = amount(String(flags.pledge ?? "10"), "--pledge");
   const creator = await signer(opts, client);
   const kp = newKeyPair(algorithmOf(flags.algo));
-  const tx = buildTx(opts, await chainId(opts, client), creator, [
-    action("auth.iost", "signUp", [account, kp.id, kp.id]),
-    action("ram.iost", "buy", [creator.account, account, ram]),
-    action("gas.iost", "pledge", [creator.account, account, pledge]),
-  ], [{ token: "iost", value: "unlimited" }, { token: "ram", value: "unlimited" }]);
+  const tx = buildTx(
+    opts,
+    await chainId(opts, client),
+    creator,
+    [
+      action("auth.iost", "signUp", [account, kp.id, kp.id]),
+      action("ram.iost", "buy", [creator.account, account, ram]),
+      action("gas.iost", "pledge", [creator.account, account, pledge]),
+    ],
+    [
+      { token: "iost", value: "unlimited" },
+      { token: "ram", value: "unlimited" },
+    ],
+  );
   // Stored before sending, so a created account never lacks its key; removed again if creation fails.
   const file = saveKey(opts.keystore, account, kp, await password(`the new key of ${account}`, true));
   const { hash } = await sendAndWait(client, tx).catch((err) => {
@@ -28,7 +37,12 @@ const create: Command = async ({ opts, flags, client }, [name]) => {
     throw err;
   });
   print(opts.json, { account, public_key: kp.id, keystore_file: file, tx_hash: hash }, () =>
-    lines([["created", account], ["key", kp.id], ["keystore", file], ["tx", hash]]),
+    lines([
+      ["created", account],
+      ["key", kp.id],
+      ["keystore", file],
+      ["tx", hash],
+    ]),
   );
 };
 

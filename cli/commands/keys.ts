@@ -18,7 +18,13 @@ export function algorithmOf(flag: string | boolean | undefined): Algorithm {
 const keyNew: Command = async ({ opts, flags }) => {
   const kp = newKeyPair(algorithmOf(flags.algo));
   const view = { algorithm: algorithmName(kp.algorithm), public_key: kp.id, secret_key: base58Encode(kp.secretKey) };
-  print(opts.json, view, () => lines([["algorithm", view.algorithm], ["public key", view.public_key], ["secret key", `${view.secret_key}  (keep it secret; \`key import\` stores it encrypted)`]]));
+  print(opts.json, view, () =>
+    lines([
+      ["algorithm", view.algorithm],
+      ["public key", view.public_key],
+      ["secret key", `${view.secret_key}  (keep it secret; \`key import\` stores it encrypted)`],
+    ]),
+  );
 };
 
 const keyImport: Command = async ({ opts, flags }, [name, secret]) => {
@@ -36,7 +42,9 @@ const keyImport: Command = async ({ opts, flags }, [name, secret]) => {
 
 const keyList: Command = async ({ opts }) => {
   const keys = listKeys(opts.keystore).map((k) => ({ account: k.account, algorithm: k.algorithm, public_key: k.public_key }));
-  print(opts.json, keys, () => (keys.length ? keys.map((k) => `${k.account.padEnd(12)} ${k.algorithm.padEnd(9)} ${k.public_key}`).join("\n") : `no keys in ${opts.keystore}`));
+  print(opts.json, keys, () =>
+    keys.length ? keys.map((k) => `${k.account.padEnd(12)} ${k.algorithm.padEnd(9)} ${k.public_key}`).join("\n") : `no keys in ${opts.keystore}`,
+  );
 };
 
 export const keyCommands: Record<string, Command> = { new: keyNew, import: keyImport, list: keyList };

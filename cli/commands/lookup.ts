@@ -39,5 +39,12 @@ export const tx: Command = async ({ opts, client }, [hash]) => {
 
 export const chain: Command = async ({ opts, client }) => {
   const c = await client.get("/getChainInfo");
-  print(opts.json, c, () => lines([["chain id", c.chain_id], ["head", c.head_block], ["LIB", c.lib_block], ["producers", c.witness_list.join(", ")]]));
+  print(opts.json, c, () =>
+    lines([
+      ["chain id", c.chain_id],
+      ["head", c.head_block],
+      ["LIB", c.lib_block],
+      ["producers", c.witness_list.join(", ")],
+    ]),
+  );
 };

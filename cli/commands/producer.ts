@@ -14,7 +14,12 @@ function simple(abi: string, args: (account: string, pos: string[]) => unknown[]
     const from = await signer(opts, client);
     const tx = buildTx(opts, await chainId(opts, client), from, [action("vote_producer.iost", abi, args(from.account, pos))], []);
     const { hash } = await sendAndWait(client, tx);
-    print(opts.json, { tx_hash: hash }, () => lines([[done, String(args(from.account, pos)[0])], ["tx", hash]]));
+    print(opts.json, { tx_hash: hash }, () =>
+      lines([
+        [done, String(args(from.account, pos)[0])],
+        ["tx", hash],
+      ]),
+    );
   };
 }
 
@@ -29,7 +34,12 @@ const register: Command = async ({ opts, flags, client }) => {
   const args = [from.account, pubkey, String(flags.location ?? ""), String(flags.url ?? ""), String(flags["net-id"] ?? ""), !flags.partner];
   const tx = buildTx(opts, await chainId(opts, client), from, [action("vote_producer.iost", "applyRegister", args)], []);
   const { hash } = await sendAndWait(client, tx);
-  print(opts.json, { tx_hash: hash }, () => lines([["registered", from.account], ["tx", hash]]));
+  print(opts.json, { tx_hash: hash }, () =>
+    lines([
+      ["registered", from.account],
+      ["tx", hash],
+    ]),
+  );
 };
 
 function voting(abi: "vote" | "unvote", done: string): Command {
@@ -41,7 +51,12 @@ function voting(abi: "vote" | "unvote", done: string): Command {
     const limit = abi === "vote" ? [{ token: "iost", value: sum }] : [];
     const tx = buildTx(opts, await chainId(opts, client), from, [action("vote_producer.iost", abi, [from.account, who, sum])], limit);
     const { hash } = await sendAndWait(client, tx);
-    print(opts.json, { tx_hash: hash }, () => lines([[done, `${sum} IOST for ${who}`], ["tx", hash]]));
+    print(opts.json, { tx_hash: hash }, () =>
+      lines([
+        [done, `${sum} IOST for ${who}`],
+        ["tx", hash],
+      ]),
+    );
   };
 }
 

@@ -20,7 +20,19 @@ export const transfer: Command = async ({ opts, flags, client }, [to, value]) =>
   const sum = amount(value);
   const token = tokenOf(flags.token);
   const from = await signer(opts, client);
-  const tx = buildTx(opts, await chainId(opts, client), from, [action("token.iost", "transfer", [token, from.account, receiver, sum, String(flags.memo ?? "")])], [{ token, value: sum }]);
+  const tx = buildTx(
+    opts,
+    await chainId(opts, client),
+    from,
+    [action("token.iost", "transfer", [token, from.account, receiver, sum, String(flags.memo ?? "")])],
+    [{ token, value: sum }],
+  );
   const { hash, receipt } = await sendAndWait(client, tx);
-  print(opts.json, { tx_hash: hash, receipt }, () => lines([["sent", `${sum} ${token} from ${from.account} to ${receiver}`], ["tx", hash], ["gas", receipt.gas_usage]]));
+  print(opts.json, { tx_hash: hash, receipt }, () =>
+    lines([
+      ["sent", `${sum} ${token} from ${from.account} to ${receiver}`],
+      ["tx", hash],
+      ["gas", receipt.gas_usage],
+    ]),
+  );
 };

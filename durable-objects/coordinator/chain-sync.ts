@@ -192,7 +192,10 @@ function dropSide(sql: SqlStorage, hash: string): void {
 
 /** Orphans waiting for `parent`. */
 function orphansOf(sql: SqlStorage, parent: string): string[] {
-  return sql.exec<{ hash: string }>("SELECT hash FROM side_blocks WHERE parent_hash = ? AND orphan = 1 ORDER BY hash", parent).toArray().map((r) => r.hash);
+  return sql
+    .exec<{ hash: string }>("SELECT hash FROM side_blocks WHERE parent_hash = ? AND orphan = 1 ORDER BY hash", parent)
+    .toArray()
+    .map((r) => r.hash);
 }
 
 /** Side blocks at or below LIB can never be adopted any more. */
@@ -265,7 +268,14 @@ function inSlotOf(host: SyncHost, b: HostBlock): number {
 }
 
 function parentView(host: SyncHost, parent: HostBlock, witnesses: string[]): ParentView {
-  return { number: parent.number, hash: parent.hash, witnesses, time: BigInt(parent.time), witness: parent.witness, inSlot: parent.number === 0 ? 0 : inSlotOf(host, parent) };
+  return {
+    number: parent.number,
+    hash: parent.hash,
+    witnesses,
+    time: BigInt(parent.time),
+    witness: parent.witness,
+    inSlot: parent.number === 0 ? 0 : inSlotOf(host, parent),
+  };
 }
 
 /** Our main-chain block `n` in wire form (chunks and tx bytes from the shards), or null. */
@@ -281,9 +291,18 @@ export async function peerBlockAt(host: SyncHost, n: number): Promise<ParsedPeer
 /** The stored record's fields that travel (the header, its signature and totals). */
 function wireFields(b: HostBlock): StoredBlock {
   return {
-    number: b.number, hash: b.hash, version: b.version, parentHash: b.parentHash, txMerkleHash: b.txMerkleHash,
-    txReceiptMerkleHash: b.txReceiptMerkleHash, info: b.info, witness: b.witness, time: b.time, gasUsage: b.gasUsage,
-    txCount: b.txCount, sign: b.sign,
+    number: b.number,
+    hash: b.hash,
+    version: b.version,
+    parentHash: b.parentHash,
+    txMerkleHash: b.txMerkleHash,
+    txReceiptMerkleHash: b.txReceiptMerkleHash,
+    info: b.info,
+    witness: b.witness,
+    time: b.time,
+    gasUsage: b.gasUsage,
+    txCount: b.txCount,
+    sign: b.sign,
   };
 }
 
@@ -396,7 +415,7 @@ export async function reconsider(host: SyncHost, st: SyncState, hash: string): P
     const r = await reorgTo(host, st, best, "fork choice");
     return r === true ? { result: "reorg" } : r === false ? { result: "side" } : r;
   } catch (err) {
-    console.error(`${host.label}: fork choice after the certificate of ${hash} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    console.error(`${host.label}: fork choice after the certificate of ${hash} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return { error: errorText(err) };
   }
 }
@@ -410,7 +429,14 @@ export async function reconsider(host: SyncHost, st: SyncState, hash: string): P
  */
 async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Promise<string | null> {
   const b = p.block;
-  const ctx: ChunkContext = { height: b.number, time: b.time, parentHash: b.parentHash, witness: b.witness, parentWitness: parent.witness, parentTime: parent.time };
+  const ctx: ChunkContext = {
+    height: b.number,
+    time: b.time,
+    parentHash: b.parentHash,
+    witness: b.witness,
+    parentWitness: parent.witness,
+    parentTime: parent.time,
+  };
   const shards = host.shards();
   const answers = await Promise.all(
     shards.map((s, i) => s.applyChunk(ctx, p.chunks[i].txs, p.chunks[i].chunk as Chunk).catch((err: unknown) => ({ error: errorText(err) }))),
@@ -500,7 +526,8 @@ async function placeOne(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from:
   if (!parent) {
     if (b.number > head.number + MAX_ORPHAN_AHEAD) return { result: "orphan" }; // a pull fetches it in order
     // No schedule to check it against yet: at least a producer we know signed this very header.
-    if (!host.producerKeys().has(b.witness)) return reject(host, st, b, from, `witness ${b.witness} is not in the current, pending or irreversible witness list`);
+    if (!host.producerKeys().has(b.witness))
+      return reject(host, st, b, from, `witness ${b.witness} is not in the current, pending or irreversible witness list`);
     const bad = await signedHeaderError(b);
     if (bad !== null) return reject(host, st, b, from, bad);
     storeSide(host, p, true);

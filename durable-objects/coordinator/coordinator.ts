@@ -49,19 +49,23 @@ import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { ed25519PublicKey } from "../../src/crypto/ed25519";
 import { nextLib } from "../../src/consensus/lib";
 import type { ConsensusParams } from "../../src/consensus/params";
-import type { Answer, CoordinatorApi, CoordinatorStatus, EndorserApi, EndorseResult, HeadView, Json, Origin, P2pGate, PeerStatus, ShardInternal, ValidatorApi } from "../api";
+import type {
+  Answer,
+  CoordinatorApi,
+  CoordinatorStatus,
+  EndorserApi,
+  EndorseResult,
+  HeadView,
+  Json,
+  Origin,
+  P2pGate,
+  PeerStatus,
+  ShardInternal,
+  ValidatorApi,
+} from "../api";
 import * as core from "../core";
 import * as views from "./coordinator-views";
-import {
-  nodeConfig,
-  shardName,
-  shardStub,
-  validatorName,
-  validatorStub,
-  COORDINATOR_NAME,
-  type NodeConfig,
-  type NodeEnv,
-} from "../env";
+import { nodeConfig, shardName, shardStub, validatorName, validatorStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv } from "../env";
 import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
@@ -74,7 +78,7 @@ import { byShard, listOf, nextWake, ONE_MS_NS, produceOnce, type Outcome, type P
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
 const MAX_MINE_BLOCKS = 100;
 const SNAPSHOT_NEXT = "snapshot_next";
-const DEV_ONLY = { error: "dev only: DEV is not \"true\"" };
+const DEV_ONLY = { error: 'dev only: DEV is not "true"' };
 
 export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorApi {
   private readonly sql: SqlStorage;
@@ -177,11 +181,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   private setMeta(key: string, value: string): void {
-    this.sql.exec(
-      "INSERT INTO coordinator_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      key,
-      value,
-    );
+    this.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
   }
 
   private block(number: number): StoredBlock | null {
@@ -224,12 +224,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** IOST's rule over the main blocks above `floor`, with the size of the list stored at `floor`. */
   private iostRuleFrom(floor: number): number {
     const rows = this.sql
-      .exec<{ w: string; n: number }>(
-        "SELECT json_extract(json, '$.witness') AS w, MAX(number) AS n FROM blocks WHERE number > ? GROUP BY w ORDER BY w",
-        floor,
-      )
+      .exec<{ w: string; n: number }>("SELECT json_extract(json, '$.witness') AS w, MAX(number) AS n FROM blocks WHERE number > ? GROUP BY w ORDER BY w", floor)
       .toArray();
-    return nextLib(rows.map((r) => ({ witness: r.w, number: r.n })), this.witnessesAfter(floor).length, floor);
+    return nextLib(
+      rows.map((r) => ({ witness: r.w, number: r.n })),
+      this.witnessesAfter(floor).length,
+      floor,
+    );
   }
 
   /** Where IOST's rule alone last put LIB (status only; grows, so each status() scans from there). */
@@ -296,7 +297,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       const got = stored[i];
       const chain = typeof got === "object" && got !== null && "data" in got ? String(got.data) : JSON.stringify(got);
       if (chain === value) continue;
-      const fix = key === "blockIntervalNs" && /^[0-9]+$/.test(chain) ? ` (BLOCK_INTERVAL_MS is ${this.config.genesis.blockIntervalMs}, the chain's ${BigInt(chain) / ONE_MS_NS})` : "";
+      const fix =
+        key === "blockIntervalNs" && /^[0-9]+$/.test(chain)
+          ? ` (BLOCK_INTERVAL_MS is ${this.config.genesis.blockIntervalMs}, the chain's ${BigInt(chain) / ONE_MS_NS})`
+          : "";
       return `refusing to serve this chain: its genesis set ${key} ${chain}, this node's config ${value}${fix}; every node of a network must use the chain's genesis values`;
     }
     return null;
@@ -369,7 +373,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       storeHead: (b, w) => this.storeHead(b, w),
       finalizeShards: (lib, hash) => this.finalizeShards(lib, hash),
       onNewHead: (b) => this.onNewHead(b),
-      push: (height) => this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`))),
+      push: (height) =>
+        this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`))),
       work: this.work,
     };
   }
@@ -439,7 +444,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         return true;
       },
       exclusive: (run) => this.exclusive(run),
-      background: (task) => this.ctx.waitUntil(task.catch((err) => console.warn(`coordinator: peer sync failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`))),
+      background: (task) =>
+        this.ctx.waitUntil(
+          task.catch((err) => console.warn(`coordinator: peer sync failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)),
+        ),
       certifiedHeight: (h) => this.finality.certifiedHeight(h),
       tracked: (h) => this.finality.tracks(h),
       trackSide: async (path) => {
@@ -549,7 +557,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         return;
       }
       // Retry the same height later; the persisted job keeps it the same block.
-      console.error(`coordinator: block production failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.error(`coordinator: block production failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       next = Date.now() + Math.max(interval, 1000);
     }
     // With peers, keep asking them even while no slot of ours is near.
@@ -582,7 +590,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         return { error: "this node holds no producer key scheduled in the witness list" };
       }
       // A node with peers waits for a turn too far ahead of the clock (production.ts planJob).
-      if (this.config.peers.length > 0 && !outcome.produced && typeof outcome.wake === "bigint") await scheduler.wait(Math.max(1, Number(outcome.wake / ONE_MS_NS) - Date.now()));
+      if (this.config.peers.length > 0 && !outcome.produced && typeof outcome.wake === "bigint")
+        await scheduler.wait(Math.max(1, Number(outcome.wake / ONE_MS_NS) - Date.now()));
     }
     return views.headView(this.headBlock());
   }

@@ -101,7 +101,9 @@ export class Finality {
     }
     const genesis = JSON.parse(root) as BlockRef;
     const blocks = sql
-      .exec<{ hash: string; height: number; parent: string; witnesses: string }>("SELECT hash, height, parent, witnesses FROM finality_blocks ORDER BY height, hash")
+      .exec<{ hash: string; height: number; parent: string; witnesses: string }>(
+        "SELECT hash, height, parent, witnesses FROM finality_blocks ORDER BY height, hash",
+      )
       .toArray()
       .map((r): TrackedBlock => ({ height: r.height, hash: r.hash, parent: r.parent, witnesses: JSON.parse(r.witnesses) as string[] }));
     const endorsements = sql
@@ -204,7 +206,7 @@ export class Finality {
       t = this.tracker();
       return this.addAll(t, todo, moved, "side block", (msg) => console.warn(msg));
     } catch (err) {
-      console.error(`finality ${this.host.label()}: tracking side blocks failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.error(`finality ${this.host.label()}: tracking side blocks failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return null;
     }
   }
@@ -260,7 +262,7 @@ export class Finality {
       this.send(own);
       return moved;
     } catch (err) {
-      console.error(`finality ${this.host.label()}: endorsing block ${b.number} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.error(`finality ${this.host.label()}: endorsing block ${b.number} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return null;
     }
   }
@@ -385,7 +387,9 @@ export class Finality {
       batches.set(key, batch);
     }
     for (const b of batches.values()) {
-      this.host.background(postEndorsements(b.targets, this.host.chainId, this.host.label(), b.list, gossipHeaders(this.host.nodeId(), b.to), this.host.gossip));
+      this.host.background(
+        postEndorsements(b.targets, this.host.chainId, this.host.label(), b.list, gossipHeaders(this.host.nodeId(), b.to), this.host.gossip),
+      );
     }
   }
 
@@ -403,7 +407,9 @@ export class Finality {
     if (main?.hash === fin.hash) return fin.height;
     if (main && !this.offMain.has(fin.hash)) {
       this.offMain.add(fin.hash);
-      console.error(`finality ${this.host.label()}: ALARM endorsement-final block ${fin.height} ${fin.hash} is not on the main chain (${main.hash}); LIB follows IOST's rule only`);
+      console.error(
+        `finality ${this.host.label()}: ALARM endorsement-final block ${fin.height} ${fin.hash} is not on the main chain (${main.hash}); LIB follows IOST's rule only`,
+      );
     }
     return 0;
   }
@@ -417,7 +423,13 @@ export class Finality {
         console.error(`finality ${this.host.label()}: ALARM candidate final block ${c.height} ${c.hash} conflicts with final ${fin.height} ${fin.hash}`);
       }
     }
-    return { final: fin.height, finalHash: fin.hash, certified: t.highestCertified().height, equivocations: t.equivocations.length, conflicts: t.conflicts.length + this.offMain.size };
+    return {
+      final: fin.height,
+      finalHash: fin.hash,
+      certified: t.highestCertified().height,
+      equivocations: t.equivocations.length,
+      conflicts: t.conflicts.length + this.offMain.size,
+    };
   }
 }
 

@@ -81,7 +81,10 @@ export class Gossip {
     const s = this.peersOf(item);
     const targets = peers.filter((p) => !s.has(p));
     for (const p of targets) s.add(p);
-    const to = [...s].filter((p) => !this.down.has(p)).map((p) => this.ids.get(p)).filter((x): x is string => x !== undefined);
+    const to = [...s]
+      .filter((p) => !this.down.has(p))
+      .map((p) => this.ids.get(p))
+      .filter((x): x is string => x !== undefined);
     return { targets, to: to.slice(0, MAX_GOSSIP_TO) };
   }
 
@@ -117,7 +120,14 @@ function errorText(json: unknown): string {
 }
 
 /** POST a block to `peers` at once, from node `self` (gossip headers); waits at most `timeoutMs`; tells `gossip` who answered. */
-export async function pushBlock(gossip: Gossip, peers: readonly string[], block: PeerBlock, self: string, to: readonly string[], timeoutMs = PUSH_TIMEOUT_MS): Promise<void> {
+export async function pushBlock(
+  gossip: Gossip,
+  peers: readonly string[],
+  block: PeerBlock,
+  self: string,
+  to: readonly string[],
+  timeoutMs = PUSH_TIMEOUT_MS,
+): Promise<void> {
   const body = JSON.stringify(block);
   const headers = { "Content-Type": "application/json", ...gossipHeaders(self, to) };
   await Promise.all(
@@ -131,10 +141,17 @@ export async function pushBlock(gossip: Gossip, peers: readonly string[], block:
 function isStatus(v: unknown): v is PeerStatus {
   const s = v as PeerStatus;
   return (
-    typeof s === "object" && s !== null &&
-    Number.isSafeInteger(s.chain_id) && Number.isSafeInteger(s.head) && s.head >= 0 &&
-    typeof s.head_hash === "string" && typeof s.head_time === "string" && /^[0-9]{1,19}$/.test(s.head_time) &&
-    Number.isSafeInteger(s.lib) && s.lib >= 0 && typeof s.lib_hash === "string"
+    typeof s === "object" &&
+    s !== null &&
+    Number.isSafeInteger(s.chain_id) &&
+    Number.isSafeInteger(s.head) &&
+    s.head >= 0 &&
+    typeof s.head_hash === "string" &&
+    typeof s.head_time === "string" &&
+    /^[0-9]{1,19}$/.test(s.head_time) &&
+    Number.isSafeInteger(s.lib) &&
+    s.lib >= 0 &&
+    typeof s.lib_hash === "string"
   );
 }
 

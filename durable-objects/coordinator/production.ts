@@ -147,7 +147,11 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
 
   const saved = h.meta("producing");
   let job = saved === undefined ? null : (JSON.parse(saved) as Producing);
-  if (job?.height === height && (job.attempts ?? 0) >= MAX_JOB_ATTEMPTS && (await h.validator(job.witness ?? h.genesisWitnesses[0]).signedAt(height)) === null) {
+  if (
+    job?.height === height &&
+    (job.attempts ?? 0) >= MAX_JOB_ATTEMPTS &&
+    (await h.validator(job.witness ?? h.genesisWitnesses[0]).signedAt(height)) === null
+  ) {
     // Not signed yet, so no other block of this height exists: the shards that built a chunk
     // for the old time drop it (above LIB, undone like a reorg's) and a new job is planned.
     console.error(`coordinator: block ${height} at ${job.time} failed ${job.attempts} times: re-planning it`);

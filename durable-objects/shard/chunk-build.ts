@@ -117,7 +117,12 @@ function overCap(s: string): boolean {
 }
 
 /** Which result of a tx is over ROW_BYTES, or null. `written`: the state writes of the tx alone. */
-function oversize(bytes: SqlStorageValue, receiptJson: string, run: { outgoing: core.CrossReceipt[]; events?: ChunkEvent[] }, written: ReadonlyMap<string, string | null>): string | null {
+function oversize(
+  bytes: SqlStorageValue,
+  receiptJson: string,
+  run: { outgoing: core.CrossReceipt[]; events?: ChunkEvent[] },
+  written: ReadonlyMap<string, string | null>,
+): string | null {
   const over = (what: string) => `tx results too large: ${what} is over the ${ROW_BYTES}-byte cap of a stored row`;
   if (bytesOf(bytes).length + receiptJson.length > ROW_BYTES && bytesOf(bytes).length + utf8.encode(receiptJson).length > ROW_BYTES) return over("its receipt");
   if ((run.events ?? []).some((e) => overCap(e.data))) return over("an event");
@@ -252,7 +257,14 @@ function runBaseTx(h: ChunkHost, b: Built, state: ShardState, block: core.BlockI
 /** Cross-shard receipts: they are inputs of this height (docs/SHARDING.md). */
 function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.BlockInfo, incoming: core.CrossReceipt[]): void {
   const { sql } = h;
-  const inc = core.applyIncoming(h.config.chainId, h.place, state, block, incoming, (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0);
+  const inc = core.applyIncoming(
+    h.config.chainId,
+    h.place,
+    state,
+    block,
+    incoming,
+    (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0,
+  );
   for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, b.height);
   for (const settled of inc.settled) settle(sql, settled, b.height);
   b.outgoing.push(...inc.outgoing);

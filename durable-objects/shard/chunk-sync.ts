@@ -200,7 +200,9 @@ export function revertChunks(sql: SqlStorage, target: number, lib: number, head:
         sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", u.key, u.prev);
       }
     }
-    const txs = sql.exec<{ hash: string; bytes: SqlStorageValue }>("SELECT hash, bytes FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", h).toArray();
+    const txs = sql
+      .exec<{ hash: string; bytes: SqlStorageValue }>("SELECT hash, bytes FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", h)
+      .toArray();
     for (const row of txs) {
       const bytes = bytesOf(row.bytes);
       const tx = decodeTx(bytes);

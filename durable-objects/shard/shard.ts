@@ -116,11 +116,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   private setMeta(key: string, value: string): void {
-    this.sql.exec(
-      "INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      key,
-      value,
-    );
+    this.sql.exec("INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
   }
 
   private load(): void {
@@ -203,10 +199,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.poolCount >= MAX_POOL_TXS) return { error: "txpool is full" };
     // The block's own drop checks against the committed state, so no tx the next block would drop
     // uncharged (or could not charge with its pending siblings) holds a pool slot (issue 12 item 3).
-    const pending = this.sql.exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", tx.publisher).one();
+    const pending = this.sql
+      .exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", tx.publisher)
+      .one();
     let refused: string | null;
     try {
-      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, this.nextBlock(), { count: pending.n, gasLimits: BigInt(pending.g) });
+      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, this.nextBlock(), {
+        count: pending.n,
+        gasLimits: BigInt(pending.g),
+      });
     } catch (err) {
       refused = errorText(err);
     }
@@ -289,7 +290,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (problem !== null) return { error: problem };
     const { blockTime, block, parent } = blockOf(ctx);
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
-    const base = this.shardIndex === 0 ? { chainId: this.config.chainId, number: block.number, time: blockTime, parentWitness: parent.witness, parentTime: parent.time } : null;
+    const base =
+      this.shardIndex === 0
+        ? { chainId: this.config.chainId, number: block.number, time: blockTime, parentWitness: parent.witness, parentTime: parent.time }
+        : null;
     const checked = await checkGivenTxs(txs, { chainId: this.config.chainId, blockTime, base });
     if ("error" in checked) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${checked.error}` };
     const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
@@ -435,7 +439,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async iostHeld(): Promise<IostHeld> {
     let held = 0n;
     let supply: string | null = null;
-    const rows = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM state_kv WHERE key LIKE 'm-token.iost-T%-iost' OR key = 'm-token.iost-TIiost-supply'");
+    const rows = this.sql.exec<{ key: string; value: string }>(
+      "SELECT key, value FROM state_kv WHERE key LIKE 'm-token.iost-T%-iost' OR key = 'm-token.iost-TIiost-supply'",
+    );
     for (const { key, value } of rows) {
       const v = decodeValue(value)?.value;
       if (key === "m-token.iost-TIiost-supply" && v?.t === "i") supply = v.v.toString();

@@ -62,8 +62,19 @@ const MAX_WITNESSES = 1_000;
 const INFO_MAX = 1 << 20;
 
 const BLOCK_KEYS = [
-  "number", "hash", "version", "parentHash", "txMerkleHash", "txReceiptMerkleHash", "info",
-  "witness", "time", "gasUsage", "txCount", "sign", "witnesses",
+  "number",
+  "hash",
+  "version",
+  "parentHash",
+  "txMerkleHash",
+  "txReceiptMerkleHash",
+  "info",
+  "witness",
+  "time",
+  "gasUsage",
+  "txCount",
+  "sign",
+  "witnesses",
 ] as const;
 const OPTIONAL_BLOCK_KEYS: readonly string[] = [];
 const CHUNK_KEYS = ["shard", "height", "time", "txHashes", "receiptHashes", "gasUsage", "stateRoot"] as const;
@@ -209,7 +220,14 @@ function checkConsistent(p: ParsedPeerBlock, shardCount: number | undefined): vo
     fail("block.witnesses: differs from shard 0's witnesses");
   }
   const summaries = chunks.map((c) => c.chunk);
-  const header = assembleHeader({ version: block.version, number: block.number, parentHash: block.parentHash, witness: block.witness, time: BigInt(block.time), chunks: summaries });
+  const header = assembleHeader({
+    version: block.version,
+    number: block.number,
+    parentHash: block.parentHash,
+    witness: block.witness,
+    time: BigInt(block.time),
+    chunks: summaries,
+  });
   const expect = storedBlock(header, summaries, block.sign);
   for (const k of ["txMerkleHash", "txReceiptMerkleHash", "info", "gasUsage", "txCount"] as const) {
     if (expect[k] !== block[k]) fail(`block.${k}: ${JSON.stringify(block[k])} is not what its chunks make (${JSON.stringify(expect[k])})`);

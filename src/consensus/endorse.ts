@@ -89,7 +89,13 @@ export function signEndorsement(chainId: number, e: Endorsement, secret: Uint8Ar
   const bad = endorsementError(e);
   if (bad) throw new Error(bad);
   if (base58Encode(ed25519PublicKey(secret)) !== e.producer) throw new Error(`endorse: secret does not belong to producer ${e.producer}`);
-  const unsigned: Endorsement = { height: e.height, hash: e.hash, parent: e.parent, justify: { height: e.justify.height, hash: e.justify.hash }, producer: e.producer };
+  const unsigned: Endorsement = {
+    height: e.height,
+    hash: e.hash,
+    parent: e.parent,
+    justify: { height: e.justify.height, hash: e.justify.hash },
+    producer: e.producer,
+  };
   return { ...unsigned, sig: base64Encode(ed25519Sign(secret, endorsementBytes(chainId, unsigned))) };
 }
 
@@ -303,7 +309,10 @@ export class FinalityTracker {
     if (b.witnesses.length === 0) return { ok: false, reason: `block ${b.hash} has an empty witness list` };
     if (b.height <= this.fin.height) return { ok: false, reason: `block ${b.hash} at ${b.height} is not above the final height ${this.fin.height}` };
     const known = this.blocks.get(b.hash);
-    if (known) return known.parent === b.parent && known.height === b.height ? { ok: true, final: null } : { ok: false, reason: `block ${b.hash} already known with another parent` };
+    if (known)
+      return known.parent === b.parent && known.height === b.height
+        ? { ok: true, final: null }
+        : { ok: false, reason: `block ${b.hash} already known with another parent` };
     const parentHeight = b.parent === this.fin.hash ? this.fin.height : this.blocks.get(b.parent)?.height;
     if (parentHeight === undefined) return { ok: false, reason: `parent ${b.parent} of block ${b.hash} is unknown` };
     if (parentHeight !== b.height - 1) return { ok: false, reason: `block ${b.hash} at ${b.height} does not follow its parent at ${parentHeight}` };

@@ -53,7 +53,9 @@ async function signatureError(b: StoredBlock, hash: Uint8Array): Promise<string 
 /** Why block time `time` (ns) is too far ahead of `nowNs` to take the block now, or null. */
 export function aheadError(b: Pick<StoredBlock, "number" | "time">, nowNs: bigint, maxAheadNs: bigint): string | null {
   const ahead = BigInt(b.time) - nowNs;
-  return ahead > maxAheadNs ? `block ${b.number}: block from future: time ${b.time} is ${ahead / 1_000_000n} ms ahead of this node's clock (at most ${maxAheadNs / 1_000_000n} ms): not yet` : null;
+  return ahead > maxAheadNs
+    ? `block ${b.number}: block from future: time ${b.time} is ${ahead / 1_000_000n} ms ahead of this node's clock (at most ${maxAheadNs / 1_000_000n} ms): not yet`
+    : null;
 }
 
 /** Why `b` cannot follow `parent`, or null. Async: the signature goes through WebCrypto when present. */

@@ -65,7 +65,6 @@ export interface Candidate {
 export function selectProducers(elected: Candidate[], fill: Candidate[], last: Candidate[], n: number): string[] {
   const ord = (a: Candidate, b: Candidate) => (a.score !== b.score ? (a.score > b.score ? -1 : 1) : a.pubkey < b.pubkey ? -1 : a.pubkey > b.pubkey ? 1 : 0);
   const out: string[] = [];
-  for (const tier of [elected, fill, last])
-    for (const c of [...tier].sort(ord)) if (out.length < n && !out.includes(c.pubkey)) out.push(c.pubkey);
+  for (const tier of [elected, fill, last]) for (const c of [...tier].sort(ord)) if (out.length < n && !out.includes(c.pubkey)) out.push(c.pubkey);
   return out;
 }

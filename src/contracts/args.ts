@@ -105,7 +105,6 @@ export function parseJson(text: string): JV {
   };
   const string = (): string => {
     // text[i] === '"'
-    const start = i;
     i++;
     let out = "";
     for (;;) {
@@ -135,7 +134,6 @@ export function parseJson(text: string): JV {
       out += c;
       i++;
     }
-    void start;
   };
   const v = value();
   ws();
@@ -160,8 +158,7 @@ export function goJsonString(s: string): string {
     else if (ch === "\n") out += "\\n";
     else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (c < 0x20 || ch === "<" || ch === ">" || ch === "&" || c === 0x2028 || c === 0x2029)
-      out += "\\u" + c.toString(16).padStart(4, "0");
+    else if (c < 0x20 || ch === "<" || ch === ">" || ch === "&" || c === 0x2028 || c === 0x2029) out += "\\u" + c.toString(16).padStart(4, "0");
     else if (c >= 0xd800 && c <= 0xdbff) {
       const n = s.charCodeAt(i + 1);
       if (n >= 0xdc00 && n <= 0xdfff) {
@@ -249,8 +246,7 @@ export function unmarshalArgs(abiName: string, types: readonly string[], data: s
   }
   if (root.k !== "arr") throw new VmError(`error args should be array, Array assertion failed, ${formatErrorArg(root)}`);
   const arr = root.v;
-  if (arr.length !== types.length)
-    throw new VmError(`args length unmatched to abi ${abiName}. need ${types.length}, got ${arr.length}`);
+  if (arr.length !== types.length) throw new VmError(`args length unmatched to abi ${abiName}. need ${types.length}, got ${arr.length}`);
   const out: Arg[] = [];
   for (let i = 0; i < arr.length; i++) {
     const a = arr[i];
@@ -265,8 +261,7 @@ export function unmarshalArgs(abiName: string, types: readonly string[], data: s
         break;
       case "number": {
         if (a.k !== "num") throw new VmError(`error parse number arg ${formatErrorArg(a)}, invalid value type`);
-        if (!/^-?[0-9]+$/.test(a.raw))
-          throw new VmError(`error parse number arg ${formatErrorArg(a)}, strconv.ParseInt: parsing "${a.raw}": invalid syntax`);
+        if (!/^-?[0-9]+$/.test(a.raw)) throw new VmError(`error parse number arg ${formatErrorArg(a)}, strconv.ParseInt: parsing "${a.raw}": invalid syntax`);
         const n = BigInt(a.raw);
         if (n < INT64_MIN || n > INT64_MAX)
           throw new VmError(`error parse number arg ${formatErrorArg(a)}, strconv.ParseInt: parsing "${a.raw}": value out of range`);

@@ -11,7 +11,7 @@
 import { str } from "../state/storage.js";
 import { argsJson } from "./args.js";
 import type { Arg } from "./args.js";
-import { Cost } from "./cost.js";
+import type { Cost } from "./cost.js";
 import { jsError, jsThrow, jsTypeError, VmError } from "./errors.js";
 import type { AccountJson, Host, ItemJson } from "./host.js";
 import type { NativeAbi } from "./monitor.js";
@@ -28,8 +28,7 @@ export function checkAccountId(id: string): boolean {
   if (id.length < 5 || id.length > 11) throw jsError("id invalid. id length should be between 5,11 > " + id);
   if (id.startsWith("Contract")) throw jsError("id invalid. id shouldn't start with 'Contract'.");
   for (const ch of id) {
-    if (!((ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch === "_"))
-      throw jsError("id invalid. id contains invalid character > " + ch);
+    if (!((ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch === "_")) throw jsError("id invalid. id contains invalid character > " + ch);
   }
   return false;
 }
@@ -54,7 +53,7 @@ function ra(h: Host, c: Cost, id: string): void {
 
 function load(h: Host, c: Cost, id: string): AccountJson {
   const v = h.mapGet(c, "auth", id);
-  if (!v || v.t !== "s") throw new VmError("Uncaught exception: SyntaxError: Unexpected token n in JSON at position 0");
+  if (v?.t !== "s") throw new VmError("Uncaught exception: SyntaxError: Unexpected token n in JSON at position 0");
   return JSON.parse(v.v) as AccountJson;
 }
 
@@ -82,11 +81,11 @@ function findPermission(items: ItemJson[], name: string): number {
 }
 
 function permOf(acc: AccountJson, perm: string) {
-  const p = Object.prototype.hasOwnProperty.call(acc.permissions, perm) ? acc.permissions[perm] : undefined;
+  const p = Object.hasOwn(acc.permissions, perm) ? acc.permissions[perm] : undefined;
   return p;
 }
 function groupOf(acc: AccountJson, grp: string) {
-  return Object.prototype.hasOwnProperty.call(acc.groups, grp) ? acc.groups[grp] : undefined;
+  return Object.hasOwn(acc.groups, grp) ? acc.groups[grp] : undefined;
 }
 function num(x: Arg): number {
   return Number(x as bigint);

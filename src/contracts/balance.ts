@@ -27,7 +27,10 @@ export function addBalance(state: State, token: string, account: string, delta: 
 export function dropBalance(state: State, token: string, account: string): void {
   state.del(mapKey("token.iost", "TB" + account, token));
   const ik = mapIndexKey("token.iost", "TB" + account);
-  const rest = (state.get(ik) ?? "").split("@").slice(1).filter((f) => f !== token);
+  const rest = (state.get(ik) ?? "")
+    .split("@")
+    .slice(1)
+    .filter((f) => f !== token);
   if (rest.length === 0) state.del(ik);
   else state.put(ik, rest.map((f) => "@" + f).join(""));
 }

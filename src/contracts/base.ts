@@ -56,8 +56,7 @@ export function parseBaseData(text: string): BaseData {
     throw jsError("invalid base data " + text);
   }
   const p = (d as { parent?: unknown } | null)?.parent;
-  if (!Array.isArray(p) || typeof p[0] !== "string" || typeof p[1] !== "string" || !/^[0-9]+$/.test(p[1]))
-    throw jsError("invalid base data " + text);
+  if (!Array.isArray(p) || typeof p[0] !== "string" || typeof p[1] !== "string" || !/^[0-9]+$/.test(p[1])) throw jsError("invalid base data " + text);
   return { witness: p[0], parentTime: BigInt(p[1]) };
 }
 
@@ -105,8 +104,7 @@ function pendingList(h: Host, c: Cost): string[] {
 
 const exec: NativeAbi["fn"] = (h, args, c) => {
   // Only the base tx: published by base.iost (no user can sign as a contract), as its top-level action.
-  if (h.tx.publisher !== BASE || h.stackHeight !== 1 || !h.caller.isAccount)
-    throw jsError("base.iost/exec is run by the block's base tx only");
+  if (h.tx.publisher !== BASE || h.stackHeight !== 1 || !h.caller.isAccount) throw jsError("base.iost/exec is run by the block's base tx only");
   const bn = h.block.number;
   const done = getJson(h, c, "execBlockNumber");
   if (typeof done === "number" && BigInt(done) === bn) return [true];

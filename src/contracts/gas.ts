@@ -96,8 +96,7 @@ export function costGas(h: Host, name: string, gas: Decimal): void {
   const c = new Cost();
   refreshPGas(h, c, name);
   const cur = gmGet(h, c, name + "gs") ?? Decimal.zero(GAS_DECIMAL);
-  if (cur.lessThan(gas))
-    throw new VmError(`gas not enough! Now: ${cur.toString()}(tgas:0,pgas:${cur.toString()}), Need ${gas.toString()}`);
+  if (cur.lessThan(gas)) throw new VmError(`gas not enough! Now: ${cur.toString()}(tgas:0,pgas:${cur.toString()}), Need ${gas.toString()}`);
   h.put(c, name + "gs", fixed(cur.sub(gas)));
 }
 
@@ -129,8 +128,7 @@ function pledge(h: Host, c: Cost, pledger: string, name: string, amount: Decimal
     if (oldTotal.sub(un).lessThan(GAS_MIN_PLEDGE_OF_USER))
       throw new VmError(`unpledge too much (${oldTotal.toString()} - ${un.toString()}) less than ${GAS_MIN_PLEDGE_OF_USER.toString()}`);
     const pledged = pledgeOf(h, c, name, pledger);
-    if (pledged.sub(un).isNegative())
-      throw new VmError(`you cannot unpledge more than your pledge ${un.toString()} > ${pledged.toString()}`);
+    if (pledged.sub(un).isNegative()) throw new VmError(`you cannot unpledge more than your pledge ${un.toString()} > ${pledged.toString()}`);
   }
   const limitDelta = amount.mul(GAS_LIMIT_PER_IOST);
   const totalDelta = amount;
@@ -148,13 +146,11 @@ function pledge(h: Host, c: Cost, pledger: string, name: string, amount: Decimal
   refreshPGas(h, c, name);
   const totalOld = gmGet(h, c, name + "gt") ?? Decimal.zero(GAS_DECIMAL);
   const totalNew = totalOld.add(totalDelta);
-  if (totalNew.value <= 0n)
-    throw new VmError(`change gasPledgeTotal failed! current: ${totalOld.toString()}, delta ${totalDelta.toString()}`);
+  if (totalNew.value <= 0n) throw new VmError(`change gasPledgeTotal failed! current: ${totalOld.toString()}, delta ${totalDelta.toString()}`);
   h.put(c, name + "gt", fixed(totalNew));
   const limitOld = gmGet(h, c, name + "gl") ?? Decimal.zero(GAS_DECIMAL);
   const limitNew = limitOld.add(limitDelta);
-  if (limitNew.value <= 0n)
-    throw new VmError(`change gasLimit failed! current: ${limitOld.toString()}, delta ${limitDelta.toString()}`);
+  if (limitNew.value <= 0n) throw new VmError(`change gasLimit failed! current: ${limitOld.toString()}, delta ${limitDelta.toString()}`);
   h.put(c, name + "gl", fixed(limitNew));
   const gasOld = gmGet(h, c, name + "gs") ?? Decimal.zero(GAS_DECIMAL);
   let gasNew = gasOld.add(gasDelta);
@@ -216,7 +212,10 @@ function pledgerHome(h: Host, pledger: string): number | null {
 function refundHome(h: Host, me: string, pledger: string, home: number, amount: bigint, ftime: bigint): void {
   // Pledges made at genesis hold their IOST on shard 0 only (genesis/shards.ts).
   const have = balanceOf(h.state, "iost", me);
-  if (have < amount) throw new VmError(`balance not enough: ${me} holds ${new Decimal(have, 8).toString()} iost on shard ${h.block.shard!.index}, the refund is ${new Decimal(amount, 8).toString()}`);
+  if (have < amount)
+    throw new VmError(
+      `balance not enough: ${me} holds ${new Decimal(have, 8).toString()} iost on shard ${h.block.shard!.index}, the refund is ${new Decimal(amount, 8).toString()}`,
+    );
   addBalance(h.state, "iost", me, -amount);
   h.sendCredit(home, "iost", pledger, me, amount, ftime);
 }

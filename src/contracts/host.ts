@@ -4,7 +4,7 @@
  * Mirrors go-iost vm/host (db_handler.go, authority.go, stack.go, teller.go,
  * gas_manager.go) closely enough that native gas matches the Go node.
  */
-import { Decimal } from "../amount.js";
+import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
@@ -90,8 +90,7 @@ export function isContractId(id: string): boolean {
 
 /** go-iost host.IsValidKey: 1–64 chars 32..126 excluding '-' and '@'. */
 export function checkStorageKey(key: string): void {
-  if (key.length === 0 || byteLength(key) > 64)
-    throw new VmError(`key or field length invalid. expected [1, 64], actual ${byteLength(key)}`);
+  if (key.length === 0 || byteLength(key) > 64) throw new VmError(`key or field length invalid. expected [1, 64], actual ${byteLength(key)}`);
   for (const ch of key) {
     const c = ch.codePointAt(0)!;
     if (c < 32 || c > 126 || ch === "-" || ch === "@") throw new VmError(`key or field has invalid char, ${c}`);
@@ -375,7 +374,8 @@ export class Host {
   /** Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given. */
   sendCredit(to: number, token: string, account: string, from: string, amount: bigint, freezeUntil?: bigint): void {
     // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
-    if (this.tx.guest && from === this.tx.publisher) throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
+    if (this.tx.guest && from === this.tx.publisher)
+      throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
     this.outbox.push({
       // An action receipt's run sends its own ids ("g"): they must not meet the home's.
       id: `${this.tx.hash}:${this.tx.guest ? "g" : ""}${this.outbox.length}`,
@@ -462,7 +462,7 @@ export class Host {
       c.add(local);
       return false;
     }
-    const p = Object.prototype.hasOwnProperty.call(a.permissions, permission) ? a.permissions[permission] : undefined;
+    const p = Object.hasOwn(a.permissions, permission) ? a.permissions[permission] : undefined;
     if (!p) {
       if (permission === "owner" || permission === "active") {
         c.add(local);
@@ -531,5 +531,7 @@ export function asBool(v: Value | undefined): boolean {
 function requireLocalContract(h: Host, id: string, what: string): void {
   const there = remoteContractShard(h.state, h.block.shard, id);
   if (there === null) return;
-  throw new VmError(`${what} ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`);
+  throw new VmError(
+    `${what} ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`,
+  );
 }

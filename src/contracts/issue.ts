@@ -61,8 +61,7 @@ function supplyUnits(h: Host, c: Cost, dec: number): bigint {
 
 const issueIOST: NativeAbi["fn"] = (h, _args, c) => {
   const admin = getStr(h, c, "adminID");
-  if (!h.requireAuth(c, "base.iost", "active") && !h.requireAuth(c, admin, "active"))
-    throw jsError("require auth failed. ret = false");
+  if (!h.requireAuth(c, "base.iost", "active") && !h.requireAuth(c, admin, "active")) throw jsError("require auth failed. ret = false");
   const lastText = getStr(h, c, "IOSTLastIssueTime");
   if (!/^[0-9]+$/.test(lastText) || lastText === "0") throw jsError("IOSTLastIssueTime not set.");
   const now = h.blockTime(c);

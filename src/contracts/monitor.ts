@@ -174,10 +174,8 @@ export function monitorCall(h: Host, contractName: string, api: string, jarg: st
       const amount = need.get(token)!;
       const total = (h.amountTotal.get(token) ?? Decimal.zero()).add(amount);
       h.amountTotal.set(token, total);
-      if (!checkLimit(abiLimit, token, amount))
-        throw new VmError(`token ${token} exceed amountLimit in abi. need ${amount.toString()}`);
-      if (!checkLimit(txLimit, token, total))
-        throw new VmError(`token ${token} exceed amountLimit in tx. need ${amount.toString()}`);
+      if (!checkLimit(abiLimit, token, amount)) throw new VmError(`token ${token} exceed amountLimit in abi. need ${amount.toString()}`);
+      if (!checkLimit(txLimit, token, total)) throw new VmError(`token ${token} exceed amountLimit in tx. need ${amount.toString()}`);
     }
   }
 

@@ -18,7 +18,7 @@ import { Decimal } from "../amount.js";
 import type { ContractDB } from "../state/storage.js";
 import { str } from "../state/storage.js";
 import { argsJson } from "./args.js";
-import { Cost } from "./cost.js";
+import type { Cost } from "./cost.js";
 import { jsError, VmError } from "./errors.js";
 import type { Host } from "./host.js";
 import type { NativeAbi } from "./monitor.js";

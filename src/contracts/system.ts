@@ -48,7 +48,18 @@ function announceContract(h: Host, id: string): void {
   if (!sh || sh.count === 1) return;
   for (let to = 0; to < sh.count; to++) {
     if (to === sh.index) continue;
-    h.outbox.push({ id: `${id}:register`, kind: "register", txHash: h.tx.hash, fromShard: sh.index, toShard: to, token: "", account: id, counterpart: h.tx.publisher, amount: "0", message: "" });
+    h.outbox.push({
+      id: `${id}:register`,
+      kind: "register",
+      txHash: h.tx.hash,
+      fromShard: sh.index,
+      toShard: to,
+      token: "",
+      account: id,
+      counterpart: h.tx.publisher,
+      amount: "0",
+      message: "",
+    });
   }
 }
 

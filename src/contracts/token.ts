@@ -123,8 +123,7 @@ function balanceNotEnough(h: Host, c: Cost, sym: string, have: bigint, need: big
 }
 
 function checkTokenSymValid(sym: string): void {
-  if (sym.length < 2 || sym.length > 16)
-    throw new VmError(`token symbol invalid. token symbol length should be between 2,16 got ${sym}`);
+  if (sym.length < 2 || sym.length > 16) throw new VmError(`token symbol invalid. token symbol length should be between 2,16 got ${sym}`);
   for (const ch of sym) {
     if (!((ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") || ch === "_"))
       throw new VmError(`token symbol invalid. token symbol contains invalid character ${ch.codePointAt(0)}`);
@@ -167,7 +166,7 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   let fullName = sym;
   c.cpuAdd(opCost(3));
   let onlyIssuer = false;
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(config, k);
+  const has = (k: string) => Object.hasOwn(config, k);
   if (has("decimal")) {
     if (typeof config.decimal !== "number") throw new VmError("decimal in config should be number");
     decimal = Math.trunc(config.decimal);
@@ -264,7 +263,9 @@ export const CROSS_SHARD_TOKEN = "iost";
 function requireConsensusToken(h: Host, sym: string): void {
   const sh = h.block.shard;
   if (sym !== CONSENSUS_TOKEN || !sh || sh.count === 1 || sh.index === CONSENSUS_SHARD) return;
-  throw new VmError(`${CONSENSUS_TOKEN} does not move on shard ${sh.index}: every account's ${CONSENSUS_TOKEN} lives on shard ${CONSENSUS_SHARD}, where only bonus.iost mints and exchanges it`);
+  throw new VmError(
+    `${CONSENSUS_TOKEN} does not move on shard ${sh.index}: every account's ${CONSENSUS_TOKEN} lives on shard ${CONSENSUS_SHARD}, where only bonus.iost mints and exchanges it`,
+  );
 }
 
 /**
@@ -286,7 +287,9 @@ function receiverShard(h: Host, sym: string, to: string): number | null {
 
 function refuseOtherToken(h: Host, sym: string, to: string, remote: number, what: string): void {
   if (sym !== CROSS_SHARD_TOKEN)
-    throw new VmError(`${what} of ${sym} to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; only ${CROSS_SHARD_TOKEN} crosses shards`);
+    throw new VmError(
+      `${what} of ${sym} to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; only ${CROSS_SHARD_TOKEN} crosses shards`,
+    );
 }
 
 /**

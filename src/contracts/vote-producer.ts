@@ -364,7 +364,7 @@ const stat: NativeAbi["fn"] = (h, _args, c) => {
   const scores: Record<string, string> = {};
   for (const account of h.mapKeys(c, "producerTable").sort()) {
     const pro = mget<Producer>(h, c, "producerTable", account);
-    if (!pro || !pro.isProducer || (pro.status !== STATUS_APPROVED && pro.status !== STATUS_UNAPPLY)) continue;
+    if (!pro?.isProducer || (pro.status !== STATUS_APPROVED && pro.status !== STATUS_UNAPPLY)) continue;
     const old = mget<{ servi: string; missed: string }>(h, c, "pobStat", account);
     const prev: PobRecord = old ? { servi: BigInt(old.servi), missed: BigInt(old.missed) } : { servi: 0n, missed: 0n };
     const rec = decayRecord(prev, BigInt(produced[pro.pubkey] ?? 0), BigInt(missed[pro.pubkey] ?? 0));
@@ -404,7 +404,12 @@ nativeContract({
   init: (h, _a, c) => {
     put(h, c, "currentProducerList", []);
     put(h, c, "pendingProducerList", []);
-    const r = h.callWithAuth(c, VOTE, "newVote", `["${VOTE_PRODUCER}","vote for producer",{"resultNumber":2000,"minVote":"2100000","options":[],"anyOption":false,"freezeTime":604800,"canVote":false}]`);
+    const r = h.callWithAuth(
+      c,
+      VOTE,
+      "newVote",
+      `["${VOTE_PRODUCER}","vote for producer",{"resultNumber":2000,"minVote":"2100000","options":[],"anyOption":false,"freezeTime":604800,"canVote":false}]`,
+    );
     h.put(c, "voteId", str(String(r[0])), "");
     return [];
   },

@@ -100,7 +100,7 @@ function checkVote(h: Host, c: Cost, id: string): VoteInfo {
 function requireOwner(h: Host, c: Cost, id: string): { owner: string; info: VoteInfo } {
   const info = checkVote(h, c, id);
   const o = h.mapGet(c, "owner", id);
-  if (!o || o.t !== "s") throw jsError("check owner failed.");
+  if (o?.t !== "s") throw jsError("check owner failed.");
   requireAuth(h, c, o.v, "active");
   return { owner: o.v, info };
 }
@@ -200,7 +200,7 @@ const vote: NativeAbi["fn"] = (h, args, c) => {
   h.callWithAuth(c, "token.iost", "transfer", argsJson(["iost", account, VOTE, fmt(amount), ""]));
   const uv = getJson<Record<string, UserVote>>(h, c, "u_" + id, account) ?? {};
   const bn = Number(h.block.number);
-  if (Object.prototype.hasOwnProperty.call(uv, option)) {
+  if (Object.hasOwn(uv, option)) {
     const cur = clearUserVote(o.clearTime, uv[option]);
     uv[option] = [fmt(units(cur[0]) + amount), bn, cur[2]];
   } else uv[option] = clearUserVote(o.clearTime, [fmt(amount), bn, "0"]);

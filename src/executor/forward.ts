@@ -64,7 +64,9 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   const have = balanceOf(h.state, "iost", tx.publisher);
   const escrow = escrowOf(tx.amountLimit, have);
   if (have < escrow) {
-    throw new VmError(`balance not enough for the escrow of actions on shard ${target}: ${new Decimal(have, 8).toString()} < ${new Decimal(escrow, 8).toString()}`);
+    throw new VmError(
+      `balance not enough for the escrow of actions on shard ${target}: ${new Decimal(have, 8).toString()} < ${new Decimal(escrow, 8).toString()}`,
+    );
   }
   addBalance(h.state, "iost", tx.publisher, -escrow);
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];

@@ -59,7 +59,10 @@ export function runForwarded(
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
           const there = remoteContractShard(state, block.shard, action.contract);
-          if (there !== null) throw new Error(`running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions reach one other shard at most`);
+          if (there !== null)
+            throw new Error(
+              `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions reach one other shard at most`,
+            );
           return null;
         },
         pay: (c) => {

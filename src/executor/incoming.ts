@@ -59,7 +59,13 @@ export function applyIncoming(
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
       // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
       if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
-      settled.push({ txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: r.message === "", message: r.message, ...(r.result ? { result: r.result } : {}) });
+      settled.push({
+        txHash: r.txHash,
+        receiptId: r.id.slice(0, -SETTLE.length),
+        ok: r.message === "",
+        message: r.message,
+        ...(r.result ? { result: r.result } : {}),
+      });
     }
   }
   return { outgoing, settled, applied };

@@ -128,8 +128,7 @@ function prepare(h: Host, tx: Tx): void {
   if (h.genesis) return;
   checkGasParams(tx);
   const paid = BigInt(h.gasPaid(tx.publisher));
-  if (paid * tx.gasRatio >= tx.gasLimit)
-    throw new Dropped(`gas limit should be larger, paid: ${paid}, gas limit: ${tx.gasLimit}, gas ratio: ${tx.gasRatio}`);
+  if (paid * tx.gasRatio >= tx.gasLimit) throw new Dropped(`gas limit should be larger, paid: ${paid}, gas limit: ${tx.gasLimit}, gas ratio: ${tx.gasRatio}`);
   const gasErr = checkPublisherGas(h.state, tx, h.block.time);
   if (gasErr !== null) throw new Dropped(gasErr);
   for (const item of tx.signers) {
@@ -216,7 +215,9 @@ export function doPay(h: Host, chargeGas = true): Decimal {
       const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
       // A forwarded part's publisher holds only its iost escrow here; its RAM stays home (docs/SHARDING.md).
       if (tx.guest && ramPayer === tx.publisher && ram > 0n)
-        throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}: its RAM lives on another shard than this forwarded part (shard ${h.block.shard!.index}); RAM here must be paid by the contract or accounts of this shard`);
+        throw new Error(
+          `pay ram failed. id: ${ramPayer} need ${ram}: its RAM lives on another shard than this forwarded part (shard ${h.block.shard!.index}); RAM here must be paid by the contract or accounts of this shard`,
+        );
       if (current < ram) throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`);
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
       h.state.put(balKey, encodeValue(int(current - ram), ""));

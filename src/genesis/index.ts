@@ -223,8 +223,7 @@ export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult
     h.put(c, "FoundationAccount", str(foundation.id));
     h.callWithAuth(c, "token.iost", "create", `["iost","issue.iost",${config.iost.totalSupply},{"can_transfer":true,"decimal":${config.iost.decimal}}]`);
     for (const holder of [...producers, admin]) {
-      if (!Decimal.parse(holder.balance, config.iost.decimal).isZero())
-        h.callWithAuth(c, "token.iost", "issue", argsJson(["iost", holder.id, holder.balance]));
+      if (!Decimal.parse(holder.balance, config.iost.decimal).isZero()) h.callWithAuth(c, "token.iost", "issue", argsJson(["iost", holder.id, holder.balance]));
     }
     h.put(c, "IOSTDecimal", str(String(config.iost.decimal)));
     h.put(c, "IOSTLastIssueTime", str(config.time.toString()));

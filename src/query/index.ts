@@ -75,7 +75,7 @@ function itemView(i: { id: string; is_key_pair: boolean; weight: number; permiss
 export function getAccount(state: State, name: string, blockTime: bigint): AccountInfoJson | null {
   const db = new ContractDB(state);
   const raw = db.mget("auth.iost", "auth", name);
-  if (!raw || raw.t !== "s") return null;
+  if (raw?.t !== "s") return null;
   const acc = JSON.parse(raw.v) as AccountJson;
   const dec = Math.max(tokenDecimal(db, "iost"), 0);
   const { balance, frozen } = balanceParts(db, name, "iost", blockTime);
@@ -89,7 +89,7 @@ export function getAccount(state: State, name: string, blockTime: bigint): Accou
     if (seen.has(user)) continue;
     seen.add(user);
     const v = db.mget("gas.iost", name + "gp", user);
-    if (!v || v.t !== "f" || v.v.isZero()) continue;
+    if (v?.t !== "f" || v.v.isZero()) continue;
     pledged.push({ pledger: user, amount: num(v.v) });
   }
 
@@ -165,7 +165,7 @@ export function getTokenInfo(state: State, symbol: string): TokenInfoJson | null
   const db = new ContractDB(state);
   const f = (field: string) => db.mget("token.iost", "TI" + symbol, field);
   const issuer = f("issuer");
-  if (!issuer || issuer.t !== "s") return null;
+  if (issuer?.t !== "s") return null;
   const iv = (field: string) => {
     const v = f(field);
     return v && v.t === "i" ? v.v : 0n;

@@ -113,5 +113,16 @@ export interface Settlement {
 /** The settle receipt answering `r` (amount and message filled in by the caller). */
 export function settleOf(r: CrossReceipt, shard: number): CrossReceipt {
   const [account, counterpart] = r.kind === "action" ? [r.account, r.counterpart] : [r.counterpart, r.account];
-  return { id: r.id + SETTLE, kind: "settle", txHash: r.txHash, fromShard: shard, toShard: r.fromShard, token: r.token, account, counterpart, amount: "0", message: "" };
+  return {
+    id: r.id + SETTLE,
+    kind: "settle",
+    txHash: r.txHash,
+    fromShard: shard,
+    toShard: r.fromShard,
+    token: r.token,
+    account,
+    counterpart,
+    amount: "0",
+    message: "",
+  };
 }

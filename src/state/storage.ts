@@ -16,12 +16,7 @@
 import { Decimal } from "../amount.js";
 import type { State } from "./state.js";
 
-export type Value =
-  | { t: "s"; v: string }
-  | { t: "i"; v: bigint }
-  | { t: "b"; v: boolean }
-  | { t: "j"; v: string }
-  | { t: "f"; v: Decimal };
+export type Value = { t: "s"; v: string } | { t: "i"; v: bigint } | { t: "b"; v: boolean } | { t: "j"; v: string } | { t: "f"; v: Decimal };
 
 export const str = (v: string): Value => ({ t: "s", v });
 export const int = (v: bigint): Value => ({ t: "i", v });

@@ -1,6 +1,20 @@
 export * from "./types.js";
 export { TxError } from "./errors.js";
-export { BASE, PUBLISH, FULL, type TxBytesLevel, txBytes, signatureBytes, decodeTx, baseHash, publishHash, txHash, txId, replayKey, receiptBytes } from "./bytes.js";
+export {
+  BASE,
+  PUBLISH,
+  FULL,
+  type TxBytesLevel,
+  txBytes,
+  signatureBytes,
+  decodeTx,
+  baseHash,
+  publishHash,
+  txHash,
+  txId,
+  replayKey,
+  receiptBytes,
+} from "./bytes.js";
 export { gasToInternal, gasToDouble, gasForRequest } from "./gas.js";
 export { parseTxRequest, txToRequestJson } from "./request.js";
 export { txToJson, receiptToJson, type TransactionJson, type TxReceiptJson } from "./view.js";

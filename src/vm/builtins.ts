@@ -56,13 +56,19 @@ safe(CTOR, "Error Array Object Number String Symbol Error.prototype.constructor 
 safe(CTOR, "Number.prototype.constructor String.prototype.constructor Symbol.prototype.constructor");
 safe(DATA, "tx.* block.* %template%.* %error%.* %arguments%.length");
 safe("the contract's own functions and their prototype objects", "%arguments%.callee %func%.* %class%.*");
-metered("own", "_IOSTBinaryOp _IOSTSpreadElement _IOSTInstruction_counter.incr BigNumber#get Float64#get Int64#get storage#get blockchain#get IOSTCrypto#get console#get");
+metered(
+  "own",
+  "_IOSTBinaryOp _IOSTSpreadElement _IOSTInstruction_counter.incr BigNumber#get Float64#get Int64#get storage#get blockchain#get IOSTCrypto#get console#get",
+);
 metered("number", "isNaN isFinite");
 removed("Object.groupBy String.raw Object.defineProperties");
 
 // ---- Object
 safe(O1, "Object.getPrototypeOf Object.is Object.isExtensible Object.preventExtensions Error.isError Array.isArray Array.[Symbol.species]#get");
-safe(LOOKUP, "Object.setPrototypeOf Object.prototype.isPrototypeOf Object.prototype.__proto__#get Object.prototype.__proto__#set Function.prototype.[Symbol.hasInstance]");
+safe(
+  LOOKUP,
+  "Object.setPrototypeOf Object.prototype.isPrototypeOf Object.prototype.__proto__#get Object.prototype.__proto__#set Function.prototype.[Symbol.hasInstance]",
+);
 metered("props1", "Object.create");
 metered("key1", "Object.defineProperty Object.getOwnPropertyDescriptor Object.hasOwn");
 metered("props", "Object.getOwnPropertySymbols Object.seal Object.freeze Object.isSealed Object.isFrozen Object.assign");
@@ -78,7 +84,10 @@ metered("key", "Object.prototype.__lookupGetter__ Object.prototype.__lookupSette
 metered("apply", "Function.prototype.apply");
 metered("args", "Function.prototype.call Function.prototype.bind");
 metered("result", "Function.prototype.toString Error.prototype.toString Symbol.prototype.toString");
-safe("throws (strict functions)", "Function.prototype.caller#get Function.prototype.caller#set Function.prototype.arguments#get Function.prototype.arguments#set");
+safe(
+  "throws (strict functions)",
+  "Function.prototype.caller#get Function.prototype.caller#set Function.prototype.arguments#get Function.prototype.arguments#set",
+);
 safe(O1, "Function.prototype.fileName#get Function.prototype.lineNumber#get Function.prototype.columnNumber#get");
 safe(DATA, "Function.prototype.constructor Error.prototype.name Error.prototype.message");
 
@@ -99,21 +108,30 @@ metered("own", "JSON.parse JSON.stringify");
 safe(DATA, "JSON.[Symbol.toStringTag]");
 
 // ---- String.prototype and Array.prototype (IOST's whitelists)
-metered("string", `String.prototype.charCodeAt String.prototype.charAt String.prototype.concat String.prototype.indexOf String.prototype.lastIndexOf
+metered(
+  "string",
+  `String.prototype.charCodeAt String.prototype.charAt String.prototype.concat String.prototype.indexOf String.prototype.lastIndexOf
   String.prototype.includes String.prototype.endsWith String.prototype.startsWith String.prototype.search String.prototype.split String.prototype.substring
   String.prototype.slice String.prototype.repeat String.prototype.replace String.prototype.trim String.prototype.trimRight String.prototype.trimLeft
-  String.prototype.toString String.prototype.valueOf String.prototype.toLowerCase String.prototype.toUpperCase`);
+  String.prototype.toString String.prototype.valueOf String.prototype.toLowerCase String.prototype.toUpperCase`,
+);
 safe(DATA, "String.prototype.length Array.prototype.length");
-metered("array", `Array.prototype.concat Array.prototype.every Array.prototype.forEach Array.prototype.map Array.prototype.filter Array.prototype.find
+metered(
+  "array",
+  `Array.prototype.concat Array.prototype.every Array.prototype.forEach Array.prototype.map Array.prototype.filter Array.prototype.find
   Array.prototype.findIndex Array.prototype.indexOf Array.prototype.lastIndexOf Array.prototype.includes Array.prototype.join Array.prototype.toString
   Array.prototype.pop Array.prototype.push Array.prototype.shift Array.prototype.unshift Array.prototype.reverse Array.prototype.sort Array.prototype.slice
-  Array.prototype.splice Array.prototype.keys`);
-safe(DATA, `Array.prototype.[Symbol.unscopables] Array.prototype.[Symbol.unscopables].at Array.prototype.[Symbol.unscopables].copyWithin
+  Array.prototype.splice Array.prototype.keys`,
+);
+safe(
+  DATA,
+  `Array.prototype.[Symbol.unscopables] Array.prototype.[Symbol.unscopables].at Array.prototype.[Symbol.unscopables].copyWithin
   Array.prototype.[Symbol.unscopables].entries Array.prototype.[Symbol.unscopables].fill Array.prototype.[Symbol.unscopables].find
   Array.prototype.[Symbol.unscopables].findIndex Array.prototype.[Symbol.unscopables].findLast Array.prototype.[Symbol.unscopables].findLastIndex
   Array.prototype.[Symbol.unscopables].flat Array.prototype.[Symbol.unscopables].flatMap Array.prototype.[Symbol.unscopables].includes
   Array.prototype.[Symbol.unscopables].keys Array.prototype.[Symbol.unscopables].toReversed Array.prototype.[Symbol.unscopables].toSorted
-  Array.prototype.[Symbol.unscopables].toSpliced Array.prototype.[Symbol.unscopables].values`);
+  Array.prototype.[Symbol.unscopables].toSpliced Array.prototype.[Symbol.unscopables].values`,
+);
 
 // ---- iterators
 safe(O1 + ": makes an iterator", "Array.prototype.[Symbol.iterator] String.prototype.[Symbol.iterator] %arguments%.[Symbol.iterator]");

@@ -20,7 +20,13 @@ const jsValue = (v: Value | undefined): string | null => (v === undefined ? null
 
 /** A callee's return list as the JSON array blockchain.call parses (Go json.Marshal of the values). */
 function returnsJson(rtn: unknown[]): string {
-  return "[" + rtn.map((v) => (typeof v === "string" ? goJsonString(v) : typeof v === "bigint" || typeof v === "boolean" || typeof v === "number" ? String(v) : "null")).join(",") + "]";
+  return (
+    "[" +
+    rtn
+      .map((v) => (typeof v === "string" ? goJsonString(v) : typeof v === "bigint" || typeof v === "boolean" || typeof v === "number" ? String(v) : "null"))
+      .join(",") +
+    "]"
+  );
 }
 
 function contractOwner(h: Host, id: string): string {
@@ -127,7 +133,11 @@ export function hostApi(h: Host, c: Cost, frame: CallFrame): HostFn {
         return null;
     }
     if (op === "sha3" || op === "sha3Hex" || op === "ripemd160Hex" || op === "verify")
-      return cryptoOp(c, op, args.filter((x): x is string => x !== undefined));
+      return cryptoOp(
+        c,
+        op,
+        args.filter((x): x is string => x !== undefined),
+      );
     c.cpuAdd(COSTS.ContextCost);
     switch (op) {
       case "contractName":
@@ -153,7 +163,13 @@ function goJson(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (v === null || v === undefined) return "null";
   if (Array.isArray(v)) return "[" + v.map(goJson).join(",") + "]";
-  return "{" + Object.entries(v as object).map(([k, x]) => goJsonString(k) + ":" + goJson(x)).join(",") + "}";
+  return (
+    "{" +
+    Object.entries(v as object)
+      .map(([k, x]) => goJsonString(k) + ":" + goJson(x))
+      .join(",") +
+    "}"
+  );
 }
 
 /** `block` (camelCase, sandbox.cc) or blockInfo() (a Go map, keys sorted); int64 times become JS numbers as in IOST. */
@@ -169,7 +185,15 @@ export function txObject(h: Host, snake: boolean): object {
   const t = h.tx;
   const authList = Object.fromEntries([...t.authList.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
   if (!snake)
-    return { time: Number(t.time), hash: t.hash, expiration: Number(t.expiration), gasLimit: h.gasLimit, gasRatio: Number(t.gasRatio), authList, publisher: t.publisher };
+    return {
+      time: Number(t.time),
+      hash: t.hash,
+      expiration: Number(t.expiration),
+      gasLimit: h.gasLimit,
+      gasRatio: Number(t.gasRatio),
+      authList,
+      publisher: t.publisher,
+    };
   return {
     actions: t.actions.map((a) => ({ contract: a.contract, action_name: a.actionName, data: a.data })),
     amount_limit: t.amountLimit.map((l) => ({ token: l.token, val: l.value })),

@@ -65,14 +65,13 @@ function ownCost(n: AstNode): number {
     case "Literal":
       return typeof n.value === "string" ? 20 + n.value.length : 0;
     case "TemplateLiteral":
-      return 20 + (n.quasis as AstNode[]).reduce((s, q) => s + ((q.value as { raw: string }).raw.length), 0);
+      return 20 + (n.quasis as AstNode[]).reduce((s, q) => s + (q.value as { raw: string }).raw.length, 0);
     default:
       return 0;
   }
 }
 
-const isFunction = (n: AstNode) =>
-  n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "FunctionDeclaration";
+const isFunction = (n: AstNode) => n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "FunctionDeclaration";
 
 /** A child that is charged where it runs, not as part of its parent's statement. */
 function chargedElsewhere(c: AstNode): boolean {
@@ -148,8 +147,7 @@ export function injectGas(src: string, program: AstNode): string {
 
   const visit = (n: AstNode, parent: AstNode | undefined) => {
     const list = n.type === "Program" || n.type === "BlockStatement" ? n.body : n.type === "SwitchCase" ? n.consequent : undefined;
-    if (Array.isArray(list))
-      for (const s of list as AstNode[]) if (s.directive === undefined) open(s.start, incr(cost(s)));
+    if (Array.isArray(list)) for (const s of list as AstNode[]) if (s.directive === undefined) open(s.start, incr(cost(s)));
 
     const loop = loopCost(n);
     if (loop >= 0) bodyPosition(n.body as AstNode, loop);

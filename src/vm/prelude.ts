@@ -28,7 +28,15 @@ export const MODULES: Record<string, string> = {
 };
 
 /** Which module defines each lazy global (a module returns an object of its globals). */
-const LAZY_GLOBALS = { BigNumber: "numbers", Float64: "numbers", Int64: "numbers", storage: "storage", blockchain: "blockchain", IOSTCrypto: "crypto", console: "console" };
+const LAZY_GLOBALS = {
+  BigNumber: "numbers",
+  Float64: "numbers",
+  Int64: "numbers",
+  storage: "storage",
+  blockchain: "blockchain",
+  IOSTCrypto: "crypto",
+  console: "console",
+};
 
 export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJson) {
   "use strict";

@@ -80,7 +80,7 @@ function exceptionText(ctx: QuickJSContext, h: QuickJSHandle): string {
     const e = v as { name?: unknown; message?: unknown };
     return `Uncaught exception: ${String(e.name ?? "Error")}: ${String(e.message)}`;
   }
-  return `Uncaught exception: ${typeof v === "string" ? v : JSON.stringify(v) ?? String(v)}`;
+  return `Uncaught exception: ${typeof v === "string" ? v : (JSON.stringify(v) ?? String(v))}`;
 }
 
 /**

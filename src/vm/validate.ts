@@ -30,16 +30,16 @@ function checkSyntax(program: AstNode): void {
   walk(program, (n) => {
     switch (n.type) {
       case "TryStatement":
-        fail("try/catch is not allowed");
+        return fail("try/catch is not allowed");
       case "WithStatement":
-        fail("with is not allowed");
+        return fail("with is not allowed");
       case "AwaitExpression":
-        fail("async/await is not allowed");
+        return fail("async/await is not allowed");
       case "ArrayPattern":
       case "ObjectPattern":
-        fail("destructuring is not allowed");
+        return fail("destructuring is not allowed");
       case "ImportExpression":
-        fail("import is not allowed");
+        return fail("import is not allowed");
       case "Literal":
         if (n.regex) fail("regular expression is not allowed");
         if (n.bigint !== undefined) fail("BigInt is not allowed");
@@ -65,8 +65,7 @@ function contractClass(program: AstNode): Map<string, number> {
   const left = expr?.left as AstNode | undefined;
   const right = expr?.right as AstNode | undefined;
   if (
-    !expr ||
-    expr.type !== "AssignmentExpression" ||
+    expr?.type !== "AssignmentExpression" ||
     expr.operator !== "=" ||
     left?.type !== "MemberExpression" ||
     left.computed ||
@@ -98,8 +97,7 @@ export function checkAbis(raw: unknown, methods: Map<string, number>): AbiJson[]
   return raw.map((a: unknown): AbiJson => {
     const o = (typeof a === "object" && a !== null ? a : {}) as Record<string, unknown>;
     const name = o.name;
-    if (typeof name !== "string" || !/^[A-Za-z0-9_]{1,32}$/.test(name) || name.startsWith("_"))
-      fail(`abi name invalid: ${String(name)}`);
+    if (typeof name !== "string" || !/^[A-Za-z0-9_]{1,32}$/.test(name) || name.startsWith("_")) fail(`abi name invalid: ${String(name)}`);
     if (name === "init") fail("abi shouldn't contain internal function: init");
     if (seen.has(name)) fail(`abi ${name} duplicated`);
     seen.add(name);

@@ -4,20 +4,7 @@
  * pool stay as they were.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  Account,
-  Algorithm,
-  balanceOf,
-  expectSuccess,
-  get,
-  KeyPair,
-  newAccountTx,
-  post,
-  raw,
-  signTx,
-  uniqueName,
-  waitUntil,
-} from "./helpers/sdk";
+import { Account, Algorithm, balanceOf, expectSuccess, get, KeyPair, newAccountTx, post, raw, signTx, uniqueName, waitUntil } from "./helpers/sdk";
 import { sdkTxHash } from "./helpers/txhash";
 import { useNode } from "./helpers/node";
 

@@ -100,7 +100,10 @@ describe("iost-edge CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "iost-edge-contract-"));
     try {
       writeFileSync(join(dir, "kv.js"), `class KV {\n  init() {}\n  set(k, v) { storage.put(k, v); return "stored " + k; }\n}\nmodule.exports = KV;\n`);
-      writeFileSync(join(dir, "kv.abi"), JSON.stringify({ lang: "javascript", version: "1.0.0", abi: [{ name: "set", args: ["string", "string"], amountLimit: [] }] }));
+      writeFileSync(
+        join(dir, "kv.abi"),
+        JSON.stringify({ lang: "javascript", version: "1.0.0", abi: [{ name: "set", args: ["string", "string"], amountLimit: [] }] }),
+      );
       const published = await ok(["publish", join(dir, "kv.js"), join(dir, "kv.abi"), "--account", "admin"]);
       expect(published.receipt.status_code).toBe("SUCCESS");
       const id = JSON.parse(published.receipt.returns[0])[0] as string;
@@ -178,7 +181,14 @@ describe("iost-edge CLI", () => {
   it("producer register, approve (admin only) and login", async () => {
     const key = (await ok(["account", "view", alice])).permissions.active.items[0].id;
     await ok(["producer", "register", "--account", alice, "--location", "cli", "--url", "https://cli.example"]);
-    expect(await ok(["producer", "info", alice])).toMatchObject({ pubkey: key, loc: "cli", url: "https://cli.example", status: "APPLY", online: false, votes: 0 });
+    expect(await ok(["producer", "info", alice])).toMatchObject({
+      pubkey: key,
+      loc: "cli",
+      url: "https://cli.example",
+      status: "APPLY",
+      online: false,
+      votes: 0,
+    });
     expectOneLineError(await cli(["producer", "register", "--account", alice]), /producer exists/);
     expectOneLineError(await cli(["producer", "approve", alice, "--account", alice]), /require auth failed/);
     expect((await ok(["producer", "info", alice])).status).toBe("APPLY");

@@ -67,7 +67,11 @@ describe("a contract called from another shard (iost SDK)", () => {
   });
 
   it("a contract deployed by the far account is served by the RPC from its shard", async () => {
-    const out = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]), caller);
+    const out = await expectSuccess(
+      node.client,
+      node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]),
+      caller,
+    );
     const own = JSON.parse(out.result.returns[0])[0];
     await expectSuccess(node.client, node.client.iost.callABI(own, "put", ["mine", "here"]), caller);
     const contract = await node.client.rpc.blockchain.getContract(own, true);

@@ -29,7 +29,11 @@ it("/execTx is refused as go-iost refuses it without rpc.exectx", async () => {
 
 it("dev conveniences answer code 12 and change nothing", async () => {
   const head = (await get(node.url, "/getChainInfo")).body.head_block;
-  for (const [path, body] of [["/dev/mine", { blocks: 1 }], ["/dev/snapshot", ""], ["/dev/revert", { id: "1" }]] as const) {
+  for (const [path, body] of [
+    ["/dev/mine", { blocks: 1 }],
+    ["/dev/snapshot", ""],
+    ["/dev/revert", { id: "1" }],
+  ] as const) {
     const r = await post(node.url, path, body);
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ code: 12, message: 'Not Implemented: dev endpoints are off (DEV is not "true")' });

@@ -42,10 +42,14 @@ describe("restart on persisted state", () => {
     const firstTx = await get(node.url, `/getTxByHash/${first.hash}`);
     expect(firstTx.body.status).toBe("IRREVERSIBLE");
     for (const hash of pending) {
-      const receipt = await waitUntil(`receipt of ${hash}`, async () => {
-        const r = await get(node.url, `/getTxReceiptByTxHash/${hash}`);
-        return r.status === 200 ? r.body : undefined;
-      }, 30_000);
+      const receipt = await waitUntil(
+        `receipt of ${hash}`,
+        async () => {
+          const r = await get(node.url, `/getTxReceiptByTxHash/${hash}`);
+          return r.status === 200 ? r.body : undefined;
+        },
+        30_000,
+      );
       expect(receipt.status_code).toBe("SUCCESS");
     }
     expect(await balanceOf(node.client, name)).toBe(6);

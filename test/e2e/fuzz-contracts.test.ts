@@ -32,7 +32,20 @@ const depth = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 64 }) }
 /** Expressions that allocate, iterate or nest, many of them through builtins. */
 const expr: fc.Arbitrary<string> = fc.oneof(
   size.map((n) => `"m".repeat(${n})`),
-  fc.constantFrom("s", "a", "x", "s.length", "a.length", "JSON.stringify(a)", "s + s", "a.concat(a, a)", "a.map((v) => v)", "Object.keys(a)", "JSON.parse(JSON.stringify(a))", "Object.assign({}, a)"),
+  fc.constantFrom(
+    "s",
+    "a",
+    "x",
+    "s.length",
+    "a.length",
+    "JSON.stringify(a)",
+    "s + s",
+    "a.concat(a, a)",
+    "a.map((v) => v)",
+    "Object.keys(a)",
+    "JSON.parse(JSON.stringify(a))",
+    "Object.assign({}, a)",
+  ),
   size.map((n) => `[...new Array(${n}).keys()].length`),
   size.map((n) => `new Array(${n}).join("x").split("").length`),
   size.map((n) => `Math.max.apply(null, { length: ${n} })`),
@@ -67,9 +80,9 @@ const stmt: fc.Arbitrary<string> = fc.letrec<{ s: string }>((tie) => ({
 })).s;
 
 const ret = fc.oneof(expr, fc.constant("x"));
-const method = fc.tuple(fc.array(stmt, { minLength: 1, maxLength: 4 }), ret).map(
-  ([body, r]) => `let s = "x"; let a = []; let x = 0; const r = (n) => (n <= 0 ? 0 : r(n - 1) + 1); ${body.join(" ")} return ${r};`,
-);
+const method = fc
+  .tuple(fc.array(stmt, { minLength: 1, maxLength: 4 }), ret)
+  .map(([body, r]) => `let s = "x"; let a = []; let x = 0; const r = (n) => (n <= 0 ? 0 : r(n - 1) + 1); ${body.join(" ")} return ${r};`);
 
 function source(methods: string[]): string {
   return `class Fuzz {\n  init() {}\n${methods.map((m, i) => `  m${i}() { ${m} }`).join("\n")}\n}\nmodule.exports = Fuzz;`;
@@ -80,7 +93,7 @@ async function deploy(code: string, n: number): Promise<string | null> {
   const info = { lang: "javascript", version: "1.0.0", abi: Array.from({ length: n }, (_, i) => ({ name: `m${i}`, args: [], amountLimit: [] })) };
   const tx = node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info, code })]);
   const sent = await submit(node.client, tx, attacker);
-  if (sent.hash === undefined) return tally("setCode refused"), null; // an IOST-style refusal (checked in submit)
+  if (sent.hash === undefined) return (tally("setCode refused"), null); // an IOST-style refusal (checked in submit)
   const receipt = await receiptOf(node.url, sent.hash);
   expectCharged(receipt, `setCode of ${code.slice(0, 300)}`);
   tally(`setCode ${receipt.status_code} ${String(receipt.message).slice(-100)}`);
@@ -101,7 +114,11 @@ async function callAll(id: string, methods: string[]): Promise<void> {
 }
 
 /** Small random edits to a source: a span deleted or duplicated, a token inserted. */
-const edit = fc.tuple(fc.nat(), fc.nat(200), fc.constantFrom("", "{", "}", "(", ")", ";", "while (true) {}", "[".repeat(3000), "throw s;", "r(1e9);", "\u0000", "`", "/*"));
+const edit = fc.tuple(
+  fc.nat(),
+  fc.nat(200),
+  fc.constantFrom("", "{", "}", "(", ")", ";", "while (true) {}", "[".repeat(3000), "throw s;", "r(1e9);", "\u0000", "`", "/*"),
+);
 function mutate(code: string, edits: [number, number, string][]): string {
   let out = code;
   for (const [at, len, token] of edits) {
@@ -128,21 +145,27 @@ describe("contract fuzz at the largest gas limit", () => {
       { seed, numRuns: 4, endOnFailure: true },
     );
     console.log("[fuzz-contracts] outcomes", Object.fromEntries(seen));
-    expect([...seen.keys()].some((k) => k.startsWith("setCode SUCCESS")), "a program deployed").toBe(true);
+    expect(
+      [...seen.keys()].some((k) => k.startsWith("setCode SUCCESS")),
+      "a program deployed",
+    ).toBe(true);
   });
 
   it("mutated programs: deploy fails cleanly or the calls end with charged receipts", async () => {
     const { seed } = replayHint("fuzz-contracts mutated");
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.array(method, { minLength: 2, maxLength: 3 }), fc.array(edit, { minLength: 1, maxLength: 3 })), { minLength: 4, maxLength: 4 }), async (programs) => {
-        await Promise.all(
-          programs.map(async ([methods, edits]) => {
-            const id = await deploy(mutate(source(methods), edits), methods.length);
-            if (id !== null) await callAll(id, methods);
-          }),
-        );
-        await expectProducing(node.url, 2);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.array(method, { minLength: 2, maxLength: 3 }), fc.array(edit, { minLength: 1, maxLength: 3 })), { minLength: 4, maxLength: 4 }),
+        async (programs) => {
+          await Promise.all(
+            programs.map(async ([methods, edits]) => {
+              const id = await deploy(mutate(source(methods), edits), methods.length);
+              if (id !== null) await callAll(id, methods);
+            }),
+          );
+          await expectProducing(node.url, 2);
+        },
+      ),
       { seed, numRuns: 2, endOnFailure: true },
     );
   });

@@ -50,9 +50,26 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A path into a PeerBlock: header fields, the signature, the witness list, chunk fields. */
 const path: fc.Arbitrary<string[]> = fc.oneof(
-  fc.constantFrom("number", "hash", "parentHash", "time", "witness", "info", "txMerkleHash", "txReceiptMerkleHash", "gasUsage", "txCount", "version", "witnesses").map((f) => ["block", f]),
+  fc
+    .constantFrom(
+      "number",
+      "hash",
+      "parentHash",
+      "time",
+      "witness",
+      "info",
+      "txMerkleHash",
+      "txReceiptMerkleHash",
+      "gasUsage",
+      "txCount",
+      "version",
+      "witnesses",
+    )
+    .map((f) => ["block", f]),
   fc.constantFrom("algorithm", "sig", "pubkey").map((f) => ["block", "sign", f]),
-  fc.tuple(fc.nat(3), fc.constantFrom("shard", "height", "time", "txHashes", "receiptHashes", "gasUsage", "stateRoot", "receiptsRoot", "witnesses")).map(([i, f]) => ["chunks", String(i), "chunk", f]),
+  fc
+    .tuple(fc.nat(3), fc.constantFrom("shard", "height", "time", "txHashes", "receiptHashes", "gasUsage", "stateRoot", "receiptsRoot", "witnesses"))
+    .map(([i, f]) => ["chunks", String(i), "chunk", f]),
   fc.tuple(fc.nat(3), fc.constantFrom("chunk", "txs", "receipts", "in")).map(([i, f]) => ["chunks", String(i), f]),
   fc.constantFrom("block", "chunks").map((f) => [f]),
 );
@@ -93,15 +110,21 @@ describe("/p2p fuzz", () => {
     const { seed } = replayHint("fuzz-p2p orphans");
     const before = await sideBlocks();
     await fc.assert(
-      fc.asyncProperty(randomHash, randomHash, fc.integer({ min: 1, max: 90 }), fc.uint8Array({ minLength: 64, maxLength: 64 }), async (parent, hash, ahead, sig) => {
-        const copy = structuredClone(real);
-        copy.block.number = (await head(node.url)) + ahead;
-        for (const c of copy.chunks) c.chunk.height = copy.block.number; // well-formed, so only the missing parent stands out
-        copy.block.parentHash = parent;
-        copy.block.hash = hash;
-        copy.block.sign.sig = Buffer.from(sig).toString("base64");
-        expectNotAdopted(await postText(node.url, "/p2p/block", JSON.stringify(copy)), `orphan ${copy.block.number}`);
-      }),
+      fc.asyncProperty(
+        randomHash,
+        randomHash,
+        fc.integer({ min: 1, max: 90 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        async (parent, hash, ahead, sig) => {
+          const copy = structuredClone(real);
+          copy.block.number = (await head(node.url)) + ahead;
+          for (const c of copy.chunks) c.chunk.height = copy.block.number; // well-formed, so only the missing parent stands out
+          copy.block.parentHash = parent;
+          copy.block.hash = hash;
+          copy.block.sign.sig = Buffer.from(sig).toString("base64");
+          expectNotAdopted(await postText(node.url, "/p2p/block", JSON.stringify(copy)), `orphan ${copy.block.number}`);
+        },
+      ),
       { seed, numRuns: 60 },
     );
     // Unsigned blocks cost the node nothing to keep: none of them is in its store (issue item 7).
@@ -115,7 +138,9 @@ describe("/p2p fuzz", () => {
       fc.string({ unit: "binary", maxLength: 300 }),
       fc.integer({ min: 1, max: 500_000 }).map((n) => "[".repeat(n) + "]".repeat(n)),
       fc.integer({ min: 1, max: 200_000 }).map((n) => '{"block":'.repeat(n) + "0" + "}".repeat(n)),
-      fc.integer({ min: 1, max: 10_000 }).map((n) => JSON.stringify({ block: real.block, chunks: Array.from({ length: n }, () => real.chunks[0]) }).slice(0, 9_000_000)),
+      fc
+        .integer({ min: 1, max: 10_000 })
+        .map((n) => JSON.stringify({ block: real.block, chunks: Array.from({ length: n }, () => real.chunks[0]) }).slice(0, 9_000_000)),
       fc.integer({ min: 1, max: 2_000 }).map((n) => JSON.stringify({ endorsements: Array.from({ length: n }, () => ({ height: 1 })) })),
       fc.integer({ min: 1, max: 600_000 }).map((n) => JSON.stringify({ tx: "A".repeat(n * 4) })),
     );
@@ -126,7 +151,8 @@ describe("/p2p fuzz", () => {
         if (route === "/p2p/block") return expectNotAdopted(r, what);
         expectWellFormed(r, what);
         // None of it is a valid tx or endorsement: /p2p/tx refuses, a batch of endorsements answers an error for each.
-        if (r.status === 200) expect(route === "/p2p/endorse" && r.body.results.every((e: any) => typeof e.error === "string"), `${what}: ${r.text.slice(0, 300)}`).toBe(true);
+        if (r.status === 200)
+          expect(route === "/p2p/endorse" && r.body.results.every((e: any) => typeof e.error === "string"), `${what}: ${r.text.slice(0, 300)}`).toBe(true);
       }),
       { seed, numRuns: 60 },
     );
@@ -141,15 +167,24 @@ describe("/p2p fuzz", () => {
       parent: fc.oneof(fc.constant(real.block.parentHash), randomHash),
       justify: fc.oneof(fc.record({ height: fc.nat(realNumber), hash: randomHash }), hostile),
       producer: fc.oneof(fc.constantFrom(...producers), randomHash, hostile),
-      sig: fc.oneof(fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => Buffer.from(b).toString("base64")), hostile),
+      sig: fc.oneof(
+        fc.uint8Array({ minLength: 64, maxLength: 64 }).map((b) => Buffer.from(b).toString("base64")),
+        hostile,
+      ),
     });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(endorsement, fc.array(endorsement, { minLength: 1, maxLength: 64 }).map((endorsements) => ({ endorsements }))), async (e) => {
-        const r = await postText(node.url, "/p2p/endorse", nested(JSON.stringify(e)));
-        expectWellFormed(r, `endorse ${JSON.stringify(e).slice(0, 300)}`);
-        // A random signature never verifies: no endorsement may count.
-        if (r.status === 200) for (const one of r.body.results ?? [r.body]) expect(one.error, JSON.stringify(one)).toBeTypeOf("string");
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          endorsement,
+          fc.array(endorsement, { minLength: 1, maxLength: 64 }).map((endorsements) => ({ endorsements })),
+        ),
+        async (e) => {
+          const r = await postText(node.url, "/p2p/endorse", nested(JSON.stringify(e)));
+          expectWellFormed(r, `endorse ${JSON.stringify(e).slice(0, 300)}`);
+          // A random signature never verifies: no endorsement may count.
+          if (r.status === 200) for (const one of r.body.results ?? [r.body]) expect(one.error, JSON.stringify(one)).toBeTypeOf("string");
+        },
+      ),
       { seed, numRuns: 60 },
     );
     const status = (await send(node.url, "/dev/status")).body;
@@ -158,7 +193,11 @@ describe("/p2p fuzz", () => {
 
   it("GET /p2p/blocks with arbitrary query parameters", async () => {
     const { seed } = replayHint("fuzz-p2p blocks query");
-    const param = fc.oneof(fc.integer({ min: -10, max: 10 ** 9 }).map(String), fc.constantFrom("", "1e3", "0x10", "NaN", "-0", "9".repeat(40), "1 ", "%00"), fc.string({ maxLength: 20 }));
+    const param = fc.oneof(
+      fc.integer({ min: -10, max: 10 ** 9 }).map(String),
+      fc.constantFrom("", "1e3", "0x10", "NaN", "-0", "9".repeat(40), "1 ", "%00"),
+      fc.string({ maxLength: 20 }),
+    );
     await fc.assert(
       fc.asyncProperty(param, param, async (from, count) => {
         const r = await send(node.url, `/p2p/blocks?from=${encodeURIComponent(from)}&count=${encodeURIComponent(count)}`);

@@ -41,7 +41,20 @@ function bases(): any[] {
   return [transfer, pledge, multi];
 }
 
-const FIELDS = ["time", "expiration", "gasRatio", "gasLimit", "delay", "chain_id", "actions", "amount_limit", "signers", "signatures", "publisher", "publisher_sigs"];
+const FIELDS = [
+  "time",
+  "expiration",
+  "gasRatio",
+  "gasLimit",
+  "delay",
+  "chain_id",
+  "actions",
+  "amount_limit",
+  "signers",
+  "signatures",
+  "publisher",
+  "publisher_sigs",
+];
 
 /** A list nested n deep, written out only in the request text (fast-check's reports cannot print it). */
 const NEST = "__nest__";
@@ -49,7 +62,28 @@ const nested = (body: string) => body.replace(new RegExp(`"${NEST}(\\d+)"`, "g")
 
 /** Values that break parsers and range checks. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(0, -1, 1.5, 1e308, -1e308, 2 ** 63, -(2 ** 63), 2 ** 64, Number.MAX_SAFE_INTEGER + 2, null, true, "", "NaN", "Infinity", "-0", "1e999", "0x10", "9".repeat(400), "-90000000000", "unlimited"),
+  fc.constantFrom(
+    0,
+    -1,
+    1.5,
+    1e308,
+    -1e308,
+    2 ** 63,
+    -(2 ** 63),
+    2 ** 64,
+    Number.MAX_SAFE_INTEGER + 2,
+    null,
+    true,
+    "",
+    "NaN",
+    "Infinity",
+    "-0",
+    "1e999",
+    "0x10",
+    "9".repeat(400),
+    "-90000000000",
+    "unlimited",
+  ),
   fc.integer(),
   fc.double(),
   fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }).map((b) => b.toString()),
@@ -63,16 +97,34 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
 const amountLimit: fc.Arbitrary<unknown> = fc.array(
   fc.record({
     token: fc.oneof(fc.constantFrom("iost", "*", "ram", "", "IOST", "gas"), fc.string({ maxLength: 20 })),
-    value: fc.oneof(fc.constantFrom("-90000000000", "-1", "-0.00000001", "0", "unlimited", "1e10", "NaN", "99999999999999999999999", "1.123456789", " 1", ""), hostile),
+    value: fc.oneof(
+      fc.constantFrom("-90000000000", "-1", "-0.00000001", "0", "unlimited", "1e10", "NaN", "99999999999999999999999", "1.123456789", " 1", ""),
+      hostile,
+    ),
   }),
   { maxLength: 4 },
 );
 
 const actionList: fc.Arbitrary<unknown> = fc.array(
   fc.record({
-    contract: fc.constantFrom("token.iost", "gas.iost", "system.iost", "auth.iost", "vote_producer.iost", "base.iost", "issue.iost", "Contractxyz", "", "a".repeat(5000)),
+    contract: fc.constantFrom(
+      "token.iost",
+      "gas.iost",
+      "system.iost",
+      "auth.iost",
+      "vote_producer.iost",
+      "base.iost",
+      "issue.iost",
+      "Contractxyz",
+      "",
+      "a".repeat(5000),
+    ),
     actionName: fc.constantFrom("transfer", "pledge", "setCode", "issueIOST", "exec", "init", "", "constructor", "__proto__"),
-    data: fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 200 }), hostile),
+    data: fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 200 }),
+      hostile,
+    ),
   }),
   { maxLength: 5 },
 );
@@ -124,8 +176,12 @@ describe("tx intake fuzz", () => {
   it("mutated SDK txs on /sendTx and /execTx: envelope or success", async () => {
     const { seed } = replayHint("fuzz-tx mutated");
     await fc.assert(
-      fc.asyncProperty(fc.nat(2), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.constantFrom("/sendTx", "/execTx"), (base, ms, resign, path) =>
-        sendMutated(base, ms as Mutation[], resign, path),
+      fc.asyncProperty(
+        fc.nat(2),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.constantFrom("/sendTx", "/execTx"),
+        (base, ms, resign, path) => sendMutated(base, ms as Mutation[], resign, path),
       ),
       { seed, numRuns: 150 },
     );
@@ -153,7 +209,9 @@ describe("tx intake fuzz", () => {
       fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b).toString("latin1")),
     );
     await fc.assert(
-      fc.asyncProperty(body, fc.constantFrom("/sendTx", "/execTx"), async (text, path) => expectWellFormed(await postText(node.url, path, text), `${path} ${text.slice(0, 200)}`)),
+      fc.asyncProperty(body, fc.constantFrom("/sendTx", "/execTx"), async (text, path) =>
+        expectWellFormed(await postText(node.url, path, text), `${path} ${text.slice(0, 200)}`),
+      ),
       { seed, numRuns: 80 },
     );
   });

@@ -31,7 +31,10 @@ it("the chain stores 250 ms at genesis and makes a block per 250 ms slot", async
   for (let n = from; n <= from + count; n++) slots.push(BigInt((await get(node.url, `/getBlockByNumber/${n}/false`)).body.block.time) / SLOT_NS);
   const gaps = slots.slice(1).map((s, i) => s - slots[i]);
   // Every block in a slot of its own; mostly the very next one (a 500 ms alarm would skip every other slot).
-  expect(gaps.every((g) => g >= 1n), gaps.join(",")).toBe(true);
+  expect(
+    gaps.every((g) => g >= 1n),
+    gaps.join(","),
+  ).toBe(true);
   expect(gaps.filter((g) => g === 1n).length, gaps.join(",")).toBeGreaterThanOrEqual(count / 2);
 });
 

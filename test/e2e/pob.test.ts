@@ -9,15 +9,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { headNumber, secretOf, testKey, witnessOf } from "./helpers/pob";
-import {
-  accountWithKey,
-  balanceOf,
-  expectSuccess,
-  get,
-  newAccountTx,
-  sendAndFollow,
-  waitUntil,
-} from "./helpers/sdk";
+import { accountWithKey, balanceOf, expectSuccess, get, newAccountTx, sendAndFollow, waitUntil } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
 // Test keys: derived from public text, so they protect nothing (never use them on a real chain).

@@ -216,7 +216,10 @@ describe("accounts and transfers through the SDK", () => {
     expect(fields.fields).toContain("iost");
     const batch = await post(node.url, "/getBatchContractStorage", {
       id: "token.iost",
-      key_fields: [{ key: `TB${edName}`, field: "iost" }, { key: `TB${secpName}`, field: "iost" }],
+      key_fields: [
+        { key: `TB${edName}`, field: "iost" },
+        { key: `TB${secpName}`, field: "iost" },
+      ],
       by_longest_chain: true,
     });
     expect(batch.status, batch.text).toBe(200);

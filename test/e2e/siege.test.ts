@@ -11,7 +11,20 @@
  */
 import { describe, expect, it } from "vitest";
 import { sleep } from "../../scripts/node";
-import { expectCharged, expectConserved, expectProducing, expectWellFormed, fundedAccount, head, nameOnShard, postText, receiptOf, send, submit, transferToFinality } from "./helpers/adversary";
+import {
+  expectCharged,
+  expectConserved,
+  expectProducing,
+  expectWellFormed,
+  fundedAccount,
+  head,
+  nameOnShard,
+  postText,
+  receiptOf,
+  send,
+  submit,
+  transferToFinality,
+} from "./helpers/adversary";
 import { Account, Algorithm, CHAIN_ID, KeyPair } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
@@ -62,7 +75,27 @@ const WORST = `class Worst {
   bigValue() { storage.put("big", "b".repeat(3e6)); return 1; }
 }
 module.exports = Worst;`;
-const METHODS = ["memBomb", "strBomb", "cpuLoop", "spread", "applyBomb", "bindBomb", "charBomb", "descriptors", "joinBomb", "jsonBomb", "bigNum", "giantThrow", "giantError", "giantReturn", "giantEvent", "manyEvents", "recurse", "storageFlood", "bigValue"];
+const METHODS = [
+  "memBomb",
+  "strBomb",
+  "cpuLoop",
+  "spread",
+  "applyBomb",
+  "bindBomb",
+  "charBomb",
+  "descriptors",
+  "joinBomb",
+  "jsonBomb",
+  "bigNum",
+  "giantThrow",
+  "giantError",
+  "giantReturn",
+  "giantEvent",
+  "manyEvents",
+  "recurse",
+  "storageFlood",
+  "bigValue",
+];
 const ABI = METHODS.map((name) => ({ name, args: name === "recurse" ? ["number"] : [], amountLimit: [] }));
 
 const node = useNode({ vars: { DEV: "true" } });
@@ -74,7 +107,9 @@ interface Attacker {
 
 async function attacker(shard: number): Promise<Attacker> {
   const account = await fundedAccount(node.client, await nameOnShard(node.url, shard, "atk"), { iost: "1000", pledge: 20_000, ram: 100_000 });
-  const tx = node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: ABI }, code: WORST })]);
+  const tx = node.client.iost.callABI("system.iost", "setCode", [
+    JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: ABI }, code: WORST }),
+  ]);
   const sent = await submit(node.client, tx, account);
   expect(sent.hash, JSON.stringify(sent.refused)).toBeDefined();
   const receipt = await receiptOf(node.url, sent.hash!);
@@ -89,7 +124,8 @@ describe("siege", () => {
     // Three attackers, one on the victim's shard; each deploys its own copy (contracts live on their deployer's shard).
     const attackers = await Promise.all([0, 1, 2].map((s) => attacker(s)));
     const shardOf = async (name: string) => (await send(node.url, `/getShardInfo/${name}`)).body;
-    if ((await shardOf("admin")).shard_count > 1) expect(new Set(await Promise.all(attackers.map(async (a) => (await shardOf(a.account.getID())).shard))).size).toBe(3);
+    if ((await shardOf("admin")).shard_count > 1)
+      expect(new Set(await Promise.all(attackers.map(async (a) => (await shardOf(a.account.getID())).shard))).size).toBe(3);
 
     const end = Date.now() + SIEGE_MS;
     const attackHashes: string[] = [];
@@ -156,7 +192,9 @@ describe("siege", () => {
     };
 
     await Promise.all([watch, victimLoop(), spam(), ...attackers.map((a, i) => attack(a, i))]);
-    console.log(`[siege] ${attackHashes.length} attack txs, ${refusals.length} refused, victim transfers ${latencies.length} (ms: max ${Math.max(...latencies)}, all ${latencies.join(",")}), head still at most ${longestStill} ms, ${spamAdmitted} spam txs admitted`);
+    console.log(
+      `[siege] ${attackHashes.length} attack txs, ${refusals.length} refused, victim transfers ${latencies.length} (ms: max ${Math.max(...latencies)}, all ${latencies.join(",")}), head still at most ${longestStill} ms, ${spamAdmitted} spam txs admitted`,
+    );
 
     expect(victimErrors).toEqual([]);
     expect(latencies.length).toBeGreaterThan(5);

@@ -83,30 +83,43 @@ class Fixture {
    * returns its number (getTxByHash gives the number of irreversible txs only).
    */
   async included(hash: string, indexes?: readonly number[]): Promise<number> {
-    return waitFor(`tx ${hash} in one block on every node`, async () => {
-      const found = await Promise.all(this.nodes(indexes).map((n) => getJson(`${n.url}/getTxByHash/${hash}`)));
-      // A pooled tx answers status PENDING, block_number -1.
-      if (found.some((f) => f.status !== 200 || f.body.status === "PENDING" || Number(f.body.block_number) < 1)) return undefined;
-      const numbers = new Set(found.map((f) => String(f.body.block_number)));
-      return numbers.size === 1 ? Number([...numbers][0]) : undefined;
-    }, 40_000);
+    return waitFor(
+      `tx ${hash} in one block on every node`,
+      async () => {
+        const found = await Promise.all(this.nodes(indexes).map((n) => getJson(`${n.url}/getTxByHash/${hash}`)));
+        // A pooled tx answers status PENDING, block_number -1.
+        if (found.some((f) => f.status !== 200 || f.body.status === "PENDING" || Number(f.body.block_number) < 1)) return undefined;
+        const numbers = new Set(found.map((f) => String(f.body.block_number)));
+        return numbers.size === 1 ? Number([...numbers][0]) : undefined;
+      },
+      40_000,
+    );
   }
 
   /** The receipt of `hash` on `node`, once it has one (IOST answers receipts of irreversible txs only). */
   async receipt(node: NetNode, hash: string): Promise<any> {
-    return waitFor(`receipt of ${hash} on node ${node.index}`, async () => {
-      const r = await getJson(`${node.url}/getTxReceiptByTxHash/${hash}`);
-      return r.status === 200 ? r.body : undefined;
-    }, 30_000);
+    return waitFor(
+      `receipt of ${hash} on node ${node.index}`,
+      async () => {
+        const r = await getJson(`${node.url}/getTxReceiptByTxHash/${hash}`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      30_000,
+    );
   }
 
   /** Waits until `node` has `hash` in a block above `from` (final or not); returns the block number. */
   async packed(node: NetNode, hash: string, from: number): Promise<number> {
-    return waitFor(`tx ${hash} in a block of node ${node.index}`, async () => {
-      const head = (await chainInfo(node)).head;
-      for (let n = head; n > from; n--) if ((await this.occurrences(node, n, n, [hash]))[0] > 0) return n;
-      return undefined;
-    }, 20_000, 500);
+    return waitFor(
+      `tx ${hash} in a block of node ${node.index}`,
+      async () => {
+        const head = (await chainInfo(node)).head;
+        for (let n = head; n > from; n--) if ((await this.occurrences(node, n, n, [hash]))[0] > 0) return n;
+        return undefined;
+      },
+      20_000,
+      500,
+    );
   }
 
   /** How often each of `hashes` occurs in `node`'s blocks from..to. */
@@ -136,7 +149,8 @@ class Fixture {
   async expectSameState(indexes: readonly number[]): Promise<void> {
     const tracked = ["admin", "producer000", "producer001", "producer002", "producer003", ...this.accounts];
     const states = await headStates(this.nodes(indexes), tracked);
-    for (let i = 1; i < states.length; i++) expect(states[i].values, `node ${indexes[i]} vs node ${indexes[0]} at head ${states[0].head}`).toEqual(states[0].values);
+    for (let i = 1; i < states.length; i++)
+      expect(states[i].values, `node ${indexes[i]} vs node ${indexes[0]} at head ${states[0].head}`).toEqual(states[0].values);
   }
 
   /** The invariants after every step, on the running nodes `indexes`. */
@@ -156,7 +170,12 @@ class Fixture {
 
   /** Waits until the nodes `indexes` report one head hash. */
   async converged(indexes: readonly number[] = [0, 1, 2, 3], timeoutMs = 40_000): Promise<void> {
-    await waitFor(`nodes ${indexes.join(",")} on one head`, async () => new Set((await allInfo(this.nodes(indexes))).map((i) => i.headHash)).size === 1, timeoutMs, 100);
+    await waitFor(
+      `nodes ${indexes.join(",")} on one head`,
+      async () => new Set((await allInfo(this.nodes(indexes))).map((i) => i.headHash)).size === 1,
+      timeoutMs,
+      100,
+    );
   }
 
   /** Witnesses of `node`'s blocks from..to. */
@@ -257,14 +276,23 @@ describe("faults on four nodes, one shard", () => {
 
     await down.start();
     const restart = await chainInfo(f.net.nodes[0]);
-    await waitFor("node 3 caught up", async () => {
-      const info = await chainInfo(down);
-      return info.head >= restart.head && (await blockHash(down, restart.lib)) === restart.libHash;
-    }, 60_000);
-    await waitFor("a block of node 3 after its restart", async () => {
-      const head = (await chainInfo(f.net.nodes[0])).head;
-      return (await f.witnesses(f.net.nodes[0], restart.head + 1, head)).includes(down.pubkey);
-    }, 30_000, 1_000);
+    await waitFor(
+      "node 3 caught up",
+      async () => {
+        const info = await chainInfo(down);
+        return info.head >= restart.head && (await blockHash(down, restart.lib)) === restart.libHash;
+      },
+      60_000,
+    );
+    await waitFor(
+      "a block of node 3 after its restart",
+      async () => {
+        const head = (await chainInfo(f.net.nodes[0])).head;
+        return (await f.witnesses(f.net.nodes[0], restart.head + 1, head)).includes(down.pubkey);
+      },
+      30_000,
+      1_000,
+    );
     await f.converged();
     await f.invariants([0, 1, 2, 3]);
   });
@@ -279,7 +307,10 @@ describe("faults on four nodes, one shard", () => {
     for (let k = 0; k < 6; k++) {
       await sleep(1_000);
       const now = await allInfo(f.nodes([0, 1]));
-      expect(now.map((i) => i.lib), `LIB of nodes 0, 1 after ${k + 1} s`).toEqual(stalled.map((i) => i.lib));
+      expect(
+        now.map((i) => i.lib),
+        `LIB of nodes 0, 1 after ${k + 1} s`,
+      ).toEqual(stalled.map((i) => i.lib));
     }
     // The two left still agree on what was final before.
     await f.invariants([0, 1], false);
@@ -330,14 +361,22 @@ describe("faults on four nodes, one shard", () => {
     const lostBlock = await blockHash(f.net.nodes[0], lostAt);
     await f.included(kept, [1, 2, 3]);
 
-    await waitFor("majority finalizes 8 past the minority's LIB", async () => (await allInfo(f.nodes([1, 2, 3]))).every((i) => i.lib >= minority.lib + 8), 40_000);
+    await waitFor(
+      "majority finalizes 8 past the minority's LIB",
+      async () => (await allInfo(f.nodes([1, 2, 3]))).every((i) => i.lib >= minority.lib + 8),
+      40_000,
+    );
     // Node 0 kept producing alone in its slots, and finalized nothing more.
-    const alone = await waitFor("node 0 made a block of its own", async () => {
-      const info = await chainInfo(f.net.nodes[0]);
-      if (info.head <= minority.head) return undefined;
-      const [w] = await f.witnesses(f.net.nodes[0], info.head, info.head);
-      return w === f.net.nodes[0].pubkey ? info : undefined;
-    }, 20_000);
+    const alone = await waitFor(
+      "node 0 made a block of its own",
+      async () => {
+        const info = await chainInfo(f.net.nodes[0]);
+        if (info.head <= minority.head) return undefined;
+        const [w] = await f.witnesses(f.net.nodes[0], info.head, info.head);
+        return w === f.net.nodes[0].pubkey ? info : undefined;
+      },
+      20_000,
+    );
     expect(alone.lib).toBe(minority.lib);
     await f.converged([1, 2, 3]);
     await f.invariants([1, 2, 3]);
@@ -367,7 +406,10 @@ describe("faults on four nodes, one shard", () => {
     const stalled = await allInfo(f.nodes());
     for (let k = 0; k < 5; k++) {
       await sleep(1_000);
-      expect((await allInfo(f.nodes())).map((i) => i.lib), `LIBs after ${k + 1} s`).toEqual(stalled.map((i) => i.lib));
+      expect(
+        (await allInfo(f.nodes())).map((i) => i.lib),
+        `LIBs after ${k + 1} s`,
+      ).toEqual(stalled.map((i) => i.lib));
     }
     // Both halves went on making blocks, each on its own branch.
     const [a, b] = await Promise.all([chainInfo(f.net.nodes[0]), chainInfo(f.net.nodes[2])]);
@@ -393,12 +435,16 @@ describe("faults on four nodes, one shard", () => {
     f.net.partition([3], [0, 1, 2]);
     await sleep(1_500);
     const cut = await chainInfo(node);
-    const own = await waitFor("node 3 made a block of its own", async () => {
-      const info = await chainInfo(node);
-      if (info.head <= cut.head) return undefined;
-      const [w] = await f.witnesses(node, info.head, info.head);
-      return w === node.pubkey ? info : undefined;
-    }, 20_000);
+    const own = await waitFor(
+      "node 3 made a block of its own",
+      async () => {
+        const info = await chainInfo(node);
+        if (info.head <= cut.head) return undefined;
+        const [w] = await f.witnesses(node, info.head, info.head);
+        return w === node.pubkey ? info : undefined;
+      },
+      20_000,
+    );
     await node.stop();
     f.net.healAll();
     await sleep(2_000); // the others go on without it
@@ -451,11 +497,14 @@ describe("faults on four nodes, two shards", () => {
     for (const node of nodes) for (const to of targets) sent.push(await f.send(node, f.client.iost.transfer("iost", "admin", to, "2", `via ${node.index}`)));
     await Promise.all(sent.map((h) => f.included(h)));
     // Cross-shard credits land a block or two later: wait for the final sums.
-    await waitFor("8 IOST more for each account on every node", async () => {
-      for (const node of nodes)
-        for (let k = 0; k < targets.length; k++) if (Number(await balance(node, targets[k])) - Number(before[k]) !== 8) return false;
-      return true;
-    }, 30_000);
+    await waitFor(
+      "8 IOST more for each account on every node",
+      async () => {
+        for (const node of nodes) for (let k = 0; k < targets.length; k++) if (Number(await balance(node, targets[k])) - Number(before[k]) !== 8) return false;
+        return true;
+      },
+      30_000,
+    );
     await f.converged();
     await f.invariants([0, 1, 2, 3]);
   });
@@ -474,7 +523,11 @@ describe("faults on four nodes, two shards", () => {
     const lostAt = await f.packed(f.net.nodes[0], lost, minority.lib);
     const lostBlock = await blockHash(f.net.nodes[0], lostAt);
     await waitFor("the credit on node 0's branch", async () => Number(await balance(f.net.nodes[0], away)) - Number(before[1]) === 3, 20_000);
-    await waitFor("majority finalizes 6 past the minority's LIB", async () => (await allInfo(f.nodes([1, 2, 3]))).every((i) => i.lib >= minority.lib + 6), 40_000);
+    await waitFor(
+      "majority finalizes 6 past the minority's LIB",
+      async () => (await allInfo(f.nodes([1, 2, 3]))).every((i) => i.lib >= minority.lib + 6),
+      40_000,
+    );
     expect((await chainInfo(f.net.nodes[0])).lib).toBe(minority.lib);
 
     f.net.healAll();
@@ -484,10 +537,14 @@ describe("faults on four nodes, two shards", () => {
     await waitFor(`every LIB past ${last}`, async () => (await allInfo(f.nodes())).every((i) => i.lib >= last + 2), 40_000);
     expect(await f.occurrences(f.net.nodes[3], minority.lib + 1, last, [lost, kept])).toEqual([1, 1]);
     // 3 + 4 reached the shard-1 account once on every node; the shard-0 one is untouched.
-    await waitFor("7 IOST more on every node", async () => {
-      for (const node of f.nodes()) if (Number(await balance(node, away)) - Number(before[1]) !== 7) return false;
-      return true;
-    }, 30_000);
+    await waitFor(
+      "7 IOST more on every node",
+      async () => {
+        for (const node of f.nodes()) if (Number(await balance(node, away)) - Number(before[1]) !== 7) return false;
+        return true;
+      },
+      30_000,
+    );
     for (const node of f.nodes()) expect(await balance(node, home)).toBe(before[0]);
     await f.converged();
     await f.invariants([0, 1, 2, 3]);
@@ -508,10 +565,14 @@ describe("faults on four nodes, two shards", () => {
     };
     const refusedBefore = await refusedFrom2();
     await node.wipe();
-    await waitFor("wiped node 2 caught up", async () => {
-      const info = await chainInfo(node);
-      return info.head >= at.head && (await blockHash(node, at.lib)) === at.libHash;
-    }, 90_000);
+    await waitFor(
+      "wiped node 2 caught up",
+      async () => {
+        const info = await chainInfo(node);
+        return info.head >= at.head && (await blockHash(node, at.lib)) === at.libHash;
+      },
+      90_000,
+    );
     // The txs came with the blocks, with the same block numbers.
     for (const h of sent.slice(0, 2)) {
       const [mine, theirs] = await Promise.all([getJson(`${node.url}/getTxByHash/${h}`), getJson(`${ref.url}/getTxByHash/${h}`)]);
@@ -523,10 +584,15 @@ describe("faults on four nodes, two shards", () => {
     expect([...(await refusedFrom2())].filter((x) => !refusedBefore.has(x))).toEqual([]);
     // And it produces again, on the common chain.
     const back = (await chainInfo(ref)).head;
-    await waitFor("a block of node 2 after its wipe", async () => {
-      const head = (await chainInfo(ref)).head;
-      return (await f.witnesses(ref, back + 1, head)).includes(node.pubkey);
-    }, 30_000, 1_000);
+    await waitFor(
+      "a block of node 2 after its wipe",
+      async () => {
+        const head = (await chainInfo(ref)).head;
+        return (await f.witnesses(ref, back + 1, head)).includes(node.pubkey);
+      },
+      30_000,
+      1_000,
+    );
     await f.watch.poll();
     expect(f.watch.violations).toEqual([]);
   });

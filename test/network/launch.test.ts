@@ -68,10 +68,12 @@ describe("link proxy", () => {
   it("cutting aborts a request in flight; a dead target is a 502", async () => {
     const proxy = await startLinkProxy({ target });
     try {
-      const pending = fetch(`${proxy.url}/slow`).then((r) => r.text()).then(
-        () => "answered",
-        () => "aborted",
-      );
+      const pending = fetch(`${proxy.url}/slow`)
+        .then((r) => r.text())
+        .then(
+          () => "answered",
+          () => "aborted",
+        );
       await waitFor("request held", () => hold.length === 1, 5_000, 20);
       proxy.cut();
       expect(await pending).toBe("aborted");
@@ -100,7 +102,17 @@ describe("comparing nodes", () => {
       let body: unknown = { code: 2, message: "not found" };
       let status = 404;
       if (url === "/getChainInfo") {
-        [status, body] = [200, { chain_id: 1020, head_block: String(hashes.length - 1), head_block_hash: hashes.at(-1), lib_block: "5", lib_block_hash: hashes[5], witness_list: [] }];
+        [status, body] = [
+          200,
+          {
+            chain_id: 1020,
+            head_block: String(hashes.length - 1),
+            head_block_hash: hashes.at(-1),
+            lib_block: "5",
+            lib_block_hash: hashes[5],
+            witness_list: [],
+          },
+        ];
       } else if ((m = /^\/getBlockByNumber\/(\d+)\/false$/.exec(url)) && hashes[Number(m[1])]) {
         [status, body] = [200, { status: "IRREVERSIBLE", block: { hash: hashes[Number(m[1])], number: m[1] } }];
       } else if ((m = /^\/getTokenBalance\/(\w+)\/iost\/true$/.exec(url)) && balances[m[1]] !== undefined) {
@@ -177,8 +189,22 @@ describe("four-node network", () => {
     expect((await getJson(`${n.link(0, 1).url}/getChainInfo`)).status).toBe(200);
 
     n.partition([0, 1], [2, 3]);
-    for (const [a, b] of [[0, 2], [2, 0], [1, 3], [3, 1], [0, 3], [2, 1]]) expect(n.link(a, b).isCut).toBe(true);
-    for (const [a, b] of [[0, 1], [1, 0], [2, 3], [3, 2]]) expect(n.link(a, b).isCut).toBe(false);
+    for (const [a, b] of [
+      [0, 2],
+      [2, 0],
+      [1, 3],
+      [3, 1],
+      [0, 3],
+      [2, 1],
+    ])
+      expect(n.link(a, b).isCut).toBe(true);
+    for (const [a, b] of [
+      [0, 1],
+      [1, 0],
+      [2, 3],
+      [3, 2],
+    ])
+      expect(n.link(a, b).isCut).toBe(false);
     n.healAll();
     for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) if (a !== b) expect(n.link(a, b).isCut).toBe(false);
     expect(() => n.cut(0, 0)).toThrow(/no link 0->0/);
@@ -186,10 +212,14 @@ describe("four-node network", () => {
 
   it("a stopped node comes back on the same port with its chain", async () => {
     const node = net!.nodes[3];
-    const before = await waitFor("node 3 past block 3", async () => {
-      const info = await chainInfo(node);
-      return info.head >= 3 ? info : undefined;
-    }, 30_000);
+    const before = await waitFor(
+      "node 3 past block 3",
+      async () => {
+        const info = await chainInfo(node);
+        return info.head >= 3 ? info : undefined;
+      },
+      30_000,
+    );
     await node.stop();
     expect(node.running).toBe(false);
     await expect(fetch(`${node.url}/getChainInfo`)).rejects.toThrow();
@@ -207,10 +237,14 @@ describe("four-node network", () => {
 
   it("a wiped node loses its store, starts from genesis and syncs the chain back", async () => {
     const node = net!.nodes[2];
-    const before = await waitFor("node 2 past block 8", async () => {
-      const info = await chainInfo(node);
-      return info.head >= 8 ? info : undefined;
-    }, 60_000);
+    const before = await waitFor(
+      "node 2 past block 8",
+      async () => {
+        const info = await chainInfo(node);
+        return info.head >= 8 ? info : undefined;
+      },
+      60_000,
+    );
     const genesis = await blockHash(node, 0);
     const marker = join(node.persist, "marker");
     writeFileSync(marker, "old store");

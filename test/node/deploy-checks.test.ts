@@ -17,7 +17,10 @@ describe("deploy checks", () => {
   });
 
   it("refuses the public dev keys", () => {
-    const { errors } = deployChecks({ ...proper, vars: { ...proper.vars, GENESIS_PRODUCER_KEYS: `${OWN[0]},${DEV_PRODUCERS[0].pubkey}`, GENESIS_ADMIN_KEY: DEV_ADMIN_PUBKEY } });
+    const { errors } = deployChecks({
+      ...proper,
+      vars: { ...proper.vars, GENESIS_PRODUCER_KEYS: `${OWN[0]},${DEV_PRODUCERS[0].pubkey}`, GENESIS_ADMIN_KEY: DEV_ADMIN_PUBKEY },
+    });
     expect(errors).toEqual([
       `GENESIS_PRODUCER_KEYS names ${DEV_PRODUCERS[0].pubkey}, a public dev key (src/genesis/dev-keys.ts): anyone can sign with it`,
       `GENESIS_ADMIN_KEY names ${DEV_ADMIN_PUBKEY}, a public dev key (src/genesis/dev-keys.ts): anyone can sign with it`,

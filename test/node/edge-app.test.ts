@@ -20,9 +20,22 @@ type Reads = { [K in ReadName]?: (...args: ReadArgs<K>) => Promise<Answer<Json>>
 
 function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordinator?: Partial<CoordinatorApi>; vars?: Partial<Env> } = {}) {
   const calls: Calls = [];
-  const block = (n: number) => ({ hash: `H${n}`, version: "1", parent_hash: "P", tx_merkle_hash: "", tx_receipt_merkle_hash: "", number: String(n), witness: "W", time: "1", gas_usage: 0, tx_count: "2", info: null, orig_info: "" });
+  const block = (n: number) => ({
+    hash: `H${n}`,
+    version: "1",
+    parent_hash: "P",
+    tx_merkle_hash: "",
+    tx_receipt_merkle_hash: "",
+    number: String(n),
+    witness: "W",
+    time: "1",
+    gas_usage: 0,
+    tx_count: "2",
+    info: null,
+    orig_info: "",
+  });
   const shardBase: ShardApi = {
-    submitTx: async (bytes, hash) => ({ hash }),
+    submitTx: async (_bytes, hash) => ({ hash }),
     execTx: async () => ({ status_code: "SUCCESS" }),
     getTx: async () => ({ error: "tx not found" }),
     getTxReceipt: async () => ({ error: "failed to Get the receipt hash: not found" }),
@@ -47,7 +60,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getTokenInfo: async () => ({ error: "token not found" }),
     getRAMInfo: async () => ({ used_ram: "1", available_ram: "2", total_ram: "3", sell_price: 1, buy_price: 1 }),
     getContract: async () => ({ error: "contract not found" }),
-    getContractStorage: async (id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
+    getContractStorage: async (_id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
     getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
     getProducerVoteInfo: async (a): Promise<Answer<Json>> => (a === "producer000" ? { pubkey: "K", votes: 0 } : { error: "can't get producer vote info" }),
     getVoteInfos: async (a) => (a === "admin" ? [{ option: "producer000", votes: 2100000, cleared_votes: 0 }] : []),
@@ -139,7 +152,10 @@ describe("transport", () => {
   it("CORS: any origin, IOST's headers and methods, preflight answered", async () => {
     const pre = await app.request(
       "/sendTx",
-      { method: "OPTIONS", headers: { Origin: "https://dapp.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } },
+      {
+        method: "OPTIONS",
+        headers: { Origin: "https://dapp.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      },
       f.env,
     );
     expect(pre.status).toBe(204);
@@ -160,7 +176,13 @@ describe("transport", () => {
 
   it("a thrown failure inside the node is still the envelope", async () => {
     vi.spyOn(console, "error").mockImplementationOnce(() => {});
-    const g = fakeEnv({ coordinator: { chainInfo: async () => { throw new Error("storage exploded"); } } });
+    const g = fakeEnv({
+      coordinator: {
+        chainInfo: async () => {
+          throw new Error("storage exploded");
+        },
+      },
+    });
     const r = await call(g.env, "/getChainInfo");
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ code: 2, message: "storage exploded" });
@@ -194,13 +216,13 @@ describe("transport", () => {
     expect(f.calls.filter((c) => c.method === "shard.getContractStorage").at(-1)?.args).toEqual(["token.iost", "k", "f"]);
     const badCamel = await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token.iost", key: "k", field: "f", byLongestChain: 7 })));
     expect([badCamel.status, badCamel.body.message]).toEqual([400, "invalid value for bool field by_longest_chain: 7"]);
-    for (const bad of ["{", "{\"id\":", "not json", "[1,2]", "\"text\""]) {
+    for (const bad of ["{", '{"id":', "not json", "[1,2]", '"text"']) {
       const r = await call(f.env, "/getContractStorage", postText(bad));
       expect(r.status, bad).toBe(400);
       expect(r.body.code).toBe(2);
       expect(r.body.message).toMatch(/invalid request body/);
     }
-    const badTx = await call(f.env, "/sendTx", postText("{\"time\": 1,"));
+    const badTx = await call(f.env, "/sendTx", postText('{"time": 1,'));
     expect(badTx.status).toBe(400);
     expect(badTx.body.code).toBe(2);
     expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);

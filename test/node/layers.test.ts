@@ -105,14 +105,30 @@ function cycles(edges: readonly Edge[]): string[][] {
 describe("src/ layers", () => {
   const { edges, outside, unresolved, unstyled } = scan();
   const show = (cycle: string[]) =>
-    cycle.join(" -> ") + "\n" + cycle.slice(1).map((to, i) => `  ${cycle[i]} -> ${to}: ${edges.find((e) => e.from === cycle[i] && e.to === to)!.why.join(", ")}`).join("\n");
+    cycle.join(" -> ") +
+    "\n" +
+    cycle
+      .slice(1)
+      .map((to, i) => `  ${cycle[i]} -> ${to}: ${edges.find((e) => e.from === cycle[i] && e.to === to)!.why.join(", ")}`)
+      .join("\n");
 
   test("the scan sees the imports (a parser that found nothing would pass everything)", () => {
     expect(unresolved).toEqual([]);
     expect(edges.length).toBeGreaterThan(20);
     expect(edges.find((e) => e.from === "executor" && e.to === "vm")?.why).toContain("executor/index.ts: ../vm/index.js");
-    expect(specifiers(`import type { A } from "../x/a.js";\nexport { b,\n  type C } from "./b.js";\nimport "./c.js";\n// import { d } from "../d.js";\nconst e = await import("./e.js");`)).toEqual(["./c.js", "../x/a.js", "./b.js", "./e.js"]);
-    expect(cycles([{ from: "a", to: "b", why: [] }, { from: "b", to: "c", why: [] }, { from: "c", to: "a", why: [] }, { from: "c", to: "d", why: [] }])).toEqual([["a", "b", "c", "a"]]);
+    expect(
+      specifiers(
+        `import type { A } from "../x/a.js";\nexport { b,\n  type C } from "./b.js";\nimport "./c.js";\n// import { d } from "../d.js";\nconst e = await import("./e.js");`,
+      ),
+    ).toEqual(["./c.js", "../x/a.js", "./b.js", "./e.js"]);
+    expect(
+      cycles([
+        { from: "a", to: "b", why: [] },
+        { from: "b", to: "c", why: [] },
+        { from: "c", to: "a", why: [] },
+        { from: "c", to: "d", why: [] },
+      ]),
+    ).toEqual([["a", "b", "c", "a"]]);
   });
 
   test("no import cycle between folders", () => {
@@ -122,7 +138,10 @@ describe("src/ layers", () => {
 
   test("every import goes down the layer order", () => {
     const up = edges.filter((e) => ORDER.includes(e.from) && ORDER.includes(e.to) && ORDER.indexOf(e.to) > ORDER.indexOf(e.from));
-    expect(up.map((e) => `${e.from} -> ${e.to}: ${e.why.join(", ")}`), `order: ${ORDER.join(" < ")}`).toEqual([]);
+    expect(
+      up.map((e) => `${e.from} -> ${e.to}: ${e.why.join(", ")}`),
+      `order: ${ORDER.join(" < ")}`,
+    ).toEqual([]);
   });
 
   test("src/ imports nothing outside src/ (durable-objects/, workers/, scripts/, test/)", () => {

@@ -36,7 +36,11 @@ function fakeNode(gate: Partial<P2pGate> = {}, eventsPerPoll = 0) {
     chainInfo: async () => ({ chain_id: 1020, head_block: "10" }),
   };
   const event = { topic: "CONTRACT_EVENT", contract: "Cabc", data: "x", time: "1" };
-  const shard = { eventsSince: async (after: number) => (calls.push({ method: "eventsSince", args: [after] }), { height: after + 1, events: Array(eventsPerPoll).fill(event) }) };
+  const shard = {
+    eventsSince: async (after: number) => (
+      calls.push({ method: "eventsSince", args: [after] }), { height: after + 1, events: Array(eventsPerPoll).fill(event) }
+    ),
+  };
   const env = {
     SHARD: { getByName: () => shard },
     COORDINATOR: { getByName: () => coord as unknown as CoordinatorApi },
@@ -90,7 +94,17 @@ describe("POST /p2p/block at the edge", () => {
 
 describe("POST /p2p/endorse at the edge", () => {
   const endorse = (height: number, key = secret, producerKey = producer.pubkey) =>
-    signEndorsement(1020, { height, hash: PARENT.hash, parent: base58Encode(new Uint8Array(32).fill(4)), justify: { height: height - 2, hash: base58Encode(new Uint8Array(32).fill(6)) }, producer: producerKey }, key);
+    signEndorsement(
+      1020,
+      {
+        height,
+        hash: PARENT.hash,
+        parent: base58Encode(new Uint8Array(32).fill(4)),
+        justify: { height: height - 2, hash: base58Encode(new Uint8Array(32).fill(6)) },
+        producer: producerKey,
+      },
+      key,
+    );
 
   it("unlisted producers, heights out of the window and bad signatures never reach the coordinator", async () => {
     const n = fakeNode();
@@ -103,7 +117,8 @@ describe("POST /p2p/endorse at the edge", () => {
       [endorse(75), /too far above the head 10/],
       [forgedSig, /invalid endorsement signature/],
     ];
-    for (const [body, reason] of cases) expect((await n.post("/p2p/endorse", body)).body).toEqual({ code: expect.any(Number), message: expect.stringMatching(reason) });
+    for (const [body, reason] of cases)
+      expect((await n.post("/p2p/endorse", body)).body).toEqual({ code: expect.any(Number), message: expect.stringMatching(reason) });
     expect(n.calls).toEqual([]);
   });
 
@@ -215,23 +230,41 @@ describe("gossip", () => {
   it("a full mesh: the producer's push is all; nobody relays, nobody gets an item twice", () => {
     const ids = ["a", "b", "c", "d"];
     const flood = mesh(Object.fromEntries(ids.map((id) => [id, ids.filter((x) => x !== id)])));
-    expect(flood("block-1", "a")).toEqual([["a", "b"], ["a", "c"], ["a", "d"]]);
+    expect(flood("block-1", "a")).toEqual([
+      ["a", "b"],
+      ["a", "c"],
+      ["a", "d"],
+    ]);
   });
 
   it("a cut link a>b in a full mesh: once a's push to b failed, the others relay a's items to b", () => {
     const ids = ["a", "b", "c", "d"];
     const flood = mesh(Object.fromEntries(ids.map((id) => [id, ids.filter((x) => x !== id)])), new Set(["a>b"]));
-    expect(flood("block-1", "a")).toEqual([["a", "c"], ["a", "d"]]); // lost to b: its pull fetches blocks
+    expect(flood("block-1", "a")).toEqual([
+      ["a", "c"],
+      ["a", "d"],
+    ]); // lost to b: its pull fetches blocks
     const second = flood("block-2", "a");
-    expect(second.slice(0, 2)).toEqual([["a", "c"], ["a", "d"]]);
+    expect(second.slice(0, 2)).toEqual([
+      ["a", "c"],
+      ["a", "d"],
+    ]);
     expect(second.filter(([, to]) => to === "b").length).toBeGreaterThanOrEqual(1);
     expect(second.filter(([, to]) => to === "a")).toEqual([]);
   });
 
   it("a line a–b–c–d: each hop once, never back to the sender", () => {
     const flood = mesh({ a: ["b"], b: ["a", "c"], c: ["b", "d"], d: ["c"] });
-    expect(flood("e-1", "a")).toEqual([["a", "b"], ["b", "c"], ["c", "d"]]);
-    expect(flood("e-2", "d")).toEqual([["d", "c"], ["c", "b"], ["b", "a"]]);
+    expect(flood("e-1", "a")).toEqual([
+      ["a", "b"],
+      ["b", "c"],
+      ["c", "d"],
+    ]);
+    expect(flood("e-2", "d")).toEqual([
+      ["d", "c"],
+      ["c", "b"],
+      ["b", "a"],
+    ]);
   });
 
   it("each item to each peer at most once, however often it is offered", () => {

@@ -52,7 +52,7 @@ function citedSections(path: string, text: string): { doc: string; name: string 
 function hasSection(doc: string, name: string): boolean {
   return doc.split("\n").some((line) => {
     const m = /^\s*(?:#+|-|\d+\.)\s+(?:\*\*)?(.*)$/.exec(line);
-    return m !== null && m[1].startsWith(name);
+    return m?.[1].startsWith(name);
   });
 }
 
@@ -86,7 +86,11 @@ describe("references point inside the repository", () => {
   });
 
   it("every cited docs/*.md exists", () => {
-    const bad = files.flatMap((f) => citedDocs(f, read(f)).filter((d) => !existsSync(join(ROOT, d))).map((d) => `${f}: ${d}`));
+    const bad = files.flatMap((f) =>
+      citedDocs(f, read(f))
+        .filter((d) => !existsSync(join(ROOT, d)))
+        .map((d) => `${f}: ${d}`),
+    );
     expect(bad).toEqual([]);
   });
 

@@ -33,7 +33,14 @@ const sdkTx = fc.record({
   gasLimit: fc.integer({ min: 6000, max: 4000000 }),
   amount,
   memo: fc.string({ unit: "binary", maxLength: 40 }),
-  extra: fc.array(fc.tuple(fc.constantFrom("ram.iost", "Contract1abc", "gas.iost"), fc.string({ unit: "grapheme", maxLength: 8 }), fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 3 })), { maxLength: 3 }),
+  extra: fc.array(
+    fc.tuple(
+      fc.constantFrom("ram.iost", "Contract1abc", "gas.iost"),
+      fc.string({ unit: "grapheme", maxLength: 8 }),
+      fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 3 }),
+    ),
+    { maxLength: 3 },
+  ),
   chainId: fc.constantFrom(1020, 1024, 0),
 });
 

@@ -21,9 +21,19 @@ function sources(dir: string): string[] {
 
 /** Repository paths of a file's relative imports and re-exports (comments dropped first). */
 function imports(file: string): string[] {
-  const code = fs.readFileSync(file, "utf8").replace(/^\s*\/\*[\s\S]*?\*\//gm, "").replace(/^\s*\/\/.*$/gm, "");
-  const specs = [...code.matchAll(/^\s*(?:import|export)\b[^;"'`]*?\bfrom\s*["'](\.[^"']+)["']|\bimport\(\s*["'](\.[^"']+)["']\s*\)/gm)].map((m) => m[1] ?? m[2]);
-  return specs.map((s) => path.relative(ROOT, path.resolve(path.dirname(file), s)).replace(/\.js$/, "").replace(/(\.ts)?$/, ".ts"));
+  const code = fs
+    .readFileSync(file, "utf8")
+    .replace(/^\s*\/\*[\s\S]*?\*\//gm, "")
+    .replace(/^\s*\/\/.*$/gm, "");
+  const specs = [...code.matchAll(/^\s*(?:import|export)\b[^;"'`]*?\bfrom\s*["'](\.[^"']+)["']|\bimport\(\s*["'](\.[^"']+)["']\s*\)/gm)].map(
+    (m) => m[1] ?? m[2],
+  );
+  return specs.map((s) =>
+    path
+      .relative(ROOT, path.resolve(path.dirname(file), s))
+      .replace(/\.js$/, "")
+      .replace(/(\.ts)?$/, ".ts"),
+  );
 }
 
 describe("edge ↔ objects seam", () => {
@@ -36,7 +46,11 @@ describe("edge ↔ objects seam", () => {
   });
 
   test("workers/ imports only api.ts and config.ts from durable-objects/ (the entry re-exports the classes for wrangler)", () => {
-    const past = files.flatMap((f) => imports(f).filter((i) => i.startsWith("durable-objects/") && !SEAM.includes(i)).map((i) => `${path.relative(ROOT, f)}: ${i}`));
+    const past = files.flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith("durable-objects/") && !SEAM.includes(i))
+        .map((i) => `${path.relative(ROOT, f)}: ${i}`),
+    );
     expect(past).toEqual(["workers/index.ts: durable-objects/index.ts"]);
   });
 

@@ -17,14 +17,30 @@ const txBytes = (s: string) => new TextEncoder().encode(`tx ${s}`);
 function good(): PeerBlock {
   const time = "1700000000000000001";
   const chunks: WireChunk[] = [
-    { shard: 0, height: 5, time, txHashes: [h32("a"), h32("b")], receiptHashes: [h32("ra"), h32("rb")], gasUsage: "300", stateRoot: "ab".repeat(32), receiptsRoot: "", witnesses: list },
+    {
+      shard: 0,
+      height: 5,
+      time,
+      txHashes: [h32("a"), h32("b")],
+      receiptHashes: [h32("ra"), h32("rb")],
+      gasUsage: "300",
+      stateRoot: "ab".repeat(32),
+      receiptsRoot: "",
+      witnesses: list,
+    },
     { shard: 1, height: 5, time, txHashes: [h32("c")], receiptHashes: [h32("rc")], gasUsage: "200", stateRoot: "cd".repeat(32), receiptsRoot: "" },
   ];
   const secret = base58Decode(DEV_PRODUCERS[0].secret);
   const header = assembleHeader({ version: 1, number: 5, parentHash: h32("parent"), witness: list[0], time: BigInt(time), chunks });
   const sign = signatureOf(ED25519, ed25519Sign(secret, blockHash(header)), ed25519PublicKey(secret));
   const block = { ...storedBlock(header, chunks, sign), witnesses: list };
-  return { block, chunks: [{ chunk: chunks[0], txs: [base64Encode(txBytes("a")), base64Encode(txBytes("b"))] }, { chunk: chunks[1], txs: [base64Encode(txBytes("c"))] }] };
+  return {
+    block,
+    chunks: [
+      { chunk: chunks[0], txs: [base64Encode(txBytes("a")), base64Encode(txBytes("b"))] },
+      { chunk: chunks[1], txs: [base64Encode(txBytes("c"))] },
+    ],
+  };
 }
 
 /** A deep copy of the good block changed by `edit`, parsed. */

@@ -35,7 +35,9 @@ describe("Proof of Believability on four shards", () => {
     await tick(c, 2);
     expect((await iost()).balance).toBe(3000);
 
-    const actions = (name: string, amount: string) => [{ contract: "vote_producer.iost", actionName: name, data: JSON.stringify([producer.id, producer.id, amount]) }];
+    const actions = (name: string, amount: string) => [
+      { contract: "vote_producer.iost", actionName: name, data: JSON.stringify([producer.id, producer.id, amount]) },
+    ];
     const vote = makeTx({ publisher: producer.id, secretKey: key, actions: actions("vote", "1000") });
     expect(await home.submitTx(vote.bytes, vote.hash)).toEqual({ hash: vote.hash });
     await tick(c, 3); // forwarded, run on shard 0, settled

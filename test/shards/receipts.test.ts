@@ -90,13 +90,24 @@ describe("four shards", () => {
       (inst as unknown as { setMeta(k: string, v: string): void }).setMeta("producing", JSON.stringify({ height: 2, time }));
     });
     const target = c.home(remote);
-    const early = await target.buildChunk({ height: 2, time, parentHash: head.hash, witness: head.witness, parentWitness: head.witness, parentTime: head.time });
+    const early = await target.buildChunk({
+      height: 2,
+      time,
+      parentHash: head.hash,
+      witness: head.witness,
+      parentWitness: head.witness,
+      parentTime: head.time,
+    });
     await abortAllDurableObjects();
     await tick(c, 3);
     expect(await c.iost(remote)).toBe(r0 + 2);
     const block2 = (await c.coord.storedBlock(2))!;
     expect(JSON.parse(block2.info).chunks[shardOf(remote, N)].state_root).toBe(early.stateRoot);
-    expect(await c.home(remote).buildChunk({ height: 2, time: early.time, parentHash: head.hash, witness: head.witness, parentWitness: head.witness, parentTime: head.time })).toEqual(early);
+    expect(
+      await c
+        .home(remote)
+        .buildChunk({ height: 2, time: early.time, parentHash: head.hash, witness: head.witness, parentWitness: head.witness, parentTime: head.time }),
+    ).toEqual(early);
     expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
   });
 });
@@ -132,7 +143,11 @@ describe("four shards: accounts and routing", () => {
 describe("four shards: contracts", () => {
   const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok:" + k; } }
 module.exports = Box;`;
-  const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] }, code: CODE });
+  const contract = JSON.stringify({
+    ID: "",
+    info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+    code: CODE,
+  });
   /** The dev admin's public key: the new account signs with the admin's secret. */
   const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
 

@@ -31,7 +31,10 @@ describe("node configuration", () => {
     expect(nodeConfig({ ...prod, DEV: "false", PRODUCER_SECRET: " abc " }).producerSecrets).toEqual(["abc"]);
     expect(nodeConfig({ ...base, DEV: "true", PRODUCER_SECRET: "a, b,," }).producerSecrets).toEqual(["a", "b"]);
     expect(nodeConfig({ ...prod, PEERS: "http://a/, https://b" }).peers).toEqual(["http://a", "https://b"]);
-    expect(nodeConfig({ ...prod, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({ production: "on-tx", genesis: { blockIntervalMs: 250 } });
+    expect(nodeConfig({ ...prod, BLOCK_PRODUCTION: "on-tx", BLOCK_INTERVAL_MS: "250" })).toMatchObject({
+      production: "on-tx",
+      genesis: { blockIntervalMs: 250 },
+    });
     expect(nodeConfig({ ...prod, SHARD_COUNT: "x" })).toMatchObject({ genesis: { blockIntervalMs: 500 }, shardCount: 1 });
   });
 
@@ -51,7 +54,7 @@ describe("node configuration", () => {
     expect(() => nodeConfig({ ...base, DEV: "true", GENESIS_ADMIN_KEY: "0OIl" })).toThrow(/invalid genesis key/);
   });
 
-  test("production (DEV not \"true\") never starts a chain on the public dev keys", () => {
+  test('production (DEV not "true") never starts a chain on the public dev keys', () => {
     const missing = /DEV is not "true" \(production\): set GENESIS_PRODUCER_KEYS and GENESIS_ADMIN_KEY/;
     expect(() => nodeConfig({ ...base })).toThrow(missing);
     expect(() => nodeConfig({ ...base, DEV: "false", GENESIS_PRODUCER_KEYS: OWN[0] })).toThrow(missing);
@@ -61,7 +64,11 @@ describe("node configuration", () => {
     );
     expect(() => nodeConfig({ ...prod, GENESIS_ADMIN_KEY: DEV_ADMIN_PUBKEY })).toThrow(`genesis key ${DEV_ADMIN_PUBKEY} is a public dev key`);
     expect(() => nodeConfig({ ...prod, PRODUCER_SECRET: DEV_PRODUCER_SECRETS[2] })).toThrow("PRODUCER_SECRET holds a public dev producer secret");
-    expect(nodeConfig(prod)).toMatchObject({ dev: false, producerSecrets: [], genesis: { adminKey: OWN[1], producers: [{ id: "producer000", pubkey: OWN[0] }] } });
+    expect(nodeConfig(prod)).toMatchObject({
+      dev: false,
+      producerSecrets: [],
+      genesis: { adminKey: OWN[1], producers: [{ id: "producer000", pubkey: OWN[0] }] },
+    });
   });
 
   test("BLOCK_PRODUCTION: interval unless on-tx or manual", () => {
@@ -123,11 +130,18 @@ describe("block interval: one source, the chain's genesis", () => {
   test("a node whose BLOCK_INTERVAL_MS disagrees with its chain's genesis refuses with the reason and produces nothing", async () => {
     const c = newChain("mismatch");
     await tick(c);
-    const reason = "refusing to serve this chain: its genesis set blockIntervalNs 500000000, this node's config 250000000 (BLOCK_INTERVAL_MS is 250, the chain's 500); every node of a network must use the chain's genesis values";
+    const reason =
+      "refusing to serve this chain: its genesis set blockIntervalNs 500000000, this node's config 250000000 (BLOCK_INTERVAL_MS is 250, the chain's 500); every node of a network must use the chain's genesis values";
     const seen = await runInDurableObject(c.coordStub, async (_inst, state) => {
       const other = new CoordinatorClass(state, { ...nodeEnv, BLOCK_INTERVAL_MS: "250" }) as unknown as Coordinator;
-      const chainInfo = await other.chainInfo().then(() => "served", (e: Error) => e.message);
-      const produce = await other.produce(true).then(() => "produced", (e: Error) => e.message);
+      const chainInfo = await other.chainInfo().then(
+        () => "served",
+        (e: Error) => e.message,
+      );
+      const produce = await other.produce(true).then(
+        () => "produced",
+        (e: Error) => e.message,
+      );
       return { chainInfo, produce };
     });
     expect(seen).toEqual({ chainInfo: reason, produce: reason });

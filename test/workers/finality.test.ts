@@ -131,16 +131,28 @@ describe("endorsement finality on one node", () => {
       // LIST[1]'s endorsement signed by LIST[3]'s key, or for another chain, or edited after signing.
       [{ ...(await endorsement(c, 2, 0, LIST[3])), producer: LIST[1] }, `invalid endorsement signature of producer ${LIST[1]}`],
       [await endorsement(c, 2, 0, LIST[1], CHAIN + 1), `invalid endorsement signature of producer ${LIST[1]}`],
-      [{ ...(await endorsement(c, 2, 0, LIST[3])), justify: { height: 1, hash: (await block(c, 1)).hash } }, `invalid endorsement signature of producer ${LIST[3]}`],
+      [
+        { ...(await endorsement(c, 2, 0, LIST[3])), justify: { height: 1, hash: (await block(c, 1)).hash } },
+        `invalid endorsement signature of producer ${LIST[3]}`,
+      ],
       [{ ...(await endorsement(c, 2, 0, LIST[3])), sig: "AAAA" }, `invalid endorsement signature of producer ${LIST[3]}`],
       // A valid signature by a key outside the list that scheduled the block.
       [await endorsement(c, 2, 0, strangerKey, CHAIN, stranger), `producer ${strangerKey} is not in the witness list of block ${(await block(c, 2)).hash}`],
-      [{ ...(await endorsement(c, 2, 0, strangerKey, CHAIN, stranger)), hash: base58Encode(flipped), height: 4 }, `producer ${strangerKey} is not in the current or pending witness list`],
+      [
+        { ...(await endorsement(c, 2, 0, strangerKey, CHAIN, stranger)), hash: base58Encode(flipped), height: 4 },
+        `producer ${strangerKey} is not in the current or pending witness list`,
+      ],
       // Our own validator's endorsement, replayed.
-      [((before.rows as { votes: { producer: string; json: string }[] }).votes.find((v) => v.producer === LIST[0]))!.json, "endorsement is not an object"],
-      [JSON.parse(((before.rows as { votes: { producer: string; json: string }[] }).votes.find((v) => v.producer === LIST[0]))!.json), /^duplicate endorsement: producer /],
+      [(before.rows as { votes: { producer: string; json: string }[] }).votes.find((v) => v.producer === LIST[0])!.json, "endorsement is not an object"],
+      [
+        JSON.parse((before.rows as { votes: { producer: string; json: string }[] }).votes.find((v) => v.producer === LIST[0])!.json),
+        /^duplicate endorsement: producer /,
+      ],
       [{ ...good, parent: good.hash }, `endorsement does not match block ${good.hash}`],
-      [{ ...good, height: 3 + 65, hash: base58Encode(flipped), justify: { height: 0, hash: good.justify.hash } }, "endorsement of height 68 is too far above the head 3"],
+      [
+        { ...good, height: 3 + 65, hash: base58Encode(flipped), justify: { height: 0, hash: good.justify.hash } },
+        "endorsement of height 68 is too far above the head 3",
+      ],
       [{ ...good, height: 0 }, "invalid endorsement height 0"],
       [{ ...good, justify: { height: 3, hash: good.hash } }, "endorsement justify height 3 is not below the block's 3"],
       [{ ...good, sig: undefined }, "invalid endorsement sig"],
@@ -161,11 +173,19 @@ describe("endorsement finality on one node", () => {
     const k = LIST[0];
     const state = await validator(c, k).voteState();
     expect(state).toEqual({ lastHeight: 3, lock: { height: 2, hash: b2.hash } });
-    const own = ((await finalityRows(c)) as { votes: { hash: string; producer: string; json: string }[] }).votes.find((v) => v.hash === b3.hash && v.producer === k)!;
+    const own = ((await finalityRows(c)) as { votes: { hash: string; producer: string; json: string }[] }).votes.find(
+      (v) => v.hash === b3.hash && v.producer === k,
+    )!;
 
     await abortAllDurableObjects();
     expect(await validator(c, k).voteState()).toEqual(state);
-    const view = { ancestors: [{ height: 2, hash: b2.hash }, { height: 1, hash: b1.hash }], certified: [b2.hash] };
+    const view = {
+      ancestors: [
+        { height: 2, hash: b2.hash },
+        { height: 1, hash: b1.hash },
+      ],
+      certified: [b2.hash],
+    };
     const start = { height: 0, hash: b0.hash };
     // The same block again: the endorsement it made (a retry), nothing new signed.
     expect(await validator(c, k).endorse({ height: 3, hash: b3.hash, parent: b2.hash }, view, start)).toEqual(JSON.parse(own.json));
@@ -177,7 +197,14 @@ describe("endorsement finality on one node", () => {
     // A height-4 block on a branch whose only certified block is below the lock (2): refused.
     const x3 = base58Encode(new Uint8Array(32).fill(4));
     const x4 = base58Encode(new Uint8Array(32).fill(5));
-    const fork = { ancestors: [{ height: 3, hash: x3 }, { height: 2, hash: base58Encode(new Uint8Array(32).fill(6)) }, { height: 1, hash: b1.hash }], certified: [b1.hash] };
+    const fork = {
+      ancestors: [
+        { height: 3, hash: x3 },
+        { height: 2, hash: base58Encode(new Uint8Array(32).fill(6)) },
+        { height: 1, hash: b1.hash },
+      ],
+      certified: [b1.hash],
+    };
     expect(await validator(c, k).endorse({ height: 4, hash: x4, parent: x3 }, fork, start)).toEqual({
       error: `block ${x4} neither extends lock ${b2.hash} (height 2) nor a newer certified block`,
     });

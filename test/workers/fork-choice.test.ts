@@ -171,7 +171,9 @@ describe("a side block's witness list (issue 12 item 4)", () => {
 
     // K endorses G4 and G5 (relying on G4): under a list of one, that would certify G4 and make it final.
     const genesis: BlockRef = { height: 0, hash: (await node(b).storedBlock(0))!.hash };
-    const e4 = await node(b).receiveEndorsement(await signEndorsement(CHAIN, { height: 4, hash: g4.block.hash, parent: f3.block.hash, justify: genesis, producer: kPub }, k));
+    const e4 = await node(b).receiveEndorsement(
+      await signEndorsement(CHAIN, { height: 4, hash: g4.block.hash, parent: f3.block.hash, justify: genesis, producer: kPub }, k),
+    );
     const e5 = await node(b).receiveEndorsement(
       await signEndorsement(CHAIN, { height: 5, hash: g5.block.hash, parent: g4.block.hash, justify: { height: 4, hash: g4.block.hash }, producer: kPub }, k),
     );

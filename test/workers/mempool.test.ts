@@ -26,7 +26,11 @@ describe("txs through the mempool into blocks", () => {
     expect(receipt).toMatchObject({ tx_hash: hash, status_code: "SUCCESS", message: "" });
     expect(receipt.receipts).toEqual([{ func_name: "token.iost/transfer", content: '["iost","admin","producer000","12.5","hi"]' }]);
     expect(receipt.gas_usage as number).toBeGreaterThan(0);
-    expect(await c.shard.getTx(hash)).toMatchObject({ status: "IRREVERSIBLE", block_number: "1", transaction: { hash, tx_receipt: { status_code: "SUCCESS" } } });
+    expect(await c.shard.getTx(hash)).toMatchObject({
+      status: "IRREVERSIBLE",
+      block_number: "1",
+      transaction: { hash, tx_receipt: { status_code: "SUCCESS" } },
+    });
     expect(await balance(c, "producer000")).toBe(before + 12.5);
 
     const block = (await c.coord.getBlockByNumber(1)) as { status: string; block: Obj };
@@ -41,7 +45,12 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.coord.getGasRatio()).toEqual({ lowest_gas_ratio: 1, median_gas_ratio: 1 });
     const ev = await c.shard.eventsSince(0);
     expect(ev.height).toBe(1);
-    expect(ev.events).toContainEqual({ topic: "CONTRACT_RECEIPT", contract: "token.iost", data: '["iost","admin","producer000","12.5","hi"]', time: (await c.coord.storedBlock(1))!.time });
+    expect(ev.events).toContainEqual({
+      topic: "CONTRACT_RECEIPT",
+      contract: "token.iost",
+      data: '["iost","admin","producer000","12.5","hi"]',
+      time: (await c.coord.storedBlock(1))!.time,
+    });
     expect(await c.shard.eventsSince(1)).toEqual({ height: 1, events: [] });
   });
 
@@ -158,8 +167,9 @@ describe("txs through the mempool into blocks", () => {
       ),
     );
     expect(gap).toMatch(/cannot build height 3, head is 1/);
-    const undo = await runInDurableObject(c.shardRaw, (_obj, state) =>
-      state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo WHERE height = 1").one().n,
+    const undo = await runInDurableObject(
+      c.shardRaw,
+      (_obj, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo WHERE height = 1").one().n,
     );
     expect(undo).toBeGreaterThan(0);
     await c.shard.finalize(1);
@@ -220,7 +230,12 @@ describe("pool starvation", () => {
     const t = nowNs() - 1_000_000_000n; // older than the user's transfer: ahead of it in pool order
     const answers: Record<string, number> = {};
     const count = (a: object) => {
-      const text = "error" in a ? String(a.error).replace(/ has [\d.]+ < [\d.]+/, " has … < …").replace(/its \d+ pending/, "its … pending") : "admitted";
+      const text =
+        "error" in a
+          ? String(a.error)
+              .replace(/ has [\d.]+ < [\d.]+/, " has … < …")
+              .replace(/its \d+ pending/, "its … pending")
+          : "admitted";
       answers[text] = (answers[text] ?? 0) + 1;
     };
     // More than the builder's old 2,000-tx window: producer000 has gas, but not the signer's key.

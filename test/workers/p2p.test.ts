@@ -211,7 +211,8 @@ describe("hardening (issue 12)", () => {
     await keyless(b);
     await aheadBound(b, 500);
     // A mines a burst: each block takes the next slot, so its head runs ahead of the clock.
-    for (let i = 0; i < 20 && BigInt((await a.coord.storedBlock((await p2p(a).p2pStatus()).head))!.time) < BigInt(Date.now() + 1_500) * 1_000_000n; i++) await p2p(a).mine(1);
+    for (let i = 0; i < 20 && BigInt((await a.coord.storedBlock((await p2p(a).p2pStatus()).head))!.time) < BigInt(Date.now() + 1_500) * 1_000_000n; i++)
+      await p2p(a).mine(1);
     const blocks = await p2p(a).peerBlocks(1, 50);
     const last = blocks.at(-1)!;
     expect(BigInt(last.block.time)).toBeGreaterThan(BigInt(Date.now() + 1_000) * 1_000_000n);
@@ -250,7 +251,10 @@ describe("hardening (issue 12)", () => {
     expect(await receiveAll(b, await p2p(a).peerBlocks(1, 2), "A")).toEqual(["adopted", "adopted"]);
     const producer = DEV_PRODUCERS[0];
     const now = BigInt(Date.now() - 1_000) * 1_000_000n;
-    const parent = (i: number) => ({ number: 2 + (i % 90), hash: base58Encode(new Uint8Array(32).fill(1 + (i % 250)).map((x, j) => (j === 0 ? i & 255 : j === 1 ? i >> 8 : x))) });
+    const parent = (i: number) => ({
+      number: 2 + (i % 90),
+      hash: base58Encode(new Uint8Array(32).fill(1 + (i % 250)).map((x, j) => (j === 0 ? i & 255 : j === 1 ? i >> 8 : x))),
+    });
 
     // Unknown key, a signature over another header, a hash that is not its header's: refused, nothing stored.
     const stranger = ed25519SecretKey(new Uint8Array(32).fill(9));
@@ -266,7 +270,9 @@ describe("hardening (issue 12)", () => {
     // A producer's flood of signed orphans: the table keeps at most MAX_SIDE_BLOCKS of them.
     const flood = MAX_SIDE_BLOCKS + 40;
     for (let i = 0; i < flood; i++) {
-      expect(await p2p(b).receiveBlock(forged(parent(i), now + BigInt(i), secretOf(producer.pubkey), [producer.pubkey]), "mallory")).toEqual({ result: "orphan" });
+      expect(await p2p(b).receiveBlock(forged(parent(i), now + BigInt(i), secretOf(producer.pubkey), [producer.pubkey]), "mallory")).toEqual({
+        result: "orphan",
+      });
     }
     expect((await p2p(b).status()).sync.sideBlocks).toBe(MAX_SIDE_BLOCKS);
     // B still follows A.

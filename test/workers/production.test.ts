@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import { blockHash, headerOf } from "../../src/block/index";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
@@ -35,7 +35,10 @@ describe("genesis and block production", () => {
     expect(status.lib).toBe(2);
     expect(status.producing).toBeNull();
     const [g, b1, b2] = await Promise.all([0, 1, 2].map((n) => c.coord.storedBlock(n)));
-    for (const [b, parent] of [[b1!, g!], [b2!, b1!]] as const) {
+    for (const [b, parent] of [
+      [b1!, g!],
+      [b2!, b1!],
+    ] as const) {
       const hash = blockHash(headerOf(b));
       expect(base58Encode(hash)).toBe(b.hash);
       expect(b.parentHash).toBe(parent.hash);
@@ -57,7 +60,10 @@ describe("genesis and block production", () => {
   test("wake() arms the alarm and the chain ticks on its own every interval", async () => {
     const c = newChain("wake");
     await c.coord.wake();
-    const status = await until(() => c.coord.status(), (s) => s.head >= 2);
+    const status = await until(
+      () => c.coord.status(),
+      (s) => s.head >= 2,
+    );
     await stopAlarms(c);
     expect(status.head).toBeGreaterThanOrEqual(2);
     await c.coord.wake(); // idempotent: arms one alarm
@@ -86,7 +92,14 @@ describe("genesis and block production", () => {
     await runInDurableObject(c.coordStub, (_inst, state) => {
       state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 2, time, witness: DEV_WITNESS }));
     });
-    const first = await c.shard.buildChunk({ height: 2, time, parentHash: head.hash, witness: DEV_WITNESS, parentWitness: head.witness, parentTime: head.time });
+    const first = await c.shard.buildChunk({
+      height: 2,
+      time,
+      parentHash: head.hash,
+      witness: DEV_WITNESS,
+      parentWitness: head.witness,
+      parentTime: head.time,
+    });
     expect(first.txHashes).toEqual([expect.any(String), hash]); // the base tx, then the transfer
     await abortAllDurableObjects(); // new instances over the same storage
     await tick(c);
@@ -107,7 +120,11 @@ describe("a tx or a job that would stall production", () => {
   hog() { for (let j = 0; j < 300000; j++) {} return "done"; }
   ok() { return "ok"; } }
 module.exports = Bomb;`;
-  const abi = [{ name: "big", args: ["number"], amountLimit: [] }, { name: "hog", args: [], amountLimit: [] }, { name: "ok", args: [], amountLimit: [] }];
+  const abi = [
+    { name: "big", args: ["number"], amountLimit: [] },
+    { name: "hog", args: [], amountLimit: [] },
+    { name: "ok", args: [], amountLimit: [] },
+  ];
   const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi }, code: CODE });
 
   async function deployed(c: ReturnType<typeof newChain>): Promise<string> {
@@ -166,7 +183,10 @@ module.exports = Bomb;`;
     await c.coord.status(); // genesis
     // A job whose time no shard can build: before the fix, every attempt failed the same way.
     await runInDurableObject(c.coordStub, (_inst, state) => {
-      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 1, time: "soon", witness: DEV_WITNESS }));
+      state.storage.sql.exec(
+        "INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)",
+        JSON.stringify({ height: 1, time: "soon", witness: DEV_WITNESS }),
+      );
     });
     const attempts = await runInDurableObject(c.coordStub, async (obj) => {
       const inst = obj as unknown as Coordinator;

@@ -31,7 +31,9 @@ describe("replays with altered publisher signatures", () => {
     }
     await tick(c);
     const copy = malleate(original.tx, "repeat");
-    expect(await c.shard.submitTx(copy.bytes, copy.hash)).toEqual({ error: `tx exists in chain: ${original.hash} has the same content and publisher signature` });
+    expect(await c.shard.submitTx(copy.bytes, copy.hash)).toEqual({
+      error: `tx exists in chain: ${original.hash} has the same content and publisher signature`,
+    });
     await tick(c);
     expect(await balance()).toBe(before + 7);
     expect(await c.shard.poolSize()).toBe(0);

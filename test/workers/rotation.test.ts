@@ -103,7 +103,11 @@ describe("producer rotation with four genesis producers", () => {
     await c.coord.status(); // genesis
     await holdOnly(c, [LIST[1]]);
     await c.coord.wake();
-    const status = await until(() => c.coord.status(), (s) => s.head >= 2, 15_000);
+    const status = await until(
+      () => c.coord.status(),
+      (s) => s.head >= 2,
+      15_000,
+    );
     await stopAlarms(c);
     expect(status.head).toBeGreaterThanOrEqual(2);
     const chain = await blocks(c, 1, 2);
@@ -140,7 +144,10 @@ describe("producer rotation with four genesis producers", () => {
     const time = BigInt(head.time) + 500_000_000n;
     const witness = slotOwner(LIST, time, P);
     await runInDurableObject(c.coordStub, (_inst, state) => {
-      state.storage.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)", JSON.stringify({ height: 2, time: time.toString(), witness }));
+      state.storage.sql.exec(
+        "INSERT INTO coordinator_meta (key, value) VALUES ('producing', ?)",
+        JSON.stringify({ height: 2, time: time.toString(), witness }),
+      );
     });
     // The shard built its chunk and the validator signed; then the coordinator died before storing the block.
     const ctx = { height: 2, time: time.toString(), parentHash: head.hash, witness, parentWitness: head.witness, parentTime: head.time };

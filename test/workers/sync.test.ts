@@ -143,7 +143,9 @@ describe("applying a peer's chunks", () => {
     // A copy with an extra publisher signature has another id but the same replay key.
     const copy = withExtraSig(txs[1]).bytes;
     expect(txId(decodeTx(copy))).not.toBe(txId(decodeTx(txs[1])));
-    expect(await b.shard.applyChunk(two.ctx, [two.txs[0], copy], two.chunk)).toMatchObject({ error: expect.stringMatching(/same content and publisher signature/) });
+    expect(await b.shard.applyChunk(two.ctx, [two.txs[0], copy], two.chunk)).toMatchObject({
+      error: expect.stringMatching(/same content and publisher signature/),
+    });
     expect((await b.shard.status()).head).toBe(1);
   });
 });

@@ -16,7 +16,8 @@ export const explorerRoutes = new Hono<AppEnv>();
  * the policy is a second wall should that ever slip: only our own script,
  * style and RPC origin.
  */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function asset(body: string, type: string): Response {
   return new Response(body, {

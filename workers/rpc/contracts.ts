@@ -71,6 +71,4 @@ contractRoutes.post("/listContractStorage", () =>
   notImplemented("listContractStorage (storage listing by prefix is not available on this node yet; use getContractStorageFields)"),
 );
 
-contractRoutes.get("/getContractVote/:id/:by_longest_chain", () =>
-  notImplemented("getContractVote (vote.iost is not available on this node yet)"),
-);
+contractRoutes.get("/getContractVote/:id/:by_longest_chain", () => notImplemented("getContractVote (vote.iost is not available on this node yet)"));

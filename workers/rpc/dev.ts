@@ -14,7 +14,7 @@ import { allShards, coordinator } from "../lib/nodes";
 export const devRoutes = new Hono<AppEnv>();
 
 devRoutes.use("/dev/*", async (c, next) => {
-  if (c.env.DEV !== "true") throw new RpcFailure("Not Implemented: dev endpoints are off (DEV is not \"true\")", CODE_UNIMPLEMENTED);
+  if (c.env.DEV !== "true") throw new RpcFailure('Not Implemented: dev endpoints are off (DEV is not "true")', CODE_UNIMPLEMENTED);
   await next();
 });
 

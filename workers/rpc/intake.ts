@@ -102,7 +102,8 @@ function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
   const peers = parsePeers(c.env.PEERS);
   if (peers.length === 0) return;
   const body = JSON.stringify({ tx: base64Encode(bytes) });
-  const post = (p: string) => fetch(`${p}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+  const post = (p: string) =>
+    fetch(`${p}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
   // Best effort: a peer that is down, slow or refusing is simply not heard from.
   const task = Promise.allSettled(peers.map((p) => post(p).then((r) => r.text())));
   try {

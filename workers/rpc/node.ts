@@ -8,10 +8,7 @@ import { shardOf } from "../../src/sharding/placement";
 export const nodeRoutes = new Hono<AppEnv>();
 
 nodeRoutes.get("/getNodeInfo", async (c) => {
-  const [info, pools] = await Promise.all([
-    coordinator(c.env).nodeInfo(),
-    Promise.all(allShards(c.env).map((s) => s.poolSize())),
-  ]);
+  const [info, pools] = await Promise.all([coordinator(c.env).nodeInfo(), Promise.all(allShards(c.env).map((s) => s.poolSize()))]);
   const view = { ...(info as Record<string, unknown>) };
   // The edge's clock is the one closest to the client; iost.js derives its
   // tx timestamps from server_time (iost.js IOST.setRPC).

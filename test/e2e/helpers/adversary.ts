@@ -144,10 +144,15 @@ export async function submit(client: Client, tx: any, account: any): Promise<{ h
 
 /** The tx's receipt once it exists (the node answers once the tx is irreversible); throws after `ms`. */
 export async function receiptOf(url: string, hash: string, ms = 40_000): Promise<any> {
-  return waitUntil(`a receipt for ${hash}`, async () => {
-    const r = await send(url, `/getTxReceiptByTxHash/${hash}`);
-    return r.status === 200 ? r.body : undefined;
-  }, ms, 300);
+  return waitUntil(
+    `a receipt for ${hash}`,
+    async () => {
+      const r = await send(url, `/getTxReceiptByTxHash/${hash}`);
+      return r.status === 200 ? r.body : undefined;
+    },
+    ms,
+    300,
+  );
 }
 
 /** A receipt that ends the tx properly: a status, a message when it failed, and gas charged. */

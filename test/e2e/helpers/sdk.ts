@@ -126,7 +126,7 @@ export interface RawAnswer {
 export async function raw(url: string, path: string, init: RequestInit = {}): Promise<RawAnswer> {
   const res = await fetch(url + path, init);
   const text = await res.text();
-  let body: any = undefined;
+  let body: any;
   try {
     body = JSON.parse(text);
   } catch {

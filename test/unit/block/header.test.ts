@@ -80,7 +80,14 @@ describe("assembling a block from chunks", () => {
   });
 
   test("genesis: empty parent and no txs give empty hashes", () => {
-    const header = assembleHeader({ version: 0, number: 0, parentHash: "", witness: "0", time: 5n, chunks: [{ shard: 0, txHashes: [], receiptHashes: [], gasUsage: "0", stateRoot: "cc" }] });
+    const header = assembleHeader({
+      version: 0,
+      number: 0,
+      parentHash: "",
+      witness: "0",
+      time: 5n,
+      chunks: [{ shard: 0, txHashes: [], receiptHashes: [], gasUsage: "0", stateRoot: "cc" }],
+    });
     const stored = storedBlock(header, [], null);
     expect(stored.parentHash).toBe("");
     expect(stored.txMerkleHash).toBe("");

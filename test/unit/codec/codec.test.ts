@@ -31,21 +31,31 @@ test("SimpleEncoder rejects out-of-range values", () => {
 
 test("SimpleDecoder reads back every writer", () => {
   fc.assert(
-    fc.property(i64, fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.nat(255), fc.uint8Array(), fc.string({ unit: "binary" }), fc.array(fc.string({ unit: "binary" })), fc.array(fc.uint8Array()), fc.dictionary(fc.string({ unit: "binary" }), i64), (a, b, c, d, e, f, g, h) => {
-      const bytes = new SimpleEncoder().int64(a).int32(b).byte(c).bytes(d).string(e).stringSlice(f).bytesSlice(g).mapStringToI64(h).finish();
-      const r = new SimpleDecoder(bytes);
-      expect(r.int64()).toBe(a);
-      expect(r.int32()).toBe(b);
-      expect(r.byte()).toBe(c);
-      expect(r.bytes()).toEqual(d);
-      expect(r.string()).toBe(e);
-      expect(r.stringSlice()).toEqual(f);
-      expect(r.bytesSlice()).toEqual(g);
-      const m = r.mapStringToI64();
-      expect(Object.keys(m).sort()).toEqual(Object.keys(h).sort());
-      for (const k of Object.keys(h)) expect(m[k]).toBe(h[k]);
-      r.end();
-    }),
+    fc.property(
+      i64,
+      fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+      fc.nat(255),
+      fc.uint8Array(),
+      fc.string({ unit: "binary" }),
+      fc.array(fc.string({ unit: "binary" })),
+      fc.array(fc.uint8Array()),
+      fc.dictionary(fc.string({ unit: "binary" }), i64),
+      (a, b, c, d, e, f, g, h) => {
+        const bytes = new SimpleEncoder().int64(a).int32(b).byte(c).bytes(d).string(e).stringSlice(f).bytesSlice(g).mapStringToI64(h).finish();
+        const r = new SimpleDecoder(bytes);
+        expect(r.int64()).toBe(a);
+        expect(r.int32()).toBe(b);
+        expect(r.byte()).toBe(c);
+        expect(r.bytes()).toEqual(d);
+        expect(r.string()).toBe(e);
+        expect(r.stringSlice()).toEqual(f);
+        expect(r.bytesSlice()).toEqual(g);
+        const m = r.mapStringToI64();
+        expect(Object.keys(m).sort()).toEqual(Object.keys(h).sort());
+        for (const k of Object.keys(h)) expect(m[k]).toBe(h[k]);
+        r.end();
+      },
+    ),
   );
 });
 

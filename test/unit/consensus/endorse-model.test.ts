@@ -14,7 +14,18 @@
  */
 import { test, expect } from "vitest";
 import fc from "fast-check";
-import { decide, FinalityTracker, initialVoteState, quorum, type BlockRef, type Endorsement, type VoteState, type Decision, type Proposal, type VoteView } from "../../../src/consensus/endorse";
+import {
+  decide,
+  FinalityTracker,
+  initialVoteState,
+  quorum,
+  type BlockRef,
+  type Endorsement,
+  type VoteState,
+  type Decision,
+  type Proposal,
+  type VoteView,
+} from "../../../src/consensus/endorse";
 
 const TICKS = 4; // ticks per slot; honest delivery after GST takes 1–2 ticks
 
@@ -97,7 +108,8 @@ function simulate(p: Params, v: Variant = {}): Result {
   const send = (from: number, to: number, m: Msg, t: number) => {
     let at: number;
     if (to === from) at = t;
-    else if (byz.has(from)) at = t + 1 + Math.floor(rand() * p.maxDelay); // the adversary owns the network
+    else if (byz.has(from))
+      at = t + 1 + Math.floor(rand() * p.maxDelay); // the adversary owns the network
     else if (t >= gstTick) at = t + 1 + Math.floor(rand() * 2);
     else {
       const cut = p.partition[from] !== p.partition[to] || rand() * 100 < p.dropPct;
@@ -149,7 +161,13 @@ function simulate(p: Params, v: Variant = {}): Result {
     }
     known[i].set(b.hash, b);
     arrived[i].set(b.hash, t);
-    if (!byz.has(i)) broadcast(i, { kind: "block", b }, t, names.map((_, j) => j).filter((j) => j !== i && j !== Number(b.producer.slice(1))));
+    if (!byz.has(i))
+      broadcast(
+        i,
+        { kind: "block", b },
+        t,
+        names.map((_, j) => j).filter((j) => j !== i && j !== Number(b.producer.slice(1))),
+      );
     const r = tr.addBlock({ height: b.height, hash: b.hash, parent: b.parent, witnesses: names });
     if (r.ok && r.final) noteFinal(r.final);
     for (const c of pending[i].get(b.hash) ?? []) accept(i, c, t);
@@ -157,8 +175,18 @@ function simulate(p: Params, v: Variant = {}): Result {
     if (byz.has(i)) {
       // Byzantine: pass blocks on to whom it likes, endorse whatever arrives, claiming the parent as justify, to a random subset.
       const e: Endorsement = { height: b.height, hash: b.hash, parent: b.parent, justify: { height: b.height - 1, hash: b.parent }, producer: names[i] };
-      broadcast(i, { kind: "endorse", e }, t, names.map((_, j) => j).filter(() => rand() < 0.7));
-      broadcast(i, { kind: "block", b }, t, names.map((_, j) => j).filter((j) => j !== i && rand() < 0.5));
+      broadcast(
+        i,
+        { kind: "endorse", e },
+        t,
+        names.map((_, j) => j).filter(() => rand() < 0.7),
+      );
+      broadcast(
+        i,
+        { kind: "block", b },
+        t,
+        names.map((_, j) => j).filter((j) => j !== i && rand() < 0.5),
+      );
     }
   };
 
@@ -175,7 +203,8 @@ function simulate(p: Params, v: Variant = {}): Result {
         .sort((a, b) => arrived[i].get(a.hash)! - arrived[i].get(b.hash)! || a.height - b.height || (a.hash < b.hash ? -1 : 1));
     } else {
       chain = [];
-      for (let x = known[i].get(head(i).hash); x && x.height >= states[i].lastHeight; x = known[i].get(x.parent)) if (!endorsed[i].has(x.hash)) chain.unshift(x);
+      for (let x = known[i].get(head(i).hash); x && x.height >= states[i].lastHeight; x = known[i].get(x.parent))
+        if (!endorsed[i].has(x.hash)) chain.unshift(x);
     }
     for (const x of chain) {
       // Wait a little for the parent's certificate, so this endorsement can finalize it.
@@ -194,21 +223,27 @@ function simulate(p: Params, v: Variant = {}): Result {
   };
 
   const drain = (t: number) => {
-      // Messages delivered now may send more at this same tick (to oneself); drain until quiet.
-      for (let k = 0; k < (queue[t]?.length ?? 0); k++) {
-        const { to, m } = queue[t][k];
-        if (m.kind === "block") accept(to, m.b, t);
-        else {
-          const key = `${m.e.producer}|${m.e.hash}|${m.e.justify.hash}`;
-          if (seen[to].has(key)) continue;
-          seen[to].add(key);
-          const r = trackers[to].addEndorsement(m.e);
-          if (r.ok && r.final && !byz.has(to)) noteFinal(r.final);
-          // Honest nodes gossip what they hear, so a byzantine subset-send reaches everyone eventually.
-          if (r.ok && !byz.has(to)) broadcast(to, m, t, names.map((_, j) => j).filter((j) => j !== to));
-        }
+    // Messages delivered now may send more at this same tick (to oneself); drain until quiet.
+    for (let k = 0; k < (queue[t]?.length ?? 0); k++) {
+      const { to, m } = queue[t][k];
+      if (m.kind === "block") accept(to, m.b, t);
+      else {
+        const key = `${m.e.producer}|${m.e.hash}|${m.e.justify.hash}`;
+        if (seen[to].has(key)) continue;
+        seen[to].add(key);
+        const r = trackers[to].addEndorsement(m.e);
+        if (r.ok && r.final && !byz.has(to)) noteFinal(r.final);
+        // Honest nodes gossip what they hear, so a byzantine subset-send reaches everyone eventually.
+        if (r.ok && !byz.has(to))
+          broadcast(
+            to,
+            m,
+            t,
+            names.map((_, j) => j).filter((j) => j !== to),
+          );
       }
-      queue[t] = [];
+    }
+    queue[t] = [];
   };
 
   let blockNo = 0;
@@ -226,7 +261,12 @@ function simulate(p: Params, v: Variant = {}): Result {
           const par = rand() < 0.5 ? head(owner) : opts[Math.floor(rand() * opts.length)];
           const b: Block = { height: par.height + 1, hash: `b${blockNo++}`, parent: par.hash, producer: names[owner] };
           all.set(b.hash, b);
-          broadcast(owner, { kind: "block", b }, t, names.map((_, x) => x).filter(() => rand() < 0.7));
+          broadcast(
+            owner,
+            { kind: "block", b },
+            t,
+            names.map((_, x) => x).filter(() => rand() < 0.7),
+          );
         }
       } else {
         const par = head(owner);
@@ -403,4 +443,3 @@ test("the checker finds conflicting finals when validators ignore their lock", (
 test("quorum intersections used by the proof hold: 2q − n ≥ f + 1", () => {
   for (let n = 1; n <= 101; n++) expect(2 * quorum(n) - n).toBeGreaterThanOrEqual(Math.floor((n - 1) / 3) + 1);
 });
-

@@ -17,7 +17,6 @@ import {
 import { DEV_PRODUCERS } from "../../../src/genesis/dev-keys";
 import { base58Decode } from "../../../src/codec/base58";
 
-
 const G: BlockRef = { height: 0, hash: "G" };
 const W = ["p0", "p1", "p2", "p3"];
 const e = (producer: string, height: number, hash: string, parent: string, justify: BlockRef): Endorsement => ({ height, hash, parent, justify, producer });
@@ -78,7 +77,8 @@ test("endorsementError names the bad field", () => {
 });
 
 // Chain: G ← A1 ← A2 ← A3 and G ← B1 ← B2 ← B3 ← B4.
-const chain = (prefix: string, len: number, from = 1): BlockRef[] => Array.from({ length: len }, (_, i) => ({ height: from + i, hash: `${prefix}${from + i}` }));
+const chain = (prefix: string, len: number, from = 1): BlockRef[] =>
+  Array.from({ length: len }, (_, i) => ({ height: from + i, hash: `${prefix}${from + i}` }));
 const anc = (prefix: string, height: number): BlockRef[] => [...chain(prefix, height - 1).reverse(), G];
 const prop = (prefix: string, height: number) => ({ height, hash: `${prefix}${height}`, parent: height === 1 ? "G" : `${prefix}${height - 1}` });
 
@@ -111,7 +111,13 @@ test("decide: rule E2, the lock holds until a higher certificate on the other br
   const yes = decide(s, "p0", prop("B", 4), { ancestors: anc("B", 4), certified: ["A1", "A2", "B1", "B3"] });
   expect(yes.ok && yes.state).toEqual({ lastHeight: 4, lock: { height: 3, hash: "B3" } });
   // Extending the lock needs no certificate list: the lock's own certificate counts.
-  const ext = decide(s, "p0", prop("A", 4), { ancestors: [{ height: 3, hash: "A3" }, { height: 2, hash: "A2" }], certified: [] });
+  const ext = decide(s, "p0", prop("A", 4), {
+    ancestors: [
+      { height: 3, hash: "A3" },
+      { height: 2, hash: "A2" },
+    ],
+    certified: [],
+  });
   expect(ext.ok && ext.endorsement.justify).toEqual({ height: 2, hash: "A2" });
   // The state is plain JSON (the Validator DO stores it as is).
   expect(JSON.parse(JSON.stringify(s))).toEqual(s);
@@ -170,7 +176,10 @@ test("tracker: bad blocks and endorsements are refused and change nothing", () =
   expect(t.addBlock({ height: 2, hash: "A2", parent: "B1", witnesses: W })).toEqual({ ok: false, reason: "block A2 already known with another parent" });
   expect(t.addBlock({ height: 2, hash: "Z2", parent: "A1", witnesses: [] })).toEqual({ ok: false, reason: "block Z2 has an empty witness list" });
   expect(t.addEndorsement(e("p0", 2, "A2", "B1", G))).toEqual({ ok: false, reason: "endorsement does not match block A2" });
-  expect(t.addEndorsement(e("p0", 2, "A2", "A1", { height: 2, hash: "A2" }))).toEqual({ ok: false, reason: "endorsement justify height 2 is not below the block's 2" });
+  expect(t.addEndorsement(e("p0", 2, "A2", "A1", { height: 2, hash: "A2" }))).toEqual({
+    ok: false,
+    reason: "endorsement justify height 2 is not below the block's 2",
+  });
   expect(JSON.stringify(t.toJSON())).toBe(before);
 });
 
@@ -214,7 +223,10 @@ test("tracker: JSON round trip recounts to the same answers; prune keeps the fin
   expect(u.block("B3")).toBeUndefined();
   expect(u.highestCertified()).toEqual({ height: 2, hash: "A2" });
   expect(u.ancestors("A4", 0)).toEqual([{ height: 3, hash: "A3" }, { height: 2, hash: "A2" }, { height: 1, hash: "A1" }, G]);
-  expect(u.ancestors("A4", 2)).toEqual([{ height: 3, hash: "A3" }, { height: 2, hash: "A2" }]);
+  expect(u.ancestors("A4", 2)).toEqual([
+    { height: 3, hash: "A3" },
+    { height: 2, hash: "A2" },
+  ]);
   expect(u.highestCertifiedAncestor("A4")).toEqual({ height: 2, hash: "A2" });
   // Still counts after pruning and reloading.
   const v = FinalityTracker.fromJSON(JSON.parse(JSON.stringify(u.toJSON())));

@@ -11,7 +11,14 @@ const P = { blockIntervalNs: 500_000_000n, blocksPerSlot: 1 };
 const list = DEV_PRODUCERS.map((p) => p.pubkey).sort();
 const secretOf = (pubkey: string) => base58Decode(DEV_PRODUCERS.find((p) => p.pubkey === pubkey)!.secret);
 
-const parent: ParentView = { number: 7, hash: base58Encode(new Uint8Array(32).fill(9)), time: 1000n * 500_000_000n, witness: list[0], inSlot: 1, witnesses: list };
+const parent: ParentView = {
+  number: 7,
+  hash: base58Encode(new Uint8Array(32).fill(9)),
+  time: 1000n * 500_000_000n,
+  witness: list[0],
+  inSlot: 1,
+  witnesses: list,
+};
 
 /** A block at slot `slot` signed by `signer` (default: the slot's owner). */
 function block(slot: bigint, signer?: string, over: Partial<{ parentHash: string; number: number }> = {}): StoredBlock {

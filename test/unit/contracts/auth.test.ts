@@ -44,16 +44,22 @@ describe("auth.iost (account_test.go)", () => {
     expect(r.ramUsage.myidid! > 0n).toBe(true);
     expect(getContractStorage(c.state, "auth.iost", "auth", "myidid").data).toContain(`"perm1":{"name":"perm1","groups":[],"items":[],"threshold":1}`);
     expect(err(run(act("auth.iost", "addPermission", ["myidid", "perm1", 1])).message)).toBe("Uncaught exception: Error: permission already exist");
-    expect(err(run(act("auth.iost", "addPermission", ["myidid", "a-b", 1])).message)).toBe("Uncaught exception: Error: id invalid. id contains invalid character > -");
+    expect(err(run(act("auth.iost", "addPermission", ["myidid", "a-b", 1])).message)).toBe(
+      "Uncaught exception: Error: id invalid. id contains invalid character > -",
+    );
     r = run(act("auth.iost", "assignPermission", ["myidid", "perm1", "acc1@active", 1]));
-    expect(getContractStorage(c.state, "auth.iost", "auth", "myidid").data).toContain(`"perm1":{"name":"perm1","groups":[],"items":[{"id":"acc1","permission":"active","is_key_pair":false,"weight":1}],"threshold":1}`);
+    expect(getContractStorage(c.state, "auth.iost", "auth", "myidid").data).toContain(
+      `"perm1":{"name":"perm1","groups":[],"items":[{"id":"acc1","permission":"active","is_key_pair":false,"weight":1}],"threshold":1}`,
+    );
     expect(err(run(act("auth.iost", "assignPermission", ["myidid", "perm1", "@active", 1])).message)).toBe("Uncaught exception: unexpected item");
     expect(err(run(act("auth.iost", "assignPermission", ["myidid", "perm1", "IOST1234", 0])).message)).toBe("Uncaught exception: weight less than zero");
     run(act("auth.iost", "assignPermission", ["myidid", "perm1", "IOST1234", 1]));
     expect(err(run(act("auth.iost", "revokePermission", ["myidid", "perm1", "nothere"])).message)).toBe("Uncaught exception: Error: item not found");
     expect(err(run(act("auth.iost", "revokePermission", ["myidid", "perm1", "@x"])).message)).toBe("Uncaught exception: unexpected item");
     run(act("auth.iost", "revokePermission", ["myidid", "perm1", "acc1@active"]));
-    expect(getContractStorage(c.state, "auth.iost", "auth", "myidid").data).toContain(`"perm1":{"name":"perm1","groups":[],"items":[{"id":"IOST1234","is_key_pair":true,"weight":1}],"threshold":1}`);
+    expect(getContractStorage(c.state, "auth.iost", "auth", "myidid").data).toContain(
+      `"perm1":{"name":"perm1","groups":[],"items":[{"id":"IOST1234","is_key_pair":true,"weight":1}],"threshold":1}`,
+    );
     // groups
     run(act("auth.iost", "addGroup", ["myidid", "grp0"]));
     expect(err(run(act("auth.iost", "addGroup", ["myidid", "grp0"])).message)).toBe("Uncaught exception: Error: group already exist");

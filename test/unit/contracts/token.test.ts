@@ -25,7 +25,12 @@ describe("token.iost (token_test.js expectations)", () => {
     expect(r.statusCode).toBe("SUCCESS");
     expect(asIssuer([act("token.iost", "balanceOf", ["mytoken", "issuer1"])]).returns).toEqual(['["50.000000001"]']);
     expect(asIssuer([act("token.iost", "supply", ["mytoken"])]).returns).toEqual(['["100.000000001"]']);
-    r = asIssuer([act("token.iost", "transferFreeze", ["mytoken", "issuer1", "holder1", "5", (c.time + 100n * SEC).toString() as unknown as number, ""])].map((a) => ({ ...a, data: a.data.replace(/"(\d{19})"/, "$1") })));
+    r = asIssuer(
+      [act("token.iost", "transferFreeze", ["mytoken", "issuer1", "holder1", "5", (c.time + 100n * SEC).toString() as unknown as number, ""])].map((a) => ({
+        ...a,
+        data: a.data.replace(/"(\d{19})"/, "$1"),
+      })),
+    );
     expect(r.statusCode).toBe("SUCCESS");
     let tb = getTokenBalance(c.state, "holder1", "mytoken", c.time);
     expect(tb.balance).toBe(50);
@@ -34,7 +39,13 @@ describe("token.iost (token_test.js expectations)", () => {
     expect(tb.balance).toBe(55);
     r = c.receipt(makeTx([act("token.iost", "destroy", ["mytoken", "holder1", "0.9"])], { publisher: "holder1", key: fakeKey(2) }));
     expect(r.statusCode).toBe("SUCCESS");
-    expect(getTokenInfo(c.state, "mytoken")).toMatchObject({ symbol: "mytoken", full_name: "My <Token>", issuer: "issuer1", decimal: 9, current_supply: "99100000001" });
+    expect(getTokenInfo(c.state, "mytoken")).toMatchObject({
+      symbol: "mytoken",
+      full_name: "My <Token>",
+      issuer: "issuer1",
+      decimal: 9,
+      current_supply: "99100000001",
+    });
     expect(asIssuer([act("token.iost", "supply", ["mytoken"])]).returns).toEqual(['["99.100000001"]']);
     // non-iost balances are paid by the publisher in RAM
     expect(r.ramUsage.holder1 ?? 0n).toBe(0n);
@@ -49,7 +60,8 @@ describe("token.iost (token_test.js expectations)", () => {
 
   it("error texts", () => {
     const { c, asIssuer } = setup();
-    const msg = (a: ReturnType<typeof act>, pub = "issuer1", key = fakeKey(1)) => c.receipt(makeTx([a], { publisher: pub, key })).message.replace(/^running action [\s\S]*? error: /, "");
+    const msg = (a: ReturnType<typeof act>, pub = "issuer1", key = fakeKey(1)) =>
+      c.receipt(makeTx([a], { publisher: pub, key })).message.replace(/^running action [\s\S]*? error: /, "");
     expect(msg(act("token.iost", "create", ["A", "issuer1", 1, {}]))).toBe("token symbol invalid. token symbol length should be between 2,16 got A");
     expect(msg(act("token.iost", "create", ["AB", "issuer1", 1, {}]))).toBe("token symbol invalid. token symbol contains invalid character 65");
     expect(msg(act("token.iost", "create", ["abc", "admin", 1, {}]))).toBe("transaction has no permission");

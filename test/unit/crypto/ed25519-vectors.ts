@@ -28,7 +28,7 @@ const leNum = (b: Uint8Array) => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 
 const cat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) out.set(p, o), (o += p.length);
   return out;
 };
 const challenge = (R: Uint8Array, A: Uint8Array, M: Uint8Array) => leNum(sha512(cat(R, A, M))) % L;
@@ -38,7 +38,9 @@ const scalar = (label: string, i: number) => leNum(sha512(new TextEncoder().enco
 function order8(): InstanceType<typeof Point> {
   for (let y = 2n; ; y++) {
     try {
-      const T = Point.fromBytes(le(y), true).multiplyUnsafe(L - 1n).add(Point.fromBytes(le(y), true));
+      const T = Point.fromBytes(le(y), true)
+        .multiplyUnsafe(L - 1n)
+        .add(Point.fromBytes(le(y), true));
       if (!T.is0() && !T.multiplyUnsafe(4n).is0()) return T;
     } catch {
       /* y not on the curve */
@@ -104,8 +106,20 @@ export function ed25519Vectors(): EdVector[] {
     // Small-order keys: [k]A is in the torsion group, so R = [S]B verifies for any message in Go.
     { name: "identity pubkey, R=[S]B", pubkey: identity, message: msg, sig: cat(Point.BASE.multiplyUnsafe(anyS).toBytes(), le(anyS)), go: true },
     { name: "identity pubkey, wrong R", pubkey: identity, message: msg, sig: cat(Point.BASE.multiplyUnsafe(anyS + 1n).toBytes(), le(anyS)), go: false },
-    { name: "identity pubkey non-canonical (y=p+1)", pubkey: identityNonCanonical, message: msg, sig: cat(Point.BASE.multiplyUnsafe(anyS).toBytes(), le(anyS)), go: true },
-    { name: "identity pubkey with sign bit (x=0)", pubkey: identityNegZero, message: msg, sig: cat(Point.BASE.multiplyUnsafe(anyS).toBytes(), le(anyS)), go: true },
+    {
+      name: "identity pubkey non-canonical (y=p+1)",
+      pubkey: identityNonCanonical,
+      message: msg,
+      sig: cat(Point.BASE.multiplyUnsafe(anyS).toBytes(), le(anyS)),
+      go: true,
+    },
+    {
+      name: "identity pubkey with sign bit (x=0)",
+      pubkey: identityNegZero,
+      message: msg,
+      sig: cat(Point.BASE.multiplyUnsafe(anyS).toBytes(), le(anyS)),
+      go: true,
+    },
     {
       name: "order-8 pubkey, k = 0 mod 8",
       pubkey: T.toBytes(),
@@ -115,7 +129,13 @@ export function ed25519Vectors(): EdVector[] {
     },
     // Mixed-order key [a]B + T: Go's cofactorless equation holds only when [k]T = 0.
     { name: "mixed-order pubkey, k = 0 mod 8", pubkey: mixed, message: msg, sig: forge("m0", a, mixed, msg, (k) => k % 8n === 0n), go: true },
-    { name: "mixed-order pubkey, k != 0 mod 8 (cofactored would accept)", pubkey: mixed, message: msg, sig: forge("m1", a, mixed, msg, (k) => k % 8n !== 0n), go: false },
+    {
+      name: "mixed-order pubkey, k != 0 mod 8 (cofactored would accept)",
+      pubkey: mixed,
+      message: msg,
+      sig: forge("m1", a, mixed, msg, (k) => k % 8n !== 0n),
+      go: false,
+    },
     { name: "small-order R (identity), S = k·a", pubkey: pub, message: msg, sig: smallR, go: true },
     { name: "non-canonical R encoding", pubkey: identity, message: msg, sig: cat(identityNonCanonical, le(0n)), go: false },
     { name: "identity R and S = 0 with identity pubkey", pubkey: identity, message: msg, sig: cat(identity, le(0n)), go: true },

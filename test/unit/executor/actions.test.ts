@@ -4,7 +4,7 @@
  * base tx, a forwarded part).
  */
 import { describe, expect, it } from "vitest";
-import { Cost } from "../../../src/contracts/cost";
+import type { Cost } from "../../../src/contracts/cost";
 import { Host } from "../../../src/contracts/host";
 import { monitorCall } from "../../../src/contracts/monitor";
 import { runActions, type ActionPath } from "../../../src/executor/actions";

@@ -128,21 +128,35 @@ describe("executeTx on the dev chain", () => {
     expect(t({ signers: ["admin"] })).toEqual({ dropped: "illegal signer: admin" });
     expect(t({ signers: ["producer000@owner"] })).toEqual({ dropped: "unauthorized signer: producer000@owner" });
     expect(t({ amountLimit: [{ token: "abc", value: "1" }] })).toEqual({ dropped: "token not exists in amountLimit, {abc 1}" });
-    expect(t({ amountLimit: [{ token: "iost", value: "1" }, { token: "iost", value: "2" }] })).toEqual({ dropped: "duplicated token in amountLimit: iost" });
+    expect(
+      t({
+        amountLimit: [
+          { token: "iost", value: "1" },
+          { token: "iost", value: "2" },
+        ],
+      }),
+    ).toEqual({ dropped: "duplicated token in amountLimit: iost" });
     expect(t({ gasRatio: 50n })).toEqual({ dropped: "gas ratio illegal, should in [1, 100]" });
     expect(t({ gasLimit: 100n })).toEqual({ dropped: "gas limit illegal, should in [6000, 4000000]" });
   });
 
   it("signer with the owner key satisfies id@owner", () => {
     const c = new Chain();
-    const r = c.run(makeTx([act("token.iost", "transfer", ["iost", "admin", "foundation", "1", ""])], { signers: ["foundation@owner"], signerKeys: [base58Encode(base58Decode("Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"))] }));
+    const r = c.run(
+      makeTx([act("token.iost", "transfer", ["iost", "admin", "foundation", "1", ""])], {
+        signers: ["foundation@owner"],
+        signerKeys: [base58Encode(base58Decode("Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"))],
+      }),
+    );
     expect("receipt" in r).toBe(true);
   });
 
   it("prepare contract errors", () => {
     const c = new Chain();
     const msg = (a: ReturnType<typeof act>) => c.receipt(makeTx([a])).message;
-    expect(msg(act("nope.iost", "x", []))).toBe("running action Action{Contract: nope.iost, ActionName: x, Data: []}\n error: prepare contract: contract nope.iost not found");
+    expect(msg(act("nope.iost", "x", []))).toBe(
+      "running action Action{Contract: nope.iost, ActionName: x, Data: []}\n error: prepare contract: contract nope.iost not found",
+    );
     expect(msg(act("token.iost", "nope", []))).toContain("error: prepare contract: abi nope not found");
     expect(msg(act("token.iost", "transfer", ["iost"]))).toContain("error: prepare contract: args length unmatched to abi transfer. need 5, got 1");
     expect(msg(act("token.iost", "init", []))).toContain("error: prepare contract: cannot call 'init' manually");
@@ -160,7 +174,11 @@ describe("executeTx on the dev chain", () => {
     const c = new Chain();
     c.newAccount("alice", fakeKey(1));
     const tr = (lim: { token: string; value: string }[]) =>
-      c.receipt(makeTx([act("token.iost", "transfer", ["iost", "admin", "alice", "5", ""]), act("token.iost", "transfer", ["iost", "admin", "alice", "6", ""])], { amountLimit: lim }));
+      c.receipt(
+        makeTx([act("token.iost", "transfer", ["iost", "admin", "alice", "5", ""]), act("token.iost", "transfer", ["iost", "admin", "alice", "6", ""])], {
+          amountLimit: lim,
+        }),
+      );
     expect(tr([{ token: "iost", value: "10" }]).message).toContain("error: token iost exceed amountLimit in tx. need 6");
     expect(tr([]).message).toContain("error: token iost exceed amountLimit in tx. need 5");
     expect(tr([{ token: "iost", value: "11" }]).statusCode).toBe("SUCCESS");
@@ -197,7 +215,9 @@ describe("executeTx on the dev chain", () => {
     const c = new Chain();
     c.newAccount("alice", fakeKey(1), "1000", 10n);
     const key = fakeKey(1);
-    const r = c.receipt(makeTx([act("auth.iost", "addPermission", ["alice", "perm1", 1])], { publisher: "alice", key, signers: ["alice@owner"], signerKeys: [key] }));
+    const r = c.receipt(
+      makeTx([act("auth.iost", "addPermission", ["alice", "perm1", 1])], { publisher: "alice", key, signers: ["alice@owner"], signerKeys: [key] }),
+    );
     expect(r.statusCode).toBe("BALANCE_NOT_ENOUGH");
     expect(r.message).toMatch(/^balance not enough after executing actions: pay ram failed\. id: alice need \d+, actual 10$/);
     expect(r.ramUsage).toEqual({});
@@ -233,7 +253,10 @@ describe("executeTx on the dev chain", () => {
         for (const [k, v] of snapshot) store.put(k, v);
         const state = new State(store);
         const db = new ContractDB(state);
-        const total = () => names.concat(["gas.iost", "ram.iost", "deadaddr", "foundation", "producer000"]).reduce((s, n) => s + ((db.mget("token.iost", "TB" + n, "iost") as { v: bigint } | undefined)?.v ?? 0n), 0n);
+        const total = () =>
+          names
+            .concat(["gas.iost", "ram.iost", "deadaddr", "foundation", "producer000"])
+            .reduce((s, n) => s + ((db.mget("token.iost", "TB" + n, "iost") as { v: bigint } | undefined)?.v ?? 0n), 0n);
         const supplyBefore = total();
         for (const t of txs) {
           const tx = makeTx([act("token.iost", "transfer", ["iost", t.from, t.to, t.amount, ""])], { publisher: t.pub, key: keys[t.pub], gasLimit: 100000n });

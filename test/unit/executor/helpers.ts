@@ -60,7 +60,7 @@ export const act = (contract: string, actionName: string, data: unknown[] | stri
   data: typeof data === "string" ? data : JSON.stringify(data),
 });
 
-export function block(n: bigint, time: bigint = 1541847845_000_000_000n + n * SEC / 2n): BlockContext {
+export function block(n: bigint, time: bigint = 1541847845_000_000_000n + (n * SEC) / 2n): BlockContext {
   return { chainId: 1020, number: n, time, parentHash: "parent", witness: "producer000" };
 }
 

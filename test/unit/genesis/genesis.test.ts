@@ -28,7 +28,13 @@ describe("genesis", () => {
 
     const s = new State(a);
     const t = DEV_GENESIS_TIME;
-    expect(getTokenInfo(s, "iost")).toMatchObject({ issuer: "issue.iost", decimal: 8, total_supply: "9000000000000000000", current_supply: "2100000000000000000", can_transfer: true });
+    expect(getTokenInfo(s, "iost")).toMatchObject({
+      issuer: "issue.iost",
+      decimal: 8,
+      total_supply: "9000000000000000000",
+      current_supply: "2100000000000000000",
+      can_transfer: true,
+    });
     expect(getTokenInfo(s, "ram")).toMatchObject({ issuer: "ram.iost", decimal: 0, full_name: "IOST system ram", only_issuer_can_transfer: true });
     const admin = getAccount(s, "admin", t)!;
     // IOST's dev-chain /getAccount of admin (go-iost rpc/convert.go): 21e9 − 300 pledged − RAM for admin and producer000

@@ -26,7 +26,7 @@ describe("base tx", () => {
     expect(txHash(baseTx(b))).toEqual(txHash(tx));
     expect(isBaseTxOf(tx, b)).toBe(true);
     expect(isBaseTxOf(tx, { ...b, parentTime: 4_501n })).toBe(false);
-    expect(baseTxData({ parentWitness: "a\"b", parentTime: 1n })).toBe('[{"parent":["a\\"b","1"]}]');
+    expect(baseTxData({ parentWitness: 'a"b', parentTime: 1n })).toBe('[{"parent":["a\\"b","1"]}]');
   });
 });
 

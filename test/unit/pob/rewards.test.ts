@@ -186,7 +186,9 @@ describe("bonus.iost/exchangeIOST errors change nothing", () => {
     r = ex(c, [P0.id, "0"], "admin", DEV_ADMIN_PUBKEY); // admin signs, not producer000
     expect(r.statusCode).toBe("RUNTIME_ERROR");
     expect(r.message).toContain("require auth failed");
-    r = c.receipt(makeTx([act("token.iost", "transfer", ["contribute", P0.id, "admin", "1", ""])], { publisher: P0.id, key: P0.pubkey, time: c.time, gasLimit: 100_000n }));
+    r = c.receipt(
+      makeTx([act("token.iost", "transfer", ["contribute", P0.id, "admin", "1", ""])], { publisher: P0.id, key: P0.pubkey, time: c.time, gasLimit: 100_000n }),
+    );
     expect(r.message).toContain("token can't transfer");
     expect(snapshot(c)).toEqual(s);
   });

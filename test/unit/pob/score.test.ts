@@ -56,7 +56,17 @@ describe("selection", () => {
   const sB = score(3_000_000n * IOST, { servi: 40_000n, missed: 0n }, CAP);
 
   it("example 2 loses its place to example 1 (one seat)", () => {
-    expect(selectProducers([{ pubkey: "A", score: sA }, { pubkey: "B", score: sB }], [], [], 1)).toEqual(["B"]);
+    expect(
+      selectProducers(
+        [
+          { pubkey: "A", score: sA },
+          { pubkey: "B", score: sB },
+        ],
+        [],
+        [],
+        1,
+      ),
+    ).toEqual(["B"]);
   });
 
   it("orders by score then pubkey, then fills from incumbents, dead ones last", () => {

@@ -1,6 +1,6 @@
 /** vote_producer.iost / vote.iost scenarios (in the spirit of go-iost's vote_producer tests). */
 import { describe, expect, it } from "vitest";
-import { act, Chain, fakeKey, makeTx, SEC } from "../executor/helpers";
+import { act, Chain, fakeKey, makeTx } from "../executor/helpers";
 import { devGenesis } from "../../../src/genesis/index";
 import { DEV_PRODUCERS } from "../../../src/genesis/dev-keys";
 import { Host } from "../../../src/contracts/host";
@@ -60,7 +60,18 @@ function stat(ch: Chain, produced: Record<string, number>, missed: Record<string
   const db = new ContractDB(ch.state);
   db.putRaw("base.iost", "witness_produced", encodeValue(json(JSON.stringify(produced)), "base.iost"));
   db.putRaw("base.iost", "witness_missed", encodeValue(json(JSON.stringify(missed)), "base.iost"));
-  const tx = { publisher: "base.iost", hash: "stat", time: ch.time, expiration: ch.time, gasRatio: 100n, gasLimit: 0n, amountLimit: [], actions: [], authList: new Map(), signerList: new Set<string>() };
+  const tx = {
+    publisher: "base.iost",
+    hash: "stat",
+    time: ch.time,
+    expiration: ch.time,
+    gasRatio: 100n,
+    gasLimit: 0n,
+    amountLimit: [],
+    actions: [],
+    authList: new Map(),
+    signerList: new Set<string>(),
+  };
   const h = new Host(ch.state, ch.block(), tx, monitorCall);
   h.gasLimit = Number.MAX_SAFE_INTEGER;
   h.initStack();
@@ -84,7 +95,16 @@ describe("vote_producer.iost genesis", () => {
     expect(currentProducerList(ch.state)).toEqual(pendingProducerList(ch.state));
     const db = new ContractDB(ch.state);
     for (const p of P) expect(db.mget(VP, "producerKeyToId", p.pubkey)).toEqual({ t: "s", v: p.id });
-    expect(getProducerVoteInfo(ch.state, "producer001")).toEqual({ pubkey: P[1].pubkey, loc: "", url: "", net_id: "", is_producer: true, status: "APPROVED", online: true, votes: 0 });
+    expect(getProducerVoteInfo(ch.state, "producer001")).toEqual({
+      pubkey: P[1].pubkey,
+      loc: "",
+      url: "",
+      net_id: "",
+      is_producer: true,
+      status: "APPROVED",
+      online: true,
+      votes: 0,
+    });
     expect(getProducerVoteInfo(ch.state, "nobody")).toBeNull();
   });
 });
@@ -200,7 +220,7 @@ describe("re-election (stat)", () => {
     stat(ch, three, { [keyOf("producer003")]: 5 });
     expect(pendingProducerList(ch.state)).toEqual([KEY.alice, ...sorted(["producer000", "producer001", "producer002"])]);
     const r = new ContractDB(ch.state).mget(VP, "pobStat", "producer003");
-    expect(r).toEqual({ t: "s", v: JSON.stringify({ servi: "0", missed: String(((5000n * 7n) / 8n + 5000n) * 7n / 8n + 5000n) }) });
+    expect(r).toEqual({ t: "s", v: JSON.stringify({ servi: "0", missed: String((((5000n * 7n) / 8n + 5000n) * 7n) / 8n + 5000n) }) });
   });
 
   it("a high-vote producer that misses slots loses its place to a reliable one", () => {
@@ -271,7 +291,11 @@ describe("vote.iost", () => {
     const ch = setup();
     register(ch, "alice");
     ok(ch, "bobby", [act(VP, "vote", ["bobby", "alice", "2100000"])]);
-    const r = ok(ch, "admin", [act("vote.iost", "getResult", ["1"]), act("vote.iost", "getOption", ["1", "alice"]), act("vote.iost", "getVote", ["1", "bobby"])]);
+    const r = ok(ch, "admin", [
+      act("vote.iost", "getResult", ["1"]),
+      act("vote.iost", "getOption", ["1", "alice"]),
+      act("vote.iost", "getVote", ["1", "bobby"]),
+    ]);
     expect(JSON.parse(JSON.parse(r.returns[0])[0])).toEqual([{ option: "alice", votes: "2100000" }]);
     expect(JSON.parse(JSON.parse(r.returns[1])[0])).toEqual({ votes: "2100000", deleted: 0, clearTime: -1 });
     expect(JSON.parse(JSON.parse(r.returns[2])[0])).toEqual([{ option: "alice", votes: "2100000", voteTime: 1, clearedVotes: "0" }]);

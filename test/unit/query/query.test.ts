@@ -33,7 +33,14 @@ describe("queries", () => {
     expect(getContractStorage(c.state, "gas.iost", "admingt")).toEqual({ data: "100" });
     expect(getContractStorage(c.state, "ram.iost", "adminID")).toEqual({ data: '"admin"' });
     expect(getContractStorageFields(c.state, "token.iost", "TIiost").fields).toEqual([
-      "issuer", "totalSupply", "supply", "canTransfer", "onlyIssuerCanTransfer", "defaultRate", "decimal", "fullName",
+      "issuer",
+      "totalSupply",
+      "supply",
+      "canTransfer",
+      "onlyIssuerCanTransfer",
+      "defaultRate",
+      "decimal",
+      "fullName",
     ]);
   });
 
@@ -41,9 +48,22 @@ describe("queries", () => {
     const c = new Chain();
     const t = getContract(c.state, "token.iost")!;
     expect(t).toMatchObject({ id: "token.iost", code: "codes", language: "native", version: "1.0.6" });
-    expect(t.abis.map((a) => a.name)).toEqual(["balanceOf", "can_update", "create", "destroy", "issue", "recycle", "supply", "totalSupply", "transfer", "transferFreeze"]);
+    expect(t.abis.map((a) => a.name)).toEqual([
+      "balanceOf",
+      "can_update",
+      "create",
+      "destroy",
+      "issue",
+      "recycle",
+      "supply",
+      "totalSupply",
+      "transfer",
+      "transferFreeze",
+    ]);
     expect(t.abis[0]).toEqual({ name: "balanceOf", args: ["string", "string"], amount_limit: [{ token: "*", value: "unlimited" }] });
-    expect(getContract(c.state, "system.iost")!.abis.map((a) => a.name)).toEqual(["cancelDelaytx", "can_update", "receipt", "requireAuth", "setCode", "updateCode"].sort());
+    expect(getContract(c.state, "system.iost")!.abis.map((a) => a.name)).toEqual(
+      ["cancelDelaytx", "can_update", "receipt", "requireAuth", "setCode", "updateCode"].sort(),
+    );
     expect(getContract(c.state, "Contractxyz")).toBeNull();
   });
 });

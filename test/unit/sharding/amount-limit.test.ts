@@ -31,18 +31,21 @@ const pledge = (token: string, value: string) =>
   });
 
 describe("a forwarded action under a bad amount_limit", () => {
-  it.each([...BAD_LIMITS, ["iost", "100000000000", "overflow error"] as const])("%s %j is dropped before it runs: no escrow, no credit, supply unchanged", (token, value, reason) => {
-    const chain = new SimChain(simGenesis(USERS), N);
-    const supply = chain.totalIost();
-    const [p0, o0] = [chain.iostBalance(pub), chain.iostBalance(other)];
-    chain.submit(pledge(token, value));
-    for (let i = 0; i < 3; i++) chain.step();
-    const [result] = [...chain.shards[HOME].results.values()];
-    expect(result).toMatchObject({ dropped: `invalid amountLimit, {${token} ${value}}: ${reason}` });
-    expect(chain.shards.flatMap((s) => [...s.outgoing.values()].flat())).toEqual([]);
-    expect([chain.iostBalance(pub), chain.iostBalance(other)]).toEqual([p0, o0]);
-    expect(chain.totalIost()).toBe(supply);
-  });
+  it.each([...BAD_LIMITS, ["iost", "100000000000", "overflow error"] as const])(
+    "%s %j is dropped before it runs: no escrow, no credit, supply unchanged",
+    (token, value, reason) => {
+      const chain = new SimChain(simGenesis(USERS), N);
+      const supply = chain.totalIost();
+      const [p0, o0] = [chain.iostBalance(pub), chain.iostBalance(other)];
+      chain.submit(pledge(token, value));
+      for (let i = 0; i < 3; i++) chain.step();
+      const [result] = [...chain.shards[HOME].results.values()];
+      expect(result).toMatchObject({ dropped: `invalid amountLimit, {${token} ${value}}: ${reason}` });
+      expect(chain.shards.flatMap((s) => [...s.outgoing.values()].flat())).toEqual([]);
+      expect([chain.iostBalance(pub), chain.iostBalance(other)]).toEqual([p0, o0]);
+      expect(chain.totalIost()).toBe(supply);
+    },
+  );
 
   it("the same pledge under a valid limit is forwarded and settled (the test above is not vacuous)", () => {
     const chain = new SimChain(simGenesis(USERS), N);
@@ -92,7 +95,9 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     const b0 = chain.iostBalance(pub);
     const good = settle({ id: "ok:0:settle", amount: "7" });
     expect(() => applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [good, settle(bad)], () => false)).toThrow(
-      new ReceiptRefused(`receipt tx:0:settle refused: ${what} is not an integer in [0, ${what.startsWith("gasUsed") ? "10" : what.startsWith("gas") ? String(Number.MAX_SAFE_INTEGER) : "9223372036854775807"}]`),
+      new ReceiptRefused(
+        `receipt tx:0:settle refused: ${what} is not an integer in [0, ${what.startsWith("gasUsed") ? "10" : what.startsWith("gas") ? String(Number.MAX_SAFE_INTEGER) : "9223372036854775807"}]`,
+      ),
     );
     state.discard();
     expect(chain.iostBalance(pub)).toBe(b0);

@@ -89,7 +89,8 @@ function run(chain: SimChain, tx: Tx) {
   return chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
 }
 
-const gasOf = (chain: SimChain, user: string) => totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, N)].store)), user, T0 + 100n * 1_000_000_000n).value;
+const gasOf = (chain: SimChain, user: string) =>
+  totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, N)].store)), user, T0 + 100n * 1_000_000_000n).value;
 
 beforeAll(vmReady);
 
@@ -106,7 +107,9 @@ describe("what may cross shards (simulator)", () => {
     const before = chain.totalIost();
     const r = run(chain, txBy(deployer, [act("token.iost", "transfer", ["gold", deployer, caller, "5", ""])]));
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain(`transfer of gold to ${caller} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`);
+    expect(r.receipt?.message).toContain(
+      `transfer of gold to ${caller} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`,
+    );
     expect(decodeValue(chain.shards[0].store.get(`m-token.iost-TB${deployer}-gold`))?.value).toEqual({ t: "i", v: 100n });
     expect(chain.shards[1].store.get(`m-token.iost-TB${caller}-gold`)).toBeUndefined();
     expect(chain.inFlight()).toEqual([]);
@@ -241,7 +244,10 @@ describe("contracts across shards (simulator)", () => {
   it("supply is conserved and every receipt applied once with random calls and a shard restarting mid-block", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ user: fc.constantFrom(...USERS), amount: fc.integer({ min: 1, max: 20 }), limit: fc.integer({ min: 1, max: 20 }) }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.record({ user: fc.constantFrom(...USERS), amount: fc.integer({ min: 1, max: 20 }), limit: fc.integer({ min: 1, max: 20 }) }), {
+          minLength: 1,
+          maxLength: 10,
+        }),
         fc.nat({ max: N - 1 }),
         (calls, crash) => {
           const chain = new SimChain(config(), N);

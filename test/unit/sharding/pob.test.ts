@@ -197,7 +197,9 @@ module.exports = P;`;
     chain.submit(call);
     chain.submit(read);
     chain.step({ time: BLOCK_TIME });
-    expect(result(chain, call).receipt?.message).toContain("synchronous call to vote_producer.iost: the contract lives on shard 0, this tx runs on shard 1; only a tx's top-level actions reach contracts of another shard");
+    expect(result(chain, call).receipt?.message).toContain(
+      "synchronous call to vote_producer.iost: the contract lives on shard 0, this tx runs on shard 1; only a tx's top-level actions reach contracts of another shard",
+    );
     expect(result(chain, read).receipt?.message).toContain("global read of vote_producer.iost: the contract lives on shard 0, this tx runs on shard 1");
   });
 });
@@ -319,7 +321,9 @@ describe("token.iost across shards", () => {
     chain.step({ time: BLOCK_TIME });
     const r = result(chain, t);
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain(`issue of gold to ${onOne} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`);
+    expect(r.receipt?.message).toContain(
+      `issue of gold to ${onOne} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`,
+    );
     expect(raw(chain, 0, "m-token.iost-TIgold-supply")).toEqual({ t: "i", v: 0n });
   });
 });
@@ -332,7 +336,9 @@ describe("contribute lives on shard 0", () => {
     chain.step({ time: BLOCK_TIME });
     const r = result(chain, t);
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain("contribute does not move on shard 1: every account's contribute lives on shard 0, where only bonus.iost mints and exchanges it");
+    expect(r.receipt?.message).toContain(
+      "contribute does not move on shard 1: every account's contribute lives on shard 0, where only bonus.iost mints and exchanges it",
+    );
     expect(chain.inFlight()).toEqual([]);
   });
 
@@ -417,4 +423,3 @@ describe("rewards with base txs on shard 0", () => {
     expect(left?.t === "i" ? left.v : -1n).toBeLessThan(held);
   });
 });
-

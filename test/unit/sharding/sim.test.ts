@@ -213,7 +213,12 @@ describe("unpledge of a pledge for an account of another shard", () => {
   const key = fakeKey(USERS.indexOf(pledger));
   const T = devGenesis().time;
   const gasTx = (name: string, amount: string, limit: string, nonce: number) =>
-    makeTx([act("gas.iost", name, [pledger, user, amount])], { publisher: pledger, key, time: T + BigInt(nonce), amountLimit: [{ token: "iost", value: limit }] });
+    makeTx([act("gas.iost", name, [pledger, user, amount])], {
+      publisher: pledger,
+      key,
+      time: T + BigInt(nonce),
+      amountLimit: [{ token: "iost", value: limit }],
+    });
   const frozen = (chain: SimChain, acc: string) => {
     const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TF${acc}-iost`));
     return parseFreezeList(v && v.value.t === "j" ? v.value.v : "[]");

@@ -47,7 +47,11 @@ export class SimShard {
   readonly applied = new Map<string, number>();
   readonly results = new Map<string, SimTxResult>();
 
-  constructor(readonly index: number, readonly count: number, config: GenesisConfig) {
+  constructor(
+    readonly index: number,
+    readonly count: number,
+    config: GenesisConfig,
+  ) {
     this.root = applyShardGenesis(this.store, config, index, count);
   }
 

@@ -92,7 +92,17 @@ describe("stateRoot", () => {
     const r1 = stateRoot(empty, [["k", "v"]]);
     const r2 = stateRoot(empty, [["k", null]]);
     expect(r1).not.toEqual(r2);
-    expect(stateRoot(r1, [["b", "2"], ["a", "1"]])).toEqual(stateRoot(r1, [["a", "1"], ["b", "2"]]));
+    expect(
+      stateRoot(r1, [
+        ["b", "2"],
+        ["a", "1"],
+      ]),
+    ).toEqual(
+      stateRoot(r1, [
+        ["a", "1"],
+        ["b", "2"],
+      ]),
+    );
     // chaining: a different prev gives a different root
     expect(stateRoot(r2, [["k", "v"]])).not.toEqual(r1);
   });

@@ -28,7 +28,13 @@ describe("amount_limit values", () => {
     expect(limitValue({ token: "iost", value: "0" }, 8)).toMatchObject({ value: 0n });
     expect(limitValue({ token: "*", value: "1.5" }, 0)).toMatchObject({ value: 1n, scale: 0 });
     expect(limitValue({ token: "iost", value: "1.123456789" }, 8)).toMatchObject({ value: 112345678n });
-    expect(why([{ token: "iost", value: "90000000000" }, { token: "ram", value: "9223372036854775807" }, { token: "*", value: "unlimited" }])).toBe("ok");
+    expect(
+      why([
+        { token: "iost", value: "90000000000" },
+        { token: "ram", value: "9223372036854775807" },
+        { token: "*", value: "unlimited" },
+      ]),
+    ).toBe("ok");
   });
 
   it.each([
@@ -64,7 +70,15 @@ describe("amount_limit values", () => {
   });
 
   it("tokens: each once, and (with state) existing; Go's texts", () => {
-    expect(why([{ token: "iost", value: "1" }, { token: "iost", value: "2" }], false)).toBe("duplicated token in amountLimit: iost");
+    expect(
+      why(
+        [
+          { token: "iost", value: "1" },
+          { token: "iost", value: "2" },
+        ],
+        false,
+      ),
+    ).toBe("duplicated token in amountLimit: iost");
     expect(why([{ token: "abc", value: "1" }], false)).toBe("ok");
     expect(why([{ token: "abc", value: "1" }])).toBe("token not exists in amountLimit, {abc 1}");
   });

@@ -41,7 +41,20 @@ test("decodeTx refuses corrupt records", () => {
     }),
   );
   const full = txBytes(
-    { time: 1n, expiration: 2n, gasRatio: 100n, gasLimit: 600000n, delay: 0n, chainId: 1, signers: [], actions: [], amountLimit: [], signatures: [], publisher: "a", publisherSigs: [{ algorithm: 2, sig: new Uint8Array(0), pubkey: new Uint8Array(0) }] },
+    {
+      time: 1n,
+      expiration: 2n,
+      gasRatio: 100n,
+      gasLimit: 600000n,
+      delay: 0n,
+      chainId: 1,
+      signers: [],
+      actions: [],
+      amountLimit: [],
+      signatures: [],
+      publisher: "a",
+      publisherSigs: [{ algorithm: 2, sig: new Uint8Array(0), pubkey: new Uint8Array(0) }],
+    },
     FULL,
   );
   const bad = full.slice();

@@ -107,13 +107,17 @@ test("verifyTxSignatures: signer error, publisher empty error, publisher error",
   const flip = (b: Uint8Array) => b.map((x, i) => (i === 10 ? x ^ 1 : x));
   expect(await asyncMessage(verifyTxSignatures({ ...tx, signatures: [{ ...tx.signatures[0], sig: flip(tx.signatures[0].sig) }] }))).toBe("signer error");
   expect(await asyncMessage(verifyTxSignatures({ ...tx, publisherSigs: [] }))).toBe("publisher empty error");
-  expect(await asyncMessage(verifyTxSignatures({ ...tx, publisherSigs: [{ ...tx.publisherSigs[0], sig: flip(tx.publisherSigs[0].sig) }] }))).toBe("publisher error");
+  expect(await asyncMessage(verifyTxSignatures({ ...tx, publisherSigs: [{ ...tx.publisherSigs[0], sig: flip(tx.publisherSigs[0].sig) }] }))).toBe(
+    "publisher error",
+  );
   // A publisher signature over the base hash is not a publisher signature.
   expect(await asyncMessage(verifyTxSignatures({ ...tx, publisherSigs: [sign(ED25519, alice.secretKey, baseHash(tx))] }))).toBe("publisher error");
   // A 63-byte secp256k1 signature (iost.js's unpadded r) is rejected like any bad one.
   expect(await asyncMessage(verifyTxSignatures({ ...tx, signatures: [{ ...tx.signatures[0], sig: tx.signatures[0].sig.subarray(1) }] }))).toBe("signer error");
   // Go's priority: signer errors first, then the empty publisher list.
-  expect(await asyncMessage(verifyTxSignatures({ ...tx, signatures: [{ ...tx.signatures[0], sig: flip(tx.signatures[0].sig) }], publisherSigs: [] }))).toBe("signer error");
+  expect(await asyncMessage(verifyTxSignatures({ ...tx, signatures: [{ ...tx.signatures[0], sig: flip(tx.signatures[0].sig) }], publisherSigs: [] }))).toBe(
+    "signer error",
+  );
 });
 
 test("admitTx / verifyTx: the message go-iost's /sendTx shows", async () => {

@@ -17,10 +17,23 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "
 // the current layout is checked to differ from them by exactly that field.
 const SECRET_A = "1rANSfcRzr4HkhbUFZ7L1Zp69JZZHiDDq5v7dNSbbEqeU4jxy3fszV4HGiaLQEyqVpS1dKT9g7zCVRxBVzuiUzB";
 const BASE_A =
-  "156d700a27e12ac0" + "156d701f1c4c2ec0" + "0000000000000064" + "000000000001e208" + "0000000000000000" +
-  "00000000" + "00000001" + "00000003616263" +
-  "00000001" + "00000015" + "00000004636f6e74" + "00000003616269" + "000000025b5d" +
-  "00000001" + "0000000f" + "00000004696f7374" + "00000003313233";
+  "156d700a27e12ac0" +
+  "156d701f1c4c2ec0" +
+  "0000000000000064" +
+  "000000000001e208" +
+  "0000000000000000" +
+  "00000000" +
+  "00000001" +
+  "00000003616263" +
+  "00000001" +
+  "00000015" +
+  "00000004636f6e74" +
+  "00000003616269" +
+  "000000025b5d" +
+  "00000001" +
+  "0000000f" +
+  "00000004696f7374" +
+  "00000003313233";
 const RESERVED_AT = 44;
 const legacy = (bytes: Uint8Array) => {
   expect(hex(bytes.subarray(RESERVED_AT, RESERVED_AT + 4))).toBe("00000000");
@@ -71,9 +84,7 @@ test("vector A: base bytes and base hash", () => {
 test("vector A: signer signature, publish bytes and hash", () => {
   const tx = legacyA();
   const sig = tx.signatures[0];
-  expect(hex(sig.sig)).toBe(
-    "b41b996ea0a47c0a14dd5d6e473828dea4966bc1d8823205b7af6b6ca19626f46c1e86957a6fa2510bb1bf42125368c4add823bcba9c56eb888b5cd23f544203",
-  );
+  expect(hex(sig.sig)).toBe("b41b996ea0a47c0a14dd5d6e473828dea4966bc1d8823205b7af6b6ca19626f46c1e86957a6fa2510bb1bf42125368c4add823bcba9c56eb888b5cd23f544203");
   const sigBytes = signatureBytes(sig);
   expect(hex(sigBytes)).toBe("02" + "00000040" + hex(sig.sig) + "00000020" + hex(sig.pubkey));
   expect(hex(legacy(txBytes(tx, PUBLISH)))).toBe(BASE_A + "00000001" + "00000069" + hex(sigBytes));

@@ -42,13 +42,32 @@ test("receiptToJson: gas /100, ram values as strings in key order, status by nam
 });
 
 test("receiptBytes: TxReceipt.ToBytes layout", () => {
-  const r: TxReceipt = { txHash: "2", gasUsage: 100n, ramUsage: { b: 1n, a: -1n }, statusCode: "BALANCE_NOT_ENOUGH", message: "m", returns: ["x"], receipts: [{ funcName: "f", content: "c" }] };
+  const r: TxReceipt = {
+    txHash: "2",
+    gasUsage: 100n,
+    ramUsage: { b: 1n, a: -1n },
+    statusCode: "BALANCE_NOT_ENOUGH",
+    message: "m",
+    returns: ["x"],
+    receipts: [{ funcName: "f", content: "c" }],
+  };
   expect(hex(receiptBytes(r))).toBe(
-    "00000001" + "01" + // tx hash bytes: base58 "2" is 0x01
+    "00000001" +
+      "01" + // tx hash bytes: base58 "2" is 0x01
       "0000000000000064" +
-      "00000009" + "00000002" + "000000016d" + // status: Int32(2) ‖ String("m")
-      "00000002" + "0000000161" + "ffffffffffffffff" + "0000000162" + "0000000000000001" +
-      "00000001" + "0000000178" +
-      "00000001" + "0000000a" + "0000000166" + "0000000163",
+      "00000009" +
+      "00000002" +
+      "000000016d" + // status: Int32(2) ‖ String("m")
+      "00000002" +
+      "0000000161" +
+      "ffffffffffffffff" +
+      "0000000162" +
+      "0000000000000001" +
+      "00000001" +
+      "0000000178" +
+      "00000001" +
+      "0000000a" +
+      "0000000166" +
+      "0000000163",
   );
 });

@@ -54,9 +54,32 @@ const ABUSE = `class Abuse {
   host() { return typeof host + "," + typeof globalThis.host + "," + typeof __host; }
 }
 module.exports = Abuse;`;
-const names = ["ok", "globals", "funcCtor", "evalIt", "loop", "strBomb", "repeatBomb", "joinBomb", "pushBomb", "spreadBomb", "jsonBomb", "bigNum", "host", "searchBomb", "cmpBomb", "keyBomb", "sortBomb"];
-const ABI = [...names.map((name) => ({ name, args: [] as string[] })), { name: "recurse", args: ["number"] },
-  ...["nest", "nest1", "nest2", "nest3", "nest4"].map((name) => ({ name, args: ["number"] })), { name: "pollute", args: ["number"] }, { name: "counter", args: ["number"] }];
+const names = [
+  "ok",
+  "globals",
+  "funcCtor",
+  "evalIt",
+  "loop",
+  "strBomb",
+  "repeatBomb",
+  "joinBomb",
+  "pushBomb",
+  "spreadBomb",
+  "jsonBomb",
+  "bigNum",
+  "host",
+  "searchBomb",
+  "cmpBomb",
+  "keyBomb",
+  "sortBomb",
+];
+const ABI = [
+  ...names.map((name) => ({ name, args: [] as string[] })),
+  { name: "recurse", args: ["number"] },
+  ...["nest", "nest1", "nest2", "nest3", "nest4"].map((name) => ({ name, args: ["number"] })),
+  { name: "pollute", args: ["number"] },
+  { name: "counter", args: ["number"] },
+];
 
 describe("escape and abuse attempts fail cleanly", () => {
   const chain = new Chain();

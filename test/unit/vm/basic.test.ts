@@ -90,7 +90,12 @@ describe("deploy and call", () => {
   it("gas is exact and the same on every runtime", () => {
     const chain = new Chain();
     const { id, receipt } = deploy(chain, HELLO, HELLO_ABI);
-    const gas = [receipt.gasUsage, call(chain, id, "hello", ["bob"]).gasUsage, call(chain, id, "obj", [[1, 2, 3]]).gasUsage, call(chain, id, "h2", []).gasUsage];
+    const gas = [
+      receipt.gasUsage,
+      call(chain, id, "hello", ["bob"]).gasUsage,
+      call(chain, id, "obj", [[1, 2, 3]]).gasUsage,
+      call(chain, id, "h2", []).gasUsage,
+    ];
     expect(gas).toEqual(GOLDEN_GAS);
   });
 });

@@ -25,7 +25,8 @@ describe("the builtins table covers everything QuickJS exposes", () => {
       const t = treatmentOf(path);
       if (!t) wrong.push(`${path}: not in the table`);
       else if (t.t === "removed") wrong.push(`${path}: should be removed`);
-      else if (t.t === "metered" && kind !== "js" && !(kind === "data" && path.split(".").length > 1 && !BUILTINS[path])) wrong.push(`${path}: should be metered, is ${kind}`);
+      else if (t.t === "metered" && kind !== "js" && !(kind === "data" && path.split(".").length > 1 && !BUILTINS[path]))
+        wrong.push(`${path}: should be metered, is ${kind}`);
       else if (t.t === "safe" && kind === "js" && !/^%(arguments|func|class)%/.test(path)) wrong.push(`${path}: safe but wrapped`);
     }
     expect(wrong).toEqual([]);
@@ -63,12 +64,32 @@ const BOMBS = `class Bombs {
   small() { return [...[1, 2, 3].keys()].concat(Object.keys(Object.fromEntries([["a", 1]]))).join(","); }
 }
 module.exports = Bombs;`;
-const NAMES = ["keysSpread", "iterSpread", "strIterSpread", "fromEntries", "forOf", "applyBomb", "applyLoop", "callArgs", "bindBomb", "descriptors",
-  "freezeLoop", "bigArray", "joinBomb", "concatBomb", "keyLoop", "fnText"];
+const NAMES = [
+  "keysSpread",
+  "iterSpread",
+  "strIterSpread",
+  "fromEntries",
+  "forOf",
+  "applyBomb",
+  "applyLoop",
+  "callArgs",
+  "bindBomb",
+  "descriptors",
+  "freezeLoop",
+  "bigArray",
+  "joinBomb",
+  "concatBomb",
+  "keyLoop",
+  "fnText",
+];
 
 describe("builtins that allocate or iterate pay in proportion", () => {
   const chain = new Chain();
-  const { id } = deploy(chain, BOMBS, [...NAMES, "gone", "small"].map((name) => ({ name, args: [] })));
+  const { id } = deploy(
+    chain,
+    BOMBS,
+    [...NAMES, "gone", "small"].map((name) => ({ name, args: [] })),
+  );
   chain.receipt(makeTx([act("gas.iost", "pledge", ["admin", "admin", "1000"])])); // 4,000,000 gas: the largest gas limit
 
   it("the issue's triggers end the tx with out of gas (or the VM's out of memory) at the largest gas limit", () => {
@@ -111,7 +132,11 @@ module.exports = Rows;`;
 describe("byte caps on what a tx leaves in its receipt", () => {
   const chain = new Chain();
   const names = ["bigThrow", "bigReceipt", "manyReceipts", "manyEvents", "fewReceipts", "bigResult"];
-  const { id } = deploy(chain, ROWS, names.map((name) => ({ name, args: [] })));
+  const { id } = deploy(
+    chain,
+    ROWS,
+    names.map((name) => ({ name, args: [] })),
+  );
   chain.receipt(makeTx([act("gas.iost", "pledge", ["admin", "admin", "1000"])]));
   const run = (m: string) => call(chain, id, m, [], { gasLimit: 4_000_000n });
 

@@ -90,7 +90,10 @@ describe("blockchain.txInfo and IOSTCrypto", () => {
     expect(ret(call(chain, id, "sha3", ["Fule will be expensive. Everyone will have a small car."]))).toBe("EBNarfcGkAczpeiSJwtUfH9FEVd1xFhdZis83erU9WNu");
   });
 
-  for (const [name, algorithm] of [["ed25519", ED25519], ["secp256k1", SECP256K1]] as const) {
+  for (const [name, algorithm] of [
+    ["ed25519", ED25519],
+    ["secp256k1", SECP256K1],
+  ] as const) {
     it(`verify ${name}: valid 1, tampered message, signature or key 0`, () => {
       const key = keyPairFromSecret(algorithm, sha3(utf8("iost-edge test key " + name)));
       const other = keyPairFromSecret(algorithm, sha3(utf8("another key " + name)));
@@ -126,7 +129,10 @@ module.exports = Lazy;`;
 describe("lazily loaded host objects and number classes", () => {
   it("load on first use as frozen, non-configurable globals", () => {
     const chain = new Chain();
-    const { id } = deploy(chain, LAZY, [{ name: "shape", args: [] }, { name: "hijack", args: [] }]);
+    const { id } = deploy(chain, LAZY, [
+      { name: "shape", args: [] },
+      { name: "hijack", args: [] },
+    ]);
     expect(ret(call(chain, id, "shape", []))).toBe("true,true,true,true,false,undefined,8");
     // The number module's destructuring runs through the array iterator: a contract cannot replace it.
     expect(call(chain, id, "hijack", []).message).toContain("Uncaught exception: TypeError");

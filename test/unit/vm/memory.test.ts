@@ -63,7 +63,12 @@ describe("VM memory bound", () => {
       dropVm();
       await loadVm();
       const { chain, id } = rich();
-      runs.push(BOMBS.map((m) => { const r = big(chain, id, m); return [r.statusCode, r.message.replace(/^.*error: /s, ""), r.gasUsage]; }));
+      runs.push(
+        BOMBS.map((m) => {
+          const r = big(chain, id, m);
+          return [r.statusCode, r.message.replace(/^.*error: /s, ""), r.gasUsage];
+        }),
+      );
     }
     for (const [status, message, gas] of runs[0]) {
       expect([status, message]).toEqual(["RUNTIME_ERROR", "out of memory"]);

@@ -57,7 +57,9 @@ describe("deploy-time validation", () => {
     chain.advance(1n);
     const out = chain.receipt(makeTx([act(id, "f", ["it"])], { gasLimit: 1_000_000n }));
     expect(out.returns).toEqual(['["got it"]']);
-    const json = chain.receipt(makeTx([act("system.iost", "setCode", [contractJson(src, [{ name: "f", args: ["string"] }])])], { gasLimit: 4_000_000n, time: chain.time + 1n }));
+    const json = chain.receipt(
+      makeTx([act("system.iost", "setCode", [contractJson(src, [{ name: "f", args: ["string"] }])])], { gasLimit: 4_000_000n, time: chain.time + 1n }),
+    );
     expect(json.ramUsage).toEqual(r.ramUsage);
   });
 
