@@ -21,6 +21,7 @@
  */
 import {
   endorsementError,
+  endorsementFields,
   FinalityTracker,
   verifyEndorsement,
   type BlockRef,
@@ -300,14 +301,7 @@ export class Finality {
     const again = this.precheck(e);
     if (again) return { error: again };
     const t = this.tracker();
-    const clean: SignedEndorsement = {
-      height: e.height,
-      hash: e.hash,
-      parent: e.parent,
-      justify: { height: e.justify.height, hash: e.justify.hash },
-      producer: e.producer,
-      sig: e.sig,
-    };
+    const clean: SignedEndorsement = { ...endorsementFields(e), sig: e.sig };
     let out: Intake = { moved: null, e: clean };
     this.host.transactionSync(() => {
       const r = t.addEndorsement(clean);

@@ -84,18 +84,17 @@ export function endorsementError(e: unknown): string | null {
   return null;
 }
 
+/** An endorsement's own fields, nothing else a sender attached: what is signed and what is stored. */
+export function endorsementFields(e: Endorsement): Endorsement {
+  return { height: e.height, hash: e.hash, parent: e.parent, justify: { height: e.justify.height, hash: e.justify.hash }, producer: e.producer };
+}
+
 /** Signs as the producer whose secret (64-byte IOST layout or 32-byte seed) is given; `e.producer` must be its key. */
 export function signEndorsement(chainId: number, e: Endorsement, secret: Uint8Array): SignedEndorsement {
   const bad = endorsementError(e);
   if (bad) throw new Error(bad);
   if (base58Encode(ed25519PublicKey(secret)) !== e.producer) throw new Error(`endorse: secret does not belong to producer ${e.producer}`);
-  const unsigned: Endorsement = {
-    height: e.height,
-    hash: e.hash,
-    parent: e.parent,
-    justify: { height: e.justify.height, hash: e.justify.hash },
-    producer: e.producer,
-  };
+  const unsigned = endorsementFields(e);
   return { ...unsigned, sig: base64Encode(ed25519Sign(secret, endorsementBytes(chainId, unsigned))) };
 }
 

@@ -6,7 +6,7 @@
  * shard's balances and frozen balances sum to the supply record).
  */
 import { expect } from "vitest";
-import { accountWithKey, Algorithm, expectSuccess, KeyPair, newAccountTx, sendAndFollow, signTx, uniqueName, waitUntil, type Client } from "./sdk";
+import { accountWithKey, Algorithm, expectSuccess, KeyPair, newAccountTx, raw, sendAndFollow, signTx, uniqueName, waitUntil, type Client } from "./sdk";
 
 /** No single request may take longer: a slower answer counts as a hang. */
 export const ANSWER_MS = 15_000;
@@ -19,15 +19,8 @@ export interface Answer {
 
 /** A request with a deadline: a hang throws instead of stalling the run. */
 export async function send(url: string, path: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(url + path, { ...init, signal: AbortSignal.timeout(ANSWER_MS) });
-  const text = await res.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, text, body };
+  const { status, text, body } = await raw(url, path, { ...init, signal: AbortSignal.timeout(ANSWER_MS) });
+  return { status, text, body };
 }
 
 export function postText(url: string, path: string, body: string | Uint8Array): Promise<Answer> {
