@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { unstable_startWorker } from "wrangler";
+import { unstable_DevEnv } from "wrangler";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -40,7 +40,19 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
   const fromEnv = process.env.SHARD_COUNT ? { SHARD_COUNT: process.env.SHARD_COUNT } : {};
   // wrangler.toml is production (DEV "false"); a local node is a dev node unless told otherwise.
   for (const [name, value] of Object.entries({ DEV: "true", ...fromEnv, ...options.vars })) bindings[name] = { type: "plain_text", value };
-  const worker = await unstable_startWorker({
+  // wrangler serves the Worker behind a dev proxy (a second workerd) that answers any failed
+  // forward of a POST with a 503 "Your worker restarted mid-request", even with nothing
+  // restarted, and costs a hop per request. Unless a fixed port is asked for (peers, a
+  // user's --port), the node's URL is the Worker's own socket, taken from the reload event.
+  const env = new unstable_DevEnv();
+  let direct: string | undefined;
+  const reloaded = env.proxy.onReloadComplete.bind(env.proxy);
+  env.proxy.onReloadComplete = (event) => {
+    const { protocol, hostname, port } = event.proxyData.userWorkerUrl;
+    direct = `${protocol}//${hostname}:${port}`;
+    reloaded(event);
+  };
+  const worker = await env.startWorker({
     config: resolve(ROOT, "wrangler.toml"),
     bindings,
     dev: {
@@ -53,7 +65,8 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
   });
   try {
     await worker.ready;
-    const url = (await worker.url).toString().replace(/\/$/, "");
+    const proxied = (await worker.url).toString().replace(/\/$/, "");
+    const url = options.port || direct === undefined ? proxied : direct;
     const chainInfo = await waitForChain(url, options.readyTimeoutMs ?? 60_000);
     return { url, chainInfo, stop: () => worker.dispose() };
   } catch (err) {
