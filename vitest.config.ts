@@ -11,7 +11,10 @@ export default defineConfig({
       {
         // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
         plugins: [
-          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } } }),
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml", environment: "dev" },
+            miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } },
+          }),
         ],
         test: {
           name: "workerd",
@@ -27,8 +30,8 @@ export default defineConfig({
         // blocks is lifted here, and set back by the test of that bound (p2p.test.ts "ahead of the clock").
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "4", BLOCK_AHEAD_MAX_MS: "3600000" } },
+            wrangler: { configPath: "./wrangler.toml", environment: "dev" },
+            miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "4", BLOCK_AHEAD_MAX_MS: "3600000" } },
           }),
         ],
         test: {
@@ -40,7 +43,10 @@ export default defineConfig({
       {
         // The Durable Objects again with four shards (cross-shard receipts, restarts).
         plugins: [
-          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } } }),
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml", environment: "dev" },
+            miniflare: { bindings: { SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } },
+          }),
         ],
         test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
       },

@@ -1,27 +1,31 @@
 /**
- * `npm run deploy` → `wrangler deploy`, after the production checks of
+ * `npm run deploy` → `wrangler deploy` of wrangler.toml's top level (production;
+ * `--env dev` is the local devnet's), after the production checks of
  * scripts/deploy-checks.ts (own genesis keys, PRODUCER_SECRET, DEV off, an own
- * name); any failing check stops it, explained. Flags of ours (the rest go to
- * wrangler): `--dev` deploys a dev node on purpose (DEV "true", public dev keys;
- * the checks only warn), `--producer-secret-set` says PRODUCER_SECRET was put
- * (a dry run cannot ask Cloudflare; a real deploy asks `wrangler secret list`).
- * With `--dry-run` it only builds the bundle (no network, no Cloudflare account)
- * into dist/ and reports its size against Cloudflare's Worker size limits, which
- * apply to the gzip size.
+ * name, well-formed PEERS, the strictly-public fetch flag); any failing check
+ * stops it, explained. Before a real deploy it also asks every peer whether it
+ * runs this network's chain. Flags of ours (the rest go to wrangler): `--dev`
+ * deploys a dev node on purpose (DEV "true", public dev keys; the checks only
+ * warn), `--producer-secret-set` says PRODUCER_SECRET was put (a dry run cannot
+ * ask Cloudflare; a real deploy asks `wrangler secret list`), `--new-network`
+ * lets peers that do not answer yet pass with a warning (a network's first
+ * deploys, docs/DEPLOY.md). With `--dry-run` it only builds the bundle (no
+ * network, no Cloudflare account, no peer check) into dist/ and reports its
+ * size against Cloudflare's Worker size limits, which apply to the gzip size.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { unstable_readConfig } from "wrangler";
-import { deployChecks } from "./deploy-checks";
+import { deployChecks, peerChecks, peersOf } from "./deploy-checks";
 
 const LIMITS = [
   { plan: "Workers Free", bytes: 3 * 1024 * 1024 },
   { plan: "Workers Paid", bytes: 10 * 1024 * 1024 },
 ];
 
-const OURS = ["--dev", "--producer-secret-set"];
+const OURS = ["--dev", "--producer-secret-set", "--new-network"];
 const all = process.argv.slice(2);
 const dev = all.includes("--dev");
 const args = all.filter((a) => !OURS.includes(a));
@@ -34,7 +38,10 @@ function flag(name: string): string[] {
   return args.flatMap((a, i) => (a === name ? [args[i + 1] ?? ""] : a.startsWith(name + "=") ? [a.slice(name.length + 1)] : []));
 }
 
-const config = unstable_readConfig({ config: "wrangler.toml", env: flag("--env").at(-1) });
+const env = flag("--env").at(-1) || undefined;
+// Several environments are defined: without --env, say the top level (wrangler warns otherwise).
+if (env === undefined && !args.some((a) => a === "--env" || a.startsWith("--env=") || a === "-e")) args.push("--env=");
+const config = unstable_readConfig({ config: "wrangler.toml", env });
 const vars: Record<string, unknown> = { ...config.vars };
 // A dev deployment must run as one: without DEV "true" the node refuses the dev genesis.
 if (dev && !flag("--var").some((v) => v.startsWith("DEV:"))) args.push("--var", "DEV:true");
@@ -55,14 +62,23 @@ function secretSet(): boolean | undefined {
   return (JSON.parse(list.stdout) as { name: string }[]).some((s) => s.name === "PRODUCER_SECRET");
 }
 
-const found = deployChecks({ name: flag("--name").at(-1) ?? config.name ?? "", vars, producerSecret: secretSet(), dev });
+const target = { name: flag("--name").at(-1) ?? config.name ?? "", vars, producerSecret: secretSet(), dev, flags: config.compatibility_flags };
+const found = deployChecks(target);
+if (peersOf(vars).length > 0) {
+  if (dryRun) console.log(`Peers not asked (--dry-run is offline): a real deploy first asks each of ${peersOf(vars).join(", ")} for its chain.`);
+  else {
+    const online = await peerChecks(vars, fetch, { newNetwork: all.includes("--new-network") });
+    found.errors.push(...(dev ? [] : online.errors));
+    found.warnings.push(...(dev ? online.errors : []), ...online.warnings);
+  }
+}
 for (const w of found.warnings) console.warn(`\x1b[33;1mWARNING\x1b[0m ${w}`);
 if (found.errors.length > 0) {
   console.error("Not deploying: this would be a production node (use --dev for a dev deployment) and");
   for (const e of found.errors) console.error(`  - ${e}`);
   process.exit(1);
 }
-if (found.warnings.length === 0) console.log("Deploy checks passed: own genesis keys, PRODUCER_SECRET, DEV off, own name.");
+if (found.warnings.length === 0) console.log("Deploy checks passed: own genesis keys, PRODUCER_SECRET, DEV off, own name, peers.");
 
 if (dryRun) rmSync(outdir, { recursive: true, force: true });
 

@@ -26,7 +26,7 @@ export interface NodeOptions {
   persist?: string | false;
   /** Loopback port; 0 (default) picks a free one. */
   port?: number;
-  /** Extra plain-text vars, overriding wrangler.toml's [vars] and the dev default DEV = "true". */
+  /** Extra plain-text vars, overriding wrangler.toml's [env.dev.vars] (the devnet: DEV = "true"). */
   vars?: Record<string, string>;
   /** "log": request lines and the Worker's console (contract console.log in dev mode); default "warn". */
   logLevel?: "warn" | "log";
@@ -38,8 +38,7 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
   const bindings: Record<string, { type: "plain_text"; value: string }> = {};
   // SHARD_COUNT in the environment picks the shard count of a run (e.g. the e2e suite with 1 and with 4).
   const fromEnv = process.env.SHARD_COUNT ? { SHARD_COUNT: process.env.SHARD_COUNT } : {};
-  // wrangler.toml is production (DEV "false"); a local node is a dev node unless told otherwise.
-  for (const [name, value] of Object.entries({ DEV: "true", ...fromEnv, ...options.vars })) bindings[name] = { type: "plain_text", value };
+  for (const [name, value] of Object.entries({ ...fromEnv, ...options.vars })) bindings[name] = { type: "plain_text", value };
   // wrangler serves the Worker behind a dev proxy (a second workerd) that answers any failed
   // forward of a POST with a 503 "Your worker restarted mid-request", even with nothing
   // restarted, and costs a hop per request. Unless a fixed port is asked for (peers, a
@@ -52,8 +51,10 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     direct = `${protocol}//${hostname}:${port}`;
     reloaded(event);
   };
+  // wrangler.toml's top level is production; a local node is the dev environment unless its vars say otherwise.
   const worker = await env.startWorker({
     config: resolve(ROOT, "wrangler.toml"),
+    env: "dev",
     bindings,
     dev: {
       server: { hostname: "127.0.0.1", port: options.port ?? 0 },
