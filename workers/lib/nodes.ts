@@ -28,7 +28,7 @@ function metered<T extends object>(env: Env, stub: T): T {
       if (typeof value !== "function" || prop === "then") return value;
       return (...args: unknown[]) => {
         meter.calls++;
-        return value.apply(target, args);
+        return Reflect.apply(value, target, args); // not value.apply: an RPC method would send "apply" as a call
       };
     },
   });
