@@ -215,8 +215,8 @@ export interface CoordinatorApi {
   status(): Promise<CoordinatorStatus>;
   /** Arms the block alarm if it is not armed; cheap and idempotent. */
   wake(): Promise<void>;
-  /** /getChainInfo; arms the block alarm if it is not armed (as `wake`), so one call both reads and wakes. */
-  chainInfo(): Promise<Json>;
+  /** /getChainInfo; with `wake`, also `wake()` first, so the edge's one call both reads and makes sure the chain ticks. */
+  chainInfo(wake?: boolean): Promise<Json>;
   nodeInfo(): Promise<Json>;
   /**
    * /subscribe's poll, one call for every shard: each shard's eventsSince(after[i])

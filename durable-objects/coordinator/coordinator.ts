@@ -653,10 +653,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     };
   }
 
-  async chainInfo(): Promise<Json> {
+  async chainInfo(wake = false): Promise<Json> {
     await this.ensureGenesis();
-    // Reading the chain is a good moment to make sure it is ticking: the edge's one call does both.
-    await this.wake();
+    if (wake) await this.wake();
     return views.chainInfo(this.viewHost());
   }
 

@@ -297,6 +297,7 @@ describe("reads", () => {
     const tabs = await Promise.all(Array.from({ length: 20 }, () => call(f.env, "/getChainInfo")));
     expect(tabs.every((t) => t.body.chain_id === 1020)).toBe(true);
     expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo"]);
+    expect(f.calls[0].args).toEqual([true]); // and wake
     await new Promise((r) => setTimeout(r, HEAD_MEMO_MS));
     await call(f.env, "/getChainInfo");
     expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo", "coordinator.chainInfo"]);

@@ -11,7 +11,8 @@ export const nodeRoutes = new Hono<AppEnv>();
 
 /** The coordinator's chain info, shared by this isolate's requests for HEAD_MEMO_MS (lib/cache.ts). */
 export function chainInfoOf(env: Env): Promise<Json> {
-  return headMemo.get(memoOwner(env), "chainInfo", Date.now(), () => coordinator(env).chainInfo());
+  // Reading the chain is a good moment to make sure it is ticking: the same call wakes the coordinator.
+  return headMemo.get(memoOwner(env), "chainInfo", Date.now(), () => coordinator(env).chainInfo(true));
 }
 
 nodeRoutes.get("/getNodeInfo", async (c) => {
