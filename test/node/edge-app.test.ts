@@ -48,7 +48,10 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     },
     readAll: async (name, argsList) => Promise.all(argsList.map((args) => shardBase.read(name, ...args))),
     txsByContract: async (from, to) =>
-      Array.from({ length: Math.min(to, 10) - from + 1 }, (_, i) => ({ height: from + i, txs: [{ hash: `T${from + i}a`, actions: [{ contract: "token.iost", action_name: "transfer" }] }] })),
+      Array.from({ length: Math.min(to, 10) - from + 1 }, (_, i) => ({
+        height: from + i,
+        txs: [{ hash: `T${from + i}a`, actions: [{ contract: "token.iost", action_name: "transfer" }] }],
+      })),
     contractShard: async () => null,
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
@@ -524,10 +527,23 @@ describe("reads from the edge (issue 14 item 4)", () => {
 
   it("Cache-Control: immutable only for final answers; head reads short; errors, not-found and writes never kept", async () => {
     const f = fakeEnv({
-      coordinator: { getBlockByNumber: async (n) => (n <= 5 ? { status: "IRREVERSIBLE", block: { number: String(n) } } : n <= 10 ? { status: "PENDING", block: { number: String(n) } } : { error: "block not found" }) },
+      coordinator: {
+        getBlockByNumber: async (n) =>
+          n <= 5
+            ? { status: "IRREVERSIBLE", block: { number: String(n) } }
+            : n <= 10
+              ? { status: "PENDING", block: { number: String(n) } }
+              : { error: "block not found" },
+      },
       shard: {
-        getTx: async (h): Promise<Answer<Json>> => (h === "final" ? { status: "IRREVERSIBLE", transaction: {}, block_number: "3" } : h === "packed" ? { status: "PACKED", transaction: {}, block_number: "-1" } : { error: "tx not found" }),
-        getTxReceipt: async (h): Promise<Answer<Json>> => (h === "final" ? { tx_hash: h, status_code: "SUCCESS" } : { error: "failed to Get the receipt hash: tx is not irreversible yet" }),
+        getTx: async (h): Promise<Answer<Json>> =>
+          h === "final"
+            ? { status: "IRREVERSIBLE", transaction: {}, block_number: "3" }
+            : h === "packed"
+              ? { status: "PACKED", transaction: {}, block_number: "-1" }
+              : { error: "tx not found" },
+        getTxReceipt: async (h): Promise<Answer<Json>> =>
+          h === "final" ? { tx_hash: h, status_code: "SUCCESS" } : { error: "failed to Get the receipt hash: tx is not irreversible yet" },
       },
     });
     const cc = async (path: string, init?: RequestInit) => {
@@ -582,7 +598,9 @@ describe("reads from the edge (issue 14 item 4)", () => {
     expect(r.body.blocktx_list[3].tx_list).toHaveLength(16);
     expect(objectCalls(f.calls)).toBe(17);
     expect(Number(r.headers.get("X-Object-Calls"))).toBe(17);
-    expect((await call(f.env, "/getBlockTxsByContract", postText(JSON.stringify({ from_block: 0, to_block: 101 })))).body.message).toBe("invalid range 0 to 101");
+    expect((await call(f.env, "/getBlockTxsByContract", postText(JSON.stringify({ from_block: 0, to_block: 101 })))).body.message).toBe(
+      "invalid range 0 to 101",
+    );
   });
 
   it("getBatchContractStorage: 50 pairs cost at most one call per shard (and the contract's directory lookup)", async () => {

@@ -74,7 +74,11 @@ export async function finalRead(c: Context<AppEnv>, key: Request, compute: () =>
   const res = new Response(JSON.stringify(body), {
     headers: { "content-type": "application/json", "cache-control": final ? FINAL_CACHE_CONTROL : HEAD_CACHE_CONTROL },
   });
-  if (cache !== null && final) await keep(c, cache.put(key, res.clone()).catch((err) => console.error("edge cache put failed:", err)));
+  if (cache !== null && final)
+    await keep(
+      c,
+      cache.put(key, res.clone()).catch((err) => console.error("edge cache put failed:", err)),
+    );
   res.headers.set(CACHE_STATUS, "MISS");
   return res;
 }
@@ -128,7 +132,10 @@ export async function rememberTxShard(c: Context<AppEnv>, hash: string, shard: n
   const cache = edgeCache();
   if (cache === null) return;
   const res = new Response(String(shard), { headers: { "cache-control": `public, max-age=${TX_SHARD_TTL_S}` } });
-  await keep(c, cache.put(txShardKey(new URL(c.req.url).origin, hash), res).catch((err) => console.error("edge cache put failed:", err)));
+  await keep(
+    c,
+    cache.put(txShardKey(new URL(c.req.url).origin, hash), res).catch((err) => console.error("edge cache put failed:", err)),
+  );
 }
 
 /** The shard this location knows for a tx, or null. */

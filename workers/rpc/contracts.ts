@@ -58,7 +58,14 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
   );
   // One readAll per shard involved, so a batch costs at most one call per shard (and the directory lookup).
   const shards = [...new Set(reads.map((r) => r.at))].sort((a, b) => a - b);
-  const batches = await Promise.all(shards.map((i) => shard(c.env, i).readAll("getContractStorage", reads.filter((r) => r.at === i).map((r) => r.args))));
+  const batches = await Promise.all(
+    shards.map((i) =>
+      shard(c.env, i).readAll(
+        "getContractStorage",
+        reads.filter((r) => r.at === i).map((r) => r.args),
+      ),
+    ),
+  );
   const next = new Map(shards.map((i, j) => [i, { batch: batches[j], used: 0 }]));
   const answers = reads.map((r) => {
     const b = next.get(r.at)!;
