@@ -11,9 +11,10 @@
  * then, on fresh nodes with 1, 2 and 4 shards (bench/shards.ts), executed
  * transfers/s and the coordinator's time per block, and prints Markdown tables
  * for BENCHMARKS.md; last, a network of 4 nodes (bench/network.ts): send → final
- * latency by both finality rules and a lagging node's catch-up rate.
+ * latency by both finality rules and a lagging node's catch-up rate; and reads
+ * (bench/reads.ts): object calls per read route and the edge cache's hit rate.
  *
- *   npm run bench -- [--only node,shards,network] [--txs 4000] [--senders 100] [--concurrency 32]
+ *   npm run bench -- [--only node,shards,network,reads] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,13 +22,14 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx } from "./lib";
 import { networkBench } from "./network";
+import { readsBench } from "./reads";
 import { shardScaling } from "./shards";
 import { vmBench } from "./vm";
 import { startNode } from "../scripts/node";
 
 /** Sections to run: `--only a,b` (default all). */
 function sections(): Set<string> {
-  const all = ["node", "shards", "network"];
+  const all = ["node", "shards", "network", "reads"];
   const at = process.argv.indexOf("--only");
   if (at < 0) return new Set(all);
   const picked = (process.argv[at + 1] ?? "").split(",").filter((s) => s !== "");
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   const only = sections();
   if (only.has("node")) await single();
   if (only.has("shards")) await shardScaling([1, 2, 4], option("shard-txs", 2000), option("senders", 100), option("concurrency", 32));
+  if (only.has("reads")) await readsBench(option("read-shards", 4), option("read-requests", 1000));
   if (only.has("network"))
     await networkBench({
       shards: option("net-shards", 1),

@@ -38,6 +38,14 @@ export interface ChunkContext {
   parentTime: string;
 }
 
+/** A CONTRACT_RECEIPT / CONTRACT_EVENT event of a chunk, for /subscribe. */
+export interface ShardEvent {
+  topic: string;
+  data: string;
+  time: string;
+  contract: string;
+}
+
 /** A shard's share of one block (src/block/wire.ts: the same record travels between nodes). */
 export type Chunk = WireChunk;
 
@@ -82,10 +90,18 @@ export interface ShardApi {
    * the edge does not pass it). Answers as IOST's RPC, errors as `{error}`.
    */
   read<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<Answer<Json>>;
+  /** `read` for each argument list (at most MAX_READS), in order: one call for /getBatchContractStorage's pairs on this shard. */
+  readAll<K extends ReadName>(name: K, argsList: ReadArgs<K>[]): Promise<Answer<Json>[]>;
+  /**
+   * /getBlockTxsByContract's share of this shard in one call: for each height of
+   * [from, min(to, from + MAX_CONTRACT_RANGE, head)] whose chunk has txs with an action on
+   * `contract` ("" any) named `actionName` ("" any), those txs as getChunkTxs gives them.
+   */
+  txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[] }[]>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
-  eventsSince(afterHeight: number): Promise<{ height: number; events: { topic: string; data: string; time: string; contract: string }[] }>;
+  eventsSince(afterHeight: number): Promise<{ height: number; events: ShardEvent[] }>;
   poolSize(): Promise<number>;
   /** Head, LIB, pool size and work done, for load reports (explorer, /dev/status, bench). */
   status(): Promise<ShardStatus>;
@@ -127,6 +143,8 @@ export interface ShardInternal extends ShardApi {
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
   chunkTxs(height: number): Promise<Uint8Array[]>;
   chunkAt(height: number): Promise<Chunk | null>;
+  /** chunkAt and chunkTxs of up to `count` (≤ MAX_RANGE) heights from `from`, stopping at a missing chunk or past `maxBytes` of txs (but one). */
+  chunkRange(from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[]>;
 }
 
 /** Validator Durable Object (validator/validator.ts): signs for one producer key. */
@@ -197,8 +215,15 @@ export interface CoordinatorApi {
   status(): Promise<CoordinatorStatus>;
   /** Arms the block alarm if it is not armed; cheap and idempotent. */
   wake(): Promise<void>;
-  chainInfo(): Promise<Json>;
+  /** /getChainInfo; with `wake`, also `wake()` first, so the edge's one call both reads and makes sure the chain ticks. */
+  chainInfo(wake?: boolean): Promise<Json>;
   nodeInfo(): Promise<Json>;
+  /**
+   * /subscribe's poll, one call for every shard: each shard's eventsSince(after[i])
+   * (`after` has one height per shard), asking no shard while the head is not above
+   * `after`. `heights` are where the next poll starts.
+   */
+  eventsSince(after: number[]): Promise<Answer<{ heights: number[]; events: ShardEvent[] }>>;
   /** Header view of a block (IOST Block JSON without `transactions`), with status, or error. */
   getBlockByNumber(number: number): Promise<Answer<{ status: string; block: Json }>>;
   getBlockByHash(hash: string): Promise<Answer<{ status: string; block: Json }>>;

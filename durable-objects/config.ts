@@ -37,6 +37,12 @@ export const PUSH_TIMEOUT_MS = 2_000;
 /** Most blocks one GET /p2p/blocks returns. */
 export const MAX_RANGE = 50;
 
+/** Most blocks one /getBlockTxsByContract spans beyond its first (go-iost rpc GetBlockTxsByContract: to - from ≤ 100). */
+export const MAX_CONTRACT_RANGE = 100;
+
+/** Most key/field pairs one /getBatchContractStorage reads (go-iost rpc: the first 50). */
+export const MAX_READS = 50;
+
 /** Most node ids one X-Gossip-To header lists. */
 export const MAX_GOSSIP_TO = 64;
 
@@ -53,3 +59,31 @@ export function parseGossipTo(text: string | undefined): string[] {
 export const MAX_AHEAD = 64;
 /** Most endorsements one POST /p2p/endorse carries. */
 export const MAX_BATCH = 64;
+
+/**
+ * Where Cloudflare places the node's objects (LOCATION_HINT): every object of one node
+ * (coordinator, shards, validators) gets the same hint, so the calls between them stay
+ * inside one region. Unset: each object starts near its first caller.
+ */
+export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
+export type LocationHint = (typeof LOCATION_HINTS)[number];
+
+/** LOCATION_HINT parsed; an unknown value throws, naming the known ones. */
+export function locationHint(env: { LOCATION_HINT?: string }): LocationHint | undefined {
+  const hint = env.LOCATION_HINT?.trim() ?? "";
+  if (hint === "") return undefined;
+  if (!(LOCATION_HINTS as readonly string[]).includes(hint)) {
+    throw new Error(`invalid LOCATION_HINT ${JSON.stringify(hint)}: one of ${LOCATION_HINTS.join(", ")}, or empty`);
+  }
+  return hint as LocationHint;
+}
+
+/** An object stub by name, with the node's location hint when it has one. */
+export function stubOf<T>(
+  ns: { getByName(name: string): T; idFromName?(name: string): unknown; get?(id: unknown, options?: { locationHint?: string }): T },
+  name: string,
+  hint: LocationHint | undefined,
+): T {
+  if (hint === undefined || ns.get === undefined || ns.idFromName === undefined) return ns.getByName(name);
+  return ns.get(ns.idFromName(name), { locationHint: hint });
+}

@@ -4,7 +4,7 @@
  * The settings the edge Worker also reads are parsed in config.ts.
  */
 import type { CoordinatorApi, ShardInternal, ValidatorApi } from "./api";
-import { parsePeers, productionMode, type ProductionMode } from "./config";
+import { locationHint, parsePeers, productionMode, stubOf, type ProductionMode } from "./config";
 import { DEV_ADMIN_PUBKEY, DEV_PRODUCERS, PUBLIC_DEV_KEYS } from "../src/genesis/dev-keys";
 import type { GenesisSpec } from "../src/genesis/index";
 
@@ -54,6 +54,8 @@ export interface NodeEnv {
   BLOCK_MAX_TXS_PER_PUBLISHER?: string;
   /** How far (ms) a peer's block may be ahead of this node's clock (default: one slot, as go-iost). */
   BLOCK_AHEAD_MAX_MS?: string;
+  /** Where every object of this node is placed (config.ts `locationHint`); the edge passes the same hint. */
+  LOCATION_HINT?: string;
 }
 
 export interface NodeConfig {
@@ -183,13 +185,13 @@ export function shardIndexFromName(name: string | undefined): number {
 // DO RPC stubs are typed by the contract in api.ts, not by the classes, which
 // keeps tsc away from deep Rpc type instantiation (TS2589; docs/ARCHITECTURE.md "Platform notes").
 export function shardStub(env: NodeEnv, name: string): ShardInternal {
-  return env.SHARD.getByName(name) as unknown as ShardInternal;
+  return stubOf(env.SHARD, name, locationHint(env)) as unknown as ShardInternal;
 }
 
 export function coordinatorStub(env: NodeEnv, name = COORDINATOR_NAME): CoordinatorApi {
-  return env.COORDINATOR.getByName(name) as unknown as CoordinatorApi;
+  return stubOf(env.COORDINATOR, name, locationHint(env)) as unknown as CoordinatorApi;
 }
 
 export function validatorStub(env: NodeEnv, name: string): ValidatorApi {
-  return env.VALIDATOR.getByName(name) as unknown as ValidatorApi;
+  return stubOf(env.VALIDATOR, name, locationHint(env)) as unknown as ValidatorApi;
 }

@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
+import { HEAD_CACHE_CONTROL, NO_STORE } from "./lib/cache";
 import { CODE_UNIMPLEMENTED, CODE_UNKNOWN, envelope, RpcFailure } from "./lib/errors";
 import { explorerRoutes } from "./explorer/routes";
 import { accountRoutes } from "./rpc/accounts";
@@ -30,8 +31,25 @@ import { txRoutes } from "./rpc/transactions";
  */
 export const MAX_BODY_BYTES = 512 * 1024;
 
+/** Response header: the Durable Object calls (subrequests) the request made before its answer. */
+export const OBJECT_CALLS = "X-Object-Calls";
+
+/** Paths whose answers are never kept anywhere: writes, dev tools, node-to-node. */
+const UNCACHED = /^\/(sendTx|execTx|subscribe|dev\/|p2p\/)/;
+
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  // Counts object calls per request (lib/nodes.ts), and gives every answer its Cache-Control
+  // (lib/cache.ts): final reads set their own; other reads depend on the head; errors are never kept.
+  app.use("*", async (c, next) => {
+    const meter = { calls: 0 };
+    c.env = { ...c.env, meter };
+    await next();
+    c.res.headers.set(OBJECT_CALLS, String(meter.calls));
+    if (c.res.status !== 200 || UNCACHED.test(c.req.path)) c.res.headers.set("cache-control", NO_STORE);
+    else if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", HEAD_CACHE_CONTROL);
+  });
 
   app.route("/", p2pRoutes); // node-to-node, before the RPC body cap: it has its own (blocks exceed 512 KiB)
   app.route("/", endorseRoutes); // POST /p2p/endorse (issue #7 finality), under the /p2p checks above

@@ -5,9 +5,20 @@
  */
 import type { CoordinatorApi, ShardApi } from "../durable-objects/api";
 
+/** A Durable Object namespace as the edge uses it: by name, or by id with a location hint (lib/nodes.ts). */
+export interface Namespace<T> {
+  getByName(name: string): T;
+  idFromName?(name: string): unknown;
+  get?(id: unknown, options?: { locationHint?: string }): T;
+}
+
 export interface Env {
-  SHARD: { getByName(name: string): ShardApi };
-  COORDINATOR: { getByName(name: string): CoordinatorApi };
+  SHARD: Namespace<ShardApi>;
+  COORDINATOR: Namespace<CoordinatorApi>;
+  /** Region of the node's objects (durable-objects/config.ts `locationHint`). */
+  LOCATION_HINT?: string;
+  /** Not a binding: the object calls of the request being served, set per request by app.ts (X-Object-Calls). */
+  meter?: { calls: number };
   /** "true" enables dev-only endpoints (/execTx). */
   DEV?: string;
   /** Chain id txs must carry. When unset, the coordinator's chain info decides. */

@@ -60,6 +60,7 @@ import type {
   Origin,
   P2pGate,
   PeerStatus,
+  ShardEvent,
   ShardInternal,
   ValidatorApi,
 } from "../api";
@@ -652,9 +653,21 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     };
   }
 
-  async chainInfo(): Promise<Json> {
+  async chainInfo(wake = false): Promise<Json> {
     await this.ensureGenesis();
+    if (wake) await this.wake();
     return views.chainInfo(this.viewHost());
+  }
+
+  async eventsSince(after: number[]): Promise<Answer<{ heights: number[]; events: ShardEvent[] }>> {
+    await this.ensureGenesis();
+    const shards = this.shards();
+    if (!Array.isArray(after) || after.length !== shards.length || !after.every((a) => Number.isSafeInteger(a) && a >= 0)) {
+      return { error: `invalid heights ${JSON.stringify(after)}: one height per shard (${shards.length})` };
+    }
+    const head = this.headBlock().number;
+    const batches = await Promise.all(shards.map((s, i) => (after[i] >= head ? { height: after[i], events: [] } : s.eventsSince(after[i]))));
+    return { heights: batches.map((b) => b.height), events: batches.flatMap((b) => b.events) };
   }
 
   async nodeInfo(): Promise<Json> {

@@ -78,6 +78,12 @@ export function getChunkTxs(h: ViewHost, height: number): Json[] {
   return rows.map((r) => txJson(r.bytes, r.hash, r.receipt));
 }
 
+/** Whether a tx view has an action on `contract` ("" any) named `actionName` ("" any): go-iost GetBlockTxsByContract's filter. */
+export function hasAction(tx: Json, contract: string, actionName: string): boolean {
+  const actions = ((tx as { [k: string]: Json }).actions ?? []) as { [k: string]: Json }[];
+  return actions.some((a) => (contract === "" || a.contract === contract) && (actionName === "" || a.action_name === actionName));
+}
+
 /** Gas ratios (×100) of the txs in the chunk of `height`, for /getGasRatio. */
 export function chunkGasRatios(h: ViewHost, height: number): number[] {
   return h.sql

@@ -40,6 +40,7 @@ import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConf
 import { MAX_POOL_TXS, padNs, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
+import { MAX_CONTRACT_RANGE, MAX_RANGE, MAX_READS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { SqlStore } from "../sql-store";
 import { blob, errorText, hex, unhex } from "../values";
@@ -340,6 +341,21 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return this.storedChunk(height);
   }
 
+  /** One call for a range of /p2p/blocks (ShardInternal.chunkRange): built on chunkAt and chunkTxs, wherever they read from. */
+  async chunkRange(from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[]> {
+    const out: { chunk: Chunk; txs: Uint8Array[] }[] = [];
+    let bytes = 0;
+    for (let n = from; n < from + Math.min(count, MAX_RANGE); n++) {
+      const chunk = await this.chunkAt(n);
+      if (chunk === null) break;
+      const txs = await this.chunkTxs(n);
+      bytes += txs.reduce((sum, t) => sum + t.length, 0);
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push({ chunk, txs });
+    }
+    return out;
+  }
+
   /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
   async outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> {
     if (height > this.head) throw new Error(`shard-${this.shardIndex}: chunk ${height} not built yet (head ${this.head})`);
@@ -373,6 +389,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return views.getChunkTxs(this.host(), height);
   }
 
+  /** /getBlockTxsByContract's share of this shard: one call for the whole range (go-iost's 100 blocks), built on getChunkTxs. */
+  async txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[] }[]> {
+    const out: { height: number; txs: Json[] }[] = [];
+    for (let n = from; n <= Math.min(to, from + MAX_CONTRACT_RANGE, this.head); n++) {
+      const txs = (await this.getChunkTxs(n)).filter((tx) => views.hasAction(tx, contract, actionName));
+      if (txs.length > 0) out.push({ height: n, txs });
+    }
+    return out;
+  }
+
   /** Gas ratios (×100) of the txs in the chunk of `height`, for /getGasRatio. */
   async chunkGasRatios(height: number): Promise<number[]> {
     return views.chunkGasRatios(this.host(), height);
@@ -395,6 +421,13 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const read = (reads as ReadTable)[name];
     const answer = views.view(this.host(), (s, t) => read(s, t, ...args) as Answer<Json>);
     return namesBlock.has(name) ? { ...(answer as { [k: string]: Json }), ...views.readBlock(this.host()) } : answer;
+  }
+
+  /** Several reads of one kind in one call (/getBatchContractStorage), each answered as `read` answers it. */
+  async readAll<K extends ReadName>(name: K, argsList: ReadArgs<K>[]): Promise<Answer<Json>[]> {
+    const out: Answer<Json>[] = [];
+    for (const args of argsList.slice(0, MAX_READS)) out.push(await this.read(name, ...args));
+    return out;
   }
 
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */

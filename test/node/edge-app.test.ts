@@ -10,9 +10,11 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Answer, CoordinatorApi, Json, ShardApi } from "../../durable-objects/api";
 import type { ReadArgs, ReadName } from "../../src/query/reads";
 import { createApp, MAX_BODY_BYTES } from "../../workers/app";
+import { FINAL_CACHE_CONTROL, HEAD_CACHE_CONTROL, HEAD_MEMO_MS } from "../../workers/lib/cache";
 import type { Env } from "../../workers/env";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, IOST, KeyPair } from "../e2e/helpers/sdk";
 import { sdkTxHash } from "../e2e/helpers/txhash";
+import { shardOf } from "../../src/sharding/placement";
 
 type Calls = { method: string; args: unknown[] }[];
 /** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
@@ -44,6 +46,12 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       calls.push({ method: `shard.${name}`, args });
       return (reads[name] as (...a: unknown[]) => Promise<Answer<Json>>)(...args);
     },
+    readAll: async (name, argsList) => Promise.all(argsList.map((args) => shardBase.read(name, ...args))),
+    txsByContract: async (from, to) =>
+      Array.from({ length: Math.min(to, 10) - from + 1 }, (_, i) => ({
+        height: from + i,
+        txs: [{ hash: `T${from + i}a`, actions: [{ contract: "token.iost", action_name: "transfer" }] }],
+      })),
     contractShard: async () => null,
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
@@ -71,7 +79,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
   const coordBase: CoordinatorApi = {
     wake: async () => {},
     chainInfo: async () => ({ chain_id: 1020, head_block: "10" }),
-    nodeInfo: async () => ({ build_time: "", git_hash: "", mode: "ModeNormal", network: null, code_version: "" }),
+    nodeInfo: async () => ({ build_time: "", git_hash: "", mode: "ModeNormal", network: null, code_version: "", server_time: "1", tx_pool_size: "3" }),
     getBlockByNumber: async (n) => (n <= 10 ? { status: "IRREVERSIBLE", block: block(n) } : { error: "block not found" }),
     getBlockByHash: async (h) => (h === "H3" ? { status: "IRREVERSIBLE", block: block(3) } : { error: "block not found" }),
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
@@ -83,6 +91,11 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     p2pGate: async () => ({ keys: [], chainId: 1020, nodeId: "N", head: 10, final: 9, aheadMs: 500, shardCount: 1 }),
     receiveBlock: async () => ({ error: "block is not an object" }),
     peerBlocks: async () => [],
+    eventsSince: async (after) => {
+      // The coordinator's own calls to the shards, not the edge's: not recorded.
+      const batches = await Promise.all(after.map((a) => (overrides.shard?.eventsSince ?? shardBase.eventsSince)(a)));
+      return { heights: batches.map((b) => b.height), events: batches.flatMap((b) => b.events) };
+    },
     p2pStatus: async () => ({ chain_id: 1020, head: 10, head_hash: "H10", head_time: "1", lib: 10, lib_hash: "H10" }),
   };
   const record = <T extends object>(target: T, prefix: string): T =>
@@ -278,11 +291,19 @@ describe("reads", () => {
     expect(r.body.mode).toBe("ModeNormal");
   });
 
-  it("getChainInfo wakes the coordinator", async () => {
+  it("getChainInfo is one coordinator call (which also wakes it); pollers within HEAD_MEMO_MS share it", async () => {
     const f = fakeEnv();
     const r = await call(f.env, "/getChainInfo");
     expect(r.body.chain_id).toBe(1020);
-    expect(f.calls.some((c) => c.method === "coordinator.wake")).toBe(true);
+    expect(r.headers.get("X-Object-Calls")).toBe("1");
+    expect(r.headers.get("cache-control")).toBe(HEAD_CACHE_CONTROL);
+    const tabs = await Promise.all(Array.from({ length: 20 }, () => call(f.env, "/getChainInfo")));
+    expect(tabs.every((t) => t.body.chain_id === 1020)).toBe(true);
+    expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo"]);
+    expect(f.calls[0].args).toEqual([true]); // and wake
+    await new Promise((r) => setTimeout(r, HEAD_MEMO_MS));
+    await call(f.env, "/getChainInfo");
+    expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo", "coordinator.chainInfo"]);
   });
 
   it("blocks: complete=true adds the chunk's transactions, false an empty array", async () => {
@@ -449,7 +470,7 @@ describe("subscribe", () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.status).toBe(200);
     expect(r.text).toBe(JSON.stringify({ result: { event: { topic: "CONTRACT_RECEIPT", data: "r1", time: "5" } } }) + "\n");
-    expect(f.calls.find((c) => c.method === "shard.eventsSince")?.args).toEqual([10]);
+    expect(f.calls.find((c) => c.method === "coordinator.eventsSince")?.args).toEqual([[10]]);
     const bad = await call(f.env, "/subscribe", postText(JSON.stringify({ topics: ["BLOCKS"] })));
     expect(bad.body.code).toBe(2);
   });
@@ -497,5 +518,116 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
     await call(f.env, "/getTokenBalance/producer000/iost/true");
     const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
     expect(shards).toEqual(["shard-0", "shard-1"]);
+  });
+});
+
+describe("reads from the edge (issue 14 item 4)", () => {
+  /** The object calls the edge made (a fake's own calls to the shards are not its). */
+  const objectCalls = (calls: Calls) => calls.filter((c) => /^(coordinator|shard)\./.test(c.method)).length;
+
+  it("Cache-Control: immutable only for final answers; head reads short; errors, not-found and writes never kept", async () => {
+    const f = fakeEnv({
+      coordinator: {
+        getBlockByNumber: async (n) =>
+          n <= 5
+            ? { status: "IRREVERSIBLE", block: { number: String(n) } }
+            : n <= 10
+              ? { status: "PENDING", block: { number: String(n) } }
+              : { error: "block not found" },
+      },
+      shard: {
+        getTx: async (h): Promise<Answer<Json>> =>
+          h === "final"
+            ? { status: "IRREVERSIBLE", transaction: {}, block_number: "3" }
+            : h === "packed"
+              ? { status: "PACKED", transaction: {}, block_number: "-1" }
+              : { error: "tx not found" },
+        getTxReceipt: async (h): Promise<Answer<Json>> =>
+          h === "final" ? { tx_hash: h, status_code: "SUCCESS" } : { error: "failed to Get the receipt hash: tx is not irreversible yet" },
+      },
+    });
+    const cc = async (path: string, init?: RequestInit) => {
+      const r = await call(f.env, path, init);
+      return [r.status, r.headers.get("cache-control")];
+    };
+    expect(await cc("/getBlockByNumber/3/true")).toEqual([200, FINAL_CACHE_CONTROL]);
+    expect(await cc("/getBlockByNumber/8/true")).toEqual([200, HEAD_CACHE_CONTROL]); // reversible: never immutable
+    expect(await cc("/getBlockByNumber/99/true")).toEqual([400, "no-store"]);
+    expect(await cc("/getBlockByNumber/3/maybe")).toEqual([400, "no-store"]);
+    expect(await cc("/getTxByHash/final")).toEqual([200, FINAL_CACHE_CONTROL]);
+    expect(await cc("/getTxByHash/packed")).toEqual([200, HEAD_CACHE_CONTROL]);
+    expect(await cc("/getTxByHash/nothing")).toEqual([400, "no-store"]);
+    expect(await cc("/getTxReceiptByTxHash/final")).toEqual([200, FINAL_CACHE_CONTROL]);
+    expect(await cc("/getTxReceiptByTxHash/packed")).toEqual([400, "no-store"]);
+    expect(await cc("/getAccount/admin/true")).toEqual([200, HEAD_CACHE_CONTROL]);
+    expect(await cc("/getChainInfo")).toEqual([200, HEAD_CACHE_CONTROL]);
+    expect(await cc("/getContractStorage", postText(JSON.stringify({ id: "c", key: "k", field: "" })))).toEqual([200, HEAD_CACHE_CONTROL]);
+    const range = (to: number) => postText(JSON.stringify({ from_block: 0, to_block: to, contract: "token.iost" }));
+    // The fake's LIB: chain info has no lib_block, so 0; a range reaching above it is not final.
+    expect(await cc("/getBlockTxsByContract", range(0))).toEqual([200, FINAL_CACHE_CONTROL]);
+    expect(await cc("/getBlockTxsByContract", range(5))).toEqual([200, HEAD_CACHE_CONTROL]);
+    expect(await cc("/sendTx", postText(JSON.stringify(signedTransfer())))).toEqual([200, "no-store"]);
+    expect(await cc("/p2p/status")).toEqual([200, "no-store"]);
+  });
+
+  it("a tx lookup asks the one shard the edge admitted it to, not every shard", async () => {
+    const f = fakeEnv({ vars: { SHARD_COUNT: "4" }, shard: { getTx: async (h) => ({ status: "PACKED", transaction: { hash: h }, block_number: "-1" }) } });
+    const tx = signedTransfer(1020, "2");
+    expect((await call(f.env, "/sendTx", postText(JSON.stringify(tx)))).status).toBe(200);
+    f.calls.length = 0;
+    const r = await call(f.env, `/getTxByHash/${sdkTxHash(tx)}`);
+    expect(r.body.status).toBe("PACKED");
+    expect(f.calls.filter((c) => c.method === "shard.getTx")).toHaveLength(1);
+    expect(f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0])).toEqual([`shard-${shardOf("admin", 4)}`]);
+    expect(r.headers.get("X-Object-Calls")).toBe("1");
+    // A hash this edge never saw: every shard once (bounded by the shard count), then it knows.
+    f.calls.length = 0;
+    await call(f.env, "/getTxByHash/elsewhere");
+    expect(f.calls.filter((c) => c.method === "shard.getTx")).toHaveLength(4);
+    f.calls.length = 0;
+    await call(f.env, "/getTxByHash/elsewhere");
+    expect(f.calls.filter((c) => c.method === "shard.getTx")).toHaveLength(1);
+  });
+
+  it("getBlockTxsByContract over go-iost's largest range makes at most 50 object calls (one per shard)", async () => {
+    const f = fakeEnv({ vars: { SHARD_COUNT: "16" } });
+    const r = await call(f.env, "/getBlockTxsByContract", postText(JSON.stringify({ from_block: 0, to_block: 100, contract: "token.iost" })));
+    expect(r.status, r.text).toBe(200);
+    // Each of the 16 (same fake) shards matches heights 0..10: one block entry per height, every shard's txs in it.
+    expect(r.body.blocktx_list).toHaveLength(11);
+    expect(r.body.blocktx_list[3].tx_list).toHaveLength(16);
+    expect(objectCalls(f.calls)).toBe(17);
+    expect(Number(r.headers.get("X-Object-Calls"))).toBe(17);
+    expect((await call(f.env, "/getBlockTxsByContract", postText(JSON.stringify({ from_block: 0, to_block: 101 })))).body.message).toBe(
+      "invalid range 0 to 101",
+    );
+  });
+
+  it("getBatchContractStorage: 50 pairs cost at most one call per shard (and the contract's directory lookup)", async () => {
+    const f = fakeEnv({ vars: { SHARD_COUNT: "4" } });
+    const keyFields = Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, field: `f${i}` }));
+    const r = await call(f.env, "/getBatchContractStorage", postText(JSON.stringify({ id: "Contractabc", key_fields: keyFields })));
+    expect(r.body.datas).toHaveLength(50);
+    expect(r.body.datas[7]).toBe("k7/f7");
+    expect(Number(r.headers.get("X-Object-Calls"))).toBeLessThanOrEqual(5);
+  });
+
+  it("/subscribe on 16 shards makes at most 50 object calls however long it runs", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "Date"] });
+    try {
+      const f = fakeEnv({ vars: { SHARD_COUNT: "16", SUBSCRIBE_MAX_SECONDS: "86400" } });
+      const res = await app.request("/subscribe", postText('{"topics":["CONTRACT_EVENT"]}'), f.env);
+      const reader = res.body!.getReader();
+      for (;;) {
+        const next = reader.read();
+        let r: Awaited<typeof next> | null = null;
+        while (r === null) r = await Promise.race([next, vi.advanceTimersByTimeAsync(1_000).then(() => null)]);
+        if (r.done) break;
+      }
+      expect(objectCalls(f.calls)).toBeLessThanOrEqual(50);
+      expect(f.calls.filter((c) => c.method === "coordinator.eventsSince").length).toBeGreaterThan(40);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -21,7 +21,7 @@ export class RpcFailure extends Error {
 export function envelope(code: number, message: string): Response {
   return new Response(JSON.stringify({ code, message }), {
     status: 400,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "cache-control": "no-store" }, // an error is never kept (lib/cache.ts)
   });
 }
 

@@ -4,6 +4,7 @@
  * coordinator named `coordinator`.
  */
 import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
+import { locationHint, stubOf } from "../../durable-objects/config";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, placedByName, shardOf } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
@@ -14,8 +15,27 @@ export function shardCount(env: Env): number {
   return env.SHARD_COUNT !== undefined && Number.isInteger(n) && n > 0 ? n : 1;
 }
 
+/**
+ * A stub that counts its calls into the request's meter: each is a subrequest of the
+ * Worker's request (50 on the Free plan, 1,000 on Paid) and a billed object request.
+ */
+function metered<T extends object>(env: Env, stub: T): T {
+  const meter = env.meter;
+  if (meter === undefined) return stub;
+  return new Proxy(stub, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function" || prop === "then") return value;
+      return (...args: unknown[]) => {
+        meter.calls++;
+        return Reflect.apply(value, target, args); // not value.apply: an RPC method would send "apply" as a call
+      };
+    },
+  });
+}
+
 export function shard(env: Env, index: number): ShardApi {
-  return env.SHARD.getByName(`shard-${index}`);
+  return metered(env, stubOf(env.SHARD, `shard-${index}`, locationHint(env)));
 }
 
 /** Home shard of an account (or of a contract placed with its deployer). */
@@ -30,22 +50,31 @@ export function homeShard(env: Env, account: string): ShardApi {
  * where it was deployed, which every shard's directory (src/sharding/directory.ts)
  * can tell, so shard 0 is asked.
  */
+export async function contractHomeIndex(env: Env, contract: string): Promise<number> {
+  if (shardCount(env) === 1 || !contract.startsWith("Contract")) return 0;
+  return (await shard(env, 0).contractShard(contract)) ?? 0;
+}
+
 export async function contractHome(env: Env, contract: string): Promise<ShardApi> {
-  if (shardCount(env) === 1 || !contract.startsWith("Contract")) return shard(env, 0);
-  return shard(env, (await shard(env, 0).contractShard(contract)) ?? 0);
+  return shard(env, await contractHomeIndex(env, contract));
 }
 
 /**
  * The shard holding a contract storage entry (or a map's field list): its account's for account-keyed
- * system storage (balances, permissions, gas, RAM), else the contract's own shard.
+ * system storage (balances, permissions, gas, RAM), else the contract's own shard (`home`: its index, if known).
  */
-export async function storageShard(env: Env, contract: string, key: string, field: string | null, home?: Promise<ShardApi>): Promise<ShardApi> {
+export async function storageShardIndex(env: Env, contract: string, key: string, field: string | null, home?: Promise<number>): Promise<number> {
   // field "": a simple value; null: a map's field list; else a map value.
   const raw = field === null ? mapIndexKey(contract, key) : field === "" ? basicKey(contract, key) : mapKey(contract, key, field);
   const account = keyAccount(raw);
   // Every account's `contribute` lives on the consensus shard (src/sharding/placement.ts).
-  if (account !== null && isConsensusTokenKey(raw)) return shard(env, CONSENSUS_SHARD);
-  return account === null || !placedByName(account) ? (home ?? contractHome(env, contract)) : homeShard(env, account);
+  if (account !== null && isConsensusTokenKey(raw)) return CONSENSUS_SHARD;
+  if (account === null || !placedByName(account)) return home ?? contractHomeIndex(env, contract);
+  return shardOf(account, shardCount(env));
+}
+
+export async function storageShard(env: Env, contract: string, key: string, field: string | null): Promise<ShardApi> {
+  return shard(env, await storageShardIndex(env, contract, key, field));
 }
 
 export function allShards(env: Env): ShardApi[] {
@@ -53,5 +82,5 @@ export function allShards(env: Env): ShardApi[] {
 }
 
 export function coordinator(env: Env): CoordinatorApi {
-  return env.COORDINATOR.getByName("coordinator");
+  return metered(env, stubOf(env.COORDINATOR, "coordinator", locationHint(env)));
 }

@@ -2,15 +2,19 @@
  * Blocks: /getBlockByHash/{hash}/{complete}, /getBlockByNumber/{number}/{complete},
  * POST /getBlockTxsByContract. The coordinator keeps headers; with complete=true
  * the transactions (each with its tx_receipt) come from every shard's chunk at
- * that height, in shard order. getRawBlockByNumber and getBlockHeaderByRange
+ * that height, in shard order. An irreversible block is final: kept in the
+ * location's cache (lib/cache.ts). getRawBlockByNumber and getBlockHeaderByRange
  * (raw protobuf blocks) answer "Not Implemented".
  */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
+import { MAX_CONTRACT_RANGE } from "../../durable-objects/config";
+import { cacheKey, finalRead } from "../lib/cache";
 import { allShards, coordinator } from "../lib/nodes";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
+import { chainInfoOf } from "./node";
 
 export const blockRoutes = new Hono<AppEnv>();
 
@@ -19,30 +23,36 @@ async function chunkTxs(env: Env, height: number): Promise<Json[]> {
   return parts.flat();
 }
 
-async function blockView(env: Env, found: { status: string; block: Json }, complete: boolean): Promise<Json> {
+async function blockView(env: Env, found: { status: string; block: Json }, complete: boolean): Promise<{ body: Json; final: boolean }> {
   const block = { ...(found.block as Record<string, Json>) };
   block.transactions = complete ? await chunkTxs(env, Number(block.number)) : [];
-  return { status: found.status, block };
+  return { body: { status: found.status, block }, final: found.status === "IRREVERSIBLE" };
 }
 
-blockRoutes.get("/getBlockByNumber/:number/:complete", async (c) => {
-  const number = parseInt64Param("number", c.req.param("number"));
-  const complete = parseBoolParam("complete", c.req.param("complete"));
-  if (number < 0n || number > BigInt(Number.MAX_SAFE_INTEGER)) throw new RpcFailure("block not found");
-  const found = unwrap(await coordinator(c.env).getBlockByNumber(Number(number)));
-  return c.json(await blockView(c.env, found, complete));
-});
+blockRoutes.get("/getBlockByNumber/:number/:complete", (c) =>
+  finalRead(c, cacheKey(c.req.url), async () => {
+    const number = parseInt64Param("number", c.req.param("number"));
+    const complete = parseBoolParam("complete", c.req.param("complete"));
+    if (number < 0n || number > BigInt(Number.MAX_SAFE_INTEGER)) throw new RpcFailure("block not found");
+    const found = unwrap(await coordinator(c.env).getBlockByNumber(Number(number)));
+    return blockView(c.env, found, complete);
+  }),
+);
 
-blockRoutes.get("/getBlockByHash/:hash/:complete", async (c) => {
-  const complete = parseBoolParam("complete", c.req.param("complete"));
-  const found = unwrap(await coordinator(c.env).getBlockByHash(c.req.param("hash")));
-  return c.json(await blockView(c.env, found, complete));
-});
+blockRoutes.get("/getBlockByHash/:hash/:complete", (c) =>
+  finalRead(c, cacheKey(c.req.url), async () => {
+    const complete = parseBoolParam("complete", c.req.param("complete"));
+    const found = unwrap(await coordinator(c.env).getBlockByHash(c.req.param("hash")));
+    return blockView(c.env, found, complete);
+  }),
+);
 
 /**
  * go-iost rpc GetBlockTxsByContract: blocks [from, to] (to inclusive, ≤ 100
  * apart), the txs with an action on `contract` (and `action_name` if given).
  * Blocks above the head are skipped; blocks without a match are left out.
+ * One call per shard for the whole range (ShardApi.txsByContract) and the
+ * shared chain info (lib/cache.ts); final, and kept, when `to` is at or below LIB.
  */
 blockRoutes.post("/getBlockTxsByContract", async (c) => {
   const body = parseJsonBody(await c.req.text());
@@ -50,24 +60,19 @@ blockRoutes.post("/getBlockTxsByContract", async (c) => {
   const to = int64Field(body, "to_block");
   const contract = stringField(body, "contract");
   const actionName = stringField(body, "action_name");
-  if (from < 0n || to < from || to - from > 100n) throw new RpcFailure(`invalid range ${from} to ${to}`);
-  const info = (await coordinator(c.env).chainInfo()) as { head_block?: string; lib_block?: string };
-  const head = Number(info.head_block ?? "0");
-  const lib = Number(info.lib_block ?? "0");
-  const heights: number[] = [];
-  for (let n = Number(from); n <= Math.min(Number(to), head); n++) heights.push(n);
-  const perBlock = await Promise.all(heights.map((n) => chunkTxs(c.env, n)));
-  const list: Json[] = [];
-  perBlock.forEach((txs, i) => {
-    const matching = txs.filter((tx) => {
-      const actions = ((tx as Record<string, Json>).actions ?? []) as Record<string, Json>[];
-      return actions.some((a) => (contract === "" || a.contract === contract) && (actionName === "" || a.action_name === actionName));
-    });
-    if (matching.length > 0) {
-      list.push({ status: heights[i] <= lib ? "IRREVERSIBLE" : "PENDING", block_number: String(heights[i]), tx_list: matching });
-    }
+  if (from < 0n || to < from || to - from > BigInt(MAX_CONTRACT_RANGE)) throw new RpcFailure(`invalid range ${from} to ${to}`);
+  const fields = { from_block: String(from), to_block: String(to), contract, action_name: actionName };
+  return finalRead(c, cacheKey(c.req.url, fields), async () => {
+    const lib = Number(((await chainInfoOf(c.env)) as { lib_block?: string }).lib_block ?? "0");
+    const parts = await Promise.all(allShards(c.env).map((s) => s.txsByContract(Number(from), Number(to), contract, actionName)));
+    // Heights ascending, each block's txs in shard order as getBlockByNumber lists them.
+    const byHeight = new Map<number, Json[]>();
+    for (const part of parts) for (const { height, txs } of part) byHeight.set(height, [...(byHeight.get(height) ?? []), ...txs]);
+    const list = [...byHeight.keys()]
+      .sort((a, b) => a - b)
+      .map((n) => ({ status: n <= lib ? "IRREVERSIBLE" : "PENDING", block_number: String(n), tx_list: byHeight.get(n) ?? [] }));
+    return { body: { blocktx_list: list }, final: Number(to) <= lib };
   });
-  return c.json({ blocktx_list: list });
 });
 
 blockRoutes.get("/getRawBlockByNumber/:number/:complete", () =>

@@ -10,12 +10,11 @@ import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv } from "../env";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
-import { contractHome, storageShard } from "../lib/nodes";
+import { MAX_READS } from "../../durable-objects/config";
+import { contractHome, contractHomeIndex, shard, storageShard, storageShardIndex } from "../lib/nodes";
 import { boolField, field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
 
 export const contractRoutes = new Hono<AppEnv>();
-
-const BATCH_LIMIT = 50;
 
 contractRoutes.get("/getContract/:id/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
@@ -49,14 +48,29 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
   boolField(body, "by_longest_chain");
   const pairs = field(body, "key_fields") ?? [];
   if (!Array.isArray(pairs)) throw new RpcFailure("invalid value for repeated field key_fields");
-  const home = contractHome(c.env, id); // one directory lookup for the whole batch
-  const answers = await Promise.all(
-    pairs.slice(0, BATCH_LIMIT).map((p) => {
+  const home = contractHomeIndex(c.env, id); // one directory lookup for the whole batch
+  const reads = await Promise.all(
+    pairs.slice(0, MAX_READS).map(async (p) => {
       const kf = (typeof p === "object" && p !== null ? p : {}) as Record<string, unknown>;
       const [key, fieldName] = [stringField(kf, "key"), stringField(kf, "field")];
-      return storageShard(c.env, id, key, fieldName, home).then((s) => s.read("getContractStorage", id, key, fieldName));
+      return { at: await storageShardIndex(c.env, id, key, fieldName, home), args: [id, key, fieldName] as [string, string, string] };
     }),
   );
+  // One readAll per shard involved, so a batch costs at most one call per shard (and the directory lookup).
+  const shards = [...new Set(reads.map((r) => r.at))].sort((a, b) => a - b);
+  const batches = await Promise.all(
+    shards.map((i) =>
+      shard(c.env, i).readAll(
+        "getContractStorage",
+        reads.filter((r) => r.at === i).map((r) => r.args),
+      ),
+    ),
+  );
+  const next = new Map(shards.map((i, j) => [i, { batch: batches[j], used: 0 }]));
+  const answers = reads.map((r) => {
+    const b = next.get(r.at)!;
+    return b.batch[b.used++];
+  });
   const views = answers.map((a) => unwrap(a) as Record<string, Json>);
   let blockHash: Json = "";
   let blockNumber: Json = "0";

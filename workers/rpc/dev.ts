@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { sign, verify } from "../../src/crypto/index";
 import { ED25519 } from "../../src/tx/types";
 import type { AppEnv } from "../env";
+import { headMemo, memoOwner, newGeneration } from "../lib/cache";
 import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
 import { allShards, coordinator } from "../lib/nodes";
 
@@ -63,7 +64,9 @@ async function jsonBody(text: string): Promise<Record<string, unknown>> {
 devRoutes.post("/dev/mine", async (c) => {
   const blocks = (await jsonBody(await c.req.text())).blocks ?? 1;
   if (typeof blocks !== "number") throw new RpcFailure(`invalid blocks ${JSON.stringify(blocks)}: expected a JSON number`);
-  return c.json(unwrap(await coordinator(c.env).mine(blocks)));
+  const head = unwrap(await coordinator(c.env).mine(blocks));
+  headMemo.clear(memoOwner(c.env)); // the next getChainInfo shows the mined blocks
+  return c.json(head);
 });
 
 /** Captures the whole node; answers `{"id":"<n>"}` for /dev/revert. */
@@ -73,5 +76,8 @@ devRoutes.post("/dev/snapshot", async (c) => c.json(unwrap(await coordinator(c.e
 devRoutes.post("/dev/revert", async (c) => {
   const id = (await jsonBody(await c.req.text())).id;
   if (typeof id !== "string") throw new RpcFailure(`invalid id ${JSON.stringify(id) ?? "(missing)"}: expected the string /dev/snapshot answered`);
-  return c.json(unwrap(await coordinator(c.env).revert(id)));
+  const head = unwrap(await coordinator(c.env).revert(id));
+  headMemo.clear(memoOwner(c.env));
+  newGeneration(); // blocks and receipts cached as final may be gone
+  return c.json(head);
 });

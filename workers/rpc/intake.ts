@@ -14,7 +14,10 @@ import { base64Encode } from "../../src/codec/base64";
 import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, txId, TxError, type Tx } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { coordinator, homeShard } from "../lib/nodes";
+import { rememberTxShard } from "../lib/cache";
+import { coordinator, homeShard, shardCount } from "../lib/nodes";
+import { shardOf } from "../../src/sharding/placement";
+import { chainInfoOf } from "./node";
 
 export const intakeRoutes = new Hono<AppEnv>();
 
@@ -24,7 +27,7 @@ let cachedChainId: number | undefined;
 async function chainIdOf(env: Env): Promise<number> {
   if (env.CHAIN_ID !== undefined && env.CHAIN_ID !== "") return Number(env.CHAIN_ID);
   if (cachedChainId === undefined) {
-    const info = (await coordinator(env).chainInfo()) as { chain_id?: number };
+    const info = (await chainInfoOf(env)) as { chain_id?: number };
     cachedChainId = Number(info.chain_id);
   }
   return cachedChainId;
@@ -87,10 +90,15 @@ function shouldWake(env: Env): boolean {
   return true;
 }
 
-/** Pool admission of a checked tx on its publisher's home shard (waking the coordinator as the mode wants). */
-async function submit(env: Env, { tx, bytes, hash }: Checked): Promise<void> {
+/**
+ * Pool admission of a checked tx on its publisher's home shard (waking the coordinator as the
+ * mode wants); the edge remembers that shard for the tx's lookups (lib/cache.ts).
+ */
+async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise<void> {
+  const env = c.env;
   const [accepted] = await Promise.all([homeShard(env, tx.publisher).submitTx(bytes, hash), shouldWake(env) ? coordinator(env).wake() : undefined]);
   unwrap(accepted);
+  await rememberTxShard(c, hash, shardOf(tx.publisher, shardCount(env)));
 }
 
 /**
@@ -115,7 +123,7 @@ function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
 
 intakeRoutes.post("/sendTx", async (c) => {
   const checked = await parseAndCheck(await c.req.text(), c.env, true);
-  await submit(c.env, checked);
+  await submit(c, checked);
   forward(c, checked.bytes);
   return c.json({ hash: checked.hash, pre_tx_receipt: null });
 });
@@ -124,7 +132,8 @@ intakeRoutes.post("/sendTx", async (c) => {
  * A tx a peer forwarded (POST /p2p/tx, full tx bytes): the same checks and
  * admission as /sendTx, and no forwarding. Answers its hash.
  */
-export async function admitPeerTx(env: Env, bytes: Uint8Array): Promise<string> {
+export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promise<string> {
+  const env = c.env;
   const tx = await step(() => {
     try {
       return decodeTx(bytes);
@@ -136,7 +145,7 @@ export async function admitPeerTx(env: Env, bytes: Uint8Array): Promise<string> 
   await step(async () => admitTx(tx, { chainId: await chainIdOf(env), now: nowNs() }));
   const full = txBytes(tx, FULL);
   const checked = { tx, bytes: full, hash: txId(tx) };
-  await submit(env, checked);
+  await submit(c, checked);
   return checked.hash;
 }
 

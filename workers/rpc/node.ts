@@ -1,28 +1,32 @@
 /** Node and chain status: /getNodeInfo, /getChainInfo, /getGasRatio, /getRAMInfo, /getShardInfo. */
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { Json } from "../../durable-objects/api";
+import type { AppEnv, Env } from "../env";
+import { headMemo, memoOwner } from "../lib/cache";
 import { unwrap } from "../lib/errors";
-import { allShards, coordinator, shard, shardCount } from "../lib/nodes";
+import { coordinator, shard, shardCount } from "../lib/nodes";
 import { shardOf } from "../../src/sharding/placement";
 
 export const nodeRoutes = new Hono<AppEnv>();
 
+/** The coordinator's chain info, shared by this isolate's requests for HEAD_MEMO_MS (lib/cache.ts). */
+export function chainInfoOf(env: Env): Promise<Json> {
+  // Reading the chain is a good moment to make sure it is ticking: the same call wakes the coordinator.
+  return headMemo.get(memoOwner(env), "chainInfo", Date.now(), () => coordinator(env).chainInfo(true));
+}
+
 nodeRoutes.get("/getNodeInfo", async (c) => {
-  const [info, pools] = await Promise.all([coordinator(c.env).nodeInfo(), Promise.all(allShards(c.env).map((s) => s.poolSize()))]);
-  const view = { ...(info as Record<string, unknown>) };
+  // One call: the coordinator sums the shards' pools itself.
+  const info = await headMemo.get(memoOwner(c.env), "nodeInfo", Date.now(), () => coordinator(c.env).nodeInfo());
+  const view = { ...(info as Record<string, Json>) };
   // The edge's clock is the one closest to the client; iost.js derives its
   // tx timestamps from server_time (iost.js IOST.setRPC).
   view.server_time = String(BigInt(Date.now()) * 1_000_000n);
-  view.tx_pool_size = String(pools.reduce((a, b) => a + b, 0));
   return c.json(view);
 });
 
-nodeRoutes.get("/getChainInfo", async (c) => {
-  const coord = coordinator(c.env);
-  // Reading the chain is a good moment to make sure it is ticking.
-  const [info] = await Promise.all([coord.chainInfo(), coord.wake()]);
-  return c.json(info);
-});
+// One coordinator call (it also arms the block alarm), or none within HEAD_MEMO_MS of another request's.
+nodeRoutes.get("/getChainInfo", async (c) => c.json(await chainInfoOf(c.env)));
 
 nodeRoutes.get("/getGasRatio", async (c) => c.json(await coordinator(c.env).getGasRatio()));
 

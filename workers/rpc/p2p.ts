@@ -140,5 +140,5 @@ p2pRoutes.post("/p2p/tx", async (c) => {
     throw new RpcFailure(`invalid tx: ${(err as Error).message}`);
   }
   if (base64Encode(bytes) !== text) throw new RpcFailure("invalid tx: not canonical base64");
-  return c.json({ hash: await admitPeerTx(c.env, bytes) });
+  return c.json({ hash: await admitPeerTx(c, bytes) });
 });

@@ -1,29 +1,33 @@
 /**
  * POST /subscribe {topics:["CONTRACT_RECEIPT"|"CONTRACT_EVENT"], filter:{contract_id}}:
  * a newline-delimited stream of `{"result":{"event":{"topic","data","time"}}}`
- * (grpc-gateway's server-stream framing), fed by polling every shard's
- * eventsSince(height). It starts at the current head, so it carries the events
- * of blocks produced after the request, and ends after SUBSCRIBE_MAX_SECONDS
- * (default 600; go-iost closes after an hour) or when the client goes away.
+ * (grpc-gateway's server-stream framing), fed by polling the coordinator's
+ * eventsSince, which gathers every shard's events in one call (and asks no
+ * shard while no block came). It starts at the current head, so it carries the
+ * events of blocks produced after the request, and ends after
+ * SUBSCRIBE_MAX_SECONDS (default 600; go-iost closes after an hour), when the
+ * client goes away, or when it has made MAX_SUBSCRIBE_CALLS polls.
  *
- * Bounded (issue 12 item 7): new streams per source per minute
- * (workers/lib/quota.ts), shard polls per stream (each is a subrequest; a
- * Worker request may make 1,000) and events per stream. A stream that
- * reaches a bound ends cleanly; the client subscribes again.
+ * Bounded (issue 12 item 7, issue 14 item 4): new streams per source per minute
+ * (workers/lib/quota.ts), object calls per stream (each is a subrequest: the
+ * head lookup and the polls stay within the Free plan's 50) and events per
+ * stream. A stream that reaches a bound ends cleanly; the client subscribes
+ * again.
  */
 import { Hono } from "hono";
 import type { AppEnv, Env } from "../env";
-import { RpcFailure } from "../lib/errors";
+import { RpcFailure, unwrap } from "../lib/errors";
 import { Quota } from "../lib/quota";
-import { allShards, coordinator } from "../lib/nodes";
+import { coordinator, shardCount } from "../lib/nodes";
 import { field, parseJsonBody } from "../lib/params";
 
 export const subscribeRoutes = new Hono<AppEnv>();
 
 const TOPICS = ["CONTRACT_EVENT", "CONTRACT_RECEIPT"] as const;
-const POLL_MS = 500;
-/** Shard calls one stream makes (a Worker request may make 1,000 subrequests; the head lookup is one). */
-export const MAX_SUBSCRIBE_CALLS = 900;
+/** Between two polls: two blocks at IOST's interval; a poll returns up to 100 blocks' events per shard. */
+const POLL_MS = 1_000;
+/** Polls one stream makes: with the head lookup, 49 subrequests (the Free plan allows 50 per request). */
+export const MAX_SUBSCRIBE_CALLS = 48;
 /** Events one stream carries. */
 export const MAX_SUBSCRIBE_EVENTS = 100_000;
 /** New streams per source per minute. */
@@ -62,9 +66,9 @@ subscribeRoutes.post("/subscribe", SUBSCRIBE_QUOTA.middleware(), async (c) => {
   }
 
   const env = c.env;
-  const head = Number(((await coordinator(env).chainInfo()) as { head_block?: string }).head_block ?? "0");
-  const shards = allShards(env);
-  const after = shards.map(() => head);
+  const coord = coordinator(env);
+  const head = Number(((await coord.chainInfo()) as { head_block?: string }).head_block ?? "0");
+  let after = Array.from({ length: shardCount(env) }, () => head);
   const deadline = Date.now() + maxSeconds(env) * 1000;
   const encoder = new TextEncoder();
   let cancelled = false;
@@ -74,19 +78,17 @@ subscribeRoutes.post("/subscribe", SUBSCRIBE_QUOTA.middleware(), async (c) => {
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
-        while (!cancelled && Date.now() < deadline && calls + shards.length <= MAX_SUBSCRIBE_CALLS && events < MAX_SUBSCRIBE_EVENTS) {
-          calls += shards.length;
-          const batches = await Promise.all(shards.map((s, i) => s.eventsSince(after[i])));
+        while (!cancelled && Date.now() < deadline && calls < MAX_SUBSCRIBE_CALLS && events < MAX_SUBSCRIBE_EVENTS) {
+          calls++;
+          const batch = unwrap(await coord.eventsSince(after));
+          after = batch.heights;
           const lines: string[] = [];
-          batches.forEach((batch, i) => {
-            after[i] = Math.max(after[i], batch.height);
-            for (const ev of batch.events) {
-              if (!topics.has(ev.topic)) continue; // no topics, no events (go-iost)
-              if (contractId !== "" && ev.contract !== contractId) continue;
-              if (events++ >= MAX_SUBSCRIBE_EVENTS) break;
-              lines.push(JSON.stringify({ result: { event: { topic: ev.topic, data: ev.data, time: ev.time } } }) + "\n");
-            }
-          });
+          for (const ev of batch.events) {
+            if (!topics.has(ev.topic)) continue; // no topics, no events (go-iost)
+            if (contractId !== "" && ev.contract !== contractId) continue;
+            if (events++ >= MAX_SUBSCRIBE_EVENTS) break;
+            lines.push(JSON.stringify({ result: { event: { topic: ev.topic, data: ev.data, time: ev.time } } }) + "\n");
+          }
           if (lines.length > 0) controller.enqueue(encoder.encode(lines.join("")));
           await new Promise((r) => setTimeout(r, POLL_MS));
         }

@@ -1,29 +1,50 @@
-/** Transaction reads: /getTxByHash/{hash}, /getTxReceiptByTxHash/{hash}. */
+/**
+ * Transaction reads: /getTxByHash/{hash}, /getTxReceiptByTxHash/{hash}. A tx lives on its
+ * publisher's home shard, which the hash does not tell. The edge remembers it (lib/cache.ts
+ * `rememberTxShard`: learned at admission, /sendTx and /p2p/tx, or at the first lookup), so a
+ * lookup asks that one shard; only a tx this location never saw asks every shard, once. A tx
+ * in an irreversible block and its receipt are final: kept in the location's cache.
+ */
 import { Hono } from "hono";
-import { isRpcError, type Answer, type Json } from "../../durable-objects/api";
-import type { AppEnv, Env } from "../env";
+import type { Context } from "hono";
+import { isRpcError, type Answer, type Json, type ShardApi } from "../../durable-objects/api";
+import type { AppEnv } from "../env";
+import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
 import { unwrap } from "../lib/errors";
-import { allShards } from "../lib/nodes";
+import { shard, shardCount } from "../lib/nodes";
 
 export const txRoutes = new Hono<AppEnv>();
 
+const unknown = (a: Answer<Json>) => isRpcError(a) && a.error.endsWith("tx not found");
+
 /**
- * A tx lives on its publisher's home shard, which the hash does not tell: ask
- * every shard, take the first that knows it, else the error of a shard that
- * knows the tx (pending, in flight, dropped), else the first shard's.
+ * The answer of the shard holding the tx: the remembered one if it knows the tx, else every
+ * shard's first answer, else the error of a shard that knows the tx (pending, in flight,
+ * dropped), else the first shard's.
  */
-async function firstAnswer(env: Env, ask: (s: ReturnType<typeof allShards>[number]) => Promise<Answer<Json>>): Promise<Json> {
-  const answers = await Promise.all(allShards(env).map(ask));
-  const found = answers.find((a) => !isRpcError(a)) ?? answers.find((a) => isRpcError(a) && !a.error.endsWith("tx not found"));
-  return unwrap(found ?? answers[0]);
+async function lookup(c: Context<AppEnv>, hash: string, ask: (s: ShardApi) => Promise<Answer<Json>>): Promise<Json> {
+  const count = shardCount(c.env);
+  const hinted = await txShardOf(c, hash);
+  if (hinted !== null && hinted < count) {
+    const answer = await ask(shard(c.env, hinted));
+    if (!unknown(answer)) return unwrap(answer);
+  }
+  const answers = await Promise.all(Array.from({ length: count }, (_, i) => ask(shard(c.env, i))));
+  let at = answers.findIndex((a) => !isRpcError(a));
+  if (at < 0) at = answers.findIndex((a) => !unknown(a));
+  if (at < 0) return unwrap(answers[0]);
+  await rememberTxShard(c, hash, at);
+  return unwrap(answers[at]);
 }
 
-txRoutes.get("/getTxByHash/:hash", async (c) => {
-  const hash = c.req.param("hash");
-  return c.json(await firstAnswer(c.env, (s) => s.getTx(hash)));
-});
+txRoutes.get("/getTxByHash/:hash", (c) =>
+  finalRead(c, cacheKey(c.req.url), async () => {
+    const body = await lookup(c, c.req.param("hash"), (s) => s.getTx(c.req.param("hash")));
+    return { body, final: (body as { status?: string }).status === "IRREVERSIBLE" };
+  }),
+);
 
-txRoutes.get("/getTxReceiptByTxHash/:hash", async (c) => {
-  const hash = c.req.param("hash");
-  return c.json(await firstAnswer(c.env, (s) => s.getTxReceipt(hash)));
-});
+// A receipt is answered only once its tx is irreversible and settled on every shard (shard-views.ts), so it is final.
+txRoutes.get("/getTxReceiptByTxHash/:hash", (c) =>
+  finalRead(c, cacheKey(c.req.url), async () => ({ body: await lookup(c, c.req.param("hash"), (s) => s.getTxReceipt(c.req.param("hash"))), final: true })),
+);
