@@ -23,6 +23,11 @@ export function homeShard(env: Env, account: string): ShardApi {
   return shard(env, shardOf(account, shardCount(env)));
 }
 
+/** Where an id's balances live: an account's home, or a contract's shard (through the directory). */
+export function accountShard(env: Env, id: string): Promise<ShardApi> | ShardApi {
+  return placedByName(id) ? homeShard(env, id) : contractHome(env, id);
+}
+
 /**
  * The shard of a contract's code and storage. System contracts (`*.iost`) run
  * on every shard with their global state on shard 0 (Proof of Believability's
@@ -45,7 +50,8 @@ export async function storageShard(env: Env, contract: string, key: string, fiel
   const account = keyAccount(raw);
   // Every account's `contribute` lives on the consensus shard (src/sharding/placement.ts).
   if (account !== null && isConsensusTokenKey(raw)) return shard(env, CONSENSUS_SHARD);
-  return account === null || !placedByName(account) ? (home ?? contractHome(env, contract)) : homeShard(env, account);
+  // A contract's balance (`TB<Contract…>`) lives with the contract, not with token.iost's global state.
+  return account === null ? (home ?? contractHome(env, contract)) : accountShard(env, account);
 }
 
 export function allShards(env: Env): ShardApi[] {

@@ -93,7 +93,7 @@ function reads(chain: SimChain): Map<string, { v: unknown; t: string; payer: str
       const raw = s.store.get(key)!;
       // A map's field index (`@f1@f2`) is not an encoded value: compared as stored.
       const d = raw.startsWith("@") || isMapIndex(key) ? undefined : decodeValue(raw);
-      out.set(key, d ? { v: d.value.v, t: d.value.t, payer: d.owner ?? "" } : { v: raw, t: "index", payer: "" });
+      out.set(key, d ? { v: d.value.v, t: d.value.t, payer: d.payer ?? "" } : { v: raw, t: "index", payer: "" });
     }
   return out;
 }
