@@ -138,7 +138,7 @@ function run(chain: SimChain, tx: Tx): Outcome {
 type Case = [name: string, tx: () => Tx];
 
 const transfer = (from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", ["iost", from, to, amount, ""])]);
-const call = (user: string, c: number, abi: string, args: unknown[]) => act(contracts[c], abi, args);
+const call = (c: number, abi: string, args: unknown[]) => act(contracts[c], abi, args);
 
 const CASES: Case[] = [
   ...[0, 1, 2, 3].flatMap((s): Case[] => [
@@ -150,21 +150,21 @@ const CASES: Case[] = [
   ...[0, 1, 2, 3].map((s): Case => [`deploy from shard ${s}`, () => txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])])]),
   ...[0, 1, 2, 3].flatMap((c) =>
     [0, 1, 2, 3].flatMap((s): Case[] => [
-      [`contract of shard ${c}, caller of shard ${s}: contract pays RAM`, () => txBy(on(s, 1), [call(on(s, 1), c, "put", [`k${s}`, "v"])])],
-      [`contract of shard ${c}, caller of shard ${s}: caller pays RAM`, () => txBy(on(s, 1), [call(on(s, 1), c, "mine", ["hello"])])],
-      [`contract of shard ${c}, caller of shard ${s}: iost into the contract`, () => txBy(on(s, 1), [call(on(s, 1), c, "pay", ["3"])])],
+      [`contract of shard ${c}, caller of shard ${s}: contract pays RAM`, () => txBy(on(s, 1), [call(c, "put", [`k${s}`, "v"])])],
+      [`contract of shard ${c}, caller of shard ${s}: caller pays RAM`, () => txBy(on(s, 1), [call(c, "mine", ["hello"])])],
+      [`contract of shard ${c}, caller of shard ${s}: iost into the contract`, () => txBy(on(s, 1), [call(c, "pay", ["3"])])],
     ]),
   ),
-  ["caller frees the RAM it paid on a contract of another shard", () => txBy(on(1, 1), [call(on(1, 1), 0, "drop", [])])],
-  ["a forwarded part fails in its first action", () => txBy(on(1, 1), [call(on(1, 1), 2, "fail", ["no"])])],
-  ["a forwarded part fails in its second action", () => txBy(on(1, 1), [call(on(1, 1), 2, "put", ["a", "b"]), call(on(1, 1), 2, "fail", ["no"])])],
+  ["caller frees the RAM it paid on a contract of another shard", () => txBy(on(1, 1), [call(0, "drop", [])])],
+  ["a forwarded part fails in its first action", () => txBy(on(1, 1), [call(2, "fail", ["no"])])],
+  ["a forwarded part fails in its second action", () => txBy(on(1, 1), [call(2, "put", ["a", "b"]), call(2, "fail", ["no"])])],
   [
     "a tx fails in its second action after a transfer to another shard",
-    () => txBy(on(1, 1), [act("token.iost", "transfer", ["iost", on(1, 1), on(3), "1", ""]), call(on(1, 1), 1, "fail", ["no"])]),
+    () => txBy(on(1, 1), [act("token.iost", "transfer", ["iost", on(1, 1), on(3), "1", ""]), call(1, "fail", ["no"])]),
   ],
   [
     "a tx fails in its third action, after a forwarded call",
-    () => txBy(on(3, 1), [call(on(3, 1), 0, "put", ["z", "z"]), call(on(3, 1), 0, "put", ["y", "y"]), call(on(3, 1), 0, "fail", ["no"])]),
+    () => txBy(on(3, 1), [call(0, "put", ["z", "z"]), call(0, "put", ["y", "y"]), call(0, "fail", ["no"])]),
   ],
   [
     "transferFreeze iost to another shard",
