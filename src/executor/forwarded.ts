@@ -8,7 +8,6 @@
  * back and the whole escrow goes home, with the gas they burnt until then.
  * RAM is paid here by the payers (accounts of this shard).
  */
-import { Decimal } from "../amount.js";
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
@@ -68,8 +67,9 @@ export function runForwarded(
         pay: (c) => {
           used = Math.min(f.vmGas, used + c.toGas());
         },
+        overrunWins: true, // a failing action that ran out of gas is "out of gas", as executeTx
       });
-      if (run.failed) throw new Error(run.failed.outOfGas ? `running action ${actionDesc(f.actions[run.failed.at])} error: out of gas` : run.failed.message);
+      if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
       returns = run.returns;
       doPay(h, false);
       const left = balanceOf(state, "iost", f.publisher);
@@ -81,8 +81,7 @@ export function runForwarded(
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
-    // Say what the part had to work with: a charge beyond it is the usual cause.
-    const had = `forwarded to shard ${block.shard!.index} with an escrow of ${new Decimal(escrow, 8).toString()} iost and ${f.vmGas} gas`;
-    return { leftover: escrow, message: `${(e as Error).message} (${had})`, outgoing: [], result: result(false) };
+    // IOST's own text, as the tx would fail on one shard (combine.ts).
+    return { leftover: escrow, message: (e as Error).message, outgoing: [], result: result(false) };
   }
 }

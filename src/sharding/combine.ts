@@ -2,10 +2,12 @@
  * A tx's combined receipt (docs/SHARDING.md "Receipt JSON"): the home shard's
  * receipt plus, per settle that answers one of its receipts, what happened
  * there. An action's settle adds the forwarded part's gas used (the gas the
- * home reserved beyond it was given back), returns, contract receipts and RAM;
- * a failed credit or action turns the status into RUNTIME_ERROR naming the
- * receipt and the refund (the home part's effects stay: parts are not atomic,
- * the money is).
+ * home reserved beyond it was given back), returns, contract receipts and RAM.
+ * A failed forwarded part gives IOST's receipt of a tx failing in that action
+ * (RUNTIME_ERROR, the action's own `running action Action{…} error: …`, no
+ * returns or contract receipts), as on one shard; a failed credit names the
+ * receipt and the refund. The home part's effects stay (parts are not atomic,
+ * the money is: docs/SHARDING.md "Not done yet").
  */
 import type { TxReceipt } from "../tx/types.js";
 import type { Settlement } from "./receipts.js";
@@ -27,6 +29,8 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
     };
   }
   if (s.ok) return out;
+  // The first failure is the tx's, as on one shard where the tx stops there.
+  if (f) return { ...out, statusCode: "RUNTIME_ERROR", message: r.statusCode === "SUCCESS" ? s.message : r.message, returns: [], receipts: [] };
   const before = out.statusCode === "SUCCESS" ? "" : `${out.message}; `;
   return { ...out, statusCode: "RUNTIME_ERROR", message: `${before}cross-shard receipt ${s.receiptId} failed: ${s.message}; refunded` };
 }

@@ -43,6 +43,11 @@ export function homeShard(env: Env, account: string): ShardApi {
   return shard(env, shardOf(account, shardCount(env)));
 }
 
+/** Where an id's balances live: an account's home, or a contract's shard (through the directory). */
+export function accountShard(env: Env, id: string): Promise<ShardApi> | ShardApi {
+  return placedByName(id) ? homeShard(env, id) : contractHome(env, id);
+}
+
 /**
  * The shard of a contract's code and storage. System contracts (`*.iost`) run
  * on every shard with their global state on shard 0 (Proof of Believability's
@@ -69,8 +74,9 @@ export async function storageShardIndex(env: Env, contract: string, key: string,
   const account = keyAccount(raw);
   // Every account's `contribute` lives on the consensus shard (src/sharding/placement.ts).
   if (account !== null && isConsensusTokenKey(raw)) return CONSENSUS_SHARD;
-  if (account === null || !placedByName(account)) return home ?? contractHomeIndex(env, contract);
-  return shardOf(account, shardCount(env));
+  if (account === null) return home ?? contractHomeIndex(env, contract);
+  // A contract's balance (`TB<Contract…>`) lives with the contract, not with token.iost's global state.
+  return placedByName(account) ? shardOf(account, shardCount(env)) : contractHomeIndex(env, account);
 }
 
 export async function storageShard(env: Env, contract: string, key: string, field: string | null): Promise<ShardApi> {

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN } from "../../src/sharding/placement";
-import { homeShard, shard } from "../lib/nodes";
+import { accountShard, homeShard, shard } from "../lib/nodes";
 import { parseBoolParam } from "../lib/params";
 
 export const accountRoutes = new Hono<AppEnv>();
@@ -28,7 +28,8 @@ accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c
   const account = c.req.param("account");
   const token = c.req.param("token");
   // Every account's `contribute` (bonus.iost's) lives on the consensus shard (src/sharding/placement.ts).
-  const at = token === CONSENSUS_TOKEN ? shard(c.env, CONSENSUS_SHARD) : homeShard(c.env, account);
+  // A contract's balance is on the contract's shard, found through the directory.
+  const at = token === CONSENSUS_TOKEN ? shard(c.env, CONSENSUS_SHARD) : await accountShard(c.env, account);
   return c.json(unwrap(await at.read("getTokenBalance", account, token)));
 });
 
