@@ -550,7 +550,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   private async finalizeShards(lib: number, libHash: string): Promise<void> {
     await Promise.all(this.shards().map((s) => s.finalize(lib, libHash)));
-    await this.archive();
+    // LIB is stored: a failed archive (R2 down) only waits for the next rise.
+    await this.archive().catch((err: unknown) => console.error(`coordinator: archiving below LIB failed: ${String(err)}`));
   }
 
   /**

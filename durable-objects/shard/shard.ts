@@ -369,7 +369,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (libHash !== undefined && target === lib) this.setMeta("lib_hash", libHash);
     });
     this.lib = target;
-    await this.prune();
+    // LIB is stored: a failed prune (R2 down) only waits for the next rise.
+    await this.prune().catch((err: unknown) => console.error(`shard-${this.shardIndex}: pruning below LIB failed: ${errorText(err)}`));
   }
 
   /**
@@ -393,7 +394,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         for (const table of ["receipts_out", "events"]) this.sql.exec(`DELETE FROM ${table} WHERE height BETWEEN ? AND ?`, d.from, d.to);
         if (toR2) {
           this.sql.exec("DELETE FROM chunks WHERE height BETWEEN ? AND ?", d.from, d.to);
-          this.sql.exec("UPDATE tx_index SET bytes = X'', receipt = NULL WHERE height BETWEEN ? AND ? AND status = 'executed'", d.from, d.to);
+          // Rewritten rather than updated in place: a new rowid packs the slim rows at the table's end,
+          // so the pages of the old ones empty out and are reused, instead of keeping their holes.
+          this.sql.exec(
+            `REPLACE INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending)
+             SELECT hash, status, height, idx, X'', NULL, message, gas_ratio, pending FROM tx_index WHERE height BETWEEN ? AND ? AND status = 'executed'`,
+            d.from,
+            d.to,
+          );
         }
         this.setMeta("archived", JSON.stringify({ next: d.k + 1, seg: this.mark.seg }));
       });
