@@ -122,7 +122,7 @@ describe("old blocks move to R2", () => {
     expect(m.block[0]).toBeLessThanOrEqual(160);
     expect(m.block[1]).toBeLessThanOrEqual(256);
     expect(m.tx[1]).toBeLessThanOrEqual(640);
-  });
+  }, 180_000);
 });
 
 describe("validator signatures are bounded", () => {

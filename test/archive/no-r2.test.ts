@@ -50,5 +50,5 @@ describe("objects without R2", () => {
     // Every block keeps its header and chunk: hundreds of bytes on each object.
     expect(m.block[0]).toBeGreaterThan(300);
     expect(m.block[1]).toBeGreaterThan(300);
-  });
+  }, 180_000);
 });
