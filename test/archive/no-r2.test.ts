@@ -15,7 +15,7 @@ const count = (stub: DurableObjectStub, query: string, ...args: unknown[]) =>
   runInDurableObject(stub, (_i, state) => state.storage.sql.exec<{ n: number }>(query, ...args).one().n);
 
 /** The chain's objects from now on see an env without ARCHIVE. */
-export async function withoutR2(c: Chain): Promise<void> {
+async function withoutR2(c: Chain): Promise<void> {
   for (const stub of [c.coordStub, c.shardRaw] as DurableObjectStub[]) {
     await runInDurableObject(stub, (inst) => {
       const o = inst as unknown as { env: Record<string, unknown> };
@@ -31,7 +31,8 @@ describe("objects without R2", () => {
     const t = makeTx({ amount: "2" });
     expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
     await c.coord.mine(3);
-    const reads = () => Promise.all([c.shard.getTx(t.hash), c.shard.getTxReceipt(t.hash), c.coord.getBlockByNumber(1), c.shard.getChunkTxs(1), c.coord.peerBlocks(1, 3)]);
+    const reads = () =>
+      Promise.all([c.shard.getTx(t.hash), c.shard.getTxReceipt(t.hash), c.coord.getBlockByNumber(1), c.shard.getChunkTxs(1), c.coord.peerBlocks(1, 3)]);
     const before = await reads();
     expect(before[0]).toMatchObject({ status: "IRREVERSIBLE", block_number: "1" });
     await c.coord.mine(30);
