@@ -669,6 +669,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       if (!held) return { error: `snapshot ${id} not found (never taken, or consumed by a revert)` };
       await Promise.all(shards.map((s) => s.revert(id)));
       this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+      // Segments archived after the snapshot hold heights that are built again: not archived any more.
+      this.mark = markOf(this.meta("archived"), this.config.archive.seg);
       // Only now, with every object restored, is the snapshot consumed: a revert that
       // failed on some shard left every copy in place and can be run again.
       await Promise.all(shards.map((s) => s.dropSnapshots(id)));

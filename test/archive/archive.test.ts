@@ -114,6 +114,22 @@ describe("old blocks move to R2", () => {
     expect(await c.shard.chunkAt(3)).toEqual(chunk3);
   });
 
+  test("a dev revert to before archived segments forgets them: heights built again are served, not the old ones", async () => {
+    const c = newChain("revert");
+    await c.coord.mine(2);
+    const snap = (await c.coord.snapshot()) as { id: string };
+    await c.coord.mine(30);
+    const old = (await c.coord.getBlockByNumber(10)) as { block: { hash: string } };
+    expect(await count(c.coordStub, "SELECT COUNT(*) AS n FROM blocks WHERE number = 10")).toBe(0); // archived
+    expect(await c.coord.revert(snap.id)).not.toHaveProperty("error");
+    expect(await c.coord.getBlockByNumber(10)).toEqual({ error: "block not found" });
+    expect(await c.shard.chunkAt(10)).toBeNull();
+    await c.coord.mine(10);
+    const fresh = (await c.coord.getBlockByNumber(10)) as { block: { hash: string; time: string } };
+    expect(fresh.block.hash).not.toBe(old.block.hash);
+    expect((await c.shard.chunkAt(10))?.time).toBe(fresh.block.time);
+  });
+
   test("databaseSize stays bounded: with R2 a block leaves only its slim rows, a tx its slim tx_index row", async () => {
     const m = await measure("r2");
     // Without R2 (no-r2.test.ts) a block adds ~1.1 KB to each. What stays: the coordinator's
