@@ -119,13 +119,13 @@ describe("old blocks move to R2", () => {
     await c.coord.mine(2);
     const snap = (await c.coord.snapshot()) as { id: string };
     await c.coord.mine(30);
-    const old = (await c.coord.getBlockByNumber(10)) as { block: { hash: string } };
+    const old = (await c.coord.getBlockByNumber(10)) as unknown as { block: { hash: string } };
     expect(await count(c.coordStub, "SELECT COUNT(*) AS n FROM blocks WHERE number = 10")).toBe(0); // archived
     expect(await c.coord.revert(snap.id)).not.toHaveProperty("error");
     expect(await c.coord.getBlockByNumber(10)).toEqual({ error: "block not found" });
     expect(await c.shard.chunkAt(10)).toBeNull();
     await c.coord.mine(10);
-    const fresh = (await c.coord.getBlockByNumber(10)) as { block: { hash: string; time: string } };
+    const fresh = (await c.coord.getBlockByNumber(10)) as unknown as { block: { hash: string; time: string } };
     expect(fresh.block.hash).not.toBe(old.block.hash);
     expect((await c.shard.chunkAt(10))?.time).toBe(fresh.block.time);
   });
