@@ -51,6 +51,17 @@ export default defineConfig({
         test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
       },
       {
+        // Bounded storage (durable-objects/archive.ts): a short retention window and small segments, so
+        // a few dozen blocks prune bookkeeping and move blocks to R2 (no-r2.test.ts: objects without it).
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml", environment: "dev" },
+            miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "1", ARCHIVE_RETAIN_BLOCKS: "4", ARCHIVE_SEGMENT_BLOCKS: "8" } },
+          }),
+        ],
+        test: { name: "workerd-archive", include: ["test/archive/**/*.test.ts"], testTimeout: 60_000 },
+      },
+      {
         // Real HTTP against started nodes (wrangler unstable_startWorker). Each file
         // starts its own node; files run one after another to keep ports and CPU calm.
         test: {

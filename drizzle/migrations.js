@@ -4,6 +4,7 @@ import m0001 from "./0001_shards.sql";
 import m0002 from "./0002_tx_keys.sql";
 import m0003 from "./0003_validator.sql";
 import m0004 from "./0004_peers_finality.sql";
+import m0005 from "./0005_archive.sql";
 
 export default {
   journal,
@@ -13,5 +14,6 @@ export default {
     m0002,
     m0003,
     m0004,
+    m0005,
   },
 };

@@ -56,6 +56,15 @@ export interface NodeEnv {
   BLOCK_AHEAD_MAX_MS?: string;
   /** Where every object of this node is placed (config.ts `locationHint`); the edge passes the same hint. */
   LOCATION_HINT?: string;
+  /**
+   * R2 bucket for old final blocks, chunks, tx bodies and receipts (durable-objects/archive.ts).
+   * Absent: everything stays in SQLite and is served from there.
+   */
+  ARCHIVE?: R2Bucket;
+  /** Heights kept in SQLite below LIB before a segment moves to R2 (default 1024; at least 4, see nodeConfig). */
+  ARCHIVE_RETAIN_BLOCKS?: string;
+  /** Heights per R2 segment (default 256); fixed per object by its first segment. */
+  ARCHIVE_SEGMENT_BLOCKS?: string;
 }
 
 export interface NodeConfig {
@@ -73,6 +82,8 @@ export interface NodeConfig {
   blockMaxTxsPerPublisher: number;
   /** BLOCK_AHEAD_MAX_MS; null: one slot. */
   blockAheadMs: number | null;
+  /** Heights kept below LIB (bookkeeping pruned, blocks archived beyond) and heights per segment. */
+  archive: { retain: number; seg: number };
 }
 
 /**
@@ -150,6 +161,9 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
     blockMaxTxsPerPublisher: positiveInt(env.BLOCK_MAX_TXS_PER_PUBLISHER, 10),
     blockAheadMs: env.BLOCK_AHEAD_MAX_MS === undefined ? null : positiveInt(env.BLOCK_AHEAD_MAX_MS, 1),
+    // At least 4 below LIB: the next height reads a chunk's cross-shard receipts and the one after
+    // settles them (docs/SHARDING.md), so no archived row is ever written again.
+    archive: { retain: Math.max(4, positiveInt(env.ARCHIVE_RETAIN_BLOCKS, 1024)), seg: positiveInt(env.ARCHIVE_SEGMENT_BLOCKS, 256) },
   };
 }
 

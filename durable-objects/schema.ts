@@ -156,6 +156,15 @@ export const blocks = sqliteTable("blocks", {
   witnesses: text("witnesses"),
 });
 
+/**
+ * Hash → number of the blocks archived to R2 (durable-objects/archive.ts), so /getBlockByHash
+ * finds their segment: the only per-block row left in SQLite once a block is archived.
+ */
+export const archivedBlocks = sqliteTable("archived_blocks", {
+  hash: text("hash").primaryKey(),
+  number: integer("number").notNull(),
+});
+
 /** Coordinator's named values: head, LIB, the height being produced. */
 export const coordinatorMeta = sqliteTable("coordinator_meta", {
   key: text("key").primaryKey(),

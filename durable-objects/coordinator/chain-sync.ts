@@ -84,6 +84,8 @@ export interface SyncHost {
   lib(): number;
   /** The list that schedules the child of main block `b`. */
   witnessesAfter(b: HostBlock): string[];
+  /** Main-chain block `n` from R2 once archived (durable-objects/archive.ts), with its witness list; else null. */
+  archivedBlock(n: number): Promise<HostBlock | null>;
   /**
    * Store `b` (its chunks already applied by every shard) as the new head,
    * exactly as a produced block, recompute LIB and finalize the shards.
@@ -280,8 +282,9 @@ function parentView(host: SyncHost, parent: HostBlock, witnesses: string[]): Par
 
 /** Our main-chain block `n` in wire form (chunks and tx bytes from the shards), or null. */
 export async function peerBlockAt(host: SyncHost, n: number): Promise<ParsedPeerBlock | null> {
-  const b = host.mainBlock(n);
-  if (!b || n < 1) return null;
+  if (n < 1) return null;
+  const b = host.mainBlock(n) ?? (await host.archivedBlock(n));
+  if (!b) return null;
   const parts = await Promise.all(host.shards().map(async (s) => ({ chunk: await s.chunkAt(n), txs: await s.chunkTxs(n) })));
   if (parts.some((p) => p.chunk === null)) return null;
   const block: WireBlock = { ...wireFields(b), witnesses: host.witnessesAfter(b) };

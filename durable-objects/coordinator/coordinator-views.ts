@@ -6,6 +6,7 @@
  */
 import { blockToJson, type StoredBlock } from "../../src/block/index";
 import type { Answer, HeadView, Json, ShardInternal } from "../api";
+import type { BlockRow } from "../archive";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
 
@@ -23,6 +24,8 @@ export interface ChainViewHost {
   /** The list that schedules block `height`. */
   listFor(height: number): string[];
   shards(): ShardInternal[];
+  /** Block record `number` from R2 once archived (durable-objects/archive.ts), else null. */
+  archivedBlock(number: number): Promise<BlockRow | null>;
 }
 
 type BlockAnswer = Answer<{ status: string; block: Json }>;
@@ -76,13 +79,19 @@ function blockAnswer(h: ChainViewHost, block: StoredBlock | null): BlockAnswer {
   return { status: block.number <= h.libNumber() ? "IRREVERSIBLE" : "PENDING", block: blockToJson(block) as Json };
 }
 
-export function blockByNumber(h: ChainViewHost, number: number): BlockAnswer {
-  return blockAnswer(h, h.block(number));
+export async function blockByNumber(h: ChainViewHost, number: number): Promise<BlockAnswer> {
+  const hot = h.block(number);
+  if (hot !== null) return blockAnswer(h, hot);
+  const old = await h.archivedBlock(number);
+  return blockAnswer(h, old === null ? null : (JSON.parse(old.json) as StoredBlock));
 }
 
-export function blockByHash(h: ChainViewHost, hash: string): BlockAnswer {
+export async function blockByHash(h: ChainViewHost, hash: string): Promise<BlockAnswer> {
   const rows = h.sql.exec<{ json: string }>("SELECT json FROM blocks WHERE hash = ?", hash).toArray();
-  return blockAnswer(h, rows.length === 0 ? null : (JSON.parse(rows[0].json) as StoredBlock));
+  if (rows.length > 0) return blockAnswer(h, JSON.parse(rows[0].json) as StoredBlock);
+  const at = h.sql.exec<{ number: number }>("SELECT number FROM archived_blocks WHERE hash = ?", hash).toArray();
+  const old = at.length === 0 ? null : await h.archivedBlock(at[0].number);
+  return blockAnswer(h, old?.hash === hash ? (JSON.parse(old.json) as StoredBlock) : null);
 }
 
 /** go-iost GetGasRatio: lowest and median gas ratio of the head block's txs; 1 and 1 when it has none. */

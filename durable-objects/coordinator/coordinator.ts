@@ -64,6 +64,7 @@ import type {
   ShardInternal,
   ValidatorApi,
 } from "../api";
+import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
 import * as views from "./coordinator-views";
 import { nodeConfig, shardName, shardStub, validatorName, validatorStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv } from "../env";
@@ -116,6 +117,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private nodeId = "";
   /** How far (ns) a peer's block may be ahead of our clock, and so how far ahead ours may be signed: one slot, as go-iost, unless BLOCK_AHEAD_MAX_MS. */
   private readonly aheadNs: bigint;
+  /** Block segments moved to R2 so far (archive.ts); only with an ARCHIVE binding. */
+  private mark: Mark;
+  private segments: SegmentReader | null = null;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -123,6 +127,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     this.db = drizzle(ctx.storage, { schema });
     this.config = nodeConfig(env);
     this.held = Coordinator.heldKeys(this.config.producerSecrets);
+    this.mark = markOf(undefined, this.config.archive.seg);
     const genesis = core.genesisInfo(this.config.genesis);
     this.consensus = genesis.consensus;
     this.intervalMs = Number(this.consensus.blockIntervalNs / ONE_MS_NS);
@@ -151,6 +156,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       const known = this.meta("name");
       if (known === undefined && ctx.id.name !== undefined) this.setMeta("name", ctx.id.name);
       this.name = known ?? ctx.id.name ?? COORDINATOR_NAME;
+      this.segments = new SegmentReader(env.ARCHIVE, this.name);
+      this.mark = markOf(this.meta("archived"), this.config.archive.seg);
       // Gossip only (never consensus): any id unique among the peers will do.
       if (this.meta("node_id") === undefined) this.setMeta("node_id", crypto.randomUUID());
       this.nodeId = this.meta("node_id")!;
@@ -425,7 +432,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       mainBlock: (n) => this.block(n),
       head: () => this.headBlock(),
       lib: () => this.libNumber(),
-      witnessesAfter: (b) => this.witnessesAfter(b.number),
+      witnessesAfter: (b) => b.witnesses ?? this.witnessesAfter(b.number),
+      archivedBlock: async (n) => {
+        const r = await this.archivedBlock(n);
+        return r === null
+          ? null
+          : { ...(JSON.parse(r.json) as StoredBlock), witnesses: r.witnesses === null ? this.genesisWitnesses : (JSON.parse(r.witnesses) as string[]) };
+      },
       adopt: async (b: WireBlock) => {
         const { witnesses, ...record } = b;
         const lib = this.storeHead(record, witnesses);
@@ -538,6 +551,40 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   private async finalizeShards(lib: number, libHash: string): Promise<void> {
     await Promise.all(this.shards().map((s) => s.finalize(lib, libHash)));
+    // LIB is stored: a failed archive (R2 down) only waits for the next rise.
+    await this.archive().catch((err: unknown) => console.error(`coordinator: archiving below LIB failed: ${String(err)}`));
+  }
+
+  /**
+   * With an R2 bucket: the next segment of block records (archive.ts) once all of it is the
+   * retention window below LIB is written to R2, then its rows leave `blocks` for a slim
+   * `archived_blocks` (hash → number) in one transaction. Nothing below LIB is read by fork choice,
+   * finality or scheduling (they start at LIB), so the window is only how long blocks stay hot.
+   * A crash between the put and the transaction writes the same object again on the next rise.
+   */
+  private async archive(): Promise<void> {
+    if (this.env.ARCHIVE === undefined) return;
+    const d = due(this.mark, this.libNumber(), this.config.archive.retain);
+    if (d === null) return;
+    const blocks = this.sql
+      .exec<BlockRow>("SELECT number, hash, json, witnesses FROM blocks WHERE number BETWEEN ? AND ? ORDER BY number", d.from, d.to)
+      .toArray()
+      .map((r) => ({ number: r.number, hash: r.hash, json: r.json, witnesses: r.witnesses }));
+    if (blocks.length !== d.to - d.from + 1) throw new Error(`coordinator: blocks ${d.from}…${d.to} are not all stored, cannot archive them`);
+    await this.segments!.put({ format: "iost-edge/segment", version: 1, owner: this.name, seg: this.mark.seg, k: d.k, from: d.from, to: d.to, blocks });
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("INSERT OR IGNORE INTO archived_blocks (hash, number) SELECT hash, number FROM blocks WHERE number BETWEEN ? AND ?", d.from, d.to);
+      this.sql.exec("DELETE FROM blocks WHERE number BETWEEN ? AND ?", d.from, d.to);
+      this.setMeta("archived", JSON.stringify({ next: d.k + 1, seg: this.mark.seg }));
+    });
+    this.mark = { next: d.k + 1, seg: this.mark.seg };
+  }
+
+  /** Block record `number` from its R2 segment if it was archived, else null. */
+  private async archivedBlock(number: number): Promise<BlockRow | null> {
+    if (!isArchived(this.mark, number)) return null;
+    const s = await this.segments!.get(segmentOf(number, this.mark.seg));
+    return s?.blocks?.[number - rangeOf(s.k, s.seg).from] ?? null;
   }
 
   override async alarm(): Promise<void> {
@@ -623,6 +670,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       if (!held) return { error: `snapshot ${id} not found (never taken, or consumed by a revert)` };
       await Promise.all(shards.map((s) => s.revert(id)));
       this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+      // Segments archived after the snapshot hold heights that are built again: not archived any more.
+      this.mark = markOf(this.meta("archived"), this.config.archive.seg);
       // Only now, with every object restored, is the snapshot consumed: a revert that
       // failed on some shard left every copy in place and can be run again.
       await Promise.all(shards.map((s) => s.dropSnapshots(id)));
@@ -650,6 +699,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       witnessesAfter: (n) => this.witnessesAfter(n),
       listFor: (h) => this.listFor(h),
       shards: () => this.shards(),
+      archivedBlock: (n) => this.archivedBlock(n),
     };
   }
 
@@ -693,7 +743,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** The stored block (header fields, hash, signature) of a height, for verification. */
   async storedBlock(number: number): Promise<StoredBlock | null> {
     await this.ensureGenesis();
-    return this.block(number);
+    const hot = this.block(number);
+    if (hot !== null) return hot;
+    const old = await this.archivedBlock(number);
+    return old === null ? null : (JSON.parse(old.json) as StoredBlock);
   }
 
   /** Head, LIB and the height in production, if any. */

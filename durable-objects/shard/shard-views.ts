@@ -10,11 +10,12 @@ import { ShardState } from "../../src/executor/guard";
 import { State } from "../../src/state/state";
 import type { Tx } from "../../src/tx/types";
 import type { Answer, Json } from "../api";
+import type { Segment, TxRow } from "../archive";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
 import * as schema from "../schema";
 import type { SqlStore } from "../sql-store";
-import { bytesOf, errorText, plain } from "../values";
+import { bytesOf, errorText, plain, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -29,6 +30,8 @@ export interface ViewHost {
   lib(): number;
   headTime(): bigint;
   meta(key: string): string | undefined;
+  /** The R2 segment holding `height` if its chunk was archived (durable-objects/archive.ts), else null. */
+  segment(height: number): Promise<Segment | null>;
   /** Block context for running txs on top of the head. */
   nextBlock(): core.BlockInfo;
 }
@@ -39,7 +42,26 @@ function txJson(bytes: SqlStorageValue | Uint8Array, hash: string, receipt: stri
   return view;
 }
 
-export function getTx(h: ViewHost, hash: string): Answer<Json> {
+/** The executed txs of `height` in a segment, in chunk order. */
+export function segmentTxs(s: Segment, height: number): TxRow[] {
+  return (s.txs ?? []).filter((t) => t.height === height);
+}
+
+/**
+ * Bytes and receipt of an executed tx: from its tx_index row, or from its segment once archived
+ * (the row keeps an empty blob). Null if the segment cannot be read.
+ */
+async function body(h: ViewHost, hash: string, height: number, row: Row): Promise<{ bytes: Uint8Array; receipt: string } | null> {
+  const bytes = bytesOf(row.bytes);
+  if (bytes.length > 0) return { bytes, receipt: row.receipt as string };
+  const s = await h.segment(height);
+  const t = s === null ? undefined : segmentTxs(s, height).find((x) => x.hash === hash);
+  return t === undefined ? null : { bytes: unhex(t.bytes), receipt: t.receipt };
+}
+
+const ARCHIVE_UNREADABLE = "tx body is archived and the archive cannot be read";
+
+export async function getTx(h: ViewHost, hash: string): Promise<Answer<Json>> {
   const pending = h.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray();
   if (pending.length > 0) return { status: "PENDING", transaction: txJson(pending[0].bytes, hash, null), block_number: "-1" };
   const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message FROM tx_index WHERE hash = ?", hash).toArray();
@@ -48,15 +70,17 @@ export function getTx(h: ViewHost, hash: string): Answer<Json> {
   if (row.status !== "executed") return { error: `tx ${row.status}: ${row.message as string}` };
   const height = row.height as number;
   const final = height <= h.lib();
+  const b = await body(h, hash, height, row);
+  if (b === null) return { error: ARCHIVE_UNREADABLE };
   return {
     status: final ? "IRREVERSIBLE" : "PACKED",
-    transaction: txJson(row.bytes, hash, row.receipt as string),
+    transaction: txJson(b.bytes, hash, b.receipt),
     block_number: final ? String(height) : "-1",
   };
 }
 
-export function getTxReceipt(h: ViewHost, hash: string): Answer<Json> {
-  const rows = h.sql.exec<Row>("SELECT status, height, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
+export async function getTxReceipt(h: ViewHost, hash: string): Promise<Answer<Json>> {
+  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0) {
     const pending = h.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0;
     return { error: `failed to Get the receipt hash: ${pending ? "tx is pending" : "tx not found"}` };
@@ -65,10 +89,14 @@ export function getTxReceipt(h: ViewHost, hash: string): Answer<Json> {
   if (row.status !== "executed") return { error: `failed to Get the receipt hash: tx ${row.status}: ${row.message as string}` };
   if ((row.height as number) > h.lib()) return { error: "failed to Get the receipt hash: tx is not irreversible yet" };
   if ((row.pending as number) > 0) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
-  return JSON.parse(row.receipt as string) as Json;
+  const b = await body(h, hash, row.height as number, row);
+  if (b === null) return { error: `failed to Get the receipt hash: ${ARCHIVE_UNREADABLE}` };
+  return JSON.parse(b.receipt) as Json;
 }
 
-export function getChunkTxs(h: ViewHost, height: number): Json[] {
+export async function getChunkTxs(h: ViewHost, height: number): Promise<Json[]> {
+  const s = await h.segment(height);
+  if (s !== null) return segmentTxs(s, height).map((t) => txJson(unhex(t.bytes), t.hash, t.receipt));
   const rows = h.db
     .select({ hash: schema.txIndex.hash, bytes: schema.txIndex.bytes, receipt: schema.txIndex.receipt })
     .from(schema.txIndex)

@@ -33,6 +33,7 @@ import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
 import type { Answer, Chunk, ChunkContext, IostHeld, Json, ShardInternal, ShardStatus } from "../api";
+import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
@@ -43,7 +44,7 @@ import * as views from "./shard-views";
 import { MAX_CONTRACT_RANGE, MAX_RANGE, MAX_READS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { SqlStore } from "../sql-store";
-import { blob, errorText, hex, unhex } from "../values";
+import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
 /** `reads` as TypeScript can index it by a generic name (a mapped type keeps name and arguments together). */
@@ -65,6 +66,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private headTime = 0n;
   private root: Uint8Array = new Uint8Array(0);
   private poolCount = 0;
+  /** Segments pruned (and archived to R2 when bound) so far: archive.ts. */
+  private mark: Mark = { next: 0, seg: 1 };
+  private segments: SegmentReader | null = null;
+  private pruning = false;
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
@@ -80,6 +85,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (known === undefined && ctx.id.name !== undefined) this.setMeta("name", ctx.id.name);
       this.name = known ?? ctx.id.name ?? "shard-0";
       this.shardIndex = shardIndexFromName(this.name);
+      this.segments = new SegmentReader(env.ARCHIVE, this.name);
       this.ensureGenesis();
       this.load();
     });
@@ -99,6 +105,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       place: this.place,
       head: () => this.head,
       lib: () => this.lib,
+      segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
       root: () => this.root,
       meta: (key) => this.meta(key),
@@ -126,6 +133,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.headTime = BigInt(this.meta("head_time") ?? "0");
     this.root = unhex(this.meta("root") ?? "");
     this.poolCount = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM mempool").one().n;
+    this.mark = markOf(this.meta("archived"), this.config.archive.seg);
   }
 
   /**
@@ -334,11 +342,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   async chunkTxs(height: number): Promise<Uint8Array[]> {
-    return chunkTxBytes(this.sql, height);
+    const s = await this.segmentAt(height);
+    return s === null ? chunkTxBytes(this.sql, height) : views.segmentTxs(s, height).map((t) => unhex(t.bytes));
   }
 
   async chunkAt(height: number): Promise<Chunk | null> {
-    return this.storedChunk(height);
+    const stored = this.storedChunk(height);
+    if (stored !== null) return stored;
+    const s = await this.segmentAt(height);
+    return s === null ? null : (JSON.parse(s.chunks![height - rangeOf(s.k, s.seg).from]) as Chunk);
   }
 
   /** One call for a range of /p2p/blocks (ShardInternal.chunkRange): built on chunkAt and chunkTxs, wherever they read from. */
@@ -373,6 +385,77 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (libHash !== undefined && target === lib) this.setMeta("lib_hash", libHash);
     });
     this.lib = target;
+    // LIB is stored: a failed prune (R2 down) only waits for the next rise.
+    await this.prune().catch((err: unknown) => console.error(`shard-${this.shardIndex}: pruning below LIB failed: ${errorText(err)}`));
+  }
+
+  /**
+   * One segment of heights (archive.ts) once all of it is the retention window below LIB: the
+   * cross-shard receipts it sent and its events are dropped (nothing reads them below LIB), and
+   * with an R2 bucket its chunks and the bodies and receipts of its txs move to R2, leaving each
+   * tx's slim tx_index row (hash, place, status: the replay check and the lookup). Range deletes
+   * on the height keys once every `seg` heights, never a scan; a crash before the transaction
+   * leaves the rows, and the next LIB rise writes the same segment again.
+   */
+  private async prune(): Promise<void> {
+    const d = due(this.mark, this.lib, this.config.archive.retain);
+    if (d === null || this.pruning) return;
+    this.pruning = true;
+    try {
+      const toR2 = this.env.ARCHIVE !== undefined;
+      // Settled long ago (retain ≥ 4); a pending credit would still rewrite its receipt.
+      if (this.sql.exec("SELECT 1 FROM tx_index WHERE height BETWEEN ? AND ? AND pending > 0 LIMIT 1", d.from, d.to).toArray().length > 0) return;
+      if (toR2) await this.segments!.put(this.segmentFrom(d.k, d.from, d.to));
+      this.ctx.storage.transactionSync(() => {
+        for (const table of ["receipts_out", "events"]) this.sql.exec(`DELETE FROM ${table} WHERE height BETWEEN ? AND ?`, d.from, d.to);
+        if (toR2) {
+          this.sql.exec("DELETE FROM chunks WHERE height BETWEEN ? AND ?", d.from, d.to);
+          // Rewritten rather than updated in place: a new rowid packs the slim rows at the table's end,
+          // so the pages of the old ones empty out and are reused, instead of keeping their holes.
+          this.sql.exec(
+            `REPLACE INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending)
+             SELECT hash, status, height, idx, X'', NULL, message, gas_ratio, pending FROM tx_index WHERE height BETWEEN ? AND ? AND status = 'executed'`,
+            d.from,
+            d.to,
+          );
+        }
+        this.setMeta("archived", JSON.stringify({ next: d.k + 1, seg: this.mark.seg }));
+      });
+      this.mark = { next: d.k + 1, seg: this.mark.seg };
+    } finally {
+      this.pruning = false;
+    }
+  }
+
+  /** Segment `k` (heights from…to) as stored in SQLite now. */
+  private segmentFrom(k: number, from: number, to: number): Segment {
+    const chunks = this.sql
+      .exec<{ json: string }>("SELECT json FROM chunks WHERE height BETWEEN ? AND ? ORDER BY height", from, to)
+      .toArray()
+      .map((r) => r.json);
+    if (chunks.length !== to - from + 1) throw new Error(`shard-${this.shardIndex}: chunks ${from}…${to} are not all stored, cannot archive them`);
+    const txs = this.sql
+      .exec<Row>(
+        "SELECT hash, height, idx, bytes, receipt, gas_ratio FROM tx_index WHERE height BETWEEN ? AND ? AND status = 'executed' ORDER BY height, idx",
+        from,
+        to,
+      )
+      .toArray()
+      .map((r) => ({
+        hash: r.hash as string,
+        height: r.height as number,
+        idx: r.idx as number,
+        bytes: hex(bytesOf(r.bytes)),
+        receipt: r.receipt as string,
+        gasRatio: r.gas_ratio as number,
+      }));
+    return { format: "iost-edge/segment", version: 1, owner: this.name, seg: this.mark.seg, k, from, to, chunks, txs };
+  }
+
+  /** The R2 segment holding `height` if its chunk left SQLite (a node without R2 prunes but keeps chunks), else null. */
+  private async segmentAt(height: number): Promise<Segment | null> {
+    if (!isArchived(this.mark, height) || this.sql.exec("SELECT 1 FROM chunks WHERE height = ?", height).toArray().length > 0) return null;
+    return this.segments!.get(segmentOf(height, this.mark.seg));
   }
 
   // ---- tx views (shard-views.ts) ------------------------------------------

@@ -9,7 +9,12 @@
  * Double-sign protection: what it signed is one SQLite row per height, written
  * in the same synchronous step as the signature is made, so no restart, retry
  * or second caller ever gets a signature for another hash at that height. The
- * same hash again gets the stored signature (idempotent retries).
+ * same hash again gets the stored signature (idempotent retries). The rows are
+ * bounded: every SIGNED_PRUNE heights, rows more than SIGNED_KEEP below the height
+ * just signed are dropped at once (one range delete) and that height becomes the
+ * floor (`signed_floor`), at or below which it signs nothing: the coordinator
+ * builds only above LIB, so only a reorg more than SIGNED_KEEP heights deep
+ * (34 minutes of blocks without finality) would ask for such a height.
  *
  * Endorsements (issue #7, docs/FINALITY.md): `endorse` applies the voting
  * rule (src/consensus/endorse.ts `decide`: one endorsement per height, never
@@ -38,6 +43,10 @@ import {
 import type { Answer, EndorserApi, ValidatorApi } from "../api";
 import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv } from "../env";
 import * as schema from "../schema";
+
+/** Signed heights kept below the latest one, and how often the rows below are dropped. */
+const SIGNED_KEEP = 4096;
+const SIGNED_PRUNE = 256;
 
 interface Key {
   secret: Uint8Array;
@@ -68,6 +77,8 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
   private readonly dev: boolean;
   private readonly chainId: number;
   private key: Key | null = null;
+  /** Heights at or below it are refused: their rows were pruned. */
+  private floor = 0;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -82,6 +93,7 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
         this.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES ('name', ?)", ctx.id.name);
       }
       const name = known ?? ctx.id.name ?? "";
+      this.floor = Number(this.metaValue("signed_floor") ?? "0");
       const pubkey = name.slice(name.lastIndexOf(":") + 1);
       // A dev node may sign as any public dev producer its coordinator asks for.
       const secrets = config.dev ? [...config.producerSecrets, ...DEV_PRODUCER_SECRETS] : config.producerSecrets;
@@ -107,6 +119,7 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
       return { error: `invalid block hash ${JSON.stringify(hash)}` };
     }
     if (digest.length !== 32) return { error: `invalid block hash ${JSON.stringify(hash)}: not 32 bytes` };
+    if (height <= this.floor) return { error: `double sign refused: height ${height} is at or below ${this.floor}, whose signatures are no longer kept` };
     const prior = this.sql.exec<{ hash: string; signature: string }>("SELECT hash, signature FROM validator_signed WHERE height = ?", height).toArray()[0];
     if (prior !== undefined) {
       if (prior.hash === hash) return { signature: prior.signature };
@@ -114,7 +127,14 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     }
     // No await between the check and the insert: one caller at a time reaches this line.
     const signature = base58Encode(ed25519Sign(key.secret, digest));
-    this.sql.exec("INSERT INTO validator_signed (height, hash, witness, time, signature) VALUES (?, ?, ?, ?, ?)", height, hash, witness, time, signature);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("INSERT INTO validator_signed (height, hash, witness, time, signature) VALUES (?, ?, ?, ?, ?)", height, hash, witness, time, signature);
+      if (height % SIGNED_PRUNE === 0 && height - SIGNED_KEEP > this.floor) {
+        this.sql.exec("DELETE FROM validator_signed WHERE height <= ?", height - SIGNED_KEEP);
+        this.putMeta("signed_floor", String(height - SIGNED_KEEP));
+      }
+    });
+    if (height % SIGNED_PRUNE === 0) this.floor = Math.max(this.floor, height - SIGNED_KEEP);
     return { signature };
   }
 
@@ -173,6 +193,10 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     if (!this.dev) return false;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM validator_signed WHERE height > ?", height);
+      if (height < this.floor) {
+        this.floor = height;
+        this.putMeta("signed_floor", String(height));
+      }
       const state = this.metaValue("vote_state");
       if (state !== undefined && (JSON.parse(state) as VoteState).lastHeight > height) {
         this.sql.exec("DELETE FROM coordinator_meta WHERE key IN ('vote_state', 'vote_last')");
