@@ -323,7 +323,7 @@ export async function peerBlocksFrom(host: SyncHost, from: number, count: number
   const out: PeerBlock[] = [];
   let bytes = 0;
   for (let i = 0; i < n; i++) {
-    const b = host.mainBlock(first + i);
+    const b = host.mainBlock(first + i) ?? (await host.archivedBlock(first + i));
     if (!b || ranges.some((r) => r[i] === undefined)) break;
     const json = peerBlockJson({ block: { ...wireFields(b), witnesses: host.witnessesAfter(b) }, chunks: ranges.map((r) => r[i]) });
     bytes += JSON.stringify(json).length;
