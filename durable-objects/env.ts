@@ -54,6 +54,10 @@ export interface NodeEnv {
   BLOCK_MAX_TXS_PER_PUBLISHER?: string;
   /** How far (ms) a peer's block may be ahead of this node's clock (default: one slot, as go-iost). */
   BLOCK_AHEAD_MAX_MS?: string;
+  /** Dev/test only: the coordinator's alarm runs up to this many ms late, sometimes twice (coordinator/jitter.ts). */
+  ALARM_JITTER_MS?: string;
+  /** Seed of those draws (default 1). */
+  ALARM_JITTER_SEED?: string;
 }
 
 export interface NodeConfig {
