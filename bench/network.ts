@@ -107,8 +107,9 @@ async function latency(net: Network, senders: Signer[], o: NetworkBenchOptions):
         sent
           .filter((s) => s.receipt === undefined)
           .map(async (s) => {
-            const r = await rpc(nodes[s.node].url, `/getTxReceiptByTxHash/${s.hash}`);
-            if (r.status === 200) {
+            // A dropped connection (a busy node) is polled again next round.
+            const r = await rpc(nodes[s.node].url, `/getTxReceiptByTxHash/${s.hash}`).catch(() => null);
+            if (r?.status === 200) {
               if (r.json.status_code !== "SUCCESS") throw new Error(`tx ${s.hash} failed: ${r.json.status_code} ${r.json.message}`);
               s.receipt ??= performance.now();
             }

@@ -29,7 +29,7 @@ export interface LinkProxy {
   readonly forwarded: number;
   /** Requests forwarded so far by path (query left out): gossip tests count /p2p/block and /p2p/endorse. */
   readonly paths: ReadonlyMap<string, number>;
-  /** One-way delays (ms) applied so far, in order (requests and responses alike). */
+  /** One-way delays (ms) applied so far on a slow link, in order (requests and responses alike). */
   readonly delays: readonly number[];
   close(): Promise<void>;
 }
@@ -72,11 +72,11 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
   const sockets = new Set<Socket>();
   const draw = delayDraw(options.delay);
   const delays: number[] = [];
-  /** Runs `then` after the next drawn delay (at once without delays); `alive` false drops it (cut or closed meanwhile). */
+  /** Runs `then` after the next drawn delay (at once on a link without delay); `alive` false drops it (cut or closed meanwhile). */
   const later = (alive: () => boolean, then: () => void) => {
+    if (!options.delay) return then();
     const ms = draw();
     delays.push(ms);
-    if (ms === 0) return then();
     setTimeout(() => alive() && then(), ms);
   };
 
@@ -118,6 +118,7 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
         },
         (up) =>
           later(alive, () => {
+            if (res.destroyed) return void up.destroy(); // the sender gave up meanwhile
             res.writeHead(up.statusCode ?? 502, up.headers);
             up.pipe(res);
           }),

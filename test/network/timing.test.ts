@@ -35,11 +35,14 @@ const INTERVAL_MS = 500; // the devnet's block interval, one block per slot
  */
 const bound = (t: Timing) => 2 * INTERVAL_MS + 2 * t.alarmJitterMs + 3 * t.linkMs.max;
 /**
- * Processing time, which the bound leaves out: four workerd nodes re-execute
- * every block on a shared 2-core machine, where a block's trip through a node
- * takes hundreds of ms instead of tens and blocks then miss their slots.
+ * Processing, which the bound leaves out: six steps in a row (take the tx,
+ * build B, check and endorse B, build C, check and endorse C, count the
+ * endorsements), each up to 500 ms where four workerd nodes share a loaded
+ * 2-core machine (tens of ms on Cloudflare).
  */
-const SLACK_MS = 1_500;
+const SLACK_MS = 3_000;
+/** The tail: a block orphaned by a fork (its txs wait two more intervals) and a parent finalized by its grandchild (one more). */
+const TAIL_MS = 3 * INTERVAL_MS;
 
 const loadavg = () => {
   try {
@@ -127,12 +130,12 @@ describe("four nodes under production timing", () => {
     await Promise.all(pending);
     latencies.sort((a, b) => a - b);
     const [p50, p99] = [pct(latencies, 50), pct(latencies, 99)].map(Math.round);
-    console.log(`send → irreversible, ${latencies.length} txs: p50 ${p50} ms, p99 ${p99} ms (bound ${bound(timing)} ms + ${SLACK_MS} ms slack)`);
+    console.log(
+      `send → irreversible, ${latencies.length} txs: p50 ${p50} ms, p99 ${p99} ms (bound ${bound(timing)} ms, tail ${TAIL_MS} ms, slack ${SLACK_MS} ms)`,
+    );
     console.log(`load average ${loadavg()}`);
-    // p99 may lose a block to a fork (docs/FINALITY.md: a block that reaches the next producer after
-    // its slot began is orphaned and its txs go into a later one): one bound more.
     expect(p50).toBeLessThanOrEqual(bound(timing) + SLACK_MS);
-    expect(p99).toBeLessThanOrEqual(2 * bound(timing) + SLACK_MS);
+    expect(p99).toBeLessThanOrEqual(bound(timing) + TAIL_MS + SLACK_MS);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     await watch.poll();
     expect(watch.violations).toEqual([]);
