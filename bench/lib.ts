@@ -56,8 +56,20 @@ export function signedTx(
 export const action = (contract: string, actionName: string, args: unknown[]): Action => ({ contract, actionName, data: JSON.stringify(args) });
 
 export async function rpc(url: string, path: string, body?: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(url + path, body === undefined ? undefined : { method: "POST", body });
-  return { status: res.status, json: await res.json() };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url + path, body === undefined ? undefined : { method: "POST", body });
+      const text = await res.text();
+      // Local workerd only (miniflare's answer when the runtime dropped the request): send it again, as it asks.
+      if (res.status === 503 && text.includes("restarted mid-request") && attempt < 3) continue;
+      return { status: res.status, json: JSON.parse(text) };
+    } catch (err) {
+      // A kept-alive connection the busy server closed as we reused it: a GET is asked again.
+      const closed = (err as { cause?: { code?: string } }).cause?.code === "UND_ERR_SOCKET";
+      if (body === undefined && closed && attempt < 3) continue;
+      throw new Error(`${body === undefined ? "GET" : "POST"} ${url}${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
 }
 
 export async function pool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {

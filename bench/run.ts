@@ -16,6 +16,7 @@
  *
  *   npm run bench -- [--only node,shards,network,reads] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
+ *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -23,6 +24,7 @@ import { join } from "node:path";
 import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx } from "./lib";
 import { networkBench } from "./network";
 import { readsBench } from "./reads";
+import { productionTiming } from "../test/network/harness";
 import { shardScaling } from "./shards";
 import { vmBench } from "./vm";
 import { startNode } from "../scripts/node";
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
       seconds: option("net-seconds", 30),
       lagBlocks: option("lag-blocks", 150),
       pollMs: 50,
+      timing: process.argv.includes("--production-timing") ? productionTiming() : undefined,
     });
 }
 

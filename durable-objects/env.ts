@@ -65,6 +65,10 @@ export interface NodeEnv {
   ARCHIVE_RETAIN_BLOCKS?: string;
   /** Heights per R2 segment (default 256); fixed per object by its first segment. */
   ARCHIVE_SEGMENT_BLOCKS?: string;
+  /** Dev/test only: the coordinator's alarm runs up to this many ms late, sometimes twice (coordinator/jitter.ts). */
+  ALARM_JITTER_MS?: string;
+  /** Seed of those draws (default 1). */
+  ALARM_JITTER_SEED?: string;
 }
 
 export interface NodeConfig {

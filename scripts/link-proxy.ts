@@ -4,9 +4,15 @@
  * by cutting links: a cut link answers 503 at once (as an unreachable peer
  * would fail), in both directions only if both directed links are cut.
  * Node j may be stopped and restarted behind the proxy (502 meanwhile).
+ *
+ * A link may also be slow (issue 14 item 6: links between Cloudflare regions
+ * take 100–250 ms one way): each request waits a drawn delay before it leaves
+ * and each response another before it comes back, as bytes crossing a real
+ * link would. Delays are drawn from a seeded PRNG, so a run can be replayed.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { seededRandom } from "../durable-objects/coordinator/jitter";
 
 export interface LinkProxy {
   /** Base URL of the proxy (what the sending node uses as its peer URL). */
@@ -23,6 +29,8 @@ export interface LinkProxy {
   readonly forwarded: number;
   /** Requests forwarded so far by path (query left out): gossip tests count /p2p/block and /p2p/endorse. */
   readonly paths: ReadonlyMap<string, number>;
+  /** One-way delays (ms) applied so far on a slow link, in order (requests and responses alike). */
+  readonly delays: readonly number[];
   close(): Promise<void>;
 }
 
@@ -33,6 +41,24 @@ export interface LinkProxyOptions {
   port?: number;
   /** Shown in the 503 body, e.g. "0->1". */
   name?: string;
+  /** One-way delay of each request and each response; default none. */
+  delay?: LinkDelay;
+}
+
+/** A one-way delay drawn uniformly from minMs..maxMs (whole ms) by a PRNG seeded with `seed`. */
+export interface LinkDelay {
+  minMs: number;
+  maxMs: number;
+  seed: number;
+}
+
+/** Draws delays of `d` in order; none: always 0. */
+export function delayDraw(d: LinkDelay | undefined): () => number {
+  if (!d) return () => 0;
+  if (!(Number.isInteger(d.minMs) && Number.isInteger(d.maxMs) && d.minMs >= 0 && d.maxMs >= d.minMs))
+    throw new Error(`link delay wants whole ms 0 ≤ min ≤ max, got ${d.minMs}–${d.maxMs}`);
+  const random = seededRandom(d.seed);
+  return () => d.minMs + Math.floor(random() * (d.maxMs - d.minMs + 1));
 }
 
 export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkProxy> {
@@ -44,6 +70,15 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
   // Upstream requests in flight, aborted on cut so a long poll cannot leak through a partition.
   const inflight = new Set<() => void>();
   const sockets = new Set<Socket>();
+  const draw = delayDraw(options.delay);
+  const delays: number[] = [];
+  /** Runs `then` after the next drawn delay (at once on a link without delay); `alive` false drops it (cut or closed meanwhile). */
+  const later = (alive: () => boolean, then: () => void) => {
+    if (!options.delay) return then();
+    const ms = draw();
+    delays.push(ms);
+    setTimeout(() => alive() && then(), ms);
+  };
 
   const refuse = (res: ServerResponse, status: number, message: string) => {
     if (res.headersSent) return void res.destroy();
@@ -59,32 +94,41 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
     forwarded++;
     const path = (req.url ?? "").split("?")[0];
     paths.set(path, (paths.get(path) ?? 0) + 1);
-    const upstream = request(
-      {
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host },
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
+    let aborted = false;
+    let upstream: ReturnType<typeof request> | undefined;
     const abort = () => {
-      upstream.destroy();
+      aborted = true;
+      upstream?.destroy();
       res.destroy();
     };
     inflight.add(abort);
     const done = () => inflight.delete(abort);
     res.on("close", done);
-    upstream.on("error", (err) => {
-      done();
-      refuse(res, 502, `link ${name}: ${err.message}`);
+    const alive = () => !aborted;
+    // The request body waits in the paused request stream while the request crosses the link.
+    later(alive, () => {
+      upstream = request(
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host },
+        },
+        (up) =>
+          later(alive, () => {
+            if (res.destroyed) return void up.destroy(); // the sender gave up meanwhile
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          }),
+      );
+      upstream.on("error", (err) => {
+        done();
+        if (!aborted) refuse(res, 502, `link ${name}: ${err.message}`);
+      });
+      req.pipe(upstream);
     });
-    req.pipe(upstream);
   };
 
   const server = createServer(handle);
@@ -117,6 +161,9 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
     },
     get forwarded() {
       return forwarded;
+    },
+    get delays() {
+      return delays;
     },
     close() {
       for (const abort of [...inflight]) abort();

@@ -21,7 +21,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEV_PRODUCERS } from "../src/genesis/dev-keys";
-import { startLinkProxy, type LinkProxy } from "./link-proxy";
+import { startLinkProxy, type LinkDelay, type LinkProxy } from "./link-proxy";
 import { ROOT, sleep, startNode, type RunningNode } from "./node";
 import { onInterrupt } from "./shutdown";
 
@@ -38,6 +38,8 @@ export interface NetworkOptions {
   basePort?: number;
   /** PEERS point at link proxies (one per directed link) so links can be cut; default true. */
   proxied?: boolean;
+  /** One-way delay on every link proxy (proxied only); each link draws from its own seed, derived from this one. */
+  linkDelay?: LinkDelay;
   /** Extra vars for every node (e.g. SHARD_COUNT, BLOCK_PRODUCTION), applied before the per-node ones. */
   vars?: Record<string, string>;
   /** Per-node extra vars, applied last. */
@@ -107,9 +109,14 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
 
   const links = new Map<string, LinkProxy>();
   const key = (from: number, to: number) => `${from}->${to}`;
+  if (!proxied && options.linkDelay) throw new Error("linkDelay needs a proxied network");
   if (proxied) {
     for (let from = 0; from < n; from++)
-      for (let to = 0; to < n; to++) if (from !== to) links.set(key(from, to), await startLinkProxy({ target: urls[to], name: key(from, to) }));
+      for (let to = 0; to < n; to++) {
+        if (from === to) continue;
+        const delay = options.linkDelay && { ...options.linkDelay, seed: options.linkDelay.seed * 31 + from * n + to };
+        links.set(key(from, to), await startLinkProxy({ target: urls[to], name: key(from, to), delay }));
+      }
   }
   const peersOf = (i: number) => urls.map((u, j) => (j === i ? "" : proxied ? links.get(key(i, j))!.url : u)).filter((u) => u !== "");
 

@@ -72,6 +72,7 @@ import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
 import { Finality } from "./finality";
+import { alarmJitter } from "./jitter";
 import type { PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
 import { slotNs } from "../../src/consensus/schedule";
@@ -120,6 +121,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** Block segments moved to R2 so far (archive.ts); only with an ARCHIVE binding. */
   private mark: Mark;
   private segments: SegmentReader | null = null;
+  /** Dev/test only (jitter.ts): the delays of each alarm's deliveries, late and sometimes twice as on Cloudflare. */
+  private readonly jitter: (() => number[]) | null;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -132,6 +135,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     this.consensus = genesis.consensus;
     this.intervalMs = Number(this.consensus.blockIntervalNs / ONE_MS_NS);
     this.genesisWitnesses = genesis.witnesses;
+    this.jitter = alarmJitter(env);
     this.aheadNs = this.config.blockAheadMs === null ? slotNs(this.consensus) : BigInt(this.config.blockAheadMs) * ONE_MS_NS;
     this.finality = new Finality({
       label: () => this.name,
@@ -588,6 +592,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   override async alarm(): Promise<void> {
+    if (!this.jitter) return this.tick();
+    await Promise.all(this.jitter().map((ms) => scheduler.wait(ms).then(() => this.tick())));
+  }
+
+  private async tick(): Promise<void> {
     // An alarm armed before the node was switched to manual mode just ends.
     if (this.config.production === "manual") return;
     const interval = this.intervalMs;

@@ -7,6 +7,10 @@
  *   net.partition([0, 1], [2, 3]);  ...  net.healAll();
  *   await waitFor("all past 50", async () => (await allInfo(net.nodes)).every((c) => c.lib >= 50), 60_000);
  *   expect(await finalChainDiff(net.nodes)).toEqual([]);
+ *
+ * `timing: productionTiming()` runs the network as Cloudflare would (issue 14
+ * item 6): 100–250 ms one way on every link, and each coordinator's alarm
+ * late by up to 250 ms and now and then delivered twice (ALARM_JITTER_MS).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +19,31 @@ import { startNetwork as launch, type NetNode, type Network, type NetworkOptions
 
 export type { NetNode, Network } from "../../scripts/network";
 export { startLinkProxy, type LinkProxy } from "../../scripts/link-proxy";
+
+/** Link delays and alarm jitter of a network run under production timing. */
+export interface Timing {
+  /** One-way delay of every link, ms. */
+  linkMs: { min: number; max: number };
+  /** ALARM_JITTER_MS of every node. */
+  alarmJitterMs: number;
+  /** Seeds every link's and node's draws: the same seed, the same timings. */
+  seed: number;
+}
+
+/** The seed of timing runs under CI (TIMING_SEED overrides). */
+export const CI_TIMING_SEED = 1014;
+
+/**
+ * Cloudflare's timing: links between regions take 100–250 ms one way, alarms
+ * arrive tens to hundreds of ms late and at least once. Seeded by TIMING_SEED,
+ * else CI's fixed seed or a fresh one; printed, so any run can be replayed.
+ */
+export function productionTiming(): Timing {
+  const seed = Number(process.env.TIMING_SEED ?? (process.env.CI ? CI_TIMING_SEED : Date.now() % 2 ** 31));
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`TIMING_SEED wants a whole number, got ${process.env.TIMING_SEED}`);
+  console.log(`production timing: links 100–250 ms, alarms up to 250 ms late, seed ${seed} (replay: TIMING_SEED=${seed})`);
+  return { linkMs: { min: 100, max: 250 }, alarmJitterMs: 250, seed };
+}
 
 export interface HarnessOptions {
   nodes: number;
@@ -25,12 +54,21 @@ export interface HarnessOptions {
   /** Extra vars for every node (e.g. { SHARD_COUNT: "1", BLOCK_PRODUCTION: "manual" }). */
   vars?: Record<string, string>;
   nodeVars?: NetworkOptions["nodeVars"];
+  /** Link delays and alarm jitter (proxied only); default none: loopback speed, punctual alarms. */
+  timing?: Timing;
 }
 
 export async function startNetwork(options: HarnessOptions): Promise<Network> {
   const temp = options.persistRoot === undefined ? mkdtempSync(join(tmpdir(), "iost-edge-net-")) : undefined;
+  const { timing, ...rest } = options;
+  const timed: Partial<NetworkOptions> = timing
+    ? {
+        linkDelay: { minMs: timing.linkMs.min, maxMs: timing.linkMs.max, seed: timing.seed },
+        nodeVars: (i) => ({ ALARM_JITTER_MS: String(timing.alarmJitterMs), ALARM_JITTER_SEED: String(timing.seed + i), ...options.nodeVars?.(i) }),
+      }
+    : {};
   try {
-    const net = await launch({ ...options, persistRoot: options.persistRoot ?? temp });
+    const net = await launch({ ...rest, ...timed, persistRoot: options.persistRoot ?? temp });
     if (!temp) return net;
     return {
       ...net,

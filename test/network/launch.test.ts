@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { delayDraw } from "../../scripts/link-proxy";
 import { allInfo, balance, balanceDiff, blockHash, chainInfo, finalChainDiff, getJson, startLinkProxy, startNetwork, waitFor, type Network } from "./harness";
 
 describe("link proxy", () => {
@@ -87,6 +88,39 @@ describe("link proxy", () => {
       expect(r.status).toBe(502);
     } finally {
       await dead.close();
+    }
+  });
+  it("a slow link delays each request and each response by a drawn one-way delay; a cut meanwhile aborts", async () => {
+    const fixed = await startLinkProxy({ target, name: "0->1", delay: { minMs: 120, maxMs: 120, seed: 1 } });
+    try {
+      const t0 = performance.now();
+      const res = await fetch(`${fixed.url}/x`, { method: "POST", body: "hi" });
+      expect(await res.json()).toEqual({ method: "POST", path: "/x", body: "hi" });
+      // There and back: two one-way delays (timers may fire a hair early against performance.now).
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(238);
+      expect(fixed.delays).toEqual([120, 120]);
+      // Cut while the request crosses the link: it never reaches the target.
+      const pending = fetch(`${fixed.url}/slow`).then(
+        () => "answered",
+        () => "aborted",
+      );
+      await new Promise((r) => setTimeout(r, 30));
+      fixed.cut();
+      expect(await pending).toBe("aborted");
+      await new Promise((r) => setTimeout(r, 150));
+      expect(hold).toHaveLength(0);
+    } finally {
+      await fixed.close();
+    }
+    // A range: each delay drawn from the link's seed, the same on a replay.
+    const ranged = await startLinkProxy({ target, delay: { minMs: 100, maxMs: 250, seed: 9 } });
+    try {
+      for (let i = 0; i < 3; i++) expect((await getJson(`${ranged.url}/r${i}`)).status).toBe(200);
+      const draw = delayDraw({ minMs: 100, maxMs: 250, seed: 9 });
+      expect(ranged.delays).toEqual(Array.from({ length: 6 }, draw));
+      expect(ranged.delays.every((d) => d >= 100 && d <= 250)).toBe(true);
+    } finally {
+      await ranged.close();
     }
   });
 });
