@@ -11,7 +11,7 @@ export default defineConfig({
       {
         // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
         plugins: [
-          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } } }),
+          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } } }),
         ],
         test: {
           name: "workerd",
@@ -28,7 +28,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "4", BLOCK_AHEAD_MAX_MS: "3600000" } },
+            miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "4", BLOCK_AHEAD_MAX_MS: "3600000", BLOCK_PRODUCTION: "interval" } },
           }),
         ],
         test: {
@@ -40,7 +40,7 @@ export default defineConfig({
       {
         // The Durable Objects again with four shards (cross-shard receipts, restarts).
         plugins: [
-          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } } }),
+          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } } }),
         ],
         test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
       },
