@@ -195,8 +195,8 @@ export interface EndorserApi {
 export interface CoordinatorApi {
   /** Head, LIB, the height in production and work done (load reports, bench). */
   status(): Promise<CoordinatorStatus>;
-  /** Arms the block alarm if it is not armed; cheap and idempotent. */
-  wake(): Promise<void>;
+  /** Arms the block alarm: now when `work` (a tx arrived) and it rests, else only if none is armed; cheap and idempotent. */
+  wake(work?: boolean): Promise<void>;
   chainInfo(): Promise<Json>;
   nodeInfo(): Promise<Json>;
   /** Header view of a block (IOST Block JSON without `transactions`), with status, or error. */

@@ -580,12 +580,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
-  /** A tx arrived (intake), or a peer's block needs follow-ups: look now, unless the alarm already looks within an interval. */
-  async wake(): Promise<void> {
+  /**
+   * A tx arrived (intake), or a peer's block needs follow-ups (`work`): look now, unless the alarm
+   * already looks within an interval. Without work (a read of the chain) only an alarm that never
+   * started is armed: a resting node's heartbeat alarm stays, so reads cost no write.
+   */
+  async wake(work = true): Promise<void> {
     if (this.held.size === 0) return this.armForPeers();
     if (this.config.production === "manual") return;
     const at = await this.ctx.storage.getAlarm();
-    if (at === null || at > Date.now() + this.intervalMs) await this.ctx.storage.setAlarm(Date.now());
+    if (at === null || (work && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now());
   }
 
   // ---- dev: mine, snapshot, revert -----------------------------------------

@@ -19,8 +19,8 @@ nodeRoutes.get("/getNodeInfo", async (c) => {
 
 nodeRoutes.get("/getChainInfo", async (c) => {
   const coord = coordinator(c.env);
-  // Reading the chain is a good moment to make sure it is ticking.
-  const [info] = await Promise.all([coord.chainInfo(), coord.wake()]);
+  // Reading the chain is a good moment to make sure its alarm runs (a fresh node's never started).
+  const [info] = await Promise.all([coord.chainInfo(), coord.wake(false)]);
   return c.json(info);
 });
 
