@@ -11,7 +11,10 @@ export default defineConfig({
       {
         // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
         plugins: [
-          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } } }),
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { DEV: "true", SHARD_COUNT: "1", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } },
+          }),
         ],
         test: {
           name: "workerd",
@@ -40,7 +43,10 @@ export default defineConfig({
       {
         // The Durable Objects again with four shards (cross-shard receipts, restarts).
         plugins: [
-          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } } }),
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { DEV: "true", SHARD_COUNT: "4", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } },
+          }),
         ],
         test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
       },

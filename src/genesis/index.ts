@@ -154,7 +154,9 @@ export function genesisOf(spec: GenesisSpec): GenesisConfig {
     admin: { ...base.admin, owner: admin, active: admin },
     foundation: { ...base.foundation, owner: admin, active: admin },
     producers: spec.producers.map((p) => ({ id: p.id, owner: p.pubkey, active: p.pubkey, signatureBlock: p.pubkey, balance: "0" })),
-    consensus: { ...devConsensus(spec.producers.length), blockIntervalNs: BigInt(spec.blockIntervalMs) * 1_000_000n,
+    consensus: {
+      ...devConsensus(spec.producers.length),
+      blockIntervalNs: BigInt(spec.blockIntervalMs) * 1_000_000n,
       heartbeatNs: BigInt(spec.heartbeatMs) * 1_000_000n,
     },
   };
