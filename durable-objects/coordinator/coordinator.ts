@@ -95,6 +95,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private refusal: string | null = null;
   private readonly genesisWitnesses: string[];
   private name = COORDINATOR_NAME;
+  /** wake(work) calls so far: an alarm that decided to rest while one came must look again (its check may predate the tx). */
+  private wakes = 0;
   /** The production in progress in this instance (alarm() and tests share it). */
   private inflight: Promise<Outcome> | null = null;
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
@@ -555,6 +557,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     // An alarm armed before the node was switched to manual mode just ends.
     if (this.config.production === "manual") return;
     const interval = this.intervalMs;
+    const wakes = this.wakes;
     let next: number | null;
     let resting = false;
     try {
@@ -577,6 +580,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     // With peers, keep asking them even while no slot of ours is near; a resting node relies on their
     // pushes instead (a peer's block wakes it, an orphan starts a pull), so idle costs no polls.
     if (this.config.peers.length > 0 && !resting) next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
+    // A wake that came while this alarm decided to rest found no alarm, or one this rest replaces: honour it.
+    if (this.wakes !== wakes && (resting || next === null)) next = Date.now();
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
@@ -588,6 +593,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   async wake(work = true): Promise<void> {
     if (this.held.size === 0) return this.armForPeers();
     if (this.config.production === "manual") return;
+    if (work) this.wakes++;
     const at = await this.ctx.storage.getAlarm();
     if (at === null || (work && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now());
   }

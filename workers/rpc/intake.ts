@@ -89,10 +89,14 @@ function shouldWake(env: Env): boolean {
   return true;
 }
 
-/** Pool admission of a checked tx on its publisher's home shard (waking the coordinator as the mode wants). */
+/**
+ * Pool admission of a checked tx on its publisher's home shard, then the
+ * coordinator's wake as the mode wants. In that order: a wake that overtook the
+ * admission could find the pools empty and let the chain rest with the tx in one.
+ */
 async function submit(env: Env, { tx, bytes, hash }: Checked): Promise<void> {
-  const [accepted] = await Promise.all([homeShard(env, tx.publisher).submitTx(bytes, hash), shouldWake(env) ? coordinator(env).wake() : undefined]);
-  unwrap(accepted);
+  unwrap(await homeShard(env, tx.publisher).submitTx(bytes, hash));
+  if (shouldWake(env)) await coordinator(env).wake();
 }
 
 /**
