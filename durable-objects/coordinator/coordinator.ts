@@ -1,6 +1,7 @@
 /**
  * Coordinator Durable Object (docs/ARCHITECTURE.md "The Durable Objects"): one per node, named
- * `coordinator`. Produces a block every block interval from an alarm: asks
+ * `coordinator`. Produces blocks from an alarm (in a held slot when one is
+ * needed or the heartbeat is due: production.ts, docs/ARCHITECTURE.md "Production"): asks
  * every shard for its chunk of the next height, assembles and signs the header,
  * stores it, advances head and LIB, and tells the shards what is final. Its
  * work per block is O(shards): it handles chunk summaries, never txs.

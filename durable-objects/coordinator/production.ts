@@ -53,8 +53,8 @@ export const MAX_JOB_ATTEMPTS = 5;
  * What one production attempt did: made a block, or not and when to look
  * again: "idle" (until wake(): nothing to do in "on-tx" mode, or no key held),
  * "periodic" (keys held but none scheduled in the list), or at a time (ns,
- * the next held slot). `rest`: nothing is needed, so nothing else (peer polls)
- * may wake the node either until then.
+ * the next held slot). `rest`: nothing is needed until then, so the alarm polls
+ * no peers meanwhile either.
  */
 export type Outcome = { produced: true } | { produced: false; wake: "idle" | "periodic" | bigint; rest?: true };
 
