@@ -13,7 +13,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
-            miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "1" } },
+            miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } },
           }),
         ],
         test: {
@@ -31,7 +31,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
-            miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "4", BLOCK_AHEAD_MAX_MS: "3600000" } },
+            miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "4", BLOCK_AHEAD_MAX_MS: "3600000", BLOCK_PRODUCTION: "interval" } },
           }),
         ],
         test: {
@@ -45,7 +45,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml", environment: "dev" },
-            miniflare: { bindings: { SHARD_COUNT: "4", GENESIS_PRODUCERS: "1" } },
+            miniflare: { bindings: { SHARD_COUNT: "4", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } },
           }),
         ],
         test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },

@@ -213,9 +213,9 @@ export interface EndorserApi {
 export interface CoordinatorApi {
   /** Head, LIB, the height in production and work done (load reports, bench). */
   status(): Promise<CoordinatorStatus>;
-  /** Arms the block alarm if it is not armed; cheap and idempotent. */
-  wake(): Promise<void>;
-  /** /getChainInfo; with `wake`, also `wake()` first, so the edge's one call both reads and makes sure the chain ticks. */
+  /** Arms the block alarm: now when `work` (a tx arrived) and it rests, else only if none is armed; cheap and idempotent. */
+  wake(work?: boolean): Promise<void>;
+  /** /getChainInfo; with `wake`, also `wake(false)` first, so the edge's one call both reads and makes sure a fresh node's alarm started. */
   chainInfo(wake?: boolean): Promise<Json>;
   nodeInfo(): Promise<Json>;
   /**

@@ -7,20 +7,27 @@
  */
 
 /**
- * When the coordinator's alarm produces blocks (README "Dev conveniences"):
- * - "interval": a block every BLOCK_INTERVAL_MS, empty or not, as IOST;
- * - "on-tx": idle while every mempool is empty; a tx wakes the coordinator,
- *   which produces at once, then at most one block per BLOCK_INTERVAL_MS while
- *   txs keep waiting (so a busy chain still batches);
+ * When the coordinator's alarm produces blocks (README "Dev conveniences",
+ * docs/ARCHITECTURE.md "Production"):
+ * - "on-demand" (the default): in a held slot only when a block is needed (a
+ *   tx or a cross-shard receipt waits, or the last block with content is not
+ *   final yet) or the chain's heartbeat is due; an idle node sleeps until a
+ *   tx, a peer's block or the heartbeat wakes it (CometBFT's
+ *   create_empty_blocks = false with create_empty_blocks_interval);
+ * - "interval": a block in every held slot, empty or not, as IOST;
+ * - "on-tx" (dev): idle while nothing is needed; a tx wakes the coordinator,
+ *   which produces at once without waiting for its slot, then at most one block
+ *   per BLOCK_INTERVAL_MS while one is needed (so a busy chain still batches);
+ *   no heartbeat;
  * - "manual": never from the alarm, only from /dev/mine.
  * /dev/mine produces blocks in every mode.
  */
-export type ProductionMode = "interval" | "on-tx" | "manual";
+export type ProductionMode = "on-demand" | "interval" | "on-tx" | "manual";
 
-/** BLOCK_PRODUCTION; unset or unknown is "interval", IOST's behaviour. */
+/** BLOCK_PRODUCTION; unset or unknown is "on-demand". */
 export function productionMode(env: { BLOCK_PRODUCTION?: string }): ProductionMode {
   const mode = env.BLOCK_PRODUCTION?.trim();
-  return mode === "on-tx" || mode === "manual" ? mode : "interval";
+  return mode === "interval" || mode === "on-tx" || mode === "manual" ? mode : "on-demand";
 }
 
 /** Peer URLs from PEERS (comma-separated, trailing slashes dropped). */

@@ -25,6 +25,12 @@ export interface NodeEnv {
    */
   BLOCK_INTERVAL_MS?: string;
   /**
+   * ms, the chain's heartbeat (default HEARTBEAT_MS; 0: a block every slot, as IOST), a genesis
+   * setting like BLOCK_INTERVAL_MS (the chain's `heartbeatNs`, stored by base.iost): it decides which
+   * skipped slots count as missed (docs/POB.md), so every node must agree (`checkChain`).
+   */
+  HEARTBEAT_MS?: string;
+  /**
    * "true": dev endpoints, unsigned /execTx, and the public dev keys (a dev genesis, and the dev
    * producers' secrets when PRODUCER_SECRET is unset). Anything else is production: see genesisSpec.
    */
@@ -111,6 +117,12 @@ function keyList(text: string | undefined): string[] {
 }
 
 /**
+ * Default heartbeat (ms): an idle chain makes one empty block per 10 minutes
+ * (docs/ARCHITECTURE.md "Production" has the quota arithmetic).
+ */
+export const HEARTBEAT_MS = 600_000;
+
+/**
  * The genesis from the vars. A malformed key list or block interval throws: a
  * node must not start a chain its peers would not share. So does a production
  * node (DEV not "true") without its own genesis keys, or with a public dev key
@@ -145,7 +157,16 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
     keys.length > 0
       ? keys.map((pubkey, i) => ({ id: `producer${String(i).padStart(3, "0")}`, pubkey }))
       : DEV_PRODUCERS.slice(0, positiveInt(env.GENESIS_PRODUCERS, 1)).map((p) => ({ id: p.id, pubkey: p.pubkey }));
-  return { chainId, producers, adminKey: env.GENESIS_ADMIN_KEY?.trim() || DEV_ADMIN_PUBKEY, blockIntervalMs: Number(interval) };
+  const beat = env.HEARTBEAT_MS?.trim() ?? String(HEARTBEAT_MS);
+  if (!/^(0|[1-9][0-9]{0,9})$/.test(beat))
+    throw new Error(`invalid HEARTBEAT_MS ${JSON.stringify(env.HEARTBEAT_MS)}: a whole number of milliseconds, 0 (a block every slot) to 9999999999`);
+  return {
+    chainId,
+    producers,
+    adminKey: env.GENESIS_ADMIN_KEY?.trim() || DEV_ADMIN_PUBKEY,
+    blockIntervalMs: Number(interval),
+    heartbeatMs: Number(beat),
+  };
 }
 
 export function nodeConfig(env: NodeEnv): NodeConfig {

@@ -6,7 +6,7 @@
  *   npm start -- --reset      wipe .wrangler/state first (a new chain from genesis)
  *   npm start -- --port 8787  another port
  *   npm start -- --quiet      no request lines or contract console output
- *   npm start -- --mining M   block production: interval (default), on-tx or manual (README "Dev conveniences")
+ *   npm start -- --mining M   block production: on-demand (default), interval, on-tx or manual (README "Dev conveniences")
  *
  * Ctrl-C stops the node; its state survives and the chain continues next time.
  */
@@ -41,11 +41,11 @@ interface Options {
   mining?: ProductionMode;
 }
 
-const MODES: readonly ProductionMode[] = ["interval", "on-tx", "manual"];
+const MODES: readonly ProductionMode[] = ["on-demand", "interval", "on-tx", "manual"];
 
 function usage(message?: string): never {
   if (message) console.error(`start: ${message}`);
-  console.error("usage: npm start -- [--reset] [--port N] [--quiet] [--mining interval|on-tx|manual]");
+  console.error("usage: npm start -- [--reset] [--port N] [--quiet] [--mining on-demand|interval|on-tx|manual]");
   process.exit(2);
 }
 
@@ -62,7 +62,7 @@ function parseArgs(argv: string[]): Options {
       options.port = port;
     } else if (arg === "--mining" || arg.startsWith("--mining=")) {
       const text = arg.includes("=") ? arg.slice("--mining=".length) : argv[++i];
-      if (!MODES.includes(text as ProductionMode)) usage(`invalid mining mode ${JSON.stringify(text)}: interval, on-tx or manual`);
+      if (!MODES.includes(text as ProductionMode)) usage(`invalid mining mode ${JSON.stringify(text)}: on-demand, interval, on-tx or manual`);
       options.mining = text as ProductionMode;
     } else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown option ${arg}`);

@@ -1,6 +1,7 @@
 /**
  * Coordinator Durable Object (docs/ARCHITECTURE.md "The Durable Objects"): one per node, named
- * `coordinator`. Produces a block every block interval from an alarm: asks
+ * `coordinator`. Produces blocks from an alarm (in a held slot when one is
+ * needed or the heartbeat is due: production.ts, docs/ARCHITECTURE.md "Production"): asks
  * every shard for its chunk of the next height, assembles and signs the header,
  * stores it, advances head and LIB, and tells the shards what is final. Its
  * work per block is O(shards): it handles chunk summaries, never txs.
@@ -76,7 +77,7 @@ import { alarmJitter } from "./jitter";
 import type { PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
 import { slotNs } from "../../src/consensus/schedule";
-import { byShard, listOf, nextWake, ONE_MS_NS, produceOnce, type Outcome, type Producing, type ProductionHost } from "./production";
+import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
 const MAX_MINE_BLOCKS = 100;
@@ -98,6 +99,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private refusal: string | null = null;
   private readonly genesisWitnesses: string[];
   private name = COORDINATOR_NAME;
+  /** wake(work) calls so far: an alarm that decided to rest while one came must look again (its check may predate the tx). */
+  private wakes = 0;
   /** The production in progress in this instance (alarm() and tests share it). */
   private inflight: Promise<Outcome> | null = null;
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
@@ -302,17 +305,22 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       ["blocksPerSlot", String(p.blocksPerSlot)],
       ["voteInterval", String(p.voteInterval)],
       ["issueInterval", String(p.issueInterval)],
+      ["heartbeatNs", String(p.heartbeatNs)],
     ];
     const shard0 = this.shards()[0];
     const stored = await Promise.all(want.map(([key]) => shard0.read("getContractStorage", "base.iost", key, "")));
     for (const [i, [key, value]] of want.entries()) {
       const got = stored[i];
-      const chain = typeof got === "object" && got !== null && "data" in got ? String(got.data) : JSON.stringify(got);
+      const data = typeof got === "object" && got !== null && "data" in got ? String(got.data) : JSON.stringify(got);
+      // Absent is 0 (src/genesis/rewards.ts writes the heartbeat only when set).
+      const chain = key === "heartbeatNs" && data === "null" ? "0" : data;
       if (chain === value) continue;
       const fix =
         key === "blockIntervalNs" && /^[0-9]+$/.test(chain)
           ? ` (BLOCK_INTERVAL_MS is ${this.config.genesis.blockIntervalMs}, the chain's ${BigInt(chain) / ONE_MS_NS})`
-          : "";
+          : key === "heartbeatNs" && /^[0-9]+$/.test(chain)
+            ? ` (HEARTBEAT_MS is ${this.config.genesis.heartbeatMs}, the chain's ${BigInt(chain) / ONE_MS_NS})`
+            : "";
       return `refusing to serve this chain: its genesis set ${key} ${chain}, this node's config ${value}${fix}; every node of a network must use the chain's genesis values`;
     }
     return null;
@@ -379,6 +387,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       block: (n) => this.block(n),
       headBlock: () => this.headBlock(),
       listFor: (h) => this.listFor(h),
+      lib: () => this.libNumber(),
       shards: () => this.shards(),
       validator: (k) => this.validator(k),
       ensureGenesis: () => this.ensureGenesis(),
@@ -511,7 +520,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   async receiveBlock(json: unknown, from: string, origin: Origin = {}): Promise<sync.ReceiveResult> {
     await this.ensureGenesis();
     await this.armForPeers();
-    return sync.receiveBlock(this.syncHost(), this.syncState, json, from, origin);
+    const r = await sync.receiveBlock(this.syncHost(), this.syncState, json, from, origin);
+    // A resting node whose slot may come next: a peer's content block needs follow-ups for finality.
+    if ("result" in r && (r.result === "adopted" || r.result === "reorg")) {
+      const host = this.productionHost();
+      if (modeOf(host) !== "interval" && unfinal(host)) await this.wake();
+    }
+    return r;
   }
 
   /** Keys of the lists that schedule our head's child, our head and the block after LIB (sorted, distinct). */
@@ -600,12 +615,15 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     // An alarm armed before the node was switched to manual mode just ends.
     if (this.config.production === "manual") return;
     const interval = this.intervalMs;
+    const wakes = this.wakes;
     let next: number | null;
+    let resting = false;
     try {
       await this.ensureGenesis();
       // Not while a peer is more than a block ahead: it would only make a fork that loses.
       const mayProduce = sync.peerTick(this.syncHost(), this.syncState);
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
+      resting = !outcome.produced && outcome.rest === true;
       next = nextWake(this.productionHost(), outcome);
     } catch (err) {
       // A refused chain stays down until its config is fixed (a request wakes it again).
@@ -617,15 +635,25 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       console.error(`coordinator: block production failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       next = Date.now() + Math.max(interval, 1000);
     }
-    // With peers, keep asking them even while no slot of ours is near.
-    if (this.config.peers.length > 0) next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
+    // With peers, keep asking them even while no slot of ours is near; a resting node relies on their
+    // pushes instead (a peer's block wakes it, an orphan starts a pull), so idle costs no polls.
+    if (this.config.peers.length > 0 && !resting) next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
+    // A wake that came while this alarm decided to rest found no alarm, or one this rest replaces: honour it.
+    if (this.wakes !== wakes && (resting || next === null)) next = Date.now();
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
-  async wake(): Promise<void> {
+  /**
+   * A tx arrived (intake), or a peer's block needs follow-ups (`work`): look now, unless the alarm
+   * already looks within an interval. Without work (a read of the chain) only an alarm that never
+   * started is armed: a resting node's heartbeat alarm stays, so reads cost no write.
+   */
+  async wake(work = true): Promise<void> {
     if (this.held.size === 0) return this.armForPeers();
     if (this.config.production === "manual") return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
+    if (work) this.wakes++;
+    const at = await this.ctx.storage.getAlarm();
+    if (at === null || (work && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now());
   }
 
   // ---- dev: mine, snapshot, revert -----------------------------------------
@@ -714,7 +742,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   async chainInfo(wake = false): Promise<Json> {
     await this.ensureGenesis();
-    if (wake) await this.wake();
+    if (wake) await this.wake(false);
     return views.chainInfo(this.viewHost());
   }
 

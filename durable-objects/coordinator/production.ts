@@ -10,10 +10,21 @@
  * The job (`producing` in coordinator_meta) keeps (height, time, witness) and
  * is durable before any shard or validator hears of it, so a resumed
  * production builds and signs the same block; storing the block removes it.
+ *
+ * When a block is needed ("on-demand", "on-tx"; docs/ARCHITECTURE.md
+ * "Production"): a tx or a cross-shard receipt waits in some shard
+ * (`Shard.hasWork`), or a block with content (user txs, cross-shard receipts
+ * sent or applied, a new witness list) is above LIB within the last
+ * `followUps` blocks: finality needs blocks on top of it (docs/FINALITY.md
+ * "On an idle chain"). Content, LIB and the schedule are chain state every
+ * node shares, so whoever holds the next slot reaches the same decision.
+ * Otherwise an "on-demand" node rests until the heartbeat (the chain's
+ * `heartbeatNs` after the head) or a wake().
  */
 import { assembleHeader, blockHash, signatureOf, storedBlock, type StoredBlock } from "../../src/block/index";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { nextTurn, slotOf, type Tip } from "../../src/consensus/schedule";
+import type { ProductionMode } from "../config";
 import type { ConsensusParams } from "../../src/consensus/params";
 import { ED25519 } from "../../src/tx/types";
 import type { Chunk, ShardInternal, ValidatorApi } from "../api";
@@ -42,9 +53,10 @@ export const MAX_JOB_ATTEMPTS = 5;
  * What one production attempt did: made a block, or not and when to look
  * again: "idle" (until wake(): nothing to do in "on-tx" mode, or no key held),
  * "periodic" (keys held but none scheduled in the list), or at a time (ns,
- * the next held slot).
+ * the next held slot). `rest`: nothing is needed until then, so the alarm polls
+ * no peers meanwhile either.
  */
-export type Outcome = { produced: true } | { produced: false; wake: "idle" | "periodic" | bigint };
+export type Outcome = { produced: true } | { produced: false; wake: "idle" | "periodic" | bigint; rest?: true };
 
 export const ONE_MS_NS = 1_000_000n;
 /** How often a node holding no scheduled key looks again (a new list may schedule it). */
@@ -69,6 +81,7 @@ export interface ProductionHost {
   headBlock(): StoredBlock;
   /** The list that schedules block `height`. */
   listFor(height: number): string[];
+  lib(): number;
   shards(): ShardInternal[];
   validator(pubkey: string): ValidatorApi;
   ensureGenesis(): Promise<void>;
@@ -110,6 +123,65 @@ async function hasWork(h: ProductionHost): Promise<boolean> {
   return (await Promise.all(h.shards().map((s) => s.hasWork()))).some(Boolean);
 }
 
+/** "on-demand" on a chain without a heartbeat expects a block every slot (its missed slots count so, docs/POB.md): "interval". */
+export function modeOf(h: Pick<ProductionHost, "config" | "consensus">): ProductionMode {
+  const mode = h.config.production;
+  return mode === "on-demand" && h.consensus.heartbeatNs === 0n ? "interval" : mode;
+}
+
+/** Whether block `b`'s chunks sent cross-shard receipts (the next block applies them). */
+function sends(b: StoredBlock): boolean {
+  const info = JSON.parse(b.info) as { chunks: { out_receipts_root?: string }[] };
+  return info.chunks.some((c) => (c.out_receipts_root ?? "") !== "");
+}
+
+/** Whether main block `n` (≥ 1) carries content: user txs (its base tx aside), cross-shard receipts sent or applied, a new witness list. */
+function carries(h: ProductionHost, n: number): boolean {
+  const b = h.block(n);
+  if (!b) return false;
+  if (b.txCount > 1 || sends(b)) return true;
+  const parent = h.block(n - 1);
+  if (parent && sends(parent)) return true;
+  return JSON.stringify(h.listFor(n + 1)) !== JSON.stringify(h.listFor(n));
+}
+
+/**
+ * Blocks made after the last content block while it is not final. Two finalize
+ * it when endorsements arrive within the interval (docs/FINALITY.md); the rest
+ * cover late endorsements or a silent producer for two rounds of the list, after
+ * which the node rests until the heartbeat rather than spend rows forever on a
+ * network that cannot finalize.
+ */
+function followUps(h: ProductionHost, head: number): number {
+  return 2 * h.listFor(head + 1).length + 2;
+}
+
+/** Whether finality needs another block: a content block above LIB among the last `followUps` blocks. */
+export function unfinal(h: ProductionHost): boolean {
+  const head = h.headBlock().number;
+  const floor = Math.max(h.lib(), head - followUps(h, head) - 1);
+  for (let n = head; n > floor; n--) if (carries(h, n)) return true;
+  return false;
+}
+
+/** Whether a block is needed now, the heartbeat aside (the local check first: it costs no object request). */
+async function needed(h: ProductionHost): Promise<boolean> {
+  return unfinal(h) || (await hasWork(h));
+}
+
+/**
+ * An "on-demand" rest: until the first held turn once the heartbeat falls due
+ * after `head`. A node with no held key scheduled looks again a heartbeat
+ * later (a block with a new list wakes it sooner).
+ */
+function rest(h: ProductionHost, head: StoredBlock): Outcome {
+  const beat = h.consensus.heartbeatNs;
+  const due = BigInt(head.time) + beat;
+  const turn = h.held().size === 0 ? null : nextTurn(h.listFor(head.number + 1), tipOf(h, head), h.held(), due, h.consensus);
+  const now = nowNs();
+  return { produced: false, wake: turn?.time ?? (due > now ? due : now + beat), rest: true };
+}
+
 /**
  * The next job: the earliest turn of a held key. The alarm in "interval" mode
  * produces only inside that slot, at the wall time (as IOST: block time =
@@ -125,7 +197,8 @@ function planJob(h: ProductionHost, head: StoredBlock, force: boolean): Producin
   const list = h.listFor(height);
   const tip = tipOf(h, head);
   const now = nowNs();
-  if (!force && h.config.production === "interval") {
+  const mode = modeOf(h);
+  if (!force && (mode === "interval" || mode === "on-demand")) {
     const turn = nextTurn(list, tip, h.held(), now, h.consensus);
     if (turn === null) return { produced: false, wake: "periodic" };
     if (slotOf(turn.time, h.consensus) !== slotOf(now, h.consensus)) return { produced: false, wake: turn.time };
@@ -141,7 +214,8 @@ function planJob(h: ProductionHost, head: StoredBlock, force: boolean): Producin
 /** One production attempt (the coordinator runs it in its exclusive queue). */
 export async function produceOnce(h: ProductionHost, force: boolean): Promise<Outcome> {
   await h.ensureGenesis();
-  if (h.held().size === 0) return { produced: false, wake: "idle" };
+  const mode = modeOf(h);
+  if (h.held().size === 0) return mode === "on-demand" ? rest(h, h.headBlock()) : { produced: false, wake: "idle" };
   const head = h.headBlock();
   const height = head.number + 1;
 
@@ -161,9 +235,13 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
     job = null;
   }
   if (!job || job.height !== height) {
-    if (!force && h.config.production === "on-tx" && !(await hasWork(h))) return { produced: false, wake: "idle" };
+    if (!force && mode === "on-tx" && !(await needed(h))) return { produced: false, wake: "idle" };
+    // The heartbeat is due once the head is `heartbeatNs` old; before that only a need makes a block.
+    const beat = mode === "on-demand" && nowNs() >= BigInt(head.time) + h.consensus.heartbeatNs;
+    if (!force && mode === "on-demand" && !beat && !(await needed(h))) return rest(h, head);
     const planned = planJob(h, head, force);
-    if ("produced" in planned) return planned;
+    // No held key in the list: nothing to do until a block (a new list) or the heartbeat wakes us.
+    if ("produced" in planned) return !force && mode === "on-demand" && !planned.produced && planned.wake === "periodic" ? rest(h, head) : planned;
     job = planned;
     h.setMeta("producing", JSON.stringify(job)); // durable before any shard or validator hears of it
   }

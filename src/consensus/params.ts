@@ -23,4 +23,11 @@ export interface ConsensusParams {
   minVote: bigint;
   /** Seconds an unvoted amount stays frozen (IOST 604,800: 7 days). */
   voteLockSec: bigint;
+  /**
+   * ns: the longest a chain may stay without a block (docs/ARCHITECTURE.md "Production"). 0 (IOST):
+   * a block is expected in every slot, and every skipped slot is missed by its owner. Above 0, blocks
+   * come only when needed and at least once per heartbeat: only slots from the parent's time plus the
+   * heartbeat on count as missed, as a block was due there.
+   */
+  heartbeatNs: bigint;
 }

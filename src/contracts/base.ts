@@ -3,14 +3,16 @@
  * implemented natively. `exec` runs once per block, only from the block's base
  * tx (src/consensus/base-tx.ts): it counts the parent's witness as having
  * produced, counts the slots skipped since the parent as missed by their
- * scheduled owners, re-elects (vote_producer.iost/stat) every voteInterval
+ * scheduled owners (on a chain with a heartbeat only those from the parent's
+ * time plus the heartbeat on: `missedFrom`), re-elects (vote_producer.iost/stat) every voteInterval
  * blocks, issues (issue.iost/issueIOST) every issueInterval blocks and pays
  * the parent's witness its block reward (bonus.iost/issueContribute).
  *
  * Storage (JSON text values as base.js writes them): `adminID`,
  * `execBlockNumber`, `witness_produced` / `witness_missed` ({pubkey: count},
  * the current round), consensus params `blockIntervalNs`, `blocksPerSlot`,
- * `voteInterval`, `issueInterval` (genesis, src/genesis/rewards.ts).
+ * `voteInterval`, `issueInterval`, `heartbeatNs` (genesis, src/genesis/rewards.ts;
+ * the last absent when 0).
  */
 import { str } from "../state/storage.js";
 import { slotOf, type Schedule } from "../consensus/schedule.js";
@@ -94,6 +96,26 @@ export function missedSlots(list: readonly string[], from: bigint, to: bigint): 
   return out;
 }
 
+/** An optional consensus parameter: 0 when the genesis did not set it. */
+function paramOr0(h: Host, c: Cost, key: string): bigint {
+  const v = asString(h.get(c, key));
+  return v === undefined || v === "" ? 0n : paramInt(h, c, key);
+}
+
+/**
+ * The slot before the first one that counts as missed after a parent at
+ * `parentTime`: the parent's own slot, or with a heartbeat (docs/POB.md) the
+ * slot before the one where the heartbeat fell due. Until then no block was
+ * owed, so skipped slots are idle, not missed.
+ */
+export function missedFrom(parentTime: bigint, heartbeatNs: bigint, sched: Schedule): bigint {
+  const from = slotOf(parentTime, sched);
+  if (heartbeatNs === 0n) return from;
+  const len = sched.blockIntervalNs * BigInt(sched.blocksPerSlot);
+  const due = (parentTime + heartbeatNs + len - 1n) / len; // first slot starting at or after the deadline
+  return due - 1n > from ? due - 1n : from;
+}
+
 function pendingList(h: Host, c: Cost): string[] {
   const v = h.globalGet(c, VOTE_PRODUCER, "pendingProducerList");
   const text = v && (v.t === "s" || v.t === "j") ? v.v : "";
@@ -122,7 +144,8 @@ const exec: NativeAbi["fn"] = (h, args, c) => {
     produced[data.witness] = (produced[data.witness] ?? 0) + 1;
     writeCounts(h, c, "witness_produced", produced);
     // The list in the state now (after the parent) scheduled every slot since the parent.
-    const gap = missedSlots(pendingList(h, c), slotOf(data.parentTime, sched), slotOf(h.block.time, sched));
+    const from = missedFrom(data.parentTime, paramOr0(h, c, "heartbeatNs"), sched);
+    const gap = missedSlots(pendingList(h, c), from, slotOf(h.block.time, sched));
     if (gap.size > 0) {
       const missed = readCounts(h, c, "witness_missed");
       for (const [k, n] of [...gap].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) missed[k] = (missed[k] ?? 0) + Number(n);

@@ -81,6 +81,7 @@ export function iostConsensus(producerNumber: number): ConsensusParams {
     issueInterval: 172_800,
     minVote: 2_100_000n,
     voteLockSec: 604_800n,
+    heartbeatNs: 0n,
   };
 }
 
@@ -140,6 +141,8 @@ export interface GenesisSpec {
   adminKey: string;
   /** ms between two blocks: the chain's `blockIntervalNs` (stored by base.iost at genesis), which the coordinator's alarm also follows. */
   blockIntervalMs: number;
+  /** ms: the chain's `heartbeatNs` (0: a block in every slot, as IOST; stored by base.iost at genesis when above 0). */
+  heartbeatMs: number;
 }
 
 export function genesisOf(spec: GenesisSpec): GenesisConfig {
@@ -151,7 +154,11 @@ export function genesisOf(spec: GenesisSpec): GenesisConfig {
     admin: { ...base.admin, owner: admin, active: admin },
     foundation: { ...base.foundation, owner: admin, active: admin },
     producers: spec.producers.map((p) => ({ id: p.id, owner: p.pubkey, active: p.pubkey, signatureBlock: p.pubkey, balance: "0" })),
-    consensus: { ...devConsensus(spec.producers.length), blockIntervalNs: BigInt(spec.blockIntervalMs) * 1_000_000n },
+    consensus: {
+      ...devConsensus(spec.producers.length),
+      blockIntervalNs: BigInt(spec.blockIntervalMs) * 1_000_000n,
+      heartbeatNs: BigInt(spec.heartbeatMs) * 1_000_000n,
+    },
   };
 }
 

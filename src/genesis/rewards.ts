@@ -24,6 +24,8 @@ export function applyRewardsGenesis(steps: GenesisSteps, config: GenesisConfig):
     h.put(c, "blocksPerSlot", str(String(p.blocksPerSlot)));
     h.put(c, "voteInterval", str(String(p.voteInterval)));
     h.put(c, "issueInterval", str(String(p.issueInterval)));
+    // Absent is 0: chains started before the heartbeat keep their genesis state.
+    if (p.heartbeatNs > 0n) h.put(c, "heartbeatNs", str(p.heartbeatNs.toString()));
   });
   act(BASE, "initAdmin", admin);
 }

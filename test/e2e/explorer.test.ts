@@ -31,7 +31,8 @@ async function headShown(): Promise<number> {
 }
 
 describe.skipIf(!hasChromium)("explorer in headless Chromium", () => {
-  const node = useNode();
+  // Every slot: the page is watched moving on its own, and the producers' rounds need elections (every 20 blocks).
+  const node = useNode({ vars: { BLOCK_PRODUCTION: "interval" } });
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -15,7 +15,7 @@ import { useNode } from "./helpers/node";
 const dir = mkdtempSync(join(tmpdir(), "iost-edge-interval-"));
 // Registered before the node's own afterAll, so it runs after the node stopped.
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const node = useNode({ persist: dir, vars: { BLOCK_INTERVAL_MS: "250" } });
+const node = useNode({ persist: dir, vars: { BLOCK_INTERVAL_MS: "250", BLOCK_PRODUCTION: "interval" } });
 
 const SLOT_NS = 250_000_000n;
 

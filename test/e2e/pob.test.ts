@@ -20,7 +20,12 @@ const DEV_KEYS = DEV_PRODUCERS.slice(0, 4).map((p) => p.pubkey);
 const MIN_VOTE = 2_100_000;
 
 const node = useNode({
-  vars: { GENESIS_PRODUCERS: "4", PRODUCER_SECRET: [...DEV_PRODUCERS.slice(0, 4).map((p) => p.secret), secretOf(blockKey)].join(",") },
+  // Every slot: elections come every 20 blocks, and the missed-slot tests skip slots of a producing chain.
+  vars: {
+    BLOCK_PRODUCTION: "interval",
+    GENESIS_PRODUCERS: "4",
+    PRODUCER_SECRET: [...DEV_PRODUCERS.slice(0, 4).map((p) => p.secret), secretOf(blockKey)].join(","),
+  },
 });
 let alice: any;
 let bobby: any;

@@ -43,6 +43,8 @@ describe("node", () => {
     for (const k of ["head_block", "lib_block"]) expect(isIntString(a[k]), k).toBe(true);
     expect(typeof a.head_block_hash).toBe("string");
     expect(Array.isArray(a.witness_list)).toBe(true);
+    // An idle on-demand chain makes no block by itself (README "Dev conveniences"): mine one.
+    expect((await post(node.url, "/dev/mine", "")).status).toBe(200);
     const later = await waitUntil("a new block", async () => {
       const b = await node.client.rpc.blockchain.getChainInfo();
       return Number(b.head_block) > Number(a.head_block) ? b : undefined;

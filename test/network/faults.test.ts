@@ -40,7 +40,8 @@ class Fixture {
   accounts: string[] = [];
 
   async start(vars: Record<string, string>): Promise<void> {
-    this.net = await startNetwork({ nodes: 4, proxied: true, vars });
+    // Every slot, as IOST: the faults are measured on a chain that keeps moving without txs.
+    this.net = await startNetwork({ nodes: 4, proxied: true, vars: { BLOCK_PRODUCTION: "interval", ...vars } });
     this.watch = new FinalityWatch(this.net.nodes);
     this.watch.start();
     await waitFor("every node past LIB 3", async () => (await allInfo(this.net.nodes)).every((i) => i.lib >= 3), 60_000);

@@ -20,7 +20,7 @@ function sent(net: Network, path: string): number {
 describe("gossip on a full mesh of four nodes", () => {
   let net: Network;
   beforeAll(async () => {
-    net = await startNetwork({ nodes: N, vars: { SHARD_COUNT: "1" } });
+    net = await startNetwork({ nodes: N, vars: { SHARD_COUNT: "1", BLOCK_PRODUCTION: "interval" } }); // blocks every slot, no txs needed
     // Past start-up (first polls, node ids learned from /p2p/status).
     await waitFor("every LIB past 10", async () => (await allInfo(net.nodes)).every((i) => i.lib >= 10), 120_000);
   }, 240_000);

@@ -178,7 +178,7 @@ describe("four-node network", () => {
   let net: Network | undefined;
 
   beforeAll(async () => {
-    net = await startNetwork({ nodes: 4 });
+    net = await startNetwork({ nodes: 4, vars: { BLOCK_PRODUCTION: "interval" } }); // its restarts wait for blocks without txs
   }, 150_000);
   afterAll(async () => {
     await net?.stop();

@@ -71,11 +71,20 @@ describe("node configuration", () => {
     });
   });
 
-  test("BLOCK_PRODUCTION: interval unless on-tx or manual", () => {
+  test("BLOCK_PRODUCTION: on-demand unless interval, on-tx or manual", () => {
     expect(productionMode({ BLOCK_PRODUCTION: "manual" })).toBe("manual");
     expect(productionMode({ BLOCK_PRODUCTION: " on-tx " })).toBe("on-tx");
-    expect(productionMode({})).toBe("interval");
-    expect(productionMode({ BLOCK_PRODUCTION: "sometimes" })).toBe("interval");
+    expect(productionMode({ BLOCK_PRODUCTION: "interval" })).toBe("interval");
+    expect(productionMode({})).toBe("on-demand");
+    expect(productionMode({ BLOCK_PRODUCTION: "sometimes" })).toBe("on-demand");
+  });
+
+  test("HEARTBEAT_MS: the chain's heartbeat, 10 minutes unless set; 0 is a block every slot; malformed refused", () => {
+    expect(nodeConfig(prod).genesis.heartbeatMs).toBe(600_000);
+    expect(nodeConfig({ ...prod, HEARTBEAT_MS: "0" }).genesis.heartbeatMs).toBe(0);
+    expect(nodeConfig({ ...prod, HEARTBEAT_MS: " 2000 " }).genesis.heartbeatMs).toBe(2000);
+    expect(() => nodeConfig({ ...prod, HEARTBEAT_MS: "1.5" })).toThrow(/invalid HEARTBEAT_MS "1.5"/);
+    expect(() => nodeConfig({ ...prod, HEARTBEAT_MS: "-1" })).toThrow(/invalid HEARTBEAT_MS/);
   });
 
   test("object names carry the shard id", () => {

@@ -141,3 +141,31 @@ export async function poolDirectly(shard: DurableObjectStub<Shard>, txs: readonl
     (obj as unknown as { poolCount: number }).poolCount += txs.length;
   });
 }
+
+/** Sets the coordinator instance's heartbeat (ms; the chain's genesis `heartbeatNs`) until the object restarts: a test-sized one. */
+export async function setHeartbeat(c: Chain, ms: number): Promise<void> {
+  await runInDurableObject(c.coordStub, (inst) => {
+    const o = inst as unknown as { consensus: { heartbeatNs: bigint } };
+    o.consensus = { ...o.consensus, heartbeatNs: BigInt(ms) * 1_000_000n };
+  });
+}
+
+/** When the coordinator's alarm fires next (ms), or null. */
+export async function alarmAt(c: Chain): Promise<number | null> {
+  return runInDurableObject(c.coordStub, (_inst, state) => state.storage.getAlarm());
+}
+
+/**
+ * What an idle chain must leave alone: the head, the alarm, every data row and
+ * the database size of the coordinator and the shard (and the Validators' sizes).
+ */
+export async function footprint(c: Chain, validators: DurableObjectStub[] = []) {
+  const size = (stub: DurableObjectStub) => runInDurableObject(stub as DurableObjectStub<Shard>, (_inst, state) => state.storage.sql.databaseSize);
+  return {
+    head: (await c.coord.status()).head,
+    alarm: await alarmAt(c),
+    coordinator: await dumpTables(c.coordStub),
+    shard: await dumpTables(c.shardRaw),
+    sizes: await Promise.all([c.coordStub, c.shardRaw, ...validators].map(size)),
+  };
+}

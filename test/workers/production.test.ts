@@ -7,7 +7,7 @@ import { ed25519VerifySync } from "../../src/crypto/ed25519";
 import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
 import { MAX_JOB_ATTEMPTS } from "../../durable-objects/coordinator/production";
 import { tripGuardForTest } from "../../src/vm/sandbox";
-import { newChain, stopAlarms, tick, until } from "./helpers";
+import { alarmAt, footprint, newChain, setHeartbeat, setProduction, stopAlarms, tick, until } from "./helpers";
 import { makeTx, nowNs, userTxs } from "./txs";
 
 const DEV_WITNESS = "6sNQa7PV2SFzqCBtQUcQYJGGoU7XaB6R4xuCQVXNZe6b";
@@ -198,5 +198,63 @@ module.exports = Bomb;`;
     expect(attempts[MAX_JOB_ATTEMPTS]).toBe("true");
     expect((await c.coord.status()).head).toBe(1);
     expect((await c.coord.storedBlock(1))!.time).toMatch(/^\d+$/);
+  });
+});
+
+describe('BLOCK_PRODUCTION "on-demand" (one producer)', () => {
+  /** Starts an on-demand chain and waits until it rests: its first block is a heartbeat (the genesis is years old). */
+  async function resting(label: string) {
+    const c = newChain(label);
+    await setProduction(c, "on-demand");
+    await c.coord.wake();
+    await until(
+      () => alarmAt(c),
+      (at) => at !== null && at > Date.now() + 60_000,
+    );
+    return c;
+  }
+
+  test("an idle chain makes no block, fires no alarm and writes no row for a stretch of slots; a tx makes one block, final at once, then it rests", async () => {
+    const c = await resting("on-demand-1");
+    const before = await footprint(c);
+    expect(before.head).toBe(1); // the heartbeat owed since genesis, then nothing
+    await new Promise((r) => setTimeout(r, 3_000)); // six 0.5 s slots
+    expect(await footprint(c)).toEqual(before);
+
+    const t = makeTx();
+    expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await c.coord.wake(); // as intake does
+    const s = await until(
+      () => c.coord.status(),
+      (x) => x.lib >= 2,
+    );
+    expect(s).toMatchObject({ head: 2, lib: 2 });
+    expect((await c.coord.storedBlock(2))!.txCount).toBe(2); // the base tx and the transfer
+    // One producer: final at once, so no follow-up block; the alarm goes back to the heartbeat.
+    await until(
+      () => alarmAt(c),
+      (at) => at !== null && at > Date.now() + 60_000,
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await c.coord.status()).head).toBe(2);
+    await stopAlarms(c);
+  });
+
+  test("the heartbeat: an idle chain makes an empty block once per heartbeat, no more", async () => {
+    const c = await resting("on-demand-beat");
+    await setHeartbeat(c, 1_500);
+    await c.coord.wake();
+    await until(
+      () => c.coord.status(),
+      (s) => s.head >= 4,
+      15_000,
+    );
+    await stopAlarms(c);
+    const chain = await Promise.all([2, 3, 4].map((n) => c.coord.storedBlock(n)));
+    for (const [i, b] of chain.entries()) {
+      expect(b!.txCount).toBe(1); // the base tx alone
+      const parent = i === 0 ? await c.coord.storedBlock(1) : chain[i - 1];
+      expect(BigInt(b!.time) - BigInt(parent!.time)).toBeGreaterThanOrEqual(1_500_000_000n);
+    }
   });
 });

@@ -15,7 +15,8 @@ import { slotOf, slotOwner } from "../../src/consensus/schedule";
 import { devConsensus } from "../../src/genesis/index";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { nodeConfig, validatorName, validatorStub } from "../../durable-objects/env";
-import { newChain, nodeEnv, stopAlarms, tick, until } from "./helpers";
+import { alarmAt, footprint, newChain, nodeEnv, setProduction, stopAlarms, tick, until } from "./helpers";
+import { makeTx } from "./txs";
 
 const P = devConsensus(4);
 const KEYS = DEV_PRODUCERS.map((p) => p.pubkey);
@@ -163,5 +164,77 @@ describe("producer rotation with four genesis producers", () => {
     expect(await c.shard.buildChunk({ ...ctx, time: "1" })).toEqual(chunk); // built once
     expect((await c.coord.status()).producing).toBeNull();
     expect((await c.coord.status()).head).toBe(2);
+  });
+});
+
+describe("idle without cost, four producers on one node", () => {
+  /** Submits a transfer as intake does (pool, then wake) and waits until LIB reaches its block; that block. */
+  async function transferFinal(c: Chain): Promise<number> {
+    const t = makeTx();
+    expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    const from = (await c.coord.status()).head;
+    await c.coord.wake();
+    await until(
+      () => c.coord.status(),
+      (s) => s.head > from,
+    );
+    const txBlock = from + 1;
+    expect((await c.coord.storedBlock(txBlock))!.txCount).toBe(2);
+    const s = await until(
+      () => c.coord.status(),
+      (x) => x.lib >= txBlock,
+    );
+    expect(s.lib).toBeGreaterThanOrEqual(txBlock);
+    return txBlock;
+  }
+
+  const rested = (c: Chain) =>
+    until(
+      () => alarmAt(c),
+      (at) => at !== null && at > Date.now() + 60_000,
+    );
+
+  test("on-demand: idle makes no block and writes no row; a transfer is final, the producers make only the blocks finality needs, then rest; idle slots are not missed", async () => {
+    const c = newChain("idle-4");
+    await setProduction(c, "on-demand");
+    await c.coord.wake();
+    await rested(c); // after the heartbeat owed since genesis
+    const validators = KEYS.map((k) => validator(c, k) as unknown as DurableObjectStub);
+    const before = await footprint(c, validators);
+    expect(before.head).toBe(1);
+    await new Promise((r) => setTimeout(r, 3_000)); // six slots, each of a held key
+    expect(await footprint(c, validators)).toEqual(before);
+
+    const txBlock = await transferFinal(c);
+    expect(txBlock).toBe(2);
+    await rested(c);
+    const s = await c.coord.status();
+    // Block 3 certifies-and-finalizes 2 with four local endorsements; nothing after that is needed.
+    expect(s.head).toBeLessThanOrEqual(txBlock + 2);
+    expect(s.lib).toBeGreaterThanOrEqual(txBlock);
+    const rest = await footprint(c, validators);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await footprint(c, validators)).toEqual(rest);
+    await stopAlarms(c);
+
+    // The slots between block 1 and the transfer's block (seconds of them) were idle, not missed:
+    // with a heartbeat only slots past the heartbeat's deadline count (docs/POB.md).
+    const b1 = (await c.coord.storedBlock(1))!;
+    const b2 = (await c.coord.storedBlock(2))!;
+    expect(slotOf(BigInt(b2.time), P) - slotOf(BigInt(b1.time), P)).toBeGreaterThan(4n);
+    const missed = await c.shard.read("getContractStorage", "base.iost", "witness_missed", "");
+    expect(missed).toMatchObject({ data: "{}" });
+  });
+
+  test("on-tx: one transfer on a chain of four producers ends with LIB at its block or later, with no further tx", async () => {
+    const c = newChain("on-tx-4");
+    await setProduction(c, "on-tx");
+    const txBlock = await transferFinal(c);
+    expect(txBlock).toBe(1);
+    await until(
+      () => alarmAt(c),
+      (at) => at === null,
+    );
+    expect((await c.coord.status()).head).toBeLessThanOrEqual(txBlock + 2);
   });
 });

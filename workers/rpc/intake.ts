@@ -75,15 +75,17 @@ async function parseAndCheck(text: string, env: Env, admit: boolean): Promise<Ch
 let lastWake = -Infinity;
 
 /**
- * Whether this tx should wake the coordinator. In "on-tx" mode an idle chain
- * must start for every tx; in "manual" mode only /dev/mine produces. In
- * "interval" mode (the default) the chain ticks by itself, so one wake per
- * isolate every few seconds only covers a coordinator that never started; a DO
- * call per tx would halve intake.
+ * Whether this tx should wake the coordinator. In "on-demand" (the default)
+ * and "on-tx" modes a resting chain must start for every tx: a wake skipped
+ * because an earlier tx just woke it could land after the coordinator found
+ * the pools empty and went back to rest (one DO call per tx; the coordinator
+ * writes nothing unless it was resting). In "manual" mode only /dev/mine
+ * produces. In "interval" mode the chain ticks by itself, so one wake per
+ * isolate every few seconds only covers a coordinator that never started.
  */
 function shouldWake(env: Env): boolean {
   const mode = productionMode(env);
-  if (mode !== "interval") return mode === "on-tx";
+  if (mode !== "interval") return mode !== "manual";
   const now = Date.now();
   if (now - lastWake < 5_000) return false;
   lastWake = now;
@@ -91,13 +93,15 @@ function shouldWake(env: Env): boolean {
 }
 
 /**
- * Pool admission of a checked tx on its publisher's home shard (waking the coordinator as the
- * mode wants); the edge remembers that shard for the tx's lookups (lib/cache.ts).
+ * Pool admission of a checked tx on its publisher's home shard, then the
+ * coordinator's wake as the mode wants. In that order: a wake that overtook the
+ * admission could find the pools empty and let the chain rest with the tx in one.
+ * The edge remembers the shard for the tx's lookups (lib/cache.ts).
  */
 async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise<void> {
   const env = c.env;
-  const [accepted] = await Promise.all([homeShard(env, tx.publisher).submitTx(bytes, hash), shouldWake(env) ? coordinator(env).wake() : undefined]);
-  unwrap(accepted);
+  unwrap(await homeShard(env, tx.publisher).submitTx(bytes, hash));
+  if (shouldWake(env)) await coordinator(env).wake(true);
   await rememberTxShard(c, hash, shardOf(tx.publisher, shardCount(env)));
 }
 

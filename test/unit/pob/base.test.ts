@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { baseTx, baseTxData, isBaseTxOf } from "../../../src/consensus/base-tx";
 import { slotOf, slotOwner } from "../../../src/consensus/schedule";
-import { missedSlots } from "../../../src/contracts/base";
+import { missedFrom, missedSlots } from "../../../src/contracts/base";
 import { executeBaseTx } from "../../../src/executor/base";
 import { executeTx } from "../../../src/executor/index";
 import { devGenesis } from "../../../src/genesis/index";
@@ -83,6 +83,23 @@ describe("base.iost/exec", () => {
     expect(huge.get(list[0])).toBe(250_000_000_000_000n);
     expect(missedSlots(list, 5n, 6n).size).toBe(0);
     expect(missedSlots(list, 5n, 5n).size).toBe(0);
+  });
+
+  it("with a heartbeat, skipped slots before it fell due are idle; only those from the deadline on are missed", () => {
+    const g = devGenesis(4);
+    const c = new BaseChain({ ...g, consensus: { ...g.consensus, heartbeatNs: 5_000_000_000n } }); // 10 slots
+    c.next();
+    c.next();
+    c.next(10n); // slots 1–9 after the parent: inside the heartbeat, idle
+    expect(c.counts("witness_missed")).toEqual({});
+    const list = c.pending();
+    const from = slotOf(c.parent.time, c.config.consensus);
+    c.next(13n); // the heartbeat fell due at slot from+10 and nobody made it until from+13
+    const want: Record<string, number> = {};
+    for (const s of [from + 10n, from + 11n, from + 12n]) want[list[Number(s % 4n)]] = (want[list[Number(s % 4n)]] ?? 0) + 1;
+    expect(c.counts("witness_missed")).toEqual(want);
+    expect(missedFrom(7n * 500_000_000n, 0n, c.config.consensus)).toBe(7n); // no heartbeat: IOST's rule, every skipped slot
+    expect(missedFrom(7n * 500_000_000n + 1n, 5_000_000_000n, c.config.consensus)).toBe(17n); // the deadline inside slot 17: 18 on
   });
 
   it("runs vote_producer.iost/stat every voteInterval blocks and then starts a new round", () => {
