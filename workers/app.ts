@@ -20,6 +20,7 @@ import { nodeRoutes } from "./rpc/node";
 import { p2pRoutes } from "./rpc/p2p";
 import { subscribeRoutes } from "./rpc/subscribe";
 import { txRoutes } from "./rpc/transactions";
+import { meterEdge } from "./lib/usage";
 
 /**
  * Largest request body accepted. A tx is at most 65,536 bytes (VerifySelf);
@@ -32,6 +33,8 @@ export const MAX_BODY_BYTES = 512 * 1024;
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  app.use("*", meterEdge); // first: every request and the object calls it makes are counted (docs/COST.md)
 
   app.route("/", p2pRoutes); // node-to-node, before the RPC body cap: it has its own (blocks exceed 512 KiB)
   app.route("/", endorseRoutes); // POST /p2p/endorse (issue #7 finality), under the /p2p checks above

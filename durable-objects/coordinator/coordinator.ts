@@ -57,6 +57,7 @@ import type {
   EndorseResult,
   HeadView,
   Json,
+  MeterView,
   Origin,
   P2pGate,
   PeerStatus,
@@ -66,6 +67,7 @@ import type {
 import * as core from "../core";
 import * as views from "./coordinator-views";
 import { nodeConfig, shardName, shardStub, validatorName, validatorStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv } from "../env";
+import { countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
@@ -115,9 +117,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private nodeId = "";
   /** How far (ns) a peer's block may be ahead of our clock, and so how far ahead ours may be signed: one slot, as go-iost, unless BLOCK_AHEAD_MAX_MS. */
   private readonly aheadNs: bigint;
+  private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
+    ctx = this.ctx; // the counting storage (meter.ts), for every statement below
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.config = nodeConfig(env);
@@ -347,7 +351,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   private produceStep(force: boolean): Promise<Outcome> {
-    this.inflight ??= this.exclusive(() => produceOnce(this.productionHost(), force)).finally(() => {
+    const once = () => produceOnce(this.productionHost(), force);
+    // A block's user txs: all but the base tx.
+    this.inflight ??= this.exclusive(() => this.cost.span("block", once, (o) => (o.produced ? this.headBlock().txCount - 1 : null))).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
@@ -683,6 +689,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.block(number);
   }
 
+  async meters(): Promise<MeterView[]> {
+    const validators = await Promise.all([...this.held].sort().map((k) => this.validator(k).meter()));
+    return [this.cost.view(this.name), ...validators];
+  }
+
   /** Head, LIB and the height in production, if any. */
   async status(): Promise<CoordinatorStatus> {
     await this.ensureGenesis();
@@ -699,3 +710,24 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     };
   }
 }
+
+countEntries(Coordinator, [
+  "alarm",
+  "status",
+  "wake",
+  "chainInfo",
+  "nodeInfo",
+  "getBlockByNumber",
+  "getBlockByHash",
+  "getGasRatio",
+  "mine",
+  "snapshot",
+  "revert",
+  "receiveEndorsement",
+  "p2pGate",
+  "receiveBlock",
+  "peerBlocks",
+  "p2pStatus",
+  "produce",
+  "storedBlock",
+] satisfies (keyof Coordinator)[]);

@@ -32,7 +32,7 @@ import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, Chunk, ChunkContext, IostHeld, Json, ShardInternal, ShardStatus } from "../api";
+import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus } from "../api";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
@@ -41,6 +41,7 @@ import { MAX_POOL_TXS, padNs, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
+import { countEntries, meterObject } from "../meter";
 import { SqlStore } from "../sql-store";
 import { blob, errorText, hex, unhex } from "../values";
 
@@ -65,9 +66,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private root: Uint8Array = new Uint8Array(0);
   private poolCount = 0;
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
+  private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
+    ctx = this.ctx; // the counting storage (meter.ts), for every statement below
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.kv = new SqlStore(this.sql);
@@ -250,6 +253,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * stored for that height. Everything it changes is one SQLite transaction.
    */
   async buildChunk(ctx: ChunkContext): Promise<Chunk> {
+    return this.cost.span(
+      "chunk",
+      () => this.build(ctx),
+      (c) => this.userTxs(c),
+    );
+  }
+
+  private async build(ctx: ChunkContext): Promise<Chunk> {
     const stored = this.storedChunk(ctx.height);
     if (stored) return stored;
     const problem = contextError(this.host(), ctx);
@@ -279,6 +290,19 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * producer's chunk (same JSON).
    */
   async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
+    return this.cost.span(
+      "chunk",
+      () => this.apply(ctx, txs, expected),
+      (c) => ("error" in c ? null : this.userTxs(c)),
+    );
+  }
+
+  /** A chunk's txs but shard 0's base tx, for the meter. */
+  private userTxs(c: Chunk): number {
+    return c.txHashes.length - (this.shardIndex === 0 && c.height > 0 ? 1 : 0);
+  }
+
+  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
     const same = (stored: Chunk): Answer<Chunk> => {
       const diff = chunkDifference(stored, expected);
       return diff === null ? stored : { error: `shard-${this.shardIndex}: a different chunk is stored at height ${ctx.height} (${diff}): revert first` };
@@ -347,6 +371,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   async finalize(lib: number, libHash?: string): Promise<void> {
+    return this.cost.span(
+      "finalize",
+      () => this.finalizeTo(lib, libHash),
+      () => 0,
+    );
+  }
+
+  private async finalizeTo(lib: number, libHash?: string): Promise<void> {
     const target = Math.min(lib, this.head);
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
     this.ctx.storage.transactionSync(() => {
@@ -431,6 +463,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { shard: this.shardIndex, head: this.head, lib: this.lib, pool: this.poolCount, stateRoot: hex(this.root), work: { ...this.work } };
   }
 
+  async meter(): Promise<MeterView> {
+    return this.cost.view(this.name);
+  }
+
   /**
    * Every `iost` balance and frozen balance held on this shard at its head (smallest units), and the
    * token's supply record if this shard keeps it: the conservation check of the adversarial suite
@@ -451,3 +487,30 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { shard: this.shardIndex, head: this.head, held: held.toString(), supply };
   }
 }
+
+countEntries(Shard, [
+  "submitTx",
+  "poolSize",
+  "hasWork",
+  "buildChunk",
+  "applyChunk",
+  "revertTo",
+  "chunkTxs",
+  "chunkAt",
+  "outgoingFor",
+  "finalize",
+  "getTx",
+  "getTxReceipt",
+  "getChunkTxs",
+  "chunkGasRatios",
+  "eventsSince",
+  "execTx",
+  "read",
+  "contractShard",
+  "snapshot",
+  "hasSnapshot",
+  "revert",
+  "dropSnapshots",
+  "status",
+  "iostHeld",
+] satisfies (keyof ShardInternal)[]);

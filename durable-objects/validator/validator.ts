@@ -35,8 +35,9 @@ import {
   type VoteState,
   type VoteView,
 } from "../../src/consensus/endorse";
-import type { Answer, EndorserApi, ValidatorApi } from "../api";
+import type { Answer, EndorserApi, MeterView, ValidatorApi } from "../api";
 import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv } from "../env";
+import { countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 
 interface Key {
@@ -69,8 +70,11 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
   private readonly chainId: number;
   private key: Key | null = null;
 
+  private readonly cost = meterObject(this);
+
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
+    ctx = this.ctx; // the counting storage (meter.ts), for every statement below
     this.sql = ctx.storage.sql;
     const config = nodeConfig(env);
     this.dev = config.dev;
@@ -163,6 +167,10 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     return signed;
   }
 
+  async meter(): Promise<MeterView> {
+    return this.cost.view(`validator:${this.key?.pubkey ?? "none"}`);
+  }
+
   /**
    * Dev revert only (/dev/revert): the chain went back to `height`, so heights
    * above it are built again with new hashes. Never available outside dev.
@@ -181,3 +189,5 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     return true;
   }
 }
+
+countEntries(Validator, ["pubkey", "signBlock", "signedAt", "voteState", "endorse", "forgetAbove"] satisfies (keyof Validator)[]);

@@ -10,6 +10,7 @@ import { ED25519 } from "../../src/tx/types";
 import type { AppEnv } from "../env";
 import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
 import { allShards, coordinator } from "../lib/nodes";
+import { edgeUsage } from "../lib/usage";
 
 export const devRoutes = new Hono<AppEnv>();
 
@@ -18,10 +19,22 @@ devRoutes.use("/dev/*", async (c, next) => {
   await next();
 });
 
+/**
+ * The node's state and its cost meter (docs/COST.md): `cost.edge` is this isolate's counters as
+ * they stood when this request came in, `cost.objects` every object's (coordinator, validators, shards).
+ */
 devRoutes.get("/dev/status", async (c) => {
+  const edge = edgeUsage();
   const coord = coordinator(c.env);
-  const [chain, producer, shards] = await Promise.all([coord.chainInfo(), coord.status(), Promise.all(allShards(c.env).map((s) => s.status()))]);
-  return c.json({ chain, coordinator: producer, shards });
+  const shardList = allShards(c.env);
+  const [chain, producer, shards, meters, shardMeters] = await Promise.all([
+    coord.chainInfo(),
+    coord.status(),
+    Promise.all(shardList.map((s) => s.status())),
+    coord.meters(),
+    Promise.all(shardList.map((s) => s.meter())),
+  ]);
+  return c.json({ chain, coordinator: producer, shards, cost: { edge, objects: [...meters, ...shardMeters] } });
 });
 
 /**

@@ -15,6 +15,7 @@ import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, txId, TxE
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator, homeShard } from "../lib/nodes";
+import { peerFetches } from "../lib/usage";
 
 export const intakeRoutes = new Hono<AppEnv>();
 
@@ -106,6 +107,7 @@ function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
     fetch(`${p}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
   // Best effort: a peer that is down, slow or refusing is simply not heard from.
   const task = Promise.allSettled(peers.map((p) => post(p).then((r) => r.text())));
+  peerFetches(c.env, peers.length);
   try {
     c.executionCtx.waitUntil(task);
   } catch {

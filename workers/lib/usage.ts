@@ -1,0 +1,85 @@
+/**
+ * The edge Worker's cost meter (docs/COST.md "Method"): billed Worker requests
+ * (peers' `/p2p` ones apart), the Durable Object calls each route makes (each a
+ * billed object request and a subrequest against the plan's limit) and the
+ * subrequests to peer nodes. Counted per isolate in memory: a new isolate
+ * starts at zero, and a deployed node runs many isolates, so these are a dev
+ * and bench view (/dev/status), not the account's bill.
+ */
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import type { AppEnv, Env } from "../env";
+
+export interface RouteUsage {
+  requests: number;
+  objectCalls: number;
+  peerFetches: number;
+}
+
+export interface EdgeUsage extends RouteUsage {
+  /** Requests under /p2p/: those other nodes make. */
+  p2pRequests: number;
+  /** By route pattern (hono's, e.g. `/getBlockByNumber/:number/:complete`). */
+  routes: Record<string, RouteUsage>;
+}
+
+const usage: EdgeUsage = { requests: 0, objectCalls: 0, peerFetches: 0, p2pRequests: 0, routes: {} };
+
+/** A copy of the counters so far. */
+export function edgeUsage(): EdgeUsage {
+  const routes: Record<string, RouteUsage> = {};
+  for (const k of Object.keys(usage.routes).sort()) routes[k] = { ...usage.routes[k] };
+  return { ...usage, routes };
+}
+
+/** One request's tally, carried by the wrapped env its handlers see. */
+const tallies = new WeakMap<Env, RouteUsage>();
+
+/** A namespace whose stubs count each method call on `tally`. */
+function countingNamespace<S extends object>(ns: { getByName(name: string): S }, tally: RouteUsage): { getByName(name: string): S } {
+  return {
+    getByName(name) {
+      const stub = ns.getByName(name);
+      return new Proxy(stub, {
+        get(target, prop) {
+          const v = Reflect.get(target, prop);
+          if (typeof v !== "function") return v;
+          return (...args: unknown[]) => {
+            tally.objectCalls++;
+            return Reflect.apply(v, target, args);
+          };
+        },
+      });
+    },
+  };
+}
+
+/** First middleware: counts the request and hands the handlers an env whose object stubs count their calls. */
+export const meterEdge: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const tally: RouteUsage = { requests: 1, objectCalls: 0, peerFetches: 0 };
+  const env = c.env;
+  const counted: Env = { ...env, SHARD: countingNamespace(env.SHARD, tally), COORDINATOR: countingNamespace(env.COORDINATOR, tally) };
+  tallies.set(counted, tally);
+  c.env = counted;
+  try {
+    await next();
+  } finally {
+    // After next(): the handler that answered (a notFound answer has none).
+    const route = routePath(c) || "(none)";
+    const r = (usage.routes[route] ??= { requests: 0, objectCalls: 0, peerFetches: 0 });
+    r.requests++;
+    r.objectCalls += tally.objectCalls;
+    r.peerFetches += tally.peerFetches;
+    usage.requests++;
+    usage.objectCalls += tally.objectCalls;
+    usage.peerFetches += tally.peerFetches;
+    if (c.req.path.startsWith("/p2p/")) usage.p2pRequests++;
+  }
+};
+
+/** Books `n` subrequests to peer nodes on the request that `env` belongs to (work left to waitUntil included). */
+export function peerFetches(env: Env, n: number): void {
+  const t = tallies.get(env);
+  if (t !== undefined) t.peerFetches += n;
+  else usage.peerFetches += n;
+}
