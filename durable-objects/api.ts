@@ -69,6 +69,8 @@ export interface Usage {
   requests: number;
   rowsRead: number;
   rowsWritten: number;
+  /** Wall ms while at least one request was running (the clock, never consensus). */
+  activeMs: number;
 }
 
 /** Rows of one kind of work (a block's production, a chunk build, a finalize) and the txs it carried. */

@@ -3,7 +3,8 @@
  * read from the runtime's own counters — rows read and written (every `sql.exec`
  * cursor's `rowsRead`/`rowsWritten`, KV-style `get`/`put`/`delete` and `setAlarm`
  * as the pricing page bills them), requests (each RPC method call and alarm is
- * one) and stored bytes (`sql.databaseSize`).
+ * one), stored bytes (`sql.databaseSize`) and the wall time some request was
+ * running (what duration bills; an object idle between requests may hibernate).
  *
  * `meterObject(this)` gives the object a `ctx` whose storage counts; the object
  * uses `this.ctx` from then on (its constructor too), so every
@@ -20,7 +21,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MeterView, SpanTally, Usage } from "./api";
 
-const zero = (): Usage => ({ requests: 0, rowsRead: 0, rowsWritten: 0 });
+const zero = (): Usage => ({ requests: 0, rowsRead: 0, rowsWritten: 0, activeMs: 0 });
 const zeroSpan = (): SpanTally => ({ calls: 0, txs: 0, rowsRead: 0, rowsWritten: 0 });
 
 export class Meter {
@@ -29,6 +30,9 @@ export class Meter {
   /** The last cursor: a caller may still be reading it, so its counters are taken again later. */
   private open: SqlStorageCursor<Record<string, SqlStorageValue>> | null = null;
   private seen = { read: 0, written: 0 };
+  /** Entries running now, and since when one has been: duration is billed once for overlapping requests. */
+  private busy = 0;
+  private since = 0;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -55,8 +59,14 @@ export class Meter {
     this.total.rowsWritten += written;
   }
 
-  request(): void {
+  /** A request came in; `leave` when it is done. */
+  enter(): void {
     this.total.requests++;
+    if (this.busy++ === 0) this.since = performance.now();
+  }
+
+  leave(): void {
+    if (--this.busy === 0) this.total.activeMs += performance.now() - this.since;
   }
 
   usage(): Usage {
@@ -150,8 +160,15 @@ export function countEntries<C extends { prototype: object }>(cls: C, names: rea
     if (typeof method !== "function") throw new Error(`countEntries: ${name} is not a method`);
     proto[name] = function (this: object, ...args: unknown[]) {
       if (inside.getStore() === this) return method.apply(this, args);
-      meters.get(this)?.request();
-      return inside.run(this, () => method.apply(this, args));
+      const meter = meters.get(this);
+      meter?.enter();
+      return inside.run(this, async () => {
+        try {
+          return await method.apply(this, args);
+        } finally {
+          meter?.leave();
+        }
+      });
     };
   }
 }

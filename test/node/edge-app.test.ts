@@ -49,7 +49,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     poolSize: async () => 3,
     status: async () => ({ shard: 0, head: 10, lib: 10, pool: 3, stateRoot: "00", work: { chunks: 10, txs: 20, ms: 5 } }),
     iostHeld: async () => ({ shard: 0, head: 10, held: "0", supply: null }),
-    meter: async () => ({ object: "shard-0", requests: 0, rowsRead: 0, rowsWritten: 0, bytes: 0, spans: {} }),
+    meter: async () => ({ object: "shard-0", requests: 0, rowsRead: 0, rowsWritten: 0, activeMs: 0, bytes: 0, spans: {} }),
     buildChunk: async () => {
       throw new Error("not for the edge");
     },

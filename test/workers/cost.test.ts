@@ -57,6 +57,7 @@ describe("cost meter", () => {
     const b = await meters(c);
     // Reading the meters is not counted, and nothing else happened.
     expect(delta(a.shard, b.shard)).toEqual({ requests: 0, rowsRead: 0, rowsWritten: 0 });
+    for (const k of ["coord", "validator", "shard"] as const) expect(b[k].activeMs).toBe(a[k].activeMs);
     expect(delta(a.coord, b.coord)).toEqual({ requests: 0, rowsRead: 0, rowsWritten: 0 });
     expect(delta(a.validator, b.validator)).toEqual({ requests: 0, rowsRead: 0, rowsWritten: 0 });
 
@@ -85,5 +86,8 @@ describe("cost meter", () => {
     expect(after["/dev/supply"]).toEqual({ requests: before.requests + 3, objectCalls: before.objectCalls + 3, peerFetches: 0 });
     // /dev/status itself: chain info, status and meters of the coordinator, status and meter of the shard.
     expect(after["/dev/status"].objectCalls).toBe(5 * after["/dev/status"].requests);
+    const cost = (await (await SELF.fetch("http://node/dev/cost")).json()) as { objects: { object: string }[] };
+    // One producer key held: the coordinator, its validator, the shard.
+    expect(cost.objects.map((o) => o.object.replace(/:.*/, ":"))).toEqual(["coordinator", "validator:", "shard-0"]);
   });
 });
