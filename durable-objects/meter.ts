@@ -10,15 +10,15 @@
  * uses `this.ctx` from then on (its constructor too), so every
  * statement — raw `sql.exec`, drizzle's durable-sqlite driver, the migrator —
  * goes through one counting `exec` that returns the runtime's cursor unchanged.
- * `countEntries` wraps a class's RPC methods; a call an entry makes on its own
- * object (`this.x()`) is not a second request.
+ * `countEntries` wraps a class's RPC methods: each call is a request, so the
+ * objects never call their own RPC methods (their own uses go through private
+ * ones; test/shards/cost.test.ts counts a block's requests exactly).
  *
  * Counters live in memory only (writing them would itself bill rows): they
  * restart at zero with the object. Spans attribute usage to work: a block's
  * production, a chunk build, a finalize; other calls that interleave with a
  * span's awaits are counted in it too.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { MeterView, SpanTally, Usage } from "./api";
 
 const zero = (): Usage => ({ requests: 0, rowsRead: 0, rowsWritten: 0, activeMs: 0 });
@@ -146,29 +146,29 @@ export function meterObject(object: object): Meter {
   return meter;
 }
 
-/** The object whose entry is running: a call it makes on itself is part of that request. */
-const inside = new AsyncLocalStorage<object>();
-
 /**
- * Counts a request at each of `names` (RPC methods, `alarm`): each call from
- * outside the object is one billed request.
+ * `names` as given, if they cover every method of the RPC surface `T` but the meter's own: a
+ * method added to `T` and not listed for `countEntries` does not compile. Others (`alarm`) may follow.
  */
+export function allOf<T>() {
+  type Missing<N extends readonly string[]> = Exclude<keyof T, N[number] | "meter" | "meters">;
+  return <const N extends readonly string[]>(names: N & ([Missing<N>] extends [never] ? unknown : { missing: Missing<N> })): N => names;
+}
+
+/** Counts a request, and the time it runs, at each of `names` (RPC methods, `alarm`). */
 export function countEntries<C extends { prototype: object }>(cls: C, names: readonly string[]): void {
   const proto = cls.prototype as Record<string, unknown>;
   for (const name of names) {
     const method = proto[name];
     if (typeof method !== "function") throw new Error(`countEntries: ${name} is not a method`);
-    proto[name] = function (this: object, ...args: unknown[]) {
-      if (inside.getStore() === this) return method.apply(this, args);
+    proto[name] = async function (this: object, ...args: unknown[]) {
       const meter = meters.get(this);
       meter?.enter();
-      return inside.run(this, async () => {
-        try {
-          return await method.apply(this, args);
-        } finally {
-          meter?.leave();
-        }
-      });
+      try {
+        return await method.apply(this, args);
+      } finally {
+        meter?.leave();
+      }
     };
   }
 }

@@ -37,7 +37,7 @@ import {
 } from "../../src/consensus/endorse";
 import type { Answer, EndorserApi, MeterView, ValidatorApi } from "../api";
 import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv } from "../env";
-import { countEntries, meterObject } from "../meter";
+import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 
 interface Key {
@@ -190,4 +190,4 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
   }
 }
 
-countEntries(Validator, ["pubkey", "signBlock", "signedAt", "voteState", "endorse", "forgetAbove"] satisfies (keyof Validator)[]);
+countEntries(Validator, allOf<ValidatorApi & EndorserApi>()(["pubkey", "signBlock", "signedAt", "voteState", "endorse", "forgetAbove"]));
