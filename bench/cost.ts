@@ -61,6 +61,8 @@ export interface Measured {
   activeMs: number;
   storedBytes: number;
   addedBytes: number;
+  /** Rows written and requests by kind of object (coordinator, validators, shard 0, the other shards), over every node. */
+  byKind: Record<string, { rowsWritten: number; requests: number }>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +85,9 @@ async function costOf(urls: string[]): Promise<Cost[]> {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const KINDS = ["coordinator", "validators", "shard 0", "other shards"];
+const kindOf = (object: string) =>
+  object.startsWith("validator:") ? "validators" : /shard-0$/.test(object) ? "shard 0" : /shard-\d+$/.test(object) ? "other shards" : "coordinator";
 const blocksOf = (m: Meter[]) => sum(m.map((o) => (o.spans.block ? o.spans.block.empty.calls + o.spans.block.loaded.calls : 0)));
 /** The bench's own /dev/cost reads, which the edge counts like any request. */
 const ownReads = (c: Cost) => c.edge.routes["/dev/cost"]?.requests ?? 0;
@@ -110,6 +115,23 @@ function difference(label: string, seconds: number, before: Cost[], after: Cost[
     activeMs: d((m) => m.activeMs),
     storedBytes: total(after, (m) => m.bytes),
     addedBytes: d((m) => m.bytes),
+    byKind: Object.fromEntries(
+      KINDS.map((k) => {
+        const of = (cs: Cost[], f: (m: Meter) => number) =>
+          sum(
+            all(cs)
+              .filter((m) => kindOf(m.object) === k)
+              .map(f),
+          );
+        return [
+          k,
+          {
+            rowsWritten: of(after, (m) => m.rowsWritten) - of(before, (m) => m.rowsWritten),
+            requests: of(after, (m) => m.requests) - of(before, (m) => m.requests),
+          },
+        ];
+      }),
+    ),
   };
 }
 
@@ -187,6 +209,13 @@ export function report(rows: Measured[]): void {
     console.log(
       `| ${m.label} | ${int(m.seconds)} | ${m.blocks} | ${m.txs} | ${int(m.rowsWritten / b)} | ${int(m.rowsRead / b)} | ${(m.objectRequests / b).toFixed(1)} | ${perTx} | ${(m.workerRequests / m.seconds).toFixed(1)} (${(m.p2pRequests / m.seconds).toFixed(1)}) | ${(m.storedBytes / 1e6).toFixed(1)} (+${int(d.storedBytesPerDay / 1e6)}) |`,
     );
+  }
+  console.log("\nPer block, by kind of object (rows written / DO requests):\n");
+  console.log(`| run | ${KINDS.join(" | ")} |`);
+  console.log(`|---|${KINDS.map(() => "---|").join("")}`);
+  for (const m of rows) {
+    const b = Math.max(1, m.blocks);
+    console.log(`| ${m.label} | ${KINDS.map((k) => `${int(m.byKind[k].rowsWritten / b)} / ${(m.byKind[k].requests / b).toFixed(1)}`).join(" | ")} |`);
   }
   console.log("\nA month (30 days) on Workers Paid, $5 minimum included:\n");
   console.log("| run | Worker requests | DO requests | DO duration | rows read | rows written | storage | total / month |");

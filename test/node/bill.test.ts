@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { averageStoredGb, FREE, freeQuotaUse, monthlyBill, PAID, perDay, PRICES_CHECKED, type DailyUsage } from "../../bench/bill";
+import { averageStoredGb, FREE, freeQuotaUse, monthlyBill, PAID, perDay, PRICES_CHECKED, type DailyUsage, type Rate } from "../../bench/bill";
 
 const GB = 1024 ** 3;
 const none: DailyUsage = { workerRequests: 0, objectRequests: 0, objectGbSeconds: 0, rowsRead: 0, rowsWritten: 0, storedBytes: 0, storedBytesPerDay: 0 };
@@ -79,31 +79,29 @@ describe("Workers Free daily quotas", () => {
 
 describe("docs/COST.md", () => {
   const doc = fs.readFileSync(path.join(__dirname, "../../docs/COST.md"), "utf8");
-  const row = (name: string) => {
-    const line = doc.split("\n").find((l) => l.startsWith(`| ${name} |`));
-    if (line === undefined) throw new Error(`docs/COST.md has no price row "${name}"`);
-    return line;
+  /** The Free and Paid cells of a price row (the formatter pads the table). */
+  const row = (name: string): [string, string] => {
+    const cells = doc
+      .split("\n")
+      .map((l) => l.split("|").map((c) => c.trim()))
+      .find((c) => c[1] === name);
+    if (cells === undefined) throw new Error(`docs/COST.md has no price row "${name}"`);
+    return [cells[2], cells[3]];
   };
   const n = (x: number) => x.toLocaleString("en-US");
+  const paid = (r: Rate) => `${n(r.included)} / month + $${r.price} / million`;
 
   test("its price table is bench/bill.ts's, with the same date", () => {
     expect(doc).toContain(`checked ${PRICES_CHECKED}`);
-    expect(row("Worker requests")).toContain(
-      `| ${n(FREE.workerRequests)} / day | ${n(PAID.workerRequests.included)} / month + $${PAID.workerRequests.price} / million |`,
-    );
-    expect(row("Durable Object requests")).toContain(
-      `| ${n(FREE.objectRequests)} / day | ${n(PAID.objectRequests.included)} / month + $${PAID.objectRequests.price} / million |`,
-    );
-    expect(row("Durable Object duration (GB-s)")).toContain(
-      `| ${n(FREE.objectGbSeconds)} / day | ${n(PAID.objectGbSeconds.included)} / month + $${PAID.objectGbSeconds.price} / million |`,
-    );
-    expect(row("SQLite rows read")).toContain(`| ${n(FREE.rowsRead)} / day | ${n(PAID.rowsRead.included)} / month + $${PAID.rowsRead.price} / million |`);
-    expect(row("SQLite rows written")).toContain(
-      `| ${n(FREE.rowsWritten)} / day | ${n(PAID.rowsWritten.included)} / month + $${PAID.rowsWritten.price} / million |`,
-    );
-    expect(row("SQLite stored data")).toContain(
-      `| ${n(FREE.storedGb)} GB total | ${n(PAID.storedGbMonths.included)} GB-month + $${PAID.storedGbMonths.price} / GB-month |`,
-    );
-    expect(row("Workers Paid minimum")).toContain(`| – | $${PAID.base} / month |`);
+    expect(row("Worker requests")).toEqual([`${n(FREE.workerRequests)} / day`, paid(PAID.workerRequests)]);
+    expect(row("Durable Object requests")).toEqual([`${n(FREE.objectRequests)} / day`, paid(PAID.objectRequests)]);
+    expect(row("Durable Object duration (GB-s)")).toEqual([`${n(FREE.objectGbSeconds)} / day`, paid(PAID.objectGbSeconds)]);
+    expect(row("SQLite rows read")).toEqual([`${n(FREE.rowsRead)} / day`, paid(PAID.rowsRead)]);
+    expect(row("SQLite rows written")).toEqual([`${n(FREE.rowsWritten)} / day`, paid(PAID.rowsWritten)]);
+    expect(row("SQLite stored data")).toEqual([
+      `${n(FREE.storedGb)} GB total`,
+      `${n(PAID.storedGbMonths.included)} GB-month + $${PAID.storedGbMonths.price} / GB-month`,
+    ]);
+    expect(row("Workers Paid minimum")).toEqual(["–", `$${PAID.base} / month`]);
   });
 });
