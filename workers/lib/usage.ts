@@ -32,11 +32,26 @@ export function edgeUsage(): EdgeUsage {
   return { ...usage, routes };
 }
 
-/** One request's tally, carried by the wrapped env its handlers see. */
-const tallies = new WeakMap<Env, RouteUsage>();
+/**
+ * One request's calls so far. Its route is known once the handler answered; calls after that (a
+ * /subscribe stream, work left to waitUntil) go straight to the route's counters.
+ */
+interface Tally {
+  objectCalls: number;
+  peerFetches: number;
+  route: RouteUsage | null;
+}
+
+const tallies = new WeakMap<Env, Tally>();
+
+function count(t: Tally, kind: "objectCalls" | "peerFetches", n: number): void {
+  usage[kind] += n;
+  if (t.route !== null) t.route[kind] += n;
+  else t[kind] += n;
+}
 
 /** A namespace whose stubs count each method call on `tally`. */
-function countingNamespace<S extends object>(ns: { getByName(name: string): S }, tally: RouteUsage): { getByName(name: string): S } {
+function countingNamespace<S extends object>(ns: { getByName(name: string): S }, tally: Tally): { getByName(name: string): S } {
   return {
     getByName(name) {
       const stub = ns.getByName(name);
@@ -45,7 +60,7 @@ function countingNamespace<S extends object>(ns: { getByName(name: string): S },
           const v = Reflect.get(target, prop);
           if (typeof v !== "function") return v;
           return (...args: unknown[]) => {
-            tally.objectCalls++;
+            count(tally, "objectCalls", 1);
             return Reflect.apply(v, target, args);
           };
         },
@@ -56,11 +71,13 @@ function countingNamespace<S extends object>(ns: { getByName(name: string): S },
 
 /** First middleware: counts the request and hands the handlers an env whose object stubs count their calls. */
 export const meterEdge: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const tally: RouteUsage = { requests: 1, objectCalls: 0, peerFetches: 0 };
+  const tally: Tally = { objectCalls: 0, peerFetches: 0, route: null };
   const env = c.env;
   const counted: Env = { ...env, SHARD: countingNamespace(env.SHARD, tally), COORDINATOR: countingNamespace(env.COORDINATOR, tally) };
   tallies.set(counted, tally);
   c.env = counted;
+  usage.requests++;
+  if (c.req.path.startsWith("/p2p/")) usage.p2pRequests++;
   try {
     await next();
   } finally {
@@ -70,16 +87,13 @@ export const meterEdge: MiddlewareHandler<AppEnv> = async (c, next) => {
     r.requests++;
     r.objectCalls += tally.objectCalls;
     r.peerFetches += tally.peerFetches;
-    usage.requests++;
-    usage.objectCalls += tally.objectCalls;
-    usage.peerFetches += tally.peerFetches;
-    if (c.req.path.startsWith("/p2p/")) usage.p2pRequests++;
+    tally.route = r;
   }
 };
 
-/** Books `n` subrequests to peer nodes on the request that `env` belongs to (work left to waitUntil included). */
+/** Books `n` subrequests to peer nodes on the request that `env` belongs to. */
 export function peerFetches(env: Env, n: number): void {
   const t = tallies.get(env);
-  if (t !== undefined) t.peerFetches += n;
+  if (t !== undefined) count(t, "peerFetches", n);
   else usage.peerFetches += n;
 }
