@@ -11,17 +11,20 @@
  * then, on fresh nodes with 1, 2 and 4 shards (bench/shards.ts), executed
  * transfers/s and the coordinator's time per block, and prints Markdown tables
  * for BENCHMARKS.md; last, a network of 4 nodes (bench/network.ts): send → final
- * latency by both finality rules and a lagging node's catch-up rate; and reads
- * (bench/reads.ts): object calls per read route and the edge cache's hit rate.
+ * latency by both finality rules and a lagging node's catch-up rate; reads
+ * (bench/reads.ts): object calls per read route and the edge cache's hit rate; and what a node and
+ * a 4-node testnet cost on Cloudflare, idle and under load (bench/cost.ts, docs/COST.md).
  *
- *   npm run bench -- [--only node,shards,network,reads] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
+ *   npm run bench -- [--only node,shards,network,reads,cost] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
+ *     [--cost-idle 60] [--cost-load 40] [--cost-net-shards 4]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx } from "./lib";
+import { costBench } from "./cost";
 import { networkBench } from "./network";
 import { readsBench } from "./reads";
 import { productionTiming } from "../test/network/harness";
@@ -31,7 +34,7 @@ import { startNode } from "../scripts/node";
 
 /** Sections to run: `--only a,b` (default all). */
 function sections(): Set<string> {
-  const all = ["node", "shards", "network", "reads"];
+  const all = ["node", "shards", "network", "reads", "cost"];
   const at = process.argv.indexOf("--only");
   if (at < 0) return new Set(all);
   const picked = (process.argv[at + 1] ?? "").split(",").filter((s) => s !== "");
@@ -54,6 +57,8 @@ async function main(): Promise<void> {
       pollMs: 50,
       timing: process.argv.includes("--production-timing") ? productionTiming() : undefined,
     });
+  if (only.has("cost"))
+    await costBench({ idleSeconds: option("cost-idle", 60), loadSeconds: option("cost-load", 40), netShards: option("cost-net-shards", 4) });
 }
 
 /** One node, 1 shard: intake, end to end, latency, reads, ceilings, contract VM. */

@@ -72,6 +72,30 @@ export interface ShardStatus {
   work: { chunks: number; txs: number; ms: number };
 }
 
+/** Billed usage an object's runtime counters saw since it started (durable-objects/meter.ts). */
+export interface Usage {
+  requests: number;
+  rowsRead: number;
+  rowsWritten: number;
+  /** Wall ms while at least one request was running (the clock, never consensus). */
+  activeMs: number;
+}
+
+/** Rows of one kind of work (a block's production, a chunk build, a finalize) and the txs it carried. */
+export interface SpanTally {
+  calls: number;
+  txs: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+/** One object's meter (docs/COST.md "Method"): totals, stored bytes, and work split into empty and tx-carrying calls. */
+export interface MeterView extends Usage {
+  object: string;
+  bytes: number;
+  spans: Record<string, { empty: SpanTally; loaded: SpanTally }>;
+}
+
 /** Shard Durable Object, one per shard, named `shard-<i>`. */
 export interface ShardApi {
   /** Mempool admission of a tx the edge already parsed and verified. */
@@ -107,6 +131,8 @@ export interface ShardApi {
   status(): Promise<ShardStatus>;
   /** Dev only: iost held on this shard and the supply record (a full scan), for conservation checks. */
   iostHeld(): Promise<IostHeld>;
+  /** Its cost meter; reading it is not counted as a request. */
+  meter(): Promise<MeterView>;
   /** Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. */
   buildChunk(ctx: ChunkContext): Promise<Chunk>;
   /**
@@ -159,6 +185,8 @@ export interface ValidatorApi {
   signedAt(height: number): Promise<string | null>;
   /** Dev revert only: forget what it signed above `height`. */
   forgetAbove(height: number): Promise<boolean>;
+  /** Its cost meter; reading it is not counted as a request. */
+  meter(): Promise<MeterView>;
 }
 
 export interface CoordinatorStatus {
@@ -248,6 +276,8 @@ export interface CoordinatorApi {
   peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
   /** GET /p2p/status, without `node_id` (the edge adds it from the gate). */
   p2pStatus(): Promise<PeerStatus>;
+  /** Cost meters of the coordinator and its Validators (in key order); reading them is not counted as requests. */
+  meters(): Promise<MeterView[]>;
 }
 
 /** Where a pushed item came from, for gossip: the sender's node id and the node ids it also sent it to. */

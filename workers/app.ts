@@ -21,6 +21,7 @@ import { nodeRoutes } from "./rpc/node";
 import { p2pRoutes } from "./rpc/p2p";
 import { subscribeRoutes } from "./rpc/subscribe";
 import { txRoutes } from "./rpc/transactions";
+import { meterEdge, objectCallsOf } from "./lib/usage";
 
 /**
  * Largest request body accepted. A tx is at most 65,536 bytes (VerifySelf);
@@ -40,13 +41,12 @@ const UNCACHED = /^\/(sendTx|execTx|subscribe|dev\/|p2p\/)/;
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  // Counts object calls per request (lib/nodes.ts), and gives every answer its Cache-Control
-  // (lib/cache.ts): final reads set their own; other reads depend on the head; errors are never kept.
+  app.use("*", meterEdge); // first: every request and the object calls it makes are counted (docs/COST.md)
+  // Every answer tells its object calls (lib/usage.ts) and gets its Cache-Control (lib/cache.ts):
+  // final reads set their own; other reads depend on the head; errors are never kept.
   app.use("*", async (c, next) => {
-    const meter = { calls: 0 };
-    c.env = { ...c.env, meter };
     await next();
-    c.res.headers.set(OBJECT_CALLS, String(meter.calls));
+    c.res.headers.set(OBJECT_CALLS, String(objectCallsOf(c.env)));
     if (c.res.status !== 200 || UNCACHED.test(c.req.path)) c.res.headers.set("cache-control", NO_STORE);
     else if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", HEAD_CACHE_CONTROL);
   });

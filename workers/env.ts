@@ -3,6 +3,7 @@
  * structurally by the contract in durable-objects/api.ts, so this file does not
  * depend on generated Workers types.
  */
+import type { Tally } from "./lib/usage";
 import type { CoordinatorApi, ShardApi } from "../durable-objects/api";
 
 /** A Durable Object namespace as the edge uses it: by name, or by id with a location hint (lib/nodes.ts). */
@@ -17,8 +18,8 @@ export interface Env {
   COORDINATOR: Namespace<CoordinatorApi>;
   /** Region of the node's objects (durable-objects/config.ts `locationHint`). */
   LOCATION_HINT?: string;
-  /** Not a binding: the object calls of the request being served, set per request by app.ts (X-Object-Calls). */
-  meter?: { calls: number };
+  /** Not a binding: the request's own counters, set per request by lib/usage.ts `meterEdge`. */
+  meter?: Tally;
   /** "true" enables dev-only endpoints (/execTx). */
   DEV?: string;
   /** Chain id txs must carry. When unset, the coordinator's chain info decides. */

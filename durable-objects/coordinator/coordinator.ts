@@ -58,6 +58,7 @@ import type {
   EndorseResult,
   HeadView,
   Json,
+  MeterView,
   Origin,
   P2pGate,
   PeerStatus,
@@ -69,6 +70,7 @@ import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockR
 import * as core from "../core";
 import * as views from "./coordinator-views";
 import { nodeConfig, shardName, shardStub, validatorName, validatorStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv } from "../env";
+import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
@@ -126,9 +128,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private segments: SegmentReader | null = null;
   /** Dev/test only (jitter.ts): the delays of each alarm's deliveries, late and sometimes twice as on Cloudflare. */
   private readonly jitter: (() => number[]) | null;
+  private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
+    ctx = this.ctx; // the counting storage (meter.ts), for every statement below
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.config = nodeConfig(env);
@@ -367,7 +371,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   private produceStep(force: boolean): Promise<Outcome> {
-    this.inflight ??= this.exclusive(() => produceOnce(this.productionHost(), force)).finally(() => {
+    const once = () => produceOnce(this.productionHost(), force);
+    // A block's user txs: all but the base tx.
+    this.inflight ??= this.exclusive(() => this.cost.span("block", once, (o) => (o.produced ? this.headBlock().txCount - 1 : null))).finally(() => {
       this.inflight = null;
     });
     return this.inflight;
@@ -524,7 +530,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     // A resting node whose slot may come next: a peer's content block needs follow-ups for finality.
     if ("result" in r && (r.result === "adopted" || r.result === "reorg")) {
       const host = this.productionHost();
-      if (modeOf(host) !== "interval" && unfinal(host)) await this.wake();
+      if (modeOf(host) !== "interval" && unfinal(host)) await this.arm(true);
     }
     return r;
   }
@@ -649,6 +655,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * started is armed: a resting node's heartbeat alarm stays, so reads cost no write.
    */
   async wake(work = true): Promise<void> {
+    return this.arm(work);
+  }
+
+  /** wake() for this object's own use: a call on itself would be counted as a request (meter.ts). */
+  private async arm(work: boolean): Promise<void> {
     if (this.held.size === 0) return this.armForPeers();
     if (this.config.production === "manual") return;
     if (work) this.wakes++;
@@ -717,7 +728,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       // (dev-only) validators must forget them or they would refuse to sign.
       const head = this.headBlock().number;
       await Promise.all([...this.held].sort().map((k) => this.validator(k).forgetAbove(head)));
-      await this.wake(); // the restored pools may hold txs while an "on-tx" chain idles
+      await this.arm(true); // the restored pools may hold txs while an "on-tx" chain idles
       return views.headView(this.headBlock());
     });
   }
@@ -742,7 +753,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   async chainInfo(wake = false): Promise<Json> {
     await this.ensureGenesis();
-    if (wake) await this.wake(false);
+    if (wake) await this.arm(false);
     return views.chainInfo(this.viewHost());
   }
 
@@ -786,6 +797,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return old === null ? null : (JSON.parse(old.json) as StoredBlock);
   }
 
+  async meters(): Promise<MeterView[]> {
+    const validators = await Promise.all([...this.held].sort().map((k) => this.validator(k).meter()));
+    return [this.cost.view(this.name), ...validators];
+  }
+
   /** Head, LIB and the height in production, if any. */
   async status(): Promise<CoordinatorStatus> {
     await this.ensureGenesis();
@@ -802,3 +818,28 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     };
   }
 }
+
+countEntries(
+  Coordinator,
+  allOf<CoordinatorApi>()([
+    "alarm",
+    "status",
+    "wake",
+    "chainInfo",
+    "eventsSince",
+    "nodeInfo",
+    "getBlockByNumber",
+    "getBlockByHash",
+    "getGasRatio",
+    "mine",
+    "snapshot",
+    "revert",
+    "receiveEndorsement",
+    "p2pGate",
+    "receiveBlock",
+    "peerBlocks",
+    "p2pStatus",
+    "produce",
+    "storedBlock",
+  ] as const),
+);

@@ -32,7 +32,7 @@ import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, Chunk, ChunkContext, IostHeld, Json, ShardInternal, ShardStatus } from "../api";
+import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
@@ -43,6 +43,7 @@ import * as schema from "../schema";
 import * as views from "./shard-views";
 import { MAX_CONTRACT_RANGE, MAX_RANGE, MAX_READS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
+import { allOf, countEntries, meterObject } from "../meter";
 import { SqlStore } from "../sql-store";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
@@ -71,9 +72,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private segments: SegmentReader | null = null;
   private pruning = false;
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
+  private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
+    ctx = this.ctx; // the counting storage (meter.ts), for every statement below
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.kv = new SqlStore(this.sql);
@@ -112,7 +115,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       setMeta: (key, value) => this.setMeta(key, value),
       savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
-      shard: (i) => (i === this.shardIndex ? this : shardStub(this.env, peerShardName(this.name, i))),
+      // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
+      shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),
     };
   }
 
@@ -259,6 +263,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * stored for that height. Everything it changes is one SQLite transaction.
    */
   async buildChunk(ctx: ChunkContext): Promise<Chunk> {
+    return this.cost.span(
+      "chunk",
+      () => this.build(ctx),
+      (c) => this.userTxs(c),
+    );
+  }
+
+  private async build(ctx: ChunkContext): Promise<Chunk> {
     const stored = this.storedChunk(ctx.height);
     if (stored) return stored;
     const problem = contextError(this.host(), ctx);
@@ -288,6 +300,19 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * producer's chunk (same JSON).
    */
   async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
+    return this.cost.span(
+      "chunk",
+      () => this.apply(ctx, txs, expected),
+      (c) => ("error" in c ? null : this.userTxs(c)),
+    );
+  }
+
+  /** A chunk's txs but shard 0's base tx, for the meter. */
+  private userTxs(c: Chunk): number {
+    return c.txHashes.length - (this.shardIndex === 0 && c.height > 0 ? 1 : 0);
+  }
+
+  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
     const same = (stored: Chunk): Answer<Chunk> => {
       const diff = chunkDifference(stored, expected);
       return diff === null ? stored : { error: `shard-${this.shardIndex}: a different chunk is stored at height ${ctx.height} (${diff}): revert first` };
@@ -342,25 +367,34 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   async chunkTxs(height: number): Promise<Uint8Array[]> {
+    return this.txBytesAt(height);
+  }
+
+  async chunkAt(height: number): Promise<Chunk | null> {
+    return this.chunkOf(height);
+  }
+
+  // The RPC methods' bodies, for this object's own use: a call on itself would count as a request (meter.ts).
+  private async txBytesAt(height: number): Promise<Uint8Array[]> {
     const s = await this.segmentAt(height);
     return s === null ? chunkTxBytes(this.sql, height) : views.segmentTxs(s, height).map((t) => unhex(t.bytes));
   }
 
-  async chunkAt(height: number): Promise<Chunk | null> {
+  private async chunkOf(height: number): Promise<Chunk | null> {
     const stored = this.storedChunk(height);
     if (stored !== null) return stored;
     const s = await this.segmentAt(height);
     return s === null ? null : (JSON.parse(s.chunks![height - rangeOf(s.k, s.seg).from]) as Chunk);
   }
 
-  /** One call for a range of /p2p/blocks (ShardInternal.chunkRange): built on chunkAt and chunkTxs, wherever they read from. */
+  /** One call for a range of /p2p/blocks (ShardInternal.chunkRange), wherever the chunks are kept. */
   async chunkRange(from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[]> {
     const out: { chunk: Chunk; txs: Uint8Array[] }[] = [];
     let bytes = 0;
     for (let n = from; n < from + Math.min(count, MAX_RANGE); n++) {
-      const chunk = await this.chunkAt(n);
+      const chunk = await this.chunkOf(n);
       if (chunk === null) break;
-      const txs = await this.chunkTxs(n);
+      const txs = await this.txBytesAt(n);
       bytes += txs.reduce((sum, t) => sum + t.length, 0);
       if (out.length > 0 && bytes > maxBytes) break;
       out.push({ chunk, txs });
@@ -370,11 +404,23 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
   async outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> {
+    return this.outgoing(height, to);
+  }
+
+  private outgoing(height: number, to: number): core.CrossReceipt[] {
     if (height > this.head) throw new Error(`shard-${this.shardIndex}: chunk ${height} not built yet (head ${this.head})`);
     return sentTo(this.sql, height, to);
   }
 
   async finalize(lib: number, libHash?: string): Promise<void> {
+    return this.cost.span(
+      "finalize",
+      () => this.finalizeTo(lib, libHash),
+      () => 0,
+    );
+  }
+
+  private async finalizeTo(lib: number, libHash?: string): Promise<void> {
     const target = Math.min(lib, this.head);
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
     this.ctx.storage.transactionSync(() => {
@@ -476,7 +522,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[] }[]> {
     const out: { height: number; txs: Json[] }[] = [];
     for (let n = from; n <= Math.min(to, from + MAX_CONTRACT_RANGE, this.head); n++) {
-      const txs = (await this.getChunkTxs(n)).filter((tx) => views.hasAction(tx, contract, actionName));
+      const txs = (await views.getChunkTxs(this.host(), n)).filter((tx) => views.hasAction(tx, contract, actionName));
       if (txs.length > 0) out.push({ height: n, txs });
     }
     return out;
@@ -499,6 +545,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** A state read (src/query/reads.ts) on the head state (== LIB state with one producer, see the header comment). */
   async read<K extends ReadName>(name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
+    return this.answer(name, ...args);
+  }
+
+  /** read()'s body, for readAll (a call on itself would count as a request). */
+  private answer<K extends ReadName>(name: K, ...args: ReadArgs<K>): Answer<Json> {
     // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
     if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
     const read = (reads as ReadTable)[name];
@@ -509,7 +560,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** Several reads of one kind in one call (/getBatchContractStorage), each answered as `read` answers it. */
   async readAll<K extends ReadName>(name: K, argsList: ReadArgs<K>[]): Promise<Answer<Json>[]> {
     const out: Answer<Json>[] = [];
-    for (const args of argsList.slice(0, MAX_READS)) out.push(await this.read(name, ...args));
+    for (const args of argsList.slice(0, MAX_READS)) out.push(this.answer(name, ...args));
     return out;
   }
 
@@ -547,6 +598,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { shard: this.shardIndex, head: this.head, lib: this.lib, pool: this.poolCount, stateRoot: hex(this.root), work: { ...this.work } };
   }
 
+  async meter(): Promise<MeterView> {
+    return this.cost.view(this.name);
+  }
+
   /**
    * Every `iost` balance and frozen balance held on this shard at its head (smallest units), and the
    * token's supply record if this shard keeps it: the conservation check of the adversarial suite
@@ -567,3 +622,36 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { shard: this.shardIndex, head: this.head, held: held.toString(), supply };
   }
 }
+
+countEntries(
+  Shard,
+  allOf<ShardInternal>()([
+    "submitTx",
+    "poolSize",
+    "hasWork",
+    "buildChunk",
+    "applyChunk",
+    "revertTo",
+    "chunkTxs",
+    "chunkAt",
+    "chunkRange",
+    "outgoingFor",
+    "finalize",
+    "getTx",
+    "getTxReceipt",
+    "getChunkTxs",
+    "chunkGasRatios",
+    "eventsSince",
+    "execTx",
+    "read",
+    "readAll",
+    "txsByContract",
+    "contractShard",
+    "snapshot",
+    "hasSnapshot",
+    "revert",
+    "dropSnapshots",
+    "status",
+    "iostHeld",
+  ] as const),
+);

@@ -40,8 +40,9 @@ import {
   type VoteState,
   type VoteView,
 } from "../../src/consensus/endorse";
-import type { Answer, EndorserApi, ValidatorApi } from "../api";
+import type { Answer, EndorserApi, MeterView, ValidatorApi } from "../api";
 import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv } from "../env";
+import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 
 /** Signed heights kept below the latest one, and how often the rows below are dropped. */
@@ -80,8 +81,11 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
   /** Heights at or below it are refused: their rows were pruned. */
   private floor = 0;
 
+  private readonly cost = meterObject(this);
+
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
+    ctx = this.ctx; // the counting storage (meter.ts), for every statement below
     this.sql = ctx.storage.sql;
     const config = nodeConfig(env);
     this.dev = config.dev;
@@ -183,6 +187,10 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     return signed;
   }
 
+  async meter(): Promise<MeterView> {
+    return this.cost.view(`validator:${this.key?.pubkey ?? "none"}`);
+  }
+
   /**
    * Dev revert only (/dev/revert): the chain went back to `height`, so heights
    * above it are built again with new hashes. Never available outside dev.
@@ -205,3 +213,5 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     return true;
   }
 }
+
+countEntries(Validator, allOf<ValidatorApi & EndorserApi>()(["pubkey", "signBlock", "signedAt", "voteState", "endorse", "forgetAbove"]));

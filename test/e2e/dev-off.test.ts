@@ -38,5 +38,11 @@ it("dev conveniences answer code 12 and change nothing", async () => {
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ code: 12, message: 'Not Implemented: dev endpoints are off (DEV is not "true")' });
   }
+  // Nor do the status and the cost meter (docs/COST.md): they name the node's objects.
+  for (const path of ["/dev/status", "/dev/cost"]) {
+    const r = await get(node.url, path);
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ code: 12, message: 'Not Implemented: dev endpoints are off (DEV is not "true")' });
+  }
   expect((await get(node.url, "/getChainInfo")).body.head_block).toBe(head);
 });

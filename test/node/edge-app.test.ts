@@ -57,6 +57,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     poolSize: async () => 3,
     status: async () => ({ shard: 0, head: 10, lib: 10, pool: 3, stateRoot: "00", work: { chunks: 10, txs: 20, ms: 5 } }),
     iostHeld: async () => ({ shard: 0, head: 10, held: "0", supply: null }),
+    meter: async () => ({ object: "shard-0", requests: 0, rowsRead: 0, rowsWritten: 0, activeMs: 0, bytes: 0, spans: {} }),
     buildChunk: async () => {
       throw new Error("not for the edge");
     },
@@ -97,6 +98,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       return { heights: batches.map((b) => b.height), events: batches.flatMap((b) => b.events) };
     },
     p2pStatus: async () => ({ chain_id: 1020, head: 10, head_hash: "H10", head_time: "1", lib: 10, lib_hash: "H10" }),
+    meters: async () => [],
   };
   const record = <T extends object>(target: T, prefix: string): T =>
     new Proxy(target, {

@@ -8,6 +8,7 @@ import { locationHint, stubOf } from "../../durable-objects/config";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, placedByName, shardOf } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
+import { objectCall } from "./usage";
 
 /** SHARD_COUNT, parsed as the Durable Objects parse it (durable-objects/env.ts). */
 export function shardCount(env: Env): number {
@@ -20,14 +21,13 @@ export function shardCount(env: Env): number {
  * Worker's request (50 on the Free plan, 1,000 on Paid) and a billed object request.
  */
 function metered<T extends object>(env: Env, stub: T): T {
-  const meter = env.meter;
-  if (meter === undefined) return stub;
+  if (env.meter === undefined) return stub;
   return new Proxy(stub, {
     get(target, prop) {
       const value = Reflect.get(target, prop);
       if (typeof value !== "function" || prop === "then") return value;
       return (...args: unknown[]) => {
-        meter.calls++;
+        objectCall(env);
         return Reflect.apply(value, target, args); // not value.apply: an RPC method would send "apply" as a call
       };
     },

@@ -1,5 +1,5 @@
 /**
- * Dev-only endpoints (env DEV = "true"): node status for tools and the bench,
+ * Dev-only endpoints (env DEV = "true"): node status and the cost meter for tools and the bench,
  * the in-Worker signature-verification rate that bounds tx intake, and the
  * local-chain conveniences (README "Dev conveniences"): /dev/mine,
  * /dev/snapshot, /dev/revert, all carried out by the coordinator.
@@ -7,10 +7,12 @@
 import { Hono } from "hono";
 import { sign, verify } from "../../src/crypto/index";
 import { ED25519 } from "../../src/tx/types";
-import type { AppEnv } from "../env";
+import type { MeterView } from "../../durable-objects/api";
+import type { AppEnv, Env } from "../env";
 import { headMemo, memoOwner, newGeneration } from "../lib/cache";
 import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
 import { allShards, coordinator } from "../lib/nodes";
+import { edgeUsage, type EdgeUsage } from "../lib/usage";
 
 export const devRoutes = new Hono<AppEnv>();
 
@@ -19,11 +21,26 @@ devRoutes.use("/dev/*", async (c, next) => {
   await next();
 });
 
+/** The cost meter (docs/COST.md): this isolate's edge counters as they stood when the request came in, and every object's (coordinator, validators, shards). */
+async function cost(env: Env): Promise<{ edge: EdgeUsage; objects: MeterView[] }> {
+  const edge = edgeUsage();
+  const [meters, shards] = await Promise.all([coordinator(env).meters(), Promise.all(allShards(env).map((s) => s.meter()))]);
+  return { edge, objects: [...meters, ...shards] };
+}
+
 devRoutes.get("/dev/status", async (c) => {
   const coord = coordinator(c.env);
-  const [chain, producer, shards] = await Promise.all([coord.chainInfo(), coord.status(), Promise.all(allShards(c.env).map((s) => s.status()))]);
-  return c.json({ chain, coordinator: producer, shards });
+  const [chain, producer, shards, meters] = await Promise.all([
+    coord.chainInfo(),
+    coord.status(),
+    Promise.all(allShards(c.env).map((s) => s.status())),
+    cost(c.env),
+  ]);
+  return c.json({ chain, coordinator: producer, shards, cost: meters });
 });
+
+/** The cost meter alone: reading it is not counted on the objects (the bench reads this one). */
+devRoutes.get("/dev/cost", async (c) => c.json(await cost(c.env)));
 
 /**
  * iost conservation (the adversarial suite): every shard's iost balances and frozen balances, summed,

@@ -16,6 +16,7 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
 import { coordinator, homeShard, shardCount } from "../lib/nodes";
+import { peerFetches } from "../lib/usage";
 import { shardOf } from "../../src/sharding/placement";
 import { chainInfoOf } from "./node";
 
@@ -118,6 +119,7 @@ function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
     fetch(`${p}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
   // Best effort: a peer that is down, slow or refusing is simply not heard from.
   const task = Promise.allSettled(peers.map((p) => post(p).then((r) => r.text())));
+  peerFetches(c.env, peers.length);
   try {
     c.executionCtx.waitUntil(task);
   } catch {
