@@ -714,6 +714,20 @@ function relay(host: SyncHost, p: ParsedPeerBlock): void {
   if (targets.length > 0) host.background(pushBlock(host.gossip, targets, peerBlockJson(p), host.nodeId, to));
 }
 
+/**
+ * Our head once more to the peers whose last push failed (a cut link, a stopped node), waiting for
+ * the answers: a peer that missed blocks meets an orphan and pulls the range. Resting producers
+ * push nothing else, so without this a peer that was away while the others finished a tx and
+ * rested would learn of it only at the next heartbeat. Whether any peer is still missed.
+ */
+export async function repushHead(host: SyncHost): Promise<boolean> {
+  const missed = host.gossip.missed(host.peers);
+  if (missed.length === 0) return false;
+  const p = await peerBlockAt(host, host.head().number);
+  if (p) await pushBlock(host.gossip, missed, peerBlockJson(p), host.nodeId, []);
+  return host.gossip.missed(host.peers).length > 0;
+}
+
 /** Our own new block, to every peer (best effort, in the background). */
 export async function pushOwn(host: SyncHost, n: number): Promise<void> {
   if (host.peers.length === 0) return;

@@ -85,6 +85,8 @@ import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, typ
 const MAX_MINE_BLOCKS = 100;
 const SNAPSHOT_NEXT = "snapshot_next";
 const DEV_ONLY = { error: 'dev only: DEV is not "true"' };
+/** The longest wait between pushes of the head to a peer that stays away: a dead peer costs an idle node one alarm per this. */
+const MAX_REPUSH_MS = 300_000;
 
 export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorApi {
   private readonly sql: SqlStorage;
@@ -101,6 +103,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private refusal: string | null = null;
   private readonly genesisWitnesses: string[];
   private name = COORDINATOR_NAME;
+  /** The wait before the head goes again to a peer that missed it (tick): doubles while it stays away. */
+  private repushMs = sync.PEER_POLL_MS;
   /** wake(work) calls so far: an alarm that decided to rest while one came must look again (its check may predate the tx). */
   private wakes = 0;
   /** The production in progress in this instance (alarm() and tests share it). */
@@ -642,8 +646,15 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       next = Date.now() + Math.max(interval, 1000);
     }
     // With peers, keep asking them even while no slot of ours is near; a resting node relies on their
-    // pushes instead (a peer's block wakes it, an orphan starts a pull), so idle costs no polls.
-    if (this.config.peers.length > 0 && !resting) next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
+    // pushes instead (a peer's block wakes it, an orphan starts a pull), so idle costs no polls. A peer
+    // that missed our pushes gets the head again, at growing intervals, until it answers.
+    if (this.config.peers.length > 0 && !resting) {
+      next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
+      this.repushMs = sync.PEER_POLL_MS;
+    } else if (resting && (await sync.repushHead(this.syncHost()).catch(() => true))) {
+      next = Math.min(next ?? Infinity, Date.now() + this.repushMs);
+      this.repushMs = Math.min(this.repushMs * 2, MAX_REPUSH_MS);
+    }
     // A wake that came while this alarm decided to rest found no alarm, or one this rest replaces: honour it.
     if (this.wakes !== wakes && (resting || next === null)) next = Date.now();
     if (next !== null) await this.ctx.storage.setAlarm(next);

@@ -88,6 +88,11 @@ export class Gossip {
     return { targets, to: to.slice(0, MAX_GOSSIP_TO) };
   }
 
+  /** Peers whose last push failed, in `peers` order. */
+  missed(peers: readonly string[]): string[] {
+    return peers.filter((p) => this.down.has(p));
+  }
+
   /** How a push to `url` went. */
   reached(url: string, ok: boolean): void {
     if (ok) this.down.delete(url);

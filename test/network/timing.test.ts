@@ -41,7 +41,10 @@ const bound = (t: Timing) => 2 * INTERVAL_MS + 2 * t.alarmJitterMs + 3 * t.linkM
  * 2-core machine (tens of ms on Cloudflare).
  */
 const SLACK_MS = 3_000;
-/** The tail: a block orphaned by a fork (its txs wait two more intervals) and a parent finalized by its grandchild (one more). */
+/**
+ * The tail: a block orphaned by a fork (its txs wait two more intervals) and a parent finalized by
+ * its grandchild (one more). The p99 of 24 is their worst, which may meet this twice.
+ */
 const TAIL_MS = 3 * INTERVAL_MS;
 
 const loadavg = () => {
@@ -135,7 +138,7 @@ describe("four nodes under production timing", () => {
     );
     console.log(`load average ${loadavg()}`);
     expect(p50).toBeLessThanOrEqual(bound(timing) + SLACK_MS);
-    expect(p99).toBeLessThanOrEqual(bound(timing) + TAIL_MS + SLACK_MS);
+    expect(p99).toBeLessThanOrEqual(bound(timing) + 2 * TAIL_MS + SLACK_MS);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     await watch.poll();
     expect(watch.violations).toEqual([]);
