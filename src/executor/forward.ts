@@ -93,3 +93,18 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
     },
   });
 }
+
+/**
+ * The RAM escrow of the action receipt `h` sent: the publisher's free RAM once
+ * the home part paid its own, so a forwarded part can charge the publisher's
+ * RAM as one shard would (docs/SHARDING.md "RAM across shards"); the settle
+ * brings back what it did not use. No row is written when there is none.
+ */
+export function escrowRam(h: Host): void {
+  const r = h.outbox.find((x) => x.kind === "action");
+  if (!r) return;
+  const ram = balanceOf(h.state, "ram", h.tx.publisher);
+  if (ram <= 0n) return;
+  addBalance(h.state, "ram", h.tx.publisher, -ram);
+  r.ram = ram.toString();
+}

@@ -1,12 +1,13 @@
 /**
  * Running an action receipt on the target shard (src/sharding/forward.ts):
  * the forwarded actions run with the publisher's authority from the receipt
- * and its escrow as the publisher's iost balance here, within the VM gas the
- * home shard reserved. Afterwards the unused escrow is taken back out (to
- * return home) and the gas used is reported; on any failure (a charge beyond
- * the escrow or the reserved gas included) everything the actions did rolls
- * back and the whole escrow goes home, with the gas they burnt until then.
- * RAM is paid here by the payers (accounts of this shard).
+ * and its escrow as the publisher's iost and RAM balances here, within the VM
+ * gas the home shard reserved. Afterwards the unused escrow is taken back out
+ * (to return home) and the gas used is reported; on any failure (a charge
+ * beyond the escrow or the reserved gas included) everything the actions did
+ * rolls back and the whole escrow goes home, with the gas they burnt until
+ * then. RAM is paid here by its payers: accounts of this shard, or the
+ * publisher from its RAM escrow (its used RAM is counted at home by the settle).
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
@@ -16,17 +17,22 @@ import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "./guard.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
+import { mapKey } from "../state/storage.js";
 import { actionDesc, runActions } from "./actions.js";
 import { doPay, ramUsageOf } from "./index.js";
 
-/** Runs the actions; returns the unused escrow, "" or the failure, the receipts the actions sent and their result. */
+/** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
+class PayFailed extends Error {}
+
+/** Runs the actions; returns the unused escrow (iost, RAM), "" or the failure, the receipts the actions sent and their result. */
 export function runForwarded(
   state: State,
   r: CrossReceipt,
   block: BlockContext,
-): { leftover: bigint; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
+): { leftover: bigint; ram: bigint; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
   const f = r.forward!;
   const escrow = BigInt(r.amount);
+  const ramEscrow = BigInt(r.ram ?? "0");
   const h = new Host(
     state,
     block,
@@ -53,8 +59,9 @@ export function runForwarded(
   };
   state.checkpoint();
   try {
-    const leftover = asGuest(state, f.publisher, () => {
+    const [leftover, ram] = asGuest(state, f.publisher, () => {
       addBalance(state, "iost", f.publisher, escrow);
+      if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
           const there = remoteContractShard(state, block.shard, action.contract);
@@ -71,17 +78,25 @@ export function runForwarded(
       });
       if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
       returns = run.returns;
-      doPay(h, false);
+      try {
+        doPay(h, false);
+      } catch (e) {
+        throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
+      }
       const left = balanceOf(state, "iost", f.publisher);
+      const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
-      return left;
+      // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
+      if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
+      return [left, ramLeft];
     });
     state.release();
-    return { leftover, message: "", outgoing: h.outbox, result: result(true) };
+    return { leftover, ram, message: "", outgoing: h.outbox, result: result(true) };
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
     // IOST's own text, as the tx would fail on one shard (combine.ts).
-    return { leftover: escrow, message: (e as Error).message, outgoing: [], result: result(false) };
+    const failed = e instanceof PayFailed ? { ...result(false), status: "BALANCE_NOT_ENOUGH" as const } : result(false);
+    return { leftover: escrow, ram: ramEscrow, message: (e as Error).message, outgoing: [], result: failed };
   }
 }

@@ -12,6 +12,7 @@ import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } fr
 import type { State } from "../state/state.js";
 import { ContractDB } from "../state/storage.js";
 import { runForwarded } from "./forwarded.js";
+import { addUsedRam } from "./index.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
@@ -46,7 +47,8 @@ export function applyIncoming(
       applyRegister(state, r);
     } else if (r.kind === "action") {
       const ran = runForwarded(state, r, block);
-      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), message: ran.message, result: ran.result }, ...ran.outgoing);
+      const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
+      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, message: ran.message, result: ran.result }, ...ran.outgoing);
     } else if (r.kind === "credit") {
       // token.iost sends only iost across shards; anything else is refused here too, never merged.
       const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
@@ -57,6 +59,10 @@ export function applyIncoming(
       outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
+      if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));
+      // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
+      const ramUsed = r.result?.ramUsage[r.account];
+      if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
       // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
       if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
       settled.push({

@@ -37,6 +37,11 @@ export interface CrossReceipt {
   counterpart: string;
   /** Smallest units, decimal text. Action: the escrow. */
   amount: string;
+  /**
+   * RAM bytes, decimal text. Action: the publisher's free RAM, held on the target while its
+   * actions run (a RAM escrow, as `amount` is for iost). Settle of an action: the unused part back.
+   */
+  ram?: string;
   /** Settle: "" when the credit landed or the actions succeeded, else why not. */
   message: string;
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
@@ -59,7 +64,9 @@ export interface ForwardResult {
   gasRatio: string;
   returns: string[];
   receipts: ContractReceipt[];
-  /** RAM bytes per payer (all payers are accounts of the target shard), decimal text. */
+  /** A failed part's status when it is not RUNTIME_ERROR: its RAM could not be paid, as executeTx answers. */
+  status?: "BALANCE_NOT_ENOUGH";
+  /** RAM bytes per payer (the publisher, from its RAM escrow, or accounts of the target shard), decimal text. */
   ramUsage: Record<string, string>;
 }
 
@@ -90,9 +97,11 @@ export function checkReceipt(r: CrossReceipt): void {
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
+  if (r.ram !== undefined) int("ram", r.ram);
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.forward) gas("vmGas", r.forward.vmGas);
   if (r.result) {
+    if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
     gas("gasReserved", r.result.gasReserved);
     gas("gasUsed", r.result.gasUsed, BigInt(r.result.gasReserved));

@@ -89,6 +89,16 @@ function run(chain: SimChain, tx: Tx) {
   return chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
 }
 
+/** Free RAM (token.iost `ram` balance) and used RAM (`UR`), on the account's shard. */
+const ramOf = (chain: SimChain, acc: string) => {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TB${acc}-ram`));
+  return v && v.value.t === "i" ? v.value.v : 0n;
+};
+const usedRam = (chain: SimChain, acc: string) => {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`b-ram.iost-UR${acc}`));
+  return v && v.value.t === "s" ? BigInt(v.value.v) : 0n;
+};
+
 const gasOf = (chain: SimChain, user: string) =>
   totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, N)].store)), user, T0 + 100n * 1_000_000_000n).value;
 
@@ -184,23 +194,47 @@ describe("contracts across shards (simulator)", () => {
     expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined();
   });
 
-  it("a payment within the escrow lands on the contract's shard, unless the caller would pay RAM there", () => {
+  it("a payment within the escrow lands on the contract's shard, its RAM paid by the caller's RAM escrow", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
-    const [b0, supply] = [balance(chain, caller), chain.totalIost()];
-    // The contract's first balance record would be the caller's RAM, which lives on shard 1.
+    const [b0, supply, ram0, used0] = [balance(chain, caller), chain.totalIost(), ramOf(chain, caller), usedRam(chain, caller)];
+    // The contract's first balance record (and the `k` entry) is the caller's RAM, as on one shard.
     const first = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
-    expect(first.receipt?.message).toContain(`pay ram failed. id: ${caller} need`);
-    expect(first.receipt?.message).toContain("its RAM lives on another shard than this forwarded part (shard 0)");
-    expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0, 0n, supply]);
-    expect(run(chain, txBy(deployer, [act(id, "pay", ["k", "1"])], { limit: "10" })).receipt?.statusCode).toBe("SUCCESS");
-    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
+    expect(first.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]'] });
+    const paid = first.receipt!.ramUsage[caller];
+    expect(paid).toBeGreaterThan(0n);
+    expect([ramOf(chain, caller), usedRam(chain, caller)]).toEqual([ram0 - paid, used0 + paid]);
+    expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0 - 3n * IOST, 3n * IOST, supply]);
+    // Nothing of the caller stays on the contract's shard: no balance, RAM or used-RAM record.
+    expect([...chain.shards[0].store.keys()].filter((k) => k.includes(caller))).toEqual([]);
+    expect(chain.inFlight()).toEqual([]);
+    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "1"])], { limit: "10" }));
     expect(r.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]'] });
     expect(r.receipt!.receipts.map((x) => x.funcName)).toEqual(["token.iost/transfer"]);
-    expect(balance(chain, caller)).toBe(b0 - 3n * IOST);
     expect(balance(chain, id, 0)).toBe(4n * IOST);
-    expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined(); // the escrow left nothing behind
-    expect(chain.totalIost()).toBe(supply);
+    expect(ramOf(chain, caller) + usedRam(chain, caller)).toBe(ram0 + used0);
+  });
+
+  it("a caller short of RAM fails the part as one shard fails the tx (BALANCE_NOT_ENOUGH), its RAM escrow all back", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const keep10 = act("ram.iost", "sell", [caller, caller, Number(ramOf(chain, caller) - 10n)]);
+    const sell = run(
+      chain,
+      makeTx([keep10], {
+        publisher: caller,
+        key: fakeKey(USERS.indexOf(caller)),
+        time: T0 + BigInt(nonce++),
+        amountLimit: [{ token: "*", value: "unlimited" }],
+      }),
+    );
+    expect(sell.receipt?.statusCode, sell.receipt?.message).toBe("SUCCESS");
+    const [b0, ram0, used0] = [balance(chain, caller), ramOf(chain, caller), usedRam(chain, caller)];
+    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
+    expect(r.receipt?.statusCode).toBe("BALANCE_NOT_ENOUGH");
+    expect(r.receipt?.message).toMatch(new RegExp(`^balance not enough after executing actions: pay ram failed\\. id: ${caller} need \\d+, actual 10$`));
+    expect([balance(chain, caller), ramOf(chain, caller), usedRam(chain, caller), balance(chain, id, 0)]).toEqual([b0, ram0, used0, 0n]);
+    expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
   });
 
   it("a plain transfer to a contract of another shard travels as a credit to the contract's shard", () => {
