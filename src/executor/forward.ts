@@ -4,7 +4,7 @@
  * there with its escrow and authority. The target side is forwarded.ts.
  */
 import { Decimal } from "../amount.js";
-import { addBalance, balanceOf } from "../contracts/balance.js";
+import { addBalance, balanceOf, balancePayer } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import type { Host } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
@@ -68,6 +68,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       `balance not enough for the escrow of actions on shard ${target}: ${new Decimal(have, 8).toString()} < ${new Decimal(escrow, 8).toString()}`,
     );
   }
+  const payer = balancePayer(h.state, "iost", tx.publisher);
   addBalance(h.state, "iost", tx.publisher, -escrow);
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   h.outbox.push({
@@ -90,6 +91,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       vmGas,
       amountLimit: [...tx.amountLimit],
       authority: authorityOf(h),
+      ...(payer === "" ? {} : { escrowPayer: payer }),
     },
   });
 }

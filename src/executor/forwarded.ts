@@ -60,7 +60,7 @@ export function runForwarded(
   state.checkpoint();
   try {
     const [leftover, ram] = asGuest(state, f.publisher, () => {
-      addBalance(state, "iost", f.publisher, escrow);
+      addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
       if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
