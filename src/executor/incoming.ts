@@ -10,12 +10,20 @@ import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
 import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { ContractDB } from "../state/storage.js";
+import { ContractDB, decodeValue, encodeValue, int, mapKey } from "../state/storage.js";
 import { runForwarded } from "./forwarded.js";
 import { addUsedRam } from "./index.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
+}
+
+/** iost destroyed on another shard leaves the chain's supply (this consensus shard's record), raw as Go's SetTokenBalance. */
+function applyBurn(state: State, r: CrossReceipt): void {
+  const key = mapKey("token.iost", "TI" + r.token, "supply");
+  const cur = decodeValue(state.get(key));
+  const supply = cur && cur.value.t === "i" ? cur.value.v : 0n;
+  state.put(key, encodeValue(int(supply - BigInt(r.amount)), cur?.payer ?? ""));
 }
 
 /**
@@ -45,6 +53,8 @@ export function applyIncoming(
     const amount = BigInt(r.amount);
     if (r.kind === "register") {
       applyRegister(state, r);
+    } else if (r.kind === "burn") {
+      applyBurn(state, r);
     } else if (r.kind === "action") {
       const ran = runForwarded(state, r, block);
       const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};

@@ -9,7 +9,10 @@
  * the rest of a tx to the shard of the account it creates or funds (forward.ts)
  * and are settled the same way, returning the unused escrow and gas.
  * `register` receipts announce a new contract to every other shard's
- * directory (directory.ts) and are not answered.
+ * directory (directory.ts) and are not answered. `burn` receipts carry iost
+ * destroyed on a shard k ≠ 0 to the consensus shard, whose supply record is
+ * the chain's (docs/SHARDING.md "Proof of Believability across shards"), and
+ * are not answered either.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
@@ -22,11 +25,12 @@
 import { MAX_INT64 } from "../amount.js";
 import type { ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
+import { CONSENSUS_SHARD } from "./placement.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register";
+  kind: "credit" | "action" | "settle" | "register" | "burn";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -35,7 +39,7 @@ export interface CrossReceipt {
   account: string;
   /** Credit: the sender. Action: the account or contract it works for. Settle: the credited account. Register: the deployer. */
   counterpart: string;
-  /** Smallest units, decimal text. Action: the escrow. */
+  /** Smallest units, decimal text. Action: the escrow. Burn: the amount destroyed. */
   amount: string;
   /**
    * RAM bytes, decimal text. Action: the publisher's free RAM, held on the target while its
@@ -97,6 +101,9 @@ export function checkReceipt(r: CrossReceipt): void {
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
+  // Only the consensus shard keeps a supply that a burn lowers, and only of the token every shard shares.
+  if (r.kind === "burn" && (r.toShard !== CONSENSUS_SHARD || r.token !== "iost"))
+    throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);
   if (r.ram !== undefined) int("ram", r.ram);
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.forward) gas("vmGas", r.forward.vmGas);
