@@ -9,6 +9,7 @@ import { VmError } from "../contracts/errors.js";
 import type { Host } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
+import { ramRecordKey } from "../sharding/receipts.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 
@@ -19,6 +20,8 @@ const TARGET_ARG: Record<string, number> = {
   "gas.iost/pledge": 1,
   // The pledge lives with the user: unpledging runs there, the refund comes home frozen (gas.ts).
   "gas.iost/unpledge": 1,
+  // Lent RAM is the borrower's: the lend runs there, on the lender's RAM and ram.iost records in escrow.
+  "ram.iost/lend": 1,
 };
 
 /** The other shard an action must run on, or null when it runs here. */
@@ -105,8 +108,20 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
 export function escrowRam(h: Host): void {
   const r = h.outbox.find((x) => x.kind === "action");
   if (!r) return;
-  const ram = balanceOf(h.state, "ram", h.tx.publisher);
+  const pub = h.tx.publisher;
+  // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
+  if (r.forward!.actions.some((a) => a.contract === "ram.iost")) {
+    const held: Record<string, string> = {};
+    for (const key of [ramRecordKey("SR", pub), ramRecordKey("TR", pub)]) {
+      const raw = h.state.get(key);
+      if (raw !== undefined) held[key] = raw;
+    }
+    if (Object.keys(held).length > 0) r.ramRecords = held;
+  }
+  const ram = balanceOf(h.state, "ram", pub);
   if (ram <= 0n) return;
-  addBalance(h.state, "ram", h.tx.publisher, -ram);
+  const payer = balancePayer(h.state, "ram", pub);
+  addBalance(h.state, "ram", pub, -ram);
   r.ram = ram.toString();
+  if (payer !== "") r.forward!.ramPayer = payer;
 }

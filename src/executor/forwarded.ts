@@ -17,9 +17,16 @@ import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "./guard.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { mapKey } from "../state/storage.js";
+import { decodeValue, mapKey } from "../state/storage.js";
+import { ramRecordKey } from "../sharding/receipts.js";
 import { actionDesc, runActions } from "./actions.js";
 import { doPay, ramUsageOf } from "./index.js";
+
+/** A ram.iost `SR`/`TR` record's bytes (a JSON number in a string value; absent: 0). */
+export function recordValue(raw: string | undefined): bigint {
+  const v = decodeValue(raw)?.value;
+  return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
+}
 
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
 class PayFailed extends Error {}
@@ -29,10 +36,12 @@ export function runForwarded(
   state: State,
   r: CrossReceipt,
   block: BlockContext,
-): { leftover: bigint; ram: bigint; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
+): { leftover: bigint; ram: bigint; ramRecords: Record<string, string>; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
   const f = r.forward!;
   const escrow = BigInt(r.amount);
   const ramEscrow = BigInt(r.ram ?? "0");
+  const held = Object.entries(r.ramRecords ?? {});
+  const changed: Record<string, string> = {};
   const h = new Host(
     state,
     block,
@@ -61,7 +70,8 @@ export function runForwarded(
   try {
     const [leftover, ram] = asGuest(state, f.publisher, () => {
       addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
-      if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow);
+      if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
+      for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
           const there = remoteContractShard(state, block.shard, action.contract);
@@ -86,17 +96,22 @@ export function runForwarded(
       const left = balanceOf(state, "iost", f.publisher);
       const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
+      for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
+        const d = recordValue(state.get(key)) - recordValue(r.ramRecords?.[key]);
+        if (d !== 0n) changed[key] = d.toString();
+        if (state.get(key) !== undefined) state.del(key);
+      }
       // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
       if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
       return [left, ramLeft];
     });
     state.release();
-    return { leftover, ram, message: "", outgoing: h.outbox, result: result(true) };
+    return { leftover, ram, ramRecords: changed, message: "", outgoing: h.outbox, result: result(true) };
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
     // IOST's own text, as the tx would fail on one shard (combine.ts).
     const failed = e instanceof PayFailed ? { ...result(false), status: "BALANCE_NOT_ENOUGH" as const } : result(false);
-    return { leftover: escrow, ram: ramEscrow, message: (e as Error).message, outgoing: [], result: failed };
+    return { leftover: escrow, ram: ramEscrow, ramRecords: {}, message: (e as Error).message, outgoing: [], result: failed };
   }
 }

@@ -9,12 +9,16 @@ import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
+import { ramRecordKey } from "../sharding/receipts.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
-/** What an action receipt escrows on its target: the publisher's iost and its free RAM (executor/forwarded.ts). */
+/** What an action receipt escrows on its target: the publisher's iost, its free RAM and its ram.iost records (executor/forwarded.ts). */
 const ESCROWED = ["iost", "ram"];
 const isEscrowKey = (account: string, key: string) =>
-  key === mapIndexKey("token.iost", "TB" + account) || ESCROWED.some((t) => key === mapKey("token.iost", "TB" + account, t));
+  key === mapIndexKey("token.iost", "TB" + account) ||
+  ESCROWED.some((t) => key === mapKey("token.iost", "TB" + account, t)) ||
+  key === ramRecordKey("SR", account) ||
+  key === ramRecordKey("TR", account);
 
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */

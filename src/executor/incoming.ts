@@ -10,8 +10,8 @@ import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
 import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { ContractDB, decodeValue, encodeValue, int, mapKey } from "../state/storage.js";
-import { runForwarded } from "./forwarded.js";
+import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
+import { recordValue, runForwarded } from "./forwarded.js";
 import { addUsedRam } from "./index.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
@@ -58,7 +58,8 @@ export function applyIncoming(
     } else if (r.kind === "action") {
       const ran = runForwarded(state, r, block);
       const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
-      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, message: ran.message, result: ran.result }, ...ran.outgoing);
+      const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
+      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
     } else if (r.kind === "credit") {
       // token.iost sends only iost across shards; anything else is refused here too, never merged.
       const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
@@ -70,6 +71,11 @@ export function applyIncoming(
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
       if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));
+      // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
+      for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
+        const raw = state.get(key);
+        state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
+      }
       // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
       const ramUsed = r.result?.ramUsage[r.account];
       if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));

@@ -41,6 +41,8 @@ export interface Forwarded {
   authority: GuestAuthority[];
   /** The RAM payer named by the publisher's iost record at home: the escrow's record names it too, so RAM and gas of its writes are one shard's. */
   escrowPayer?: string;
+  /** The same for its `ram` record (the RAM escrow's). */
+  ramPayer?: string;
 }
 
 const IOST_SCALE = 8;

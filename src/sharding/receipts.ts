@@ -46,6 +46,12 @@ export interface CrossReceipt {
    * actions run (a RAM escrow, as `amount` is for iost). Settle of an action: the unused part back.
    */
   ram?: string;
+  /**
+   * Action: the publisher's ram.iost records its forwarded ram.iost actions use (`b-ram.iost-SR<pub>`,
+   * `-TR<pub>`: key → stored value), held on the target meanwhile. Settle: how much each changed there
+   * (key → bytes, decimal text, may be negative), applied at home.
+   */
+  ramRecords?: Record<string, string>;
   /** Settle: "" when the credit landed or the actions succeeded, else why not. */
   message: string;
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
@@ -73,6 +79,9 @@ export interface ForwardResult {
   /** RAM bytes per payer (the publisher, from its RAM escrow, or accounts of the target shard), decimal text. */
   ramUsage: Record<string, string>;
 }
+
+/** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
+export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-${kind}${account}`;
 
 /** Whether a receipt is answered by a settle (a tx's receipt waits for those). */
 export function awaitsSettle(r: CrossReceipt): boolean {
@@ -105,6 +114,10 @@ export function checkReceipt(r: CrossReceipt): void {
   if (r.kind === "burn" && (r.toShard !== CONSENSUS_SHARD || r.token !== "iost"))
     throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);
   if (r.ram !== undefined) int("ram", r.ram);
+  for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
+    if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
+    if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
+  }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.forward) gas("vmGas", r.forward.vmGas);
   if (r.result) {

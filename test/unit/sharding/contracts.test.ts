@@ -3,7 +3,7 @@
  * contract directory, top-level calls forwarded to the contract's shard with
  * an escrow and reserved gas, settled back into the caller's receipt; the
  * documented failures (sync calls and global reads across shards, escrow or
- * gas exceeded, lends to remote accounts).
+ * gas exceeded), and RAM lent to an account of another shard.
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -312,18 +312,47 @@ describe("contracts across shards (simulator)", () => {
   });
 });
 
-describe("moves that cannot cross shards fail with a clear error", () => {
-  const cases: [string, (to: string) => ReturnType<typeof act>, string][] = [
-    ["ram lend", (to) => act("ram.iost", "lend", [deployer, to, 100]), "lend to %s is not supported: the account lives on shard 1, this tx runs on shard 0"],
-  ];
-  it.each(cases)("%s to a remote account", (_, action, message) => {
+describe("ram.iost/lend across shards", () => {
+  const rec = (chain: SimChain, kind: "SR" | "TR", acc: string, shard = shardOf(acc, N)) => {
+    const v = decodeValue(chain.shards[shard].store.get(`b-ram.iost-${kind}${acc}`));
+    return v && v.value.t === "s" ? BigInt(v.value.v) : 0n;
+  };
+  const lendTx = (amount: number) =>
+    makeTx([act("ram.iost", "lend", [deployer, caller, amount])], {
+      publisher: deployer,
+      key: fakeKey(USERS.indexOf(deployer)),
+      time: T0 + BigInt(nonce++),
+      amountLimit: [{ token: "*", value: "unlimited" }],
+    });
+
+  it("runs on the borrower's shard on the lender's RAM and records in escrow; each side's records stay home", () => {
     const chain = new SimChain(config(), N);
-    const b0 = balance(chain, deployer);
-    chain.submit(txBy(deployer, [action(caller)]));
-    step(chain);
+    const before = [ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), ramOf(chain, caller), rec(chain, "TR", caller)];
+    chain.submit(lendTx(100));
+    step(chain, 1);
+    step(chain, 1, 1); // the borrower's shard loses the build that runs the lend once
+    step(chain, 1);
     const [r] = [...chain.shards[0].results.values()];
+    expect(r).toMatchObject({ pending: 0, receipt: { statusCode: "SUCCESS", message: "" } });
+    expect(r.receipt!.receipts.map((x) => x.funcName)).toEqual(["token.iost/transfer"]);
+    const [ram, sr, tr, bRam, bTr] = before;
+    expect([ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), ramOf(chain, caller), rec(chain, "TR", caller)]).toEqual([
+      ram - 100n,
+      sr - 100n,
+      tr - 100n,
+      bRam + 100n,
+      bTr + 100n,
+    ]);
+    expect([...chain.shards[1].store.keys()].filter((k) => k.includes(deployer))).toEqual([]);
+  });
+
+  it("beyond the lender's bought RAM fails there with ram.iost's error and changes nothing", () => {
+    const chain = new SimChain(config(), N);
+    const before = [ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), rec(chain, "TR", caller)];
+    const tx = lendTx(Number(before[1]) + 1);
+    const r = run(chain, tx);
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain(message.replace("%s", caller));
-    expect(balance(chain, deployer)).toBe(b0);
+    expect(r.receipt?.message).toContain(`self ram amount ${before[1]}, not enough for lend`);
+    expect([ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), rec(chain, "TR", caller)]).toEqual(before);
   });
 });

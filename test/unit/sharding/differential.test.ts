@@ -210,7 +210,6 @@ const KNOWN: Record<string, string> = {
   "a token created after genesis, issued and moved to another shard": "a token created after genesis lives on its creator's shard only",
   // ram.iost's fee to deadaddr, an account of another shard than the forwarded part's, is a credit.
   "ram buy for an account of another shard": TRANSFER_GAS,
-  "ram lend to another shard": "ram.iost/lend to an account of another shard is refused",
   "pledge for oneself": SYSTEM_BALANCES,
   "unpledge for an account of another shard": "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
 };
