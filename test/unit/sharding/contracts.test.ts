@@ -30,6 +30,8 @@ const CODE = `class Box {
   spin() { let i = 0; while (true) { i++; } }
   callOther(id) { return blockchain.call(id, "put", ["x", "y"]); }
   readOther(id) { return storage.globalGet(id, "k"); }
+  mine(v) { storage.mapPut("rec", tx.publisher, v, tx.publisher); return "mine"; }
+  drop() { storage.mapDel("rec", tx.publisher); return "dropped"; }
 }
 module.exports = Box;`;
 const ABI = [
@@ -38,6 +40,8 @@ const ABI = [
   { name: "spin", args: [] },
   { name: "callOther", args: ["string"] },
   { name: "readOther", args: ["string"] },
+  { name: "mine", args: ["string"] },
+  { name: "drop", args: [] },
 ];
 
 function config(): GenesisConfig {
@@ -308,6 +312,40 @@ describe("contracts across shards (simulator)", () => {
         },
       ),
       { numRuns: 15 },
+    );
+  });
+});
+
+describe("property: callers of every shard paying and freeing RAM on a contract", () => {
+  it("each caller's free and used RAM end as on one shard, with a shard restarting mid-block", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ user: fc.constantFrom(...USERS), drop: fc.boolean(), size: fc.integer({ min: 1, max: 40 }) }), { minLength: 1, maxLength: 8 }),
+        fc.nat({ max: N - 1 }),
+        (calls, crash) => {
+          const chains = [new SimChain(config(), 1), new SimChain(config(), N)];
+          // The same txs on both chains: ids (and so key lengths and RAM) are equal.
+          const deploy = txBy(deployer, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+          const id = "Contract" + txId(deploy);
+          const txs = calls.map((c) => txBy(c.user, [c.drop ? act(id, "drop", []) : act(id, "mine", ["x".repeat(c.size)])]));
+          const ram = chains.map((chain, i) => {
+            chain.submit(deploy);
+            step(chain, 2);
+            for (const t of txs) chain.submit(t);
+            for (let b = 0; b < 4; b++) chain.step({ time: T0 + 100n * 1_000_000_000n, crash: b === 1 && i === 1 ? crash : undefined });
+            expect(chain.inFlight()).toEqual([]);
+            const one = (acc: string) => {
+              const at = chain.shards.length === 1 ? 0 : shardOf(acc, N);
+              const v = decodeValue(chain.shards[at].store.get(`m-token.iost-TB${acc}-ram`));
+              const u = decodeValue(chain.shards[at].store.get(`b-ram.iost-UR${acc}`));
+              return [v && v.value.t === "i" ? v.value.v : 0n, u && u.value.t === "s" ? BigInt(u.value.v) : 0n];
+            };
+            return USERS.map(one);
+          });
+          expect(ram[1]).toEqual(ram[0]);
+        },
+      ),
+      { numRuns: 10 },
     );
   });
 });
