@@ -11,7 +11,7 @@ import { applyRegister } from "../sharding/directory.js";
 import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
-import { recordValue, runForwarded } from "./forwarded.js";
+import { type Escrow, recordValue, runForwarded } from "./forwarded.js";
 import { addUsedRam } from "./index.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
@@ -44,8 +44,11 @@ export function applyIncoming(
   const settled: Settlement[] = [];
   const applied: string[] = [];
   const done = new Set<string>();
+  // A publisher's unused escrow, passed on to its next part in this chunk (docs/SHARDING.md "RAM escrow").
+  const carry = new Map<string, Escrow>();
+  const pending = (r: CrossReceipt) => !seen(r.id) && !done.has(r.id);
   for (const r of incoming) checkReceipt(r);
-  for (const r of incoming) {
+  for (const [i, r] of incoming.entries()) {
     if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
     if (seen(r.id) || done.has(r.id)) continue;
     done.add(r.id);
@@ -56,10 +59,16 @@ export function applyIncoming(
     } else if (r.kind === "burn") {
       applyBurn(state, r);
     } else if (r.kind === "action") {
-      const ran = runForwarded(state, r, block);
-      const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
+      const who = `${r.fromShard}:${r.account}`;
+      const ran = runForwarded(state, r, block, carry.get(who) ?? { iost: 0n, ram: 0n });
+      carry.delete(who);
+      // The publisher's next part here runs on what this one left, as its next tx would on one shard.
+      const next = incoming.slice(i + 1).some((x) => x.kind === "action" && x.fromShard === r.fromShard && x.account === r.account && pending(x));
+      if (next) carry.set(who, { iost: ran.leftover, ram: ran.ram });
+      const [iost, left] = next ? [0n, 0n] : [ran.leftover, ran.ram];
+      const ram = left > 0n ? { ram: left.toString() } : {};
       const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
-      outgoing.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
+      outgoing.push({ ...settleOf(r, shard), amount: iost.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
     } else if (r.kind === "credit") {
       // token.iost sends only iost across shards; anything else is refused here too, never merged.
       const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
