@@ -102,7 +102,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
 /**
  * The RAM escrow of the action receipt `h` sent: the publisher's free RAM once
  * the home part paid its own, so a forwarded part can charge the publisher's
- * RAM as one shard would (docs/SHARDING.md "RAM across shards"); the settle
+ * RAM as one shard would (docs/SHARDING.md "RAM escrow"); the settle
  * brings back what it did not use. No row is written when there is none.
  */
 export function escrowRam(h: Host): void {

@@ -44,7 +44,7 @@ export function applyIncoming(
   const settled: Settlement[] = [];
   const applied: string[] = [];
   const done = new Set<string>();
-  // A publisher's unused escrow, passed on to its next part in this chunk (docs/SHARDING.md "RAM escrow").
+  // A publisher's unused escrow, passed on to its next part in this chunk (docs/SHARDING.md "Escrow").
   const carry = new Map<string, Escrow>();
   const pending = (r: CrossReceipt) => !seen(r.id) && !done.has(r.id);
   for (const r of incoming) checkReceipt(r);
