@@ -6,7 +6,7 @@
 import { Decimal } from "../amount.js";
 import { addBalance, balanceOf, balancePayer } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
-import type { Host } from "../contracts/host.js";
+import { type Host, isContractId } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
 import { ramRecordKey } from "../sharding/receipts.js";
@@ -104,13 +104,21 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
  * the home part paid its own, so a forwarded part can charge the publisher's
  * RAM as one shard would (docs/SHARDING.md "RAM escrow"); the settle
  * brings back what it did not use. No row is written when there is none.
+ * Only parts that can charge it take it (user contracts, ram.iost but buy):
+ * the system actions forwarded otherwise (signUp, buy, pledge, Proof of
+ * Believability) charge their own contracts or the new account, and the
+ * publisher keeps its RAM at home meanwhile.
  */
 export function escrowRam(h: Host): void {
   const r = h.outbox.find((x) => x.kind === "action");
   if (!r) return;
   const pub = h.tx.publisher;
+  const actions = r.forward!.actions;
+  // A buy pays in iost for the receiver's RAM (the iost SDK's newAccount forwards one): the publisher's stays home.
+  const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
+  if (!ramIost && !actions.some((a) => isContractId(a.contract))) return;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
-  if (r.forward!.actions.some((a) => a.contract === "ram.iost")) {
+  if (ramIost) {
     const held: Record<string, string> = {};
     for (const key of [ramRecordKey("SR", pub), ramRecordKey("TR", pub)]) {
       const raw = h.state.get(key);
