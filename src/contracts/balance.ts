@@ -12,11 +12,16 @@ export function balanceOf(state: State, token: string, account: string): bigint 
   return cur && cur.value.t === "i" ? cur.value.v : 0n;
 }
 
-/** Adds `delta` (may be negative) to a balance. */
-export function addBalance(state: State, token: string, account: string, delta: bigint): void {
+/** Adds `delta` (may be negative) to a balance; a new record names `payer` (an escrow: the home record's). */
+export function addBalance(state: State, token: string, account: string, delta: bigint, payer = ""): void {
   const cur = decodeValue(state.get(mapKey("token.iost", "TB" + account, token)));
   const balance = cur && cur.value.t === "i" ? cur.value.v : 0n;
-  new ContractDB(state).mputRaw("token.iost", "TB" + account, token, encodeValue(int(balance + delta), cur?.payer ?? ""));
+  new ContractDB(state).mputRaw("token.iost", "TB" + account, token, encodeValue(int(balance + delta), cur?.payer ?? payer));
+}
+
+/** The RAM payer named by a balance record ("" when none). */
+export function balancePayer(state: State, token: string, account: string): string {
+  return decodeValue(state.get(mapKey("token.iost", "TB" + account, token)))?.payer ?? "";
 }
 
 /**

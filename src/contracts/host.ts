@@ -454,8 +454,12 @@ export class Host {
     const local = new Cost();
     const a = this.readAuth(local, id);
     if (!a) {
-      c.add(local);
-      return this.tx.guest ? (guestAuth(this.tx.guest, id, permission) ?? false) : false;
+      const ok = this.tx.guest ? guestAuth(this.tx.guest, id, permission) : undefined;
+      // A signed permission was found above, so a guest's yes is an undefined permission falling back to a
+      // signed `active`: charged as one shard charges it (the read dropped, the signer found), docs/SHARDING.md.
+      if (ok === true) c.cpuAdd(opCost(1));
+      else c.add(local);
+      return ok ?? false;
     }
     if (id.startsWith("0x") && id.length === 42) {
       // Ethereum-style ids (secp256k1 address match) are not supported yet: never authorized.

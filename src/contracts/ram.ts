@@ -201,7 +201,8 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   const to = args[1] as string;
   const amount = args[2] as bigint;
   minAmount(amount);
-  // Lent RAM is recorded with both accounts (the borrower's total): that cannot travel as one credit.
+  // Lent RAM is recorded with both accounts: a top-level lend runs on the borrower's shard with the
+  // lender's records in escrow (executor/forward.ts); one inside a contract cannot reach another shard.
   const remote = h.remoteShard(to);
   if (remote !== null) throw jsError(`lend to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}`);
   requireAuth(h, c, from, "transfer");

@@ -13,7 +13,7 @@
 import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
 import { goMarshalArgs, type Arg } from "./args.js";
 import { pushFreeze, parseFreezeList, freezeListJson, type FreezeItem } from "./freeze.js";
-import { Cost, opCost } from "./cost.js";
+import { COSTS, Cost, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
 import { asBool, asInt, asString, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
@@ -394,11 +394,39 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   setBalance(h, c, sym, from, fb - amount, pub);
   checkCost(h, c);
   const supply = asInt(h.mapGet(c, TI + sym, "supply"));
-  h.mapPut(c, TI + sym, "supply", int(supply - amount));
+  if (burnsRemotely(h, sym)) sendBurn(h, c, from, amount);
+  else h.mapPut(c, TI + sym, "supply", int(supply - amount));
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
 };
+
+/** iost destroyed on a shard other than the consensus shard, whose supply record is the chain's. */
+function burnsRemotely(h: Host, sym: string): boolean {
+  const sh = h.block.shard;
+  return sym === CROSS_SHARD_TOKEN && sh !== undefined && sh.count > 1 && sh.index !== CONSENSUS_SHARD;
+}
+
+/**
+ * Lowers the chain's supply on the consensus shard by a `burn` receipt (applied there in the next
+ * block, executor/incoming.ts); this shard's copy stays. Charged as the supply write one shard makes
+ * (an int record: PutCost, its size unchanged).
+ */
+function sendBurn(h: Host, c: Cost, from: string, amount: bigint): void {
+  c.cpuAdd(COSTS.PutCost);
+  h.outbox.push({
+    id: `${h.tx.hash}:${h.tx.guest ? "g" : ""}${h.outbox.length}`,
+    kind: "burn",
+    txHash: h.tx.hash,
+    fromShard: h.block.shard!.index,
+    toShard: CONSENSUS_SHARD,
+    token: CROSS_SHARD_TOKEN,
+    account: TOKEN,
+    counterpart: from,
+    amount: amount.toString(),
+    message: "",
+  });
+}
 
 const balanceOf: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));

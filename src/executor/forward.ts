@@ -4,11 +4,12 @@
  * there with its escrow and authority. The target side is forwarded.ts.
  */
 import { Decimal } from "../amount.js";
-import { addBalance, balanceOf } from "../contracts/balance.js";
+import { addBalance, balanceOf, balancePayer } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
-import type { Host } from "../contracts/host.js";
+import { type Host, isContractId } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
+import { ramRecordKey } from "../sharding/receipts.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 
@@ -19,6 +20,8 @@ const TARGET_ARG: Record<string, number> = {
   "gas.iost/pledge": 1,
   // The pledge lives with the user: unpledging runs there, the refund comes home frozen (gas.ts).
   "gas.iost/unpledge": 1,
+  // Lent RAM is the borrower's: the lend runs there, on the lender's RAM and ram.iost records in escrow.
+  "ram.iost/lend": 1,
 };
 
 /** The other shard an action must run on, or null when it runs here. */
@@ -68,6 +71,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       `balance not enough for the escrow of actions on shard ${target}: ${new Decimal(have, 8).toString()} < ${new Decimal(escrow, 8).toString()}`,
     );
   }
+  const payer = balancePayer(h.state, "iost", tx.publisher);
   addBalance(h.state, "iost", tx.publisher, -escrow);
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   h.outbox.push({
@@ -90,6 +94,42 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       vmGas,
       amountLimit: [...tx.amountLimit],
       authority: authorityOf(h),
+      ...(payer === "" ? {} : { escrowPayer: payer }),
     },
   });
+}
+
+/**
+ * The RAM escrow of the action receipt `h` sent: the publisher's free RAM once
+ * the home part paid its own, so a forwarded part can charge the publisher's
+ * RAM as one shard would (docs/SHARDING.md "RAM escrow"); the settle
+ * brings back what it did not use. No row is written when there is none.
+ * Only parts that can charge it take it (user contracts, ram.iost but buy):
+ * the system actions forwarded otherwise (signUp, buy, pledge, Proof of
+ * Believability) charge their own contracts or the new account, and the
+ * publisher keeps its RAM at home meanwhile.
+ */
+export function escrowRam(h: Host): void {
+  const r = h.outbox.find((x) => x.kind === "action");
+  if (!r) return;
+  const pub = h.tx.publisher;
+  const actions = r.forward!.actions;
+  // A buy pays in iost for the receiver's RAM (the iost SDK's newAccount forwards one): the publisher's stays home.
+  const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
+  if (!ramIost && !actions.some((a) => isContractId(a.contract))) return;
+  // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
+  if (ramIost) {
+    const held: Record<string, string> = {};
+    for (const key of [ramRecordKey("SR", pub), ramRecordKey("TR", pub)]) {
+      const raw = h.state.get(key);
+      if (raw !== undefined) held[key] = raw;
+    }
+    if (Object.keys(held).length > 0) r.ramRecords = held;
+  }
+  const ram = balanceOf(h.state, "ram", pub);
+  if (ram <= 0n) return;
+  const payer = balancePayer(h.state, "ram", pub);
+  addBalance(h.state, "ram", pub, -ram);
+  r.ram = ram.toString();
+  if (payer !== "") r.forward!.ramPayer = payer;
 }

@@ -1,12 +1,13 @@
 /**
  * Running an action receipt on the target shard (src/sharding/forward.ts):
  * the forwarded actions run with the publisher's authority from the receipt
- * and its escrow as the publisher's iost balance here, within the VM gas the
- * home shard reserved. Afterwards the unused escrow is taken back out (to
- * return home) and the gas used is reported; on any failure (a charge beyond
- * the escrow or the reserved gas included) everything the actions did rolls
- * back and the whole escrow goes home, with the gas they burnt until then.
- * RAM is paid here by the payers (accounts of this shard).
+ * and its escrow as the publisher's iost and RAM balances here, within the VM
+ * gas the home shard reserved. Afterwards the unused escrow is taken back out
+ * (to return home) and the gas used is reported; on any failure (a charge
+ * beyond the escrow or the reserved gas included) everything the actions did
+ * rolls back and the whole escrow goes home, with the gas they burnt until
+ * then. RAM is paid here by its payers: accounts of this shard, or the
+ * publisher from its RAM escrow (its used RAM is counted at home by the settle).
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
@@ -16,17 +17,38 @@ import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "./guard.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
+import { decodeValue, mapKey } from "../state/storage.js";
+import { ramRecordKey } from "../sharding/receipts.js";
 import { actionDesc, runActions } from "./actions.js";
 import { doPay, ramUsageOf } from "./index.js";
 
-/** Runs the actions; returns the unused escrow, "" or the failure, the receipts the actions sent and their result. */
+/** A ram.iost `SR`/`TR` record's bytes (a JSON number in a string value; absent: 0). */
+export function recordValue(raw: string | undefined): bigint {
+  const v = decodeValue(raw)?.value;
+  return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
+}
+
+/** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
+class PayFailed extends Error {}
+
+/** What a part runs on beyond its receipt's escrow: the unused escrow of the publisher's previous part here. */
+export interface Escrow {
+  iost: bigint;
+  ram: bigint;
+}
+
+/** Runs the actions; returns the unused escrow (iost, RAM), "" or the failure, the receipts the actions sent and their result. */
 export function runForwarded(
   state: State,
   r: CrossReceipt,
   block: BlockContext,
-): { leftover: bigint; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
+  carried: Escrow,
+): { leftover: bigint; ram: bigint; ramRecords: Record<string, string>; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
   const f = r.forward!;
-  const escrow = BigInt(r.amount);
+  const escrow = BigInt(r.amount) + carried.iost;
+  const ramEscrow = BigInt(r.ram ?? "0") + carried.ram;
+  const held = Object.entries(r.ramRecords ?? {});
+  const changed: Record<string, string> = {};
   const h = new Host(
     state,
     block,
@@ -53,8 +75,10 @@ export function runForwarded(
   };
   state.checkpoint();
   try {
-    const leftover = asGuest(state, f.publisher, () => {
-      addBalance(state, "iost", f.publisher, escrow);
+    const [leftover, ram] = asGuest(state, f.publisher, () => {
+      addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
+      if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
+      for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
           const there = remoteContractShard(state, block.shard, action.contract);
@@ -71,17 +95,30 @@ export function runForwarded(
       });
       if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
       returns = run.returns;
-      doPay(h, false);
+      try {
+        doPay(h, false);
+      } catch (e) {
+        throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
+      }
       const left = balanceOf(state, "iost", f.publisher);
+      const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
-      return left;
+      for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
+        const d = recordValue(state.get(key)) - recordValue(r.ramRecords?.[key]);
+        if (d !== 0n) changed[key] = d.toString();
+        if (state.get(key) !== undefined) state.del(key);
+      }
+      // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
+      if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
+      return [left, ramLeft];
     });
     state.release();
-    return { leftover, message: "", outgoing: h.outbox, result: result(true) };
+    return { leftover, ram, ramRecords: changed, message: "", outgoing: h.outbox, result: result(true) };
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
     // IOST's own text, as the tx would fail on one shard (combine.ts).
-    return { leftover: escrow, message: (e as Error).message, outgoing: [], result: result(false) };
+    const failed = e instanceof PayFailed ? { ...result(false), status: "BALANCE_NOT_ENOUGH" as const } : result(false);
+    return { leftover: escrow, ram: ramEscrow, ramRecords: {}, message: (e as Error).message, outgoing: [], result: failed };
   }
 }

@@ -9,13 +9,19 @@ import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
+import { ramRecordKey } from "../sharding/receipts.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
-const escrowKey = (account: string) => mapKey("token.iost", "TB" + account, "iost");
-const escrowIndexKey = (account: string) => mapIndexKey("token.iost", "TB" + account);
+/** What an action receipt escrows on its target: the publisher's iost, its free RAM and its ram.iost records (executor/forwarded.ts). */
+const ESCROWED = ["iost", "ram"];
+const isEscrowKey = (account: string, key: string) =>
+  key === mapIndexKey("token.iost", "TB" + account) ||
+  ESCROWED.some((t) => key === mapKey("token.iost", "TB" + account, t)) ||
+  key === ramRecordKey("SR", account) ||
+  key === ramRecordKey("TR", account);
 
 export class ShardState extends State {
-  /** The publisher of an action receipt being run: its escrow balance may live here meanwhile. */
+  /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
   guest: string | null = null;
 
   constructor(
@@ -29,7 +35,7 @@ export class ShardState extends State {
     if (this.shard.count === 1) return;
     const account = keyAccount(key);
     if (account === null || !placedByName(account)) return;
-    if (account === this.guest && (key === escrowKey(account) || key === escrowIndexKey(account))) return;
+    if (account === this.guest && isEscrowKey(account, key)) return;
     // `contribute` lives on the consensus shard for every account (placement.ts), and so may its map index.
     const home = isConsensusTokenKey(key) ? CONSENSUS_SHARD : shardOf(account, this.shard.count);
     if (home === this.shard.index || (this.shard.index === CONSENSUS_SHARD && isTokenIndexKey(key))) return;
@@ -48,7 +54,7 @@ export class ShardState extends State {
   }
 }
 
-/** Runs `fn` with `account`'s iost balance (an escrow) writable on this shard. */
+/** Runs `fn` with `account`'s iost and RAM balances (its escrow) writable on this shard. */
 export function asGuest<T>(state: State, account: string, fn: () => T): T {
   if (!(state instanceof ShardState)) return fn();
   const before = state.guest;

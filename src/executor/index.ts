@@ -22,7 +22,7 @@ import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
-import { forwardTarget, sendActions } from "./forward.js";
+import { escrowRam, forwardTarget, sendActions } from "./forward.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
@@ -213,21 +213,23 @@ export function doPay(h: Host, chargeGas = true): Decimal {
       const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
       const cur = decodeValue(h.state.get(balKey));
       const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
-      // A forwarded part's publisher holds only its iost escrow here; its RAM stays home (docs/SHARDING.md).
-      if (tx.guest && ramPayer === tx.publisher && ram > 0n)
-        throw new Error(
-          `pay ram failed. id: ${ramPayer} need ${ram}: its RAM lives on another shard than this forwarded part (shard ${h.block.shard!.index}); RAM here must be paid by the contract or accounts of this shard`,
-        );
       if (current < ram) throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`);
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
       h.state.put(balKey, encodeValue(int(current - ram), ""));
-      const urKey = basicKey("ram.iost", "UR" + ramPayer);
-      const ur = decodeValue(h.state.get(urKey));
-      const used = ur && ur.value.t === "s" && /^-?\d+$/.test(ur.value.v) ? BigInt(ur.value.v) : 0n;
-      h.state.put(urKey, encodeValue(str((used + ram).toString()), ""));
+      // A forwarded part's publisher pays from its RAM escrow; its used RAM is counted at home by the settle.
+      if (tx.guest && ramPayer === tx.publisher) continue;
+      addUsedRam(h.state, ramPayer, ram);
     }
   }
   return paid;
+}
+
+/** Adds `delta` bytes to an account's used RAM (`UR<acc>`, the raw key go-iost ChangeUsedRAMInfo writes). */
+export function addUsedRam(state: State, account: string, delta: bigint): void {
+  const key = basicKey("ram.iost", "UR" + account);
+  const ur = decodeValue(state.get(key));
+  const used = ur && ur.value.t === "s" && /^-?\d+$/.test(ur.value.v) ? BigInt(ur.value.v) : 0n;
+  state.put(key, encodeValue(str((used + delta).toString()), ""));
 }
 
 /**
@@ -296,6 +298,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   let paid: Decimal;
   try {
     paid = doPay(h);
+    escrowRam(h); // after the home part paid its RAM: the rest goes with the forwarded part
     state.release();
   } catch (e) {
     state.rollback();

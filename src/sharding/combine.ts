@@ -30,7 +30,10 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   }
   if (s.ok) return out;
   // The first failure is the tx's, as on one shard where the tx stops there.
-  if (f) return { ...out, statusCode: "RUNTIME_ERROR", message: r.statusCode === "SUCCESS" ? s.message : r.message, returns: [], receipts: [] };
+  if (f) {
+    const statusCode = r.statusCode === "SUCCESS" ? (f.status ?? "RUNTIME_ERROR") : r.statusCode;
+    return { ...out, statusCode, message: r.statusCode === "SUCCESS" ? s.message : r.message, returns: [], receipts: [] };
+  }
   const before = out.statusCode === "SUCCESS" ? "" : `${out.message}; `;
   return { ...out, statusCode: "RUNTIME_ERROR", message: `${before}cross-shard receipt ${s.receiptId} failed: ${s.message}; refunded` };
 }

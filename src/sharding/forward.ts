@@ -39,6 +39,10 @@ export interface Forwarded {
   vmGas: number;
   amountLimit: AmountLimit[];
   authority: GuestAuthority[];
+  /** The RAM payer named by the publisher's iost record at home: the escrow's record names it too, so RAM and gas of its writes are one shard's. */
+  escrowPayer?: string;
+  /** The same for its `ram` record (the RAM escrow's). */
+  ramPayer?: string;
 }
 
 const IOST_SCALE = 8;

@@ -9,7 +9,10 @@
  * the rest of a tx to the shard of the account it creates or funds (forward.ts)
  * and are settled the same way, returning the unused escrow and gas.
  * `register` receipts announce a new contract to every other shard's
- * directory (directory.ts) and are not answered.
+ * directory (directory.ts) and are not answered. `burn` receipts carry iost
+ * destroyed on a shard k ≠ 0 to the consensus shard, whose supply record is
+ * the chain's (docs/SHARDING.md "Proof of Believability across shards"), and
+ * are not answered either.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
@@ -22,11 +25,12 @@
 import { MAX_INT64 } from "../amount.js";
 import type { ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
+import { CONSENSUS_SHARD } from "./placement.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register";
+  kind: "credit" | "action" | "settle" | "register" | "burn";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -35,8 +39,19 @@ export interface CrossReceipt {
   account: string;
   /** Credit: the sender. Action: the account or contract it works for. Settle: the credited account. Register: the deployer. */
   counterpart: string;
-  /** Smallest units, decimal text. Action: the escrow. */
+  /** Smallest units, decimal text. Action: the escrow. Burn: the amount destroyed. */
   amount: string;
+  /**
+   * RAM bytes, decimal text. Action: the publisher's free RAM, held on the target while its
+   * actions run (a RAM escrow, as `amount` is for iost). Settle of an action: the unused part back.
+   */
+  ram?: string;
+  /**
+   * Action: the publisher's ram.iost records its forwarded ram.iost actions use (`b-ram.iost-SR<pub>`,
+   * `-TR<pub>`: key → stored value), held on the target meanwhile. Settle: how much each changed there
+   * (key → bytes, decimal text, may be negative), applied at home.
+   */
+  ramRecords?: Record<string, string>;
   /** Settle: "" when the credit landed or the actions succeeded, else why not. */
   message: string;
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
@@ -59,9 +74,14 @@ export interface ForwardResult {
   gasRatio: string;
   returns: string[];
   receipts: ContractReceipt[];
-  /** RAM bytes per payer (all payers are accounts of the target shard), decimal text. */
+  /** A failed part's status when it is not RUNTIME_ERROR: its RAM could not be paid, as executeTx answers. */
+  status?: "BALANCE_NOT_ENOUGH";
+  /** RAM bytes per payer (the publisher, from its RAM escrow, or accounts of the target shard), decimal text. */
   ramUsage: Record<string, string>;
 }
+
+/** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
+export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-${kind}${account}`;
 
 /** Whether a receipt is answered by a settle (a tx's receipt waits for those). */
 export function awaitsSettle(r: CrossReceipt): boolean {
@@ -90,9 +110,18 @@ export function checkReceipt(r: CrossReceipt): void {
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
+  // Only the consensus shard keeps a supply that a burn lowers, and only of the token every shard shares.
+  if (r.kind === "burn" && (r.toShard !== CONSENSUS_SHARD || r.token !== "iost"))
+    throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);
+  if (r.ram !== undefined) int("ram", r.ram);
+  for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
+    if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
+    if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
+  }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.forward) gas("vmGas", r.forward.vmGas);
   if (r.result) {
+    if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
     gas("gasReserved", r.result.gasReserved);
     gas("gasUsed", r.result.gasUsed, BigInt(r.result.gasReserved));

@@ -523,6 +523,35 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
   });
 });
 
+describe('a contract\'s balances are read where the contract lives (docs/SHARDING.md "Contracts")', () => {
+  const id = "ContractCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC0";
+  // Deployed on a shard other than its id's hash: only shard 0's directory knows where.
+  const deployed = (shardOf(id, 4) + 1) % 4;
+
+  it("getTokenBalance and token.iost storage of TB<Contract…> ask the directory, then the contract's shard", async () => {
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4" },
+      shard: { contractShard: async (c) => (c === id ? deployed : null) },
+      reads: { getTokenBalance: async (a, t) => ({ balance: a === id && t === "iost" ? 3 : 0, frozen_balances: [] }) },
+    });
+    const shardsAsked = () => f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
+    const balance = await call(f.env, `/getTokenBalance/${id}/iost/true`);
+    expect(balance.body).toEqual({ balance: 3, frozen_balances: [] });
+    expect(f.calls.filter((c) => c.method === "shard.contractShard").map((c) => c.args)).toEqual([[id]]);
+    expect(shardsAsked()).toEqual(["shard-0", `shard-${deployed}`]);
+
+    f.calls.length = 0;
+    await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token.iost", key: `TB${id}`, field: "iost" })));
+    expect(shardsAsked()).toEqual(["shard-0", `shard-${deployed}`]);
+    expect(f.calls.filter((c) => c.method === "shard.getContractStorage").map((c) => c.args)).toEqual([["token.iost", `TB${id}`, "iost"]]);
+
+    // Accounts keep being read on their home shard, with no directory lookup.
+    f.calls.length = 0;
+    await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token.iost", key: "TBadmin", field: "iost" })));
+    expect(shardsAsked()).toEqual([`shard-${shardOf("admin", 4)}`]);
+  });
+});
+
 describe("reads from the edge (issue 14 item 4)", () => {
   /** The object calls the edge made (a fake's own calls to the shards are not its). */
   const objectCalls = (calls: Calls) => calls.filter((c) => /^(coordinator|shard)\./.test(c.method)).length;

@@ -141,11 +141,19 @@ describe("four shards: accounts and routing", () => {
 });
 
 describe("four shards: contracts", () => {
-  const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok:" + k; } }
+  const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok:" + k; }
+  mine(v) { storage.mapPut("rec", tx.publisher, v, tx.publisher); return "mine"; } }
 module.exports = Box;`;
   const contract = JSON.stringify({
     ID: "",
-    info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+    info: {
+      lang: "javascript",
+      version: "1.0.0",
+      abi: [
+        { name: "put", args: ["string", "string"], amountLimit: [] },
+        { name: "mine", args: ["string"], amountLimit: [] },
+      ],
+    },
     code: CODE,
   });
   /** The dev admin's public key: the new account signs with the admin's secret. */
@@ -182,6 +190,24 @@ module.exports = Box;`;
     await tick(c, 2);
     expect(await c.home(name).getTxReceipt(call.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["ok:k"]'] });
     expect(await c.home(name).read("getAccount", name)).toMatchObject({ balance: 7 });
+
+    // A record the caller pays for: charged to its RAM, which travels in escrow and settles home (docs/SHARDING.md).
+    type Ram = { ram_info: { used: string; available: string } };
+    const before = ((await c.home(name).read("getAccount", name)) as Ram).ram_info;
+    const mine = makeTx({ publisher: name, actions: [{ contract: id, actionName: "mine", data: JSON.stringify(["v"]) }] });
+    await c.home(name).submitTx(mine.bytes, mine.hash);
+    await tick(c);
+    await abortAllDurableObjects(); // the RAM escrow is in flight
+    await tick(c, 2);
+    const paid = (await c.home(name).getTxReceipt(mine.hash)) as { status_code: string; ram_usage: Record<string, string> };
+    expect(paid).toMatchObject({ status_code: "SUCCESS", returns: ['["mine"]'] });
+    const n = Number(paid.ram_usage[name]);
+    expect(n).toBeGreaterThan(0);
+    expect(((await c.home(name).read("getAccount", name)) as Ram).ram_info).toMatchObject({
+      used: String(Number(before.used) + n),
+      available: String(Number(before.available) - n),
+    });
+    expect(await c.home("admin").read("getContractStorage", id, "rec", name)).toMatchObject({ data: "v" });
     const bad = makeTx({ publisher: name, actions: [{ contract: id, actionName: "nope", data: "[]" }] });
     await c.home(name).submitTx(bad.bytes, bad.hash);
     await tick(c, 3);

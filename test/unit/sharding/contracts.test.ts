@@ -3,7 +3,7 @@
  * contract directory, top-level calls forwarded to the contract's shard with
  * an escrow and reserved gas, settled back into the caller's receipt; the
  * documented failures (sync calls and global reads across shards, escrow or
- * gas exceeded, lends to remote accounts).
+ * gas exceeded), and RAM lent to an account of another shard.
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +30,8 @@ const CODE = `class Box {
   spin() { let i = 0; while (true) { i++; } }
   callOther(id) { return blockchain.call(id, "put", ["x", "y"]); }
   readOther(id) { return storage.globalGet(id, "k"); }
+  mine(v) { storage.mapPut("rec", tx.publisher, v, tx.publisher); return "mine"; }
+  drop() { storage.mapDel("rec", tx.publisher); return "dropped"; }
 }
 module.exports = Box;`;
 const ABI = [
@@ -38,6 +40,8 @@ const ABI = [
   { name: "spin", args: [] },
   { name: "callOther", args: ["string"] },
   { name: "readOther", args: ["string"] },
+  { name: "mine", args: ["string"] },
+  { name: "drop", args: [] },
 ];
 
 function config(): GenesisConfig {
@@ -88,6 +92,16 @@ function run(chain: SimChain, tx: Tx) {
   step(chain, 3);
   return chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
 }
+
+/** Free RAM (token.iost `ram` balance) and used RAM (`UR`), on the account's shard. */
+const ramOf = (chain: SimChain, acc: string) => {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`m-token.iost-TB${acc}-ram`));
+  return v && v.value.t === "i" ? v.value.v : 0n;
+};
+const usedRam = (chain: SimChain, acc: string) => {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`b-ram.iost-UR${acc}`));
+  return v && v.value.t === "s" ? BigInt(v.value.v) : 0n;
+};
 
 const gasOf = (chain: SimChain, user: string) =>
   totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, N)].store)), user, T0 + 100n * 1_000_000_000n).value;
@@ -184,23 +198,64 @@ describe("contracts across shards (simulator)", () => {
     expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined();
   });
 
-  it("a payment within the escrow lands on the contract's shard, unless the caller would pay RAM there", () => {
+  it("a payment within the escrow lands on the contract's shard, its RAM paid by the caller's RAM escrow", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
-    const [b0, supply] = [balance(chain, caller), chain.totalIost()];
-    // The contract's first balance record would be the caller's RAM, which lives on shard 1.
+    const [b0, supply, ram0, used0] = [balance(chain, caller), chain.totalIost(), ramOf(chain, caller), usedRam(chain, caller)];
+    // The contract's first balance record (and the `k` entry) is the caller's RAM, as on one shard.
     const first = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
-    expect(first.receipt?.message).toContain(`pay ram failed. id: ${caller} need`);
-    expect(first.receipt?.message).toContain("its RAM lives on another shard than this forwarded part (shard 0)");
-    expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0, 0n, supply]);
-    expect(run(chain, txBy(deployer, [act(id, "pay", ["k", "1"])], { limit: "10" })).receipt?.statusCode).toBe("SUCCESS");
-    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
+    expect(first.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]'] });
+    const paid = first.receipt!.ramUsage[caller];
+    expect(paid).toBeGreaterThan(0n);
+    expect([ramOf(chain, caller), usedRam(chain, caller)]).toEqual([ram0 - paid, used0 + paid]);
+    expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0 - 3n * IOST, 3n * IOST, supply]);
+    // Nothing of the caller stays on the contract's shard: no balance, RAM or used-RAM record.
+    expect([...chain.shards[0].store.keys()].filter((k) => k.includes(caller))).toEqual([]);
+    expect(chain.inFlight()).toEqual([]);
+    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "1"])], { limit: "10" }));
     expect(r.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]'] });
     expect(r.receipt!.receipts.map((x) => x.funcName)).toEqual(["token.iost/transfer"]);
-    expect(balance(chain, caller)).toBe(b0 - 3n * IOST);
     expect(balance(chain, id, 0)).toBe(4n * IOST);
-    expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined(); // the escrow left nothing behind
-    expect(chain.totalIost()).toBe(supply);
+    expect(ramOf(chain, caller) + usedRam(chain, caller)).toBe(ram0 + used0);
+  });
+
+  it("two calls of one caller in a block: the second runs on what the first's escrow left, as on one shard", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const [b0, ram0, used0, supply] = [balance(chain, caller), ramOf(chain, caller), usedRam(chain, caller), chain.totalIost()];
+    // Each escrows the caller's whole balance and free RAM: the second finds none at home.
+    const txs = [txBy(caller, [act(id, "pay", ["a", "3"])], { limit: "unlimited" }), txBy(caller, [act(id, "pay", ["b", "4"])], { limit: "unlimited" })];
+    for (const t of txs) chain.submit(t);
+    step(chain, 3);
+    const [r1, r2] = txs.map((t) => chain.shards[1].results.get(txId(t))!);
+    expect([r1.receipt?.statusCode, r2.receipt?.statusCode]).toEqual(["SUCCESS", "SUCCESS"]);
+    const paid = r1.receipt!.ramUsage[caller] ?? 0n;
+    expect(paid).toBeGreaterThan(0n); // the contract's balance record, the caller's RAM as on one shard
+    expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0 - 7n * IOST, 7n * IOST, supply]);
+    expect([ramOf(chain, caller), usedRam(chain, caller)]).toEqual([ram0 - paid, used0 + paid]);
+    expect(chain.inFlight()).toEqual([]);
+  });
+
+  it("a caller short of RAM fails the part as one shard fails the tx (BALANCE_NOT_ENOUGH), its RAM escrow all back", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const keep10 = act("ram.iost", "sell", [caller, caller, Number(ramOf(chain, caller) - 10n)]);
+    const sell = run(
+      chain,
+      makeTx([keep10], {
+        publisher: caller,
+        key: fakeKey(USERS.indexOf(caller)),
+        time: T0 + BigInt(nonce++),
+        amountLimit: [{ token: "*", value: "unlimited" }],
+      }),
+    );
+    expect(sell.receipt?.statusCode, sell.receipt?.message).toBe("SUCCESS");
+    const [b0, ram0, used0] = [balance(chain, caller), ramOf(chain, caller), usedRam(chain, caller)];
+    const r = run(chain, txBy(caller, [act(id, "pay", ["k", "3"])], { limit: "10" }));
+    expect(r.receipt?.statusCode).toBe("BALANCE_NOT_ENOUGH");
+    expect(r.receipt?.message).toMatch(new RegExp(`^balance not enough after executing actions: pay ram failed\\. id: ${caller} need \\d+, actual 10$`));
+    expect([balance(chain, caller), ramOf(chain, caller), usedRam(chain, caller), balance(chain, id, 0)]).toEqual([b0, ram0, used0, 0n]);
+    expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
   });
 
   it("a plain transfer to a contract of another shard travels as a credit to the contract's shard", () => {
@@ -278,18 +333,82 @@ describe("contracts across shards (simulator)", () => {
   });
 });
 
-describe("moves that cannot cross shards fail with a clear error", () => {
-  const cases: [string, (to: string) => ReturnType<typeof act>, string][] = [
-    ["ram lend", (to) => act("ram.iost", "lend", [deployer, to, 100]), "lend to %s is not supported: the account lives on shard 1, this tx runs on shard 0"],
-  ];
-  it.each(cases)("%s to a remote account", (_, action, message) => {
+describe("property: callers of every shard paying and freeing RAM on a contract", () => {
+  it("each caller's free and used RAM end as on one shard, with a shard restarting mid-block", () => {
+    fc.assert(
+      fc.property(
+        // Several txs of one caller in a block: its next part runs on what the previous one left.
+        fc.array(fc.record({ user: fc.constantFrom(...USERS), drop: fc.boolean(), size: fc.integer({ min: 1, max: 40 }) }), { minLength: 1, maxLength: 8 }),
+        fc.nat({ max: N - 1 }),
+        (calls, crash) => {
+          const chains = [new SimChain(config(), 1), new SimChain(config(), N)];
+          // The same txs on both chains: ids (and so key lengths and RAM) are equal.
+          const deploy = txBy(deployer, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+          const id = "Contract" + txId(deploy);
+          const txs = calls.map((c) => txBy(c.user, [c.drop ? act(id, "drop", []) : act(id, "mine", ["x".repeat(c.size)])]));
+          const ram = chains.map((chain, i) => {
+            chain.submit(deploy);
+            step(chain, 2);
+            for (const t of txs) chain.submit(t);
+            for (let b = 0; b < 4; b++) chain.step({ time: T0 + 100n * 1_000_000_000n, crash: b === 1 && i === 1 ? crash : undefined });
+            expect(chain.inFlight()).toEqual([]);
+            const one = (acc: string) => {
+              const at = chain.shards.length === 1 ? 0 : shardOf(acc, N);
+              const v = decodeValue(chain.shards[at].store.get(`m-token.iost-TB${acc}-ram`));
+              const u = decodeValue(chain.shards[at].store.get(`b-ram.iost-UR${acc}`));
+              return [v && v.value.t === "i" ? v.value.v : 0n, u && u.value.t === "s" ? BigInt(u.value.v) : 0n];
+            };
+            return USERS.map(one);
+          });
+          expect(ram[1]).toEqual(ram[0]);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+});
+
+describe("ram.iost/lend across shards", () => {
+  const rec = (chain: SimChain, kind: "SR" | "TR", acc: string, shard = shardOf(acc, N)) => {
+    const v = decodeValue(chain.shards[shard].store.get(`b-ram.iost-${kind}${acc}`));
+    return v && v.value.t === "s" ? BigInt(v.value.v) : 0n;
+  };
+  const lendTx = (amount: number) =>
+    makeTx([act("ram.iost", "lend", [deployer, caller, amount])], {
+      publisher: deployer,
+      key: fakeKey(USERS.indexOf(deployer)),
+      time: T0 + BigInt(nonce++),
+      amountLimit: [{ token: "*", value: "unlimited" }],
+    });
+
+  it("runs on the borrower's shard on the lender's RAM and records in escrow; each side's records stay home", () => {
     const chain = new SimChain(config(), N);
-    const b0 = balance(chain, deployer);
-    chain.submit(txBy(deployer, [action(caller)]));
-    step(chain);
+    const before = [ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), ramOf(chain, caller), rec(chain, "TR", caller)];
+    chain.submit(lendTx(100));
+    step(chain, 1);
+    step(chain, 1, 1); // the borrower's shard loses the build that runs the lend once
+    step(chain, 1);
     const [r] = [...chain.shards[0].results.values()];
+    expect(r).toMatchObject({ pending: 0, receipt: { statusCode: "SUCCESS", message: "" } });
+    expect(r.receipt!.receipts.map((x) => x.funcName)).toEqual(["token.iost/transfer"]);
+    const [ram, sr, tr, bRam, bTr] = before;
+    expect([ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), ramOf(chain, caller), rec(chain, "TR", caller)]).toEqual([
+      ram - 100n,
+      sr - 100n,
+      tr - 100n,
+      bRam + 100n,
+      bTr + 100n,
+    ]);
+    expect([...chain.shards[1].store.keys()].filter((k) => k.includes(deployer))).toEqual([]);
+  });
+
+  it("beyond the lender's bought RAM fails there with ram.iost's error and changes nothing", () => {
+    const chain = new SimChain(config(), N);
+    const before = [ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), rec(chain, "TR", caller)];
+    const tx = lendTx(Number(before[1]) + 1);
+    const r = run(chain, tx);
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain(message.replace("%s", caller));
-    expect(balance(chain, deployer)).toBe(b0);
+    expect(r.receipt?.message).toContain(`self ram amount ${before[1]}, not enough for lend`);
+    expect([ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), rec(chain, "TR", caller)]).toEqual(before);
   });
 });

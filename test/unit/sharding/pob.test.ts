@@ -325,6 +325,25 @@ describe("token.iost across shards", () => {
     );
     expect(raw(chain, 0, "m-token.iost-TIgold-supply")).toEqual({ t: "i", v: 0n });
   });
+
+  it("destroy of iost on another shard lowers shard 0's supply by a burn receipt, once: supply = what exists at every height", () => {
+    const chain = new SimChain(config(), N);
+    const [before, copy] = [supplyOn(chain, 0), supplyOn(chain, 1)];
+    expect(chain.totalIost()).toBe(before);
+    const d = txBy(onOne, [act("token.iost", "destroy", ["iost", onOne, "2"])]);
+    const none = txBy(onOne, [act("token.iost", "destroy", ["iost", onOne, "2000000"])]); // beyond the balance: no burn
+    chain.submit(d);
+    chain.submit(none);
+    for (let i = 0; i < 3; i++) {
+      chain.step({ time: BLOCK_TIME, crash: i === 1 ? 0 : undefined }); // shard 0 loses the build that applies the burn once
+      // Balances, frozen balances and in-flight receipts (the burn too, until shard 0 applies it): the chain's supply.
+      expect(chain.totalIost()).toBe(supplyOn(chain, 0));
+    }
+    expect(result(chain, d)).toMatchObject({ pending: 0, receipt: { statusCode: "SUCCESS" } });
+    expect(result(chain, none).receipt?.message).toContain("balance not enough");
+    expect([supplyOn(chain, 0), supplyOn(chain, 1), chain.totalIost()]).toEqual([before - 2n * IOST, copy, before - 2n * IOST]);
+    expect(chain.shards[0].applied.get(`${txId(d)}:0`)).toBe(1);
+  });
 });
 
 describe("contribute lives on shard 0", () => {
