@@ -4,10 +4,15 @@ import { defineConfig } from "vitest/config";
 // One core suite, two runtimes: test/unit runs in Node and again inside workerd,
 // so the protocol core is proven on both. test/workers holds Durable Object
 // integration tests (workerd only); test/e2e talks HTTP to a started node.
+// vitest's default on 2 cores is one file at a time for the whole suite. Unit and Durable Object
+// files mostly wait on alarms and each start a runtime, so two at once; the e2e and network
+// projects, whose nodes keep time, stay at one.
+const WORKERS = 2;
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "node", include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000 } },
+      { test: { name: "node", include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000, maxWorkers: WORKERS } },
       {
         // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
         plugins: [
@@ -18,6 +23,7 @@ export default defineConfig({
         ],
         test: {
           name: "workerd",
+          maxWorkers: WORKERS,
           include: ["test/unit/**/*.test.ts", "test/workers/**/*.test.ts"],
           exclude: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts", "test/workers/fork-choice.test.ts"],
           testTimeout: 60_000,
@@ -36,6 +42,7 @@ export default defineConfig({
         ],
         test: {
           name: "workerd-rotation",
+          maxWorkers: WORKERS,
           include: ["test/workers/rotation.test.ts", "test/workers/p2p.test.ts", "test/workers/finality.test.ts", "test/workers/fork-choice.test.ts"],
           testTimeout: 60_000,
         },
@@ -48,7 +55,7 @@ export default defineConfig({
             miniflare: { bindings: { SHARD_COUNT: "4", GENESIS_PRODUCERS: "1", BLOCK_PRODUCTION: "interval" } },
           }),
         ],
-        test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000 },
+        test: { name: "workerd-shards", include: ["test/shards/**/*.test.ts"], testTimeout: 60_000, maxWorkers: WORKERS },
       },
       {
         // Bounded storage (durable-objects/archive.ts): a short retention window and small segments, so
@@ -59,7 +66,7 @@ export default defineConfig({
             miniflare: { bindings: { SHARD_COUNT: "1", GENESIS_PRODUCERS: "1", ARCHIVE_RETAIN_BLOCKS: "4", ARCHIVE_SEGMENT_BLOCKS: "8" } },
           }),
         ],
-        test: { name: "workerd-archive", include: ["test/archive/**/*.test.ts"], testTimeout: 60_000 },
+        test: { name: "workerd-archive", include: ["test/archive/**/*.test.ts"], testTimeout: 60_000, maxWorkers: WORKERS },
       },
       {
         // Real HTTP against started nodes (wrangler unstable_startWorker). Each file

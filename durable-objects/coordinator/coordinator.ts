@@ -85,8 +85,8 @@ import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, typ
 const MAX_MINE_BLOCKS = 100;
 const SNAPSHOT_NEXT = "snapshot_next";
 const DEV_ONLY = { error: 'dev only: DEV is not "true"' };
-/** The longest wait between pushes of the head to a peer that stays away: a dead peer costs an idle node one alarm per this. */
-const MAX_REPUSH_MS = 300_000;
+/** The longest wait between pushes of the head to a peer that stays away: a peer that stays away costs an idle node one alarm (and one failed push) per this. */
+const MAX_REPUSH_MS = 60_000;
 
 export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorApi {
   private readonly sql: SqlStorage;

@@ -14,7 +14,8 @@ import { expectCharged, expectConserved, expectProducing, fundedAccount, receipt
 import { uniqueName } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
-const node = useNode({ vars: { DEV: "true" } });
+// Every slot (not the default on-demand): a head that keeps moving is the liveness these attacks must not break.
+const node = useNode({ vars: { DEV: "true", BLOCK_PRODUCTION: "interval" } });
 let attacker: any;
 /** What the runs came to (status code or "refused" → count): printed, and proof the property was exercised. */
 const seen = new Map<string, number>();

@@ -14,7 +14,8 @@ import { expectConserved, expectProducing, expectWellFormed, head, postText, rep
 import { Bs58, uniqueName } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
-const node = useNode({ vars: { DEV: "true" } });
+// Every slot (not the default on-demand): a head that keeps moving is the liveness these attacks must not break.
+const node = useNode({ vars: { DEV: "true", BLOCK_PRODUCTION: "interval" } });
 /** A real block of the node's main chain as peers receive it, and its height. */
 let real: any;
 let realNumber = 0;

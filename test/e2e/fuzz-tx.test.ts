@@ -14,7 +14,8 @@ import { expectConserved, expectProducing, expectWellFormed, fundedAccount, post
 import { get, signTx, uniqueName } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
-const node = useNode({ vars: { DEV: "true" } });
+// Every slot (not the default on-demand): a head that keeps moving is the liveness these attacks must not break.
+const node = useNode({ vars: { DEV: "true", BLOCK_PRODUCTION: "interval" } });
 let victim: any;
 let remote = "";
 

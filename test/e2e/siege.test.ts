@@ -98,7 +98,8 @@ const METHODS = [
 ];
 const ABI = METHODS.map((name) => ({ name, args: name === "recurse" ? ["number"] : [], amountLimit: [] }));
 
-const node = useNode({ vars: { DEV: "true" } });
+// Every slot (not the default on-demand): a head that keeps moving is the liveness these attacks must not break.
+const node = useNode({ vars: { DEV: "true", BLOCK_PRODUCTION: "interval" } });
 
 interface Attacker {
   account: any;
