@@ -14,6 +14,7 @@
  */
 import { test, expect } from "vitest";
 import fc from "fast-check";
+import { seededRandom as rng } from "../../../durable-objects/coordinator/jitter";
 import {
   decide,
   FinalityTracker,
@@ -55,17 +56,6 @@ interface Variant {
   decide?: (s: VoteState, producer: string, p: Proposal, v: VoteView) => Decision;
   /** Finality as the variant defines it, per node: final = certified. */
   oneQc?: boolean;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const GENESIS: BlockRef = { height: 0, hash: "G" };
