@@ -371,14 +371,18 @@ export class Host {
     return home === sh.index ? null : home;
   }
 
+  /** The id of the next receipt this tx sends. An action receipt's run sends its own ids ("g"): they must not meet the home's. */
+  nextReceiptId(): string {
+    return `${this.tx.hash}:${this.tx.guest ? "g" : ""}${this.outbox.length}`;
+  }
+
   /** Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given. */
   sendCredit(to: number, token: string, account: string, from: string, amount: bigint, freezeUntil?: bigint): void {
     // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
     if (this.tx.guest && from === this.tx.publisher)
       throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
     this.outbox.push({
-      // An action receipt's run sends its own ids ("g"): they must not meet the home's.
-      id: `${this.tx.hash}:${this.tx.guest ? "g" : ""}${this.outbox.length}`,
+      id: this.nextReceiptId(),
       kind: "credit",
       txHash: this.tx.hash,
       fromShard: this.block.shard!.index,

@@ -415,7 +415,7 @@ function burnsRemotely(h: Host, sym: string): boolean {
 function sendBurn(h: Host, c: Cost, from: string, amount: bigint): void {
   c.cpuAdd(COSTS.PutCost);
   h.outbox.push({
-    id: `${h.tx.hash}:${h.tx.guest ? "g" : ""}${h.outbox.length}`,
+    id: h.nextReceiptId(),
     kind: "burn",
     txHash: h.tx.hash,
     fromShard: h.block.shard!.index,
