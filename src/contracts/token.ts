@@ -9,6 +9,12 @@
  * decimal(int), fullName; balances map `TB<account>` field `<symbol>` (int,
  * smallest units); frozen map `TF<account>` field `<symbol>` (json
  * `[{"Amount":n,"Ftime":ns}]`, sorted by time then amount).
+ *
+ * With several shards a token's definition and supply are its shard's
+ * (sharding/placement.ts tokenShard): create and issue run there (a top-level
+ * one is forwarded, executor/forward.ts), which announces a new token to every
+ * other shard; balances move between shards as credits, a destroy elsewhere
+ * lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens across shards").
  */
 import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
 import { goMarshalArgs, type Arg } from "./args.js";
@@ -18,15 +24,17 @@ import { ERR, VmError } from "./errors.js";
 import { asBool, asInt, asString, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
-import { bool, int, json, str } from "../state/storage.js";
+import { bool, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import { remoteContractShard } from "../sharding/directory.js";
 
 export const TOKEN = "token.iost";
 const TI = "TI";
 const TB = "TB";
 const TF = "TF";
+/** The fields of `TI<symbol>`, in create's order. */
+const TI_FIELDS = ["issuer", "totalSupply", "supply", "canTransfer", "onlyIssuerCanTransfer", "defaultRate", "decimal", "fullName"];
 
 export { parseFreezeList, freezeListJson, type FreezeItem };
 
@@ -192,6 +200,8 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   if (!h.requireAuth(c, issuer, "token")) throw new VmError(ERR.permissionLost);
   checkCost(h, c);
   if (checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenExists);
+  // Only the token's shard can tell that no other create of the symbol ran before (a top-level create is forwarded there).
+  requireTokenShard(h, sym, "create");
   if (decimal < 0 || decimal >= 19) throw new VmError("invalid decimal");
   const MAX = (1n << 63n) - 1n;
   const pow = 10n ** BigInt(decimal);
@@ -206,6 +216,7 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, TI + sym, "defaultRate", str(defaultRate), pub);
   h.mapPut(c, TI + sym, "decimal", int(BigInt(decimal)), pub);
   h.mapPut(c, TI + sym, "fullName", str(fullName), pub);
+  announceToken(h, sym);
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
@@ -218,8 +229,8 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   requireConsensusToken(h, sym);
   // Issued to an account of another shard: the supply grows here, the amount travels as a credit.
   const remote = receiverShard(h, sym, to);
-  if (remote !== null) refuseOtherToken(h, sym, to, remote, "issue");
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireTokenShard(h, sym, "issue");
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);
   args = [args[0], args[1], amountStr];
@@ -236,7 +247,8 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   const pub = h.tx.publisher;
   h.mapPut(c, TI + sym, "supply", int(supply + amount));
   if (remote !== null) {
-    h.sendCredit(remote, sym, to, issuer, amount);
+    // Sent by token.iost, not the issuer: a refund (no such account) un-issues it here (executor/incoming.ts).
+    h.sendCredit(remote, sym, to, TOKEN, amount);
     c.cpuAdd(opCost(1));
     h.receipt(c, goMarshalArgs(args));
     return [];
@@ -253,8 +265,56 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   return [];
 };
 
-/** The one token whose definition every shard shares (genesis), so credits of it cannot be forged. */
-export const CROSS_SHARD_TOKEN = "iost";
+/** The raw records of `TI<sym>` that carry a new token's definition to the other shards. */
+function tokenRecords(h: Host, sym: string): Record<string, string> {
+  const out: Record<string, string> = { [mapIndexKey(TOKEN, TI + sym)]: h.state.get(mapIndexKey(TOKEN, TI + sym)) ?? "" };
+  for (const f of TI_FIELDS) out[mapKey(TOKEN, TI + sym, f)] = h.state.get(mapKey(TOKEN, TI + sym, f)) ?? "";
+  return out;
+}
+
+/**
+ * After a create on the token's shard: one `token` receipt to every other shard (in shard order)
+ * with the definition, which they copy in the next block, so that its holders anywhere can move
+ * it; like every receipt of the tx, they leave only if it succeeds.
+ */
+function announceToken(h: Host, sym: string): void {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1) return;
+  const def = tokenRecords(h, sym);
+  for (let to = 0; to < sh.count; to++) {
+    if (to === sh.index) continue;
+    h.outbox.push({
+      id: `${TI}${sym}:token`,
+      kind: "token",
+      txHash: h.tx.hash,
+      fromShard: sh.index,
+      toShard: to,
+      token: sym,
+      account: TOKEN,
+      counterpart: h.tx.publisher,
+      amount: "0",
+      message: "",
+      def,
+    });
+  }
+}
+
+/** The shard a token's supply lives on when that is not this one, else null. */
+function otherTokenShard(h: Host, sym: string): number | null {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1) return null;
+  const home = tokenShard(sym, sh.count);
+  return home === null || home === sh.index ? null : home;
+}
+
+/** create and issue inside a contract (or a forwarded part) of another shard than the token's cannot reach its supply. */
+function requireTokenShard(h: Host, sym: string, what: string): void {
+  const home = otherTokenShard(h, sym);
+  if (home !== null)
+    throw new VmError(
+      `${what} of token ${sym} is not supported here: the token lives on shard ${home}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level ${what} reaches it`,
+    );
+}
 
 /**
  * bonus.iost's `contribute` lives on the consensus shard for every account
@@ -283,13 +343,6 @@ function receiverShard(h: Host, sym: string, to: string): number | null {
     return home === sh.index ? null : home;
   }
   return remoteContractShard(h.state, sh, to) ?? h.remoteShard(to);
-}
-
-function refuseOtherToken(h: Host, sym: string, to: string, remote: number, what: string): void {
-  if (sym !== CROSS_SHARD_TOKEN)
-    throw new VmError(
-      `${what} of ${sym} to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}; only ${CROSS_SHARD_TOKEN} crosses shards`,
-    );
 }
 
 /**
@@ -327,10 +380,6 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // part's publisher is local here: what it receives joins its escrow, which goes home in the settle.
   const remote = sym === CONSENSUS_TOKEN ? null : (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to));
   if (remote === null && !h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
-  // Token definitions are per shard and a credit names only the symbol, so a token created after
-  // genesis on one shard could be counterfeited by a same-named one created on another: only iost,
-  // defined identically on every shard at genesis, crosses shards (docs/SHARDING.md).
-  if (remote !== null) refuseOtherToken(h, sym, to, remote, "transfer");
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
@@ -361,7 +410,6 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   // account of another shard the amount leaves here as a credit carrying the unfreeze time, and its
   // shard writes the record (executor/incoming.ts), as for gas.iost's unpledge refund.
   const remote = receiverShard(h, sym, to);
-  if (remote !== null) refuseOtherToken(h, sym, to, remote, "transferFreeze");
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
@@ -394,33 +442,28 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   setBalance(h, c, sym, from, fb - amount, pub);
   checkCost(h, c);
   const supply = asInt(h.mapGet(c, TI + sym, "supply"));
-  if (burnsRemotely(h, sym)) sendBurn(h, c, from, amount);
+  const home = otherTokenShard(h, sym);
+  if (home !== null) sendBurn(h, c, sym, from, amount, home);
   else h.mapPut(c, TI + sym, "supply", int(supply - amount));
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
 };
 
-/** iost destroyed on a shard other than the consensus shard, whose supply record is the chain's. */
-function burnsRemotely(h: Host, sym: string): boolean {
-  const sh = h.block.shard;
-  return sym === CROSS_SHARD_TOKEN && sh !== undefined && sh.count > 1 && sh.index !== CONSENSUS_SHARD;
-}
-
 /**
- * Lowers the chain's supply on the consensus shard by a `burn` receipt (applied there in the next
+ * Lowers the chain's supply on the token's shard by a `burn` receipt (applied there in the next
  * block, executor/incoming.ts); this shard's copy stays. Charged as the supply write one shard makes
  * (an int record: PutCost, its size unchanged).
  */
-function sendBurn(h: Host, c: Cost, from: string, amount: bigint): void {
+function sendBurn(h: Host, c: Cost, sym: string, from: string, amount: bigint, home: number): void {
   c.cpuAdd(COSTS.PutCost);
   h.outbox.push({
     id: h.nextReceiptId(),
     kind: "burn",
     txHash: h.tx.hash,
     fromShard: h.block.shard!.index,
-    toShard: CONSENSUS_SHARD,
-    token: CROSS_SHARD_TOKEN,
+    toShard: home,
+    token: sym,
     account: TOKEN,
     counterpart: from,
     amount: amount.toString(),

@@ -10,7 +10,7 @@ import { type Host, isContractId } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { placedByName, shardOf } from "../sharding/placement.js";
+import { placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 
 /** The argument that names the account an action works for, per system action. */
@@ -24,13 +24,17 @@ const TARGET_ARG: Record<string, number> = {
   "ram.iost/lend": 1,
 };
 
+/** token.iost actions that change a token's definition or supply: they run on the token's shard (symbol: argument 0). */
+const TOKEN_HOME = new Set(["token.iost/create", "token.iost/issue"]);
+
 /** The other shard an action must run on, or null when it runs here. */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || h.tx.guest) return null;
   const contract = remoteContractShard(h.state, sh, action.contract);
   if (contract !== null) return contract;
-  const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
+  const name = `${action.contract}/${action.actionName}`;
+  const at = TOKEN_HOME.has(name) ? 0 : TARGET_ARG[name];
   if (at === undefined) return null;
   let args: unknown;
   try {
@@ -39,9 +43,9 @@ export function forwardTarget(h: Host, action: Action): number | null {
     return null; // the action fails here with the contract's own argument error
   }
   const target = Array.isArray(args) ? args[at] : undefined;
-  if (typeof target !== "string" || !placedByName(target)) return null;
-  const shard = shardOf(target, sh.count);
-  return shard === sh.index ? null : shard;
+  if (typeof target !== "string") return null;
+  const shard = TOKEN_HOME.has(name) ? tokenShard(target, sh.count) : placedByName(target) ? shardOf(target, sh.count) : null;
+  return shard === null || shard === sh.index ? null : shard;
 }
 
 /** The authority of the tx's signers, resolved on their home shard. */
@@ -74,6 +78,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   const payer = balancePayer(h.state, "iost", tx.publisher);
   addBalance(h.state, "iost", tx.publisher, -escrow);
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
+  // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({
     id: `${tx.hash}:${h.outbox.length}`,
     kind: "action",
@@ -116,7 +121,9 @@ export function escrowRam(h: Host): void {
   const actions = r.forward!.actions;
   // A buy pays in iost for the receiver's RAM (the iost SDK's newAccount forwards one): the publisher's stays home.
   const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
-  if (!ramIost && !actions.some((a) => isContractId(a.contract))) return;
+  // token.iost's create and issue charge the publisher for the token's records, as on one shard.
+  const tokenRam = actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
+  if (!ramIost && !tokenRam && !actions.some((a) => isContractId(a.contract))) return;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
   if (ramIost) {
     const held: Record<string, string> = {};

@@ -4,9 +4,9 @@
  * token, gas and forwarded-action code, so it lives on this side.
  */
 import { addBalance, addFrozen } from "../contracts/balance.js";
+import { ERR } from "../contracts/errors.js";
 import { refundGas } from "../contracts/gas.js";
 import type { BlockContext } from "../contracts/host.js";
-import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
 import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -18,7 +18,7 @@ function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
 }
 
-/** iost destroyed on another shard leaves the chain's supply (this consensus shard's record), raw as Go's SetTokenBalance. */
+/** A token destroyed on another shard leaves the chain's supply (this token's shard's record), raw as Go's SetTokenBalance. */
 function applyBurn(state: State, r: CrossReceipt): void {
   const key = mapKey("token.iost", "TI" + r.token, "supply");
   const cur = decodeValue(state.get(key));
@@ -47,7 +47,7 @@ export function applyIncoming(
   // A publisher's unused escrow, passed on to its next part in this chunk (docs/SHARDING.md "Escrow").
   const carry = new Map<string, Escrow>();
   const pending = (r: CrossReceipt) => !seen(r.id) && !done.has(r.id);
-  for (const r of incoming) checkReceipt(r);
+  for (const r of incoming) checkReceipt(r, block.shard?.count ?? 1);
   for (const [i, r] of incoming.entries()) {
     if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
     if (seen(r.id) || done.has(r.id)) continue;
@@ -58,6 +58,9 @@ export function applyIncoming(
       applyRegister(state, r);
     } else if (r.kind === "burn") {
       applyBurn(state, r);
+    } else if (r.kind === "token") {
+      // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
+      for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
     } else if (r.kind === "action") {
       const who = `${r.fromShard}:${r.account}`;
       const ran = runForwarded(state, r, block, carry.get(who) ?? { iost: 0n, ram: 0n });
@@ -70,15 +73,19 @@ export function applyIncoming(
       const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
       outgoing.push({ ...settleOf(r, shard), amount: iost.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
     } else if (r.kind === "credit") {
-      // token.iost sends only iost across shards; anything else is refused here too, never merged.
-      const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+      // A symbol is created once on the chain (on its shard, which announced it before any credit of
+      // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
+      const known = db.mhas("token.iost", "TI" + r.token, "issuer");
+      const why = !known ? ERR.tokenNotExists : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
       if (why === "") {
         if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
         else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
       }
       outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
     } else {
-      if (amount > 0n) addBalance(state, r.token, r.account, amount);
+      // An issue's credit comes back to token.iost: nothing was issued after all.
+      if (amount > 0n && r.account === "token.iost") applyBurn(state, r);
+      else if (amount > 0n) addBalance(state, r.token, r.account, amount);
       if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));
       // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
       for (const [key, d] of Object.entries(r.ramRecords ?? {})) {

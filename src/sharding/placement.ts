@@ -7,9 +7,11 @@
  * - A user contract lives on the shard that ran its setCode, its deployer's;
  *   every other shard finds it in its directory (directory.ts).
  * - System contracts (`*.iost`) run on every shard; their global state
- *   (token info, the RAM market, admin ids) is per shard — see docs/SHARDING.md —
+ *   (the RAM market, admin ids) is per shard — see docs/SHARDING.md —
  *   except Proof of Believability's, which run on the consensus shard (0) only,
  *   where every account's `contribute` lives too.
+ * - A token's definition and supply live on its home shard (tokenShard); every
+ *   other shard holds a copy of its definition.
  */
 import { sha3, utf8 } from "../crypto/sha3.js";
 
@@ -37,6 +39,21 @@ export const POB_CONTRACTS: ReadonlySet<string> = new Set(["vote_producer.iost",
  * field `contribute`) are shard 0's, whatever the account's shard.
  */
 export const CONSENSUS_TOKEN = "contribute";
+
+/** The RAM token: each shard's market issues and destroys its own (docs/SHARDING.md "Where global state lives"). */
+export const RAM_TOKEN = "ram";
+
+/**
+ * The shard that keeps a token's supply and decides its creation (`TI<sym>`),
+ * or null for the RAM token, whose supply is per shard. A symbol names one
+ * token on the whole chain, so the shard is a function of the symbol alone:
+ * every shard agrees, with no lookup, on which one creates and issues it.
+ * iost and `contribute` are issued on the consensus shard.
+ */
+export function tokenShard(sym: string, count: number): number | null {
+  if (sym === RAM_TOKEN) return null;
+  return count === 1 || sym === "iost" || sym === CONSENSUS_TOKEN ? CONSENSUS_SHARD : shardOf(sym, count);
+}
 
 /** Whether a raw key is an account's `contribute` balance or frozen balance (kept on the consensus shard). */
 export function isConsensusTokenKey(raw: string): boolean {

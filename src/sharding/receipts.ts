@@ -9,10 +9,11 @@
  * the rest of a tx to the shard of the account it creates or funds (forward.ts)
  * and are settled the same way, returning the unused escrow and gas.
  * `register` receipts announce a new contract to every other shard's
- * directory (directory.ts) and are not answered. `burn` receipts carry iost
- * destroyed on a shard k ≠ 0 to the consensus shard, whose supply record is
- * the chain's (docs/SHARDING.md "Proof of Believability across shards"), and
- * are not answered either.
+ * directory (directory.ts), `token` receipts a new token's definition (its
+ * `TI<sym>` records) from the token's shard to every other one, and are not
+ * answered. `burn` receipts carry an amount destroyed on another shard than
+ * the token's to the token's shard, whose supply record is the chain's
+ * (docs/SHARDING.md "Tokens across shards"), and are not answered either.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
@@ -25,12 +26,12 @@
 import { MAX_INT64 } from "../amount.js";
 import type { ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
-import { CONSENSUS_SHARD } from "./placement.js";
+import { tokenShard } from "./placement.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn";
+  kind: "credit" | "action" | "settle" | "register" | "burn" | "token";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -60,6 +61,8 @@ export interface CrossReceipt {
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
   result?: ForwardResult;
+  /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. */
+  def?: Record<string, string>;
 }
 
 /**
@@ -98,8 +101,11 @@ export class ReceiptRefused extends Error {
 
 const UINT = /^(0|[1-9][0-9]*)$/;
 
-/** Throws ReceiptRefused unless every amount (and gas) `r` moves is an integer in range. */
-export function checkReceipt(r: CrossReceipt): void {
+/**
+ * Throws ReceiptRefused unless every amount (and gas) `r` moves is an integer in range, and a
+ * token's supply or definition comes from or goes to the token's shard of `count`.
+ */
+export function checkReceipt(r: CrossReceipt, count: number): void {
   const refuse = (what: string, v: unknown, max: bigint) => {
     throw new ReceiptRefused(`receipt ${r.id} refused: ${what} ${JSON.stringify(v)} is not an integer in [0, ${max}]`);
   };
@@ -110,9 +116,17 @@ export function checkReceipt(r: CrossReceipt): void {
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
-  // Only the consensus shard keeps a supply that a burn lowers, and only of the token every shard shares.
-  if (r.kind === "burn" && (r.toShard !== CONSENSUS_SHARD || r.token !== "iost"))
+  // Only a token's shard keeps the supply a burn lowers, and only it announces the token.
+  if (r.kind === "burn" && r.toShard !== tokenShard(r.token, count))
     throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);
+  if (r.kind === "token") {
+    const own = `m-token.iost-TI${r.token}`;
+    const ok =
+      r.fromShard === tokenShard(r.token, count) &&
+      /^[a-z0-9_]{2,16}$/.test(r.token) &&
+      Object.entries(r.def ?? {}).every(([k, v]) => (k === own || k.startsWith(own + "-")) && typeof v === "string");
+    if (!ok || !r.def) throw new ReceiptRefused(`receipt ${r.id} refused: a definition of ${JSON.stringify(r.token)} from shard ${r.fromShard}`);
+  }
   if (r.ram !== undefined) int("ram", r.ram);
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);

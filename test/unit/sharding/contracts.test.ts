@@ -109,27 +109,6 @@ const gasOf = (chain: SimChain, user: string) =>
 beforeAll(vmReady);
 
 describe("what may cross shards (simulator)", () => {
-  it("a token created after genesis stays on its shard: a remote transfer is refused, nothing moves", () => {
-    const chain = new SimChain(config(), N);
-    const create = txBy(deployer, [
-      act("token.iost", "create", ["gold", deployer, 1000, { decimal: 0 }]),
-      act("token.iost", "issue", ["gold", deployer, "100"]),
-    ]);
-    chain.submit(create);
-    step(chain);
-    expect(chain.shards[0].results.get(txId(create))!.receipt?.statusCode).toBe("SUCCESS");
-    const before = chain.totalIost();
-    const r = run(chain, txBy(deployer, [act("token.iost", "transfer", ["gold", deployer, caller, "5", ""])]));
-    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain(
-      `transfer of gold to ${caller} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`,
-    );
-    expect(decodeValue(chain.shards[0].store.get(`m-token.iost-TB${deployer}-gold`))?.value).toEqual({ t: "i", v: 100n });
-    expect(chain.shards[1].store.get(`m-token.iost-TB${caller}-gold`)).toBeUndefined();
-    expect(chain.inFlight()).toEqual([]);
-    expect(chain.totalIost()).toBe(before);
-  });
-
   it("iost sent to a contract id no shard knows is refused, not stranded", () => {
     const chain = new SimChain(config(), N);
     const unknown = "Contract" + "1".repeat(44);

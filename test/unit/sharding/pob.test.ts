@@ -310,22 +310,6 @@ describe("token.iost across shards", () => {
     expect(supplyOn(chain, 1)).toBe(s0);
   });
 
-  it("issue of a token other than iost to another shard is refused, nothing changes", () => {
-    const chain = new SimChain(config(), N);
-    const c = txBy(onZero, [act("token.iost", "create", ["gold", onZero, 1000, { decimal: 0 }])]);
-    chain.submit(c);
-    chain.step({ time: BLOCK_TIME });
-    const t = txBy(onZero, [act("token.iost", "issue", ["gold", onOne, "5"])]);
-    chain.submit(t);
-    chain.step({ time: BLOCK_TIME });
-    const r = result(chain, t);
-    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain(
-      `issue of gold to ${onOne} is not supported: the account lives on shard 1, this tx runs on shard 0; only iost crosses shards`,
-    );
-    expect(raw(chain, 0, "m-token.iost-TIgold-supply")).toEqual({ t: "i", v: 0n });
-  });
-
   it("destroy of iost on another shard lowers shard 0's supply by a burn receipt, once: supply = what exists at every height", () => {
     const chain = new SimChain(config(), N);
     const [before, copy] = [supplyOn(chain, 0), supplyOn(chain, 1)];

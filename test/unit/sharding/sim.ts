@@ -23,7 +23,7 @@ import { txHash } from "../../../src/tx/bytes";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { applyShardGenesis } from "../../../src/genesis/shards";
 import { ShardState } from "../../../src/executor/guard";
-import { shardOf } from "../../../src/sharding/placement";
+import { shardOf, tokenShard } from "../../../src/sharding/placement";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt } from "../../../src/sharding/receipts";
@@ -146,6 +146,33 @@ export class SimChain {
       s.buildChunk(block, inc, true, b);
     }
     this.height = h;
+    const gaps = this.supplyGaps();
+    if (Object.keys(gaps).length > 0) throw new Error(`height ${h}: supply ≠ what exists: ${JSON.stringify(gaps)}`);
+  }
+
+  /**
+   * Every token whose supply has one place (all but ram, per shard): its
+   * supply on its shard minus what exists (balances and frozen balances on
+   * every shard, amounts in flight). Empty when every supply is exact.
+   */
+  supplyGaps(): Record<string, string> {
+    const count = this.shards.length;
+    const held = new Map<string, bigint>();
+    const add = (sym: string, v: bigint) => held.set(sym, (held.get(sym) ?? 0n) + v);
+    const gaps: Record<string, string> = {};
+    const supplies: [string, bigint][] = [];
+    for (const s of this.shards)
+      for (const key of s.store.keys()) {
+        const m = /^m-token\.iost-T([BFI])([^-]*)-(.+)$/.exec(key);
+        if (!m) continue;
+        const v = decodeValue(s.store.get(key))?.value;
+        if (m[1] === "B" && v?.t === "i") add(m[3], v.v);
+        if (m[1] === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) add(m[3], f.Amount);
+        if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenShard(m[2], count) === s.index) supplies.push([m[2], v.v]);
+      }
+    for (const r of this.inFlight()) add(r.token, BigInt(r.amount));
+    for (const [sym, supply] of supplies) if (supply !== (held.get(sym) ?? 0n)) gaps[sym] = `${supply} − ${held.get(sym) ?? 0n}`;
+    return gaps;
   }
 
   /** Every receipt emitted at the head height: in flight, not applied anywhere yet. */

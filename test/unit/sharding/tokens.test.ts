@@ -1,0 +1,193 @@
+/**
+ * Tokens across shards (docs/SHARDING.md "Tokens across shards"), in the
+ * simulator: a token created after genesis lives on the shard of its symbol,
+ * which creates and issues it (a top-level create or issue published elsewhere
+ * is forwarded there) and announces it to every other shard; its holders on
+ * any shard move it by credits; a destroy elsewhere lowers its supply by a
+ * burn. Every SimChain step checks every token's supply against what exists
+ * (sim.ts supplyGaps), so each height of these runs is checked too.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { tokenShard, shardOf } from "../../../src/sharding/placement";
+import { checkReceipt, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
+import { decodeValue, encodeValue, int } from "../../../src/state/storage";
+import { txId } from "../../../src/tx/bytes";
+import type { Tx } from "../../../src/tx/types";
+import { act, fakeKey, makeTx } from "../executor/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
+import { SimChain } from "./sim";
+
+const N = 4;
+const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, "0")}`);
+const T0 = devGenesis().time + 10n * 1_000_000_000n;
+const BLOCK_TIME = T0 + 100n * 1_000_000_000n;
+
+function config(): GenesisConfig {
+  return {
+    ...devGenesis(),
+    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 100000n })),
+  };
+}
+
+const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)[k];
+
+let nonce = 0;
+function txBy(user: string, actions: ReturnType<typeof act>[]): Tx {
+  return makeTx(actions, {
+    publisher: user,
+    key: fakeKey(USERS.indexOf(user)),
+    time: T0 + BigInt(nonce++),
+    gasLimit: 4_000_000n,
+    amountLimit: [{ token: "*", value: "unlimited" }],
+  });
+}
+
+const raw = (chain: SimChain, shard: number, key: string) => decodeValue(chain.shards[shard].store.get(key))?.value;
+const tokenBalance = (chain: SimChain, sym: string, acc: string) => {
+  const v = raw(chain, chain.shards.length === 1 ? 0 : shardOf(acc, N), `m-token.iost-TB${acc}-${sym}`);
+  return v?.t === "i" ? v.v : 0n;
+};
+const supply = (chain: SimChain, sym: string) => {
+  const v = raw(chain, tokenShard(sym, chain.shards.length)!, `m-token.iost-TI${sym}-supply`);
+  return v?.t === "i" ? v.v : null;
+};
+
+/** Submits `tx`, runs `n` blocks and returns its result on its publisher's shard. */
+function run(chain: SimChain, tx: Tx, n = 4) {
+  chain.submit(tx);
+  for (let i = 0; i < n; i++) chain.step({ time: BLOCK_TIME });
+  const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+  expect(r.pending).toBe(0);
+  return r.receipt!;
+}
+
+const create = (user: string, sym: string) => txBy(user, [act("token.iost", "create", [sym, user, 1000, { decimal: 0 }])]);
+
+beforeAll(vmReady);
+
+describe("a token created after genesis (simulator)", () => {
+  // gold's shard is 3: created, issued and moved from users of the other shards.
+  const creator = on(0);
+  it("is created and issued on its symbol's shard, announced to every shard, moved to every shard and destroyed anywhere: supply exact at every height", () => {
+    expect(tokenShard("gold", N)).toBe(3);
+    const chain = new SimChain(config(), N);
+    const made = run(chain, create(creator, "gold"));
+    expect([made.statusCode, made.message]).toEqual(["SUCCESS", ""]);
+    // The definition on every shard (the copies as the token's shard wrote them, RAM payer included).
+    for (const s of chain.shards)
+      expect([raw(chain, s.index, "m-token.iost-TIgold-issuer"), chain.shards[s.index].store.get("m-token.iost-TIgold-decimal")]).toEqual([
+        { t: "s", v: creator },
+        encodeValue(int(0n), creator),
+      ]);
+    expect(supply(chain, "gold")).toBe(0n);
+
+    const issued = run(chain, txBy(creator, [act("token.iost", "issue", ["gold", creator, "100"]), act("token.iost", "issue", ["gold", on(2), "10"])]));
+    expect([issued.statusCode, issued.message]).toEqual(["SUCCESS", ""]);
+    expect([tokenBalance(chain, "gold", creator), tokenBalance(chain, "gold", on(2)), supply(chain, "gold")]).toEqual([100n, 10n, 110n]);
+
+    const moved = run(
+      chain,
+      txBy(creator, [
+        act("token.iost", "transfer", ["gold", creator, on(1), "7", ""]),
+        act("token.iost", "transfer", ["gold", creator, on(3), "5", ""]),
+        act("token.iost", "transferFreeze", ["gold", creator, on(2), "3", Number(BLOCK_TIME + 10n ** 12n), ""]),
+      ]),
+    );
+    expect([moved.statusCode, moved.message]).toEqual(["SUCCESS", ""]);
+    expect([creator, on(1), on(3), on(2)].map((u) => tokenBalance(chain, "gold", u))).toEqual([85n, 7n, 5n, 10n]);
+    expect(raw(chain, 2, `m-token.iost-TF${on(2)}-gold`)).toMatchObject({ t: "j" });
+
+    // A holder of shard 1 destroys: its shard sends a burn, gold's shard lowers the supply a block later.
+    const burnt = run(chain, txBy(on(1), [act("token.iost", "destroy", ["gold", on(1), "2"])]), 1);
+    expect(burnt.statusCode).toBe("SUCCESS");
+    expect(chain.inFlight()).toMatchObject([{ kind: "burn", token: "gold", toShard: 3, amount: "2" }]);
+    expect(supply(chain, "gold")).toBe(110n);
+    chain.step({ time: BLOCK_TIME });
+    expect([tokenBalance(chain, "gold", on(1)), supply(chain, "gold")]).toEqual([5n, 108n]);
+    expect(chain.supplyGaps()).toEqual({});
+    // The check is not vacuous: a balance nobody issued is a gap.
+    chain.shards[1].store.put(`m-token.iost-TB${on(1)}-gold`, encodeValue(int(6n), ""));
+    expect(chain.supplyGaps()).toEqual({ gold: "108 − 109" });
+  });
+
+  it("issue and create inside a contract of another shard than the token's fail clearly, nothing changes", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    const code = `class M { init() {} issue(n) { blockchain.callWithAuth("token.iost", "issue", ["gold", tx.publisher, n]); } make(s) { blockchain.callWithAuth("token.iost", "create", [s, tx.publisher, 10, {}]); } }
+module.exports = M;`;
+    const abi = [
+      { name: "issue", args: ["string"] },
+      { name: "make", args: ["string"] },
+    ];
+    const deploy = txBy(creator, [act("system.iost", "setCode", [contractJson(code, abi)])]);
+    expect(run(chain, deploy, 2).statusCode).toBe("SUCCESS");
+    const id = "Contract" + txId(deploy);
+    const issued = run(chain, txBy(creator, [act(id, "issue", ["5"])]), 1);
+    expect(issued.statusCode).toBe("RUNTIME_ERROR");
+    expect(issued.message).toContain(
+      "issue of token gold is not supported here: the token lives on shard 3, this tx runs on shard 0; only a tx's top-level issue reaches it",
+    );
+    const made = run(chain, txBy(creator, [act(id, "make", ["pearl"])]), 1);
+    expect(made.message).toContain("create of token pearl is not supported here: the token lives on shard 3");
+    expect([supply(chain, "gold"), supply(chain, "pearl"), chain.shards[0].store.get("m-token.iost-TIpearl-issuer")]).toEqual([0n, null, undefined]);
+  });
+
+  it("two shards creating one symbol in the same block: exactly one wins, the other fails as IOST does; one shard, same order, same result", () => {
+    const [first, second] = [on(1), on(2)];
+    const outcome = (count: number) => {
+      const chain = new SimChain(config(), count);
+      const a = create(first, "gold");
+      const b = create(second, "gold");
+      chain.submit(a);
+      chain.submit(b);
+      for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+      const home = (t: Tx) => chain.shards[shardOf(t.publisher, count)].results.get(txId(t))!.receipt!;
+      const issuer = raw(chain, tokenShard("gold", count)!, "m-token.iost-TIgold-issuer");
+      return { a: [home(a).statusCode, home(a).message], b: [home(b).statusCode, home(b).message], issuer };
+    };
+    const four = outcome(N);
+    expect(four.a).toEqual(["SUCCESS", ""]);
+    expect(four.b[0]).toBe("RUNTIME_ERROR");
+    expect(four.b[1]).toContain("error: token exists");
+    expect(four.issuer).toEqual({ t: "s", v: first });
+    expect(outcome(1)).toEqual(four);
+  });
+
+  it("a create of an existing symbol from any shard fails with IOST's error, the definition unchanged", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    for (const s of [1, 3]) {
+      const r = run(chain, create(on(s), "gold"));
+      expect([r.statusCode, r.message]).toEqual([
+        "RUNTIME_ERROR",
+        `running action Action{Contract: token.iost, ActionName: create, Data: ["gold","${on(s)}",1000,{"decimal":0}]}\n error: token exists`,
+      ]);
+    }
+    expect(raw(chain, 3, "m-token.iost-TIgold-issuer")).toEqual({ t: "s", v: creator });
+  });
+});
+
+describe("receipts of a token's supply and definition", () => {
+  const base = { id: "x:0", txHash: "x", account: "token.iost", counterpart: "user00", amount: "1", message: "" };
+  it("refuses a burn to another shard than the token's and a definition from another shard than the token's", () => {
+    const burn: CrossReceipt = { ...base, kind: "burn", fromShard: 1, toShard: 0, token: "gold" };
+    expect(() => checkReceipt(burn, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...burn, toShard: 3 }, N)).not.toThrow();
+    const def = { "m-token.iost-TIgold-issuer": encodeValue({ t: "s", v: "user00" }, "user00") };
+    const token: CrossReceipt = { ...base, amount: "0", kind: "token", fromShard: 1, toShard: 0, token: "gold", def };
+    expect(() => checkReceipt(token, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...token, fromShard: 3 }, N)).not.toThrow();
+    // Only the token's own records.
+    expect(() => checkReceipt({ ...token, fromShard: 3, def: { "m-token.iost-TIiost-supply": "i0@" } }, N)).toThrow(ReceiptRefused);
+  });
+
+  it("a credit of a symbol its target does not know is refunded, never merged", () => {
+    const chain = new SimChain(config(), N);
+    chain.step({ time: BLOCK_TIME });
+    chain.shards[0].outgoing.get(chain.height)!.push({ ...base, kind: "credit", fromShard: 0, toShard: 1, token: "fake", account: on(1) });
+    chain.step({ time: BLOCK_TIME });
+    expect(tokenBalance(chain, "fake", on(1))).toBe(0n);
+    expect(chain.inFlight()).toMatchObject([{ kind: "settle", token: "fake", amount: "1", message: "token not exists" }]);
+  });
+});
