@@ -46,9 +46,9 @@ export function dropBalance(state: State, token: string, account: string): void 
  * carrying an unfreeze time (gas.iost's unpledge refund to a pledger of
  * another shard, executor/incoming.ts).
  */
-export function addFrozen(state: State, token: string, account: string, amount: bigint, ftime: bigint): void {
+export function addFrozen(state: State, token: string, account: string, amount: bigint, ftime: bigint, payer = ""): void {
   const cur = decodeValue(state.get(mapKey("token.iost", "TF" + account, token)));
   const list = parseFreezeList(cur && cur.value.t === "j" ? cur.value.v : "[]");
   pushFreeze(list, amount, ftime);
-  new ContractDB(state).mputRaw("token.iost", "TF" + account, token, encodeValue(json(freezeListJson(list)), cur?.payer ?? ""));
+  new ContractDB(state).mputRaw("token.iost", "TF" + account, token, encodeValue(json(freezeListJson(list)), cur?.payer ?? payer));
 }

@@ -376,8 +376,11 @@ export class Host {
     return `${this.tx.hash}:${this.tx.guest ? "g" : ""}${this.outbox.length}`;
   }
 
-  /** Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given. */
-  sendCredit(to: number, token: string, account: string, from: string, amount: bigint, freezeUntil?: bigint): void {
+  /**
+   * Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given;
+   * `payer` names the RAM payer of the record it may create there, as token.iost names it on one shard.
+   */
+  sendCredit(to: number, token: string, account: string, from: string, amount: bigint, freezeUntil?: bigint, payer?: string): void {
     // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
     if (this.tx.guest && from === this.tx.publisher)
       throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
@@ -393,6 +396,7 @@ export class Host {
       amount: amount.toString(),
       message: "",
       ...(freezeUntil === undefined ? {} : { freezeUntil: freezeUntil.toString() }),
+      ...(payer === undefined ? {} : { payer }),
     });
   }
 

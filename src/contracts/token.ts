@@ -42,10 +42,14 @@ function checkTokenExists(h: Host, c: Cost, sym: string): boolean {
   return h.mapHas(c, TI + sym, "issuer");
 }
 
+/** The RAM payer of a new balance record of `acc`, or undefined when it has none (iost and ram of accounts). */
+function balanceRecordPayer(sym: string, acc: string, ramPayer: string): string | undefined {
+  return (sym === "iost" || sym === "ram") && !acc.startsWith("Contract") ? undefined : ramPayer;
+}
+
 function setBalance(h: Host, c: Cost, sym: string, acc: string, balance: bigint, ramPayer: string): void {
   if (h.mapHas(c, TB + acc, sym)) h.mapPut(c, TB + acc, sym, int(balance));
-  else if ((sym === "iost" || sym === "ram") && !acc.startsWith("Contract")) h.mapPut(c, TB + acc, sym, int(balance));
-  else h.mapPut(c, TB + acc, sym, int(balance), ramPayer);
+  else h.mapPut(c, TB + acc, sym, int(balance), balanceRecordPayer(sym, acc, ramPayer));
 }
 
 function getBalance(h: Host, c: Cost, sym: string, acc: string, ramPayer: string): bigint {
@@ -248,7 +252,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, TI + sym, "supply", int(supply + amount));
   if (remote !== null) {
     // Sent by token.iost, not the issuer: a refund (no such account) un-issues it here (executor/incoming.ts).
-    h.sendCredit(remote, sym, to, TOKEN, amount);
+    h.sendCredit(remote, sym, to, TOKEN, amount, undefined, balanceRecordPayer(sym, to, pub));
     c.cpuAdd(opCost(1));
     h.receipt(c, goMarshalArgs(args));
     return [];
@@ -390,7 +394,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
     const tb = getBalance(h, c, sym, to, pub);
     setBalance(h, c, sym, to, tb + amount, pub);
   } else {
-    h.sendCredit(remote, sym, to, from, amount);
+    h.sendCredit(remote, sym, to, from, amount, undefined, balanceRecordPayer(sym, to, pub));
   }
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
@@ -416,7 +420,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   args = [args[0], args[1], args[2], amountStr, args[4], args[5]];
   const amount = debitFrom(h, c, sym, from, amountStr);
   if (remote === null) freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
-  else h.sendCredit(remote, sym, to, from, amount, ftime);
+  else h.sendCredit(remote, sym, to, from, amount, ftime, h.tx.publisher);
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];

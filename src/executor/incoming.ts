@@ -78,8 +78,8 @@ export function applyIncoming(
       const known = db.mhas("token.iost", "TI" + r.token, "issuer");
       const why = !known ? ERR.tokenNotExists : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
       if (why === "") {
-        if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
-        else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
+        if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.payer);
+        else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.payer);
       }
       outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
     } else {

@@ -10,6 +10,10 @@
  * - the RAM market is split: RAM is storage on one shard, so each shard runs a
  *   market of 1/N of the space, reserve, growth and of ram.iost's RAM and IOST
  *   (shard 0 takes the remainders); the price per byte stays IOST's.
+ * - a system contract's balance record (gas.iost's iost) is kept on shard 0
+ *   with its balance and created at 0 on every other shard: a pledge there
+ *   then updates an existing record, whose RAM and gas are one shard's
+ *   (creating it would charge token.iost RAM that one chain never pays).
  * With one shard this is exactly the unsplit genesis.
  */
 import { applyGenesis, type GenesisConfig } from "./index.js";
@@ -17,7 +21,7 @@ import { MemoryStore } from "../state/memory-store.js";
 import { stateRoot } from "../state/root.js";
 import type { Write } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import { isConsensusTokenKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
+import { isConsensusTokenKey, keyAccount, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 
 /** The shard that holds a genesis key, or null for every shard. */
 export function genesisKeyShard(raw: string, count: number): number | null {
@@ -48,16 +52,26 @@ function share(raw: string, index: number, count: number): string {
   return m[1] + text + m[4];
 }
 
+/**
+ * A system contract's balance record or its field index (`m-token.iost-TB<c>.iost[-<sym>]`),
+ * copied to every shard with the balance 0 elsewhere (Proof of Believability's stay on shard 0).
+ */
+function systemBalanceCopy(raw: string, value: string | null): string | undefined {
+  const m = /^m-token\.iost-TB([a-z_]+\.iost)(-.+)?$/.exec(raw);
+  if (!m || POB_CONTRACTS.has(m[1]) || value === null) return undefined;
+  return m[2] === undefined ? value : value.replace(/^i\d+@/, "i0@");
+}
+
 /** Writes shard `index`'s genesis state to `store` and returns its state root. */
 export function applyShardGenesis(store: Store, config: GenesisConfig, index: number, count: number): Uint8Array {
   const full = applyGenesis(new MemoryStore(), config);
-  const mine = full.writes
-    .map(([key, value]): Write => [key, value !== null && count > 1 && SPLIT.has(key) ? share(value, index, count) : value])
-    .filter(([key]) => {
-      if (SPLIT.has(key)) return true;
-      const at = genesisKeyShard(key, count);
-      return at === null || at === index;
-    });
+  const mine = full.writes.flatMap(([key, value]): Write[] => {
+    if (SPLIT.has(key)) return [[key, value !== null && count > 1 ? share(value, index, count) : value]];
+    const at = genesisKeyShard(key, count);
+    if (at === null || at === index) return [[key, value]];
+    const copy = systemBalanceCopy(key, value);
+    return copy === undefined ? [] : [[key, copy]];
+  });
   for (const [key, value] of mine) {
     if (value !== null) store.put(key, value);
   }

@@ -57,6 +57,8 @@ export interface CrossReceipt {
   message: string;
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
   freezeUntil?: string;
+  /** Credit: the RAM payer a new balance or frozen record names (token.iost's on one shard), else none. */
+  payer?: string;
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */

@@ -12,7 +12,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
-import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, shardOf } from "../../../src/sharding/placement";
+import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, shardOf, tokenShard } from "../../../src/sharding/placement";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
@@ -71,6 +71,9 @@ const contractShard = new Map<string, number>();
 /** Where a read key lives on a chain of `count` shards (null: not one of the ids compared). */
 function homeOf(key: string, count: number): number | null {
   if (key === "m-token.iost-TIiost-supply") return CONSENSUS_SHARD; // the chain's iost supply (docs/SHARDING.md)
+  // A token created by the workload: its definition and supply on its shard (docs/SHARDING.md "Tokens across shards").
+  const created = /^m-token\.iost-TI((?!iost-|ram-|contribute-)[a-z0-9_]+)-/.exec(key);
+  if (created) return tokenShard(created[1], count);
   if (isTokenIndexKey(key)) return null; // a map's field list: per shard by design, not a read
   // The gas stock: what was charged is compared as each receipt's gas_usage; the stored stock also
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
@@ -138,7 +141,8 @@ function run(chain: SimChain, tx: Tx): Outcome {
 
 type Case = [name: string, tx: () => Tx];
 
-const transfer = (from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", ["iost", from, to, amount, ""])]);
+const transferOf = (sym: string, from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", [sym, from, to, amount, ""])]);
+const transfer = (from: string, to: string, amount: string) => transferOf("iost", from, to, amount);
 const call = (c: number, abi: string, args: unknown[]) => act(contracts[c], abi, args);
 
 const CASES: Case[] = [
@@ -171,17 +175,32 @@ const CASES: Case[] = [
   ],
   [
     "transferFreeze iost to another shard",
-    () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", String(BLOCK_TIME + 10n ** 12n), ""])]),
+    () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
   ],
   [
-    "a token created after genesis, issued and moved to another shard",
+    "a token created after genesis on its own shard, issued and moved to another shard",
     () =>
       txBy(on(2), [
-        act("token.iost", "create", ["gold", on(2), 1000, { decimal: 0 }]),
-        act("token.iost", "issue", ["gold", on(2), "100"]),
-        act("token.iost", "transfer", ["gold", on(2), on(3, 1), "5", ""]),
+        act("token.iost", "create", ["coin", on(2), 1000, { decimal: 0 }]),
+        act("token.iost", "issue", ["coin", on(2), "100"]),
+        act("token.iost", "transfer", ["coin", on(2), on(3, 1), "5", ""]),
       ]),
   ],
+  // gold's shard is 3: created, issued, moved and destroyed by accounts of the other shards.
+  ["a token created on shard 0 whose symbol lives on shard 3", () => txBy(on(0), [act("token.iost", "create", ["gold", on(0), 1000, { decimal: 2 }])])],
+  ["a create of an existing symbol from another shard", () => txBy(on(1), [act("token.iost", "create", ["gold", on(1), 10, {}])])],
+  ["a create of an existing symbol on the symbol's shard", () => txBy(on(3), [act("token.iost", "create", ["gold", on(3), 10, {}])])],
+  ["the token issued to its creator on another shard", () => txBy(on(0), [act("token.iost", "issue", ["gold", on(0), "100"])])],
+  ["the token issued to an account of a third shard", () => txBy(on(0), [act("token.iost", "issue", ["gold", on(1), "20"])])],
+  ["the token issued beyond its total supply", () => txBy(on(0), [act("token.iost", "issue", ["gold", on(0), "1000"])])],
+  ...[1, 2, 3].map((t): Case => [`the token moved from shard 0 to shard ${t}`, () => transferOf("gold", on(0), on(t), "3")]),
+  [
+    "the token frozen to an account of another shard",
+    () => txBy(on(0), [act("token.iost", "transferFreeze", ["gold", on(0), on(2), "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
+  ],
+  ["the token moved on from shard 1 to shard 2", () => transferOf("gold", on(1), on(2), "4")],
+  ["the token destroyed on shard 1", () => txBy(on(1), [act("token.iost", "destroy", ["gold", on(1), "5"])])],
+  ["the token destroyed on its own shard", () => txBy(on(3), [act("token.iost", "destroy", ["gold", on(3), "1"])])],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
   ["ram sell", () => txBy(on(1), [act("ram.iost", "sell", [on(1), on(1), 500])])],
@@ -202,15 +221,22 @@ const CASES: Case[] = [
  */
 const TRANSFER_GAS = "a transfer to another shard is charged less gas";
 const CREDIT_FAILED = "a credit that fails on its shard reports the receipt, not IOST's text";
-const SYSTEM_BALANCES = "system contracts' balances are per shard";
+const NEW_HOLDER_RAM = "a credit that creates its receiver's record charges no RAM";
 const KNOWN: Record<string, string> = {
   ...Object.fromEntries([0, 1, 2, 3].map((s) => [`transfer iost shard ${s} → shard ${(s + 1) % N}`, TRANSFER_GAS])),
   "a tx fails in its second action after a transfer to another shard": TRANSFER_GAS,
   "transfer iost to a missing account": CREDIT_FAILED,
-  "a token created after genesis, issued and moved to another shard": "a token created after genesis lives on its creator's shard only",
   // ram.iost's fee to deadaddr, an account of another shard than the forwarded part's, is a credit.
   "ram buy for an account of another shard": TRANSFER_GAS,
-  "pledge for oneself": SYSTEM_BALANCES,
+  "transferFreeze iost to another shard": NEW_HOLDER_RAM,
+  "a token created after genesis on its own shard, issued and moved to another shard": NEW_HOLDER_RAM,
+  "the token issued to its creator on another shard": NEW_HOLDER_RAM,
+  "the token issued to an account of a third shard": NEW_HOLDER_RAM,
+  "the token moved from shard 0 to shard 1": TRANSFER_GAS,
+  "the token moved from shard 0 to shard 2": NEW_HOLDER_RAM,
+  "the token moved from shard 0 to shard 3": NEW_HOLDER_RAM,
+  "the token frozen to an account of another shard": NEW_HOLDER_RAM,
+  "the token moved on from shard 1 to shard 2": TRANSFER_GAS,
   "unpledge for an account of another shard": "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
 };
 
