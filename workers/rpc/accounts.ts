@@ -8,8 +8,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN } from "../../src/sharding/placement";
-import { accountShard, homeShard, shard } from "../lib/nodes";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, tokenShard } from "../../src/sharding/placement";
+import { accountShard, homeShard, shard, shardCount } from "../lib/nodes";
 import { parseBoolParam } from "../lib/params";
 
 export const accountRoutes = new Hono<AppEnv>();
@@ -35,9 +35,10 @@ accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c
 
 accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
-  // Token definitions are kept by token.iost, placed on shard 0; iost and contribute are issued
-  // there only (issue.iost, bonus.iost), so shard 0's supply of them is the chain's.
-  return c.json(unwrap(await shard(c.env, 0).read("getTokenInfo", c.req.param("symbol"))));
+  // A token's supply is its shard's (iost's and contribute's: shard 0); every other shard holds a
+  // copy of its definition only. The RAM token's market is per shard: shard 0's, as getRAMInfo.
+  const symbol = c.req.param("symbol");
+  return c.json(unwrap(await shard(c.env, tokenShard(symbol, shardCount(c.env)) ?? CONSENSUS_SHARD).read("getTokenInfo", symbol)));
 });
 
 const NO_TOKEN721 = "token721.iost is not available on this node yet";

@@ -1,0 +1,44 @@
+/**
+ * Tokens across shards against the Durable Objects with four shards, through
+ * the edge (docs/SHARDING.md "Tokens across shards"): admin (shard 0) creates
+ * `coin`, whose symbol's shard is 2, and issues it to producer000 (shard 1).
+ * The create and the issue run on shard 2, the amount reaches shard 1 as a
+ * credit; `/getTokenInfo` and token.iost's `TI` storage answer from shard 2,
+ * the balance from the holder's shard.
+ */
+import { SELF } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import { shardOf, tokenShard } from "../../src/sharding/placement";
+import { txToRequestJson } from "../../src/tx/index";
+import { makeTx } from "../workers/txs";
+
+const N = 4;
+
+async function get(path: string): Promise<Record<string, unknown>> {
+  return (await (await SELF.fetch(`http://node${path}`)).json()) as Record<string, unknown>;
+}
+async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
+  return (await (await SELF.fetch(`http://node${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) })).json()) as Record<
+    string,
+    unknown
+  >;
+}
+const act = (actionName: string, args: unknown[]) => ({ contract: "token.iost", actionName, data: JSON.stringify(args) });
+
+describe("a token created by an account of another shard than its symbol's", () => {
+  test("is created and issued on its shard; getTokenInfo, its storage and a remote holder's balance are read where they live", async () => {
+    expect([shardOf("admin", N), tokenShard("coin", N), shardOf("producer000", N)]).toEqual([0, 2, 1]);
+    await get("/getChainInfo");
+    const { tx } = makeTx({ actions: [act("create", ["coin", "admin", 1000, { decimal: 2, fullName: "Coin" }]), act("issue", ["coin", "producer000", "12.5"])] });
+    const sent = await post("/sendTx", txToRequestJson(tx));
+    expect(sent.hash).toBeTypeOf("string");
+    // Forwarded to shard 2, run there, the credit to shard 1 and the settles.
+    await post("/dev/mine", { blocks: 5 });
+    const receipt = await get(`/getTxReceiptByTxHash/${sent.hash}`);
+    expect([receipt.status_code, receipt.message]).toEqual(["SUCCESS", ""]);
+    expect(await get("/getTokenInfo/coin/true")).toMatchObject({ symbol: "coin", full_name: "Coin", issuer: "admin", current_supply: "1250", decimal: 2 });
+    expect(await get("/getTokenBalance/producer000/coin/true")).toMatchObject({ balance: 12.5 });
+    const stored = await post("/getContractStorage", { id: "token.iost", key: "TIcoin", field: "supply", by_longest_chain: true });
+    expect(stored.data).toBe("1250");
+  });
+});
