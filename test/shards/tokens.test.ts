@@ -29,7 +29,9 @@ describe("a token created by an account of another shard than its symbol's", () 
   test("is created and issued on its shard; getTokenInfo, its storage and a remote holder's balance are read where they live", async () => {
     expect([shardOf("admin", N), tokenShard("coin", N), shardOf("producer000", N)]).toEqual([0, 2, 1]);
     await get("/getChainInfo");
-    const { tx } = makeTx({ actions: [act("create", ["coin", "admin", 1000, { decimal: 2, fullName: "Coin" }]), act("issue", ["coin", "producer000", "12.5"])] });
+    const { tx } = makeTx({
+      actions: [act("create", ["coin", "admin", 1000, { decimal: 2, fullName: "Coin" }]), act("issue", ["coin", "producer000", "12.5"])],
+    });
     const sent = await post("/sendTx", txToRequestJson(tx));
     expect(sent.hash).toBeTypeOf("string");
     // Forwarded to shard 2, run there, the credit to shard 1 and the settles.
