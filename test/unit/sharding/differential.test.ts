@@ -201,6 +201,15 @@ const CASES: Case[] = [
   ["the token moved on from shard 1 to shard 2", () => transferOf("gold", on(1), on(2), "4")],
   ["the token destroyed on shard 1", () => txBy(on(1), [act("token.iost", "destroy", ["gold", on(1), "5"])])],
   ["the token destroyed on its own shard", () => txBy(on(3), [act("token.iost", "destroy", ["gold", on(3), "1"])])],
+  [
+    "a token of another shard created, issued and moved in one tx",
+    () =>
+      txBy(on(1), [
+        act("token.iost", "create", ["pearl", on(1), 1000, { decimal: 0 }]),
+        act("token.iost", "issue", ["pearl", on(1), "100"]),
+        act("token.iost", "transfer", ["pearl", on(1), on(2), "5", ""]),
+      ]),
+  ],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
   ["ram sell", () => txBy(on(1), [act("ram.iost", "sell", [on(1), on(1), 500])])],
@@ -237,6 +246,7 @@ const KNOWN: Record<string, string> = {
   "the token moved from shard 0 to shard 3": NEW_HOLDER_RAM,
   "the token frozen to an account of another shard": NEW_HOLDER_RAM,
   "the token moved on from shard 1 to shard 2": TRANSFER_GAS,
+  "a token of another shard created, issued and moved in one tx": "token.iost create and issue run only on the token's shard",
   "unpledge for an account of another shard": "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
 };
 
