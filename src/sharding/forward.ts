@@ -1,8 +1,9 @@
 /**
  * Action receipts (docs/SHARDING.md "Cross-shard effects"): a tx whose action creates or funds an
  * account placed on another shard (auth.iost signUp, ram.iost buy for a
- * receiver, gas.iost pledge or unpledge for a user) or calls a user contract that lives on
- * another shard (directory.ts) runs on its publisher's shard up to that
+ * receiver, gas.iost pledge or unpledge for a user), calls a user contract that lives on
+ * another shard (directory.ts) or creates or issues a token whose shard is another
+ * (placement.ts tokenShard) runs on its publisher's shard up to that
  * action; the rest of its actions travel to the target shard as one `action`
  * receipt and run there in the next block, with
  * - the publisher's authority, resolved at home where its permissions live;

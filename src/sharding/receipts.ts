@@ -36,9 +36,9 @@ export interface CrossReceipt {
   fromShard: number;
   toShard: number;
   token: string;
-  /** Credit: the account credited. Action: the publisher. Settle: the sender (refunded when amount ≠ 0). Register: the contract. */
+  /** Credit: the account credited. Action: the publisher. Settle: the sender (refunded when amount ≠ 0; token.iost for an issue, whose refund lowers the supply). Register: the contract. Token: token.iost. */
   account: string;
-  /** Credit: the sender. Action: the account or contract it works for. Settle: the credited account. Register: the deployer. */
+  /** Credit: the sender (token.iost for an issue). Action: the account or contract it works for. Settle: the credited account. Register, token: the publisher. */
   counterpart: string;
   /** Smallest units, decimal text. Action: the escrow. Burn: the amount destroyed. */
   amount: string;
