@@ -21,7 +21,7 @@ import { nativeContract } from "./native.js";
 import { bool, int, json, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
-import { remoteContractShard } from "../sharding/directory.js";
+import { knownAccount, remoteContractShard } from "../sharding/directory.js";
 
 export const TOKEN = "token.iost";
 const TI = "TI";
@@ -323,10 +323,12 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const fromShard = sym === CONSENSUS_TOKEN ? null : h.remoteShard(from);
   if (fromShard !== null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
   if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
-  // A remote target is checked by its own shard, which refunds when it does not exist. A forwarded
-  // part's publisher is local here: what it receives joins its escrow, which goes home in the settle.
+  // A forwarded part's publisher is local here: what it receives joins its escrow, which goes home in
+  // the settle. An account of another shard is checked in the account directory, a contract found in
+  // the contract directory exists.
   const remote = sym === CONSENSUS_TOKEN ? null : (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to));
-  if (remote === null && !h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
+  const exists = remote === null ? h.isValidAccount(to) : to.startsWith("Contract") || knownAccount(h.state, to);
+  if (!exists) throw new VmError(`invalid account ${to}`);
   // Token definitions are per shard and a credit names only the symbol, so a token created after
   // genesis on one shard could be counterfeited by a same-named one created on another: only iost,
   // defined identically on every shard at genesis, crosses shards (docs/SHARDING.md).

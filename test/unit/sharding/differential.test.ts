@@ -50,6 +50,10 @@ function config(): GenesisConfig {
   };
 }
 
+/** An account created by the workload (on shard 3 with N = 4), and a name of shard 1 that none has. */
+const FRESH = "fresh1";
+const GHOST_HOME = "ghost1";
+
 /** `on(s, k)`: the k-th user of shard s (with N = 4). */
 const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)[k];
 
@@ -76,7 +80,7 @@ function homeOf(key: string, count: number): number | null {
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
   const acc = keyAccount(key);
-  if (acc !== null && USERS.includes(acc)) return isConsensusTokenKey(key) ? 0 : shardOf(acc, count);
+  if (acc !== null && (USERS.includes(acc) || acc === FRESH)) return isConsensusTokenKey(key) ? 0 : shardOf(acc, count);
   const id = acc ?? /^[bm]-(Contract[^-]+)-/.exec(key)?.[1];
   if (id === undefined || !contractShard.has(id)) return null;
   return count === 1 ? 0 : contractShard.get(id)!;
@@ -147,6 +151,12 @@ const CASES: Case[] = [
     [`transfer iost shard ${s} → shard ${(s + 1) % N}`, () => transfer(on(s), on((s + 1) % N, 1), "7.5")],
   ]),
   ["transfer iost to a missing account", () => transfer(on(1), "ghost0", "1")],
+  ["transfer iost to a missing account of the same shard", () => transfer(on(1), GHOST_HOME, "1")],
+  [
+    "create an account on another shard",
+    () => txBy(on(1), [act("auth.iost", "signUp", [FRESH, fakeKey(90), fakeKey(90)]), act("ram.iost", "buy", [on(1), FRESH, 1000])]),
+  ],
+  ["transfer iost to an account created on another shard: its first balance record", () => transfer(on(2), FRESH, "3")],
   ["transfer more iost than held", () => transfer(on(2), on(3), "2000000")],
   ...[0, 1, 2, 3].map((s): Case => [`deploy from shard ${s}`, () => txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])])]),
   ...[0, 1, 2, 3].flatMap((c) =>
@@ -201,16 +211,17 @@ const CASES: Case[] = [
  * fails here until it is removed.
  */
 const TRANSFER_GAS = "a transfer to another shard is charged less gas";
-const CREDIT_FAILED = "a credit that fails on its shard reports the receipt, not IOST's text";
 const SYSTEM_BALANCES = "system contracts' balances are per shard";
 const KNOWN: Record<string, string> = {
   ...Object.fromEntries([0, 1, 2, 3].map((s) => [`transfer iost shard ${s} → shard ${(s + 1) % N}`, TRANSFER_GAS])),
   "a tx fails in its second action after a transfer to another shard": TRANSFER_GAS,
-  "transfer iost to a missing account": CREDIT_FAILED,
   "a token created after genesis, issued and moved to another shard": "a token created after genesis lives on its creator's shard only",
   // ram.iost's fee to deadaddr, an account of another shard than the forwarded part's, is a credit.
   "ram buy for an account of another shard": TRANSFER_GAS,
   "pledge for oneself": SYSTEM_BALANCES,
+  // Its forwarded part pays ram.iost's fee to deadaddr by a credit, and creates gas.iost's balance on shard 3.
+  "create an account on another shard": TRANSFER_GAS,
+  "transfer iost to an account created on another shard: its first balance record": TRANSFER_GAS,
   "unpledge for an account of another shard": "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
 };
 
@@ -232,6 +243,7 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
   it("places callers, deployers and payees on every shard", () => {
     for (let s = 0; s < N; s++) expect([on(s), on(s, 1)].every((u) => u !== undefined && shardOf(u, N) === s)).toBe(true);
     expect(shardOf(on(2, 2), N)).toBe(2);
+    expect([shardOf("ghost0", N), shardOf(GHOST_HOME, N), shardOf(FRESH, N)]).toEqual([2, 1, 3]);
   });
 
   for (const [name, make] of CASES) {
