@@ -104,13 +104,15 @@ export function costGas(h: Host, name: string, gas: Decimal): void {
  * Gives back gas a tx reserved and did not use (a forwarded part's, settled a
  * block or two later; docs/SHARDING.md "Gas"): the stock as of `t` plus
  * `gas` (×100), at most the limit — gas regenerated meanwhile up to the limit
- * would have been capped there anyway. Raw writes like go-iost's teller:
+ * would have been capped there anyway. A negative `gas` charges a credit's
+ * receiver half, down to an empty stock. Raw writes like go-iost's teller:
  * no gas, the keys keep their payer.
  */
 export function refundGas(state: State, name: string, gas: bigint, t: bigint): void {
-  if (gas <= 0n) return;
+  if (gas === 0n) return;
   const g = readGas(new ContractDB(state), name);
-  const sum = gasAtTime(g, t).add(new Decimal(gas, GAS_DECIMAL));
+  const after = gasAtTime(g, t).add(new Decimal(gas, GAS_DECIMAL));
+  const sum = after.isNegative() ? Decimal.zero(GAS_DECIMAL) : after;
   const stock = g.limit.lessThan(sum) ? g.limit : sum;
   const put = (key: string, value: Value) => {
     const raw = basicKey(GAS, name + key);

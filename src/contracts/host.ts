@@ -377,7 +377,7 @@ export class Host {
   }
 
   /** Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given. */
-  sendCredit(to: number, token: string, account: string, from: string, amount: bigint, freezeUntil?: bigint): void {
+  sendCredit(to: number, token: string, account: string, from: string, amount: bigint, freezeUntil?: bigint, op?: "issue"): void {
     // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
     if (this.tx.guest && from === this.tx.publisher)
       throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
@@ -393,6 +393,8 @@ export class Host {
       amount: amount.toString(),
       message: "",
       ...(freezeUntil === undefined ? {} : { freezeUntil: freezeUntil.toString() }),
+      // Its settle comes home, where the publisher's gas and RAM pay the receiver's half; a forwarded part's goes to its shard.
+      ...(this.tx.guest ? {} : { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), ...(op ? { op } : {}) } }),
     });
   }
 

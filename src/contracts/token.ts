@@ -236,7 +236,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   const pub = h.tx.publisher;
   h.mapPut(c, TI + sym, "supply", int(supply + amount));
   if (remote !== null) {
-    h.sendCredit(remote, sym, to, issuer, amount);
+    h.sendCredit(remote, sym, to, issuer, amount, undefined, "issue");
     c.cpuAdd(opCost(1));
     h.receipt(c, goMarshalArgs(args));
     return [];
@@ -402,6 +402,19 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   h.receipt(c, goMarshalArgs(args));
   return [];
 };
+
+/**
+ * The receiver's half of a transfer, transferFreeze or issue whose sender runs on another shard, on
+ * the receiver's shard when its credit lands (executor/incoming.ts): the reads and writes of `to`'s
+ * records in Go's order, charged to `c` as on one shard (docs/SHARDING.md "Cross-shard effects").
+ */
+export function receiveCredit(h: Host, c: Cost, sym: string, to: string, amount: bigint, op: "transfer" | "issue", freezeUntil?: bigint): void {
+  const pub = h.tx.publisher;
+  if (freezeUntil !== undefined) return freezeBalance(h, c, sym, to, amount, freezeUntil, pub);
+  const balance = getBalance(h, c, sym, to, pub);
+  if (op === "issue") getBalance(h, c, sym, to, pub); // issue counts it twice, as above
+  setBalance(h, c, sym, to, balance + amount, pub);
+}
 
 /** iost destroyed on a shard other than the consensus shard, whose supply record is the chain's. */
 function burnsRemotely(h: Host, sym: string): boolean {

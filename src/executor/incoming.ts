@@ -5,14 +5,16 @@
  */
 import { addBalance, addFrozen } from "../contracts/balance.js";
 import { refundGas } from "../contracts/gas.js";
-import type { BlockContext } from "../contracts/host.js";
-import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
+import { Cost } from "../contracts/cost.js";
+import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
+import { monitorCall } from "../contracts/monitor.js";
+import { CROSS_SHARD_TOKEN, receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
-import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
+import { checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
 import { type Escrow, recordValue, runForwarded } from "./forwarded.js";
-import { addUsedRam } from "./index.js";
+import { addUsedRam, ramUsageOf } from "./index.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
@@ -24,6 +26,45 @@ function applyBurn(state: State, r: CrossReceipt): void {
   const cur = decodeValue(state.get(key));
   const supply = cur && cur.value.t === "i" ? cur.value.v : 0n;
   state.put(key, encodeValue(int(supply - BigInt(r.amount)), cur?.payer ?? ""));
+}
+
+/**
+ * The receiver's half of a credit sent by a tx at home (token.ts receiveCredit), counted as on one
+ * shard: its gas and RAM go back in the settle for the publisher's home to charge. Records the
+ * publisher pays carry its name, as on one shard; token.iost's own RAM is free, as there.
+ */
+function receiveCredit(state: State, block: BlockContext, r: CrossReceipt, payer: NonNullable<CrossReceipt["payer"]>): ForwardResult {
+  const tx: TxContext = {
+    publisher: payer.publisher,
+    hash: r.txHash,
+    time: block.time,
+    expiration: block.time,
+    gasRatio: BigInt(payer.gasRatio),
+    gasLimit: 0n,
+    amountLimit: [],
+    actions: [],
+    authList: new Map(),
+    signerList: new Set(),
+  };
+  const h = new Host(state, block, tx, monitorCall);
+  h.initStack();
+  h.setStackInfo(TOKEN, payer.op ?? "transfer");
+  const c = new Cost();
+  const until = r.freezeUntil === undefined ? undefined : BigInt(r.freezeUntil);
+  receiveTokens(h, c, r.token, r.account, BigInt(r.amount), payer.op ?? "transfer", until);
+  h.flushCacheCost();
+  const ramUsage: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ramUsageOf(h))) ramUsage[k] = v.toString();
+  return { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
+}
+
+/** RAM a credit's receiver half charged the publisher on its shard, from its free RAM here (never below none). */
+function chargeRam(state: State, account: string, bytes: bigint): void {
+  if (bytes === 0n) return;
+  const free = decodeValue(state.get(mapKey("token.iost", "TB" + account, "ram")));
+  const have = free && free.value.t === "i" ? free.value.v : 0n;
+  addBalance(state, "ram", account, -(bytes < have ? bytes : have));
+  addUsedRam(state, account, bytes);
 }
 
 /**
@@ -72,11 +113,12 @@ export function applyIncoming(
     } else if (r.kind === "credit") {
       // token.iost sends only iost across shards; anything else is refused here too, never merged.
       const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
-      if (why === "") {
+      const result = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
+      if (why === "" && !result) {
         if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
         else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
       }
-      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
+      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why, ...(result ? { result } : {}) });
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
       if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));
@@ -88,8 +130,11 @@ export function applyIncoming(
       // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
       const ramUsed = r.result?.ramUsage[r.account];
       if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
-      // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
-      if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
+      // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
+      // a credit's receiver half reserved none and is charged.
+      const f = r.result;
+      if (f?.credit) chargeRam(state, f.credit.publisher, BigInt(f.ramUsage[f.credit.publisher] ?? "0"));
+      if (f) refundGas(state, f.credit?.publisher ?? r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
       settled.push({
         txHash: r.txHash,
         receiptId: r.id.slice(0, -SETTLE.length),

@@ -56,6 +56,11 @@ export interface CrossReceipt {
   message: string;
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
   freezeUntil?: string;
+  /**
+   * Credit sent by a tx at home: who pays the receiver's half (its gas at the tx's ratio, ×100, and any
+   * RAM the publisher pays there), and which token.iost action sent it. Its settle's `result` reports it.
+   */
+  payer?: { publisher: string; gasRatio: string; op?: "issue" };
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
@@ -78,6 +83,11 @@ export interface ForwardResult {
   status?: "BALANCE_NOT_ENOUGH";
   /** RAM bytes per payer (the publisher, from its RAM escrow, or accounts of the target shard), decimal text. */
   ramUsage: Record<string, string>;
+  /**
+   * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
+   * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
+   */
+  credit?: { publisher: string };
 }
 
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
@@ -119,12 +129,14 @@ export function checkReceipt(r: CrossReceipt): void {
     if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
   }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
+  if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.forward) gas("vmGas", r.forward.vmGas);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
     gas("gasReserved", r.result.gasReserved);
-    gas("gasUsed", r.result.gasUsed, BigInt(r.result.gasReserved));
+    // A credit's receiver half had nothing reserved: the home charges what it used.
+    gas("gasUsed", r.result.gasUsed, r.result.credit ? undefined : BigInt(r.result.gasReserved));
   }
 }
 
