@@ -410,7 +410,10 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
  */
 export function receiveCredit(h: Host, c: Cost, sym: string, to: string, amount: bigint, op: "transfer" | "issue", freezeUntil?: bigint): void {
   const pub = h.tx.publisher;
-  if (freezeUntil !== undefined) return freezeBalance(h, c, sym, to, amount, freezeUntil, pub);
+  if (freezeUntil !== undefined) {
+    freezeBalance(h, c, sym, to, amount, freezeUntil, pub);
+    return;
+  }
   const balance = getBalance(h, c, sym, to, pub);
   if (op === "issue") getBalance(h, c, sym, to, pub); // issue counts it twice, as above
   setBalance(h, c, sym, to, balance + amount, pub);

@@ -58,13 +58,19 @@ function receiveCredit(state: State, block: BlockContext, r: CrossReceipt, payer
   return { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
 }
 
-/** RAM a credit's receiver half charged the publisher on its shard, from its free RAM here (never below none). */
-function chargeRam(state: State, account: string, bytes: bigint): void {
+/**
+ * Charges the publisher, at its home, for a credit's receiver half: its gas, and the RAM of records it
+ * pays there from its free RAM (down to none: it was spent meanwhile, docs/SHARDING.md "Not done yet").
+ */
+function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
+  const pub = f.credit!.publisher;
+  refundGas(state, pub, -BigInt(f.gasRatio) * BigInt(f.gasUsed), time);
+  const bytes = BigInt(f.ramUsage[pub] ?? "0");
   if (bytes === 0n) return;
-  const free = decodeValue(state.get(mapKey("token.iost", "TB" + account, "ram")));
+  const free = decodeValue(state.get(mapKey("token.iost", "TB" + pub, "ram")));
   const have = free && free.value.t === "i" ? free.value.v : 0n;
-  addBalance(state, "ram", account, -(bytes < have ? bytes : have));
-  addUsedRam(state, account, bytes);
+  addBalance(state, "ram", pub, -(bytes < have ? bytes : have));
+  addUsedRam(state, pub, bytes);
 }
 
 /**
@@ -118,7 +124,13 @@ export function applyIncoming(
         if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
         else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
       }
-      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why, ...(result ? { result } : {}) });
+      if (result && r.payer?.atHome) {
+        // This is the publisher's home: charge its half here, into the receipt its part's settle completes.
+        chargeHalf(state, result, block.time);
+        settled.push({ txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true });
+      }
+      const back = result && !r.payer?.atHome ? { result } : {};
+      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why, ...back });
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
       if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));
@@ -133,8 +145,8 @@ export function applyIncoming(
       // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
       // a credit's receiver half reserved none and is charged.
       const f = r.result;
-      if (f?.credit) chargeRam(state, f.credit.publisher, BigInt(f.ramUsage[f.credit.publisher] ?? "0"));
-      if (f) refundGas(state, f.credit?.publisher ?? r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
+      if (f?.credit) chargeHalf(state, f, block.time);
+      else if (f) refundGas(state, r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
       settled.push({
         txHash: r.txHash,
         receiptId: r.id.slice(0, -SETTLE.length),

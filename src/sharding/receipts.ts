@@ -57,10 +57,11 @@ export interface CrossReceipt {
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
   freezeUntil?: string;
   /**
-   * Credit sent by a tx at home: who pays the receiver's half (its gas at the tx's ratio, ×100, and any
-   * RAM the publisher pays there), and which token.iost action sent it. Its settle's `result` reports it.
+   * Credit: who pays the receiver's half (its gas at the tx's ratio, ×100, and any RAM the publisher
+   * pays there), and which token.iost action sent it. Sent by a tx at home, its settle's `result`
+   * reports it; sent by a forwarded part to the publisher's home (`atHome`), it is charged there.
    */
-  payer?: { publisher: string; gasRatio: string; op?: "issue" };
+  payer?: { publisher: string; gasRatio: string; op?: "issue"; atHome?: true };
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
@@ -149,6 +150,11 @@ export interface Settlement {
   message: string;
   /** An action's settle: the forwarded part's result, to combine into the tx's receipt. */
   result?: ForwardResult;
+  /**
+   * The receiver's half of a credit a forwarded part sent to the publisher's home: it joins the tx's
+   * receipt (arriving with the part's settle) but answers none of the receipts the tx awaits.
+   */
+  extra?: true;
 }
 
 /** The settle receipt answering `r` (amount and message filled in by the caller). */

@@ -194,6 +194,7 @@ const CASES: Case[] = [
   ],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
+  ["ram buy for an account of another shard, the fee to a third shard", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(2), 1000])])],
   ["ram sell", () => txBy(on(1), [act("ram.iost", "sell", [on(1), on(1), 500])])],
   ["ram lend on the same shard", () => txBy(on(1), [act("ram.iost", "lend", [on(1), on(1, 1), 100])])],
   ["ram lend to another shard", () => txBy(on(1), [act("ram.iost", "lend", [on(1), on(2), 100])])],
@@ -215,12 +216,11 @@ const SYSTEM_BALANCES = "system contracts' balances are per shard";
 const KNOWN: Record<string, string> = {
   "a tx fails in its second action after a transfer to another shard": TRANSFER_GAS,
   "a token created after genesis, issued and moved to another shard": "a token created after genesis lives on its creator's shard only",
-  // ram.iost's fee to deadaddr, an account of another shard than the forwarded part's, is a credit.
-  "ram buy for an account of another shard": TRANSFER_GAS,
+  // ram.iost's fee to deadaddr (shard 1) is a credit from the forwarded part to a third shard.
+  "ram buy for an account of another shard, the fee to a third shard": TRANSFER_GAS,
   "pledge for oneself": SYSTEM_BALANCES,
-  // Its forwarded part pays ram.iost's fee to deadaddr by a credit, and creates gas.iost's balance on shard 3.
-  "create an account on another shard": TRANSFER_GAS,
-  "unpledge for an account of another shard": "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
+  // Its forwarded part creates gas.iost's balance on shard 3.
+  "create an account on another shard": SYSTEM_BALANCES,
 };
 
 let one: SimChain;
@@ -241,7 +241,7 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
   it("places callers, deployers and payees on every shard", () => {
     for (let s = 0; s < N; s++) expect([on(s), on(s, 1)].every((u) => u !== undefined && shardOf(u, N) === s)).toBe(true);
     expect(shardOf(on(2, 2), N)).toBe(2);
-    expect([shardOf("ghost0", N), shardOf(GHOST_HOME, N), shardOf(FRESH, N)]).toEqual([2, 1, 3]);
+    expect([shardOf("ghost0", N), shardOf(GHOST_HOME, N), shardOf(FRESH, N), shardOf("deadaddr", N)]).toEqual([2, 1, 3, 1]);
   });
 
   for (const [name, make] of CASES) {
