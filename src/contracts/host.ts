@@ -223,11 +223,15 @@ export class Host {
   gasPaid(who = this.tx.publisher): number {
     return this.costs.get(who)?.toGas() ?? 0;
   }
-  /** A failed tx keeps only its gas: its receipts, events, cross-shard receipts and RAM charges go. */
+  /**
+   * A failed tx keeps only its gas: its receipts, events, cross-shard receipts and RAM charges go.
+   * The gas includes the receiver's half of each credit it sent, as on one shard: such a credit goes
+   * on as a `probe` carrying nothing, whose shard counts that half and undoes it (executor/incoming.ts).
+   */
   discardEffects(): void {
     this.receipts = [];
     this.events = [];
-    this.outbox = [];
+    this.outbox = this.outbox.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
     this.clearRAMCosts();
   }
   clearRAMCosts(): void {

@@ -10,6 +10,7 @@ import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { CROSS_SHARD_TOKEN, receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
+import { placedByName } from "../sharding/placement.js";
 import { checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
@@ -64,6 +65,7 @@ function receiveCredit(state: State, block: BlockContext, r: CrossReceipt, payer
  */
 function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
   const pub = f.credit!.publisher;
+  if (!placedByName(pub)) return; // a base tx (base.iost's): its gas is counted, paid by nobody
   refundGas(state, pub, -BigInt(f.gasRatio) * BigInt(f.gasUsed), time);
   const bytes = BigInt(f.ramUsage[pub] ?? "0");
   if (bytes === 0n) return;
@@ -119,7 +121,13 @@ export function applyIncoming(
     } else if (r.kind === "credit") {
       // token.iost sends only iost across shards; anything else is refused here too, never merged.
       const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+      if (r.probe) state.checkpoint();
       const result = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
+      // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM).
+      if (r.probe) {
+        state.rollback();
+        if (result) result.ramUsage = {};
+      }
       if (why === "" && !result) {
         if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
         else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));

@@ -62,6 +62,8 @@ export interface CrossReceipt {
    * reports it; sent by a forwarded part to the publisher's home (`atHome`), it is charged there.
    */
   payer?: { publisher: string; gasRatio: string; op?: "issue"; atHome?: true };
+  /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
+  probe?: true;
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
@@ -121,6 +123,7 @@ export function checkReceipt(r: CrossReceipt): void {
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
+  if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
   // Only the consensus shard keeps a supply that a burn lowers, and only of the token every shard shares.
   if (r.kind === "burn" && (r.toShard !== CONSENSUS_SHARD || r.token !== "iost"))
     throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);

@@ -211,10 +211,9 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const TRANSFER_GAS = "a credit sent by a forwarded part or by a failing tx is charged less gas";
+const TRANSFER_GAS = "a credit a forwarded part sends to a third shard is charged less gas";
 const SYSTEM_BALANCES = "system contracts' balances are per shard";
 const KNOWN: Record<string, string> = {
-  "a tx fails in its second action after a transfer to another shard": TRANSFER_GAS,
   "a token created after genesis, issued and moved to another shard": "a token created after genesis lives on its creator's shard only",
   // ram.iost's fee to deadaddr (shard 1) is a credit from the forwarded part to a third shard.
   "ram buy for an account of another shard, the fee to a third shard": TRANSFER_GAS,
