@@ -186,6 +186,26 @@ describe("contracts across shards (simulator)", () => {
     expect(g0 - gasOf(chain, caller)).toBe(r.receipt!.gasUsage);
   });
 
+  it("charges a credit's receiver half once, at home, also when the tx then fails (its credit a probe that moves nothing)", () => {
+    const chain = new SimChain(config(), N);
+    const pay = (to: string, amount: string) => act("token.iost", "transfer", ["iost", caller, to, amount, ""]);
+    for (const actions of [[pay(deployer, "1")], [pay(deployer, "1"), pay(deployer, "99999999")], [pay(deployer, "1"), pay("nobody1", "1")]]) {
+      const [g0, b0, d0, supply] = [gasOf(chain, caller), balance(chain, caller), balance(chain, deployer), chain.totalIost()];
+      const tx = txBy(caller, actions);
+      chain.submit(tx);
+      step(chain);
+      const r = chain.shards[shardOf(caller, N)].results.get(txId(tx))!;
+      expect(r.pending, "the receiver's half is counted on its shard first").toBe(1);
+      step(chain, 2);
+      const ok = actions.length === 1;
+      expect(r.receipt?.statusCode).toBe(ok ? "SUCCESS" : "RUNTIME_ERROR");
+      expect(r.pending).toBe(0);
+      expect(g0 - gasOf(chain, caller)).toBe(r.receipt!.gasUsage);
+      expect([balance(chain, caller), balance(chain, deployer), chain.totalIost()]).toEqual(ok ? [b0 - IOST, d0 + IOST, supply] : [b0, d0, supply]);
+      expect(chain.inFlight()).toEqual([]);
+    }
+  });
+
   it("a charge beyond the escrow fails the part there, rolls it back and refunds the escrow", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
