@@ -148,7 +148,7 @@ export function applyIncoming(
         state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
       }
       // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
-      const ramUsed = r.result?.ramUsage[r.account];
+      const ramUsed = r.result?.credit ? undefined : r.result?.ramUsage[r.account];
       if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
       // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
       // a credit's receiver half reserved none and is charged.

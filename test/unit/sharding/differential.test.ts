@@ -181,7 +181,7 @@ const CASES: Case[] = [
   ],
   [
     "transferFreeze iost to another shard",
-    () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", String(BLOCK_TIME + 10n ** 12n), ""])]),
+    () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
   ],
   [
     "a token created after genesis, issued and moved to another shard",
