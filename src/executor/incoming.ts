@@ -138,7 +138,9 @@ export function applyIncoming(
         settled.push({ txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true });
       }
       const back = result && !r.payer?.atHome ? { result } : {};
-      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why, ...back });
+      // A probe moved nothing: nothing to refund, nothing failed.
+      const message = r.probe ? "" : why;
+      outgoing.push({ ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message, ...back });
     } else {
       if (amount > 0n) addBalance(state, r.token, r.account, amount);
       if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));

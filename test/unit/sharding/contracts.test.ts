@@ -189,7 +189,15 @@ describe("contracts across shards (simulator)", () => {
   it("charges a credit's receiver half once, at home, also when the tx then fails (its credit a probe that moves nothing)", () => {
     const chain = new SimChain(config(), N);
     const pay = (to: string, amount: string) => act("token.iost", "transfer", ["iost", caller, to, amount, ""]);
-    for (const actions of [[pay(deployer, "1")], [pay(deployer, "1"), pay(deployer, "99999999")], [pay(deployer, "1"), pay("nobody1", "1")]]) {
+    // ghost0 (shard 2) does not exist: IOST's transferFreeze does not check, its probe reports no failure.
+    const freeze = act("token.iost", "transferFreeze", ["iost", caller, "ghost0", "1", Number(T0 + 10n ** 15n), ""]);
+    const cases = [
+      [pay(deployer, "1")],
+      [pay(deployer, "1"), pay(deployer, "99999999")],
+      [pay(deployer, "1"), pay("nobody1", "1")],
+      [freeze, pay(deployer, "99999999")],
+    ];
+    for (const actions of cases) {
       const [g0, b0, d0, supply] = [gasOf(chain, caller), balance(chain, caller), balance(chain, deployer), chain.totalIost()];
       const tx = txBy(caller, actions);
       chain.submit(tx);
@@ -199,7 +207,12 @@ describe("contracts across shards (simulator)", () => {
       step(chain, 2);
       const ok = actions.length === 1;
       expect(r.receipt?.statusCode).toBe(ok ? "SUCCESS" : "RUNTIME_ERROR");
+      if (!ok)
+        expect(r.receipt?.message).toMatch(
+          /^running action Action\{Contract: token\.iost, ActionName: transfer, [^\n]*\n? error: (balance not enough|invalid account nobody1)/,
+        );
       expect(r.pending).toBe(0);
+      expect([r.failures, r.receipt?.message.includes("cross-shard")]).toEqual([[], false]);
       expect(g0 - gasOf(chain, caller)).toBe(r.receipt!.gasUsage);
       expect([balance(chain, caller), balance(chain, deployer), chain.totalIost()]).toEqual(ok ? [b0 - IOST, d0 + IOST, supply] : [b0, d0, supply]);
       expect(chain.inFlight()).toEqual([]);
