@@ -169,7 +169,7 @@ function settle(sql: SqlStorage, s: core.Settlement, height: number): void {
   if (rows.length === 0) return;
   recordSettleUndo(sql, height, s.txHash); // a revert below `height` restores the row
   const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
-  sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
+  sql.exec("UPDATE tx_index SET pending = pending - ?, receipt = ? WHERE hash = ?", s.extra ? 0 : 1, receipt, s.txHash);
 }
 
 /** What one height's chunk gathers as it runs: its txs (in order), their receipts' hashes, events, cross-shard receipts and gas. */

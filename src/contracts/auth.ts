@@ -16,6 +16,7 @@ import { jsError, jsThrow, jsTypeError, VmError } from "./errors.js";
 import type { AccountJson, Host, ItemJson } from "./host.js";
 import type { NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
+import { announce } from "./system.js";
 
 export const AUTH = "auth.iost";
 
@@ -112,6 +113,8 @@ const signUp: NativeAbi["fn"] = (h, args, c) => {
   save(h, c, account, AUTH);
   if (!h.genesis) h.callWithAuth(c, "gas.iost", "pledge", argsJson([referrer, id, "10"]));
   receipt(h, [id, owner, active]);
+  // Other shards learn that the account exists, so their transfers to it fail as on one shard when it does not.
+  if (!h.genesis) announce(h, id);
   return [];
 };
 

@@ -16,8 +16,6 @@ import { asDecimal, asInt, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract, type AbiEntry } from "./native.js";
 import { canUpdateAdmin, noop } from "./token.js";
-import { addBalance, balanceOf } from "./balance.js";
-import { placedByName, shardOf } from "../sharding/placement.js";
 
 export const GAS = "gas.iost";
 export const GAS_DECIMAL = 2;
@@ -104,13 +102,15 @@ export function costGas(h: Host, name: string, gas: Decimal): void {
  * Gives back gas a tx reserved and did not use (a forwarded part's, settled a
  * block or two later; docs/SHARDING.md "Gas"): the stock as of `t` plus
  * `gas` (×100), at most the limit — gas regenerated meanwhile up to the limit
- * would have been capped there anyway. Raw writes like go-iost's teller:
+ * would have been capped there anyway. A negative `gas` charges a credit's
+ * receiver half, down to an empty stock. Raw writes like go-iost's teller:
  * no gas, the keys keep their payer.
  */
 export function refundGas(state: State, name: string, gas: bigint, t: bigint): void {
-  if (gas <= 0n) return;
+  if (gas === 0n) return;
   const g = readGas(new ContractDB(state), name);
-  const sum = gasAtTime(g, t).add(new Decimal(gas, GAS_DECIMAL));
+  const after = gasAtTime(g, t).add(new Decimal(gas, GAS_DECIMAL));
+  const sum = after.isNegative() ? Decimal.zero(GAS_DECIMAL) : after;
   const stock = g.limit.lessThan(sum) ? g.limit : sum;
   const put = (key: string, value: Value) => {
     const raw = basicKey(GAS, name + key);
@@ -192,34 +192,6 @@ const pledgeAbi: NativeAbi["fn"] = (h, args, c) => {
   return [];
 };
 
-/**
- * The shard of a pledger that lives elsewhere, or null. An unpledge for a user of another shard is
- * forwarded there (sharding/forward.ts), so its pledger — usually the publisher, whose escrow makes
- * it look local to remoteShard — keeps its frozen balance at home.
- */
-function pledgerHome(h: Host, pledger: string): number | null {
-  const sh = h.block.shard;
-  if (!sh || sh.count === 1 || !placedByName(pledger)) return null;
-  const home = shardOf(pledger, sh.count);
-  return home === sh.index ? null : home;
-}
-
-/**
- * The unpledge refund to a pledger of another shard: its `TF` record cannot be written here, so the
- * amount leaves gas.iost's balance here (where the pledge's IOST went) and travels home as a credit
- * carrying the unfreeze time, written there as the record transferFreeze would (executor/incoming.ts).
- */
-function refundHome(h: Host, me: string, pledger: string, home: number, amount: bigint, ftime: bigint): void {
-  // Pledges made at genesis hold their IOST on shard 0 only (genesis/shards.ts).
-  const have = balanceOf(h.state, "iost", me);
-  if (have < amount)
-    throw new VmError(
-      `balance not enough: ${me} holds ${new Decimal(have, 8).toString()} iost on shard ${h.block.shard!.index}, the refund is ${new Decimal(amount, 8).toString()}`,
-    );
-  addBalance(h.state, "iost", me, -amount);
-  h.sendCredit(home, "iost", pledger, me, amount, ftime);
-}
-
 const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
   const pledger = args[0] as string;
   const user = args[1] as string;
@@ -240,9 +212,9 @@ const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
   if (pledger !== "token.iost") {
     const me = h.contractNameWithCost(c);
     const ftime = h.block.time + UNPLEDGE_FREEZE_NS;
-    const home = pledgerHome(h, pledger);
-    if (home === null) h.callWithAuth(c, "token.iost", "transferFreeze", `["iost", "${me}", "${pledger}", "${amount.toString()}", ${ftime}, ""]`);
-    else refundHome(h, me, pledger, home, amount.rescale(8).value, ftime);
+    // To a pledger of another shard (an unpledge runs on the user's shard) transferFreeze sends the
+    // amount home as a credit carrying the unfreeze time (token.ts, docs/SHARDING.md "Unpledge across shards").
+    h.callWithAuth(c, "token.iost", "transferFreeze", `["iost", "${me}", "${pledger}", "${amount.toString()}", ${ftime}, ""]`);
   }
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));

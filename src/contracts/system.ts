@@ -42,8 +42,11 @@ export function registerSystemAbi(abi: NativeAbi): void {
   def.abis.set(abi.name, abi.name === "setCode" ? announcing(abi) : abi);
 }
 
-/** After a successful setCode: one `register` receipt to every other shard (in shard order). */
-function announceContract(h: Host, id: string): void {
+/**
+ * After a successful setCode or signUp: one `register` receipt to every other shard (in shard order),
+ * which writes the contract's or account's directory entry (src/sharding/directory.ts).
+ */
+export function announce(h: Host, id: string): void {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return;
   for (let to = 0; to < sh.count; to++) {
@@ -73,7 +76,7 @@ function announcing(setCode: NativeAbi): NativeAbi {
     ...setCode,
     fn: (h, args, c) => {
       const rtn = setCode.fn(h, args, c);
-      announceContract(h, rtn[0] as string);
+      announce(h, rtn[0] as string);
       return rtn;
     },
   };

@@ -27,7 +27,7 @@ import { nativeContract } from "./native.js";
 import { bool, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
-import { remoteContractShard } from "../sharding/directory.js";
+import { knownAccount, remoteContractShard } from "../sharding/directory.js";
 
 export const TOKEN = "token.iost";
 const TI = "TI";
@@ -252,7 +252,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, TI + sym, "supply", int(supply + amount));
   if (remote !== null) {
     // Sent by token.iost, not the issuer: a refund (no such account) un-issues it here (executor/incoming.ts).
-    h.sendCredit(remote, sym, to, TOKEN, amount, undefined, balanceRecordPayer(sym, to, pub));
+    h.sendCredit(remote, sym, to, TOKEN, amount, { op: "issue", ramPayer: balanceRecordPayer(sym, to, pub) });
     c.cpuAdd(opCost(1));
     h.receipt(c, goMarshalArgs(args));
     return [];
@@ -380,10 +380,12 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const fromShard = sym === CONSENSUS_TOKEN ? null : h.remoteShard(from);
   if (fromShard !== null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
   if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
-  // A remote target is checked by its own shard, which refunds when it does not exist. A forwarded
-  // part's publisher is local here: what it receives joins its escrow, which goes home in the settle.
+  // A forwarded part's publisher is local here: what it receives joins its escrow, which goes home in
+  // the settle. An account of another shard is checked in the account directory, a contract found in
+  // the contract directory exists.
   const remote = sym === CONSENSUS_TOKEN ? null : (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to));
-  if (remote === null && !h.isValidAccount(to)) throw new VmError(`invalid account ${to}`);
+  const exists = remote === null ? h.isValidAccount(to) : to.startsWith("Contract") || knownAccount(h.state, to);
+  if (!exists) throw new VmError(`invalid account ${to}`);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
@@ -394,7 +396,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
     const tb = getBalance(h, c, sym, to, pub);
     setBalance(h, c, sym, to, tb + amount, pub);
   } else {
-    h.sendCredit(remote, sym, to, from, amount, undefined, balanceRecordPayer(sym, to, pub));
+    h.sendCredit(remote, sym, to, from, amount, { ramPayer: balanceRecordPayer(sym, to, pub) });
   }
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
@@ -420,7 +422,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   args = [args[0], args[1], args[2], amountStr, args[4], args[5]];
   const amount = debitFrom(h, c, sym, from, amountStr);
   if (remote === null) freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
-  else h.sendCredit(remote, sym, to, from, amount, ftime, h.tx.publisher);
+  else h.sendCredit(remote, sym, to, from, amount, { freezeUntil: ftime, ramPayer: h.tx.publisher });
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
@@ -453,6 +455,22 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   h.receipt(c, goMarshalArgs(args));
   return [];
 };
+
+/**
+ * The receiver's half of a transfer, transferFreeze or issue whose sender runs on another shard, on
+ * the receiver's shard when its credit lands (executor/incoming.ts): the reads and writes of `to`'s
+ * records in Go's order, charged to `c` as on one shard (docs/SHARDING.md "Cross-shard effects").
+ */
+export function receiveCredit(h: Host, c: Cost, sym: string, to: string, amount: bigint, op: "transfer" | "issue", freezeUntil?: bigint): void {
+  const pub = h.tx.publisher;
+  if (freezeUntil !== undefined) {
+    freezeBalance(h, c, sym, to, amount, freezeUntil, pub);
+    return;
+  }
+  const balance = getBalance(h, c, sym, to, pub);
+  if (op === "issue") getBalance(h, c, sym, to, pub); // issue counts it twice, as above
+  setBalance(h, c, sym, to, balance + amount, pub);
+}
 
 /**
  * Lowers the chain's supply on the token's shard by a `burn` receipt (applied there in the next

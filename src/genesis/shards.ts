@@ -21,6 +21,7 @@ import { MemoryStore } from "../state/memory-store.js";
 import { stateRoot } from "../state/root.js";
 import type { Write } from "../state/state.js";
 import type { Store } from "../state/store.js";
+import { accountEntry } from "../sharding/directory.js";
 import { isConsensusTokenKey, keyAccount, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 
 /** The shard that holds a genesis key, or null for every shard. */
@@ -72,6 +73,12 @@ export function applyShardGenesis(store: Store, config: GenesisConfig, index: nu
     const copy = systemBalanceCopy(key, value);
     return copy === undefined ? [] : [[key, copy]];
   });
+  // Every account of another shard is in this shard's account directory (sharding/directory.ts), as its signUp would have announced it.
+  if (count > 1)
+    for (const [key, value] of full.writes) {
+      const acc = /^m-auth\.iost-auth-(.+)$/.exec(key)?.[1];
+      if (acc !== undefined && value !== null && shardOf(acc, count) !== index) mine.push(accountEntry(acc, shardOf(acc, count)));
+    }
   for (const [key, value] of mine) {
     if (value !== null) store.put(key, value);
   }

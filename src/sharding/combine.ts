@@ -30,7 +30,7 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   }
   if (s.ok) return out;
   // The first failure is the tx's, as on one shard where the tx stops there.
-  if (f) {
+  if (f && !f.credit) {
     const statusCode = r.statusCode === "SUCCESS" ? (f.status ?? "RUNTIME_ERROR") : r.statusCode;
     return { ...out, statusCode, message: r.statusCode === "SUCCESS" ? s.message : r.message, returns: [], receipts: [] };
   }

@@ -58,7 +58,15 @@ export interface CrossReceipt {
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
   freezeUntil?: string;
   /** Credit: the RAM payer a new balance or frozen record names (token.iost's on one shard), else none. */
-  payer?: string;
+  ramPayer?: string;
+  /**
+   * Credit: who pays the receiver's half (its gas at the tx's ratio, ×100, and any RAM the publisher
+   * pays there), and which token.iost action sent it. Sent by a tx at home, its settle's `result`
+   * reports it; sent by a forwarded part to the publisher's home (`atHome`), it is charged there.
+   */
+  payer?: { publisher: string; gasRatio: string; op?: "issue"; atHome?: true };
+  /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
+  probe?: true;
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
@@ -83,6 +91,11 @@ export interface ForwardResult {
   status?: "BALANCE_NOT_ENOUGH";
   /** RAM bytes per payer (the publisher, from its RAM escrow, or accounts of the target shard), decimal text. */
   ramUsage: Record<string, string>;
+  /**
+   * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
+   * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
+   */
+  credit?: { publisher: string };
 }
 
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
@@ -118,6 +131,7 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
+  if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
   // Only a token's shard keeps the supply a burn lowers, and only it announces the token.
   if (r.kind === "burn" && r.toShard !== tokenShard(r.token, count))
     throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);
@@ -135,12 +149,14 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
   }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
+  if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.forward) gas("vmGas", r.forward.vmGas);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
     gas("gasReserved", r.result.gasReserved);
-    gas("gasUsed", r.result.gasUsed, BigInt(r.result.gasReserved));
+    // A credit's receiver half had nothing reserved: the home charges what it used.
+    gas("gasUsed", r.result.gasUsed, r.result.credit ? undefined : BigInt(r.result.gasReserved));
   }
 }
 
@@ -153,6 +169,11 @@ export interface Settlement {
   message: string;
   /** An action's settle: the forwarded part's result, to combine into the tx's receipt. */
   result?: ForwardResult;
+  /**
+   * The receiver's half of a credit a forwarded part sent to the publisher's home: it joins the tx's
+   * receipt (arriving with the part's settle) but answers none of the receipts the tx awaits.
+   */
+  extra?: true;
 }
 
 /** The settle receipt answering `r` (amount and message filled in by the caller). */

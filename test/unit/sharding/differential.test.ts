@@ -50,6 +50,10 @@ function config(): GenesisConfig {
   };
 }
 
+/** An account created by the workload (on shard 3 with N = 4), and a name of shard 1 that none has. */
+const FRESH = "fresh1";
+const GHOST_HOME = "ghost1";
+
 /** `on(s, k)`: the k-th user of shard s (with N = 4). */
 const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)[k];
 
@@ -79,7 +83,7 @@ function homeOf(key: string, count: number): number | null {
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
   const acc = keyAccount(key);
-  if (acc !== null && USERS.includes(acc)) return isConsensusTokenKey(key) ? 0 : shardOf(acc, count);
+  if (acc !== null && (USERS.includes(acc) || acc === FRESH)) return isConsensusTokenKey(key) ? 0 : shardOf(acc, count);
   const id = acc ?? /^[bm]-(Contract[^-]+)-/.exec(key)?.[1];
   if (id === undefined || !contractShard.has(id)) return null;
   return count === 1 ? 0 : contractShard.get(id)!;
@@ -151,6 +155,12 @@ const CASES: Case[] = [
     [`transfer iost shard ${s} → shard ${(s + 1) % N}`, () => transfer(on(s), on((s + 1) % N, 1), "7.5")],
   ]),
   ["transfer iost to a missing account", () => transfer(on(1), "ghost0", "1")],
+  ["transfer iost to a missing account of the same shard", () => transfer(on(1), GHOST_HOME, "1")],
+  [
+    "create an account on another shard",
+    () => txBy(on(1), [act("auth.iost", "signUp", [FRESH, fakeKey(90), fakeKey(90)]), act("ram.iost", "buy", [on(1), FRESH, 1000])]),
+  ],
+  ["transfer iost to an account created on another shard: its first balance record", () => transfer(on(2), FRESH, "3")],
   ["transfer more iost than held", () => transfer(on(2), on(3), "2000000")],
   ...[0, 1, 2, 3].map((s): Case => [`deploy from shard ${s}`, () => txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])])]),
   ...[0, 1, 2, 3].flatMap((c) =>
@@ -212,6 +222,7 @@ const CASES: Case[] = [
   ],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
+  ["ram buy for an account of another shard, the fee to a third shard", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(2), 1000])])],
   ["ram sell", () => txBy(on(1), [act("ram.iost", "sell", [on(1), on(1), 500])])],
   ["ram lend on the same shard", () => txBy(on(1), [act("ram.iost", "lend", [on(1), on(1, 1), 100])])],
   ["ram lend to another shard", () => txBy(on(1), [act("ram.iost", "lend", [on(1), on(2), 100])])],
@@ -228,26 +239,12 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const TRANSFER_GAS = "a transfer to another shard is charged less gas";
-const CREDIT_FAILED = "a credit that fails on its shard reports the receipt, not IOST's text";
-const NEW_HOLDER_RAM = "a credit that creates its receiver's record charges no RAM";
+const THIRD_SHARD_CREDIT = "a credit a forwarded part sends to a third shard is not charged";
 const KNOWN: Record<string, string> = {
-  ...Object.fromEntries([0, 1, 2, 3].map((s) => [`transfer iost shard ${s} → shard ${(s + 1) % N}`, TRANSFER_GAS])),
-  "a tx fails in its second action after a transfer to another shard": TRANSFER_GAS,
-  "transfer iost to a missing account": CREDIT_FAILED,
-  // ram.iost's fee to deadaddr, an account of another shard than the forwarded part's, is a credit.
-  "ram buy for an account of another shard": TRANSFER_GAS,
-  "transferFreeze iost to another shard": NEW_HOLDER_RAM,
-  "a token created after genesis on its own shard, issued and moved to another shard": NEW_HOLDER_RAM,
-  "the token issued to its creator on another shard": NEW_HOLDER_RAM,
-  "the token issued to an account of a third shard": NEW_HOLDER_RAM,
-  "the token moved from shard 0 to shard 1": TRANSFER_GAS,
-  "the token moved from shard 0 to shard 2": NEW_HOLDER_RAM,
-  "the token moved from shard 0 to shard 3": NEW_HOLDER_RAM,
-  "the token frozen to an account of another shard": NEW_HOLDER_RAM,
-  "the token moved on from shard 1 to shard 2": TRANSFER_GAS,
+  // ram.iost's fee to deadaddr (shard 1) is a credit from the forwarded part to a third shard.
+  "ram buy for an account of another shard, the fee to a third shard": THIRD_SHARD_CREDIT,
+  "the token issued to an account of a third shard": THIRD_SHARD_CREDIT,
   "a token of another shard created, issued and moved in one tx": "token.iost create and issue run only on the token's shard",
-  "unpledge for an account of another shard": "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
 };
 
 let one: SimChain;
@@ -268,6 +265,7 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
   it("places callers, deployers and payees on every shard", () => {
     for (let s = 0; s < N; s++) expect([on(s), on(s, 1)].every((u) => u !== undefined && shardOf(u, N) === s)).toBe(true);
     expect(shardOf(on(2, 2), N)).toBe(2);
+    expect([shardOf("ghost0", N), shardOf(GHOST_HOME, N), shardOf(FRESH, N), shardOf("deadaddr", N)]).toEqual([2, 1, 3, 1]);
   });
 
   for (const [name, make] of CASES) {

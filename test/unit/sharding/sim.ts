@@ -97,7 +97,7 @@ export class SimShard {
       // Only the tx's home tracks it (credits sent by forwarded actions settle where they were sent from).
       const t = this.results.get(s.txHash);
       if (!t) continue;
-      t.pending--;
+      if (!s.extra) t.pending--;
       t.receipt = combineReceipt(t.receipt!, s);
       if (!s.ok) t.failures.push(s.message);
     }
