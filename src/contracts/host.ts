@@ -384,7 +384,14 @@ export class Host {
    * Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given;
    * `ramPayer` names the RAM payer of the record it may create there, as token.iost names it on one shard.
    */
-  sendCredit(to: number, token: string, account: string, from: string, amount: bigint, opts: { freezeUntil?: bigint; op?: "issue"; ramPayer?: string } = {}): void {
+  sendCredit(
+    to: number,
+    token: string,
+    account: string,
+    from: string,
+    amount: bigint,
+    opts: { freezeUntil?: bigint; op?: "issue"; ramPayer?: string } = {},
+  ): void {
     const { freezeUntil, op, ramPayer } = opts;
     // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
     if (this.tx.guest && from === this.tx.publisher)
