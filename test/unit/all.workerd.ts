@@ -6,6 +6,7 @@
  * only top-level hooks are the idempotent `beforeAll(vmReady)`. abi.test.ts runs on its own: its
  * snapshots are kept beside it, by file.
  */
+/// <reference types="vite/types/importMeta.d.ts" />
 import { describe } from "vitest";
 
 const files = import.meta.glob(["./**/*.test.ts", "!./contracts/abi.test.ts"]);
