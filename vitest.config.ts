@@ -4,10 +4,17 @@ import { defineConfig } from "vitest/config";
 // One core suite, two runtimes: test/unit runs in Node and again inside workerd,
 // so the protocol core is proven on both. test/workers holds Durable Object
 // integration tests (workerd only); test/e2e talks HTTP to a started node.
-// vitest's default on 2 cores is one file at a time for the whole suite. Unit and Durable Object
-// files mostly wait on alarms and each start a runtime, so two at once; the e2e and network
-// projects, whose nodes keep time, stay at one.
+// vitest runs one group (sequence.groupOrder) after another, each in one pool of its maxWorkers,
+// and files of projects that leave both unset one at a time after all groups. On the 2-core
+// machine: group 0, unit and Durable Object files (CPU: a runtime each), two at once; group 1,
+// the files whose assertions are wall-clock bounds (network faults, the adversarial e2e files,
+// the block interval), one at a time and alone; group 2, the other e2e files, three at once:
+// their nodes mostly wait for blocks (about a third of a core each, measured), and each file
+// has its own node on a free port.
 const WORKERS = 2;
+const E2E_WORKERS = 3;
+/** E2E files that assert wall-clock bounds (a victim's finality under attack, blocks per 250 ms slot). */
+const TIMED = ["test/e2e/siege.test.ts", "test/e2e/fuzz-*.test.ts", "test/e2e/interval.test.ts"];
 
 export default defineConfig({
   test: {
@@ -71,23 +78,36 @@ export default defineConfig({
       },
       {
         // Real HTTP against started nodes (wrangler unstable_startWorker). Each file
-        // starts its own node; files run one after another to keep ports and CPU calm.
+        // starts its own node on a free port, so files share nothing but the CPU.
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          exclude: TIMED,
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          maxWorkers: E2E_WORKERS,
+          sequence: { concurrent: false, groupOrder: 2 },
+        },
+      },
+      {
+        // The e2e files with wall-clock bounds: alone beside the network files (group 1), so no other
+        // node shares the cores their bounds assume.
+        test: {
+          name: "e2e-timed",
+          include: TIMED,
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
           maxWorkers: 1,
-          sequence: { concurrent: false },
+          sequence: { concurrent: false, groupOrder: 1 },
         },
       },
       {
         // Networks of real nodes (test/network/harness.ts): several workerd
-        // instances per file, so files run one at a time with long timeouts, and
-        // only after every other project (groupOrder 1): their fault timings must not
-        // share the 2 CPU cores with the e2e nodes.
+        // instances per file, so files run one at a time with long timeouts, in
+        // group 1: their fault timings must not share the 2 CPU cores with other nodes.
         test: {
           name: "network",
           include: ["test/network/**/*.test.ts"],
@@ -108,8 +128,8 @@ export default defineConfig({
           env: { SHARD_COUNT: "1" },
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
-          maxWorkers: 1,
+          maxWorkers: E2E_WORKERS,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
