@@ -50,9 +50,19 @@ export class SimShard {
   constructor(
     readonly index: number,
     readonly count: number,
-    config: GenesisConfig,
+    /** The genesis to start from, or a shard to copy (SimChain.fork). */
+    from: GenesisConfig | SimShard,
   ) {
-    this.root = applyShardGenesis(this.store, config, index, count);
+    if (!(from instanceof SimShard)) {
+      this.root = applyShardGenesis(this.store, from, index, count);
+      return;
+    }
+    for (const key of from.store.keys()) this.store.put(key, from.store.get(key)!);
+    this.root = from.root;
+    this.pool = [...from.pool];
+    for (const [h, out] of from.outgoing) this.outgoing.set(h, out);
+    for (const [id, n] of from.applied) this.applied.set(id, n);
+    for (const [hash, r] of from.results) this.results.set(hash, { ...r, failures: [...r.failures] });
   }
 
   submit(tx: Tx): void {
@@ -119,6 +129,13 @@ export class SimChain {
     this.shards = Array.from({ length: count }, (_, i) => new SimShard(i, count, config));
     this.time = config.time;
     this.witness = opts.baseWitness ?? null;
+  }
+
+  /** A copy at this height: a costly prefix (genesis, deployments) is built once and many runs continue copies of it. */
+  fork(): SimChain {
+    const c: SimChain = Object.create(SimChain.prototype);
+    Object.assign(c, this, { shards: this.shards.map((s) => new SimShard(s.index, s.count, s)), baseTxs: new Map(this.baseTxs) });
+    return c;
   }
 
   /** The intake: a tx goes to its publisher's shard. */

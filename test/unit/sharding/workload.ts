@@ -69,6 +69,13 @@ export function txBy(user: string, actions: ReturnType<typeof act>[], o: { limit
 /** Deployed contracts' shards on N = 4 (ids are tx hashes: one map serves every chain of a file). */
 export const contractShard = new Map<string, number>();
 
+const homes = new Map<string, number>();
+/** shardOf, remembered: reads place every key of every shard after every block. */
+function placed(acc: string, count: number): number {
+  const k = `${count}:${acc}`;
+  return homes.get(k) ?? homes.set(k, shardOf(acc, count)).get(k)!;
+}
+
 /** Where a read key lives on a chain of `count` shards (null: not one of the ids compared). */
 function homeOf(key: string, count: number): number | null {
   if (key === "m-token.iost-TIiost-supply") return CONSENSUS_SHARD; // the chain's iost supply (docs/SHARDING.md)
@@ -77,7 +84,7 @@ function homeOf(key: string, count: number): number | null {
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
   const acc = keyAccount(key);
-  if (acc !== null && USERS.includes(acc)) return isConsensusTokenKey(key) ? 0 : shardOf(acc, count);
+  if (acc !== null && USERS.includes(acc)) return isConsensusTokenKey(key) ? 0 : placed(acc, count);
   const id = acc ?? /^[bm]-(Contract[^-]+)-/.exec(key)?.[1];
   if (id === undefined || !contractShard.has(id)) return null;
   return count === 1 ? 0 : contractShard.get(id)!;
@@ -113,6 +120,20 @@ function delta(before: Reads, after: Reads): Record<string, string> {
     const b = before.get(key);
     const a = after.get(key);
     if (json(a) === json(b)) continue;
+    if (a?.t === "index" || b?.t === "index") {
+      // A map's field index as the fields added and removed (the rest may carry earlier differences).
+      const fields = (x: typeof a) =>
+        new Set(
+          x === undefined
+            ? []
+            : String(x.v)
+                .split("@")
+                .filter((f) => f !== ""),
+        );
+      const [fb, fa] = [fields(b), fields(a)];
+      out[key] = [...[...fa].filter((f) => !fb.has(f)).map((f) => `+${f}`), ...[...fb].filter((f) => !fa.has(f)).map((f) => `-${f}`)].join(" ");
+      continue;
+    }
     const nb = num(b);
     const na = num(a);
     out[key] = nb !== null && na !== null ? `${na - nb} (${a?.payer ?? "deleted"})` : a === undefined ? "deleted" : `${String(a.v)} (${a.payer})`;
@@ -153,31 +174,49 @@ export function freeRam(chain: SimChain, user: string): bigint {
   return d && d.value.t === "i" ? d.value.v : 0n;
 }
 
+/** Each token's supply as defined at genesis (on one shard: genesis copies token info to every shard). */
+export function genesisSupplies(chain: SimChain): Map<string, bigint> {
+  expect(chain.height, "read at genesis").toBe(0);
+  const out = new Map<string, bigint>();
+  for (const key of chain.shards[0].store.keys()) {
+    const m = /^m-token\.iost-TI(.+)-supply$/.exec(key);
+    const v = m && decodeValue(chain.shards[0].store.get(key))?.value;
+    if (m && v?.t === "i") out.set(m[1], v.v);
+  }
+  return out;
+}
+
 /**
  * Every token's supply against what exists: per symbol, the supply recorded by
- * its definition(s) and the sum over shards of balances, frozen balances and
- * the amounts of receipts in flight. iost's (and contribute's) supply is shard
- * 0's, the chain's (docs/SHARDING.md "Supply"); another token's definition
- * lives where it was created, or on every shard for ram (one market per shard),
- * each recording what it issued, so those supplies add up.
+ * its definitions and the sum over shards of balances, frozen balances, RAM in
+ * use and the amounts of receipts in flight. A definition copied to every
+ * shard at genesis changes only where the token is issued or destroyed (iost
+ * and contribute on shard 0, docs/SHARDING.md "Supply"; RAM by each shard's
+ * market), so the chain's supply is the genesis one plus every shard's change;
+ * a token created later is defined on one shard.
  */
-export function supplies(chain: SimChain): Map<string, { supply: bigint; held: bigint }> {
+export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<string, { supply: bigint; held: bigint }> {
   const out = new Map<string, { supply: bigint; held: bigint }>();
-  const get = (sym: string) => out.get(sym) ?? out.set(sym, { supply: 0n, held: 0n }).get(sym)!;
+  const get = (sym: string) => out.get(sym) ?? out.set(sym, { supply: genesis.get(sym) ?? 0n, held: 0n }).get(sym)!;
   for (const s of chain.shards)
     for (const key of s.store.keys()) {
+      // RAM in use left its payer's `ram` balance for ram.iost's used-RAM record (go-iost ChangeUsedRAMInfo).
+      const used = /^b-ram\.iost-UR(.+)$/.exec(key);
+      if (used) get("ram").held += BigInt(decodeValue(s.store.get(key))?.value.v as string);
       const m = /^m-token\.iost-T([IBF])(.+)-([^-]+)$/.exec(key);
       if (!m) continue;
       const [, kind, who, field] = m;
       const v = decodeValue(s.store.get(key))?.value;
-      if (kind === "I" && field === "supply" && v?.t === "i") {
-        if (!(CONSENSUS_SHARD !== s.index && (who === "iost" || who === "contribute"))) get(who).supply += v.v;
-      } else if (kind === "B" && v?.t === "i") get(field).held += v.v;
+      if (kind === "I" && field === "supply" && v?.t === "i") get(who).supply += v.v - (genesis.get(who) ?? 0n);
+      else if (kind === "B" && v?.t === "i") get(field).held += v.v;
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
   for (const r of chain.inFlight()) {
     if (r.amount !== "0") get(r.token).held += BigInt(r.amount);
     if (r.ram !== undefined) get("ram").held += BigInt(r.ram);
+    // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
+    const used = r.kind === "settle" ? r.result?.ramUsage[r.account] : undefined;
+    if (used !== undefined) get("ram").held += BigInt(used);
   }
   return out;
 }
@@ -193,6 +232,7 @@ export const REASON = {
   SYSTEM_BALANCES: "system contracts' balances are per shard",
   TOKEN_AFTER_GENESIS: "a token created after genesis lives on its creator's shard only",
   UNPLEDGE_REFUND: "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
+  NOT_ATOMIC: "the home part of a tx is not rolled back when its forwarded part fails",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer is not charged",
   VOTE_GAS: "a vote forwarded to shard 0 is charged less gas",
