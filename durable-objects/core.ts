@@ -12,6 +12,7 @@ import { applyShardGenesis } from "../src/genesis/shards";
 import { applyIncoming as coreApplyIncoming } from "../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
+import { postedEvents, postsAtSettle, type PostedEvent } from "../src/sharding/events";
 import type { TxReceiptJson } from "../src/tx/view";
 import { dryRun as coreDryRun, pendingGasError, prepareError, executeTx as coreExecuteTx, type BlockContext } from "../src/executor/index";
 import type { State } from "../src/state/state";
@@ -45,8 +46,8 @@ import { loadVm } from "../src/vm/index";
  * synchronous: await loadVm() before any execution. It is instant once loaded,
  * and reloads a fresh instance after the memory guard dropped one.
  */
-export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle };
-export type { CrossReceipt, Settlement };
+export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle, postedEvents, postsAtSettle };
+export type { CrossReceipt, Settlement, PostedEvent };
 
 /** This shard and the shard count. */
 export interface ShardPlace {
@@ -166,6 +167,17 @@ export function receiptsRoot(receipts: readonly CrossReceipt[]): Uint8Array {
  */
 export function settledPart(receipt: Json, s: Settlement): Json {
   return receiptToJson(combineReceipt(receiptFromJson(receipt as unknown as TxReceiptJson), s));
+}
+
+/**
+ * What a tx posts to /subscribe when its forwarded part settles into `combined`
+ * (its receipt JSON then): every contract receipt and event of the tx, if it
+ * succeeded (src/sharding/events.ts).
+ */
+export function eventsAtSettle(combined: Json, s: Settlement): PostedEvent[] {
+  if (!s.result || !s.ok) return [];
+  const r = receiptFromJson(combined as unknown as TxReceiptJson);
+  return r.statusCode === "SUCCESS" ? postedEvents(r.receipts, s.result.events ?? []) : [];
 }
 
 /** Back from the stored JSON: gas_usage is gas × ratio / 100 as a double, exact for any real gas amount. */

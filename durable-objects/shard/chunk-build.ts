@@ -163,13 +163,14 @@ function expirePool(sql: SqlStorage, blockTime: bigint): void {
  * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
  * "Receipt JSON").
  */
-function settle(sql: SqlStorage, s: core.Settlement, height: number): void {
+function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
   // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
   if (rows.length === 0) return;
-  recordSettleUndo(sql, height, s.txHash); // a revert below `height` restores the row
-  const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
-  sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
+  recordSettleUndo(sql, b.height, s.txHash); // a revert below `height` restores the row
+  const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
+  sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", JSON.stringify(combined), s.txHash);
+  b.events.push(...core.eventsAtSettle(combined, s));
 }
 
 /** What one height's chunk gathers as it runs: its txs (in order), their receipts' hashes, events, cross-shard receipts and gas. */
@@ -239,8 +240,8 @@ function record(
   b.receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
   b.gas += run.receipt.gasUsage;
   b.outgoing.push(...run.outgoing);
-  for (const r of run.receipt.receipts) b.events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
-  for (const e of run.events ?? []) b.events.push(e);
+  // A tx with a forwarded part posts its events when that part settles (settle above).
+  if (!core.postsAtSettle(run.outgoing)) b.events.push(...core.postedEvents(run.receipt.receipts, run.events ?? []));
 }
 
 /**
@@ -266,7 +267,7 @@ function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.Blo
     (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0,
   );
   for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, b.height);
-  for (const settled of inc.settled) settle(sql, settled, b.height);
+  for (const settled of inc.settled) settle(sql, settled, b);
   b.outgoing.push(...inc.outgoing);
 }
 

@@ -23,7 +23,7 @@
  * Here: the receipts and the rules on them; executor/incoming.ts applies them.
  */
 import { MAX_INT64 } from "../amount.js";
-import type { ContractReceipt } from "../tx/types.js";
+import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
 import { CONSENSUS_SHARD } from "./placement.js";
 
@@ -78,6 +78,8 @@ export interface ForwardResult {
   status?: "BALANCE_NOT_ENOUGH";
   /** RAM bytes per payer (the publisher, from its RAM escrow, or accounts of the target shard), decimal text. */
   ramUsage: Record<string, string>;
+  /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
+  events?: ContractEvent[];
 }
 
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */

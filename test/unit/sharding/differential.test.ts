@@ -54,6 +54,10 @@ const CASES: Case[] = [
   ["caller frees the RAM it paid on a contract of another shard", () => txBy(on(1, 1), [call(0, "drop", [])])],
   ["a caller sells all but 10 bytes of its RAM", () => txBy(on(2, 2), [act("ram.iost", "sell", [on(2, 2), on(2, 2), Number(freeRam(one, on(2, 2)) - 10n)])])],
   ["a caller short of RAM calls a contract of another shard that charges it", () => txBy(on(2, 2), [call(0, "mine", ["hello"])])],
+  [
+    "events of a tx whose home part and forwarded part both post",
+    () => txBy(on(1, 1), [call(1, "put", ["e", "home"]), call(2, "put", ["e", "away"]), act("token.iost", "transfer", ["iost", on(1, 1), on(2), "1", ""])]),
+  ],
   ["a forwarded part fails in its first action", () => txBy(on(1, 1), [call(2, "fail", ["no"])])],
   ["a forwarded part fails in its second action", () => txBy(on(1, 1), [call(2, "put", ["a", "b"]), call(2, "fail", ["no"])])],
   [
@@ -152,8 +156,9 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (why === undefined) {
         expect(b.receipt, "receipt").toEqual(a.receipt);
         expect(b.changed, "reads").toEqual(a.changed);
+        expect(b.events, "/subscribe events").toEqual(a.events);
       } else {
-        expect({ receipt: b.receipt, changed: b.changed }, `now equal on N = 1 and N = 4: remove it from KNOWN (${why})`).not.toEqual(a);
+        expect(b, `now equal on N = 1 and N = 4: remove it from KNOWN (${why})`).not.toEqual(a);
       }
     });
   }

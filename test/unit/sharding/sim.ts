@@ -27,6 +27,7 @@ import { shardOf } from "../../../src/sharding/placement";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt } from "../../../src/sharding/receipts";
+import { postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
 export interface SimTxResult {
   receipt?: TxReceipt;
@@ -46,6 +47,8 @@ export class SimShard {
   /** Every receipt id applied here, with how many times (must stay 1). */
   readonly applied = new Map<string, number>();
   readonly results = new Map<string, SimTxResult>();
+  /** What /subscribe is given per height, as the Shard's chunk records it (src/sharding/events.ts). */
+  readonly posted = new Map<number, PostedEvent[]>();
 
   constructor(
     readonly index: number,
@@ -62,6 +65,7 @@ export class SimShard {
     this.pool = [...from.pool];
     for (const [h, out] of from.outgoing) this.outgoing.set(h, out);
     for (const [id, n] of from.applied) this.applied.set(id, n);
+    for (const [h, events] of from.posted) this.posted.set(h, events);
     for (const [hash, r] of from.results) this.results.set(hash, { ...r, failures: [...r.failures] });
   }
 
@@ -79,11 +83,14 @@ export class SimShard {
     const inc = applyIncoming(state, this.index, ctx, incoming, (id) => this.applied.has(id));
     const out = [...inc.outgoing];
     const executed: [string, SimTxResult][] = [];
+    // As the Shard's chunk orders them: the base tx's, then txs settled by the incoming receipts, then this chunk's txs.
+    const [base0, settled, posted]: PostedEvent[][] = [[], [], []];
     if (base) {
       const hash = txHash(base);
       const r = executeBaseTx(state, base, hash, ctx);
       out.push(...r.outgoing);
       executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
+      base0.push(...postedEvents(r.receipt.receipts, r.events));
     }
     for (const tx of this.pool) {
       const hash = txHash(tx);
@@ -94,6 +101,7 @@ export class SimShard {
       }
       out.push(...r.outgoing);
       executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
+      if (!postsAtSettle(r.outgoing)) posted.push(...postedEvents(r.receipt.receipts, r.events));
     }
     if (!commit) {
       state.discard();
@@ -110,7 +118,9 @@ export class SimShard {
       t.pending--;
       t.receipt = combineReceipt(t.receipt!, s);
       if (!s.ok) t.failures.push(s.message);
+      if (s.result && s.ok && t.receipt.statusCode === "SUCCESS") settled.push(...postedEvents(t.receipt.receipts, s.result.events ?? []));
     }
+    this.posted.set(Number(block.number), [...base0, ...settled, ...posted]);
     this.outgoing.set(Number(block.number), out);
     return out;
   }

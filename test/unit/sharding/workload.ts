@@ -8,6 +8,7 @@
  */
 import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
+import type { PostedEvent } from "../../../src/sharding/events";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, shardOf } from "../../../src/sharding/placement";
 import { decodeValue } from "../../../src/state/storage";
@@ -25,7 +26,7 @@ export const PRODUCER = "producer000";
 
 export const CODE = `class Rec {
   init() {}
-  put(k, v) { storage.put(k, v); return "ok:" + k; }
+  put(k, v) { storage.put(k, v); blockchain.event("put:" + k); return "ok:" + k; }
   mine(v) { storage.mapPut("rec", tx.publisher, v, tx.publisher); return "mine:" + v; }
   theirs(who, v) { storage.mapPut("their", who, v, who); return "theirs:" + v; }
   drop() { storage.mapDel("rec", tx.publisher); return "dropped"; }
@@ -144,6 +145,8 @@ function delta(before: Reads, after: Reads): Record<string, string> {
 export interface Outcome {
   receipt: unknown;
   changed: Record<string, string>;
+  /** What /subscribe was given meanwhile (the tx's events: no other tx ran). */
+  events: PostedEvent[];
 }
 
 /**
@@ -153,8 +156,10 @@ export interface Outcome {
 export function run(chain: SimChain, tx: Tx, each: (chain: SimChain) => void = () => {}): Outcome {
   const before = reads(chain);
   chain.submit(tx);
+  const events: PostedEvent[] = [];
   for (let i = 0; i < 4; i++) {
     chain.step({ time: BLOCK_TIME });
+    for (const s of chain.shards) events.push(...(s.posted.get(chain.height) ?? []));
     each(chain);
   }
   const count = chain.shards.length;
@@ -165,7 +170,7 @@ export function run(chain: SimChain, tx: Tx, each: (chain: SimChain) => void = (
   const receipt = rc
     ? { statusCode: rc.statusCode, message: rc.message, returns: rc.returns, receipts: rc.receipts, gasUsage: rc.gasUsage, ramUsage: rc.ramUsage }
     : { dropped: r!.dropped };
-  return { receipt, changed: delta(before, reads(chain)) };
+  return { receipt, changed: delta(before, reads(chain)), events };
 }
 
 /** An account's free RAM (its token.iost `ram` balance) on `chain`. */
