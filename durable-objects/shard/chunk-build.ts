@@ -255,6 +255,21 @@ function runBaseTx(h: ChunkHost, b: Built, state: ShardState, block: core.BlockI
   record(h.sql, b, base.hash, blob(base.bytes), base.tx.gasRatio, base);
 }
 
+/**
+ * `pledged_on:<pledger>` (shard_meta, not state): the other shards a pledger of this shard
+ * pledged gas on, which getAccount asks for its `pledged_info` (docs/SHARDING.md "Pledges
+ * across shards"). A row read per forwarded pledge, a row write the first time per shard; a
+ * stale shard (the chunk reverted, the pledge withdrawn) only answers no pledges.
+ */
+export function notePledgesAway(h: Pick<ChunkHost, "sql" | "setMeta">, sent: [pledger: string, shard: number][]): void {
+  for (const [pledger, shard] of sent) {
+    const key = `pledged_on:${pledger}`;
+    const row = h.sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = ?", key).toArray()[0];
+    const shards = row ? (JSON.parse(row.value) as number[]) : [];
+    if (!shards.includes(shard)) h.setMeta(key, JSON.stringify([...shards, shard].sort((a, b) => a - b)));
+  }
+}
+
 /** Cross-shard receipts: they are inputs of this height (docs/SHARDING.md). */
 function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.BlockInfo, incoming: core.CrossReceipt[]): void {
   const { sql } = h;
@@ -361,6 +376,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       h.savepoint(() => {
         if (g !== undefined) takeFromPool(sql, g);
         else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+        notePledgesAway(h, core.pledgesSent(result.outgoing, place));
         record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
       });
     } catch (err) {
