@@ -137,6 +137,8 @@ function delta(before: Reads, after: Reads): Record<string, string> {
     }
     const nb = num(b);
     const na = num(a);
+    // A raw record written with the number it already read as (absent reads 0): nothing a read can see.
+    if (na !== null && na === nb && (a?.payer ?? "") === (b?.payer ?? "")) continue;
     out[key] = nb !== null && na !== null ? `${na - nb} (${a?.payer ?? "deleted"})` : a === undefined ? "deleted" : `${String(a.v)} (${a.payer})`;
   }
   return out;
@@ -241,5 +243,5 @@ export const REASON = {
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer is not charged",
   VOTE_GAS: "a vote forwarded to shard 0 is charged less gas",
-  UNVOTE_REFUND: "an unvote's refund to another shard charges no RAM for its frozen record",
+  FROZEN_CREDIT: "a frozen amount sent to another shard charges no RAM for its record",
 } as const;
