@@ -7,11 +7,13 @@
  * codecs, consensus rules) the objects import from src/ directly.
  */
 import type { ConsensusParams } from "../src/consensus/params";
-import { genesisOf, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
+import { genesisOf, genesisPledges, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
 import { applyShardGenesis } from "../src/genesis/shards";
 import { applyIncoming as coreApplyIncoming } from "../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
+import { shardOf } from "../src/sharding/placement";
+import { eventsAtSettle as settleEvents, postedEvents, postsAtSettle, type PostedEvent } from "../src/sharding/events";
 import type { TxReceiptJson } from "../src/tx/view";
 import { dryRun as coreDryRun, pendingGasError, prepareError, executeTx as coreExecuteTx, type BlockContext } from "../src/executor/index";
 import type { State } from "../src/state/state";
@@ -45,8 +47,8 @@ import { loadVm } from "../src/vm/index";
  * synchronous: await loadVm() before any execution. It is instant once loaded,
  * and reloads a fresh instance after the memory guard dropped one.
  */
-export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle };
-export type { CrossReceipt, Settlement };
+export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle, postedEvents, postsAtSettle };
+export type { CrossReceipt, Settlement, PostedEvent };
 
 /** This shard and the shard count. */
 export interface ShardPlace {
@@ -166,6 +168,38 @@ export function receiptsRoot(receipts: readonly CrossReceipt[]): Uint8Array {
  */
 export function settledPart(receipt: Json, s: Settlement): Json {
   return receiptToJson(combineReceipt(receiptFromJson(receipt as unknown as TxReceiptJson), s));
+}
+
+/**
+ * What a tx posts to /subscribe when its forwarded part settles into `combined`
+ * (its receipt JSON then): every contract receipt and event of the tx, if it
+ * succeeded (src/sharding/events.ts).
+ */
+export function eventsAtSettle(combined: Json, s: Settlement): PostedEvent[] {
+  return settleEvents(receiptFromJson(combined as unknown as TxReceiptJson), s);
+}
+
+/**
+ * The shards a tx's forwarded gas.iost pledges went to, per pledger living on
+ * `here`: its pledge records live there, with their users (docs/SHARDING.md
+ * "Pledges across shards"), and getAccount on the pledger's shard must find them.
+ */
+export function pledgesSent(outgoing: readonly CrossReceipt[], here: ShardPlace): [pledger: string, shard: number][] {
+  const out: [string, number][] = [];
+  for (const r of outgoing)
+    for (const a of r.kind === "action" ? r.forward!.actions : [])
+      if (a.contract === "gas.iost" && a.actionName === "pledge") {
+        const pledger = (JSON.parse(a.data) as unknown[])[0];
+        if (typeof pledger === "string" && shardOf(pledger, here.count) === here.index) out.push([pledger, r.toShard]);
+      }
+  return out;
+}
+
+/** The same for genesis's pledges (a genesis pledge for an account of another shard lives there too). */
+export function genesisPledgesAway(spec: GenesisSpec, here: ShardPlace): [pledger: string, shard: number][] {
+  return genesisPledges(genesisOf(spec))
+    .filter(([pledger, user]) => shardOf(pledger, here.count) === here.index && shardOf(user, here.count) !== here.index)
+    .map(([pledger, user]) => [pledger, shardOf(user, here.count)]);
 }
 
 /** Back from the stored JSON: gas_usage is gas × ratio / 100 as a double, exact for any real gas amount. */

@@ -163,13 +163,14 @@ function expirePool(sql: SqlStorage, blockTime: bigint): void {
  * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
  * "Receipt JSON").
  */
-function settle(sql: SqlStorage, s: core.Settlement, height: number): void {
+function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
   // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
   if (rows.length === 0) return;
-  recordSettleUndo(sql, height, s.txHash); // a revert below `height` restores the row
-  const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
-  sql.exec("UPDATE tx_index SET pending = pending - ?, receipt = ? WHERE hash = ?", s.extra ? 0 : 1, receipt, s.txHash);
+  recordSettleUndo(sql, b.height, s.txHash); // a revert below `height` restores the row
+  const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
+  sql.exec("UPDATE tx_index SET pending = pending - ?, receipt = ? WHERE hash = ?", s.extra ? 0 : 1, JSON.stringify(combined), s.txHash);
+  b.events.push(...core.eventsAtSettle(combined, s));
 }
 
 /** What one height's chunk gathers as it runs: its txs (in order), their receipts' hashes, events, cross-shard receipts and gas. */
@@ -239,8 +240,8 @@ function record(
   b.receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
   b.gas += run.receipt.gasUsage;
   b.outgoing.push(...run.outgoing);
-  for (const r of run.receipt.receipts) b.events.push({ topic: "CONTRACT_RECEIPT", contract: r.funcName.split("/")[0], data: r.content });
-  for (const e of run.events ?? []) b.events.push(e);
+  // A tx with a forwarded part posts its events when that part settles (settle above).
+  if (!core.postsAtSettle(run.outgoing)) b.events.push(...core.postedEvents(run.receipt.receipts, run.events ?? []));
 }
 
 /**
@@ -252,6 +253,21 @@ function runBaseTx(h: ChunkHost, b: Built, state: ShardState, block: core.BlockI
   for (const l of run.logs) console.log(`[${l.contract} base ${b.height}] ${l.level}: ${l.text}`);
   const base = run.value;
   record(h.sql, b, base.hash, blob(base.bytes), base.tx.gasRatio, base);
+}
+
+/**
+ * `pledged_on:<pledger>` (shard_meta, not state): the other shards a pledger of this shard
+ * pledged gas on, which getAccount asks for its `pledged_info` (docs/SHARDING.md "Pledges
+ * across shards"). A row read per forwarded pledge, a row write the first time per shard; a
+ * stale shard (the chunk reverted, the pledge withdrawn) only answers no pledges.
+ */
+export function notePledgesAway(h: Pick<ChunkHost, "sql" | "setMeta">, sent: [pledger: string, shard: number][]): void {
+  for (const [pledger, shard] of sent) {
+    const key = `pledged_on:${pledger}`;
+    const row = h.sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = ?", key).toArray()[0];
+    const shards = row ? (JSON.parse(row.value) as number[]) : [];
+    if (!shards.includes(shard)) h.setMeta(key, JSON.stringify([...shards, shard].sort((a, b) => a - b)));
+  }
 }
 
 /** Cross-shard receipts: they are inputs of this height (docs/SHARDING.md). */
@@ -266,7 +282,7 @@ function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.Blo
     (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0,
   );
   for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, b.height);
-  for (const settled of inc.settled) settle(sql, settled, b.height);
+  for (const settled of inc.settled) settle(sql, settled, b);
   b.outgoing.push(...inc.outgoing);
 }
 
@@ -360,6 +376,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       h.savepoint(() => {
         if (g !== undefined) takeFromPool(sql, g);
         else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+        notePledgesAway(h, core.pledgesSent(result.outgoing, place));
         record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
       });
     } catch (err) {

@@ -35,7 +35,7 @@ import type { Tx } from "../../src/tx/types";
 import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
-import { blockOf, contextError, executeChunk, incomingFor, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
+import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
 import { MAX_POOL_TXS, padNs, poolOrder } from "../../src/pool/index";
@@ -160,6 +160,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         ...witnessesNow(this.kv, this.shardIndex),
       };
       storeChunk(this.sql, chunk);
+      notePledgesAway(this.host(), core.genesisPledgesAway(this.config.genesis, this.place));
       this.setMeta("root", hex(root));
       this.setMeta("head", "0");
       this.setMeta("head_time", genesis.time.toString());
@@ -554,6 +555,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
     const read = (reads as ReadTable)[name];
     const answer = views.view(this.host(), (s, t) => read(s, t, ...args) as Answer<Json>);
+    if (name === "getAccount" && !("error" in (answer as object))) {
+      // Shards holding pledges of this account for their accounts: the edge asks them (notePledgesAway).
+      const away = this.meta(`pledged_on:${args[0] as string}`);
+      if (away !== undefined) return { ...(answer as { [k: string]: Json }), pledged_on: JSON.parse(away) as number[] };
+    }
     return namesBlock.has(name) ? { ...(answer as { [k: string]: Json }), ...views.readBlock(this.host()) } : answer;
   }
 

@@ -344,6 +344,12 @@ export class Host {
     requireLocalContract(this, contract, "global read of");
     return this.db.mget(contract, key, field);
   }
+  globalMapKeys(c: Cost, contract: string, key: string): string[] {
+    c.cpuAdd(COSTS.KeysCost);
+    // This shard's view of a remote contract's map is empty: a wrong answer is worse than globalGet's error.
+    requireLocalContract(this, contract, "global read of");
+    return this.db.mkeys(contract, key);
+  }
 
   // ---------------------------------------------------------------- info
 

@@ -71,7 +71,16 @@ export function runForwarded(
   let returns: string[] = [];
   const result = (ok: boolean): ForwardResult => {
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
-    return { gasReserved: f.vmGas, gasUsed: used, gasRatio: f.gasRatio, returns: ok ? returns : [], receipts: ok ? h.receipts : [], ramUsage };
+    const events = ok ? [...(f.events ?? []), ...h.events] : [];
+    return {
+      gasReserved: f.vmGas,
+      gasUsed: used,
+      gasRatio: f.gasRatio,
+      returns: ok ? returns : [],
+      receipts: ok ? h.receipts : [],
+      ramUsage,
+      ...(events.length > 0 ? { events } : {}),
+    };
   };
   state.checkpoint();
   try {

@@ -320,6 +320,9 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   }
   state.release(); // T
 
+  // With a forwarded part, the tx's events are posted after it, with its own (sharding/events.ts).
+  const action = h.outbox.find((r) => r.kind === "action");
+  if (action && h.events.length > 0) action.forward!.events = h.events;
   return {
     receipt: {
       txHash: hash,
@@ -332,7 +335,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
       receipts: h.receipts,
     },
     outgoing: h.outbox,
-    events: h.events,
+    events: action ? [] : h.events,
   };
 }
 

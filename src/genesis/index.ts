@@ -145,6 +145,11 @@ export interface GenesisSpec {
   heartbeatMs: number;
 }
 
+/** The gas pledges genesis makes (below), [pledger, user]: admin's, for admin, the foundation, each producer and dev account. */
+export function genesisPledges(config: GenesisConfig): [string, string][] {
+  return [config.admin, config.foundation, ...config.producers, ...config.devAccounts].map((a) => [config.admin.id, a.id]);
+}
+
 export function genesisOf(spec: GenesisSpec): GenesisConfig {
   const base = devGenesis();
   const admin = spec.adminKey;

@@ -63,10 +63,36 @@ function systemBalanceCopy(raw: string, value: string | null): string | undefine
   return m[2] === undefined ? value : value.replace(/^i\d+@/, "i0@");
 }
 
+const GAS_BALANCE = "m-token.iost-TBgas.iost-iost";
+
+/** IOST pledged at genesis for the users of each shard (smallest units): a pledge lives with its user. */
+function pledgedPerShard(writes: readonly Write[], count: number): bigint[] {
+  const out = Array.from({ length: count }, () => 0n);
+  for (const [key, value] of writes) {
+    const user = /^m-gas\.iost-[^-]+gp-(.+)$/.exec(key)?.[1];
+    const m = value === null ? null : /^f(\d+)\.(\d{8})@/.exec(value);
+    if (user !== undefined && m) out[shardOf(user, count)] += BigInt(m[1] + m[2]);
+  }
+  return out;
+}
+
+/**
+ * gas.iost's iost balance on shard `index`: what genesis pledged for that shard's users, so an
+ * unpledge there (it runs with the user) is paid from the shard's own balance; shard 0 keeps the rest.
+ */
+function gasShare(raw: string, pledged: bigint[], index: number): string {
+  const m = /^i(\d+)(@.*)$/.exec(raw);
+  if (!m) throw new Error(`genesis split: unexpected value ${raw}`);
+  const elsewhere = pledged.slice(1).reduce((a, b) => a + b, 0n);
+  return `i${index === 0 ? BigInt(m[1]) - elsewhere : pledged[index]}${m[2]}`;
+}
+
 /** Writes shard `index`'s genesis state to `store` and returns its state root. */
 export function applyShardGenesis(store: Store, config: GenesisConfig, index: number, count: number): Uint8Array {
   const full = applyGenesis(new MemoryStore(), config);
+  const pledged = pledgedPerShard(full.writes, count);
   const mine = full.writes.flatMap(([key, value]): Write[] => {
+    if (key === GAS_BALANCE && value !== null && count > 1) return [[key, gasShare(value, pledged, index)]];
     if (SPLIT.has(key)) return [[key, value !== null && count > 1 ? share(value, index, count) : value]];
     const at = genesisKeyShard(key, count);
     if (at === null || at === index) return [[key, value]];

@@ -71,6 +71,26 @@ function itemView(i: { id: string; is_key_pair: boolean; weight: number; permiss
   return { id: i.id, is_key_pair: i.is_key_pair, weight: String(i.weight), permission: i.permission ?? "" };
 }
 
+/**
+ * getAccount's `pledged_info`: the gas pledges `name` made that this state
+ * holds, in the map's order (go-iost names the user `pledger` there). A pledge
+ * lives with its user, so on N shards each shard holds those for its accounts
+ * (docs/SHARDING.md "Placement").
+ */
+export function pledgesOf(state: State, name: string): { pledger: string; amount: number }[] {
+  const db = new ContractDB(state);
+  const pledged: { pledger: string; amount: number }[] = [];
+  const seen = new Set<string>();
+  for (const user of db.mkeys("gas.iost", name + "gp")) {
+    if (seen.has(user)) continue;
+    seen.add(user);
+    const v = db.mget("gas.iost", name + "gp", user);
+    if (v?.t !== "f" || v.v.isZero()) continue;
+    pledged.push({ pledger: user, amount: num(v.v) });
+  }
+  return pledged;
+}
+
 /** /getAccount: the account JSON of go-iost rpc/convert.go, or null when there is no such account. */
 export function getAccount(state: State, name: string, blockTime: bigint): AccountInfoJson | null {
   const db = new ContractDB(state);
@@ -83,15 +103,7 @@ export function getAccount(state: State, name: string, blockTime: bigint): Accou
 
   const g = readGas(db, name);
   const current = gasAtTime(g, blockTime);
-  const pledged: { pledger: string; amount: number }[] = [];
-  const seen = new Set<string>();
-  for (const user of db.mkeys("gas.iost", name + "gp")) {
-    if (seen.has(user)) continue;
-    seen.add(user);
-    const v = db.mget("gas.iost", name + "gp", user);
-    if (v?.t !== "f" || v.v.isZero()) continue;
-    pledged.push({ pledger: user, amount: num(v.v) });
-  }
+  const pledged = pledgesOf(state, name);
 
   const ramBal = db.mget("token.iost", "TB" + name, "ram");
   const ramStr = (k: string) => {

@@ -16,6 +16,8 @@ const orError = <T>(v: T | null, error: string): T | { error: string } => (v ===
 
 export const reads = {
   getAccount: (s: State, time: bigint, name: string) => orError(q.getAccount(s, name, time), "account not found"),
+  /** getAccount's `pledged_info` entries held here, for a pledger of another shard (workers/rpc/accounts.ts). */
+  getPledges: (s: State, _time: bigint, pledger: string) => q.pledgesOf(s, pledger),
   getTokenBalance: (s: State, time: bigint, account: string, token: string) => q.getTokenBalance(s, account, token, time),
   getTokenInfo: (s: State, _time: bigint, symbol: string) => orError(q.getTokenInfo(s, symbol), "token not found"),
   getRAMInfo: (s: State) => q.getRAMInfo(s),

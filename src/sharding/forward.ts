@@ -18,7 +18,7 @@
  * guests' authority); executor/forward.ts sends it, executor/forwarded.ts runs it.
  */
 import { limitValue, UNLIMITED } from "../tx/amount-limit.js";
-import type { Action, AmountLimit } from "../tx/types.js";
+import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
 
 /** Which permissions of a signer the tx satisfies, as its home shard resolved them. */
 export interface GuestAuthority {
@@ -44,6 +44,8 @@ export interface Forwarded {
   escrowPayer?: string;
   /** The same for its `ram` record (the RAM escrow's). */
   ramPayer?: string;
+  /** The home part's contract events: posted with the forwarded part's after the settle (events.ts). */
+  events?: ContractEvent[];
 }
 
 const IOST_SCALE = 8;

@@ -24,7 +24,7 @@
  * Here: the receipts and the rules on them; executor/incoming.ts applies them.
  */
 import { MAX_INT64 } from "../amount.js";
-import type { ContractReceipt } from "../tx/types.js";
+import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
 import { tokenShard } from "./placement.js";
 
@@ -96,6 +96,8 @@ export interface ForwardResult {
    * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
    */
   credit?: { publisher: string };
+  /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
+  events?: ContractEvent[];
 }
 
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */

@@ -113,8 +113,7 @@ export function hostApi(h: Host, c: Cost, frame: CallFrame): HostFn {
       case "globalMapGet":
         return jsValue(h.globalMapGet(c, a(0), a(1), a(2)));
       case "globalMapKeys":
-        c.cpuAdd(COSTS.KeysCost);
-        return JSON.stringify(h.db.mkeys(a(0), a(1)));
+        return JSON.stringify(h.globalMapKeys(c, a(0), a(1)));
       case "call":
       case "callWithAuth":
         return returnsJson(h.call(c, a(0), a(1), a(2), op === "callWithAuth"));

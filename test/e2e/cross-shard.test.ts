@@ -66,6 +66,23 @@ describe("a contract called from another shard (iost SDK)", () => {
     expect(JSON.stringify(out.result)).toContain("Uncaught exception: Error: nope");
   });
 
+  it("the account votes and unvotes on shard 0 (vote_producer.iost): its votes, balance and frozen refund as on one shard", async () => {
+    const name = caller.getID();
+    const transfer = node.client.iost.transfer("iost", "admin", name, "10", "");
+    await expectSuccess(node.client, transfer);
+    const vote = node.client.iost.callABI("vote_producer.iost", "vote", [name, "producer000", "4"]);
+    vote.addApprove("iost", "4");
+    await expectSuccess(node.client, vote, caller);
+    const voted = (await get(node.url, `/getAccount/${name}/true`)).body;
+    expect(voted.vote_infos).toEqual([{ option: "producer000", votes: 4, cleared_votes: 0 }]);
+    expect(voted.balance).toBe(6);
+    const unvote = node.client.iost.callABI("vote_producer.iost", "unvote", [name, "producer000", "4"]);
+    await expectSuccess(node.client, unvote, caller);
+    const after = (await get(node.url, `/getAccount/${name}/true`)).body;
+    expect(after.balance).toBe(6);
+    expect(after.frozen_balances.map((f: { amount: number }) => f.amount)).toEqual([4]);
+  });
+
   it("a contract deployed by the far account is served by the RPC from its shard", async () => {
     const out = await expectSuccess(
       node.client,

@@ -75,6 +75,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getVoteInfos: async (a) => (a === "admin" ? [{ option: "producer000", votes: 2100000, cleared_votes: 0 }] : []),
     getVoterBonus: async () => ({ bonus: 0, detail: {} }),
     getCandidateBonus: async () => ({ bonus: 0 }),
+    getPledges: async () => [],
   };
   const reads: Reads = { ...readBase, ...overrides.reads };
   const coordBase: CoordinatorApi = {
@@ -512,6 +513,36 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
     expect(shards.sort()).toEqual(["shard-0", "shard-2"]);
     const none = await call(f.env, "/getAccount/nobody/true");
     expect([none.status, none.body]).toEqual([400, { code: 2, message: "account not found" }]);
+  });
+
+  it("getAccount's pledged_info adds the pledges held by the shards its home names, one read each", async () => {
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4" },
+      reads: {
+        getAccount: async (name): Promise<Answer<Json>> => ({
+          name,
+          gas_info: { limit: 1, pledged_info: [{ pledger: "alice", amount: 10 }] },
+          pledged_on: [1, 3],
+        }),
+        getPledges: async (p) => [{ pledger: `${p}-user`, amount: 5 }],
+      },
+    });
+    const r = await call(f.env, "/getAccount/alice/true");
+    expect(r.body).toEqual({
+      name: "alice",
+      gas_info: {
+        limit: 1,
+        pledged_info: [
+          { pledger: "alice", amount: 10 },
+          { pledger: "alice-user", amount: 5 },
+          { pledger: "alice-user", amount: 5 },
+        ],
+      },
+      vote_infos: [],
+    });
+    expect(f.calls.filter((c) => c.method === "shard.getPledges").map((c) => c.args)).toEqual([["alice"], ["alice"]]);
+    const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
+    expect(shards.filter((s) => s === "shard-1" || s === "shard-3").sort()).toEqual(["shard-1", "shard-3"]);
   });
 
   it("contribute balances are read on shard 0, iost on the account's shard", async () => {

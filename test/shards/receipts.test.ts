@@ -140,7 +140,7 @@ describe("four shards: accounts and routing", () => {
 });
 
 describe("four shards: contracts", () => {
-  const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok:" + k; }
+  const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); blockchain.event("put:" + k); return "ok:" + k; }
   mine(v) { storage.mapPut("rec", tx.publisher, v, tx.publisher); return "mine"; } }
 module.exports = Box;`;
   const contract = JSON.stringify({
@@ -178,6 +178,7 @@ module.exports = Box;`;
     expect(await c.home("admin").getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const id = "Contract" + deploy.hash;
 
+    const h0 = Number(((await c.coord.chainInfo()) as { head_block: string }).head_block);
     const call = makeTx({ publisher: name, actions: [{ contract: id, actionName: "put", data: JSON.stringify(["k", "v"]) }] });
     expect(await c.home(name).submitTx(call.bytes, call.hash)).toEqual({ hash: call.hash });
     await tick(c);
@@ -188,6 +189,9 @@ module.exports = Box;`;
     expect(await c.home(name).getTxReceipt(call.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
     await tick(c, 2);
     expect(await c.home(name).getTxReceipt(call.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["ok:k"]'] });
+    // /subscribe is given the event once, by the caller's shard when the part settled, as one shard would (src/sharding/events.ts).
+    const posted = (await c.coord.eventsSince(Array.from({ length: N }, () => h0))) as { events: { topic: string; contract: string; data: string }[] };
+    expect(posted.events.filter((e) => e.contract === id).map(({ topic, data }) => ({ topic, data }))).toEqual([{ topic: "CONTRACT_EVENT", data: "put:k" }]);
     expect(await c.home(name).read("getAccount", name)).toMatchObject({ balance: 7 });
 
     // A record the caller pays for: charged to its RAM, which travels in escrow and settles home (docs/SHARDING.md).

@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import type { Json } from "../../durable-objects/api";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, tokenShard } from "../../src/sharding/placement";
 import { accountShard, homeShard, shard, shardCount } from "../lib/nodes";
@@ -20,7 +21,14 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   // The account's votes are vote.iost's (shard 0), not its home shard's: both reads at once.
   const [account, votes] = await Promise.all([homeShard(c.env, name).read("getAccount", name), shard(c.env, CONSENSUS_SHARD).read("getVoteInfos", name)]);
   const a = unwrap(account);
-  return c.json(typeof a === "object" && a !== null && !Array.isArray(a) ? { ...a, vote_infos: votes } : a);
+  if (typeof a !== "object" || a === null || Array.isArray(a)) return c.json(a);
+  // Pledges for accounts of other shards live with them: one read on each shard the home names, at most N − 1.
+  const { pledged_on: away, ...info } = a as { pledged_on?: number[]; gas_info: { pledged_info: Json[] } };
+  if (away !== undefined) {
+    const more = await Promise.all(away.map(async (s) => unwrap(await shard(c.env, s).read("getPledges", name)) as Json[]));
+    info.gas_info = { ...info.gas_info, pledged_info: [...info.gas_info.pledged_info, ...more.flat()] };
+  }
+  return c.json({ ...info, vote_infos: votes });
 });
 
 accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c) => {

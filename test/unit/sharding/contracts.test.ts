@@ -32,6 +32,8 @@ const CODE = `class Box {
   spin() { let i = 0; while (true) { i++; } }
   callOther(id) { return blockchain.call(id, "put", ["x", "y"]); }
   readOther(id) { return storage.globalGet(id, "k"); }
+  keysOther(id) { return storage.globalMapKeys(id, "rec"); }
+  lenOther(id) { return storage.globalMapLen(id, "rec"); }
   mine(v) { storage.mapPut("rec", tx.publisher, v, tx.publisher); return "mine"; }
   drop() { storage.mapDel("rec", tx.publisher); return "dropped"; }
 }
@@ -42,6 +44,8 @@ const ABI = [
   { name: "spin", args: [] },
   { name: "callOther", args: ["string"] },
   { name: "readOther", args: ["string"] },
+  { name: "keysOther", args: ["string"] },
+  { name: "lenOther", args: ["string"] },
   { name: "mine", args: ["string"] },
   { name: "drop", args: [] },
 ];
@@ -303,6 +307,12 @@ describe("contracts across shards (simulator)", () => {
     expect(call.receipt?.message).toContain(`synchronous call to ${b}: the contract lives on shard 2, this tx runs on shard 0`);
     const read = run(chain, txBy(deployer, [act(a, "readOther", [b])]));
     expect(read.receipt?.message).toContain(`global read of ${b}: the contract lives on shard 2, this tx runs on shard 0`);
+    // This shard's view of b's map is empty: an answer would be wrong, so they fail like globalGet.
+    for (const abi of ["keysOther", "lenOther"]) {
+      const r = run(chain, txBy(deployer, [act(a, abi, [b])]));
+      expect(r.receipt?.statusCode, abi).toBe("RUNTIME_ERROR");
+      expect(r.receipt?.message, abi).toContain(`global read of ${b}: the contract lives on shard 2, this tx runs on shard 0`);
+    }
     // Forwarded to shard 0 from shard 1: the same rule holds where the part runs.
     const fwd = run(chain, txBy(caller, [act(a, "callOther", [b])]));
     expect(fwd.failures[0]).toContain(`the contract lives on shard 2, this tx runs on shard 0`);

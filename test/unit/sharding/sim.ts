@@ -27,6 +27,7 @@ import { shardOf, tokenShard } from "../../../src/sharding/placement";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt } from "../../../src/sharding/receipts";
+import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
 export interface SimTxResult {
   receipt?: TxReceipt;
@@ -46,13 +47,26 @@ export class SimShard {
   /** Every receipt id applied here, with how many times (must stay 1). */
   readonly applied = new Map<string, number>();
   readonly results = new Map<string, SimTxResult>();
+  /** What /subscribe is given per height, as the Shard's chunk records it (src/sharding/events.ts). */
+  readonly posted = new Map<number, PostedEvent[]>();
 
   constructor(
     readonly index: number,
     readonly count: number,
-    config: GenesisConfig,
+    /** The genesis to start from, or a shard to copy (SimChain.fork). */
+    from: GenesisConfig | SimShard,
   ) {
-    this.root = applyShardGenesis(this.store, config, index, count);
+    if (!(from instanceof SimShard)) {
+      this.root = applyShardGenesis(this.store, from, index, count);
+      return;
+    }
+    for (const key of from.store.keys()) this.store.put(key, from.store.get(key)!);
+    this.root = from.root;
+    this.pool = [...from.pool];
+    for (const [h, out] of from.outgoing) this.outgoing.set(h, out);
+    for (const [id, n] of from.applied) this.applied.set(id, n);
+    for (const [h, events] of from.posted) this.posted.set(h, events);
+    for (const [hash, r] of from.results) this.results.set(hash, { ...r, failures: [...r.failures] });
   }
 
   submit(tx: Tx): void {
@@ -69,11 +83,14 @@ export class SimShard {
     const inc = applyIncoming(state, this.index, ctx, incoming, (id) => this.applied.has(id));
     const out = [...inc.outgoing];
     const executed: [string, SimTxResult][] = [];
+    // As the Shard's chunk orders them: the base tx's, then txs settled by the incoming receipts, then this chunk's txs.
+    const [base0, settled, posted]: PostedEvent[][] = [[], [], []];
     if (base) {
       const hash = txHash(base);
       const r = executeBaseTx(state, base, hash, ctx);
       out.push(...r.outgoing);
       executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
+      base0.push(...postedEvents(r.receipt.receipts, r.events));
     }
     for (const tx of this.pool) {
       const hash = txHash(tx);
@@ -84,6 +101,7 @@ export class SimShard {
       }
       out.push(...r.outgoing);
       executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
+      if (!postsAtSettle(r.outgoing)) posted.push(...postedEvents(r.receipt.receipts, r.events));
     }
     if (!commit) {
       state.discard();
@@ -100,7 +118,9 @@ export class SimShard {
       if (!s.extra) t.pending--;
       t.receipt = combineReceipt(t.receipt!, s);
       if (!s.ok) t.failures.push(s.message);
+      settled.push(...eventsAtSettle(t.receipt, s));
     }
+    this.posted.set(Number(block.number), [...base0, ...settled, ...posted]);
     this.outgoing.set(Number(block.number), out);
     return out;
   }
@@ -119,6 +139,13 @@ export class SimChain {
     this.shards = Array.from({ length: count }, (_, i) => new SimShard(i, count, config));
     this.time = config.time;
     this.witness = opts.baseWitness ?? null;
+  }
+
+  /** A copy at this height: a costly prefix (genesis, deployments) is built once and many runs continue copies of it. */
+  fork(): SimChain {
+    const c: SimChain = Object.create(SimChain.prototype);
+    Object.assign(c, this, { shards: this.shards.map((s) => new SimShard(s.index, s.count, s)), baseTxs: new Map(this.baseTxs) });
+    return c;
   }
 
   /** The intake: a tx goes to its publisher's shard. */
