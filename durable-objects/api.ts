@@ -268,6 +268,8 @@ export interface CoordinatorApi {
    * sender's gossip headers (node id, the node ids it also sent it to).
    */
   receiveEndorsement(e: unknown, origin?: { node?: string; to?: readonly string[] }): Promise<Answer<EndorseResult>>;
+  /** A batch of at most MAX_BATCH endorsements in one request (POST /p2p/endorse `{"endorsements": [...]}`): each answered as receiveEndorsement, in order. */
+  receiveEndorsements(list: readonly unknown[], origin?: { node?: string; to?: readonly string[] }): Promise<Answer<EndorseResult>[]>;
   /** What the edge checks peers' blocks and endorsements against before they reach the coordinator (workers/rpc/p2p.ts). */
   p2pGate(): Promise<P2pGate>;
   /** POST /p2p/block: a peer's block (`from`: who sent it, for logs), checked and placed on our chain or aside. */

@@ -66,6 +66,7 @@ import type {
   ShardInternal,
   ValidatorApi,
 } from "../api";
+import { MAX_BATCH } from "../config";
 import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
 import * as views from "./coordinator-views";
@@ -523,6 +524,34 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       // A certified side block may now make its branch the fork choice (chain-sync.ts reconsider).
       await sync.reconsider(this.syncHost(), this.syncState, r.hash);
       return { result: r.result, final: r.final };
+    });
+  }
+
+  /**
+   * POST /p2p/endorse with a batch: each as receiveEndorsement, in one request and one turn of the
+   * queue (a batch of 64 as 64 calls is over the Free plan's 50 subrequests). Answers in order.
+   */
+  async receiveEndorsements(list: readonly unknown[], origin: Origin = {}): Promise<Answer<EndorseResult>[]> {
+    if (!Array.isArray(list) || list.length > MAX_BATCH) return [{ error: `a batch holds 1 to ${MAX_BATCH} endorsements` }];
+    await this.ensureGenesis();
+    const checked = await Promise.all(list.map((e) => this.finality.check(e)));
+    return this.exclusive(async () => {
+      const answers: Answer<EndorseResult>[] = [];
+      const hashes = new Set<string>();
+      let moved = false;
+      for (const c of checked) {
+        const r = "error" in c ? c : this.finality.receive(c, origin.node, origin.to);
+        if ("error" in r) {
+          answers.push(r);
+          continue;
+        }
+        moved ||= r.moved !== null;
+        hashes.add(r.hash);
+        answers.push({ result: r.result, final: r.final });
+      }
+      if (moved) await this.raiseLib();
+      for (const h of hashes) await sync.reconsider(this.syncHost(), this.syncState, h);
+      return answers;
     });
   }
 

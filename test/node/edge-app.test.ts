@@ -15,6 +15,9 @@ import type { Env } from "../../workers/env";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, IOST, KeyPair } from "../e2e/helpers/sdk";
 import { sdkTxHash } from "../e2e/helpers/txhash";
 import { shardOf } from "../../src/sharding/placement";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { signEndorsement } from "../../src/consensus/endorse";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 
 type Calls = { method: string; args: unknown[] }[];
 /** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
@@ -89,6 +92,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     snapshot: async () => ({ id: "1" }),
     revert: async (id) => ({ error: `snapshot ${id} not found` }),
     receiveEndorsement: async () => ({ error: "endorsement is not an object" }),
+    receiveEndorsements: async (list) => list.map(() => ({ error: "endorsement is not an object" })),
     p2pGate: async () => ({ keys: [], chainId: 1020, nodeId: "N", head: 10, final: 9, aheadMs: 500, shardCount: 1 }),
     receiveBlock: async () => ({ error: "block is not an object" }),
     peerBlocks: async () => [],
@@ -641,6 +645,35 @@ describe("reads from the edge (issue 14 item 4)", () => {
     expect(r.body.datas).toHaveLength(50);
     expect(r.body.datas[7]).toBe("k7/f7");
     expect(Number(r.headers.get("X-Object-Calls"))).toBeLessThanOrEqual(5);
+  });
+
+  it("POST /p2p/endorse with 64 endorsements makes two object calls (the gate, one batch), each answered in order", async () => {
+    const producer = DEV_PRODUCERS[0];
+    const secret = base58Decode(producer.secret);
+    const hashOf = (i: number) => base58Encode(new Uint8Array(32).fill(i + 3));
+    const taken: unknown[][] = [];
+    const f = fakeEnv({
+      coordinator: {
+        p2pGate: async () => ({ keys: [producer.pubkey], chainId: 1020, nodeId: "N", head: 100, final: 9, aheadMs: 500, shardCount: 1 }),
+        receiveEndorsements: async (list) => (taken.push([...list]), list.map(() => ({ result: "counted" as const, final: 9 }))),
+      },
+    });
+    const list: unknown[] = Array.from({ length: 63 }, (_, i) =>
+      signEndorsement(
+        1020,
+        { height: 10 + i, hash: hashOf(i), parent: hashOf(i - 1), justify: { height: 5, hash: hashOf(-2) }, producer: producer.pubkey },
+        secret,
+      ),
+    );
+    list.splice(5, 0, { ...(list[0] as object), sig: "AAAA" }); // refused at the edge, never reaches the coordinator
+    const r = await call(f.env, "/p2p/endorse", postText(JSON.stringify({ endorsements: list })));
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.results).toHaveLength(64);
+    expect(r.body.results[5]).toEqual({ error: expect.stringContaining("invalid endorsement signature") });
+    expect(r.body.results.filter((x: { result?: string }) => x.result === "counted")).toHaveLength(63);
+    expect(taken.map((t) => t.length)).toEqual([63]);
+    expect(f.calls.filter((c) => c.method === "coordinator.receiveEndorsement")).toHaveLength(0);
+    expect(Number(r.headers.get("X-Object-Calls"))).toBe(2);
   });
 
   it("/subscribe on 16 shards makes at most 50 object calls however long it runs", async () => {
