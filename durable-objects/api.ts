@@ -276,6 +276,8 @@ export interface CoordinatorApi {
   receiveBlock(json: unknown, from: string, origin?: Origin): Promise<Answer<{ result: "known" | "adopted" | "side" | "reorg" | "orphan" }>>;
   /** GET /p2p/blocks: up to `count` (≤ MAX_RANGE) main-chain blocks from `from`. */
   peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
+  /** GET /p2p/endorsements: the signed endorsements held of heights ≥ `from`, lowest first, at most MAX_BATCH. */
+  peerEndorsements(from: number): Promise<SignedEndorsement[]>;
   /** GET /p2p/status, without `node_id` (the edge adds it from the gate). */
   p2pStatus(): Promise<PeerStatus>;
   /** Cost meters of the coordinator and its Validators (in key order); reading them is not counted as requests. */

@@ -75,7 +75,8 @@ import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
-import { Finality } from "./finality";
+import { Finality, gossipKey } from "./finality";
+import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
 import { alarmJitter } from "./jitter";
 import type { PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
@@ -405,6 +406,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       storeHead: (b, w) => this.storeHead(b, w),
       finalizeShards: (lib, hash) => this.finalizeShards(lib, hash),
       onNewHead: (b) => this.onNewHead(b),
+      mayBeat: () => sync.mayBeat(this.syncHost(), this.syncState),
       push: (height) =>
         this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`))),
       work: this.work,
@@ -482,6 +484,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         return true;
       },
       exclusive: (run) => this.exclusive(run),
+      takeEndorsements: async (list, from) => {
+        for (const e of list) if (endorsementError(e) === null) this.gossip.heardFrom(gossipKey(e as SignedEndorsement), from);
+        await this.takeEndorsements(list, {});
+      },
       background: (task) =>
         this.ctx.waitUntil(
           task.catch((err) => console.warn(`coordinator: peer sync failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)),
@@ -533,6 +539,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    */
   async receiveEndorsements(list: readonly unknown[], origin: Origin = {}): Promise<Answer<EndorseResult>[]> {
     if (!Array.isArray(list) || list.length > MAX_BATCH) return [{ error: `a batch holds 1 to ${MAX_BATCH} endorsements` }];
+    return this.takeEndorsements(list, origin);
+  }
+
+  /** receiveEndorsements for this object's own use (a pull, chain-sync.ts): a call on itself would be counted as a request (meter.ts). */
+  private async takeEndorsements(list: readonly unknown[], origin: Origin): Promise<Answer<EndorseResult>[]> {
     await this.ensureGenesis();
     const checked = await Promise.all(list.map((e) => this.finality.check(e)));
     return this.exclusive(async () => {
@@ -592,6 +603,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   async peerBlocks(from: number, count: number): Promise<PeerBlock[]> {
     await this.ensureGenesis();
     return sync.peerBlocksFrom(this.syncHost(), from, count);
+  }
+
+  /** GET /p2p/endorsements. */
+  async peerEndorsements(from: number): Promise<SignedEndorsement[]> {
+    await this.ensureGenesis();
+    return this.finality.heldFrom(from);
   }
 
   /** GET /p2p/status. */
@@ -680,13 +697,30 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (this.config.peers.length > 0 && !resting) {
       next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
       this.repushMs = sync.PEER_POLL_MS;
-    } else if (resting && (await sync.repushHead(this.syncHost()).catch(() => true))) {
+    } else if (resting && (await this.askPeers())) {
       next = Math.min(next ?? Infinity, Date.now() + this.repushMs);
       this.repushMs = Math.min(this.repushMs * 2, MAX_REPUSH_MS);
+    } else if (resting) {
+      this.repushMs = sync.PEER_POLL_MS;
     }
     // A wake that came while this alarm decided to rest found no alarm, or one this rest replaces: honour it.
     if (this.wakes !== wakes && (resting || next === null)) next = Date.now();
     if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * A resting node's look at its peers, only while one is unheard (a push to it failed, or it did
+   * not answer the last status round) or the heartbeat is held back (`sync.mayBeat`): a status
+   * round (pulling from a peer ahead, and the endorsements of a peer's higher LIB) and our head to
+   * the peers that missed it. A node back from a cut link or a restart thus asks, and is asked,
+   * though the others rest. Whether to look again.
+   */
+  private async askPeers(): Promise<boolean> {
+    const host = this.syncHost();
+    if (sync.unheard(host, this.syncState).length === 0 && sync.mayBeat(host, this.syncState)) return false;
+    await sync.syncFromPeers(host, this.syncState).catch((err: unknown) => console.warn(`coordinator: peer sync failed: ${String(err)}`));
+    const missed = await sync.repushHead(host).catch(() => true);
+    return missed || sync.unheard(host, this.syncState).length > 0 || !sync.mayBeat(host, this.syncState);
   }
 
   /**
@@ -875,6 +909,8 @@ countEntries(
     "snapshot",
     "revert",
     "receiveEndorsement",
+    "receiveEndorsements",
+    "peerEndorsements",
     "p2pGate",
     "receiveBlock",
     "peerBlocks",

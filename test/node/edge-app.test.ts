@@ -93,6 +93,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     revert: async (id) => ({ error: `snapshot ${id} not found` }),
     receiveEndorsement: async () => ({ error: "endorsement is not an object" }),
     receiveEndorsements: async (list) => list.map(() => ({ error: "endorsement is not an object" })),
+    peerEndorsements: async () => [],
     p2pGate: async () => ({ keys: [], chainId: 1020, nodeId: "N", head: 10, final: 9, aheadMs: 500, shardCount: 1 }),
     receiveBlock: async () => ({ error: "block is not an object" }),
     peerBlocks: async () => [],
