@@ -98,8 +98,12 @@ export interface MeterView extends Usage {
 
 /** Shard Durable Object, one per shard, named `shard-<i>`. */
 export interface ShardApi {
-  /** Mempool admission of a tx the edge already parsed and verified. */
-  submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>>;
+  /**
+   * Mempool admission of a tx the edge already parsed and verified. `report`: the answer also says
+   * whether the pool was empty before it (`first`): only the first tx of a burst wakes the
+   * coordinator (workers/rpc/intake.ts), the rest find it armed.
+   */
+  submitTx(fullBytes: Uint8Array, hash: string, report?: boolean): Promise<Answer<{ hash: string; first?: boolean }>>;
   /** Dry run on head state; nothing is written. */
   execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>>;
   /** `{status, transaction, block_number}` as /getTxByHash, or error "tx not found". */

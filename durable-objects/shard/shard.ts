@@ -186,7 +186,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   // ---- mempool -----------------------------------------------------------
 
-  async submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>> {
+  async submitTx(fullBytes: Uint8Array, hash: string, report = false): Promise<Answer<{ hash: string; first?: boolean }>> {
     // Before any check, so no other call interleaves between the checks and the insert; a
     // contract publisher's auth check in admissionError may run its contract.
     await core.loadVm();
@@ -244,7 +244,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
     });
     this.poolCount++;
-    return { hash };
+    return report ? { hash, first: this.poolCount === 1 } : { hash };
   }
 
   async poolSize(): Promise<number> {
@@ -457,7 +457,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // Settled long ago (retain ≥ 4); a pending credit would still rewrite its receipt.
       if (this.sql.exec("SELECT 1 FROM tx_index WHERE height BETWEEN ? AND ? AND pending > 0 LIMIT 1", d.from, d.to).toArray().length > 0) return;
       if (toR2) await this.segments!.put(this.segmentFrom(d.k, d.from, d.to));
-      const keys = [...this.keysDue(), { from: d.from, to: d.to, time: this.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", d.to).one().time }];
+      const keys = [
+        ...this.keysDue(),
+        { from: d.from, to: d.to, time: this.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", d.to).one().time },
+      ];
       this.ctx.storage.transactionSync(() => {
         this.setMeta(KEYS_DUE, JSON.stringify(keys));
         for (const table of ["receipts_out", "events"]) this.sql.exec(`DELETE FROM ${table} WHERE height BETWEEN ? AND ?`, d.from, d.to);

@@ -360,6 +360,22 @@ describe("intake", () => {
     expect(f.calls.some((c) => c.method === "coordinator.wake")).toBe(true);
   });
 
+  it("on-demand: only the first tx of a burst (its pool was empty) wakes the coordinator: one object call per later tx", async () => {
+    let pool = 0;
+    const f = fakeEnv({ shard: { submitTx: async (_b, hash, report) => (pool++, report ? { hash, first: pool === 1 } : { hash }) } });
+    const calls: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer(1020, String(i + 1)))));
+      expect(r.status, r.text).toBe(200);
+      calls.push(Number(r.headers.get("X-Object-Calls")));
+    }
+    expect(f.calls.filter((c) => c.method === "shard.submitTx").every((c) => c.args[2] === true)).toBe(true);
+    expect(f.calls.filter((c) => c.method === "coordinator.wake")).toHaveLength(1);
+    expect(calls).toEqual([2, 1, 1, 1]);
+    pool = 0; // the block took them: the next tx wakes again
+    expect((await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer(1020, "9"))))).headers.get("X-Object-Calls")).toBe("2");
+  });
+
   it("bad signature, wrong chain id and foreign keys stop at the edge", async () => {
     const f = fakeEnv();
     const tx = signedTransfer();
