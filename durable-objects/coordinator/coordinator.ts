@@ -621,7 +621,18 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** A node with peers ticks even without a scheduled key: it asks its peers for newer blocks. */
   private async armForPeers(): Promise<void> {
     if (this.config.peers.length === 0 || this.config.production === "manual") return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.intervalMs);
+    const at = await this.ctx.storage.getAlarm();
+    if (at === null || (this.fresh() && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now() + this.intervalMs);
+  }
+
+  /**
+   * An instance with peers that has not asked them since it started (a restart, an eviction): the
+   * network may have finished blocks meanwhile and rests now, pushing nothing, so its first
+   * request arms the alarm at once, which asks them (chain-sync.ts `peerTick`), rather than
+   * leaving a resting node asleep until its heartbeat. One alarm per instance start.
+   */
+  private fresh(): boolean {
+    return this.config.peers.length > 0 && this.syncState.lastPoll === -Infinity;
   }
 
   private async finalizeShards(lib: number, libHash: string): Promise<void> {
@@ -738,7 +749,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (this.config.production === "manual") return;
     if (work) this.wakes++;
     const at = await this.ctx.storage.getAlarm();
-    if (at === null || (work && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now());
+    if (at === null || ((work || this.fresh()) && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now());
   }
 
   // ---- dev: mine, snapshot, revert -----------------------------------------

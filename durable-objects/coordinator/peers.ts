@@ -182,5 +182,7 @@ export async function fetchEndorsements(peer: string, from: number, timeoutMs = 
   if ("error" in r) return r;
   if (!r.ok) return { error: `${peer}: ${errorText(r.json)}` };
   const list = (r.json as { endorsements?: unknown })?.endorsements;
-  return Array.isArray(list) && list.length <= MAX_BATCH ? { endorsements: list } : { error: `${peer}: /p2p/endorsements answered no list of at most ${MAX_BATCH}` };
+  return Array.isArray(list) && list.length <= MAX_BATCH
+    ? { endorsements: list }
+    : { error: `${peer}: /p2p/endorsements answered no list of at most ${MAX_BATCH}` };
 }
