@@ -48,8 +48,6 @@ function gateError(e: SignedEndorsement, gate: P2pGate): string | null {
   return null;
 }
 
-type Origin = { node?: string; to: string[] };
-
 /** The edge's checks of one endorsement: the endorsement for the coordinator, or the refusal. */
 async function screen(gate: P2pGate, chainId: number, x: unknown): Promise<SignedEndorsement | { error: string }> {
   const bad = endorsementError(x);
