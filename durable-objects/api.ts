@@ -98,8 +98,12 @@ export interface MeterView extends Usage {
 
 /** Shard Durable Object, one per shard, named `shard-<i>`. */
 export interface ShardApi {
-  /** Mempool admission of a tx the edge already parsed and verified. */
-  submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>>;
+  /**
+   * Mempool admission of a tx the edge already parsed and verified. `report`: the answer also says
+   * whether the pool was empty before it (`first`): only the first tx of a burst wakes the
+   * coordinator (workers/rpc/intake.ts), the rest find it armed.
+   */
+  submitTx(fullBytes: Uint8Array, hash: string, report?: boolean): Promise<Answer<{ hash: string; first?: boolean }>>;
   /** Dry run on head state; nothing is written. */
   execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>>;
   /** `{status, transaction, block_number}` as /getTxByHash, or error "tx not found". */
@@ -268,12 +272,16 @@ export interface CoordinatorApi {
    * sender's gossip headers (node id, the node ids it also sent it to).
    */
   receiveEndorsement(e: unknown, origin?: { node?: string; to?: readonly string[] }): Promise<Answer<EndorseResult>>;
+  /** A batch of at most MAX_BATCH endorsements in one request (POST /p2p/endorse `{"endorsements": [...]}`): each answered as receiveEndorsement, in order. */
+  receiveEndorsements(list: readonly unknown[], origin?: { node?: string; to?: readonly string[] }): Promise<Answer<EndorseResult>[]>;
   /** What the edge checks peers' blocks and endorsements against before they reach the coordinator (workers/rpc/p2p.ts). */
   p2pGate(): Promise<P2pGate>;
   /** POST /p2p/block: a peer's block (`from`: who sent it, for logs), checked and placed on our chain or aside. */
   receiveBlock(json: unknown, from: string, origin?: Origin): Promise<Answer<{ result: "known" | "adopted" | "side" | "reorg" | "orphan" }>>;
   /** GET /p2p/blocks: up to `count` (≤ MAX_RANGE) main-chain blocks from `from`. */
   peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
+  /** GET /p2p/endorsements: the signed endorsements held of heights ≥ `from`, lowest first, at most MAX_BATCH. */
+  peerEndorsements(from: number): Promise<SignedEndorsement[]>;
   /** GET /p2p/status, without `node_id` (the edge adds it from the gate). */
   p2pStatus(): Promise<PeerStatus>;
   /** Cost meters of the coordinator and its Validators (in key order); reading them is not counted as requests. */

@@ -44,7 +44,7 @@ import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError,
 import { slotOf, type Schedule } from "../../src/consensus/schedule";
 import type { Answer, Chunk, ChunkContext, Origin, PeerStatus, ShardInternal } from "../api";
 import { MAX_RANGE } from "../config";
-import { fetchBlocks, peerStatus, pushBlock, type Gossip } from "./peers";
+import { fetchBlocks, fetchEndorsements, peerStatus, pushBlock, type Gossip } from "./peers";
 import { errorText } from "../values";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
@@ -105,6 +105,8 @@ export interface SyncHost {
   tracked(hash: string): boolean;
   /** Side blocks (lowest first, each with the list that scheduled it) into the endorsement tracker; LIB rises if that finalized something. */
   trackSide(path: TrackedBlock[]): Promise<void>;
+  /** Peer `from`'s signed endorsements (unchecked), counted as if pushed; LIB rises if that finalized something. */
+  takeEndorsements(list: readonly unknown[], from: string): Promise<void>;
 }
 
 export interface Rejection {
@@ -127,10 +129,14 @@ export interface SyncState {
   polled: boolean;
   /** A pull from a peer more than one block ahead is under way: no production meanwhile. */
   behind: boolean;
+  /** A peer of our chain has answered a status round since this instance started. */
+  heard: boolean;
+  /** Peers that did not answer the last status round. */
+  unheard: string[];
 }
 
 export function newSyncState(): SyncState {
-  return { rejections: [], syncing: null, lastPoll: -Infinity, bestPeerHead: -1, behind: false, polled: false };
+  return { rejections: [], syncing: null, lastPoll: -Infinity, bestPeerHead: -1, behind: false, polled: false, heard: false, unheard: [] };
 }
 
 const MAX_REJECTIONS = 100;
@@ -630,6 +636,8 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     const good = statuses.filter((x): x is { peer: string; s: PeerStatus } => ours(x.s));
     for (const { peer, s } of good) host.gossip.learn(peer, s.node_id);
     st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
+    st.heard ||= good.length > 0;
+    st.unheard = statuses.filter((x) => !ours(x.s)).map((x) => x.peer);
     const peerTip = (s: PeerStatus) => ({ number: s.head, time: s.head_time, hash: s.head_hash });
     good.sort((a, b) => (preferred(peerTip(a.s), peerTip(b.s)) ? -1 : preferred(peerTip(b.s), peerTip(a.s)) ? 1 : 0));
     for (const { peer, s } of good) {
@@ -637,6 +645,11 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
       st.behind = s.head > host.head().number + 1;
       await pullFrom(host, st, peer, peerTip(s));
     }
+    // The endorsements that made a peer's LIB final went to us while we were away (a cut link, a
+    // restart) and are not pushed again, and a resting network makes no block whose endorsements
+    // would carry finality on: ask the peer with the highest LIB for them.
+    const top = good.reduce<{ peer: string; s: PeerStatus } | null>((m, x) => (m === null || x.s.lib > m.s.lib ? x : m), null);
+    if (top !== null && top.s.lib > host.lib()) await pullEndorsements(host, top.peer, Math.max(host.lib() + 1, top.s.lib));
   })().finally(() => {
     // Caught up, or that peer's chain cannot be followed (its blocks were rejected): it must not silence us.
     st.behind = false;
@@ -644,6 +657,16 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     st.syncing = null;
   });
   return st.syncing;
+}
+
+/** Counts `peer`'s endorsements of heights from `from` on (GET /p2p/endorsements): those that finalize its LIB and above. */
+async function pullEndorsements(host: SyncHost, peer: string, from: number): Promise<void> {
+  const r = await fetchEndorsements(peer, from);
+  if ("error" in r) {
+    console.warn(`${host.label}: endorsements from ${peer} failed: ${r.error}`);
+    return;
+  }
+  if (r.endorsements.length > 0) await host.takeEndorsements(r.endorsements, peer);
 }
 
 /** Fetches `peer`'s main chain above our head (stepping back to a common block on a fork) until we hold a head as good as `tip`. */
@@ -706,6 +729,22 @@ export function peerTick(host: SyncHost, st: SyncState): boolean {
  */
 export function caughtUp(host: SyncHost, st: SyncState): boolean {
   return host.peers.length === 0 || (st.polled && !st.behind);
+}
+
+/**
+ * Whether this node may make a block nothing needs (the heartbeat): only once a peer of its chain
+ * answered since it started and none reported a head above ours. A fresh node cut off from its
+ * peers would otherwise make its own block 1, a fork it must leave later; a node that knows it is
+ * behind would make one that loses.
+ */
+export function mayBeat(host: SyncHost, st: SyncState): boolean {
+  return host.peers.length === 0 || (st.heard && st.bestPeerHead <= host.head().number);
+}
+
+/** Peers not heard from: the last push to them failed, or they did not answer the last status round. */
+export function unheard(host: SyncHost, st: SyncState): string[] {
+  const missed = new Set([...host.gossip.missed(host.peers), ...st.unheard]);
+  return host.peers.filter((p) => missed.has(p));
 }
 
 /** Block `p` (ours or adopted) to each peer that does not have it yet, in the background. */

@@ -66,6 +66,7 @@ import type {
   ShardInternal,
   ValidatorApi,
 } from "../api";
+import { MAX_BATCH } from "../config";
 import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
 import * as views from "./coordinator-views";
@@ -74,7 +75,8 @@ import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
-import { Finality } from "./finality";
+import { Finality, gossipKey } from "./finality";
+import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
 import { alarmJitter } from "./jitter";
 import type { PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
@@ -404,6 +406,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       storeHead: (b, w) => this.storeHead(b, w),
       finalizeShards: (lib, hash) => this.finalizeShards(lib, hash),
       onNewHead: (b) => this.onNewHead(b),
+      mayBeat: () => sync.mayBeat(this.syncHost(), this.syncState),
       push: (height) =>
         this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`))),
       work: this.work,
@@ -481,6 +484,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         return true;
       },
       exclusive: (run) => this.exclusive(run),
+      takeEndorsements: async (list, from) => {
+        for (const e of list) if (endorsementError(e) === null) this.gossip.heardFrom(gossipKey(e as SignedEndorsement), from);
+        await this.takeEndorsements(list, {});
+      },
       background: (task) =>
         this.ctx.waitUntil(
           task.catch((err) => console.warn(`coordinator: peer sync failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)),
@@ -526,6 +533,39 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     });
   }
 
+  /**
+   * POST /p2p/endorse with a batch: each as receiveEndorsement, in one request and one turn of the
+   * queue (a batch of 64 as 64 calls is over the Free plan's 50 subrequests). Answers in order.
+   */
+  async receiveEndorsements(list: readonly unknown[], origin: Origin = {}): Promise<Answer<EndorseResult>[]> {
+    if (!Array.isArray(list) || list.length > MAX_BATCH) return [{ error: `a batch holds 1 to ${MAX_BATCH} endorsements` }];
+    return this.takeEndorsements(list, origin);
+  }
+
+  /** receiveEndorsements for this object's own use (a pull, chain-sync.ts): a call on itself would be counted as a request (meter.ts). */
+  private async takeEndorsements(list: readonly unknown[], origin: Origin): Promise<Answer<EndorseResult>[]> {
+    await this.ensureGenesis();
+    const checked = await Promise.all(list.map((e) => this.finality.check(e)));
+    return this.exclusive(async () => {
+      const answers: Answer<EndorseResult>[] = [];
+      const hashes = new Set<string>();
+      let moved = false;
+      for (const c of checked) {
+        const r = "error" in c ? c : this.finality.receive(c, origin.node, origin.to);
+        if ("error" in r) {
+          answers.push(r);
+          continue;
+        }
+        moved ||= r.moved !== null;
+        hashes.add(r.hash);
+        answers.push({ result: r.result, final: r.final });
+      }
+      if (moved) await this.raiseLib();
+      for (const h of hashes) await sync.reconsider(this.syncHost(), this.syncState, h);
+      return answers;
+    });
+  }
+
   /** POST /p2p/block: a peer's block (the parsed JSON body); `from` names the sender in logs, `origin` in gossip. */
   async receiveBlock(json: unknown, from: string, origin: Origin = {}): Promise<sync.ReceiveResult> {
     await this.ensureGenesis();
@@ -565,6 +605,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return sync.peerBlocksFrom(this.syncHost(), from, count);
   }
 
+  /** GET /p2p/endorsements. */
+  async peerEndorsements(from: number): Promise<SignedEndorsement[]> {
+    await this.ensureGenesis();
+    return this.finality.heldFrom(from);
+  }
+
   /** GET /p2p/status. */
   async p2pStatus(): Promise<PeerStatus> {
     await this.ensureGenesis();
@@ -575,7 +621,18 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** A node with peers ticks even without a scheduled key: it asks its peers for newer blocks. */
   private async armForPeers(): Promise<void> {
     if (this.config.peers.length === 0 || this.config.production === "manual") return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + this.intervalMs);
+    const at = await this.ctx.storage.getAlarm();
+    if (at === null || (this.fresh() && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now() + this.intervalMs);
+  }
+
+  /**
+   * An instance with peers that has not asked them since it started (a restart, an eviction): the
+   * network may have finished blocks meanwhile and rests now, pushing nothing, so its first
+   * request arms the alarm at once, which asks them (chain-sync.ts `peerTick`), rather than
+   * leaving a resting node asleep until its heartbeat. One alarm per instance start.
+   */
+  private fresh(): boolean {
+    return this.config.peers.length > 0 && this.syncState.lastPoll === -Infinity;
   }
 
   private async finalizeShards(lib: number, libHash: string): Promise<void> {
@@ -651,13 +708,30 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (this.config.peers.length > 0 && !resting) {
       next = Math.min(next ?? Infinity, Date.now() + Math.max(interval, sync.PEER_POLL_MS));
       this.repushMs = sync.PEER_POLL_MS;
-    } else if (resting && (await sync.repushHead(this.syncHost()).catch(() => true))) {
+    } else if (resting && (await this.askPeers())) {
       next = Math.min(next ?? Infinity, Date.now() + this.repushMs);
       this.repushMs = Math.min(this.repushMs * 2, MAX_REPUSH_MS);
+    } else if (resting) {
+      this.repushMs = sync.PEER_POLL_MS;
     }
     // A wake that came while this alarm decided to rest found no alarm, or one this rest replaces: honour it.
     if (this.wakes !== wakes && (resting || next === null)) next = Date.now();
     if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * A resting node's look at its peers, only while one is unheard (a push to it failed, or it did
+   * not answer the last status round) or the heartbeat is held back (`sync.mayBeat`): a status
+   * round (pulling from a peer ahead, and the endorsements of a peer's higher LIB) and our head to
+   * the peers that missed it. A node back from a cut link or a restart thus asks, and is asked,
+   * though the others rest. Whether to look again.
+   */
+  private async askPeers(): Promise<boolean> {
+    const host = this.syncHost();
+    if (sync.unheard(host, this.syncState).length === 0 && sync.mayBeat(host, this.syncState)) return false;
+    await sync.syncFromPeers(host, this.syncState).catch((err: unknown) => console.warn(`coordinator: peer sync failed: ${String(err)}`));
+    const missed = await sync.repushHead(host).catch(() => true);
+    return missed || sync.unheard(host, this.syncState).length > 0 || !sync.mayBeat(host, this.syncState);
   }
 
   /**
@@ -675,7 +749,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (this.config.production === "manual") return;
     if (work) this.wakes++;
     const at = await this.ctx.storage.getAlarm();
-    if (at === null || (work && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now());
+    if (at === null || ((work || this.fresh()) && at > Date.now() + this.intervalMs)) await this.ctx.storage.setAlarm(Date.now());
   }
 
   // ---- dev: mine, snapshot, revert -----------------------------------------
@@ -846,6 +920,8 @@ countEntries(
     "snapshot",
     "revert",
     "receiveEndorsement",
+    "receiveEndorsements",
+    "peerEndorsements",
     "p2pGate",
     "receiveBlock",
     "peerBlocks",

@@ -30,7 +30,7 @@ import {
   type TrackedBlock,
 } from "../../src/consensus/endorse";
 import type { Answer, EndorserApi, EndorseResult, FinalityStatus } from "../api";
-import { MAX_AHEAD, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_AHEAD, MAX_BATCH, PUSH_TIMEOUT_MS } from "../config";
 import { gossipHeaders, type Gossip } from "./peers";
 
 /** A main-chain block as finality needs it. */
@@ -388,6 +388,14 @@ export class Finality {
   }
 
   // ---- LIB and views -----------------------------------------------------------
+
+  /** The signed endorsements held of heights ≥ `from`, lowest first, at most MAX_BATCH (GET /p2p/endorsements). */
+  heldFrom(from: number): SignedEndorsement[] {
+    return this.host.sql
+      .exec<{ json: string }>("SELECT json FROM finality_votes WHERE height >= ? ORDER BY height, hash, producer LIMIT ?", from, MAX_BATCH)
+      .toArray()
+      .map((r) => JSON.parse(r.json) as SignedEndorsement);
+  }
 
   /**
    * The endorsement-final height to combine with IOST's LIB: the tracker's

@@ -17,7 +17,7 @@
  */
 import type { PeerBlock } from "../../src/block/wire";
 import type { PeerStatus } from "../api";
-import { MAX_GOSSIP_TO, MAX_RANGE, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_BATCH, MAX_GOSSIP_TO, MAX_RANGE, PUSH_TIMEOUT_MS } from "../config";
 
 /** Most items gossip remembers recipients of. */
 const GOSSIP_ITEMS = 4_096;
@@ -174,4 +174,15 @@ export async function fetchBlocks(peer: string, from: number, count: number, tim
   if (!r.ok) return { error: `${peer}: ${errorText(r.json)}` };
   const blocks = (r.json as { blocks?: unknown })?.blocks;
   return Array.isArray(blocks) ? { blocks } : { error: `${peer}: /p2p/blocks answered no blocks array` };
+}
+
+/** GET /p2p/endorsements?from: the peer's signed endorsements of heights from `from` on (unchecked; the caller checks each), or why not. */
+export async function fetchEndorsements(peer: string, from: number, timeoutMs = STATUS_TIMEOUT_MS): Promise<{ endorsements: unknown[] } | { error: string }> {
+  const r = await call(`${peer}/p2p/endorsements?from=${from}`, { method: "GET" }, timeoutMs);
+  if ("error" in r) return r;
+  if (!r.ok) return { error: `${peer}: ${errorText(r.json)}` };
+  const list = (r.json as { endorsements?: unknown })?.endorsements;
+  return Array.isArray(list) && list.length <= MAX_BATCH
+    ? { endorsements: list }
+    : { error: `${peer}: /p2p/endorsements answered no list of at most ${MAX_BATCH}` };
 }

@@ -61,6 +61,8 @@ export type Outcome = { produced: true } | { produced: false; wake: "idle" | "pe
 export const ONE_MS_NS = 1_000_000n;
 /** How often a node holding no scheduled key looks again (a new list may schedule it). */
 const IDLE_WAKE_MS = 5_000;
+/** How soon a node whose heartbeat is due but held back (not synced with its peers) looks again; the alarm asks the peers meanwhile. */
+const BEAT_RETRY_NS = 2_000n * 1_000_000n;
 
 const nowNs = (): bigint => BigInt(Date.now()) * ONE_MS_NS;
 
@@ -90,6 +92,8 @@ export interface ProductionHost {
   finalizeShards(lib: number, libHash: string): Promise<void>;
   /** Finality hook after `block` became the head. */
   onNewHead(block: StoredBlock): Promise<void>;
+  /** Whether a block nothing needs (the heartbeat) may be made: with peers, only once synced with them (chain-sync.ts `mayBeat`). */
+  mayBeat(): boolean;
   /** Pushes our block `height` to every peer in the background. */
   push(height: number): void;
   /** Bench counters, updated in place. */
@@ -179,7 +183,9 @@ function rest(h: ProductionHost, head: StoredBlock): Outcome {
   const due = BigInt(head.time) + beat;
   const turn = h.held().size === 0 ? null : nextTurn(h.listFor(head.number + 1), tipOf(h, head), h.held(), due, h.consensus);
   const now = nowNs();
-  return { produced: false, wake: turn?.time ?? (due > now ? due : now + beat), rest: true };
+  const at = turn?.time ?? (due > now ? due : now + beat);
+  // A due heartbeat held back (`mayBeat`) is not retried at once: the alarm asks the peers first.
+  return { produced: false, wake: at > now ? at : now + BEAT_RETRY_NS, rest: true };
 }
 
 /**
@@ -237,7 +243,7 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
   if (!job || job.height !== height) {
     if (!force && mode === "on-tx" && !(await needed(h))) return { produced: false, wake: "idle" };
     // The heartbeat is due once the head is `heartbeatNs` old; before that only a need makes a block.
-    const beat = mode === "on-demand" && nowNs() >= BigInt(head.time) + h.consensus.heartbeatNs;
+    const beat = mode === "on-demand" && nowNs() >= BigInt(head.time) + h.consensus.heartbeatNs && h.mayBeat();
     if (!force && mode === "on-demand" && !beat && !(await needed(h))) return rest(h, head);
     const planned = planJob(h, head, force);
     // No held key in the list: nothing to do until a block (a new list) or the heartbeat wakes us.

@@ -59,6 +59,9 @@ export function witnessesNow(kv: SqlStore, shardIndex: number): { witnesses?: st
 
 export function storeChunk(sql: SqlStorage, chunk: Chunk): void {
   sql.exec("INSERT INTO chunks (height, time, state_root, json) VALUES (?, ?, ?, ?)", chunk.height, chunk.time, chunk.stateRoot, JSON.stringify(chunk));
+  // The txs that left the pool expired or dropped while this chunk was made: placed at its height
+  // (no idx), so the segment prune drops their records by range (shard.ts prune).
+  sql.exec("UPDATE tx_index SET height = ? WHERE height IS NULL", chunk.height);
 }
 
 /** Why a chunk of `ctx` cannot be executed on the head now, or null. */

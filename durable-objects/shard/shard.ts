@@ -38,7 +38,7 @@ import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
-import { MAX_POOL_TXS, padNs, poolOrder } from "../../src/pool/index";
+import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
 import { MAX_CONTRACT_RANGE, MAX_RANGE, MAX_READS } from "../config";
@@ -52,6 +52,10 @@ type Row = Record<string, SqlStorageValue>;
 type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
+
+/** shard_meta key of the pruned segments whose replay keys are not stale yet (pruneKeys). */
+const KEYS_DUE = "keys_due";
+type KeysDue = { from: number; to: number; time: string };
 
 export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly sql: SqlStorage;
@@ -183,7 +187,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   // ---- mempool -----------------------------------------------------------
 
-  async submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>> {
+  async submitTx(fullBytes: Uint8Array, hash: string, report = false): Promise<Answer<{ hash: string; first?: boolean }>> {
     // Before any check, so no other call interleaves between the checks and the insert; a
     // contract publisher's auth check in admissionError may run its contract.
     await core.loadVm();
@@ -241,7 +245,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
     });
     this.poolCount++;
-    return { hash };
+    return report ? { hash, first: this.poolCount === 1 } : { hash };
   }
 
   async poolSize(): Promise<number> {
@@ -445,6 +449,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * leaves the rows, and the next LIB rise writes the same segment again.
    */
   private async prune(): Promise<void> {
+    this.pruneKeys();
     const d = due(this.mark, this.lib, this.config.archive.retain);
     if (d === null || this.pruning) return;
     this.pruning = true;
@@ -453,7 +458,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // Settled long ago (retain ≥ 4); a pending credit would still rewrite its receipt.
       if (this.sql.exec("SELECT 1 FROM tx_index WHERE height BETWEEN ? AND ? AND pending > 0 LIMIT 1", d.from, d.to).toArray().length > 0) return;
       if (toR2) await this.segments!.put(this.segmentFrom(d.k, d.from, d.to));
+      const keys = [
+        ...this.keysDue(),
+        { from: d.from, to: d.to, time: this.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", d.to).one().time },
+      ];
       this.ctx.storage.transactionSync(() => {
+        this.setMeta(KEYS_DUE, JSON.stringify(keys));
         for (const table of ["receipts_out", "events"]) this.sql.exec(`DELETE FROM ${table} WHERE height BETWEEN ? AND ?`, d.from, d.to);
         if (toR2) {
           this.sql.exec("DELETE FROM chunks WHERE height BETWEEN ? AND ?", d.from, d.to);
@@ -472,6 +482,34 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } finally {
       this.pruning = false;
     }
+  }
+
+  /** Pruned segments whose txs' replay keys wait until they are stale (pruneKeys), oldest first, with their last block's time. */
+  private keysDue(): KeysDue[] {
+    const v = this.meta(KEYS_DUE);
+    return v === undefined ? [] : (JSON.parse(v) as KeysDue[]);
+  }
+
+  /**
+   * A block takes a tx at most MAX_TX_LIFE_NS after the tx's time, which is at most its own block's
+   * time, and every block still to come is later than LIB. So once a pruned segment's last block is
+   * that much older than LIB, none of its txs can run again: their replay keys (`tx_keys`) and the
+   * records of the txs that left the pool there (expired, dropped) go, by range on the height key.
+   * The slim rows of executed txs stay (the lookup by hash, "tx exists in chain").
+   */
+  private pruneKeys(): void {
+    const list = this.keysDue();
+    if (list.length === 0) return;
+    const lib = this.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", this.lib).toArray()[0];
+    if (lib === undefined) return;
+    const n = list.filter((s) => BigInt(s.time) + MAX_TX_LIFE_NS < BigInt(lib.time)).length;
+    if (n === 0) return;
+    const [from, to] = [list[0].from, list[n - 1].to];
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM tx_keys WHERE hash IN (SELECT hash FROM tx_index WHERE height BETWEEN ? AND ?)", from, to);
+      this.sql.exec("DELETE FROM tx_index WHERE height BETWEEN ? AND ? AND status <> 'executed'", from, to);
+      this.setMeta(KEYS_DUE, JSON.stringify(list.slice(n)));
+    });
   }
 
   /** Segment `k` (heights from…to) as stored in SQLite now. */

@@ -8,8 +8,10 @@
  *
  * Double-sign protection: what it signed is one SQLite row per height, written
  * in the same synchronous step as the signature is made, so no restart, retry
- * or second caller ever gets a signature for another hash at that height. The
- * same hash again gets the stored signature (idempotent retries). The rows are
+ * or second caller ever gets a signature for another hash at that height and
+ * time (or an earlier time); only a later turn at that height replaces it (the
+ * first block lost a fork race). The same hash again gets the stored signature
+ * (idempotent retries). The rows are
  * bounded: every SIGNED_PRUNE heights, rows more than SIGNED_KEEP below the height
  * just signed are dropped at once (one range delete) and that height becomes the
  * floor (`signed_floor`), at or below which it signs nothing: the coordinator
@@ -124,15 +126,27 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     }
     if (digest.length !== 32) return { error: `invalid block hash ${JSON.stringify(hash)}: not 32 bytes` };
     if (height <= this.floor) return { error: `double sign refused: height ${height} is at or below ${this.floor}, whose signatures are no longer kept` };
-    const prior = this.sql.exec<{ hash: string; signature: string }>("SELECT hash, signature FROM validator_signed WHERE height = ?", height).toArray()[0];
+    const prior = this.sql
+      .exec<{ hash: string; time: string; signature: string }>("SELECT hash, time, signature FROM validator_signed WHERE height = ?", height)
+      .toArray()[0];
     if (prior !== undefined) {
       if (prior.hash === hash) return { signature: prior.signature };
-      return { error: `double sign refused: height ${height} already signed for block ${prior.hash}` };
+      // A later time is a later turn: the block signed before lost a fork race (its height is built
+      // again on the chain that won), as a go-iost witness builds on the new head. Two blocks of one
+      // turn stay refused; finality's safety rests on endorsements, one per height (`endorse`).
+      if (BigInt(time) <= BigInt(prior.time)) return { error: `double sign refused: height ${height} already signed for block ${prior.hash}` };
     }
     // No await between the check and the insert: one caller at a time reaches this line.
     const signature = base58Encode(ed25519Sign(key.secret, digest));
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("INSERT INTO validator_signed (height, hash, witness, time, signature) VALUES (?, ?, ?, ?, ?)", height, hash, witness, time, signature);
+      this.sql.exec(
+        "INSERT INTO validator_signed (height, hash, witness, time, signature) VALUES (?, ?, ?, ?, ?) ON CONFLICT(height) DO UPDATE SET hash = excluded.hash, time = excluded.time, signature = excluded.signature",
+        height,
+        hash,
+        witness,
+        time,
+        signature,
+      );
       if (height % SIGNED_PRUNE === 0 && height - SIGNED_KEEP > this.floor) {
         this.sql.exec("DELETE FROM validator_signed WHERE height <= ?", height - SIGNED_KEEP);
         this.putMeta("signed_floor", String(height - SIGNED_KEEP));

@@ -159,6 +159,6 @@ describe("validator signatures are bounded", () => {
     });
     expect(await v.signBlock(256, hash(4), pubkey, "4")).toHaveProperty("error");
     expect(await v.signBlock(257, hash(4), pubkey, "4")).toHaveProperty("signature");
-    expect(await v.signBlock(4351, hash(5), pubkey, "5")).toEqual({ error: `double sign refused: height 4351 already signed for block ${hash(2)}` });
+    expect(await v.signBlock(4351, hash(5), pubkey, "2")).toEqual({ error: `double sign refused: height 4351 already signed for block ${hash(2)}` });
   });
 });

@@ -65,9 +65,8 @@ describe("four nodes under production timing", () => {
   let memo = 0;
 
   beforeAll(async () => {
-    // Every slot, as faults.test.ts: on-demand nodes that rested through a partition or a restart do
-    // not yet always converge (docs/FINALITY.md "On an idle chain"); idle.test.ts covers on-demand.
-    net = await startNetwork({ nodes: 4, vars: { SHARD_COUNT: "1", BLOCK_PRODUCTION: "interval" }, timing });
+    // The default, on-demand: a node back from a cut link or a restart must catch up though the others rest.
+    net = await startNetwork({ nodes: 4, vars: { SHARD_COUNT: "1" }, timing });
     watch = new FinalityWatch(net.nodes);
     watch.start();
     client = await connect(net.nodes[0].url);

@@ -15,6 +15,9 @@ import type { Env } from "../../workers/env";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, IOST, KeyPair } from "../e2e/helpers/sdk";
 import { sdkTxHash } from "../e2e/helpers/txhash";
 import { shardOf } from "../../src/sharding/placement";
+import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { signEndorsement } from "../../src/consensus/endorse";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 
 type Calls = { method: string; args: unknown[] }[];
 /** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
@@ -90,6 +93,8 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     snapshot: async () => ({ id: "1" }),
     revert: async (id) => ({ error: `snapshot ${id} not found` }),
     receiveEndorsement: async () => ({ error: "endorsement is not an object" }),
+    receiveEndorsements: async (list) => list.map(() => ({ error: "endorsement is not an object" })),
+    peerEndorsements: async () => [],
     p2pGate: async () => ({ keys: [], chainId: 1020, nodeId: "N", head: 10, final: 9, aheadMs: 500, shardCount: 1 }),
     receiveBlock: async () => ({ error: "block is not an object" }),
     peerBlocks: async () => [],
@@ -354,6 +359,22 @@ describe("intake", () => {
     expect(submit?.args[1]).toBe(sdkTxHash(tx));
     expect(submit?.args[0]).toBeInstanceOf(Uint8Array);
     expect(f.calls.some((c) => c.method === "coordinator.wake")).toBe(true);
+  });
+
+  it("on-demand: only the first tx of a burst (its pool was empty) wakes the coordinator: one object call per later tx", async () => {
+    let pool = 0;
+    const f = fakeEnv({ shard: { submitTx: async (_b, hash, report) => (pool++, report ? { hash, first: pool === 1 } : { hash }) } });
+    const calls: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer(1020, String(i + 1)))));
+      expect(r.status, r.text).toBe(200);
+      calls.push(Number(r.headers.get("X-Object-Calls")));
+    }
+    expect(f.calls.filter((c) => c.method === "shard.submitTx").every((c) => c.args[2] === true)).toBe(true);
+    expect(f.calls.filter((c) => c.method === "coordinator.wake")).toHaveLength(1);
+    expect(calls).toEqual([2, 1, 1, 1]);
+    pool = 0; // the block took them: the next tx wakes again
+    expect((await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer(1020, "9"))))).headers.get("X-Object-Calls")).toBe("2");
   });
 
   it("bad signature, wrong chain id and foreign keys stop at the edge", async () => {
@@ -672,6 +693,35 @@ describe("reads from the edge (issue 14 item 4)", () => {
     expect(r.body.datas).toHaveLength(50);
     expect(r.body.datas[7]).toBe("k7/f7");
     expect(Number(r.headers.get("X-Object-Calls"))).toBeLessThanOrEqual(5);
+  });
+
+  it("POST /p2p/endorse with 64 endorsements makes two object calls (the gate, one batch), each answered in order", async () => {
+    const producer = DEV_PRODUCERS[0];
+    const secret = base58Decode(producer.secret);
+    const hashOf = (i: number) => base58Encode(new Uint8Array(32).fill(i + 3));
+    const taken: unknown[][] = [];
+    const f = fakeEnv({
+      coordinator: {
+        p2pGate: async () => ({ keys: [producer.pubkey], chainId: 1020, nodeId: "N", head: 100, final: 9, aheadMs: 500, shardCount: 1 }),
+        receiveEndorsements: async (list) => (taken.push([...list]), list.map(() => ({ result: "counted" as const, final: 9 }))),
+      },
+    });
+    const list: unknown[] = Array.from({ length: 63 }, (_, i) =>
+      signEndorsement(
+        1020,
+        { height: 10 + i, hash: hashOf(i), parent: hashOf(i - 1), justify: { height: 5, hash: hashOf(-2) }, producer: producer.pubkey },
+        secret,
+      ),
+    );
+    list.splice(5, 0, { ...(list[0] as object), sig: "AAAA" }); // refused at the edge, never reaches the coordinator
+    const r = await call(f.env, "/p2p/endorse", postText(JSON.stringify({ endorsements: list })));
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.results).toHaveLength(64);
+    expect(r.body.results[5]).toEqual({ error: expect.stringContaining("invalid endorsement signature") });
+    expect(r.body.results.filter((x: { result?: string }) => x.result === "counted")).toHaveLength(63);
+    expect(taken.map((t) => t.length)).toEqual([63]);
+    expect(f.calls.filter((c) => c.method === "coordinator.receiveEndorsement")).toHaveLength(0);
+    expect(Number(r.headers.get("X-Object-Calls"))).toBe(2);
   });
 
   it("/subscribe on 16 shards makes at most 50 object calls however long it runs", async () => {

@@ -29,6 +29,7 @@ interface Node {
   storedBlock(n: number): Promise<StoredBlock | null>;
   mine(n: number): Promise<unknown>;
   receiveEndorsement(e: unknown): Promise<Answer>;
+  receiveEndorsements(list: unknown[]): Promise<Answer[]>;
   getBlockByNumber(n: number): Promise<unknown>;
   chainInfo(): Promise<unknown>;
   peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
@@ -226,13 +227,17 @@ describe("endorsement finality across nodes", () => {
     ]);
     for (const [c, k] of keys) await holdOnly(c, k);
     const sent = new Set<string>();
-    /** What `from`'s own validators endorsed and `to` has not heard yet, as gossip would carry it. */
+    /** What `from`'s own validators endorsed and `to` has not heard yet, as gossip would carry it: a's one by one, b's as one batch (with a bogus one, refused in its place). */
     const relay = async (from: Chain, to: Chain) => {
       const votes = ((await finalityRows(from)) as { votes: { hash: string; producer: string; json: string }[] }).votes;
-      for (const v of votes) {
-        if (!keys.get(from)!.includes(v.producer) || sent.has(`${v.hash}/${v.producer}`)) continue;
-        sent.add(`${v.hash}/${v.producer}`);
-        expect(await node(to).receiveEndorsement(JSON.parse(v.json))).toMatchObject({ result: expect.stringMatching(/^(counted|final)$/) });
+      const fresh = votes.filter((v) => keys.get(from)!.includes(v.producer) && !sent.has(`${v.hash}/${v.producer}`));
+      for (const v of fresh) sent.add(`${v.hash}/${v.producer}`);
+      const taken = { result: expect.stringMatching(/^(counted|final)$/) };
+      if (from === a) {
+        for (const v of fresh) expect(await node(to).receiveEndorsement(JSON.parse(v.json))).toMatchObject(taken);
+      } else if (fresh.length > 0) {
+        const answers = await node(to).receiveEndorsements([null, ...fresh.map((v) => JSON.parse(v.json))]);
+        expect(answers).toEqual([{ error: "endorsement is not an object" }, ...fresh.map(() => expect.objectContaining(taken))]);
       }
     };
     for (let h = 1; h <= 6; h++) {

@@ -63,6 +63,16 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.shard.submitTx(bytes, hash)).toEqual({ error: "tx exists in chain" });
   });
 
+  test("asked to report, admission says whether the pool was empty (the edge wakes the coordinator for that tx only)", async () => {
+    const c = newChain("first");
+    const [a, b, d] = [makeTx({ memo: "a" }), makeTx({ memo: "b" }), makeTx({ memo: "d" })];
+    expect(await c.shard.submitTx(a.bytes, a.hash, true)).toEqual({ hash: a.hash, first: true });
+    expect(await c.shard.submitTx(b.bytes, b.hash, true)).toEqual({ hash: b.hash, first: false });
+    expect(await c.shard.submitTx(b.bytes, b.hash, true)).toEqual({ error: "tx exists in pending" });
+    await tick(c);
+    expect(await c.shard.submitTx(d.bytes, d.hash, true)).toEqual({ hash: d.hash, first: true });
+  });
+
   test("admission checks: time window, hash, bytes, full pool, publisher gas", async () => {
     const c = newChain("admission");
     const future = makeTx({ time: nowNs() + 60_000_000_000n });

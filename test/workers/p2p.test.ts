@@ -6,7 +6,7 @@
  * branch, reorganizing its shards above LIB (never at or below it).
  * Runs with four genesis producers (vitest.config.ts), so LIB trails the head.
  */
-import { runInDurableObject, SELF } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { CoordinatorStatus } from "../../durable-objects/api";
 import type { Rejection } from "../../durable-objects/coordinator/chain-sync";
@@ -20,7 +20,7 @@ import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { ED25519 } from "../../src/tx/types";
 import { MAX_SIDE_BLOCKS } from "../../durable-objects/coordinator/chain-sync";
 import { forged } from "./forge";
-import { newChain } from "./helpers";
+import { newChain, setProduction, stopAlarms } from "./helpers";
 import { makeTx } from "./txs";
 
 type Chain = ReturnType<typeof newChain>;
@@ -240,6 +240,30 @@ describe("hardening (issue 12)", () => {
       await p2p(a).mine(1);
       const head = (await a.coord.storedBlock((await p2p(a).p2pStatus()).head))!;
       expect(BigInt(head.time) - BigInt(Date.now()) * 1_000_000n).toBeLessThanOrEqual(500_000_000n);
+    }
+  });
+
+  test("a fresh on-demand node whose peers never answered makes no heartbeat block: it asks them again instead", async () => {
+    const c = newChain("cut-fresh");
+    await setProduction(c, "on-demand");
+    await runInDurableObject(c.coordStub, (inst) => {
+      (inst as unknown as { config: { peers: string[] } }).config.peers = ["http://127.0.0.1:9"]; // nobody listens
+    });
+    const real = Date.now;
+    Date.now = () => real() + 11 * 60_000; // the heartbeat (10 min after the genesis) is due
+    try {
+      for (let i = 0; i < 4; i++) {
+        await runInDurableObject(c.coordStub, (_inst, state) => state.storage.setAlarm(Date.now()));
+        expect(await runDurableObjectAlarm(c.coordStub)).toBe(true);
+        await new Promise((r) => setTimeout(r, 2_100)); // past PEER_POLL_MS: each alarm may poll again
+      }
+      expect((await c.coord.status()).head).toBe(0); // before: the failed poll counted as synced, and it made block 1
+      const at = await runInDurableObject(c.coordStub, (_inst, state) => state.storage.getAlarm());
+      expect(at).not.toBeNull();
+      expect(at! - Date.now()).toBeLessThanOrEqual(60_000); // it keeps asking, at most a minute apart
+    } finally {
+      Date.now = real;
+      await stopAlarms(c);
     }
   });
 

@@ -117,7 +117,7 @@ describe("producer rotation with four genesis producers", () => {
     expect(slotOf(BigInt(chain[1].time), P) - slotOf(BigInt(chain[0].time), P)).toBe(4n);
   });
 
-  test("a Validator signs only as its key, once per height: the same hash again gets the same signature", async () => {
+  test("a Validator signs only as its key, once per height and turn: the same hash again gets the same signature", async () => {
     const c = newChain("rot-validator");
     await c.coord.mine(2);
     const b2 = (await c.coord.storedBlock(2))!;
@@ -132,6 +132,12 @@ describe("producer rotation with four genesis producers", () => {
     expect(await v.signBlock(3, other, notMine, b2.time)).toEqual({ error: `validator ${b2.witness} does not sign for witness ${notMine}` });
     expect(await v.signBlock(3, "xyz0", b2.witness, b2.time)).toMatchObject({ error: expect.stringContaining("invalid block hash") });
     expect(await v.signedAt(3)).toBeNull(); // refusals sign nothing
+    // Height 2 in an earlier turn: refused; in a later turn (its block lost a fork race): signed, and that turn is now the one kept.
+    expect(await v.signBlock(2, other, b2.witness, String(BigInt(b2.time) - 1n))).toMatchObject({ error: expect.stringContaining("double sign refused") });
+    const later = String(BigInt(b2.time) + 3_000_000_000n);
+    expect(await v.signBlock(2, other, b2.witness, later)).toHaveProperty("signature");
+    expect(await v.signedAt(2)).toBe(other);
+    expect(await v.signBlock(2, b2.hash, b2.witness, later)).toEqual({ error: `double sign refused: height 2 already signed for block ${other}` });
     // A Validator for a key the node has no secret of signs nothing.
     const stranger = validator(c, base58Encode(new Uint8Array(32).fill(1)));
     expect(await stranger.pubkey()).toBeNull();

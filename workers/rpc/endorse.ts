@@ -6,7 +6,8 @@
  * Body: one SignedEndorsement (answer `{"result": "counted"|"final", "final": N}`
  * or IOST's error envelope with the reason), or `{"endorsements": [...]}` with
  * at most 64 (what nodes send; answer `{"results": [<answer or {"error"}>, …]}`
- * in order). Mounted next to the other /p2p routes, which check X-Chain-Id
+ * in order; the survivors of the edge's checks reach the coordinator in one call,
+ * `receiveEndorsements`). Mounted next to the other /p2p routes, which check X-Chain-Id
  * and the per-source quota.
  *
  * The edge refuses before the coordinator hears of it (issue 12 item 7):
@@ -21,7 +22,7 @@ import { bodyLimit } from "hono/body-limit";
 import { endorsementError, verifyEndorsement, type SignedEndorsement } from "../../src/consensus/endorse";
 import type { Answer, EndorseResult, P2pGate } from "../../durable-objects/api";
 import { MAX_AHEAD, MAX_BATCH } from "../../durable-objects/config";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator } from "../lib/nodes";
 import { gateOf, origin } from "./p2p";
@@ -47,9 +48,8 @@ function gateError(e: SignedEndorsement, gate: P2pGate): string | null {
   return null;
 }
 
-type Origin = { node?: string; to: string[] };
-
-async function take(env: Env, gate: P2pGate, chainId: number, x: unknown, from: Origin): Promise<Answer<EndorseResult>> {
+/** The edge's checks of one endorsement: the endorsement for the coordinator, or the refusal. */
+async function screen(gate: P2pGate, chainId: number, x: unknown): Promise<SignedEndorsement | { error: string }> {
   const bad = endorsementError(x);
   if (bad) return { error: bad };
   const e = x as SignedEndorsement;
@@ -64,8 +64,11 @@ async function take(env: Env, gate: P2pGate, chainId: number, x: unknown, from: 
     remember(e.sig, reason);
     return { error: reason };
   }
-  const r = await coordinator(env).receiveEndorsement(e, from);
-  // Taken, or a duplicate there: a later copy is one too. Other refusals (a block not yet known) may pass later.
+  return e;
+}
+
+/** The coordinator's answer to `e`: taken, or a duplicate there, a later copy is one too. Other refusals (a block not yet known) may pass later. */
+function settle(e: SignedEndorsement, r: Answer<EndorseResult>): Answer<EndorseResult> {
   if (!("error" in r) || r.error.startsWith("duplicate endorsement")) remember(e.sig, null);
   return r;
 }
@@ -90,12 +93,21 @@ endorseRoutes.post(
     const gate = await gateOf(c.env);
     const from = origin((n) => c.req.header(n));
     const list = (body as { endorsements?: unknown } | null)?.endorsements;
-    if (list === undefined) return c.json(unwrap(await take(c.env, gate, gate.chainId, body, from)));
+    if (list === undefined) {
+      const e = await screen(gate, gate.chainId, body);
+      return c.json(unwrap("error" in e ? e : settle(e, await coordinator(c.env).receiveEndorsement(e, from))));
+    }
     if (!Array.isArray(list) || list.length === 0 || list.length > MAX_BATCH) {
       throw new RpcFailure(`invalid request body: "endorsements" must be a list of 1 to ${MAX_BATCH} endorsements`);
     }
-    const results = [];
-    for (const e of list) results.push(await take(c.env, gate, gate.chainId, e, from));
+    // Two object calls however long the batch (the gate, then the survivors at once): within the Free plan's 50 subrequests.
+    const screened = [];
+    for (const e of list) screened.push(await screen(gate, gate.chainId, e));
+    const passed = screened.filter((e): e is SignedEndorsement => !("error" in e));
+    const answers = passed.length === 0 ? [] : await coordinator(c.env).receiveEndorsements(passed, from);
+    if (answers.length !== passed.length) throw new RpcFailure(answers[0] && "error" in answers[0] ? answers[0].error : "endorsement batch refused");
+    let i = 0;
+    const results = screened.map((e) => ("error" in e ? e : settle(e, answers[i++])));
     return c.json({ results });
   },
 );

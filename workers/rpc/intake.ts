@@ -77,16 +77,18 @@ let lastWake = -Infinity;
 
 /**
  * Whether this tx should wake the coordinator. In "on-demand" (the default)
- * and "on-tx" modes a resting chain must start for every tx: a wake skipped
- * because an earlier tx just woke it could land after the coordinator found
- * the pools empty and went back to rest (one DO call per tx; the coordinator
- * writes nothing unless it was resting). In "manual" mode only /dev/mine
- * produces. In "interval" mode the chain ticks by itself, so one wake per
- * isolate every few seconds only covers a coordinator that never started.
+ * and "on-tx" modes a resting chain must start for the first tx its shard's
+ * pool takes (`first`: the pool was empty). A later one finds the coordinator
+ * armed: after a block it always looks at the pools again (Shard.hasWork) and
+ * rests only when they are empty, so a tx that finds its pool non-empty is
+ * either seen by that look or came before the wake of the tx already there.
+ * So a burst costs one wake per shard, not one per tx. In "manual" mode only /dev/mine produces. In "interval" mode the
+ * chain ticks by itself, so one wake per isolate every few seconds only covers
+ * a coordinator that never started.
  */
-function shouldWake(env: Env): boolean {
+function shouldWake(env: Env, first: boolean): boolean {
   const mode = productionMode(env);
-  if (mode !== "interval") return mode !== "manual";
+  if (mode !== "interval") return mode !== "manual" && first;
   const now = Date.now();
   if (now - lastWake < 5_000) return false;
   lastWake = now;
@@ -101,8 +103,8 @@ function shouldWake(env: Env): boolean {
  */
 async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise<void> {
   const env = c.env;
-  unwrap(await homeShard(env, tx.publisher).submitTx(bytes, hash));
-  if (shouldWake(env)) await coordinator(env).wake(true);
+  const r = unwrap(await homeShard(env, tx.publisher).submitTx(bytes, hash, true));
+  if (shouldWake(env, r.first !== false)) await coordinator(env).wake(true);
   await rememberTxShard(c, hash, shardOf(tx.publisher, shardCount(env)));
 }
 

@@ -5,6 +5,9 @@
  *   receiveBlock; answers `{"result": "known"|"adopted"|"side"|"reorg"|"orphan"}`.
  * - GET /p2p/blocks?from=N&count=K: our main chain from N, K ≤ 50 blocks, each a
  *   PeerBlock (chunks and tx bytes from the shards): `{"blocks": [...]}`.
+ * - GET /p2p/endorsements?from=N: the signed endorsements we hold of heights ≥ N,
+ *   lowest first, at most MAX_BATCH: `{"endorsements": [...]}` (what a node back from
+ *   a cut link or a restart asks for, chain-sync.ts `syncFromPeers`).
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
@@ -125,6 +128,11 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
   const from = intParam(c.req.query("from"), "from", 1, Number.MAX_SAFE_INTEGER);
   const count = intParam(c.req.query("count"), "count", 1, MAX_RANGE, MAX_RANGE);
   return c.json({ blocks: await coordinator(c.env).peerBlocks(from, count) });
+});
+
+p2pRoutes.get("/p2p/endorsements", async (c) => {
+  const from = intParam(c.req.query("from"), "from", 1, Number.MAX_SAFE_INTEGER);
+  return c.json({ endorsements: await coordinator(c.env).peerEndorsements(from) });
 });
 
 p2pRoutes.get("/p2p/status", async (c) => c.json({ ...(await coordinator(c.env).p2pStatus()), node_id: (await gateOf(c.env)).nodeId }));
