@@ -31,22 +31,20 @@ export const shardMeta = sqliteTable("shard_meta", {
  * Pending transactions (IOST tx pool, bounded at 10,000). `ord` is one sortable
  * text key for go-iost core/txpool compareTx order (see src/pool/index.ts): simple
  * single-action token.iost txs first (shorter data first), then higher gas
- * ratio, older time, smaller hash.
+ * ratio, older time, smaller hash. No secondary index and no rowid (migration
+ * 0006, WITHOUT ROWID): each index is one more row written per admission and per
+ * removal (docs/COST.md), while the block's pick reads the whole pool anyway.
  */
-export const mempool = sqliteTable(
-  "mempool",
-  {
-    hash: text("hash").primaryKey(),
-    bytes: blob("bytes", { mode: "buffer" }).notNull(),
-    publisher: text("publisher").notNull(),
-    time: text("time").notNull(),
-    expiration: text("expiration").notNull(),
-    gasLimit: integer("gas_limit").notNull(),
-    ord: text("ord").notNull(),
-    receivedAt: integer("received_at").notNull(),
-  },
-  (t) => [index("mempool_ord").on(t.ord), index("mempool_expiration").on(t.expiration)],
-);
+export const mempool = sqliteTable("mempool", {
+  hash: text("hash").primaryKey(),
+  bytes: blob("bytes", { mode: "buffer" }).notNull(),
+  publisher: text("publisher").notNull(),
+  time: text("time").notNull(),
+  expiration: text("expiration").notNull(),
+  gasLimit: integer("gas_limit").notNull(),
+  ord: text("ord").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});
 
 /**
  * What happened to every tx that left the pool: `executed` (in the chunk of
@@ -91,18 +89,15 @@ export const chunks = sqliteTable("chunks", {
 });
 
 /**
- * Per-height undo records for heights above LIB: the value every written key
- * had before that height (`prev` null = absent). Dropped by finalize(lib).
+ * Undo data of a height above LIB, one row per height (chunk-build.ts `commitWrites`): JSON
+ * `[key, prev][]`, the value every key the height wrote had before it (`prev` null = absent),
+ * key order. One row, not one per key: a row per key cost two rows written for the insert and
+ * two for the delete at LIB (docs/COST.md). Dropped by finalize(lib).
  */
-export const undo = sqliteTable(
-  "undo",
-  {
-    height: integer("height").notNull(),
-    key: text("key").notNull(),
-    prev: text("prev"),
-  },
-  (t) => [primaryKey({ columns: [t.height, t.key] })],
-);
+export const undoLog = sqliteTable("undo_log", {
+  height: integer("height").primaryKey(),
+  json: text("json").notNull(),
+});
 
 /**
  * Cross-shard receipts (src/sharding/receipts.ts) the chunk of `height` sent,
@@ -126,19 +121,16 @@ export const receiptsApplied = sqliteTable("receipts_applied", {
   height: integer("height").notNull(),
 });
 
-/** CONTRACT_RECEIPT / CONTRACT_EVENT events per height, for /subscribe. */
-export const events = sqliteTable(
-  "events",
-  {
-    height: integer("height").notNull(),
-    seq: integer("seq").notNull(),
-    topic: text("topic").notNull(),
-    contract: text("contract").notNull(),
-    data: text("data").notNull(),
-    time: text("time").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.height, t.seq] })],
-);
+/**
+ * CONTRACT_RECEIPT / CONTRACT_EVENT events of a height, for /subscribe: one row per height that
+ * has any, JSON `{topic, contract, data}[]` in emission order (one row, not one per event: rows
+ * written, docs/COST.md).
+ */
+export const eventLog = sqliteTable("event_log", {
+  height: integer("height").primaryKey(),
+  time: text("time").notNull(),
+  json: text("json").notNull(),
+});
 
 // ---- Coordinator ---------------------------------------------------------
 

@@ -14,7 +14,7 @@ import { State } from "../../src/state/state";
 import type { TxReceipt } from "../../src/tx/types";
 import { captureLogs } from "../../src/vm/console";
 import type { Chunk, ChunkContext, Json } from "../api";
-import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx } from "./chunk-sync";
+import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx, type Undo } from "./chunk-sync";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
 import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
@@ -163,11 +163,11 @@ function expirePool(sql: SqlStorage, blockTime: bigint): void {
  * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
  * "Receipt JSON").
  */
-function settle(sql: SqlStorage, s: core.Settlement, height: number): void {
+function settle(sql: SqlStorage, s: core.Settlement, undo: Undo): void {
   const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
   // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
   if (rows.length === 0) return;
-  recordSettleUndo(sql, height, s.txHash); // a revert below `height` restores the row
+  recordSettleUndo(sql, undo, s.txHash); // a revert below this height restores the row
   const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
   sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
 }
@@ -179,6 +179,8 @@ interface Built {
   readonly receiptHashes: string[];
   readonly events: ChunkEvent[];
   readonly outgoing: core.CrossReceipt[];
+  /** The height's undo data (undo_log), filled as it runs: settlements first, then the state writes. */
+  readonly undo: Undo;
   gas: bigint;
 }
 
@@ -202,12 +204,12 @@ export function executeChunk(
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(sql, blockTime);
   const state = new ShardState(h.kv, place);
-  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], gas: 0n };
+  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), gas: 0n };
   if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
   takeIncoming(h, b, state, block, incoming);
   runTxs(h, b, state, blockTime, block, given);
   storeOutgoing(sql, b);
-  const root = commitWrites(h, state, height);
+  const root = commitWrites(h, state, b);
   return finishChunk(h, b, blockTime, root);
 }
 
@@ -266,7 +268,7 @@ function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.Blo
     (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0,
   );
   for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, b.height);
-  for (const settled of inc.settled) settle(sql, settled, b.height);
+  for (const settled of inc.settled) settle(sql, settled, b.undo);
   b.outgoing.push(...inc.outgoing);
 }
 
@@ -377,12 +379,16 @@ function storeOutgoing(sql: SqlStorage, b: Built): void {
   });
 }
 
-/** Undo records (previous value of every written key), then the writes; returns the new state root. */
-function commitWrites(h: ChunkHost, state: ShardState, height: number): Uint8Array {
+/**
+ * The height's undo data (previous value of every written key, with the settlements' entries) as
+ * one undo_log row, then the writes; returns the new state root.
+ */
+function commitWrites(h: ChunkHost, state: ShardState, b: Built): Uint8Array {
   const writes = state.writes();
-  for (const [key] of writes) {
-    const prev = h.kv.get(key);
-    h.sql.exec("INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)", height, key, prev ?? null);
+  for (const [key] of writes) if (!b.undo.has(key)) b.undo.set(key, h.kv.get(key) ?? null);
+  if (b.undo.size > 0) {
+    const entries = [...b.undo].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    h.sql.exec("INSERT INTO undo_log (height, json) VALUES (?, ?)", b.height, JSON.stringify(entries));
   }
   state.commit();
   return stateRoot(h.root(), writes);
@@ -392,17 +398,7 @@ function commitWrites(h: ChunkHost, state: ShardState, height: number): Uint8Arr
 function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array): Chunk {
   const { sql, config, place } = h;
   const { height } = b;
-  b.events.forEach((e, seq) => {
-    sql.exec(
-      "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
-      height,
-      seq,
-      e.topic,
-      e.contract,
-      e.data,
-      blockTime.toString(),
-    );
-  });
+  if (b.events.length > 0) sql.exec("INSERT INTO event_log (height, time, json) VALUES (?, ?, ?)", height, blockTime.toString(), JSON.stringify(b.events));
   const chunk: Chunk = {
     shard: place.index,
     height,

@@ -150,20 +150,18 @@ export function chunkDifference(ours: Chunk, expected: Chunk): string | null {
  */
 const SETTLE_PREFIX = "#settle-";
 
+/** A height's undo data as it is gathered: key → value before the height (null = absent); stored as one undo_log row. */
+export type Undo = Map<string, string | null>;
+
 /**
- * Before a settlement changes the index row of tx `hash` at `height`: keeps
- * the row's previous receipt and count (the first change per height wins, as
- * for state keys), so a revert puts them back.
+ * Before a settlement changes the index row of tx `hash`: keeps the row's
+ * previous receipt and count in the height's undo data (the first change per
+ * height wins, as for state keys), so a revert puts them back.
  */
-export function recordSettleUndo(sql: SqlStorage, height: number, hash: string): void {
+export function recordSettleUndo(sql: SqlStorage, undo: Undo, hash: string): void {
   const rows = sql.exec<{ receipt: string | null; pending: number }>("SELECT receipt, pending FROM tx_index WHERE hash = ?", hash).toArray();
-  if (rows.length === 0) return;
-  sql.exec(
-    "INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)",
-    height,
-    SETTLE_PREFIX + hash,
-    JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }),
-  );
+  if (rows.length === 0 || undo.has(SETTLE_PREFIX + hash)) return;
+  undo.set(SETTLE_PREFIX + hash, JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }));
 }
 
 export interface Reverted {
@@ -189,15 +187,16 @@ export function revertChunks(sql: SqlStorage, target: number, lib: number, head:
   const at = sql.exec<{ time: string; state_root: string }>("SELECT time, state_root FROM chunks WHERE height = ?", target).toArray();
   if (at.length === 0) return { error: `cannot revert to ${target}: no chunk at that height (head ${head})` };
   for (let h = head; h > target; h--) {
-    const undo = sql.exec<{ key: string; prev: string | null }>("SELECT key, prev FROM undo WHERE height = ? ORDER BY key", h).toArray();
-    for (const u of undo) {
-      if (u.key.startsWith(SETTLE_PREFIX)) {
-        const prev = JSON.parse(u.prev!) as { receipt: string | null; pending: number };
-        sql.exec("UPDATE tx_index SET receipt = ?, pending = ? WHERE hash = ?", prev.receipt, prev.pending, u.key.slice(SETTLE_PREFIX.length));
-      } else if (u.prev === null) {
-        sql.exec("DELETE FROM state_kv WHERE key = ?", u.key);
+    const log = sql.exec<{ json: string }>("SELECT json FROM undo_log WHERE height = ?", h).toArray();
+    const undo = log.length === 0 ? [] : (JSON.parse(log[0].json) as [string, string | null][]);
+    for (const [key, prev] of undo) {
+      if (key.startsWith(SETTLE_PREFIX)) {
+        const was = JSON.parse(prev!) as { receipt: string | null; pending: number };
+        sql.exec("UPDATE tx_index SET receipt = ?, pending = ? WHERE hash = ?", was.receipt, was.pending, key.slice(SETTLE_PREFIX.length));
+      } else if (prev === null) {
+        sql.exec("DELETE FROM state_kv WHERE key = ?", key);
       } else {
-        sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", u.key, u.prev);
+        sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, prev);
       }
     }
     const txs = sql
@@ -222,7 +221,7 @@ export function revertChunks(sql: SqlStorage, target: number, lib: number, head:
       );
       sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", replayKey(tx), row.hash);
     }
-    for (const table of ["chunks", "receipts_out", "receipts_applied", "events", "undo"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
+    for (const table of ["chunks", "receipts_out", "receipts_applied", "event_log", "undo_log"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
   }
   sql.exec(
     "INSERT INTO shard_meta (key, value) VALUES ('head', ?), ('head_time', ?), ('root', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

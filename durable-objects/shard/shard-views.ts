@@ -124,14 +124,14 @@ export function eventsSince(h: ViewHost, afterHeight: number): { height: number;
   const upTo = Math.min(h.head(), afterHeight + 100);
   const rows = h.db
     .select()
-    .from(schema.events)
-    .where(and(gt(schema.events.height, afterHeight), lte(schema.events.height, upTo)))
-    .orderBy(asc(schema.events.height), asc(schema.events.seq))
+    .from(schema.eventLog)
+    .where(and(gt(schema.eventLog.height, afterHeight), lte(schema.eventLog.height, upTo)))
+    .orderBy(asc(schema.eventLog.height))
     .all();
-  return {
-    height: Math.max(upTo, afterHeight),
-    events: rows.map((e) => ({ topic: e.topic, data: e.data, time: e.time, contract: e.contract })),
-  };
+  const events = rows.flatMap((r) =>
+    (JSON.parse(r.json) as { topic: string; contract: string; data: string }[]).map((e) => ({ topic: e.topic, data: e.data, time: r.time, contract: e.contract })),
+  );
+  return { height: Math.max(upTo, afterHeight), events };
 }
 
 export async function execTx(h: ViewHost, fullBytes: Uint8Array, hash: string): Promise<Answer<Json>> {

@@ -424,7 +424,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const target = Math.min(lib, this.head);
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM undo WHERE height <= ?", target);
+      this.sql.exec("DELETE FROM undo_log WHERE height <= ?", target);
       // Receipts reach a height only from the one before, and heights ≤ LIB are never rebuilt.
       this.sql.exec("DELETE FROM receipts_applied WHERE height <= ?", target);
       this.setMeta("lib", String(target));
@@ -453,7 +453,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (this.sql.exec("SELECT 1 FROM tx_index WHERE height BETWEEN ? AND ? AND pending > 0 LIMIT 1", d.from, d.to).toArray().length > 0) return;
       if (toR2) await this.segments!.put(this.segmentFrom(d.k, d.from, d.to));
       this.ctx.storage.transactionSync(() => {
-        for (const table of ["receipts_out", "events"]) this.sql.exec(`DELETE FROM ${table} WHERE height BETWEEN ? AND ?`, d.from, d.to);
+        for (const table of ["receipts_out", "event_log"]) this.sql.exec(`DELETE FROM ${table} WHERE height BETWEEN ? AND ?`, d.from, d.to);
         if (toR2) {
           this.sql.exec("DELETE FROM chunks WHERE height BETWEEN ? AND ?", d.from, d.to);
           // Rewritten rather than updated in place: a new rowid packs the slim rows at the table's end,

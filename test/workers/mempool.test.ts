@@ -169,13 +169,13 @@ describe("txs through the mempool into blocks", () => {
     expect(gap).toMatch(/cannot build height 3, head is 1/);
     const undo = await runInDurableObject(
       c.shardRaw,
-      (_obj, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo WHERE height = 1").one().n,
+      (_obj, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo_log WHERE height = 1").one().n,
     );
     expect(undo).toBeGreaterThan(0);
     await c.shard.finalize(1);
     expect(await c.shard.getTx(hash)).toMatchObject({ status: "IRREVERSIBLE", block_number: "1" });
     expect(await c.shard.getTxReceipt(hash)).toMatchObject({ status_code: "SUCCESS" });
-    const left = await runInDurableObject(c.shardRaw, (_obj, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo").one().n);
+    const left = await runInDurableObject(c.shardRaw, (_obj, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM undo_log").one().n);
     expect(left).toBe(0);
   });
 
