@@ -69,7 +69,6 @@ export const txIndex = sqliteTable(
   (t) => [index("tx_index_height").on(t.height, t.idx)],
 );
 
-/** The chunk (api.ts `Chunk`, JSON) this shard built or applied for each height. */
 /**
  * Replay guard. A tx id hashes the publisher signatures, which no signature
  * covers: anyone could resubmit an accepted tx with a signature repeated or
@@ -81,23 +80,39 @@ export const txKeys = sqliteTable("tx_keys", {
   hash: text("hash").notNull(),
 });
 
+/**
+ * The chunk (api.ts `Chunk`, JSON) this shard built or applied for each height, and the height's
+ * log: everything else the height leaves that is not per tx, in this one row (rows written,
+ * docs/COST.md "Rows written"). The highest row is the head (its time and state root).
+ */
 export const chunks = sqliteTable("chunks", {
   height: integer("height").primaryKey(),
   time: text("time").notNull(),
   stateRoot: text("state_root").notNull(),
   json: text("json").notNull(),
+  /**
+   * JSON `[key, value | null][]`, key order: the state writes of the height (null = deleted). The
+   * `state_kv` table holds the state up to shard_meta `checkpoint`; the rows above it replay onto
+   * it (sql-store.ts). NULL once the height is pruned (and for heights stored before it existed).
+   */
+  writes: text("writes"),
+  /** JSON `[key, prev | null][]`, key order: what each key the height changed held before (chunk-sync.ts revertChunks). */
+  undo: text("undo"),
+  /** JSON `{topic, contract, data}[]`: the height's CONTRACT_RECEIPT / CONTRACT_EVENT events, for /subscribe. */
+  events: text("events"),
 });
 
-/**
- * Undo data of a height above LIB, one row per height (chunk-build.ts `commitWrites`): JSON
- * `[key, prev][]`, the value every key the height wrote had before it (`prev` null = absent),
- * key order. One row, not one per key: a row per key cost two rows written for the insert and
- * two for the delete at LIB (docs/COST.md). Dropped by finalize(lib).
- */
-export const undoLog = sqliteTable("undo_log", {
-  height: integer("height").primaryKey(),
-  json: text("json").notNull(),
-});
+/** Pieces of a height's log too large for its chunk row (shard/block-log.ts). */
+export const logParts = sqliteTable(
+  "log_parts",
+  {
+    height: integer("height").notNull(),
+    name: text("name").notNull(),
+    part: integer("part").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.height, t.name, t.part] })],
+);
 
 /**
  * Cross-shard receipts (src/sharding/receipts.ts) the chunk of `height` sent,
@@ -119,17 +134,6 @@ export const receiptsOut = sqliteTable(
 export const receiptsApplied = sqliteTable("receipts_applied", {
   id: text("id").primaryKey(),
   height: integer("height").notNull(),
-});
-
-/**
- * CONTRACT_RECEIPT / CONTRACT_EVENT events of a height, for /subscribe: one row per height that
- * has any, JSON `{topic, contract, data}[]` in emission order (one row, not one per event: rows
- * written, docs/COST.md).
- */
-export const eventLog = sqliteTable("event_log", {
-  height: integer("height").primaryKey(),
-  time: text("time").notNull(),
-  json: text("json").notNull(),
 });
 
 // ---- Coordinator ---------------------------------------------------------

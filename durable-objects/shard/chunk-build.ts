@@ -2,7 +2,8 @@
  * A shard's chunk execution (docs/ARCHITECTURE.md "Production", docs/SHARDING.md): one height on
  * top of the head, for both buildChunk (txs picked from the pool) and applyChunk
  * (a peer's txs): pool expiry, the base tx, the incoming cross-shard receipts,
- * tx selection and execution, undo records, events, the chunk record and head.
+ * tx selection and execution, and the chunk row with its log (block-log.ts: state writes,
+ * undo data, events).
  * Functions over a `ChunkHost` (what the shard lends them) so shard.ts keeps
  * only the wiring; the SQL ones run inside the caller's `transactionSync`.
  */
@@ -19,6 +20,7 @@ import * as core from "../core";
 import type { NodeConfig } from "../env";
 import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
+import { storeChunk } from "./block-log";
 import { blob, bytesOf, errorText, hex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -38,7 +40,6 @@ export interface ChunkHost {
   /** Cached head height and state root (the shard re-reads them after every chunk transaction). */
   head(): number;
   root(): Uint8Array;
-  setMeta(key: string, value: string): void;
   /** Runs `run` in a nested transaction (an SQLite savepoint): if it throws, none of its writes stay. */
   savepoint<T>(run: () => T): T;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
@@ -55,10 +56,6 @@ export function witnessesNow(kv: SqlStore, shardIndex: number): { witnesses?: st
   } finally {
     state.discard();
   }
-}
-
-export function storeChunk(sql: SqlStorage, chunk: Chunk): void {
-  sql.exec("INSERT INTO chunks (height, time, state_root, json) VALUES (?, ?, ?, ?)", chunk.height, chunk.time, chunk.stateRoot, JSON.stringify(chunk));
 }
 
 /** Why a chunk of `ctx` cannot be executed on the head now, or null. */
@@ -179,8 +176,10 @@ interface Built {
   readonly receiptHashes: string[];
   readonly events: ChunkEvent[];
   readonly outgoing: core.CrossReceipt[];
-  /** The height's undo data (undo_log), filled as it runs: settlements first, then the state writes. */
+  /** The height's undo data, filled as it runs: settlements first, then the state writes. */
   readonly undo: Undo;
+  /** The height's state writes as its log keeps them (JSON), once committed. */
+  writes: string | null;
   gas: bigint;
 }
 
@@ -204,7 +203,7 @@ export function executeChunk(
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(sql, blockTime);
   const state = new ShardState(h.kv, place);
-  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), gas: 0n };
+  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
   if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
   takeIncoming(h, b, state, block, incoming);
   runTxs(h, b, state, blockTime, block, given);
@@ -379,26 +378,26 @@ function storeOutgoing(sql: SqlStorage, b: Built): void {
   });
 }
 
+/** Key order (code units) for a log's entries. */
+const byKey = ([x]: [string, unknown], [y]: [string, unknown]): number => (x < y ? -1 : x > y ? 1 : 0);
+
 /**
- * The height's undo data (previous value of every written key, with the settlements' entries) as
- * one undo_log row, then the writes; returns the new state root.
+ * The height's undo data (previous value of every written key, with the settlements' entries)
+ * and its writes, for its log row; the writes go to the store's pending set. Returns the new
+ * state root.
  */
 function commitWrites(h: ChunkHost, state: ShardState, b: Built): Uint8Array {
   const writes = state.writes();
   for (const [key] of writes) if (!b.undo.has(key)) b.undo.set(key, h.kv.get(key) ?? null);
-  if (b.undo.size > 0) {
-    const entries = [...b.undo].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-    h.sql.exec("INSERT INTO undo_log (height, json) VALUES (?, ?)", b.height, JSON.stringify(entries));
-  }
+  if (writes.length > 0) b.writes = JSON.stringify(writes); // in canonical key order
   state.commit();
   return stateRoot(h.root(), writes);
 }
 
-/** Events, the chunk record and the head. */
+/** The chunk, stored with its log (block-log.ts); the highest chunk row is the head. */
 function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array): Chunk {
   const { sql, config, place } = h;
   const { height } = b;
-  if (b.events.length > 0) sql.exec("INSERT INTO event_log (height, time, json) VALUES (?, ?, ?)", height, blockTime.toString(), JSON.stringify(b.events));
   const chunk: Chunk = {
     shard: place.index,
     height,
@@ -410,9 +409,10 @@ function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array
     ...(config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(b.outgoing)) } : {}),
     ...witnessesNow(h.kv, place.index),
   };
-  storeChunk(sql, chunk);
-  h.setMeta("head", String(height));
-  h.setMeta("head_time", blockTime.toString());
-  h.setMeta("root", hex(root));
+  storeChunk(sql, chunk, {
+    writes: b.writes,
+    undo: b.undo.size > 0 ? JSON.stringify([...b.undo].sort(byKey)) : null,
+    events: b.events.length > 0 ? JSON.stringify(b.events.map((e) => ({ topic: e.topic, contract: e.contract, data: e.data }))) : null,
+  });
   return chunk;
 }

@@ -9,6 +9,7 @@ import { isBaseTxOf, type BaseBlock } from "../../src/consensus/base-tx";
 import { checkBadTx, checkTxSelf, decodeTx, replayKey, txId, verifyTxSignatures } from "../../src/tx/index";
 import type { Tx } from "../../src/tx/types";
 import type { Chunk } from "../api";
+import { logAt } from "./block-log";
 import { expiryReason, padNs, poolOrder } from "../../src/pool/index";
 import { blob, bytesOf, errorText } from "../values";
 
@@ -173,22 +174,31 @@ export interface Reverted {
 
 /**
  * Undoes every chunk above `target`, newest first (inside the caller's
- * transaction): each key back to its value before the height (undo `prev`,
- * NULL = absent), the height's chunk, sent and applied receipts, events and
- * undo rows gone. Its executed txs, except the base tx, return to the pool in
+ * transaction): each key of `state_kv` back to its value before the height
+ * (the log's undo data, null = absent), the height's chunk row (with its log)
+ * and sent and applied receipts gone. `prepare` runs once the revert is
+ * allowed, before anything changes: the shard brings `state_kv` up to the head. Its executed txs, except the base tx, return to the pool in
  * pool order with their replay keys kept (the next chunk may run them again);
  * settlements of earlier txs made above `target` are undone, and the receipts
  * that carried them count as unapplied, so a rebuilt height applies them again.
  * `receivedAt` only fills the pool's bookkeeping column.
  */
-export function revertChunks(sql: SqlStorage, target: number, lib: number, head: number, receivedAt: number): Reverted | { error: string } {
+export function revertChunks(
+  sql: SqlStorage,
+  target: number,
+  lib: number,
+  head: number,
+  receivedAt: number,
+  prepare: () => void,
+): Reverted | { error: string } {
   if (!Number.isInteger(target) || target < 0) return { error: `invalid height ${target}` };
   if (target < lib) return { error: `cannot revert to ${target}: below the irreversible block ${lib}` };
   const at = sql.exec<{ time: string; state_root: string }>("SELECT time, state_root FROM chunks WHERE height = ?", target).toArray();
   if (at.length === 0) return { error: `cannot revert to ${target}: no chunk at that height (head ${head})` };
+  prepare();
   for (let h = head; h > target; h--) {
-    const log = sql.exec<{ json: string }>("SELECT json FROM undo_log WHERE height = ?", h).toArray();
-    const undo = log.length === 0 ? [] : (JSON.parse(log[0].json) as [string, string | null][]);
+    const log = logAt(sql, h, "undo");
+    const undo = log === null ? [] : (JSON.parse(log) as [string, string | null][]);
     for (const [key, prev] of undo) {
       if (key.startsWith(SETTLE_PREFIX)) {
         const was = JSON.parse(prev!) as { receipt: string | null; pending: number };
@@ -221,14 +231,8 @@ export function revertChunks(sql: SqlStorage, target: number, lib: number, head:
       );
       sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", replayKey(tx), row.hash);
     }
-    for (const table of ["chunks", "receipts_out", "receipts_applied", "event_log", "undo_log"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
+    for (const table of ["chunks", "log_parts", "receipts_out", "receipts_applied"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
   }
-  sql.exec(
-    "INSERT INTO shard_meta (key, value) VALUES ('head', ?), ('head_time', ?), ('root', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    String(target),
-    at[0].time,
-    at[0].state_root,
-  );
   return { head: target, headTime: BigInt(at[0].time), root: at[0].state_root };
 }
 

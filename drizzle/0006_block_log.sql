@@ -1,25 +1,27 @@
--- Rows written per tx and per block (docs/COST.md "What the target needs"): the runtime bills one
--- row written per table row and per index entry an insert, update or delete touches. Undo data and
--- events become one row per height; the pool, the replay keys and the tx index lose their rowid
--- (their text primary key was a second b-tree, one more row per write) and the pool its two
--- secondary indexes. Existing rows are carried over.
-CREATE TABLE `event_log` (
-	`height` integer PRIMARY KEY NOT NULL,
-	`time` text NOT NULL,
-	`json` text NOT NULL
-);
+-- Rows written per tx and per block (docs/COST.md "Rows written"): the runtime bills one row
+-- written per table row and per index entry an insert, update or delete touches. A height's undo
+-- data, events and state writes move into its chunk row (the shard's block log); the pool, the
+-- replay keys and the tx index lose their rowid (their text primary key was a second b-tree, one
+-- more row per write) and the pool its two secondary indexes. Existing rows are carried over.
+CREATE TABLE `log_parts` (
+	`height` integer NOT NULL,
+	`name` text NOT NULL,
+	`part` integer NOT NULL,
+	`text` text NOT NULL,
+	PRIMARY KEY(`height`, `name`, `part`)
+) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE TABLE `undo_log` (
-	`height` integer PRIMARY KEY NOT NULL,
-	`json` text NOT NULL
-);
+ALTER TABLE `chunks` ADD `writes` text;--> statement-breakpoint
+ALTER TABLE `chunks` ADD `undo` text;--> statement-breakpoint
+ALTER TABLE `chunks` ADD `events` text;--> statement-breakpoint
+UPDATE `chunks` SET `undo` = (
+	SELECT json_group_array(json_array(`key`, `prev`)) FROM (SELECT `key`, `prev` FROM `undo` WHERE `undo`.`height` = `chunks`.`height` ORDER BY `key`)
+) WHERE `height` IN (SELECT `height` FROM `undo`);
 --> statement-breakpoint
-INSERT INTO `undo_log` (`height`, `json`)
-	SELECT `height`, json_group_array(json_array(`key`, `prev`)) FROM (SELECT * FROM `undo` ORDER BY `height`, `key`) GROUP BY `height`;
---> statement-breakpoint
-INSERT INTO `event_log` (`height`, `time`, `json`)
-	SELECT `height`, MIN(`time`), json_group_array(json_object('topic', `topic`, 'contract', `contract`, 'data', `data`))
-	FROM (SELECT * FROM `events` ORDER BY `height`, `seq`) GROUP BY `height`;
+UPDATE `chunks` SET `events` = (
+	SELECT json_group_array(json_object('topic', `topic`, 'contract', `contract`, 'data', `data`))
+	FROM (SELECT `topic`, `contract`, `data` FROM `events` WHERE `events`.`height` = `chunks`.`height` ORDER BY `seq`)
+) WHERE `height` IN (SELECT `height` FROM `events`);
 --> statement-breakpoint
 DROP TABLE `events`;--> statement-breakpoint
 DROP TABLE `undo`;--> statement-breakpoint
