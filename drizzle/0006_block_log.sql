@@ -1,8 +1,10 @@
 -- Rows written per tx and per block (docs/COST.md "Rows written"): the runtime bills one row
 -- written per table row and per index entry an insert, update or delete touches. A height's undo
--- data, events and state writes move into its chunk row (the shard's block log); the pool, the
--- replay keys and the tx index lose their rowid (their text primary key was a second b-tree, one
--- more row per write) and the pool its two secondary indexes. Existing rows are carried over.
+-- data, events and state writes move into its chunk row (the shard's block log); the pool and the
+-- replay keys lose their rowid (their text primary key was a second b-tree, one more row per
+-- write) and the pool its two secondary indexes. Existing rows are carried over. (`tx_index`
+-- keeps its rowid: a WITHOUT ROWID row over ~1 KB spills to an overflow page of its own, and its
+-- rows hold the tx bytes and receipt, kept until archived.)
 CREATE TABLE `log_parts` (
 	`height` integer NOT NULL,
 	`name` text NOT NULL,
@@ -48,20 +50,4 @@ CREATE TABLE `tx_keys_new` (
 --> statement-breakpoint
 INSERT INTO `tx_keys_new` SELECT `key`, `hash` FROM `tx_keys`;--> statement-breakpoint
 DROP TABLE `tx_keys`;--> statement-breakpoint
-ALTER TABLE `tx_keys_new` RENAME TO `tx_keys`;--> statement-breakpoint
-CREATE TABLE `tx_index_new` (
-	`hash` text PRIMARY KEY NOT NULL,
-	`status` text NOT NULL,
-	`height` integer,
-	`idx` integer,
-	`bytes` blob NOT NULL,
-	`receipt` text,
-	`message` text DEFAULT '' NOT NULL,
-	`gas_ratio` integer NOT NULL,
-	`pending` integer DEFAULT 0 NOT NULL
-) WITHOUT ROWID;
---> statement-breakpoint
-INSERT INTO `tx_index_new` SELECT `hash`, `status`, `height`, `idx`, `bytes`, `receipt`, `message`, `gas_ratio`, `pending` FROM `tx_index`;--> statement-breakpoint
-DROP TABLE `tx_index`;--> statement-breakpoint
-ALTER TABLE `tx_index_new` RENAME TO `tx_index`;--> statement-breakpoint
-CREATE INDEX `tx_index_height` ON `tx_index` (`height`,`idx`);
+ALTER TABLE `tx_keys_new` RENAME TO `tx_keys`;

@@ -74,6 +74,7 @@ export const txIndex = sqliteTable(
  * covers: anyone could resubmit an accepted tx with a signature repeated or
  * added and get a new id. The key here is sha3(publish bytes ‖ publisher),
  * which only the publisher can change; one tx per key, pending or executed.
+ * WITHOUT ROWID (migration 0006): one row written per insert, not two.
  */
 export const txKeys = sqliteTable("tx_keys", {
   key: text("key").primaryKey(),

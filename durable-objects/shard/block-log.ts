@@ -3,7 +3,7 @@
  * leaves that is not per tx — its state writes, undo data and events — in one `chunks` row, so a
  * chunk costs one row written, not one per key and event (docs/COST.md "Rows written").
  *
- * A row is at most 2 MB (docs/COST.md "Prices", the platform's limits), and a height's log has no
+ * A row is at most 2 MB (a limit of Durable Object SQLite), and a height's log has no
  * bound of its own (each value a tx writes is capped at ROW_BYTES, a block may hold many): a log
  * over PART characters goes to `log_parts` in pieces, its columns saying `#parts <n>`. Rare (a
  * transfer's log is a few hundred bytes); never a failure the chain could wedge on.

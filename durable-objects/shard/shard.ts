@@ -516,8 +516,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         this.sql.exec("DELETE FROM log_parts WHERE height BETWEEN ? AND ?", d.from, d.to);
         if (toR2) {
           this.sql.exec("DELETE FROM chunks WHERE height BETWEEN ? AND ?", d.from, d.to);
-          // In place: one row written per tx (the table has no rowid, so a rewrite would not move the row).
-          this.sql.exec("UPDATE tx_index SET bytes = X'', receipt = NULL WHERE height BETWEEN ? AND ? AND status = 'executed'", d.from, d.to);
+          // Rewritten rather than updated in place: a new rowid packs the slim rows at the table's end,
+          // so the pages of the old ones empty out and are reused, instead of keeping their holes.
+          this.sql.exec(
+            `REPLACE INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending)
+             SELECT hash, status, height, idx, X'', NULL, message, gas_ratio, pending FROM tx_index WHERE height BETWEEN ? AND ? AND status = 'executed'`,
+            d.from,
+            d.to,
+          );
         } else {
           // The chunks stay; their logs (undo data, events, writes below the checkpoint) are no longer read.
           this.sql.exec(
