@@ -1,22 +1,21 @@
-import journal from './meta/_journal.json';
-import m0000 from './0000_init.sql';
-import m0001 from './0001_shards.sql';
-import m0002 from './0002_tx_keys.sql';
-import m0003 from './0003_validator.sql';
-import m0004 from './0004_peers_finality.sql';
-import m0005 from './0005_archive.sql';
-import m0006 from './0006_block_log.sql';
+import journal from "./meta/_journal.json";
+import m0000 from "./0000_init.sql";
+import m0001 from "./0001_shards.sql";
+import m0002 from "./0002_tx_keys.sql";
+import m0003 from "./0003_validator.sql";
+import m0004 from "./0004_peers_finality.sql";
+import m0005 from "./0005_archive.sql";
+import m0006 from "./0006_block_log.sql";
 
-  export default {
-    journal,
-    migrations: {
-      m0000,
-m0001,
-m0002,
-m0003,
-m0004,
-m0005,
-m0006
-    }
-  }
-  
+export default {
+  journal,
+  migrations: {
+    m0000,
+    m0001,
+    m0002,
+    m0003,
+    m0004,
+    m0005,
+    m0006,
+  },
+};
