@@ -7,6 +7,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { Chunk } from "../../durable-objects/api";
+import { logAt, PART, storeChunk } from "../../durable-objects/shard/block-log";
 import { CHECKPOINT_BLOCKS } from "../../durable-objects/sql-store";
 import { newChain } from "./helpers";
 import { makeTx, nowNs } from "./txs";
@@ -91,5 +92,27 @@ describe("block log and checkpoint", () => {
     await abortAllDurableObjects();
     expect(await balance(c, "producer000")).toBe(before + 12);
     expect((await c.shard.status()).stateRoot).toBe(chunks[CHECKPOINT_BLOCKS + 2].stateRoot);
+  });
+
+  test("a log too large for one row is stored in parts and read back whole", async () => {
+    const c = newChain("block-log-parts");
+    await c.shard.status();
+    const out = await runInDurableObject(c.shardRaw, (_obj, state) => {
+      const sql = state.storage.sql;
+      const big = JSON.stringify([["k", "€".repeat(PART)]]); // over PART characters (3 UTF-8 bytes each)
+      const chunk: Chunk = { shard: 0, height: 7, time: "1", txHashes: [], receiptHashes: [], gasUsage: "0", stateRoot: "00" };
+      let read: (string | null)[] = [];
+      let parts = 0;
+      try {
+        state.storage.transactionSync(() => {
+          storeChunk(sql, chunk, { writes: big, undo: "[]", events: null });
+          read = [logAt(sql, 7, "writes"), logAt(sql, 7, "undo"), logAt(sql, 7, "events")];
+          parts = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log_parts WHERE height = 7").one().n;
+          throw new Error("roll back");
+        });
+      } catch {}
+      return { same: read[0] === big, undo: read[1], events: read[2], parts };
+    });
+    expect(out).toEqual({ same: true, undo: "[]", events: null, parts: 3 });
   });
 });
