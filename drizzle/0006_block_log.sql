@@ -1,6 +1,6 @@
 -- Rows written per tx and per block (docs/COST.md "Rows written"): the runtime bills one row
 -- written per table row and per index entry an insert, update or delete touches. A height's undo
--- data, events and state writes move into its chunk row (the shard's block log); the pool and the
+-- data, events, state writes and sent cross-shard receipts move into its chunk row (the shard's block log); the pool and the
 -- replay keys lose their rowid (their text primary key was a second b-tree, one more row per
 -- write) and the pool its two secondary indexes. Existing rows are carried over. (`tx_index`
 -- keeps its rowid: a WITHOUT ROWID row over ~1 KB spills to an overflow page of its own, and its
@@ -16,6 +16,12 @@ CREATE TABLE `log_parts` (
 ALTER TABLE `chunks` ADD `writes` text;--> statement-breakpoint
 ALTER TABLE `chunks` ADD `undo` text;--> statement-breakpoint
 ALTER TABLE `chunks` ADD `events` text;--> statement-breakpoint
+ALTER TABLE `chunks` ADD `sent` text;--> statement-breakpoint
+UPDATE `chunks` SET `sent` = (
+	SELECT json_group_array(json(`json`)) FROM (SELECT `json` FROM `receipts_out` WHERE `receipts_out`.`height` = `chunks`.`height` ORDER BY `seq`)
+) WHERE `height` IN (SELECT `height` FROM `receipts_out`);
+--> statement-breakpoint
+DROP TABLE `receipts_out`;--> statement-breakpoint
 UPDATE `chunks` SET `undo` = (
 	SELECT json_group_array(json_array(`key`, `prev`)) FROM (SELECT `key`, `prev` FROM `undo` WHERE `undo`.`height` = `chunks`.`height` ORDER BY `key`)
 ) WHERE `height` IN (SELECT `height` FROM `undo`);

@@ -101,6 +101,11 @@ export const chunks = sqliteTable("chunks", {
   undo: text("undo"),
   /** JSON `{topic, contract, data}[]`: the height's CONTRACT_RECEIPT / CONTRACT_EVENT events, for /subscribe. */
   events: text("events"),
+  /**
+   * JSON `CrossReceipt[]` (src/sharding/receipts.ts) in emission order: the cross-shard receipts
+   * the chunk sent. The target shard reads its own at height + 1 (`outgoingFor`).
+   */
+  sent: text("sent"),
 });
 
 /** Pieces of a height's log too large for its chunk row (shard/block-log.ts). */
@@ -113,22 +118,6 @@ export const logParts = sqliteTable(
     text: text("text").notNull(),
   },
   (t) => [primaryKey({ columns: [t.height, t.name, t.part] })],
-);
-
-/**
- * Cross-shard receipts (src/sharding/receipts.ts) the chunk of `height` sent,
- * stored with the chunk in its transaction. The target shard reads its own at
- * height + 1 (`outgoingFor`).
- */
-export const receiptsOut = sqliteTable(
-  "receipts_out",
-  {
-    height: integer("height").notNull(),
-    seq: integer("seq").notNull(),
-    toShard: integer("to_shard").notNull(),
-    json: text("json").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.height, t.seq] }), index("receipts_out_target").on(t.toShard, t.height)],
 );
 
 /** Ids of the cross-shard receipts this shard applied: each one exactly once. */

@@ -1,7 +1,8 @@
 /**
  * The shard's block log (docs/ARCHITECTURE.md "Storage"): a height's chunk and everything else it
- * leaves that is not per tx — its state writes, undo data and events — in one `chunks` row, so a
- * chunk costs one row written, not one per key and event (docs/COST.md "Rows written").
+ * leaves that is not per tx — its state writes, undo data, events and the cross-shard receipts it
+ * sent — in one `chunks` row, so a chunk costs one row written, not one per key, event and
+ * receipt (docs/COST.md "Rows written").
  *
  * A row is at most 2 MB (a limit of Durable Object SQLite), and a height's log has no
  * bound of its own (each value a tx writes is capped at ROW_BYTES, a block may hold many): a log
@@ -13,19 +14,20 @@ import type { Chunk } from "../api";
 /** UTF-16 units inline (≤ 3 UTF-8 bytes each: under 1 MB, leaving room for the chunk's own JSON) and per part. */
 export const PART = 300_000;
 
-export type LogColumn = "writes" | "undo" | "events";
+export type LogColumn = "writes" | "undo" | "events" | "sent";
 
 export interface Log {
   writes: string | null;
   undo: string | null;
   events: string | null;
+  sent: string | null;
 }
 
 const MARK = "#parts ";
 
 /** The chunk row of `chunk.height` with its log (none for genesis, whose state is written to `state_kv` directly). */
-export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: null, undo: null, events: null }): void {
-  const total = (log.writes?.length ?? 0) + (log.undo?.length ?? 0) + (log.events?.length ?? 0);
+export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: null, undo: null, events: null, sent: null }): void {
+  const total = (log.writes?.length ?? 0) + (log.undo?.length ?? 0) + (log.events?.length ?? 0) + (log.sent?.length ?? 0);
   const put = (name: LogColumn): string | null => {
     const text = log[name];
     if (text === null || total <= PART) return text;
@@ -36,7 +38,7 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     return MARK + n;
   };
   sql.exec(
-    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     chunk.height,
     chunk.time,
     chunk.stateRoot,
@@ -44,6 +46,7 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     put("writes"),
     put("undo"),
     put("events"),
+    put("sent"),
   );
 }
 

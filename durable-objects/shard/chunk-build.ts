@@ -20,7 +20,7 @@ import * as core from "../core";
 import type { NodeConfig } from "../env";
 import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
-import { storeChunk } from "./block-log";
+import { logAt, storeChunk } from "./block-log";
 import { blob, bytesOf, errorText, hex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -91,10 +91,8 @@ export async function incomingFor(h: ChunkHost, height: number): Promise<core.Cr
 
 /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
 export function sentTo(sql: SqlStorage, height: number, to: number): core.CrossReceipt[] {
-  return sql
-    .exec<{ json: string }>("SELECT json FROM receipts_out WHERE height = ? AND to_shard = ? ORDER BY seq", height, to)
-    .toArray()
-    .map((r) => JSON.parse(r.json) as core.CrossReceipt);
+  const sent = logAt(sql, height, "sent");
+  return sent === null ? [] : (JSON.parse(sent) as core.CrossReceipt[]).filter((r) => r.toShard === to);
 }
 
 /**
@@ -207,7 +205,6 @@ export function executeChunk(
   if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
   takeIncoming(h, b, state, block, incoming);
   runTxs(h, b, state, blockTime, block, given);
-  storeOutgoing(sql, b);
   const root = commitWrites(h, state, b);
   return finishChunk(h, b, blockTime, root);
 }
@@ -371,13 +368,6 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
   }
 }
 
-/** The cross-shard receipts the chunk sends, in emission order (their seq). */
-function storeOutgoing(sql: SqlStorage, b: Built): void {
-  b.outgoing.forEach((r, seq) => {
-    sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", b.height, seq, r.toShard, JSON.stringify(r));
-  });
-}
-
 /** Key order (code units) for a log's entries. */
 const byKey = ([x]: [string, unknown], [y]: [string, unknown]): number => (x < y ? -1 : x > y ? 1 : 0);
 
@@ -413,6 +403,7 @@ function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array
     writes: b.writes,
     undo: b.undo.size > 0 ? JSON.stringify([...b.undo].sort(byKey)) : null,
     events: b.events.length > 0 ? JSON.stringify(b.events.map((e) => ({ topic: e.topic, contract: e.contract, data: e.data }))) : null,
+    sent: b.outgoing.length > 0 ? JSON.stringify(b.outgoing) : null, // in emission order
   });
   return chunk;
 }

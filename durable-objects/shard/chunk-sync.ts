@@ -175,8 +175,8 @@ export interface Reverted {
 /**
  * Undoes every chunk above `target`, newest first (inside the caller's
  * transaction): each key of `state_kv` back to its value before the height
- * (the log's undo data, null = absent), the height's chunk row (with its log)
- * and sent and applied receipts gone. `prepare` runs once the revert is
+ * (the log's undo data, null = absent), the height's chunk row (with its log:
+ * the receipts it sent) and applied receipts gone. `prepare` runs once the revert is
  * allowed, before anything changes: the shard brings `state_kv` up to the head. Its executed txs, except the base tx, return to the pool in
  * pool order with their replay keys kept (the next chunk may run them again);
  * settlements of earlier txs made above `target` are undone, and the receipts
@@ -231,7 +231,7 @@ export function revertChunks(
       );
       sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", replayKey(tx), row.hash);
     }
-    for (const table of ["chunks", "log_parts", "receipts_out", "receipts_applied"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
+    for (const table of ["chunks", "log_parts", "receipts_applied"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
   }
   return { head: target, headTime: BigInt(at[0].time), root: at[0].state_root };
 }

@@ -294,7 +294,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * chain must not idle with a credit or a settlement in flight).
    */
   async hasWork(): Promise<boolean> {
-    return this.poolCount > 0 || this.sql.exec("SELECT 1 FROM receipts_out WHERE height = ? LIMIT 1", this.head).toArray().length > 0;
+    return this.poolCount > 0 || this.sql.exec("SELECT 1 FROM chunks WHERE height = ? AND sent IS NOT NULL", this.head).toArray().length > 0;
   }
 
   // ---- chunks ------------------------------------------------------------
@@ -493,8 +493,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   /**
-   * One segment of heights (archive.ts) once all of it is the retention window below LIB: the
-   * cross-shard receipts it sent and its events are dropped (nothing reads them below LIB), and
+   * One segment of heights (archive.ts) once all of it is the retention window below LIB: its
+   * chunk rows' logs (writes, undo data, events, sent receipts) are dropped (nothing reads them
+   * below LIB and the checkpoint), and
    * with an R2 bucket its chunks and the bodies and receipts of its txs move to R2, leaving each
    * tx's slim tx_index row (hash, place, status: the replay check and the lookup). Range deletes
    * on the height keys once every `seg` heights, never a scan; a crash before the transaction
@@ -512,7 +513,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // The log rows about to go (or lose their writes) must be below the checkpoint.
       if (this.checkpoint < d.to) this.checkpointNow();
       this.ctx.storage.transactionSync(() => {
-        this.sql.exec("DELETE FROM receipts_out WHERE height BETWEEN ? AND ?", d.from, d.to);
         this.sql.exec("DELETE FROM log_parts WHERE height BETWEEN ? AND ?", d.from, d.to);
         if (toR2) {
           this.sql.exec("DELETE FROM chunks WHERE height BETWEEN ? AND ?", d.from, d.to);
@@ -525,9 +525,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
             d.to,
           );
         } else {
-          // The chunks stay; their logs (undo data, events, writes below the checkpoint) are no longer read.
+          // The chunks stay; their logs (undo data, events, sent receipts, writes below the checkpoint) are no longer read.
           this.sql.exec(
-            "UPDATE chunks SET writes = NULL, undo = NULL, events = NULL WHERE height BETWEEN ? AND ? AND (writes IS NOT NULL OR undo IS NOT NULL OR events IS NOT NULL)",
+            `UPDATE chunks SET writes = NULL, undo = NULL, events = NULL, sent = NULL
+             WHERE height BETWEEN ? AND ? AND (writes IS NOT NULL OR undo IS NOT NULL OR events IS NOT NULL OR sent IS NOT NULL)`,
             d.from,
             d.to,
           );

@@ -105,7 +105,7 @@ describe("block log and checkpoint", () => {
       let parts = 0;
       try {
         state.storage.transactionSync(() => {
-          storeChunk(sql, chunk, { writes: big, undo: "[]", events: null });
+          storeChunk(sql, chunk, { writes: big, undo: "[]", events: null, sent: null });
           read = [logAt(sql, 7, "writes"), logAt(sql, 7, "undo"), logAt(sql, 7, "events")];
           parts = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM log_parts WHERE height = 7").one().n;
           throw new Error("roll back");
