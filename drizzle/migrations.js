@@ -5,6 +5,7 @@ import m0002 from "./0002_tx_keys.sql";
 import m0003 from "./0003_validator.sql";
 import m0004 from "./0004_peers_finality.sql";
 import m0005 from "./0005_archive.sql";
+import m0006 from "./0006_block_log.sql";
 
 export default {
   journal,
@@ -15,5 +16,6 @@ export default {
     m0003,
     m0004,
     m0005,
+    m0006,
   },
 };

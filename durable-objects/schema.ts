@@ -31,22 +31,20 @@ export const shardMeta = sqliteTable("shard_meta", {
  * Pending transactions (IOST tx pool, bounded at 10,000). `ord` is one sortable
  * text key for go-iost core/txpool compareTx order (see src/pool/index.ts): simple
  * single-action token.iost txs first (shorter data first), then higher gas
- * ratio, older time, smaller hash.
+ * ratio, older time, smaller hash. No secondary index and no rowid (migration
+ * 0006, WITHOUT ROWID): each index is one more row written per admission and per
+ * removal (docs/COST.md), while the block's pick reads the whole pool anyway.
  */
-export const mempool = sqliteTable(
-  "mempool",
-  {
-    hash: text("hash").primaryKey(),
-    bytes: blob("bytes", { mode: "buffer" }).notNull(),
-    publisher: text("publisher").notNull(),
-    time: text("time").notNull(),
-    expiration: text("expiration").notNull(),
-    gasLimit: integer("gas_limit").notNull(),
-    ord: text("ord").notNull(),
-    receivedAt: integer("received_at").notNull(),
-  },
-  (t) => [index("mempool_ord").on(t.ord), index("mempool_expiration").on(t.expiration)],
-);
+export const mempool = sqliteTable("mempool", {
+  hash: text("hash").primaryKey(),
+  bytes: blob("bytes", { mode: "buffer" }).notNull(),
+  publisher: text("publisher").notNull(),
+  time: text("time").notNull(),
+  expiration: text("expiration").notNull(),
+  gasLimit: integer("gas_limit").notNull(),
+  ord: text("ord").notNull(),
+  receivedAt: integer("received_at").notNull(),
+});
 
 /**
  * What happened to every tx that left the pool: `executed` (in the chunk of
@@ -71,53 +69,55 @@ export const txIndex = sqliteTable(
   (t) => [index("tx_index_height").on(t.height, t.idx)],
 );
 
-/** The chunk (api.ts `Chunk`, JSON) this shard built or applied for each height. */
 /**
  * Replay guard. A tx id hashes the publisher signatures, which no signature
  * covers: anyone could resubmit an accepted tx with a signature repeated or
  * added and get a new id. The key here is sha3(publish bytes ‖ publisher),
  * which only the publisher can change; one tx per key, pending or executed.
+ * WITHOUT ROWID (migration 0006): one row written per insert, not two.
  */
 export const txKeys = sqliteTable("tx_keys", {
   key: text("key").primaryKey(),
   hash: text("hash").notNull(),
 });
 
+/**
+ * The chunk (api.ts `Chunk`, JSON) this shard built or applied for each height, and the height's
+ * log: everything else the height leaves that is not per tx, in this one row (rows written,
+ * docs/COST.md "Rows written"). The highest row is the head (its time and state root).
+ */
 export const chunks = sqliteTable("chunks", {
   height: integer("height").primaryKey(),
   time: text("time").notNull(),
   stateRoot: text("state_root").notNull(),
   json: text("json").notNull(),
+  /**
+   * JSON `[key, value | null][]`, key order: the state writes of the height (null = deleted). The
+   * `state_kv` table holds the state up to shard_meta `checkpoint`; the rows above it replay onto
+   * it (sql-store.ts). NULL once the height is pruned (and for heights stored before it existed).
+   */
+  writes: text("writes"),
+  /** JSON `[key, prev | null][]`, key order: what each key the height changed held before (chunk-sync.ts revertChunks). */
+  undo: text("undo"),
+  /** JSON `{topic, contract, data}[]`: the height's CONTRACT_RECEIPT / CONTRACT_EVENT events, for /subscribe. */
+  events: text("events"),
+  /**
+   * JSON `CrossReceipt[]` (src/sharding/receipts.ts) in emission order: the cross-shard receipts
+   * the chunk sent. The target shard reads its own at height + 1 (`outgoingFor`).
+   */
+  sent: text("sent"),
 });
 
-/**
- * Per-height undo records for heights above LIB: the value every written key
- * had before that height (`prev` null = absent). Dropped by finalize(lib).
- */
-export const undo = sqliteTable(
-  "undo",
+/** Pieces of a height's log too large for its chunk row (shard/block-log.ts). */
+export const logParts = sqliteTable(
+  "log_parts",
   {
     height: integer("height").notNull(),
-    key: text("key").notNull(),
-    prev: text("prev"),
+    name: text("name").notNull(),
+    part: integer("part").notNull(),
+    text: text("text").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.height, t.key] })],
-);
-
-/**
- * Cross-shard receipts (src/sharding/receipts.ts) the chunk of `height` sent,
- * stored with the chunk in its transaction. The target shard reads its own at
- * height + 1 (`outgoingFor`).
- */
-export const receiptsOut = sqliteTable(
-  "receipts_out",
-  {
-    height: integer("height").notNull(),
-    seq: integer("seq").notNull(),
-    toShard: integer("to_shard").notNull(),
-    json: text("json").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.height, t.seq] }), index("receipts_out_target").on(t.toShard, t.height)],
+  (t) => [primaryKey({ columns: [t.height, t.name, t.part] })],
 );
 
 /** Ids of the cross-shard receipts this shard applied: each one exactly once. */
@@ -125,20 +125,6 @@ export const receiptsApplied = sqliteTable("receipts_applied", {
   id: text("id").primaryKey(),
   height: integer("height").notNull(),
 });
-
-/** CONTRACT_RECEIPT / CONTRACT_EVENT events per height, for /subscribe. */
-export const events = sqliteTable(
-  "events",
-  {
-    height: integer("height").notNull(),
-    seq: integer("seq").notNull(),
-    topic: text("topic").notNull(),
-    contract: text("contract").notNull(),
-    data: text("data").notNull(),
-    time: text("time").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.height, t.seq] })],
-);
 
 // ---- Coordinator ---------------------------------------------------------
 

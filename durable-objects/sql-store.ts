@@ -1,23 +1,81 @@
 /**
- * The shard's state `Store` (src/state/store.ts) on the `state_kv` table, with
- * raw `sql.exec` (the hot path: every state read of every tx; drizzle's query
- * building costs ~40 µs per call, docs/ARCHITECTURE.md "Platform notes").
+ * The shard's state `Store` (src/state/store.ts): `state_kv` brought up to a checkpoint height,
+ * and over it, in memory, the writes of the heights stored above it (docs/ARCHITECTURE.md
+ * "Storage"). Each height's writes are durable in its chunk row (the block log, `chunks.writes`),
+ * so a chunk costs one row instead of one per key it writes; every CHECKPOINT_BLOCKS heights the
+ * overlay goes into `state_kv` in one transaction, each key once however often it changed. A
+ * restart replays the log rows above the checkpoint (`replay`).
+ *
+ * Reads and writes of `state_kv` are raw `sql.exec` (the hot path: every state read of every tx;
+ * drizzle's query building costs ~40 µs per call, docs/ARCHITECTURE.md "Platform notes").
  */
 import type { Store } from "../src/state/store";
 
+/** Heights between checkpoints: the most log rows a restart replays, and what the overlay holds. */
+export const CHECKPOINT_BLOCKS = 64;
+
+/** A height's state writes as its log holds them: key → value, null = deleted. */
+export type Writes = Map<string, string | null>;
+
 export class SqlStore implements Store {
+  /** Writes of the transaction running now (a chunk's commit, genesis): kept or dropped with it. */
+  private readonly pending: Writes = new Map();
+  /** Writes of the stored heights above the checkpoint, the newest value of each key. */
+  private readonly overlay: Writes = new Map();
+
   constructor(private readonly sql: SqlStorage) {}
 
   get(key: string): string | undefined {
+    if (this.pending.has(key)) return this.pending.get(key) ?? undefined;
+    if (this.overlay.has(key)) return this.overlay.get(key) ?? undefined;
     const rows = this.sql.exec<{ value: string }>("SELECT value FROM state_kv WHERE key = ?", key).toArray();
     return rows.length === 0 ? undefined : rows[0].value;
   }
 
   put(key: string, value: string): void {
-    this.sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+    this.pending.set(key, value);
   }
 
   del(key: string): void {
-    this.sql.exec("DELETE FROM state_kv WHERE key = ?", key);
+    this.pending.set(key, null);
+  }
+
+  /** The transaction that made the pending writes committed: they join the overlay. */
+  keep(): void {
+    for (const [k, v] of this.pending) this.overlay.set(k, v);
+    this.pending.clear();
+  }
+
+  /** It rolled back (or the writes were flushed): they are gone. */
+  drop(): void {
+    this.pending.clear();
+  }
+
+  /**
+   * Writes the overlay and the pending writes into `state_kv`, inside the caller's transaction
+   * (which also moves the checkpoint); `flushed` once it committed. Rolled back, nothing changed.
+   */
+  flush(): void {
+    for (const [k, v] of [...this.overlay, ...this.pending]) {
+      if (v === null) this.sql.exec("DELETE FROM state_kv WHERE key = ?", k);
+      else this.sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v);
+    }
+  }
+
+  flushed(): void {
+    this.overlay.clear();
+    this.pending.clear();
+  }
+
+  /** The overlay again from the log rows above the checkpoint (`writes` JSON, oldest first): after a restart or a restore. */
+  replay(logs: Iterable<string>): void {
+    this.overlay.clear();
+    this.pending.clear();
+    for (const log of logs) for (const [k, v] of JSON.parse(log) as [string, string | null][]) this.overlay.set(k, v);
+  }
+
+  /** The overlay's entries (dev scans of `state_kv` apply them on top). */
+  overlaid(): ReadonlyMap<string, string | null> {
+    return this.overlay;
   }
 }

@@ -2,7 +2,8 @@
  * A shard's chunk execution (docs/ARCHITECTURE.md "Production", docs/SHARDING.md): one height on
  * top of the head, for both buildChunk (txs picked from the pool) and applyChunk
  * (a peer's txs): pool expiry, the base tx, the incoming cross-shard receipts,
- * tx selection and execution, undo records, events, the chunk record and head.
+ * tx selection and execution, and the chunk row with its log (block-log.ts: state writes,
+ * undo data, events).
  * Functions over a `ChunkHost` (what the shard lends them) so shard.ts keeps
  * only the wiring; the SQL ones run inside the caller's `transactionSync`.
  */
@@ -14,11 +15,12 @@ import { State } from "../../src/state/state";
 import type { TxReceipt } from "../../src/tx/types";
 import { captureLogs } from "../../src/vm/console";
 import type { Chunk, ChunkContext, Json } from "../api";
-import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx } from "./chunk-sync";
+import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx, type Undo } from "./chunk-sync";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
 import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
+import { logAt, storeChunk } from "./block-log";
 import { blob, bytesOf, errorText, hex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -38,7 +40,6 @@ export interface ChunkHost {
   /** Cached head height and state root (the shard re-reads them after every chunk transaction). */
   head(): number;
   root(): Uint8Array;
-  setMeta(key: string, value: string): void;
   /** Runs `run` in a nested transaction (an SQLite savepoint): if it throws, none of its writes stay. */
   savepoint<T>(run: () => T): T;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
@@ -55,13 +56,6 @@ export function witnessesNow(kv: SqlStore, shardIndex: number): { witnesses?: st
   } finally {
     state.discard();
   }
-}
-
-export function storeChunk(sql: SqlStorage, chunk: Chunk): void {
-  sql.exec("INSERT INTO chunks (height, time, state_root, json) VALUES (?, ?, ?, ?)", chunk.height, chunk.time, chunk.stateRoot, JSON.stringify(chunk));
-  // The txs that left the pool expired or dropped while this chunk was made: placed at its height
-  // (no idx), so the segment prune drops their records by range (shard.ts prune).
-  sql.exec("UPDATE tx_index SET height = ? WHERE height IS NULL", chunk.height);
 }
 
 /** Why a chunk of `ctx` cannot be executed on the head now, or null. */
@@ -97,10 +91,8 @@ export async function incomingFor(h: ChunkHost, height: number): Promise<core.Cr
 
 /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
 export function sentTo(sql: SqlStorage, height: number, to: number): core.CrossReceipt[] {
-  return sql
-    .exec<{ json: string }>("SELECT json FROM receipts_out WHERE height = ? AND to_shard = ? ORDER BY seq", height, to)
-    .toArray()
-    .map((r) => JSON.parse(r.json) as core.CrossReceipt);
+  const sent = logAt(sql, height, "sent");
+  return sent === null ? [] : (JSON.parse(sent) as core.CrossReceipt[]).filter((r) => r.toShard === to);
 }
 
 /**
@@ -170,7 +162,7 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
   // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
   if (rows.length === 0) return;
-  recordSettleUndo(sql, b.height, s.txHash); // a revert below `height` restores the row
+  recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row
   const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
   sql.exec("UPDATE tx_index SET pending = pending - ?, receipt = ? WHERE hash = ?", s.extra ? 0 : 1, JSON.stringify(combined), s.txHash);
   b.events.push(...core.eventsAtSettle(combined, s));
@@ -183,6 +175,10 @@ interface Built {
   readonly receiptHashes: string[];
   readonly events: ChunkEvent[];
   readonly outgoing: core.CrossReceipt[];
+  /** The height's undo data, filled as it runs: settlements first, then the state writes. */
+  readonly undo: Undo;
+  /** The height's state writes as its log keeps them (JSON), once committed. */
+  writes: string | null;
   gas: bigint;
 }
 
@@ -206,12 +202,11 @@ export function executeChunk(
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(sql, blockTime);
   const state = new ShardState(h.kv, place);
-  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], gas: 0n };
+  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
   if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
   takeIncoming(h, b, state, block, incoming);
   runTxs(h, b, state, blockTime, block, given);
-  storeOutgoing(sql, b);
-  const root = commitWrites(h, state, height);
+  const root = commitWrites(h, state, b);
   return finishChunk(h, b, blockTime, root);
 }
 
@@ -264,12 +259,14 @@ function runBaseTx(h: ChunkHost, b: Built, state: ShardState, block: core.BlockI
  * across shards"). A row read per forwarded pledge, a row write the first time per shard; a
  * stale shard (the chunk reverted, the pledge withdrawn) only answers no pledges.
  */
-export function notePledgesAway(h: Pick<ChunkHost, "sql" | "setMeta">, sent: [pledger: string, shard: number][]): void {
+export function notePledgesAway(sql: SqlStorage, sent: [pledger: string, shard: number][]): void {
   for (const [pledger, shard] of sent) {
     const key = `pledged_on:${pledger}`;
-    const row = h.sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = ?", key).toArray()[0];
+    const row = sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = ?", key).toArray()[0];
     const shards = row ? (JSON.parse(row.value) as number[]) : [];
-    if (!shards.includes(shard)) h.setMeta(key, JSON.stringify([...shards, shard].sort((a, b) => a - b)));
+    if (shards.includes(shard)) continue;
+    const value = JSON.stringify([...shards, shard].sort((a, b) => a - b));
+    sql.exec("INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
   }
 }
 
@@ -379,7 +376,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       h.savepoint(() => {
         if (g !== undefined) takeFromPool(sql, g);
         else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-        notePledgesAway(h, core.pledgesSent(result.outgoing, place));
+        notePledgesAway(h.sql, core.pledgesSent(result.outgoing, place));
         record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
       });
     } catch (err) {
@@ -390,39 +387,26 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
   }
 }
 
-/** The cross-shard receipts the chunk sends, in emission order (their seq). */
-function storeOutgoing(sql: SqlStorage, b: Built): void {
-  b.outgoing.forEach((r, seq) => {
-    sql.exec("INSERT INTO receipts_out (height, seq, to_shard, json) VALUES (?, ?, ?, ?)", b.height, seq, r.toShard, JSON.stringify(r));
-  });
-}
+/** Key order (code units) for a log's entries. */
+const byKey = ([x]: [string, unknown], [y]: [string, unknown]): number => (x < y ? -1 : x > y ? 1 : 0);
 
-/** Undo records (previous value of every written key), then the writes; returns the new state root. */
-function commitWrites(h: ChunkHost, state: ShardState, height: number): Uint8Array {
+/**
+ * The height's undo data (previous value of every written key, with the settlements' entries)
+ * and its writes, for its log row; the writes go to the store's pending set. Returns the new
+ * state root.
+ */
+function commitWrites(h: ChunkHost, state: ShardState, b: Built): Uint8Array {
   const writes = state.writes();
-  for (const [key] of writes) {
-    const prev = h.kv.get(key);
-    h.sql.exec("INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)", height, key, prev ?? null);
-  }
+  for (const [key] of writes) if (!b.undo.has(key)) b.undo.set(key, h.kv.get(key) ?? null);
+  if (writes.length > 0) b.writes = JSON.stringify(writes); // in canonical key order
   state.commit();
   return stateRoot(h.root(), writes);
 }
 
-/** Events, the chunk record and the head. */
+/** The chunk, stored with its log (block-log.ts); the highest chunk row is the head. */
 function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array): Chunk {
   const { sql, config, place } = h;
   const { height } = b;
-  b.events.forEach((e, seq) => {
-    sql.exec(
-      "INSERT INTO events (height, seq, topic, contract, data, time) VALUES (?, ?, ?, ?, ?, ?)",
-      height,
-      seq,
-      e.topic,
-      e.contract,
-      e.data,
-      blockTime.toString(),
-    );
-  });
   const chunk: Chunk = {
     shard: place.index,
     height,
@@ -434,9 +418,11 @@ function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array
     ...(config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(b.outgoing)) } : {}),
     ...witnessesNow(h.kv, place.index),
   };
-  storeChunk(sql, chunk);
-  h.setMeta("head", String(height));
-  h.setMeta("head_time", blockTime.toString());
-  h.setMeta("root", hex(root));
+  storeChunk(sql, chunk, {
+    writes: b.writes,
+    undo: b.undo.size > 0 ? JSON.stringify([...b.undo].sort(byKey)) : null,
+    events: b.events.length > 0 ? JSON.stringify(b.events.map((e) => ({ topic: e.topic, contract: e.contract, data: e.data }))) : null,
+    sent: b.outgoing.length > 0 ? JSON.stringify(b.outgoing) : null, // in emission order
+  });
   return chunk;
 }

@@ -9,6 +9,7 @@ import { isBaseTxOf, type BaseBlock } from "../../src/consensus/base-tx";
 import { checkBadTx, checkTxSelf, decodeTx, replayKey, txId, verifyTxSignatures } from "../../src/tx/index";
 import type { Tx } from "../../src/tx/types";
 import type { Chunk } from "../api";
+import { logAt } from "./block-log";
 import { expiryReason, padNs, poolOrder } from "../../src/pool/index";
 import { blob, bytesOf, errorText } from "../values";
 
@@ -150,20 +151,18 @@ export function chunkDifference(ours: Chunk, expected: Chunk): string | null {
  */
 const SETTLE_PREFIX = "#settle-";
 
+/** A height's undo data as it is gathered: key → value before the height (null = absent); stored as one undo_log row. */
+export type Undo = Map<string, string | null>;
+
 /**
- * Before a settlement changes the index row of tx `hash` at `height`: keeps
- * the row's previous receipt and count (the first change per height wins, as
- * for state keys), so a revert puts them back.
+ * Before a settlement changes the index row of tx `hash`: keeps the row's
+ * previous receipt and count in the height's undo data (the first change per
+ * height wins, as for state keys), so a revert puts them back.
  */
-export function recordSettleUndo(sql: SqlStorage, height: number, hash: string): void {
+export function recordSettleUndo(sql: SqlStorage, undo: Undo, hash: string): void {
   const rows = sql.exec<{ receipt: string | null; pending: number }>("SELECT receipt, pending FROM tx_index WHERE hash = ?", hash).toArray();
-  if (rows.length === 0) return;
-  sql.exec(
-    "INSERT OR IGNORE INTO undo (height, key, prev) VALUES (?, ?, ?)",
-    height,
-    SETTLE_PREFIX + hash,
-    JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }),
-  );
+  if (rows.length === 0 || undo.has(SETTLE_PREFIX + hash)) return;
+  undo.set(SETTLE_PREFIX + hash, JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }));
 }
 
 export interface Reverted {
@@ -175,29 +174,39 @@ export interface Reverted {
 
 /**
  * Undoes every chunk above `target`, newest first (inside the caller's
- * transaction): each key back to its value before the height (undo `prev`,
- * NULL = absent), the height's chunk, sent and applied receipts, events and
- * undo rows gone. Its executed txs, except the base tx, return to the pool in
+ * transaction): each key of `state_kv` back to its value before the height
+ * (the log's undo data, null = absent), the height's chunk row (with its log:
+ * the receipts it sent) and applied receipts gone. `prepare` runs once the revert is
+ * allowed, before anything changes: the shard brings `state_kv` up to the head. Its executed txs, except the base tx, return to the pool in
  * pool order with their replay keys kept (the next chunk may run them again);
  * settlements of earlier txs made above `target` are undone, and the receipts
  * that carried them count as unapplied, so a rebuilt height applies them again.
  * `receivedAt` only fills the pool's bookkeeping column.
  */
-export function revertChunks(sql: SqlStorage, target: number, lib: number, head: number, receivedAt: number): Reverted | { error: string } {
+export function revertChunks(
+  sql: SqlStorage,
+  target: number,
+  lib: number,
+  head: number,
+  receivedAt: number,
+  prepare: () => void,
+): Reverted | { error: string } {
   if (!Number.isInteger(target) || target < 0) return { error: `invalid height ${target}` };
   if (target < lib) return { error: `cannot revert to ${target}: below the irreversible block ${lib}` };
   const at = sql.exec<{ time: string; state_root: string }>("SELECT time, state_root FROM chunks WHERE height = ?", target).toArray();
   if (at.length === 0) return { error: `cannot revert to ${target}: no chunk at that height (head ${head})` };
+  prepare();
   for (let h = head; h > target; h--) {
-    const undo = sql.exec<{ key: string; prev: string | null }>("SELECT key, prev FROM undo WHERE height = ? ORDER BY key", h).toArray();
-    for (const u of undo) {
-      if (u.key.startsWith(SETTLE_PREFIX)) {
-        const prev = JSON.parse(u.prev!) as { receipt: string | null; pending: number };
-        sql.exec("UPDATE tx_index SET receipt = ?, pending = ? WHERE hash = ?", prev.receipt, prev.pending, u.key.slice(SETTLE_PREFIX.length));
-      } else if (u.prev === null) {
-        sql.exec("DELETE FROM state_kv WHERE key = ?", u.key);
+    const log = logAt(sql, h, "undo");
+    const undo = log === null ? [] : (JSON.parse(log) as [string, string | null][]);
+    for (const [key, prev] of undo) {
+      if (key.startsWith(SETTLE_PREFIX)) {
+        const was = JSON.parse(prev!) as { receipt: string | null; pending: number };
+        sql.exec("UPDATE tx_index SET receipt = ?, pending = ? WHERE hash = ?", was.receipt, was.pending, key.slice(SETTLE_PREFIX.length));
+      } else if (prev === null) {
+        sql.exec("DELETE FROM state_kv WHERE key = ?", key);
       } else {
-        sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", u.key, u.prev);
+        sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, prev);
       }
     }
     const txs = sql
@@ -222,14 +231,8 @@ export function revertChunks(sql: SqlStorage, target: number, lib: number, head:
       );
       sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", replayKey(tx), row.hash);
     }
-    for (const table of ["chunks", "receipts_out", "receipts_applied", "events", "undo"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
+    for (const table of ["chunks", "log_parts", "receipts_applied"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
   }
-  sql.exec(
-    "INSERT INTO shard_meta (key, value) VALUES ('head', ?), ('head_time', ?), ('root', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    String(target),
-    at[0].time,
-    at[0].state_root,
-  );
   return { head: target, headTime: BigInt(at[0].time), root: at[0].state_root };
 }
 

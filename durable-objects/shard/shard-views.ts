@@ -4,7 +4,7 @@
  * runs (/execTx) and reads of the head state. Functions over a `ViewHost`
  * (what the shard lends them); none of them writes.
  */
-import { and, asc, eq, gt, lte } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { ShardState } from "../../src/executor/guard";
 import { State } from "../../src/state/state";
@@ -15,6 +15,7 @@ import * as core from "../core";
 import type { NodeConfig } from "../env";
 import * as schema from "../schema";
 import type { SqlStore } from "../sql-store";
+import { logText } from "./block-log";
 import { bytesOf, errorText, plain, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -29,7 +30,8 @@ export interface ViewHost {
   head(): number;
   lib(): number;
   headTime(): bigint;
-  meta(key: string): string | undefined;
+  /** Hash of the block at LIB as the coordinator named it ("" before the first). */
+  libHash(): string;
   /** The R2 segment holding `height` if its chunk was archived (durable-objects/archive.ts), else null. */
   segment(height: number): Promise<Segment | null>;
   /** Block context for running txs on top of the head. */
@@ -122,16 +124,22 @@ export function chunkGasRatios(h: ViewHost, height: number): number[] {
 
 export function eventsSince(h: ViewHost, afterHeight: number): { height: number; events: { topic: string; data: string; time: string; contract: string }[] } {
   const upTo = Math.min(h.head(), afterHeight + 100);
-  const rows = h.db
-    .select()
-    .from(schema.events)
-    .where(and(gt(schema.events.height, afterHeight), lte(schema.events.height, upTo)))
-    .orderBy(asc(schema.events.height), asc(schema.events.seq))
-    .all();
-  return {
-    height: Math.max(upTo, afterHeight),
-    events: rows.map((e) => ({ topic: e.topic, data: e.data, time: e.time, contract: e.contract })),
-  };
+  const rows = h.sql
+    .exec<{ height: number; time: string; events: string | null }>(
+      "SELECT height, time, events FROM chunks WHERE height > ? AND height <= ? AND events IS NOT NULL ORDER BY height",
+      afterHeight,
+      upTo,
+    )
+    .toArray();
+  const events = rows.flatMap((r) =>
+    (JSON.parse(logText(h.sql, r.height, "events", r.events)!) as { topic: string; contract: string; data: string }[]).map((e) => ({
+      topic: e.topic,
+      data: e.data,
+      time: r.time,
+      contract: e.contract,
+    })),
+  );
+  return { height: Math.max(upTo, afterHeight), events };
 }
 
 export async function execTx(h: ViewHost, fullBytes: Uint8Array, hash: string): Promise<Answer<Json>> {
@@ -166,5 +174,5 @@ export function view<T>(h: ViewHost, read: (state: State, time: bigint) => T): T
 
 /** The block a state read reflects: {block_hash, block_number} of LIB (= head with one producer). */
 export function readBlock(h: ViewHost): { block_hash: string; block_number: string } {
-  return { block_hash: h.meta("lib_hash") ?? "", block_number: String(h.lib()) };
+  return { block_hash: h.libHash(), block_number: String(h.lib()) };
 }

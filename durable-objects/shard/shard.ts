@@ -1,21 +1,23 @@
 /**
  * Shard Durable Object (docs/ARCHITECTURE.md "The Durable Objects"): one per shard, named `shard-<i>`.
- * Holds the shard's state (a `Store` on SQLite), its mempool, the chunk it
- * built for every height with the receipts, a tx index, per-height undo
- * records above LIB and the events for /subscribe.
+ * Holds the shard's state (a `Store` on SQLite: `state_kv` up to a checkpoint,
+ * the block log above it, sql-store.ts), its mempool, the chunk it built for
+ * every height with its log (state writes, undo data, events: block-log.ts),
+ * the receipts and a tx index.
  *
  * Durability: every change is one SQLite transaction (`transactionSync`):
- * admitting a tx, building a chunk (execution + receipts + index + undo + state
- * root + events + pool removal), finalizing. A crash leaves either all of it
- * or none; a retried call finds the stored result (buildChunk is idempotent by
- * height, admission dedups by hash).
+ * admitting a tx, building a chunk (execution + receipts + index + the chunk
+ * row with its log + pool removal), a checkpoint, finalizing. A crash leaves
+ * either all of it or none; a retried call finds the stored result (buildChunk
+ * is idempotent by height, admission dedups by hash). The in-memory state
+ * overlay changes only once its transaction committed.
  *
  * This class is the RPC surface and owns the transactions; the execution of a
  * chunk lives in chunk-build.ts, the views and state reads in shard-views.ts.
  *
  * Sync (issue #7): applyChunk re-executes a peer's chunk through the same
- * executeChunk as buildChunk; revertTo undoes chunks above LIB from the undo
- * records (the checks and the revert live in chunk-sync.ts).
+ * executeChunk as buildChunk; revertTo undoes chunks above LIB from their undo
+ * data (the checks and the revert live in chunk-sync.ts).
  *
  * Reads: with one producer LIB = head (the coordinator finalizes every block it
  * stores), so `longest = true` and `false` read the same state, the head state.
@@ -35,7 +37,7 @@ import type { Tx } from "../../src/tx/types";
 import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
-import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, storeChunk, witnessesNow, type ChunkHost } from "./chunk-build";
+import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolOrder } from "../../src/pool/index";
@@ -44,7 +46,8 @@ import * as views from "./shard-views";
 import { MAX_CONTRACT_RANGE, MAX_RANGE, MAX_READS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
-import { SqlStore } from "../sql-store";
+import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
+import { logText, storeChunk } from "./block-log";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -68,6 +71,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** Cached from storage (rebuilt in the constructor after a restart). */
   private head = 0;
   private lib = 0;
+  private libHash = "";
+  /** `state_kv` holds the state of this height; the log rows above it are the store's overlay. */
+  private checkpoint = 0;
   private headTime = 0n;
   private root: Uint8Array = new Uint8Array(0);
   private poolCount = 0;
@@ -95,6 +101,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.segments = new SegmentReader(env.ARCHIVE, this.name);
       this.ensureGenesis();
       this.load();
+      this.replay();
     });
   }
 
@@ -115,8 +122,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
       root: () => this.root,
-      meta: (key) => this.meta(key),
-      setMeta: (key, value) => this.setMeta(key, value),
+      libHash: () => this.libHash,
       savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
@@ -136,10 +142,20 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   private load(): void {
-    this.head = Number(this.meta("head") ?? "0");
-    this.lib = Number(this.meta("lib") ?? "0");
-    this.headTime = BigInt(this.meta("head_time") ?? "0");
-    this.root = unhex(this.meta("root") ?? "");
+    // The head is the highest chunk row: no head row to write per chunk.
+    const top = this.sql
+      .exec<{ height: number; time: string; state_root: string }>("SELECT height, time, state_root FROM chunks ORDER BY height DESC LIMIT 1")
+      .one();
+    this.head = top.height;
+    this.headTime = BigInt(top.time);
+    this.root = unhex(top.state_root);
+    // "<lib> <hash>" in one row (before: the hash in a row of its own).
+    const [lib, hash] = (this.meta("lib") ?? "0").split(" ");
+    this.lib = Number(lib);
+    this.libHash = hash ?? this.meta("lib_hash") ?? "";
+    const checkpoint = this.meta("checkpoint");
+    if (checkpoint === undefined) this.setMeta("checkpoint", String(this.head)); // once: a store from before the log had it all in state_kv
+    this.checkpoint = Number(checkpoint ?? this.head);
     this.poolCount = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM mempool").one().n;
     this.mark = markOf(this.meta("archived"), this.config.archive.seg);
   }
@@ -153,6 +169,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.ctx.storage.transactionSync(() => {
       const genesis = core.genesisInfo(this.config.genesis);
       const root = core.applyGenesis(this.kv, this.config.genesis, this.place);
+      this.kv.flush(); // straight into state_kv: genesis is the first checkpoint
       const chunk: Chunk = {
         shard: this.shardIndex,
         height: 0,
@@ -164,13 +181,37 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         ...witnessesNow(this.kv, this.shardIndex),
       };
       storeChunk(this.sql, chunk);
-      notePledgesAway(this.host(), core.genesisPledgesAway(this.config.genesis, this.place));
-      this.setMeta("root", hex(root));
-      this.setMeta("head", "0");
-      this.setMeta("head_time", genesis.time.toString());
+      notePledgesAway(this.sql, core.genesisPledgesAway(this.config.genesis, this.place));
+      this.setMeta("checkpoint", "0");
       this.setMeta("lib", "0");
       this.setMeta("genesis", "done");
     });
+    this.kv.flushed();
+  }
+
+  /** The store's overlay from the log rows above the checkpoint (after a start or a restore). */
+  private replay(): void {
+    const rows = this.sql
+      .exec<{ height: number; writes: string | null }>(
+        "SELECT height, writes FROM chunks WHERE height > ? AND writes IS NOT NULL ORDER BY height",
+        this.checkpoint,
+      )
+      .toArray();
+    this.kv.replay(rows.map((r) => logText(this.sql, r.height, "writes", r.writes)!));
+  }
+
+  /**
+   * Every CHECKPOINT_BLOCKS heights (and before anything that needs `state_kv` whole), the overlay
+   * into `state_kv` in one transaction: each key it holds once, however many heights wrote it.
+   */
+  private checkpointNow(): void {
+    if (this.checkpoint === this.head) return;
+    this.ctx.storage.transactionSync(() => {
+      this.kv.flush();
+      this.setMeta("checkpoint", String(this.head));
+    });
+    this.kv.flushed();
+    this.checkpoint = this.head;
   }
 
   private storedChunk(height: number): Chunk | null {
@@ -258,7 +299,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * chain must not idle with a credit or a settlement in flight).
    */
   async hasWork(): Promise<boolean> {
-    return this.poolCount > 0 || this.sql.exec("SELECT 1 FROM receipts_out WHERE height = ? LIMIT 1", this.head).toArray().length > 0;
+    return this.poolCount > 0 || this.sql.exec("SELECT 1 FROM chunks WHERE height = ? AND sent IS NOT NULL", this.head).toArray().length > 0;
   }
 
   // ---- chunks ------------------------------------------------------------
@@ -288,12 +329,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const started = performance.now();
     try {
       const chunk = this.ctx.storage.transactionSync(() => executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null));
+      this.kv.keep();
       this.work.chunks++;
       this.work.txs += chunk.txHashes.length;
       this.work.ms += performance.now() - started;
       return chunk;
     } finally {
+      this.kv.drop();
       this.load(); // the transaction may have rolled back: re-read the cached values
+      if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
     }
   }
 
@@ -346,6 +390,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         if (diff !== null) throw new ChunkRefused(diff);
         return ours;
       });
+      this.kv.keep();
       this.work.chunks++;
       this.work.txs += chunk.txHashes.length;
       this.work.ms += performance.now() - started;
@@ -354,7 +399,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (err instanceof ChunkRefused) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${err.message}` };
       throw err;
     } finally {
+      this.kv.drop();
       this.load();
+      if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
     }
   }
 
@@ -363,8 +410,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * in one transaction; refused below LIB.
    */
   async revertTo(height: number): Promise<Answer<{ head: number }>> {
+    let flushed = false;
     try {
-      const r = this.ctx.storage.transactionSync(() => revertChunks(this.sql, height, this.lib, this.head, Date.now()));
+      // The undo data applies to state_kv, so it first takes the overlay: a checkpoint at the head.
+      const r = this.ctx.storage.transactionSync(() => {
+        const reverted = revertChunks(this.sql, height, this.lib, this.head, Date.now(), () => {
+          this.kv.flush();
+          flushed = true;
+        });
+        if (!("error" in reverted)) this.setMeta("checkpoint", String(reverted.head));
+        return reverted;
+      });
+      if (flushed) this.kv.flushed();
       return "error" in r ? r : { head: r.head };
     } finally {
       this.load();
@@ -428,21 +485,22 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private async finalizeTo(lib: number, libHash?: string): Promise<void> {
     const target = Math.min(lib, this.head);
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
+    const hash = libHash !== undefined && target === lib ? libHash : this.libHash;
     this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM undo WHERE height <= ?", target);
       // Receipts reach a height only from the one before, and heights ≤ LIB are never rebuilt.
       this.sql.exec("DELETE FROM receipts_applied WHERE height <= ?", target);
-      this.setMeta("lib", String(target));
-      if (libHash !== undefined && target === lib) this.setMeta("lib_hash", libHash);
+      this.setMeta("lib", hash === "" ? String(target) : `${target} ${hash}`);
     });
     this.lib = target;
+    this.libHash = hash;
     // LIB is stored: a failed prune (R2 down) only waits for the next rise.
     await this.prune().catch((err: unknown) => console.error(`shard-${this.shardIndex}: pruning below LIB failed: ${errorText(err)}`));
   }
 
   /**
-   * One segment of heights (archive.ts) once all of it is the retention window below LIB: the
-   * cross-shard receipts it sent and its events are dropped (nothing reads them below LIB), and
+   * One segment of heights (archive.ts) once all of it is the retention window below LIB: its
+   * chunk rows' logs (writes, undo data, events, sent receipts) are dropped (nothing reads them
+   * below LIB and the checkpoint), and
    * with an R2 bucket its chunks and the bodies and receipts of its txs move to R2, leaving each
    * tx's slim tx_index row (hash, place, status: the replay check and the lookup). Range deletes
    * on the height keys once every `seg` heights, never a scan; a crash before the transaction
@@ -458,13 +516,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // Settled long ago (retain ≥ 4); a pending credit would still rewrite its receipt.
       if (this.sql.exec("SELECT 1 FROM tx_index WHERE height BETWEEN ? AND ? AND pending > 0 LIMIT 1", d.from, d.to).toArray().length > 0) return;
       if (toR2) await this.segments!.put(this.segmentFrom(d.k, d.from, d.to));
+      // The log rows about to go (or lose their writes) must be below the checkpoint.
+      if (this.checkpoint < d.to) this.checkpointNow();
       const keys = [
         ...this.keysDue(),
         { from: d.from, to: d.to, time: this.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", d.to).one().time },
       ];
       this.ctx.storage.transactionSync(() => {
         this.setMeta(KEYS_DUE, JSON.stringify(keys));
-        for (const table of ["receipts_out", "events"]) this.sql.exec(`DELETE FROM ${table} WHERE height BETWEEN ? AND ?`, d.from, d.to);
+        this.sql.exec("DELETE FROM log_parts WHERE height BETWEEN ? AND ?", d.from, d.to);
         if (toR2) {
           this.sql.exec("DELETE FROM chunks WHERE height BETWEEN ? AND ?", d.from, d.to);
           // Rewritten rather than updated in place: a new rowid packs the slim rows at the table's end,
@@ -472,6 +532,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
           this.sql.exec(
             `REPLACE INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending)
              SELECT hash, status, height, idx, X'', NULL, message, gas_ratio, pending FROM tx_index WHERE height BETWEEN ? AND ? AND status = 'executed'`,
+            d.from,
+            d.to,
+          );
+        } else {
+          // The chunks stay; their logs (undo data, events, sent receipts, writes below the checkpoint) are no longer read.
+          this.sql.exec(
+            `UPDATE chunks SET writes = NULL, undo = NULL, events = NULL, sent = NULL
+             WHERE height BETWEEN ? AND ? AND (writes IS NOT NULL OR undo IS NOT NULL OR events IS NOT NULL OR sent IS NOT NULL)`,
             d.from,
             d.to,
           );
@@ -627,6 +695,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async revert(id: number): Promise<boolean> {
     const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
     this.load(); // head, LIB, root and pool size are cached
+    this.replay();
     return done;
   }
 
@@ -654,10 +723,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async iostHeld(): Promise<IostHeld> {
     let held = 0n;
     let supply: string | null = null;
+    const wanted = (key: string) => (key.startsWith("m-token.iost-T") && key.endsWith("-iost")) || key === "m-token.iost-TIiost-supply";
+    const values = new Map<string, string | null>();
     const rows = this.sql.exec<{ key: string; value: string }>(
       "SELECT key, value FROM state_kv WHERE key LIKE 'm-token.iost-T%-iost' OR key = 'm-token.iost-TIiost-supply'",
     );
-    for (const { key, value } of rows) {
+    for (const { key, value } of rows) values.set(key, value);
+    for (const [key, value] of this.kv.overlaid()) if (wanted(key)) values.set(key, value);
+    for (const [key, value] of values) {
+      if (value === null) continue;
       const v = decodeValue(value)?.value;
       if (key === "m-token.iost-TIiost-supply" && v?.t === "i") supply = v.v.toString();
       else if (key.startsWith("m-token.iost-TB") && v?.t === "i") held += v.v;
