@@ -169,7 +169,8 @@ function settle(sql: SqlStorage, s: core.Settlement, height: number): void {
   if (rows.length === 0) return;
   recordSettleUndo(sql, height, s.txHash); // a revert below `height` restores the row
   const receipt = JSON.stringify(core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s));
-  sql.exec("UPDATE tx_index SET pending = pending - 1, receipt = ? WHERE hash = ?", receipt, s.txHash);
+  // Receipts its home part held until now are sent with this settle: the tx awaits theirs too.
+  sql.exec("UPDATE tx_index SET pending = pending - 1 + ?, receipt = ? WHERE hash = ?", s.more ?? 0, receipt, s.txHash);
 }
 
 /** What one height's chunk gathers as it runs: its txs (in order), their receipts' hashes, events, cross-shard receipts and gas. */
@@ -313,6 +314,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${why}`);
       recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), why);
     };
+    state.watch();
     state.checkpoint();
     let result: core.ExecResult;
     try {
@@ -335,6 +337,12 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       }
       // A bug in the core must not wedge the chain on one tx: drop it with the reason.
       result = { dropped: `internal error: ${errorText(err)}` };
+    }
+    if (state.conflict !== null) {
+      // It touched what an in-flight cross-shard tx may still undo: it waits in the pool (src/executor/locks.ts).
+      while (state.depth > depth) state.rollback();
+      if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in this block: it touches ${state.conflict}, locked by a cross-shard tx in flight`);
+      continue;
     }
     if ("dropped" in result) {
       leave(result.dropped);

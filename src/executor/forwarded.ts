@@ -31,22 +31,15 @@ export function recordValue(raw: string | undefined): bigint {
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
 class PayFailed extends Error {}
 
-/** What a part runs on beyond its receipt's escrow: the unused escrow of the publisher's previous part here. */
-export interface Escrow {
-  iost: bigint;
-  ram: bigint;
-}
-
 /** Runs the actions; returns the unused escrow (iost, RAM), "" or the failure, the receipts the actions sent and their result. */
 export function runForwarded(
   state: State,
   r: CrossReceipt,
   block: BlockContext,
-  carried: Escrow,
 ): { leftover: bigint; ram: bigint; ramRecords: Record<string, string>; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
   const f = r.forward!;
-  const escrow = BigInt(r.amount) + carried.iost;
-  const ramEscrow = BigInt(r.ram ?? "0") + carried.ram;
+  const escrow = BigInt(r.amount);
+  const ramEscrow = BigInt(r.ram ?? "0");
   const held = Object.entries(r.ramRecords ?? {});
   const changed: Record<string, string> = {};
   const h = new Host(

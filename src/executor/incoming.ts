@@ -8,11 +8,13 @@ import { refundGas } from "../contracts/gas.js";
 import type { BlockContext } from "../contracts/host.js";
 import { CROSS_SHARD_TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
-import { checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
+import { awaitsSettle, checkReceipt, SETTLE, settleOf, type CrossReceipt, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
-import { type Escrow, recordValue, runForwarded } from "./forwarded.js";
+import { recordValue, runForwarded } from "./forwarded.js";
+import { ShardState } from "./guard.js";
 import { addUsedRam } from "./index.js";
+import { DEFERRED, unlockTx } from "./locks.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
@@ -36,7 +38,7 @@ export function applyIncoming(
   state: State,
   shard: number,
   block: BlockContext,
-  incoming: readonly CrossReceipt[],
+  pulled: readonly CrossReceipt[],
   seen: (id: string) => boolean,
 ): { outgoing: CrossReceipt[]; settled: Settlement[]; applied: string[] } {
   const db = new ContractDB(state);
@@ -44,31 +46,31 @@ export function applyIncoming(
   const settled: Settlement[] = [];
   const applied: string[] = [];
   const done = new Set<string>();
-  // A publisher's unused escrow, passed on to its next part in this chunk (docs/SHARDING.md "Escrow").
-  const carry = new Map<string, Escrow>();
-  const pending = (r: CrossReceipt) => !seen(r.id) && !done.has(r.id);
-  for (const r of incoming) checkReceipt(r);
-  for (const [i, r] of incoming.entries()) {
+  const guard = state instanceof ShardState ? state : null;
+  // Receipts that waited for a lock come first, in the order they arrived (locks.ts).
+  const before = state.get(DEFERRED);
+  const incoming = [...(before === undefined ? [] : (JSON.parse(before) as CrossReceipt[])), ...pulled];
+  const deferred: CrossReceipt[] = [];
+  for (const r of pulled) checkReceipt(r);
+  for (const r of incoming) {
     if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
     if (seen(r.id) || done.has(r.id)) continue;
     done.add(r.id);
-    applied.push(r.id);
+    guard?.watch(r.kind === "settle" ? r.txHash : null);
+    state.checkpoint();
+    const out: CrossReceipt[] = [];
+    let settlement: Settlement | null = null;
     const amount = BigInt(r.amount);
     if (r.kind === "register") {
       applyRegister(state, r);
     } else if (r.kind === "burn") {
       applyBurn(state, r);
     } else if (r.kind === "action") {
-      const who = `${r.fromShard}:${r.account}`;
-      const ran = runForwarded(state, r, block, carry.get(who) ?? { iost: 0n, ram: 0n });
-      carry.delete(who);
-      // The publisher's next part here runs on what this one left, as its next tx would on one shard.
-      const next = incoming.slice(i + 1).some((x) => x.kind === "action" && x.fromShard === r.fromShard && x.account === r.account && pending(x));
-      if (next) carry.set(who, { iost: ran.leftover, ram: ran.ram });
-      const [iost, left] = next ? [0n, 0n] : [ran.leftover, ran.ram];
-      const ram = left > 0n ? { ram: left.toString() } : {};
+      // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
+      const ran = runForwarded(state, r, block);
+      const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
       const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
-      outgoing.push({ ...settleOf(r, shard), amount: iost.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
+      out.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
     } else if (r.kind === "credit") {
       // token.iost sends only iost across shards; anything else is refused here too, never merged.
       const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
@@ -76,10 +78,15 @@ export function applyIncoming(
         if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount);
         else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil));
       }
-      outgoing.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
+      out.push({ ...settleOf(r, shard), amount: why === "" ? "0" : r.amount, message: why });
     } else {
-      if (amount > 0n) addBalance(state, r.token, r.account, amount);
-      if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));
+      const ok = r.message === "";
+      // A tx's home part is undone when its forwarded part failed: its balances are back to before
+      // the tx (escrow included), so only the unused gas is given back (locks.ts).
+      const { held, locked } = r.result ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+      const undone = locked && !ok;
+      if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
+      if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
       // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
       for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
         const raw = state.get(key);
@@ -90,14 +97,29 @@ export function applyIncoming(
       if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
       // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
       if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
-      settled.push({
+      out.push(...held);
+      settlement = {
         txHash: r.txHash,
         receiptId: r.id.slice(0, -SETTLE.length),
-        ok: r.message === "",
+        ok,
         message: r.message,
         ...(r.result ? { result: r.result } : {}),
-      });
+        ...(held.some(awaitsSettle) ? { more: held.filter(awaitsSettle).length } : {}),
+      };
     }
+    if (guard?.conflict != null) {
+      // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
+      state.rollback();
+      deferred.push(r);
+      continue;
+    }
+    state.release();
+    applied.push(r.id);
+    outgoing.push(...out);
+    if (settlement) settled.push(settlement);
   }
+  guard?.watch();
+  const after = deferred.length === 0 ? undefined : JSON.stringify(deferred);
+  if (after !== before) after === undefined ? state.del(DEFERRED) : state.put(DEFERRED, after);
   return { outgoing, settled, applied };
 }

@@ -137,6 +137,8 @@ export interface Settlement {
   message: string;
   /** An action's settle: the forwarded part's result, to combine into the tx's receipt. */
   result?: ForwardResult;
+  /** Receipts the tx's home part held until this settle and sends now (executor/locks.ts): the tx awaits their settles too. */
+  more?: number;
 }
 
 /** The settle receipt answering `r` (amount and message filled in by the caller). */

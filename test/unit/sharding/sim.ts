@@ -26,6 +26,7 @@ import { ShardState } from "../../../src/executor/guard";
 import { shardOf } from "../../../src/sharding/placement";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
+import { DEFERRED } from "../../../src/executor/locks";
 import { awaitsSettle, type CrossReceipt } from "../../../src/sharding/receipts";
 
 export interface SimTxResult {
@@ -59,6 +60,11 @@ export class SimShard {
     this.pool.push(tx);
   }
 
+  /** Txs waiting in the pool (for a lock) and incoming receipts deferred. */
+  get waiting(): number {
+    return this.pool.length + (JSON.parse(this.store.get(DEFERRED) ?? "[]") as unknown[]).length;
+  }
+
   /**
    * Builds the chunk of `block.number`; with `commit` false it is lost (a crash before the SQLite commit).
    * `base`: the block's base tx (shard 0 only), run after the incoming receipts, before the pool.
@@ -75,9 +81,19 @@ export class SimShard {
       out.push(...r.outgoing);
       executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
     }
+    const waiting: Tx[] = [];
     for (const tx of this.pool) {
       const hash = txHash(tx);
+      state.watch();
+      state.checkpoint();
       const r = executeTx(state, tx, hash, ctx);
+      // It touched what an in-flight tx locked: it stays in the pool for a later block (executor/locks.ts).
+      if (state.conflict !== null) {
+        state.rollback();
+        waiting.push(tx);
+        continue;
+      }
+      state.release();
       if ("dropped" in r) {
         executed.push([base58Encode(hash), { dropped: r.dropped, pending: 0, failures: [] }]);
         continue;
@@ -90,14 +106,14 @@ export class SimShard {
       return out;
     }
     this.root = stateRoot(this.root, state.commit());
-    this.pool = [];
+    this.pool = waiting;
     for (const id of inc.applied) this.applied.set(id, (this.applied.get(id) ?? 0) + 1);
     for (const [hash, result] of executed) this.results.set(hash, result);
     for (const s of inc.settled) {
       // Only the tx's home tracks it (credits sent by forwarded actions settle where they were sent from).
       const t = this.results.get(s.txHash);
       if (!t) continue;
-      t.pending--;
+      t.pending += (s.more ?? 0) - 1;
       t.receipt = combineReceipt(t.receipt!, s);
       if (!s.ok) t.failures.push(s.message);
     }
@@ -148,6 +164,11 @@ export class SimChain {
     this.height = h;
   }
 
+  /** Nothing in flight, deferred or pooled: every tx submitted has its final receipt. */
+  quiet(): boolean {
+    return this.inFlight().length === 0 && this.shards.every((s) => s.waiting === 0);
+  }
+
   /** Every receipt emitted at the head height: in flight, not applied anywhere yet. */
   inFlight(): CrossReceipt[] {
     return this.shards.flatMap((s) => s.outgoing.get(this.height) ?? []);
@@ -174,6 +195,8 @@ export class SimChain {
       }
     }
     for (const r of this.inFlight()) sum += BigInt(r.amount);
+    // Receipts waiting for a lock on their shard (executor/locks.ts) are in flight too.
+    for (const s of this.shards) for (const r of JSON.parse(s.store.get(DEFERRED) ?? "[]") as CrossReceipt[]) sum += BigInt(r.amount);
     return sum;
   }
 }
