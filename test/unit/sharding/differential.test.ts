@@ -120,20 +120,30 @@ interface Outcome {
   changed: Record<string, string>;
 }
 
-/** Runs one tx to its final receipt (four blocks: forward, run, settle, and a credit the forwarded part sent). */
-function run(chain: SimChain, tx: Tx): Outcome {
+/**
+ * Runs txs (submitted together) to their final receipts: four blocks (forward, run, settle, and a
+ * credit the forwarded part sent), more while one waits for another's settle (executor/locks.ts).
+ */
+function runAll(chain: SimChain, txs: Tx[]): { receipts: unknown[]; changed: Record<string, string> } {
   const before = reads(chain);
-  chain.submit(tx);
-  for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+  for (const tx of txs) chain.submit(tx);
+  for (let i = 0; i < 40 && (i < 4 || !chain.quiet()); i++) chain.step({ time: BLOCK_TIME });
   const count = chain.shards.length;
-  const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
-  expect(r, "the tx ran").toBeDefined();
-  expect(r!.pending, "the tx settled").toBe(0);
-  const rc = r!.receipt;
-  const receipt = rc
-    ? { statusCode: rc.statusCode, message: rc.message, returns: rc.returns, receipts: rc.receipts, gasUsage: rc.gasUsage, ramUsage: rc.ramUsage }
-    : { dropped: r!.dropped };
-  return { receipt, changed: delta(before, reads(chain)) };
+  const receipts = txs.map((tx) => {
+    const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
+    expect(r, "the tx ran").toBeDefined();
+    expect(r!.pending, "the tx settled").toBe(0);
+    const rc = r!.receipt;
+    return rc
+      ? { statusCode: rc.statusCode, message: rc.message, returns: rc.returns, receipts: rc.receipts, gasUsage: rc.gasUsage, ramUsage: rc.ramUsage }
+      : { dropped: r!.dropped };
+  });
+  return { receipts, changed: delta(before, reads(chain)) };
+}
+
+function run(chain: SimChain, tx: Tx): Outcome {
+  const { receipts, changed } = runAll(chain, [tx]);
+  return { receipt: receipts[0], changed };
 }
 
 type Case = [name: string, tx: () => Tx];
@@ -168,6 +178,18 @@ const CASES: Case[] = [
   [
     "a tx fails in its third action, after a forwarded call",
     () => txBy(on(3, 1), [call(0, "put", ["z", "z"]), call(0, "put", ["y", "y"]), call(0, "fail", ["no"])]),
+  ],
+  [
+    "a tx transfers at home then fails in a forwarded action",
+    () => txBy(on(1, 1), [act("token.iost", "transfer", ["iost", on(1, 1), on(1), "2", ""]), call(2, "fail", ["no"])]),
+  ],
+  [
+    "a tx fails in a forwarded action after a home contract write",
+    () => txBy(on(1, 1), [call(1, "put", ["home", "w"]), call(1, "mine", ["m"]), call(3, "fail", ["no"])]),
+  ],
+  [
+    "a tx sends a credit to a third shard then fails in a forwarded action",
+    () => txBy(on(1, 1), [act("token.iost", "transfer", ["iost", on(1, 1), on(3), "2", ""]), call(2, "fail", ["no"])]),
   ],
   [
     "transferFreeze iost to another shard",
@@ -206,6 +228,7 @@ const SYSTEM_BALANCES = "system contracts' balances are per shard";
 const KNOWN: Record<string, string> = {
   ...Object.fromEntries([0, 1, 2, 3].map((s) => [`transfer iost shard ${s} → shard ${(s + 1) % N}`, TRANSFER_GAS])),
   "a tx fails in its second action after a transfer to another shard": TRANSFER_GAS,
+  "a tx sends a credit to a third shard then fails in a forwarded action": TRANSFER_GAS,
   "transfer iost to a missing account": CREDIT_FAILED,
   "a token created after genesis, issued and moved to another shard": "a token created after genesis lives on its creator's shard only",
   // ram.iost's fee to deadaddr, an account of another shard than the forwarded part's, is a credit.
@@ -259,6 +282,22 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       }
     });
   }
+
+  it("two txs of one publisher in consecutive blocks while its escrow is away: the second waits and sees what one shard shows", () => {
+    // The first escrows the whole balance and free RAM (`unlimited`); the second needs both at home.
+    const a = txBy(on(2, 1), [call(0, "mine", ["first"]), call(0, "pay", ["5"])]);
+    const b = txBy(on(2, 1), [act("token.iost", "transfer", ["iost", on(2, 1), on(2), "100", ""]), call(2, "mine", ["second"])]);
+    const results = [one, four].map((chain) => {
+      const before = reads(chain);
+      chain.submit(a);
+      chain.step({ time: BLOCK_TIME });
+      const out = runAll(chain, [b]);
+      const r = chain.shards[shardOf(a.publisher, chain.shards.length)].results.get(txId(a))!.receipt!;
+      return { first: [r.statusCode, r.message, r.gasUsage, r.ramUsage], second: out.receipts[0], changed: delta(before, reads(chain)) };
+    });
+    expect((results[0].second as { statusCode: string }).statusCode).toBe("SUCCESS");
+    expect(results[1]).toEqual(results[0]);
+  });
 
   it("lists only cases of the workload as known differences", () => {
     const names = new Set(CASES.map(([n]) => n));
