@@ -323,7 +323,12 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   let outgoing = h.outbox;
   const action = outgoing.find((r) => r.kind === "action");
   if (action && status === "SUCCESS") {
-    lockTx(state, hash, tx.publisher, outgoing.filter((r) => r !== action));
+    lockTx(
+      state,
+      hash,
+      tx.publisher,
+      outgoing.filter((r) => r !== action),
+    );
     outgoing = [action];
   }
   state.release(); // T

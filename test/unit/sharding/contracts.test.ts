@@ -351,7 +351,8 @@ describe("property: callers of every shard paying and freeing RAM on a contract"
             chain.submit(deploy);
             step(chain, 2);
             for (const t of txs) chain.submit(t);
-            for (let b = 0; b < 40 && (b < 4 || !chain.quiet()); b++) chain.step({ time: T0 + 100n * 1_000_000_000n, crash: b === 1 && i === 1 ? crash : undefined });
+            for (let b = 0; b < 40 && (b < 4 || !chain.quiet()); b++)
+              chain.step({ time: T0 + 100n * 1_000_000_000n, crash: b === 1 && i === 1 ? crash : undefined });
             expect(chain.quiet()).toBe(true);
             const one = (acc: string) => {
               const at = chain.shards.length === 1 ? 0 : shardOf(acc, N);
