@@ -11,6 +11,7 @@ import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
 import { SimChain } from "./sim";
+import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
@@ -367,6 +368,69 @@ describe("property: callers of every shard paying and freeing RAM on a contract"
       ),
       { numRuns: 10 },
     );
+  });
+});
+
+describe("atomic txs: locks, deferral and undo (simulator, executor/locks.ts)", () => {
+  const neighbour = USERS.find((u) => shardOf(u, N) === 1 && u !== caller)!;
+  /** A home transfer, then an action that fails on the contract's shard: one shard would undo both. */
+  const failing = (id: string) => txBy(caller, [act("token.iost", "transfer", ["iost", caller, neighbour, "2", ""]), act(id, "nope", [])]);
+  const locks = (chain: SimChain) => chain.shards[1].store.get(LOCKS);
+
+  it("a credit reaching a locked balance waits in x-deferred and lands after the settle, on the undone balance", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const [c0, n0, o0, supply] = [balance(chain, caller), balance(chain, neighbour), balance(chain, other), chain.totalIost()];
+    const tx = failing(id);
+    const credit = txBy(other, [act("token.iost", "transfer", ["iost", other, caller, "5", ""])]);
+    chain.submit(tx);
+    chain.submit(credit);
+    step(chain); // the home part runs and locks; the credit leaves shard 2
+    expect(balance(chain, caller)).toBeLessThan(c0);
+    expect(Object.keys(JSON.parse(locks(chain)!))).toEqual([txId(tx)]);
+    step(chain); // the credit touches caller's locked balance: deferred; the forwarded part fails on shard 0
+    const deferred = JSON.parse(chain.shards[1].store.get(DEFERRED) ?? "[]") as { id: string }[];
+    expect(deferred.map((r) => r.id)).toEqual([`${txId(credit)}:0`]);
+    expect(chain.shards[1].applied.has(`${txId(credit)}:0`)).toBe(false);
+    expect(chain.totalIost()).toBe(supply);
+    step(chain); // the settle undoes the home part, unlocks, and the credit runs in the same chunk
+    expect([locks(chain), chain.shards[1].store.get(DEFERRED)]).toEqual([undefined, undefined]);
+    expect(chain.shards[1].applied.get(`${txId(credit)}:0`)).toBe(1);
+    const r = chain.shards[1].results.get(txId(tx))!;
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+    expect([balance(chain, caller), balance(chain, neighbour), balance(chain, other)]).toEqual([c0 + 5n * IOST, n0, o0 - 5n * IOST]);
+    step(chain, 2);
+    expect(chain.quiet()).toBe(true);
+    expect(chain.totalIost()).toBe(supply);
+  });
+
+  it("a crash of any shard between the lock and the settle changes nothing: every root and receipt as without it", () => {
+    // The same txs in every run: roots compare only if the inputs are equal.
+    const setCode = txBy(deployer, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+    const tx = failing("Contract" + txId(setCode));
+    const next = txBy(caller, [act("token.iost", "transfer", ["iost", caller, neighbour, "1", ""])]);
+    const outcome = (crash?: { shard: number; block: number }) => {
+      const chain = new SimChain(config(), N);
+      chain.submit(setCode);
+      step(chain, 2);
+      chain.submit(tx);
+      step(chain);
+      chain.submit(next); // same publisher: waits in the pool for the settle
+      for (let b = 1; b <= 4; b++) step(chain, 1, crash?.block === b ? crash.shard : undefined);
+      const home = chain.shards[1].results;
+      return {
+        roots: chain.shards.map((s) => Buffer.from(s.root).toString("hex")),
+        receipts: [tx, next].map((t) => home.get(txId(t))?.receipt),
+        balances: [balance(chain, caller), balance(chain, neighbour)],
+        locked: locks(chain),
+      };
+    };
+    const clean = outcome();
+    expect(clean.receipts[0]?.statusCode).toBe("RUNTIME_ERROR");
+    expect(clean.receipts[1]?.statusCode, "the publisher's next tx runs after the unlock").toBe("SUCCESS");
+    expect(clean.locked).toBeUndefined();
+    for (const shard of [0, 1]) for (const block of [1, 2, 3]) expect(outcome({ shard, block }), `shard ${shard} crashes at +${block}`).toEqual(clean);
   });
 });
 
