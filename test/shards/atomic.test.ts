@@ -1,0 +1,95 @@
+/**
+ * Atomic cross-shard txs in the real Shard and Coordinator Durable Objects
+ * (docs/SHARDING.md "Atomic txs", src/executor/locks.ts): a tx that transfers
+ * at home and then fails in a forwarded action, with every object evicted while
+ * its lock is held, ends as on one shard (the transfer undone, IOST's failing
+ * receipt); a later tx of the same publisher waits in the pool across the
+ * evictions and runs after the unlock.
+ */
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
+import { LOCKS } from "../../src/executor/locks";
+import { shardOf } from "../../src/sharding/placement";
+import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { makeTx } from "../workers/txs";
+
+const N = 4;
+/** The dev admin's public key: new accounts sign with the admin's secret. */
+const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok"; } }
+module.exports = Box;`;
+const contract = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+  code: CODE,
+});
+
+/** Two accounts of one shard other than admin's: the caller and the receiver of its home transfer. */
+const names = ["atom01", "atom02", "atom03", "atom04", "atom05", "atom06", "atom07", "atom08", "atom09", "atom10", "atom11", "atom12"];
+const side = [0, 1, 2, 3].find((s) => s !== shardOf("admin", N) && names.filter((n) => shardOf(n, N) === s).length >= 2)!;
+const [caller, payee] = names.filter((n) => shardOf(n, N) === side);
+
+function signUp(name: string) {
+  return [
+    { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, KEY, KEY]) },
+    { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
+    { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
+    { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, "7", ""]) },
+  ];
+}
+
+describe("four shards: an atomic tx across evictions", () => {
+  test("a home transfer then a failing forwarded action, every object evicted while locked: undone as on one shard; the next tx runs after", async () => {
+    const c = newChain("atomic");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const home = () => at(side);
+    const iost = async (name: string) => ((await home().read("getTokenBalance", name, "iost")) as { balance: number }).balance;
+    const locks = () =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${side}`), (_inst, state) =>
+        state.storage.sql.exec<{ value: string }>("SELECT value FROM state_kv WHERE key = ?", LOCKS).toArray(),
+      );
+    await c.coord.chainInfo();
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const create = makeTx({ actions: [...signUp(caller), ...signUp(payee)] });
+    await at(shardOf("admin", N)).submitTx(deploy.bytes, deploy.hash);
+    await at(shardOf("admin", N)).submitTx(create.bytes, create.hash);
+    await tick(c, 3);
+    expect(await at(shardOf("admin", N)).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const id = "Contract" + deploy.hash;
+    expect([await iost(caller), await iost(payee)]).toEqual([7, 7]);
+
+    const tx = makeTx({
+      publisher: caller,
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", caller, payee, "2", ""]) },
+        { contract: id, actionName: "nope", data: "[]" },
+      ],
+    });
+    const next = makeTx({ publisher: caller, to: payee, amount: "1" });
+    expect(await home().submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+    await tick(c); // the home part runs and locks: its transfer is committed, undoable
+    expect(await iost(payee)).toBe(9);
+    expect(await locks()).toHaveLength(1);
+    await abortAllDurableObjects();
+    expect(await home().submitTx(next.bytes, next.hash)).toEqual({ hash: next.hash });
+    await tick(c); // the forwarded part fails on admin's shard; the next tx touches the locked gas: it waits
+    expect(await home().poolSize()).toBe(1);
+    expect(await home().getTxReceipt(next.hash)).not.toMatchObject({ status_code: "SUCCESS" });
+    await abortAllDurableObjects();
+    await tick(c); // the settle undoes the home part and unlocks; the waiting tx runs in the same chunk
+    await abortAllDurableObjects();
+    await tick(c, 2);
+
+    // One shard: the transfer is rolled back with the failing action, the next tx moves 1.
+    expect([await iost(caller), await iost(payee)]).toEqual([6, 8]);
+    expect(await locks()).toEqual([]);
+    expect(await home().poolSize()).toBe(0);
+    const r = (await home().getTxReceipt(tx.hash)) as { status_code: string; message: string; returns: string[]; receipts: unknown[] };
+    expect(r.status_code).toBe("RUNTIME_ERROR");
+    expect(r.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+    expect([r.returns, r.receipts]).toEqual([[], []]);
+    expect(await home().getTxReceipt(next.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+  });
+});
