@@ -4,11 +4,12 @@
  * at home and then fails in a forwarded action, with every object evicted while
  * its lock is held, ends as on one shard (the transfer undone, IOST's failing
  * receipt); a later tx of the same publisher waits in the pool across the
- * evictions and runs after the unlock.
+ * evictions and runs after the unlock, and a peer's chunk that runs it while
+ * the lock is held is refused.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { ShardInternal } from "../../durable-objects/api";
+import type { ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
 import { LOCKS } from "../../src/executor/locks";
 import { shardOf } from "../../src/sharding/placement";
@@ -40,8 +41,38 @@ function signUp(name: string) {
   ];
 }
 
+type Chain = ReturnType<typeof newChain>;
+const shardOfChain = (c: Chain, i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+
+async function ctxOf(c: Chain, n: number): Promise<ChunkContext> {
+  const [b, p] = await Promise.all([c.coord.storedBlock(n), c.coord.storedBlock(n - 1)]);
+  return { height: n, time: b!.time, parentHash: b!.parentHash, witness: b!.witness, parentWitness: p!.witness, parentTime: p!.time };
+}
+
+/**
+ * A peer syncing `a` is offered a chunk of shard `s` at `a`'s head with `tx`
+ * added, a tx that touches a key locked at the height below: it must refuse it
+ * (chunk-build.ts runTxs) and then accept `a`'s real chunk.
+ */
+async function refusesPeerChunkWith(a: Chain, s: number, tx: Uint8Array): Promise<void> {
+  const head = (await a.coord.status()).head;
+  const b = newChain("atomic-peer");
+  for (let n = 1; n < head; n++) {
+    const ctx = await ctxOf(a, n);
+    for (let i = 0; i < N; i++) {
+      const [txs, chunk] = await Promise.all([shardOfChain(a, i).chunkTxs(n), shardOfChain(a, i).chunkAt(n)]);
+      expect(await shardOfChain(b, i).applyChunk(ctx, txs, chunk!)).toEqual(chunk);
+    }
+  }
+  const [ctx, txs, chunk] = await Promise.all([ctxOf(a, head), shardOfChain(a, s).chunkTxs(head), shardOfChain(a, s).chunkAt(head)]);
+  expect(await shardOfChain(b, s).applyChunk(ctx, [...txs, tx], chunk!)).toMatchObject({
+    error: expect.stringMatching(/cannot be in this block: it touches \S+, locked by a cross-shard tx in flight$/),
+  });
+  expect(await shardOfChain(b, s).applyChunk(ctx, txs, chunk!)).toEqual(chunk);
+}
+
 describe("four shards: an atomic tx across evictions", () => {
-  test("a home transfer then a failing forwarded action, every object evicted while locked: undone as on one shard; the next tx runs after", async () => {
+  test("a home transfer then a failing forwarded action, every object evicted while locked: undone as on one shard; the next tx runs after, a peer chunk running it early is refused", async () => {
     const c = newChain("atomic");
     const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const home = () => at(side);
@@ -77,6 +108,7 @@ describe("four shards: an atomic tx across evictions", () => {
     await tick(c); // the forwarded part fails on admin's shard; the next tx touches the locked gas: it waits
     expect(await home().poolSize()).toBe(1);
     expect(await home().getTxReceipt(next.hash)).not.toMatchObject({ status_code: "SUCCESS" });
+    await refusesPeerChunkWith(c, side, next.bytes);
     await abortAllDurableObjects();
     await tick(c); // the settle undoes the home part and unlocks; the waiting tx runs in the same chunk
     await abortAllDurableObjects();
