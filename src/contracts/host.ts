@@ -46,6 +46,8 @@ export interface TxContext {
   signerList: Set<string>;
   /** Set when running an action receipt away from the publisher's shard: its signers' authority, resolved there. */
   guest?: GuestAuthority[];
+  /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
+  hop?: number;
 }
 
 interface Frame {
@@ -373,7 +375,9 @@ export class Host {
 
   /** The id of the next receipt this tx sends. An action receipt's run sends its own ids ("g"): they must not meet the home's. */
   nextReceiptId(): string {
-    return `${this.tx.hash}:${this.tx.guest ? "g" : ""}${this.outbox.length}`;
+    // Each hop of a chain has its own prefix: two hops' receipts to one shard must not share an id.
+    const hop = (this.tx.hop ?? 1) > 1 ? `${this.tx.hop}.` : "";
+    return `${this.tx.hash}:${this.tx.guest ? "g" + hop : ""}${this.outbox.length}`;
   }
 
   /** Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given. */

@@ -75,7 +75,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   addBalance(h.state, "iost", tx.publisher, -escrow);
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   h.outbox.push({
-    id: `${tx.hash}:${h.outbox.length}`,
+    id: h.nextReceiptId(),
     kind: "action",
     txHash: tx.hash,
     fromShard: h.block.shard!.index,

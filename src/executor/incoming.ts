@@ -14,7 +14,7 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { recordValue, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam } from "./index.js";
-import { DEFERRED, unlockTx } from "./locks.js";
+import { DEFERRED, lockTx, relayed, unlockTx } from "./locks.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
@@ -73,7 +73,13 @@ export function applyIncoming(
         const ran = runForwarded(state, r, block);
         const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
-        out.push({ ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
+        const settle = { ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, message: ran.message, result: ran.result };
+        if (ran.onward) {
+          // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
+          const relay = { settle: settleOf(r, shard), escrow: r.amount, ram: r.ram ?? "0", result: ran.result, ramRecords: ran.ramRecords };
+          lockTx(state, r.txHash, r.account, ran.outgoing, relay);
+          out.push(ran.onward);
+        } else out.push(settle, ...ran.outgoing);
       } else if (r.kind === "credit") {
         // token.iost sends only iost across shards; anything else is refused here too, never merged.
         const why = r.token !== CROSS_SHARD_TOKEN ? `token ${r.token} does not cross shards` : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
@@ -86,30 +92,35 @@ export function applyIncoming(
         const ok = r.message === "";
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
-        const { held, locked } = r.result ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+        const { held, locked, relay } = r.result ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
         const undone = locked && !ok;
         unlocked ||= locked;
-        if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
-        if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
-        // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
-        for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
-          const raw = state.get(key);
-          state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
+        if (relay) {
+          // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's.
+          out.push(relayed(relay, r), ...held);
+        } else {
+          if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
+          if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
+          // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
+          for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
+            const raw = state.get(key);
+            state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
+          }
+          // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
+          const ramUsed = r.result?.ramUsage[r.account];
+          if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
+          // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
+          if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
+          out.push(...held);
+          settlement = {
+            txHash: r.txHash,
+            receiptId: r.id.slice(0, -SETTLE.length),
+            ok,
+            message: r.message,
+            ...(r.result ? { result: r.result } : {}),
+            ...(held.some(awaitsSettle) ? { more: held.filter(awaitsSettle).length } : {}),
+          };
         }
-        // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
-        const ramUsed = r.result?.ramUsage[r.account];
-        if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
-        // The gas the home shard reserved and the forwarded part did not use goes back to the publisher.
-        if (r.result) refundGas(state, r.account, BigInt(r.result.gasRatio) * BigInt(r.result.gasReserved - r.result.gasUsed), block.time);
-        out.push(...held);
-        settlement = {
-          txHash: r.txHash,
-          receiptId: r.id.slice(0, -SETTLE.length),
-          ok,
-          message: r.message,
-          ...(r.result ? { result: r.result } : {}),
-          ...(held.some(awaitsSettle) ? { more: held.filter(awaitsSettle).length } : {}),
-        };
       }
       if (guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.

@@ -10,6 +10,12 @@
  * home part's credits to other shards are held here too and sent by a
  * successful settle: a failed tx sends none.
  *
+ * A forwarded part that sends the rest of its actions on to a third shard is
+ * locked the same way on its shard, with the settle it owes the shard before
+ * it (`relay`): the next part's settle unlocks it (or undoes it) and sends that
+ * settle back, the two parts' results combined, so the chain settles back
+ * along itself and the home decides last.
+ *
  * Everything lives in state rows (committed with the chunk), so a shard
  * Durable Object evicted between blocks resumes with its locks, undo records
  * and deferred receipts: `x-locks` (one row per shard: every in-flight tx's
@@ -18,7 +24,7 @@
  */
 import { basicKey } from "../state/storage.js";
 import type { State } from "../state/state.js";
-import type { CrossReceipt } from "../sharding/receipts.js";
+import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 
 /** The lock table's row. */
 export const LOCKS = "x-locks";
@@ -31,6 +37,19 @@ export interface LockEntry {
   /** The publisher's gas: a failed tx is charged its gas as on one shard, so it is not undone (but stays locked until the refund). */
   keep: string[];
   held: CrossReceipt[];
+  relay?: Relay;
+}
+
+/** A forwarded part that went on to a third shard: what it owes the shard that sent it. */
+export interface Relay {
+  /** Its settle, completed when the next part's settle comes back. */
+  settle: CrossReceipt;
+  /** The escrow it was sent (iost, RAM): all of it goes back if a later part fails. */
+  escrow: string;
+  ram: string;
+  /** Its own part: result and changes of the publisher's ram.iost records. */
+  result: ForwardResult;
+  ramRecords: Record<string, string>;
 }
 
 export type LockTable = Record<string, LockEntry>;
@@ -55,12 +74,14 @@ function isGasKey(key: string, publisher: string): boolean {
  * own, still open) and holds `credits` until its settle. Costs one row write
  * per chunk (the table), whatever the number of txs.
  */
-export function lockTx(state: State, hash: string, publisher: string, credits: CrossReceipt[]): void {
-  const entry: LockEntry = { undo: [], keep: [], held: credits };
+export function lockTx(state: State, hash: string, publisher: string, credits: CrossReceipt[], relay?: Relay): void {
+  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}) };
   for (const key of [...state.latest().keys()].sort()) {
     if (key === LOCKS || key === DEFERRED) continue;
+    const before = state.prior(key) ?? null;
     if (isGasKey(key, publisher)) entry.keep.push(key);
-    else entry.undo.push([key, state.prior(key) ?? null]);
+    // Written and put back (a forwarded part's escrow, held and dropped): nothing to undo or hide.
+    else if (state.latest().get(key) !== before) entry.undo.push([key, before]);
   }
   const table = readLocks(state.get(LOCKS));
   table[hash] = entry;
@@ -72,14 +93,53 @@ export function lockTx(state: State, hash: string, publisher: string, credits: C
  * every key its home part wrote. Returns the credits it held (to send when it
  * succeeded) and whether it was locked at all.
  */
-export function unlockTx(state: State, hash: string, ok: boolean): { held: CrossReceipt[]; locked: boolean } {
+export function unlockTx(state: State, hash: string, ok: boolean): { held: CrossReceipt[]; locked: boolean; relay?: Relay } {
   const table = readLocks(state.get(LOCKS));
   const entry = table[hash];
   if (!entry) return { held: [], locked: false };
   delete table[hash];
   writeLocks(state, table);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
-  return { held: ok ? entry.held : [], locked: true };
+  return { held: ok ? entry.held : [], locked: true, ...(entry.relay ? { relay: entry.relay } : {}) };
+}
+
+/** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones in key order. */
+function addUp(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    const v = BigInt(a[k] ?? "0") + BigInt(b[k] ?? "0");
+    if (v !== 0n) out[k] = v.toString();
+  }
+  return out;
+}
+
+/**
+ * The settle a relaying part sends back once the next part's settle `s` came:
+ * on success the escrow that came back and both parts' results; on failure
+ * the whole escrow it was sent (its own part was undone) and the gas both used.
+ */
+export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
+  const ok = s.message === "";
+  const f = s.result!;
+  const result: ForwardResult = {
+    gasReserved: x.result.gasReserved,
+    gasUsed: x.result.gasUsed + f.gasUsed,
+    gasRatio: x.result.gasRatio,
+    returns: ok ? [...x.result.returns, ...f.returns] : [],
+    receipts: ok ? [...x.result.receipts, ...f.receipts] : [],
+    ...(f.status ? { status: f.status } : {}),
+    ramUsage: ok ? addUp(x.result.ramUsage, f.ramUsage) : {},
+  };
+  const ram = ok ? (s.ram ?? "0") : x.ram;
+  const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
+  return {
+    ...x.settle,
+    amount: ok ? s.amount : x.escrow,
+    ...(ram !== "0" ? { ram } : {}),
+    ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
+    message: s.message,
+    result,
+  };
 }
 
 /** Key → the tx holding it. */

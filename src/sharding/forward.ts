@@ -43,6 +43,8 @@ export interface Forwarded {
   escrowPayer?: string;
   /** The same for its `ram` record (the RAM escrow's). */
   ramPayer?: string;
+  /** Sent on by a forwarded part (docs/SHARDING.md "Atomic txs"): the shards the tx ran on before the sender, home first. */
+  path?: number[];
 }
 
 const IOST_SCALE = 8;

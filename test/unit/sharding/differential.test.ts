@@ -191,6 +191,27 @@ const CASES: Case[] = [
     "a tx sends a credit to a third shard then fails in a forwarded action",
     () => txBy(on(1, 1), [act("token.iost", "transfer", ["iost", on(1, 1), on(3), "2", ""]), call(2, "fail", ["no"])]),
   ],
+  ["actions on three shards", () => txBy(on(1, 1), [call(1, "put", ["h", "1"]), call(2, "put", ["t", "2"]), call(3, "mine", ["m3"]), call(3, "pay", ["1"])])],
+  [
+    "actions on four shards, iost paid on each",
+    () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(3, "mine", ["m4"]), call(0, "pay", ["1"]), call(0, "put", ["z", "4"])]),
+  ],
+  [
+    "a tx fails on the third shard of its chain after paying on the second",
+    () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(2, "mine", ["m5"]), call(3, "fail", ["no"])]),
+  ],
+  [
+    "PoB action + contract of a third shard",
+    () => txBy(on(2, 1), [act("vote_producer.iost", "vote", [on(2, 1), "producer000", "1000"]), call(3, "put", ["pob", "v"])]),
+  ],
+  [
+    "contract of a third shard + PoB action",
+    () => txBy(on(2, 3), [call(3, "mine", ["pob2"]), act("vote_producer.iost", "vote", [on(2, 3), "producer000", "1000"])]),
+  ],
+  [
+    "a caller short of RAM: a chain's middle part cannot pay it",
+    () => txBy(on(2, 2), [call(3, "mine", ["pob3"]), act("vote_producer.iost", "vote", [on(2, 2), "producer000", "1000"])]),
+  ],
   [
     "transferFreeze iost to another shard",
     () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", String(BLOCK_TIME + 10n ** 12n), ""])]),
@@ -234,6 +255,7 @@ const KNOWN: Record<string, string> = {
   // ram.iost's fee to deadaddr, an account of another shard than the forwarded part's, is a credit.
   "ram buy for an account of another shard": TRANSFER_GAS,
   "pledge for oneself": SYSTEM_BALANCES,
+  "a caller short of RAM: a chain's middle part cannot pay it": "a part that sends the rest on pays its RAM before the rest runs",
   "unpledge for an account of another shard": "a cross-shard unpledge refunds by a credit, not token.iost/transferFreeze",
 };
 
