@@ -434,6 +434,79 @@ describe("atomic txs: locks, deferral and undo (simulator, executor/locks.ts)", 
   });
 });
 
+describe("a tx across three and more shards: a chain of parts (simulator)", () => {
+  const third = USERS.find((u) => shardOf(u, N) === 3)!;
+  /** Contracts of shards 0, 2 and 3, called by `caller` of shard 1. */
+  function setup() {
+    const chain = new SimChain(config(), N);
+    const ids = [deploy(chain, deployer), deploy(chain, other), deploy(chain, third)];
+    return { chain, ids };
+  }
+  const settled = (chain: SimChain, tx: Tx) => {
+    for (let b = 0; b < 20 && !chain.quiet(); b++) step(chain);
+    expect(chain.quiet()).toBe(true);
+    return chain.shards[1].results.get(txId(tx))!;
+  };
+
+  it("pays on two other shards and writes on a third: each write where its contract lives, one receipt home", () => {
+    const { chain, ids } = setup();
+    const [b0, supply, g0] = [balance(chain, caller), chain.totalIost(), gasOf(chain, caller)];
+    const tx = txBy(caller, [act(ids[1], "pay", ["a", "2"]), act(ids[2], "pay", ["b", "3"]), act(ids[0], "put", ["c", "v"])], { limit: "10" });
+    chain.submit(tx);
+    step(chain, 4);
+    expect(chain.shards[1].results.get(txId(tx))!.pending, "five blocks: home, 2, 3, 0, then back along 3 and 2").toBe(1);
+    const r = settled(chain, tx);
+    expect(r.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]', '["paid"]', '["ok:c"]'] });
+    expect(r.receipt!.receipts.map((x) => x.funcName)).toEqual(["token.iost/transfer", "token.iost/transfer"]);
+    expect([balance(chain, caller), balance(chain, ids[1], 2), balance(chain, ids[2], 3), chain.totalIost()]).toEqual([
+      b0 - 5n * IOST,
+      2n * IOST,
+      3n * IOST,
+      supply,
+    ]);
+    expect(decodeValue(chain.shards[0].store.get(`b-${ids[0]}-c`))?.value).toEqual({ t: "s", v: "v" });
+    expect(g0 - gasOf(chain, caller), "gas charged once, at home").toBe(r.receipt!.gasUsage);
+    for (const s of chain.shards) {
+      expect(s.store.get(LOCKS), `shard ${s.index} unlocked`).toBeUndefined();
+      for (const [id, times] of s.applied) expect(times, id).toBe(1);
+      expect([...s.store.keys()].filter((k) => k.includes(caller) && s.index !== 1)).toEqual([]);
+    }
+  });
+
+  it("fails on the last shard: every earlier part undone (payments included), the escrow home, IOST's message; with a crash anywhere", () => {
+    const { chain, ids } = setup();
+    for (const crash of [undefined, 2, 3, 1]) {
+      const [b0, c2, supply] = [balance(chain, caller), balance(chain, ids[1], 2), chain.totalIost()];
+      const tx = txBy(caller, [act(ids[1], "pay", ["x", "2"]), act(ids[2], "put", ["y", "w"]), act(ids[0], "nope", [])], { limit: "10" });
+      chain.submit(tx);
+      for (let b = 0; b < 20 && !chain.quiet(); b++) {
+        step(chain, 1, b === 2 ? crash : undefined);
+        expect(chain.totalIost()).toBe(supply);
+      }
+      const r = settled(chain, tx);
+      expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+      expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+      expect([r.receipt?.returns, r.receipt?.receipts, r.receipt?.ramUsage]).toEqual([[], [], {}]);
+      expect([balance(chain, caller), balance(chain, ids[1], 2)]).toEqual([b0, c2]);
+      expect(chain.shards[2].store.get(`b-${ids[1]}-x`)).toBeUndefined();
+      expect(chain.shards[3].store.get(`b-${ids[2]}-y`)).toBeUndefined();
+      for (const s of chain.shards) expect(s.store.get(LOCKS)).toBeUndefined();
+    }
+  });
+
+  it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {
+    const { chain, ids } = setup();
+    const b0 = balance(chain, caller);
+    const tx = txBy(caller, [act(ids[1], "put", ["p", "1"]), act(ids[2], "put", ["q", "1"]), act(ids[1], "put", ["r", "1"])]);
+    chain.submit(tx);
+    const r = settled(chain, tx);
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain(`error: contract ${ids[1]} lives on shard 2: a tx's actions cannot return to a shard they left`);
+    expect(balance(chain, caller)).toBe(b0);
+    expect([chain.shards[2].store.get(`b-${ids[1]}-p`), chain.shards[3].store.get(`b-${ids[2]}-q`)]).toEqual([undefined, undefined]);
+  });
+});
+
 describe("ram.iost/lend across shards", () => {
   const rec = (chain: SimChain, kind: "SR" | "TR", acc: string, shard = shardOf(acc, N)) => {
     const v = decodeValue(chain.shards[shard].store.get(`b-ram.iost-${kind}${acc}`));
