@@ -32,11 +32,11 @@ const names = ["atom01", "atom02", "atom03", "atom04", "atom05", "atom06", "atom
 const side = [0, 1, 2, 3].find((s) => s !== shardOf("admin", N) && names.filter((n) => shardOf(n, N) === s).length >= 2)!;
 const [caller, payee] = names.filter((n) => shardOf(n, N) === side);
 
-function signUp(name: string) {
+function signUp(name: string, ram = 1024, pledge = "50") {
   return [
     { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, KEY, KEY]) },
-    { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
-    { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
+    { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, ram]) },
+    { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, pledge]) },
     { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, "7", ""]) },
   ];
 }
@@ -123,5 +123,52 @@ describe("four shards: an atomic tx across evictions", () => {
     expect(r.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
     expect([r.returns, r.receipts]).toEqual([[], []]);
     expect(await home().getTxReceipt(next.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+  });
+
+  test("a tx on three shards (home, admin's contract, a contract of a third shard), objects evicted mid-chain: one receipt, each write where its contract lives", async () => {
+    const c = newChain("chain");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    const far = [0, 1, 2, 3].find((s) => s !== a && s !== side && names.some((n) => shardOf(n, N) === s))!;
+    const deployer = names.find((n) => shardOf(n, N) === far)!;
+    await c.coord.chainInfo();
+    const setCode = (publisher?: string) =>
+      makeTx({ publisher, actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const deployA = setCode();
+    // One tx per shard: a newAccount's system actions are forwarded to the new account's shard only.
+    const creates = [makeTx({ actions: [...signUp(caller), ...signUp(payee)] }), makeTx({ actions: signUp(deployer, 20_000, "500") })];
+    await at(a).submitTx(deployA.bytes, deployA.hash);
+    for (const t of creates) await at(a).submitTx(t.bytes, t.hash);
+    await tick(c, 5); // admin's second tx waits for its first's settle (executor/locks.ts)
+    for (const t of creates) expect(await at(a).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const deployFar = setCode(deployer);
+    expect(await at(far).submitTx(deployFar.bytes, deployFar.hash)).toEqual({ hash: deployFar.hash });
+    await tick(c, 2);
+    expect(await at(far).getTxReceipt(deployFar.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const [idA, idFar] = ["Contract" + deployA.hash, "Contract" + deployFar.hash];
+
+    const tx = makeTx({
+      publisher: caller,
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", caller, payee, "2", ""]) },
+        { contract: idA, actionName: "put", data: JSON.stringify(["k", "a"]) },
+        { contract: idFar, actionName: "put", data: JSON.stringify(["k", "far"]) },
+      ],
+    });
+    expect(await at(side).submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+    for (let b = 0; b < 4; b++) {
+      await tick(c);
+      await abortAllDurableObjects(); // every object restarts at each step of the chain
+      expect(await at(side).getTxReceipt(tx.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    }
+    await tick(c);
+    const r = await at(side).getTxReceipt(tx.hash);
+    expect(r).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["ok"]', '["ok"]'] });
+    expect(await at(a).read("getContractStorage", idA, "k", "")).toMatchObject({ data: "a" });
+    expect(await at(far).read("getContractStorage", idFar, "k", "")).toMatchObject({ data: "far" });
+    expect([await at(side).read("getTokenBalance", caller, "iost"), await at(side).read("getTokenBalance", payee, "iost")]).toMatchObject([
+      { balance: 5 },
+      { balance: 9 },
+    ]);
   });
 });
