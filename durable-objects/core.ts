@@ -10,7 +10,7 @@ import type { ConsensusParams } from "../src/consensus/params";
 import { genesisOf, genesisPledges, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
 import { applyShardGenesis } from "../src/genesis/shards";
 import { applyIncoming as coreApplyIncoming } from "../src/executor/incoming";
-import { awaitsSettle, type CrossReceipt, type Settlement } from "../src/sharding/receipts";
+import { awaitsSettle, type CrossReceipt, pendingChange, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
 import { shardOf } from "../src/sharding/placement";
 import { eventsAtSettle as settleEvents, postedEvents, postsAtSettle, type PostedEvent } from "../src/sharding/events";
@@ -47,7 +47,7 @@ import { loadVm } from "../src/vm/index";
  * synchronous: await loadVm() before any execution. It is instant once loaded,
  * and reloads a fresh instance after the memory guard dropped one.
  */
-export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle, postedEvents, postsAtSettle };
+export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle, pendingChange, postedEvents, postsAtSettle };
 export type { CrossReceipt, Settlement, PostedEvent };
 
 /** This shard and the shard count. */

@@ -164,7 +164,7 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   if (rows.length === 0) return;
   recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row
   const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
-  sql.exec("UPDATE tx_index SET pending = pending - ?, receipt = ? WHERE hash = ?", s.extra ? 0 : 1, JSON.stringify(combined), s.txHash);
+  sql.exec("UPDATE tx_index SET pending = pending + ?, receipt = ? WHERE hash = ?", core.pendingChange(s), JSON.stringify(combined), s.txHash);
   b.events.push(...core.eventsAtSettle(combined, s));
 }
 
@@ -329,6 +329,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${why}`);
       recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), why);
     };
+    state.watch();
     state.checkpoint();
     let result: core.ExecResult;
     try {
@@ -351,6 +352,12 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       }
       // A bug in the core must not wedge the chain on one tx: drop it with the reason.
       result = { dropped: `internal error: ${errorText(err)}` };
+    }
+    if (state.conflict !== null) {
+      // It touched what an in-flight cross-shard tx may still undo: it waits in the pool (src/executor/locks.ts).
+      while (state.depth > depth) state.rollback();
+      if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in this block: it touches ${state.conflict}, locked by a cross-shard tx in flight`);
+      continue;
     }
     if ("dropped" in result) {
       leave(result.dropped);

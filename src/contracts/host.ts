@@ -9,7 +9,7 @@ import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
-import type { CrossReceipt } from "../sharding/receipts.js";
+import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
 import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { COSTS, Cost, opCost } from "./cost.js";
@@ -46,6 +46,8 @@ export interface TxContext {
   signerList: Set<string>;
   /** Set when running an action receipt away from the publisher's shard: its signers' authority, resolved there. */
   guest?: GuestAuthority[];
+  /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
+  hop?: number;
 }
 
 interface Frame {
@@ -231,7 +233,7 @@ export class Host {
   discardEffects(): void {
     this.receipts = [];
     this.events = [];
-    this.outbox = this.outbox.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
+    this.outbox = probesOf(this.outbox);
     this.clearRAMCosts();
   }
   clearRAMCosts(): void {
@@ -383,7 +385,9 @@ export class Host {
 
   /** The id of the next receipt this tx sends. An action receipt's run sends its own ids ("g"): they must not meet the home's. */
   nextReceiptId(): string {
-    return `${this.tx.hash}:${this.tx.guest ? "g" : ""}${this.outbox.length}`;
+    // Each hop of a chain has its own prefix: two hops' receipts to one shard must not share an id.
+    const hop = (this.tx.hop ?? 1) > 1 ? `${this.tx.hop}.` : "";
+    return `${this.tx.hash}:${this.tx.guest ? "g" + hop : ""}${this.outbox.length}`;
   }
 
   /**

@@ -80,7 +80,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({
-    id: `${tx.hash}:${h.outbox.length}`,
+    id: h.nextReceiptId(),
     kind: "action",
     txHash: tx.hash,
     fromShard: h.block.shard!.index,

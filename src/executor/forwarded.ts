@@ -8,6 +8,9 @@
  * rolls back and the whole escrow goes home, with the gas they burnt until
  * then. RAM is paid here by its payers: accounts of this shard, or the
  * publisher from its RAM escrow (its used RAM is counted at home by the settle).
+ * An action on a contract of a shard the tx has not run on yet ends the part
+ * here: the rest goes on with the unused escrow and gas (`onward`), and this
+ * part is locked until that one settles (docs/SHARDING.md "Atomic txs").
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
@@ -31,22 +34,29 @@ export function recordValue(raw: string | undefined): bigint {
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
 class PayFailed extends Error {}
 
-/** What a part runs on beyond its receipt's escrow: the unused escrow of the publisher's previous part here. */
-export interface Escrow {
-  iost: bigint;
-  ram: bigint;
-}
-
-/** Runs the actions; returns the unused escrow (iost, RAM), "" or the failure, the receipts the actions sent and their result. */
+/**
+ * Runs the actions; returns the unused escrow (iost, RAM), "" or the failure, the receipts the actions sent,
+ * their result, and the action receipt carrying the rest to a third shard if the part ended there.
+ */
 export function runForwarded(
   state: State,
   r: CrossReceipt,
   block: BlockContext,
-  carried: Escrow,
-): { leftover: bigint; ram: bigint; ramRecords: Record<string, string>; message: string; outgoing: CrossReceipt[]; result: ForwardResult } {
+): {
+  leftover: bigint;
+  ram: bigint;
+  ramRecords: Record<string, string>;
+  message: string;
+  outgoing: CrossReceipt[];
+  result: ForwardResult;
+  onward?: CrossReceipt;
+} {
   const f = r.forward!;
-  const escrow = BigInt(r.amount) + carried.iost;
-  const ramEscrow = BigInt(r.ram ?? "0") + carried.ram;
+  const shard = block.shard!.index;
+  // Where the tx ran so far: going back there would need a second lock of the same tx on one shard.
+  const visited = [...(f.path ?? [r.fromShard]), shard];
+  const escrow = BigInt(r.amount);
+  const ramEscrow = BigInt(r.ram ?? "0");
   const held = Object.entries(r.ramRecords ?? {});
   const changed: Record<string, string> = {};
   const h = new Host(
@@ -64,6 +74,7 @@ export function runForwarded(
       authList: new Map(),
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
       guest: f.authority,
+      hop: visited.length - 1,
     },
     monitorCall,
   );
@@ -82,6 +93,11 @@ export function runForwarded(
       ...(events.length > 0 ? { events } : {}),
     };
   };
+  const eventsSoFar = () => {
+    const events = [...(f.events ?? []), ...h.events];
+    return events.length > 0 ? { events } : {};
+  };
+  let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
     const [leftover, ram] = asGuest(state, f.publisher, () => {
@@ -91,11 +107,11 @@ export function runForwarded(
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
           const there = remoteContractShard(state, block.shard, action.contract);
-          if (there !== null)
+          if (there !== null && visited.includes(there))
             throw new Error(
-              `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions reach one other shard at most`,
+              `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
             );
-          return null;
+          return there;
         },
         pay: (c) => {
           used = Math.min(f.vmGas, used + c.toGas());
@@ -112,17 +128,41 @@ export function runForwarded(
       const left = balanceOf(state, "iost", f.publisher);
       const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
+      const records: Record<string, string> = {};
       for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
-        const d = recordValue(state.get(key)) - recordValue(r.ramRecords?.[key]);
+        const raw = state.get(key);
+        const d = recordValue(raw) - recordValue(r.ramRecords?.[key]);
         if (d !== 0n) changed[key] = d.toString();
-        if (state.get(key) !== undefined) state.del(key);
+        if (raw !== undefined) {
+          records[key] = raw;
+          state.del(key);
+        }
+      }
+      if (run.forward) {
+        // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
+        onward = {
+          id: h.nextReceiptId(),
+          kind: "action",
+          txHash: r.txHash,
+          fromShard: shard,
+          toShard: run.forward.target,
+          token: "iost",
+          account: f.publisher,
+          counterpart: f.actions[run.forward.from].contract,
+          amount: left.toString(),
+          ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
+          ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
+          message: "",
+          // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
+          forward: { ...f, actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar() },
+        };
       }
       // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
       if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
       return [left, ramLeft];
     });
     state.release();
-    return { leftover, ram, ramRecords: changed, message: "", outgoing: h.outbox, result: result(true) };
+    return { leftover, ram, ramRecords: changed, message: "", outgoing: h.outbox, result: result(true), ...(onward ? { onward } : {}) };
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx

@@ -10,6 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
+import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
 /** What an action receipt escrows on its target: the publisher's iost, its free RAM and its ram.iost records (executor/forwarded.ts). */
@@ -23,6 +24,12 @@ const isEscrowKey = (account: string, key: string) =>
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
   guest: string | null = null;
+
+  /** The tx whose own locks are no conflict (its settle being applied). */
+  owner: string | null = null;
+  /** The first locked key of another tx read or written since the last `watch` (locks.ts): the work must wait. */
+  conflict: string | null = null;
+  private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
 
   constructor(
     store: Store,
@@ -43,13 +50,36 @@ export class ShardState extends State {
     throw new VmError(`${what} lives on shard ${home}, this tx runs on shard ${this.shard.index}: only token transfers reach accounts on other shards`);
   }
 
+  /** Starts watching for lock conflicts of one tx or receipt (`owner`: whose locks it may touch). */
+  watch(owner: string | null = null): void {
+    this.owner = owner;
+    this.conflict = null;
+  }
+
+  /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */
+  private touch(key: string): void {
+    if (this.conflict !== null || this.shard.count === 1 || key === LOCKS) return;
+    const raw = super.get(LOCKS);
+    if (raw === undefined) return;
+    if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
+    const holder = this.owners.map.get(key);
+    if (holder !== undefined && holder !== this.owner) this.conflict = key;
+  }
+
+  override get(key: string): string | undefined {
+    this.touch(key);
+    return super.get(key);
+  }
+
   override put(key: string, value: string): void {
     this.check(key);
+    this.touch(key);
     super.put(key, value);
   }
 
   override del(key: string): void {
     this.check(key);
+    this.touch(key);
     super.del(key);
   }
 }

@@ -12,11 +12,13 @@ import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
 import { placedByName } from "../sharding/placement.js";
-import { checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf } from "../sharding/receipts.js";
+import { awaitsSettle, checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
-import { type Escrow, recordValue, runForwarded } from "./forwarded.js";
+import { recordValue, runForwarded } from "./forwarded.js";
+import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
+import { DEFERRED, lockTx, relayed, unlockTx } from "./locks.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
@@ -86,7 +88,7 @@ export function applyIncoming(
   state: State,
   shard: number,
   block: BlockContext,
-  incoming: readonly CrossReceipt[],
+  pulled: readonly CrossReceipt[],
   seen: (id: string) => boolean,
 ): { outgoing: CrossReceipt[]; settled: Settlement[]; applied: string[] } {
   const db = new ContractDB(state);
@@ -94,85 +96,121 @@ export function applyIncoming(
   const settled: Settlement[] = [];
   const applied: string[] = [];
   const done = new Set<string>();
-  // A publisher's unused escrow, passed on to its next part in this chunk (docs/SHARDING.md "Escrow").
-  const carry = new Map<string, Escrow>();
-  const pending = (r: CrossReceipt) => !seen(r.id) && !done.has(r.id);
-  for (const r of incoming) checkReceipt(r, block.shard?.count ?? 1);
-  for (const [i, r] of incoming.entries()) {
-    if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
-    if (seen(r.id) || done.has(r.id)) continue;
-    done.add(r.id);
-    applied.push(r.id);
-    const amount = BigInt(r.amount);
-    if (r.kind === "register") {
-      applyRegister(state, r);
-    } else if (r.kind === "burn") {
-      applyBurn(state, r);
-    } else if (r.kind === "token") {
-      // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
-      for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-    } else if (r.kind === "action") {
-      const who = `${r.fromShard}:${r.account}`;
-      const ran = runForwarded(state, r, block, carry.get(who) ?? { iost: 0n, ram: 0n });
-      carry.delete(who);
-      // The publisher's next part here runs on what this one left, as its next tx would on one shard.
-      const next = incoming.slice(i + 1).some((x) => x.kind === "action" && x.fromShard === r.fromShard && x.account === r.account && pending(x));
-      if (next) carry.set(who, { iost: ran.leftover, ram: ran.ram });
-      const [iost, left] = next ? [0n, 0n] : [ran.leftover, ran.ram];
-      const ram = left > 0n ? { ram: left.toString() } : {};
-      const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
-      outgoing.push({ ...settleOf(r, shard), amount: iost.toString(), ...ram, ...records, message: ran.message, result: ran.result }, ...ran.outgoing);
-    } else if (r.kind === "credit") {
-      // A symbol is created once on the chain (on its shard, which announced it before any credit of
-      // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
-      const known = db.mhas("token.iost", "TI" + r.token, "issuer");
-      const why = !known ? ERR.tokenNotExists : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
-      if (r.probe) state.checkpoint();
-      const result = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
-      // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM).
-      if (r.probe) {
+  const guard = state instanceof ShardState ? state : null;
+  // Receipts that waited for a lock come first, in the order they arrived (locks.ts).
+  const before = state.get(DEFERRED);
+  const incoming = [...(before === undefined ? [] : (JSON.parse(before) as CrossReceipt[])), ...pulled];
+  const deferred: CrossReceipt[] = [];
+  for (const r of pulled) checkReceipt(r, block.shard?.count ?? 1);
+  let unlocked = false;
+  // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
+  for (let pass = 0, queue = incoming; pass < 2 && queue.length > 0; pass++, queue = unlocked ? deferred.splice(0) : []) {
+    for (const r of queue) {
+      if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
+      if (pass === 0 && (seen(r.id) || done.has(r.id))) continue;
+      done.add(r.id);
+      guard?.watch(r.kind === "settle" ? r.txHash : null);
+      state.checkpoint();
+      const out: CrossReceipt[] = [];
+      let settlement: Settlement | null = null;
+      const amount = BigInt(r.amount);
+      if (r.kind === "register") {
+        applyRegister(state, r);
+      } else if (r.kind === "burn") {
+        applyBurn(state, r);
+      } else if (r.kind === "token") {
+        // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
+        for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
+      } else if (r.kind === "action") {
+        // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
+        const ran = runForwarded(state, r, block);
+        const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
+        const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
+        const settle = { ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, message: ran.message, result: ran.result };
+        if (ran.onward) {
+          // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
+          const relay = { settle: settleOf(r, shard), escrow: r.amount, ram: r.ram ?? "0", result: ran.result, ramRecords: ran.ramRecords };
+          lockTx(state, r.txHash, r.account, ran.outgoing, relay);
+          out.push(ran.onward);
+        } else out.push(settle, ...ran.outgoing);
+      } else if (r.kind === "credit") {
+        // A symbol is created once on the chain (on its shard, which announced it before any credit of
+        // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
+        const known = db.mhas("token.iost", "TI" + r.token, "issuer");
+        const why = !known ? ERR.tokenNotExists : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+        if (r.probe) state.checkpoint();
+        const result = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
+        // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM).
+        if (r.probe) {
+          state.rollback();
+          if (result) result.ramUsage = {};
+        }
+        if (why === "" && !result) {
+          if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
+          else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
+        }
+        if (result && r.payer?.atHome) {
+          // This is the publisher's home: charge its half here, into the receipt its part's settle completes.
+          chargeHalf(state, result, block.time);
+          settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true };
+        }
+        const back = result && !r.payer?.atHome ? { result } : {};
+        // A probe moved nothing: nothing to refund, nothing failed.
+        const message = r.probe ? "" : why;
+        out.push({ ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message, ...back });
+      } else {
+        const ok = r.message === "";
+        // A tx's home part is undone when its forwarded part failed: its balances are back to before
+        // the tx (escrow included), so only the unused gas is given back (locks.ts).
+        const { held, locked, relay } = r.result && !r.result.credit ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+        const undone = locked && !ok;
+        unlocked ||= locked;
+        if (relay) {
+          // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's.
+          out.push(relayed(relay, r), ...held);
+        } else {
+          // An issue's credit comes back to token.iost: nothing was issued after all.
+          if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
+          else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
+          if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
+          // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
+          for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
+            const raw = state.get(key);
+            state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
+          }
+          // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
+          const ramUsed = r.result?.credit ? undefined : r.result?.ramUsage[r.account];
+          if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
+          // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
+          // a credit's receiver half reserved none and is charged.
+          const f = r.result;
+          if (f?.credit) chargeHalf(state, f, block.time);
+          else if (f) refundGas(state, r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
+          out.push(...held);
+          settlement = {
+            txHash: r.txHash,
+            receiptId: r.id.slice(0, -SETTLE.length),
+            ok,
+            message: r.message,
+            ...(r.result ? { result: r.result } : {}),
+            ...(held.some(awaitsSettle) ? { more: held.filter(awaitsSettle).length } : {}),
+          };
+        }
+      }
+      if (guard?.conflict != null) {
+        // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
-        if (result) result.ramUsage = {};
+        deferred.push(r);
+        continue;
       }
-      if (why === "" && !result) {
-        if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
-        else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
-      }
-      if (result && r.payer?.atHome) {
-        // This is the publisher's home: charge its half here, into the receipt its part's settle completes.
-        chargeHalf(state, result, block.time);
-        settled.push({ txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true });
-      }
-      const back = result && !r.payer?.atHome ? { result } : {};
-      // A probe moved nothing: nothing to refund, nothing failed.
-      const message = r.probe ? "" : why;
-      outgoing.push({ ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message, ...back });
-    } else {
-      // An issue's credit comes back to token.iost: nothing was issued after all.
-      if (amount > 0n && r.account === "token.iost") applyBurn(state, r);
-      else if (amount > 0n) addBalance(state, r.token, r.account, amount);
-      if (r.ram !== undefined) addBalance(state, "ram", r.account, BigInt(r.ram));
-      // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
-      for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
-        const raw = state.get(key);
-        state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
-      }
-      // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
-      const ramUsed = r.result?.credit ? undefined : r.result?.ramUsage[r.account];
-      if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
-      // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
-      // a credit's receiver half reserved none and is charged.
-      const f = r.result;
-      if (f?.credit) chargeHalf(state, f, block.time);
-      else if (f) refundGas(state, r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
-      settled.push({
-        txHash: r.txHash,
-        receiptId: r.id.slice(0, -SETTLE.length),
-        ok: r.message === "",
-        message: r.message,
-        ...(r.result ? { result: r.result } : {}),
-      });
+      state.release();
+      applied.push(r.id);
+      outgoing.push(...out);
+      if (settlement) settled.push(settlement);
     }
   }
+  guard?.watch();
+  const after = deferred.length === 0 ? undefined : JSON.stringify(deferred);
+  if (after !== before) after === undefined ? state.del(DEFERRED) : state.put(DEFERRED, after);
   return { outgoing, settled, applied };
 }

@@ -23,6 +23,7 @@ import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { escrowRam, forwardTarget, sendActions } from "./forward.js";
+import { lockTx } from "./locks.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
@@ -318,10 +319,21 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
       return { dropped: (e2 as Error).message };
     }
   }
+  // Atomic across shards: the home part stays undoable, and its other receipts wait, until the settle (locks.ts).
+  let outgoing = h.outbox;
+  const action = outgoing.find((r) => r.kind === "action");
+  if (action && status === "SUCCESS") {
+    lockTx(
+      state,
+      hash,
+      tx.publisher,
+      outgoing.filter((r) => r !== action),
+    );
+    outgoing = [action];
+  }
   state.release(); // T
 
   // With a forwarded part, the tx's events are posted after it, with its own (sharding/events.ts).
-  const action = h.outbox.find((r) => r.kind === "action");
   if (action && h.events.length > 0) action.forward!.events = h.events;
   return {
     receipt: {
@@ -334,7 +346,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
       returns,
       receipts: h.receipts,
     },
-    outgoing: h.outbox,
+    outgoing,
     events: action ? [] : h.events,
   };
 }

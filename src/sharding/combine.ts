@@ -6,8 +6,8 @@
  * A failed forwarded part gives IOST's receipt of a tx failing in that action
  * (RUNTIME_ERROR, the action's own `running action Action{…} error: …`, no
  * returns or contract receipts), as on one shard; a failed credit names the
- * receipt and the refund. The home part's effects stay (parts are not atomic,
- * the money is: docs/SHARDING.md "Not done yet").
+ * receipt and the refund. The home part was undone with a failed forwarded
+ * part (docs/SHARDING.md "Atomic txs"), so its receipt is one shard's.
  */
 import type { TxReceipt } from "../tx/types.js";
 import type { Settlement } from "./receipts.js";
@@ -32,7 +32,8 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   // The first failure is the tx's, as on one shard where the tx stops there.
   if (f && !f.credit) {
     const statusCode = r.statusCode === "SUCCESS" ? (f.status ?? "RUNTIME_ERROR") : r.statusCode;
-    return { ...out, statusCode, message: r.statusCode === "SUCCESS" ? s.message : r.message, returns: [], receipts: [] };
+    // The home part was undone with it (executor/locks.ts): no RAM charged, as a failed tx on one shard.
+    return { ...out, statusCode, message: r.statusCode === "SUCCESS" ? s.message : r.message, ramUsage: {}, returns: [], receipts: [] };
   }
   const before = out.statusCode === "SUCCESS" ? "" : `${out.message}; `;
   return { ...out, statusCode: "RUNTIME_ERROR", message: `${before}cross-shard receipt ${s.receiptId} failed: ${s.message}; refunded` };

@@ -46,6 +46,8 @@ export interface Forwarded {
   ramPayer?: string;
   /** The home part's contract events: posted with the forwarded part's after the settle (events.ts). */
   events?: ContractEvent[];
+  /** Sent on by a forwarded part (docs/SHARDING.md "Atomic txs"): the shards the tx ran on before the sender, home first. */
+  path?: number[];
 }
 
 const IOST_SCALE = 8;

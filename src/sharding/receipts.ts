@@ -104,6 +104,14 @@ export interface ForwardResult {
 export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-${kind}${account}`;
 
 /** Whether a receipt is answered by a settle (a tx's receipt waits for those). */
+/**
+ * What a failed tx still sends of `out`: each credit sent at home goes on as a `probe` carrying
+ * nothing, whose shard counts the receiver's half of its gas (as one shard charges it) and undoes it.
+ */
+export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
+  return out.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
+}
+
 export function awaitsSettle(r: CrossReceipt): boolean {
   return r.kind === "credit" || r.kind === "action";
 }
@@ -176,6 +184,16 @@ export interface Settlement {
    * receipt (arriving with the part's settle) but answers none of the receipts the tx awaits.
    */
   extra?: true;
+  /** Receipts the tx's home part held until this settle and sends now (executor/locks.ts): the tx awaits their settles too. */
+  more?: number;
+}
+
+/**
+ * How a settle changes the count of receipts its tx awaits: one fewer, but for the receiver half of a
+ * credit joining it (`extra`), plus the receipts its home part held until now and sends with it (`more`).
+ */
+export function pendingChange(s: Settlement): number {
+  return (s.more ?? 0) - (s.extra ? 0 : 1);
 }
 
 /** The settle receipt answering `r` (amount and message filled in by the caller). */

@@ -28,6 +28,18 @@ export class State {
     return this.store.get(key);
   }
 
+  /** The value `key` had before the innermost checkpoint (what rolling it back would leave). */
+  prior(key: string): string | undefined {
+    for (let i = this.layers.length - 2; i >= 0; i--) {
+      const layer = this.layers[i];
+      if (layer.has(key)) {
+        const v = layer.get(key)!;
+        return v === null ? undefined : v;
+      }
+    }
+    return this.store.get(key);
+  }
+
   has(key: string): boolean {
     return this.get(key) !== undefined;
   }

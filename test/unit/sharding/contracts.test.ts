@@ -11,6 +11,7 @@ import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
 import { SimChain } from "./sim";
+import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
@@ -237,13 +238,15 @@ describe("contracts across shards (simulator)", () => {
     expect(ramOf(chain, caller) + usedRam(chain, caller)).toBe(ram0 + used0);
   });
 
-  it("two calls of one caller in a block: the second runs on what the first's escrow left, as on one shard", () => {
+  it("two calls of one caller in a block: the second waits for the first's settle and runs on what it left, as on one shard", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
     const [b0, ram0, used0, supply] = [balance(chain, caller), ramOf(chain, caller), usedRam(chain, caller), chain.totalIost()];
-    // Each escrows the caller's whole balance and free RAM: the second finds none at home.
+    // Each escrows the caller's whole balance and free RAM: the second waits in the pool until the first's is home.
     const txs = [txBy(caller, [act(id, "pay", ["a", "3"])], { limit: "unlimited" }), txBy(caller, [act(id, "pay", ["b", "4"])], { limit: "unlimited" })];
     for (const t of txs) chain.submit(t);
+    step(chain, 2);
+    expect(chain.shards[1].results.has(txId(txs[1])), "the second waits").toBe(false);
     step(chain, 3);
     const [r1, r2] = txs.map((t) => chain.shards[1].results.get(txId(t))!);
     expect([r1.receipt?.statusCode, r2.receipt?.statusCode]).toEqual(["SUCCESS", "SUCCESS"]);
@@ -338,13 +341,12 @@ describe("contracts across shards (simulator)", () => {
             chain.submit(txBy(c.user, [act(id, "pay", [c.user, String(c.amount)])], { limit: String(c.limit) }));
             if (c.amount <= c.limit) paid += BigInt(c.amount) * IOST;
           }
-          step(chain, 1, crash);
-          expect(chain.totalIost()).toBe(supply);
-          step(chain, 1, crash);
-          expect(chain.totalIost()).toBe(supply);
-          step(chain, 1, crash);
-          expect(chain.totalIost()).toBe(supply);
-          expect(chain.inFlight()).toEqual([]);
+          // A caller's next tx waits for its previous one's settle (executor/locks.ts): three blocks each.
+          for (let b = 0; b < 40 && !chain.quiet(); b++) {
+            step(chain, 1, crash);
+            expect(chain.totalIost()).toBe(supply);
+          }
+          expect(chain.quiet()).toBe(true);
           expect(balance(chain, id, 0)).toBe(paid);
           for (const s of chain.shards) {
             for (const [, times] of s.applied) expect(times).toBe(1);
@@ -374,8 +376,9 @@ describe("property: callers of every shard paying and freeing RAM on a contract"
             chain.submit(deploy);
             step(chain, 2);
             for (const t of txs) chain.submit(t);
-            for (let b = 0; b < 4; b++) chain.step({ time: T0 + 100n * 1_000_000_000n, crash: b === 1 && i === 1 ? crash : undefined });
-            expect(chain.inFlight()).toEqual([]);
+            for (let b = 0; b < 40 && (b < 4 || !chain.quiet()); b++)
+              chain.step({ time: T0 + 100n * 1_000_000_000n, crash: b === 1 && i === 1 ? crash : undefined });
+            expect(chain.quiet()).toBe(true);
             const one = (acc: string) => {
               const at = chain.shards.length === 1 ? 0 : shardOf(acc, N);
               const v = decodeValue(chain.shards[at].store.get(`m-token.iost-TB${acc}-ram`));
@@ -389,6 +392,142 @@ describe("property: callers of every shard paying and freeing RAM on a contract"
       ),
       { numRuns: 10 },
     );
+  });
+});
+
+describe("atomic txs: locks, deferral and undo (simulator, executor/locks.ts)", () => {
+  const neighbour = USERS.find((u) => shardOf(u, N) === 1 && u !== caller)!;
+  /** A home transfer, then an action that fails on the contract's shard: one shard would undo both. */
+  const failing = (id: string) => txBy(caller, [act("token.iost", "transfer", ["iost", caller, neighbour, "2", ""]), act(id, "nope", [])]);
+  const locks = (chain: SimChain) => chain.shards[1].store.get(LOCKS);
+
+  it("a credit reaching a locked balance waits in x-deferred and lands after the settle, on the undone balance", () => {
+    const chain = new SimChain(config(), N);
+    const id = deploy(chain, deployer);
+    const [c0, n0, o0, supply] = [balance(chain, caller), balance(chain, neighbour), balance(chain, other), chain.totalIost()];
+    const tx = failing(id);
+    const credit = txBy(other, [act("token.iost", "transfer", ["iost", other, caller, "5", ""])]);
+    chain.submit(tx);
+    chain.submit(credit);
+    step(chain); // the home part runs and locks; the credit leaves shard 2
+    expect(balance(chain, caller)).toBeLessThan(c0);
+    expect(Object.keys(JSON.parse(locks(chain)!))).toEqual([txId(tx)]);
+    step(chain); // the credit touches caller's locked balance: deferred; the forwarded part fails on shard 0
+    const deferred = JSON.parse(chain.shards[1].store.get(DEFERRED) ?? "[]") as { id: string }[];
+    expect(deferred.map((r) => r.id)).toEqual([`${txId(credit)}:0`]);
+    expect(chain.shards[1].applied.has(`${txId(credit)}:0`)).toBe(false);
+    expect(chain.totalIost()).toBe(supply);
+    step(chain); // the settle undoes the home part, unlocks, and the credit runs in the same chunk
+    expect([locks(chain), chain.shards[1].store.get(DEFERRED)]).toEqual([undefined, undefined]);
+    expect(chain.shards[1].applied.get(`${txId(credit)}:0`)).toBe(1);
+    const r = chain.shards[1].results.get(txId(tx))!;
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+    expect([balance(chain, caller), balance(chain, neighbour), balance(chain, other)]).toEqual([c0 + 5n * IOST, n0, o0 - 5n * IOST]);
+    step(chain, 2);
+    expect(chain.quiet()).toBe(true);
+    expect(chain.totalIost()).toBe(supply);
+  });
+
+  it("a crash of any shard between the lock and the settle changes nothing: every root and receipt as without it", () => {
+    // The same txs in every run: roots compare only if the inputs are equal.
+    const setCode = txBy(deployer, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+    const tx = failing("Contract" + txId(setCode));
+    const next = txBy(caller, [act("token.iost", "transfer", ["iost", caller, neighbour, "1", ""])]);
+    const outcome = (crash?: { shard: number; block: number }) => {
+      const chain = new SimChain(config(), N);
+      chain.submit(setCode);
+      step(chain, 2);
+      chain.submit(tx);
+      step(chain);
+      chain.submit(next); // same publisher: waits in the pool for the settle
+      for (let b = 1; b <= 4; b++) step(chain, 1, crash?.block === b ? crash.shard : undefined);
+      const home = chain.shards[1].results;
+      return {
+        roots: chain.shards.map((s) => Buffer.from(s.root).toString("hex")),
+        receipts: [tx, next].map((t) => home.get(txId(t))?.receipt),
+        balances: [balance(chain, caller), balance(chain, neighbour)],
+        locked: locks(chain),
+      };
+    };
+    const clean = outcome();
+    expect(clean.receipts[0]?.statusCode).toBe("RUNTIME_ERROR");
+    expect(clean.receipts[1]?.statusCode, "the publisher's next tx runs after the unlock").toBe("SUCCESS");
+    expect(clean.locked).toBeUndefined();
+    for (const shard of [0, 1]) for (const block of [1, 2, 3]) expect(outcome({ shard, block }), `shard ${shard} crashes at +${block}`).toEqual(clean);
+  });
+});
+
+describe("a tx across three and more shards: a chain of parts (simulator)", () => {
+  const third = USERS.find((u) => shardOf(u, N) === 3)!;
+  /** Contracts of shards 0, 2 and 3, called by `caller` of shard 1. */
+  function setup() {
+    const chain = new SimChain(config(), N);
+    const ids = [deploy(chain, deployer), deploy(chain, other), deploy(chain, third)];
+    return { chain, ids };
+  }
+  const settled = (chain: SimChain, tx: Tx) => {
+    for (let b = 0; b < 20 && !chain.quiet(); b++) step(chain);
+    expect(chain.quiet()).toBe(true);
+    return chain.shards[1].results.get(txId(tx))!;
+  };
+
+  it("pays on two other shards and writes on a third: each write where its contract lives, one receipt home", () => {
+    const { chain, ids } = setup();
+    const [b0, supply, g0] = [balance(chain, caller), chain.totalIost(), gasOf(chain, caller)];
+    const tx = txBy(caller, [act(ids[1], "pay", ["a", "2"]), act(ids[2], "pay", ["b", "3"]), act(ids[0], "put", ["c", "v"])], { limit: "10" });
+    chain.submit(tx);
+    step(chain, 4);
+    expect(chain.shards[1].results.get(txId(tx))!.pending, "five blocks: home, 2, 3, 0, then back along 3 and 2").toBe(1);
+    const r = settled(chain, tx);
+    expect(r.receipt).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["paid"]', '["paid"]', '["ok:c"]'] });
+    expect(r.receipt!.receipts.map((x) => x.funcName)).toEqual(["token.iost/transfer", "token.iost/transfer"]);
+    expect([balance(chain, caller), balance(chain, ids[1], 2), balance(chain, ids[2], 3), chain.totalIost()]).toEqual([
+      b0 - 5n * IOST,
+      2n * IOST,
+      3n * IOST,
+      supply,
+    ]);
+    expect(decodeValue(chain.shards[0].store.get(`b-${ids[0]}-c`))?.value).toEqual({ t: "s", v: "v" });
+    expect(g0 - gasOf(chain, caller), "gas charged once, at home").toBe(r.receipt!.gasUsage);
+    for (const s of chain.shards) {
+      expect(s.store.get(LOCKS), `shard ${s.index} unlocked`).toBeUndefined();
+      for (const [id, times] of s.applied) expect(times, id).toBe(1);
+      expect([...s.store.keys()].filter((k) => k.includes(caller) && !isDirectoryKey(k) && s.index !== 1)).toEqual([]);
+    }
+  });
+
+  it("fails on the last shard: every earlier part undone (payments included), the escrow home, IOST's message; with a crash anywhere", () => {
+    const { chain, ids } = setup();
+    for (const crash of [undefined, 2, 3, 1]) {
+      const [b0, c2, supply] = [balance(chain, caller), balance(chain, ids[1], 2), chain.totalIost()];
+      const tx = txBy(caller, [act(ids[1], "pay", ["x", "2"]), act(ids[2], "put", ["y", "w"]), act(ids[0], "nope", [])], { limit: "10" });
+      chain.submit(tx);
+      for (let b = 0; b < 20 && !chain.quiet(); b++) {
+        step(chain, 1, b === 2 ? crash : undefined);
+        expect(chain.totalIost()).toBe(supply);
+      }
+      const r = settled(chain, tx);
+      expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+      expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+      expect([r.receipt?.returns, r.receipt?.receipts, r.receipt?.ramUsage]).toEqual([[], [], {}]);
+      expect([balance(chain, caller), balance(chain, ids[1], 2)]).toEqual([b0, c2]);
+      expect(chain.shards[2].store.get(`b-${ids[1]}-x`)).toBeUndefined();
+      expect(chain.shards[3].store.get(`b-${ids[2]}-y`)).toBeUndefined();
+      for (const s of chain.shards) expect(s.store.get(LOCKS)).toBeUndefined();
+    }
+  });
+
+  it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {
+    const { chain, ids } = setup();
+    const b0 = balance(chain, caller);
+    const tx = txBy(caller, [act(ids[1], "put", ["p", "1"]), act(ids[2], "put", ["q", "1"]), act(ids[1], "put", ["r", "1"])]);
+    chain.submit(tx);
+    const r = settled(chain, tx);
+    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
+    expect(r.receipt?.message).toContain(`error: contract ${ids[1]} lives on shard 2: a tx's actions cannot return to a shard they left`);
+    expect(balance(chain, caller)).toBe(b0);
+    expect([chain.shards[2].store.get(`b-${ids[1]}-p`), chain.shards[3].store.get(`b-${ids[2]}-q`)]).toEqual([undefined, undefined]);
   });
 });
 

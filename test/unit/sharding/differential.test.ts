@@ -17,7 +17,7 @@ import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, contractShard, FRESH, freeRam, GHOST_HOME, N, on, PRODUCER, REASON, run, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, contractShard, delta, FRESH, freeRam, GHOST_HOME, N, on, PRODUCER, REASON, reads, run, runAll, txBy } from "./workload";
 
 /** The contract deployed by the user of shard s (its id, once its case ran). */
 const contracts: string[] = [];
@@ -74,6 +74,39 @@ const CASES: Case[] = [
   [
     "a tx fails in its third action, after a forwarded call",
     () => txBy(on(3, 1), [call(0, "put", ["z", "z"]), call(0, "put", ["y", "y"]), call(0, "fail", ["no"])]),
+  ],
+  [
+    "a tx transfers at home then fails in a forwarded action",
+    () => txBy(on(1, 1), [act("token.iost", "transfer", ["iost", on(1, 1), on(1), "2", ""]), call(2, "fail", ["no"])]),
+  ],
+  [
+    "a tx fails in a forwarded action after a home contract write",
+    () => txBy(on(1, 1), [call(1, "put", ["home", "w"]), call(1, "mine", ["m"]), call(3, "fail", ["no"])]),
+  ],
+  [
+    "a tx sends a credit to a third shard then fails in a forwarded action",
+    () => txBy(on(1, 1), [act("token.iost", "transfer", ["iost", on(1, 1), on(3), "2", ""]), call(2, "fail", ["no"])]),
+  ],
+  ["actions on three shards", () => txBy(on(1, 1), [call(1, "put", ["h", "1"]), call(2, "put", ["t", "2"]), call(3, "mine", ["m3"]), call(3, "pay", ["1"])])],
+  [
+    "actions on four shards, iost paid on each",
+    () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(3, "mine", ["m4"]), call(0, "pay", ["1"]), call(0, "put", ["z", "4"])]),
+  ],
+  [
+    "a tx fails on the third shard of its chain after paying on the second",
+    () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(2, "mine", ["m5"]), call(3, "fail", ["no"])]),
+  ],
+  [
+    "PoB action + contract of a third shard",
+    () => txBy(on(2, 1), [act("vote_producer.iost", "vote", [on(2, 1), PRODUCER, "1000"]), call(3, "put", ["pob", "v"])]),
+  ],
+  [
+    "contract of a third shard + PoB action",
+    () => txBy(on(2, 3), [call(3, "mine", ["pob2"]), act("vote_producer.iost", "vote", [on(2, 3), PRODUCER, "1000"])]),
+  ],
+  [
+    "a caller short of RAM: a chain's middle part cannot pay it",
+    () => txBy(on(2, 2), [call(3, "mine", ["pob3"]), act("vote_producer.iost", "vote", [on(2, 2), PRODUCER, "1000"])]),
   ],
   [
     "transferFreeze iost to another shard",
@@ -142,7 +175,7 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { THIRD_SHARD_CREDIT, TOKEN_ONE_TX, COSIGNER_ELSEWHERE, COSIGNER_RAM, VOTE_GAS } = REASON;
+const { THIRD_SHARD_CREDIT, TOKEN_ONE_TX, COSIGNER_ELSEWHERE, COSIGNER_RAM, VOTE_GAS, CHAIN_RAM } = REASON;
 const KNOWN: Record<string, string> = {
   // ram.iost's fee to deadaddr (shard 1) is a credit from the forwarded part to a third shard.
   "ram buy for an account of another shard, the fee to a third shard": THIRD_SHARD_CREDIT,
@@ -151,6 +184,7 @@ const KNOWN: Record<string, string> = {
   "a contract of another shard charges RAM to a co-signer of the publisher's shard": COSIGNER_RAM,
   "a contract of another shard charges RAM to a co-signer of the contract's shard": COSIGNER_ELSEWHERE,
   "vote from shard 2": VOTE_GAS,
+  "a caller short of RAM: a chain's middle part cannot pay it": CHAIN_RAM,
 };
 
 let one: SimChain;
@@ -194,6 +228,22 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       }
     });
   }
+
+  it("two txs of one publisher in consecutive blocks while its escrow is away: the second waits and sees what one shard shows", () => {
+    // The first escrows the whole balance and free RAM (`unlimited`); the second needs both at home.
+    const a = txBy(on(2, 1), [call(0, "mine", ["first"]), call(0, "pay", ["5"])]);
+    const b = txBy(on(2, 1), [act("token.iost", "transfer", ["iost", on(2, 1), on(2), "100", ""]), call(2, "mine", ["second"])]);
+    const results = [one, four].map((chain) => {
+      const before = reads(chain);
+      chain.submit(a);
+      chain.step({ time: BLOCK_TIME });
+      const out = runAll(chain, [b]);
+      const r = chain.shards[shardOf(a.publisher, chain.shards.length)].results.get(txId(a))!.receipt!;
+      return { first: [r.statusCode, r.message, r.gasUsage, r.ramUsage], second: out.receipts[0], changed: delta(before, reads(chain)) };
+    });
+    expect((results[0].second as { statusCode: string }).statusCode).toBe("SUCCESS");
+    expect(results[1]).toEqual(results[0]);
+  });
 
   it("lists only cases of the workload as known differences", () => {
     const names = new Set(CASES.map(([n]) => n));

@@ -146,7 +146,7 @@ function classify(s: Step, ctx: Ctx): string | null {
       if (at(s.who) !== at(s.by)) return R.COSIGNER_ELSEWHERE;
       return at(s.by) === s.c ? null : R.COSIGNER_RAM;
     case "failAfterTransfer":
-      return s.c !== at(s.by) ? R.NOT_ATOMIC : null;
+      return null;
     case "create":
     case "move":
       // A symbol whose create differed differs from then on.

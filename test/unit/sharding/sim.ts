@@ -26,7 +26,8 @@ import { ShardState } from "../../../src/executor/guard";
 import { shardOf, tokenShard } from "../../../src/sharding/placement";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
-import { awaitsSettle, type CrossReceipt } from "../../../src/sharding/receipts";
+import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
+import { awaitsSettle, type CrossReceipt, pendingChange } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
 export interface SimTxResult {
@@ -73,6 +74,11 @@ export class SimShard {
     this.pool.push(tx);
   }
 
+  /** Txs waiting in the pool (for a lock) and incoming receipts deferred. */
+  get waiting(): number {
+    return this.pool.length + (JSON.parse(this.store.get(DEFERRED) ?? "[]") as unknown[]).length;
+  }
+
   /**
    * Builds the chunk of `block.number`; with `commit` false it is lost (a crash before the SQLite commit).
    * `base`: the block's base tx (shard 0 only), run after the incoming receipts, before the pool.
@@ -92,9 +98,19 @@ export class SimShard {
       executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
       base0.push(...postedEvents(r.receipt.receipts, r.events));
     }
+    const waiting: Tx[] = [];
     for (const tx of this.pool) {
       const hash = txHash(tx);
+      state.watch();
+      state.checkpoint();
       const r = executeTx(state, tx, hash, ctx);
+      // It touched what an in-flight tx locked: it stays in the pool for a later block (executor/locks.ts).
+      if (state.conflict !== null) {
+        state.rollback();
+        waiting.push(tx);
+        continue;
+      }
+      state.release();
       if ("dropped" in r) {
         executed.push([base58Encode(hash), { dropped: r.dropped, pending: 0, failures: [] }]);
         continue;
@@ -108,14 +124,14 @@ export class SimShard {
       return out;
     }
     this.root = stateRoot(this.root, state.commit());
-    this.pool = [];
+    this.pool = waiting;
     for (const id of inc.applied) this.applied.set(id, (this.applied.get(id) ?? 0) + 1);
     for (const [hash, result] of executed) this.results.set(hash, result);
     for (const s of inc.settled) {
       // Only the tx's home tracks it (credits sent by forwarded actions settle where they were sent from).
       const t = this.results.get(s.txHash);
       if (!t) continue;
-      if (!s.extra) t.pending--;
+      t.pending += pendingChange(s);
       t.receipt = combineReceipt(t.receipt!, s);
       if (!s.ok) t.failures.push(s.message);
       settled.push(...eventsAtSettle(t.receipt, s));
@@ -197,9 +213,14 @@ export class SimChain {
         if (m[1] === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) add(m[3], f.Amount);
         if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenShard(m[2], count) === s.index) supplies.push([m[2], v.v]);
       }
-    for (const r of this.inFlight()) add(r.token, BigInt(r.amount));
+    for (const r of [...this.inFlight(), ...this.parked()]) add(r.token, BigInt(r.amount));
     for (const [sym, supply] of supplies) if (supply !== (held.get(sym) ?? 0n)) gaps[sym] = `${supply} − ${held.get(sym) ?? 0n}`;
     return gaps;
+  }
+
+  /** Nothing in flight, deferred or pooled: every tx submitted has its final receipt. */
+  quiet(): boolean {
+    return this.inFlight().length === 0 && this.shards.every((s) => s.waiting === 0);
   }
 
   /** Every receipt emitted at the head height: in flight, not applied anywhere yet. */
@@ -227,8 +248,19 @@ export class SimChain {
         if (key.startsWith("m-token.iost-TF") && v && v.value.t === "j") for (const f of parseFreezeList(v.value.v)) sum += f.Amount;
       }
     }
-    for (const r of this.inFlight()) sum += BigInt(r.amount);
+    for (const r of [...this.inFlight(), ...this.parked()]) if (r.token === "iost") sum += BigInt(r.amount);
     return sum;
+  }
+
+  /**
+   * Receipts that wait on their shards (executor/locks.ts): incoming ones deferred by a lock, and
+   * those a locked tx's home part holds until its settle. They are in flight too.
+   */
+  parked(): CrossReceipt[] {
+    return this.shards.flatMap((s) => [
+      ...(JSON.parse(s.store.get(DEFERRED) ?? "[]") as CrossReceipt[]),
+      ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => e.held),
+    ]);
   }
 }
 

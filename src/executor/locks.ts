@@ -1,0 +1,156 @@
+/**
+ * Atomic cross-shard txs (docs/SHARDING.md "Atomic txs"): the home part of a
+ * tx that forwarded actions is committed with an undo record of every key it
+ * wrote, and those keys stay locked until the forwarded part's settle comes
+ * home. A later tx or incoming receipt that reads or writes a locked key waits
+ * (guard.ts flags it, the chunk builder leaves the tx in the pool, applyIncoming
+ * defers the receipt), so nothing ever sees or builds on a home part that may
+ * still be undone. The settle either unlocks (the part succeeded) or restores
+ * the undo values (it failed: IOST's failing receipt, only the gas kept). The
+ * home part's credits to other shards are held here too and sent by a
+ * successful settle: a failed tx sends none.
+ *
+ * A forwarded part that sends the rest of its actions on to a third shard is
+ * locked the same way on its shard, with the settle it owes the shard before
+ * it (`relay`): the next part's settle unlocks it (or undoes it) and sends that
+ * settle back, the two parts' results combined, so the chain settles back
+ * along itself and the home decides last.
+ *
+ * Everything lives in state rows (committed with the chunk), so a shard
+ * Durable Object evicted between blocks resumes with its locks, undo records
+ * and deferred receipts: `x-locks` (one row per shard: every in-flight tx's
+ * entry) and `x-deferred` (incoming receipts waiting for a lock). Neither is a
+ * contract's key, so no contract can read them.
+ */
+import { basicKey } from "../state/storage.js";
+import type { State } from "../state/state.js";
+import { type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
+
+/** The lock table's row. */
+export const LOCKS = "x-locks";
+/** Incoming receipts that touched a locked key, applied first in the next chunk. */
+export const DEFERRED = "x-deferred";
+
+/** One in-flight tx: the value before it of each key it wrote (null: absent), keys locked without undo, credits held. */
+export interface LockEntry {
+  undo: [key: string, raw: string | null][];
+  /** The publisher's gas: a failed tx is charged its gas as on one shard, so it is not undone (but stays locked until the refund). */
+  keep: string[];
+  held: CrossReceipt[];
+  relay?: Relay;
+}
+
+/** A forwarded part that went on to a third shard: what it owes the shard that sent it. */
+export interface Relay {
+  /** Its settle, completed when the next part's settle comes back. */
+  settle: CrossReceipt;
+  /** The escrow it was sent (iost, RAM): all of it goes back if a later part fails. */
+  escrow: string;
+  ram: string;
+  /** Its own part: result and changes of the publisher's ram.iost records. */
+  result: ForwardResult;
+  ramRecords: Record<string, string>;
+}
+
+export type LockTable = Record<string, LockEntry>;
+
+export function readLocks(raw: string | undefined): LockTable {
+  return raw === undefined ? {} : (JSON.parse(raw) as LockTable);
+}
+
+function writeLocks(state: State, table: LockTable): void {
+  if (Object.keys(table).length === 0) state.del(LOCKS);
+  else state.put(LOCKS, JSON.stringify(table));
+}
+
+/** Whether `key` is the publisher's gas (gas.iost `<pub>g?`), which a failed tx still pays. */
+function isGasKey(key: string, publisher: string): boolean {
+  const prefix = basicKey("gas.iost", publisher + "g");
+  return key.startsWith(prefix) && key.length === prefix.length + 1;
+}
+
+/**
+ * Locks what the tx `hash` wrote in the innermost checkpoint of `state` (its
+ * own, still open) and holds `credits` until its settle. Costs one row write
+ * per chunk (the table), whatever the number of txs.
+ */
+export function lockTx(state: State, hash: string, publisher: string, credits: CrossReceipt[], relay?: Relay): void {
+  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}) };
+  for (const key of [...state.latest().keys()].sort()) {
+    if (key === LOCKS || key === DEFERRED) continue;
+    const before = state.prior(key) ?? null;
+    if (isGasKey(key, publisher)) entry.keep.push(key);
+    // Written and put back (a forwarded part's escrow, held and dropped): nothing to undo or hide.
+    else if (state.latest().get(key) !== before) entry.undo.push([key, before]);
+  }
+  const table = readLocks(state.get(LOCKS));
+  table[hash] = entry;
+  writeLocks(state, table);
+}
+
+/**
+ * The settle of tx `hash`'s forwarded part: unlocks, and on failure restores
+ * every key its home part wrote. Returns the credits it held (to send when it
+ * succeeded) and whether it was locked at all.
+ */
+export function unlockTx(state: State, hash: string, ok: boolean): { held: CrossReceipt[]; locked: boolean; relay?: Relay } {
+  const table = readLocks(state.get(LOCKS));
+  const entry = table[hash];
+  if (!entry) return { held: [], locked: false };
+  delete table[hash];
+  writeLocks(state, table);
+  if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
+  // A failed tx keeps only its gas, the receiver halves of its credits included (probes).
+  return { held: ok ? entry.held : probesOf(entry.held), locked: true, ...(entry.relay ? { relay: entry.relay } : {}) };
+}
+
+/** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones in key order. */
+function addUp(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    const v = BigInt(a[k] ?? "0") + BigInt(b[k] ?? "0");
+    if (v !== 0n) out[k] = v.toString();
+  }
+  return out;
+}
+
+/**
+ * The settle a relaying part sends back once the next part's settle `s` came:
+ * on success the escrow that came back and both parts' results; on failure
+ * the whole escrow it was sent (its own part was undone) and the gas both used.
+ */
+export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
+  const ok = s.message === "";
+  const f = s.result!;
+  const result: ForwardResult = {
+    gasReserved: x.result.gasReserved,
+    gasUsed: x.result.gasUsed + f.gasUsed,
+    gasRatio: x.result.gasRatio,
+    returns: ok ? [...x.result.returns, ...f.returns] : [],
+    receipts: ok ? [...x.result.receipts, ...f.receipts] : [],
+    ...(f.status ? { status: f.status } : {}),
+    ramUsage: ok ? addUp(x.result.ramUsage, f.ramUsage) : {},
+    // The last part's events already hold every earlier part's (forwarded.ts).
+    ...(ok && f.events ? { events: f.events } : {}),
+  };
+  const ram = ok ? (s.ram ?? "0") : x.ram;
+  const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
+  return {
+    ...x.settle,
+    amount: ok ? s.amount : x.escrow,
+    ...(ram !== "0" ? { ram } : {}),
+    ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
+    message: s.message,
+    result,
+  };
+}
+
+/** Key → the tx holding it. */
+export function lockOwners(table: LockTable): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const [hash, e] of Object.entries(table)) {
+    for (const [key] of e.undo) owners.set(key, hash);
+    for (const key of e.keep) owners.set(key, hash);
+  }
+  return owners;
+}

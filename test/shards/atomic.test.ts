@@ -1,0 +1,174 @@
+/**
+ * Atomic cross-shard txs in the real Shard and Coordinator Durable Objects
+ * (docs/SHARDING.md "Atomic txs", src/executor/locks.ts): a tx that transfers
+ * at home and then fails in a forwarded action, with every object evicted while
+ * its lock is held, ends as on one shard (the transfer undone, IOST's failing
+ * receipt); a later tx of the same publisher waits in the pool across the
+ * evictions and runs after the unlock, and a peer's chunk that runs it while
+ * the lock is held is refused.
+ */
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { ChunkContext, ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
+import { LOCKS } from "../../src/executor/locks";
+import { shardOf } from "../../src/sharding/placement";
+import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { makeTx } from "../workers/txs";
+
+const N = 4;
+/** The dev admin's public key: new accounts sign with the admin's secret. */
+const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok"; } }
+module.exports = Box;`;
+const contract = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+  code: CODE,
+});
+
+/** Two accounts of one shard other than admin's: the caller and the receiver of its home transfer. */
+const names = ["atom01", "atom02", "atom03", "atom04", "atom05", "atom06", "atom07", "atom08", "atom09", "atom10", "atom11", "atom12"];
+const side = [0, 1, 2, 3].find((s) => s !== shardOf("admin", N) && names.filter((n) => shardOf(n, N) === s).length >= 2)!;
+const [caller, payee] = names.filter((n) => shardOf(n, N) === side);
+
+function signUp(name: string, ram = 1024, pledge = "50") {
+  return [
+    { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, KEY, KEY]) },
+    { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, ram]) },
+    { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, pledge]) },
+    { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, "7", ""]) },
+  ];
+}
+
+type Chain = ReturnType<typeof newChain>;
+const shardOfChain = (c: Chain, i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+
+async function ctxOf(c: Chain, n: number): Promise<ChunkContext> {
+  const [b, p] = await Promise.all([c.coord.storedBlock(n), c.coord.storedBlock(n - 1)]);
+  return { height: n, time: b!.time, parentHash: b!.parentHash, witness: b!.witness, parentWitness: p!.witness, parentTime: p!.time };
+}
+
+/**
+ * A peer syncing `a` is offered a chunk of shard `s` at `a`'s head with `tx`
+ * added, a tx that touches a key locked at the height below: it must refuse it
+ * (chunk-build.ts runTxs) and then accept `a`'s real chunk.
+ */
+async function refusesPeerChunkWith(a: Chain, s: number, tx: Uint8Array): Promise<void> {
+  const head = (await a.coord.status()).head;
+  const b = newChain("atomic-peer");
+  for (let n = 1; n < head; n++) {
+    const ctx = await ctxOf(a, n);
+    for (let i = 0; i < N; i++) {
+      const [txs, chunk] = await Promise.all([shardOfChain(a, i).chunkTxs(n), shardOfChain(a, i).chunkAt(n)]);
+      expect(await shardOfChain(b, i).applyChunk(ctx, txs, chunk!)).toEqual(chunk);
+    }
+  }
+  const [ctx, txs, chunk] = await Promise.all([ctxOf(a, head), shardOfChain(a, s).chunkTxs(head), shardOfChain(a, s).chunkAt(head)]);
+  expect(await shardOfChain(b, s).applyChunk(ctx, [...txs, tx], chunk!)).toMatchObject({
+    error: expect.stringMatching(/cannot be in this block: it touches \S+, locked by a cross-shard tx in flight$/),
+  });
+  expect(await shardOfChain(b, s).applyChunk(ctx, txs, chunk!)).toEqual(chunk);
+}
+
+describe("four shards: an atomic tx across evictions", () => {
+  test("a home transfer then a failing forwarded action, every object evicted while locked: undone as on one shard; the next tx runs after, a peer chunk running it early is refused", async () => {
+    const c = newChain("atomic");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const home = () => at(side);
+    const iost = async (name: string) => ((await home().read("getTokenBalance", name, "iost")) as { balance: number }).balance;
+    const locks = () =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${side}`), (_inst, state) =>
+        state.storage.sql.exec<{ value: string }>("SELECT value FROM state_kv WHERE key = ?", LOCKS).toArray(),
+      );
+    await c.coord.chainInfo();
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const create = makeTx({ actions: [...signUp(caller), ...signUp(payee)] });
+    await at(shardOf("admin", N)).submitTx(deploy.bytes, deploy.hash);
+    await at(shardOf("admin", N)).submitTx(create.bytes, create.hash);
+    await tick(c, 3);
+    expect(await at(shardOf("admin", N)).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const id = "Contract" + deploy.hash;
+    expect([await iost(caller), await iost(payee)]).toEqual([7, 7]);
+
+    const tx = makeTx({
+      publisher: caller,
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", caller, payee, "2", ""]) },
+        { contract: id, actionName: "nope", data: "[]" },
+      ],
+    });
+    const next = makeTx({ publisher: caller, to: payee, amount: "1" });
+    expect(await home().submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+    await tick(c); // the home part runs and locks: its transfer is committed, undoable
+    expect(await iost(payee)).toBe(9);
+    expect(await locks()).toHaveLength(1);
+    await abortAllDurableObjects();
+    expect(await home().submitTx(next.bytes, next.hash)).toEqual({ hash: next.hash });
+    await tick(c); // the forwarded part fails on admin's shard; the next tx touches the locked gas: it waits
+    expect(await home().poolSize()).toBe(1);
+    expect(await home().getTxReceipt(next.hash)).not.toMatchObject({ status_code: "SUCCESS" });
+    await refusesPeerChunkWith(c, side, next.bytes);
+    await abortAllDurableObjects();
+    await tick(c); // the settle undoes the home part and unlocks; the waiting tx runs in the same chunk
+    await abortAllDurableObjects();
+    await tick(c, 2);
+
+    // One shard: the transfer is rolled back with the failing action, the next tx moves 1.
+    expect([await iost(caller), await iost(payee)]).toEqual([6, 8]);
+    expect(await locks()).toEqual([]);
+    expect(await home().poolSize()).toBe(0);
+    const r = (await home().getTxReceipt(tx.hash)) as { status_code: string; message: string; returns: string[]; receipts: unknown[] };
+    expect(r.status_code).toBe("RUNTIME_ERROR");
+    expect(r.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+    expect([r.returns, r.receipts]).toEqual([[], []]);
+    expect(await home().getTxReceipt(next.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+  });
+
+  test("a tx on three shards (home, admin's contract, a contract of a third shard), objects evicted mid-chain: one receipt, each write where its contract lives", async () => {
+    const c = newChain("chain");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    const far = [0, 1, 2, 3].find((s) => s !== a && s !== side && names.some((n) => shardOf(n, N) === s))!;
+    const deployer = names.find((n) => shardOf(n, N) === far)!;
+    await c.coord.chainInfo();
+    const setCode = (publisher?: string) =>
+      makeTx({ publisher, actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const deployA = setCode();
+    // One tx per shard: a newAccount's system actions are forwarded to the new account's shard only.
+    const creates = [makeTx({ actions: [...signUp(caller), ...signUp(payee)] }), makeTx({ actions: signUp(deployer, 20_000, "500") })];
+    await at(a).submitTx(deployA.bytes, deployA.hash);
+    for (const t of creates) await at(a).submitTx(t.bytes, t.hash);
+    await tick(c, 5); // admin's second tx waits for its first's settle (executor/locks.ts)
+    for (const t of creates) expect(await at(a).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const deployFar = setCode(deployer);
+    expect(await at(far).submitTx(deployFar.bytes, deployFar.hash)).toEqual({ hash: deployFar.hash });
+    await tick(c, 2);
+    expect(await at(far).getTxReceipt(deployFar.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const [idA, idFar] = ["Contract" + deployA.hash, "Contract" + deployFar.hash];
+
+    const tx = makeTx({
+      publisher: caller,
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", caller, payee, "2", ""]) },
+        { contract: idA, actionName: "put", data: JSON.stringify(["k", "a"]) },
+        { contract: idFar, actionName: "put", data: JSON.stringify(["k", "far"]) },
+      ],
+    });
+    expect(await at(side).submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+    for (let b = 0; b < 4; b++) {
+      await tick(c);
+      await abortAllDurableObjects(); // every object restarts at each step of the chain
+      expect(await at(side).getTxReceipt(tx.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    }
+    await tick(c);
+    const r = await at(side).getTxReceipt(tx.hash);
+    expect(r).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["ok"]', '["ok"]'] });
+    expect(await at(a).read("getContractStorage", idA, "k", "")).toMatchObject({ data: "a" });
+    expect(await at(far).read("getContractStorage", idFar, "k", "")).toMatchObject({ data: "far" });
+    expect([await at(side).read("getTokenBalance", caller, "iost"), await at(side).read("getTokenBalance", payee, "iost")]).toMatchObject([
+      { balance: 5 },
+      { balance: 9 },
+    ]);
+  });
+});
