@@ -266,7 +266,7 @@ export const REASON = {
   TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
-  COSIGNER_RAM: "RAM a forwarded part charges to a co-signer is not charged",
+  COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
   VOTE_GAS: "a vote forwarded to shard 0 is charged less gas",
   FROZEN_MISSING: "a transferFreeze or issue to a missing account of another shard is refunded",
 } as const;
