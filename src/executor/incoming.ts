@@ -137,7 +137,9 @@ export function applyIncoming(
         // A symbol is created once on the chain (on its shard, which announced it before any credit of
         // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
         const known = db.mhas("token.iost", "TI" + r.token, "issuer");
-        const why = !known ? ERR.tokenNotExists : isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+        // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
+        const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
+        const why = !known ? ERR.tokenNotExists : !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
         if (r.probe) state.checkpoint();
         const result = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM).

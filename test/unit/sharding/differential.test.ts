@@ -113,6 +113,10 @@ const CASES: Case[] = [
     () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
   ],
   [
+    "transferFreeze iost to a missing account of another shard",
+    () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), "ghost0", "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
+  ],
+  [
     "a token created after genesis on its own shard, issued and moved to another shard",
     () =>
       txBy(on(2), [

@@ -268,5 +268,4 @@ export const REASON = {
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
   VOTE_GAS: "a vote forwarded to shard 0 is charged less gas",
-  FROZEN_MISSING: "a transferFreeze or issue to a missing account of another shard is refunded",
 } as const;
