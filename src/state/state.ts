@@ -18,19 +18,17 @@ export class State {
   constructor(readonly store: Store) {}
 
   get(key: string): string | undefined {
-    for (let i = this.layers.length - 1; i >= 0; i--) {
-      const layer = this.layers[i];
-      if (layer.has(key)) {
-        const v = layer.get(key)!;
-        return v === null ? undefined : v;
-      }
-    }
-    return this.store.get(key);
+    return this.readFrom(this.layers.length - 1, key);
   }
 
   /** The value `key` had before the innermost checkpoint (what rolling it back would leave). */
   prior(key: string): string | undefined {
-    for (let i = this.layers.length - 2; i >= 0; i--) {
+    return this.readFrom(this.layers.length - 2, key);
+  }
+
+  /** `key` as layers `top` down to 0, then the store, hold it. */
+  private readFrom(top: number, key: string): string | undefined {
+    for (let i = top; i >= 0; i--) {
       const layer = this.layers[i];
       if (layer.has(key)) {
         const v = layer.get(key)!;
