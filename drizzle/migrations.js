@@ -6,6 +6,7 @@ import m0003 from "./0003_validator.sql";
 import m0004 from "./0004_peers_finality.sql";
 import m0005 from "./0005_archive.sql";
 import m0006 from "./0006_block_log.sql";
+import m0007 from "./0007_coordinator_rows.sql";
 
 export default {
   journal,
@@ -17,5 +18,6 @@ export default {
     m0004,
     m0005,
     m0006,
+    m0007,
   },
 };

@@ -151,7 +151,11 @@ export const archivedBlocks = sqliteTable("archived_blocks", {
   number: integer("number").notNull(),
 });
 
-/** Coordinator's named values: head, LIB, the height being produced. */
+/**
+ * Coordinator's named values: head, LIB, the height being produced, the finality tracker's final
+ * block. WITHOUT ROWID (migration 0007): an upsert of a new key, as the production job, is one row
+ * written, not two (docs/COST.md "Rows written").
+ */
 export const coordinatorMeta = sqliteTable("coordinator_meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
@@ -174,7 +178,10 @@ export const sideBlocks = sqliteTable(
   (t) => [index("side_blocks_parent").on(t.parentHash)],
 );
 
-/** Blocks the endorsement tracker knows (durable-objects/coordinator/finality.ts): ancestry and the list that scheduled each. */
+/**
+ * Blocks the endorsement tracker knows (durable-objects/coordinator/finality.ts): ancestry and the
+ * list that scheduled each. WITHOUT ROWID (migration 0007): one row written per insert and prune.
+ */
 export const finalityBlocks = sqliteTable("finality_blocks", {
   hash: text("hash").primaryKey(),
   height: integer("height").notNull(),
@@ -183,7 +190,11 @@ export const finalityBlocks = sqliteTable("finality_blocks", {
   witnesses: text("witnesses").notNull(),
 });
 
-/** Verified endorsements (SignedEndorsement JSON), one per block and producer. */
+/**
+ * Verified endorsements (SignedEndorsement JSON), one per block and producer. WITHOUT ROWID and no
+ * secondary index (migration 0007): one row written per insert and prune; the double-vote check
+ * reads the few unfinalized rows instead.
+ */
 export const finalityVotes = sqliteTable(
   "finality_votes",
   {
@@ -192,7 +203,7 @@ export const finalityVotes = sqliteTable(
     height: integer("height").notNull(),
     json: text("json").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.hash, t.producer] }), index("finality_votes_producer").on(t.producer, t.height)],
+  (t) => [primaryKey({ columns: [t.hash, t.producer] })],
 );
 
 // ---- Validator -----------------------------------------------------------

@@ -160,7 +160,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       held: () => this.held,
       transactionSync: (run) => ctx.storage.transactionSync(run),
       mainBlock: (n) => this.block(n),
-      head: () => Number(this.meta("head") ?? "0"),
+      head: () => this.headNumber(),
       lib: () => this.libNumber(),
       listFor: (h) => this.listFor(h),
       endorser: (k) => this.validator(k) as unknown as EndorserApi,
@@ -214,8 +214,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return rows.length === 0 ? null : (JSON.parse(rows[0].json) as StoredBlock);
   }
 
+  /** The head is the highest stored block: no head row to write per block (docs/COST.md "Rows written"). */
+  private headNumber(): number {
+    return this.sql.exec<{ n: number | null }>("SELECT MAX(number) AS n FROM blocks").one().n ?? 0;
+  }
+
   private headBlock(): StoredBlock {
-    const head = this.block(Number(this.meta("head") ?? "0"));
+    const head = this.block(this.headNumber());
     if (!head) throw new Error("coordinator: no head block (genesis not created)");
     return head;
   }
@@ -347,7 +352,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     this.ctx.storage.transactionSync(() => {
       if (this.block(0)) return;
       this.sql.exec("INSERT INTO blocks (number, hash, json, witnesses) VALUES (?, ?, ?, ?)", 0, block.hash, JSON.stringify(block), JSON.stringify(witnesses));
-      this.setMeta("head", "0");
       this.setMeta("lib", "0");
     });
     await this.finalizeShards(0, block.hash);
@@ -430,9 +434,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         JSON.stringify(block),
         JSON.stringify(witnesses),
       );
-      this.setMeta("head", String(block.number));
       lib = this.computeLib();
-      this.setMeta("lib", String(lib));
+      if (lib !== before) this.setMeta("lib", String(lib));
       this.sql.exec("DELETE FROM coordinator_meta WHERE key = 'producing'");
     });
     return lib > before ? lib : null;
@@ -475,7 +478,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         if (n < this.libNumber()) throw new Error(`coordinator: refusing to drop blocks at or below LIB ${this.libNumber()}`);
         this.ctx.storage.transactionSync(() => {
           this.sql.exec("DELETE FROM blocks WHERE number > ?", n);
-          this.setMeta("head", String(n));
         });
       },
       dropProduction: () => {
@@ -803,6 +805,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       if (!held) return { error: `snapshot ${id} not found (never taken, or consumed by a revert)` };
       await Promise.all(shards.map((s) => s.revert(id)));
       this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+      this.finality.forget();
       // Segments archived after the snapshot hold heights that are built again: not archived any more.
       this.mark = markOf(this.meta("archived"), this.config.archive.seg);
       // Only now, with every object restored, is the snapshot consumed: a revert that

@@ -15,9 +15,10 @@
  * - finality_votes: the signed endorsements it counts or holds for a block
  *   still unknown (signature kept: evidence, and what a relay forwards);
  * - coordinator_meta `finality_root` (the tracker's genesis: block 0, or the
- *   LIB when the tracker first started on an older chain), `finality_final`,
- *   and `finality_gen`, bumped by every write: an instance whose cached tracker
- *   has another generation (a dev revert restored the tables) reloads it.
+ *   LIB when the tracker first started on an older chain) and `finality_final`.
+ *   The tracker is cached in memory and dropped (`forget`) when a write's
+ *   transaction fails (its rows rolled back, the tracker did not) or a dev
+ *   revert restores the tables: no generation row written per block.
  */
 import {
   endorsementError,
@@ -68,7 +69,6 @@ type Intake = { moved: BlockRef | null; e: SignedEndorsement } | { error: string
 
 export class Finality {
   private cached: FinalityTracker | null = null;
-  private gen = -1;
   /** Conflicts already logged, so each alarm is logged once per block. */
   private readonly reported = new Set<string>();
   /** Final blocks found off the main chain (finalOnMain). */
@@ -88,8 +88,7 @@ export class Finality {
 
   /** The tracker, loaded from SQLite when this instance has none or an outdated one. */
   tracker(): FinalityTracker {
-    const gen = Number(this.meta("finality_gen") ?? "0");
-    if (this.cached !== null && gen === this.gen) return this.cached;
+    if (this.cached !== null) return this.cached;
     const sql = this.host.sql;
     let root = this.meta("finality_root");
     if (root === undefined) {
@@ -113,14 +112,22 @@ export class Finality {
       .map((r) => JSON.parse(r.json) as Endorsement);
     const final = JSON.parse(this.meta("finality_final") ?? root) as BlockRef;
     this.cached = FinalityTracker.fromJSON({ genesis, final, blocks, endorsements });
-    this.gen = gen;
     return this.cached;
   }
 
-  /** Call inside a transaction after every write: keeps the cached tracker current. */
-  private bump(): void {
-    this.gen = Number(this.meta("finality_gen") ?? "0") + 1;
-    this.setMeta("finality_gen", String(this.gen));
+  /** The tables changed under the cached tracker (a dev revert): load it again when next needed. */
+  forget(): void {
+    this.cached = null;
+  }
+
+  /** `run` (which changes the cached tracker and its rows) in one transaction; a failure rolls the rows back and drops the tracker. */
+  private write(run: () => void): void {
+    try {
+      this.host.transactionSync(run);
+    } catch (err) {
+      this.cached = null;
+      throw err;
+    }
   }
 
   /** After the final block moved: persist it, prune the tracker and drop the rows it forgot. */
@@ -166,7 +173,7 @@ export class Finality {
    * (from `moved` on).
    */
   private addAll(t: FinalityTracker, blocks: readonly TrackedBlock[], moved: BlockRef | null, what: string, log: (m: string) => void): BlockRef | null {
-    this.host.transactionSync(() => {
+    this.write(() => {
       for (const x of blocks) {
         const r = t.addBlock(x);
         if (!r.ok) {
@@ -183,7 +190,6 @@ export class Finality {
         moved = r.final ?? moved;
       }
       if (moved) this.saveFinal(t);
-      this.bump();
     });
     return moved;
   }
@@ -303,7 +309,7 @@ export class Finality {
     const t = this.tracker();
     const clean: SignedEndorsement = { ...endorsementFields(e), sig: e.sig };
     let out: Intake = { moved: null, e: clean };
-    this.host.transactionSync(() => {
+    this.write(() => {
       const r = t.addEndorsement(clean);
       if (!r.ok) {
         out = { error: r.reason };
@@ -317,7 +323,6 @@ export class Finality {
         JSON.stringify(clean),
       );
       if (r.final) this.saveFinal(t);
-      this.bump();
       out = { moved: r.final, e: clean };
     });
     return out;

@@ -249,13 +249,13 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
     // No held key in the list: nothing to do until a block (a new list) or the heartbeat wakes us.
     if ("produced" in planned) return !force && mode === "on-demand" && !planned.produced && planned.wake === "periodic" ? rest(h, head) : planned;
     job = planned;
-    h.setMeta("producing", JSON.stringify(job)); // durable before any shard or validator hears of it
   }
   // A job persisted before rotation existed was producer000's (the only producer then).
   const witness = job.witness ?? h.genesisWitnesses[0];
 
   job.attempts = (job.attempts ?? 0) + 1;
-  h.setMeta("producing", JSON.stringify(job)); // counted before the shards hear of it, so a crash counts too
+  // One write, the new job with its attempt: durable before any shard or validator hears of it, so a crash counts too.
+  h.setMeta("producing", JSON.stringify(job));
   const ctx = { height, time: job.time, parentHash: head.hash, witness, parentWitness: head.witness, parentTime: head.time };
   const started = performance.now();
   const chunks = byShard(await Promise.all(h.shards().map((s) => s.buildChunk(ctx))));

@@ -20,8 +20,8 @@
  *
  * Endorsements (issue #7, docs/FINALITY.md): `endorse` applies the voting
  * rule (src/consensus/endorse.ts `decide`: one endorsement per height, never
- * against its lock) to its VoteState, kept as one coordinator_meta row
- * (`vote_state`, with the last endorsement as `vote_last`). The new state is
+ * against its lock) to its VoteState, kept with the last endorsement as one
+ * coordinator_meta row (`vote`: one row written per endorsement). The new state is
  * written in the same synchronous step as the signature is made, so a restart
  * never endorses a height twice; the same block again gets the stored
  * endorsement.
@@ -50,6 +50,12 @@ import * as schema from "../schema";
 /** Signed heights kept below the latest one, and how often the rows below are dropped. */
 const SIGNED_KEEP = 4096;
 const SIGNED_PRUNE = 256;
+
+/** What `endorse` keeps: the voting rule's state and the endorsement it made last (retries get it again). */
+interface Vote {
+  state: VoteState;
+  last: SignedEndorsement;
+}
 
 interface Key {
   secret: Uint8Array;
@@ -169,9 +175,13 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     this.sql.exec("INSERT INTO coordinator_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
   }
 
+  private vote(): Vote | null {
+    const text = this.metaValue("vote");
+    return text === undefined ? null : (JSON.parse(text) as Vote);
+  }
+
   async voteState(): Promise<VoteState | null> {
-    const text = this.metaValue("vote_state");
-    return text === undefined ? null : (JSON.parse(text) as VoteState);
+    return this.vote()?.state ?? null;
   }
 
   async endorse(p: Proposal, view: VoteView, start: BlockRef): Promise<Answer<SignedEndorsement>> {
@@ -181,23 +191,16 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     if (typeof view !== "object" || view === null || !Array.isArray(view.ancestors) || !view.ancestors.every(isRef) || !Array.isArray(view.certified)) {
       return { error: "invalid vote view" };
     }
-    const last = this.metaValue("vote_last");
-    if (last !== undefined) {
-      const e = JSON.parse(last) as SignedEndorsement;
-      if (e.hash === p.hash && e.height === p.height) return e; // a retry: the endorsement already made
-    }
-    const stored = this.metaValue("vote_state");
-    if (stored === undefined && !isRef(start)) return { error: "invalid start block" };
-    const state = stored === undefined ? initialVoteState(start) : (JSON.parse(stored) as VoteState);
+    const stored = this.vote();
+    if (stored !== null && stored.last.hash === p.hash && stored.last.height === p.height) return stored.last; // a retry: the endorsement already made
+    if (stored === null && !isRef(start)) return { error: "invalid start block" };
+    const state = stored === null ? initialVoteState(start) : stored.state;
     const d = decide(state, key.pubkey, p, view);
     if (!d.ok) return { error: d.reason };
     // No await between the decision, the write and the signature: one caller at a time, and the
     // state is committed before the answer leaves (output gate).
     const signed = signEndorsement(this.chainId, d.endorsement, key.secret);
-    this.ctx.storage.transactionSync(() => {
-      this.putMeta("vote_state", JSON.stringify(d.state));
-      this.putMeta("vote_last", JSON.stringify(signed));
-    });
+    this.putMeta("vote", JSON.stringify({ state: d.state, last: signed }));
     return signed;
   }
 
@@ -219,9 +222,9 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
         this.floor = height;
         this.putMeta("signed_floor", String(height));
       }
-      const state = this.metaValue("vote_state");
-      if (state !== undefined && (JSON.parse(state) as VoteState).lastHeight > height) {
-        this.sql.exec("DELETE FROM coordinator_meta WHERE key IN ('vote_state', 'vote_last')");
+      const vote = this.vote();
+      if (vote !== null && vote.state.lastHeight > height) {
+        this.sql.exec("DELETE FROM coordinator_meta WHERE key = 'vote'");
       }
     });
     return true;
