@@ -11,7 +11,7 @@ import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
-import { placedByName } from "../sharding/placement.js";
+import { placedByName, shardOf } from "../sharding/placement.js";
 import { awaitsSettle, checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
@@ -58,7 +58,16 @@ function receiveCredit(state: State, block: BlockContext, r: CrossReceipt, payer
   receiveTokens(h, c, r.token, r.account, BigInt(r.amount), payer.op ?? "transfer", until);
   h.flushCacheCost();
   const ramUsage: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ramUsageOf(h))) ramUsage[k] = v.toString();
+  for (const [k, v] of Object.entries(ramUsageOf(h))) {
+    ramUsage[k] = v.toString();
+    // The receiver's rewritten record (a frozen list now under the publisher's name) frees what another
+    // payer paid: an account of this shard gets it back here, as on one shard (the publisher's RAM is chargeHalf's).
+    const here = block.shard && placedByName(k) && shardOf(k, block.shard.count) === block.shard.index;
+    if (v < 0n && k !== payer.publisher && here) {
+      addBalance(state, "ram", k, -v);
+      addUsedRam(state, k, v);
+    }
+  }
   return { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
 }
 
