@@ -166,12 +166,29 @@ export function runForwarded(
       return [left, ramLeft, frozenLeft] as const;
     });
     state.release();
-    return { leftover, ram, ramRecords: changed, ...(frozen === undefined ? {} : { frozen }), message: "", outgoing: h.outbox, result: result(true), ...(onward ? { onward } : {}) };
+    return {
+      leftover,
+      ram,
+      ramRecords: changed,
+      ...(frozen === undefined ? {} : { frozen }),
+      message: "",
+      outgoing: h.outbox,
+      result: result(true),
+      ...(onward ? { onward } : {}),
+    };
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
     // IOST's own text, as the tx would fail on one shard (combine.ts).
     const failed = e instanceof PayFailed ? { ...result(false), status: "BALANCE_NOT_ENOUGH" as const } : result(false);
-    return { leftover: escrow, ram: ramEscrow, ramRecords: {}, ...(r.frozen === undefined ? {} : { frozen: r.frozen }), message: (e as Error).message, outgoing: [], result: failed };
+    return {
+      leftover: escrow,
+      ram: ramEscrow,
+      ramRecords: {},
+      ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
+      message: (e as Error).message,
+      outgoing: [],
+      result: failed,
+    };
   }
 }
