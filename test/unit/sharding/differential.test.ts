@@ -179,6 +179,10 @@ const CASES: Case[] = [
   ]),
   ["a vote from shard 2 beyond its balance", () => txBy(on(2), [act("vote_producer.iost", "vote", [on(2), PRODUCER, "2000000"])])],
   ["unvote the rest from shard 2", () => txBy(on(2), [act("vote_producer.iost", "unvote", [on(2), PRODUCER, "70"])])],
+  // Along a chain of parts the record goes on with the escrow; a failure anywhere brings all of it back.
+  ["iost frozen until now to an account of shard 1, by itself", () => txBy(on(1, 1), [freezeNow(on(1, 1), on(1, 1))])],
+  ["a tx fails on the third shard of its chain after unfreezing on the second", () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(3, "fail", ["no"])])],
+  ["a chain over three shards unfreezes what is due on the second", () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(3, "pay", ["1"])])],
   ["destroy iost on shard 1", () => txBy(on(1), [act("token.iost", "destroy", ["iost", on(1), "1"])])],
   ["add a permission", () => txBy(on(3), [act("auth.iost", "addPermission", [on(3), "perm1", 1])])],
 ];
