@@ -30,12 +30,17 @@ export function balancePayer(state: State, token: string, account: string): stri
  * account's `contribute`, which lives there).
  */
 export function dropBalance(state: State, token: string, account: string): void {
-  state.del(mapKey("token.iost", "TB" + account, token));
-  const ik = mapIndexKey("token.iost", "TB" + account);
+  dropField(state, "TB" + account, token);
+}
+
+/** Deletes a token.iost map field raw: no key of it is left behind (mdel would mark its map index). */
+function dropField(state: State, map: string, field: string): void {
+  state.del(mapKey("token.iost", map, field));
+  const ik = mapIndexKey("token.iost", map);
   const rest = (state.get(ik) ?? "")
     .split("@")
     .slice(1)
-    .filter((f) => f !== token);
+    .filter((f) => f !== field);
   if (rest.length === 0) state.del(ik);
   else state.put(ik, rest.map((f) => "@" + f).join(""));
 }
@@ -51,4 +56,32 @@ export function addFrozen(state: State, token: string, account: string, amount: 
   const list = parseFreezeList(cur && cur.value.t === "j" ? cur.value.v : "[]");
   pushFreeze(list, amount, ftime);
   new ContractDB(state).mputRaw("token.iost", "TF" + account, token, encodeValue(json(freezeListJson(list)), cur?.payer ?? payer));
+}
+
+/**
+ * Takes `account`'s frozen `token` record out of this shard's state (its stored
+ * value, payer and all; undefined when it has none), its map index updated:
+ * the record travels with an action receipt's escrow (executor/forward.ts).
+ */
+export function takeFrozen(state: State, token: string, account: string): string | undefined {
+  const raw = state.get(mapKey("token.iost", "TF" + account, token));
+  if (raw !== undefined) dropField(state, "TF" + account, token);
+  return raw;
+}
+
+/**
+ * Puts a frozen record taken by takeFrozen back: as it is when the account has
+ * none here, else its items join the record here (credits that arrived
+ * meanwhile wrote one), which keeps its payer.
+ */
+export function putFrozen(state: State, token: string, account: string, raw: string): void {
+  const cur = decodeValue(state.get(mapKey("token.iost", "TF" + account, token)));
+  if (cur === undefined) {
+    new ContractDB(state).mputRaw("token.iost", "TF" + account, token, raw);
+    return;
+  }
+  const back = decodeValue(raw);
+  const list = parseFreezeList(cur.value.t === "j" ? cur.value.v : "[]");
+  for (const f of parseFreezeList(back && back.value.t === "j" ? back.value.v : "[]")) pushFreeze(list, f.Amount, f.Ftime);
+  new ContractDB(state).mputRaw("token.iost", "TF" + account, token, encodeValue(json(freezeListJson(list)), cur.payer ?? ""));
 }

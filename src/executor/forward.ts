@@ -4,7 +4,7 @@
  * there with its escrow and authority. The target side is forwarded.ts.
  */
 import { Decimal } from "../amount.js";
-import { addBalance, balanceOf, balancePayer } from "../contracts/balance.js";
+import { addBalance, balanceOf, balancePayer, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
@@ -77,6 +77,9 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   }
   const payer = balancePayer(h.state, "iost", tx.publisher);
   addBalance(h.state, "iost", tx.publisher, -escrow);
+  // token.iost reads the frozen iost with the balance (and unfreezes what is due): it goes along, so the
+  // forwarded part reads, charges and unfreezes as one shard would (docs/SHARDING.md "Proof of Believability across shards").
+  const frozen = takeFrozen(h.state, "iost", tx.publisher);
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({
@@ -89,6 +92,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
     account: tx.publisher,
     counterpart: at === undefined ? actions[0].contract : String((JSON.parse(actions[0].data) as unknown[])[at]),
     amount: escrow.toString(),
+    ...(frozen === undefined ? {} : { frozen }),
     message: "",
     forward: {
       actions,

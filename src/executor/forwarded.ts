@@ -15,7 +15,7 @@
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { balanceOf, addBalance, dropBalance } from "../contracts/balance.js";
+import { balanceOf, addBalance, dropBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "./guard.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -35,8 +35,8 @@ export function recordValue(raw: string | undefined): bigint {
 class PayFailed extends Error {}
 
 /**
- * Runs the actions; returns the unused escrow (iost, RAM), "" or the failure, the receipts the actions sent,
- * their result, and the action receipt carrying the rest to a third shard if the part ended there.
+ * Runs the actions; returns the unused escrow (iost, frozen iost, RAM), "" or the failure, the receipts the
+ * actions sent, their result, and the action receipt carrying the rest to a third shard if the part ended there.
  */
 export function runForwarded(
   state: State,
@@ -46,6 +46,7 @@ export function runForwarded(
   leftover: bigint;
   ram: bigint;
   ramRecords: Record<string, string>;
+  frozen?: string;
   message: string;
   outgoing: CrossReceipt[];
   result: ForwardResult;
@@ -100,8 +101,9 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
-    const [leftover, ram] = asGuest(state, f.publisher, () => {
+    const [leftover, ram, frozen] = asGuest(state, f.publisher, () => {
       addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
+      if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
       if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
       for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
@@ -128,6 +130,7 @@ export function runForwarded(
       const left = balanceOf(state, "iost", f.publisher);
       const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
+      const frozenLeft = takeFrozen(state, "iost", f.publisher);
       const records: Record<string, string> = {};
       for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
         const raw = state.get(key);
@@ -150,6 +153,7 @@ export function runForwarded(
           account: f.publisher,
           counterpart: f.actions[run.forward.from].contract,
           amount: left.toString(),
+          ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
           ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
           ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
           message: "",
@@ -159,15 +163,32 @@ export function runForwarded(
       }
       // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
       if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-      return [left, ramLeft];
+      return [left, ramLeft, frozenLeft] as const;
     });
     state.release();
-    return { leftover, ram, ramRecords: changed, message: "", outgoing: h.outbox, result: result(true), ...(onward ? { onward } : {}) };
+    return {
+      leftover,
+      ram,
+      ramRecords: changed,
+      ...(frozen === undefined ? {} : { frozen }),
+      message: "",
+      outgoing: h.outbox,
+      result: result(true),
+      ...(onward ? { onward } : {}),
+    };
   } catch (e) {
     state.rollback();
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
     // IOST's own text, as the tx would fail on one shard (combine.ts).
     const failed = e instanceof PayFailed ? { ...result(false), status: "BALANCE_NOT_ENOUGH" as const } : result(false);
-    return { leftover: escrow, ram: ramEscrow, ramRecords: {}, message: (e as Error).message, outgoing: [], result: failed };
+    return {
+      leftover: escrow,
+      ram: ramEscrow,
+      ramRecords: {},
+      ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
+      message: (e as Error).message,
+      outgoing: [],
+      result: failed,
+    };
   }
 }

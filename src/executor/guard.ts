@@ -13,11 +13,13 @@ import { ramRecordKey } from "../sharding/receipts.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
-/** What an action receipt escrows on its target: the publisher's iost, its free RAM and its ram.iost records (executor/forwarded.ts). */
+/** What an action receipt escrows on its target: the publisher's iost (frozen too), its free RAM and its ram.iost records (executor/forwarded.ts). */
 const ESCROWED = ["iost", "ram"];
 const isEscrowKey = (account: string, key: string) =>
   key === mapIndexKey("token.iost", "TB" + account) ||
   ESCROWED.some((t) => key === mapKey("token.iost", "TB" + account, t)) ||
+  key === mapIndexKey("token.iost", "TF" + account) ||
+  key === mapKey("token.iost", "TF" + account, "iost") ||
   key === ramRecordKey("SR", account) ||
   key === ramRecordKey("TR", account);
 

@@ -3,7 +3,7 @@
  * receipt kinds and their rules are sharding/receipts.ts; applying them runs
  * token, gas and forwarded-action code, so it lives on this side.
  */
-import { addBalance, addFrozen } from "../contracts/balance.js";
+import { addBalance, addFrozen, putFrozen } from "../contracts/balance.js";
 import { ERR } from "../contracts/errors.js";
 import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
@@ -11,7 +11,7 @@ import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
-import { placedByName } from "../sharding/placement.js";
+import { placedByName, shardOf } from "../sharding/placement.js";
 import { awaitsSettle, checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
@@ -58,7 +58,16 @@ function receiveCredit(state: State, block: BlockContext, r: CrossReceipt, payer
   receiveTokens(h, c, r.token, r.account, BigInt(r.amount), payer.op ?? "transfer", until);
   h.flushCacheCost();
   const ramUsage: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ramUsageOf(h))) ramUsage[k] = v.toString();
+  for (const [k, v] of Object.entries(ramUsageOf(h))) {
+    ramUsage[k] = v.toString();
+    // The receiver's rewritten record (a frozen list now under the publisher's name) frees what another
+    // payer paid: an account of this shard gets it back here, as on one shard (the publisher's RAM is chargeHalf's).
+    const here = block.shard && placedByName(k) && shardOf(k, block.shard.count) === block.shard.index;
+    if (v < 0n && k !== payer.publisher && here) {
+      addBalance(state, "ram", k, -v);
+      addUsedRam(state, k, v);
+    }
+  }
   return { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
 }
 
@@ -126,10 +135,11 @@ export function applyIncoming(
         const ran = runForwarded(state, r, block);
         const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
-        const settle = { ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, message: ran.message, result: ran.result };
+        const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
+        const settle = { ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, ...frozen, message: ran.message, result: ran.result };
         if (ran.onward) {
           // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
-          const relay = { settle: settleOf(r, shard), escrow: r.amount, ram: r.ram ?? "0", result: ran.result, ramRecords: ran.ramRecords };
+          const relay = { settle: settleOf(r, shard), escrow: r.amount, ram: r.ram ?? "0", frozen: r.frozen, result: ran.result, ramRecords: ran.ramRecords };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
         } else out.push(settle, ...ran.outgoing);
@@ -175,6 +185,7 @@ export function applyIncoming(
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
           if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
+          if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
           // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
           for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
             const raw = state.get(key);

@@ -47,6 +47,8 @@ export interface Relay {
   /** The escrow it was sent (iost, RAM): all of it goes back if a later part fails. */
   escrow: string;
   ram: string;
+  /** The publisher's frozen iost record it was sent, if any (all of it goes back too). */
+  frozen?: string;
   /** Its own part: result and changes of the publisher's ram.iost records. */
   result: ForwardResult;
   ramRecords: Record<string, string>;
@@ -135,11 +137,13 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   };
   const ram = ok ? (s.ram ?? "0") : x.ram;
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
+  const frozen = ok ? s.frozen : x.frozen;
   return {
     ...x.settle,
     amount: ok ? s.amount : x.escrow,
     ...(ram !== "0" ? { ram } : {}),
     ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
+    ...(frozen === undefined ? {} : { frozen }),
     message: s.message,
     result,
   };

@@ -27,6 +27,7 @@ import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
 import { tokenShard } from "./placement.js";
+import { decodeValue } from "../state/storage.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
@@ -53,6 +54,12 @@ export interface CrossReceipt {
    * (key → bytes, decimal text, may be negative), applied at home.
    */
   ramRecords?: Record<string, string>;
+  /**
+   * Action: the publisher's frozen iost (its `TF<pub>` record's stored value), held on the target
+   * while its actions run, since token.iost reads it with the balance (and unfreezes what is due).
+   * Settle: what is left of it there, put back at home.
+   */
+  frozen?: string;
   /** Settle: "" when the credit landed or the actions succeeded, else why not. */
   message: string;
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
@@ -126,6 +133,19 @@ export class ReceiptRefused extends Error {
 
 const UINT = /^(0|[1-9][0-9]*)$/;
 
+/** token.iost's frozen list (contracts/freeze.ts freezeListJson), amounts never negative. */
+const FROZEN_LIST = /^\[(?:\{"Amount":(?:0|[1-9]\d{0,18}),"Ftime":-?\d{1,19}\}(?:,(?=\{)|(?=\])))*\]$/;
+
+/** A stored `TF` record as token.iost writes it, whatever its payer. */
+function isStoredFrozen(raw: string): boolean {
+  try {
+    const v = decodeValue(raw)?.value;
+    return v?.t === "j" && FROZEN_LIST.test(v.v);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Throws ReceiptRefused unless every amount (and gas) `r` moves is an integer in range, and a
  * token's supply or definition comes from or goes to the token's shard of `count`.
@@ -158,6 +178,8 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
   }
+  if (r.frozen !== undefined && !isStoredFrozen(r.frozen))
+    throw new ReceiptRefused(`receipt ${r.id} refused: frozen ${JSON.stringify(r.frozen)} is not a stored frozen list`);
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.forward) gas("vmGas", r.forward.vmGas);

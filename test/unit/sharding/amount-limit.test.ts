@@ -14,6 +14,7 @@ import { ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipt
 import { SimChain, simGenesis } from "./sim";
 import { BAD_LIMITS } from "../tx/bad-limits";
 import { ShardState } from "../../../src/executor/guard";
+import { encodeValue, json } from "../../../src/state/storage";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 
 const N = 4;
@@ -107,4 +108,21 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     ok.commit();
     expect(chain.iostBalance(pub)).toBe(b0 + 7n);
   });
+
+  it.each(["1000000000", encodeValue(json('[{"Amount":-500,"Ftime":1}]'), pub), encodeValue(json('[{"Amount":5,"Ftime":1}'), pub)])(
+    "a settle whose frozen record is %j: refused loudly, nothing of the chunk applied",
+    (frozen) => {
+      const chain = new SimChain(simGenesis(USERS), N);
+      const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
+      const b0 = chain.iostBalance(pub);
+      const bad = settle({ amount: "7", frozen });
+      const good = settle({ id: "ok:0:settle", amount: "7" });
+      expect(() => applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [good, bad], () => false)).toThrow(
+        new ReceiptRefused(`receipt tx:0:settle refused: frozen ${JSON.stringify(frozen)} is not a stored frozen list`),
+      );
+      state.discard();
+      expect(chain.iostBalance(pub)).toBe(b0);
+      expect(chain.shards[HOME].store.get(`m-token.iost-TF${pub}-iost`)).toBeUndefined();
+    },
+  );
 });

@@ -162,8 +162,6 @@ function classify(s: Step, ctx: Ctx): string | null {
       return null;
     case "unpledge":
       return null;
-    case "vote":
-      return at(s.by) !== 0 ? R.VOTE_GAS : null;
     default:
       return null;
   }

@@ -213,7 +213,7 @@ export class SimChain {
         if (m[1] === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) add(m[3], f.Amount);
         if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenShard(m[2], count) === s.index) supplies.push([m[2], v.v]);
       }
-    for (const r of [...this.inFlight(), ...this.parked()]) add(r.token, BigInt(r.amount));
+    for (const r of [...this.inFlight(), ...this.parked()]) add(r.token, BigInt(r.amount) + frozenIn(r));
     for (const [sym, supply] of supplies) if (supply !== (held.get(sym) ?? 0n)) gaps[sym] = `${supply} − ${held.get(sym) ?? 0n}`;
     return gaps;
   }
@@ -248,7 +248,7 @@ export class SimChain {
         if (key.startsWith("m-token.iost-TF") && v && v.value.t === "j") for (const f of parseFreezeList(v.value.v)) sum += f.Amount;
       }
     }
-    for (const r of [...this.inFlight(), ...this.parked()]) if (r.token === "iost") sum += BigInt(r.amount);
+    for (const r of [...this.inFlight(), ...this.parked()]) if (r.token === "iost") sum += BigInt(r.amount) + frozenIn(r);
     return sum;
   }
 
@@ -262,6 +262,12 @@ export class SimChain {
       ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => e.held),
     ]);
   }
+}
+
+/** The frozen iost an action receipt or its settle carries (the publisher's `TF` record travels with its escrow). */
+export function frozenIn(r: CrossReceipt): bigint {
+  const v = decodeValue(r.frozen)?.value;
+  return v?.t === "j" ? parseFreezeList(v.v).reduce((a, f) => a + f.Amount, 0n) : 0n;
 }
 
 /** The dev genesis plus `users`, each with 1,000,000 IOST, 1,000 pledged for gas and the key fakeKey(its index). */

@@ -15,7 +15,7 @@ import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { type act, fakeKey, makeTx } from "../executor/helpers";
-import type { SimChain } from "./sim";
+import { frozenIn, type SimChain } from "./sim";
 
 export const N = 4;
 export const USERS = Array.from({ length: 24 }, (_, i) => `user${String(i).padStart(2, "0")}`);
@@ -247,7 +247,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
   for (const r of chain.inFlight()) {
-    if (r.amount !== "0") get(r.token).held += BigInt(r.amount);
+    if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     if (r.ram !== undefined) get("ram").held += BigInt(r.ram);
     // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
     const used = r.kind === "settle" ? r.result?.ramUsage[r.account] : undefined;
@@ -267,5 +267,5 @@ export const REASON = {
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
-  VOTE_GAS: "a vote forwarded to shard 0 is charged less gas",
+  FROZEN_PAYER: "RAM a forwarded part frees of the publisher's frozen record another account paid is not given back",
 } as const;
