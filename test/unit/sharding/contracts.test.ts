@@ -111,7 +111,7 @@ const usedRam = (chain: SimChain, acc: string) => {
 };
 
 const gasOf = (chain: SimChain, user: string) =>
-  totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, N)].store)), user, T0 + 100n * 1_000_000_000n).value;
+  totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, chain.shards.length)].store)), user, T0 + 100n * 1_000_000_000n).value;
 
 beforeAll(vmReady);
 
@@ -516,6 +516,51 @@ describe("a tx across three and more shards: a chain of parts (simulator)", () =
       expect(chain.shards[3].store.get(`b-${ids[2]}-y`)).toBeUndefined();
       for (const s of chain.shards) expect(s.store.get(LOCKS)).toBeUndefined();
     }
+  });
+
+  it("a credit a later part sends to a third shard is charged at home as on one shard, its half waiting for the chain's settle", () => {
+    // give: the contract's own iost to an account of another shard, a credit sent by a forwarded part.
+    const GIVE = `class Give { init() {} give(to, amount) { blockchain.transfer(blockchain.contractName(), to, amount, ""); return "given"; } }
+module.exports = Give;`;
+    const deployGive = txBy(deployer, [act("system.iost", "setCode", [contractJson(GIVE, [{ name: "give", args: ["string", "string"] }])])]);
+    const give = "Contract" + txId(deployGive);
+    const fund = txBy(deployer, [act("token.iost", "transfer", ["iost", deployer, give, "5", ""])]);
+    const deploys = [other, third].map((u) => txBy(u, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]));
+    const [c2, c3] = deploys.map((t) => "Contract" + txId(t));
+    // Home 1, then 2, 3 and 0, whose credit goes to shard 2: its half reaches home a block before the chain's settle.
+    const long = txBy(caller, [act(c2, "put", ["p", "1"]), act(c3, "put", ["q", "1"]), act(give, "give", [other, "2"])]);
+    // Home 1, then 0, whose credit goes to shard 2 (a third shard): the part's settle comes first.
+    const short = txBy(caller, [act(give, "give", [other, "1"])]);
+    const outcome = (n: number) => {
+      const chain = new SimChain(config(), n);
+      for (const t of [deployGive, fund, ...deploys]) chain.submit(t);
+      step(chain, 2);
+      const home = chain.shards[shardOf(caller, n)];
+      const out = [short, long].map((tx) => {
+        const [g0, o0] = [gasOf(chain, caller), balance(chain, other, shardOf(other, n))];
+        chain.submit(tx);
+        let early = false;
+        let first: bigint | undefined; // gas_usage when the receipt first looked final
+        for (let b = 0; b < 20 && !chain.quiet(); b++) {
+          step(chain);
+          early ||= (home.store.get(DEFERRED) ?? "").includes(txId(tx));
+          const t = home.results.get(txId(tx));
+          if (t?.pending === 0) first ??= t.receipt!.gasUsage;
+        }
+        const r = home.results.get(txId(tx))!;
+        expect([r.pending, first], "final only once complete").toEqual([0, r.receipt!.gasUsage]);
+        const { statusCode, message, gasUsage, ramUsage, returns, receipts } = r.receipt!;
+        expect(g0 - gasOf(chain, caller), "gas charged once, at home").toBe(gasUsage);
+        return { early, receipt: { statusCode, message, gasUsage, ramUsage, returns, receipts }, paid: balance(chain, other, shardOf(other, n)) - o0 };
+      });
+      for (const s of chain.shards) expect([s.store.get(LOCKS), s.store.get(DEFERRED)]).toEqual([undefined, undefined]);
+      return out;
+    };
+    const [one, four] = [outcome(1), outcome(N)];
+    expect(one[0].receipt).toMatchObject({ statusCode: "SUCCESS", returns: ['["given"]'] });
+    expect(four.map((o) => o.receipt)).toEqual(one.map((o) => o.receipt));
+    expect(four.map((o) => o.paid)).toEqual([IOST, 2n * IOST]);
+    expect(four.map((o) => o.early), "the long chain's half waited in x-deferred").toEqual([false, true]);
   });
 
   it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {
