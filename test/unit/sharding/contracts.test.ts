@@ -531,12 +531,14 @@ module.exports = Give;`;
     const long = txBy(caller, [act(c2, "put", ["p", "1"]), act(c3, "put", ["q", "1"]), act(give, "give", [other, "2"])]);
     // Home 1, then 0, whose credit goes to shard 2 (a third shard): the part's settle comes first.
     const short = txBy(caller, [act(give, "give", [other, "1"])]);
+    // Home 1, then 0 (its credit to shard 2 held), then 3, which fails: the credit goes as a probe, its half's gas charged.
+    const failing = txBy(caller, [act(give, "give", [other, "1"]), act(c3, "nope", [])]);
     const outcome = (n: number) => {
       const chain = new SimChain(config(), n);
       for (const t of [deployGive, fund, ...deploys]) chain.submit(t);
       step(chain, 2);
       const home = chain.shards[shardOf(caller, n)];
-      const out = [short, long].map((tx) => {
+      const out = [short, long, failing].map((tx) => {
         const [g0, o0] = [gasOf(chain, caller), balance(chain, other, shardOf(other, n))];
         chain.submit(tx);
         let early = false;
@@ -559,8 +561,9 @@ module.exports = Give;`;
     const [one, four] = [outcome(1), outcome(N)];
     expect(one[0].receipt).toMatchObject({ statusCode: "SUCCESS", returns: ['["given"]'] });
     expect(four.map((o) => o.receipt)).toEqual(one.map((o) => o.receipt));
-    expect(four.map((o) => o.paid)).toEqual([IOST, 2n * IOST]);
-    expect(four.map((o) => o.early), "the long chain's half waited in x-deferred").toEqual([false, true]);
+    expect(one[2].receipt).toMatchObject({ statusCode: "RUNTIME_ERROR", returns: [] });
+    expect(four.map((o) => o.paid)).toEqual([IOST, 2n * IOST, 0n]);
+    expect(four.map((o) => o.early), "the long chain's half waited in x-deferred").toEqual([false, true, false]);
   });
 
   it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {
