@@ -429,7 +429,8 @@ export class Host {
    * sends to a third shard settles at the home, which its part's settle told to await it (`halves`).
    */
   private creditPayer(to: number, op?: "issue"): Pick<CrossReceipt, "payer"> {
-    const where = this.tx.guest === undefined ? {} : shardOf(this.tx.publisher, this.block.shard!.count) === to ? { atHome: true as const } : { third: true as const };
+    const where =
+      this.tx.guest === undefined ? {} : shardOf(this.tx.publisher, this.block.shard!.count) === to ? { atHome: true as const } : { third: true as const };
     return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), ...(op ? { op } : {}), ...where } };
   }
 

@@ -171,7 +171,15 @@ export function applyIncoming(
           // Sent by a forwarded part to a third shard: the tx's home awaits its half (or its failure);
           // a refund goes to the sender's shard.
           // A failed one has no half: an empty one marks it as a half all the same (`wait` below).
-          const half = result ?? { gasReserved: 0, gasUsed: 0, gasRatio: r.payer.gasRatio, returns: [], receipts: [], ramUsage: {}, credit: { publisher: r.payer.publisher } };
+          const half = result ?? {
+            gasReserved: 0,
+            gasUsed: 0,
+            gasRatio: r.payer.gasRatio,
+            returns: [],
+            receipts: [],
+            ramUsage: {},
+            credit: { publisher: r.payer.publisher },
+          };
           out.push({ ...refund, toShard: shardOf(r.payer.publisher, block.shard!.count), amount: "0", result: half });
           if (message !== "") out.push(refund);
         } else out.push({ ...refund, ...back });

@@ -196,7 +196,10 @@ export interface Settlement {
    * receipt (arriving with the part's settle) but answers none of the receipts the tx awaits.
    */
   extra?: true;
-  /** Receipts the tx's home part held until this settle and sends now (executor/locks.ts): the tx awaits their settles too. */
+  /**
+   * Receipts the tx's home part held until this settle and sends now (executor/locks.ts), and the
+   * halves its forwarded parts' credits to third shards send home (`halves`): the tx awaits them too.
+   */
   more?: number;
 }
 

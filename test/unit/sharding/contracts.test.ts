@@ -563,7 +563,10 @@ module.exports = Give;`;
     expect(four.map((o) => o.receipt)).toEqual(one.map((o) => o.receipt));
     expect(one[2].receipt).toMatchObject({ statusCode: "RUNTIME_ERROR", returns: [] });
     expect(four.map((o) => o.paid)).toEqual([IOST, 2n * IOST, 0n]);
-    expect(four.map((o) => o.early), "the long chain's half waited in x-deferred").toEqual([false, true, false]);
+    expect(
+      four.map((o) => o.early),
+      "the long chain's half waited in x-deferred",
+    ).toEqual([false, true, false]);
   });
 
   it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {

@@ -16,7 +16,7 @@ import type { Tx } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, contractShard, genesisSupplies, N, on, type Outcome, PRODUCER, REASON, run, supplies, txBy, USERS } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, contractShard, genesisSupplies, N, on, type Outcome, PRODUCER, REASON, run, supplies, txBy } from "./workload";
 
 /** Accounts of every shard (with N = 4) and missing ones (ghost0…3 sit on shards 2, 1, 3, 0). */
 const user = fc.constantFrom(...[0, 1, 2, 3].flatMap((s) => [on(s), on(s, 1)]));
