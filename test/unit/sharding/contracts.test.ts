@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
+import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { SimChain } from "./sim";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
@@ -567,6 +568,24 @@ module.exports = Give;`;
       four.map((o) => o.early),
       "the long chain's half waited in x-deferred",
     ).toEqual([false, true, false]);
+  });
+
+  it("a third-shard credit that cannot land: the failure goes to the tx's home, the refund to the sender's shard", () => {
+    const chain = new SimChain(config(), N);
+    // A part on shard 0 paid ghost0 (shard 2, no such account) for a tx of caller (home: shard 1).
+    const credit: CrossReceipt = {
+      ...{ id: "tx1:g0", kind: "credit", txHash: "tx1", fromShard: 0, toShard: 2, token: "iost", account: "ghost0", counterpart: deployer },
+      ...{ amount: "5", message: "", payer: { publisher: caller, gasRatio: "100", third: true } },
+    };
+    const block = { chainId: 1020, number: 9n, time: T0, parentHash: "", witness: "" };
+    const out = chain.shards[2].buildChunk(block, [credit]);
+    const settle = { id: "tx1:g0:settle", kind: "settle", txHash: "tx1", fromShard: 2, token: "iost", account: deployer, counterpart: "ghost0" };
+    const message = "invalid account ghost0";
+    expect(out).toEqual([
+      { ...settle, toShard: 1, amount: "0", message, result: expect.objectContaining({ gasUsed: 0, ramUsage: {}, credit: { publisher: caller } }) },
+      { ...settle, toShard: 0, amount: "5", message },
+    ]);
+    expect(chain.shards[2].store.get("m-token.iost-TBghost0-iost")).toBeUndefined();
   });
 
   it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {
