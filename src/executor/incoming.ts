@@ -168,9 +168,8 @@ export function applyIncoming(
         const message = r.probe ? "" : why;
         const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message };
         if (r.payer?.third) {
-          // Sent by a forwarded part to a third shard: the tx's home awaits its half (or its failure);
-          // a refund goes to the sender's shard.
-          // A failed one has no half: an empty one marks it as a half all the same (`wait` below).
+          // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
+          // empty half, still a half for the wait below); a refund goes to the sender's shard.
           const half = result ?? {
             gasReserved: 0,
             gasUsed: 0,
