@@ -160,7 +160,7 @@ function expirePool(sql: SqlStorage, blockTime: bigint): void {
  */
 function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
-  // Credits sent by an action receipt settle on the shard that ran it, not at the tx's home: nothing to track here.
+  // A credit sent by an action receipt is refunded on the shard that ran it, not at the tx's home: nothing to track here.
   if (rows.length === 0) return;
   recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row
   const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);

@@ -424,14 +424,14 @@ export class Host {
   }
 
   /**
-   * Who pays a credit's receiver half: the publisher, at home. A credit sent at home settles there,
-   * which charges it; one a forwarded part sends to the publisher's home is charged where it lands.
-   * A forwarded part's credit to a third shard is not charged (docs/SHARDING.md "Not done yet").
+   * Who pays a credit's receiver half: the publisher. A credit sent at home settles there, which
+   * charges it; one a forwarded part sends to the publisher's home is charged where it lands; one it
+   * sends to a third shard settles at the home, which its part's settle told to await it (`halves`).
    */
   private creditPayer(to: number, op?: "issue"): Pick<CrossReceipt, "payer"> {
-    const atHome = this.tx.guest !== undefined;
-    if (atHome && shardOf(this.tx.publisher, this.block.shard!.count) !== to) return {};
-    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), ...(op ? { op } : {}), ...(atHome ? { atHome } : {}) } };
+    const where =
+      this.tx.guest === undefined ? {} : shardOf(this.tx.publisher, this.block.shard!.count) === to ? { atHome: true as const } : { third: true as const };
+    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), ...(op ? { op } : {}), ...where } };
   }
 
   isValidAccount(name: string): boolean {

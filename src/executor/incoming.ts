@@ -12,13 +12,13 @@ import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
-import { awaitsSettle, checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf } from "../sharding/receipts.js";
+import { awaitsSettle, checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf, settlesAtHome } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
 import { recordValue, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { DEFERRED, lockTx, relayed, unlockTx } from "./locks.js";
+import { DEFERRED, LOCKS, lockTx, readLocks, relayed, unlockTx } from "./locks.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
@@ -87,6 +87,12 @@ function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
   addUsedRam(state, pub, bytes);
 }
 
+/** `settle` telling the tx's home to await also the halves of the credits `sent` to third shards, and `after` more. */
+function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after = 0): CrossReceipt {
+  const halves = sent.filter(settlesAtHome).length + after;
+  return halves > 0 ? { ...settle, halves } : settle;
+}
+
 /**
  * Applies a chunk's incoming receipts in their canonical order (by source
  * shard, then as the source emitted them), skipping ids in `seen`
@@ -122,6 +128,7 @@ export function applyIncoming(
       state.checkpoint();
       const out: CrossReceipt[] = [];
       let settlement: Settlement | null = null;
+      let wait = false;
       const amount = BigInt(r.amount);
       if (r.kind === "register") {
         applyRegister(state, r);
@@ -142,7 +149,7 @@ export function applyIncoming(
           const relay = { settle: settleOf(r, shard), escrow: r.amount, ram: r.ram ?? "0", frozen: r.frozen, result: ran.result, ramRecords: ran.ramRecords };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
-        } else out.push(settle, ...ran.outgoing);
+        } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
       } else if (r.kind === "credit") {
         // A symbol is created once on the chain (on its shard, which announced it before any credit of
         // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
@@ -169,7 +176,26 @@ export function applyIncoming(
         const back = result && !r.payer?.atHome ? { result } : {};
         // A probe moved nothing: nothing to refund, nothing failed.
         const message = r.probe ? "" : why;
-        out.push({ ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message, ...back });
+        const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message };
+        if (r.payer?.third) {
+          // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
+          // empty half, still a half for the wait below); a refund goes to the sender's shard.
+          const half = result ?? {
+            gasReserved: 0,
+            gasUsed: 0,
+            gasRatio: r.payer.gasRatio,
+            returns: [],
+            receipts: [],
+            ramUsage: {},
+            credit: { publisher: r.payer.publisher },
+          };
+          out.push({ ...refund, toShard: shardOf(r.payer.publisher, block.shard!.count), amount: "0", result: half });
+          if (message !== "") out.push(refund);
+        } else out.push({ ...refund, ...back });
+      } else if (r.result?.credit && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
+        // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
+        // half's two hops): it waits for that settle, which makes the tx await it (`halves`).
+        wait = true;
       } else {
         const ok = r.message === "";
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
@@ -179,7 +205,7 @@ export function applyIncoming(
         unlocked ||= locked;
         if (relay) {
           // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's.
-          out.push(relayed(relay, r), ...held);
+          out.push(withHalves(relayed(relay, r), held, r.halves), ...held);
         } else {
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
@@ -206,11 +232,11 @@ export function applyIncoming(
             ok,
             message: r.message,
             ...(r.result ? { result: r.result } : {}),
-            ...(held.some(awaitsSettle) ? { more: held.filter(awaitsSettle).length } : {}),
+            ...(held.some(awaitsSettle) || r.halves ? { more: held.filter(awaitsSettle).length + (r.halves ?? 0) } : {}),
           };
         }
       }
-      if (guard?.conflict != null) {
+      if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
         deferred.push(r);

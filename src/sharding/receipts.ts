@@ -69,15 +69,21 @@ export interface CrossReceipt {
   /**
    * Credit: who pays the receiver's half (its gas at the tx's ratio, ×100, and any RAM the publisher
    * pays there), and which token.iost action sent it. Sent by a tx at home, its settle's `result`
-   * reports it; sent by a forwarded part to the publisher's home (`atHome`), it is charged there.
+   * reports it; sent by a forwarded part to the publisher's home (`atHome`), it is charged there;
+   * sent by a forwarded part to any other shard (`third`), its settle takes it to the home.
    */
-  payer?: { publisher: string; gasRatio: string; op?: "issue"; atHome?: true };
+  payer?: { publisher: string; gasRatio: string; op?: "issue"; atHome?: true; third?: true };
   /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
   probe?: true;
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
   result?: ForwardResult;
+  /**
+   * Settle of an action: the credits its part and the parts after it sent to shards other than the
+   * tx's home (`payer.third`), whose settles bring their receiver halves home: the tx awaits them too.
+   */
+  halves?: number;
   /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. */
   def?: Record<string, string>;
 }
@@ -117,6 +123,11 @@ export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-
  */
 export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
   return out.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
+}
+
+/** Whether `r` is a forwarded part's credit to a third shard, whose settle goes to the tx's home (`halves`). */
+export function settlesAtHome(r: CrossReceipt): boolean {
+  return r.kind === "credit" && r.payer?.third === true;
 }
 
 export function awaitsSettle(r: CrossReceipt): boolean {
@@ -183,6 +194,7 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.forward) gas("vmGas", r.forward.vmGas);
+  if (r.halves !== undefined) gas("halves", r.halves);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
@@ -206,7 +218,10 @@ export interface Settlement {
    * receipt (arriving with the part's settle) but answers none of the receipts the tx awaits.
    */
   extra?: true;
-  /** Receipts the tx's home part held until this settle and sends now (executor/locks.ts): the tx awaits their settles too. */
+  /**
+   * Receipts the tx's home part held until this settle and sends now (executor/locks.ts), and the
+   * halves its forwarded parts' credits to third shards send home (`halves`): the tx awaits them too.
+   */
   more?: number;
 }
 

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
+import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { SimChain } from "./sim";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
@@ -111,7 +112,7 @@ const usedRam = (chain: SimChain, acc: string) => {
 };
 
 const gasOf = (chain: SimChain, user: string) =>
-  totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, N)].store)), user, T0 + 100n * 1_000_000_000n).value;
+  totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, chain.shards.length)].store)), user, T0 + 100n * 1_000_000_000n).value;
 
 beforeAll(vmReady);
 
@@ -516,6 +517,75 @@ describe("a tx across three and more shards: a chain of parts (simulator)", () =
       expect(chain.shards[3].store.get(`b-${ids[2]}-y`)).toBeUndefined();
       for (const s of chain.shards) expect(s.store.get(LOCKS)).toBeUndefined();
     }
+  });
+
+  it("a credit a later part sends to a third shard is charged at home as on one shard, its half waiting for the chain's settle", () => {
+    // give: the contract's own iost to an account of another shard, a credit sent by a forwarded part.
+    const GIVE = `class Give { init() {} give(to, amount) { blockchain.transfer(blockchain.contractName(), to, amount, ""); return "given"; } }
+module.exports = Give;`;
+    const deployGive = txBy(deployer, [act("system.iost", "setCode", [contractJson(GIVE, [{ name: "give", args: ["string", "string"] }])])]);
+    const give = "Contract" + txId(deployGive);
+    const fund = txBy(deployer, [act("token.iost", "transfer", ["iost", deployer, give, "5", ""])]);
+    const deploys = [other, third].map((u) => txBy(u, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]));
+    const [c2, c3] = deploys.map((t) => "Contract" + txId(t));
+    // Home 1, then 2, 3 and 0, whose credit goes to shard 2: its half reaches home a block before the chain's settle.
+    const long = txBy(caller, [act(c2, "put", ["p", "1"]), act(c3, "put", ["q", "1"]), act(give, "give", [other, "2"])]);
+    // Home 1, then 0, whose credit goes to shard 2 (a third shard): the part's settle comes first.
+    const short = txBy(caller, [act(give, "give", [other, "1"])]);
+    // Home 1, then 0 (its credit to shard 2 held), then 3, which fails: the credit goes as a probe, its half's gas charged.
+    const failing = txBy(caller, [act(give, "give", [other, "1"]), act(c3, "nope", [])]);
+    const outcome = (n: number) => {
+      const chain = new SimChain(config(), n);
+      for (const t of [deployGive, fund, ...deploys]) chain.submit(t);
+      step(chain, 2);
+      const home = chain.shards[shardOf(caller, n)];
+      const out = [short, long, failing].map((tx) => {
+        const [g0, o0] = [gasOf(chain, caller), balance(chain, other, shardOf(other, n))];
+        chain.submit(tx);
+        let early = false;
+        let first: bigint | undefined; // gas_usage when the receipt first looked final
+        for (let b = 0; b < 20 && !chain.quiet(); b++) {
+          step(chain);
+          early ||= (home.store.get(DEFERRED) ?? "").includes(txId(tx));
+          const t = home.results.get(txId(tx));
+          if (t?.pending === 0) first ??= t.receipt!.gasUsage;
+        }
+        const r = home.results.get(txId(tx))!;
+        expect([r.pending, first], "final only once complete").toEqual([0, r.receipt!.gasUsage]);
+        const { statusCode, message, gasUsage, ramUsage, returns, receipts } = r.receipt!;
+        expect(g0 - gasOf(chain, caller), "gas charged once, at home").toBe(gasUsage);
+        return { early, receipt: { statusCode, message, gasUsage, ramUsage, returns, receipts }, paid: balance(chain, other, shardOf(other, n)) - o0 };
+      });
+      for (const s of chain.shards) expect([s.store.get(LOCKS), s.store.get(DEFERRED)]).toEqual([undefined, undefined]);
+      return out;
+    };
+    const [one, four] = [outcome(1), outcome(N)];
+    expect(one[0].receipt).toMatchObject({ statusCode: "SUCCESS", returns: ['["given"]'] });
+    expect(four.map((o) => o.receipt)).toEqual(one.map((o) => o.receipt));
+    expect(one[2].receipt).toMatchObject({ statusCode: "RUNTIME_ERROR", returns: [] });
+    expect(four.map((o) => o.paid)).toEqual([IOST, 2n * IOST, 0n]);
+    expect(
+      four.map((o) => o.early),
+      "the long chain's half waited in x-deferred",
+    ).toEqual([false, true, false]);
+  });
+
+  it("a third-shard credit that cannot land: the failure goes to the tx's home, the refund to the sender's shard", () => {
+    const chain = new SimChain(config(), N);
+    // A part on shard 0 paid ghost0 (shard 2, no such account) for a tx of caller (home: shard 1).
+    const credit: CrossReceipt = {
+      ...{ id: "tx1:g0", kind: "credit", txHash: "tx1", fromShard: 0, toShard: 2, token: "iost", account: "ghost0", counterpart: deployer },
+      ...{ amount: "5", message: "", payer: { publisher: caller, gasRatio: "100", third: true } },
+    };
+    const block = { chainId: 1020, number: 9n, time: T0, parentHash: "", witness: "" };
+    const out = chain.shards[2].buildChunk(block, [credit]);
+    const settle = { id: "tx1:g0:settle", kind: "settle", txHash: "tx1", fromShard: 2, token: "iost", account: deployer, counterpart: "ghost0" };
+    const message = "invalid account ghost0";
+    expect(out).toEqual([
+      { ...settle, toShard: 1, amount: "0", message, result: expect.objectContaining({ gasUsed: 0, ramUsage: {}, credit: { publisher: caller } }) },
+      { ...settle, toShard: 0, amount: "5", message },
+    ]);
+    expect(chain.shards[2].store.get("m-token.iost-TBghost0-iost")).toBeUndefined();
   });
 
   it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {

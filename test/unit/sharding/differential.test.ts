@@ -192,11 +192,8 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { THIRD_SHARD_CREDIT, TOKEN_ONE_TX, COSIGNER_ELSEWHERE, COSIGNER_RAM, CHAIN_RAM, FROZEN_PAYER } = REASON;
+const { TOKEN_ONE_TX, COSIGNER_ELSEWHERE, COSIGNER_RAM, CHAIN_RAM, FROZEN_PAYER } = REASON;
 const KNOWN: Record<string, string> = {
-  // ram.iost's fee to deadaddr (shard 1) is a credit from the forwarded part to a third shard.
-  "ram buy for an account of another shard, the fee to a third shard": THIRD_SHARD_CREDIT,
-  "the token issued to an account of a third shard": THIRD_SHARD_CREDIT,
   "a token of another shard created, issued and moved in one tx": TOKEN_ONE_TX,
   "a contract of another shard charges RAM to a co-signer of the publisher's shard": COSIGNER_RAM,
   "a contract of another shard charges RAM to a co-signer of the contract's shard": COSIGNER_ELSEWHERE,

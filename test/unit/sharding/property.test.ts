@@ -91,7 +91,6 @@ interface Ctx {
 }
 
 const at = (acc: string) => shardOf(acc, N);
-const DEADADDR_SHARD = at("deadaddr");
 
 function toTx(s: Step, ctx: Ctx): Tx {
   const call = (c: number, abi: string, args: unknown[]) => act(ctx.contracts[c], abi, args);
@@ -155,9 +154,6 @@ function classify(s: Step, ctx: Ctx): string | null {
         return R.TOKEN_ONE_TX;
       }
       return null;
-    case "ram":
-      // A buy for another shard's account runs there; ram.iost's fee to deadaddr then leaves for a third shard.
-      return s.op === "buy" && at(s.to) !== at(s.by) && at(s.to) !== DEADADDR_SHARD && at(s.by) !== DEADADDR_SHARD ? R.THIRD_SHARD_CREDIT : null;
     case "pledge":
       return null;
     case "unpledge":

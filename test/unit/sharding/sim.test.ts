@@ -169,6 +169,10 @@ describe("account creation on another shard (action receipts)", () => {
     expect(spent).toBeLessThan(1000n * 100_000_000n);
     expect(chain.totalIost()).toBe(supply);
     const [result] = [...chain.shards[shardOf(ADMIN, N)].results.values()];
+    // ram.iost's fee to deadaddr, a third shard, brings its receiver's half home one block later.
+    const third = ![shardOf(ADMIN, N), shardOf(remoteName, N)].includes(shardOf("deadaddr", N));
+    expect(result).toMatchObject({ pending: third ? 1 : 0, failures: [] });
+    chain.step();
     expect(result).toMatchObject({ pending: 0, failures: [] });
   });
 

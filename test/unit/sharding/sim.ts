@@ -128,7 +128,7 @@ export class SimShard {
     for (const id of inc.applied) this.applied.set(id, (this.applied.get(id) ?? 0) + 1);
     for (const [hash, result] of executed) this.results.set(hash, result);
     for (const s of inc.settled) {
-      // Only the tx's home tracks it (credits sent by forwarded actions settle where they were sent from).
+      // Only the tx's home tracks it (a forwarded part's credit is refunded where it was sent from).
       const t = this.results.get(s.txHash);
       if (!t) continue;
       t.pending += pendingChange(s);

@@ -262,7 +262,6 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
  * cases to drop from KNOWN (differential) and the classifier (property).
  */
 export const REASON = {
-  THIRD_SHARD_CREDIT: "a credit a forwarded part sends to a third shard is not charged",
   TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
