@@ -98,7 +98,9 @@ type Target = string | { url: string };
 const urlOf = (t: Target) => (typeof t === "string" ? t : t.url);
 
 async function getJson(url: string, timeoutMs = 10_000): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  // Fresh answers: a head read shared for HEAD_MEMO_MS (workers/lib/cache.ts) could name an older head
+  // than the state read after it, and the state checks compare nodes at one head.
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { "cache-control": "no-cache" } });
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -108,7 +108,8 @@ describe("four nodes under production timing", () => {
     const t0 = performance.now();
     expect((await getJson(`${link.url}/getChainInfo`)).status).toBe(200);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(2 * timing.linkMs.min - 2);
-    expect(link.delays.length).toBeGreaterThan(10);
+    // On demand, the tx's block and its endorsements crossed it (a resting network sends nothing more).
+    expect(link.delays.length).toBeGreaterThan(3);
     expect(link.delays.every((d) => d >= timing.linkMs.min && d <= timing.linkMs.max)).toBe(true);
     // Block times are the wall time the alarm ran at: logged, not asserted (on a loaded machine
     // punctual alarms run late too; test/workers/alarm-jitter.test.ts checks the knob itself).

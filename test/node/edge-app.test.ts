@@ -314,6 +314,14 @@ describe("reads", () => {
     expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo", "coordinator.chainInfo"]);
   });
 
+  it("getChainInfo with Cache-Control: no-cache asks the coordinator now, memo or not", async () => {
+    const f = fakeEnv();
+    await call(f.env, "/getChainInfo");
+    await call(f.env, "/getChainInfo", { headers: { "Cache-Control": "no-cache" } });
+    await call(f.env, "/getChainInfo", { headers: { "Cache-Control": "no-cache" } });
+    expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo", "coordinator.chainInfo", "coordinator.chainInfo"]);
+  });
+
   it("blocks: complete=true adds the chunk's transactions, false an empty array", async () => {
     const f = fakeEnv();
     const full = await call(f.env, "/getBlockByNumber/3/true");

@@ -9,9 +9,13 @@ import { shardOf } from "../../src/sharding/placement";
 
 export const nodeRoutes = new Hono<AppEnv>();
 
-/** The coordinator's chain info, shared by this isolate's requests for HEAD_MEMO_MS (lib/cache.ts). */
-export function chainInfoOf(env: Env): Promise<Json> {
+/**
+ * The coordinator's chain info, shared by this isolate's requests for HEAD_MEMO_MS (lib/cache.ts);
+ * `fresh` asks the coordinator now (a client that sent `Cache-Control: no-cache`).
+ */
+export function chainInfoOf(env: Env, fresh = false): Promise<Json> {
   // Reading the chain is a good moment to make sure it is ticking: the same call wakes the coordinator.
+  if (fresh) return coordinator(env).chainInfo(true);
   return headMemo.get(memoOwner(env), "chainInfo", Date.now(), () => coordinator(env).chainInfo(true));
 }
 
@@ -25,8 +29,9 @@ nodeRoutes.get("/getNodeInfo", async (c) => {
   return c.json(view);
 });
 
-// One coordinator call (it also arms the block alarm), or none within HEAD_MEMO_MS of another request's.
-nodeRoutes.get("/getChainInfo", async (c) => c.json(await chainInfoOf(c.env)));
+// One coordinator call (it also arms the block alarm), or none within HEAD_MEMO_MS of another request's
+// unless the client asks for a fresh answer (a reader that must know the head its next reads see).
+nodeRoutes.get("/getChainInfo", async (c) => c.json(await chainInfoOf(c.env, /\bno-cache\b/.test(c.req.header("cache-control") ?? ""))));
 
 nodeRoutes.get("/getGasRatio", async (c) => c.json(await coordinator(c.env).getGasRatio()));
 
