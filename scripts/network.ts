@@ -21,6 +21,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEV_PRODUCERS } from "../src/genesis/dev-keys";
+import { startGrpcBridge } from "./grpc/bridge";
 import { startLinkProxy, type LinkDelay, type LinkProxy } from "./link-proxy";
 import { ROOT, sleep, startNode, type RunningNode } from "./node";
 import { onInterrupt } from "./shutdown";
@@ -274,13 +275,20 @@ async function main(): Promise<void> {
   console.log(`starting ${o.nodes} node(s) on ports ${o.basePort}–${o.basePort + o.nodes - 1}…`);
   const net = await startNetwork({ nodes: o.nodes, basePort: o.basePort, proxied: o.proxied, readyTimeoutMs: 180_000 });
 
-  const interrupt = onInterrupt(`${o.nodes} node(s) (state is kept in ${NETWORK_DIR})`, () => net.stop(), 20_000);
+  // gRPC after the HTTP ports (node i on base + MAX_NODES + i): a bridge outlives its node's restarts.
+  const bridges = await Promise.all(net.nodes.map((node) => startGrpcBridge({ node: node.url, port: o.basePort + MAX_NODES + node.index })));
+  const stopAll = async () => {
+    await Promise.all(bridges.map((b) => b.stop()));
+    await net.stop();
+  };
+  const interrupt = onInterrupt(`${o.nodes} node(s) (state is kept in ${NETWORK_DIR})`, stopAll, 20_000);
 
   console.log("");
   console.log(`iost-edge local network: ${o.nodes} node(s), chain id 1020, ${o.nodes} genesis producer(s)`);
   console.log("Producer keys are IOST-edge's PUBLIC dev keys (src/genesis/dev-keys.ts): never use them for real value.");
   for (const node of net.nodes) {
     console.log(`  node-${node.index}  ${node.url}  ${node.id}  ${node.pubkey}`);
+    console.log(`          gRPC  ${bridges[node.index].address}`);
     console.log(`          store ${node.persist}`);
     console.log(`          peers ${node.peers.join(" ") || "(none)"}`);
   }

@@ -6,6 +6,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unstable_DevEnv } from "wrangler";
+import { startGrpcBridge } from "./grpc/bridge";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -18,6 +19,8 @@ export interface RunningNode {
   url: string;
   /** /getChainInfo as first answered. */
   chainInfo: Record<string, unknown>;
+  /** host:port of its gRPC endpoint (scripts/grpc/bridge.ts), when one was asked for. */
+  grpc?: string;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export interface NodeOptions {
   logLevel?: "warn" | "log";
   /** Milliseconds to wait for /getChainInfo to answer. */
   readyTimeoutMs?: number;
+  /** Also serve IOST's gRPC API (iwallet's `-s`) on this loopback port; 0 picks a free one; undefined: none. */
+  grpcPort?: number;
 }
 
 export async function startNode(options: NodeOptions = {}): Promise<RunningNode> {
@@ -69,7 +74,13 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     const proxied = (await worker.url).toString().replace(/\/$/, "");
     const url = options.port || direct === undefined ? proxied : direct;
     const chainInfo = await waitForChain(url, options.readyTimeoutMs ?? 60_000);
-    return { url, chainInfo, stop: () => worker.dispose() };
+    if (options.grpcPort === undefined) return { url, chainInfo, stop: () => worker.dispose() };
+    const bridge = await startGrpcBridge({ node: url, port: options.grpcPort });
+    const stop = async () => {
+      await bridge.stop();
+      await worker.dispose();
+    };
+    return { url, chainInfo, grpc: bridge.address, stop };
   } catch (err) {
     await worker.dispose().catch(() => {});
     throw err;

@@ -5,6 +5,7 @@
  *   npm start                 http://127.0.0.1:30001, state kept in .wrangler/state
  *   npm start -- --reset      wipe .wrangler/state first (a new chain from genesis)
  *   npm start -- --port 8787  another port
+ *   npm start -- --grpc-port 30012   IOST's gRPC API (iwallet -s) elsewhere than 30002; 0: none
  *   npm start -- --quiet      no request lines or contract console output
  *   npm start -- --mining M   block production: on-demand (default), interval, on-tx or manual (README "Dev conveniences")
  *
@@ -18,6 +19,7 @@ import { onInterrupt } from "./shutdown";
 
 const STATE_DIR = resolve(ROOT, ".wrangler/state");
 const DEFAULT_PORT = 30001; // IOST's HTTP gateway port
+const DEFAULT_GRPC_PORT = 30002; // IOST's gRPC port (iwallet's default -s localhost:30002)
 
 /** IOST's PUBLIC dev keys (go-iost config/dev_admin_key.json, config/genesis.yml). */
 const DEV_ACCOUNTS = [
@@ -36,6 +38,8 @@ const DEV_ACCOUNTS = [
 interface Options {
   reset: boolean;
   port: number;
+  /** 0: no gRPC endpoint. */
+  grpcPort: number;
   quiet: boolean;
   /** BLOCK_PRODUCTION for this run; undefined keeps wrangler.toml's. */
   mining?: ProductionMode;
@@ -45,12 +49,12 @@ const MODES: readonly ProductionMode[] = ["on-demand", "interval", "on-tx", "man
 
 function usage(message?: string): never {
   if (message) console.error(`start: ${message}`);
-  console.error("usage: npm start -- [--reset] [--port N] [--quiet] [--mining on-demand|interval|on-tx|manual]");
+  console.error("usage: npm start -- [--reset] [--port N] [--grpc-port N] [--quiet] [--mining on-demand|interval|on-tx|manual]");
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { reset: false, port: DEFAULT_PORT, quiet: false };
+  const options: Options = { reset: false, port: DEFAULT_PORT, grpcPort: DEFAULT_GRPC_PORT, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--reset") options.reset = true;
@@ -60,6 +64,11 @@ function parseArgs(argv: string[]): Options {
       const port = Number(text);
       if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`invalid port ${JSON.stringify(text)}`);
       options.port = port;
+    } else if (arg === "--grpc-port" || arg.startsWith("--grpc-port=")) {
+      const text = arg.includes("=") ? arg.slice("--grpc-port=".length) : argv[++i];
+      const port = Number(text);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`invalid gRPC port ${JSON.stringify(text)}`);
+      options.grpcPort = port;
     } else if (arg === "--mining" || arg.startsWith("--mining=")) {
       const text = arg.includes("=") ? arg.slice("--mining=".length) : argv[++i];
       if (!MODES.includes(text as ProductionMode)) usage(`invalid mining mode ${JSON.stringify(text)}: on-demand, interval, on-tx or manual`);
@@ -85,6 +94,7 @@ async function main(): Promise<void> {
     readyTimeoutMs: 90_000,
     logLevel: options.quiet ? "warn" : "log",
     vars: options.mining ? { BLOCK_PRODUCTION: options.mining } : {},
+    grpcPort: options.grpcPort === 0 ? undefined : options.grpcPort,
   });
 
   onInterrupt(`the node (state is kept in ${STATE_DIR})`, () => node.stop(), 15_000);
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
   console.log(`  chain id ${String(chainInfo.chain_id)}, head block ${String(chainInfo.head_block)}, state in ${STATE_DIR}`);
   if (options.mining) console.log(`  block production: ${options.mining}${options.mining === "manual" ? ` (mine: curl -X POST ${url}/dev/mine)` : ""}`);
   console.log(`  try: curl ${url}/getChainInfo`);
+  if (node.grpc) console.log(`  gRPC (rpcpb.ApiService, scripts/grpc/bridge.ts): ${node.grpc}  try: iwallet -s ${node.grpc} state`);
   console.log("");
   console.log("Dev accounts. These are IOST's PUBLIC dev keys, known to everyone: never use them for real value.");
   for (const a of DEV_ACCOUNTS) {
