@@ -35,7 +35,9 @@ interface Failure {
 
 /** A unary call: its answer, or its gRPC status as a Failure. */
 function call(method: string, request: object): Promise<any> {
-  return new Promise((resolve) => api[method](request, (err: grpc.ServiceError | null, res: any) => resolve(err ? ({ code: err.code, details: err.details } as Failure) : res)));
+  return new Promise((resolve) =>
+    api[method](request, (err: grpc.ServiceError | null, res: any) => resolve(err ? ({ code: err.code, details: err.details } as Failure) : res)),
+  );
 }
 
 async function ok(method: string, request: object): Promise<any> {
@@ -213,7 +215,13 @@ describe("errors as go-iost gives them", () => {
     expect(failure.code).toBe(grpc.status.UNIMPLEMENTED);
     const generic = new grpc.Client(node.grpc as string, grpc.credentials.createInsecure());
     const unknown = await new Promise<grpc.ServiceError | null>((resolve) =>
-      generic.makeUnaryRequest("/rpcpb.ApiService/NoSuchMethod", (x: Buffer) => x, (x: Buffer) => x, Buffer.alloc(0), (err) => resolve(err)),
+      generic.makeUnaryRequest(
+        "/rpcpb.ApiService/NoSuchMethod",
+        (x: Buffer) => x,
+        (x: Buffer) => x,
+        Buffer.alloc(0),
+        (err) => resolve(err),
+      ),
     );
     generic.close();
     expect(unknown?.code).toBe(grpc.status.UNIMPLEMENTED);
