@@ -12,6 +12,7 @@ import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
+import { movePledge } from "../sharding/pledges.js";
 import {
   awaitsSettle,
   checkReceipt,
@@ -239,6 +240,9 @@ export function applyIncoming(
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
           if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
           if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
+          // Pledges the part made or withdrew for users there: their pledgers' order, kept here (pledges.ts).
+          for (const m of ok && !undone ? (r.result?.pledges ?? []) : [])
+            if (block.shard && shardOf(m[0], block.shard.count) === shard) movePledge(state, shard, block.shard.count, m);
           // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
           for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
             const raw = state.get(key);

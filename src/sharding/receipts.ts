@@ -28,6 +28,7 @@
 import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
+import type { PledgeMove } from "./pledges.js";
 import { placedByName, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
 
@@ -114,6 +115,8 @@ export interface ForwardResult {
   credit?: { publisher: string };
   /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
   events?: ContractEvent[];
+  /** A part that succeeded: the `<pledger>gp` fields it added or removed, for the pledgers' order at home (pledges.ts). */
+  pledges?: PledgeMove[];
 }
 
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
@@ -214,6 +217,9 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
     gas("gasReserved", r.result.gasReserved);
+    const move = (m: unknown) => Array.isArray(m) && m.length === 3 && typeof m[0] === "string" && typeof m[1] === "string" && typeof m[2] === "boolean";
+    if (r.result.pledges !== undefined && !(Array.isArray(r.result.pledges) && r.result.pledges.every(move)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: pledges ${JSON.stringify(r.result.pledges)}`);
     // A credit's receiver half had nothing reserved: the home charges what it used.
     gas("gasUsed", r.result.gasUsed, r.result.credit ? undefined : BigInt(r.result.gasReserved));
   }

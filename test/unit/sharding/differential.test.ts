@@ -166,6 +166,24 @@ const CASES: Case[] = [
       () => txBy("admin", [act("gas.iost", "unpledge", ["admin", on(s), "10"])]),
     ],
   ),
+  // One pledger's pledges for users of three shards, interleaved: pledged_info lists them in pledge order.
+  ...(
+    [
+      ["pledge", on(0, 5)],
+      ["pledge", on(1, 7)],
+      ["pledge", on(2, 4)],
+      ["pledge", on(0, 6)],
+      ["unpledge", on(1, 7)],
+      ["pledge", on(1, 7)],
+      ["unpledge", on(2, 4)],
+      ["pledge", on(2, 4)],
+    ] as const
+  ).map(
+    ([op, user], i): Case => [
+      `pledge order ${i}: ${op} all of it for an account of shard ${shardOf(user, N)}`,
+      () => txBy(on(1, 6), [act("gas.iost", op, [on(1, 6), user, "10"])]),
+    ],
+  ),
   ["unpledge beyond the pledge", () => txBy(on(2), [act("gas.iost", "unpledge", [on(2), on(0, 1), "500"])])],
   ...[0, 2].flatMap((s): Case[] => [
     [`vote from shard ${s}`, () => txBy(on(s), [act("vote_producer.iost", "vote", [on(s), PRODUCER, "100"])])],
@@ -243,6 +261,7 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
         expect(b.receipt, "receipt").toEqual(a.receipt);
         expect(b.changed, "reads").toEqual(a.changed);
         expect(b.events, "/subscribe events").toEqual(a.events);
+        expect(b.pledged, "getAccount's pledged_info").toEqual(a.pledged);
       } else {
         expect(b, `now equal on N = 1 and N = 4: remove it from KNOWN (${why})`).not.toEqual(a);
         // A co-signer's RAM that cannot be charged fails the part: nothing written, no RAM for free.
