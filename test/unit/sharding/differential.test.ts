@@ -180,7 +180,7 @@ const CASES: Case[] = [
     ] as const
   ).map(
     ([op, user], i): Case => [
-      `pledge order ${i}: ${op} all of it for an account of shard ${shardOf(user, N)}`,
+      `pledge order ${i}: ${op} 10 for an account of shard ${shardOf(user, N)}`,
       () => txBy(on(1, 6), [act("gas.iost", op, [on(1, 6), user, "10"])]),
     ],
   ),
