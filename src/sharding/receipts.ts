@@ -29,7 +29,7 @@ import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
-import { placedByName, tokenShard } from "./placement.js";
+import { placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
 
 export interface CrossReceipt {
@@ -203,6 +203,9 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   }
   if (r.ram !== undefined) int("ram", r.ram);
   if (r.kind === "free" && r.ram === undefined) refuse("ram", r.ram, MAX_INT64);
+  // RAM is given back only where its account lives: anywhere else it would be RAM nobody used.
+  if (r.kind === "free" && !(givesRamBack(r.account) && shardOf(r.account, count) === r.toShard))
+    throw new ReceiptRefused(`receipt ${r.id} refused: a free of ${JSON.stringify(r.account)}'s RAM on shard ${r.toShard}`);
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
