@@ -31,9 +31,9 @@ export function pledgeOrder(state: State, pledger: string): string[] | undefined
 }
 
 /**
- * A field of `pledger`'s map came or went, on the pledger's shard `here` of `count` (a move of a
- * user of another shard: its part's settle). The first such field of another shard starts the row
- * from the map's own order here; the row goes when no user of another shard is left in it.
+ * A field of `pledger`'s map came or went (here, or on the user's shard and reported by its part's
+ * settle), applied on the pledger's shard `here` of `count`. The first field of another shard starts
+ * the row from the map's own order here; the row goes when no user of another shard is left in it.
  */
 export function movePledge(state: State, here: number, count: number, [pledger, user, added]: PledgeMove): void {
   const key = pledgeOrderKey(pledger);
