@@ -137,6 +137,7 @@ function pledge(h: Host, c: Cost, pledger: string, name: string, amount: Decimal
   if (t === 0n) {
     if (amount.isNegative()) throw new VmError("cannot unpledge! No pledge before");
     h.mapPut(c, pledger + "gp", name, fixed(amount));
+    h.notePledge(pledger, name, true);
     h.put(c, name + "gu", int(h.block.time));
     h.put(c, name + "gt", fixed(totalDelta));
     h.put(c, name + "gl", fixed(limitDelta));
@@ -158,8 +159,13 @@ function pledge(h: Host, c: Cost, pledger: string, name: string, amount: Decimal
   h.put(c, name + "gs", fixed(gasNew));
   const pledged = pledgeOf(h, c, name, pledger);
   const np = pledged.add(totalDelta);
-  if (np.isZero()) h.mapDel(c, pledger + "gp", name);
-  else if (np.isPositive()) h.mapPut(c, pledger + "gp", name, fixed(np));
+  if (np.isZero()) {
+    h.mapDel(c, pledger + "gp", name);
+    h.notePledge(pledger, name, false);
+  } else if (np.isPositive()) {
+    h.mapPut(c, pledger + "gp", name, fixed(np));
+    if (pledged.isZero()) h.notePledge(pledger, name, true);
+  }
 }
 
 function parsePledgeAmount(text: string): Decimal {

@@ -12,6 +12,7 @@ import { placedByName, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
 import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
 import { remoteContractShard } from "../sharding/directory.js";
+import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
 import { findContract } from "./monitor.js";
@@ -130,6 +131,8 @@ export class Host {
   events: ContractEvent[] = [];
   /** Cross-shard credits this tx sends (cleared with `receipts` when it fails). */
   outbox: CrossReceipt[] = [];
+  /** `<pledger>gp` fields this tx added or removed for pledgers of another shard, whose order lives there (sharding/pledges.ts). */
+  pledgeMoves: PledgeMove[] = [];
   /** Remaining VM gas of the running action (Go's GValue "gas_limit"). */
   gasLimit = 0;
   amountTotal = new Map<string, Decimal>();
@@ -381,6 +384,14 @@ export class Host {
     if (!sh || sh.count === 1 || !placedByName(account) || (this.tx.guest && account === this.tx.publisher)) return null;
     const home = shardOf(account, sh.count);
     return home === sh.index ? null : home;
+  }
+
+  /** A `<pledger>gp` field came or went: kept in the pledger's order at its home, here or by the settle. */
+  notePledge(pledger: string, user: string, added: boolean): void {
+    const sh = this.block.shard;
+    if (!sh || sh.count === 1) return;
+    if (shardOf(pledger, sh.count) === sh.index) movePledge(this.state, sh.index, sh.count, [pledger, user, added]);
+    else this.pledgeMoves.push([pledger, user, added]);
   }
 
   /** The id of the next receipt this tx sends. An action receipt's run sends its own ids ("g"): they must not meet the home's. */

@@ -92,6 +92,7 @@ export function runForwarded(
       receipts: ok ? h.receipts : [],
       ramUsage,
       ...(events.length > 0 ? { events } : {}),
+      ...(ok && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
     };
   };
   const eventsSoFar = () => {

@@ -12,7 +12,19 @@ import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { applyRegister } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
-import { awaitsSettle, checkReceipt, type CrossReceipt, type ForwardResult, SETTLE, type Settlement, settleOf, settlesAtHome } from "../sharding/receipts.js";
+import { movePledge } from "../sharding/pledges.js";
+import {
+  awaitsSettle,
+  checkReceipt,
+  type CrossReceipt,
+  type ForwardResult,
+  freeOf,
+  givesRamBack,
+  SETTLE,
+  type Settlement,
+  settleOf,
+  settlesAtHome,
+} from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
 import { recordValue, runForwarded } from "./forwarded.js";
@@ -37,7 +49,12 @@ function applyBurn(state: State, r: CrossReceipt): void {
  * shard: its gas and RAM go back in the settle for the publisher's home to charge. Records the
  * publisher pays carry its name, as on one shard; token.iost's own RAM is free, as there.
  */
-function receiveCredit(state: State, block: BlockContext, r: CrossReceipt, payer: NonNullable<CrossReceipt["payer"]>): ForwardResult {
+function receiveCredit(
+  state: State,
+  block: BlockContext,
+  r: CrossReceipt,
+  payer: NonNullable<CrossReceipt["payer"]>,
+): { half: ForwardResult; frees: CrossReceipt[] } {
   const tx: TxContext = {
     publisher: payer.publisher,
     hash: r.txHash,
@@ -58,17 +75,23 @@ function receiveCredit(state: State, block: BlockContext, r: CrossReceipt, payer
   receiveTokens(h, c, r.token, r.account, BigInt(r.amount), payer.op ?? "transfer", until);
   h.flushCacheCost();
   const ramUsage: Record<string, string> = {};
+  const frees: CrossReceipt[] = [];
   for (const [k, v] of Object.entries(ramUsageOf(h))) {
     ramUsage[k] = v.toString();
     // The receiver's rewritten record (a frozen list now under the publisher's name) frees what another
-    // payer paid: an account of this shard gets it back here, as on one shard (the publisher's RAM is chargeHalf's).
-    const here = block.shard && placedByName(k) && shardOf(k, block.shard.count) === block.shard.index;
-    if (v < 0n && k !== payer.publisher && here) {
+    // payer paid: it gets it back, as on one shard, here or on its own shard (the publisher's RAM is chargeHalf's).
+    if (v >= 0n || k === payer.publisher || !placedByName(k)) continue;
+    const home = block.shard ? shardOf(k, block.shard.count) : 0;
+    if (home === (block.shard?.index ?? 0)) {
       addBalance(state, "ram", k, -v);
       addUsedRam(state, k, v);
-    }
+    } else if (givesRamBack(k))
+      frees.push(
+        freeOf({ id: `${r.id}:free:${k}`, txHash: r.txHash, fromShard: block.shard!.index, toShard: home, account: k, counterpart: payer.publisher }, -v),
+      );
   }
-  return { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
+  const half = { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
+  return { half, frees };
 }
 
 /**
@@ -134,6 +157,10 @@ export function applyIncoming(
         applyRegister(state, r);
       } else if (r.kind === "burn") {
         applyBurn(state, r);
+      } else if (r.kind === "free") {
+        // The payer's RAM a tx freed elsewhere, back as one shard's doPay gives it (raw keys, payer "").
+        addBalance(state, "ram", r.account, BigInt(r.ram!));
+        addUsedRam(state, r.account, -BigInt(r.ram!));
       } else if (r.kind === "token") {
         // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
@@ -158,12 +185,13 @@ export function applyIncoming(
         const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
         const why = !known ? ERR.tokenNotExists : !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
         if (r.probe) state.checkpoint();
-        const result = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
-        // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM).
+        const received = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
+        const result = received?.half;
+        // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
         if (r.probe) {
           state.rollback();
           if (result) result.ramUsage = {};
-        }
+        } else out.push(...(received?.frees ?? []));
         if (why === "" && !result) {
           if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
           else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
@@ -212,6 +240,9 @@ export function applyIncoming(
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
           if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
           if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
+          // Pledges the part made or withdrew for users there: their pledgers' order, kept here (pledges.ts).
+          for (const m of ok && !undone ? (r.result?.pledges ?? []) : [])
+            if (block.shard && shardOf(m[0], block.shard.count) === shard) movePledge(state, shard, block.shard.count, m);
           // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
           for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
             const raw = state.get(key);

@@ -20,7 +20,7 @@ import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import type { CrossReceipt } from "../sharding/receipts.js";
+import { type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { escrowRam, forwardTarget, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
@@ -208,6 +208,12 @@ export function doPay(h: Host, chargeGas = true): Decimal {
     const away = !payer.endsWith(".iost") && h.remoteShard(payer) !== null;
     if (away && tx.guest && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
       throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
+    // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
+    // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
+    if (away && givesRamBack(payer) && BigInt(c.data) < 0n) {
+      const to = { id: h.nextReceiptId(), txHash: tx.hash, fromShard: h.block.shard!.index, toShard: h.remoteShard(payer)! };
+      h.outbox.push(freeOf({ ...to, account: payer, counterpart: tx.publisher }, -BigInt(c.data)));
+    }
     if (!payer.endsWith(".iost") && !away) {
       let ramPayer = payer;
       if (isContractId(payer)) {

@@ -135,6 +135,8 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     // The last part's events already hold every earlier part's (forwarded.ts).
     ...(ok && f.events ? { events: f.events } : {}),
   };
+  const pledges = ok ? [...(x.result.pledges ?? []), ...(f.pledges ?? [])] : [];
+  if (pledges.length > 0) result.pledges = pledges;
   const ram = ok ? (s.ram ?? "0") : x.ram;
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
   const frozen = ok ? s.frozen : x.frozen;

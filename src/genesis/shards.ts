@@ -14,6 +14,8 @@
  *   with its balance and created at 0 on every other shard: a pledge there
  *   then updates an existing record, whose RAM and gas are one shard's
  *   (creating it would charge token.iost RAM that one chain never pays).
+ * - a pledger with pledges for users of other shards gets its map's order
+ *   (sharding/pledges.ts) on its own shard.
  * With one shard this is exactly the unsplit genesis.
  */
 import { applyGenesis, type GenesisConfig } from "./index.js";
@@ -22,6 +24,7 @@ import { stateRoot } from "../state/root.js";
 import type { Write } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { accountEntry } from "../sharding/directory.js";
+import { pledgeOrderKey } from "../sharding/pledges.js";
 import { isConsensusTokenKey, keyAccount, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 
 /** The shard that holds a genesis key, or null for every shard. */
@@ -105,6 +108,18 @@ export function applyShardGenesis(store: Store, config: GenesisConfig, index: nu
       const acc = /^m-auth\.iost-auth-(.+)$/.exec(key)?.[1];
       if (acc !== undefined && value !== null && shardOf(acc, count) !== index) mine.push(accountEntry(acc, shardOf(acc, count)));
     }
+  // A genesis pledger with pledges on other shards keeps their one-shard order (sharding/pledges.ts): its map's index as genesis left it.
+  if (count > 1) {
+    const maps = new Map<string, string | null>();
+    for (const [key, value] of full.writes) {
+      const pledger = /^m-gas\.iost-([^-]+)gp$/.exec(key)?.[1];
+      if (pledger !== undefined) maps.set(pledger, value);
+    }
+    for (const [pledger, value] of maps) {
+      const users = value === null ? [] : value.split("@").slice(1);
+      if (shardOf(pledger, count) === index && users.some((u) => shardOf(u, count) !== index)) mine.push([pledgeOrderKey(pledger), value]);
+    }
+  }
   for (const [key, value] of mine) {
     if (value !== null) store.put(key, value);
   }

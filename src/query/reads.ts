@@ -7,6 +7,7 @@
  * Each read gets the state and the time (ns) of the block it reflects (gas and
  * frozen balances depend on it), then the route's arguments.
  */
+import { pledgeOrder } from "../sharding/pledges.js";
 import type { State } from "../state/state.js";
 import * as q from "./index.js";
 import * as pob from "./pob.js";
@@ -15,7 +16,12 @@ import * as pob from "./pob.js";
 const orError = <T>(v: T | null, error: string): T | { error: string } => (v === null ? { error } : v);
 
 export const reads = {
-  getAccount: (s: State, time: bigint, name: string) => orError(q.getAccount(s, name, time), "account not found"),
+  /** With `pledge_order` when its pledges span shards: the edge sorts `pledged_info` by it (sharding/pledges.ts). */
+  getAccount: (s: State, time: bigint, name: string) => {
+    const a = q.getAccount(s, name, time);
+    const order = a && pledgeOrder(s, name);
+    return orError(a && order ? { ...a, pledge_order: order } : a, "account not found");
+  },
   /** getAccount's `pledged_info` entries held here, for a pledger of another shard (workers/rpc/accounts.ts). */
   getPledges: (s: State, _time: bigint, pledger: string) => q.pledgesOf(s, pledger),
   getTokenBalance: (s: State, time: bigint, account: string, token: string) => q.getTokenBalance(s, account, token, time),

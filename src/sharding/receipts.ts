@@ -14,6 +14,8 @@
  * answered. `burn` receipts carry an amount destroyed on another shard than
  * the token's to the token's shard, whose supply record is the chain's
  * (docs/SHARDING.md "Tokens across shards"), and are not answered either.
+ * `free` receipts give an account the RAM a tx freed on another shard of a
+ * record it paid (its `ram` balance up, its used RAM down), not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
@@ -26,18 +28,19 @@
 import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
-import { tokenShard } from "./placement.js";
+import type { PledgeMove } from "./pledges.js";
+import { placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn" | "token";
+  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free";
   txHash: string;
   fromShard: number;
   toShard: number;
   token: string;
-  /** Credit: the account credited. Action: the publisher. Settle: the sender (refunded when amount ≠ 0; token.iost for an issue, whose refund lowers the supply). Register: the contract. Token: token.iost. */
+  /** Credit: the account credited. Action: the publisher. Settle: the sender (refunded when amount ≠ 0; token.iost for an issue, whose refund lowers the supply). Register: the contract. Token: token.iost. Free: the payer given its RAM back. */
   account: string;
   /** Credit: the sender (token.iost for an issue). Action: the account or contract it works for. Settle: the credited account. Register, token: the publisher. */
   counterpart: string;
@@ -46,6 +49,7 @@ export interface CrossReceipt {
   /**
    * RAM bytes, decimal text. Action: the publisher's free RAM, held on the target while its
    * actions run (a RAM escrow, as `amount` is for iost). Settle of an action: the unused part back.
+   * Free: the bytes given back (still counted in the account's used RAM until it lands).
    */
   ram?: string;
   /**
@@ -111,6 +115,8 @@ export interface ForwardResult {
   credit?: { publisher: string };
   /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
   events?: ContractEvent[];
+  /** A part that succeeded: the `<pledger>gp` fields it added or removed, for the pledgers' order at home (pledges.ts). */
+  pledges?: PledgeMove[];
 }
 
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
@@ -132,6 +138,17 @@ export function settlesAtHome(r: CrossReceipt): boolean {
 
 export function awaitsSettle(r: CrossReceipt): boolean {
   return r.kind === "credit" || r.kind === "action";
+}
+
+/**
+ * Whether RAM freed of a record `payer` paid goes back to it on its shard (a `free` receipt): an
+ * account's, not deadaddr's genesis records, copied to every shard but charged once.
+ */
+export const givesRamBack = (payer: string) => placedByName(payer) && payer !== "deadaddr";
+
+/** A `free` receipt: `bytes` of RAM a tx freed here back to `account`, on its shard. */
+export function freeOf(r: Pick<CrossReceipt, "id" | "txHash" | "fromShard" | "toShard" | "account" | "counterpart">, bytes: bigint): CrossReceipt {
+  return { ...r, kind: "free", token: "ram", amount: "0", ram: bytes.toString(), message: "" };
 }
 
 /** The suffix of a settle's id: `<id of the receipt it answers>:settle`. */
@@ -185,6 +202,10 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     if (!ok || !r.def) throw new ReceiptRefused(`receipt ${r.id} refused: a definition of ${JSON.stringify(r.token)} from shard ${r.fromShard}`);
   }
   if (r.ram !== undefined) int("ram", r.ram);
+  if (r.kind === "free" && r.ram === undefined) refuse("ram", r.ram, MAX_INT64);
+  // RAM is given back only where its account lives: anywhere else it would be RAM nobody used.
+  if (r.kind === "free" && !(givesRamBack(r.account) && shardOf(r.account, count) === r.toShard))
+    throw new ReceiptRefused(`receipt ${r.id} refused: a free of ${JSON.stringify(r.account)}'s RAM on shard ${r.toShard}`);
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
@@ -199,6 +220,9 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
     gas("gasReserved", r.result.gasReserved);
+    const move = (m: unknown) => Array.isArray(m) && m.length === 3 && typeof m[0] === "string" && typeof m[1] === "string" && typeof m[2] === "boolean";
+    if (r.result.pledges !== undefined && !(Array.isArray(r.result.pledges) && r.result.pledges.every(move)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: pledges ${JSON.stringify(r.result.pledges)}`);
     // A credit's receiver half had nothing reserved: the home charges what it used.
     gas("gasUsed", r.result.gasUsed, r.result.credit ? undefined : BigInt(r.result.gasReserved));
   }

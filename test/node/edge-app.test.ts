@@ -574,6 +574,34 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
     expect(shards.filter((s) => s === "shard-1" || s === "shard-3").sort()).toEqual(["shard-1", "shard-3"]);
   });
 
+  it("getAccount's pledged_info is sorted by the order its home keeps (pledge_order), which the answer does not show", async () => {
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4" },
+      reads: {
+        getAccount: async (name): Promise<Answer<Json>> => ({
+          name,
+          gas_info: { limit: 1, pledged_info: [{ pledger: "bob", amount: 10 }] },
+          pledged_on: [1, 3],
+          pledge_order: ["carol-1", "bob", "dave-3"],
+        }),
+        getPledges: async () => [{ pledger: f.calls.filter((c) => c.method === "shard.getPledges").length === 1 ? "carol-1" : "dave-3", amount: 5 }],
+      },
+    });
+    const r = await call(f.env, "/getAccount/alice/true");
+    expect(r.body).toEqual({
+      name: "alice",
+      gas_info: {
+        limit: 1,
+        pledged_info: [
+          { pledger: "carol-1", amount: 5 },
+          { pledger: "bob", amount: 10 },
+          { pledger: "dave-3", amount: 5 },
+        ],
+      },
+      vote_infos: [],
+    });
+  });
+
   it("contribute balances are read on shard 0, iost on the account's shard", async () => {
     const f = fakeEnv({ vars: { SHARD_COUNT: "4" } });
     await call(f.env, "/getTokenBalance/producer000/contribute/true");

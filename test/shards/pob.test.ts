@@ -2,7 +2,8 @@
  * Proof of Believability through the Durable Objects on four shards: a
  * producer placed on shard 1 votes (forwarded to shard 0, where vote.iost
  * locks the IOST), unvotes (the refund comes home frozen), and the PoB reads
- * are served by shard 0 and the edge routes.
+ * are served by shard 0 and the edge routes. RAM a tx frees of a record an
+ * account of another shard paid reaches that account's shard (a `free` receipt).
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -56,6 +57,40 @@ describe("Proof of Believability on four shards", () => {
     expect(after.frozen_balances.map((f) => f.amount)).toEqual([400]);
     expect(await shardAt(0).read("getProducerVoteInfo", producer.id)).toMatchObject({ votes: 600 });
     expect(await shardAt(0).read("getVoterBonus", producer.id)).toEqual({ bonus: 0, detail: {} });
+  });
+
+  test("RAM a tx frees of a frozen record an account of another shard paid goes back to that account's shard", async () => {
+    const c = newChain("free");
+    const shardAt = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const [admin, payer] = [shardAt(shardOf("admin", N)), shardAt(shardOf(producer.id, N))];
+    expect(shardOf("admin", N)).not.toBe(shardOf(producer.id, N));
+    type Ram = { ram_info: { available: string; used: string } };
+    const ram = async () => ((await payer.read("getAccount", producer.id)) as Ram).ram_info;
+    await c.coord.chainInfo();
+    const fund = makeTx({ to: producer.id, amount: "3000" });
+    await admin.submitTx(fund.bytes, fund.hash);
+    await tick(c, 2);
+    // The producer freezes iost to admin, due at once: admin's frozen record is the producer's RAM.
+    const freeze = makeTx({
+      publisher: producer.id,
+      secretKey: key,
+      actions: [{ contract: "token.iost", actionName: "transferFreeze", data: JSON.stringify(["iost", producer.id, "admin", "2", 1, ""]) }],
+    });
+    await payer.submitTx(freeze.bytes, freeze.hash);
+    await tick(c, 3);
+    expect(await payer.getTxReceipt(freeze.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const before = await ram();
+    // admin's transfer at home unfreezes it: the record goes, and so does the producer's RAM in it.
+    const spend = makeTx({ to: "admin", amount: "1" });
+    await admin.submitTx(spend.bytes, spend.hash);
+    await tick(c, 2); // the free receipt lands on the producer's shard in the next block
+    const r = (await admin.getTxReceipt(spend.hash)) as { status_code: string; ram_usage: Record<string, number> };
+    expect(r.status_code).toBe("SUCCESS");
+    const freed = -r.ram_usage[producer.id];
+    expect(freed).toBeGreaterThan(0);
+    const after = await ram();
+    expect(BigInt(after.available) - BigInt(before.available)).toBe(BigInt(freed));
+    expect(BigInt(before.used) - BigInt(after.used)).toBe(BigInt(freed));
   });
 
   test("the edge serves the PoB reads from shard 0 with IOST's errors", async () => {

@@ -7,9 +7,9 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import type { Json } from "../../durable-objects/api";
 import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, tokenShard } from "../../src/sharding/placement";
+import { orderPledges } from "../../src/sharding/pledges";
 import { accountShard, homeShard, shard, shardCount } from "../lib/nodes";
 import { parseBoolParam } from "../lib/params";
 
@@ -23,10 +23,13 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   const a = unwrap(account);
   if (typeof a !== "object" || a === null || Array.isArray(a)) return c.json(a);
   // Pledges for accounts of other shards live with them: one read on each shard the home names, at most N − 1.
-  const { pledged_on: away, ...info } = a as { pledged_on?: number[]; gas_info: { pledged_info: Json[] } };
+  // Sorted as one shard lists them, by the order the home keeps (src/sharding/pledges.ts).
+  type Pledge = { pledger: string; amount: number };
+  const { pledged_on: away, pledge_order: order, ...info } = a as { pledged_on?: number[]; pledge_order?: string[]; gas_info: { pledged_info: Pledge[] } };
   if (away !== undefined) {
-    const more = await Promise.all(away.map(async (s) => unwrap(await shard(c.env, s).read("getPledges", name)) as Json[]));
-    info.gas_info = { ...info.gas_info, pledged_info: [...info.gas_info.pledged_info, ...more.flat()] };
+    const more = await Promise.all(away.map(async (s) => unwrap(await shard(c.env, s).read("getPledges", name)) as Pledge[]));
+    const all = [...info.gas_info.pledged_info, ...more.flat()];
+    info.gas_info = { ...info.gas_info, pledged_info: order === undefined ? all : orderPledges(order, all) };
   }
   return c.json({ ...info, vote_infos: votes });
 });

@@ -87,6 +87,8 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     [{ amount: "9223372036854775808" }, 'amount "9223372036854775808"'],
     [{ kind: "credit" as const, amount: "-5" }, 'amount "-5"'],
     [{ kind: "credit" as const, amount: "5", freezeUntil: "-1" }, 'freezeUntil "-1"'],
+    [{ kind: "free" as const, account: pub, ram: "-30" }, 'ram "-30"'],
+    [{ kind: "free" as const, account: pub }, "ram undefined"],
     [{ result: { gasReserved: 10, gasUsed: 11, gasRatio: "100", returns: [], receipts: [], ramUsage: {} } }, "gasUsed 11"],
     [{ result: { gasReserved: -10, gasUsed: 0, gasRatio: "100", returns: [], receipts: [], ramUsage: {} } }, "gasReserved -10"],
   ])("%j: refused loudly, nothing of the chunk applied", (bad, what) => {
@@ -107,6 +109,18 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     applyIncoming(ok, HOME, { ...block, shard: { index: HOME, count: N } }, [good], () => false);
     ok.commit();
     expect(chain.iostBalance(pub)).toBe(b0 + 7n);
+  });
+
+  it.each([other, "deadaddr", "token.iost"])("a free of %s's RAM on the shard of another: refused loudly, nothing of the chunk applied", (who) => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
+    const b0 = chain.iostBalance(pub);
+    const bad: CrossReceipt = { ...settle({}), id: "tx:0", kind: "free", token: "ram", account: who, ram: "30" };
+    expect(() =>
+      applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [settle({ id: "ok:0:settle", amount: "7" }), bad], () => false),
+    ).toThrow(new ReceiptRefused(`receipt tx:0 refused: a free of ${JSON.stringify(who)}'s RAM on shard ${HOME}`));
+    state.discard();
+    expect(chain.iostBalance(pub)).toBe(b0);
   });
 
   it.each(["1000000000", encodeValue(json('[{"Amount":-500,"Ftime":1}]'), pub), encodeValue(json('[{"Amount":5,"Ftime":1}'), pub)])(

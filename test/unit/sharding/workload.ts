@@ -11,6 +11,9 @@ import { parseFreezeList } from "../../../src/contracts/freeze";
 import type { PostedEvent } from "../../../src/sharding/events";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, shardOf, tokenShard } from "../../../src/sharding/placement";
+import { ShardState } from "../../../src/executor/guard";
+import { reads as rpc } from "../../../src/query/reads";
+import { orderPledges } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
@@ -157,9 +160,26 @@ export function delta(before: Reads, after: Reads): Record<string, string> {
   return out;
 }
 
+type Pledge = { pledger: string; amount: number };
+
+/**
+ * getAccount's `pledged_info` of `pledger` as the edge answers it (workers/rpc/accounts.ts): its home's
+ * pledges, then every other shard's (the edge asks those its home names), sorted by the home's order.
+ */
+export function pledgedInfo(chain: SimChain, pledger: string): Pledge[] {
+  const count = chain.shards.length;
+  const state = (s: number) => new ShardState(chain.shards[s].store, { index: s, count });
+  const home = shardOf(pledger, count);
+  const a = rpc.getAccount(state(home), BLOCK_TIME, pledger) as { gas_info: { pledged_info: Pledge[] }; pledge_order?: string[] };
+  const all = [...a.gas_info.pledged_info, ...chain.shards.filter((s) => s.index !== home).flatMap((s) => rpc.getPledges(state(s.index), BLOCK_TIME, pledger))];
+  return a.pledge_order === undefined ? all : orderPledges(a.pledge_order, all);
+}
+
 export interface Outcome {
   receipt: unknown;
   changed: Record<string, string>;
+  /** getAccount's `pledged_info` of admin and of each tx's publisher afterwards. */
+  pledged: Record<string, Pledge[]>;
   /** What /subscribe was given meanwhile (the tx's events: no other tx ran). */
   events: PostedEvent[];
 }
@@ -173,7 +193,7 @@ export function runAll(
   chain: SimChain,
   txs: Tx[],
   each: (chain: SimChain) => void = () => {},
-): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[] } {
+): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]> } {
   const before = reads(chain);
   for (const tx of txs) chain.submit(tx);
   const events: PostedEvent[] = [];
@@ -192,13 +212,14 @@ export function runAll(
       ? { statusCode: rc.statusCode, message: rc.message, returns: rc.returns, receipts: rc.receipts, gasUsage: rc.gasUsage, ramUsage: rc.ramUsage }
       : { dropped: r!.dropped };
   });
-  return { receipts, changed: delta(before, reads(chain)), events };
+  const pledgers = [...new Set(["admin", ...txs.map((tx) => tx.publisher)])].sort();
+  return { receipts, changed: delta(before, reads(chain)), events, pledged: Object.fromEntries(pledgers.map((p) => [p, pledgedInfo(chain, p)])) };
 }
 
 /** Runs one tx to its final receipt (runAll). */
 export function run(chain: SimChain, tx: Tx, each: (chain: SimChain) => void = () => {}): Outcome {
-  const { receipts, changed, events } = runAll(chain, [tx], each);
-  return { receipt: receipts[0], changed, events };
+  const { receipts, changed, events, pledged } = runAll(chain, [tx], each);
+  return { receipt: receipts[0], changed, events, pledged };
 }
 
 /** An account's free RAM (its token.iost `ram` balance) on `chain`. */
@@ -248,7 +269,8 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
     }
   for (const r of chain.inFlight()) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
-    if (r.ram !== undefined) get("ram").held += BigInt(r.ram);
+    // A `free` receipt's bytes are still its payer's used RAM until it lands.
+    if (r.ram !== undefined && r.kind !== "free") get("ram").held += BigInt(r.ram);
     // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
     const used = r.kind === "settle" ? r.result?.ramUsage[r.account] : undefined;
     if (used !== undefined) get("ram").held += BigInt(used);
@@ -266,5 +288,4 @@ export const REASON = {
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
-  FROZEN_PAYER: "RAM a forwarded part frees of the publisher's frozen record another account paid is not given back",
 } as const;

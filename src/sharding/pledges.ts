@@ -1,0 +1,59 @@
+/**
+ * The order of a pledger's gas pledges across shards (docs/SHARDING.md
+ * "Pledges across shards"). One shard lists getAccount's `pledged_info` in the
+ * field order of gas.iost's `<pledger>gp` map: a pledge made is appended, one
+ * withdrawn to nothing leaves. A pledge lives with its user, so on N shards
+ * each shard's map holds its own users only; the pledger's shard keeps the
+ * one-shard order in the state row `x-pledges-<pledger>` (fields as a map
+ * index writes them, `@u1@u2`), and the edge sorts the pledges it gathers from
+ * every shard by it. The row exists only while the pledger has pledges on
+ * other shards (the map's own order is the answer otherwise); it is written
+ * when a field comes or goes (a first pledge for a user, an unpledge of all of
+ * it), at home by gas.iost or, for a user of another shard, by the settle of
+ * the forwarded part that changed it (`ForwardResult.pledges`).
+ */
+import type { State } from "../state/state.js";
+import { ContractDB } from "../state/storage.js";
+import { shardOf } from "./placement.js";
+
+/** A `<pledger>gp` field that came (`true`) or went (`false`) on a shard other than the pledger's. */
+export type PledgeMove = [pledger: string, user: string, added: boolean];
+
+/** The state row of `pledger`'s pledge order (outside any contract's storage: no RPC reads it as such). */
+export const pledgeOrderKey = (pledger: string) => `x-pledges-${pledger}`;
+
+const fields = (raw: string | undefined) => (raw === undefined ? [] : raw.split("@").slice(1));
+
+/** `pledger`'s pledge order here, or undefined when its own map's order is the answer. */
+export function pledgeOrder(state: State, pledger: string): string[] | undefined {
+  const raw = state.get(pledgeOrderKey(pledger));
+  return raw === undefined ? undefined : fields(raw);
+}
+
+/**
+ * A field of `pledger`'s map came or went (here, or on the user's shard and reported by its part's
+ * settle), applied on the pledger's shard `here` of `count`. The first field of another shard starts
+ * the row from the map's own order here; the row goes when no user of another shard is left in it.
+ */
+export function movePledge(state: State, here: number, count: number, [pledger, user, added]: PledgeMove): void {
+  const key = pledgeOrderKey(pledger);
+  const raw = state.get(key);
+  const away = shardOf(user, count) !== here;
+  if (raw === undefined && !(added && away)) return;
+  const db = new ContractDB(state);
+  const base = raw === undefined ? [...new Set(db.mkeys("gas.iost", pledger + "gp"))].filter((f) => db.mhas("gas.iost", pledger + "gp", f)) : fields(raw);
+  const order = base.filter((f) => f !== user);
+  if (added) order.push(user);
+  if (order.some((f) => shardOf(f, count) !== here)) state.put(key, order.map((f) => "@" + f).join(""));
+  else if (raw !== undefined) state.del(key);
+}
+
+/** The pledges in `order` (getAccount's `pledged_info`, gathered from every shard); any it does not name yet last, as gathered. */
+export function orderPledges<T extends { pledger: string }>(order: readonly string[], pledges: readonly T[]): T[] {
+  const at = new Map(order.map((u, i) => [u, i]));
+  const rank = (p: T) => at.get(p.pledger) ?? order.length;
+  return pledges
+    .map((p, i) => [p, i] as const)
+    .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
+    .map(([p]) => p);
+}
