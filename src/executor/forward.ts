@@ -9,7 +9,8 @@ import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
-import { ramRecordKey } from "../sharding/receipts.js";
+import { isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
+import { takeTokens } from "./forwarded.js";
 import { placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 
@@ -48,6 +49,23 @@ export function forwardTarget(h: Host, action: Action): number | null {
   return shard === null || shard === sh.index ? null : shard;
 }
 
+/** The tokens (not iost, ram or contribute) the token.iost actions among `actions` name, in symbol order. */
+function namedTokens(actions: readonly Action[]): string[] {
+  const out = new Set<string>();
+  for (const a of actions) {
+    if (a.contract !== "token.iost") continue;
+    let args: unknown;
+    try {
+      args = JSON.parse(a.data);
+    } catch {
+      continue; // the action fails with the contract's own argument error
+    }
+    const sym = Array.isArray(args) ? args[0] : undefined;
+    if (typeof sym === "string" && isCarriedToken(sym)) out.add(sym);
+  }
+  return [...out].sort();
+}
+
 /** The authority of the tx's signers, resolved on their home shard. */
 function authorityOf(h: Host): GuestAuthority[] {
   const byAccount = new Map<string, string[]>();
@@ -80,6 +98,9 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   // token.iost reads the frozen iost with the balance (and unfreezes what is due): it goes along, so the
   // forwarded part reads, charges and unfreezes as one shard would (docs/SHARDING.md "Proof of Believability across shards").
   const frozen = takeFrozen(h.state, "iost", tx.publisher);
+  // An amount issued or sent to the publisher there stays its balance for the part's later actions, as on
+  // one shard: its records of the tokens the actions name go along and come back with the settle.
+  const tokens = takeTokens(h.state, tx.publisher, new Set(namedTokens(actions)));
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({
@@ -93,6 +114,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
     counterpart: at === undefined ? actions[0].contract : String((JSON.parse(actions[0].data) as unknown[])[at]),
     amount: escrow.toString(),
     ...(frozen === undefined ? {} : { frozen }),
+    ...(tokens === undefined ? {} : { tokens }),
     message: "",
     forward: {
       actions,
@@ -126,7 +148,7 @@ export function escrowRam(h: Host): void {
   // A buy pays in iost for the receiver's RAM (the iost SDK's newAccount forwards one): the publisher's stays home.
   const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
   // token.iost's create and issue charge the publisher for the token's records, as on one shard.
-  const tokenRam = actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
+  const tokenRam = r.tokens !== undefined || actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
   if (!ramIost && !tokenRam && !actions.some((a) => isContractId(a.contract))) return;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
   if (ramIost) {

@@ -15,10 +15,10 @@
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { balanceOf, addBalance, dropBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
+import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "./guard.js";
-import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
+import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
@@ -29,6 +29,18 @@ import { doPay, ramUsageOf } from "./index.js";
 export function recordValue(raw: string | undefined): bigint {
   const v = decodeValue(raw)?.value;
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
+}
+
+/** Takes `publisher`'s records of the `carried` tokens out of this shard's state, to travel in a receipt (undefined: none carried). */
+export function takeTokens(state: State, publisher: string, carried: ReadonlySet<string>): Record<string, CarriedToken> | undefined {
+  if (carried.size === 0) return undefined;
+  const out: Record<string, CarriedToken> = {};
+  for (const sym of carried) {
+    const balance = takeBalance(state, sym, publisher);
+    const frozen = takeFrozen(state, sym, publisher);
+    out[sym] = { ...(balance === undefined ? {} : { balance }), ...(frozen === undefined ? {} : { frozen }) };
+  }
+  return out;
 }
 
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
@@ -47,6 +59,7 @@ export function runForwarded(
   ram: bigint;
   ramRecords: Record<string, string>;
   frozen?: string;
+  tokens?: Record<string, CarriedToken>;
   message: string;
   outgoing: CrossReceipt[];
   result: ForwardResult;
@@ -59,6 +72,7 @@ export function runForwarded(
   const escrow = BigInt(r.amount);
   const ramEscrow = BigInt(r.ram ?? "0");
   const held = Object.entries(r.ramRecords ?? {});
+  const carried = new Set(Object.keys(r.tokens ?? {}));
   const changed: Record<string, string> = {};
   const h = new Host(
     state,
@@ -76,6 +90,7 @@ export function runForwarded(
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
       guest: f.authority,
       hop: visited.length - 1,
+      ...(carried.size > 0 ? { carried } : {}),
     },
     monitorCall,
   );
@@ -101,9 +116,13 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
-    const [leftover, ram, frozen] = asGuest(state, f.publisher, () => {
+    const [leftover, ram, frozen, tokens] = asGuest(state, f.publisher, () => {
       addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
       if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
+      for (const [sym, t] of Object.entries(r.tokens ?? {})) {
+        if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
+        if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
+      }
       if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
       for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
@@ -131,6 +150,7 @@ export function runForwarded(
       const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
       const frozenLeft = takeFrozen(state, "iost", f.publisher);
+      const tokensLeft = takeTokens(state, f.publisher, carried);
       const records: Record<string, string> = {};
       for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
         const raw = state.get(key);
@@ -154,6 +174,7 @@ export function runForwarded(
           counterpart: f.actions[run.forward.from].contract,
           amount: left.toString(),
           ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
+          ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
           ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
           ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
           message: "",
@@ -163,14 +184,15 @@ export function runForwarded(
       }
       // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
       if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-      return [left, ramLeft, frozenLeft] as const;
-    });
+      return [left, ramLeft, frozenLeft, tokensLeft] as const;
+    }, carried);
     state.release();
     return {
       leftover,
       ram,
       ramRecords: changed,
       ...(frozen === undefined ? {} : { frozen }),
+      ...(tokens === undefined ? {} : { tokens }),
       message: "",
       outgoing: h.outbox,
       result: result(true),
@@ -186,6 +208,7 @@ export function runForwarded(
       ram: ramEscrow,
       ramRecords: {},
       ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
+      ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
       outgoing: [],
       result: failed,

@@ -15,7 +15,7 @@ import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { type act, fakeKey, makeTx } from "../executor/helpers";
-import { frozenIn, type SimChain } from "./sim";
+import { frozenIn, type SimChain, tokensIn } from "./sim";
 
 export const N = 4;
 export const USERS = Array.from({ length: 24 }, (_, i) => `user${String(i).padStart(2, "0")}`);
@@ -248,6 +248,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
     }
   for (const r of chain.inFlight()) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
+    for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     if (r.ram !== undefined) get("ram").held += BigInt(r.ram);
     // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
     const used = r.kind === "settle" ? r.result?.ramUsage[r.account] : undefined;
