@@ -4,13 +4,13 @@
  * there with its escrow and authority. The target side is forwarded.ts.
  */
 import { Decimal } from "../amount.js";
-import { addBalance, balanceOf, balancePayer, takeFrozen } from "../contracts/balance.js";
+import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
-import { isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
-import { takeTokens } from "./forwarded.js";
+import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
+import type { State } from "../state/state.js";
 import { placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 
@@ -28,24 +28,37 @@ const TARGET_ARG: Record<string, number> = {
 /** token.iost actions that change a token's definition or supply: they run on the token's shard (symbol: argument 0). */
 const TOKEN_HOME = new Set(["token.iost/create", "token.iost/issue"]);
 
+/** The argument at `at` of an action when it is a string, else undefined (the action fails with the contract's own argument error). */
+function stringArg(action: Action, at: number): string | undefined {
+  let args: unknown;
+  try {
+    args = JSON.parse(action.data);
+  } catch {
+    return undefined;
+  }
+  const v = Array.isArray(args) ? args[at] : undefined;
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The shard a top-level token.iost create or issue must run on when not `sh`'s (its token's), else null. */
+export function tokenHomeTarget(sh: { index: number; count: number }, action: Action): number | null {
+  if (!TOKEN_HOME.has(`${action.contract}/${action.actionName}`)) return null;
+  const sym = stringArg(action, 0);
+  const shard = sym === undefined ? null : tokenShard(sym, sh.count);
+  return shard === null || shard === sh.index ? null : shard;
+}
+
 /** The other shard an action must run on, or null when it runs here. */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || h.tx.guest) return null;
   const contract = remoteContractShard(h.state, sh, action.contract);
   if (contract !== null) return contract;
-  const name = `${action.contract}/${action.actionName}`;
-  const at = TOKEN_HOME.has(name) ? 0 : TARGET_ARG[name];
-  if (at === undefined) return null;
-  let args: unknown;
-  try {
-    args = JSON.parse(action.data);
-  } catch {
-    return null; // the action fails here with the contract's own argument error
-  }
-  const target = Array.isArray(args) ? args[at] : undefined;
-  if (typeof target !== "string") return null;
-  const shard = TOKEN_HOME.has(name) ? tokenShard(target, sh.count) : placedByName(target) ? shardOf(target, sh.count) : null;
+  const token = tokenHomeTarget(sh, action);
+  if (token !== null) return token;
+  const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
+  const target = at === undefined ? undefined : stringArg(action, at);
+  const shard = target !== undefined && placedByName(target) ? shardOf(target, sh.count) : null;
   return shard === null || shard === sh.index ? null : shard;
 }
 
@@ -53,17 +66,22 @@ export function forwardTarget(h: Host, action: Action): number | null {
 function namedTokens(actions: readonly Action[]): string[] {
   const out = new Set<string>();
   for (const a of actions) {
-    if (a.contract !== "token.iost") continue;
-    let args: unknown;
-    try {
-      args = JSON.parse(a.data);
-    } catch {
-      continue; // the action fails with the contract's own argument error
-    }
-    const sym = Array.isArray(args) ? args[0] : undefined;
-    if (typeof sym === "string" && isCarriedToken(sym)) out.add(sym);
+    const sym = a.contract === "token.iost" ? stringArg(a, 0) : undefined;
+    if (sym !== undefined && isCarriedToken(sym)) out.add(sym);
   }
   return [...out].sort();
+}
+
+/** Takes `publisher`'s records of the `carried` tokens out of this shard's state, to travel in a receipt (undefined: none carried). */
+export function takeTokens(state: State, publisher: string, carried: ReadonlySet<string>): Record<string, CarriedToken> | undefined {
+  if (carried.size === 0) return undefined;
+  const out: Record<string, CarriedToken> = {};
+  for (const sym of carried) {
+    const balance = takeBalance(state, sym, publisher);
+    const frozen = takeFrozen(state, sym, publisher);
+    out[sym] = { ...(balance === undefined ? {} : { balance }), ...(frozen === undefined ? {} : { frozen }) };
+  }
+  return out;
 }
 
 /** The authority of the tx's signers, resolved on their home shard. */

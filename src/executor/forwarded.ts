@@ -15,8 +15,9 @@
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeBalance, takeFrozen } from "../contracts/balance.js";
+import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
+import { takeTokens, tokenHomeTarget } from "./forward.js";
 import { asGuest } from "./guard.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -29,18 +30,6 @@ import { doPay, ramUsageOf } from "./index.js";
 export function recordValue(raw: string | undefined): bigint {
   const v = decodeValue(raw)?.value;
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
-}
-
-/** Takes `publisher`'s records of the `carried` tokens out of this shard's state, to travel in a receipt (undefined: none carried). */
-export function takeTokens(state: State, publisher: string, carried: ReadonlySet<string>): Record<string, CarriedToken> | undefined {
-  if (carried.size === 0) return undefined;
-  const out: Record<string, CarriedToken> = {};
-  for (const sym of carried) {
-    const balance = takeBalance(state, sym, publisher);
-    const frozen = takeFrozen(state, sym, publisher);
-    out[sym] = { ...(balance === undefined ? {} : { balance }), ...(frozen === undefined ? {} : { frozen }) };
-  }
-  return out;
 }
 
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
@@ -127,7 +116,8 @@ export function runForwarded(
       for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
-          const there = remoteContractShard(state, block.shard, action.contract);
+          // A contract of another shard, or a token.iost create or issue of a token of another shard, ends the part here.
+          const there = remoteContractShard(state, block.shard, action.contract) ?? tokenHomeTarget(block.shard!, action);
           if (there !== null && visited.includes(there))
             throw new Error(
               `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,

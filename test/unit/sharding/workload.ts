@@ -263,7 +263,8 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
  * cases to drop from KNOWN (differential) and the classifier (property).
  */
 export const REASON = {
-  TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
+  TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
+  HALF_RAM: "a forwarded part's credit to its publisher charges the publisher's RAM at home, even short of it",
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
