@@ -156,7 +156,15 @@ export function applyIncoming(
         };
         if (ran.onward) {
           // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
-          const relay = { settle: settleOf(r, shard), escrow: r.amount, ram: r.ram ?? "0", frozen: r.frozen, tokens: r.tokens, result: ran.result, ramRecords: ran.ramRecords };
+          const relay = {
+            settle: settleOf(r, shard),
+            escrow: r.amount,
+            ram: r.ram ?? "0",
+            frozen: r.frozen,
+            tokens: r.tokens,
+            result: ran.result,
+            ramRecords: ran.ramRecords,
+          };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);

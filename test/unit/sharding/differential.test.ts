@@ -182,7 +182,10 @@ const CASES: Case[] = [
     "a later action on a third shard fails: the issue of a token of another shard rolls back",
     () => txBy(on(1), [act("token.iost", "issue", ["pearl", on(1), "10"]), call(2, "fail", ["no"])]),
   ],
-  ["a token of another shard issued after a forwarded call", () => txBy(on(1), [call(2, "put", ["tk", "v"]), act("token.iost", "issue", ["pearl", on(1), "1"])])],
+  [
+    "a token of another shard issued after a forwarded call",
+    () => txBy(on(1), [call(2, "put", ["tk", "v"]), act("token.iost", "issue", ["pearl", on(1), "1"])]),
+  ],
   ["the token moved by its holder after the issues", () => transferOf("pearl", on(1), on(2, 1), "3")],
   // medal's shard is 0, gem's too.
   ["reward contract deployed on its token's shard: it creates medal in init", () => deployReward(on(0, 1), "medal")],
