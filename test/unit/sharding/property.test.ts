@@ -128,7 +128,7 @@ function toTx(s: Step, ctx: Ctx): Tx {
  * differ on N = 4, or null: then it must not. Keyed by REASON so that
  * dropping a fixed reason there fails here until its rule is removed.
  */
-function classify(s: Step, ctx: Ctx): string | null {
+function classify(s: Step): string | null {
   const R = REASON;
   switch (s.k) {
     case "transfer":
@@ -201,7 +201,7 @@ function differs(steps: Step[]): string | null {
   const [check1, check4] = base.genesis.map(supplyCheck);
   const ctx: Ctx = { contracts: base.contracts, diverged: new Map() };
   for (const s of steps) {
-    const why = classify(s, ctx);
+    const why = classify(s);
     const tx = toTx(s, ctx);
     const a = run(one, tx, check1);
     const b = run(four, tx, check4);
