@@ -12,7 +12,8 @@
  *
  * With several shards a token's definition and supply are its shard's
  * (sharding/placement.ts tokenShard): create and issue run there (a top-level
- * one is forwarded, executor/forward.ts), which announces a new token to every
+ * one is forwarded, executor/forward.ts, with the publisher's records of the
+ * token, so what it is issued there moves on in the tx), which announces a new token to every
  * other shard; balances move between shards as credits, a destroy elsewhere
  * lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens across shards").
  */
@@ -311,7 +312,7 @@ function otherTokenShard(h: Host, sym: string): number | null {
   return home === null || home === sh.index ? null : home;
 }
 
-/** create and issue inside a contract (or a forwarded part) of another shard than the token's cannot reach its supply. */
+/** create and issue inside a contract of another shard than the token's cannot reach its supply (a top-level one is forwarded there). */
 function requireTokenShard(h: Host, sym: string, what: string): void {
   const home = otherTokenShard(h, sym);
   if (home !== null)

@@ -165,7 +165,8 @@ export function escrowRam(h: Host): void {
   const actions = r.forward!.actions;
   // A buy pays in iost for the receiver's RAM (the iost SDK's newAccount forwards one): the publisher's stays home.
   const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
-  // token.iost's create and issue charge the publisher for the token's records, as on one shard.
+  // token.iost's create and issue charge the publisher for the token's records, as on one shard, and so
+  // does a balance or frozen record of a token it carries (takeTokens) that is new there.
   const tokenRam = r.tokens !== undefined || actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
   if (!ramIost && !tokenRam && !actions.some((a) => isContractId(a.contract))) return;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.

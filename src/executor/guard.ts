@@ -93,12 +93,12 @@ export class ShardState extends State {
   }
 }
 
-/** Runs `fn` with `account`'s iost and RAM balances (its escrow) and its records of `tokens` writable on this shard. */
-export function asGuest<T>(state: State, account: string, fn: () => T, tokens: ReadonlySet<string> = new Set()): T {
+/** Runs `fn` with `guest`'s iost and RAM balances (its escrow), and its records of the tokens it carries, writable on this shard. */
+export function asGuest<T>(state: State, guest: { account: string; tokens: ReadonlySet<string> }, fn: () => T): T {
   if (!(state instanceof ShardState)) return fn();
   const [before, beforeTokens] = [state.guest, state.guestTokens];
-  state.guest = account;
-  state.guestTokens = tokens;
+  state.guest = guest.account;
+  state.guestTokens = guest.tokens;
   try {
     return fn();
   } finally {

@@ -187,6 +187,10 @@ const CASES: Case[] = [
     () => txBy(on(1), [call(2, "put", ["tk", "v"]), act("token.iost", "issue", ["pearl", on(1), "1"])]),
   ],
   ["the token moved by its holder after the issues", () => transferOf("pearl", on(1), on(2, 1), "3")],
+  [
+    "a token moved by its holder after a forwarded call",
+    () => txBy(on(1), [call(2, "put", ["tm", "v"]), act("token.iost", "transfer", ["pearl", on(1), on(3), "1", ""])]),
+  ],
   // medal's shard is 0, gem's too.
   ["reward contract deployed on its token's shard: it creates medal in init", () => deployReward(on(0, 1), "medal")],
   ...[0, 1, 2, 3].map((s): Case => [`reward contract issues medal to a caller of shard ${s}`, () => txBy(on(s, 1), [act(rewards[0], "claim", [])])]),
