@@ -46,6 +46,29 @@ function dropField(state: State, map: string, field: string): void {
 }
 
 /**
+ * Takes `account`'s `token` balance record out of this shard's state (its
+ * stored value, payer and all; undefined when it has none), as takeFrozen does
+ * with a frozen record: the publisher's balances of the tokens a forwarded
+ * part names travel with its escrow (executor/forward.ts).
+ */
+export function takeBalance(state: State, token: string, account: string): string | undefined {
+  const raw = state.get(mapKey("token.iost", "TB" + account, token));
+  if (raw !== undefined) dropField(state, "TB" + account, token);
+  return raw;
+}
+
+/** Puts a balance record taken by takeBalance back: as it is when the account has none here, else added to this one (its payer kept). */
+export function putBalance(state: State, token: string, account: string, raw: string): void {
+  const cur = decodeValue(state.get(mapKey("token.iost", "TB" + account, token)));
+  if (cur === undefined) {
+    new ContractDB(state).mputRaw("token.iost", "TB" + account, token, raw);
+    return;
+  }
+  const back = decodeValue(raw)?.value;
+  addBalance(state, token, account, back && back.t === "i" ? back.v : 0n);
+}
+
+/**
  * Adds a frozen balance record (unfrozen into the balance from `ftime` on by
  * token.iost), the same `TF<account>` list transferFreeze writes: a credit
  * carrying an unfreeze time (gas.iost's unpledge refund to a pledger of

@@ -49,6 +49,8 @@ export interface TxContext {
   guest?: GuestAuthority[];
   /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
   hop?: number;
+  /** A guest part's tokens whose publisher's records it holds (the action receipt's `tokens`): they stay its balance here. */
+  carried?: ReadonlySet<string>;
 }
 
 interface Frame {
@@ -415,7 +417,10 @@ export class Host {
   ): void {
     const { freezeUntil, op, ramPayer } = opts;
     // The publisher's balance here is an escrow that goes home when the actions end: a refund could not find it.
-    if (this.tx.guest && from === this.tx.publisher)
+    // A transfer of a token it holds here is never refunded: its receiver was found in the directory, and a
+    // symbol is announced to every shard before any credit of it leaves (docs/SHARDING.md "Tokens across shards").
+    const kept = this.tx.carried?.has(token) && freezeUntil === undefined && op === undefined;
+    if (this.tx.guest && from === this.tx.publisher && !kept)
       throw new VmError("an action forwarded to another shard cannot send the publisher's tokens to a third shard");
     this.outbox.push({
       id: this.nextReceiptId(),

@@ -12,7 +12,8 @@
  *
  * With several shards a token's definition and supply are its shard's
  * (sharding/placement.ts tokenShard): create and issue run there (a top-level
- * one is forwarded, executor/forward.ts), which announces a new token to every
+ * one is forwarded, executor/forward.ts, with the publisher's records of the
+ * token, so what it is issued there moves on in the tx), which announces a new token to every
  * other shard; balances move between shards as credits, a destroy elsewhere
  * lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens across shards").
  */
@@ -311,7 +312,7 @@ function otherTokenShard(h: Host, sym: string): number | null {
   return home === null || home === sh.index ? null : home;
 }
 
-/** create and issue inside a contract (or a forwarded part) of another shard than the token's cannot reach its supply. */
+/** create and issue inside a contract of another shard than the token's cannot reach its supply (a top-level one is forwarded there). */
 function requireTokenShard(h: Host, sym: string, what: string): void {
   const home = otherTokenShard(h, sym);
   if (home !== null)
@@ -335,14 +336,15 @@ function requireConsensusToken(h: Host, sym: string): void {
 /**
  * The shard an account receiving tokens lives on when not this one, else null.
  * Unlike remoteShard, a forwarded part's publisher counts as remote (its
- * escrow holds only plain iost here: a frozen or issued amount must go home),
+ * escrow holds only plain iost here: a frozen or issued amount must go home)
+ * but for the tokens whose records it holds here (`carried`, forward.ts),
  * and Proof of Believability's contracts live on the consensus shard. Every
  * account's `contribute` is here (the consensus shard).
  */
 function receiverShard(h: Host, sym: string, to: string): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || sym === CONSENSUS_TOKEN) return null;
-  if (h.tx.guest && to === h.tx.publisher && placedByName(to)) {
+  if (h.tx.guest && to === h.tx.publisher && placedByName(to) && !h.tx.carried?.has(sym)) {
     const home = shardOf(to, sh.count);
     return home === sh.index ? null : home;
   }

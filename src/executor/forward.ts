@@ -4,12 +4,13 @@
  * there with its escrow and authority. The target side is forwarded.ts.
  */
 import { Decimal } from "../amount.js";
-import { addBalance, balanceOf, balancePayer, takeFrozen } from "../contracts/balance.js";
+import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
-import { ramRecordKey } from "../sharding/receipts.js";
+import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
+import type { State } from "../state/state.js";
 import { placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 
@@ -27,25 +28,60 @@ const TARGET_ARG: Record<string, number> = {
 /** token.iost actions that change a token's definition or supply: they run on the token's shard (symbol: argument 0). */
 const TOKEN_HOME = new Set(["token.iost/create", "token.iost/issue"]);
 
+/** The argument at `at` of an action when it is a string, else undefined (the action fails with the contract's own argument error). */
+function stringArg(action: Action, at: number): string | undefined {
+  let args: unknown;
+  try {
+    args = JSON.parse(action.data);
+  } catch {
+    return undefined;
+  }
+  const v = Array.isArray(args) ? args[at] : undefined;
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The shard a top-level token.iost create or issue must run on when not `sh`'s (its token's), else null. */
+export function tokenHomeTarget(sh: { index: number; count: number }, action: Action): number | null {
+  if (!TOKEN_HOME.has(`${action.contract}/${action.actionName}`)) return null;
+  const sym = stringArg(action, 0);
+  const shard = sym === undefined ? null : tokenShard(sym, sh.count);
+  return shard === null || shard === sh.index ? null : shard;
+}
+
 /** The other shard an action must run on, or null when it runs here. */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || h.tx.guest) return null;
   const contract = remoteContractShard(h.state, sh, action.contract);
   if (contract !== null) return contract;
-  const name = `${action.contract}/${action.actionName}`;
-  const at = TOKEN_HOME.has(name) ? 0 : TARGET_ARG[name];
-  if (at === undefined) return null;
-  let args: unknown;
-  try {
-    args = JSON.parse(action.data);
-  } catch {
-    return null; // the action fails here with the contract's own argument error
-  }
-  const target = Array.isArray(args) ? args[at] : undefined;
-  if (typeof target !== "string") return null;
-  const shard = TOKEN_HOME.has(name) ? tokenShard(target, sh.count) : placedByName(target) ? shardOf(target, sh.count) : null;
+  const token = tokenHomeTarget(sh, action);
+  if (token !== null) return token;
+  const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
+  const target = at === undefined ? undefined : stringArg(action, at);
+  const shard = target !== undefined && placedByName(target) ? shardOf(target, sh.count) : null;
   return shard === null || shard === sh.index ? null : shard;
+}
+
+/** The tokens (not iost, ram or contribute) the token.iost actions among `actions` name, in symbol order. */
+function namedTokens(actions: readonly Action[]): string[] {
+  const out = new Set<string>();
+  for (const a of actions) {
+    const sym = a.contract === "token.iost" ? stringArg(a, 0) : undefined;
+    if (sym !== undefined && isCarriedToken(sym)) out.add(sym);
+  }
+  return [...out].sort();
+}
+
+/** Takes `publisher`'s records of the `carried` tokens out of this shard's state, to travel in a receipt (undefined: none carried). */
+export function takeTokens(state: State, publisher: string, carried: ReadonlySet<string>): Record<string, CarriedToken> | undefined {
+  if (carried.size === 0) return undefined;
+  const out: Record<string, CarriedToken> = {};
+  for (const sym of carried) {
+    const balance = takeBalance(state, sym, publisher);
+    const frozen = takeFrozen(state, sym, publisher);
+    out[sym] = { ...(balance === undefined ? {} : { balance }), ...(frozen === undefined ? {} : { frozen }) };
+  }
+  return out;
 }
 
 /** The authority of the tx's signers, resolved on their home shard. */
@@ -80,6 +116,9 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   // token.iost reads the frozen iost with the balance (and unfreezes what is due): it goes along, so the
   // forwarded part reads, charges and unfreezes as one shard would (docs/SHARDING.md "Proof of Believability across shards").
   const frozen = takeFrozen(h.state, "iost", tx.publisher);
+  // An amount issued or sent to the publisher there stays its balance for the part's later actions, as on
+  // one shard: its records of the tokens the actions name go along and come back with the settle.
+  const tokens = takeTokens(h.state, tx.publisher, new Set(namedTokens(actions)));
   const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({
@@ -93,6 +132,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
     counterpart: at === undefined ? actions[0].contract : String((JSON.parse(actions[0].data) as unknown[])[at]),
     amount: escrow.toString(),
     ...(frozen === undefined ? {} : { frozen }),
+    ...(tokens === undefined ? {} : { tokens }),
     message: "",
     forward: {
       actions,
@@ -125,8 +165,9 @@ export function escrowRam(h: Host): void {
   const actions = r.forward!.actions;
   // A buy pays in iost for the receiver's RAM (the iost SDK's newAccount forwards one): the publisher's stays home.
   const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
-  // token.iost's create and issue charge the publisher for the token's records, as on one shard.
-  const tokenRam = actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
+  // token.iost's create and issue charge the publisher for the token's records, as on one shard, and so
+  // does a balance or frozen record of a token it carries (takeTokens) that is new there.
+  const tokenRam = r.tokens !== undefined || actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
   if (!ramIost && !tokenRam && !actions.some((a) => isContractId(a.contract))) return;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
   if (ramIost) {

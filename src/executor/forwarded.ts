@@ -15,10 +15,11 @@
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { balanceOf, addBalance, dropBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
+import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
+import { takeTokens, tokenHomeTarget } from "./forward.js";
 import { asGuest } from "./guard.js";
-import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
+import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
@@ -47,6 +48,7 @@ export function runForwarded(
   ram: bigint;
   ramRecords: Record<string, string>;
   frozen?: string;
+  tokens?: Record<string, CarriedToken>;
   message: string;
   outgoing: CrossReceipt[];
   result: ForwardResult;
@@ -59,6 +61,7 @@ export function runForwarded(
   const escrow = BigInt(r.amount);
   const ramEscrow = BigInt(r.ram ?? "0");
   const held = Object.entries(r.ramRecords ?? {});
+  const carried = new Set(Object.keys(r.tokens ?? {}));
   const changed: Record<string, string> = {};
   const h = new Host(
     state,
@@ -76,6 +79,7 @@ export function runForwarded(
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
       guest: f.authority,
       hop: visited.length - 1,
+      ...(carried.size > 0 ? { carried } : {}),
     },
     monitorCall,
   );
@@ -102,14 +106,19 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
-    const [leftover, ram, frozen] = asGuest(state, f.publisher, () => {
+    const [leftover, ram, frozen, tokens] = asGuest(state, { account: f.publisher, tokens: carried }, () => {
       addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
       if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
+      for (const [sym, t] of Object.entries(r.tokens ?? {})) {
+        if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
+        if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
+      }
       if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
       for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
-          const there = remoteContractShard(state, block.shard, action.contract);
+          // A contract of another shard, or a token.iost create or issue of a token of another shard, ends the part here.
+          const there = remoteContractShard(state, block.shard, action.contract) ?? tokenHomeTarget(block.shard!, action);
           if (there !== null && visited.includes(there))
             throw new Error(
               `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
@@ -132,6 +141,7 @@ export function runForwarded(
       const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
       const frozenLeft = takeFrozen(state, "iost", f.publisher);
+      const tokensLeft = takeTokens(state, f.publisher, carried);
       const records: Record<string, string> = {};
       for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
         const raw = state.get(key);
@@ -155,6 +165,7 @@ export function runForwarded(
           counterpart: f.actions[run.forward.from].contract,
           amount: left.toString(),
           ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
+          ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
           ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
           ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
           message: "",
@@ -164,7 +175,7 @@ export function runForwarded(
       }
       // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
       if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-      return [left, ramLeft, frozenLeft] as const;
+      return [left, ramLeft, frozenLeft, tokensLeft] as const;
     });
     state.release();
     return {
@@ -172,6 +183,7 @@ export function runForwarded(
       ram,
       ramRecords: changed,
       ...(frozen === undefined ? {} : { frozen }),
+      ...(tokens === undefined ? {} : { tokens }),
       message: "",
       outgoing: h.outbox,
       result: result(true),
@@ -187,6 +199,7 @@ export function runForwarded(
       ram: ramEscrow,
       ramRecords: {},
       ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
+      ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
       outgoing: [],
       result: failed,

@@ -26,6 +26,8 @@ const isEscrowKey = (account: string, key: string) =>
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
   guest: string | null = null;
+  /** The tokens whose records of the guest's travel with its escrow (forward.ts). */
+  guestTokens: ReadonlySet<string> = new Set();
 
   /** The tx whose own locks are no conflict (its settle being applied). */
   owner: string | null = null;
@@ -44,12 +46,17 @@ export class ShardState extends State {
     if (this.shard.count === 1) return;
     const account = keyAccount(key);
     if (account === null || !placedByName(account)) return;
-    if (account === this.guest && isEscrowKey(account, key)) return;
+    if (account === this.guest && (isEscrowKey(account, key) || this.isCarried(account, key))) return;
     // `contribute` lives on the consensus shard for every account (placement.ts), and so may its map index.
     const home = isConsensusTokenKey(key) ? CONSENSUS_SHARD : shardOf(account, this.shard.count);
     if (home === this.shard.index || (this.shard.index === CONSENSUS_SHARD && isTokenIndexKey(key))) return;
     const what = isConsensusTokenKey(key) ? `the ${CONSENSUS_TOKEN} of account ${account}` : `account ${account}`;
     throw new VmError(`${what} lives on shard ${home}, this tx runs on shard ${this.shard.index}: only token transfers reach accounts on other shards`);
+  }
+
+  private isCarried(account: string, key: string): boolean {
+    for (const t of this.guestTokens) if (key === mapKey("token.iost", "TB" + account, t) || key === mapKey("token.iost", "TF" + account, t)) return true;
+    return false;
   }
 
   /** Starts watching for lock conflicts of one tx or receipt (`owner`: whose locks it may touch). */
@@ -86,14 +93,16 @@ export class ShardState extends State {
   }
 }
 
-/** Runs `fn` with `account`'s iost and RAM balances (its escrow) writable on this shard. */
-export function asGuest<T>(state: State, account: string, fn: () => T): T {
+/** Runs `fn` with `guest`'s iost and RAM balances (its escrow), and its records of the tokens it carries, writable on this shard. */
+export function asGuest<T>(state: State, guest: { account: string; tokens: ReadonlySet<string> }, fn: () => T): T {
   if (!(state instanceof ShardState)) return fn();
-  const before = state.guest;
-  state.guest = account;
+  const [before, beforeTokens] = [state.guest, state.guestTokens];
+  state.guest = guest.account;
+  state.guestTokens = guest.tokens;
   try {
     return fn();
   } finally {
     state.guest = before;
+    state.guestTokens = beforeTokens;
   }
 }

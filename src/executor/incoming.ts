@@ -3,7 +3,7 @@
  * receipt kinds and their rules are sharding/receipts.ts; applying them runs
  * token, gas and forwarded-action code, so it lives on this side.
  */
-import { addBalance, addFrozen, putFrozen } from "../contracts/balance.js";
+import { addBalance, addFrozen, putBalance, putFrozen } from "../contracts/balance.js";
 import { ERR } from "../contracts/errors.js";
 import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
@@ -170,10 +170,28 @@ export function applyIncoming(
         const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
-        const settle = { ...settleOf(r, shard), amount: ran.leftover.toString(), ...ram, ...records, ...frozen, message: ran.message, result: ran.result };
+        const tokens = ran.tokens === undefined ? {} : { tokens: ran.tokens };
+        const settle = {
+          ...settleOf(r, shard),
+          amount: ran.leftover.toString(),
+          ...ram,
+          ...records,
+          ...frozen,
+          ...tokens,
+          message: ran.message,
+          result: ran.result,
+        };
         if (ran.onward) {
           // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
-          const relay = { settle: settleOf(r, shard), escrow: r.amount, ram: r.ram ?? "0", frozen: r.frozen, result: ran.result, ramRecords: ran.ramRecords };
+          const relay = {
+            settle: settleOf(r, shard),
+            escrow: r.amount,
+            ram: r.ram ?? "0",
+            frozen: r.frozen,
+            tokens: r.tokens,
+            result: ran.result,
+            ramRecords: ran.ramRecords,
+          };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
@@ -243,6 +261,10 @@ export function applyIncoming(
           // Pledges the part made or withdrew for users there: their pledgers' order, kept here (pledges.ts).
           for (const m of ok && !undone ? (r.result?.pledges ?? []) : [])
             if (block.shard && shardOf(m[0], block.shard.count) === shard) movePledge(state, shard, block.shard.count, m);
+          for (const [sym, t] of Object.entries(undone ? {} : (r.tokens ?? {}))) {
+            if (t.balance !== undefined) putBalance(state, sym, r.account, t.balance);
+            if (t.frozen !== undefined) putFrozen(state, sym, r.account, t.frozen);
+          }
           // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
           for (const [key, d] of Object.entries(r.ramRecords ?? {})) {
             const raw = state.get(key);

@@ -24,7 +24,7 @@
  */
 import { basicKey } from "../state/storage.js";
 import type { State } from "../state/state.js";
-import { type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
+import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
 
 /** The lock table's row. */
 export const LOCKS = "x-locks";
@@ -49,6 +49,8 @@ export interface Relay {
   ram: string;
   /** The publisher's frozen iost record it was sent, if any (all of it goes back too). */
   frozen?: string;
+  /** The publisher's token records it was sent, if any (all of them go back too). */
+  tokens?: Record<string, CarriedToken>;
   /** Its own part: result and changes of the publisher's ram.iost records. */
   result: ForwardResult;
   ramRecords: Record<string, string>;
@@ -140,12 +142,14 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   const ram = ok ? (s.ram ?? "0") : x.ram;
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
   const frozen = ok ? s.frozen : x.frozen;
+  const tokens = ok ? s.tokens : x.tokens;
   return {
     ...x.settle,
     amount: ok ? s.amount : x.escrow,
     ...(ram !== "0" ? { ram } : {}),
     ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
     ...(frozen === undefined ? {} : { frozen }),
+    ...(tokens === undefined ? {} : { tokens }),
     message: s.message,
     result,
   };

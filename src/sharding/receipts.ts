@@ -64,6 +64,13 @@ export interface CrossReceipt {
    * Settle: what is left of it there, put back at home.
    */
   frozen?: string;
+  /**
+   * Action: the publisher's records of each token (not iost, ram or contribute) its forwarded
+   * token.iost actions name (symbol → its `TB` and `TF` records' stored values, none when it has
+   * none), held on the target while they run, so that what it is issued or sent there can move on in
+   * a later action of the tx, as on one shard. Settle: what is left of them there, put back at home.
+   */
+  tokens?: Record<string, CarriedToken>;
   /** Settle: "" when the credit landed or the actions succeeded, else why not. */
   message: string;
   /** Credit: the amount arrives frozen until this time (ns, decimal text), as a `TF` record (gas.iost's unpledge refund). */
@@ -91,6 +98,15 @@ export interface CrossReceipt {
   /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. */
   def?: Record<string, string>;
 }
+
+/** A publisher's records of one token that travel with an action receipt (raw stored values). */
+export interface CarriedToken {
+  balance?: string;
+  frozen?: string;
+}
+
+/** The tokens whose records travel with an escrow: every one but those with rules of their own (iost: `amount`; ram: `ram`; contribute: shard 0). */
+export const isCarriedToken = (sym: string) => /^[a-z0-9_]{2,16}$/.test(sym) && sym !== "iost" && sym !== "ram" && sym !== "contribute";
 
 /**
  * What a forwarded part did, for the tx's combined receipt and the gas refund
@@ -174,6 +190,16 @@ function isStoredFrozen(raw: string): boolean {
   }
 }
 
+/** A stored `TB` record: an int64 ≥ 0, whatever its payer. */
+function isStoredBalance(raw: string): boolean {
+  try {
+    const v = decodeValue(raw)?.value;
+    return v?.t === "i" && v.v >= 0n && v.v <= MAX_INT64;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Throws ReceiptRefused unless every amount (and gas) `r` moves is an integer in range, and a
  * token's supply or definition comes from or goes to the token's shard of `count`.
@@ -212,6 +238,10 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   }
   if (r.frozen !== undefined && !isStoredFrozen(r.frozen))
     throw new ReceiptRefused(`receipt ${r.id} refused: frozen ${JSON.stringify(r.frozen)} is not a stored frozen list`);
+  for (const [sym, t] of Object.entries(r.tokens ?? {})) {
+    const ok = isCarriedToken(sym) && (t.balance === undefined || isStoredBalance(t.balance)) && (t.frozen === undefined || isStoredFrozen(t.frozen));
+    if (!ok) throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(sym)} records ${JSON.stringify(t)} are not a stored balance and frozen list`);
+  }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.forward) gas("vmGas", r.forward.vmGas);

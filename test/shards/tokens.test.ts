@@ -4,7 +4,9 @@
  * `coin`, whose symbol's shard is 2, and issues it to producer000 (shard 1).
  * The create and the issue run on shard 2, the amount reaches shard 1 as a
  * credit; `/getTokenInfo` and token.iost's `TI` storage answer from shard 2,
- * the balance from the holder's shard.
+ * the balance from the holder's shard. Then `ruby` (shard 2) is created, issued
+ * to admin and moved to shard 1 in one tx: admin's ruby records travel with
+ * its escrow and come home with the settle.
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -42,5 +44,24 @@ describe("a token created by an account of another shard than its symbol's", () 
     expect(await get("/getTokenBalance/producer000/coin/true")).toMatchObject({ balance: 12.5 });
     const stored = await post("/getContractStorage", { id: "token.iost", key: "TIcoin", field: "supply", by_longest_chain: true });
     expect(stored.data).toBe("1250");
+  });
+  test("created, issued to the publisher and moved to a third shard in one tx: the issued balance moves on as on one shard", async () => {
+    expect([shardOf("admin", N), tokenShard("ruby", N), shardOf("producer000", N)]).toEqual([0, 2, 1]);
+    const { tx } = makeTx({
+      actions: [
+        act("create", ["ruby", "admin", 1000, { decimal: 0 }]),
+        act("issue", ["ruby", "admin", "100"]),
+        act("transfer", ["ruby", "admin", "producer000", "30", ""]),
+      ],
+    });
+    const sent = await post("/sendTx", txToRequestJson(tx));
+    expect(sent.hash).toBeTypeOf("string");
+    // Forwarded to shard 2 with admin's ruby records, the credit to shard 1, the settles (admin's ruby comes home).
+    await post("/dev/mine", { blocks: 6 });
+    const receipt = await get(`/getTxReceiptByTxHash/${sent.hash}`);
+    expect([receipt.status_code, receipt.message]).toEqual(["SUCCESS", ""]);
+    expect(await get("/getTokenInfo/ruby/true")).toMatchObject({ symbol: "ruby", current_supply: "100" });
+    expect(await get("/getTokenBalance/admin/ruby/true")).toMatchObject({ balance: 70 });
+    expect(await get("/getTokenBalance/producer000/ruby/true")).toMatchObject({ balance: 30 });
   });
 });

@@ -14,7 +14,7 @@ import { ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipt
 import { SimChain, simGenesis } from "./sim";
 import { BAD_LIMITS } from "../tx/bad-limits";
 import { ShardState } from "../../../src/executor/guard";
-import { encodeValue, json } from "../../../src/state/storage";
+import { encodeValue, int, json } from "../../../src/state/storage";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 
 const N = 4;
@@ -139,4 +139,25 @@ describe("applyIncoming refuses receipts no executor writes", () => {
       expect(chain.shards[HOME].store.get(`m-token.iost-TF${pub}-iost`)).toBeUndefined();
     },
   );
+  it.each([
+    ["gold", { balance: encodeValue(int(-5n), pub) }],
+    ["gold", { balance: "1000000000" }],
+    ["gold", { frozen: encodeValue(json('[{"Amount":-500,"Ftime":1}]'), pub) }],
+    ["iost", { balance: encodeValue(int(5n), pub) }],
+    ["Gold!", { balance: encodeValue(int(5n), pub) }],
+  ] as const)("a settle carrying %s records %j: refused loudly, nothing of the chunk applied", (sym, records) => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
+    const b0 = chain.iostBalance(pub);
+    const key = `m-token.iost-TB${pub}-${sym}`;
+    const record = chain.shards[HOME].store.get(key);
+    const bad = settle({ amount: "7", tokens: { [sym]: records } });
+    const good = settle({ id: "ok:0:settle", amount: "7" });
+    expect(() => applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [good, bad], () => false)).toThrow(
+      new ReceiptRefused(`receipt tx:0:settle refused: ${JSON.stringify(sym)} records ${JSON.stringify(records)} are not a stored balance and frozen list`),
+    );
+    state.discard();
+    expect(chain.iostBalance(pub)).toBe(b0);
+    expect(chain.shards[HOME].store.get(key)).toBe(record);
+  });
 });

@@ -10,7 +10,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { shardOf, tokenShard } from "../../../src/sharding/placement";
+import { shardOf } from "../../../src/sharding/placement";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
@@ -82,10 +82,6 @@ const step = fc.oneof(
 /** What a sequence has done so far (N = 1's outcomes: the reference). */
 interface Ctx {
   contracts: string[];
-  /** Shard (N = 4) of the first successful create of each symbol. */
-  created: Map<string, number>;
-  /** Symbols whose balances differ already (a step of theirs was classified). */
-  tainted: Set<string>;
   /** Accounts a classified step touched (their balances may differ since), with its reason. */
   diverged: Map<string, string>;
 }
@@ -132,7 +128,7 @@ function toTx(s: Step, ctx: Ctx): Tx {
  * differ on N = 4, or null: then it must not. Keyed by REASON so that
  * dropping a fixed reason there fails here until its rule is removed.
  */
-function classify(s: Step, ctx: Ctx): string | null {
+function classify(s: Step): string | null {
   const R = REASON;
   switch (s.k) {
     case "transfer":
@@ -144,15 +140,6 @@ function classify(s: Step, ctx: Ctx): string | null {
       if (at(s.who) !== at(s.by)) return R.COSIGNER_ELSEWHERE;
       return at(s.by) === s.c ? null : R.COSIGNER_RAM;
     case "failAfterTransfer":
-      return null;
-    case "create":
-    case "move":
-      // A symbol whose create differed differs from then on.
-      if (ctx.tainted.has(s.sym)) return R.TOKEN_ONE_TX;
-      if (s.k === "create" && at(s.by) !== tokenShard(s.sym, N)) {
-        ctx.tainted.add(s.sym);
-        return R.TOKEN_ONE_TX;
-      }
       return null;
     case "pledge":
       return null;
@@ -193,12 +180,6 @@ function carried(s: Step, a: Outcome, b: Outcome, ctx: Ctx): string | null {
   return why !== undefined && uncarried(a) === uncarried(b) ? why : null;
 }
 
-/** What the sequence learns from N = 1's outcome of `s`. */
-function learn(s: Step, ok: boolean, ctx: Ctx): void {
-  if (!ok) return;
-  if (s.k === "create" && !ctx.created.has(s.sym)) ctx.created.set(s.sym, at(s.by));
-}
-
 const json = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? String(v) : v));
 const excluded: Record<string, number> = {};
 let compared = 0;
@@ -218,13 +199,12 @@ function supplyCheck(genesis: Map<string, bigint>): (chain: SimChain) => void {
 function differs(steps: Step[]): string | null {
   const [one, four] = [base.one.fork(), base.four.fork()];
   const [check1, check4] = base.genesis.map(supplyCheck);
-  const ctx: Ctx = { contracts: base.contracts, created: new Map(), tainted: new Set(), diverged: new Map() };
+  const ctx: Ctx = { contracts: base.contracts, diverged: new Map() };
   for (const s of steps) {
-    const why = classify(s, ctx);
+    const why = classify(s);
     const tx = toTx(s, ctx);
     const a = run(one, tx, check1);
     const b = run(four, tx, check4);
-    learn(s, (a.receipt as { statusCode?: string }).statusCode === "SUCCESS", ctx);
     if (why !== null) {
       excluded[why] = (excluded[why] ?? 0) + 1;
       for (const x of involved(s)) ctx.diverged.set(x, why);

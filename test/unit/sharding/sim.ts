@@ -213,7 +213,10 @@ export class SimChain {
         if (m[1] === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) add(m[3], f.Amount);
         if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenShard(m[2], count) === s.index) supplies.push([m[2], v.v]);
       }
-    for (const r of [...this.inFlight(), ...this.parked()]) add(r.token, BigInt(r.amount) + frozenIn(r));
+    for (const r of [...this.inFlight(), ...this.parked()]) {
+      add(r.token, BigInt(r.amount) + frozenIn(r));
+      for (const [sym, v] of tokensIn(r)) add(sym, v);
+    }
     for (const [sym, supply] of supplies) if (supply !== (held.get(sym) ?? 0n)) gaps[sym] = `${supply} − ${held.get(sym) ?? 0n}`;
     return gaps;
   }
@@ -268,6 +271,15 @@ export class SimChain {
 export function frozenIn(r: CrossReceipt): bigint {
   const v = decodeValue(r.frozen)?.value;
   return v?.t === "j" ? parseFreezeList(v.v).reduce((a, f) => a + f.Amount, 0n) : 0n;
+}
+
+/** The publisher's balances and frozen balances of other tokens an action receipt or its settle carries, per symbol (forward.ts). */
+export function tokensIn(r: CrossReceipt): [string, bigint][] {
+  return Object.entries(r.tokens ?? {}).map(([sym, t]) => {
+    const b = decodeValue(t.balance)?.value;
+    const f = decodeValue(t.frozen)?.value;
+    return [sym, (b?.t === "i" ? b.v : 0n) + (f?.t === "j" ? parseFreezeList(f.v).reduce((a, x) => a + x.Amount, 0n) : 0n)];
+  });
 }
 
 /** The dev genesis plus `users`, each with 1,000,000 IOST, 1,000 pledged for gas and the key fakeKey(its index). */

@@ -18,7 +18,7 @@ import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { type act, fakeKey, makeTx } from "../executor/helpers";
-import { frozenIn, type SimChain } from "./sim";
+import { frozenIn, type SimChain, tokensIn } from "./sim";
 
 export const N = 4;
 export const USERS = Array.from({ length: 24 }, (_, i) => `user${String(i).padStart(2, "0")}`);
@@ -269,6 +269,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
     }
   for (const r of chain.inFlight()) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
+    for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
     if (r.ram !== undefined && r.kind !== "free") get("ram").held += BigInt(r.ram);
     // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
@@ -284,7 +285,8 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
  * cases to drop from KNOWN (differential) and the classifier (property).
  */
 export const REASON = {
-  TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
+  TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
+  HALF_RAM: "a forwarded part's credit to its publisher charges the publisher's RAM at home, even short of it",
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
