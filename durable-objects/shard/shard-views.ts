@@ -172,7 +172,11 @@ export function view<T>(h: ViewHost, read: (state: State, time: bigint) => T): T
   }
 }
 
-/** The block a state read reflects: {block_hash, block_number} of LIB (= head with one producer). */
+/**
+ * The block a state read reflects: the head chunk's, whose writes `view` reads (go-iost labels a
+ * storage read with the block whose state it reads). Its hash is known here once the coordinator
+ * names it final (LIB = head, every block with one producer); until then it is "".
+ */
 export function readBlock(h: ViewHost): { block_hash: string; block_number: string } {
-  return { block_hash: h.libHash(), block_number: String(h.lib()) };
+  return { block_hash: h.lib() === h.head() ? h.libHash() : "", block_number: String(h.head()) };
 }

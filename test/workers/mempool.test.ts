@@ -220,6 +220,27 @@ describe("txs through the mempool into blocks", () => {
   });
 });
 
+describe("storage reads name the block they read", () => {
+  test("a chunk built but not yet final: block_number is its height (its writes are read), the hash comes with finality", async () => {
+    const c = newChain("read-label");
+    await tick(c);
+    const b1 = (await c.coord.storedBlock(1))!;
+    const { hash, bytes } = makeTx({ amount: "3" });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    const read = async () => (await c.shard.read("getContractStorage", "token.iost", "TBproducer000", "iost")) as Obj;
+    const before = await read();
+    expect(before).toMatchObject({ block_hash: b1.hash, block_number: "1" });
+    // What the coordinator does between the shards' chunks and the block's finality.
+    const time = String(BigInt(b1.time) + 500_000_000n);
+    await c.shard.buildChunk({ height: 2, time, parentHash: b1.hash, witness: b1.witness, parentWitness: b1.witness, parentTime: b1.time });
+    const during = await read();
+    expect(during.data).not.toBe(before.data);
+    expect(during).toMatchObject({ block_hash: "", block_number: "2" });
+    await c.shard.finalize(2, "H2");
+    expect(await read()).toMatchObject({ data: during.data, block_hash: "H2", block_number: "2" });
+  });
+});
+
 describe("pool starvation", () => {
   test("a flood of txs the block would drop or could not charge is refused at admission; a funded transfer runs in the next block", async () => {
     const c = newChain("flood");
