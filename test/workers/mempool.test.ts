@@ -241,6 +241,26 @@ describe("storage reads name the block they read", () => {
   });
 });
 
+describe("strings with NUL", () => {
+  test("stored by a contract, they come back whole from SQLite, after a restart too, in the read and the receipt", async () => {
+    const c = newChain("nul");
+    const code = 'class S { init() {} put(v) { storage.put("k", v); return storage.get("k"); } }\nmodule.exports = S;';
+    const abi = [{ name: "put", args: ["string"], amountLimit: [] }];
+    const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi }, code });
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    expect(await c.shard.submitTx(deploy.bytes, deploy.hash)).toEqual({ hash: deploy.hash });
+    await tick(c);
+    const id = "Contract" + deploy.hash;
+    const put = makeTx({ actions: [{ contract: id, actionName: "put", data: JSON.stringify(["ab\u0000cd"]) }], gasLimit: 400_000_000n });
+    expect(await c.shard.submitTx(put.bytes, put.hash)).toEqual({ hash: put.hash });
+    await tick(c);
+    expect(await c.shard.getTxReceipt(put.hash)).toMatchObject({ status_code: "SUCCESS", returns: [JSON.stringify(["ab\u0000cd"])] });
+    expect(await c.shard.read("getContractStorage", id, "k", "")).toMatchObject({ data: "ab\u0000cd" });
+    await abortAllDurableObjects();
+    expect(await c.shard.read("getContractStorage", id, "k", "")).toMatchObject({ data: "ab\u0000cd" });
+  });
+});
+
 describe("pool starvation", () => {
   test("a flood of txs the block would drop or could not charge is refused at admission; a funded transfer runs in the next block", async () => {
     const c = newChain("flood");
