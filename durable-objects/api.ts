@@ -141,9 +141,9 @@ export interface ShardApi {
   buildChunk(ctx: ChunkContext): Promise<Chunk>;
   /**
    * Coordinator only: heights ≤ lib are irreversible; undo records below are dropped.
-   * `libHash` (base58 hash of block `lib`) lets state reads name their block.
+   * `libHash` (base58 hash of block `lib`) and `head` (the block just made) let state reads name their block.
    */
-  finalize(lib: number, libHash?: string): Promise<void>;
+  finalize(lib: number, libHash?: string, head?: { number: number; hash: string }): Promise<void>;
 }
 
 /** Shard methods beyond the edge's that the coordinator and tests use. */

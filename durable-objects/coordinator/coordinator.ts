@@ -408,7 +408,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       validator: (k) => this.validator(k),
       ensureGenesis: () => this.ensureGenesis(),
       storeHead: (b, w) => this.storeHead(b, w),
-      finalizeShards: (lib, hash) => this.finalizeShards(lib, hash),
+      finalizeShards: (lib, hash, head) => this.finalizeShards(lib, hash, head),
       onNewHead: (b) => this.onNewHead(b),
       mayBeat: () => sync.mayBeat(this.syncHost(), this.syncState),
       push: (height) =>
@@ -637,8 +637,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.config.peers.length > 0 && this.syncState.lastPoll === -Infinity;
   }
 
-  private async finalizeShards(lib: number, libHash: string): Promise<void> {
-    await Promise.all(this.shards().map((s) => s.finalize(lib, libHash)));
+  private async finalizeShards(lib: number, libHash: string, head?: StoredBlock): Promise<void> {
+    // The new head rides along: storage reads name the block they read (shard-views.ts readBlock).
+    const named = head && { number: head.number, hash: head.hash };
+    await Promise.all(this.shards().map((s) => s.finalize(lib, libHash, named)));
     // LIB is stored: a failed archive (R2 down) only waits for the next rise.
     await this.archive().catch((err: unknown) => console.error(`coordinator: archiving below LIB failed: ${String(err)}`));
   }

@@ -89,7 +89,7 @@ export interface ProductionHost {
   ensureGenesis(): Promise<void>;
   /** Stores `block` as the new head with the list that schedules its child, drops the job; the new LIB when it rose, else null. */
   storeHead(block: StoredBlock, witnesses: string[]): number | null;
-  finalizeShards(lib: number, libHash: string): Promise<void>;
+  finalizeShards(lib: number, libHash: string, head?: StoredBlock): Promise<void>;
   /** Finality hook after `block` became the head. */
   onNewHead(block: StoredBlock): Promise<void>;
   /** Whether a block nothing needs (the heartbeat) may be made: with peers, only once synced with them (chain-sync.ts `mayBeat`). */
@@ -276,7 +276,7 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
 
   const lib = h.storeHead(block, witnesses);
   const stored = performance.now();
-  if (lib !== null) await h.finalizeShards(lib, h.block(lib)!.hash);
+  if (lib !== null) await h.finalizeShards(lib, h.block(lib)!.hash, block);
   h.work.blocks++;
   h.work.ms += performance.now() - started;
   h.work.ownMs += stored - chunksDone;

@@ -30,8 +30,8 @@ export interface ViewHost {
   head(): number;
   lib(): number;
   headTime(): bigint;
-  /** Hash of the block at LIB as the coordinator named it ("" before the first). */
-  libHash(): string;
+  /** Hash of the head chunk's block when the coordinator has named it, else "". */
+  headHash(): string;
   /** The R2 segment holding `height` if its chunk was archived (durable-objects/archive.ts), else null. */
   segment(height: number): Promise<Segment | null>;
   /** Block context for running txs on top of the head. */
@@ -172,7 +172,11 @@ export function view<T>(h: ViewHost, read: (state: State, time: bigint) => T): T
   }
 }
 
-/** The block a state read reflects: {block_hash, block_number} of LIB (= head with one producer). */
+/**
+ * The block a state read reflects: the head chunk's, whose writes `view` reads (go-iost labels a
+ * storage read with the block whose state it reads). Its hash comes with the coordinator's next
+ * `finalize`; between the chunk and its block (while the block is made) it is "".
+ */
 export function readBlock(h: ViewHost): { block_hash: string; block_number: string } {
-  return { block_hash: h.libHash(), block_number: String(h.lib()) };
+  return { block_hash: h.headHash(), block_number: String(h.head()) };
 }

@@ -72,6 +72,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private head = 0;
   private lib = 0;
   private libHash = "";
+  /** The block the coordinator last named as its head (memory only: without it a read names its block by LIB's hash, or ""). */
+  private headBlock: { number: number; hash: string } | null = null;
   /** `state_kv` holds the state of this height; the log rows above it are the store's overlay. */
   private checkpoint = 0;
   private headTime = 0n;
@@ -122,7 +124,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
       root: () => this.root,
-      libHash: () => this.libHash,
+      headHash: () => (this.headBlock?.number === this.head ? this.headBlock.hash : this.lib === this.head ? this.libHash : ""),
       savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
@@ -147,6 +149,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       .exec<{ height: number; time: string; state_root: string }>("SELECT height, time, state_root FROM chunks ORDER BY height DESC LIMIT 1")
       .one();
     this.head = top.height;
+    this.headBlock = null;
     this.headTime = BigInt(top.time);
     this.root = unhex(top.state_root);
     // "<lib> <hash>" in one row (before: the hash in a row of its own).
@@ -474,7 +477,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return sentTo(this.sql, height, to);
   }
 
-  async finalize(lib: number, libHash?: string): Promise<void> {
+  async finalize(lib: number, libHash?: string, head?: { number: number; hash: string }): Promise<void> {
+    if (head) this.headBlock = head;
     return this.cost.span(
       "finalize",
       () => this.finalizeTo(lib, libHash),

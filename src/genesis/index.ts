@@ -64,8 +64,10 @@ export interface GenesisConfig {
   foundation: GenesisAccount;
   producers: GenesisProducer[];
   iost: { totalSupply: bigint; decimal: number };
-  /** IOST pledged by admin for admin, the foundation and each producer. */
+  /** IOST pledged by admin for the foundation and each producer. */
   gasPledge: string;
+  /** IOST admin pledges for its own gas. */
+  adminGasPledge: string;
   ram: { initialTotal: bigint; increaseInterval: bigint; increaseAmount: bigint; reserve: bigint; initialBuy: bigint };
   devAccounts: DevAccount[];
   consensus: ConsensusParams;
@@ -117,6 +119,7 @@ export function devGenesis(producers = 1): GenesisConfig {
     producers: DEV_PRODUCERS.slice(0, producers).map((p) => ({ id: p.id, owner: p.pubkey, active: p.pubkey, signatureBlock: p.pubkey, balance: "0" })),
     iost: { totalSupply: 90_000_000_000n, decimal: 8 },
     gasPledge: "100",
+    adminGasPledge: "100",
     ram: {
       initialTotal,
       increaseInterval: 600n,
@@ -128,6 +131,16 @@ export function devGenesis(producers = 1): GenesisConfig {
     consensus: devConsensus(producers),
   };
 }
+
+/**
+ * The devnet admin's own gas pledge (IOST). An account as iost.js creates it (signUp, RAM buy,
+ * pledge, transfer) costs about 106,000 gas, so IOST's 100 (a 30,000,000 gas limit, ~116 gas/s
+ * back) stalls scripts after ~280 accounts. 1,000,000 IOST: a 3e11 gas limit (~2.8 million
+ * accounts) refilled at ~1,157,000 gas/s (~940,000 accounts a day), so 10,000 accounts a day
+ * never wait. Only with the public dev admin key, which a production node refuses (README
+ * "Configuration"); the gas each tx uses does not depend on it.
+ */
+export const DEV_ADMIN_GAS_PLEDGE = "1000000";
 
 /**
  * What a network's operator chooses about its genesis (wrangler vars, README
@@ -156,6 +169,7 @@ export function genesisOf(spec: GenesisSpec): GenesisConfig {
   return {
     ...base,
     chainId: spec.chainId,
+    ...(admin === DEV_ADMIN_PUBKEY ? { adminGasPledge: DEV_ADMIN_GAS_PLEDGE } : {}),
     admin: { ...base.admin, owner: admin, active: admin },
     foundation: { ...base.foundation, owner: admin, active: admin },
     producers: spec.producers.map((p) => ({ id: p.id, owner: p.pubkey, active: p.pubkey, signatureBlock: p.pubkey, balance: "0" })),
@@ -245,7 +259,7 @@ export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult
   act("auth.iost", "signUp", argsJson([foundation.id, foundation.owner, foundation.active]));
   for (const p of producers) act("auth.iost", "signUp", argsJson([p.id, p.owner, p.active]));
   act("auth.iost", "signUp", argsJson(["deadaddr", "0", "0"]));
-  act("gas.iost", "pledge", argsJson([admin.id, admin.id, config.gasPledge]));
+  act("gas.iost", "pledge", argsJson([admin.id, admin.id, config.adminGasPledge]));
   act("ram.iost", "initAdmin", argsJson([admin.id]));
   const r = config.ram;
   act("ram.iost", "issue", `[${r.initialTotal}, ${r.increaseInterval}, ${r.increaseAmount}, ${r.reserve}]`);

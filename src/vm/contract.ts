@@ -19,7 +19,7 @@ import { contractLogger } from "./console.js";
 import { decodeProtoContract } from "./contract-proto.js";
 import { injectGas } from "./inject.js";
 import { runSandbox } from "./sandbox.js";
-import { checkAbis, validateSource, type AbiJson } from "./validate.js";
+import { validateContract, type AbiJson } from "./validate.js";
 
 export interface StoredContract {
   ID: string;
@@ -59,7 +59,7 @@ export function compileContract(h: Host, text: string): StoredContract {
   const lang = field(info, "lang");
   if (lang !== "javascript") throw new VmError(`compile contract: lang ${String(lang)} not supported`);
   const program = parseSource(src);
-  const abi = checkAbis(field(info, "abi") ?? [], validateSource(program));
+  const abi = validateContract(program, field(info, "abi") ?? []);
   for (const a of abi)
     for (const l of a.amountLimit)
       if (l.token !== "*" && h.tokenDecimal(l.token) === -1) throw new VmError(`compile contract: token not exists in amountLimit: ${l.token}`);

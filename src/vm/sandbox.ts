@@ -66,8 +66,37 @@ const INTRINSICS = {
   StringNormalize: false,
 };
 
-function toHandle(ctx: QuickJSContext, v: HostValue): QuickJSHandle {
-  if (typeof v === "string") return ctx.newString(v);
+/**
+ * Strings in and out of QuickJS whole. quickjs-emscripten passes them as C strings, which end
+ * at the first U+0000 ("ab\u0000cd" would read "ab"); V8 and so IOST keep every code unit. Such
+ * a string crosses as JSON text instead (which escapes it), through the context's own
+ * JSON.parse / JSON.stringify, taken before any script runs. Others take the direct path:
+ * one length check out, one scan in.
+ */
+interface Strings {
+  toVm(v: string): QuickJSHandle;
+  fromVm(h: QuickJSHandle): string;
+}
+
+function strings(ctx: QuickJSContext, keep: (h: QuickJSHandle) => QuickJSHandle): Strings {
+  const json = keep(ctx.getProp(ctx.global, "JSON"));
+  const parse = keep(ctx.getProp(json, "parse"));
+  const stringify = keep(ctx.getProp(json, "stringify"));
+  return {
+    toVm(v) {
+      if (!v.includes("\0")) return ctx.newString(v);
+      return ctx.newString(JSON.stringify(v)).consume((text) => ctx.unwrapResult(ctx.callFunction(parse, ctx.undefined, text)));
+    },
+    fromVm(h) {
+      const v = ctx.getString(h);
+      if (ctx.getProp(h, "length").consume((n) => ctx.getNumber(n)) === v.length) return v;
+      return ctx.unwrapResult(ctx.callFunction(stringify, ctx.undefined, h)).consume((text) => JSON.parse(ctx.getString(text)) as string);
+    },
+  };
+}
+
+function toHandle(ctx: QuickJSContext, str: Strings, v: HostValue): QuickJSHandle {
+  if (typeof v === "string") return str.toVm(v);
   if (typeof v === "number") return ctx.newNumber(v);
   if (typeof v === "boolean") return v ? ctx.true : ctx.false;
   return v === null ? ctx.null : ctx.undefined;
@@ -131,20 +160,21 @@ export function runSandbox(req: RunRequest): RunResult {
   const ctx = rt.newContext({ intrinsics: INTRINSICS });
   const keep = (h: QuickJSHandle) => (handles.push(h), h);
   try {
+    const str = strings(ctx, keep);
     const hostFn = keep(
       ctx.newFunction("host", (opH, gasH, ...argH) => {
         if (fatal) throw new Error("aborted");
         const op = ctx.getString(opH);
         // The sandbox's own services: no gas, no state, so never through the tx's host.
-        if (op === "json2") return ctx.newString(json2Escape(ctx.getString(argH[0])));
+        if (op === "json2") return str.toVm(json2Escape(str.fromVm(argH[0])));
         if (op === "load") return ctx.unwrapResult(ctx.evalCode(MODULES[ctx.getString(argH[0])], "module.js"));
         if (op === "console") {
-          req.log?.(ctx.getString(argH[0]), ctx.getString(argH[1]));
+          req.log?.(ctx.getString(argH[0]), str.fromVm(argH[1]));
           return ctx.undefined;
         }
-        const args = argH.map((h) => (ctx.typeof(h) === "string" ? ctx.getString(h) : undefined));
+        const args = argH.map((h) => (ctx.typeof(h) === "string" ? str.fromVm(h) : undefined));
         try {
-          return toHandle(ctx, req.host(op, ctx.getNumber(gasH), args));
+          return toHandle(ctx, str, req.host(op, ctx.getNumber(gasH), args));
         } catch (e) {
           // Host errors end the call: contracts cannot catch (no try/catch), and the original error is what is reported.
           fatal = e instanceof Error ? e : new Error(String(e));
@@ -167,7 +197,7 @@ export function runSandbox(req: RunRequest): RunResult {
       error = new VmError(outOfMemory(ctx, r.error) ? "out of memory" : exceptionText(ctx, r.error));
       r.error.dispose();
     } else {
-      value = ctx.typeof(r.value) === "string" ? ctx.getString(r.value) : "";
+      value = ctx.typeof(r.value) === "string" ? str.fromVm(r.value) : "";
       r.value.dispose();
     }
     metering = true;

@@ -1,6 +1,8 @@
 /**
- * Deploy-time checks of a contract (go-iost vm/v8vm/v8/libjs/validate.js):
- * the source shape, IOST's forbidden syntax, and the ABI against the class.
+ * Deploy-time checks of a contract: the source shape and the ABI against the
+ * class with go-iost's texts and order (vm/v8vm/v8/libjs/validate.js, wrapped
+ * as vm/v8vm/sandbox.go Validate wraps them), then the forbidden syntax, which
+ * IOST finds later, while injecting gas.
  */
 import { VmError } from "../contracts/errors.js";
 import { walk, type AstNode } from "./ast.js";
@@ -23,6 +25,11 @@ function reservedIdentifier(name: string): boolean {
 
 function fail(msg: string): never {
   throw new VmError(`validate contract: ${msg}`);
+}
+
+/** A validate.js error as sandbox.go reports it: no script error, the JS `Error` as the result. */
+function invalid(msg: string): never {
+  throw new VmError(`validate code error: , result: Error: ${msg}`);
 }
 
 /** Forbidden syntax: IOST's list, plus what would escape gas metering here (generators, BigInt, import(), with). */
@@ -57,11 +64,12 @@ function checkSyntax(program: AstNode): void {
   });
 }
 
-/** The exported class's methods and their parameter counts. */
+/** The exported class's methods and their parameter counts (validate.js checkExports, checkOneClass). */
 function contractClass(program: AstNode): Map<string, number> {
   const body = program.body as AstNode[];
+  if (body.length <= 1) invalid("empty source code.");
   const last = body[body.length - 1];
-  const expr = last?.type === "ExpressionStatement" ? (last.expression as AstNode) : undefined;
+  const expr = last.type === "ExpressionStatement" ? (last.expression as AstNode) : undefined;
   const left = expr?.left as AstNode | undefined;
   const right = expr?.right as AstNode | undefined;
   if (
@@ -74,50 +82,61 @@ function contractClass(program: AstNode): Map<string, number> {
     (left.property as AstNode).name !== "exports" ||
     right?.type !== "Identifier"
   )
-    fail("the last statement must be `module.exports = <class name>;`");
+    invalid("last expression must be 'module.exports = CLASS_IDENTIFIER;'");
   const cls = body.find((s) => s.type === "ClassDeclaration" && (s.id as AstNode).name === right.name);
-  if (!cls) fail(`class ${right.name as string} not found`);
+  if (!cls) invalid("abi not match your source code.");
   const methods = new Map<string, number>();
   for (const m of (cls.body as AstNode).body as AstNode[]) {
     if (m.type !== "MethodDefinition") continue;
-    if (m.kind === "constructor") fail("smart contract class shouldn't contain constructor method!!");
+    if (m.kind === "constructor") invalid("smart contract class shouldn't contain constructor method!!");
     if (m.kind !== "method" || m.static || m.computed) continue;
     const key = m.key as AstNode;
     const name = key.type === "Identifier" ? (key.name as string) : String(key.value);
     methods.set(name, ((m.value as AstNode).params as AstNode[]).length);
   }
-  if (!methods.has("init")) fail("init not found!");
+  if (!methods.has("init")) invalid("init not found!");
   return methods;
 }
 
-/** Parse and check the `abi` list of the contract info (validate.js checkOneAbi). */
-export function checkAbis(raw: unknown, methods: Map<string, number>): AbiJson[] {
+/** validate.js checkAbiNameValid. */
+function checkAbiName(name: string): void {
+  if (name.length <= 0 || name.length > 32) invalid(`abi name invalid. abi name length should be between 1,32  got ${name}`);
+  if (name[0] === "_") invalid("abi name invalid. abi name shouldn't start with _");
+  for (const ch of name) if (!/[A-Za-z0-9_]/.test(ch)) invalid(`abi name invalid. abi name contains invalid character ${ch}`);
+}
+
+/** Parse and check the `abi` list of the contract info against the class's methods (validate.js checkOneAbi, in its order). */
+function checkAbis(raw: unknown, methods: Map<string, number>): AbiJson[] {
   if (!Array.isArray(raw)) fail("abi should be an array");
   const seen = new Set<string>();
   return raw.map((a: unknown): AbiJson => {
     const o = (typeof a === "object" && a !== null ? a : {}) as Record<string, unknown>;
-    const name = o.name;
-    if (typeof name !== "string" || !/^[A-Za-z0-9_]{1,32}$/.test(name) || name.startsWith("_")) fail(`abi name invalid: ${String(name)}`);
-    if (name === "init") fail("abi shouldn't contain internal function: init");
-    if (seen.has(name)) fail(`abi ${name} duplicated`);
-    seen.add(name);
-    const args = o.args ?? [];
-    if (!Array.isArray(args) || !args.every((t) => typeof t === "string" && ARG_TYPES.has(t)))
-      fail(`abi ${name} args invalid, only string, bool, number, json`);
-    if (methods.get(name) !== args.length) fail(`abi ${name} not found in contract or args length unmatched`);
+    const name = typeof o.name === "string" ? o.name : "";
+    checkAbiName(name);
     const limits = o.amountLimit ?? [];
     if (!Array.isArray(limits)) fail(`abi ${name} amountLimit invalid`);
     const amountLimit = limits.map((l: unknown) => {
       const lo = (typeof l === "object" && l !== null ? l : {}) as Record<string, unknown>;
-      if (typeof lo.token !== "string" || typeof lo.val !== "string") fail(`abi ${name} amountLimit invalid`);
+      if (typeof lo.token !== "string") invalid("amountLimit invalid. token in amountLimit should be string type. limit = [object Object]");
+      if (typeof lo.val !== "string") invalid("amountLimit invalid. val in amountLimit should be string type. limit = [object Object]");
       return { token: lo.token, val: lo.val };
     });
+    if (name === "init") invalid("abi shouldn't contain internal function: init");
+    if (!methods.has(name)) invalid(`abi not defined in source code: ${name}`);
+    const args = o.args ?? [];
+    if (!Array.isArray(args)) fail(`abi ${name} args invalid`);
+    if (args.length !== methods.get(name)) invalid(`args length not match: ${name}`);
+    if (!args.every((t) => typeof t === "string" && ARG_TYPES.has(t))) invalid('args should be one of ["string", "bool", "number", "json"]');
+    // IOST keeps both; a call would only ever reach the first.
+    if (seen.has(name)) fail(`abi ${name} duplicated`);
+    seen.add(name);
     return { name, args: args as string[], amountLimit };
   });
 }
 
-/** Source checks; returns the exported class's methods (name → parameter count). */
-export function validateSource(program: AstNode): Map<string, number> {
+/** Checks a contract's source and ABI in IOST's order; returns the checked ABI. */
+export function validateContract(program: AstNode, rawAbi: unknown): AbiJson[] {
+  const abi = checkAbis(rawAbi, contractClass(program));
   checkSyntax(program);
-  return contractClass(program);
+  return abi;
 }

@@ -220,6 +220,48 @@ describe("txs through the mempool into blocks", () => {
   });
 });
 
+describe("storage reads name the block they read", () => {
+  test("a chunk built but its block not yet made: block_number is its height (its writes are read), the hash comes with the block", async () => {
+    const c = newChain("read-label");
+    await tick(c);
+    const b1 = (await c.coord.storedBlock(1))!;
+    const { hash, bytes } = makeTx({ amount: "3" });
+    expect(await c.shard.submitTx(bytes, hash)).toEqual({ hash });
+    const read = async () => (await c.shard.read("getContractStorage", "token.iost", "TBproducer000", "iost")) as Obj;
+    const before = await read();
+    expect(before).toMatchObject({ block_hash: b1.hash, block_number: "1" });
+    // What the coordinator does between the shards' chunks and the block's finality.
+    const time = String(BigInt(b1.time) + 500_000_000n);
+    await c.shard.buildChunk({ height: 2, time, parentHash: b1.hash, witness: b1.witness, parentWitness: b1.witness, parentTime: b1.time });
+    const during = await read();
+    expect(during.data).not.toBe(before.data);
+    expect(during).toMatchObject({ block_hash: "", block_number: "2" });
+    // The block is made; LIB stays at 1 (as with several producers) and the head's hash rides along.
+    await c.shard.finalize(1, b1.hash, { number: 2, hash: "H2" });
+    expect(await read()).toMatchObject({ data: during.data, block_hash: "H2", block_number: "2" });
+  });
+});
+
+describe("strings with NUL", () => {
+  test("stored by a contract, they come back whole from SQLite, after a restart too, in the read and the receipt", async () => {
+    const c = newChain("nul");
+    const code = 'class S { init() {} put(v) { storage.put("k", v); return storage.get("k"); } }\nmodule.exports = S;';
+    const abi = [{ name: "put", args: ["string"], amountLimit: [] }];
+    const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi }, code });
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    expect(await c.shard.submitTx(deploy.bytes, deploy.hash)).toEqual({ hash: deploy.hash });
+    await tick(c);
+    const id = "Contract" + deploy.hash;
+    const put = makeTx({ actions: [{ contract: id, actionName: "put", data: JSON.stringify(["ab\u0000cd"]) }], gasLimit: 400_000_000n });
+    expect(await c.shard.submitTx(put.bytes, put.hash)).toEqual({ hash: put.hash });
+    await tick(c);
+    expect(await c.shard.getTxReceipt(put.hash)).toMatchObject({ status_code: "SUCCESS", returns: [JSON.stringify(["ab\u0000cd"])] });
+    expect(await c.shard.read("getContractStorage", id, "k", "")).toMatchObject({ data: "ab\u0000cd" });
+    await abortAllDurableObjects();
+    expect(await c.shard.read("getContractStorage", id, "k", "")).toMatchObject({ data: "ab\u0000cd" });
+  });
+});
+
 describe("pool starvation", () => {
   test("a flood of txs the block would drop or could not charge is refused at admission; a funded transfer runs in the next block", async () => {
     const c = newChain("flood");

@@ -18,9 +18,15 @@ describe("deploy-time validation", () => {
     ["destructuring", ok("f() { const [a] = [1]; return a; }"), "destructuring is not allowed"],
     ["reserved identifier", ok("f() { return _IOSTInstruction_counter; }"), "identifier _IOSTInstruction_counter is reserved"],
     ["BigInt literal", ok("f() { return 1n; }"), "BigInt is not allowed"],
-    ["constructor", ok("constructor() {}\n  f() {}"), "shouldn't contain constructor"],
-    ["no init", "class C { f() {} }\nmodule.exports = C;", "init not found"],
-    ["last statement", "class C { init() {} f() {} }\nmodule.exports = C;\nvar x = 1;", "the last statement must be `module.exports = <class name>;`"],
+    ["constructor", ok("constructor() {}\n  f() {}"), "validate code error: , result: Error: smart contract class shouldn't contain constructor method!!"],
+    ["no init", "class C { f() {} }\nmodule.exports = C;", "validate code error: , result: Error: init not found!"],
+    [
+      "last statement",
+      "class C { init() {} f() {} }\nmodule.exports = C;\nvar x = 1;",
+      "validate code error: , result: Error: last expression must be 'module.exports = CLASS_IDENTIFIER;'",
+    ],
+    ["empty", "module.exports = C;", "validate code error: , result: Error: empty source code."],
+    ["no class", "class D { init() {} f() {} }\nmodule.exports = C;", "validate code error: , result: Error: abi not match your source code."],
     ["syntax", "class C {", "compile contract:"],
   ])("%s", (_name, code, msg) => {
     expect(deployMsg(chain, code)).toContain(msg);
@@ -28,10 +34,22 @@ describe("deploy-time validation", () => {
 
   it("ABI checks", () => {
     const code = ok("f(a) {}");
-    expect(deployMsg(chain, code, [{ name: "f", args: [] }])).toContain("abi f not found in contract or args length unmatched");
-    expect(deployMsg(chain, code, [{ name: "f", args: ["float"] }])).toContain("abi f args invalid");
-    expect(deployMsg(chain, code, [{ name: "_f", args: ["string"] }])).toContain("abi name invalid: _f");
-    expect(deployMsg(chain, code, [{ name: "init", args: [] }])).toContain("abi shouldn't contain internal function: init");
+    const go = (m: string) => `validate code error: , result: Error: ${m}`;
+    // go-iost test/integration/vm_test.go Test_Validate asserts these three texts.
+    expect(deployMsg(chain, code, [{ name: "c", args: [] }])).toContain(go("abi not defined in source code: c"));
+    expect(deployMsg(chain, code, [{ name: "f", args: ["float"] }])).toContain(go('args should be one of ["string", "bool", "number", "json"]'));
+    expect(deployMsg(chain, code, [{ name: "init", args: [] }])).toContain(go("abi shouldn't contain internal function: init"));
+    expect(deployMsg(chain, code, [{ name: "f", args: [] }])).toContain(go("args length not match: f"));
+    expect(deployMsg(chain, code, [{ name: "_f", args: ["string"] }])).toContain(go("abi name invalid. abi name shouldn't start with _"));
+    expect(deployMsg(chain, code, [{ name: "f-g", args: ["string"] }])).toContain(go("abi name invalid. abi name contains invalid character -"));
+    expect(deployMsg(chain, code, [{ name: "x".repeat(33), args: [] }])).toContain(
+      go(`abi name invalid. abi name length should be between 1,32  got ${"x".repeat(33)}`),
+    );
+    expect(deployMsg(chain, code, [{ name: "f", args: ["string"], amountLimit: [{ token: 1, val: "1" }] } as never])).toContain(
+      go("amountLimit invalid. token in amountLimit should be string type. limit = [object Object]"),
+    );
+    // IOST validates before it injects gas: an ABI error wins over forbidden syntax.
+    expect(deployMsg(chain, ok("f(a) { try { a(); } catch (e) {} }"), [{ name: "c", args: [] }])).toContain(go("abi not defined in source code: c"));
     expect(deployMsg(chain, code, [{ name: "f", args: ["string"], amountLimit: [{ token: "nope", val: "1" }] } as never])).toContain(
       "token not exists in amountLimit: nope",
     );
