@@ -10,8 +10,8 @@ import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
-import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
-import { remoteContractShard } from "../sharding/directory.js";
+import type { GuestAuthority } from "../sharding/forward.js";
+import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
 import { findContract } from "./monitor.js";
@@ -474,7 +474,8 @@ export class Host {
   }
 
   readAuth(c: Cost, id: string): AccountJson | undefined {
-    const raw = this.db.mgetRaw("auth.iost", "auth", id);
+    // An account of another shard: the copy of its record its shard sent here, read at the same cost (directory.ts).
+    const raw = this.db.mgetRaw("auth.iost", "auth", id) ?? remoteAuth(this.state, this.block.shard, id);
     c.cpuAdd(ramLength(raw));
     const v = decodeValue(raw);
     if (!v) return undefined;
@@ -496,12 +497,8 @@ export class Host {
     const local = new Cost();
     const a = this.readAuth(local, id);
     if (!a) {
-      const ok = this.tx.guest ? guestAuth(this.tx.guest, id, permission) : undefined;
-      // A signed permission was found above, so a guest's yes is an undefined permission falling back to a
-      // signed `active`: charged as one shard charges it (the read dropped, the signer found), docs/SHARDING.md.
-      if (ok === true) c.cpuAdd(opCost(1));
-      else c.add(local);
-      return ok ?? false;
+      c.add(local);
+      return false;
     }
     if (id.startsWith("0x") && id.length === 42) {
       // Ethereum-style ids (secp256k1 address match) are not supported yet: never authorized.

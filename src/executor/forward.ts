@@ -48,18 +48,14 @@ export function forwardTarget(h: Host, action: Action): number | null {
   return shard === null || shard === sh.index ? null : shard;
 }
 
-/** The authority of the tx's signers, resolved on their home shard. */
+/** The permissions the tx's signers signed (checked at intake). */
 function authorityOf(h: Host): GuestAuthority[] {
   const byAccount = new Map<string, string[]>();
   for (const s of [...h.tx.signerList].sort()) {
     const [account, perm] = s.split("@");
     byAccount.set(account, [...(byAccount.get(account) ?? []), perm]);
   }
-  return [...byAccount].map(([account, signed]) => {
-    const a = h.db.mget("auth.iost", "auth", account);
-    const defined = a && a.t === "s" ? Object.keys((JSON.parse(a.v) as { permissions: object }).permissions).sort() : [];
-    return { account, signed, defined };
-  });
+  return [...byAccount].map(([account, signed]) => ({ account, signed }));
 }
 
 /**

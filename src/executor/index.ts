@@ -204,9 +204,9 @@ export function doPay(h: Host, chargeGas = true): Decimal {
     if (payer === tx.publisher) paid = gas;
     // Global state copied on every shard can name a payer of another shard (token info's, deadaddr):
     // its RAM there cannot be charged here, so it is not (docs/SHARDING.md). A signer of another shard
-    // that a forwarded part charges cannot pay here either: failing beats RAM nobody paid for.
+    // cannot pay here either: failing beats RAM nobody paid for.
     const away = !payer.endsWith(".iost") && h.remoteShard(payer) !== null;
-    if (away && tx.guest && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
+    if (away && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
       throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
     if (!payer.endsWith(".iost") && !away) {
       let ramPayer = payer;

@@ -103,7 +103,7 @@ export function applyShardGenesis(store: Store, config: GenesisConfig, index: nu
   if (count > 1)
     for (const [key, value] of full.writes) {
       const acc = /^m-auth\.iost-auth-(.+)$/.exec(key)?.[1];
-      if (acc !== undefined && value !== null && shardOf(acc, count) !== index) mine.push(accountEntry(acc, shardOf(acc, count)));
+      if (acc !== undefined && value !== null && shardOf(acc, count) !== index) mine.push(accountEntry(acc, value));
     }
   for (const [key, value] of mine) {
     if (value !== null) store.put(key, value);

@@ -26,7 +26,7 @@
 import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
-import { tokenShard } from "./placement.js";
+import { shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
 
 export interface CrossReceipt {
@@ -86,6 +86,8 @@ export interface CrossReceipt {
   halves?: number;
   /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. */
   def?: Record<string, string>;
+  /** Register of an account: its auth.iost record (raw stored value) as its shard wrote it (directory.ts). */
+  auth?: string;
 }
 
 /**
@@ -183,6 +185,18 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
       /^[a-z0-9_]{2,16}$/.test(r.token) &&
       Object.entries(r.def ?? {}).every(([k, v]) => (k === own || k.startsWith(own + "-")) && typeof v === "string");
     if (!ok || !r.def) throw new ReceiptRefused(`receipt ${r.id} refused: a definition of ${JSON.stringify(r.token)} from shard ${r.fromShard}`);
+  }
+  if (r.kind === "register" && !r.account.startsWith("Contract")) {
+    // Only an account's shard writes its permissions: a copy from anywhere else would let a shard sign for it.
+    const v = decodeValue(r.auth)?.value;
+    let id: unknown;
+    try {
+      id = v?.t === "s" ? (JSON.parse(v.v) as { id?: unknown }).id : undefined;
+    } catch {
+      id = undefined;
+    }
+    if (r.fromShard !== shardOf(r.account, count) || id !== r.account)
+      throw new ReceiptRefused(`receipt ${r.id} refused: permissions of ${JSON.stringify(r.account)} from shard ${r.fromShard}`);
   }
   if (r.ram !== undefined) int("ram", r.ram);
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {

@@ -140,9 +140,8 @@ function classify(s: Step, ctx: Ctx): string | null {
     case "freeze":
       return null;
     case "theirs":
-      if (s.who === s.by) return null;
-      if (at(s.who) !== at(s.by)) return R.COSIGNER_ELSEWHERE;
-      return at(s.by) === s.c ? null : R.COSIGNER_RAM;
+      // The co-signer pays where the contract runs only if it lives there.
+      return s.who === s.by || at(s.who) === s.c ? null : R.COSIGNER_RAM;
     case "failAfterTransfer":
       return null;
     case "create":

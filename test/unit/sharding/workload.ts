@@ -62,16 +62,20 @@ export const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)
 const ADMIN_KEY = 99;
 
 let nonce = 0;
-/** A tx of `user`'s (co-signed by `signers`, users too), each with its own time so that ids differ. */
-export function txBy(user: string, actions: ReturnType<typeof act>[], o: { limit?: string; signers?: string[] } = {}): Tx {
+/**
+ * A tx of `user`'s (co-signed by `signers`, users too: `name` for its active permission, else
+ * `name@perm`, signed with their keys or the key indexes `keys`), each with its own time so that ids differ.
+ */
+export function txBy(user: string, actions: ReturnType<typeof act>[], o: { limit?: string; signers?: string[]; keys?: number[] } = {}): Tx {
+  const signers = o.signers?.map((s) => (s.includes("@") ? s : `${s}@active`));
   return makeTx(actions, {
     publisher: user,
     key: fakeKey(user === "admin" ? ADMIN_KEY : USERS.indexOf(user)),
     time: T0 + BigInt(nonce++),
     gasLimit: 4_000_000n,
     amountLimit: [{ token: "*", value: o.limit ?? "unlimited" }],
-    signers: o.signers?.map((s) => `${s}@active`),
-    signerKeys: o.signers?.map((s) => fakeKey(USERS.indexOf(s))),
+    signers,
+    signerKeys: (o.keys ?? signers?.map((s) => USERS.indexOf(s.split("@")[0])))?.map(fakeKey),
   });
 }
 
@@ -264,7 +268,6 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
 export const REASON = {
   TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
-  COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
   FROZEN_PAYER: "RAM a forwarded part frees of the publisher's frozen record another account paid is not given back",
 } as const;
