@@ -105,10 +105,11 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
 }
 
 /**
- * The RAM escrow of the action receipt `h` sent: the publisher's free RAM once
- * the home part paid its own, so a forwarded part can charge the publisher's
- * RAM as one shard would (docs/SHARDING.md "RAM escrow"); the settle
- * brings back what it did not use. No row is written when there is none.
+ * The RAM escrow of the action receipt `h` sent: the free RAM of the publisher
+ * and of each co-signer of this shard once the home part paid its own, so a
+ * forwarded part can charge their RAM as one shard would (docs/SHARDING.md
+ * "RAM escrow"); the settle brings back what it did not use. No row is
+ * written when there is none.
  * Only parts that can charge it take it (user contracts, ram.iost but buy):
  * the system actions forwarded otherwise (signUp, buy, pledge, Proof of
  * Believability) charge their own contracts or the new account, and the
@@ -133,6 +134,15 @@ export function escrowRam(h: Host): void {
     }
     if (Object.keys(held).length > 0) r.ramRecords = held;
   }
+  // A contract there may charge a co-signer's RAM too (`storage.mapPut(k, f, v, who)`): one of this shard goes along.
+  const signerRam: Record<string, string> = {};
+  for (const acc of new Set([...h.tx.signerList].map((s) => s.split("@")[0]).sort())) {
+    const bytes = acc === pub || h.remoteShard(acc) !== null ? 0n : balanceOf(h.state, "ram", acc);
+    if (bytes <= 0n) continue;
+    addBalance(h.state, "ram", acc, -bytes);
+    signerRam[acc] = bytes.toString();
+  }
+  if (Object.keys(signerRam).length > 0) r.signerRam = signerRam;
   const ram = balanceOf(h.state, "ram", pub);
   if (ram <= 0n) return;
   const payer = balancePayer(h.state, "ram", pub);

@@ -7,7 +7,8 @@
  * beyond the escrow or the reserved gas included) everything the actions did
  * rolls back and the whole escrow goes home, with the gas they burnt until
  * then. RAM is paid here by its payers: accounts of this shard, or the
- * publisher from its RAM escrow (its used RAM is counted at home by the settle).
+ * publisher and the co-signers of its shard from their RAM escrows (their
+ * used RAM is counted at home by the settle).
  * An action on a contract of a shard the tx has not run on yet ends the part
  * here: the rest goes on with the unused escrow and gas (`onward`), and this
  * part is locked until that one settles (docs/SHARDING.md "Atomic txs").
@@ -45,6 +46,7 @@ export function runForwarded(
 ): {
   leftover: bigint;
   ram: bigint;
+  signerRam?: Record<string, string>;
   ramRecords: Record<string, string>;
   frozen?: string;
   message: string;
@@ -58,6 +60,7 @@ export function runForwarded(
   const visited = [...(f.path ?? [r.fromShard]), shard];
   const escrow = BigInt(r.amount);
   const ramEscrow = BigInt(r.ram ?? "0");
+  const signerRam = Object.entries(r.signerRam ?? {});
   const held = Object.entries(r.ramRecords ?? {});
   const changed: Record<string, string> = {};
   const h = new Host(
@@ -75,6 +78,7 @@ export function runForwarded(
       authList: new Map(),
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
       guest: f.authority,
+      ...(signerRam.length > 0 ? { ramEscrow: new Set(signerRam.map(([acc]) => acc)) } : {}),
       hop: visited.length - 1,
     },
     monitorCall,
@@ -101,74 +105,88 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
-    const [leftover, ram, frozen] = asGuest(state, f.publisher, () => {
-      addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
-      if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
-      if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
-      for (const [key, raw] of held) state.put(key, raw);
-      const run = runActions(h, f.actions, f.vmGas, {
-        route: (action) => {
-          const there = remoteContractShard(state, block.shard, action.contract);
-          if (there !== null && visited.includes(there))
-            throw new Error(
-              `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
-            );
-          return there;
-        },
-        pay: (c) => {
-          used = Math.min(f.vmGas, used + c.toGas());
-        },
-        overrunWins: true, // a failing action that ran out of gas is "out of gas", as executeTx
-      });
-      if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
-      returns = run.returns;
-      try {
-        doPay(h, false);
-      } catch (e) {
-        throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
-      }
-      const left = balanceOf(state, "iost", f.publisher);
-      const ramLeft = balanceOf(state, "ram", f.publisher);
-      dropBalance(state, "iost", f.publisher);
-      const frozenLeft = takeFrozen(state, "iost", f.publisher);
-      const records: Record<string, string> = {};
-      for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
-        const raw = state.get(key);
-        const d = recordValue(raw) - recordValue(r.ramRecords?.[key]);
-        if (d !== 0n) changed[key] = d.toString();
-        if (raw !== undefined) {
-          records[key] = raw;
-          state.del(key);
+    const [leftover, ram, frozen, signersLeft] = asGuest(
+      state,
+      f.publisher,
+      () => {
+        addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
+        if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
+        if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
+        for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
+        for (const [key, raw] of held) state.put(key, raw);
+        const run = runActions(h, f.actions, f.vmGas, {
+          route: (action) => {
+            const there = remoteContractShard(state, block.shard, action.contract);
+            if (there !== null && visited.includes(there))
+              throw new Error(
+                `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
+              );
+            return there;
+          },
+          pay: (c) => {
+            used = Math.min(f.vmGas, used + c.toGas());
+          },
+          overrunWins: true, // a failing action that ran out of gas is "out of gas", as executeTx
+        });
+        if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
+        returns = run.returns;
+        try {
+          doPay(h, false);
+        } catch (e) {
+          throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
         }
-      }
-      if (run.forward) {
-        // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
-        onward = {
-          id: h.nextReceiptId(),
-          kind: "action",
-          txHash: r.txHash,
-          fromShard: shard,
-          toShard: run.forward.target,
-          token: "iost",
-          account: f.publisher,
-          counterpart: f.actions[run.forward.from].contract,
-          amount: left.toString(),
-          ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
-          ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
-          ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
-          message: "",
-          // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
-          forward: { ...f, actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar() },
-        };
-      }
-      // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
-      if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-      return [left, ramLeft, frozenLeft] as const;
-    });
+        const left = balanceOf(state, "iost", f.publisher);
+        const ramLeft = balanceOf(state, "ram", f.publisher);
+        // The co-signers' escrows leave as they are now, none of their rows staying.
+        const signersLeft: Record<string, string> = {};
+        for (const [acc] of signerRam) {
+          signersLeft[acc] = balanceOf(state, "ram", acc).toString();
+          dropBalance(state, "ram", acc);
+        }
+        dropBalance(state, "iost", f.publisher);
+        const frozenLeft = takeFrozen(state, "iost", f.publisher);
+        const records: Record<string, string> = {};
+        for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
+          const raw = state.get(key);
+          const d = recordValue(raw) - recordValue(r.ramRecords?.[key]);
+          if (d !== 0n) changed[key] = d.toString();
+          if (raw !== undefined) {
+            records[key] = raw;
+            state.del(key);
+          }
+        }
+        if (run.forward) {
+          // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
+          onward = {
+            id: h.nextReceiptId(),
+            kind: "action",
+            txHash: r.txHash,
+            fromShard: shard,
+            toShard: run.forward.target,
+            token: "iost",
+            account: f.publisher,
+            counterpart: f.actions[run.forward.from].contract,
+            amount: left.toString(),
+            ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
+            ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
+            ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
+            ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
+            message: "",
+            // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
+            forward: { ...f, actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar() },
+          };
+        }
+        // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
+        if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
+        return [left, ramLeft, frozenLeft, signersLeft] as const;
+      },
+      signerRam.map(([acc]) => acc),
+    );
     state.release();
     return {
       leftover,
       ram,
+      ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
       ramRecords: changed,
       ...(frozen === undefined ? {} : { frozen }),
       message: "",
@@ -184,6 +202,7 @@ export function runForwarded(
     return {
       leftover: escrow,
       ram: ramEscrow,
+      ...(r.signerRam ? { signerRam: r.signerRam } : {}),
       ramRecords: {},
       ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
       message: (e as Error).message,

@@ -26,6 +26,8 @@ const isEscrowKey = (account: string, key: string) =>
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
   guest: string | null = null;
+  /** Its co-signers whose RAM escrow came along: their free RAM may live here meanwhile. */
+  ramGuests: readonly string[] = [];
 
   /** The tx whose own locks are no conflict (its settle being applied). */
   owner: string | null = null;
@@ -45,6 +47,7 @@ export class ShardState extends State {
     const account = keyAccount(key);
     if (account === null || !placedByName(account)) return;
     if (account === this.guest && isEscrowKey(account, key)) return;
+    if (this.ramGuests.includes(account) && (key === mapKey("token.iost", "TB" + account, "ram") || key === mapIndexKey("token.iost", "TB" + account))) return;
     // `contribute` lives on the consensus shard for every account (placement.ts), and so may its map index.
     const home = isConsensusTokenKey(key) ? CONSENSUS_SHARD : shardOf(account, this.shard.count);
     if (home === this.shard.index || (this.shard.index === CONSENSUS_SHARD && isTokenIndexKey(key))) return;
@@ -86,14 +89,15 @@ export class ShardState extends State {
   }
 }
 
-/** Runs `fn` with `account`'s iost and RAM balances (its escrow) writable on this shard. */
-export function asGuest<T>(state: State, account: string, fn: () => T): T {
+/** Runs `fn` with `account`'s iost and RAM balances (its escrow), and the RAM balances of `ramGuests`, writable on this shard. */
+export function asGuest<T>(state: State, account: string, fn: () => T, ramGuests: readonly string[] = []): T {
   if (!(state instanceof ShardState)) return fn();
-  const before = state.guest;
+  const before = [state.guest, state.ramGuests] as const;
   state.guest = account;
+  state.ramGuests = ramGuests;
   try {
     return fn();
   } finally {
-    state.guest = before;
+    [state.guest, state.ramGuests] = before;
   }
 }

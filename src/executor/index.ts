@@ -204,8 +204,9 @@ export function doPay(h: Host, chargeGas = true): Decimal {
     if (payer === tx.publisher) paid = gas;
     // Global state copied on every shard can name a payer of another shard (token info's, deadaddr):
     // its RAM there cannot be charged here, so it is not (docs/SHARDING.md). A signer of another shard
-    // cannot pay here either: failing beats RAM nobody paid for.
-    const away = !payer.endsWith(".iost") && h.remoteShard(payer) !== null;
+    // cannot pay here either, unless its RAM escrow came along: failing beats RAM nobody paid for.
+    const held = tx.ramEscrow?.has(payer) === true;
+    const away = !payer.endsWith(".iost") && !held && h.remoteShard(payer) !== null;
     if (away && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
       throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
     if (!payer.endsWith(".iost") && !away) {
@@ -221,8 +222,8 @@ export function doPay(h: Host, chargeGas = true): Decimal {
       if (current < ram) throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`);
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
       h.state.put(balKey, encodeValue(int(current - ram), ""));
-      // A forwarded part's publisher pays from its RAM escrow; its used RAM is counted at home by the settle.
-      if (tx.guest && ramPayer === tx.publisher) continue;
+      // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted at home by the settle.
+      if (tx.guest && (ramPayer === tx.publisher || held)) continue;
       addUsedRam(h.state, ramPayer, ram);
     }
   }

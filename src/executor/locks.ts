@@ -47,6 +47,7 @@ export interface Relay {
   /** The escrow it was sent (iost, RAM): all of it goes back if a later part fails. */
   escrow: string;
   ram: string;
+  signerRam?: Record<string, string>;
   /** The publisher's frozen iost record it was sent, if any (all of it goes back too). */
   frozen?: string;
   /** Its own part: result and changes of the publisher's ram.iost records. */
@@ -136,12 +137,14 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     ...(ok && f.events ? { events: f.events } : {}),
   };
   const ram = ok ? (s.ram ?? "0") : x.ram;
+  const signerRam = ok ? s.signerRam : x.signerRam;
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
   const frozen = ok ? s.frozen : x.frozen;
   return {
     ...x.settle,
     amount: ok ? s.amount : x.escrow,
     ...(ram !== "0" ? { ram } : {}),
+    ...(signerRam ? { signerRam } : {}),
     ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
     ...(frozen === undefined ? {} : { frozen }),
     message: s.message,

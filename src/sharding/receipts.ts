@@ -49,6 +49,11 @@ export interface CrossReceipt {
    */
   ram?: string;
   /**
+   * Action: the free RAM of each co-signer of the publisher's shard (account → bytes, decimal text),
+   * held on the target as `ram` is, since a contract there may charge it. Settle: what is left of it.
+   */
+  signerRam?: Record<string, string>;
+  /**
    * Action: the publisher's ram.iost records its forwarded ram.iost actions use (`b-ram.iost-SR<pub>`,
    * `-TR<pub>`: key → stored value), held on the target meanwhile. Settle: how much each changed there
    * (key → bytes, decimal text, may be negative), applied at home.
@@ -199,6 +204,11 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
       throw new ReceiptRefused(`receipt ${r.id} refused: permissions of ${JSON.stringify(r.account)} from shard ${r.fromShard}`);
   }
   if (r.ram !== undefined) int("ram", r.ram);
+  for (const [k, v] of Object.entries(r.signerRam ?? {})) {
+    // Only a signer's RAM travels: an escrow of anyone else's would let a shard spend it.
+    if (k === r.account || (r.kind === "action" && !r.forward?.authority.some((a) => a.account === k))) refuse("signerRam account", k, 0n);
+    int(`signerRam ${k}`, v);
+  }
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);

@@ -280,6 +280,46 @@ describe("contracts across shards (simulator)", () => {
     expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
   });
 
+  it("a co-signer of the caller's shard pays RAM there from its RAM escrow: charged once at home, nothing left there, its own tx waits", () => {
+    const chain = new SimChain(config(), N);
+    const code = `class T {\n  init() {}\n  theirs(who, v) { storage.mapPut("their", who, v, who); return "theirs"; }\n}\nmodule.exports = T;`;
+    const setCode = txBy(deployer, [act("system.iost", "setCode", [contractJson(code, [{ name: "theirs", args: ["string", "string"] }])])]);
+    chain.submit(setCode);
+    step(chain, 2);
+    const id = "Contract" + txId(setCode);
+    const signer = USERS.filter((u) => shardOf(u, N) === 1)[1];
+    const [ram0, used0] = [ramOf(chain, signer), usedRam(chain, signer)];
+    const cosigned = makeTx([act(id, "theirs", [signer, "x"])], {
+      publisher: caller,
+      key: fakeKey(USERS.indexOf(caller)),
+      time: T0 + BigInt(nonce++),
+      gasLimit: 4_000_000n,
+      amountLimit: [{ token: "iost", value: "10" }],
+      signers: [`${signer}@active`],
+      signerKeys: [fakeKey(USERS.indexOf(signer))],
+    });
+    // The co-signer's own tx pays its RAM (its free RAM away with the escrow): it waits for the settle.
+    const own = txBy(signer, [act("token.iost", "transfer", ["iost", signer, caller, "1", ""])]);
+    chain.submit(cosigned);
+    step(chain);
+    chain.submit(own);
+    step(chain);
+    expect(chain.shards[1].results.has(txId(own)), "the co-signer's own tx waits").toBe(false);
+    step(chain, 3);
+    const r = chain.shards[1].results.get(txId(cosigned))!.receipt!;
+    expect(r).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["theirs"]'] });
+    const paid = r.ramUsage[signer];
+    expect(paid).toBeGreaterThan(0n);
+    const next = chain.shards[1].results.get(txId(own))!.receipt!;
+    expect(next.statusCode).toBe("SUCCESS");
+    const spent = next.ramUsage[signer] ?? 0n;
+    expect([ramOf(chain, signer), usedRam(chain, signer)]).toEqual([ram0 - paid - spent, used0 + paid + spent]);
+    expect(chain.shards[0].store.get(`m-${id}-their-${signer}`)).toBeDefined();
+    // Nothing else of the co-signer stays on the contract's shard: no RAM balance or used-RAM record.
+    expect([...chain.shards[0].store.keys()].filter((k) => k.includes(signer) && !isDirectoryKey(k) && !k.startsWith(`m-${id}-their`))).toEqual([]);
+    expect(chain.inFlight()).toEqual([]);
+  });
+
   it("a plain transfer to a contract of another shard travels as a credit to the contract's shard", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);

@@ -140,8 +140,8 @@ function classify(s: Step, ctx: Ctx): string | null {
     case "freeze":
       return null;
     case "theirs":
-      // The co-signer pays where the contract runs only if it lives there.
-      return s.who === s.by || at(s.who) === s.c ? null : R.COSIGNER_RAM;
+      // A co-signer pays where the contract runs if it lives there or its RAM escrow came from home.
+      return s.who === s.by || at(s.who) === s.c || at(s.who) === at(s.by) ? null : R.COSIGNER_RAM;
     case "failAfterTransfer":
       return null;
     case "create":

@@ -253,9 +253,12 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
   for (const r of chain.inFlight()) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     if (r.ram !== undefined) get("ram").held += BigInt(r.ram);
-    // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
-    const used = r.kind === "settle" ? r.result?.ramUsage[r.account] : undefined;
-    if (used !== undefined) get("ram").held += BigInt(used);
+    for (const bytes of Object.values(r.signerRam ?? {})) get("ram").held += BigInt(bytes);
+    // What a forwarded part's publisher (or co-signer) used of its RAM escrow becomes its used RAM at home with the settle.
+    for (const acc of [r.account, ...Object.keys(r.signerRam ?? {})]) {
+      const used = r.kind === "settle" ? r.result?.ramUsage[acc] : undefined;
+      if (used !== undefined) get("ram").held += BigInt(used);
+    }
   }
   return out;
 }
@@ -268,6 +271,6 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
 export const REASON = {
   TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
-  COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
+  COSIGNER_RAM: "RAM a part charges to a co-signer of neither its shard nor the publisher's fails the tx",
   FROZEN_PAYER: "RAM a forwarded part frees of the publisher's frozen record another account paid is not given back",
 } as const;
