@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
-import type { CrossReceipt } from "../../../src/sharding/receipts";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { SimChain } from "./sim";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
@@ -139,6 +139,71 @@ describe("contracts across shards (simulator)", () => {
     }
     const [deployed] = [...chain.shards[0].results.values()];
     expect(deployed.pending).toBe(0); // registrations are not answered
+  });
+
+  it("an account's permissions reach every other shard's directory in the next block, as stored; a copy from elsewhere is refused", () => {
+    const chain = new SimChain(config(), N);
+    const key = `m-auth.iost-auth-${caller}`;
+    const change = makeTx([act("auth.iost", "addPermission", [caller, "perm1", 1]), act("auth.iost", "addPermission", [caller, "perm2", 2])], {
+      publisher: caller,
+      key: fakeKey(USERS.indexOf(caller)),
+      time: T0 + BigInt(nonce++),
+      signers: [`${caller}@owner`],
+      signerKeys: [fakeKey(USERS.indexOf(caller))],
+    });
+    chain.submit(change);
+    step(chain);
+    const r = chain.shards[1].results.get(txId(change))!;
+    expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+    const stored = chain.shards[1].store.get(key)!;
+    expect(stored).toContain("perm2");
+    // One receipt per shard, carrying the tx's last write.
+    const sent = chain.inFlight().filter((x) => x.kind === "register");
+    expect(sent.map((x) => [x.toShard, x.auth])).toEqual([0, 2, 3].map((s) => [s, stored]));
+    step(chain);
+    for (const s of chain.shards.filter((x) => x.index !== 1)) {
+      expect(s.store.get(`b-system.iost-account_shard_${caller}`), `shard ${s.index}`).toBe(stored);
+      expect(s.store.get(key)).toBeUndefined(); // a copy, not the account's record
+    }
+    const copy = sent[0];
+    expect(() => checkReceipt(copy, N)).not.toThrow();
+    // Only the account's shard writes its permissions, and only its own.
+    expect(() => checkReceipt({ ...copy, fromShard: 2 }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, account: other }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, auth: undefined }, N)).toThrow(ReceiptRefused);
+  });
+
+  it("an action receipt escrows only its signers' RAM", () => {
+    const receipt: CrossReceipt = {
+      id: "tx:0",
+      kind: "action",
+      txHash: "tx",
+      fromShard: 1,
+      toShard: 0,
+      token: "iost",
+      account: caller,
+      counterpart: "Contract1",
+      amount: "0",
+      message: "",
+      signerRam: { [other]: "100" },
+      forward: {
+        actions: [],
+        publisher: caller,
+        time: "0",
+        expiration: "0",
+        gasRatio: "100",
+        vmGas: 0,
+        amountLimit: [],
+        authority: [
+          { account: caller, signed: ["active"] },
+          { account: other, signed: ["active"] },
+        ],
+      },
+    };
+    expect(() => checkReceipt(receipt, N)).not.toThrow();
+    expect(() => checkReceipt({ ...receipt, signerRam: { [deployer]: "100" } }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...receipt, signerRam: { [caller]: "100" } }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...receipt, signerRam: { [other]: "-1" } }, N)).toThrow(ReceiptRefused);
   });
 
   it("a user of another shard calls it: the write happens on the contract's shard, the result comes home", () => {
