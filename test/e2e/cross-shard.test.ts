@@ -104,6 +104,9 @@ describe("a contract called from another shard (iost SDK)", () => {
 
   it("admin's tx co-signed by the far account: checked on admin's shard, the far account's RAM charged by its own contract", async () => {
     const name = caller.getID();
+    const buy = node.client.iost.callABI("ram.iost", "buy", ["admin", name, 1000]);
+    buy.addApprove("iost", "1000");
+    await expectSuccess(node.client, buy);
     const tx = node.client.iost.callABI(own, "theirs", [name, "cosigned"]);
     tx.addSigner(name, "active");
     tx.setChainID(CHAIN_ID);
@@ -118,7 +121,7 @@ describe("a contract called from another shard (iost SDK)", () => {
     }
     const out = await expectSuccess(node.client, tx);
     expect(out.result.returns).toEqual(['["theirs"]']);
-    expect(out.result.ram_usage[name]).toBeGreaterThan(0);
+    expect(Number(out.result.ram_usage[name])).toBeGreaterThan(0);
     expect((await node.client.rpc.blockchain.getContractStorage(own, "their", name, true)).data).toBe("cosigned");
   });
 });
