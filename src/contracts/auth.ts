@@ -8,7 +8,7 @@
  * JavaScript's JSON.stringify writes it; `adminID` = the admin account.
  * signUp stores with payer auth.iost (free); later edits with payer = the account.
  */
-import { str } from "../state/storage.js";
+import { mapKey, str } from "../state/storage.js";
 import { argsJson } from "./args.js";
 import type { Arg } from "./args.js";
 import type { Cost } from "./cost.js";
@@ -60,6 +60,8 @@ function load(h: Host, c: Cost, id: string): AccountJson {
 
 function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
   h.mapPut(c, "auth", acc.id, str(JSON.stringify(acc)), payer ?? acc.id);
+  // Every other shard keeps a copy of the permissions: a co-signer of this shard is checked there as here.
+  if (!h.genesis) announce(h, acc.id, h.state.get(mapKey(AUTH, "auth", acc.id)));
 }
 
 function find(items: ItemJson[], name: string): number {
@@ -113,8 +115,6 @@ const signUp: NativeAbi["fn"] = (h, args, c) => {
   save(h, c, account, AUTH);
   if (!h.genesis) h.callWithAuth(c, "gas.iost", "pledge", argsJson([referrer, id, "10"]));
   receipt(h, [id, owner, active]);
-  // Other shards learn that the account exists, so their transfers to it fail as on one shard when it does not.
-  if (!h.genesis) announce(h, id);
   return [];
 };
 

@@ -10,8 +10,8 @@ import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
-import { guestAuth, type GuestAuthority } from "../sharding/forward.js";
-import { remoteContractShard } from "../sharding/directory.js";
+import type { GuestAuthority } from "../sharding/forward.js";
+import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
@@ -47,6 +47,8 @@ export interface TxContext {
   signerList: Set<string>;
   /** Set when running an action receipt away from the publisher's shard: its signers' authority, resolved there. */
   guest?: GuestAuthority[];
+  /** Co-signers of the publisher's shard whose RAM escrow a guest part holds here (executor/forward.ts escrowRam). */
+  ramEscrow?: ReadonlySet<string>;
   /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
   hop?: number;
   /** A guest part's tokens whose publisher's records it holds (the action receipt's `tokens`): they stay its balance here. */
@@ -490,7 +492,8 @@ export class Host {
   }
 
   readAuth(c: Cost, id: string): AccountJson | undefined {
-    const raw = this.db.mgetRaw("auth.iost", "auth", id);
+    // An account of another shard: the copy of its record its shard sent here, read at the same cost (directory.ts).
+    const raw = this.db.mgetRaw("auth.iost", "auth", id) ?? remoteAuth(this.state, this.block.shard, id);
     c.cpuAdd(ramLength(raw));
     const v = decodeValue(raw);
     if (!v) return undefined;
@@ -512,12 +515,8 @@ export class Host {
     const local = new Cost();
     const a = this.readAuth(local, id);
     if (!a) {
-      const ok = this.tx.guest ? guestAuth(this.tx.guest, id, permission) : undefined;
-      // A signed permission was found above, so a guest's yes is an undefined permission falling back to a
-      // signed `active`: charged as one shard charges it (the read dropped, the signer found), docs/SHARDING.md.
-      if (ok === true) c.cpuAdd(opCost(1));
-      else c.add(local);
-      return ok ?? false;
+      c.add(local);
+      return false;
     }
     if (id.startsWith("0x") && id.length === 42) {
       // Ethereum-style ids (secp256k1 address match) are not supported yet: never authorized.

@@ -43,16 +43,23 @@ export function registerSystemAbi(abi: NativeAbi): void {
 }
 
 /**
- * After a successful setCode or signUp: one `register` receipt to every other shard (in shard order),
- * which writes the contract's or account's directory entry (src/sharding/directory.ts).
+ * After a successful setCode, or a write of an account's auth.iost record (`auth`: the record as
+ * stored): one `register` receipt to every other shard (in shard order), which writes the contract's
+ * or account's directory entry (src/sharding/directory.ts). An account's later writes in the same tx
+ * replace the record its receipts carry: only the last is the account's.
  */
-export function announce(h: Host, id: string): void {
+export function announce(h: Host, id: string, auth?: string): void {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return;
   for (let to = 0; to < sh.count; to++) {
     if (to === sh.index) continue;
+    const sent = auth === undefined ? undefined : h.outbox.find((r) => r.kind === "register" && r.account === id && r.toShard === to);
+    if (sent) {
+      sent.auth = auth;
+      continue;
+    }
     h.outbox.push({
-      id: `${id}:register`,
+      id: auth === undefined ? `${id}:register` : `${h.tx.hash}:auth:${id}`,
       kind: "register",
       txHash: h.tx.hash,
       fromShard: sh.index,
@@ -62,6 +69,7 @@ export function announce(h: Host, id: string): void {
       counterpart: h.tx.publisher,
       amount: "0",
       message: "",
+      ...(auth === undefined ? {} : { auth }),
     });
   }
 }

@@ -84,18 +84,14 @@ export function takeTokens(state: State, publisher: string, carried: ReadonlySet
   return out;
 }
 
-/** The authority of the tx's signers, resolved on their home shard. */
+/** The permissions the tx's signers signed (checked at intake). */
 function authorityOf(h: Host): GuestAuthority[] {
   const byAccount = new Map<string, string[]>();
   for (const s of [...h.tx.signerList].sort()) {
     const [account, perm] = s.split("@");
     byAccount.set(account, [...(byAccount.get(account) ?? []), perm]);
   }
-  return [...byAccount].map(([account, signed]) => {
-    const a = h.db.mget("auth.iost", "auth", account);
-    const defined = a && a.t === "s" ? Object.keys((JSON.parse(a.v) as { permissions: object }).permissions).sort() : [];
-    return { account, signed, defined };
-  });
+  return [...byAccount].map(([account, signed]) => ({ account, signed }));
 }
 
 /**
@@ -149,10 +145,11 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
 }
 
 /**
- * The RAM escrow of the action receipt `h` sent: the publisher's free RAM once
- * the home part paid its own, so a forwarded part can charge the publisher's
- * RAM as one shard would (docs/SHARDING.md "RAM escrow"); the settle
- * brings back what it did not use. No row is written when there is none.
+ * The RAM escrow of the action receipt `h` sent: the free RAM of the publisher
+ * and of each co-signer of this shard once the home part paid its own, so a
+ * forwarded part can charge their RAM as one shard would (docs/SHARDING.md
+ * "RAM escrow"); the settle brings back what it did not use. No row is
+ * written when there is none.
  * Only parts that can charge it take it (user contracts, ram.iost but buy):
  * the system actions forwarded otherwise (signUp, buy, pledge, Proof of
  * Believability) charge their own contracts or the new account, and the
@@ -178,6 +175,15 @@ export function escrowRam(h: Host): void {
     }
     if (Object.keys(held).length > 0) r.ramRecords = held;
   }
+  // A contract there may charge a co-signer's RAM too (`storage.mapPut(k, f, v, who)`): one of this shard goes along.
+  const signerRam: Record<string, string> = {};
+  for (const acc of new Set([...h.tx.signerList].map((s) => s.split("@")[0]).sort())) {
+    const bytes = acc === pub || h.remoteShard(acc) !== null ? 0n : balanceOf(h.state, "ram", acc);
+    if (bytes <= 0n) continue;
+    addBalance(h.state, "ram", acc, -bytes);
+    signerRam[acc] = bytes.toString();
+  }
+  if (Object.keys(signerRam).length > 0) r.signerRam = signerRam;
   const ram = balanceOf(h.state, "ram", pub);
   if (ram <= 0n) return;
   const payer = balancePayer(h.state, "ram", pub);

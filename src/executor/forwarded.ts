@@ -7,7 +7,8 @@
  * beyond the escrow or the reserved gas included) everything the actions did
  * rolls back and the whole escrow goes home, with the gas they burnt until
  * then. RAM is paid here by its payers: accounts of this shard, or the
- * publisher from its RAM escrow (its used RAM is counted at home by the settle).
+ * publisher and the co-signers of its shard from their RAM escrows (their
+ * used RAM is counted at home by the settle).
  * An action on a contract of a shard the tx has not run on yet ends the part
  * here: the rest goes on with the unused escrow and gas (`onward`), and this
  * part is locked until that one settles (docs/SHARDING.md "Atomic txs").
@@ -46,6 +47,7 @@ export function runForwarded(
 ): {
   leftover: bigint;
   ram: bigint;
+  signerRam?: Record<string, string>;
   ramRecords: Record<string, string>;
   frozen?: string;
   tokens?: Record<string, CarriedToken>;
@@ -60,6 +62,7 @@ export function runForwarded(
   const visited = [...(f.path ?? [r.fromShard]), shard];
   const escrow = BigInt(r.amount);
   const ramEscrow = BigInt(r.ram ?? "0");
+  const signerRam = Object.entries(r.signerRam ?? {});
   const held = Object.entries(r.ramRecords ?? {});
   const carried = new Set(Object.keys(r.tokens ?? {}));
   const changed: Record<string, string> = {};
@@ -78,6 +81,7 @@ export function runForwarded(
       authList: new Map(),
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
       guest: f.authority,
+      ...(signerRam.length > 0 ? { ramEscrow: new Set(signerRam.map(([acc]) => acc)) } : {}),
       hop: visited.length - 1,
       ...(carried.size > 0 ? { carried } : {}),
     },
@@ -106,7 +110,7 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
-    const [leftover, ram, frozen, tokens] = asGuest(state, { account: f.publisher, tokens: carried }, () => {
+    const [leftover, ram, frozen, tokens, signersLeft] = asGuest(state, { account: f.publisher, tokens: carried, ramGuests: signerRam.map(([acc]) => acc) }, () => {
       addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
       if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
       for (const [sym, t] of Object.entries(r.tokens ?? {})) {
@@ -114,6 +118,7 @@ export function runForwarded(
         if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
       }
       if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
+      for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
       for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
@@ -139,6 +144,12 @@ export function runForwarded(
       }
       const left = balanceOf(state, "iost", f.publisher);
       const ramLeft = balanceOf(state, "ram", f.publisher);
+      // The co-signers' escrows leave as they are now, none of their rows staying.
+      const signersLeft: Record<string, string> = {};
+      for (const [acc] of signerRam) {
+        signersLeft[acc] = balanceOf(state, "ram", acc).toString();
+        dropBalance(state, "ram", acc);
+      }
       dropBalance(state, "iost", f.publisher);
       const frozenLeft = takeFrozen(state, "iost", f.publisher);
       const tokensLeft = takeTokens(state, f.publisher, carried);
@@ -167,6 +178,7 @@ export function runForwarded(
           ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
           ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
           ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
+          ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
           ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
           message: "",
           // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
@@ -175,12 +187,13 @@ export function runForwarded(
       }
       // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
       if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-      return [left, ramLeft, frozenLeft, tokensLeft] as const;
+      return [left, ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
     });
     state.release();
     return {
       leftover,
       ram,
+      ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
       ramRecords: changed,
       ...(frozen === undefined ? {} : { frozen }),
       ...(tokens === undefined ? {} : { tokens }),
@@ -197,6 +210,7 @@ export function runForwarded(
     return {
       leftover: escrow,
       ram: ramEscrow,
+      ...(r.signerRam ? { signerRam: r.signerRam } : {}),
       ramRecords: {},
       ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),

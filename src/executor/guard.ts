@@ -28,6 +28,8 @@ export class ShardState extends State {
   guest: string | null = null;
   /** The tokens whose records of the guest's travel with its escrow (forward.ts). */
   guestTokens: ReadonlySet<string> = new Set();
+  /** Its co-signers whose RAM escrow came along: their free RAM may live here meanwhile. */
+  ramGuests: readonly string[] = [];
 
   /** The tx whose own locks are no conflict (its settle being applied). */
   owner: string | null = null;
@@ -47,6 +49,7 @@ export class ShardState extends State {
     const account = keyAccount(key);
     if (account === null || !placedByName(account)) return;
     if (account === this.guest && (isEscrowKey(account, key) || this.isCarried(account, key))) return;
+    if (this.ramGuests.includes(account) && (key === mapKey("token.iost", "TB" + account, "ram") || key === mapIndexKey("token.iost", "TB" + account))) return;
     // `contribute` lives on the consensus shard for every account (placement.ts), and so may its map index.
     const home = isConsensusTokenKey(key) ? CONSENSUS_SHARD : shardOf(account, this.shard.count);
     if (home === this.shard.index || (this.shard.index === CONSENSUS_SHARD && isTokenIndexKey(key))) return;
@@ -93,16 +96,23 @@ export class ShardState extends State {
   }
 }
 
-/** Runs `fn` with `guest`'s iost and RAM balances (its escrow), and its records of the tokens it carries, writable on this shard. */
-export function asGuest<T>(state: State, guest: { account: string; tokens: ReadonlySet<string> }, fn: () => T): T {
+/**
+ * Runs `fn` with `guest`'s iost and RAM balances (its escrow) and its records of the tokens it carries writable on
+ * this shard, and the RAM balances of its co-signers whose RAM escrow came along (`ramGuests`).
+ */
+export function asGuest<T>(
+  state: State,
+  guest: { account: string; tokens: ReadonlySet<string>; ramGuests?: readonly string[] },
+  fn: () => T,
+): T {
   if (!(state instanceof ShardState)) return fn();
-  const [before, beforeTokens] = [state.guest, state.guestTokens];
+  const before = [state.guest, state.guestTokens, state.ramGuests] as const;
   state.guest = guest.account;
   state.guestTokens = guest.tokens;
+  state.ramGuests = guest.ramGuests ?? [];
   try {
     return fn();
   } finally {
-    state.guest = before;
-    state.guestTokens = beforeTokens;
+    [state.guest, state.guestTokens, state.ramGuests] = before;
   }
 }

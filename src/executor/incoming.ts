@@ -3,7 +3,7 @@
  * receipt kinds and their rules are sharding/receipts.ts; applying them runs
  * token, gas and forwarded-action code, so it lives on this side.
  */
-import { addBalance, addFrozen, putBalance, putFrozen } from "../contracts/balance.js";
+import { addBalance, addFrozen, balanceOf, putBalance, putFrozen } from "../contracts/balance.js";
 import { ERR } from "../contracts/errors.js";
 import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
@@ -167,7 +167,7 @@ export function applyIncoming(
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const ran = runForwarded(state, r, block);
-        const ram = ran.ram > 0n ? { ram: ran.ram.toString() } : {};
+        const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
         const tokens = ran.tokens === undefined ? {} : { tokens: ran.tokens };
@@ -187,6 +187,7 @@ export function applyIncoming(
             settle: settleOf(r, shard),
             escrow: r.amount,
             ram: r.ram ?? "0",
+            ...(r.signerRam ? { signerRam: r.signerRam } : {}),
             frozen: r.frozen,
             tokens: r.tokens,
             result: ran.result,
@@ -270,9 +271,18 @@ export function applyIncoming(
             const raw = state.get(key);
             state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
           }
-          // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
-          const ramUsed = r.result?.credit ? undefined : r.result?.ramUsage[r.account];
-          if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
+          // RAM the publisher's (or a co-signer's) escrow paid (or freed) there is its used RAM, which lives here.
+          for (const acc of [r.account, ...Object.keys(r.signerRam ?? {})]) {
+            const ramUsed = r.result?.credit ? undefined : r.result?.ramUsage[acc];
+            if (ramUsed !== undefined) addUsedRam(state, acc, BigInt(ramUsed));
+          }
+          for (const [acc, bytes] of Object.entries(r.signerRam ?? {})) {
+            if (undone) continue;
+            const ram = balanceOf(state, "ram", acc) + BigInt(bytes);
+            // Charged there: written as doPay writes a payer's record (go-iost SetTokenBalance, no payer).
+            if (r.result?.ramUsage[acc] !== undefined) state.put(mapKey("token.iost", "TB" + acc, "ram"), encodeValue(int(ram), ""));
+            else addBalance(state, "ram", acc, BigInt(bytes));
+          }
           // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
           // a credit's receiver half reserved none and is charged.
           const f = r.result;

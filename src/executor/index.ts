@@ -204,9 +204,10 @@ export function doPay(h: Host, chargeGas = true): Decimal {
     if (payer === tx.publisher) paid = gas;
     // Global state copied on every shard can name a payer of another shard (token info's, deadaddr):
     // its RAM there cannot be charged here, so it is not (docs/SHARDING.md). A signer of another shard
-    // that a forwarded part charges cannot pay here either: failing beats RAM nobody paid for.
-    const away = !payer.endsWith(".iost") && h.remoteShard(payer) !== null;
-    if (away && tx.guest && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
+    // cannot pay here either, unless its RAM escrow came along: failing beats RAM nobody paid for.
+    const held = tx.ramEscrow?.has(payer) === true;
+    const away = !payer.endsWith(".iost") && !held && h.remoteShard(payer) !== null;
+    if (away && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
       throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
@@ -227,8 +228,8 @@ export function doPay(h: Host, chargeGas = true): Decimal {
       if (current < ram) throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`);
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
       h.state.put(balKey, encodeValue(int(current - ram), ""));
-      // A forwarded part's publisher pays from its RAM escrow; its used RAM is counted at home by the settle.
-      if (tx.guest && ramPayer === tx.publisher) continue;
+      // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted at home by the settle.
+      if (tx.guest && (ramPayer === tx.publisher || held)) continue;
       addUsedRam(h.state, ramPayer, ram);
     }
   }

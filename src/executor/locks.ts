@@ -47,6 +47,7 @@ export interface Relay {
   /** The escrow it was sent (iost, RAM): all of it goes back if a later part fails. */
   escrow: string;
   ram: string;
+  signerRam?: Record<string, string>;
   /** The publisher's frozen iost record it was sent, if any (all of it goes back too). */
   frozen?: string;
   /** The publisher's token records it was sent, if any (all of them go back too). */
@@ -140,6 +141,7 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   const pledges = ok ? [...(x.result.pledges ?? []), ...(f.pledges ?? [])] : [];
   if (pledges.length > 0) result.pledges = pledges;
   const ram = ok ? (s.ram ?? "0") : x.ram;
+  const signerRam = ok ? s.signerRam : x.signerRam;
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
   const frozen = ok ? s.frozen : x.frozen;
   const tokens = ok ? s.tokens : x.tokens;
@@ -147,6 +149,7 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     ...x.settle,
     amount: ok ? s.amount : x.escrow,
     ...(ram !== "0" ? { ram } : {}),
+    ...(signerRam ? { signerRam } : {}),
     ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
     ...(frozen === undefined ? {} : { frozen }),
     ...(tokens === undefined ? {} : { tokens }),

@@ -106,7 +106,7 @@ export function applyShardGenesis(store: Store, config: GenesisConfig, index: nu
   if (count > 1)
     for (const [key, value] of full.writes) {
       const acc = /^m-auth\.iost-auth-(.+)$/.exec(key)?.[1];
-      if (acc !== undefined && value !== null && shardOf(acc, count) !== index) mine.push(accountEntry(acc, shardOf(acc, count)));
+      if (acc !== undefined && value !== null && shardOf(acc, count) !== index) mine.push(accountEntry(acc, value));
     }
   // A genesis pledger with pledges on other shards keeps their one-shard order (sharding/pledges.ts): its map's index as genesis left it.
   if (count > 1) {

@@ -9,12 +9,15 @@
  * contract is in its state. Accounts are placed by their name, but whether
  * one exists is known only on its shard: its signUp sends the same `register`
  * receipt, so a transfer to an account of another shard fails at once, as on
- * one shard, when the account does not exist.
+ * one shard, when the account does not exist. The entry is the account's
+ * auth.iost record as its shard stores it, and every change of that record
+ * sends it again: a tx co-signed by an account of another shard checks the
+ * signer's permissions here exactly as one shard does (host.ts readAuth).
  */
 import type { State } from "../state/state.js";
 import { basicKey, decodeValue, encodeValue, int } from "../state/storage.js";
 import type { CrossReceipt } from "./receipts.js";
-import { CONSENSUS_SHARD, POB_CONTRACTS } from "./placement.js";
+import { CONSENSUS_SHARD, placedByName, POB_CONTRACTS, shardOf } from "./placement.js";
 
 /** A basic key per contract (not a map: a map's field index would grow with every deployment). */
 const entryKey = (id: string) => basicKey("system.iost", "contract_shard_" + id);
@@ -32,7 +35,7 @@ export function remoteContractShard(state: State, shard: { index: number; count:
   return v && v.value.t === "i" ? Number(v.value.v) : null;
 }
 
-/** A basic key per account of another shard that exists (its value: that shard). */
+/** A basic key per account of another shard that exists (its value: the account's auth.iost record, raw). */
 const accountKey = (name: string) => basicKey("system.iost", "account_shard_" + name);
 
 /** Whether an account placed on another shard exists (it was created there at least a block ago). */
@@ -40,13 +43,23 @@ export function knownAccount(state: State, name: string): boolean {
   return state.get(accountKey(name)) !== undefined;
 }
 
-/** The directory entry of an account of shard `at`: its `register` receipt, or the genesis split for genesis accounts. */
-export function accountEntry(name: string, at: number): [key: string, value: string] {
-  return [accountKey(name), encodeValue(int(BigInt(at)), "")];
+/** The directory entry of an account: its auth.iost record as stored on its shard (`register` receipts, the genesis split). */
+export function accountEntry(name: string, auth: string): [key: string, value: string] {
+  return [accountKey(name), auth];
 }
 
-/** A `register` receipt on its target: the directory entry (no RAM: the deployer or the new account paid at home). */
+/**
+ * An account's auth.iost record (raw, as its shard stores it) when the account
+ * is placed on another shard than `shard`: the copy its last change sent here,
+ * a block old at most (undefined: none yet).
+ */
+export function remoteAuth(state: State, shard: { index: number; count: number } | undefined, name: string): string | undefined {
+  if (!shard || shard.count === 1 || !placedByName(name) || shardOf(name, shard.count) === shard.index) return undefined;
+  return state.get(accountKey(name));
+}
+
+/** A `register` receipt on its target: the directory entry (no RAM: the deployer or the account paid at home). */
 export function applyRegister(state: State, r: CrossReceipt): void {
-  if (!r.account.startsWith("Contract")) state.put(...accountEntry(r.account, r.fromShard));
+  if (!r.account.startsWith("Contract")) state.put(...accountEntry(r.account, r.auth!));
   else state.put(entryKey(r.account), encodeValue(int(BigInt(r.fromShard)), ""));
 }

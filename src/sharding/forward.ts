@@ -6,7 +6,7 @@
  * (placement.ts tokenShard) runs on its publisher's shard up to that
  * action; the rest of its actions travel to the target shard as one `action`
  * receipt and run there in the next block, with
- * - the publisher's authority, resolved at home where its permissions live;
+ * - the permissions its signers signed, checked at home at intake;
  * - an escrow of the publisher's iost (the tx's iost amount_limit), debited at
  *   home and held there as the publisher's balance while the actions run;
  * - the tx's remaining VM gas as their gas limit, charged at home as a
@@ -20,13 +20,14 @@
 import { limitValue, UNLIMITED } from "../tx/amount-limit.js";
 import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
 
-/** Which permissions of a signer the tx satisfies, as its home shard resolved them. */
+/**
+ * The permissions a signer signed, as its home shard checked them: requireAuth there finds them
+ * signed, and the rest of the account's permissions in the copy its shard sent (directory.ts).
+ */
 export interface GuestAuthority {
   account: string;
   /** Permissions named by the tx's signers (`publisher@active` at least). */
   signed: string[];
-  /** Permissions the account defines (an undefined one falls back to `active`, as host.auth does). */
-  defined: string[];
 }
 
 export interface Forwarded {
@@ -64,12 +65,4 @@ export function escrowOf(limits: readonly AmountLimit[], balance: bigint): bigin
   if (!l) return 0n;
   const v = limitValue(l, l.token === "*" ? 0 : IOST_SCALE);
   return v === UNLIMITED ? balance : v.rescale(IOST_SCALE).value;
-}
-
-/** requireAuth for an account of another shard, from the authority the action receipt carries. */
-export function guestAuth(guest: readonly GuestAuthority[], id: string, perm: string): boolean | undefined {
-  const g = guest.find((x) => x.account === id);
-  if (!g) return undefined;
-  if (g.signed.includes(perm)) return true;
-  return perm !== "owner" && perm !== "active" && !g.defined.includes(perm) && g.signed.includes("active");
 }

@@ -53,6 +53,11 @@ export interface CrossReceipt {
    */
   ram?: string;
   /**
+   * Action: the free RAM of each co-signer of the publisher's shard (account → bytes, decimal text),
+   * held on the target as `ram` is, since a contract there may charge it. Settle: what is left of it.
+   */
+  signerRam?: Record<string, string>;
+  /**
    * Action: the publisher's ram.iost records its forwarded ram.iost actions use (`b-ram.iost-SR<pub>`,
    * `-TR<pub>`: key → stored value), held on the target meanwhile. Settle: how much each changed there
    * (key → bytes, decimal text, may be negative), applied at home.
@@ -97,6 +102,8 @@ export interface CrossReceipt {
   halves?: number;
   /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. */
   def?: Record<string, string>;
+  /** Register of an account: its auth.iost record (raw stored value) as its shard wrote it (directory.ts). */
+  auth?: string;
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */
@@ -227,11 +234,28 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
       Object.entries(r.def ?? {}).every(([k, v]) => (k === own || k.startsWith(own + "-")) && typeof v === "string");
     if (!ok || !r.def) throw new ReceiptRefused(`receipt ${r.id} refused: a definition of ${JSON.stringify(r.token)} from shard ${r.fromShard}`);
   }
+  if (r.kind === "register" && !r.account.startsWith("Contract")) {
+    // Only an account's shard writes its permissions: a copy from anywhere else would let a shard sign for it.
+    const v = decodeValue(r.auth)?.value;
+    let id: unknown;
+    try {
+      id = v?.t === "s" ? (JSON.parse(v.v) as { id?: unknown }).id : undefined;
+    } catch {
+      id = undefined;
+    }
+    if (r.fromShard !== shardOf(r.account, count) || id !== r.account)
+      throw new ReceiptRefused(`receipt ${r.id} refused: permissions of ${JSON.stringify(r.account)} from shard ${r.fromShard}`);
+  }
   if (r.ram !== undefined) int("ram", r.ram);
   if (r.kind === "free" && r.ram === undefined) refuse("ram", r.ram, MAX_INT64);
   // RAM is given back only where its account lives: anywhere else it would be RAM nobody used.
   if (r.kind === "free" && !(givesRamBack(r.account) && shardOf(r.account, count) === r.toShard))
     throw new ReceiptRefused(`receipt ${r.id} refused: a free of ${JSON.stringify(r.account)}'s RAM on shard ${r.toShard}`);
+  for (const [k, v] of Object.entries(r.signerRam ?? {})) {
+    // Only a signer's RAM travels: an escrow of anyone else's would let a shard spend it.
+    if (k === r.account || (r.kind === "action" && !r.forward?.authority.some((a) => a.account === k))) refuse("signerRam account", k, 0n);
+    int(`signerRam ${k}`, v);
+  }
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);

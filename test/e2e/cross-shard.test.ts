@@ -6,7 +6,7 @@
  * the contract's storage. With SHARD_COUNT=1 the same flow runs on one shard.
  */
 import { describe, expect, it } from "vitest";
-import { accountWithKey, Algorithm, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow } from "./helpers/sdk";
+import { accountWithKey, Algorithm, CHAIN_ID, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
 const node = useNode();
@@ -14,6 +14,7 @@ const node = useNode();
 const CODE = `class Box {
   init() {}
   put(k, v) { storage.put(k, v); return "ok:" + k; }
+  theirs(who, v) { storage.mapPut("their", who, v, who); return "theirs"; }
   fail() { throw new Error("nope"); }
 }
 module.exports = Box;`;
@@ -22,6 +23,7 @@ const INFO = {
   version: "1.0.0",
   abi: [
     { name: "put", args: ["string", "string"], amountLimit: [] },
+    { name: "theirs", args: ["string", "string"], amountLimit: [] },
     { name: "fail", args: [], amountLimit: [] },
   ],
 };
@@ -34,6 +36,8 @@ async function shardOfName(name: string): Promise<{ shard: number; count: number
 describe("a contract called from another shard (iost SDK)", () => {
   let id = "";
   let caller: any;
+  let callerKey: any;
+  let own = "";
 
   it("admin deploys; a new account lands on another shard", async () => {
     const out = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]));
@@ -49,6 +53,7 @@ describe("a contract called from another shard (iost SDK)", () => {
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
     await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey(), 1024, 40));
     caller = accountWithKey(name, kp);
+    callerKey = kp;
   });
 
   it("the account calls admin's contract: the SDK gets the combined receipt, the write is on the contract's shard", async () => {
@@ -89,11 +94,34 @@ describe("a contract called from another shard (iost SDK)", () => {
       node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]),
       caller,
     );
-    const own = JSON.parse(out.result.returns[0])[0];
+    own = JSON.parse(out.result.returns[0])[0];
     await expectSuccess(node.client, node.client.iost.callABI(own, "put", ["mine", "here"]), caller);
     const contract = await node.client.rpc.blockchain.getContract(own, true);
     expect(contract.id).toBe(own);
-    expect(contract.abis.map((a: { name: string }) => a.name).sort()).toEqual(["fail", "put"]);
+    expect(contract.abis.map((a: { name: string }) => a.name).sort()).toEqual(["fail", "put", "theirs"]);
     expect((await node.client.rpc.blockchain.getContractStorage(own, "mine", "", true)).data).toBe("here");
+  });
+
+  it("admin's tx co-signed by the far account: checked on admin's shard, the far account's RAM charged by its own contract", async () => {
+    const name = caller.getID();
+    const buy = node.client.iost.callABI("ram.iost", "buy", ["admin", name, 1000]);
+    buy.addApprove("iost", "1000");
+    await expectSuccess(node.client, buy);
+    const tx = node.client.iost.callABI(own, "theirs", [name, "cosigned"]);
+    tx.addSigner(name, "active");
+    tx.setChainID(CHAIN_ID);
+    // The co-signature covers the tx's time: re-time and co-sign until the publisher's signature is a valid one (signTx).
+    for (let i = 0; i < 50; i++) {
+      tx.signatures = [];
+      tx.setTime(90, 0, node.client.iost.serverTimeDiff + i);
+      tx.addSign(callerKey);
+      tx.publisher_sigs = [];
+      node.client.admin.signTx(tx);
+      if (tx.publisher_sigs.every((s: any) => s.sig.length === 64)) break;
+    }
+    const out = await expectSuccess(node.client, tx);
+    expect(out.result.returns).toEqual(['["theirs"]']);
+    expect(Number(out.result.ram_usage[name])).toBeGreaterThan(0);
+    expect((await node.client.rpc.blockchain.getContractStorage(own, "their", name, true)).data).toBe("cosigned");
   });
 });

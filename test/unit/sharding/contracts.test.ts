@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
-import type { CrossReceipt } from "../../../src/sharding/receipts";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { SimChain } from "./sim";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
@@ -139,6 +139,71 @@ describe("contracts across shards (simulator)", () => {
     }
     const [deployed] = [...chain.shards[0].results.values()];
     expect(deployed.pending).toBe(0); // registrations are not answered
+  });
+
+  it("an account's permissions reach every other shard's directory in the next block, as stored; a copy from elsewhere is refused", () => {
+    const chain = new SimChain(config(), N);
+    const key = `m-auth.iost-auth-${caller}`;
+    const change = makeTx([act("auth.iost", "addPermission", [caller, "perm1", 1]), act("auth.iost", "addPermission", [caller, "perm2", 2])], {
+      publisher: caller,
+      key: fakeKey(USERS.indexOf(caller)),
+      time: T0 + BigInt(nonce++),
+      signers: [`${caller}@owner`],
+      signerKeys: [fakeKey(USERS.indexOf(caller))],
+    });
+    chain.submit(change);
+    step(chain);
+    const r = chain.shards[1].results.get(txId(change))!;
+    expect(r.receipt?.statusCode, r.receipt?.message).toBe("SUCCESS");
+    const stored = chain.shards[1].store.get(key)!;
+    expect(stored).toContain("perm2");
+    // One receipt per shard, carrying the tx's last write.
+    const sent = chain.inFlight().filter((x) => x.kind === "register");
+    expect(sent.map((x) => [x.toShard, x.auth])).toEqual([0, 2, 3].map((s) => [s, stored]));
+    step(chain);
+    for (const s of chain.shards.filter((x) => x.index !== 1)) {
+      expect(s.store.get(`b-system.iost-account_shard_${caller}`), `shard ${s.index}`).toBe(stored);
+      expect(s.store.get(key)).toBeUndefined(); // a copy, not the account's record
+    }
+    const copy = sent[0];
+    expect(() => checkReceipt(copy, N)).not.toThrow();
+    // Only the account's shard writes its permissions, and only its own.
+    expect(() => checkReceipt({ ...copy, fromShard: 2 }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, account: other }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, auth: undefined }, N)).toThrow(ReceiptRefused);
+  });
+
+  it("an action receipt escrows only its signers' RAM", () => {
+    const receipt: CrossReceipt = {
+      id: "tx:0",
+      kind: "action",
+      txHash: "tx",
+      fromShard: 1,
+      toShard: 0,
+      token: "iost",
+      account: caller,
+      counterpart: "Contract1",
+      amount: "0",
+      message: "",
+      signerRam: { [other]: "100" },
+      forward: {
+        actions: [],
+        publisher: caller,
+        time: "0",
+        expiration: "0",
+        gasRatio: "100",
+        vmGas: 0,
+        amountLimit: [],
+        authority: [
+          { account: caller, signed: ["active"] },
+          { account: other, signed: ["active"] },
+        ],
+      },
+    };
+    expect(() => checkReceipt(receipt, N)).not.toThrow();
+    expect(() => checkReceipt({ ...receipt, signerRam: { [deployer]: "100" } }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...receipt, signerRam: { [caller]: "100" } }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...receipt, signerRam: { [other]: "-1" } }, N)).toThrow(ReceiptRefused);
   });
 
   it("a user of another shard calls it: the write happens on the contract's shard, the result comes home", () => {
@@ -278,6 +343,46 @@ describe("contracts across shards (simulator)", () => {
     expect(r.receipt?.message).toMatch(new RegExp(`^balance not enough after executing actions: pay ram failed\\. id: ${caller} need \\d+, actual 10$`));
     expect([balance(chain, caller), ramOf(chain, caller), usedRam(chain, caller), balance(chain, id, 0)]).toEqual([b0, ram0, used0, 0n]);
     expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
+  });
+
+  it("a co-signer of the caller's shard pays RAM there from its RAM escrow: charged once at home, nothing left there, its own tx waits", () => {
+    const chain = new SimChain(config(), N);
+    const code = `class T {\n  init() {}\n  theirs(who, v) { storage.mapPut("their", who, v, who); return "theirs"; }\n}\nmodule.exports = T;`;
+    const setCode = txBy(deployer, [act("system.iost", "setCode", [contractJson(code, [{ name: "theirs", args: ["string", "string"] }])])]);
+    chain.submit(setCode);
+    step(chain, 2);
+    const id = "Contract" + txId(setCode);
+    const signer = USERS.filter((u) => shardOf(u, N) === 1)[1];
+    const [ram0, used0] = [ramOf(chain, signer), usedRam(chain, signer)];
+    const cosigned = makeTx([act(id, "theirs", [signer, "x"])], {
+      publisher: caller,
+      key: fakeKey(USERS.indexOf(caller)),
+      time: T0 + BigInt(nonce++),
+      gasLimit: 4_000_000n,
+      amountLimit: [{ token: "iost", value: "10" }],
+      signers: [`${signer}@active`],
+      signerKeys: [fakeKey(USERS.indexOf(signer))],
+    });
+    // The co-signer's own tx pays its RAM (its free RAM away with the escrow): it waits for the settle.
+    const own = txBy(signer, [act("token.iost", "transfer", ["iost", signer, caller, "1", ""])]);
+    chain.submit(cosigned);
+    step(chain);
+    chain.submit(own);
+    step(chain);
+    expect(chain.shards[1].results.has(txId(own)), "the co-signer's own tx waits").toBe(false);
+    step(chain, 3);
+    const r = chain.shards[1].results.get(txId(cosigned))!.receipt!;
+    expect(r).toMatchObject({ statusCode: "SUCCESS", message: "", returns: ['["theirs"]'] });
+    const paid = r.ramUsage[signer];
+    expect(paid).toBeGreaterThan(0n);
+    const next = chain.shards[1].results.get(txId(own))!.receipt!;
+    expect(next.statusCode).toBe("SUCCESS");
+    const spent = next.ramUsage[signer] ?? 0n;
+    expect([ramOf(chain, signer), usedRam(chain, signer)]).toEqual([ram0 - paid - spent, used0 + paid + spent]);
+    expect(chain.shards[0].store.get(`m-${id}-their-${signer}`)).toBeDefined();
+    // Nothing else of the co-signer stays on the contract's shard: no RAM balance or used-RAM record.
+    expect([...chain.shards[0].store.keys()].filter((k) => k.includes(signer) && !isDirectoryKey(k) && !k.startsWith(`m-${id}-their`))).toEqual([]);
+    expect(chain.inFlight()).toEqual([]);
   });
 
   it("a plain transfer to a contract of another shard travels as a credit to the contract's shard", () => {

@@ -136,9 +136,8 @@ function classify(s: Step): string | null {
     case "freeze":
       return null;
     case "theirs":
-      if (s.who === s.by) return null;
-      if (at(s.who) !== at(s.by)) return R.COSIGNER_ELSEWHERE;
-      return at(s.by) === s.c ? null : R.COSIGNER_RAM;
+      // A co-signer pays where the contract runs if it lives there or its RAM escrow came from home.
+      return s.who === s.by || at(s.who) === s.c || at(s.who) === at(s.by) ? null : R.COSIGNER_RAM;
     case "failAfterTransfer":
       return null;
     case "pledge":

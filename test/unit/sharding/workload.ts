@@ -65,16 +65,20 @@ export const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)
 const ADMIN_KEY = 99;
 
 let nonce = 0;
-/** A tx of `user`'s (co-signed by `signers`, users too), each with its own time so that ids differ. */
-export function txBy(user: string, actions: ReturnType<typeof act>[], o: { limit?: string; signers?: string[] } = {}): Tx {
+/**
+ * A tx of `user`'s (co-signed by `signers`, users too: `name` for its active permission, else
+ * `name@perm`, signed with their keys or the key indexes `keys`), each with its own time so that ids differ.
+ */
+export function txBy(user: string, actions: ReturnType<typeof act>[], o: { limit?: string; signers?: string[]; keys?: number[] } = {}): Tx {
+  const signers = o.signers?.map((s) => (s.includes("@") ? s : `${s}@active`));
   return makeTx(actions, {
     publisher: user,
     key: fakeKey(user === "admin" ? ADMIN_KEY : USERS.indexOf(user)),
     time: T0 + BigInt(nonce++),
     gasLimit: 4_000_000n,
     amountLimit: [{ token: "*", value: o.limit ?? "unlimited" }],
-    signers: o.signers?.map((s) => `${s}@active`),
-    signerKeys: o.signers?.map((s) => fakeKey(USERS.indexOf(s))),
+    signers,
+    signerKeys: (o.keys ?? signers?.map((s) => USERS.indexOf(s.split("@")[0])))?.map(fakeKey),
   });
 }
 
@@ -272,9 +276,12 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
     if (r.ram !== undefined && r.kind !== "free") get("ram").held += BigInt(r.ram);
-    // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
-    const used = r.kind === "settle" ? r.result?.ramUsage[r.account] : undefined;
-    if (used !== undefined) get("ram").held += BigInt(used);
+    for (const bytes of Object.values(r.signerRam ?? {})) get("ram").held += BigInt(bytes);
+    // What a forwarded part's publisher (or co-signer) used of its RAM escrow becomes its used RAM at home with the settle.
+    for (const acc of [r.account, ...Object.keys(r.signerRam ?? {})]) {
+      const used = r.kind === "settle" ? r.result?.ramUsage[acc] : undefined;
+      if (used !== undefined) get("ram").held += BigInt(used);
+    }
   }
   return out;
 }
@@ -288,6 +295,5 @@ export const REASON = {
   TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
   HALF_RAM: "a forwarded part's credit to its publisher charges the publisher's RAM at home, even short of it",
   CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
-  COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
-  COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
+  COSIGNER_RAM: "RAM a part charges to a co-signer of neither its shard nor the publisher's fails the tx",
 } as const;
