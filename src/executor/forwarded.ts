@@ -18,6 +18,7 @@ import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { asGuest } from "./guard.js";
+import type { Forwarded } from "../sharding/forward.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
@@ -29,6 +30,14 @@ import { doPay, ramUsageOf } from "./index.js";
 export function recordValue(raw: string | undefined): bigint {
   const v = decodeValue(raw)?.value;
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
+}
+
+const byPayer = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : 1);
+
+/** `f` without the RAM it owes: the part sending it on says what is owed now. */
+function withoutDebt(f: Forwarded): Forwarded {
+  const { debt: _, ...rest } = f;
+  return rest;
 }
 
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
@@ -81,6 +90,7 @@ export function runForwarded(
   );
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
+  let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
   const result = (ok: boolean): ForwardResult => {
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
     const events = ok ? [...(f.events ?? []), ...h.events] : [];
@@ -91,6 +101,7 @@ export function runForwarded(
       returns: ok ? returns : [],
       receipts: ok ? h.receipts : [],
       ramUsage,
+      ...(ok && ramPaid !== 0n ? { ramPaid: ramPaid.toString() } : {}),
       ...(events.length > 0 ? { events } : {}),
     };
   };
@@ -122,11 +133,15 @@ export function runForwarded(
       });
       if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
       returns = run.returns;
+      // One shard pays a tx's RAM once, after every action: the last part pays what the parts before it owe.
+      const debt = { owed: BigInt(f.debt?.owed ?? "0"), short: new Map(f.debt?.short ?? []), last: !run.forward };
+      if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
       try {
-        doPay(h, false);
+        doPay(h, false, debt);
       } catch (e) {
         throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
       }
+      const owed = debt.owed !== 0n || debt.short.size > 0 ? { debt: { owed: debt.owed.toString(), short: [...debt.short].sort(byPayer) } } : {};
       const left = balanceOf(state, "iost", f.publisher);
       const ramLeft = balanceOf(state, "ram", f.publisher);
       dropBalance(state, "iost", f.publisher);
@@ -158,7 +173,7 @@ export function runForwarded(
           ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
           message: "",
           // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
-          forward: { ...f, actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar() },
+          forward: { ...withoutDebt(f), actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar(), ...owed },
         };
       }
       // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.

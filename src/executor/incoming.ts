@@ -217,8 +217,8 @@ export function applyIncoming(
             const raw = state.get(key);
             state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
           }
-          // RAM the publisher's escrow paid (or freed) there is its used RAM, which lives here.
-          const ramUsed = r.result?.credit ? undefined : r.result?.ramUsage[r.account];
+          // RAM the publisher's escrow paid (or freed) there, for every part of the chain, is its used RAM, which lives here.
+          const ramUsed = r.result?.credit ? undefined : r.result?.ramPaid;
           if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
           // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
           // a credit's receiver half reserved none and is charged.

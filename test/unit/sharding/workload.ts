@@ -249,8 +249,8 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
   for (const r of chain.inFlight()) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     if (r.ram !== undefined) get("ram").held += BigInt(r.ram);
-    // What a forwarded part's publisher used of its RAM escrow becomes its used RAM at home with the settle.
-    const used = r.kind === "settle" ? r.result?.ramUsage[r.account] : undefined;
+    // What a chain's last part paid of the publisher's RAM escrow becomes its used RAM at home with the settle.
+    const used = r.kind !== "settle" ? undefined : r.result?.credit ? r.result.ramUsage[r.account] : r.result?.ramPaid;
     if (used !== undefined) get("ram").held += BigInt(used);
   }
   return out;
@@ -263,7 +263,6 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
  */
 export const REASON = {
   TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
-  CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
   FROZEN_PAYER: "RAM a forwarded part frees of the publisher's frozen record another account paid is not given back",
