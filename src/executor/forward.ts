@@ -116,7 +116,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
  * contracts or the new account, and the publisher keeps its RAM at home meanwhile.
  */
 export function carriesRam(h: Host): boolean {
-  const actions = h.outbox.find((x) => x.kind === "action")?.forward!.actions ?? [];
+  const actions = h.outbox.find((x) => x.kind === "action")?.forward?.actions ?? [];
   return actions.some(
     (a) => (a.contract === "ram.iost" && a.actionName !== "buy") || TOKEN_HOME.has(`${a.contract}/${a.actionName}`) || isContractId(a.contract),
   );
