@@ -28,13 +28,18 @@ const TARGET_ARG: Record<string, number> = {
 /** token.iost actions that change a token's definition or supply: they run on the token's shard (symbol: argument 0). */
 const TOKEN_HOME = new Set(["token.iost/create", "token.iost/issue"]);
 
-/** The other shard an action must run on, or null when it runs here. */
+/**
+ * The other shard an action must run on, or null when it runs here. A
+ * forwarded part routes its system actions for accounts of other shards the
+ * same way (forwarded.ts); token.iost's create and issue only at home.
+ */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
-  if (!sh || sh.count === 1 || h.tx.guest) return null;
+  if (!sh || sh.count === 1) return null;
   const contract = remoteContractShard(h.state, sh, action.contract);
   if (contract !== null) return contract;
   const name = `${action.contract}/${action.actionName}`;
+  if (h.tx.guest && TOKEN_HOME.has(name)) return null;
   const at = TOKEN_HOME.has(name) ? 0 : TARGET_ARG[name];
   if (at === undefined) return null;
   let args: unknown;

@@ -17,6 +17,7 @@ import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
+import { forwardTarget } from "./forward.js";
 import { asGuest } from "./guard.js";
 import type { Forwarded } from "../sharding/forward.js";
 import type { CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -119,12 +120,12 @@ export function runForwarded(
       for (const [key, raw] of held) state.put(key, raw);
       const run = runActions(h, f.actions, f.vmGas, {
         route: (action) => {
-          const there = remoteContractShard(state, block.shard, action.contract);
-          if (there !== null && visited.includes(there))
-            throw new Error(
-              `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
-            );
-          return there;
+          const there = forwardTarget(h, action);
+          if (there === null || !visited.includes(there)) return there;
+          if (remoteContractShard(state, block.shard, action.contract) === null) return null; // the guard's error, here
+          throw new Error(
+            `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
+          );
         },
         pay: (c) => {
           used = Math.min(f.vmGas, used + c.toGas());

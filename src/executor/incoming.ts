@@ -87,6 +87,20 @@ function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
   addUsedRam(state, pub, bytes);
 }
 
+/**
+ * The publisher's `ram` balance when its tx's last part settled: the unused RAM escrow back, and the
+ * record rewritten with no payer, as one shard's doPay rewrites it once after every action (go-iost
+ * SetTokenBalance). The home part left the record's payer as it was (executor/index.ts doPay `debt`), so
+ * the escrow's record on every part names it, as the record one shard's actions see.
+ */
+function settleRam(state: State, pub: string, back: bigint): void {
+  const key = mapKey("token.iost", "TB" + pub, "ram");
+  const cur = decodeValue(state.get(key));
+  if (back === 0n && (cur === undefined || cur.payer === undefined || cur.payer === "")) return;
+  const have = cur && cur.value.t === "i" ? cur.value.v : 0n;
+  new ContractDB(state).mputRaw("token.iost", "TB" + pub, "ram", encodeValue(int(have + back), ""));
+}
+
 /** `settle` telling the tx's home to await also the halves of the credits `sent` to third shards, and `after` more. */
 function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after = 0): CrossReceipt {
   const halves = sent.filter(settlesAtHome).length + after;
@@ -168,7 +182,11 @@ export function applyIncoming(
           if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
           else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
         }
-        if (result && r.payer?.atHome) {
+        const pays = result && r.payer?.atHome ? BigInt(result.ramUsage[r.payer.publisher] ?? "0") : 0n;
+        if (pays > 0n && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
+          // Its tx's RAM escrow may be away (its chain has not settled back): the half's RAM waits for it.
+          wait = true;
+        } else if (result && r.payer?.atHome) {
           // This is the publisher's home: charge its half here, into the receipt its part's settle completes.
           chargeHalf(state, result, block.time);
           settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true };
@@ -210,7 +228,7 @@ export function applyIncoming(
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
-          if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
+          if (r.result && !r.result.credit) settleRam(state, r.account, r.ram !== undefined && !undone ? BigInt(r.ram) : 0n);
           if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
           // What the forwarded ram.iost actions changed of the publisher's records, onto their value here now.
           for (const [key, d] of Object.entries(r.ramRecords ?? {})) {

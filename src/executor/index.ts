@@ -231,7 +231,6 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
       if (debt && payer === tx.publisher) {
         if (!debt.last) {
           debt.owed += ram;
-          h.state.put(balKey, encodeValue(int(current), "")); // rewritten as one shard's payment does
           continue;
         }
         ram += debt.owed;

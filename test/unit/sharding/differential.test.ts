@@ -17,7 +17,26 @@ import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, contractShard, delta, FRESH, freeRam, GHOST_HOME, N, on, PRODUCER, REASON, reads, run, runAll, txBy } from "./workload";
+import {
+  ABI,
+  BLOCK_TIME,
+  CODE,
+  config,
+  contractShard,
+  delta,
+  FRESH,
+  freeRam,
+  GHOST_HOME,
+  N,
+  NEWBIE,
+  on,
+  PRODUCER,
+  REASON,
+  reads,
+  run,
+  runAll,
+  txBy,
+} from "./workload";
 
 /** The contract deployed by the user of shard s (its id, once its case ran). */
 const contracts: string[] = [];
@@ -32,6 +51,9 @@ const vote = (by: string, amount: string) => txBy(by, [act("vote_producer.iost",
 
 /** A caller of shard 1 left with RAM for one record of the contract's and not two. */
 const SHORT = on(1, 4);
+
+/** A caller of shard 1 whose forwarded parts run system actions for accounts of other shards. */
+const SYS = on(1, 5);
 
 const CASES: Case[] = [
   ...[0, 1, 2, 3].flatMap((s): Case[] => [
@@ -125,6 +147,40 @@ const CASES: Case[] = [
     "a chain over three shards its caller cannot pay the RAM of",
     () => txBy(SHORT, [call(2, "mine", ["gg"]), call(0, "put", ["s", "2"]), call(3, "mine", ["hh"])]),
   ],
+  // A forwarded part's system action for an account of a third shard goes on there, as a contract call does.
+  ...(
+    [
+      ["ram lend", "lend", [SYS, on(3, 1), 100], [SYS, on(3, 1), 10 ** 12]],
+      ["ram buy", "buy", [SYS, on(3, 1), 1000], [SYS, on(3, 1), 1]],
+    ] as const
+  ).flatMap(([what, abi, ok, bad]): Case[] => [
+    [`${what} for an account of a third shard after a forwarded call`, () => txBy(SYS, [call(2, "put", ["s", abi]), act("ram.iost", abi, [...ok])])],
+    [`${what} for an account of a third shard after a forwarded call, failing`, () => txBy(SYS, [call(2, "put", ["s", abi]), act("ram.iost", abi, [...bad])])],
+  ]),
+  ...(["pledge", "unpledge"] as const).flatMap((abi): Case[] => [
+    [
+      `${abi} for an account of a third shard after a forwarded call`,
+      () => txBy(SYS, [call(2, "put", ["s", abi]), act("gas.iost", abi, [SYS, on(0, 1), "10"])]),
+    ],
+    [
+      `${abi} for an account of a third shard after a forwarded call, failing`,
+      () => txBy(SYS, [call(2, "put", ["s", abi]), act("gas.iost", abi, [SYS, on(0, 1), "2000000"])]),
+    ],
+  ]),
+  [
+    "signUp of an account of a third shard after a forwarded call",
+    () =>
+      txBy(SYS, [call(2, "put", ["s", "new"]), act("auth.iost", "signUp", [NEWBIE, fakeKey(91), fakeKey(91)]), act("ram.iost", "buy", [SYS, NEWBIE, 1000])]),
+  ],
+  [
+    "signUp of an existing account of a third shard after a forwarded call",
+    () => txBy(SYS, [call(2, "put", ["s", "old"]), act("auth.iost", "signUp", [on(3, 1), fakeKey(92), fakeKey(92)])]),
+  ],
+  [
+    "a chain of two forwarded parts, then a lend for an account of a fourth shard",
+    () => txBy(SYS, [call(2, "put", ["s", "4"]), call(3, "mine", ["4"]), act("ram.iost", "lend", [SYS, on(0, 1), 100])]),
+  ],
+  ["a forwarded part's action on a contract of the tx's home shard", () => txBy(SYS, [call(2, "put", ["r", "1"]), call(1, "put", ["r", "2"])])],
   [
     "transferFreeze iost to another shard",
     () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
@@ -207,12 +263,13 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { TOKEN_ONE_TX, COSIGNER_ELSEWHERE, COSIGNER_RAM, FROZEN_PAYER } = REASON;
+const { TOKEN_ONE_TX, COSIGNER_ELSEWHERE, COSIGNER_RAM, FROZEN_PAYER, RETURN } = REASON;
 const KNOWN: Record<string, string> = {
   "a token of another shard created, issued and moved in one tx": TOKEN_ONE_TX,
   "a contract of another shard charges RAM to a co-signer of the publisher's shard": COSIGNER_RAM,
   "a contract of another shard charges RAM to a co-signer of the contract's shard": COSIGNER_ELSEWHERE,
   "a vote from shard 2 unfreezes what is due, paid by another": FROZEN_PAYER,
+  "a forwarded part's action on a contract of the tx's home shard": RETURN,
 };
 
 let one: SimChain;

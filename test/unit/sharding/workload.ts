@@ -54,6 +54,8 @@ export function config(): GenesisConfig {
 /** An account created by the workload (on shard 3 with N = 4), and a name of shard 1 that none has. */
 export const FRESH = "fresh1";
 export const GHOST_HOME = "ghost1";
+/** An account created inside a forwarded part, on a third shard (3 with N = 4). */
+export const NEWBIE = ["newbie1", "newbie2", "newbie3", "newbie4", "newbie5"].find((n) => shardOf(n, N) === 3)!;
 
 /** `on(s, k)`: the k-th user of shard s (with N = 4). */
 export const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)[k];
@@ -96,7 +98,7 @@ function homeOf(key: string, count: number): number | null {
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
   const acc = keyAccount(key);
-  if (acc !== null && (USERS.includes(acc) || acc === FRESH)) return isConsensusTokenKey(key) ? 0 : placed(acc, count);
+  if (acc !== null && (USERS.includes(acc) || acc === FRESH || acc === NEWBIE)) return isConsensusTokenKey(key) ? 0 : placed(acc, count);
   const id = acc ?? /^[bm]-(Contract[^-]+)-/.exec(key)?.[1];
   if (id === undefined || !contractShard.has(id)) return null;
   return count === 1 ? 0 : contractShard.get(id)!;
@@ -246,11 +248,13 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       else if (kind === "B" && v?.t === "i") get(field).held += v.v;
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
-  for (const r of chain.inFlight()) {
+  // Held by a lock (a home part's credits) or deferred: in flight too.
+  for (const r of [...chain.inFlight(), ...chain.parked()]) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     if (r.ram !== undefined) get("ram").held += BigInt(r.ram);
-    // What a chain's last part paid of the publisher's RAM escrow becomes its used RAM at home with the settle.
-    const used = r.kind !== "settle" ? undefined : r.result?.credit ? r.result.ramUsage[r.account] : r.result?.ramPaid;
+    // What a chain's last part paid of the publisher's RAM escrow becomes its used RAM at home with the settle
+    // (a credit's half moves the publisher's RAM at home from its balance to its used RAM: nothing in flight).
+    const used = r.kind === "settle" && !r.result?.credit ? r.result?.ramPaid : undefined;
     if (used !== undefined) get("ram").held += BigInt(used);
   }
   return out;
@@ -265,5 +269,6 @@ export const REASON = {
   TOKEN_ONE_TX: "token.iost create and issue run only on the token's shard",
   COSIGNER_ELSEWHERE: "a co-signer of another shard than the publisher's is refused",
   COSIGNER_RAM: "RAM a forwarded part charges to a co-signer of another shard fails the part",
+  RETURN: "a tx's actions cannot return to a shard they left",
   FROZEN_PAYER: "RAM a forwarded part frees of the publisher's frozen record another account paid is not given back",
 } as const;
