@@ -6,9 +6,12 @@
  * (to return home) and the gas used is reported; on any failure (a charge
  * beyond the escrow or the reserved gas included) everything the actions did
  * rolls back and the whole escrow goes home, with the gas they burnt until
- * then. RAM is paid here by its payers: accounts of this shard, or the
+ * then. RAM is paid by the chain's last part, once after every action as one
+ * shard pays it: a part that sends the rest on passes what it owes along
+ * (`debt`); the last pays it with its own, by accounts of its shard or by the
  * publisher from its RAM escrow (its used RAM is counted at home by the settle).
- * An action on a contract of a shard the tx has not run on yet ends the part
+ * An action on a contract of a shard the tx has not run on yet, or a system
+ * action for an account of one (forward.ts forwardTarget), ends the part
  * here: the rest goes on with the unused escrow and gas (`onward`), and this
  * part is locked until that one settles (docs/SHARDING.md "Atomic txs").
  */
