@@ -238,7 +238,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
       if (current < ram) {
         const failed = `pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`;
         if (!debt || debt.last) throw new Error(failed);
-        debt.short.set(payer, failed); // its balance is this part's to lock: still short when the last part pays
+        debt.short.set(payer, failed); // checked where its RAM lives; the last part fails the tx with it
         continue;
       }
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
