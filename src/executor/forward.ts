@@ -13,6 +13,7 @@ import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/rec
 import type { State } from "../state/state.js";
 import { placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
+import type { Debt } from "./index.js";
 
 /** The argument that names the account an action works for, per system action. */
 const TARGET_ARG: Record<string, number> = {
@@ -48,10 +49,14 @@ export function tokenHomeTarget(sh: { index: number; count: number }, action: Ac
   return shard === null || shard === sh.index ? null : shard;
 }
 
-/** The other shard an action must run on, or null when it runs here. */
+/**
+ * The other shard an action must run on, or null when it runs here. A
+ * forwarded part routes its actions the same way (forwarded.ts): contracts,
+ * system actions for accounts of other shards, token.iost create and issue.
+ */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
-  if (!sh || sh.count === 1 || h.tx.guest) return null;
+  if (!sh || sh.count === 1) return null;
   const contract = remoteContractShard(h.state, sh, action.contract);
   if (contract !== null) return contract;
   const token = tokenHomeTarget(sh, action);
@@ -145,29 +150,36 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
 }
 
 /**
- * The RAM escrow of the action receipt `h` sent: the free RAM of the publisher
- * and of each co-signer of this shard once the home part paid its own, so a
- * forwarded part can charge their RAM as one shard would (docs/SHARDING.md
- * "RAM escrow"); the settle brings back what it did not use. No row is
- * written when there is none.
- * Only parts that can charge it take it (user contracts, ram.iost but buy):
- * the system actions forwarded otherwise (signUp, buy, pledge, Proof of
- * Believability) charge their own contracts or the new account, and the
- * publisher keeps its RAM at home meanwhile.
+ * Whether the action receipt `h` sent takes the publisher's RAM along (escrowRam): only parts that
+ * can charge it do (user contracts, ram.iost but buy, token.iost create and issue, and a part
+ * carrying the publisher's records of a token, takeTokens, which may be new there). The system
+ * actions forwarded otherwise (signUp, buy, pledge, Proof of Believability) charge their own
+ * contracts or the new account, and the publisher keeps its RAM at home meanwhile.
  */
-export function escrowRam(h: Host): void {
+export function carriesRam(h: Host): boolean {
   const r = h.outbox.find((x) => x.kind === "action");
-  if (!r) return;
+  if (r?.tokens !== undefined) return true;
+  const actions = r?.forward?.actions ?? [];
+  return actions.some(
+    (a) => (a.contract === "ram.iost" && a.actionName !== "buy") || TOKEN_HOME.has(`${a.contract}/${a.actionName}`) || isContractId(a.contract),
+  );
+}
+
+/**
+ * The RAM escrow of the action receipt `h` sent, when it carries one: the
+ * free RAM of the publisher and of each co-signer of this shard, so a
+ * forwarded part can charge their RAM as one shard would (docs/SHARDING.md "RAM escrow"); the settle brings back
+ * what it did not use. `debt`: the home part's RAM the chain's last part
+ * pays (docs/SHARDING.md "RAM of a chain"). No row is written when there is
+ * no free RAM.
+ */
+export function escrowRam(h: Host, debt: Debt | undefined): void {
+  const r = h.outbox.find((x) => x.kind === "action");
+  if (!r || !debt) return;
   const pub = h.tx.publisher;
-  const actions = r.forward!.actions;
-  // A buy pays in iost for the receiver's RAM (the iost SDK's newAccount forwards one): the publisher's stays home.
-  const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
-  // token.iost's create and issue charge the publisher for the token's records, as on one shard, and so
-  // does a balance or frozen record of a token it carries (takeTokens) that is new there.
-  const tokenRam = r.tokens !== undefined || actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
-  if (!ramIost && !tokenRam && !actions.some((a) => isContractId(a.contract))) return;
+  if (debt.owed !== 0n || debt.short.size > 0) r.forward!.debt = { owed: debt.owed.toString(), short: [...debt.short].sort(([a], [b]) => (a < b ? -1 : 1)) };
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
-  if (ramIost) {
+  if (r.forward!.actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy")) {
     const held: Record<string, string> = {};
     for (const key of [ramRecordKey("SR", pub), ramRecordKey("TR", pub)]) {
       const raw = h.state.get(key);

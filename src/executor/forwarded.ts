@@ -6,10 +6,13 @@
  * (to return home) and the gas used is reported; on any failure (a charge
  * beyond the escrow or the reserved gas included) everything the actions did
  * rolls back and the whole escrow goes home, with the gas they burnt until
- * then. RAM is paid here by its payers: accounts of this shard, or the
+ * then. RAM is paid by the chain's last part, once after every action as one
+ * shard pays it: a part that sends the rest on passes what it owes along
+ * (`debt`); the last pays it with its own, by accounts of its shard or by the
  * publisher and the co-signers of its shard from their RAM escrows (their
  * used RAM is counted at home by the settle).
- * An action on a contract of a shard the tx has not run on yet ends the part
+ * An action on a contract of a shard the tx has not run on yet, or a system
+ * action for an account of one (forward.ts forwardTarget), ends the part
  * here: the rest goes on with the unused escrow and gas (`onward`), and this
  * part is locked until that one settles (docs/SHARDING.md "Atomic txs").
  */
@@ -18,8 +21,9 @@ import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
-import { takeTokens, tokenHomeTarget } from "./forward.js";
+import { forwardTarget, takeTokens } from "./forward.js";
 import { asGuest } from "./guard.js";
+import type { Forwarded } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
@@ -31,6 +35,14 @@ import { doPay, ramUsageOf } from "./index.js";
 export function recordValue(raw: string | undefined): bigint {
   const v = decodeValue(raw)?.value;
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
+}
+
+const byPayer = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : 1);
+
+/** `f` without the RAM it owes: the part sending it on says what is owed now. */
+function withoutDebt(f: Forwarded): Forwarded {
+  const { debt: _, ...rest } = f;
+  return rest;
 }
 
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
@@ -89,6 +101,7 @@ export function runForwarded(
   );
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
+  let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
   const result = (ok: boolean): ForwardResult => {
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
     const events = ok ? [...(f.events ?? []), ...h.events] : [];
@@ -99,6 +112,7 @@ export function runForwarded(
       returns: ok ? returns : [],
       receipts: ok ? h.receipts : [],
       ramUsage,
+      ...(ok && ramPaid !== 0n ? { ramPaid: ramPaid.toString() } : {}),
       ...(events.length > 0 ? { events } : {}),
       ...(ok && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
     };
@@ -110,85 +124,92 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
-    const [leftover, ram, frozen, tokens, signersLeft] = asGuest(state, { account: f.publisher, tokens: carried, ramGuests: signerRam.map(([acc]) => acc) }, () => {
-      addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
-      if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
-      for (const [sym, t] of Object.entries(r.tokens ?? {})) {
-        if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
-        if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
-      }
-      if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
-      for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
-      for (const [key, raw] of held) state.put(key, raw);
-      const run = runActions(h, f.actions, f.vmGas, {
-        route: (action) => {
-          // A contract of another shard, or a token.iost create or issue of a token of another shard, ends the part here.
-          const there = remoteContractShard(state, block.shard, action.contract) ?? tokenHomeTarget(block.shard!, action);
-          if (there !== null && visited.includes(there))
+    const [leftover, ram, frozen, tokens, signersLeft] = asGuest(
+      state,
+      { account: f.publisher, tokens: carried, ramGuests: signerRam.map(([acc]) => acc) },
+      () => {
+        addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
+        if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
+        for (const [sym, t] of Object.entries(r.tokens ?? {})) {
+          if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
+          if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
+        }
+        if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
+        for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
+        for (const [key, raw] of held) state.put(key, raw);
+        const run = runActions(h, f.actions, f.vmGas, {
+          route: (action) => {
+            const there = forwardTarget(h, action);
+            if (there === null || !visited.includes(there)) return there;
+            if (remoteContractShard(state, block.shard, action.contract) === null) return null; // the guard's error, here
             throw new Error(
               `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
             );
-          return there;
-        },
-        pay: (c) => {
-          used = Math.min(f.vmGas, used + c.toGas());
-        },
-        overrunWins: true, // a failing action that ran out of gas is "out of gas", as executeTx
-      });
-      if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
-      returns = run.returns;
-      try {
-        doPay(h, false);
-      } catch (e) {
-        throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
-      }
-      const left = balanceOf(state, "iost", f.publisher);
-      const ramLeft = balanceOf(state, "ram", f.publisher);
-      // The co-signers' escrows leave as they are now, none of their rows staying.
-      const signersLeft: Record<string, string> = {};
-      for (const [acc] of signerRam) {
-        signersLeft[acc] = balanceOf(state, "ram", acc).toString();
-        dropBalance(state, "ram", acc);
-      }
-      dropBalance(state, "iost", f.publisher);
-      const frozenLeft = takeFrozen(state, "iost", f.publisher);
-      const tokensLeft = takeTokens(state, f.publisher, carried);
-      const records: Record<string, string> = {};
-      for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
-        const raw = state.get(key);
-        const d = recordValue(raw) - recordValue(r.ramRecords?.[key]);
-        if (d !== 0n) changed[key] = d.toString();
-        if (raw !== undefined) {
-          records[key] = raw;
-          state.del(key);
+          },
+          pay: (c) => {
+            used = Math.min(f.vmGas, used + c.toGas());
+          },
+          overrunWins: true, // a failing action that ran out of gas is "out of gas", as executeTx
+        });
+        if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
+        returns = run.returns;
+        // One shard pays a tx's RAM once, after every action: the last part pays what the parts before it owe.
+        const debt = { owed: BigInt(f.debt?.owed ?? "0"), short: new Map(f.debt?.short ?? []), last: !run.forward };
+        if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
+        try {
+          doPay(h, false, debt);
+        } catch (e) {
+          throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
         }
-      }
-      if (run.forward) {
-        // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
-        onward = {
-          id: h.nextReceiptId(),
-          kind: "action",
-          txHash: r.txHash,
-          fromShard: shard,
-          toShard: run.forward.target,
-          token: "iost",
-          account: f.publisher,
-          counterpart: f.actions[run.forward.from].contract,
-          amount: left.toString(),
-          ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
-          ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
-          ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
-          ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
-          ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
-          message: "",
-          // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
-          forward: { ...f, actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar() },
-        };
-      }
-      // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
-      if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-      return [left, ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
-    });
+        const owed = debt.owed !== 0n || debt.short.size > 0 ? { debt: { owed: debt.owed.toString(), short: [...debt.short].sort(byPayer) } } : {};
+        const left = balanceOf(state, "iost", f.publisher);
+        const ramLeft = balanceOf(state, "ram", f.publisher);
+        // The co-signers' escrows leave as they are now, none of their rows staying.
+        const signersLeft: Record<string, string> = {};
+        for (const [acc] of signerRam) {
+          signersLeft[acc] = balanceOf(state, "ram", acc).toString();
+          dropBalance(state, "ram", acc);
+        }
+        dropBalance(state, "iost", f.publisher);
+        const frozenLeft = takeFrozen(state, "iost", f.publisher);
+        const tokensLeft = takeTokens(state, f.publisher, carried);
+        const records: Record<string, string> = {};
+        for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
+          const raw = state.get(key);
+          const d = recordValue(raw) - recordValue(r.ramRecords?.[key]);
+          if (d !== 0n) changed[key] = d.toString();
+          if (raw !== undefined) {
+            records[key] = raw;
+            state.del(key);
+          }
+        }
+        if (run.forward) {
+          // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
+          onward = {
+            id: h.nextReceiptId(),
+            kind: "action",
+            txHash: r.txHash,
+            fromShard: shard,
+            toShard: run.forward.target,
+            token: "iost",
+            account: f.publisher,
+            counterpart: f.actions[run.forward.from].contract,
+            amount: left.toString(),
+            ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
+            ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
+            ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
+            ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
+            ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
+            message: "",
+            // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
+            forward: { ...withoutDebt(f), actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar(), ...owed },
+          };
+        }
+        // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
+        if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
+        return [left, ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
+      },
+    );
     state.release();
     return {
       leftover,

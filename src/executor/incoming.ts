@@ -110,6 +110,20 @@ function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
   addUsedRam(state, pub, bytes);
 }
 
+/**
+ * The publisher's `ram` balance when its tx's last part settled: the unused RAM escrow back, and the
+ * record rewritten with no payer, as one shard's doPay rewrites it once after every action (go-iost
+ * SetTokenBalance). The home part left the record's payer as it was (executor/index.ts doPay `debt`), so
+ * the escrow's record on every part names it, as the record one shard's actions see.
+ */
+function settleRam(state: State, pub: string, back: bigint): void {
+  const key = mapKey("token.iost", "TB" + pub, "ram");
+  const cur = decodeValue(state.get(key));
+  if (back === 0n && (cur === undefined || cur.payer === undefined || cur.payer === "")) return;
+  const have = cur && cur.value.t === "i" ? cur.value.v : 0n;
+  new ContractDB(state).mputRaw("token.iost", "TB" + pub, "ram", encodeValue(int(have + back), ""));
+}
+
 /** `settle` telling the tx's home to await also the halves of the credits `sent` to third shards, and `after` more. */
 function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after = 0): CrossReceipt {
   const halves = sent.filter(settlesAtHome).length + after;
@@ -215,7 +229,11 @@ export function applyIncoming(
           if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
           else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
         }
-        if (result && r.payer?.atHome) {
+        const pays = result && r.payer?.atHome ? BigInt(result.ramUsage[r.payer.publisher] ?? "0") : 0n;
+        if (pays > 0n && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
+          // Its tx's RAM escrow may be away (its chain has not settled back): the half's RAM waits for it.
+          wait = true;
+        } else if (result && r.payer?.atHome) {
           // This is the publisher's home: charge its half here, into the receipt its part's settle completes.
           chargeHalf(state, result, block.time);
           settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true };
@@ -257,7 +275,7 @@ export function applyIncoming(
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
-          if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
+          if (r.result && !r.result.credit) settleRam(state, r.account, r.ram !== undefined && !undone ? BigInt(r.ram) : 0n);
           if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
           // Pledges the part made or withdrew for users there: their pledgers' order, kept here (pledges.ts).
           for (const m of ok && !undone ? (r.result?.pledges ?? []) : [])
@@ -271,10 +289,13 @@ export function applyIncoming(
             const raw = state.get(key);
             state.put(key, encodeValue(str((recordValue(raw) + BigInt(d)).toString()), decodeValue(raw)?.payer ?? ""));
           }
-          // RAM the publisher's (or a co-signer's) escrow paid (or freed) there is its used RAM, which lives here.
-          for (const acc of [r.account, ...Object.keys(r.signerRam ?? {})]) {
-            const ramUsed = r.result?.credit ? undefined : r.result?.ramUsage[acc];
-            if (ramUsed !== undefined) addUsedRam(state, acc, BigInt(ramUsed));
+          // RAM the publisher's escrow paid (or freed) there, for every part of the chain, is its used RAM, which lives here.
+          const ramUsed = r.result?.credit ? undefined : r.result?.ramPaid;
+          if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
+          // So is what a co-signer's escrow paid there.
+          for (const acc of Object.keys(r.signerRam ?? {})) {
+            const used = r.result?.credit ? undefined : r.result?.ramUsage[acc];
+            if (used !== undefined) addUsedRam(state, acc, BigInt(used));
           }
           for (const [acc, bytes] of Object.entries(r.signerRam ?? {})) {
             if (undone) continue;

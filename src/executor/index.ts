@@ -22,7 +22,7 @@ import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import { type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
-import { escrowRam, forwardTarget, sendActions } from "./forward.js";
+import { carriesRam, escrowRam, forwardTarget, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
 
 export type { BlockContext } from "../contracts/host.js";
@@ -185,13 +185,23 @@ export function pendingGasError(state: State, tx: Tx, blockTime: bigint, pending
  * DoPay (host/teller.go): gas from each payer's gas, RAM from each payer's `ram`
  * balance. Returns the publisher's paid gas. `chargeGas` false: RAM only (an
  * action receipt away from home, where the publisher's gas does not live).
+ * `debt`: a part of a tx whose actions run on several shards (docs/SHARDING.md
+ * "RAM of a chain"). One shard checks RAM once, after every action, so a part
+ * that sends the rest on (`last` false) adds the publisher's bytes to `owed`
+ * and a payer that cannot pay to `short` instead of failing; the last part
+ * pays `owed` with the publisher's own bytes and fails on the first short
+ * payer in payer order, as one shard's doPay does.
  */
-export function doPay(h: Host, chargeGas = true): Decimal {
+export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
   const tx = h.tx;
   let paid = Decimal.zero(GAS_DECIMAL);
   h.initStack();
-  for (const payer of [...h.costs.keys()].sort()) {
-    const c = h.costs.get(payer)!;
+  const payers = new Set(h.costs.keys());
+  if (debt) for (const p of [tx.publisher, ...debt.short.keys()]) payers.add(p);
+  for (const payer of [...payers].sort()) {
+    const short = debt?.short.get(payer);
+    if (short !== undefined && debt!.last) throw new Error(short);
+    const c = h.costs.get(payer) ?? new Cost();
     const gas = new Decimal(tx.gasRatio * BigInt(c.toGas()), GAS_DECIMAL);
     if (chargeGas && !gas.isZero()) {
       h.setStackInfo("gas.iost", "");
@@ -221,11 +231,23 @@ export function doPay(h: Host, chargeGas = true): Decimal {
         const o = h.db.mget("system.iost", "contract_owner", payer);
         ramPayer = o && o.t === "s" ? o.v : payer;
       }
-      const ram = BigInt(c.data);
+      let ram = BigInt(c.data);
       const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
       const cur = decodeValue(h.state.get(balKey));
       const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
-      if (current < ram) throw new Error(`pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`);
+      if (debt && payer === tx.publisher) {
+        if (!debt.last) {
+          debt.owed += ram;
+          continue;
+        }
+        ram += debt.owed;
+      }
+      if (current < ram) {
+        const failed = `pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`;
+        if (!debt || debt.last) throw new Error(failed);
+        debt.short.set(payer, failed); // checked where its RAM lives; the last part fails the tx with it
+        continue;
+      }
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
       h.state.put(balKey, encodeValue(int(current - ram), ""));
       // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted at home by the settle.
@@ -234,6 +256,13 @@ export function doPay(h: Host, chargeGas = true): Decimal {
     }
   }
   return paid;
+}
+
+/** RAM the parts of a tx so far did not pay (sharding/forward.ts RamDebt, as numbers), and whether this part is the last. */
+export interface Debt {
+  owed: bigint;
+  short: Map<string, string>;
+  last: boolean;
 }
 
 /** Adds `delta` bytes to an account's used RAM (`UR<acc>`, the raw key go-iost ChangeUsedRAMInfo writes). */
@@ -309,8 +338,10 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
 
   let paid: Decimal;
   try {
-    paid = doPay(h);
-    escrowRam(h); // after the home part paid its RAM: the rest goes with the forwarded part
+    // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
+    const debt = carriesRam(h) ? { owed: 0n, short: new Map<string, string>(), last: false } : undefined;
+    paid = doPay(h, true, debt);
+    escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
     state.release();
   } catch (e) {
     state.rollback();

@@ -135,6 +135,7 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     receipts: ok ? [...x.result.receipts, ...f.receipts] : [],
     ...(f.status ? { status: f.status } : {}),
     ramUsage: ok ? addUp(x.result.ramUsage, f.ramUsage) : {},
+    ...(ok && f.ramPaid !== undefined ? { ramPaid: f.ramPaid } : {}),
     // The last part's events already hold every earlier part's (forwarded.ts).
     ...(ok && f.events ? { events: f.events } : {}),
   };

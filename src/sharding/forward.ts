@@ -49,6 +49,19 @@ export interface Forwarded {
   events?: ContractEvent[];
   /** Sent on by a forwarded part (docs/SHARDING.md "Atomic txs"): the shards the tx ran on before the sender, home first. */
   path?: number[];
+  /**
+   * RAM the parts before owe (docs/SHARDING.md "RAM of a chain"): one shard pays a tx's RAM once, after
+   * every action, so the last part pays it. Absent: none.
+   */
+  debt?: RamDebt;
+}
+
+/** RAM the parts of a tx so far did not pay: the publisher's bytes (may be negative: freed), and payers of theirs who could not. */
+export interface RamDebt {
+  /** Bytes, decimal text. */
+  owed: string;
+  /** Payer (the key one shard sorts them by) → its `pay ram failed. …` message, in payer order. */
+  short: [payer: string, message: string][];
 }
 
 const IOST_SCALE = 8;

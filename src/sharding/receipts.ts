@@ -132,6 +132,11 @@ export interface ForwardResult {
   /** RAM bytes per payer (the publisher, from its RAM escrow, or accounts of the target shard), decimal text. */
   ramUsage: Record<string, string>;
   /**
+   * Bytes (decimal text, may be negative) of the publisher's RAM the chain's last part paid from its
+   * escrow, for the parts before it that owed it too (Forwarded `debt`): the publisher's used RAM at home.
+   */
+  ramPaid?: string;
+  /**
    * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
    * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
    */
@@ -183,6 +188,8 @@ export class ReceiptRefused extends Error {
 }
 
 const UINT = /^(0|[1-9][0-9]*)$/;
+/** Signed bytes of RAM (freed ones negative), within int64. */
+const SIGNED = /^-?(0|[1-9][0-9]{0,17})$/;
 
 /** token.iost's frozen list (contracts/freeze.ts freezeListJson), amounts never negative. */
 const FROZEN_LIST = /^\[(?:\{"Amount":(?:0|[1-9]\d{0,18}),"Ftime":-?\d{1,19}\}(?:,(?=\{)|(?=\])))*\]$/;
@@ -258,7 +265,7 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   }
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
-    if (r.kind === "settle" && !/^-?(0|[1-9][0-9]*)$/.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
+    if (r.kind === "settle" && !SIGNED.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
   }
   if (r.frozen !== undefined && !isStoredFrozen(r.frozen))
     throw new ReceiptRefused(`receipt ${r.id} refused: frozen ${JSON.stringify(r.frozen)} is not a stored frozen list`);
@@ -269,6 +276,12 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.forward) gas("vmGas", r.forward.vmGas);
+  const debt = r.forward?.debt;
+  if (debt !== undefined) {
+    if (!SIGNED.test(debt.owed) || !Array.isArray(debt.short)) refuse("debt", debt, MAX_INT64);
+    for (const e of debt.short) if (!Array.isArray(e) || e.length !== 2 || !e.every((x) => typeof x === "string")) refuse("debt short", e, 0n);
+  }
+  if (r.result?.ramPaid !== undefined && !SIGNED.test(r.result.ramPaid)) refuse("ramPaid", r.result.ramPaid, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);

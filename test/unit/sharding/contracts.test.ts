@@ -11,6 +11,7 @@ import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import type { Forwarded } from "../../../src/sharding/forward";
 import { SimChain } from "./sim";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
@@ -748,5 +749,40 @@ describe("ram.iost/lend across shards", () => {
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
     expect(r.receipt?.message).toContain(`self ram amount ${before[1]}, not enough for lend`);
     expect([ramOf(chain, deployer), rec(chain, "SR", deployer), rec(chain, "TR", deployer), rec(chain, "TR", caller)]).toEqual(before);
+  });
+});
+
+describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', () => {
+  const action = (debt: unknown): CrossReceipt => ({
+    id: "x:0",
+    kind: "action",
+    txHash: "x",
+    fromShard: 1,
+    toShard: 2,
+    token: "iost",
+    account: "user01",
+    counterpart: "Contractx",
+    amount: "0",
+    message: "",
+    forward: { vmGas: 0, debt } as unknown as Forwarded,
+  });
+  it("accepts bytes owed or freed and short payers' messages, refuses anything else", () => {
+    expect(() => checkReceipt(action({ owed: "-77", short: [["Contractx", "pay ram failed. id: user00 need 9, actual 1"]] }), 4)).not.toThrow();
+    for (const bad of [
+      { owed: "1.5", short: [] },
+      { owed: "7" },
+      { owed: "1", short: [["a"]] },
+      { owed: "1", short: [["a", 2]] },
+      { owed: "1".repeat(20), short: [] },
+    ])
+      expect(() => checkReceipt(action(bad), 4), JSON.stringify(bad)).toThrow(ReceiptRefused);
+    const settle = {
+      ...action(undefined),
+      kind: "settle" as const,
+      forward: undefined,
+      result: { gasReserved: 0, gasUsed: 0, gasRatio: "100", returns: [], receipts: [], ramUsage: {} },
+    };
+    expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "-12" } }, 4)).not.toThrow();
+    expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "x" } }, 4)).toThrow(ReceiptRefused);
   });
 });

@@ -40,7 +40,9 @@ type Step =
   | { k: "ram"; op: "buy" | "sell" | "lend"; by: string; to: string }
   | { k: "pledge" | "unpledge"; by: string; to: string; amount: string }
   | { k: "vote" | "unvote"; by: string; amount: string }
-  | { k: "destroy"; by: string; amount: string };
+  | { k: "destroy"; by: string; amount: string }
+  | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
+  | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string };
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
 const near = fc.boolean();
@@ -77,6 +79,20 @@ const step = fc.oneof(
     .map(({ near, ...s }) => (near ? { ...s, to: s.by } : s)),
   fc.record({ k: fc.constantFrom("vote" as const, "unvote" as const), by: user, amount: fc.constantFrom("100", "40") }),
   fc.record({ k: fc.constant("destroy" as const), by: user, amount: fc.constantFrom("1", "2000000") }),
+  // Records used in one part and freed in another of a tx over up to three contracts' shards.
+  fc.record({
+    k: fc.constant("chain" as const),
+    by: user,
+    calls: fc.array(fc.tuple(shard, fc.constantFrom("mine" as const, "drop" as const)), { minLength: 2, maxLength: 3 }),
+  }),
+  // A system action for an account of any shard after a call to a contract of any shard.
+  fc.record({
+    k: fc.constant("sys" as const),
+    c: shard,
+    by: user,
+    op: fc.constantFrom("lend" as const, "buy" as const, "pledge" as const, "unpledge" as const),
+    to: user,
+  }),
 );
 
 /** What a sequence has done so far (N = 1's outcomes: the reference). */
@@ -120,6 +136,15 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.by, [act("vote_producer.iost", s.k, [s.by, PRODUCER, s.amount])]);
     case "destroy":
       return txBy(s.by, [tok("destroy", ["iost", s.by, s.amount])]);
+    case "chain":
+      return txBy(
+        s.by,
+        s.calls.map(([c, abi]) => call(c, abi, abi === "mine" ? ["c"] : [])),
+      );
+    case "sys": {
+      const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];
+      return txBy(s.by, [call(s.c, "put", ["s", s.op]), act(s.op === "lend" || s.op === "buy" ? "ram.iost" : "gas.iost", s.op, args)]);
+    }
   }
 }
 
@@ -140,6 +165,18 @@ function classify(s: Step): string | null {
       return s.who === s.by || at(s.who) === s.c || at(s.who) === at(s.by) ? null : R.COSIGNER_RAM;
     case "failAfterTransfer":
       return null;
+    case "chain":
+    case "sys": {
+      // The shards the tx runs on, in order: a part cannot run on a shard the tx left (its lock is there).
+      const path = [at(s.by)];
+      const shards = s.k === "chain" ? s.calls.map(([c]) => c) : [s.c, at(s.to) === s.c ? s.c : at(s.to)];
+      for (const x of shards) {
+        if (x === path[path.length - 1]) continue;
+        if (path.includes(x)) return R.RETURN;
+        path.push(x);
+      }
+      return null;
+    }
     case "pledge":
       return null;
     case "unpledge":

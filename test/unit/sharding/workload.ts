@@ -57,6 +57,8 @@ export function config(): GenesisConfig {
 /** An account created by the workload (on shard 3 with N = 4), and a name of shard 1 that none has. */
 export const FRESH = "fresh1";
 export const GHOST_HOME = "ghost1";
+/** An account created inside a forwarded part, on a third shard (3 with N = 4). */
+export const NEWBIE = ["newbie1", "newbie2", "newbie3", "newbie4", "newbie5"].find((n) => shardOf(n, N) === 3)!;
 
 /** `on(s, k)`: the k-th user of shard s (with N = 4). */
 export const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)[k];
@@ -103,7 +105,7 @@ function homeOf(key: string, count: number): number | null {
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
   const acc = keyAccount(key);
-  if (acc !== null && (USERS.includes(acc) || acc === FRESH)) return isConsensusTokenKey(key) ? 0 : placed(acc, count);
+  if (acc !== null && (USERS.includes(acc) || acc === FRESH || acc === NEWBIE)) return isConsensusTokenKey(key) ? 0 : placed(acc, count);
   const id = acc ?? /^[bm]-(Contract[^-]+)-/.exec(key)?.[1];
   if (id === undefined || !contractShard.has(id)) return null;
   return count === 1 ? 0 : contractShard.get(id)!;
@@ -271,16 +273,19 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       else if (kind === "B" && v?.t === "i") get(field).held += v.v;
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
-  for (const r of chain.inFlight()) {
+  // Held by a lock (a home part's credits) or deferred: in flight too.
+  for (const r of [...chain.inFlight(), ...chain.parked()]) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
     if (r.ram !== undefined && r.kind !== "free") get("ram").held += BigInt(r.ram);
     for (const bytes of Object.values(r.signerRam ?? {})) get("ram").held += BigInt(bytes);
-    // What a forwarded part's publisher (or co-signer) used of its RAM escrow becomes its used RAM at home with the settle.
-    for (const acc of [r.account, ...Object.keys(r.signerRam ?? {})]) {
-      const used = r.kind === "settle" ? r.result?.ramUsage[acc] : undefined;
-      if (used !== undefined) get("ram").held += BigInt(used);
+    // What a chain's last part paid of the publisher's RAM escrow (or used of a co-signer's) becomes its used RAM
+    // at home with the settle (a credit's half moves the publisher's RAM at home from its balance to its used RAM:
+    // nothing in flight).
+    if (r.kind === "settle" && !r.result?.credit) {
+      const used = [r.result?.ramPaid, ...Object.keys(r.signerRam ?? {}).map((acc) => r.result?.ramUsage[acc])];
+      for (const u of used) if (u !== undefined) get("ram").held += BigInt(u);
     }
   }
   return out;
@@ -293,7 +298,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
  */
 export const REASON = {
   TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
-  HALF_RAM: "a forwarded part's credit to its publisher charges the publisher's RAM at home, even short of it",
-  CHAIN_RAM: "a part that sends the rest on pays its RAM before the rest runs",
+  HALF_RAM: "a credit's new record charges the publisher's RAM at home after the tx ran, even short of it",
   COSIGNER_RAM: "RAM a part charges to a co-signer of neither its shard nor the publisher's fails the tx",
+  RETURN: "a tx's actions cannot return to a shard they left",
 } as const;
