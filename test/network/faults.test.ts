@@ -25,6 +25,7 @@ import {
   balance,
   blockHash,
   chainInfo,
+  type ChainInfo,
   FinalityWatch,
   finalChainDiff,
   getJson,
@@ -209,6 +210,26 @@ class Fixture {
     if (sameHead) await this.expectSameState(indexes);
   }
 
+  /**
+   * Chain infos of `indexes` once their LIBs stood still for two seconds: after a cut, what was
+   * under way crosses slow links and late alarms (seconds on a loaded machine) before LIB stalls.
+   */
+  async settled(indexes: readonly number[]): Promise<ChainInfo[]> {
+    let prev = "";
+    let since = Date.now();
+    return waitFor(
+      `LIBs of nodes ${indexes.join(",")} standing still`,
+      async () => {
+        const infos = await allInfo(this.nodes(indexes));
+        const libs = infos.map((i) => i.lib).join(",");
+        if (libs !== prev) [prev, since] = [libs, Date.now()];
+        return Date.now() - since >= 2_000 ? infos : undefined;
+      },
+      30_000,
+      500,
+    );
+  }
+
   /** Waits until the nodes `indexes` report one head hash. */
   async converged(indexes: readonly number[] = [0, 1, 2, 3], timeoutMs = 40_000): Promise<void> {
     await waitFor(
@@ -349,15 +370,15 @@ describe("faults on four nodes, one shard", () => {
     const [a, b] = [f.net.nodes[2], f.net.nodes[3]];
     await Promise.all([a.stop(), b.stop()]);
     f.busy();
-    await sleep(2_000); // endorsements and blocks already under way settle
-    const stalled = await allInfo(f.nodes([0, 1]));
+    const stalled = await f.settled([0, 1]); // endorsements and blocks already under way
     const headsBefore = stalled.map((i) => i.head);
-    // As in the partition below: one of the two may still learn the other's LIB, nothing newer.
-    const held = Math.max(...stalled.map((i) => i.lib));
     for (let k = 0; k < 6; k++) {
       await sleep(1_000);
-      const libs = (await allInfo(f.nodes([0, 1]))).map((i) => i.lib);
-      expect(Math.max(...libs), `LIB of nodes 0, 1 after ${k + 1} s: ${libs}, at the stop ${stalled.map((i) => i.lib)}`).toBe(held);
+      const now = await allInfo(f.nodes([0, 1]));
+      expect(
+        now.map((i) => i.lib),
+        `LIB of nodes 0, 1 after ${k + 1} s`,
+      ).toEqual(stalled.map((i) => i.lib));
     }
     // The two left still agree on what was final before.
     await f.invariants([0, 1], false);
@@ -365,7 +386,8 @@ describe("faults on four nodes, one shard", () => {
     console.log(`two down: LIB ${stalled.map((i) => i.lib)} held; heads ${headsBefore} → ${headsAfter}`);
 
     await a.start();
-    await waitFor("LIB advances with node 2 back", async () => (await allInfo(f.nodes([0, 1, 2]))).every((i) => i.lib >= held + 4), 60_000);
+    const lib = Math.max(...stalled.map((i) => i.lib));
+    await waitFor("LIB advances with node 2 back", async () => (await allInfo(f.nodes([0, 1, 2]))).every((i) => i.lib >= lib + 4), 60_000);
     await f.rest();
     await f.converged([0, 1, 2]);
     await f.invariants([0, 1, 2]);
@@ -454,15 +476,13 @@ describe("faults on four nodes, one shard", () => {
     await f.restore();
     f.net.partition([0, 1], [2, 3]);
     f.busy();
-    await sleep(2_000); // endorsements under way at the cut settle
-    const stalled = await allInfo(f.nodes());
-    // Nothing new is final: a node may still learn, across a slow link of its half, the highest LIB
-    // the other node of its half had at the cut, never more.
-    const held = Math.max(...stalled.map((i) => i.lib));
+    const stalled = await f.settled([0, 1, 2, 3]); // endorsements under way at the cut
     for (let k = 0; k < 5; k++) {
       await sleep(1_000);
-      const libs = (await allInfo(f.nodes())).map((i) => i.lib);
-      expect(Math.max(...libs), `LIBs after ${k + 1} s: ${libs}, at the cut ${stalled.map((i) => i.lib)}`).toBe(held);
+      expect(
+        (await allInfo(f.nodes())).map((i) => i.lib),
+        `LIBs after ${k + 1} s`,
+      ).toEqual(stalled.map((i) => i.lib));
     }
     // Both halves went on making blocks, each on its own branch.
     const [a, b] = await Promise.all([chainInfo(f.net.nodes[0]), chainInfo(f.net.nodes[2])]);
@@ -473,12 +493,13 @@ describe("faults on four nodes, one shard", () => {
     await f.invariants([2, 3], false);
 
     f.net.healAll();
+    const lib = Math.max(...stalled.map((i) => i.lib));
     await waitFor("LIB past the partition", async () => (await allInfo(f.nodes())).every((i) => i.lib > Math.max(a.head, b.head)), 60_000);
     await f.rest();
     await f.converged([0, 1, 2, 3], 60_000);
     // Exactly one half's branch survived.
     const survived = [(await blockHash(f.net.nodes[0], a.head)) === a.headHash, (await blockHash(f.net.nodes[0], b.head)) === b.headHash];
-    expect(survived.filter(Boolean), `branches after LIB ${held}: ${survived}`).toHaveLength(1);
+    expect(survived.filter(Boolean), `branches after LIB ${lib}: ${survived}`).toHaveLength(1);
     await f.invariants([0, 1, 2, 3]);
   });
 
@@ -616,7 +637,6 @@ describe("faults on four nodes, two shards", () => {
     const node = f.net.nodes[2];
     const ref = f.net.nodes[0];
     const at = await chainInfo(ref);
-    f.watch.forget(2);
     // What its peers refused from node 2 so far: a wiped node asks its peers before it signs
     // anything, so it pushes no block of its own on the old genesis (chain-sync.ts caughtUp).
     const refusedFrom2 = async () => {
@@ -625,7 +645,11 @@ describe("faults on four nodes, two shards", () => {
       return new Set(rejected.filter((x) => /irreversible/.test(x.reason)).map((x) => `${x.number} ${x.hash}`));
     };
     const refusedBefore = await refusedFrom2();
+    // No poll of the old store may come after forget(): the wiped node's LIB starts over.
+    await f.watch.stop();
+    f.watch.forget(2);
     await node.wipe();
+    f.watch.start();
     await waitFor(
       "wiped node 2 caught up",
       async () => {
