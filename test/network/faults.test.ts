@@ -11,6 +11,11 @@
  * One network per describe, reused step after step (the steps build on each
  * other's state); one shard for the stop/partition steps, two shards for the
  * tx and wipe steps (cross-shard state must agree too).
+ * Production conditions: on-demand production (the default: no block while
+ * nothing is pending), link delays and late, doubled alarms (harness
+ * `productionTiming`). A step that needs the chain to move sends txs, as a used
+ * network does (`Fixture.busy`); each step starts from a resting network, so the
+ * nodes must also find each other again after a fault with no traffic to help.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../src/sharding/placement";
@@ -20,10 +25,12 @@ import {
   balance,
   blockHash,
   chainInfo,
+  type ChainInfo,
   FinalityWatch,
   finalChainDiff,
   getJson,
   headStates,
+  productionTiming,
   startNetwork,
   waitFor,
   type NetNode,
@@ -38,26 +45,60 @@ class Fixture {
   watch!: FinalityWatch;
   client!: Client;
   accounts: string[] = [];
+  private quiet?: () => Promise<void>;
+  private memo = 0;
 
   async start(vars: Record<string, string>): Promise<void> {
-    // Every slot, as IOST: the faults are measured on a chain that keeps moving without txs.
-    this.net = await startNetwork({ nodes: 4, proxied: true, vars: { BLOCK_PRODUCTION: "interval", ...vars } });
+    this.net = await startNetwork({ nodes: 4, vars, timing: productionTiming() });
     this.watch = new FinalityWatch(this.net.nodes);
     this.watch.start();
-    await waitFor("every node past LIB 3", async () => (await allInfo(this.net.nodes)).every((i) => i.lib >= 3), 60_000);
     this.client = await connect(this.net.nodes[0].url);
+    this.busy();
+    await waitFor("every node past LIB 3", async () => (await allInfo(this.net.nodes)).every((i) => i.lib >= 3), 90_000);
+    await this.rest();
   }
 
   async stop(): Promise<void> {
+    await this.rest();
     await this.watch?.stop();
     await this.net?.stop();
   }
 
   /**
+   * Keeps the chain moving until rest(): on demand, blocks come only with txs, so a small
+   * admin → producer000 transfer goes to each running node in turn, one every 250 ms (about two
+   * per slot). A refused or unanswered send is skipped: the step waits for blocks, not for these.
+   */
+  busy(): void {
+    if (this.quiet) return;
+    let on = true;
+    const loop = (async () => {
+      for (let i = 0; on; i++) {
+        const node = this.net.nodes[i % this.net.nodes.length];
+        if (node.running) await this.send(node, this.client.iost.transfer("iost", "admin", "producer000", "0.01", `busy ${++this.memo}`)).catch(() => {});
+        await sleep(250);
+      }
+    })();
+    this.quiet = async () => {
+      on = false;
+      await loop;
+    };
+  }
+
+  /** Stops busy()'s txs; the producers finalize what is pending and rest. */
+  async rest(): Promise<void> {
+    const quiet = this.quiet;
+    this.quiet = undefined;
+    await quiet?.();
+  }
+
+  /**
    * Every node running and every link healed, all on one head: where each step
-   * starts (so one failed step does not fail the ones after it).
+   * starts (so one failed step does not fail the ones after it). Without txs:
+   * a node back from a fault must find the resting others' head itself.
    */
   async restore(): Promise<void> {
+    await this.rest();
     this.net.healAll();
     await Promise.all(this.net.nodes.filter((n) => !n.running).map((n) => n.start()));
     await this.converged([0, 1, 2, 3], 60_000);
@@ -169,6 +210,26 @@ class Fixture {
     if (sameHead) await this.expectSameState(indexes);
   }
 
+  /**
+   * Chain infos of `indexes` once their LIBs stood still for two seconds: after a cut, what was
+   * under way crosses slow links and late alarms (seconds on a loaded machine) before LIB stalls.
+   */
+  async settled(indexes: readonly number[]): Promise<ChainInfo[]> {
+    let prev = "";
+    let since = Date.now();
+    return waitFor(
+      `LIBs of nodes ${indexes.join(",")} standing still`,
+      async () => {
+        const infos = await allInfo(this.nodes(indexes));
+        const libs = infos.map((i) => i.lib).join(",");
+        if (libs !== prev) [prev, since] = [libs, Date.now()];
+        return Date.now() - since >= 2_000 ? infos : undefined;
+      },
+      30_000,
+      500,
+    );
+  }
+
   /** Waits until the nodes `indexes` report one head hash. */
   async converged(indexes: readonly number[] = [0, 1, 2, 3], timeoutMs = 40_000): Promise<void> {
     await waitFor(
@@ -227,6 +288,7 @@ describe("faults on four nodes, one shard", () => {
 
   it("steady state: one final chain, LIB close to head, txs sent anywhere included once", async () => {
     const nodes = f.nodes();
+    f.busy();
     // LIB trails head by a few blocks on every node, sampled over two seconds.
     for (let k = 0; k < 5; k++) {
       for (const info of await allInfo(nodes)) expect(info.head - info.lib, `head ${info.head} lib ${info.lib}`).toBeLessThanOrEqual(4);
@@ -253,6 +315,7 @@ describe("faults on four nodes, one shard", () => {
     // Exactly once on the final chain (same on every node: finalChainDiff below).
     expect(await f.occurrences(nodes[1], start, last, hashes)).toEqual([1, 1, 1, 1, 1]);
     // 1 + 2 + 3 + 4 to ftalice, 7 to ftbob: nothing counted twice or lost.
+    await f.rest();
     await f.converged();
     const after = await Promise.all(["ftalice", "ftbob"].map((a) => balance(nodes[0], a)));
     expect(Number(after[0]) - Number(before[0])).toBe(10);
@@ -265,6 +328,7 @@ describe("faults on four nodes, one shard", () => {
     const down = f.net.nodes[3];
     const up = [0, 1, 2];
     await down.stop();
+    f.busy();
     const stopped = await chainInfo(f.net.nodes[0]);
     // Its slots stay empty: no block above the ones it may have sent before stopping is its.
     await waitFor("head 12 blocks on", async () => (await chainInfo(f.net.nodes[0])).head >= stopped.head + 12, 30_000);
@@ -272,6 +336,7 @@ describe("faults on four nodes, one shard", () => {
     expect(await f.witnesses(f.net.nodes[0], stopped.head + 2, mid.head)).not.toContain(down.pubkey);
     // Three of four producers are enough for finality.
     await waitFor("LIB advances without node 3", async () => (await allInfo(f.nodes(up))).every((i) => i.lib >= stopped.lib + 8), 30_000);
+    await f.rest();
     await f.converged(up);
     await f.invariants(up);
 
@@ -285,6 +350,7 @@ describe("faults on four nodes, one shard", () => {
       },
       60_000,
     );
+    f.busy();
     await waitFor(
       "a block of node 3 after its restart",
       async () => {
@@ -294,6 +360,7 @@ describe("faults on four nodes, one shard", () => {
       30_000,
       1_000,
     );
+    await f.rest();
     await f.converged();
     await f.invariants([0, 1, 2, 3]);
   });
@@ -302,8 +369,8 @@ describe("faults on four nodes, one shard", () => {
     await f.restore();
     const [a, b] = [f.net.nodes[2], f.net.nodes[3]];
     await Promise.all([a.stop(), b.stop()]);
-    await sleep(2_000); // endorsements and blocks already under way settle
-    const stalled = await allInfo(f.nodes([0, 1]));
+    f.busy();
+    const stalled = await f.settled([0, 1]); // endorsements and blocks already under way
     const headsBefore = stalled.map((i) => i.head);
     for (let k = 0; k < 6; k++) {
       await sleep(1_000);
@@ -321,6 +388,7 @@ describe("faults on four nodes, one shard", () => {
     await a.start();
     const lib = Math.max(...stalled.map((i) => i.lib));
     await waitFor("LIB advances with node 2 back", async () => (await allInfo(f.nodes([0, 1, 2]))).every((i) => i.lib >= lib + 4), 60_000);
+    await f.rest();
     await f.converged([0, 1, 2]);
     await f.invariants([0, 1, 2]);
 
@@ -333,10 +401,12 @@ describe("faults on four nodes, one shard", () => {
     await f.restore();
     f.net.cut(0, 1);
     f.net.cut(1, 0);
+    f.busy();
     const at = await allInfo(f.nodes());
     const lib = Math.max(...at.map((i) => i.lib));
     // Pushes are relayed by the nodes that adopt them, so 0 and 1 still follow each other.
     await waitFor("LIB 8 on, everywhere", async () => (await allInfo(f.nodes())).every((i) => i.lib >= lib + 8), 40_000);
+    await f.rest();
     await f.converged();
     await f.invariants([0, 1, 2, 3]);
     // Both ends of the cut link kept producing, and their blocks were taken by everyone.
@@ -351,6 +421,7 @@ describe("faults on four nodes, one shard", () => {
     const pre = await allInfo(f.nodes());
     const before = await Promise.all(["ftalice", "ftbob"].map((a) => balance(f.net.nodes[1], a)));
     f.net.partition([0], [1, 2, 3]);
+    f.busy();
     await sleep(1_500); // anything node 0 got just before the cut is counted
     const minority = await chainInfo(f.net.nodes[0]);
     expect(minority.lib).toBeLessThanOrEqual(Math.max(...pre.map((i) => i.head)));
@@ -379,6 +450,7 @@ describe("faults on four nodes, one shard", () => {
       20_000,
     );
     expect(alone.lib).toBe(minority.lib);
+    await f.rest();
     await f.converged([1, 2, 3]);
     await f.invariants([1, 2, 3]);
     await f.invariants([0], false);
@@ -403,8 +475,8 @@ describe("faults on four nodes, one shard", () => {
   it("partition {0,1} | {2,3}: neither half finalizes; healed, one chain wins and LIB moves on", async () => {
     await f.restore();
     f.net.partition([0, 1], [2, 3]);
-    await sleep(2_000); // endorsements under way at the cut settle
-    const stalled = await allInfo(f.nodes());
+    f.busy();
+    const stalled = await f.settled([0, 1, 2, 3]); // endorsements under way at the cut
     for (let k = 0; k < 5; k++) {
       await sleep(1_000);
       expect(
@@ -421,9 +493,10 @@ describe("faults on four nodes, one shard", () => {
     await f.invariants([2, 3], false);
 
     f.net.healAll();
-    await f.converged([0, 1, 2, 3], 60_000);
     const lib = Math.max(...stalled.map((i) => i.lib));
-    await waitFor("LIB past the partition", async () => (await allInfo(f.nodes())).every((i) => i.lib > Math.max(a.head, b.head)), 40_000);
+    await waitFor("LIB past the partition", async () => (await allInfo(f.nodes())).every((i) => i.lib > Math.max(a.head, b.head)), 60_000);
+    await f.rest();
+    await f.converged([0, 1, 2, 3], 60_000);
     // Exactly one half's branch survived.
     const survived = [(await blockHash(f.net.nodes[0], a.head)) === a.headHash, (await blockHash(f.net.nodes[0], b.head)) === b.headHash];
     expect(survived.filter(Boolean), `branches after LIB ${lib}: ${survived}`).toHaveLength(1);
@@ -434,6 +507,7 @@ describe("faults on four nodes, one shard", () => {
     await f.restore();
     const node = f.net.nodes[3];
     f.net.partition([3], [0, 1, 2]);
+    f.busy();
     await sleep(1_500);
     const cut = await chainInfo(node);
     const own = await waitFor(
@@ -450,6 +524,7 @@ describe("faults on four nodes, one shard", () => {
     f.net.healAll();
     await sleep(2_000); // the others go on without it
     await node.start();
+    await f.rest();
     await f.converged([0, 1, 2, 3], 60_000);
     expect(await blockHash(node, own.head)).not.toBe(own.headHash);
     await f.invariants([0, 1, 2, 3]);
@@ -463,7 +538,9 @@ describe("faults on four nodes, one shard", () => {
     // Right after the restart, before new blocks: every node still holds the last final block.
     for (const n of f.nodes()) expect(await blockHash(n, last[0]), `node ${n.index}`).toBe(last[1]);
     for (const info of await allInfo(f.nodes())) expect(info.lib).toBeGreaterThanOrEqual(last[0] - 1);
+    f.busy();
     await waitFor("LIB past the restart", async () => (await allInfo(f.nodes())).every((i) => i.lib >= last[0] + 6), 40_000);
+    await f.rest();
     await f.converged();
     await f.invariants([0, 1, 2, 3]);
     // Over the whole run: no final block ever changed on any node.
@@ -515,6 +592,7 @@ describe("faults on four nodes, two shards", () => {
     const [home, away] = [onShard(0), onShard(1)];
     const before = await Promise.all([home, away].map((a) => balance(f.net.nodes[1], a)));
     f.net.partition([0], [1, 2, 3]);
+    f.busy();
     await sleep(1_500);
     const minority = await chainInfo(f.net.nodes[0]);
     // admin (shard 0) pays the shard-1 account through the minority node: the debit and
@@ -531,10 +609,12 @@ describe("faults on four nodes, two shards", () => {
     );
     expect((await chainInfo(f.net.nodes[0])).lib).toBe(minority.lib);
 
+    await f.rest();
     f.net.healAll();
     await f.converged([0, 1, 2, 3], 60_000);
     expect(await blockHash(f.net.nodes[0], lostAt)).not.toBe(lostBlock);
     const last = Math.max(await f.included(lost), await f.included(kept));
+    f.busy();
     await waitFor(`every LIB past ${last}`, async () => (await allInfo(f.nodes())).every((i) => i.lib >= last + 2), 40_000);
     expect(await f.occurrences(f.net.nodes[3], minority.lib + 1, last, [lost, kept])).toEqual([1, 1]);
     // 3 + 4 reached the shard-1 account once on every node; the shard-0 one is untouched.
@@ -547,6 +627,7 @@ describe("faults on four nodes, two shards", () => {
       30_000,
     );
     for (const node of f.nodes()) expect(await balance(node, home)).toBe(before[0]);
+    await f.rest();
     await f.converged();
     await f.invariants([0, 1, 2, 3]);
   });
@@ -556,7 +637,6 @@ describe("faults on four nodes, two shards", () => {
     const node = f.net.nodes[2];
     const ref = f.net.nodes[0];
     const at = await chainInfo(ref);
-    f.watch.forget(2);
     // What its peers refused from node 2 so far: a wiped node asks its peers before it signs
     // anything, so it pushes no block of its own on the old genesis (chain-sync.ts caughtUp).
     const refusedFrom2 = async () => {
@@ -565,7 +645,11 @@ describe("faults on four nodes, two shards", () => {
       return new Set(rejected.filter((x) => /irreversible/.test(x.reason)).map((x) => `${x.number} ${x.hash}`));
     };
     const refusedBefore = await refusedFrom2();
+    // No poll of the old store may come after forget(): the wiped node's LIB starts over.
+    await f.watch.stop();
+    f.watch.forget(2);
     await node.wipe();
+    f.watch.start();
     await waitFor(
       "wiped node 2 caught up",
       async () => {
@@ -584,6 +668,7 @@ describe("faults on four nodes, two shards", () => {
     await f.invariants([0, 1, 2, 3]);
     expect([...(await refusedFrom2())].filter((x) => !refusedBefore.has(x))).toEqual([]);
     // And it produces again, on the common chain.
+    f.busy();
     const back = (await chainInfo(ref)).head;
     await waitFor(
       "a block of node 2 after its wipe",

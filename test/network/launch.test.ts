@@ -1,7 +1,9 @@
 /**
  * The network launcher and its fault controls (issue #7): a link proxy against
  * a tiny HTTP server, then four real nodes (each its own workerd and store)
- * started together through the harness, restarted, wiped, and their links cut.
+ * started together through the harness, restarted, wiped, and their links cut,
+ * under production conditions (on-demand production, link delays, late alarms:
+ * harness `productionTiming`); a step that needs blocks sends txs for them.
  */
 import { createServer, type Server } from "node:http";
 import { existsSync, writeFileSync } from "node:fs";
@@ -10,7 +12,21 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { delayDraw } from "../../scripts/link-proxy";
-import { allInfo, balance, balanceDiff, blockHash, chainInfo, finalChainDiff, getJson, startLinkProxy, startNetwork, waitFor, type Network } from "./harness";
+import { connect, post, signTx, txJson, type Client } from "../e2e/helpers/sdk";
+import {
+  allInfo,
+  balance,
+  balanceDiff,
+  blockHash,
+  chainInfo,
+  finalChainDiff,
+  getJson,
+  productionTiming,
+  startLinkProxy,
+  startNetwork,
+  waitFor,
+  type Network,
+} from "./harness";
 
 describe("link proxy", () => {
   let server: Server;
@@ -176,10 +192,31 @@ describe("comparing nodes", () => {
 
 describe("four-node network", () => {
   let net: Network | undefined;
+  let client: Client;
+  let memo = 0;
 
   beforeAll(async () => {
-    net = await startNetwork({ nodes: 4, vars: { BLOCK_PRODUCTION: "interval" } }); // its restarts wait for blocks without txs
+    net = await startNetwork({ nodes: 4, timing: productionTiming() });
+    client = await connect(net.nodes[0].url);
   }, 150_000);
+
+  /** Sends transfers through node 0 until `node`'s head reaches `height`: on demand, blocks come with txs. */
+  async function blocksUpTo(node: Network["nodes"][number], height: number) {
+    return waitFor(
+      `node ${node.index} past block ${height}`,
+      async () => {
+        const info = await chainInfo(node);
+        if (info.head >= height) return info;
+        const tx = client.iost.transfer("iost", "admin", "producer000", "0.01", `launch ${++memo}`);
+        signTx(client, tx, client.admin);
+        const r = await post(net!.nodes[0].url, "/sendTx", txJson(tx));
+        if (r.status !== 200) throw new Error(`sendTx: HTTP ${r.status} ${r.text}`);
+        return undefined;
+      },
+      60_000,
+      500,
+    );
+  }
   afterAll(async () => {
     await net?.stop();
   }, 60_000);
@@ -246,14 +283,7 @@ describe("four-node network", () => {
 
   it("a stopped node comes back on the same port with its chain", async () => {
     const node = net!.nodes[3];
-    const before = await waitFor(
-      "node 3 past block 3",
-      async () => {
-        const info = await chainInfo(node);
-        return info.head >= 3 ? info : undefined;
-      },
-      30_000,
-    );
+    const before = await blocksUpTo(node, 3);
     await node.stop();
     expect(node.running).toBe(false);
     await expect(fetch(`${node.url}/getChainInfo`)).rejects.toThrow();
@@ -271,14 +301,7 @@ describe("four-node network", () => {
 
   it("a wiped node loses its store, starts from genesis and syncs the chain back", async () => {
     const node = net!.nodes[2];
-    const before = await waitFor(
-      "node 2 past block 8",
-      async () => {
-        const info = await chainInfo(node);
-        return info.head >= 8 ? info : undefined;
-      },
-      60_000,
-    );
+    const before = await blocksUpTo(node, 8);
     const genesis = await blockHash(node, 0);
     const marker = join(node.persist, "marker");
     writeFileSync(marker, "old store");
