@@ -503,6 +503,10 @@ describe("subscribe", () => {
     expect(r.status).toBe(200);
     expect(r.text).toBe(JSON.stringify({ result: { event: { topic: "CONTRACT_RECEIPT", data: "r1", time: "5" } } }) + "\n");
     expect(f.calls.find((c) => c.method === "coordinator.eventsSince")?.args).toEqual([[10]]);
+    // By number, in go-iost rpc.proto's enum order: CONTRACT_RECEIPT = 0, CONTRACT_EVENT = 1.
+    n = 0;
+    const byNumber = await call(f.env, "/subscribe", postText(JSON.stringify({ topics: [1], filter: { contract_id: "Cabc" } })));
+    expect(byNumber.text).toBe(JSON.stringify({ result: { event: { topic: "CONTRACT_EVENT", data: "e1", time: "6" } } }) + "\n");
     const bad = await call(f.env, "/subscribe", postText(JSON.stringify({ topics: ["BLOCKS"] })));
     expect(bad.body.code).toBe(2);
   });

@@ -23,7 +23,8 @@ import { field, parseJsonBody } from "../lib/params";
 
 export const subscribeRoutes = new Hono<AppEnv>();
 
-const TOPICS = ["CONTRACT_EVENT", "CONTRACT_RECEIPT"] as const;
+/** In go-iost rpc.proto's enum order (Event.Topic: CONTRACT_RECEIPT = 0, CONTRACT_EVENT = 1). */
+const TOPICS = ["CONTRACT_RECEIPT", "CONTRACT_EVENT"] as const;
 /** Between two polls: two blocks at IOST's interval; a poll returns up to 100 blocks' events per shard. */
 const POLL_MS = 1_000;
 /** Polls one stream makes: with the head lookup, 49 subrequests (the Free plan allows 50 per request). */
@@ -38,7 +39,7 @@ function parseTopics(value: unknown): Set<string> {
   if (!Array.isArray(value)) throw new RpcFailure("invalid value for repeated enum field topics");
   const out = new Set<string>();
   for (const t of value) {
-    // protobuf-JSON enums: by name or by number (CONTRACT_EVENT = 0, CONTRACT_RECEIPT = 1).
+    // protobuf-JSON enums: by name or by number.
     const name = typeof t === "number" ? TOPICS[t] : t;
     if (typeof name !== "string" || !(TOPICS as readonly string[]).includes(name)) {
       throw new RpcFailure(`invalid value for enum field topics: ${JSON.stringify(t)}`);
