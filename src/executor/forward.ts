@@ -7,11 +7,12 @@ import { Decimal } from "../amount.js";
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
+import { TOKEN721 } from "../contracts/token721.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { placedByName, shardOf, tokenShard } from "../sharding/placement.js";
+import { nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 
 /** The argument that names the account an action works for, per system action. */
@@ -40,11 +41,15 @@ function stringArg(action: Action, at: number): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** The shard a top-level token.iost create or issue must run on when not `sh`'s (its token's), else null. */
+/**
+ * The shard a top-level token.iost create or issue, or any token721.iost action (its token lives whole on its
+ * symbol's shard), must run on when not `sh`'s, else null.
+ */
 export function tokenHomeTarget(sh: { index: number; count: number }, action: Action): number | null {
-  if (!TOKEN_HOME.has(`${action.contract}/${action.actionName}`)) return null;
+  const nft = action.contract === TOKEN721;
+  if (!nft && !TOKEN_HOME.has(`${action.contract}/${action.actionName}`)) return null;
   const sym = stringArg(action, 0);
-  const shard = sym === undefined ? null : tokenShard(sym, sh.count);
+  const shard = sym === undefined ? null : nft ? nftShard(sym, sh.count) : tokenShard(sym, sh.count);
   return shard === null || shard === sh.index ? null : shard;
 }
 
@@ -164,7 +169,8 @@ export function escrowRam(h: Host): void {
   const ramIost = actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy");
   // token.iost's create and issue charge the publisher for the token's records, as on one shard, and so
   // does a balance or frozen record of a token it carries (takeTokens) that is new there.
-  const tokenRam = r.tokens !== undefined || actions.some((a) => TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
+  // token721.iost's actions charge their issuer or sender (the publisher, usually) for every record.
+  const tokenRam = r.tokens !== undefined || actions.some((a) => a.contract === TOKEN721 || TOKEN_HOME.has(`${a.contract}/${a.actionName}`));
   if (!ramIost && !tokenRam && !actions.some((a) => isContractId(a.contract))) return;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
   if (ramIost) {

@@ -11,7 +11,8 @@
  *   except Proof of Believability's, which run on the consensus shard (0) only,
  *   where every account's `contribute` lives too.
  * - A token's definition and supply live on its home shard (tokenShard); every
- *   other shard holds a copy of its definition.
+ *   other shard holds a copy of its definition. A token721.iost token lives
+ *   whole on its symbol's shard (nftShard).
  */
 import { sha3, utf8 } from "../crypto/sha3.js";
 
@@ -53,6 +54,16 @@ export const RAM_TOKEN = "ram";
 export function tokenShard(sym: string, count: number): number | null {
   if (sym === RAM_TOKEN) return null;
   return count === 1 || sym === "iost" || sym === CONSENSUS_TOKEN ? CONSENSUS_SHARD : shardOf(sym, count);
+}
+
+/**
+ * The shard that keeps every record of a token721.iost token (its owners, every
+ * holder's count and metadata: src/contracts/token721.ts), so that each of its
+ * actions runs on one shard as on one chain. Unlike tokenShard no symbol is
+ * special: token721.iost's symbols are its own.
+ */
+export function nftShard(sym: string, count: number): number {
+  return shardOf(sym, count);
 }
 
 /** Whether a raw key is an account's `contribute` balance or frozen balance (kept on the consensus shard). */
