@@ -66,6 +66,16 @@ export function nftShard(sym: string, count: number): number {
   return shardOf(sym, count);
 }
 
+/**
+ * The shard of a token721.iost storage key (`T721I<sym>`, `T721M<sym>#<owner>`, or `T721B<owner>` field `<sym>`),
+ * or null when the key names no one token (a holder's list of symbols: per shard).
+ */
+export function nftKeyShard(key: string, field: string | null, count: number): number | null {
+  if (key.startsWith("T721I")) return nftShard(key.slice(5), count);
+  if (key.startsWith("T721M") && key.includes("#")) return nftShard(key.slice(5, key.lastIndexOf("#")), count);
+  return key.startsWith("T721B") && field ? nftShard(field, count) : null;
+}
+
 /** Whether a raw key is an account's `contribute` balance or frozen balance (kept on the consensus shard). */
 export function isConsensusTokenKey(raw: string): boolean {
   return raw.startsWith("m-token.iost-T") && raw.endsWith("-" + CONSENSUS_TOKEN) && (raw[14] === "B" || raw[14] === "F");
