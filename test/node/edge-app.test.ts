@@ -271,10 +271,7 @@ describe("transport", () => {
   });
 
   it("capabilities this node lacks answer code 12 with a reason, never fake data", async () => {
-    for (const path of [
-      "/getContractVote/vote.iost/true",
-      "/getRawBlockByNumber/1/true",
-    ]) {
+    for (const path of ["/getContractVote/vote.iost/true", "/getRawBlockByNumber/1/true"]) {
       const r = await call(f.env, path);
       expect(r.status, path).toBe(400);
       expect(r.body.code, path).toBe(12);

@@ -267,7 +267,11 @@ const CASES: Case[] = [
   ["token721: a token of shard 3 created from shard 0", () => txBy(on(0), [nft("create", ["card", on(0), 4])])],
   [
     "token721: issued to accounts of three shards in one tx",
-    () => txBy(on(0), [1, 2, 3].map((t) => nft("issue", ["card", on(t), `{"n": ${t}}`]))),
+    () =>
+      txBy(
+        on(0),
+        [1, 2, 3].map((t) => nft("issue", ["card", on(t), `{"n": ${t}}`])),
+      ),
   ],
   ["token721: moved between two shards that are not the token's", () => txBy(on(1), [nft("transfer", ["card", on(1), on(2), "0"])])],
   ["token721: moved by a holder of the token's shard", () => txBy(on(3), [nft("transfer", ["card", on(3), on(2), "2"])])],
@@ -289,7 +293,10 @@ const CASES: Case[] = [
   ],
   ["token721: its last id issued to the holder of a record another paid", () => txBy(on(0), [nft("issue", ["card", on(0), "{}"])])],
   ["token721: issued beyond its total supply", () => txBy(on(0), [nft("issue", ["card", on(1), "{}"])])],
-  ["token721: a contract deployed on shard 1 reads it", () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(NFT_READER, [{ name: "held", args: ["string"] }])])])],
+  [
+    "token721: a contract deployed on shard 1 reads it",
+    () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(NFT_READER, [{ name: "held", args: ["string"] }])])]),
+  ],
   ["token721: a contract of another shard than the token's reads it", () => txBy(on(2, 1), [act(nftReader, "held", ["card"])])],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
