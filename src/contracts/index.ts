@@ -1,5 +1,6 @@
 /** Native system contracts: importing this module registers them all. */
 import "./token.js";
+import "./token721.js";
 import "./gas.js";
 import "./auth.js";
 import "./ram.js";

@@ -7,11 +7,12 @@ import { Decimal } from "../amount.js";
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
+import { TOKEN721 } from "../contracts/token721.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { placedByName, shardOf, tokenShard } from "../sharding/placement.js";
+import { nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 import type { Debt } from "./index.js";
 
@@ -41,11 +42,15 @@ function stringArg(action: Action, at: number): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** The shard a top-level token.iost create or issue must run on when not `sh`'s (its token's), else null. */
+/**
+ * The shard a top-level token.iost create or issue, or any token721.iost action (its token lives whole on its
+ * symbol's shard), must run on when not `sh`'s, else null.
+ */
 export function tokenHomeTarget(sh: { index: number; count: number }, action: Action): number | null {
-  if (!TOKEN_HOME.has(`${action.contract}/${action.actionName}`)) return null;
+  const nft = action.contract === TOKEN721;
+  if (!nft && !TOKEN_HOME.has(`${action.contract}/${action.actionName}`)) return null;
   const sym = stringArg(action, 0);
-  const shard = sym === undefined ? null : tokenShard(sym, sh.count);
+  const shard = sym === undefined ? null : nft ? nftShard(sym, sh.count) : tokenShard(sym, sh.count);
   return shard === null || shard === sh.index ? null : shard;
 }
 
@@ -161,7 +166,12 @@ export function carriesRam(h: Host): boolean {
   if (r?.tokens !== undefined) return true;
   const actions = r?.forward?.actions ?? [];
   return actions.some(
-    (a) => (a.contract === "ram.iost" && a.actionName !== "buy") || TOKEN_HOME.has(`${a.contract}/${a.actionName}`) || isContractId(a.contract),
+    // token721.iost's actions charge their issuer or sender (the publisher, usually) for every record.
+    (a) =>
+      (a.contract === "ram.iost" && a.actionName !== "buy") ||
+      a.contract === TOKEN721 ||
+      TOKEN_HOME.has(`${a.contract}/${a.actionName}`) ||
+      isContractId(a.contract),
   );
 }
 

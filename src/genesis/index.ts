@@ -8,9 +8,9 @@
  * producer and deadaddr (keys "0"), gas.iost pledge admin→admin, ram.iost
  * initAdmin + issue (the 30% reserve), RAM buy for admin, the reserve to the
  * foundation, RAM buys for producers, pledges admin→foundation and admin→each
- * producer. Not yet deployed here (their modules do not exist yet): token721,
- * domain, bonus, vote, vote_producer, base, exchange. No gas is charged for
- * the genesis actions (IOST's genesis tx pays from deadaddr's empty gas).
+ * producer. token721.iost is native and needs no genesis state. Not yet
+ * deployed here (their modules do not exist yet): domain, bonus, vote,
+ * vote_producer, base, exchange. No gas is charged for the genesis actions (IOST's genesis tx pays from deadaddr's empty gas).
  *
  * Optional `devAccounts` (not in IOST's genesis): signed up by admin after the
  * IOST steps, funded with a transfer from admin, a gas pledge and a RAM buy.

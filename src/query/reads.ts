@@ -11,6 +11,7 @@ import { pledgeOrder } from "../sharding/pledges.js";
 import type { State } from "../state/state.js";
 import * as q from "./index.js";
 import * as pob from "./pob.js";
+import * as nft from "./token721.js";
 
 /** IOST's error answer: the edge turns it into HTTP 400 {"code":2,"message":…}. */
 const orError = <T>(v: T | null, error: string): T | { error: string } => (v === null ? { error } : v);
@@ -26,6 +27,9 @@ export const reads = {
   getPledges: (s: State, _time: bigint, pledger: string) => q.pledgesOf(s, pledger),
   getTokenBalance: (s: State, time: bigint, account: string, token: string) => q.getTokenBalance(s, account, token, time),
   getTokenInfo: (s: State, _time: bigint, symbol: string) => orError(q.getTokenInfo(s, symbol), "token not found"),
+  getToken721Balance: (s: State, _time: bigint, account: string, sym: string) => orError(nft.getToken721Balance(s, account, sym), "account not found"),
+  getToken721Owner: (s: State, _time: bigint, sym: string, id: string) => orError(nft.getToken721Owner(s, sym, id), `token ${sym} ${id} not found`),
+  getToken721Metadata: (s: State, _time: bigint, sym: string, id: string) => orError(nft.getToken721Metadata(s, sym, id), `token ${sym} ${id} not found`),
   getRAMInfo: (s: State) => q.getRAMInfo(s),
   getContract: (s: State, _time: bigint, id: string) => orError(q.getContract(s, id), "contract not found"),
   getContractStorage: (s: State, _time: bigint, id: string, key: string, field: string) => q.getContractStorage(s, id, key, field),

@@ -11,7 +11,8 @@
  *   except Proof of Believability's, which run on the consensus shard (0) only,
  *   where every account's `contribute` lives too.
  * - A token's definition and supply live on its home shard (tokenShard); every
- *   other shard holds a copy of its definition.
+ *   other shard holds a copy of its definition. A token721.iost token lives
+ *   whole on its symbol's shard (nftShard).
  */
 import { sha3, utf8 } from "../crypto/sha3.js";
 
@@ -53,6 +54,26 @@ export const RAM_TOKEN = "ram";
 export function tokenShard(sym: string, count: number): number | null {
   if (sym === RAM_TOKEN) return null;
   return count === 1 || sym === "iost" || sym === CONSENSUS_TOKEN ? CONSENSUS_SHARD : shardOf(sym, count);
+}
+
+/**
+ * The shard that keeps every record of a token721.iost token (its owners, every
+ * holder's count and metadata: src/contracts/token721.ts), so that each of its
+ * actions runs on one shard as on one chain. Unlike tokenShard no symbol is
+ * special: token721.iost's symbols are its own.
+ */
+export function nftShard(sym: string, count: number): number {
+  return shardOf(sym, count);
+}
+
+/**
+ * The shard of a token721.iost storage key (`T721I<sym>`, `T721M<sym>#<owner>`, or `T721B<owner>` field `<sym>`),
+ * or null when the key names no one token (a holder's list of symbols: per shard).
+ */
+export function nftKeyShard(key: string, field: string | null, count: number): number | null {
+  if (key.startsWith("T721I")) return nftShard(key.slice(5), count);
+  if (key.startsWith("T721M") && key.includes("#")) return nftShard(key.slice(5, key.lastIndexOf("#")), count);
+  return key.startsWith("T721B") && field ? nftShard(field, count) : null;
 }
 
 /** Whether a raw key is an account's `contribute` balance or frozen balance (kept on the consensus shard). */

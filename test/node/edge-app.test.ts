@@ -14,7 +14,7 @@ import { FINAL_CACHE_CONTROL, HEAD_CACHE_CONTROL, HEAD_MEMO_MS } from "../../wor
 import type { Env } from "../../workers/env";
 import { accountFromSecret, ADMIN_SECRET, Algorithm, IOST, KeyPair } from "../e2e/helpers/sdk";
 import { sdkTxHash } from "../e2e/helpers/txhash";
-import { shardOf } from "../../src/sharding/placement";
+import { nftShard, shardOf } from "../../src/sharding/placement";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement } from "../../src/consensus/endorse";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
@@ -79,6 +79,9 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getVoterBonus: async () => ({ bonus: 0, detail: {} }),
     getCandidateBonus: async () => ({ bonus: 0 }),
     getPledges: async () => [],
+    getToken721Balance: async (a): Promise<Answer<Json>> => (a === "admin" ? { balance: "1", tokenIDs: ["0"] } : { error: "account not found" }),
+    getToken721Owner: async (t, id): Promise<Answer<Json>> => ({ error: `token ${t} ${id} not found` }),
+    getToken721Metadata: async (t, id): Promise<Answer<Json>> => ({ error: `token ${t} ${id} not found` }),
   };
   const reads: Reads = { ...readBase, ...overrides.reads };
   const coordBase: CoordinatorApi = {
@@ -268,13 +271,7 @@ describe("transport", () => {
   });
 
   it("capabilities this node lacks answer code 12 with a reason, never fake data", async () => {
-    for (const path of [
-      "/getToken721Balance/admin/nft/true",
-      "/getToken721Metadata/nft/1/true",
-      "/getToken721Owner/nft/1/true",
-      "/getContractVote/vote.iost/true",
-      "/getRawBlockByNumber/1/true",
-    ]) {
+    for (const path of ["/getContractVote/vote.iost/true", "/getRawBlockByNumber/1/true"]) {
       const r = await call(f.env, path);
       expect(r.status, path).toBe(400);
       expect(r.body.code, path).toBe(12);
@@ -612,6 +609,23 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
     await call(f.env, "/getTokenBalance/producer000/iost/true");
     const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
     expect(shards).toEqual(["shard-0", "shard-1"]);
+  });
+});
+
+describe("token721.iost's reads go to the token's shard (src/sharding/placement.ts nftShard)", () => {
+  it("getToken721Balance, Owner, Metadata and its storage: one shard, the symbol's; IOST's id check first", async () => {
+    const f = fakeEnv({ vars: { SHARD_COUNT: "4" } });
+    const home = `shard-${nftShard("pika", 4)}`;
+    const shardsAsked = () => f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
+    expect((await call(f.env, "/getToken721Balance/admin/pika/true")).body).toEqual({ balance: "1", tokenIDs: ["0"] });
+    expect((await call(f.env, "/getToken721Owner/pika/3/true")).body.message).toContain("token pika 3 not found");
+    expect((await call(f.env, "/getToken721Metadata/pika/3/false")).body.message).toContain("token pika 3 not found");
+    await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token721.iost", key: "T721Mpika#admin", field: "0" })));
+    await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token721.iost", key: "T721Badmin", field: "pika" })));
+    expect(shardsAsked()).toEqual([home, home, home, home, home]);
+    f.calls.length = 0;
+    expect((await call(f.env, "/getToken721Balance/ab/pika/true")).body.message).toContain("id invalid. id length should be between 5,11 - 2");
+    expect(shardsAsked()).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
 import { locationHint, stubOf } from "../../durable-objects/config";
-import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
+import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeyShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
 import { objectCall } from "./usage";
@@ -77,6 +77,9 @@ export async function storageShardIndex(env: Env, contract: string, key: string,
   // A token's definition and supply (`TI<sym>`) live on its shard; the others hold a copy without the supply.
   const token = contract === "token.iost" && key.startsWith("TI") ? tokenShard(key.slice(2), shardCount(env)) : null;
   if (token !== null) return token;
+  // Every record of a token721.iost token lives on its symbol's shard.
+  const nft = contract === "token721.iost" ? nftKeyShard(key, field, shardCount(env)) : null;
+  if (nft !== null) return nft;
   if (account === null) return home ?? contractHomeIndex(env, contract);
   // A contract's balance (`TB<Contract…>`) lives with the contract, not with token.iost's global state.
   return placedByName(account) ? shardOf(account, shardCount(env)) : contractHomeIndex(env, account);

@@ -1,14 +1,14 @@
 /**
  * Accounts and tokens: /getAccount, /getTokenBalance, /getTokenInfo. Account-keyed
  * reads go to the account's home shard (its `contribute` and its votes and
- * bonuses: shard 0, the consensus shard). Capabilities that do not exist on
- * this node yet (token721) answer an honest error. `by_longest_chain` is
+ * bonuses: shard 0, the consensus shard); token721.iost's reads go to the
+ * token's shard. `by_longest_chain` is
  * checked as IOST checks it; both values read the head state (ShardApi.read).
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, tokenShard } from "../../src/sharding/placement";
+import { RpcFailure, unwrap } from "../lib/errors";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, tokenShard } from "../../src/sharding/placement";
 import { orderPledges } from "../../src/sharding/pledges";
 import { accountShard, homeShard, shard, shardCount } from "../lib/nodes";
 import { parseBoolParam } from "../lib/params";
@@ -52,10 +52,20 @@ accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   return c.json(unwrap(await shard(c.env, tokenShard(symbol, shardCount(c.env)) ?? CONSENSUS_SHARD).read("getTokenInfo", symbol)));
 });
 
-const NO_TOKEN721 = "token721.iost is not available on this node yet";
-accountRoutes.get("/getToken721Balance/:account/:token/:by_longest_chain", () => notImplemented(`getToken721Balance (${NO_TOKEN721})`));
-accountRoutes.get("/getToken721Metadata/:token/:token_id/:by_longest_chain", () => notImplemented(`getToken721Metadata (${NO_TOKEN721})`));
-accountRoutes.get("/getToken721Owner/:token/:token_id/:by_longest_chain", () => notImplemented(`getToken721Owner (${NO_TOKEN721})`));
+// Every record of a token721.iost token is on its symbol's shard (src/sharding/placement.ts nftShard).
+accountRoutes.get("/getToken721Balance/:account/:token/:by_longest_chain", async (c) => {
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  const account = c.req.param("account");
+  checkIdValid(account);
+  const token = c.req.param("token");
+  return c.json(unwrap(await shard(c.env, nftShard(token, shardCount(c.env))).read("getToken721Balance", account, token)));
+});
+for (const what of ["Metadata", "Owner"] as const)
+  accountRoutes.get(`/getToken721${what}/:token/:token_id/:by_longest_chain`, async (c) => {
+    parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+    const token = c.req.param("token");
+    return c.json(unwrap(await shard(c.env, nftShard(token, shardCount(c.env))).read(`getToken721${what}`, token, c.req.param("token_id"))));
+  });
 
 /** go-iost rpc checkIDValid: the texts IOST answers before reading anything. */
 function checkIdValid(id: string): void {

@@ -11,7 +11,9 @@
  * checked to still differ: fixing one fails this test until it leaves the list.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { shardOf } from "../../../src/sharding/placement";
+import { nftShard, shardOf } from "../../../src/sharding/placement";
+import { getToken721Balance, getToken721Metadata, getToken721Owner } from "../../../src/query/token721";
+import { State } from "../../../src/state/state";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
@@ -52,6 +54,15 @@ module.exports = Reward;`;
 const deployReward = (by: string, sym: string) => txBy(by, [act("system.iost", "setCode", [contractJson(reward(sym), [{ name: "claim", args: [] }])])]);
 
 type Case = [name: string, tx: () => Tx];
+
+const nft = (abi: string, args: unknown[]) => act("token721.iost", abi, args);
+/** A contract reading a token721.iost balance (blockchain.call: synchronous). */
+const NFT_READER = `class Reader {
+  init() {}
+  held(sym) { return blockchain.call("token721.iost", "balanceOf", [sym, tx.publisher])[0]; }
+}
+module.exports = Reader;`;
+let nftReader = "";
 
 const transferOf = (sym: string, from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", [sym, from, to, amount, ""])]);
 const transfer = (from: string, to: string, amount: string) => transferOf("iost", from, to, amount);
@@ -323,6 +334,41 @@ const CASES: Case[] = [
   ["a reward moved to another shard", () => transferOf("medal", on(2, 1), on(3), "2")],
   ["reward contract issues medal to a caller of another shard short of RAM", () => txBy(on(2, 2), [act(rewards[0], "claim", [])])],
   ["reward contract deployed on another shard than its token's: it creates gem in init", () => deployReward(on(1, 1), "gem")],
+  // token721.iost: card's shard is 3; every record of it lives there, the issuer and holders elsewhere too.
+  ["token721: a token of shard 3 created from shard 0", () => txBy(on(0), [nft("create", ["card", on(0), 4])])],
+  [
+    "token721: issued to accounts of three shards in one tx",
+    () =>
+      txBy(
+        on(0),
+        [1, 2, 3].map((t) => nft("issue", ["card", on(t), `{"n": ${t}}`])),
+      ),
+  ],
+  ["token721: moved between two shards that are not the token's", () => txBy(on(1), [nft("transfer", ["card", on(1), on(2), "0"])])],
+  ["token721: moved by a holder of the token's shard", () => txBy(on(3), [nft("transfer", ["card", on(3), on(2), "2"])])],
+  ["token721: a token not held cannot move", () => txBy(on(1), [nft("transfer", ["card", on(1), on(0), "1"])])],
+  ["token721: a transfer of a holder of another shard without its permission", () => txBy(on(1), [nft("transfer", ["card", on(2), on(1), "1"])])],
+  [
+    "token721: the reads from another shard",
+    () =>
+      txBy(on(2), [
+        nft("balanceOf", ["card", on(2)]),
+        nft("ownerOf", ["card", "0"]),
+        nft("tokenOfOwnerByIndex", ["card", on(2), 2]),
+        nft("tokenMetadata", ["card", "2"]),
+      ]),
+  ],
+  [
+    "token721: moved, then iost moved on the token's shard, in one tx",
+    () => txBy(on(2), [nft("transfer", ["card", on(2), on(0), "1"]), act("token.iost", "transfer", ["iost", on(2), on(3, 1), "2", ""])]),
+  ],
+  ["token721: its last id issued to the holder of a record another paid", () => txBy(on(0), [nft("issue", ["card", on(0), "{}"])])],
+  ["token721: issued beyond its total supply", () => txBy(on(0), [nft("issue", ["card", on(1), "{}"])])],
+  [
+    "token721: a contract deployed on shard 1 reads it",
+    () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(NFT_READER, [{ name: "held", args: ["string"] }])])]),
+  ],
+  ["token721: a contract of another shard than the token's reads it", () => txBy(on(2, 1), [act(nftReader, "held", ["card"])])],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
   ["ram buy for an account of another shard, the fee to a third shard", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(2), 1000])])],
@@ -391,7 +437,7 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { TOKEN_IN_CONTRACT, HALF_RAM, COSIGNER_RAM, RETURN } = REASON;
+const { TOKEN_IN_CONTRACT, NFT_IN_CONTRACT, HALF_RAM, COSIGNER_RAM, RETURN } = REASON;
 const KNOWN: Record<string, string> = {
   "reward contract issues medal to a caller of another shard short of RAM": HALF_RAM,
   "iost frozen to an account of another shard by a caller short of RAM": HALF_RAM,
@@ -399,6 +445,7 @@ const KNOWN: Record<string, string> = {
   "a contract of another shard charges RAM to a co-signer of a third shard": COSIGNER_RAM,
   "a contract of the publisher's shard charges RAM to a co-signer of another shard": COSIGNER_RAM,
   "a forwarded part's action on a contract of the tx's home shard": RETURN,
+  "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
 };
 
 let one: SimChain;
@@ -429,6 +476,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name.startsWith("reward contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         rewards[shardOf(tx.publisher, N)] = "Contract" + txId(tx);
         contractShard.set("Contract" + txId(tx), shardOf(tx.publisher, N));
+      }
+      if (name.endsWith("deployed on shard 1 reads it") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        nftReader = "Contract" + txId(tx);
+        contractShard.set(nftReader, shardOf(tx.publisher, N));
       }
       const why = KNOWN[name];
       if (process.env.DIFF_LOG)
@@ -464,6 +515,21 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     });
     expect((results[0].second as { statusCode: string }).statusCode).toBe("SUCCESS");
     expect(results[1]).toEqual(results[0]);
+  });
+
+  it("token721: the cases moved the token as one chain does, and the token's shard answers the RPC reads", () => {
+    const at = (chain: SimChain) => new State(chain.shards[nftShard("card", chain.shards.length)].store);
+    for (const chain of [one, four]) {
+      const holders = [0, 1, 2, 3].map((s) => getToken721Balance(at(chain), on(s), "card"));
+      expect(holders).toEqual([
+        { balance: "2", tokenIDs: ["1", "3"] },
+        { balance: "0", tokenIDs: [] },
+        { balance: "2", tokenIDs: ["0", "2"] },
+        { balance: "0", tokenIDs: [] },
+      ]);
+      expect(getToken721Owner(at(chain), "card", "2")).toEqual({ owner: on(2) });
+      expect(getToken721Metadata(at(chain), "card", "2")).toEqual({ metadata: '{"n": 3}' });
+    }
   });
 
   it("lists only cases of the workload as known differences", () => {

@@ -10,7 +10,7 @@ import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
 import type { PostedEvent } from "../../../src/sharding/events";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
-import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, shardOf, tokenShard } from "../../../src/sharding/placement";
+import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeyShard, shardOf, tokenShard } from "../../../src/sharding/placement";
 import { ShardState } from "../../../src/executor/guard";
 import { reads as rpc } from "../../../src/query/reads";
 import { orderPledges } from "../../../src/sharding/pledges";
@@ -101,6 +101,9 @@ function homeOf(key: string, count: number): number | null {
   const created = /^m-token\.iost-TI((?!iost-|ram-|contribute-)[a-z0-9_]+)-/.exec(key);
   if (created) return tokenShard(created[1], count);
   if (isTokenIndexKey(key)) return null; // a map's field list: per shard by design, not a read
+  // token721.iost: every record of a token on its symbol's shard; a holder's list of symbols is per shard.
+  const nft = /^m-token721\.iost-([^-]+)(?:-(.+))?$/.exec(key);
+  if (nft) return nftKeyShard(nft[1], nft[2] ?? null, count);
   // The gas stock: what was charged is compared as each receipt's gas_usage; the stored stock also
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
@@ -111,8 +114,8 @@ function homeOf(key: string, count: number): number | null {
   return count === 1 ? 0 : contractShard.get(id)!;
 }
 
-/** `m-<contract>-<key>` with no field: the index of a contract map's fields. */
-const isMapIndex = (key: string) => /^m-Contract[^-]+-[^-]+$/.test(key);
+/** `m-<contract>-<key>` with no field: the index of a contract's (or token721.iost's) map's fields. */
+const isMapIndex = (key: string) => /^m-(Contract[^-]+|token721\.iost)-[^-]+$/.test(key);
 
 export type Reads = Map<string, { v: unknown; t: string; payer: string }>;
 
@@ -298,6 +301,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
  */
 export const REASON = {
   TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
+  NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard",
   HALF_RAM: "a credit's new record charges the publisher's RAM at home after the tx ran, even short of it",
   COSIGNER_RAM: "RAM a part charges to a co-signer of neither its shard nor the publisher's fails the tx",
   RETURN: "a tx's actions cannot return to a shard they left",

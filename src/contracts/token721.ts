@@ -1,0 +1,180 @@
+/**
+ * token721.iost 1.0.0, IOST's non-fungible token as its genesis deploys it
+ * (go-iost vm/native/token721.go): create, issue, transfer, balanceOf,
+ * ownerOf, tokenOfOwnerByIndex, tokenMetadata. Every host call is made in Go's
+ * order so that gas and RAM match; no ABI writes a contract receipt (Go's
+ * version 1 writes none).
+ *
+ * Storage (contract token721.iost): map `T721I<symbol>` fields `T721issuer`,
+ * `totalSupply`(int), `supply`(int, also the next token id) and one field per
+ * token id holding its owner; map `T721B<account>` field `<symbol>` (int, how
+ * many the account holds); map `T721M<symbol>#<owner>` field `<token id>`
+ * (the metadata string), whose field order is tokenOfOwnerByIndex's.
+ *
+ * With several shards every record of a token lives on its symbol's shard
+ * (sharding/placement.ts nftShard): a top-level action is forwarded there
+ * with the tx's authority and RAM escrow (executor/forward.ts), like an action
+ * on a contract of that shard, so it runs and costs as on one chain. A call
+ * from inside a contract of another shard cannot reach it (docs/SHARDING.md
+ * "Tokens across shards").
+ */
+import { opCost, type Cost } from "./cost.js";
+import { ERR, VmError } from "./errors.js";
+import { asInt, asString, type Host } from "./host.js";
+import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
+import { nativeContract } from "./native.js";
+import { noop } from "./token.js";
+import { int, str } from "../state/storage.js";
+import { nftShard } from "../sharding/placement.js";
+
+export const TOKEN721 = "token721.iost";
+const INFO = "T721I";
+const BALANCE = "T721B";
+const META = "T721M";
+const ISSUER = "T721issuer";
+
+const metaKey = (sym: string, owner: string) => `${META}${sym}#${owner}`;
+
+function checkCost(h: Host, c: Cost): void {
+  if (c.toGas() > h.gasLimit) throw new VmError(ERR.outOfGas);
+}
+
+function exists(h: Host, c: Cost, sym: string): boolean {
+  return h.mapHas(c, INFO + sym, ISSUER);
+}
+
+function balanceOf(h: Host, c: Cost, sym: string, acc: string): bigint {
+  return h.mapHas(c, BALANCE + acc, sym) ? asInt(h.mapGet(c, BALANCE + acc, sym)) : 0n;
+}
+
+/** A nested call from a contract of another shard than the token's cannot reach its records (a top-level action is forwarded there). */
+function requireHome(h: Host, sym: string): void {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1) return;
+  const home = nftShard(sym, sh.count);
+  if (home !== sh.index)
+    throw new VmError(
+      `synchronous call to ${TOKEN721} for token ${sym}: the token lives on shard ${home}, this tx runs on shard ${sh.index}; only a tx's top-level actions reach it`,
+    );
+}
+
+const s = (a: unknown) => a as string;
+
+const create: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const [sym, issuer] = [s(args[0]), s(args[1])];
+  const total = args[2] as bigint;
+  requireHome(h, sym);
+  // Go asks for the issuer's `token721.iost` permission here (and `token.iost` in issue): both fall back to active.
+  if (!h.requireAuth(c, issuer, TOKEN721)) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  if (exists(h, c, sym)) throw new VmError(ERR.tokenExists);
+  h.mapPut(c, INFO + sym, ISSUER, str(issuer), issuer);
+  h.mapPut(c, INFO + sym, "totalSupply", int(total), issuer);
+  h.mapPut(c, INFO + sym, "supply", int(0n), issuer);
+  return [];
+};
+
+const issue: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const [sym, to, meta] = [s(args[0]), s(args[1]), s(args[2])];
+  requireHome(h, sym);
+  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const issuer = asString(h.mapGet(c, INFO + sym, ISSUER)) ?? "";
+  const supply = asInt(h.mapGet(c, INFO + sym, "supply"));
+  const total = asInt(h.mapGet(c, INFO + sym, "totalSupply"));
+  checkCost(h, c);
+  if (total - supply <= 0n) throw new VmError("supply too much");
+  const id = supply.toString();
+  if (!h.requireAuth(c, issuer, "token.iost")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  h.mapPut(c, INFO + sym, "supply", int(supply + 1n), issuer);
+  h.mapPut(c, INFO + sym, id, str(to), issuer);
+  const held = balanceOf(h, c, sym, to);
+  h.mapPut(c, BALANCE + to, sym, int(held + 1n), issuer);
+  h.mapPut(c, metaKey(sym, to), id, str(meta), issuer);
+  return [id];
+};
+
+const transfer: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const [sym, from, to, id] = [s(args[0]), s(args[1]), s(args[2]), s(args[3])];
+  // Go returns before any check: a transfer to oneself succeeds even for a token or id that does not exist.
+  if (from === to) return [];
+  requireHome(h, sym);
+  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
+  checkCost(h, c);
+  const owner = asString(h.mapGet(c, INFO + sym, id));
+  if (owner === undefined) throw new VmError(`error tokenID not exists. ${sym} ${id}`);
+  if (owner !== from) throw new VmError(`error token owner isn't from. owner: ${owner}, from: ${from}`);
+  // Version 1 charges `from` for every record it writes, the receiver's new ones included.
+  h.mapPut(c, INFO + sym, id, str(to), from);
+  const fromHeld = balanceOf(h, c, sym, from);
+  const toHeld = balanceOf(h, c, sym, to);
+  h.mapPut(c, BALANCE + from, sym, int(fromHeld - 1n), from);
+  h.mapPut(c, BALANCE + to, sym, int(toHeld + 1n), from);
+  // issue wrote the owner's metadata with the owner: it moves with the token.
+  const meta = h.mapGet(c, metaKey(sym, from), id)!;
+  h.mapDel(c, metaKey(sym, from), id);
+  h.mapPut(c, metaKey(sym, to), id, meta, from);
+  return [];
+};
+
+const balanceOfAbi: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const sym = s(args[0]);
+  requireHome(h, sym);
+  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  return [balanceOf(h, c, sym, s(args[1]))];
+};
+
+/** The owner of a token id; Go answers a missing id with `token exists` (sic). */
+function ownerOf(h: Host, c: Cost, sym: string, id: string): string {
+  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!h.mapHas(c, INFO + sym, id)) throw new VmError(ERR.tokenExists);
+  return asString(h.mapGet(c, INFO + sym, id)) ?? "";
+}
+
+const ownerOfAbi: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  requireHome(h, s(args[0]));
+  return [ownerOf(h, c, s(args[0]), s(args[1]))];
+};
+
+const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const [sym, owner] = [s(args[0]), s(args[1])];
+  const index = args[2] as bigint;
+  requireHome(h, sym);
+  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const ids = h.mapKeys(c, metaKey(sym, owner));
+  // Go indexes its slice with a negative index too (a panic): refused with the text of the other side.
+  if (index < 0n || index >= BigInt(ids.length)) throw new VmError("out of range");
+  return [ids[Number(index)]];
+};
+
+const tokenMetadata: NativeAbi["fn"] = (h, args, c) => {
+  c.cpuAdd(opCost(1));
+  const [sym, id] = [s(args[0]), s(args[1])];
+  requireHome(h, sym);
+  const owner = ownerOf(h, c, sym, id);
+  if (!h.mapHas(c, metaKey(sym, owner), id)) throw new VmError(ERR.tokenExists);
+  return [asString(h.mapGet(c, metaKey(sym, owner), id)) ?? ""];
+};
+
+nativeContract({
+  id: TOKEN721,
+  lang: "native",
+  amountLimit: UNLIMITED_ALL,
+  init: noop,
+  abis: {
+    create: [["string", "string", "number"], create],
+    issue: [["string", "string", "string"], issue],
+    transfer: [["string", "string", "string", "string"], transfer],
+    balanceOf: [["string", "string"], balanceOfAbi],
+    ownerOf: [["string", "string"], ownerOfAbi],
+    tokenOfOwnerByIndex: [["string", "string", "number"], tokenOfOwnerByIndex],
+    tokenMetadata: [["string", "string"], tokenMetadata],
+  },
+});
