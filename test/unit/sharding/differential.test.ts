@@ -53,6 +53,16 @@ const deployReward = (by: string, sym: string, total?: number) =>
   txBy(by, [act("system.iost", "setCode", [contractJson(reward(sym, total), [{ name: "claim", args: [] }])])]);
 const claim = (by: string, sym: string) => txBy(by, [act(rewards[sym], "claim", [])]);
 
+/** A contract that creates and issues tokens of its own outside `init` (its id, once deployed). */
+let minter = "";
+const MINTER = `class Minter {
+  init() {}
+  make(sym, total, decimal) { blockchain.callWithAuth("token.iost", "create", [sym, blockchain.contractName(), total, { decimal: decimal }]); return "made"; }
+  give(sym, amount) { blockchain.callWithAuth("token.iost", "issue", [sym, tx.publisher, amount]); return "given"; }
+}
+module.exports = Minter;`;
+const mint = (by: string, abi: string, args: unknown[]) => txBy(by, [act(minter, abi, args)]);
+
 type Case = [name: string, tx: () => Tx];
 
 const transferOf = (sym: string, from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", [sym, from, to, amount, ""])]);
@@ -331,6 +341,25 @@ const CASES: Case[] = [
   ["reward contract issues bead to a caller of shard 1", () => claim(on(1, 2), "bead")],
   ["reward contract issues bead to a caller of shard 3, up to its totalSupply", () => claim(on(3), "bead")],
   ["reward contract issues bead beyond its totalSupply", () => claim(on(1, 2), "bead")],
+  // star's shard is 1, the minter's; ruby's is 2. A bad create or issue fails with IOST's error wherever it runs.
+  [
+    "minter contract deployed on shard 1",
+    () =>
+      txBy(on(1, 2), [
+        act("system.iost", "setCode", [
+          contractJson(MINTER, [
+            { name: "make", args: ["string", "number", "number"] },
+            { name: "give", args: ["string", "string"] },
+          ]),
+        ]),
+      ]),
+  ],
+  ["a contract creates a token of its own shard outside init", () => mint(on(1, 2), "make", ["star", 100, 2])],
+  ...[0, 1].map((s): Case => [`a contract issues a token of its own shard to a caller of shard ${s}`, () => mint(on(s, 2), "give", ["star", "1.5"])]),
+  ["a contract issues a token of its own shard beyond its decimals", () => mint(on(0, 2), "give", ["star", "0.001"])],
+  ["a contract of another shard than the token's issues a token it did not create", () => mint(on(1, 2), "give", ["medal", "1"])],
+  ["a contract of another shard than the token's creates a token with an invalid decimal", () => mint(on(1, 2), "make", ["ruby", 100, 19])],
+  ["a contract of another shard than the token's creates a token with an invalid totalSupply", () => mint(on(1, 2), "make", ["ruby", 100000000000, 8])],
   ["reward contract issues medal to a caller of another shard short of RAM", () => claim(on(2, 2), "medal")],
   ["reward contract deployed on another shard than its token's: it creates gem in init", () => deployReward(on(1, 1), "gem")],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
@@ -435,6 +464,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
         const id = "Contract" + txId(tx);
         contracts[shardOf(tx.publisher, N)] = id;
         contractShard.set(id, shardOf(tx.publisher, N));
+      }
+      if (name.startsWith("minter contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        minter = "Contract" + txId(tx);
+        contractShard.set(minter, shardOf(tx.publisher, N));
       }
       const created = /creates (\w+) in init$/.exec(name);
       if (created && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
