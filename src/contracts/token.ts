@@ -205,12 +205,13 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   if (!h.requireAuth(c, issuer, "token")) throw new VmError(ERR.permissionLost);
   checkCost(h, c);
   if (checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenExists);
-  // Only the token's shard can tell that no other create of the symbol ran before (a top-level create is forwarded there).
-  requireTokenShard(h, sym, "create");
   if (decimal < 0 || decimal >= 19) throw new VmError("invalid decimal");
   const MAX = (1n << 63n) - 1n;
   const pow = 10n ** BigInt(decimal);
   if (totalSupply > MAX / pow) throw new VmError("invalid totalSupply");
+  // Only the token's shard can tell that no other create of the symbol ran before (a top-level create is
+  // forwarded there); checked last, so that a bad create fails with IOST's error on every shard.
+  requireTokenShard(h, sym, "create");
   totalSupply *= pow;
   const pub = h.tx.publisher;
   h.mapPut(c, TI + sym, "issuer", str(issuer), pub);
@@ -235,7 +236,6 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   // Issued to an account of another shard: the supply grows here, the amount travels as a credit.
   const remote = receiverShard(h, sym, to);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  requireTokenShard(h, sym, "issue");
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);
   args = [args[0], args[1], amountStr];
@@ -247,6 +247,9 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   checkCost(h, c);
   const amount = parseAmount(h, c, sym, amountStr);
   if (amount <= 0n) throw new VmError(ERR.invalidAmount);
+  // The supply read here is a copy's (at creation) off the token's shard: checked after IOST's own checks, so
+  // that a bad issue fails with IOST's error on every shard, and before it is trusted.
+  requireTokenShard(h, sym, "issue");
   if (total - supply < amount) throw new VmError("supply too much");
   checkCost(h, c);
   const pub = h.tx.publisher;

@@ -42,16 +42,28 @@ import {
 
 /** The contract deployed by the user of shard s (its id, once its case ran). */
 const contracts: string[] = [];
-/** The reward contracts, by the shard they were deployed on. */
-const rewards: string[] = [];
+/** The reward contracts, by the symbol they created. */
+const rewards: Record<string, string> = {};
 
 /** A common IOST dApp pattern: a contract creates its own token in `init` and issues some to each caller. */
-const reward = (sym: string) => `class Reward {
-  init() { blockchain.callWithAuth("token.iost", "create", ["${sym}", blockchain.contractName(), 1000000, { decimal: 0 }]); }
+const reward = (sym: string, total = 1000000) => `class Reward {
+  init() { blockchain.callWithAuth("token.iost", "create", ["${sym}", blockchain.contractName(), ${total}, { decimal: 0 }]); }
   claim() { blockchain.callWithAuth("token.iost", "issue", ["${sym}", tx.publisher, "5"]); return "claimed"; }
 }
 module.exports = Reward;`;
-const deployReward = (by: string, sym: string) => txBy(by, [act("system.iost", "setCode", [contractJson(reward(sym), [{ name: "claim", args: [] }])])]);
+const deployReward = (by: string, sym: string, total?: number) =>
+  txBy(by, [act("system.iost", "setCode", [contractJson(reward(sym, total), [{ name: "claim", args: [] }])])]);
+const claim = (by: string, sym: string) => txBy(by, [act(rewards[sym], "claim", [])]);
+
+/** A contract that creates and issues tokens of its own outside `init` (its id, once deployed). */
+let minter = "";
+const MINTER = `class Minter {
+  init() {}
+  make(sym, total, decimal) { blockchain.callWithAuth("token.iost", "create", [sym, blockchain.contractName(), total, { decimal: decimal }]); return "made"; }
+  give(sym, amount) { blockchain.callWithAuth("token.iost", "issue", [sym, tx.publisher, amount]); return "given"; }
+}
+module.exports = Minter;`;
+const mint = (by: string, abi: string, args: unknown[]) => txBy(by, [act(minter, abi, args)]);
 
 type Case = [name: string, tx: () => Tx];
 
@@ -328,11 +340,38 @@ const CASES: Case[] = [
     "a token moved by its holder after a forwarded call",
     () => txBy(on(1), [call(2, "put", ["tm", "v"]), act("token.iost", "transfer", ["pearl", on(1), on(3), "1", ""])]),
   ],
-  // medal's shard is 0, gem's too.
+  // medal's shard is 0, gem's and bead's too.
   ["reward contract deployed on its token's shard: it creates medal in init", () => deployReward(on(0, 1), "medal")],
-  ...[0, 1, 2, 3].map((s): Case => [`reward contract issues medal to a caller of shard ${s}`, () => txBy(on(s, 1), [act(rewards[0], "claim", [])])]),
+  ...[0, 1, 2, 3].map((s): Case => [`reward contract issues medal to a caller of shard ${s}`, () => claim(on(s, 1), "medal")]),
   ["a reward moved to another shard", () => transferOf("medal", on(2, 1), on(3), "2")],
-  ["reward contract issues medal to a caller of another shard short of RAM", () => txBy(on(2, 2), [act(rewards[0], "claim", [])])],
+  // The symbol is known everywhere once created: token.iost refuses it before it needs the token's shard.
+  ["reward contract deployed on another shard than its token's: it creates medal, which exists, in init", () => deployReward(on(3, 1), "medal")],
+  ["a reward destroyed on another shard than its token's: the supply falls there", () => txBy(on(3), [act("token.iost", "destroy", ["medal", on(3), "1"])])],
+  ["a reward destroyed on another shard beyond its balance", () => txBy(on(3), [act("token.iost", "destroy", ["medal", on(3), "5"])])],
+  ["reward contract deployed on its token's shard: it creates bead in init", () => deployReward(on(0, 2), "bead", 10)],
+  ["reward contract issues bead to a caller of shard 1", () => claim(on(1, 2), "bead")],
+  ["reward contract issues bead to a caller of shard 3, up to its totalSupply", () => claim(on(3), "bead")],
+  ["reward contract issues bead beyond its totalSupply", () => claim(on(1, 2), "bead")],
+  // star's shard is 1, the minter's; ruby's is 2. A bad create or issue fails with IOST's error wherever it runs.
+  [
+    "minter contract deployed on shard 1",
+    () =>
+      txBy(on(1, 2), [
+        act("system.iost", "setCode", [
+          contractJson(MINTER, [
+            { name: "make", args: ["string", "number", "number"] },
+            { name: "give", args: ["string", "string"] },
+          ]),
+        ]),
+      ]),
+  ],
+  ["a contract creates a token of its own shard outside init", () => mint(on(1, 2), "make", ["star", 100, 2])],
+  ...[0, 1].map((s): Case => [`a contract issues a token of its own shard to a caller of shard ${s}`, () => mint(on(s, 2), "give", ["star", "1.5"])]),
+  ["a contract issues a token of its own shard beyond its decimals", () => mint(on(0, 2), "give", ["star", "0.001"])],
+  ["a contract of another shard than the token's issues a token it did not create", () => mint(on(1, 2), "give", ["medal", "1"])],
+  ["a contract of another shard than the token's creates a token with an invalid decimal", () => mint(on(1, 2), "make", ["ruby", 100, 19])],
+  ["a contract of another shard than the token's creates a token with an invalid totalSupply", () => mint(on(1, 2), "make", ["ruby", 100000000000, 8])],
+  ["reward contract issues medal to a caller of another shard short of RAM", () => claim(on(2, 2), "medal")],
   ["reward contract deployed on another shard than its token's: it creates gem in init", () => deployReward(on(1, 1), "gem")],
   // token721.iost: card's shard is 3; every record of it lives there, the issuer and holders elsewhere too.
   ["token721: a token of shard 3 created from shard 0", () => txBy(on(0), [nft("create", ["card", on(0), 4])])],
@@ -473,8 +512,13 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
         contracts[shardOf(tx.publisher, N)] = id;
         contractShard.set(id, shardOf(tx.publisher, N));
       }
-      if (name.startsWith("reward contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
-        rewards[shardOf(tx.publisher, N)] = "Contract" + txId(tx);
+      if (name.startsWith("minter contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        minter = "Contract" + txId(tx);
+        contractShard.set(minter, shardOf(tx.publisher, N));
+      }
+      const created = /creates (\w+) in init$/.exec(name);
+      if (created && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        rewards[created[1]] = "Contract" + txId(tx);
         contractShard.set("Contract" + txId(tx), shardOf(tx.publisher, N));
       }
       if (name.endsWith("deployed on shard 1 reads it") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
