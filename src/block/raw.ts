@@ -65,8 +65,12 @@ export function receiptFromJson(j: TxReceiptJson): TxReceipt {
 }
 
 export function rawReceipt(r: TxReceipt): Record<string, unknown> {
-  const ram: Record<string, string> = Object.create(null); // "__proto__" is a valid account name
-  for (const k of Object.keys(r.ramUsage).sort(compareUtf8)) ram[k] = r.ramUsage[k].toString();
+  // fromEntries defines "__proto__" (a valid account name) as a key, and the object stays cloneable across RPC.
+  const ram = Object.fromEntries(
+    Object.keys(r.ramUsage)
+      .sort(compareUtf8)
+      .map((k) => [k, r.ramUsage[k].toString()]),
+  );
   return {
     txHash: b64(base58Decode(r.txHash)),
     gasUsage: r.gasUsage.toString(),
