@@ -55,7 +55,7 @@ export async function rawBlock(h: ChainViewHost, number: number, complete: boole
 export async function rawHeaders(h: ChainViewHost, start: number, end: number): Promise<Answer<Json>> {
   if (end <= start || end > start + MAX_HEADER_RANGE) return { error: `invalid range ${start} to ${end}` };
   const list: Json[] = [];
-  for (let n = Math.max(0, start); n < Math.min(end, h.libNumber() + 1); n++) {
+  for (let n = start; n < Math.min(end, h.libNumber() + 1); n++) {
     const b = await stored(h, n);
     if (b === null) break;
     list.push(rawBlockJson(b, null) as Json);

@@ -22,7 +22,7 @@ export function prefixEnd(p: string): string {
     if (cp === 0xd800) cp = 0xe000; // no surrogates in UTF-8
     if (cp <= 0x10ffff) return cps.join("") + String.fromCodePoint(cp);
   }
-  return "\u{10ffff}".repeat(2); // unreachable for the prefixes used here ("b-…", "m-…")
+  throw new Error("a prefix of U+10FFFF only has no end"); // ours start with "b-" or "m-"
 }
 
 function shown(type: StorageType, raw: string): string {

@@ -312,6 +312,7 @@ describe("transport", () => {
       expect(bad.body, `${start} ${end}`).toEqual({ code: 2, message: `invalid range ${start} to ${end}` });
     }
     expect((await call(f.env, "/getBlockHeaderByRange", postText('{"start":0,"end":110}'))).status).toBe(200);
+    expect((await call(f.env, "/getBlockHeaderByRange", postText('{"start":-5,"end":5}'))).body).toEqual({ block_list: [] });
     expect(f.calls.filter((c) => c.method === "coordinator.rawHeaders").map((c) => c.args)).toEqual([
       [3, 6],
       [0, 110],
