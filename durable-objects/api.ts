@@ -126,6 +126,18 @@ export interface ShardApi {
    * `contract` ("" any) named `actionName` ("" any), those txs as getChunkTxs gives them.
    */
   txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[] }[]>;
+  /**
+   * /listContractStorage's share of this shard: `id`'s storage entries of `type` in the prefix and
+   * [from, to) window (src/query/list.ts), at most `limit` (≤ MAX_LIST), with the block they reflect.
+   */
+  listStorage(
+    id: string,
+    type: "KV" | "MAP",
+    prefix: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<{ datas: { key: string; value: string }[]; block_hash: string; block_number: string }>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
@@ -260,6 +272,10 @@ export interface CoordinatorApi {
   getBlockByNumber(number: number): Promise<Answer<{ status: string; block: Json }>>;
   getBlockByHash(hash: string): Promise<Answer<{ status: string; block: Json }>>;
   getGasRatio(): Promise<Json>;
+  /** /getRawBlockByNumber: `{status, block}` with the block in IOST's protobuf JSON (src/block/raw.ts), or error. */
+  rawBlock(number: number, complete: boolean): Promise<Answer<Json>>;
+  /** /getBlockHeaderByRange: `{block_list}` of the irreversible blocks of [start, end), head and signature only, or error. */
+  rawHeaders(start: number, end: number): Promise<Answer<Json>>;
   /** Dev: produce `blocks` (1–100) blocks now, in any production mode; the new head. */
   mine(blocks: number): Promise<Answer<HeadView>>;
   /** Dev: capture the whole node (coordinator and every shard) with production paused. */

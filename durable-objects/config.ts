@@ -50,6 +50,12 @@ export const MAX_CONTRACT_RANGE = 100;
 /** Most key/field pairs one /getBatchContractStorage reads (go-iost rpc: the first 50). */
 export const MAX_READS = 50;
 
+/** Most blocks one /getBlockHeaderByRange spans (go-iost rpc GetBlockHeaderByRange: end - start ≤ 110, end exclusive). */
+export const MAX_HEADER_RANGE = 110;
+
+/** Most entries one /listContractStorage returns, and its default (go-iost rpc ListContractStorage: limit ≤ 100). */
+export const MAX_LIST = 100;
+
 /** Most node ids one X-Gossip-To header lists. */
 export const MAX_GOSSIP_TO = 64;
 

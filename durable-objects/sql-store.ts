@@ -9,6 +9,7 @@
  * Reads and writes of `state_kv` are raw `sql.exec` (the hot path: every state read of every tx;
  * drizzle's query building costs ~40 µs per call, docs/ARCHITECTURE.md "Platform notes").
  */
+import { compareUtf8 } from "../src/codec/encoder";
 import type { Store } from "../src/state/store";
 
 /** Heights between checkpoints: the most log rows a restart replays, and what the overlay holds. */
@@ -72,6 +73,29 @@ export class SqlStore implements Store {
     this.overlay.clear();
     this.pending.clear();
     for (const log of logs) for (const [k, v] of JSON.parse(log) as [string, string | null][]) this.overlay.set(k, v);
+  }
+
+  /**
+   * Keys in [start, end) in byte order (SQLite's BINARY collation is UTF-8 byte order), at most
+   * `limit`, with the overlay on top. Reads at most `limit` + (keys the overlay deleted there) rows.
+   */
+  range(start: string, end: string, limit: number): [string, string][] {
+    const inRange = (k: string) => compareUtf8(k, start) >= 0 && compareUtf8(k, end) < 0;
+    const over = new Map<string, string | null>();
+    for (const [k, v] of [...this.overlay, ...this.pending]) if (inRange(k)) over.set(k, v);
+    let gone = 0;
+    for (const v of over.values()) if (v === null) gone++;
+    const rows = this.sql
+      .exec<{ key: string; value: string }>("SELECT key, value FROM state_kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?", start, end, limit + gone)
+      .toArray();
+    const all = new Map<string, string | null>(rows.map((r) => [r.key, r.value]));
+    for (const [k, v] of over) all.set(k, v);
+    const out: [string, string][] = [];
+    for (const k of [...all.keys()].sort(compareUtf8)) {
+      const v = all.get(k);
+      if (v !== null && v !== undefined) out.push([k, v]);
+    }
+    return out.slice(0, limit);
   }
 
   /** The overlay's entries (dev scans of `state_kv` apply them on top). */

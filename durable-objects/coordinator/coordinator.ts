@@ -70,6 +70,7 @@ import { MAX_BATCH } from "../config";
 import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
 import * as views from "./coordinator-views";
+import * as raw from "./raw-blocks";
 import { nodeConfig, shardName, shardStub, validatorName, validatorStub, COORDINATOR_NAME, type NodeConfig, type NodeEnv } from "../env";
 import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
@@ -878,6 +879,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return views.gasRatio(this.viewHost());
   }
 
+  async rawBlock(number: number, complete: boolean): Promise<Answer<Json>> {
+    await this.ensureGenesis();
+    return raw.rawBlock(this.viewHost(), number, complete);
+  }
+
+  async rawHeaders(start: number, end: number): Promise<Answer<Json>> {
+    await this.ensureGenesis();
+    return raw.rawHeaders(this.viewHost(), start, end);
+  }
+
   /** The stored block (header fields, hash, signature) of a height, for verification. */
   async storedBlock(number: number): Promise<StoredBlock | null> {
     await this.ensureGenesis();
@@ -921,6 +932,8 @@ countEntries(
     "getBlockByNumber",
     "getBlockByHash",
     "getGasRatio",
+    "rawBlock",
+    "rawHeaders",
     "mine",
     "snapshot",
     "revert",

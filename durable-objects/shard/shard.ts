@@ -32,6 +32,7 @@ import { State } from "../../src/state/state";
 import { decodeValue } from "../../src/state/storage";
 import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
+import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
 import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus } from "../api";
@@ -43,7 +44,7 @@ import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConf
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
-import { MAX_CONTRACT_RANGE, MAX_RANGE, MAX_READS } from "../config";
+import { MAX_CONTRACT_RANGE, MAX_LIST, MAX_RANGE, MAX_READS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
@@ -680,6 +681,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return out;
   }
 
+  async listStorage(id: string, type: "KV" | "MAP", prefix: string, from: string, to: string, limit: number) {
+    const scan: Scan = (start, end, n) => this.kv.range(start, end, n);
+    const datas = listStorage(scan, id, type === "MAP" ? "MAP" : "KV", prefix, from, to, Math.max(0, Math.min(MAX_LIST, limit)));
+    return { datas, ...views.readBlock(this.host()) };
+  }
+
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
     return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
@@ -768,6 +775,7 @@ countEntries(
     "read",
     "readAll",
     "txsByContract",
+    "listStorage",
     "contractShard",
     "snapshot",
     "hasSnapshot",

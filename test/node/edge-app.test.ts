@@ -55,6 +55,11 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
         height: from + i,
         txs: [{ hash: `T${from + i}a`, actions: [{ contract: "token.iost", action_name: "transfer" }] }],
       })),
+    listStorage: async (_id, _type, _prefix, _from, _to, limit) => ({
+      datas: Array.from({ length: Math.min(limit, 3) }, (_, i) => ({ key: `k${i}`, value: String(i) })),
+      block_hash: "BH",
+      block_number: "7",
+    }),
     contractShard: async () => null,
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
@@ -91,6 +96,11 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getBlockByNumber: async (n) => (n <= 10 ? { status: "IRREVERSIBLE", block: block(n) } : { error: "block not found" }),
     getBlockByHash: async (h) => (h === "H3" ? { status: "IRREVERSIBLE", block: block(3) } : { error: "block not found" }),
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
+    rawBlock: async (n, complete): Promise<Answer<Json>> =>
+      n <= 10
+        ? { status: n <= 9 ? "IRREVERSIBLE" : "PENDING", block: { head: { number: String(n) }, blockType: complete ? "NORMAL" : "ONLYHASH" } }
+        : { error: "block not found" },
+    rawHeaders: async (start, end) => ({ block_list: Array.from({ length: Math.min(end, 10) - start }, (_, i) => ({ head: { number: String(start + i) } })) }),
     status: async () => ({ head: 10, lib: 10, producing: null, witness: null, work: { blocks: 0, ms: 0, ownMs: 0 } }),
     mine: async (n) => ({ head_block: String(10 + n), head_block_hash: "H" }),
     snapshot: async () => ({ id: "1" }),
@@ -270,17 +280,69 @@ describe("transport", () => {
     expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);
   });
 
-  it("capabilities this node lacks answer code 12 with a reason, never fake data", async () => {
-    for (const path of ["/getContractVote/vote.iost/true", "/getRawBlockByNumber/1/true"]) {
-      const r = await call(f.env, path);
-      expect(r.status, path).toBe(400);
-      expect(r.body.code, path).toBe(12);
-      expect(r.body.message, path).toMatch(/^Not Implemented: /);
+  it("getRawBlockByNumber: the coordinator's raw block, complete or hashes only; bad numbers refused before any call", async () => {
+    const r = await call(f.env, "/getRawBlockByNumber/9/1");
+    expect(r.body).toEqual({ status: "IRREVERSIBLE", block: { head: { number: "9" }, blockType: "NORMAL" } });
+    expect(f.calls.filter((c) => c.method === "coordinator.rawBlock").map((c) => c.args)).toEqual([[9, true]]);
+    expect((await call(f.env, "/getRawBlockByNumber/10/false")).body.block.blockType).toBe("ONLYHASH");
+    expect((await call(f.env, "/getRawBlockByNumber/11/true")).body).toEqual({ code: 2, message: "block not found" });
+    const before = f.calls.length;
+    expect((await call(f.env, "/getRawBlockByNumber/x/true")).body.code).toBe(2);
+    expect((await call(f.env, "/getRawBlockByNumber/-1/true")).body).toEqual({ code: 2, message: "block not found" });
+    expect((await call(f.env, "/getRawBlockByNumber/1/maybe")).body.code).toBe(2);
+    expect(f.calls.slice(before).some((c) => c.method === "coordinator.rawBlock")).toBe(false);
+  });
+
+  it("getBlockHeaderByRange: go-iost's range rule (end exclusive, at most 110) and text; int64 fields as numbers or strings", async () => {
+    const r = await call(f.env, "/getBlockHeaderByRange", postText('{"start":"3","end":6}'));
+    expect(r.body.block_list.map((b: any) => b.head.number)).toEqual(["3", "4", "5"]);
+    for (const [start, end] of [
+      [5, 5],
+      [6, 5],
+      [0, 111],
+      ["-1", "200"],
+    ]) {
+      const bad = await call(f.env, "/getBlockHeaderByRange", postText(JSON.stringify({ start, end })));
+      expect(bad.body, `${start} ${end}`).toEqual({ code: 2, message: `invalid range ${start} to ${end}` });
     }
-    for (const path of ["/getBlockHeaderByRange", "/listContractStorage"]) {
-      const r = await call(f.env, path, postText("{}"));
-      expect(r.body.code, path).toBe(12);
-    }
+    expect((await call(f.env, "/getBlockHeaderByRange", postText('{"start":0,"end":110}'))).status).toBe(200);
+    expect((await call(f.env, "/getBlockHeaderByRange", postText('{"start":-5,"end":5}'))).body).toEqual({ block_list: [] });
+    expect(f.calls.filter((c) => c.method === "coordinator.rawHeaders").map((c) => c.args)).toEqual([
+      [3, 6],
+      [0, 110],
+    ]);
+  });
+
+  it("listContractStorage: go-iost's checks and texts; a user contract asks its shard once, the limit passed down", async () => {
+    const ok = await call(f.env, "/listContractStorage", postText('{"id":"Contract1","prefix":"a","storageType":"MAP","limit":2}'));
+    expect(ok.body).toEqual({
+      datas: [
+        { key: "k0", value: "0" },
+        { key: "k1", value: "1" },
+      ],
+      block_hash: "BH",
+      block_number: "7",
+    });
+    expect(f.calls.filter((c) => c.method === "shard.listStorage").map((c) => c.args)).toEqual([["Contract1", "MAP", "a", "", "", 2]]);
+    expect((await call(f.env, "/listContractStorage", postText('{"id":"token.iost","storageType":1}'))).body.datas).toHaveLength(3);
+    expect(f.calls.filter((c) => c.method === "shard.listStorage").at(-1)?.args).toEqual(["token.iost", "MAP", "", "", "", 100]);
+    const before = f.calls.length;
+    expect((await call(f.env, "/listContractStorage", postText("{}"))).body).toEqual({ code: 2, message: "invalid contract id" });
+    expect((await call(f.env, "/listContractStorage", postText('{"id":"a.iost","limit":101}'))).body).toEqual({
+      code: 2,
+      message: "invalid limit in request. Max: 500",
+    });
+    expect((await call(f.env, "/listContractStorage", postText('{"id":"a.iost","limit":-1}'))).body.code).toBe(2);
+    expect((await call(f.env, "/listContractStorage", postText('{"id":"a.iost","storageType":"LIST"}'))).body.code).toBe(2);
+    expect(f.calls.slice(before).some((c) => c.method === "shard.listStorage")).toBe(false);
+  });
+
+  it("getContractVote: an id's producer votes read on shard 0, id checked first", async () => {
+    expect((await call(f.env, "/getContractVote/admin/true")).body).toEqual({ vote_infos: [{ option: "producer000", votes: 2100000, cleared_votes: 0 }] });
+    expect((await call(f.env, "/getContractVote/Contract1/0")).body).toEqual({ vote_infos: [] });
+    const before = f.calls.length;
+    expect((await call(f.env, "/getContractVote/ab/true")).body).toEqual({ code: 2, message: "id invalid. id length should be between 5,11 - 2 " });
+    expect(f.calls.slice(before).some((c) => c.method === "shard.getVoteInfos")).toBe(false);
   });
 });
 

@@ -30,8 +30,3 @@ export function unwrap<T>(answer: Answer<T>): T {
   if (isRpcError(answer)) throw new RpcFailure(answer.error);
   return answer;
 }
-
-/** For routes whose capability does not exist on this node yet. */
-export function notImplemented(what: string): never {
-  throw new RpcFailure(`Not Implemented: ${what}`, CODE_UNIMPLEMENTED);
-}

@@ -99,3 +99,10 @@ accountRoutes.get("/getCandidateBonus/:name/:by_longest_chain", async (c) => {
   checkIdValid(name);
   return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getCandidateBonus", name)));
 });
+/** go-iost GetContractVote: the producer votes (vote.iost vote 1) an account or contract id holds, as getAccount's `vote_infos`. */
+accountRoutes.get("/getContractVote/:id/:by_longest_chain", async (c) => {
+  parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
+  const id = c.req.param("id");
+  checkIdValid(id);
+  return c.json({ vote_infos: unwrap(await shard(c.env, CONSENSUS_SHARD).read("getVoteInfos", id)) });
+});

@@ -3,14 +3,14 @@
  * POST /getBlockTxsByContract. The coordinator keeps headers; with complete=true
  * the transactions (each with its tx_receipt) come from every shard's chunk at
  * that height, in shard order. An irreversible block is final: kept in the
- * location's cache (lib/cache.ts). getRawBlockByNumber and getBlockHeaderByRange
- * (raw protobuf blocks) answer "Not Implemented".
+ * location's cache (lib/cache.ts). /getRawBlockByNumber and POST
+ * /getBlockHeaderByRange answer blocks in IOST's protobuf form (src/block/raw.ts).
  */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
-import { notImplemented, RpcFailure, unwrap } from "../lib/errors";
-import { MAX_CONTRACT_RANGE } from "../../durable-objects/config";
+import { RpcFailure, unwrap } from "../lib/errors";
+import { MAX_CONTRACT_RANGE, MAX_HEADER_RANGE } from "../../durable-objects/config";
 import { cacheKey, finalRead } from "../lib/cache";
 import { allShards, coordinator } from "../lib/nodes";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
@@ -75,10 +75,24 @@ blockRoutes.post("/getBlockTxsByContract", async (c) => {
   });
 });
 
-blockRoutes.get("/getRawBlockByNumber/:number/:complete", () =>
-  notImplemented("getRawBlockByNumber (raw protobuf blocks with producer signatures are not served by this node yet; use getBlockByNumber)"),
+/** go-iost GetRawBlockByNumber: the block in IOST's protobuf form (durable-objects/coordinator/raw-blocks.ts); final once irreversible. */
+blockRoutes.get("/getRawBlockByNumber/:number/:complete", (c) =>
+  finalRead(c, cacheKey(c.req.url), async () => {
+    const number = parseInt64Param("number", c.req.param("number"));
+    const complete = parseBoolParam("complete", c.req.param("complete"));
+    if (number < 0n || number > BigInt(Number.MAX_SAFE_INTEGER)) throw new RpcFailure("block not found");
+    const found = unwrap(await coordinator(c.env).rawBlock(Number(number), complete)) as { status: string };
+    return { body: found, final: found.status === "IRREVERSIBLE" };
+  }),
 );
 
-blockRoutes.post("/getBlockHeaderByRange", () =>
-  notImplemented("getBlockHeaderByRange (raw block headers are not served by this node yet; use getBlockByNumber)"),
-);
+/** go-iost GetBlockHeaderByRange: irreversible heads of [start, end), end − start ≤ MAX_HEADER_RANGE. */
+blockRoutes.post("/getBlockHeaderByRange", async (c) => {
+  const body = parseJsonBody(await c.req.text());
+  const start = int64Field(body, "start");
+  const end = int64Field(body, "end");
+  if (end <= start || end > start + BigInt(MAX_HEADER_RANGE)) throw new RpcFailure(`invalid range ${start} to ${end}`);
+  // go-iost stops at the first height it lacks: a negative start lists nothing.
+  if (start < 0n || start > BigInt(Number.MAX_SAFE_INTEGER)) return c.json({ block_list: [] });
+  return c.json(unwrap(await coordinator(c.env).rawHeaders(Number(start), Number(end))));
+});

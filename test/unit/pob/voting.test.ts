@@ -287,7 +287,7 @@ describe("bonus pools", () => {
 });
 
 describe("vote.iost", () => {
-  it("answers reads and refuses what is not built", () => {
+  it("answers reads and keeps vote 1 to vote_producer.iost", () => {
     const ch = setup();
     register(ch, "alice");
     ok(ch, "bobby", [act(VP, "vote", ["bobby", "alice", "2100000"])]);
@@ -300,9 +300,93 @@ describe("vote.iost", () => {
     expect(JSON.parse(JSON.parse(r.returns[1])[0])).toEqual({ votes: "2100000", deleted: 0, clearTime: -1 });
     expect(JSON.parse(JSON.parse(r.returns[2])[0])).toEqual([{ option: "alice", votes: "2100000", voteTime: 1, clearedVotes: "0" }]);
     fails(ch, "admin", [act("vote.iost", "getOption", ["2", "alice"])], "vote does not exist.");
-    fails(ch, "admin", [act("vote.iost", "newVote", ["admin", "x", { resultNumber: 1, minVote: "1", options: [] }])], "not supported");
     fails(ch, "bobby", [act("vote.iost", "vote", ["1", "bobby", "alice", "1"])], "vote 1 is voted through vote_producer.iost only");
     fails(ch, "bobby", [act("vote.iost", "unvote", ["1", "bobby", "alice", "1"])], "vote 1 is voted through vote_producer.iost only");
     fails(ch, "admin", [act("vote.iost", "addOption", ["1", "x", false])], "require auth failed. ret = false");
+  });
+});
+
+/** User votes (vote_common.js newVote / vote / voteFor / unvote / removeOption / delVote); go-iost itest common_vote_case's figures. */
+describe("vote.iost user votes", () => {
+  const V = "vote.iost";
+  const bal = (ch: Chain, a: string) => balanceOf(ch.state, "iost", a);
+  const ret = (r: { returns: string[] }, i = 0) => JSON.parse(JSON.parse(r.returns[i])[0]);
+  const info = { resultNumber: 2, minVote: "10", options: ["option1", "option2", "option3", "option4"], anyOption: false, freezeTime: 0 };
+
+  it("newVote locks 1000 IOST; votes rank options ≥ minVote, top resultNumber; delVote returns the deposit", () => {
+    const ch = setup();
+    const [adminBefore, poolBefore] = [bal(ch, "admin"), bal(ch, V)];
+    const made = ok(ch, "admin", [act(V, "newVote", ["admin", "test vote", info])]);
+    const id = JSON.parse(made.returns[0])[0] as string;
+    expect(id).toBe("2"); // vote 1 is vote_producer.iost's
+    expect(bal(ch, "admin")).toBe(adminBefore - 1000n * U);
+    expect(bal(ch, V)).toBe(poolBefore + 1000n * U);
+    ok(ch, "bobby", [act(V, "vote", [id, "bobby", "option3", "100"]), act(V, "vote", [id, "bobby", "option1", "20"])]);
+    ok(ch, "carol", [act(V, "vote", [id, "carol", "option3", "10"]), act(V, "vote", [id, "carol", "option2", "5"])]);
+    expect(bal(ch, "bobby")).toBe(5_000_000n * U - 120n * U);
+    const r = ok(ch, "admin", [act(V, "getResult", [id]), act(V, "getOption", [id, "option3"]), act(V, "getVote", [id, "carol"])]);
+    expect(ret(r, 0)).toEqual([
+      { option: "option3", votes: "110" },
+      { option: "option1", votes: "20" },
+    ]);
+    expect(ret(r, 1)).toEqual({ votes: "110", deleted: 0, clearTime: -1 });
+    expect(ret(r, 2)).toEqual([
+      { option: "option3", votes: "10", voteTime: expect.any(Number), clearedVotes: "0" },
+      { option: "option2", votes: "5", voteTime: expect.any(Number), clearedVotes: "0" },
+    ]);
+    // An option in the result is kept unless forced; one outside it goes.
+    fails(ch, "admin", [act(V, "removeOption", [id, "option1", false])], "option in result, can't be removed.");
+    ok(ch, "admin", [act(V, "removeOption", [id, "option4", false])]);
+    fails(ch, "admin", [act(V, "getOption", [id, "option4"])], "option not exist");
+    // Unvote: the votes come back frozen for freezeTime (0 s here), the totals drop.
+    ok(ch, "bobby", [act(V, "unvote", [id, "bobby", "option3", "100"])]);
+    expect(ret(ok(ch, "admin", [act(V, "getResult", [id])]))).toEqual([
+      { option: "option1", votes: "20" },
+      { option: "option3", votes: "10" },
+    ]);
+    const adminMid = bal(ch, "admin");
+    ok(ch, "admin", [act(V, "delVote", [id])]);
+    expect(bal(ch, "admin")).toBe(adminMid + 1000n * U);
+    fails(ch, "carol", [act(V, "vote", [id, "carol", "option2", "1"])], "vote has been deleted.");
+    fails(ch, "admin", [act(V, "delVote", [id])], "vote has been deleted.");
+    // Votes of a deleted vote still come back.
+    ok(ch, "carol", [act(V, "unvote", [id, "carol", "option2", "5"])]);
+  });
+
+  it("refuses bad votes with vote_common.js's texts and changes nothing", () => {
+    const ch = setup();
+    const bad = (i: object, msg: string) => fails(ch, "admin", [act(V, "newVote", ["admin", "d", { ...info, ...i }])], msg);
+    bad({ resultNumber: 0 }, "resultNumber not valid.");
+    bad({ resultNumber: 2001 }, "resultNumber not valid.");
+    bad({ resultNumber: 1.5 }, "resultNumber not valid.");
+    bad({ minVote: "0" }, "minVote not valid.");
+    bad({ minVote: "abc" }, "minVote not valid.");
+    bad({ options: "option1" }, "options not valid.");
+    bad({ options: ["a", 1] }, "options has none string value.");
+    bad({ options: ["x".repeat(2049)] }, "option too long. max length is 2048 Byte.");
+    bad({ freezeTime: -1 }, "freezeTime not valid.");
+    fails(ch, "admin", [act(V, "newVote", ["admin", "d".repeat(65537), info])], "description too long. max length is 65536 Byte.");
+    fails(ch, "bobby", [act(V, "newVote", ["admin", "d", info])], "require auth failed. ret = false");
+    // Any account may open a vote: the deposit is its own.
+    const before = bal(ch, "alice");
+    expect(JSON.parse(ok(ch, "alice", [act(V, "newVote", ["alice", "mine", { ...info, freezeTime: 60 }])]).returns[0])).toEqual(["2"]);
+    expect(bal(ch, "alice")).toBe(before - 1000n * U);
+  });
+
+  it("voteFor: a fund account (the admin) may vote for another account with its own IOST; anyone else only for itself", () => {
+    const ch = setup();
+    const id = JSON.parse(ok(ch, "admin", [act(V, "newVote", ["admin", "v", info])]).returns[0])[0] as string;
+    fails(ch, "bobby", [act(V, "voteFor", [id, "bobby", "carol", "option1", "5"])], "payer is not allowed to call voteFor.");
+    fails(ch, "bobby", [act(V, "voteFor", [id, "bobby", "bobby", "nope", "5"])], "option does not exist");
+    fails(ch, "bobby", [act(V, "voteFor", [id, "bobby", "bobby", "option1", "0"])], "amount must be positive");
+    ok(ch, "bobby", [act(V, "voteFor", [id, "bobby", "bobby", "option1", "5"])]);
+    const [admin, carol] = [bal(ch, "admin"), bal(ch, "carol")];
+    ok(ch, "admin", [act(V, "voteFor", [id, "admin", "carol", "option1", "7"])]);
+    expect(bal(ch, "admin")).toBe(admin - 7n * U);
+    expect(bal(ch, "carol")).toBe(carol);
+    const votes = ret(ok(ch, "admin", [act(V, "getVote", [id, "carol"])]));
+    expect(votes.map((v: { option: string; votes: string }) => [v.option, v.votes])).toEqual([["option1", "7"]]);
+    // The payer of a user vote's record pays its RAM (vote_common.js), not vote.iost.
+    expect(new ContractDB(ch.state).mget(V, "u_" + id, "bobby")).toBeDefined();
   });
 });

@@ -465,6 +465,16 @@ const CASES: Case[] = [
   ["iost frozen until now to an account of shard 1, by itself", () => txBy(on(1, 1), [freezeNow(on(1, 1), on(1, 1))])],
   ["a tx fails on the third shard of its chain after unfreezing on the second", () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(3, "fail", ["no"])])],
   ["a chain over three shards unfreezes what is due on the second", () => txBy(on(1, 1), [call(2, "pay", ["2"]), call(3, "pay", ["1"])])],
+  // A user's vote on vote.iost (shard 0): opened, voted and closed from other shards, forwarded there.
+  [
+    "user vote: newVote from shard 2 locks its deposit",
+    () => txBy(on(2), [act("vote.iost", "newVote", [on(2), "poll", { resultNumber: 2, minVote: "1", options: ["a", "b"] }])]),
+  ],
+  ["user vote: vote from shard 1", () => txBy(on(1), [act("vote.iost", "vote", ["2", on(1), "a", "5"])])],
+  ["user vote: voteFor another account from shard 3 is refused", () => txBy(on(3), [act("vote.iost", "voteFor", ["2", on(3), on(1), "b", "1"])])],
+  ["user vote: addOption by its owner from shard 2", () => txBy(on(2), [act("vote.iost", "addOption", ["2", "c", false])])],
+  ["user vote: unvote from shard 1", () => txBy(on(1), [act("vote.iost", "unvote", ["2", on(1), "a", "2"])])],
+  ["user vote: delVote from shard 2 returns the deposit", () => txBy(on(2), [act("vote.iost", "delVote", ["2"])])],
   ["destroy iost on shard 1", () => txBy(on(1), [act("token.iost", "destroy", ["iost", on(1), "1"])])],
   ["add a permission", () => txBy(on(3), [act("auth.iost", "addPermission", [on(3), "perm1", 1])])],
   // Last: it leaves the caller's RAM different on N = 4.
