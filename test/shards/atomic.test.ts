@@ -5,7 +5,8 @@
  * its lock is held, ends as on one shard (the transfer undone, IOST's failing
  * receipt); a later tx of the same publisher waits in the pool across the
  * evictions and runs after the unlock, and a peer's chunk that runs it while
- * the lock is held is refused.
+ * the lock is held is refused. RAM a contract charges to co-signers of other
+ * shards is paid on theirs by parts with no actions ("Co-signers of other shards").
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
