@@ -9,7 +9,7 @@ import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { TOKEN721 } from "../contracts/token721.js";
 import { remoteContractShard } from "../sharding/directory.js";
-import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
+import { escrowOf, type GuestAuthority, type RamDebt } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
@@ -105,27 +105,51 @@ function authorityOf(h: Host): GuestAuthority[] {
 }
 
 /**
+ * The RAM co-signers of shards the tx has not run on (not `visited`) owe after this part, `carried`
+ * from the parts before added (docs/SHARDING.md "Co-signers of other shards"): one shard charges a
+ * signer's RAM wherever the contract runs, so it is paid where it lives, after the last action. A
+ * co-signer of a shard the tx ran on is not: its RAM there is out of reach (the guard's lock), as
+ * for actions, and one whose RAM came along in the escrow pays from it.
+ */
+export function owedAway(h: Host, carried: readonly [string, string][], visited: readonly number[]): Map<string, bigint> {
+  const out = new Map(carried.map(([p, b]) => [p, BigInt(b)]));
+  for (const [payer, c] of h.costs) {
+    const there = payer.endsWith(".iost") || h.tx.ramEscrow?.has(payer) ? null : h.remoteShard(payer);
+    if (there === null || visited.includes(there) || c.data === 0 || ![...h.tx.signerList].some((k) => k.startsWith(`${payer}@`))) continue;
+    out.set(payer, (out.get(payer) ?? 0n) + BigInt(c.data));
+  }
+  return out;
+}
+
+/** The shard of the first co-signer (in payer order) still owing RAM: a part with no actions pays it there. Null: none. */
+export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target: number; payer: string } | null {
+  const payer = [...away.keys()].sort().find((p) => away.get(p)! > 0n && h.remoteShard(p) !== null);
+  return payer === undefined ? null : { target: h.remoteShard(payer)!, payer };
+}
+
+/**
  * Sends `actions` to shard `target` as an action receipt: debits the escrow
  * from the publisher here and queues the receipt with the tx's authority.
+ * No actions: a part that only pays co-signers' RAM there (`payer` the first), which takes no iost.
  */
-export function sendActions(h: Host, actions: Action[], target: number, vmGas: number): void {
+export function sendActions(h: Host, actions: Action[], target: number, vmGas: number, payer?: string): void {
   const tx = h.tx;
   const have = balanceOf(h.state, "iost", tx.publisher);
-  const escrow = escrowOf(tx.amountLimit, have);
+  const escrow = actions.length === 0 ? 0n : escrowOf(tx.amountLimit, have);
   if (have < escrow) {
     throw new VmError(
       `balance not enough for the escrow of actions on shard ${target}: ${new Decimal(have, 8).toString()} < ${new Decimal(escrow, 8).toString()}`,
     );
   }
-  const payer = balancePayer(h.state, "iost", tx.publisher);
-  addBalance(h.state, "iost", tx.publisher, -escrow);
+  const escrowPayer = balancePayer(h.state, "iost", tx.publisher);
+  if (actions.length > 0) addBalance(h.state, "iost", tx.publisher, -escrow);
   // token.iost reads the frozen iost with the balance (and unfreezes what is due): it goes along, so the
   // forwarded part reads, charges and unfreezes as one shard would (docs/SHARDING.md "Proof of Believability across shards").
-  const frozen = takeFrozen(h.state, "iost", tx.publisher);
+  const frozen = actions.length === 0 ? undefined : takeFrozen(h.state, "iost", tx.publisher);
   // An amount issued or sent to the publisher there stays its balance for the part's later actions, as on
   // one shard: its records of the tokens the actions name go along and come back with the settle.
   const tokens = takeTokens(h.state, tx.publisher, new Set(namedTokens(actions)));
-  const at = TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
+  const at = actions.length === 0 ? undefined : TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({
     id: h.nextReceiptId(),
@@ -135,7 +159,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
     toShard: target,
     token: "iost",
     account: tx.publisher,
-    counterpart: at === undefined ? actions[0].contract : String((JSON.parse(actions[0].data) as unknown[])[at]),
+    counterpart: actions.length === 0 ? payer! : at === undefined ? actions[0].contract : String((JSON.parse(actions[0].data) as unknown[])[at]),
     amount: escrow.toString(),
     ...(frozen === undefined ? {} : { frozen }),
     ...(tokens === undefined ? {} : { tokens }),
@@ -149,9 +173,22 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       vmGas,
       amountLimit: [...tx.amountLimit],
       authority: authorityOf(h),
-      ...(payer === "" ? {} : { escrowPayer: payer }),
+      ...(escrowPayer === "" ? {} : { escrowPayer }),
     },
   });
+}
+
+const byPayer = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : 1);
+
+/** `debt` as an action receipt carries it, or undefined when nothing is owed. */
+export function debtOf(debt: Debt): RamDebt | undefined {
+  const away = [...debt.away].filter(([, b]) => b !== 0n);
+  if (debt.owed === 0n && debt.short.size === 0 && away.length === 0) return undefined;
+  return {
+    owed: debt.owed.toString(),
+    short: [...debt.short].sort(byPayer),
+    ...(away.length > 0 ? { away: away.sort(byPayer).map(([p, b]) => [p, b.toString()] as [string, string]) } : {}),
+  };
 }
 
 /**
@@ -164,8 +201,9 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
 export function carriesRam(h: Host): boolean {
   const r = h.outbox.find((x) => x.kind === "action");
   if (r?.tokens !== undefined) return true;
-  const actions = r?.forward?.actions ?? [];
-  return actions.some(
+  const actions = r?.forward?.actions;
+  if (actions?.length === 0) return true; // a part paying co-signers' RAM: the publisher's owed bytes go with it
+  return (actions ?? []).some(
     // token721.iost's actions charge their issuer or sender (the publisher, usually) for every record.
     (a) =>
       (a.contract === "ram.iost" && a.actionName !== "buy") ||
@@ -187,7 +225,8 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   const r = h.outbox.find((x) => x.kind === "action");
   if (!r || !debt) return;
   const pub = h.tx.publisher;
-  if (debt.owed !== 0n || debt.short.size > 0) r.forward!.debt = { owed: debt.owed.toString(), short: [...debt.short].sort(([a], [b]) => (a < b ? -1 : 1)) };
+  const owed = debtOf(debt);
+  if (owed) r.forward!.debt = owed;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
   if (r.forward!.actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy")) {
     const held: Record<string, string> = {};

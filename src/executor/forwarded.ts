@@ -21,7 +21,7 @@ import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
-import { forwardTarget, takeTokens } from "./forward.js";
+import { debtOf, forwardTarget, owedAway, payTarget, takeTokens } from "./forward.js";
 import { asGuest } from "./guard.js";
 import type { Forwarded } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -36,8 +36,6 @@ export function recordValue(raw: string | undefined): bigint {
   const v = decodeValue(raw)?.value;
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
 }
-
-const byPayer = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : 1);
 
 /** `f` without the RAM it owes: the part sending it on says what is owed now. */
 function withoutDebt(f: Forwarded): Forwarded {
@@ -154,14 +152,19 @@ export function runForwarded(
         if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
         returns = run.returns;
         // One shard pays a tx's RAM once, after every action: the last part pays what the parts before it owe.
-        const debt = { owed: BigInt(f.debt?.owed ?? "0"), short: new Map(f.debt?.short ?? []), last: !run.forward };
+        // Co-signers of shards not run on yet pay theirs there, by a part with no actions after the last one.
+        const away = owedAway(h, f.debt?.away ?? [], visited);
+        const pays = run.forward ? null : payTarget(h, away);
+        const next = run.forward ?? (pays && { from: f.actions.length, target: pays.target });
+        const debt = { owed: BigInt(f.debt?.owed ?? "0"), short: new Map(f.debt?.short ?? []), away, last: !next };
         if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
         try {
           doPay(h, false, debt);
         } catch (e) {
           throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
         }
-        const owed = debt.owed !== 0n || debt.short.size > 0 ? { debt: { owed: debt.owed.toString(), short: [...debt.short].sort(byPayer) } } : {};
+        const owing = debtOf(debt);
+        const owed = owing ? { debt: owing } : {};
         const left = balanceOf(state, "iost", f.publisher);
         const ramLeft = balanceOf(state, "ram", f.publisher);
         // The co-signers' escrows leave as they are now, none of their rows staying.
@@ -183,17 +186,17 @@ export function runForwarded(
             state.del(key);
           }
         }
-        if (run.forward) {
+        if (next) {
           // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
           onward = {
             id: h.nextReceiptId(),
             kind: "action",
             txHash: r.txHash,
             fromShard: shard,
-            toShard: run.forward.target,
+            toShard: next.target,
             token: "iost",
             account: f.publisher,
-            counterpart: f.actions[run.forward.from].contract,
+            counterpart: run.forward ? f.actions[run.forward.from].contract : pays!.payer,
             amount: left.toString(),
             ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
             ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
@@ -202,7 +205,7 @@ export function runForwarded(
             ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
             message: "",
             // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
-            forward: { ...withoutDebt(f), actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar(), ...owed },
+            forward: { ...withoutDebt(f), actions: f.actions.slice(next.from), vmGas: run.left, path: visited, ...eventsSoFar(), ...owed },
           };
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.

@@ -22,7 +22,7 @@ import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import { type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
-import { carriesRam, escrowRam, forwardTarget, sendActions } from "./forward.js";
+import { carriesRam, escrowRam, forwardTarget, owedAway, payTarget, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
 
 export type { BlockContext } from "../contracts/host.js";
@@ -190,14 +190,16 @@ export function pendingGasError(state: State, tx: Tx, blockTime: bigint, pending
  * that sends the rest on (`last` false) adds the publisher's bytes to `owed`
  * and a payer that cannot pay to `short` instead of failing; the last part
  * pays `owed` with the publisher's own bytes and fails on the first short
- * payer in payer order, as one shard's doPay does.
+ * payer in payer order, as one shard's doPay does. A co-signer whose RAM lives
+ * on another shard (`away`) is paid there, by a part with no actions after the
+ * last one; the part of its shard pays its bytes with its own.
  */
 export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
   const tx = h.tx;
   let paid = Decimal.zero(GAS_DECIMAL);
   h.initStack();
   const payers = new Set(h.costs.keys());
-  if (debt) for (const p of [tx.publisher, ...debt.short.keys()]) payers.add(p);
+  if (debt) for (const p of [tx.publisher, ...debt.short.keys(), ...[...debt.away.keys()].filter((a) => h.remoteShard(a) === null)]) payers.add(p);
   for (const payer of [...payers].sort()) {
     const short = debt?.short.get(payer);
     if (short !== undefined && debt!.last) throw new Error(short);
@@ -217,21 +219,20 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     // cannot pay here either, unless its RAM escrow came along: failing beats RAM nobody paid for.
     const held = tx.ramEscrow?.has(payer) === true;
     const away = !payer.endsWith(".iost") && !held && h.remoteShard(payer) !== null;
+    if (away && debt?.away.has(payer)) continue; // paid where its RAM lives, by a later part
     if (away && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
       throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
-    if (away && givesRamBack(payer) && BigInt(c.data) < 0n) {
-      const to = { id: h.nextReceiptId(), txHash: tx.hash, fromShard: h.block.shard!.index, toShard: h.remoteShard(payer)! };
-      h.outbox.push(freeOf({ ...to, account: payer, counterpart: tx.publisher }, -BigInt(c.data)));
-    }
+    if (away && givesRamBack(payer) && BigInt(c.data) < 0n) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
     if (!payer.endsWith(".iost") && !away) {
       let ramPayer = payer;
       if (isContractId(payer)) {
         const o = h.db.mget("system.iost", "contract_owner", payer);
         ramPayer = o && o.t === "s" ? o.v : payer;
       }
-      let ram = BigInt(c.data);
+      let ram = BigInt(c.data) + (debt?.away.get(payer) ?? 0n);
+      debt?.away.delete(payer);
       const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
       const cur = decodeValue(h.state.get(balKey));
       const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
@@ -255,13 +256,22 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
       addUsedRam(h.state, ramPayer, ram);
     }
   }
+  // What a co-signer of another shard freed, net over every part: given back there, as above.
+  if (debt?.last) for (const [payer, bytes] of debt.away) if (bytes < 0n && givesRamBack(payer)) h.outbox.push(freeTo(h, payer, -bytes));
   return paid;
+}
+
+/** A `free` receipt giving `bytes` back to `payer` on its shard. */
+function freeTo(h: Host, payer: string, bytes: bigint): CrossReceipt {
+  const to = { id: h.nextReceiptId(), txHash: h.tx.hash, fromShard: h.block.shard!.index, toShard: h.remoteShard(payer)! };
+  return freeOf({ ...to, account: payer, counterpart: h.tx.publisher }, bytes);
 }
 
 /** RAM the parts of a tx so far did not pay (sharding/forward.ts RamDebt, as numbers), and whether this part is the last. */
 export interface Debt {
   owed: bigint;
   short: Map<string, string>;
+  away: Map<string, bigint>;
   last: boolean;
 }
 
@@ -336,10 +346,16 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
     h.discardEffects();
   }
 
+  // RAM charged to co-signers of other shards is paid where it lives: after the last action, by a part with no
+  // actions there when the tx has no other part (docs/SHARDING.md "Co-signers of other shards").
+  const away = owedAway(h, [], [block.shard?.index ?? 0]);
+  const pays = payTarget(h, away);
+  if (pays && !forward && !failed) sendActions(h, [], pays.target, 0, pays.payer);
+
   let paid: Decimal;
   try {
     // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
-    const debt = carriesRam(h) ? { owed: 0n, short: new Map<string, string>(), last: false } : undefined;
+    const debt = carriesRam(h) || (pays && !failed) ? { owed: 0n, short: new Map<string, string>(), away, last: false } : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
     state.release();

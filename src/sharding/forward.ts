@@ -62,6 +62,12 @@ export interface RamDebt {
   owed: string;
   /** Payer (the key one shard sorts them by) → its `pay ram failed. …` message, in payer order. */
   short: [payer: string, message: string][];
+  /**
+   * Co-signers whose RAM lives on a shard the chain has not run on → their bytes (decimal text, may be
+   * negative), in payer order: a part with no actions pays them there after the last action (docs/SHARDING.md
+   * "Co-signers of other shards"). Absent: none.
+   */
+  away?: [payer: string, bytes: string][];
 }
 
 const IOST_SCALE = 8;

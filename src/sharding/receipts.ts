@@ -278,8 +278,13 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   if (r.forward) gas("vmGas", r.forward.vmGas);
   const debt = r.forward?.debt;
   if (debt !== undefined) {
-    if (!SIGNED.test(debt.owed) || !Array.isArray(debt.short)) refuse("debt", debt, MAX_INT64);
+    if (!SIGNED.test(debt.owed) || !Array.isArray(debt.short) || !Array.isArray(debt.away ?? [])) refuse("debt", debt, MAX_INT64);
     for (const e of debt.short) if (!Array.isArray(e) || e.length !== 2 || !e.every((x) => typeof x === "string")) refuse("debt short", e, 0n);
+    // Only a signer's RAM is charged by a tx: a debt naming anyone else would let a shard spend it.
+    for (const e of debt.away ?? []) {
+      const ok = Array.isArray(e) && e.length === 2 && typeof e[1] === "string" && SIGNED.test(e[1]);
+      if (!ok || !r.forward!.authority.some((a) => a.account === e[0])) refuse("debt away", e, MAX_INT64);
+    }
   }
   if (r.result?.ramPaid !== undefined && !SIGNED.test(r.result.ramPaid)) refuse("ramPaid", r.result.ramPaid, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);

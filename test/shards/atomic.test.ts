@@ -5,7 +5,8 @@
  * its lock is held, ends as on one shard (the transfer undone, IOST's failing
  * receipt); a later tx of the same publisher waits in the pool across the
  * evictions and runs after the unlock, and a peer's chunk that runs it while
- * the lock is held is refused.
+ * the lock is held is refused. RAM a contract charges to co-signers of other
+ * shards is paid on theirs by parts with no actions ("Co-signers of other shards").
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -19,11 +20,22 @@ import { makeTx } from "../workers/txs";
 const N = 4;
 /** The dev admin's public key: new accounts sign with the admin's secret. */
 const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
-const CODE = `class Box { init() {} put(k, v) { storage.put(k, v); return "ok"; } }
+const CODE = `class Box {
+  init() {}
+  put(k, v) { storage.put(k, v); return "ok"; }
+  theirs(who, v) { storage.mapPut("their", who, v, who); return "theirs"; }
+}
 module.exports = Box;`;
 const contract = JSON.stringify({
   ID: "",
-  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+  info: {
+    lang: "javascript",
+    version: "1.0.0",
+    abi: [
+      { name: "put", args: ["string", "string"], amountLimit: [] },
+      { name: "theirs", args: ["string", "string"], amountLimit: [] },
+    ],
+  },
   code: CODE,
 });
 
@@ -172,5 +184,53 @@ describe("four shards: an atomic tx across evictions", () => {
       { balance: 5 },
       { balance: 9 },
     ]);
+  });
+
+  test("RAM a contract of the publisher's shard charges to co-signers of two other shards, objects evicted mid-way: paid on their shards, one receipt; short of it, undone", async () => {
+    const c = newChain("cosigners");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    // Two co-signers on the two shards that are neither admin's nor the caller's.
+    const [s1, s2] = [0, 1, 2, 3].filter((s) => s !== a && s !== side);
+    const [one, two] = [s1, s2].map((s) => names.find((n) => shardOf(n, N) === s)!);
+    await c.coord.chainInfo();
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    await at(a).submitTx(deploy.bytes, deploy.hash);
+    for (const name of [caller, one, two]) {
+      const t = makeTx({ actions: signUp(name) });
+      await at(a).submitTx(t.bytes, t.hash);
+      await tick(c, 4);
+      expect(await at(a).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    }
+    const id = "Contract" + deploy.hash;
+    const ram = async (name: string) => ((await at(shardOf(name, N)).read("getTokenBalance", name, "ram")) as { balance: number }).balance;
+    const before = [await ram(one), await ram(two)];
+    const theirs = (who: string, v: string) => ({ contract: id, actionName: "theirs", data: JSON.stringify([who, v]) });
+    // The contract lives on admin's shard: admin publishes, the co-signers live on the two others.
+    const tx = makeTx({ actions: [theirs(one, "x"), theirs(two, "y")], signers: [`${one}@active`, `${two}@active`] });
+    expect(await at(a).submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+    for (let b = 0; b < 4; b++) {
+      await tick(c);
+      await abortAllDurableObjects();
+      expect(await at(a).getTxReceipt(tx.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    }
+    await tick(c);
+    const r = (await at(a).getTxReceipt(tx.hash)) as { status_code: string; ram_usage: Record<string, number> };
+    expect(r).toMatchObject({ status_code: "SUCCESS", returns: ['["theirs"]', '["theirs"]'] });
+    const used = [r.ram_usage[one], r.ram_usage[two]];
+    expect(used.every((u) => u > 0)).toBe(true);
+    expect([await ram(one), await ram(two)]).toEqual([before[0] - used[0], before[1] - used[1]]);
+
+    // More than the second co-signer holds: one shard's message, nothing written anywhere.
+    const big = "z".repeat(before[1]);
+    const short = makeTx({ actions: [theirs(one, "w"), theirs(two, big)], signers: [`${one}@active`, `${two}@active`] });
+    const kept = [await ram(one), await ram(two)];
+    expect(await at(a).submitTx(short.bytes, short.hash)).toEqual({ hash: short.hash });
+    await tick(c, 5);
+    const f = (await at(a).getTxReceipt(short.hash)) as { status_code: string; message: string };
+    expect(f.status_code).toBe("BALANCE_NOT_ENOUGH");
+    expect(f.message).toMatch(new RegExp(`^balance not enough after executing actions: pay ram failed\\. id: ${two} need \\d+, actual ${kept[1]}$`));
+    expect([await ram(one), await ram(two)]).toEqual(kept);
+    expect(await at(a).read("getContractStorage", id, "their", one)).toMatchObject({ data: "x" });
   });
 });

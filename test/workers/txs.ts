@@ -1,7 +1,7 @@
 /** Test transactions, signed like iost.js does: the publisher's ed25519 signature over the publish hash. */
 import { keyPairFromBase58 } from "../../src/crypto/keys";
 import { sign } from "../../src/crypto/signature";
-import { FULL, publishHash, txBytes, txId } from "../../src/tx/bytes";
+import { baseHash, FULL, publishHash, txBytes, txId } from "../../src/tx/bytes";
 import { ED25519, type Tx } from "../../src/tx/types";
 
 /** IOST's public dev admin key (go-iost config/dev_admin_key.json). */
@@ -19,6 +19,8 @@ export interface TxOptions {
   gasRatio?: bigint;
   gasLimit?: bigint;
   secretKey?: Uint8Array;
+  /** Co-signers (`name@perm`), each signing with the admin's key (the test accounts' key). */
+  signers?: string[];
 }
 
 export function nowNs(): bigint {
@@ -42,7 +44,7 @@ export function makeTx(o: TxOptions = {}): SignedTx {
     gasLimit: o.gasLimit ?? 100_000_000n,
     delay: 0n,
     chainId: 1020,
-    signers: [],
+    signers: o.signers ?? [],
     actions: o.actions ?? [
       { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", publisher, o.to ?? "producer000", o.amount ?? "1", o.memo ?? ""]) },
     ],
@@ -51,6 +53,7 @@ export function makeTx(o: TxOptions = {}): SignedTx {
     publisher,
     publisherSigs: [],
   };
+  if (tx.signers.length > 0) tx.signatures = [sign(ED25519, admin.secretKey, baseHash(tx))];
   tx.publisherSigs = [sign(ED25519, o.secretKey ?? admin.secretKey, publishHash(tx))];
   return { tx, bytes: txBytes(tx, FULL), hash: txId(tx) };
 }

@@ -785,4 +785,23 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "-12" } }, 4)).not.toThrow();
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "x" } }, 4)).toThrow(ReceiptRefused);
   });
+  it("accepts bytes a co-signer of another shard owes, refuses any other account's and malformed bytes", () => {
+    const signed = (away: unknown): CrossReceipt => {
+      const r = action({ owed: "0", short: [], away });
+      return {
+        ...r,
+        forward: {
+          ...r.forward!,
+          authority: [
+            { account: "user01", signed: ["active"] },
+            { account: "user05", signed: ["active"] },
+          ],
+        },
+      };
+    };
+    expect(() => checkReceipt(signed([["user05", "79"]]), 4)).not.toThrow();
+    expect(() => checkReceipt(signed([["user05", "-2"]]), 4)).not.toThrow();
+    for (const bad of [[["user06", "79"]], [["user05", "7.9"]], [["user05", 79]], [["user05"]], "user05", { user05: "79" }])
+      expect(() => checkReceipt(signed(bad), 4), JSON.stringify(bad)).toThrow(ReceiptRefused);
+  });
 });

@@ -161,8 +161,7 @@ function classify(s: Step): string | null {
     case "freeze":
       return null;
     case "theirs":
-      // A co-signer pays where the contract runs if it lives there or its RAM escrow came from home.
-      return s.who === s.by || at(s.who) === s.c || at(s.who) === at(s.by) ? null : R.COSIGNER_RAM;
+      return null;
     case "failAfterTransfer":
       return null;
     case "chain":
