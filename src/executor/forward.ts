@@ -7,6 +7,7 @@ import { Decimal } from "../amount.js";
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
+import { resolveContract } from "../contracts/monitor.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
@@ -48,16 +49,23 @@ export function tokenHomeTarget(sh: { index: number; count: number }, action: Ac
   return shard === null || shard === sh.index ? null : shard;
 }
 
+/** exchange.iost/transfer to "" creates the account its memo names (`create:<name>:…`): it runs on that account's shard. */
+function createdAccount(action: Action): string | undefined {
+  if (`${action.contract}/${action.actionName}` !== "exchange.iost/transfer" || stringArg(action, 1) !== "") return undefined;
+  const memo = stringArg(action, 3);
+  return memo?.startsWith("create:") ? memo.split(":")[1] : undefined;
+}
+
 /** The other shard an action must run on, or null when it runs here. */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || h.tx.guest) return null;
-  const contract = remoteContractShard(h.state, sh, action.contract);
+  const contract = remoteContractShard(h.state, sh, resolveContract(h.state, action.contract));
   if (contract !== null) return contract;
   const token = tokenHomeTarget(sh, action);
   if (token !== null) return token;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
-  const target = at === undefined ? undefined : stringArg(action, at);
+  const target = at === undefined ? createdAccount(action) : stringArg(action, at);
   const shard = target !== undefined && placedByName(target) ? shardOf(target, sh.count) : null;
   return shard === null || shard === sh.index ? null : shard;
 }

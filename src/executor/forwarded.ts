@@ -15,7 +15,7 @@
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
-import { monitorCall } from "../contracts/monitor.js";
+import { monitorCall, resolveContract } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { takeTokens, tokenHomeTarget } from "./forward.js";
@@ -110,85 +110,89 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   state.checkpoint();
   try {
-    const [leftover, ram, frozen, tokens, signersLeft] = asGuest(state, { account: f.publisher, tokens: carried, ramGuests: signerRam.map(([acc]) => acc) }, () => {
-      addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
-      if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
-      for (const [sym, t] of Object.entries(r.tokens ?? {})) {
-        if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
-        if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
-      }
-      if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
-      for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
-      for (const [key, raw] of held) state.put(key, raw);
-      const run = runActions(h, f.actions, f.vmGas, {
-        route: (action) => {
-          // A contract of another shard, or a token.iost create or issue of a token of another shard, ends the part here.
-          const there = remoteContractShard(state, block.shard, action.contract) ?? tokenHomeTarget(block.shard!, action);
-          if (there !== null && visited.includes(there))
-            throw new Error(
-              `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
-            );
-          return there;
-        },
-        pay: (c) => {
-          used = Math.min(f.vmGas, used + c.toGas());
-        },
-        overrunWins: true, // a failing action that ran out of gas is "out of gas", as executeTx
-      });
-      if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
-      returns = run.returns;
-      try {
-        doPay(h, false);
-      } catch (e) {
-        throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
-      }
-      const left = balanceOf(state, "iost", f.publisher);
-      const ramLeft = balanceOf(state, "ram", f.publisher);
-      // The co-signers' escrows leave as they are now, none of their rows staying.
-      const signersLeft: Record<string, string> = {};
-      for (const [acc] of signerRam) {
-        signersLeft[acc] = balanceOf(state, "ram", acc).toString();
-        dropBalance(state, "ram", acc);
-      }
-      dropBalance(state, "iost", f.publisher);
-      const frozenLeft = takeFrozen(state, "iost", f.publisher);
-      const tokensLeft = takeTokens(state, f.publisher, carried);
-      const records: Record<string, string> = {};
-      for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
-        const raw = state.get(key);
-        const d = recordValue(raw) - recordValue(r.ramRecords?.[key]);
-        if (d !== 0n) changed[key] = d.toString();
-        if (raw !== undefined) {
-          records[key] = raw;
-          state.del(key);
+    const [leftover, ram, frozen, tokens, signersLeft] = asGuest(
+      state,
+      { account: f.publisher, tokens: carried, ramGuests: signerRam.map(([acc]) => acc) },
+      () => {
+        addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
+        if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
+        for (const [sym, t] of Object.entries(r.tokens ?? {})) {
+          if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
+          if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
         }
-      }
-      if (run.forward) {
-        // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
-        onward = {
-          id: h.nextReceiptId(),
-          kind: "action",
-          txHash: r.txHash,
-          fromShard: shard,
-          toShard: run.forward.target,
-          token: "iost",
-          account: f.publisher,
-          counterpart: f.actions[run.forward.from].contract,
-          amount: left.toString(),
-          ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
-          ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
-          ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
-          ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
-          ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
-          message: "",
-          // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
-          forward: { ...f, actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar() },
-        };
-      }
-      // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
-      if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-      return [left, ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
-    });
+        if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
+        for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
+        for (const [key, raw] of held) state.put(key, raw);
+        const run = runActions(h, f.actions, f.vmGas, {
+          route: (action) => {
+            // A contract of another shard, or a token.iost create or issue of a token of another shard, ends the part here.
+            const there = remoteContractShard(state, block.shard, resolveContract(state, action.contract)) ?? tokenHomeTarget(block.shard!, action);
+            if (there !== null && visited.includes(there))
+              throw new Error(
+                `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
+              );
+            return there;
+          },
+          pay: (c) => {
+            used = Math.min(f.vmGas, used + c.toGas());
+          },
+          overrunWins: true, // a failing action that ran out of gas is "out of gas", as executeTx
+        });
+        if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
+        returns = run.returns;
+        try {
+          doPay(h, false);
+        } catch (e) {
+          throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
+        }
+        const left = balanceOf(state, "iost", f.publisher);
+        const ramLeft = balanceOf(state, "ram", f.publisher);
+        // The co-signers' escrows leave as they are now, none of their rows staying.
+        const signersLeft: Record<string, string> = {};
+        for (const [acc] of signerRam) {
+          signersLeft[acc] = balanceOf(state, "ram", acc).toString();
+          dropBalance(state, "ram", acc);
+        }
+        dropBalance(state, "iost", f.publisher);
+        const frozenLeft = takeFrozen(state, "iost", f.publisher);
+        const tokensLeft = takeTokens(state, f.publisher, carried);
+        const records: Record<string, string> = {};
+        for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
+          const raw = state.get(key);
+          const d = recordValue(raw) - recordValue(r.ramRecords?.[key]);
+          if (d !== 0n) changed[key] = d.toString();
+          if (raw !== undefined) {
+            records[key] = raw;
+            state.del(key);
+          }
+        }
+        if (run.forward) {
+          // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
+          onward = {
+            id: h.nextReceiptId(),
+            kind: "action",
+            txHash: r.txHash,
+            fromShard: shard,
+            toShard: run.forward.target,
+            token: "iost",
+            account: f.publisher,
+            counterpart: f.actions[run.forward.from].contract,
+            amount: left.toString(),
+            ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
+            ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
+            ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
+            ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
+            ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
+            message: "",
+            // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
+            forward: { ...f, actions: f.actions.slice(run.forward.from), vmGas: run.left, path: visited, ...eventsSoFar() },
+          };
+        }
+        // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
+        if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
+        return [left, ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
+      },
+    );
     state.release();
     return {
       leftover,
