@@ -11,8 +11,9 @@
  * this node has no updateNativeCode, so its genesis has 1.0.0 (README "System contracts").
  *
  * With several shards domain.iost lives on the consensus shard (sharding/placement.ts
- * DOMAIN), the one place that decides who owns a url; other shards do not resolve
- * urls yet (docs/SHARDING.md "Not done yet").
+ * DOMAIN_CONTRACT), the one place that decides who owns a url: a link or transfer from
+ * another shard is forwarded there, and its records are copied to every other shard by
+ * `domain` receipts, which resolve urls from their copy (docs/SHARDING.md "Domains across shards").
  */
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
@@ -20,7 +21,7 @@ import { asString, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { noop } from "./token.js";
-import { byteLength, str } from "../state/storage.js";
+import { byteLength, mapKey, str } from "../state/storage.js";
 
 export const DOMAIN = "domain.iost";
 const TABLE = "dns_table";
@@ -48,9 +49,37 @@ export function resolveContract(h: Host, name: string): string {
   return asString(h.db.mget(DOMAIN, TABLE, name)) ?? name;
 }
 
-/** Go's MapPut: the RAM to domain.iost, the CPU counted as PutCost by the caller. */
-function put(h: Host, map: string, field: string, value: string): void {
+/** Go's MapPut: the RAM to domain.iost, the CPU counted as PutCost by the caller. Returns the record's raw key. */
+function put(h: Host, map: string, field: string, value: string): string {
   h.mapPut(new Cost(), map, field, str(value));
+  return mapKey(DOMAIN, map, field);
+}
+
+/**
+ * After a link or transfer on the consensus shard: one `domain` receipt to every other shard (in
+ * shard order) with the records written, which they copy in the next block, so that a url resolves
+ * everywhere as here; like every receipt of the tx, they leave only if it succeeds.
+ */
+function announce(h: Host, keys: string[]): void {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1) return;
+  const def = Object.fromEntries(keys.map((k) => [k, h.state.get(k) ?? ""]));
+  for (let to = 0; to < sh.count; to++) {
+    if (to === sh.index) continue;
+    h.outbox.push({
+      id: h.nextReceiptId(),
+      kind: "domain",
+      txHash: h.tx.hash,
+      fromShard: sh.index,
+      toShard: to,
+      token: "",
+      account: DOMAIN,
+      counterpart: h.tx.publisher,
+      amount: "0",
+      message: "",
+      def,
+    });
+  }
 }
 
 /** The publisher, and that it may claim `url` (its owner or nobody's, and its `domain` permission). */
@@ -77,9 +106,7 @@ const link: NativeAbi["fn"] = (h, args, c) => {
   checkUrl(url);
   if (url.endsWith(".iost") && !h.requireAuth(c, "admin", "domain")) throw new VmError("only admin has permission to claim url .iost");
   const pub = applicant(h, c, url, false);
-  put(h, TABLE, url, cid);
-  put(h, REVERT, cid, url);
-  put(h, OWNER, url, pub);
+  announce(h, [put(h, TABLE, url, cid), put(h, REVERT, cid, url), put(h, OWNER, url, pub)]);
   c.cpuAdd(3 * COSTS.PutCost);
   return [];
 };
@@ -87,7 +114,7 @@ const link: NativeAbi["fn"] = (h, args, c) => {
 const transfer: NativeAbi["fn"] = (h, args, c) => {
   const url = args[0] as string;
   applicant(h, c, url, true);
-  put(h, OWNER, url, args[1] as string);
+  announce(h, [put(h, OWNER, url, args[1] as string)]);
   c.cpuAdd(COSTS.PutCost);
   return [];
 };
