@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { ContractDB } from "../../../src/state/storage";
 import { contractJson, vmReady } from "../vm/helpers";
 import { Chain, act, fakeKey, makeTx } from "../executor/helpers";
@@ -42,6 +43,31 @@ describe("domain.iost (go-iost vm/native/domain.go, domain_test.js)", () => {
     expect(db.mget("domain.iost", "dns_owner_table", "hi.alice")).toEqual({ t: "s", v: "bobby" });
     expect(err(by("alice", k, act("domain.iost", "link", ["hi.alice", "x"])).message)).toBe("no privilege of claimed url");
     expect(by("bobby", k2, act("domain.iost", "link", ["hi.alice", cid])).statusCode).toBe("SUCCESS");
+  });
+});
+
+describe('domain receipts (docs/SHARDING.md "Domains across shards")', () => {
+  const copy: CrossReceipt = {
+    id: "tx:0",
+    kind: "domain",
+    txHash: "tx",
+    fromShard: 0,
+    toShard: 2,
+    token: "",
+    account: "domain.iost",
+    counterpart: "alice",
+    amount: "0",
+    message: "",
+    def: { "m-domain.iost-dns_table-hi.alice": "sContractX@domain.iost", "m-domain.iost-dns_owner_table-hi.alice": "salice@domain.iost" },
+  };
+
+  it("are taken only from the consensus shard and only with domain.iost's dns records", () => {
+    expect(() => checkReceipt(copy, 4)).not.toThrow();
+    // Another shard could otherwise hand itself any url, or write any record through the copy.
+    expect(() => checkReceipt({ ...copy, fromShard: 1 }, 4)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, def: { "m-token.iost-TBalice-iost": "i1@alice" } }, 4)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, def: { "m-domain.iost-dns_table": "@hi.alice" } }, 4)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, def: undefined }, 4)).toThrow(ReceiptRefused);
   });
 });
 
