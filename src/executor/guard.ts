@@ -100,11 +100,7 @@ export class ShardState extends State {
  * Runs `fn` with `guest`'s iost and RAM balances (its escrow) and its records of the tokens it carries writable on
  * this shard, and the RAM balances of its co-signers whose RAM escrow came along (`ramGuests`).
  */
-export function asGuest<T>(
-  state: State,
-  guest: { account: string; tokens: ReadonlySet<string>; ramGuests?: readonly string[] },
-  fn: () => T,
-): T {
+export function asGuest<T>(state: State, guest: { account: string; tokens: ReadonlySet<string>; ramGuests?: readonly string[] }, fn: () => T): T {
   if (!(state instanceof ShardState)) return fn();
   const before = [state.guest, state.guestTokens, state.ramGuests] as const;
   state.guest = guest.account;
