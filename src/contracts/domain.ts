@@ -2,13 +2,14 @@
  * domain.iost 1.0.0 (go-iost vm/native/domain.go, vm/host/domain.go): `link(url, cid)` names a
  * contract id with a url, `transfer(url, to)` hands a url to another owner. A contract name that
  * does not start with `Contract` is looked up in `dns_table` before it is taken as an id
- * (go-iost vm/monitor.go prepareContract): `resolveContract`.
+ * (go-iost vm/monitor.go prepareContract): monitor.ts `linkedContract`.
  *
  * Storage (contract domain.iost, RAM paid by domain.iost as in Go): map `dns_table` url → cid,
  * `dns_revert_table` cid → url, `dns_owner_table` url → owner.
  *
  * IOST's genesis deploys 0.0.0 (only `init`) and its admin swaps in 1.0.0 with updateNativeCode;
- * this node has no updateNativeCode, so its genesis has 1.0.0 (README "System contracts").
+ * this node has no updateNativeCode, so its chain has 1.0.0 from genesis on (a link before any
+ * update, which IOST refuses with `abi link not found`, succeeds here).
  *
  * With several shards domain.iost lives on the consensus shard (sharding/placement.ts
  * DOMAIN_CONTRACT), the one place that decides who owns a url: a link or transfer from
@@ -22,8 +23,9 @@ import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { noop } from "./token.js";
 import { byteLength, mapKey, str } from "../state/storage.js";
+import { DOMAIN_CONTRACT } from "../sharding/placement.js";
 
-export const DOMAIN = "domain.iost";
+const DOMAIN = DOMAIN_CONTRACT;
 const TABLE = "dns_table";
 const REVERT = "dns_revert_table";
 const OWNER = "dns_owner_table";
@@ -41,12 +43,6 @@ function checkUrl(url: string): void {
 /** Go's DNS reads: GlobalMapGet whose cost Go drops. */
 function owner(h: Host, url: string): string {
   return asString(h.db.mget(DOMAIN, OWNER, url)) ?? "";
-}
-
-/** The contract id a name stands for: its link in dns_table, else the name itself. */
-export function resolveContract(h: Host, name: string): string {
-  if (name.startsWith("Contract")) return name;
-  return asString(h.db.mget(DOMAIN, TABLE, name)) ?? name;
 }
 
 /** Go's MapPut: the RAM to domain.iost, the CPU counted as PutCost by the caller. Returns the record's raw key. */

@@ -64,7 +64,7 @@ export function findContract(h: Host | null, id: string): ContractDef | undefine
  * domain.iost (src/contracts/domain.ts) stands for its contract. A system contract's id is
  * itself without a read: only admin may link a `.iost` url, and none shadows one.
  */
-export function resolveContract(state: State, name: string): string {
+export function linkedContract(state: State, name: string): string {
   if (name.startsWith("Contract") || registry.has(name)) return name;
   const v = decodeValue(state.get(mapKey("domain.iost", "dns_table", name)))?.value;
   return v && v.t === "s" ? v.v : name;
@@ -115,7 +115,7 @@ export function monitorCall(h: Host, contractName: string, api: string, jarg: st
     c.cpuAdd(opCost(1));
     throw new VmError("prepare contract: cannot call 'init' manually");
   }
-  const def = findContract(h, resolveContract(h.state, contractName));
+  const def = findContract(h, linkedContract(h.state, contractName));
   let abi: NativeAbi | undefined;
   let args: Arg[];
   try {

@@ -7,7 +7,7 @@ import { Decimal } from "../amount.js";
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
-import { resolveContract } from "../contracts/monitor.js";
+import { linkedContract } from "../contracts/monitor.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
@@ -60,7 +60,7 @@ function createdAccount(action: Action): string | undefined {
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || h.tx.guest) return null;
-  const contract = remoteContractShard(h.state, sh, resolveContract(h.state, action.contract));
+  const contract = remoteContractShard(h.state, sh, linkedContract(h.state, action.contract));
   if (contract !== null) return contract;
   const token = tokenHomeTarget(sh, action);
   if (token !== null) return token;
