@@ -15,7 +15,7 @@
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
-import { monitorCall, linkedContract } from "../contracts/monitor.js";
+import { linkedContract, monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { takeTokens, tokenHomeTarget } from "./forward.js";
@@ -126,7 +126,8 @@ export function runForwarded(
         const run = runActions(h, f.actions, f.vmGas, {
           route: (action) => {
             // A contract of another shard, or a token.iost create or issue of a token of another shard, ends the part here.
-            const there = remoteContractShard(state, block.shard, linkedContract(state, action.contract)) ?? tokenHomeTarget(block.shard!, action);
+            const id = linkedContract(state, action.contract);
+            const there = remoteContractShard(state, block.shard, id) ?? tokenHomeTarget(block.shard!, action);
             if (there !== null && visited.includes(there))
               throw new Error(
                 `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
