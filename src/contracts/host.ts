@@ -15,7 +15,7 @@ import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
-import { findContract } from "./monitor.js";
+import { findContract, linkedContract } from "./monitor.js";
 
 export interface BlockContext {
   chainId: number;
@@ -196,7 +196,7 @@ export class Host {
     });
     c.cpuAdd(opCost(height));
     try {
-      requireLocalContract(this, contract, "synchronous call to");
+      requireLocalContract(this, linkedContract(this.state, contract), "synchronous call to");
       if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
       const sub = new Cost();
       try {

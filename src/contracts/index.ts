@@ -10,6 +10,8 @@ import "./vote-producer.js";
 import "./issue.js";
 import "./bonus.js";
 import "./base.js";
+import "./domain.js";
+import "./exchange.js";
 
 export { Host, isContractId, checkStorageKey } from "./host.js";
 export type { BlockContext, TxContext, AccountJson, PermissionJson, ItemJson, GroupJson } from "./host.js";

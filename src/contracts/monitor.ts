@@ -10,6 +10,7 @@ import { VmError } from "./errors.js";
 import type { Host } from "./host.js";
 import { isContractId } from "./host.js";
 import type { State } from "../state/state.js";
+import { decodeValue, mapKey } from "../state/storage.js";
 
 export interface AbiAmountLimit {
   token: string;
@@ -58,6 +59,17 @@ export function findContract(h: Host | null, id: string): ContractDef | undefine
   return registry.get(id) ?? (h && resolver ? resolver(h.state, id) : undefined);
 }
 
+/**
+ * The contract id a call names (go-iost vm/monitor.go prepareContract): a url linked by
+ * domain.iost (src/contracts/domain.ts) stands for its contract. A system contract's id is
+ * itself without a read: only admin may link a `.iost` url, and none shadows one.
+ */
+export function linkedContract(state: State, name: string): string {
+  if (name.startsWith("Contract") || registry.has(name)) return name;
+  const v = decodeValue(state.get(mapKey("domain.iost", "dns_table", name)))?.value;
+  return v && v.t === "s" ? v.v : name;
+}
+
 export function nativeContracts(): ContractDef[] {
   return [...registry.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -103,7 +115,7 @@ export function monitorCall(h: Host, contractName: string, api: string, jarg: st
     c.cpuAdd(opCost(1));
     throw new VmError("prepare contract: cannot call 'init' manually");
   }
-  const def = findContract(h, contractName);
+  const def = findContract(h, linkedContract(h.state, contractName));
   let abi: NativeAbi | undefined;
   let args: Arg[];
   try {

@@ -7,6 +7,7 @@ import { Decimal } from "../amount.js";
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
+import { linkedContract } from "../contracts/monitor.js";
 import { TOKEN721 } from "../contracts/token721.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { escrowOf, type GuestAuthority, type RamDebt } from "../sharding/forward.js";
@@ -54,6 +55,13 @@ export function tokenHomeTarget(sh: { index: number; count: number }, action: Ac
   return shard === null || shard === sh.index ? null : shard;
 }
 
+/** exchange.iost/transfer to "" creates the account its memo names (`create:<name>:…`): it runs on that account's shard. */
+function createdAccount(action: Action): string | undefined {
+  if (`${action.contract}/${action.actionName}` !== "exchange.iost/transfer" || stringArg(action, 1) !== "") return undefined;
+  const memo = stringArg(action, 3);
+  return memo?.startsWith("create:") ? memo.split(":")[1] : undefined;
+}
+
 /**
  * The other shard an action must run on, or null when it runs here. A
  * forwarded part routes its actions the same way (forwarded.ts): contracts,
@@ -62,12 +70,12 @@ export function tokenHomeTarget(sh: { index: number; count: number }, action: Ac
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
-  const contract = remoteContractShard(h.state, sh, action.contract);
+  const contract = remoteContractShard(h.state, sh, linkedContract(h.state, action.contract));
   if (contract !== null) return contract;
   const token = tokenHomeTarget(sh, action);
   if (token !== null) return token;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
-  const target = at === undefined ? undefined : stringArg(action, at);
+  const target = at === undefined ? createdAccount(action) : stringArg(action, at);
   const shard = target !== undefined && placedByName(target) ? shardOf(target, sh.count) : null;
   return shard === null || shard === sh.index ? null : shard;
 }

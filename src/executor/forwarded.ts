@@ -18,7 +18,7 @@
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
-import { monitorCall } from "../contracts/monitor.js";
+import { linkedContract, monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { remoteContractShard } from "../sharding/directory.js";
 import { debtOf, forwardTarget, owedAway, payTarget, takeTokens } from "./forward.js";
@@ -139,7 +139,7 @@ export function runForwarded(
           route: (action) => {
             const there = forwardTarget(h, action);
             if (there === null || !visited.includes(there)) return there;
-            if (remoteContractShard(state, block.shard, action.contract) === null) return null; // the guard's error, here
+            if (remoteContractShard(state, block.shard, linkedContract(state, action.contract)) === null) return null; // the guard's error, here
             throw new Error(
               `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
             );

@@ -175,6 +175,9 @@ export function applyIncoming(
         // The payer's RAM a tx freed elsewhere, back as one shard's doPay gives it (raw keys, payer "").
         addBalance(state, "ram", r.account, BigInt(r.ram!));
         addUsedRam(state, r.account, -BigInt(r.ram!));
+      } else if (r.kind === "domain") {
+        // The consensus shard's records as written there: this shard's copy for resolving urls (domain.ts).
+        for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
       } else if (r.kind === "token") {
         // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);

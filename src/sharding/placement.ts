@@ -33,6 +33,9 @@ export function shardOf(name: string, count: number): number {
 export const CONSENSUS_SHARD = 0;
 export const POB_CONTRACTS: ReadonlySet<string> = new Set(["vote_producer.iost", "vote.iost", "bonus.iost", "issue.iost", "base.iost"]);
 
+/** domain.iost's url owners are the chain's: one shard, the consensus shard, decides them. */
+export const DOMAIN_CONTRACT = "domain.iost";
+
 /**
  * bonus.iost's token `contribute` (minted for producing blocks, destroyed by
  * exchangeIOST) is kept on the consensus shard for every account: bonus.iost

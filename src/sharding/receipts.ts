@@ -16,6 +16,8 @@
  * (docs/SHARDING.md "Tokens across shards"), and are not answered either.
  * `free` receipts give an account the RAM a tx freed on another shard of a
  * record it paid (its `ram` balance up, its used RAM down), not answered.
+ * `domain` receipts copy a url's domain.iost records from the consensus shard,
+ * which decides them, to every other one (contracts/domain.ts), not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
@@ -29,13 +31,13 @@ import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import type { Forwarded } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
-import { placedByName, shardOf, tokenShard } from "./placement.js";
+import { CONSENSUS_SHARD, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free";
+  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -100,7 +102,7 @@ export interface CrossReceipt {
    * tx's home (`payer.third`), whose settles bring their receiver halves home: the tx awaits them too.
    */
   halves?: number;
-  /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. */
+  /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. Domain: the url's domain.iost records. */
   def?: Record<string, string>;
   /** Register of an account: its auth.iost record (raw stored value) as its shard wrote it (directory.ts). */
   auth?: string;
@@ -241,6 +243,14 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
       Object.entries(r.def ?? {}).every(([k, v]) => (k === own || k.startsWith(own + "-")) && typeof v === "string");
     if (!ok || !r.def) throw new ReceiptRefused(`receipt ${r.id} refused: a definition of ${JSON.stringify(r.token)} from shard ${r.fromShard}`);
   }
+  // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.
+  if (
+    r.kind === "domain" &&
+    (r.fromShard !== CONSENSUS_SHARD ||
+      !r.def ||
+      !Object.entries(r.def).every(([k, v]) => /^m-domain\.iost-dns_(owner_|revert_)?table-/.test(k) && typeof v === "string"))
+  )
+    throw new ReceiptRefused(`receipt ${r.id} refused: domain records from shard ${r.fromShard}`);
   if (r.kind === "register" && !r.account.startsWith("Contract")) {
     // Only an account's shard writes its permissions: a copy from anywhere else would let a shard sign for it.
     const v = decodeValue(r.auth)?.value;

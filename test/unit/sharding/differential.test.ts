@@ -80,6 +80,10 @@ const transferOf = (sym: string, from: string, to: string, amount: string) => tx
 const transfer = (from: string, to: string, amount: string) => transferOf("iost", from, to, amount);
 const call = (c: number, abi: string, args: unknown[]) => act(contracts[c], abi, args);
 const freezeNow = (from: string, to: string) => act("token.iost", "transferFreeze", ["iost", from, to, "3", Number(BLOCK_TIME), ""]);
+/** The first `xchgNN` name placed on shard s of N = 4. */
+const nameOn = (s: number) => Array.from({ length: 64 }, (_, i) => `xchg${String(i).padStart(2, "0")}`).find((n) => shardOf(n, N) === s)!;
+const exchangeCreate = (name: string, amount: number) =>
+  act("exchange.iost", "transfer", ["iost", "", String(amount), `create:${name}:${fakeKey(91)}:${fakeKey(91)}`]);
 const vote = (by: string, amount: string) => txBy(by, [act("vote_producer.iost", "vote", [by, PRODUCER, amount])]);
 
 /** A caller of shard 1 left with RAM for one record of the contract's and not two. */
@@ -510,6 +514,23 @@ const CASES: Case[] = [
   ["user vote: delVote from shard 2 returns the deposit", () => txBy(on(2), [act("vote.iost", "delVote", ["2"])])],
   ["destroy iost on shard 1", () => txBy(on(1), [act("token.iost", "destroy", ["iost", on(1), "1"])])],
   ["add a permission", () => txBy(on(3), [act("auth.iost", "addPermission", [on(3), "perm1", 1])])],
+  // domain.iost decides urls on the consensus shard and copies them to every other one (contracts/domain.ts).
+  ["link a url from shard 2 to the contract of shard 1", () => txBy(on(2), [act("domain.iost", "link", ["rec.one", contracts[1]])])],
+  ["a url taken by another account (shard 3)", () => txBy(on(3), [act("domain.iost", "link", ["rec.one", contracts[3]])])],
+  ...[0, 1, 2, 3].map((s): Case => [`call the contract of shard 1 by its url from shard ${s}`, () => txBy(on(s, 1), [act("rec.one", "put", [`u${s}`, "v"])])]),
+  [
+    // The link runs on the consensus shard, which resolves it at once (a tx's actions never return to a shard they left).
+    "link and call by the url in one tx from shard 3 (the contract of shard 0)",
+    () => txBy(on(3), [act("domain.iost", "link", ["rec.zero", contracts[0]]), act("rec.zero", "put", ["same", "tx"])]),
+  ],
+  ["transfer a url from shard 2 to an account of shard 0", () => txBy(on(2), [act("domain.iost", "transfer", ["rec.one", on(0)])])],
+  ["the new owner of shard 0 relinks the url to the contract of shard 2", () => txBy(on(0), [act("domain.iost", "link", ["rec.one", contracts[2]])])],
+  ["call the relinked url from shard 1", () => txBy(on(1, 2), [act("rec.one", "mine", ["by url"])])],
+  // exchange.iost: a plain transfer runs at home, a creating one on the new account's shard (executor/forward.ts).
+  ["exchange transfer from shard 1 to an account of shard 2", () => txBy(on(1), [act("exchange.iost", "transfer", ["iost", on(2), "5", "x"])])],
+  ...[1, 3].map((s): Case => [`exchange creates an account of shard ${s} from shard 1`, () => txBy(on(1, 3), [exchangeCreate(nameOn(s), 150)])]),
+  ["exchange creates an account with less than 100 iost", () => txBy(on(1, 3), [exchangeCreate(nameOn(2), 99)])],
+  ["exchange creates an account that exists (shard 3)", () => txBy(on(1, 3), [exchangeCreate(nameOn(3), 150)])],
   // A co-signer of a shard the chain left (here: its second) pays nothing on N = 4 (RETURN): its RAM differs after it.
   [
     "a chain's last part charges RAM to a co-signer of a shard the chain left",
