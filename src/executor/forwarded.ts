@@ -11,10 +11,13 @@
  * (`debt`); the last pays it with its own, by accounts of its shard or by the
  * publisher and the co-signers of its shard from their RAM escrows (their
  * used RAM is counted at home by the settle).
- * An action on a contract of a shard the tx has not run on yet, or a system
- * action for an account of one (forward.ts forwardTarget), ends the part
- * here: the rest goes on with the unused escrow and gas (`onward`), and this
- * part is locked until that one settles (docs/SHARDING.md "Atomic txs").
+ * An action on a contract of another shard, or a system action for an
+ * account of one (forward.ts forwardTarget), ends the part here: the rest
+ * goes on with the unused escrow and gas (`onward`), and this part is locked
+ * until that one settles (docs/SHARDING.md "Atomic txs"). The other shard may
+ * be one the tx ran on already (its home included): there the part reads
+ * through its tx's locks, and at home its escrow rejoins the publisher's
+ * records (docs/SHARDING.md "Atomic txs", returns).
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";

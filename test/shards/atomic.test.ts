@@ -178,7 +178,9 @@ describe("four shards: an atomic tx across evictions", () => {
     const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const a = shardOf("admin", N);
     const locks = (i: number) =>
-      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) => (inst as unknown as { kv: { get(key: string): string | undefined } }).kv.get(LOCKS));
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(key: string): string | undefined } }).kv.get(LOCKS),
+      );
     await c.coord.chainInfo();
     const setCode = (publisher?: string) =>
       makeTx({ publisher, actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
@@ -207,7 +209,11 @@ describe("four shards: an atomic tx across evictions", () => {
 
     const back = makeTx({
       publisher: caller,
-      actions: [{ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", caller, payee, "2", ""]) }, put(idA, "k", "a"), put(idHome, "k", "h")],
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", caller, payee, "2", ""]) },
+        put(idA, "k", "a"),
+        put(idHome, "k", "h"),
+      ],
     });
     expect(await at(side).submitTx(back.bytes, back.hash)).toEqual({ hash: back.hash });
     expect(await final(back.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["ok"]', '["ok"]'] });
