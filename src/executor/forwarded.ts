@@ -11,24 +11,27 @@
  * (`debt`); the last pays it with its own, by accounts of its shard or by the
  * publisher and the co-signers of its shard from their RAM escrows (their
  * used RAM is counted at home by the settle).
- * An action on a contract of a shard the tx has not run on yet, or a system
- * action for an account of one (forward.ts forwardTarget), ends the part
- * here: the rest goes on with the unused escrow and gas (`onward`), and this
- * part is locked until that one settles (docs/SHARDING.md "Atomic txs").
+ * An action on a contract of another shard, or a system action for an
+ * account of one (forward.ts forwardTarget), ends the part here: the rest
+ * goes on with the unused escrow and gas (`onward`), and this part is locked
+ * until that one settles (docs/SHARDING.md "Atomic txs"). The other shard may
+ * be one the tx ran on already (its home included): there the part reads
+ * through its tx's locks, and at home its escrow rejoins the publisher's
+ * records (docs/SHARDING.md "Atomic txs", returns).
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { linkedContract, monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
-import { remoteContractShard } from "../sharding/directory.js";
-import { debtOf, forwardTarget, owedAway, payTarget, takeTokens } from "./forward.js";
+import { debtOf, escrowRam, forwardTarget, owedAway, payTarget, sendActions, takeTokens } from "./forward.js";
 import { asGuest } from "./guard.js";
 import type { Forwarded } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { actionDesc, runActions } from "./actions.js";
+import { runActions } from "./actions.js";
+import { shardOf } from "../sharding/placement.js";
 import { doPay, ramUsageOf } from "./index.js";
 
 /** A ram.iost `SR`/`TR` record's bytes (a JSON number in a string value; absent: 0). */
@@ -68,8 +71,12 @@ export function runForwarded(
 } {
   const f = r.forward!;
   const shard = block.shard!.index;
-  // Where the tx ran so far: going back there would need a second lock of the same tx on one shard.
+  // Where the tx ran so far (a shard again when its actions came back there: receipt ids of each hop differ).
   const visited = [...(f.path ?? [r.fromShard]), shard];
+  // The publisher's home, where its actions came back: its records live here, so the escrow rejoins them and
+  // stays (the settles bring nothing of it home), unless the part sends the rest on, which escrows anew.
+  const here = (acc: string) => shardOf(acc, block.shard!.count) === shard;
+  const home = here(f.publisher);
   const escrow = BigInt(r.amount);
   const ramEscrow = BigInt(r.ram ?? "0");
   const signerRam = Object.entries(r.signerRam ?? {});
@@ -134,16 +141,11 @@ export function runForwarded(
         }
         if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
         for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
+        // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
+        const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
         const run = runActions(h, f.actions, f.vmGas, {
-          route: (action) => {
-            const there = forwardTarget(h, action);
-            if (there === null || !visited.includes(there)) return there;
-            if (remoteContractShard(state, block.shard, linkedContract(state, action.contract)) === null) return null; // the guard's error, here
-            throw new Error(
-              `running action ${actionDesc(action)} error: contract ${action.contract} lives on shard ${there}: a tx's actions cannot return to a shard they left`,
-            );
-          },
+          route: (action) => forwardTarget(h, action),
           pay: (c) => {
             used = Math.min(f.vmGas, used + c.toGas());
           },
@@ -165,6 +167,23 @@ export function runForwarded(
         }
         const owing = debtOf(debt);
         const owed = owing ? { debt: owing } : {};
+        if (home) {
+          for (const [key, raw] of held) {
+            const d = recordValue(before.get(key)) - recordValue(raw);
+            if (d !== 0n) changed[key] = d.toString();
+          }
+          const signersLeft = Object.fromEntries(signerRam.map(([acc]) => [acc, here(acc) ? "0" : balanceOf(state, "ram", acc).toString()]));
+          for (const [acc] of signerRam) if (!here(acc)) dropBalance(state, "ram", acc);
+          if (next) {
+            // The rest goes on as from the home part: a new escrow of what is here now (executeTx), or a part
+            // with no actions that pays co-signers' RAM on their shard.
+            sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : pays!.payer);
+            escrowRam(h, debt);
+            onward = h.outbox.pop()!;
+            onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar() };
+          }
+          return [0n, 0n, undefined, undefined, signersLeft] as const;
+        }
         const left = balanceOf(state, "iost", f.publisher);
         const ramLeft = balanceOf(state, "ram", f.publisher);
         // The co-signers' escrows leave as they are now, none of their rows staying.

@@ -161,7 +161,8 @@ export function applyIncoming(
       if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
       if (pass === 0 && (seen(r.id) || done.has(r.id))) continue;
       done.add(r.id);
-      guard?.watch(r.kind === "settle" ? r.txHash : null);
+      // A settle, or a part of a tx whose actions came back here, may touch what its own tx locked.
+      guard?.watch(r.kind === "settle" || r.kind === "action" ? r.txHash : null);
       state.checkpoint();
       const out: CrossReceipt[] = [];
       let settlement: Settlement | null = null;

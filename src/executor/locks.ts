@@ -38,6 +38,8 @@ export interface LockEntry {
   keep: string[];
   held: CrossReceipt[];
   relay?: Relay;
+  /** Earlier parts of the tx on this shard, oldest first, when its actions came back here: they settle in turn, last first. */
+  outer?: LockEntry[];
 }
 
 /** A forwarded part that went on to a third shard: what it owes the shard that sent it. */
@@ -77,10 +79,21 @@ function isGasKey(key: string, publisher: string): boolean {
 /**
  * Locks what the tx `hash` wrote in the innermost checkpoint of `state` (its
  * own, still open) and holds `credits` until its settle. Costs one row write
- * per chunk (the table), whatever the number of txs.
+ * per chunk (the table), whatever the number of txs. A part of a tx whose
+ * actions came back to a shard it holds locks on stacks on its entry: each
+ * part's undo values are the keys' values before that part, and each settle
+ * (they come back last part first) pops and, on failure, undoes one part, so
+ * the supply is exact at every height and the last pop leaves the state as
+ * before the tx.
  */
 export function lockTx(state: State, hash: string, publisher: string, credits: CrossReceipt[], relay?: Relay): void {
+  const table = readLocks(state.get(LOCKS));
   const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}) };
+  const prev = table[hash];
+  if (prev) {
+    const { outer, ...last } = prev;
+    entry.outer = [...(outer ?? []), last];
+  }
   for (const key of [...state.latest().keys()].sort()) {
     if (key === LOCKS || key === DEFERRED) continue;
     const before = state.prior(key) ?? null;
@@ -88,7 +101,6 @@ export function lockTx(state: State, hash: string, publisher: string, credits: C
     // Written and put back (a forwarded part's escrow, held and dropped): nothing to undo or hide.
     else if (state.latest().get(key) !== before) entry.undo.push([key, before]);
   }
-  const table = readLocks(state.get(LOCKS));
   table[hash] = entry;
   writeLocks(state, table);
 }
@@ -102,7 +114,10 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   const table = readLocks(state.get(LOCKS));
   const entry = table[hash];
   if (!entry) return { held: [], locked: false };
-  delete table[hash];
+  const outer = entry.outer ?? [];
+  // A later part of the tx here settled: the earlier ones keep their keys locked until their own settles.
+  if (outer.length > 0) table[hash] = { ...outer[outer.length - 1], ...(outer.length > 1 ? { outer: outer.slice(0, -1) } : {}) };
+  else delete table[hash];
   writeLocks(state, table);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
   // A failed tx keeps only its gas, the receiver halves of its credits included (probes).
@@ -162,9 +177,10 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
 /** Key → the tx holding it. */
 export function lockOwners(table: LockTable): Map<string, string> {
   const owners = new Map<string, string>();
-  for (const [hash, e] of Object.entries(table)) {
-    for (const [key] of e.undo) owners.set(key, hash);
-    for (const key of e.keep) owners.set(key, hash);
-  }
+  for (const [hash, top] of Object.entries(table))
+    for (const e of [top, ...(top.outer ?? [])]) {
+      for (const [key] of e.undo) owners.set(key, hash);
+      for (const key of e.keep) owners.set(key, hash);
+    }
   return owners;
 }

@@ -233,4 +233,63 @@ describe("four shards: an atomic tx across evictions", () => {
     expect([await ram(one), await ram(two)]).toEqual(kept);
     expect(await at(a).read("getContractStorage", id, "their", one)).toMatchObject({ data: "x" });
   });
+
+  test("a tx whose actions come back home (home, admin's contract, home again), objects evicted between its parts: one receipt as on one shard; failing in its last action, every part undone", async () => {
+    const c = newChain("back");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    const locks = (i: number) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(key: string): string | undefined } }).kv.get(LOCKS),
+      );
+    await c.coord.chainInfo();
+    const setCode = (publisher?: string) =>
+      makeTx({ publisher, actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const deployA = setCode();
+    const create = makeTx({ actions: [...signUp(caller, 20_000, "500"), ...signUp(payee)] });
+    await at(a).submitTx(deployA.bytes, deployA.hash);
+    await at(a).submitTx(create.bytes, create.hash);
+    await tick(c, 5);
+    expect(await at(a).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const deployHome = setCode(caller);
+    expect(await at(side).submitTx(deployHome.bytes, deployHome.hash)).toEqual({ hash: deployHome.hash });
+    await tick(c, 2);
+    expect(await at(side).getTxReceipt(deployHome.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const [idA, idHome] = ["Contract" + deployA.hash, "Contract" + deployHome.hash];
+    const put = (id: string, k: string, v: string) => ({ contract: id, actionName: "put", data: JSON.stringify([k, v]) });
+    const iost = async (name: string) => ((await at(side).read("getTokenBalance", name, "iost")) as { balance: number }).balance;
+    const final = async (hash: string) => {
+      for (let b = 0; b < 8; b++) {
+        await tick(c);
+        await abortAllDurableObjects(); // every object restarts between the parts
+        const r = (await at(side).getTxReceipt(hash)) as { status_code?: string };
+        if (r.status_code !== undefined) return r;
+      }
+      throw new Error(`tx ${hash} never settled`);
+    };
+
+    const back = makeTx({
+      publisher: caller,
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", caller, payee, "2", ""]) },
+        put(idA, "k", "a"),
+        put(idHome, "k", "h"),
+      ],
+    });
+    expect(await at(side).submitTx(back.bytes, back.hash)).toEqual({ hash: back.hash });
+    expect(await final(back.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["ok"]', '["ok"]'] });
+    expect(await at(a).read("getContractStorage", idA, "k", "")).toMatchObject({ data: "a" });
+    expect(await at(side).read("getContractStorage", idHome, "k", "")).toMatchObject({ data: "h" });
+    expect([await iost(caller), await iost(payee)]).toEqual([5, 9]);
+
+    const failing = makeTx({ publisher: caller, actions: [put(idHome, "j", "h"), put(idA, "j", "a"), { contract: idHome, actionName: "nope", data: "[]" }] });
+    expect(await at(side).submitTx(failing.bytes, failing.hash)).toEqual({ hash: failing.hash });
+    const r = (await final(failing.hash)) as { status_code: string; message: string; returns: string[] };
+    expect([r.status_code, r.returns]).toEqual(["RUNTIME_ERROR", []]);
+    expect(r.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+    expect(await at(a).read("getContractStorage", idA, "j", "")).toMatchObject({ data: "null" });
+    expect(await at(side).read("getContractStorage", idHome, "j", "")).toMatchObject({ data: "null" });
+    expect(await iost(caller)).toBe(5);
+    expect([await locks(side), await locks(a)]).toEqual([undefined, undefined]);
+  });
 });

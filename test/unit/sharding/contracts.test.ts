@@ -694,16 +694,31 @@ module.exports = Give;`;
     expect(chain.shards[2].store.get("m-token.iost-TBghost0-iost")).toBeUndefined();
   });
 
-  it("an action back on a shard the tx left fails the part with a clear error and changes nothing", () => {
+  it("actions back on shards the tx left run there as more parts (1, 2, 3, 2 and 1, 2, 1, 3), succeeding or undone; with a crash anywhere", () => {
     const { chain, ids } = setup();
-    const b0 = balance(chain, caller);
-    const tx = txBy(caller, [act(ids[1], "put", ["p", "1"]), act(ids[2], "put", ["q", "1"]), act(ids[1], "put", ["r", "1"])]);
-    chain.submit(tx);
-    const r = settled(chain, tx);
-    expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
-    expect(r.receipt?.message).toContain(`error: contract ${ids[1]} lives on shard 2: a tx's actions cannot return to a shard they left`);
-    expect(balance(chain, caller)).toBe(b0);
-    expect([chain.shards[2].store.get(`b-${ids[1]}-p`), chain.shards[3].store.get(`b-${ids[2]}-q`)]).toEqual([undefined, undefined]);
+    const mine = deploy(chain, caller); // on the home shard, 1
+    for (const crash of [undefined, 2, 1, 3]) {
+      const [b0, c2, supply] = [balance(chain, caller), balance(chain, ids[1], 2), chain.totalIost()];
+      const back = txBy(caller, [act(ids[1], "pay", ["x", "2"]), act(ids[2], "put", ["y", "w"]), act(ids[1], "pay", ["z", "1"])], { limit: "10" });
+      const home = txBy(caller, [act(ids[1], "pay", ["u", "1"]), act(mine, "put", ["v", "h"]), act(ids[2], "nope", [])], { limit: "10" });
+      chain.submit(back);
+      for (let b = 0; b < 20 && !chain.quiet(); b++) {
+        step(chain, 1, b === 2 ? crash : undefined);
+        expect(chain.totalIost()).toBe(supply);
+      }
+      expect(settled(chain, back).receipt).toMatchObject({ statusCode: "SUCCESS", returns: ['["paid"]', '["ok:y"]', '["paid"]'] });
+      expect([balance(chain, caller), balance(chain, ids[1], 2)]).toEqual([b0 - 3n * IOST, c2 + 3n * IOST]);
+      chain.submit(home);
+      for (let b = 0; b < 20 && !chain.quiet(); b++) {
+        step(chain, 1, b === 3 ? crash : undefined);
+        expect(chain.totalIost()).toBe(supply);
+      }
+      const r = settled(chain, home);
+      expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: nope, /);
+      expect([balance(chain, caller), balance(chain, ids[1], 2)]).toEqual([b0 - 3n * IOST, c2 + 3n * IOST]);
+      expect([chain.shards[2].store.get(`b-${ids[1]}-u`), chain.shards[1].store.get(`b-${mine}-v`)]).toEqual([undefined, undefined]);
+      for (const s of chain.shards) expect([s.store.get(LOCKS), s.store.get(DEFERRED)]).toEqual([undefined, undefined]);
+    }
   });
 });
 

@@ -306,6 +306,35 @@ const CASES: Case[] = [
     () => txBy(SYS, [call(2, "put", ["s", "4"]), call(3, "mine", ["4"]), act("ram.iost", "lend", [SYS, on(0, 1), 100])]),
   ],
   ["a forwarded part's action on a contract of the tx's home shard", () => txBy(SYS, [call(2, "put", ["r", "1"]), call(1, "put", ["r", "2"])])],
+  // Actions that come back to a shard the tx left (its home included): they run there as one more part of the tx.
+  [
+    "home, another shard, home again: the caller pays RAM on each",
+    () => txBy(SYS, [call(1, "mine", ["r1"]), call(2, "mine", ["r2"]), call(1, "mine", ["r3"])]),
+  ],
+  ["home, another shard, home again: iost paid on each", () => txBy(SYS, [call(1, "pay", ["1"]), call(2, "pay", ["2"]), call(1, "pay", ["3"])])],
+  [
+    "home, another shard, home again: the last action fails",
+    () => txBy(SYS, [call(1, "put", ["r", "3"]), call(2, "put", ["r", "4"]), call(1, "fail", ["no"])]),
+  ],
+  ["home, another shard, home again, a third shard", () => txBy(SYS, [call(2, "put", ["r", "5"]), call(1, "mine", ["r5"]), call(3, "pay", ["1"])])],
+  ["home, another shard, home again, a third shard failing", () => txBy(SYS, [call(2, "pay", ["1"]), call(1, "put", ["r", "6"]), call(3, "fail", ["no"])])],
+  ["shards 1, 2, 3, 2", () => txBy(SYS, [call(2, "put", ["r", "7"]), call(3, "mine", ["r7"]), call(2, "mine", ["r8"])])],
+  ["shards 1, 2, 3, 2: the last action fails", () => txBy(SYS, [call(2, "put", ["r", "8"]), call(3, "pay", ["1"]), call(2, "fail", ["no"])])],
+  ["shards 1, 2, 3, 2, 0", () => txBy(SYS, [call(2, "pay", ["1"]), call(3, "put", ["r", "9"]), call(2, "mine", ["r9"]), call(0, "pay", ["1"])])],
+  [
+    "shards 1, 2, 3, 2, 0: the last action fails",
+    () => txBy(SYS, [call(2, "put", ["r", "10"]), call(3, "mine", ["r10"]), call(2, "pay", ["1"]), call(0, "fail", ["no"])]),
+  ],
+  ["a caller short of RAM for the tx, not a part, over shards 1, 2, 1", () => txBy(SHORT, [call(2, "mine", ["ra"]), call(1, "mine", ["rb"])])],
+  [
+    "a system action for the publisher at home after a forwarded call",
+    () => txBy(SYS, [call(2, "put", ["r", "11"]), act("ram.iost", "buy", [SYS, SYS, 1000])]),
+  ],
+  [
+    "a lend to an account of a shard the tx left",
+    () => txBy(SYS, [call(2, "put", ["r", "12"]), call(3, "put", ["r", "12"]), act("ram.iost", "lend", [SYS, on(2, 1), 100])]),
+  ],
+  ["a RAM sale at home after a forwarded call", () => txBy(SYS, [call(2, "mine", ["r13"]), act("ram.iost", "sell", [SYS, SYS, 100])])],
   [
     "transferFreeze iost to another shard",
     () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
@@ -550,7 +579,6 @@ const KNOWN: Record<string, string> = {
   "reward contract issues medal to a caller of another shard short of RAM": HALF_RAM,
   "iost frozen to an account of another shard by a caller short of RAM": HALF_RAM,
   "reward contract deployed on another shard than its token's: it creates gem in init": TOKEN_IN_CONTRACT,
-  "a forwarded part's action on a contract of the tx's home shard": RETURN,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
   "a chain's last part charges RAM to a co-signer of a shard the chain left": RETURN,
 };

@@ -165,17 +165,8 @@ function classify(s: Step): string | null {
     case "failAfterTransfer":
       return null;
     case "chain":
-    case "sys": {
-      // The shards the tx runs on, in order: a part cannot run on a shard the tx left (its lock is there).
-      const path = [at(s.by)];
-      const shards = s.k === "chain" ? s.calls.map(([c]) => c) : [s.c, at(s.to) === s.c ? s.c : at(s.to)];
-      for (const x of shards) {
-        if (x === path[path.length - 1]) continue;
-        if (path.includes(x)) return R.RETURN;
-        path.push(x);
-      }
+    case "sys":
       return null;
-    }
     case "pledge":
       return null;
     case "unpledge":
