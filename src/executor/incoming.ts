@@ -259,6 +259,12 @@ export function applyIncoming(
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
           if (r.ram !== undefined && !undone) addBalance(state, "ram", r.account, BigInt(r.ram));
           if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
+          // One shard's failed tx still pays its gas, and its doPay writes the publisher's `ram` balance raw
+          // (no payer) and its used RAM, as the undone home part's doPay did (go-iost vm/host/teller.go DoPay).
+          if (undone) {
+            state.put(mapKey("token.iost", "TB" + r.account, "ram"), encodeValue(int(balanceOf(state, "ram", r.account)), ""));
+            addUsedRam(state, r.account, 0n);
+          }
           // Pledges the part made or withdrew for users there: their pledgers' order, kept here (pledges.ts).
           for (const m of ok && !undone ? (r.result?.pledges ?? []) : [])
             if (block.shard && shardOf(m[0], block.shard.count) === shard) movePledge(state, shard, block.shard.count, m);

@@ -133,6 +133,10 @@ const CASES: Case[] = [
     () => txBy(on(1, 1), [call(1, "put", ["e", "home"]), call(2, "put", ["e", "away"]), act("token.iost", "transfer", ["iost", on(1, 1), on(2), "1", ""])]),
   ],
   ["a forwarded part fails in its first action", () => txBy(on(1, 1), [call(2, "fail", ["no"])])],
+  // One shard's failed tx still pays: doPay rewrites the publisher's `ram` record with no payer, so a
+  // later write of it by token.iost charges token.iost (property test, PROP_SEED=3).
+  ["a first tx fails in a forwarded part", () => txBy(on(0, 7), [call(2, "fail", ["no"])])],
+  ["ram buy for an account whose first tx failed in a forwarded part", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(0, 7), 1000])])],
   ["a forwarded part fails in its second action", () => txBy(on(1, 1), [call(2, "put", ["a", "b"]), call(2, "fail", ["no"])])],
   [
     "a tx fails in its second action after a transfer to another shard",

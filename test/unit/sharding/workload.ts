@@ -271,15 +271,17 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       else if (kind === "B" && v?.t === "i") get(field).held += v.v;
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
-  for (const r of chain.inFlight()) {
+  // Receipts parked on their shards (deferred by a lock, held by a locked tx's home part) are in flight too.
+  for (const r of [...chain.inFlight(), ...chain.parked()]) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
     if (r.ram !== undefined && r.kind !== "free") get("ram").held += BigInt(r.ram);
     for (const bytes of Object.values(r.signerRam ?? {})) get("ram").held += BigInt(bytes);
     // What a forwarded part's publisher (or co-signer) used of its RAM escrow becomes its used RAM at home with the settle.
+    // A credit's settle took no escrow: the RAM its receiver's half used is still the publisher's `ram` balance at home.
     for (const acc of [r.account, ...Object.keys(r.signerRam ?? {})]) {
-      const used = r.kind === "settle" ? r.result?.ramUsage[acc] : undefined;
+      const used = r.kind === "settle" && r.result?.credit === undefined ? r.result?.ramUsage[acc] : undefined;
       if (used !== undefined) get("ram").held += BigInt(used);
     }
   }
