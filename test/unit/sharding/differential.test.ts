@@ -17,7 +17,28 @@ import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, contractShard, delta, FRESH, freeRam, GHOST_HOME, N, on, PRODUCER, REASON, reads, run, runAll, txBy } from "./workload";
+import {
+  ABI,
+  BLOCK_TIME,
+  CODE,
+  config,
+  contractShard,
+  delta,
+  FRESH,
+  freeRam,
+  genesisSupplies,
+  GHOST_HOME,
+  N,
+  on,
+  PRODUCER,
+  REASON,
+  reads,
+  run,
+  runAll,
+  supplyCheck,
+  supplyGaps,
+  txBy,
+} from "./workload";
 
 /** The contract deployed by the user of shard s (its id, once its case ran). */
 const contracts: string[] = [];
@@ -333,12 +354,15 @@ const KNOWN: Record<string, string> = {
 
 let one: SimChain;
 let four: SimChain;
+/** Each token's supply as defined at genesis, on one and four shards. */
+let genesis: Map<string, bigint>[];
 
 describe("N shards ≡ one shard: the differential workload (simulator)", () => {
   beforeAll(async () => {
     await vmReady();
     one = new SimChain(config(), 1);
     four = new SimChain(config(), N);
+    genesis = [one, four].map(genesisSupplies);
   });
 
   it("places callers, deployers and payees on every shard", () => {
@@ -349,8 +373,13 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
   for (const [name, make] of CASES) {
     it(name, () => {
       const tx = make();
+      const why = KNOWN[name];
+      // Every token's supply equals what exists after every block, or (after a KNOWN case) the same gap.
+      const [check1, check4] = [one, four].map((c, i) => (why === undefined ? supplyCheck(genesis[i], supplyGaps(c, genesis[i])) : undefined));
+      // N = 1 has nothing in flight between blocks: its check after the case is enough.
       const a = run(one, tx);
-      const b = run(four, tx);
+      check1?.(one);
+      const b = run(four, tx, check4);
       if (name.startsWith("deploy") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         const id = "Contract" + txId(tx);
         contracts[shardOf(tx.publisher, N)] = id;
@@ -360,7 +389,6 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
         rewards[shardOf(tx.publisher, N)] = "Contract" + txId(tx);
         contractShard.set("Contract" + txId(tx), shardOf(tx.publisher, N));
       }
-      const why = KNOWN[name];
       if (process.env.DIFF_LOG)
         console.log(
           "CASE",

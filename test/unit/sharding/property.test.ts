@@ -16,7 +16,7 @@ import type { Tx } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, contractShard, genesisSupplies, N, on, type Outcome, PRODUCER, REASON, run, supplies, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, contractShard, genesisSupplies, N, on, type Outcome, PRODUCER, REASON, run, supplyCheck, txBy } from "./workload";
 
 /** Accounts of every shard (with N = 4) and missing ones (ghost0…3 sit on shards 2, 1, 3, 0). */
 const user = fc.constantFrom(...[0, 1, 2, 3].flatMap((s) => [on(s), on(s, 1)]));
@@ -186,18 +186,10 @@ let compared = 0;
 /** Both chains after genesis and the deployments; each sequence runs on copies. */
 let base: { one: SimChain; four: SimChain; contracts: string[]; genesis: [Map<string, bigint>, Map<string, bigint>] };
 
-/** A check that every token's supply equals what exists, at the height it is called. */
-function supplyCheck(genesis: Map<string, bigint>): (chain: SimChain) => void {
-  return (chain) => {
-    for (const [token, { supply, held }] of supplies(chain, genesis))
-      expect(held, `${token} on N = ${chain.shards.length}, height ${chain.height}`).toBe(supply);
-  };
-}
-
 /** Runs `steps` on copies of the deployed chains of 1 and 4 shards; returns the first unexplained difference. */
 function differs(steps: Step[]): string | null {
   const [one, four] = [base.one.fork(), base.four.fork()];
-  const [check1, check4] = base.genesis.map(supplyCheck);
+  const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
   const ctx: Ctx = { contracts: base.contracts, diverged: new Map() };
   for (const s of steps) {
     const why = classify(s);
@@ -225,7 +217,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     await vmReady();
     const [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
     base = { one, four, contracts: [], genesis: [genesisSupplies(one), genesisSupplies(four)] };
-    const [check1, check4] = base.genesis.map(supplyCheck);
+    const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
     for (let s = 0; s < N; s++) {
       const tx = txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
       expect(run(four, tx, check4)).toEqual(run(one, tx, check1));
