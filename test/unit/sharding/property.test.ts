@@ -224,7 +224,8 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       base.contracts[s] = "Contract" + txId(tx);
       contractShard.set(base.contracts[s], s);
     }
-  });
+    // Four deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
+  }, 60_000);
 
   it("gives equal receipts and reads, and every token's supply equals what exists at every height", () => {
     fc.assert(
