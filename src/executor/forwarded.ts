@@ -21,7 +21,7 @@
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
-import { linkedContract, monitorCall } from "../contracts/monitor.js";
+import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { debtOf, escrowRam, forwardTarget, owedAway, payTarget, sendActions, takeTokens } from "./forward.js";
 import { asGuest } from "./guard.js";

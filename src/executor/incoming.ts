@@ -36,6 +36,15 @@ function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
 }
 
+/**
+ * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
+ * payer whoever named itself before, and its used RAM (go-iost vm/host/teller.go DoPay).
+ */
+function payRam(state: State, account: string, bytes: bigint): void {
+  state.put(mapKey("token.iost", "TB" + account, "ram"), encodeValue(int(balanceOf(state, "ram", account) - bytes), ""));
+  addUsedRam(state, account, bytes);
+}
+
 /** A token destroyed on another shard leaves the chain's supply (this token's shard's record), raw as Go's SetTokenBalance. */
 function applyBurn(state: State, r: CrossReceipt): void {
   const key = mapKey("token.iost", "TI" + r.token, "supply");
@@ -82,10 +91,8 @@ function receiveCredit(
     // payer paid: it gets it back, as on one shard, here or on its own shard (the publisher's RAM is chargeHalf's).
     if (v >= 0n || k === payer.publisher || !placedByName(k)) continue;
     const home = block.shard ? shardOf(k, block.shard.count) : 0;
-    if (home === (block.shard?.index ?? 0)) {
-      addBalance(state, "ram", k, -v);
-      addUsedRam(state, k, v);
-    } else if (givesRamBack(k))
+    if (home === (block.shard?.index ?? 0)) payRam(state, k, v);
+    else if (givesRamBack(k))
       frees.push(
         freeOf({ id: `${r.id}:free:${k}`, txHash: r.txHash, fromShard: block.shard!.index, toShard: home, account: k, counterpart: payer.publisher }, -v),
       );
@@ -173,9 +180,8 @@ export function applyIncoming(
       } else if (r.kind === "burn") {
         applyBurn(state, r);
       } else if (r.kind === "free") {
-        // The payer's RAM a tx freed elsewhere, back as one shard's doPay gives it (raw keys, payer "").
-        addBalance(state, "ram", r.account, BigInt(r.ram!));
-        addUsedRam(state, r.account, -BigInt(r.ram!));
+        // The payer's RAM a tx freed elsewhere, back as one shard's doPay gives it.
+        payRam(state, r.account, -BigInt(r.ram!));
       } else if (r.kind === "domain") {
         // The consensus shard's records as written there: this shard's copy for resolving urls (domain.ts).
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
@@ -281,6 +287,9 @@ export function applyIncoming(
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
           if (r.result && !r.result.credit) settleRam(state, r.account, r.ram !== undefined && !undone ? BigInt(r.ram) : 0n);
           if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
+          // One shard's failed tx still pays its gas, and its doPay rewrites the publisher's `ram` balance
+          // and used RAM, as the undone home part's doPay did.
+          if (undone) payRam(state, r.account, 0n);
           // Pledges the part made or withdrew for users there: their pledgers' order, kept here (pledges.ts).
           for (const m of ok && !undone ? (r.result?.pledges ?? []) : [])
             if (block.shard && shardOf(m[0], block.shard.count) === shard) movePledge(state, shard, block.shard.count, m);
