@@ -103,11 +103,30 @@ function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
   if (!placedByName(pub)) return; // a base tx (base.iost's): its gas is counted, paid by nobody
   refundGas(state, pub, -BigInt(f.gasRatio) * BigInt(f.gasUsed), time);
   const bytes = BigInt(f.ramUsage[pub] ?? "0");
+  const reserved = f.credit!.reserved;
+  if (reserved !== undefined) {
+    // Reserved before the credit left: what the half did not use comes back (a failed one's was undone with its tx).
+    if (f.status !== undefined) return;
+    if (BigInt(reserved) !== bytes) addBalance(state, "ram", pub, BigInt(reserved) - bytes);
+    if (bytes !== 0n) addUsedRam(state, pub, bytes);
+    return;
+  }
   if (bytes === 0n) return;
   const free = decodeValue(state.get(mapKey("token.iost", "TB" + pub, "ram")));
   const have = free && free.value.t === "i" ? free.value.v : 0n;
   addBalance(state, "ram", pub, -(bytes < have ? bytes : have));
   addUsedRam(state, pub, bytes);
+}
+
+/**
+ * IOST's message when the RAM a credit's half charges its publisher exceeds what was reserved for it
+ * at home, else "": one shard checks the home part's RAM and the half's at once (executor/index.ts doPay).
+ */
+function shortOf(half: ForwardResult, pub: string, reserve: { ram: string; paid: string }): string {
+  const used = BigInt(half.ramUsage[pub] ?? "0");
+  if (used <= BigInt(reserve.ram)) return "";
+  const [need, actual] = [BigInt(reserve.paid) + used, BigInt(reserve.paid) + BigInt(reserve.ram)];
+  return `balance not enough after executing actions: pay ram failed. id: ${pub} need ${need}, actual ${actual}`;
 }
 
 /**
@@ -217,14 +236,25 @@ export function applyIncoming(
         // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
         const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
         const why = !known ? ERR.tokenNotExists : !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
-        if (r.probe) state.checkpoint();
+        const reserve = r.payer?.reserve;
+        if (r.probe || reserve) state.checkpoint();
         const received = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
         const result = received?.half;
+        const short = result && reserve ? shortOf(result, r.payer!.publisher, reserve) : "";
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
-        if (r.probe) {
+        if (r.probe || short !== "") {
           state.rollback();
           if (result) result.ramUsage = {};
-        } else out.push(...(received?.frees ?? []));
+        } else {
+          if (reserve) state.release();
+          out.push(...(received?.frees ?? []));
+        }
+        if (result && reserve) {
+          // Its tx waits at home for this half (executor/index.ts reserveRam): it decides the tx.
+          result.credit = { ...result.credit!, reserved: reserve.ram };
+          if (short !== "") result.status = "BALANCE_NOT_ENOUGH";
+          else if (reserve.events) result.events = reserve.events;
+        }
         if (why === "" && !result) {
           if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
           else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
@@ -240,7 +270,8 @@ export function applyIncoming(
         }
         const back = result && !r.payer?.atHome ? { result } : {};
         // A probe moved nothing: nothing to refund, nothing failed.
-        const message = r.probe ? "" : why;
+        const message = r.probe ? "" : why || short;
+        // A tx that waits for this half and fails with it gets its debit back by its undo, not by this amount.
         const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message };
         if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
@@ -257,7 +288,7 @@ export function applyIncoming(
           out.push({ ...refund, toShard: shardOf(r.payer.publisher, block.shard!.count), amount: "0", result: half });
           if (message !== "") out.push(refund);
         } else out.push({ ...refund, ...back });
-      } else if (r.result?.credit && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
+      } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
         // half's two hops): it waits for that settle, which makes the tx await it (`halves`).
         wait = true;
@@ -265,7 +296,8 @@ export function applyIncoming(
         const ok = r.message === "";
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
-        const { held, locked, relay } = r.result && !r.result.credit ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+        const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
+        const { held, locked, relay } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
         const undone = locked && !ok;
         unlocked ||= locked;
         if (relay) {

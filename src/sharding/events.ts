@@ -25,7 +25,7 @@ export function postedEvents(receipts: readonly ContractReceipt[], events: reado
 
 /** Whether a tx that sent `outgoing` posts its events with its forwarded part's settle instead of now. */
 export function postsAtSettle(outgoing: readonly CrossReceipt[]): boolean {
-  return outgoing.some((r) => r.kind === "action");
+  return outgoing.some((r) => r.kind === "action" || r.payer?.reserve !== undefined);
 }
 
 /**
@@ -34,6 +34,6 @@ export function postsAtSettle(outgoing: readonly CrossReceipt[]): boolean {
  * receiver's half) completes a tx whose home part posted already.
  */
 export function eventsAtSettle(receipt: { statusCode: string; receipts: readonly ContractReceipt[] }, s: Settlement): PostedEvent[] {
-  if (!s.result || !s.ok || s.result.credit || receipt.statusCode !== "SUCCESS") return [];
+  if (!s.result || !s.ok || (s.result.credit && s.result.credit.reserved === undefined) || receipt.statusCode !== "SUCCESS") return [];
   return postedEvents(receipt.receipts, s.result.events ?? []);
 }
