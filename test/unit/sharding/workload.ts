@@ -298,7 +298,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
  */
 export const REASON = {
   TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
-  HALF_RAM: "a credit's new record charges the publisher's RAM at home after the tx ran, even short of it",
+  HALF_RAM: "a forwarded part's credit (or one of several) charges the publisher's RAM at home after the tx was decided, even short of it",
   COSIGNER_RAM: "RAM a part charges to a co-signer of neither its shard nor the publisher's fails the tx",
   RETURN: "a tx's actions cannot return to a shard they left",
 } as const;
