@@ -73,7 +73,10 @@ const tight = (what: string, keep: number, name: string, tx: () => Tx): Case[] =
   const exact = keep === (what.includes("gold") ? GOLD_RECORD : FROZEN_LIST);
   return [
     [`${name}: its publisher buys RAM`, () => txBy(TIGHT, [act("ram.iost", "buy", [TIGHT, TIGHT, 1000])])],
-    [`${name}: its publisher keeps ${exact ? "the RAM of" : "one byte less than"} ${what}`, () => txBy(TIGHT, [act("ram.iost", "sell", [TIGHT, TIGHT, Number(freeRam(one, TIGHT)) - keep])])],
+    [
+      `${name}: its publisher keeps ${exact ? "the RAM of" : "one byte less than"} ${what}`,
+      () => txBy(TIGHT, [act("ram.iost", "sell", [TIGHT, TIGHT, Number(freeRam(one, TIGHT)) - keep])]),
+    ],
     [`${name} by a publisher with ${exact ? "exactly its RAM" : "one byte short of its RAM"}`, tx],
   ];
 };
