@@ -98,7 +98,7 @@ function receiveCredit(
  * Charges the publisher, at its home, for a credit's receiver half: its gas, and the RAM of records it
  * pays there from its free RAM (down to none: it was spent meanwhile, docs/SHARDING.md "Not done yet").
  */
-function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
+function chargeHalf(state: State, f: ForwardResult, time: bigint, ok = true): void {
   const pub = f.credit!.publisher;
   if (!placedByName(pub)) return; // a base tx (base.iost's): its gas is counted, paid by nobody
   refundGas(state, pub, -BigInt(f.gasRatio) * BigInt(f.gasUsed), time);
@@ -106,7 +106,7 @@ function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
   const reserved = f.credit!.reserved;
   if (reserved !== undefined) {
     // Reserved before the credit left: what the half did not use comes back (a failed one's was undone with its tx).
-    if (f.status !== undefined) return;
+    if (!ok) return;
     if (BigInt(reserved) !== bytes) addBalance(state, "ram", pub, BigInt(reserved) - bytes);
     if (bytes !== 0n) addUsedRam(state, pub, bytes);
     return;
@@ -116,6 +116,11 @@ function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
   const have = free && free.value.t === "i" ? free.value.v : 0n;
   addBalance(state, "ram", pub, -(bytes < have ? bytes : have));
   addUsedRam(state, pub, bytes);
+}
+
+/** The half of a credit that did not run (refunded): no gas, no RAM, still its tx's half. */
+function emptyHalf(payer: NonNullable<CrossReceipt["payer"]>): ForwardResult {
+  return { gasReserved: 0, gasUsed: 0, gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage: {}, credit: { publisher: payer.publisher } };
 }
 
 /**
@@ -268,7 +273,9 @@ export function applyIncoming(
           chargeHalf(state, result, block.time);
           settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true };
         }
-        const back = result && !r.payer?.atHome ? { result } : {};
+        // A tx waiting for this half is unlocked by its settle, whatever happened: an empty half if none ran.
+        const decided = result ?? (reserve ? { ...emptyHalf(r.payer!), credit: { publisher: r.payer!.publisher, reserved: reserve.ram } } : undefined);
+        const back = decided && !r.payer?.atHome ? { result: decided } : {};
         // A probe moved nothing: nothing to refund, nothing failed.
         const message = r.probe ? "" : why || short;
         // A tx that waits for this half and fails with it gets its debit back by its undo, not by this amount.
@@ -276,15 +283,7 @@ export function applyIncoming(
         if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
           // empty half, still a half for the wait below); a refund goes to the sender's shard.
-          const half = result ?? {
-            gasReserved: 0,
-            gasUsed: 0,
-            gasRatio: r.payer.gasRatio,
-            returns: [],
-            receipts: [],
-            ramUsage: {},
-            credit: { publisher: r.payer.publisher },
-          };
+          const half = result ?? emptyHalf(r.payer);
           out.push({ ...refund, toShard: shardOf(r.payer.publisher, block.shard!.count), amount: "0", result: half });
           if (message !== "") out.push(refund);
         } else out.push({ ...refund, ...back });
@@ -339,7 +338,7 @@ export function applyIncoming(
           // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
           // a credit's receiver half reserved none and is charged.
           const f = r.result;
-          if (f?.credit) chargeHalf(state, f, block.time);
+          if (f?.credit) chargeHalf(state, f, block.time, !undone);
           else if (f) refundGas(state, r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
           out.push(...held);
           settlement = {
