@@ -5,7 +5,8 @@
  * home part runs: its home part's events travel in the action receipt, the
  * forwarded part adds its own, and the settle brings all of them home, where the
  * tx posts its combined receipt's contract receipts and those events at once —
- * what one shard posts, a settle later (docs/SHARDING.md "Events"). No row is
+ * what one shard posts, a settle later (docs/SHARDING.md "Events"); so does a
+ * tx a credit's half decides, its events riding in the credit. No row is
  * written for it: the events ride in receipts that are sent anyway.
  */
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
