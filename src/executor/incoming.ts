@@ -105,16 +105,40 @@ function receiveCredit(
  * Charges the publisher, at its home, for a credit's receiver half: its gas, and the RAM of records it
  * pays there from its free RAM (down to none: it was spent meanwhile, docs/SHARDING.md "Not done yet").
  */
-function chargeHalf(state: State, f: ForwardResult, time: bigint): void {
+function chargeHalf(state: State, f: ForwardResult, time: bigint, ok = true): void {
   const pub = f.credit!.publisher;
   if (!placedByName(pub)) return; // a base tx (base.iost's): its gas is counted, paid by nobody
   refundGas(state, pub, -BigInt(f.gasRatio) * BigInt(f.gasUsed), time);
   const bytes = BigInt(f.ramUsage[pub] ?? "0");
+  const reserved = f.credit!.reserved;
+  if (reserved !== undefined) {
+    // Reserved before the credit left: what the half did not use comes back (a failed one's was undone with its tx).
+    if (!ok) return;
+    if (BigInt(reserved) !== bytes) addBalance(state, "ram", pub, BigInt(reserved) - bytes);
+    if (bytes !== 0n) addUsedRam(state, pub, bytes);
+    return;
+  }
   if (bytes === 0n) return;
   const free = decodeValue(state.get(mapKey("token.iost", "TB" + pub, "ram")));
   const have = free && free.value.t === "i" ? free.value.v : 0n;
   addBalance(state, "ram", pub, -(bytes < have ? bytes : have));
   addUsedRam(state, pub, bytes);
+}
+
+/** The half of a credit that did not run (refunded): no gas, no RAM, still its tx's half. */
+function emptyHalf(payer: NonNullable<CrossReceipt["payer"]>): ForwardResult {
+  return { gasReserved: 0, gasUsed: 0, gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage: {}, credit: { publisher: payer.publisher } };
+}
+
+/**
+ * IOST's message when the RAM a credit's half charges its publisher exceeds what was reserved for it
+ * at home, else "": one shard checks the home part's RAM and the half's at once (executor/index.ts doPay).
+ */
+function shortOf(half: ForwardResult, pub: string, reserve: { ram: string; paid: string }): string {
+  const used = BigInt(half.ramUsage[pub] ?? "0");
+  if (used <= BigInt(reserve.ram)) return "";
+  const [need, actual] = [BigInt(reserve.paid) + used, BigInt(reserve.paid) + BigInt(reserve.ram)];
+  return `balance not enough after executing actions: pay ram failed. id: ${pub} need ${need}, actual ${actual}`;
 }
 
 /**
@@ -227,14 +251,25 @@ export function applyIncoming(
         // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
         const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
         const why = !known ? ERR.tokenNotExists : !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
-        if (r.probe) state.checkpoint();
+        const reserve = r.payer?.reserve;
+        if (r.probe || reserve) state.checkpoint();
         const received = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
         const result = received?.half;
+        const short = result && reserve ? shortOf(result, r.payer!.publisher, reserve) : "";
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
-        if (r.probe) {
+        if (r.probe || short !== "") {
           state.rollback();
           if (result) result.ramUsage = {};
-        } else out.push(...(received?.frees ?? []));
+        } else {
+          if (reserve) state.release();
+          out.push(...(received?.frees ?? []));
+        }
+        if (result && reserve) {
+          // Its tx waits at home for this half (executor/index.ts reserveRam): it decides the tx.
+          result.credit = { ...result.credit!, reserved: reserve.ram };
+          if (short !== "") result.status = "BALANCE_NOT_ENOUGH";
+          else if (reserve.events) result.events = reserve.events;
+        }
         if (why === "" && !result) {
           if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
           else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
@@ -248,26 +283,21 @@ export function applyIncoming(
           chargeHalf(state, result, block.time);
           settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true };
         }
-        const back = result && !r.payer?.atHome ? { result } : {};
+        // A tx waiting for this half is unlocked by its settle, whatever happened: an empty half if none ran.
+        const decided = result ?? (reserve ? { ...emptyHalf(r.payer!), credit: { publisher: r.payer!.publisher, reserved: reserve.ram } } : undefined);
+        const back = decided && !r.payer?.atHome ? { result: decided } : {};
         // A probe moved nothing: nothing to refund, nothing failed.
-        const message = r.probe ? "" : why;
+        const message = r.probe ? "" : why || short;
+        // A tx that waits for this half and fails with it gets its debit back by its undo, not by this amount.
         const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message };
         if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
           // empty half, still a half for the wait below); a refund goes to the sender's shard.
-          const half = result ?? {
-            gasReserved: 0,
-            gasUsed: 0,
-            gasRatio: r.payer.gasRatio,
-            returns: [],
-            receipts: [],
-            ramUsage: {},
-            credit: { publisher: r.payer.publisher },
-          };
+          const half = result ?? emptyHalf(r.payer);
           out.push({ ...refund, toShard: shardOf(r.payer.publisher, block.shard!.count), amount: "0", result: half });
           if (message !== "") out.push(refund);
         } else out.push({ ...refund, ...back });
-      } else if (r.result?.credit && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
+      } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
         // half's two hops): it waits for that settle, which makes the tx await it (`halves`).
         wait = true;
@@ -275,7 +305,8 @@ export function applyIncoming(
         const ok = r.message === "";
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
-        const { held, locked, relay } = r.result && !r.result.credit ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+        const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
+        const { held, locked, relay } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
         const undone = locked && !ok;
         unlocked ||= locked;
         if (relay) {
@@ -320,7 +351,7 @@ export function applyIncoming(
           // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
           // a credit's receiver half reserved none and is charged.
           const f = r.result;
-          if (f?.credit) chargeHalf(state, f, block.time);
+          if (f?.credit) chargeHalf(state, f, block.time, !undone);
           else if (f) refundGas(state, r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
           out.push(...held);
           settlement = {

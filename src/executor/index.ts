@@ -24,6 +24,8 @@ import { type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { carriesRam, escrowRam, forwardTarget, owedAway, payTarget, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
+import { addBalance, balanceOf } from "../contracts/balance.js";
+import { placedByName } from "../sharding/placement.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
@@ -380,19 +382,22 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   // Atomic across shards: the home part stays undoable, and its other receipts wait, until the settle (locks.ts).
   let outgoing = h.outbox;
   const action = outgoing.find((r) => r.kind === "action");
-  if (action && status === "SUCCESS") {
+  const credit = action || status !== "SUCCESS" ? undefined : reserveRam(h);
+  const first = action ?? credit;
+  if (first) {
     lockTx(
       state,
       hash,
       tx.publisher,
-      outgoing.filter((r) => r !== action),
+      outgoing.filter((r) => r !== first),
     );
-    outgoing = [action];
+    outgoing = [first];
   }
   state.release(); // T
 
   // With a forwarded part, the tx's events are posted after it, with its own (sharding/events.ts).
   if (action && h.events.length > 0) action.forward!.events = h.events;
+  if (credit && h.events.length > 0) credit.payer!.reserve!.events = h.events;
   return {
     receipt: {
       txHash: hash,
@@ -405,8 +410,36 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
       receipts: h.receipts,
     },
     outgoing,
-    events: action ? [] : h.events,
+    events: first ? [] : h.events,
   };
+}
+
+/**
+ * The one credit of a tx that stays home whose receiver's half may charge the publisher RAM there
+ * (a frozen list rewritten under its name; a new balance record of a token that has a payer), if
+ * any: one shard checks that RAM with the home part's in doPay, so the tx waits for the half to
+ * decide it (docs/SHARDING.md "A credit's RAM"). The publisher's free RAM left goes along as the
+ * half's reservation; the caller locks the tx and holds its other receipts until the settle.
+ */
+function reserveRam(h: Host): CrossReceipt | undefined {
+  const pub = h.tx.publisher;
+  const charging = h.outbox.filter(
+    (r) =>
+      r.kind === "credit" &&
+      r.payer?.publisher === pub &&
+      !r.payer.atHome &&
+      !r.payer.third &&
+      (r.freezeUntil !== undefined || !["iost", "ram"].includes(r.token) || r.account.startsWith("Contract")),
+  );
+  // Several halves would each need the others' RAM to decide, and a token's or an account's announce
+  // must reach the other shards before (and whatever) the half decides: docs/SHARDING.md "Not done yet".
+  const announces = h.outbox.some((r) => r.kind === "token" || r.kind === "register");
+  if (charging.length !== 1 || announces || !placedByName(pub)) return undefined;
+  const r = charging[0];
+  const ram = balanceOf(h.state, "ram", pub);
+  if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
+  r.payer!.reserve = { ram: ram.toString(), paid: (h.costs.get(pub)?.data ?? 0).toString() };
+  return r;
 }
 
 /** RAM each payer was charged (bytes, negative when freed), payers in order; zero entries left out. */

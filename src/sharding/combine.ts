@@ -30,7 +30,8 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   }
   if (s.ok) return out;
   // The first failure is the tx's, as on one shard where the tx stops there.
-  if (f && !f.credit) {
+  // So is a credit's half its tx waited for, when the publisher's RAM could not pay it (executor/index.ts reserveRam).
+  if (f && (!f.credit || f.status)) {
     const statusCode = r.statusCode === "SUCCESS" ? (f.status ?? "RUNTIME_ERROR") : r.statusCode;
     // The home part was undone with it (executor/locks.ts): no RAM charged, as a failed tx on one shard.
     return { ...out, statusCode, message: r.statusCode === "SUCCESS" ? s.message : r.message, ramUsage: {}, returns: [], receipts: [] };

@@ -5,7 +5,8 @@
  * home part runs: its home part's events travel in the action receipt, the
  * forwarded part adds its own, and the settle brings all of them home, where the
  * tx posts its combined receipt's contract receipts and those events at once —
- * what one shard posts, a settle later (docs/SHARDING.md "Events"). No row is
+ * what one shard posts, a settle later (docs/SHARDING.md "Events"); so does a
+ * tx a credit's half decides, its events riding in the credit. No row is
  * written for it: the events ride in receipts that are sent anyway.
  */
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
@@ -25,7 +26,7 @@ export function postedEvents(receipts: readonly ContractReceipt[], events: reado
 
 /** Whether a tx that sent `outgoing` posts its events with its forwarded part's settle instead of now. */
 export function postsAtSettle(outgoing: readonly CrossReceipt[]): boolean {
-  return outgoing.some((r) => r.kind === "action");
+  return outgoing.some((r) => r.kind === "action" || r.payer?.reserve !== undefined);
 }
 
 /**
@@ -34,6 +35,6 @@ export function postsAtSettle(outgoing: readonly CrossReceipt[]): boolean {
  * receiver's half) completes a tx whose home part posted already.
  */
 export function eventsAtSettle(receipt: { statusCode: string; receipts: readonly ContractReceipt[] }, s: Settlement): PostedEvent[] {
-  if (!s.result || !s.ok || s.result.credit || receipt.statusCode !== "SUCCESS") return [];
+  if (!s.result || !s.ok || (s.result.credit && s.result.credit.reserved === undefined) || receipt.statusCode !== "SUCCESS") return [];
   return postedEvents(receipt.receipts, s.result.events ?? []);
 }

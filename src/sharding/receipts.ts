@@ -89,8 +89,19 @@ export interface CrossReceipt {
    * pays there), and which token.iost action sent it. Sent by a tx at home, its settle's `result`
    * reports it; sent by a forwarded part to the publisher's home (`atHome`), it is charged there;
    * sent by a forwarded part to any other shard (`third`), its settle takes it to the home.
+   * `reserve`: the tx at home is locked until this half settles (executor/locks.ts), with the
+   * publisher's free RAM left after its home part (`ram`) reserved for it, the RAM that part charged
+   * it (`paid`, for IOST's message) and its events, posted only if the half can be paid
+   * (docs/SHARDING.md "A credit's RAM").
    */
-  payer?: { publisher: string; gasRatio: string; op?: "issue"; atHome?: true; third?: true };
+  payer?: {
+    publisher: string;
+    gasRatio: string;
+    op?: "issue";
+    atHome?: true;
+    third?: true;
+    reserve?: { ram: string; paid: string; events?: ContractEvent[] };
+  };
   /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
   probe?: true;
   /** Action: what runs on the target shard. */
@@ -142,7 +153,7 @@ export interface ForwardResult {
    * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
    * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
    */
-  credit?: { publisher: string };
+  credit?: { publisher: string; reserved?: string };
   /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
   events?: ContractEvent[];
   /** A part that succeeded: the `<pledger>gp` fields it added or removed, for the pledgers' order at home (pledges.ts). */
@@ -285,6 +296,11 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
   if (r.payer) int("gasRatio", r.payer.gasRatio);
+  if (r.payer?.reserve) {
+    int("reserved ram", r.payer.reserve.ram);
+    if (!SIGNED.test(r.payer.reserve.paid)) refuse("paid ram", r.payer.reserve.paid, MAX_INT64);
+  }
+  if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
   if (r.forward) gas("vmGas", r.forward.vmGas);
   const debt = r.forward?.debt;
   if (debt !== undefined) {

@@ -819,4 +819,21 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     for (const bad of [[["user06", "79"]], [["user05", "7.9"]], [["user05", 79]], [["user05"]], "user05", { user05: "79" }])
       expect(() => checkReceipt(signed(bad), 4), JSON.stringify(bad)).toThrow(ReceiptRefused);
   });
+
+  it("accepts a credit's RAM reservation and its settle's, refuses a malformed one", () => {
+    const payer = { publisher: "user01", gasRatio: "100" };
+    const credit = { ...action(undefined), kind: "credit" as const, forward: undefined, amount: "5" };
+    expect(() => checkReceipt({ ...credit, payer: { ...payer, reserve: { ram: "85", paid: "-3" } } }, 4)).not.toThrow();
+    for (const reserve of [
+      { ram: "-1", paid: "0" },
+      { ram: "1.5", paid: "0" },
+      { ram: "1", paid: "x" },
+      { ram: "1".repeat(20), paid: "0" },
+    ])
+      expect(() => checkReceipt({ ...credit, payer: { ...payer, reserve } }, 4), JSON.stringify(reserve)).toThrow(ReceiptRefused);
+    const half = { gasReserved: 0, gasUsed: 0, gasRatio: "100", returns: [], receipts: [], ramUsage: {} };
+    const settle = { ...credit, kind: "settle" as const, amount: "0" };
+    expect(() => checkReceipt({ ...settle, result: { ...half, credit: { publisher: "user01", reserved: "85" } } }, 4)).not.toThrow();
+    expect(() => checkReceipt({ ...settle, result: { ...half, credit: { publisher: "user01", reserved: "-85" } } }, 4)).toThrow(ReceiptRefused);
+  });
 });

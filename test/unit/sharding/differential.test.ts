@@ -89,6 +89,25 @@ const vote = (by: string, amount: string) => txBy(by, [act("vote_producer.iost",
 /** A caller of shard 1 left with RAM for one record of the contract's and not two. */
 const SHORT = on(1, 4);
 
+/** A publisher of shard 1 whose free RAM is set to what a credit's half charges it on another shard, or a byte less. */
+const TIGHT = on(1, 8);
+/** The bytes of a new balance record of gold (paid by TIGHT) and of a new frozen iost list of one entry. */
+const GOLD_RECORD = 43;
+const FROZEN_LIST = 85;
+
+/** TIGHT buys RAM, keeps `keep` bytes of it (`what`'s exactly, or one less), then runs `tx`. */
+const tight = (what: string, keep: number, name: string, tx: () => Tx): Case[] => {
+  const exact = keep === (what.includes("gold") ? GOLD_RECORD : FROZEN_LIST);
+  return [
+    [`${name}: its publisher buys RAM`, () => txBy(TIGHT, [act("ram.iost", "buy", [TIGHT, TIGHT, 1000])])],
+    [
+      `${name}: its publisher keeps ${exact ? "the RAM of" : "one byte less than"} ${what}`,
+      () => txBy(TIGHT, [act("ram.iost", "sell", [TIGHT, TIGHT, Number(freeRam(one, TIGHT)) - keep])]),
+    ],
+    [`${name} by a publisher with ${exact ? "exactly its RAM" : "one byte short of its RAM"}`, tx],
+  ];
+};
+
 /** A caller of shard 1 whose forwarded parts run system actions for accounts of other shards. */
 const SYS = on(1, 5);
 
@@ -571,8 +590,19 @@ const CASES: Case[] = [
     "a chain's last part charges RAM to a co-signer of a shard the chain left",
     () => txBy(on(1, 1), [call(0, "put", ["cl", "1"]), call(2, "theirs", [on(0, 7), "cl"])], { signers: [on(0, 7)] }),
   ],
-  // Last: it leaves the caller's RAM different on N = 4.
   ["iost frozen to an account of another shard by a caller short of RAM", () => txBy(SHORT, [freezeNow(SHORT, on(2, 4))])],
+  // A credit's half charging its publisher RAM on the receiver's shard, with exactly that RAM left and one byte less.
+  ["gold moved to a publisher of shard 1 with none yet", () => transferOf("gold", on(0), TIGHT, "6")],
+  ...tight("a new gold record", GOLD_RECORD, "gold moved to an account of another shard, its first record,", () => transferOf("gold", TIGHT, on(0, 7), "1")),
+  ...tight("a new gold record", GOLD_RECORD - 1, "gold moved to another account of another shard, its first record,", () =>
+    transferOf("gold", TIGHT, on(0, 6), "1"),
+  ),
+  ...tight("a new frozen list", FROZEN_LIST, "iost frozen to an account of another shard, its first frozen list,", () =>
+    txBy(TIGHT, [freezeNow(TIGHT, on(0, 7))]),
+  ),
+  ...tight("a new frozen list", FROZEN_LIST - 1, "iost frozen to another account of another shard, its first frozen list,", () =>
+    txBy(TIGHT, [freezeNow(TIGHT, on(0, 5))]),
+  ),
 ];
 
 /**
@@ -583,7 +613,6 @@ const CASES: Case[] = [
 const { TOKEN_IN_CONTRACT, NFT_IN_CONTRACT, HALF_RAM, RETURN } = REASON;
 const KNOWN: Record<string, string> = {
   "reward contract issues medal to a caller of another shard short of RAM": HALF_RAM,
-  "iost frozen to an account of another shard by a caller short of RAM": HALF_RAM,
   "reward contract deployed on another shard than its token's: it creates gem in init": TOKEN_IN_CONTRACT,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
   "a chain's last part charges RAM to a co-signer of a shard the chain left": RETURN,
