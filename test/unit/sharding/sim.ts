@@ -257,12 +257,13 @@ export class SimChain {
 
   /**
    * Receipts that wait on their shards (executor/locks.ts): incoming ones deferred by a lock, and
-   * those a locked tx's home part holds until its settle. They are in flight too.
+   * those a locked tx's part holds until its settle (each frame's, when the tx came back to the
+   * shard: LockEntry.outer). They are in flight too.
    */
   parked(): CrossReceipt[] {
     return this.shards.flatMap((s) => [
       ...(JSON.parse(s.store.get(DEFERRED) ?? "[]") as CrossReceipt[]),
-      ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => e.held),
+      ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held)),
     ]);
   }
 }

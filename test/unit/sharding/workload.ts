@@ -292,11 +292,13 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       for (const u of used) if (u !== undefined) get("ram").held += BigInt(u);
     }
   }
-  // So does what a chain's middle part used of those escrows: its relay holds it until the next part settles (locks.ts).
+  // So does what a chain's middle part charged a co-signer's escrow: its relay holds it until the next part settles
+  // (locks.ts), on every frame of a shard the tx came back to. The publisher's bytes are not charged there: they ride
+  // in the debt and the last part pays them, in its settle's `ramPaid` (docs/SHARDING.md "RAM of a chain").
   for (const s of chain.shards)
-    for (const { relay } of Object.values(readLocks(s.store.get(LOCKS))))
-      for (const acc of relay ? [relay.settle.account, ...Object.keys(relay.signerRam ?? {})] : [])
-        get("ram").held += BigInt(relay!.result.ramUsage[acc] ?? "0");
+    for (const top of Object.values(readLocks(s.store.get(LOCKS))))
+      for (const { relay } of [...(top.outer ?? []), top])
+        for (const acc of Object.keys(relay?.signerRam ?? {})) get("ram").held += BigInt(relay!.result.ramUsage[acc] ?? "0");
   return out;
 }
 
