@@ -287,6 +287,10 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
     // What a chain's last part paid of the publisher's RAM escrow (or used of a co-signer's) becomes its used RAM
     // at home with the settle (a credit's half moves the publisher's RAM at home from its balance to its used RAM:
     // nothing in flight).
+    // A credit's half that decides its tx carries the publisher's free RAM as its reservation, and its settle brings
+    // it back: as free RAM and the half's used RAM, or to the undone home part (docs/SHARDING.md "A credit's RAM").
+    if (r.payer?.reserve) get("ram").held += BigInt(r.payer.reserve.ram);
+    if (r.kind === "settle" && r.result?.credit?.reserved !== undefined) get("ram").held += BigInt(r.result.credit.reserved);
     if (r.kind === "settle" && !r.result?.credit) {
       const used = [r.result?.ramPaid, ...Object.keys(r.signerRam ?? {}).map((acc) => r.result?.ramUsage[acc])];
       for (const u of used) if (u !== undefined) get("ram").held += BigInt(u);
