@@ -28,6 +28,7 @@ import {
   delta,
   FRESH,
   freeRam,
+  genesisSupplies,
   GHOST_HOME,
   N,
   NEWBIE,
@@ -37,6 +38,8 @@ import {
   reads,
   run,
   runAll,
+  supplyCheck,
+  supplyGaps,
   txBy,
 } from "./workload";
 
@@ -620,12 +623,15 @@ const KNOWN: Record<string, string> = {
 
 let one: SimChain;
 let four: SimChain;
+/** Each token's supply as defined at genesis, on one and four shards. */
+let genesis: Map<string, bigint>[];
 
 describe("N shards ≡ one shard: the differential workload (simulator)", () => {
   beforeAll(async () => {
     await vmReady();
     one = new SimChain(config(), 1);
     four = new SimChain(config(), N);
+    genesis = [one, four].map(genesisSupplies);
   });
 
   it("places callers, deployers and payees on every shard", () => {
@@ -637,15 +643,21 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     it(name, () => {
       const tx = make();
       const why = KNOWN[name];
-      const a = run(one, tx);
-      const b = run(four, tx);
+      // Every token's supply equals what exists after every block, or (after a KNOWN case) the same gap.
+      const none = () => {};
+      const [check1, check4] = [one, four].map((c, i) => (why === undefined ? supplyCheck(genesis[i], supplyGaps(c, genesis[i])) : none));
+      const a = run(one, tx, check1);
+      const b = run(four, tx, check4);
       // Contracts store block numbers (vote.iost's records, say): both chains go on from one height, so a
       // number's digits, and the RAM of the record holding it, are the same on both.
-      for (const [lo, hi] of [
-        [one, four],
-        [four, one],
-      ])
-        while (lo.height < hi.height) lo.step({ time: BLOCK_TIME });
+      for (const [lo, hi, check] of [
+        [one, four, check1],
+        [four, one, check4],
+      ] as const)
+        while (lo.height < hi.height) {
+          lo.step({ time: BLOCK_TIME });
+          check(lo);
+        }
       if (name.startsWith("deploy") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         const id = "Contract" + txId(tx);
         contracts[shardOf(tx.publisher, N)] = id;
