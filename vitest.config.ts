@@ -13,10 +13,19 @@ import { defineConfig } from "vitest/config";
 const WORKERS = 2;
 /**
  * E2E files run with no other node beside them: those that assert wall-clock bounds (a victim's
- * finality under attack, blocks per slot, every slot produced), and archive.test.ts, which beside
- * another file's node stalled until that node stopped (177 s, alone 10 s; cause not found yet).
+ * finality under attack, blocks per slot, every slot produced), archive.test.ts, which beside
+ * another file's node stalled until that node stopped (177 s, alone 10 s; cause not found yet), and
+ * explorer.test.ts: its headless Chromium takes a core, and beside cli.test.ts (a tsx start per
+ * call) both ran about twice as long and a CLI request hit its 15 s timeout.
  */
-const ALONE = ["test/e2e/siege.test.ts", "test/e2e/fuzz-*.test.ts", "test/e2e/interval.test.ts", "test/e2e/pob.test.ts", "test/e2e/archive.test.ts"];
+const ALONE = [
+  "test/e2e/siege.test.ts",
+  "test/e2e/fuzz-*.test.ts",
+  "test/e2e/interval.test.ts",
+  "test/e2e/pob.test.ts",
+  "test/e2e/archive.test.ts",
+  "test/e2e/explorer.test.ts",
+];
 
 export default defineConfig({
   test: {
