@@ -336,12 +336,10 @@ export function applyIncoming(
           // RAM the publisher's escrow paid (or freed) there, for every part of the chain, is its used RAM, which lives here.
           const ramUsed = r.result?.credit ? undefined : r.result?.ramPaid;
           if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
-          // So is what a co-signer's escrow paid there.
-          for (const acc of Object.keys(r.signerRam ?? {})) {
+          // So is what a co-signer's escrow paid there; what is left of the escrow comes back.
+          for (const [acc, bytes] of Object.entries(r.signerRam ?? {})) {
             const used = r.result?.credit ? undefined : r.result?.ramUsage[acc];
             if (used !== undefined) addUsedRam(state, acc, BigInt(used));
-          }
-          for (const [acc, bytes] of Object.entries(r.signerRam ?? {})) {
             if (undone) continue;
             const ram = balanceOf(state, "ram", acc) + BigInt(bytes);
             // Charged there: written as doPay writes a payer's record (go-iost SetTokenBalance, no payer).
