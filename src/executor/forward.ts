@@ -3,14 +3,12 @@
  * must run on another shard, and the receipt that carries the rest of the tx
  * there with its escrow and authority. The target side is forwarded.ts.
  */
-import { Decimal } from "../amount.js";
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
-import { VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { linkedContract } from "../contracts/monitor.js";
 import { TOKEN721 } from "../contracts/token721.js";
 import { remoteContractShard } from "../sharding/directory.js";
-import { escrowOf, type GuestAuthority, type RamDebt } from "../sharding/forward.js";
+import { type GuestAuthority, type RamDebt, spentOf } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
@@ -139,16 +137,16 @@ export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target:
  * Sends `actions` to shard `target` as an action receipt: debits the escrow
  * from the publisher here and queues the receipt with the tx's authority.
  * No actions: a part that only pays co-signers' RAM there (`payer` the first), which takes no iost.
+ *
+ * The escrow is the publisher's whole iost balance, whatever the tx's amount_limit (docs/SHARDING.md
+ * "Escrow"): the limit is a cap the monitor checks after each action against what the tx spent in all
+ * its parts (`spent`), never an amount held, so the part reads, spends and fails as one shard does. The
+ * publisher's later txs wait for the settle in any case (its gas is locked until the refund).
  */
 export function sendActions(h: Host, actions: Action[], target: number, vmGas: number, payer?: string): void {
   const tx = h.tx;
-  const have = balanceOf(h.state, "iost", tx.publisher);
-  const escrow = actions.length === 0 ? 0n : escrowOf(tx.amountLimit, have);
-  if (have < escrow) {
-    throw new VmError(
-      `balance not enough for the escrow of actions on shard ${target}: ${new Decimal(have, 8).toString()} < ${new Decimal(escrow, 8).toString()}`,
-    );
-  }
+  const escrow = actions.length === 0 ? 0n : balanceOf(h.state, "iost", tx.publisher);
+  const spent = spentOf(h.amountTotal);
   const escrowPayer = balancePayer(h.state, "iost", tx.publisher);
   if (actions.length > 0) addBalance(h.state, "iost", tx.publisher, -escrow);
   // token.iost reads the frozen iost with the balance (and unfreezes what is due): it goes along, so the
@@ -182,6 +180,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       amountLimit: [...tx.amountLimit],
       authority: authorityOf(h),
       ...(escrowPayer === "" ? {} : { escrowPayer }),
+      ...(spent === undefined ? {} : { spent }),
     },
   });
 }

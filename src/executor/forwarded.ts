@@ -25,7 +25,7 @@ import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import { debtOf, escrowRam, forwardTarget, owedAway, payTarget, sendActions, takeTokens } from "./forward.js";
 import { asGuest } from "./guard.js";
-import type { Forwarded } from "../sharding/forward.js";
+import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
@@ -40,9 +40,9 @@ export function recordValue(raw: string | undefined): bigint {
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
 }
 
-/** `f` without the RAM it owes: the part sending it on says what is owed now. */
+/** `f` without the RAM it owes and the amounts spent: the part sending it on says what they are now. */
 function withoutDebt(f: Forwarded): Forwarded {
-  const { debt: _, ...rest } = f;
+  const { debt: _, spent: __, ...rest } = f;
   return rest;
 }
 
@@ -104,6 +104,8 @@ export function runForwarded(
     },
     monitorCall,
   );
+  // The cap is the tx's: this part's spending adds to the earlier parts' (checkReceipt refused a bad `spent`).
+  h.amountTotal = spentMap(f.spent)!;
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
   let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
@@ -121,6 +123,10 @@ export function runForwarded(
       ...(events.length > 0 ? { events } : {}),
       ...(ok && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
     };
+  };
+  const spentSoFar = () => {
+    const spent = spentOf(h.amountTotal);
+    return spent === undefined ? {} : { spent };
   };
   const eventsSoFar = () => {
     const events = [...(f.events ?? []), ...h.events];
@@ -224,7 +230,7 @@ export function runForwarded(
             ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
             message: "",
             // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
-            forward: { ...withoutDebt(f), actions: f.actions.slice(next.from), vmGas: run.left, path: visited, ...eventsSoFar(), ...owed },
+            forward: { ...withoutDebt(f), actions: f.actions.slice(next.from), vmGas: run.left, path: visited, ...eventsSoFar(), ...owed, ...spentSoFar() },
           };
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.

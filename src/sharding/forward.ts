@@ -7,8 +7,10 @@
  * action; the rest of its actions travel to the target shard as one `action`
  * receipt and run there in the next block, with
  * - the permissions its signers signed, checked at home at intake;
- * - an escrow of the publisher's iost (the tx's iost amount_limit), debited at
- *   home and held there as the publisher's balance while the actions run;
+ * - an escrow of the publisher's iost (its whole balance: amount_limit is a cap
+ *   the monitor checks, not an amount), debited at home and held there as the
+ *   publisher's balance while the actions run, and what the tx spent so far
+ *   against its amount_limit (`spent`);
  * - the tx's remaining VM gas as their gas limit, charged at home as a
  *   reservation (executor/index.ts).
  * The target answers with a `settle` receipt returning the unused escrow (all
@@ -17,7 +19,7 @@
  * Here: what an action receipt carries and the rules on it (the escrow, the
  * guests' authority); executor/forward.ts sends it, executor/forwarded.ts runs it.
  */
-import { limitValue, UNLIMITED } from "../tx/amount-limit.js";
+import { AMOUNT_RE, Decimal } from "../amount.js";
 import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
 
 /**
@@ -54,6 +56,11 @@ export interface Forwarded {
    * every action, so the last part pays it. Absent: none.
    */
   debt?: RamDebt;
+  /**
+   * What the tx's earlier parts spent per token against its amount_limit (go-iost vm/monitor.go's running
+   * sums, Host.amountTotal), in token order: one shard checks the limit over every action of the tx. Absent: nothing.
+   */
+  spent?: [token: string, amount: string][];
 }
 
 /** RAM the parts of a tx so far did not pay: the publisher's bytes (may be negative: freed), and payers of theirs who could not. */
@@ -70,18 +77,22 @@ export interface RamDebt {
   away?: [payer: string, bytes: string][];
 }
 
-const IOST_SCALE = 8;
+/** `total` (Host.amountTotal) as a receipt carries it (Forwarded `spent`), or undefined when nothing was spent. */
+export function spentOf(total: ReadonlyMap<string, Decimal>): [string, string][] | undefined {
+  const out = [...total].filter(([, d]) => d.isPositive()).sort(([a], [b]) => (a < b ? -1 : 1));
+  return out.length === 0 ? undefined : out.map(([token, d]) => [token, d.toString()]);
+}
 
-/**
- * The escrow: what the tx allows the publisher to spend in iost (its `iost`
- * amount_limit, else its `*` one, read as the monitor reads them, else
- * nothing), smallest units, never negative; "unlimited" escrows the whole
- * balance, which stays away from home until the settle receipt returns what
- * was not spent (two blocks).
- */
-export function escrowOf(limits: readonly AmountLimit[], balance: bigint): bigint {
-  const l = limits.find((x) => x.token === "iost") ?? limits.find((x) => x.token === "*");
-  if (!l) return 0n;
-  const v = limitValue(l, l.token === "*" ? 0 : IOST_SCALE);
-  return v === UNLIMITED ? balance : v.rescale(IOST_SCALE).value;
+/** The running sums a receipt's `spent` carries, for the part's Host; null when one is not a token and an amount. */
+export function spentMap(spent: readonly unknown[] | undefined): Map<string, Decimal> | null {
+  const out = new Map<string, Decimal>();
+  for (const e of spent ?? []) {
+    if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || typeof e[1] !== "string" || !AMOUNT_RE.test(e[1]) || out.has(e[0])) return null;
+    try {
+      out.set(e[0], Decimal.parse(e[1], -1));
+    } catch {
+      return null;
+    }
+  }
+  return out;
 }

@@ -29,7 +29,7 @@
  */
 import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
-import type { Forwarded } from "./forward.js";
+import { type Forwarded, spentMap } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
@@ -302,6 +302,9 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   }
   if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
   if (r.forward) gas("vmGas", r.forward.vmGas);
+  // The amounts the tx spent so far against its amount_limit: a forged one would change what the part may spend.
+  if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))
+    throw new ReceiptRefused(`receipt ${r.id} refused: spent ${JSON.stringify(r.forward.spent)} is not a list of tokens and amounts`);
   const debt = r.forward?.debt;
   if (debt !== undefined) {
     if (!SIGNED.test(debt.owed) || !Array.isArray(debt.short) || !Array.isArray(debt.away ?? [])) refuse("debt", debt, MAX_INT64);

@@ -270,7 +270,7 @@ describe("contracts across shards (simulator)", () => {
     }
   });
 
-  it("a charge beyond the escrow fails the part there, rolls it back and refunds the escrow", () => {
+  it("a charge beyond the tx's amount_limit fails the part there with IOST's text, rolls it back and refunds the escrow", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
     const [b0, c0, supply] = [balance(chain, caller), balance(chain, id, 0), chain.totalIost()];
@@ -278,7 +278,7 @@ describe("contracts across shards (simulator)", () => {
     expect(r.failures).toHaveLength(1);
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
     // IOST's text of the failed action, as on one shard (no cross-shard wording).
-    expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: pay, .* error: balance not enough 1 < 5$/s);
+    expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: pay, .* error: token iost exceed amountLimit in tx. need 5$/s);
     expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0, c0, supply]);
     expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
     expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined();
