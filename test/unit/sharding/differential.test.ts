@@ -15,7 +15,7 @@ import { nftShard, shardOf } from "../../../src/sharding/placement";
 import { getToken721Balance, getToken721Metadata, getToken721Owner } from "../../../src/query/token721";
 import { State } from "../../../src/state/state";
 import { txId } from "../../../src/tx/bytes";
-import type { Tx } from "../../../src/tx/types";
+import type { AmountLimit, Tx } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
@@ -82,6 +82,16 @@ let nftReader = "";
 const transferOf = (sym: string, from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", [sym, from, to, amount, ""])]);
 const transfer = (from: string, to: string, amount: string) => transferOf("iost", from, to, amount);
 const call = (c: number, abi: string, args: unknown[]) => act(contracts[c], abi, args);
+const iostLimit = (value: string): AmountLimit => ({ token: "iost", value });
+const transferAct = (from: string, to: string, amount: string) => act("token.iost", "transfer", ["iost", from, to, amount, ""]);
+/** Names admin creates accounts for (iost.newAccount's actions), on every shard of N = 4. */
+const BURST = Array.from({ length: 9 }, (_, i) => `burst${i}`);
+const newAccount = (name: string) => [
+  act("auth.iost", "signUp", [name, fakeKey(94), fakeKey(94)]),
+  act("ram.iost", "buy", ["admin", name, 1024]),
+  act("gas.iost", "pledge", ["admin", name, "10"]),
+  transferAct("admin", name, "1"),
+];
 const freezeNow = (from: string, to: string) => act("token.iost", "transferFreeze", ["iost", from, to, "3", Number(BLOCK_TIME), ""]);
 /** The first `xchgNN` name placed on shard s of N = 4. */
 const nameOn = (s: number) => Array.from({ length: 64 }, (_, i) => `xchg${String(i).padStart(2, "0")}`).find((n) => shardOf(n, N) === s)!;
@@ -347,6 +357,25 @@ const CASES: Case[] = [
   ["shards 1, 2, 3, 2", () => txBy(SYS, [call(2, "put", ["r", "7"]), call(3, "mine", ["r7"]), call(2, "mine", ["r8"])])],
   ["shards 1, 2, 3, 2: the last action fails", () => txBy(SYS, [call(2, "put", ["r", "8"]), call(3, "pay", ["1"]), call(2, "fail", ["no"])])],
   ["shards 1, 2, 3, 2, 0", () => txBy(SYS, [call(2, "pay", ["1"]), call(3, "put", ["r", "9"]), call(2, "mine", ["r9"]), call(0, "pay", ["1"])])],
+  // amount_limit is a cap on what the tx spent over all its parts, checked after each action (go-iost vm/monitor.go).
+  ...(
+    [
+      ["above the caller's balance", [iostLimit("2000000")], () => [call(0, "pay", ["3"])]],
+      ["absent", [], () => [call(0, "pay", ["3"])]],
+      ["exceeded", [iostLimit("2")], () => [call(0, "pay", ["3"])]],
+      ["met exactly", [iostLimit("3")], () => [call(0, "pay", ["3"])]],
+      ["exceeded by a home transfer and a forwarded payment together", [iostLimit("6")], () => [transferAct(on(1, 1), on(1, 2), "5"), call(0, "pay", ["3"])]],
+      ["exceeded by a chain's last part", [iostLimit("5")], () => [call(0, "pay", ["3"]), call(2, "pay", ["3"])]],
+      ["met by a chain's parts", [iostLimit("6")], () => [call(0, "pay", ["3"]), call(2, "pay", ["3"])]],
+      ["exceeded back home", [iostLimit("5")], () => [call(0, "pay", ["3"]), call(1, "pay", ["3"])]],
+      ["`*` exceeded by two forwarded payments", [{ token: "*", value: "4" }], () => [call(0, "pay", ["3"]), call(0, "pay", ["3"])]],
+      ["for another token only", [{ token: "ram", value: "unlimited" }], () => [call(0, "pay", ["3"])]],
+    ] as [string, AmountLimit[], () => ReturnType<typeof act>[]][]
+  ).map(([what, limits, actions]): Case => [`amount_limit ${what}: a contract of another shard takes iost`, () => txBy(on(1, 1), actions(), { limits })]),
+  [
+    "admin creates an account on another shard with no amount_limit: signUp's pledge exceeds it",
+    () => txBy("admin", newAccount(BURST.find((n) => shardOf(n, N) !== shardOf("admin", N))!), { limits: [] }),
+  ],
   [
     "shards 1, 2, 3, 2, 0: the last action fails",
     () => txBy(SYS, [call(2, "put", ["r", "10"]), call(3, "mine", ["r10"]), call(2, "pay", ["1"]), call(0, "fail", ["no"])]),
@@ -706,6 +735,25 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       return { first: [r.statusCode, r.message, r.gasUsage, r.ramUsage], second: out.receipts[0], changed: delta(before, reads(chain)) };
     });
     expect((results[0].second as { statusCode: string }).statusCode).toBe("SUCCESS");
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  // iwallet's and itest's default `*:unlimited`: each forwarded part escrows the whole balance, and the others wait
+  // for its settle (the publisher's gas is locked meanwhile), then run on what one shard shows: none fails for it.
+  it.each([
+    ["eight account creations by admin, five of them on other shards", () => BURST.slice(1).map((n) => txBy("admin", newAccount(n)))],
+    ["eight payments of 10 iost into a contract of another shard by one caller", () => BURST.slice(1).map(() => txBy(on(1, 1), [call(0, "pay", ["10"])]))],
+  ] as [string, () => Tx[]][])("%s sent in one block under `*:unlimited`: all succeed, as on one shard", (_, make) => {
+    const txs = make();
+    const results = [one, four].map((chain) => {
+      const before = chain.iostBalance(txs[0].publisher);
+      const out = runAll(chain, txs);
+      const count = chain.shards.length;
+      const accounts = BURST.slice(1).map((n) => [n, chain.shards[shardOf(n, count)].store.get(`m-auth.iost-auth-${n}`) !== undefined, chain.iostBalance(n)]);
+      return { receipts: out.receipts, changed: out.changed, spent: before - chain.iostBalance(txs[0].publisher), accounts };
+    });
+    expect(results[1].receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(txs.map(() => "SUCCESS"));
+    if (txs[0].publisher === "admin") expect(BURST.slice(1).filter((n) => shardOf(n, N) !== shardOf("admin", N))).toHaveLength(5);
     expect(results[1]).toEqual(results[0]);
   });
 

@@ -17,7 +17,7 @@ import { reads as rpc } from "../../../src/query/reads";
 import { orderPledges } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
-import type { Tx } from "../../../src/tx/types";
+import type { AmountLimit, Tx } from "../../../src/tx/types";
 import { type act, fakeKey, makeTx } from "../executor/helpers";
 import { frozenIn, type SimChain, tokensIn } from "./sim";
 
@@ -70,16 +70,21 @@ const ADMIN_KEY = 99;
 let nonce = 0;
 /**
  * A tx of `user`'s (co-signed by `signers`, users too: `name` for its active permission, else
- * `name@perm`, signed with their keys or the key indexes `keys`), each with its own time so that ids differ.
+ * `name@perm`, signed with their keys or the key indexes `keys`), each with its own time so that ids differ;
+ * its amount_limit `*:<limit>` (default unlimited, iwallet's and itest's), or the list `limits`.
  */
-export function txBy(user: string, actions: ReturnType<typeof act>[], o: { limit?: string; signers?: string[]; keys?: number[] } = {}): Tx {
+export function txBy(
+  user: string,
+  actions: ReturnType<typeof act>[],
+  o: { limit?: string; limits?: AmountLimit[]; signers?: string[]; keys?: number[] } = {},
+): Tx {
   const signers = o.signers?.map((s) => (s.includes("@") ? s : `${s}@active`));
   return makeTx(actions, {
     publisher: user,
     key: fakeKey(user === "admin" ? ADMIN_KEY : USERS.indexOf(user)),
     time: T0 + BigInt(nonce++),
     gasLimit: 4_000_000n,
-    amountLimit: [{ token: "*", value: o.limit ?? "unlimited" }],
+    amountLimit: o.limits ?? [{ token: "*", value: o.limit ?? "unlimited" }],
     signers,
     signerKeys: (o.keys ?? signers?.map((s) => USERS.indexOf(s.split("@")[0])))?.map(fakeKey),
   });
