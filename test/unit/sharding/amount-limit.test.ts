@@ -3,7 +3,9 @@
  * a negative amount_limit on a tx whose action is forwarded to another shard
  * used to become a negative escrow, i.e. a credit at home. Such limits are
  * dropped before anything runs, and a receipt moving anything but an int64 ≥ 0
- * is refused before any receipt of its chunk applies.
+ * is refused before any receipt of its chunk applies, and so is one carrying
+ * anything but tokens and amounts as what its tx spent so far against its
+ * amount_limit (docs/SHARDING.md "Escrow").
  */
 import { describe, expect, it } from "vitest";
 import { devGenesis } from "../../../src/genesis/index";
@@ -111,6 +113,32 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     ok.commit();
     expect(chain.iostBalance(pub)).toBe(b0 + 7n);
   });
+
+  it.each([[[["iost", "-3"]]], [[["iost", "3"], ["iost", "4"]]], [[["iost", 3]]], [[["iost", "1e3"]]], [[["iost"]]], ["3"], [{ iost: "3" }]])(
+    "an action receipt whose amounts spent so far are %j: refused loudly, nothing of the chunk applied",
+    (spent) => {
+      const chain = new SimChain(simGenesis(USERS), N);
+      const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
+      const b0 = chain.iostBalance(pub);
+      const forward = {
+        actions: [],
+        publisher: other,
+        time: "0",
+        expiration: "0",
+        gasRatio: "100",
+        vmGas: 0,
+        amountLimit: [],
+        authority: [{ account: other, signed: ["active"] }],
+        spent: spent as [string, string][],
+      };
+      const bad: CrossReceipt = { ...settle({}), id: "tx:0", kind: "action", account: other, counterpart: pub, forward };
+      expect(() =>
+        applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [settle({ id: "ok:0:settle", amount: "7" }), bad], () => false),
+      ).toThrow(new ReceiptRefused(`receipt tx:0 refused: spent ${JSON.stringify(spent)} is not a list of tokens and amounts`));
+      state.discard();
+      expect(chain.iostBalance(pub)).toBe(b0);
+    },
+  );
 
   it.each([other, "deadaddr", "token.iost"])("a free of %s's RAM on the shard of another: refused loudly, nothing of the chunk applied", (who) => {
     const chain = new SimChain(simGenesis(USERS), N);
