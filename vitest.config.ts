@@ -135,7 +135,7 @@ export default defineConfig({
         // The SDK flows and the restart once more on a single-shard node: N = 1 keeps working.
         test: {
           name: "e2e-1shard",
-          include: ["test/e2e/sdk-flows.test.ts", "test/e2e/durability.test.ts"],
+          include: ["test/e2e/sdk-flows.test.ts", "test/e2e/durability.test.ts", "test/e2e/amount-limit.test.ts"],
           environment: "node",
           env: { SHARD_COUNT: "1" },
           testTimeout: 180_000,

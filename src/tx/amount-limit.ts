@@ -2,13 +2,12 @@
  * A tx's amount_limit, validated by one function for every path: the edge
  * (/sendTx, /execTx, /p2p/tx) and a peer chunk's txs check it without state
  * (checkBadTx), pool admission and execution (executor `prepare`) with the
- * tokens' decimals, and the escrow of a part forwarded to another shard
- * (sharding/forward.ts) reads the value through it.
+ * tokens' decimals.
  *
  * go-iost (vm/host/host.go CheckAmountLimit) parses each value with
  * NewDecimalFromString, which also takes a leading '-': there a negative limit
- * only makes every transfer fail, but here it would be a negative escrow,
- * i.e. a credit to the publisher (issue 12). So a value is "unlimited" or
+ * only makes every transfer fail; here it once became a negative escrow,
+ * i.e. a credit to the publisher (issue 12), and is refused. So a value is "unlimited" or
  * IOST's amount syntax `^([0-9]+[.])?[0-9]+$` (token.iost's rule for
  * amounts), within int64 at the token's scale. Messages are go-iost's where
  * it has one (duplicates, unknown tokens, the Decimal parser's texts).

@@ -114,31 +114,41 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     expect(chain.iostBalance(pub)).toBe(b0 + 7n);
   });
 
-  it.each([[[["iost", "-3"]]], [[["iost", "3"], ["iost", "4"]]], [[["iost", 3]]], [[["iost", "1e3"]]], [[["iost"]]], ["3"], [{ iost: "3" }]])(
-    "an action receipt whose amounts spent so far are %j: refused loudly, nothing of the chunk applied",
-    (spent) => {
-      const chain = new SimChain(simGenesis(USERS), N);
-      const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
-      const b0 = chain.iostBalance(pub);
-      const forward = {
-        actions: [],
-        publisher: other,
-        time: "0",
-        expiration: "0",
-        gasRatio: "100",
-        vmGas: 0,
-        amountLimit: [],
-        authority: [{ account: other, signed: ["active"] }],
-        spent: spent as [string, string][],
-      };
-      const bad: CrossReceipt = { ...settle({}), id: "tx:0", kind: "action", account: other, counterpart: pub, forward };
-      expect(() =>
-        applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [settle({ id: "ok:0:settle", amount: "7" }), bad], () => false),
-      ).toThrow(new ReceiptRefused(`receipt tx:0 refused: spent ${JSON.stringify(spent)} is not a list of tokens and amounts`));
-      state.discard();
-      expect(chain.iostBalance(pub)).toBe(b0);
-    },
-  );
+  it.each([
+    [[["iost", "-3"]]],
+    [
+      [
+        ["iost", "3"],
+        ["iost", "4"],
+      ],
+    ],
+    [[["iost", 3]]],
+    [[["iost", "1e3"]]],
+    [[["iost"]]],
+    ["3"],
+    [{ iost: "3" }],
+  ])("an action receipt whose amounts spent so far are %j: refused loudly, nothing of the chunk applied", (spent) => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
+    const b0 = chain.iostBalance(pub);
+    const forward = {
+      actions: [],
+      publisher: other,
+      time: "0",
+      expiration: "0",
+      gasRatio: "100",
+      vmGas: 0,
+      amountLimit: [],
+      authority: [{ account: other, signed: ["active"] }],
+      spent: spent as [string, string][],
+    };
+    const bad: CrossReceipt = { ...settle({}), id: "tx:0", kind: "action", account: other, counterpart: pub, forward };
+    expect(() =>
+      applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [settle({ id: "ok:0:settle", amount: "7" }), bad], () => false),
+    ).toThrow(new ReceiptRefused(`receipt tx:0 refused: spent ${JSON.stringify(spent)} is not a list of tokens and amounts`));
+    state.discard();
+    expect(chain.iostBalance(pub)).toBe(b0);
+  });
 
   it.each([other, "deadaddr", "token.iost"])("a free of %s's RAM on the shard of another: refused loudly, nothing of the chunk applied", (who) => {
     const chain = new SimChain(simGenesis(USERS), N);

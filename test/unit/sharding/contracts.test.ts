@@ -278,7 +278,9 @@ describe("contracts across shards (simulator)", () => {
     expect(r.failures).toHaveLength(1);
     expect(r.receipt?.statusCode).toBe("RUNTIME_ERROR");
     // IOST's text of the failed action, as on one shard (no cross-shard wording).
-    expect(r.receipt?.message).toMatch(/^running action Action\{Contract: Contract\w+, ActionName: pay, .* error: token iost exceed amountLimit in tx. need 5$/s);
+    expect(r.receipt?.message).toMatch(
+      /^running action Action\{Contract: Contract\w+, ActionName: pay, .* error: token iost exceed amountLimit in tx. need 5$/s,
+    );
     expect([balance(chain, caller), balance(chain, id, 0), chain.totalIost()]).toEqual([b0, c0, supply]);
     expect(chain.shards[0].store.get(`b-${id}-k`)).toBeUndefined();
     expect(chain.shards[0].store.get(`m-token.iost-TB${caller}-iost`)).toBeUndefined();
