@@ -76,7 +76,8 @@ function checkSyntax(program: AstNode): void {
   });
   walk(program, (n) => {
     // IOST appends esprima's JSON of the pattern (with its line and column); this node's acorn JSON has no positions.
-    if (n.type === "ArrayPattern" || n.type === "ObjectPattern") forbidden(`use of ArrayPattern or ObjectPattern is not allowed.${JSON.stringify(n, withoutPositions)}`);
+    if (n.type === "ArrayPattern" || n.type === "ObjectPattern")
+      forbidden(`use of ArrayPattern or ObjectPattern is not allowed.${JSON.stringify(n, withoutPositions)}`);
   });
 }
 
