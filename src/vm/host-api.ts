@@ -6,7 +6,7 @@
 import { base58Decode, base58Encode } from "../codec/base58.js";
 import { goJsonString } from "../contracts/args.js";
 import { COSTS, type Cost } from "../contracts/cost.js";
-import { VmError } from "../contracts/errors.js";
+import { jsError, VmError } from "../contracts/errors.js";
 import type { Host } from "../contracts/host.js";
 import { sha3, utf8 } from "../crypto/sha3.js";
 import { verifySync } from "../crypto/signature.js";
@@ -71,6 +71,13 @@ function emit(h: Host, kind: string, s: string): void {
   emitted.set(h, total);
 }
 
+/**
+ * IOST's cap on every string a contract hands the host (go-iost vm/v8vm/v8/sandbox.h
+ * INPUT_MAX_LENGTH, checked by NewCStrChecked on storage, blockchain, console and crypto
+ * arguments): V8's Length(), UTF-16 code units, as JS's `length`.
+ */
+export const INPUT_MAX_LENGTH = 65_536;
+
 export interface CallFrame {
   abi: string;
   /** Checks that the contract's gas so far plus host costs fit its budget; throws out of gas. */
@@ -80,6 +87,7 @@ export interface CallFrame {
 export function hostApi(h: Host, c: Cost, frame: CallFrame): HostFn {
   return (op, jsGas, args) => {
     frame.checkGas(jsGas);
+    for (const v of args) if (v !== undefined && v.length > INPUT_MAX_LENGTH) throw jsError("input string too long");
     const a = (i: number): string => {
       const v = args[i];
       if (v === undefined) throw new VmError(`${op}: argument ${i + 1} must be a string`);

@@ -32,36 +32,57 @@ function invalid(msg: string): never {
   throw new VmError(`validate code error: , result: Error: ${msg}`);
 }
 
-/** Forbidden syntax: IOST's list, plus what would escape gas metering here (generators, BigInt, import(), with). */
+/** An inject_gas.js error as sandbox.go Compile reports it: V8's uncaught exception (its first line). */
+function forbidden(msg: string): never {
+  throw new VmError(`Uncaught exception: Error: ${msg}`);
+}
+
+/**
+ * Forbidden syntax in IOST's order and texts (inject_gas.js checkInvalidKeyword over the tokens,
+ * first offender in source order, then processOperator's patterns), plus what would escape gas
+ * metering here (generators, BigInt, import(), with), which IOST has no text for.
+ */
 function checkSyntax(program: AstNode): void {
   walk(program, (n) => {
     switch (n.type) {
+      case "Identifier": {
+        const name = n.name as string;
+        if (reservedIdentifier(name)) forbidden("use of _IOSTInstruction_counter or _IOSTBinaryOp keyword is not allowed");
+        // IOST matches tokens: `try`/`catch` are keywords even as property names, `async`/`await` any identifier.
+        if (name === "try" || name === "catch") forbidden("use of try catch is not supported");
+        if (name === "async" || name === "await") forbidden("use of async or await is not supported");
+        break;
+      }
       case "TryStatement":
-        return fail("try/catch is not allowed");
-      case "WithStatement":
-        return fail("with is not allowed");
+        return forbidden("use of try catch is not supported");
       case "AwaitExpression":
-        return fail("async/await is not allowed");
-      case "ArrayPattern":
-      case "ObjectPattern":
-        return fail("destructuring is not allowed");
-      case "ImportExpression":
-        return fail("import is not allowed");
+        return forbidden("use of async or await is not supported");
       case "Literal":
-        if (n.regex) fail("regular expression is not allowed");
+        // IOST appends the token's `val`, a field esprima tokens lack: its text always ends in "undefined".
+        if (n.regex) forbidden("use of RegularExpression is not allowed.undefined");
         if (n.bigint !== undefined) fail("BigInt is not allowed");
         break;
       case "FunctionDeclaration":
       case "FunctionExpression":
       case "ArrowFunctionExpression":
-        if (n.async) fail("async/await is not allowed");
+        if (n.async) forbidden("use of async or await is not supported");
         if (n.generator) fail("generator functions are not allowed");
         break;
-      case "Identifier":
-        if (reservedIdentifier(n.name as string)) fail(`identifier ${n.name as string} is reserved`);
-        break;
+      case "WithStatement":
+        return fail("with is not allowed");
+      case "ImportExpression":
+        return fail("import is not allowed");
     }
   });
+  walk(program, (n) => {
+    // IOST appends esprima's JSON of the pattern (with its line and column); this node's acorn JSON has no positions.
+    if (n.type === "ArrayPattern" || n.type === "ObjectPattern")
+      forbidden(`use of ArrayPattern or ObjectPattern is not allowed.${JSON.stringify(n, withoutPositions)}`);
+  });
+}
+
+function withoutPositions(key: string, v: unknown): unknown {
+  return key === "start" || key === "end" ? undefined : v;
 }
 
 /** The exported class's methods and their parameter counts (validate.js checkExports, checkOneClass). */

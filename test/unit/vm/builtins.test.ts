@@ -121,7 +121,16 @@ describe("builtins that allocate or iterate pay in proportion", () => {
 const ROWS = `class Rows {
   init() {}
   bigThrow() { throw "m".repeat(3e6); }
-  bigReceipt() { blockchain.receipt("r".repeat(70000)); }
+  bigReceipt() { blockchain.receipt("\u00e9".repeat(40000)); }
+  bigInput(i) {
+    const s = "i".repeat(65537);
+    if (i === 0) storage.put("k", s);
+    if (i === 1) storage.mapGet(s, "f");
+    if (i === 2) blockchain.call(s, "a", "[]");
+    if (i === 3) blockchain.event(s);
+    storage.put("k", "i".repeat(65536));
+    return storage.get("k").length;
+  }
   manyReceipts() { const s = "r".repeat(60000); for (let i = 0; i < 5; i++) blockchain.receipt(s); }
   manyEvents() { const s = "e".repeat(60000); for (let i = 0; i < 5; i++) blockchain.event(s); }
   fewReceipts() { const s = "r".repeat(60000); for (let i = 0; i < 4; i++) blockchain.receipt(s); return "ok"; }
@@ -132,11 +141,7 @@ module.exports = Rows;`;
 describe("byte caps on what a tx leaves in its receipt", () => {
   const chain = new Chain();
   const names = ["bigThrow", "bigReceipt", "manyReceipts", "manyEvents", "fewReceipts", "bigResult"];
-  const { id } = deploy(
-    chain,
-    ROWS,
-    names.map((name) => ({ name, args: [] })),
-  );
+  const { id } = deploy(chain, ROWS, [...names.map((name) => ({ name, args: [] as string[] })), { name: "bigInput", args: ["number"] }]);
   chain.receipt(makeTx([act("gas.iost", "pledge", ["admin", "admin", "1000"])]));
   const run = (m: string) => call(chain, id, m, [], { gasLimit: 4_000_000n });
 
@@ -148,7 +153,7 @@ describe("byte caps on what a tx leaves in its receipt", () => {
   });
 
   it("receipts and events: 64 KB each, 256 KB per tx, else a tx error that keeps none", () => {
-    expect(run("bigReceipt").message).toContain("receipt too long: 70000 bytes > 65536");
+    expect(run("bigReceipt").message).toContain("receipt too long: 80000 bytes > 65536");
     for (const m of ["manyReceipts", "manyEvents"]) {
       const r = run(m);
       expect([r.statusCode, r.receipts]).toEqual(["RUNTIME_ERROR", []]);
@@ -156,6 +161,14 @@ describe("byte caps on what a tx leaves in its receipt", () => {
     }
     const ok = run("fewReceipts");
     expect([ok.statusCode, ok.receipts.length]).toEqual(["SUCCESS", 4]);
+  });
+
+  it("a string over 65,536 chars handed to the host is IOST's input string too long (go-iost test/v8vm danger.js putlong)", () => {
+    for (let i = 0; i < 4; i++) {
+      const r = call(chain, id, "bigInput", [i], { gasLimit: 4_000_000n });
+      expect([r.statusCode, r.message]).toEqual(["RUNTIME_ERROR", expect.stringContaining("Uncaught exception: Error: input string too long")]);
+    }
+    expect(call(chain, id, "bigInput", [-1], { gasLimit: 4_000_000n }).returns).toEqual(['["65536"]']);
   });
 
   it("a contract result over 65,536 bytes is IOST's result too long", () => {

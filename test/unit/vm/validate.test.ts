@@ -11,12 +11,7 @@ const deployMsg = (chain: Chain, code: string, abi = [{ name: "f", args: [] as s
 describe("deploy-time validation", () => {
   const chain = new Chain();
   it.each([
-    ["try/catch", ok("f() { try { x(); } catch (e) {} }"), "try/catch is not allowed"],
-    ["regex", ok("f() { return /a/.test('a'); }"), "regular expression is not allowed"],
-    ["async", ok("async f() {}"), "async/await is not allowed"],
     ["generator", ok("*f() {}"), "generator functions are not allowed"],
-    ["destructuring", ok("f() { const [a] = [1]; return a; }"), "destructuring is not allowed"],
-    ["reserved identifier", ok("f() { return _IOSTInstruction_counter; }"), "identifier _IOSTInstruction_counter is reserved"],
     ["BigInt literal", ok("f() { return 1n; }"), "BigInt is not allowed"],
     ["constructor", ok("constructor() {}\n  f() {}"), "validate code error: , result: Error: smart contract class shouldn't contain constructor method!!"],
     ["no init", "class C { f() {} }\nmodule.exports = C;", "validate code error: , result: Error: init not found!"],
@@ -30,6 +25,33 @@ describe("deploy-time validation", () => {
     ["syntax", "class C {", "compile contract:"],
   ])("%s", (_name, code, msg) => {
     expect(deployMsg(chain, code)).toContain(msg);
+  });
+
+  // go-iost vm/v8vm/v8/libjs/inject_gas.js (checkInvalidKeyword, processOperator) through sandbox.go Compile.
+  it.each([
+    ["try/catch", ok("f() { try { x(); } catch (e) {} }"), "use of try catch is not supported"],
+    ["catch as a property name (IOST matches keyword tokens)", ok("f(p) { return p.catch; }"), "use of try catch is not supported"],
+    ["regex", ok("f() { return /a/.test('a'); }"), "use of RegularExpression is not allowed.undefined"],
+    ["async method", ok("async f() {}"), "use of async or await is not supported"],
+    ["async arrow", ok("f() { const g = async () => 1; return g; }"), "use of async or await is not supported"],
+    ["await as a name", ok("f() { const await = 1; return await; }"), "use of async or await is not supported"],
+    ["reserved identifier", ok("f() { return _IOSTInstruction_counter; }"), "use of _IOSTInstruction_counter or _IOSTBinaryOp keyword is not allowed"],
+    ["reserved binary op", ok("f() { return _IOSTBinaryOp(1, 2, '+'); }"), "use of _IOSTInstruction_counter or _IOSTBinaryOp keyword is not allowed"],
+    [
+      "array destructuring",
+      ok("f() { const [a] = [1]; return a; }"),
+      'use of ArrayPattern or ObjectPattern is not allowed.{"type":"ArrayPattern","elements":[{"type":"Identifier","name":"a"}]}',
+    ],
+    ["object destructuring", ok("f(o) { const { a } = o; return a; }"), "use of ArrayPattern or ObjectPattern is not allowed."],
+  ])("forbidden syntax, IOST's text: %s", (_name, code, msg) => {
+    const m = deployMsg(chain, code, [{ name: "f", args: code.includes("f(p)") || code.includes("f(o)") ? ["string"] : [] }]);
+    expect(m).toContain(`error: Uncaught exception: Error: ${msg}`);
+  });
+
+  it("the first forbidden token in the source wins, and patterns come after every token check (inject_gas.js order)", () => {
+    expect(deployMsg(chain, ok("f() { const [a] = [1]; return /x/; }"))).toContain("use of RegularExpression is not allowed.undefined");
+    expect(deployMsg(chain, ok("f() { const r = /x/; try { r(); } catch (e) {} }"))).toContain("use of RegularExpression is not allowed.undefined");
+    expect(deployMsg(chain, ok("f() { try { _IOSTBinaryOp(); } catch (e) {} }"))).toContain("use of try catch is not supported");
   });
 
   it("ABI checks", () => {
