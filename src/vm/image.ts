@@ -1,7 +1,7 @@
 /**
  * Memory images of the QuickJS wasm instance: a call starts from a copy of the
  * bytes its instance had once its runtime, context and prelude were set up,
- * instead of building them again (docs/ARCHITECTURE.md "Contract VM").
+ * instead of building them again (docs/ARCHITECTURE.md "Platform notes").
  *
  * The live state of the instance is its linear memory below the heap's break
  * (the wasm's only global, the stack pointer, is back at its base between

@@ -137,7 +137,6 @@ function outOfMemory(ctx: QuickJSContext, h: QuickJSHandle): boolean {
   return typeof v === "object" && (v as { name?: unknown }).name === "InternalError" && (v as { message?: unknown }).message === "out of memory";
 }
 
-
 /** One call's state, which its context's host function and interrupt handler work on. */
 interface Call {
   req: RunRequest;
