@@ -1,7 +1,9 @@
 /**
- * One contract call in QuickJS: a fresh runtime and context (nothing survives
- * between calls, so every node computes the same thing whatever ran before),
- * the prelude, the gas-injected contract, then the call snippet.
+ * One contract call in QuickJS: a runtime and context with the prelude set up,
+ * the gas-injected contract, then the call snippet. Nothing survives between
+ * calls, so every node computes the same thing whatever ran before: an
+ * outermost call starts from the memory image taken right after the set-up
+ * (image.ts), a nested one sets up a fresh runtime.
  *
  * Limits, all deterministic for a given call:
  * - gas: the injected counter and charging wrappers (prelude.ts), plus host costs;
@@ -10,8 +12,8 @@
  *   up the counter (reported as out of gas);
  * - stack: QuickJS's own stack check (`InternalError: stack overflow`);
  * - memory: setMemoryLimit, which under emscripten bounds the count of live
- *   allocations (8 bytes each) and the size of any one, deterministically for a
- *   fresh runtime (`out of memory`); bytes beyond that are bounded by gas; a
+ *   allocations (8 bytes each) and the size of any one, deterministically from the
+ *   image or a fresh runtime (`out of memory`); bytes beyond that are bounded by gas; a
  *   wasm-memory guard is the node-fault backstop, never a tx result
  *   (docs/STATE.md "Memory bound").
  */
@@ -263,9 +265,6 @@ function execute(box: Box, call: Call): RunResult {
     if (used < 0 || call.fatal?.message === "out of gas") return { gas: req.budget + 1, error: new VmError("out of gas") };
     if (call.fatal) return { gas: used, error: call.fatal };
     return error ? { gas: used, error } : { gas: used, value };
-  } catch (e) {
-    // Set-up interrupted: what stopped it is the failure, above all a node fault.
-    throw call.fatal ?? e;
   } finally {
     box.call = undefined;
     for (const h of handles.reverse()) if (h.alive) h.dispose();
@@ -302,6 +301,7 @@ export function runSandbox(req: RunRequest): RunResult {
       throw e;
     }
   } catch (e) {
+    // Set-up interrupted (the prelude, `start`, a module load): what stopped it is the failure, above all a node fault.
     throw call.fatal ?? e;
   } finally {
     depth--;
