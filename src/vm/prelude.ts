@@ -5,14 +5,18 @@
  * forbids (go-iost vm/v8vm/v8/libjs/environment.js) and freezes the rest, so
  * that contract code can neither refund gas nor reach host internals.
  *
- * QuickJS compiles about 15 KB of source per millisecond here, and a fresh
- * context per call compiles the prelude every time. So only the core is in it;
- * the host objects and the number classes are modules (`MODULES`) the host
+ * The host objects and the number classes are modules (`MODULES`) the host
  * compiles when a contract first reads their global (a non-configurable
- * accessor). Loading is a pure function of the code path and charges no gas.
+ * accessor), or all at set-up when `preload` is true: an outermost call starts
+ * from a memory image of a context set up once (sandbox.ts), where compiling
+ * them costs nothing per call; a nested call sets up a fresh context and pays
+ * only for what it reads. Loading is a pure function of the code path and
+ * charges no gas.
  *
- * Evaluates to `function (host, budget, txJson, blockJson)` returning the
- * meter: `() => gas used`, or -1 once the budget was exceeded.
+ * Evaluates to `function (host, preload)`, which sets the context up and
+ * returns `start(budget, txJson, blockJson)`: it defines the call's `tx` and
+ * `block` and returns the meter, `() => gas used`, or -1 once the budget was
+ * exceeded.
  */
 import { REMOVED, WRAPPED } from "./builtins.js";
 import { NUMBERS_MODULE } from "./prelude-numbers.js";
@@ -38,7 +42,7 @@ const LAZY_GLOBALS = {
   console: "console",
 };
 
-export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJson) {
+export const PRELUDE_SOURCE = String.raw`(function (host, preload) {
   "use strict";
   const G = globalThis;
   const apply = Reflect.apply, freeze = Object.freeze, defineProperty = Object.defineProperty;
@@ -46,7 +50,8 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
   const jsonParse = JSON.parse, jsonStringify = JSON.stringify;
   const BigIntF = BigInt, WeakMapC = WeakMap, StringF = String, floor = Math.floor, clz32 = Math.clz32;
 
-  let used = 0, oog = false;
+  // Set-up is metered against no call: start() sets the call's budget.
+  let used = 0, oog = false, budget = Infinity;
   /** Every charge goes through here; the budget is the call's remaining gas. */
   function charge(n) {
     used += n;
@@ -198,17 +203,27 @@ export const PRELUDE_SOURCE = String.raw`(function (host, budget, txJson, blockJ
   delete Number.parseInt;
   delete Number.parseFloat;
 
-  const api = { tx: jsonParse(txJson), block: jsonParse(blockJson),
-    _IOSTInstruction_counter: counter, _IOSTBinaryOp: binaryOp, _IOSTSpreadElement: spread };
-  for (const k of names(api)) defineProperty(G, k, { value: api[k], writable: false, enumerable: false, configurable: false });
+  // tx and block hold their places among the globals until start() fixes them (a redefinition keeps the order).
+  const api = { tx: undefined, block: undefined, _IOSTInstruction_counter: counter, _IOSTBinaryOp: binaryOp, _IOSTSpreadElement: spread };
+  for (const k of names(api)) defineProperty(G, k, { value: api[k], writable: false, enumerable: false, configurable: api[k] === undefined });
   for (const k of names(LAZY)) defineProperty(G, k, { get: () => lib(k), enumerable: false, configurable: false });
+  if (preload) for (const k of names(LAZY)) lib(k);
   // A fresh context per call: what a contract changes only affects itself. Freezing is for the gas
   // counter (the injected code calls its incr) and, as IOST does, the host objects and core prototypes;
   // the array iterator too, because the prelude's and modules' destructuring and for-of run through it.
   // Shallow on a fixed list: deep-freezing every global cost more than the rest of the call.
-  for (const o of [counter, api.tx, api.block, Object.prototype, Array.prototype, String.prototype, Number.prototype, Math, JSON,
+  for (const o of [counter, Object.prototype, Array.prototype, String.prototype, Number.prototype, Math, JSON,
     iterProto, protoOf([][Symbol.iterator]())].concat(fnProtos)) freeze(o);
   G.module = { exports: undefined };
-  used = 0; // what the prelude itself paid through the wrappers is not the contract's
-  return () => (oog ? -1 : used);
+  // What set-up paid through the wrappers is not the contract's; a budget below it fails here, as it
+  // did when every call paid its own set-up.
+  const paid = used;
+  used = 0;
+  return (b, txJson, blockJson) => {
+    budget = b;
+    if (paid > budget) { oog = true; throw new Error("out of gas"); }
+    const call = { tx: freeze(jsonParse(txJson)), block: freeze(jsonParse(blockJson)) };
+    for (const k of names(call)) defineProperty(G, k, { value: call[k], writable: false, enumerable: false, configurable: false });
+    return () => (oog ? -1 : used);
+  };
 })`;

@@ -1,7 +1,9 @@
 /**
- * One contract call in QuickJS: a fresh runtime and context (nothing survives
- * between calls, so every node computes the same thing whatever ran before),
- * the prelude, the gas-injected contract, then the call snippet.
+ * One contract call in QuickJS: a runtime and context with the prelude set up,
+ * the gas-injected contract, then the call snippet. Nothing survives between
+ * calls, so every node computes the same thing whatever ran before: an
+ * outermost call starts from the memory image taken right after the set-up
+ * (image.ts), a nested one sets up a fresh runtime.
  *
  * Limits, all deterministic for a given call:
  * - gas: the injected counter and charging wrappers (prelude.ts), plus host costs;
@@ -10,14 +12,15 @@
  *   up the counter (reported as out of gas);
  * - stack: QuickJS's own stack check (`InternalError: stack overflow`);
  * - memory: setMemoryLimit, which under emscripten bounds the count of live
- *   allocations (8 bytes each) and the size of any one, deterministically for a
- *   fresh runtime (`out of memory`); bytes beyond that are bounded by gas; a
+ *   allocations (8 bytes each) and the size of any one, deterministically from the
+ *   image or a fresh runtime (`out of memory`); bytes beyond that are bounded by gas; a
  *   wasm-memory guard is the node-fault backstop, never a tx result
  *   (docs/STATE.md "Memory bound").
  */
-import { DefaultIntrinsics, type QuickJSContext, type QuickJSHandle } from "quickjs-emscripten-core";
+import { DefaultIntrinsics, errors, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from "quickjs-emscripten-core";
 import { NodeFault, VmError } from "../contracts/errors.js";
 import { dropVm, quickjs } from "./engine.js";
+import { type Image, restoreImage, takeImage } from "./image.js";
 import { json2Escape } from "./json2.js";
 import { MODULES, PRELUDE_SOURCE } from "./prelude.js";
 
@@ -136,56 +139,113 @@ function outOfMemory(ctx: QuickJSContext, h: QuickJSHandle): boolean {
   return typeof v === "object" && (v as { name?: unknown }).name === "InternalError" && (v as { message?: unknown }).message === "out of memory";
 }
 
-export function runSandbox(req: RunRequest): RunResult {
-  const q = quickjs();
+/** One call's state, which its context's host function and interrupt handler work on. */
+interface Call {
+  req: RunRequest;
+  fatal?: Error;
+  interrupts: number;
+  maxInterrupts: number;
+  metering: boolean;
+}
+
+/** A runtime and context with the prelude set up: `start` begins a call in it. */
+interface Box {
+  rt: QuickJSRuntime;
+  ctx: QuickJSContext;
+  str: Strings;
+  start: QuickJSHandle;
+  /** Set-up's handles: kept as long as the box. */
+  handles: QuickJSHandle[];
+  call?: Call;
+}
+
+function setUp(q: QuickJSWASMModule, limit: number, preload: boolean, call?: Call): Box {
   const rt = q.newRuntime();
-  depth++;
-  const handles: QuickJSHandle[] = [];
-  let fatal: Error | undefined;
-  let interrupts = 0;
-  let metering = false;
-  const maxInterrupts = 10 + Math.floor(req.budget / GAS_PER_INTERRUPT);
   rt.setMaxStackSize(STACK_BYTES);
-  rt.setMemoryLimit(MEMORY_LIMIT >> Math.min(depth - 1, 8));
+  rt.setMemoryLimit(limit);
+  const handles: QuickJSHandle[] = [];
+  const keep = (h: QuickJSHandle) => (handles.push(h), h);
+  const box = { rt, handles, call } as Box;
   rt.setInterruptHandler(() => {
-    if (metering) return false;
-    if (fatal) return true;
+    const c = box.call;
+    if (!c || c.metering) return false;
+    if (c.fatal) return true;
     if (tripGuard || q.getWasmMemory().buffer.byteLength > WASM_MEMORY_GUARD) {
       tripGuard = false;
       dropVm();
-      fatal = new NodeFault("contract VM memory guard tripped");
-    } else if (++interrupts > maxInterrupts) fatal = new VmError("out of gas");
-    return fatal !== undefined;
+      c.fatal = new NodeFault("contract VM memory guard tripped");
+    } else if (++c.interrupts > c.maxInterrupts) c.fatal = new VmError("out of gas");
+    return c.fatal !== undefined;
   });
   const ctx = rt.newContext({ intrinsics: INTRINSICS });
-  const keep = (h: QuickJSHandle) => (handles.push(h), h);
+  box.ctx = ctx;
   try {
     const str = strings(ctx, keep);
+    box.str = str;
     const hostFn = keep(
       ctx.newFunction("host", (opH, gasH, ...argH) => {
-        if (fatal) throw new Error("aborted");
+        const c = box.call;
+        if (c?.fatal) throw new Error("aborted");
         const op = ctx.getString(opH);
-        // The sandbox's own services: no gas, no state, so never through the tx's host.
-        if (op === "json2") return str.toVm(json2Escape(str.fromVm(argH[0])));
+        // The sandbox's own services: no gas, no state, so never through the tx's host. Set-up (no call) loads modules only.
         if (op === "load") return ctx.unwrapResult(ctx.evalCode(MODULES[ctx.getString(argH[0])], "module.js"));
+        if (!c) throw new Error(`host call ${op} during set-up`);
+        if (op === "json2") return str.toVm(json2Escape(str.fromVm(argH[0])));
         if (op === "console") {
-          req.log?.(ctx.getString(argH[0]), str.fromVm(argH[1]));
+          c.req.log?.(ctx.getString(argH[0]), str.fromVm(argH[1]));
           return ctx.undefined;
         }
         const args = argH.map((h) => (ctx.typeof(h) === "string" ? str.fromVm(h) : undefined));
         try {
-          return toHandle(ctx, str, req.host(op, ctx.getNumber(gasH), args));
+          return toHandle(ctx, str, c.req.host(op, ctx.getNumber(gasH), args));
         } catch (e) {
           // Host errors end the call: contracts cannot catch (no try/catch), and the original error is what is reported.
-          fatal = e instanceof Error ? e : new Error(String(e));
+          c.fatal = e instanceof Error ? e : new Error(String(e));
           throw new Error("host call failed");
         }
       }),
     );
     const prelude = keep(ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, "prelude.js")));
+    box.start = keep(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, hostFn, preload ? ctx.true : ctx.false)));
+    return box;
+  } catch (e) {
+    tearDown(box);
+    throw e;
+  }
+}
+
+function tearDown(box: Box): void {
+  for (const h of box.handles.reverse()) if (h.alive) h.dispose();
+  box.ctx.dispose();
+  box.rt.dispose();
+}
+
+/** The outermost calls' box, set up once per wasm instance, and the image of the instance right after. */
+let base: { q: QuickJSWASMModule; box: Box; image: Image } | undefined;
+
+/** The base box as it was set up: restored from the image (or made, with the image, on an instance's first call). */
+function baseBox(q: QuickJSWASMModule): Box {
+  if (base?.q === q) {
+    restoreImage(q, base.image);
+    return base.box;
+  }
+  base = undefined;
+  const box = setUp(q, MEMORY_LIMIT, true);
+  base = { q, box, image: takeImage(q) };
+  return box;
+}
+
+/** Runs the call in a box whose prelude is set up; its handles are disposed, the box's are not. */
+function execute(box: Box, call: Call): RunResult {
+  const { ctx, str } = box;
+  const { req } = call;
+  const handles: QuickJSHandle[] = [];
+  const keep = (h: QuickJSHandle) => (handles.push(h), h);
+  box.call = call;
+  try {
     const meter = keep(
       ctx.unwrapResult(
-        ctx.callFunction(prelude, ctx.undefined, hostFn, keep(ctx.newNumber(req.budget)), keep(ctx.newString(req.txJson)), keep(ctx.newString(req.blockJson))),
+        ctx.callFunction(box.start, ctx.undefined, keep(ctx.newNumber(req.budget)), keep(ctx.newString(req.txJson)), keep(ctx.newString(req.blockJson))),
       ),
     );
     let value: string | undefined;
@@ -200,19 +260,50 @@ export function runSandbox(req: RunRequest): RunResult {
       value = ctx.typeof(r.value) === "string" ? str.fromVm(r.value) : "";
       r.value.dispose();
     }
-    metering = true;
-    const m = keep(ctx.unwrapResult(ctx.callFunction(meter, ctx.undefined)));
-    const used = ctx.getNumber(m);
-    if (used < 0 || fatal?.message === "out of gas") return { gas: req.budget + 1, error: new VmError("out of gas") };
-    if (fatal) return { gas: used, error: fatal };
+    call.metering = true;
+    const used = ctx.getNumber(keep(ctx.unwrapResult(ctx.callFunction(meter, ctx.undefined))));
+    if (used < 0 || call.fatal?.message === "out of gas") return { gas: req.budget + 1, error: new VmError("out of gas") };
+    if (call.fatal) return { gas: used, error: call.fatal };
     return error ? { gas: used, error } : { gas: used, value };
+  } finally {
+    box.call = undefined;
+    for (const h of handles.reverse()) if (h.alive) h.dispose();
+  }
+}
+
+/**
+ * An outermost call starts from the base image: nothing of an earlier call survives, and the
+ * set-up is not paid again. A nested call (blockchain.call) runs while its caller's state is
+ * live in the same memory, so it sets up a fresh runtime and context, with half the memory limit.
+ */
+export function runSandbox(req: RunRequest): RunResult {
+  const q = quickjs();
+  const call: Call = { req, interrupts: 0, maxInterrupts: 10 + Math.floor(req.budget / GAS_PER_INTERRUPT), metering: false };
+  depth++;
+  try {
+    if (depth > 1) {
+      const box = setUp(q, MEMORY_LIMIT >> Math.min(depth - 1, 8), false, call);
+      try {
+        return execute(box, call);
+      } finally {
+        tearDown(box);
+      }
+    }
+    try {
+      return execute(baseBox(q), call);
+    } catch (e) {
+      // Anything but the VM's own exception may have left the instance half-way (a trap leaves the
+      // stack pointer low): the next call gets a fresh instance.
+      if (!(e instanceof errors.QuickJSUnwrapError)) {
+        base = undefined;
+        dropVm();
+      }
+      throw e;
+    }
   } catch (e) {
-    // Set-up interrupted (the prelude, a module load): what stopped it is the failure, above all a node fault.
-    throw fatal ?? e;
+    // Set-up interrupted (the prelude, `start`, a module load): what stopped it is the failure, above all a node fault.
+    throw call.fatal ?? e;
   } finally {
     depth--;
-    for (const h of handles.reverse()) if (h.alive) h.dispose();
-    ctx.dispose();
-    rt.dispose();
   }
 }
