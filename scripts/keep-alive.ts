@@ -11,9 +11,10 @@
  * connection does (BENCHMARKS.md "Local node"). A client connection sends over
  * one upstream connection until that has been quiet for QUIET_MS, below
  * workerd's 5 s: new bytes after that go over a fresh one, so no request
- * races workerd's idle close. An upstream that closes while quiet was closed
- * for idleness and the client's connection stays; one that closes in the
- * middle of an exchange (a close-delimited answer, a crash) closes it too.
+ * races workerd's idle close. An upstream that closes while quiet, with no
+ * request in flight, was closed for idleness and the client's connection
+ * stays; one that closes in the middle of an exchange (a close-delimited
+ * answer, a crash) closes it too, after what it answered.
  */
 import net from "node:net";
 
@@ -36,28 +37,32 @@ export async function keepAlive(target: { host: string; port: number }, listen: 
     client.setTimeout(IDLE_MS, () => client.destroy());
     let upstream: net.Socket | null = null;
     let last = Date.now();
+    /** Bytes went upstream and nothing came back since: a request is in flight, whatever the quiet. */
+    let awaiting = false;
     const open = (): net.Socket => {
       const up = net.connect(target.port, target.host);
       up.setNoDelay(true);
       up.on("data", (chunk) => {
         last = Date.now();
+        awaiting = false;
         if (!client.write(chunk)) up.pause();
       });
       up.on("error", () => {}); // "close" follows and decides
       up.on("close", () => {
         if (upstream !== up) return; // retired while quiet
         upstream = null;
-        if (Date.now() - last < QUIET_MS) client.destroy();
+        if (awaiting || Date.now() - last < QUIET_MS) client.end(); // after what it answered
       });
       return up;
     };
     client.on("data", (chunk) => {
-      if (upstream !== null && Date.now() - last >= QUIET_MS) {
+      if (upstream !== null && !awaiting && Date.now() - last >= QUIET_MS) {
         const old = upstream;
         upstream = null;
         old.destroy();
       }
       last = Date.now();
+      awaiting = true;
       upstream ??= open();
       if (!upstream.write(chunk)) {
         client.pause();
