@@ -56,8 +56,6 @@ export interface NodeEnv {
   PRODUCER_SECRET?: string;
   /** Most txs a shard puts in one chunk; the block gas cap usually binds first. */
   BLOCK_MAX_TXS?: string;
-  /** Most txs of one publisher in one chunk (IOST: 10), so one sender cannot fill a block. */
-  BLOCK_MAX_TXS_PER_PUBLISHER?: string;
   /** How far (ms) a peer's block may be ahead of this node's clock (default: one slot, as go-iost). */
   BLOCK_AHEAD_MAX_MS?: string;
   /** Where every object of this node is placed (config.ts `locationHint`); the edge passes the same hint. */
@@ -89,7 +87,6 @@ export interface NodeConfig {
   /** Peer node base URLs, no trailing slash. */
   peers: string[];
   blockMaxTxs: number;
-  blockMaxTxsPerPublisher: number;
   /** BLOCK_AHEAD_MAX_MS; null: one slot. */
   blockAheadMs: number | null;
   /** Heights kept below LIB (bookkeeping pruned, blocks archived beyond) and heights per segment. */
@@ -184,7 +181,6 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     genesis,
     peers: parsePeers(env.PEERS),
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
-    blockMaxTxsPerPublisher: positiveInt(env.BLOCK_MAX_TXS_PER_PUBLISHER, 10),
     blockAheadMs: env.BLOCK_AHEAD_MAX_MS === undefined ? null : positiveInt(env.BLOCK_AHEAD_MAX_MS, 1),
     // At least 4 below LIB: the next height reads a chunk's cross-shard receipts and the one after
     // settles them (docs/SHARDING.md), so no archived row is ever written again.

@@ -1,12 +1,14 @@
 /**
  * Starts a real iost-edge node (the edge Worker and its Durable Objects in
- * workerd, through wrangler's programmatic dev server) on loopback. Used by
- * `npm start`, the end-to-end tests and the bench.
+ * workerd, through wrangler's programmatic dev server) on loopback, served from
+ * the Worker's own socket (keep-alive.ts). Used by `npm start`, `npm run
+ * network`, the end-to-end and network tests and the bench.
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unstable_DevEnv } from "wrangler";
 import { startGrpcBridge } from "./grpc/bridge";
+import { keepAlive, type KeepAlive } from "./keep-alive";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -46,14 +48,18 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
   for (const [name, value] of Object.entries({ ...fromEnv, ...options.vars })) bindings[name] = { type: "plain_text", value };
   // wrangler serves the Worker behind a dev proxy (a second workerd) that answers any failed
   // forward of a POST with a 503 "Your worker restarted mid-request", even with nothing
-  // restarted, and costs a hop per request. Unless a fixed port is asked for (peers, a
-  // user's --port), the node's URL is the Worker's own socket, taken from the reload event.
+  // restarted, and costs a hop per request (BENCHMARKS.md "Local node"). The node's socket
+  // is keep-alive.ts over the Worker's own, taken from the reload event; the proxy gets a
+  // port of its own that nothing uses.
   const env = new unstable_DevEnv();
-  let direct: string | undefined;
+  let reported: (socket: { host: string; port: number }) => void = () => {};
+  const direct = new Promise<{ host: string; port: number }>((resolve) => {
+    reported = resolve;
+  });
   const reloaded = env.proxy.onReloadComplete.bind(env.proxy);
   env.proxy.onReloadComplete = (event) => {
-    const { protocol, hostname, port } = event.proxyData.userWorkerUrl;
-    direct = `${protocol}//${hostname}:${port}`;
+    const { hostname, port } = event.proxyData.userWorkerUrl;
+    reported({ host: hostname, port: Number(port) });
     reloaded(event);
   };
   // wrangler.toml's top level is production; a local node is the dev environment unless its vars say otherwise.
@@ -62,26 +68,29 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     env: "dev",
     bindings,
     dev: {
-      server: { hostname: "127.0.0.1", port: options.port ?? 0 },
+      server: { hostname: "127.0.0.1", port: 0 },
       inspector: false,
       persist: options.persist ?? false,
       logLevel: options.logLevel ?? "warn",
       watch: false,
     },
   });
+  let front: KeepAlive | undefined;
   try {
     await worker.ready;
-    const proxied = (await worker.url).toString().replace(/\/$/, "");
-    const url = options.port || direct === undefined ? proxied : direct;
+    front = await keepAlive(await direct, { host: "127.0.0.1", port: options.port ?? 0 });
+    const url = `http://127.0.0.1:${front.port}`;
     const chainInfo = await waitForChain(url, options.readyTimeoutMs ?? 60_000);
-    if (options.grpcPort === undefined) return { url, chainInfo, stop: () => worker.dispose() };
-    const bridge = await startGrpcBridge({ node: url, port: options.grpcPort });
+    const node = front;
+    const bridge = options.grpcPort === undefined ? undefined : await startGrpcBridge({ node: url, port: options.grpcPort });
     const stop = async () => {
-      await bridge.stop();
+      await bridge?.stop();
+      await node.close();
       await worker.dispose();
     };
-    return { url, chainInfo, grpc: bridge.address, stop };
+    return { url, chainInfo, grpc: bridge?.address, stop };
   } catch (err) {
+    await front?.close();
     await worker.dispose().catch(() => {});
     throw err;
   }

@@ -289,21 +289,14 @@ function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.Blo
 type Candidate = { hash: string; bytes?: SqlStorageValue; given?: GivenTx };
 
 /**
- * The txs to run: the given ones, or the pool's in order (go-iost verifier/executor.go limits).
- * The pick reads the whole pool in order, each publisher's first BLOCK_MAX_TXS_PER_PUBLISHER
- * only (a producer policy, not validity: a peer's block is not held to it), so no run of one
- * publisher's txs can hide the rest of the pool.
+ * The txs to run: the given ones, or the whole pool in pool order (go-iost
+ * verifier/executor.go limits, less its 10 txs per sender: src/pool/index.ts
+ * poolLimitPerAccount says why). The pick reads the whole pool, so no fixed window
+ * a spammer fills can hide a tx; a higher gas ratio runs first, whoever sent more.
  */
 function candidatesOf(h: ChunkHost, blockTime: bigint, given: GivenTx[] | null): Candidate[] {
   if (given !== null) return given.filter((g) => !g.base).map((g) => ({ hash: g.hash, bytes: blob(g.bytes), given: g }));
-  return h.sql
-    .exec<{ hash: string }>(
-      `SELECT hash FROM (SELECT hash, ord, ROW_NUMBER() OVER (PARTITION BY publisher ORDER BY ord) AS n FROM mempool WHERE time <= ?)
-       WHERE n <= ? ORDER BY ord`,
-      padNs(blockTime),
-      h.config.blockMaxTxsPerPublisher,
-    )
-    .toArray();
+  return h.sql.exec<{ hash: string }>("SELECT hash FROM mempool WHERE time <= ? ORDER BY ord", padNs(blockTime)).toArray();
 }
 
 /** Pick and execute, or run the given txs; what fails leaves the pool (or refuses the peer's chunk). */

@@ -41,7 +41,7 @@ import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
-import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolOrder } from "../../src/pool/index";
+import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
 import { MAX_CONTRACT_RANGE, MAX_LIST, MAX_RANGE, MAX_READS } from "../config";
@@ -265,6 +265,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const pending = this.sql
       .exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", tx.publisher)
       .one();
+    const most = poolLimitPerAccount(this.config.blockMaxTxs);
+    if (pending.n >= most) return { error: `txpool is full: ${tx.publisher} has ${pending.n} pending txs, the most one account may have (${most})` };
     let refused: string | null;
     try {
       refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, this.nextBlock(), {

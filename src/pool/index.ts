@@ -8,6 +8,21 @@ import type { Tx } from "../tx/types.js";
 
 /** go-iost core/txpool/type.go: at most 10,000 pending txs. */
 export const MAX_POOL_TXS = 10_000;
+
+/**
+ * Most pending txs of one publisher in a shard's pool: two full chunks (2,000 at
+ * BLOCK_MAX_TXS 1,000), never more than the pool. go-iost has no per-account pool
+ * limit, and its per-block one (10 txs of a sender in a 50-tx block, verifier/executor.go
+ * baseGen) is a fifth of its block; a chunk here holds 1,000, so a sender limited to 10
+ * could use 1 % of it. This bound instead lets one busy sender keep every chunk full
+ * while the next one's txs arrive, and keeps four fifths of the pool for the others:
+ * what a sender may pend is bounded by its gas (the gas limits of its pending txs
+ * together, src/executor/index.ts pendingGasError) and by this; which pending tx runs
+ * first is the pool order (poolOrder: gas ratio, then age), as in IOST.
+ */
+export function poolLimitPerAccount(blockMaxTxs: number): number {
+  return Math.min(MAX_POOL_TXS, 2 * blockMaxTxs);
+}
 /** go-iost common/config.go MaxBlockGasLimit, internal units (8,000,000 gas at ratio 1). */
 export const MAX_BLOCK_GAS = 800_000_000n;
 /** go-iost core/tx MaxExpiration: a tx older than 90 s is expired whatever its expiration says. */

@@ -42,7 +42,7 @@ const SIEGE_MS = 60_000;
 const VICTIM_BOUND_MS = 10_000;
 /** Blocks come every 0.5 s; a head that does not move for 5 s is a stall, not a slow chunk. */
 const STALL_BOUND_MS = 5_000;
-/** Attack txs each attacker keeps waiting at once (the per-publisher block share is 10). */
+/** Attack txs each attacker keeps waiting at once. */
 const IN_FLIGHT = 3;
 /**
  * Free spam (issue item 3): transfers from an existing account on the

@@ -122,16 +122,16 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.shard.getTx(hash)).toMatchObject({ error: expect.stringContaining("tx dropped: unauthorized publisher") });
   });
 
-  test("at most 10 txs per publisher per block; the rest wait for the next block", async () => {
+  // Was "at most 10 txs per publisher per block": a chunk now takes a publisher's txs up to its
+  // capacity (issue 17; test/workers/block-limits.test.ts has the limits).
+  test("one publisher's 12 txs all go in the next block", async () => {
     const c = newChain("perpublisher");
     const txs = Array.from({ length: 12 }, (_, i) => makeTx({ memo: `m${i}` }));
     for (const t of txs) expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
     await tick(c);
-    expect((await c.coord.storedBlock(1))!.txCount).toBe(11); // with the base tx
-    expect(await c.shard.poolSize()).toBe(2);
-    await tick(c);
-    expect((await c.coord.storedBlock(2))!.txCount).toBe(3);
-    const all = userTxs([...(await c.shard.getChunkTxs(1)), ...(await c.shard.getChunkTxs(2))]) as Obj[];
+    expect((await c.coord.storedBlock(1))!.txCount).toBe(13); // with the base tx
+    expect(await c.shard.poolSize()).toBe(0);
+    const all = userTxs(await c.shard.getChunkTxs(1)) as Obj[];
     expect(new Set(all.map((t) => t.hash))).toEqual(new Set(txs.map((t) => t.hash)));
   });
 

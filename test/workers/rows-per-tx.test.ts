@@ -11,7 +11,7 @@ import { CHECKPOINT_BLOCKS } from "../../durable-objects/sql-store";
 import { newChain } from "./helpers";
 import { makeTx, nowNs } from "./txs";
 
-/** One publisher's txs per block (blockMaxTxsPerPublisher), in this many blocks. */
+/** One publisher's txs per block (each block takes them all), in this many blocks. */
 const PER_BLOCK = 10;
 const LOADED = 5;
 

@@ -1,0 +1,91 @@
+/**
+ * The listening socket of a local node (scripts/node.ts): a byte relay to the
+ * Worker's own workerd socket that keeps idle client connections open for
+ * IDLE_MS. workerd closes a connection 5 s after its last response (its HTTP
+ * server's fixed pipeline timeout; workerd.capnp has no setting for it), and
+ * Node 20's global agent (the iost SDK's, through axios) keeps idle sockets
+ * for 5 s and reuses them: a script busy for a few seconds between two
+ * requests wrote into a closed socket ("socket hang up").
+ *
+ * It splices bytes and never parses HTTP, so it costs about what a direct
+ * connection does (BENCHMARKS.md "Local node"). A client connection sends over
+ * one upstream connection until that has been quiet for QUIET_MS, below
+ * workerd's 5 s: new bytes after that go over a fresh one, so no request
+ * races workerd's idle close. An upstream that closes while quiet, with no
+ * request in flight, was closed for idleness and the client's connection
+ * stays; one that closes in the middle of an exchange (a close-delimited
+ * answer, a crash) closes it too, after what it answered.
+ */
+import net from "node:net";
+
+/** How long the node keeps an idle client connection: longer than clients keep theirs (Node 5 s, Go 90 s, browsers about 60–300 s). */
+export const IDLE_MS = 310_000;
+/** An upstream connection quiet this long is not used again: workerd closes it at 5 s. */
+const QUIET_MS = 4_000;
+
+export interface KeepAlive {
+  /** The port it listens on. */
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function keepAlive(target: { host: string; port: number }, listen: { host: string; port: number }): Promise<KeepAlive> {
+  const clients = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    clients.add(client);
+    client.setNoDelay(true);
+    client.setTimeout(IDLE_MS, () => client.destroy());
+    let upstream: net.Socket | null = null;
+    let last = Date.now();
+    /** Bytes went upstream and nothing came back since: a request is in flight, whatever the quiet. */
+    let awaiting = false;
+    const open = (): net.Socket => {
+      const up = net.connect(target.port, target.host);
+      up.setNoDelay(true);
+      up.on("data", (chunk) => {
+        last = Date.now();
+        awaiting = false;
+        if (!client.write(chunk)) up.pause();
+      });
+      up.on("error", () => {}); // "close" follows and decides
+      up.on("close", () => {
+        if (upstream !== up) return; // retired while quiet
+        upstream = null;
+        if (awaiting || Date.now() - last < QUIET_MS) client.end(); // after what it answered
+      });
+      return up;
+    };
+    client.on("data", (chunk) => {
+      if (upstream !== null && !awaiting && Date.now() - last >= QUIET_MS) {
+        const old = upstream;
+        upstream = null;
+        old.destroy();
+      }
+      last = Date.now();
+      awaiting = true;
+      upstream ??= open();
+      if (!upstream.write(chunk)) {
+        client.pause();
+        upstream.once("drain", () => client.resume());
+      }
+    });
+    client.on("drain", () => upstream?.resume());
+    client.on("error", () => {});
+    client.on("close", () => {
+      clients.delete(client);
+      upstream?.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, resolve);
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        for (const c of clients) c.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

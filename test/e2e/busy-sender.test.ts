@@ -1,0 +1,48 @@
+/**
+ * One busy sender (an exchange's hot wallet, a game server) uses the chain's
+ * capacity (issue 17 item 3): 300 transfers of one account, sent at once with
+ * the real iost SDK, are all final within a few blocks. With the old share of
+ * 10 txs per publisher per chunk they took 30 blocks.
+ */
+import { describe, expect, it } from "vitest";
+import { fundedAccount, nameOnShard } from "./helpers/adversary";
+import { signTx, waitUntil } from "./helpers/sdk";
+import { useNode } from "./helpers/node";
+
+const TXS = 300;
+/** The block that takes them all, the one after it if the sends straddle a block, and one to spare. */
+const BLOCKS = 3;
+
+const node = useNode();
+
+describe("a busy sender", () => {
+  it(`${TXS} transfers of one account are all final within ${BLOCKS} blocks`, async () => {
+    const { client } = node;
+    const wallet = await fundedAccount(client, await nameOnShard(node.url, 1, "hot"), { iost: "1000", pledge: 100 });
+    const txs = Array.from({ length: TXS }, (_, i) => {
+      const tx = client.iost.transfer("iost", wallet.getID(), "admin", "0.01", `w${i}`);
+      tx.gasLimit = 20_000; // the wallet's gas (100 IOST pledged) covers every pending limit together
+      signTx(client, tx, wallet);
+      return tx;
+    });
+    const first = Number((await client.rpc.blockchain.getChainInfo()).head_block);
+    const hashes = await Promise.all(txs.map(async (tx) => ((await client.rpc.transaction.sendTx(tx)) as { hash: string }).hash));
+    expect(new Set(hashes).size).toBe(TXS);
+
+    const found = await waitUntil(
+      `all ${TXS} transfers final`,
+      async () => {
+        const all = await Promise.all(hashes.map((h) => client.rpc.transaction.getTxByHash(h).catch(() => null)));
+        return all.every((t) => t?.status === "IRREVERSIBLE") ? all : undefined;
+      },
+      60_000,
+      500,
+    );
+    for (const t of found) expect(t.transaction.tx_receipt.status_code).toBe("SUCCESS");
+    const heights = [...new Set(found.map((t) => Number(t.block_number)))].sort((a, b) => a - b);
+    // Each of them in a block after the sends began, and all within BLOCKS blocks.
+    expect(heights[0]).toBeGreaterThan(first);
+    expect(heights.length, `blocks ${heights.join(",")}`).toBeLessThanOrEqual(BLOCKS);
+    expect(heights.at(-1)! - heights[0]).toBeLessThan(BLOCKS);
+  });
+});
