@@ -105,6 +105,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           maxWorkers: WORKERS,
+          // Each worker keeps its modules from file to file (measured: about 4 CPU s less per file).
+          isolate: false,
           sequence: { concurrent: false, groupOrder: 2 },
         },
       },
