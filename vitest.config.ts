@@ -20,13 +20,7 @@ const WORKERS = 2;
  * fuzz-* files are not here: their bounds (3 blocks in 15 s, a transfer final in 20 s: 30 and 40
  * slots) hold beside one other file's node.
  */
-const ALONE = [
-  "test/e2e/siege.test.ts",
-  "test/e2e/interval.test.ts",
-  "test/e2e/pob.test.ts",
-  "test/e2e/archive.test.ts",
-  "test/e2e/explorer.test.ts",
-];
+const ALONE = ["test/e2e/siege.test.ts", "test/e2e/interval.test.ts", "test/e2e/pob.test.ts", "test/e2e/archive.test.ts", "test/e2e/explorer.test.ts"];
 
 export default defineConfig({
   test: {
