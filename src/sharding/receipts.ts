@@ -150,6 +150,12 @@ export interface ForwardResult {
    */
   ramPaid?: string;
   /**
+   * Bytes (decimal text, may be negative) each co-signer paid from its RAM escrow (`signerRam`) for
+   * every part, by the part after the last action: its used RAM where it lives, added there by the
+   * settle (docs/SHARDING.md "Co-signers' RAM escrow"). Names only accounts of the settle's `signerRam`.
+   */
+  signerPaid?: Record<string, string>;
+  /**
    * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
    * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
    */
@@ -313,6 +319,9 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     }
   }
   if (r.result?.ramPaid !== undefined && !SIGNED.test(r.result.ramPaid)) refuse("ramPaid", r.result.ramPaid, MAX_INT64);
+  // Only an escrow that came back was paid from: naming anyone else would let a shard change its used RAM.
+  for (const [k, v] of Object.entries(r.result?.signerPaid ?? {}))
+    if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !SIGNED.test(v)) refuse(`signerPaid ${k}`, v, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
