@@ -55,8 +55,9 @@ export interface CrossReceipt {
    */
   ram?: string;
   /**
-   * Action: the free RAM of each co-signer of the publisher's shard (account → bytes, decimal text),
-   * held on the target as `ram` is, since a contract there may charge it. Settle: what is left of it.
+   * Action: the free RAM of each co-signer of the shards that sent actions on (the publisher's, a
+   * chain's middle ones; account → bytes, decimal text), held on the target as `ram` is, since a
+   * contract there may charge it. Settle: what is left of it, each shard's handed back there.
    */
   signerRam?: Record<string, string>;
   /**

@@ -41,6 +41,7 @@ type Step =
   | { k: "vote" | "unvote"; by: string; amount: string }
   | { k: "destroy"; by: string; amount: string }
   | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
+  | { k: "cochain"; by: string; who: string; calls: [c: number, v: string][] }
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string };
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
@@ -84,6 +85,15 @@ const step = fc.oneof(
     by: user,
     calls: fc.array(fc.tuple(shard, fc.constantFrom("mine" as const, "drop" as const)), { minLength: 2, maxLength: 3 }),
   }),
+  // A co-signer's records written (longer, shorter) over up to three contracts' shards, the tx coming back to some.
+  fc
+    .record({
+      k: fc.constant("cochain" as const),
+      by: user,
+      who: user,
+      calls: fc.array(fc.tuple(shard, fc.constantFrom("", "c", "c".repeat(60))), { minLength: 2, maxLength: 4 }),
+    })
+    .filter((s) => s.who !== s.by),
   // A system action for an account of any shard after a call to a contract of any shard.
   fc.record({
     k: fc.constant("sys" as const),
@@ -137,6 +147,12 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(
         s.by,
         s.calls.map(([c, abi]) => call(c, abi, abi === "mine" ? ["c"] : [])),
+      );
+    case "cochain":
+      return txBy(
+        s.by,
+        s.calls.map(([c, v]) => call(c, "theirs", [s.who, v])),
+        { signers: [s.who] },
       );
     case "sys": {
       const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];
