@@ -164,7 +164,14 @@ export function runForwarded(
         const away = owedAway(h, f.debt?.away ?? [], visited);
         const pays = run.forward ? null : payTarget(h, away);
         const next = run.forward ?? (pays && { from: f.actions.length, target: pays.target });
-        const debt = { owed: BigInt(f.debt?.owed ?? "0"), short: new Map(f.debt?.short ?? []), away, last: !next, done: !run.forward, paid: new Map<string, bigint>() };
+        const debt = {
+          owed: BigInt(f.debt?.owed ?? "0"),
+          short: new Map(f.debt?.short ?? []),
+          away,
+          last: !next,
+          done: !run.forward,
+          paid: new Map<string, bigint>(),
+        };
         if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
         try {
           doPay(h, false, debt);

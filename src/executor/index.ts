@@ -366,7 +366,8 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   let paid: Decimal;
   try {
     // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
-    const debt = carriesRam(h) || (pays && !failed) ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map() } : undefined;
+    const debt =
+      carriesRam(h) || (pays && !failed) ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map() } : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
     state.release();

@@ -643,6 +643,18 @@ const CASES: Case[] = [
     "a co-signer short of RAM is charged on the shard between two parts on its own",
     () => txBy(on(1, 1), [call(0, "put", ["sb", "1"]), call(2, "theirs", [LEAN, LONG]), call(0, "put", ["sb", "2"])], { signers: [LEAN] }),
   ],
+  [
+    "a chain back home charges a co-signer of the shard between",
+    () => txBy(on(1, 1), [call(0, "put", ["hb", "1"]), call(1, "theirs", [CO, "hb"])], { signers: [CO] }),
+  ],
+  [
+    "a chain back home charges co-signers of home and of the shard between, then goes on to a third",
+    () => txBy(on(1, 1), [call(0, "put", ["hb", "2"]), call(1, "theirs", [CO, "hb2"]), call(2, "theirs", [on(1, 2), "hb2"])], { signers: [CO, on(1, 2)] }),
+  ],
+  [
+    "a co-signer of the publisher's shard charged at home and by a forwarded part",
+    () => txBy(on(1, 1), [call(1, "theirs", [on(1, 2), "hh"]), call(2, "theirs", [on(1, 2), "hh22"])], { signers: [on(1, 2)] }),
+  ],
   ["iost frozen to an account of another shard by a caller short of RAM", () => txBy(SHORT, [freezeNow(SHORT, on(2, 4))])],
   // A credit's half charging its publisher RAM on the receiver's shard, with exactly that RAM left and one byte less.
   ["gold moved to a publisher of shard 1 with none yet", () => transferOf("gold", on(0), TIGHT, "6")],
