@@ -338,8 +338,8 @@ export function applyIncoming(
         if (relay) {
           // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's. The
           // escrow of this shard's co-signers stops here (undone with the part when it failed).
-          const back = relayed(relay, ok ? handBack(state, r, relay.signers ?? []) : r);
-          out.push(withHalves(back, held, r.halves), ...held);
+          const back = relayed(relay, r);
+          out.push(withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, held, r.halves), ...held);
         } else {
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);

@@ -644,6 +644,13 @@ const CASES: Case[] = [
     () => txBy(on(1, 1), [call(0, "put", ["sb", "1"]), call(2, "theirs", [LEAN, LONG]), call(0, "put", ["sb", "2"])], { signers: [LEAN] }),
   ],
   [
+    "a chain ending back on its co-signer's shard charges a co-signer of a shard it has not run on too",
+    () =>
+      txBy(on(1, 1), [call(0, "put", ["rp", "1"]), call(2, "theirs", [CO, "rp"]), call(0, "theirs", [CO, "rp0"]), call(0, "theirs", [on(3, 1), "rp"])], {
+        signers: [CO, on(3, 1)],
+      }),
+  ],
+  [
     "a chain back home charges a co-signer of the shard between",
     () => txBy(on(1, 1), [call(0, "put", ["hb", "1"]), call(1, "theirs", [CO, "hb"])], { signers: [CO] }),
   ],
