@@ -47,7 +47,7 @@ export interface TxContext {
   signerList: Set<string>;
   /** Set when running an action receipt away from the publisher's shard: its signers' authority, resolved there. */
   guest?: GuestAuthority[];
-  /** Co-signers of the publisher's shard whose RAM escrow a guest part holds here (executor/forward.ts escrowRam). */
+  /** Co-signers whose RAM escrow a guest part holds here (executor/forward.ts escrowSigners). */
   ramEscrow?: ReadonlySet<string>;
   /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
   hop?: number;

@@ -111,25 +111,30 @@ function authorityOf(h: Host): GuestAuthority[] {
 }
 
 /**
- * The RAM co-signers of shards the tx has not run on (not `visited`) owe after this part, `carried`
- * from the parts before added (docs/SHARDING.md "Co-signers of other shards"): one shard charges a
- * signer's RAM wherever the contract runs, so it is paid where it lives, after the last action. A
- * co-signer of a shard the tx ran on is not: its RAM there is out of reach (the guard's lock), as
- * for actions, and one whose RAM came along in the escrow pays from it.
+ * The RAM the tx's co-signers owe after this part, net over its parts (`carried` from the parts
+ * before added; docs/SHARDING.md "Co-signers of other shards", "RAM of a chain"): one shard charges
+ * a signer once, after every action. Each is paid by the part that runs after the last action on
+ * its RAM: from its escrow where that came along, on its own shard, or by a part with no actions
+ * there when the tx has not run on that shard. One of a shard the tx ran on whose RAM did not come
+ * along (a part that sent no actions on escrows none) is left out: doPay fails it where it is charged.
  */
 export function owedAway(h: Host, carried: readonly [string, string][], visited: readonly number[]): Map<string, bigint> {
   const out = new Map(carried.map(([p, b]) => [p, BigInt(b)]));
   for (const [payer, c] of h.costs) {
-    const there = payer.endsWith(".iost") || h.tx.ramEscrow?.has(payer) ? null : h.remoteShard(payer);
-    if (there === null || visited.includes(there) || c.data === 0 || ![...h.tx.signerList].some((k) => k.startsWith(`${payer}@`))) continue;
+    if (payer === h.tx.publisher || payer.endsWith(".iost") || c.data === 0 || !isSigner(h, payer)) continue;
+    const there = h.tx.ramEscrow?.has(payer) ? null : h.remoteShard(payer);
+    if (there !== null && visited.includes(there)) continue;
     out.set(payer, (out.get(payer) ?? 0n) + BigInt(c.data));
   }
   return out;
 }
 
-/** The shard of the first co-signer (in payer order) still owing RAM: a part with no actions pays it there. Null: none. */
+/** Whether `acc` signed the tx (a co-signer or its publisher). */
+export const isSigner = (h: Host, acc: string) => [...h.tx.signerList].some((k) => k.startsWith(`${acc}@`));
+
+/** The shard of the first co-signer (in payer order) still owing RAM whose RAM is on none of the tx's parts: a part with no actions pays it there. Null: none. */
 export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target: number; payer: string } | null {
-  const payer = [...away.keys()].sort().find((p) => away.get(p)! > 0n && h.remoteShard(p) !== null);
+  const payer = [...away.keys()].sort().find((p) => away.get(p)! > 0n && !h.tx.ramEscrow?.has(p) && h.remoteShard(p) !== null);
   return payer === undefined ? null : { target: h.remoteShard(payer)!, payer };
 }
 
@@ -243,19 +248,31 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
     }
     if (Object.keys(held).length > 0) r.ramRecords = held;
   }
-  // A contract there may charge a co-signer's RAM too (`storage.mapPut(k, f, v, who)`): one of this shard goes along.
-  const signerRam: Record<string, string> = {};
-  for (const acc of new Set([...h.tx.signerList].map((s) => s.split("@")[0]).sort())) {
-    const bytes = acc === pub || h.remoteShard(acc) !== null ? 0n : balanceOf(h.state, "ram", acc);
-    if (bytes <= 0n) continue;
-    addBalance(h.state, "ram", acc, -bytes);
-    signerRam[acc] = bytes.toString();
-  }
-  if (Object.keys(signerRam).length > 0) r.signerRam = signerRam;
+  // A part with no actions charges no co-signer: those of this shard were paid here.
+  const signerRam = r.forward!.actions.length > 0 ? escrowSigners(h) : undefined;
+  if (signerRam) r.signerRam = signerRam;
   const ram = balanceOf(h.state, "ram", pub);
   if (ram <= 0n) return;
   const payer = balancePayer(h.state, "ram", pub);
   addBalance(h.state, "ram", pub, -ram);
   r.ram = ram.toString();
   if (payer !== "") r.forward!.ramPayer = payer;
+}
+
+/**
+ * The RAM escrow of the co-signers of this shard (not the publisher) when a part sends actions on:
+ * a contract there may charge them (`storage.mapPut(k, f, v, who)`), and one shard pays a signer's
+ * RAM once after every action, so their whole free RAM goes along (none: "0", no row written) and
+ * the part that runs after the last action pays what every part charged them from it
+ * (docs/SHARDING.md "Co-signers' RAM escrow"). Undefined: none.
+ */
+export function escrowSigners(h: Host): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const acc of new Set([...h.tx.signerList].map((s) => s.split("@")[0]).sort())) {
+    if (acc === h.tx.publisher || h.remoteShard(acc) !== null) continue;
+    const bytes = balanceOf(h.state, "ram", acc);
+    if (bytes > 0n) addBalance(h.state, "ram", acc, -bytes);
+    out[acc] = (bytes > 0n ? bytes : 0n).toString();
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }

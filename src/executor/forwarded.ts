@@ -23,7 +23,7 @@ import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
-import { debtOf, escrowRam, forwardTarget, owedAway, payTarget, sendActions, takeTokens } from "./forward.js";
+import { debtOf, escrowRam, escrowSigners, forwardTarget, owedAway, payTarget, sendActions, takeTokens } from "./forward.js";
 import { asGuest } from "./guard.js";
 import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -68,6 +68,8 @@ export function runForwarded(
   outgoing: CrossReceipt[];
   result: ForwardResult;
   onward?: CrossReceipt;
+  /** With `onward`: the co-signers of this shard whose RAM the settle coming back hands back here. */
+  escrowed?: string[];
 } {
   const f = r.forward!;
   const shard = block.shard!.index;
@@ -109,6 +111,7 @@ export function runForwarded(
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
   let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
+  let signerPaid: Record<string, string> = {}; // what co-signers paid from their escrows (their used RAM where they live)
   const result = (ok: boolean): ForwardResult => {
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
     const events = ok ? [...(f.events ?? []), ...h.events] : [];
@@ -120,6 +123,7 @@ export function runForwarded(
       receipts: ok ? h.receipts : [],
       ramUsage,
       ...(ok && ramPaid !== 0n ? { ramPaid: ramPaid.toString() } : {}),
+      ...(ok && Object.keys(signerPaid).length > 0 ? { signerPaid } : {}),
       ...(events.length > 0 ? { events } : {}),
       ...(ok && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
     };
@@ -133,6 +137,7 @@ export function runForwarded(
     return events.length > 0 ? { events } : {};
   };
   let onward: CrossReceipt | undefined;
+  let escrowed: string[] | undefined;
   state.checkpoint();
   try {
     const [leftover, ram, frozen, tokens, signersLeft] = asGuest(
@@ -146,7 +151,8 @@ export function runForwarded(
           if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
         }
         if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
-        for (const [acc, bytes] of signerRam) addBalance(state, "ram", acc, BigInt(bytes));
+        // On a co-signer's own shard (a return) its escrow rejoins its record.
+        for (const [acc, bytes] of signerRam) if (BigInt(bytes) > 0n) addBalance(state, "ram", acc, BigInt(bytes));
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
@@ -164,40 +170,52 @@ export function runForwarded(
         const away = owedAway(h, f.debt?.away ?? [], visited);
         const pays = run.forward ? null : payTarget(h, away);
         const next = run.forward ?? (pays && { from: f.actions.length, target: pays.target });
-        const debt = { owed: BigInt(f.debt?.owed ?? "0"), short: new Map(f.debt?.short ?? []), away, last: !next };
+        const debt = {
+          owed: BigInt(f.debt?.owed ?? "0"),
+          short: new Map(f.debt?.short ?? []),
+          away,
+          last: !next,
+          done: !run.forward,
+          paid: new Map<string, bigint>(),
+        };
         if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
         try {
           doPay(h, false, debt);
         } catch (e) {
           throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
         }
+        signerPaid = Object.fromEntries([...debt.paid].sort(([a], [b]) => (a < b ? -1 : 1)).map(([acc, b]) => [acc, b.toString()]));
         const owing = debtOf(debt);
         const owed = owing ? { debt: owing } : {};
+        // The co-signers' escrows leave as they are now, none of their rows staying but on their own shard.
+        const signersLeft: Record<string, string> = {};
+        for (const [acc] of signerRam) {
+          signersLeft[acc] = here(acc) ? "0" : balanceOf(state, "ram", acc).toString();
+          if (!here(acc) && state.get(mapKey("token.iost", "TB" + acc, "ram")) !== undefined) dropBalance(state, "ram", acc);
+        }
+        // Sending actions on: the co-signers of this shard go along as the home's do (escrowSigners), and those of
+        // other shards as they are; the settle hands this shard's back on its way home.
+        const others = Object.fromEntries(Object.entries(signersLeft).filter(([acc]) => !here(acc)));
         if (home) {
           for (const [key, raw] of held) {
             const d = recordValue(before.get(key)) - recordValue(raw);
             if (d !== 0n) changed[key] = d.toString();
           }
-          const signersLeft = Object.fromEntries(signerRam.map(([acc]) => [acc, here(acc) ? "0" : balanceOf(state, "ram", acc).toString()]));
-          for (const [acc] of signerRam) if (!here(acc)) dropBalance(state, "ram", acc);
           if (next) {
             // The rest goes on as from the home part: a new escrow of what is here now (executeTx), or a part
             // with no actions that pays co-signers' RAM on their shard.
             sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : pays!.payer);
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
+            const signers = { ...others, ...onward.signerRam };
+            escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar() };
+            if (Object.keys(signers).length > 0) onward.signerRam = signers;
           }
           return [0n, 0n, undefined, undefined, signersLeft] as const;
         }
         const left = balanceOf(state, "iost", f.publisher);
         const ramLeft = balanceOf(state, "ram", f.publisher);
-        // The co-signers' escrows leave as they are now, none of their rows staying.
-        const signersLeft: Record<string, string> = {};
-        for (const [acc] of signerRam) {
-          signersLeft[acc] = balanceOf(state, "ram", acc).toString();
-          dropBalance(state, "ram", acc);
-        }
         dropBalance(state, "iost", f.publisher);
         const frozenLeft = takeFrozen(state, "iost", f.publisher);
         const tokensLeft = takeTokens(state, f.publisher, carried);
@@ -212,6 +230,9 @@ export function runForwarded(
           }
         }
         if (next) {
+          const mine = run.forward ? escrowSigners(h) : undefined;
+          const signers = { ...others, ...mine };
+          escrowed = [...Object.keys(mine ?? {}), ...signerRam.map(([acc]) => acc).filter(here)];
           // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
           onward = {
             id: h.nextReceiptId(),
@@ -226,7 +247,7 @@ export function runForwarded(
             ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
             ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
             ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
-            ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
+            ...(Object.keys(signers).length > 0 ? { signerRam: signers } : {}),
             ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
             message: "",
             // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
@@ -249,7 +270,7 @@ export function runForwarded(
       message: "",
       outgoing: h.outbox,
       result: result(true),
-      ...(onward ? { onward } : {}),
+      ...(onward ? { onward, ...(escrowed && escrowed.length > 0 ? { escrowed: [...new Set(escrowed)].sort() } : {}) } : {}),
     };
   } catch (e) {
     state.rollback();

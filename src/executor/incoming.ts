@@ -155,6 +155,31 @@ function settleRam(state: State, pub: string, back: bigint): void {
   new ContractDB(state).mputRaw("token.iost", "TB" + pub, "ram", encodeValue(int(have + back), ""));
 }
 
+/**
+ * Gives `accounts` (co-signers of this shard) back what is left of their RAM escrow in settle `s`, and
+ * counts what they paid from it as their used RAM (`signerPaid`), their `ram` record written as doPay
+ * writes a payer's (go-iost SetTokenBalance, no payer) when they paid. Returns `s` without them.
+ */
+function handBack(state: State, s: CrossReceipt, accounts: readonly string[]): CrossReceipt {
+  if (accounts.length === 0) return s;
+  const signerRam = { ...s.signerRam };
+  const paid = { ...s.result?.signerPaid };
+  for (const acc of accounts) {
+    const left = BigInt(signerRam[acc] ?? "0");
+    const used = paid[acc];
+    if (used !== undefined) {
+      addUsedRam(state, acc, BigInt(used));
+      state.put(mapKey("token.iost", "TB" + acc, "ram"), encodeValue(int(balanceOf(state, "ram", acc) + left), ""));
+    } else if (left !== 0n) addBalance(state, "ram", acc, left);
+    delete signerRam[acc];
+    delete paid[acc];
+  }
+  const { signerRam: _, ...rest } = s;
+  const result = s.result && { ...s.result, ...(Object.keys(paid).length > 0 ? { signerPaid: paid } : {}) };
+  if (result && Object.keys(paid).length === 0) delete result.signerPaid;
+  return { ...rest, ...(Object.keys(signerRam).length > 0 ? { signerRam } : {}), ...(result ? { result } : {}) };
+}
+
 /** `settle` telling the tx's home to await also the halves of the credits `sent` to third shards, and `after` more. */
 function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after = 0): CrossReceipt {
   const halves = sent.filter(settlesAtHome).length + after;
@@ -236,6 +261,7 @@ export function applyIncoming(
             escrow: r.amount,
             ram: r.ram ?? "0",
             ...(r.signerRam ? { signerRam: r.signerRam } : {}),
+            ...(ran.escrowed ? { signers: ran.escrowed } : {}),
             frozen: r.frozen,
             tokens: r.tokens,
             result: ran.result,
@@ -310,8 +336,10 @@ export function applyIncoming(
         const undone = locked && !ok;
         unlocked ||= locked;
         if (relay) {
-          // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's.
-          out.push(withHalves(relayed(relay, r), held, r.halves), ...held);
+          // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's. The
+          // escrow of this shard's co-signers stops here (undone with the part when it failed).
+          const back = relayed(relay, r);
+          out.push(withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, held, r.halves), ...held);
         } else {
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
@@ -337,15 +365,7 @@ export function applyIncoming(
           const ramUsed = r.result?.credit ? undefined : r.result?.ramPaid;
           if (ramUsed !== undefined) addUsedRam(state, r.account, BigInt(ramUsed));
           // So is what a co-signer's escrow paid there; what is left of the escrow comes back.
-          for (const [acc, bytes] of Object.entries(r.signerRam ?? {})) {
-            const used = r.result?.credit ? undefined : r.result?.ramUsage[acc];
-            if (used !== undefined) addUsedRam(state, acc, BigInt(used));
-            if (undone) continue;
-            const ram = balanceOf(state, "ram", acc) + BigInt(bytes);
-            // Charged there: written as doPay writes a payer's record (go-iost SetTokenBalance, no payer).
-            if (r.result?.ramUsage[acc] !== undefined) state.put(mapKey("token.iost", "TB" + acc, "ram"), encodeValue(int(ram), ""));
-            else addBalance(state, "ram", acc, BigInt(bytes));
-          }
+          if (!undone && !r.result?.credit) handBack(state, r, Object.keys(r.signerRam ?? {}));
           // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
           // a credit's receiver half reserved none and is charged.
           const f = r.result;

@@ -22,7 +22,7 @@ import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import { type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
-import { carriesRam, escrowRam, forwardTarget, owedAway, payTarget, sendActions } from "./forward.js";
+import { carriesRam, escrowRam, forwardTarget, isSigner, owedAway, payTarget, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
@@ -192,16 +192,18 @@ export function pendingGasError(state: State, tx: Tx, blockTime: bigint, pending
  * that sends the rest on (`last` false) adds the publisher's bytes to `owed`
  * and a payer that cannot pay to `short` instead of failing; the last part
  * pays `owed` with the publisher's own bytes and fails on the first short
- * payer in payer order, as one shard's doPay does. A co-signer whose RAM lives
- * on another shard (`away`) is paid there, by a part with no actions after the
- * last one; the part of its shard pays its bytes with its own.
+ * payer in payer order, as one shard's doPay does. A co-signer's bytes of every
+ * part add up in `away` and are paid after the last action (`done`): from its
+ * escrow when its RAM came along, here when it lives here, else by a part with
+ * no actions on its shard.
  */
 export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
   const tx = h.tx;
   let paid = Decimal.zero(GAS_DECIMAL);
   h.initStack();
   const payers = new Set(h.costs.keys());
-  if (debt) for (const p of [tx.publisher, ...debt.short.keys(), ...[...debt.away.keys()].filter((a) => h.remoteShard(a) === null)]) payers.add(p);
+  const reach = (a: string) => tx.ramEscrow?.has(a) === true || h.remoteShard(a) === null;
+  if (debt) for (const p of [tx.publisher, ...debt.short.keys(), ...[...debt.away.keys()].filter(reach)]) payers.add(p);
   for (const payer of [...payers].sort()) {
     const short = debt?.short.get(payer);
     if (short !== undefined && debt!.last) throw new Error(short);
@@ -221,9 +223,11 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     // cannot pay here either, unless its RAM escrow came along: failing beats RAM nobody paid for.
     const held = tx.ramEscrow?.has(payer) === true;
     const away = !payer.endsWith(".iost") && !held && h.remoteShard(payer) !== null;
-    if (away && debt?.away.has(payer)) continue; // paid where its RAM lives, by a later part
-    if (away && [...tx.signerList].some((k) => k.startsWith(`${payer}@`)) && BigInt(c.data) > 0n)
-      throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
+    // A co-signer's bytes of every part so far (owedAway): paid where its RAM lives by a later part, or
+    // after the last action, here when its RAM is here or came along.
+    const owes = payer === tx.publisher ? undefined : debt?.away.get(payer);
+    if (owes !== undefined && (away || !debt!.done)) continue;
+    if (away && isSigner(h, payer) && BigInt(c.data) > 0n) throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
     if (away && givesRamBack(payer) && BigInt(c.data) < 0n) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
@@ -233,7 +237,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
         const o = h.db.mget("system.iost", "contract_owner", payer);
         ramPayer = o && o.t === "s" ? o.v : payer;
       }
-      let ram = BigInt(c.data) + (debt?.away.get(payer) ?? 0n);
+      let ram = owes ?? BigInt(c.data);
       debt?.away.delete(payer);
       const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
       const cur = decodeValue(h.state.get(balKey));
@@ -253,7 +257,8 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
       }
       // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
       h.state.put(balKey, encodeValue(int(current - ram), ""));
-      // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted at home by the settle.
+      // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted where it lives by the settle.
+      if (held) debt?.paid.set(payer, (debt.paid.get(payer) ?? 0n) + ram);
       if (tx.guest && (ramPayer === tx.publisher || held)) continue;
       addUsedRam(h.state, ramPayer, ram);
     }
@@ -275,6 +280,10 @@ export interface Debt {
   short: Map<string, string>;
   away: Map<string, bigint>;
   last: boolean;
+  /** No action runs after this part: the co-signers whose RAM is here or came along pay now. */
+  done: boolean;
+  /** Filled in: what each co-signer paid from its RAM escrow (its used RAM where it lives, by the settle). */
+  paid: Map<string, bigint>;
 }
 
 /** Adds `delta` bytes to an account's used RAM (`UR<acc>`, the raw key go-iost ChangeUsedRAMInfo writes). */
@@ -357,7 +366,8 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
   let paid: Decimal;
   try {
     // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
-    const debt = carriesRam(h) || (pays && !failed) ? { owed: 0n, short: new Map<string, string>(), away, last: false } : undefined;
+    const debt =
+      carriesRam(h) || (pays && !failed) ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map() } : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
     state.release();

@@ -50,6 +50,8 @@ export interface Relay {
   escrow: string;
   ram: string;
   signerRam?: Record<string, string>;
+  /** Co-signers of this shard whose RAM escrow went on from here: the next part's settle hands it back here (incoming.ts). */
+  signers?: string[];
   /** The publisher's frozen iost record it was sent, if any (all of it goes back too). */
   frozen?: string;
   /** The publisher's token records it was sent, if any (all of them go back too). */
@@ -124,12 +126,12 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   return { held: ok ? entry.held : probesOf(entry.held), locked: true, ...(entry.relay ? { relay: entry.relay } : {}) };
 }
 
-/** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones in key order. */
-function addUp(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+/** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones (`zeros`: all) in key order. */
+function addUp(a: Record<string, string>, b: Record<string, string>, zeros = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     const v = BigInt(a[k] ?? "0") + BigInt(b[k] ?? "0");
-    if (v !== 0n) out[k] = v.toString();
+    if (v !== 0n || zeros) out[k] = v.toString();
   }
   return out;
 }
@@ -151,6 +153,7 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     ...(f.status ? { status: f.status } : {}),
     ramUsage: ok ? addUp(x.result.ramUsage, f.ramUsage) : {},
     ...(ok && f.ramPaid !== undefined ? { ramPaid: f.ramPaid } : {}),
+    ...(ok && (x.result.signerPaid || f.signerPaid) ? { signerPaid: addUp(x.result.signerPaid ?? {}, f.signerPaid ?? {}, true) } : {}),
     // The last part's events already hold every earlier part's (forwarded.ts).
     ...(ok && f.events ? { events: f.events } : {}),
   };

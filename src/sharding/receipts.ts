@@ -55,8 +55,9 @@ export interface CrossReceipt {
    */
   ram?: string;
   /**
-   * Action: the free RAM of each co-signer of the publisher's shard (account → bytes, decimal text),
-   * held on the target as `ram` is, since a contract there may charge it. Settle: what is left of it.
+   * Action: the free RAM of each co-signer of the shards that sent actions on (the publisher's, a
+   * chain's middle ones; account → bytes, decimal text), held on the target as `ram` is, since a
+   * contract there may charge it. Settle: what is left of it, each shard's handed back there.
    */
   signerRam?: Record<string, string>;
   /**
@@ -149,6 +150,12 @@ export interface ForwardResult {
    * escrow, for the parts before it that owed it too (Forwarded `debt`): the publisher's used RAM at home.
    */
   ramPaid?: string;
+  /**
+   * Bytes (decimal text, may be negative) each co-signer paid from its RAM escrow (`signerRam`) for
+   * every part, by the part after the last action: its used RAM where it lives, added there by the
+   * settle (docs/SHARDING.md "Co-signers' RAM escrow"). Names only accounts of the settle's `signerRam`.
+   */
+  signerPaid?: Record<string, string>;
   /**
    * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
    * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
@@ -316,6 +323,9 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
     }
   }
   if (r.result?.ramPaid !== undefined && !SIGNED.test(r.result.ramPaid)) refuse("ramPaid", r.result.ramPaid, MAX_INT64);
+  // Only an escrow that came back was paid from: naming anyone else would let a shard change its used RAM.
+  for (const [k, v] of Object.entries(r.result?.signerPaid ?? {}))
+    if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !SIGNED.test(v)) refuse(`signerPaid ${k}`, v, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);

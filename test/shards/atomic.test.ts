@@ -6,7 +6,9 @@
  * receipt); a later tx of the same publisher waits in the pool across the
  * evictions and runs after the unlock, and a peer's chunk that runs it while
  * the lock is held is refused. RAM a contract charges to co-signers of other
- * shards is paid on theirs by parts with no actions ("Co-signers of other shards").
+ * shards is paid on theirs by parts with no actions ("Co-signers of other shards");
+ * one of a shard a chain runs on between two parts pays from an escrow that part
+ * sends along and the settle brings back ("Co-signers' RAM escrow").
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -232,6 +234,71 @@ describe("four shards: an atomic tx across evictions", () => {
     expect(f.message).toMatch(new RegExp(`^balance not enough after executing actions: pay ram failed\\. id: ${two} need \\d+, actual ${kept[1]}$`));
     expect([await ram(one), await ram(two)]).toEqual(kept);
     expect(await at(a).read("getContractStorage", id, "their", one)).toMatchObject({ data: "x" });
+  });
+
+  test("RAM a chain's last part charges to a co-signer of the shard between (home, admin's contract, home again), objects evicted between parts: paid from the escrow that shard sent, handed back there; short of it, undone", async () => {
+    const c = newChain("between");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    const mid = names.find((n) => shardOf(n, N) === a)!;
+    await c.coord.chainInfo();
+    const setCode = (publisher?: string) =>
+      makeTx({ publisher, actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const deployA = setCode();
+    const create = [makeTx({ actions: signUp(caller, 20_000, "500") }), makeTx({ actions: signUp(mid) })];
+    await at(a).submitTx(deployA.bytes, deployA.hash);
+    for (const t of create) await at(a).submitTx(t.bytes, t.hash);
+    await tick(c, 5);
+    for (const t of create) expect(await at(a).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const deployHome = setCode(caller);
+    expect(await at(side).submitTx(deployHome.bytes, deployHome.hash)).toEqual({ hash: deployHome.hash });
+    await tick(c, 2);
+    const [idA, idHome] = ["Contract" + deployA.hash, "Contract" + deployHome.hash];
+    const ram = async () => ((await at(a).read("getTokenBalance", mid, "ram")) as { balance: number }).balance;
+    const locks = (i: number) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(key: string): string | undefined } }).kv.get(LOCKS),
+      );
+    const final = async (hash: string) => {
+      for (let b = 0; b < 8; b++) {
+        await tick(c);
+        await abortAllDurableObjects(); // every object restarts between the parts
+        const r = (await at(side).getTxReceipt(hash)) as { status_code?: string };
+        if (r.status_code !== undefined) return r as { status_code: string; message: string; ram_usage: Record<string, string> };
+      }
+      throw new Error(`tx ${hash} never settled`);
+    };
+    const chain = (v: string) =>
+      makeTx({
+        publisher: caller,
+        actions: [
+          { contract: idA, actionName: "put", data: JSON.stringify(["m", v]) },
+          { contract: idHome, actionName: "theirs", data: JSON.stringify([mid, v]) },
+        ],
+        signers: [`${mid}@active`],
+      });
+
+    const before = await ram();
+    const ok = chain("x");
+    expect(await at(side).submitTx(ok.bytes, ok.hash)).toEqual({ hash: ok.hash });
+    const r = await final(ok.hash);
+    expect(r).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const used = Number(r.ram_usage[mid]);
+    expect(used).toBeGreaterThan(0);
+    expect(await ram()).toBe(before - used);
+    expect(await at(side).read("getContractStorage", idHome, "their", mid)).toMatchObject({ data: "x" });
+    expect([await locks(side), await locks(a)]).toEqual([undefined, undefined]);
+
+    // One byte more than it holds (the record's new value over "x"): one shard's message with its whole free RAM, nothing written anywhere.
+    const kept = await ram();
+    const short = chain("z".repeat(kept + 2));
+    expect(await at(side).submitTx(short.bytes, short.hash)).toEqual({ hash: short.hash });
+    const f = await final(short.hash);
+    expect(f.status_code).toBe("BALANCE_NOT_ENOUGH");
+    expect(f.message).toMatch(new RegExp(`^balance not enough after executing actions: pay ram failed\\. id: ${mid} need ${kept + 1}, actual ${kept}$`));
+    expect(await ram()).toBe(kept);
+    expect(await at(a).read("getContractStorage", idA, "m", "")).toMatchObject({ data: "x" });
+    expect([await locks(side), await locks(a)]).toEqual([undefined, undefined]);
   });
 
   test("a tx whose actions come back home (home, admin's contract, home again), objects evicted between its parts: one receipt as on one shard; failing in its last action, every part undone", async () => {

@@ -207,6 +207,31 @@ describe("contracts across shards (simulator)", () => {
     expect(() => checkReceipt({ ...receipt, signerRam: { [other]: "-1" } }, N)).toThrow(ReceiptRefused);
   });
 
+  it("a settle names only escrows that came back in what their co-signers paid from them", () => {
+    const result = { gasReserved: 10, gasUsed: 5, gasRatio: "100", returns: [], receipts: [], ramUsage: {} };
+    const settle: CrossReceipt = {
+      id: "tx:0:settle",
+      kind: "settle",
+      txHash: "tx",
+      fromShard: 0,
+      toShard: 1,
+      token: "iost",
+      account: caller,
+      counterpart: "Contract1",
+      amount: "0",
+      message: "",
+      signerRam: { [other]: "20" },
+      result: { ...result, signerPaid: { [other]: "-7" } },
+    };
+    expect(() => checkReceipt(settle, N)).not.toThrow();
+    // Anyone else's used RAM, a number that is not one, or an action receipt carrying it: refused.
+    expect(() => checkReceipt({ ...settle, result: { ...result, signerPaid: { [deployer]: "5" } } }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...settle, signerRam: undefined }, N)).toThrow(ReceiptRefused);
+    for (const bad of ["1.5", "", "0x10", "99999999999999999999", 5])
+      expect(() => checkReceipt({ ...settle, result: { ...result, signerPaid: { [other]: bad as string } } }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...settle, kind: "action", result: { ...result, signerPaid: { [other]: "5" } } }, N)).toThrow(ReceiptRefused);
+  });
+
   it("a user of another shard calls it: the write happens on the contract's shard, the result comes home", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);

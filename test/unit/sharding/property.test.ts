@@ -41,6 +41,7 @@ type Step =
   | { k: "vote" | "unvote"; by: string; amount: string }
   | { k: "destroy"; by: string; amount: string }
   | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
+  | { k: "cochain"; by: string; who: string; also: string | null; calls: [c: number, v: string][] }
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string };
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
@@ -84,6 +85,17 @@ const step = fc.oneof(
     by: user,
     calls: fc.array(fc.tuple(shard, fc.constantFrom("mine" as const, "drop" as const)), { minLength: 2, maxLength: 3 }),
   }),
+  // A co-signer's records written (longer, shorter) over up to three contracts' shards, the tx coming back to some.
+  fc
+    .record({
+      k: fc.constant("cochain" as const),
+      by: user,
+      who: user,
+      // A second co-signer, charged by the last contract: paid on its shard when the tx has not run there.
+      also: fc.option(user),
+      calls: fc.array(fc.tuple(shard, fc.constantFrom("", "c", "c".repeat(60))), { minLength: 2, maxLength: 4 }),
+    })
+    .filter((s) => s.who !== s.by && s.also !== s.by && s.also !== s.who),
   // A system action for an account of any shard after a call to a contract of any shard.
   fc.record({
     k: fc.constant("sys" as const),
@@ -138,6 +150,11 @@ function toTx(s: Step, ctx: Ctx): Tx {
         s.by,
         s.calls.map(([c, abi]) => call(c, abi, abi === "mine" ? ["c"] : [])),
       );
+    case "cochain": {
+      const calls = s.calls.map(([c, v]) => call(c, "theirs", [s.who, v]));
+      if (s.also === null) return txBy(s.by, calls, { signers: [s.who] });
+      return txBy(s.by, [...calls, call(s.calls[s.calls.length - 1][0], "theirs", [s.also, "a"])], { signers: [s.who, s.also] });
+    }
     case "sys": {
       const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];
       return txBy(s.by, [call(s.c, "put", ["s", s.op]), act(s.op === "lend" || s.op === "buy" ? "ram.iost" : "gas.iost", s.op, args)]);

@@ -297,17 +297,16 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
     if (r.payer?.reserve) get("ram").held += BigInt(r.payer.reserve.ram);
     if (r.kind === "settle" && r.result?.credit?.reserved !== undefined) get("ram").held += BigInt(r.result.credit.reserved);
     if (r.kind === "settle" && !r.result?.credit) {
-      const used = [r.result?.ramPaid, ...Object.keys(r.signerRam ?? {}).map((acc) => r.result?.ramUsage[acc])];
+      const used = [r.result?.ramPaid, ...Object.values(r.result?.signerPaid ?? {})];
       for (const u of used) if (u !== undefined) get("ram").held += BigInt(u);
     }
   }
-  // So does what a chain's middle part charged a co-signer's escrow: its relay holds it until the next part settles
-  // (locks.ts), on every frame of a shard the tx came back to. The publisher's bytes are not charged there: they ride
-  // in the debt and the last part pays them, in its settle's `ramPaid` (docs/SHARDING.md "RAM of a chain").
+  // So does what the part after a chain's last action paid of a co-signer's escrow when it sent the tx on to a part
+  // with no actions: its relay holds it until that part settles (locks.ts), on every frame of a shard the tx came
+  // back to. Every other part only adds a co-signer's bytes to the debt (docs/SHARDING.md "RAM of a chain").
   for (const s of chain.shards)
     for (const top of Object.values(readLocks(s.store.get(LOCKS))))
-      for (const { relay } of [...(top.outer ?? []), top])
-        for (const acc of Object.keys(relay?.signerRam ?? {})) get("ram").held += BigInt(relay!.result.ramUsage[acc] ?? "0");
+      for (const { relay } of [...(top.outer ?? []), top]) for (const u of Object.values(relay?.result.signerPaid ?? {})) get("ram").held += BigInt(u);
   return out;
 }
 
@@ -336,5 +335,4 @@ export const REASON = {
   TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
   NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard",
   HALF_RAM: "a forwarded part's credit (or one of several) charges the publisher's RAM at home after the tx was decided, even short of it",
-  RETURN: "RAM a later part charges to a co-signer of a shard the chain left",
 } as const;
