@@ -71,10 +71,15 @@ export function applyRegister(state: State, r: CrossReceipt): void {
  */
 const homeKey = (sym: string) => basicKey("system.iost", "token_shard_" + sym);
 
+/** A token's home as recorded here (its creator and every shard its symbol's shard told), else undefined. */
+export function recordedTokenHome(state: State, sym: string): number | undefined {
+  const v = decodeValue(state.get(homeKey(sym)));
+  return v && v.value.t === "i" ? Number(v.value.v) : undefined;
+}
+
 /** The shard that keeps a token's supply (its home), or null for the RAM token (per shard). */
 export function tokenHome(state: State, count: number, sym: string): number | null {
-  const v = decodeValue(state.get(homeKey(sym)));
-  return v && v.value.t === "i" ? Number(v.value.v) : tokenShard(sym, count);
+  return recordedTokenHome(state, sym) ?? tokenShard(sym, count);
 }
 
 /** Records a token's home (no RAM: one shard keeps no such record). */
