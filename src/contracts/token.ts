@@ -10,12 +10,15 @@
  * smallest units); frozen map `TF<account>` field `<symbol>` (json
  * `[{"Amount":n,"Ftime":ns}]`, sorted by time then amount).
  *
- * With several shards a token's definition and supply are its shard's
- * (sharding/placement.ts tokenShard): create and issue run there (a top-level
- * one is forwarded, executor/forward.ts, with the publisher's records of the
- * token, so what it is issued there moves on in the tx), which announces a new token to every
- * other shard; balances move between shards as credits, a destroy elsewhere
- * lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens across shards").
+ * With several shards a token's definition and supply are its home's
+ * (sharding/directory.ts tokenHome): its symbol's shard (placement.ts
+ * tokenShard), where a top-level create or issue runs (forwarded,
+ * executor/forward.ts, with the publisher's records of the token, so what it
+ * is issued there moves on in the tx), or the shard of a contract that
+ * created it, which claims the symbol from its shard; the token is announced
+ * to every other shard; balances move between shards as credits, a destroy
+ * elsewhere lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens
+ * across shards").
  */
 import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
 import { goMarshalArgs, type Arg } from "./args.js";

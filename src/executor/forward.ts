@@ -87,8 +87,7 @@ export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
     if (h.state.get(mapKey(TOKEN, "TI" + c.token, "issuer")) !== undefined) throw new VmError(ERR.tokenExists);
     for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
     setTokenHome(h.state, c.token, c.home);
-    for (let to = 0; to < sh.count; to++)
-      if (to !== sh.index && to !== c.home) h.outbox.push({ ...announceOf(h, c.token, to, c.def), home: c.home });
+    for (let to = 0; to < sh.count; to++) if (to !== sh.index && to !== c.home) h.outbox.push({ ...announceOf(h, c.token, to, c.def), home: c.home });
   }
 }
 

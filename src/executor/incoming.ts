@@ -45,7 +45,7 @@ function payRam(state: State, account: string, bytes: bigint): void {
   addUsedRam(state, account, bytes);
 }
 
-/** A token destroyed on another shard leaves the chain's supply (this token's shard's record), raw as Go's SetTokenBalance. */
+/** A token destroyed on another shard leaves the chain's supply (the record of this shard, the token's home), raw as Go's SetTokenBalance. */
 function applyBurn(state: State, r: CrossReceipt): void {
   const key = mapKey("token.iost", "TI" + r.token, "supply");
   const cur = decodeValue(state.get(key));

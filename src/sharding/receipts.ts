@@ -10,9 +10,10 @@
  * and are settled the same way, returning the unused escrow and gas.
  * `register` receipts announce a new contract to every other shard's
  * directory (directory.ts), `token` receipts a new token's definition (its
- * `TI<sym>` records) from the token's shard to every other one, and are not
- * answered. `burn` receipts carry an amount destroyed on another shard than
- * the token's to the token's shard, whose supply record is the chain's
+ * `TI<sym>` records, and its home when a contract created it elsewhere) from
+ * its symbol's shard to every other one, and are not answered. `burn`
+ * receipts carry an amount destroyed on another shard than the token's home
+ * to the home, whose supply record is the chain's
  * (docs/SHARDING.md "Tokens across shards"), and are not answered either.
  * `free` receipts give an account the RAM a tx freed on another shard of a
  * record it paid (its `ram` balance up, its used RAM down), not answered.

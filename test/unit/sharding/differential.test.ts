@@ -470,7 +470,10 @@ const CASES: Case[] = [
   ["gem moved from its symbol's shard to a third shard", () => transferOf("gem", on(0), on(2, 1), "2")],
   ["gem destroyed on its symbol's shard: the supply falls on its home", () => txBy(on(0), [act("token.iost", "destroy", ["gem", on(0), "1"])])],
   ["gem destroyed on a third shard", () => txBy(on(2, 1), [act("token.iost", "destroy", ["gem", on(2, 1), "1"])])],
-  ["a top-level issue of gem from shard 3 runs on its home, without its issuer's permission", () => txBy(on(3), [act("token.iost", "issue", ["gem", on(3), "1"])])],
+  [
+    "a top-level issue of gem from shard 3 runs on its home, without its issuer's permission",
+    () => txBy(on(3), [act("token.iost", "issue", ["gem", on(3), "1"])]),
+  ],
   ["reward contract deployed on a third shard: it creates gem, which exists, in init", () => deployReward(on(3, 1), "gem")],
   // The minter lives on shard 1: agate's shard is 2, onyx's 0, jade's and opal's 3.
   ["a contract of shard 1 called from shard 0 creates agate: the claim goes on to shard 2", () => mint(on(0, 2), "make", ["agate", 100, 0])],
