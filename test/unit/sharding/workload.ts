@@ -335,7 +335,7 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard",
+  NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard: a synchronous read of a token another shard keeps",
   HALF_RAM: "a forwarded part's credit (or one of several) charges the publisher's RAM at home after the tx was decided, even short of it",
   RETURN: "RAM a later part charges to a co-signer of a shard the chain left",
 } as const;
