@@ -179,7 +179,8 @@ export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target:
 /**
  * Sends `actions` to shard `target` as an action receipt: debits the escrow
  * from the publisher here and queues the receipt with the tx's authority.
- * No actions: a part that only pays co-signers' RAM there (`payer` the first), which takes no iost.
+ * No actions: a part that only claims tokens' symbols there (`payer` token.iost) or pays co-signers' RAM
+ * there (`payer` the first), which takes no iost.
  */
 export function sendActions(h: Host, actions: Action[], target: number, vmGas: number, payer?: string): void {
   const tx = h.tx;
@@ -251,7 +252,7 @@ export function carriesRam(h: Host): boolean {
   const r = h.outbox.find((x) => x.kind === "action");
   if (r?.tokens !== undefined) return true;
   const actions = r?.forward?.actions;
-  if (actions?.length === 0) return true; // a part paying co-signers' RAM: the publisher's owed bytes go with it
+  if (actions?.length === 0) return true; // a part claiming symbols or paying co-signers' RAM: the publisher's owed bytes go with it
   return (actions ?? []).some(
     // token721.iost's actions charge their issuer or sender (the publisher, usually) for every record.
     (a) =>

@@ -17,7 +17,10 @@
  * until that one settles (docs/SHARDING.md "Atomic txs"). The other shard may
  * be one the tx ran on already (its home included): there the part reads
  * through its tx's locks, and at home its escrow rejoins the publisher's
- * records (docs/SHARDING.md "Atomic txs", returns).
+ * records (docs/SHARDING.md "Atomic txs", returns). On a symbol's shard the
+ * part first decides the tx's claims of that symbol (forward.ts grantClaims:
+ * docs/SHARDING.md "Tokens across shards"), and a part that created a token
+ * off its symbol's shard sends the claim on.
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
