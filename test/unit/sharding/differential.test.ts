@@ -492,6 +492,12 @@ const CASES: Case[] = [
   ],
   ["a contract creates opal off its shard after the failed tx", () => mint(on(1, 2), "make", ["opal", 50, 1])],
   ["a contract of shard 1 creates agate, which exists", () => mint(on(1, 2), "make", ["agate", 100, 0])],
+  // garnet's shard is 2, which the chain left: the claim goes back there as one more part.
+  [
+    "a chain from shard 0 over shard 2 to a contract of shard 1 creating garnet: the claim returns to shard 2",
+    () => txBy(on(0, 2), [call(2, "put", ["g", "v"]), act(minter, "make", ["garnet", 100, 0]), act(minter, "give", ["garnet", "2"])]),
+  ],
+  ["garnet moved to the shard its claim returned to", () => transferOf("garnet", on(0, 2), on(2), "1")],
   // token721.iost: card's shard is 3; every record of it lives there, the issuer and holders elsewhere too.
   ["token721: a token of shard 3 created from shard 0", () => txBy(on(0), [nft("create", ["card", on(0), 4])])],
   [
