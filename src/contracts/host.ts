@@ -137,6 +137,8 @@ export class Host {
   outbox: CrossReceipt[] = [];
   /** `<pledger>gp` fields this tx added or removed for pledgers of another shard, whose order lives there (sharding/pledges.ts). */
   pledgeMoves: PledgeMove[] = [];
+  /** Tokens this part created off their symbol's shard, which the tx claims there (token.ts create; cleared when it fails). */
+  claims = new Set<string>();
   /** Remaining VM gas of the running action (Go's GValue "gas_limit"). */
   gasLimit = 0;
   amountTotal = new Map<string, Decimal>();
@@ -241,6 +243,7 @@ export class Host {
     this.receipts = [];
     this.events = [];
     this.outbox = probesOf(this.outbox);
+    this.claims.clear();
     this.clearRAMCosts();
   }
   clearRAMCosts(): void {

@@ -10,12 +10,15 @@
  * smallest units); frozen map `TF<account>` field `<symbol>` (json
  * `[{"Amount":n,"Ftime":ns}]`, sorted by time then amount).
  *
- * With several shards a token's definition and supply are its shard's
- * (sharding/placement.ts tokenShard): create and issue run there (a top-level
- * one is forwarded, executor/forward.ts, with the publisher's records of the
- * token, so what it is issued there moves on in the tx), which announces a new token to every
- * other shard; balances move between shards as credits, a destroy elsewhere
- * lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens across shards").
+ * With several shards a token's definition and supply are its home's
+ * (sharding/directory.ts tokenHome): its symbol's shard (placement.ts
+ * tokenShard), where a top-level create or issue runs (forwarded,
+ * executor/forward.ts, with the publisher's records of the token, so what it
+ * is issued there moves on in the tx), or the shard of a contract that
+ * created it, which claims the symbol from its shard; the token is announced
+ * to every other shard; balances move between shards as credits, a destroy
+ * elsewhere lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens
+ * across shards").
  */
 import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
 import { goMarshalArgs, type Arg } from "./args.js";
@@ -27,8 +30,10 @@ import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { bool, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
-import { knownAccount, remoteContractShard } from "../sharding/directory.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
+import { knownAccount, remoteContractShard, setTokenHome, tokenHome } from "../sharding/directory.js";
+import type { CrossReceipt } from "../sharding/receipts.js";
+import type { State } from "../state/state.js";
 
 export const TOKEN = "token.iost";
 const TI = "TI";
@@ -209,9 +214,6 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   const MAX = (1n << 63n) - 1n;
   const pow = 10n ** BigInt(decimal);
   if (totalSupply > MAX / pow) throw new VmError("invalid totalSupply");
-  // Only the token's shard can tell that no other create of the symbol ran before (a top-level create is
-  // forwarded there); checked last, so that a bad create fails with IOST's error on every shard.
-  requireTokenShard(h, sym, "create");
   totalSupply *= pow;
   const pub = h.tx.publisher;
   h.mapPut(c, TI + sym, "issuer", str(issuer), pub);
@@ -222,7 +224,13 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, TI + sym, "defaultRate", str(defaultRate), pub);
   h.mapPut(c, TI + sym, "decimal", int(BigInt(decimal)), pub);
   h.mapPut(c, TI + sym, "fullName", str(fullName), pub);
-  announceToken(h, sym);
+  // Off its symbol's shard (inside a contract: a top-level create is forwarded there) the token lives here,
+  // and the tx claims the symbol from its shard, whose refusal undoes it (docs/SHARDING.md "Tokens across shards").
+  if (otherTokenShard(h, sym) === null) announceToken(h, sym);
+  else {
+    setTokenHome(h.state, sym, h.block.shard!.index);
+    h.claims.add(sym);
+  }
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
@@ -249,7 +257,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   if (amount <= 0n) throw new VmError(ERR.invalidAmount);
   // The supply read here is a copy's (at creation) off the token's shard: checked after IOST's own checks, so
   // that a bad issue fails with IOST's error on every shard, and before it is trusted.
-  requireTokenShard(h, sym, "issue");
+  requireTokenShard(h, sym);
   if (total - supply < amount) throw new VmError("supply too much");
   checkCost(h, c);
   const pub = h.tx.publisher;
@@ -274,10 +282,27 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
 };
 
 /** The raw records of `TI<sym>` that carry a new token's definition to the other shards. */
-function tokenRecords(h: Host, sym: string): Record<string, string> {
-  const out: Record<string, string> = { [mapIndexKey(TOKEN, TI + sym)]: h.state.get(mapIndexKey(TOKEN, TI + sym)) ?? "" };
-  for (const f of TI_FIELDS) out[mapKey(TOKEN, TI + sym, f)] = h.state.get(mapKey(TOKEN, TI + sym, f)) ?? "";
+export function tokenDefinition(state: State, sym: string): Record<string, string> {
+  const out: Record<string, string> = { [mapIndexKey(TOKEN, TI + sym)]: state.get(mapIndexKey(TOKEN, TI + sym)) ?? "" };
+  for (const f of TI_FIELDS) out[mapKey(TOKEN, TI + sym, f)] = state.get(mapKey(TOKEN, TI + sym, f)) ?? "";
   return out;
+}
+
+/** The `token` receipt announcing `sym`'s definition to shard `to`. */
+export function announceOf(h: Host, sym: string, to: number, def: Record<string, string>): CrossReceipt {
+  return {
+    id: `${TI}${sym}:token`,
+    kind: "token",
+    txHash: h.tx.hash,
+    fromShard: h.block.shard!.index,
+    toShard: to,
+    token: sym,
+    account: TOKEN,
+    counterpart: h.tx.publisher,
+    amount: "0",
+    message: "",
+    def,
+  };
 }
 
 /**
@@ -288,39 +313,24 @@ function tokenRecords(h: Host, sym: string): Record<string, string> {
 function announceToken(h: Host, sym: string): void {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return;
-  const def = tokenRecords(h, sym);
-  for (let to = 0; to < sh.count; to++) {
-    if (to === sh.index) continue;
-    h.outbox.push({
-      id: `${TI}${sym}:token`,
-      kind: "token",
-      txHash: h.tx.hash,
-      fromShard: sh.index,
-      toShard: to,
-      token: sym,
-      account: TOKEN,
-      counterpart: h.tx.publisher,
-      amount: "0",
-      message: "",
-      def,
-    });
-  }
+  const def = tokenDefinition(h.state, sym);
+  for (let to = 0; to < sh.count; to++) if (to !== sh.index) h.outbox.push(announceOf(h, sym, to, def));
 }
 
-/** The shard a token's supply lives on when that is not this one, else null. */
+/** The shard a token's supply lives on (its home: directory.ts tokenHome) when that is not this one, else null. */
 function otherTokenShard(h: Host, sym: string): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
-  const home = tokenShard(sym, sh.count);
+  const home = tokenHome(h.state, sh.count, sym);
   return home === null || home === sh.index ? null : home;
 }
 
-/** create and issue inside a contract of another shard than the token's cannot reach its supply (a top-level one is forwarded there). */
-function requireTokenShard(h: Host, sym: string, what: string): void {
+/** An issue inside a contract of another shard than the token's home cannot reach its supply (a top-level one is forwarded there). */
+function requireTokenShard(h: Host, sym: string): void {
   const home = otherTokenShard(h, sym);
   if (home !== null)
     throw new VmError(
-      `${what} of token ${sym} is not supported here: the token lives on shard ${home}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level ${what} reaches it`,
+      `issue of token ${sym} is not supported here: the token lives on shard ${home}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level issue reaches it`,
     );
 }
 

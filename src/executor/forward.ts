@@ -4,13 +4,16 @@
  * there with its escrow and authority. The target side is forwarded.ts.
  */
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
+import { ERR, VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { linkedContract } from "../contracts/monitor.js";
+import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { TOKEN721 } from "../contracts/token721.js";
-import { remoteContractShard } from "../sharding/directory.js";
-import { type GuestAuthority, type RamDebt, spentOf } from "../sharding/forward.js";
+import { remoteContractShard, setTokenHome, tokenHome } from "../sharding/directory.js";
+import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
+import { mapKey } from "../state/storage.js";
 import { nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 import type { Debt } from "./index.js";
@@ -42,15 +45,54 @@ function stringArg(action: Action, at: number): string | undefined {
 }
 
 /**
- * The shard a top-level token.iost create or issue, or any token721.iost action (its token lives whole on its
- * symbol's shard), must run on when not `sh`'s, else null.
+ * The shard a top-level token.iost create (its symbol's, which decides it) or issue (the token's home), or any
+ * token721.iost action (its token lives whole on its symbol's shard), must run on when not `sh`'s, else null.
  */
-export function tokenHomeTarget(sh: { index: number; count: number }, action: Action): number | null {
+export function tokenHomeTarget(state: State, sh: { index: number; count: number }, action: Action): number | null {
   const nft = action.contract === TOKEN721;
-  if (!nft && !TOKEN_HOME.has(`${action.contract}/${action.actionName}`)) return null;
+  const what = `${action.contract}/${action.actionName}`;
+  if (!nft && !TOKEN_HOME.has(what)) return null;
   const sym = stringArg(action, 0);
-  const shard = sym === undefined ? null : nft ? nftShard(sym, sh.count) : tokenShard(sym, sh.count);
+  const shard =
+    sym === undefined ? null : nft ? nftShard(sym, sh.count) : what === "token.iost/create" ? tokenShard(sym, sh.count) : tokenHome(state, sh.count, sym);
   return shard === null || shard === sh.index ? null : shard;
+}
+
+/**
+ * The claims of the tx after this part: those `carried` from the parts before, less the ones this shard
+ * granted, and the tokens this part created off their symbol's shard and kept (a caught failure of the
+ * call that created one undid it: the state says which stand), in symbol order.
+ */
+export function pendingClaims(h: Host, carried: readonly TokenClaim[]): TokenClaim[] {
+  const sh = h.block.shard;
+  if (!sh) return [];
+  const out = carried.filter((c) => tokenShard(c.token, sh.count) !== sh.index);
+  for (const sym of h.claims)
+    if (tokenHome(h.state, sh.count, sym) === sh.index && h.state.get(mapKey(TOKEN, "TI" + sym, "issuer")) !== undefined)
+      out.push({ token: sym, home: sh.index, def: tokenDefinition(h.state, sym) });
+  return out.sort((a, b) => (a.token < b.token ? -1 : 1));
+}
+
+/**
+ * The symbol's shard grants each claim of `claims` it decides (docs/SHARDING.md "Tokens across shards"): a
+ * symbol known here (created here, or granted to an earlier claim) fails the part with IOST's `token exists`,
+ * undoing the tx; else this shard keeps the definition and the token's home, and announces both to every
+ * shard but the home (sent when the tx stands, as every receipt of a part).
+ */
+export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
+  const sh = h.block.shard!;
+  for (const c of claims) {
+    if (tokenShard(c.token, sh.count) !== sh.index) continue;
+    if (h.state.get(mapKey(TOKEN, "TI" + c.token, "issuer")) !== undefined) throw new VmError(ERR.tokenExists);
+    for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
+    setTokenHome(h.state, c.token, c.home);
+    for (let to = 0; to < sh.count; to++) if (to !== sh.index && to !== c.home) h.outbox.push({ ...announceOf(h, c.token, to, c.def), home: c.home });
+  }
+}
+
+/** The shard the tx claims its first token on next, or null: none left. */
+export function claimTarget(claims: readonly TokenClaim[], count: number): number | null {
+  return claims.length === 0 ? null : tokenShard(claims[0].token, count);
 }
 
 /** exchange.iost/transfer to "" creates the account its memo names (`create:<name>:…`): it runs on that account's shard. */
@@ -70,7 +112,7 @@ export function forwardTarget(h: Host, action: Action): number | null {
   if (!sh || sh.count === 1) return null;
   const contract = remoteContractShard(h.state, sh, linkedContract(h.state, action.contract));
   if (contract !== null) return contract;
-  const token = tokenHomeTarget(sh, action);
+  const token = tokenHomeTarget(h.state, sh, action);
   if (token !== null) return token;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
   const target = at === undefined ? createdAccount(action) : stringArg(action, at);
@@ -141,7 +183,8 @@ export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target:
 /**
  * Sends `actions` to shard `target` as an action receipt: debits the escrow
  * from the publisher here and queues the receipt with the tx's authority.
- * No actions: a part that only pays co-signers' RAM there (`payer` the first), which takes no iost.
+ * No actions: a part that only claims tokens' symbols there (`payer` token.iost) or pays co-signers' RAM
+ * there (`payer` the first), which takes no iost.
  *
  * The escrow is the publisher's whole iost balance, whatever the tx's amount_limit (docs/SHARDING.md
  * "Escrow"): the limit is a cap the monitor checks after each action against what the tx spent in all
@@ -214,7 +257,7 @@ export function carriesRam(h: Host): boolean {
   const r = h.outbox.find((x) => x.kind === "action");
   if (r?.tokens !== undefined) return true;
   const actions = r?.forward?.actions;
-  if (actions?.length === 0) return true; // a part paying co-signers' RAM: the publisher's owed bytes go with it
+  if (actions?.length === 0) return true; // a part claiming symbols or paying co-signers' RAM: the publisher's owed bytes go with it
   return (actions ?? []).some(
     // token721.iost's actions charge their issuer or sender (the publisher, usually) for every record.
     (a) =>

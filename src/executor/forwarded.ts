@@ -17,13 +17,29 @@
  * until that one settles (docs/SHARDING.md "Atomic txs"). The other shard may
  * be one the tx ran on already (its home included): there the part reads
  * through its tx's locks, and at home its escrow rejoins the publisher's
- * records (docs/SHARDING.md "Atomic txs", returns).
+ * records (docs/SHARDING.md "Atomic txs", returns). On a symbol's shard the
+ * part first decides the tx's claims of that symbol (forward.ts grantClaims:
+ * docs/SHARDING.md "Tokens across shards"), and a part that created a token
+ * off its symbol's shard sends the claim on.
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
-import { debtOf, escrowRam, escrowSigners, forwardTarget, owedAway, payTarget, sendActions, takeTokens } from "./forward.js";
+import {
+  claimTarget,
+  debtOf,
+  escrowRam,
+  escrowSigners,
+  forwardTarget,
+  grantClaims,
+  owedAway,
+  payTarget,
+  pendingClaims,
+  sendActions,
+  takeTokens,
+} from "./forward.js";
+import { TOKEN } from "../contracts/token.js";
 import { asGuest } from "./guard.js";
 import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -40,9 +56,9 @@ export function recordValue(raw: string | undefined): bigint {
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
 }
 
-/** `f` without the RAM it owes and the amounts spent: the part sending it on says what they are now. */
+/** `f` without the RAM it owes, the amounts spent and the tokens it claims: the part sending it on says what they are now. */
 function withoutDebt(f: Forwarded): Forwarded {
-  const { debt: _, spent: __, ...rest } = f;
+  const { debt: _, spent: __, claims: ___, ...rest } = f;
   return rest;
 }
 
@@ -156,6 +172,8 @@ export function runForwarded(
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
+        // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
+        grantClaims(h, f.claims ?? []);
         const run = runActions(h, f.actions, f.vmGas, {
           route: (action) => forwardTarget(h, action),
           pay: (c) => {
@@ -167,9 +185,13 @@ export function runForwarded(
         returns = run.returns;
         // One shard pays a tx's RAM once, after every action: the last part pays what the parts before it owe.
         // Co-signers of shards not run on yet pay theirs there, by a part with no actions after the last one.
+        // Tokens created off their symbol's shard are claimed there first, by such a part too.
         const away = owedAway(h, f.debt?.away ?? [], visited);
-        const pays = run.forward ? null : payTarget(h, away);
-        const next = run.forward ?? (pays && { from: f.actions.length, target: pays.target });
+        const claims = pendingClaims(h, f.claims ?? []);
+        const claimAt = run.forward ? null : claimTarget(claims, block.shard!.count);
+        const pays = run.forward || claimAt !== null ? null : payTarget(h, away);
+        const next = run.forward ?? (claimAt !== null ? { from: f.actions.length, target: claimAt } : pays && { from: f.actions.length, target: pays.target });
+        const claimed = claims.length > 0 ? { claims } : {};
         const debt = {
           owed: BigInt(f.debt?.owed ?? "0"),
           short: new Map(f.debt?.short ?? []),
@@ -204,12 +226,12 @@ export function runForwarded(
           if (next) {
             // The rest goes on as from the home part: a new escrow of what is here now (executeTx), or a part
             // with no actions that pays co-signers' RAM on their shard.
-            sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : pays!.payer);
+            sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : (pays?.payer ?? TOKEN));
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
-            onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar() };
+            onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
             if (Object.keys(signers).length > 0) onward.signerRam = signers;
           }
           return [0n, 0n, undefined, undefined, signersLeft] as const;
@@ -242,7 +264,7 @@ export function runForwarded(
             toShard: next.target,
             token: "iost",
             account: f.publisher,
-            counterpart: run.forward ? f.actions[run.forward.from].contract : pays!.payer,
+            counterpart: run.forward ? f.actions[run.forward.from].contract : (pays?.payer ?? TOKEN),
             amount: left.toString(),
             ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
             ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
@@ -251,7 +273,16 @@ export function runForwarded(
             ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
             message: "",
             // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
-            forward: { ...withoutDebt(f), actions: f.actions.slice(next.from), vmGas: run.left, path: visited, ...eventsSoFar(), ...owed, ...spentSoFar() },
+            forward: {
+              ...withoutDebt(f),
+              actions: f.actions.slice(next.from),
+              vmGas: run.left,
+              path: visited,
+              ...eventsSoFar(),
+              ...owed,
+              ...spentSoFar(),
+              ...claimed,
+            },
           };
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.

@@ -10,7 +10,7 @@ import { Cost } from "../contracts/cost.js";
 import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
-import { applyRegister } from "../sharding/directory.js";
+import { applyRegister, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
 import {
@@ -45,7 +45,7 @@ function payRam(state: State, account: string, bytes: bigint): void {
   addUsedRam(state, account, bytes);
 }
 
-/** A token destroyed on another shard leaves the chain's supply (this token's shard's record), raw as Go's SetTokenBalance. */
+/** A token destroyed on another shard leaves the chain's supply (the record of this shard, the token's home), raw as Go's SetTokenBalance. */
 function applyBurn(state: State, r: CrossReceipt): void {
   const key = mapKey("token.iost", "TI" + r.token, "supply");
   const cur = decodeValue(state.get(key));
@@ -209,7 +209,8 @@ export function applyIncoming(
   const before = state.get(DEFERRED);
   const incoming = [...(before === undefined ? [] : (JSON.parse(before) as CrossReceipt[])), ...pulled];
   const deferred: CrossReceipt[] = [];
-  for (const r of pulled) checkReceipt(r, block.shard?.count ?? 1);
+  const count = block.shard?.count ?? 1;
+  for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym));
   let unlocked = false;
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   for (let pass = 0, queue = incoming; pass < 2 && queue.length > 0; pass++, queue = unlocked ? deferred.splice(0) : []) {
@@ -237,6 +238,7 @@ export function applyIncoming(
       } else if (r.kind === "token") {
         // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
+        if (r.home !== undefined) setTokenHome(state, r.token, r.home);
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const ran = runForwarded(state, r, block);

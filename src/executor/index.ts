@@ -14,6 +14,7 @@ import "../contracts/index.js";
 import "../vm/index.js";
 import { NodeFault } from "../contracts/errors.js";
 import { monitorCall } from "../contracts/monitor.js";
+import { TOKEN } from "../contracts/token.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
 import { checkAmountLimit } from "../tx/amount-limit.js";
@@ -22,7 +23,7 @@ import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import { type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
-import { carriesRam, escrowRam, forwardTarget, isSigner, owedAway, payTarget, sendActions } from "./forward.js";
+import { carriesRam, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
@@ -359,9 +360,16 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
 
   // RAM charged to co-signers of other shards is paid where it lives: after the last action, by a part with no
   // actions there when the tx has no other part (docs/SHARDING.md "Co-signers of other shards").
+  // So does a token created inside a contract off its symbol's shard: its claim goes there first, in a part with
+  // no actions, or with the forwarded part (docs/SHARDING.md "Tokens across shards").
   const away = owedAway(h, [], [block.shard?.index ?? 0]);
-  const pays = payTarget(h, away);
-  if (pays && !forward && !failed) sendActions(h, [], pays.target, 0, pays.payer);
+  const claims = pendingClaims(h, []);
+  const claimAt = claimTarget(claims, block.shard?.count ?? 1);
+  const pays = claimAt === null ? payTarget(h, away) : null;
+  if (!forward && !failed && claimAt !== null) sendActions(h, [], claimAt, 0, TOKEN);
+  else if (pays && !forward && !failed) sendActions(h, [], pays.target, 0, pays.payer);
+  const part = h.outbox.find((r) => r.kind === "action");
+  if (part && claims.length > 0) part.forward!.claims = claims;
 
   let paid: Decimal;
   try {

@@ -7,6 +7,7 @@
  * Each read gets the state and the time (ns) of the block it reflects (gas and
  * frozen balances depend on it), then the route's arguments.
  */
+import { recordedTokenHome } from "../sharding/directory.js";
 import { pledgeOrder } from "../sharding/pledges.js";
 import type { State } from "../state/state.js";
 import * as q from "./index.js";
@@ -26,7 +27,14 @@ export const reads = {
   /** getAccount's `pledged_info` entries held here, for a pledger of another shard (workers/rpc/accounts.ts). */
   getPledges: (s: State, _time: bigint, pledger: string) => q.pledgesOf(s, pledger),
   getTokenBalance: (s: State, time: bigint, account: string, token: string) => q.getTokenBalance(s, account, token, time),
-  getTokenInfo: (s: State, _time: bigint, symbol: string) => orError(q.getTokenInfo(s, symbol), "token not found"),
+  /** With `home` when the token's home is recorded here (it may be another shard: the edge asks it, workers/rpc/accounts.ts). */
+  getTokenInfo: (s: State, _time: bigint, symbol: string) => {
+    const info = q.getTokenInfo(s, symbol);
+    const home = recordedTokenHome(s, symbol);
+    return orError(info && home !== undefined ? { ...info, home } : info, "token not found");
+  },
+  /** Where a token's supply lives when this shard records it (a token created off its symbol's shard), else null. */
+  getTokenHome: (s: State, _time: bigint, symbol: string) => recordedTokenHome(s, symbol) ?? null,
   getToken721Balance: (s: State, _time: bigint, account: string, sym: string) => orError(nft.getToken721Balance(s, account, sym), "account not found"),
   getToken721Owner: (s: State, _time: bigint, sym: string, id: string) => orError(nft.getToken721Owner(s, sym, id), `token ${sym} ${id} not found`),
   getToken721Metadata: (s: State, _time: bigint, sym: string, id: string) => orError(nft.getToken721Metadata(s, sym, id), `token ${sym} ${id} not found`),

@@ -17,7 +17,7 @@
 import type { State } from "../state/state.js";
 import { basicKey, decodeValue, encodeValue, int } from "../state/storage.js";
 import type { CrossReceipt } from "./receipts.js";
-import { CONSENSUS_SHARD, DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf } from "./placement.js";
+import { CONSENSUS_SHARD, DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf, tokenShard } from "./placement.js";
 
 /** A basic key per contract (not a map: a map's field index would grow with every deployment). */
 const entryKey = (id: string) => basicKey("system.iost", "contract_shard_" + id);
@@ -62,4 +62,27 @@ export function remoteAuth(state: State, shard: { index: number; count: number }
 export function applyRegister(state: State, r: CrossReceipt): void {
   if (!r.account.startsWith("Contract")) state.put(...accountEntry(r.account, r.auth!));
   else state.put(entryKey(r.account), encodeValue(int(BigInt(r.fromShard)), ""));
+}
+
+/**
+ * A token created inside a contract of another shard than its symbol's lives on that shard, its home
+ * (docs/SHARDING.md "Tokens across shards"): a basic key per such token, on its home and, once the
+ * symbol's shard granted it, on every shard. Absent: the token lives on its symbol's shard.
+ */
+const homeKey = (sym: string) => basicKey("system.iost", "token_shard_" + sym);
+
+/** A token's home as recorded here (its creator and every shard its symbol's shard told), else undefined. */
+export function recordedTokenHome(state: State, sym: string): number | undefined {
+  const v = decodeValue(state.get(homeKey(sym)));
+  return v && v.value.t === "i" ? Number(v.value.v) : undefined;
+}
+
+/** The shard that keeps a token's supply (its home), or null for the RAM token (per shard). */
+export function tokenHome(state: State, count: number, sym: string): number | null {
+  return recordedTokenHome(state, sym) ?? tokenShard(sym, count);
+}
+
+/** Records a token's home (no RAM: one shard keeps no such record). */
+export function setTokenHome(state: State, sym: string, home: number): void {
+  state.put(homeKey(sym), encodeValue(int(BigInt(home)), ""));
 }

@@ -61,6 +61,19 @@ export interface Forwarded {
    * sums, Host.amountTotal), in token order: one shard checks the limit over every action of the tx. Absent: nothing.
    */
   spent?: [token: string, amount: string][];
+  /**
+   * Tokens the parts so far created inside a contract off their symbol's shard, in symbol order: each
+   * waits for its symbol's shard to grant it (docs/SHARDING.md "Tokens across shards"). Absent: none.
+   */
+  claims?: TokenClaim[];
+}
+
+/** A token created on `home` (not its symbol's shard): its definition as created there, for the symbol's shard to grant. */
+export interface TokenClaim {
+  token: string;
+  home: number;
+  /** Raw `TI<token>` records (raw key → raw value), as the home wrote them. */
+  def: Record<string, string>;
 }
 
 /** RAM the parts of a tx so far did not pay: the publisher's bytes (may be negative: freed), and payers of theirs who could not. */

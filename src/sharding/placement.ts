@@ -10,8 +10,10 @@
  *   (the RAM market, admin ids) is per shard — see docs/SHARDING.md —
  *   except Proof of Believability's, which run on the consensus shard (0) only,
  *   where every account's `contribute` lives too.
- * - A token's definition and supply live on its home shard (tokenShard); every
- *   other shard holds a copy of its definition. A token721.iost token lives
+ * - A token's creation is decided on its symbol's shard (tokenShard), its
+ *   definition and supply live on its home (that shard, or the one a contract
+ *   created it on: directory.ts tokenHome); every other shard holds a copy of
+ *   its definition. A token721.iost token lives
  *   whole on its symbol's shard (nftShard).
  */
 import { sha3, utf8 } from "../crypto/sha3.js";

@@ -10,9 +10,10 @@
  * and are settled the same way, returning the unused escrow and gas.
  * `register` receipts announce a new contract to every other shard's
  * directory (directory.ts), `token` receipts a new token's definition (its
- * `TI<sym>` records) from the token's shard to every other one, and are not
- * answered. `burn` receipts carry an amount destroyed on another shard than
- * the token's to the token's shard, whose supply record is the chain's
+ * `TI<sym>` records, and its home when a contract created it elsewhere) from
+ * its symbol's shard to every other one, and are not answered. `burn`
+ * receipts carry an amount destroyed on another shard than the token's home
+ * to the home, whose supply record is the chain's
  * (docs/SHARDING.md "Tokens across shards"), and are not answered either.
  * `free` receipts give an account the RAM a tx freed on another shard of a
  * record it paid (its `ram` balance up, its used RAM down), not answered.
@@ -116,6 +117,11 @@ export interface CrossReceipt {
   halves?: number;
   /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. Domain: the url's domain.iost records. */
   def?: Record<string, string>;
+  /**
+   * Token: the shard the token lives on (created there inside a contract, granted by its symbol's
+   * shard, which sends this): its supply and issues are there. Absent: the symbol's shard.
+   */
+  home?: number;
   /** Register of an account: its auth.iost record (raw stored value) as its shard wrote it (directory.ts). */
   auth?: string;
 }
@@ -234,11 +240,24 @@ function isStoredBalance(raw: string): boolean {
   }
 }
 
+/** Whether `def` holds only records of `TI<sym>` (raw key → raw value) for a symbol token.iost accepts. */
+function isDefinition(sym: string, def: unknown): boolean {
+  const own = `m-token.iost-TI${sym}`;
+  return (
+    typeof sym === "string" &&
+    /^[a-z0-9_]{2,16}$/.test(sym) &&
+    typeof def === "object" &&
+    def !== null &&
+    Object.entries(def).every(([k, v]) => (k === own || k.startsWith(own + "-")) && typeof v === "string")
+  );
+}
+
 /**
  * Throws ReceiptRefused unless every amount (and gas) `r` moves is an integer in range, and a
- * token's supply or definition comes from or goes to the token's shard of `count`.
+ * token's supply or definition comes from or goes to the token's shard of `count` (`homeOf`: where
+ * a token's supply lives on the receiving shard, directory.ts tokenHome).
  */
-export function checkReceipt(r: CrossReceipt, count: number): void {
+export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: string) => number | null = (sym) => tokenShard(sym, count)): void {
   const refuse = (what: string, v: unknown, max: bigint) => {
     throw new ReceiptRefused(`receipt ${r.id} refused: ${what} ${JSON.stringify(v)} is not an integer in [0, ${max}]`);
   };
@@ -250,17 +269,23 @@ export function checkReceipt(r: CrossReceipt, count: number): void {
   };
   int("amount", r.amount);
   if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
-  // Only a token's shard keeps the supply a burn lowers, and only it announces the token.
-  if (r.kind === "burn" && r.toShard !== tokenShard(r.token, count))
+  // Only a token's home keeps the supply a burn lowers, and only its symbol's shard announces the token (and where
+  // it lives: another shard, which created it and so knows it, or none).
+  if (r.kind === "burn" && r.toShard !== homeOf(r.token))
     throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);
+  const elsewhere = (home: unknown, by: number) => Number.isSafeInteger(home) && (home as number) >= 0 && (home as number) < count && home !== by;
   if (r.kind === "token") {
-    const own = `m-token.iost-TI${r.token}`;
     const ok =
       r.fromShard === tokenShard(r.token, count) &&
-      /^[a-z0-9_]{2,16}$/.test(r.token) &&
-      Object.entries(r.def ?? {}).every(([k, v]) => (k === own || k.startsWith(own + "-")) && typeof v === "string");
+      isDefinition(r.token, r.def) &&
+      (r.home === undefined || (elsewhere(r.home, r.fromShard) && r.home !== r.toShard));
     if (!ok || !r.def) throw new ReceiptRefused(`receipt ${r.id} refused: a definition of ${JSON.stringify(r.token)} from shard ${r.fromShard}`);
   }
+  // A claim names a shard the tx ran on as the token's home (not the symbol's shard, which decides it), and its definition.
+  const path = [...(r.forward?.path ?? []), r.fromShard];
+  for (const c of (r.kind === "action" ? r.forward?.claims : undefined) ?? [])
+    if (typeof c !== "object" || c === null || !elsewhere(c.home, tokenShard(c.token, count) ?? -1) || !path.includes(c.home) || !isDefinition(c.token, c.def))
+      throw new ReceiptRefused(`receipt ${r.id} refused: a claim of ${JSON.stringify(c?.token)} for shard ${JSON.stringify(c?.home)}`);
   // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.
   if (
     r.kind === "domain" &&

@@ -75,6 +75,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getAccount: async (name): Promise<Answer<Json>> => (name === "admin" ? { name } : { error: "account not found" }),
     getTokenBalance: async () => ({ balance: 1, frozen_balances: [] }),
     getTokenInfo: async () => ({ error: "token not found" }),
+    getTokenHome: async () => null,
     getRAMInfo: async () => ({ used_ram: "1", available_ram: "2", total_ram: "3", sell_price: 1, buy_price: 1 }),
     getContract: async () => ({ error: "contract not found" }),
     getContractStorage: async (_id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),

@@ -8,7 +8,10 @@
  * the lock is held is refused. RAM a contract charges to co-signers of other
  * shards is paid on theirs by parts with no actions ("Co-signers of other shards");
  * one of a shard a chain runs on between two parts pays from an escrow that part
- * sends along and the settle brings back ("Co-signers' RAM escrow").
+ * sends along and the settle brings back ("Co-signers' RAM escrow"),
+ * and a token a contract creates off its symbol's shard is claimed there the
+ * same way, two claims of one symbol in one block deciding one winner across
+ * evictions ("Tokens across shards").
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -358,5 +361,57 @@ describe("four shards: an atomic tx across evictions", () => {
     expect(await at(side).read("getContractStorage", idHome, "j", "")).toMatchObject({ data: "null" });
     expect(await iost(caller)).toBe(5);
     expect([await locks(side), await locks(a)]).toEqual([undefined, undefined]);
+  });
+
+  test("two contracts creating one token off their shard in one block, objects evicted while the claims are in flight: one granted, the other undone with IOST's error", async () => {
+    const c = newChain("claim");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    await c.coord.chainInfo();
+    const create = makeTx({ actions: signUp(caller, 20_000, "500") });
+    await at(a).submitTx(create.bytes, create.hash);
+    await tick(c, 5);
+    expect(await at(a).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    // agate's shard is 2: the admin's contract claims it from there; the caller's contract claims it or creates it there.
+    expect(shardOf("agate", N)).toBe(2);
+    const code = `class Reward { init() { blockchain.callWithAuth("token.iost", "create", ["agate", blockchain.contractName(), 100, {}]); } }
+module.exports = Reward;`;
+    const reward = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [] }, code });
+    const setCode = (publisher?: string) =>
+      makeTx({ publisher, actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([reward]) }], gasLimit: 400_000_000n });
+    const [first, second] = [setCode(), setCode(caller)];
+    await at(a).submitTx(first.bytes, first.hash);
+    await at(side).submitTx(second.bytes, second.hash);
+    const receipts: Record<string, string>[] = [];
+    for (let b = 0; b < 8 && receipts.length < 2; b++) {
+      await tick(c);
+      await abortAllDurableObjects(); // every object restarts while a claim, its grant or its settle is in flight
+      const got = await Promise.all([at(a).getTxReceipt(first.hash), at(side).getTxReceipt(second.hash)]);
+      if (got.every((r) => (r as { status_code?: string }).status_code !== undefined)) receipts.push(...(got as Record<string, string>[]));
+    }
+    // The symbol's shard's own create goes first; else the claims in source-shard order (admin's shard 0 first).
+    const won = side === 2 ? 1 : 0;
+    expect(receipts.map((r) => [r.status_code, r.message])).toEqual(
+      won === 0
+        ? [
+            ["SUCCESS", ""],
+            ["RUNTIME_ERROR", "token exists"],
+          ]
+        : [
+            ["RUNTIME_ERROR", "token exists"],
+            ["SUCCESS", ""],
+          ],
+    );
+    const winner = `Contract${[first, second][won].hash}`;
+    await tick(c, 2);
+    for (let i = 0; i < N; i++) expect(await at(i).read("getTokenInfo", "agate")).toMatchObject({ issuer: winner });
+    const locks = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+          (inst as unknown as { kv: { get(key: string): string | undefined } }).kv.get(LOCKS),
+        ),
+      ),
+    );
+    expect(locks).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

@@ -6,7 +6,9 @@
  * credit; `/getTokenInfo` and token.iost's `TI` storage answer from shard 2,
  * the balance from the holder's shard. Then `ruby` (shard 2) is created, issued
  * to admin and moved to shard 1 in one tx: admin's ruby records travel with
- * its escrow and come home with the settle.
+ * its escrow and come home with the settle. Last, a contract of admin's shard
+ * creates `agate` (symbol's shard 2) in `init`: it lives on shard 0, shard 2
+ * granted it, and the edge reads its info and storage on shard 0.
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -63,5 +65,31 @@ describe("a token created by an account of another shard than its symbol's", () 
     expect(await get("/getTokenInfo/ruby/true")).toMatchObject({ symbol: "ruby", current_supply: "100" });
     expect(await get("/getTokenBalance/admin/ruby/true")).toMatchObject({ balance: 70 });
     expect(await get("/getTokenBalance/producer000/ruby/true")).toMatchObject({ balance: 30 });
+  });
+  test("created in a contract's init off its symbol's shard: it lives on the contract's shard, issued there, read there through the edge", async () => {
+    expect([shardOf("admin", N), tokenShard("agate", N), shardOf("producer000", N)]).toEqual([0, 2, 1]);
+    const code = `class Reward {
+  init() { blockchain.callWithAuth("token.iost", "create", ["agate", blockchain.contractName(), 1000, { decimal: 0, fullName: "Agate" }]); }
+  claim() { blockchain.callWithAuth("token.iost", "issue", ["agate", "producer000", "9"]); return "claimed"; }
+}
+module.exports = Reward;`;
+    const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "claim", args: [], amountLimit: [] }] }, code });
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const sent = await post("/sendTx", txToRequestJson(deploy.tx));
+    // The claim goes to shard 2 and its settle comes back: the receipt two blocks after the tx's.
+    await post("/dev/mine", { blocks: 4 });
+    const receipt = await get(`/getTxReceiptByTxHash/${sent.hash}`);
+    expect([receipt.status_code, receipt.message]).toEqual(["SUCCESS", ""]);
+    const id = `Contract${sent.hash}`;
+    const claim = makeTx({ actions: [{ contract: id, actionName: "claim", data: "[]" }] });
+    const claimed = await post("/sendTx", txToRequestJson(claim.tx));
+    await post("/dev/mine", { blocks: 4 });
+    expect(await get(`/getTxReceiptByTxHash/${claimed.hash}`)).toMatchObject({ status_code: "SUCCESS", returns: ['["claimed"]'] });
+    // Shard 2 holds a copy at creation (supply 0) and names the home: the edge answers from shard 0.
+    expect(await get("/getTokenInfo/agate/true")).toEqual(expect.objectContaining({ symbol: "agate", issuer: id, current_supply: "9", full_name: "Agate" }));
+    expect(await get("/getTokenInfo/agate/true")).not.toHaveProperty("home");
+    expect(await get("/getTokenBalance/producer000/agate/true")).toMatchObject({ balance: 9 });
+    const stored = await post("/getContractStorage", { id: "token.iost", key: "TIagate", field: "supply", by_longest_chain: true });
+    expect(stored.data).toBe("9");
   });
 });

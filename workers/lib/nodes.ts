@@ -74,9 +74,10 @@ export async function storageShardIndex(env: Env, contract: string, key: string,
   const account = keyAccount(raw);
   // Every account's `contribute` lives on the consensus shard (src/sharding/placement.ts).
   if (account !== null && isConsensusTokenKey(raw)) return CONSENSUS_SHARD;
-  // A token's definition and supply (`TI<sym>`) live on its shard; the others hold a copy without the supply.
+  // A token's definition and supply (`TI<sym>`) live on its home: its symbol's shard, or the shard the symbol's
+  // shard names (a token a contract created there); the others hold a copy without the supply.
   const token = contract === "token.iost" && key.startsWith("TI") ? tokenShard(key.slice(2), shardCount(env)) : null;
-  if (token !== null) return token;
+  if (token !== null) return ((await shard(env, token).read("getTokenHome", key.slice(2))) as number | null) ?? token;
   // Every record of a token721.iost token lives on its symbol's shard.
   const nft = contract === "token721.iost" ? nftKeyShard(key, field, shardCount(env)) : null;
   if (nft !== null) return nft;

@@ -48,8 +48,15 @@ accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   // A token's supply is its shard's (iost's and contribute's: shard 0); every other shard holds a
   // copy of its definition only. The RAM token's market is per shard: shard 0's, as getRAMInfo.
+  // A token a contract created off its symbol's shard lives on the contract's: the symbol's shard names it (`home`).
   const symbol = c.req.param("symbol");
-  return c.json(unwrap(await shard(c.env, tokenShard(symbol, shardCount(c.env)) ?? CONSENSUS_SHARD).read("getTokenInfo", symbol)));
+  const at = tokenShard(symbol, shardCount(c.env)) ?? CONSENSUS_SHARD;
+  const homeOf = (a: unknown) => (a as { home?: number }).home;
+  let info = unwrap(await shard(c.env, at).read("getTokenInfo", symbol));
+  const home = homeOf(info);
+  if (home !== undefined && home !== at) info = unwrap(await shard(c.env, home).read("getTokenInfo", symbol));
+  const { home: _, ...rest } = info as { home?: number };
+  return c.json(rest);
 });
 
 // Every record of a token721.iost token is on its symbol's shard (src/sharding/placement.ts nftShard).

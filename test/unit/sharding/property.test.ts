@@ -3,7 +3,8 @@
  * differential workload's vocabulary (workload.ts) run on a fresh N = 1 and a
  * fresh N = 4 chain, every receipt and read compared field by field as
  * differential.test.ts does, and every token's supply equal to what exists
- * (balances, frozen balances, receipts in flight) at every height of both.
+ * (balances, frozen balances, receipts in flight) at every height of both,
+ * tokens that contracts of any shard create and issue included.
  * No step of this vocabulary differs for a documented reason (workload.ts
  * REASON): every one is compared.
  */
@@ -25,6 +26,19 @@ const shard = fc.integer({ min: 0, max: N - 1 });
 const iost = fc.constantFrom("1", "7.5", "2000000");
 /** Tokens created after genesis: two symbols, so that a second create of one happens too. */
 const sym = fc.constantFrom("gold", "silk");
+/** Tokens contracts create (one only they do: jade's shard is 3), created and issued wherever the contract lives. */
+const minted = fc.constantFrom("jade", "gold");
+
+/** A contract creating its own token when it can and issuing it to its caller (docs/SHARDING.md "Tokens across shards"). */
+const MINT = `class Mint {
+  init() {}
+  mint(sym, n) {
+    try { blockchain.callWithAuth("token.iost", "create", [sym, blockchain.contractName(), 1000, { decimal: 0 }]); } catch (e) {}
+    blockchain.callWithAuth("token.iost", "issue", [sym, tx.publisher, n]);
+    return "minted";
+  }
+}
+module.exports = Mint;`;
 
 type Step =
   | { k: "transfer"; from: string; to: string; amount: string }
@@ -35,6 +49,7 @@ type Step =
   | { k: "fail3"; c: number; by: string }
   | { k: "failAfterTransfer"; c: number; by: string; to: string }
   | { k: "create"; sym: string; by: string }
+  | { k: "mint"; c: number; sym: string; by: string }
   | { k: "move"; sym: string; from: string; to: string }
   | { k: "ram"; op: "buy" | "sell" | "lend"; by: string; to: string }
   | { k: "pledge" | "unpledge"; by: string; to: string; amount: string }
@@ -70,6 +85,7 @@ const step = fc.oneof(
     .record({ k: fc.constant("failAfterTransfer" as const), c: shard, by: user, to: user, near })
     .map(({ near, ...s }) => (near ? { ...s, c: at(s.by), to: mate(s.by) } : s)),
   fc.record({ k: fc.constant("create" as const), sym, by: user }),
+  fc.record({ k: fc.constant("mint" as const), c: shard, sym: minted, by: user }),
   fc.record({ k: fc.constant("move" as const), sym, from: user, to: anyone, near }).map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
   fc
     .record({ k: fc.constant("ram" as const), op: fc.constantFrom("buy" as const, "sell" as const, "lend" as const), by: user, to: user, near })
@@ -109,6 +125,7 @@ const step = fc.oneof(
 /** What a sequence has done so far (N = 1's outcomes: the reference). */
 interface Ctx {
   contracts: string[];
+  minters: string[];
 }
 
 const at = (acc: string) => shardOf(acc, N);
@@ -133,6 +150,8 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.by, [tok("transfer", ["iost", s.by, s.to, "1", ""]), call(s.c, "fail", ["no"])]);
     case "create":
       return txBy(s.by, [tok("create", [s.sym, s.by, 1000, { decimal: 0 }]), tok("issue", [s.sym, s.by, "100"])]);
+    case "mint":
+      return txBy(s.by, [act(ctx.minters[s.c], "mint", [s.sym, "3"])]);
     case "move":
       return txBy(s.from, [tok("transfer", [s.sym, s.from, s.to, "5", ""])]);
     case "ram":
@@ -165,13 +184,13 @@ function toTx(s: Step, ctx: Ctx): Tx {
 const json = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? String(v) : v));
 
 /** Both chains after genesis and the deployments; each sequence runs on copies. */
-let base: { one: SimChain; four: SimChain; contracts: string[]; genesis: [Map<string, bigint>, Map<string, bigint>] };
+let base: { one: SimChain; four: SimChain; contracts: string[]; minters: string[]; genesis: [Map<string, bigint>, Map<string, bigint>] };
 
 /** Runs `steps` on copies of the deployed chains of 1 and 4 shards; returns the first unexplained difference. */
 function differs(steps: Step[]): string | null {
   const [one, four] = [base.one.fork(), base.four.fork()];
   const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
-  const ctx: Ctx = { contracts: base.contracts };
+  const ctx: Ctx = { contracts: base.contracts, minters: base.minters };
   for (const s of steps) {
     const tx = toTx(s, ctx);
     const [ja, jb] = [json(run(one, tx, check1)), json(run(four, tx, check4))];
@@ -184,16 +203,20 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   beforeAll(async () => {
     await vmReady();
     const [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
-    base = { one, four, contracts: [], genesis: [genesisSupplies(one), genesisSupplies(four)] };
+    base = { one, four, contracts: [], minters: [], genesis: [genesisSupplies(one), genesisSupplies(four)] };
     const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
     for (let s = 0; s < N; s++) {
       const tx = txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
       expect(run(four, tx, check4)).toEqual(run(one, tx, check1));
       base.contracts[s] = "Contract" + txId(tx);
       contractShard.set(base.contracts[s], s);
+      const mint = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(MINT, [{ name: "mint", args: ["string", "string"] }])])]);
+      expect(run(four, mint, check4)).toEqual(run(one, mint, check1));
+      base.minters[s] = "Contract" + txId(mint);
+      contractShard.set(base.minters[s], s);
     }
-    // Four deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
-  }, 60_000);
+    // Eight deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
+  }, 120_000);
 
   it("gives equal receipts and reads, and every token's supply equals what exists at every height", () => {
     fc.assert(

@@ -23,7 +23,9 @@ import { txHash } from "../../../src/tx/bytes";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { applyShardGenesis } from "../../../src/genesis/shards";
 import { ShardState } from "../../../src/executor/guard";
-import { shardOf, tokenShard } from "../../../src/sharding/placement";
+import { shardOf } from "../../../src/sharding/placement";
+import { tokenHome } from "../../../src/sharding/directory";
+import { State } from "../../../src/state/state";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
@@ -211,7 +213,7 @@ export class SimChain {
         const v = decodeValue(s.store.get(key))?.value;
         if (m[1] === "B" && v?.t === "i") add(m[3], v.v);
         if (m[1] === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) add(m[3], f.Amount);
-        if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenShard(m[2], count) === s.index) supplies.push([m[2], v.v]);
+        if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenHome(new State(s.store), count, m[2]) === s.index) supplies.push([m[2], v.v]);
       }
     for (const r of [...this.inFlight(), ...this.parked()]) {
       add(r.token, BigInt(r.amount) + frozenIn(r));

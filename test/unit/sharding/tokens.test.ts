@@ -111,26 +111,72 @@ describe("a token created after genesis (simulator)", () => {
     expect(chain.supplyGaps()).toEqual({ gold: "108 − 109" });
   });
 
-  it("issue and create inside a contract of another shard than the token's fail clearly, nothing changes", () => {
-    const chain = new SimChain(config(), N);
-    run(chain, create(creator, "gold"));
-    const code = `class M { init() {} issue(n) { blockchain.callWithAuth("token.iost", "issue", ["gold", tx.publisher, n]); } make(s) { blockchain.callWithAuth("token.iost", "create", [s, tx.publisher, 10, {}]); } }
+  const MAKER = `class M { init() {} issue(s, n) { blockchain.callWithAuth("token.iost", "issue", [s, tx.publisher, n]); } make(s) { blockchain.callWithAuth("token.iost", "create", [s, blockchain.contractName(), 10, {}]); } }
 module.exports = M;`;
+  /** Deploys MAKER from `by` (on its shard) and returns its id. */
+  const maker = (chain: SimChain, by: string) => {
     const abi = [
-      { name: "issue", args: ["string"] },
+      { name: "issue", args: ["string", "string"] },
       { name: "make", args: ["string"] },
     ];
-    const deploy = txBy(creator, [act("system.iost", "setCode", [contractJson(code, abi)])]);
+    const deploy = txBy(by, [act("system.iost", "setCode", [contractJson(MAKER, abi)])]);
     expect(run(chain, deploy, 2).statusCode).toBe("SUCCESS");
-    const id = "Contract" + txId(deploy);
-    const issued = run(chain, txBy(creator, [act(id, "issue", ["5"])]), 1);
+    return "Contract" + txId(deploy);
+  };
+  const home = (chain: SimChain, shard: number, sym: string) => raw(chain, shard, `b-system.iost-token_shard_${sym}`);
+
+  it("a contract of another shard than the symbol's creates the token there: its symbol's shard grants it, every shard learns its home, issues are local", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    const id = maker(chain, creator);
+    // gold lives on shard 3 (created there): an issue from a contract of shard 0 cannot reach its supply.
+    const issued = run(chain, txBy(creator, [act(id, "issue", ["gold", "5"])]), 1);
     expect(issued.statusCode).toBe("RUNTIME_ERROR");
     expect(issued.message).toContain(
       "issue of token gold is not supported here: the token lives on shard 3, this tx runs on shard 0; only a tx's top-level issue reaches it",
     );
-    const made = run(chain, txBy(creator, [act(id, "make", ["pearl"])]), 1);
-    expect(made.message).toContain("create of token pearl is not supported here: the token lives on shard 3");
-    expect([supply(chain, "gold"), supply(chain, "pearl"), chain.shards[0].store.get("m-token.iost-TIpearl-issuer")]).toEqual([0n, null, undefined]);
+    // pearl's shard is 3: the contract of shard 0 creates it at home, shard 3 grants it and tells shards 1 and 2.
+    expect(run(chain, txBy(creator, [act(id, "make", ["pearl"])]), 4).statusCode).toBe("SUCCESS");
+    expect([0, 1, 2, 3].map((s) => home(chain, s, "pearl"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 0n })));
+    expect([0, 1, 2, 3].map((s) => raw(chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: id })));
+    // Issued by the contract to callers of its shard and of the symbol's: the supply grows on its home.
+    for (const by of [creator, on(3)]) expect(run(chain, txBy(by, [act(id, "issue", ["pearl", "4"])])).statusCode).toBe("SUCCESS");
+    expect([raw(chain, 0, "m-token.iost-TIpearl-supply"), raw(chain, 3, "m-token.iost-TIpearl-supply")]).toEqual([
+      { t: "i", v: 8_0000_0000n },
+      { t: "i", v: 0n },
+    ]);
+    // Destroyed on the symbol's shard: the burn goes to the home.
+    expect(run(chain, txBy(on(3), [act("token.iost", "destroy", ["pearl", on(3), "1"])])).statusCode).toBe("SUCCESS");
+    expect(raw(chain, 0, "m-token.iost-TIpearl-supply")).toEqual({ t: "i", v: 7_0000_0000n });
+    expect([tokenBalance(chain, "pearl", creator), tokenBalance(chain, "pearl", on(3))]).toEqual([4_0000_0000n, 3_0000_0000n]);
+    expect(chain.supplyGaps()).toEqual({});
+  });
+
+  it("two contracts of two shards creating one symbol in one block: the symbol's shard grants one claim, the other tx is undone with IOST's error", () => {
+    const chain = new SimChain(config(), N);
+    // pearl's shard is 3; the makers live on shards 0 and 1, and shard 3 creates it itself in the same block.
+    const [a, b] = [maker(chain, creator), maker(chain, on(1))];
+    const txs = [txBy(creator, [act(a, "make", ["pearl"])]), txBy(on(1), [act(b, "make", ["pearl"])]), create(on(3), "pearl")];
+    for (const t of txs) chain.submit(t);
+    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+    const receipt = (t: Tx) => chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!.receipt!;
+    // The symbol's shard runs its own create first, then refuses both claims: their txs are undone, gas kept.
+    expect(txs.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
+      ["RUNTIME_ERROR", "token exists"],
+      ["RUNTIME_ERROR", "token exists"],
+      ["SUCCESS", ""],
+    ]);
+    expect(receipt(txs[0]).gasUsage).toBeGreaterThan(0);
+    expect([0, 1, 2, 3].map((s) => raw(chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: on(3) })));
+    expect([0, 1, 2, 3].map((s) => home(chain, s, "pearl"))).toEqual([undefined, undefined, undefined, undefined]);
+    // Without the symbol's own create, the first claim in shard order wins.
+    const next = [txBy(creator, [act(a, "make", ["ruby"])]), txBy(on(1), [act(b, "make", ["ruby"])])];
+    expect(tokenShard("ruby", N)).toBe(2);
+    for (const t of next) chain.submit(t);
+    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+    expect(next.map((t) => receipt(t).statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
+    expect([0, 1, 2, 3].map((s) => home(chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 0n })));
+    expect(chain.supplyGaps()).toEqual({});
   });
 
   it("two shards creating one symbol in the same block: exactly one wins, the other fails as IOST does; one shard, same order, same result", () => {
@@ -180,6 +226,39 @@ describe("receipts of a token's supply and definition", () => {
     expect(() => checkReceipt({ ...token, fromShard: 3 }, N)).not.toThrow();
     // Only the token's own records.
     expect(() => checkReceipt({ ...token, fromShard: 3, def: { "m-token.iost-TIiost-supply": "i0@" } }, N)).toThrow(ReceiptRefused);
+  });
+
+  it("refuses a token's home naming its symbol's shard, the target or no shard, a burn to a shard that is not the home, and a forged claim", () => {
+    const def = { "m-token.iost-TIgold-issuer": encodeValue({ t: "s", v: "user00" }, "user00") };
+    const token: CrossReceipt = { ...base, amount: "0", kind: "token", fromShard: 3, toShard: 1, token: "gold", def };
+    expect(() => checkReceipt({ ...token, home: 2 }, N)).not.toThrow();
+    for (const home of [3, 1, 4, -1, 0.5, "2"]) expect(() => checkReceipt({ ...token, home: home as number }, N)).toThrow(ReceiptRefused);
+    // A burn goes where the receiving shard knows the token lives.
+    const burn: CrossReceipt = { ...base, kind: "burn", fromShard: 1, toShard: 0, token: "gold" };
+    expect(() => checkReceipt(burn, N, () => 0)).not.toThrow();
+    expect(() => checkReceipt({ ...burn, toShard: 3 }, N, () => 0)).toThrow(ReceiptRefused);
+    // A claim names a shard the tx ran on (not the symbol's) as the home, and only the token's records.
+    const forward = { actions: [], publisher: "user00", time: "0", expiration: "0", gasRatio: "100", vmGas: 0, amountLimit: [], authority: [] };
+    const action = (claims: unknown, path?: number[]): CrossReceipt => ({
+      ...base,
+      amount: "0",
+      kind: "action",
+      fromShard: 1,
+      toShard: 3,
+      token: "iost",
+      forward: { ...forward, ...(path ? { path } : {}), claims: claims as [] },
+    });
+    expect(() => checkReceipt(action([{ token: "gold", home: 1, def }]), N)).not.toThrow();
+    expect(() => checkReceipt(action([{ token: "gold", home: 0, def }], [0]), N)).not.toThrow();
+    for (const claims of [
+      [{ token: "gold", home: 0, def }],
+      [{ token: "gold", home: 3, def }],
+      [{ token: "gold", home: 1, def: { "m-token.iost-TIiost-supply": "i0@" } }],
+      [{ token: "Gold", home: 1, def: {} }],
+      [{ token: 7, home: 1, def: {} }],
+      [null],
+    ])
+      expect(() => checkReceipt(action(claims), N), JSON.stringify(claims)).toThrow(ReceiptRefused);
   });
 
   it("a credit of a symbol its target does not know is refunded, never merged", () => {

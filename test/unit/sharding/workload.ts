@@ -10,7 +10,9 @@ import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
 import type { PostedEvent } from "../../../src/sharding/events";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
-import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeyShard, shardOf, tokenShard } from "../../../src/sharding/placement";
+import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeyShard, shardOf } from "../../../src/sharding/placement";
+import { tokenHome } from "../../../src/sharding/directory";
+import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS, readLocks } from "../../../src/executor/locks";
 import { reads as rpc } from "../../../src/query/reads";
@@ -101,11 +103,11 @@ function placed(acc: string, count: number): number {
 }
 
 /** Where a read key lives on a chain of `count` shards (null: not one of the ids compared). */
-function homeOf(key: string, count: number): number | null {
+function homeOf(key: string, count: number, tokenAt: (sym: string) => number | null): number | null {
   if (key === "m-token.iost-TIiost-supply") return CONSENSUS_SHARD; // the chain's iost supply (docs/SHARDING.md)
-  // A token created by the workload: its definition and supply on its shard (docs/SHARDING.md "Tokens across shards").
+  // A token created by the workload: its definition and supply on its home (docs/SHARDING.md "Tokens across shards").
   const created = /^m-token\.iost-TI((?!iost-|ram-|contribute-)[a-z0-9_]+)-/.exec(key);
-  if (created) return tokenShard(created[1], count);
+  if (created) return tokenAt(created[1]);
   if (isTokenIndexKey(key)) return null; // a map's field list: per shard by design, not a read
   // token721.iost: every record of a token on its symbol's shard; a holder's list of symbols is per shard.
   const nft = /^m-token721\.iost-([^-]+)(?:-(.+))?$/.exec(key);
@@ -128,14 +130,19 @@ export type Reads = Map<string, { v: unknown; t: string; payer: string }>;
 /** Every read of the users and contracts: key → value and payer. */
 export function reads(chain: SimChain): Reads {
   const out: Reads = new Map();
-  for (const s of chain.shards)
+  const count = chain.shards.length;
+  for (const s of chain.shards) {
+    // A token's home as this shard knows it: its own, once it created the token or was granted it.
+    const state = new State(s.store);
+    const tokenAt = (sym: string) => tokenHome(state, count, sym);
     for (const key of s.store.keys()) {
-      if (homeOf(key, chain.shards.length) !== s.index) continue;
+      if (homeOf(key, count, tokenAt) !== s.index) continue;
       const raw = s.store.get(key)!;
       // A map's field index (`@f1@f2`) is not an encoded value: compared as stored.
       const d = raw.startsWith("@") || isMapIndex(key) ? undefined : decodeValue(raw);
       out.set(key, d ? { v: d.value.v, t: d.value.t, payer: d.payer ?? "" } : { v: raw, t: "index", payer: "" });
     }
+  }
   return out;
 }
 
@@ -277,7 +284,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       const [, kind, who, field] = m;
       const v = decodeValue(s.store.get(key))?.value;
       // A token created later keeps its supply on its own shard; the others hold copies of its definition.
-      const counted = genesis.has(who) || tokenShard(who, chain.shards.length) === s.index;
+      const counted = genesis.has(who) || tokenHome(new State(s.store), chain.shards.length, who) === s.index;
       if (kind === "I" && field === "supply" && v?.t === "i" && counted) get(who).supply += v.v - (genesis.get(who) ?? 0n);
       else if (kind === "B" && v?.t === "i") get(field).held += v.v;
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
@@ -332,7 +339,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
-  NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard",
+  NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard: a synchronous read of a token another shard keeps",
   HALF_RAM: "a forwarded part's credit (or one of several) charges the publisher's RAM at home after the tx was decided, even short of it",
 } as const;
