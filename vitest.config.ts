@@ -138,7 +138,7 @@ export default defineConfig({
           hookTimeout: 240_000,
           fileParallelism: false,
           maxWorkers: 1,
-          isolate: false, // as e2e-alone
+          // Isolated per file: shared, a clean CI run's faults.test.ts met EADDRINUSE on a node's port.
           sequence: { concurrent: false, groupOrder: 1 },
         },
       },
