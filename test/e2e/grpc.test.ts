@@ -9,7 +9,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiService } from "../../scripts/grpc/bridge";
+import { grpcClient, txRequest } from "./helpers/grpc";
 import { startNode, type RunningNode } from "../../scripts/node";
 import { connect, get, KeyPair, newAccountTx, post, signTx, uniqueName, waitUntil, type Client } from "./helpers/sdk";
 import { blockHash, receiptMerkleRoot, txMerkleRoot } from "../../src/block/index";
@@ -26,7 +26,7 @@ let api: any;
 beforeAll(async () => {
   node = await startNode({ grpcPort: 0 });
   client = await connect(node.url);
-  api = new (apiService().ApiService as grpc.ServiceClientConstructor)(node.grpc as string, grpc.credentials.createInsecure());
+  api = grpcClient(node.grpc as string);
 });
 afterAll(async () => {
   api?.close();
@@ -51,29 +51,10 @@ async function ok(method: string, request: object): Promise<any> {
   return res;
 }
 
-/** A signed iost.js tx as iwallet's TransactionRequest (proto field names; int64 as decimal strings). */
-function request(tx: any): object {
-  const j = JSON.parse(JSON.stringify(tx));
-  return {
-    time: String(tx.time),
-    expiration: String(tx.expiration),
-    gas_ratio: j.gasRatio,
-    gas_limit: j.gasLimit,
-    delay: String(tx.delay),
-    chain_id: j.chain_id,
-    actions: j.actions.map((a: any) => ({ contract: a.contract, action_name: a.actionName, data: a.data })),
-    amount_limit: j.amount_limit,
-    signers: j.signers,
-    signatures: j.signatures,
-    publisher: j.publisher,
-    publisher_sigs: j.publisher_sigs,
-  };
-}
-
 /** Signs as admin, sends through SendTransaction, follows GetTxReceiptByTxHash as iwallet does. */
 async function send(tx: any): Promise<any> {
   signTx(client, tx, client.admin);
-  const sent = await ok("SendTransaction", request(tx));
+  const sent = await ok("SendTransaction", txRequest(tx));
   expect(sent.hash).toBe(sdkTxHash(tx)); // the same bytes, hash and checks as /sendTx
   return waitUntil(`receipt of ${sent.hash}`, async () => {
     const r = await call("GetTxReceiptByTxHash", { hash: sent.hash });
@@ -166,7 +147,7 @@ describe("iwallet's writes", () => {
   it("ExecTransaction answers a receipt without committing anything", async () => {
     const tx = client.iost.callABI(contract, "inc", [100]);
     signTx(client, tx, client.admin);
-    const receipt = await ok("ExecTransaction", request(tx));
+    const receipt = await ok("ExecTransaction", txRequest(tx));
     expect(receipt.status_code, receipt.message).toBe("SUCCESS");
     expect(receipt.returns).toEqual(['["105"]']);
     expect((await ok("GetContractStorage", { id: contract, key: "n", field: "", by_longest_chain: true })).data).toBe("5");
@@ -296,7 +277,7 @@ describe("errors as go-iost gives them", () => {
   it("a bad publisher signature: IOST's text in the gRPC status, the same as /sendTx, nothing sent", async () => {
     const tx = client.iost.callABI("token.iost", "transfer", ["iost", "admin", "producer000", "1", ""]);
     signTx(client, tx, client.admin);
-    const req: any = request(tx);
+    const req: any = txRequest(tx);
     const sig = Buffer.from(req.publisher_sigs[0].signature, "base64");
     sig[0] ^= 0x40;
     req.publisher_sigs[0].signature = sig.toString("base64");
@@ -314,7 +295,7 @@ describe("errors as go-iost gives them", () => {
     tx.setChainID(1024);
     tx.publisher_sigs = [];
     client.admin.signTx(tx);
-    const failure = (await call("SendTransaction", request(tx))) as Failure;
+    const failure = (await call("SendTransaction", txRequest(tx))) as Failure;
     expect(failure.details).toMatch(/invalid chain_id, should be 1020, yours:1024/);
   });
 
