@@ -42,7 +42,7 @@ export interface LockEntry {
   outer?: LockEntry[];
 }
 
-/** A forwarded part that went on to a third shard: what it owes the shard that sent it. */
+/** A forwarded part that went on to a third shard (or awaits its credit's half): what it owes the shard that sent it. */
 export interface Relay {
   /** Its settle, completed when the next part's settle comes back. */
   settle: CrossReceipt;
@@ -57,6 +57,12 @@ export interface Relay {
   /** Its own part: result and changes of the publisher's ram.iost records. */
   result: ForwardResult;
   ramRecords: Record<string, string>;
+  /**
+   * A chain's last part waiting for the half of its credit that decides the tx (forwarded.ts reserveHalf),
+   * not for a next part: the publisher's free RAM it reserved for the half (bytes, decimal text). Its own
+   * settle is held, complete, as the first of `held`.
+   */
+  half?: string;
 }
 
 export type LockTable = Record<string, LockEntry>;
@@ -125,7 +131,7 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
 }
 
 /** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones in key order. */
-function addUp(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
+export function addUp(a: Record<string, string>, b: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     const v = BigInt(a[k] ?? "0") + BigInt(b[k] ?? "0");

@@ -172,6 +172,19 @@ export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
   return out.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
 }
 
+/**
+ * Whether `r` is a credit whose receiver's half may charge its publisher RAM there (docs/SHARDING.md "A
+ * credit's RAM"): a frozen list rewritten under its name, a new balance record of a token that has a payer
+ * (every token but iost and ram of an account).
+ */
+export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
+  return (
+    r.kind === "credit" &&
+    r.payer?.publisher === publisher &&
+    (r.freezeUntil !== undefined || !["iost", "ram"].includes(r.token) || r.account.startsWith("Contract"))
+  );
+}
+
 /** Whether `r` is a forwarded part's credit to a third shard, whose settle goes to the tx's home (`halves`). */
 export function settlesAtHome(r: CrossReceipt): boolean {
   return r.kind === "credit" && r.payer?.third === true;

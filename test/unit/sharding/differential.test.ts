@@ -615,7 +615,6 @@ const CASES: Case[] = [
  */
 const { TOKEN_IN_CONTRACT, NFT_IN_CONTRACT, HALF_RAM, RETURN } = REASON;
 const KNOWN: Record<string, string> = {
-  "reward contract issues medal to a caller of another shard short of RAM": HALF_RAM,
   "reward contract deployed on another shard than its token's: it creates gem in init": TOKEN_IN_CONTRACT,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
   "a chain's last part charges RAM to a co-signer of a shard the chain left": RETURN,
