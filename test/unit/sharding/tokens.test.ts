@@ -112,6 +112,27 @@ describe("a token created after genesis (simulator)", () => {
     expect(chain.supplyGaps()).toEqual({ gold: "108 − 109" });
   });
 
+  it("an issue forwarded to the token's shard for an account of a third shard: the half decides the tx there, one claiming more RAM than reserved is refused", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3 with the creator's free RAM
+    chain.step({ time: BLOCK_TIME }); // shard 3: issued; the credit takes what is left of the RAM escrow as its reservation
+    const [credit] = chain.inFlight().filter((r) => r.kind === "credit");
+    expect(credit).toMatchObject({ fromShard: 3, toShard: 2, payer: { publisher: creator, reserve: {} } });
+    expect(credit.payer!.third).toBeUndefined();
+    expect(chain.inFlight().filter((r) => r.kind === "settle")).toEqual([]); // shard 3's settle waits for the half
+    const reserved = credit.payer!.reserve!.ram;
+    chain.step({ time: BLOCK_TIME }); // shard 2: the half ran, its settle goes back to shard 3
+    const [half] = chain.inFlight().filter((r) => r.kind === "settle");
+    expect(half).toMatchObject({ toShard: 3, message: "", result: { credit: { publisher: creator, reserved } } });
+    expect(BigInt(half.result!.ramUsage[creator])).toBeGreaterThan(0n);
+    // A half claiming more of the publisher's RAM than shard 3 reserved would give RAM nobody had.
+    half.result!.ramUsage[creator] = String(BigInt(reserved) + 1n);
+    expect(() => chain.step({ time: BLOCK_TIME })).toThrow(ReceiptRefused);
+  });
+
   it("issue and create inside a contract of another shard than the token's fail clearly, nothing changes", () => {
     const chain = new SimChain(config(), N);
     run(chain, create(creator, "gold"));
