@@ -14,7 +14,9 @@
  * locked the same way on its shard, with the settle it owes the shard before
  * it (`relay`): the next part's settle unlocks it (or undoes it) and sends that
  * settle back, the two parts' results combined, so the chain settles back
- * along itself and the home decides last.
+ * along itself and the home decides last. A chain's last part whose credit's
+ * half may charge the publisher RAM is locked the same way until that half
+ * settles (`Relay.half`), its own settle held complete meanwhile.
  *
  * Everything lives in state rows (committed with the chunk), so a shard
  * Durable Object evicted between blocks resumes with its locks, undo records

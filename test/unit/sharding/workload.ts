@@ -330,6 +330,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
 export const REASON = {
   TOKEN_IN_CONTRACT: "token.iost create and issue inside a contract run only on the token's shard",
   NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard",
-  HALF_RAM: "a forwarded part's credit (or one of several) charges the publisher's RAM at home after the tx was decided, even short of it",
+  HALF_RAM: "several credits whose halves may charge the publisher's RAM charge it after the tx was decided, even short of it",
   RETURN: "RAM a later part charges to a co-signer of a shard the chain left",
 } as const;
