@@ -305,8 +305,8 @@ describe("four shards: an atomic tx across evictions", () => {
       );
     const balance = async (name: string, sym: string) => ((await at(shardOf(name, N)).read("getTokenBalance", name, sym)) as { balance: number }).balance;
     // A symbol of neither the caller's shard nor admin's: the issues run there, their credits leave for the others.
-    const sym = ["tin", "lead", "zinc", "iron", "opal", "ruby", "onyx", "jade"].find((t) => ![side, a].includes(tokenShard(t, N)))!;
-    const far = tokenShard(sym, N);
+    const sym = ["tin", "lead", "zinc", "iron", "opal", "ruby", "onyx", "jade"].find((t) => ![side, a].includes(tokenShard(t, N)!))!;
+    const far = tokenShard(sym, N)!;
     await c.coord.chainInfo();
     const create = makeTx({ actions: [...signUp(caller, 20_000, "500"), ...signUp(payee)] });
     await at(a).submitTx(create.bytes, create.hash);
