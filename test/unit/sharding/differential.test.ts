@@ -632,6 +632,15 @@ const CASES: Case[] = [
     "an unpledge for an account of another shard by a publisher with RAM for its refund",
     () => txBy(on(2), [act("gas.iost", "unpledge", [on(2), on(0, 1), "1"])]),
   ],
+  // A home part's credit held until its forwarded part settles is charged after the decision (KNOWN: HALF_RAM).
+  [
+    "a holder of medal keeps one byte less than a new medal record (lent to an account of its shard)",
+    () => txBy(on(3, 1), [act("ram.iost", "lend", [on(3, 1), on(3), Number(freeRam(one, on(3, 1))) - (MEDAL_RECORD - 1)])]),
+  ],
+  [
+    "medal moved at home to an account of another shard, then a forwarded call, by a publisher one byte short of its RAM",
+    () => txBy(on(3, 1), [act("token.iost", "transfer", ["medal", on(3, 1), on(0, 4), "1", ""]), call(0, "put", ["held", "1"])]),
+  ],
   // Two halves charging one publisher: one shard checks their RAM together (KNOWN: HALF_RAM).
   ...tight("a new iron record", GOLD_RECORD, GOLD_RECORD, "a token issued by a forwarded part to two accounts of a third shard", () =>
     txBy(TIGHT, [act("token.iost", "issue", ["iron", on(0, 4), "1"]), act("token.iost", "issue", ["iron", on(0, 6), "1"])]),
@@ -645,6 +654,7 @@ const CASES: Case[] = [
  */
 const { TOKEN_IN_CONTRACT, NFT_IN_CONTRACT, HALF_RAM, RETURN } = REASON;
 const KNOWN: Record<string, string> = {
+  "medal moved at home to an account of another shard, then a forwarded call, by a publisher one byte short of its RAM": HALF_RAM,
   "a token issued by a forwarded part to two accounts of a third shard by a publisher with exactly its RAM": HALF_RAM,
   "reward contract deployed on another shard than its token's: it creates gem in init": TOKEN_IN_CONTRACT,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
