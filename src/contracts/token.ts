@@ -348,16 +348,18 @@ function requireConsensusToken(h: Host, sym: string): void {
 
 /**
  * The shard an account receiving tokens lives on when not this one, else null.
- * Unlike remoteShard, a forwarded part's publisher counts as remote (its
- * escrow holds only plain iost here: a frozen or issued amount must go home)
- * but for the tokens whose records it holds here (`carried`, forward.ts),
- * and Proof of Believability's contracts live on the consensus shard. Every
+ * Unlike remoteShard, a forwarded part's publisher counts as remote (an
+ * issued or frozen amount of a token whose records stay home must go home)
+ * but for iost, whose balance and frozen list its escrow holds here (a frozen
+ * refund charges the list's RAM with the part's, as one shard's doPay does),
+ * and the tokens whose records it holds here (`carried`, forward.ts), and
+ * Proof of Believability's contracts live on the consensus shard. Every
  * account's `contribute` is here (the consensus shard).
  */
 function receiverShard(h: Host, sym: string, to: string): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || sym === CONSENSUS_TOKEN) return null;
-  if (h.tx.guest && to === h.tx.publisher && placedByName(to) && !h.tx.carried?.has(sym)) {
+  if (h.tx.guest && to === h.tx.publisher && placedByName(to) && sym !== "iost" && !h.tx.carried?.has(sym)) {
     const home = shardOf(to, sh.count);
     return home === sh.index ? null : home;
   }

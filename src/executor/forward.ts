@@ -295,10 +295,11 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   const signerRam = r.forward!.actions.length > 0 ? escrowSigners(h) : undefined;
   if (signerRam) r.signerRam = signerRam;
   const ram = balanceOf(h.state, "ram", pub);
+  // "0" too: the part holds all the RAM the publisher has free, so the last part can reserve a credit's half from it.
+  r.ram = ram.toString();
   if (ram <= 0n) return;
   const payer = balancePayer(h.state, "ram", pub);
   addBalance(h.state, "ram", pub, -ram);
-  r.ram = ram.toString();
   if (payer !== "") r.forward!.ramPayer = payer;
 }
 

@@ -20,7 +20,9 @@
  * records (docs/SHARDING.md "Atomic txs", returns). On a symbol's shard the
  * part first decides the tx's claims of that symbol (forward.ts grantClaims:
  * docs/SHARDING.md "Tokens across shards"), and a part that created a token
- * off its symbol's shard sends the claim on.
+ * off its symbol's shard sends the claim on. The last part's credit whose
+ * half may charge the publisher RAM takes what is left of its RAM escrow
+ * along and decides the tx the same way (reserveHalf).
  */
 import { NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
@@ -45,7 +47,7 @@ import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
-import { ramRecordKey } from "../sharding/receipts.js";
+import { chargesPublisher, ramRecordKey } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { doPay, ramUsageOf } from "./index.js";
@@ -60,6 +62,24 @@ export function recordValue(raw: string | undefined): bigint {
 function withoutDebt(f: Forwarded): Forwarded {
   const { debt: _, spent: __, claims: ___, ...rest } = f;
   return rest;
+}
+
+/**
+ * The one credit of a chain's last part whose receiver's half may charge the publisher RAM, given the
+ * publisher's free RAM left (`ram`, out of its escrow) as its reservation and the RAM the tx charged it
+ * (`paid`, for IOST's message); the part waits for the half to decide the tx (incoming.ts). Several such
+ * halves would each need the others' bytes, and an announce must reach the other shards before the half
+ * (docs/SHARDING.md "Not done yet"): those are charged when they settle, as before.
+ */
+function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefined {
+  const pub = h.tx.publisher;
+  const charging = h.outbox.filter((x) => chargesPublisher(x, pub));
+  if (charging.length !== 1 || h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
+  const c = charging[0];
+  // It settles back here, not at the home: this part sends the half home with its own settle.
+  const { atHome: _, third: __, ...payer } = c.payer!;
+  c.payer = { ...payer, reserve: { ram: ram.toString(), paid: paid.toString() } };
+  return c;
 }
 
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
@@ -86,6 +106,7 @@ export function runForwarded(
   onward?: CrossReceipt;
   /** With `onward`: the co-signers of this shard whose RAM the settle coming back hands back here. */
   escrowed?: string[];
+  reserve?: CrossReceipt;
 } {
   const f = r.forward!;
   const shard = block.shard!.index;
@@ -154,6 +175,7 @@ export function runForwarded(
   };
   let onward: CrossReceipt | undefined;
   let escrowed: string[] | undefined;
+  let reserve: CrossReceipt | undefined;
   state.checkpoint();
   try {
     const [leftover, ram, frozen, tokens, signersLeft] = asGuest(
@@ -268,7 +290,7 @@ export function runForwarded(
             amount: left.toString(),
             ...(frozenLeft === undefined ? {} : { frozen: frozenLeft }),
             ...(tokensLeft === undefined ? {} : { tokens: tokensLeft }),
-            ...(ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
+            ...(r.ram !== undefined || ramLeft > 0n ? { ram: ramLeft.toString() } : {}),
             ...(Object.keys(signers).length > 0 ? { signerRam: signers } : {}),
             ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
             message: "",
@@ -287,7 +309,10 @@ export function runForwarded(
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
-        return [left, ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
+        // The last part holds all the publisher's free RAM: what is left is reserved for a credit's half that may
+        // charge it, which decides the tx where its bytes are known (docs/SHARDING.md "A credit's RAM").
+        reserve = next || r.ram === undefined ? undefined : reserveHalf(h, ramLeft, ramPaid);
+        return [left, reserve ? 0n : ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
       },
     );
     state.release();
@@ -302,6 +327,8 @@ export function runForwarded(
       outgoing: h.outbox,
       result: result(true),
       ...(onward ? { onward, ...(escrowed && escrowed.length > 0 ? { escrowed: [...new Set(escrowed)].sort() } : {}) } : {}),
+      ...(onward ? { onward } : {}),
+      ...(reserve ? { reserve } : {}),
     };
   } catch (e) {
     state.rollback();

@@ -20,6 +20,7 @@ import {
   type ForwardResult,
   freeOf,
   givesRamBack,
+  ReceiptRefused,
   SETTLE,
   type Settlement,
   settleOf,
@@ -30,7 +31,7 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { recordValue, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { DEFERRED, LOCKS, lockTx, readLocks, relayed, unlockTx } from "./locks.js";
+import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 
 function isAccount(db: ContractDB, name: string): boolean {
   return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
@@ -187,6 +188,40 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 }
 
 /**
+ * What a chain's last part sends when the half of the credit that decides its tx settled (`s`): its own
+ * settle, held complete until now, with the half's bytes paid from the RAM it reserved (the rest back to
+ * the publisher's free RAM at home, the bytes to its used RAM), or, when the half failed (the part was
+ * undone), the failure and the whole escrow it was sent; and the half to the tx's home, which charges
+ * its gas (the settle told the home to await it). The reserved bytes are this shard's record, not the
+ * half's: a half claiming more than that is refused.
+ */
+function halfDecided(x: Relay, s: CrossReceipt, held: CrossReceipt[], home: number): CrossReceipt[] {
+  const pub = x.settle.account;
+  const f = s.result!;
+  const bytes = BigInt(f.ramUsage[pub] ?? "0");
+  const reserved = BigInt(x.half!);
+  const { status: _, ...gas } = f;
+  const half = { ...s, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
+  if (s.message !== "") return [withHalves(relayed(x, { ...s, result: { ...f, gasUsed: 0 } }), held, 1), half, ...held];
+  if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
+  const [settle, ...rest] = held;
+  const { ram: __, ...back } = settle;
+  const { ramPaid, ...part } = settle.result!;
+  const paid = BigInt(ramPaid ?? "0") + bytes;
+  // Every payer's bytes join the part's: the publisher's from its reservation, others' were paid where the half ran.
+  const result = { ...part, ramUsage: addUp(part.ramUsage, f.ramUsage) };
+  return [
+    {
+      ...back,
+      ...(reserved > bytes ? { ram: (reserved - bytes).toString() } : {}),
+      result: { ...result, ...(paid !== 0n ? { ramPaid: paid.toString() } : {}) },
+    },
+    half,
+    ...rest,
+  ];
+}
+
+/**
  * Applies a chunk's incoming receipts in their canonical order (by source
  * shard, then as the source emitted them), skipping ids in `seen`
  * (a receipt is applied once). Returns the receipts to send on (settles, and
@@ -219,7 +254,8 @@ export function applyIncoming(
       if (pass === 0 && (seen(r.id) || done.has(r.id))) continue;
       done.add(r.id);
       // A settle, or a part of a tx whose actions came back here, may touch what its own tx locked.
-      guard?.watch(r.kind === "settle" || r.kind === "action" ? r.txHash : null);
+      // So may a credit's half that decides its tx (forwarded.ts reserveHalf): that tx waits for it.
+      guard?.watch(r.kind === "settle" || r.kind === "action" || r.payer?.reserve ? r.txHash : null);
       state.checkpoint();
       const out: CrossReceipt[] = [];
       let settlement: Settlement | null = null;
@@ -271,6 +307,24 @@ export function applyIncoming(
           };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
+        } else if (ran.reserve) {
+          // Its credit's half decides the tx (forwarded.ts reserveHalf): this part is undoable, its settle (complete,
+          // awaiting the half too, which it sends home) and other receipts held, until the half settles here.
+          const others = ran.outgoing.filter((x) => x !== ran.reserve);
+          const relay = {
+            settle: settleOf(r, shard),
+            escrow: r.amount,
+            ram: r.ram ?? "0",
+            ...(r.signerRam ? { signerRam: r.signerRam } : {}),
+            frozen: r.frozen,
+            tokens: r.tokens,
+            // For a failure only: what the part used (its charges are in the held settle).
+            result: { ...ran.result, ramUsage: {} },
+            ramRecords: {},
+            half: ran.reserve.payer!.reserve!.ram,
+          };
+          lockTx(state, r.txHash, r.account, [withHalves(settle, others, 1), ...others], relay);
+          out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
       } else if (r.kind === "credit") {
         // A symbol is created once on the chain (on its shard, which announced it before any credit of
@@ -337,7 +391,10 @@ export function applyIncoming(
         const { held, locked, relay } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
         const undone = locked && !ok;
         unlocked ||= locked;
-        if (relay) {
+        if (relay?.half !== undefined) {
+          // A chain's last part whose credit's half decided the tx: its settle goes back, the half home.
+          out.push(...halfDecided(relay, r, held, shardOf(relay.settle.account, block.shard!.count)));
+        } else if (relay) {
           // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's. The
           // escrow of this shard's co-signers stops here (undone with the part when it failed).
           const back = relayed(relay, r);

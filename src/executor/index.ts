@@ -21,7 +21,7 @@ import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
+import { chargesPublisher, type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { carriesRam, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
@@ -441,14 +441,7 @@ export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: Block
  */
 function reserveRam(h: Host): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  const charging = h.outbox.filter(
-    (r) =>
-      r.kind === "credit" &&
-      r.payer?.publisher === pub &&
-      !r.payer.atHome &&
-      !r.payer.third &&
-      (r.freezeUntil !== undefined || !["iost", "ram"].includes(r.token) || r.account.startsWith("Contract")),
-  );
+  const charging = h.outbox.filter((r) => chargesPublisher(r, pub) && !r.payer!.atHome && !r.payer!.third);
   // Several halves would each need the others' RAM to decide, and a token's or an account's announce
   // must reach the other shards before (and whatever) the half decides: docs/SHARDING.md "Not done yet".
   const announces = h.outbox.some((r) => r.kind === "token" || r.kind === "register");

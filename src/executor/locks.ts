@@ -14,7 +14,9 @@
  * locked the same way on its shard, with the settle it owes the shard before
  * it (`relay`): the next part's settle unlocks it (or undoes it) and sends that
  * settle back, the two parts' results combined, so the chain settles back
- * along itself and the home decides last.
+ * along itself and the home decides last. A chain's last part whose credit's
+ * half may charge the publisher RAM is locked the same way until that half
+ * settles (`Relay.half`), its own settle held complete meanwhile.
  *
  * Everything lives in state rows (committed with the chunk), so a shard
  * Durable Object evicted between blocks resumes with its locks, undo records
@@ -42,7 +44,7 @@ export interface LockEntry {
   outer?: LockEntry[];
 }
 
-/** A forwarded part that went on to a third shard: what it owes the shard that sent it. */
+/** A forwarded part that went on to a third shard (or awaits its credit's half): what it owes the shard that sent it. */
 export interface Relay {
   /** Its settle, completed when the next part's settle comes back. */
   settle: CrossReceipt;
@@ -59,6 +61,12 @@ export interface Relay {
   /** Its own part: result and changes of the publisher's ram.iost records. */
   result: ForwardResult;
   ramRecords: Record<string, string>;
+  /**
+   * A chain's last part waiting for the half of its credit that decides the tx (forwarded.ts reserveHalf),
+   * not for a next part: the publisher's free RAM it reserved for the half (bytes, decimal text). Its own
+   * settle is held, complete, as the first of `held`.
+   */
+  half?: string;
 }
 
 export type LockTable = Record<string, LockEntry>;
@@ -127,7 +135,7 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
 }
 
 /** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones (`zeros`: all) in key order. */
-function addUp(a: Record<string, string>, b: Record<string, string>, zeros = false): Record<string, string> {
+export function addUp(a: Record<string, string>, b: Record<string, string>, zeros = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     const v = BigInt(a[k] ?? "0") + BigInt(b[k] ?? "0");

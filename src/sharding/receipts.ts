@@ -91,10 +91,11 @@ export interface CrossReceipt {
    * pays there), and which token.iost action sent it. Sent by a tx at home, its settle's `result`
    * reports it; sent by a forwarded part to the publisher's home (`atHome`), it is charged there;
    * sent by a forwarded part to any other shard (`third`), its settle takes it to the home.
-   * `reserve`: the tx at home is locked until this half settles (executor/locks.ts), with the
-   * publisher's free RAM left after its home part (`ram`) reserved for it, the RAM that part charged
-   * it (`paid`, for IOST's message) and its events, posted only if the half can be paid
-   * (docs/SHARDING.md "A credit's RAM").
+   * `reserve`: the tx at home (or the chain's last part that sent it, forwarded.ts reserveHalf, neither
+   * `atHome` nor `third`: it settles back there) is locked until this half settles (executor/locks.ts),
+   * with the publisher's free RAM left after its home part (or its RAM escrow after the last part's
+   * doPay: `ram`) reserved for it, the RAM the tx charged it so far (`paid`, for IOST's message) and a
+   * home part's events, posted only if the half can be paid (docs/SHARDING.md "A credit's RAM").
    */
   payer?: {
     publisher: string;
@@ -183,6 +184,19 @@ export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-
  */
 export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
   return out.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
+}
+
+/**
+ * Whether `r` is a credit whose receiver's half may charge its publisher RAM there (docs/SHARDING.md "A
+ * credit's RAM"): a frozen list rewritten under its name, a new balance record of a token that has a payer
+ * (every token but iost and ram of an account).
+ */
+export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
+  return (
+    r.kind === "credit" &&
+    r.payer?.publisher === publisher &&
+    (r.freezeUntil !== undefined || !["iost", "ram"].includes(r.token) || r.account.startsWith("Contract"))
+  );
 }
 
 /** Whether `r` is a forwarded part's credit to a third shard, whose settle goes to the tx's home (`halves`). */

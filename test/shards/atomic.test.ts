@@ -11,14 +11,16 @@
  * sends along and the settle brings back ("Co-signers' RAM escrow"),
  * and a token a contract creates off its symbol's shard is claimed there the
  * same way, two claims of one symbol in one block deciding one winner across
- * evictions ("Tokens across shards").
+ * evictions ("Tokens across shards"). An issue forwarded to its token's shard
+ * whose credit's half charges the publisher RAM elsewhere is decided by that
+ * half ("A credit's RAM").
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
 import { LOCKS } from "../../src/executor/locks";
-import { shardOf } from "../../src/sharding/placement";
+import { shardOf, tokenShard } from "../../src/sharding/placement";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 
@@ -413,5 +415,74 @@ module.exports = Reward;`;
       ),
     );
     expect(locks).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  test("an issue forwarded to its token's shard for accounts of other shards, objects evicted while the part waits for the half: the half decides the tx, short of RAM undone", async () => {
+    const c = newChain("half");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    const locks = (i: number) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(key: string): string | undefined } }).kv.get(LOCKS),
+      );
+    const balance = async (name: string, sym: string) => ((await at(shardOf(name, N)).read("getTokenBalance", name, sym)) as { balance: number }).balance;
+    // A symbol of neither the caller's shard nor admin's: the issues run there, their credits leave for the others.
+    const sym = ["tin", "lead", "zinc", "iron", "opal", "ruby", "onyx", "jade"].find((t) => ![side, a].includes(tokenShard(t, N)!))!;
+    const far = tokenShard(sym, N)!;
+    await c.coord.chainInfo();
+    const create = makeTx({ actions: [...signUp(caller, 20_000, "500"), ...signUp(payee)] });
+    await at(a).submitTx(create.bytes, create.hash);
+    await tick(c, 3);
+    const made = makeTx({
+      publisher: caller,
+      actions: [{ contract: "token.iost", actionName: "create", data: JSON.stringify([sym, caller, 1000, { decimal: 0 }]) }],
+    });
+    await at(side).submitTx(made.bytes, made.hash);
+    await tick(c, 4);
+    expect(await at(side).getTxReceipt(made.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const issue = (to: string) =>
+      makeTx({ publisher: caller, actions: [{ contract: "token.iost", actionName: "issue", data: JSON.stringify([sym, to, "5"]) }] });
+    const ram0 = await balance(caller, "ram");
+    // Home (side) → far: issued there, the credit to admin's shard carries the caller's RAM left; its settle comes
+    // back to far, which then settles home: five blocks, every object restarting at each.
+    const ok = issue("admin");
+    expect(await at(side).submitTx(ok.bytes, ok.hash)).toEqual({ hash: ok.hash });
+    for (let b = 0; b < 4; b++) {
+      await tick(c);
+      await abortAllDurableObjects();
+      expect(await at(side).getTxReceipt(ok.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    }
+    await tick(c);
+    const r = (await at(side).getTxReceipt(ok.hash)) as { status_code: string; ram_usage: Record<string, string> };
+    expect(r).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const bytes = Number(r.ram_usage[caller]);
+    expect(bytes).toBeGreaterThan(0);
+    expect([await balance("admin", sym), await balance(caller, "ram")]).toEqual([5, ram0 - bytes]);
+    expect(await Promise.all([0, 1, 2, 3].map(locks))).toEqual([undefined, undefined, undefined, undefined]);
+
+    // Left with one byte less than payee's new record (its key holds the name, a byte longer than admin's): the half
+    // fails where it lands (the caller's home), far's part is undone, the receipt is one shard's.
+    const need = bytes + payee.length - "admin".length;
+    const sell = makeTx({
+      publisher: caller,
+      actions: [{ contract: "ram.iost", actionName: "sell", data: JSON.stringify([caller, caller, ram0 - bytes - (need - 1)]) }],
+    });
+    await at(side).submitTx(sell.bytes, sell.hash);
+    await tick(c, 2);
+    expect(await balance(caller, "ram")).toBe(need - 1);
+    const short = issue(payee);
+    await at(side).submitTx(short.bytes, short.hash);
+    for (let b = 0; b < 5; b++) {
+      await tick(c);
+      await abortAllDurableObjects();
+    }
+    expect(await at(side).getTxReceipt(short.hash)).toMatchObject({
+      status_code: "BALANCE_NOT_ENOUGH",
+      message: `balance not enough after executing actions: pay ram failed. id: ${caller} need ${need}, actual ${need - 1}`,
+    });
+    expect([await balance(payee, sym), await balance(caller, "ram")]).toEqual([0, need - 1]);
+    const supply = (await at(far).read("getTokenInfo", sym)) as { current_supply: string };
+    expect(supply.current_supply).toBe("5");
+    expect(await Promise.all([0, 1, 2, 3].map(locks))).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

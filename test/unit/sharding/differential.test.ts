@@ -104,13 +104,14 @@ const SHORT = on(1, 4);
 
 /** A publisher of shard 1 whose free RAM is set to what a credit's half charges it on another shard, or a byte less. */
 const TIGHT = on(1, 8);
-/** The bytes of a new balance record of gold (paid by TIGHT) and of a new frozen iost list of one entry. */
+/** The bytes of a new balance record of a 4-letter token (paid by TIGHT), of medal, and of a new frozen iost list of one entry. */
 const GOLD_RECORD = 43;
+const MEDAL_RECORD = 45;
 const FROZEN_LIST = 85;
 
-/** TIGHT buys RAM, keeps `keep` bytes of it (`what`'s exactly, or one less), then runs `tx`. */
-const tight = (what: string, keep: number, name: string, tx: () => Tx): Case[] => {
-  const exact = keep === (what.includes("gold") ? GOLD_RECORD : FROZEN_LIST);
+/** TIGHT buys RAM, keeps `keep` bytes of it (`what`'s, `bytes`, exactly, or one less), then runs `tx`. */
+const tight = (what: string, bytes: number, keep: number, name: string, tx: () => Tx): Case[] => {
+  const exact = keep === bytes;
   return [
     [`${name}: its publisher buys RAM`, () => txBy(TIGHT, [act("ram.iost", "buy", [TIGHT, TIGHT, 1000])])],
     [
@@ -727,15 +728,53 @@ const CASES: Case[] = [
   ["iost frozen to an account of another shard by a caller short of RAM", () => txBy(SHORT, [freezeNow(SHORT, on(2, 4))])],
   // A credit's half charging its publisher RAM on the receiver's shard, with exactly that RAM left and one byte less.
   ["gold moved to a publisher of shard 1 with none yet", () => transferOf("gold", on(0), TIGHT, "6")],
-  ...tight("a new gold record", GOLD_RECORD, "gold moved to an account of another shard, its first record,", () => transferOf("gold", TIGHT, on(0, 7), "1")),
-  ...tight("a new gold record", GOLD_RECORD - 1, "gold moved to another account of another shard, its first record,", () =>
+  ...tight("a new gold record", GOLD_RECORD, GOLD_RECORD, "gold moved to an account of another shard, its first record,", () =>
+    transferOf("gold", TIGHT, on(0, 7), "1"),
+  ),
+  ...tight("a new gold record", GOLD_RECORD, GOLD_RECORD - 1, "gold moved to another account of another shard, its first record,", () =>
     transferOf("gold", TIGHT, on(0, 6), "1"),
   ),
-  ...tight("a new frozen list", FROZEN_LIST, "iost frozen to an account of another shard, its first frozen list,", () =>
+  ...tight("a new frozen list", FROZEN_LIST, FROZEN_LIST, "iost frozen to an account of another shard, its first frozen list,", () =>
     txBy(TIGHT, [freezeNow(TIGHT, on(0, 7))]),
   ),
-  ...tight("a new frozen list", FROZEN_LIST - 1, "iost frozen to another account of another shard, its first frozen list,", () =>
+  ...tight("a new frozen list", FROZEN_LIST, FROZEN_LIST - 1, "iost frozen to another account of another shard, its first frozen list,", () =>
     txBy(TIGHT, [freezeNow(TIGHT, on(0, 5))]),
+  ),
+  // A forwarded part's credit whose half charges the publisher RAM: the last part reserves what is left of its RAM
+  // escrow for the half, which decides the tx (docs/SHARDING.md "A credit's RAM"; short of it: the medal case above).
+  ...tight("a new medal record", MEDAL_RECORD, MEDAL_RECORD, "reward contract of another shard issues medal to its caller, its first record,", () =>
+    claim(TIGHT, "medal"),
+  ),
+  // iron's shard is 3: TIGHT (shard 1) creates it there, then issues it to accounts of shard 0.
+  [
+    "a token of shard 3 created by a publisher of shard 1",
+    () => txBy(TIGHT, [act("ram.iost", "buy", [TIGHT, TIGHT, 1000]), act("token.iost", "create", ["iron", TIGHT, 1000, { decimal: 0 }])]),
+  ],
+  ...tight("a new iron record", GOLD_RECORD, GOLD_RECORD, "a token issued by a forwarded part to an account of a third shard, its first record,", () =>
+    txBy(TIGHT, [act("token.iost", "issue", ["iron", on(0, 2), "2"])]),
+  ),
+  ...tight("a new iron record", GOLD_RECORD, GOLD_RECORD - 1, "a token issued by a forwarded part to another account of a third shard, its first record,", () =>
+    txBy(TIGHT, [act("token.iost", "issue", ["iron", on(0, 3), "2"])]),
+  ),
+  // An unpledge's refund is frozen into the pledger's list, which its escrow holds there: one shard's doPay pays it.
+  ["a pledge for an account of another shard by a publisher short of RAM", () => txBy(on(2, 2), [act("gas.iost", "pledge", [on(2, 2), on(0, 1), "10"])])],
+  ["its unpledge, whose frozen refund's list the publisher cannot pay", () => txBy(on(2, 2), [act("gas.iost", "unpledge", [on(2, 2), on(0, 1), "5"])])],
+  [
+    "an unpledge for an account of another shard by a publisher with RAM for its refund",
+    () => txBy(on(2), [act("gas.iost", "unpledge", [on(2), on(0, 1), "1"])]),
+  ],
+  // A home part's credit held until its forwarded part settles is charged after the decision (KNOWN: HALF_RAM).
+  [
+    "a holder of medal keeps one byte less than a new medal record (lent to an account of its shard)",
+    () => txBy(on(3, 1), [act("ram.iost", "lend", [on(3, 1), on(3), Number(freeRam(one, on(3, 1))) - (MEDAL_RECORD - 1)])]),
+  ],
+  [
+    "medal moved at home to an account of another shard, then a forwarded call, by a publisher one byte short of its RAM",
+    () => txBy(on(3, 1), [act("token.iost", "transfer", ["medal", on(3, 1), on(0, 4), "1", ""]), call(0, "put", ["held", "1"])]),
+  ],
+  // Two halves charging one publisher: one shard checks their RAM together (KNOWN: HALF_RAM).
+  ...tight("a new iron record", GOLD_RECORD, GOLD_RECORD, "a token issued by a forwarded part to two accounts of a third shard", () =>
+    txBy(TIGHT, [act("token.iost", "issue", ["iron", on(0, 4), "1"]), act("token.iost", "issue", ["iron", on(0, 6), "1"])]),
   ),
 ];
 
@@ -746,7 +785,8 @@ const CASES: Case[] = [
  */
 const { NFT_IN_CONTRACT, HALF_RAM } = REASON;
 const KNOWN: Record<string, string> = {
-  "reward contract issues medal to a caller of another shard short of RAM": HALF_RAM,
+  "medal moved at home to an account of another shard, then a forwarded call, by a publisher one byte short of its RAM": HALF_RAM,
+  "a token issued by a forwarded part to two accounts of a third shard by a publisher with exactly its RAM": HALF_RAM,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
 };
 

@@ -228,9 +228,10 @@ describe("unpledge of a pledge for an account of another shard", () => {
   const gasOf = (chain: SimChain) => readGas(new ContractDB(new State(chain.shards[B].store)), user);
   /** Balances, frozen balances and in-flight amounts (SimChain.totalIost): the refund is one of them at every height. */
   const supply = (chain: SimChain) => chain.totalIost();
-  /** Pledges 100 for `user` (forwarded to B, settled home by height 3). */
+  /** Pledges 100 for `user` (forwarded to B, settled home by height 3), the pledger with RAM for its frozen refund's list. */
   const pledged = () => {
     const chain = new SimChain(simGenesis(USERS), N);
+    chain.submit(makeTx([act("ram.iost", "buy", [pledger, pledger, 1000])], { publisher: pledger, key, time: T }));
     chain.submit(gasTx("pledge", "100", "100", 1));
     for (let i = 0; i < 3; i++) chain.step();
     return chain;
@@ -243,16 +244,19 @@ describe("unpledge of a pledge for an account of another shard", () => {
     const before = gasOf(chain);
     const b0 = chain.iostBalance(pledger);
     chain.submit(gasTx("unpledge", "40", "0", 2));
-    chain.step({ crash: crashShard }); // home: forwarded
-    chain.step({ crash: crashShard }); // B: unpledged, the refund leaves as a frozen credit
+    chain.step({ crash: crashShard }); // home: forwarded, with the pledger's frozen list and free RAM
+    chain.step({ crash: crashShard }); // B: unpledged, the refund frozen into the list held there, its RAM paid as on one shard
     const after = gasOf(chain);
     expect(before.pledgeTotal.sub(after.pledgeTotal).toString()).toBe("40");
     expect(before.limit.sub(after.limit).toString()).toBe(Decimal.fromInt(40, 0).mul(GAS_LIMIT_PER_IOST).toString());
-    const credit = chain.inFlight().find((r) => r.kind === "credit")!;
-    expect(credit).toMatchObject({ toShard: A, account: pledger, counterpart: "gas.iost", amount: String(40n * 100_000_000n) });
+    expect(chain.inFlight().filter((r) => r.kind === "credit")).toEqual([]);
+    const settle = chain.inFlight().find((r) => r.kind === "settle")!;
+    expect(settle).toMatchObject({ toShard: A, account: pledger });
+    const refund = parseFreezeList((decodeValue(settle.frozen)!.value as { v: string }).v);
+    expect(refund).toMatchObject([{ Amount: 40n * 100_000_000n }]);
     expect(supply(chain)).toBe(total);
-    const ftime = BigInt(credit.freezeUntil!);
-    chain.step({ crash: crashShard }); // A: the frozen balance is written
+    const ftime = refund[0].Ftime;
+    chain.step({ crash: crashShard }); // A: the frozen balance comes home with the settle
     expect(frozen(chain, pledger)).toEqual([{ Amount: 40n * 100_000_000n, Ftime: ftime }]);
     expect(supply(chain)).toBe(total);
     chain.step({ crash: crashShard });
@@ -262,14 +266,18 @@ describe("unpledge of a pledge for an account of another shard", () => {
     expect(frozen(chain, pledger)).toHaveLength(1);
     expect(chain.iostBalance(pledger)).toBe(b0);
     for (const s of chain.shards) for (const [, times] of s.applied) expect(times).toBe(1);
-    const [, result] = [...chain.shards[A].results.values()];
+    const result = [...chain.shards[A].results.values()].at(-1)!;
     expect(result).toMatchObject({ pending: 0, failures: [] });
     expect(result.receipt?.statusCode).toBe("SUCCESS");
 
     // Frozen for IOST's 3 days from the block that unpledged (B's, a block after the tx's): spendable only then.
     expect(ftime - UNPLEDGE_FREEZE_NS).toBeGreaterThan(T);
     const spendAll = (time: bigint) =>
-      makeTx([act("token.iost", "transfer", ["iost", pledger, peer, `${(b0 + 40n * 100_000_000n) / 100_000_000n}`, ""])], { publisher: pledger, key, time });
+      makeTx([act("token.iost", "transfer", ["iost", pledger, peer, new Decimal(b0 + 40n * 100_000_000n, 8).toString(), ""])], {
+        publisher: pledger,
+        key,
+        time,
+      });
     chain.submit(spendAll(ftime - 2_000_000_000n));
     chain.step({ time: ftime - 1_000_000_000n });
     expect(chain.iostBalance(pledger)).toBe(b0);
@@ -294,7 +302,7 @@ describe("unpledge of a pledge for an account of another shard", () => {
     expect(gasOf(chain)).toEqual(before);
     expect(chain.iostBalance(pledger)).toBe(b0);
     expect(frozen(chain, pledger)).toEqual([]);
-    const [, result] = [...chain.shards[A].results.values()];
+    const result = [...chain.shards[A].results.values()].at(-1)!;
     expect(result.failures).toHaveLength(1);
     expect(result.failures[0]).toContain("you cannot unpledge more than your pledge 101 > 100");
   });

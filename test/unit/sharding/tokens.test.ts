@@ -82,7 +82,8 @@ describe("a token created after genesis (simulator)", () => {
       ]);
     expect(supply(chain, "gold")).toBe(0n);
 
-    const issued = run(chain, txBy(creator, [act("token.iost", "issue", ["gold", creator, "100"]), act("token.iost", "issue", ["gold", on(2), "10"])]));
+    // The issue to a third shard charges the publisher its new record there: the forwarded part waits for that half (5 blocks).
+    const issued = run(chain, txBy(creator, [act("token.iost", "issue", ["gold", creator, "100"]), act("token.iost", "issue", ["gold", on(2), "10"])]), 5);
     expect([issued.statusCode, issued.message]).toEqual(["SUCCESS", ""]);
     expect([tokenBalance(chain, "gold", creator), tokenBalance(chain, "gold", on(2)), supply(chain, "gold")]).toEqual([100n, 10n, 110n]);
 
@@ -109,6 +110,27 @@ describe("a token created after genesis (simulator)", () => {
     // The check is not vacuous: a balance nobody issued is a gap.
     chain.shards[1].store.put(`m-token.iost-TB${on(1)}-gold`, encodeValue(int(6n), ""));
     expect(chain.supplyGaps()).toEqual({ gold: "108 − 109" });
+  });
+
+  it("an issue forwarded to the token's shard for an account of a third shard: the half decides the tx there, one claiming more RAM than reserved is refused", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3 with the creator's free RAM
+    chain.step({ time: BLOCK_TIME }); // shard 3: issued; the credit takes what is left of the RAM escrow as its reservation
+    const [credit] = chain.inFlight().filter((r) => r.kind === "credit");
+    expect(credit).toMatchObject({ fromShard: 3, toShard: 2, payer: { publisher: creator, reserve: {} } });
+    expect(credit.payer!.third).toBeUndefined();
+    expect(chain.inFlight().filter((r) => r.kind === "settle")).toEqual([]); // shard 3's settle waits for the half
+    const reserved = credit.payer!.reserve!.ram;
+    chain.step({ time: BLOCK_TIME }); // shard 2: the half ran, its settle goes back to shard 3
+    const [half] = chain.inFlight().filter((r) => r.kind === "settle");
+    expect(half).toMatchObject({ toShard: 3, message: "", result: { credit: { publisher: creator, reserved } } });
+    expect(BigInt(half.result!.ramUsage[creator])).toBeGreaterThan(0n);
+    // A half claiming more of the publisher's RAM than shard 3 reserved would give RAM nobody had.
+    half.result!.ramUsage[creator] = String(BigInt(reserved) + 1n);
+    expect(() => chain.step({ time: BLOCK_TIME })).toThrow(ReceiptRefused);
   });
 
   const MAKER = `class M { init() {} issue(s, n) { blockchain.callWithAuth("token.iost", "issue", [s, tx.publisher, n]); } make(s) { blockchain.callWithAuth("token.iost", "create", [s, blockchain.contractName(), 10, {}]); } }
@@ -140,7 +162,8 @@ module.exports = M;`;
     expect([0, 1, 2, 3].map((s) => home(chain, s, "pearl"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 0n })));
     expect([0, 1, 2, 3].map((s) => raw(chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: id })));
     // Issued by the contract to callers of its shard and of the symbol's: the supply grows on its home.
-    for (const by of [creator, on(3)]) expect(run(chain, txBy(by, [act(id, "issue", ["pearl", "4"])])).statusCode).toBe("SUCCESS");
+    // The caller of shard 3's issue: its credit's half, charged on shard 3, decides the part first (two blocks more).
+    for (const by of [creator, on(3)]) expect(run(chain, txBy(by, [act(id, "issue", ["pearl", "4"])]), 6).statusCode).toBe("SUCCESS");
     expect([raw(chain, 0, "m-token.iost-TIpearl-supply"), raw(chain, 3, "m-token.iost-TIpearl-supply")]).toEqual([
       { t: "i", v: 8_0000_0000n },
       { t: "i", v: 0n },

@@ -340,5 +340,5 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  */
 export const REASON = {
   NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard: a synchronous read of a token another shard keeps",
-  HALF_RAM: "a forwarded part's credit (or one of several) charges the publisher's RAM at home after the tx was decided, even short of it",
+  HALF_RAM: "several credits whose halves may charge the publisher's RAM charge it after the tx was decided, even short of it",
 } as const;
