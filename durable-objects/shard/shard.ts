@@ -103,6 +103,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.shardIndex = shardIndexFromName(this.name);
       this.segments = new SegmentReader(env.ARCHIVE, this.name);
       this.ensureGenesis();
+      this.ensureTree();
       this.load();
       this.replay();
     });
@@ -124,7 +125,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       lib: () => this.lib,
       segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
-      root: () => this.root,
       headHash: () => (this.headBlock?.number === this.head ? this.headBlock.hash : this.lib === this.head ? this.libHash : ""),
       savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
@@ -172,7 +172,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.meta("genesis") !== undefined) return;
     this.ctx.storage.transactionSync(() => {
       const genesis = core.genesisInfo(this.config.genesis);
-      const root = core.applyGenesis(this.kv, this.config.genesis, this.place);
+      core.applyGenesis(this.kv, this.config.genesis, this.place);
+      const root = this.kv.seal();
       this.kv.flush(); // straight into state_kv: genesis is the first checkpoint
       const chunk: Chunk = {
         shard: this.shardIndex,
@@ -190,6 +191,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.setMeta("lib", "0");
       this.setMeta("genesis", "done");
     });
+    this.kv.flushed();
+  }
+
+  /**
+   * A store from before the authenticated state (migration 0008) has state but no tree: built once
+   * from `state_kv` (the checkpoint's state; the overlay replays onto it). Its later chunks carry
+   * the tree's root.
+   */
+  private ensureTree(): void {
+    if (this.sql.exec("SELECT 1 FROM state_nodes LIMIT 1").toArray().length > 0) return;
+    if (this.sql.exec("SELECT 1 FROM state_kv LIMIT 1").toArray().length === 0) return;
+    this.ctx.storage.transactionSync(() => this.kv.buildTree());
     this.kv.flushed();
   }
 
@@ -424,7 +437,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
           this.kv.flush();
           flushed = true;
         });
-        if (!("error" in reverted)) this.setMeta("checkpoint", String(reverted.head));
+        if (!("error" in reverted)) {
+          this.kv.revertTree(reverted.undone);
+          this.setMeta("checkpoint", String(reverted.head));
+        }
         return reverted;
       });
       if (flushed) this.kv.flushed();

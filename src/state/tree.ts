@@ -13,6 +13,7 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { base64Decode, base64Encode } from "../codec/base64.js";
 import { bit, EMPTY, innerHash, keyHash, leafHash, type Proof, valueHash } from "./proof.js";
+import { MemoryStore } from "./memory-store.js";
 import type { Store } from "./store.js";
 
 /** A child as its parent knows it: kind (Empty, Leaf, Inner) and hash. */
@@ -263,4 +264,9 @@ export class StateTree {
     if (r !== undefined) this.nodes.put(path + "1", r);
     return { leaf: false, l: childOf(l), r: childOf(r) };
   }
+}
+
+/** The root of exactly these key/values (a whole state, e.g. genesis), built in memory. */
+export function treeRoot(entries: Iterable<readonly [string, string | null]>): Uint8Array {
+  return new StateTree(new PagedNodes(new MemoryStore())).update(entries);
 }
