@@ -29,13 +29,13 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../drizzle/migrations";
 import { parseFreezeList } from "../../src/contracts/freeze";
 import { State } from "../../src/state/state";
-import { decodeValue } from "../../src/state/storage";
+import { basicKey, decodeValue, mapKey } from "../../src/state/storage";
 import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus } from "../api";
+import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus, StateProof } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
@@ -705,6 +705,21 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { datas, ...views.readBlock(this.host()) };
   }
 
+  async proof(id: string, key: string, field: string): Promise<StateProof> {
+    const raw = field === "" ? basicKey(id, key) : mapKey(id, key, field);
+    const { block_hash, block_number } = views.readBlock(this.host());
+    return {
+      key: raw,
+      value: this.kv.get(raw) ?? null,
+      proof: this.kv.prove(raw),
+      state_root: hex(this.root),
+      shard: this.shardIndex,
+      block_number,
+      block_hash,
+      irreversible: this.head <= this.lib,
+    };
+  }
+
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
     return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
@@ -794,6 +809,7 @@ countEntries(
     "readAll",
     "txsByContract",
     "listStorage",
+    "proof",
     "contractShard",
     "snapshot",
     "hasSnapshot",
