@@ -94,9 +94,21 @@ export class SqlStore extends Overlaid {
     return this.tree.update(this.pending);
   }
 
-  /** The proof of `key` in the state as committed (src/state/proof.ts). */
-  prove(key: string): ReturnType<StateTree["prove"]> {
-    return this.tree.prove(key);
+  /**
+   * `key`'s value and proof (src/state/proof.ts) in the committed state with `undone` (undoneAbove
+   * in chunk-sync.ts) taken back: an earlier height's state, in a scratch copy of the pages it
+   * touches, nothing written.
+   */
+  proveAt(key: string, undone: Writes): { value: string | null; proof: ReturnType<StateTree["prove"]> } {
+    const scratch: Writes = new Map();
+    const pages: Store = {
+      get: (k) => (scratch.has(k) ? (scratch.get(k) ?? undefined) : this.nodes.get(k)),
+      put: (k, v) => scratch.set(k, v),
+      del: (k) => scratch.set(k, null),
+    };
+    const then = new StateTree(new PagedNodes(pages));
+    then.update(undone);
+    return { value: undone.has(key) ? (undone.get(key) ?? null) : (this.get(key) ?? null), proof: then.prove(key) };
   }
 
   override keep(): void {

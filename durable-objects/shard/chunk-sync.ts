@@ -165,6 +165,21 @@ export function recordSettleUndo(sql: SqlStorage, undo: Undo, hash: string): voi
   undo.set(SETTLE_PREFIX + hash, JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }));
 }
 
+/**
+ * The state as it was at height `target` (≥ the oldest height with undo data), as changes to the
+ * head state: each key the heights above changed, with its value at `target` (null = absent).
+ * Reads one chunk row per height above `target`.
+ */
+export function undoneAbove(sql: SqlStorage, target: number, head: number): Map<string, string | null> {
+  const undone = new Map<string, string | null>();
+  for (let h = head; h > target; h--) {
+    const log = logAt(sql, h, "undo");
+    // Newest height first: the oldest one's value, set last, is the key's value at `target`.
+    for (const [key, prev] of log === null ? [] : (JSON.parse(log) as [string, string | null][])) if (!key.startsWith(SETTLE_PREFIX)) undone.set(key, prev);
+  }
+  return undone;
+}
+
 export interface Reverted {
   head: number;
   headTime: bigint;

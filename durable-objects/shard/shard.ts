@@ -39,7 +39,7 @@ import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInter
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
-import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
+import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks, undoneAbove } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
@@ -705,19 +705,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { datas, ...views.readBlock(this.host()) };
   }
 
+  /**
+   * At LIB, not the head: the head's tree with the undo data of the heights above LIB taken back
+   * (a row read per height above LIB, usually a few), so the root is final.
+   */
   async proof(id: string, key: string, field: string): Promise<StateProof> {
     const raw = field === "" ? basicKey(id, key) : mapKey(id, key, field);
-    const { block_hash, block_number } = views.readBlock(this.host());
-    return {
-      key: raw,
-      value: this.kv.get(raw) ?? null,
-      proof: this.kv.prove(raw),
-      state_root: hex(this.root),
-      shard: this.shardIndex,
-      block_number,
-      block_hash,
-      irreversible: this.head <= this.lib,
-    };
+    const { value, proof } = this.kv.proveAt(raw, undoneAbove(this.sql, this.lib, this.head));
+    const root = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", this.lib).one().state_root;
+    return { key: raw, value, proof, state_root: root, shard: this.shardIndex, block_number: String(this.lib), block_hash: this.libHash };
   }
 
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */

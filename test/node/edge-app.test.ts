@@ -68,7 +68,6 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       shard: 0,
       block_number: "7",
       block_hash: "BH",
-      irreversible: true,
     }),
     contractShard: async () => null,
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
