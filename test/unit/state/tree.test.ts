@@ -4,6 +4,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { EMPTY, type Proof, verifyProof } from "../../../src/state/proof";
 import { PagedNodes, StateTree } from "../../../src/state/tree";
+import { treeCost } from "../../../bench/tree";
 
 const fresh = () => {
   const rows = new MemoryStore();
@@ -113,5 +114,15 @@ describe("StateTree", () => {
     expect(tree.prove("a")).toEqual({ siblings: [] });
     expect(verifyProof(root, "a", "1", { siblings: [] })).toBe(true);
     expect(verifyProof(root, "b", null, tree.prove("b"))).toBe(true);
+  });
+
+  it("costs what docs/STATE.md says at 10,000 keys: ~4 pages written per key write and read per proof", () => {
+    const c = treeCost(10_000, 50);
+    // Binary nodes one per row would be ~15 rows (the siblings) each way.
+    expect(c.siblings).toBeGreaterThan(12);
+    expect(c.rowsPerKeyWrite).toBeLessThan(5.5);
+    expect(c.rowsPerProof).toBeLessThan(5.5);
+    expect(c.rowsPerTransfer).toBeLessThan(24);
+    expect(c.bytesPerKey).toBeLessThan(260);
   });
 });
