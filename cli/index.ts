@@ -10,6 +10,7 @@ import type { Command } from "./commands/context";
 import { keyCommands } from "./commands/keys";
 import { chain, receipt, tx } from "./commands/lookup";
 import { producerCommands } from "./commands/producer";
+import { proof } from "./commands/proof";
 import { balance, transfer } from "./commands/tokens";
 import { CliError, usage } from "./errors";
 import { GLOBAL_FLAGS, globalOptions } from "./options";
@@ -30,6 +31,7 @@ const HELP = `usage: iost-edge <command> [args] [flags]
   receipt <tx-hash>                         a tx's receipt (once irreversible)
   tx <tx-hash>                              a tx and its status
   chain                                     chain id, head, LIB, producers
+  proof <contract> <key> [field]            a storage entry with its proof, checked against its block
   producer register [--pubkey K] [--location L] [--url U] [--net-id N] [--partner]
   producer vote <producer> <amount>         lock IOST as votes (unvote: frozen 7 days)
   producer unvote <producer> <amount>
@@ -71,6 +73,7 @@ const COMMANDS: Record<string, Command | Record<string, Command>> = {
   receipt,
   tx,
   chain,
+  proof,
 };
 
 /** parseArgs reads "-1" as an option; negative numbers are carried through as positionals so `amount` can name them. */

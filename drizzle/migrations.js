@@ -7,6 +7,7 @@ import m0004 from "./0004_peers_finality.sql";
 import m0005 from "./0005_archive.sql";
 import m0006 from "./0006_block_log.sql";
 import m0007 from "./0007_coordinator_rows.sql";
+import m0008 from "./0008_state_nodes.sql";
 
 export default {
   journal,
@@ -19,5 +20,6 @@ export default {
     m0005,
     m0006,
     m0007,
+    m0008,
   },
 };

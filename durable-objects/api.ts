@@ -97,6 +97,21 @@ export interface MeterView extends Usage {
 }
 
 /** Shard Durable Object, one per shard, named `shard-<i>`. */
+/**
+ * /getProof (docs/STATE.md "Authenticated state"): a raw state key's value (null: absent) and its
+ * proof against `state_root`, the root of this shard's chunk in block `block_number`, the LIB (its
+ * header's `info` holds the root); `block_hash` "" while the shard has not been told LIB's hash.
+ */
+export interface StateProof {
+  key: string;
+  value: string | null;
+  proof: { siblings: string[]; leaf?: { key: string; value: string } };
+  state_root: string;
+  shard: number;
+  block_number: string;
+  block_hash: string;
+}
+
 export interface ShardApi {
   /**
    * Mempool admission of a tx the edge already parsed and verified. `report`: the answer also says
@@ -138,6 +153,8 @@ export interface ShardApi {
     to: string,
     limit: number,
   ): Promise<{ datas: { key: string; value: string }[]; block_hash: string; block_number: string }>;
+  /** The LIB state's value of `id`'s storage `key` (`field` "" a simple key, else a map field) with its proof. */
+  proof(id: string, key: string, field: string): Promise<StateProof>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */

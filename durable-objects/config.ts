@@ -30,6 +30,9 @@ export function productionMode(env: { BLOCK_PRODUCTION?: string }): ProductionMo
   return mode === "interval" || mode === "on-tx" || mode === "manual" ? mode : "on-demand";
 }
 
+/** /getProof: the most UTF-16 units of a raw state key it proves (IOST's INPUT_MAX_LENGTH, go-iost vm/v8vm/v8/sandbox.h). */
+export const MAX_PROOF_KEY = 65_536;
+
 /** Peer URLs from PEERS (comma-separated, trailing slashes dropped). */
 export function parsePeers(text: string | undefined): string[] {
   return (text ?? "")

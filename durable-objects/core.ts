@@ -149,11 +149,11 @@ export function genesisInfo(spec: GenesisSpec): GenesisInfo {
 }
 
 /**
- * Applies this shard's part of the genesis state to the store (committed) and
- * returns its state root (src/genesis/shards.ts; with one shard, all of it).
+ * Applies this shard's part of the genesis state to the store, uncommitted: its
+ * writes are the store's pending set (src/genesis/shards.ts; with one shard, all of it).
  */
-export function applyGenesis(store: Store, spec: GenesisSpec, shard: ShardPlace): Uint8Array {
-  return applyShardGenesis(store, genesisConfig(spec), shard.index, shard.count);
+export function applyGenesis(store: Store, spec: GenesisSpec, shard: ShardPlace): void {
+  applyShardGenesis(store, genesisConfig(spec), shard.index, shard.count);
 }
 
 /** Merkle root over sha3 of each cross-shard receipt's JSON: the chunk's `receiptsRoot`. */

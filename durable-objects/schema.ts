@@ -21,6 +21,17 @@ export const stateKv = sqliteTable("state_kv", {
   value: text("value").notNull(),
 });
 
+/**
+ * The authenticated state's tree (src/state/tree.ts, docs/STATE.md "Authenticated state"): one row
+ * per page of nodes, `key` the page's path in hex nibbles. Like `state_kv`, brought up to the
+ * checkpoint height (sql-store.ts); the pages of the heights above live in memory. WITHOUT ROWID
+ * (migration 0008): a new page is one row written, not two.
+ */
+export const stateNodes = sqliteTable("state_nodes", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
 /** Small named values: genesis marker, head height, LIB, last state root. */
 export const shardMeta = sqliteTable("shard_meta", {
   key: text("key").primaryKey(),

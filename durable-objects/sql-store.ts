@@ -11,6 +11,7 @@
  */
 import { compareUtf8 } from "../src/codec/encoder";
 import type { Store } from "../src/state/store";
+import { PagedNodes, StateTree } from "../src/state/tree";
 
 /** Heights between checkpoints: the most log rows a restart replays, and what the overlay holds. */
 export const CHECKPOINT_BLOCKS = 64;
@@ -18,18 +19,22 @@ export const CHECKPOINT_BLOCKS = 64;
 /** A height's state writes as its log holds them: key → value, null = deleted. */
 export type Writes = Map<string, string | null>;
 
-export class SqlStore implements Store {
+/** A key-value table brought up to the checkpoint, the writes above it in memory (both the state and its tree's pages). */
+class Overlaid implements Store {
   /** Writes of the transaction running now (a chunk's commit, genesis): kept or dropped with it. */
-  private readonly pending: Writes = new Map();
+  protected readonly pending: Writes = new Map();
   /** Writes of the stored heights above the checkpoint, the newest value of each key. */
-  private readonly overlay: Writes = new Map();
+  protected readonly overlay: Writes = new Map();
 
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(
+    protected readonly sql: SqlStorage,
+    private readonly table: string,
+  ) {}
 
   get(key: string): string | undefined {
     if (this.pending.has(key)) return this.pending.get(key) ?? undefined;
     if (this.overlay.has(key)) return this.overlay.get(key) ?? undefined;
-    const rows = this.sql.exec<{ value: string }>("SELECT value FROM state_kv WHERE key = ?", key).toArray();
+    const rows = this.sql.exec<{ value: string }>(`SELECT value FROM ${this.table} WHERE key = ?`, key).toArray();
     return rows.length === 0 ? undefined : rows[0].value;
   }
 
@@ -53,13 +58,13 @@ export class SqlStore implements Store {
   }
 
   /**
-   * Writes the overlay and the pending writes into `state_kv`, inside the caller's transaction
+   * Writes the overlay and the pending writes into the table, inside the caller's transaction
    * (which also moves the checkpoint); `flushed` once it committed. Rolled back, nothing changed.
    */
   flush(): void {
     for (const [k, v] of [...this.overlay, ...this.pending]) {
-      if (v === null) this.sql.exec("DELETE FROM state_kv WHERE key = ?", k);
-      else this.sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v);
+      if (v === null) this.sql.exec(`DELETE FROM ${this.table} WHERE key = ?`, k);
+      else this.sql.exec(`INSERT INTO ${this.table} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, k, v);
     }
   }
 
@@ -67,12 +72,93 @@ export class SqlStore implements Store {
     this.overlay.clear();
     this.pending.clear();
   }
+}
+
+/**
+ * The state (`state_kv`) and its authenticated tree (`state_nodes`, src/state/tree.ts): both kept,
+ * dropped, flushed at checkpoints and replayed together, so the tree's pages cost rows only at a
+ * checkpoint, each page once however many heights changed it.
+ */
+export class SqlStore extends Overlaid {
+  private readonly nodes: Overlaid;
+  private readonly tree: StateTree;
+
+  constructor(sql: SqlStorage) {
+    super(sql, "state_kv");
+    this.nodes = new Overlaid(sql, "state_nodes");
+    this.tree = new StateTree(new PagedNodes(this.nodes));
+  }
+
+  /** The pending writes (a chunk's, genesis's) into the tree, with them: the new state root. */
+  seal(): Uint8Array {
+    return this.tree.update(this.pending);
+  }
+
+  /**
+   * `key`'s value and proof (src/state/proof.ts) in the committed state with `undone` (undoneAbove
+   * in chunk-sync.ts) taken back: an earlier height's state, in a scratch copy of the pages it
+   * touches, nothing written.
+   */
+  proveAt(key: string, undone: Writes): { value: string | null; proof: ReturnType<StateTree["prove"]> } {
+    const scratch: Writes = new Map();
+    const pages: Store = {
+      get: (k) => (scratch.has(k) ? (scratch.get(k) ?? undefined) : this.nodes.get(k)),
+      put: (k, v) => scratch.set(k, v),
+      del: (k) => scratch.set(k, null),
+    };
+    const then = new StateTree(new PagedNodes(pages));
+    then.update(undone);
+    return { value: undone.has(key) ? (undone.get(key) ?? null) : (this.get(key) ?? null), proof: then.prove(key) };
+  }
+
+  override keep(): void {
+    super.keep();
+    this.nodes.keep();
+  }
+
+  override drop(): void {
+    super.drop();
+    this.nodes.drop();
+  }
+
+  override flush(): void {
+    super.flush();
+    this.nodes.flush();
+  }
+
+  override flushed(): void {
+    super.flushed();
+    this.nodes.flushed();
+  }
 
   /** The overlay again from the log rows above the checkpoint (`writes` JSON, oldest first): after a restart or a restore. */
   replay(logs: Iterable<string>): void {
-    this.overlay.clear();
-    this.pending.clear();
+    this.flushed();
     for (const log of logs) for (const [k, v] of JSON.parse(log) as [string, string | null][]) this.overlay.set(k, v);
+    // The tree is a function of the key/value set: the overlay's final values give its pages.
+    this.tree.update(this.overlay);
+    this.nodes.keep();
+  }
+
+  /**
+   * After a revert wrote `undone` (key → value now, null = absent) into `state_kv` (the overlay was
+   * flushed first): the same into the tree's pages, straight into `state_nodes`, inside the
+   * revert's transaction.
+   */
+  revertTree(undone: Writes): void {
+    const direct: Store = {
+      get: (k) => this.nodes.get(k),
+      put: (k, v) => this.sql.exec("INSERT INTO state_nodes (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v),
+      del: (k) => this.sql.exec("DELETE FROM state_nodes WHERE key = ?", k),
+    };
+    new StateTree(new PagedNodes(direct)).update(undone);
+  }
+
+  /** A store from before the tree: builds it from the whole of `state_kv` (once, at start, in the caller's transaction). */
+  buildTree(): void {
+    const all = this.sql.exec<{ key: string; value: string }>("SELECT key, value FROM state_kv").toArray();
+    this.tree.update(all.map((r) => [r.key, r.value] as const));
+    this.nodes.flush();
   }
 
   /**

@@ -10,7 +10,6 @@
 import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
-import { stateRoot } from "../../src/state/root";
 import { State } from "../../src/state/state";
 import type { TxReceipt } from "../../src/tx/types";
 import { captureLogs } from "../../src/vm/console";
@@ -37,9 +36,8 @@ export interface ChunkHost {
   readonly kv: SqlStore;
   readonly config: NodeConfig;
   readonly place: core.ShardPlace;
-  /** Cached head height and state root (the shard re-reads them after every chunk transaction). */
+  /** Cached head height (the shard re-reads it after every chunk transaction). */
   head(): number;
-  root(): Uint8Array;
   /** Runs `run` in a nested transaction (an SQLite savepoint): if it throws, none of its writes stay. */
   savepoint<T>(run: () => T): T;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
@@ -392,15 +390,15 @@ const byKey = ([x]: [string, unknown], [y]: [string, unknown]): number => (x < y
 
 /**
  * The height's undo data (previous value of every written key, with the settlements' entries)
- * and its writes, for its log row; the writes go to the store's pending set. Returns the new
- * state root.
+ * and its writes, for its log row; the writes go to the store's pending set and, in the same
+ * transaction, into the state's tree (sql-store.ts `seal`). Returns the new state root.
  */
 function commitWrites(h: ChunkHost, state: ShardState, b: Built): Uint8Array {
   const writes = state.writes();
   for (const [key] of writes) if (!b.undo.has(key)) b.undo.set(key, h.kv.get(key) ?? null);
   if (writes.length > 0) b.writes = JSON.stringify(writes); // in canonical key order
   state.commit();
-  return stateRoot(h.root(), writes);
+  return h.kv.seal();
 }
 
 /** The chunk, stored with its log (block-log.ts); the highest chunk row is the head. */

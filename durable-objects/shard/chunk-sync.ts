@@ -165,11 +165,28 @@ export function recordSettleUndo(sql: SqlStorage, undo: Undo, hash: string): voi
   undo.set(SETTLE_PREFIX + hash, JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }));
 }
 
+/**
+ * The state as it was at height `target` (≥ the oldest height with undo data), as changes to the
+ * head state: each key the heights above changed, with its value at `target` (null = absent).
+ * Reads one chunk row per height above `target`.
+ */
+export function undoneAbove(sql: SqlStorage, target: number, head: number): Map<string, string | null> {
+  const undone = new Map<string, string | null>();
+  for (let h = head; h > target; h--) {
+    const log = logAt(sql, h, "undo");
+    // Newest height first: the oldest one's value, set last, is the key's value at `target`.
+    for (const [key, prev] of log === null ? [] : (JSON.parse(log) as [string, string | null][])) if (!key.startsWith(SETTLE_PREFIX)) undone.set(key, prev);
+  }
+  return undone;
+}
+
 export interface Reverted {
   head: number;
   headTime: bigint;
   /** hex */
   root: string;
+  /** Every state key the revert changed, with its value now (null = absent): for the state's tree. */
+  undone: Map<string, string | null>;
 }
 
 /**
@@ -196,6 +213,7 @@ export function revertChunks(
   const at = sql.exec<{ time: string; state_root: string }>("SELECT time, state_root FROM chunks WHERE height = ?", target).toArray();
   if (at.length === 0) return { error: `cannot revert to ${target}: no chunk at that height (head ${head})` };
   prepare();
+  const undone = new Map<string, string | null>();
   for (let h = head; h > target; h--) {
     const log = logAt(sql, h, "undo");
     const undo = log === null ? [] : (JSON.parse(log) as [string, string | null][]);
@@ -203,10 +221,11 @@ export function revertChunks(
       if (key.startsWith(SETTLE_PREFIX)) {
         const was = JSON.parse(prev!) as { receipt: string | null; pending: number };
         sql.exec("UPDATE tx_index SET receipt = ?, pending = ? WHERE hash = ?", was.receipt, was.pending, key.slice(SETTLE_PREFIX.length));
-      } else if (prev === null) {
-        sql.exec("DELETE FROM state_kv WHERE key = ?", key);
       } else {
-        sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, prev);
+        // Newest height first: the oldest one's value, set last, is the key's value at `target`.
+        undone.set(key, prev);
+        if (prev === null) sql.exec("DELETE FROM state_kv WHERE key = ?", key);
+        else sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, prev);
       }
     }
     const txs = sql
@@ -233,7 +252,7 @@ export function revertChunks(
     }
     for (const table of ["chunks", "log_parts", "receipts_applied"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
   }
-  return { head: target, headTime: BigInt(at[0].time), root: at[0].state_root };
+  return { head: target, headTime: BigInt(at[0].time), root: at[0].state_root, undone };
 }
 
 /** Full bytes of the txs of the chunk of `height`, in chunk order (shard 0's first is the base tx). */

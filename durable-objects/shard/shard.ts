@@ -29,17 +29,17 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../drizzle/migrations";
 import { parseFreezeList } from "../../src/contracts/freeze";
 import { State } from "../../src/state/state";
-import { decodeValue } from "../../src/state/storage";
+import { basicKey, decodeValue, mapKey } from "../../src/state/storage";
 import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus } from "../api";
+import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus, StateProof } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
-import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks } from "./chunk-sync";
+import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks, undoneAbove } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
@@ -103,6 +103,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.shardIndex = shardIndexFromName(this.name);
       this.segments = new SegmentReader(env.ARCHIVE, this.name);
       this.ensureGenesis();
+      this.ensureTree();
       this.load();
       this.replay();
     });
@@ -124,7 +125,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       lib: () => this.lib,
       segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
-      root: () => this.root,
       headHash: () => (this.headBlock?.number === this.head ? this.headBlock.hash : this.lib === this.head ? this.libHash : ""),
       savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
@@ -172,7 +172,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.meta("genesis") !== undefined) return;
     this.ctx.storage.transactionSync(() => {
       const genesis = core.genesisInfo(this.config.genesis);
-      const root = core.applyGenesis(this.kv, this.config.genesis, this.place);
+      core.applyGenesis(this.kv, this.config.genesis, this.place);
+      const root = this.kv.seal();
       this.kv.flush(); // straight into state_kv: genesis is the first checkpoint
       const chunk: Chunk = {
         shard: this.shardIndex,
@@ -190,6 +191,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.setMeta("lib", "0");
       this.setMeta("genesis", "done");
     });
+    this.kv.flushed();
+  }
+
+  /**
+   * A store from before the authenticated state (migration 0008) has state but no tree: built once
+   * from `state_kv` (the checkpoint's state; the overlay replays onto it). Its later chunks carry
+   * the tree's root.
+   */
+  private ensureTree(): void {
+    if (this.sql.exec("SELECT 1 FROM state_nodes LIMIT 1").toArray().length > 0) return;
+    if (this.sql.exec("SELECT 1 FROM state_kv LIMIT 1").toArray().length === 0) return;
+    this.ctx.storage.transactionSync(() => this.kv.buildTree());
     this.kv.flushed();
   }
 
@@ -424,7 +437,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
           this.kv.flush();
           flushed = true;
         });
-        if (!("error" in reverted)) this.setMeta("checkpoint", String(reverted.head));
+        if (!("error" in reverted)) {
+          this.kv.revertTree(reverted.undone);
+          this.setMeta("checkpoint", String(reverted.head));
+        }
         return reverted;
       });
       if (flushed) this.kv.flushed();
@@ -689,6 +705,17 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { datas, ...views.readBlock(this.host()) };
   }
 
+  /**
+   * At LIB, not the head: the head's tree with the undo data of the heights above LIB taken back
+   * (a row read per height above LIB, usually a few), so the root is final.
+   */
+  async proof(id: string, key: string, field: string): Promise<StateProof> {
+    const raw = field === "" ? basicKey(id, key) : mapKey(id, key, field);
+    const { value, proof } = this.kv.proveAt(raw, undoneAbove(this.sql, this.lib, this.head));
+    const root = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", this.lib).one().state_root;
+    return { key: raw, value, proof, state_root: root, shard: this.shardIndex, block_number: String(this.lib), block_hash: this.libHash };
+  }
+
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
     return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
@@ -778,6 +805,7 @@ countEntries(
     "readAll",
     "txsByContract",
     "listStorage",
+    "proof",
     "contractShard",
     "snapshot",
     "hasSnapshot",

@@ -22,7 +22,7 @@ import { Host, type BlockContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import { monitorCall } from "../contracts/monitor.js";
 import type { ConsensusParams } from "../consensus/params.js";
-import { stateRoot } from "../state/root.js";
+import { treeRoot } from "../state/tree.js";
 import { State, type WriteSet } from "../state/state.js";
 import { str } from "../state/storage.js";
 import type { Store } from "../state/store.js";
@@ -187,7 +187,7 @@ export interface GenesisResult {
   chainId: number;
   /** Every write, in canonical key order (already committed to the store). */
   writes: WriteSet;
-  /** stateRoot(32 zero bytes, writes). */
+  /** The authenticated state root of the writes (src/state/tree.ts). */
   stateRoot: Uint8Array;
   /** The receipts the genesis actions emitted, in order. */
   receipts: ContractReceipt[];
@@ -285,7 +285,7 @@ export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult
     time: config.time,
     chainId: config.chainId,
     writes,
-    stateRoot: stateRoot(new Uint8Array(32), writes),
+    stateRoot: treeRoot(writes),
     receipts: h.receipts,
   };
 }

@@ -20,7 +20,6 @@
  */
 import { applyGenesis, type GenesisConfig } from "./index.js";
 import { MemoryStore } from "../state/memory-store.js";
-import { stateRoot } from "../state/root.js";
 import type { Write } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { accountEntry } from "../sharding/directory.js";
@@ -90,8 +89,8 @@ function gasShare(raw: string, pledged: bigint[], index: number): string {
   return `i${index === 0 ? BigInt(m[1]) - elsewhere : pledged[index]}${m[2]}`;
 }
 
-/** Writes shard `index`'s genesis state to `store` and returns its state root. */
-export function applyShardGenesis(store: Store, config: GenesisConfig, index: number, count: number): Uint8Array {
+/** Writes shard `index`'s genesis state to `store` (the caller roots it: the shard's tree, src/state/tree.ts). */
+export function applyShardGenesis(store: Store, config: GenesisConfig, index: number, count: number): void {
   const full = applyGenesis(new MemoryStore(), config);
   const pledged = pledgedPerShard(full.writes, count);
   const mine = full.writes.flatMap(([key, value]): Write[] => {
@@ -123,5 +122,4 @@ export function applyShardGenesis(store: Store, config: GenesisConfig, index: nu
   for (const [key, value] of mine) {
     if (value !== null) store.put(key, value);
   }
-  return stateRoot(new Uint8Array(32), mine);
 }

@@ -7,6 +7,8 @@
  * esbuild (the same code, plain JS), which starts in a tenth of that.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -157,6 +159,35 @@ describe("iost-edge CLI", () => {
       expectOneLineError(await cli(["transfer", alice, bad, "--account", "admin"]), new RegExp(`bad amount "${bad.replace(/\./g, "\\.")}"`));
     }
     expect((await ok(["balance", alice])).balance).toBe(11.5);
+  });
+
+  it("proof: a balance and an absent key verified against their block; a node that alters the value is caught", async () => {
+    const p = await ok(["proof", "token.iost", `TB${alice}`, "iost"]);
+    expect(p).toMatchObject({ key: `m-token.iost-TB${alice}-iost`, verified: true });
+    expect(p.value).toMatch(/^i1150000000@/);
+    const none = await ok(["proof", "token.iost", "TBnobody", "iost"]);
+    expect(none.value).toBeNull();
+    expect((await cli(["proof", "token.iost", `TB${alice}`, "iost"])).stdout).toMatch(/proof +\d+ siblings: verified/);
+    // A node in the middle that answers every read as the real one but raises the balance.
+    const liar = createServer(async (req, res) => {
+      const body = await new Promise<string>((done) => {
+        let text = "";
+        req.on("data", (d) => (text += d));
+        req.on("end", () => done(text));
+      });
+      const real = await fetch(node.url + req.url, req.method === "POST" ? { method: "POST", body } : {});
+      let text = await real.text();
+      if (req.url === "/getProof") text = text.replace(/"value":"i(\d)/, '"value":"i9$1');
+      res.writeHead(real.status, { "content-type": "application/json" }).end(text);
+    });
+    await new Promise<void>((done) => liar.listen(0, "127.0.0.1", done));
+    try {
+      const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
+      expectOneLineError(await cli(["proof", "token.iost", `TB${alice}`, "iost", "--server", url]), /does not verify against root/);
+    } finally {
+      liar.close();
+    }
+    expectOneLineError(await cli(["proof", "token.iost"]), /missing contract or key/);
   });
 
   it("an unreachable server and an unknown contract are one clear line", async () => {

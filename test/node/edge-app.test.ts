@@ -60,6 +60,15 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       block_hash: "BH",
       block_number: "7",
     }),
+    proof: async (id, key) => ({
+      key: `b-${id}-${key}`,
+      value: null,
+      proof: { siblings: [] },
+      state_root: "00".repeat(32),
+      shard: 0,
+      block_number: "7",
+      block_hash: "BH",
+    }),
     contractShard: async () => null,
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
@@ -336,6 +345,18 @@ describe("transport", () => {
     expect((await call(f.env, "/listContractStorage", postText('{"id":"a.iost","limit":-1}'))).body.code).toBe(2);
     expect((await call(f.env, "/listContractStorage", postText('{"id":"a.iost","storageType":"LIST"}'))).body.code).toBe(2);
     expect(f.calls.slice(before).some((c) => c.method === "shard.listStorage")).toBe(false);
+  });
+
+  it("getProof: passed to the key's shard; an empty id or a key over 65,536 units is refused before any shard call", async () => {
+    const ok = await call(f.env, "/getProof", postText('{"id":"Contract1","key":"k"}'));
+    expect(ok.body).toMatchObject({ key: "b-Contract1-k", value: null, block_number: "7" });
+    expect(f.calls.filter((c) => c.method === "shard.proof").map((c) => c.args)).toEqual([["Contract1", "k", ""]]);
+    const before = f.calls.length;
+    expect((await call(f.env, "/getProof", postText('{"key":"k"}'))).body).toEqual({ code: 2, message: "invalid contract id" });
+    const long = JSON.stringify({ id: "token.iost", key: "TBadmin", field: "x".repeat(65_536) });
+    expect((await call(f.env, "/getProof", postText(long))).body).toEqual({ code: 2, message: "key too long. max length is 65536 Byte." });
+    expect((await call(f.env, "/getProof", postText('{"id":"a.iost","key":5}'))).body.code).toBe(2);
+    expect(f.calls.slice(before).some((c) => c.method === "shard.proof")).toBe(false);
   });
 
   it("getContractVote: an id's producer votes read on shard 0, id checked first", async () => {

@@ -1,7 +1,7 @@
 /**
  * Contracts and their storage: /getContract, POST /getContractStorage,
  * /getContractStorageFields, /getBatchContractStorage (first 50 key/field pairs,
- * as go-iost), /listContractStorage. An account's entries (balances, permissions, gas, RAM) are read
+ * as go-iost), /listContractStorage, and /getProof (not IOST's). An account's entries (balances, permissions, gas, RAM) are read
  * on the account's shard, other contract state on the contract's (lib/nodes.ts).
  * `by_longest_chain` is checked as IOST checks it; both values read the head
  * state (ShardApi.read).
@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { MAX_LIST, MAX_READS } from "../../durable-objects/config";
+import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config";
 import { compareUtf8 } from "../../src/codec/encoder";
 import { allShards, contractHome, contractHomeIndex, shard, storageShard, storageShardIndex } from "../lib/nodes";
 import { boolField, field, int64Field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
@@ -80,6 +80,22 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
     blockNumber = views[0].block_number ?? "0";
   }
   return c.json({ datas: views.map((v) => v.data ?? "null"), block_hash: blockHash, block_number: blockNumber });
+});
+
+/**
+ * Not IOST's: a storage entry's raw value (null: absent) with its proof against the state root of
+ * its shard's chunk in a block (docs/STATE.md "Authenticated state"), on the entry's shard as
+ * /getContractStorage reads it. `npx iost-edge proof` fetches and checks one.
+ */
+contractRoutes.post("/getProof", async (c) => {
+  const body = parseJsonBody(await c.req.text());
+  const [id, key, fieldName] = [stringField(body, "id"), stringField(body, "key"), stringField(body, "field")];
+  if (id === "") throw new RpcFailure("invalid contract id");
+  // The raw key is `m-<id>-<key>-<field>` at most.
+  const length = id.length + key.length + fieldName.length + 4;
+  if (length > MAX_PROOF_KEY) throw new RpcFailure(`key too long. max length is ${MAX_PROOF_KEY} Byte.`);
+  const at = await storageShard(c.env, id, key, fieldName);
+  return c.json(await at.proof(id, key, fieldName));
 });
 
 /**

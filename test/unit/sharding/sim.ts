@@ -17,7 +17,7 @@ import { executeTx, type BlockContext } from "../../../src/executor/index";
 import { executeBaseTx } from "../../../src/executor/base";
 import { baseTx } from "../../../src/consensus/base-tx";
 import { MemoryStore } from "../../../src/state/memory-store";
-import { stateRoot } from "../../../src/state/root";
+import { PagedNodes, StateTree } from "../../../src/state/tree";
 import { decodeValue } from "../../../src/state/storage";
 import { txHash } from "../../../src/tx/bytes";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
@@ -43,6 +43,9 @@ export interface SimTxResult {
 
 export class SimShard {
   readonly store = new MemoryStore();
+  /** The pages of the state's tree (src/state/tree.ts). */
+  readonly nodes = new MemoryStore();
+  private readonly tree = new StateTree(new PagedNodes(this.nodes));
   root: Uint8Array;
   private pool: Tx[] = [];
   /** Receipts emitted by the chunk of each height. */
@@ -60,10 +63,12 @@ export class SimShard {
     from: GenesisConfig | SimShard,
   ) {
     if (!(from instanceof SimShard)) {
-      this.root = applyShardGenesis(this.store, from, index, count);
+      applyShardGenesis(this.store, from, index, count);
+      this.root = this.tree.update(this.store.keys().map((k) => [k, this.store.get(k)!] as const));
       return;
     }
     for (const key of from.store.keys()) this.store.put(key, from.store.get(key)!);
+    for (const key of from.nodes.keys()) this.nodes.put(key, from.nodes.get(key)!);
     this.root = from.root;
     this.pool = [...from.pool];
     for (const [h, out] of from.outgoing) this.outgoing.set(h, out);
@@ -125,7 +130,7 @@ export class SimShard {
       state.discard();
       return out;
     }
-    this.root = stateRoot(this.root, state.commit());
+    this.root = this.tree.update(state.commit());
     this.pool = waiting;
     for (const id of inc.applied) this.applied.set(id, (this.applied.get(id) ?? 0) + 1);
     for (const [hash, result] of executed) this.results.set(hash, result);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { MemoryStore, compareKeys } from "../../../src/state/memory-store";
 import { State } from "../../../src/state/state";
-import { stateRoot } from "../../../src/state/root";
+import { treeRoot } from "../../../src/state/tree";
 import { ContractDB, decodeValue, encodeValue, ramLength, str, int } from "../../../src/state/storage";
 
 describe("State", () => {
@@ -76,8 +76,7 @@ describe("State", () => {
         for (const [k, v] of pairs) a.put(k, v);
         for (const [k, v] of [...pairs].reverse()) b.put(k, v);
         expect(a.writes()).toEqual(b.writes());
-        const prev = new Uint8Array(32).fill(9);
-        expect(stateRoot(prev, a.writes())).toEqual(stateRoot(prev, b.writes()));
+        expect(treeRoot(a.writes())).toEqual(treeRoot(b.writes()));
         const keys = a.writes().map((w) => w[0]);
         expect([...keys].sort(compareKeys)).toEqual(keys);
       }),
@@ -85,28 +84,7 @@ describe("State", () => {
   });
 });
 
-describe("stateRoot", () => {
-  it("hashes prev ‖ sorted writes with the documented encoding", () => {
-    const empty = stateRoot(new Uint8Array(32), []);
-    expect(empty.length).toBe(32);
-    const r1 = stateRoot(empty, [["k", "v"]]);
-    const r2 = stateRoot(empty, [["k", null]]);
-    expect(r1).not.toEqual(r2);
-    expect(
-      stateRoot(r1, [
-        ["b", "2"],
-        ["a", "1"],
-      ]),
-    ).toEqual(
-      stateRoot(r1, [
-        ["a", "1"],
-        ["b", "2"],
-      ]),
-    );
-    // chaining: a different prev gives a different root
-    expect(stateRoot(r2, [["k", "v"]])).not.toEqual(r1);
-  });
-
+describe("key order", () => {
   it("orders keys by code point (UTF-8 byte order), not UTF-16", () => {
     expect(compareKeys("\uffff", "\u{10000}")).toBe(-1);
     expect("\uffff" < "\u{10000}").toBe(false);
