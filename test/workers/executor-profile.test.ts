@@ -146,6 +146,7 @@ async function round(c: ReturnType<typeof newChain>, height: number, parentTime:
   });
   const after = await c.shard.meter();
   const written = after.rowsWritten - before.rowsWritten;
+  const read = after.rowsRead - before.rowsRead;
   expect(chunk.txHashes).toHaveLength(N + 1); // the base tx, then the pool
   const ms = (await c.shard.status()).work.ms - workBefore;
   await c.shard.finalize(height, `block-${height}`);
@@ -165,7 +166,7 @@ async function round(c: ReturnType<typeof newChain>, height: number, parentTime:
         `| **dry pass total, before** | ${sum("[now]").toFixed(1)} |`,
         `| **dry pass total, now** | ${sum("[before]").toFixed(1)} |`,
         `| **the real buildChunk (its work.ms)** | ${((ms * 1000) / N).toFixed(1)} |`,
-        `rows written by the build: ${written} (${(written / N).toFixed(2)} per tx); write log ${dry.steps.__log} chars`,
+        `rows written by the build: ${written} (${(written / N).toFixed(2)} per tx), read: ${read} (${(read / N).toFixed(2)} per tx); write log ${dry.steps.__log} chars`,
         `executed tx/s (real build): ${Math.round((N / ms) * 1000)}`,
       ].join("\n"),
     );
