@@ -31,7 +31,7 @@ import {
   txToJson as coreTxToJson,
 } from "../src/tx/index";
 import type { Tx, TxReceipt } from "../src/tx/types";
-import { base58Decode } from "../src/codec/base58";
+import { base58Encode } from "../src/codec/base58";
 import { merkleRoot } from "../src/block/merkle";
 import { sha3 } from "../src/crypto/sha3";
 import type { Json } from "./api";
@@ -66,9 +66,10 @@ export interface BlockInfo {
   witness: string;
 }
 
-/** base58 full-bytes hash: the tx id. */
-export function txHashOf(tx: Tx): string {
-  return txId(tx);
+/** The tx id (base58 full-bytes hash) and the length of the full bytes, from one encoding. */
+export function txKeyOf(tx: Tx): { hash: string; size: number } {
+  const full = txBytes(tx, FULL);
+  return { hash: base58Encode(sha3(full)), size: full.length };
 }
 
 export { replayKey };
@@ -97,9 +98,18 @@ export interface PendingOf {
  * block's `prepare` would drop it with (IOST's texts), then whether its
  * publisher's gas also covers its pending txs (src/executor pendingGasError).
  */
-export function admissionError(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo, pending: PendingOf): string | null {
+export function admissionError(
+  chainId: number,
+  shard: ShardPlace,
+  state: State,
+  tx: Tx,
+  hash: string,
+  size: number,
+  block: BlockInfo,
+  pending: PendingOf,
+): string | null {
   return (
-    prepareError(state, tx, base58Decode(hash), blockContext(chainId, block, shard)) ?? pendingGasError(state, tx, block.time, pending.gasLimits, pending.count)
+    prepareError(state, tx, { hash, size }, blockContext(chainId, block, shard)) ?? pendingGasError(state, tx, block.time, pending.gasLimits, pending.count)
   );
 }
 
@@ -114,12 +124,13 @@ function blockContext(chainId: number, block: BlockInfo, shard: ShardPlace): Blo
   return { chainId, number: block.number, time: block.time, parentHash: block.parentHash, witness: block.witness, shard };
 }
 
-export function executeTx(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
-  return coreExecuteTx(state, tx, base58Decode(hash), blockContext(chainId, block, shard));
+/** `size`: the length of the tx's full bytes (txBytes FULL), when the caller has it (the pool's decoded txs). */
+export function executeTx(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo, size?: number): ExecResult {
+  return coreExecuteTx(state, tx, size === undefined ? hash : { hash, size }, blockContext(chainId, block, shard));
 }
 
 export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
-  return coreDryRun(state, tx, base58Decode(hash), blockContext(chainId, block, shard));
+  return coreDryRun(state, tx, hash, blockContext(chainId, block, shard));
 }
 
 /** A chunk's incoming cross-shard receipts, applied before its txs (src/executor/incoming.ts). */

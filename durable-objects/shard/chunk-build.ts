@@ -20,6 +20,7 @@ import type { NodeConfig } from "../env";
 import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
 import { logAt, storeChunk } from "./block-log";
+import type { DecodedPool } from "./decoded";
 import { blob, bytesOf, errorText, hex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -34,6 +35,8 @@ interface ChunkEvent {
 export interface ChunkHost {
   readonly sql: SqlStorage;
   readonly kv: SqlStore;
+  /** The pool's txs as admission decoded them: a shortcut, the pool rows stay the truth. */
+  readonly decoded: DecodedPool;
   readonly config: NodeConfig;
   readonly place: core.ShardPlace;
   /** Cached head height (the shard re-reads it after every chunk transaction). */
@@ -140,7 +143,7 @@ function recordLeft(sql: SqlStorage, hash: string, status: "expired" | "dropped"
 }
 
 /** A tx that can no longer enter any block at `blockTime` leaves the pool with a status. */
-function expirePool(sql: SqlStorage, blockTime: bigint): void {
+function expirePool(sql: SqlStorage, decoded: DecodedPool, blockTime: bigint): void {
   const expired = sql
     .exec<Row>("SELECT hash, bytes, time, expiration FROM mempool WHERE expiration <= ? OR time < ?", padNs(blockTime), padNs(blockTime - MAX_TX_LIFE_NS))
     .toArray();
@@ -148,6 +151,7 @@ function expirePool(sql: SqlStorage, blockTime: bigint): void {
     const reason = expiryReason(BigInt(row.time as string), BigInt(row.expiration as string), blockTime) ?? "tx expired in the pool";
     const tx = core.decodeTx(bytesOf(row.bytes));
     recordLeft(sql, row.hash as string, "expired", row.bytes, Number(tx.gasRatio), reason);
+    decoded.drop(row.hash as string);
   }
 }
 
@@ -198,7 +202,7 @@ export function executeChunk(
   const { sql, place } = h;
   // A revert may have moved the head while the caller awaited its peers.
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
-  expirePool(sql, blockTime);
+  expirePool(sql, h.decoded, blockTime);
   const state = new ShardState(h.kv, place);
   const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
   if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
@@ -311,21 +315,24 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       const replay = replayError(sql, g);
       if (replay !== null) throw new ChunkRefused(replay);
     }
-    const bytes = row.bytes ?? sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).one().bytes;
-    const tx = g?.tx ?? core.decodeTx(bytesOf(bytes));
+    // Admission's decoded tx, else its pool row decoded again (after a restart, or a full cache).
+    const held = g === undefined ? h.decoded.get(hash) : undefined;
+    const bytes = row.bytes ?? (held !== undefined ? blob(held.bytes) : sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).one().bytes);
+    const tx = g?.tx ?? held?.tx ?? core.decodeTx(bytesOf(bytes));
     const depth = state.depth;
     /** The tx leaves, nothing of it kept: out of a peer's chunk (refused), or out of the pool with `why`. */
     const leave = (why: string) => {
       while (state.depth > depth) state.rollback();
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${why}`);
       recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), why);
+      h.decoded.drop(hash);
     };
     state.watch();
     state.checkpoint();
     let result: core.ExecResult;
     try {
       // Contract console lines: dev log only, never part of the chunk (src/vm/console.ts).
-      const run = captureLogs(config.dev, () => core.executeTx(config.chainId, place, state, tx, hash, block));
+      const run = captureLogs(config.dev, () => core.executeTx(config.chainId, place, state, tx, hash, block, held?.size));
       for (const l of run.logs) console.log(`[${l.contract} ${hash}] ${l.level}: ${l.text}`);
       result = run.value;
     } catch (err) {
@@ -339,6 +346,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
         while (state.depth > depth) state.rollback();
         if (g !== undefined) throw err;
         recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), `node fault: ${err.message}: the tx was evicted, not charged`);
+        h.decoded.drop(hash);
         break;
       }
       // A bug in the core must not wedge the chain on one tx: drop it with the reason.
@@ -381,6 +389,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       leave(`tx results cannot be stored: ${errorText(err)}`);
       continue;
     }
+    h.decoded.drop(hash);
     while (state.depth > depth) state.release();
   }
 }

@@ -49,6 +49,7 @@ import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from ".
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
+import { DecodedPool } from "./decoded";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -85,6 +86,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private segments: SegmentReader | null = null;
   private pruning = false;
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
+  /** The pool's txs as admission decoded them (decoded.ts). */
+  private readonly decoded = new DecodedPool();
   private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
@@ -119,6 +122,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       sql: this.sql,
       db: this.db,
       kv: this.kv,
+      decoded: this.decoded,
       config: this.config,
       place: this.place,
       head: () => this.head,
@@ -255,7 +259,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } catch (err) {
       return { error: `invalid tx bytes: ${errorText(err)}` };
     }
-    if (core.txHashOf(tx) !== hash) return { error: "tx hash does not match its bytes" };
+    const { hash: id, size } = core.txKeyOf(tx);
+    if (id !== hash) return { error: "tx hash does not match its bytes" };
     if (this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0) return { error: "tx exists in pending" };
     if (this.sql.exec("SELECT 1 FROM tx_index WHERE hash = ? AND status = 'executed'", hash).toArray().length > 0) {
       return { error: "tx exists in chain" };
@@ -282,7 +287,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (pending.n >= most) return { error: `txpool is full: ${tx.publisher} has ${pending.n} pending txs, the most one account may have (${most})` };
     let refused: string | null;
     try {
-      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, this.nextBlock(), {
+      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, size, this.nextBlock(), {
         count: pending.n,
         gasLimits: BigInt(pending.g),
       });
@@ -304,6 +309,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       );
       this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
     });
+    this.decoded.put(hash, { tx, bytes: fullBytes, size });
     this.poolCount++;
     return report ? { hash, first: this.poolCount === 1 } : { hash };
   }
@@ -734,6 +740,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** Back to snapshot `id` (state, pool, chunks, tx index, receipts, head/LIB); false if it is not held here. */
   async revert(id: number): Promise<boolean> {
     const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+    this.decoded.clear();
     this.load(); // head, LIB, root and pool size are cached
     this.replay();
     return done;

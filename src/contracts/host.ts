@@ -70,6 +70,31 @@ export interface AccountJson {
   permissions: Record<string, PermissionJson | undefined>;
   groups: Record<string, GroupJson | undefined>;
 }
+/**
+ * Accounts parsed from their stored JSON, by that exact text: every tx checks its publisher's
+ * auth, and parsing the record again was a tenth of a transfer's executor time. The same text
+ * always gives the same account, and `auth` only reads it. At most PARSED_CHARS of text held;
+ * full, it starts over.
+ */
+const parsed = new Map<string, AccountJson>();
+const PARSED_CHARS = 1_000_000;
+let parsedChars = 0;
+
+function parsedAccount(text: string): AccountJson {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  const a = JSON.parse(text) as AccountJson;
+  if (parsedChars + text.length > PARSED_CHARS) {
+    parsed.clear();
+    parsedChars = 0;
+  }
+  if (text.length <= PARSED_CHARS) {
+    parsed.set(text, a);
+    parsedChars += text.length;
+  }
+  return a;
+}
+
 export interface ItemJson {
   id: string;
   permission?: string;
@@ -500,7 +525,7 @@ export class Host {
     c.cpuAdd(ramLength(raw));
     const v = decodeValue(raw);
     if (!v) return undefined;
-    return JSON.parse((v.value as { v: string }).v) as AccountJson;
+    return parsedAccount((v.value as { v: string }).v);
   }
 
   /** go-iost host/authority.go `auth`; note Go drops the ReadAuth cost when recursing into `active` for a missing permission. */

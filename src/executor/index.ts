@@ -127,8 +127,20 @@ function checkTxAmountLimit(state: State, tx: Tx): string | null {
   }
 }
 
-function prepare(h: Host, tx: Tx): void {
-  h.payCost(new Cost(txBytes(tx, FULL).length, 0), tx.publisher);
+/**
+ * How a caller names the tx it runs: its full-bytes hash, raw or base58 (a shard holds the
+ * base58 id), and the length of its full bytes (src/tx txBytes FULL, what Net gas is charged
+ * on) when the caller already encoded them, so the executor does not encode the tx again.
+ */
+export type TxKey = Uint8Array | string | { hash: string; size: number };
+
+function keyOf(tx: Tx, key: TxKey): { hash: string; size: () => number } {
+  if (typeof key === "object" && !(key instanceof Uint8Array)) return { hash: key.hash, size: () => key.size };
+  return { hash: typeof key === "string" ? key : base58Encode(key), size: () => txBytes(tx, FULL).length };
+}
+
+function prepare(h: Host, tx: Tx, size: () => number): void {
+  h.payCost(new Cost(size(), 0), tx.publisher);
   if (h.genesis) return;
   checkGasParams(tx);
   const paid = BigInt(h.gasPaid(tx.publisher));
@@ -155,12 +167,13 @@ function prepare(h: Host, tx: Tx): void {
  * them in CheckTxGasLimitValid and VerifyTx), so a tx the next block would drop
  * uncharged never takes a pool slot. Reads only: every write is undone.
  */
-export function prepareError(state: State, tx: Tx, txHash: Uint8Array, block: BlockContext): string | null {
-  const h = new Host(state, block, buildTxContext(tx, base58Encode(txHash)), monitorCall);
+export function prepareError(state: State, tx: Tx, txHash: TxKey, block: BlockContext): string | null {
+  const key = keyOf(tx, txHash);
+  const h = new Host(state, block, buildTxContext(tx, key.hash), monitorCall);
   h.initStack();
   state.checkpoint();
   try {
-    prepare(h, tx);
+    prepare(h, tx, key.size);
     return null;
   } catch (e) {
     if (e instanceof Dropped) return e.message;
@@ -300,15 +313,17 @@ export function addUsedRam(state: State, account: string, delta: bigint): void {
  * publisher gas, signer/publisher authorization, amount_limit tokens) is
  * dropped with IOST's message and leaves the state untouched; otherwise the
  * state holds its effects (or only its gas payment, when it failed) and a
- * receipt is returned. `txHash` is the full-bytes hash (see src/tx txHash).
+ * receipt is returned. `txHash` is the full-bytes hash (see src/tx txHash), with or without the
+ * bytes' length (TxKey).
  */
-export function executeTx(state: State, tx: Tx, txHash: Uint8Array, block: BlockContext): ExecuteResult {
-  const hash = base58Encode(txHash);
+export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext): ExecuteResult {
+  const key = keyOf(tx, txHash);
+  const hash = key.hash;
   const h = new Host(state, block, buildTxContext(tx, hash), monitorCall);
   h.initStack();
   state.checkpoint(); // T: the whole tx
   try {
-    prepare(h, tx);
+    prepare(h, tx, key.size);
   } catch (e) {
     state.rollback();
     if (e instanceof Dropped) return { dropped: e.message };
@@ -464,7 +479,7 @@ export function ramUsageOf(h: Host): Record<string, bigint> {
 }
 
 /** Execute and undo: the receipt a tx would get on this state (RPC /execTx, try-run). */
-export function dryRun(state: State, tx: Tx, txHash: Uint8Array, block: BlockContext): ExecuteResult {
+export function dryRun(state: State, tx: Tx, txHash: TxKey, block: BlockContext): ExecuteResult {
   state.checkpoint();
   try {
     return executeTx(state, tx, txHash, block);
