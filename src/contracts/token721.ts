@@ -55,7 +55,11 @@ function balanceOf(h: Host, c: Cost, sym: string, acc: string): bigint {
   return h.mapHas(c, BALANCE + acc, sym) ? asInt(h.mapGet(c, BALANCE + acc, sym)) : 0n;
 }
 
-/** A nested call from a contract of another shard than the token's home cannot reach its records (a top-level action is forwarded there). */
+/**
+ * A nested call from a contract of another shard than the token's home cannot reach its records (a top-level
+ * action is forwarded there). Checked after `exists`, which every shard answers from its copy of the issuer: a
+ * token nobody created fails with IOST's `token not exists` on every shard count.
+ */
 function requireHome(h: Host, sym: string): void {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return;
@@ -118,8 +122,8 @@ export function nftAnnounceOf(h: Host, sym: string, to: number, def: Record<stri
 const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, to, meta] = [s(args[0]), s(args[1]), s(args[2])];
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   const issuer = asString(h.mapGet(c, INFO + sym, ISSUER)) ?? "";
   const supply = asInt(h.mapGet(c, INFO + sym, "supply"));
   const total = asInt(h.mapGet(c, INFO + sym, "totalSupply"));
@@ -141,8 +145,8 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const [sym, from, to, id] = [s(args[0]), s(args[1]), s(args[2]), s(args[3])];
   // Go returns before any check: a transfer to oneself succeeds even for a token or id that does not exist.
   if (from === to) return [];
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
   checkCost(h, c);
   const owner = asString(h.mapGet(c, INFO + sym, id));
@@ -164,21 +168,21 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
 const balanceOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   return [balanceOf(h, c, sym, s(args[1]))];
 };
 
 /** The owner of a token id; Go answers a missing id with `token exists` (sic). */
 function ownerOf(h: Host, c: Cost, sym: string, id: string): string {
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   if (!h.mapHas(c, INFO + sym, id)) throw new VmError(ERR.tokenExists);
   return asString(h.mapGet(c, INFO + sym, id)) ?? "";
 }
 
 const ownerOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
-  requireHome(h, s(args[0]));
   return [ownerOf(h, c, s(args[0]), s(args[1]))];
 };
 
@@ -186,8 +190,8 @@ const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, owner] = [s(args[0]), s(args[1])];
   const index = args[2] as bigint;
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   const ids = h.mapKeys(c, metaKey(sym, owner));
   // Go indexes its slice with a negative index too (a panic): refused with the text of the other side.
   if (index < 0n || index >= BigInt(ids.length)) throw new VmError("out of range");
@@ -197,7 +201,6 @@ const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
 const tokenMetadata: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, id] = [s(args[0]), s(args[1])];
-  requireHome(h, sym);
   const owner = ownerOf(h, c, sym, id);
   if (!h.mapHas(c, metaKey(sym, owner), id)) throw new VmError(ERR.tokenExists);
   return [asString(h.mapGet(c, metaKey(sym, owner), id)) ?? ""];

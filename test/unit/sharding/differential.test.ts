@@ -607,6 +607,7 @@ const CASES: Case[] = [
     `token721: ${sym} issued by its contract to a caller of shard ${(i + 2) % N}`,
     () => cards(sym, on((i + 2) % N, (i + 2) % N === 3 ? 0 : 2), "give", [sym, "{}"]),
   ]),
+  ["token721: a contract of shard 0 issues gem721, which nobody created", () => cards("deck", on(0, 2), "give", ["gem721", "{}"])],
   ["token721: chip issued beyond its total supply", () => cards("chip", on(1, 2), "give", ["chip", "{}"])],
   ["token721: rune moved between accounts of two shards that are neither its home nor its symbol's", () => txBy(on(0, 4), [nft("transfer", ["rune", on(0, 4), on(2, 4), "0"])])],
   ["token721: rune moved by a holder of its symbol's shard", () => txBy(on(3), [nft("transfer", ["rune", on(3), on(1, 4), "3"])])],
