@@ -343,6 +343,7 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard: a synchronous read of a token another shard keeps",
+  NFT_IN_CONTRACT:
+    "token721.iost inside a contract runs only on the token's home: a synchronous read of a token another account created and another shard keeps",
   HALF_RAM: "several credits whose halves may charge the publisher's RAM charge it after the tx was decided, even short of it",
 } as const;
