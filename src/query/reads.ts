@@ -44,8 +44,10 @@ export const reads = {
   /** Where a token721.iost token's records live when this shard records it (a token created off its symbol's shard), else null. */
   getToken721Home: (s: State, _time: bigint, symbol: string) => recordedNftHome(s, symbol) ?? null,
   // With `home` when the token's home is recorded here (it may be another shard: the edge asks it, workers/rpc/accounts.ts).
-  getToken721Balance: (s: State, _time: bigint, account: string, sym: string) => nftAnswer(s, sym, orError(nft.getToken721Balance(s, account, sym), "account not found")),
-  getToken721Owner: (s: State, _time: bigint, sym: string, id: string) => nftAnswer(s, sym, orError(nft.getToken721Owner(s, sym, id), `token ${sym} ${id} not found`)),
+  getToken721Balance: (s: State, _time: bigint, account: string, sym: string) =>
+    nftAnswer(s, sym, orError(nft.getToken721Balance(s, account, sym), "account not found")),
+  getToken721Owner: (s: State, _time: bigint, sym: string, id: string) =>
+    nftAnswer(s, sym, orError(nft.getToken721Owner(s, sym, id), `token ${sym} ${id} not found`)),
   getToken721Metadata: (s: State, _time: bigint, sym: string, id: string) =>
     nftAnswer(s, sym, orError(nft.getToken721Metadata(s, sym, id), `token ${sym} ${id} not found`)),
   getRAMInfo: (s: State) => q.getRAMInfo(s),

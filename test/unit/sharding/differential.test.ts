@@ -601,15 +601,27 @@ const CASES: Case[] = [
   ],
   ["token721: a contract of another shard than the token's reads it", () => txBy(on(2, 1), [act(nftReader, "held", ["card"])])],
   // token721.iost inside a contract of any shard: deck's shard is 2, rune's 3, chip's 0, pony's 1, hero's 1.
-  ...COLLECTIONS.map(([sym, s, by, total]): Case => [`token721: a contract of shard ${s} creates the collection ${sym} in init`, () => deployCards(by, sym, total)]),
-  ...[0, 1, 2, 3].map((t): Case => [`token721: rune issued by its contract to a caller of shard ${t}`, () => cards("rune", on(t, t === 3 ? 0 : 4), "give", ["rune", `{"t": ${t}}`])]),
-  ...(["deck", "chip", "pony", "hero"] as const).map((sym, i): Case => [
-    `token721: ${sym} issued by its contract to a caller of shard ${(i + 2) % N}`,
-    () => cards(sym, on((i + 2) % N, (i + 2) % N === 3 ? 0 : 2), "give", [sym, "{}"]),
-  ]),
+  ...COLLECTIONS.map(
+    ([sym, s, by, total]): Case => [`token721: a contract of shard ${s} creates the collection ${sym} in init`, () => deployCards(by, sym, total)],
+  ),
+  ...[0, 1, 2, 3].map(
+    (t): Case => [
+      `token721: rune issued by its contract to a caller of shard ${t}`,
+      () => cards("rune", on(t, t === 3 ? 0 : 4), "give", ["rune", `{"t": ${t}}`]),
+    ],
+  ),
+  ...(["deck", "chip", "pony", "hero"] as const).map(
+    (sym, i): Case => [
+      `token721: ${sym} issued by its contract to a caller of shard ${(i + 2) % N}`,
+      () => cards(sym, on((i + 2) % N, (i + 2) % N === 3 ? 0 : 2), "give", [sym, "{}"]),
+    ],
+  ),
   ["token721: a contract of shard 0 issues gem721, which nobody created", () => cards("deck", on(0, 2), "give", ["gem721", "{}"])],
   ["token721: chip issued beyond its total supply", () => cards("chip", on(1, 2), "give", ["chip", "{}"])],
-  ["token721: rune moved between accounts of two shards that are neither its home nor its symbol's", () => txBy(on(0, 4), [nft("transfer", ["rune", on(0, 4), on(2, 4), "0"])])],
+  [
+    "token721: rune moved between accounts of two shards that are neither its home nor its symbol's",
+    () => txBy(on(0, 4), [nft("transfer", ["rune", on(0, 4), on(2, 4), "0"])]),
+  ],
   ["token721: rune moved by a holder of its symbol's shard", () => txBy(on(3), [nft("transfer", ["rune", on(3), on(1, 4), "3"])])],
   ["token721: rune not held cannot move", () => txBy(on(3), [nft("transfer", ["rune", on(3), on(1, 4), "3"])])],
   [
@@ -975,7 +987,9 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     // totem's shard is 2: the claim of deck's contract (shard 0) reaches it before the create forwarded from shard 3.
     expect([shardOf("totem", N), contractShard.get(collections.deck), shardOf(on(3), N)]).toEqual([2, 0, 3]);
     const txs = [cards("deck", on(0, 2), "make", ["totem", 2]), txBy(on(3), [nft("create", ["totem", on(3), 5])])];
-    const [a, b] = [one, four].map((chain) => runAll(chain, txs, supplyCheck(genesis[chain === one ? 0 : 1], supplyGaps(chain, genesis[chain === one ? 0 : 1]))));
+    const [a, b] = [one, four].map((chain) =>
+      runAll(chain, txs, supplyCheck(genesis[chain === one ? 0 : 1], supplyGaps(chain, genesis[chain === one ? 0 : 1]))),
+    );
     expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
     expect((a.receipts[1] as { message: string }).message).toMatch(/error: token exists$/);
     expect(b).toEqual(a);

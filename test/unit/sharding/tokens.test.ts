@@ -245,7 +245,14 @@ describe("a token721.iost collection a contract creates off its symbol's shard (
 }
 module.exports = Collect;`;
   const collector = (chain: SimChain, by: string) => {
-    const tx = txBy(by, [act("system.iost", "setCode", [contractJson(COLLECT, [{ name: "make", args: ["string"] }, { name: "give", args: ["string"] }])])]);
+    const tx = txBy(by, [
+      act("system.iost", "setCode", [
+        contractJson(COLLECT, [
+          { name: "make", args: ["string"] },
+          { name: "give", args: ["string"] },
+        ]),
+      ]),
+    ]);
     expect(run(chain, tx).statusCode).toBe("SUCCESS");
     return "Contract" + txId(tx);
   };
