@@ -164,6 +164,8 @@ export class Host {
   pledgeMoves: PledgeMove[] = [];
   /** Tokens this part created off their symbol's shard, which the tx claims there (token.ts create; cleared when it fails). */
   claims = new Set<string>();
+  /** The same for token721.iost's tokens (token721.ts create). */
+  nftClaims = new Set<string>();
   /** Remaining VM gas of the running action (Go's GValue "gas_limit"). */
   gasLimit = 0;
   amountTotal = new Map<string, Decimal>();
@@ -269,6 +271,7 @@ export class Host {
     this.events = [];
     this.outbox = probesOf(this.outbox);
     this.claims.clear();
+    this.nftClaims.clear();
     this.clearRAMCosts();
   }
   clearRAMCosts(): void {

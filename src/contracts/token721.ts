@@ -11,12 +11,17 @@
  * many the account holds); map `T721M<symbol>#<owner>` field `<token id>`
  * (the metadata string), whose field order is tokenOfOwnerByIndex's.
  *
- * With several shards every record of a token lives on its symbol's shard
- * (sharding/placement.ts nftShard): a top-level action is forwarded there
+ * With several shards every record of a token lives on its home
+ * (sharding/directory.ts nftHome): its symbol's shard (placement.ts nftShard),
+ * or the shard of the contract that created it there, which claims the symbol
+ * from its symbol's shard as token.iost's create does. A top-level action is
+ * forwarded to the home (a create to the symbol's shard, which decides it)
  * with the tx's authority and RAM escrow (executor/forward.ts), like an action
- * on a contract of that shard, so it runs and costs as on one chain. A call
- * from inside a contract of another shard cannot reach it (docs/SHARDING.md
- * "Tokens across shards").
+ * on a contract of that shard, so it runs and costs as on one chain. Every
+ * shard keeps a copy of each token's issuer record, so that a create anywhere
+ * fails with IOST's `token exists` where it is called. A call from inside a
+ * contract of another shard than the home cannot reach its records
+ * (docs/SHARDING.md "Tokens across shards").
  */
 import { opCost, type Cost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
@@ -24,8 +29,11 @@ import { asInt, asString, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { noop } from "./token.js";
-import { int, str } from "../state/storage.js";
+import { nftHome, setNftHome } from "../sharding/directory.js";
 import { nftShard } from "../sharding/placement.js";
+import type { CrossReceipt } from "../sharding/receipts.js";
+import type { State } from "../state/state.js";
+import { int, mapKey, str } from "../state/storage.js";
 
 export const TOKEN721 = "token721.iost";
 const INFO = "T721I";
@@ -47,11 +55,15 @@ function balanceOf(h: Host, c: Cost, sym: string, acc: string): bigint {
   return h.mapHas(c, BALANCE + acc, sym) ? asInt(h.mapGet(c, BALANCE + acc, sym)) : 0n;
 }
 
-/** A nested call from a contract of another shard than the token's cannot reach its records (a top-level action is forwarded there). */
+/**
+ * A nested call from a contract of another shard than the token's home cannot reach its records (a top-level
+ * action is forwarded there). Checked after `exists`, which every shard answers from its copy of the issuer: a
+ * token nobody created fails with IOST's `token not exists` on every shard count.
+ */
 function requireHome(h: Host, sym: string): void {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return;
-  const home = nftShard(sym, sh.count);
+  const home = nftHome(h.state, sh.count, sym);
   if (home !== sh.index)
     throw new VmError(
       `synchronous call to ${TOKEN721} for token ${sym}: the token lives on shard ${home}, this tx runs on shard ${sh.index}; only a tx's top-level actions reach it`,
@@ -64,7 +76,6 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, issuer] = [s(args[0]), s(args[1])];
   const total = args[2] as bigint;
-  requireHome(h, sym);
   // Go asks for the issuer's `token721.iost` permission here (and `token.iost` in issue): both fall back to active.
   if (!h.requireAuth(c, issuer, TOKEN721)) throw new VmError(ERR.permissionLost);
   checkCost(h, c);
@@ -72,14 +83,47 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, INFO + sym, ISSUER, str(issuer), issuer);
   h.mapPut(c, INFO + sym, "totalSupply", int(total), issuer);
   h.mapPut(c, INFO + sym, "supply", int(0n), issuer);
+  // On its symbol's shard (every top-level create is forwarded there) the token is announced; off it (inside a
+  // contract) it lives here and the tx claims the symbol there, whose refusal undoes it (docs/SHARDING.md "Tokens across shards").
+  const sh = h.block.shard;
+  if (sh && sh.count > 1 && nftShard(sym, sh.count) === sh.index) {
+    const def = nftDefinition(h.state, sym);
+    for (let to = 0; to < sh.count; to++) if (to !== sh.index) h.outbox.push(nftAnnounceOf(h, sym, to, def));
+  } else if (sh && sh.count > 1) {
+    setNftHome(h.state, sym, sh.index);
+    h.nftClaims.add(sym);
+  }
   return [];
 };
+
+/** The raw record every shard copies of a token: its issuer, which is what `exists` reads (the rest stays on the home). */
+export function nftDefinition(state: State, sym: string): Record<string, string> {
+  const key = mapKey(TOKEN721, INFO + sym, ISSUER);
+  return { [key]: state.get(key) ?? "" };
+}
+
+/** The `token` receipt (account token721.iost) announcing `sym`'s issuer record to shard `to`. */
+export function nftAnnounceOf(h: Host, sym: string, to: number, def: Record<string, string>): CrossReceipt {
+  return {
+    id: `${INFO}${sym}:token`,
+    kind: "token",
+    txHash: h.tx.hash,
+    fromShard: h.block.shard!.index,
+    toShard: to,
+    token: sym,
+    account: TOKEN721,
+    counterpart: h.tx.publisher,
+    amount: "0",
+    message: "",
+    def,
+  };
+}
 
 const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, to, meta] = [s(args[0]), s(args[1]), s(args[2])];
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   const issuer = asString(h.mapGet(c, INFO + sym, ISSUER)) ?? "";
   const supply = asInt(h.mapGet(c, INFO + sym, "supply"));
   const total = asInt(h.mapGet(c, INFO + sym, "totalSupply"));
@@ -101,8 +145,8 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const [sym, from, to, id] = [s(args[0]), s(args[1]), s(args[2]), s(args[3])];
   // Go returns before any check: a transfer to oneself succeeds even for a token or id that does not exist.
   if (from === to) return [];
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
   checkCost(h, c);
   const owner = asString(h.mapGet(c, INFO + sym, id));
@@ -124,21 +168,21 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
 const balanceOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   return [balanceOf(h, c, sym, s(args[1]))];
 };
 
 /** The owner of a token id; Go answers a missing id with `token exists` (sic). */
 function ownerOf(h: Host, c: Cost, sym: string, id: string): string {
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   if (!h.mapHas(c, INFO + sym, id)) throw new VmError(ERR.tokenExists);
   return asString(h.mapGet(c, INFO + sym, id)) ?? "";
 }
 
 const ownerOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
-  requireHome(h, s(args[0]));
   return [ownerOf(h, c, s(args[0]), s(args[1]))];
 };
 
@@ -146,8 +190,8 @@ const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, owner] = [s(args[0]), s(args[1])];
   const index = args[2] as bigint;
-  requireHome(h, sym);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  requireHome(h, sym);
   const ids = h.mapKeys(c, metaKey(sym, owner));
   // Go indexes its slice with a negative index too (a panic): refused with the text of the other side.
   if (index < 0n || index >= BigInt(ids.length)) throw new VmError("out of range");
@@ -157,7 +201,6 @@ const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
 const tokenMetadata: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, id] = [s(args[0]), s(args[1])];
-  requireHome(h, sym);
   const owner = ownerOf(h, c, sym, id);
   if (!h.mapHas(c, metaKey(sym, owner), id)) throw new VmError(ERR.tokenExists);
   return [asString(h.mapGet(c, metaKey(sym, owner), id)) ?? ""];

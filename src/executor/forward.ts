@@ -8,8 +8,8 @@ import { ERR, VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { linkedContract } from "../contracts/monitor.js";
 import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
-import { TOKEN721 } from "../contracts/token721.js";
-import { remoteContractShard, setTokenHome, tokenHome } from "../sharding/directory.js";
+import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
+import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim } from "../sharding/forward.js";
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -45,16 +45,25 @@ function stringArg(action: Action, at: number): string | undefined {
 }
 
 /**
- * The shard a top-level token.iost create (its symbol's, which decides it) or issue (the token's home), or any
- * token721.iost action (its token lives whole on its symbol's shard), must run on when not `sh`'s, else null.
+ * The shard a top-level create (its symbol's, which decides it), token.iost issue or any other token721.iost
+ * action (the token's home: every record of a token721.iost token lives there) must run on when not `sh`'s, else null.
  */
 export function tokenHomeTarget(state: State, sh: { index: number; count: number }, action: Action): number | null {
   const nft = action.contract === TOKEN721;
   const what = `${action.contract}/${action.actionName}`;
   if (!nft && !TOKEN_HOME.has(what)) return null;
   const sym = stringArg(action, 0);
+  const create = action.actionName === "create";
   const shard =
-    sym === undefined ? null : nft ? nftShard(sym, sh.count) : what === "token.iost/create" ? tokenShard(sym, sh.count) : tokenHome(state, sh.count, sym);
+    sym === undefined
+      ? null
+      : nft
+        ? create
+          ? nftShard(sym, sh.count)
+          : nftHome(state, sh.count, sym)
+        : create
+          ? tokenShard(sym, sh.count)
+          : tokenHome(state, sh.count, sym);
   return shard === null || shard === sh.index ? null : shard;
 }
 
@@ -66,12 +75,19 @@ export function tokenHomeTarget(state: State, sh: { index: number; count: number
 export function pendingClaims(h: Host, carried: readonly TokenClaim[]): TokenClaim[] {
   const sh = h.block.shard;
   if (!sh) return [];
-  const out = carried.filter((c) => tokenShard(c.token, sh.count) !== sh.index);
+  const out = carried.filter((c) => arbiterOf(c, sh.count) !== sh.index);
   for (const sym of h.claims)
     if (tokenHome(h.state, sh.count, sym) === sh.index && h.state.get(mapKey(TOKEN, "TI" + sym, "issuer")) !== undefined)
       out.push({ token: sym, home: sh.index, def: tokenDefinition(h.state, sym) });
-  return out.sort((a, b) => (a.token < b.token ? -1 : 1));
+  for (const sym of h.nftClaims)
+    if (nftHome(h.state, sh.count, sym) === sh.index && h.state.get(mapKey(TOKEN721, "T721I" + sym, "T721issuer")) !== undefined)
+      out.push({ token: sym, home: sh.index, def: nftDefinition(h.state, sym), nft: true });
+  // token.iost's claims first, then token721.iost's, each in symbol order: every shard count sends them so.
+  return out.sort((a, b) => (a.nft === b.nft ? (a.token < b.token ? -1 : 1) : a.nft ? 1 : -1));
 }
+
+/** The shard that decides a claim: its symbol's, in its contract's namespace. */
+const arbiterOf = (c: TokenClaim, count: number) => (c.nft ? nftShard(c.token, count) : tokenShard(c.token, count));
 
 /**
  * The symbol's shard grants each claim of `claims` it decides (docs/SHARDING.md "Tokens across shards"): a
@@ -82,17 +98,19 @@ export function pendingClaims(h: Host, carried: readonly TokenClaim[]): TokenCla
 export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
   const sh = h.block.shard!;
   for (const c of claims) {
-    if (tokenShard(c.token, sh.count) !== sh.index) continue;
-    if (h.state.get(mapKey(TOKEN, "TI" + c.token, "issuer")) !== undefined) throw new VmError(ERR.tokenExists);
+    if (arbiterOf(c, sh.count) !== sh.index) continue;
+    const known = c.nft ? mapKey(TOKEN721, "T721I" + c.token, "T721issuer") : mapKey(TOKEN, "TI" + c.token, "issuer");
+    if (h.state.get(known) !== undefined) throw new VmError(ERR.tokenExists);
     for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
-    setTokenHome(h.state, c.token, c.home);
-    for (let to = 0; to < sh.count; to++) if (to !== sh.index && to !== c.home) h.outbox.push({ ...announceOf(h, c.token, to, c.def), home: c.home });
+    (c.nft ? setNftHome : setTokenHome)(h.state, c.token, c.home);
+    const announce = c.nft ? nftAnnounceOf : announceOf;
+    for (let to = 0; to < sh.count; to++) if (to !== sh.index && to !== c.home) h.outbox.push({ ...announce(h, c.token, to, c.def), home: c.home });
   }
 }
 
 /** The shard the tx claims its first token on next, or null: none left. */
 export function claimTarget(claims: readonly TokenClaim[], count: number): number | null {
-  return claims.length === 0 ? null : tokenShard(claims[0].token, count);
+  return claims.length === 0 ? null : arbiterOf(claims[0], count);
 }
 
 /** exchange.iost/transfer to "" creates the account its memo names (`create:<name>:…`): it runs on that account's shard. */

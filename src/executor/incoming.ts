@@ -10,7 +10,8 @@ import { Cost } from "../contracts/cost.js";
 import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
-import { applyRegister, setTokenHome, tokenHome } from "../sharding/directory.js";
+import { TOKEN721 } from "../contracts/token721.js";
+import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
 import {
@@ -274,7 +275,7 @@ export function applyIncoming(
       } else if (r.kind === "token") {
         // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-        if (r.home !== undefined) setTokenHome(state, r.token, r.home);
+        if (r.home !== undefined) (r.account === TOKEN721 ? setNftHome : setTokenHome)(state, r.token, r.home);
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const ran = runForwarded(state, r, block);

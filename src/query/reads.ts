@@ -7,7 +7,7 @@
  * Each read gets the state and the time (ns) of the block it reflects (gas and
  * frozen balances depend on it), then the route's arguments.
  */
-import { recordedTokenHome } from "../sharding/directory.js";
+import { recordedNftHome, recordedTokenHome } from "../sharding/directory.js";
 import { pledgeOrder } from "../sharding/pledges.js";
 import type { State } from "../state/state.js";
 import * as q from "./index.js";
@@ -16,6 +16,12 @@ import * as nft from "./token721.js";
 
 /** IOST's error answer: the edge turns it into HTTP 400 {"code":2,"message":…}. */
 const orError = <T>(v: T | null, error: string): T | { error: string } => (v === null ? { error } : v);
+
+/** `v` naming the token721.iost token's home when this shard records one. */
+function nftAnswer<T extends object>(s: State, sym: string, v: T): T | (T & { home: number }) {
+  const home = recordedNftHome(s, sym);
+  return home === undefined ? v : { ...v, home };
+}
 
 export const reads = {
   /** With `pledge_order` when its pledges span shards: the edge sorts `pledged_info` by it (sharding/pledges.ts). */
@@ -35,9 +41,15 @@ export const reads = {
   },
   /** Where a token's supply lives when this shard records it (a token created off its symbol's shard), else null. */
   getTokenHome: (s: State, _time: bigint, symbol: string) => recordedTokenHome(s, symbol) ?? null,
-  getToken721Balance: (s: State, _time: bigint, account: string, sym: string) => orError(nft.getToken721Balance(s, account, sym), "account not found"),
-  getToken721Owner: (s: State, _time: bigint, sym: string, id: string) => orError(nft.getToken721Owner(s, sym, id), `token ${sym} ${id} not found`),
-  getToken721Metadata: (s: State, _time: bigint, sym: string, id: string) => orError(nft.getToken721Metadata(s, sym, id), `token ${sym} ${id} not found`),
+  /** Where a token721.iost token's records live when this shard records it (a token created off its symbol's shard), else null. */
+  getToken721Home: (s: State, _time: bigint, symbol: string) => recordedNftHome(s, symbol) ?? null,
+  // With `home` when the token's home is recorded here (it may be another shard: the edge asks it, workers/rpc/accounts.ts).
+  getToken721Balance: (s: State, _time: bigint, account: string, sym: string) =>
+    nftAnswer(s, sym, orError(nft.getToken721Balance(s, account, sym), "account not found")),
+  getToken721Owner: (s: State, _time: bigint, sym: string, id: string) =>
+    nftAnswer(s, sym, orError(nft.getToken721Owner(s, sym, id), `token ${sym} ${id} not found`)),
+  getToken721Metadata: (s: State, _time: bigint, sym: string, id: string) =>
+    nftAnswer(s, sym, orError(nft.getToken721Metadata(s, sym, id), `token ${sym} ${id} not found`)),
   getRAMInfo: (s: State) => q.getRAMInfo(s),
   getContract: (s: State, _time: bigint, id: string) => orError(q.getContract(s, id), "contract not found"),
   getContractStorage: (s: State, _time: bigint, id: string, key: string, field: string) => q.getContractStorage(s, id, key, field),

@@ -17,7 +17,7 @@
 import type { State } from "../state/state.js";
 import { basicKey, decodeValue, encodeValue, int } from "../state/storage.js";
 import type { CrossReceipt } from "./receipts.js";
-import { CONSENSUS_SHARD, DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf, tokenShard } from "./placement.js";
+import { CONSENSUS_SHARD, DOMAIN_CONTRACT, nftShard, placedByName, POB_CONTRACTS, shardOf, tokenShard } from "./placement.js";
 
 /** A basic key per contract (not a map: a map's field index would grow with every deployment). */
 const entryKey = (id: string) => basicKey("system.iost", "contract_shard_" + id);
@@ -85,4 +85,27 @@ export function tokenHome(state: State, count: number, sym: string): number | nu
 /** Records a token's home (no RAM: one shard keeps no such record). */
 export function setTokenHome(state: State, sym: string, home: number): void {
   state.put(homeKey(sym), encodeValue(int(BigInt(home)), ""));
+}
+
+/**
+ * A token721.iost token created inside a contract off its symbol's shard lives on the contract's shard, as a
+ * token.iost one does, under token721.iost's own namespace of symbols (go-iost vm/native/token721.go keeps its
+ * tokens apart from token.iost's): its own basic key per such token, on its home and every shard told.
+ */
+const nftHomeKey = (sym: string) => basicKey("system.iost", "token721_shard_" + sym);
+
+/** A token721.iost token's home as recorded here, else undefined. */
+export function recordedNftHome(state: State, sym: string): number | undefined {
+  const v = decodeValue(state.get(nftHomeKey(sym)));
+  return v && v.value.t === "i" ? Number(v.value.v) : undefined;
+}
+
+/** The shard that keeps every record of a token721.iost token: its recorded home, else its symbol's shard. */
+export function nftHome(state: State, count: number, sym: string): number {
+  return recordedNftHome(state, sym) ?? nftShard(sym, count);
+}
+
+/** Records a token721.iost token's home (no RAM, as setTokenHome). */
+export function setNftHome(state: State, sym: string, home: number): void {
+  state.put(nftHomeKey(sym), encodeValue(int(BigInt(home)), ""));
 }

@@ -72,8 +72,10 @@ export interface Forwarded {
 export interface TokenClaim {
   token: string;
   home: number;
-  /** Raw `TI<token>` records (raw key → raw value), as the home wrote them. */
+  /** Raw `TI<token>` records (raw key → raw value), as the home wrote them; a token721.iost token's issuer record. */
   def: Record<string, string>;
+  /** A token721.iost token (its own namespace of symbols, decided on nftShard): absent for token.iost's. */
+  nft?: true;
 }
 
 /** RAM the parts of a tx so far did not pay: the publisher's bytes (may be negative: freed), and payers of theirs who could not. */

@@ -14,7 +14,7 @@
  *   definition and supply live on its home (that shard, or the one a contract
  *   created it on: directory.ts tokenHome); every other shard holds a copy of
  *   its definition. A token721.iost token lives
- *   whole on its symbol's shard (nftShard).
+ *   whole on its home, decided the same way in its own namespace (nftShard).
  */
 import { sha3, utf8 } from "../crypto/sha3.js";
 
@@ -62,9 +62,10 @@ export function tokenShard(sym: string, count: number): number | null {
 }
 
 /**
- * The shard that keeps every record of a token721.iost token (its owners, every
- * holder's count and metadata: src/contracts/token721.ts), so that each of its
- * actions runs on one shard as on one chain. Unlike tokenShard no symbol is
+ * The shard that decides a token721.iost token's creation and keeps every record
+ * of it (its owners, every holder's count and metadata: src/contracts/token721.ts)
+ * unless a contract created it elsewhere (directory.ts nftHome), so that each of
+ * its actions runs on one shard as on one chain. Unlike tokenShard no symbol is
  * special: token721.iost's symbols are its own.
  */
 export function nftShard(sym: string, count: number): number {
@@ -72,13 +73,14 @@ export function nftShard(sym: string, count: number): number {
 }
 
 /**
- * The shard of a token721.iost storage key (`T721I<sym>`, `T721M<sym>#<owner>`, or `T721B<owner>` field `<sym>`),
- * or null when the key names no one token (a holder's list of symbols: per shard).
+ * The token a token721.iost storage key belongs to (`T721I<sym>`, `T721M<sym>#<owner>`, or `T721B<owner>` field
+ * `<sym>`), whose home keeps it (directory.ts nftHome), or null when the key names no one token (a holder's list
+ * of symbols: per shard).
  */
-export function nftKeyShard(key: string, field: string | null, count: number): number | null {
-  if (key.startsWith("T721I")) return nftShard(key.slice(5), count);
-  if (key.startsWith("T721M") && key.includes("#")) return nftShard(key.slice(5, key.lastIndexOf("#")), count);
-  return key.startsWith("T721B") && field ? nftShard(field, count) : null;
+export function nftKeySymbol(key: string, field: string | null): string | null {
+  if (key.startsWith("T721I")) return key.slice(5);
+  if (key.startsWith("T721M") && key.includes("#")) return key.slice(5, key.lastIndexOf("#"));
+  return key.startsWith("T721B") && field ? field : null;
 }
 
 /** Whether a raw key is an account's `contribute` balance or frozen balance (kept on the consensus shard). */

@@ -32,7 +32,7 @@ import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt } from "../tx/types.js";
 import { type Forwarded, spentMap } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
-import { CONSENSUS_SHARD, placedByName, shardOf, tokenShard } from "./placement.js";
+import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
 
 export interface CrossReceipt {
@@ -116,7 +116,10 @@ export interface CrossReceipt {
    * tx's home (`payer.third`), whose settles bring their receiver halves home: the tx awaits them too.
    */
   halves?: number;
-  /** Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them. Domain: the url's domain.iost records. */
+  /**
+   * Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them (`account`
+   * token721.iost: its `T721I<token>` issuer record). Domain: the url's domain.iost records.
+   */
   def?: Record<string, string>;
   /**
    * Token: the shard the token lives on (created there inside a contract, granted by its symbol's
@@ -266,6 +269,18 @@ function isDefinition(sym: string, def: unknown): boolean {
   );
 }
 
+/** Whether `def` is exactly a token721.iost token's issuer record (raw key → a stored string). */
+function isNftDefinition(sym: unknown, def: unknown): boolean {
+  if (typeof sym !== "string" || sym === "" || typeof def !== "object" || def === null) return false;
+  const entries = Object.entries(def);
+  if (entries.length !== 1 || entries[0][0] !== `m-token721.iost-T721I${sym}-T721issuer`) return false;
+  try {
+    return decodeValue(entries[0][1])?.value.t === "s";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Throws ReceiptRefused unless every amount (and gas) `r` moves is an integer in range, and a
  * token's supply or definition comes from or goes to the token's shard of `count` (`homeOf`: where
@@ -289,16 +304,26 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
     throw new ReceiptRefused(`receipt ${r.id} refused: a burn of ${JSON.stringify(r.token)} to shard ${r.toShard}`);
   const elsewhere = (home: unknown, by: number) => Number.isSafeInteger(home) && (home as number) >= 0 && (home as number) < count && home !== by;
   if (r.kind === "token") {
+    // token721.iost's tokens are its own namespace of symbols, decided on their symbol's shard too.
+    const nft = r.account === "token721.iost";
     const ok =
-      r.fromShard === tokenShard(r.token, count) &&
-      isDefinition(r.token, r.def) &&
+      (nft || r.account === "token.iost") &&
+      r.fromShard === (nft ? nftShard(r.token, count) : tokenShard(r.token, count)) &&
+      (nft ? isNftDefinition(r.token, r.def) : isDefinition(r.token, r.def)) &&
       (r.home === undefined || (elsewhere(r.home, r.fromShard) && r.home !== r.toShard));
     if (!ok || !r.def) throw new ReceiptRefused(`receipt ${r.id} refused: a definition of ${JSON.stringify(r.token)} from shard ${r.fromShard}`);
   }
   // A claim names a shard the tx ran on as the token's home (not the symbol's shard, which decides it), and its definition.
   const path = [...(r.forward?.path ?? []), r.fromShard];
   for (const c of (r.kind === "action" ? r.forward?.claims : undefined) ?? [])
-    if (typeof c !== "object" || c === null || !elsewhere(c.home, tokenShard(c.token, count) ?? -1) || !path.includes(c.home) || !isDefinition(c.token, c.def))
+    if (
+      typeof c !== "object" ||
+      c === null ||
+      (c.nft !== undefined && c.nft !== true) ||
+      !elsewhere(c.home, c.nft ? nftShard(c.token, count) : (tokenShard(c.token, count) ?? -1)) ||
+      !path.includes(c.home) ||
+      !(c.nft ? isNftDefinition(c.token, c.def) : isDefinition(c.token, c.def))
+    )
       throw new ReceiptRefused(`receipt ${r.id} refused: a claim of ${JSON.stringify(c?.token)} for shard ${JSON.stringify(c?.home)}`);
   // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.
   if (

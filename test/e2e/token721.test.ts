@@ -5,6 +5,9 @@
  * (getToken721Balance, getToken721Metadata, getToken721Owner) and the read
  * ABIs' returns show it. The symbol is chosen on another shard than admin's
  * when the node has several, so every action is forwarded to the token's shard.
+ * Then a contract of admin's creates its own collection in `init` (its symbol
+ * off admin's shard) and issues it to callers: the token lives with the
+ * contract and the RPC reads find it there (docs/SHARDING.md "Tokens across shards").
  */
 import { describe, expect, it } from "vitest";
 import { nftShard, shardOf } from "../../src/sharding/placement";
@@ -64,5 +67,36 @@ describe("token721.iost (iost.js token721 example)", () => {
     const missing = await get(node.url, `/getToken721Balance/nobody9/${sym}/true`);
     expect(missing.body.message).toContain("account not found");
     expect(await c.rpc.blockchain.getToken721Owner(sym, "1")).toEqual({ owner: names[1] });
+  });
+
+  it("a contract's collection made in init off admin's shard: issued to callers, moved, read by the RPC", async () => {
+    const info = await get(node.url, "/getShardInfo");
+    const count = Number(info.body.shard_count ?? 1);
+    let own = "";
+    for (let i = 0; own === "" || own === sym || (count > 1 && nftShard(own, count) === shardOf("admin", count)); i++) own = `c${(Date.now() + i) % 100000}`;
+    const code = `class Cards {
+  init() { blockchain.callWithAuth("token721.iost", "create", ["${own}", blockchain.contractName(), 10]); }
+  give(meta) { return blockchain.callWithAuth("token721.iost", "issue", ["${own}", tx.publisher, meta]); }
+}
+module.exports = Cards;`;
+    const abi = { lang: "javascript", version: "1.0.0", abi: [{ name: "give", args: ["string"], amountLimit: [] }] };
+    const c = node.client;
+    const out = await expectSuccess(c, c.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: abi, code })]));
+    const id = JSON.parse(out.result.returns[0])[0];
+    const users = names.map((n, i) => accountWithKey(n, keys[i]));
+    // The accounts spent some of their 10 IOST pledge's gas above.
+    const small = <T extends { gasLimit: number }>(tx: T) => Object.assign(tx, { gasLimit: 300_000 });
+    for (let i = 0; i < 2; i++) {
+      const given = await expectSuccess(c, small(c.iost.callABI(id, "give", [`{"n":${i}}`])), users[i]);
+      expect(given.result.returns).toEqual([JSON.stringify([JSON.stringify([String(i)])])]);
+    }
+    await expectSuccess(c, small(c.iost.callABI("token721.iost", "transfer", [own, names[0], names[1], "0"])), users[0]);
+    expect(await c.rpc.blockchain.getToken721Balance(names[1], own)).toEqual({ balance: "2", tokenIDs: ["1", "0"] });
+    expect(await c.rpc.blockchain.getToken721Owner(own, "0")).toEqual({ owner: names[1] });
+    expect(await c.rpc.blockchain.getToken721Metadata(own, "0")).toEqual({ metadata: '{"n":0}' });
+    // A second create of the symbol, at top level, fails with IOST's error.
+    const dup = await sendAndFollow(c, c.iost.callABI("token721.iost", "create", [own, "admin", 1]));
+    expect(dup.ok).toBe(false);
+    expect(JSON.stringify(dup.result)).toContain("token exists");
   });
 });

@@ -85,6 +85,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getTokenBalance: async () => ({ balance: 1, frozen_balances: [] }),
     getTokenInfo: async () => ({ error: "token not found" }),
     getTokenHome: async () => null,
+    getToken721Home: async () => null,
     getRAMInfo: async () => ({ used_ram: "1", available_ram: "2", total_ram: "3", sell_price: 1, buy_price: 1 }),
     getContract: async () => ({ error: "contract not found" }),
     getContractStorage: async (_id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
@@ -706,10 +707,30 @@ describe("token721.iost's reads go to the token's shard (src/sharding/placement.
     expect((await call(f.env, "/getToken721Metadata/pika/3/false")).body.message).toContain("token pika 3 not found");
     await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token721.iost", key: "T721Mpika#admin", field: "0" })));
     await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token721.iost", key: "T721Badmin", field: "pika" })));
-    expect(shardsAsked()).toEqual([home, home, home, home, home]);
+    // Storage asks the symbol's shard where the token lives (getToken721Home), then there.
+    expect(shardsAsked()).toEqual([home, home, home, home, home, home, home]);
     f.calls.length = 0;
     expect((await call(f.env, "/getToken721Balance/ab/pika/true")).body.message).toContain("id invalid. id length should be between 5,11 - 2");
     expect(shardsAsked()).toEqual([]);
+  });
+
+  it("a token a contract created off its symbol's shard: the symbol's shard names its home, which answers (`home` dropped)", async () => {
+    const at = nftShard("pika", 4);
+    const other = (at + 2) % 4;
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4" },
+      reads: {
+        getToken721Balance: async () => ({ balance: "1", tokenIDs: ["0"], home: other }),
+        getToken721Owner: async () => ({ error: "token pika 0 not found", home: other }),
+        getToken721Home: async () => other,
+      },
+    });
+    const shardsAsked = () => f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
+    expect((await call(f.env, "/getToken721Balance/admin/pika/true")).body).toEqual({ balance: "1", tokenIDs: ["0"] });
+    expect(shardsAsked()).toEqual([`shard-${at}`, `shard-${other}`]);
+    f.calls.length = 0;
+    await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token721.iost", key: "T721Ipika", field: "0" })));
+    expect(shardsAsked()).toEqual([`shard-${at}`, `shard-${other}`]);
   });
 });
 

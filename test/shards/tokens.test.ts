@@ -8,11 +8,12 @@
  * to admin and moved to shard 1 in one tx: admin's ruby records travel with
  * its escrow and come home with the settle. Last, a contract of admin's shard
  * creates `agate` (symbol's shard 2) in `init`: it lives on shard 0, shard 2
- * granted it, and the edge reads its info and storage on shard 0.
+ * granted it, and the edge reads its info and storage on shard 0. The same
+ * for a token721.iost collection `deck` (symbol's shard 2) made in `init`.
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { shardOf, tokenShard } from "../../src/sharding/placement";
+import { nftShard, shardOf, tokenShard } from "../../src/sharding/placement";
 import { txToRequestJson } from "../../src/tx/index";
 import { makeTx } from "../workers/txs";
 
@@ -91,5 +92,36 @@ module.exports = Reward;`;
     expect(await get("/getTokenBalance/producer000/agate/true")).toMatchObject({ balance: 9 });
     const stored = await post("/getContractStorage", { id: "token.iost", key: "TIagate", field: "supply", by_longest_chain: true });
     expect(stored.data).toBe("9");
+  });
+  test("a token721.iost collection created in a contract's init off its symbol's shard: issued to a holder of a third shard, read on the contract's shard through the edge", async () => {
+    expect([shardOf("admin", N), nftShard("deck", N), shardOf("producer000", N)]).toEqual([0, 2, 1]);
+    const code = `class Cards {
+  init() { blockchain.callWithAuth("token721.iost", "create", ["deck", blockchain.contractName(), 5]); }
+  give() { return blockchain.callWithAuth("token721.iost", "issue", ["deck", "producer000", "{\\"n\\":1}"]); }
+}
+module.exports = Cards;`;
+    const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "give", args: [], amountLimit: [] }] }, code });
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const sent = await post("/sendTx", txToRequestJson(deploy.tx));
+    // The claim goes to shard 2 and its settle comes back.
+    await post("/dev/mine", { blocks: 4 });
+    expect(await get(`/getTxReceiptByTxHash/${sent.hash}`)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const id = `Contract${sent.hash}`;
+    const give = makeTx({ actions: [{ contract: id, actionName: "give", data: "[]" }] });
+    const given = await post("/sendTx", txToRequestJson(give.tx));
+    await post("/dev/mine", { blocks: 4 });
+    expect(await get(`/getTxReceiptByTxHash/${given.hash}`)).toMatchObject({ status_code: "SUCCESS", returns: ['["[\\"0\\"]"]'] });
+    // Shard 2 names the home (shard 0), which answers; `home` is not part of IOST's answer.
+    expect(await get("/getToken721Balance/producer000/deck/true")).toEqual({ balance: "1", tokenIDs: ["0"] });
+    expect(await get("/getToken721Owner/deck/0/true")).toEqual({ owner: "producer000" });
+    expect(await get("/getToken721Metadata/deck/0/true")).toEqual({ metadata: '{"n":1}' });
+    const stored = await post("/getContractStorage", { id: "token721.iost", key: "T721Ideck", field: "0", by_longest_chain: true });
+    expect(stored.data).toBe("producer000");
+    // A top-level create of the symbol, forwarded to shard 2, fails there with IOST's error.
+    const again = makeTx({ actions: [{ contract: "token721.iost", actionName: "create", data: JSON.stringify(["deck", "admin", 3]) }] });
+    const dup = await post("/sendTx", txToRequestJson(again.tx));
+    await post("/dev/mine", { blocks: 4 });
+    const r = await get(`/getTxReceiptByTxHash/${dup.hash}`);
+    expect([r.status_code, r.message]).toEqual(["RUNTIME_ERROR", expect.stringMatching(/error: token exists$/)]);
   });
 });

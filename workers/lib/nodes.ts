@@ -5,7 +5,7 @@
  */
 import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
 import { locationHint, stubOf } from "../../durable-objects/config";
-import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeyShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
+import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeySymbol, nftShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
 import { objectCall } from "./usage";
@@ -78,12 +78,21 @@ export async function storageShardIndex(env: Env, contract: string, key: string,
   // shard names (a token a contract created there); the others hold a copy without the supply.
   const token = contract === "token.iost" && key.startsWith("TI") ? tokenShard(key.slice(2), shardCount(env)) : null;
   if (token !== null) return ((await shard(env, token).read("getTokenHome", key.slice(2))) as number | null) ?? token;
-  // Every record of a token721.iost token lives on its symbol's shard.
-  const nft = contract === "token721.iost" ? nftKeyShard(key, field, shardCount(env)) : null;
-  if (nft !== null) return nft;
+  // Every record of a token721.iost token lives on its home: its symbol's shard, or the one that shard names.
+  const nft = contract === "token721.iost" ? nftKeySymbol(key, field) : null;
+  if (nft !== null) return nftHomeIndex(env, nft);
   if (account === null) return home ?? contractHomeIndex(env, contract);
   // A contract's balance (`TB<Contract…>`) lives with the contract, not with token.iost's global state.
   return placedByName(account) ? shardOf(account, shardCount(env)) : contractHomeIndex(env, account);
+}
+
+/**
+ * The shard keeping a token721.iost token's records: its symbol's shard, or the contract's shard that created it
+ * off that one, which the symbol's shard names (one more object call).
+ */
+export async function nftHomeIndex(env: Env, sym: string): Promise<number> {
+  const at = nftShard(sym, shardCount(env));
+  return ((await shard(env, at).read("getToken721Home", sym)) as number | null) ?? at;
 }
 
 export async function storageShard(env: Env, contract: string, key: string, field: string | null): Promise<ShardApi> {

@@ -6,7 +6,8 @@
  * checked as IOST checks it; both values read the head state (ShardApi.read).
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { Answer, Json, ShardApi } from "../../durable-objects/api";
+import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, tokenShard } from "../../src/sharding/placement";
 import { orderPledges } from "../../src/sharding/pledges";
@@ -59,19 +60,31 @@ accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   return c.json(rest);
 });
 
-// Every record of a token721.iost token is on its symbol's shard (src/sharding/placement.ts nftShard).
+/**
+ * A token721.iost read: every record of a token is on its home, its symbol's shard (src/sharding/placement.ts
+ * nftShard) or the shard of the contract that created it off that one, which the symbol's shard names in its
+ * answer (`home`, dropped): one more object call for such a token, none otherwise.
+ */
+async function nftRead(env: Env, token: string, read: (s: ShardApi) => Promise<Answer<Json>>): Promise<Answer<Json>> {
+  const at = nftShard(token, shardCount(env));
+  let answer = (await read(shard(env, at))) as { home?: number };
+  if (answer.home !== undefined && answer.home !== at) answer = (await read(shard(env, answer.home))) as { home?: number };
+  const { home: _, ...rest } = answer;
+  return rest as Answer<Json>;
+}
+
 accountRoutes.get("/getToken721Balance/:account/:token/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const account = c.req.param("account");
   checkIdValid(account);
   const token = c.req.param("token");
-  return c.json(unwrap(await shard(c.env, nftShard(token, shardCount(c.env))).read("getToken721Balance", account, token)));
+  return c.json(unwrap(await nftRead(c.env, token, (s) => s.read("getToken721Balance", account, token))));
 });
 for (const what of ["Metadata", "Owner"] as const)
   accountRoutes.get(`/getToken721${what}/:token/:token_id/:by_longest_chain`, async (c) => {
     parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
     const token = c.req.param("token");
-    return c.json(unwrap(await shard(c.env, nftShard(token, shardCount(c.env))).read(`getToken721${what}`, token, c.req.param("token_id"))));
+    return c.json(unwrap(await nftRead(c.env, token, (s) => s.read(`getToken721${what}`, token, c.req.param("token_id")))));
   });
 
 /** go-iost rpc checkIDValid: the texts IOST answers before reading anything. */

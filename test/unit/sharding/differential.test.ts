@@ -79,6 +79,37 @@ const NFT_READER = `class Reader {
 module.exports = Reader;`;
 let nftReader = "";
 
+/**
+ * A contract creating its own token721.iost collection in `init` and issuing, moving and burning it for its
+ * callers (docs/SHARDING.md "Tokens across shards": a token721.iost token created off its symbol's shard).
+ */
+const CARDS = (sym: string, total: number) => `class Cards {
+  init() { blockchain.callWithAuth("token721.iost", "create", ["${sym}", blockchain.contractName(), ${total}]); }
+  give(sym, meta) { return blockchain.callWithAuth("token721.iost", "issue", [sym, tx.publisher, meta]); }
+  burn(sym, id) { blockchain.callWithAuth("token721.iost", "transfer", [sym, tx.publisher, "deadaddr", id]); return "burnt"; }
+  make(sym, total) { blockchain.callWithAuth("token721.iost", "create", [sym, blockchain.contractName(), total]); return "made"; }
+  held(sym) { return blockchain.call("token721.iost", "balanceOf", [sym, tx.publisher]); }
+}
+module.exports = Cards;`;
+const CARDS_ABI = [
+  { name: "give", args: ["string", "string"] },
+  { name: "burn", args: ["string", "string"] },
+  { name: "make", args: ["string", "number"] },
+  { name: "held", args: ["string"] },
+];
+/** The collection contracts, by the symbol their `init` created. */
+const collections: Record<string, string> = {};
+const deployCards = (by: string, sym: string, total: number) => txBy(by, [act("system.iost", "setCode", [contractJson(CARDS(sym, total), CARDS_ABI)])]);
+const cards = (sym: string, by: string, abi: string, args: unknown[]) => txBy(by, [act(collections[sym], abi, args)]);
+/** Collections created in `init` by a contract of shard s, and (hero) one on its symbol's own shard. */
+const COLLECTIONS: [sym: string, shard: number, deployer: string, total: number][] = [
+  ["deck", 0, on(0, 2), 3],
+  ["rune", 1, on(1, 3), 6],
+  ["chip", 2, on(2, 3), 1],
+  ["pony", 3, on(3), 3],
+  ["hero", 1, on(1, 6), 3],
+];
+
 const transferOf = (sym: string, from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", [sym, from, to, amount, ""])]);
 const transfer = (from: string, to: string, amount: string) => transferOf("iost", from, to, amount);
 const call = (c: number, abi: string, args: unknown[]) => act(contracts[c], abi, args);
@@ -569,6 +600,56 @@ const CASES: Case[] = [
     () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(NFT_READER, [{ name: "held", args: ["string"] }])])]),
   ],
   ["token721: a contract of another shard than the token's reads it", () => txBy(on(2, 1), [act(nftReader, "held", ["card"])])],
+  // token721.iost inside a contract of any shard: deck's shard is 2, rune's 3, chip's 0, pony's 1, hero's 1.
+  ...COLLECTIONS.map(
+    ([sym, s, by, total]): Case => [`token721: a contract of shard ${s} creates the collection ${sym} in init`, () => deployCards(by, sym, total)],
+  ),
+  ...[0, 1, 2, 3].map(
+    (t): Case => [
+      `token721: rune issued by its contract to a caller of shard ${t}`,
+      () => cards("rune", on(t, t === 3 ? 0 : 4), "give", ["rune", `{"t": ${t}}`]),
+    ],
+  ),
+  ...(["deck", "chip", "pony", "hero"] as const).map(
+    (sym, i): Case => [
+      `token721: ${sym} issued by its contract to a caller of shard ${(i + 2) % N}`,
+      () => cards(sym, on((i + 2) % N, (i + 2) % N === 3 ? 0 : 2), "give", [sym, "{}"]),
+    ],
+  ),
+  ["token721: a contract of shard 0 issues gem721, which nobody created", () => cards("deck", on(0, 2), "give", ["gem721", "{}"])],
+  ["token721: chip issued beyond its total supply", () => cards("chip", on(1, 2), "give", ["chip", "{}"])],
+  [
+    "token721: rune moved between accounts of two shards that are neither its home nor its symbol's",
+    () => txBy(on(0, 4), [nft("transfer", ["rune", on(0, 4), on(2, 4), "0"])]),
+  ],
+  ["token721: rune moved by a holder of its symbol's shard", () => txBy(on(3), [nft("transfer", ["rune", on(3), on(1, 4), "3"])])],
+  ["token721: rune not held cannot move", () => txBy(on(3), [nft("transfer", ["rune", on(3), on(1, 4), "3"])])],
+  [
+    "token721: rune's reads from another shard",
+    () =>
+      txBy(on(2, 4), [
+        nft("balanceOf", ["rune", on(2, 4)]),
+        nft("ownerOf", ["rune", "0"]),
+        nft("tokenOfOwnerByIndex", ["rune", on(2, 4), 1]),
+        nft("tokenMetadata", ["rune", "2"]),
+      ]),
+  ],
+  ["token721: rune read by its contract for a caller of another shard", () => cards("rune", on(2, 4), "held", ["rune"])],
+  ["token721: rune burnt by its contract for a holder of another shard", () => cards("rune", on(2, 4), "burn", ["rune", "0"])],
+  ["token721: a burn of a rune the caller does not hold", () => cards("rune", on(2, 4), "burn", ["rune", "1"])],
+  ["token721: a contract of shard 0 creates rune, which a contract of shard 1 created", () => cards("deck", on(0, 2), "make", ["rune", 2])],
+  ["token721: a contract of shard 3 creates card, created at top level", () => cards("pony", on(3), "make", ["card", 1])],
+  ["token721: a contract of shard 2 creates chip, its own", () => cards("chip", on(2, 3), "make", ["chip", 1])],
+  ["token721: a top-level create of rune from shard 2", () => txBy(on(2, 2), [nft("create", ["rune", on(2, 2), 5])])],
+  ["token721: a top-level create of rune on its symbol's shard", () => txBy(on(3), [nft("create", ["rune", on(3), 5])])],
+  [
+    "token721: a contract of shard 2 creates tile off its shard in a tx failing in its next action: nothing is created or claimed",
+    () => txBy(on(2, 3), [act(collections.chip, "make", ["tile", 2]), act("token.iost", "transfer", ["iost", on(2, 3), on(3), "99999999", ""])]),
+  ],
+  ["token721: a contract of shard 2 creates tile outside init", () => cards("chip", on(2, 3), "make", ["tile", 2])],
+  ["token721: tile issued by its contract to a caller of its symbol's shard", () => cards("chip", on(3), "give", ["tile", "{}"])],
+  ["token721: tile's holder moves it to an account of the contract's shard", () => txBy(on(3), [nft("transfer", ["tile", on(3), on(2, 4), "0"])])],
+  ["token721: a contract of shard 0 creates hero, made on its symbol's shard by a contract there", () => cards("deck", on(0, 2), "make", ["hero", 1])],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
   ["ram buy for an account of another shard, the fee to a third shard", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(2), 1000])])],
@@ -841,6 +922,11 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
         rewards[created[1]] = "Contract" + txId(tx);
         contractShard.set("Contract" + txId(tx), shardOf(tx.publisher, N));
       }
+      const collection = /creates the collection (\w+) in init$/.exec(name);
+      if (collection && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        collections[collection[1]] = "Contract" + txId(tx);
+        contractShard.set(collections[collection[1]], shardOf(tx.publisher, N));
+      }
       if (name.endsWith("deployed on shard 1 reads it") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         nftReader = "Contract" + txId(tx);
         contractShard.set(nftReader, shardOf(tx.publisher, N));
@@ -895,6 +981,21 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(results[1].receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(txs.map(() => "SUCCESS"));
     if (txs[0].publisher === "admin") expect(BURST.slice(1).filter((n) => shardOf(n, N) !== shardOf("admin", N))).toHaveLength(5);
     expect(results[1]).toEqual(results[0]);
+  });
+
+  it("token721: two shards racing for one symbol in one block, a contract's create off its symbol's shard and a top-level create: the claim, first in shard order, wins as on one shard", () => {
+    // totem's shard is 2: the claim of deck's contract (shard 0) reaches it before the create forwarded from shard 3.
+    expect([shardOf("totem", N), contractShard.get(collections.deck), shardOf(on(3), N)]).toEqual([2, 0, 3]);
+    const txs = [cards("deck", on(0, 2), "make", ["totem", 2]), txBy(on(3), [nft("create", ["totem", on(3), 5])])];
+    const [a, b] = [one, four].map((chain) =>
+      runAll(chain, txs, supplyCheck(genesis[chain === one ? 0 : 1], supplyGaps(chain, genesis[chain === one ? 0 : 1]))),
+    );
+    expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
+    expect((a.receipts[1] as { message: string }).message).toMatch(/error: token exists$/);
+    expect(b).toEqual(a);
+    // The winner issues it to a caller of the loser's shard, as on one shard.
+    const give = cards("deck", on(3), "give", ["totem", "{}"]);
+    expect(run(four, give).receipt).toEqual(run(one, give).receipt);
   });
 
   it("token721: the cases moved the token as one chain does, and the token's shard answers the RPC reads", () => {

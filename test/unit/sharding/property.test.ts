@@ -4,7 +4,9 @@
  * fresh N = 4 chain, every receipt and read compared field by field as
  * differential.test.ts does, and every token's supply equal to what exists
  * (balances, frozen balances, receipts in flight) at every height of both,
- * tokens that contracts of any shard create and issue included.
+ * tokens that contracts of any shard create and issue included, and
+ * token721.iost collections contracts of any shard create off their symbol's
+ * shard, issue to callers of any shard and their holders move.
  * No step of this vocabulary differs for a documented reason (workload.ts
  * REASON): every one is compared.
  */
@@ -40,6 +42,17 @@ const MINT = `class Mint {
 }
 module.exports = Mint;`;
 
+/** A contract keeping a token721.iost collection of its own (docs/SHARDING.md "Tokens across shards"). */
+const COLLECT = `class Collect {
+  init() {}
+  make(sym) { blockchain.callWithAuth("token721.iost", "create", [sym, blockchain.contractName(), 3]); return "made"; }
+  give(sym) { return blockchain.callWithAuth("token721.iost", "issue", [sym, tx.publisher, "{}"]); }
+}
+module.exports = Collect;`;
+/** The collection of the collector of shard s (each off its symbol's shard with N = 4), and one they all try to create. */
+const OWN = ["deck", "rune", "chip", "pony"];
+const SHARED = "orb";
+
 type Step =
   | { k: "transfer"; from: string; to: string; amount: string }
   | { k: "freeze"; from: string; to: string }
@@ -59,7 +72,9 @@ type Step =
   | { k: "destroy"; by: string; amount: string }
   | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
   | { k: "cochain"; by: string; who: string; also: string | null; calls: [c: number, v: string][] }
-  | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string };
+  | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string }
+  | { k: "collect"; c: number; by: string; op: "make" | "give" | "shared" }
+  | { k: "nftMove"; c: number; from: string; to: string };
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
 const near = fc.boolean();
@@ -120,6 +135,10 @@ const step = fc.oneof(
       calls: fc.array(fc.tuple(shard, fc.constantFrom("", "c", "c".repeat(60))), { minLength: 2, maxLength: 4 }),
     })
     .filter((s) => s.who !== s.by && s.also !== s.by && s.also !== s.who),
+  // A contract of any shard creating its token721.iost collection off its symbol's shard (or one another created),
+  // issuing it to a caller of any shard, and its holders moving it at top level.
+  fc.record({ k: fc.constant("collect" as const), c: shard, by: user, op: fc.constantFrom("make" as const, "give" as const, "shared" as const) }),
+  fc.record({ k: fc.constant("nftMove" as const), c: shard, from: user, to: user }),
   // A system action for an account of any shard after a call to a contract of any shard.
   fc.record({
     k: fc.constant("sys" as const),
@@ -134,6 +153,7 @@ const step = fc.oneof(
 interface Ctx {
   contracts: string[];
   minters: string[];
+  collectors: string[];
   one: SimChain;
 }
 
@@ -187,6 +207,10 @@ function toTx(s: Step, ctx: Ctx): Tx {
       if (s.also === null) return txBy(s.by, calls, { signers: [s.who] });
       return txBy(s.by, [...calls, call(s.calls[s.calls.length - 1][0], "theirs", [s.also, "a"])], { signers: [s.who, s.also] });
     }
+    case "collect":
+      return txBy(s.by, [act(ctx.collectors[s.c], s.op === "give" ? "give" : "make", [s.op === "shared" ? SHARED : OWN[s.c]])]);
+    case "nftMove":
+      return txBy(s.from, [act("token721.iost", "transfer", [OWN[s.c], s.from, s.to, "0"])]);
     case "sys": {
       const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];
       return txBy(s.by, [call(s.c, "put", ["s", s.op]), act(s.op === "lend" || s.op === "buy" ? "ram.iost" : "gas.iost", s.op, args)]);
@@ -197,13 +221,13 @@ function toTx(s: Step, ctx: Ctx): Tx {
 const json = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? String(v) : v));
 
 /** Both chains after genesis and the deployments; each sequence runs on copies. */
-let base: { one: SimChain; four: SimChain; contracts: string[]; minters: string[]; genesis: [Map<string, bigint>, Map<string, bigint>] };
+let base: { one: SimChain; four: SimChain; contracts: string[]; minters: string[]; collectors: string[]; genesis: [Map<string, bigint>, Map<string, bigint>] };
 
 /** Runs `steps` on copies of the deployed chains of 1 and 4 shards; returns the first unexplained difference. */
 function differs(steps: Step[]): string | null {
   const [one, four] = [base.one.fork(), base.four.fork()];
   const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
-  const ctx: Ctx = { contracts: base.contracts, minters: base.minters, one };
+  const ctx: Ctx = { contracts: base.contracts, minters: base.minters, collectors: base.collectors, one };
   for (const s of steps) {
     const tx = toTx(s, ctx);
     const [ja, jb] = [json(run(one, tx, check1)), json(run(four, tx, check4))];
@@ -216,7 +240,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   beforeAll(async () => {
     await vmReady();
     const [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
-    base = { one, four, contracts: [], minters: [], genesis: [genesisSupplies(one), genesisSupplies(four)] };
+    base = { one, four, contracts: [], minters: [], collectors: [], genesis: [genesisSupplies(one), genesisSupplies(four)] };
     const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
     for (let s = 0; s < N; s++) {
       const tx = txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
@@ -227,8 +251,15 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       expect(run(four, mint, check4)).toEqual(run(one, mint, check1));
       base.minters[s] = "Contract" + txId(mint);
       contractShard.set(base.minters[s], s);
+      const abi = ["make", "give"].map((name) => ({ name, args: ["string"] }));
+      const collect = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(COLLECT, abi)])]);
+      const deployed = run(one, collect, check1);
+      expect((deployed.receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      expect(run(four, collect, check4)).toEqual(deployed);
+      base.collectors[s] = "Contract" + txId(collect);
+      contractShard.set(base.collectors[s], s);
     }
-    // Eight deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
+    // Twelve deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
   }, 120_000);
 
   it("gives equal receipts and reads, and every token's supply equals what exists at every height", () => {

@@ -237,6 +237,64 @@ module.exports = M;`;
   });
 });
 
+describe("a token721.iost collection a contract creates off its symbol's shard (simulator)", () => {
+  const COLLECT = `class Collect {
+  init() {}
+  make(sym) { blockchain.callWithAuth("token721.iost", "create", [sym, blockchain.contractName(), 3]); return "made"; }
+  give(sym) { return blockchain.callWithAuth("token721.iost", "issue", [sym, tx.publisher, "{}"]); }
+}
+module.exports = Collect;`;
+  const collector = (chain: SimChain, by: string) => {
+    const tx = txBy(by, [
+      act("system.iost", "setCode", [
+        contractJson(COLLECT, [
+          { name: "make", args: ["string"] },
+          { name: "give", args: ["string"] },
+        ]),
+      ]),
+    ]);
+    expect(run(chain, tx).statusCode).toBe("SUCCESS");
+    return "Contract" + txId(tx);
+  };
+  const issuer = (chain: SimChain, s: number, sym: string) => raw(chain, s, `m-token721.iost-T721I${sym}-T721issuer`);
+  const nftHomeOf = (chain: SimChain, s: number, sym: string) => raw(chain, s, `b-system.iost-token721_shard_${sym}`);
+
+  it("two contracts of two shards creating one symbol in one block: the first claim in shard order wins, the other tx is undone with IOST's error", () => {
+    // kart's shard is 2; the contracts live on shards 0 and 1.
+    expect(shardOf("kart", N)).toBe(2);
+    const chain = new SimChain(config(), N);
+    const [a, b] = [collector(chain, on(0)), collector(chain, on(1))];
+    const txs = [txBy(on(0), [act(a, "make", ["kart"])]), txBy(on(1), [act(b, "make", ["kart"])])];
+    for (const t of txs) chain.submit(t);
+    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+    const receipt = (t: Tx) => chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!.receipt!;
+    expect(txs.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
+      ["SUCCESS", ""],
+      ["RUNTIME_ERROR", "token exists"],
+    ]);
+    // The winner's issuer copied to every shard, its home (shard 0) recorded everywhere; nothing of the loser's left.
+    expect([0, 1, 2, 3].map((s) => issuer(chain, s, "kart"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: a })));
+    expect([0, 1, 2, 3].map((s) => nftHomeOf(chain, s, "kart"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 0n })));
+    expect(raw(chain, 1, "m-token721.iost-T721Ikart-supply")).toBeUndefined();
+    expect(raw(chain, 0, "m-token721.iost-T721Ikart-supply")).toEqual({ t: "i", v: 0n });
+    // Issued on its home to a caller of the loser's shard; a create of it anywhere fails where it is called.
+    expect(run(chain, txBy(on(1), [act(a, "give", ["kart"])])).statusCode).toBe("SUCCESS");
+    expect(raw(chain, 0, "m-token721.iost-T721Ikart-0")).toEqual({ t: "s", v: on(1) });
+    const again = run(chain, txBy(on(1), [act(b, "make", ["kart"])]));
+    expect([again.statusCode, again.message]).toEqual(["RUNTIME_ERROR", expect.stringMatching(/^running action .* error: token exists$/s)]);
+    expect(chain.supplyGaps()).toEqual({});
+  });
+
+  it("a top-level create on its symbol's shard copies the issuer to every shard, no home recorded", () => {
+    const chain = new SimChain(config(), N);
+    expect(run(chain, txBy(on(0), [act("token721.iost", "create", ["kart", on(0), 2])])).statusCode).toBe("SUCCESS");
+    expect([0, 1, 2, 3].map((s) => issuer(chain, s, "kart"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: on(0) })));
+    expect([0, 1, 2, 3].map((s) => nftHomeOf(chain, s, "kart"))).toEqual([undefined, undefined, undefined, undefined]);
+    // Only the home keeps the rest.
+    expect([0, 1, 2, 3].map((s) => raw(chain, s, "m-token721.iost-T721Ikart-totalSupply") !== undefined)).toEqual([false, false, true, false]);
+  });
+});
+
 describe("receipts of a token's supply and definition", () => {
   const base = { id: "x:0", txHash: "x", account: "token.iost", counterpart: "user00", amount: "1", message: "" };
   it("refuses a burn to another shard than the token's and a definition from another shard than the token's", () => {
@@ -280,6 +338,47 @@ describe("receipts of a token's supply and definition", () => {
       [{ token: "Gold", home: 1, def: {} }],
       [{ token: 7, home: 1, def: {} }],
       [null],
+    ])
+      expect(() => checkReceipt(action(claims), N), JSON.stringify(claims)).toThrow(ReceiptRefused);
+  });
+
+  it("refuses a token721.iost announce or claim from or for the wrong shard, or carrying other records", () => {
+    // kart's shard is 2.
+    const def = { "m-token721.iost-T721Ikart-T721issuer": encodeValue({ t: "s", v: "user00" }, "user00") };
+    const token: CrossReceipt = { ...base, account: "token721.iost", amount: "0", kind: "token", fromShard: 2, toShard: 1, token: "kart", def };
+    expect(() => checkReceipt(token, N)).not.toThrow();
+    expect(() => checkReceipt({ ...token, home: 3 }, N)).not.toThrow();
+    for (const bad of [
+      { fromShard: 3 },
+      { home: 2 },
+      { home: 1 },
+      { account: "token.iost" },
+      { account: "Contractx" },
+      { def: { ...def, "m-token721.iost-T721Ikart-supply": "i0@" } },
+      { def: { "m-token721.iost-T721Ikart-0": def["m-token721.iost-T721Ikart-T721issuer"] } },
+      { def: { "m-token721.iost-T721Ikart-T721issuer": encodeValue(int(1n), "user00") } },
+      { def: { "m-token721.iost-T721Ikart-T721issuer": "garbage" } },
+      { def: undefined },
+    ])
+      expect(() => checkReceipt({ ...token, ...bad } as CrossReceipt, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
+    const forward = { actions: [], publisher: "user00", time: "0", expiration: "0", gasRatio: "100", vmGas: 0, amountLimit: [], authority: [] };
+    const action = (claims: unknown): CrossReceipt => ({
+      ...base,
+      amount: "0",
+      kind: "action",
+      fromShard: 1,
+      toShard: 2,
+      token: "iost",
+      forward: { ...forward, claims: claims as [] },
+    });
+    expect(() => checkReceipt(action([{ token: "kart", home: 1, def, nft: true }]), N)).not.toThrow();
+    for (const claims of [
+      [{ token: "kart", home: 2, def, nft: true }],
+      [{ token: "kart", home: 3, def, nft: true }],
+      [{ token: "kart", home: 1, def, nft: "yes" }],
+      [{ token: "kart", home: 1, def: { "m-token.iost-TIkart-issuer": def["m-token721.iost-T721Ikart-T721issuer"] }, nft: true }],
+      // A token.iost claim carrying token721.iost's record.
+      [{ token: "kart", home: 1, def }],
     ])
       expect(() => checkReceipt(action(claims), N), JSON.stringify(claims)).toThrow(ReceiptRefused);
   });

@@ -10,8 +10,8 @@ import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
 import type { PostedEvent } from "../../../src/sharding/events";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
-import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeyShard, shardOf } from "../../../src/sharding/placement";
-import { tokenHome } from "../../../src/sharding/directory";
+import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeySymbol, shardOf } from "../../../src/sharding/placement";
+import { nftHome, tokenHome } from "../../../src/sharding/directory";
 import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS, readLocks } from "../../../src/executor/locks";
@@ -103,15 +103,18 @@ function placed(acc: string, count: number): number {
 }
 
 /** Where a read key lives on a chain of `count` shards (null: not one of the ids compared). */
-function homeOf(key: string, count: number, tokenAt: (sym: string) => number | null): number | null {
+function homeOf(key: string, count: number, tokenAt: (sym: string) => number | null, nftAt: (sym: string) => number): number | null {
   if (key === "m-token.iost-TIiost-supply") return CONSENSUS_SHARD; // the chain's iost supply (docs/SHARDING.md)
   // A token created by the workload: its definition and supply on its home (docs/SHARDING.md "Tokens across shards").
   const created = /^m-token\.iost-TI((?!iost-|ram-|contribute-)[a-z0-9_]+)-/.exec(key);
   if (created) return tokenAt(created[1]);
   if (isTokenIndexKey(key)) return null; // a map's field list: per shard by design, not a read
-  // token721.iost: every record of a token on its symbol's shard; a holder's list of symbols is per shard.
+  // token721.iost: every record of a token on its home; a holder's list of symbols is per shard.
   const nft = /^m-token721\.iost-([^-]+)(?:-(.+))?$/.exec(key);
-  if (nft) return nftKeyShard(nft[1], nft[2] ?? null, count);
+  if (nft) {
+    const sym = nftKeySymbol(nft[1], nft[2] ?? null);
+    return sym === null ? null : nftAt(sym);
+  }
   // The gas stock: what was charged is compared as each receipt's gas_usage; the stored stock also
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
@@ -135,8 +138,9 @@ export function reads(chain: SimChain): Reads {
     // A token's home as this shard knows it: its own, once it created the token or was granted it.
     const state = new State(s.store);
     const tokenAt = (sym: string) => tokenHome(state, count, sym);
+    const nftAt = (sym: string) => nftHome(state, count, sym);
     for (const key of s.store.keys()) {
-      if (homeOf(key, count, tokenAt) !== s.index) continue;
+      if (homeOf(key, count, tokenAt, nftAt) !== s.index) continue;
       const raw = s.store.get(key)!;
       // A map's field index (`@f1@f2`) is not an encoded value: compared as stored.
       const d = raw.startsWith("@") || isMapIndex(key) ? undefined : decodeValue(raw);
@@ -339,6 +343,7 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard: a synchronous read of a token another shard keeps",
+  NFT_IN_CONTRACT:
+    "token721.iost inside a contract runs only on the token's home: a synchronous read of a token another account created and another shard keeps",
   HALF_RAM: "several credits whose halves may charge the publisher's RAM charge it after the tx was decided, even short of it",
 } as const;
