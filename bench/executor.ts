@@ -16,7 +16,7 @@ import { ShardState } from "../src/executor/guard";
 import { executeTx } from "../src/executor/index";
 import { applyGenesis, DEV_ADMIN_GAS_PLEDGE, DEV_ADMIN_PUBKEY, devGenesis } from "../src/genesis/index";
 import { MemoryStore } from "../src/state/memory-store";
-import { stateRoot } from "../src/state/root";
+import { PagedNodes, StateTree } from "../src/state/tree";
 import { decodeTx, FULL, receiptBytes, txBytes, txId } from "../src/tx/index";
 import { receiptToJson } from "../src/tx/view";
 import { ED25519, type Tx } from "../src/tx/types";
@@ -107,7 +107,7 @@ export function profileExecutor(n: number, rounds: number): Profile {
         const writes = state.writes();
         JSON.stringify(writes);
         state.commit();
-        stateRoot(new Uint8Array(32), writes);
+        new StateTree(new PagedNodes(new MemoryStore())).update(writes);
       }),
     );
     if (r === 0) continue; // JIT warm-up

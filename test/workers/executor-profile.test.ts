@@ -15,7 +15,6 @@ import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { executeTx } from "../../src/executor/index";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
-import { stateRoot } from "../../src/state/root";
 import { decodeTx, receiptBytes } from "../../src/tx/index";
 import { receiptToJson } from "../../src/tx/view";
 import * as core from "../../durable-objects/core";
@@ -36,7 +35,6 @@ interface ShardInside {
   sql: SqlStorage;
   kv: SqlStore;
   decoded: DecodedPool;
-  root: Uint8Array;
   head: number;
   ctx: DurableObjectState;
   work: { chunks: number; txs: number; ms: number };
@@ -121,7 +119,7 @@ async function round(c: ReturnType<typeof newChain>, height: number, parentTime:
         for (const [key] of writes) s.kv.get(key);
         const log = JSON.stringify(writes);
         state.commit();
-        stateRoot(s.root, writes);
+        s.kv.seal();
         t = lap("chunk commit (write set, undo, log JSON, root)", t);
         steps.__log = log.length;
         throw new Error("rollback");
