@@ -103,14 +103,31 @@ function createdAccount(action: Action): string | undefined {
 }
 
 /**
+ * The contract a system.iost/updateCode replaces (the `ID` of its contract JSON), else undefined: it runs
+ * where that contract lives, so its owner check and `can_update` run there (a bad argument fails there or
+ * here with deploy.ts's own error).
+ */
+function updatedContract(action: Action): string | undefined {
+  if (`${action.contract}/${action.actionName}` !== "system.iost/updateCode") return undefined;
+  const code = stringArg(action, 0);
+  try {
+    const id = code === undefined ? undefined : (JSON.parse(code) as { ID?: unknown } | null)?.ID;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The other shard an action must run on, or null when it runs here. A
- * forwarded part routes its actions the same way (forwarded.ts): contracts,
- * system actions for accounts of other shards, token.iost create and issue.
+ * forwarded part routes its actions the same way (forwarded.ts): contracts
+ * (and an updateCode of one), system actions for accounts of other shards,
+ * token.iost create and issue.
  */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
-  const contract = remoteContractShard(h.state, sh, linkedContract(h.state, action.contract));
+  const contract = remoteContractShard(h.state, sh, updatedContract(action) ?? linkedContract(h.state, action.contract));
   if (contract !== null) return contract;
   const token = tokenHomeTarget(h.state, sh, action);
   if (token !== null) return token;
@@ -248,7 +265,7 @@ export function debtOf(debt: Debt): RamDebt | undefined {
 
 /**
  * Whether the action receipt `h` sent takes the publisher's RAM along (escrowRam): only parts that
- * can charge it do (user contracts, ram.iost but buy, token.iost create and issue, and a part
+ * can charge it do (user contracts and updateCode, ram.iost but buy, token.iost create and issue, and a part
  * carrying the publisher's records of a token, takeTokens, which may be new there). The system
  * actions forwarded otherwise (signUp, buy, pledge, Proof of Believability) charge their own
  * contracts or the new account, and the publisher keeps its RAM at home meanwhile.
@@ -264,6 +281,7 @@ export function carriesRam(h: Host): boolean {
       (a.contract === "ram.iost" && a.actionName !== "buy") ||
       a.contract === TOKEN721 ||
       TOKEN_HOME.has(`${a.contract}/${a.actionName}`) ||
+      updatedContract(a) !== undefined ||
       isContractId(a.contract),
   );
 }

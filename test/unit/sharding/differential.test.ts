@@ -79,6 +79,22 @@ const NFT_READER = `class Reader {
 module.exports = Reader;`;
 let nftReader = "";
 
+/** A contract whose can_update lets its owner, or anyone passing "open", replace it (its id, once deployed on shard 2). */
+const updatable = (extra = "") => `class Upd {
+  init() {}
+  can_update(data) { return data === "open" || blockchain.requireAuth(blockchain.contractOwner(), "active"); }
+  v() { return 1; }${extra}
+}
+module.exports = Upd;`;
+const UPD_ABI = [
+  { name: "can_update", args: ["string"] },
+  { name: "v", args: [] },
+];
+let upd = "";
+/** updateCode of the updatable contract with `data` for its can_update, adding an ABI `w` that returns `n`. */
+const update = (data: string, n: number) =>
+  act("system.iost", "updateCode", [contractJson(updatable(`\n  w() { return ${n}; }`), [...UPD_ABI, { name: "w", args: [] }], upd), data]);
+
 const transferOf = (sym: string, from: string, to: string, amount: string) => txBy(from, [act("token.iost", "transfer", [sym, from, to, amount, ""])]);
 const transfer = (from: string, to: string, amount: string) => transferOf("iost", from, to, amount);
 const call = (c: number, abi: string, args: unknown[]) => act(contracts[c], abi, args);
@@ -569,6 +585,17 @@ const CASES: Case[] = [
     () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(NFT_READER, [{ name: "held", args: ["string"] }])])]),
   ],
   ["token721: a contract of another shard than the token's reads it", () => txBy(on(2, 1), [act(nftReader, "held", ["card"])])],
+  // updateCode runs where the contract lives (forward.ts forwardTarget): its can_update decides there.
+  ["updatable contract deployed on shard 2", () => txBy(on(2, 1), [act("system.iost", "setCode", [contractJson(updatable(), UPD_ABI)])])],
+  ...[0, 1, 2, 3].map((s): Case => [`updateCode by a stranger of shard ${s} is refused`, () => txBy(on(s, s === 2 ? 3 : 1), [update("", 2)])]),
+  ["updateCode by its owner", () => txBy(on(2, 1), [update("", 3)])],
+  ["updateCode passed by can_update for a caller of another shard", () => txBy(on(0, 1), [update("open", 4444)])],
+  ["the updated contract answers a caller of another shard", () => txBy(on(3), [act(upd, "w", [])])],
+  [
+    "a tx fails in updateCode by a stranger after a transfer at home",
+    () => txBy(on(1, 3), [transferAct(on(1, 3), on(1, 2), "2"), update("", 5)]),
+  ],
+  ["updateCode of a contract no shard has", () => txBy(on(1, 3), [act("system.iost", "updateCode", [contractJson(updatable(), UPD_ABI, "ContractNone"), ""])])],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
   ["ram buy for an account of another shard, the fee to a third shard", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(2), 1000])])],
@@ -840,6 +867,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (created && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         rewards[created[1]] = "Contract" + txId(tx);
         contractShard.set("Contract" + txId(tx), shardOf(tx.publisher, N));
+      }
+      if (name === "updatable contract deployed on shard 2" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        upd = "Contract" + txId(tx);
+        contractShard.set(upd, shardOf(tx.publisher, N));
       }
       if (name.endsWith("deployed on shard 1 reads it") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         nftReader = "Contract" + txId(tx);
