@@ -614,13 +614,12 @@ const CASES: Case[] = [
   ["updateCode by its owner", () => txBy(on(2, 1), [update("", 3)])],
   ["updateCode passed by can_update for a caller of another shard", () => txBy(on(0, 1), [update("open", 4444)])],
   ["the updated contract answers a caller of another shard", () => txBy(on(3), [act(upd, "w", [])])],
-  [
-    "a tx fails in updateCode by a stranger after a transfer at home",
-    () => txBy(on(1, 3), [transferAct(on(1, 3), on(1, 2), "2"), update("", 5)]),
-  ],
+  ["a tx fails in updateCode by a stranger after a transfer at home", () => txBy(on(1, 3), [transferAct(on(1, 3), on(1, 2), "2"), update("", 5)])],
   ["updateCode of a contract no shard has", () => txBy(on(1, 3), [act("system.iost", "updateCode", [contractJson(updatable(), UPD_ABI, "ContractNone"), ""])])],
   // token.iost's reads as top-level actions answer where the records live (forward.ts readTarget).
-  ...[0, 1, 2, 3].map((s): Case => [`balanceOf iost of an account of shard ${s} from shard 1`, () => txBy(on(1, 2), [tokenRead("balanceOf", ["iost", on(s)])])]),
+  ...[0, 1, 2, 3].map(
+    (s): Case => [`balanceOf iost of an account of shard ${s} from shard 1`, () => txBy(on(1, 2), [tokenRead("balanceOf", ["iost", on(s)])])],
+  ),
   ["balanceOf iost of a contract of another shard", () => txBy(on(1, 2), [tokenRead("balanceOf", ["iost", contracts[0]])])],
   ["balanceOf medal of an account of another shard than the token's and the publisher's", () => txBy(on(1, 2), [tokenRead("balanceOf", ["medal", on(2)])])],
   ["balanceOf contribute of a producer from shard 2", () => txBy(on(2), [tokenRead("balanceOf", ["contribute", PRODUCER])])],

@@ -57,6 +57,7 @@ type Step =
   | { k: "pledge" | "unpledge"; by: string; to: string; amount: string }
   | { k: "vote" | "unvote"; by: string; amount: string }
   | { k: "destroy"; by: string; amount: string }
+  | { k: "read"; abi: "balanceOf" | "supply"; sym: string; by: string; of: string }
   | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
   | { k: "cochain"; by: string; who: string; also: string | null; calls: [c: number, v: string][] }
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string };
@@ -103,6 +104,14 @@ const step = fc.oneof(
     .map(({ near, ...s }) => (near ? { ...s, to: s.by } : s)),
   fc.record({ k: fc.constantFrom("vote" as const, "unvote" as const), by: user, amount: fc.constantFrom("100", "40") }),
   fc.record({ k: fc.constant("destroy" as const), by: user, amount: fc.constantFrom("1", "2000000") }),
+  // token.iost's reads of balances and supplies another shard keeps (forward.ts readTarget).
+  fc.record({
+    k: fc.constant("read" as const),
+    abi: fc.constantFrom("balanceOf" as const, "supply" as const),
+    sym: fc.constantFrom("iost", "gold", "jade"),
+    by: user,
+    of: anyone,
+  }),
   // Records used in one part and freed in another of a tx over up to three contracts' shards.
   fc.record({
     k: fc.constant("chain" as const),
@@ -177,6 +186,8 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.by, [act("vote_producer.iost", s.k, [s.by, PRODUCER, s.amount])]);
     case "destroy":
       return txBy(s.by, [tok("destroy", ["iost", s.by, s.amount])]);
+    case "read":
+      return txBy(s.by, [tok(s.abi, s.abi === "supply" ? [s.sym] : [s.sym, s.of])]);
     case "chain":
       return txBy(
         s.by,
