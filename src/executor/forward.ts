@@ -14,7 +14,7 @@ import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim } from "../
 import { type CarriedToken, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { mapKey } from "../state/storage.js";
-import { nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 import type { Debt } from "./index.js";
 
@@ -113,6 +113,28 @@ export function claimTarget(claims: readonly TokenClaim[], count: number): numbe
   return claims.length === 0 ? null : arbiterOf(claims[0], count);
 }
 
+/**
+ * The shard a top-level token.iost read answers from when not `sh`'s, else null: `balanceOf` where the
+ * holder's records live (an account's shard, a user contract's by the directory, every `contribute` balance
+ * on the consensus shard), `supply` on the token's home. Run here they would read this shard's empty
+ * records or its copy of the supply, a wrong answer where one shard gives the right one.
+ */
+function readTarget(state: State, sh: { index: number; count: number }, action: Action): number | null {
+  const what = `${action.contract}/${action.actionName}`;
+  const sym = stringArg(action, 0);
+  if (sym === undefined) return null;
+  let shard: number | null = null;
+  if (what === "token.iost/supply") shard = tokenHome(state, sh.count, sym);
+  else if (what === "token.iost/balanceOf") {
+    const acc = stringArg(action, 1);
+    if (acc === undefined) return null;
+    if (sym === CONSENSUS_TOKEN) shard = CONSENSUS_SHARD;
+    else if (acc.startsWith("Contract")) shard = remoteContractShard(state, sh, acc);
+    else if (placedByName(acc)) shard = shardOf(acc, sh.count);
+  }
+  return shard === null || shard === sh.index ? null : shard;
+}
+
 /** exchange.iost/transfer to "" creates the account its memo names (`create:<name>:…`): it runs on that account's shard. */
 function createdAccount(action: Action): string | undefined {
   if (`${action.contract}/${action.actionName}` !== "exchange.iost/transfer" || stringArg(action, 1) !== "") return undefined;
@@ -121,16 +143,33 @@ function createdAccount(action: Action): string | undefined {
 }
 
 /**
+ * The contract a system.iost/updateCode replaces (the `ID` of its contract JSON), else undefined: it runs
+ * where that contract lives, so its owner check and `can_update` run there (a bad argument fails there or
+ * here with deploy.ts's own error).
+ */
+function updatedContract(action: Action): string | undefined {
+  if (`${action.contract}/${action.actionName}` !== "system.iost/updateCode") return undefined;
+  const code = stringArg(action, 0);
+  try {
+    const id = code === undefined ? undefined : (JSON.parse(code) as { ID?: unknown } | null)?.ID;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The other shard an action must run on, or null when it runs here. A
- * forwarded part routes its actions the same way (forwarded.ts): contracts,
- * system actions for accounts of other shards, token.iost create and issue.
+ * forwarded part routes its actions the same way (forwarded.ts): contracts
+ * (and an updateCode of one), system actions for accounts of other shards,
+ * token.iost create and issue, and token.iost's reads of another shard's records.
  */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
-  const contract = remoteContractShard(h.state, sh, linkedContract(h.state, action.contract));
+  const contract = remoteContractShard(h.state, sh, updatedContract(action) ?? linkedContract(h.state, action.contract));
   if (contract !== null) return contract;
-  const token = tokenHomeTarget(h.state, sh, action);
+  const token = tokenHomeTarget(h.state, sh, action) ?? readTarget(h.state, sh, action);
   if (token !== null) return token;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
   const target = at === undefined ? createdAccount(action) : stringArg(action, at);
@@ -266,7 +305,7 @@ export function debtOf(debt: Debt): RamDebt | undefined {
 
 /**
  * Whether the action receipt `h` sent takes the publisher's RAM along (escrowRam): only parts that
- * can charge it do (user contracts, ram.iost but buy, token.iost create and issue, and a part
+ * can charge it do (user contracts and updateCode, ram.iost but buy, token.iost create and issue, and a part
  * carrying the publisher's records of a token, takeTokens, which may be new there). The system
  * actions forwarded otherwise (signUp, buy, pledge, Proof of Believability) charge their own
  * contracts or the new account, and the publisher keeps its RAM at home meanwhile.
@@ -282,6 +321,9 @@ export function carriesRam(h: Host): boolean {
       (a.contract === "ram.iost" && a.actionName !== "buy") ||
       a.contract === TOKEN721 ||
       TOKEN_HOME.has(`${a.contract}/${a.actionName}`) ||
+      // balanceOf unfreezes what is due into the holder's balance record, charged to the publisher.
+      `${a.contract}/${a.actionName}` === "token.iost/balanceOf" ||
+      updatedContract(a) !== undefined ||
       isContractId(a.contract),
   );
 }

@@ -139,10 +139,8 @@ describe.concurrent("iost.js examples", () => {
     expect(await failure("token.iost", "transfer", [sym, "admin", u.name, "0.0001", ""], { approve: [sym, "1"] })).toContain("invalid amount");
   });
 
-  // Difference (issue #15): balanceOf and supply run on the publisher's shard, which holds neither the
-  // balance of an account of another shard nor the supply of a token of another shard and answers 0;
-  // getBalance (the RPC) routes to the account's shard.
-  it.fails("examples/token_test.js: balanceOf of an account of another shard", async () => {
+  // A top-level balanceOf or supply runs where the balance or the supply lives (docs/SHARDING.md "Reads").
+  it("examples/token_test.js: balanceOf of an account of another shard", async () => {
     const u = await newUser("tob", "other");
     const sym = symbol("d", "other");
     await ok("token.iost", "create", [sym, "admin", 1000, { decimal: 2 }]);
@@ -180,9 +178,8 @@ describe.concurrent("iost.js examples", () => {
     expect(await failure("system.iost", "updateCode", [JSON.stringify(next), ""], { as: u.account })).toContain("update refused");
   });
 
-  // Difference (issue #15): updateCode runs on the publisher's shard; from another shard than the
-  // contract's it answers `contract <id> not exists` where IOST's can_update answers `update refused`.
-  it.fails("examples/update_test.js: a stranger of another shard is refused by can_update", async () => {
+  // updateCode runs on the contract's shard (docs/SHARDING.md "Contracts"), so can_update decides there.
+  it("examples/update_test.js: a stranger of another shard is refused by can_update", async () => {
     const id = await deploy(cls('  can_update(data) { return blockchain.requireAuth(blockchain.contractOwner(), "active"); }'), [
       { name: "can_update", args: ["string"] },
     ]);

@@ -52,6 +52,13 @@ module.exports = Collect;`;
 /** The collection of the collector of shard s (each off its symbol's shard with N = 4), and one they all try to create. */
 const OWN = ["deck", "rune", "chip", "pony"];
 const SHARED = "orb";
+/** A contract its owner, or anyone passing "open" to its can_update, may replace (updateCode runs on its shard). */
+const UPD = (extra: string) => `class Upd {
+  init() {}
+  can_update(data) { return data === "open" || blockchain.requireAuth(blockchain.contractOwner(), "active"); }${extra}
+}
+module.exports = Upd;`;
+const UPD_ABI = [{ name: "can_update", args: ["string"] }];
 
 type Step =
   | { k: "transfer"; from: string; to: string; amount: string }
@@ -70,6 +77,8 @@ type Step =
   | { k: "pledge" | "unpledge"; by: string; to: string; amount: string }
   | { k: "vote" | "unvote"; by: string; amount: string }
   | { k: "destroy"; by: string; amount: string }
+  | { k: "read"; abi: "balanceOf" | "supply"; sym: string; by: string; of: string }
+  | { k: "update"; c: number; by: string; open: boolean }
   | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
   | { k: "cochain"; by: string; who: string; also: string | null; calls: [c: number, v: string][] }
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string }
@@ -118,6 +127,15 @@ const step = fc.oneof(
     .map(({ near, ...s }) => (near ? { ...s, to: s.by } : s)),
   fc.record({ k: fc.constantFrom("vote" as const, "unvote" as const), by: user, amount: fc.constantFrom("100", "40") }),
   fc.record({ k: fc.constant("destroy" as const), by: user, amount: fc.constantFrom("1", "2000000") }),
+  // token.iost's reads of balances and supplies another shard keeps (forward.ts readTarget).
+  fc.record({ k: fc.constant("update" as const), c: shard, by: user, open: fc.boolean() }),
+  fc.record({
+    k: fc.constant("read" as const),
+    abi: fc.constantFrom("balanceOf" as const, "supply" as const),
+    sym: fc.constantFrom("iost", "gold", "jade"),
+    by: user,
+    of: anyone,
+  }),
   // Records used in one part and freed in another of a tx over up to three contracts' shards.
   fc.record({
     k: fc.constant("chain" as const),
@@ -154,6 +172,7 @@ interface Ctx {
   contracts: string[];
   minters: string[];
   collectors: string[];
+  upds: string[];
   one: SimChain;
 }
 
@@ -197,6 +216,12 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.by, [act("vote_producer.iost", s.k, [s.by, PRODUCER, s.amount])]);
     case "destroy":
       return txBy(s.by, [tok("destroy", ["iost", s.by, s.amount])]);
+    case "update": {
+      const code = contractJson(UPD(`\n  w() { return "${s.by}"; }`), [...UPD_ABI, { name: "w", args: [] }], ctx.upds[s.c]);
+      return txBy(s.by, [act("system.iost", "updateCode", [code, s.open ? "open" : ""])]);
+    }
+    case "read":
+      return txBy(s.by, [tok(s.abi, s.abi === "supply" ? [s.sym] : [s.sym, s.of])]);
     case "chain":
       return txBy(
         s.by,
@@ -221,13 +246,13 @@ function toTx(s: Step, ctx: Ctx): Tx {
 const json = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? String(v) : v));
 
 /** Both chains after genesis and the deployments; each sequence runs on copies. */
-let base: { one: SimChain; four: SimChain; contracts: string[]; minters: string[]; collectors: string[]; genesis: [Map<string, bigint>, Map<string, bigint>] };
+let base: { one: SimChain; four: SimChain; contracts: string[]; minters: string[]; collectors: string[]; upds: string[]; genesis: [Map<string, bigint>, Map<string, bigint>] };
 
 /** Runs `steps` on copies of the deployed chains of 1 and 4 shards; returns the first unexplained difference. */
 function differs(steps: Step[]): string | null {
   const [one, four] = [base.one.fork(), base.four.fork()];
   const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
-  const ctx: Ctx = { contracts: base.contracts, minters: base.minters, collectors: base.collectors, one };
+  const ctx: Ctx = { contracts: base.contracts, minters: base.minters, collectors: base.collectors, upds: base.upds, one };
   for (const s of steps) {
     const tx = toTx(s, ctx);
     const [ja, jb] = [json(run(one, tx, check1)), json(run(four, tx, check4))];
@@ -240,7 +265,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   beforeAll(async () => {
     await vmReady();
     const [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
-    base = { one, four, contracts: [], minters: [], collectors: [], genesis: [genesisSupplies(one), genesisSupplies(four)] };
+    base = { one, four, contracts: [], minters: [], collectors: [], upds: [], genesis: [genesisSupplies(one), genesisSupplies(four)] };
     const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
     for (let s = 0; s < N; s++) {
       const tx = txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
@@ -258,8 +283,12 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       expect(run(four, collect, check4)).toEqual(deployed);
       base.collectors[s] = "Contract" + txId(collect);
       contractShard.set(base.collectors[s], s);
+      const upd = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(UPD(""), UPD_ABI)])]);
+      expect(run(four, upd, check4)).toEqual(run(one, upd, check1));
+      base.upds[s] = "Contract" + txId(upd);
+      contractShard.set(base.upds[s], s);
     }
-    // Twelve deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
+    // Twenty deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
   }, 120_000);
 
   it("gives equal receipts and reads, and every token's supply equals what exists at every height", () => {
