@@ -47,7 +47,7 @@ import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
-import { chargesPublisher, ramRecordKey } from "../sharding/receipts.js";
+import { chargesPublisher, probesOf, ramRecordKey } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { doPay, ramUsageOf } from "./index.js";
@@ -343,7 +343,8 @@ export function runForwarded(
       ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
-      outgoing: [],
+      // The receiver halves of the credits its actions sent are still its gas, as one shard charges a failed tx.
+      outgoing: probesOf(h.outbox),
       result: failed,
     };
   }

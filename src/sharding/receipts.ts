@@ -179,11 +179,12 @@ export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-
 
 /** Whether a receipt is answered by a settle (a tx's receipt waits for those). */
 /**
- * What a failed tx still sends of `out`: each credit sent at home goes on as a `probe` carrying
- * nothing, whose shard counts the receiver's half of its gas (as one shard charges it) and undoes it.
+ * What a failed tx (or part) still sends of `out`: each credit goes on as a `probe` carrying nothing, whose
+ * shard counts the receiver's half of its gas (as one shard charges it) and undoes it; one a forwarded part
+ * sent to the publisher's home is charged there, one to a third shard settles at the home.
  */
 export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
-  return out.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
+  return out.filter((r) => r.kind === "credit" && r.payer).map((r) => ({ ...r, amount: "0", probe: true as const }));
 }
 
 /**

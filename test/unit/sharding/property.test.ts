@@ -29,7 +29,10 @@ const sym = fc.constantFrom("gold", "silk");
 /** Tokens contracts create (one only they do: jade's shard is 3), created and issued wherever the contract lives. */
 const minted = fc.constantFrom("jade", "gold");
 
-/** A contract creating its own token when it can and issuing it to its caller (docs/SHARDING.md "Tokens across shards"). */
+/**
+ * A contract creating its own token when it can and issuing it to its caller (docs/SHARDING.md "Tokens across
+ * shards"), and moving its caller's iost to anyone (docs/SHARDING.md "A forwarded part's payments").
+ */
 const MINT = `class Mint {
   init() {}
   mint(sym, n) {
@@ -37,6 +40,7 @@ const MINT = `class Mint {
     blockchain.callWithAuth("token.iost", "issue", [sym, tx.publisher, n]);
     return "minted";
   }
+  give(to, amount) { blockchain.transfer(tx.publisher, to, amount, ""); return "gave"; }
 }
 module.exports = Mint;`;
 
@@ -50,6 +54,7 @@ type Step =
   | { k: "failAfterTransfer"; c: number; by: string; to: string }
   | { k: "create"; sym: string; by: string }
   | { k: "mint"; c: number; sym: string; by: string }
+  | { k: "give"; c: number; by: string; to: string; amount: string; fail: number | null }
   | { k: "move"; sym: string; from: string; to: string }
   | { k: "issue"; sym: string; by: string; to: string }
   | { k: "ram"; op: "buy" | "sell" | "lend"; by: string; to: string }
@@ -88,6 +93,8 @@ const step = fc.oneof(
     .map(({ near, ...s }) => (near ? { ...s, c: at(s.by), to: mate(s.by) } : s)),
   fc.record({ k: fc.constant("create" as const), sym, by: user }),
   fc.record({ k: fc.constant("mint" as const), c: shard, sym: minted, by: user }),
+  // A contract of any shard moving its caller's iost to anyone, then maybe a contract of any shard failing.
+  fc.record({ k: fc.constant("give" as const), c: shard, by: user, to: anyone, amount: iost, fail: fc.option(shard) }),
   fc.record({ k: fc.constant("move" as const), sym, from: user, to: anyone, near }).map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
   // Issued on the token's shard (forwarded there from elsewhere) to an account of any shard: a credit whose half may
   // charge the publisher a new record, decided where it lands (docs/SHARDING.md "A credit's RAM").
@@ -161,6 +168,10 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.by, [tok("create", [s.sym, s.by, 1000, { decimal: 0 }]), tok("issue", [s.sym, s.by, "100"])]);
     case "mint":
       return txBy(s.by, [act(ctx.minters[s.c], "mint", [s.sym, "3"])]);
+    case "give": {
+      const give = act(ctx.minters[s.c], "give", [s.to, s.amount]);
+      return txBy(s.by, s.fail === null ? [give] : [give, call(s.fail, "fail", ["no"])]);
+    }
     case "move":
       return txBy(s.from, [tok("transfer", [s.sym, s.from, s.to, "5", ""])]);
     case "issue":
@@ -223,7 +234,11 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       expect(run(four, tx, check4)).toEqual(run(one, tx, check1));
       base.contracts[s] = "Contract" + txId(tx);
       contractShard.set(base.contracts[s], s);
-      const mint = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(MINT, [{ name: "mint", args: ["string", "string"] }])])]);
+      const abi = [
+        { name: "mint", args: ["string", "string"] },
+        { name: "give", args: ["string", "string"], amountLimit: [{ token: "iost", val: "3000000" }] },
+      ];
+      const mint = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(MINT, abi)])]);
       expect(run(four, mint, check4)).toEqual(run(one, mint, check1));
       base.minters[s] = "Contract" + txId(mint);
       contractShard.set(base.minters[s], s);
