@@ -47,7 +47,7 @@ import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
-import { chargesPublisher, probesOf, ramRecordKey } from "../sharding/receipts.js";
+import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { doPay, ramUsageOf } from "./index.js";
@@ -65,20 +65,27 @@ function withoutDebt(f: Forwarded): Forwarded {
 }
 
 /**
- * The one credit of a chain's last part whose receiver's half may charge the publisher RAM, given the
- * publisher's free RAM left (`ram`, out of its escrow) as its reservation and the RAM the tx charged it
- * (`paid`, for IOST's message); the part waits for the half to decide the tx (incoming.ts). Several such
- * halves would each need the others' bytes, and an announce must reach the other shards before the half
- * (docs/SHARDING.md "Not done yet"): those are charged when they settle, as before.
+ * The credit of a chain's last part whose receiver's half may charge the publisher RAM (with the others of
+ * its token to its shard bundled in, receipts.ts bundle), given the publisher's free RAM left (`ram`, out of
+ * its escrow) as its reservation and the RAM the tx charged it (`paid`, for IOST's message); the part waits
+ * for the halves to decide the tx (incoming.ts). Halves on several shards would each need the others' bytes,
+ * and an announce must reach the other shards before the half (docs/SHARDING.md "Not done yet"): those are
+ * charged when they settle, as before.
  */
 function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  const charging = h.outbox.filter((x) => chargesPublisher(x, pub));
-  if (charging.length !== 1 || h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
-  const c = charging[0];
-  // It settles back here, not at the home: this part sends the half home with its own settle.
-  const { atHome: _, third: __, ...payer } = c.payer!;
-  c.payer = { ...payer, reserve: { ram: ram.toString(), paid: paid.toString() } };
+  if (h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
+  const c = bundle(
+    h.outbox,
+    h.outbox.filter((x) => chargesPublisher(x, pub)),
+  );
+  if (c === undefined) return undefined;
+  // They settle back here, not at the home: this part sends the half home with its own settle.
+  for (const x of bundleOf(c)) {
+    const { atHome: _, third: __, ...payer } = x.payer!;
+    x.payer = payer;
+  }
+  c.payer = { ...c.payer!, reserve: { ram: ram.toString(), paid: paid.toString() } };
   return c;
 }
 

@@ -15,6 +15,7 @@ import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
 import {
   awaitsSettle,
+  bundleOf,
   checkReceipt,
   type CrossReceipt,
   type ForwardResult,
@@ -100,6 +101,27 @@ function receiveCredit(
   }
   const half = { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
   return { half, frees };
+}
+
+/** Why credit `r` cannot land here, or "". */
+function refusal(db: ContractDB, r: CrossReceipt): string {
+  // A symbol is created once on the chain (on its shard, which announced it before any credit of
+  // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
+  if (!db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
+  // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
+  const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
+  return !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+}
+
+/** The receiver halves of `r` and the credits bundled with it (`also`), in order: one half, their gas and RAM added up. */
+function receiveAll(state: State, block: BlockContext, r: CrossReceipt): { half: ForwardResult; frees: CrossReceipt[] } {
+  const all = bundleOf(r).map((x) => receiveCredit(state, block, x, x.payer!));
+  const half = { ...all[0].half };
+  for (const x of all.slice(1)) {
+    half.gasUsed += x.half.gasUsed;
+    half.ramUsage = addUp(half.ramUsage, x.half.ramUsage);
+  }
+  return { half, frees: all.flatMap((x) => x.frees) };
 }
 
 /**
@@ -327,15 +349,13 @@ export function applyIncoming(
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
       } else if (r.kind === "credit") {
-        // A symbol is created once on the chain (on its shard, which announced it before any credit of
-        // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
-        const known = db.mhas("token.iost", "TI" + r.token, "issuer");
-        // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
-        const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
-        const why = !known ? ERR.tokenNotExists : !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+        const why =
+          bundleOf(r)
+            .map((x) => refusal(db, x))
+            .find((w) => w !== "") ?? "";
         const reserve = r.payer?.reserve;
         if (r.probe || reserve) state.checkpoint();
-        const received = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
+        const received = why === "" && r.payer ? receiveAll(state, block, r) : undefined;
         const result = received?.half;
         const short = result && reserve ? shortOf(result, r.payer!.publisher, reserve) : "";
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
@@ -371,7 +391,8 @@ export function applyIncoming(
         // A probe moved nothing: nothing to refund, nothing failed.
         const message = r.probe ? "" : why || short;
         // A tx that waits for this half and fails with it gets its debit back by its undo, not by this amount.
-        const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message };
+        const sent = bundleOf(r).reduce((a, x) => a + BigInt(x.amount), 0n);
+        const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : sent.toString(), message };
         if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
           // empty half, still a half for the wait below); a refund goes to the sender's shard.

@@ -9,6 +9,7 @@
 import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
 import type { PostedEvent } from "../../../src/sharding/events";
+import { bundleOf } from "../../../src/sharding/receipts";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeyShard, shardOf } from "../../../src/sharding/placement";
 import { tokenHome } from "../../../src/sharding/directory";
@@ -290,7 +291,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
   // Held by a lock (a home part's credits) or deferred: in flight too.
-  for (const r of [...chain.inFlight(), ...chain.parked()]) {
+  for (const r of [...chain.inFlight(), ...chain.parked()].flatMap(bundleOf)) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
