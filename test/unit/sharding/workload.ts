@@ -341,5 +341,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  */
 export const REASON = {
   NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard: a synchronous read of a token another shard keeps",
-  HALF_RAM: "several credits whose halves may charge the publisher's RAM charge it after the tx was decided, even short of it",
+  HALF_RAM:
+    "credits whose halves may charge the publisher's RAM, sent by a home or middle part (held until the chain settles) or to several shards, charge it after the tx was decided, even short of it",
 } as const;
