@@ -29,6 +29,7 @@ import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import {
+  carryCharging,
   claimTarget,
   debtOf,
   escrowRam,
@@ -58,9 +59,9 @@ export function recordValue(raw: string | undefined): bigint {
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
 }
 
-/** `f` without the RAM it owes, the amounts spent and the tokens it claims: the part sending it on says what they are now. */
+/** `f` without the RAM it owes, the amounts spent, the tokens it claims and the credits it carries: the part sending it on says what they are now. */
 function withoutDebt(f: Forwarded): Forwarded {
-  const { debt: _, spent: __, claims: ___, ...rest } = f;
+  const { debt: _, spent: __, claims: ___, credits: ____, ...rest } = f;
   return rest;
 }
 
@@ -114,6 +115,10 @@ export function runForwarded(
   /** With `onward`: the co-signers of this shard whose RAM the settle coming back hands back here. */
   escrowed?: string[];
   reserve?: CrossReceipt;
+  /** With `onward`: the ids of this part's credits it carried on (forward.ts carryCharging). */
+  carriedOn?: string[];
+  /** A failure: the credits earlier parts carried here, back to them (CrossReceipt `returned`). */
+  returned?: CrossReceipt[];
 } {
   const f = r.forward!;
   const shard = block.shard!.index;
@@ -128,6 +133,12 @@ export function runForwarded(
   const signerRam = Object.entries(r.signerRam ?? {});
   const held = Object.entries(r.ramRecords ?? {});
   const carried = new Set(Object.keys(r.tokens ?? {}));
+  // Credits earlier parts carried here: the last part sends them as its own, so their halves settle as its credits'.
+  const adopted = (f.credits ?? []).map((x): CrossReceipt => {
+    const { atHome: _, third: __, ...payer } = x.payer!;
+    const where = x.toShard === shardOf(f.publisher, block.shard!.count) ? { atHome: true as const } : { third: true as const };
+    return { ...x, fromShard: shard, payer: { ...payer, ...where } };
+  });
   const changed: Record<string, string> = {};
   const h = new Host(
     state,
@@ -183,6 +194,7 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   let escrowed: string[] | undefined;
   let reserve: CrossReceipt | undefined;
+  let carriedOn: string[] = [];
   state.checkpoint();
   try {
     const [leftover, ram, frozen, tokens, signersLeft] = asGuest(
@@ -247,6 +259,7 @@ export function runForwarded(
         // Sending actions on: the co-signers of this shard go along as the home's do (escrowSigners), and those of
         // other shards as they are; the settle hands this shard's back on its way home.
         const others = Object.fromEntries(Object.entries(signersLeft).filter(([acc]) => !here(acc)));
+        if (!next) h.outbox.push(...adopted);
         if (home) {
           for (const [key, raw] of held) {
             const d = recordValue(before.get(key)) - recordValue(raw);
@@ -258,6 +271,7 @@ export function runForwarded(
             sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : (pays?.payer ?? TOKEN));
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
+            carriedOn = carryCharging(h, onward, f.credits);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
@@ -313,6 +327,7 @@ export function runForwarded(
               ...claimed,
             },
           };
+          carriedOn = carryCharging(h, onward, f.credits);
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
@@ -336,6 +351,7 @@ export function runForwarded(
       ...(onward ? { onward, ...(escrowed && escrowed.length > 0 ? { escrowed: [...new Set(escrowed)].sort() } : {}) } : {}),
       ...(onward ? { onward } : {}),
       ...(reserve ? { reserve } : {}),
+      ...(onward && carriedOn.length > 0 ? { carriedOn } : {}),
     };
   } catch (e) {
     state.rollback();
@@ -351,8 +367,9 @@ export function runForwarded(
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
       // The receiver halves of the credits its actions sent are still its gas, as one shard charges a failed tx.
-      outgoing: probesOf(h.outbox),
+      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]),
       result: failed,
+      ...(f.credits ? { returned: f.credits } : {}),
     };
   }
 }

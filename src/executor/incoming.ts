@@ -224,7 +224,10 @@ function halfDecided(x: Relay, s: CrossReceipt, held: CrossReceipt[], home: numb
   const reserved = BigInt(x.half!);
   const { status: _, ...gas } = f;
   const half = { ...s, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
-  if (s.message !== "") return [withHalves(relayed(x, { ...s, result: { ...f, gasUsed: 0 } }), held, 1), half, ...held];
+  if (s.message !== "") {
+    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
+    return [withHalves(relayed(x, back), held, 1), half, ...held];
+  }
   if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
   const [settle, ...rest] = held;
   const { ram: __, ...back } = settle;
@@ -313,6 +316,7 @@ export function applyIncoming(
           ...tokens,
           message: ran.message,
           result: ran.result,
+          ...(ran.returned ? { returned: ran.returned } : {}),
         };
         if (ran.onward) {
           // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
@@ -326,6 +330,7 @@ export function applyIncoming(
             tokens: r.tokens,
             result: ran.result,
             ramRecords: ran.ramRecords,
+            ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
           };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
@@ -344,6 +349,7 @@ export function applyIncoming(
             result: { ...ran.result, ramUsage: {} },
             ramRecords: {},
             half: ran.reserve.payer!.reserve!.ram,
+            ...(r.forward?.credits ? { credits: r.forward.credits } : {}),
           };
           lockTx(state, r.txHash, r.account, [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);

@@ -113,6 +113,11 @@ export interface CrossReceipt {
    * shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). Absent: none.
    */
   also?: CrossReceipt[];
+  /**
+   * Settle of a failed part: the credits earlier parts carried to it (Forwarded `credits`), going back with the
+   * failure; each shard that sent some drops its own, whose amounts its undo puts back. Absent: none.
+   */
+  returned?: CrossReceipt[];
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
@@ -206,8 +211,11 @@ export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
   );
 }
 
-/** A credit and the credits bundled with it (`also`): what its shard lands, and what it carries in flight. */
+/** A credit and the credits bundled with it (`also`): what its shard lands. */
 export const bundleOf = (r: CrossReceipt): CrossReceipt[] => [r, ...(r.also ?? [])];
+
+/** What `r` moves in flight: itself, the credits bundled with it and those an action receipt carries (`forward.credits`). */
+export const ridersOf = (r: CrossReceipt): CrossReceipt[] => [...bundleOf(r), ...(r.forward?.credits ?? []), ...(r.returned ?? [])];
 
 /**
  * The reservation for `charging` (credits of `out` whose halves may charge the publisher, none at home or to a
@@ -325,6 +333,28 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   for (const c of (r.kind === "action" ? r.forward?.claims : undefined) ?? [])
     if (typeof c !== "object" || c === null || !elsewhere(c.home, tokenShard(c.token, count) ?? -1) || !path.includes(c.home) || !isDefinition(c.token, c.def))
       throw new ReceiptRefused(`receipt ${r.id} refused: a claim of ${JSON.stringify(c?.token)} for shard ${JSON.stringify(c?.home)}`);
+  // Carried credits: the tx's own, sent by a shard it ran on, charged to its publisher, deciding nothing yet.
+  // Going back with a failure (`returned`): the same, of the settle's publisher.
+  for (const [credits, kind, pub] of [
+    [r.forward?.credits, "action", r.forward?.publisher],
+    [r.returned, "settle", r.account],
+  ] as const) {
+    if (credits === undefined) continue;
+    const own = (x: CrossReceipt) =>
+      typeof x === "object" &&
+      x !== null &&
+      x.kind === "credit" &&
+      x.txHash === r.txHash &&
+      (kind === "settle" || path.includes(x.fromShard)) &&
+      x.payer !== undefined &&
+      x.payer.publisher === pub &&
+      x.payer.reserve === undefined &&
+      x.also === undefined &&
+      x.probe === undefined;
+    if (r.kind !== kind || !Array.isArray(credits) || credits.length === 0 || !credits.every(own))
+      throw new ReceiptRefused(`receipt ${r.id} refused: carried credits that are not its tx's`);
+    for (const x of credits) checkReceipt(x, count, homeOf);
+  }
   // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.
   if (
     r.kind === "domain" &&

@@ -9,7 +9,7 @@
 import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
 import type { PostedEvent } from "../../../src/sharding/events";
-import { bundleOf } from "../../../src/sharding/receipts";
+import { ridersOf } from "../../../src/sharding/receipts";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeyShard, shardOf } from "../../../src/sharding/placement";
 import { tokenHome } from "../../../src/sharding/directory";
@@ -291,7 +291,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
   // Held by a lock (a home part's credits) or deferred: in flight too.
-  for (const r of [...chain.inFlight(), ...chain.parked()].flatMap(bundleOf)) {
+  for (const r of [...chain.inFlight(), ...chain.parked()].flatMap(ridersOf)) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
@@ -341,6 +341,5 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  */
 export const REASON = {
   NFT_IN_CONTRACT: "token721.iost inside a contract runs only on the token's shard: a synchronous read of a token another shard keeps",
-  HALF_RAM:
-    "credits whose halves may charge the publisher's RAM, sent by a home or middle part (held until the chain settles) or to several shards, charge it after the tx was decided, even short of it",
+  HALF_RAM: "credits whose halves may charge the publisher's RAM on several shards (or of several tokens) charge it after the tx was decided, even short of it",
 } as const;
