@@ -47,6 +47,7 @@ module.exports = Mint;`;
 type Step =
   | { k: "transfer"; from: string; to: string; amount: string }
   | { k: "freeze"; from: string; to: string }
+  | { k: "freezeCall"; from: string; to: string; c: number; fail: boolean }
   | { k: "call"; c: number; by: string; abi: "put" | "mine" | "drop" | "pay" }
   | { k: "theirs"; c: number; by: string; who: string }
   | { k: "fail2"; c: number; by: string }
@@ -75,6 +76,9 @@ const step = fc.oneof(
     .record({ k: fc.constant("transfer" as const), from: user, to: anyone, amount: iost, near })
     .map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
   fc.record({ k: fc.constant("freeze" as const), from: user, to: anyone, near }).map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
+  // iost frozen to anyone at home, then a call to a contract of any shard (maybe failing): a credit whose half may
+  // charge the publisher, carried to the chain's last part (docs/SHARDING.md "A credit's RAM").
+  fc.record({ k: fc.constant("freezeCall" as const), from: user, to: user, c: shard, fail: fc.boolean() }),
   fc
     .record({
       k: fc.constant("call" as const),
@@ -154,6 +158,11 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.from, [tok("transfer", ["iost", s.from, s.to, s.amount, ""])]);
     case "freeze":
       return txBy(s.from, [tok("transferFreeze", ["iost", s.from, s.to, "2", Number(BLOCK_TIME + 10n ** 12n), ""])]);
+    case "freezeCall":
+      return txBy(s.from, [
+        tok("transferFreeze", ["iost", s.from, s.to, "2", Number(BLOCK_TIME + 10n ** 12n), ""]),
+        call(s.c, s.fail ? "fail" : "put", s.fail ? ["no"] : ["fc", "1"]),
+      ]);
     case "call":
       return txBy(s.by, [call(s.c, s.abi, s.abi === "put" ? ["k", "v"] : s.abi === "mine" ? ["m"] : s.abi === "pay" ? ["3"] : [])]);
     case "theirs":
