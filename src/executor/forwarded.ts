@@ -29,6 +29,7 @@ import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import {
+  carryCharging,
   claimTarget,
   debtOf,
   escrowRam,
@@ -47,7 +48,7 @@ import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { decodeValue, mapKey } from "../state/storage.js";
-import { chargesPublisher, ramRecordKey } from "../sharding/receipts.js";
+import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { doPay, ramUsageOf } from "./index.js";
@@ -58,27 +59,34 @@ export function recordValue(raw: string | undefined): bigint {
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
 }
 
-/** `f` without the RAM it owes, the amounts spent and the tokens it claims: the part sending it on says what they are now. */
+/** `f` without the RAM it owes, the amounts spent, the tokens it claims and the credits it carries: the part sending it on says what they are now. */
 function withoutDebt(f: Forwarded): Forwarded {
-  const { debt: _, spent: __, claims: ___, ...rest } = f;
+  const { debt: _, spent: __, claims: ___, credits: ____, ...rest } = f;
   return rest;
 }
 
 /**
- * The one credit of a chain's last part whose receiver's half may charge the publisher RAM, given the
- * publisher's free RAM left (`ram`, out of its escrow) as its reservation and the RAM the tx charged it
- * (`paid`, for IOST's message); the part waits for the half to decide the tx (incoming.ts). Several such
- * halves would each need the others' bytes, and an announce must reach the other shards before the half
- * (docs/SHARDING.md "Not done yet"): those are charged when they settle, as before.
+ * The credit of a chain's last part whose receiver's half may charge the publisher RAM (with the others of
+ * its token to its shard bundled in, receipts.ts bundle), given the publisher's free RAM left (`ram`, out of
+ * its escrow) as its reservation and the RAM the tx charged it (`paid`, for IOST's message); the part waits
+ * for the halves to decide the tx (incoming.ts). Halves on several shards would each need the others' bytes,
+ * and an announce must reach the other shards before the half (docs/SHARDING.md "Not done yet"): those are
+ * charged when they settle, as before.
  */
 function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  const charging = h.outbox.filter((x) => chargesPublisher(x, pub));
-  if (charging.length !== 1 || h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
-  const c = charging[0];
-  // It settles back here, not at the home: this part sends the half home with its own settle.
-  const { atHome: _, third: __, ...payer } = c.payer!;
-  c.payer = { ...payer, reserve: { ram: ram.toString(), paid: paid.toString() } };
+  if (h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
+  const c = bundle(
+    h.outbox,
+    h.outbox.filter((x) => chargesPublisher(x, pub)),
+  );
+  if (c === undefined) return undefined;
+  // They settle back here, not at the home: this part sends the half home with its own settle.
+  for (const x of bundleOf(c)) {
+    const { atHome: _, third: __, ...payer } = x.payer!;
+    x.payer = payer;
+  }
+  c.payer = { ...c.payer!, reserve: { ram: ram.toString(), paid: paid.toString() } };
   return c;
 }
 
@@ -107,6 +115,10 @@ export function runForwarded(
   /** With `onward`: the co-signers of this shard whose RAM the settle coming back hands back here. */
   escrowed?: string[];
   reserve?: CrossReceipt;
+  /** With `onward`: the ids of this part's credits it carried on (forward.ts carryCharging). */
+  carriedOn?: string[];
+  /** A failure: the credits earlier parts carried here, back to them (CrossReceipt `returned`). */
+  returned?: CrossReceipt[];
 } {
   const f = r.forward!;
   const shard = block.shard!.index;
@@ -121,6 +133,12 @@ export function runForwarded(
   const signerRam = Object.entries(r.signerRam ?? {});
   const held = Object.entries(r.ramRecords ?? {});
   const carried = new Set(Object.keys(r.tokens ?? {}));
+  // Credits earlier parts carried here: the last part sends them as its own, so their halves settle as its credits'.
+  const adopted = (f.credits ?? []).map((x): CrossReceipt => {
+    const { atHome: _, third: __, ...payer } = x.payer!;
+    const where = x.toShard === shardOf(f.publisher, block.shard!.count) ? { atHome: true as const } : { third: true as const };
+    return { ...x, fromShard: shard, payer: { ...payer, ...where } };
+  });
   const changed: Record<string, string> = {};
   const h = new Host(
     state,
@@ -176,6 +194,7 @@ export function runForwarded(
   let onward: CrossReceipt | undefined;
   let escrowed: string[] | undefined;
   let reserve: CrossReceipt | undefined;
+  let carriedOn: string[] = [];
   state.checkpoint();
   try {
     const [leftover, ram, frozen, tokens, signersLeft] = asGuest(
@@ -240,6 +259,7 @@ export function runForwarded(
         // Sending actions on: the co-signers of this shard go along as the home's do (escrowSigners), and those of
         // other shards as they are; the settle hands this shard's back on its way home.
         const others = Object.fromEntries(Object.entries(signersLeft).filter(([acc]) => !here(acc)));
+        if (!next) h.outbox.push(...adopted);
         if (home) {
           for (const [key, raw] of held) {
             const d = recordValue(before.get(key)) - recordValue(raw);
@@ -251,6 +271,7 @@ export function runForwarded(
             sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : (pays?.payer ?? TOKEN));
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
+            carriedOn = carryCharging(h, onward, f.credits);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
@@ -306,6 +327,7 @@ export function runForwarded(
               ...claimed,
             },
           };
+          carriedOn = carryCharging(h, onward, f.credits);
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
@@ -329,6 +351,7 @@ export function runForwarded(
       ...(onward ? { onward, ...(escrowed && escrowed.length > 0 ? { escrowed: [...new Set(escrowed)].sort() } : {}) } : {}),
       ...(onward ? { onward } : {}),
       ...(reserve ? { reserve } : {}),
+      ...(onward && carriedOn.length > 0 ? { carriedOn } : {}),
     };
   } catch (e) {
     state.rollback();
@@ -343,8 +366,10 @@ export function runForwarded(
       ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
-      outgoing: [],
+      // The receiver halves of the credits its actions sent are still its gas, as one shard charges a failed tx.
+      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]),
       result: failed,
+      ...(f.credits ? { returned: f.credits } : {}),
     };
   }
 }

@@ -16,6 +16,7 @@ import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
 import {
   awaitsSettle,
+  bundleOf,
   checkReceipt,
   type CrossReceipt,
   type ForwardResult,
@@ -101,6 +102,27 @@ function receiveCredit(
   }
   const half = { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
   return { half, frees };
+}
+
+/** Why credit `r` cannot land here, or "". */
+function refusal(db: ContractDB, r: CrossReceipt): string {
+  // A symbol is created once on the chain (on its shard, which announced it before any credit of
+  // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
+  if (!db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
+  // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
+  const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
+  return !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+}
+
+/** The receiver halves of `r` and the credits bundled with it (`also`), in order: one half, their gas and RAM added up. */
+function receiveAll(state: State, block: BlockContext, r: CrossReceipt): { half: ForwardResult; frees: CrossReceipt[] } {
+  const all = bundleOf(r).map((x) => receiveCredit(state, block, x, x.payer!));
+  const half = { ...all[0].half };
+  for (const x of all.slice(1)) {
+    half.gasUsed += x.half.gasUsed;
+    half.ramUsage = addUp(half.ramUsage, x.half.ramUsage);
+  }
+  return { half, frees: all.flatMap((x) => x.frees) };
 }
 
 /**
@@ -203,7 +225,10 @@ function halfDecided(x: Relay, s: CrossReceipt, held: CrossReceipt[], home: numb
   const reserved = BigInt(x.half!);
   const { status: _, ...gas } = f;
   const half = { ...s, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
-  if (s.message !== "") return [withHalves(relayed(x, { ...s, result: { ...f, gasUsed: 0 } }), held, 1), half, ...held];
+  if (s.message !== "") {
+    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
+    return [withHalves(relayed(x, back), held, 1), half, ...held];
+  }
   if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
   const [settle, ...rest] = held;
   const { ram: __, ...back } = settle;
@@ -292,6 +317,7 @@ export function applyIncoming(
           ...tokens,
           message: ran.message,
           result: ran.result,
+          ...(ran.returned ? { returned: ran.returned } : {}),
         };
         if (ran.onward) {
           // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
@@ -305,6 +331,7 @@ export function applyIncoming(
             tokens: r.tokens,
             result: ran.result,
             ramRecords: ran.ramRecords,
+            ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
           };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
@@ -323,20 +350,19 @@ export function applyIncoming(
             result: { ...ran.result, ramUsage: {} },
             ramRecords: {},
             half: ran.reserve.payer!.reserve!.ram,
+            ...(r.forward?.credits ? { credits: r.forward.credits } : {}),
           };
           lockTx(state, r.txHash, r.account, [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
       } else if (r.kind === "credit") {
-        // A symbol is created once on the chain (on its shard, which announced it before any credit of
-        // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
-        const known = db.mhas("token.iost", "TI" + r.token, "issuer");
-        // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
-        const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
-        const why = !known ? ERR.tokenNotExists : !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
+        const why =
+          bundleOf(r)
+            .map((x) => refusal(db, x))
+            .find((w) => w !== "") ?? "";
         const reserve = r.payer?.reserve;
         if (r.probe || reserve) state.checkpoint();
-        const received = why === "" && r.payer ? receiveCredit(state, block, r, r.payer) : undefined;
+        const received = why === "" && r.payer ? receiveAll(state, block, r) : undefined;
         const result = received?.half;
         const short = result && reserve ? shortOf(result, r.payer!.publisher, reserve) : "";
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
@@ -372,7 +398,8 @@ export function applyIncoming(
         // A probe moved nothing: nothing to refund, nothing failed.
         const message = r.probe ? "" : why || short;
         // A tx that waits for this half and fails with it gets its debit back by its undo, not by this amount.
-        const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : r.amount, message };
+        const sent = bundleOf(r).reduce((a, x) => a + BigInt(x.amount), 0n);
+        const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : sent.toString(), message };
         if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
           // empty half, still a half for the wait below); a refund goes to the sender's shard.

@@ -21,9 +21,9 @@ import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { chargesPublisher, type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
+import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
-import { carriesRam, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
+import { carriesRam, carryCharging, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
@@ -415,6 +415,7 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
   // Atomic across shards: the home part stays undoable, and its other receipts wait, until the settle (locks.ts).
   let outgoing = h.outbox;
   const action = outgoing.find((r) => r.kind === "action");
+  if (action) carryCharging(h, action);
   const credit = action || status !== "SUCCESS" ? undefined : reserveRam(h);
   const first = action ?? credit;
   if (first) {
@@ -456,12 +457,16 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
  */
 function reserveRam(h: Host): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  const charging = h.outbox.filter((r) => chargesPublisher(r, pub) && !r.payer!.atHome && !r.payer!.third);
-  // Several halves would each need the others' RAM to decide, and a token's or an account's announce
-  // must reach the other shards before (and whatever) the half decides: docs/SHARDING.md "Not done yet".
+  // Halves on several shards would each need the others' RAM to decide (those of one token to one shard are
+  // bundled, receipts.ts bundle), and a token's or an account's announce must reach the other shards before
+  // (and whatever) the half decides: docs/SHARDING.md "Not done yet".
   const announces = h.outbox.some((r) => r.kind === "token" || r.kind === "register");
-  if (charging.length !== 1 || announces || !placedByName(pub)) return undefined;
-  const r = charging[0];
+  if (announces || !placedByName(pub)) return undefined;
+  const r = bundle(
+    h.outbox,
+    h.outbox.filter((r) => chargesPublisher(r, pub) && !r.payer!.atHome && !r.payer!.third),
+  );
+  if (r === undefined) return undefined;
   const ram = balanceOf(h.state, "ram", pub);
   if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
   r.payer!.reserve = { ram: ram.toString(), paid: (h.costs.get(pub)?.data ?? 0).toString() };

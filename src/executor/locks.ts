@@ -67,6 +67,10 @@ export interface Relay {
    * settle is held, complete, as the first of `held`.
    */
   half?: string;
+  /** The ids of its own credits it carried on to the next part: a failure coming back drops them (undone here). */
+  sent?: string[];
+  /** A last part awaiting a half: the credits earlier parts carried to it, back to them if the half fails. */
+  credits?: CrossReceipt[];
 }
 
 export type LockTable = Record<string, LockEntry>;
@@ -172,6 +176,8 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
   const frozen = ok ? s.frozen : x.frozen;
   const tokens = ok ? s.tokens : x.tokens;
+  // Credits carried to later parts go back with a failure as far as the shard that sent each, whose undo puts it back.
+  const returned = ok ? [] : (s.returned ?? []).filter((c) => !(x.sent ?? []).includes(c.id));
   return {
     ...x.settle,
     amount: ok ? s.amount : x.escrow,
@@ -180,6 +186,7 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
     ...(frozen === undefined ? {} : { frozen }),
     ...(tokens === undefined ? {} : { tokens }),
+    ...(returned.length > 0 ? { returned } : {}),
     message: s.message,
     result,
   };

@@ -21,6 +21,7 @@
  */
 import { AMOUNT_RE, Decimal } from "../amount.js";
 import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
+import type { CrossReceipt } from "./receipts.js";
 
 /**
  * The permissions a signer signed, as its home shard checked them: requireAuth there finds them
@@ -66,6 +67,12 @@ export interface Forwarded {
    * waits for its symbol's shard to grant it (docs/SHARDING.md "Tokens across shards"). Absent: none.
    */
   claims?: TokenClaim[];
+  /**
+   * Credits the parts so far sent whose halves may charge the publisher RAM, in order: not held where they
+   * were sent but carried to the chain's last part, which sends them as its own and decides the tx with their
+   * halves (docs/SHARDING.md "A credit's RAM"; their amounts were debited where they were sent). Absent: none.
+   */
+  credits?: CrossReceipt[];
 }
 
 /** A token created on `home` (not its symbol's shard): its definition as created there, for the symbol's shard to grant. */

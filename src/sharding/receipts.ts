@@ -107,6 +107,17 @@ export interface CrossReceipt {
   };
   /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
   probe?: true;
+  /**
+   * Credit with a `payer.reserve`: the tx's other credits of the same token to the same shard whose halves may
+   * charge the publisher RAM, run after it in order against the one reservation and decided with it (one
+   * shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). Absent: none.
+   */
+  also?: CrossReceipt[];
+  /**
+   * Settle of a failed part: the credits earlier parts carried to it (Forwarded `credits`), going back with the
+   * failure; each shard that sent some drops its own, whose amounts its undo puts back. Absent: none.
+   */
+  returned?: CrossReceipt[];
   /** Action: what runs on the target shard. */
   forward?: Forwarded;
   /** Settle of an action: what the forwarded part did. */
@@ -182,11 +193,12 @@ export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-
 
 /** Whether a receipt is answered by a settle (a tx's receipt waits for those). */
 /**
- * What a failed tx still sends of `out`: each credit sent at home goes on as a `probe` carrying
- * nothing, whose shard counts the receiver's half of its gas (as one shard charges it) and undoes it.
+ * What a failed tx (or part) still sends of `out`: each credit goes on as a `probe` carrying nothing, whose
+ * shard counts the receiver's half of its gas (as one shard charges it) and undoes it; one a forwarded part
+ * sent to the publisher's home is charged there, one to a third shard settles at the home.
  */
 export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
-  return out.filter((r) => r.kind === "credit" && r.payer && !r.payer.atHome).map((r) => ({ ...r, amount: "0", probe: true as const }));
+  return out.filter((r) => r.kind === "credit" && r.payer).map((r) => ({ ...r, amount: "0", probe: true as const }));
 }
 
 /**
@@ -200,6 +212,27 @@ export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
     r.payer?.publisher === publisher &&
     (r.freezeUntil !== undefined || !["iost", "ram"].includes(r.token) || r.account.startsWith("Contract"))
   );
+}
+
+/** A credit and the credits bundled with it (`also`): what its shard lands. */
+export const bundleOf = (r: CrossReceipt): CrossReceipt[] => [r, ...(r.also ?? [])];
+
+/** What `r` moves in flight: itself, the credits bundled with it and those an action receipt carries (`forward.credits`). */
+export const ridersOf = (r: CrossReceipt): CrossReceipt[] => [...bundleOf(r), ...(r.forward?.credits ?? []), ...(r.returned ?? [])];
+
+/**
+ * The reservation for `charging` (credits of `out` whose halves may charge the publisher, none at home or to a
+ * third shard): the first, with the others bundled into it (`also`) and left out of `out`, when all go to one
+ * shard with one token; undefined when none do or they go to several (docs/SHARDING.md "Not done yet").
+ */
+export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): CrossReceipt | undefined {
+  const [first, ...rest] = charging;
+  if (first === undefined || rest.some((x) => x.toShard !== first.toShard || x.token !== first.token)) return undefined;
+  if (rest.length > 0) {
+    first.also = rest;
+    out.splice(0, out.length, ...out.filter((x) => !rest.includes(x)));
+  }
+  return first;
 }
 
 /** Whether `r` is a forwarded part's credit to a third shard, whose settle goes to the tx's home (`halves`). */
@@ -325,6 +358,28 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
       !(c.nft ? isNftDefinition(c.token, c.def) : isDefinition(c.token, c.def))
     )
       throw new ReceiptRefused(`receipt ${r.id} refused: a claim of ${JSON.stringify(c?.token)} for shard ${JSON.stringify(c?.home)}`);
+  // Carried credits: the tx's own, sent by a shard it ran on, charged to its publisher, deciding nothing yet.
+  // Going back with a failure (`returned`): the same, of the settle's publisher.
+  for (const [credits, kind, pub] of [
+    [r.forward?.credits, "action", r.forward?.publisher],
+    [r.returned, "settle", r.account],
+  ] as const) {
+    if (credits === undefined) continue;
+    const own = (x: CrossReceipt) =>
+      typeof x === "object" &&
+      x !== null &&
+      x.kind === "credit" &&
+      x.txHash === r.txHash &&
+      (kind === "settle" || path.includes(x.fromShard)) &&
+      x.payer !== undefined &&
+      x.payer.publisher === pub &&
+      x.payer.reserve === undefined &&
+      x.also === undefined &&
+      x.probe === undefined;
+    if (r.kind !== kind || !Array.isArray(credits) || credits.length === 0 || !credits.every(own))
+      throw new ReceiptRefused(`receipt ${r.id} refused: carried credits that are not its tx's`);
+    for (const x of credits) checkReceipt(x, count, homeOf);
+  }
   // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.
   if (
     r.kind === "domain" &&
@@ -372,6 +427,33 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
     if (!SIGNED.test(r.payer.reserve.paid)) refuse("paid ram", r.payer.reserve.paid, MAX_INT64);
   }
   if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
+  // Bundled credits: the reservation's tx's own, of its token, to its shard, charged to its publisher, none deciding.
+  if (r.also !== undefined) {
+    const same = (x: CrossReceipt) =>
+      typeof x === "object" &&
+      x !== null &&
+      x.kind === "credit" &&
+      x.txHash === r.txHash &&
+      x.fromShard === r.fromShard &&
+      x.toShard === r.toShard &&
+      x.token === r.token &&
+      x.payer?.publisher === r.payer?.publisher &&
+      x.payer?.gasRatio === r.payer?.gasRatio &&
+      x.payer?.reserve === undefined &&
+      !x.payer?.atHome &&
+      !x.payer?.third &&
+      x.also === undefined &&
+      x.probe === undefined;
+    if (r.kind !== "credit" || !r.payer?.reserve || !Array.isArray(r.also) || r.also.length === 0 || !r.also.every(same))
+      throw new ReceiptRefused(`receipt ${r.id} refused: credits bundled with it that are not its tx's to its shard`);
+    for (const x of r.also) checkReceipt(x, count, homeOf);
+    int(
+      "bundled amount",
+      bundleOf(r)
+        .reduce((a, x) => a + BigInt(x.amount), 0n)
+        .toString(),
+    );
+  }
   if (r.forward) gas("vmGas", r.forward.vmGas);
   // The amounts the tx spent so far against its amount_limit: a forged one would change what the part may spend.
   if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))

@@ -165,9 +165,8 @@ describe("itest cases over gRPC", () => {
     expect(await balance(b.name)).toBeCloseTo(bb + 3, 8);
   });
 
-  // Differs: a call forwarded to the contract's shard cannot send the caller's tokens to another shard,
-  // the caller's own included (docs/SHARDING.md "Not done yet", issue #15).
-  it.fails("itest/command/run/contract_case.go (ContractTransferN): the receiver on neither the caller's shard nor the contract's", async () => {
+  // The contract's shard sends the caller's tokens on as a credit (docs/SHARDING.md "A forwarded part's payments").
+  it("itest/command/run/contract_case.go (ContractTransferN): the receiver on neither the caller's shard nor the contract's", async () => {
     const cid = await transferContract();
     const [a, b] = await createNamed([await nameOn("admin", 1, "itc"), await nameOn("admin", 2, "itd")]);
     const [ba, bb] = [await balance(a.name), await balance(b.name)];

@@ -207,6 +207,69 @@ describe("contracts across shards (simulator)", () => {
     expect(() => checkReceipt({ ...receipt, signerRam: { [other]: "-1" } }, N)).toThrow(ReceiptRefused);
   });
 
+  it("credits carried to a chain's last part, and back with a failure, are only the tx's own of its publisher", () => {
+    const credit: CrossReceipt = {
+      id: "tx:0",
+      kind: "credit",
+      txHash: "tx",
+      fromShard: 1,
+      toShard: 0,
+      token: "gold",
+      account: deployer,
+      counterpart: caller,
+      amount: "5",
+      message: "",
+      payer: { publisher: caller, gasRatio: "100" },
+    };
+    const forward: Forwarded = {
+      actions: [],
+      publisher: caller,
+      time: "0",
+      expiration: "0",
+      gasRatio: "100",
+      vmGas: 0,
+      amountLimit: [],
+      authority: [{ account: caller, signed: ["active"] }],
+    };
+    const action: CrossReceipt = {
+      ...credit,
+      id: "tx:1",
+      kind: "action",
+      token: "iost",
+      account: caller,
+      counterpart: "Contract1",
+      amount: "0",
+      payer: undefined,
+      forward: { ...forward, credits: [credit] },
+    };
+    const settle: CrossReceipt = {
+      ...action,
+      id: "tx:1:settle",
+      kind: "settle",
+      fromShard: 0,
+      toShard: 1,
+      forward: undefined,
+      message: "no",
+      returned: [credit],
+    };
+    expect(() => checkReceipt(action, N)).not.toThrow();
+    expect(() => checkReceipt(settle, N)).not.toThrow();
+    const forged: CrossReceipt[] = [
+      { ...credit, txHash: "other" },
+      { ...credit, fromShard: 3 }, // not a shard the tx ran on
+      { ...credit, payer: { publisher: other, gasRatio: "100" } },
+      { ...credit, payer: { publisher: caller, gasRatio: "100", reserve: { ram: "1", paid: "0" } } },
+      { ...credit, amount: "-5" },
+      { ...credit, kind: "burn" },
+      { ...credit, also: [credit] },
+    ];
+    for (const x of forged) expect(() => checkReceipt({ ...action, forward: { ...forward, credits: [x] } }, N), JSON.stringify(x)).toThrow(ReceiptRefused);
+    for (const x of forged.filter((x) => x.fromShard !== 3))
+      expect(() => checkReceipt({ ...settle, returned: [x] }, N), JSON.stringify(x)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...action, forward: { ...forward, credits: [] } }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...credit, returned: [credit] }, N)).toThrow(ReceiptRefused);
+  });
+
   it("a settle names only escrows that came back in what their co-signers paid from them", () => {
     const result = { gasReserved: 10, gasUsed: 5, gasRatio: "100", returns: [], receipts: [], ramUsage: {} };
     const settle: CrossReceipt = {

@@ -29,7 +29,7 @@ import { State } from "../../../src/state/state";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
-import { awaitsSettle, type CrossReceipt, pendingChange } from "../../../src/sharding/receipts";
+import { awaitsSettle, type CrossReceipt, pendingChange, ridersOf } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
 export interface SimTxResult {
@@ -220,7 +220,7 @@ export class SimChain {
         if (m[1] === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) add(m[3], f.Amount);
         if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenHome(new State(s.store), count, m[2]) === s.index) supplies.push([m[2], v.v]);
       }
-    for (const r of [...this.inFlight(), ...this.parked()]) {
+    for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) {
       add(r.token, BigInt(r.amount) + frozenIn(r));
       for (const [sym, v] of tokensIn(r)) add(sym, v);
     }
@@ -258,7 +258,7 @@ export class SimChain {
         if (key.startsWith("m-token.iost-TF") && v && v.value.t === "j") for (const f of parseFreezeList(v.value.v)) sum += f.Amount;
       }
     }
-    for (const r of [...this.inFlight(), ...this.parked()]) if (r.token === "iost") sum += BigInt(r.amount) + frozenIn(r);
+    for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) if (r.token === "iost") sum += BigInt(r.amount) + frozenIn(r);
     return sum;
   }
 

@@ -133,6 +133,42 @@ describe("a token created after genesis (simulator)", () => {
     expect(() => chain.step({ time: BLOCK_TIME })).toThrow(ReceiptRefused);
   });
 
+  it("two issues forwarded to the token's shard for accounts of one third shard: one reservation carries both halves, a forged bundle is refused", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"]), act("token.iost", "issue", ["gold", on(2, 1), "3"])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3
+    chain.step({ time: BLOCK_TIME }); // shard 3: issued; one credit reserves the RAM for both halves
+    const credits = chain.inFlight().filter((r) => r.kind === "credit");
+    expect(credits).toHaveLength(1);
+    const [credit] = credits;
+    expect(credit).toMatchObject({ toShard: 2, account: on(2), amount: "10", payer: { reserve: {} }, also: [{ toShard: 2, account: on(2, 1), amount: "3" }] });
+    expect(() => checkReceipt(credit, N)).not.toThrow();
+    const other = credit.also![0];
+    // Only the tx's own credits of its token to its shard, charged to its publisher and deciding nothing, ride in it.
+    for (const forged of [
+      { ...other, token: "iost" },
+      { ...other, toShard: 1 },
+      { ...other, txHash: "other" },
+      { ...other, payer: { ...other.payer!, publisher: on(2) } },
+      { ...other, payer: { ...other.payer!, reserve: { ram: "1", paid: "0" } } },
+      { ...other, amount: "-3" },
+      { ...other, kind: "settle" as const },
+      { ...other, also: [other] },
+    ])
+      expect(() => checkReceipt({ ...credit, also: [forged] }, N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+    const { reserve: _, ...payer } = credit.payer!;
+    expect(() => checkReceipt({ ...credit, payer }, N)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...credit, also: [] }, N)).toThrow(ReceiptRefused);
+    chain.step({ time: BLOCK_TIME }); // shard 2: both halves ran, one settle back to shard 3 with their RAM
+    const [half] = chain.inFlight().filter((r) => r.kind === "settle");
+    expect(half).toMatchObject({ toShard: 3, message: "" });
+    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+    expect([tokenBalance(chain, "gold", on(2)), tokenBalance(chain, "gold", on(2, 1))]).toEqual([10n, 3n]);
+    expect(chain.shards[shardOf(creator, N)].results.get(txId(tx))).toMatchObject({ pending: 0, receipt: { statusCode: "SUCCESS" } });
+  });
+
   const MAKER = `class M { init() {} issue(s, n) { blockchain.callWithAuth("token.iost", "issue", [s, tx.publisher, n]); } make(s) { blockchain.callWithAuth("token.iost", "create", [s, blockchain.contractName(), 10, {}]); } }
 module.exports = M;`;
   /** Deploys MAKER from `by` (on its shard) and returns its id. */

@@ -9,6 +9,7 @@
 import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
 import type { PostedEvent } from "../../../src/sharding/events";
+import { ridersOf } from "../../../src/sharding/receipts";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftKeySymbol, shardOf } from "../../../src/sharding/placement";
 import { nftHome, tokenHome } from "../../../src/sharding/directory";
@@ -294,7 +295,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
       else if (kind === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) get(field).held += f.Amount;
     }
   // Held by a lock (a home part's credits) or deferred: in flight too.
-  for (const r of [...chain.inFlight(), ...chain.parked()]) {
+  for (const r of [...chain.inFlight(), ...chain.parked()].flatMap(ridersOf)) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
@@ -345,7 +346,7 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
 export const REASON = {
   NFT_IN_CONTRACT:
     "token721.iost inside a contract runs only on the token's home: a synchronous read of a token another account created and another shard keeps",
-  HALF_RAM: "several credits whose halves may charge the publisher's RAM charge it after the tx was decided, even short of it",
+  HALF_RAM: "credits whose halves may charge the publisher's RAM on several shards (or of several tokens) charge it after the tx was decided, even short of it",
   REMOTE_READ:
     "inside a contract, token.iost's balanceOf and supply and storage.global* of a system contract answer from this shard's state for records another shard keeps",
   REMOTE_CALL: "inside a contract, blockchain.call and storage.global* of a contract of another shard fail: a VM run cannot wait for another shard",
