@@ -639,6 +639,10 @@ const CASES: Case[] = [
   ["user vote: delVote from shard 2 returns the deposit", () => txBy(on(2), [act("vote.iost", "delVote", ["2"])])],
   ["destroy iost on shard 1", () => txBy(on(1), [act("token.iost", "destroy", ["iost", on(1), "1"])])],
   ["add a permission", () => txBy(on(3), [act("auth.iost", "addPermission", [on(3), "perm1", 1])])],
+  // domain.iost is 0.0.0 from genesis (IOST's): no link until admin sets 1.0.0, which runs on domain.iost's shard.
+  ["link before domain.iost 1.0.0: abi link not found", () => txBy(on(2), [act("domain.iost", "link", ["rec.one", contracts[1]])])],
+  ["updateNativeCode by an account of shard 2 is refused", () => txBy(on(2), [act("system.iost", "updateNativeCode", ["domain.iost", "1.0.0", ""])])],
+  ["admin sets domain.iost 1.0.0", () => txBy("admin", [act("system.iost", "updateNativeCode", ["domain.iost", "1.0.0", ""])])],
   // domain.iost decides urls on the consensus shard and copies them to every other one (contracts/domain.ts).
   ["link a url from shard 2 to the contract of shard 1", () => txBy(on(2), [act("domain.iost", "link", ["rec.one", contracts[1]])])],
   ["a url taken by another account (shard 3)", () => txBy(on(3), [act("domain.iost", "link", ["rec.one", contracts[3]])])],
