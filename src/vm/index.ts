@@ -1,6 +1,6 @@
 /**
- * The JavaScript contract VM. Importing this module registers setCode and
- * updateCode on system.iost and the resolver of deployed contracts; callers
+ * The JavaScript contract VM. Importing this module registers setCode,
+ * updateCode and updateNativeCode on system.iost and the resolver of deployed contracts; callers
  * must `await loadVm()` before executing transactions that reach a contract.
  */
 import { registerContractResolver } from "../contracts/monitor.js";
