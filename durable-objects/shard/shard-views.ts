@@ -34,6 +34,8 @@ export interface ViewHost {
   headTime(): bigint;
   /** The highest block at or below the head whose hash this shard knows (shard.ts `label`); hash "" if none. */
   label(): { number: number; hash: string };
+  /** `pastState(at)`, read once per head (getBatchContractStorage's pairs and repeated reads share it). */
+  past(at: number): { store: RangeStore; time: bigint };
   /** The R2 segment holding `height` if its chunk was archived (durable-objects/archive.ts), else null. */
   segment(height: number): Promise<Segment | null>;
   /** Block context for running txs on top of the head. */
@@ -217,16 +219,17 @@ class Undone implements RangeStore {
  */
 export function labelled<T extends object>(h: ViewHost, read: (store: RangeStore, time: bigint) => T): T & { block_hash: string; block_number: string } {
   const at = h.label();
-  let store: RangeStore = h.kv;
-  let time = h.headTime();
-  if (at.number < h.head()) {
-    const prev = new Map<string, string | null>();
-    // Newest first: a key changed by several chunks ends with its value before the lowest of them.
-    for (let n = h.head(); n > at.number; n--) for (const [k, v] of JSON.parse(logAt(h.sql, n, "undo") ?? "[]") as [string, string | null][]) prev.set(k, v);
-    store = new Undone(h.kv, prev);
-    time = BigInt(h.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", at.number).one().time);
-  }
+  const { store, time } = at.number < h.head() ? h.past(at.number) : { store: h.kv, time: h.headTime() };
   return { ...read(store, time), block_hash: at.hash, block_number: String(at.number) };
+}
+
+/** The state block `at` (below the head) left, and its time: the shard keeps it until its next chunk, revert or restart. */
+export function pastState(h: ViewHost, at: number): { store: RangeStore; time: bigint } {
+  const prev = new Map<string, string | null>();
+  // Newest first: a key changed by several chunks ends with its value before the lowest of them.
+  for (let n = h.head(); n > at; n--) for (const [k, v] of JSON.parse(logAt(h.sql, n, "undo") ?? "[]") as [string, string | null][]) prev.set(k, v);
+  const time = BigInt(h.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", at).one().time);
+  return { store: new Undone(h.kv, prev), time };
 }
 
 /** `read` on `store` as a state at `time`; nothing is written. */

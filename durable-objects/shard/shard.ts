@@ -77,6 +77,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private headBlock: { number: number; hash: string } | null = null;
   /** The block the last chunk built or applied here was built on (its context's parent): its hash is known here. */
   private parent: { number: number; hash: string } | null = null;
+  /** The state a storage read answers while the head's block is unnamed (shard-views.ts `pastState`); dropped with every new head. */
+  private past: { at: number; store: views.RangeStore; time: bigint } | null = null;
   /** `state_kv` holds the state of this height; the log rows above it are the store's overlay. */
   private checkpoint = 0;
   private headTime = 0n;
@@ -128,6 +130,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       headTime: () => this.headTime,
       root: () => this.root,
       label: () => this.label(),
+      past: (at) => this.pastAt(at),
       savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
@@ -140,6 +143,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * coordinator named it (finalize), else the parent of the last chunk made here, or LIB. Storage
    * reads answer as of it (shard-views.ts `labelled`); none known (a fresh store): the head, hash "".
    */
+  private pastAt(at: number): { store: views.RangeStore; time: bigint } {
+    if (this.past?.at !== at) this.past = { at, ...views.pastState(this.host(), at) };
+    return this.past;
+  }
+
   private label(): { number: number; hash: string } {
     let best = { number: this.head, hash: "" };
     const lib = this.libHash === "" ? null : { number: this.lib, hash: this.libHash };
@@ -165,6 +173,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       .one();
     this.head = top.height;
     this.headBlock = null;
+    this.past = null;
     if (this.parent !== null && this.parent.number > this.head) this.parent = null; // reverted away
     this.headTime = BigInt(top.time);
     this.root = unhex(top.state_root);
@@ -728,6 +737,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** Back to snapshot `id` (state, pool, chunks, tx index, receipts, head/LIB); false if it is not held here. */
   async revert(id: number): Promise<boolean> {
     const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
+    this.parent = null; // named by a chunk context the restored chain may not share
     this.load(); // head, LIB, root and pool size are cached
     this.replay();
     return done;
