@@ -73,7 +73,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private head = 0;
   private lib = 0;
   private libHash = "";
-  /** The block the coordinator last named as its head (memory only: without it a read names its block by LIB's hash, or ""). */
+  /** The block the coordinator last named as its head (memory only; `label` falls back on the chunk context's parent or LIB). */
   private headBlock: { number: number; hash: string } | null = null;
   /** The block the last chunk built or applied here was built on (its context's parent): its hash is known here. */
   private parent: { number: number; hash: string } | null = null;
@@ -138,16 +138,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     };
   }
 
-  /**
-   * The highest block at or below the head chunk whose hash this shard knows: the head's once the
-   * coordinator named it (finalize), else the parent of the last chunk made here, or LIB. Storage
-   * reads answer as of it (shard-views.ts `labelled`); none known (a fresh store): the head, hash "".
-   */
   private pastAt(at: number): { store: views.RangeStore; time: bigint } {
     if (this.past?.at !== at) this.past = { at, ...views.pastState(this.host(), at) };
     return this.past;
   }
 
+  /**
+   * The highest block at or below the head chunk whose hash this shard knows: the head's once the
+   * coordinator named it (finalize), else the parent of the last chunk made here, or LIB. Storage
+   * reads answer as of it (shard-views.ts `labelled`); none known (a fresh store): the head, hash "".
+   */
   private label(): { number: number; hash: string } {
     let best = { number: this.head, hash: "" };
     const lib = this.libHash === "" ? null : { number: this.lib, hash: this.libHash };

@@ -78,12 +78,14 @@ function nativeBody(text: string): { id: string; deployment: NativeDeployment; c
   if (typeof id !== "string" || typeof version !== "string" || typeof code !== "string" || !Array.isArray(abis)) throw new VmError("invalid code info");
   // Replacing a native contract by a JavaScript one (which go-iost would allow) is not supported here.
   if (lang !== "native") throw new VmError(`update native code: lang ${String(lang)} not supported`);
-  const abi = abis.map((a: Record<string, unknown>) => {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const abi = abis.map((a: unknown) => {
+    if (!isObject(a)) throw new VmError("invalid code info");
     const name = field(a, "name");
     const args = field(a, "args") ?? [];
     const limits = field(a, "amountlimit") ?? [];
-    if (typeof name !== "string" || !Array.isArray(args) || !Array.isArray(limits)) throw new VmError("invalid code info");
-    const amountLimit = limits.map((l: Record<string, unknown>) => ({ token: String(field(l, "token") ?? ""), val: String(field(l, "val") ?? "") }));
+    if (typeof name !== "string" || !Array.isArray(args) || !Array.isArray(limits) || !limits.every(isObject)) throw new VmError("invalid code info");
+    const amountLimit = limits.map((l) => ({ token: String(field(l, "token") ?? ""), val: String(field(l, "val") ?? "") }));
     return { name, args: args.map(String), amountLimit };
   });
   return { id, deployment: { version, abi }, code };

@@ -45,6 +45,7 @@ describe("system.iost/updateNativeCode", () => {
       ["", body(["can_update"], { lang: "javascript" }), "update native code: lang javascript not supported"],
       ["", body(["can_update"], { id: "token.iost" }), "update native code: the code's ID token.iost is not domain.iost"],
       ["", "{not json", "compile contract:"],
+      ["", JSON.stringify({ ID: "domain.iost", info: { lang: "native", version: "1.0.0", abi: [null] } }), "invalid code info"],
     ] as const)
       expect(err(admin(update(v, code)).message), `${v} ${code}`).toContain(text);
     expect(err(admin(act("system.iost", "updateNativeCode", ["token.iost", "1.0.0", ""])).message)).toBe("invalid contractID or version");
