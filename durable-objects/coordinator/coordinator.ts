@@ -639,7 +639,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   private async finalizeShards(lib: number, libHash: string, head?: StoredBlock): Promise<void> {
-    // The new head rides along: storage reads name the block they read (shard-views.ts readBlock).
+    // The new head rides along: storage reads name the block they read (shard-views.ts `labelled`).
     const named = head && { number: head.number, hash: head.hash };
     await Promise.all(this.shards().map((s) => s.finalize(lib, libHash, named)));
     // LIB is stored: a failed archive (R2 down) only waits for the next rise.

@@ -15,7 +15,9 @@ import * as core from "../core";
 import type { NodeConfig } from "../env";
 import * as schema from "../schema";
 import type { SqlStore } from "../sql-store";
-import { logText } from "./block-log";
+import { compareUtf8 } from "../../src/codec/encoder";
+import type { Store } from "../../src/state/store";
+import { logAt, logText } from "./block-log";
 import { bytesOf, errorText, plain, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -30,8 +32,10 @@ export interface ViewHost {
   head(): number;
   lib(): number;
   headTime(): bigint;
-  /** Hash of the head chunk's block when the coordinator has named it, else "". */
-  headHash(): string;
+  /** The highest block at or below the head whose hash this shard knows (shard.ts `label`); hash "" if none. */
+  label(): { number: number; hash: string };
+  /** `pastState(at)`, read once per head (getBatchContractStorage's pairs and repeated reads share it). */
+  past(at: number): { store: RangeStore; time: bigint };
   /** The R2 segment holding `height` if its chunk was archived (durable-objects/archive.ts), else null. */
   segment(height: number): Promise<Segment | null>;
   /** Block context for running txs on top of the head. */
@@ -164,19 +168,76 @@ export async function execTx(h: ViewHost, fullBytes: Uint8Array, hash: string): 
 
 /** A read-only view of the head state (== LIB state with one producer). */
 export function view<T>(h: ViewHost, read: (state: State, time: bigint) => T): T {
-  const state = new State(h.kv);
-  try {
-    return plain(read(state, h.headTime()));
-  } finally {
-    state.discard();
+  return viewOn(h.kv, h.headTime(), read);
+}
+
+/** A store that can also list a key range (SqlStore's, for /listContractStorage). */
+export type RangeStore = Store & { range(start: string, end: string, limit: number): [string, string][] };
+
+/**
+ * The head state with some keys as they were before (`prev`: key → value then, null = absent):
+ * the state a lower block left. Read-only.
+ */
+class Undone implements RangeStore {
+  constructor(
+    private readonly kv: SqlStore,
+    private readonly prev: ReadonlyMap<string, string | null>,
+  ) {}
+
+  get(key: string): string | undefined {
+    return this.prev.has(key) ? (this.prev.get(key) ?? undefined) : this.kv.get(key);
+  }
+
+  put(): void {
+    throw new Error("a past state is read-only");
+  }
+
+  del(): void {
+    throw new Error("a past state is read-only");
+  }
+
+  range(start: string, end: string, limit: number): [string, string][] {
+    const over = [...this.prev].filter(([k]) => compareUtf8(k, start) >= 0 && compareUtf8(k, end) < 0);
+    // Each undone key can drop or add at most one entry of the first `limit`.
+    const all = new Map<string, string | null>(this.kv.range(start, end, limit + over.length));
+    for (const [k, v] of over) all.set(k, v);
+    const out: [string, string][] = [];
+    for (const k of [...all.keys()].sort(compareUtf8)) {
+      const v = all.get(k);
+      if (v !== null && v !== undefined) out.push([k, v]);
+    }
+    return out.slice(0, limit);
   }
 }
 
 /**
- * The block a state read reflects: the head chunk's, whose writes `view` reads (go-iost labels a
- * storage read with the block whose state it reads). Its hash comes with the coordinator's next
- * `finalize`; between the chunk and its block (while the block is made) it is "".
+ * A storage read as of the block it is labelled with (go-iost labels a storage read with the block
+ * whose state it reads, rpc/api_service.go getContractStorage): the highest block whose hash this
+ * shard knows (`label`). Usually the head chunk's; while its block's hash has not reached this shard
+ * (the coordinator names it with LIB's rise), the head chunk's writes, and any above the label, are
+ * read undone from their undo logs: one chunk row each, nothing written.
  */
-export function readBlock(h: ViewHost): { block_hash: string; block_number: string } {
-  return { block_hash: h.headHash(), block_number: String(h.head()) };
+export function labelled<T extends object>(h: ViewHost, read: (store: RangeStore, time: bigint) => T): T & { block_hash: string; block_number: string } {
+  const at = h.label();
+  const { store, time } = at.number < h.head() ? h.past(at.number) : { store: h.kv, time: h.headTime() };
+  return { ...read(store, time), block_hash: at.hash, block_number: String(at.number) };
+}
+
+/** The state block `at` (below the head) left, and its time: the shard keeps it until its next chunk, revert or restart. */
+export function pastState(h: ViewHost, at: number): { store: RangeStore; time: bigint } {
+  const prev = new Map<string, string | null>();
+  // Newest first: a key changed by several chunks ends with its value before the lowest of them.
+  for (let n = h.head(); n > at; n--) for (const [k, v] of JSON.parse(logAt(h.sql, n, "undo") ?? "[]") as [string, string | null][]) prev.set(k, v);
+  const time = BigInt(h.sql.exec<{ time: string }>("SELECT time FROM chunks WHERE height = ?", at).one().time);
+  return { store: new Undone(h.kv, prev), time };
+}
+
+/** `read` on `store` as a state at `time`; nothing is written. */
+export function viewOn<T>(store: Store, time: bigint, read: (state: State, time: bigint) => T): T {
+  const state = new State(store);
+  try {
+    return plain(read(state, time));
+  } finally {
+    state.discard();
+  }
 }

@@ -74,8 +74,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private head = 0;
   private lib = 0;
   private libHash = "";
-  /** The block the coordinator last named as its head (memory only: without it a read names its block by LIB's hash, or ""). */
+  /** The block the coordinator last named as its head (memory only; `label` falls back on the chunk context's parent or LIB). */
   private headBlock: { number: number; hash: string } | null = null;
+  /** The block the last chunk built or applied here was built on (its context's parent): its hash is known here. */
+  private parent: { number: number; hash: string } | null = null;
+  /** The state a storage read answers while the head's block is unnamed (shard-views.ts `pastState`); dropped with every new head. */
+  private past: { at: number; store: views.RangeStore; time: bigint } | null = null;
   /** `state_kv` holds the state of this height; the log rows above it are the store's overlay. */
   private checkpoint = 0;
   private headTime = 0n;
@@ -129,12 +133,30 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       lib: () => this.lib,
       segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
-      headHash: () => (this.headBlock?.number === this.head ? this.headBlock.hash : this.lib === this.head ? this.libHash : ""),
+      label: () => this.label(),
+      past: (at) => this.pastAt(at),
       savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
       shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),
     };
+  }
+
+  private pastAt(at: number): { store: views.RangeStore; time: bigint } {
+    if (this.past?.at !== at) this.past = { at, ...views.pastState(this.host(), at) };
+    return this.past;
+  }
+
+  /**
+   * The highest block at or below the head chunk whose hash this shard knows: the head's once the
+   * coordinator named it (finalize), else the parent of the last chunk made here, or LIB. Storage
+   * reads answer as of it (shard-views.ts `labelled`); none known (a fresh store): the head, hash "".
+   */
+  private label(): { number: number; hash: string } {
+    let best = { number: this.head, hash: "" };
+    const lib = this.libHash === "" ? null : { number: this.lib, hash: this.libHash };
+    for (const b of [lib, this.parent, this.headBlock]) if (b !== null && b.number <= this.head && (best.hash === "" || b.number > best.number)) best = b;
+    return best;
   }
 
   // ---- storage helpers ---------------------------------------------------
@@ -155,6 +177,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       .one();
     this.head = top.height;
     this.headBlock = null;
+    this.past = null;
+    if (this.parent !== null && this.parent.number > this.head) this.parent = null; // reverted away
     this.headTime = BigInt(top.time);
     this.root = unhex(top.state_root);
     // "<lib> <hash>" in one row (before: the hash in a row of its own).
@@ -355,6 +379,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     try {
       const chunk = this.ctx.storage.transactionSync(() => executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null));
       this.kv.keep();
+      this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
       this.work.chunks++;
       this.work.txs += chunk.txHashes.length;
       this.work.ms += performance.now() - started;
@@ -416,6 +441,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         return ours;
       });
       this.kv.keep();
+      this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
       this.work.chunks++;
       this.work.txs += chunk.txHashes.length;
       this.work.ms += performance.now() - started;
@@ -689,13 +715,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
     if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
     const read = (reads as ReadTable)[name];
+    // Storage reads answer as of the block they name (shard-views.ts `labelled`); the others read the head.
+    if (namesBlock.has(name))
+      return views.labelled(this.host(), (store, time) => views.viewOn(store, time, (s, t) => read(s, t, ...args) as Answer<Json>) as object);
     const answer = views.view(this.host(), (s, t) => read(s, t, ...args) as Answer<Json>);
     if (name === "getAccount" && !("error" in (answer as object))) {
       // Shards holding pledges of this account for their accounts: the edge asks them (notePledgesAway).
       const away = this.meta(`pledged_on:${args[0] as string}`);
       if (away !== undefined) return { ...(answer as { [k: string]: Json }), pledged_on: JSON.parse(away) as number[] };
     }
-    return namesBlock.has(name) ? { ...(answer as { [k: string]: Json }), ...views.readBlock(this.host()) } : answer;
+    return answer;
   }
 
   /** Several reads of one kind in one call (/getBatchContractStorage), each answered as `read` answers it. */
@@ -706,9 +735,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   async listStorage(id: string, type: "KV" | "MAP", prefix: string, from: string, to: string, limit: number) {
-    const scan: Scan = (start, end, n) => this.kv.range(start, end, n);
-    const datas = listStorage(scan, id, type === "MAP" ? "MAP" : "KV", prefix, from, to, Math.max(0, Math.min(MAX_LIST, limit)));
-    return { datas, ...views.readBlock(this.host()) };
+    return views.labelled(this.host(), (store) => {
+      const scan: Scan = (start, end, n) => store.range(start, end, n);
+      return { datas: listStorage(scan, id, type === "MAP" ? "MAP" : "KV", prefix, from, to, Math.max(0, Math.min(MAX_LIST, limit))) };
+    });
   }
 
   /**
@@ -741,6 +771,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async revert(id: number): Promise<boolean> {
     const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
     this.decoded.clear();
+    this.parent = null; // named by a chunk context the restored chain may not share
     this.load(); // head, LIB, root and pool size are cached
     this.replay();
     return done;

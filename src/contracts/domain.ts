@@ -7,9 +7,8 @@
  * Storage (contract domain.iost, RAM paid by domain.iost as in Go): map `dns_table` url → cid,
  * `dns_revert_table` cid → url, `dns_owner_table` url → owner.
  *
- * IOST's genesis deploys 0.0.0 (only `init`) and its admin swaps in 1.0.0 with updateNativeCode;
- * this node has no updateNativeCode, so its chain has 1.0.0 from genesis on (a link before any
- * update, which IOST refuses with `abi link not found`, succeeds here).
+ * As IOST's, the genesis has 0.0.0 (only `init` and `can_update`: a link fails with `abi link not
+ * found`) until admin sets 1.0.0 with system.iost/updateNativeCode (src/vm/deploy.ts).
  *
  * With several shards domain.iost lives on the consensus shard (sharding/placement.ts
  * DOMAIN_CONTRACT), the one place that decides who owns a url: a link or transfer from
@@ -21,7 +20,7 @@ import { VmError } from "./errors.js";
 import { asString, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
-import { noop } from "./token.js";
+import { canUpdateAdmin, noop } from "./token.js";
 import { byteLength, mapKey, str } from "../state/storage.js";
 import { DOMAIN_CONTRACT } from "../sharding/placement.js";
 
@@ -120,8 +119,11 @@ nativeContract({
   lang: "native",
   amountLimit: UNLIMITED_ALL,
   init: noop,
+  shared: [canUpdateAdmin],
   abis: {
     link: [["string", "string"], link],
     transfer: [["string", "string"], transfer],
   },
+  versions: { "0.0.0": [] },
+  genesisVersion: "0.0.0",
 });

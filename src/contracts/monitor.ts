@@ -37,6 +37,9 @@ export interface ContractDef {
    */
   lang: "native" | "javascript";
   abis: ReadonlyMap<string, NativeAbi>;
+  /** A native contract system.iost/updateNativeCode can set: each version's public ABIs (native.ts). */
+  versions?: Readonly<Record<string, readonly string[]>>;
+  genesisVersion?: string;
 }
 
 export const UNLIMITED_ALL: readonly AbiAmountLimit[] = [{ token: "*", val: "unlimited" }];
@@ -45,6 +48,30 @@ const registry = new Map<string, ContractDef>();
 
 export function registerContract(def: ContractDef): void {
   registry.set(def.id, def);
+}
+
+/** What a versioned native contract runs as: its version and the public ABIs it answers, as go-iost stores them. */
+export interface NativeDeployment {
+  version: string;
+  abi: { name: string; args: string[]; amountLimit: AbiAmountLimit[] }[];
+}
+
+/** Where updateNativeCode records a native contract's deployment (raw JSON; none: its genesis version). */
+export const nativeKey = (id: string) => "n-" + id;
+
+/** Version `version` of `def` as go-iost vm/native/abi.go `ABI` builds it (ABIs sorted, `*` unlimited), or null if it has none. */
+export function nativeVersion(def: ContractDef, version: string): NativeDeployment | null {
+  const names = def.versions && Object.hasOwn(def.versions, version) ? def.versions[version] : undefined;
+  if (!names) return null;
+  const abi = [...names].sort().map((name) => ({ name, args: [...def.abis.get(name)!.args], amountLimit: [...UNLIMITED_ALL] }));
+  return { version, abi };
+}
+
+/** A versioned native contract's deployment in `state`, or null for a contract fixed at its registry version. */
+export function nativeDeployment(state: State, def: ContractDef): NativeDeployment | null {
+  if (def.genesisVersion === undefined) return null;
+  const raw = state.get(nativeKey(def.id));
+  return raw === undefined ? nativeVersion(def, def.genesisVersion) : (JSON.parse(raw) as NativeDeployment);
 }
 
 /** Deployed (JavaScript VM) contracts, read from state; set by src/vm (which imports this module). */
@@ -121,7 +148,9 @@ export function monitorCall(h: Host, contractName: string, api: string, jarg: st
   try {
     if (!def) throw new VmError(`contract ${contractName} not found`);
     abi = def.abis.get(api);
-    if (!abi || (abi.private && callerName !== "system.iost")) throw new VmError(`abi ${api} not found`);
+    const deployed = abi && !abi.private ? nativeDeployment(h.state, def) : null;
+    if (!abi || (abi.private && callerName !== "system.iost") || (deployed && !deployed.abi.some((a) => a.name === api)))
+      throw new VmError(`abi ${api} not found`);
     args = unmarshalArgs(api, abi.args, jarg);
   } catch (e) {
     c.cpuAdd(COSTS.GetCost);

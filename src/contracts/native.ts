@@ -21,6 +21,13 @@ export interface NativeContract {
   /** ABIs declared once for several contracts (src/contracts/admin.ts, can_update). */
   shared?: readonly NativeAbi[];
   abis: Readonly<Record<string, AbiEntry>>;
+  /**
+   * Earlier versions system.iost/updateNativeCode can set (go-iost vm/native/abi.go
+   * getABISetByVersion): each one's public ABIs besides the shared ones. A contract with versions
+   * starts at `genesisVersion` (go-iost consensus/genesis/genesis.go deploys domain.iost 0.0.0).
+   */
+  versions?: Readonly<Record<string, readonly string[]>>;
+  genesisVersion?: string;
 }
 
 /** Registers the contract; its ABI map stays open to `registerSystemAbi` (system.iost grows with the VM). */
@@ -29,7 +36,20 @@ export function nativeContract(c: NativeContract): ContractDef & { abis: Map<str
   if (c.init) list.push({ name: "init", args: [], amountLimit: c.amountLimit, private: true, fn: c.init });
   list.push(...(c.shared ?? []));
   for (const [name, [args, fn, amountLimit]] of Object.entries(c.abis)) list.push({ name, args, amountLimit: amountLimit ?? c.amountLimit, fn });
-  const def = { id: c.id, version: c.version ?? "1.0.0", lang: c.lang, abis: new Map(list.map((a) => [a.name, a])) };
+  const version = c.version ?? "1.0.0";
+  const shared = (c.shared ?? []).map((a) => a.name);
+  const publicAbis = list.filter((a) => !a.private).map((a) => a.name);
+  const versions = c.versions && {
+    ...Object.fromEntries(Object.entries(c.versions).map(([v, names]) => [v, [...shared, ...names]])),
+    [version]: publicAbis,
+  };
+  const def = {
+    id: c.id,
+    version,
+    lang: c.lang,
+    abis: new Map(list.map((a) => [a.name, a])),
+    ...(versions && { versions, genesisVersion: c.genesisVersion ?? version }),
+  };
   registerContract(def);
   return def;
 }

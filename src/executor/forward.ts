@@ -169,6 +169,10 @@ export function forwardTarget(h: Host, action: Action): number | null {
   if (!sh || sh.count === 1) return null;
   const contract = remoteContractShard(h.state, sh, updatedContract(action) ?? linkedContract(h.state, action.contract));
   if (contract !== null) return contract;
+  // A native contract's version is read where its calls run: its shard (domain.iost's is the consensus shard).
+  const native = `${action.contract}/${action.actionName}` === "system.iost/updateNativeCode" ? stringArg(action, 0) : undefined;
+  const home = native === undefined ? null : remoteContractShard(h.state, sh, native);
+  if (home !== null) return home;
   const token = tokenHomeTarget(h.state, sh, action) ?? readTarget(h.state, sh, action);
   if (token !== null) return token;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];

@@ -7,7 +7,7 @@
 import { Decimal } from "../amount.js";
 import "../contracts/index.js";
 import type { AccountJson } from "../contracts/host.js";
-import { findContract, nativeContracts } from "../contracts/monitor.js";
+import { findContract, nativeContracts, nativeDeployment } from "../contracts/monitor.js";
 import { deployedContractJson } from "../vm/index.js";
 import { gasAtTime, readGas, GAS_INCREASE_RATE, GAS_LIMIT_PER_IOST } from "../contracts/gas.js";
 import { parseFreezeList } from "../contracts/token.js";
@@ -244,6 +244,11 @@ export interface ContractJson {
 export function getContract(state: State, id: string): ContractJson | null {
   const def = findContract(null, id);
   if (!def) return deployedContractJson(state, id);
+  const deployed = nativeDeployment(state, def);
+  if (deployed) {
+    const abis = deployed.abi.map((a) => ({ name: a.name, args: [...a.args], amount_limit: a.amountLimit.map((l) => ({ token: l.token, value: l.val })) }));
+    return { id: def.id, code: "codes", language: "native", version: deployed.version, orig_code: "", abis };
+  }
   const abis = [...def.abis.values()]
     .filter((a) => !a.private)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

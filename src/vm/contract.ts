@@ -34,13 +34,13 @@ const MAX_RESULT_BYTES = 65_536;
 const contractKey = (id: string) => "c-" + id;
 
 /** Go's json is case-insensitive on keys: `{"ID","info","code"}` in any case. */
-function field(o: Record<string, unknown>, name: string): unknown {
+export function field(o: Record<string, unknown>, name: string): unknown {
   for (const k of Object.keys(o)) if (k.toLowerCase() === name) return o[k];
   return undefined;
 }
 
 /** The contract JSON iost.js sends; anything not starting with `{` is base64 protobuf, as go-iost decides. */
-function parsePayload(text: string): Record<string, unknown> {
+export function parsePayload(text: string): Record<string, unknown> {
   if (!text.startsWith("{")) return decodeProtoContract(text);
   try {
     return JSON.parse(text) as Record<string, unknown>;

@@ -1,18 +1,19 @@
 /**
- * The JavaScript contract VM. Importing this module registers setCode and
- * updateCode on system.iost and the resolver of deployed contracts; callers
+ * The JavaScript contract VM. Importing this module registers setCode,
+ * updateCode and updateNativeCode on system.iost and the resolver of deployed contracts; callers
  * must `await loadVm()` before executing transactions that reach a contract.
  */
 import { registerContractResolver } from "../contracts/monitor.js";
 import { registerSystemAbi } from "../contracts/system.js";
 import type { State } from "../state/state.js";
 import { loadContract, resolveContract } from "./contract.js";
-import { setCode, updateCode } from "./deploy.js";
+import { setCode, updateCode, updateNativeCode } from "./deploy.js";
 
 export { loadVm } from "./engine.js";
 
 registerSystemAbi(setCode);
 registerSystemAbi(updateCode);
+registerSystemAbi(updateNativeCode);
 registerContractResolver(resolveContract);
 
 /** /getContract of a deployed contract: injected code, source, language "javascript", ABIs by name. */

@@ -158,6 +158,13 @@ export const PRELUDE_SOURCE = String.raw`(function (host, preload) {
       : (s) => 1 + arrLen(s);
     wrap(Array.prototype, k, cost, k === "join" || k === "toString" ? resultLen : undefined);
   }
+  const SyntaxErrorC = SyntaxError;
+  // A text JSON.parse refuses fails with V8's words (v8-errors.ts, by the host); a reviver's own exception passes.
+  // The text is converted once here as the native converts it once: a contract's toString runs as often as before.
+  defineProperty(JSON, "parse", { value: function parse(t, rv) {
+    const s = StringF(t);
+    try { return jsonParse(s, rv); } catch (e) { const m = host("jsonError", used, s); throw m === null ? e : new SyntaxErrorC(m); }
+  }, writable: true, configurable: true });
   wrap(JSON, "parse", (s, a) => 10 + len(StringF(a[0])));
   defineProperty(JSON, "stringify", { value: function stringify(v, r, sp) { return json2Stringify(v, r, sp); }, writable: true, configurable: true });
   wrap(JSON, "stringify", () => 10, (r) => len(r));

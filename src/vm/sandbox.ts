@@ -22,6 +22,7 @@ import { NodeFault, VmError } from "../contracts/errors.js";
 import { dropVm, quickjs } from "./engine.js";
 import { type Image, restoreImage, takeImage } from "./image.js";
 import { json2Escape } from "./json2.js";
+import { v8JsonError, v8Message } from "./v8-errors.js";
 import { MODULES, PRELUDE_SOURCE } from "./prelude.js";
 
 const STACK_BYTES = 256 * 1024;
@@ -110,7 +111,8 @@ function exceptionText(ctx: QuickJSContext, h: QuickJSHandle): string {
   const v = ctx.dump(h) as unknown;
   if (typeof v === "object" && v !== null && "message" in v) {
     const e = v as { name?: unknown; message?: unknown };
-    return `Uncaught exception: ${String(e.name ?? "Error")}: ${String(e.message)}`;
+    const name = String(e.name ?? "Error");
+    return `Uncaught exception: ${name}: ${v8Message(name, String(e.message))}`;
   }
   return `Uncaught exception: ${typeof v === "string" ? v : (JSON.stringify(v) ?? String(v))}`;
 }
@@ -191,6 +193,10 @@ function setUp(q: QuickJSWASMModule, limit: number, preload: boolean, call?: Cal
         if (op === "load") return ctx.unwrapResult(ctx.evalCode(MODULES[ctx.getString(argH[0])], "module.js"));
         if (!c) throw new Error(`host call ${op} during set-up`);
         if (op === "json2") return str.toVm(json2Escape(str.fromVm(argH[0])));
+        if (op === "jsonError") {
+          const m = v8JsonError(str.fromVm(argH[0]));
+          return m === null ? ctx.null : str.toVm(m);
+        }
         if (op === "console") {
           c.req.log?.(ctx.getString(argH[0]), str.fromVm(argH[1]));
           return ctx.undefined;

@@ -822,6 +822,10 @@ const CASES: Case[] = [
   ["supply of iost from shard 3 after a destroy on shard 1", () => txBy(on(3), [tokenRead("supply", ["iost"])])],
   ["a contract reads the supply of iost off shard 0 after a destroy", () => txBy(on(1, 2), [read("sup", ["iost"])])],
   ["add a permission", () => txBy(on(3), [act("auth.iost", "addPermission", [on(3), "perm1", 1])])],
+  // domain.iost is 0.0.0 from genesis (IOST's): no link until admin sets 1.0.0, which runs on domain.iost's shard.
+  ["link before domain.iost 1.0.0: abi link not found", () => txBy(on(2), [act("domain.iost", "link", ["rec.one", contracts[1]])])],
+  ["updateNativeCode by an account of shard 2 is refused", () => txBy(on(2), [act("system.iost", "updateNativeCode", ["domain.iost", "1.0.0", ""])])],
+  ["admin sets domain.iost 1.0.0", () => txBy("admin", [act("system.iost", "updateNativeCode", ["domain.iost", "1.0.0", ""])])],
   // domain.iost decides urls on the consensus shard and copies them to every other one (contracts/domain.ts).
   ["link a url from shard 2 to the contract of shard 1", () => txBy(on(2), [act("domain.iost", "link", ["rec.one", contracts[1]])])],
   ["a url taken by another account (shard 3)", () => txBy(on(3), [act("domain.iost", "link", ["rec.one", contracts[3]])])],

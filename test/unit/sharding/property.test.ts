@@ -307,7 +307,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ];
       const mint = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(MINT, mintAbi)])]);
       const minted = run(one, mint, check1);
-      
+
       expect(run(four, mint, check4)).toEqual(minted);
       base.minters[s] = "Contract" + txId(mint);
       contractShard.set(base.minters[s], s);
