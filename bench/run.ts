@@ -23,7 +23,7 @@
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
  *     [--cost-idle 60] [--cost-load 40] [--cost-net-shards 4]
- *     [--state-sizes 10000,100000,1000000] [--state-txs 2000] [--state-reads 500]
+ *     [--state-sizes 10000,100000] (add 1000000 for 1 M accounts) [--state-txs 2000] [--state-reads 500]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -75,8 +75,8 @@ const BLOCK_MS = 500;
 
 /** Rows written by shard 0's chunk builds that carried txs, and those txs, so far (its cost meter, docs/COST.md). */
 function chunkRows(status: any): { txs: number; rows: number } {
-  const shard = (status.cost.objects as { object: string; spans: Record<string, { loaded: { txs: number; rowsWritten: number } }> }[]).find(
-    (o) => o.object.endsWith("shard-0"),
+  const shard = (status.cost.objects as { object: string; spans: Record<string, { loaded: { txs: number; rowsWritten: number } }> }[]).find((o) =>
+    o.object.endsWith("shard-0"),
   );
   const loaded = shard?.spans.chunk?.loaded;
   return { txs: loaded?.txs ?? 0, rows: loaded?.rowsWritten ?? 0 };

@@ -80,6 +80,18 @@ export function accountRows(sql: SqlStorage, kv: SqlStore, template: string): [s
   return out;
 }
 
+/** The last template's rows, by object: a scan of the whole state per call would grow with the seed itself. */
+const templates = new WeakMap<SqlStorage, { template: string; root: string; rows: [string, string][] }>();
+
+/** `accountRows`, again from memory while the state root is the same (a seed never writes the template's rows). */
+function templateRows(sql: SqlStorage, kv: SqlStore, template: string, root: string): [string, string][] {
+  const known = templates.get(sql);
+  if (known?.template === template && known.root === root) return known.rows;
+  const rows = accountRows(sql, kv, template);
+  templates.set(sql, { template, root, rows });
+  return rows;
+}
+
 export interface Seeded {
   /** Accounts written here (names of [from, from + count) placed on this shard). */
   accounts: number;
@@ -97,6 +109,7 @@ export function seedAccounts(
   kv: SqlStore,
   transaction: (run: () => void) => void,
   place: { index: number; count: number },
+  root: string,
   template: string,
   from: number,
   count: number,
@@ -106,7 +119,7 @@ export function seedAccounts(
     return { error: `invalid range from ${from} count ${count}: count 1 to ${MAX_SEED_ACCOUNTS}, names below ${SEED_NAMES}` };
   }
   const start = performance.now();
-  const rows = accountRows(sql, kv, template);
+  const rows = templateRows(sql, kv, template, root);
   if (!rows.some(([k]) => k === `m-auth.iost-auth-${template}`)) return { error: `template account ${template} is not on this shard` };
   // Its keys are found by name prefix, so another account's name must not start with it.
   const longer = rows.find(([k]) => k.startsWith(`m-auth.iost-auth-${template}`) && k !== `m-auth.iost-auth-${template}`);

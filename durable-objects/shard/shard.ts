@@ -764,7 +764,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   async seedAccounts(template: string, from: number, count: number): Promise<Answer<SeedResult>> {
     if (!this.config.dev) return { error: 'dev only (DEV is not "true")' };
-    return seedAccounts(this.sql, this.kv, (run) => this.ctx.storage.transactionSync(run), this.place, template, from, count);
+    return seedAccounts(this.sql, this.kv, (run) => this.ctx.storage.transactionSync(run), this.place, hex(this.root), template, from, count);
   }
 }
 

@@ -30,7 +30,12 @@ describe("bench ratios", () => {
     expect(intakeCeiling(run)).toEqual({ name: "bare-route req/s", perSec: 1_200 });
     expect(intakeCeiling({ ...run, verifyPerSec: 800 })).toEqual({ name: "Ed25519 verifies/s", perSec: 800 });
     expect(intakeCeiling({ ...run, sha3PerSec: 3_000 })).toEqual({ name: "sha3/s ÷ 3", perSec: 1_000 });
-    expect(tightest([{ name: "a", perSec: 3 }, { name: "b", perSec: 3 }])).toEqual({ name: "a", perSec: 3 }); // ties: the first named
+    expect(
+      tightest([
+        { name: "a", perSec: 3 },
+        { name: "b", perSec: 3 },
+      ]),
+    ).toEqual({ name: "a", perSec: 3 }); // ties: the first named
   });
 
   test("every row has four cells; the ceilings are rows of their own", () => {

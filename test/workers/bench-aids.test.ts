@@ -22,7 +22,8 @@ const tables = (c: Chain) =>
       .map((r) => r.name),
   );
 
-const stateRows = (c: Chain) => runInDurableObject(c.shardRaw, (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM state_kv").one().n);
+const stateRows = (c: Chain) =>
+  runInDurableObject(c.shardRaw, (_o, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM state_kv").one().n);
 
 /** A chain whose shard holds `tmpl01`, signed up, pledged for and funded by admin as the bench does its senders. */
 async function withTemplate(label: string): Promise<Chain> {
@@ -92,6 +93,13 @@ describe("seedAccounts", () => {
     const again = await stateRows(c);
     expect(await c.shard.seedAccounts("tmpl01", 10, 40)).toMatchObject({ accounts: 40, rows: seeded.rows });
     expect(await stateRows(c)).toBe(again);
+
+    // The template's rows as they are now: read again once the state moved (the object keeps them between calls).
+    const more = makeTx({ to: "tmpl01", amount: "5" });
+    expect(await c.shard.submitTx(more.bytes, more.hash)).toEqual({ hash: more.hash });
+    await tick(c);
+    expect(await c.shard.seedAccounts("tmpl01", 60, 1)).toMatchObject({ accounts: 1 });
+    expect(((await c.shard.read("getTokenBalance", seedName(60), "iost")) as { balance: number }).balance).toBe(1005);
   });
 
   test("bad input is refused and writes nothing", async () => {

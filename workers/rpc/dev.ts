@@ -69,7 +69,7 @@ devRoutes.get("/dev/bench/verify", async (c) => {
 /** `n` sha3-256 hashes of 256 bytes (about a transfer's publish bytes; intake hashes a tx three times). */
 devRoutes.get("/dev/bench/sha3", async (c) => {
   const n = Math.min(Math.max(Number(c.req.query("n") ?? 1000) | 0, 1), 1_000_000);
-  let data = new Uint8Array(256).fill(5);
+  const data = new Uint8Array(256).fill(5);
   const start = performance.now();
   for (let i = 0; i < n; i++) data.set(sha3(data)); // each input depends on the last: nothing to hoist
   const ms = performance.now() - start;
