@@ -2,15 +2,14 @@
  * CPU time per request, two ways (BENCHMARKS.md "Worker CPU per request"):
  *   - the Worker's own time, from the dev header X-Worker-Ms (workers/lib/usage.ts): the edge's time
  *     for the request minus its waits for Durable Objects. Locally the clock runs during CPU work, so
- *     with one request at a time this is the edge Worker's CPU, what a Workers bill counts (p50, and
- *     the mean);
+ *     with one request at a time this is the edge Worker's CPU, what a Workers bill counts (the mean
+ *     of a batch: the clock steps by whole milliseconds);
  *   - the CPU the node's workerd processes used (Linux /proc: user + system) over a batch of
  *     requests, divided by the count: the edge, the objects and the runtime's HTTP handling
  *     together (the objects' part is billed by duration on Cloudflare, not CPU).
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { percentile } from "./lib";
 
 /** user + system ticks and the parent of process `pid`, from /proc/<pid>/stat (the name may hold spaces and parentheses). */
 function stat(pid: string): { name: string; ppid: number; ticks: number } | null {
@@ -47,11 +46,11 @@ export function workerdCpuMs(): number | null {
 /** Per-request figures of a batch sent one at a time. */
 export interface CpuSample {
   /**
-   * X-Worker-Ms, p50 over the batch: locally the objects run on the Worker's thread, so a request
-   * whose turn came while a block was being built holds that wait too (the mean shows it).
+   * X-Worker-Ms, the mean over the batch: the Worker's clock steps by whole milliseconds here, so a
+   * single request reads 0 or 1 and only a mean over many says anything. Locally the objects run on
+   * the Worker's thread, so a request whose turn came while a block was being built holds that wait too.
    */
   workerMs: number;
-  workerMean: number;
   /** workerd CPU ms over the batch ÷ its requests (null off Linux). */
   processMs: number | null;
 }
@@ -59,13 +58,8 @@ export interface CpuSample {
 /** Runs `send` `n` times one after another; `send` answers the X-Worker-Ms of its request. */
 export async function cpuPerRequest(n: number, send: (i: number) => Promise<number>): Promise<CpuSample> {
   const before = workerdCpuMs();
-  const own: number[] = [];
-  for (let i = 0; i < n; i++) own.push(await send(i));
+  let own = 0;
+  for (let i = 0; i < n; i++) own += await send(i);
   const after = workerdCpuMs();
-  own.sort((a, b) => a - b);
-  return {
-    workerMs: percentile(own, 50),
-    workerMean: own.reduce((a, b) => a + b, 0) / n,
-    processMs: before === null || after === null ? null : (after - before) / n,
-  };
+  return { workerMs: own / n, processMs: before === null || after === null ? null : (after - before) / n };
 }
