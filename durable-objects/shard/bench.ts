@@ -66,7 +66,7 @@ const inKey = (name: string): RegExp => new RegExp(`(?<![a-z0-9_.])${name}`, "g"
 const inValue = (name: string): RegExp => new RegExp(`(?<![a-z0-9_.])${name}(?![a-z0-9_.])`, "g");
 
 /** The state rows of account `template` at the head: its keys and values, in key order. */
-export function accountRows(sql: SqlStorage, kv: SqlStore, template: string): [string, string][] {
+function accountRows(sql: SqlStorage, kv: SqlStore, template: string): [string, string][] {
   const re = inKey(template);
   const rows = new Map<string, string | null>();
   for (const r of sql.exec<{ key: string; value: string }>("SELECT key, value FROM state_kv WHERE instr(key, ?) > 0", template)) rows.set(r.key, r.value);
