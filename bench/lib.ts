@@ -55,14 +55,14 @@ export function signedTx(
 
 export const action = (contract: string, actionName: string, args: unknown[]): Action => ({ contract, actionName, data: JSON.stringify(args) });
 
-export async function rpc(url: string, path: string, body?: string): Promise<{ status: number; json: any }> {
+export async function rpc(url: string, path: string, body?: string): Promise<{ status: number; json: any; headers: Headers }> {
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await fetch(url + path, body === undefined ? undefined : { method: "POST", body });
       const text = await res.text();
       // Local workerd only (miniflare's answer when the runtime dropped the request): send it again, as it asks.
       if (res.status === 503 && text.includes("restarted mid-request") && attempt < 3) continue;
-      return { status: res.status, json: JSON.parse(text) };
+      return { status: res.status, json: JSON.parse(text), headers: res.headers };
     } catch (err) {
       // A kept-alive connection the busy server closed as we reused it: a GET is asked again.
       const closed = (err as { cause?: { code?: string } }).cause?.code === "UND_ERR_SOCKET";

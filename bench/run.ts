@@ -5,36 +5,44 @@
  *   - transfers/s end to end (first send → last receipt irreversible)
  *   - transfers/s executed by one shard (time inside its chunk builds)
  *   - send-to-irreversible latency p50/p99, read latency p50/p99
- *   - WebCrypto Ed25519 verifications/s inside the Worker, and requests/s to a
- *     route that does nothing: the two ceilings intake is compared against
+ *   - the Worker's CPU per /sendTx and per read, one at a time (bench/cpu.ts)
+ *   - the same run's ceilings (bench/ceilings.ts): Ed25519 verifies/s and sha3/s
+ *     in the Worker, requests/s to a route that does nothing, SQLite rows/s in
+ *     the shard object; each figure is printed beside the ceiling it is bound
+ *     by, with the share of it reached
  *   - contract calls/s on one shard, deploy time, JS gas per ms (bench/vm.ts)
  * then, on fresh nodes with 1, 2 and 4 shards (bench/shards.ts), executed
  * transfers/s and the coordinator's time per block, and prints Markdown tables
  * for BENCHMARKS.md; last, a network of 4 nodes (bench/network.ts): send → final
  * latency by both finality rules and a lagging node's catch-up rate; reads
  * (bench/reads.ts): object calls per read route and the edge cache's hit rate; and what a node and
- * a 4-node testnet cost on Cloudflare, idle and under load (bench/cost.ts, docs/COST.md).
+ * a 4-node testnet cost on Cloudflare, idle and under load (bench/cost.ts, docs/COST.md); and how
+ * the executed rate and reads change with 10 k … 1 M accounts in state (bench/state.ts).
  *
- *   npm run bench -- [--only node,shards,network,reads,cost] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
+ *   npm run bench -- [--only node,shards,network,reads,cost,state] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
  *     [--cost-idle 60] [--cost-load 40] [--cost-net-shards 4]
+ *     [--state-sizes 10000,100000] (add 1000000 for 1 M accounts) [--state-txs 2000] [--state-reads 500]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx } from "./lib";
+import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx, type Signer } from "./lib";
+import { type Ceilings, ceilingRows, int, intakeCeiling, measureCeilings, ms, type Row, ratio, table } from "./ceilings";
 import { costBench } from "./cost";
+import { cpuPerRequest, type CpuSample } from "./cpu";
 import { networkBench } from "./network";
 import { readsBench } from "./reads";
 import { productionTiming } from "../test/network/harness";
 import { shardScaling } from "./shards";
-import { vmBench } from "./vm";
+import { sizes, stateScaling } from "./state";
+import { type VmFigures, vmBench } from "./vm";
 import { startNode } from "../scripts/node";
 
 /** Sections to run: `--only a,b` (default all). */
 function sections(): Set<string> {
-  const all = ["node", "shards", "network", "reads", "cost"];
+  const all = ["node", "shards", "network", "reads", "cost", "state"];
   const at = process.argv.indexOf("--only");
   if (at < 0) return new Set(all);
   const picked = (process.argv[at + 1] ?? "").split(",").filter((s) => s !== "");
@@ -59,6 +67,131 @@ async function main(): Promise<void> {
     });
   if (only.has("cost"))
     await costBench({ idleSeconds: option("cost-idle", 60), loadSeconds: option("cost-load", 40), netShards: option("cost-net-shards", 4) });
+  if (only.has("state")) await stateScaling(sizes(), option("state-txs", 2000), option("state-reads", 500), option("concurrency", 32));
+}
+
+/** A devnet block interval (wrangler.toml BLOCK_INTERVAL_MS); a tx is final two intervals after it is sent at most (docs/FINALITY.md). */
+const BLOCK_MS = 500;
+
+/** Rows written by shard 0's chunk builds that carried txs, and those txs, so far (its cost meter, docs/COST.md). */
+function chunkRows(status: any): { txs: number; rows: number } {
+  const shard = (status.cost.objects as { object: string; spans: Record<string, { loaded: { txs: number; rowsWritten: number } }> }[]).find((o) =>
+    o.object.endsWith("shard-0"),
+  );
+  const loaded = shard?.spans.chunk?.loaded;
+  return { txs: loaded?.txs ?? 0, rows: loaded?.rowsWritten ?? 0 };
+}
+
+/**
+ * Transfers one at a time: the Worker's CPU per /sendTx. Accepted, they go into blocks meanwhile, built
+ * on the same thread locally (their waits in X-Worker-Ms, their CPU in the process figure); sent again
+ * once they are final, each passes every check of the edge (parse, CheckBadTx, verify, hashes) and the
+ * shard refuses it as a duplicate with no block to build: the Worker's own part alone.
+ */
+async function sendCpu(url: string, senders: Signer[], n: number): Promise<{ accepted: CpuSample; again: CpuSample }> {
+  const now = await serverNow(url);
+  const txs = Array.from({ length: n }, (_, i) => {
+    const from = senders[i % senders.length];
+    return signedTx(from, [action("token.iost", "transfer", ["iost", from.name, "admin", "0.01", `cpu${i}`])], now + BigInt(i));
+  });
+  const accepted = await cpuPerRequest(n, async (i) => {
+    const { status, json, headers } = await rpc(url, "/sendTx", txs[i].body);
+    if (status !== 200) throw new Error(`cpu tx rejected: ${JSON.stringify(json)}`);
+    return Number(headers.get("X-Worker-Ms"));
+  });
+  await awaitReceipts(
+    url,
+    txs.map((t) => t.hash),
+    8,
+    120_000,
+  );
+  const again = await cpuPerRequest(n, async (i) => {
+    const { status, json, headers } = await rpc(url, "/sendTx", txs[i].body);
+    if (status !== 400 || !String(json.message).includes("exists in chain")) throw new Error(`cpu tx again: ${JSON.stringify(json)}`);
+    return Number(headers.get("X-Worker-Ms"));
+  });
+  return { accepted, again };
+}
+
+interface SingleFigures {
+  accepted: number;
+  endToEnd: number;
+  executed: number;
+  rowsPerTx: number;
+  latencies: number[];
+  reads: number[];
+  sendCpu: { accepted: CpuSample; again: CpuSample };
+  readCpu: CpuSample;
+  ceilings: Ceilings;
+  vm: VmFigures;
+}
+
+/** The node table: each figure beside the ceiling of the same run it is bound by. */
+function singleRows(f: SingleFigures): Row[] {
+  const c = f.ceilings;
+  const intake = intakeCeiling(c);
+  const sqlite = c.rowWritesPerSec / f.rowsPerTx;
+  const cpu = (s: CpuSample) => `${s.workerMs.toFixed(3)} ms${s.processMs === null ? "" : ` (workerd ${s.processMs.toFixed(2)} ms)`}`;
+  const p = (xs: number[], n: number) => percentile(xs, n);
+  return [
+    {
+      measure: "signed transfers accepted over HTTP (/sendTx)",
+      value: `${int(f.accepted)} tx/s`,
+      ceiling: `${int(intake.perSec)} (${intake.name})`,
+      ratio: ratio(f.accepted, intake.perSec),
+    },
+    {
+      measure: "transfers end to end (first send → last irreversible)",
+      value: `${int(f.endToEnd)} tx/s`,
+      ceiling: `${int(intake.perSec)} (${intake.name})`,
+      ratio: ratio(f.endToEnd, intake.perSec),
+    },
+    {
+      measure: "transfers executed by one shard (inside chunk builds, incl. SQLite commit)",
+      value: `${int(f.executed)} tx/s`,
+      ceiling: `${int(sqlite)} (SQLite rows written/s ÷ ${f.rowsPerTx.toFixed(2)} rows per transfer)`,
+      ratio: ratio(f.executed, sqlite),
+    },
+    {
+      measure: "send → irreversible latency p50 / p99",
+      value: `${ms(p(f.latencies, 50))} / ${ms(p(f.latencies, 99))}`,
+      ceiling: `${ms(2 * BLOCK_MS)} (2 block intervals, p50)`,
+      ratio: ratio(p(f.latencies, 50), 2 * BLOCK_MS, true),
+    },
+    {
+      measure: "read latency (getAccount, getTokenBalance) p50 / p99",
+      value: `${ms(p(f.reads, 50))} / ${ms(p(f.reads, 99))}`,
+      ceiling: `${ms(c.bareP50)} (bare route one at a time, p50)`,
+      ratio: ratio(p(f.reads, 50), c.bareP50, true),
+    },
+    {
+      measure: "Worker CPU per /sendTx, 300 one at a time: X-Worker-Ms mean (workerd process CPU per request: objects and blocks too)",
+      value: cpu(f.sendCpu.accepted),
+      ceiling: `${c.bareWorkerMs.toFixed(3)} ms (bare route, mean of 1,000)`,
+      ratio: ratio(f.sendCpu.accepted.workerMs, c.bareWorkerMs, true),
+    },
+    {
+      measure: "the same 300 /sendTx again once final: every edge check, refused by the shard as a duplicate, no block to build",
+      value: cpu(f.sendCpu.again),
+      ceiling: `${c.bareWorkerMs.toFixed(3)} ms (bare route, mean of 1,000)`,
+      ratio: ratio(f.sendCpu.again.workerMs, c.bareWorkerMs, true),
+    },
+    {
+      measure: "Worker CPU per read (getAccount, getTokenBalance), 1,000 one at a time: X-Worker-Ms mean (workerd process CPU per request)",
+      value: cpu(f.readCpu),
+      ceiling: `${c.bareWorkerMs.toFixed(3)} ms (bare route, mean of 1,000)`,
+      ratio: ratio(f.readCpu.workerMs, c.bareWorkerMs, true),
+    },
+    ...ceilingRows(c),
+    {
+      measure: "contract calls executed by one shard (a storage write; inside chunk builds, incl. SQLite commit)",
+      value: `${int(f.vm.callsPerSec)} calls/s`,
+      ceiling: `${int(f.executed)} (transfers executed by the shard)`,
+      ratio: ratio(f.vm.callsPerSec, f.executed),
+    },
+    { measure: "contract deploy (setCode of a 5-line contract, init included), shard time", value: ms(f.vm.deployMs), ceiling: "—", ratio: "" },
+    { measure: "JS gas per millisecond (pure loop, per-call costs excluded)", value: `${int(f.vm.gasPerMs)} gas/ms`, ceiling: "—", ratio: "" },
+  ];
 }
 
 /** One node, 1 shard: intake, end to end, latency, reads, ceilings, contract VM. */
@@ -82,6 +215,7 @@ async function single(): Promise<void> {
       return signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `${i}`])], now + BigInt(i));
     });
     const before = (await rpc(url, "/dev/status")).json;
+    const rowsBefore = chunkRows(before);
     const sendStart = performance.now();
     await pool(transfers, concurrency, async (tx) => {
       const { status, json } = await rpc(url, "/sendTx", tx.body);
@@ -97,6 +231,7 @@ async function single(): Promise<void> {
     const allFinal = Math.max(...done.values());
     const after = (await rpc(url, "/dev/status")).json;
     const work = { txs: after.shards[0].work.txs - before.shards[0].work.txs, ms: after.shards[0].work.ms - before.shards[0].work.ms };
+    const rowsAfter = chunkRows(after);
 
     // Latency: one tx at a time, receipt polled every 10 ms.
     const latencies: number[] = [];
@@ -117,44 +252,40 @@ async function single(): Promise<void> {
 
     // Reads: account and balance views, serially.
     const reads: number[] = [];
-    for (let i = 0; i < 1000; i++) {
+    const readCpu = await cpuPerRequest(1000, async (i) => {
       const name = senders[i % senderCount].name;
       const path = i % 2 === 0 ? `/getAccount/${name}/true` : `/getTokenBalance/${name}/iost/true`;
       const start = performance.now();
-      const { status } = await rpc(url, path);
+      const { status, headers } = await rpc(url, path);
       if (status !== 200) throw new Error(`read ${path} failed`);
       reads.push(performance.now() - start);
-    }
-
-    // The HTTP path's own ceiling: an unknown route does no work beyond routing.
-    const floodCount = 3000;
-    const floodStart = performance.now();
-    await pool(Array.from({ length: floodCount }), concurrency, async () => {
-      await (await fetch(`${url}/benchUnknownRoute`)).text();
+      return Number(headers.get("X-Worker-Ms"));
     });
-    const floodMs = performance.now() - floodStart;
-
-    const verify = (await rpc(url, "/dev/bench/verify?n=5000")).json;
-    const vmRows = await vmBench(url, senders, concurrency, option("vm-calls", 1000));
+    const sendCpuSample = await sendCpu(url, senders, 300);
+    const ceilings = await measureCeilings(url, concurrency);
+    const vm = await vmBench(url, senders, concurrency, option("vm-calls", 1000));
 
     latencies.sort((a, b) => a - b);
     reads.sort((a, b) => a - b);
-    const perSec = (n: number, ms: number) => Math.round((n * 1000) / ms).toLocaleString("en-US");
-    const ms = (x: number) => `${x.toFixed(1)} ms`;
     console.log(
-      `\niost-edge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, 1 shard`,
+      `\niost-edge bench — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, 1 shard, load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}`,
     );
     console.log(`${txCount} transfers from ${senderCount} senders, ${concurrency} requests in flight\n`);
-    console.log("| measure | value |");
-    console.log("|---|---|");
-    console.log(`| signed transfers accepted over HTTP (/sendTx) | ${perSec(txCount, sendEnd - sendStart)} tx/s |`);
-    console.log(`| transfers end to end (first send → last irreversible) | ${perSec(txCount, allFinal - sendStart)} tx/s |`);
-    console.log(`| transfers executed by one shard (inside chunk builds, incl. SQLite commit) | ${perSec(work.txs, work.ms)} tx/s |`);
-    console.log(`| send → irreversible latency p50 / p99 | ${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 99))} |`);
-    console.log(`| read latency (getAccount, getTokenBalance) p50 / p99 | ${ms(percentile(reads, 50))} / ${ms(percentile(reads, 99))} |`);
-    console.log(`| HTTP ceiling: requests/s to an unknown route (routing only) | ${perSec(floodCount, floodMs)} req/s |`);
-    console.log(`| WebCrypto Ed25519 verify in the Worker (intake ceiling) | ${Math.round(verify.per_second).toLocaleString("en-US")} /s |`);
-    for (const row of vmRows) console.log(row);
+    const rows = singleRows({
+      accepted: (txCount * 1000) / (sendEnd - sendStart),
+      endToEnd: (txCount * 1000) / (allFinal - sendStart),
+      executed: (work.txs * 1000) / work.ms,
+      rowsPerTx: (rowsAfter.rows - rowsBefore.rows) / (rowsAfter.txs - rowsBefore.txs),
+      latencies,
+      reads,
+      sendCpu: sendCpuSample,
+      readCpu,
+      ceilings,
+      vm,
+    });
+    for (const line of table(rows)) console.log(line);
   } finally {
     await node.stop();
     rmSync(dir, { recursive: true, force: true });

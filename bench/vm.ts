@@ -5,7 +5,7 @@
  *   - shard time per deploy (system.iost/setCode of a small contract, init included);
  *   - gas per millisecond of a pure JS loop: the slope between a long and an
  *     empty loop, so the per-call costs (context, prelude, contract compile) cancel.
- * Returns rows of the bench's Markdown table.
+ * Returns the three figures; bench/run.ts sets them in its table.
  */
 import { action, adminSigner, awaitReceipts, pool, rpc, serverNow, shardWork, signedTx, type Signer } from "./lib";
 
@@ -53,7 +53,13 @@ async function gasOf(url: string, txs: SignedTx[]): Promise<number> {
   return gas;
 }
 
-export async function vmBench(url: string, senders: Signer[], concurrency: number, calls: number): Promise<string[]> {
+export interface VmFigures {
+  callsPerSec: number;
+  deployMs: number;
+  gasPerMs: number;
+}
+
+export async function vmBench(url: string, senders: Signer[], concurrency: number, calls: number): Promise<VmFigures> {
   const admin = adminSigner();
   let now = await serverNow(url);
   const deploys = Array.from({ length: DEPLOYS }, (_, i) =>
@@ -74,10 +80,5 @@ export async function vmBench(url: string, senders: Signer[], concurrency: numbe
   const longWork = await executed(url, long, concurrency);
   const gasPerMs = ((await gasOf(url, long)) - (await gasOf(url, empty))) / (longWork.ms - emptyWork.ms);
 
-  const perSec = (w: { txs: number; ms: number }) => Math.round((w.txs * 1000) / w.ms).toLocaleString("en-US");
-  return [
-    `| contract calls executed by one shard (a storage write; inside chunk builds, incl. SQLite commit) | ${perSec(callWork)} calls/s |`,
-    `| contract deploy (setCode of a 5-line contract, init included), shard time | ${(deployWork.ms / deployWork.txs).toFixed(1)} ms |`,
-    `| JS gas per millisecond (pure loop, per-call costs excluded) | ${Math.round(gasPerMs).toLocaleString("en-US")} gas/ms |`,
-  ];
+  return { callsPerSec: (callWork.txs * 1000) / callWork.ms, deployMs: deployWork.ms / deployWork.txs, gasPerMs };
 }

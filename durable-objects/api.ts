@@ -96,6 +96,20 @@ export interface MeterView extends Usage {
   spans: Record<string, { empty: SpanTally; loaded: SpanTally }>;
 }
 
+/** A shard's raw SQLite rate (`benchRows`): ms to insert `n` rows in one transaction, and to read them back one by one. */
+export interface BenchRows {
+  n: number;
+  writeMs: number;
+  readMs: number;
+}
+
+/** What one `seedAccounts` call wrote, and its time inside the object. */
+export interface SeedResult {
+  accounts: number;
+  rows: number;
+  ms: number;
+}
+
 /** Shard Durable Object, one per shard, named `shard-<i>`. */
 /**
  * /getProof (docs/STATE.md "Authenticated state"): a raw state key's value (null: absent) and its
@@ -166,6 +180,10 @@ export interface ShardApi {
   iostHeld(): Promise<IostHeld>;
   /** Its cost meter; reading it is not counted as a request. */
   meter(): Promise<MeterView>;
+  /** Dev only: `n` (≤ MAX_BENCH_ROWS) rows written in one transaction and read back by key, timed inside the object. */
+  benchRows(n: number): Promise<Answer<BenchRows>>;
+  /** Dev only: `template`'s state rows copied to seeded accounts [from, from + count) (durable-objects/shard/bench.ts). */
+  seedAccounts(template: string, from: number, count: number): Promise<Answer<SeedResult>>;
   /** Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. */
   buildChunk(ctx: ChunkContext): Promise<Chunk>;
   /**

@@ -103,3 +103,8 @@ export function stubOf<T>(
   if (hint === undefined || ns.get === undefined || ns.idFromName === undefined) return ns.getByName(name);
   return ns.get(ns.idFromName(name), { locationHint: hint });
 }
+
+/** Most rows one `/dev/bench/rows` call writes and reads back (durable-objects/shard/bench.ts). */
+export const MAX_BENCH_ROWS = 100_000;
+/** Most account names one `/dev/bench/seed` call covers (about five rows each: one transaction of ~500,000 rows). */
+export const MAX_SEED_ACCOUNTS = 100_000;

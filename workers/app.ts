@@ -21,7 +21,7 @@ import { nodeRoutes } from "./rpc/node";
 import { p2pRoutes } from "./rpc/p2p";
 import { subscribeRoutes } from "./rpc/subscribe";
 import { txRoutes } from "./rpc/transactions";
-import { meterEdge, objectCallsOf } from "./lib/usage";
+import { meterEdge, objectCallsOf, workerMsOf } from "./lib/usage";
 
 /**
  * Largest request body accepted. A tx is at most 65,536 bytes (VerifySelf);
@@ -35,6 +35,9 @@ export const MAX_BODY_BYTES = 512 * 1024;
 /** Response header: the Durable Object calls (subrequests) the request made before its answer. */
 export const OBJECT_CALLS = "X-Object-Calls";
 
+/** Dev response header: the ms the Worker itself ran for the request, object calls left out (lib/usage.ts `workerMsOf`). */
+export const WORKER_MS = "X-Worker-Ms";
+
 /** Paths whose answers are never kept anywhere: writes, dev tools, node-to-node. */
 const UNCACHED = /^\/(sendTx|execTx|subscribe|dev\/|p2p\/)/;
 
@@ -47,6 +50,7 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     await next();
     c.res.headers.set(OBJECT_CALLS, String(objectCallsOf(c.env)));
+    if (c.env.DEV === "true") c.res.headers.set(WORKER_MS, workerMsOf(c.env).toFixed(3));
     if (c.res.status !== 200 || UNCACHED.test(c.req.path)) c.res.headers.set("cache-control", NO_STORE);
     else if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", HEAD_CACHE_CONTROL);
   });

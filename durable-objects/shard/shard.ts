@@ -35,7 +35,7 @@ import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, Chunk, ChunkContext, IostHeld, Json, MeterView, ShardInternal, ShardStatus, StateProof } from "../api";
+import type { Answer, BenchRows, Chunk, ChunkContext, IostHeld, Json, MeterView, SeedResult, ShardInternal, ShardStatus, StateProof } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
@@ -44,12 +44,13 @@ import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConf
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
-import { MAX_CONTRACT_RANGE, MAX_LIST, MAX_RANGE, MAX_READS } from "../config";
+import { MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_RANGE, MAX_READS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
 import { DecodedPool } from "./decoded";
+import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -817,6 +818,19 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     }
     return { shard: this.shardIndex, head: this.head, held: held.toString(), supply };
   }
+
+  // ---- dev measuring aids (shard/bench.ts) --------------------------------
+
+  async benchRows(n: number): Promise<Answer<BenchRows>> {
+    if (!this.config.dev) return { error: 'dev only (DEV is not "true")' };
+    if (!Number.isInteger(n) || n < 1 || n > MAX_BENCH_ROWS) return { error: `invalid n ${n}: an integer from 1 to ${MAX_BENCH_ROWS}` };
+    return rowsRate(this.sql, (run) => this.ctx.storage.transactionSync(run), n);
+  }
+
+  async seedAccounts(template: string, from: number, count: number): Promise<Answer<SeedResult>> {
+    if (!this.config.dev) return { error: 'dev only (DEV is not "true")' };
+    return seedAccounts(this.sql, this.kv, (run) => this.ctx.storage.transactionSync(run), this.place, hex(this.root), template, from, count);
+  }
 }
 
 countEntries(
@@ -851,5 +865,7 @@ countEntries(
     "dropSnapshots",
     "status",
     "iostHeld",
+    "benchRows",
+    "seedAccounts",
   ] as const),
 );

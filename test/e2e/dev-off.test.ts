@@ -33,16 +33,20 @@ it("dev conveniences answer code 12 and change nothing", async () => {
     ["/dev/mine", { blocks: 1 }],
     ["/dev/snapshot", ""],
     ["/dev/revert", { id: "1" }],
+    ["/dev/bench/seed", { template: "admin", from: 0, count: 10 }],
   ] as const) {
     const r = await post(node.url, path, body);
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ code: 12, message: 'Not Implemented: dev endpoints are off (DEV is not "true")' });
   }
   // Nor do the status and the cost meter (docs/COST.md): they name the node's objects.
-  for (const path of ["/dev/status", "/dev/cost"]) {
+  // Nor do the bench's ceilings (a SQLite write load on demand).
+  for (const path of ["/dev/status", "/dev/cost", "/dev/bench/verify?n=10", "/dev/bench/sha3?n=10", "/dev/bench/rows?n=10"]) {
     const r = await get(node.url, path);
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ code: 12, message: 'Not Implemented: dev endpoints are off (DEV is not "true")' });
   }
   expect((await get(node.url, "/getChainInfo")).body.head_block).toBe(head);
+  // The Worker's own time is a dev header only.
+  expect((await fetch(`${node.url}/getChainInfo`)).headers.get("X-Worker-Ms")).toBeNull();
 });

@@ -74,6 +74,8 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     poolSize: async () => 3,
     status: async () => ({ shard: 0, head: 10, lib: 10, pool: 3, stateRoot: "00", work: { chunks: 10, txs: 20, ms: 5 } }),
     iostHeld: async () => ({ shard: 0, head: 10, held: "0", supply: null }),
+    benchRows: async (n) => ({ n, writeMs: n / 100, readMs: n / 200 }),
+    seedAccounts: async (_template, _from, count) => ({ accounts: count, rows: count * 5, ms: 1 }),
     meter: async () => ({ object: "shard-0", requests: 0, rowsRead: 0, rowsWritten: 0, activeMs: 0, bytes: 0, spans: {} }),
     buildChunk: async () => {
       throw new Error("not for the edge");
@@ -900,5 +902,62 @@ describe("reads from the edge (issue 14 item 4)", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("bench aids (issue 17 item 5, BENCHMARKS.md)", () => {
+  const post = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
+
+  it("X-Worker-Ms: the Worker's own time, the wait for objects left out; dev only", async () => {
+    const slow = {
+      reads: {
+        getTokenBalance: async () => {
+          await new Promise((r) => setTimeout(r, 120));
+          return { balance: 1, frozen_balances: [] };
+        },
+      },
+    };
+    const f = fakeEnv(slow);
+    const start = performance.now();
+    const r = await call(f.env, "/getTokenBalance/admin/iost/true");
+    const wall = performance.now() - start;
+    expect(r.status).toBe(200);
+    expect(wall).toBeGreaterThanOrEqual(110);
+    const own = Number(r.headers.get("X-Worker-Ms"));
+    expect(own).toBeGreaterThanOrEqual(0);
+    expect(own).toBeLessThan(wall - 100); // the 120 ms inside the object is not the Worker's
+    const off = fakeEnv({ ...slow, vars: { DEV: "false" } });
+    expect((await call(off.env, "/getTokenBalance/admin/iost/true")).headers.get("X-Worker-Ms")).toBeNull();
+  });
+
+  it("ceilings: n is capped (sha3 in the Worker, shard 0's SQLite rows at MAX_BENCH_ROWS)", async () => {
+    const f = fakeEnv();
+    const sha = await call(f.env, "/dev/bench/sha3?n=20");
+    expect(sha.body).toMatchObject({ n: 20 });
+    expect(sha.body.per_second).toBeGreaterThan(0);
+    expect((await call(f.env, "/dev/bench/sha3?n=-5")).body.n).toBe(1);
+    const rows = await call(f.env, "/dev/bench/rows?n=999999999");
+    expect(rows.body).toEqual({ n: 100_000, writeMs: 1000, readMs: 500, writes_per_second: 100_000, reads_per_second: 200_000 });
+    expect(f.calls.filter((c) => c.method === "shard.benchRows")).toEqual([{ method: "shard.benchRows", args: [100_000] }]);
+  });
+
+  it("seed: a bad body is refused with an IOST error and reaches no object; a good one goes to the template's shard", async () => {
+    const f = fakeEnv();
+    for (const [body, message] of [
+      [{ from: 0, count: 10 }, "invalid template (missing): expected an account name"],
+      [{ template: "bench0000", count: 0 }, "invalid from 0 count 0: integers, count from 1 to 100000"],
+      [{ template: "bench0000", count: 100_001 }, "invalid from 0 count 100001: integers, count from 1 to 100000"],
+      [{ template: "bench0000", from: 1.5, count: 10 }, "invalid from 1.5 count 10: integers, count from 1 to 100000"],
+      [[1], "invalid request body: expected a JSON object"],
+    ] as const) {
+      const r = await call(f.env, "/dev/bench/seed", post(body));
+      expect([r.status, r.body]).toEqual([400, { code: 2, message }]);
+    }
+    expect(f.calls.filter((c) => c.method === "shard.seedAccounts")).toEqual([]);
+    const ok = await call(f.env, "/dev/bench/seed", post({ template: "bench0000", from: 5, count: 10 }));
+    expect(ok.body).toEqual({ accounts: 10, rows: 50, ms: 1 });
+    expect(f.calls.filter((c) => c.method === "shard.seedAccounts")).toEqual([{ method: "shard.seedAccounts", args: ["bench0000", 5, 10] }]);
+    const off = fakeEnv({ vars: { DEV: "false" } });
+    expect((await call(off.env, "/dev/bench/seed", post({ template: "bench0000", count: 10 }))).status).toBe(400);
   });
 });

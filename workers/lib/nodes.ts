@@ -8,7 +8,7 @@ import { locationHint, stubOf } from "../../durable-objects/config";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeySymbol, nftShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
-import { objectCall } from "./usage";
+import { objectCall, objectWait } from "./usage";
 
 /** SHARD_COUNT, parsed as the Durable Objects parse it (durable-objects/env.ts). */
 export function shardCount(env: Env): number {
@@ -28,7 +28,7 @@ function metered<T extends object>(env: Env, stub: T): T {
       if (typeof value !== "function" || prop === "then") return value;
       return (...args: unknown[]) => {
         objectCall(env);
-        return Reflect.apply(value, target, args); // not value.apply: an RPC method would send "apply" as a call
+        return objectWait(env, Reflect.apply(value, target, args)); // not value.apply: an RPC method would send "apply" as a call
       };
     },
   });

@@ -41,6 +41,11 @@ export interface Tally {
   objectCalls: number;
   peerFetches: number;
   route: RouteUsage | null;
+  /** When the request came in, and the ms it spent waiting for at least one object call (overlapping calls once). */
+  start: number;
+  objectMs: number;
+  waiting: number;
+  since: number;
 }
 
 function count(t: Tally, kind: "objectCalls" | "peerFetches", n: number): void {
@@ -51,7 +56,7 @@ function count(t: Tally, kind: "objectCalls" | "peerFetches", n: number): void {
 
 /** First middleware: counts the request and hands the handlers an env that carries its tally. */
 export const meterEdge: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const tally: Tally = { objectCalls: 0, peerFetches: 0, route: null };
+  const tally: Tally = { objectCalls: 0, peerFetches: 0, route: null, start: performance.now(), objectMs: 0, waiting: 0, since: 0 };
   c.env = { ...c.env, meter: tally };
   usage.requests++;
   if (c.req.path.startsWith("/p2p/")) usage.p2pRequests++;
@@ -71,6 +76,30 @@ export const meterEdge: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** Books one Durable Object call on the request that `env` belongs to. */
 export function objectCall(env: Env): void {
   if (env.meter !== undefined) count(env.meter, "objectCalls", 1);
+}
+
+/** `call` (an object call's answer), its wait booked on `env`'s request: the request's own time leaves it out. */
+export function objectWait<T>(env: Env, call: T): T {
+  const t = env.meter;
+  if (t === undefined || typeof (call as { then?: unknown })?.then !== "function") return call;
+  if (t.waiting++ === 0) t.since = performance.now();
+  const done = () => {
+    if (--t.waiting === 0) t.objectMs += performance.now() - t.since;
+  };
+  return Promise.resolve(call).finally(done) as T;
+}
+
+/**
+ * The ms the Worker itself ran for `env`'s request so far (X-Worker-Ms, dev only): its time minus
+ * the waits for objects. Locally the clock runs during CPU work (on Cloudflare it moves only on
+ * I/O), so for requests sent one at a time this is the Worker's CPU time, what a bill counts;
+ * with requests in flight together it also holds the others' turns.
+ */
+export function workerMsOf(env: Env): number {
+  const t = env.meter;
+  if (t === undefined) return 0;
+  const waitingNow = t.waiting > 0 ? performance.now() - t.since : 0;
+  return performance.now() - t.start - t.objectMs - waitingNow;
 }
 
 /** The object calls of `env`'s request so far (X-Object-Calls). */

@@ -1,17 +1,19 @@
 /**
  * Dev-only endpoints (env DEV = "true"): node status and the cost meter for tools and the bench,
- * the in-Worker signature-verification rate that bounds tx intake, and the
+ * the ceilings the bench compares its figures with (BENCHMARKS.md "Ceilings": Ed25519 verifies
+ * and sha3 hashes in the Worker, a shard's raw SQLite rows), its bulk seed of accounts, and the
  * local-chain conveniences (README "Dev conveniences"): /dev/mine,
  * /dev/snapshot, /dev/revert, all carried out by the coordinator.
  */
 import { Hono } from "hono";
-import { sign, verify } from "../../src/crypto/index";
+import { sha3, sign, verify } from "../../src/crypto/index";
 import { ED25519 } from "../../src/tx/types";
 import type { MeterView } from "../../durable-objects/api";
+import { MAX_BENCH_ROWS, MAX_SEED_ACCOUNTS } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { headMemo, memoOwner, newGeneration } from "../lib/cache";
 import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
-import { allShards, coordinator } from "../lib/nodes";
+import { allShards, coordinator, homeShard, shard } from "../lib/nodes";
 import { edgeUsage, type EdgeUsage } from "../lib/usage";
 
 export const devRoutes = new Hono<AppEnv>();
@@ -62,6 +64,36 @@ devRoutes.get("/dev/bench/verify", async (c) => {
   for (let i = 0; i < n; i++) if (!(await verify(sig, hash))) throw new RpcFailure("benchmark signature did not verify");
   const ms = performance.now() - start;
   return c.json({ n, ms, per_second: (n * 1000) / ms });
+});
+
+/** `n` sha3-256 hashes of 256 bytes (about a transfer's publish bytes; intake hashes a tx three times). */
+devRoutes.get("/dev/bench/sha3", async (c) => {
+  const n = Math.min(Math.max(Number(c.req.query("n") ?? 1000) | 0, 1), 1_000_000);
+  const data = new Uint8Array(256).fill(5);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) data.set(sha3(data)); // each input depends on the last: nothing to hoist
+  const ms = performance.now() - start;
+  return c.json({ n, ms, per_second: (n * 1000) / ms });
+});
+
+/** Shard 0's raw SQLite rate: `n` rows inserted in one transaction and read back by key, timed inside the object. */
+devRoutes.get("/dev/bench/rows", async (c) => {
+  const n = Math.min(Math.max(Number(c.req.query("n") ?? 1000) | 0, 1), MAX_BENCH_ROWS);
+  const r = unwrap(await shard(c.env, 0).benchRows(n));
+  return c.json({ ...r, writes_per_second: (n * 1000) / r.writeMs, reads_per_second: (n * 1000) / r.readMs });
+});
+
+/**
+ * Body `{"template":"<account>","from":F,"count":N}`: the template's state rows copied to accounts
+ * `s<8 digits>` F … F+N−1 on its shard (durable-objects/shard/bench.ts; outside consensus, no state root covers them).
+ */
+devRoutes.post("/dev/bench/seed", async (c) => {
+  const { template, from = 0, count } = await jsonBody(await c.req.text());
+  if (typeof template !== "string") throw new RpcFailure(`invalid template ${JSON.stringify(template) ?? "(missing)"}: expected an account name`);
+  if (!Number.isInteger(from) || !Number.isInteger(count) || (count as number) < 1 || (count as number) > MAX_SEED_ACCOUNTS) {
+    throw new RpcFailure(`invalid from ${JSON.stringify(from)} count ${JSON.stringify(count) ?? "(missing)"}: integers, count from 1 to ${MAX_SEED_ACCOUNTS}`);
+  }
+  return c.json(unwrap(await homeShard(c.env, template).seedAccounts(template, from as number, count as number)));
 });
 
 /** A dev POST body: empty, or a JSON object. */
