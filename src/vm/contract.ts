@@ -115,9 +115,9 @@ function callContract(h: Host, c: StoredContract, abi: string, args: Arg[], cost
     if (jsGas + cost.toGas() > budget) throw new VmError("out of gas");
   };
   const call =
-    `(() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${args.map(jsLiteral).join(", ")}); ` +
+    `() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${args.map(jsLiteral).join(", ")}); ` +
     `if (typeof rs === "function" || typeof rs === "object") { _IOSTInstruction_counter.incr(12); rs = JSON.stringify(rs); } ` +
-    `return rs === undefined ? "" : "" + rs; })()`; // IOST's sandbox.go Prepare, one expression
+    `return rs === undefined ? "" : "" + rs; }`; // IOST's sandbox.go Prepare, as the function the sandbox calls
   active.push(frame);
   let r;
   try {
