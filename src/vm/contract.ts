@@ -114,10 +114,17 @@ function callContract(h: Host, c: StoredContract, abi: string, args: Arg[], cost
     frame.jsGas = jsGas;
     if (jsGas + cost.toGas() > budget) throw new VmError("out of gas");
   };
-  const call =
-    `() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${args.map(jsLiteral).join(", ")}); ` +
+  // Plain values need no parsing: one factory per ABI then serves every call (sandbox.ts), its
+  // parameters standing where the literals stood, in a frame of the same size.
+  const plain = args.every((a) => typeof a !== "object");
+  const params = args.map((_, i) => `_IOSTArg${i}`);
+  const fn = (values: string[]) =>
+    `() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${values.join(", ")}); ` +
     `if (typeof rs === "function" || typeof rs === "object") { _IOSTInstruction_counter.incr(12); rs = JSON.stringify(rs); } ` +
     `return rs === undefined ? "" : "" + rs; }`; // IOST's sandbox.go Prepare, as the function the sandbox calls
+  const call = plain
+    ? { factory: `(${params.join(", ")}) => ${fn(params)}`, values: args.map((a) => (typeof a === "bigint" ? Number(a) : (a as string | boolean))) }
+    : fn(args.map(jsLiteral));
   active.push(frame);
   let r;
   try {

@@ -50,11 +50,12 @@ export type HostFn = (op: string, jsGas: number, args: (string | undefined)[]) =
 export interface RunRequest {
   code: string;
   /**
-   * A function expression, called once the contract's top level has run (its value is the call's):
-   * compiled on each call in the global scope, which is the contract's for every name the
-   * contract does not declare at its top level (`callScope`).
+   * A function expression, called once the contract's top level has run (its value is the call's),
+   * in the global scope, which is the contract's for every name the contract does not declare at its
+   * top level (`callScope`). As source, it is compiled on each call; as a factory (a function of
+   * `values` returning the call's function), it is compiled once, into the contract's image.
    */
-  call: string;
+  call: string | { factory: string; values: (string | number | boolean)[] };
   budget: number;
   txJson: string;
   blockJson: string;
@@ -257,13 +258,20 @@ const wrapperOf = (code: string) => `(function (${HELPERS}) {\n${code}\n;return 
  */
 const RUN = `_IOSTRun(${HELPERS})`;
 /** The same in one script, for a contract without an image (`callScope`). */
-const scriptOf = (req: RunRequest) => `(function (${HELPERS}) {\n${req.code}\n;return (${req.call})();\n})(${HELPERS})`;
+const scriptOf = (code: string, fn: string) => `(function (${HELPERS}) {\n${code}\n;return (${fn})();\n})(${HELPERS})`;
+/** A call's function as source: itself, or its factory applied to the values' literals. */
+const fnSource = (call: RunRequest["call"]) =>
+  typeof call === "string"
+    ? call
+    : `(${call.factory})(${call.values.map((v) => (typeof v === "string" ? JSON.stringify(v) : Object.is(v, -0) ? "-0" : String(v))).join(", ")})`;
 
 /** A contract's image: the base image with its wrapper compiled, and the names its top level declares; nothing if it did not compile. */
 interface Compiled {
   image?: Image;
   run?: QuickJSHandle;
   declared?: Set<string>;
+  /** Call factories compiled into the image, by source. */
+  factories: Map<string, QuickJSHandle>;
   bytes: number;
 }
 
@@ -291,6 +299,7 @@ const callNames = (call: string) => call.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\
  * compiled after the contract reads the globals): not if the contract's top level declares one.
  */
 const callScope = (c: Compiled, call: string) => c.declared !== undefined && !callNames(call).some((n) => c.declared!.has(n));
+const sourceOf = (call: RunRequest["call"]) => (typeof call === "string" ? call : call.factory);
 
 /**
  * The outermost calls' box, set up once per wasm instance, the image of the instance right after,
@@ -298,13 +307,18 @@ const callScope = (c: Compiled, call: string) => c.declared !== undefined && !ca
  */
 let base: { q: QuickJSWASMModule; box: Box; image: Image; compiled: Map<string, Compiled>; bytes: number } | undefined;
 
+/** The contract images held now (tests check the bound). */
+export function imageCache(): { entries: number; bytes: number } {
+  return { entries: base?.compiled.size ?? 0, bytes: base?.bytes ?? 0 };
+}
+
 /**
  * The contract's image, restored: from the cache, or made from the base image (itself made on an
  * instance's first call). Either way the call starts from the same bytes, so what is cached never
  * changes a result. A contract that does not compile gets no image: its calls start from the base
  * image and fail to compile as they always did. Keyed by the code, so updateCode's new code is another entry.
  */
-function contractImage(q: QuickJSWASMModule, code: string): Compiled {
+function contractImage(q: QuickJSWASMModule, code: string, factory?: string): Compiled {
   if (base?.q !== q) {
     base = undefined;
     const box = setUp(q, MEMORY_LIMIT, true);
@@ -314,21 +328,30 @@ function contractImage(q: QuickJSWASMModule, code: string): Compiled {
   let c = b.compiled.get(code);
   if (c) {
     b.compiled.delete(code);
-    b.compiled.set(code, c);
     restoreImage(q, c.image ?? b.image);
-    return c;
-  }
-  restoreImage(q, b.image);
-  const r = b.box.ctx.evalCode(wrapperOf(code), "contract.js");
-  if (r.error) {
-    r.error.dispose();
-    restoreImage(q, b.image);
-    c = { bytes: 2 * code.length };
   } else {
-    const image = takeImage(q);
-    c = { image, run: r.value, declared: declaredNames(code), bytes: image.static.length + image.heap.length + 4 * code.length };
+    restoreImage(q, b.image);
+    const r = b.box.ctx.evalCode(wrapperOf(code), "contract.js");
+    if (r.error) {
+      r.error.dispose();
+      restoreImage(q, b.image);
+      c = { factories: new Map(), bytes: 2 * code.length };
+    } else c = { image: takeImage(q), run: r.value, declared: declaredNames(code), factories: new Map(), bytes: 0 };
   }
-  // An evicted image's handle is never disposed: it only means something in its own image.
+  // A factory joins the image once: the image grows by it, then serves every call of that shape.
+  if (factory !== undefined && c.image && !c.factories.has(factory) && callScope(c, factory)) {
+    const r = b.box.ctx.evalCode(`(${factory})`, "call.js");
+    if (r.error) {
+      r.error.dispose();
+      restoreImage(q, c.image);
+    } else {
+      c.factories.set(factory, r.value);
+      c.image = takeImage(q);
+    }
+  }
+  b.bytes -= c.bytes;
+  c.bytes = (c.image ? c.image.static.length + c.image.heap.length : 0) + 4 * code.length + [...c.factories.keys()].reduce((n, f) => n + 2 * f.length, 0);
+  // An evicted image's handles are never disposed: they only mean something in their own image.
   for (const [k, old] of b.compiled) {
     if (b.bytes + c.bytes <= IMAGE_CACHE_BYTES) break;
     b.compiled.delete(k);
@@ -343,7 +366,7 @@ function contractImage(q: QuickJSWASMModule, code: string): Compiled {
  * Runs the call in a box whose prelude is set up: the wrapper compiled into the image (`run`), or
  * the contract and call compiled together here. Its handles are disposed, the box's and `run` are not.
  */
-function execute(box: Box, call: Call, run?: QuickJSHandle): RunResult {
+function execute(box: Box, call: Call, run?: QuickJSHandle, factory?: QuickJSHandle): RunResult {
   const { ctx, str } = box;
   const { req } = call;
   const handles: QuickJSHandle[] = [];
@@ -358,14 +381,20 @@ function execute(box: Box, call: Call, run?: QuickJSHandle): RunResult {
     let value: string | undefined;
     let error: Error | undefined;
     let r;
+    const c = req.call;
     if (run) {
-      r = ctx.evalCode(`(${req.call})`, "call.js");
+      r =
+        typeof c === "string"
+          ? ctx.evalCode(`(${c})`, "call.js")
+          : factory
+            ? ctx.callFunction(factory, ctx.undefined, ...c.values.map((v) => keep(toHandle(ctx, str, v))))
+            : ctx.evalCode(`(${fnSource(c)})`, "call.js");
       if (!r.error) {
         call.run = run;
         call.fn = keep(r.value);
         r = ctx.evalCode(RUN, "contract.js");
       }
-    } else r = ctx.evalCode(scriptOf(req), "contract.js");
+    } else r = ctx.evalCode(scriptOf(req.code, fnSource(c)), "contract.js");
     if (r.error) {
       error = new VmError(outOfMemory(ctx, r.error) ? "out of memory" : exceptionText(ctx, r.error));
       r.error.dispose();
@@ -403,8 +432,9 @@ export function runSandbox(req: RunRequest): RunResult {
       }
     }
     try {
-      const c = contractImage(q, req.code);
-      return execute(base!.box, call, callScope(c, req.call) ? c.run : undefined);
+      const source = sourceOf(req.call);
+      const c = contractImage(q, req.code, typeof req.call === "string" ? undefined : source);
+      return execute(base!.box, call, callScope(c, source) ? c.run : undefined, c.factories.get(source));
     } catch (e) {
       // Anything but the VM's own exception may have left the instance half-way (a trap leaves the
       // stack pointer low): the next call gets a fresh instance.
