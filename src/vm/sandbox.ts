@@ -1,9 +1,10 @@
 /**
  * One contract call in QuickJS: a runtime and context with the prelude set up,
- * the gas-injected contract, then the call snippet. Nothing survives between
+ * the gas-injected contract, then the call's function. Nothing survives between
  * calls, so every node computes the same thing whatever ran before: an
- * outermost call starts from the memory image taken right after the set-up
- * (image.ts), a nested one sets up a fresh runtime.
+ * outermost call starts from the memory image of its contract (the set-up's
+ * image with the contract compiled into it, kept per contract while memory
+ * allows: `contractImage`), a nested one sets up a fresh runtime.
  *
  * Limits, all deterministic for a given call:
  * - gas: the injected counter and charging wrappers (prelude.ts), plus host costs;
@@ -291,6 +292,15 @@ function declaredNames(code: string): Set<string> {
   return out;
 }
 
+/** Undefined when acorn refuses the code (injection can nest it past nesting.ts's cap): its calls then run as one script. */
+function declaredOrNone(code: string): Set<string> | undefined {
+  try {
+    return declaredNames(code);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Identifiers in a call's source outside its string literals (more than it reads, never fewer). */
 const callNames = (call: string) => call.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, " ").match(/[A-Za-z_$][\w$]*/g) ?? [];
 
@@ -335,8 +345,8 @@ function contractImage(q: QuickJSWASMModule, code: string, factory?: string): Co
     if (r.error) {
       r.error.dispose();
       restoreImage(q, b.image);
-      c = { factories: new Map(), bytes: 2 * code.length };
-    } else c = { image: takeImage(q), run: r.value, declared: declaredNames(code), factories: new Map(), bytes: 0 };
+      c = { factories: new Map(), bytes: 0 };
+    } else c = { image: takeImage(q), run: r.value, declared: declaredOrNone(code), factories: new Map(), bytes: 0 };
   }
   // A factory joins the image once: the image grows by it, then serves every call of that shape.
   if (factory !== undefined && c.image && !c.factories.has(factory) && callScope(c, factory)) {
