@@ -44,10 +44,12 @@ const exec = cpu((i) => {
 });
 const code = loadContract(chain.state, id)!.code;
 // The executor's form (contract.ts): a factory of the call's function, compiled once into the image.
-const call = { factory: `(a) => () => { const obj = new module.exports(); let rs = obj["put"](a); return "" + rs; }`, values: ["v"] };
+const fn = (v: string) => `() => { const obj = new module.exports(); let rs = obj["put"](${v}); return "" + rs; }`;
+const call = fn('"v"');
+const factory = { source: `(a) => ${fn("a")}`, values: ["v"] };
 const tx = JSON.stringify({ publisher: "bench0", hash: "h" });
 const vm = cpu(() => {
-  const r = runSandbox({ code, call, budget: 1_000_000, txJson: tx, blockJson: "{}", host: () => null });
+  const r = runSandbox({ code, call, factory, budget: 1_000_000, txJson: tx, blockJson: "{}", host: () => null });
   if (r.error) throw r.error;
 });
 console.log(`| storage-write call through the executor | ${exec.toFixed(0)} µs | ${Math.round(1e6 / exec).toLocaleString("en-US")} calls/s |`);

@@ -122,15 +122,16 @@ function callContract(h: Host, c: StoredContract, abi: string, args: Arg[], cost
     `() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${values.join(", ")}); ` +
     `if (typeof rs === "function" || typeof rs === "object") { _IOSTInstruction_counter.incr(12); rs = JSON.stringify(rs); } ` +
     `return rs === undefined ? "" : "" + rs; }`; // IOST's sandbox.go Prepare, as the function the sandbox calls
-  const call = plain
-    ? { factory: `(${params.join(", ")}) => ${fn(params)}`, values: args.map((a) => (typeof a === "bigint" ? Number(a) : (a as string | boolean))) }
-    : fn(args.map(jsLiteral));
+  const factory = plain
+    ? { source: `(${params.join(", ")}) => ${fn(params)}`, values: args.map((a) => (typeof a === "bigint" ? Number(a) : (a as string | boolean))) }
+    : undefined;
   active.push(frame);
   let r;
   try {
     r = runSandbox({
       code: c.code,
-      call,
+      call: fn(args.map(jsLiteral)),
+      factory,
       budget,
       txJson: JSON.stringify(txObject(h, false)),
       blockJson: JSON.stringify(blockObject(h, false)),

@@ -52,11 +52,15 @@ export interface RunRequest {
   code: string;
   /**
    * A function expression, called once the contract's top level has run (its value is the call's),
-   * in the global scope, which is the contract's for every name the contract does not declare at its
-   * top level (`callScope`). As source, it is compiled on each call; as a factory (a function of
-   * `values` returning the call's function), it is compiled once, into the contract's image.
+   * compiled on each call in the global scope, which is the contract's for every name the contract
+   * does not declare at its top level (`callScope`).
    */
-  call: string | { factory: string; values: (string | number | boolean)[] };
+  call: string;
+  /**
+   * The same function made by `source` (a function of `values`), compiled once into the contract's
+   * image: each value must take one stack slot where `call` has its literal, so the frame is the same.
+   */
+  factory?: { source: string; values: (string | number | boolean)[] };
   budget: number;
   txJson: string;
   blockJson: string;
@@ -260,12 +264,6 @@ const wrapperOf = (code: string) => `(function (${HELPERS}) {\n${code}\n;return 
 const RUN = `_IOSTRun(${HELPERS})`;
 /** The same in one script, for a contract without an image (`callScope`). */
 const scriptOf = (code: string, fn: string) => `(function (${HELPERS}) {\n${code}\n;return (${fn})();\n})(${HELPERS})`;
-/** A call's function as source: itself, or its factory applied to the values' literals. */
-const fnSource = (call: RunRequest["call"]) =>
-  typeof call === "string"
-    ? call
-    : `(${call.factory})(${call.values.map((v) => (typeof v === "string" ? JSON.stringify(v) : Object.is(v, -0) ? "-0" : String(v))).join(", ")})`;
-
 /** A contract's image: the base image with its wrapper compiled, and the names its top level declares; nothing if it did not compile. */
 interface Compiled {
   image?: Image;
@@ -309,7 +307,6 @@ const callNames = (call: string) => call.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\
  * compiled after the contract reads the globals): not if the contract's top level declares one.
  */
 const callScope = (c: Compiled, call: string) => c.declared !== undefined && !callNames(call).some((n) => c.declared!.has(n));
-const sourceOf = (call: RunRequest["call"]) => (typeof call === "string" ? call : call.factory);
 
 /**
  * The outermost calls' box, set up once per wasm instance, the image of the instance right after,
@@ -391,20 +388,16 @@ function execute(box: Box, call: Call, run?: QuickJSHandle, factory?: QuickJSHan
     let value: string | undefined;
     let error: Error | undefined;
     let r;
-    const c = req.call;
     if (run) {
-      r =
-        typeof c === "string"
-          ? ctx.evalCode(`(${c})`, "call.js")
-          : factory
-            ? ctx.callFunction(factory, ctx.undefined, ...c.values.map((v) => keep(toHandle(ctx, str, v))))
-            : ctx.evalCode(`(${fnSource(c)})`, "call.js");
+      r = factory
+        ? ctx.callFunction(factory, ctx.undefined, ...(req.factory?.values ?? []).map((v) => keep(toHandle(ctx, str, v))))
+        : ctx.evalCode(`(${req.call})`, "call.js");
       if (!r.error) {
         call.run = run;
         call.fn = keep(r.value);
         r = ctx.evalCode(RUN, "contract.js");
       }
-    } else r = ctx.evalCode(scriptOf(req.code, fnSource(c)), "contract.js");
+    } else r = ctx.evalCode(scriptOf(req.code, req.call), "contract.js");
     if (r.error) {
       error = new VmError(outOfMemory(ctx, r.error) ? "out of memory" : exceptionText(ctx, r.error));
       r.error.dispose();
@@ -442,9 +435,10 @@ export function runSandbox(req: RunRequest): RunResult {
       }
     }
     try {
-      const source = sourceOf(req.call);
-      const c = contractImage(q, req.code, typeof req.call === "string" ? undefined : source);
-      return execute(base!.box, call, callScope(c, source) ? c.run : undefined, c.factories.get(source));
+      const f = req.factory?.source;
+      const c = contractImage(q, req.code, f);
+      const factory = f === undefined ? undefined : c.factories.get(f);
+      return execute(base!.box, call, callScope(c, factory ? f! : req.call) ? c.run : undefined, factory);
     } catch (e) {
       // Anything but the VM's own exception may have left the instance half-way (a trap leaves the
       // stack pointer low): the next call gets a fresh instance.
