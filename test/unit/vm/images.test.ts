@@ -97,6 +97,35 @@ describe("contract images", () => {
     expect(ret(call(chain, u, "v", []))).toBe("v2");
   });
 
+  it("a recursion overflows the stack at the same depth, for the same gas, as when every call compiled its contract", () => {
+    const rich = new Chain();
+    rich.receipt(makeTx([act("gas.iost", "pledge", ["admin", "admin", "1000"])]));
+    const code = `function r(n) { return r(n + 1) + 1; }
+class R { init() {} a(x, y, z) { return r(0); } b(x) { return r(0); } c(x, y, z, w, v) { return r(0); } j(o) { return r(0); } }
+module.exports = R;`;
+    const abi = [
+      { name: "a", args: ["string", "number", "bool"] },
+      { name: "b", args: ["string"] },
+      { name: "c", args: ["string", "string", "string", "string", "string"] },
+      { name: "j", args: ["json"] },
+    ];
+    const { id: rec } = deploy(rich, code, abi);
+    const calls: [string, unknown[]][] = [
+      ["a", ["s", 5, true]],
+      ["b", ["s"]],
+      ["c", ["1", "2", "3", "4", "5"]],
+      ["j", [{ k: [1, 2] }]],
+      ["a", ["t", -7, false]],
+    ];
+    const gas = calls.map(([m, a]) => {
+      const r = call(rich, rec, m, a, { gasLimit: 4_000_000n });
+      expect(r.message).toContain("InternalError: stack overflow");
+      return r.gasUsage;
+    });
+    // Measured on the commit before contract images (each call compiled contract and call as one script).
+    expect(gas).toEqual([4601400n, 4594400n, 4610400n, 4602400n, 4603400n]);
+  });
+
   it("more contracts than the cache holds: it stays within its bound, and an evicted image is made again with the same result", () => {
     const before = outcome(call(chain, id, "probe", ["q"]));
     // Each code is another image (about 300 KB): 120 of them are past the 16 MB bound.
