@@ -9,13 +9,13 @@
  */
 import { action, adminSigner, awaitReceipts, pool, rpc, serverNow, shardWork, signedTx, type Signer } from "./lib";
 
-const CODE = `class Bench {
+export const CODE = `class Bench {
   init() {}
   put(v) { storage.put(tx.publisher, v); return "ok"; }
   loop(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }
 }
 module.exports = Bench;`;
-const INFO = {
+export const INFO = {
   lang: "javascript",
   version: "1.0.0",
   abi: [

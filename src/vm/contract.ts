@@ -114,16 +114,24 @@ function callContract(h: Host, c: StoredContract, abi: string, args: Arg[], cost
     frame.jsGas = jsGas;
     if (jsGas + cost.toGas() > budget) throw new VmError("out of gas");
   };
-  const call =
-    `(() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${args.map(jsLiteral).join(", ")}); ` +
+  // Plain values need no parsing: one factory per ABI then serves every call (sandbox.ts), its
+  // parameters standing where the literals stood, in a frame of the same size.
+  const plain = args.every((a) => typeof a !== "object");
+  const params = args.map((_, i) => `_IOSTArg${i}`);
+  const fn = (values: string[]) =>
+    `() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${values.join(", ")}); ` +
     `if (typeof rs === "function" || typeof rs === "object") { _IOSTInstruction_counter.incr(12); rs = JSON.stringify(rs); } ` +
-    `return rs === undefined ? "" : "" + rs; })()`; // IOST's sandbox.go Prepare, one expression
+    `return rs === undefined ? "" : "" + rs; }`; // IOST's sandbox.go Prepare, as the function the sandbox calls
+  const factory = plain
+    ? { source: `(${params.join(", ")}) => ${fn(params)}`, values: args.map((a) => (typeof a === "bigint" ? Number(a) : (a as string | boolean))) }
+    : undefined;
   active.push(frame);
   let r;
   try {
     r = runSandbox({
       code: c.code,
-      call,
+      call: fn(args.map(jsLiteral)),
+      factory,
       budget,
       txJson: JSON.stringify(txObject(h, false)),
       blockJson: JSON.stringify(blockObject(h, false)),

@@ -1,9 +1,10 @@
 /**
  * One contract call in QuickJS: a runtime and context with the prelude set up,
- * the gas-injected contract, then the call snippet. Nothing survives between
+ * the gas-injected contract, then the call's function. Nothing survives between
  * calls, so every node computes the same thing whatever ran before: an
- * outermost call starts from the memory image taken right after the set-up
- * (image.ts), a nested one sets up a fresh runtime.
+ * outermost call starts from the memory image of its contract (the set-up's
+ * image with the contract compiled into it, kept per contract while memory
+ * allows: `contractImage`), a nested one sets up a fresh runtime.
  *
  * Limits, all deterministic for a given call:
  * - gas: the injected counter and charging wrappers (prelude.ts), plus host costs;
@@ -21,6 +22,7 @@ import { DefaultIntrinsics, errors, type QuickJSContext, type QuickJSHandle, typ
 import { NodeFault, VmError } from "../contracts/errors.js";
 import { dropVm, quickjs } from "./engine.js";
 import { type Image, restoreImage, takeImage } from "./image.js";
+import { type AstNode, children, parseSource } from "./ast.js";
 import { json2Escape } from "./json2.js";
 import { v8JsonError, v8Message } from "./v8-errors.js";
 import { MODULES, PRELUDE_SOURCE } from "./prelude.js";
@@ -36,7 +38,12 @@ export const MEMORY_LIMIT = 4 * 1024 * 1024;
 export const WASM_MEMORY_GUARD = 96 * 1024 * 1024;
 /** QuickJS polls about every 10,000 bytecodes; even a 1-gas loop iteration runs far fewer per poll. */
 const GAS_PER_INTERRUPT = 100;
-const GAS_HELPERS = "_IOSTInstruction_counter, _IOSTBinaryOp, _IOSTSpreadElement";
+const GAS_HELPERS = ["_IOSTInstruction_counter", "_IOSTBinaryOp", "_IOSTSpreadElement"];
+/**
+ * Contract images kept per instance, by compiled source: each is a base image plus one contract
+ * (a few hundred KB for a small one), so this bounds their memory whatever gets deployed.
+ */
+export const IMAGE_CACHE_BYTES = 16 * 1024 * 1024;
 
 export type HostValue = string | number | boolean | null | undefined;
 /** A host operation: `jsGas` is the contract's injected gas so far; args are the JS strings (undefined for anything else). */
@@ -44,7 +51,17 @@ export type HostFn = (op: string, jsGas: number, args: (string | undefined)[]) =
 
 export interface RunRequest {
   code: string;
+  /**
+   * A function expression, called once the contract's top level has run (its value is the call's),
+   * compiled on each call in the global scope, which is the contract's for every name the contract
+   * does not declare at its top level (`callScope`).
+   */
   call: string;
+  /**
+   * The same function made by `source` (a function of `values`), compiled once into the contract's
+   * image: each value must take one stack slot where `call` has its literal, so the frame is the same.
+   */
+  factory?: { source: string; values: (string | number | boolean)[] };
   budget: number;
   txJson: string;
   blockJson: string;
@@ -144,6 +161,9 @@ function outOfMemory(ctx: QuickJSContext, h: QuickJSHandle): boolean {
 /** One call's state, which its context's host function and interrupt handler work on. */
 interface Call {
   req: RunRequest;
+  /** The contract's wrapper and the call's function, each handed out once (`_IOSTRun`, `_IOSTCall`). */
+  run?: QuickJSHandle;
+  fn?: QuickJSHandle;
   fatal?: Error;
   interrupts: number;
   maxInterrupts: number;
@@ -213,6 +233,15 @@ function setUp(q: QuickJSWASMModule, limit: number, preload: boolean, call?: Cal
     );
     const prelude = keep(ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, "prelude.js")));
     box.start = keep(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, hostFn, preload ? ctx.true : ctx.false)));
+    // The wrapper and the call's function reach the call's script through these, not through a
+    // value a contract could read: each answers once per call, then undefined.
+    const once = (k: "run" | "fn") => () => {
+      const h = box.call?.[k];
+      if (box.call) box.call[k] = undefined;
+      return h ? h.dup() : ctx.undefined;
+    };
+    ctx.defineProp(ctx.global, "_IOSTRun", { get: once("run"), configurable: false, enumerable: false });
+    ctx.defineProp(ctx.global, "_IOSTCall", { get: once("fn"), configurable: false, enumerable: false });
     return box;
   } catch (e) {
     tearDown(box);
@@ -226,23 +255,131 @@ function tearDown(box: Box): void {
   box.rt.dispose();
 }
 
-/** The outermost calls' box, set up once per wasm instance, and the image of the instance right after. */
-let base: { q: QuickJSWASMModule; box: Box; image: Image } | undefined;
-
-/** The base box as it was set up: restored from the image (or made, with the image, on an instance's first call). */
-function baseBox(q: QuickJSWASMModule): Box {
-  if (base?.q === q) {
-    restoreImage(q, base.image);
-    return base.box;
-  }
-  base = undefined;
-  const box = setUp(q, MEMORY_LIMIT, true);
-  base = { q, box, image: takeImage(q) };
-  return box;
+const HELPERS = GAS_HELPERS.join(", ");
+/**
+ * The contract's wrapper, a function not yet called: its code, then the call's function. The gas
+ * helpers are bound as parameters before any contract code runs: QuickJS lets a script redefine even
+ * non-configurable globals, but nothing can rebind a closure's parameters.
+ */
+const wrapperOf = (code: string) => `(function (${HELPERS}) {\n${code}\n;return _IOSTCall();\n})`;
+/**
+ * What runs the wrapper. Its frames, and the call function's within the wrapper's, are those of the
+ * one script the contract and call used to be (\`(function (…) {…; return (call)(); })(…)\`), so a
+ * call overflows the stack at the same depth, for the same gas.
+ */
+const RUN = `_IOSTRun(${HELPERS})`;
+/** The same in one script, for a contract without an image (`callScope`). */
+const scriptOf = (code: string, fn: string) => `(function (${HELPERS}) {\n${code}\n;return (${fn})();\n})(${HELPERS})`;
+/** A contract's image: the base image with its wrapper compiled, and the names its top level declares; nothing if it did not compile. */
+interface Compiled {
+  image?: Image;
+  run?: QuickJSHandle;
+  declared?: Set<string>;
+  /** Call factories compiled into the image, by source. */
+  factories: Map<string, QuickJSHandle>;
+  bytes: number;
 }
 
-/** Runs the call in a box whose prelude is set up; its handles are disposed, the box's are not. */
-function execute(box: Box, call: Call): RunResult {
+/** Names a function body declares for its whole body: any declaration outside nested functions and classes (conservative). */
+function declaredNames(code: string): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: AstNode): void => {
+    if (n.type === "FunctionDeclaration" || n.type === "ClassDeclaration") {
+      out.add((n.id as AstNode & { name: string }).name);
+      return;
+    }
+    if (n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression" || n.type === "ClassExpression") return;
+    if (n.type === "VariableDeclarator" && (n.id as AstNode).type === "Identifier") out.add((n.id as AstNode & { name: string }).name);
+    for (const c of children(n)) visit(c);
+  };
+  visit(parseSource(code));
+  return out;
+}
+
+/** Undefined when acorn refuses the code (injection can nest it past nesting.ts's cap): its calls then run as one script. */
+function declaredOrNone(code: string): Set<string> | undefined {
+  try {
+    return declaredNames(code);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Identifiers in a call's source outside its string literals (more than it reads, never fewer). */
+const callNames = (call: string) => call.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, " ").match(/[A-Za-z_$][\w$]*/g) ?? [];
+
+/**
+ * Whether the call's names mean the same in the global scope as in the contract's (the call
+ * compiled after the contract reads the globals): not if the contract's top level declares one.
+ */
+const callScope = (c: Compiled, call: string) => c.declared !== undefined && !callNames(call).some((n) => c.declared!.has(n));
+
+/**
+ * The outermost calls' box, set up once per wasm instance, the image of the instance right after,
+ * and the contract images made from it (least recently used first), in memory only.
+ */
+let base: { q: QuickJSWASMModule; box: Box; image: Image; compiled: Map<string, Compiled>; bytes: number } | undefined;
+
+/** The contract images held now (tests check the bound). */
+export function imageCache(): { entries: number; bytes: number } {
+  return { entries: base?.compiled.size ?? 0, bytes: base?.bytes ?? 0 };
+}
+
+/**
+ * The contract's image, restored: from the cache, or made from the base image (itself made on an
+ * instance's first call). Either way the call starts from the same bytes, so what is cached never
+ * changes a result. A contract that does not compile gets no image: its calls start from the base
+ * image and fail to compile as they always did. Keyed by the code, so updateCode's new code is another entry.
+ */
+function contractImage(q: QuickJSWASMModule, code: string, factory?: string): Compiled {
+  if (base?.q !== q) {
+    base = undefined;
+    const box = setUp(q, MEMORY_LIMIT, true);
+    base = { q, box, image: takeImage(q), compiled: new Map(), bytes: 0 };
+  }
+  const b = base;
+  let c = b.compiled.get(code);
+  if (c) {
+    b.compiled.delete(code);
+    restoreImage(q, c.image ?? b.image);
+  } else {
+    restoreImage(q, b.image);
+    const r = b.box.ctx.evalCode(wrapperOf(code), "contract.js");
+    if (r.error) {
+      r.error.dispose();
+      restoreImage(q, b.image);
+      c = { factories: new Map(), bytes: 0 };
+    } else c = { image: takeImage(q), run: r.value, declared: declaredOrNone(code), factories: new Map(), bytes: 0 };
+  }
+  // A factory joins the image once: the image grows by it, then serves every call of that shape.
+  if (factory !== undefined && c.image && !c.factories.has(factory) && callScope(c, factory)) {
+    const r = b.box.ctx.evalCode(`(${factory})`, "call.js");
+    if (r.error) {
+      r.error.dispose();
+      restoreImage(q, c.image);
+    } else {
+      c.factories.set(factory, r.value);
+      c.image = takeImage(q);
+    }
+  }
+  b.bytes -= c.bytes;
+  c.bytes = (c.image ? c.image.static.length + c.image.heap.length : 0) + 4 * code.length + [...c.factories.keys()].reduce((n, f) => n + 2 * f.length, 0);
+  // An evicted image's handles are never disposed: they only mean something in their own image.
+  for (const [k, old] of b.compiled) {
+    if (b.bytes + c.bytes <= IMAGE_CACHE_BYTES) break;
+    b.compiled.delete(k);
+    b.bytes -= old.bytes;
+  }
+  b.compiled.set(code, c);
+  b.bytes += c.bytes;
+  return c;
+}
+
+/**
+ * Runs the call in a box whose prelude is set up: the wrapper compiled into the image (`run`), or
+ * the contract and call compiled together here. Its handles are disposed, the box's and `run` are not.
+ */
+function execute(box: Box, call: Call, run?: QuickJSHandle, factory?: QuickJSHandle): RunResult {
   const { ctx, str } = box;
   const { req } = call;
   const handles: QuickJSHandle[] = [];
@@ -256,9 +393,17 @@ function execute(box: Box, call: Call): RunResult {
     );
     let value: string | undefined;
     let error: Error | undefined;
-    // The gas helpers are bound as parameters before any contract code runs: QuickJS lets a script
-    // redefine even non-configurable globals, but nothing can rebind a closure's parameters.
-    const r = ctx.evalCode(`(function (${GAS_HELPERS}) {\n${req.code}\n;return (${req.call});\n})(${GAS_HELPERS})`, "contract.js");
+    let r;
+    if (run) {
+      r = factory
+        ? ctx.callFunction(factory, ctx.undefined, ...(req.factory?.values ?? []).map((v) => keep(toHandle(ctx, str, v))))
+        : ctx.evalCode(`(${req.call})`, "call.js");
+      if (!r.error) {
+        call.run = run;
+        call.fn = keep(r.value);
+        r = ctx.evalCode(RUN, "contract.js");
+      }
+    } else r = ctx.evalCode(scriptOf(req.code, req.call), "contract.js");
     if (r.error) {
       error = new VmError(outOfMemory(ctx, r.error) ? "out of memory" : exceptionText(ctx, r.error));
       r.error.dispose();
@@ -296,7 +441,10 @@ export function runSandbox(req: RunRequest): RunResult {
       }
     }
     try {
-      return execute(baseBox(q), call);
+      const f = req.factory?.source;
+      const c = contractImage(q, req.code, f);
+      const factory = f === undefined ? undefined : c.factories.get(f);
+      return execute(base!.box, call, callScope(c, factory ? f! : req.call) ? c.run : undefined, factory);
     } catch (e) {
       // Anything but the VM's own exception may have left the instance half-way (a trap leaves the
       // stack pointer low): the next call gets a fresh instance.

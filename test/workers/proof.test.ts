@@ -13,8 +13,6 @@ import { PagedNodes, StateTree } from "../../src/state/tree";
 import { newChain } from "./helpers";
 import { makeTx, nowNs } from "./txs";
 
-type Obj = Record<string, unknown>;
-
 describe("state proofs on a shard", () => {
   test("answered at LIB: the value and root of LIB's chunk, not the head's; verified; the pages match a fresh build", async () => {
     const c = newChain("proof");

@@ -8,7 +8,7 @@ await vmReady();
 
 /** Every member the live sandbox exposes: "native" | "js" | "data". */
 function liveMembers(): Record<string, string> {
-  const r = runSandbox({ code: "", call: WALK_SOURCE, budget: 1e9, txJson: "{}", blockJson: "{}", host: () => null });
+  const r = runSandbox({ code: "", call: `() => (${WALK_SOURCE})`, budget: 1e9, txJson: "{}", blockJson: "{}", host: () => null });
   if (r.error) throw r.error;
   return JSON.parse(r.value!) as Record<string, string>;
 }

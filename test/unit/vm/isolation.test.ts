@@ -20,7 +20,7 @@ const TX = JSON.stringify({ publisher: "alice", hash: "h" });
 function run(code: string, call: string): RunResult & { message?: string } {
   // Enough to reach QuickJS's memory limit; a loop cut by gas is cut sooner.
   const budget = code === POLLUTERS.loop ? 100_000 : 4_000_000;
-  const r = runSandbox({ code: injectGas(code, parseSource(code)), call, budget, txJson: TX, blockJson: "{}", host: () => null });
+  const r = runSandbox({ code: injectGas(code, parseSource(code)), call: `() => (${call})`, budget, txJson: TX, blockJson: "{}", host: () => null });
   return { gas: r.gas, value: r.value, message: r.error?.message };
 }
 
