@@ -62,7 +62,7 @@ describe("queries", () => {
     ]);
     expect(t.abis[0]).toEqual({ name: "balanceOf", args: ["string", "string"], amount_limit: [{ token: "*", value: "unlimited" }] });
     expect(getContract(c.state, "system.iost")!.abis.map((a) => a.name)).toEqual(
-      ["cancelDelaytx", "can_update", "receipt", "requireAuth", "setCode", "updateCode"].sort(),
+      ["cancelDelaytx", "can_update", "receipt", "requireAuth", "setCode", "updateCode", "updateNativeCode"].sort(),
     );
     expect(getContract(c.state, "Contractxyz")).toBeNull();
   });
