@@ -1044,7 +1044,7 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_READ, REMOTE_CALL, LEND_IN_CONTRACT, HELD_CREDIT } = REASON;
+const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_READ, REMOTE_CALL, HELD_CREDIT } = REASON;
 const KNOWN: Record<string, string> = {
   "a transfer at home then balanceOf of another shard's account, in one tx": HELD_CREDIT,
   "a contract reads the balance of an account of another shard": REMOTE_READ,
@@ -1055,7 +1055,6 @@ const KNOWN: Record<string, string> = {
   "a contract reads token.iost's record of an account of another shard": REMOTE_READ,
   "a contract calls a contract of another shard": REMOTE_CALL,
   "a contract reads the storage of a contract of another shard": REMOTE_CALL,
-  "a contract lends its caller's RAM to an account of another shard": LEND_IN_CONTRACT,
   "gold moved at home to accounts of two other shards by a publisher with one record's RAM": HALF_RAM,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
 };
