@@ -437,7 +437,10 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
       r.payer.op === undefined &&
       BigInt(r.lent) >= 10n &&
       r.amount === (r.probe ? "0" : r.lent);
-    if (!ok) throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(r.lent)} bytes lent by a ${r.kind} of ${JSON.stringify(r.amount)} ${JSON.stringify(r.token)}`);
+    if (!ok)
+      throw new ReceiptRefused(
+        `receipt ${r.id} refused: ${JSON.stringify(r.lent)} bytes lent by a ${r.kind} of ${JSON.stringify(r.amount)} ${JSON.stringify(r.token)}`,
+      );
   }
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.payer?.reserve) {
