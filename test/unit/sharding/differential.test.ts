@@ -742,8 +742,8 @@ const CASES: Case[] = [
   ["a contract reads the balance of a contract of another shard", () => txBy(on(1, 2), [read("bal", ["iost", contracts[0]])])],
   ["a contract reads the supply of a token of another shard", () => txBy(on(1, 2), [read("sup", ["medal"])])],
   ["a contract reads token.iost's record of an account of another shard", () => txBy(on(1, 2), [read("raw", [on(2, 3)])])],
-  // Inside a contract, a call or a global read of a contract of another shard, and a lend to an account of another
-  // shard, fail loudly where one shard runs them (KNOWN: REMOTE_CALL, LEND_IN_CONTRACT).
+  // Inside a contract, a call or a global read of a contract of another shard fails loudly where one shard runs it
+  // (KNOWN: REMOTE_CALL).
   ["a contract calls a contract of its own shard", () => txBy(on(1, 2), [read("callee", [contracts[1], "put", '["cc", "v"]'])])],
   ["a contract calls a contract of another shard", () => txBy(on(1, 2), [read("callee", [upd, "v", "[]"])])],
   ["a contract reads the storage of a contract of another shard", () => txBy(on(1, 2), [read("gget", [contracts[0], "k0"])])],
