@@ -210,7 +210,11 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   // A borrower of another shard (inside a contract; a top-level lend is forwarded there, executor/forward.ts):
   // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend).
   if (h.remoteShard(to) === null) changeTotal(h, c, to, amount);
-  else h.outbox[h.outbox.length - 1].lent = amount.toString();
+  else {
+    const credit = h.outbox.at(-1);
+    if (credit?.kind !== "credit" || credit.token !== "ram" || credit.account !== to) throw new Error(`lend to ${to}: its transfer sent no credit`);
+    credit.lent = amount.toString();
+  }
   return [];
 };
 
