@@ -201,19 +201,30 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   const to = args[1] as string;
   const amount = args[2] as bigint;
   minAmount(amount);
-  // Lent RAM is recorded with both accounts: a top-level lend runs on the borrower's shard with the
-  // lender's records in escrow (executor/forward.ts); one inside a contract cannot reach another shard.
-  const remote = h.remoteShard(to);
-  if (remote !== null) throw jsError(`lend to ${to} is not supported: the account lives on shard ${remote}, this tx runs on shard ${h.block.shard!.index}`);
   requireAuth(h, c, from, "transfer");
   const self = selfRAM(h, c, from);
   if (self < amount) throw jsError(`self ram amount ${self}, not enough for lend`);
   h.callWithAuth(c, "token.iost", "transfer", argsJson(["ram", from, to, amount.toString(), ""]));
   changeSelf(h, c, from, -amount);
   changeTotal(h, c, from, -amount);
-  changeTotal(h, c, to, amount);
+  // A borrower of another shard (inside a contract; a top-level lend is forwarded there, executor/forward.ts):
+  // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend).
+  if (h.remoteShard(to) === null) changeTotal(h, c, to, amount);
+  else {
+    const credit = h.outbox.at(-1);
+    if (credit?.kind !== "credit" || credit.token !== "ram" || credit.account !== to) throw new Error(`lend to ${to}: its transfer sent no credit`);
+    credit.lent = amount.toString();
+  }
   return [];
 };
+
+/**
+ * The borrower's half of a lend whose lender runs on another shard, on the borrower's shard when the
+ * credit of its RAM lands (executor/incoming.ts): its total, written and charged as on one shard.
+ */
+export function receiveLend(h: Host, c: Cost, to: string, amount: bigint): void {
+  changeTotal(h, c, to, amount);
+}
 
 const initAdmin: NativeAbi["fn"] = (h, args, c) => {
   if (!h.genesis) throw jsError("init out of genesis block");

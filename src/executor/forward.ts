@@ -362,7 +362,9 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   const owed = debtOf(debt);
   if (owed) r.forward!.debt = owed;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
-  if (r.forward!.actions.some((a) => a.contract === "ram.iost" && a.actionName !== "buy")) {
+  // So may a contract's lend of it, which only a tx whose amount limit lets its `ram` go can make (monitor.ts).
+  const lends = h.tx.amountLimit.some((l) => l.token === "ram" || l.token === "*");
+  if (r.forward!.actions.some((a) => (a.contract === "ram.iost" && a.actionName !== "buy") || (lends && a.contract.startsWith("Contract")))) {
     const held: Record<string, string> = {};
     for (const key of [ramRecordKey("SR", pub), ramRecordKey("TR", pub)]) {
       const raw = h.state.get(key);

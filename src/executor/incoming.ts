@@ -9,6 +9,7 @@ import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
 import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
+import { RAM, receiveLend } from "../contracts/ram.js";
 import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { TOKEN721 } from "../contracts/token721.js";
 import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
@@ -85,6 +86,11 @@ function receiveCredit(
   const c = new Cost();
   const until = r.freezeUntil === undefined ? undefined : BigInt(r.freezeUntil);
   receiveTokens(h, c, r.token, r.account, BigInt(r.amount), payer.op ?? "transfer", until);
+  if (r.lent !== undefined) {
+    // A lend's credit: the borrower's total too, in ram.iost's name as its lend writes it on one shard.
+    h.setStackInfo(RAM, "lend");
+    receiveLend(h, c, r.account, BigInt(r.lent));
+  }
   h.flushCacheCost();
   const ramUsage: Record<string, string> = {};
   const frees: CrossReceipt[] = [];

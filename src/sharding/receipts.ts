@@ -105,6 +105,11 @@ export interface CrossReceipt {
     third?: true;
     reserve?: { ram: string; paid: string; events?: ContractEvent[] };
   };
+  /**
+   * Credit of `ram` a contract's ram.iost `lend` sent: the bytes lent (decimal text, the amount's even in a
+   * probe), which its shard adds to the borrower's total (`TR`) as well (ram.ts receiveLend).
+   */
+  lent?: string;
   /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
   probe?: true;
   /**
@@ -421,6 +426,22 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
     if (!ok) throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(sym)} records ${JSON.stringify(t)} are not a stored balance and frozen list`);
   }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
+  if (r.lent !== undefined) {
+    // Lent RAM rides only in the lend's own credit of those bytes of ram (ram.iost's minimum or more), paid by its tx.
+    int("lent", r.lent);
+    const ok =
+      r.kind === "credit" &&
+      r.token === "ram" &&
+      r.freezeUntil === undefined &&
+      r.payer !== undefined &&
+      r.payer.op === undefined &&
+      BigInt(r.lent) >= 10n &&
+      r.amount === (r.probe ? "0" : r.lent);
+    if (!ok)
+      throw new ReceiptRefused(
+        `receipt ${r.id} refused: ${JSON.stringify(r.lent)} bytes lent by a ${r.kind} of ${JSON.stringify(r.amount)} ${JSON.stringify(r.token)}`,
+      );
+  }
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.payer?.reserve) {
     int("reserved ram", r.payer.reserve.ram);

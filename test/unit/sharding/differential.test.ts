@@ -742,13 +742,28 @@ const CASES: Case[] = [
   ["a contract reads the balance of a contract of another shard", () => txBy(on(1, 2), [read("bal", ["iost", contracts[0]])])],
   ["a contract reads the supply of a token of another shard", () => txBy(on(1, 2), [read("sup", ["medal"])])],
   ["a contract reads token.iost's record of an account of another shard", () => txBy(on(1, 2), [read("raw", [on(2, 3)])])],
-  // Inside a contract, a call or a global read of a contract of another shard, and a lend to an account of another
-  // shard, fail loudly where one shard runs them (KNOWN: REMOTE_CALL, LEND_IN_CONTRACT).
+  // Inside a contract, a call or a global read of a contract of another shard fails loudly where one shard runs it
+  // (KNOWN: REMOTE_CALL).
   ["a contract calls a contract of its own shard", () => txBy(on(1, 2), [read("callee", [contracts[1], "put", '["cc", "v"]'])])],
   ["a contract calls a contract of another shard", () => txBy(on(1, 2), [read("callee", [upd, "v", "[]"])])],
   ["a contract reads the storage of a contract of another shard", () => txBy(on(1, 2), [read("gget", [contracts[0], "k0"])])],
   ["a contract lends its caller's RAM to an account of its shard", () => txBy(on(1, 2), [read("lend", [on(1, 3), 10])])],
+  // Inside a contract, a lend to an account of another shard: the RAM leaves as a credit, the borrower's total with it.
   ["a contract lends its caller's RAM to an account of another shard", () => txBy(on(1, 2), [read("lend", [on(2, 3), 10])])],
+  ["a contract lends its caller's RAM to an account of shard 0", () => txBy(on(1, 2), [read("lend", [on(0, 3), 40])])],
+  ["a contract lends its caller's RAM to an account of shard 3", () => txBy(on(1, 2), [read("lend", [on(3, 1), 100])])],
+  ["a contract lends its caller's RAM to a missing account of another shard", () => txBy(on(1, 2), [read("lend", ["nobody", 10])])],
+  ["a contract lends more RAM than its caller bought", () => txBy(on(1, 2), [read("lend", [on(2, 3), 10 ** 9])])],
+  ["a contract lends less RAM than the minimum", () => txBy(on(1, 2), [read("lend", [on(2, 3), 9])])],
+  [
+    "a contract lends its caller's RAM to an account of another shard, then the tx fails",
+    () => txBy(on(1, 2), [read("lend", [on(2, 3), 10]), transferAct(on(1, 2), on(1, 3), "99999999999")]),
+  ],
+  ["a contract of another shard lends its caller's RAM to an account of a third shard", () => txBy(on(3, 1), [read("lend", [on(0, 3), 20])])],
+  ["a contract of another shard lends its caller's RAM to an account of the caller's shard", () => txBy(on(3, 1), [read("lend", [on(3), 20])])],
+  ["a contract lends its caller's RAM to a contract of another shard", () => txBy(on(1, 2), [read("lend", [contracts[2], 10])])],
+  ["the borrower of another shard lends RAM back to its lender", () => txBy(on(2, 3), [act("ram.iost", "lend", [on(2, 3), on(1, 2), 10])])],
+  ["the borrower of another shard sells more than it bought", () => txBy(on(2, 3), [act("ram.iost", "sell", [on(2, 3), on(2, 3), 10 ** 9])])],
   ["ram buy for oneself", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 1000])])],
   ["ram buy for an account of another shard", () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(2), 1000])])],
   ["ram buy for an account of another shard, the fee to a third shard", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(2), 1000])])],
@@ -1044,7 +1059,7 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_READ, REMOTE_CALL, LEND_IN_CONTRACT, HELD_CREDIT } = REASON;
+const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_READ, REMOTE_CALL, HELD_CREDIT } = REASON;
 const KNOWN: Record<string, string> = {
   "a transfer at home then balanceOf of another shard's account, in one tx": HELD_CREDIT,
   "a contract reads the balance of an account of another shard": REMOTE_READ,
@@ -1055,7 +1070,6 @@ const KNOWN: Record<string, string> = {
   "a contract reads token.iost's record of an account of another shard": REMOTE_READ,
   "a contract calls a contract of another shard": REMOTE_CALL,
   "a contract reads the storage of a contract of another shard": REMOTE_CALL,
-  "a contract lends its caller's RAM to an account of another shard": LEND_IN_CONTRACT,
   "gold moved at home to accounts of two other shards by a publisher with one record's RAM": HALF_RAM,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
 };

@@ -33,7 +33,8 @@ const minted = fc.constantFrom("jade", "gold");
 
 /**
  * A contract creating its own token when it can and issuing it to its caller (docs/SHARDING.md "Tokens across
- * shards"), and moving its caller's iost to anyone (docs/SHARDING.md "A forwarded part's payments").
+ * shards"), moving its caller's iost to anyone (docs/SHARDING.md "A forwarded part's payments") and lending
+ * its caller's RAM to anyone (docs/SHARDING.md "RAM lent across shards").
  */
 const MINT = `class Mint {
   init() {}
@@ -44,6 +45,7 @@ const MINT = `class Mint {
     return "minted";
   }
   give(to, amount) { blockchain.transfer(tx.publisher, to, amount, ""); return "gave"; }
+  lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); return "lent"; }
 }
 module.exports = Mint;`;
 
@@ -77,6 +79,7 @@ type Step =
   | { k: "create"; sym: string; by: string }
   | { k: "mint"; c: number; sym: string; by: string }
   | { k: "give"; c: number; by: string; to: string; amount: string; fail: number | null }
+  | { k: "lendIn"; c: number; by: string; to: string; bytes: number; fail: number | null }
   | { k: "move"; sym: string; from: string; to: string }
   | { k: "issue"; sym: string; by: string; to: string }
   | { k: "ram"; op: "buy" | "sell" | "lend"; by: string; to: string }
@@ -124,6 +127,8 @@ const step = fc.oneof(
   fc.record({ k: fc.constant("mint" as const), c: shard, sym: minted, by: user }),
   // A contract of any shard moving its caller's iost to anyone, then maybe a contract of any shard failing.
   fc.record({ k: fc.constant("give" as const), c: shard, by: user, to: anyone, amount: iost, fail: fc.option(shard) }),
+  // A contract of any shard lending its caller's RAM (or more than it bought) to anyone, then maybe a contract failing.
+  fc.record({ k: fc.constant("lendIn" as const), c: shard, by: user, to: anyone, bytes: fc.constantFrom(10, 100, 10 ** 9), fail: fc.option(shard) }),
   fc.record({ k: fc.constant("move" as const), sym, from: user, to: anyone, near }).map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
   // Issued on the token's shard (forwarded there from elsewhere) to an account of any shard: a credit whose half may
   // charge the publisher a new record, decided where it lands (docs/SHARDING.md "A credit's RAM").
@@ -221,6 +226,10 @@ function toTx(s: Step, ctx: Ctx): Tx {
       const give = act(ctx.minters[s.c], "give", [s.to, s.amount]);
       return txBy(s.by, s.fail === null ? [give] : [give, call(s.fail, "fail", ["no"])]);
     }
+    case "lendIn": {
+      const lend = act(ctx.minters[s.c], "lend", [s.to, s.bytes]);
+      return txBy(s.by, s.fail === null ? [lend] : [lend, call(s.fail, "fail", ["no"])]);
+    }
     case "move":
       return txBy(s.from, [tok("transfer", [s.sym, s.from, s.to, "5", ""])]);
     case "issue":
@@ -304,6 +313,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       const mintAbi = [
         { name: "mint", args: ["string", "string"] },
         { name: "give", args: ["string", "string"], amountLimit: [{ token: "iost", val: "3000000" }] },
+        { name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] },
       ];
       const mint = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(MINT, mintAbi)])]);
       const minted = run(one, mint, check1);

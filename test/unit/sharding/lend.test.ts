@@ -1,0 +1,97 @@
+/**
+ * ram.iost `lend` inside a contract to an account of another shard (docs/SHARDING.md "RAM lent across
+ * shards"), in the simulator: the lender's records change where the contract runs, the RAM leaves as a
+ * credit of `ram` carrying the bytes lent (`lent`), and the borrower's shard adds them to its total as it
+ * lands. `lent` comes from another shard: only the lend's own credit may carry it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
+import { shardOf } from "../../../src/sharding/placement";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { decodeValue } from "../../../src/state/storage";
+import { txId } from "../../../src/tx/bytes";
+import type { Tx } from "../../../src/tx/types";
+import { act, fakeKey, makeTx } from "../executor/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
+import { SimChain } from "./sim";
+
+const N = 4;
+const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, "0")}`);
+const T0 = devGenesis().time + 10n * 1_000_000_000n;
+const BLOCK_TIME = T0 + 100n * 1_000_000_000n;
+const LENDER = `class Lender {
+  init() {}
+  lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); }
+}
+module.exports = Lender;`;
+
+function config(): GenesisConfig {
+  return {
+    ...devGenesis(),
+    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 100000n })),
+  };
+}
+
+const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)[k];
+
+let nonce = 0;
+const txBy = (user: string, actions: ReturnType<typeof act>[]): Tx =>
+  makeTx(actions, {
+    publisher: user,
+    key: fakeKey(USERS.indexOf(user)),
+    time: T0 + BigInt(nonce++),
+    gasLimit: 4_000_000n,
+    amountLimit: [{ token: "*", value: "unlimited" }],
+  });
+
+/** A ram.iost record (`SR`/`TR`) of `acc` where it lives, as a number (absent: 0). */
+const ramRecord = (chain: SimChain, kind: string, acc: string) => {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`b-ram.iost-${kind}${acc}`))?.value;
+  return v?.t === "s" ? BigInt(v.v) : 0n;
+};
+
+beforeAll(vmReady);
+
+describe("ram.iost lend inside a contract to an account of another shard (simulator)", () => {
+  it("the borrower's total grows on its shard by the credit, the lender's records where the contract runs; a forged `lent` is refused", () => {
+    const chain = new SimChain(config(), N);
+    const [deployer, borrower] = [on(1), on(2)];
+    const deploy = txBy(deployer, [
+      act("system.iost", "setCode", [contractJson(LENDER, [{ name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] }])]),
+    ]);
+    chain.submit(deploy);
+    for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
+    const lender = "Contract" + txId(deploy);
+    const before = [ramRecord(chain, "SR", deployer), ramRecord(chain, "TR", deployer), ramRecord(chain, "TR", borrower)];
+    const tx = txBy(deployer, [act(lender, "lend", [borrower, 30])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME }); // shard 1: the lend ran, its RAM in flight to shard 2
+    const [credit] = chain.inFlight().filter((r) => r.kind === "credit");
+    expect(credit).toMatchObject({ toShard: 2, token: "ram", account: borrower, amount: "30", lent: "30" });
+    expect(() => checkReceipt(credit, N)).not.toThrow();
+    expect(() => checkReceipt({ ...credit, amount: "0", probe: true }, N)).not.toThrow();
+    for (const forged of [
+      { ...credit, lent: "31" },
+      { ...credit, lent: "9", amount: "9" },
+      { ...credit, lent: "-30" },
+      { ...credit, lent: 30 as unknown as string },
+      { ...credit, token: "iost" },
+      { ...credit, freezeUntil: "1" },
+      { ...credit, payer: { ...credit.payer!, op: "issue" as const } },
+      { ...credit, payer: undefined },
+      { ...credit, kind: "settle" as const },
+      { ...credit, amount: "0", probe: true as const, lent: "0" },
+    ] as CrossReceipt[])
+      expect(() => checkReceipt(forged, N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+    for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
+    const r = chain.shards[shardOf(deployer, N)].results.get(txId(tx))!;
+    expect([r.pending, r.receipt?.statusCode]).toEqual([0, "SUCCESS"]);
+    expect([ramRecord(chain, "SR", deployer), ramRecord(chain, "TR", deployer), ramRecord(chain, "TR", borrower)]).toEqual([
+      before[0] - 30n,
+      before[1] - 30n,
+      before[2] + 30n,
+    ]);
+    // No record of the borrower was written off its shard.
+    expect(chain.shards[1].store.get(`b-ram.iost-TR${borrower}`)).toBeUndefined();
+  });
+});
