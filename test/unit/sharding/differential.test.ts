@@ -1044,9 +1044,8 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_READ, REMOTE_CALL, LEND_IN_CONTRACT, HELD_CREDIT } = REASON;
+const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_READ, REMOTE_CALL, LEND_IN_CONTRACT } = REASON;
 const KNOWN: Record<string, string> = {
-  "a transfer at home then balanceOf of another shard's account, in one tx": HELD_CREDIT,
   "a contract reads the balance of an account of another shard": REMOTE_READ,
   "a contract reads the balance of a contract of another shard": REMOTE_READ,
   "a contract of another shard reads its caller's balance of a token the tx does not name": REMOTE_READ,

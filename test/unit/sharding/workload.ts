@@ -351,5 +351,4 @@ export const REASON = {
     "inside a contract, token.iost's balanceOf and supply and storage.global* of a system contract answer from this shard's state for records another shard keeps",
   REMOTE_CALL: "inside a contract, blockchain.call and storage.global* of a contract of another shard fail: a VM run cannot wait for another shard",
   LEND_IN_CONTRACT: "inside a contract, ram.iost lend to an account of another shard fails: lent RAM is recorded with both accounts",
-  HELD_CREDIT: "a home part's credits are held until its forwarded part settles: that part reads the receiver's balance without them",
 } as const;
