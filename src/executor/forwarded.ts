@@ -151,6 +151,8 @@ export function runForwarded(
   reserve?: CrossReceipt;
   /** With `onward`: the ids of this part's credits it carried on (forward.ts carryCredits). */
   carriedOn?: string[];
+  /** With `onward`: the credits earlier parts carried here that landed here (landCarried). */
+  landed?: CrossReceipt[];
   /** A failure: the credits earlier parts carried here, back to them (CrossReceipt `returned`). */
   returned?: CrossReceipt[];
 } {
@@ -395,6 +397,7 @@ export function runForwarded(
       ...(onward ? { onward } : {}),
       ...(reserve ? { reserve } : {}),
       ...(onward && carriedOn.length > 0 ? { carriedOn } : {}),
+      ...(onward && landing.length > 0 ? { landed: landing } : {}),
     };
   } catch (e) {
     state.rollback();

@@ -317,6 +317,7 @@ export function applyIncoming(
             result: ran.result,
             ramRecords: ran.ramRecords,
             ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
+            ...(ran.landed ? { credits: ran.landed } : {}),
           };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);
