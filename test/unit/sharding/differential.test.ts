@@ -1017,18 +1017,11 @@ const CASES: Case[] = [
   ],
   [
     "iost sent at home to a co-signer of shard 2, which a contract there sends on, then a contract of shard 0 fails",
-    () =>
-      txBy(GIVEN, [transferAct(GIVEN, on(2, 3), "3"), act(giver, "pass", [on(2, 3), on(0), "3"]), call(0, "fail", ["no"])], { signers: [on(2, 3)] }),
+    () => txBy(GIVEN, [transferAct(GIVEN, on(2, 3), "3"), act(giver, "pass", [on(2, 3), on(0), "3"]), call(0, "fail", ["no"])], { signers: [on(2, 3)] }),
   ],
   [
     "iost sent at home to shards 2 and 1, then a contract of shard 2 spends it and one of shard 1 reads it",
-    () =>
-      txBy(on(3), [
-        transferAct(on(3), giver, "2"),
-        transferAct(on(3), on(1, 3), "1"),
-        act(giver, "spend", [on(0), "2"]),
-        read("bal", ["iost", on(1, 3)]),
-      ]),
+    () => txBy(on(3), [transferAct(on(3), giver, "2"), transferAct(on(3), on(1, 3), "1"), act(giver, "spend", [on(0), "2"]), read("bal", ["iost", on(1, 3)])]),
   ],
   [
     "iost sent at home to shards 2 and 1, then a contract of shard 2 spends it, one of shard 1 reads it, and the contract of shard 2 fails",
