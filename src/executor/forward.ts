@@ -246,7 +246,7 @@ export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target:
  * holding them until the chain settles: each part applies those to its own shard before its actions, so the
  * rest of the tx sees them as one shard does (forwarded.ts landCarried), and the chain's last part sends the
  * others as its own after its `doPay`, deciding the tx with the halves that may charge the publisher RAM as
- * one shard's `doPay` checks them with the rest (docs/SHARDING.md "A credit's RAM", "Carried credits").
+ * one shard's `doPay` checks them with the rest (docs/SHARDING.md "A credit's RAM", carried credits).
  * Returns the ids of those `h` sent: a failure coming back drops them here, where the undo puts them back.
  */
 export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly CrossReceipt[] = []): string[] {

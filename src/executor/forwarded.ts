@@ -108,8 +108,8 @@ function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefin
 /**
  * Runs the receiver halves of the credits earlier parts sent to this shard (`landing`) before the part's actions,
  * with its host: one shard ran them in the actions that sent them, so the actions here read them, their RAM is
- * paid by the part's doPay with the rest, and a failure undoes them with the part (docs/SHARDING.md "Carried
- * credits"). Returns their gas, counted first as one shard counted it before the later actions.
+ * paid by the part's doPay with the rest, and a failure undoes them with the part (docs/SHARDING.md "A
+ * credit's RAM", carried credits). Returns their gas, counted first as one shard counted it before the later actions.
  */
 function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
   let gas = 0;

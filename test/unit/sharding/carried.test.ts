@@ -1,5 +1,5 @@
 /**
- * A home part's credit to the shard its forwarded part runs on (docs/SHARDING.md "Carried credits"), in the
+ * A home part's credit to the shard its forwarded part runs on (docs/SHARDING.md "A credit's RAM"), in the
  * simulator: it rides in the action receipt, no credit receipt of its own, and lands there before the part's
  * actions, so they read it as one shard does; a failing part undoes it with the rest. A stranger's carried
  * credit is refused before anything lands.

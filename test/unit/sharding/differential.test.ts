@@ -1001,7 +1001,7 @@ const CASES: Case[] = [
       ]),
   ],
   // A home part's credit to the shard a later part runs on rides in that part's action receipt and lands there
-  // before its actions, undone with it (docs/SHARDING.md "Carried credits"): the part spends and reads it as one shard.
+  // before its actions, undone with it (docs/SHARDING.md "A credit's RAM"): the part spends and reads it as one shard.
   ["iost sent at home to a contract of shard 2, which spends it", () => txBy(GIVEN, [transferAct(GIVEN, giver, "2"), act(giver, "spend", [on(3), "2"])])],
   [
     "iost sent at home to a contract of shard 2, which spends it, then fails",

@@ -150,7 +150,7 @@ const step = fc.oneof(
     of: anyone,
   }),
   // iost sent at home to anyone, then read where it landed (the next part, which sees the credit: docs/SHARDING.md
-  // "Carried credits"), then maybe a contract of any shard failing, which undoes it there.
+  // "A credit's RAM"), then maybe a contract of any shard failing, which undoes it there.
   fc.record({ k: fc.constant("sendRead" as const), by: user, to: anyone, c: fc.option(shard) }),
   // Records used in one part and freed in another of a tx over up to three contracts' shards.
   fc.record({
