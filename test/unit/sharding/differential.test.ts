@@ -211,9 +211,14 @@ const GIVER_ABI = [
   { name: "freeze", args: ["string", "string"], amountLimit: [{ token: "iost", val: "100" }] },
   { name: "giveTok", args: ["string", "string", "string"], amountLimit: [{ token: "gold", val: "100000" }] },
   { name: "spend", args: ["string", "string"] },
-  { name: "pass", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] },
+  { name: "pass", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "3000000" }] },
   { name: "fail", args: ["string"] },
 ];
+/** All the iost `acc` holds (on either chain: they are equal) and 3 more, in iost. */
+const allAnd3 = (acc: string) => {
+  const v = one.iostBalance(acc) + 300000000n;
+  return `${v / 100000000n}.${(v % 100000000n).toString().padStart(8, "0")}`;
+};
 /** Its caller on shard 1 (A, the contract's B is 2): receivers on A, on B and on a third shard C (0 and 3). */
 const GIVEN = on(1, 6);
 const give = (...args: unknown[]) => act(giver, "give", args);
@@ -1012,12 +1017,15 @@ const CASES: Case[] = [
     () => txBy(GIVEN, [transferAct(GIVEN, giver, "2"), act(giver, "spend", [on(3), "2000000"])]),
   ],
   [
-    "iost sent at home to a co-signer of shard 2, which a contract there sends on",
-    () => txBy(GIVEN, [transferAct(GIVEN, on(2, 3), "3"), act(giver, "pass", [on(2, 3), on(0), "3"])], { signers: [on(2, 3)] }),
+    "iost sent at home to a co-signer of shard 2, which a contract there sends on with all it had",
+    () => txBy(GIVEN, [transferAct(GIVEN, on(2, 3), "3"), act(giver, "pass", [on(2, 3), on(0), allAnd3(on(2, 3))])], { signers: [on(2, 3)] }),
   ],
   [
-    "iost sent at home to a co-signer of shard 2, which a contract there sends on, then a contract of shard 0 fails",
-    () => txBy(GIVEN, [transferAct(GIVEN, on(2, 3), "3"), act(giver, "pass", [on(2, 3), on(0), "3"]), call(0, "fail", ["no"])], { signers: [on(2, 3)] }),
+    "iost sent at home to a co-signer of shard 2, which a contract there sends on with all it had, then a contract of shard 0 fails",
+    () =>
+      txBy(GIVEN, [transferAct(GIVEN, on(2, 3), "3"), act(giver, "pass", [on(2, 3), on(0), allAnd3(on(2, 3))]), call(0, "fail", ["no"])], {
+        signers: [on(2, 3)],
+      }),
   ],
   [
     "iost sent at home to shards 2 and 1, then a contract of shard 2 spends it and one of shard 1 reads it",
