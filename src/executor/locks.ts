@@ -7,8 +7,10 @@
  * defers the receipt), so nothing ever sees or builds on a home part that may
  * still be undone. The settle either unlocks (the part succeeded) or restores
  * the undo values (it failed: IOST's failing receipt, only the gas kept). The
- * home part's credits to other shards are held here too and sent by a
- * successful settle: a failed tx sends none.
+ * home part's other receipts (burns, registers, frees) are held here too and
+ * sent by a successful settle: a failed tx sends none. Its credits ride on with
+ * the forwarded part instead (forward.ts carryCredits), landing where a later
+ * part runs (`Relay.credits`: those a relaying part landed, back with a failure).
  *
  * A forwarded part that sends the rest of its actions on to a third shard is
  * locked the same way on its shard, with the settle it owes the shard before
