@@ -11,7 +11,7 @@ import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
 import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim } from "../sharding/forward.js";
-import { type CarriedToken, chargesPublisher, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
+import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { mapKey } from "../state/storage.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
@@ -242,13 +242,15 @@ export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target:
 }
 
 /**
- * Moves the credits of `h` whose halves may charge the publisher RAM (chargesPublisher) into the action
- * receipt `onward`, after those `earlier` parts carried: the chain's last part sends them and decides the tx
- * with their halves, as one shard's doPay checks them with the rest (docs/SHARDING.md "A credit's RAM").
+ * Moves the credits of `h` into the action receipt `onward`, after those `earlier` parts carried, instead of
+ * holding them until the chain settles: each part applies those to its own shard before its actions, so the
+ * rest of the tx sees them as one shard does (forwarded.ts landCarried), and the chain's last part sends the
+ * others as its own after its `doPay`, deciding the tx with the halves that may charge the publisher RAM as
+ * one shard's `doPay` checks them with the rest (docs/SHARDING.md "A credit's RAM", carried credits).
  * Returns the ids of those `h` sent: a failure coming back drops them here, where the undo puts them back.
  */
-export function carryCharging(h: Host, onward: CrossReceipt, earlier: readonly CrossReceipt[] = []): string[] {
-  const mine = h.outbox.filter((x) => x !== onward && chargesPublisher(x, h.tx.publisher));
+export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly CrossReceipt[] = []): string[] {
+  const mine = h.outbox.filter((x) => x !== onward && x.kind === "credit" && x.payer?.publisher === h.tx.publisher);
   const credits = [...earlier, ...mine];
   if (credits.length === 0) return [];
   h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !mine.includes(x)));

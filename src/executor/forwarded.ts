@@ -24,12 +24,13 @@
  * half may charge the publisher RAM takes what is left of its RAM escrow
  * along and decides the tx the same way (reserveHalf).
  */
-import { NodeFault } from "../contracts/errors.js";
+import { Cost } from "../contracts/cost.js";
+import { ERR, NodeFault } from "../contracts/errors.js";
 import { Host, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import {
-  carryCharging,
+  carryCredits,
   claimTarget,
   debtOf,
   escrowRam,
@@ -42,12 +43,12 @@ import {
   sendActions,
   takeTokens,
 } from "./forward.js";
-import { TOKEN } from "../contracts/token.js";
+import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { asGuest } from "./guard.js";
 import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { decodeValue, mapKey } from "../state/storage.js";
+import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
 import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
@@ -57,6 +58,20 @@ import { doPay, ramUsageOf } from "./index.js";
 export function recordValue(raw: string | undefined): bigint {
   const v = decodeValue(raw)?.value;
   return v && v.t === "s" && /^-?\d+$/.test(v.v) ? BigInt(v.v) : 0n;
+}
+
+function isAccount(db: ContractDB, name: string): boolean {
+  return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
+}
+
+/** Why credit `r` cannot land here, or "". */
+export function refusal(db: ContractDB, r: CrossReceipt): string {
+  // A symbol is created once on the chain (on its shard, which announced it before any credit of
+  // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
+  if (!db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
+  // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
+  const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
+  return !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
 }
 
 /** `f` without the RAM it owes, the amounts spent, the tokens it claims and the credits it carries: the part sending it on says what they are now. */
@@ -90,6 +105,25 @@ function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefin
   return c;
 }
 
+/**
+ * Runs the receiver halves of the credits earlier parts sent to this shard (`landing`) before the part's actions,
+ * with its host: one shard ran them in the actions that sent them, so the actions here read them, their RAM is
+ * paid by the part's doPay with the rest, and a failure undoes them with the part (docs/SHARDING.md "A
+ * credit's RAM", carried credits). Returns their gas, counted first as one shard counted it before the later actions.
+ */
+function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
+  let gas = 0;
+  for (const x of landing) {
+    h.initStack();
+    h.setStackInfo(TOKEN, x.payer!.op ?? "transfer");
+    const c = new Cost();
+    receiveCredit(h, c, x.token, x.account, BigInt(x.amount), x.payer!.op ?? "transfer", x.freezeUntil === undefined ? undefined : BigInt(x.freezeUntil));
+    h.flushCacheCost();
+    gas += c.toGas();
+  }
+  return gas;
+}
+
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
 class PayFailed extends Error {}
 
@@ -115,8 +149,10 @@ export function runForwarded(
   /** With `onward`: the co-signers of this shard whose RAM the settle coming back hands back here. */
   escrowed?: string[];
   reserve?: CrossReceipt;
-  /** With `onward`: the ids of this part's credits it carried on (forward.ts carryCharging). */
+  /** With `onward`: the ids of this part's credits it carried on (forward.ts carryCredits). */
   carriedOn?: string[];
+  /** With `onward`: the credits earlier parts carried here that landed here (landCarried). */
+  landed?: CrossReceipt[];
   /** A failure: the credits earlier parts carried here, back to them (CrossReceipt `returned`). */
   returned?: CrossReceipt[];
 } {
@@ -133,8 +169,16 @@ export function runForwarded(
   const signerRam = Object.entries(r.signerRam ?? {});
   const held = Object.entries(r.ramRecords ?? {});
   const carried = new Set(Object.keys(r.tokens ?? {}));
-  // Credits earlier parts carried here: the last part sends them as its own, so their halves settle as its credits'.
-  const adopted = (f.credits ?? []).map((x): CrossReceipt => {
+  // Credits earlier parts carried here: those to this shard land before the actions (landCarried); the last part
+  // sends the others as its own, so their halves settle as its credits'.
+  // One whose half may charge the publisher RAM lands where the part holds that RAM (its escrow, or at home);
+  // one that cannot land (refusal) goes on and is refunded as before.
+  const db = new ContractDB(state);
+  const landing = (f.credits ?? []).filter(
+    (x) => x.toShard === shard && (home || r.ram !== undefined || !chargesPublisher(x, f.publisher)) && refusal(db, x) === "",
+  );
+  const passing = (f.credits ?? []).filter((x) => !landing.includes(x));
+  const adopted = passing.map((x): CrossReceipt => {
     const { atHome: _, third: __, ...payer } = x.payer!;
     const where = x.toShard === shardOf(f.publisher, block.shard!.count) ? { atHome: true as const } : { third: true as const };
     return { ...x, fromShard: shard, payer: { ...payer, ...where } };
@@ -215,7 +259,8 @@ export function runForwarded(
         for (const [key, raw] of held) state.put(key, raw);
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);
-        const run = runActions(h, f.actions, f.vmGas, {
+        used = Math.min(f.vmGas, landCarried(h, landing));
+        const run = runActions(h, f.actions, f.vmGas - used, {
           route: (action) => forwardTarget(h, action),
           pay: (c) => {
             used = Math.min(f.vmGas, used + c.toGas());
@@ -271,7 +316,7 @@ export function runForwarded(
             sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : (pays?.payer ?? TOKEN));
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
-            carriedOn = carryCharging(h, onward, f.credits);
+            carriedOn = carryCredits(h, onward, passing);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
@@ -327,7 +372,7 @@ export function runForwarded(
               ...claimed,
             },
           };
-          carriedOn = carryCharging(h, onward, f.credits);
+          carriedOn = carryCredits(h, onward, passing);
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
@@ -352,6 +397,7 @@ export function runForwarded(
       ...(onward ? { onward } : {}),
       ...(reserve ? { reserve } : {}),
       ...(onward && carriedOn.length > 0 ? { carriedOn } : {}),
+      ...(onward && landing.length > 0 ? { landed: landing } : {}),
     };
   } catch (e) {
     state.rollback();

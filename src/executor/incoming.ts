@@ -4,7 +4,6 @@
  * token, gas and forwarded-action code, so it lives on this side.
  */
 import { addBalance, addFrozen, balanceOf, putBalance, putFrozen } from "../contracts/balance.js";
-import { ERR } from "../contracts/errors.js";
 import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
 import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
@@ -31,14 +30,10 @@ import {
 } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
-import { recordValue, runForwarded } from "./forwarded.js";
+import { recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
-
-function isAccount(db: ContractDB, name: string): boolean {
-  return name.startsWith("Contract") || name.endsWith(".iost") || db.mhas("auth.iost", "auth", name);
-}
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -108,16 +103,6 @@ function receiveCredit(
   }
   const half = { gasReserved: 0, gasUsed: c.toGas(), gasRatio: payer.gasRatio, returns: [], receipts: [], ramUsage, credit: { publisher: payer.publisher } };
   return { half, frees };
-}
-
-/** Why credit `r` cannot land here, or "". */
-function refusal(db: ContractDB, r: CrossReceipt): string {
-  // A symbol is created once on the chain (on its shard, which announced it before any credit of
-  // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
-  if (!db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
-  // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
-  const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
-  return !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
 }
 
 /** The receiver halves of `r` and the credits bundled with it (`also`), in order: one half, their gas and RAM added up. */
@@ -338,6 +323,7 @@ export function applyIncoming(
             result: ran.result,
             ramRecords: ran.ramRecords,
             ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
+            ...(ran.landed ? { credits: ran.landed } : {}),
           };
           lockTx(state, r.txHash, r.account, ran.outgoing, relay);
           out.push(ran.onward);

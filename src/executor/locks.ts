@@ -7,8 +7,10 @@
  * defers the receipt), so nothing ever sees or builds on a home part that may
  * still be undone. The settle either unlocks (the part succeeded) or restores
  * the undo values (it failed: IOST's failing receipt, only the gas kept). The
- * home part's credits to other shards are held here too and sent by a
- * successful settle: a failed tx sends none.
+ * home part's other receipts (burns, registers, frees) are held here too and
+ * sent by a successful settle: a failed tx sends none. Its credits ride on with
+ * the forwarded part instead (forward.ts carryCredits), landing where a later
+ * part runs (`Relay.credits`: those a relaying part landed, back with a failure).
  *
  * A forwarded part that sends the rest of its actions on to a third shard is
  * locked the same way on its shard, with the settle it owes the shard before
@@ -69,7 +71,10 @@ export interface Relay {
   half?: string;
   /** The ids of its own credits it carried on to the next part: a failure coming back drops them (undone here). */
   sent?: string[];
-  /** A last part awaiting a half: the credits earlier parts carried to it, back to them if the half fails. */
+  /**
+   * Credits earlier parts carried to it that a failure sends back to them: those it landed (a part that went on),
+   * or all of them (a last part awaiting a half). Undone here, their amounts are in flight again.
+   */
   credits?: CrossReceipt[];
 }
 
@@ -177,7 +182,9 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   const frozen = ok ? s.frozen : x.frozen;
   const tokens = ok ? s.tokens : x.tokens;
   // Credits carried to later parts go back with a failure as far as the shard that sent each, whose undo puts it back.
-  const returned = ok ? [] : (s.returned ?? []).filter((c) => !(x.sent ?? []).includes(c.id));
+  // So do those this part landed, which its undo took out again (forwarded.ts landCarried).
+  const back = [...(s.returned ?? []), ...(x.credits ?? []).filter((c) => !(s.returned ?? []).some((r) => r.id === c.id))];
+  const returned = ok ? [] : back.filter((c) => !(x.sent ?? []).includes(c.id));
   return {
     ...x.settle,
     amount: ok ? s.amount : x.escrow,

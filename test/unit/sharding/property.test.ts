@@ -88,6 +88,7 @@ type Step =
   | { k: "vote" | "unvote"; by: string; amount: string }
   | { k: "destroy"; by: string; amount: string }
   | { k: "read"; abi: "balanceOf" | "supply"; sym: string; by: string; of: string }
+  | { k: "sendRead"; by: string; to: string; c: number | null }
   | { k: "update"; c: number; by: string; open: boolean }
   | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
   | { k: "cochain"; by: string; who: string; also: string | null; calls: [c: number, v: string][] }
@@ -153,6 +154,9 @@ const step = fc.oneof(
     by: user,
     of: anyone,
   }),
+  // iost sent at home to anyone, then read where it landed (the next part, which sees the credit: docs/SHARDING.md
+  // "A credit's RAM"), then maybe a contract of any shard failing, which undoes it there.
+  fc.record({ k: fc.constant("sendRead" as const), by: user, to: anyone, c: fc.option(shard) }),
   // Records used in one part and freed in another of a tx over up to three contracts' shards.
   fc.record({
     k: fc.constant("chain" as const),
@@ -252,6 +256,10 @@ function toTx(s: Step, ctx: Ctx): Tx {
     }
     case "read":
       return txBy(s.by, [tok(s.abi, s.abi === "supply" ? [s.sym] : [s.sym, s.of])]);
+    case "sendRead": {
+      const steps = [tok("transfer", ["iost", s.by, s.to, "1", ""]), tok("balanceOf", ["iost", s.to])];
+      return txBy(s.by, s.c === null ? steps : [...steps, call(s.c, "fail", ["no"])]);
+    }
     case "chain":
       return txBy(
         s.by,

@@ -350,5 +350,4 @@ export const REASON = {
   REMOTE_READ:
     "inside a contract, token.iost's balanceOf and supply and storage.global* of a system contract answer from this shard's state for records another shard keeps",
   REMOTE_CALL: "inside a contract, blockchain.call and storage.global* of a contract of another shard fail: a VM run cannot wait for another shard",
-  HELD_CREDIT: "a home part's credits are held until its forwarded part settles: that part reads the receiver's balance without them",
 } as const;
