@@ -108,7 +108,9 @@ function receiveCredit(
 function refusal(db: ContractDB, r: CrossReceipt): string {
   // A symbol is created once on the chain (on its shard, which announced it before any credit of
   // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
-  if (!db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
+  // A probe lands nothing and is undone: its half counts the gas one shard charged, even of a token whose claim its
+  // failed tx undid (a contract's create off its symbol's shard, then an issue of it).
+  if (!r.probe && !db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
   // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
   const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
   return !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
@@ -406,7 +408,10 @@ export function applyIncoming(
           const half = result ?? emptyHalf(r.payer);
           out.push({ ...refund, toShard: shardOf(r.payer.publisher, block.shard!.count), amount: "0", result: half });
           if (message !== "") out.push(refund);
-        } else out.push({ ...refund, ...back });
+        } else if (!r.payer?.atHome || message !== "") out.push({ ...refund, ...back });
+        // One that landed at the home was charged here, joining its receipt (`extra`): a settle would answer
+        // nothing its tx awaits, and its sender may be this very shard (a last part back at home sending the
+        // credits carried to it), where it would count as one more settle of the tx.
       } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
         // half's two hops): it waits for that settle, which makes the tx await it (`halves`).
