@@ -68,7 +68,9 @@ function isAccount(db: ContractDB, name: string): boolean {
 export function refusal(db: ContractDB, r: CrossReceipt): string {
   // A symbol is created once on the chain (on its shard, which announced it before any credit of
   // it could leave), so a known symbol is the sender's token; an unknown one is refunded, never merged.
-  if (!db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
+  // A probe lands nothing and is undone: its half counts the gas one shard charged, even of a token whose claim its
+  // failed tx undid (a contract's create off its symbol's shard, then an issue of it).
+  if (!r.probe && !db.mhas("token.iost", "TI" + r.token, "issuer")) return ERR.tokenNotExists;
   // IOST checks the account of a transfer, not of a transferFreeze or an issue: those write the record whatever the name.
   const checked = r.freezeUntil === undefined && r.payer?.op !== "issue";
   return !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;

@@ -398,7 +398,12 @@ export function applyIncoming(
           const half = result ?? emptyHalf(r.payer);
           out.push({ ...refund, toShard: shardOf(r.payer.publisher, block.shard!.count), amount: "0", result: half });
           if (message !== "") out.push(refund);
-        } else out.push({ ...refund, ...back });
+        } else if (!r.payer?.atHome || message !== "") {
+          // But for one that landed at the home: charged here, it joined its receipt (`extra`), and a settle would
+          // answer nothing its tx awaits; its sender may be this very shard (a last part back at home sends the
+          // credits carried to it), where it would count as one more settle of the tx.
+          out.push({ ...refund, ...back });
+        }
       } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
         // half's two hops): it waits for that settle, which makes the tx await it (`halves`).

@@ -635,6 +635,21 @@ const CASES: Case[] = [
     () => txBy(on(0, 2), [call(2, "put", ["g", "v"]), act(minter, "make", ["garnet", 100, 0]), act(minter, "give", ["garnet", "2"])]),
   ],
   ["garnet moved to the shard its claim returned to", () => transferOf("garnet", on(0, 2), on(2), "1")],
+  // coral's, beryl's and shale's shard is 0, the caller's: the claim, and the issue the part carries, end at its home,
+  // where the credit's settle would come back to the shard that sent it, the home itself.
+  [
+    "a contract of shard 1 creates coral and issues it to a caller of coral's shard: the claim and the issue end at its home",
+    () => txBy(on(0, 2), [act(minter, "make", ["coral", 100, 0]), act(minter, "give", ["coral", "3"])]),
+  ],
+  [
+    "a contract of shard 1 creates beryl and issues it to a caller of beryl's shard, then a call back home",
+    () => txBy(on(0, 2), [act(minter, "make", ["beryl", 100, 0]), act(minter, "give", ["beryl", "3"]), call(0, "put", ["b", "v"])]),
+  ],
+  [
+    "a contract of shard 1 creates shale and issues it to a caller of shale's shard, then a call back home fails: nothing created",
+    () => txBy(on(0, 2), [act(minter, "make", ["shale", 100, 0]), act(minter, "give", ["shale", "3"]), call(0, "fail", ["no"])]),
+  ],
+  ["coral moved from the caller's home to a third shard", () => transferOf("coral", on(0, 2), on(2), "1")],
   // token721.iost: card's shard is 3; every record of it lives there, the issuer and holders elsewhere too.
   ["token721: a token of shard 3 created from shard 0", () => txBy(on(0), [nft("create", ["card", on(0), 4])])],
   [

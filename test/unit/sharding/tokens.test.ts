@@ -427,4 +427,26 @@ describe("receipts of a token's supply and definition", () => {
     expect(tokenBalance(chain, "fake", on(1))).toBe(0n);
     expect(chain.inFlight()).toMatchObject([{ kind: "settle", token: "fake", amount: "1", message: "token not exists" }]);
   });
+
+  it("a probe of a symbol its target does not know counts its half's gas and lands nothing; one charged at its publisher's home answers no settle", () => {
+    const chain = new SimChain(config(), N);
+    chain.step({ time: BLOCK_TIME });
+    const payer = { publisher: on(1), gasRatio: "100", op: "issue" as const };
+    const probe = { ...base, kind: "credit" as const, amount: "0", probe: true as const, token: "fake", account: on(1) };
+    const keys = () => chain.shards.flatMap((s) => [...s.store.keys()].filter((k) => k.includes("fake")));
+    // Sent by a tx at home to another shard: its settle brings the half's gas back, no refund.
+    chain.shards[1].outgoing.get(chain.height)!.push({ ...probe, fromShard: 1, toShard: 2, account: on(2), payer });
+    chain.step({ time: BLOCK_TIME });
+    const [settle] = chain.inFlight();
+    expect(settle).toMatchObject({ kind: "settle", amount: "0", message: "", result: { credit: { publisher: on(1) }, ramUsage: {} } });
+    expect(settle.result!.gasUsed).toBeGreaterThan(0);
+    expect(keys()).toEqual([]);
+    // Sent by a part to its publisher's home (here from the home itself, as a last part back home sends it): charged
+    // there, no settle to answer, nothing of the token written.
+    chain.step({ time: BLOCK_TIME });
+    chain.shards[1].outgoing.get(chain.height)!.push({ ...probe, id: "x:1", fromShard: 1, toShard: 1, payer: { ...payer, atHome: true } });
+    chain.step({ time: BLOCK_TIME });
+    expect(chain.inFlight()).toEqual([]);
+    expect(keys()).toEqual([]);
+  });
 });
