@@ -11,7 +11,7 @@ import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grpcClient, txRequest } from "./helpers/grpc";
 import { startNode, type RunningNode } from "../../scripts/node";
-import { connect, get, KeyPair, newAccountTx, post, signTx, uniqueName, waitUntil, type Client } from "./helpers/sdk";
+import { CHAIN_ID, connect, get, KeyPair, newAccountTx, post, signTx, uniqueName, waitUntil, type Client } from "./helpers/sdk";
 import { blockHash, receiptMerkleRoot, txMerkleRoot } from "../../src/block/index";
 import { base58Encode } from "../../src/codec/base58";
 import { ed25519VerifySync } from "../../src/crypto/ed25519";
@@ -56,6 +56,30 @@ async function send(tx: any): Promise<any> {
   signTx(client, tx, client.admin);
   const sent = await ok("SendTransaction", txRequest(tx));
   expect(sent.hash).toBe(sdkTxHash(tx)); // the same bytes, hash and checks as /sendTx
+  return waitUntil(`receipt of ${sent.hash}`, async () => {
+    const r = await call("GetTxReceiptByTxHash", { hash: sent.hash });
+    return r.tx_hash ? r : undefined;
+  });
+}
+
+/** Publisher signatures of `publisher` by `keys`, signer signatures by `signers` (iost.js's, retried until each is 64 bytes as in signTx). */
+function sign(tx: any, publisher: string, keys: any[], signers: any[] = []): void {
+  tx.setChainID(CHAIN_ID);
+  tx.setGas(1, 1_000_000); // within a new account's pledged gas (the SDK's default limit is 2,000,000)
+  for (let attempt = 0; attempt < 50; attempt++) {
+    [tx.signatures, tx.publisher_sigs] = [[], []];
+    for (const k of signers) tx.addSign(k);
+    for (const k of keys) tx.addPublishSign(publisher, k);
+    if ([...tx.signatures, ...tx.publisher_sigs].every((s: any) => s.sig.length === 64)) return;
+    tx.setTime(90, 0, client.iost.serverTimeDiff + attempt + 1);
+  }
+  throw new Error("could not make 64-byte signatures");
+}
+
+/** Sends a tx of `publisher` signed by `keys` through SendTransaction and follows its receipt. */
+async function sendAs(tx: any, publisher: string, keys: any[], signers: any[] = []): Promise<any> {
+  sign(tx, publisher, keys, signers);
+  const sent = await ok("SendTransaction", txRequest(tx));
   return waitUntil(`receipt of ${sent.hash}`, async () => {
     const r = await call("GetTxReceiptByTxHash", { hash: sent.hash });
     return r.tx_hash ? r : undefined;
@@ -135,6 +159,27 @@ describe("iwallet's writes", () => {
     expect(called.returns).toEqual(['["5"]']);
     const stored = await ok("GetContractStorage", { id: contract, key: "n", field: "", by_longest_chain: true });
     expect(stored.data).toBe("5");
+  });
+
+  it("a multi-signature publisher (iwallet's multi_sig.sh): two of three keys meet its active permission, one is refused with IOST's text", async () => {
+    const [k1, k2, k3] = [0, 1, 2].map(() => KeyPair.newKeyPair());
+    // Three keys of weight 50 under a threshold of 100, the account's own key revoked: a change of `active` needs `owner`.
+    const split = client.iost.callABI("auth.iost", "assignPermission", [name, "active", k1.id, 50]);
+    for (const k of [k2, k3]) split.addAction("auth.iost", "assignPermission", JSON.stringify([name, "active", k.id, 50]));
+    split.addAction("auth.iost", "revokePermission", JSON.stringify([name, "active", key.id]));
+    split.addSigner(name, "owner");
+    expect((await sendAs(split, name, [key], [key])).status_code).toBe("SUCCESS");
+    const pay = () => {
+      const tx = client.iost.callABI("token.iost", "transfer", ["iost", name, "admin", "1", ""]);
+      tx.addApprove("iost", "1");
+      return tx;
+    };
+    const paid = await sendAs(pay(), name, [k1, k3]);
+    expect(paid.status_code, paid.message).toBe("SUCCESS");
+    const one = pay();
+    sign(one, name, [k2]);
+    const refused = await call("SendTransaction", txRequest(one));
+    expect(refused.details).toContain(`unauthorized publisher: ${name}`);
   });
 
   it("vote for a producer", async () => {
