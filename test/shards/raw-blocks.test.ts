@@ -21,6 +21,15 @@ const GENESIS = ["admin", "foundation", "producer000", "deadaddr"];
 const remote = GENESIS.find((a) => shardOf(a, N) !== shardOf("admin", N))!;
 const home = shardOf("admin", N);
 
+/** A transfer and a pledge for `remote`: a credit and a forwarded action, whose settles add to the receipt. */
+const crossTx = () =>
+  makeTx({
+    actions: [
+      { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", remote, "3", ""]) },
+      { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", remote, "10"]) },
+    ],
+  });
+
 function chain(label: string) {
   const c = newChain(label);
   const shardAt = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
@@ -64,7 +73,7 @@ describe("four shards: raw blocks of cross-shard txs", () => {
   test("after the settle, the raw block's receipts rebuild the header's receipt root; getTxReceipt shows the combined receipt", async () => {
     const c = chain("raw-settle");
     await c.coord.chainInfo();
-    const t = makeTx({ to: remote, amount: "3" });
+    const t = crossTx();
     expect(await c.shardAt(home).submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
     await tick(c, 3); // debit at 1, credit at 2, settlement at 3
     const combined = (await c.shardAt(home).getTxReceipt(t.hash)) as unknown as TxReceiptJson;
@@ -87,7 +96,7 @@ describe("four shards: raw blocks of cross-shard txs", () => {
   test("a revert below the settle height restores both receipts; the settle applied again keeps the executed one", async () => {
     const a = chain("raw-revert-a");
     await a.coord.chainInfo();
-    const t = makeTx({ to: remote, amount: "3" });
+    const t = crossTx();
     await a.shardAt(home).submitTx(t.bytes, t.hash);
     await tick(a, 3);
     const b = chain("raw-revert-b");
