@@ -4,8 +4,9 @@
  * coordinator's; the body is the shards': their chunks' tx and receipt hashes
  * (ONLYHASH), or the full txs with their signatures and receipts (NORMAL), in
  * shard order as the header's merkle roots take them: a cross-shard tx's receipt
- * as executed, not the combined one a settle made (docs/SHARDING.md "Receipt JSON"). One call per shard for
- * ONLYHASH, two for NORMAL; a header range reads no shard.
+ * as executed, not the combined one a settle made later (docs/SHARDING.md
+ * "Receipt JSON"). One call per shard for ONLYHASH, two for NORMAL; a header
+ * range reads no shard.
  */
 import { rawBlockJson, receiptFromJson, type RawBody } from "../../src/block/raw";
 import type { StoredBlock } from "../../src/block/index";
