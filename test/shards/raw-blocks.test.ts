@@ -4,6 +4,7 @@
  * "Receipt JSON"), is served as executed, so a raw block's receipts rebuild the
  * header's receipt root at any time; the RPC views keep the combined one.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
@@ -107,14 +108,24 @@ describe("four shards: raw blocks of cross-shard txs", () => {
         expect(await b.shardAt(i).applyChunk(ctx, txs, chunk!), `shard ${i} height ${n}`).toEqual(chunk);
       }
     };
-    for (const n of [1, 2, 3]) await apply(n);
+    // The index row as it is stored: a revert must bring back this one, not only what the views show.
+    const row = () =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${b.id}:shard-${home}`), (_i, state) =>
+        state.storage.sql.exec("SELECT receipt, hashed, pending FROM tx_index WHERE hash = ?", t.hash).one(),
+      );
+    for (const n of [1, 2]) await apply(n);
+    const unsettled = await row();
+    expect(unsettled.hashed).toBeNull();
+    await apply(3);
+    expect((await row()).hashed).toBe(unsettled.receipt);
     const executed = await chunkReceipt(a.shardAt(home), 1, t.hash, true);
     const combined = await chunkReceipt(a.shardAt(home), 1, t.hash, false);
     expect(await chunkReceipt(b.shardAt(home), 1, t.hash, true)).toEqual(executed);
     expect(await chunkReceipt(b.shardAt(home), 1, t.hash, false)).toEqual(combined);
 
     for (let i = 0; i < N; i++) expect(await b.shardAt(i).revertTo(2)).toEqual({ head: 2 });
-    // Before the settle: one receipt, as executed, for both views.
+    // Before the settle: the row as it was (no second copy of the receipt), one receipt for both views.
+    expect(await row()).toEqual(unsettled);
     expect(await chunkReceipt(b.shardAt(home), 1, t.hash, false)).toEqual(executed);
     expect(await chunkReceipt(b.shardAt(home), 1, t.hash, true)).toEqual(executed);
 
