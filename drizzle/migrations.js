@@ -8,6 +8,7 @@ import m0005 from "./0005_archive.sql";
 import m0006 from "./0006_block_log.sql";
 import m0007 from "./0007_coordinator_rows.sql";
 import m0008 from "./0008_state_nodes.sql";
+import m0009 from "./0009_tx_hashed.sql";
 
 export default {
   journal,
@@ -21,5 +22,6 @@ export default {
     m0006,
     m0007,
     m0008,
+    m0009,
   },
 };

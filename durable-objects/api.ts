@@ -139,8 +139,12 @@ export interface ShardApi {
   getTx(hash: string): Promise<Answer<Json>>;
   /** Receipt JSON once irreversible, else an error as IOST gives. */
   getTxReceipt(hash: string): Promise<Answer<Json>>;
-  /** Transactions (with tx_receipt) of this shard's chunk at a height, in block order. */
-  getChunkTxs(height: number): Promise<Json[]>;
+  /**
+   * Transactions (with tx_receipt) of this shard's chunk at a height, in block order. A
+   * cross-shard tx's tx_receipt is its combined receipt (docs/SHARDING.md "Receipt JSON"); with
+   * `hashed`, the receipt as executed, which the chunk's receiptHashes took (raw blocks).
+   */
+  getChunkTxs(height: number, hashed?: boolean): Promise<Json[]>;
   /**
    * A state read of src/query/reads.ts by name, on the head state (with one
    * producer LIB = head, so IOST's `by_longest_chain` reads the same state and

@@ -12,7 +12,7 @@
  * Format (version 1), JSON: `{format: "iost-edge/segment", version: 1, owner, seg, k, from, to, …}`
  * with `blocks` (coordinator: `{number, hash, json, witnesses}` rows as stored) or `chunks` (shard:
  * the Chunk JSON texts) and `txs` (shard: executed txs `{hash, height, idx, bytes: hex, receipt,
- * gasRatio}` in height, idx order).
+ * hashed?, gasRatio}` in height, idx order).
  */
 export const SEGMENT_FORMAT = "iost-edge/segment";
 export const SEGMENT_VERSION = 1;
@@ -32,6 +32,8 @@ export interface TxRow {
   bytes: string;
   /** receiptToJson JSON text. */
   receipt: string;
+  /** The receipt as executed when a cross-shard settle changed `receipt` (tx_index.hashed); absent when equal. */
+  hashed?: string;
   gasRatio: number;
 }
 

@@ -72,6 +72,12 @@ export const txIndex = sqliteTable(
     bytes: blob("bytes", { mode: "buffer" }).notNull(),
     /** receiptToJson(receipt) as JSON text, executed txs only. */
     receipt: text("receipt"),
+    /**
+     * The receipt as executed, kept only once a settle replaced `receipt` with the combined one
+     * (cross-shard txs): the chunk's receiptHashes, and so the header's receipt root, hash this
+     * one, and raw blocks serve it (docs/SHARDING.md "Receipt JSON").
+     */
+    hashed: text("hashed"),
     message: text("message").notNull().default(""),
     gasRatio: integer("gas_ratio").notNull(),
     /** Cross-shard credits of an executed tx not settled yet; its receipt is shown once this is 0. */

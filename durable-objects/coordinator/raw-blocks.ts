@@ -3,8 +3,10 @@
  * form (src/block/raw.ts). The header and the producer's signature are the
  * coordinator's; the body is the shards': their chunks' tx and receipt hashes
  * (ONLYHASH), or the full txs with their signatures and receipts (NORMAL), in
- * shard order as the header's merkle roots take them. One call per shard for
- * ONLYHASH, two for NORMAL; a header range reads no shard.
+ * shard order as the header's merkle roots take them: a cross-shard tx's receipt
+ * as executed, not the combined one a settle made later (docs/SHARDING.md
+ * "Receipt JSON"). One call per shard for ONLYHASH, two for NORMAL; a header
+ * range reads no shard.
  */
 import { rawBlockJson, receiptFromJson, type RawBody } from "../../src/block/raw";
 import type { StoredBlock } from "../../src/block/index";
@@ -25,7 +27,7 @@ async function body(h: ChainViewHost, height: number, complete: boolean): Promis
     const chunks = await Promise.all(h.shards().map((s) => s.chunkAt(height)));
     return { txHashes: chunks.flatMap((c) => c?.txHashes ?? []), receiptHashes: chunks.flatMap((c) => c?.receiptHashes ?? []) };
   }
-  const parts = await Promise.all(h.shards().map((s) => Promise.all([s.chunkTxs(height), s.getChunkTxs(height)])));
+  const parts = await Promise.all(h.shards().map((s) => Promise.all([s.chunkTxs(height), s.getChunkTxs(height, true)])));
   const txs = parts.flatMap(([bytes]) => bytes.map((b) => decodeTx(b)));
   const byHash = new Map<string, TxReceiptJson>();
   for (const [, views] of parts)

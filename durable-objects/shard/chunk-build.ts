@@ -158,7 +158,8 @@ function expirePool(sql: SqlStorage, decoded: DecodedPool, blockTime: bigint): v
 /**
  * A settle receipt came back for one of this shard's txs: one receipt fewer
  * outstanding; its result joins the tx's shown receipt (docs/SHARDING.md
- * "Receipt JSON").
+ * "Receipt JSON"). The first settle keeps the receipt as executed in `hashed`:
+ * the chunk's receiptHashes took that one, and raw blocks must rebuild them.
  */
 function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
@@ -166,7 +167,12 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   if (rows.length === 0) return;
   recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row
   const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
-  sql.exec("UPDATE tx_index SET pending = pending + ?, receipt = ? WHERE hash = ?", core.pendingChange(s), JSON.stringify(combined), s.txHash);
+  sql.exec(
+    "UPDATE tx_index SET pending = pending + ?, hashed = COALESCE(hashed, receipt), receipt = ? WHERE hash = ?",
+    core.pendingChange(s),
+    JSON.stringify(combined),
+    s.txHash,
+  );
   b.events.push(...core.eventsAtSettle(combined, s));
 }
 

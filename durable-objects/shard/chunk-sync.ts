@@ -160,10 +160,15 @@ export type Undo = Map<string, string | null>;
  * height wins, as for state keys), so a revert puts them back.
  */
 export function recordSettleUndo(sql: SqlStorage, undo: Undo, hash: string): void {
-  const rows = sql.exec<{ receipt: string | null; pending: number }>("SELECT receipt, pending FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = sql.exec<SettleRow>("SELECT receipt, hashed, pending FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0 || undo.has(SETTLE_PREFIX + hash)) return;
-  undo.set(SETTLE_PREFIX + hash, JSON.stringify({ receipt: rows[0].receipt, pending: rows[0].pending }));
+  const { receipt, hashed, pending } = rows[0];
+  // `hashed` only while set: the undo data of a tx's first settle stays as it was before the column.
+  undo.set(SETTLE_PREFIX + hash, JSON.stringify(hashed === null ? { receipt, pending } : { receipt, hashed, pending }));
 }
+
+/** A tx_index row's fields a settlement changes; `hashed` absent in undo data = NULL (the receipt is as executed). */
+type SettleRow = { receipt: string | null; hashed: string | null; pending: number };
 
 /**
  * The state as it was at height `target` (≥ the oldest height with undo data), as changes to the
@@ -219,8 +224,14 @@ export function revertChunks(
     const undo = log === null ? [] : (JSON.parse(log) as [string, string | null][]);
     for (const [key, prev] of undo) {
       if (key.startsWith(SETTLE_PREFIX)) {
-        const was = JSON.parse(prev!) as { receipt: string | null; pending: number };
-        sql.exec("UPDATE tx_index SET receipt = ?, pending = ? WHERE hash = ?", was.receipt, was.pending, key.slice(SETTLE_PREFIX.length));
+        const was = JSON.parse(prev!) as SettleRow;
+        sql.exec(
+          "UPDATE tx_index SET receipt = ?, hashed = ?, pending = ? WHERE hash = ?",
+          was.receipt,
+          was.hashed ?? null,
+          was.pending,
+          key.slice(SETTLE_PREFIX.length),
+        );
       } else {
         // Newest height first: the oldest one's value, set last, is the key's value at `target`.
         undone.set(key, prev);

@@ -100,16 +100,17 @@ export async function getTxReceipt(h: ViewHost, hash: string): Promise<Answer<Js
   return JSON.parse(b.receipt) as Json;
 }
 
-export async function getChunkTxs(h: ViewHost, height: number): Promise<Json[]> {
+/** `hashed`: each receipt as the chunk hashed it (ShardApi.getChunkTxs), for raw blocks. */
+export async function getChunkTxs(h: ViewHost, height: number, hashed = false): Promise<Json[]> {
   const s = await h.segment(height);
-  if (s !== null) return segmentTxs(s, height).map((t) => txJson(unhex(t.bytes), t.hash, t.receipt));
+  if (s !== null) return segmentTxs(s, height).map((t) => txJson(unhex(t.bytes), t.hash, hashed ? (t.hashed ?? t.receipt) : t.receipt));
   const rows = h.db
-    .select({ hash: schema.txIndex.hash, bytes: schema.txIndex.bytes, receipt: schema.txIndex.receipt })
+    .select({ hash: schema.txIndex.hash, bytes: schema.txIndex.bytes, receipt: schema.txIndex.receipt, hashed: schema.txIndex.hashed })
     .from(schema.txIndex)
     .where(and(eq(schema.txIndex.height, height), eq(schema.txIndex.status, "executed")))
     .orderBy(asc(schema.txIndex.idx))
     .all();
-  return rows.map((r) => txJson(r.bytes, r.hash, r.receipt));
+  return rows.map((r) => txJson(r.bytes, r.hash, hashed ? (r.hashed ?? r.receipt) : r.receipt));
 }
 
 /** Whether a tx view has an action on `contract` ("" any) named `actionName` ("" any): go-iost GetBlockTxsByContract's filter. */

@@ -645,7 +645,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (chunks.length !== to - from + 1) throw new Error(`shard-${this.shardIndex}: chunks ${from}…${to} are not all stored, cannot archive them`);
     const txs = this.sql
       .exec<Row>(
-        "SELECT hash, height, idx, bytes, receipt, gas_ratio FROM tx_index WHERE height BETWEEN ? AND ? AND status = 'executed' ORDER BY height, idx",
+        "SELECT hash, height, idx, bytes, receipt, hashed, gas_ratio FROM tx_index WHERE height BETWEEN ? AND ? AND status = 'executed' ORDER BY height, idx",
         from,
         to,
       )
@@ -656,6 +656,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         idx: r.idx as number,
         bytes: hex(bytesOf(r.bytes)),
         receipt: r.receipt as string,
+        ...(r.hashed === null ? {} : { hashed: r.hashed as string }),
         gasRatio: r.gas_ratio as number,
       }));
     return { format: "iost-edge/segment", version: 1, owner: this.name, seg: this.mark.seg, k, from, to, chunks, txs };
@@ -677,8 +678,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return views.getTxReceipt(this.host(), hash);
   }
 
-  async getChunkTxs(height: number): Promise<Json[]> {
-    return views.getChunkTxs(this.host(), height);
+  async getChunkTxs(height: number, hashed?: boolean): Promise<Json[]> {
+    return views.getChunkTxs(this.host(), height, hashed);
   }
 
   /** /getBlockTxsByContract's share of this shard: one call for the whole range (go-iost's 100 blocks), built on getChunkTxs. */

@@ -1,0 +1,136 @@
+/**
+ * Raw blocks with four shards (durable-objects/coordinator/raw-blocks.ts): a
+ * cross-shard tx's receipt, which its settle later combines (docs/SHARDING.md
+ * "Receipt JSON"), is served as executed, so a raw block's receipts rebuild the
+ * header's receipt root at any time; the RPC views keep the combined one.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { ChunkContext, ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
+import { receiptMerkleRoot } from "../../src/block/index";
+import { base58Encode } from "../../src/codec/base58";
+import { sha3 } from "../../src/crypto/sha3";
+import { shardOf } from "../../src/sharding/placement";
+import { receiptBytes, STATUS_CODES, type TxReceiptJson } from "../../src/tx/index";
+import { receiptFromJson } from "../../src/block/raw";
+import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { makeTx } from "../workers/txs";
+
+const N = 4;
+const GENESIS = ["admin", "foundation", "producer000", "deadaddr"];
+const remote = GENESIS.find((a) => shardOf(a, N) !== shardOf("admin", N))!;
+const home = shardOf("admin", N);
+
+/** A transfer and a pledge for `remote`: a credit and a forwarded action, whose settles add to the receipt. */
+const crossTx = () =>
+  makeTx({
+    actions: [
+      { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", remote, "3", ""]) },
+      { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", remote, "10"]) },
+    ],
+  });
+
+function chain(label: string) {
+  const c = newChain(label);
+  const shardAt = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+  return Object.assign(c, { shardAt });
+}
+type Chain = ReturnType<typeof chain>;
+
+const b64 = (x: string) => new Uint8Array(Buffer.from(x, "base64"));
+
+/** sha3 of each receipt of a raw block (IOST's protobuf JSON), as a go-iost client verifying it computes them. */
+function rawReceiptHashes(receipts: any[]): Uint8Array[] {
+  return receipts.map((r) =>
+    sha3(
+      receiptBytes({
+        txHash: base58Encode(b64(r.txHash)),
+        gasUsage: BigInt(r.gasUsage),
+        ramUsage: Object.fromEntries(Object.entries(r.ramUsage).map(([k, v]) => [k, BigInt(v as string)])),
+        statusCode: STATUS_CODES[r.status.code],
+        message: r.status.message,
+        returns: r.returns,
+        receipts: r.receipts,
+      }),
+    ),
+  );
+}
+
+/** The tx_receipt of `hash` in a shard's chunk view of `height`. */
+async function chunkReceipt(s: ShardInternal, height: number, hash: string, hashed: boolean): Promise<TxReceiptJson> {
+  const txs = (await s.getChunkTxs(height, hashed)) as unknown as { hash: string; tx_receipt: TxReceiptJson }[];
+  return txs.find((t) => t.hash === hash)!.tx_receipt;
+}
+
+const receiptHash = (r: TxReceiptJson) => base58Encode(sha3(receiptBytes(receiptFromJson(r))));
+
+async function ctxOf(c: Chain, n: number): Promise<ChunkContext> {
+  const [b, p] = await Promise.all([c.coord.storedBlock(n), c.coord.storedBlock(n - 1)]);
+  return { height: n, time: b!.time, parentHash: b!.parentHash, witness: b!.witness, parentWitness: p!.witness, parentTime: p!.time };
+}
+
+describe("four shards: raw blocks of cross-shard txs", () => {
+  test("after the settle, the raw block's receipts rebuild the header's receipt root; getTxReceipt shows the combined receipt", async () => {
+    const c = chain("raw-settle");
+    await c.coord.chainInfo();
+    const t = crossTx();
+    expect(await c.shardAt(home).submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await tick(c, 3); // debit at 1, credit at 2, settlement at 3
+    const combined = (await c.shardAt(home).getTxReceipt(t.hash)) as unknown as TxReceiptJson;
+    expect(combined).toMatchObject({ status_code: "SUCCESS" });
+
+    const executed = await chunkReceipt(c.shardAt(home), 1, t.hash, true);
+    // The settle changed the shown receipt: without `hashed` the raw block would serve that one.
+    expect(receiptHash(combined)).not.toBe(receiptHash(executed));
+    expect((await c.shardAt(home).chunkAt(1))!.receiptHashes).toContain(receiptHash(executed));
+    // /getBlockByNumber's txs keep the combined receipt.
+    expect(await chunkReceipt(c.shardAt(home), 1, t.hash, false)).toEqual(combined);
+
+    const raw = (await c.coord.rawBlock(1, true)) as any;
+    const hashes = rawReceiptHashes(raw.block.receipts);
+    expect(base58Encode(receiptMerkleRoot(hashes))).toBe(base58Encode(b64(raw.block.head.txReceiptMerkleHash)));
+    const onlyHash = (await c.coord.rawBlock(1, false)) as any;
+    expect(onlyHash.block.receiptHashes.map(b64)).toEqual(hashes);
+  });
+
+  test("a revert below the settle height restores both receipts; the settle applied again keeps the executed one", async () => {
+    const a = chain("raw-revert-a");
+    await a.coord.chainInfo();
+    const t = crossTx();
+    await a.shardAt(home).submitTx(t.bytes, t.hash);
+    await tick(a, 3);
+    const b = chain("raw-revert-b");
+    const apply = async (n: number) => {
+      const ctx = await ctxOf(a, n);
+      for (let i = 0; i < N; i++) {
+        const [txs, chunk] = await Promise.all([a.shardAt(i).chunkTxs(n), a.shardAt(i).chunkAt(n)]);
+        expect(await b.shardAt(i).applyChunk(ctx, txs, chunk!), `shard ${i} height ${n}`).toEqual(chunk);
+      }
+    };
+    // The index row as it is stored: a revert must bring back this one, not only what the views show.
+    const row = () =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${b.id}:shard-${home}`), (_i, state) =>
+        state.storage.sql.exec("SELECT receipt, hashed, pending FROM tx_index WHERE hash = ?", t.hash).one(),
+      );
+    for (const n of [1, 2]) await apply(n);
+    const unsettled = await row();
+    expect(unsettled.hashed).toBeNull();
+    await apply(3);
+    expect((await row()).hashed).toBe(unsettled.receipt);
+    const executed = await chunkReceipt(a.shardAt(home), 1, t.hash, true);
+    const combined = await chunkReceipt(a.shardAt(home), 1, t.hash, false);
+    expect(await chunkReceipt(b.shardAt(home), 1, t.hash, true)).toEqual(executed);
+    expect(await chunkReceipt(b.shardAt(home), 1, t.hash, false)).toEqual(combined);
+
+    for (let i = 0; i < N; i++) expect(await b.shardAt(i).revertTo(2)).toEqual({ head: 2 });
+    // Before the settle: the row as it was (no second copy of the receipt), one receipt for both views.
+    expect(await row()).toEqual(unsettled);
+    expect(await chunkReceipt(b.shardAt(home), 1, t.hash, false)).toEqual(executed);
+    expect(await chunkReceipt(b.shardAt(home), 1, t.hash, true)).toEqual(executed);
+
+    await apply(3);
+    expect(await chunkReceipt(b.shardAt(home), 1, t.hash, true)).toEqual(executed);
+    expect(await chunkReceipt(b.shardAt(home), 1, t.hash, false)).toEqual(combined);
+  });
+});
