@@ -15,9 +15,9 @@ import { CHAIN_ID, connect, get, KeyPair, newAccountTx, post, signTx, uniqueName
 import { blockHash, receiptMerkleRoot, txMerkleRoot } from "../../src/block/index";
 import { base58Encode } from "../../src/codec/base58";
 import { ed25519VerifySync } from "../../src/crypto/ed25519";
-import { sha3 } from "../../src/crypto/sha3";
-import { receiptBytes, STATUS_CODES, txHash, txId, type Tx } from "../../src/tx/index";
+import { txHash, txId, type Tx } from "../../src/tx/index";
 import { sdkTxHash } from "./helpers/txhash";
+import { rawReceiptHashes } from "../raw-receipts";
 
 let node: RunningNode;
 let client: Client;
@@ -240,19 +240,7 @@ describe("iwallet's writes", () => {
     expect(txs.map(txId)).toContain(called.tx_hash);
     expect(raw.block.receipts.map((r: any) => base58Encode(b64(r.txHash)))).toEqual(txs.map(txId));
     expect(txMerkleRoot(txs.map(txHash))).toEqual(header.txMerkleHash);
-    const receipts = raw.block.receipts.map((r: any) =>
-      sha3(
-        receiptBytes({
-          txHash: base58Encode(b64(r.txHash)),
-          gasUsage: BigInt(r.gasUsage),
-          ramUsage: Object.fromEntries(Object.entries(r.ramUsage).map(([k, v]) => [k, BigInt(v as string)])),
-          statusCode: STATUS_CODES[r.status.code],
-          message: r.status.message,
-          returns: r.returns,
-          receipts: r.receipts,
-        }),
-      ),
-    );
+    const receipts = rawReceiptHashes(raw.block.receipts);
     expect(receiptMerkleRoot(receipts)).toEqual(header.txReceiptMerkleHash);
     // Hashes only: the same head, the lists of hashes instead of the bodies; the HTTP path answers the same.
     const onlyHash = await ok("GetRawBlockByNumber", { number: at, complete: false });

@@ -12,10 +12,11 @@ import { receiptMerkleRoot } from "../../src/block/index";
 import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { shardOf } from "../../src/sharding/placement";
-import { receiptBytes, STATUS_CODES, type TxReceiptJson } from "../../src/tx/index";
+import { receiptBytes, type TxReceiptJson } from "../../src/tx/index";
 import { receiptFromJson } from "../../src/block/raw";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
+import { rawReceiptHashes } from "../raw-receipts";
 
 const N = 4;
 const GENESIS = ["admin", "foundation", "producer000", "deadaddr"];
@@ -39,23 +40,6 @@ function chain(label: string) {
 type Chain = ReturnType<typeof chain>;
 
 const b64 = (x: string) => new Uint8Array(Buffer.from(x, "base64"));
-
-/** sha3 of each receipt of a raw block (IOST's protobuf JSON), as a go-iost client verifying it computes them. */
-function rawReceiptHashes(receipts: any[]): Uint8Array[] {
-  return receipts.map((r) =>
-    sha3(
-      receiptBytes({
-        txHash: base58Encode(b64(r.txHash)),
-        gasUsage: BigInt(r.gasUsage),
-        ramUsage: Object.fromEntries(Object.entries(r.ramUsage).map(([k, v]) => [k, BigInt(v as string)])),
-        statusCode: STATUS_CODES[r.status.code],
-        message: r.status.message,
-        returns: r.returns,
-        receipts: r.receipts,
-      }),
-    ),
-  );
-}
 
 /** The tx_receipt of `hash` in a shard's chunk view of `height`. */
 async function chunkReceipt(s: ShardInternal, height: number, hash: string, hashed: boolean): Promise<TxReceiptJson> {
