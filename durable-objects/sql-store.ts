@@ -19,6 +19,18 @@ export const CHECKPOINT_BLOCKS = 64;
 /** A height's state writes as its log holds them: key → value, null = deleted. */
 export type Writes = Map<string, string | null>;
 
+/** The first `limit` entries of `rows` with `over`'s writes on top (null: deleted), in byte order. */
+export function overlaidRange(rows: Iterable<[string, string]>, over: Iterable<readonly [string, string | null]>, limit: number): [string, string][] {
+  const all = new Map<string, string | null>(rows);
+  for (const [k, v] of over) all.set(k, v);
+  const out: [string, string][] = [];
+  for (const k of [...all.keys()].sort(compareUtf8)) {
+    const v = all.get(k);
+    if (v !== null && v !== undefined) out.push([k, v]);
+  }
+  return out.slice(0, limit);
+}
+
 /** A key-value table brought up to the checkpoint, the writes above it in memory (both the state and its tree's pages). */
 class Overlaid implements Store {
   /** Writes of the transaction running now (a chunk's commit, genesis): kept or dropped with it. */
@@ -174,14 +186,11 @@ export class SqlStore extends Overlaid {
     const rows = this.sql
       .exec<{ key: string; value: string }>("SELECT key, value FROM state_kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?", start, end, limit + gone)
       .toArray();
-    const all = new Map<string, string | null>(rows.map((r) => [r.key, r.value]));
-    for (const [k, v] of over) all.set(k, v);
-    const out: [string, string][] = [];
-    for (const k of [...all.keys()].sort(compareUtf8)) {
-      const v = all.get(k);
-      if (v !== null && v !== undefined) out.push([k, v]);
-    }
-    return out.slice(0, limit);
+    return overlaidRange(
+      rows.map((r) => [r.key, r.value] as [string, string]),
+      over,
+      limit,
+    );
   }
 
   /** The overlay's entries (dev scans of `state_kv` apply them on top). */

@@ -14,7 +14,7 @@ import type { Segment, TxRow } from "../archive";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
 import * as schema from "../schema";
-import type { SqlStore } from "../sql-store";
+import { overlaidRange, type SqlStore } from "../sql-store";
 import { compareUtf8 } from "../../src/codec/encoder";
 import type { Store } from "../../src/state/store";
 import { logAt, logText } from "./block-log";
@@ -200,14 +200,7 @@ class Undone implements RangeStore {
   range(start: string, end: string, limit: number): [string, string][] {
     const over = [...this.prev].filter(([k]) => compareUtf8(k, start) >= 0 && compareUtf8(k, end) < 0);
     // Each undone key can drop or add at most one entry of the first `limit`.
-    const all = new Map<string, string | null>(this.kv.range(start, end, limit + over.length));
-    for (const [k, v] of over) all.set(k, v);
-    const out: [string, string][] = [];
-    for (const k of [...all.keys()].sort(compareUtf8)) {
-      const v = all.get(k);
-      if (v !== null && v !== undefined) out.push([k, v]);
-    }
-    return out.slice(0, limit);
+    return overlaidRange(this.kv.range(start, end, limit + over.length), over, limit);
   }
 }
 
