@@ -146,6 +146,11 @@ export interface ShardApi {
    */
   getChunkTxs(height: number, hashed?: boolean): Promise<Json[]>;
   /**
+   * getChunkTxs's txs and whether every receipt among them is settled: until then a cross-shard
+   * tx's receipt still changes, so a block listing them is not final even once irreversible.
+   */
+  getChunk(height: number): Promise<{ txs: Json[]; settled: boolean }>;
+  /**
    * A state read of src/query/reads.ts by name, on the head state (with one
    * producer LIB = head, so IOST's `by_longest_chain` reads the same state and
    * the edge does not pass it). Answers as IOST's RPC, errors as `{error}`.
@@ -156,9 +161,10 @@ export interface ShardApi {
   /**
    * /getBlockTxsByContract's share of this shard in one call: for each height of
    * [from, min(to, from + MAX_CONTRACT_RANGE, head)] whose chunk has txs with an action on
-   * `contract` ("" any) named `actionName` ("" any), those txs as getChunkTxs gives them.
+   * `contract` ("" any) named `actionName` ("" any), those txs as getChunkTxs gives them, and
+   * whether that chunk's receipts are settled (getChunk).
    */
-  txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[] }[]>;
+  txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[]; settled: boolean }[]>;
   /**
    * /listContractStorage's share of this shard: `id`'s storage entries of `type` in the prefix and
    * [from, to) window (src/query/list.ts), at most `limit` (≤ MAX_LIST), with the block they reflect.

@@ -70,12 +70,13 @@ const ARCHIVE_UNREADABLE = "tx body is archived and the archive cannot be read";
 export async function getTx(h: ViewHost, hash: string): Promise<Answer<Json>> {
   const pending = h.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray();
   if (pending.length > 0) return { status: "PENDING", transaction: txJson(pending[0].bytes, hash, null), block_number: "-1" };
-  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0) return { error: "tx not found" };
   const row = rows[0];
   if (row.status !== "executed") return { error: `tx ${row.status}: ${row.message as string}` };
   const height = row.height as number;
-  const final = height <= h.lib();
+  // Its receipt changes until every cross-shard receipt has settled: final (and kept by the edge) only then.
+  const final = height <= h.lib() && (row.pending as number) === 0;
   const b = await body(h, hash, height, row);
   if (b === null) return { error: ARCHIVE_UNREADABLE };
   return {
@@ -100,17 +101,32 @@ export async function getTxReceipt(h: ViewHost, hash: string): Promise<Answer<Js
   return JSON.parse(b.receipt) as Json;
 }
 
-/** `hashed`: each receipt as the chunk hashed it (ShardApi.getChunkTxs), for raw blocks. */
-export async function getChunkTxs(h: ViewHost, height: number, hashed = false): Promise<Json[]> {
+/**
+ * The txs of the chunk at `height` and whether their receipts are settled: a cross-shard tx's
+ * receipt is rewritten by its settles, so a view listing it is not final before (ShardApi.getChunk).
+ * `hashed`: each receipt as the chunk hashed it, which never changes (raw blocks).
+ */
+export async function getChunk(h: ViewHost, height: number, hashed = false): Promise<{ txs: Json[]; settled: boolean }> {
   const s = await h.segment(height);
-  if (s !== null) return segmentTxs(s, height).map((t) => txJson(unhex(t.bytes), t.hash, hashed ? (t.hashed ?? t.receipt) : t.receipt));
+  // A segment is written only once its heights have settled (Shard.prune).
+  if (s !== null) return { txs: segmentTxs(s, height).map((t) => txJson(unhex(t.bytes), t.hash, hashed ? (t.hashed ?? t.receipt) : t.receipt)), settled: true };
   const rows = h.db
-    .select({ hash: schema.txIndex.hash, bytes: schema.txIndex.bytes, receipt: schema.txIndex.receipt, hashed: schema.txIndex.hashed })
+    .select({
+      hash: schema.txIndex.hash,
+      bytes: schema.txIndex.bytes,
+      receipt: schema.txIndex.receipt,
+      hashed: schema.txIndex.hashed,
+      pending: schema.txIndex.pending,
+    })
     .from(schema.txIndex)
     .where(and(eq(schema.txIndex.height, height), eq(schema.txIndex.status, "executed")))
     .orderBy(asc(schema.txIndex.idx))
     .all();
-  return rows.map((r) => txJson(r.bytes, r.hash, hashed ? (r.hashed ?? r.receipt) : r.receipt));
+  return { txs: rows.map((r) => txJson(r.bytes, r.hash, hashed ? (r.hashed ?? r.receipt) : r.receipt)), settled: hashed || rows.every((r) => r.pending === 0) };
+}
+
+export async function getChunkTxs(h: ViewHost, height: number, hashed = false): Promise<Json[]> {
+  return (await getChunk(h, height, hashed)).txs;
 }
 
 /** Whether a tx view has an action on `contract` ("" any) named `actionName` ("" any): go-iost GetBlockTxsByContract's filter. */

@@ -682,12 +682,17 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return views.getChunkTxs(this.host(), height, hashed);
   }
 
+  async getChunk(height: number): Promise<{ txs: Json[]; settled: boolean }> {
+    return views.getChunk(this.host(), height);
+  }
+
   /** /getBlockTxsByContract's share of this shard: one call for the whole range (go-iost's 100 blocks), built on getChunkTxs. */
-  async txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[] }[]> {
-    const out: { height: number; txs: Json[] }[] = [];
+  async txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[]; settled: boolean }[]> {
+    const out: { height: number; txs: Json[]; settled: boolean }[] = [];
     for (let n = from; n <= Math.min(to, from + MAX_CONTRACT_RANGE, this.head); n++) {
-      const txs = (await views.getChunkTxs(this.host(), n)).filter((tx) => views.hasAction(tx, contract, actionName));
-      if (txs.length > 0) out.push({ height: n, txs });
+      const chunk = await views.getChunk(this.host(), n);
+      const txs = chunk.txs.filter((tx) => views.hasAction(tx, contract, actionName));
+      if (txs.length > 0) out.push({ height: n, txs, settled: chunk.settled });
     }
     return out;
   }
@@ -851,6 +856,7 @@ countEntries(
     "getTx",
     "getTxReceipt",
     "getChunkTxs",
+    "getChunk",
     "chunkGasRatios",
     "eventsSince",
     "execTx",

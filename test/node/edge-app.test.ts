@@ -45,6 +45,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getTx: async () => ({ error: "tx not found" }),
     getTxReceipt: async () => ({ error: "failed to Get the receipt hash: not found" }),
     getChunkTxs: async (h) => [{ hash: `T${h}a` }, { hash: `T${h}b` }],
+    getChunk: async (h) => ({ txs: [{ hash: `T${h}a` }, { hash: `T${h}b` }], settled: true }),
     read: async (name, ...args) => {
       calls.push({ method: `shard.${name}`, args });
       return (reads[name] as (...a: unknown[]) => Promise<Answer<Json>>)(...args);
@@ -54,6 +55,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       Array.from({ length: Math.min(to, 10) - from + 1 }, (_, i) => ({
         height: from + i,
         txs: [{ hash: `T${from + i}a`, actions: [{ contract: "token.iost", action_name: "transfer" }] }],
+        settled: true,
       })),
     listStorage: async (_id, _type, _prefix, _from, _to, limit) => ({
       datas: Array.from({ length: Math.min(limit, 3) }, (_, i) => ({ key: `k${i}`, value: String(i) })),

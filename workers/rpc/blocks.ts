@@ -18,15 +18,18 @@ import { chainInfoOf } from "./node";
 
 export const blockRoutes = new Hono<AppEnv>();
 
-async function chunkTxs(env: Env, height: number): Promise<Json[]> {
-  const parts = await Promise.all(allShards(env).map((s) => s.getChunkTxs(height)));
-  return parts.flat();
+/** Every shard's txs of the block at `height`, and whether all their receipts are settled. */
+async function chunkTxs(env: Env, height: number): Promise<{ txs: Json[]; settled: boolean }> {
+  const parts = await Promise.all(allShards(env).map((s) => s.getChunk(height)));
+  return { txs: parts.flatMap((p) => p.txs), settled: parts.every((p) => p.settled) };
 }
 
+// An irreversible block's txs carry receipts that cross-shard settles still rewrite: kept only once settled.
 async function blockView(env: Env, found: { status: string; block: Json }, complete: boolean): Promise<{ body: Json; final: boolean }> {
   const block = { ...(found.block as Record<string, Json>) };
-  block.transactions = complete ? await chunkTxs(env, Number(block.number)) : [];
-  return { body: { status: found.status, block }, final: found.status === "IRREVERSIBLE" };
+  const chunk = complete ? await chunkTxs(env, Number(block.number)) : { txs: [], settled: true };
+  block.transactions = chunk.txs;
+  return { body: { status: found.status, block }, final: found.status === "IRREVERSIBLE" && chunk.settled };
 }
 
 blockRoutes.get("/getBlockByNumber/:number/:complete", (c) =>
@@ -67,11 +70,16 @@ blockRoutes.post("/getBlockTxsByContract", async (c) => {
     const parts = await Promise.all(allShards(c.env).map((s) => s.txsByContract(Number(from), Number(to), contract, actionName)));
     // Heights ascending, each block's txs in shard order as getBlockByNumber lists them.
     const byHeight = new Map<number, Json[]>();
-    for (const part of parts) for (const { height, txs } of part) byHeight.set(height, [...(byHeight.get(height) ?? []), ...txs]);
+    let settled = true;
+    for (const part of parts)
+      for (const { height, txs, settled: s } of part) {
+        byHeight.set(height, [...(byHeight.get(height) ?? []), ...txs]);
+        settled &&= s;
+      }
     const list = [...byHeight.keys()]
       .sort((a, b) => a - b)
       .map((n) => ({ status: n <= lib ? "IRREVERSIBLE" : "PENDING", block_number: String(n), tx_list: byHeight.get(n) ?? [] }));
-    return { body: { blocktx_list: list }, final: Number(to) <= lib };
+    return { body: { blocktx_list: list }, final: Number(to) <= lib && settled };
   });
 });
 
