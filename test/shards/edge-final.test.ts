@@ -17,8 +17,10 @@ async function get(path: string) {
   const res = await SELF.fetch(`http://node${path}`);
   return { body: (await res.json()) as Record<string, unknown>, cache: res.headers.get("cache-control"), hit: res.headers.get("X-Edge-Cache") };
 }
-const post = async (path: string, body: unknown) =>
-  (await (await SELF.fetch(`http://node${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) })).json()) as Record<string, unknown>;
+async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await SELF.fetch(`http://node${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+  return (await res.json()) as Record<string, unknown>;
+}
 type Tx = { hash: string; tx_receipt: { status_code: string; receipts: unknown[]; gas_usage: number } };
 
 describe("final reads of a block holding a cross-shard tx", () => {
