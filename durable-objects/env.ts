@@ -4,7 +4,8 @@
  * The settings the edge Worker also reads are parsed in config.ts.
  */
 import type { CoordinatorApi, ShardInternal, ValidatorApi } from "./api";
-import { locationHint, parsePeers, productionMode, stubOf, type ProductionMode } from "./config";
+import { locationHint, parsePeers, parseServes, productionMode, stubOf, type ProductionMode } from "./config";
+import { groupsError } from "../src/consensus/groups";
 import { DEV_ADMIN_PUBKEY, DEV_PRODUCERS, PUBLIC_DEV_KEYS } from "../src/genesis/dev-keys";
 import type { GenesisSpec } from "../src/genesis/index";
 
@@ -30,6 +31,13 @@ export interface NodeEnv {
    * skipped slots count as missed (docs/POB.md), so every node must agree (`checkChain`).
    */
   HEARTBEAT_MS?: string;
+  /**
+   * Shard groups (default 1), a genesis setting like BLOCK_INTERVAL_MS (the chain's `shardGroups`,
+   * stored by base.iost when above 1, `checkChain`): 1 to SHARD_COUNT (docs/VALIDATOR.md "Shard groups").
+   */
+  SHARD_GROUPS?: string;
+  /** A node without a producer key: the shards it serves reads of ("all", the default, or indexes; config.ts `parseServes`). */
+  SERVES?: string;
   /**
    * "true": dev endpoints, unsigned /execTx, and the public dev keys (a dev genesis, and the dev
    * producers' secrets when PRODUCER_SECRET is unset). Anything else is production: see genesisSpec.
@@ -86,6 +94,8 @@ export interface NodeConfig {
   genesis: GenesisSpec;
   /** Peer node base URLs, no trailing slash. */
   peers: string[];
+  /** SERVES: the shards whose reads the edge answers itself (config.ts `parseServes`); the others go to peers. */
+  serves: number[];
   blockMaxTxs: number;
   /** BLOCK_AHEAD_MAX_MS; null: one slot. */
   blockAheadMs: number | null;
@@ -157,12 +167,15 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
   const beat = env.HEARTBEAT_MS?.trim() ?? String(HEARTBEAT_MS);
   if (!/^(0|[1-9][0-9]{0,9})$/.test(beat))
     throw new Error(`invalid HEARTBEAT_MS ${JSON.stringify(env.HEARTBEAT_MS)}: a whole number of milliseconds, 0 (a block every slot) to 9999999999`);
+  const groups = env.SHARD_GROUPS?.trim() ?? "1";
+  if (!/^[1-9][0-9]{0,5}$/.test(groups)) throw new Error(`invalid SHARD_GROUPS ${JSON.stringify(env.SHARD_GROUPS)}: a whole number from 1 to SHARD_COUNT`);
   return {
     chainId,
     producers,
     adminKey: env.GENESIS_ADMIN_KEY?.trim() || DEV_ADMIN_PUBKEY,
     blockIntervalMs: Number(interval),
     heartbeatMs: Number(beat),
+    ...(groups === "1" ? {} : { groups: Number(groups) }),
   };
 }
 
@@ -171,15 +184,19 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
   const secrets = keyList(env.PRODUCER_SECRET);
   const genesis = genesisSpec(env);
   const ownProducers = keyList(env.GENESIS_PRODUCER_KEYS).length > 0;
+  const shardCount = positiveInt(env.SHARD_COUNT, 1);
+  const bad = groupsError(genesis.groups ?? 1, shardCount);
+  if (bad !== null) throw new Error(`invalid SHARD_GROUPS ${JSON.stringify(env.SHARD_GROUPS)}: ${bad}`);
   return {
     chainId: genesis.chainId,
-    shardCount: positiveInt(env.SHARD_COUNT, 1),
+    shardCount,
     dev,
     production: productionMode(env),
     // A dev node without keys of its own holds every dev producer of its genesis.
     producerSecrets: secrets.length > 0 || ownProducers || !dev ? secrets : DEV_PRODUCER_SECRETS.slice(0, genesis.producers.length),
     genesis,
     peers: parsePeers(env.PEERS),
+    serves: parseServes(env.SERVES, shardCount),
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
     blockAheadMs: env.BLOCK_AHEAD_MAX_MS === undefined ? null : positiveInt(env.BLOCK_AHEAD_MAX_MS, 1),
     // At least 4 below LIB: the next height reads a chunk's cross-shard receipts and the one after

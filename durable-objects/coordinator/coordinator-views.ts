@@ -5,7 +5,8 @@
  * genesis exists before calling them.
  */
 import { blockToJson, type StoredBlock } from "../../src/block/index";
-import type { Answer, HeadView, Json, ShardInternal } from "../api";
+import { assignGroups, epochOf, groupsOf, listHeight, seedHeight, shardsOfGroups } from "../../src/consensus/groups";
+import type { Answer, GroupView, HeadView, Json, ShardInternal } from "../api";
 import type { BlockRow } from "../archive";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
@@ -100,4 +101,21 @@ export async function gasRatio(h: ChainViewHost): Promise<Json> {
   const ratios = (await Promise.all(h.shards().map((s) => s.chunkGasRatios(head.number)))).flat().sort((a, b) => a - b);
   if (ratios.length === 0) return { lowest_gas_ratio: 1, median_gas_ratio: 1 };
   return { lowest_gas_ratio: ratios[0] / 100, median_gas_ratio: ratios[Math.floor(ratios.length / 2)] / 100 };
+}
+
+/**
+ * The shards the held producer keys' groups hold in the head's epoch and, once its list and seed
+ * are on the chain (the head is its election block), the next (src/consensus/groups.ts).
+ */
+export function groupView(h: ChainViewHost, held: ReadonlySet<string>, voteInterval: number): GroupView {
+  const groups = h.config.genesis.groups ?? 1;
+  const head = h.headBlock().number;
+  const shardsIn = (epoch: number): number[] | null => {
+    const seed = h.block(seedHeight(epoch, voteInterval));
+    if (listHeight(epoch, voteInterval) > head || seed === null) return null;
+    const assignment = assignGroups(h.witnessesAfter(listHeight(epoch, voteInterval)), groups, seed.hash, epoch);
+    return shardsOfGroups([...new Set([...held].flatMap((k) => groupsOf(assignment, k)))], groups, h.config.shardCount);
+  };
+  const epoch = epochOf(head, voteInterval);
+  return { groups, epoch, shards: shardsIn(epoch), next: voteInterval > 0 ? shardsIn(epoch + 1) : null };
 }
