@@ -11,14 +11,14 @@
  * than the list, so it is final (irreversible) on every node by the time the epoch starts, and it
  * did not exist one epoch earlier, so nobody knows a group more than two epochs ahead.
  *
- * The shuffle is Fisher–Yates over the producers sorted (base58: ASCII order), its draws sha3(seed ‖ epoch
- * ‖ i) as 256-bit integers reduced mod the range (the bias is below 2⁻²⁴⁰ for any list size):
+ * The shuffle is Fisher–Yates over the producers sorted (base58: ASCII order), its draws
+ * sha3("<seed hash>:<epoch>:<i>") as 256-bit integers reduced mod the range (the bias is below 2⁻²⁴⁰ for any list size):
  * no floats, no Math.random, no unordered iteration. Producer at shuffled position i joins group
  * i mod G, so group sizes differ by at most one and, with at least G producers, each group has
  * one. With fewer producers than groups (n < G), producer i holds every group g with g mod n = i:
  * every group still has a holder, some producers hold several.
  */
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { sha3, utf8 } from "../crypto/sha3.js";
 
 /** The group of shard `shard` among `groups`. */
@@ -47,24 +47,23 @@ export const listHeight = (epoch: number, voteInterval: number): number => epoch
 /** The block whose hash seeds epoch `epoch`'s shuffle. */
 export const seedHeight = (epoch: number, voteInterval: number): number => Math.max(0, (epoch - 1) * voteInterval);
 
-/** A draw in [0, n): sha3(seed ‖ epoch ‖ i) as a big-endian integer, mod n. */
-function draw(seed: Uint8Array, epoch: number, i: number, n: number): number {
-  const h = sha3(new Uint8Array([...seed, ...utf8(`:${epoch}:${i}`)]));
+/** A draw in [0, n): sha3("seed:epoch:i") as a big-endian integer, mod n. */
+function draw(seed: string, epoch: number, i: number, n: number): number {
+  const h = sha3(utf8(`${seed}:${epoch}:${i}`));
   return Number(BigInt(`0x${bytesToHex(h)}`) % BigInt(n));
 }
 
 /**
  * The producers (base58 pubkeys) of each group in epoch `epoch`: `groups` lists, each in shuffled
- * order. `seed`: hex of the seed block's hash. The producers' own order does not matter.
+ * order. `seed`: the seed block's hash as the chain writes it (base58). The producers' own order does not matter.
  */
 export function assignGroups(producers: readonly string[], groups: number, seed: string, epoch: number): string[][] {
   if (producers.length === 0) throw new Error("groups: no producers to assign");
   if (!Number.isInteger(groups) || groups < 1) throw new Error(`groups: ${groups} is not a group count`);
-  if (!/^[0-9a-f]{64}$/.test(seed)) throw new Error(`groups: seed ${JSON.stringify(seed)} is not a 32-byte hex hash`);
-  const s = hexToBytes(seed);
+  if (seed === "") throw new Error("groups: empty seed");
   const order = [...new Set(producers)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (let i = order.length - 1; i > 0; i--) {
-    const j = draw(s, epoch, i, i + 1);
+    const j = draw(seed, epoch, i, i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
   const n = order.length;

@@ -19,6 +19,8 @@ import type { Env } from "../env";
 import { headMemo, memoOwner } from "./cache";
 import { coordinator, shard, shardCount } from "./nodes";
 
+type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
+
 /** How long (ms) a peer may take to prove a batch of keys. */
 export const PEER_READ_TIMEOUT_MS = 5_000;
 /** Most /getProofs rounds of one read: a read whose keys depend on values it read needs one per step (getAccount: 2). */
@@ -99,10 +101,10 @@ function attempt<K extends ReadName>(name: K, args: ReadArgs<K>, known: Readonly
       throw new Error("a read wrote state");
     },
   };
-  const read = reads[name] as unknown as (s: State, t: bigint, ...a: ReadArgs<K>) => Json;
+  const read = (reads as ReadTable)[name];
   try {
     const answer = read(new State(store), time, ...args);
-    return missing.size > 0 ? { missing: [...missing] } : { answer: JSON.parse(JSON.stringify(answer)) as Json };
+    return missing.size > 0 ? { missing: [...missing] } : { answer: JSON.parse(JSON.stringify(answer ?? null)) as Json };
   } catch (err) {
     // A run on absent stand-ins for unproven keys may fail where the real state would not.
     if (missing.size > 0) return { missing: [...missing] };
