@@ -35,7 +35,20 @@ import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, BenchRows, Chunk, ChunkContext, IostHeld, Json, MeterView, SeedResult, ShardInternal, ShardStatus, StateProof, StateProofs } from "../api";
+import type {
+  Answer,
+  BenchRows,
+  Chunk,
+  ChunkContext,
+  IostHeld,
+  Json,
+  MeterView,
+  SeedResult,
+  ShardInternal,
+  ShardStatus,
+  StateProof,
+  StateProofs,
+} from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";

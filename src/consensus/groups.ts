@@ -33,7 +33,9 @@ export function groupShards(group: number, groups: number, shardCount: number): 
 
 /** Why `groups` cannot split `shardCount` shards, or null: a whole number from 1 to the shard count (a group holds at least one shard). */
 export function groupsError(groups: number, shardCount: number): string | null {
-  return Number.isInteger(groups) && groups >= 1 && groups <= shardCount ? null : `shard groups must be a whole number from 1 to the shard count ${shardCount}, not ${groups}`;
+  return Number.isInteger(groups) && groups >= 1 && groups <= shardCount
+    ? null
+    : `shard groups must be a whole number from 1 to the shard count ${shardCount}, not ${groups}`;
 }
 
 /** The epoch of block `height` (genesis: 0). voteInterval 0 (no elections): one epoch. */

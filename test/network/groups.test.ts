@@ -18,7 +18,11 @@ describe("shard groups: what each node serves, reads of other shards through pee
   let client: Client;
 
   beforeAll(async () => {
-    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" }, nodeVars: (i) => (i === 2 ? { SERVES: "0,1" } : {}) });
+    net = await startNetwork({
+      nodes: 3,
+      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
+      nodeVars: (i): Record<string, string> => (i === 2 ? { SERVES: "0,1" } : {}),
+    });
     client = await connect(net.nodes[0].url);
   }, 200_000);
   afterAll(async () => {
@@ -35,7 +39,10 @@ describe("shard groups: what each node serves, reads of other shards through pee
     for (const i of infos) {
       expect(i).toMatchObject({ shard_count: 4, groups: 2 });
       // One group's shards: s mod 2.
-      expect([[0, 2], [1, 3]]).toContainEqual(i.holds);
+      expect([
+        [0, 2],
+        [1, 3],
+      ]).toContainEqual(i.holds);
     }
     // Three producers in two groups: both groups are held, every node agrees on the epoch.
     expect(new Set(infos.map((i) => JSON.stringify(i.holds))).size).toBe(2);

@@ -69,7 +69,12 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       block_number: "7",
       block_hash: "BH",
     }),
-    proofs: async (keys) => ({ shard: 0, block_number: "7", state_root: "00".repeat(32), proofs: keys.map((key) => ({ key, value: null, proof: { siblings: [] } })) }),
+    proofs: async (keys) => ({
+      shard: 0,
+      block_number: "7",
+      state_root: "00".repeat(32),
+      proofs: keys.map((key) => ({ key, value: null, proof: { siblings: [] } })),
+    }),
     contractShard: async () => null,
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,

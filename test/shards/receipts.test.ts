@@ -137,7 +137,14 @@ describe("four shards: accounts and routing", () => {
     expect(await res.json()).toEqual({ shard_count: N, name: "admin", shard: shardOf("admin", N) });
     // Without a name, also what the node serves: every shard (SERVES "all"), and its one producer holds every shard of the one group.
     const all = Array.from({ length: N }, (_, i) => i);
-    expect(await (await SELF.fetch("http://node/getShardInfo")).json()).toEqual({ shard_count: N, serves: all, groups: 1, epoch: expect.any(Number), holds: all, holds_next: null });
+    expect(await (await SELF.fetch("http://node/getShardInfo")).json()).toEqual({
+      shard_count: N,
+      serves: all,
+      groups: 1,
+      epoch: expect.any(Number),
+      holds: all,
+      holds_next: null,
+    });
   });
 });
 

@@ -70,7 +70,14 @@ describe("state proofs on a shard", () => {
       times[h] = nowNs() > times[h - 1] ? nowNs() : times[h - 1] + 1_000_000n;
       const t = makeTx({ amount: String(h), memo: `h${h}` });
       expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
-      chunks[h] = await c.shard.buildChunk({ height: h, time: times[h].toString(), parentHash: "", witness: "w", parentWitness: "w", parentTime: times[h - 1].toString() });
+      chunks[h] = await c.shard.buildChunk({
+        height: h,
+        time: times[h].toString(),
+        parentHash: "",
+        witness: "w",
+        parentWitness: "w",
+        parentTime: times[h - 1].toString(),
+      });
     }
     await c.shard.finalize(3, "H3");
     const keys = ["m-token.iost-TBproducer000-iost", "m-token.iost-TBnobody-iost"];

@@ -74,20 +74,27 @@ async function prove(peer: string, index: number, keys: string[], at: Final): Pr
   }
   const p = body as Partial<StateProofs>;
   const root = at.roots.get(index);
-  if (p.shard !== index || p.block_number !== String(at.number)) return `it proved shard ${p.shard} at block ${p.block_number}, not shard ${index} at ${at.number}`;
+  if (p.shard !== index || p.block_number !== String(at.number))
+    return `it proved shard ${p.shard} at block ${p.block_number}, not shard ${index} at ${at.number}`;
   if (root === undefined || p.state_root !== root) return `root ${p.state_root} is not shard ${index}'s ${root} in block ${at.number}`;
   if (!Array.isArray(p.proofs) || p.proofs.length !== keys.length) return "it did not prove every key asked";
   const out = new Map<string, string | null>();
   for (const [i, e] of p.proofs.entries()) {
     const value = e?.value;
-    if (e?.key !== keys[i] || (value !== null && typeof value !== "string") || !verifyProof(root, keys[i], value, e.proof)) return `the proof of ${keys[i]} does not verify`;
+    if (e?.key !== keys[i] || (value !== null && typeof value !== "string") || !verifyProof(root, keys[i], value, e.proof))
+      return `the proof of ${keys[i]} does not verify`;
     out.set(keys[i], value);
   }
   return out;
 }
 
 /** Runs the read over the proven values; the keys it read that are not proven yet, or its answer. */
-function attempt<K extends ReadName>(name: K, args: ReadArgs<K>, known: ReadonlyMap<string, string | null>, time: bigint): { missing: string[] } | { answer: Json } {
+function attempt<K extends ReadName>(
+  name: K,
+  args: ReadArgs<K>,
+  known: ReadonlyMap<string, string | null>,
+  time: bigint,
+): { missing: string[] } | { answer: Json } {
   const missing = new Set<string>();
   const store = {
     get(key: string): string | undefined {
@@ -137,5 +144,7 @@ async function peerRead<K extends ReadName>(env: Env, index: number, name: K, ar
     }
     refused.push(`${peer}: ${why ?? `still missing keys after ${MAX_ROUNDS} rounds`}`);
   }
-  return { error: `shard ${index} is not served by this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}` };
+  return {
+    error: `shard ${index} is not served by this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}`,
+  };
 }

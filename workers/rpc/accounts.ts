@@ -21,7 +21,10 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   // The account's votes are vote.iost's (shard 0), not its home shard's: both reads at once.
-  const [account, votes] = await Promise.all([readAt(c.env, shardOf(name, shardCount(c.env)), "getAccount", name), readAt(c.env, CONSENSUS_SHARD, "getVoteInfos", name)]);
+  const [account, votes] = await Promise.all([
+    readAt(c.env, shardOf(name, shardCount(c.env)), "getAccount", name),
+    readAt(c.env, CONSENSUS_SHARD, "getVoteInfos", name),
+  ]);
   const a = unwrap(account);
   if (typeof a !== "object" || a === null || Array.isArray(a)) return c.json(a);
   // Pledges for accounts of other shards live with them: one read on each shard the home names, at most N − 1.

@@ -76,7 +76,9 @@ describe("assignGroups", () => {
   test("fewer producers than groups: every group has one holder, producers hold ⌊G/n⌋ or ⌈G/n⌉ groups", () => {
     const a = assignGroups(keys(2), 5, seedOf(3), 1);
     expect(a.every((m) => m.length === 1)).toBe(true);
-    const held = keys(2).map((k) => groupsOf(a, k).length).sort();
+    const held = keys(2)
+      .map((k) => groupsOf(a, k).length)
+      .sort();
     expect(held).toEqual([2, 3]);
     expect(shardsOfGroups(groupsOf(a, a[0][0]), 5, 5)).toContain(0);
   });
