@@ -71,6 +71,20 @@ describe("shard groups: what each node serves, reads of other shards through pee
     if (Number(JSON.parse(storage.text).block_number) === lib) expect(JSON.parse(storage.text).block_hash).toBe(libHash);
   });
 
+  it("getAccount of an account of an unserved shard: its home shard's part through a peer, as the serving node has it", async () => {
+    const [away, local] = await Promise.all([getJson(`${reader().url}/getAccount/${AWAY}/true`), getJson(`${net.nodes[0].url}/getAccount/${AWAY}/true`)]);
+    expect(away.status).toBe(200);
+    // Gas regenerates with time: the reader answers at its LIB's time, node 0 at its head's; the rest is equal.
+    const { gas_info: _g, ...a } = away.body;
+    const { gas_info: _l, ...b } = local.body;
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ name: AWAY, balance: 5 });
+    // ghost2's home is shard 3 too: its absence is proven, and answered as IOST does.
+    const before = proofsVia(0);
+    expect((await getJson(`${reader().url}/getAccount/ghost2/true`)).body).toEqual({ code: 2, message: "account not found" });
+    expect(proofsVia(0)).toBeGreaterThan(before);
+  });
+
   it("a lying peer is refused and the next one asked; with every peer lying the read fails, naming each", async () => {
     const forge = (body: string) => {
       const p = JSON.parse(body);
