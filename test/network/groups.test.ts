@@ -54,8 +54,13 @@ describe("shard groups: what each node serves, reads of other shards through pee
     // The reader answers at its LIB: wait for the transfer to be final there.
     await waitFor("node 2 reads foundation's 5 IOST", async () => (await balanceAt(2)).body.balance === 5, 60_000, 500);
     expect((await balanceAt(2)).body).toEqual((await balanceAt(0)).body);
-    expect(proofsVia(0)).toBeGreaterThan(0);
     expect(proofsVia(1)).toBe(0);
+    // Cost: one /getProofs per round; a balance needs the token's definition, then the balance keys.
+    const rounds = proofsVia(0);
+    await balanceAt(2);
+    console.log(`getTokenBalance through a peer: ${proofsVia(0) - rounds} /getProofs round(s)`);
+    expect(proofsVia(0) - rounds).toBeGreaterThanOrEqual(1);
+    expect(proofsVia(0) - rounds).toBeLessThanOrEqual(2);
 
     const before = proofsVia(0);
     const home = await getJson(`${reader().url}/getTokenBalance/producer000/iost/true`); // shard 1: served
@@ -72,7 +77,9 @@ describe("shard groups: what each node serves, reads of other shards through pee
   });
 
   it("getAccount of an account of an unserved shard: its home shard's part through a peer, as the serving node has it", async () => {
+    const rounds = proofsVia(0);
     const [away, local] = await Promise.all([getJson(`${reader().url}/getAccount/${AWAY}/true`), getJson(`${net.nodes[0].url}/getAccount/${AWAY}/true`)]);
+    console.log(`getAccount through a peer: ${proofsVia(0) - rounds} /getProofs round(s)`);
     expect(away.status).toBe(200);
     // Gas regenerates with time: the reader answers at its LIB's time, node 0 at its head's; the rest is equal.
     const { gas_info: _g, ...a } = away.body;
