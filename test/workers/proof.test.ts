@@ -7,6 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, test } from "vitest";
 import type { Chunk } from "../../durable-objects/api";
+import { MAX_PROOF_DEPTH } from "../../durable-objects/config";
 import { MemoryStore } from "../../src/state/memory-store";
 import { verifyProof } from "../../src/state/proof";
 import { PagedNodes, StateTree } from "../../src/state/tree";
@@ -97,5 +98,20 @@ describe("state proofs on a shard", () => {
     expect(await c.shard.proofs(keys)).toMatchObject({ block_number: "3" }); // default: LIB
     expect(await c.shard.proofs(keys, 4)).toEqual({ error: "block 4 is not final on this node (LIB 3)" });
     expect(await c.shard.proofs(keys, -1)).toEqual({ error: "invalid height -1" });
+  });
+
+  test("proofs: not deeper than MAX_PROOF_DEPTH below LIB (the undo data of every height above is read)", async () => {
+    const c = newChain("proofs-depth");
+    let time = 0n;
+    for (let h = 1; h <= MAX_PROOF_DEPTH + 2; h++) {
+      const prev = time;
+      time = nowNs() > prev ? nowNs() : prev + 1_000_000n;
+      await c.shard.buildChunk({ height: h, time: time.toString(), parentHash: "", witness: "w", parentWitness: "w", parentTime: prev.toString() });
+    }
+    const lib = MAX_PROOF_DEPTH + 2;
+    await c.shard.finalize(lib, "HL");
+    const keys = ["m-token.iost-TBproducer000-iost"];
+    expect(await c.shard.proofs(keys, lib - MAX_PROOF_DEPTH)).toMatchObject({ block_number: String(lib - MAX_PROOF_DEPTH) });
+    expect(await c.shard.proofs(keys, lib - MAX_PROOF_DEPTH - 1)).toEqual({ error: `block 1 is too far below LIB ${lib} to prove` });
   });
 });
