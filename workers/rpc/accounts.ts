@@ -57,9 +57,9 @@ accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   const symbol = c.req.param("symbol");
   const at = tokenShard(symbol, shardCount(c.env)) ?? CONSENSUS_SHARD;
   const homeOf = (a: unknown) => (a as { home?: number }).home;
-  let info = unwrap(await shard(c.env, at).read("getTokenInfo", symbol));
+  let info = unwrap(await readAt(c.env, at, "getTokenInfo", symbol));
   const home = homeOf(info);
-  if (home !== undefined && home !== at) info = unwrap(await shard(c.env, home).read("getTokenInfo", symbol));
+  if (home !== undefined && home !== at) info = unwrap(await readAt(c.env, home, "getTokenInfo", symbol));
   const { home: _, ...rest } = info as { home?: number };
   return c.json(rest);
 });
@@ -109,24 +109,24 @@ accountRoutes.get("/getProducerVoteInfo/:account/:by_longest_chain", async (c) =
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const account = c.req.param("account");
   checkIdValid(account);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getProducerVoteInfo", account)));
+  return c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getProducerVoteInfo", account)));
 });
 accountRoutes.get("/getVoterBonus/:name/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   checkIdValid(name);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getVoterBonus", name)));
+  return c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getVoterBonus", name)));
 });
 accountRoutes.get("/getCandidateBonus/:name/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   checkIdValid(name);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getCandidateBonus", name)));
+  return c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getCandidateBonus", name)));
 });
 /** go-iost GetContractVote: the producer votes (vote.iost vote 1) an account or contract id holds, as getAccount's `vote_infos`. */
 accountRoutes.get("/getContractVote/:id/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const id = c.req.param("id");
   checkIdValid(id);
-  return c.json({ vote_infos: unwrap(await shard(c.env, CONSENSUS_SHARD).read("getVoteInfos", id)) });
+  return c.json({ vote_infos: unwrap(await readAt(c.env, CONSENSUS_SHARD, "getVoteInfos", id)) });
 });

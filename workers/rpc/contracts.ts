@@ -37,10 +37,9 @@ contractRoutes.post("/getContractStorage", async (c) => {
 contractRoutes.post("/getContractStorageFields", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const [id, key] = [stringField(body, "id"), stringField(body, "key")];
-  const at = await storageShard(c.env, id, key, null);
+  const at = await storageShardIndex(c.env, id, key, null);
   boolField(body, "by_longest_chain");
-  const answer = await at.read("getContractStorageFields", id, key);
-  return c.json(unwrap(answer));
+  return c.json(unwrap(await readAt(c.env, at, "getContractStorageFields", id, key)));
 });
 
 contractRoutes.post("/getBatchContractStorage", async (c) => {

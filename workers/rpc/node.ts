@@ -5,8 +5,9 @@ import { parseServes } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { headMemo, memoOwner } from "../lib/cache";
 import { unwrap } from "../lib/errors";
-import { coordinator, shard, shardCount } from "../lib/nodes";
-import { shardOf } from "../../src/sharding/placement";
+import { coordinator, shardCount } from "../lib/nodes";
+import { readAt } from "../lib/peer-read";
+import { CONSENSUS_SHARD, shardOf } from "../../src/sharding/placement";
 
 export const nodeRoutes = new Hono<AppEnv>();
 
@@ -52,4 +53,4 @@ nodeRoutes.get("/getShardInfo/:name?", async (c) => {
   return c.json({ shard_count: count, serves: parseServes(c.env.SERVES, count), groups: g.groups, epoch: g.epoch, holds: g.shards, holds_next: g.next });
 });
 
-nodeRoutes.get("/getRAMInfo", async (c) => c.json(unwrap(await shard(c.env, 0).read("getRAMInfo"))));
+nodeRoutes.get("/getRAMInfo", async (c) => c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getRAMInfo"))));
