@@ -302,7 +302,6 @@ export interface EndorserApi {
   voteState(): Promise<VoteState | null>;
 }
 
-/** Coordinator Durable Object, one per node, named `coordinator`. */
 /** /getShardInfo's groups (src/consensus/groups.ts): this node's producer keys' shards, this epoch and the next. */
 export interface GroupView {
   groups: number;
@@ -314,6 +313,7 @@ export interface GroupView {
   next: number[] | null;
 }
 
+/** Coordinator Durable Object, one per node, named `coordinator`. */
 export interface CoordinatorApi {
   /** Head, LIB, the height in production and work done (load reports, bench). */
   status(): Promise<CoordinatorStatus>;

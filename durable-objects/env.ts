@@ -36,7 +36,7 @@ export interface NodeEnv {
    * stored by base.iost when above 1, `checkChain`): 1 to SHARD_COUNT (docs/VALIDATOR.md "Shard groups").
    */
   SHARD_GROUPS?: string;
-  /** A node without a producer key: the shards it serves reads of ("all", the default, or indexes; config.ts `parseServes`). */
+  /** The shards whose reads the edge answers from this node's objects ("all", the default, or indexes; config.ts `parseServes`); meant for a node without a producer key. */
   SERVES?: string;
   /**
    * "true": dev endpoints, unsigned /execTx, and the public dev keys (a dev genesis, and the dev
@@ -94,8 +94,6 @@ export interface NodeConfig {
   genesis: GenesisSpec;
   /** Peer node base URLs, no trailing slash. */
   peers: string[];
-  /** SERVES: the shards whose reads the edge answers itself (config.ts `parseServes`); the others go to peers. */
-  serves: number[];
   blockMaxTxs: number;
   /** BLOCK_AHEAD_MAX_MS; null: one slot. */
   blockAheadMs: number | null;
@@ -187,6 +185,8 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
   const shardCount = positiveInt(env.SHARD_COUNT, 1);
   const bad = groupsError(genesis.groups ?? 1, shardCount);
   if (bad !== null) throw new Error(`invalid SHARD_GROUPS ${JSON.stringify(env.SHARD_GROUPS)}: ${bad}`);
+  // Only the edge reads SERVES; a bad one stops the node here, at start, not at its first read.
+  parseServes(env.SERVES, shardCount);
   return {
     chainId: genesis.chainId,
     shardCount,
@@ -196,7 +196,6 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     producerSecrets: secrets.length > 0 || ownProducers || !dev ? secrets : DEV_PRODUCER_SECRETS.slice(0, genesis.producers.length),
     genesis,
     peers: parsePeers(env.PEERS),
-    serves: parseServes(env.SERVES, shardCount),
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
     blockAheadMs: env.BLOCK_AHEAD_MAX_MS === undefined ? null : positiveInt(env.BLOCK_AHEAD_MAX_MS, 1),
     // At least 4 below LIB: the next height reads a chunk's cross-shard receipts and the one after

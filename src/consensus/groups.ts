@@ -12,8 +12,8 @@
  * did not exist one epoch earlier, so nobody knows a group more than two epochs ahead.
  *
  * The shuffle is Fisher–Yates over the producers sorted (base58: ASCII order), its draws
- * sha3("<seed hash>:<epoch>:<i>") as 256-bit integers reduced mod the range (the bias is below 2⁻²⁴⁰ for any list size):
- * no floats, no Math.random, no unordered iteration. Producer at shuffled position i joins group
+ * sha3("<seed hash>:<epoch>:<i>") as 256-bit integers reduced mod the range (the bias is below
+ * 2⁻²⁴⁰ for any list size): no floats, no Math.random, no unordered iteration. Producer at shuffled position i joins group
  * i mod G, so group sizes differ by at most one and, with at least G producers, each group has
  * one. With fewer producers than groups (n < G), producer i holds every group g with g mod n = i:
  * every group still has a holder, some producers hold several.
@@ -21,10 +21,7 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { sha3, utf8 } from "../crypto/sha3.js";
 
-/** The group of shard `shard` among `groups`. */
-export const groupOfShard = (shard: number, groups: number): number => shard % groups;
-
-/** The shards of group `group`, ascending. */
+/** The shards of group `group` (shard s is in group s mod groups), ascending. */
 export function groupShards(group: number, groups: number, shardCount: number): number[] {
   const out: number[] = [];
   for (let s = group; s < shardCount; s += groups) out.push(s);
@@ -57,7 +54,8 @@ function draw(seed: string, epoch: number, i: number, n: number): number {
 
 /**
  * The producers (base58 pubkeys) of each group in epoch `epoch`: `groups` lists, each in shuffled
- * order. `seed`: the seed block's hash as the chain writes it (base58). The producers' own order does not matter.
+ * order. `seed`: the seed block's hash as the chain writes it (base58). The producers' own order
+ * does not matter.
  */
 export function assignGroups(producers: readonly string[], groups: number, seed: string, epoch: number): string[][] {
   if (producers.length === 0) throw new Error("groups: no producers to assign");
