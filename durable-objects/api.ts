@@ -307,7 +307,7 @@ export interface GroupView {
   groups: number;
   /** The head block's epoch. */
   epoch: number;
-  /** Ascending; [] when no held key is among the epoch's producers; null when not known (a seed block archived). */
+  /** Ascending; [] when no held key is among the epoch's producers; null when not known (its seed or list block's record is gone). */
   shards: number[] | null;
   /** The next epoch's, once its witness list is on the chain; else null. */
   next: number[] | null;

@@ -105,17 +105,28 @@ export async function gasRatio(h: ChainViewHost): Promise<Json> {
 
 /**
  * The shards the held producer keys' groups hold in the head's epoch and, once its list and seed
- * are on the chain (the head is its election block), the next (src/consensus/groups.ts).
+ * are on the chain (the head is its election block), the next (src/consensus/groups.ts). On IOST's
+ * parameters (voteInterval 1200) the seed and list blocks may be below the hot window: their records
+ * then come from R2 (one segment read, cached).
  */
-export function groupView(h: ChainViewHost, held: ReadonlySet<string>, voteInterval: number): GroupView {
+export async function groupView(h: ChainViewHost, held: ReadonlySet<string>, voteInterval: number): Promise<GroupView> {
   const groups = h.config.genesis.groups ?? 1;
   const head = h.headBlock().number;
-  const shardsIn = (epoch: number): number[] | null => {
-    const seed = h.block(seedHeight(epoch, voteInterval));
-    if (listHeight(epoch, voteInterval) > head || seed === null) return null;
-    const assignment = assignGroups(h.witnessesAfter(listHeight(epoch, voteInterval)), groups, seed.hash, epoch);
+  const record = async (n: number): Promise<{ hash: string; list: string[] } | null> => {
+    const hot = h.block(n);
+    if (hot !== null) return { hash: hot.hash, list: h.witnessesAfter(n) };
+    const old = await h.archivedBlock(n);
+    // A record's list is null when it is the genesis list (block 0 is never archived).
+    return old === null ? null : { hash: old.hash, list: old.witnesses === null ? h.witnessesAfter(0) : (JSON.parse(old.witnesses) as string[]) };
+  };
+  const shardsIn = async (epoch: number): Promise<number[] | null> => {
+    if (listHeight(epoch, voteInterval) > head) return null;
+    const [seed, list] = await Promise.all([record(seedHeight(epoch, voteInterval)), record(listHeight(epoch, voteInterval))]);
+    if (seed === null || list === null) return null;
+    const assignment = assignGroups(list.list, groups, seed.hash, epoch);
     return shardsOfGroups([...new Set([...held].flatMap((k) => groupsOf(assignment, k)))], groups, h.config.shardCount);
   };
   const epoch = epochOf(head, voteInterval);
-  return { groups, epoch, shards: shardsIn(epoch), next: voteInterval > 0 ? shardsIn(epoch + 1) : null };
+  const [shards, next] = await Promise.all([shardsIn(epoch), voteInterval > 0 ? shardsIn(epoch + 1) : null]);
+  return { groups, epoch, shards, next };
 }
