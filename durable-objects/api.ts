@@ -126,6 +126,14 @@ export interface StateProof {
   block_hash: string;
 }
 
+/** POST /getProofs: raw state keys' values (null: absent) with their proofs against `state_root`, this shard's root in final block `block_number`. */
+export interface StateProofs {
+  shard: number;
+  block_number: string;
+  state_root: string;
+  proofs: { key: string; value: string | null; proof: StateProof["proof"] }[];
+}
+
 export interface ShardApi {
   /**
    * Mempool admission of a tx the edge already parsed and verified. `report`: the answer also says
@@ -179,6 +187,8 @@ export interface ShardApi {
   ): Promise<{ datas: { key: string; value: string }[]; block_hash: string; block_number: string }>;
   /** The LIB state's value of `id`'s storage `key` (`field` "" a simple key, else a map field) with its proof. */
   proof(id: string, key: string, field: string): Promise<StateProof>;
+  /** Raw keys' values and proofs at final height `height` (default LIB, at most MAX_PROOF_DEPTH below it), or why not: a peer's verified read (workers/lib/peer-read.ts). */
+  proofs(keys: string[], height?: number): Promise<Answer<StateProofs>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
@@ -298,6 +308,17 @@ export interface EndorserApi {
   voteState(): Promise<VoteState | null>;
 }
 
+/** /getShardInfo's groups (src/consensus/groups.ts): this node's producer keys' shards, this epoch and the next. */
+export interface GroupView {
+  groups: number;
+  /** The head block's epoch. */
+  epoch: number;
+  /** Ascending; [] when no held key is among the epoch's producers; null when not known (its seed or list block's record is gone). */
+  shards: number[] | null;
+  /** The next epoch's, once its witness list is on the chain; else null. */
+  next: number[] | null;
+}
+
 /** Coordinator Durable Object, one per node, named `coordinator`. */
 export interface CoordinatorApi {
   /** Head, LIB, the height in production and work done (load reports, bench). */
@@ -317,6 +338,8 @@ export interface CoordinatorApi {
   getBlockByNumber(number: number): Promise<Answer<{ status: string; block: Json }>>;
   getBlockByHash(hash: string): Promise<Answer<{ status: string; block: Json }>>;
   getGasRatio(): Promise<Json>;
+  /** The shard groups and the shards this node's producer keys hold (/getShardInfo). */
+  groupView(): Promise<GroupView>;
   /** /getRawBlockByNumber: `{status, block}` with the block in IOST's protobuf JSON (src/block/raw.ts), or error. */
   rawBlock(number: number, complete: boolean): Promise<Answer<Json>>;
   /** /getBlockHeaderByRange: `{block_list}` of the irreversible blocks of [start, end), head and signature only, or error. */

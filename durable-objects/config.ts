@@ -108,3 +108,26 @@ export function stubOf<T>(
 export const MAX_BENCH_ROWS = 100_000;
 /** Most account names one `/dev/bench/seed` call covers (about five rows each: one transaction of ~500,000 rows). */
 export const MAX_SEED_ACCOUNTS = 100_000;
+
+/**
+ * SERVES: the shards whose reads this node answers from its own objects (docs/VALIDATOR.md "Shard
+ * groups"); the others it reads from a peer with proofs (workers/lib/peer-read.ts). Unset or "all":
+ * every shard. Else shard indexes, comma-separated, ascending in the result; anything else throws.
+ */
+export function parseServes(text: string | undefined, shardCount: number): number[] {
+  const all = Array.from({ length: shardCount }, (_, i) => i);
+  const t = text?.trim() ?? "";
+  if (t === "" || t === "all") return all;
+  const out = new Set<number>();
+  for (const part of t.split(",")) {
+    const s = part.trim();
+    if (!/^(0|[1-9][0-9]{0,5})$/.test(s) || Number(s) >= shardCount) {
+      throw new Error(`invalid SERVES ${JSON.stringify(text)}: "all" or shard indexes below SHARD_COUNT ${shardCount}, comma-separated`);
+    }
+    out.add(Number(s));
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** How far (blocks) below its LIB a node proves state for a peer's read: the undo data it reads, one chunk row per height. */
+export const MAX_PROOF_DEPTH = 64;

@@ -4,7 +4,8 @@
  * The settings the edge Worker also reads are parsed in config.ts.
  */
 import type { CoordinatorApi, ShardInternal, ValidatorApi } from "./api";
-import { locationHint, parsePeers, productionMode, stubOf, type ProductionMode } from "./config";
+import { locationHint, parsePeers, parseServes, productionMode, stubOf, type ProductionMode } from "./config";
+import { groupsError } from "../src/consensus/groups";
 import { DEV_ADMIN_PUBKEY, DEV_PRODUCERS, PUBLIC_DEV_KEYS } from "../src/genesis/dev-keys";
 import type { GenesisSpec } from "../src/genesis/index";
 
@@ -30,6 +31,13 @@ export interface NodeEnv {
    * skipped slots count as missed (docs/POB.md), so every node must agree (`checkChain`).
    */
   HEARTBEAT_MS?: string;
+  /**
+   * Shard groups (default 1), a genesis setting like BLOCK_INTERVAL_MS (the chain's `shardGroups`,
+   * stored by base.iost when above 1, `checkChain`): 1 to SHARD_COUNT (docs/VALIDATOR.md "Shard groups").
+   */
+  SHARD_GROUPS?: string;
+  /** The shards whose reads the edge answers from this node's objects ("all", the default, or indexes; config.ts `parseServes`); meant for a node without a producer key. */
+  SERVES?: string;
   /**
    * "true": dev endpoints, unsigned /execTx, and the public dev keys (a dev genesis, and the dev
    * producers' secrets when PRODUCER_SECRET is unset). Anything else is production: see genesisSpec.
@@ -157,12 +165,15 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
   const beat = env.HEARTBEAT_MS?.trim() ?? String(HEARTBEAT_MS);
   if (!/^(0|[1-9][0-9]{0,9})$/.test(beat))
     throw new Error(`invalid HEARTBEAT_MS ${JSON.stringify(env.HEARTBEAT_MS)}: a whole number of milliseconds, 0 (a block every slot) to 9999999999`);
+  const groups = env.SHARD_GROUPS?.trim() ?? "1";
+  if (!/^[1-9][0-9]{0,5}$/.test(groups)) throw new Error(`invalid SHARD_GROUPS ${JSON.stringify(env.SHARD_GROUPS)}: a whole number from 1 to SHARD_COUNT`);
   return {
     chainId,
     producers,
     adminKey: env.GENESIS_ADMIN_KEY?.trim() || DEV_ADMIN_PUBKEY,
     blockIntervalMs: Number(interval),
     heartbeatMs: Number(beat),
+    ...(groups === "1" ? {} : { groups: Number(groups) }),
   };
 }
 
@@ -171,9 +182,14 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
   const secrets = keyList(env.PRODUCER_SECRET);
   const genesis = genesisSpec(env);
   const ownProducers = keyList(env.GENESIS_PRODUCER_KEYS).length > 0;
+  const shardCount = positiveInt(env.SHARD_COUNT, 1);
+  const bad = groupsError(genesis.groups ?? 1, shardCount);
+  if (bad !== null) throw new Error(`invalid SHARD_GROUPS ${JSON.stringify(env.SHARD_GROUPS)}: ${bad}`);
+  // Only the edge reads SERVES; a bad one stops the node here, at start, not at its first read.
+  parseServes(env.SERVES, shardCount);
   return {
     chainId: genesis.chainId,
-    shardCount: positiveInt(env.SHARD_COUNT, 1),
+    shardCount,
     dev,
     production: productionMode(env),
     // A dev node without keys of its own holds every dev producer of its genesis.

@@ -112,6 +112,11 @@ export class SqlStore extends Overlaid {
    * touches, nothing written.
    */
   proveAt(key: string, undone: Writes): { value: string | null; proof: ReturnType<StateTree["prove"]> } {
+    return this.proveAllAt([key], undone)[0];
+  }
+
+  /** proveAt for several keys over one scratch copy (the undone values applied once). */
+  proveAllAt(keys: readonly string[], undone: Writes): { value: string | null; proof: ReturnType<StateTree["prove"]> }[] {
     const scratch: Writes = new Map();
     const pages: Store = {
       get: (k) => (scratch.has(k) ? (scratch.get(k) ?? undefined) : this.nodes.get(k)),
@@ -120,7 +125,7 @@ export class SqlStore extends Overlaid {
     };
     const then = new StateTree(new PagedNodes(pages));
     then.update(undone);
-    return { value: undone.has(key) ? (undone.get(key) ?? null) : (this.get(key) ?? null), proof: then.prove(key) };
+    return keys.map((key) => ({ value: undone.has(key) ? (undone.get(key) ?? null) : (this.get(key) ?? null), proof: then.prove(key) }));
   }
 
   override keep(): void {

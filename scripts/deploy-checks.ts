@@ -108,6 +108,8 @@ interface PeerView {
   boot: string;
   intervalNs: string;
   shards: string;
+  /** Shard groups; "1" from a node older than groups. */
+  groups: string;
 }
 
 export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
@@ -115,8 +117,8 @@ export type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 /**
  * Asks every peer (GET /getChainInfo, /getBlockByNumber/0/false, /getShardInfo,
  * POST /getContractStorage base.iost blockIntervalNs) whether it runs the chain
- * this deployment would join: the same chain id, block interval and shard count
- * as these vars, and one boot block (height 0, which commits to the whole
+ * this deployment would join: the same chain id, block interval, shard count and
+ * shard groups as these vars, and one boot block (height 0, which commits to the whole
  * genesis) on all of them. A peer that does not answer is an error, or only a
  * warning with `newNetwork` (its nodes are deployed one after another).
  */
@@ -128,6 +130,7 @@ export async function peerChecks(vars: Record<string, unknown>, fetch: Fetch, op
     chainId: String(vars.CHAIN_ID ?? ""),
     intervalNs: `${String(vars.BLOCK_INTERVAL_MS ?? "")}000000`,
     shards: String(vars.SHARD_COUNT ?? ""),
+    groups: String(vars.SHARD_GROUPS ?? "1").trim(),
   };
   for (const peer of peersOf(vars)) {
     let view: PeerView;
@@ -143,6 +146,7 @@ export async function peerChecks(vars: Record<string, unknown>, fetch: Fetch, op
     if (view.intervalNs !== want.intervalNs)
       errors.push(`peer ${peer}'s chain has a block interval of ${view.intervalNs} ns, this deployment BLOCK_INTERVAL_MS ${String(vars.BLOCK_INTERVAL_MS)}`);
     if (view.shards !== want.shards) errors.push(`peer ${peer} has ${view.shards} shards, this deployment SHARD_COUNT ${want.shards}`);
+    if (view.groups !== want.groups) errors.push(`peer ${peer}'s chain has ${view.groups} shard groups, this deployment SHARD_GROUPS ${want.groups}`);
     boots.set(view.boot, [...(boots.get(view.boot) ?? []), peer]);
   }
   if (boots.size > 1)
@@ -166,5 +170,11 @@ async function askPeer(peer: string, fetch: Fetch, timeoutMs: number): Promise<P
   const shards = await get("/getShardInfo");
   const body = JSON.stringify({ id: "base.iost", key: "blockIntervalNs", field: "", by_longest_chain: false });
   const interval = await get("/getContractStorage", { method: "POST", body, headers: { "content-type": "application/json" } });
-  return { chainId: String(info.chain_id), boot: String(boot?.hash), intervalNs: String(interval.data), shards: String(shards.shard_count) };
+  return {
+    chainId: String(info.chain_id),
+    boot: String(boot?.hash),
+    intervalNs: String(interval.data),
+    shards: String(shards.shard_count),
+    groups: String(shards.groups ?? 1),
+  };
 }

@@ -31,6 +31,8 @@ export interface LinkProxy {
   readonly paths: ReadonlyMap<string, number>;
   /** One-way delays (ms) applied so far on a slow link, in order (requests and responses alike). */
   readonly delays: readonly number[];
+  /** A lying peer: each response body of a request to `path` goes through `edit` (null: forward as is again). */
+  rewrite(path: string, edit: ((body: string) => string) | null): void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
   const sockets = new Set<Socket>();
   const draw = delayDraw(options.delay);
   const delays: number[] = [];
+  const edits = new Map<string, (body: string) => string>();
   /** Runs `then` after the next drawn delay (at once on a link without delay); `alive` false drops it (cut or closed meanwhile). */
   const later = (alive: () => boolean, then: () => void) => {
     if (!options.delay) return then();
@@ -119,8 +122,19 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
         (up) =>
           later(alive, () => {
             if (res.destroyed) return void up.destroy(); // the sender gave up meanwhile
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
+            const edit = edits.get(path);
+            if (edit === undefined) {
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              return void up.pipe(res);
+            }
+            const parts: Buffer[] = [];
+            up.on("data", (b: Buffer) => parts.push(b));
+            up.on("end", () => {
+              const body = Buffer.from(edit(Buffer.concat(parts).toString("utf8")));
+              const { "transfer-encoding": _, "content-encoding": __, ...headers } = up.headers;
+              res.writeHead(up.statusCode ?? 502, { ...headers, "content-length": String(body.length) });
+              res.end(body);
+            });
           }),
       );
       upstream.on("error", (err) => {
@@ -164,6 +178,10 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
     },
     get delays() {
       return delays;
+    },
+    rewrite(at, edit) {
+      if (edit === null) edits.delete(at);
+      else edits.set(at, edit);
     },
     close() {
       for (const abort of [...inflight]) abort();

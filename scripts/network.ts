@@ -9,6 +9,7 @@
  *   npm run network -- --reset           wipe .wrangler/network first (a new chain)
  *   npm run network -- --quiet           no status lines
  *   npm run network -- --proxied         peers reach each other through link proxies
+ *   npm run network -- --groups 2        SHARD_GROUPS = 2: the genesis splits the shards into 2 groups
  *
  * Node i: store .wrangler/network/node-<i>, GENESIS_PRODUCERS = node count,
  * PRODUCER_SECRET = producer00<i>'s PUBLIC dev key, PEERS = the other nodes.
@@ -222,11 +223,13 @@ interface CliOptions {
   reset: boolean;
   quiet: boolean;
   proxied: boolean;
+  /** SHARD_GROUPS of every node; undefined: the config's (1). */
+  groups?: number;
 }
 
 function usage(message?: string): never {
   if (message) console.error(`network: ${message}`);
-  console.error("usage: npm run network -- [--nodes 1-4] [--base-port N] [--reset] [--quiet] [--proxied]");
+  console.error("usage: npm run network -- [--nodes 1-4] [--groups G] [--base-port N] [--reset] [--quiet] [--proxied]");
   process.exit(2);
 }
 
@@ -243,6 +246,12 @@ function parseArgs(argv: string[]): CliOptions {
       const count = Number(text);
       if (!Number.isInteger(count) || count < 1 || count > MAX_NODES) usage(`invalid node count ${JSON.stringify(text)}: 1–${MAX_NODES}`);
       o.nodes = count;
+    } else if (arg === "--groups" || arg.startsWith("--groups=")) {
+      const text = value("--groups");
+      const groups = Number(text);
+      // The nodes check it against their SHARD_COUNT (durable-objects/env.ts nodeConfig).
+      if (!Number.isInteger(groups) || groups < 1) usage(`invalid group count ${JSON.stringify(text)}: a whole number from 1 to the shard count`);
+      o.groups = groups;
     } else if (arg === "--base-port" || arg.startsWith("--base-port=")) {
       const text = value("--base-port");
       const port = Number(text);
@@ -273,7 +282,8 @@ async function main(): Promise<void> {
     console.log(`reset: removed ${NETWORK_DIR}`);
   }
   console.log(`starting ${o.nodes} node(s) on ports ${o.basePort}–${o.basePort + o.nodes - 1}…`);
-  const net = await startNetwork({ nodes: o.nodes, basePort: o.basePort, proxied: o.proxied, readyTimeoutMs: 180_000 });
+  const vars: Record<string, string> = o.groups === undefined ? {} : { SHARD_GROUPS: String(o.groups) };
+  const net = await startNetwork({ nodes: o.nodes, basePort: o.basePort, proxied: o.proxied, vars, readyTimeoutMs: 180_000 });
 
   // gRPC after the HTTP ports (node i on base + MAX_NODES + i): a bridge outlives its node's restarts.
   const bridges = await Promise.all(net.nodes.map((node) => startGrpcBridge({ node: node.url, port: o.basePort + MAX_NODES + node.index })));
@@ -284,7 +294,7 @@ async function main(): Promise<void> {
   const interrupt = onInterrupt(`${o.nodes} node(s) (state is kept in ${NETWORK_DIR})`, stopAll, 20_000);
 
   console.log("");
-  console.log(`iost-edge local network: ${o.nodes} node(s), chain id 1020, ${o.nodes} genesis producer(s)`);
+  console.log(`iost-edge local network: ${o.nodes} node(s), chain id 1020, ${o.nodes} genesis producer(s), ${o.groups ?? 1} shard group(s)`);
   console.log("Producer keys are IOST-edge's PUBLIC dev keys (src/genesis/dev-keys.ts): never use them for real value.");
   for (const node of net.nodes) {
     console.log(`  node-${node.index}  ${node.url}  ${node.id}  ${node.pubkey}`);

@@ -28,6 +28,10 @@ export interface Env {
   SHARD_COUNT?: string;
   /** "interval" (default), "on-tx" (every tx must wake the coordinator) or "manual" (never woken). */
   BLOCK_PRODUCTION?: string;
+  /** The shards whose reads this node answers itself ("all", the default, or indexes; config.ts parseServes); the others through PEERS (lib/peer-read.ts). */
+  SERVES?: string;
+  /** Shard groups of the network's genesis (default 1); shown by /getShardInfo. */
+  SHARD_GROUPS?: string;
   /** Peer nodes' base URLs, comma-separated (config.ts parsePeers): /sendTx forwards admitted txs to them. */
   PEERS?: string;
   /** Upper bound of one /subscribe stream, seconds (default 600). */

@@ -5,7 +5,8 @@
  * genesis exists before calling them.
  */
 import { blockToJson, type StoredBlock } from "../../src/block/index";
-import type { Answer, HeadView, Json, ShardInternal } from "../api";
+import { assignGroups, epochOf, groupsOf, listHeight, seedHeight, shardsOfGroups } from "../../src/consensus/groups";
+import type { Answer, GroupView, HeadView, Json, ShardInternal } from "../api";
 import type { BlockRow } from "../archive";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
@@ -100,4 +101,32 @@ export async function gasRatio(h: ChainViewHost): Promise<Json> {
   const ratios = (await Promise.all(h.shards().map((s) => s.chunkGasRatios(head.number)))).flat().sort((a, b) => a - b);
   if (ratios.length === 0) return { lowest_gas_ratio: 1, median_gas_ratio: 1 };
   return { lowest_gas_ratio: ratios[0] / 100, median_gas_ratio: ratios[Math.floor(ratios.length / 2)] / 100 };
+}
+
+/**
+ * The shards the held producer keys' groups hold in the head's epoch and, once its list and seed
+ * are on the chain (the head is its election block), the next (src/consensus/groups.ts). On IOST's
+ * parameters (voteInterval 1200) the seed and list blocks may be below the hot window: their records
+ * then come from R2 (one segment read, cached).
+ */
+export async function groupView(h: ChainViewHost, held: ReadonlySet<string>, voteInterval: number): Promise<GroupView> {
+  const groups = h.config.genesis.groups ?? 1;
+  const head = h.headBlock().number;
+  const record = async (n: number): Promise<{ hash: string; list: string[] } | null> => {
+    const hot = h.block(n);
+    if (hot !== null) return { hash: hot.hash, list: h.witnessesAfter(n) };
+    const old = await h.archivedBlock(n);
+    // A record's list is null when it is the genesis list (block 0 is never archived).
+    return old === null ? null : { hash: old.hash, list: old.witnesses === null ? h.witnessesAfter(0) : (JSON.parse(old.witnesses) as string[]) };
+  };
+  const shardsIn = async (epoch: number): Promise<number[] | null> => {
+    if (listHeight(epoch, voteInterval) > head) return null;
+    const [seed, list] = await Promise.all([record(seedHeight(epoch, voteInterval)), record(listHeight(epoch, voteInterval))]);
+    if (seed === null || list === null) return null;
+    const assignment = assignGroups(list.list, groups, seed.hash, epoch);
+    return shardsOfGroups([...new Set([...held].flatMap((k) => groupsOf(assignment, k)))], groups, h.config.shardCount);
+  };
+  const epoch = epochOf(head, voteInterval);
+  const [shards, next] = await Promise.all([shardsIn(epoch), voteInterval > 0 ? shardsIn(epoch + 1) : null]);
+  return { groups, epoch, shards, next };
 }

@@ -57,6 +57,7 @@ import type {
   EndorserApi,
   EndorseResult,
   HeadView,
+  GroupView,
   Json,
   MeterView,
   Origin,
@@ -322,14 +323,15 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       ["voteInterval", String(p.voteInterval)],
       ["issueInterval", String(p.issueInterval)],
       ["heartbeatNs", String(p.heartbeatNs)],
+      ["shardGroups", String(p.shardGroups ?? 1)],
     ];
     const shard0 = this.shards()[0];
     const stored = await Promise.all(want.map(([key]) => shard0.read("getContractStorage", "base.iost", key, "")));
     for (const [i, [key, value]] of want.entries()) {
       const got = stored[i];
       const data = typeof got === "object" && got !== null && "data" in got ? String(got.data) : JSON.stringify(got);
-      // Absent is 0 (src/genesis/rewards.ts writes the heartbeat only when set).
-      const chain = key === "heartbeatNs" && data === "null" ? "0" : data;
+      // Absent is 0 for the heartbeat, 1 for the groups (src/genesis/rewards.ts writes them only when set).
+      const chain = data === "null" && key === "heartbeatNs" ? "0" : data === "null" && key === "shardGroups" ? "1" : data;
       if (chain === value) continue;
       const fix =
         key === "blockIntervalNs" && /^[0-9]+$/.test(chain)
@@ -863,6 +865,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return views.nodeInfo(this.viewHost());
   }
 
+  async groupView(): Promise<GroupView> {
+    await this.ensureGenesis();
+    return views.groupView(this.viewHost(), this.held, this.consensus.voteInterval);
+  }
+
   async getBlockByNumber(number: number): Promise<Answer<{ status: string; block: Json }>> {
     await this.ensureGenesis();
     return views.blockByNumber(this.viewHost(), number);
@@ -932,6 +939,7 @@ countEntries(
     "getBlockByNumber",
     "getBlockByHash",
     "getGasRatio",
+    "groupView",
     "rawBlock",
     "rawHeaders",
     "mine",

@@ -35,7 +35,20 @@ import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, BenchRows, Chunk, ChunkContext, IostHeld, Json, MeterView, SeedResult, ShardInternal, ShardStatus, StateProof } from "../api";
+import type {
+  Answer,
+  BenchRows,
+  Chunk,
+  ChunkContext,
+  IostHeld,
+  Json,
+  MeterView,
+  SeedResult,
+  ShardInternal,
+  ShardStatus,
+  StateProof,
+  StateProofs,
+} from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
 import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
@@ -44,7 +57,7 @@ import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConf
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
-import { MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_RANGE, MAX_READS } from "../config";
+import { MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_PROOF_DEPTH, MAX_RANGE, MAX_READS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
@@ -759,6 +772,21 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { key: raw, value, proof, state_root: root, shard: this.shardIndex, block_number: String(this.lib), block_hash: this.libHash };
   }
 
+  /**
+   * At a final height, LIB or up to MAX_PROOF_DEPTH below it, so that a reader whose LIB is behind
+   * ours still gets a root it knows; the undo data of every height above it is read (one chunk row
+   * per height) and applied once for all keys.
+   */
+  async proofs(keys: string[], height = this.lib): Promise<Answer<StateProofs>> {
+    if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
+    if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
+    if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height)) return { error: `block ${height} is too far below LIB ${this.lib} to prove` };
+    const row = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).toArray()[0];
+    if (row === undefined) return { error: `no chunk at height ${height}` };
+    const proved = this.kv.proveAllAt(keys, undoneAbove(this.sql, height, this.head));
+    return { shard: this.shardIndex, block_number: String(height), state_root: row.state_root, proofs: proved.map((p, i) => ({ key: keys[i], ...p })) };
+  }
+
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
     return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
@@ -865,6 +893,7 @@ countEntries(
     "txsByContract",
     "listStorage",
     "proof",
+    "proofs",
     "contractShard",
     "snapshot",
     "hasSnapshot",

@@ -30,4 +30,10 @@ export interface ConsensusParams {
    * heartbeat on count as missed, as a block was due there.
    */
   heartbeatNs: bigint;
+  /**
+   * Shard groups (src/consensus/groups.ts, docs/VALIDATOR.md "Shard groups"): shard s belongs to group
+   * s mod shardGroups, and each epoch the producers are shuffled into the groups. Absent: 1, every
+   * producer in the one group (a chain started before groups keeps its genesis state).
+   */
+  shardGroups?: number;
 }

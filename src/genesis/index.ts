@@ -156,6 +156,8 @@ export interface GenesisSpec {
   blockIntervalMs: number;
   /** ms: the chain's `heartbeatNs` (0: a block in every slot, as IOST; stored by base.iost at genesis when above 0). */
   heartbeatMs: number;
+  /** Shard groups (the chain's `shardGroups`, stored by base.iost at genesis when above 1); absent: 1. */
+  groups?: number;
 }
 
 /** The gas pledges genesis makes (below), [pledger, user]: admin's, for admin, the foundation, each producer and dev account. */
@@ -177,6 +179,7 @@ export function genesisOf(spec: GenesisSpec): GenesisConfig {
       ...devConsensus(spec.producers.length),
       blockIntervalNs: BigInt(spec.blockIntervalMs) * 1_000_000n,
       heartbeatNs: BigInt(spec.heartbeatMs) * 1_000_000n,
+      ...((spec.groups ?? 1) > 1 ? { shardGroups: spec.groups } : {}),
     },
   };
 }

@@ -26,6 +26,7 @@ export function applyRewardsGenesis(steps: GenesisSteps, config: GenesisConfig):
     h.put(c, "issueInterval", str(String(p.issueInterval)));
     // Absent is 0: chains started before the heartbeat keep their genesis state.
     if (p.heartbeatNs > 0n) h.put(c, "heartbeatNs", str(p.heartbeatNs.toString()));
+    if ((p.shardGroups ?? 1) > 1) h.put(c, "shardGroups", str(String(p.shardGroups)));
   });
   act(BASE, "initAdmin", admin);
 }

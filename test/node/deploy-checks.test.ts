@@ -90,12 +90,14 @@ describe("deploy checks", () => {
 });
 
 /** A stand-in peer answering the four reads peerChecks makes, as a node would. */
-function peerServer(chain: { chainId: number; boot: string; intervalMs: number; shards: number }): Promise<Server> {
+function peerServer(chain: { chainId: number; boot: string; intervalMs: number; shards: number; groups?: number }): Promise<Server> {
   const server = createServer((req, res) => {
     const json = (v: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(v));
     if (req.url === "/getChainInfo") return json({ chain_id: chain.chainId, head_block: "7" });
     if (req.url === "/getBlockByNumber/0/false") return json({ status: "IRREVERSIBLE", block: { hash: chain.boot, number: "0" } });
-    if (req.url === "/getShardInfo") return json({ shard_count: chain.shards });
+    // A node from before shard groups names none.
+    if (req.url === "/getShardInfo")
+      return json(chain.groups === undefined ? { shard_count: chain.shards } : { shard_count: chain.shards, groups: chain.groups });
     if (req.url === "/getContractStorage" && req.method === "POST") {
       let body = "";
       req.on("data", (d) => (body += d));
@@ -116,7 +118,7 @@ describe("peer checks (online, before a real deploy)", () => {
   const urls: string[] = [];
   let dead = "";
   beforeAll(async () => {
-    for (const chain of [net, net, { ...net, boot: "BootHashB", intervalMs: 1000, shards: 2 }, { ...net, chainId: 1024 }]) {
+    for (const chain of [net, { ...net, groups: 1 }, { ...net, boot: "BootHashB", intervalMs: 1000, shards: 2, groups: 2 }, { ...net, chainId: 1024 }]) {
       const s = await peerServer(chain);
       servers.push(s);
       urls.push(`http://127.0.0.1:${(s.address() as AddressInfo).port}`);
@@ -132,11 +134,12 @@ describe("peer checks (online, before a real deploy)", () => {
     expect(await peerChecks(vars([urls[0], `${urls[1]}/`]), fetch, { newNetwork: false })).toEqual({ errors: [], warnings: [] });
   });
 
-  it("a peer of another chain: its chain id, block interval, shard count and boot block are named", async () => {
+  it("a peer of another chain: its chain id, block interval, shard count, shard groups and boot block are named", async () => {
     const { errors } = await peerChecks(vars([urls[0], urls[2], urls[3]]), fetch, { newNetwork: false });
     expect(errors).toEqual([
       `peer ${urls[2]}'s chain has a block interval of 1000000000 ns, this deployment BLOCK_INTERVAL_MS 500`,
       `peer ${urls[2]} has 2 shards, this deployment SHARD_COUNT 4`,
+      `peer ${urls[2]}'s chain has 2 shard groups, this deployment SHARD_GROUPS 1`,
       `peer ${urls[3]} runs chain id 1024, this deployment CHAIN_ID 1020`,
       `the peers run different chains (boot blocks BootHashA at ${urls[0]}, ${urls[3]}; BootHashB at ${urls[2]}): every node of a network must have the same GENESIS_* values`,
     ]);

@@ -71,6 +71,12 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       block_number: "7",
       block_hash: "BH",
     }),
+    proofs: async (keys) => ({
+      shard: 0,
+      block_number: "7",
+      state_root: "00".repeat(32),
+      proofs: keys.map((key) => ({ key, value: null, proof: { siblings: [] } })),
+    }),
     contractShard: async () => null,
     eventsSince: async (after) => ({ height: after + 1, events: [] }),
     poolSize: async () => 3,
@@ -111,6 +117,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getBlockByNumber: async (n) => (n <= 10 ? { status: "IRREVERSIBLE", block: block(n) } : { error: "block not found" }),
     getBlockByHash: async (h) => (h === "H3" ? { status: "IRREVERSIBLE", block: block(3) } : { error: "block not found" }),
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
+    groupView: async () => ({ groups: 1, epoch: 0, shards: [0], next: null }),
     rawBlock: async (n, complete): Promise<Answer<Json>> =>
       n <= 10
         ? { status: n <= 9 ? "IRREVERSIBLE" : "PENDING", block: { head: { number: String(n) }, blockType: complete ? "NORMAL" : "ONLYHASH" } }

@@ -2,7 +2,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { describe, expect, test } from "vitest";
 import { Coordinator as CoordinatorClass } from "../../durable-objects/coordinator/coordinator";
 import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
-import { productionMode } from "../../durable-objects/config";
+import { parseServes, productionMode } from "../../durable-objects/config";
 import { genesisInfo } from "../../durable-objects/core";
 import { slotNs, slotOf } from "../../src/consensus/schedule";
 import { DEV_PRODUCER_SECRETS, nodeConfig, shardIndexFromName, shardName, validatorName, type NodeEnv } from "../../durable-objects/env";
@@ -87,6 +87,25 @@ describe("node configuration", () => {
     expect(() => nodeConfig({ ...prod, HEARTBEAT_MS: "-1" })).toThrow(/invalid HEARTBEAT_MS/);
   });
 
+  test("SHARD_GROUPS: a genesis setting from 1 to SHARD_COUNT (1 leaves the genesis as before); SERVES: all or shard indexes", () => {
+    const four = { ...prod, SHARD_COUNT: "4" } as NodeEnv;
+    expect(nodeConfig(four).genesis.groups).toBeUndefined();
+    expect(genesisInfo(nodeConfig(four).genesis).consensus.shardGroups).toBeUndefined();
+    expect(nodeConfig({ ...four, SHARD_GROUPS: " 1 " }).genesis.groups).toBeUndefined();
+    expect(genesisInfo(nodeConfig({ ...four, SHARD_GROUPS: "2" }).genesis).consensus.shardGroups).toBe(2);
+    expect(() => nodeConfig({ ...four, SHARD_GROUPS: "5" })).toThrow(
+      'invalid SHARD_GROUPS "5": shard groups must be a whole number from 1 to the shard count 4, not 5',
+    );
+    for (const bad of ["0", "x", "1.5", "", "-2"])
+      expect(() => nodeConfig({ ...four, SHARD_GROUPS: bad })).toThrow(`invalid SHARD_GROUPS ${JSON.stringify(bad)}`);
+    expect(parseServes(undefined, 4)).toEqual([0, 1, 2, 3]);
+    expect(parseServes("all", 4)).toEqual([0, 1, 2, 3]);
+    expect(parseServes(" 3, 0 ,3", 4)).toEqual([0, 3]);
+    expect(() => nodeConfig({ ...four, SERVES: "0,1" })).not.toThrow();
+    for (const bad of ["4", "0,", "a", "-1", "01"])
+      expect(() => nodeConfig({ ...four, SERVES: bad })).toThrow(`invalid SERVES ${JSON.stringify(bad)}: "all" or shard indexes below SHARD_COUNT 4`);
+  });
+
   test("object names carry the shard id", () => {
     expect(shardName("coordinator", 0)).toBe("shard-0");
     expect(shardName("t1:coordinator", 2)).toBe("t1:shard-2");
@@ -165,6 +184,21 @@ describe("block interval: one source, the chain's genesis", () => {
     // The node with the chain's value serves on.
     await tick(c);
     expect((await c.coord.status()).head).toBe(2);
+  });
+
+  test("a node whose SHARD_GROUPS disagrees with its chain's genesis (absent: 1) refuses to serve", async () => {
+    const c = newChain("groups-mismatch");
+    await tick(c);
+    const seen = await runInDurableObject(c.coordStub, async (_inst, state) => {
+      const other = new CoordinatorClass(state, { ...nodeEnv, SHARD_COUNT: "2", SHARD_GROUPS: "2" }) as unknown as Coordinator;
+      return other.chainInfo().then(
+        () => "served",
+        (e: Error) => e.message,
+      );
+    });
+    expect(seen).toBe(
+      "refusing to serve this chain: its genesis set shardGroups 1, this node's config 2; every node of a network must use the chain's genesis values",
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, test } from "vitest";
 import type { Chunk } from "../../durable-objects/api";
+import { MAX_PROOF_DEPTH } from "../../durable-objects/config";
 import { MemoryStore } from "../../src/state/memory-store";
 import { verifyProof } from "../../src/state/proof";
 import { PagedNodes, StateTree } from "../../src/state/tree";
@@ -60,5 +61,57 @@ describe("state proofs on a shard", () => {
     const root = new StateTree(new PagedNodes(fresh)).update(stored.kv);
     expect(bytesToHex(root)).toBe(chunks[2].stateRoot);
     expect(stored.pages).toEqual(fresh.keys().map((k) => [k, fresh.get(k)]));
+  });
+
+  test("proofs (a peer's read, workers/lib/peer-read.ts): several keys at a final height at or below LIB, never above", async () => {
+    const c = newChain("proofs");
+    const times: bigint[] = [0n];
+    const chunks: Chunk[] = [(await c.shard.chunkAt(0))!];
+    for (let h = 1; h <= 3; h++) {
+      times[h] = nowNs() > times[h - 1] ? nowNs() : times[h - 1] + 1_000_000n;
+      const t = makeTx({ amount: String(h), memo: `h${h}` });
+      expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+      chunks[h] = await c.shard.buildChunk({
+        height: h,
+        time: times[h].toString(),
+        parentHash: "",
+        witness: "w",
+        parentWitness: "w",
+        parentTime: times[h - 1].toString(),
+      });
+    }
+    await c.shard.finalize(3, "H3");
+    const keys = ["m-token.iost-TBproducer000-iost", "m-token.iost-TBnobody-iost"];
+    const values: (string | null)[] = [];
+    for (const h of [1, 2, 3]) {
+      const got = await c.shard.proofs(keys, h);
+      if ("error" in got) throw new Error(got.error);
+      expect(got).toMatchObject({ shard: 0, block_number: String(h), state_root: chunks[h].stateRoot });
+      for (const p of got.proofs) expect(verifyProof(chunks[h].stateRoot, p.key, p.value, p.proof)).toBe(true);
+      expect(got.proofs.map((p) => p.key)).toEqual(keys);
+      expect(got.proofs[1].value).toBeNull();
+      values.push(got.proofs[0].value);
+      // Another height's root does not verify this one's value.
+      expect(verifyProof(chunks[h === 3 ? 2 : h + 1].stateRoot, keys[0], got.proofs[0].value, got.proofs[0].proof)).toBe(false);
+    }
+    expect(new Set(values).size).toBe(3); // each height its own balance
+    expect(await c.shard.proofs(keys)).toMatchObject({ block_number: "3" }); // default: LIB
+    expect(await c.shard.proofs(keys, 4)).toEqual({ error: "block 4 is not final on this node (LIB 3)" });
+    expect(await c.shard.proofs(keys, -1)).toEqual({ error: "invalid height -1" });
+  });
+
+  test("proofs: not deeper than MAX_PROOF_DEPTH below LIB (the undo data of every height above is read)", async () => {
+    const c = newChain("proofs-depth");
+    let time = 0n;
+    for (let h = 1; h <= MAX_PROOF_DEPTH + 2; h++) {
+      const prev = time;
+      time = nowNs() > prev ? nowNs() : prev + 1_000_000n;
+      await c.shard.buildChunk({ height: h, time: time.toString(), parentHash: "", witness: "w", parentWitness: "w", parentTime: prev.toString() });
+    }
+    const lib = MAX_PROOF_DEPTH + 2;
+    await c.shard.finalize(lib, "HL");
+    const keys = ["m-token.iost-TBproducer000-iost"];
+    expect(await c.shard.proofs(keys, lib - MAX_PROOF_DEPTH)).toMatchObject({ block_number: String(lib - MAX_PROOF_DEPTH) });
+    expect(await c.shard.proofs(keys, lib - MAX_PROOF_DEPTH - 1)).toEqual({ error: `block 1 is too far below LIB ${lib} to prove` });
   });
 });

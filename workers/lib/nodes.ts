@@ -44,8 +44,8 @@ export function homeShard(env: Env, account: string): ShardApi {
 }
 
 /** Where an id's balances live: an account's home, or a contract's shard (through the directory). */
-export function accountShard(env: Env, id: string): Promise<ShardApi> | ShardApi {
-  return placedByName(id) ? homeShard(env, id) : contractHome(env, id);
+export function accountShardIndex(env: Env, id: string): Promise<number> | number {
+  return placedByName(id) ? shardOf(id, shardCount(env)) : contractHomeIndex(env, id);
 }
 
 /**

@@ -9,9 +9,10 @@ import { Hono } from "hono";
 import type { Answer, Json, ShardApi } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, tokenShard } from "../../src/sharding/placement";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, shardOf, tokenShard } from "../../src/sharding/placement";
 import { orderPledges } from "../../src/sharding/pledges";
-import { accountShard, homeShard, shard, shardCount } from "../lib/nodes";
+import { accountShardIndex, shard, shardCount } from "../lib/nodes";
+import { readAt } from "../lib/peer-read";
 import { parseBoolParam } from "../lib/params";
 
 export const accountRoutes = new Hono<AppEnv>();
@@ -20,7 +21,10 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   // The account's votes are vote.iost's (shard 0), not its home shard's: both reads at once.
-  const [account, votes] = await Promise.all([homeShard(c.env, name).read("getAccount", name), shard(c.env, CONSENSUS_SHARD).read("getVoteInfos", name)]);
+  const [account, votes] = await Promise.all([
+    readAt(c.env, shardOf(name, shardCount(c.env)), "getAccount", name),
+    readAt(c.env, CONSENSUS_SHARD, "getVoteInfos", name),
+  ]);
   const a = unwrap(account);
   if (typeof a !== "object" || a === null || Array.isArray(a)) return c.json(a);
   // Pledges for accounts of other shards live with them: one read on each shard the home names, at most N − 1.
@@ -28,7 +32,7 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   type Pledge = { pledger: string; amount: number };
   const { pledged_on: away, pledge_order: order, ...info } = a as { pledged_on?: number[]; pledge_order?: string[]; gas_info: { pledged_info: Pledge[] } };
   if (away !== undefined) {
-    const more = await Promise.all(away.map(async (s) => unwrap(await shard(c.env, s).read("getPledges", name)) as Pledge[]));
+    const more = await Promise.all(away.map(async (s) => unwrap(await readAt(c.env, s, "getPledges", name)) as Pledge[]));
     const all = [...info.gas_info.pledged_info, ...more.flat()];
     info.gas_info = { ...info.gas_info, pledged_info: order === undefined ? all : orderPledges(order, all) };
   }
@@ -41,8 +45,8 @@ accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c
   const token = c.req.param("token");
   // Every account's `contribute` (bonus.iost's) lives on the consensus shard (src/sharding/placement.ts).
   // A contract's balance is on the contract's shard, found through the directory.
-  const at = token === CONSENSUS_TOKEN ? shard(c.env, CONSENSUS_SHARD) : await accountShard(c.env, account);
-  return c.json(unwrap(await at.read("getTokenBalance", account, token)));
+  const at = token === CONSENSUS_TOKEN ? CONSENSUS_SHARD : await accountShardIndex(c.env, account);
+  return c.json(unwrap(await readAt(c.env, at, "getTokenBalance", account, token)));
 });
 
 accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
@@ -53,9 +57,9 @@ accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   const symbol = c.req.param("symbol");
   const at = tokenShard(symbol, shardCount(c.env)) ?? CONSENSUS_SHARD;
   const homeOf = (a: unknown) => (a as { home?: number }).home;
-  let info = unwrap(await shard(c.env, at).read("getTokenInfo", symbol));
+  let info = unwrap(await readAt(c.env, at, "getTokenInfo", symbol));
   const home = homeOf(info);
-  if (home !== undefined && home !== at) info = unwrap(await shard(c.env, home).read("getTokenInfo", symbol));
+  if (home !== undefined && home !== at) info = unwrap(await readAt(c.env, home, "getTokenInfo", symbol));
   const { home: _, ...rest } = info as { home?: number };
   return c.json(rest);
 });
@@ -105,24 +109,24 @@ accountRoutes.get("/getProducerVoteInfo/:account/:by_longest_chain", async (c) =
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const account = c.req.param("account");
   checkIdValid(account);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getProducerVoteInfo", account)));
+  return c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getProducerVoteInfo", account)));
 });
 accountRoutes.get("/getVoterBonus/:name/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   checkIdValid(name);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getVoterBonus", name)));
+  return c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getVoterBonus", name)));
 });
 accountRoutes.get("/getCandidateBonus/:name/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
   checkIdValid(name);
-  return c.json(unwrap(await shard(c.env, CONSENSUS_SHARD).read("getCandidateBonus", name)));
+  return c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getCandidateBonus", name)));
 });
 /** go-iost GetContractVote: the producer votes (vote.iost vote 1) an account or contract id holds, as getAccount's `vote_infos`. */
 accountRoutes.get("/getContractVote/:id/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const id = c.req.param("id");
   checkIdValid(id);
-  return c.json({ vote_infos: unwrap(await shard(c.env, CONSENSUS_SHARD).read("getVoteInfos", id)) });
+  return c.json({ vote_infos: unwrap(await readAt(c.env, CONSENSUS_SHARD, "getVoteInfos", id)) });
 });

@@ -12,7 +12,8 @@ import type { AppEnv } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config";
 import { compareUtf8 } from "../../src/codec/encoder";
-import { allShards, contractHome, contractHomeIndex, shard, storageShard, storageShardIndex } from "../lib/nodes";
+import { allShards, contractHome, contractHomeIndex, shard, shardCount, storageShard, storageShardIndex } from "../lib/nodes";
+import { readAt, serves } from "../lib/peer-read";
 import { boolField, field, int64Field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
 
 export const contractRoutes = new Hono<AppEnv>();
@@ -20,7 +21,7 @@ export const contractRoutes = new Hono<AppEnv>();
 contractRoutes.get("/getContract/:id/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const id = c.req.param("id");
-  return c.json(unwrap(await (await contractHome(c.env, id)).read("getContract", id)));
+  return c.json(unwrap(await readAt(c.env, await contractHomeIndex(c.env, id), "getContract", id)));
 });
 
 contractRoutes.post("/getContractStorage", async (c) => {
@@ -28,19 +29,17 @@ contractRoutes.post("/getContractStorage", async (c) => {
   const id = stringField(body, "id");
   const key = stringField(body, "key");
   const fieldName = stringField(body, "field");
-  const at = await storageShard(c.env, id, key, fieldName);
+  const at = await storageShardIndex(c.env, id, key, fieldName);
   boolField(body, "by_longest_chain");
-  const answer = await at.read("getContractStorage", id, key, fieldName);
-  return c.json(unwrap(answer));
+  return c.json(unwrap(await readAt(c.env, at, "getContractStorage", id, key, fieldName)));
 });
 
 contractRoutes.post("/getContractStorageFields", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const [id, key] = [stringField(body, "id"), stringField(body, "key")];
-  const at = await storageShard(c.env, id, key, null);
+  const at = await storageShardIndex(c.env, id, key, null);
   boolField(body, "by_longest_chain");
-  const answer = await at.read("getContractStorageFields", id, key);
-  return c.json(unwrap(answer));
+  return c.json(unwrap(await readAt(c.env, at, "getContractStorageFields", id, key)));
 });
 
 contractRoutes.post("/getBatchContractStorage", async (c) => {
@@ -96,6 +95,26 @@ contractRoutes.post("/getProof", async (c) => {
   if (length > MAX_PROOF_KEY) throw new RpcFailure(`key too long. max length is ${MAX_PROOF_KEY} Byte.`);
   const at = await storageShard(c.env, id, key, fieldName);
   return c.json(await at.proof(id, key, fieldName));
+});
+
+/**
+ * Not IOST's: raw state keys of one shard (at most MAX_READS, each at most MAX_PROOF_KEY units) with
+ * their values and proofs against the shard's root in final block `height` (default LIB, at most
+ * MAX_PROOF_DEPTH below it): what a node reads through a peer (lib/peer-read.ts). Only a shard this
+ * node serves is proved, so a read never travels on from peer to peer.
+ */
+contractRoutes.post("/getProofs", async (c) => {
+  const body = parseJsonBody(await c.req.text());
+  const index = field(body, "shard");
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= shardCount(c.env)) throw new RpcFailure("invalid shard");
+  const keys = field(body, "keys");
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READS || !keys.every((k) => typeof k === "string" && k.length <= MAX_PROOF_KEY)) {
+    throw new RpcFailure(`invalid keys: 1 to ${MAX_READS} raw state keys of at most ${MAX_PROOF_KEY} units`);
+  }
+  const height = field(body, "height");
+  if (height !== undefined && (typeof height !== "number" || !Number.isInteger(height) || height < 0)) throw new RpcFailure("invalid height");
+  if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  return c.json(unwrap(await shard(c.env, index).proofs(keys as string[], height)));
 });
 
 /**

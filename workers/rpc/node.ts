@@ -1,11 +1,13 @@
 /** Node and chain status: /getNodeInfo, /getChainInfo, /getGasRatio, /getRAMInfo, /getShardInfo. */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
+import { parseServes } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { headMemo, memoOwner } from "../lib/cache";
 import { unwrap } from "../lib/errors";
-import { coordinator, shard, shardCount } from "../lib/nodes";
-import { shardOf } from "../../src/sharding/placement";
+import { coordinator, shardCount } from "../lib/nodes";
+import { readAt } from "../lib/peer-read";
+import { CONSENSUS_SHARD, shardOf } from "../../src/sharding/placement";
 
 export const nodeRoutes = new Hono<AppEnv>();
 
@@ -37,12 +39,18 @@ nodeRoutes.get("/getGasRatio", async (c) => c.json(await coordinator(c.env).getG
 
 /**
  * Not in IOST: the shard count, and with a name, the shard that owns it
- * (`{"shard_count":4,"name":"admin","shard":2}`; docs/SHARDING.md).
+ * (`{"shard_count":4,"name":"admin","shard":2}`; docs/SHARDING.md). Without a name, also what this
+ * node serves (docs/VALIDATOR.md "Shard groups"): `serves`, the shards whose reads it answers itself
+ * (SERVES; the others through a peer, with proofs), and the genesis' `groups` with the head's
+ * `epoch` and the shards its producer keys' groups hold in it (`holds`) and, once known, in the next
+ * (`holds_next`, else null): one coordinator call, which the name form does not make.
  */
-nodeRoutes.get("/getShardInfo/:name?", (c) => {
+nodeRoutes.get("/getShardInfo/:name?", async (c) => {
   const count = shardCount(c.env);
   const name = c.req.param("name");
-  return c.json(name === undefined ? { shard_count: count } : { shard_count: count, name, shard: shardOf(name, count) });
+  if (name !== undefined) return c.json({ shard_count: count, name, shard: shardOf(name, count) });
+  const g = await coordinator(c.env).groupView();
+  return c.json({ shard_count: count, serves: parseServes(c.env.SERVES, count), groups: g.groups, epoch: g.epoch, holds: g.shards, holds_next: g.next });
 });
 
-nodeRoutes.get("/getRAMInfo", async (c) => c.json(unwrap(await shard(c.env, 0).read("getRAMInfo"))));
+nodeRoutes.get("/getRAMInfo", async (c) => c.json(unwrap(await readAt(c.env, CONSENSUS_SHARD, "getRAMInfo"))));

@@ -1,0 +1,144 @@
+/**
+ * Shard groups and reads through peers (issue #18 items 2 and 5): three real nodes, a genesis of
+ * two groups over four shards; node 2 serves shards 0 and 1 only (SERVES), so its reads of shard
+ * 3's `foundation` go to its peers as /getProofs and are checked against its own final roots. A
+ * peer that lies (its link rewrites the answer: a forged value, another block, a broken proof) is
+ * refused and the next peer asked; with every peer lying the read fails with each one's reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
+import { chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
+
+const SHARDS = [0, 1, 2, 3];
+/** foundation's home is shard 3 (src/sharding/placement.ts), which node 2 does not serve. */
+const AWAY = "foundation";
+
+describe("shard groups: what each node serves, reads of other shards through peers with proofs", () => {
+  let net: Network;
+  let client: Client;
+
+  beforeAll(async () => {
+    net = await startNetwork({
+      nodes: 3,
+      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
+      nodeVars: (i): Record<string, string> => (i === 2 ? { SERVES: "0,1" } : {}),
+    });
+    client = await connect(net.nodes[0].url);
+  }, 200_000);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
+
+  const reader = () => net.nodes[2];
+  const proofsVia = (to: number) => net.link(2, to).paths.get("/getProofs") ?? 0;
+  const balanceAt = async (i: number) => getJson(`${net.nodes[i].url}/getTokenBalance/${AWAY}/iost/true`);
+
+  it("getShardInfo: the genesis' two groups, what each node serves and the shards its producer's group holds", async () => {
+    const infos = await Promise.all(net.nodes.map(async (n) => (await getJson(`${n.url}/getShardInfo`)).body));
+    expect(infos.map((i) => i.serves)).toEqual([SHARDS, SHARDS, [0, 1]]);
+    for (const i of infos) {
+      expect(i).toMatchObject({ shard_count: 4, groups: 2 });
+      // One group's shards: s mod 2.
+      expect([
+        [0, 2],
+        [1, 3],
+      ]).toContainEqual(i.holds);
+    }
+    // Three producers in two groups: both groups are held, every node agrees on the epoch.
+    expect(new Set(infos.map((i) => JSON.stringify(i.holds))).size).toBe(2);
+    expect(new Set(infos.map((i) => i.epoch)).size).toBe(1);
+  });
+
+  it("a balance of a shard the node does not serve comes through a peer, verified; one of a served shard does not", async () => {
+    await expectSuccess(client, client.iost.transfer("iost", "admin", AWAY, "5", "groups"));
+    // The reader answers at its LIB: wait for the transfer to be final there.
+    await waitFor("node 2 reads foundation's 5 IOST", async () => (await balanceAt(2)).body.balance === 5, 60_000, 500);
+    expect((await balanceAt(2)).body).toEqual((await balanceAt(0)).body);
+    expect(proofsVia(1)).toBe(0);
+    // Cost: one /getProofs per round; a balance needs the token's definition, then the balance keys.
+    const rounds = proofsVia(0);
+    await balanceAt(2);
+    console.log(`getTokenBalance through a peer: ${proofsVia(0) - rounds} /getProofs round(s)`);
+    expect(proofsVia(0) - rounds).toBeGreaterThanOrEqual(1);
+    expect(proofsVia(0) - rounds).toBeLessThanOrEqual(2);
+
+    const before = proofsVia(0);
+    const home = await getJson(`${reader().url}/getTokenBalance/producer000/iost/true`); // shard 1: served
+    expect(home.status).toBe(200);
+    expect(proofsVia(0)).toBe(before);
+
+    // getContractStorage of the same entry: the raw value, labelled with the reader's final block.
+    const storage = await post(reader().url, "/getContractStorage", { id: "token.iost", key: `TB${AWAY}`, field: "iost", by_longest_chain: true });
+    expect(storage.status).toBe(200);
+    const { lib, libHash } = await chainInfo(reader());
+    expect(JSON.parse(storage.text)).toMatchObject({ data: "500000000", block_number: expect.any(String) });
+    expect(Number(JSON.parse(storage.text).block_number)).toBeLessThanOrEqual(lib);
+    if (Number(JSON.parse(storage.text).block_number) === lib) expect(JSON.parse(storage.text).block_hash).toBe(libHash);
+  });
+
+  it("getAccount of an account of an unserved shard: its home shard's part through a peer, as the serving node has it", async () => {
+    const rounds = proofsVia(0);
+    const [away, local] = await Promise.all([getJson(`${reader().url}/getAccount/${AWAY}/true`), getJson(`${net.nodes[0].url}/getAccount/${AWAY}/true`)]);
+    console.log(`getAccount through a peer: ${proofsVia(0) - rounds} /getProofs round(s)`);
+    expect(away.status).toBe(200);
+    // Gas regenerates with time: the reader answers at its LIB's time, node 0 at its head's; the rest is equal.
+    const { gas_info: _g, ...a } = away.body;
+    const { gas_info: _l, ...b } = local.body;
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ name: AWAY, balance: 5 });
+    // ghost2's home is shard 3 too: its absence is proven, and answered as IOST does.
+    const before = proofsVia(0);
+    expect((await getJson(`${reader().url}/getAccount/ghost2/true`)).body).toEqual({ code: 2, message: "account not found" });
+    expect(proofsVia(0)).toBeGreaterThan(before);
+  });
+
+  it("a lying peer is refused and the next one asked; with every peer lying the read fails, naming each", async () => {
+    const forge = (body: string) => {
+      const p = JSON.parse(body);
+      for (const e of p.proofs ?? []) if (typeof e.value === "string") e.value = e.value.replace(/^i(\d+)/, "i999$1");
+      return JSON.stringify(p);
+    };
+    net.link(2, 0).rewrite("/getProofs", forge);
+    const [at0, at1] = [proofsVia(0), proofsVia(1)];
+    const read = await balanceAt(2);
+    expect(read.status).toBe(200);
+    expect(read.body.balance).toBe(5);
+    expect(proofsVia(0)).toBeGreaterThan(at0); // asked and refused
+    expect(proofsVia(1)).toBeGreaterThan(at1); // then the honest one
+
+    // Node 1 answers for another block, then with a broken proof: nobody is left.
+    net.link(2, 1).rewrite("/getProofs", (body) => JSON.stringify({ ...JSON.parse(body), block_number: "1" }));
+    const stale = await balanceAt(2);
+    expect(stale.status).toBe(400);
+    expect(stale.body.message).toMatch(/^shard 3 is not served by this node and no peer gave a verified answer: /);
+    expect(stale.body.message).toMatch(/the proof of \S+ does not verify/);
+    expect(stale.body.message).toMatch(/it proved shard 3 at block 1, not shard 3 at \d+/);
+
+    net.link(2, 1).rewrite("/getProofs", (body) => {
+      const p = JSON.parse(body);
+      for (const e of p.proofs ?? []) e.proof.siblings = e.proof.siblings.slice(1);
+      return JSON.stringify(p);
+    });
+    const broken = await balanceAt(2);
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).not.toMatch(/at block 1,/);
+    expect(broken.body.message.match(/does not verify/g)?.length).toBe(2);
+
+    net.link(2, 0).rewrite("/getProofs", null);
+    net.link(2, 1).rewrite("/getProofs", null);
+    expect((await balanceAt(2)).body.balance).toBe(5);
+  });
+
+  it("/getProofs refuses what it must not prove: a shard the node does not serve, bad keys, a height above LIB", async () => {
+    const ask = (i: number, body: object) => post(net.nodes[i].url, "/getProofs", body);
+    const keys = [`m-token.iost-TB${AWAY}-iost`];
+    expect(JSON.parse((await ask(2, { shard: 3, keys })).text)).toEqual({ code: 2, message: "shard 3 is not served by this node" });
+    expect((await ask(0, { shard: 4, keys })).status).toBe(400);
+    expect(JSON.parse((await ask(0, { shard: 3, keys: [] })).text).message).toMatch(/^invalid keys/);
+    expect(JSON.parse((await ask(0, { shard: 3, keys: Array(51).fill("k") })).text).message).toMatch(/^invalid keys/);
+    const { lib } = await chainInfo(net.nodes[0]);
+    expect(JSON.parse((await ask(0, { shard: 3, keys, height: lib + 1000 })).text).message).toMatch(/is not final on this node/);
+    const ok = JSON.parse((await ask(0, { shard: 3, keys })).text);
+    expect(ok).toMatchObject({ shard: 3, proofs: [{ key: keys[0], value: expect.stringMatching(/^i500000000@/) }] });
+  });
+});

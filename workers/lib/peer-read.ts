@@ -1,0 +1,150 @@
+/**
+ * Reads of shards this node does not serve (SERVES; docs/ARCHITECTURE.md "Reads through peers"):
+ * the read of src/query/reads.ts runs here, at the edge, over the state values a peer proves, each
+ * checked with verifyProof against the shard's state root in this node's own header of its LIB.
+ * A read may find which keys it needs only as it goes (a balance's token definition, an account's
+ * permissions), so it runs in rounds: every key it reads that is not proven yet is asked for in one
+ * /getProofs request, then it runs again, until a run reads only proven keys. A peer whose answer
+ * does not verify (forged value, another block or root, a wrong proof) is refused and the next one
+ * tried; when none is left the read fails with every peer's reason. Nothing a peer says but the
+ * proven values is used: the root and the block's time come from this node's header.
+ */
+import type { Answer, Json, StateProofs } from "../../durable-objects/api";
+import { isRpcError } from "../../durable-objects/api";
+import { MAX_READS, parsePeers, parseServes } from "../../durable-objects/config";
+import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
+import { verifyProof } from "../../src/state/proof";
+import { State } from "../../src/state/state";
+import type { Env } from "../env";
+import { headMemo, memoOwner } from "./cache";
+import { coordinator, shard, shardCount } from "./nodes";
+
+type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
+
+/** How long (ms) a peer may take to prove a batch of keys. */
+export const PEER_READ_TIMEOUT_MS = 5_000;
+/** Most /getProofs rounds of one read: a read whose keys depend on values it read needs one per step (getAccount: 2). */
+const MAX_ROUNDS = 6;
+
+/** Whether this node answers reads of shard `index` from its own objects (SERVES). */
+export function serves(env: Env, index: number): boolean {
+  return parseServes(env.SERVES, shardCount(env)).includes(index);
+}
+
+/** The read `name` of shard `index`: from its object when this node serves it, else verified through a peer. */
+export async function readAt<K extends ReadName>(env: Env, index: number, name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
+  if (serves(env, index)) return shard(env, index).read(name, ...args);
+  return peerRead(env, index, name, args);
+}
+
+/** This node's LIB block as the check needs it: its number, hash, time (ns) and the shards' state roots. */
+interface Final {
+  number: number;
+  hash: string;
+  time: bigint;
+  roots: Map<number, string>;
+}
+
+async function finalBlock(env: Env): Promise<Final> {
+  const load = async (): Promise<Json> => {
+    const info = (await coordinator(env).chainInfo()) as { lib_block: string };
+    const got = await coordinator(env).getBlockByNumber(Number(info.lib_block));
+    if (isRpcError(got)) throw new Error(`no final block here: ${got.error}`);
+    return got.block;
+  };
+  const block = (await headMemo.get(memoOwner(env), "finalBlock", Date.now(), load)) as { number: string; hash: string; time: string; orig_info: string };
+  const chunks = (JSON.parse(block.orig_info) as { chunks: { shard: number; state_root: string }[] }).chunks;
+  return { number: Number(block.number), hash: block.hash, time: BigInt(block.time), roots: new Map(chunks.map((c) => [c.shard, c.state_root])) };
+}
+
+/** The proven values of `keys` from `peer`, or why its answer is refused. */
+async function prove(peer: string, index: number, keys: string[], at: Final): Promise<Map<string, string | null> | string> {
+  let body: unknown;
+  try {
+    const res = await fetch(`${peer}/getProofs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ shard: index, keys, height: at.number }),
+      signal: AbortSignal.timeout(PEER_READ_TIMEOUT_MS),
+    });
+    body = await res.json();
+    if (!res.ok) return `HTTP ${res.status} ${JSON.stringify(body).slice(0, 200)}`;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const p = body as Partial<StateProofs>;
+  const root = at.roots.get(index);
+  if (p.shard !== index || p.block_number !== String(at.number))
+    return `it proved shard ${p.shard} at block ${p.block_number}, not shard ${index} at ${at.number}`;
+  if (root === undefined || p.state_root !== root) return `root ${p.state_root} is not shard ${index}'s ${root} in block ${at.number}`;
+  if (!Array.isArray(p.proofs) || p.proofs.length !== keys.length) return "it did not prove every key asked";
+  const out = new Map<string, string | null>();
+  for (const [i, e] of p.proofs.entries()) {
+    const value = e?.value;
+    if (e?.key !== keys[i] || (value !== null && typeof value !== "string") || !verifyProof(root, keys[i], value, e.proof))
+      return `the proof of ${keys[i]} does not verify`;
+    out.set(keys[i], value);
+  }
+  return out;
+}
+
+/** Runs the read over the proven values; the keys it read that are not proven yet, or its answer. */
+function attempt<K extends ReadName>(
+  name: K,
+  args: ReadArgs<K>,
+  known: ReadonlyMap<string, string | null>,
+  time: bigint,
+): { missing: string[] } | { answer: Json } {
+  const missing = new Set<string>();
+  const store = {
+    get(key: string): string | undefined {
+      if (!known.has(key)) missing.add(key);
+      return known.get(key) ?? undefined;
+    },
+    put() {
+      throw new Error("a read wrote state");
+    },
+    del() {
+      throw new Error("a read wrote state");
+    },
+  };
+  const read = (reads as ReadTable)[name];
+  try {
+    const answer = read(new State(store), time, ...args);
+    return missing.size > 0 ? { missing: [...missing] } : { answer: JSON.parse(JSON.stringify(answer ?? null)) as Json };
+  } catch (err) {
+    // A run on absent stand-ins for unproven keys may fail where the real state would not.
+    if (missing.size > 0) return { missing: [...missing] };
+    throw err;
+  }
+}
+
+async function peerRead<K extends ReadName>(env: Env, index: number, name: K, args: ReadArgs<K>): Promise<Answer<Json>> {
+  const peers = parsePeers(env.PEERS);
+  const at = await finalBlock(env);
+  const known = new Map<string, string | null>();
+  const refused: string[] = [];
+  for (const peer of peers) {
+    let why: string | null = null;
+    for (let round = 0; round < MAX_ROUNDS && why === null; round++) {
+      const run = attempt(name, args, known, at.time);
+      if ("answer" in run) {
+        const answer = run.answer;
+        // As the shard labels a storage read: the block it reflects, here this node's LIB.
+        if (namesBlock.has(name) && typeof answer === "object" && answer !== null && !Array.isArray(answer)) {
+          return { ...answer, block_hash: at.hash, block_number: String(at.number) };
+        }
+        return answer;
+      }
+      for (let i = 0; i < run.missing.length && why === null; i += MAX_READS) {
+        const got = await prove(peer, index, run.missing.slice(i, i + MAX_READS), at);
+        if (typeof got === "string") why = got;
+        else for (const [k, v] of got) known.set(k, v);
+      }
+    }
+    refused.push(`${peer}: ${why ?? `still missing keys after ${MAX_ROUNDS} rounds`}`);
+  }
+  return {
+    error: `shard ${index} is not served by this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}`,
+  };
+}
