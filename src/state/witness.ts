@@ -144,7 +144,7 @@ export function buildWitness(tree: StateTree, entries: Iterable<readonly [string
     nodes.settle();
   }
   const bytes = new Uint8Array(hashes.length * 32);
-  hashes.forEach((h, i) => bytes.set(h, i * 32));
+  for (let i = 0; i < hashes.length; i++) bytes.set(hashes[i], i * 32);
   return { shape, hashes: base64Encode(bytes), entries: list.map(([k, v]) => [k, v]) };
 }
 
