@@ -14,22 +14,24 @@ import type { Chunk } from "../api";
 /** UTF-16 units inline (≤ 3 UTF-8 bytes each: under 1 MB, leaving room for the chunk's own JSON) and per part. */
 export const PART = 300_000;
 
-export type LogColumn = "writes" | "undo" | "events" | "sent";
+export type LogColumn = "writes" | "undo" | "events" | "sent" | "reads";
 
 export interface Log {
   writes: string | null;
   undo: string | null;
   events: string | null;
   sent: string | null;
+  /** The state keys read and not written (chunk-build.ts), for the height's state witness. */
+  reads?: string | null;
 }
 
 const MARK = "#parts ";
 
 /** The chunk row of `chunk.height` with its log (none for genesis, whose state is written to `state_kv` directly). */
 export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: null, undo: null, events: null, sent: null }): void {
-  const total = (log.writes?.length ?? 0) + (log.undo?.length ?? 0) + (log.events?.length ?? 0) + (log.sent?.length ?? 0);
+  const total = (log.writes?.length ?? 0) + (log.undo?.length ?? 0) + (log.events?.length ?? 0) + (log.sent?.length ?? 0) + (log.reads?.length ?? 0);
   const put = (name: LogColumn): string | null => {
-    const text = log[name];
+    const text = log[name] ?? null;
     if (text === null || total <= PART) return text;
     const n = Math.ceil(text.length / PART);
     for (let i = 0; i < n; i++) {
@@ -38,7 +40,7 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     return MARK + n;
   };
   sql.exec(
-    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events, sent, reads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     chunk.height,
     chunk.time,
     chunk.stateRoot,
@@ -47,6 +49,7 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     put("undo"),
     put("events"),
     put("sent"),
+    put("reads"),
   );
   // The txs that left the pool expired or dropped while this chunk was made: placed at its height
   // (no idx), so the segment prune drops their records by range (shard.ts prune).
