@@ -52,7 +52,10 @@ function txOf(actions: Tx["actions"], time: bigint, gasLimit = 2_000_000n): Tx {
 }
 
 const transfer = (i: number, time: bigint) =>
-  txOf([{ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", i % 2 === 0 ? "producer000" : "foundation", "1", `w${i}`]) }], time);
+  txOf(
+    [{ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", i % 2 === 0 ? "producer000" : "foundation", "1", `w${i}`]) }],
+    time,
+  );
 
 /** The genesis state with `keys` token balances more, its contract deployed; the block after it. */
 function baseState(keys: number) {
@@ -60,8 +63,19 @@ function baseState(keys: number) {
   const store = new MemoryStore();
   applyGenesis(store, config);
   for (let i = 0; i < keys; i++) store.put(`m-token.iost-TBfill${i}-iost`, `i${i}@fill${i}`);
-  const block = (n: number) => ({ chainId: 1020, number: BigInt(n), time: config.time + BigInt(n) * 10n * SEC, parentHash: "p", witness: "producer000", shard: PLACE });
-  const deploy = txOf([{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([JSON.stringify({ ID: "", info: INFO, code: CODE })]) }], block(1).time - SEC, 400_000_000n);
+  const block = (n: number) => ({
+    chainId: 1020,
+    number: BigInt(n),
+    time: config.time + BigInt(n) * 10n * SEC,
+    parentHash: "p",
+    witness: "producer000",
+    shard: PLACE,
+  });
+  const deploy = txOf(
+    [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([JSON.stringify({ ID: "", info: INFO, code: CODE })]) }],
+    block(1).time - SEC,
+    400_000_000n,
+  );
   const state = new ShardState(store, PLACE);
   const r = executeTx(state, deploy, txId(deploy), block(1));
   if ("dropped" in r || r.receipt.statusCode !== "SUCCESS") throw new Error(`deploy failed: ${JSON.stringify("dropped" in r ? r.dropped : r.receipt.message)}`);
@@ -100,7 +114,8 @@ function measure(base: ReturnType<typeof baseState>, txs: Tx[], rounds: number):
     const state = new ShardState(recording, PLACE);
     for (const tx of txs) {
       const res = executeTx(state, tx, txId(tx), base.block);
-      if ("dropped" in res || res.receipt.statusCode !== "SUCCESS") throw new Error(`tx failed: ${JSON.stringify("dropped" in res ? res.dropped : res.receipt.message)}`);
+      if ("dropped" in res || res.receipt.statusCode !== "SUCCESS")
+        throw new Error(`tx failed: ${JSON.stringify("dropped" in res ? res.dropped : res.receipt.message)}`);
     }
     const writes = state.writes();
     // The witness needs the tree before the chunk: its pre-state values are taken first.
@@ -141,7 +156,9 @@ export async function witnessBench(keys: number, rounds: number): Promise<string
   const cases: [string, Tx[]][] = [];
   for (const n of [1, 10, 100]) cases.push([`${n} transfer${n > 1 ? "s" : ""}`, Array.from({ length: n }, (_, i) => transfer(i, t0 - BigInt(i)))]);
   for (const n of [1, 10, 100]) {
-    const calls = Array.from({ length: n }, (_, i) => txOf([{ contract: base.contract, actionName: "put", data: JSON.stringify([`k${i}`, `v${i}`]) }], t0 - BigInt(i), 100_000_000n));
+    const calls = Array.from({ length: n }, (_, i) =>
+      txOf([{ contract: base.contract, actionName: "put", data: JSON.stringify([`k${i}`, `v${i}`]) }], t0 - BigInt(i), 100_000_000n),
+    );
     cases.push([`${n} contract call${n > 1 ? "s" : ""}`, calls]);
   }
   for (const [label, txs] of cases) {
