@@ -124,9 +124,9 @@ export const chunks = sqliteTable("chunks", {
    */
   sent: text("sent"),
   /**
-   * JSON `string[]`, canonical order: the state keys the height read and did not write (the written
-   * ones are `undo`'s): with them, its state witness (docs/STATE.md "State witnesses"). NULL once
-   * the height is pruned.
+   * The state keys the height read and did not write (the written ones are `undo`'s), but the lock
+   * keys every chunk reads, in canonical order, prefix-packed (shard/block-log.ts `packKeys`): with
+   * them, its state witness (docs/STATE.md "State witnesses"). NULL once the height is pruned.
    */
   reads: text("reads"),
 });

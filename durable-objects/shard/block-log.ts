@@ -56,6 +56,34 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
   sql.exec("UPDATE tx_index SET height = ? WHERE height IS NULL", chunk.height);
 }
 
+/**
+ * The `reads` column: keys in canonical order, each as the length it shares with the key before it
+ * and the rest (`[0, "b-base.iost-blockIntervalNs", 12, "locksPerSlot", …]`): IOST's keys share long
+ * prefixes (`m-token.iost-TI…`), and shard 0's base tx reads the same dozen every block.
+ */
+export function packKeys(keys: readonly string[]): string {
+  const out: (number | string)[] = [];
+  let prev = "";
+  for (const k of keys) {
+    let n = 0;
+    while (n < prev.length && n < k.length && prev.charCodeAt(n) === k.charCodeAt(n)) n++;
+    out.push(n, k.slice(n));
+    prev = k;
+  }
+  return JSON.stringify(out);
+}
+
+export function unpackKeys(text: string): string[] {
+  const list = JSON.parse(text) as (number | string)[];
+  const keys: string[] = [];
+  let prev = "";
+  for (let i = 0; i < list.length; i += 2) {
+    prev = prev.slice(0, list[i] as number) + (list[i + 1] as string);
+    keys.push(prev);
+  }
+  return keys;
+}
+
 /** A column's text as stored (`value` read from the chunk row), its parts joined. */
 export function logText(sql: SqlStorage, height: number, name: LogColumn, value: string | null): string | null {
   if (value === null || !value.startsWith(MARK)) return value;

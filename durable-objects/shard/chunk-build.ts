@@ -21,7 +21,8 @@ import * as core from "../core";
 import type { NodeConfig } from "../env";
 import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
-import { logAt, storeChunk } from "./block-log";
+import { logAt, packKeys, storeChunk } from "./block-log";
+import { DEFERRED, LOCKS } from "../../src/executor/locks";
 import type { DecodedPool } from "./decoded";
 import { blob, bytesOf, errorText, hex } from "../values";
 
@@ -424,10 +425,14 @@ function commitWrites(h: ChunkHost, state: ShardState, b: Built): Uint8Array {
   return h.kv.seal();
 }
 
-/** The keys read and not written (those are the undo data's), as the log keeps them, or null. */
+/**
+ * The keys read and not written (those are the undo data's), packed as the log keeps them, or null.
+ * The lock keys every chunk of several shards reads are left out: the witness always has them
+ * (witness.ts `ALWAYS`), so an idle shard's chunk row holds no key more.
+ */
 function readOnly(reads: ReadonlySet<string>, undo: Undo): string | null {
-  const keys = [...reads].filter((k) => !undo.has(k)).sort(compareKeys);
-  return keys.length > 0 ? JSON.stringify(keys) : null;
+  const keys = [...reads].filter((k) => !undo.has(k) && k !== LOCKS && k !== DEFERRED).sort(compareKeys);
+  return keys.length > 0 ? packKeys(keys) : null;
 }
 
 /** The chunk, stored with its log (block-log.ts); the highest chunk row is the head. `reads`: the keys it read, `witnesses` included. */

@@ -9,6 +9,7 @@
 import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
+import { DEFERRED, LOCKS } from "../../src/executor/locks";
 import { MAX_BLOCK_GAS } from "../../src/pool/index";
 import { ReceiptRefused } from "../../src/sharding/receipts";
 import type { TxReceipt } from "../../src/tx/types";
@@ -17,9 +18,12 @@ import type { Answer, Chunk, ChunkContext } from "../api";
 import * as core from "../core";
 import type { SqlStore } from "../sql-store";
 import { blob, errorText, hex } from "../values";
-import { logAt } from "./block-log";
+import { logAt, unpackKeys } from "./block-log";
 import { blockOf, oversize, witnessesNow } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, type GivenTx, undoneAbove } from "./chunk-sync";
+
+/** Keys every chunk reads (lock checks, receipts waiting for a lock): in every witness, never stored per chunk. */
+export const ALWAYS = [DEFERRED, LOCKS];
 
 /**
  * The state witness of the chunk of `height` (≤ `head`, its undo data not pruned): the keys it
@@ -33,7 +37,7 @@ export function chunkWitness(sql: SqlStorage, kv: SqlStore, height: number, head
   const before = new Map([...after, ...own]);
   const deleted = new Set([...own.keys()].filter((k) => (after.has(k) ? after.get(k) : (kv.get(k) ?? null)) === null));
   const reads = logAt(sql, height, "reads");
-  const keys = new Set([...own.keys(), ...(reads === null ? [] : (JSON.parse(reads) as string[]))]);
+  const keys = new Set([...own.keys(), ...ALWAYS, ...(reads === null ? [] : unpackKeys(reads))]);
   return kv.witnessAt(keys, before, deleted);
 }
 

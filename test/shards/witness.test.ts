@@ -9,6 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
+import { packKeys, unpackKeys } from "../../durable-objects/shard/block-log";
 import { type ChunkCase, checkChunk } from "../../durable-objects/shard/witness";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import type { CrossReceipt } from "../../src/sharding/receipts";
@@ -177,5 +178,22 @@ describe("state witnesses on four shards", () => {
     expect(await shardAt(c, 0).witnessOf(lib - 1)).toMatchObject({ error: expect.stringContaining(`witnesses are served from LIB ${lib} up to the head`) });
     expect(await shardAt(c, 0).witnessOf(0)).toMatchObject({ error: expect.stringContaining("witnesses are served from LIB") });
     expect(await shardAt(c, 0).witnessOf(head + 1)).toMatchObject({ error: expect.stringContaining("no state witness of height") });
+  });
+});
+
+describe("the reads column", () => {
+  test("keys packed by shared prefix come back the same, in order", () => {
+    const keys = [
+      "",
+      "b-base.iost-blockIntervalNs",
+      "b-base.iost-blocksPerSlot",
+      "m-token.iost-TIiost-decimal",
+      "m-token.iost-TIiost-issuer",
+      "m-token.iost-TIiost-issuer\u{1F600}",
+      "x",
+    ];
+    const text = packKeys(keys);
+    expect(unpackKeys(text)).toEqual(keys);
+    expect(text.length).toBeLessThan(JSON.stringify(keys).length);
   });
 });
