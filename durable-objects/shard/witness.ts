@@ -79,8 +79,11 @@ export interface CheckOptions {
  */
 export async function checkChunk(prevRoot: string, c: ChunkCase, witness: Witness, o: CheckOptions): Promise<Answer<Checked>> {
   const { ctx, chunk } = c;
-  const where = `chunk ${o.place.index}/${ctx.height}`;
-  const refuse = (why: string) => ({ error: `${where} refused: ${why}` });
+  const refuse = (why: string) => ({ error: `chunk ${o.place.index}/${String(ctx?.height).slice(0, 20)} refused: ${why}` });
+  // Everything here comes from peers.
+  if (typeof ctx !== "object" || ctx === null || typeof chunk !== "object" || chunk === null || !Array.isArray(c.txs) || !Array.isArray(c.incoming)) {
+    return refuse("malformed chunk");
+  }
   if (chunk.shard !== o.place.index || chunk.height !== ctx.height || chunk.time !== ctx.time) return refuse("it is not the chunk of this shard and block");
   if (!Number.isSafeInteger(ctx.height) || ctx.height < 1 || !/^[0-9]{1,20}$/.test(ctx.time) || !/^[0-9]{1,20}$/.test(ctx.parentTime ?? "")) {
     return refuse("invalid chunk context");

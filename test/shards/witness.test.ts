@@ -131,7 +131,13 @@ describe("state witnesses on four shards", () => {
           outgoing: expect.any(Array),
         });
         checked++;
-        if (k.input.incoming.length > 0) withIncoming++;
+        if (k.input.incoming.length > 0) {
+          withIncoming++;
+          // Without the receipts it took in, the same chunk cannot come out.
+          expect(await checkElsewhere(other, i, k.prev, { ...k.input, incoming: [] }, k.witness)).toMatchObject({
+            error: expect.stringMatching(new RegExp(`^chunk ${i}/${n} refused: `)),
+          });
+        }
         if (r.label === "a contract call" && i === shardOf("admin", N)) contractCall = k;
       }
     }
@@ -164,6 +170,10 @@ describe("state witnesses on four shards", () => {
     // A witness against another root than the chunk's parent's.
     expect(await checkElsewhere(other, input.chunk.shard, input.chunk.stateRoot, input, witness)).toMatchObject({
       error: expect.stringContaining("not the previous state root"),
+    });
+    // Malformed input from a peer.
+    expect(await checkElsewhere(other, input.chunk.shard, prev, { ...input, txs: null as unknown as Uint8Array[] }, witness)).toEqual({
+      error: `chunk ${input.chunk.shard}/${input.ctx.height} refused: malformed chunk`,
     });
     // The real one again: nothing above changed what checking it gives.
     expect(await checkElsewhere(other, input.chunk.shard, prev, input, witness)).toMatchObject({ stateRoot: input.chunk.stateRoot });
