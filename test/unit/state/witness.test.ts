@@ -57,7 +57,7 @@ describe("state witness", () => {
         for (const [k, v] of ws) v === null ? store.del(k) : store.put(k, v);
         expect(store.root()).toBe(fullRootAfter(kv, ws));
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
