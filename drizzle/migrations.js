@@ -9,6 +9,7 @@ import m0006 from "./0006_block_log.sql";
 import m0007 from "./0007_coordinator_rows.sql";
 import m0008 from "./0008_state_nodes.sql";
 import m0009 from "./0009_tx_hashed.sql";
+import m0010 from "./0010_witness_reads.sql";
 
 export default {
   journal,
@@ -23,5 +24,6 @@ export default {
     m0007,
     m0008,
     m0009,
+    m0010,
   },
 };

@@ -13,6 +13,7 @@ import type { PeerBlock, WireChunk } from "../src/block/wire";
 import type { BlockRef, Proposal, SignedEndorsement, VoteState, VoteView } from "../src/consensus/endorse";
 import type { ReadArgs, ReadName } from "../src/query/reads";
 import type { CrossReceipt } from "../src/sharding/receipts";
+import type { Witness } from "../src/state/witness";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -237,6 +238,11 @@ export interface ShardInternal extends ShardApi {
   applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
   /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
   revertTo(height: number): Promise<Answer<{ head: number }>>;
+  /**
+   * The state witness of the chunk of `height` (docs/STATE.md "State witnesses"), for a node without
+   * this shard's state to check it (shard/witness.ts checkChunk); served from LIB (height 1 at least) up to the head.
+   */
+  witnessOf(height: number): Promise<Answer<Witness>>;
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
   chunkTxs(height: number): Promise<Uint8Array[]>;
   chunkAt(height: number): Promise<Chunk | null>;

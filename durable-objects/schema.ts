@@ -123,6 +123,12 @@ export const chunks = sqliteTable("chunks", {
    * the chunk sent. The target shard reads its own at height + 1 (`outgoingFor`).
    */
   sent: text("sent"),
+  /**
+   * The state keys the height read and did not write (the written ones are `undo`'s), but the lock
+   * keys every chunk reads, in canonical order, prefix-packed (shard/block-log.ts `packKeys`): with
+   * them, its state witness (docs/STATE.md "State witnesses"). NULL once the height is pruned.
+   */
+  reads: text("reads"),
 });
 
 /** Pieces of a height's log too large for its chunk row (shard/block-log.ts). */

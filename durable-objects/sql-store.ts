@@ -12,6 +12,7 @@
 import { compareUtf8 } from "../src/codec/encoder";
 import type { Store } from "../src/state/store";
 import { PagedNodes, StateTree } from "../src/state/tree";
+import { buildWitness, type Witness } from "../src/state/witness";
 
 /** Heights between checkpoints: the most log rows a restart replays, and what the overlay holds. */
 export const CHECKPOINT_BLOCKS = 64;
@@ -94,11 +95,28 @@ class Overlaid implements Store {
 export class SqlStore extends Overlaid {
   private readonly nodes: Overlaid;
   private readonly tree: StateTree;
+  /** Keys read while a chunk runs (`watchReads`): its state witness's keys, with the ones it wrote. */
+  private reads: Set<string> | null = null;
 
   constructor(sql: SqlStorage) {
     super(sql, "state_kv");
     this.nodes = new Overlaid(sql, "state_nodes");
     this.tree = new StateTree(new PagedNodes(this.nodes));
+  }
+
+  override get(key: string): string | undefined {
+    this.reads?.add(key);
+    return super.get(key);
+  }
+
+  /** Every key read from now until `unwatchReads`, in the set returned (what execution read, absent keys too). */
+  watchReads(): Set<string> {
+    this.reads = new Set();
+    return this.reads;
+  }
+
+  unwatchReads(): void {
+    this.reads = null;
   }
 
   /** The pending writes (a chunk's, genesis's) into the tree, with them: the new state root. */
@@ -126,6 +144,24 @@ export class SqlStore extends Overlaid {
     const then = new StateTree(new PagedNodes(pages));
     then.update(undone);
     return keys.map((key) => ({ value: undone.has(key) ? (undone.get(key) ?? null) : (this.get(key) ?? null), proof: then.prove(key) }));
+  }
+
+  /**
+   * The state witness (src/state/witness.ts) of `keys` in the committed state with `undone` taken
+   * back (undoneAbove in chunk-sync.ts: a height's state before it), built in a scratch copy of the
+   * pages as proveAt does; `deleted`: the keys the chunk deletes.
+   */
+  witnessAt(keys: Iterable<string>, undone: Writes, deleted: ReadonlySet<string>): Witness {
+    const scratch: Writes = new Map();
+    const pages: Store = {
+      get: (k) => (scratch.has(k) ? (scratch.get(k) ?? undefined) : this.nodes.get(k)),
+      put: (k, v) => scratch.set(k, v),
+      del: (k) => scratch.set(k, null),
+    };
+    const then = new StateTree(new PagedNodes(pages));
+    then.update(undone);
+    const entries = [...keys].map((k) => [k, undone.has(k) ? (undone.get(k) ?? null) : (super.get(k) ?? null)] as const);
+    return buildWitness(then, entries, deleted);
   }
 
   override keep(): void {

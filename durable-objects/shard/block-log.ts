@@ -14,22 +14,24 @@ import type { Chunk } from "../api";
 /** UTF-16 units inline (≤ 3 UTF-8 bytes each: under 1 MB, leaving room for the chunk's own JSON) and per part. */
 export const PART = 300_000;
 
-export type LogColumn = "writes" | "undo" | "events" | "sent";
+export type LogColumn = "writes" | "undo" | "events" | "sent" | "reads";
 
 export interface Log {
   writes: string | null;
   undo: string | null;
   events: string | null;
   sent: string | null;
+  /** The state keys read and not written (chunk-build.ts), for the height's state witness. */
+  reads?: string | null;
 }
 
 const MARK = "#parts ";
 
 /** The chunk row of `chunk.height` with its log (none for genesis, whose state is written to `state_kv` directly). */
 export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: null, undo: null, events: null, sent: null }): void {
-  const total = (log.writes?.length ?? 0) + (log.undo?.length ?? 0) + (log.events?.length ?? 0) + (log.sent?.length ?? 0);
+  const total = (log.writes?.length ?? 0) + (log.undo?.length ?? 0) + (log.events?.length ?? 0) + (log.sent?.length ?? 0) + (log.reads?.length ?? 0);
   const put = (name: LogColumn): string | null => {
-    const text = log[name];
+    const text = log[name] ?? null;
     if (text === null || total <= PART) return text;
     const n = Math.ceil(text.length / PART);
     for (let i = 0; i < n; i++) {
@@ -38,7 +40,7 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     return MARK + n;
   };
   sql.exec(
-    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events, sent, reads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     chunk.height,
     chunk.time,
     chunk.stateRoot,
@@ -47,10 +49,39 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     put("undo"),
     put("events"),
     put("sent"),
+    put("reads"),
   );
   // The txs that left the pool expired or dropped while this chunk was made: placed at its height
   // (no idx), so the segment prune drops their records by range (shard.ts prune).
   sql.exec("UPDATE tx_index SET height = ? WHERE height IS NULL", chunk.height);
+}
+
+/**
+ * The `reads` column: keys in canonical order, each as the length it shares with the key before it
+ * and the rest (`[0, "b-base.iost-blockIntervalNs", 12, "locksPerSlot", …]`): IOST's keys share long
+ * prefixes (`m-token.iost-TI…`), and shard 0's base tx reads the same dozen every block.
+ */
+export function packKeys(keys: readonly string[]): string {
+  const out: (number | string)[] = [];
+  let prev = "";
+  for (const k of keys) {
+    let n = 0;
+    while (n < prev.length && n < k.length && prev.charCodeAt(n) === k.charCodeAt(n)) n++;
+    out.push(n, k.slice(n));
+    prev = k;
+  }
+  return JSON.stringify(out);
+}
+
+export function unpackKeys(text: string): string[] {
+  const list = JSON.parse(text) as (number | string)[];
+  const keys: string[] = [];
+  let prev = "";
+  for (let i = 0; i < list.length; i += 2) {
+    prev = prev.slice(0, list[i] as number) + (list[i + 1] as string);
+    keys.push(prev);
+  }
+  return keys;
 }
 
 /** A column's text as stored (`value` read from the chunk row), its parts joined. */

@@ -10,7 +10,9 @@
 import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
+import { compareKeys } from "../../src/state/memory-store";
 import { State } from "../../src/state/state";
+import type { Store } from "../../src/state/store";
 import type { TxReceipt } from "../../src/tx/types";
 import { captureLogs } from "../../src/vm/console";
 import type { Chunk, ChunkContext, Json } from "../api";
@@ -19,7 +21,8 @@ import * as core from "../core";
 import type { NodeConfig } from "../env";
 import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
-import { logAt, storeChunk } from "./block-log";
+import { logAt, packKeys, storeChunk } from "./block-log";
+import { DEFERRED, LOCKS } from "../../src/executor/locks";
 import type { DecodedPool } from "./decoded";
 import { blob, bytesOf, errorText, hex } from "../values";
 
@@ -48,7 +51,7 @@ export interface ChunkHost {
 }
 
 /** Shard 0: the chunk's `witnesses`, vote_producer.iost's pending list in the committed state (none if empty). */
-export function witnessesNow(kv: SqlStore, shardIndex: number): { witnesses?: string[] } {
+export function witnessesNow(kv: Store, shardIndex: number): { witnesses?: string[] } {
   if (shardIndex !== 0) return {};
   const state = new State(kv);
   try {
@@ -113,7 +116,7 @@ function overCap(s: string): boolean {
 }
 
 /** Which result of a tx is over ROW_BYTES, or null. `written`: the state writes of the tx alone. */
-function oversize(
+export function oversize(
   bytes: SqlStorageValue,
   receiptJson: string,
   run: { outgoing: core.CrossReceipt[]; events?: ChunkEvent[] },
@@ -211,11 +214,17 @@ export function executeChunk(
   expirePool(sql, h.decoded, blockTime);
   const state = new ShardState(h.kv, place);
   const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
-  if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
-  takeIncoming(h, b, state, block, incoming);
-  runTxs(h, b, state, blockTime, block, given);
-  const root = commitWrites(h, state, b);
-  return finishChunk(h, b, blockTime, root);
+  // The keys the height reads, for its state witness (shard.ts witnessOf): recorded at the store, below every reader.
+  const reads = h.kv.watchReads();
+  try {
+    if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
+    takeIncoming(h, b, state, block, incoming);
+    runTxs(h, b, state, blockTime, block, given);
+    const root = commitWrites(h, state, b);
+    return finishChunk(h, b, blockTime, root, reads);
+  } finally {
+    h.kv.unwatchReads();
+  }
 }
 
 /** A tx that made it into the chunk: its place, receipt, cross-shard receipts and events. */
@@ -416,8 +425,18 @@ function commitWrites(h: ChunkHost, state: ShardState, b: Built): Uint8Array {
   return h.kv.seal();
 }
 
-/** The chunk, stored with its log (block-log.ts); the highest chunk row is the head. */
-function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array): Chunk {
+/**
+ * The keys read and not written (those are the undo data's), packed as the log keeps them, or null.
+ * The lock keys every chunk of several shards reads are left out: the witness always has them
+ * (witness.ts `ALWAYS`), so an idle shard's chunk row holds no key more.
+ */
+function readOnly(reads: ReadonlySet<string>, undo: Undo): string | null {
+  const keys = [...reads].filter((k) => !undo.has(k) && k !== LOCKS && k !== DEFERRED).sort(compareKeys);
+  return keys.length > 0 ? packKeys(keys) : null;
+}
+
+/** The chunk, stored with its log (block-log.ts); the highest chunk row is the head. `reads`: the keys it read, `witnesses` included. */
+function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array, reads: ReadonlySet<string>): Chunk {
   const { sql, config, place } = h;
   const { height } = b;
   const chunk: Chunk = {
@@ -436,6 +455,7 @@ function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array
     undo: b.undo.size > 0 ? JSON.stringify([...b.undo].sort(byKey)) : null,
     events: b.events.length > 0 ? JSON.stringify(b.events.map((e) => ({ topic: e.topic, contract: e.contract, data: e.data }))) : null,
     sent: b.outgoing.length > 0 ? JSON.stringify(b.outgoing) : null, // in emission order
+    reads: readOnly(reads, b.undo),
   });
   return chunk;
 }

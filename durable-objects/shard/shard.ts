@@ -62,6 +62,8 @@ import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from ".
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
+import { chunkWitness } from "./witness";
+import type { Witness } from "../../src/state/witness";
 import { DecodedPool } from "./decoded";
 import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
@@ -607,8 +609,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         } else {
           // The chunks stay; their logs (undo data, events, sent receipts, writes below the checkpoint) are no longer read.
           this.sql.exec(
-            `UPDATE chunks SET writes = NULL, undo = NULL, events = NULL, sent = NULL
-             WHERE height BETWEEN ? AND ? AND (writes IS NOT NULL OR undo IS NOT NULL OR events IS NOT NULL OR sent IS NOT NULL)`,
+            `UPDATE chunks SET writes = NULL, undo = NULL, events = NULL, sent = NULL, reads = NULL
+             WHERE height BETWEEN ? AND ? AND (writes IS NOT NULL OR undo IS NOT NULL OR events IS NOT NULL OR sent IS NOT NULL OR reads IS NOT NULL)`,
             d.from,
             d.to,
           );
@@ -787,6 +789,17 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { shard: this.shardIndex, block_number: String(height), state_root: row.state_root, proofs: proved.map((p, i) => ({ key: keys[i], ...p })) };
   }
 
+  /**
+   * The state witness of the chunk of `height` (witness.ts), from LIB up to the head: a check before
+   * finality needs the heights above LIB; below, the undo data it is built from may be pruned.
+   */
+  async witnessOf(height: number): Promise<Answer<Witness>> {
+    if (!Number.isSafeInteger(height) || height < Math.max(1, this.lib) || height > this.head) {
+      return { error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from LIB ${this.lib} up to the head ${this.head}` };
+    }
+    return chunkWitness(this.sql, this.kv, height, this.head);
+  }
+
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
     return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
@@ -894,6 +907,7 @@ countEntries(
     "listStorage",
     "proof",
     "proofs",
+    "witnessOf",
     "contractShard",
     "snapshot",
     "hasSnapshot",

@@ -16,13 +16,16 @@ import { bit, EMPTY, innerHash, keyHash, leafHash, type Proof, valueHash } from 
 import { MemoryStore } from "./memory-store.js";
 import type { Store } from "./store.js";
 
-/** A child as its parent knows it: kind (Empty, Leaf, Inner) and hash. */
-interface Child {
-  kind: "E" | "L" | "I";
+/**
+ * A child as its parent knows it: kind (Empty, Leaf, Inner) and hash. "H": a subtree a state
+ * witness gives by its hash alone (witness.ts), a leaf or an inner node, which a stored tree never holds.
+ */
+export interface Child {
+  kind: "E" | "L" | "I" | "H";
   hash: Uint8Array;
 }
 
-type Node = { leaf: true; kh: Uint8Array; vh: Uint8Array } | { leaf: false; l: Child; r: Child };
+export type Node = { leaf: true; kh: Uint8Array; vh: Uint8Array } | { leaf: false; l: Child; r: Child };
 
 /** A write as the tree takes it: the key's hash and its value's hash (null: deleted). */
 interface Item {
@@ -236,6 +239,8 @@ export class StateTree {
     const changed = [0, 1].filter((b) => !same(kids[b].hash, old[b].hash));
     if (changed.length === 0) return cur;
     const empty = [0, 1].filter((b) => kids[b].kind === "E");
+    // Whether a lone leaf rises depends on the other side's kind: a witness must have shown it.
+    if (empty.length === 1 && kids[1 - empty[0]].kind === "H") throw new Error(`the kind of the subtree at ${path + (1 - empty[0])} is not shown`);
     if (empty.length === 2 || (empty.length === 1 && kids[1 - empty[0]].kind === "L")) {
       // At most one leaf is left under `path`: it rises to `path`, its old rows go.
       const other = empty.length === 2 ? -1 : 1 - empty[0];

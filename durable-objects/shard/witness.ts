@@ -1,0 +1,182 @@
+/**
+ * Chunks checked without their shard's state (docs/STATE.md "State witnesses", issue #18): the
+ * shard that built or applied a chunk serves its state witness (`chunkWitness`, from the keys its
+ * run read, kept in the chunk row, and the undo data above it), and anyone runs `checkChunk`: the
+ * same executor code as chunk-build.ts over the witness alone, which must reach the chunk's
+ * post-state root, receipt hashes, gas, outgoing receipts root and witness list, or the chunk is
+ * refused with the reason. Neither touches SQL beyond the serving shard's own rows.
+ */
+import { base58Encode } from "../../src/codec/base58";
+import { sha3 } from "../../src/crypto/sha3";
+import { ShardState } from "../../src/executor/guard";
+import { DEFERRED, LOCKS } from "../../src/executor/locks";
+import { MAX_BLOCK_GAS } from "../../src/pool/index";
+import { ReceiptRefused } from "../../src/sharding/receipts";
+import type { TxReceipt } from "../../src/tx/types";
+import { openWitness, type Witness, WitnessError, WitnessMissing, type WitnessStore } from "../../src/state/witness";
+import type { Answer, Chunk, ChunkContext } from "../api";
+import * as core from "../core";
+import type { SqlStore } from "../sql-store";
+import { blob, errorText, hex } from "../values";
+import { logAt, unpackKeys } from "./block-log";
+import { blockOf, oversize, witnessesNow } from "./chunk-build";
+import { checkGivenTxs, chunkDifference, ChunkRefused, type GivenTx, undoneAbove } from "./chunk-sync";
+
+/** Keys every chunk reads (lock checks, receipts waiting for a lock): in every witness, never stored per chunk. */
+export const ALWAYS = [DEFERRED, LOCKS];
+
+/**
+ * The state witness of the chunk of `height` (≤ `head`, its undo data not pruned): the keys it
+ * read (its `reads` column) and wrote (its undo data) with their values before it, proven against
+ * the root of `height - 1`. Rows read: one chunk row per height from `height` to the head.
+ */
+export function chunkWitness(sql: SqlStorage, kv: SqlStore, height: number, head: number): Witness {
+  const after = undoneAbove(sql, height, head);
+  // What `height` wrote, each key with its value before it.
+  const own = undoneAbove(sql, height - 1, height);
+  const before = new Map([...after, ...own]);
+  const deleted = new Set([...own.keys()].filter((k) => (after.has(k) ? after.get(k) : (kv.get(k) ?? null)) === null));
+  const reads = logAt(sql, height, "reads");
+  const keys = new Set([...own.keys(), ...ALWAYS, ...(reads === null ? [] : unpackKeys(reads))]);
+  return kv.witnessAt(keys, before, deleted);
+}
+
+/** A chunk as a node without its shard's state checks it. */
+export interface ChunkCase {
+  /** The block it belongs to (buildChunk's context). */
+  ctx: ChunkContext;
+  /** Its txs' full bytes in chunk order, shard 0's base tx first. */
+  txs: Uint8Array[];
+  /** The cross-shard receipts the chunks of `ctx.height - 1` sent to its shard, in source shard order. */
+  incoming: core.CrossReceipt[];
+  /** The chunk as announced: its header fields are what the re-execution must reach. */
+  chunk: Chunk;
+}
+
+/** What the re-execution reached (equal to the announced chunk's). */
+export interface Checked {
+  stateRoot: string;
+  receiptHashes: string[];
+  outgoing: core.CrossReceipt[];
+}
+
+export interface CheckOptions {
+  chainId: number;
+  place: core.ShardPlace;
+  /**
+   * Why a tx of the chunk already ran on this chain, or null: the replay check of chunk-sync.ts
+   * `replayError`, which reads the shard's tx index, not its state, so a witness cannot answer it.
+   * The caller answers it from the chunks it holds (none: not checked).
+   */
+  executed?: (g: GivenTx) => string | null;
+}
+
+/**
+ * Re-executes `c` over `witness` alone (its state root before: `prevRoot`, hex, the root of the
+ * shard's chunk at `ctx.height - 1`) and compares the result with `c.chunk`: `{error}` with the
+ * reason if the witness does not hold, misses a key the run needs, or the chunk differs.
+ * A NodeFault (this node's VM failed) throws: the check is retried, the chunk not refused.
+ */
+export async function checkChunk(prevRoot: string, c: ChunkCase, witness: Witness, o: CheckOptions): Promise<Answer<Checked>> {
+  const { ctx, chunk } = c;
+  const refuse = (why: string) => ({ error: `chunk ${o.place.index}/${String(ctx?.height).slice(0, 20)} refused: ${why}` });
+  // Everything here comes from peers.
+  if (typeof ctx !== "object" || ctx === null || typeof chunk !== "object" || chunk === null || !Array.isArray(c.txs) || !Array.isArray(c.incoming)) {
+    return refuse("malformed chunk");
+  }
+  if (chunk.shard !== o.place.index || chunk.height !== ctx.height || chunk.time !== ctx.time) return refuse("it is not the chunk of this shard and block");
+  if (!Number.isSafeInteger(ctx.height) || ctx.height < 1 || !/^[0-9]{1,20}$/.test(ctx.time) || !/^[0-9]{1,20}$/.test(ctx.parentTime ?? "")) {
+    return refuse("invalid chunk context");
+  }
+  let store: WitnessStore;
+  try {
+    store = openWitness(prevRoot, witness);
+  } catch (err) {
+    if (err instanceof WitnessError) return refuse(err.message);
+    throw err;
+  }
+  const { blockTime, block, parent } = blockOf(ctx);
+  const base =
+    o.place.index === 0 ? { chainId: o.chainId, number: block.number, time: blockTime, parentWitness: parent.witness, parentTime: parent.time } : null;
+  const given = await checkGivenTxs(c.txs, { chainId: o.chainId, blockTime, base });
+  if ("error" in given) return refuse(given.error);
+  await core.loadVm();
+  try {
+    const ours = run(store, c, given.txs, o);
+    const diff = chunkDifference(ours.chunk, chunk);
+    if (diff !== null) return refuse(diff);
+    return { stateRoot: ours.chunk.stateRoot, receiptHashes: ours.chunk.receiptHashes, outgoing: ours.outgoing };
+  } catch (err) {
+    if (store.missing !== null) return refuse(new WitnessMissing(store.missing).message);
+    if (err instanceof core.NodeFault) throw err;
+    if (err instanceof WitnessError || err instanceof ChunkRefused || err instanceof ReceiptRefused) return refuse(err.message);
+    return refuse(`re-execution failed: ${errorText(err)}`);
+  }
+}
+
+/** chunk-build.ts executeChunk's given-txs path, over the witness: the chunk it makes and the receipts it sends. */
+function run(store: WitnessStore, c: ChunkCase, given: GivenTx[], o: CheckOptions): { chunk: Chunk; outgoing: core.CrossReceipt[] } {
+  const { chainId, place } = o;
+  const { blockTime, block, parent } = blockOf(c.ctx);
+  const state = new ShardState(store, place);
+  const txHashes: string[] = [];
+  const receiptHashes: string[] = [];
+  const outgoing: core.CrossReceipt[] = [];
+  let gas = 0n;
+  // A run that read past the witness and went on (a contract's failure took the throw) is refused, not compared.
+  const covered = () => {
+    if (store.missing !== null) throw new WitnessMissing(store.missing);
+  };
+  const take = (hash: string, r: { receipt: TxReceipt; outgoing: core.CrossReceipt[] }) => {
+    txHashes.push(hash);
+    receiptHashes.push(base58Encode(sha3(core.receiptBytes(r.receipt))));
+    gas += r.receipt.gasUsage;
+    outgoing.push(...r.outgoing);
+  };
+  if (place.index === 0) {
+    const b = core.executeBase(chainId, place, state, block, parent);
+    covered();
+    take(b.hash, b);
+  }
+  const inc = core.applyIncoming(chainId, place, state, block, c.incoming, () => false);
+  covered();
+  outgoing.push(...inc.outgoing);
+  for (const g of given) {
+    if (g.base) continue;
+    const replay = o.executed?.(g) ?? null;
+    if (replay !== null) throw new ChunkRefused(replay);
+    const depth = state.depth;
+    state.watch();
+    state.checkpoint();
+    let result: core.ExecResult;
+    try {
+      result = core.executeTx(chainId, place, state, g.tx, g.hash, block);
+    } catch (err) {
+      if (err instanceof core.NodeFault || err instanceof WitnessMissing) throw err;
+      result = { dropped: `internal error: ${errorText(err)}` };
+    }
+    covered();
+    if (state.conflict !== null)
+      throw new ChunkRefused(`tx ${g.hash} cannot be in this block: it touches ${state.conflict}, locked by a cross-shard tx in flight`);
+    if ("dropped" in result) throw new ChunkRefused(`tx ${g.hash} cannot be in a block: ${result.dropped}`);
+    if (gas + result.receipt.gasUsage > MAX_BLOCK_GAS) throw new ChunkRefused(`tx ${g.hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
+    const big = oversize(blob(g.bytes), JSON.stringify(core.receiptToJson(result.receipt)), result, state.latest());
+    if (big !== null) throw new ChunkRefused(`tx ${g.hash} cannot be in a block: ${big}`);
+    take(g.hash, result);
+    while (state.depth > depth) state.release();
+  }
+  state.commit();
+  const chunk: Chunk = {
+    shard: place.index,
+    height: c.ctx.height,
+    time: blockTime.toString(),
+    txHashes,
+    receiptHashes,
+    gasUsage: gas.toString(),
+    stateRoot: store.root(),
+    ...(place.count > 1 ? { receiptsRoot: hex(core.receiptsRoot(outgoing)) } : {}),
+    ...witnessesNow(store, place.index),
+  };
+  covered();
+  return { chunk, outgoing };
+}
