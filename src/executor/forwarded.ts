@@ -93,18 +93,19 @@ function withoutDebt(f: Forwarded): Forwarded {
 function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefined {
   const pub = h.tx.publisher;
   if (h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
-  const c = bundle(
+  const b = bundle(
     h.outbox,
     h.outbox.filter((x) => chargesPublisher(x, pub)),
   );
-  if (c === undefined) return undefined;
+  if (b === undefined) return undefined;
   // They settle back here, not at the home: this part sends the half home with its own settle.
-  for (const x of bundleOf(c)) {
+  for (const x of [b.first, ...b.next].flatMap(bundleOf)) {
     const { atHome: _, third: __, ...payer } = x.payer!;
     x.payer = payer;
   }
-  c.payer = { ...c.payer!, reserve: { ram: ram.toString(), paid: paid.toString() } };
-  return c;
+  const next = b.next.length > 0 ? { next: b.next } : {};
+  b.first.payer = { ...b.first.payer!, reserve: { ram: ram.toString(), paid: paid.toString(), ...next } };
+  return b.first;
 }
 
 /**

@@ -23,6 +23,8 @@ import {
   freeOf,
   givesRamBack,
   ReceiptRefused,
+  chainFrom,
+  unchained,
   SETTLE,
   type Settlement,
   settleOf,
@@ -149,8 +151,9 @@ function emptyHalf(payer: NonNullable<CrossReceipt["payer"]>): ForwardResult {
  * IOST's message when the RAM a credit's half charges its publisher exceeds what was reserved for it
  * at home, else "": one shard checks the home part's RAM and the half's at once (executor/index.ts doPay).
  */
-function shortOf(half: ForwardResult, pub: string, reserve: { ram: string; paid: string }): string {
-  const used = BigInt(half.ramUsage[pub] ?? "0");
+function shortOf(half: ForwardResult, pub: string, reserve: { ram: string; paid: string; used?: string }): string {
+  // The halves chained before this one charged `used` of it already (their shards hold them locked).
+  const used = BigInt(reserve.used ?? "0") + BigInt(half.ramUsage[pub] ?? "0");
   if (used <= BigInt(reserve.ram)) return "";
   const [need, actual] = [BigInt(reserve.paid) + used, BigInt(reserve.paid) + BigInt(reserve.ram)];
   return `balance not enough after executing actions: pay ram failed. id: ${pub} need ${need}, actual ${actual}`;
@@ -217,7 +220,9 @@ function halfDecided(x: Relay, s: CrossReceipt, held: CrossReceipt[], home: numb
   const { status: _, ...gas } = f;
   const half = { ...s, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
   if (s.message !== "") {
-    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
+    // The part's undo puts back what its credits moved (chained halves' `returned` too): only what was carried to it goes back.
+    const { returned: _, ...failed } = s;
+    const back = { ...failed, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
     return [withHalves(relayed(x, back), held, 1), half, ...held];
   }
   if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
@@ -356,14 +361,16 @@ export function applyIncoming(
         if (r.probe || reserve) state.checkpoint();
         const received = why === "" && r.payer ? receiveAll(state, block, r) : undefined;
         const result = received?.half;
-        const short = result && reserve ? shortOf(result, r.payer!.publisher, reserve) : "";
+        // Halves chained after this one: it is not the last, which decides them all (below, `hop`).
+        const chained = result && reserve?.next ? reserve.next : undefined;
+        const short = result && reserve && !chained ? shortOf(result, r.payer!.publisher, reserve) : "";
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
         if (r.probe || short !== "") {
           state.rollback();
           if (result) result.ramUsage = {};
         } else {
           if (reserve) state.release();
-          out.push(...(received?.frees ?? []));
+          if (!chained) out.push(...(received?.frees ?? []));
         }
         if (result && reserve) {
           // Its tx waits at home for this half (executor/index.ts reserveRam): it decides the tx.
@@ -392,7 +399,17 @@ export function applyIncoming(
         // A tx that waits for this half and fails with it gets its debit back by its undo, not by this amount.
         const sent = bundleOf(r).reduce((a, x) => a + BigInt(x.amount), 0n);
         const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : sent.toString(), message };
-        if (r.payer?.third) {
+        if (chained) {
+          // Locked with its frees until the next half settles; that one gets the reservation and what this one used.
+          const pub = r.payer!.publisher;
+          const [head, ...rest] = chainFrom(chained, shard);
+          const used = BigInt(reserve!.used ?? "0") + BigInt(result!.ramUsage[pub] ?? "0");
+          const { next: _, ...kept } = reserve!;
+          const onward = { ...kept, used: used.toString(), ...(rest.length > 0 ? { next: rest } : {}) };
+          const hop = { settle: settleOf(r, shard), half: result!, sent: sent.toString(), later: chained };
+          lockTx(state, r.txHash, pub, received!.frees, undefined, hop);
+          out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
+        } else if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
           // empty half, still a half for the wait below); a refund goes to the sender's shard.
           const half = result ?? emptyHalf(r.payer);
@@ -402,7 +419,9 @@ export function applyIncoming(
           // But for one that landed at the home: charged here, it joined its receipt (`extra`), and a settle would
           // answer nothing its tx awaits; its sender may be this very shard (a last part back at home sends the
           // credits carried to it), where it would count as one more settle of the tx.
-          out.push({ ...refund, ...back });
+          // A half that could not land ends its chain: those after it go back (their amounts in flight) unrun.
+          const later = message !== "" && reserve?.next ? { returned: unchained(reserve.next) } : {};
+          out.push({ ...refund, ...back, ...later });
         }
       } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
@@ -413,10 +432,17 @@ export function applyIncoming(
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
         const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
-        const { held, locked, relay } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+        const { held, locked, relay, hop } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
         const undone = locked && !ok;
         unlocked ||= locked;
-        if (relay?.half !== undefined) {
+        if (hop) {
+          // One of chained halves: its settle goes back with the later ones' gas and RAM added to its own, or, when
+          // they could not be paid, undone (its undo took its half out again) with what every later one moved.
+          const f = r.result!;
+          const result = { ...f, gasUsed: hop.half.gasUsed + f.gasUsed, ramUsage: ok ? addUp(hop.half.ramUsage, f.ramUsage) : {} };
+          const back = ok ? { amount: "0" } : { amount: hop.sent, returned: unchained(hop.later) };
+          out.push({ ...hop.settle, ...back, message: r.message, result }, ...held);
+        } else if (relay?.half !== undefined) {
           // A chain's last part whose credit's half decided the tx: its settle goes back, the half home.
           out.push(...halfDecided(relay, r, held, shardOf(relay.settle.account, block.shard!.count)));
         } else if (relay) {

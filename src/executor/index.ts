@@ -457,20 +457,19 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
  */
 function reserveRam(h: Host): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  // Halves on several shards would each need the others' RAM to decide (those of one token to one shard are
-  // bundled, receipts.ts bundle), and a token's or an account's announce must reach the other shards before
-  // (and whatever) the half decides: docs/SHARDING.md "Not done yet".
+  // Those of one token to one shard are bundled, the others chained after them (receipts.ts bundle). A token's or
+  // an account's announce must reach the other shards before (and whatever) the half decides: docs/SHARDING.md "Not done yet".
   const announces = h.outbox.some((r) => r.kind === "token" || r.kind === "register");
   if (announces || !placedByName(pub)) return undefined;
-  const r = bundle(
+  const b = bundle(
     h.outbox,
     h.outbox.filter((r) => chargesPublisher(r, pub) && !r.payer!.atHome && !r.payer!.third),
   );
-  if (r === undefined) return undefined;
+  if (b === undefined) return undefined;
   const ram = balanceOf(h.state, "ram", pub);
   if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
-  r.payer!.reserve = { ram: ram.toString(), paid: (h.costs.get(pub)?.data ?? 0).toString() };
-  return r;
+  b.first.payer!.reserve = { ram: ram.toString(), paid: (h.costs.get(pub)?.data ?? 0).toString(), ...(b.next.length > 0 ? { next: b.next } : {}) };
+  return b.first;
 }
 
 /** RAM each payer was charged (bytes, negative when freed), payers in order; zero entries left out. */

@@ -103,7 +103,19 @@ export interface CrossReceipt {
     op?: "issue";
     atHome?: true;
     third?: true;
-    reserve?: { ram: string; paid: string; events?: ContractEvent[] };
+    reserve?: {
+      ram: string;
+      paid: string;
+      events?: ContractEvent[];
+      /** Bytes of the publisher's RAM the halves before this one in the chain charged (decimal text, may be negative). Absent: 0. */
+      used?: string;
+      /**
+       * The tx's other credits whose halves may charge the publisher, on other shards or of other tokens (each with
+       * its bundle): this half's shard runs its half, locks it and sends the next on with the rest; the last decides
+       * them all against the one reservation (docs/SHARDING.md "A credit's RAM", chained halves). Absent: none.
+       */
+      next?: CrossReceipt[];
+    };
   };
   /**
    * Credit of `ram` a contract's ram.iost `lend` sent: the bytes lent (decimal text, the amount's even in a
@@ -222,22 +234,47 @@ export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
 /** A credit and the credits bundled with it (`also`): what its shard lands. */
 export const bundleOf = (r: CrossReceipt): CrossReceipt[] => [r, ...(r.also ?? [])];
 
-/** What `r` moves in flight: itself, the credits bundled with it and those an action receipt carries (`forward.credits`). */
-export const ridersOf = (r: CrossReceipt): CrossReceipt[] => [...bundleOf(r), ...(r.forward?.credits ?? []), ...(r.returned ?? [])];
+/** What `r` moves in flight: itself, the credits bundled with it, those chained after it and those an action receipt carries (`forward.credits`). */
+export const ridersOf = (r: CrossReceipt): CrossReceipt[] => [
+  ...bundleOf(r),
+  ...(r.payer?.reserve?.next ?? []).flatMap(bundleOf),
+  ...(r.forward?.credits ?? []),
+  ...(r.returned ?? []),
+];
 
 /**
  * The reservation for `charging` (credits of `out` whose halves may charge the publisher, none at home or to a
- * third shard): the first, with the others bundled into it (`also`) and left out of `out`, when all go to one
- * shard with one token; undefined when none do or they go to several (docs/SHARDING.md "Not done yet").
+ * third shard): the first, with the others of its token to its shard bundled into it (`also`), and the heads of
+ * the other such bundles (one per shard and token, in the order sent) to chain after it, all left out of `out`
+ * but the first; undefined when there are none (docs/SHARDING.md "A credit's RAM").
  */
-export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): CrossReceipt | undefined {
-  const [first, ...rest] = charging;
-  if (first === undefined || rest.some((x) => x.toShard !== first.toShard || x.token !== first.token)) return undefined;
-  if (rest.length > 0) {
-    first.also = rest;
-    out.splice(0, out.length, ...out.filter((x) => !rest.includes(x)));
+export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): { first: CrossReceipt; next: CrossReceipt[] } | undefined {
+  const groups: CrossReceipt[][] = [];
+  for (const x of charging) {
+    const g = groups.find(([h]) => h.toShard === x.toShard && h.token === x.token);
+    if (g) g.push(x);
+    else groups.push([x]);
   }
-  return first;
+  if (groups.length === 0) return undefined;
+  const [first, ...next] = groups.map(([head, ...rest]) => {
+    if (rest.length > 0) head.also = rest;
+    return head;
+  });
+  out.splice(0, out.length, ...out.filter((x) => x === first || !charging.includes(x)));
+  return { first, next };
+}
+
+/** The chained bundles `next` as shard `from` sends them on: every credit of them now leaves from there. */
+export function chainFrom(next: readonly CrossReceipt[], from: number): CrossReceipt[] {
+  return next.map((h) => ({ ...h, fromShard: from, ...(h.also ? { also: h.also.map((x) => ({ ...x, fromShard: from })) } : {}) }));
+}
+
+/** The credits of bundles `heads`, as a failed chain sends them back (`returned`): each on its own, deciding nothing. */
+export function unchained(heads: readonly CrossReceipt[]): CrossReceipt[] {
+  return heads.flatMap(bundleOf).map(({ also: _, ...x }) => {
+    const { reserve: __, ...payer } = x.payer!;
+    return { ...x, payer };
+  });
 }
 
 /** Whether `r` is a forwarded part's credit to a third shard, whose settle goes to the tx's home (`halves`). */
@@ -367,7 +404,7 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   // Going back with a failure (`returned`): the same, of the settle's publisher.
   for (const [credits, kind, pub] of [
     [r.forward?.credits, "action", r.forward?.publisher],
-    [r.returned, "settle", r.account],
+    [r.returned, "settle", r.result?.credit?.publisher ?? r.account],
   ] as const) {
     if (credits === undefined) continue;
     const own = (x: CrossReceipt) =>
@@ -444,8 +481,30 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   }
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.payer?.reserve) {
-    int("reserved ram", r.payer.reserve.ram);
-    if (!SIGNED.test(r.payer.reserve.paid)) refuse("paid ram", r.payer.reserve.paid, MAX_INT64);
+    const { ram, paid, used, next } = r.payer.reserve;
+    int("reserved ram", ram);
+    if (typeof paid !== "string" || !SIGNED.test(paid)) refuse("paid ram", paid, MAX_INT64);
+    if (used !== undefined && (typeof used !== "string" || !SIGNED.test(used))) refuse("used ram", used, MAX_INT64);
+    // Chained halves: the tx's own credits charging its publisher, from this credit's shard, none deciding on its own.
+    if (next !== undefined) {
+      const chained = (x: CrossReceipt) =>
+        typeof x === "object" &&
+        x !== null &&
+        x.kind === "credit" &&
+        x.txHash === r.txHash &&
+        x.fromShard === r.fromShard &&
+        x.payer?.publisher === r.payer?.publisher &&
+        x.payer?.gasRatio === r.payer?.gasRatio &&
+        x.payer?.reserve === undefined &&
+        !x.payer?.atHome &&
+        !x.payer?.third &&
+        x.probe === undefined &&
+        chargesPublisher(x, r.payer!.publisher);
+      if (r.kind !== "credit" || r.probe || !Array.isArray(next) || next.length === 0 || !next.every(chained))
+        throw new ReceiptRefused(`receipt ${r.id} refused: credits chained after it that are not its tx's`);
+      // Each is checked as its shard gets it: sent on with the reservation by the shard before it.
+      for (const x of next) checkReceipt({ ...x, payer: { ...x.payer!, reserve: { ram, paid } } }, count, homeOf);
+    }
   }
   if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
   // Bundled credits: the reservation's tx's own, of its token, to its shard, charged to its publisher, none deciding.
