@@ -49,7 +49,7 @@ import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
-import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey } from "../sharding/receipts.js";
+import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { doPay, ramUsageOf } from "./index.js";
@@ -92,7 +92,6 @@ function withoutDebt(f: Forwarded): Forwarded {
  */
 function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  if (h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
   const b = bundle(
     h.outbox,
     h.outbox.filter((x) => chargesPublisher(x, pub)),
@@ -104,7 +103,9 @@ function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefin
     x.payer = payer;
   }
   const next = b.next.length > 0 ? { next: b.next } : {};
-  b.first.payer = { ...b.first.payer!, reserve: { ram: ram.toString(), paid: paid.toString(), ...next } };
+  const announces = riders(h.outbox, [b.first, ...b.next]);
+  const riding = announces.length > 0 ? { announces } : {};
+  b.first.payer = { ...b.first.payer!, reserve: { ram: ram.toString(), paid: paid.toString(), ...riding, ...next } };
   return b.first;
 }
 
@@ -324,6 +325,12 @@ export function runForwarded(
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
             if (Object.keys(signers).length > 0) onward.signerRam = signers;
+          } else {
+            // The last part, back home: the publisher's free RAM is its record here, reserved out of it for a credit's
+            // half as from an escrow; the settle brings back what the half left (docs/SHARDING.md "A credit's RAM").
+            const free = balanceOf(state, "ram", f.publisher);
+            reserve = reserveHalf(h, free, ramPaid);
+            if (reserve && free > 0n) addBalance(state, "ram", f.publisher, -free);
           }
           return [0n, 0n, undefined, undefined, signersLeft] as const;
         }

@@ -46,6 +46,14 @@ function payRam(state: State, account: string, bytes: bigint): void {
   addUsedRam(state, account, bytes);
 }
 
+/** A `register` or `token` receipt applied: the directory entry, or the token's definition and home. */
+function announced(state: State, r: CrossReceipt): void {
+  if (r.kind === "register") return applyRegister(state, r);
+  // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
+  for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
+  if (r.home !== undefined) (r.account === TOKEN721 ? setNftHome : setTokenHome)(state, r.token, r.home);
+}
+
 /** A token destroyed on another shard leaves the chain's supply (the record of this shard, the token's home), raw as Go's SetTokenBalance. */
 function applyBurn(state: State, r: CrossReceipt): void {
   const key = mapKey("token.iost", "TI" + r.token, "supply");
@@ -212,17 +220,19 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
  * its gas (the settle told the home to await it). The reserved bytes are this shard's record, not the
  * half's: a half claiming more than that is refused.
  */
-function halfDecided(x: Relay, s: CrossReceipt, held: CrossReceipt[], home: number): CrossReceipt[] {
+function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home: number): CrossReceipt[] {
+  // The part's undo puts back what its credits moved (chained halves' `returned` too): only what was carried to it goes back.
+  const { returned: _r, ...s } = settled;
   const pub = x.settle.account;
   const f = s.result!;
   const bytes = BigInt(f.ramUsage[pub] ?? "0");
   const reserved = BigInt(x.half!);
   const { status: _, ...gas } = f;
-  const half = { ...s, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
+  // Back at the publisher's home the part is on the home's shard, which applied `s` under its id already.
+  const id = home === x.settle.fromShard ? s.id.slice(0, -SETTLE.length) + ":home" + SETTLE : s.id;
+  const half = { ...s, id, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
   if (s.message !== "") {
-    // The part's undo puts back what its credits moved (chained halves' `returned` too): only what was carried to it goes back.
-    const { returned: _, ...failed } = s;
-    const back = { ...failed, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
+    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
     return [withHalves(relayed(x, back), held, 1), half, ...held];
   }
   if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
@@ -283,8 +293,8 @@ export function applyIncoming(
       let settlement: Settlement | null = null;
       let wait = false;
       const amount = BigInt(r.amount);
-      if (r.kind === "register") {
-        applyRegister(state, r);
+      if (r.kind === "register" || r.kind === "token") {
+        announced(state, r);
       } else if (r.kind === "burn") {
         applyBurn(state, r);
       } else if (r.kind === "free") {
@@ -293,10 +303,6 @@ export function applyIncoming(
       } else if (r.kind === "domain") {
         // The consensus shard's records as written there: this shard's copy for resolving urls (domain.ts).
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-      } else if (r.kind === "token") {
-        // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
-        for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-        if (r.home !== undefined) (r.account === TOKEN721 ? setNftHome : setTokenHome)(state, r.token, r.home);
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const ran = runForwarded(state, r, block);
@@ -353,20 +359,25 @@ export function applyIncoming(
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
       } else if (r.kind === "credit") {
+        const reserve = r.payer?.reserve;
+        if (r.probe || reserve) state.checkpoint();
+        // What the tx announced to this shard comes first, as it reached every shard before the half on one chain.
+        for (const a of reserve?.announces ?? []) if (a.toShard === shard) announced(state, a);
         const why =
           bundleOf(r)
             .map((x) => refusal(db, x))
             .find((w) => w !== "") ?? "";
-        const reserve = r.payer?.reserve;
-        if (r.probe || reserve) state.checkpoint();
         const received = why === "" && r.payer ? receiveAll(state, block, r) : undefined;
         const result = received?.half;
         // Halves chained after this one: it is not the last, which decides them all (below, `hop`).
         const chained = result && reserve?.next ? reserve.next : undefined;
         const short = result && reserve && !chained ? shortOf(result, r.payer!.publisher, reserve) : "";
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
-        if (r.probe || short !== "") {
+        if (r.probe || short !== "" || (reserve && why !== "")) {
           state.rollback();
+          // A failed tx's doPay counted this half's bytes in its message on one shard (combine.ts).
+          const unpaid = r.probe && result ? (result.ramUsage[r.payer!.publisher] ?? "0") : "0";
+          if (unpaid !== "0") result!.credit = { ...result!.credit!, unpaid };
           if (result) result.ramUsage = {};
         } else {
           if (reserve) state.release();
@@ -382,7 +393,8 @@ export function applyIncoming(
           if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
           else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
         }
-        const pays = result && r.payer?.atHome ? BigInt(result.ramUsage[r.payer.publisher] ?? "0") : 0n;
+        // (A probe's bytes go in its failed tx's message, which its part's settle writes first.)
+        const pays = result && r.payer?.atHome ? BigInt(result.ramUsage[r.payer.publisher] ?? result.credit?.unpaid ?? "0") : 0n;
         if (pays > 0n && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
           // Its tx's RAM escrow may be away (its chain has not settled back): the half's RAM waits for it.
           wait = true;
@@ -404,8 +416,9 @@ export function applyIncoming(
           const pub = r.payer!.publisher;
           const [head, ...rest] = chainFrom(chained, shard);
           const used = BigInt(reserve!.used ?? "0") + BigInt(result!.ramUsage[pub] ?? "0");
-          const { next: _, ...kept } = reserve!;
-          const onward = { ...kept, used: used.toString(), ...(rest.length > 0 ? { next: rest } : {}) };
+          const { next: _, announces, ...kept } = reserve!;
+          const later = (announces ?? []).filter((a) => a.toShard !== shard);
+          const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
           const hop = { settle: settleOf(r, shard), half: result!, sent: sent.toString(), later: chained };
           lockTx(state, r.txHash, pub, received!.frees, undefined, hop);
           out.push({ ...head, payer: { ...head.payer!, reserve: onward } });

@@ -21,7 +21,7 @@ import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
+import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, riders } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { carriesRam, carryCredits, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
@@ -457,10 +457,9 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
  */
 function reserveRam(h: Host): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  // Those of one token to one shard are bundled, the others chained after them (receipts.ts bundle). A token's or
-  // an account's announce must reach the other shards before (and whatever) the half decides: docs/SHARDING.md "Not done yet".
-  const announces = h.outbox.some((r) => r.kind === "token" || r.kind === "register");
-  if (announces || !placedByName(pub)) return undefined;
+  // Those of one token to one shard are bundled, the others chained after them (receipts.ts bundle); the tx's
+  // announces to their shards ride along, applied before the halves and undone with them (receipts.ts riders).
+  if (!placedByName(pub)) return undefined;
   const b = bundle(
     h.outbox,
     h.outbox.filter((r) => chargesPublisher(r, pub) && !r.payer!.atHome && !r.payer!.third),
@@ -468,7 +467,13 @@ function reserveRam(h: Host): CrossReceipt | undefined {
   if (b === undefined) return undefined;
   const ram = balanceOf(h.state, "ram", pub);
   if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
-  b.first.payer!.reserve = { ram: ram.toString(), paid: (h.costs.get(pub)?.data ?? 0).toString(), ...(b.next.length > 0 ? { next: b.next } : {}) };
+  const announces = riders(h.outbox, [b.first, ...b.next]);
+  b.first.payer!.reserve = {
+    ram: ram.toString(),
+    paid: (h.costs.get(pub)?.data ?? 0).toString(),
+    ...(announces.length > 0 ? { announces } : {}),
+    ...(b.next.length > 0 ? { next: b.next } : {}),
+  };
   return b.first;
 }
 

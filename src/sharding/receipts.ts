@@ -110,6 +110,11 @@ export interface CrossReceipt {
       /** Bytes of the publisher's RAM the halves before this one in the chain charged (decimal text, may be negative). Absent: 0. */
       used?: string;
       /**
+       * The tx's announces (`token`, `register`) to the shards of the chain: each applies its own before its half, so
+       * the half finds what the tx created, and undoes it with the half. Absent: none.
+       */
+      announces?: CrossReceipt[];
+      /**
        * The tx's other credits whose halves may charge the publisher, on other shards or of other tokens (each with
        * its bundle): this half's shard runs its half, locks it and sends the next on with the rest; the last decides
        * them all against the one reservation (docs/SHARDING.md "A credit's RAM", chained halves). Absent: none.
@@ -198,7 +203,15 @@ export interface ForwardResult {
    * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
    * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
    */
-  credit?: { publisher: string; reserved?: string };
+  credit?: {
+    publisher: string;
+    reserved?: string;
+    /**
+     * A probe's half (its tx failed): the publisher's bytes it would have charged (decimal text, may be negative), which
+     * one shard's doPay counts in its `pay ram failed … need <n>` when the tx failed for the publisher's RAM. Absent: 0.
+     */
+    unpaid?: string;
+  };
   /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
   events?: ContractEvent[];
   /** A part that succeeded: the `<pledger>gp` fields it added or removed, for the pledgers' order at home (pledges.ts). */
@@ -262,6 +275,14 @@ export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): 
   });
   out.splice(0, out.length, ...out.filter((x) => x === first || !charging.includes(x)));
   return { first, next };
+}
+
+/** Takes out of `out` the announces (`token`, `register`) to the shards `chain` goes to: they ride in its reservation. */
+export function riders(out: CrossReceipt[], chain: readonly CrossReceipt[]): CrossReceipt[] {
+  const to = new Set(chain.map((x) => x.toShard));
+  const taken = out.filter((x) => (x.kind === "token" || x.kind === "register") && to.has(x.toShard));
+  out.splice(0, out.length, ...out.filter((x) => !taken.includes(x)));
+  return taken;
 }
 
 /** The chained bundles `next` as shard `from` sends them on: every credit of them now leaves from there. */
@@ -481,7 +502,7 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   }
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.payer?.reserve) {
-    const { ram, paid, used, next } = r.payer.reserve;
+    const { ram, paid, used, next, announces } = r.payer.reserve;
     int("reserved ram", ram);
     if (typeof paid !== "string" || !SIGNED.test(paid)) refuse("paid ram", paid, MAX_INT64);
     if (used !== undefined && (typeof used !== "string" || !SIGNED.test(used))) refuse("used ram", used, MAX_INT64);
@@ -505,8 +526,19 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
       // Each is checked as its shard gets it: sent on with the reservation by the shard before it.
       for (const x of next) checkReceipt({ ...x, payer: { ...x.payer!, reserve: { ram, paid } } }, count, homeOf);
     }
+    // Announces: the tx's own, to a shard of the chain, each checked as if it came on its own.
+    if (announces !== undefined) {
+      const to = new Set([r.toShard, ...(next ?? []).map((x) => x.toShard)]);
+      const own = (a: CrossReceipt) =>
+        typeof a === "object" && a !== null && (a.kind === "token" || a.kind === "register") && a.txHash === r.txHash && to.has(a.toShard);
+      if (r.kind !== "credit" || !Array.isArray(announces) || announces.length === 0 || !announces.every(own))
+        throw new ReceiptRefused(`receipt ${r.id} refused: announces riding in it that are not its tx's to its chain`);
+      for (const a of announces) checkReceipt(a, count, homeOf);
+    }
   }
   if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
+  const unpaid = r.result?.credit?.unpaid;
+  if (unpaid !== undefined && (r.kind !== "settle" || typeof unpaid !== "string" || !SIGNED.test(unpaid) || unpaid === "0")) refuse("unpaid ram", unpaid, MAX_INT64);
   // Bundled credits: the reservation's tx's own, of its token, to its shard, charged to its publisher, none deciding.
   if (r.also !== undefined) {
     const same = (x: CrossReceipt) =>
