@@ -48,7 +48,10 @@ function payRam(state: State, account: string, bytes: bigint): void {
 
 /** A `register` or `token` receipt applied: the directory entry, or the token's definition and home. */
 function announced(state: State, r: CrossReceipt): void {
-  if (r.kind === "register") return applyRegister(state, r);
+  if (r.kind === "register") {
+    applyRegister(state, r);
+    return;
+  }
   // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
   for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
   if (r.home !== undefined) (r.account === TOKEN721 ? setNftHome : setTokenHome)(state, r.token, r.home);
@@ -230,7 +233,15 @@ function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home
   const { status: _, ...gas } = f;
   // Back at the publisher's home the part is on the home's shard, which applied `s` under its id already.
   const id = home === x.settle.fromShard ? s.id.slice(0, -SETTLE.length) + ":home" + SETTLE : s.id;
-  const half = { ...s, id, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
+  const half = {
+    ...s,
+    id,
+    fromShard: x.settle.fromShard,
+    toShard: home,
+    amount: "0",
+    message: "",
+    result: { ...gas, ramUsage: {}, credit: { publisher: pub } },
+  };
   if (s.message !== "") {
     const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
     return [withHalves(relayed(x, back), held, 1), half, ...held];

@@ -157,7 +157,12 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   writeLocks(state, table);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
   // A failed tx keeps only its gas, the receiver halves of its credits included (probes).
-  return { held: ok ? entry.held : probesOf(entry.held), locked: true, ...(entry.relay ? { relay: entry.relay } : {}), ...(entry.hop ? { hop: entry.hop } : {}) };
+  return {
+    held: ok ? entry.held : probesOf(entry.held),
+    locked: true,
+    ...(entry.relay ? { relay: entry.relay } : {}),
+    ...(entry.hop ? { hop: entry.hop } : {}),
+  };
 }
 
 /** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones (`zeros`: all) in key order. */

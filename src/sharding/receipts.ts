@@ -538,7 +538,8 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   }
   if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
   const unpaid = r.result?.credit?.unpaid;
-  if (unpaid !== undefined && (r.kind !== "settle" || typeof unpaid !== "string" || !SIGNED.test(unpaid) || unpaid === "0")) refuse("unpaid ram", unpaid, MAX_INT64);
+  if (unpaid !== undefined && (r.kind !== "settle" || typeof unpaid !== "string" || !SIGNED.test(unpaid) || unpaid === "0"))
+    refuse("unpaid ram", unpaid, MAX_INT64);
   // Bundled credits: the reservation's tx's own, of its token, to its shard, charged to its publisher, none deciding.
   if (r.also !== undefined) {
     const same = (x: CrossReceipt) =>

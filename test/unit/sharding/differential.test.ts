@@ -1128,23 +1128,43 @@ const CASES: Case[] = [
   ),
   ["iron issued to its issuer", () => txBy(TIGHT, [act("ram.iost", "buy", [TIGHT, TIGHT, 1000]), act("token.iost", "issue", ["iron", TIGHT, "10"])])],
   ...[0, 1].flatMap((short): Case[] =>
-    tight("two new records of two tokens", 2 * GOLD_RECORD, 2 * GOLD_RECORD - short, `gold and iron moved at home to ${short ? "accounts of shards 2 and 0" : "an account of shard 0"}`, () =>
-      txBy(TIGHT, [goldTo(short ? on(2, 2) : on(0, 6)), act("token.iost", "transfer", ["iron", TIGHT, short ? on(0, 0) : on(0, 6), "1", ""])]),
+    tight(
+      "two new records of two tokens",
+      2 * GOLD_RECORD,
+      2 * GOLD_RECORD - short,
+      `gold and iron moved at home to ${short ? "accounts of shards 2 and 0" : "an account of shard 0"}`,
+      () => txBy(TIGHT, [goldTo(short ? on(2, 2) : on(0, 6)), act("token.iost", "transfer", ["iron", TIGHT, short ? on(0, 0) : on(0, 6), "1", ""])]),
     ),
   ),
   // iron's shard is 3: a forwarded part's credits to shards 0 and 2, or to shard 0 and the publisher's home, chained from there.
   ...[0, 1].flatMap((short): Case[] =>
-    tight("two new iron records", 2 * GOLD_RECORD, 2 * GOLD_RECORD - short, `iron issued by a forwarded part to accounts of shards 0 and 2${short ? " (others)" : ""}`, () =>
-      txBy(TIGHT, [act("token.iost", "issue", ["iron", short ? on(0, 1) : on(0, 0), "1"]), act("token.iost", "issue", ["iron", short ? on(2, 4) : on(2, 3), "1"])]),
+    tight(
+      "two new iron records",
+      2 * GOLD_RECORD,
+      2 * GOLD_RECORD - short,
+      `iron issued by a forwarded part to accounts of shards 0 and 2${short ? " (others)" : ""}`,
+      () =>
+        txBy(TIGHT, [
+          act("token.iost", "issue", ["iron", short ? on(0, 1) : on(0, 0), "1"]),
+          act("token.iost", "issue", ["iron", short ? on(2, 4) : on(2, 3), "1"]),
+        ]),
     ),
   ),
-  ...tight("two new iron records", 2 * GOLD_RECORD, 2 * GOLD_RECORD, "iron issued by a forwarded part to accounts of shard 0 and of the publisher's shard", () =>
-    txBy(TIGHT, [act("token.iost", "issue", ["iron", on(0, 3), "1"]), act("token.iost", "issue", ["iron", on(1, 5), "1"])]),
+  ...tight(
+    "two new iron records",
+    2 * GOLD_RECORD,
+    2 * GOLD_RECORD,
+    "iron issued by a forwarded part to accounts of shard 0 and of the publisher's shard",
+    () => txBy(TIGHT, [act("token.iost", "issue", ["iron", on(0, 3), "1"]), act("token.iost", "issue", ["iron", on(1, 5), "1"])]),
   ),
   // A chain whose last part is back at its publisher's home: the reservation comes out of its record there.
   ...[0, 1].flatMap((short): Case[] =>
-    tight("a new gold record", GOLD_RECORD, GOLD_RECORD - short, `gold moved to an account of shard 2 by a chain's last part back at its publisher's home${short ? " (another)" : ""}`, () =>
-      txBy(TIGHT, [call(0, "put", [`hg${short}`, "1"]), call(1, "put", [`hg${short}`, "1"]), goldTo(short ? on(2, 4) : on(2, 2))]),
+    tight(
+      "a new gold record",
+      GOLD_RECORD,
+      GOLD_RECORD - short,
+      `gold moved to an account of shard 2 by a chain's last part back at its publisher's home${short ? " (another)" : ""}`,
+      () => txBy(TIGHT, [call(0, "put", [`hg${short}`, "1"]), call(1, "put", [`hg${short}`, "1"]), goldTo(short ? on(2, 4) : on(2, 2))]),
     ),
   ),
   // A token created at home (wool, mica and lead live on shard 1) and issued to accounts of shards 0 and 2 in one tx:
@@ -1168,7 +1188,10 @@ const CASES: Case[] = [
     [
       `${sym} created and issued to accounts of shards 0 and 2: its publisher keeps ${short ? "one byte less than" : "the RAM of"} the token and two records`,
       // Lent away, not sold: ram.iost sells only what was bought since, and TIGHT holds more.
-      () => txBy(TIGHT, [act("ram.iost", "lend", [TIGHT, on(1, 1), Number(freeRam(one, TIGHT) - (beforeCreate - afterCreate()) - BigInt(2 * GOLD_RECORD - short))])]),
+      () =>
+        txBy(TIGHT, [
+          act("ram.iost", "lend", [TIGHT, on(1, 1), Number(freeRam(one, TIGHT) - (beforeCreate - afterCreate()) - BigInt(2 * GOLD_RECORD - short))]),
+        ]),
     ],
     [
       `${sym} created and issued to accounts of shards 0 and 2 in one tx by a publisher with ${short ? "one byte short of its RAM" : "exactly its RAM"}`,
@@ -1183,7 +1206,10 @@ const CASES: Case[] = [
   // A part whose own doPay fails: one shard's message counts the halves' bytes too (their probes report them).
   ["TIGHT keeps one byte", () => txBy(TIGHT, [act("ram.iost", "sell", [TIGHT, TIGHT, Number(freeRam(one, TIGHT)) - 1])])],
   ["a record at home and gold moved to an account of shard 2 by a publisher with one byte", () => txBy(TIGHT, [call(1, "mine", ["h1"]), goldTo(on(2, 4))])],
-  ["a record on shard 0 and gold moved from there to an account of shard 2 by a publisher with one byte", () => txBy(TIGHT, [call(0, "mine", ["f1"]), goldTo(on(2, 4))])],
+  [
+    "a record on shard 0 and gold moved from there to an account of shard 2 by a publisher with one byte",
+    () => txBy(TIGHT, [call(0, "mine", ["f1"]), goldTo(on(2, 4))]),
+  ],
 ];
 
 /**

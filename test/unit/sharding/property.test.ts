@@ -95,7 +95,7 @@ type Step =
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string }
   | { k: "collect"; c: number; by: string; op: "make" | "give" | "shared" }
   | { k: "nftMove"; c: number; from: string; to: string }
-  | { k: "spread"; sym: string; by: string; to: [acc: string, freeze: boolean][]; then: [c: number, fail: boolean] | null };
+  | { k: "spread"; sym: string; by: string; to: [acc: string, freeze: boolean][]; after: [c: number, fail: boolean] | null };
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
 const near = fc.boolean();
@@ -188,7 +188,7 @@ const step = fc.oneof(
     sym,
     by: user,
     to: fc.array(fc.tuple(user, fc.boolean()), { minLength: 2, maxLength: 3 }),
-    then: fc.option(fc.tuple(shard, fc.boolean())),
+    after: fc.option(fc.tuple(shard, fc.boolean())),
   }),
   // A system action for an account of any shard after a call to a contract of any shard.
   fc.record({
@@ -292,7 +292,7 @@ function toTx(s: Step, ctx: Ctx): Tx {
       const moves = s.to.map(([to, freeze]) =>
         freeze ? tok("transferFreeze", ["iost", s.by, to, "2", Number(BLOCK_TIME + 10n ** 12n), ""]) : tok("transfer", [s.sym, s.by, to, "5", ""]),
       );
-      return txBy(s.by, s.then === null ? moves : [...moves, call(s.then[0], s.then[1] ? "fail" : "put", s.then[1] ? ["no"] : ["sp", "1"])]);
+      return txBy(s.by, s.after === null ? moves : [...moves, call(s.after[0], s.after[1] ? "fail" : "put", s.after[1] ? ["no"] : ["sp", "1"])]);
     }
     case "sys": {
       const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];

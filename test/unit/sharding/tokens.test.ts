@@ -201,7 +201,11 @@ describe("a token created after genesis (simulator)", () => {
       expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, reserve: { ...reserve, next: [forged] } } }, N), JSON.stringify(forged)).toThrow(
         ReceiptRefused,
       );
-    for (const bad of [{ ...reserve, next: [] }, { ...reserve, used: "x" }, { ...reserve, used: "1.5" }])
+    for (const bad of [
+      { ...reserve, next: [] },
+      { ...reserve, used: "x" },
+      { ...reserve, used: "1.5" },
+    ])
       expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, reserve: bad } }, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
     chain.step({ time: BLOCK_TIME }); // shard 2: its half ran and is locked; the next goes on with the bytes it used
     expect(readLocks(chain.shards[2].store.get(LOCKS))[txId(tx)]).toMatchObject({ hop: { sent: "10" } });
