@@ -83,12 +83,11 @@ function withoutDebt(f: Forwarded): Forwarded {
 }
 
 /**
- * The credit of a chain's last part whose receiver's half may charge the publisher RAM (with the others of
- * its token to its shard bundled in, receipts.ts bundle), given the publisher's free RAM left (`ram`, out of
- * its escrow) as its reservation and the RAM the tx charged it (`paid`, for IOST's message); the part waits
- * for the halves to decide the tx (incoming.ts). Halves on several shards would each need the others' bytes,
- * and an announce must reach the other shards before the half (docs/SHARDING.md "Not done yet"): those are
- * charged when they settle, as before.
+ * The first credit of a chain's last part whose receiver's half may charge the publisher RAM (the others of
+ * its token to its shard bundled in, those to other shards or of other tokens chained after it, the tx's
+ * announces to their shards riding along: receipts.ts bundle, riders), given the publisher's free RAM left
+ * (`ram`, out of its escrow or its record at home) as their reservation and the RAM the tx charged it
+ * (`paid`, for IOST's message); the part waits for the halves to decide the tx (incoming.ts).
  */
 function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefined {
   const pub = h.tx.publisher;

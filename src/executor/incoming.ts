@@ -430,7 +430,8 @@ export function applyIncoming(
           const { next: _, announces, ...kept } = reserve!;
           const later = (announces ?? []).filter((a) => a.toShard !== shard);
           const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
-          const hop = { settle: settleOf(r, shard), half: result!, sent: sent.toString(), later: chained };
+          const { events: __, ...half } = result!; // the last half's settle brings the tx's events
+          const hop = { settle: settleOf(r, shard), half, sent: sent.toString(), later: chained };
           lockTx(state, r.txHash, pub, received!.frees, undefined, hop);
           out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
         } else if (r.payer?.third) {

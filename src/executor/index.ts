@@ -449,11 +449,12 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
 }
 
 /**
- * The one credit of a tx that stays home whose receiver's half may charge the publisher RAM there
+ * The first credit of a tx that stays home whose receiver's half may charge the publisher RAM there
  * (a frozen list rewritten under its name; a new balance record of a token that has a payer), if
- * any: one shard checks that RAM with the home part's in doPay, so the tx waits for the half to
- * decide it (docs/SHARDING.md "A credit's RAM"). The publisher's free RAM left goes along as the
- * half's reservation; the caller locks the tx and holds its other receipts until the settle.
+ * any, the others bundled into it or chained after it: one shard checks that RAM with the home
+ * part's in doPay, so the tx waits for the halves to decide it (docs/SHARDING.md "A credit's RAM").
+ * The publisher's free RAM left goes along as their reservation; the caller locks the tx and holds
+ * its other receipts until the settle.
  */
 function reserveRam(h: Host): CrossReceipt | undefined {
   const pub = h.tx.publisher;

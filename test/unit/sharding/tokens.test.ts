@@ -417,6 +417,49 @@ describe("receipts of a token's supply and definition", () => {
     expect(() => checkReceipt({ ...token, fromShard: 3, def: { "m-token.iost-TIiost-supply": "i0@" } }, N)).toThrow(ReceiptRefused);
   });
 
+  it("refuses announces riding in chained halves that are not the tx's to a shard of the chain, and a probe's unpaid bytes anywhere but a settle", () => {
+    // gold's shard is 3: a tx there creates it and issues it to accounts of shards 0 and 2, the halves chained.
+    const def = { "m-token.iost-TIgold-issuer": encodeValue({ t: "s", v: "user00" }, "user00") };
+    const announce = (to: number): CrossReceipt => ({ ...base, amount: "0", kind: "token", fromShard: 3, toShard: to, token: "gold", def });
+    const payer = { publisher: "user00", gasRatio: "100", op: "issue" as const };
+    const next: CrossReceipt = {
+      ...base,
+      id: "x:1",
+      kind: "credit",
+      fromShard: 3,
+      toShard: 2,
+      token: "gold",
+      account: "user05",
+      counterpart: "token.iost",
+      payer,
+    };
+    const credit = (announces: CrossReceipt[]): CrossReceipt => ({
+      ...next,
+      id: "x:0",
+      toShard: 0,
+      account: "user02",
+      payer: { ...payer, reserve: { ram: "100", paid: "0", next: [next], announces } },
+    });
+    expect(() => checkReceipt(credit([announce(0), announce(2)]), N)).not.toThrow();
+    for (const forged of [
+      announce(1), // a shard the chain does not go to
+      { ...announce(0), txHash: "other" },
+      { ...announce(0), fromShard: 1 }, // not from the symbol's shard
+      { ...announce(0), kind: "burn" as const },
+      { ...announce(0), kind: "register" as const, account: "user02" }, // permissions of an account of another shard
+    ])
+      expect(() => checkReceipt(credit([forged]), N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt(credit([]), N)).toThrow(ReceiptRefused);
+    // A probe's half reports the publisher's bytes it would have charged, in its settle only.
+    const result = { gasReserved: 0, gasUsed: 10, gasRatio: "100", returns: [], receipts: [], ramUsage: {} };
+    const settle: CrossReceipt = { ...base, kind: "settle", id: "x:0:settle", fromShard: 0, toShard: 3, token: "gold", amount: "0" };
+    const unpaid = (v: unknown, r = settle) => ({ ...r, result: { ...result, credit: { publisher: "user00", unpaid: v as string } } });
+    expect(() => checkReceipt(unpaid("43"), N)).not.toThrow();
+    expect(() => checkReceipt(unpaid("-43"), N)).not.toThrow();
+    for (const v of ["0", "4.3", "x", 43, "1".repeat(20)]) expect(() => checkReceipt(unpaid(v), N), JSON.stringify(v)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt(unpaid("43", next), N)).toThrow(ReceiptRefused);
+  });
+
   it("refuses a token's home naming its symbol's shard, the target or no shard, a burn to a shard that is not the home, and a forged claim", () => {
     const def = { "m-token.iost-TIgold-issuer": encodeValue({ t: "s", v: "user00" }, "user00") };
     const token: CrossReceipt = { ...base, amount: "0", kind: "token", fromShard: 3, toShard: 1, token: "gold", def };
