@@ -49,7 +49,7 @@ import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
-import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey } from "../sharding/receipts.js";
+import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { doPay, ramUsageOf } from "./index.js";
@@ -83,28 +83,29 @@ function withoutDebt(f: Forwarded): Forwarded {
 }
 
 /**
- * The credit of a chain's last part whose receiver's half may charge the publisher RAM (with the others of
- * its token to its shard bundled in, receipts.ts bundle), given the publisher's free RAM left (`ram`, out of
- * its escrow) as its reservation and the RAM the tx charged it (`paid`, for IOST's message); the part waits
- * for the halves to decide the tx (incoming.ts). Halves on several shards would each need the others' bytes,
- * and an announce must reach the other shards before the half (docs/SHARDING.md "Not done yet"): those are
- * charged when they settle, as before.
+ * The first credit of a chain's last part whose receiver's half may charge the publisher RAM (the others of
+ * its token to its shard bundled in, those to other shards or of other tokens chained after it, the tx's
+ * announces to their shards riding along: receipts.ts bundle, riders), given the publisher's free RAM left
+ * (`ram`, out of its escrow or its record at home) as their reservation and the RAM the tx charged it
+ * (`paid`, for IOST's message); the part waits for the halves to decide the tx (incoming.ts).
  */
 function reserveHalf(h: Host, ram: bigint, paid: bigint): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  if (h.outbox.some((x) => x.kind === "token" || x.kind === "register")) return undefined;
-  const c = bundle(
+  const b = bundle(
     h.outbox,
     h.outbox.filter((x) => chargesPublisher(x, pub)),
   );
-  if (c === undefined) return undefined;
+  if (b === undefined) return undefined;
   // They settle back here, not at the home: this part sends the half home with its own settle.
-  for (const x of bundleOf(c)) {
+  for (const x of [b.first, ...b.next].flatMap(bundleOf)) {
     const { atHome: _, third: __, ...payer } = x.payer!;
     x.payer = payer;
   }
-  c.payer = { ...c.payer!, reserve: { ram: ram.toString(), paid: paid.toString() } };
-  return c;
+  const next = b.next.length > 0 ? { next: b.next } : {};
+  const announces = riders(h.outbox, [b.first, ...b.next]);
+  const riding = announces.length > 0 ? { announces } : {};
+  b.first.payer = { ...b.first.payer!, reserve: { ram: ram.toString(), paid: paid.toString(), ...riding, ...next } };
+  return b.first;
 }
 
 /**
@@ -323,6 +324,12 @@ export function runForwarded(
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
             if (Object.keys(signers).length > 0) onward.signerRam = signers;
+          } else {
+            // The last part, back home: the publisher's free RAM is its record here, reserved out of it for a credit's
+            // half as from an escrow; the settle brings back what the half left (docs/SHARDING.md "A credit's RAM").
+            const free = balanceOf(state, "ram", f.publisher);
+            reserve = reserveHalf(h, free, ramPaid);
+            if (reserve && free > 0n) addBalance(state, "ram", f.publisher, -free);
           }
           return [0n, 0n, undefined, undefined, signersLeft] as const;
         }

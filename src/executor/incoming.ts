@@ -23,6 +23,8 @@ import {
   freeOf,
   givesRamBack,
   ReceiptRefused,
+  chainFrom,
+  unchained,
   SETTLE,
   type Settlement,
   settleOf,
@@ -42,6 +44,17 @@ import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockT
 function payRam(state: State, account: string, bytes: bigint): void {
   state.put(mapKey("token.iost", "TB" + account, "ram"), encodeValue(int(balanceOf(state, "ram", account) - bytes), ""));
   addUsedRam(state, account, bytes);
+}
+
+/** A `register` or `token` receipt applied: the directory entry, or the token's definition and home. */
+function announced(state: State, r: CrossReceipt): void {
+  if (r.kind === "register") {
+    applyRegister(state, r);
+    return;
+  }
+  // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
+  for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
+  if (r.home !== undefined) (r.account === TOKEN721 ? setNftHome : setTokenHome)(state, r.token, r.home);
 }
 
 /** A token destroyed on another shard leaves the chain's supply (the record of this shard, the token's home), raw as Go's SetTokenBalance. */
@@ -149,8 +162,9 @@ function emptyHalf(payer: NonNullable<CrossReceipt["payer"]>): ForwardResult {
  * IOST's message when the RAM a credit's half charges its publisher exceeds what was reserved for it
  * at home, else "": one shard checks the home part's RAM and the half's at once (executor/index.ts doPay).
  */
-function shortOf(half: ForwardResult, pub: string, reserve: { ram: string; paid: string }): string {
-  const used = BigInt(half.ramUsage[pub] ?? "0");
+function shortOf(half: ForwardResult, pub: string, reserve: { ram: string; paid: string; used?: string }): string {
+  // The halves chained before this one charged `used` of it already (their shards hold them locked).
+  const used = BigInt(reserve.used ?? "0") + BigInt(half.ramUsage[pub] ?? "0");
   if (used <= BigInt(reserve.ram)) return "";
   const [need, actual] = [BigInt(reserve.paid) + used, BigInt(reserve.paid) + BigInt(reserve.ram)];
   return `balance not enough after executing actions: pay ram failed. id: ${pub} need ${need}, actual ${actual}`;
@@ -209,13 +223,25 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
  * its gas (the settle told the home to await it). The reserved bytes are this shard's record, not the
  * half's: a half claiming more than that is refused.
  */
-function halfDecided(x: Relay, s: CrossReceipt, held: CrossReceipt[], home: number): CrossReceipt[] {
+function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home: number): CrossReceipt[] {
+  // The part's undo puts back what its credits moved (chained halves' `returned` too): only what was carried to it goes back.
+  const { returned: _r, ...s } = settled;
   const pub = x.settle.account;
   const f = s.result!;
   const bytes = BigInt(f.ramUsage[pub] ?? "0");
   const reserved = BigInt(x.half!);
   const { status: _, ...gas } = f;
-  const half = { ...s, fromShard: x.settle.fromShard, toShard: home, amount: "0", message: "", result: { ...gas, ramUsage: {}, credit: { publisher: pub } } };
+  // Back at the publisher's home the part is on the home's shard, which applied `s` under its id already.
+  const id = home === x.settle.fromShard ? s.id.slice(0, -SETTLE.length) + ":home" + SETTLE : s.id;
+  const half = {
+    ...s,
+    id,
+    fromShard: x.settle.fromShard,
+    toShard: home,
+    amount: "0",
+    message: "",
+    result: { ...gas, ramUsage: {}, credit: { publisher: pub } },
+  };
   if (s.message !== "") {
     const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
     return [withHalves(relayed(x, back), held, 1), half, ...held];
@@ -278,8 +304,8 @@ export function applyIncoming(
       let settlement: Settlement | null = null;
       let wait = false;
       const amount = BigInt(r.amount);
-      if (r.kind === "register") {
-        applyRegister(state, r);
+      if (r.kind === "register" || r.kind === "token") {
+        announced(state, r);
       } else if (r.kind === "burn") {
         applyBurn(state, r);
       } else if (r.kind === "free") {
@@ -288,10 +314,6 @@ export function applyIncoming(
       } else if (r.kind === "domain") {
         // The consensus shard's records as written there: this shard's copy for resolving urls (domain.ts).
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-      } else if (r.kind === "token") {
-        // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
-        for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-        if (r.home !== undefined) (r.account === TOKEN721 ? setNftHome : setTokenHome)(state, r.token, r.home);
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const ran = runForwarded(state, r, block);
@@ -348,22 +370,29 @@ export function applyIncoming(
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
       } else if (r.kind === "credit") {
+        const reserve = r.payer?.reserve;
+        if (r.probe || reserve) state.checkpoint();
+        // What the tx announced to this shard comes first, as it reached every shard before the half on one chain.
+        for (const a of reserve?.announces ?? []) if (a.toShard === shard) announced(state, a);
         const why =
           bundleOf(r)
             .map((x) => refusal(db, x))
             .find((w) => w !== "") ?? "";
-        const reserve = r.payer?.reserve;
-        if (r.probe || reserve) state.checkpoint();
         const received = why === "" && r.payer ? receiveAll(state, block, r) : undefined;
         const result = received?.half;
-        const short = result && reserve ? shortOf(result, r.payer!.publisher, reserve) : "";
+        // Halves chained after this one: it is not the last, which decides them all (below, `hop`).
+        const chained = result && reserve?.next ? reserve.next : undefined;
+        const short = result && reserve && !chained ? shortOf(result, r.payer!.publisher, reserve) : "";
         // A failed tx's credit: the gas of its half only (a failed tx is charged no RAM, frees none).
-        if (r.probe || short !== "") {
+        if (r.probe || short !== "" || (reserve && why !== "")) {
           state.rollback();
+          // A failed tx's doPay counted this half's bytes in its message on one shard (combine.ts).
+          const unpaid = r.probe && result ? (result.ramUsage[r.payer!.publisher] ?? "0") : "0";
+          if (unpaid !== "0") result!.credit = { ...result!.credit!, unpaid };
           if (result) result.ramUsage = {};
         } else {
           if (reserve) state.release();
-          out.push(...(received?.frees ?? []));
+          if (!chained) out.push(...(received?.frees ?? []));
         }
         if (result && reserve) {
           // Its tx waits at home for this half (executor/index.ts reserveRam): it decides the tx.
@@ -375,7 +404,8 @@ export function applyIncoming(
           if (r.freezeUntil === undefined) addBalance(state, r.token, r.account, amount, r.ramPayer);
           else addFrozen(state, r.token, r.account, amount, BigInt(r.freezeUntil), r.ramPayer);
         }
-        const pays = result && r.payer?.atHome ? BigInt(result.ramUsage[r.payer.publisher] ?? "0") : 0n;
+        // (A probe's bytes go in its failed tx's message, which its part's settle writes first.)
+        const pays = result && r.payer?.atHome ? BigInt(result.ramUsage[r.payer.publisher] ?? result.credit?.unpaid ?? "0") : 0n;
         if (pays > 0n && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
           // Its tx's RAM escrow may be away (its chain has not settled back): the half's RAM waits for it.
           wait = true;
@@ -392,7 +422,19 @@ export function applyIncoming(
         // A tx that waits for this half and fails with it gets its debit back by its undo, not by this amount.
         const sent = bundleOf(r).reduce((a, x) => a + BigInt(x.amount), 0n);
         const refund = { ...settleOf(r, shard), amount: message === "" ? "0" : sent.toString(), message };
-        if (r.payer?.third) {
+        if (chained) {
+          // Locked with its frees until the next half settles; that one gets the reservation and what this one used.
+          const pub = r.payer!.publisher;
+          const [head, ...rest] = chainFrom(chained, shard);
+          const used = BigInt(reserve!.used ?? "0") + BigInt(result!.ramUsage[pub] ?? "0");
+          const { next: _, announces, ...kept } = reserve!;
+          const later = (announces ?? []).filter((a) => a.toShard !== shard);
+          const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
+          const { events: __, ...half } = result!; // the last half's settle brings the tx's events
+          const hop = { settle: settleOf(r, shard), half, sent: sent.toString(), later: chained };
+          lockTx(state, r.txHash, pub, received!.frees, undefined, hop);
+          out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
+        } else if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
           // empty half, still a half for the wait below); a refund goes to the sender's shard.
           const half = result ?? emptyHalf(r.payer);
@@ -402,7 +444,9 @@ export function applyIncoming(
           // But for one that landed at the home: charged here, it joined its receipt (`extra`), and a settle would
           // answer nothing its tx awaits; its sender may be this very shard (a last part back at home sends the
           // credits carried to it), where it would count as one more settle of the tx.
-          out.push({ ...refund, ...back });
+          // A half that could not land ends its chain: those after it go back (their amounts in flight) unrun.
+          const later = message !== "" && reserve?.next ? { returned: unchained(reserve.next) } : {};
+          out.push({ ...refund, ...back, ...later });
         }
       } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
@@ -413,10 +457,17 @@ export function applyIncoming(
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
         const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
-        const { held, locked, relay } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+        const { held, locked, relay, hop } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
         const undone = locked && !ok;
         unlocked ||= locked;
-        if (relay?.half !== undefined) {
+        if (hop) {
+          // One of chained halves: its settle goes back with the later ones' gas and RAM added to its own, or, when
+          // they could not be paid, undone (its undo took its half out again) with what every later one moved.
+          const f = r.result!;
+          const result = { ...f, gasUsed: hop.half.gasUsed + f.gasUsed, ramUsage: ok ? addUp(hop.half.ramUsage, f.ramUsage) : {} };
+          const back = ok ? { amount: "0" } : { amount: hop.sent, returned: unchained(hop.later) };
+          out.push({ ...hop.settle, ...back, message: r.message, result }, ...held);
+        } else if (relay?.half !== undefined) {
           // A chain's last part whose credit's half decided the tx: its settle goes back, the half home.
           out.push(...halfDecided(relay, r, held, shardOf(relay.settle.account, block.shard!.count)));
         } else if (relay) {

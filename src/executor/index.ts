@@ -21,7 +21,7 @@ import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
 import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack } from "../sharding/receipts.js";
+import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, riders } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { carriesRam, carryCredits, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
 import { lockTx } from "./locks.js";
@@ -449,28 +449,33 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
 }
 
 /**
- * The one credit of a tx that stays home whose receiver's half may charge the publisher RAM there
+ * The first credit of a tx that stays home whose receiver's half may charge the publisher RAM there
  * (a frozen list rewritten under its name; a new balance record of a token that has a payer), if
- * any: one shard checks that RAM with the home part's in doPay, so the tx waits for the half to
- * decide it (docs/SHARDING.md "A credit's RAM"). The publisher's free RAM left goes along as the
- * half's reservation; the caller locks the tx and holds its other receipts until the settle.
+ * any, the others bundled into it or chained after it: one shard checks that RAM with the home
+ * part's in doPay, so the tx waits for the halves to decide it (docs/SHARDING.md "A credit's RAM").
+ * The publisher's free RAM left goes along as their reservation; the caller locks the tx and holds
+ * its other receipts until the settle.
  */
 function reserveRam(h: Host): CrossReceipt | undefined {
   const pub = h.tx.publisher;
-  // Halves on several shards would each need the others' RAM to decide (those of one token to one shard are
-  // bundled, receipts.ts bundle), and a token's or an account's announce must reach the other shards before
-  // (and whatever) the half decides: docs/SHARDING.md "Not done yet".
-  const announces = h.outbox.some((r) => r.kind === "token" || r.kind === "register");
-  if (announces || !placedByName(pub)) return undefined;
-  const r = bundle(
+  // Those of one token to one shard are bundled, the others chained after them (receipts.ts bundle); the tx's
+  // announces to their shards ride along, applied before the halves and undone with them (receipts.ts riders).
+  if (!placedByName(pub)) return undefined;
+  const b = bundle(
     h.outbox,
     h.outbox.filter((r) => chargesPublisher(r, pub) && !r.payer!.atHome && !r.payer!.third),
   );
-  if (r === undefined) return undefined;
+  if (b === undefined) return undefined;
   const ram = balanceOf(h.state, "ram", pub);
   if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
-  r.payer!.reserve = { ram: ram.toString(), paid: (h.costs.get(pub)?.data ?? 0).toString() };
-  return r;
+  const announces = riders(h.outbox, [b.first, ...b.next]);
+  b.first.payer!.reserve = {
+    ram: ram.toString(),
+    paid: (h.costs.get(pub)?.data ?? 0).toString(),
+    ...(announces.length > 0 ? { announces } : {}),
+    ...(b.next.length > 0 ? { next: b.next } : {}),
+  };
+  return b.first;
 }
 
 /** RAM each payer was charged (bytes, negative when freed), payers in order; zero entries left out. */

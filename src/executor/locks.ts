@@ -18,7 +18,8 @@
  * settle back, the two parts' results combined, so the chain settles back
  * along itself and the home decides last. A chain's last part whose credit's
  * half may charge the publisher RAM is locked the same way until that half
- * settles (`Relay.half`), its own settle held complete meanwhile.
+ * settles (`Relay.half`), its own settle held complete meanwhile; so is each
+ * shard of chained halves but the last (`hop`), until the next one settles.
  *
  * Everything lives in state rows (committed with the chunk), so a shard
  * Durable Object evicted between blocks resumes with its locks, undo records
@@ -42,6 +43,7 @@ export interface LockEntry {
   keep: string[];
   held: CrossReceipt[];
   relay?: Relay;
+  hop?: Hop;
   /** Earlier parts of the tx on this shard, oldest first, when its actions came back here: they settle in turn, last first. */
   outer?: LockEntry[];
 }
@@ -78,6 +80,21 @@ export interface Relay {
   credits?: CrossReceipt[];
 }
 
+/**
+ * A shard that ran one of a tx's chained credit halves and sent the next on (incoming.ts): it is locked until
+ * the next one's settle says whether the publisher's reservation paid them all.
+ */
+export interface Hop {
+  /** Its settle to the shard before it, completed when the next one's settle comes back. */
+  settle: CrossReceipt;
+  /** Its own half: its gas and RAM, added to those after it. */
+  half: ForwardResult;
+  /** What its bundle moved (the refund when the chain fails, as a single half's). */
+  sent: string;
+  /** The bundles it sent on (the next and the rest): a failure brings their amounts back in flight (`returned`). */
+  later: CrossReceipt[];
+}
+
 export type LockTable = Record<string, LockEntry>;
 
 export function readLocks(raw: string | undefined): LockTable {
@@ -105,9 +122,9 @@ function isGasKey(key: string, publisher: string): boolean {
  * the supply is exact at every height and the last pop leaves the state as
  * before the tx.
  */
-export function lockTx(state: State, hash: string, publisher: string, credits: CrossReceipt[], relay?: Relay): void {
+export function lockTx(state: State, hash: string, publisher: string, credits: CrossReceipt[], relay?: Relay, hop?: Hop): void {
   const table = readLocks(state.get(LOCKS));
-  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}) };
+  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}), ...(hop ? { hop } : {}) };
   const prev = table[hash];
   if (prev) {
     const { outer, ...last } = prev;
@@ -129,7 +146,7 @@ export function lockTx(state: State, hash: string, publisher: string, credits: C
  * every key its home part wrote. Returns the credits it held (to send when it
  * succeeded) and whether it was locked at all.
  */
-export function unlockTx(state: State, hash: string, ok: boolean): { held: CrossReceipt[]; locked: boolean; relay?: Relay } {
+export function unlockTx(state: State, hash: string, ok: boolean): { held: CrossReceipt[]; locked: boolean; relay?: Relay; hop?: Hop } {
   const table = readLocks(state.get(LOCKS));
   const entry = table[hash];
   if (!entry) return { held: [], locked: false };
@@ -140,7 +157,12 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   writeLocks(state, table);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
   // A failed tx keeps only its gas, the receiver halves of its credits included (probes).
-  return { held: ok ? entry.held : probesOf(entry.held), locked: true, ...(entry.relay ? { relay: entry.relay } : {}) };
+  return {
+    held: ok ? entry.held : probesOf(entry.held),
+    locked: true,
+    ...(entry.relay ? { relay: entry.relay } : {}),
+    ...(entry.hop ? { hop: entry.hop } : {}),
+  };
 }
 
 /** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones (`zeros`: all) in key order. */

@@ -28,6 +28,9 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
       receipts: [...r.receipts, ...f.receipts],
     };
   }
+  // A probe's half: the publisher's bytes it would have charged count in one shard's doPay message, as its need.
+  const unpaid = f?.credit?.unpaid;
+  if (unpaid !== undefined && out.statusCode === "BALANCE_NOT_ENOUGH") out = { ...out, message: addNeed(out.message, f!.credit!.publisher, BigInt(unpaid)) };
   if (s.ok) return out;
   // The first failure is the tx's, as on one shard where the tx stops there.
   // So is a credit's half its tx waited for, when the publisher's RAM could not pay it (executor/index.ts reserveRam).
@@ -38,4 +41,10 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   }
   const before = out.statusCode === "SUCCESS" ? "" : `${out.message}; `;
   return { ...out, statusCode: "RUNTIME_ERROR", message: `${before}cross-shard receipt ${s.receiptId} failed: ${s.message}; refunded` };
+}
+
+/** IOST's `pay ram failed. id: <who> need <n>, actual <m>` with `bytes` more needed, when it names `who`. */
+function addNeed(message: string, who: string, bytes: bigint): string {
+  const m = /^(.*pay ram failed\. id: (\S+) need )(-?\d+)(, actual -?\d+)$/s.exec(message);
+  return m && m[2] === who ? `${m[1]}${BigInt(m[3]) + bytes}${m[4]}` : message;
 }

@@ -103,7 +103,24 @@ export interface CrossReceipt {
     op?: "issue";
     atHome?: true;
     third?: true;
-    reserve?: { ram: string; paid: string; events?: ContractEvent[] };
+    reserve?: {
+      ram: string;
+      paid: string;
+      events?: ContractEvent[];
+      /** Bytes of the publisher's RAM the halves before this one in the chain charged (decimal text, may be negative). Absent: 0. */
+      used?: string;
+      /**
+       * The tx's announces (`token`, `register`) to the shards of the chain: each applies its own before its half, so
+       * the half finds what the tx created, and undoes it with the half. Absent: none.
+       */
+      announces?: CrossReceipt[];
+      /**
+       * The tx's other credits whose halves may charge the publisher, on other shards or of other tokens (each with
+       * its bundle): this half's shard runs its half, locks it and sends the next on with the rest; the last decides
+       * them all against the one reservation (docs/SHARDING.md "A credit's RAM", chained halves). Absent: none.
+       */
+      next?: CrossReceipt[];
+    };
   };
   /**
    * Credit of `ram` a contract's ram.iost `lend` sent: the bytes lent (decimal text, the amount's even in a
@@ -186,7 +203,15 @@ export interface ForwardResult {
    * A credit's settle: the receiver's half of the token.iost action, whose gas (`gasUsed`, nothing
    * reserved) and the publisher's RAM in `ramUsage` the home charges to this publisher.
    */
-  credit?: { publisher: string; reserved?: string };
+  credit?: {
+    publisher: string;
+    reserved?: string;
+    /**
+     * A probe's half (its tx failed): the publisher's bytes it would have charged (decimal text, may be negative), which
+     * one shard's doPay counts in its `pay ram failed … need <n>` when the tx failed for the publisher's RAM. Absent: 0.
+     */
+    unpaid?: string;
+  };
   /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
   events?: ContractEvent[];
   /** A part that succeeded: the `<pledger>gp` fields it added or removed, for the pledgers' order at home (pledges.ts). */
@@ -222,22 +247,55 @@ export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
 /** A credit and the credits bundled with it (`also`): what its shard lands. */
 export const bundleOf = (r: CrossReceipt): CrossReceipt[] => [r, ...(r.also ?? [])];
 
-/** What `r` moves in flight: itself, the credits bundled with it and those an action receipt carries (`forward.credits`). */
-export const ridersOf = (r: CrossReceipt): CrossReceipt[] => [...bundleOf(r), ...(r.forward?.credits ?? []), ...(r.returned ?? [])];
+/** What `r` moves in flight: itself, the credits bundled with it, those chained after it and those an action receipt carries (`forward.credits`). */
+export const ridersOf = (r: CrossReceipt): CrossReceipt[] => [
+  ...bundleOf(r),
+  ...(r.payer?.reserve?.next ?? []).flatMap(bundleOf),
+  ...(r.forward?.credits ?? []),
+  ...(r.returned ?? []),
+];
 
 /**
  * The reservation for `charging` (credits of `out` whose halves may charge the publisher, none at home or to a
- * third shard): the first, with the others bundled into it (`also`) and left out of `out`, when all go to one
- * shard with one token; undefined when none do or they go to several (docs/SHARDING.md "Not done yet").
+ * third shard): the first, with the others of its token to its shard bundled into it (`also`), and the heads of
+ * the other such bundles (one per shard and token, in the order sent) to chain after it, all left out of `out`
+ * but the first; undefined when there are none (docs/SHARDING.md "A credit's RAM").
  */
-export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): CrossReceipt | undefined {
-  const [first, ...rest] = charging;
-  if (first === undefined || rest.some((x) => x.toShard !== first.toShard || x.token !== first.token)) return undefined;
-  if (rest.length > 0) {
-    first.also = rest;
-    out.splice(0, out.length, ...out.filter((x) => !rest.includes(x)));
+export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): { first: CrossReceipt; next: CrossReceipt[] } | undefined {
+  const groups: CrossReceipt[][] = [];
+  for (const x of charging) {
+    const g = groups.find(([h]) => h.toShard === x.toShard && h.token === x.token);
+    if (g) g.push(x);
+    else groups.push([x]);
   }
-  return first;
+  if (groups.length === 0) return undefined;
+  const [first, ...next] = groups.map(([head, ...rest]) => {
+    if (rest.length > 0) head.also = rest;
+    return head;
+  });
+  out.splice(0, out.length, ...out.filter((x) => x === first || !charging.includes(x)));
+  return { first, next };
+}
+
+/** Takes out of `out` the announces (`token`, `register`) to the shards `chain` goes to: they ride in its reservation. */
+export function riders(out: CrossReceipt[], chain: readonly CrossReceipt[]): CrossReceipt[] {
+  const to = new Set(chain.map((x) => x.toShard));
+  const taken = out.filter((x) => (x.kind === "token" || x.kind === "register") && to.has(x.toShard));
+  out.splice(0, out.length, ...out.filter((x) => !taken.includes(x)));
+  return taken;
+}
+
+/** The chained bundles `next` as shard `from` sends them on: every credit of them now leaves from there. */
+export function chainFrom(next: readonly CrossReceipt[], from: number): CrossReceipt[] {
+  return next.map((h) => ({ ...h, fromShard: from, ...(h.also ? { also: h.also.map((x) => ({ ...x, fromShard: from })) } : {}) }));
+}
+
+/** The credits of bundles `heads`, as a failed chain sends them back (`returned`): each on its own, deciding nothing. */
+export function unchained(heads: readonly CrossReceipt[]): CrossReceipt[] {
+  return heads.flatMap(bundleOf).map(({ also: _, ...x }) => {
+    const { reserve: __, ...payer } = x.payer!;
+    return { ...x, payer };
+  });
 }
 
 /** Whether `r` is a forwarded part's credit to a third shard, whose settle goes to the tx's home (`halves`). */
@@ -367,7 +425,7 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   // Going back with a failure (`returned`): the same, of the settle's publisher.
   for (const [credits, kind, pub] of [
     [r.forward?.credits, "action", r.forward?.publisher],
-    [r.returned, "settle", r.account],
+    [r.returned, "settle", r.result?.credit?.publisher ?? r.account],
   ] as const) {
     if (credits === undefined) continue;
     const own = (x: CrossReceipt) =>
@@ -444,10 +502,44 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   }
   if (r.payer) int("gasRatio", r.payer.gasRatio);
   if (r.payer?.reserve) {
-    int("reserved ram", r.payer.reserve.ram);
-    if (!SIGNED.test(r.payer.reserve.paid)) refuse("paid ram", r.payer.reserve.paid, MAX_INT64);
+    const { ram, paid, used, next, announces } = r.payer.reserve;
+    int("reserved ram", ram);
+    if (typeof paid !== "string" || !SIGNED.test(paid)) refuse("paid ram", paid, MAX_INT64);
+    if (used !== undefined && (typeof used !== "string" || !SIGNED.test(used))) refuse("used ram", used, MAX_INT64);
+    // Chained halves: the tx's own credits charging its publisher, from this credit's shard, none deciding on its own.
+    if (next !== undefined) {
+      const chained = (x: CrossReceipt) =>
+        typeof x === "object" &&
+        x !== null &&
+        x.kind === "credit" &&
+        x.txHash === r.txHash &&
+        x.fromShard === r.fromShard &&
+        x.payer?.publisher === r.payer?.publisher &&
+        x.payer?.gasRatio === r.payer?.gasRatio &&
+        x.payer?.reserve === undefined &&
+        !x.payer?.atHome &&
+        !x.payer?.third &&
+        x.probe === undefined &&
+        chargesPublisher(x, r.payer!.publisher);
+      if (r.kind !== "credit" || r.probe || !Array.isArray(next) || next.length === 0 || !next.every(chained))
+        throw new ReceiptRefused(`receipt ${r.id} refused: credits chained after it that are not its tx's`);
+      // Each is checked as its shard gets it: sent on with the reservation by the shard before it.
+      for (const x of next) checkReceipt({ ...x, payer: { ...x.payer!, reserve: { ram, paid } } }, count, homeOf);
+    }
+    // Announces: the tx's own, to a shard of the chain, each checked as if it came on its own.
+    if (announces !== undefined) {
+      const to = new Set([r.toShard, ...(next ?? []).map((x) => x.toShard)]);
+      const own = (a: CrossReceipt) =>
+        typeof a === "object" && a !== null && (a.kind === "token" || a.kind === "register") && a.txHash === r.txHash && to.has(a.toShard);
+      if (r.kind !== "credit" || !Array.isArray(announces) || announces.length === 0 || !announces.every(own))
+        throw new ReceiptRefused(`receipt ${r.id} refused: announces riding in it that are not its tx's to its chain`);
+      for (const a of announces) checkReceipt(a, count, homeOf);
+    }
   }
   if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
+  const unpaid = r.result?.credit?.unpaid;
+  if (unpaid !== undefined && (r.kind !== "settle" || typeof unpaid !== "string" || !SIGNED.test(unpaid) || unpaid === "0"))
+    refuse("unpaid ram", unpaid, MAX_INT64);
   // Bundled credits: the reservation's tx's own, of its token, to its shard, charged to its publisher, none deciding.
   if (r.also !== undefined) {
     const same = (x: CrossReceipt) =>

@@ -13,7 +13,7 @@
  * same way, two claims of one symbol in one block deciding one winner across
  * evictions ("Tokens across shards"). An issue forwarded to its token's shard
  * whose credit's half charges the publisher RAM elsewhere is decided by that
- * half ("A credit's RAM").
+ * half ("A credit's RAM"), and issues to two other shards by their chained halves.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -483,6 +483,74 @@ module.exports = Reward;`;
     expect([await balance(payee, sym), await balance(caller, "ram")]).toEqual([0, need - 1]);
     const supply = (await at(far).read("getTokenInfo", sym)) as { current_supply: string };
     expect(supply.current_supply).toBe("5");
+    expect(await Promise.all([0, 1, 2, 3].map(locks))).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  test("issues forwarded to its token's shard for accounts of two other shards, every object evicted at each block: their halves chained, decided together, short of RAM every one undone", async () => {
+    const c = newChain("chained");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const a = shardOf("admin", N);
+    const locks = (i: number) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(key: string): string | undefined } }).kv.get(LOCKS),
+      );
+    const balance = async (name: string, sym: string) => ((await at(shardOf(name, N)).read("getTokenBalance", name, sym)) as { balance: number }).balance;
+    const sym = ["tin", "lead", "zinc", "iron", "opal", "ruby", "onyx", "jade"].find((t) => ![side, a].includes(tokenShard(t, N)!))!;
+    const far = tokenShard(sym, N)!;
+    // Two accounts of the shard that is neither the caller's, admin's nor the token's.
+    const [other, other2] = names.filter((n) => ![side, a, far].includes(shardOf(n, N)));
+    await c.coord.chainInfo();
+    const create = makeTx({ actions: [...signUp(caller, 20_000, "500"), ...signUp(payee), ...signUp(other), ...signUp(other2)] });
+    await at(a).submitTx(create.bytes, create.hash);
+    await tick(c, 6);
+    expect(await at(a).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const made = makeTx({
+      publisher: caller,
+      actions: [{ contract: "token.iost", actionName: "create", data: JSON.stringify([sym, caller, 1000, { decimal: 0 }]) }],
+    });
+    await at(side).submitTx(made.bytes, made.hash);
+    await tick(c, 4);
+    expect(await at(side).getTxReceipt(made.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const issue = (...to: string[]) =>
+      makeTx({ publisher: caller, actions: to.map((t) => ({ contract: "token.iost", actionName: "issue", data: JSON.stringify([sym, t, "5"]) })) });
+    /** Runs blocks, every object evicted after each, until the tx's receipt is final. */
+    const settle = async (hash: string) => {
+      for (let b = 0; b < 12; b++) {
+        await tick(c);
+        await abortAllDurableObjects();
+        const r = (await at(side).getTxReceipt(hash)) as { error?: string };
+        if (r.error === undefined) return r as { status_code: string; message: string; ram_usage: Record<string, string> };
+      }
+      throw new Error(`${hash} still in flight`);
+    };
+    const ram0 = await balance(caller, "ram");
+    // Home → far, whose credits chain admin's shard, then the other shard, and settle back along them.
+    const ok = issue("admin", other);
+    await at(side).submitTx(ok.bytes, ok.hash);
+    const r = await settle(ok.hash);
+    expect(r).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const bytes = Number(r.ram_usage[caller]);
+    expect(bytes).toBeGreaterThan(0);
+    expect([await balance("admin", sym), await balance(other, sym), await balance(caller, "ram")]).toEqual([5, 5, ram0 - bytes]);
+    expect(await Promise.all([0, 1, 2, 3].map(locks))).toEqual([undefined, undefined, undefined, undefined]);
+
+    // One byte short of two new records, one on the caller's own shard (its half runs under the tx's own lock there).
+    const need = bytes + payee.length + other2.length - "admin".length - other.length;
+    const sell = makeTx({
+      publisher: caller,
+      actions: [{ contract: "ram.iost", actionName: "sell", data: JSON.stringify([caller, caller, ram0 - bytes - (need - 1)]) }],
+    });
+    await at(side).submitTx(sell.bytes, sell.hash);
+    await tick(c, 2);
+    expect(await balance(caller, "ram")).toBe(need - 1);
+    const short = issue(payee, other2);
+    await at(side).submitTx(short.bytes, short.hash);
+    expect(await settle(short.hash)).toMatchObject({
+      status_code: "BALANCE_NOT_ENOUGH",
+      message: `balance not enough after executing actions: pay ram failed. id: ${caller} need ${need}, actual ${need - 1}`,
+    });
+    expect([await balance(payee, sym), await balance(other2, sym), await balance(caller, "ram")]).toEqual([0, 0, need - 1]);
+    expect(((await at(far).read("getTokenInfo", sym)) as { current_supply: string }).current_supply).toBe("10");
     expect(await Promise.all([0, 1, 2, 3].map(locks))).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

@@ -94,7 +94,8 @@ type Step =
   | { k: "cochain"; by: string; who: string; also: string | null; calls: [c: number, v: string][] }
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string }
   | { k: "collect"; c: number; by: string; op: "make" | "give" | "shared" }
-  | { k: "nftMove"; c: number; from: string; to: string };
+  | { k: "nftMove"; c: number; from: string; to: string }
+  | { k: "spread"; sym: string; by: string; to: [acc: string, freeze: boolean][]; after: [c: number, fail: boolean] | null };
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
 const near = fc.boolean();
@@ -179,6 +180,16 @@ const step = fc.oneof(
   // issuing it to a caller of any shard, and its holders moving it at top level.
   fc.record({ k: fc.constant("collect" as const), c: shard, by: user, op: fc.constantFrom("make" as const, "give" as const, "shared" as const) }),
   fc.record({ k: fc.constant("nftMove" as const), c: shard, from: user, to: user }),
+  // A token moved and iost frozen at home to accounts of several shards, then maybe a call to a contract of any shard
+  // (maybe failing): halves charging the publisher on several shards or of two tokens, chained and decided together
+  // (docs/SHARDING.md "A credit's RAM", chained halves).
+  fc.record({
+    k: fc.constant("spread" as const),
+    sym,
+    by: user,
+    to: fc.array(fc.tuple(user, fc.boolean()), { minLength: 2, maxLength: 3 }),
+    after: fc.option(fc.tuple(shard, fc.boolean())),
+  }),
   // A system action for an account of any shard after a call to a contract of any shard.
   fc.record({
     k: fc.constant("sys" as const),
@@ -277,6 +288,12 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.by, [act(ctx.collectors[s.c], s.op === "give" ? "give" : "make", [s.op === "shared" ? SHARED : OWN[s.c]])]);
     case "nftMove":
       return txBy(s.from, [act("token721.iost", "transfer", [OWN[s.c], s.from, s.to, "0"])]);
+    case "spread": {
+      const moves = s.to.map(([to, freeze]) =>
+        freeze ? tok("transferFreeze", ["iost", s.by, to, "2", Number(BLOCK_TIME + 10n ** 12n), ""]) : tok("transfer", [s.sym, s.by, to, "5", ""]),
+      );
+      return txBy(s.by, s.after === null ? moves : [...moves, call(s.after[0], s.after[1] ? "fail" : "put", s.after[1] ? ["no"] : ["sp", "1"])]);
+    }
     case "sys": {
       const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];
       return txBy(s.by, [call(s.c, "put", ["s", s.op]), act(s.op === "lend" || s.op === "buy" ? "ram.iost" : "gas.iost", s.op, args)]);

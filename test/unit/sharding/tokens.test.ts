@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { tokenShard, shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
+import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
 import { decodeValue, encodeValue, int } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
@@ -87,6 +88,7 @@ describe("a token created after genesis (simulator)", () => {
     expect([issued.statusCode, issued.message]).toEqual(["SUCCESS", ""]);
     expect([tokenBalance(chain, "gold", creator), tokenBalance(chain, "gold", on(2)), supply(chain, "gold")]).toEqual([100n, 10n, 110n]);
 
+    // Three first records on three shards charge the publisher: their halves chained, shards 1, 3, 2 and back (7 blocks).
     const moved = run(
       chain,
       txBy(creator, [
@@ -94,6 +96,7 @@ describe("a token created after genesis (simulator)", () => {
         act("token.iost", "transfer", ["gold", creator, on(3), "5", ""]),
         act("token.iost", "transferFreeze", ["gold", creator, on(2), "3", Number(BLOCK_TIME + 10n ** 12n), ""]),
       ]),
+      7,
     );
     expect([moved.statusCode, moved.message]).toEqual(["SUCCESS", ""]);
     expect([creator, on(1), on(3), on(2)].map((u) => tokenBalance(chain, "gold", u))).toEqual([85n, 7n, 5n, 10n]);
@@ -167,6 +170,75 @@ describe("a token created after genesis (simulator)", () => {
     for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
     expect([tokenBalance(chain, "gold", on(2)), tokenBalance(chain, "gold", on(2, 1))]).toEqual([10n, 3n]);
     expect(chain.shards[shardOf(creator, N)].results.get(txId(tx))).toMatchObject({ pending: 0, receipt: { statusCode: "SUCCESS" } });
+  });
+
+  it("issues forwarded to the token's shard for accounts of two other shards: their halves chained, each shard locked until the last decides, a forged chain refused", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"]), act("token.iost", "issue", ["gold", on(1), "3"])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3
+    chain.step({ time: BLOCK_TIME }); // shard 3: issued; one credit carries the reservation, the other chained after it
+    const [credit, ...others] = chain.inFlight().filter((r) => r.kind === "credit");
+    expect(others).toEqual([]);
+    expect(credit).toMatchObject({ fromShard: 3, toShard: 2, amount: "10", payer: { reserve: { next: [{ fromShard: 3, toShard: 1, amount: "3" }] } } });
+    expect(() => checkReceipt(credit, N)).not.toThrow();
+    const reserve = credit.payer!.reserve!;
+    const next = reserve.next![0];
+    // Only the tx's own credits charging its publisher, from the shard that sends the chain, deciding nothing on their own.
+    for (const forged of [
+      { ...next, txHash: "other" },
+      { ...next, fromShard: 1 },
+      { ...next, token: "iost" },
+      { ...next, payer: { ...next.payer!, publisher: on(2) } },
+      { ...next, payer: { ...next.payer!, gasRatio: "200" } },
+      { ...next, payer: { ...next.payer!, reserve: { ram: "1", paid: "0" } } },
+      { ...next, payer: { ...next.payer!, third: true as const } },
+      { ...next, probe: true as const, amount: "0" },
+      { ...next, amount: "-3" },
+      { ...next, kind: "settle" as const },
+    ])
+      expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, reserve: { ...reserve, next: [forged] } } }, N), JSON.stringify(forged)).toThrow(
+        ReceiptRefused,
+      );
+    for (const bad of [
+      { ...reserve, next: [] },
+      { ...reserve, used: "x" },
+      { ...reserve, used: "1.5" },
+    ])
+      expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, reserve: bad } }, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
+    chain.step({ time: BLOCK_TIME }); // shard 2: its half ran and is locked; the next goes on with the bytes it used
+    expect(readLocks(chain.shards[2].store.get(LOCKS))[txId(tx)]).toMatchObject({ hop: { sent: "10" } });
+    const [onward] = chain.inFlight().filter((r) => r.kind === "credit");
+    expect(onward).toMatchObject({ fromShard: 2, toShard: 1, amount: "3", payer: { reserve: { ram: reserve.ram } } });
+    expect(onward.payer!.reserve!.next).toBeUndefined();
+    expect(BigInt(onward.payer!.reserve!.used!)).toBeGreaterThan(0n);
+    expect(tokenBalance(chain, "gold", on(2))).toBe(10n);
+    chain.step({ time: BLOCK_TIME }); // shard 1: the last half decides both; its settle goes back to shard 2
+    expect(chain.inFlight().filter((r) => r.kind === "settle")).toMatchObject([{ fromShard: 1, toShard: 2, message: "" }]);
+    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+    expect([tokenBalance(chain, "gold", on(2)), tokenBalance(chain, "gold", on(1)), supply(chain, "gold")]).toEqual([10n, 3n, 13n]);
+    const r = chain.shards[shardOf(creator, N)].results.get(txId(tx))!;
+    expect(r).toMatchObject({ pending: 0, receipt: { statusCode: "SUCCESS" } });
+    expect(r.receipt!.ramUsage[creator]).toBe(BigInt(onward.payer!.reserve!.used!) * 2n);
+    for (const s of chain.shards) expect(s.store.get(LOCKS), `shard ${s.index} unlocked`).toBeUndefined();
+  });
+
+  it("chained halves the publisher's RAM cannot pay: every half undone on its shard, IOST's message counting them all, supply exact", () => {
+    const chain = new SimChain(config(), N);
+    run(chain, create(creator, "gold"));
+    // Keep RAM for one new record and not two.
+    const free = () => (raw(chain, shardOf(creator, N), `m-token.iost-TB${creator}-ram`) as { v: bigint }).v;
+    run(chain, txBy(creator, [act("ram.iost", "sell", [creator, creator, Number(free()) - 60])]));
+    const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"]), act("token.iost", "issue", ["gold", on(1), "3"])]);
+    const r = run(chain, tx, 9);
+    expect(r.statusCode).toBe("BALANCE_NOT_ENOUGH");
+    expect(r.message).toMatch(new RegExp(`^balance not enough after executing actions: pay ram failed\\. id: ${creator} need \\d+, actual \\d+$`));
+    const [, need, actual] = /need (\d+), actual (\d+)$/.exec(r.message)!.map(Number);
+    expect([need > 80, actual]).toEqual([true, 60]);
+    expect(r.ramUsage).toEqual({});
+    expect([tokenBalance(chain, "gold", on(2)), tokenBalance(chain, "gold", on(1)), supply(chain, "gold"), free()]).toEqual([0n, 0n, 0n, 60n]);
+    for (const s of chain.shards) expect([s.store.get(LOCKS), s.store.get(DEFERRED)], `shard ${s.index}`).toEqual([undefined, undefined]);
   });
 
   const MAKER = `class M { init() {} issue(s, n) { blockchain.callWithAuth("token.iost", "issue", [s, tx.publisher, n]); } make(s) { blockchain.callWithAuth("token.iost", "create", [s, blockchain.contractName(), 10, {}]); } }
@@ -343,6 +415,49 @@ describe("receipts of a token's supply and definition", () => {
     expect(() => checkReceipt({ ...token, fromShard: 3 }, N)).not.toThrow();
     // Only the token's own records.
     expect(() => checkReceipt({ ...token, fromShard: 3, def: { "m-token.iost-TIiost-supply": "i0@" } }, N)).toThrow(ReceiptRefused);
+  });
+
+  it("refuses announces riding in chained halves that are not the tx's to a shard of the chain, and a probe's unpaid bytes anywhere but a settle", () => {
+    // gold's shard is 3: a tx there creates it and issues it to accounts of shards 0 and 2, the halves chained.
+    const def = { "m-token.iost-TIgold-issuer": encodeValue({ t: "s", v: "user00" }, "user00") };
+    const announce = (to: number): CrossReceipt => ({ ...base, amount: "0", kind: "token", fromShard: 3, toShard: to, token: "gold", def });
+    const payer = { publisher: "user00", gasRatio: "100", op: "issue" as const };
+    const next: CrossReceipt = {
+      ...base,
+      id: "x:1",
+      kind: "credit",
+      fromShard: 3,
+      toShard: 2,
+      token: "gold",
+      account: "user05",
+      counterpart: "token.iost",
+      payer,
+    };
+    const credit = (announces: CrossReceipt[]): CrossReceipt => ({
+      ...next,
+      id: "x:0",
+      toShard: 0,
+      account: "user02",
+      payer: { ...payer, reserve: { ram: "100", paid: "0", next: [next], announces } },
+    });
+    expect(() => checkReceipt(credit([announce(0), announce(2)]), N)).not.toThrow();
+    for (const forged of [
+      announce(1), // a shard the chain does not go to
+      { ...announce(0), txHash: "other" },
+      { ...announce(0), fromShard: 1 }, // not from the symbol's shard
+      { ...announce(0), kind: "burn" as const },
+      { ...announce(0), kind: "register" as const, account: "user02" }, // permissions of an account of another shard
+    ])
+      expect(() => checkReceipt(credit([forged]), N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt(credit([]), N)).toThrow(ReceiptRefused);
+    // A probe's half reports the publisher's bytes it would have charged, in its settle only.
+    const result = { gasReserved: 0, gasUsed: 10, gasRatio: "100", returns: [], receipts: [], ramUsage: {} };
+    const settle: CrossReceipt = { ...base, kind: "settle", id: "x:0:settle", fromShard: 0, toShard: 3, token: "gold", amount: "0" };
+    const unpaid = (v: unknown, r = settle) => ({ ...r, result: { ...result, credit: { publisher: "user00", unpaid: v as string } } });
+    expect(() => checkReceipt(unpaid("43"), N)).not.toThrow();
+    expect(() => checkReceipt(unpaid("-43"), N)).not.toThrow();
+    for (const v of ["0", "4.3", "x", 43, "1".repeat(20)]) expect(() => checkReceipt(unpaid(v), N), JSON.stringify(v)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt(unpaid("43", next), N)).toThrow(ReceiptRefused);
   });
 
   it("refuses a token's home naming its symbol's shard, the target or no shard, a burn to a shard that is not the home, and a forged claim", () => {
