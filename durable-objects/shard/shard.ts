@@ -479,6 +479,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (flushed) this.kv.flushed();
       return "error" in r ? r : { head: r.head };
     } finally {
+      this.kv.forget(); // the undo wrote state_kv and state_nodes straight
       this.load();
     }
   }
@@ -830,7 +831,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   async seedAccounts(template: string, from: number, count: number): Promise<Answer<SeedResult>> {
     if (!this.config.dev) return { error: 'dev only (DEV is not "true")' };
-    return seedAccounts(this.sql, this.kv, (run) => this.ctx.storage.transactionSync(run), this.place, hex(this.root), template, from, count);
+    try {
+      return seedAccounts(this.sql, this.kv, (run) => this.ctx.storage.transactionSync(run), this.place, hex(this.root), template, from, count);
+    } finally {
+      this.kv.forget(); // rows written straight into state_kv
+    }
   }
 }
 
