@@ -50,6 +50,7 @@ import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
 import { DecodedPool } from "./decoded";
+import { PoolIndex } from "./pool-index";
 import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
@@ -93,6 +94,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
   /** The pool's txs as admission decoded them (decoded.ts). */
   private readonly decoded = new DecodedPool();
+  /** The pool's order, deadlines and publishers' totals (pool-index.ts). */
+  private readonly pool: PoolIndex;
   private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
@@ -101,6 +104,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.kv = new SqlStore(this.sql);
+    this.pool = new PoolIndex(this.sql);
     this.config = nodeConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
       await Promise.all([migrate(this.db, migrations), core.loadVm()]);
@@ -128,6 +132,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       db: this.db,
       kv: this.kv,
       decoded: this.decoded,
+      pool: this.pool,
       config: this.config,
       place: this.place,
       head: () => this.head,
@@ -305,9 +310,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.poolCount >= MAX_POOL_TXS) return { error: "txpool is full" };
     // The block's own drop checks against the committed state, so no tx the next block would drop
     // uncharged (or could not charge with its pending siblings) holds a pool slot (issue 12 item 3).
-    const pending = this.sql
-      .exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", tx.publisher)
-      .one();
+    const pending = this.pool.of(tx.publisher);
     const most = poolLimitPerAccount(this.config.blockMaxTxs);
     if (pending.n >= most) return { error: `txpool is full: ${tx.publisher} has ${pending.n} pending txs, the most one account may have (${most})` };
     let refused: string | null;
@@ -320,6 +323,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       refused = errorText(err);
     }
     if (refused !== null) return { error: refused };
+    const ord = poolOrder(tx, hash);
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
         "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -329,10 +333,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         padNs(tx.time),
         padNs(tx.expiration),
         Number(tx.gasLimit),
-        poolOrder(tx, hash),
+        ord,
         Date.now(),
       );
       this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
+    });
+    // As the row holds them (padNs: a time below zero is stored as zero).
+    this.pool.add(hash, {
+      ord,
+      time: BigInt(padNs(tx.time)),
+      expiration: BigInt(padNs(tx.expiration)),
+      publisher: tx.publisher,
+      gasLimit: Number(tx.gasLimit),
     });
     this.decoded.put(hash, { tx, bytes: fullBytes, size });
     this.poolCount++;
@@ -377,8 +389,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const built = this.storedChunk(ctx.height);
     if (built) return built;
     const started = performance.now();
+    let done = false;
     try {
       const chunk = this.ctx.storage.transactionSync(() => executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null));
+      done = true;
       this.kv.keep();
       this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
       this.work.chunks++;
@@ -386,6 +400,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.work.ms += performance.now() - started;
       return chunk;
     } finally {
+      if (!done) this.pool.forget(); // rolled back: the index took the chunk's deletes
       this.kv.drop();
       this.load(); // the transaction may have rolled back: re-read the cached values
       if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
@@ -434,6 +449,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const built = this.storedChunk(ctx.height);
     if (built) return same(built);
     const started = performance.now();
+    let done = false;
     try {
       const chunk = this.ctx.storage.transactionSync(() => {
         const ours = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, checked.txs);
@@ -441,6 +457,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         if (diff !== null) throw new ChunkRefused(diff);
         return ours;
       });
+      done = true;
       this.kv.keep();
       this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
       this.work.chunks++;
@@ -451,6 +468,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (err instanceof ChunkRefused) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${err.message}` };
       throw err;
     } finally {
+      if (!done) this.pool.forget(); // rolled back: the index took the chunk's deletes
       this.kv.drop();
       this.load();
       if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
@@ -480,6 +498,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       return "error" in r ? r : { head: r.head };
     } finally {
       this.kv.forget(); // the undo wrote state_kv and state_nodes straight
+      this.pool.forget(); // and put the chunks' txs back in the pool
       this.load();
     }
   }
@@ -774,6 +793,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async revert(id: number): Promise<boolean> {
     const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
     this.decoded.clear();
+    this.pool.forget();
     this.parent = null; // named by a chunk context the restored chain may not share
     this.load(); // head, LIB, root and pool size are cached
     this.replay();
