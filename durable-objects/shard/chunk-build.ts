@@ -44,8 +44,6 @@ export interface ChunkHost {
   readonly place: core.ShardPlace;
   /** Cached head height (the shard re-reads it after every chunk transaction). */
   head(): number;
-  /** Runs `run` in a nested transaction (an SQLite savepoint): if it throws, none of its writes stay. */
-  savepoint<T>(run: () => T): T;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
   shard(i: number): { outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> };
 }
@@ -232,6 +230,7 @@ function record(
   receiptJson = JSON.stringify(core.receiptToJson(run.receipt)),
 ): void {
   const idx = b.txHashes.length;
+  const receiptHash = base58Encode(sha3(core.receiptBytes(run.receipt)));
   // The row first: if it cannot be written, nothing of the tx is in the chunk.
   sql.exec(
     `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
@@ -246,7 +245,7 @@ function record(
     run.outgoing.filter(core.awaitsSettle).length,
   );
   b.txHashes.push(hash);
-  b.receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
+  b.receiptHashes.push(receiptHash);
   b.gas += run.receipt.gasUsage;
   b.outgoing.push(...run.outgoing);
   // A tx with a forwarded part posts its events when that part settles (settle above).
@@ -385,17 +384,17 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       continue;
     }
     try {
-      // Any other failure to store the tx's row drops the tx alone, not the chunk.
-      h.savepoint(() => {
-        if (g !== undefined) takeFromPool(sql, g, h.pool);
-        else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-        notePledgesAway(h.sql, core.pledgesSent(result.outgoing, place));
-        record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
-      });
+      // Any other failure to store the tx's row drops the tx alone, not the chunk. One statement, so
+      // it is all or nothing without a savepoint (two statements a tx less); the chunk's lists
+      // change only once it stored, and what follows cannot fail on the tx's results.
+      record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson);
     } catch (err) {
       leave(`tx results cannot be stored: ${errorText(err)}`);
       continue;
     }
+    if (g !== undefined) takeFromPool(sql, g, h.pool);
+    else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+    notePledgesAway(sql, core.pledgesSent(result.outgoing, place));
     h.pool.remove(hash);
     h.decoded.drop(hash);
     while (state.depth > depth) state.release();

@@ -141,7 +141,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       headTime: () => this.headTime,
       label: () => this.label(),
       past: (at) => this.pastAt(at),
-      savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
       shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),

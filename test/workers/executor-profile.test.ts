@@ -96,23 +96,20 @@ async function round(c: ReturnType<typeof newChain>, height: number, parentTime:
           if ("dropped" in r) throw new Error(r.dropped);
           const json = JSON.stringify(receiptToJson(r.receipt));
           t = lap("receipt JSON", t);
-          s.ctx.storage.transactionSync(() => {
-            s.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-            t = lap("pool DELETE", t);
-            s.sql.exec(
-              `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, 0)
-                 ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
-                   receipt = excluded.receipt, message = '', pending = excluded.pending`,
-              hash,
-              height,
-              receipts.length,
-              bytes,
-              json,
-              Number(tx.gasRatio),
-            );
-            t = lap("index INSERT", t);
-          });
-          t = lap("savepoint (SAVEPOINT, RELEASE)", t);
+          s.sql.exec(
+            `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, 0)
+               ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
+                 receipt = excluded.receipt, message = '', pending = excluded.pending`,
+            hash,
+            height,
+            receipts.length,
+            bytes,
+            json,
+            Number(tx.gasRatio),
+          );
+          t = lap("index INSERT", t);
+          s.sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+          t = lap("pool DELETE", t);
           base58Encode(sha3(receiptBytes(r.receipt)));
           t = lap("receipt hash (bytes + sha3)", t);
           state.release();
