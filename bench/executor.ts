@@ -3,7 +3,7 @@
  * BENCHMARKS.md "Shard executor"): the steps chunk-build.ts runs per tx that are not SQLite —
  * decoding the pool's bytes, the executor on the shard's state overlay, the receipt's JSON and
  * its hash — and the chunk's commit (write set, log JSON, state root), on a genesis state in
- * memory. The SQLite side (statements, rows, savepoints) is measured inside workerd by
+ * memory. The SQLite side (statements, rows) is measured inside workerd by
  * test/workers/executor-profile.test.ts, the whole build by `npm run bench` (bench/run.ts).
  *
  *   npx tsx bench/executor.ts [--txs 900] [--rounds 8]

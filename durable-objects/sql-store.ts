@@ -17,6 +17,9 @@ import { buildWitness, type Witness } from "../src/state/witness";
 /** Heights between checkpoints: the most log rows a restart replays, and what the overlay holds. */
 export const CHECKPOINT_BLOCKS = 64;
 
+/** UTF-16 units (keys and values) a table's read cache holds before it starts over: at most ~4 MB each. */
+export const KNOWN_CHARS = 2_000_000;
+
 /** A height's state writes as its log holds them: key → value, null = deleted. */
 export type Writes = Map<string, string | null>;
 
@@ -38,6 +41,13 @@ class Overlaid implements Store {
   protected readonly pending: Writes = new Map();
   /** Writes of the stored heights above the checkpoint, the newest value of each key. */
   protected readonly overlay: Writes = new Map();
+  /**
+   * The table's committed rows (null: none) by key, as read or flushed since the last `forget`:
+   * most of a tx's reads are keys no recent height wrote (auth, token and gas records), and each
+   * was a statement and a row read. Memory only; a miss reads the table as before.
+   */
+  private readonly known: Writes = new Map();
+  private knownChars = 0;
 
   constructor(
     protected readonly sql: SqlStorage,
@@ -47,8 +57,38 @@ class Overlaid implements Store {
   get(key: string): string | undefined {
     if (this.pending.has(key)) return this.pending.get(key) ?? undefined;
     if (this.overlay.has(key)) return this.overlay.get(key) ?? undefined;
+    const hit = this.known.get(key);
+    if (hit !== undefined) return hit ?? undefined;
     const rows = this.sql.exec<{ value: string }>(`SELECT value FROM ${this.table} WHERE key = ?`, key).toArray();
-    return rows.length === 0 ? undefined : rows[0].value;
+    const value = rows.length === 0 ? null : rows[0].value;
+    this.learn(key, value);
+    return value ?? undefined;
+  }
+
+  /** `key` holds `value` in the table (null: no row) as committed now. */
+  private learn(key: string, value: string | null): void {
+    const was = this.known.get(key);
+    if (was !== undefined) this.knownChars -= key.length + (was?.length ?? 0);
+    const chars = key.length + (value?.length ?? 0);
+    if (this.knownChars + chars > KNOWN_CHARS) {
+      this.known.clear();
+      this.knownChars = 0;
+    }
+    this.known.set(key, value);
+    this.knownChars += chars;
+  }
+
+  /** The table was written behind the store's back (a revert's undo, a dev seed): read it again. */
+  forget(): void {
+    this.known.clear();
+    this.knownChars = 0;
+  }
+
+  /** Nothing above the table is known any more (a start, a restore): overlay, pending writes and cache gone. */
+  reset(): void {
+    this.overlay.clear();
+    this.pending.clear();
+    this.forget();
   }
 
   put(key: string, value: string): void {
@@ -82,6 +122,7 @@ class Overlaid implements Store {
   }
 
   flushed(): void {
+    for (const [k, v] of [...this.overlay, ...this.pending]) this.learn(k, v);
     this.overlay.clear();
     this.pending.clear();
   }
@@ -184,9 +225,15 @@ export class SqlStore extends Overlaid {
     this.nodes.flushed();
   }
 
+  override forget(): void {
+    super.forget();
+    this.nodes.forget();
+  }
+
   /** The overlay again from the log rows above the checkpoint (`writes` JSON, oldest first): after a restart or a restore. */
   replay(logs: Iterable<string>): void {
-    this.flushed();
+    this.reset();
+    this.nodes.reset();
     for (const log of logs) for (const [k, v] of JSON.parse(log) as [string, string | null][]) this.overlay.set(k, v);
     // The tree is a function of the key/value set: the overlay's final values give its pages.
     this.tree.update(this.overlay);

@@ -19,11 +19,12 @@ import type { Chunk, ChunkContext, Json } from "../api";
 import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx, type Undo } from "./chunk-sync";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
-import { expiryReason, MAX_BLOCK_GAS, MAX_TX_LIFE_NS, padNs } from "../../src/pool/index";
+import { expiryReason, MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
 import { logAt, packKeys, storeChunk } from "./block-log";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
 import type { DecodedPool } from "./decoded";
+import type { PoolIndex } from "./pool-index";
 import { blob, bytesOf, errorText, hex } from "../values";
 
 type Row = Record<string, SqlStorageValue>;
@@ -40,12 +41,12 @@ export interface ChunkHost {
   readonly kv: SqlStore;
   /** The pool's txs as admission decoded them: a shortcut, the pool rows stay the truth. */
   readonly decoded: DecodedPool;
+  /** The pool's order and deadlines (pool-index.ts): every delete from `mempool` here goes to it too. */
+  readonly pool: PoolIndex;
   readonly config: NodeConfig;
   readonly place: core.ShardPlace;
   /** Cached head height (the shard re-reads it after every chunk transaction). */
   head(): number;
-  /** Runs `run` in a nested transaction (an SQLite savepoint): if it throws, none of its writes stay. */
-  savepoint<T>(run: () => T): T;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
   shard(i: number): { outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> };
 }
@@ -130,7 +131,8 @@ export function oversize(
   return null;
 }
 
-function recordLeft(sql: SqlStorage, hash: string, status: "expired" | "dropped", bytes: SqlStorageValue, gasRatio: number, message: string): void {
+function recordLeft(h: ChunkHost, hash: string, status: "expired" | "dropped", bytes: SqlStorageValue, gasRatio: number, message: string): void {
+  const { sql } = h;
   sql.exec(
     `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio) VALUES (?, ?, NULL, NULL, ?, NULL, ?, ?)
      ON CONFLICT(hash) DO UPDATE SET status = excluded.status, message = excluded.message`,
@@ -141,20 +143,19 @@ function recordLeft(sql: SqlStorage, hash: string, status: "expired" | "dropped"
     gasRatio,
   );
   sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+  h.pool.remove(hash);
+  h.decoded.drop(hash);
   // Never executed: the same content may come again (e.g. after its publisher's key is fixed).
   sql.exec("DELETE FROM tx_keys WHERE hash = ?", hash);
 }
 
 /** A tx that can no longer enter any block at `blockTime` leaves the pool with a status. */
-function expirePool(sql: SqlStorage, decoded: DecodedPool, blockTime: bigint): void {
-  const expired = sql
-    .exec<Row>("SELECT hash, bytes, time, expiration FROM mempool WHERE expiration <= ? OR time < ?", padNs(blockTime), padNs(blockTime - MAX_TX_LIFE_NS))
-    .toArray();
-  for (const row of expired) {
+function expirePool(h: ChunkHost, blockTime: bigint): void {
+  for (const hash of h.pool.expired(blockTime)) {
+    const row = h.sql.exec<Row>("SELECT bytes, time, expiration FROM mempool WHERE hash = ?", hash).one();
     const reason = expiryReason(BigInt(row.time as string), BigInt(row.expiration as string), blockTime) ?? "tx expired in the pool";
     const tx = core.decodeTx(bytesOf(row.bytes));
-    recordLeft(sql, row.hash as string, "expired", row.bytes, Number(tx.gasRatio), reason);
-    decoded.drop(row.hash as string);
+    recordLeft(h, hash, "expired", row.bytes, Number(tx.gasRatio), reason);
   }
 }
 
@@ -208,10 +209,10 @@ export function executeChunk(
   incoming: core.CrossReceipt[],
   given: GivenTx[] | null,
 ): Chunk {
-  const { sql, place } = h;
+  const { place } = h;
   // A revert may have moved the head while the caller awaited its peers.
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
-  expirePool(sql, h.decoded, blockTime);
+  expirePool(h, blockTime);
   const state = new ShardState(h.kv, place);
   const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
   // The keys the height reads, for its state witness (shard.ts witnessOf): recorded at the store, below every reader.
@@ -238,6 +239,7 @@ function record(
   receiptJson = JSON.stringify(core.receiptToJson(run.receipt)),
 ): void {
   const idx = b.txHashes.length;
+  const receiptHash = base58Encode(sha3(core.receiptBytes(run.receipt)));
   // The row first: if it cannot be written, nothing of the tx is in the chunk.
   sql.exec(
     `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
@@ -252,7 +254,7 @@ function record(
     run.outgoing.filter(core.awaitsSettle).length,
   );
   b.txHashes.push(hash);
-  b.receiptHashes.push(base58Encode(sha3(core.receiptBytes(run.receipt))));
+  b.receiptHashes.push(receiptHash);
   b.gas += run.receipt.gasUsage;
   b.outgoing.push(...run.outgoing);
   // A tx with a forwarded part posts its events when that part settles (settle above).
@@ -308,12 +310,12 @@ type Candidate = { hash: string; bytes?: SqlStorageValue; given?: GivenTx };
 /**
  * The txs to run: the given ones, or the whole pool in pool order (go-iost
  * verifier/executor.go limits, less its 10 txs per sender: src/pool/index.ts
- * poolLimitPerAccount says why). The pick reads the whole pool, so no fixed window
- * a spammer fills can hide a tx; a higher gas ratio runs first, whoever sent more.
+ * poolLimitPerAccount says why). The pick takes the whole pool (its index in memory), so no fixed
+ * window a spammer fills can hide a tx; a higher gas ratio runs first, whoever sent more.
  */
 function candidatesOf(h: ChunkHost, blockTime: bigint, given: GivenTx[] | null): Candidate[] {
   if (given !== null) return given.filter((g) => !g.base).map((g) => ({ hash: g.hash, bytes: blob(g.bytes), given: g }));
-  return h.sql.exec<{ hash: string }>("SELECT hash FROM mempool WHERE time <= ? ORDER BY ord", padNs(blockTime)).toArray();
+  return h.pool.pick(blockTime).map((hash) => ({ hash }));
 }
 
 /** Pick and execute, or run the given txs; what fails leaves the pool (or refuses the peer's chunk). */
@@ -339,8 +341,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     const leave = (why: string) => {
       while (state.depth > depth) state.rollback();
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${why}`);
-      recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), why);
-      h.decoded.drop(hash);
+      recordLeft(h, hash, "dropped", bytes, Number(tx.gasRatio), why);
     };
     state.watch();
     state.checkpoint();
@@ -360,8 +361,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
         // send it again. The chunk ends here: the VM is gone until the next build reloads it.
         while (state.depth > depth) state.rollback();
         if (g !== undefined) throw err;
-        recordLeft(sql, hash, "dropped", bytes, Number(tx.gasRatio), `node fault: ${err.message}: the tx was evicted, not charged`);
-        h.decoded.drop(hash);
+        recordLeft(h, hash, "dropped", bytes, Number(tx.gasRatio), `node fault: ${err.message}: the tx was evicted, not charged`);
         break;
       }
       // A bug in the core must not wedge the chain on one tx: drop it with the reason.
@@ -393,17 +393,18 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       continue;
     }
     try {
-      // Any other failure to store the tx's row drops the tx alone, not the chunk.
-      h.savepoint(() => {
-        if (g !== undefined) takeFromPool(sql, g);
-        else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-        notePledgesAway(h.sql, core.pledgesSent(result.outgoing, place));
-        record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson); // its SQL write last: the chunk's lists change only once it stored
-      });
+      // Any other failure to store the tx's row drops the tx alone, not the chunk. One statement, so
+      // it is all or nothing without a savepoint (two statements a tx less); the chunk's lists
+      // change only once it stored, and what follows cannot fail on the tx's results.
+      record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson);
     } catch (err) {
       leave(`tx results cannot be stored: ${errorText(err)}`);
       continue;
     }
+    if (g !== undefined) takeFromPool(sql, g, h.pool);
+    else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
+    notePledgesAway(sql, core.pledgesSent(result.outgoing, place));
+    h.pool.remove(hash);
     h.decoded.drop(hash);
     while (state.depth > depth) state.release();
   }

@@ -95,7 +95,7 @@ export function replayError(sql: SqlStorage, g: GivenTx): string | null {
  * names it. A local twin (same content, other signature bytes) can never run
  * any more: it leaves too, recorded as dropped.
  */
-export function takeFromPool(sql: SqlStorage, g: GivenTx): void {
+export function takeFromPool(sql: SqlStorage, g: GivenTx, pool: { remove(hash: string): void }): void {
   if (g.base) return;
   const key = replayKey(g.tx);
   const twin = sql.exec<{ hash: string }>("SELECT hash FROM tx_keys WHERE key = ?", key).toArray();
@@ -111,9 +111,11 @@ export function takeFromPool(sql: SqlStorage, g: GivenTx): void {
         Number(g.tx.gasRatio),
       );
       sql.exec("DELETE FROM mempool WHERE hash = ?", twin[0].hash);
+      pool.remove(twin[0].hash);
     }
   }
   sql.exec("DELETE FROM mempool WHERE hash = ?", g.hash);
+  pool.remove(g.hash);
   sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", key, g.hash);
 }
 

@@ -65,6 +65,7 @@ import { logText, storeChunk } from "./block-log";
 import { chunkWitness } from "./witness";
 import type { Witness } from "../../src/state/witness";
 import { DecodedPool } from "./decoded";
+import { PoolIndex } from "./pool-index";
 import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
@@ -108,6 +109,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
   /** The pool's txs as admission decoded them (decoded.ts). */
   private readonly decoded = new DecodedPool();
+  /** The pool's order, deadlines and publishers' totals (pool-index.ts). */
+  private readonly pool: PoolIndex;
   private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
@@ -116,6 +119,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.sql = ctx.storage.sql;
     this.db = drizzle(ctx.storage, { schema });
     this.kv = new SqlStore(this.sql);
+    this.pool = new PoolIndex(this.sql);
     this.config = nodeConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
       await Promise.all([migrate(this.db, migrations), core.loadVm()]);
@@ -143,6 +147,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       db: this.db,
       kv: this.kv,
       decoded: this.decoded,
+      pool: this.pool,
       config: this.config,
       place: this.place,
       head: () => this.head,
@@ -151,7 +156,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       headTime: () => this.headTime,
       label: () => this.label(),
       past: (at) => this.pastAt(at),
-      savepoint: (run) => this.ctx.storage.transactionSync(run),
       nextBlock: () => this.nextBlock(),
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
       shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),
@@ -320,9 +324,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.poolCount >= MAX_POOL_TXS) return { error: "txpool is full" };
     // The block's own drop checks against the committed state, so no tx the next block would drop
     // uncharged (or could not charge with its pending siblings) holds a pool slot (issue 12 item 3).
-    const pending = this.sql
-      .exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", tx.publisher)
-      .one();
+    const pending = this.pool.of(tx.publisher);
     const most = poolLimitPerAccount(this.config.blockMaxTxs);
     if (pending.n >= most) return { error: `txpool is full: ${tx.publisher} has ${pending.n} pending txs, the most one account may have (${most})` };
     let refused: string | null;
@@ -335,6 +337,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       refused = errorText(err);
     }
     if (refused !== null) return { error: refused };
+    const ord = poolOrder(tx, hash);
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
         "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -344,10 +347,18 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         padNs(tx.time),
         padNs(tx.expiration),
         Number(tx.gasLimit),
-        poolOrder(tx, hash),
+        ord,
         Date.now(),
       );
       this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
+    });
+    // As the row holds them (padNs: a time below zero is stored as zero).
+    this.pool.add(hash, {
+      ord,
+      time: BigInt(padNs(tx.time)),
+      expiration: BigInt(padNs(tx.expiration)),
+      publisher: tx.publisher,
+      gasLimit: Number(tx.gasLimit),
     });
     this.decoded.put(hash, { tx, bytes: fullBytes, size });
     this.poolCount++;
@@ -392,8 +403,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const built = this.storedChunk(ctx.height);
     if (built) return built;
     const started = performance.now();
+    let done = false;
     try {
       const chunk = this.ctx.storage.transactionSync(() => executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null));
+      done = true;
       this.kv.keep();
       this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
       this.work.chunks++;
@@ -401,6 +414,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.work.ms += performance.now() - started;
       return chunk;
     } finally {
+      if (!done) this.pool.forget(); // rolled back: the index took the chunk's deletes
       this.kv.drop();
       this.load(); // the transaction may have rolled back: re-read the cached values
       if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
@@ -449,6 +463,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const built = this.storedChunk(ctx.height);
     if (built) return same(built);
     const started = performance.now();
+    let done = false;
     try {
       const chunk = this.ctx.storage.transactionSync(() => {
         const ours = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, checked.txs);
@@ -456,6 +471,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         if (diff !== null) throw new ChunkRefused(diff);
         return ours;
       });
+      done = true;
       this.kv.keep();
       this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
       this.work.chunks++;
@@ -466,6 +482,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (err instanceof ChunkRefused) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${err.message}` };
       throw err;
     } finally {
+      if (!done) this.pool.forget(); // rolled back: the index took the chunk's deletes
       this.kv.drop();
       this.load();
       if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
@@ -494,6 +511,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       if (flushed) this.kv.flushed();
       return "error" in r ? r : { head: r.head };
     } finally {
+      this.kv.forget(); // the undo wrote state_kv and state_nodes straight
+      this.pool.forget(); // and put the chunks' txs back in the pool
       this.load();
     }
   }
@@ -819,6 +838,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   async revert(id: number): Promise<boolean> {
     const done = this.ctx.storage.transactionSync(() => restoreSnapshot(this.sql, id));
     this.decoded.clear();
+    this.pool.forget();
     this.parent = null; // named by a chunk context the restored chain may not share
     this.load(); // head, LIB, root and pool size are cached
     this.replay();
@@ -876,7 +896,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   async seedAccounts(template: string, from: number, count: number): Promise<Answer<SeedResult>> {
     if (!this.config.dev) return { error: 'dev only (DEV is not "true")' };
-    return seedAccounts(this.sql, this.kv, (run) => this.ctx.storage.transactionSync(run), this.place, hex(this.root), template, from, count);
+    try {
+      return seedAccounts(this.sql, this.kv, (run) => this.ctx.storage.transactionSync(run), this.place, hex(this.root), template, from, count);
+    } finally {
+      this.kv.forget(); // rows written straight into state_kv
+    }
   }
 }
 

@@ -114,14 +114,13 @@ export function decodeTx(full: Uint8Array): Tx {
 export function receiptBytes(r: TxReceipt): Uint8Array {
   const code = STATUS_CODES.indexOf(r.statusCode);
   if (code < 0) throw new Error(`unknown status code ${r.statusCode}`);
-  const status = new SimpleEncoder().int32(code).string(r.message).finish();
-  const utf8 = new TextEncoder();
-  return new SimpleEncoder()
+  const e = new SimpleEncoder()
     .bytes(base58Decode(r.txHash))
     .int64(r.gasUsage)
-    .bytes(status)
+    .nested((s) => s.int32(code).string(r.message))
     .mapStringToI64(r.ramUsage)
-    .bytesSlice(r.returns.map((s) => utf8.encode(s)))
-    .bytesSlice(r.receipts.map((c) => new SimpleEncoder().string(c.funcName).string(c.content).finish()))
-    .finish();
+    .stringSlice(r.returns)
+    .int32(r.receipts.length);
+  for (const c of r.receipts) e.nested((s) => s.string(c.funcName).string(c.content));
+  return e.finish();
 }

@@ -66,6 +66,8 @@ describe("seedAccounts", () => {
     const c = await withTemplate("seed");
     const root = (await c.shard.status()).stateRoot;
     const rows = await stateRows(c);
+    // Read before it exists: the shard's read cache (sql-store.ts) must not answer "absent" after the seed.
+    expect(await c.shard.read("getAccount", seedName(33))).toEqual({ error: expect.stringContaining("not") });
     const seeded = await c.shard.seedAccounts("tmpl01", 10, 40);
     if ("error" in seeded) throw new Error(seeded.error);
     expect(seeded.accounts).toBe(40);

@@ -139,6 +139,7 @@ export async function poolDirectly(shard: DurableObjectStub<Shard>, txs: readonl
       );
     }
     (obj as unknown as { poolCount: number }).poolCount += txs.length;
+    (obj as unknown as { pool: { forget(): void } }).pool.forget(); // its index in memory reads the table again
   });
 }
 

@@ -81,6 +81,24 @@ test("base58 matches known IOST encodings and round-trips", () => {
       expect(base58Decode(base58Encode(b))).toEqual(b);
     }),
   );
+  // The encoder works in limbs of five digits: the same text as the number written out digit by digit.
+  const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  const byBigInt = (b: Uint8Array) => {
+    let n = 0n;
+    for (const x of b) n = n * 256n + BigInt(x);
+    let out = "";
+    for (; n > 0n; n /= 58n) out = alphabet[Number(n % 58n)] + out;
+    return "1".repeat(b.findIndex((x) => x !== 0) < 0 ? b.length : b.findIndex((x) => x !== 0)) + out;
+  };
+  for (const b of [new Uint8Array(32).fill(255), new Uint8Array([0, 57]), new Uint8Array([58]), new Uint8Array([0x27, 0x1f, 0x35, 0xa0])]) {
+    expect(base58Encode(b)).toBe(byBigInt(b));
+  }
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 80 }), (b) => {
+      expect(base58Encode(b)).toBe(byBigInt(b));
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test("base64: std encode; std or URL-safe decode, padding as protojson expects", () => {
