@@ -56,11 +56,12 @@ safe(CTOR, "Error Array Object Number String Symbol Error.prototype.constructor 
 safe(CTOR, "Number.prototype.constructor String.prototype.constructor Symbol.prototype.constructor");
 safe(DATA, "tx.* block.* %template%.* %error%.* %arguments%.length");
 safe("the contract's own functions and their prototype objects", "%arguments%.callee %func%.* %class%.*");
-safe("the sandbox's hand-over of a call's wrapper and function (sandbox.ts): O(1), then undefined", "_IOSTRun#get _IOSTCall#get");
 metered(
   "own",
   "_IOSTBinaryOp _IOSTSpreadElement _IOSTInstruction_counter.incr BigNumber#get Float64#get Int64#get storage#get blockchain#get IOSTCrypto#get console#get",
 );
+// The prelude's hand-over of a call's wrapper and function (sandbox.ts): O(1), then undefined.
+metered("own", "_IOSTRun#get _IOSTCall#get");
 metered("number", "isNaN isFinite");
 removed("Object.groupBy String.raw Object.defineProperties");
 

@@ -104,6 +104,27 @@ function jsLiteral(a: Arg): string {
   return String(a);
 }
 
+/** IOST's sandbox.go Prepare, as the function the sandbox calls, with `values` as the arguments' sources. */
+const prepareFn = (abi: string, values: string[]) =>
+  `() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${values.join(", ")}); ` +
+  `if (typeof rs === "function" || typeof rs === "object") { _IOSTInstruction_counter.incr(12); rs = JSON.stringify(rs); } ` +
+  `return rs === undefined ? "" : "" + rs; }`;
+
+/** Factory sources by ABI and argument count, the same text for every call of that shape (at most FACTORIES_MAX kept). */
+const factories = new Map<string, string>();
+const FACTORIES_MAX = 1024;
+function factorySource(abi: string, n: number): string {
+  const key = `${n}/${abi}`;
+  let src = factories.get(key);
+  if (src === undefined) {
+    const params = Array.from({ length: n }, (_, i) => `_IOSTArg${i}`);
+    src = `(${params.join(", ")}) => ${prepareFn(abi, params)}`;
+    if (factories.size >= FACTORIES_MAX) factories.clear();
+    factories.set(key, src);
+  }
+  return src;
+}
+
 /** Run `abi(args)` of a deployed contract: IOST's sandbox.go Prepare script, returning one string. */
 function callContract(h: Host, c: StoredContract, abi: string, args: Arg[], cost: Cost): string {
   const spent = active.reduce((n, f) => n + f.cost.toGas() + f.jsGas + COSTS.JSCost, 0);
@@ -117,20 +138,18 @@ function callContract(h: Host, c: StoredContract, abi: string, args: Arg[], cost
   // Plain values need no parsing: one factory per ABI then serves every call (sandbox.ts), its
   // parameters standing where the literals stood, in a frame of the same size.
   const plain = args.every((a) => typeof a !== "object");
-  const params = args.map((_, i) => `_IOSTArg${i}`);
-  const fn = (values: string[]) =>
-    `() => { const obj = new module.exports(); let rs = obj[${JSON.stringify(abi)}](${values.join(", ")}); ` +
-    `if (typeof rs === "function" || typeof rs === "object") { _IOSTInstruction_counter.incr(12); rs = JSON.stringify(rs); } ` +
-    `return rs === undefined ? "" : "" + rs; }`; // IOST's sandbox.go Prepare, as the function the sandbox calls
   const factory = plain
-    ? { source: `(${params.join(", ")}) => ${fn(params)}`, values: args.map((a) => (typeof a === "bigint" ? Number(a) : (a as string | boolean))) }
+    ? { source: factorySource(abi, args.length), values: args.map((a) => (typeof a === "bigint" ? Number(a) : (a as string | boolean))) }
     : undefined;
   active.push(frame);
   let r;
   try {
     r = runSandbox({
       code: c.code,
-      call: fn(args.map(jsLiteral)),
+      // Read only when the call is compiled (a JSON argument, or no image): not built for the rest.
+      get call() {
+        return prepareFn(abi, args.map(jsLiteral));
+      },
       factory,
       budget,
       txJson: JSON.stringify(txObject(h, false)),

@@ -14,9 +14,13 @@
  * charges no gas.
  *
  * Evaluates to `function (host, preload)`, which sets the context up and
- * returns `start(budget, txJson, blockJson)`: it defines the call's `tx` and
- * `block` and returns the meter, `() => gas used`, or -1 once the budget was
- * exceeded.
+ * returns `start(budget, txJson, blockJson, run, fn, make, ...values)`: it
+ * defines the call's `tx` and `block`, hands the contract's wrapper `run` and
+ * the call's function (`fn`, or `fn(...values)` when `make`) to the call's
+ * script through `_IOSTRun` and `_IOSTCall` (sandbox.ts), and returns the
+ * meter, `() => gas used`, or -1 once the budget was exceeded. One crossing
+ * into the VM does all of it: each crossing, and each callback out of it,
+ * costs microseconds of the binding's bookkeeping.
  */
 import { REMOVED, WRAPPED } from "./builtins.js";
 import { NUMBERS_MODULE } from "./prelude-numbers.js";
@@ -226,11 +230,18 @@ export const PRELUDE_SOURCE = String.raw`(function (host, preload) {
   // did when every call paid its own set-up.
   const paid = used;
   used = 0;
-  return (b, txJson, blockJson) => {
+  // The wrapper and the call's function reach the call's script through these, not through a
+  // value a contract could read: each answers once per call, then undefined.
+  let run, fn;
+  defineProperty(G, "_IOSTRun", { get: () => { const r = run; run = undefined; return r; }, enumerable: false, configurable: false });
+  defineProperty(G, "_IOSTCall", { get: () => { const f = fn; fn = undefined; return f; }, enumerable: false, configurable: false });
+  return (b, txJson, blockJson, r, f, make, ...values) => {
     budget = b;
     if (paid > budget) { oog = true; throw new Error("out of gas"); }
     const call = { tx: freeze(jsonParse(txJson)), block: freeze(jsonParse(blockJson)) };
     for (const k of names(call)) defineProperty(G, k, { value: call[k], writable: false, enumerable: false, configurable: false });
+    run = r;
+    fn = make ? apply(f, undefined, values) : f;
     return () => (oog ? -1 : used);
   };
 })`;

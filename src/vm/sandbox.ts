@@ -18,7 +18,15 @@
  *   wasm-memory guard is the node-fault backstop, never a tx result
  *   (docs/STATE.md "Memory bound").
  */
-import { DefaultIntrinsics, errors, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from "quickjs-emscripten-core";
+import {
+  DefaultIntrinsics,
+  errors,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSWASMModule,
+  type VmFunctionImplementation,
+} from "quickjs-emscripten-core";
 import { NodeFault, VmError } from "../contracts/errors.js";
 import { dropVm, quickjs } from "./engine.js";
 import { type Image, restoreImage, takeImage } from "./image.js";
@@ -161,9 +169,6 @@ function outOfMemory(ctx: QuickJSContext, h: QuickJSHandle): boolean {
 /** One call's state, which its context's host function and interrupt handler work on. */
 interface Call {
   req: RunRequest;
-  /** The contract's wrapper and the call's function, each handed out once (`_IOSTRun`, `_IOSTCall`). */
-  run?: QuickJSHandle;
-  fn?: QuickJSHandle;
   fatal?: Error;
   interrupts: number;
   maxInterrupts: number;
@@ -179,6 +184,90 @@ interface Box {
   /** Set-up's handles: kept as long as the box. */
   handles: QuickJSHandle[];
   call?: Call;
+}
+
+/**
+ * What the host function's fast path reads of the binding (quickjs-emscripten-core 0.32.0, pinned
+ * with the wasm build, test/node/vm-image.test.ts): C-level calls and the context's table of
+ * callbacks out of the VM.
+ */
+interface Binding {
+  ffi: {
+    QTS_ArgvGetJSValueConstPointer(argv: number, i: number): number;
+    QTS_GetString(ctx: number, v: number): number;
+    QTS_FreeCString(ctx: number, s: number): void;
+    QTS_Typeof(ctx: number, v: number): number;
+    QTS_GetFloat64(ctx: number, v: number): number;
+    QTS_GetProp(ctx: number, v: number, key: number): number;
+    QTS_FreeValuePointer(ctx: number, v: number): void;
+    QTS_DupValuePointer(ctx: number, v: number): number;
+    QTS_Throw(ctx: number, e: number): number;
+  };
+  module: { UTF8ToString(p: number): string; _free(p: number): void };
+  ctx: { value: number };
+  getFunction(id: number): unknown;
+  cToHostCallbacks: { callFunction(ctx: number, self: number, argc: number, argv: number, id: number): number };
+}
+
+/** The sandbox's own services, which keep the handle path (`host` in setUp). */
+const SERVICES = new Set(["load", "json2", "jsonError", "console"]);
+
+/**
+ * A tx's host operations (storage, blockchain, crypto) without the binding's per-callback
+ * bookkeeping: it wraps each callback out of the VM in a generator, a scope and a handle object
+ * per argument, which cost several times a storage write's own work. This reads the arguments as
+ * C values instead and does what `host` does with them; anything else (a service, set-up, a call
+ * already failed, a string holding U+0000, which crosses as JSON) takes `host` itself, before any
+ * effect, so both paths give the same results.
+ */
+function fastHost(ctx: QuickJSContext, box: Box, host: VmFunctionImplementation<QuickJSHandle>, lengthKey: QuickJSHandle): void {
+  const b = ctx as unknown as Binding;
+  const { ffi, module } = b;
+  const cp = b.ctx.value;
+  const slow = b.cToHostCallbacks.callFunction;
+  const text = (v: number) => {
+    const p = ffi.QTS_GetString(cp, v);
+    const s = module.UTF8ToString(p);
+    ffi.QTS_FreeCString(cp, p);
+    return s;
+  };
+  const isString = (v: number) => {
+    const p = ffi.QTS_Typeof(cp, v);
+    const t = module.UTF8ToString(p);
+    module._free(p);
+    return t === "string";
+  };
+  const length = (v: number) => {
+    const n = ffi.QTS_GetProp(cp, v, lengthKey.value);
+    const len = ffi.QTS_GetFloat64(cp, n);
+    ffi.QTS_FreeValuePointer(cp, n);
+    return len;
+  };
+  b.cToHostCallbacks.callFunction = (c, self, argc, argv, id) => {
+    const call = box.call;
+    const arg = (i: number) => ffi.QTS_ArgvGetJSValueConstPointer(argv, i);
+    if (!call || call.fatal || argc < 2 || b.getFunction(id) !== host) return slow(c, self, argc, argv, id);
+    const op = text(arg(0));
+    if (SERVICES.has(op)) return slow(c, self, argc, argv, id);
+    const args: (string | undefined)[] = [];
+    for (let i = 2; i < argc; i++) {
+      const v = arg(i);
+      const s = isString(v) ? text(v) : undefined;
+      if (s !== undefined && length(v) !== s.length) return slow(c, self, argc, argv, id);
+      args.push(s);
+    }
+    let h: QuickJSHandle;
+    try {
+      h = toHandle(ctx, box.str, call.req.host(op, ffi.QTS_GetFloat64(cp, arg(1)), args));
+    } catch (e) {
+      // As `host`: the original error is what is reported, the contract sees a failed host call.
+      call.fatal = e instanceof Error ? e : new Error(String(e));
+      return ctx.newError(new Error("host call failed")).consume((err) => ffi.QTS_Throw(cp, err.value));
+    }
+    const p = ffi.QTS_DupValuePointer(cp, h.value);
+    h.dispose();
+    return p;
+  };
 }
 
 function setUp(q: QuickJSWASMModule, limit: number, preload: boolean, call?: Call): Box {
@@ -204,44 +293,35 @@ function setUp(q: QuickJSWASMModule, limit: number, preload: boolean, call?: Cal
   try {
     const str = strings(ctx, keep);
     box.str = str;
-    const hostFn = keep(
-      ctx.newFunction("host", (opH, gasH, ...argH) => {
-        const c = box.call;
-        if (c?.fatal) throw new Error("aborted");
-        const op = ctx.getString(opH);
-        // The sandbox's own services: no gas, no state, so never through the tx's host. Set-up (no call) loads modules only.
-        if (op === "load") return ctx.unwrapResult(ctx.evalCode(MODULES[ctx.getString(argH[0])], "module.js"));
-        if (!c) throw new Error(`host call ${op} during set-up`);
-        if (op === "json2") return str.toVm(json2Escape(str.fromVm(argH[0])));
-        if (op === "jsonError") {
-          const m = v8JsonError(str.fromVm(argH[0]));
-          return m === null ? ctx.null : str.toVm(m);
-        }
-        if (op === "console") {
-          c.req.log?.(ctx.getString(argH[0]), str.fromVm(argH[1]));
-          return ctx.undefined;
-        }
-        const args = argH.map((h) => (ctx.typeof(h) === "string" ? str.fromVm(h) : undefined));
-        try {
-          return toHandle(ctx, str, c.req.host(op, ctx.getNumber(gasH), args));
-        } catch (e) {
-          // Host errors end the call: contracts cannot catch (no try/catch), and the original error is what is reported.
-          c.fatal = e instanceof Error ? e : new Error(String(e));
-          throw new Error("host call failed");
-        }
-      }),
-    );
+    const host: VmFunctionImplementation<QuickJSHandle> = (opH, gasH, ...argH) => {
+      const c = box.call;
+      if (c?.fatal) throw new Error("aborted");
+      const op = ctx.getString(opH);
+      // The sandbox's own services: no gas, no state, so never through the tx's host. Set-up (no call) loads modules only.
+      if (op === "load") return ctx.unwrapResult(ctx.evalCode(MODULES[ctx.getString(argH[0])], "module.js"));
+      if (!c) throw new Error(`host call ${op} during set-up`);
+      if (op === "json2") return str.toVm(json2Escape(str.fromVm(argH[0])));
+      if (op === "jsonError") {
+        const m = v8JsonError(str.fromVm(argH[0]));
+        return m === null ? ctx.null : str.toVm(m);
+      }
+      if (op === "console") {
+        c.req.log?.(ctx.getString(argH[0]), str.fromVm(argH[1]));
+        return ctx.undefined;
+      }
+      const args = argH.map((h) => (ctx.typeof(h) === "string" ? str.fromVm(h) : undefined));
+      try {
+        return toHandle(ctx, str, c.req.host(op, ctx.getNumber(gasH), args));
+      } catch (e) {
+        // Host errors end the call: contracts cannot catch (no try/catch), and the original error is what is reported.
+        c.fatal = e instanceof Error ? e : new Error(String(e));
+        throw new Error("host call failed");
+      }
+    };
+    const hostFn = keep(ctx.newFunction("host", host));
+    fastHost(ctx, box, host, keep(ctx.newString("length")));
     const prelude = keep(ctx.unwrapResult(ctx.evalCode(PRELUDE_SOURCE, "prelude.js")));
     box.start = keep(ctx.unwrapResult(ctx.callFunction(prelude, ctx.undefined, hostFn, preload ? ctx.true : ctx.false)));
-    // The wrapper and the call's function reach the call's script through these, not through a
-    // value a contract could read: each answers once per call, then undefined.
-    const once = (k: "run" | "fn") => () => {
-      const h = box.call?.[k];
-      if (box.call) box.call[k] = undefined;
-      return h ? h.dup() : ctx.undefined;
-    };
-    ctx.defineProp(ctx.global, "_IOSTRun", { get: once("run"), configurable: false, enumerable: false });
-    ctx.defineProp(ctx.global, "_IOSTCall", { get: once("fn"), configurable: false, enumerable: false });
     return box;
   } catch (e) {
     tearDown(box);
@@ -275,9 +355,11 @@ interface Compiled {
   image?: Image;
   run?: QuickJSHandle;
   declared?: Set<string>;
-  /** Call factories compiled into the image, by source. */
+  /** Call factories compiled into the image, by source; each passed `callScope`. */
   factories: Map<string, QuickJSHandle>;
   bytes: number;
+  /** How many factories `bytes` counts. */
+  sized: number;
 }
 
 /** Names a function body declares for its whole body: any declaration outside nested functions and classes (conservative). */
@@ -339,6 +421,7 @@ function contractImage(q: QuickJSWASMModule, code: string, factory?: string): Co
   }
   const b = base;
   let c = b.compiled.get(code);
+  const cached = c !== undefined;
   if (c) {
     b.compiled.delete(code);
     restoreImage(q, c.image ?? b.image);
@@ -348,8 +431,8 @@ function contractImage(q: QuickJSWASMModule, code: string, factory?: string): Co
     if (r.error) {
       r.error.dispose();
       restoreImage(q, b.image);
-      c = { factories: new Map(), bytes: 0 };
-    } else c = { image: takeImage(q), run: r.value, declared: declaredOrNone(code), factories: new Map(), bytes: 0 };
+      c = { factories: new Map(), bytes: 0, sized: 0 };
+    } else c = { image: takeImage(q), run: r.value, declared: declaredOrNone(code), factories: new Map(), bytes: 0, sized: 0 };
   }
   // A factory joins the image once: the image grows by it, then serves every call of that shape.
   if (factory !== undefined && c.image && !c.factories.has(factory) && callScope(c, factory)) {
@@ -362,16 +445,19 @@ function contractImage(q: QuickJSWASMModule, code: string, factory?: string): Co
       c.image = takeImage(q);
     }
   }
+  b.compiled.set(code, c);
+  // Sized again only when the image is new or grew by a factory: a call of a cached shape only moves it to the end.
+  if (cached && c.factories.size === c.sized) return c;
   b.bytes -= c.bytes;
   c.bytes = (c.image ? c.image.static.length + c.image.heap.length : 0) + 4 * code.length + [...c.factories.keys()].reduce((n, f) => n + 2 * f.length, 0);
+  c.sized = c.factories.size;
+  b.bytes += c.bytes;
   // An evicted image's handles are never disposed: they only mean something in their own image.
   for (const [k, old] of b.compiled) {
-    if (b.bytes + c.bytes <= IMAGE_CACHE_BYTES) break;
+    if (b.bytes <= IMAGE_CACHE_BYTES || old === c) break;
     b.compiled.delete(k);
     b.bytes -= old.bytes;
   }
-  b.compiled.set(code, c);
-  b.bytes += c.bytes;
   return c;
 }
 
@@ -386,24 +472,26 @@ function execute(box: Box, call: Call, run?: QuickJSHandle, factory?: QuickJSHan
   const keep = (h: QuickJSHandle) => (handles.push(h), h);
   box.call = call;
   try {
+    // The call's function: made by `start` from the image's factory, or compiled here first.
+    let r = run && !factory ? ctx.evalCode(`(${req.call})`, "call.js") : undefined;
+    const fn = r && !r.error ? keep(r.value) : undefined;
+    const made = factory ? [factory, ctx.true, ...(req.factory?.values ?? []).map((v) => keep(toHandle(ctx, str, v)))] : [fn ?? ctx.undefined, ctx.false];
     const meter = keep(
       ctx.unwrapResult(
-        ctx.callFunction(box.start, ctx.undefined, keep(ctx.newNumber(req.budget)), keep(ctx.newString(req.txJson)), keep(ctx.newString(req.blockJson))),
+        ctx.callFunction(
+          box.start,
+          ctx.undefined,
+          keep(ctx.newNumber(req.budget)),
+          keep(ctx.newString(req.txJson)),
+          keep(ctx.newString(req.blockJson)),
+          run && !r?.error ? run : ctx.undefined,
+          ...made,
+        ),
       ),
     );
     let value: string | undefined;
     let error: Error | undefined;
-    let r;
-    if (run) {
-      r = factory
-        ? ctx.callFunction(factory, ctx.undefined, ...(req.factory?.values ?? []).map((v) => keep(toHandle(ctx, str, v))))
-        : ctx.evalCode(`(${req.call})`, "call.js");
-      if (!r.error) {
-        call.run = run;
-        call.fn = keep(r.value);
-        r = ctx.evalCode(RUN, "contract.js");
-      }
-    } else r = ctx.evalCode(scriptOf(req.code, req.call), "contract.js");
+    if (!r?.error) r = ctx.evalCode(run ? RUN : scriptOf(req.code, req.call), "contract.js");
     if (r.error) {
       error = new VmError(outOfMemory(ctx, r.error) ? "out of memory" : exceptionText(ctx, r.error));
       r.error.dispose();
@@ -444,7 +532,7 @@ export function runSandbox(req: RunRequest): RunResult {
       const f = req.factory?.source;
       const c = contractImage(q, req.code, f);
       const factory = f === undefined ? undefined : c.factories.get(f);
-      return execute(base!.box, call, callScope(c, factory ? f! : req.call) ? c.run : undefined, factory);
+      return execute(base!.box, call, factory || callScope(c, req.call) ? c.run : undefined, factory);
     } catch (e) {
       // Anything but the VM's own exception may have left the instance half-way (a trap leaves the
       // stack pointer low): the next call gets a fresh instance.

@@ -78,3 +78,37 @@ describe("the QuickJS wasm layout the memory image relies on", () => {
     expect(new DataView(word.buffer).getUint32(0, true)).toBe(HEAP_BASE);
   });
 });
+
+/**
+ * The binding's internals the host's fast path (src/vm/sandbox.ts `fastHost`) uses, in the pinned
+ * quickjs-emscripten-core: its C-level calls, and a context's callback table, which the module
+ * reads on every call out of the VM, so that replacing its `callFunction` takes effect.
+ */
+describe("the QuickJS binding the host's fast path relies on", () => {
+  it("exposes the C calls and the callback table, and calls out through the table", async () => {
+    const { newQuickJSWASMModuleFromVariant } = await import("quickjs-emscripten-core");
+    const variant = (await import("@jitl/quickjs-wasmfile-release-sync")).default;
+    const ctx = (await newQuickJSWASMModuleFromVariant(variant)).newContext();
+    const b = ctx as unknown as {
+      ffi: Record<string, unknown>;
+      module: Record<string, unknown>;
+      ctx: { value: unknown };
+      getFunction: (id: number) => unknown;
+      cToHostCallbacks: { callFunction: (c: number, self: number, argc: number, argv: number, id: number) => number };
+    };
+    for (const f of ["QTS_ArgvGetJSValueConstPointer", "QTS_GetString", "QTS_FreeCString", "QTS_Typeof", "QTS_GetFloat64", "QTS_GetProp"])
+      expect([f, typeof b.ffi[f]]).toEqual([f, "function"]);
+    for (const f of ["QTS_FreeValuePointer", "QTS_DupValuePointer", "QTS_Throw"]) expect([f, typeof b.ffi[f]]).toEqual([f, "function"]);
+    expect([typeof b.module.UTF8ToString, typeof b.module._free, typeof b.ctx.value]).toEqual(["function", "function", "number"]);
+    const impl = () => ctx.newString("slow");
+    const fn = ctx.newFunction("f", impl);
+    const slow = b.cToHostCallbacks.callFunction;
+    const seen: unknown[] = [];
+    b.cToHostCallbacks.callFunction = (c, self, argc, argv, id) => {
+      seen.push(b.getFunction(id) === impl, argc);
+      return slow(c, self, argc, argv, id);
+    };
+    const r = ctx.unwrapResult(ctx.callFunction(fn, ctx.undefined, ctx.newNumber(1), ctx.newNumber(2)));
+    expect([ctx.getString(r), seen]).toEqual(["slow", [true, 2]]);
+  });
+});
