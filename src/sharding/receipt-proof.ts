@@ -158,14 +158,16 @@ export function verifySent(root: string, from: number, to: number, p: SentProof)
   }
   if (!Number.isSafeInteger(count) || !Number.isSafeInteger(first) || first < 0 || first + receipts.length > count) bad("positions out of range");
   const end = first + receipts.length;
-  if ((first > 0) !== (p.before != null) || (end < count) !== (p.after != null)) bad("a neighbour of the run is missing or extra: receipts may be left out");
+  if (first > 0 !== (p.before != null) || end < count !== (p.after != null)) bad("a neighbour of the run is missing or extra: receipts may be left out");
   const holds = (r: CrossReceipt, at: number, siblings: unknown) =>
     typeof r === "object" && r !== null && verifyReceipt(root, r, { at, count, siblings: siblings as string[] });
   receipts.forEach((r, k) => {
     if (!holds(r, first + k, p.siblings[k])) bad(`receipt ${k} is not in the chunk's receipts root at ${first + k}`);
     if (r.toShard !== to || r.fromShard !== from) bad(`receipt ${String(r.id).slice(0, 80)} goes from ${r.fromShard} to ${r.toShard}, not ${from} to ${to}`);
   });
-  if (p.before && (!holds(p.before.receipt, first - 1, p.before.siblings) || !(p.before.receipt.toShard < to))) bad("the receipt before the run is not proven bound for a lower shard");
-  if (p.after && (!holds(p.after.receipt, end, p.after.siblings) || !(p.after.receipt.toShard > to))) bad("the receipt after the run is not proven bound for a higher shard");
+  if (p.before && (!holds(p.before.receipt, first - 1, p.before.siblings) || !(p.before.receipt.toShard < to)))
+    bad("the receipt before the run is not proven bound for a lower shard");
+  if (p.after && (!holds(p.after.receipt, end, p.after.siblings) || !(p.after.receipt.toShard > to)))
+    bad("the receipt after the run is not proven bound for a higher shard");
   return receipts;
 }

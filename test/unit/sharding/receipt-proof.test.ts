@@ -24,44 +24,51 @@ const SHARDS = 4;
 const FROM = 1;
 
 function receipt(n: number, to: number, amount = "1"): CrossReceipt {
-  return { id: `tx${n}:0`, kind: "credit", txHash: `tx${n}`, fromShard: FROM, toShard: to, token: "iost", account: `acc${n}`, counterpart: "admin", amount };
+  return { id: `tx${n}:0`, kind: "credit", txHash: `tx${n}`, fromShard: FROM, toShard: to, token: "iost", account: `acc${n}`, counterpart: "admin", amount, message: "" };
 }
 
 /** A chunk's sent list: receipts to random shards (never its own), in emission order. */
-const sentArb = fc
-  .array(fc.constantFrom(0, 2, 3), { minLength: 0, maxLength: 40 })
-  .map((tos) => tos.map((to, n) => receipt(n, to)));
+const sentArb = fc.array(fc.constantFrom(0, 2, 3), { minLength: 0, maxLength: 40 }).map((tos) => tos.map((to, n) => receipt(n, to)));
 
 const rootOf = (sent: CrossReceipt[]) => bytesToHex(outReceiptsRoot(sent));
 
 describe("receipt proofs", () => {
   it("every receipt is proven at its place, and nowhere else", () => {
     fc.assert(
-      fc.property(sentArb.filter((s) => s.length > 0), fc.nat(), (sent, pick) => {
-        const root = rootOf(sent);
-        const order = rootOrder(sent);
-        for (let i = 0; i < order.length; i++) expect(verifyReceipt(root, order[i], receiptProof(sent, i))).toBe(true);
-        const i = pick % order.length;
-        const p = receiptProof(sent, i);
-        // Forged: one field changed.
-        expect(verifyReceipt(root, { ...order[i], amount: "1000000" }, p)).toBe(false);
-        // Moved: the same proof at another position, or another receipt's proof.
-        if (order.length > 1) {
-          const j = (i + 1) % order.length;
-          expect(verifyReceipt(root, order[i], { ...p, at: j })).toBe(false);
-          if (JSON.stringify(order[j]) !== JSON.stringify(order[i])) expect(verifyReceipt(root, order[j], p)).toBe(false);
-        }
-        // Duplicated past the end (the count is bound), a count changed, a sibling changed, dropped or added.
-        expect(verifyReceipt(root, order[i], { ...p, at: order.length })).toBe(false);
-        expect(verifyReceipt(root, order[i], { ...p, count: p.count + 1 })).toBe(false);
-        if (p.siblings.length > 0) {
-          expect(verifyReceipt(root, order[i], { ...p, siblings: p.siblings.slice(1) })).toBe(false);
-          expect(verifyReceipt(root, order[i], { ...p, siblings: [`${p.siblings[0].slice(0, 63)}${p.siblings[0][63] === "0" ? "1" : "0"}`, ...p.siblings.slice(1)] })).toBe(false);
-        }
-        expect(verifyReceipt(root, order[i], { ...p, siblings: [...p.siblings, "00".repeat(32)] })).toBe(false);
-        // Foreign: the root of another chunk.
-        expect(verifyReceipt(rootOf([...sent, receipt(99, 0)]), order[i], p)).toBe(false);
-      }),
+      fc.property(
+        sentArb.filter((s) => s.length > 0),
+        fc.nat(),
+        (sent, pick) => {
+          const root = rootOf(sent);
+          const order = rootOrder(sent);
+          for (let i = 0; i < order.length; i++) expect(verifyReceipt(root, order[i], receiptProof(sent, i))).toBe(true);
+          const i = pick % order.length;
+          const p = receiptProof(sent, i);
+          // Forged: one field changed.
+          expect(verifyReceipt(root, { ...order[i], amount: "1000000" }, p)).toBe(false);
+          // Moved: the same proof at another position, or another receipt's proof.
+          if (order.length > 1) {
+            const j = (i + 1) % order.length;
+            expect(verifyReceipt(root, order[i], { ...p, at: j })).toBe(false);
+            if (JSON.stringify(order[j]) !== JSON.stringify(order[i])) expect(verifyReceipt(root, order[j], p)).toBe(false);
+          }
+          // Duplicated past the end (the count is bound), a count changed, a sibling changed, dropped or added.
+          expect(verifyReceipt(root, order[i], { ...p, at: order.length })).toBe(false);
+          expect(verifyReceipt(root, order[i], { ...p, count: p.count + 1 })).toBe(false);
+          if (p.siblings.length > 0) {
+            expect(verifyReceipt(root, order[i], { ...p, siblings: p.siblings.slice(1) })).toBe(false);
+            expect(
+              verifyReceipt(root, order[i], {
+                ...p,
+                siblings: [`${p.siblings[0].slice(0, 63)}${p.siblings[0][63] === "0" ? "1" : "0"}`, ...p.siblings.slice(1)],
+              }),
+            ).toBe(false);
+          }
+          expect(verifyReceipt(root, order[i], { ...p, siblings: [...p.siblings, "00".repeat(32)] })).toBe(false);
+          // Foreign: the root of another chunk.
+          expect(verifyReceipt(rootOf([...sent, receipt(99, 0)]), order[i], p)).toBe(false);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -80,25 +87,28 @@ describe("receipt proofs", () => {
 
   it("a run with a receipt left out, added, repeated or swapped is refused", () => {
     fc.assert(
-      fc.property(sentArb.filter((s) => s.filter((r) => r.toShard === 2).length > 1), (sent) => {
-        const root = rootOf(sent);
-        const p = sentProof(sent, 2);
-        const refused = (q: SentProof) => expect(() => verifySent(root, FROM, 2, q)).toThrow(ReceiptProofError);
-        // The last one left out: its own leaf is no neighbour bound elsewhere.
-        refused({ ...p, receipts: p.receipts.slice(0, -1), siblings: p.siblings.slice(0, -1) });
-        // The first one left out.
-        refused({ ...p, first: p.first + 1, receipts: p.receipts.slice(1), siblings: p.siblings.slice(1) });
-        // The neighbours dropped, as if the run were the whole list.
-        if (p.before !== null || p.after !== null) refused({ ...p, before: null, after: null });
-        // Repeated, swapped.
-        refused({ ...p, receipts: [...p.receipts, p.receipts[0]], siblings: [...p.siblings, p.siblings[0]] });
-        refused({ ...p, receipts: [p.receipts[1], p.receipts[0], ...p.receipts.slice(2)] });
-        // Another shard's run presented as shard 2's, or shard 2's from another sender.
-        expect(() => verifySent(root, FROM, 3, p)).toThrow(/goes from 1 to 2, not 1 to 3/);
-        expect(() => verifySent(root, 0, 2, p)).toThrow(/not 0 to 2/);
-        // Receipts claimed from a chunk that sent none.
-        expect(() => verifySent("", FROM, 2, p)).toThrow(/its chunk sent none/);
-      }),
+      fc.property(
+        sentArb.filter((s) => s.filter((r) => r.toShard === 2).length > 1),
+        (sent) => {
+          const root = rootOf(sent);
+          const p = sentProof(sent, 2);
+          const refused = (q: SentProof) => expect(() => verifySent(root, FROM, 2, q)).toThrow(ReceiptProofError);
+          // The last one left out: its own leaf is no neighbour bound elsewhere.
+          refused({ ...p, receipts: p.receipts.slice(0, -1), siblings: p.siblings.slice(0, -1) });
+          // The first one left out.
+          refused({ ...p, first: p.first + 1, receipts: p.receipts.slice(1), siblings: p.siblings.slice(1) });
+          // The neighbours dropped, as if the run were the whole list.
+          if (p.before !== null || p.after !== null) refused({ ...p, before: null, after: null });
+          // Repeated, swapped.
+          refused({ ...p, receipts: [...p.receipts, p.receipts[0]], siblings: [...p.siblings, p.siblings[0]] });
+          refused({ ...p, receipts: [p.receipts[1], p.receipts[0], ...p.receipts.slice(2)] });
+          // Another shard's run presented as shard 2's, or shard 2's from another sender.
+          expect(() => verifySent(root, FROM, 3, p)).toThrow(/goes from 1 to 2, not 1 to 3/);
+          expect(() => verifySent(root, 0, 2, p)).toThrow(/not 0 to 2/);
+          // Receipts claimed from a chunk that sent none.
+          expect(() => verifySent("", FROM, 2, p)).toThrow(/its chunk sent none/);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -129,7 +139,14 @@ describe("receipt proofs", () => {
   it("malformed proofs are false, never a throw", () => {
     const sent = [receipt(0, 2), receipt(1, 3)];
     const root = rootOf(sent);
-    for (const p of [null, {}, { at: 0, count: 2 }, { at: -1, count: 2, siblings: [] }, { at: 0, count: 2, siblings: ["zz"] }, { at: 0.5, count: 2, siblings: [] }]) {
+    for (const p of [
+      null,
+      {},
+      { at: 0, count: 2 },
+      { at: -1, count: 2, siblings: [] },
+      { at: 0, count: 2, siblings: ["zz"] },
+      { at: 0.5, count: 2, siblings: [] },
+    ]) {
       expect(verifyReceipt(root, sent[0], p as never)).toBe(false);
     }
     expect(() => verifySent(root, FROM, 2, null as never)).toThrow(ReceiptProofError);
