@@ -24,7 +24,18 @@ const SHARDS = 4;
 const FROM = 1;
 
 function receipt(n: number, to: number, amount = "1"): CrossReceipt {
-  return { id: `tx${n}:0`, kind: "credit", txHash: `tx${n}`, fromShard: FROM, toShard: to, token: "iost", account: `acc${n}`, counterpart: "admin", amount, message: "" };
+  return {
+    id: `tx${n}:0`,
+    kind: "credit",
+    txHash: `tx${n}`,
+    fromShard: FROM,
+    toShard: to,
+    token: "iost",
+    account: `acc${n}`,
+    counterpart: "admin",
+    amount,
+    message: "",
+  };
 }
 
 /** A chunk's sent list: receipts to random shards (never its own), in emission order. */
