@@ -13,7 +13,8 @@
  *
  * A receipt's proof is its leaf position, the leaf count, and the siblings bottom-up (hex), none
  * where a node is hashed with itself: the count fixes every level's length, so a position has one
- * path and a proof of another length or another position gives another root.
+ * path and a proof of another length or another position gives another root. A shard's run is
+ * proven as one range: its leaves and the two neighbours given, only the hashes beside the range.
  */
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { merkleRoot } from "../block/merkle.js";
@@ -30,16 +31,17 @@ export interface ReceiptProof {
 }
 
 /**
- * What a chunk sent to one shard, proven: its receipts for `to` (positions `first`…), with the
- * leaves just before and after them, which go to other shards (none at either end of the list).
+ * What a chunk sent to one shard, proven: its receipts for `to` (leaf positions `first`…), with the
+ * leaves just before and after them, which go to other shards (none at either end of the list), and
+ * the hashes beside that run of leaves, level by level (left, then right), the run's own not repeated.
  */
 export interface SentProof {
   count: number;
   first: number;
   receipts: CrossReceipt[];
-  siblings: string[][];
-  before: { receipt: CrossReceipt; siblings: string[] } | null;
-  after: { receipt: CrossReceipt; siblings: string[] } | null;
+  before: CrossReceipt | null;
+  after: CrossReceipt | null;
+  siblings: string[];
 }
 
 /** Receipts a proof does not hold for. */
@@ -78,45 +80,75 @@ export function outReceiptsRoot(sent: readonly CrossReceipt[]): Uint8Array {
   return bound(sent.length, merkleRoot(rootOrder(sent).map(leafOf)));
 }
 
+/**
+ * The root of the Merkle tree of `len` leaves from the hashes of its leaves `lo`… (`nodes`), the
+ * hashes beside them taken level by level from `beside(depth, index)`, left edge first.
+ */
+function climb(nodes: Uint8Array[], lo: number, len: number, beside: (depth: number, i: number) => Uint8Array): Uint8Array {
+  if (len === 1) return pair(nodes[0], nodes[0]);
+  for (let depth = 0; len > 1; depth++, lo >>= 1, len = (len + 1) >> 1) {
+    const hi = lo + nodes.length;
+    const up: Uint8Array[] = [];
+    for (let p = lo >> 1; 2 * p < hi; p++) {
+      const l = 2 * p < lo ? beside(depth, 2 * p) : nodes[2 * p - lo];
+      const r = 2 * p + 1 >= len ? l : 2 * p + 1 >= hi ? beside(depth, 2 * p + 1) : nodes[2 * p + 1 - lo];
+      up.push(pair(l, r));
+    }
+    nodes = up;
+  }
+  return nodes[0];
+}
+
+/** The hashes beside the leaves `lo`…`hi - 1` of `sent`'s tree, hex, in `climb`'s order. */
+function besideRun(sent: readonly CrossReceipt[], lo: number, hi: number): string[] {
+  const levels = [rootOrder(sent).map(leafOf)];
+  while (levels[levels.length - 1].length > 1) {
+    const l = levels[levels.length - 1];
+    levels.push(Array.from({ length: (l.length + 1) >> 1 }, (_, p) => pair(l[2 * p], l[2 * p + 1] ?? l[2 * p])));
+  }
+  const out: string[] = [];
+  climb(levels[0].slice(lo, hi), lo, sent.length, (d, i) => {
+    out.push(bytesToHex(levels[d][i]));
+    return levels[d][i];
+  });
+  return out;
+}
+
+/** The root `leaves` (hashes of positions `lo`… of `count`) give with `siblings` (hex), or null if they are not all used or malformed. */
+function rootFrom(leaves: Uint8Array[], lo: number, count: number, siblings: unknown): string | null {
+  if (!Array.isArray(siblings) || !siblings.every((s) => typeof s === "string" && /^[0-9a-f]{64}$/.test(s))) return null;
+  let used = 0;
+  const top = climb(leaves, lo, count, () => hexBytes(siblings[used++] ?? "00".repeat(32)));
+  return used === siblings.length ? bytesToHex(bound(count, top)) : null;
+}
+
 /** The proof of the receipt at leaf position `at` of `rootOrder(sent)`. */
 export function receiptProof(sent: readonly CrossReceipt[], at: number): ReceiptProof {
   if (!Number.isInteger(at) || at < 0 || at >= sent.length) throw new RangeError(`no receipt at ${at} of ${sent.length}`);
-  let level = rootOrder(sent).map(leafOf);
-  const siblings: string[] = [];
-  for (let i = at; level.length > 1; i >>= 1) {
-    if ((i ^ 1) < level.length) siblings.push(bytesToHex(level[i ^ 1]));
-    const next: Uint8Array[] = [];
-    for (let j = 0; j < level.length; j += 2) next.push(pair(level[j], level[j + 1] ?? level[j]));
-    level = next;
-  }
-  return { at, count: sent.length, siblings };
+  return { at, count: sent.length, siblings: besideRun(sent, at, at + 1) };
 }
 
 /** Whether `receipt` is at `proof.at` of the list whose root is `root` (hex). Malformed input is false, never a throw. */
 export function verifyReceipt(root: string, receipt: CrossReceipt, proof: ReceiptProof): boolean {
-  if (typeof root !== "string" || typeof proof !== "object" || proof === null || !Array.isArray(proof.siblings)) return false;
-  const { at, count, siblings } = proof;
+  if (typeof proof !== "object" || proof === null) return false;
+  const { at, count } = proof;
   if (!Number.isSafeInteger(count) || !Number.isSafeInteger(at) || at < 0 || at >= count) return false;
-  if (!siblings.every((s) => typeof s === "string" && /^[0-9a-f]{64}$/.test(s))) return false;
-  let h: Uint8Array;
+  const leaf = leafSafe(receipt);
+  return leaf !== null && rootFrom([leaf], at, count, proof.siblings) === root;
+}
+
+function leafSafe(r: unknown): Uint8Array | null {
+  if (typeof r !== "object" || r === null) return null;
   try {
-    h = leafOf(receipt);
+    return leafOf(r as CrossReceipt);
   } catch {
-    return false;
+    return null;
   }
-  let used = 0;
-  if (count === 1) h = pair(h, h);
-  for (let i = at, len = count; len > 1; i >>= 1, len = (len + 1) >> 1) {
-    if (i % 2 === 1) h = pair(hexBytes(siblings[used++] ?? ""), h);
-    else if (i + 1 < len) h = pair(h, hexBytes(siblings[used++] ?? ""));
-    else h = pair(h, h);
-  }
-  return used === siblings.length && bytesToHex(bound(count, h)) === root;
 }
 
 function hexBytes(s: string): Uint8Array {
   const b = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) b[i] = Number.parseInt(s.slice(2 * i, 2 * i + 2), 16) || 0;
+  for (let i = 0; i < 32; i++) b[i] = Number.parseInt(s.slice(2 * i, 2 * i + 2), 16);
   return b;
 }
 
@@ -127,14 +159,15 @@ export function sentProof(sent: readonly CrossReceipt[], to: number): SentProof 
   if (first < 0) first = order.length;
   let end = first;
   while (end < order.length && order[end].toShard === to) end++;
-  const at = (i: number) => ({ receipt: order[i], siblings: receiptProof(sent, i).siblings });
+  const lo = Math.max(0, first - 1);
+  const hi = Math.min(order.length, end + 1);
   return {
     count: order.length,
     first,
     receipts: order.slice(first, end),
-    siblings: order.slice(first, end).map((_, k) => receiptProof(sent, first + k).siblings),
-    before: first > 0 ? at(first - 1) : null,
-    after: end < order.length ? at(end) : null,
+    before: first > 0 ? order[first - 1] : null,
+    after: end < order.length ? order[end] : null,
+    siblings: lo < hi ? besideRun(sent, lo, hi) : [],
   };
 }
 
@@ -148,26 +181,25 @@ export function verifySent(root: string, from: number, to: number, p: SentProof)
   const bad = (why: string): never => {
     throw new ReceiptProofError(`receipts from shard ${from}: ${why}`);
   };
-  if (typeof p !== "object" || p === null || !Array.isArray(p.receipts) || !Array.isArray(p.siblings) || p.receipts.length !== p.siblings.length) {
-    bad("malformed proof");
-  }
-  const { count, first, receipts } = p;
+  if (typeof p !== "object" || p === null || !Array.isArray(p.receipts)) bad("malformed proof");
+  const { count, first, receipts, before, after } = p;
   if (root === "") {
-    if (count !== 0 || receipts.length > 0 || p.before || p.after) bad("its chunk sent none");
+    if (count !== 0 || receipts.length > 0 || before || after) bad("its chunk sent none");
     return [];
   }
   if (!Number.isSafeInteger(count) || !Number.isSafeInteger(first) || first < 0 || first + receipts.length > count) bad("positions out of range");
   const end = first + receipts.length;
-  if (first > 0 !== (p.before != null) || end < count !== (p.after != null)) bad("a neighbour of the run is missing or extra: receipts may be left out");
-  const holds = (r: CrossReceipt, at: number, siblings: unknown) =>
-    typeof r === "object" && r !== null && verifyReceipt(root, r, { at, count, siblings: siblings as string[] });
-  receipts.forEach((r, k) => {
-    if (!holds(r, first + k, p.siblings[k])) bad(`receipt ${k} is not in the chunk's receipts root at ${first + k}`);
+  if (first > 0 !== (before != null) || end < count !== (after != null)) bad("a neighbour of the run is missing or extra: receipts may be left out");
+  for (const r of receipts) {
+    if (typeof r !== "object" || r === null) bad("malformed receipt");
     if (r.toShard !== to || r.fromShard !== from) bad(`receipt ${String(r.id).slice(0, 80)} goes from ${r.fromShard} to ${r.toShard}, not ${from} to ${to}`);
-  });
-  if (p.before && (!holds(p.before.receipt, first - 1, p.before.siblings) || !(p.before.receipt.toShard < to)))
-    bad("the receipt before the run is not proven bound for a lower shard");
-  if (p.after && (!holds(p.after.receipt, end, p.after.siblings) || !(p.after.receipt.toShard > to)))
-    bad("the receipt after the run is not proven bound for a higher shard");
+  }
+  if (before && !(before.toShard < to)) bad("the receipt before the run is not bound for a lower shard");
+  if (after && !(after.toShard > to)) bad("the receipt after the run is not bound for a higher shard");
+  const leaves = [...(before ? [before] : []), ...receipts, ...(after ? [after] : [])].map(leafSafe);
+  if (leaves.length === 0) bad("no leaf to prove");
+  if (leaves.some((l) => l === null)) bad("malformed receipt");
+  if (rootFrom(leaves as Uint8Array[], before ? first - 1 : first, count, p.siblings) !== root)
+    bad("the receipts and their neighbours are not the chunk's receipts root");
   return receipts;
 }
