@@ -807,7 +807,13 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    */
   async sentProofOf(height: number, to: number): Promise<Answer<SentProof>> {
     // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's.
-    if (!Number.isSafeInteger(height) || height < Math.max(1, this.lib - 1) || height > this.head || !Number.isSafeInteger(to)) {
+    if (
+      !Number.isSafeInteger(height) ||
+      height < Math.max(1, this.lib - 1) ||
+      height > this.head ||
+      !Number.isSafeInteger(to) ||
+      isArchived(this.mark, height)
+    ) {
       return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from LIB - 1 (${this.lib - 1}) up to the head ${this.head}` };
     }
     return sentProofAt(this.sql, height, to);

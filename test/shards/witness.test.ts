@@ -286,6 +286,10 @@ describe("state witnesses on four shards", () => {
     expect(await shardAt(c, 0).witnessOf(lib - 1)).toMatchObject({ error: expect.stringContaining(`witnesses are served from LIB ${lib} up to the head`) });
     expect(await shardAt(c, 0).witnessOf(0)).toMatchObject({ error: expect.stringContaining("witnesses are served from LIB") });
     expect(await shardAt(c, 0).witnessOf(head + 1)).toMatchObject({ error: expect.stringContaining("no state witness of height") });
+    // Receipts proofs: from LIB - 1 (what LIB's chunk took in) up to the head.
+    expect(await shardAt(c, 0).sentProofOf(lib - 1, 1)).toMatchObject({ count: expect.any(Number), receipts: [] });
+    expect(await shardAt(c, 0).sentProofOf(head + 1, 1)).toMatchObject({ error: expect.stringContaining("no receipts proof of height") });
+    if (lib > 2) expect(await shardAt(c, 0).sentProofOf(lib - 2, 1)).toMatchObject({ error: expect.stringContaining("served from LIB - 1") });
   });
 });
 
