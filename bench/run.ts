@@ -17,9 +17,11 @@
  * latency by both finality rules and a lagging node's catch-up rate; reads
  * (bench/reads.ts): object calls per read route and the edge cache's hit rate; and what a node and
  * a 4-node testnet cost on Cloudflare, idle and under load (bench/cost.ts, docs/COST.md); and how
- * the executed rate and reads change with 10 k … 1 M accounts in state (bench/state.ts).
+ * the executed rate and reads change with 10 k … 1 M accounts in state (bench/state.ts); and the state
+ * witness of a chunk (bench/witness.ts): its bytes for transfers, contract calls and cross-shard
+ * transfers (with their receipts proof), the stateless check's time against the stateful run's.
  *
- *   npm run bench -- [--only node,shards,network,reads,cost,state] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
+ *   npm run bench -- [--only node,shards,network,reads,cost,state,witness] [--witness-keys 10000] [--witness-rounds 3] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
  *     [--cost-idle 60] [--cost-load 40] [--cost-net-shards 4]
@@ -38,11 +40,12 @@ import { productionTiming } from "../test/network/harness";
 import { shardScaling } from "./shards";
 import { sizes, stateScaling } from "./state";
 import { type VmFigures, vmBench } from "./vm";
+import { witnessBench } from "./witness";
 import { startNode } from "../scripts/node";
 
 /** Sections to run: `--only a,b` (default all). */
 function sections(): Set<string> {
-  const all = ["node", "shards", "network", "reads", "cost", "state"];
+  const all = ["node", "shards", "network", "reads", "cost", "state", "witness"];
   const at = process.argv.indexOf("--only");
   if (at < 0) return new Set(all);
   const picked = (process.argv[at + 1] ?? "").split(",").filter((s) => s !== "");
@@ -68,6 +71,10 @@ async function main(): Promise<void> {
   if (only.has("cost"))
     await costBench({ idleSeconds: option("cost-idle", 60), loadSeconds: option("cost-load", 40), netShards: option("cost-net-shards", 4) });
   if (only.has("state")) await stateScaling(sizes(), option("state-txs", 2000), option("state-reads", 500), option("concurrency", 32));
+  if (only.has("witness")) {
+    console.log("\n## State witnesses (bench/witness.ts, in memory)\n");
+    console.log(await witnessBench(option("witness-keys", 10_000), option("witness-rounds", 3)));
+  }
 }
 
 /** A devnet block interval (wrangler.toml BLOCK_INTERVAL_MS); a tx is final two intervals after it is sent at most (docs/FINALITY.md). */

@@ -14,6 +14,7 @@ import type { BlockRef, Proposal, SignedEndorsement, VoteState, VoteView } from 
 import type { ReadArgs, ReadName } from "../src/query/reads";
 import type { CrossReceipt } from "../src/sharding/receipts";
 import type { Witness } from "../src/state/witness";
+import type { SentProof } from "../src/sharding/receipt-proof";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -243,6 +244,8 @@ export interface ShardInternal extends ShardApi {
    * this shard's state to check it (shard/witness.ts checkChunk); served from LIB (height 1 at least) up to the head.
    */
   witnessOf(height: number): Promise<Answer<Witness>>;
+  /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from LIB - 1 up to the head. */
+  sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
   chunkTxs(height: number): Promise<Uint8Array[]>;
   chunkAt(height: number): Promise<Chunk | null>;

@@ -13,6 +13,7 @@ import { applyIncoming as coreApplyIncoming } from "../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt, pendingChange, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
 import { shardOf } from "../src/sharding/placement";
+import { outReceiptsRoot } from "../src/sharding/receipt-proof";
 import { eventsAtSettle as settleEvents, postedEvents, postsAtSettle, type PostedEvent } from "../src/sharding/events";
 import type { TxReceiptJson } from "../src/tx/view";
 import { dryRun as coreDryRun, pendingGasError, prepareError, executeTx as coreExecuteTx, type BlockContext } from "../src/executor/index";
@@ -32,7 +33,6 @@ import {
 } from "../src/tx/index";
 import type { Tx, TxReceipt } from "../src/tx/types";
 import { base58Encode } from "../src/codec/base58";
-import { merkleRoot } from "../src/block/merkle";
 import { sha3 } from "../src/crypto/sha3";
 import type { Json } from "./api";
 
@@ -167,9 +167,9 @@ export function applyGenesis(store: Store, spec: GenesisSpec, shard: ShardPlace)
   applyShardGenesis(store, genesisConfig(spec), shard.index, shard.count);
 }
 
-/** Merkle root over sha3 of each cross-shard receipt's JSON: the chunk's `receiptsRoot`. */
+/** The chunk's `receiptsRoot` over the cross-shard receipts it sent, each provable (src/sharding/receipt-proof.ts). */
 export function receiptsRoot(receipts: readonly CrossReceipt[]): Uint8Array {
-  return merkleRoot(receipts.map((r) => sha3(new TextEncoder().encode(JSON.stringify(r)))));
+  return outReceiptsRoot(receipts);
 }
 
 /**

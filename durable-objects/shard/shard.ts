@@ -62,8 +62,9 @@ import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from ".
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
-import { chunkWitness } from "./witness";
+import { chunkWitness, sentProofAt } from "./witness";
 import type { Witness } from "../../src/state/witness";
+import type { SentProof } from "../../src/sharding/receipt-proof";
 import { DecodedPool } from "./decoded";
 import { PoolIndex } from "./pool-index";
 import { rowsRate, seedAccounts } from "./bench";
@@ -819,6 +820,24 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return chunkWitness(this.sql, this.kv, height, this.head);
   }
 
+  /**
+   * What the chunk of `height` sent to shard `to`, with its proof against the chunk's receipts root
+   * (witness.ts sentProofAt), for a node that checks `to`'s next chunk without this shard. Rows read: one.
+   */
+  async sentProofOf(height: number, to: number): Promise<Answer<SentProof>> {
+    // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's.
+    if (
+      !Number.isSafeInteger(height) ||
+      height < Math.max(1, this.lib - 1) ||
+      height > this.head ||
+      !Number.isSafeInteger(to) ||
+      isArchived(this.mark, height)
+    ) {
+      return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from LIB - 1 (${this.lib - 1}) up to the head ${this.head}` };
+    }
+    return sentProofAt(this.sql, height, to);
+  }
+
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
     return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
@@ -932,6 +951,7 @@ countEntries(
     "proof",
     "proofs",
     "witnessOf",
+    "sentProofOf",
     "contractShard",
     "snapshot",
     "hasSnapshot",

@@ -4,15 +4,19 @@
  * run read, kept in the chunk row, and the undo data above it), and anyone runs `checkChunk`: the
  * same executor code as chunk-build.ts over the witness alone, which must reach the chunk's
  * post-state root, receipt hashes, gas, outgoing receipts root and witness list, or the chunk is
- * refused with the reason. Neither touches SQL beyond the serving shard's own rows.
+ * refused with the reason. The receipts it took in come with proofs against their senders' roots
+ * (`sentProofAt`, src/sharding/receipt-proof.ts) and its txs are checked against replays from a
+ * window of the shard's recent txs (src/pool/replay.ts). None touches SQL beyond the serving shard's own rows.
  */
 import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
 import { MAX_BLOCK_GAS } from "../../src/pool/index";
+import type { ReplayWindow } from "../../src/pool/replay";
+import { ReceiptProofError, type SentProof, sentProof, verifySent } from "../../src/sharding/receipt-proof";
 import { ReceiptRefused } from "../../src/sharding/receipts";
-import type { TxReceipt } from "../../src/tx/types";
+import type { Tx, TxReceipt } from "../../src/tx/types";
 import { openWitness, type Witness, WitnessError, WitnessMissing, type WitnessStore } from "../../src/state/witness";
 import type { Answer, Chunk, ChunkContext } from "../api";
 import * as core from "../core";
@@ -41,14 +45,23 @@ export function chunkWitness(sql: SqlStorage, kv: SqlStore, height: number, head
   return kv.witnessAt(keys, before, deleted);
 }
 
+/** What the chunk of `height` sent to shard `to`, with the proof against its receipts root. Rows read: one. */
+export function sentProofAt(sql: SqlStorage, height: number, to: number): SentProof {
+  const sent = logAt(sql, height, "sent");
+  return sentProof(sent === null ? [] : (JSON.parse(sent) as core.CrossReceipt[]), to);
+}
+
 /** A chunk as a node without its shard's state checks it. */
 export interface ChunkCase {
   /** The block it belongs to (buildChunk's context). */
   ctx: ChunkContext;
   /** Its txs' full bytes in chunk order, shard 0's base tx first. */
   txs: Uint8Array[];
-  /** The cross-shard receipts the chunks of `ctx.height - 1` sent to its shard, in source shard order. */
-  incoming: core.CrossReceipt[];
+  /**
+   * What each chunk of `ctx.height - 1` sent to its shard, by source shard (`sentProofAt`); none at
+   * height 1 or with one shard.
+   */
+  incoming: SentProof[];
   /** The chunk as announced: its header fields are what the re-execution must reach. */
   chunk: Chunk;
 }
@@ -58,17 +71,24 @@ export interface Checked {
   stateRoot: string;
   receiptHashes: string[];
   outgoing: core.CrossReceipt[];
+  /** Its txs but the base tx, for the caller's replay window once the block is taken. */
+  txs: Tx[];
 }
 
 export interface CheckOptions {
   chainId: number;
   place: core.ShardPlace;
   /**
-   * Why a tx of the chunk already ran on this chain, or null: the replay check of chunk-sync.ts
-   * `replayError`, which reads the shard's tx index, not its state, so a witness cannot answer it.
-   * The caller answers it from the chunks it holds (none: not checked).
+   * The `out_receipts_root` of each chunk of `ctx.height - 1`, by shard, from the block header the
+   * checker holds (never from the peer that sent the receipts): what `incoming` is proven against.
    */
-  executed?: (g: GivenTx) => string | null;
+  sentRoots: readonly string[];
+  /**
+   * The shard's txs of the last 90 s of block time, up to `ctx.height - 1`: chunk-sync.ts
+   * `replayError`'s check, which reads the tx index, not the state (docs/STATE.md "Replay without
+   * the shard"). Without it, no replay check.
+   */
+  replay?: ReplayWindow;
 }
 
 /**
@@ -96,16 +116,28 @@ export async function checkChunk(prevRoot: string, c: ChunkCase, witness: Witnes
     throw err;
   }
   const { blockTime, block, parent } = blockOf(ctx);
+  // Not the chunk's fault: the caller notes the chunks before it, then checks again.
+  if (o.replay !== undefined && !o.replay.covers(ctx.height, blockTime)) {
+    throw new Error(`the replay window (up to height ${o.replay.height}) does not cover chunk ${o.place.index}/${ctx.height}`);
+  }
+  let incoming: core.CrossReceipt[];
+  try {
+    incoming = incomingOf(c, o);
+  } catch (err) {
+    if (err instanceof ReceiptProofError) return refuse(err.message);
+    throw err;
+  }
   const base =
     o.place.index === 0 ? { chainId: o.chainId, number: block.number, time: blockTime, parentWitness: parent.witness, parentTime: parent.time } : null;
   const given = await checkGivenTxs(c.txs, { chainId: o.chainId, blockTime, base });
   if ("error" in given) return refuse(given.error);
   await core.loadVm();
   try {
-    const ours = run(store, c, given.txs, o);
+    const ours = run(store, c, incoming, given.txs, o);
     const diff = chunkDifference(ours.chunk, chunk);
     if (diff !== null) return refuse(diff);
-    return { stateRoot: ours.chunk.stateRoot, receiptHashes: ours.chunk.receiptHashes, outgoing: ours.outgoing };
+    const txs = given.txs.filter((g) => !g.base).map((g) => g.tx);
+    return { stateRoot: ours.chunk.stateRoot, receiptHashes: ours.chunk.receiptHashes, outgoing: ours.outgoing, txs };
   } catch (err) {
     if (store.missing !== null) return refuse(new WitnessMissing(store.missing).message);
     if (err instanceof core.NodeFault) throw err;
@@ -114,8 +146,26 @@ export async function checkChunk(prevRoot: string, c: ChunkCase, witness: Witnes
   }
 }
 
+/** The receipts the chunks of `height - 1` sent to the chunk's shard, in source shard order, each proven. ReceiptProofError if one is not. */
+function incomingOf(c: ChunkCase, o: CheckOptions): core.CrossReceipt[] {
+  const { count, index } = o.place;
+  if (count === 1 || c.ctx.height === 1) {
+    if (c.incoming.length > 0) throw new ReceiptProofError("receipts given where no chunk sent any");
+    return [];
+  }
+  if (!Array.isArray(o.sentRoots) || o.sentRoots.length !== count) throw new Error(`checkChunk needs the ${count} receipts roots of block ${c.ctx.height - 1}`);
+  if (c.incoming.length !== count) throw new ReceiptProofError(`receipts proven from ${c.incoming.length} shards, not ${count}`);
+  return c.incoming.flatMap((p, from) => verifySent(o.sentRoots[from], from, index, p));
+}
+
 /** chunk-build.ts executeChunk's given-txs path, over the witness: the chunk it makes and the receipts it sends. */
-function run(store: WitnessStore, c: ChunkCase, given: GivenTx[], o: CheckOptions): { chunk: Chunk; outgoing: core.CrossReceipt[] } {
+function run(
+  store: WitnessStore,
+  c: ChunkCase,
+  incoming: core.CrossReceipt[],
+  given: GivenTx[],
+  o: CheckOptions,
+): { chunk: Chunk; outgoing: core.CrossReceipt[] } {
   const { chainId, place } = o;
   const { blockTime, block, parent } = blockOf(c.ctx);
   const state = new ShardState(store, place);
@@ -138,12 +188,12 @@ function run(store: WitnessStore, c: ChunkCase, given: GivenTx[], o: CheckOption
     covered();
     take(b.hash, b);
   }
-  const inc = core.applyIncoming(chainId, place, state, block, c.incoming, () => false);
+  const inc = core.applyIncoming(chainId, place, state, block, incoming, () => false);
   covered();
   outgoing.push(...inc.outgoing);
   for (const g of given) {
     if (g.base) continue;
-    const replay = o.executed?.(g) ?? null;
+    const replay = o.replay?.executed(g.hash, g.tx) ?? null;
     if (replay !== null) throw new ChunkRefused(replay);
     const depth = state.depth;
     state.watch();
