@@ -1120,14 +1120,8 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_READ, REMOTE_CALL } = REASON;
+const { NFT_IN_CONTRACT, HALF_RAM, REMOTE_CALL } = REASON;
 const KNOWN: Record<string, string> = {
-  "a contract reads the balance of an account of another shard": REMOTE_READ,
-  "a contract reads the balance of a contract of another shard": REMOTE_READ,
-  "a contract of another shard reads its caller's balance of a token the tx does not name": REMOTE_READ,
-  "a contract reads the supply of a token of another shard": REMOTE_READ,
-  "a contract reads the supply of iost off shard 0 after a destroy": REMOTE_READ,
-  "a contract reads token.iost's record of an account of another shard": REMOTE_READ,
   "a contract calls a contract of another shard": REMOTE_CALL,
   "a contract reads the storage of a contract of another shard": REMOTE_CALL,
   "gold moved at home to accounts of two other shards by a publisher with one record's RAM": HALF_RAM,
