@@ -6,6 +6,8 @@
  * run over them fails with one error everywhere. executor/guard.ts fills it.
  */
 import { MAX_READ_KEYS } from "../sharding/reads.js";
+import type { CrossReceipt } from "../sharding/receipts.js";
+import { decodeValue, encodeValue, int } from "../state/storage.js";
 import { VmError } from "./errors.js";
 
 /** At most this many bytes of their stored values. */
@@ -23,7 +25,22 @@ export class RemoteReads {
   private readonly counted = new Map<string, number>();
   private bytes = 0;
 
+  /** The credits the run sent so far (its host's outbox): one shard landed them before a later read. */
+  sent: () => readonly CrossReceipt[] = () => [];
+
   constructor(readonly overlay: ReadonlyMap<string, string | null> = new Map()) {}
+
+  /** A fetched balance record `raw` of `key` with the run's own credits to it added, as one shard would read it. */
+  withCredits(key: string, raw: string | undefined): string | undefined {
+    const m = /^m-token\.iost-TB([^-]+)-([^-]+)$/.exec(key);
+    if (!m) return raw;
+    const credits = this.sent().filter((c) => c.kind === "credit" && !c.probe && c.freezeUntil === undefined && c.account === m[1] && c.token === m[2]);
+    if (credits.length === 0) return raw;
+    const d = decodeValue(raw);
+    const cur = d && d.value.t === "i" ? d.value.v : 0n;
+    const add = credits.reduce((a, c) => a + BigInt(c.amount), 0n);
+    return encodeValue(int(cur + add), d ? (d.payer ?? "") : (credits[0].ramPayer ?? ""));
+  }
 
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */
   count(key: string, raw: string | undefined): void {

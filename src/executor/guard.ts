@@ -97,14 +97,17 @@ export class ShardState extends State {
   private readPlaced(r: RemoteReads, key: string): string | undefined {
     const account = keyAccount(key);
     const there = account !== null && this.holds(account, key) ? null : remoteKeyShard(this, key, this.shard);
-    let raw: string | undefined;
-    if (there === null) raw = super.get(key);
-    else {
-      r.touched.add(key);
-      if (r.overlay.has(key)) raw = r.overlay.get(key) ?? undefined;
-      else r.missing.add(key);
+    if (there === null) {
+      const raw = super.get(key);
+      r.count(key, raw);
+      return raw;
     }
+    r.touched.add(key);
+    const known = r.overlay.has(key);
+    const raw = known ? r.withCredits(key, r.overlay.get(key) ?? undefined) : undefined;
+    // Counted first: a read past a bound fails the run here as on one shard, and is not fetched.
     r.count(key, raw);
+    if (!known) r.missing.add(key);
     return raw;
   }
 

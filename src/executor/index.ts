@@ -353,6 +353,7 @@ export function runTx(
   const guard = state instanceof ShardState ? state : null;
   const reads = guard && new RemoteReads(overlay);
   if (guard) guard.reads = reads;
+  if (reads) reads.sent = () => h.outbox;
   try {
     run = runActions(h, tx.actions, Number(tx.gasLimit / tx.gasRatio) - h.gasPaid(), {
       route: (action) => forwardTarget(h, action),

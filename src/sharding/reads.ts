@@ -16,7 +16,6 @@
  * parks, answers and re-runs.
  */
 import type { State } from "../state/state.js";
-import { decodeValue } from "../state/storage.js";
 import { remoteContractShard, tokenHome } from "./directory.js";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, placedByName, shardOf } from "./placement.js";
 import type { CrossReceipt } from "./receipts.js";
@@ -128,16 +127,8 @@ export function releaseOf(p: Pick<Parked, "part" | "txHash" | "round">, from: nu
 /** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`), not a row of the executor's own. */
 const isStateKey = (k: unknown) => typeof k === "string" && /^[bm]-[^-]+-/.test(k) && k.length <= 600;
 
-/** Whether a stored value is one the storage layer wrote (value and payer), or absent. */
-function isStored(v: unknown): boolean {
-  if (v === null) return true;
-  if (typeof v !== "string") return false;
-  try {
-    return decodeValue(v) !== undefined;
-  } catch {
-    return false;
-  }
-}
+/** A stored value (an encoded value, or a map's field index), or absent. */
+const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);
 
 /** The shape checks of a `read`, `values` or `release` receipt from a stranger (receipts.ts checkReceipt): ReceiptRefused's text, or null. */
 export function readShapeError(r: CrossReceipt): string | null {
