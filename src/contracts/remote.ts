@@ -46,10 +46,10 @@ export class RemoteReads {
   count(key: string, raw: string | undefined): void {
     if (this.counted.has(key)) return;
     const len = raw?.length ?? 0;
-    if (this.counted.size + 1 > MAX_READ_KEYS) throw new VmError(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.counted.size + 1}`);
+    if (this.counted.size + 1 > MAX_READ_KEYS)
+      throw new VmError(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.counted.size + 1}`);
     if (this.bytes + len > MAX_READ_BYTES) throw new VmError(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${this.bytes + len}`);
     this.counted.set(key, len);
     this.bytes += len;
   }
 }
-

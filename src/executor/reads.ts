@@ -148,7 +148,19 @@ export function answerRead(state: State, r: CrossReceipt, shard: { index: number
   const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
   locks[r.account] = { from: r.fromShard, keys: [...new Set([...(held?.keys ?? []), ...keys])] };
   state.put(READING, JSON.stringify(locks));
-  return { id: `${r.id}:values`, kind: "values", txHash: r.txHash, fromShard: shard.index, toShard: r.fromShard, token: "", account: r.account, counterpart: "", amount: "0", message: "", values };
+  return {
+    id: `${r.id}:values`,
+    kind: "values",
+    txHash: r.txHash,
+    fromShard: shard.index,
+    toShard: r.fromShard,
+    token: "",
+    account: r.account,
+    counterpart: "",
+    amount: "0",
+    message: "",
+    values,
+  };
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */
@@ -168,7 +180,8 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
 /** A `release`: only of a part this shard sent values to, from the shard that asked. */
 export function takeRelease(state: State, r: CrossReceipt): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  if (locks[r.account]?.from !== r.fromShard) throw new ReceiptRefused(`receipt ${r.id} refused: a release of reads of ${r.account} that shard ${r.fromShard} does not hold here`);
+  if (locks[r.account]?.from !== r.fromShard)
+    throw new ReceiptRefused(`receipt ${r.id} refused: a release of reads of ${r.account} that shard ${r.fromShard} does not hold here`);
   delete locks[r.account];
   if (Object.keys(locks).length === 0) state.del(READING);
   else state.put(READING, JSON.stringify(locks));

@@ -45,7 +45,7 @@ export function keyShard(state: State, key: string, count: number): number | nul
 export function remoteKeyShard(state: State, key: string, shard: { index: number; count: number }): number | null {
   if (shard.count === 1) return null;
   const acc = keyAccount(key);
-  if (acc !== null && acc.startsWith("Contract")) return remoteContractShard(state, shard, acc);
+  if (acc?.startsWith("Contract")) return remoteContractShard(state, shard, acc);
   const home = keyShard(state, key, shard.count);
   return home === null || home === shard.index ? null : home;
 }
@@ -85,7 +85,12 @@ export function readParked(raw: string | undefined): Parked[] {
 }
 
 /** `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order. */
-export function readsOf(state: State, p: Pick<Parked, "part" | "txHash" | "round">, keys: Iterable<string>, shard: { index: number; count: number }): CrossReceipt[] {
+export function readsOf(
+  state: State,
+  p: Pick<Parked, "part" | "txHash" | "round">,
+  keys: Iterable<string>,
+  shard: { index: number; count: number },
+): CrossReceipt[] {
   const by = new Map<number, string[]>();
   for (const k of [...keys].sort()) {
     const s = remoteKeyShard(state, k, shard)!;

@@ -95,7 +95,11 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
       chain.step({ time: BLOCK_TIME });
       const out = runAll(chain, [write]);
       const r = chain.shards[shardOf(read.publisher, chain.shards.length)].results.get(txId(read))!;
-      return { reader: [r.receipt!.statusCode, r.receipt!.message, r.receipt!.returns, r.receipt!.gasUsage], writer: out.receipts[0], changed: delta(before, reads(chain)) };
+      return {
+        reader: [r.receipt!.statusCode, r.receipt!.message, r.receipt!.returns, r.receipt!.gasUsage],
+        writer: out.receipts[0],
+        changed: delta(before, reads(chain)),
+      };
     });
     expect(results[0].reader.slice(0, 2)).toEqual(["SUCCESS", ""]);
     expect(results[0].reader[2]).toEqual([`["${Number(one.iostBalance(X) + 700000000n) / 1e8},${Number(one.iostBalance(Y) - 700000000n) / 1e8}"]`]);
@@ -116,7 +120,9 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
     const r = new RemoteReads();
     for (let i = 0; i < MAX_READ_KEYS; i++) r.count(`m-token.iost-TBu${i}-iost`, "x");
     r.count("m-token.iost-TBu0-iost", "x");
-    expect(() => r.count("m-token.iost-TBnew-iost", undefined)).toThrow(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${MAX_READ_KEYS + 1}`);
+    expect(() => r.count("m-token.iost-TBnew-iost", undefined)).toThrow(
+      `read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${MAX_READ_KEYS + 1}`,
+    );
     // Bytes: the stored values' lengths, each record once.
     const b = new RemoteReads();
     b.count("m-auth.iost-auth-a", "x".repeat(MAX_READ_BYTES - 10));
@@ -149,7 +155,15 @@ describe("reads from strangers are refused", () => {
     values: [[`m-token.iost-TB${X}-iost`, null]],
     ...o,
   });
-  const release = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({ ...base, id: `${hash}:release.${hash}.1.2`, kind: "release", fromShard: 1, toShard: 2, account: hash, ...o });
+  const release = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...base,
+    id: `${hash}:release.${hash}.1.2`,
+    kind: "release",
+    fromShard: 1,
+    toShard: 2,
+    account: hash,
+    ...o,
+  });
 
   it.each([
     ["a read for another tx's part", read({ account: "OTHER" })],
