@@ -55,7 +55,7 @@ describe("a contract called from another shard (iost SDK)", () => {
       if (s.count === 1 || s.shard !== home.shard) name = n;
     }
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
-    await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey(), 1024, 40));
+    await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey(), 1200, 40));
     caller = accountWithKey(name, kp);
     callerKey = kp;
   });
