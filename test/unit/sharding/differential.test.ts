@@ -833,6 +833,15 @@ const CASES: Case[] = [
   ],
   ["a contract of another shard lends its caller's RAM to an account of a third shard", () => txBy(on(3, 1), [read("lend", [on(0, 3), 20])])],
   ["a contract of another shard lends its caller's RAM to an account of the caller's shard", () => txBy(on(3, 1), [read("lend", [on(3), 20])])],
+  // The lend's credit rides to the next part, on the borrower's shard, which lands it with the borrower's total.
+  [
+    "a contract of another shard lends its caller's RAM to an account of a third shard, then a contract there writes",
+    () => txBy(on(3, 1), [read("lend", [on(0, 3), 20]), call(0, "put", ["lent", "v"])]),
+  ],
+  [
+    "a contract of another shard lends its caller's RAM to an account of a third shard, then a contract there fails",
+    () => txBy(on(3, 1), [read("lend", [on(0, 3), 20]), call(0, "fail", ["no"])]),
+  ],
   ["a contract lends its caller's RAM to a contract of another shard", () => txBy(on(1, 2), [read("lend", [contracts[2], 10])])],
   ["the borrower of another shard lends RAM back to its lender", () => txBy(on(2, 3), [act("ram.iost", "lend", [on(2, 3), on(1, 2), 10])])],
   ["the borrower of another shard sells more than it bought", () => txBy(on(2, 3), [act("ram.iost", "sell", [on(2, 3), on(2, 3), 10 ** 9])])],
