@@ -270,6 +270,7 @@ export function applyIncoming(
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */
   const apply = (r: CrossReceipt, pass: number, rerun?: Parked): void => {
+    // A block at the indentation of the loop body it was: edits of that body merge unchanged.
     {
       if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
       if (!rerun && pass === 0 && (seen(r.id) || done.has(r.id))) return;
