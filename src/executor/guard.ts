@@ -38,8 +38,8 @@ export class ShardState extends State {
   /** The first locked key of another tx read or written since the last `watch` (locks.ts): the work must wait. */
   conflict: string | null = null;
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
-  private fresh = true;
-  private readers: { raw: string; map: Set<string> } | null = null;
+  /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
+  private readLocked: Set<string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
 
@@ -81,16 +81,14 @@ export class ShardState extends State {
   watch(owner: string | null = null, fresh = true): void {
     this.owner = owner;
     this.conflict = null;
-    this.fresh = fresh;
+    // Read once per tx: only receipts (never fresh) change the read locks.
+    const raw = fresh && this.shard.count > 1 ? super.get(READING) : undefined;
+    this.readLocked = raw === undefined ? null : readOwners(raw);
   }
 
   /** A write of a key another part reads meanwhile (read locks, sharding/reads.ts READING): a fresh tx waits. */
   private touchRead(key: string): void {
-    if (!this.fresh || this.conflict !== null || this.shard.count === 1) return;
-    const raw = super.get(READING);
-    if (raw === undefined) return;
-    if (this.readers?.raw !== raw) this.readers = { raw, map: readOwners(raw) };
-    if (this.readers.map.has(key)) this.conflict = key;
+    if (this.readLocked?.has(key) && this.conflict === null) this.conflict = key;
   }
 
   /** A read inside balanceOf, supply or storage.global* (contracts/remote.ts): counted, and answered from the fetched values when another shard keeps it. */
