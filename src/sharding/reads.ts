@@ -142,7 +142,7 @@ export function readShapeError(r: CrossReceipt): string | null {
   const part = typeof r.account === "string" && (r.account === r.txHash || r.account.startsWith(`${r.txHash}:`));
   if (r.amount !== "0" || !part || r.fromShard === r.toShard) return "not a read of another shard by a part of its tx";
   if (r.kind === "release") return r.keys === undefined && r.values === undefined ? null : "a release carrying keys";
-  const keys = r.kind === "read" ? r.keys : r.values?.map((e) => (Array.isArray(e) ? e[0] : undefined));
+  const keys = r.kind === "read" ? r.keys : Array.isArray(r.values) ? r.values.map((e) => (Array.isArray(e) ? e[0] : undefined)) : undefined;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READ_KEYS || !keys.every(isStateKey) || new Set(keys).size !== keys.length)
     return `keys ${JSON.stringify(keys)?.slice(0, 200)}`;
   if (r.kind === "values" && !r.values!.every((e) => e.length === 2 && isStored(e[1]))) return "values that are not stored values";

@@ -175,6 +175,8 @@ describe("reads from strangers are refused", () => {
     ["a read of its own shard", read({ toShard: 1 })],
     ["values that are not strings", values({ values: [[`m-token.iost-TB${X}-iost`, 5 as unknown as string]] })],
     ["values without keys", values({ values: [] })],
+    ["values that are no list", values({ values: { k: "v" } as unknown as [string, string][] })],
+    ["values whose entries are not pairs", values({ values: [null as unknown as [string, string]] })],
     ["a release carrying keys", release({ keys: ["m-token.iost-TBa-iost"] })],
   ])("%s is refused by its shape", (_, r) => {
     expect(() => checkReceipt(r, N)).toThrow(ReceiptRefused);
