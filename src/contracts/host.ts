@@ -15,6 +15,7 @@ import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
+import type { RemoteReads } from "./remote.js";
 import { findContract, linkedContract } from "./monitor.js";
 
 export interface BlockContext {
@@ -377,18 +378,34 @@ export class Host {
   globalGet(c: Cost, contract: string, key: string): Value | undefined {
     c.cpuAdd(COSTS.GetCost);
     requireLocalContract(this, contract, "global read of");
-    return this.db.get(contract, key);
+    return this.reading(() => this.db.get(contract, key));
   }
   globalMapGet(c: Cost, contract: string, key: string, field: string): Value | undefined {
     c.cpuAdd(COSTS.GetCost);
     requireLocalContract(this, contract, "global read of");
-    return this.db.mget(contract, key, field);
+    return this.reading(() => this.db.mget(contract, key, field));
   }
   globalMapKeys(c: Cost, contract: string, key: string): string[] {
     c.cpuAdd(COSTS.KeysCost);
     // This shard's view of a remote contract's map is empty: a wrong answer is worse than globalGet's error.
     requireLocalContract(this, contract, "global read of");
-    return this.db.mkeys(contract, key);
+    return this.reading(() => this.db.mkeys(contract, key));
+  }
+
+  /**
+   * Runs `fn`, a read of records that may live on another shard (token.iost's balanceOf and supply,
+   * storage.global*): its placed keys are counted against the bounds and, when another shard keeps
+   * them, answered from the run's fetched values (remote.ts; executor/guard.ts answers).
+   */
+  reading<T>(fn: () => T): T {
+    const r = (this.state as { reads?: RemoteReads | null }).reads;
+    if (!r) return fn();
+    r.armed++;
+    try {
+      return fn();
+    } finally {
+      r.armed--;
+    }
   }
 
   // ---------------------------------------------------------------- info

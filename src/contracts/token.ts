@@ -510,11 +510,12 @@ function sendBurn(h: Host, c: Cost, sym: string, from: string, amount: bigint, h
   });
 }
 
+// Reads of records another shard may keep: answered from there inside a contract (host.ts reading).
 const balanceOf: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  const b = getBalance(h, c, sym, s(args[1]), h.tx.publisher);
+  const b = h.reading(() => getBalance(h, c, sym, s(args[1]), h.tx.publisher));
   checkCost(h, c);
   return [genAmount(h, c, sym, b)];
 };
@@ -524,7 +525,7 @@ const supplyOf: NativeAbi["fn"] = (h, args, c) => {
   const sym = s(args[0]);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   checkCost(h, c);
-  const v = asInt(h.mapGet(c, TI + sym, "supply"));
+  const v = asInt(h.reading(() => h.mapGet(c, TI + sym, "supply")));
   return [genAmount(h, c, sym, v)];
 };
 

@@ -44,6 +44,7 @@ import {
   takeTokens,
 } from "./forward.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
+import { RAM, receiveLend } from "../contracts/ram.js";
 import { asGuest } from "./guard.js";
 import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -121,6 +122,11 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
     h.setStackInfo(TOKEN, x.payer!.op ?? "transfer");
     const c = new Cost();
     receiveCredit(h, c, x.token, x.account, BigInt(x.amount), x.payer!.op ?? "transfer", x.freezeUntil === undefined ? undefined : BigInt(x.freezeUntil));
+    if (x.lent !== undefined) {
+      // A lend's credit: the borrower's total too, as its shard lands it (incoming.ts receiveCredit).
+      h.setStackInfo(RAM, "lend");
+      receiveLend(h, c, x.account, BigInt(x.lent));
+    }
     h.flushCacheCost();
     gas += c.toGas();
   }

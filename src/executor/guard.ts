@@ -10,6 +10,8 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
+import { isPlacedKey, READING, readOwners, remoteKeyShard } from "../sharding/reads.js";
+import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
@@ -36,6 +38,10 @@ export class ShardState extends State {
   /** The first locked key of another tx read or written since the last `watch` (locks.ts): the work must wait. */
   conflict: string | null = null;
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
+  /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
+  private readLocked: Set<string> | null = null;
+  /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
+  reads: RemoteReads | null = null;
 
   constructor(
     store: Store,
@@ -44,12 +50,17 @@ export class ShardState extends State {
     super(store);
   }
 
+  /** Whether a key of `account` (placed elsewhere) is held here meanwhile: a guest's escrow, a co-signer's RAM escrow. */
+  private holds(account: string, key: string): boolean {
+    if (account === this.guest && (isEscrowKey(account, key) || this.isCarried(account, key))) return true;
+    return this.ramGuests.includes(account) && (key === mapKey("token.iost", "TB" + account, "ram") || key === mapIndexKey("token.iost", "TB" + account));
+  }
+
   private check(key: string): void {
     if (this.shard.count === 1) return;
     const account = keyAccount(key);
     if (account === null || !placedByName(account)) return;
-    if (account === this.guest && (isEscrowKey(account, key) || this.isCarried(account, key))) return;
-    if (this.ramGuests.includes(account) && (key === mapKey("token.iost", "TB" + account, "ram") || key === mapIndexKey("token.iost", "TB" + account))) return;
+    if (this.holds(account, key)) return;
     // `contribute` lives on the consensus shard for every account (placement.ts), and so may its map index.
     const home = isConsensusTokenKey(key) ? CONSENSUS_SHARD : shardOf(account, this.shard.count);
     if (home === this.shard.index || (this.shard.index === CONSENSUS_SHARD && isTokenIndexKey(key))) return;
@@ -62,10 +73,40 @@ export class ShardState extends State {
     return false;
   }
 
-  /** Starts watching for lock conflicts of one tx or receipt (`owner`: whose locks it may touch). */
-  watch(owner: string | null = null): void {
+  /**
+   * Starts watching for lock conflicts of one tx or receipt (`owner`: whose locks it may touch). `fresh`: a tx
+   * that has not started anywhere, which waits also to write a key this shard sent another part for reading
+   * (`x-reading`); receipts and parked runs, already under way, do not (docs/SHARDING.md: no wait cycle).
+   */
+  watch(owner: string | null = null, fresh = true): void {
     this.owner = owner;
     this.conflict = null;
+    // Read once per tx: only receipts (never fresh) change the read locks.
+    const raw = fresh && this.shard.count > 1 ? super.get(READING) : undefined;
+    this.readLocked = raw === undefined ? null : readOwners(raw);
+  }
+
+  /** A write of a key another part reads meanwhile (read locks, sharding/reads.ts READING): a fresh tx waits. */
+  private touchRead(key: string): void {
+    if (this.readLocked?.has(key) && this.conflict === null) this.conflict = key;
+  }
+
+  /** A read inside balanceOf, supply or storage.global* (contracts/remote.ts): counted, and answered from the fetched values when another shard keeps it. */
+  private readPlaced(r: RemoteReads, key: string): string | undefined {
+    const account = keyAccount(key);
+    const there = account !== null && this.holds(account, key) ? null : remoteKeyShard(this, key, this.shard);
+    if (there === null) {
+      const raw = super.get(key);
+      r.count(key, raw);
+      return raw;
+    }
+    r.touched.add(key);
+    const known = r.overlay.has(key);
+    const raw = known ? r.withCredits(key, r.overlay.get(key) ?? undefined) : undefined;
+    // Counted first: a read past a bound fails the run here as on one shard, and is not fetched.
+    r.count(key, raw);
+    if (!known) r.missing.add(key);
+    return raw;
   }
 
   /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */
@@ -80,18 +121,22 @@ export class ShardState extends State {
 
   override get(key: string): string | undefined {
     this.touch(key);
+    const r = this.reads;
+    if (r !== null && r.armed > 0 && isPlacedKey(key)) return this.readPlaced(r, key);
     return super.get(key);
   }
 
   override put(key: string, value: string): void {
     this.check(key);
     this.touch(key);
+    this.touchRead(key);
     super.put(key, value);
   }
 
   override del(key: string): void {
     this.check(key);
     this.touch(key);
+    this.touchRead(key);
     super.del(key);
   }
 }

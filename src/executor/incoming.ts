@@ -36,6 +36,9 @@ import { recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { RemoteReads } from "../contracts/remote.js";
+import type { Parked } from "../sharding/reads.js";
+import { answerRead, parkPart, readyParts, releasesOf, rerunTx, takeRelease, takeValues, unpark } from "./reads.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -291,18 +294,23 @@ export function applyIncoming(
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym));
   let unlocked = false;
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
-  for (let pass = 0, queue = incoming; pass < 2 && queue.length > 0; pass++, queue = unlocked ? deferred.splice(0) : []) {
-    for (const r of queue) {
+  /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */
+  const apply = (r: CrossReceipt, pass: number, rerun?: Parked): void => {
+    // A block at the indentation of the loop body it was: edits of that body merge unchanged.
+    {
       if (r.toShard !== shard) throw new Error(`receipt ${r.id} is for shard ${r.toShard}, not ${shard}`);
-      if (pass === 0 && (seen(r.id) || done.has(r.id))) continue;
+      if (!rerun && pass === 0 && (seen(r.id) || done.has(r.id))) return;
       done.add(r.id);
       // A settle, or a part of a tx whose actions came back here, may touch what its own tx locked.
-      // So may a credit's half that decides its tx (forwarded.ts reserveHalf): that tx waits for it.
-      guard?.watch(r.kind === "settle" || r.kind === "action" || r.payer?.reserve ? r.txHash : null);
+      // So may a credit's half that decides its tx (forwarded.ts reserveHalf): that tx waits for it,
+      // and a read of a parked part's keys (a part of its tx may have written them).
+      const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.payer?.reserve;
+      guard?.watch(own ? r.txHash : null, false);
       state.checkpoint();
       const out: CrossReceipt[] = [];
       let settlement: Settlement | null = null;
       let wait = false;
+      let missing: RemoteReads | null = null;
       const amount = BigInt(r.amount);
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
@@ -314,9 +322,26 @@ export function applyIncoming(
       } else if (r.kind === "domain") {
         // The consensus shard's records as written there: this shard's copy for resolving urls (domain.ts).
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
+      } else if (r.kind === "read") {
+        out.push(answerRead(state, r, block.shard!));
+      } else if (r.kind === "values") {
+        const p = takeValues(state, r);
+        // Its tx's receipt awaits one answer fewer; the last one's is the re-run's (after these receipts).
+        if (p.tx !== undefined && Object.keys(p.asked).length > 0) settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "" };
+      } else if (r.kind === "release") {
+        takeRelease(state, r);
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
-        const ran = runForwarded(state, r, block);
+        const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
+        if (guard) guard.reads = reads;
+        let ran: ReturnType<typeof runForwarded>;
+        try {
+          ran = runForwarded(state, r, block);
+        } finally {
+          if (guard) guard.reads = null;
+        }
+        if (reads && reads.missing.size > 0) missing = reads;
+        else if (rerun) out.push(...releasesOf(rerun, shard));
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
@@ -520,14 +545,35 @@ export function applyIncoming(
       if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
-        deferred.push(r);
-        continue;
+        // A parked part stays parked, run again in a later chunk.
+        if (!rerun) deferred.push(r);
+        return;
       }
+      if (missing) {
+        // It read records another shard keeps that it lacks: undone, parked with its receipt until they come.
+        state.rollback();
+        const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: r, round: 1, asked: {}, values: {}, locked: [] };
+        outgoing.push(...parkPart(state, p, missing, block.shard!));
+        return;
+      }
+      if (rerun) unpark(state, rerun.part);
       state.release();
       applied.push(r.id);
       outgoing.push(...out);
       if (settlement) settled.push(settlement);
     }
+  };
+  for (let pass = 0, queue = incoming; pass < 2 && queue.length > 0; pass++, queue = unlocked ? deferred.splice(0) : []) for (const r of queue) apply(r, pass);
+  // Parts whose every answer came run again, first in the chunk, in the order they parked.
+  for (const p of guard ? readyParts(state) : []) {
+    if (p.receipt) {
+      apply(p.receipt, 0, p);
+      continue;
+    }
+    const ran = rerunTx(guard!, p, block);
+    if (ran === null) continue;
+    outgoing.push(...ran.outgoing);
+    settled.push(ran.settlement);
   }
   guard?.watch();
   const after = deferred.length === 0 ? undefined : JSON.stringify(deferred);

@@ -27,6 +27,9 @@ import { carriesRam, carryCredits, claimTarget, escrowRam, forwardTarget, isSign
 import { lockTx } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
+import { RemoteReads } from "../contracts/remote.js";
+import { ShardState } from "./guard.js";
+import { park } from "./reads.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
@@ -317,6 +320,21 @@ export function addUsedRam(state: State, account: string, delta: bigint): void {
  * bytes' length (TxKey).
  */
 export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext): ExecuteResult {
+  const r = runTx(state, tx, txHash, block);
+  return "missing" in r ? park(state as ShardState, tx, keyOf(tx, txHash).hash, block, r.missing) : r;
+}
+
+/**
+ * executeTx with `overlay`, the values of other shards' records a parked run fetched (reads.ts): or, when
+ * the run read such a record it lacks, nothing done (every write undone, nothing charged) and the keys it missed.
+ */
+export function runTx(
+  state: State,
+  tx: Tx,
+  txHash: TxKey,
+  block: BlockContext,
+  overlay?: ReadonlyMap<string, string | null>,
+): ExecuteResult | { missing: RemoteReads } {
   const key = keyOf(tx, txHash);
   const hash = key.hash;
   const h = new Host(state, block, buildTxContext(tx, hash), monitorCall);
@@ -332,6 +350,10 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
 
   state.checkpoint(); // A: actions and payment
   let run: ActionsRun;
+  const guard = state instanceof ShardState ? state : null;
+  const reads = guard && new RemoteReads(overlay);
+  if (guard) guard.reads = reads;
+  if (reads) reads.sent = () => h.outbox;
   try {
     run = runActions(h, tx.actions, Number(tx.gasLimit / tx.gasRatio) - h.gasPaid(), {
       route: (action) => forwardTarget(h, action),
@@ -346,6 +368,14 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
       state.rollback();
     }
     throw e;
+  } finally {
+    if (guard) guard.reads = null;
+  }
+  if (reads && reads.missing.size > 0) {
+    // It read records another shard keeps that it lacks: this run is void, the tx runs again with them.
+    state.rollback();
+    state.rollback();
+    return { missing: reads };
   }
   let returns = run.returns;
   let status: StatusCode = run.failed ? "RUNTIME_ERROR" : "SUCCESS";

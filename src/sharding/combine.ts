@@ -13,6 +13,8 @@ import type { TxReceipt } from "../tx/types.js";
 import type { Settlement } from "./receipts.js";
 
 export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
+  // A parked tx's run with the values it fetched: its receipt is that run's (its parked one was a placeholder).
+  if (s.rerun) return s.rerun.receipt;
   let out = r;
   const f = s.result;
   if (f) {

@@ -35,6 +35,8 @@ export function postsAtSettle(outgoing: readonly CrossReceipt[]): boolean {
  * receiver's half) completes a tx whose home part posted already.
  */
 export function eventsAtSettle(receipt: { statusCode: string; receipts: readonly ContractReceipt[] }, s: Settlement): PostedEvent[] {
+  // A parked tx run again posts as a tx runs: now, unless a part of it settles later.
+  if (s.rerun) return s.rerun.events ? postedEvents(receipt.receipts, s.rerun.events) : [];
   if (!s.result || !s.ok || (s.result.credit && s.result.credit.reserved === undefined) || receipt.statusCode !== "SUCCESS") return [];
   return postedEvents(receipt.receipts, s.result.events ?? []);
 }

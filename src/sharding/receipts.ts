@@ -29,16 +29,17 @@
  * Here: the receipts and the rules on them; executor/incoming.ts applies them.
  */
 import { MAX_INT64 } from "../amount.js";
-import type { ContractEvent, ContractReceipt } from "../tx/types.js";
+import type { ContractEvent, ContractReceipt, TxReceipt } from "../tx/types.js";
 import { type Forwarded, spentMap } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
+import { readShapeError } from "./reads.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain";
+  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -161,6 +162,10 @@ export interface CrossReceipt {
   home?: number;
   /** Register of an account: its auth.iost record (raw stored value) as its shard wrote it (directory.ts). */
   auth?: string;
+  /** Read: the raw state keys a parked part asks for (`account`: the part, reads.ts Parked). */
+  keys?: string[];
+  /** Values: each key asked and its stored value there (payer and all), null when absent. */
+  values?: [key: string, raw: string | null][];
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */
@@ -303,8 +308,9 @@ export function settlesAtHome(r: CrossReceipt): boolean {
   return r.kind === "credit" && r.payer?.third === true;
 }
 
+/** A parked tx's `read` counts too: its `values` answer it (reads.ts). */
 export function awaitsSettle(r: CrossReceipt): boolean {
-  return r.kind === "credit" || r.kind === "action";
+  return r.kind === "credit" || r.kind === "action" || r.kind === "read";
 }
 
 /**
@@ -393,6 +399,8 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
+  const reading = readShapeError(r);
+  if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
   if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
   // Only a token's home keeps the supply a burn lowers, and only its symbol's shard announces the token (and where
   // it lives: another shard, which created it and so knows it, or none).
@@ -617,6 +625,11 @@ export interface Settlement {
    * halves its forwarded parts' credits to third shards send home (`halves`): the tx awaits them too.
    */
   more?: number;
+  /**
+   * A parked tx run again with every value it asked for (reads.ts): its receipt now, replacing the one it
+   * parked with, and its events when it posts them now (no part of it went on to settle later).
+   */
+  rerun?: { receipt: TxReceipt; events?: ContractEvent[] };
 }
 
 /**

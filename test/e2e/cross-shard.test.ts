@@ -3,7 +3,9 @@
  * default): admin deploys a contract, which lives on admin's shard; an account
  * created on another shard calls it. The call is forwarded there as an action
  * receipt and settled back: the SDK sees the combined receipt, the write is in
- * the contract's storage. With SHARD_COUNT=1 the same flow runs on one shard.
+ * the contract's storage; admin's contract reads the far account's balance
+ * (parked, fetched from its shard, run again: docs/SHARDING.md "Remote state
+ * inside a contract"). With SHARD_COUNT=1 the same flow runs on one shard.
  */
 import { describe, expect, it } from "vitest";
 import { accountWithKey, Algorithm, CHAIN_ID, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow } from "./helpers/sdk";
@@ -16,6 +18,7 @@ const CODE = `class Box {
   put(k, v) { storage.put(k, v); return "ok:" + k; }
   theirs(who, v) { storage.mapPut("their", who, v, who); return "theirs"; }
   fail() { throw new Error("nope"); }
+  bal(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
 }
 module.exports = Box;`;
 const INFO = {
@@ -25,6 +28,7 @@ const INFO = {
     { name: "put", args: ["string", "string"], amountLimit: [] },
     { name: "theirs", args: ["string", "string"], amountLimit: [] },
     { name: "fail", args: [], amountLimit: [] },
+    { name: "bal", args: ["string"], amountLimit: [] },
   ],
 };
 
@@ -51,7 +55,7 @@ describe("a contract called from another shard (iost SDK)", () => {
       if (s.count === 1 || s.shard !== home.shard) name = n;
     }
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
-    await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey(), 1024, 40));
+    await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey(), 1200, 40));
     caller = accountWithKey(name, kp);
     callerKey = kp;
   });
@@ -88,6 +92,12 @@ describe("a contract called from another shard (iost SDK)", () => {
     expect(after.frozen_balances.map((f: { amount: number }) => f.amount)).toEqual([4]);
   });
 
+  it("admin's contract reads the far account's balance: fetched from its shard, the receipt one shard's", async () => {
+    const out = await expectSuccess(node.client, node.client.iost.callABI(id, "bal", [caller.getID()]));
+    expect(out.result.returns).toEqual(['["6"]']);
+    expect(out.result.gas_usage).toBeGreaterThan(0);
+  });
+
   it("a contract deployed by the far account is served by the RPC from its shard", async () => {
     const out = await expectSuccess(
       node.client,
@@ -98,7 +108,7 @@ describe("a contract called from another shard (iost SDK)", () => {
     await expectSuccess(node.client, node.client.iost.callABI(own, "put", ["mine", "here"]), caller);
     const contract = await node.client.rpc.blockchain.getContract(own, true);
     expect(contract.id).toBe(own);
-    expect(contract.abis.map((a: { name: string }) => a.name).sort()).toEqual(["fail", "put", "theirs"]);
+    expect(contract.abis.map((a: { name: string }) => a.name).sort()).toEqual(["bal", "fail", "put", "theirs"]);
     expect((await node.client.rpc.blockchain.getContractStorage(own, "mine", "", true)).data).toBe("here");
   });
 

@@ -131,6 +131,12 @@ const READER = `class Reader {
   callee(id, abi, args) { return blockchain.call(id, abi, JSON.parse(args))[0]; }
   gget(id, k) { return String(storage.globalGet(id, k)); }
   lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); return "lent"; }
+  many(sym, a, b, c) { return [a, b, c].map((w) => blockchain.call("token.iost", "balanceOf", [sym, w])[0]).join(","); }
+  gmap(c, k, f) { return String(storage.globalMapGet(c, k, f)); }
+  gbasic(c, k) { return String(storage.globalGet(c, k)); }
+  gkeys(c, k) { return JSON.stringify(storage.globalMapKeys(c, k)) + storage.globalMapLen(c, k) + storage.globalMapHas(c, k, "iost"); }
+  lots(n) { let s = 0; for (let i = 0; i < n; i++) if (storage.globalMapGet("token.iost", "TBnone" + i, "iost") !== null) s++; return String(s); }
+  pair(a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
 }
 module.exports = Reader;`;
 const READER_ABI = [
@@ -140,6 +146,12 @@ const READER_ABI = [
   { name: "callee", args: ["string", "string", "string"] },
   { name: "gget", args: ["string", "string"] },
   { name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] },
+  { name: "many", args: ["string", "string", "string", "string"] },
+  { name: "gmap", args: ["string", "string", "string"] },
+  { name: "gbasic", args: ["string", "string"] },
+  { name: "gkeys", args: ["string", "string"] },
+  { name: "lots", args: ["number"] },
+  { name: "pair", args: ["string", "string"] },
 ];
 let reader = "";
 const read = (abi: string, args: unknown[]) => act(reader, abi, args);
@@ -762,7 +774,7 @@ const CASES: Case[] = [
     "a transfer at home then balanceOf of another shard's account, in one tx",
     () => txBy(on(1, 2), [transferAct(on(1, 2), on(2, 3), "1"), tokenRead("balanceOf", ["iost", on(2, 3)])]),
   ],
-  // Inside a contract: a read of records another shard keeps answers from this shard's state (KNOWN: REMOTE_READ).
+  // Inside a contract: a read of records another shard keeps answers what that shard keeps (executor/reads.ts).
   ["reader contract deployed on shard 1", () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])])],
   ["a contract reads the balance of an account of its shard", () => txBy(on(1, 2), [read("bal", ["iost", on(1, 3)])])],
   ["a contract of another shard reads its caller's balance", () => txBy(on(2, 3), [read("bal", ["iost", on(2, 3)])])],
@@ -771,6 +783,42 @@ const CASES: Case[] = [
   ["a contract reads the balance of a contract of another shard", () => txBy(on(1, 2), [read("bal", ["iost", contracts[0]])])],
   ["a contract reads the supply of a token of another shard", () => txBy(on(1, 2), [read("sup", ["medal"])])],
   ["a contract reads token.iost's record of an account of another shard", () => txBy(on(1, 2), [read("raw", [on(2, 3)])])],
+  // The run reading them is void; the tx parks, fetches them from their shards and runs again (executor/reads.ts).
+  ...[0, 1, 2, 3].flatMap((s): Case[] => [
+    [`a contract reads the balance of an account of shard ${s}`, () => txBy(on(1, 2), [read("bal", ["iost", on(s, 3)])])],
+    [`a contract reads the balance of a contract of shard ${s}`, () => txBy(on(1, 2), [read("bal", ["iost", contracts[s]])])],
+  ]),
+  ["a contract reads the balances of accounts of three other shards in one run", () => txBy(on(1, 2), [read("many", ["iost", on(0, 3), on(2, 3), on(3, 2)])])],
+  [
+    "a contract reads medal balances of accounts of every shard and a missing one",
+    () => txBy(on(1, 2), [read("many", ["medal", on(0, 1), on(2, 1), "ghost9"])]),
+  ],
+  ["a contract reads the balance of a token nobody created", () => txBy(on(1, 2), [read("bal", ["nope", on(2, 3)])])],
+  ["a contract reads the supply of iost off shard 0", () => txBy(on(1, 2), [read("sup", ["iost"])])],
+  ["a contract reads the supply of a token of its own shard", () => txBy(on(1, 2), [read("sup", ["bead"])])],
+  ["a contract reads gas.iost's record of an account of another shard", () => txBy(on(1, 2), [read("gbasic", ["gas.iost", `${on(2, 3)}gt`])])],
+  ["a contract reads ram.iost's record of an account of another shard", () => txBy(on(1, 2), [read("gbasic", ["ram.iost", `UR${on(3, 1)}`])])],
+  ["a contract reads auth.iost's record of an account of another shard", () => txBy(on(1, 2), [read("gmap", ["auth.iost", "auth", on(0, 3)])])],
+  ["a contract lists token.iost's records of an account of another shard", () => txBy(on(1, 2), [read("gkeys", ["token.iost", `TB${on(2, 3)}`])])],
+  [
+    "a contract reads a balance of another shard in the second action of a tx failing in its third",
+    () => txBy(on(1, 2), [transferAct(on(1, 2), on(1, 3), "1"), read("bal", ["iost", on(2, 3)]), transferAct(on(1, 2), on(1, 3), "99999999999")]),
+  ],
+  [
+    "a transfer at home, a read of a balance of another shard, then a call to a contract of that shard",
+    () => txBy(on(1, 2), [transferAct(on(1, 2), on(1, 3), "1"), read("bal", ["iost", on(2, 3)]), call(2, "put", ["rr", "v"])]),
+  ],
+  [
+    "a contract of another shard reads balances of a third shard and of its caller's",
+    () => txBy(on(2, 1), [read("many", ["iost", on(3, 1), on(2, 1), on(0, 1)])]),
+  ],
+  [
+    "a transfer at home to an account of another shard, then a contract reads its balance",
+    () => txBy(on(1, 2), [transferAct(on(1, 2), on(2, 3), "1"), read("bal", ["iost", on(2, 3)])]),
+  ],
+  // Bounds: counted on every shard count, so a run past them fails with one error everywhere.
+  ["a contract reads 256 records of accounts of every shard", () => txBy(on(1, 2), [read("lots", [256])])],
+  ["a contract reading 257 records of accounts fails on every shard count", () => txBy(on(1, 2), [read("lots", [257])])],
   // Inside a contract, a call or a global read of a contract of another shard fails loudly where one shard runs it
   // (KNOWN: REMOTE_CALL).
   ["a contract calls a contract of its own shard", () => txBy(on(1, 2), [read("callee", [contracts[1], "put", '["cc", "v"]'])])],
@@ -790,6 +838,15 @@ const CASES: Case[] = [
   ],
   ["a contract of another shard lends its caller's RAM to an account of a third shard", () => txBy(on(3, 1), [read("lend", [on(0, 3), 20])])],
   ["a contract of another shard lends its caller's RAM to an account of the caller's shard", () => txBy(on(3, 1), [read("lend", [on(3), 20])])],
+  // The lend's credit rides to the next part, on the borrower's shard, which lands it with the borrower's total.
+  [
+    "a contract of another shard lends its caller's RAM to an account of a third shard, then a contract there writes",
+    () => txBy(on(3, 1), [read("lend", [on(0, 3), 20]), call(0, "put", ["lent", "v"])]),
+  ],
+  [
+    "a contract of another shard lends its caller's RAM to an account of a third shard, then a contract there fails",
+    () => txBy(on(3, 1), [read("lend", [on(0, 3), 20]), call(0, "fail", ["no"])]),
+  ],
   ["a contract lends its caller's RAM to a contract of another shard", () => txBy(on(1, 2), [read("lend", [contracts[2], 10])])],
   ["the borrower of another shard lends RAM back to its lender", () => txBy(on(2, 3), [act("ram.iost", "lend", [on(2, 3), on(1, 2), 10])])],
   ["the borrower of another shard sells more than it bought", () => txBy(on(2, 3), [act("ram.iost", "sell", [on(2, 3), on(2, 3), 10 ** 9])])],
@@ -1217,14 +1274,8 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { NFT_IN_CONTRACT, REMOTE_READ, REMOTE_CALL } = REASON;
+const { NFT_IN_CONTRACT, REMOTE_CALL } = REASON;
 const KNOWN: Record<string, string> = {
-  "a contract reads the balance of an account of another shard": REMOTE_READ,
-  "a contract reads the balance of a contract of another shard": REMOTE_READ,
-  "a contract of another shard reads its caller's balance of a token the tx does not name": REMOTE_READ,
-  "a contract reads the supply of a token of another shard": REMOTE_READ,
-  "a contract reads the supply of iost off shard 0 after a destroy": REMOTE_READ,
-  "a contract reads token.iost's record of an account of another shard": REMOTE_READ,
   "a contract calls a contract of another shard": REMOTE_CALL,
   "a contract reads the storage of a contract of another shard": REMOTE_CALL,
   "token721: a contract of another shard than the token's reads it": NFT_IN_CONTRACT,
@@ -1332,6 +1383,32 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       return { first: [r.statusCode, r.message, r.gasUsage, r.ramUsage], second: out.receipts[0], changed: delta(before, reads(chain)) };
     });
     expect((results[0].second as { statusCode: string }).statusCode).toBe("SUCCESS");
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  it("a reader's keys stay locked on their shard until it ran again: a writer of one sent meanwhile waits, and the reader sees what one shard shows", () => {
+    // X (shard 2) pays Y (shard 1) after the reader of both was sent: the reader must see neither side of it.
+    const [x, y] = [on(2, 3), on(1, 3)];
+    const reader = txBy(on(1, 2), [read("pair", [x, y])]);
+    const writer = transfer(x, y, "7");
+    const results = [one, four].map((chain) => {
+      runAll(chain, [transfer(y, x, "10")]);
+      const before = reads(chain);
+      const balances = [chain.iostBalance(x), chain.iostBalance(y)];
+      chain.submit(reader);
+      chain.step({ time: BLOCK_TIME });
+      const out = runAll(chain, [writer]);
+      const r = chain.shards[shardOf(reader.publisher, chain.shards.length)].results.get(txId(reader))!;
+      expect(r.pending, "the reader settled").toBe(0);
+      return {
+        reader: [r.receipt!.statusCode, r.receipt!.returns, r.receipt!.gasUsage],
+        writer: out.receipts[0],
+        changed: delta(before, reads(chain)),
+        balances,
+      };
+    });
+    expect((results[0].writer as { statusCode: string }).statusCode).toBe("SUCCESS");
+    expect(results[0].reader[1]).toEqual([`["${results[0].balances.map((b) => Number(b) / 1e8).join(",")}"]`]);
     expect(results[1]).toEqual(results[0]);
   });
 

@@ -29,6 +29,7 @@ import { State } from "../../../src/state/state";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
+import { READS, readParked } from "../../../src/sharding/reads";
 import { awaitsSettle, type CrossReceipt, pendingChange, ridersOf } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
@@ -81,9 +82,9 @@ export class SimShard {
     this.pool.push(tx);
   }
 
-  /** Txs waiting in the pool (for a lock) and incoming receipts deferred. */
+  /** Txs waiting in the pool (for a lock), incoming receipts deferred and txs or parts parked for reads of other shards. */
   get waiting(): number {
-    return this.pool.length + (JSON.parse(this.store.get(DEFERRED) ?? "[]") as unknown[]).length;
+    return this.pool.length + (JSON.parse(this.store.get(DEFERRED) ?? "[]") as unknown[]).length + readParked(this.store.get(READS)).length;
   }
 
   /**
@@ -263,13 +264,15 @@ export class SimChain {
   }
 
   /**
-   * Receipts that wait on their shards (executor/locks.ts): incoming ones deferred by a lock, and
+   * Receipts that wait on their shards (executor/locks.ts): incoming ones deferred by a lock, forwarded parts
+   * parked for reads of other shards (executor/reads.ts), and
    * those a locked tx's part holds until its settle (each frame's, when the tx came back to the
    * shard: LockEntry.outer). They are in flight too.
    */
   parked(): CrossReceipt[] {
     return this.shards.flatMap((s) => [
       ...(JSON.parse(s.store.get(DEFERRED) ?? "[]") as CrossReceipt[]),
+      ...readParked(s.store.get(READS)).flatMap((p) => (p.receipt ? [p.receipt] : [])),
       ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held)),
     ]);
   }

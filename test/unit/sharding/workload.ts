@@ -346,7 +346,5 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
 export const REASON = {
   NFT_IN_CONTRACT:
     "token721.iost inside a contract runs only on the token's home: a synchronous read of a token another account created and another shard keeps",
-  REMOTE_READ:
-    "inside a contract, token.iost's balanceOf and supply and storage.global* of a system contract answer from this shard's state for records another shard keeps",
   REMOTE_CALL: "inside a contract, blockchain.call and storage.global* of a contract of another shard fail: a VM run cannot wait for another shard",
 } as const;

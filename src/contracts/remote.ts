@@ -1,0 +1,55 @@
+/**
+ * What one run (a tx's part) reads of placed records inside balanceOf, supply
+ * and storage.global* (docs/SHARDING.md "Remote state inside a contract"):
+ * the overlay of values fetched from other shards, the keys it missed, and
+ * the bounds, counted alike on every shard count (N = 1 included) so that a
+ * run over them fails with one error everywhere. executor/guard.ts fills it.
+ */
+import { MAX_READ_KEYS } from "../sharding/reads.js";
+import type { CrossReceipt } from "../sharding/receipts.js";
+import { decodeValue, encodeValue, int } from "../state/storage.js";
+import { VmError } from "./errors.js";
+
+/** At most this many bytes of their stored values. */
+export const MAX_READ_BYTES = 65536;
+
+/** What a run reads of placed records: its overlay of fetched values, what it missed, what it counted. */
+export class RemoteReads {
+  /** Nonzero inside balanceOf, supply and storage.global*: their reads are placed and counted. */
+  armed = 0;
+  /** Keys of other shards that were not in the overlay: the run is undone and they are fetched. */
+  readonly missing = new Set<string>();
+  /** Keys of other shards the run read (from the overlay or missing): what the next round keeps. */
+  readonly touched = new Set<string>();
+  /** Every placed key read, with its stored value's length: the bounds. */
+  private readonly counted = new Map<string, number>();
+  private bytes = 0;
+
+  /** The credits the run sent so far (its host's outbox): one shard landed them before a later read. */
+  sent: () => readonly CrossReceipt[] = () => [];
+
+  constructor(readonly overlay: ReadonlyMap<string, string | null> = new Map()) {}
+
+  /** A fetched balance record `raw` of `key` with the run's own credits to it added, as one shard would read it. */
+  withCredits(key: string, raw: string | undefined): string | undefined {
+    const m = /^m-token\.iost-TB([^-]+)-([^-]+)$/.exec(key);
+    if (!m) return raw;
+    const credits = this.sent().filter((c) => c.kind === "credit" && !c.probe && c.freezeUntil === undefined && c.account === m[1] && c.token === m[2]);
+    if (credits.length === 0) return raw;
+    const d = decodeValue(raw);
+    const cur = d && d.value.t === "i" ? d.value.v : 0n;
+    const add = credits.reduce((a, c) => a + BigInt(c.amount), 0n);
+    return encodeValue(int(cur + add), d ? (d.payer ?? "") : (credits[0].ramPayer ?? ""));
+  }
+
+  /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */
+  count(key: string, raw: string | undefined): void {
+    if (this.counted.has(key)) return;
+    const len = raw?.length ?? 0;
+    if (this.counted.size + 1 > MAX_READ_KEYS)
+      throw new VmError(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.counted.size + 1}`);
+    if (this.bytes + len > MAX_READ_BYTES) throw new VmError(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${this.bytes + len}`);
+    this.counted.set(key, len);
+    this.bytes += len;
+  }
+}

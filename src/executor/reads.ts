@@ -1,0 +1,188 @@
+/**
+ * Reads inside a contract of records another shard keeps (docs/SHARDING.md
+ * "Remote state inside a contract"): a run that missed some is void (every
+ * write undone, nothing charged) and its tx parks in `x-reads` with the keys
+ * asked of each shard (`read` receipts); each shard answers with the stored
+ * values (`values`) and locks them for reading (`x-reading`) until the part's
+ * `release`; when every answer is in, the tx runs again first in the chunk
+ * with them as an overlay under its own state (guard.ts), maybe missing more
+ * (another round). Its publisher's gas stays locked meanwhile, so its later
+ * txs wait, as for a forwarded tx. Forwarded parts park the same way, with
+ * their action receipt (incoming.ts). Everything lives in state rows, so a
+ * shard object restarted between park and re-run loses nothing.
+ */
+import { base64Decode, base64Encode } from "../codec/base64.js";
+import type { BlockContext } from "../contracts/host.js";
+import type { RemoteReads } from "../contracts/remote.js";
+import { postsAtSettle } from "../sharding/events.js";
+import { isPlacedKey, type Parked, READING, READS, type ReadLocks, readParked, readsOf, releaseOf, remoteKeyShard } from "../sharding/reads.js";
+import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
+import type { State } from "../state/state.js";
+import { basicKey } from "../state/storage.js";
+import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
+import type { Tx, TxReceipt } from "../tx/types.js";
+import type { ShardState } from "./guard.js";
+import { type ExecuteResult, runTx } from "./index.js";
+import { LOCKS, readLocks } from "./locks.js";
+
+/** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
+const gasLock = (hash: string) => `${hash}:reads`;
+
+function setLocks(state: State, table: ReturnType<typeof readLocks>): void {
+  if (Object.keys(table).length === 0) state.del(LOCKS);
+  else state.put(LOCKS, JSON.stringify(table));
+}
+
+export function writeParked(state: State, list: readonly Parked[]): void {
+  if (list.length === 0) state.del(READS);
+  else state.put(READS, JSON.stringify(list));
+}
+
+/** The parts parked here whose every answer is in, in the order they parked. */
+export function readyParts(state: State): Parked[] {
+  return readParked(state.get(READS)).filter((p) => Object.keys(p.asked).length === 0);
+}
+
+/**
+ * The next round of `p`: of the values fetched, those its last run read (what it reads again up to its
+ * first missing record), and the keys it missed asked of their shards. Returns the `read` receipts.
+ */
+function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
+  p.values = Object.fromEntries([...reads.touched].filter((k) => k in p.values).map((k) => [k, p.values[k]]));
+  const out = readsOf(state, p, reads.missing, shard);
+  p.asked = Object.fromEntries(out.map((r) => [String(r.toShard), r.keys!]));
+  p.locked = [...new Set([...p.locked, ...out.map((r) => r.toShard)])].sort((a, b) => a - b);
+  return out;
+}
+
+/** Parks part `p` (new, or run again and still missing) for its next round; returns its `read` receipts. */
+export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
+  const list = readParked(state.get(READS));
+  const at = list.findIndex((x) => x.part === p.part);
+  if (at >= 0) p.round = list[at].round + 1;
+  const out = nextRound(state, p, reads, shard);
+  if (at >= 0) list[at] = p;
+  else list.push(p);
+  writeParked(state, list);
+  return out;
+}
+
+/**
+ * A tx at home whose run missed records of other shards: parked, its publisher's gas locked, with a
+ * placeholder receipt its re-run replaces (the chunk records it as any tx awaiting receipts: its reads).
+ */
+export function park(state: ShardState, tx: Tx, hash: string, block: BlockContext, reads: RemoteReads): ExecuteResult {
+  const p: Parked = { part: hash, txHash: hash, tx: base64Encode(txBytes(tx, FULL)), round: 1, asked: {}, values: {}, locked: [] };
+  const outgoing = parkPart(state, p, reads, block.shard!);
+  const table = readLocks(state.get(LOCKS));
+  table[gasLock(hash)] = { undo: [], keep: ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", tx.publisher + k)), held: [] };
+  setLocks(state, table);
+  const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
+  return { receipt, outgoing, events: [] };
+}
+
+/**
+ * Runs parked tx `p` again with every value it fetched. null: it touched what another tx locked (it runs in a later
+ * chunk). Else what it sends (its receipts; its read locks released when it is decided) and the settlement of
+ * its home's receipt: the run's receipt, or another round of reads.
+ */
+export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement: Settlement } | null {
+  const tx = decodeTx(base64Decode(p.tx!));
+  state.watch(p.txHash, false);
+  state.checkpoint();
+  const table = readLocks(state.get(LOCKS));
+  delete table[gasLock(p.txHash)];
+  setLocks(state, table);
+  const r = runTx(state, tx, p.txHash, block, new Map(Object.entries(p.values)));
+  const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
+  if (state.conflict !== null) {
+    state.rollback();
+    return null;
+  }
+  if ("missing" in r) {
+    state.rollback(); // its gas stays locked
+    const outgoing = parkPart(state, p, r.missing, block.shard!);
+    return { outgoing, settlement: { ...base, more: outgoing.length } };
+  }
+  state.release();
+  writeParked(
+    state,
+    readParked(state.get(READS)).filter((x) => x.part !== p.part),
+  );
+  // Dropped now (a co-signer's permissions changed meanwhile): nothing charged, as one shard drops it.
+  const receipt: TxReceipt =
+    "dropped" in r ? { txHash: p.txHash, gasUsage: 0n, ramUsage: {}, statusCode: "RUNTIME_ERROR", message: r.dropped, returns: [], receipts: [] } : r.receipt;
+  const out = "dropped" in r ? [] : r.outgoing;
+  const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
+  return {
+    outgoing: [...out, ...releasesOf(p, block.shard!.index)],
+    settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
+  };
+}
+
+/** A part that ran with every value it asked for: its read locks go, one `release` per shard that holds some. */
+export function releasesOf(p: Parked, from: number): CrossReceipt[] {
+  return p.locked.map((to) => releaseOf(p, from, to));
+}
+
+/** Drops a parked forwarded part that ran (its read locks released by the caller). */
+export function unpark(state: State, part: string): void {
+  writeParked(
+    state,
+    readParked(state.get(READS)).filter((x) => x.part !== part),
+  );
+}
+
+/**
+ * A `read` from another shard's parked part: the stored values of its keys (each must live here), and
+ * those keys locked for reading until its `release`. Reads through `state`, so a key another tx may still
+ * undo makes it wait (guard.ts), as any receipt.
+ */
+export function answerRead(state: State, r: CrossReceipt, shard: { index: number; count: number }): CrossReceipt {
+  const keys = r.keys!;
+  const stray = keys.find((k) => !isPlacedKey(k) || remoteKeyShard(state, k, shard) !== null);
+  if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a read of ${JSON.stringify(stray)}, which shard ${shard.index} does not keep`);
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  const held = locks[r.account];
+  if (held !== undefined && held.from !== r.fromShard) throw new ReceiptRefused(`receipt ${r.id} refused: reads of ${r.account} from shard ${held.from}`);
+  const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
+  locks[r.account] = { from: r.fromShard, keys: [...new Set([...(held?.keys ?? []), ...keys])] };
+  state.put(READING, JSON.stringify(locks));
+  return {
+    id: `${r.id}:values`,
+    kind: "values",
+    txHash: r.txHash,
+    fromShard: shard.index,
+    toShard: r.fromShard,
+    token: "",
+    account: r.account,
+    counterpart: "",
+    amount: "0",
+    message: "",
+    values,
+  };
+}
+
+/** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */
+export function takeValues(state: State, r: CrossReceipt): Parked {
+  const list = readParked(state.get(READS));
+  const p = list.find((x) => x.part === r.account && x.txHash === r.txHash);
+  const asked = p?.asked[String(r.fromShard)];
+  const keys = r.values!.map(([k]) => k);
+  if (p === undefined || asked === undefined || asked.length !== keys.length || asked.some((k, i) => k !== keys[i]))
+    throw new ReceiptRefused(`receipt ${r.id} refused: values of ${r.account} that no part parked here asked shard ${r.fromShard} for`);
+  for (const [k, v] of r.values!) p.values[k] = v;
+  delete p.asked[String(r.fromShard)];
+  writeParked(state, list);
+  return p;
+}
+
+/** A `release`: only of a part this shard sent values to, from the shard that asked. */
+export function takeRelease(state: State, r: CrossReceipt): void {
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  if (locks[r.account]?.from !== r.fromShard)
+    throw new ReceiptRefused(`receipt ${r.id} refused: a release of reads of ${r.account} that shard ${r.fromShard} does not hold here`);
+  delete locks[r.account];
+  if (Object.keys(locks).length === 0) state.del(READING);
+  else state.put(READING, JSON.stringify(locks));
+}

@@ -1,0 +1,150 @@
+/**
+ * Reads inside a VM run of records another shard keeps (docs/SHARDING.md
+ * "Remote state inside a contract"): token.iost's `balanceOf` and `supply`
+ * and `storage.global*` of a system contract run "reading" (`RemoteReads.armed`),
+ * and every key they read is placed (`keyShard`). A key of another shard
+ * answers from the part's overlay of fetched values, or absent and recorded
+ * as missing; a run that missed any is undone and its tx (or forwarded part)
+ * parked in `x-reads` until every shard asked answers with a `values`
+ * receipt, then run again with them. The answering shard locks the keys it
+ * sent until the part's `release` (`x-reading`): a tx of that shard writing
+ * one waits. Bounds count the keys and bytes a run reads this way on every
+ * shard count, N = 1 included, so a run over them fails alike everywhere.
+ *
+ * Here: the row names, the receipts and their checks; contracts/remote.ts
+ * counts a run's reads, executor/guard.ts answers them, executor/incoming.ts
+ * parks, answers and re-runs.
+ */
+import type { State } from "../state/state.js";
+import { remoteContractShard, tokenHome } from "./directory.js";
+import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, placedByName, shardOf } from "./placement.js";
+import type { CrossReceipt } from "./receipts.js";
+
+/** At most this many records read by balanceOf, supply and storage.global* in one run (the tx's part). */
+export const MAX_READ_KEYS = 256;
+
+/** Parked txs and forwarded parts (a list of Parked, in the order they parked). */
+export const READS = "x-reads";
+/** Keys this shard sent for reading, locked until released: part id → the asking shard and the keys. */
+export const READING = "x-reading";
+
+/**
+ * The shard a raw key lives on when a contract reads it (placement.ts, the directory), or null for state
+ * every shard keeps (system contracts' own records, token info but a supply) and for keys of no known home.
+ */
+export function keyShard(state: State, key: string, count: number): number | null {
+  const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
+  if (supply) return tokenHome(state, count, supply[1]);
+  const acc = keyAccount(key);
+  if (acc === null) return null;
+  if (isConsensusTokenKey(key)) return CONSENSUS_SHARD;
+  return placedByName(acc) ? shardOf(acc, count) : null;
+}
+
+/** keyShard for this shard: where a key it does not keep lives, else null (here, everywhere, or a contract of this shard). */
+export function remoteKeyShard(state: State, key: string, shard: { index: number; count: number }): number | null {
+  if (shard.count === 1) return null;
+  const acc = keyAccount(key);
+  if (acc?.startsWith("Contract")) return remoteContractShard(state, shard, acc);
+  const home = keyShard(state, key, shard.count);
+  return home === null || home === shard.index ? null : home;
+}
+
+/** Whether a key is placed (counted against the bounds on every shard count). */
+export function isPlacedKey(key: string): boolean {
+  return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null;
+}
+
+/** Read locks: part → the shard that asked and the keys sent (READING). */
+export type ReadLocks = Record<string, { from: number; keys: string[] }>;
+
+/** Every key read-locked (READING's raw row). */
+export function readOwners(raw: string): Set<string> {
+  return new Set(Object.values(JSON.parse(raw) as ReadLocks).flatMap((l) => l.keys));
+}
+
+/** A parked tx (its full bytes, base64) or forwarded part (its action receipt), and its rounds of reads. */
+export interface Parked {
+  /** The part: `home` for a tx at its home, else the action receipt's id. */
+  part: string;
+  txHash: string;
+  tx?: string;
+  receipt?: CrossReceipt;
+  /** Which round of reads (from 1): receipt ids name it. */
+  round: number;
+  /** The keys asked of each shard this round (shard → keys), those not answered yet. */
+  asked: Record<string, string[]>;
+  /** Every value fetched so far (key → stored value, null: absent): the run's overlay. */
+  values: Record<string, string | null>;
+  /** Every shard that locked keys for it: each gets a `release` when it is decided. */
+  locked: number[];
+}
+
+export function readParked(raw: string | undefined): Parked[] {
+  return raw === undefined ? [] : (JSON.parse(raw) as Parked[]);
+}
+
+/** `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order. */
+export function readsOf(
+  state: State,
+  p: Pick<Parked, "part" | "txHash" | "round">,
+  keys: Iterable<string>,
+  shard: { index: number; count: number },
+): CrossReceipt[] {
+  const by = new Map<number, string[]>();
+  for (const k of [...keys].sort()) {
+    const s = remoteKeyShard(state, k, shard)!;
+    by.set(s, [...(by.get(s) ?? []), k]);
+  }
+  return [...by.keys()]
+    .sort((a, b) => a - b)
+    .map((to) => ({
+      id: `${p.txHash}:read.${p.part}.${p.round}.${to}`,
+      kind: "read" as const,
+      txHash: p.txHash,
+      fromShard: shard.index,
+      toShard: to,
+      token: "",
+      account: p.part,
+      counterpart: "",
+      amount: "0",
+      message: "",
+      keys: by.get(to)!,
+    }));
+}
+
+/** The `release` of a part's read locks on shard `to`. */
+export function releaseOf(p: Pick<Parked, "part" | "txHash" | "round">, from: number, to: number): CrossReceipt {
+  return {
+    id: `${p.txHash}:release.${p.part}.${p.round}.${to}`,
+    kind: "release",
+    txHash: p.txHash,
+    fromShard: from,
+    toShard: to,
+    token: "",
+    account: p.part,
+    counterpart: "",
+    amount: "0",
+    message: "",
+  };
+}
+
+/** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`), not a row of the executor's own. */
+const isStateKey = (k: unknown) => typeof k === "string" && /^[bm]-[^-]+-/.test(k) && k.length <= 600;
+
+/** A stored value (an encoded value, or a map's field index), or absent. */
+const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);
+
+/** The shape checks of a `read`, `values` or `release` receipt from a stranger (receipts.ts checkReceipt): ReceiptRefused's text, or null. */
+export function readShapeError(r: CrossReceipt): string | null {
+  if (r.kind !== "read" && r.kind !== "values" && r.kind !== "release") return null;
+  // The part is its tx's: the tx itself at home, or one of its action receipts.
+  const part = typeof r.account === "string" && (r.account === r.txHash || r.account.startsWith(`${r.txHash}:`));
+  if (r.amount !== "0" || !part || r.fromShard === r.toShard) return "not a read of another shard by a part of its tx";
+  if (r.kind === "release") return r.keys === undefined && r.values === undefined ? null : "a release carrying keys";
+  const keys = r.kind === "read" ? r.keys : Array.isArray(r.values) ? r.values.map((e) => (Array.isArray(e) ? e[0] : undefined)) : undefined;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READ_KEYS || !keys.every(isStateKey) || new Set(keys).size !== keys.length)
+    return `keys ${JSON.stringify(keys)?.slice(0, 200)}`;
+  if (r.kind === "values" && !r.values!.every((e) => e.length === 2 && isStored(e[1]))) return "values that are not stored values";
+  return null;
+}

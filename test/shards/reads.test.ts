@@ -1,0 +1,80 @@
+/**
+ * Reads inside a contract of records another shard keeps, in the real Shard
+ * and Coordinator Durable Objects (docs/SHARDING.md "Remote state inside a
+ * contract", src/executor/reads.ts): a contract of admin's shard reads the
+ * balance of an account of another shard; the tx parks in the state, every
+ * object is evicted between park and re-run, and its receipt is in flight
+ * until it ran again with the fetched value, then one shard's. The
+ * publisher's next tx waits for it; the answering shard's read lock is
+ * released.
+ */
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
+import { READING, READS } from "../../src/sharding/reads";
+import { shardOf } from "../../src/sharding/placement";
+import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { makeTx } from "../workers/txs";
+
+const N = 4;
+const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+const CODE = `class Reader {
+  init() {}
+  bal(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
+}
+module.exports = Reader;`;
+const contract = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "bal", args: ["string"], amountLimit: [] }] },
+  code: CODE,
+});
+const A = shardOf("admin", N);
+const holder = ["rdr01", "rdr02", "rdr03", "rdr04", "rdr05", "rdr06"].find((n) => shardOf(n, N) !== A)!;
+
+describe("four shards: a contract reads a balance another shard keeps", () => {
+  test("parked in the state, every object evicted between park and re-run: in flight, then one shard's receipt; the read lock released", async () => {
+    const c = newChain("reads");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    await c.coord.chainInfo();
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const create = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([holder, KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", holder, 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", holder, "50"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", holder, "7", ""]) },
+      ],
+    });
+    await at(A).submitTx(deploy.bytes, deploy.hash);
+    await at(A).submitTx(create.bytes, create.hash);
+    await tick(c, 5);
+    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const id = "Contract" + deploy.hash;
+
+    const tx = makeTx({ actions: [{ contract: id, actionName: "bal", data: JSON.stringify([holder]) }] });
+    const next = makeTx({ to: holder, amount: "1" });
+    expect(await at(A).submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+    await tick(c); // the run misses the holder's balance: void, parked with its read to the holder's shard
+    expect(JSON.parse((await row(A, READS))!)).toMatchObject([{ txHash: tx.hash, round: 1 }]);
+    expect(await at(A).getTxReceipt(tx.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    await abortAllDurableObjects();
+    expect(await at(A).submitTx(next.bytes, next.hash)).toEqual({ hash: next.hash });
+    await tick(c); // the holder's shard answers and locks the keys; admin's next tx waits for the parked one (its gas)
+    expect(Object.keys(JSON.parse((await row(shardOf(holder, N), READING))!))).toEqual([tx.hash]);
+    expect(await at(A).poolSize()).toBe(1);
+    await abortAllDurableObjects();
+    await tick(c); // the values arrive: the tx runs again, first in the chunk, and its read locks are released
+    await abortAllDurableObjects();
+    await tick(c, 3);
+    expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["7"]'] });
+    expect(await row(A, READS)).toBeUndefined();
+    expect(await row(shardOf(holder, N), READING)).toBeUndefined();
+    expect(await at(A).getTxReceipt(next.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await at(shardOf(holder, N)).read("getTokenBalance", holder, "iost")).toMatchObject({ balance: 8 });
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Reads inside a contract of records another shard keeps (docs/SHARDING.md
+ * "Remote state inside a contract", src/executor/reads.ts), in the
+ * simulator: the tx parks, its reads go out and come back, it runs again
+ * with them; the answering shard's read locks hold back a writer; a shard
+ * losing its build at every height changes nothing; and every `read`,
+ * `values` and `release` from a stranger is refused.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_READ_BYTES, RemoteReads } from "../../../src/contracts/remote";
+import { ReceiptRefused, checkReceipt, type CrossReceipt } from "../../../src/sharding/receipts";
+import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding/reads";
+import { shardOf } from "../../../src/sharding/placement";
+import { applyIncoming } from "../../../src/executor/incoming";
+import { ShardState } from "../../../src/executor/guard";
+import { txId } from "../../../src/tx/bytes";
+import { act } from "../executor/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
+import { SimChain } from "./sim";
+import { BLOCK_TIME, config, delta, N, on, reads, runAll, txBy } from "./workload";
+
+const READER = `class Reader {
+  init() {}
+  pair(a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
+  raw(who) { return String(storage.globalMapGet("token.iost", "TB" + who, "iost")); }
+}
+module.exports = Reader;`;
+const ABI = [
+  { name: "pair", args: ["string", "string"] },
+  { name: "raw", args: ["string"] },
+];
+
+let reader = "";
+let one: SimChain;
+let four: SimChain;
+const [X, Y] = [on(2, 3), on(1, 3)];
+
+/** Runs `tx` to its final receipt on both chains: the receipts and what changed. */
+function both(tx: ReturnType<typeof txBy>, crash?: number) {
+  return [one, four].map((chain) => {
+    const before = reads(chain);
+    chain.submit(tx);
+    for (let i = 0; i < 40 && (i < 4 || !chain.quiet()); i++) chain.step({ time: BLOCK_TIME, crash: i % 2 === 0 ? crash : undefined });
+    const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+    return { receipt: r.receipt, pending: r.pending, changed: delta(before, reads(chain)) };
+  });
+}
+
+describe("reads of another shard's records inside a contract (simulator)", () => {
+  beforeAll(async () => {
+    await vmReady();
+    one = new SimChain(config(), 1);
+    four = new SimChain(config(), N);
+    const deploy = txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(READER, ABI)])]);
+    const [a, b] = both(deploy);
+    expect([a.receipt?.statusCode, b.receipt?.statusCode]).toEqual(["SUCCESS", "SUCCESS"]);
+    reader = "Contract" + txId(deploy);
+  }, 120_000);
+
+  it("a contract of shard 1 reads a balance of shard 2: parked, fetched and run again, its receipt one shard's", () => {
+    const tx = txBy(on(1, 2), [act(reader, "pair", [X, Y])]);
+    const chain = four;
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME });
+    const home = chain.shards[1];
+    // Parked: a placeholder receipt awaiting one read, the tx in x-reads, its publisher's gas locked.
+    expect(home.results.get(txId(tx))).toMatchObject({ pending: 1, receipt: { gasUsage: 0n, returns: [] } });
+    expect(readParked(home.store.get(READS)).map((p) => p.asked)).toEqual([{ 2: [`m-token.iost-TB${X}-iost`, `m-token.iost-TF${X}-iost`] }]);
+    expect(home.outgoing.get(chain.height)!.map((r) => [r.kind, r.toShard])).toEqual([["read", 2]]);
+    chain.step({ time: BLOCK_TIME });
+    // Shard 2 answered and locked the keys for reading.
+    expect(Object.keys(JSON.parse(chain.shards[2].store.get(READING)!))).toEqual([txId(tx)]);
+    chain.step({ time: BLOCK_TIME });
+    const r = home.results.get(txId(tx))!;
+    expect(r.pending).toBe(0);
+    expect(r.receipt!.statusCode).toBe("SUCCESS");
+    expect(r.receipt!.returns).toEqual([`["${Number(chain.iostBalance(X)) / 1e8},${Number(chain.iostBalance(Y)) / 1e8}"]`]);
+    expect(home.store.get(READS)).toBeUndefined();
+    chain.step({ time: BLOCK_TIME });
+    expect(chain.shards[2].store.get(READING), "released").toBeUndefined();
+    // One shard's receipt, gas and all.
+    one.submit(tx);
+    one.step({ time: BLOCK_TIME });
+    const single = one.shards[0].results.get(txId(tx))!.receipt!;
+    expect(r.receipt).toEqual(single);
+    while (one.height < four.height) one.step({ time: BLOCK_TIME });
+  });
+
+  it("a writer of a key read-locked for a parked reader waits until the reader ran: the reader sees what one shard shows", () => {
+    const read = txBy(on(1, 2), [act(reader, "pair", [X, Y])]);
+    const write = txBy(X, [act("token.iost", "transfer", ["iost", X, Y, "7", ""])]);
+    const results = [one, four].map((chain) => {
+      const before = reads(chain);
+      chain.submit(read);
+      chain.step({ time: BLOCK_TIME });
+      const out = runAll(chain, [write]);
+      const r = chain.shards[shardOf(read.publisher, chain.shards.length)].results.get(txId(read))!;
+      return {
+        reader: [r.receipt!.statusCode, r.receipt!.message, r.receipt!.returns, r.receipt!.gasUsage],
+        writer: out.receipts[0],
+        changed: delta(before, reads(chain)),
+      };
+    });
+    expect(results[0].reader.slice(0, 2)).toEqual(["SUCCESS", ""]);
+    expect(results[0].reader[2]).toEqual([`["${Number(one.iostBalance(X) + 700000000n) / 1e8},${Number(one.iostBalance(Y) - 700000000n) / 1e8}"]`]);
+    expect(results[1]).toEqual(results[0]);
+    while (one.height < four.height) one.step({ time: BLOCK_TIME });
+  });
+
+  it("a shard losing its build at every other height, the reader's or the answering one, changes nothing", () => {
+    for (const crash of [1, 2]) {
+      const tx = txBy(on(1, 2), [act(reader, "raw", [on(2, 3)])]);
+      const [a, b] = both(tx, crash);
+      expect(b).toEqual(a);
+      expect(a.receipt!.returns).toEqual([`["${four.iostBalance(on(2, 3))}"]`]);
+    }
+  });
+
+  it("counts each record once and refuses the one past the limit", () => {
+    const r = new RemoteReads();
+    for (let i = 0; i < MAX_READ_KEYS; i++) r.count(`m-token.iost-TBu${i}-iost`, "x");
+    r.count("m-token.iost-TBu0-iost", "x");
+    expect(() => r.count("m-token.iost-TBnew-iost", undefined)).toThrow(
+      `read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${MAX_READ_KEYS + 1}`,
+    );
+    // Bytes: the stored values' lengths, each record once.
+    const b = new RemoteReads();
+    b.count("m-auth.iost-auth-a", "x".repeat(MAX_READ_BYTES - 10));
+    b.count("m-auth.iost-auth-a", "x".repeat(MAX_READ_BYTES - 10));
+    b.count("m-auth.iost-auth-b", "x".repeat(10));
+    expect(() => b.count("m-auth.iost-auth-c", "x")).toThrow(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${MAX_READ_BYTES + 1}`);
+  });
+});
+
+describe("reads from strangers are refused", () => {
+  const hash = "HASH1";
+  const base = { txHash: hash, token: "", counterpart: "", amount: "0", message: "" };
+  const read = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...base,
+    id: `${hash}:read.${hash}.1.2`,
+    kind: "read",
+    fromShard: 1,
+    toShard: 2,
+    account: hash,
+    keys: [`m-token.iost-TB${X}-iost`],
+    ...o,
+  });
+  const values = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...base,
+    id: `${hash}:read.${hash}.1.2:values`,
+    kind: "values",
+    fromShard: 2,
+    toShard: 1,
+    account: hash,
+    values: [[`m-token.iost-TB${X}-iost`, null]],
+    ...o,
+  });
+  const release = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...base,
+    id: `${hash}:release.${hash}.1.2`,
+    kind: "release",
+    fromShard: 1,
+    toShard: 2,
+    account: hash,
+    ...o,
+  });
+
+  it.each([
+    ["a read for another tx's part", read({ account: "OTHER" })],
+    ["a read of nothing", read({ keys: [] })],
+    ["a read of a row that is no contract's key", read({ keys: ["x-locks"] })],
+    ["a read of one key twice", read({ keys: [`m-token.iost-TB${X}-iost`, `m-token.iost-TB${X}-iost`] })],
+    ["a read of too many keys", read({ keys: Array.from({ length: MAX_READ_KEYS + 1 }, (_, i) => `m-token.iost-TBu${i}-iost`) })],
+    ["a read moving an amount", read({ amount: "5" })],
+    ["a read of its own shard", read({ toShard: 1 })],
+    ["values that are not strings", values({ values: [[`m-token.iost-TB${X}-iost`, 5 as unknown as string]] })],
+    ["values without keys", values({ values: [] })],
+    ["values that are no list", values({ values: { k: "v" } as unknown as [string, string][] })],
+    ["values whose entries are not pairs", values({ values: [null as unknown as [string, string]] })],
+    ["a release carrying keys", release({ keys: ["m-token.iost-TBa-iost"] })],
+  ])("%s is refused by its shape", (_, r) => {
+    expect(() => checkReceipt(r, N)).toThrow(ReceiptRefused);
+  });
+
+  it("the shapes a shard sends pass", () => {
+    for (const r of [read(), values(), release()]) expect(() => checkReceipt(r, N)).not.toThrow();
+  });
+
+  /** Applies `r` on a fresh copy of shard `to` of the four-shard chain. */
+  const apply = (r: CrossReceipt) => {
+    const s = four.fork().shards[r.toShard];
+    const state = new ShardState(s.store, { index: r.toShard, count: N });
+    const block = { chainId: 1020, number: 99n, time: BLOCK_TIME, parentHash: "", witness: "", shard: { index: r.toShard, count: N } };
+    return applyIncoming(state, r.toShard, block, [r], () => false);
+  };
+
+  it("a read of keys another shard keeps is refused where it lands", () => {
+    expect(() => apply(read({ keys: [`m-token.iost-TB${on(3)}-iost`] }))).toThrow(/which shard 2 does not keep/);
+    expect(() => apply(read({ keys: ["m-token.iost-TIiost-decimal"] }))).toThrow(/which shard 2 does not keep/);
+    expect(apply(read()).outgoing.map((r) => r.kind)).toEqual(["values"]);
+  });
+
+  it("values no parked part asked for are refused", () => {
+    expect(() => apply(values())).toThrow(/that no part parked here asked shard 2 for/);
+  });
+
+  it("a release of reads this shard does not hold for the sender is refused", () => {
+    expect(() => apply(release())).toThrow(/does not hold here/);
+  });
+});
