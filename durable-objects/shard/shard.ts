@@ -93,6 +93,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
   /** The pool's txs as admission decoded them (decoded.ts). */
   private readonly decoded = new DecodedPool();
+  /** Admission's count of each publisher's pending txs (pendingOf); emptied whenever the pool changes otherwise. */
+  private readonly pending = new Map<string, core.PendingOf>();
   private readonly cost = meterObject(this);
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
@@ -190,6 +192,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (checkpoint === undefined) this.setMeta("checkpoint", String(this.head)); // once: a store from before the log had it all in state_kv
     this.checkpoint = Number(checkpoint ?? this.head);
     this.poolCount = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM mempool").one().n;
+    this.pending.clear();
     this.mark = markOf(this.meta("archived"), this.config.archive.seg);
   }
 
@@ -286,15 +289,23 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     }
     const { hash: id, size } = core.txKeyOf(tx);
     if (id !== hash) return { error: "tx hash does not match its bytes" };
-    if (this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0) return { error: "tx exists in pending" };
-    if (this.sql.exec("SELECT 1 FROM tx_index WHERE hash = ? AND status = 'executed'", hash).toArray().length > 0) {
-      return { error: "tx exists in chain" };
-    }
     const key = core.replayKey(tx);
-    const twin = this.sql.exec<Row>("SELECT hash FROM tx_keys WHERE key = ?", key).toArray();
-    if (twin.length > 0) {
-      const pending = this.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", twin[0].hash).toArray().length > 0;
-      return { error: `tx exists in ${pending ? "pending" : "chain"}: ${twin[0].hash as string} has the same content and publisher signature` };
+    // The duplicate checks in one call into SQLite (they were three or four).
+    const seen = this.sql
+      .exec<{ pooled: number; chain: number; twin: string | null; twinPooled: number }>(
+        `SELECT EXISTS (SELECT 1 FROM mempool WHERE hash = ?) AS pooled,
+          EXISTS (SELECT 1 FROM tx_index WHERE hash = ? AND status = 'executed') AS chain,
+          k.hash AS twin, EXISTS (SELECT 1 FROM mempool WHERE hash = k.hash) AS twinPooled
+        FROM (SELECT 1) LEFT JOIN tx_keys k ON k.key = ?`,
+        hash,
+        hash,
+        key,
+      )
+      .one();
+    if (seen.pooled) return { error: "tx exists in pending" };
+    if (seen.chain) return { error: "tx exists in chain" };
+    if (seen.twin !== null) {
+      return { error: `tx exists in ${seen.twinPooled ? "pending" : "chain"}: ${seen.twin} has the same content and publisher signature` };
     }
     const now = nowNs();
     try {
@@ -305,17 +316,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.poolCount >= MAX_POOL_TXS) return { error: "txpool is full" };
     // The block's own drop checks against the committed state, so no tx the next block would drop
     // uncharged (or could not charge with its pending siblings) holds a pool slot (issue 12 item 3).
-    const pending = this.sql
-      .exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", tx.publisher)
-      .one();
+    const pending = this.pendingOf(tx.publisher);
     const most = poolLimitPerAccount(this.config.blockMaxTxs);
-    if (pending.n >= most) return { error: `txpool is full: ${tx.publisher} has ${pending.n} pending txs, the most one account may have (${most})` };
+    if (pending.count >= most) return { error: `txpool is full: ${tx.publisher} has ${pending.count} pending txs, the most one account may have (${most})` };
     let refused: string | null;
     try {
-      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, size, this.nextBlock(), {
-        count: pending.n,
-        gasLimits: BigInt(pending.g),
-      });
+      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, size, this.nextBlock(), pending);
     } catch (err) {
       refused = errorText(err);
     }
@@ -334,9 +340,24 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       );
       this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
     });
+    this.pending.set(tx.publisher, { count: pending.count + 1, gasLimits: pending.gasLimits + tx.gasLimit });
     this.decoded.put(hash, { tx, bytes: fullBytes, size });
     this.poolCount++;
     return report ? { hash, first: this.poolCount === 1 } : { hash };
+  }
+
+  /**
+   * The publisher's pending txs: counted in the pool once (a scan: the pool has no index on
+   * `publisher`, which would cost a row written per tx in and out), then kept up to date by
+   * admission until the pool changes otherwise (`load`).
+   */
+  private pendingOf(publisher: string): core.PendingOf {
+    const known = this.pending.get(publisher);
+    if (known !== undefined) return known;
+    const row = this.sql
+      .exec<{ n: number; g: number }>("SELECT COUNT(*) AS n, COALESCE(SUM(gas_limit), 0) AS g FROM mempool WHERE publisher = ?", publisher)
+      .one();
+    return { count: row.n, gasLimits: BigInt(row.g) };
   }
 
   async poolSize(): Promise<number> {
