@@ -33,12 +33,13 @@ export function signedTx(
   actions: Action[],
   now: bigint,
   amountLimit: AmountLimit[] = [{ token: "*", value: "unlimited" }],
+  gasLimit = 100_000_000n,
 ): { hash: string; body: string } {
   const tx: Tx = {
     time: now,
     expiration: now + 90n * SEC,
     gasRatio: 100n,
-    gasLimit: 100_000_000n,
+    gasLimit,
     delay: 0n,
     chainId: CHAIN_ID,
     signers: [],
@@ -52,6 +53,13 @@ export function signedTx(
   tx.publisherSigs = [{ algorithm: ED25519, sig, pubkey: from.pubkey }];
   return { hash: txId(tx), body: txToRequestJson(tx) };
 }
+
+/**
+ * A transfer's gas limit, internal units: 20,000 gas (one uses about 7,600). A sender's pending
+ * txs must fit its gas together (100 IOST pledged: 10,000,000 gas), so 200 of one sender in the
+ * pool at once need a limit this size, as a wallet would set it.
+ */
+export const TRANSFER_GAS = 2_000_000n;
 
 export const action = (contract: string, actionName: string, args: unknown[]): Action => ({ contract, actionName, data: JSON.stringify(args) });
 
