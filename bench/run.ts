@@ -124,27 +124,27 @@ interface Rates {
 /** Senders of the few-senders shape (`--few-txs` transfers each, 200 by default). */
 const FEW_SENDERS = 10;
 
-/** `perSender` pre-signed transfers from each of `senders`, round robin, `concurrency` in flight; each pays the next sender. */
+/**
+ * `perSender` transfers from each of `senders`, round robin, `concurrency` in flight; each pays the
+ * next sender. Each is signed as it is sent, stamped with the node's clock then: a slow node must not
+ * see the last ones expire (a tx lives 90 s) before they reach it.
+ */
 async function throughput(url: string, senders: Signer[], perSender: number, concurrency: number, tag: string): Promise<Rates> {
-  const now = await serverNow(url);
   const n = senders.length * perSender;
-  const transfers = Array.from({ length: n }, (_, i) => {
+  const serverStart = await serverNow(url);
+  const start = performance.now();
+  const hashes: string[] = [];
+  await pool(Array.from({ length: n }), concurrency, async (_, i) => {
     const from = senders[i % senders.length];
     const to = senders[(i + 1) % senders.length];
-    return signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `${tag}${i}`])], now + BigInt(i), undefined, TRANSFER_GAS);
-  });
-  const start = performance.now();
-  await pool(transfers, concurrency, async (tx) => {
+    const now = serverStart + BigInt(Math.floor(performance.now() - start)) * 1_000_000n + BigInt(i);
+    const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `${tag}${i}`])], now, undefined, TRANSFER_GAS);
+    hashes.push(tx.hash);
     const { status, json } = await rpc(url, "/sendTx", tx.body);
     if (status !== 200) throw new Error(`transfer rejected: ${JSON.stringify(json)}`);
   });
   const sent = performance.now();
-  const done = await awaitReceipts(
-    url,
-    transfers.map((t) => t.hash),
-    concurrency,
-    300_000,
-  );
+  const done = await awaitReceipts(url, hashes, concurrency, 300_000);
   return { accepted: (n * 1000) / (sent - start), endToEnd: (n * 1000) / (Math.max(...done.values()) - start) };
 }
 

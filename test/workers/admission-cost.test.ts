@@ -50,7 +50,9 @@ describe("pool admission", () => {
     const admitted = first.filter((a) => !("error" in a)).length;
     expect(admitted).toBeGreaterThanOrEqual(1);
     expect(admitted).toBeLessThanOrEqual(3);
-    expect(first.at(-1)).toMatchObject({ error: expect.stringMatching(/^gas not enough: user pender has [\d.]+ < [\d.]+ \(the gas limits of its \d pending txs included\)$/) });
+    expect(first.at(-1)).toMatchObject({
+      error: expect.stringMatching(/^gas not enough: user pender has [\d.]+ < [\d.]+ \(the gas limits of its \d pending txs included\)$/),
+    });
     await tick(c);
     expect(await c.shard.poolSize()).toBe(0);
     // The block took them: the next one is measured against the publisher's gas alone again.
