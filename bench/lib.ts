@@ -80,6 +80,21 @@ export async function rpc(url: string, path: string, body?: string): Promise<{ s
   }
 }
 
+/**
+ * POST /sendTx, sent again if the connection dropped without an answer (a loaded local workerd
+ * sometimes closes a kept-alive one under a request); a copy the node had taken already is refused
+ * as a duplicate, which means it was accepted.
+ */
+export async function sendTx(url: string, body: string): Promise<{ status: number; json: any }> {
+  try {
+    return await rpc(url, "/sendTx", body);
+  } catch (err) {
+    if (((err as Error).cause as { cause?: { code?: string } } | undefined)?.cause?.code !== "UND_ERR_SOCKET") throw err;
+    const again = await rpc(url, "/sendTx", body);
+    return again.status === 400 && /^tx exists in (pending|chain)$/.test(String(again.json.message)) ? { status: 200, json: {} } : again;
+  }
+}
+
 export async function pool<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -159,7 +174,7 @@ export async function setupSenders(url: string, senders: Signer[], concurrency: 
     );
   });
   await pool(setup, concurrency, async (tx) => {
-    const { status, json } = await rpc(url, "/sendTx", tx.body);
+    const { status, json } = await sendTx(url, tx.body);
     if (status !== 200) throw new Error(`setup tx rejected: ${JSON.stringify(json)}`);
   });
   await awaitReceipts(

@@ -30,7 +30,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx, type Signer, TRANSFER_GAS } from "./lib";
+import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx, sendTx, type Signer, TRANSFER_GAS } from "./lib";
 import { type Ceilings, ceilingRows, int, intakeCeiling, measureCeilings, ms, type Row, ratio, table } from "./ceilings";
 import { costBench } from "./cost";
 import { cpuPerRequest, type CpuSample } from "./cpu";
@@ -125,20 +125,6 @@ interface Rates {
 const FEW_SENDERS = 10;
 
 /**
- * /sendTx, sent again if the connection dropped without an answer; a copy the node had taken
- * already is refused as a duplicate, which means it was accepted.
- */
-async function sendOnce(url: string, body: string): Promise<{ status: number; json: any }> {
-  try {
-    return await rpc(url, "/sendTx", body);
-  } catch (err) {
-    if (((err as Error).cause as { cause?: { code?: string } } | undefined)?.cause?.code !== "UND_ERR_SOCKET") throw err;
-    const again = await rpc(url, "/sendTx", body);
-    return again.status === 400 && /^tx exists in (pending|chain)$/.test(String(again.json.message)) ? { status: 200, json: {} } : again;
-  }
-}
-
-/**
  * `perSender` transfers from each of `senders`, round robin, `concurrency` in flight; each pays the
  * next sender. Each is signed as it is sent, stamped with the node's clock then: a slow node must not
  * see the last ones expire (a tx lives 90 s) before they reach it.
@@ -154,7 +140,7 @@ async function throughput(url: string, senders: Signer[], perSender: number, con
     const now = serverStart + BigInt(Math.floor(performance.now() - start)) * 1_000_000n + BigInt(i);
     const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `${tag}${i}`])], now, undefined, TRANSFER_GAS);
     hashes.push(tx.hash);
-    const { status, json } = await sendOnce(url, tx.body);
+    const { status, json } = await sendTx(url, tx.body);
     if (status !== 200) throw new Error(`transfer rejected: ${JSON.stringify(json)}`);
   });
   const sent = performance.now();
