@@ -33,12 +33,13 @@ export function signedTx(
   actions: Action[],
   now: bigint,
   amountLimit: AmountLimit[] = [{ token: "*", value: "unlimited" }],
+  gasLimit = 100_000_000n,
 ): { hash: string; body: string } {
   const tx: Tx = {
     time: now,
     expiration: now + 90n * SEC,
     gasRatio: 100n,
-    gasLimit: 100_000_000n,
+    gasLimit,
     delay: 0n,
     chainId: CHAIN_ID,
     signers: [],
@@ -52,6 +53,13 @@ export function signedTx(
   tx.publisherSigs = [{ algorithm: ED25519, sig, pubkey: from.pubkey }];
   return { hash: txId(tx), body: txToRequestJson(tx) };
 }
+
+/**
+ * A transfer's gas limit, internal units: 20,000 gas (one uses about 7,600). A sender's pending
+ * txs must fit its gas together (100 IOST pledged: 10,000,000 gas), so 200 of one sender in the
+ * pool at once need a limit this size, as a wallet would set it.
+ */
+export const TRANSFER_GAS = 2_000_000n;
 
 export const action = (contract: string, actionName: string, args: unknown[]): Action => ({ contract, actionName, data: JSON.stringify(args) });
 
@@ -69,6 +77,21 @@ export async function rpc(url: string, path: string, body?: string): Promise<{ s
       if (body === undefined && closed && attempt < 3) continue;
       throw new Error(`${body === undefined ? "GET" : "POST"} ${url}${path}: ${(err as Error).message}`, { cause: err });
     }
+  }
+}
+
+/**
+ * POST /sendTx, sent again if the connection dropped without an answer (a loaded local workerd
+ * sometimes closes a kept-alive one under a request); a copy the node had taken already is refused
+ * as a duplicate, which means it was accepted.
+ */
+export async function sendTx(url: string, body: string): Promise<{ status: number; json: any }> {
+  try {
+    return await rpc(url, "/sendTx", body);
+  } catch (err) {
+    if (((err as Error).cause as { cause?: { code?: string } } | undefined)?.cause?.code !== "UND_ERR_SOCKET") throw err;
+    const again = await rpc(url, "/sendTx", body);
+    return again.status === 400 && /^tx exists in (pending|chain)$/.test(String(again.json.message)) ? { status: 200, json: {} } : again;
   }
 }
 
@@ -151,7 +174,7 @@ export async function setupSenders(url: string, senders: Signer[], concurrency: 
     );
   });
   await pool(setup, concurrency, async (tx) => {
-    const { status, json } = await rpc(url, "/sendTx", tx.body);
+    const { status, json } = await sendTx(url, tx.body);
     if (status !== 200) throw new Error(`setup tx rejected: ${JSON.stringify(json)}`);
   });
   await awaitReceipts(

@@ -2,7 +2,8 @@
  * `npm run bench`: starts a devnet node (workerd, state persisted to a temp
  * dir), funds sender accounts, then measures over real HTTP:
  *   - signed transfers/s accepted by /sendTx
- *   - transfers/s end to end (first send → last receipt irreversible)
+ *   - transfers/s end to end (first send → last receipt irreversible), from many senders and
+ *     from 10 senders with many transfers each
  *   - transfers/s executed by one shard (time inside its chunk builds)
  *   - send-to-irreversible latency p50/p99, read latency p50/p99
  *   - the Worker's CPU per /sendTx and per read, one at a time (bench/cpu.ts)
@@ -22,6 +23,7 @@
  * transfers (with their receipts proof), the stateless check's time against the stateful run's.
  *
  *   npm run bench -- [--only node,shards,network,reads,cost,state,witness] [--witness-keys 10000] [--witness-rounds 3] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
+ *     [--few-txs 200] (transfers of each of 10 senders, the few-senders shape)
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
  *     [--cost-idle 60] [--cost-load 40] [--cost-net-shards 4]
@@ -30,7 +32,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx, type Signer } from "./lib";
+import { action, awaitReceipts, makeSenders, option, percentile, pool, rpc, serverNow, setupSenders, signedTx, sendTx, type Signer, TRANSFER_GAS } from "./lib";
 import { type Ceilings, ceilingRows, int, intakeCeiling, measureCeilings, ms, type Row, ratio, table } from "./ceilings";
 import { costBench } from "./cost";
 import { cpuPerRequest, type CpuSample } from "./cpu";
@@ -120,9 +122,43 @@ async function sendCpu(url: string, senders: Signer[], n: number): Promise<{ acc
   return { accepted, again };
 }
 
-interface SingleFigures {
+/** Transfers/s accepted by /sendTx and end to end (first send → last irreversible) in one batch. */
+interface Rates {
   accepted: number;
   endToEnd: number;
+}
+
+/** Senders of the few-senders shape (`--few-txs` transfers each, 200 by default). */
+const FEW_SENDERS = 10;
+
+/**
+ * `perSender` transfers from each of `senders`, round robin, `concurrency` in flight; each pays the
+ * next sender. Each is signed as it is sent, stamped with the node's clock then: a slow node must not
+ * see the last ones expire (a tx lives 90 s) before they reach it.
+ */
+async function throughput(url: string, senders: Signer[], perSender: number, concurrency: number, tag: string): Promise<Rates> {
+  const n = senders.length * perSender;
+  const serverStart = await serverNow(url);
+  const start = performance.now();
+  const hashes: string[] = [];
+  await pool(Array.from({ length: n }), concurrency, async (_, i) => {
+    const from = senders[i % senders.length];
+    const to = senders[(i + 1) % senders.length];
+    const now = serverStart + BigInt(Math.floor(performance.now() - start)) * 1_000_000n + BigInt(i);
+    const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `${tag}${i}`])], now, undefined, TRANSFER_GAS);
+    hashes.push(tx.hash);
+    const { status, json } = await sendTx(url, tx.body);
+    if (status !== 200) throw new Error(`transfer rejected: ${JSON.stringify(json)}`);
+  });
+  const sent = performance.now();
+  const done = await awaitReceipts(url, hashes, concurrency, 300_000);
+  return { accepted: (n * 1000) / (sent - start), endToEnd: (n * 1000) / (Math.max(...done.values()) - start) };
+}
+
+interface SingleFigures {
+  many: Rates;
+  few: Rates;
+  fewEach: number;
   executed: number;
   rowsPerTx: number;
   latencies: number[];
@@ -143,15 +179,27 @@ function singleRows(f: SingleFigures): Row[] {
   return [
     {
       measure: "signed transfers accepted over HTTP (/sendTx)",
-      value: `${int(f.accepted)} tx/s`,
+      value: `${int(f.many.accepted)} tx/s`,
       ceiling: `${int(intake.perSec)} (${intake.name})`,
-      ratio: ratio(f.accepted, intake.perSec),
+      ratio: ratio(f.many.accepted, intake.perSec),
     },
     {
       measure: "transfers end to end (first send → last irreversible)",
-      value: `${int(f.endToEnd)} tx/s`,
+      value: `${int(f.many.endToEnd)} tx/s`,
       ceiling: `${int(intake.perSec)} (${intake.name})`,
-      ratio: ratio(f.endToEnd, intake.perSec),
+      ratio: ratio(f.many.endToEnd, intake.perSec),
+    },
+    {
+      measure: `the same, ${FEW_SENDERS} senders × ${f.fewEach} transfers each, accepted (${ratio(f.few.accepted, f.many.accepted)} of the rate above)`,
+      value: `${int(f.few.accepted)} tx/s`,
+      ceiling: `${int(intake.perSec)} (${intake.name})`,
+      ratio: ratio(f.few.accepted, intake.perSec),
+    },
+    {
+      measure: `the same, ${FEW_SENDERS} senders × ${f.fewEach} transfers each, end to end (${ratio(f.few.endToEnd, f.many.endToEnd)} of the rate above)`,
+      value: `${int(f.few.endToEnd)} tx/s`,
+      ceiling: `${int(intake.perSec)} (${intake.name})`,
+      ratio: ratio(f.few.endToEnd, intake.perSec),
     },
     {
       measure: "transfers executed by one shard (inside chunk builds, incl. SQLite commit)",
@@ -215,30 +263,15 @@ async function single(): Promise<void> {
     await setupSenders(url, senders, concurrency);
 
     // Throughput: pre-signed transfers, round robin over the senders.
-    const now = await serverNow(url);
-    const transfers = Array.from({ length: txCount }, (_, i) => {
-      const from = senders[i % senderCount];
-      const to = senders[(i + 1) % senderCount];
-      return signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `${i}`])], now + BigInt(i));
-    });
     const before = (await rpc(url, "/dev/status")).json;
     const rowsBefore = chunkRows(before);
-    const sendStart = performance.now();
-    await pool(transfers, concurrency, async (tx) => {
-      const { status, json } = await rpc(url, "/sendTx", tx.body);
-      if (status !== 200) throw new Error(`transfer rejected: ${JSON.stringify(json)}`);
-    });
-    const sendEnd = performance.now();
-    const done = await awaitReceipts(
-      url,
-      transfers.map((t) => t.hash),
-      concurrency,
-      300_000,
-    );
-    const allFinal = Math.max(...done.values());
+    const many = await throughput(url, senders, Math.ceil(txCount / senderCount), concurrency, "");
     const after = (await rpc(url, "/dev/status")).json;
     const work = { txs: after.shards[0].work.txs - before.shards[0].work.txs, ms: after.shards[0].work.ms - before.shards[0].work.ms };
     const rowsAfter = chunkRows(after);
+    // Few senders, many txs each: a hot wallet's shape; it must go as fast as many senders.
+    const fewEach = option("few-txs", 200);
+    const few = await throughput(url, senders.slice(0, FEW_SENDERS), fewEach, concurrency, "few");
 
     // Latency: one tx at a time, receipt polled every 10 ms.
     const latencies: number[] = [];
@@ -281,8 +314,9 @@ async function single(): Promise<void> {
     );
     console.log(`${txCount} transfers from ${senderCount} senders, ${concurrency} requests in flight\n`);
     const rows = singleRows({
-      accepted: (txCount * 1000) / (sendEnd - sendStart),
-      endToEnd: (txCount * 1000) / (allFinal - sendStart),
+      many,
+      few,
+      fewEach,
       executed: (work.txs * 1000) / work.ms,
       rowsPerTx: (rowsAfter.rows - rowsBefore.rows) / (rowsAfter.txs - rowsBefore.txs),
       latencies,

@@ -11,7 +11,9 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { parsePeers, productionMode, PUSH_TIMEOUT_MS } from "../../durable-objects/config";
 import { base64Encode } from "../../src/codec/base64";
-import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, txId, TxError, type Tx } from "../../src/tx";
+import { base58Encode } from "../../src/codec/base58";
+import { sha3 } from "../../src/crypto/sha3";
+import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, TxError, type Tx } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
@@ -70,7 +72,8 @@ async function parseAndCheck(text: string, env: Env, admit: boolean): Promise<Ch
     const chainId = await chainIdOf(env);
     await step(() => admitTx(tx, { chainId, now: nowNs() }));
   }
-  return { tx, bytes: txBytes(tx, FULL), hash: txId(tx) };
+  const bytes = txBytes(tx, FULL);
+  return { tx, bytes, hash: base58Encode(sha3(bytes)) };
 }
 
 let lastWake = -Infinity;
@@ -99,13 +102,15 @@ function shouldWake(env: Env, first: boolean): boolean {
  * Pool admission of a checked tx on its publisher's home shard, then the
  * coordinator's wake as the mode wants. In that order: a wake that overtook the
  * admission could find the pools empty and let the chain rest with the tx in one.
- * The edge remembers the shard for the tx's lookups (lib/cache.ts).
+ * The edge remembers the shard for the tx's lookups (lib/cache.ts) when there is more than one.
  */
 async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise<void> {
   const env = c.env;
   const r = unwrap(await homeShard(env, tx.publisher).submitTx(bytes, hash, true));
   if (shouldWake(env, r.first !== false)) await coordinator(env).wake(true);
-  await rememberTxShard(c, hash, shardOf(tx.publisher, shardCount(env)));
+  // With one shard a lookup asks it anyway: remembering would only cost a cache write per tx.
+  const count = shardCount(env);
+  if (count > 1) await rememberTxShard(c, hash, shardOf(tx.publisher, count));
 }
 
 /**
@@ -152,7 +157,7 @@ export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promis
   await step(() => checkBadTx(tx));
   await step(async () => admitTx(tx, { chainId: await chainIdOf(env), now: nowNs() }));
   const full = txBytes(tx, FULL);
-  const checked = { tx, bytes: full, hash: txId(tx) };
+  const checked = { tx, bytes: full, hash: base58Encode(sha3(full)) };
   await submit(c, checked);
   return checked.hash;
 }

@@ -24,7 +24,7 @@ const unknown = (a: Answer<Json>) => isRpcError(a) && a.error.endsWith("tx not f
  */
 async function lookup(c: Context<AppEnv>, hash: string, ask: (s: ShardApi) => Promise<Answer<Json>>): Promise<Json> {
   const count = shardCount(c.env);
-  const hinted = await txShardOf(c, hash);
+  const hinted = count > 1 ? await txShardOf(c, hash) : null;
   if (hinted !== null && hinted < count) {
     const answer = await ask(shard(c.env, hinted));
     if (!unknown(answer)) return unwrap(answer);
@@ -33,7 +33,7 @@ async function lookup(c: Context<AppEnv>, hash: string, ask: (s: ShardApi) => Pr
   let at = answers.findIndex((a) => !isRpcError(a));
   if (at < 0) at = answers.findIndex((a) => !unknown(a));
   if (at < 0) return unwrap(answers[0]);
-  await rememberTxShard(c, hash, at);
+  if (count > 1) await rememberTxShard(c, hash, at);
   return unwrap(answers[at]);
 }
 
