@@ -1,6 +1,6 @@
 /**
  * Snapshot sync of a shard (issue #18 item 4, docs/VALIDATOR.md "Joining or rotating onto a shard"):
- * three real nodes, two shards. Node 2's shard 1 starts over (/dev/resyncShard: its store emptied as
+ * three real nodes, two shards. Node 2's shard of admin starts over (/dev/resyncShard: its store emptied as
  * a wipe would) and is synced from a peer's state at its LIB, checked against the root in node 2's
  * own header, then the blocks since: it fetched state pages and re-executed only the chunks above
  * that block, ends with the peers' roots and balances, and the chain keeps finalizing. A peer whose
@@ -9,9 +9,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
+import { shardOf } from "../../src/sharding/placement";
 import { balanceDiff, chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
 
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer001", "producer002"];
+/** The shard synced: admin's, so the txs of the replay window are on it. */
+const S = shardOf("admin", 2);
 
 describe("snapshot sync: a shard starts over from a peer's verified state", () => {
   let net: Network;
@@ -29,10 +32,10 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
   const pagesVia = (to: number) => net.link(2, to).paths.get("/p2p/state") ?? 0;
   const shardStatus = async (i: number, shard: number) => (await getJson(`${net.nodes[i].url}/dev/status`)).body.shards[shard];
   const resync = (shard: number) => post(net.nodes[2].url, "/dev/resyncShard", { shard });
-  /** Shard 1's root and values at final block `h` on node `i` (/getProofs: what a peer's read checks). */
+  /** Shard S's root and values at final block `h` on node `i` (/getProofs: what a peer's read checks). */
   const proved = async (i: number, h: number) => {
-    const keys = ACCOUNTS.map((a) => `m-token.iost-TB${a}-iost`);
-    const r = await post(net.nodes[i].url, "/getProofs", { shard: 1, keys, height: h });
+    const keys = ACCOUNTS.filter((a) => shardOf(a, 2) === S).map((a) => `m-token.iost-TB${a}-iost`);
+    const r = await post(net.nodes[i].url, "/getProofs", { shard: S, keys, height: h });
     const body = JSON.parse(r.text);
     return { root: body.state_root, values: body.proofs?.map((p: { value: string | null }) => p.value) };
   };
@@ -40,17 +43,18 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
     waitFor(`LIB ≥ ${min} on every node`, async () => (await Promise.all(net.nodes.map(chainInfo))).every((c) => c.lib >= min), 60_000, 500);
 
   it("a shard emptied is synced from a peer's state at LIB, then the blocks since; not replayed", async () => {
-    for (const [i, to] of ["foundation", "producer001", "producer002"].entries()) await expectSuccess(client, client.iost.transfer("iost", "admin", to, String(i + 3), "before"));
+    const sent = ["foundation", "producer001", "producer002"].map((to, i) => client.iost.transfer("iost", "admin", to, String(i + 3), "before"));
+    for (const tx of sent) await expectSuccess(client, tx);
     // A chain long enough that replaying it would show: 20 final blocks.
     const { head } = await chainInfo(net.nodes[0]);
     await finalEverywhere(Math.max(head, 20));
-    expect((await shardStatus(2, 1)).head).toBeGreaterThanOrEqual(20);
+    expect((await shardStatus(2, S)).head).toBeGreaterThanOrEqual(20);
 
     const pages = [pagesVia(0), pagesVia(1)];
-    const r = await resync(1);
+    const r = await resync(S);
     expect(r.status).toBe(200);
     const done = JSON.parse(r.text);
-    console.log(`state sync of shard 1: ${JSON.stringify(done)}`);
+    console.log(`state sync of shard ${S}: ${JSON.stringify(done)}`);
     expect(done).toMatchObject({ height: expect.any(Number), rows: expect.any(Number), pages: expect.any(Number), window: expect.any(Number) });
     expect(done.rows).toBeGreaterThan(20);
     expect(done.pages).toBeGreaterThanOrEqual(1);
@@ -58,10 +62,15 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
     expect([net.link(2, 0).url, net.link(2, 1).url]).toContain(done.peer);
 
     // Not replayed: the chunks executed since are those above the synced block, none of the early ones.
-    const after = await shardStatus(2, 1);
+    const after = await shardStatus(2, S);
     expect(after.head).toBeGreaterThanOrEqual(done.height);
     expect(after.work.chunks).toBeLessThanOrEqual(after.head - done.height);
     expect(after.work.chunks).toBeLessThan(done.height);
+
+    // The txs run before the synced block are known to it (the replay window): sent again, refused.
+    const again = await post(net.nodes[2].url, "/sendTx", JSON.parse(JSON.stringify(sent[0])));
+    expect(again.status).toBe(400);
+    expect(JSON.parse(again.text).message).toMatch(/exists in chain/);
 
     // The chain goes on, through the synced shard too: a new transfer, final everywhere, same state.
     await expectSuccess(client, client.iost.transfer("iost", "admin", "producer001", "7", "after"));
@@ -81,7 +90,7 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
     };
     net.link(2, 0).rewrite("/p2p/state", forge);
     const asked0 = pagesVia(0);
-    const r = await resync(1);
+    const r = await resync(S);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text).peer).toBe(net.link(2, 1).url);
     expect(pagesVia(0)).toBeGreaterThan(asked0); // asked first, and refused
@@ -91,21 +100,21 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
       p.rows = (p.rows ?? []).slice(1); // a key left out
       return JSON.stringify(p);
     });
-    const refused = await resync(1);
+    const refused = await resync(S);
     expect(refused.status).toBe(400);
     const message = JSON.parse(refused.text).message as string;
-    expect(message).toMatch(/^shard-1: no peer gave a state at block \d+ with our root [0-9a-f]{64}: /);
+    expect(message).toMatch(/^shard-\d: no peer gave a state at block \d+ with our root [0-9a-f]{64}: /);
     expect(message.match(/the state it served has root [0-9a-f]{64}, not [0-9a-f]{64} of our header/g)?.length).toBe(2);
     // Meanwhile the shard answers no read of its state rather than a partial one.
-    expect((await shardStatus(2, 1)).syncing).toMatchObject({ height: expect.any(Number) });
-    const read = await post(net.nodes[2].url, "/getProofs", { shard: 1, keys: ["m-token.iost-TBadmin-iost"] });
+    expect((await shardStatus(2, S)).syncing).toMatchObject({ height: expect.any(Number) });
+    const read = await post(net.nodes[2].url, "/getProofs", { shard: S, keys: ["m-token.iost-TBadmin-iost"] });
     expect(read.status).toBe(400);
-    expect(JSON.parse(read.text).message).toMatch(/^shard-1 is syncing its state from peers \(block \d+\): try again later$/);
+    expect(JSON.parse(read.text).message).toMatch(/^shard-\d is syncing its state from peers \(block \d+\): try again later$/);
 
     // Honest again: the coordinator's next start would resume; the dev route starts it now.
     net.link(2, 0).rewrite("/p2p/state", null);
     net.link(2, 1).rewrite("/p2p/state", null);
-    expect((await resync(1)).status).toBe(200);
+    expect((await resync(S)).status).toBe(200);
     const { head } = await chainInfo(net.nodes[0]);
     await finalEverywhere(head + 2);
     await waitFor("equal balances after the lies", async () => (await balanceDiff(net.nodes, ACCOUNTS)).length === 0, 30_000, 500);
