@@ -135,6 +135,8 @@ export interface StatePage {
   state_root: string;
   rows: [string, string][];
   next: string | null;
+  /** On the last page only: the cross-shard receipts block `height`'s chunk sent (CrossReceipt JSON, emission order), which the other shards take at height + 1. */
+  sent?: unknown[];
 }
 
 /** A snapshot sync's target, from this node's own header of block `height` (its shard entry in `info`). */

@@ -811,7 +811,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (!this.config.dev) return DEV_ONLY;
     if (!Number.isInteger(index) || index < 0 || index >= this.config.shardCount) return { error: `invalid shard ${index}` };
     await this.ensureGenesis();
-    return this.exclusive(() => resyncShard(this.syncHost(), index, true));
+    return this.exclusive(() => resyncShard(this.syncHost(), index));
   }
 
   async revert(idText: string): Promise<Answer<HeadView>> {

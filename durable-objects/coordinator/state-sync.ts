@@ -52,10 +52,16 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
   };
 }
 
-/** The chunks of shard `shard` above its head `from - 1` up to our head, from the peers' blocks that are ours. */
-async function applyAbove(host: SyncHost, shard: number, from: number): Promise<string | null> {
-  const s = host.shards()[shard];
+/**
+ * Every shard behind our head brought to it from the peers' blocks that are ours, height by height,
+ * the shards behind at a height applying their chunks together: a chunk takes the receipts the
+ * others' chunks of the height before sent, so several synced shards go in step. Null, or why not.
+ */
+async function catchUp(host: SyncHost): Promise<string | null> {
+  const shards = host.shards();
+  const heads = (await Promise.all(shards.map((s) => s.status()))).map((st) => st.head);
   const top = host.head().number;
+  let from = Math.min(...heads) + 1;
   const faults: string[] = [];
   for (const peer of host.peers) {
     while (from <= top) {
@@ -71,7 +77,7 @@ async function applyAbove(host: SyncHost, shard: number, from: number): Promise<
         const parent = host.mainBlock(from - 1);
         if ("error" in p) fault = p.error;
         else if (ours === null || parent === null || p.block.hash !== ours.hash) fault = `its block ${p.block.number} is not our block ${from}`;
-        if (fault !== null) break;
+        if (fault !== null || "error" in p) break;
         const ctx: ChunkContext = {
           height: from,
           time: ours!.time,
@@ -80,10 +86,17 @@ async function applyAbove(host: SyncHost, shard: number, from: number): Promise<
           parentWitness: parent!.witness,
           parentTime: parent!.time,
         };
-        const c = (p as Exclude<typeof p, { error: string }>).chunks[shard];
-        const a = await s.applyChunk(ctx, c.txs, c.chunk as Chunk).catch((err: unknown) => ({ error: errorText(err) }));
-        if ("error" in a) {
-          fault = a.error;
+        const behind = shards.map((_, i) => i).filter((i) => heads[i] === from - 1);
+        const answers = await Promise.all(
+          behind.map((i) => shards[i].applyChunk(ctx, p.chunks[i].txs, p.chunks[i].chunk as Chunk).catch((err: unknown) => ({ error: errorText(err) }))),
+        );
+        const bad = answers.find((a) => "error" in a);
+        // An applied chunk stays (it equals the header's): the next try starts above it.
+        answers.forEach((a, k) => {
+          if (!("error" in a)) heads[behind[k]] = from;
+        });
+        if (bad !== undefined) {
+          fault = (bad as { error: string }).error;
           break;
         }
         if (++from > top) break;
@@ -95,41 +108,55 @@ async function applyAbove(host: SyncHost, shard: number, from: number): Promise<
     }
     if (from > top) return null;
   }
-  return `shard ${shard} cannot apply block ${from}: ${faults.join("; ")}`;
+  return `cannot apply block ${from}: ${faults.join("; ")}`;
 }
 
-/**
- * Shard `index` synced from a peer's state at LIB (or at the block an interrupted import started
- * from, while peers can still serve it), then brought to our head. `fresh` (dev): even a shard that
- * holds a chain starts over.
- */
-export async function resyncShard(host: SyncHost, index: number, fresh = false): Promise<Answer<StateSyncDone>> {
+const errorOf = (a: Answer<unknown>): string | null => (typeof a === "object" && a !== null && "error" in a ? (a as { error: string }).error : null);
+
+/** Shard `index` replaced by a peer's state at our main block `height` (state-sync.ts `syncTarget`). */
+async function syncOne(host: SyncHost, index: number, height: number, fresh: boolean): Promise<Answer<StateSyncDone>> {
+  const done = await host.shards()[index].syncState(await syncTarget(host, index, height), fresh);
+  if (!("error" in done)) console.log(`${host.label}: shard ${index} synced from ${done.peer} at block ${height} (${done.rows} keys, ${done.pages} pages)`);
+  return done;
+}
+
+/** Dev (/dev/resyncShard): shard `index` starts over from a peer's state at LIB, then the blocks since. */
+export async function resyncShard(host: SyncHost, index: number): Promise<Answer<StateSyncDone>> {
   const lib = host.lib();
-  if (lib === 0) return { error: "nothing final to sync from yet (LIB 0): the shard replays from genesis" };
-  const s = host.shards()[index];
-  const status = await s.status();
-  const at = status.syncing?.height;
-  const height = at !== undefined && at >= lib - MAX_PROOF_DEPTH && !fresh ? at : lib;
-  const done = await s.syncState(await syncTarget(host, index, height), fresh);
+  if (lib === 0) return { error: "nothing final to sync from yet (LIB 0)" };
+  const done = await syncOne(host, index, lib, true);
   if ("error" in done) return done;
-  const stuck = await applyAbove(host, index, height + 1);
+  const stuck = await catchUp(host);
   if (stuck !== null) return { error: stuck };
-  await s.finalize(lib, host.mainBlock(lib)?.hash);
-  console.log(`${host.label}: shard ${index} synced from ${done.peer} at block ${height} (${done.rows} keys, ${done.pages} pages), then applied ${host.head().number - height} blocks`);
+  await host.shards()[index].finalize(lib, host.mainBlock(lib)?.hash);
   return done;
 }
 
 /**
- * Once per coordinator instance, before it produces or adopts anything: each shard with nothing
- * under a chain past genesis, or with an import in progress, is synced. Costs one status request per
- * shard per start. Throws if one cannot be synced yet (the next tick tries again).
+ * Once per coordinator instance, before it produces or adopts anything: the shards with nothing under
+ * a chain past genesis, or with an import a restart interrupted, are synced at one block (LIB, or the
+ * block the interrupted imports started from while peers can still serve it); with LIB still 0 they
+ * replay the few blocks instead. Then every shard behind our head catches up, in step. Costs one
+ * status request per shard per start. Throws while it cannot be done (the next tick tries again).
  */
 export async function syncEmptyShards(host: SyncHost): Promise<void> {
   if (host.peers.length === 0 || host.head().number === 0) return;
-  const statuses = await Promise.all(host.shards().map((s) => s.status()));
-  for (const st of statuses) {
-    if (st.syncing === undefined && st.head > 0) continue;
-    const r = await resyncShard(host, st.shard);
-    if ("error" in r) throw new Error(`shard ${st.shard} is empty and not synced yet: ${r.error}`);
+  const shards = host.shards();
+  const statuses = await Promise.all(shards.map((s) => s.status()));
+  const empty = statuses.filter((st) => st.syncing !== undefined || st.head === 0);
+  const lib = host.lib();
+  if (empty.length > 0 && lib > 0) {
+    const started = new Set(empty.map((st) => st.syncing?.height));
+    const at = started.size === 1 ? [...started][0] : undefined;
+    const height = at !== undefined && at >= lib - MAX_PROOF_DEPTH ? at : lib;
+    for (const st of empty) {
+      const fault = errorOf(await syncOne(host, st.shard, height, false));
+      if (fault !== null) throw new Error(`shard ${st.shard} is empty and not synced yet: ${fault}`);
+    }
+  }
+  if (statuses.some((st) => st.head < host.head().number)) {
+    const stuck = await catchUp(host);
+    if (stuck !== null) throw new Error(`shards behind the head: ${stuck}`);
+    await Promise.all(shards.map((s) => s.finalize(lib, host.mainBlock(lib)?.hash)));
   }
 }

@@ -43,7 +43,7 @@ import * as core from "../core";
 import { segmentOf } from "../archive";
 import { MAX_STATE_ROWS as PAGE_ROWS } from "../config";
 import { overlaidRange, type SqlStore } from "../sql-store";
-import { storeChunk } from "./block-log";
+import { logAt, storeChunk } from "./block-log";
 import { undoneAbove } from "./chunk-sync";
 import { blob, errorText, hex } from "../values";
 
@@ -60,7 +60,14 @@ export const SYNC_META = "state_sync";
 const utf8 = new TextEncoder();
 
 /** The state at `height` (≤ head, its undo data kept) from the key after `after` on: at most `limit` rows and about PAGE_BYTES. */
-export function statePage(sql: SqlStorage, kv: SqlStore, height: number, head: number, after: string, limit: number): { rows: [string, string][]; next: string | null } {
+export function statePage(
+  sql: SqlStorage,
+  kv: SqlStore,
+  height: number,
+  head: number,
+  after: string,
+  limit: number,
+): { rows: [string, string][]; next: string | null; sent?: unknown[] } {
   const over = new Map<string, string | null>();
   // The undone values override the overlay: they are the state at `height`.
   for (const [k, v] of [...kv.overlaid(), ...undoneAbove(sql, height, head)]) if (compareUtf8(k, after) > 0) over.set(k, v);
@@ -79,7 +86,9 @@ export function statePage(sql: SqlStorage, kv: SqlStore, height: number, head: n
     if (rows.length > 0 && bytes > PAGE_BYTES) break;
     rows.push(row);
   }
-  return { rows, next: rows.length < all.length ? rows[rows.length - 1][0] : null };
+  if (rows.length < all.length) return { rows, next: rows[rows.length - 1][0] };
+  const sent = logAt(sql, height, "sent");
+  return { rows, next: null, sent: sent === null ? [] : (JSON.parse(sent) as unknown[]) };
 }
 
 /** Where an import stands (shard_meta `state_sync`, JSON). */
@@ -92,6 +101,8 @@ export interface SyncMark {
   after: string;
   rows: number;
   pages: number;
+  /** The last page's `sent`, JSON, once every page came. */
+  sent?: string;
 }
 
 /** What the shard lends an import. */
@@ -233,7 +244,14 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
         const p = (await getJson(`${peer}/p2p/state?shard=${h.shard}&height=${t.height}&after=${encodeURIComponent(mark.after)}&limit=${PAGE_ROWS}`)) as StatePage;
         const bad = pageError(p, h.shard, mark);
         if (bad !== null) throw new Error(`bad state page after ${JSON.stringify(mark.after.slice(0, 80))}: ${bad}`);
-        const m: SyncMark = { ...mark, after: p.next ?? "", rows: mark.rows + p.rows.length, pages: mark.pages + 1 };
+        if (p.next === null && !Array.isArray(p.sent)) throw new Error("its last page has no sent receipts");
+        const m: SyncMark = {
+          ...mark,
+          after: p.next ?? "",
+          rows: mark.rows + p.rows.length,
+          pages: mark.pages + 1,
+          ...(p.next === null ? { sent: JSON.stringify(p.sent) } : {}),
+        };
         h.transaction(() => {
           for (const [k, v] of p.rows) h.sql.exec("INSERT INTO state_kv (key, value) VALUES (?, ?)", k, v);
           writeMark(h.sql, m);
@@ -245,6 +263,10 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
       const top = window[window.length - 1].chunk;
       const wrong = chunkError(top, h.shard, t);
       if (wrong !== null) throw new Error(wrong);
+      const sent = JSON.parse(mark.sent ?? "[]") as core.CrossReceipt[];
+      if (t.outReceiptsRoot !== undefined ? hex(core.receiptsRoot(sent)) !== t.outReceiptsRoot : sent.length > 0) {
+        throw new Error("the receipts its chunk sent are not those of our header's sent-receipts root");
+      }
       const done = mark;
       const root = h.transaction(() => {
         const r = hex(buildTree(h.sql));
@@ -277,7 +299,7 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
           ...(t.outReceiptsRoot === undefined ? {} : { receiptsRoot: t.outReceiptsRoot }),
           ...h.witnesses(),
         };
-        storeChunk(h.sql, chunk);
+        storeChunk(h.sql, chunk, { writes: null, undo: null, events: null, sent: sent.length > 0 ? JSON.stringify(sent) : null });
         const meta = (k: string, v: string) => h.sql.exec("INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v);
         meta("checkpoint", String(t.height));
         meta("lib", `${t.height} ${t.hash}`);

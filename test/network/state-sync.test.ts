@@ -7,6 +7,8 @@
  * pages are forged (its link rewrites a value) is refused and the next one used; with every peer
  * lying the sync fails, naming each, and nothing is taken.
  */
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
 import { shardOf } from "../../src/sharding/placement";
@@ -118,5 +120,38 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
     const { head } = await chainInfo(net.nodes[0]);
     await finalEverywhere(head + 2);
     await waitFor("equal balances after the lies", async () => (await balanceDiff(net.nodes, ACCOUNTS)).length === 0, 30_000, 500);
+  });
+
+  it("a node restarted with its shards' stores wiped (its coordinator kept) syncs them by snapshot before it goes on", async () => {
+    const node = net.nodes[2];
+    await finalEverywhere(20);
+    const pages = pagesVia(0) + pagesVia(1);
+    await node.stop();
+    // Every Shard object's SQLite of node 2 (workerd's local layout), the Coordinator's and Validators' kept.
+    const root = join(node.persist, "v3", "do");
+    const name = readdirSync(root).find((d) => d.endsWith("-Shard"));
+    expect(name, readdirSync(root).join(", ")).toBeDefined();
+    const dir = join(root, name!);
+    expect(readdirSync(dir).some((f) => f.endsWith(".sqlite"))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+    await node.start();
+    console.log(`after the wipe: ${JSON.stringify((await getJson(`${node.url}/dev/status`)).body.shards)}`);
+    const lib = (await chainInfo(net.nodes[0])).lib;
+    await waitFor(
+      "node 2's shards synced and past the others' LIB",
+      async () => {
+        const shards = (await getJson(`${node.url}/dev/status`)).body.shards as { head: number; syncing?: unknown }[];
+        return shards.every((x) => x.syncing === undefined && x.head >= lib);
+      },
+      90_000,
+      500,
+    );
+    expect(pagesVia(0) + pagesVia(1)).toBeGreaterThanOrEqual(pages + 2); // a page at least per shard
+    for (const x of (await getJson(`${node.url}/dev/status`)).body.shards) expect(x.work.chunks, `shard ${x.shard}: ${JSON.stringify(x)}`).toBeLessThan(x.head / 2);
+    await expectSuccess(client, client.iost.transfer("iost", "admin", "producer002", "2", "after wipe"));
+    const now = (await chainInfo(net.nodes[0])).head;
+    await finalEverywhere(now);
+    expect(await proved(2, now)).toEqual(await proved(0, now));
+    await waitFor("equal balances after the wipe", async () => (await balanceDiff(net.nodes, ACCOUNTS)).length === 0, 30_000, 500);
   });
 });

@@ -9,6 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, test } from "vitest";
 import type { Chunk, StatePage } from "../../durable-objects/api";
+import type { Shard } from "../../durable-objects/shard/shard";
 import { MAX_STATE_ROWS } from "../../durable-objects/config";
 import { pageError, type SyncMark } from "../../durable-objects/shard/state-sync";
 import { treeRoot } from "../../src/state/tree";
@@ -124,7 +125,7 @@ describe("snapshot sync: a page's checks and a shard mid-import", () => {
     expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ error: busy });
     // Inside the object: a rejection crossing the RPC boundary is also reported as unhandled by the pool.
     const built = await runInDurableObject(c.shardRaw, (obj) =>
-      obj.buildChunk({ height: 2, time: nowNs().toString(), parentHash: "", witness: "w", parentWitness: "w", parentTime: "1" }).then(
+      (obj as unknown as Shard).buildChunk({ height: 2, time: nowNs().toString(), parentHash: "", witness: "w", parentWitness: "w", parentTime: "1" }).then(
         () => "built",
         (e: unknown) => String(e),
       ),
