@@ -811,10 +811,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** A page of the state at a final height, bounded as `proofs` (the undo data of the heights above it is read once per page). */
   async statePage(height: number, after: string, limit: number): Promise<Answer<StatePage>> {
     if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
-    if (typeof after !== "string" || !Number.isInteger(limit) || limit < 1 || limit > MAX_STATE_ROWS) return { error: `invalid limit ${limit}: 1 to ${MAX_STATE_ROWS}` };
+    if (typeof after !== "string" || !Number.isInteger(limit) || limit < 1 || limit > MAX_STATE_ROWS)
+      return { error: `invalid limit ${limit}: 1 to ${MAX_STATE_ROWS}` };
     if (this.syncing !== null) return { error: this.syncError() };
     if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
-    if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height)) return { error: `block ${height} is too far below LIB ${this.lib} to serve its state` };
+    if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height))
+      return { error: `block ${height} is too far below LIB ${this.lib} to serve its state` };
     const row = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).toArray()[0];
     if (row === undefined) return { error: `no chunk at height ${height}` };
     return { shard: this.shardIndex, height, state_root: row.state_root, ...statePage(this.sql, this.kv, height, this.head, after, limit) };

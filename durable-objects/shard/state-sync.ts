@@ -206,7 +206,8 @@ async function fetchWindow(h: ImportHost, peer: string, t: StateSyncTarget): Pro
     if (blocks.length === 0) throw new Error(`/p2p/blocks from ${from} answered no block`);
     for (const b of blocks) {
       const c = b?.chunks?.[h.shard];
-      if (c?.chunk?.height !== from || !Array.isArray(c.txs) || !c.txs.every((x) => typeof x === "string")) throw new Error(`block ${from}: no chunk of shard ${h.shard}`);
+      if (c?.chunk?.height !== from || !Array.isArray(c.txs) || !c.txs.every((x) => typeof x === "string"))
+        throw new Error(`block ${from}: no chunk of shard ${h.shard}`);
       const txs = (c.txs as string[]).map((x) => base64Decode(x));
       const ids = txs.map((bytes) => core.txKeyOf(core.decodeTx(bytes)).hash);
       if (hex(merkleRoot(ids.map(base58Decode))) !== want.get(from)) throw new Error(`block ${from}: its txs are not those of our header's tx root`);
@@ -220,7 +221,8 @@ async function fetchWindow(h: ImportHost, peer: string, t: StateSyncTarget): Pro
 
 /** Why H's chunk from the peer is not the one our header names, or null. */
 function chunkError(c: Chunk, shard: number, t: StateSyncTarget): string | null {
-  if (c.shard !== shard || c.height !== t.height || c.time !== t.time) return `its chunk of block ${t.height} is of shard ${c.shard}, height ${c.height}, time ${c.time}`;
+  if (c.shard !== shard || c.height !== t.height || c.time !== t.time)
+    return `its chunk of block ${t.height} is of shard ${c.shard}, height ${c.height}, time ${c.time}`;
   if (c.stateRoot !== t.stateRoot) return "its chunk's state root is not our header's";
   if (hex(merkleRoot(c.receiptHashes.map(base58Decode))) !== t.receiptRoot) return "its chunk's receipt hashes are not our header's receipt root";
   if ((c.receiptsRoot ?? null) !== (t.outReceiptsRoot ?? null)) return "its chunk's sent-receipts root is not our header's";
@@ -241,7 +243,9 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
       let next: string | null = mark.after;
       // A resumed import whose pages all came (a restart during the window or the tree) goes straight on.
       while (next !== null && !(mark.pages > 0 && next === "")) {
-        const p = (await getJson(`${peer}/p2p/state?shard=${h.shard}&height=${t.height}&after=${encodeURIComponent(mark.after)}&limit=${PAGE_ROWS}`)) as StatePage;
+        const p = (await getJson(
+          `${peer}/p2p/state?shard=${h.shard}&height=${t.height}&after=${encodeURIComponent(mark.after)}&limit=${PAGE_ROWS}`,
+        )) as StatePage;
         const bad = pageError(p, h.shard, mark);
         if (bad !== null) throw new Error(`bad state page after ${JSON.stringify(mark.after.slice(0, 80))}: ${bad}`);
         if (p.next === null && !Array.isArray(p.sent)) throw new Error("its last page has no sent receipts");
@@ -285,7 +289,11 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
               blob(bytes),
               Number(tx.gasRatio),
             );
-            h.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", core.replayKey(tx), chunk.txHashes[idx]);
+            h.sql.exec(
+              "INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash",
+              core.replayKey(tx),
+              chunk.txHashes[idx],
+            );
           });
         }
         const chunk: Chunk = {
@@ -300,7 +308,8 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
           ...h.witnesses(),
         };
         storeChunk(h.sql, chunk, { writes: null, undo: null, events: null, sent: sent.length > 0 ? JSON.stringify(sent) : null });
-        const meta = (k: string, v: string) => h.sql.exec("INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v);
+        const meta = (k: string, v: string) =>
+          h.sql.exec("INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", k, v);
         meta("checkpoint", String(t.height));
         meta("lib", `${t.height} ${t.hash}`);
         meta("archived", JSON.stringify({ next: segmentOf(t.height, h.seg), seg: h.seg }));

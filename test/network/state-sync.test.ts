@@ -147,7 +147,8 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
       500,
     );
     expect(pagesVia(0) + pagesVia(1)).toBeGreaterThanOrEqual(pages + 2); // a page at least per shard
-    for (const x of (await getJson(`${node.url}/dev/status`)).body.shards) expect(x.work.chunks, `shard ${x.shard}: ${JSON.stringify(x)}`).toBeLessThan(x.head / 2);
+    for (const x of (await getJson(`${node.url}/dev/status`)).body.shards)
+      expect(x.work.chunks, `shard ${x.shard}: ${JSON.stringify(x)}`).toBeLessThan(x.head / 2);
     await expectSuccess(client, client.iost.transfer("iost", "admin", "producer002", "2", "after wipe"));
     const now = (await chainInfo(net.nodes[0])).head;
     await finalEverywhere(now);

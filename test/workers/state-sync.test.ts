@@ -108,7 +108,9 @@ describe("snapshot sync: a page's checks and a shard mid-import", () => {
     expect(pageError(page({ rows: [["m-c", 3 as unknown as string]] }), 1, mark)).toBe("a row that is not [key, value]");
     expect(pageError(page({ rows: [], next: "m-z" }), 1, mark)).toBe("a page that is not the last is empty");
     expect(pageError(page({ next: "m-z" }), 1, mark)).toBe("its next key is not its last row");
-    expect(pageError(page({ rows: Array.from({ length: MAX_STATE_ROWS + 1 }, (_, i) => [`m-c${i}`, "s"] as [string, string]) }), 1, mark)).toMatch(/^more than/);
+    expect(pageError(page({ rows: Array.from({ length: MAX_STATE_ROWS + 1 }, (_, i) => [`m-c${i}`, "s"] as [string, string]) }), 1, mark)).toMatch(
+      /^more than/,
+    );
     expect(pageError(null as unknown as StatePage, 1, mark)).toBe("not a state page");
   });
 
