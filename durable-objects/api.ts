@@ -72,6 +72,8 @@ export interface ShardStatus {
    * never for consensus; on deployed Workers the clock only moves on I/O.
    */
   work: { chunks: number; txs: number; ms: number };
+  /** While the shard copies a peer's state (shard/state-sync.ts): the block and what came so far. */
+  syncing?: { height: number; rows: number; pages: number };
 }
 
 /** Billed usage an object's runtime counters saw since it started (durable-objects/meter.ts). */
@@ -126,6 +128,41 @@ export interface StateProof {
   shard: number;
   block_number: string;
   block_hash: string;
+}
+
+/** GET /p2p/state: the state of `shard` at final block `height` (root `state_root`) in key order after the request's key; `next` the last key when more follow. */
+export interface StatePage {
+  shard: number;
+  height: number;
+  state_root: string;
+  rows: [string, string][];
+  next: string | null;
+  /** On the last page only: the cross-shard receipts block `height`'s chunk sent (CrossReceipt JSON, emission order), which the other shards take at height + 1. */
+  sent?: unknown[];
+}
+
+/** A snapshot sync's target, from this node's own header of block `height` (its shard entry in `info`). */
+export interface StateSyncTarget {
+  height: number;
+  /** base58 block hash, time (ns). */
+  hash: string;
+  time: string;
+  /** hex roots of this shard's chunk in the header. */
+  stateRoot: string;
+  receiptRoot: string;
+  outReceiptsRoot?: string;
+  /** The replay window (shard/state-sync.ts), lowest first, ending at `height`: each height's tx root in the header. */
+  window: { height: number; txRoot: string }[];
+}
+
+/** A snapshot sync that checked out: from whom, what it took (rows, pages, window heights) and the root. */
+export interface StateSyncDone {
+  peer: string;
+  height: number;
+  root: string;
+  rows: number;
+  pages: number;
+  window: number;
 }
 
 /** POST /getProofs: raw state keys' values (null: absent) with their proofs against `state_root`, this shard's root in final block `block_number`. */
@@ -191,6 +228,8 @@ export interface ShardApi {
   proof(id: string, key: string, field: string): Promise<StateProof>;
   /** Raw keys' values and proofs at final height `height` (default LIB, at most MAX_PROOF_DEPTH below it), or why not: a peer's verified read (workers/lib/peer-read.ts). */
   proofs(keys: string[], height?: number): Promise<Answer<StateProofs>>;
+  /** GET /p2p/state: a page of the state at final `height` (as `proofs`, at most MAX_PROOF_DEPTH below LIB) after key `after`, or why not. */
+  statePage(height: number, after: string, limit: number): Promise<Answer<StatePage>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
@@ -251,6 +290,12 @@ export interface ShardInternal extends ShardApi {
   chunkAt(height: number): Promise<Chunk | null>;
   /** chunkAt and chunkTxs of up to `count` (≤ MAX_RANGE) heights from `from`, stopping at a missing chunk or past `maxBytes` of txs (but one). */
   chunkRange(from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[]>;
+  /**
+   * Snapshot sync (shard/state-sync.ts): the shard's store replaced by a peer's state at `target`, refused
+   * unless its root is the target's; resumes an import a restart interrupted. With `fresh` (dev), starts
+   * over even if the shard holds a chain.
+   */
+  syncState(target: StateSyncTarget, fresh?: boolean): Promise<Answer<StateSyncDone>>;
 }
 
 /** Validator Durable Object (validator/validator.ts): signs for one producer key. */
@@ -359,6 +404,8 @@ export interface CoordinatorApi {
   snapshot(): Promise<Answer<{ id: string }>>;
   /** Dev: restore every object to snapshot `id`, consuming it and later ones; the restored head. */
   revert(id: string): Promise<Answer<HeadView>>;
+  /** Dev: shard `index` starts over from a peer's state at LIB (as after a wipe), then applies the blocks since; what it took. */
+  resyncShard(index: number): Promise<Answer<StateSyncDone>>;
   /**
    * A peer's signed endorsement (POST /p2p/endorse): checked, counted, relayed
    * to the peers that lack it; or why not, changing nothing. `origin`: the

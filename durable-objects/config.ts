@@ -131,3 +131,6 @@ export function parseServes(text: string | undefined, shardCount: number): numbe
 
 /** How far (blocks) below its LIB a node proves state for a peer's read: the undo data it reads, one chunk row per height. */
 export const MAX_PROOF_DEPTH = 64;
+
+/** Most rows of a /p2p/state page (a snapshot sync's, durable-objects/shard/state-sync.ts). */
+export const MAX_STATE_ROWS = 1_000;

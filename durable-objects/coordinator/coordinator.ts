@@ -65,6 +65,7 @@ import type {
   PeerStatus,
   ShardEvent,
   ShardInternal,
+  StateSyncDone,
   ValidatorApi,
 } from "../api";
 import { MAX_BATCH } from "../config";
@@ -77,6 +78,7 @@ import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
+import { resyncShard, syncEmptyShards } from "./state-sync";
 import { Finality, gossipKey } from "./finality";
 import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
 import { alarmJitter } from "./jitter";
@@ -113,6 +115,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private wakes = 0;
   /** The production in progress in this instance (alarm() and tests share it). */
   private inflight: Promise<Outcome> | null = null;
+  /** Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start. */
+  private shardsChecked = false;
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
   private lock: Promise<unknown> = Promise.resolve();
   private genesisInflight: Promise<void> | null = null;
@@ -694,6 +698,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     let resting = false;
     try {
       await this.ensureGenesis();
+      if (!this.shardsChecked) {
+        await this.exclusive(() => syncEmptyShards(this.syncHost()));
+        this.shardsChecked = true;
+      }
       // Not while a peer is more than a block ahead: it would only make a fork that loses.
       const mayProduce = sync.peerTick(this.syncHost(), this.syncState);
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
@@ -797,6 +805,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       this.ctx.storage.transactionSync(() => takeSnapshot(this.sql, id));
       return { id: String(id) };
     });
+  }
+
+  async resyncShard(index: number): Promise<Answer<StateSyncDone>> {
+    if (!this.config.dev) return DEV_ONLY;
+    if (!Number.isInteger(index) || index < 0 || index >= this.config.shardCount) return { error: `invalid shard ${index}` };
+    await this.ensureGenesis();
+    return this.exclusive(() => resyncShard(this.syncHost(), index));
   }
 
   async revert(idText: string): Promise<Answer<HeadView>> {
@@ -945,6 +960,7 @@ countEntries(
     "mine",
     "snapshot",
     "revert",
+    "resyncShard",
     "receiveEndorsement",
     "receiveEndorsements",
     "peerEndorsements",

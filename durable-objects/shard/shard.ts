@@ -48,6 +48,9 @@ import type {
   ShardStatus,
   StateProof,
   StateProofs,
+  StatePage,
+  StateSyncDone,
+  StateSyncTarget,
 } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
@@ -57,7 +60,7 @@ import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConf
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
-import { MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_PROOF_DEPTH, MAX_RANGE, MAX_READS } from "../config";
+import { MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_PROOF_DEPTH, MAX_RANGE, MAX_READS, MAX_STATE_ROWS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
@@ -67,6 +70,7 @@ import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import { DecodedPool } from "./decoded";
 import { PoolIndex } from "./pool-index";
+import { HISTORY_FROM, importState, readMark, statePage, type SyncMark } from "./state-sync";
 import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
@@ -113,6 +117,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** The pool's order, deadlines and publishers' totals (pool-index.ts). */
   private readonly pool: PoolIndex;
   private readonly cost = meterObject(this);
+  /** An import in progress (state-sync.ts): the store is partial, so nothing is read from it or built on it. */
+  private syncing: SyncMark | null = null;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -130,6 +136,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.name = known ?? ctx.id.name ?? "shard-0";
       this.shardIndex = shardIndexFromName(this.name);
       this.segments = new SegmentReader(env.ARCHIVE, this.name);
+      this.syncing = readMark(this.sql);
+      if (this.syncing !== null) return; // the coordinator resumes it (syncState)
       this.ensureGenesis();
       this.ensureTree();
       this.load();
@@ -143,6 +151,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** What chunk-build.ts and shard-views.ts need of this object. */
   private host(): ChunkHost & views.ViewHost {
+    if (this.syncing !== null) throw new Error(this.syncError());
     return {
       sql: this.sql,
       db: this.db,
@@ -161,6 +170,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
       shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),
     };
+  }
+
+  private syncError(): string {
+    return `shard-${this.shardIndex} is syncing its state from peers (block ${this.syncing!.height}): try again later`;
   }
 
   private pastAt(at: number): { store: views.RangeStore; time: bigint } {
@@ -304,6 +317,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } catch (err) {
       return { error: `invalid tx bytes: ${errorText(err)}` };
     }
+    if (this.syncing !== null) return { error: this.syncError() };
     const { hash: id, size } = core.txKeyOf(tx);
     if (id !== hash) return { error: "tx hash does not match its bytes" };
     const key = core.replayKey(tx);
@@ -582,6 +596,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   private async finalizeTo(lib: number, libHash?: string): Promise<void> {
+    if (this.syncing !== null) return; // the import sets LIB to its block
     const target = Math.min(lib, this.head);
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
     const hash = libHash !== undefined && target === lib ? libHash : this.libHash;
@@ -611,7 +626,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (d === null || this.pruning) return;
     this.pruning = true;
     try {
-      const toR2 = this.env.ARCHIVE !== undefined;
+      // A segment cut by a snapshot sync (state-sync.ts) would replace the whole one in R2: its rows just go.
+      const toR2 = this.env.ARCHIVE !== undefined && d.from >= Number(this.meta(HISTORY_FROM) ?? 0);
       // Settled long ago (retain ≥ 4); a pending credit would still rewrite its receipt.
       if (this.sql.exec("SELECT 1 FROM tx_index WHERE height BETWEEN ? AND ? AND pending > 0 LIMIT 1", d.from, d.to).toArray().length > 0) return;
       if (toR2) await this.segments!.put(this.segmentFrom(d.k, d.from, d.to));
@@ -764,6 +780,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private answer<K extends ReadName>(name: K, ...args: ReadArgs<K>): Answer<Json> {
     // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
     if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
+    if (this.syncing !== null) return { error: this.syncError() };
     const read = (reads as ReadTable)[name];
     // Storage reads answer as of the block they name (shard-views.ts `labelled`); the others read the head.
     if (namesBlock.has(name))
@@ -796,6 +813,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * (a row read per height above LIB, usually a few), so the root is final.
    */
   async proof(id: string, key: string, field: string): Promise<StateProof> {
+    if (this.syncing !== null) throw new Error(this.syncError());
     const raw = field === "" ? basicKey(id, key) : mapKey(id, key, field);
     const { value, proof } = this.kv.proveAt(raw, undoneAbove(this.sql, this.lib, this.head));
     const root = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", this.lib).one().state_root;
@@ -809,6 +827,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    */
   async proofs(keys: string[], height = this.lib): Promise<Answer<StateProofs>> {
     if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
+    if (this.syncing !== null) return { error: this.syncError() };
     if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
     if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height)) return { error: `block ${height} is too far below LIB ${this.lib} to prove` };
     const row = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).toArray()[0];
@@ -846,6 +865,56 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return sentProofAt(this.sql, height, to);
   }
 
+  // ---- snapshot sync (state-sync.ts) ----------------------------------------
+
+  /** A page of the state at a final height, bounded as `proofs` (the undo data of the heights above it is read once per page). */
+  async statePage(height: number, after: string, limit: number): Promise<Answer<StatePage>> {
+    if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
+    if (typeof after !== "string" || !Number.isInteger(limit) || limit < 1 || limit > MAX_STATE_ROWS)
+      return { error: `invalid limit ${limit}: 1 to ${MAX_STATE_ROWS}` };
+    if (this.syncing !== null) return { error: this.syncError() };
+    if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
+    if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height))
+      return { error: `block ${height} is too far below LIB ${this.lib} to serve its state` };
+    const row = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).toArray()[0];
+    if (row === undefined) return { error: `no chunk at height ${height}` };
+    return { shard: this.shardIndex, height, state_root: row.state_root, ...statePage(this.sql, this.kv, height, this.head, after, limit) };
+  }
+
+  /** The coordinator's snapshot sync of this shard (ShardInternal.syncState); `fresh` (dev) starts over on a shard that holds a chain. */
+  async syncState(target: StateSyncTarget, fresh = false): Promise<Answer<StateSyncDone>> {
+    if (fresh && !this.config.dev) return { error: 'dev only (DEV is not "true")' };
+    if (this.syncing === null && !fresh && this.head > 0) return { error: `shard-${this.shardIndex} holds a chain (head ${this.head}): nothing to sync` };
+    if (this.config.peers.length === 0) return { error: `shard-${this.shardIndex}: no peers to sync from` };
+    this.syncing = readMark(this.sql) ?? { height: target.height, root: target.stateRoot, peer: 0, after: "", rows: 0, pages: 0 };
+    this.kv.flushed();
+    this.kv.forget(); // the import writes state_kv, state_nodes and the pool straight (pool-index.ts, sql-store.ts)
+    this.pool.forget();
+    this.decoded.clear();
+    this.poolCount = 0;
+    this.parent = null;
+    this.work.chunks = this.work.txs = this.work.ms = 0;
+    const r = await importState(
+      {
+        sql: this.sql,
+        kv: this.kv,
+        shard: this.shardIndex,
+        peers: this.config.peers,
+        seg: this.config.archive.seg,
+        transaction: (run) => this.ctx.storage.transactionSync(run),
+        witnesses: () => witnessesNow(this.kv, this.shardIndex),
+      },
+      target,
+    );
+    this.syncing = readMark(this.sql);
+    this.kv.forget();
+    this.pool.forget();
+    if ("error" in r) return r;
+    this.load();
+    this.replay();
+    return r;
+  }
+
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
   async contractShard(id: string): Promise<number | null> {
     return views.view(this.host(), (s) => (getContract(s, id) !== null ? this.place.index : remoteContractShard(s, this.place, id)));
@@ -881,7 +950,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** Head height, LIB, pool size and state root: a cheap health view. */
   async status(): Promise<ShardStatus> {
-    return { shard: this.shardIndex, head: this.head, lib: this.lib, pool: this.poolCount, stateRoot: hex(this.root), work: { ...this.work } };
+    const s = this.syncing;
+    return {
+      shard: this.shardIndex,
+      head: this.head,
+      lib: this.lib,
+      pool: this.poolCount,
+      stateRoot: hex(this.root),
+      work: { ...this.work },
+      ...(s === null ? {} : { syncing: { height: s.height, rows: s.rows, pages: s.pages } }),
+    };
   }
 
   async meter(): Promise<MeterView> {
@@ -943,6 +1021,8 @@ countEntries(
     "chunkTxs",
     "chunkAt",
     "chunkRange",
+    "statePage",
+    "syncState",
     "outgoingFor",
     "finalize",
     "getTx",

@@ -71,6 +71,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       block_number: "7",
       block_hash: "BH",
     }),
+    statePage: async () => ({ error: "not served" }),
     proofs: async (keys) => ({
       shard: 0,
       block_number: "7",
@@ -127,6 +128,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     mine: async (n) => ({ head_block: String(10 + n), head_block_hash: "H" }),
     snapshot: async () => ({ id: "1" }),
     revert: async (id) => ({ error: `snapshot ${id} not found` }),
+    resyncShard: async () => ({ error: "no peers" }),
     receiveEndorsement: async () => ({ error: "endorsement is not an object" }),
     receiveEndorsements: async (list) => list.map(() => ({ error: "endorsement is not an object" })),
     peerEndorsements: async () => [],

@@ -118,6 +118,13 @@ devRoutes.post("/dev/mine", async (c) => {
   return c.json(head);
 });
 
+/** Body `{"shard": i}`: shard i starts over from a peer's state at LIB, as after a wipe (docs/VALIDATOR.md "Joining or rotating onto a shard"); answers what it took. */
+devRoutes.post("/dev/resyncShard", async (c) => {
+  const index = ((await c.req.json().catch(() => null)) as { shard?: unknown } | null)?.shard;
+  if (typeof index !== "number") throw new RpcFailure(`invalid shard ${JSON.stringify(index) ?? "(missing)"}: expected a shard index`);
+  return c.json(unwrap(await coordinator(c.env).resyncShard(index)));
+});
+
 /** Captures the whole node; answers `{"id":"<n>"}` for /dev/revert. */
 devRoutes.post("/dev/snapshot", async (c) => c.json(unwrap(await coordinator(c.env).snapshot())));
 

@@ -8,6 +8,11 @@
  * - GET /p2p/endorsements?from=N: the signed endorsements we hold of heights ≥ N,
  *   lowest first, at most MAX_BATCH: `{"endorsements": [...]}` (what a node back from
  *   a cut link or a restart asks for, chain-sync.ts `syncFromPeers`).
+ * - GET /p2p/state?shard=S&height=H&after=K&limit=N: shard S's state at final block H in key
+ *   order after key K ("" or absent: from the first), at most N (≤ 1000) rows and about 512 KiB,
+ *   with the root it claims: `{shard, height, state_root, rows: [[key, value], …], next}`
+ *   (`next`: the last key when more follow, else null). A snapshot sync's pages
+ *   (durable-objects/shard/state-sync.ts); only for shards this node serves.
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
@@ -29,10 +34,11 @@ import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
 import type { P2pGate } from "../../durable-objects/api";
-import { MAX_RANGE, parseGossipTo } from "../../durable-objects/config";
+import { MAX_RANGE, MAX_STATE_ROWS, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { coordinator } from "../lib/nodes";
+import { coordinator, shard, shardCount } from "../lib/nodes";
+import { serves } from "../lib/peer-read";
 import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
 
@@ -41,6 +47,8 @@ export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Requests per source per window on /p2p/* (about 5 per second are a peer's share at two blocks a second). */
 export const P2P_QUOTA = new Quota("/p2p", 600, 10_000);
+/** Longest `after` key taken: longer than any state key a tx can write (a value and its key are capped at 1 MB together). */
+const MAX_STATE_KEY = 65_536;
 /** How long (ms) the edge trusts its copy of the coordinator's gate. */
 const GATE_MS = 1_000;
 
@@ -128,6 +136,16 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
   const from = intParam(c.req.query("from"), "from", 1, Number.MAX_SAFE_INTEGER);
   const count = intParam(c.req.query("count"), "count", 1, MAX_RANGE, MAX_RANGE);
   return c.json({ blocks: await coordinator(c.env).peerBlocks(from, count) });
+});
+
+p2pRoutes.get("/p2p/state", async (c) => {
+  const index = intParam(c.req.query("shard"), "shard", 0, shardCount(c.env) - 1);
+  const height = intParam(c.req.query("height"), "height", 0, Number.MAX_SAFE_INTEGER);
+  const limit = intParam(c.req.query("limit"), "limit", 1, MAX_STATE_ROWS, MAX_STATE_ROWS);
+  const after = c.req.query("after") ?? "";
+  if (after.length > MAX_STATE_KEY) throw new RpcFailure(`invalid after: a state key of at most ${MAX_STATE_KEY} units`);
+  if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  return c.json(unwrap(await shard(c.env, index).statePage(height, after, limit)));
 });
 
 p2pRoutes.get("/p2p/endorsements", async (c) => {
