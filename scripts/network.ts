@@ -86,15 +86,25 @@ export interface Network {
   stop(): Promise<void>;
 }
 
-/** A loopback port free right now (the OS picks it; we close it at once). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/**
+ * A loopback port free right now, below Linux's ephemeral range (32768–60999): a node's port is
+ * chosen before its link proxies and its workerd start, and those take ephemeral ports from the
+ * OS, which may hand out one we probed and closed (a clean CI run failed so, EADDRINUSE at the
+ * node's listen). Ports here are only ever chosen explicitly, so a probe that binds is enough.
+ */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 100; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free port in 20000–31999 after 100 tries");
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((done) => {
     const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolvePort(port));
-    });
+    s.once("error", () => done(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => done(true)));
   });
 }
 
