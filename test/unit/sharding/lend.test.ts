@@ -63,8 +63,7 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
   it("the borrower's total grows on its shard by the credit, the lender's records where the contract runs; a forged `lent` is refused", () => {
     const chain = new SimChain(config(), N);
     const [deployer, borrower] = [on(1), on(2)];
-    const deploy = txBy(deployer, [
-act("system.iost", "setCode", [contractJson(LENDER, ABI)])]);
+    const deploy = txBy(deployer, [act("system.iost", "setCode", [contractJson(LENDER, ABI)])]);
     chain.submit(deploy);
     for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
     const lender = "Contract" + txId(deploy);
