@@ -43,8 +43,8 @@ import {
   sendActions,
   takeTokens,
 } from "./forward.js";
-import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { RAM, receiveLend } from "../contracts/ram.js";
+import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { asGuest } from "./guard.js";
 import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -119,18 +119,26 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
   let gas = 0;
   for (const x of landing) {
     h.initStack();
-    h.setStackInfo(TOKEN, x.payer!.op ?? "transfer");
     const c = new Cost();
-    receiveCredit(h, c, x.token, x.account, BigInt(x.amount), x.payer!.op ?? "transfer", x.freezeUntil === undefined ? undefined : BigInt(x.freezeUntil));
-    if (x.lent !== undefined) {
-      // A lend's credit: the borrower's total too, as its shard lands it (incoming.ts receiveCredit).
-      h.setStackInfo(RAM, "lend");
-      receiveLend(h, c, x.account, BigInt(x.lent));
-    }
+    receiveHalf(h, c, x);
     h.flushCacheCost();
     gas += c.toGas();
   }
   return gas;
+}
+
+/**
+ * A credit's receiver half, the steps one shard ran in the sending action, wherever it lands (a carried credit
+ * before a part's actions, or alone where it is received, incoming.ts): the token moved in, and a lend's bytes
+ * added to the borrower's total in ram.iost's name (ram.ts receiveLend), so both count the same gas.
+ */
+export function receiveHalf(h: Host, c: Cost, x: CrossReceipt): void {
+  const op = x.payer!.op ?? "transfer";
+  h.setStackInfo(TOKEN, op);
+  receiveCredit(h, c, x.token, x.account, BigInt(x.amount), op, x.freezeUntil === undefined ? undefined : BigInt(x.freezeUntil));
+  if (x.lent === undefined) return;
+  h.setStackInfo(RAM, "lend");
+  receiveLend(h, c, x.account, BigInt(x.lent));
 }
 
 /** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */

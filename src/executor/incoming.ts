@@ -8,8 +8,6 @@ import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
 import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { RAM, receiveLend } from "../contracts/ram.js";
-import { receiveCredit as receiveTokens, TOKEN } from "../contracts/token.js";
 import { TOKEN721 } from "../contracts/token721.js";
 import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
@@ -32,7 +30,7 @@ import {
 } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
-import { recordValue, refusal, runForwarded } from "./forwarded.js";
+import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
@@ -93,15 +91,8 @@ function receiveCredit(
   };
   const h = new Host(state, block, tx, monitorCall);
   h.initStack();
-  h.setStackInfo(TOKEN, payer.op ?? "transfer");
   const c = new Cost();
-  const until = r.freezeUntil === undefined ? undefined : BigInt(r.freezeUntil);
-  receiveTokens(h, c, r.token, r.account, BigInt(r.amount), payer.op ?? "transfer", until);
-  if (r.lent !== undefined) {
-    // A lend's credit: the borrower's total too, in ram.iost's name as its lend writes it on one shard.
-    h.setStackInfo(RAM, "lend");
-    receiveLend(h, c, r.account, BigInt(r.lent));
-  }
+  receiveHalf(h, c, { ...r, payer });
   h.flushCacheCost();
   const ramUsage: Record<string, string> = {};
   const frees: CrossReceipt[] = [];

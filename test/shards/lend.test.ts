@@ -2,7 +2,8 @@
  * ram.iost `lend` inside a contract to an account of another shard, in the real Shard and Coordinator
  * Durable Objects (docs/SHARDING.md "RAM lent across shards"): the lender's records change where the
  * contract runs, the RAM and the borrower's total where the borrower lives, every object evicted while
- * the credit is in flight; a tx failing after the lend changes nothing but the gas.
+ * the credit is in flight; a tx failing after the lend changes nothing but the gas; a lend's credit carried
+ * to a later action on the borrower's shard lands there with the borrower's total.
  */
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -81,5 +82,22 @@ describe("four shards: a contract lends its caller's RAM to an account of anothe
     expect(await home().getTxReceipt(failing.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
     expect((await ram(home(), "admin")).total).toBe(lender1.total);
     expect(await ram(far(), borrower)).toEqual(borrower1);
+
+    // A RAM buy for the borrower after the lend runs on its shard: the lend's credit rides there with the action
+    // and lands before it, the borrower's total with it (docs/SHARDING.md "RAM lent across shards").
+    const carried = makeTx({
+      actions: [
+        { contract: id, actionName: "lend", data: JSON.stringify([borrower, 30]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", borrower, 100]) },
+      ],
+    });
+    expect(await home().submitTx(carried.bytes, carried.hash)).toEqual({ hash: carried.hash });
+    await tick(c); // the lend ran at home, its credit riding in the action receipt
+    await abortAllDurableObjects();
+    await tick(c, 3); // the borrower's shard lands it and runs the buy, the settle home
+    expect(await home().getTxReceipt(carried.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    expect(BigInt((await ram(home(), "admin")).total)).toBe(BigInt(lender1.total) - 30n);
+    const borrower2 = await ram(far(), borrower);
+    expect([BigInt(borrower2.available), BigInt(borrower2.total)]).toEqual([BigInt(borrower1.available) + 130n, BigInt(borrower1.total) + 130n]);
   });
 });

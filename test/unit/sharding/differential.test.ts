@@ -836,6 +836,24 @@ const CASES: Case[] = [
     "a contract lends its caller's RAM to an account of another shard, then the tx fails",
     () => txBy(on(1, 2), [read("lend", [on(2, 3), 10]), transferAct(on(1, 2), on(1, 3), "99999999999")]),
   ],
+  // The lend's credit carried to the part on the borrower's shard lands before that part's actions, the borrower's
+  // total with it (forwarded.ts receiveHalf): the same gas and TR as one shard, whether the part succeeds or fails.
+  [
+    "a contract lends its caller's RAM to an account of another shard, then a contract of that shard runs",
+    () => txBy(on(1, 2), [read("lend", [on(2, 3), 10]), call(2, "put", ["ln", "1"])]),
+  ],
+  [
+    "a contract lends its caller's RAM to an account of another shard, then a contract of that shard fails",
+    () => txBy(on(1, 2), [read("lend", [on(2, 3), 10]), call(2, "fail", ["no"])]),
+  ],
+  [
+    "a contract of another shard lends its caller's RAM to an account of a third shard, then a contract there fails",
+    () => txBy(on(3, 1), [read("lend", [on(0, 3), 20]), call(0, "fail", ["no"])]),
+  ],
+  [
+    "a contract of another shard lends its caller's RAM to an account of a third shard, then a contract there runs",
+    () => txBy(on(3, 1), [read("lend", [on(0, 3), 20]), call(0, "put", ["ln", "2"])]),
+  ],
   ["a contract of another shard lends its caller's RAM to an account of a third shard", () => txBy(on(3, 1), [read("lend", [on(0, 3), 20])])],
   ["a contract of another shard lends its caller's RAM to an account of the caller's shard", () => txBy(on(3, 1), [read("lend", [on(3), 20])])],
   // The lend's credit rides to the next part, on the borrower's shard, which lands it with the borrower's total.

@@ -2,7 +2,8 @@
  * ram.iost `lend` inside a contract to an account of another shard (docs/SHARDING.md "RAM lent across
  * shards"), in the simulator: the lender's records change where the contract runs, the RAM leaves as a
  * credit of `ram` carrying the bytes lent (`lent`), and the borrower's shard adds them to its total as it
- * lands. `lent` comes from another shard: only the lend's own credit may carry it.
+ * lands, or as a later part on its shard lands the credit carried to it. `lent` comes from another shard: only
+ * the lend's own credit may carry it, carried or not.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
@@ -22,6 +23,7 @@ const BLOCK_TIME = T0 + 100n * 1_000_000_000n;
 const LENDER = `class Lender {
   init() {}
   lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); }
+  ok() {}
 }
 module.exports = Lender;`;
 
@@ -45,6 +47,11 @@ const txBy = (user: string, actions: ReturnType<typeof act>[]): Tx =>
   });
 
 /** A ram.iost record (`SR`/`TR`) of `acc` where it lives, as a number (absent: 0). */
+const ABI = [
+  { name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] },
+  { name: "ok", args: [] },
+];
+
 const ramRecord = (chain: SimChain, kind: string, acc: string) => {
   const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`b-ram.iost-${kind}${acc}`))?.value;
   return v?.t === "s" ? BigInt(v.v) : 0n;
@@ -56,9 +63,7 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
   it("the borrower's total grows on its shard by the credit, the lender's records where the contract runs; a forged `lent` is refused", () => {
     const chain = new SimChain(config(), N);
     const [deployer, borrower] = [on(1), on(2)];
-    const deploy = txBy(deployer, [
-      act("system.iost", "setCode", [contractJson(LENDER, [{ name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] }])]),
-    ]);
+    const deploy = txBy(deployer, [act("system.iost", "setCode", [contractJson(LENDER, ABI)])]);
     chain.submit(deploy);
     for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
     const lender = "Contract" + txId(deploy);
@@ -93,5 +98,35 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
     ]);
     // No record of the borrower was written off its shard.
     expect(chain.shards[1].store.get(`b-ram.iost-TR${borrower}`)).toBeUndefined();
+  });
+
+  it("a part on the borrower's shard lands the lend's carried credit with the borrower's total; a forged carried `lent` is refused", () => {
+    const chain = new SimChain(config(), N);
+    const [deployer, borrower] = [on(1), on(2)];
+    const deploys = [deployer, borrower].map((by) => txBy(by, [act("system.iost", "setCode", [contractJson(LENDER, ABI)])]));
+    for (const d of deploys) chain.submit(d);
+    for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
+    const [lender, there] = deploys.map((d) => "Contract" + txId(d));
+    const before = ramRecord(chain, "TR", borrower);
+    const tx = txBy(deployer, [act(lender, "lend", [borrower, 30]), act(there, "ok", [])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME }); // shard 1: the lend ran, its credit riding to shard 2 in the action receipt
+    const [action] = chain.inFlight().filter((r) => r.kind === "action");
+    const [credit] = action.forward!.credits!;
+    expect([action.toShard, chain.inFlight().filter((r) => r.kind === "credit")]).toEqual([2, []]);
+    expect(credit).toMatchObject({ toShard: 2, token: "ram", account: borrower, amount: "30", lent: "30" });
+    expect(() => checkReceipt(action, N)).not.toThrow();
+    const carrying = (x: CrossReceipt): CrossReceipt => ({ ...action, forward: { ...action.forward!, credits: [x] } });
+    for (const forged of [
+      { ...credit, lent: "31" },
+      { ...credit, lent: "9", amount: "9" },
+      { ...credit, token: "iost" },
+      { ...credit, payer: { ...credit.payer!, op: "issue" as const } },
+    ] as CrossReceipt[])
+      expect(() => checkReceipt(carrying(forged), N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+    for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
+    const r = chain.shards[shardOf(deployer, N)].results.get(txId(tx))!;
+    expect([r.pending, r.receipt?.statusCode]).toEqual([0, "SUCCESS"]);
+    expect(ramRecord(chain, "TR", borrower)).toBe(before + 30n);
   });
 });

@@ -81,8 +81,8 @@ type Step =
   | { k: "create"; sym: string; by: string }
   | { k: "mint"; c: number; sym: string; by: string; fail: number | null }
   | { k: "give"; c: number; by: string; to: string; amount: string; fail: number | null }
-  | { k: "lendIn"; c: number; by: string; to: string; bytes: number; fail: number | null }
   | { k: "look"; c: number; by: string; sym: string; of: [string, string]; fail: number | null }
+  | { k: "lendIn"; c: number; by: string; to: string; bytes: number; after: [c: number, fail: boolean] | null }
   | { k: "move"; sym: string; from: string; to: string }
   | { k: "issue"; sym: string; by: string; to: string }
   | { k: "ram"; op: "buy" | "sell" | "lend"; by: string; to: string }
@@ -142,8 +142,16 @@ const step = fc.oneof(
     of: fc.tuple(anyone, anyone),
     fail: fc.option(shard),
   }),
-  // A contract of any shard lending its caller's RAM (or more than it bought) to anyone, then maybe a contract failing.
-  fc.record({ k: fc.constant("lendIn" as const), c: shard, by: user, to: anyone, bytes: fc.constantFrom(10, 100, 10 ** 9), fail: fc.option(shard) }),
+  // A contract of any shard lending its caller's RAM (or more than it bought) to anyone, then maybe a contract of any
+  // shard running or failing: on the borrower's shard the lend's credit lands before it (forwarded.ts receiveHalf).
+  fc.record({
+    k: fc.constant("lendIn" as const),
+    c: shard,
+    by: user,
+    to: anyone,
+    bytes: fc.constantFrom(10, 100, 10 ** 9),
+    after: fc.option(fc.tuple(shard, fc.boolean())),
+  }),
   fc.record({ k: fc.constant("move" as const), sym, from: user, to: anyone, near }).map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
   // Issued on the token's shard (forwarded there from elsewhere) to an account of any shard: a credit whose half may
   // charge the publisher a new record, decided where it lands (docs/SHARDING.md "A credit's RAM").
@@ -262,7 +270,7 @@ function toTx(s: Step, ctx: Ctx): Tx {
     }
     case "lendIn": {
       const lend = act(ctx.minters[s.c], "lend", [s.to, s.bytes]);
-      return txBy(s.by, s.fail === null ? [lend] : [lend, call(s.fail, "fail", ["no"])]);
+      return txBy(s.by, s.after === null ? [lend] : [lend, call(s.after[0], s.after[1] ? "fail" : "put", s.after[1] ? ["no"] : ["ln", "1"])]);
     }
     case "move":
       return txBy(s.from, [tok("transfer", [s.sym, s.from, s.to, "5", ""])]);
