@@ -45,13 +45,16 @@ export default defineConfig({
     projects: [
       {
         // Beside the e2e files that run alone (group 2), niced (test/nice.ts): pure CPU with no node of
-        // its own, it takes what their node leaves. A test there may take twice its time alone.
+        // its own, it takes what their node leaves. While siege or fuzz-contracts keeps both cores busy
+        // a unit test may wait far longer than its time alone (a 10 s one took 73 s on a machine at load
+        // 20), so the timeouts are the e2e files' hang guards.
         test: {
           name: "node",
           include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"],
           environment: "node",
           setupFiles: ["test/nice.ts"],
-          testTimeout: 60_000,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           maxWorkers: BESIDE_WORKERS,
           sequence: { groupOrder: 2 },
         },
