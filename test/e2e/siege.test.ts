@@ -33,7 +33,7 @@ const SIEGE_MS = 60_000;
  * A transfer is a "simple" tx, which the pool puts before every contract call
  * (go-iost compareTx), so it waits for no attack tx: the next block (0.5 s),
  * the endorsement that makes it final (one block more), the SDK-style poll
- * (0.1 s). What an attack adds is the time to execute one chunk, which the
+ * (0.5 s). What an attack adds is the time to execute one chunk, which the
  * 8,000,000-gas block cap bounds at two max-gas calls per shard; on the
  * shared 2-core test machine that is a few seconds at most. 10 s leaves room
  * for that and nothing else: a victim starved in the pool or behind a stalled

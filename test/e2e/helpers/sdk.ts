@@ -66,11 +66,7 @@ export interface Outcome {
   result: any;
 }
 
-/**
- * Sends with the SDK's TxHandler and follows the receipt, polling 100 ms × 150: the same 15 s bound
- * as 500 ms × 30, but a receipt is seen within 0.1 s of the node having it, not 0.5 s (a file sends
- * dozens of txs one after another).
- */
+/** Sends with the SDK's TxHandler and follows the receipt (polls 500 ms × 30). */
 export function sendAndFollow(client: Client, tx: any, account: any = client.admin): Promise<Outcome> {
   signTx(client, tx, account);
   return new Promise((resolve) => {
@@ -80,7 +76,7 @@ export function sendAndFollow(client: Client, tx: any, account: any = client.adm
       .onSuccess((receipt: any) => resolve({ ok: true, hash: handler._hash, result: receipt }))
       .onFailed((res: any) => resolve({ ok: false, hash: handler._hash, result: res }))
       .send()
-      .listen(100, 150);
+      .listen(500, 30);
   });
 }
 
