@@ -6,11 +6,21 @@ import { defineConfig } from "vitest/config";
 // integration tests (workerd only); test/e2e talks HTTP to a started node.
 // vitest runs one group (sequence.groupOrder) after another, each in one pool of its maxWorkers,
 // and files of projects that leave both unset one at a time after all groups. On the 2-core
-// machine: group 0, unit and Durable Object files (CPU: a runtime each), two at once; group 1,
-// the network files and the e2e files in ALONE (wall-clock bounds), one at a time; group 2, the other e2e
-// files, two at once: their nodes mostly wait for blocks (a third of a core each, measured), and
-// each file has its own node on a free port.
+// machine: group 0, the Durable Object files (CPU: a runtime each), two at once; group 1, the
+// network files, one at a time (wall-clock bounds); group 2, the e2e files in ALONE one after
+// another (one file, test/e2e/alone.ts) and beside them the unit files, niced, on the CPU their
+// node leaves; group 3, the other e2e files, E2E_WORKERS at once: their nodes mostly wait for
+// blocks, and each file has its own node on a free port.
 const WORKERS = 2;
+/**
+ * Three e2e files at once: in the suite they cost about 200 CPU s (measured one by one: 360, of
+ * which about 8.5 s each is vitest's start and imports a worker pays once) over 432 s of files, so
+ * two at a time left a core mostly idle; a fourth would bring the cores near full for little, and the
+ * files with wall-clock bounds (fuzz-tx, fuzz-p2p, busy-sender) nearer them.
+ */
+const E2E_WORKERS = 3;
+/** Group 2: the ALONE files' one worker and two for the unit files (a core's worth while their node runs). */
+const BESIDE_WORKERS = 3;
 /**
  * E2E files run with no other node beside them: those that assert tight wall-clock bounds (a
  * victim's finality within 10 s under attack, blocks per slot, every slot produced), archive.test.ts,
@@ -19,7 +29,7 @@ const WORKERS = 2;
  * a tsx start per call) both ran about twice as long and a CLI request hit its 15 s timeout.
  * fuzz-contracts.test.ts keeps a node busy with max-gas calls: beside it fuzz-tx.test.ts took over
  * 180 s (alone, on the same loaded machine, 79 s). fuzz-tx and fuzz-p2p are not here: their bounds (3 blocks
- * in 15 s, a transfer final in 20 s, an answer in 15 s) hold beside one other file's node.
+ * in 15 s, a transfer final in 20 s, an answer in 15 s) hold beside other files' nodes.
  */
 const ALONE = [
   "test/e2e/siege.test.ts",
@@ -33,7 +43,22 @@ const ALONE = [
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "node", include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"], environment: "node", testTimeout: 30_000, maxWorkers: WORKERS } },
+      {
+        // Beside the e2e files that run alone (group 2), niced (test/nice.ts): pure CPU with no node of
+        // its own, it takes what their node leaves. While siege or fuzz-contracts keeps both cores busy
+        // a unit test may wait far longer than its time alone (a 10 s one took 73 s on a machine at load
+        // 20), so the timeouts are the e2e files' hang guards.
+        test: {
+          name: "node",
+          include: ["test/unit/**/*.test.ts", "test/node/**/*.test.ts"],
+          environment: "node",
+          setupFiles: ["test/nice.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          maxWorkers: BESIDE_WORKERS,
+          sequence: { groupOrder: 2 },
+        },
+      },
       {
         // test/workers drives one shard per chain (`<id>:shard-0` holds every account).
         plugins: [
@@ -104,26 +129,25 @@ export default defineConfig({
           expect: { poll: { timeout: 10_000 } },
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          maxWorkers: WORKERS,
+          maxWorkers: E2E_WORKERS,
           // Each worker keeps its modules from file to file (measured: about 4 CPU s less per file).
           isolate: false,
-          sequence: { concurrent: false, groupOrder: 2 },
+          sequence: { concurrent: false, groupOrder: 3 },
         },
       },
       {
-        // The e2e files that need the machine to themselves (ALONE), in group 1 with the network files.
+        // The e2e files that need the machine without another node (ALONE), as one file
+        // (test/e2e/alone.ts): one worker runs them in turn, keeping its modules (wrangler, the SDK),
+        // and every file stops its node. Group 2, with the unit files niced on the other workers.
         test: {
           name: "e2e-alone",
-          include: ALONE,
+          include: ["test/e2e/alone.ts"],
+          provide: { alone: ALONE },
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
-          maxWorkers: 1,
-          // One worker takes the files in turn and keeps its modules (wrangler, the SDK): about 3 CPU s
-          // less per file than a fresh worker's import, on the serial path. Every file stops its nodes.
-          isolate: false,
-          sequence: { concurrent: false, groupOrder: 1 },
+          maxWorkers: BESIDE_WORKERS,
+          sequence: { concurrent: false, groupOrder: 2 },
         },
       },
       {
@@ -151,8 +175,8 @@ export default defineConfig({
           env: { SHARD_COUNT: "1" },
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          maxWorkers: WORKERS,
-          sequence: { groupOrder: 2 },
+          maxWorkers: E2E_WORKERS,
+          sequence: { groupOrder: 3 },
         },
       },
     ],
