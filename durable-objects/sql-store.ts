@@ -176,14 +176,7 @@ export class SqlStore extends Overlaid {
 
   /** proveAt for several keys over one scratch copy (the undone values applied once). */
   proveAllAt(keys: readonly string[], undone: Writes): { value: string | null; proof: ReturnType<StateTree["prove"]> }[] {
-    const scratch: Writes = new Map();
-    const pages: Store = {
-      get: (k) => (scratch.has(k) ? (scratch.get(k) ?? undefined) : this.nodes.get(k)),
-      put: (k, v) => scratch.set(k, v),
-      del: (k) => scratch.set(k, null),
-    };
-    const then = new StateTree(new PagedNodes(pages));
-    then.update(undone);
+    const then = this.treeBefore(undone);
     return keys.map((key) => ({ value: undone.has(key) ? (undone.get(key) ?? null) : (this.get(key) ?? null), proof: then.prove(key) }));
   }
 
@@ -193,6 +186,13 @@ export class SqlStore extends Overlaid {
    * pages as proveAt does; `deleted`: the keys the chunk deletes.
    */
   witnessAt(keys: Iterable<string>, undone: Writes, deleted: ReadonlySet<string>): Witness {
+    const then = this.treeBefore(undone);
+    const entries = [...keys].map((k) => [k, undone.has(k) ? (undone.get(k) ?? null) : (super.get(k) ?? null)] as const);
+    return buildWitness(then, entries, deleted);
+  }
+
+  /** The tree with `undone` taken back, in a scratch copy of the pages it touches: nothing written. */
+  private treeBefore(undone: Writes): StateTree {
     const scratch: Writes = new Map();
     const pages: Store = {
       get: (k) => (scratch.has(k) ? (scratch.get(k) ?? undefined) : this.nodes.get(k)),
@@ -201,8 +201,7 @@ export class SqlStore extends Overlaid {
     };
     const then = new StateTree(new PagedNodes(pages));
     then.update(undone);
-    const entries = [...keys].map((k) => [k, undone.has(k) ? (undone.get(k) ?? null) : (super.get(k) ?? null)] as const);
-    return buildWitness(then, entries, deleted);
+    return then;
   }
 
   override keep(): void {
