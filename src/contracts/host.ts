@@ -246,18 +246,19 @@ export class Host {
   // ---------------------------------------------------------------- teller
 
   payCost(c: Cost, who: string): void {
-    const add = (payer: string, x: Cost) => {
-      const old = this.costs.get(payer);
-      if (old) old.add(x);
-      else this.costs.set(payer, x);
-    };
-    if (c.cpu > 0 || c.net > 0) add(who, new Cost(c.net, c.cpu));
+    if (c.cpu > 0 || c.net > 0) this.book(who, new Cost(c.net, c.cpu));
     for (const item of c.dataList) {
       const x = new Cost();
       x.data = item.val;
       x.dataList.push(item);
-      add(item.payer, x);
+      this.book(item.payer, x);
     }
+  }
+  // A method, not a closure per payCost: bundles keep function names, a closure costs a defineProperty each call.
+  private book(payer: string, x: Cost): void {
+    const old = this.costs.get(payer);
+    if (old) old.add(x);
+    else this.costs.set(payer, x);
   }
   gasPaid(who = this.tx.publisher): number {
     return this.costs.get(who)?.toGas() ?? 0;

@@ -137,13 +137,13 @@ function checkTxAmountLimit(state: State, tx: Tx): string | null {
  */
 export type TxKey = Uint8Array | string | { hash: string; size: number };
 
-function keyOf(tx: Tx, key: TxKey): { hash: string; size: () => number } {
-  if (typeof key === "object" && !(key instanceof Uint8Array)) return { hash: key.hash, size: () => key.size };
-  return { hash: typeof key === "string" ? key : base58Encode(key), size: () => txBytes(tx, FULL).length };
+function keyOf(tx: Tx, key: TxKey): { hash: string; size: number } {
+  if (typeof key === "object" && !(key instanceof Uint8Array)) return key;
+  return { hash: typeof key === "string" ? key : base58Encode(key), size: txBytes(tx, FULL).length };
 }
 
-function prepare(h: Host, tx: Tx, size: () => number): void {
-  h.payCost(new Cost(size(), 0), tx.publisher);
+function prepare(h: Host, tx: Tx, size: number): void {
+  h.payCost(new Cost(size, 0), tx.publisher);
   if (h.genesis) return;
   checkGasParams(tx);
   const paid = BigInt(h.gasPaid(tx.publisher));
@@ -219,8 +219,10 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
   let paid = Decimal.zero(GAS_DECIMAL);
   h.initStack();
   const payers = new Set(h.costs.keys());
-  const reach = (a: string) => tx.ramEscrow?.has(a) === true || h.remoteShard(a) === null;
-  if (debt) for (const p of [tx.publisher, ...debt.short.keys(), ...[...debt.away.keys()].filter(reach)]) payers.add(p);
+  // An inline filter: a named closure costs every tx a defineProperty in bundles that keep names.
+  if (debt)
+    for (const p of [tx.publisher, ...debt.short.keys(), ...[...debt.away.keys()].filter((a) => tx.ramEscrow?.has(a) === true || h.remoteShard(a) === null)])
+      payers.add(p);
   for (const payer of [...payers].sort()) {
     const short = debt?.short.get(payer);
     if (short !== undefined && debt!.last) throw new Error(short);

@@ -12,30 +12,26 @@ export type WriteSet = readonly Write[];
  * writes come out as an ordered write set that the caller commits.
  */
 export class State {
-  /** layers[0] holds the writes since the last commit; one more layer per open checkpoint. */
-  private readonly layers: Map<string, string | null>[] = [new Map()];
+  /** Every write since the last commit, as reads see it: one lookup per read, however many checkpoints are open. */
+  private cur = new Map<string, string | null>();
+  /** One log per open checkpoint: what `cur` held for each key before its first write there (undefined: nothing). */
+  private readonly undo: Map<string, string | null | undefined>[] = [];
 
   constructor(readonly store: Store) {}
 
   get(key: string): string | undefined {
-    return this.readFrom(this.layers.length - 1, key);
+    // `cur` holds a string or null (deleted), never undefined.
+    const v = this.cur.get(key);
+    return v === undefined ? this.store.get(key) : (v ?? undefined);
   }
 
   /** The value `key` had before the innermost checkpoint (what rolling it back would leave). */
   prior(key: string): string | undefined {
-    return this.readFrom(this.layers.length - 2, key);
-  }
-
-  /** `key` as layers `top` down to 0, then the store, hold it. */
-  private readFrom(top: number, key: string): string | undefined {
-    for (let i = top; i >= 0; i--) {
-      const layer = this.layers[i];
-      if (layer.has(key)) {
-        const v = layer.get(key)!;
-        return v === null ? undefined : v;
-      }
-    }
-    return this.store.get(key);
+    const log = this.undo[this.undo.length - 1];
+    if (log === undefined) return this.store.get(key);
+    if (!log.has(key)) return this.get(key);
+    const v = log.get(key);
+    return v === undefined ? this.store.get(key) : (v ?? undefined);
   }
 
   has(key: string): boolean {
@@ -43,39 +39,53 @@ export class State {
   }
 
   put(key: string, value: string): void {
-    this.layers[this.layers.length - 1].set(key, value);
+    this.write(key, value);
   }
 
   del(key: string): void {
-    this.layers[this.layers.length - 1].set(key, null);
+    this.write(key, null);
+  }
+
+  private write(key: string, value: string | null): void {
+    const log = this.undo[this.undo.length - 1];
+    if (log !== undefined && !log.has(key)) log.set(key, this.cur.get(key));
+    this.cur.set(key, value);
   }
 
   /** Number of open checkpoints. */
   get depth(): number {
-    return this.layers.length - 1;
+    return this.undo.length;
   }
 
   checkpoint(): void {
-    this.layers.push(new Map());
+    this.undo.push(new Map());
   }
 
   /** Discard every write since the innermost checkpoint and close it. */
   rollback(): void {
-    if (this.layers.length < 2) throw new Error("rollback without checkpoint");
-    this.layers.pop();
+    const log = this.undo.pop();
+    if (log === undefined) throw new Error("rollback without checkpoint");
+    for (const [k, v] of log) {
+      if (v === undefined) this.cur.delete(k);
+      else this.cur.set(k, v);
+    }
   }
 
   /** Keep the writes since the innermost checkpoint (merge them into the parent) and close it. */
   release(): void {
-    if (this.layers.length < 2) throw new Error("release without checkpoint");
-    const top = this.layers.pop()!;
-    const parent = this.layers[this.layers.length - 1];
-    for (const [k, v] of top) parent.set(k, v);
+    const log = this.undo.pop();
+    if (log === undefined) throw new Error("release without checkpoint");
+    const parent = this.undo[this.undo.length - 1];
+    if (parent !== undefined) for (const [k, v] of log) if (!parent.has(k)) parent.set(k, v);
   }
 
-  /** The writes since the innermost checkpoint (one tx's, while its checkpoint is open). */
+  /** The writes since the innermost checkpoint (one tx's, while its checkpoint is open), in the order first written. */
   latest(): ReadonlyMap<string, string | null> {
-    return this.layers[this.layers.length - 1];
+    const log = this.undo[this.undo.length - 1];
+    if (log === undefined) return this.cur;
+    const m = new Map<string, string | null>();
+    for (const k of log.keys()) m.set(k, this.cur.get(k)!);
+    return m;
   }
 
   /**
@@ -84,27 +94,25 @@ export class State {
    * written, which is what nodes must agree on.
    */
   writes(): WriteSet {
-    const merged = new Map<string, string | null>();
-    for (const layer of this.layers) for (const [k, v] of layer) merged.set(k, v);
-    const keys = [...merged.keys()].sort(compareKeys);
-    return keys.map((k) => [k, merged.get(k)!] as const);
+    const keys = [...this.cur.keys()].sort(compareKeys);
+    return keys.map((k) => [k, this.cur.get(k)!] as const);
   }
 
   /** Apply all pending writes to the store and return them. Only with no open checkpoint. */
   commit(): WriteSet {
-    if (this.layers.length !== 1) throw new Error("commit with open checkpoints");
+    if (this.undo.length !== 0) throw new Error("commit with open checkpoints");
     const ws = this.writes();
     for (const [k, v] of ws) {
       if (v === null) this.store.del(k);
       else this.store.put(k, v);
     }
-    this.layers[0] = new Map();
+    this.cur = new Map();
     return ws;
   }
 
   /** Forget all pending writes (open checkpoints included). */
   discard(): void {
-    this.layers.length = 0;
-    this.layers.push(new Map());
+    this.undo.length = 0;
+    this.cur = new Map();
   }
 }

@@ -51,9 +51,35 @@ export interface Decoded {
   payer: string;
 }
 
+/**
+ * Decoded values by their exact raw text: a transfer decodes the same records (balances, gas,
+ * token info) several times — its read, its write's RAM, the old payer — and the BigInt or
+ * decimal parse was most of a read. The same text always decodes the same, and callers only read
+ * what they get. Values up to DECODED_MAX chars, at most DECODED_CHARS held; full, it starts over.
+ */
+const decoded = new Map<string, Decoded>();
+const DECODED_MAX = 1024;
+const DECODED_CHARS = 1_000_000;
+let decodedChars = 0;
+
 /** Parse a raw value; undefined for a missing one. The payer follows the last '@' (as Go). */
 export function decodeValue(raw: string | undefined): Decoded | undefined {
   if (raw === undefined || raw === "n") return undefined;
+  const known = decoded.get(raw);
+  if (known !== undefined) return known;
+  const d = parseValue(raw);
+  if (raw.length <= DECODED_MAX) {
+    if (decodedChars + raw.length > DECODED_CHARS) {
+      decoded.clear();
+      decodedChars = 0;
+    }
+    decoded.set(raw, d);
+    decodedChars += raw.length;
+  }
+  return d;
+}
+
+function parseValue(raw: string): Decoded {
   const at = raw.lastIndexOf("@");
   const body = at < 0 ? raw : raw.slice(0, at);
   const payer = at < 0 ? "" : raw.slice(at + 1);

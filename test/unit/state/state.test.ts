@@ -68,6 +68,67 @@ describe("State", () => {
     );
   });
 
+  it("property: the undo logs read, roll back and release as a stack of layers does", () => {
+    // The layered overlay State was before its undo logs, as the reference.
+    class Layers {
+      layers: Map<string, string | null>[] = [new Map()];
+      constructor(readonly store: MemoryStore) {}
+      from(top: number, k: string): string | undefined {
+        for (let i = top; i >= 0; i--) if (this.layers[i].has(k)) return this.layers[i].get(k) ?? undefined;
+        return this.store.get(k);
+      }
+      release() {
+        const top = this.layers.pop()!;
+        for (const [k, v] of top) this.layers[this.layers.length - 1].set(k, v);
+      }
+    }
+    const keys = ["a", "b", "c", "d"];
+    const op = fc.oneof(
+      fc.tuple(fc.constant("put"), fc.constantFrom(...keys), fc.option(fc.string({ maxLength: 3 }), { nil: null })),
+      fc.tuple(fc.constantFrom("checkpoint", "rollback", "release", "commit"), fc.constant("a"), fc.constant(null)),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const store = new MemoryStore();
+        store.put("a", "s");
+        store.put("c", "s");
+        const ref = new Layers(new MemoryStore());
+        ref.store.put("a", "s");
+        ref.store.put("c", "s");
+        const s = new State(store);
+        for (const [kind, k, v] of ops) {
+          if (kind === "put") {
+            v === null ? s.del(k) : s.put(k, v);
+            ref.layers[ref.layers.length - 1].set(k, v);
+          } else if (kind === "checkpoint") {
+            s.checkpoint();
+            ref.layers.push(new Map());
+          } else if (s.depth === 0) {
+            if (kind !== "commit") continue;
+            s.commit();
+            for (const [key, val] of ref.layers[0]) val === null ? ref.store.del(key) : ref.store.put(key, val);
+            ref.layers[0] = new Map();
+          } else if (kind === "rollback") {
+            s.rollback();
+            ref.layers.pop();
+          } else if (kind === "release") {
+            s.release();
+            ref.release();
+          } else continue;
+          const top = ref.layers.length - 1;
+          expect(s.depth).toBe(top);
+          expect(keys.map((x) => s.get(x))).toEqual(keys.map((x) => ref.from(top, x)));
+          expect(keys.map((x) => s.prior(x))).toEqual(keys.map((x) => ref.from(top - 1, x)));
+          expect([...s.latest()]).toEqual([...ref.layers[top]]);
+          const merged = new Map<string, string | null>();
+          for (const l of ref.layers) for (const [key, val] of l) merged.set(key, val);
+          expect(s.writes()).toEqual([...merged].sort((x, y) => compareKeys(x[0], y[0])));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("property: write set and root do not depend on write order", () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(fc.string(), fc.string()), { selector: (x) => x[0] }), (pairs) => {
