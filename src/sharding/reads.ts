@@ -1,9 +1,10 @@
 /**
  * Reads inside a VM run of records another shard keeps (docs/SHARDING.md
  * "Remote state inside a contract"): token.iost's `balanceOf` and `supply`
- * and `storage.global*` run "reading" (`RemoteReads.armed`), and every key
- * they read is placed (`keyShard`; a user contract's, Proof of
- * Believability's and domain.iost's storage where the contract lives). A key of another shard
+ * and `storage.global*`, and token721.iost's reads, run "reading"
+ * (`RemoteReads.armed`), and every key they read is placed (`keyShard`; a
+ * user contract's, Proof of Believability's and domain.iost's storage where
+ * the contract lives, a token721.iost token's records on its home). A key of another shard
  * answers from the part's overlay of fetched values, or absent and recorded
  * as missing; a run that missed any is undone and its tx (or forwarded part)
  * parked in `x-reads` until every shard asked answers with a `values`
@@ -17,8 +18,8 @@
  * parks, answers and re-runs.
  */
 import type { State } from "../state/state.js";
-import { remoteContractShard, tokenHome } from "./directory.js";
-import { CONSENSUS_SHARD, DOMAIN_CONTRACT, isConsensusTokenKey, keyAccount, POB_CONTRACTS, placedByName, shardOf } from "./placement.js";
+import { nftHome, remoteContractShard, tokenHome } from "./directory.js";
+import { CONSENSUS_SHARD, DOMAIN_CONTRACT, isConsensusTokenKey, keyAccount, nftKeySymbol, POB_CONTRACTS, placedByName, shardOf } from "./placement.js";
 import type { CrossReceipt } from "./receipts.js";
 
 /** At most this many records read by balanceOf, supply and storage.global* in one run (the tx's part). */
@@ -34,12 +35,23 @@ export const READING = "x-reading";
  * every shard keeps (system contracts' own records, token info but a supply) and for keys of no known home.
  */
 export function keyShard(state: State, key: string, count: number): number | null {
+  const nft = nftKey(key);
+  if (nft !== null) return nftHome(state, count, nft);
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
   if (supply) return tokenHome(state, count, supply[1]);
   const acc = keyAccount(key);
   if (acc === null) return null;
   if (isConsensusTokenKey(key)) return CONSENSUS_SHARD;
   return placedByName(acc) ? shardOf(acc, count) : null;
+}
+
+/**
+ * The token721.iost token whose home keeps a raw key (placement.ts nftKeySymbol), else null: its issuer
+ * record, which every shard copies, and a holder's list of symbols (per shard) are read where the run is.
+ */
+export function nftKey(key: string): string | null {
+  const m = /^m-token721\.iost-([^-]+)(?:-(.+))?$/.exec(key);
+  return m === null || m[2] === "T721issuer" ? null : nftKeySymbol(m[1], m[2] ?? null);
 }
 
 /**
@@ -67,7 +79,7 @@ export function remoteKeyShard(state: State, key: string, shard: { index: number
 
 /** Whether a key is placed (counted against the bounds on every shard count). */
 export function isPlacedKey(key: string): boolean {
-  return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null || placedContract(key) !== null;
+  return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
 /** Read locks: part → the shard that asked and the keys sent (READING). */

@@ -238,6 +238,15 @@ describe("reads from strangers are refused", () => {
     expect(apply(read()).outgoing.map((r) => r.kind)).toEqual(["values"]);
   });
 
+  it("a read of a token721.iost token's records is answered only by its home; its issuer record by none", () => {
+    // card's home is its symbol's shard, 3.
+    expect(shardOf("card", N)).toBe(3);
+    expect(() => apply(read({ keys: ["m-token721.iost-T721Icard-0"] }))).toThrow(/which shard 2 does not keep/);
+    expect(() => apply(read({ toShard: 3, keys: ["m-token721.iost-T721Icard-T721issuer"] }))).toThrow(/which shard 3 does not keep/);
+    const keys = ["m-token721.iost-T721Icard-0", `m-token721.iost-T721B${X}-card`, `m-token721.iost-T721Mcard#${X}`];
+    expect(apply(read({ toShard: 3, keys })).outgoing.map((r) => [r.kind, r.values])).toEqual([["values", keys.map((k) => [k, null])]]);
+  });
+
   it("a read of a contract's storage is answered only by the contract's shard", () => {
     // The reader lives on shard 1, Proof of Believability's contracts on shard 0.
     expect(() => apply(read({ keys: [`b-${reader}-k`] }))).toThrow(/which shard 2 does not keep/);
