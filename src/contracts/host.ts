@@ -226,7 +226,7 @@ export class Host {
     });
     c.cpuAdd(opCost(height));
     try {
-      requireLocalContract(this, linkedContract(this.state, contract), "synchronous call to");
+      requireLocalContract(this, linkedContract(this.state, contract));
       if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
       const sub = new Cost();
       try {
@@ -631,11 +631,11 @@ export function asBool(v: Value | undefined): boolean {
   return !!v && v.t === "b" && v.v;
 }
 
-/** Throws the documented error when a contract called synchronously (`what`) lives on another shard. */
-function requireLocalContract(h: Host, id: string, what: string): void {
+/** Throws the documented error when a contract called synchronously lives on another shard (its storage is read from there). */
+function requireLocalContract(h: Host, id: string): void {
   const there = remoteContractShard(h.state, h.block.shard, id);
   if (there === null) return;
   throw new VmError(
-    `${what} ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`,
+    `synchronous call to ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`,
   );
 }
