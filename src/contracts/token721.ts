@@ -19,9 +19,11 @@
  * with the tx's authority and RAM escrow (executor/forward.ts), like an action
  * on a contract of that shard, so it runs and costs as on one chain. Every
  * shard keeps a copy of each token's issuer record, so that a create anywhere
- * fails with IOST's `token exists` where it is called. A call from inside a
- * contract of another shard than the home cannot reach its records
- * (docs/SHARDING.md "Tokens across shards").
+ * fails with IOST's `token exists` where it is called. Inside a contract of
+ * another shard than the home, the reads (balanceOf, ownerOf,
+ * tokenOfOwnerByIndex, tokenMetadata) fetch the home's records as token.iost's
+ * balanceOf does (docs/SHARDING.md "Remote state inside a contract"); issue
+ * and transfer cannot write them there ("Tokens across shards").
  */
 import { opCost, type Cost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
@@ -56,8 +58,8 @@ function balanceOf(h: Host, c: Cost, sym: string, acc: string): bigint {
 }
 
 /**
- * A nested call from a contract of another shard than the token's home cannot reach its records (a top-level
- * action is forwarded there). Checked after `exists`, which every shard answers from its copy of the issuer: a
+ * A nested call from a contract of another shard than the token's home cannot write its records (a top-level
+ * action is forwarded there; reads are fetched from it, `Host.reading`). Checked after `exists`, which every shard answers from its copy of the issuer: a
  * token nobody created fails with IOST's `token not exists` on every shard count.
  */
 function requireHome(h: Host, sym: string): void {
@@ -169,21 +171,19 @@ const balanceOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  requireHome(h, sym);
-  return [balanceOf(h, c, sym, s(args[1]))];
+  return [h.reading(() => balanceOf(h, c, sym, s(args[1])))];
 };
 
-/** The owner of a token id; Go answers a missing id with `token exists` (sic). */
+/** The owner of a token id (read where the token lives: the caller runs it reading); Go answers a missing id with `token exists` (sic). */
 function ownerOf(h: Host, c: Cost, sym: string, id: string): string {
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  requireHome(h, sym);
   if (!h.mapHas(c, INFO + sym, id)) throw new VmError(ERR.tokenExists);
   return asString(h.mapGet(c, INFO + sym, id)) ?? "";
 }
 
 const ownerOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
-  return [ownerOf(h, c, s(args[0]), s(args[1]))];
+  return [h.reading(() => ownerOf(h, c, s(args[0]), s(args[1])))];
 };
 
 const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
@@ -191,8 +191,7 @@ const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
   const [sym, owner] = [s(args[0]), s(args[1])];
   const index = args[2] as bigint;
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  requireHome(h, sym);
-  const ids = h.mapKeys(c, metaKey(sym, owner));
+  const ids = h.reading(() => h.mapKeys(c, metaKey(sym, owner)));
   // Go indexes its slice with a negative index too (a panic): refused with the text of the other side.
   if (index < 0n || index >= BigInt(ids.length)) throw new VmError("out of range");
   return [ids[Number(index)]];
@@ -201,9 +200,13 @@ const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
 const tokenMetadata: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, id] = [s(args[0]), s(args[1])];
-  const owner = ownerOf(h, c, sym, id);
-  if (!h.mapHas(c, metaKey(sym, owner), id)) throw new VmError(ERR.tokenExists);
-  return [asString(h.mapGet(c, metaKey(sym, owner), id)) ?? ""];
+  return [
+    h.reading(() => {
+      const owner = ownerOf(h, c, sym, id);
+      if (!h.mapHas(c, metaKey(sym, owner), id)) throw new VmError(ERR.tokenExists);
+      return asString(h.mapGet(c, metaKey(sym, owner), id)) ?? "";
+    }),
+  ];
 };
 
 nativeContract({

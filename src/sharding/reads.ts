@@ -1,8 +1,10 @@
 /**
  * Reads inside a VM run of records another shard keeps (docs/SHARDING.md
  * "Remote state inside a contract"): token.iost's `balanceOf` and `supply`
- * and `storage.global*` of a system contract run "reading" (`RemoteReads.armed`),
- * and every key they read is placed (`keyShard`). A key of another shard
+ * and `storage.global*`, and token721.iost's reads, run "reading"
+ * (`RemoteReads.armed`), and every key they read is placed (`keyShard`; a
+ * user contract's, Proof of Believability's and domain.iost's storage where
+ * the contract lives, a token721.iost token's records on its home). A key of another shard
  * answers from the part's overlay of fetched values, or absent and recorded
  * as missing; a run that missed any is undone and its tx (or forwarded part)
  * parked in `x-reads` until every shard asked answers with a `values`
@@ -16,8 +18,8 @@
  * parks, answers and re-runs.
  */
 import type { State } from "../state/state.js";
-import { remoteContractShard, tokenHome } from "./directory.js";
-import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, placedByName, shardOf } from "./placement.js";
+import { nftHome, remoteContractShard, tokenHome } from "./directory.js";
+import { CONSENSUS_SHARD, DOMAIN_CONTRACT, isConsensusTokenKey, keyAccount, nftKeySymbol, POB_CONTRACTS, placedByName, shardOf } from "./placement.js";
 import type { CrossReceipt } from "./receipts.js";
 
 /** At most this many records read by balanceOf, supply and storage.global* in one run (the tx's part). */
@@ -33,6 +35,8 @@ export const READING = "x-reading";
  * every shard keeps (system contracts' own records, token info but a supply) and for keys of no known home.
  */
 export function keyShard(state: State, key: string, count: number): number | null {
+  const nft = nftKey(key);
+  if (nft !== null) return nftHome(state, count, nft);
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
   if (supply) return tokenHome(state, count, supply[1]);
   const acc = keyAccount(key);
@@ -41,9 +45,32 @@ export function keyShard(state: State, key: string, count: number): number | nul
   return placedByName(acc) ? shardOf(acc, count) : null;
 }
 
+/**
+ * The token721.iost token whose home keeps a raw key (placement.ts nftKeySymbol), else null: its issuer
+ * record, which every shard copies, and a holder's list of symbols (per shard) are read where the run is.
+ */
+export function nftKey(key: string): string | null {
+  const m = /^m-token721\.iost-([^-]+)(?:-(.+))?$/.exec(key);
+  return m === null || m[2] === "T721issuer" ? null : nftKeySymbol(m[1], m[2] ?? null);
+}
+
+/**
+ * The contract whose own storage a raw key is, when that storage lives on one shard: a user contract's
+ * (`Contract…`, by the directory), Proof of Believability's and domain.iost's (the consensus shard). Else
+ * null: system contracts every shard runs keep their state per shard (token.iost's placed by account).
+ */
+export function placedContract(key: string): string | null {
+  const m = /^[bm]-([^-]+)-/.exec(key);
+  if (m === null) return null;
+  const c = m[1];
+  return c.startsWith("Contract") || POB_CONTRACTS.has(c) || c === DOMAIN_CONTRACT ? c : null;
+}
+
 /** keyShard for this shard: where a key it does not keep lives, else null (here, everywhere, or a contract of this shard). */
 export function remoteKeyShard(state: State, key: string, shard: { index: number; count: number }): number | null {
   if (shard.count === 1) return null;
+  const owner = placedContract(key);
+  if (owner !== null) return remoteContractShard(state, shard, owner);
   const acc = keyAccount(key);
   if (acc?.startsWith("Contract")) return remoteContractShard(state, shard, acc);
   const home = keyShard(state, key, shard.count);
@@ -52,7 +79,7 @@ export function remoteKeyShard(state: State, key: string, shard: { index: number
 
 /** Whether a key is placed (counted against the bounds on every shard count). */
 export function isPlacedKey(key: string): boolean {
-  return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null;
+  return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
 /** Read locks: part → the shard that asked and the keys sent (READING). */

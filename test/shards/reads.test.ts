@@ -6,7 +6,8 @@
  * object is evicted between park and re-run, and its receipt is in flight
  * until it ran again with the fetched value, then one shard's. The
  * publisher's next tx waits for it; the answering shard's read lock is
- * released.
+ * released. The same for token721.iost's reads of a token whose home is
+ * another shard.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -22,11 +23,19 @@ const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
 const CODE = `class Reader {
   init() {}
   bal(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
+  nft(sym) { return blockchain.call("token721.iost", "balanceOf", [sym, "admin"])[0] + ":" + blockchain.call("token721.iost", "ownerOf", [sym, "0"])[0]; }
 }
 module.exports = Reader;`;
 const contract = JSON.stringify({
   ID: "",
-  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "bal", args: ["string"], amountLimit: [] }] },
+  info: {
+    lang: "javascript",
+    version: "1.0.0",
+    abi: [
+      { name: "bal", args: ["string"], amountLimit: [] },
+      { name: "nft", args: ["string"], amountLimit: [] },
+    ],
+  },
   code: CODE,
 });
 const A = shardOf("admin", N);
@@ -76,5 +85,38 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     expect(await row(shardOf(holder, N), READING)).toBeUndefined();
     expect(await at(A).getTxReceipt(next.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await at(shardOf(holder, N)).read("getTokenBalance", holder, "iost")).toMatchObject({ balance: 8 });
+  });
+
+  test("token721.iost's reads inside a contract of another shard than the token's home: fetched from the home, read-locked there", async () => {
+    const c = newChain("reads721");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    await c.coord.chainInfo();
+    const sym = ["card", "deck", "pony"].find((s) => shardOf(s, N) !== A)!;
+    const home = shardOf(sym, N);
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const make = makeTx({
+      actions: [
+        { contract: "token721.iost", actionName: "create", data: JSON.stringify([sym, "admin", 3]) },
+        { contract: "token721.iost", actionName: "issue", data: JSON.stringify([sym, "admin", "{}"]) },
+      ],
+    });
+    await at(A).submitTx(deploy.bytes, deploy.hash);
+    await at(A).submitTx(make.bytes, make.hash);
+    await tick(c, 6);
+    expect(await at(A).getTxReceipt(make.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const tx = makeTx({ actions: [{ contract: "Contract" + deploy.hash, actionName: "nft", data: JSON.stringify([sym]) }] });
+    await at(A).submitTx(tx.bytes, tx.hash);
+    await tick(c); // parked: the token's records live on its home
+    expect(JSON.parse((await row(A, READS))!)).toMatchObject([{ txHash: tx.hash, asked: { [home]: expect.any(Array) } }]);
+    await abortAllDurableObjects();
+    await tick(c); // the home answers and read-locks them
+    expect(Object.keys(JSON.parse((await row(home, READING))!))).toEqual([tx.hash]);
+    await tick(c, 3);
+    expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["1:admin"]'] });
+    expect(await row(home, READING)).toBeUndefined();
   });
 });

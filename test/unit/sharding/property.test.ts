@@ -35,7 +35,8 @@ const minted = fc.constantFrom("jade", "gold");
  * A contract creating its own token when it can and issuing it to its caller (docs/SHARDING.md "Tokens across
  * shards"), moving its caller's iost to anyone (docs/SHARDING.md "A forwarded part's payments"), lending
  * its caller's RAM to anyone (docs/SHARDING.md "RAM lent across shards") and reading balances and supplies
- * other shards keep (docs/SHARDING.md "Remote state inside a contract").
+ * other shards keep, other contracts' storage and token721.iost balances (docs/SHARDING.md "Remote state
+ * inside a contract").
  */
 const MINT = `class Mint {
   init() {}
@@ -48,6 +49,10 @@ const MINT = `class Mint {
   give(to, amount) { blockchain.transfer(tx.publisher, to, amount, ""); return "gave"; }
   lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); return "lent"; }
   look(sym, a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", [sym, w])[0]).join(",") + ":" + blockchain.call("token.iost", "supply", [sym])[0]; }
+  peek(id, sym) {
+    const kept = [storage.globalGet(id, "k"), storage.globalMapKeys(id, "rec"), storage.globalMapLen(id, "rec"), storage.globalMapHas(id, "rec", tx.publisher)];
+    return JSON.stringify(kept) + ":" + blockchain.call("token721.iost", "balanceOf", [sym, tx.publisher])[0];
+  }
 }
 module.exports = Mint;`;
 
@@ -82,6 +87,7 @@ type Step =
   | { k: "mint"; c: number; sym: string; by: string; fail: number | null }
   | { k: "give"; c: number; by: string; to: string; amount: string; fail: number | null }
   | { k: "look"; c: number; by: string; sym: string; of: [string, string]; fail: number | null }
+  | { k: "peek"; c: number; by: string; of: number; fail: number | null }
   | { k: "lendIn"; c: number; by: string; to: string; bytes: number; after: [c: number, fail: boolean] | null }
   | { k: "move"; sym: string; from: string; to: string }
   | { k: "issue"; sym: string; by: string; to: string }
@@ -142,6 +148,9 @@ const step = fc.oneof(
     of: fc.tuple(anyone, anyone),
     fail: fc.option(shard),
   }),
+  // A contract of any shard reading a contract's storage and a token721.iost balance kept on any shard (the token
+  // maybe not created yet: token not exists), then maybe a contract of any shard failing.
+  fc.record({ k: fc.constant("peek" as const), c: shard, by: user, of: shard, fail: fc.option(shard) }),
   // A contract of any shard lending its caller's RAM (or more than it bought) to anyone, then maybe a contract of any
   // shard running or failing: on the borrower's shard the lend's credit lands before it (forwarded.ts receiveHalf).
   fc.record({
@@ -268,6 +277,10 @@ function toTx(s: Step, ctx: Ctx): Tx {
       const look = act(ctx.minters[s.c], "look", [s.sym, ...s.of]);
       return txBy(s.by, s.fail === null ? [look] : [look, call(s.fail, "fail", ["no"])]);
     }
+    case "peek": {
+      const peek = act(ctx.minters[s.c], "peek", [ctx.contracts[s.of], OWN[s.of]]);
+      return txBy(s.by, s.fail === null ? [peek] : [peek, call(s.fail, "fail", ["no"])]);
+    }
     case "lendIn": {
       const lend = act(ctx.minters[s.c], "lend", [s.to, s.bytes]);
       return txBy(s.by, s.after === null ? [lend] : [lend, call(s.after[0], s.after[1] ? "fail" : "put", s.after[1] ? ["no"] : ["ln", "1"])]);
@@ -367,6 +380,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
         { name: "give", args: ["string", "string"], amountLimit: [{ token: "iost", val: "3000000" }] },
         { name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] },
         { name: "look", args: ["string", "string", "string"] },
+        { name: "peek", args: ["string", "string"] },
       ];
       const mint = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(MINT, mintAbi)])]);
       const minted = run(one, mint, check1);

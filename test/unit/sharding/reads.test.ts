@@ -13,24 +13,29 @@ import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { ShardState } from "../../../src/executor/guard";
+import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { BLOCK_TIME, config, delta, N, on, reads, runAll, txBy } from "./workload";
+import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, delta, N, on, reads, runAll, txBy } from "./workload";
 
 const READER = `class Reader {
   init() {}
   pair(a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
   raw(who) { return String(storage.globalMapGet("token.iost", "TB" + who, "iost")); }
+  gget(id, k) { return String(storage.globalGet(id, k)); }
 }
 module.exports = Reader;`;
 const ABI = [
   { name: "pair", args: ["string", "string"] },
   { name: "raw", args: ["string"] },
+  { name: "gget", args: ["string", "string"] },
 ];
 
 let reader = "";
+/** A contract of shard 2 (the workload's CODE) whose storage the reader reads. */
+let store = "";
 let one: SimChain;
 let four: SimChain;
 const [X, Y] = [on(2, 3), on(1, 3)];
@@ -55,6 +60,11 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
     const [a, b] = both(deploy);
     expect([a.receipt?.statusCode, b.receipt?.statusCode]).toEqual(["SUCCESS", "SUCCESS"]);
     reader = "Contract" + txId(deploy);
+    const deployStore = txBy(on(2), [act("system.iost", "setCode", [contractJson(CODE, CODE_ABI)])]);
+    const [c, d] = both(deployStore);
+    expect([c.receipt?.statusCode, d.receipt?.statusCode]).toEqual(["SUCCESS", "SUCCESS"]);
+    store = "Contract" + txId(deployStore);
+    expect(both(txBy(on(2), [act(store, "put", ["k", "old"])])).map((x) => x.receipt?.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
   }, 120_000);
 
   it("a contract of shard 1 reads a balance of shard 2: parked, fetched and run again, its receipt one shard's", () => {
@@ -104,6 +114,34 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
     expect(results[0].reader.slice(0, 2)).toEqual(["SUCCESS", ""]);
     expect(results[0].reader[2]).toEqual([`["${Number(one.iostBalance(X) + 700000000n) / 1e8},${Number(one.iostBalance(Y) - 700000000n) / 1e8}"]`]);
     expect(results[1]).toEqual(results[0]);
+    while (one.height < four.height) one.step({ time: BLOCK_TIME });
+  });
+
+  it("a writer of a user contract's key read-locked for a parked reader waits in the pool until the reader ran", () => {
+    const read = txBy(on(1, 2), [act(reader, "gget", [store, "k"])]);
+    const write = txBy(on(2), [act(store, "put", ["k", "new"])]);
+    const key = `b-${store}-k`;
+    const results = [one, four].map((chain) => {
+      const before = reads(chain);
+      chain.submit(read);
+      chain.step({ time: BLOCK_TIME });
+      chain.submit(write);
+      chain.step({ time: BLOCK_TIME });
+      if (chain === four) {
+        // Shard 2 answered the read and holds the key for it: the writer has not run.
+        expect(JSON.parse(chain.shards[2].store.get(READING)!)).toEqual({ [txId(read)]: { from: 1, keys: [key] } });
+        expect(chain.shards[2].results.get(txId(write))).toBeUndefined();
+      }
+      const out = runAll(chain, []);
+      const r = chain.shards[shardOf(read.publisher, chain.shards.length)].results.get(txId(read))!.receipt!;
+      const w = chain.shards[shardOf(write.publisher, chain.shards.length)].results.get(txId(write))!.receipt!;
+      expect(out.receipts).toEqual([]);
+      return { reader: [r.statusCode, r.returns, r.gasUsage], writer: [w.statusCode, w.returns, w.gasUsage], changed: delta(before, reads(chain)) };
+    });
+    expect(results[0].reader.slice(0, 2)).toEqual(["SUCCESS", ['["old"]']]);
+    expect(results[0].writer.slice(0, 2)).toEqual(["SUCCESS", ['["ok:k"]']]);
+    expect(results[1]).toEqual(results[0]);
+    expect(four.shards[2].store.get(READING), "released").toBeUndefined();
     while (one.height < four.height) one.step({ time: BLOCK_TIME });
   });
 
@@ -198,6 +236,31 @@ describe("reads from strangers are refused", () => {
     expect(() => apply(read({ keys: [`m-token.iost-TB${on(3)}-iost`] }))).toThrow(/which shard 2 does not keep/);
     expect(() => apply(read({ keys: ["m-token.iost-TIiost-decimal"] }))).toThrow(/which shard 2 does not keep/);
     expect(apply(read()).outgoing.map((r) => r.kind)).toEqual(["values"]);
+  });
+
+  it("a read of a token721.iost token's records is answered only by its home; its issuer record by none", () => {
+    // card's home is its symbol's shard, 3.
+    expect(shardOf("card", N)).toBe(3);
+    expect(() => apply(read({ keys: ["m-token721.iost-T721Icard-0"] }))).toThrow(/which shard 2 does not keep/);
+    expect(() => apply(read({ toShard: 3, keys: ["m-token721.iost-T721Icard-T721issuer"] }))).toThrow(/which shard 3 does not keep/);
+    const keys = ["m-token721.iost-T721Icard-0", `m-token721.iost-T721B${X}-card`, `m-token721.iost-T721Mcard#${X}`];
+    expect(apply(read({ toShard: 3, keys })).outgoing.map((r) => [r.kind, r.values])).toEqual([["values", keys.map((k) => [k, null])]]);
+  });
+
+  it("a read of a contract's storage is answered only by the contract's shard", () => {
+    // The reader lives on shard 1, Proof of Believability's contracts on shard 0.
+    expect(() => apply(read({ keys: [`b-${reader}-k`] }))).toThrow(/which shard 2 does not keep/);
+    expect(() => apply(read({ keys: ["m-vote_producer.iost-producerTable-admin"] }))).toThrow(/which shard 2 does not keep/);
+    const out = apply(read({ keys: [`b-${store}-k`, `m-${store}-rec`] })).outgoing;
+    expect(out.map((r) => [r.kind, r.values?.map(([k, v]) => [k, v === null ? null : decodeValue(v)?.value])])).toEqual([
+      [
+        "values",
+        [
+          [`b-${store}-k`, { t: "s", v: "new" }],
+          [`m-${store}-rec`, null],
+        ],
+      ],
+    ]);
   });
 
   it("values no parked part asked for are refused", () => {

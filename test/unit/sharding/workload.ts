@@ -345,6 +345,7 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  */
 export const REASON = {
   NFT_IN_CONTRACT:
-    "token721.iost inside a contract runs only on the token's home: a synchronous read of a token another account created and another shard keeps",
-  REMOTE_CALL: "inside a contract, blockchain.call and storage.global* of a contract of another shard fail: a VM run cannot wait for another shard",
+    "token721.iost's issue and transfer inside a contract run only on the token's home: a write of records another shard keeps in the middle of a VM run",
+  REMOTE_CALL:
+    "inside a contract, blockchain.call of a contract of another shard fails: its code must run, and write, where its storage lives, in the middle of the caller's VM run",
 } as const;
