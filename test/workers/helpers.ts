@@ -1,6 +1,7 @@
 /** Shared helpers of the Durable Object integration tests. */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import type { CoordinatorApi } from "../../durable-objects/api";
+import { expect } from "vitest";
+import type { Chunk, CoordinatorApi } from "../../durable-objects/api";
 import type { ShardInternal } from "../../durable-objects/api";
 import type { ProductionMode } from "../../durable-objects/config";
 import { shardStub, type NodeEnv } from "../../durable-objects/env";
@@ -8,7 +9,7 @@ import type { Coordinator } from "../../durable-objects/coordinator/coordinator"
 import type { Shard } from "../../durable-objects/shard/shard";
 import type { StoredBlock } from "../../src/block/block";
 import { padNs, poolOrder } from "../../src/pool/index";
-import type { SignedTx } from "./txs";
+import { makeTx, nowNs, type SignedTx } from "./txs";
 
 export const nodeEnv = env as unknown as NodeEnv;
 
@@ -45,6 +46,30 @@ export function newChain(label: string) {
 }
 
 type Chain = ReturnType<typeof newChain>;
+
+/**
+ * A new chain whose shard builds heights 1 to `heights` by hand (no coordinator), one transfer to
+ * producer000 each (amount h): the chunks, genesis's at 0, for tests of a shard's past states.
+ */
+export async function transferChain(label: string, heights: number): Promise<{ c: Chain; chunks: Chunk[] }> {
+  const c = newChain(label);
+  const times: bigint[] = [0n];
+  const chunks: Chunk[] = [(await c.shard.chunkAt(0))!];
+  for (let h = 1; h <= heights; h++) {
+    times[h] = nowNs() > times[h - 1] ? nowNs() : times[h - 1] + 1_000_000n;
+    const t = makeTx({ amount: String(h), memo: `h${h}` });
+    expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    chunks[h] = await c.shard.buildChunk({
+      height: h,
+      time: times[h].toString(),
+      parentHash: "",
+      witness: "w",
+      parentWitness: "w",
+      parentTime: times[h - 1].toString(),
+    });
+  }
+  return { c, chunks };
+}
 
 /**
  * One block through the real alarm handler, deterministically: the instance's

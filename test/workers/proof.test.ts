@@ -11,7 +11,7 @@ import { MAX_PROOF_DEPTH } from "../../durable-objects/config";
 import { MemoryStore } from "../../src/state/memory-store";
 import { verifyProof } from "../../src/state/proof";
 import { PagedNodes, StateTree } from "../../src/state/tree";
-import { newChain } from "./helpers";
+import { newChain, transferChain } from "./helpers";
 import { makeTx, nowNs } from "./txs";
 
 describe("state proofs on a shard", () => {
@@ -64,22 +64,7 @@ describe("state proofs on a shard", () => {
   });
 
   test("proofs (a peer's read, workers/lib/peer-read.ts): several keys at a final height at or below LIB, never above", async () => {
-    const c = newChain("proofs");
-    const times: bigint[] = [0n];
-    const chunks: Chunk[] = [(await c.shard.chunkAt(0))!];
-    for (let h = 1; h <= 3; h++) {
-      times[h] = nowNs() > times[h - 1] ? nowNs() : times[h - 1] + 1_000_000n;
-      const t = makeTx({ amount: String(h), memo: `h${h}` });
-      expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
-      chunks[h] = await c.shard.buildChunk({
-        height: h,
-        time: times[h].toString(),
-        parentHash: "",
-        witness: "w",
-        parentWitness: "w",
-        parentTime: times[h - 1].toString(),
-      });
-    }
+    const { c, chunks } = await transferChain("proofs", 3);
     await c.shard.finalize(3, "H3");
     const keys = ["m-token.iost-TBproducer000-iost", "m-token.iost-TBnobody-iost"];
     const values: (string | null)[] = [];

@@ -13,32 +13,12 @@ import type { Shard } from "../../durable-objects/shard/shard";
 import { MAX_STATE_ROWS } from "../../durable-objects/config";
 import { pageError, type SyncMark } from "../../durable-objects/shard/state-sync";
 import { treeRoot } from "../../src/state/tree";
-import { newChain } from "./helpers";
+import { transferChain } from "./helpers";
 import { makeTx, nowNs } from "./txs";
-
-async function chainOf(label: string, heights: number) {
-  const c = newChain(label);
-  const times: bigint[] = [0n];
-  const chunks: Chunk[] = [(await c.shard.chunkAt(0))!];
-  for (let h = 1; h <= heights; h++) {
-    times[h] = nowNs() > times[h - 1] ? nowNs() : times[h - 1] + 1_000_000n;
-    const t = makeTx({ amount: String(h), memo: `h${h}` });
-    expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
-    chunks[h] = await c.shard.buildChunk({
-      height: h,
-      time: times[h].toString(),
-      parentHash: "",
-      witness: "w",
-      parentWitness: "w",
-      parentTime: times[h - 1].toString(),
-    });
-  }
-  return { c, chunks };
-}
 
 describe("snapshot sync: serving pages", () => {
   test("the pages of a final height below the head are its state: keys in order, their tree has that chunk's root", async () => {
-    const { c, chunks } = await chainOf("state-pages", 3);
+    const { c, chunks } = await transferChain("state-pages", 3);
     await c.shard.finalize(3, "H3");
     for (const h of [1, 2, 3]) {
       const rows: [string, string][] = [];
@@ -66,7 +46,7 @@ describe("snapshot sync: serving pages", () => {
   });
 
   test("refused: a height above LIB, a bad limit; a whole page by default", async () => {
-    const { c } = await chainOf("state-pages-refused", 2);
+    const { c } = await transferChain("state-pages-refused", 2);
     await c.shard.finalize(1, "H1");
     expect(await c.shard.statePage(2, "", 10)).toEqual({ error: "block 2 is not final on this node (LIB 1)" });
     expect(await c.shard.statePage(-1, "", 10)).toEqual({ error: "invalid height -1" });
@@ -115,7 +95,7 @@ describe("snapshot sync: a page's checks and a shard mid-import", () => {
   });
 
   test("mid-import the shard answers no read, no proof, no page and builds no chunk", async () => {
-    const { c } = await chainOf("state-syncing", 1);
+    const { c } = await transferChain("state-syncing", 1);
     await runInDurableObject(c.shardRaw, (obj) => {
       (obj as unknown as { syncing: SyncMark }).syncing = mark;
     });
