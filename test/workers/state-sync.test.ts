@@ -8,7 +8,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, test } from "vitest";
-import type { Chunk, StatePage } from "../../durable-objects/api";
+import type { StatePage } from "../../durable-objects/api";
 import type { Shard } from "../../durable-objects/shard/shard";
 import { MAX_STATE_ROWS } from "../../durable-objects/config";
 import { pageError, type SyncMark } from "../../durable-objects/shard/state-sync";
