@@ -15,7 +15,7 @@ import { base64Decode, base64Encode } from "../codec/base64.js";
 import type { BlockContext } from "../contracts/host.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { postsAtSettle } from "../sharding/events.js";
-import { isPlacedKey, type Parked, READING, READS, type ReadLocks, readParked, readsOf, releaseOf, remoteKeyShard } from "../sharding/reads.js";
+import { isPlacedKey, type Parked, READING, READS, type ReadLocks, readParked, readReceipt, readsOf, releaseOf, remoteKeyShard } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
@@ -148,19 +148,7 @@ export function answerRead(state: State, r: CrossReceipt, shard: { index: number
   const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
   locks[r.account] = { from: r.fromShard, keys: [...new Set([...(held?.keys ?? []), ...keys])] };
   state.put(READING, JSON.stringify(locks));
-  return {
-    id: `${r.id}:values`,
-    kind: "values",
-    txHash: r.txHash,
-    fromShard: shard.index,
-    toShard: r.fromShard,
-    token: "",
-    account: r.account,
-    counterpart: "",
-    amount: "0",
-    message: "",
-    values,
-  };
+  return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */

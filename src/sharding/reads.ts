@@ -125,35 +125,17 @@ export function readsOf(
   }
   return [...by.keys()]
     .sort((a, b) => a - b)
-    .map((to) => ({
-      id: `${p.txHash}:read.${p.part}.${p.round}.${to}`,
-      kind: "read" as const,
-      txHash: p.txHash,
-      fromShard: shard.index,
-      toShard: to,
-      token: "",
-      account: p.part,
-      counterpart: "",
-      amount: "0",
-      message: "",
-      keys: by.get(to)!,
-    }));
+    .map((to) => ({ ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to), keys: by.get(to)! }));
 }
 
 /** The `release` of a part's read locks on shard `to`. */
 export function releaseOf(p: Pick<Parked, "part" | "txHash" | "round">, from: number, to: number): CrossReceipt {
-  return {
-    id: `${p.txHash}:release.${p.part}.${p.round}.${to}`,
-    kind: "release",
-    txHash: p.txHash,
-    fromShard: from,
-    toShard: to,
-    token: "",
-    account: p.part,
-    counterpart: "",
-    amount: "0",
-    message: "",
-  };
+  return readReceipt("release", `${p.txHash}:release.${p.part}.${p.round}.${to}`, p.txHash, p.part, from, to);
+}
+
+/** A `read`, `values` or `release` receipt of part `part` of tx `txHash`, without its keys or values: it moves no token. */
+export function readReceipt(kind: "read" | "values" | "release", id: string, txHash: string, part: string, from: number, to: number): CrossReceipt {
+  return { id, kind, txHash, fromShard: from, toShard: to, token: "", account: part, counterpart: "", amount: "0", message: "" };
 }
 
 /** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`), not a row of the executor's own. */
