@@ -10,7 +10,7 @@ import { linkedContract } from "../contracts/monitor.js";
 import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
 import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
-import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim } from "../sharding/forward.js";
+import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim, txBlockOf } from "../sharding/forward.js";
 import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { mapKey } from "../state/storage.js";
@@ -303,6 +303,8 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       expiration: tx.expiration.toString(),
       gasRatio: tx.gasRatio.toString(),
       vmGas,
+      // A part that came back home runs in its tx's block already: the chain carries one block.
+      block: txBlockOf(h.block),
       amountLimit: [...tx.amountLimit],
       authority: authorityOf(h),
       ...(escrowPayer === "" ? {} : { escrowPayer }),

@@ -46,7 +46,7 @@ import {
 import { RAM, receiveLend } from "../contracts/ram.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { asGuest } from "./guard.js";
-import { type Forwarded, spentMap, spentOf } from "../sharding/forward.js";
+import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
@@ -203,7 +203,9 @@ export function runForwarded(
   const changed: Record<string, string> = {};
   const h = new Host(
     state,
-    block,
+    // The tx's block, not this one: one shard runs every action of the tx in it (vote.iost's records, an unpledge's
+    // unfreeze time, `block.number` in a contract). checkReceipt bounded it by this block.
+    inTxBlock(block, f.block),
     {
       publisher: f.publisher,
       hash: r.txHash,

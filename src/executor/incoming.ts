@@ -282,7 +282,7 @@ export function applyIncoming(
   const incoming = [...(before === undefined ? [] : (JSON.parse(before) as CrossReceipt[])), ...pulled];
   const deferred: CrossReceipt[] = [];
   const count = block.shard?.count ?? 1;
-  for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym));
+  for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
   let unlocked = false;
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */

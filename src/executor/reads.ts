@@ -15,6 +15,7 @@ import { base64Decode, base64Encode } from "../codec/base64.js";
 import type { BlockContext } from "../contracts/host.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { postsAtSettle } from "../sharding/events.js";
+import { inTxBlock, txBlockOf } from "../sharding/forward.js";
 import { isPlacedKey, type Parked, READING, READS, type ReadLocks, readParked, readReceipt, readsOf, releaseOf, remoteKeyShard } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -72,7 +73,7 @@ export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { i
  * placeholder receipt its re-run replaces (the chunk records it as any tx awaiting receipts: its reads).
  */
 export function park(state: ShardState, tx: Tx, hash: string, block: BlockContext, reads: RemoteReads): ExecuteResult {
-  const p: Parked = { part: hash, txHash: hash, tx: base64Encode(txBytes(tx, FULL)), round: 1, asked: {}, values: {}, locked: [] };
+  const p: Parked = { part: hash, txHash: hash, tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), round: 1, asked: {}, values: {}, locked: [] };
   const outgoing = parkPart(state, p, reads, block.shard!);
   const table = readLocks(state.get(LOCKS));
   table[gasLock(hash)] = { undo: [], keep: ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", tx.publisher + k)), held: [] };
@@ -93,7 +94,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const table = readLocks(state.get(LOCKS));
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
-  const r = runTx(state, tx, p.txHash, block, new Map(Object.entries(p.values)));
+  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)));
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();

@@ -20,6 +20,7 @@
  * guests' authority); executor/forward.ts sends it, executor/forwarded.ts runs it.
  */
 import { AMOUNT_RE, Decimal } from "../amount.js";
+import type { BlockContext } from "../contracts/host.js";
 import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
 import type { CrossReceipt } from "./receipts.js";
 
@@ -42,6 +43,11 @@ export interface Forwarded {
   gasRatio: string;
   /** VM gas left for the forwarded actions: reserved at home, their gas limit there. */
   vmGas: number;
+  /**
+   * The block the tx ran in at home: every part runs with it (docs/SHARDING.md "Cross-shard effects",
+   * block context), as one shard runs the whole tx in that block. Sent on unchanged by each part.
+   */
+  block: TxBlock;
   amountLimit: AmountLimit[];
   authority: GuestAuthority[];
   /** The RAM payer named by the publisher's iost record at home: the escrow's record names it too, so RAM and gas of its writes are one shard's. */
@@ -73,6 +79,24 @@ export interface Forwarded {
    * halves (docs/SHARDING.md "A credit's RAM"; their amounts were debited where they were sent). Absent: none.
    */
   credits?: CrossReceipt[];
+}
+
+/** What a contract sees of its tx's block (`block`, blockInfo()), as a receipt carries it: numbers as decimal text. */
+export interface TxBlock {
+  number: string;
+  time: string;
+  parentHash: string;
+  witness: string;
+}
+
+/** The tx's block `b` as its action receipts carry it. */
+export function txBlockOf(b: BlockContext): TxBlock {
+  return { number: b.number.toString(), time: b.time.toString(), parentHash: b.parentHash, witness: b.witness };
+}
+
+/** The context a part runs in on the running block `running`: its tx's block `b`, on this shard. */
+export function inTxBlock(running: BlockContext, b: TxBlock): BlockContext {
+  return { ...running, number: BigInt(b.number), time: BigInt(b.time), parentHash: b.parentHash, witness: b.witness };
 }
 
 /** A token created on `home` (not its symbol's shard): its definition as created there, for the symbol's shard to grant. */

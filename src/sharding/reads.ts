@@ -20,6 +20,7 @@
 import type { State } from "../state/state.js";
 import { nftHome, remoteContractShard, tokenHome } from "./directory.js";
 import { CONSENSUS_SHARD, DOMAIN_CONTRACT, isConsensusTokenKey, keyAccount, nftKeySymbol, POB_CONTRACTS, placedByName, shardOf } from "./placement.js";
+import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
 
 /** At most this many records read by balanceOf, supply and storage.global* in one run (the tx's part). */
@@ -96,6 +97,8 @@ export interface Parked {
   part: string;
   txHash: string;
   tx?: string;
+  /** With `tx`: the block it parked in, which its re-run runs in as one shard ran it there (a part's is its receipt's). */
+  block?: TxBlock;
   receipt?: CrossReceipt;
   /** Which round of reads (from 1): receipt ids name it. */
   round: number;

@@ -30,7 +30,8 @@
  */
 import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt, TxReceipt } from "../tx/types.js";
-import { type Forwarded, spentMap } from "./forward.js";
+import type { BlockContext } from "../contracts/host.js";
+import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
@@ -333,6 +334,8 @@ export class ReceiptRefused extends Error {
 }
 
 const UINT = /^(0|[1-9][0-9]*)$/;
+/** A block's parent hash or witness key: base58 (empty in a chain without headers, the simulator's). */
+const B58 = /^[1-9A-HJ-NP-Za-km-z]{0,64}$/;
 /** Signed bytes of RAM (freed ones negative), within int64. */
 const SIGNED = /^-?(0|[1-9][0-9]{0,17})$/;
 
@@ -388,7 +391,12 @@ function isNftDefinition(sym: unknown, def: unknown): boolean {
  * token's supply or definition comes from or goes to the token's shard of `count` (`homeOf`: where
  * a token's supply lives on the receiving shard, directory.ts tokenHome).
  */
-export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: string) => number | null = (sym) => tokenShard(sym, count)): void {
+export function checkReceipt(
+  r: CrossReceipt,
+  count: number,
+  homeOf: (sym: string) => number | null = (sym) => tokenShard(sym, count),
+  at?: Pick<BlockContext, "number" | "time">,
+): void {
   const refuse = (what: string, v: unknown, max: bigint) => {
     throw new ReceiptRefused(`receipt ${r.id} refused: ${what} ${JSON.stringify(v)} is not an integer in [0, ${max}]`);
   };
@@ -576,6 +584,19 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
     );
   }
   if (r.forward) gas("vmGas", r.forward.vmGas);
+  if (r.forward) {
+    const b = r.forward.block as Partial<TxBlock> | undefined;
+    const hash = (v: unknown) => typeof v === "string" && B58.test(v);
+    if (typeof b !== "object" || b === null || !hash(b.parentHash) || !hash(b.witness))
+      throw new ReceiptRefused(`receipt ${r.id} refused: block ${JSON.stringify(b)} is not a block's number, time, parent hash and witness`);
+    int("block number", b.number);
+    int("block time", b.time);
+    // Each part runs at least a block after the part before it (the home part in the tx's block), and block times
+    // never go back: a tx's block after what the parts so far allow is a lie (docs/SHARDING.md "Cross-shard effects").
+    const hops = BigInt(Array.isArray(r.forward.path) ? r.forward.path.length : 1); // the parts before this one (path: from the home on)
+    if (b.number === "0" || (at && (BigInt(b.number!) + hops > at.number || BigInt(b.time!) > at.time)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: block ${b.number} at ${b.time} is not before block ${at?.number} at ${at?.time} by ${hops}`);
+  }
   // The amounts the tx spent so far against its amount_limit: a forged one would change what the part may spend.
   if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))
     throw new ReceiptRefused(`receipt ${r.id} refused: spent ${JSON.stringify(r.forward.spent)} is not a list of tokens and amounts`);

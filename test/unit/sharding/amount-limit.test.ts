@@ -138,6 +138,7 @@ describe("applyIncoming refuses receipts no executor writes", () => {
       expiration: "0",
       gasRatio: "100",
       vmGas: 0,
+      block: { number: "1", time: "0", parentHash: "", witness: "" },
       amountLimit: [],
       authority: [{ account: other, signed: ["active"] }],
       spent: spent as [string, string][],

@@ -194,6 +194,7 @@ describe("contracts across shards (simulator)", () => {
         expiration: "0",
         gasRatio: "100",
         vmGas: 0,
+        block: { number: "1", time: "0", parentHash: "", witness: "" },
         amountLimit: [],
         authority: [
           { account: caller, signed: ["active"] },
@@ -228,6 +229,7 @@ describe("contracts across shards (simulator)", () => {
       expiration: "0",
       gasRatio: "100",
       vmGas: 0,
+      block: { number: "1", time: "0", parentHash: "", witness: "" },
       amountLimit: [],
       authority: [{ account: caller, signed: ["active"] }],
     };
@@ -872,7 +874,7 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     counterpart: "Contractx",
     amount: "0",
     message: "",
-    forward: { vmGas: 0, debt } as unknown as Forwarded,
+    forward: { vmGas: 0, block: { number: "1", time: "0", parentHash: "", witness: "" }, debt } as unknown as Forwarded,
   });
   it("accepts bytes owed or freed and short payers' messages, refuses anything else", () => {
     expect(() => checkReceipt(action({ owed: "-77", short: [["Contractx", "pay ram failed. id: user00 need 9, actual 1"]] }), 4)).not.toThrow();

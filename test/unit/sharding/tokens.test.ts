@@ -470,7 +470,17 @@ describe("receipts of a token's supply and definition", () => {
     expect(() => checkReceipt(burn, N, () => 0)).not.toThrow();
     expect(() => checkReceipt({ ...burn, toShard: 3 }, N, () => 0)).toThrow(ReceiptRefused);
     // A claim names a shard the tx ran on (not the symbol's) as the home, and only the token's records.
-    const forward = { actions: [], publisher: "user00", time: "0", expiration: "0", gasRatio: "100", vmGas: 0, amountLimit: [], authority: [] };
+    const forward = {
+      actions: [],
+      publisher: "user00",
+      time: "0",
+      expiration: "0",
+      gasRatio: "100",
+      vmGas: 0,
+      block: { number: "1", time: "0", parentHash: "", witness: "" },
+      amountLimit: [],
+      authority: [],
+    };
     const action = (claims: unknown, path?: number[]): CrossReceipt => ({
       ...base,
       amount: "0",
@@ -512,7 +522,17 @@ describe("receipts of a token's supply and definition", () => {
       { def: undefined },
     ])
       expect(() => checkReceipt({ ...token, ...bad } as CrossReceipt, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
-    const forward = { actions: [], publisher: "user00", time: "0", expiration: "0", gasRatio: "100", vmGas: 0, amountLimit: [], authority: [] };
+    const forward = {
+      actions: [],
+      publisher: "user00",
+      time: "0",
+      expiration: "0",
+      gasRatio: "100",
+      vmGas: 0,
+      block: { number: "1", time: "0", parentHash: "", witness: "" },
+      amountLimit: [],
+      authority: [],
+    };
     const action = (claims: unknown): CrossReceipt => ({
       ...base,
       amount: "0",
