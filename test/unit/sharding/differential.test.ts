@@ -32,6 +32,7 @@ import {
   GHOST_HOME,
   N,
   NEWBIE,
+  type Outcome,
   on,
   PRODUCER,
   REASON,
@@ -89,6 +90,18 @@ const NFT_READER_ABI = [
   { name: "move", args: ["string", "string", "string"] },
 ];
 let nftReader = "";
+
+/** A contract stamping what it sees of its tx's block (`block` and blockInfo()), kept and returned. */
+const CLOCK = `class Clock {
+  init() {}
+  stamp() {
+    const info = JSON.parse(blockchain.blockInfo());
+    const at = [block.number, block.time, info.number, info.time].join(":");
+    storage.put("at", at);
+    return at;
+  }
+}
+module.exports = Clock;`;
 
 /**
  * A contract creating its own token721.iost collection in `init` and issuing, moving and burning it for its
@@ -1532,6 +1545,46 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       expect(getToken721Owner(at(chain), "card", "2")).toEqual({ owner: on(2) });
       expect(getToken721Metadata(at(chain), "card", "2")).toEqual({ metadata: '{"n": 3}' });
     }
+  });
+
+  it("a forwarded part runs in its tx's block: a contract of another shard stores block.number and block.time, and an unpledge's refund unfreezes as on one shard", () => {
+    // Fresh chains whose blocks have distinct times, both going on from one height after each tx as the cases do.
+    const timeAt = (height: number) => BLOCK_TIME + BigInt(height) * 500_000_000n;
+    const chains = [new SimChain(config(), 1), new SimChain(config(), N)];
+    const checks = chains.map((c) => supplyCheck(genesisSupplies(c)));
+    const level = () => {
+      for (const [lo, hi, check] of [
+        [chains[0], chains[1], checks[0]],
+        [chains[1], chains[0], checks[1]],
+      ] as const)
+        while (lo.height < hi.height) {
+          lo.step({ time: timeAt(lo.height + 1) });
+          check(lo);
+        }
+    };
+    const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CLOCK, [{ name: "stamp", args: [] }])])]);
+    const clock = "Contract" + txId(deploy);
+    contractShard.set(clock, 3);
+    const txs = [
+      deploy,
+      txBy(on(1), [act(clock, "stamp", [])]),
+      txBy(on(2), [act("gas.iost", "pledge", [on(2), on(0, 1), "10"])]),
+      txBy(on(2), [act("gas.iost", "unpledge", [on(2), on(0, 1), "5"])]),
+    ];
+    const sent: number[] = [];
+    const [a, b]: Outcome[][] = [[], []];
+    for (const tx of txs) {
+      sent.push(chains[0].height + 1);
+      a.push(run(chains[0], tx, checks[0], timeAt));
+      b.push(run(chains[1], tx, checks[1], timeAt));
+      level();
+    }
+    expect(a.map((x) => (x.receipt as { statusCode: string }).statusCode)).toEqual(txs.map(() => "SUCCESS"));
+    // One shard ran each tx in the first block after it was sent: the stamp and the unfreeze time are that block's.
+    const [n, t] = [sent[1], timeAt(sent[1])];
+    expect((a[1].receipt as { returns: string[] }).returns).toEqual([`["${n}:${Number(t)}:${n}:${Number(t)}"]`]);
+    expect(a[3].changed[`m-token.iost-TF${on(2)}-iost`]).toContain(`"Ftime":${timeAt(sent[3]) + 3n * 86_400n * 1_000_000_000n}`);
+    expect(b).toEqual(a);
   });
 
   it("lists only cases of the workload as known differences", () => {

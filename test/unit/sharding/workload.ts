@@ -214,18 +214,20 @@ export interface Outcome {
 /**
  * Runs txs (submitted together) to their final receipts: four blocks (forward, run, settle, and a
  * credit the forwarded part sent), more while one waits for another's settle (executor/locks.ts);
- * `each` is called after every block (the property test checks supplies there).
+ * `each` is called after every block (the property test checks supplies there). `timeAt`: each
+ * block's time by its height (BLOCK_TIME: every block at one time).
  */
 export function runAll(
   chain: SimChain,
   txs: Tx[],
   each: (chain: SimChain) => void = () => {},
+  timeAt: (height: number) => bigint = () => BLOCK_TIME,
 ): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]> } {
   const before = reads(chain);
   for (const tx of txs) chain.submit(tx);
   const events: PostedEvent[] = [];
   for (let i = 0; i < 40 && (i < 4 || !chain.quiet()); i++) {
-    chain.step({ time: BLOCK_TIME });
+    chain.step({ time: timeAt(chain.height + 1) });
     for (const s of chain.shards) events.push(...(s.posted.get(chain.height) ?? []));
     each(chain);
   }
@@ -244,8 +246,8 @@ export function runAll(
 }
 
 /** Runs one tx to its final receipt (runAll). */
-export function run(chain: SimChain, tx: Tx, each: (chain: SimChain) => void = () => {}): Outcome {
-  const { receipts, changed, events, pledged } = runAll(chain, [tx], each);
+export function run(chain: SimChain, tx: Tx, each: (chain: SimChain) => void = () => {}, timeAt?: (height: number) => bigint): Outcome {
+  const { receipts, changed, events, pledged } = runAll(chain, [tx], each, timeAt);
   return { receipt: receipts[0], changed, events, pledged };
 }
 
