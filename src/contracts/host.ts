@@ -493,7 +493,8 @@ export class Host {
   private creditPayer(to: number, op?: "issue"): Pick<CrossReceipt, "payer"> {
     const where =
       this.tx.guest === undefined ? {} : shardOf(this.tx.publisher, this.block.shard!.count) === to ? { atHome: true as const } : { third: true as const };
-    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), ...(op ? { op } : {}), ...where } };
+    const time = this.block.time.toString();
+    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), time, ...(op ? { op } : {}), ...where } };
   }
 
   isValidAccount(name: string): boolean {

@@ -77,11 +77,13 @@ function receiveCredit(
   r: CrossReceipt,
   payer: NonNullable<CrossReceipt["payer"]>,
 ): { half: ForwardResult; frees: CrossReceipt[] } {
+  // Its tx's time, not this block's: token.iost unfreezes what is due by then, as one shard did in that tx.
+  const at = { ...block, time: BigInt(payer.time) };
   const tx: TxContext = {
     publisher: payer.publisher,
     hash: r.txHash,
-    time: block.time,
-    expiration: block.time,
+    time: at.time,
+    expiration: at.time,
     gasRatio: BigInt(payer.gasRatio),
     gasLimit: 0n,
     amountLimit: [],
@@ -89,7 +91,7 @@ function receiveCredit(
     authList: new Map(),
     signerList: new Set(),
   };
-  const h = new Host(state, block, tx, monitorCall);
+  const h = new Host(state, at, tx, monitorCall);
   h.initStack();
   const c = new Cost();
   receiveHalf(h, c, { ...r, payer });

@@ -102,6 +102,8 @@ export interface CrossReceipt {
   payer?: {
     publisher: string;
     gasRatio: string;
+    /** The time of its tx's block (ns, decimal text): its receiver's half runs at it, as one shard ran the half in that tx. */
+    time: string;
     op?: "issue";
     atHome?: true;
     third?: true;
@@ -457,7 +459,7 @@ export function checkReceipt(
       x.probe === undefined;
     if (r.kind !== kind || !Array.isArray(credits) || credits.length === 0 || !credits.every(own))
       throw new ReceiptRefused(`receipt ${r.id} refused: carried credits that are not its tx's`);
-    for (const x of credits) checkReceipt(x, count, homeOf);
+    for (const x of credits) checkReceipt(x, count, homeOf, at);
   }
   // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.
   if (
@@ -516,7 +518,13 @@ export function checkReceipt(
         `receipt ${r.id} refused: ${JSON.stringify(r.lent)} bytes lent by a ${r.kind} of ${JSON.stringify(r.amount)} ${JSON.stringify(r.token)}`,
       );
   }
-  if (r.payer) int("gasRatio", r.payer.gasRatio);
+  if (r.payer) {
+    int("gasRatio", r.payer.gasRatio);
+    int("payer time", r.payer.time);
+    // Its tx ran in a block before this one: block times never go back.
+    if (at && BigInt(r.payer.time) > at.time)
+      throw new ReceiptRefused(`receipt ${r.id} refused: its tx's time ${r.payer.time} is after this block's ${at.time}`);
+  }
   if (r.payer?.reserve) {
     const { ram, paid, used, next, announces } = r.payer.reserve;
     int("reserved ram", ram);
@@ -540,7 +548,7 @@ export function checkReceipt(
       if (r.kind !== "credit" || r.probe || !Array.isArray(next) || next.length === 0 || !next.every(chained))
         throw new ReceiptRefused(`receipt ${r.id} refused: credits chained after it that are not its tx's`);
       // Each is checked as its shard gets it: sent on with the reservation by the shard before it.
-      for (const x of next) checkReceipt({ ...x, payer: { ...x.payer!, reserve: { ram, paid } } }, count, homeOf);
+      for (const x of next) checkReceipt({ ...x, payer: { ...x.payer!, reserve: { ram, paid } } }, count, homeOf, at);
     }
     // Announces: the tx's own, to a shard of the chain, each checked as if it came on its own.
     if (announces !== undefined) {
@@ -549,7 +557,7 @@ export function checkReceipt(
         typeof a === "object" && a !== null && (a.kind === "token" || a.kind === "register") && a.txHash === r.txHash && to.has(a.toShard);
       if (r.kind !== "credit" || !Array.isArray(announces) || announces.length === 0 || !announces.every(own))
         throw new ReceiptRefused(`receipt ${r.id} refused: announces riding in it that are not its tx's to its chain`);
-      for (const a of announces) checkReceipt(a, count, homeOf);
+      for (const a of announces) checkReceipt(a, count, homeOf, at);
     }
   }
   if (r.result?.credit?.reserved !== undefined) int("reserved ram", r.result.credit.reserved);
@@ -575,7 +583,7 @@ export function checkReceipt(
       x.probe === undefined;
     if (r.kind !== "credit" || !r.payer?.reserve || !Array.isArray(r.also) || r.also.length === 0 || !r.also.every(same))
       throw new ReceiptRefused(`receipt ${r.id} refused: credits bundled with it that are not its tx's to its shard`);
-    for (const x of r.also) checkReceipt(x, count, homeOf);
+    for (const x of r.also) checkReceipt(x, count, homeOf, at);
     int(
       "bundled amount",
       bundleOf(r)

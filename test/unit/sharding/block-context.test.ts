@@ -10,12 +10,25 @@ import { ShardState } from "../../../src/executor/guard";
 import type { TxBlock } from "../../../src/sharding/forward";
 import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import type { Tx } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
 import { vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
 import { BLOCK_TIME, config, N, on, txBy } from "./workload";
 
-describe("the tx's block in an action receipt", () => {
+const SEC = 1_000_000_000n;
+
+/** Chains of one and N shards. */
+const chains = () => [new SimChain(config(), 1), new SimChain(config(), N)];
+
+/** Runs `tx` on `chain` until nothing is in flight, each block at `timeAt(height)`. */
+function runTo(chain: SimChain, tx: Tx, timeAt: (height: number) => bigint): void {
+  chain.submit(tx);
+  for (let i = 0; i < 8 && (i === 0 || !chain.quiet()); i++) chain.step({ time: timeAt(chain.height + 1) });
+  expect(chain.quiet()).toBe(true);
+}
+
+describe("the tx's block in an action receipt, and its time in a credit", () => {
   beforeAll(vmReady);
 
   /** A pledge of on(1)'s for on(2): its action receipt in flight after one block at BLOCK_TIME, and the chain. */
@@ -72,6 +85,31 @@ describe("the tx's block in an action receipt", () => {
     ).toThrow(ReceiptRefused);
     state.discard();
     expect(chain.shards[to].store.keys().map((k) => [k, chain.shards[to].store.get(k)])).toEqual(before);
+  });
+
+  it("a credit's half runs at its tx's time: a frozen amount of the receiver falling due meanwhile stays frozen, as on one shard", () => {
+    const [from, to] = [on(1), on(2)];
+    // Due after the block that sends the plain transfer, before the one its half lands in on N = 4.
+    const due = BigInt(Number(BLOCK_TIME + 10n * SEC));
+    const frozen = chains().map((chain) => {
+      runTo(chain, txBy(from, [act("token.iost", "transferFreeze", ["iost", from, to, "3", Number(due), ""])]), () => BLOCK_TIME);
+      const sent = chain.height + 1;
+      runTo(chain, txBy(from, [act("token.iost", "transfer", ["iost", from, to, "1", ""])]), (h) => (h === sent ? due - SEC : due + SEC));
+      return chain.shards[shardOf(to, chain.shards.length)].store.get(`m-token.iost-TF${to}-iost`);
+    });
+    expect(frozen[0]).toContain(`"Ftime":${due}`);
+    expect(frozen[1]).toEqual(frozen[0]);
+  });
+
+  it("a credit naming a tx's time after the receiving block, or none, is refused", () => {
+    const chain = new SimChain(config(), N);
+    chain.submit(txBy(on(1), [act("token.iost", "transfer", ["iost", on(1), on(2), "1", ""])]));
+    chain.step({ time: BLOCK_TIME });
+    const [credit] = chain.inFlight();
+    expect(credit.payer!.time).toBe(String(BLOCK_TIME));
+    expect(() => checkReceipt(credit, N, undefined, at)).not.toThrow();
+    for (const time of [String(BLOCK_TIME + 1n), "-1", "1.5", undefined])
+      expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, time: time as string } }, N, undefined, at), String(time)).toThrow(ReceiptRefused);
   });
 
   it("a part sent on by a part before it is at least a block per part after its tx's block", () => {

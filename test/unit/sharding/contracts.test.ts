@@ -220,7 +220,7 @@ describe("contracts across shards (simulator)", () => {
       counterpart: caller,
       amount: "5",
       message: "",
-      payer: { publisher: caller, gasRatio: "100" },
+      payer: { publisher: caller, gasRatio: "100", time: "0" },
     };
     const forward: Forwarded = {
       actions: [],
@@ -259,8 +259,8 @@ describe("contracts across shards (simulator)", () => {
     const forged: CrossReceipt[] = [
       { ...credit, txHash: "other" },
       { ...credit, fromShard: 3 }, // not a shard the tx ran on
-      { ...credit, payer: { publisher: other, gasRatio: "100" } },
-      { ...credit, payer: { publisher: caller, gasRatio: "100", reserve: { ram: "1", paid: "0" } } },
+      { ...credit, payer: { publisher: other, gasRatio: "100", time: "0" } },
+      { ...credit, payer: { publisher: caller, gasRatio: "100", time: "0", reserve: { ram: "1", paid: "0" } } },
       { ...credit, amount: "-5" },
       { ...credit, kind: "burn" },
       { ...credit, also: [credit] },
@@ -776,7 +776,7 @@ module.exports = Give;`;
     // A part on shard 0 paid ghost0 (shard 2, no such account) for a tx of caller (home: shard 1).
     const credit: CrossReceipt = {
       ...{ id: "tx1:g0", kind: "credit", txHash: "tx1", fromShard: 0, toShard: 2, token: "iost", account: "ghost0", counterpart: deployer },
-      ...{ amount: "5", message: "", payer: { publisher: caller, gasRatio: "100", third: true } },
+      ...{ amount: "5", message: "", payer: { publisher: caller, gasRatio: "100", time: "0", third: true } },
     };
     const block = { chainId: 1020, number: 9n, time: T0, parentHash: "", witness: "" };
     const out = chain.shards[2].buildChunk(block, [credit]);
@@ -916,7 +916,7 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
   });
 
   it("accepts a credit's RAM reservation and its settle's, refuses a malformed one", () => {
-    const payer = { publisher: "user01", gasRatio: "100" };
+    const payer = { publisher: "user01", gasRatio: "100", time: "0" };
     const credit = { ...action(undefined), kind: "credit" as const, forward: undefined, amount: "5" };
     expect(() => checkReceipt({ ...credit, payer: { ...payer, reserve: { ram: "85", paid: "-3" } } }, 4)).not.toThrow();
     for (const reserve of [

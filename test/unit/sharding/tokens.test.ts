@@ -421,7 +421,7 @@ describe("receipts of a token's supply and definition", () => {
     // gold's shard is 3: a tx there creates it and issues it to accounts of shards 0 and 2, the halves chained.
     const def = { "m-token.iost-TIgold-issuer": encodeValue({ t: "s", v: "user00" }, "user00") };
     const announce = (to: number): CrossReceipt => ({ ...base, amount: "0", kind: "token", fromShard: 3, toShard: to, token: "gold", def });
-    const payer = { publisher: "user00", gasRatio: "100", op: "issue" as const };
+    const payer = { publisher: "user00", gasRatio: "100", time: "0", op: "issue" as const };
     const next: CrossReceipt = {
       ...base,
       id: "x:1",
@@ -566,7 +566,7 @@ describe("receipts of a token's supply and definition", () => {
   it("a probe of a symbol its target does not know counts its half's gas and lands nothing; one charged at its publisher's home answers no settle", () => {
     const chain = new SimChain(config(), N);
     chain.step({ time: BLOCK_TIME });
-    const payer = { publisher: on(1), gasRatio: "100", op: "issue" as const };
+    const payer = { publisher: on(1), gasRatio: "100", time: String(BLOCK_TIME), op: "issue" as const };
     const probe = { ...base, kind: "credit" as const, amount: "0", probe: true as const, token: "fake", account: on(1) };
     const keys = () => chain.shards.flatMap((s) => [...s.store.keys()].filter((k) => k.includes("fake")));
     // Sent by a tx at home to another shard: its settle brings the half's gas back, no refund.
