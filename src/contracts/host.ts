@@ -509,6 +509,13 @@ export class Host {
     return name.endsWith(".iost") || this.db.mhas("auth.iost", "auth", name);
   }
 
+  /** IOST's `invalid account` for a receiver found nowhere, noted for the run (remote.ts `unknown`) when there are several shards. */
+  unknownAccount(name: string): VmError {
+    const sh = this.block.shard;
+    if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.unknown.add(name);
+    return new VmError(`invalid account ${name}`);
+  }
+
   /** Token decimals, -1 when the token does not exist (Visitor.Decimal). */
   tokenDecimal(token: string): number {
     return tokenDecimal(this.db, token);

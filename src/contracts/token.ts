@@ -402,7 +402,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // the contract directory exists.
   const remote = sym === CONSENSUS_TOKEN ? null : (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to));
   const exists = remote === null ? h.isValidAccount(to) : to.startsWith("Contract") || knownAccount(h.state, to);
-  if (!exists) throw new VmError(`invalid account ${to}`);
+  if (!exists) throw h.unknownAccount(to);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
