@@ -20,8 +20,8 @@ export class RemoteReads {
   /** Keys of other shards that were not in the overlay: the run is undone and they are fetched. */
   readonly missing = new Set<string>();
   /**
-   * Receivers a transfer found nowhere (`invalid account`): with several shards one may have been created
-   * on another shard too recently for this one to know it yet, so a first run waits a block (executor/reads.ts).
+   * Accounts and contracts the run found nowhere (a transfer's receiver, a called contract): with several shards
+   * one may have been created on another shard too recently for this one to know it, so a first run waits (executor/reads.ts).
    */
   readonly unknown = new Set<string>();
   /** Keys of other shards the run read (from the overlay or missing): what the next round keeps. */

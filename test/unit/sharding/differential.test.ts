@@ -1460,7 +1460,7 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(results[1]).toEqual(results[0]);
   });
 
-  it("a contract and an account created on shard 3 in the block of transfers to them from shard 1, at home and by a contract of shard 2: they wait a block for the directory and succeed, as on one shard", () => {
+  it("a contract and an account created on shard 3 in the block of transfers to them from shard 1, at home and by a contract of shard 2, and of a call of the contract: they wait a block for the directory and succeed, as on one shard", () => {
     const maker = on(3, 1);
     const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
     const id = "Contract" + txId(deploy);
@@ -1472,7 +1472,8 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     ]);
     // On one chain they run in this order; the giver's part runs on shard 2 before shard 3's announces there.
     const [toContract, toAccount] = [transfer(on(1, 2), id, "2"), transfer(on(1, 3), born, "2")];
-    const txs = [deploy, signUp, toContract, toAccount, txBy(GIVEN, [give(id, "1"), give(born, "1")])];
+    const callIt = txBy(on(1, 5), [act(id, "put", ["new", "v"])]);
+    const txs = [deploy, signUp, toContract, toAccount, txBy(GIVEN, [give(id, "1"), give(born, "1")]), callIt];
     const parked: string[][] = [];
     const home = shardOf(toContract.publisher, N);
     const [a, b] = [one, four].map((chain) =>
@@ -1482,8 +1483,8 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     // /subscribe posts each tx's events when it is final: five txs of one block, final in different blocks on N = 4.
     const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
     expect(byTx(b)).toEqual(byTx(a));
-    // On N = 4 the two transfers at home waited one block.
-    expect(parked.slice(0, 2)).toEqual([[txId(toContract), txId(toAccount)], []]);
+    // On N = 4 the two transfers and the call at home waited one block.
+    expect(parked.slice(0, 2)).toEqual([[txId(toContract), txId(toAccount), txId(callIt)], []]);
   });
 
   it("a transfer to a contract of shard 3 deployed in the block before, and to an account admin created on shard 3 in the block before: as on one shard", () => {
