@@ -110,6 +110,33 @@ describe("a receiver no directory knows yet (simulator)", () => {
     expect(chain.shards.every((s) => s.store.get(`m-token.iost-TB${id}-iost`) === undefined)).toBe(true);
   });
 
+  it('an account a forwarded part creates is not waited for in its tx\'s block (docs/SHARDING.md "Not done yet"); from the next block on it is', () => {
+    const maker = SENDERS[0];
+    const born = Array.from({ length: 64 }, (_, i) => `bornacct${i}`).find((n) => shardOf(n, N) === 3)!;
+    const create = makeTx(
+      [
+        act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]),
+        act("ram.iost", "buy", [maker, born, 1024]),
+        act("gas.iost", "pledge", [maker, born, "10"]),
+      ],
+      { publisher: maker, key: fakeKey(USERS.indexOf(maker)), time: T0 + BigInt(nonce++), gasLimit: 4_000_000n },
+    );
+    const payer = USERS.find((u) => shardOf(u, N) === 2)!;
+    const [same, next] = [transfer(payer, born), transfer(payer, born)];
+    const [one, four] = [1, N].map((n) => new SimChain(simGenesis(USERS), n));
+    for (const chain of [one, four]) {
+      chain.submit(create);
+      chain.submit(same);
+      chain.step({ time: TIME });
+      chain.submit(next);
+      for (let i = 0; i < 6; i++) chain.step({ time: TIME });
+    }
+    const status = (chain: SimChain) => [create, same, next].map((tx) => result(chain, tx)!.receipt!.statusCode);
+    expect(status(one)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(status(four)).toEqual(["SUCCESS", "RUNTIME_ERROR", "SUCCESS"]);
+    expect(result(four, same)!.receipt!.message).toMatch(new RegExp(`error: invalid account ${born}$`));
+  });
+
   it("a dry run answers on what its shard knows: the failure, nothing parked", () => {
     const chain = new SimChain(simGenesis(USERS), N);
     const tx = transfer(SENDERS[0], "nobody0");
