@@ -331,7 +331,8 @@ export function applyIncoming(
         } finally {
           if (guard) guard.reads = null;
         }
-        if (reads && (reads.missing.size > 0 || (!rerun && waitsForDirectory(state, reads)))) missing = reads;
+        if (reads && (rerun || !waitsForDirectory(state, reads))) reads.unknown.clear();
+        if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
         else if (rerun) out.push(...releasesOf(rerun, shard));
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
@@ -545,7 +546,7 @@ export function applyIncoming(
         state.rollback();
         const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: r, round: 1, asked: {}, values: {}, locked: [] };
         // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory).
-        if (!rerun && missing.unknown.size > 0) p.until = Number(block.number);
+        if (missing.unknown.size > 0) p.until = Number(block.number);
         outgoing.push(...parkPart(state, p, missing, block.shard!));
         return;
       }

@@ -378,7 +378,9 @@ export function runTx(
   } finally {
     if (guard) guard.reads = null;
   }
-  if (reads && (reads.missing.size > 0 || (waits && waitsForDirectory(state, reads)))) {
+  // No wait (a re-run, a dry run, the bound reached): a receiver found nowhere fails this run, as on one shard.
+  if (reads && !(waits && waitsForDirectory(state, reads))) reads.unknown.clear();
+  if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) {
     // It read records another shard keeps that it lacks, or waits for the directory: this run is void, the tx runs again.
     state.rollback();
     state.rollback();

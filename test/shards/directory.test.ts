@@ -72,4 +72,36 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     expect(await at(P).read("getTokenBalance", payer, "iost")).toMatchObject({ balance: 5 });
     expect(await at(A).read("getTokenBalance", id, "iost")).toMatchObject({ balance: 2 });
   });
+
+  test("rows: a transfer to a name nobody created costs at most two rows more than failing at once, nothing after its re-run", async () => {
+    const c = newChain("directory-cost");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const meters = () => Promise.all(Array.from({ length: N }, (_, i) => at(i).meter()));
+    const ghost = ["ghost0", "ghost1", "ghost2", "ghost3", "ghost4"].find((g) => shardOf(g, N) !== A)!;
+    await tick(c, 2);
+    const m0 = await meters();
+    await tick(c);
+    const m1 = await meters();
+    const idle = m1[A].rowsWritten - m0[A].rowsWritten;
+    const t = makeTx({ to: ghost, amount: "1" });
+    await at(A).submitTx(t.bytes, t.hash);
+    const steps = [m1];
+    for (let i = 0; i < 3; i++) {
+      await tick(c);
+      steps.push(await meters());
+    }
+    const [parked, rerun, after] = [1, 2, 3].map((i) => steps[i][A].rowsWritten - steps[i - 1][A].rowsWritten);
+    expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
+    expect(after).toBe(idle);
+    // The same transfer failing at once (more than admin holds, to an account that exists): its block's rows.
+    const to = ["producer000", "foundation", "deadaddr"].find((n) => shardOf(n, N) !== A)!;
+    const now = makeTx({ to, amount: "1000000000000" });
+    await at(A).submitTx(now.bytes, now.hash);
+    await tick(c);
+    const m = await meters();
+    const failed = m[A].rowsWritten - steps[3][A].rowsWritten;
+    expect(await at(A).getTxReceipt(now.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
+    console.log(`rows written on admin's shard: idle ${idle}; waiting: parked ${parked}, re-run ${rerun}, after ${after}; failing at once ${failed}`);
+    expect(parked + rerun - 2 * idle).toBeLessThanOrEqual(failed - idle + 2);
+  });
 });
