@@ -113,7 +113,9 @@ export function admissionError(
   );
 }
 
-export type ExecResult = { receipt: TxReceipt; outgoing: CrossReceipt[]; events?: { topic: string; contract: string; data: string }[] } | { dropped: string };
+export type ExecResult =
+  | { receipt: TxReceipt; outgoing: CrossReceipt[]; events?: { topic: string; contract: string; data: string }[]; waits?: number }
+  | { dropped: string };
 
 /** The genesis config of this node (NodeConfig.genesis). */
 function genesisConfig(spec: GenesisSpec): GenesisConfig {

@@ -235,7 +235,7 @@ function record(
   hash: string,
   bytes: SqlStorageValue,
   gasRatio: bigint,
-  run: { receipt: TxReceipt; outgoing: core.CrossReceipt[]; events?: ChunkEvent[] },
+  run: { receipt: TxReceipt; outgoing: core.CrossReceipt[]; events?: ChunkEvent[]; waits?: number },
   receiptJson = JSON.stringify(core.receiptToJson(run.receipt)),
 ): void {
   const idx = b.txHashes.length;
@@ -251,7 +251,7 @@ function record(
     bytes,
     receiptJson,
     Number(gasRatio),
-    run.outgoing.filter(core.awaitsSettle).length,
+    run.outgoing.filter(core.awaitsSettle).length + (run.waits ?? 0),
   );
   b.txHashes.push(hash);
   b.receiptHashes.push(receiptHash);

@@ -510,6 +510,12 @@ export class Host {
     return name.endsWith(".iost") || this.db.mhas("auth.iost", "auth", name);
   }
 
+  /** An account or contract this run found nowhere, noted (remote.ts `unknown`) when there are several shards: another may have just created it. */
+  noteUnknown(id: string): void {
+    const sh = this.block.shard;
+    if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.unknown.add(id);
+  }
+
   /** Token decimals, -1 when the token does not exist (Visitor.Decimal). */
   tokenDecimal(token: string): number {
     return tokenDecimal(this.db, token);

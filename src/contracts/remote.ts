@@ -19,6 +19,11 @@ export class RemoteReads {
   armed = 0;
   /** Keys of other shards that were not in the overlay: the run is undone and they are fetched. */
   readonly missing = new Set<string>();
+  /**
+   * Accounts and contracts the run found nowhere (a transfer's receiver, a called contract): with several shards
+   * one may have been created on another shard too recently for this one to know it, so a first run waits (executor/reads.ts).
+   */
+  readonly unknown = new Set<string>();
   /** Keys of other shards the run read (from the overlay or missing): what the next round keeps. */
   readonly touched = new Set<string>();
   /** Every placed key read, with its stored value's length: the bounds. */

@@ -399,10 +399,14 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
   // A forwarded part's publisher is local here: what it receives joins its escrow, which goes home in
   // the settle. An account of another shard is checked in the account directory, a contract found in
-  // the contract directory exists.
-  const remote = sym === CONSENSUS_TOKEN ? null : (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to));
-  const exists = remote === null ? h.isValidAccount(to) : to.startsWith("Contract") || knownAccount(h.state, to);
-  if (!exists) throw new VmError(`invalid account ${to}`);
+  // the contract directory exists (also for contribute, which every account keeps here).
+  const placed = remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to);
+  const remote = sym === CONSENSUS_TOKEN ? null : placed;
+  const exists = placed === null ? h.isValidAccount(to) : to.startsWith("Contract") || knownAccount(h.state, to);
+  if (!exists) {
+    h.noteUnknown(to);
+    throw new VmError(`invalid account ${to}`);
+  }
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);

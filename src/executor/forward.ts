@@ -6,7 +6,7 @@
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { ERR, VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
-import { linkedContract } from "../contracts/monitor.js";
+import { findContract, linkedContract } from "../contracts/monitor.js";
 import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
 import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
@@ -167,8 +167,11 @@ function updatedContract(action: Action): string | undefined {
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
-  const contract = remoteContractShard(h.state, sh, updatedContract(action) ?? linkedContract(h.state, action.contract));
+  const id = updatedContract(action) ?? linkedContract(h.state, action.contract);
+  const contract = remoteContractShard(h.state, sh, id);
   if (contract !== null) return contract;
+  // Deployed on another shard in this very block, maybe: the run waits for the directory (reads.ts waitsForDirectory).
+  if (id.startsWith("Contract") && findContract(h, id) === undefined) h.noteUnknown(id);
   // A native contract's version is read where its calls run: its shard (domain.iost's is the consensus shard).
   const native = `${action.contract}/${action.actionName}` === "system.iost/updateNativeCode" ? stringArg(action, 0) : undefined;
   const home = native === undefined ? null : remoteContractShard(h.state, sh, native);

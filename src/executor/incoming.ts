@@ -36,7 +36,7 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
-import { answerRead, parkPart, readyParts, releasesOf, rerunTx, takeRelease, takeValues, unpark } from "./reads.js";
+import { answerRead, parkPart, readyParts, releasesOf, rerunTx, takeRelease, takeValues, unpark, waitsForDirectory } from "./reads.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -333,7 +333,8 @@ export function applyIncoming(
         } finally {
           if (guard) guard.reads = null;
         }
-        if (reads && reads.missing.size > 0) missing = reads;
+        if (reads && (rerun || !waitsForDirectory(state, reads))) reads.unknown.clear();
+        if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
         else if (rerun) out.push(...releasesOf(rerun, shard));
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
@@ -546,6 +547,8 @@ export function applyIncoming(
         // It read records another shard keeps that it lacks: undone, parked with its receipt until they come.
         state.rollback();
         const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: r, round: 1, asked: {}, values: {}, locked: [] };
+        // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory).
+        if (missing.unknown.size > 0) p.until = Number(block.number);
         outgoing.push(...parkPart(state, p, missing, block.shard!));
         return;
       }
@@ -558,7 +561,7 @@ export function applyIncoming(
   };
   for (let pass = 0, queue = incoming; pass < 2 && queue.length > 0; pass++, queue = unlocked ? deferred.splice(0) : []) for (const r of queue) apply(r, pass);
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
-  for (const p of guard ? readyParts(state) : []) {
+  for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.receipt) {
       apply(p.receipt, 0, p);
       continue;

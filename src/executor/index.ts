@@ -29,12 +29,15 @@ import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { ShardState } from "./guard.js";
-import { park } from "./reads.js";
+import { park, waitsForDirectory } from "./reads.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
-/** `outgoing`: the cross-shard receipts the tx sent (empty unless it succeeded and reached other shards). */
-export type ExecuteResult = { receipt: TxReceipt; outgoing: CrossReceipt[]; events: ContractEvent[] } | { dropped: string };
+/**
+ * `outgoing`: the cross-shard receipts the tx sent (empty unless it succeeded and reached other shards); `waits`:
+ * settlements its receipt awaits that no receipt of its asks for (a tx parked for the directory: its re-run's).
+ */
+export type ExecuteResult = { receipt: TxReceipt; outgoing: CrossReceipt[]; events: ContractEvent[]; waits?: number } | { dropped: string };
 
 const MIN_GAS_RATIO = 100n;
 const MAX_GAS_RATIO = 10000n;
@@ -321,14 +324,15 @@ export function addUsedRam(state: State, account: string, delta: bigint): void {
  * receipt is returned. `txHash` is the full-bytes hash (see src/tx txHash), with or without the
  * bytes' length (TxKey).
  */
-export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext): ExecuteResult {
-  const r = runTx(state, tx, txHash, block);
+export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext, waits = true): ExecuteResult {
+  const r = runTx(state, tx, txHash, block, undefined, waits);
   return "missing" in r ? park(state as ShardState, tx, keyOf(tx, txHash).hash, block, r.missing) : r;
 }
 
 /**
  * executeTx with `overlay`, the values of other shards' records a parked run fetched (reads.ts): or, when
- * the run read such a record it lacks, nothing done (every write undone, nothing charged) and the keys it missed.
+ * the run read such a record it lacks, nothing done (every write undone, nothing charged) and the keys it missed;
+ * so too, with `waits` (a first run), when it found a receiver nowhere that the directory may not know yet.
  */
 export function runTx(
   state: State,
@@ -336,6 +340,7 @@ export function runTx(
   txHash: TxKey,
   block: BlockContext,
   overlay?: ReadonlyMap<string, string | null>,
+  waits = overlay === undefined,
 ): ExecuteResult | { missing: RemoteReads } {
   const key = keyOf(tx, txHash);
   const hash = key.hash;
@@ -373,8 +378,10 @@ export function runTx(
   } finally {
     if (guard) guard.reads = null;
   }
-  if (reads && reads.missing.size > 0) {
-    // It read records another shard keeps that it lacks: this run is void, the tx runs again with them.
+  // No wait (a re-run, a dry run, the bound reached): a receiver found nowhere fails this run, as on one shard.
+  if (reads && !(waits && waitsForDirectory(state, reads))) reads.unknown.clear();
+  if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) {
+    // It read records another shard keeps that it lacks, or waits for the directory: this run is void, the tx runs again.
     state.rollback();
     state.rollback();
     return { missing: reads };
@@ -524,7 +531,8 @@ export function ramUsageOf(h: Host): Record<string, bigint> {
 export function dryRun(state: State, tx: Tx, txHash: TxKey, block: BlockContext): ExecuteResult {
   state.checkpoint();
   try {
-    return executeTx(state, tx, txHash, block);
+    // An answer now, on what this shard knows: a receiver found nowhere fails it, without a wait.
+    return executeTx(state, tx, txHash, block, false);
   } finally {
     state.rollback();
   }

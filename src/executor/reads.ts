@@ -39,9 +39,29 @@ export function writeParked(state: State, list: readonly Parked[]): void {
   else state.put(READS, JSON.stringify(list));
 }
 
-/** The parts parked here whose every answer is in, in the order they parked. */
-export function readyParts(state: State): Parked[] {
-  return readParked(state.get(READS)).filter((p) => Object.keys(p.asked).length === 0);
+/**
+ * The parts parked here that run again in the chunk of `height`, after its incoming receipts, in the order
+ * they parked: every answer in, and a part waiting for the directory from its height on.
+ */
+export function readyParts(state: State, height: number): Parked[] {
+  return readParked(state.get(READS)).filter((p) => Object.keys(p.asked).length === 0 && (p.until ?? 0) <= height);
+}
+
+/**
+ * At most this many parts wait for the directory on a shard: each keeps its tx (up to 64 KiB, base64) or action
+ * receipt in the `x-reads` row, which stays well under a row's 1 MB (chunk-build.ts ROW_BYTES) beside parts parked for reads.
+ */
+export const MAX_DIRECTORY_WAITS = 8;
+
+/**
+ * Whether a first run that found a receiver nowhere (remote.ts `unknown`) waits for the directory instead of failing
+ * now. With several shards an account or contract created in the tx's own block (for a forwarded part: by then, its
+ * tx's) on another shard, which one chain might have run first, is known here once every shard's chunk of that block
+ * was applied: a tx of the pool runs again after the next chunk's incoming receipts, a forwarded part after its own
+ * chunk's. Every later run fails on a miss, with one shard's error; so does a first run while MAX_DIRECTORY_WAITS wait.
+ */
+export function waitsForDirectory(state: State, reads: RemoteReads): boolean {
+  return reads.unknown.size > 0 && readParked(state.get(READS)).filter((p) => p.until !== undefined).length < MAX_DIRECTORY_WAITS;
 }
 
 /**
@@ -74,12 +94,14 @@ export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { i
  */
 export function park(state: ShardState, tx: Tx, hash: string, block: BlockContext, reads: RemoteReads): ExecuteResult {
   const p: Parked = { part: hash, txHash: hash, tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), round: 1, asked: {}, values: {}, locked: [] };
+  if (reads.unknown.size > 0) p.until = Number(block.number) + 1;
   const outgoing = parkPart(state, p, reads, block.shard!);
   const table = readLocks(state.get(LOCKS));
   table[gasLock(hash)] = { undo: [], keep: ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", tx.publisher + k)), held: [] };
   setLocks(state, table);
   const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
-  return { receipt, outgoing, events: [] };
+  // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
+  return { receipt, outgoing, events: [], ...(outgoing.length === 0 ? { waits: 1 } : {}) };
 }
 
 /**

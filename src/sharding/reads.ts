@@ -108,6 +108,11 @@ export interface Parked {
   values: Record<string, string | null>;
   /** Every shard that locked keys for it: each gets a `release` when it is decided. */
   locked: number[];
+  /**
+   * Parked for the directory (a receiver found nowhere, executor/reads.ts `waitsForDirectory`): the height
+   * from which it runs again, once every shard's chunk of its tx's block has been applied here.
+   */
+  until?: number;
 }
 
 export function readParked(raw: string | undefined): Parked[] {

@@ -13,6 +13,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { nftShard, shardOf } from "../../../src/sharding/placement";
 import { getToken721Balance, getToken721Metadata, getToken721Owner } from "../../../src/query/token721";
+import { READS, readParked } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
 import { txId } from "../../../src/tx/bytes";
 import type { AmountLimit, Tx } from "../../../src/tx/types";
@@ -1470,6 +1471,54 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     });
     expect((results[0].second as { statusCode: string }).statusCode).toBe("SUCCESS");
     expect(results[1]).toEqual(results[0]);
+  });
+
+  it("a contract and an account created on shard 3 in the block of transfers to them from shard 1, at home and by a contract of shard 2, and of a call of the contract: they wait a block for the directory and succeed, as on one shard", () => {
+    const maker = on(3, 1);
+    const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+    const id = "Contract" + txId(deploy);
+    const born = Array.from({ length: 64 }, (_, i) => `late${i}`).find((n) => shardOf(n, N) === 3)!;
+    const signUp = txBy(maker, [
+      act("auth.iost", "signUp", [born, fakeKey(94), fakeKey(94)]),
+      act("ram.iost", "buy", [maker, born, 1024]),
+      act("gas.iost", "pledge", [maker, born, "10"]),
+    ]);
+    // On one chain they run in this order; the giver's part runs on shard 2 before shard 3's announces there.
+    const [toContract, toAccount] = [transfer(on(1, 2), id, "2"), transfer(on(1, 3), born, "2")];
+    const callIt = txBy(on(1, 5), [act(id, "put", ["new", "v"])]);
+    const txs = [deploy, signUp, toContract, toAccount, txBy(GIVEN, [give(id, "1"), give(born, "1")]), callIt];
+    const parked: string[][] = [];
+    const home = shardOf(toContract.publisher, N);
+    const [a, b] = [one, four].map((chain) =>
+      runAll(chain, txs, (c) => c === four && parked.push(readParked(c.shards[home].store.get(READS)).map((p) => p.txHash))),
+    );
+    expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(txs.map(() => "SUCCESS"));
+    // /subscribe posts each tx's events when it is final: five txs of one block, final in different blocks on N = 4.
+    const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
+    expect(byTx(b)).toEqual(byTx(a));
+    // On N = 4 the two transfers and the call at home waited one block.
+    expect(parked.slice(0, 2)).toEqual([[txId(toContract), txId(toAccount), txId(callIt)], []]);
+  });
+
+  it("a transfer to a contract of shard 3 deployed in the block before, and to an account admin created on shard 3 in the block before: as on one shard", () => {
+    const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+    const id = "Contract" + txId(deploy);
+    const born = Array.from({ length: 64 }, (_, i) => `prev${i}`).find((n) => shardOf(n, N) === 3 && shardOf("admin", N) !== 3)!;
+    const create = txBy("admin", newAccount(born));
+    const later = [transfer(on(1, 3), id, "2"), transfer(on(2, 2), born, "2")];
+    const [a, b] = [one, four].map((chain) => {
+      const before = reads(chain);
+      for (const tx of [deploy, create]) chain.submit(tx);
+      chain.step({ time: BLOCK_TIME });
+      const out = runAll(chain, later);
+      const first = [deploy, create].map((tx) => chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!.receipt!.statusCode);
+      return { first, later: out.receipts, changed: delta(before, reads(chain)) };
+    });
+    expect([a.first, a.later.map((r) => (r as { statusCode: string }).statusCode)]).toEqual([
+      ["SUCCESS", "SUCCESS"],
+      ["SUCCESS", "SUCCESS"],
+    ]);
+    expect(b).toEqual(a);
   });
 
   it("a reader's keys stay locked on their shard until it ran again: a writer of one sent meanwhile waits, and the reader sees what one shard shows", () => {

@@ -124,7 +124,7 @@ export class SimShard {
         continue;
       }
       out.push(...r.outgoing);
-      executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length, failures: [] }]);
+      executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length + (r.waits ?? 0), failures: [] }]);
       if (!postsAtSettle(r.outgoing)) posted.push(...postedEvents(r.receipt.receipts, r.events));
     }
     if (!commit) {

@@ -1,0 +1,107 @@
+/**
+ * The directory's wait in the real Shard and Coordinator Durable Objects (docs/SHARDING.md "Contracts",
+ * src/executor/reads.ts waitsForDirectory): admin deploys a contract on its shard and, in the same block,
+ * an account of another shard pays it. That shard's directory learns of the contract a block later, so the
+ * payment parks in the state (uncharged, in flight), every object is evicted, and it runs again in the
+ * next chunk: it succeeds as on one shard, and the contract holds the iost on its own shard.
+ */
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
+import { base58Encode } from "../../src/codec/base58";
+import { shardOf } from "../../src/sharding/placement";
+import { READS } from "../../src/sharding/reads";
+import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { admin, makeTx } from "../workers/txs";
+
+const N = 4;
+const KEY = base58Encode(admin.publicKey);
+const CODE = `class Box {
+  init() {}
+  put(k, v) { storage.put(k, v); return "ok"; }
+}
+module.exports = Box;`;
+const contract = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+  code: CODE,
+});
+const A = shardOf("admin", N);
+const payer = ["dirpay1", "dirpay2", "dirpay3", "dirpay4", "dirpay5", "dirpay6"].find((n) => shardOf(n, N) !== A)!;
+const P = shardOf(payer, N);
+
+describe("four shards: a transfer to a contract deployed on another shard in the same block", () => {
+  test("parks for the directory, every object evicted, runs again in the next chunk and succeeds as on one shard", async () => {
+    const c = newChain("directory");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    await c.coord.chainInfo();
+    const create = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([payer, KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", payer, 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", payer, "50"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", payer, "7", ""]) },
+      ],
+    });
+    await at(A).submitTx(create.bytes, create.hash);
+    await tick(c, 5);
+    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const id = "Contract" + deploy.hash;
+    const pay = makeTx({ publisher: payer, to: id, amount: "2" });
+    expect(await at(A).submitTx(deploy.bytes, deploy.hash)).toEqual({ hash: deploy.hash });
+    expect(await at(P).submitTx(pay.bytes, pay.hash)).toEqual({ hash: pay.hash });
+    await tick(c); // both in one block: the payer's shard does not know the contract yet
+    expect(await at(A).getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const head = (await c.coord.status()).head;
+    expect(JSON.parse((await row(P, READS))!)).toMatchObject([{ txHash: pay.hash, round: 1, asked: {}, until: head + 1 }]);
+    expect(await at(P).getTxReceipt(pay.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    expect(await at(P).read("getTokenBalance", payer, "iost")).toMatchObject({ balance: 7 });
+    await abortAllDurableObjects();
+    await tick(c); // the contract's register applied first in the chunk, then the payment runs again
+    expect(await row(P, READS)).toBeUndefined();
+    await abortAllDurableObjects();
+    await tick(c, 3);
+    expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    expect(await at(P).read("getTokenBalance", payer, "iost")).toMatchObject({ balance: 5 });
+    expect(await at(A).read("getTokenBalance", id, "iost")).toMatchObject({ balance: 2 });
+  });
+
+  test("rows: a transfer to a name nobody created costs at most two rows more than failing at once, nothing after its re-run", async () => {
+    const c = newChain("directory-cost");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const meters = () => Promise.all(Array.from({ length: N }, (_, i) => at(i).meter()));
+    const ghost = ["ghost0", "ghost1", "ghost2", "ghost3", "ghost4"].find((g) => shardOf(g, N) !== A)!;
+    await tick(c, 2);
+    const m0 = await meters();
+    await tick(c);
+    const m1 = await meters();
+    const idle = m1[A].rowsWritten - m0[A].rowsWritten;
+    const t = makeTx({ to: ghost, amount: "1" });
+    await at(A).submitTx(t.bytes, t.hash);
+    const steps = [m1];
+    for (let i = 0; i < 3; i++) {
+      await tick(c);
+      steps.push(await meters());
+    }
+    const [parked, rerun, after] = [1, 2, 3].map((i) => steps[i][A].rowsWritten - steps[i - 1][A].rowsWritten);
+    expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
+    expect(after).toBe(idle);
+    // The same transfer failing at once (more than admin holds, to an account that exists): its block's rows.
+    const to = ["producer000", "foundation", "deadaddr"].find((n) => shardOf(n, N) !== A)!;
+    const now = makeTx({ to, amount: "1000000000000" });
+    await at(A).submitTx(now.bytes, now.hash);
+    await tick(c);
+    const m = await meters();
+    const failed = m[A].rowsWritten - steps[3][A].rowsWritten;
+    expect(await at(A).getTxReceipt(now.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
+    console.log(`rows written on admin's shard: idle ${idle}; waiting: parked ${parked}, re-run ${rerun}, after ${after}; failing at once ${failed}`);
+    expect(parked + rerun - 2 * idle).toBeLessThanOrEqual(failed - idle + 2);
+  });
+});
