@@ -84,6 +84,7 @@ import { endorsementError, type SignedEndorsement } from "../../src/consensus/en
 import { alarmJitter } from "./jitter";
 import type { PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
+import { checkUnheld, fetchWitness, type AdoptedParts, type WitnessSource, type WitnessTally } from "./witness-check";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 
@@ -128,6 +129,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly work = { blocks: 0, ms: 0, ownMs: 0 };
   /** Peers' blocks: rejections, pull in progress (durable-objects/coordinator/chain-sync.ts). */
   private readonly syncState = sync.newSyncState();
+  /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
+  private readonly witnessChecks: WitnessTally = { chunks: 0, refused: 0, last: null };
   /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/coordinator/finality.ts). */
   private readonly finality: Finality;
   /** Who has which block and endorsement (peers.ts), and this node's id there (coordinator_meta `node_id`, random once). */
@@ -475,11 +478,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           ? null
           : { ...(JSON.parse(r.json) as StoredBlock), witnesses: r.witnesses === null ? this.genesisWitnesses : (JSON.parse(r.witnesses) as string[]) };
       },
-      adopt: async (b: WireBlock) => {
+      adopt: async (b: WireBlock, chunks, txs) => {
         const { witnesses, ...record } = b;
         const lib = this.storeHead(record, witnesses);
         if (lib !== null) await this.finalizeShards(lib, this.block(lib)!.hash);
-        await this.onNewHead(record);
+        await this.onNewHead(record, { chunks, txs });
       },
       truncate: (n) => {
         if (n < this.libNumber()) throw new Error(`coordinator: refusing to drop blocks at or below LIB ${this.libNumber()}`);
@@ -514,8 +517,35 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * the exclusive turn: held validators endorse it, peers hear of it, and LIB
    * rises if the endorsement-final block moved.
    */
-  private async onNewHead(block: StoredBlock): Promise<void> {
-    if (await this.finality.onNewHead(block, sync.caughtUp(this.syncHost(), this.syncState))) await this.raiseLib();
+  private async onNewHead(block: StoredBlock, adopted?: AdoptedParts): Promise<void> {
+    const endorse = sync.caughtUp(this.syncHost(), this.syncState) && (adopted === undefined || (await this.checkedByWitness(block, adopted)));
+    if (await this.finality.onNewHead(block, endorse)) await this.raiseLib();
+  }
+
+  /**
+   * Shard groups (witness-check.ts): whether the chunks of adopted block `b` whose shards this
+   * node's producers do not hold passed a check by witness. With one group, or no held key in
+   * the block's list, nothing is read or asked.
+   */
+  private async checkedByWitness(b: StoredBlock, parts: AdoptedParts): Promise<boolean> {
+    if ((this.config.genesis.groups ?? 1) === 1) return true;
+    const list = this.listFor(b.number);
+    if (![...this.held].some((k) => list.includes(k))) return true;
+    const { shards } = await this.groupView();
+    const parent = this.block(b.number - 1);
+    if (shards === null || parent === null) return true; // no assignment known: every shard was re-executed here
+    const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
+    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.config.peers, source };
+    const failed = await checkUnheld(b, parent, parts, shards, o);
+    const unheld = this.config.shardCount - shards.length;
+    if (failed === null) {
+      this.witnessChecks.chunks += unheld;
+      return true;
+    }
+    this.witnessChecks.refused++;
+    this.witnessChecks.last = `block ${b.number} ${b.hash}: ${failed}`;
+    console.warn(`${this.name}: not endorsing ${this.witnessChecks.last}`);
+    return false;
   }
 
   /** LIB again after the endorsement-final block moved; the shards hear of a rise. */
@@ -938,6 +968,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       sync: { rejected: [...this.syncState.rejections], sideBlocks: sync.sideCount(this.sql), bestPeerHead: this.syncState.bestPeerHead },
       finality: this.finality.status(),
       iostLib: this.iostLib(),
+      ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks } } : {}),
     };
   }
 }
