@@ -56,6 +56,15 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
     }
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
+    // Cost: one /p2p/witness request per chunk checked when the first peer asked has the block.
+    const asks = [0, 1, 2].flatMap((a) => [0, 1, 2].filter((b) => b !== a).map((b) => witnessAsks(a, b))).reduce((x, y) => x + y, 0);
+    const checked = all.reduce((x, c) => x + c.chunks, 0);
+    const { head } = (await allInfo([net.nodes[0]]))[0];
+    const sizes = await Promise.all([0, 1, 2, 3].map(async (s) => (await fetch(`${net.nodes[0].url}/p2p/witness?shard=${s}&height=${head}`)).text()));
+    console.log(
+      `/p2p/witness requests: ${asks} for ${checked} chunks checked; answer bytes at block ${head} by shard: ${sizes.map((t) => t.length).join(", ")}`,
+    );
+    expect(asks).toBeGreaterThanOrEqual(checked);
   });
 
   it("a peer serving a forged witness is refused and the next one asked; with every peer forging, no endorsement", async () => {
