@@ -331,7 +331,7 @@ export interface CoordinatorStatus {
   /** LIB by IOST's rule alone (`lib` is the higher of this and `finality.final`); the bench compares the two. */
   iostLib?: number;
   /** Shard groups: peers' chunks of shards this node's producers do not hold, checked by witness before endorsing (coordinator/witness-check.ts). */
-  witnessChecks?: { chunks: number; refused: number; last: string | null };
+  witnessChecks?: { chunks: number; windowed: number; refused: number; last: string | null };
 }
 
 /** The coordinator's endorsement tracker as /dev/status and the bench see it (docs/FINALITY.md "Wiring"). */

@@ -13,8 +13,10 @@ import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Answer, Chunk, ChunkContext } from "../api";
 import { checkChunk } from "../shard/witness";
+import { ReplayWindow } from "../../src/pool/replay";
+import type { Tx } from "../../src/tx/types";
 import { MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
-import { NodeFault } from "../core";
+import { decodeTx, NodeFault } from "../core";
 import { errorText } from "../values";
 
 /** What a holder of shard `shard` serves for its chunk of `height` (GET /p2p/witness). */
@@ -41,6 +43,8 @@ export interface ChunkToCheck {
   txs: Uint8Array[];
   /** Our header of `ctx.height - 1`: its `info` (the chunks' state and receipts roots). */
   parentInfo: string;
+  /** The shard's txs of the last 90 s of block time (`ReplayWindows`), when the window covers the chunk. */
+  replay?: ReplayWindow;
 }
 
 /** Reads at most `max` bytes of `res`'s body as text; null when it is longer. */
@@ -135,6 +139,7 @@ export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], 
         chainId: c.chainId,
         place,
         sentRoots,
+        replay: c.replay,
       });
       if (!("error" in r)) return { peer };
       reasons.push(`${peer}: ${r.error}`);
@@ -155,24 +160,56 @@ export interface AdoptedParts {
 
 /** What the witness checks of this instance did (/dev/status `witnessChecks`); in memory: no row written. */
 export interface WitnessTally {
-  /** Chunks that passed. */
+  /** Chunks that passed, and how many of them were checked against a replay window that covered them. */
   chunks: number;
+  windowed: number;
   /** Blocks not endorsed because a chunk did not pass, and the last reason. */
   refused: number;
   last: string | null;
 }
 
 /**
+ * The replay windows of the shards this node checks by witness (src/pool/replay.ts), one per shard,
+ * in memory: a chunk's txs are checked against those its shard ran in the last 90 s of block time,
+ * which are in no state witness. Fed with every main block's chunk of the shard, checked or not. A
+ * window that missed a height (a restart, a shard this node held until now) starts again from the
+ * next one and covers the checks 90 s of block time later; until then they run without it.
+ */
+export class ReplayWindows {
+  private readonly windows = new Map<number, ReplayWindow>();
+
+  /** Shard `shard`'s window for its chunk of `height` at block time `time`, or undefined while it does not cover it. */
+  at(shard: number, height: number, time: bigint): ReplayWindow | undefined {
+    let w = this.windows.get(shard);
+    if (w !== undefined && w.height >= height) w.revertTo(height - 1); // a fork replaced the chunks from `height` on
+    if (w === undefined || w.height !== height - 1) {
+      w = new ReplayWindow(height, time);
+      this.windows.set(shard, w);
+    }
+    return w.covers(height, time) ? w : undefined;
+  }
+
+  /** Shard `shard`'s chunk of `height` ran `txs` (full bytes, shard 0's base tx first) at block time `time`. */
+  note(shard: number, height: number, time: bigint, txs: readonly Uint8Array[]): void {
+    this.at(shard, height, time);
+    const ran: Tx[] = txs.map((t) => decodeTx(t)).filter((t) => !(shard === 0 && t.publisher === "base.iost"));
+    this.windows.get(shard)!.note(height, time, ran);
+  }
+}
+
+/**
  * Checks by witness every chunk of block `b` (adopted on top of `parent`) whose shard is not in
- * `held`, all shards at once: null when every one passed, else the reasons.
+ * `held`, all shards at once, each against its replay window in `windows` (then fed with the
+ * chunk): when every one passed, how many were checked against a window that covered them, else
+ * the reasons.
  */
 export async function checkUnheld(
   b: { number: number; hash: string; time: string; parentHash: string; witness: string },
   parent: { witness: string; time: string; info: string },
   parts: AdoptedParts,
   held: readonly number[],
-  o: { chainId: number; shardCount: number; peers: readonly string[]; source: WitnessSource },
-): Promise<string | null> {
+  o: { chainId: number; shardCount: number; peers: readonly string[]; source: WitnessSource; windows: ReplayWindows },
+): Promise<Answer<{ windowed: number }>> {
   const ctx: ChunkContext = {
     height: b.number,
     time: b.time,
@@ -182,15 +219,28 @@ export async function checkUnheld(
     parentTime: parent.time,
   };
   const unheld = Array.from({ length: o.shardCount }, (_, s) => s).filter((s) => !held.includes(s));
+  const time = BigInt(b.time);
+  const replays = unheld.map((shard) => o.windows.at(shard, b.number, time));
   const answers = await Promise.all(
-    unheld.map((shard) =>
+    unheld.map((shard, i) =>
       checkByWitness(
-        { chainId: o.chainId, shardCount: o.shardCount, shard, ctx, chunk: parts.chunks[shard], txs: parts.txs[shard], parentInfo: parent.info },
+        {
+          chainId: o.chainId,
+          shardCount: o.shardCount,
+          shard,
+          ctx,
+          chunk: parts.chunks[shard],
+          txs: parts.txs[shard],
+          parentInfo: parent.info,
+          replay: replays[i],
+        },
         o.peers,
         o.source,
       ),
     ),
   );
+  // On the main chain whether it passed or not: its txs ran.
+  for (const shard of unheld) o.windows.note(shard, b.number, time, parts.txs[shard]);
   const failed = answers.flatMap((a) => ("error" in a ? [a.error] : []));
-  return failed.length === 0 ? null : failed.join("; ");
+  return failed.length === 0 ? { windowed: replays.filter((w) => w !== undefined).length } : { error: failed.join("; ") };
 }
