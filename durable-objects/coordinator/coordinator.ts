@@ -544,7 +544,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       return true;
     }
     const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
-    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.config.peers, source, windows: this.replays };
+    // Peers whose last push failed (down, cut off) last: each costs a timeout inside the exclusive turn.
+    const missed = this.gossip.missed(this.config.peers);
+    const peers = [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
+    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers, source, windows: this.replays };
     const r = await checkUnheld(b, parent, parts, shards, o);
     if (!("error" in r)) {
       this.witnessChecks.chunks += unheld.length;
