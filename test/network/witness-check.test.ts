@@ -4,7 +4,8 @@
  * shards its group does not hold from a witness a peer serves (GET /p2p/witness) before it
  * endorses the block; the nodes agree on every final block and balance. A peer whose answers are
  * forged (its link rewrites them) is refused and the next peer asked; with every peer forging, the
- * node endorses nothing and says why, and the chain goes on by the others' blocks.
+ * node endorses nothing and says why, and the chain goes on by the others' blocks. With one group
+ * (the default) no witness is asked for.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
@@ -102,5 +103,25 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
     await allFinal("final again past the forgery");
     expect((await checks(0)).chunks).toBeGreaterThan(after);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
+  });
+});
+
+describe("one group (the default): no check by witness, no request for one", () => {
+  let net: Network;
+  beforeAll(async () => {
+    net = await startNetwork({ nodes: 2, vars: { SHARD_COUNT: "4" } });
+  }, 200_000);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
+
+  it("peers' blocks are endorsed without a /p2p/witness request", async () => {
+    const client = await connect(net.nodes[0].url);
+    await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", "one-group"));
+    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
+    await waitFor("both final", async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 90_000, 500);
+    expect(head).toBeGreaterThan(1);
+    expect([net.link(0, 1).paths.get("/p2p/witness") ?? 0, net.link(1, 0).paths.get("/p2p/witness") ?? 0]).toEqual([0, 0]);
+    for (const n of net.nodes) expect((await getJson(`${n.url}/dev/status`)).body.coordinator.witnessChecks).toBeUndefined();
   });
 });
