@@ -5,9 +5,10 @@
  * without that shard's state (shard/witness.ts `checkChunk`). What the check trusts comes from this
  * node's own chain, never from the peer: the previous state root and the senders' receipts roots
  * are those of its own header of the parent block, the chunk and its txs those of the block it
- * adopted (whose header hash covers their roots). A peer's answer that does not pass (a forged
- * witness, a forged receipt proof, a cut or oversized body) is logged and the next peer asked; a
- * chunk that no peer's witness makes pass is not endorsed.
+ * adopted (whose header hash covers their roots), the replays from the shard's recent txs this
+ * node saw (`ReplayWindows`). A peer's answer that does not pass (a forged witness, a forged
+ * receipt proof, a cut or oversized body) is passed over, its reason kept, and the next peer asked;
+ * a chunk that no peer's witness makes pass is not endorsed, and the reasons logged.
  */
 import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
