@@ -230,6 +230,13 @@ export interface ShardApi {
   proofs(keys: string[], height?: number): Promise<Answer<StateProofs>>;
   /** GET /p2p/state: a page of the state at final `height` (as `proofs`, at most MAX_PROOF_DEPTH below LIB) after key `after`, or why not. */
   statePage(height: number, after: string, limit: number): Promise<Answer<StatePage>>;
+  /**
+   * The state witness of the chunk of `height` (docs/STATE.md "State witnesses"), for a node without
+   * this shard's state to check it (GET /p2p/witness) (shard/witness.ts checkChunk); served from LIB (height 1 at least) up to the head.
+   */
+  witnessOf(height: number): Promise<Answer<Witness>>;
+  /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from LIB - 1 up to the head. */
+  sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
@@ -278,13 +285,6 @@ export interface ShardInternal extends ShardApi {
   applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
   /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
   revertTo(height: number): Promise<Answer<{ head: number }>>;
-  /**
-   * The state witness of the chunk of `height` (docs/STATE.md "State witnesses"), for a node without
-   * this shard's state to check it (shard/witness.ts checkChunk); served from LIB (height 1 at least) up to the head.
-   */
-  witnessOf(height: number): Promise<Answer<Witness>>;
-  /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from LIB - 1 up to the head. */
-  sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
   chunkTxs(height: number): Promise<Uint8Array[]>;
   chunkAt(height: number): Promise<Chunk | null>;
@@ -330,6 +330,8 @@ export interface CoordinatorStatus {
   finality?: FinalityStatus;
   /** LIB by IOST's rule alone (`lib` is the higher of this and `finality.final`); the bench compares the two. */
   iostLib?: number;
+  /** Shard groups: peers' chunks of shards this node's producers do not hold, checked by witness before endorsing (coordinator/witness-check.ts). */
+  witnessChecks?: { chunks: number; windowed: number; refused: number; last: string | null };
 }
 
 /** The coordinator's endorsement tracker as /dev/status and the bench see it (docs/FINALITY.md "Wiring"). */

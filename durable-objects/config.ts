@@ -134,3 +134,11 @@ export const MAX_PROOF_DEPTH = 64;
 
 /** Most rows of a /p2p/state page (a snapshot sync's, durable-objects/shard/state-sync.ts). */
 export const MAX_STATE_ROWS = 1_000;
+
+/**
+ * Most bytes of one GET /p2p/witness answer (a chunk's state witness and its incoming receipts'
+ * proofs, JSON; durable-objects/coordinator/witness-check.ts). A chunk of transfers needs about
+ * 10 KB (docs/STATE.md "State witnesses"); a holder serves no larger one and a checker reads no
+ * further, so producers that do not hold a shard endorse none of its chunks above it.
+ */
+export const MAX_WITNESS_BYTES = 4 * 1024 * 1024;

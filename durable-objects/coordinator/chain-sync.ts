@@ -88,9 +88,10 @@ export interface SyncHost {
   archivedBlock(n: number): Promise<HostBlock | null>;
   /**
    * Store `b` (its chunks already applied by every shard) as the new head,
-   * exactly as a produced block, recompute LIB and finalize the shards.
+   * exactly as a produced block, recompute LIB and finalize the shards;
+   * `txs`: each chunk's tx bytes, for the checks by witness before endorsing.
    */
-  adopt(b: WireBlock, chunks: readonly Chunk[]): Promise<void>;
+  adopt(b: WireBlock, chunks: readonly Chunk[], txs: readonly Uint8Array[][]): Promise<void>;
   /** Drop the main blocks above `n` (the shards already reverted to it); head = n. Never below LIB. */
   truncate(n: number): void;
   /** Cancels a production in progress (its chunks may be built on the shards); true if there was one. */
@@ -463,7 +464,8 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
     if (stuck) throw new Error(`chain-sync: cannot undo a refused block ${b.number} on a shard: ${(stuck as { error: string }).error}`);
     return failed.join("; ");
   }
-  await host.adopt(b, answers as Chunk[]);
+  const txs = p.chunks.map((c) => c.txs);
+  await host.adopt(b, answers as Chunk[], txs);
   return null;
 }
 

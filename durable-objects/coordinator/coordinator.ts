@@ -84,6 +84,7 @@ import { endorsementError, type SignedEndorsement } from "../../src/consensus/en
 import { alarmJitter } from "./jitter";
 import type { PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
+import { checkUnheld, fetchWitness, ReplayWindows, type AdoptedParts, type WitnessSource, type WitnessTally } from "./witness-check";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 
@@ -128,6 +129,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly work = { blocks: 0, ms: 0, ownMs: 0 };
   /** Peers' blocks: rejections, pull in progress (durable-objects/coordinator/chain-sync.ts). */
   private readonly syncState = sync.newSyncState();
+  /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
+  private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
+  private readonly replays = new ReplayWindows();
   /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/coordinator/finality.ts). */
   private readonly finality: Finality;
   /** Who has which block and endorsement (peers.ts), and this node's id there (coordinator_meta `node_id`, random once). */
@@ -475,11 +479,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           ? null
           : { ...(JSON.parse(r.json) as StoredBlock), witnesses: r.witnesses === null ? this.genesisWitnesses : (JSON.parse(r.witnesses) as string[]) };
       },
-      adopt: async (b: WireBlock) => {
+      adopt: async (b: WireBlock, chunks, txs) => {
         const { witnesses, ...record } = b;
         const lib = this.storeHead(record, witnesses);
         if (lib !== null) await this.finalizeShards(lib, this.block(lib)!.hash);
-        await this.onNewHead(record);
+        await this.onNewHead(record, { chunks, txs });
       },
       truncate: (n) => {
         if (n < this.libNumber()) throw new Error(`coordinator: refusing to drop blocks at or below LIB ${this.libNumber()}`);
@@ -514,8 +518,46 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * the exclusive turn: held validators endorse it, peers hear of it, and LIB
    * rises if the endorsement-final block moved.
    */
-  private async onNewHead(block: StoredBlock): Promise<void> {
-    if (await this.finality.onNewHead(block, sync.caughtUp(this.syncHost(), this.syncState))) await this.raiseLib();
+  private async onNewHead(block: StoredBlock, adopted?: AdoptedParts): Promise<void> {
+    const caught = sync.caughtUp(this.syncHost(), this.syncState);
+    const endorse = (await this.checkedByWitness(block, adopted, caught)) && caught;
+    if (await this.finality.onNewHead(block, endorse)) await this.raiseLib();
+  }
+
+  /**
+   * Shard groups (witness-check.ts): whether the chunks of adopted block `b` whose shards this
+   * node's producers do not hold passed a check by witness, when its keys are to endorse it
+   * (`endorsing`); every main block's chunks of those shards feed their replay windows (our own
+   * block's txs asked of our shards). With one group, or no producer key, nothing is read or asked.
+   */
+  private async checkedByWitness(b: StoredBlock, parts: AdoptedParts | undefined, endorsing: boolean): Promise<boolean> {
+    if ((this.config.genesis.groups ?? 1) === 1 || this.held.size === 0) return true;
+    const { shards } = await this.groupView();
+    const parent = this.block(b.number - 1);
+    if (shards === null || parent === null) return true; // no assignment known: every shard was re-executed here
+    const unheld = this.shards().flatMap((s, i) => (shards.includes(i) ? [] : [{ s, i }]));
+    if (unheld.length === 0) return true;
+    const list = this.listFor(b.number);
+    if (parts === undefined || !endorsing || ![...this.held].some((k) => list.includes(k))) {
+      const txs = parts?.txs ?? (await Promise.all(this.shards().map((s, i) => (shards.includes(i) ? [] : s.chunkTxs(b.number)))));
+      for (const { i } of unheld) this.replays.note(i, b.number, BigInt(b.time), txs[i]);
+      return true;
+    }
+    const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
+    // Peers whose last push failed (down, cut off) last: each costs a timeout inside the exclusive turn.
+    const missed = this.gossip.missed(this.config.peers);
+    const peers = [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
+    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers, source, windows: this.replays };
+    const r = await checkUnheld(b, parent, parts, shards, o);
+    if (!("error" in r)) {
+      this.witnessChecks.chunks += unheld.length;
+      this.witnessChecks.windowed += r.windowed;
+      return true;
+    }
+    this.witnessChecks.refused++;
+    this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
+    console.warn(`${this.name}: not endorsing ${this.witnessChecks.last}`);
+    return false;
   }
 
   /** LIB again after the endorsement-final block moved; the shards hear of a rise. */
@@ -938,6 +980,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       sync: { rejected: [...this.syncState.rejections], sideBlocks: sync.sideCount(this.sql), bestPeerHead: this.syncState.bestPeerHead },
       finality: this.finality.status(),
       iostLib: this.iostLib(),
+      ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks } } : {}),
     };
   }
 }

@@ -72,6 +72,8 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       block_hash: "BH",
     }),
     statePage: async () => ({ error: "not served" }),
+    witnessOf: async () => ({ error: "not served" }),
+    sentProofOf: async () => ({ error: "not served" }),
     proofs: async (keys) => ({
       shard: 0,
       block_number: "7",

@@ -13,6 +13,10 @@
  *   with the root it claims: `{shard, height, state_root, rows: [[key, value], …], next}`
  *   (`next`: the last key when more follow, else null). A snapshot sync's pages
  *   (durable-objects/shard/state-sync.ts); only for shards this node serves.
+ * - GET /p2p/witness?shard=S&height=H: the state witness of shard S's chunk of H and what each
+ *   shard's chunk of H - 1 sent it, proven: `{shard, height, witness, incoming}`, at most
+ *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from LIB to the head, only
+ *   for shards this node serves.
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
@@ -34,7 +38,7 @@ import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
 import type { P2pGate } from "../../durable-objects/api";
-import { MAX_RANGE, MAX_STATE_ROWS, parseGossipTo } from "../../durable-objects/config";
+import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator, shard, shardCount } from "../lib/nodes";
@@ -146,6 +150,21 @@ p2pRoutes.get("/p2p/state", async (c) => {
   if (after.length > MAX_STATE_KEY) throw new RpcFailure(`invalid after: a state key of at most ${MAX_STATE_KEY} units`);
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
   return c.json(unwrap(await shard(c.env, index).statePage(height, after, limit)));
+});
+
+p2pRoutes.get("/p2p/witness", async (c) => {
+  const count = shardCount(c.env);
+  const index = intParam(c.req.query("shard"), "shard", 0, count - 1);
+  const height = intParam(c.req.query("height"), "height", 1, Number.MAX_SAFE_INTEGER);
+  if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  const witness = unwrap(await shard(c.env, index).witnessOf(height));
+  // What the chunk took in: each sender's chunk of the height before, proven against its receipts root.
+  const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
+  const incoming = await Promise.all(senders.map(async (j) => unwrap(await shard(c.env, j).sentProofOf(height - 1, index))));
+  const body = JSON.stringify({ shard: index, height, witness, incoming });
+  const bytes = new TextEncoder().encode(body).byteLength;
+  if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the witness of chunk ${index}/${height} is ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
+  return c.body(body, 200, { "Content-Type": "application/json" });
 });
 
 p2pRoutes.get("/p2p/endorsements", async (c) => {

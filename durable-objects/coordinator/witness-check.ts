@@ -1,0 +1,247 @@
+/**
+ * Chunks checked by witness (issue #18 item 3, docs/VALIDATOR.md "Shard groups", docs/FINALITY.md
+ * "Shard groups and finality"): before a producer endorses a peer's block, each chunk of a shard its
+ * groups do not hold is re-executed from a state witness fetched from a peer (GET /p2p/witness),
+ * without that shard's state (shard/witness.ts `checkChunk`). What the check trusts comes from this
+ * node's own chain, never from the peer: the previous state root and the senders' receipts roots
+ * are those of its own header of the parent block, the chunk and its txs those of the block it
+ * adopted (whose header hash covers their roots), the replays from the shard's recent txs this
+ * node saw (`ReplayWindows`). A peer's answer that does not pass (a forged witness, a forged
+ * receipt proof, a cut or oversized body) is passed over, its reason kept, and the next peer asked;
+ * a chunk that no peer's witness makes pass is not endorsed, and the reasons logged.
+ */
+import type { Witness } from "../../src/state/witness";
+import type { SentProof } from "../../src/sharding/receipt-proof";
+import type { Answer, Chunk, ChunkContext } from "../api";
+import { checkChunk } from "../shard/witness";
+import { ReplayWindow } from "../../src/pool/replay";
+import type { Tx } from "../../src/tx/types";
+import { MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { decodeTx, NodeFault } from "../core";
+import { errorText } from "../values";
+
+/** What a holder of shard `shard` serves for its chunk of `height` (GET /p2p/witness). */
+export interface ChunkWitness {
+  shard: number;
+  height: number;
+  /** The chunk's state witness against the root of `height - 1` (ShardInternal `witnessOf`). */
+  witness: Witness;
+  /** What each shard's chunk of `height - 1` sent to `shard`, proven (`sentProofOf`); empty at height 1. */
+  incoming: SentProof[];
+}
+
+/** One peer's witness of a chunk, unchecked: from the network (`fetchWitness`) or, in tests, a stand-in. */
+export type WitnessSource = (peer: string, shard: number, height: number) => Promise<Answer<unknown>>;
+
+/** The chunk to check and what this node knows of its parent block. */
+export interface ChunkToCheck {
+  chainId: number;
+  shardCount: number;
+  shard: number;
+  ctx: ChunkContext;
+  /** The chunk as the adopted block carries it, and its txs' full bytes. */
+  chunk: Chunk;
+  txs: Uint8Array[];
+  /** Our header of `ctx.height - 1`: its `info` (the chunks' state and receipts roots). */
+  parentInfo: string;
+  /** The shard's txs of the last 90 s of block time (`ReplayWindows`), when the window covers the chunk. */
+  replay?: ReplayWindow;
+}
+
+/** Reads at most `max` bytes of `res`'s body as text; null when it is longer. */
+export async function cappedText(res: Response, max: number): Promise<string | null> {
+  const declared = Number(res.headers.get("Content-Length") ?? "0");
+  if (declared > max || res.body === null) {
+    await res.body?.cancel();
+    return declared > max ? null : "";
+  }
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    parts.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+/** GET <peer>/p2p/witness?shard&height, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. */
+export async function fetchWitness(peer: string, chainId: number, shard: number, height: number): Promise<Answer<unknown>> {
+  try {
+    const res = await fetch(`${peer}/p2p/witness?shard=${shard}&height=${height}`, {
+      headers: { "X-Chain-Id": String(chainId) },
+      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+    });
+    const text = await cappedText(res, MAX_WITNESS_BYTES);
+    if (text === null) return { error: `${peer}: its witness is above ${MAX_WITNESS_BYTES} bytes` };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { error: `${peer}: HTTP ${res.status}, not JSON` };
+    }
+    if (!res.ok) {
+      const m = (json as { message?: unknown } | null)?.message;
+      return { error: `${peer}: ${typeof m === "string" ? m : `HTTP ${res.status}`}` };
+    }
+    return json;
+  } catch (err) {
+    return { error: `${peer}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** Why `x` is not the witness of chunk `shard`/`height` in form (its content is checkChunk's), or null. */
+function formError(x: unknown, shard: number, height: number): string | null {
+  const w = x as ChunkWitness | null;
+  if (typeof w !== "object" || w === null) return "not a chunk witness";
+  if (w.shard !== shard || w.height !== height) return `a witness of chunk ${String(w.shard)}/${String(w.height)}, not ${shard}/${height}`;
+  const wit = w.witness as Witness | null;
+  if (typeof wit !== "object" || wit === null || typeof wit.shape !== "string" || typeof wit.hashes !== "string" || !Array.isArray(wit.entries)) {
+    return "a malformed state witness";
+  }
+  if (!Array.isArray(w.incoming)) return "no incoming receipts' proofs";
+  return null;
+}
+
+/**
+ * Checks chunk `c` from the witness of each peer in turn until one passes: `{peer}` of the one
+ * whose witness passed, or `{error}` naming each peer's failure (a refusal is the chunk's or the
+ * peer's fault: either way, no endorsement). A NodeFault of this node's VM throws.
+ */
+export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], source: WitnessSource): Promise<Answer<{ peer: string }>> {
+  const roots = (JSON.parse(c.parentInfo) as { chunks: { state_root: string; out_receipts_root?: string }[] }).chunks;
+  const prevRoot = roots[c.shard]?.state_root;
+  if (prevRoot === undefined) return { error: `our header of block ${c.ctx.height - 1} has no chunk of shard ${c.shard}` };
+  const sentRoots = roots.map((r) => r.out_receipts_root ?? "");
+  const place = { index: c.shard, count: c.shardCount };
+  const reasons: string[] = [];
+  for (const peer of peers) {
+    const got = await source(peer, c.shard, c.ctx.height);
+    const bad = typeof got === "object" && got !== null && "error" in got ? String(got.error) : formError(got, c.shard, c.ctx.height);
+    if (bad !== null) {
+      reasons.push(`${peer}: ${bad}`);
+      continue;
+    }
+    const w = got as ChunkWitness;
+    try {
+      const r = await checkChunk(prevRoot, { ctx: c.ctx, txs: c.txs, incoming: w.incoming, chunk: c.chunk }, w.witness, {
+        chainId: c.chainId,
+        place,
+        sentRoots,
+        replay: c.replay,
+      });
+      if (!("error" in r)) return { peer };
+      reasons.push(`${peer}: ${r.error}`);
+    } catch (err) {
+      // A malformed part checkChunk does not expect (a proof that is not one) is the peer's fault; this node's VM failing is not.
+      if (err instanceof NodeFault) throw err;
+      reasons.push(`${peer}: ${errorText(err)}`);
+    }
+  }
+  return { error: `chunk ${c.shard}/${c.ctx.height} not checked by witness: ${peers.length === 0 ? "no peers" : reasons.join("; ")}` };
+}
+
+/** A peer's block this node adopted: its chunks and their txs, in shard order. */
+export interface AdoptedParts {
+  chunks: readonly Chunk[];
+  txs: readonly Uint8Array[][];
+}
+
+/** What the witness checks of this instance did (/dev/status `witnessChecks`); in memory: no row written. */
+export interface WitnessTally {
+  /** Chunks that passed, and how many of them were checked against a replay window that covered them. */
+  chunks: number;
+  windowed: number;
+  /** Blocks not endorsed because a chunk did not pass, and the last reason. */
+  refused: number;
+  last: string | null;
+}
+
+/**
+ * The replay windows of the shards this node checks by witness (src/pool/replay.ts), one per shard,
+ * in memory: a chunk's txs are checked against those its shard ran in the last 90 s of block time,
+ * which are in no state witness. Fed with every main block's chunk of the shard, checked or not. A
+ * window that missed a height (a restart, a shard this node held until now) starts again from the
+ * next one and covers the checks 90 s of block time later; until then they run without it.
+ */
+export class ReplayWindows {
+  private readonly windows = new Map<number, ReplayWindow>();
+
+  /** Shard `shard`'s window for its chunk of `height` at block time `time`, or undefined while it does not cover it. */
+  at(shard: number, height: number, time: bigint): ReplayWindow | undefined {
+    let w = this.windows.get(shard);
+    if (w !== undefined && w.height >= height) w.revertTo(height - 1); // a fork replaced the chunks from `height` on
+    if (w === undefined || w.height !== height - 1) {
+      w = new ReplayWindow(height, time);
+      this.windows.set(shard, w);
+    }
+    return w.covers(height, time) ? w : undefined;
+  }
+
+  /** Shard `shard`'s chunk of `height` ran `txs` (full bytes, shard 0's base tx first) at block time `time`. */
+  note(shard: number, height: number, time: bigint, txs: readonly Uint8Array[]): void {
+    this.at(shard, height, time);
+    const ran: Tx[] = txs.map((t) => decodeTx(t)).filter((t) => !(shard === 0 && t.publisher === "base.iost"));
+    this.windows.get(shard)!.note(height, time, ran);
+  }
+}
+
+/**
+ * Checks by witness every chunk of block `b` (adopted on top of `parent`) whose shard is not in
+ * `held`, all shards at once, each against its replay window in `windows` (then fed with the
+ * chunk): when every one passed, how many were checked against a window that covered them, else
+ * the reasons.
+ */
+export async function checkUnheld(
+  b: { number: number; hash: string; time: string; parentHash: string; witness: string },
+  parent: { witness: string; time: string; info: string },
+  parts: AdoptedParts,
+  held: readonly number[],
+  o: { chainId: number; shardCount: number; peers: readonly string[]; source: WitnessSource; windows: ReplayWindows },
+): Promise<Answer<{ windowed: number }>> {
+  const ctx: ChunkContext = {
+    height: b.number,
+    time: b.time,
+    parentHash: b.parentHash,
+    witness: b.witness,
+    parentWitness: parent.witness,
+    parentTime: parent.time,
+  };
+  const unheld = Array.from({ length: o.shardCount }, (_, s) => s).filter((s) => !held.includes(s));
+  const time = BigInt(b.time);
+  const replays = unheld.map((shard) => o.windows.at(shard, b.number, time));
+  const answers = await Promise.all(
+    unheld.map((shard, i) =>
+      checkByWitness(
+        {
+          chainId: o.chainId,
+          shardCount: o.shardCount,
+          shard,
+          ctx,
+          chunk: parts.chunks[shard],
+          txs: parts.txs[shard],
+          parentInfo: parent.info,
+          replay: replays[i],
+        },
+        o.peers,
+        o.source,
+      ),
+    ),
+  );
+  // On the main chain whether it passed or not: its txs ran.
+  for (const shard of unheld) o.windows.note(shard, b.number, time, parts.txs[shard]);
+  const failed = answers.flatMap((a) => ("error" in a ? [a.error] : []));
+  return failed.length === 0 ? { windowed: replays.filter((w) => w !== undefined).length } : { error: failed.join("; ") };
+}

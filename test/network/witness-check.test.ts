@@ -1,0 +1,127 @@
+/**
+ * Chunks checked by witness (issue #18 item 3, durable-objects/coordinator/witness-check.ts): three
+ * real nodes, two groups over four shards. Each producer checks every peer block's chunks of the
+ * shards its group does not hold from a witness a peer serves (GET /p2p/witness) before it
+ * endorses the block; the nodes agree on every final block and balance. A peer whose answers are
+ * forged (its link rewrites them) is refused and the next peer asked; with every peer forging, the
+ * node endorses nothing and says why, and the chain goes on by the others' blocks. With one group
+ * (the default) no witness is asked for.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
+import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
+
+type Checks = { chunks: number; windowed: number; refused: number; last: string | null };
+
+describe("shard groups: peers' chunks of unheld shards checked by witness before endorsing", () => {
+  let net: Network;
+  let client: Client;
+
+  beforeAll(async () => {
+    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } });
+    client = await connect(net.nodes[0].url);
+  }, 200_000);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
+
+  /** Blocks come with txs only (on-demand production): `n` transfers, each in a block. */
+  const traffic = async (n: number, memo: string) => {
+    for (let k = 0; k < n; k++) await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", `${memo}-${k}`));
+  };
+  /** Every node's LIB reaches the block below the highest head now (a resting chain's head waits for a child to be final). */
+  const allFinal = async (label: string) => {
+    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
+    await waitFor(label, async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 90_000, 500);
+  };
+  const checks = async (i: number): Promise<Checks> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.witnessChecks;
+  const witnessAsks = (from: number, to: number) => net.link(from, to).paths.get("/p2p/witness") ?? 0;
+  /** A chunk witness with one value changed: its multiproof no longer gives the previous root. */
+  const forge = (body: string) => {
+    const p = JSON.parse(body);
+    const at = (p.witness?.entries ?? []).findIndex((e: [string, string | null]) => e[1] !== null);
+    if (at >= 0) p.witness.entries[at][1] = `${p.witness.entries[at][1]}0`;
+    return JSON.stringify(p);
+  };
+
+  it("every producer checks the others' chunks of its unheld shards; the nodes agree on final blocks and balances", async () => {
+    await traffic(3, "witness");
+    await allFinal("every node final past the transfers");
+    const all = await Promise.all([0, 1, 2].map(checks));
+    console.log(`checks by witness: ${JSON.stringify(all)}`);
+    for (const c of all) {
+      // Each node holds one group (two shards): the other two shards' chunks of each peer block.
+      expect(c.chunks).toBeGreaterThan(0);
+      expect(c.chunks % 2).toBe(0);
+      expect(c.refused).toBe(0);
+      // Fed with every main block's chunks since genesis, the replay windows cover every check.
+      expect(c.windowed).toBe(c.chunks);
+    }
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
+    // Cost: one /p2p/witness request per chunk checked when the first peer asked has the block.
+    const asks = [0, 1, 2].flatMap((a) => [0, 1, 2].filter((b) => b !== a).map((b) => witnessAsks(a, b))).reduce((x, y) => x + y, 0);
+    const checked = all.reduce((x, c) => x + c.chunks, 0);
+    const { head } = (await allInfo([net.nodes[0]]))[0];
+    const sizes = await Promise.all([0, 1, 2, 3].map(async (s) => (await fetch(`${net.nodes[0].url}/p2p/witness?shard=${s}&height=${head}`)).text()));
+    console.log(
+      `/p2p/witness requests: ${asks} for ${checked} chunks checked; answer bytes at block ${head} by shard: ${sizes.map((t) => t.length).join(", ")}`,
+    );
+    expect(asks).toBeGreaterThanOrEqual(checked);
+  });
+
+  it("a peer serving a forged witness is refused and the next one asked; with every peer forging, no endorsement", async () => {
+    net.link(0, 1).rewrite("/p2p/witness", forge);
+    const before = await checks(0);
+    const [to1, to2] = [witnessAsks(0, 1), witnessAsks(0, 2)];
+    await traffic(3, "forged-1");
+    await waitFor(
+      "node 0 checks more chunks through node 2",
+      async () => (await checks(0)).chunks > before.chunks && witnessAsks(0, 1) > to1 && witnessAsks(0, 2) > to2,
+      60_000,
+      500,
+    );
+    expect((await checks(0)).refused).toBe(before.refused);
+
+    net.link(0, 2).rewrite("/p2p/witness", forge);
+    await traffic(1, "forged-all");
+    const refused = await waitFor(
+      "node 0 refuses a block",
+      async () => {
+        const c = await checks(0);
+        return c.refused > before.refused ? c : null;
+      },
+      60_000,
+      500,
+    );
+    expect(refused.last).toMatch(/not checked by witness: .*refused: /);
+    net.link(0, 1).rewrite("/p2p/witness", null);
+    net.link(0, 2).rewrite("/p2p/witness", null);
+    // Healed: node 0 checks and endorses again, and every node still finalizes the same chain.
+    const after = (await checks(0)).chunks;
+    await traffic(2, "healed");
+    await allFinal("final again past the forgery");
+    expect((await checks(0)).chunks).toBeGreaterThan(after);
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+  });
+});
+
+describe("one group (the default): no check by witness, no request for one", () => {
+  let net: Network;
+  beforeAll(async () => {
+    net = await startNetwork({ nodes: 2, vars: { SHARD_COUNT: "4" } });
+  }, 200_000);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
+
+  it("peers' blocks are endorsed without a /p2p/witness request", async () => {
+    const client = await connect(net.nodes[0].url);
+    await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", "one-group"));
+    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
+    await waitFor("both final", async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 90_000, 500);
+    expect(head).toBeGreaterThan(1);
+    expect([net.link(0, 1).paths.get("/p2p/witness") ?? 0, net.link(1, 0).paths.get("/p2p/witness") ?? 0]).toEqual([0, 0]);
+    for (const n of net.nodes) expect((await getJson(`${n.url}/dev/status`)).body.coordinator.witnessChecks).toBeUndefined();
+  });
+});
