@@ -112,24 +112,21 @@ async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise
   const count = shardCount(env);
   const at = shardOf(tx.publisher, count);
   const send = async (txs: Submitted[]): Promise<Admitted> => {
-    const call = shard(env, at).submitTxs(txs);
-    // The call carries other requests' txs: it runs to its end even if this request is cancelled.
-    keepRunning(c, call);
-    const r = unwrap(await call);
+    const r = unwrap(await shard(env, at).submitTxs(txs));
     if (shouldWake(env, r.first)) await coordinator(env).wake(true);
     // With one shard a lookup asks it anyway: remembering would only cost a cache write per tx.
     if (count > 1) await Promise.all(r.answers.flatMap((a) => ("error" in a ? [] : [rememberTxShard(c, a.hash, at)])));
     return r;
   };
-  unwrap(await objectWait(env, admitBatched(env.SHARD, at, { bytes, hash }, send)));
-}
-
-function keepRunning(c: Context<AppEnv>, task: Promise<unknown>): void {
-  try {
-    c.executionCtx.waitUntil(task.catch(() => {}));
-  } catch {
-    // no execution context (app.request in tests): the request awaits it anyway
-  }
+  // The batch carries other requests' txs: it runs to its end even if this request is cancelled.
+  const keep = (work: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(work.catch(() => {}));
+    } catch {
+      // no execution context (app.request in tests): the request awaits it anyway
+    }
+  };
+  unwrap(await objectWait(env, admitBatched(env.SHARD, at, { bytes, hash }, send, keep)));
 }
 
 /**
