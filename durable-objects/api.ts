@@ -173,13 +173,28 @@ export interface StateProofs {
   proofs: { key: string; value: string | null; proof: StateProof["proof"] }[];
 }
 
+/** A tx for admission: its full bytes and their hash (base58 sha3). */
+export interface Submitted {
+  bytes: Uint8Array;
+  hash: string;
+}
+
+/** A batch's admission: one answer per tx, in order. */
+export interface Admitted {
+  answers: Answer<{ hash: string }>[];
+  first: boolean;
+}
+
 export interface ShardApi {
+  /** Mempool admission of a tx the edge already parsed and verified (its full bytes and hash). */
+  submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>>;
   /**
-   * Mempool admission of a tx the edge already parsed and verified. `report`: the answer also says
-   * whether the pool was empty before it (`first`): only the first tx of a burst wakes the
-   * coordinator (workers/rpc/intake.ts), the rest find it armed.
+   * Admission of several txs in one call and one SQLite transaction, in order (the edge gathers
+   * concurrent /sendTx: workers/lib/admission.ts): each tx's own answer, as `submitTx` would have
+   * given it after the ones before it; `first`: the pool was empty before and is not after, so
+   * only the first batch of a burst wakes the coordinator (the rest find it armed).
    */
-  submitTx(fullBytes: Uint8Array, hash: string, report?: boolean): Promise<Answer<{ hash: string; first?: boolean }>>;
+  submitTxs(txs: Submitted[]): Promise<Answer<Admitted>>;
   /** Dry run on head state; nothing is written. */
   execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>>;
   /** `{status, transaction, block_number}` as /getTxByHash, or error "tx not found". */

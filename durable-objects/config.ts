@@ -75,6 +75,11 @@ export function parseGossipTo(text: string | undefined): string[] {
 export const MAX_AHEAD = 64;
 /** Most endorsements one POST /p2p/endorse carries. */
 export const MAX_BATCH = 64;
+/**
+ * Most txs one shard admission call (`submitTxs`) carries: the edge gathers concurrent /sendTx
+ * into one call (workers/lib/admission.ts); a bigger burst goes in several.
+ */
+export const MAX_ADMIT_BATCH = 256;
 
 /**
  * Where Cloudflare places the node's objects (LOCATION_HINT): every object of one node

@@ -36,6 +36,7 @@ import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
 import type { Tx } from "../../src/tx/types";
 import type {
+  Admitted,
   Answer,
   BenchRows,
   Chunk,
@@ -51,6 +52,7 @@ import type {
   StatePage,
   StateSyncDone,
   StateSyncTarget,
+  Submitted,
 } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
@@ -60,7 +62,7 @@ import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConf
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
-import { MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_PROOF_DEPTH, MAX_RANGE, MAX_READS, MAX_STATE_ROWS } from "../config";
+import { MAX_ADMIT_BATCH, MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_PROOF_DEPTH, MAX_RANGE, MAX_READS, MAX_STATE_ROWS } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
@@ -68,7 +70,7 @@ import { logText, storeChunk } from "./block-log";
 import { chunkWitness, sentProofAt } from "./witness";
 import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
-import { DecodedPool } from "./decoded";
+import { type Decoded, DecodedPool } from "./decoded";
 import { PoolIndex } from "./pool-index";
 import { HISTORY_FROM, importState, readMark, statePage, type SyncMark } from "./state-sync";
 import { rowsRate, seedAccounts } from "./bench";
@@ -307,17 +309,66 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   // ---- mempool -----------------------------------------------------------
 
-  async submitTx(fullBytes: Uint8Array, hash: string, report = false): Promise<Answer<{ hash: string; first?: boolean }>> {
-    // Before any check, so no other call interleaves between the checks and the insert; a
+  async submitTx(fullBytes: Uint8Array, hash: string): Promise<Answer<{ hash: string }>> {
+    const batch = await this.submitBatch([{ bytes: fullBytes, hash }]);
+    return "error" in batch ? batch : batch.answers[0];
+  }
+
+  async submitTxs(txs: Submitted[]): Promise<Answer<Admitted>> {
+    if (!Array.isArray(txs) || txs.length < 1 || txs.length > MAX_ADMIT_BATCH) {
+      return { error: `invalid batch: from 1 to ${MAX_ADMIT_BATCH} txs` };
+    }
+    return this.submitBatch(txs);
+  }
+
+  /**
+   * Admits `txs` in order in one SQLite transaction: each is checked against the pool and the
+   * chain as the ones before it left them (a twin later in the batch is a duplicate, a publisher's
+   * count and gas include its earlier txs), and each gets its own answer. Its writes are one
+   * call's, so the output gate sends no answer before every accepted row is durable.
+   */
+  private async submitBatch(txs: Submitted[]): Promise<Answer<Admitted>> {
+    // Before any check, so no other call interleaves between the checks and the inserts; a
     // contract publisher's auth check in admissionError may run its contract.
     await core.loadVm();
+    if (this.syncing !== null) return { error: this.syncError() };
+    const wasEmpty = this.poolCount === 0;
+    const added: { hash: string; held: Decoded }[] = [];
+    let answers: Answer<{ hash: string }>[];
+    try {
+      answers = this.ctx.storage.transactionSync(() =>
+        txs.map((t) => {
+          const a = this.admit(t);
+          if ("held" in a) {
+            added.push({ hash: t.hash, held: a.held });
+            return { hash: t.hash };
+          }
+          return a;
+        }),
+      );
+    } catch (err) {
+      // Rolled back: none of the batch is pooled.
+      this.pool.forget();
+      this.poolCount -= added.length;
+      const error = errorText(err);
+      return { answers: txs.map(() => ({ error })), first: false };
+    }
+    for (const a of added) this.decoded.put(a.hash, a.held);
+    return { answers, first: wasEmpty && this.poolCount > 0 };
+  }
+
+  /** One tx's admission inside submitBatch's transaction: its refusal, or what the pool holds of it. */
+  private admit(t: Submitted): { error: string } | { held: Decoded } {
+    if (typeof t !== "object" || t === null || !(t.bytes instanceof Uint8Array) || typeof t.hash !== "string") {
+      return { error: "invalid tx: bytes and hash expected" };
+    }
+    const { bytes: fullBytes, hash } = t;
     let tx: Tx;
     try {
       tx = core.decodeTx(fullBytes);
     } catch (err) {
       return { error: `invalid tx bytes: ${errorText(err)}` };
     }
-    if (this.syncing !== null) return { error: this.syncError() };
     const { hash: id, size } = core.txKeyOf(tx);
     if (id !== hash) return { error: "tx hash does not match its bytes" };
     const key = core.replayKey(tx);
@@ -361,21 +412,20 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     }
     if (refused !== null) return { error: refused };
     const ord = poolOrder(tx, hash);
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec(
-        "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        hash,
-        blob(fullBytes),
-        tx.publisher,
-        padNs(tx.time),
-        padNs(tx.expiration),
-        Number(tx.gasLimit),
-        ord,
-        Date.now(),
-      );
-      this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
-    });
-    // As the row holds them (padNs: a time below zero is stored as zero).
+    this.sql.exec(
+      "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      hash,
+      blob(fullBytes),
+      tx.publisher,
+      padNs(tx.time),
+      padNs(tx.expiration),
+      Number(tx.gasLimit),
+      ord,
+      Date.now(),
+    );
+    this.sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?)", key, hash);
+    // As the row holds them (padNs: a time below zero is stored as zero). Before the commit, so the
+    // batch's next txs count it; a rollback drops the index (submitBatch).
     this.pool.add(hash, {
       ord,
       time: BigInt(padNs(tx.time)),
@@ -383,9 +433,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       publisher: tx.publisher,
       gasLimit: Number(tx.gasLimit),
     });
-    this.decoded.put(hash, { tx, bytes: fullBytes, size });
     this.poolCount++;
-    return report ? { hash, first: this.poolCount === 1 } : { hash };
+    return { held: { tx, bytes: fullBytes, size } };
   }
 
   async poolSize(): Promise<number> {
@@ -1013,6 +1062,7 @@ countEntries(
   Shard,
   allOf<ShardInternal>()([
     "submitTx",
+    "submitTxs",
     "poolSize",
     "hasWork",
     "buildChunk",

@@ -7,7 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Answer, CoordinatorApi, Json, ShardApi } from "../../durable-objects/api";
+import type { Answer, CoordinatorApi, Json, ShardApi, Submitted } from "../../durable-objects/api";
 import type { ReadArgs, ReadName } from "../../src/query/reads";
 import { createApp, MAX_BODY_BYTES } from "../../workers/app";
 import { FINAL_CACHE_CONTROL, HEAD_CACHE_CONTROL, HEAD_MEMO_MS } from "../../workers/lib/cache";
@@ -41,6 +41,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
   });
   const shardBase: ShardApi = {
     submitTx: async (_bytes, hash) => ({ hash }),
+    submitTxs: async (txs) => ({ answers: txs.map((t) => ({ hash: t.hash })), first: true }),
     execTx: async () => ({ status_code: "SUCCESS" }),
     getTx: async () => ({ error: "tx not found" }),
     getTxReceipt: async () => ({ error: "failed to Get the receipt hash: not found" }),
@@ -285,7 +286,7 @@ describe("transport", () => {
     const badTx = await call(f.env, "/sendTx", postText('{"time": 1,'));
     expect(badTx.status).toBe(400);
     expect(badTx.body.code).toBe(2);
-    expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);
+    expect(f.calls.some((c) => c.method === "shard.submitTxs")).toBe(false);
   });
 
   it("bodies over the cap are refused with the envelope, with or without Content-Length", async () => {
@@ -303,7 +304,7 @@ describe("transport", () => {
     const s = await call(f.env, "/sendTx", { method: "POST", body: stream, headers: { "Content-Type": "text/plain" }, duplex: "half" } as RequestInit);
     expect(s.status).toBe(400);
     expect(s.body.message).toContain("too large");
-    expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);
+    expect(f.calls.some((c) => c.method === "shard.submitTxs")).toBe(false);
   });
 
   it("getRawBlockByNumber: the coordinator's raw block, complete or hashes only; bad numbers refused before any call", async () => {
@@ -460,22 +461,26 @@ describe("intake", () => {
     const r = await call(f.env, "/sendTx", postText(JSON.stringify(tx)));
     expect(r.status, r.text).toBe(200);
     expect(r.body).toEqual({ hash: sdkTxHash(tx), pre_tx_receipt: null });
-    const submit = f.calls.find((c) => c.method === "shard.submitTx");
-    expect(submit?.args[1]).toBe(sdkTxHash(tx));
-    expect(submit?.args[0]).toBeInstanceOf(Uint8Array);
+    const submit = f.calls.find((c) => c.method === "shard.submitTxs")?.args[0] as Submitted[];
+    expect(submit.map((t) => t.hash)).toEqual([sdkTxHash(tx)]);
+    expect(submit[0].bytes).toBeInstanceOf(Uint8Array);
     expect(f.calls.some((c) => c.method === "coordinator.wake")).toBe(true);
   });
 
   it("on-demand: only the first tx of a burst (its pool was empty) wakes the coordinator: one object call per later tx", async () => {
     let pool = 0;
-    const f = fakeEnv({ shard: { submitTx: async (_b, hash, report) => (pool++, report ? { hash, first: pool === 1 } : { hash }) } });
+    const submitTxs = async (txs: Submitted[]) => {
+      const first = pool === 0;
+      pool += txs.length;
+      return { answers: txs.map((t) => ({ hash: t.hash })), first };
+    };
+    const f = fakeEnv({ shard: { submitTxs } });
     const calls: number[] = [];
     for (let i = 0; i < 4; i++) {
       const r = await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer(1020, String(i + 1)))));
       expect(r.status, r.text).toBe(200);
       calls.push(Number(r.headers.get("X-Object-Calls")));
     }
-    expect(f.calls.filter((c) => c.method === "shard.submitTx").every((c) => c.args[2] === true)).toBe(true);
     expect(f.calls.filter((c) => c.method === "coordinator.wake")).toHaveLength(1);
     expect(calls).toEqual([2, 1, 1, 1]);
     pool = 0; // the block took them: the next tx wakes again
@@ -509,7 +514,7 @@ describe("intake", () => {
     const foreign = await call(f.env, "/sendTx", postText(JSON.stringify(t2)));
     expect(foreign.status).toBe(200);
 
-    expect(f.calls.filter((c) => c.method === "shard.submitTx")).toHaveLength(1);
+    expect(f.calls.filter((c) => c.method === "shard.submitTxs")).toHaveLength(1);
   });
 
   it("a bad action (CheckBadTx) is refused before the signatures are checked", async () => {
@@ -521,13 +526,45 @@ describe("intake", () => {
     expect(r.status).toBe(400);
     expect(r.body.code).toBe(2);
     expect(r.body.message).not.toMatch(/publisher/);
-    expect(f.calls.some((c) => c.method === "shard.submitTx")).toBe(false);
+    expect(f.calls.some((c) => c.method === "shard.submitTxs")).toBe(false);
   });
 
   it("the shard's refusal (dedup, gas, pool) is passed through", async () => {
-    const f = fakeEnv({ shard: { submitTx: async () => ({ error: "tx exists in pending" }) } });
+    const f = fakeEnv({ shard: { submitTxs: async (txs) => ({ answers: txs.map(() => ({ error: "tx exists in pending" })), first: false }) } });
     const r = await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer())));
     expect(r.body).toEqual({ code: 2, message: "tx exists in pending" });
+  });
+
+  it("concurrent txs share shard calls: each request gets its own answer, the batch wakes once", async () => {
+    const batches: string[][] = [];
+    const refused = new Set<string>();
+    const f = fakeEnv({
+      shard: {
+        submitTxs: async (txs) => {
+          batches.push(txs.map((t) => t.hash));
+          // Slow enough for the others to arrive while it is in flight.
+          await new Promise((r) => setTimeout(r, 50));
+          return { answers: txs.map((t) => (refused.has(t.hash) ? { error: `refused ${t.hash}` } : { hash: t.hash })), first: batches.length === 1 };
+        },
+      },
+    });
+    const txs = Array.from({ length: 12 }, (_, i) => signedTransfer(1020, String(i + 1)));
+    for (const tx of txs.filter((_, i) => i % 3 === 0)) refused.add(sdkTxHash(tx));
+    const answers = await Promise.all(txs.map((tx) => call(f.env, "/sendTx", postText(JSON.stringify(tx)))));
+    answers.forEach((r, i) => {
+      const hash = sdkTxHash(txs[i]);
+      expect(r.body, String(i)).toEqual(refused.has(hash) ? { code: 2, message: `refused ${hash}` } : { hash, pre_tx_receipt: null });
+    });
+    expect(batches.flat().sort()).toEqual(txs.map(sdkTxHash).sort());
+    expect(batches.length).toBeLessThan(txs.length);
+    expect(f.calls.filter((c) => c.method === "shard.submitTxs")).toHaveLength(batches.length);
+    expect(f.calls.filter((c) => c.method === "coordinator.wake")).toHaveLength(1);
+  });
+
+  it("a failed batch call fails each of its requests with the call's error", async () => {
+    const f = fakeEnv({ shard: { submitTxs: async () => ({ error: "shard-0 is syncing its state from peers (block 5): try again later" }) } });
+    const answers = await Promise.all([1, 2, 3].map((i) => call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer(1020, String(i)))))));
+    for (const r of answers) expect(r.body).toEqual({ code: 2, message: "shard-0 is syncing its state from peers (block 5): try again later" });
   });
 
   it("an admitted tx goes on to every peer of PEERS as /p2p/tx with its full bytes; a refused one does not", async () => {
@@ -550,12 +587,15 @@ describe("intake", () => {
     );
     try {
       const peers = servers.map((sv) => `http://127.0.0.1:${(sv.address() as AddressInfo).port}/`).join(", ");
-      const refused = fakeEnv({ vars: { PEERS: peers }, shard: { submitTx: async () => ({ error: "tx exists in pending" }) } });
+      const refused = fakeEnv({
+        vars: { PEERS: peers },
+        shard: { submitTxs: async (txs) => ({ answers: txs.map(() => ({ error: "tx exists in pending" })), first: false }) },
+      });
       expect((await call(refused.env, "/sendTx", postText(JSON.stringify(signedTransfer())))).status).toBe(400);
       const f = fakeEnv({ vars: { PEERS: peers } });
       expect((await call(f.env, "/sendTx", postText(JSON.stringify(signedTransfer())))).status).toBe(200);
       await vi.waitFor(() => expect(got).toHaveLength(2));
-      const bytes = f.calls.find((c) => c.method === "shard.submitTx")!.args[0] as Uint8Array;
+      const { bytes } = (f.calls.find((c) => c.method === "shard.submitTxs")!.args[0] as Submitted[])[0];
       const sent = { url: "POST /p2p/tx", body: JSON.stringify({ tx: Buffer.from(bytes).toString("base64") }) };
       expect(got).toEqual([sent, sent]);
     } finally {

@@ -1,8 +1,10 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
+import type { Submitted } from "../../durable-objects/api";
+import { MAX_ADMIT_BATCH } from "../../durable-objects/config";
 import type { Shard } from "../../durable-objects/shard/shard";
 import { newChain, poolDirectly, tick } from "./helpers";
-import { makeTx, nowNs, userTxs } from "./txs";
+import { makeTx, nowNs, userTxs, withExtraSig } from "./txs";
 
 type Obj = Record<string, unknown>;
 
@@ -63,14 +65,100 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.shard.submitTx(bytes, hash)).toEqual({ error: "tx exists in chain" });
   });
 
-  test("asked to report, admission says whether the pool was empty (the edge wakes the coordinator for that tx only)", async () => {
-    const c = newChain("first");
-    const [a, b, d] = [makeTx({ memo: "a" }), makeTx({ memo: "b" }), makeTx({ memo: "d" })];
-    expect(await c.shard.submitTx(a.bytes, a.hash, true)).toEqual({ hash: a.hash, first: true });
-    expect(await c.shard.submitTx(b.bytes, b.hash, true)).toEqual({ hash: b.hash, first: false });
-    expect(await c.shard.submitTx(b.bytes, b.hash, true)).toEqual({ error: "tx exists in pending" });
+  test("a batch is admitted in one call and one transaction: each tx its own answer, in order, as if sent one by one", async () => {
+    const c = newChain("batch");
+    const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"; // the dev admin's public key
+    // pender: 10 IOST pledged, at most 3,000,000 gas: room for at most 3 txs asking 1,000,000 gas.
+    const setup = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify(["pender", KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", "pender", 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", "pender", "10"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", "pender", "100", ""]) },
+      ],
+    });
+    expect(await c.shard.submitTx(setup.bytes, setup.hash)).toEqual({ hash: setup.hash });
     await tick(c);
-    expect(await c.shard.submitTx(d.bytes, d.hash, true)).toEqual({ hash: d.hash, first: true });
+    const [a, b, d] = [makeTx({ memo: "a" }), makeTx({ memo: "b" }), makeTx({ memo: "d" })];
+    const twin = withExtraSig(b.bytes);
+    const pender = Array.from({ length: 5 }, (_, i) => makeTx({ publisher: "pender", to: "admin", amount: "0.01", memo: `p${i}` }));
+    const poor = makeTx({ publisher: "nobody" });
+    const batch = [
+      a,
+      b,
+      a, // the same tx twice in one batch
+      twin, // b's content and publisher signature under another hash
+      { bytes: d.bytes.slice(0, 20), hash: d.hash },
+      { bytes: d.bytes, hash: a.hash },
+      poor,
+      ...pender,
+      d,
+    ];
+    const before = await c.shard.meter();
+    const r = await c.shard.submitTxs(batch.map((t) => ({ bytes: t.bytes, hash: t.hash })));
+    const after = await c.shard.meter();
+    expect(after.requests - before.requests).toBe(1);
+    if ("error" in r) throw new Error(r.error);
+    expect(r.first).toBe(true);
+    const admitted = r.answers.slice(7, 12).filter((x) => !("error" in x)).length;
+    expect(admitted).toBeGreaterThanOrEqual(1);
+    expect(admitted).toBeLessThanOrEqual(3);
+    expect(r.answers).toEqual([
+      { hash: a.hash },
+      { hash: b.hash },
+      { error: "tx exists in pending" },
+      { error: `tx exists in pending: ${b.hash} has the same content and publisher signature` },
+      { error: expect.stringContaining("invalid tx bytes") },
+      { error: "tx hash does not match its bytes" },
+      { error: expect.stringContaining("gas not enough: user nobody has 0") },
+      ...pender.map((t, i) =>
+        i < admitted
+          ? { hash: t.hash }
+          : { error: expect.stringMatching(/^gas not enough: user pender has [\d.]+ < [\d.]+ \(the gas limits of its \d pending txs included\)$/) },
+      ),
+      { hash: d.hash },
+    ]);
+    const pooled = [a, b, ...pender.slice(0, admitted), d].map((t) => t.hash).sort();
+    expect(await c.shard.poolSize()).toBe(pooled.length);
+    // Accepted means stored: the pool's rows outlive the object.
+    abortAllDurableObjects();
+    const rows = await runInDurableObject(c.shardRaw, (_obj, state) =>
+      state.storage.sql
+        .exec<{ hash: string }>("SELECT hash FROM mempool ORDER BY hash")
+        .toArray()
+        .map((x) => x.hash),
+    );
+    expect(rows).toEqual(pooled);
+    // Not the first batch of the burst: the coordinator is armed already.
+    const e = makeTx({ memo: "e" });
+    expect(await c.shard.submitTxs([{ bytes: e.bytes, hash: e.hash }])).toEqual({ answers: [{ hash: e.hash }], first: false });
+    await tick(c);
+    expect(await c.shard.poolSize()).toBe(0);
+    for (const t of [a, b, d, e]) expect(await c.shard.getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const f = makeTx({ memo: "f" });
+    expect(
+      await c.shard.submitTxs([
+        { bytes: f.bytes, hash: f.hash },
+        { bytes: a.bytes, hash: a.hash },
+      ]),
+    ).toEqual({
+      answers: [{ hash: f.hash }, { error: "tx exists in chain" }],
+      first: true,
+    });
+  });
+
+  test("a batch call refuses a malformed list whole, and a malformed entry alone", async () => {
+    const c = newChain("batch-bad");
+    const a = makeTx({ memo: "a" });
+    const many = Array.from({ length: MAX_ADMIT_BATCH + 1 }, () => ({ bytes: a.bytes, hash: a.hash }));
+    const whole = { error: `invalid batch: from 1 to ${MAX_ADMIT_BATCH} txs` };
+    expect(await c.shard.submitTxs([])).toEqual(whole);
+    expect(await c.shard.submitTxs(many)).toEqual(whole);
+    expect(await c.shard.submitTxs("x" as unknown as Submitted[])).toEqual(whole);
+    const odd = [null, { bytes: "AAAA", hash: a.hash }, { bytes: a.bytes }, { bytes: a.bytes, hash: a.hash }] as unknown as Submitted[];
+    const bad = { error: "invalid tx: bytes and hash expected" };
+    expect(await c.shard.submitTxs(odd)).toEqual({ answers: [bad, bad, bad, { hash: a.hash }], first: true });
+    expect(await c.shard.poolSize()).toBe(1);
   });
 
   test("admission checks: time window, hash, bytes, full pool, publisher gas", async () => {

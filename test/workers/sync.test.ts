@@ -6,21 +6,12 @@
 import { describe, expect, test } from "vitest";
 import type { Chunk, ChunkContext } from "../../durable-objects/api";
 import { keyPairFromSecret } from "../../src/crypto/keys";
-import { sign } from "../../src/crypto/signature";
-import { decodeTx, FULL, publishHash, txBytes, txId } from "../../src/tx/bytes";
+import { decodeTx, FULL, txBytes, txId } from "../../src/tx/bytes";
 import { ED25519 } from "../../src/tx/types";
 import { newChain, tick } from "./helpers";
-import { makeTx } from "./txs";
+import { makeTx, withExtraSig } from "./txs";
 
 type Chain = ReturnType<typeof newChain>;
-
-/** A tx with one more publisher signature: a new id, the same replay key (test/workers/replay.test.ts). */
-function withExtraSig(bytes: Uint8Array): { bytes: Uint8Array; hash: string } {
-  const tx = decodeTx(bytes);
-  const extra = sign(ED25519, keyPairFromSecret(ED25519, new Uint8Array(32).fill(3)).secretKey, publishHash(tx));
-  const copy = { ...tx, publisherSigs: [...tx.publisherSigs, extra] };
-  return { bytes: txBytes(copy, FULL), hash: txId(copy) };
-}
 
 /** The context block `n` of `c` was built under, as a peer derives it from the block and its parent. */
 async function ctxOf(c: Chain, n: number): Promise<ChunkContext> {

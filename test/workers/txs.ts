@@ -1,7 +1,7 @@
 /** Test transactions, signed like iost.js does: the publisher's ed25519 signature over the publish hash. */
-import { keyPairFromBase58 } from "../../src/crypto/keys";
+import { keyPairFromBase58, keyPairFromSecret } from "../../src/crypto/keys";
 import { sign } from "../../src/crypto/signature";
-import { baseHash, FULL, publishHash, txBytes, txId } from "../../src/tx/bytes";
+import { baseHash, decodeTx, FULL, publishHash, txBytes, txId } from "../../src/tx/bytes";
 import { ED25519, type Tx } from "../../src/tx/types";
 
 /** IOST's public dev admin key (go-iost config/dev_admin_key.json). */
@@ -61,4 +61,12 @@ export function makeTx(o: TxOptions = {}): SignedTx {
 /** A chunk's user txs: without shard 0's base tx (publisher base.iost, always tx 0 after genesis). */
 export function userTxs<T>(txs: T[]): T[] {
   return txs.filter((t) => (t as { publisher?: string }).publisher !== "base.iost");
+}
+
+/** A tx with one more publisher signature: a new id, the same replay key (test/workers/replay.test.ts). */
+export function withExtraSig(bytes: Uint8Array): { bytes: Uint8Array; hash: string } {
+  const tx = decodeTx(bytes);
+  const extra = sign(ED25519, keyPairFromSecret(ED25519, new Uint8Array(32).fill(3)).secretKey, publishHash(tx));
+  const copy = { ...tx, publisherSigs: [...tx.publisherSigs, extra] };
+  return { bytes: txBytes(copy, FULL), hash: txId(copy) };
 }

@@ -17,8 +17,10 @@ import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, TxError, 
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
-import { coordinator, homeShard, shardCount } from "../lib/nodes";
-import { peerFetches } from "../lib/usage";
+import { coordinator, homeShard, shard, shardCount } from "../lib/nodes";
+import { objectWait, peerFetches } from "../lib/usage";
+import { admitBatched } from "../lib/admission";
+import type { Admitted, Submitted } from "../../durable-objects/api";
 import { shardOf } from "../../src/sharding/placement";
 import { chainInfoOf } from "./node";
 
@@ -99,18 +101,32 @@ function shouldWake(env: Env, first: boolean): boolean {
 }
 
 /**
- * Pool admission of a checked tx on its publisher's home shard, then the
- * coordinator's wake as the mode wants. In that order: a wake that overtook the
- * admission could find the pools empty and let the chain rest with the tx in one.
- * The edge remembers the shard for the tx's lookups (lib/cache.ts) when there is more than one.
+ * Pool admission of a checked tx on its publisher's home shard, in one call with the concurrent
+ * ones (lib/admission.ts), then the coordinator's wake as the mode wants, once per call. In that
+ * order: a wake that overtook the admission could find the pools empty and let the chain rest
+ * with the tx in one. The edge remembers the shard for the txs' lookups (lib/cache.ts) when
+ * there is more than one.
  */
 async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise<void> {
   const env = c.env;
-  const r = unwrap(await homeShard(env, tx.publisher).submitTx(bytes, hash, true));
-  if (shouldWake(env, r.first !== false)) await coordinator(env).wake(true);
-  // With one shard a lookup asks it anyway: remembering would only cost a cache write per tx.
   const count = shardCount(env);
-  if (count > 1) await rememberTxShard(c, hash, shardOf(tx.publisher, count));
+  const at = shardOf(tx.publisher, count);
+  const send = async (txs: Submitted[]): Promise<Admitted> => {
+    const r = unwrap(await shard(env, at).submitTxs(txs));
+    if (shouldWake(env, r.first)) await coordinator(env).wake(true);
+    // With one shard a lookup asks it anyway: remembering would only cost a cache write per tx.
+    if (count > 1) await Promise.all(r.answers.flatMap((a) => ("error" in a ? [] : [rememberTxShard(c, a.hash, at)])));
+    return r;
+  };
+  // The batch carries other requests' txs: it runs to its end even if this request is cancelled.
+  const keep = (work: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(work.catch(() => {}));
+    } catch {
+      // no execution context (app.request in tests): the request awaits it anyway
+    }
+  };
+  unwrap(await objectWait(env, admitBatched(env.SHARD, at, { bytes, hash }, send, keep)));
 }
 
 /**
