@@ -57,7 +57,7 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
  * the shards behind at a height applying their chunks together: a chunk takes the receipts the
  * others' chunks of the height before sent, so several synced shards go in step. Null, or why not.
  */
-async function catchUp(host: SyncHost): Promise<string | null> {
+export async function catchUp(host: SyncHost): Promise<string | null> {
   const shards = host.shards();
   const heads = (await Promise.all(shards.map((s) => s.status()))).map((st) => st.head);
   const top = host.head().number;
@@ -114,7 +114,7 @@ async function catchUp(host: SyncHost): Promise<string | null> {
 const errorOf = (a: Answer<unknown>): string | null => (typeof a === "object" && a !== null && "error" in a ? (a as { error: string }).error : null);
 
 /** Shard `index` replaced by a peer's state at our main block `height` (state-sync.ts `syncTarget`). */
-async function syncOne(host: SyncHost, index: number, height: number, fresh: boolean): Promise<Answer<StateSyncDone>> {
+export async function syncOne(host: SyncHost, index: number, height: number, fresh: boolean): Promise<Answer<StateSyncDone>> {
   const done = await host.shards()[index].syncState(await syncTarget(host, index, height), fresh);
   if (!("error" in done)) console.log(`${host.label}: shard ${index} synced from ${done.peer} at block ${height} (${done.rows} keys, ${done.pages} pages)`);
   return done;

@@ -80,6 +80,10 @@ type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) 
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
+/** Storage key (outside the tables) of a dropped shard's name (`drop`). */
+const DROPPED = "dropped";
+/** A store of at most this many bytes may be a dropped one: measured 8,192 (two pages) for the marker alone, 4,096 new. */
+const DROPPED_MAX_BYTES = 8192;
 /** shard_meta key of the pruned segments whose replay keys are not stale yet (pruneKeys). */
 const KEYS_DUE = "keys_due";
 type KeysDue = { from: number; to: number; time: string };
@@ -119,6 +123,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly cost = meterObject(this);
   /** An import in progress (state-sync.ts): the store is partial, so nothing is read from it or built on it. */
   private syncing: SyncMark | null = null;
+  /** Its store deleted by `drop` (rotation): nothing to read or build on until a sync brings a state. */
+  private dropped = false;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -129,6 +135,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.pool = new PoolIndex(this.sql);
     this.config = nodeConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
+      // Dropped (its store deleted but this marker): no tables, no genesis, until a sync brings a state.
+      // Only a new store or a dropped one is this small (a shard's has a page per table): the others never pay the read.
+      const dropped = ctx.storage.sql.databaseSize <= DROPPED_MAX_BYTES ? await ctx.storage.get<string>(DROPPED) : undefined;
+      if (dropped !== undefined) {
+        this.dropped = true;
+        this.name = dropped;
+        this.shardIndex = shardIndexFromName(this.name);
+        return;
+      }
       await Promise.all([migrate(this.db, migrations), core.loadVm()]);
       // Persisted on the first named access (ctx.id.name is absent in some wake-ups).
       const known = this.meta("name");
@@ -136,6 +151,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.name = known ?? ctx.id.name ?? "shard-0";
       this.shardIndex = shardIndexFromName(this.name);
       this.segments = new SegmentReader(env.ARCHIVE, this.name);
+      if (this.dropped) return;
       this.syncing = readMark(this.sql);
       if (this.syncing !== null) return; // the coordinator resumes it (syncState)
       this.ensureGenesis();
@@ -152,6 +168,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** What chunk-build.ts and shard-views.ts need of this object. */
   private host(): ChunkHost & views.ViewHost {
     if (this.syncing !== null) throw new Error(this.syncError());
+    if (this.dropped) throw new Error(this.droppedError());
     return {
       sql: this.sql,
       db: this.db,
@@ -170,6 +187,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
       shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),
     };
+  }
+
+  private droppedError(): string {
+    return `shard-${this.shardIndex} holds nothing on this node (dropped: this node left its group)`;
   }
 
   private syncError(): string {
@@ -781,6 +802,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
     if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
     if (this.syncing !== null) return { error: this.syncError() };
+    if (this.dropped) return { error: this.droppedError() };
     const read = (reads as ReadTable)[name];
     // Storage reads answer as of the block they name (shard-views.ts `labelled`); the others read the head.
     if (namesBlock.has(name))
@@ -886,6 +908,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (fresh && !this.config.dev) return { error: 'dev only (DEV is not "true")' };
     if (this.syncing === null && !fresh && this.head > 0) return { error: `shard-${this.shardIndex} holds a chain (head ${this.head}): nothing to sync` };
     if (this.config.peers.length === 0) return { error: `shard-${this.shardIndex}: no peers to sync from` };
+    if (this.dropped) {
+      // The tables again, empty; marked past genesis so a restart never applies genesis over the import.
+      await Promise.all([migrate(this.db, migrations), core.loadVm()]);
+      await this.ctx.storage.delete(DROPPED);
+      this.setMeta("name", this.name);
+      this.setMeta("genesis", "done");
+      this.dropped = false;
+    }
     this.syncing = readMark(this.sql) ?? { height: target.height, root: target.stateRoot, peer: 0, after: "", rows: 0, pages: 0 };
     this.kv.flushed();
     this.kv.forget(); // the import writes state_kv, state_nodes and the pool straight (pool-index.ts, sql-store.ts)
@@ -913,6 +943,26 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.load();
     this.replay();
     return r;
+  }
+
+  async drop(): Promise<Answer<{ dropped: true; tables: number }>> {
+    if (this.syncing !== null) return { error: this.syncError() };
+    await this.ctx.storage.deleteAll();
+    // One row, so that an object started again (any call wakes one) does not make genesis's rows anew.
+    await this.ctx.storage.put(DROPPED, this.name);
+    this.dropped = true;
+    this.kv.forget();
+    this.pool.forget();
+    this.decoded.clear();
+    this.poolCount = 0;
+    this.head = this.lib = this.checkpoint = 0;
+    this.libHash = "";
+    this.headBlock = this.parent = this.past = null;
+    this.root = new Uint8Array(0);
+    const tables = this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'")
+      .one().n;
+    return { dropped: true, tables };
   }
 
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
@@ -959,6 +1009,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       stateRoot: hex(this.root),
       work: { ...this.work },
       ...(s === null ? {} : { syncing: { height: s.height, rows: s.rows, pages: s.pages } }),
+      ...(this.dropped ? { dropped: true } : {}),
     };
   }
 
@@ -1023,6 +1074,7 @@ countEntries(
     "chunkRange",
     "statePage",
     "syncState",
+    "drop",
     "outgoingFor",
     "finalize",
     "getTx",
