@@ -1,16 +1,15 @@
 /**
  * The coordinator's side of rotation (issue #18 item 4, docs/VALIDATOR.md "Joining or rotating onto a
  * shard"; what to keep and drop: src/consensus/rotation.ts). Each tick, with more than one group:
- * when the plan's phase moves (the epoch, next epoch's group guessed or known, the grace over: a
- * few times an epoch) the plan is made again from the chain, and each kept shard that has nothing
- * is synced from the peers (state-sync.ts: a peer's state at LIB checked against our header's
- * root, then the blocks since) inside the coordinator's exclusive turn. So a shard taken on next
- * epoch is synced while this epoch runs, as soon as block eV is final, not at its first duty.
+ * when the plan's phase moves (a new epoch, next epoch's groups final, the grace over: three times
+ * an epoch) the plan is made again from the chain, and each kept shard that has nothing is synced
+ * from the peers (state-sync.ts: a peer's state at LIB checked against our header's root, then
+ * the blocks since) inside the coordinator's exclusive turn. So a shard taken on next epoch is
+ * synced while this epoch runs, as soon as block eV is final, not at its first duty.
  * One group: the node holds every shard, nothing is read, asked or written.
  */
 import { MAX_PROOF_DEPTH } from "../config";
-import { epochOf, listHeight } from "../../src/consensus/groups";
-import { planBlocks, rotationPlan, type ListBlock, type RotationChain, type RotationPlan } from "../../src/consensus/rotation";
+import { planBlocks, planSpan, rotationPlan, type ListBlock, type RotationChain, type RotationPlan } from "../../src/consensus/rotation";
 import type { SyncHost } from "./chain-sync";
 import { catchUp, syncOne } from "./state-sync";
 
@@ -54,12 +53,8 @@ function chainOf(host: RotationHost): RotationChain {
 
 /** What the plan depends on besides the blocks it reads: it is made again only when this changes. */
 function phaseOf(c: RotationChain): string {
-  const e = epochOf(c.head, c.voteInterval);
-  const v = c.voteInterval;
-  const known = v > 0 && listHeight(e + 1, v) <= c.head;
-  const guessed = c.lib >= listHeight(e, v);
-  const lastKept = c.lib < listHeight(e, v) + 1 + c.grace;
-  return `${e} ${known} ${guessed} ${lastKept} ${[...c.keys].sort().join(",")}`;
+  const { epoch, next, last } = planSpan(c);
+  return `${epoch} ${next} ${last} ${[...c.keys].sort().join(",")}`;
 }
 
 async function listBlock(s: SyncHost, n: number): Promise<ListBlock> {

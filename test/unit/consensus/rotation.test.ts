@@ -1,6 +1,7 @@
 /**
  * Rotation plans (src/consensus/rotation.ts): from the chain alone, the shards a node keeps (this
- * epoch's, next epoch's once guessable or known, last epoch's within the grace) and those it may drop.
+ * epoch's, next epoch's once the block that fixes them is final, last epoch's within the grace)
+ * and those it may drop.
  */
 import { describe, expect, test } from "vitest";
 import { base58Encode } from "../../../src/codec/base58";
@@ -12,7 +13,7 @@ const V = 20;
 const KEYS = ["KeyA", "KeyB", "KeyC", "KeyD"];
 const hashOf = (n: number): string => base58Encode(sha3(utf8(`block-${n}`)));
 
-/** A chain whose witness list is KEYS, or `changed` from block `at` on (the election there changed it). */
+/** A chain whose witness list is KEYS, or `changed.list` from the election at block `changed.at` on. */
 function chainData(changed?: { at: number; list: string[] }) {
   const read: number[] = [];
   const block = (n: number): ListBlock => {
@@ -24,11 +25,13 @@ function chainData(changed?: { at: number; list: string[] }) {
 
 const base = (head: number, lib: number, keys = ["KeyA"]): RotationChain => ({ head, lib, voteInterval: V, groups: 2, shardCount: 4, keys, grace: 8 });
 
-/** Shards `key` holds in epoch e, computed straight from groups.ts. */
-const heldBy = (key: string, e: number, list = KEYS): number[] =>
-  shardsOfGroups(groupsOf(assignGroups(list, 2, hashOf(Math.max(0, (e - 1) * V)), e), key), 2, 4);
+/** Shards `key` holds in epoch e, straight from groups.ts: the list and hash of block (e − 1)V. */
+const heldBy = (key: string, e: number, list = KEYS): number[] => {
+  const at = Math.max(0, (e - 1) * V);
+  return shardsOfGroups(groupsOf(assignGroups(list, 2, hashOf(at), e), key), 2, 4);
+};
 
-/** An epoch ≥ 2 in which `key` holds other shards than in the epoch before (exists: producers move about every other epoch). */
+/** An epoch ≥ 2 in which `key` holds other shards than in the epoch before (producers move about every other epoch). */
 function moveOf(key: string): number {
   for (let e = 2; e < 40; e++) if (heldBy(key, e).join() !== heldBy(key, e - 1).join()) return e;
   throw new Error(`${key} never moves`);
@@ -44,37 +47,31 @@ describe("rotationPlan", () => {
     }
   });
 
-  test("next epoch's shards: none before block eV is final, guessed from its list once it is, known at the election block", () => {
+  test("next epoch's shards are planned once block eV is final: a whole epoch before they are held", () => {
     const e = moveOf("KeyA") - 1; // KeyA moves at the start of epoch e + 1
     const first = e * V + 1;
     const { block } = chainData();
-    expect(rotationPlan(base(first, e * V - 1), block).next).toBeNull();
-    const guessed = rotationPlan(base(first, e * V), block);
-    expect(guessed.epoch).toBe(e);
-    expect(guessed.now).toEqual(heldBy("KeyA", e));
-    expect(guessed.next).toEqual({ shards: heldBy("KeyA", e + 1), known: false });
-    // Taken on a whole epoch ahead: kept now though not held now.
-    expect(guessed.keep).toEqual(expect.arrayContaining(heldBy("KeyA", e + 1)));
-    const known = rotationPlan(base((e + 1) * V, (e + 1) * V - 2), block);
-    expect(known.epoch).toBe(e);
-    expect(known.next).toEqual({ shards: heldBy("KeyA", e + 1), known: true });
-    // And from the new epoch's first block those are `now`.
+    const early = rotationPlan(base(first + 1, e * V - 1), block);
+    expect(early).toMatchObject({ epoch: e, now: heldBy("KeyA", e), next: null });
+    const planned = rotationPlan(base(first + 1, e * V), block);
+    expect(planned).toMatchObject({ epoch: e, now: heldBy("KeyA", e), next: heldBy("KeyA", e + 1) });
+    expect(planned.next).not.toEqual(planned.now);
+    expect(planned.keep).toEqual(expect.arrayContaining([...heldBy("KeyA", e), ...heldBy("KeyA", e + 1)]));
+    // From the new epoch's first block those are `now`.
     expect(rotationPlan(base((e + 1) * V + 1, (e + 1) * V - 1), block).now).toEqual(heldBy("KeyA", e + 1));
   });
 
-  test("an election that changes the list: the guess used this epoch's list, the election block's plan the new one", () => {
+  test("an election changes the groups an epoch later: elected at eV, a producer joins a group in epoch e + 1", () => {
     const e = 3;
-    const list = ["KeyA", "KeyE", "KeyF", "KeyG", "KeyH"];
-    const { block } = chainData({ at: (e + 1) * V, list });
-    const key = KEYS.find((k) => heldBy(k, e + 1, list).join() !== heldBy(k, e + 1).join()) ?? "KeyA";
-    const guessed = rotationPlan(base(e * V + 5, e * V, [key]), block);
-    expect(guessed.next).toEqual({ shards: heldBy(key, e + 1), known: false });
-    const known = rotationPlan(base((e + 1) * V, (e + 1) * V - 1, [key]), block);
-    expect(known.next).toEqual({ shards: heldBy(key, e + 1, list), known: true });
-    // Voted out: holds nothing next epoch, keeps only this epoch's shards.
-    const out = rotationPlan(base((e + 1) * V, (e + 1) * V - 1, ["KeyB"]), block);
-    expect(out.next).toEqual({ shards: [], known: true });
-    expect(out.keep).toEqual(heldBy("KeyB", e));
+    const list = ["KeyA", "KeyE", "KeyF", "KeyG"];
+    const { block } = chainData({ at: e * V, list });
+    // KeyE, elected at block eV, holds nothing in epoch e and its group's shards from e + 1.
+    const during = rotationPlan(base(e * V + 5, e * V, ["KeyE"]), block);
+    expect(during).toMatchObject({ epoch: e, now: [], next: heldBy("KeyE", e + 1, list) });
+    expect(during.next!.length).toBe(2);
+    // KeyB, voted out at eV, keeps its group through epoch e and holds nothing next.
+    const out = rotationPlan(base(e * V + 5, e * V, ["KeyB"]), block);
+    expect(out).toMatchObject({ now: heldBy("KeyB", e), next: [] });
   });
 
   test("the shards left are kept for `grace` blocks of LIB past the epoch's first block, then dropped", () => {
@@ -82,13 +79,10 @@ describe("rotationPlan", () => {
     const left = heldBy("KeyA", e - 1).filter((s) => !heldBy("KeyA", e).includes(s));
     expect(left.length).toBeGreaterThan(0);
     const { block } = chainData();
-    const first = (e - 1) * V + 1 + V; // epoch e's first block
-    // Before LIB reaches block eV the next epoch's guess is not made: only now and last count.
-    const early = rotationPlan(base(first + 2, first - 2), block);
-    expect(early.last).toEqual(heldBy("KeyA", e - 1));
-    expect(early.keep).toEqual(expect.arrayContaining(left));
+    const first = e * V + 1;
     const lastDay = rotationPlan(base(first + 12, first + 7), block);
     expect(lastDay.last).toEqual(heldBy("KeyA", e - 1));
+    expect(lastDay.keep).toEqual(expect.arrayContaining(left));
     const after = rotationPlan(base(first + 12, first + 8), block);
     expect(after.last).toBeNull();
     const next = heldBy("KeyA", e + 1);
@@ -96,14 +90,12 @@ describe("rotationPlan", () => {
     expect([...after.keep, ...after.drop].sort()).toEqual([0, 1, 2, 3]);
   });
 
-  test("epoch 0: seeded by genesis, no last epoch; a node without an elected key keeps nothing", () => {
+  test("epoch 0: genesis fixes epochs 0 and 1, no last epoch; a node without an elected key keeps nothing", () => {
     const { block } = chainData();
     const p = rotationPlan(base(3, 1), block);
-    expect(p.epoch).toBe(0);
-    expect(p.last).toBeNull();
-    expect(p.now).toEqual(heldBy("KeyA", 0));
+    expect(p).toMatchObject({ epoch: 0, last: null, now: heldBy("KeyA", 0), next: heldBy("KeyA", 1) });
     const none = rotationPlan(base(45, 44, []), block);
-    expect(none).toMatchObject({ now: [], next: { shards: [] }, keep: [], drop: [0, 1, 2, 3] });
+    expect(none).toMatchObject({ now: [], next: [], keep: [], drop: [0, 1, 2, 3] });
   });
 
   test("planBlocks names exactly the blocks the plan reads", () => {
