@@ -294,15 +294,15 @@ export interface ShardInternal extends ShardApi {
   /** chunkAt and chunkTxs of up to `count` (≤ MAX_RANGE) heights from `from`, stopping at a missing chunk or past `maxBytes` of txs (but one). */
   chunkRange(from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[]>;
   /**
-   * Snapshot sync (shard/state-sync.ts): the shard's store replaced by a peer's state at `target`, refused
-   * unless its root is the target's; resumes an import a restart interrupted. With `fresh` (dev), starts
-   * over even if the shard holds a chain.
+   * Snapshot sync (shard/state-sync.ts): the shard's empty (or dropped) store filled with a peer's state
+   * at `target`, refused unless its root is the target's; resumes an import a restart interrupted.
+   * Refused on a shard that holds a chain (`drop` it first).
    */
-  syncState(target: StateSyncTarget, fresh?: boolean): Promise<Answer<StateSyncDone>>;
+  syncState(target: StateSyncTarget): Promise<Answer<StateSyncDone>>;
   /**
    * Rotation (coordinator/rotation.ts): this node no longer holds the shard. Every row of its store is
    * deleted (`ctx.storage.deleteAll`; `tables`: how many are left, 0) and it answers nothing until
-   * `syncState` brings a state (a restarted object starts from genesis instead). Refused while an import runs.
+   * `syncState` brings a state (a restarted object stays dropped: one marker row). Refused while an import runs.
    */
   drop(): Promise<Answer<{ dropped: true; tables: number }>>;
 }

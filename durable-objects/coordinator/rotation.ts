@@ -87,7 +87,7 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
     const synced: number[] = [];
     const faults: string[] = [];
     for (const i of empty) {
-      const done = await syncOne(s, i, c.lib, false);
+      const done = await syncOne(s, i, c.lib);
       if ("error" in done) faults.push(`shard ${i}: ${done.error}`);
       else {
         synced.push(i);

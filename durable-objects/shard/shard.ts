@@ -125,6 +125,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private syncing: SyncMark | null = null;
   /** Its store deleted by `drop` (rotation): nothing to read or build on until a sync brings a state. */
   private dropped = false;
+  /** A `syncState` is running (its pages are being fetched): not to be dropped or started again meanwhile. */
+  private importing = false;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -142,6 +144,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         this.dropped = true;
         this.name = dropped;
         this.shardIndex = shardIndexFromName(this.name);
+        this.segments = new SegmentReader(env.ARCHIVE, this.name);
         return;
       }
       await Promise.all([migrate(this.db, migrations), core.loadVm()]);
@@ -151,7 +154,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.name = known ?? ctx.id.name ?? "shard-0";
       this.shardIndex = shardIndexFromName(this.name);
       this.segments = new SegmentReader(env.ARCHIVE, this.name);
-      if (this.dropped) return;
       this.syncing = readMark(this.sql);
       if (this.syncing !== null) return; // the coordinator resumes it (syncState)
       this.ensureGenesis();
@@ -903,10 +905,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { shard: this.shardIndex, height, state_root: row.state_root, ...statePage(this.sql, this.kv, height, this.head, after, limit) };
   }
 
-  /** The coordinator's snapshot sync of this shard (ShardInternal.syncState); `fresh` (dev) starts over on a shard that holds a chain. */
-  async syncState(target: StateSyncTarget, fresh = false): Promise<Answer<StateSyncDone>> {
-    if (fresh && !this.config.dev) return { error: 'dev only (DEV is not "true")' };
-    if (this.syncing === null && !fresh && this.head > 0) return { error: `shard-${this.shardIndex} holds a chain (head ${this.head}): nothing to sync` };
+  /** The coordinator's snapshot sync of this shard (ShardInternal.syncState). */
+  async syncState(target: StateSyncTarget): Promise<Answer<StateSyncDone>> {
+    if (this.importing) return { error: `shard-${this.shardIndex} is importing a state already` };
+    if (this.syncing === null && this.head > 0) return { error: `shard-${this.shardIndex} holds a chain (head ${this.head}): nothing to sync` };
     if (this.config.peers.length === 0) return { error: `shard-${this.shardIndex}: no peers to sync from` };
     if (this.dropped) {
       // The tables again, empty; marked past genesis so a restart never applies genesis over the import.
@@ -924,6 +926,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.poolCount = 0;
     this.parent = null;
     this.work.chunks = this.work.txs = this.work.ms = 0;
+    this.importing = true;
     const r = await importState(
       {
         sql: this.sql,
@@ -935,7 +938,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         witnesses: () => witnessesNow(this.kv, this.shardIndex),
       },
       target,
-    );
+    ).finally(() => {
+      this.importing = false;
+    });
     this.syncing = readMark(this.sql);
     this.kv.forget();
     this.pool.forget();
@@ -946,11 +951,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   async drop(): Promise<Answer<{ dropped: true; tables: number }>> {
-    if (this.syncing !== null) return { error: this.syncError() };
+    if (this.importing) return { error: `shard-${this.shardIndex} is importing a state: drop it after` };
     await this.ctx.storage.deleteAll();
     // One row, so that an object started again (any call wakes one) does not make genesis's rows anew.
     await this.ctx.storage.put(DROPPED, this.name);
     this.dropped = true;
+    this.syncing = null;
     this.kv.forget();
     this.pool.forget();
     this.decoded.clear();
