@@ -25,13 +25,14 @@ function chain(label: string) {
 type Chain = ReturnType<typeof chain>;
 
 /** `rotate` run in the chain's coordinator with its own chain view, as its tick runs it, but the given groups, keys and drop rule. */
-async function rotateIn(c: Chain, host: Omit<RotationHost, "sync">) {
+async function rotateIn(c: Chain, host: Omit<RotationHost, "sync">, state = newRotationState()) {
   return runInDurableObject(c.coordStub, async (inst) => {
-    const state = newRotationState();
     await rotate({ ...host, sync: (inst as unknown as { syncHost(): SyncHost }).syncHost() }, state);
     return state;
   });
 }
+
+const requests = async (c: Chain) => (await c.meters()).reduce((n, m) => n + m.requests, 0);
 
 describe("rotation, four shards", () => {
   test("one group: the blocks across an epoch change cost each shard 5 requests, as any block; no plan is made", async () => {
@@ -55,13 +56,19 @@ describe("rotation, four shards", () => {
     const kept = await rotateIn(c, { groups: 2, keys: () => producer, runsEveryShard: false });
     expect(kept.plan).toMatchObject({ epoch: 0, now: [0, 1, 2, 3], keep: [0, 1, 2, 3], drop: [] });
     expect((await c.statuses()).every((s) => s.dropped === undefined && s.head === 4)).toBe(true);
-
     // A node whose key is not elected holds nothing; while it runs every shard it still drops none.
     expect((await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: true })).plan!.drop).toEqual([0, 1, 2, 3]);
     expect((await c.statuses()).every((s) => s.dropped === undefined)).toBe(true);
 
-    await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false });
+    const state = await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false });
     for (const s of await c.statuses()) expect(s).toMatchObject({ head: 0, dropped: true });
+    // Made again only when its phase moves: on the same chain the next ticks ask the shards nothing;
+    // a new instance (its state forgotten) asks each shard its status once and drops none again.
+    const asked = await requests(c);
+    await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false }, state);
+    expect(await requests(c)).toBe(asked);
+    await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false });
+    expect((await requests(c)) - asked).toBe(N);
     // Dropping again is a no-op: the plan is the same and a dropped shard is skipped.
     expect(await c.shardAt(1).drop()).toEqual({ dropped: true, tables: 0 });
     const read = await c.shardAt(1).read("getContract", "token.iost");
