@@ -14,7 +14,7 @@ import type { SyncHost } from "./chain-sync";
 import { catchUp, syncOne } from "./state-sync";
 
 /** LIB blocks past an epoch's first during which the shards left are kept: as deep below LIB as a peer's state sync may aim (/p2p/state), at most an epoch. */
-export const graceBlocks = (voteInterval: number): number => Math.min(MAX_PROOF_DEPTH, voteInterval);
+const graceBlocks = (voteInterval: number): number => Math.min(MAX_PROOF_DEPTH, voteInterval);
 
 export interface RotationHost {
   sync: SyncHost;
@@ -111,7 +111,7 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
   if (!host.runsEveryShard && plan.drop.length > 0) {
     const shards = s.shards();
     const held = await Promise.all(plan.drop.map((i) => shards[i].status()));
-    for (const st of held.filter((x) => x.dropped === undefined && x.syncing === undefined)) {
+    for (const st of held.filter((x) => x.dropped === undefined)) {
       const done = await shards[st.shard].drop();
       if ("error" in done) throw new Error(`rotation: shard ${st.shard} not dropped: ${done.error}`);
       console.log(`${s.label}: shard ${st.shard} dropped in epoch ${plan.epoch} (kept: ${plan.keep.join(",")})`);
