@@ -98,6 +98,12 @@ describe("rotationPlan", () => {
     expect(none).toMatchObject({ now: [], next: [], keep: [], drop: [0, 1, 2, 3] });
   });
 
+  test("a plan reads final blocks only (LIB within an epoch of the head): a peer's fork above LIB cannot move it", () => {
+    for (let head = 1; head <= 6 * V; head++)
+      for (let lib = Math.max(0, head - V); lib < head; lib++)
+        for (const n of planBlocks(base(head, lib))) expect(n, `head ${head} lib ${lib}`).toBeLessThanOrEqual(lib);
+  });
+
   test("planBlocks names exactly the blocks the plan reads", () => {
     for (const [head, lib] of [
       [3, 1],
