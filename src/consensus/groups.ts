@@ -10,9 +10,9 @@
  * block for epochs 0 and 1): the producers are the witness list it wrote (the one scheduling epoch
  * e − 1) and the seed is its hash. So the groups of epoch e are known, and final on every node, a
  * whole epoch before it starts, which is the lead a node needs to sync the shards it takes on
- * (rotation.ts); the list after e·V is only known at e's last block, as votes until then may change
- * it. The price: a producer elected at e·V joins a group in epoch e + 1, and one voted out keeps
- * its group through epoch e. Nobody knows a group more than two epochs ahead.
+ * (rotation.ts); epoch e's own list, written at e·V, would fix them only one block ahead. The
+ * price: a producer elected at e·V joins a group in epoch e + 1, and one voted out keeps its group
+ * through epoch e. Nobody knows a group more than two epochs ahead.
  *
  * The shuffle is Fisher–Yates over the producers sorted (base58: ASCII order), its draws
  * sha3("<seed hash>:<epoch>:<i>") as 256-bit integers reduced mod the range (the bias is below
