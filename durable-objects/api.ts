@@ -14,6 +14,7 @@ import type { BlockRef, Proposal, SignedEndorsement, VoteState, VoteView } from 
 import type { ReadArgs, ReadName } from "../src/query/reads";
 import type { CrossReceipt } from "../src/sharding/receipts";
 import type { Witness } from "../src/state/witness";
+import type { RotationPlan } from "../src/consensus/rotation";
 import type { SentProof } from "../src/sharding/receipt-proof";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -74,6 +75,8 @@ export interface ShardStatus {
   work: { chunks: number; txs: number; ms: number };
   /** While the shard copies a peer's state (shard/state-sync.ts): the block and what came so far. */
   syncing?: { height: number; rows: number; pages: number };
+  /** Its store deleted (rotation: this node left the shard's group) until a sync brings a state. */
+  dropped?: true;
 }
 
 /** Billed usage an object's runtime counters saw since it started (durable-objects/meter.ts). */
@@ -306,11 +309,17 @@ export interface ShardInternal extends ShardApi {
   /** chunkAt and chunkTxs of up to `count` (≤ MAX_RANGE) heights from `from`, stopping at a missing chunk or past `maxBytes` of txs (but one). */
   chunkRange(from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[]>;
   /**
-   * Snapshot sync (shard/state-sync.ts): the shard's store replaced by a peer's state at `target`, refused
-   * unless its root is the target's; resumes an import a restart interrupted. With `fresh` (dev), starts
-   * over even if the shard holds a chain.
+   * Snapshot sync (shard/state-sync.ts): the shard's empty (or dropped) store filled with a peer's state
+   * at `target`, refused unless its root is the target's; resumes an import a restart interrupted.
+   * Refused on a shard that holds a chain (`drop` it first).
    */
-  syncState(target: StateSyncTarget, fresh?: boolean): Promise<Answer<StateSyncDone>>;
+  syncState(target: StateSyncTarget): Promise<Answer<StateSyncDone>>;
+  /**
+   * Rotation (coordinator/rotation.ts): this node no longer holds the shard. Every row of its store is
+   * deleted (`ctx.storage.deleteAll`; `tables`: how many are left, 0) and it answers nothing until
+   * `syncState` brings a state (a restarted object stays dropped: one marker row). Refused while an import runs.
+   */
+  drop(): Promise<Answer<{ dropped: true; tables: number }>>;
 }
 
 /** Validator Durable Object (validator/validator.ts): signs for one producer key. */
@@ -347,6 +356,8 @@ export interface CoordinatorStatus {
   iostLib?: number;
   /** Shard groups: peers' chunks of shards this node's producers do not hold, checked by witness before endorsing (coordinator/witness-check.ts). */
   witnessChecks?: { chunks: number; windowed: number; refused: number; last: string | null };
+  /** With shard groups: the last rotation plan (src/consensus/rotation.ts) and the shards rotation synced since the object started. */
+  rotation?: RotationPlan & { synced: { shard: number; epoch: number; head: number }[] };
 }
 
 /** The coordinator's endorsement tracker as /dev/status and the bench see it (docs/FINALITY.md "Wiring"). */

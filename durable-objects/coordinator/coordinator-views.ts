@@ -104,8 +104,8 @@ export async function gasRatio(h: ChainViewHost): Promise<Json> {
 }
 
 /**
- * The shards the held producer keys' groups hold in the head's epoch and, once its list and seed
- * are on the chain (the head is its election block), the next (src/consensus/groups.ts). On IOST's
+ * The shards the held producer keys' groups hold in the head's epoch and the next (both fixed by
+ * an election block at or below the head: src/consensus/groups.ts). On IOST's
  * parameters (voteInterval 1200) the seed and list blocks may be below the hot window: their records
  * then come from R2 (one segment read, cached).
  */

@@ -79,6 +79,7 @@ import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
 import { resyncShard, syncEmptyShards } from "./state-sync";
+import { newRotationState, rotate, type RotationHost } from "./rotation";
 import { Finality, gossipKey } from "./finality";
 import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
 import { alarmJitter } from "./jitter";
@@ -118,6 +119,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private inflight: Promise<Outcome> | null = null;
   /** Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start. */
   private shardsChecked = false;
+  /** What rotation last planned (rotation.ts). */
+  private readonly rotation = newRotationState();
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
   private lock: Promise<unknown> = Promise.resolve();
   private genesisInflight: Promise<void> | null = null;
@@ -452,6 +455,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return lib > before ? lib : null;
   }
 
+  private rotationHost(): RotationHost {
+    return { sync: this.syncHost(), groups: this.config.genesis.groups ?? 1, keys: () => [...this.held], runsEveryShard: true };
+  }
+
   // ---- peers (issue #7; the logic is in chain-sync.ts) ---------------------
 
   /** What chain-sync.ts needs of this object. */
@@ -744,6 +751,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         await this.exclusive(() => syncEmptyShards(this.syncHost()));
         this.shardsChecked = true;
       }
+      await this.exclusive(() => rotate(this.rotationHost(), this.rotation));
       // Not while a peer is more than a block ahead: it would only make a fork that loses.
       const mayProduce = sync.peerTick(this.syncHost(), this.syncState);
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
@@ -981,6 +989,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       finality: this.finality.status(),
       iostLib: this.iostLib(),
       ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks } } : {}),
+      ...(this.rotation.plan === null ? {} : { rotation: { ...this.rotation.plan, synced: this.rotation.synced } }),
     };
   }
 }

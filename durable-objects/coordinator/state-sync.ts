@@ -57,7 +57,7 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
  * the shards behind at a height applying their chunks together: a chunk takes the receipts the
  * others' chunks of the height before sent, so several synced shards go in step. Null, or why not.
  */
-async function catchUp(host: SyncHost): Promise<string | null> {
+export async function catchUp(host: SyncHost): Promise<string | null> {
   const shards = host.shards();
   const heads = (await Promise.all(shards.map((s) => s.status()))).map((st) => st.head);
   const top = host.head().number;
@@ -113,18 +113,20 @@ async function catchUp(host: SyncHost): Promise<string | null> {
 
 const errorOf = (a: Answer<unknown>): string | null => (typeof a === "object" && a !== null && "error" in a ? (a as { error: string }).error : null);
 
-/** Shard `index` replaced by a peer's state at our main block `height` (state-sync.ts `syncTarget`). */
-async function syncOne(host: SyncHost, index: number, height: number, fresh: boolean): Promise<Answer<StateSyncDone>> {
-  const done = await host.shards()[index].syncState(await syncTarget(host, index, height), fresh);
+/** Shard `index` filled with a peer's state at our main block `height` (state-sync.ts `syncTarget`). */
+export async function syncOne(host: SyncHost, index: number, height: number): Promise<Answer<StateSyncDone>> {
+  const done = await host.shards()[index].syncState(await syncTarget(host, index, height));
   if (!("error" in done)) console.log(`${host.label}: shard ${index} synced from ${done.peer} at block ${height} (${done.rows} keys, ${done.pages} pages)`);
   return done;
 }
 
-/** Dev (/dev/resyncShard): shard `index` starts over from a peer's state at LIB, then the blocks since. */
+/** Dev (/dev/resyncShard): shard `index` dropped (as rotation drops one) and synced from a peer's state at LIB, then the blocks since. */
 export async function resyncShard(host: SyncHost, index: number): Promise<Answer<StateSyncDone>> {
   const lib = host.lib();
   if (lib === 0) return { error: "nothing final to sync from yet (LIB 0)" };
-  const done = await syncOne(host, index, lib, true);
+  const dropped = await host.shards()[index].drop();
+  if ("error" in dropped) return dropped;
+  const done = await syncOne(host, index, lib);
   if ("error" in done) return done;
   const stuck = await catchUp(host);
   if (stuck !== null) return { error: stuck };
@@ -150,7 +152,7 @@ export async function syncEmptyShards(host: SyncHost): Promise<void> {
     const at = started.size === 1 ? [...started][0] : undefined;
     const height = at !== undefined && at >= lib - MAX_PROOF_DEPTH ? at : lib;
     for (const st of empty) {
-      const fault = errorOf(await syncOne(host, st.shard, height, false));
+      const fault = errorOf(await syncOne(host, st.shard, height));
       if (fault !== null) throw new Error(`shard ${st.shard} is empty and not synced yet: ${fault}`);
     }
   }

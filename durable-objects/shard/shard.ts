@@ -82,6 +82,10 @@ type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) 
 
 const nowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
+/** Storage key (outside the tables) of a dropped shard's name (`drop`). */
+const DROPPED = "dropped";
+/** A store of at most this many bytes may be a dropped one: measured 8,192 (two pages) for the marker alone, 4,096 new. */
+const DROPPED_MAX_BYTES = 8192;
 /** shard_meta key of the pruned segments whose replay keys are not stale yet (pruneKeys). */
 const KEYS_DUE = "keys_due";
 type KeysDue = { from: number; to: number; time: string };
@@ -121,6 +125,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly cost = meterObject(this);
   /** An import in progress (state-sync.ts): the store is partial, so nothing is read from it or built on it. */
   private syncing: SyncMark | null = null;
+  /** Its store deleted by `drop` (rotation): nothing to read or build on until a sync brings a state. */
+  private dropped = false;
+  /** A `syncState` is running (its pages are being fetched): not to be dropped or started again meanwhile. */
+  private importing = false;
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -131,6 +139,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.pool = new PoolIndex(this.sql);
     this.config = nodeConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
+      // Dropped (its store deleted but this marker): no tables, no genesis, until a sync brings a state.
+      // Only a new store or a dropped one is this small (a shard's has a page per table): the others never pay the read.
+      const dropped = ctx.storage.sql.databaseSize <= DROPPED_MAX_BYTES ? await ctx.storage.get<string>(DROPPED) : undefined;
+      if (dropped !== undefined) {
+        this.dropped = true;
+        this.name = dropped;
+        this.shardIndex = shardIndexFromName(this.name);
+        this.segments = new SegmentReader(env.ARCHIVE, this.name);
+        return;
+      }
       await Promise.all([migrate(this.db, migrations), core.loadVm()]);
       // Persisted on the first named access (ctx.id.name is absent in some wake-ups).
       const known = this.meta("name");
@@ -154,6 +172,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** What chunk-build.ts and shard-views.ts need of this object. */
   private host(): ChunkHost & views.ViewHost {
     if (this.syncing !== null) throw new Error(this.syncError());
+    if (this.dropped) throw new Error(this.droppedError());
     return {
       sql: this.sql,
       db: this.db,
@@ -172,6 +191,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
       shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),
     };
+  }
+
+  private droppedError(): string {
+    return `shard-${this.shardIndex} holds nothing on this node (dropped: this node left its group)`;
   }
 
   private syncError(): string {
@@ -830,6 +853,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
     if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
     if (this.syncing !== null) return { error: this.syncError() };
+    if (this.dropped) return { error: this.droppedError() };
     const read = (reads as ReadTable)[name];
     // Storage reads answer as of the block they name (shard-views.ts `labelled`); the others read the head.
     if (namesBlock.has(name))
@@ -930,11 +954,19 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return { shard: this.shardIndex, height, state_root: row.state_root, ...statePage(this.sql, this.kv, height, this.head, after, limit) };
   }
 
-  /** The coordinator's snapshot sync of this shard (ShardInternal.syncState); `fresh` (dev) starts over on a shard that holds a chain. */
-  async syncState(target: StateSyncTarget, fresh = false): Promise<Answer<StateSyncDone>> {
-    if (fresh && !this.config.dev) return { error: 'dev only (DEV is not "true")' };
-    if (this.syncing === null && !fresh && this.head > 0) return { error: `shard-${this.shardIndex} holds a chain (head ${this.head}): nothing to sync` };
+  /** The coordinator's snapshot sync of this shard (ShardInternal.syncState). */
+  async syncState(target: StateSyncTarget): Promise<Answer<StateSyncDone>> {
+    if (this.importing) return { error: `shard-${this.shardIndex} is importing a state already` };
+    if (this.syncing === null && this.head > 0) return { error: `shard-${this.shardIndex} holds a chain (head ${this.head}): nothing to sync` };
     if (this.config.peers.length === 0) return { error: `shard-${this.shardIndex}: no peers to sync from` };
+    if (this.dropped) {
+      // The tables again, empty; marked past genesis so a restart never applies genesis over the import.
+      await Promise.all([migrate(this.db, migrations), core.loadVm()]);
+      await this.ctx.storage.delete(DROPPED);
+      this.setMeta("name", this.name);
+      this.setMeta("genesis", "done");
+      this.dropped = false;
+    }
     this.syncing = readMark(this.sql) ?? { height: target.height, root: target.stateRoot, peer: 0, after: "", rows: 0, pages: 0 };
     this.kv.flushed();
     this.kv.forget(); // the import writes state_kv, state_nodes and the pool straight (pool-index.ts, sql-store.ts)
@@ -943,6 +975,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.poolCount = 0;
     this.parent = null;
     this.work.chunks = this.work.txs = this.work.ms = 0;
+    this.importing = true;
     const r = await importState(
       {
         sql: this.sql,
@@ -954,7 +987,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         witnesses: () => witnessesNow(this.kv, this.shardIndex),
       },
       target,
-    );
+    ).finally(() => {
+      this.importing = false;
+    });
     this.syncing = readMark(this.sql);
     this.kv.forget();
     this.pool.forget();
@@ -962,6 +997,27 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.load();
     this.replay();
     return r;
+  }
+
+  async drop(): Promise<Answer<{ dropped: true; tables: number }>> {
+    if (this.importing) return { error: `shard-${this.shardIndex} is importing a state: drop it after` };
+    await this.ctx.storage.deleteAll();
+    // One row, so that an object started again (any call wakes one) does not make genesis's rows anew.
+    await this.ctx.storage.put(DROPPED, this.name);
+    this.dropped = true;
+    this.syncing = null;
+    this.kv.forget();
+    this.pool.forget();
+    this.decoded.clear();
+    this.poolCount = 0;
+    this.head = this.lib = this.checkpoint = 0;
+    this.libHash = "";
+    this.headBlock = this.parent = this.past = null;
+    this.root = new Uint8Array(0);
+    const tables = this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'")
+      .one().n;
+    return { dropped: true, tables };
   }
 
   /** The shard a contract lives on, as this shard knows it: here, another (its directory), or null. */
@@ -1008,6 +1064,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       stateRoot: hex(this.root),
       work: { ...this.work },
       ...(s === null ? {} : { syncing: { height: s.height, rows: s.rows, pages: s.pages } }),
+      ...(this.dropped ? { dropped: true } : {}),
     };
   }
 
@@ -1073,6 +1130,7 @@ countEntries(
     "chunkRange",
     "statePage",
     "syncState",
+    "drop",
     "outgoingFor",
     "finalize",
     "getTx",

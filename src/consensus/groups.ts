@@ -5,11 +5,14 @@
  *
  * An epoch is the span one witness list schedules: vote_producer.iost/stat runs in the base tx of
  * every block whose number is a multiple of voteInterval, and the list it writes schedules the
- * blocks after it (schedule.ts). So epoch e holds blocks e·V + 1 … (e + 1)·V (V = voteInterval),
- * its producers are the witness list after block e·V, and its seed is the hash of the election
- * block before that one, (e − 1)·V (the genesis block for epochs 0 and 1): a whole epoch older
- * than the list, so it is final (irreversible) on every node by the time the epoch starts, and it
- * did not exist one epoch earlier, so nobody knows a group more than two epochs ahead.
+ * blocks after it (schedule.ts). So epoch e holds blocks e·V + 1 … (e + 1)·V (V = voteInterval).
+ * Its groups are fixed by one block an epoch older, the election block (e − 1)·V (the genesis
+ * block for epochs 0 and 1): the producers are the witness list it wrote (the one scheduling epoch
+ * e − 1) and the seed is its hash. So the groups of epoch e are known, and final on every node, a
+ * whole epoch before it starts, which is the lead a node needs to sync the shards it takes on
+ * (rotation.ts); epoch e's own list, written at e·V, would fix them only one block ahead. The
+ * price: a producer elected at e·V joins a group in epoch e + 1, and one voted out keeps its group
+ * through epoch e. Nobody knows a group more than two epochs ahead.
  *
  * The shuffle is Fisher–Yates over the producers sorted (base58: ASCII order), its draws
  * sha3("<seed hash>:<epoch>:<i>") as 256-bit integers reduced mod the range (the bias is below
@@ -40,11 +43,11 @@ export function epochOf(height: number, voteInterval: number): number {
   return voteInterval > 0 && height > 0 ? Math.floor((height - 1) / voteInterval) : 0;
 }
 
-/** The block whose witness list is epoch `epoch`'s producers. */
-export const listHeight = (epoch: number, voteInterval: number): number => epoch * voteInterval;
+/** The block whose witness list (the one written there) is epoch `epoch`'s producers. */
+export const listHeight = (epoch: number, voteInterval: number): number => Math.max(0, (epoch - 1) * voteInterval);
 
-/** The block whose hash seeds epoch `epoch`'s shuffle. */
-export const seedHeight = (epoch: number, voteInterval: number): number => Math.max(0, (epoch - 1) * voteInterval);
+/** The block whose hash seeds epoch `epoch`'s shuffle: the same block as its list. */
+export const seedHeight = listHeight;
 
 /** A draw in [0, n): sha3("seed:epoch:i") as a big-endian integer, mod n. */
 function draw(seed: string, epoch: number, i: number, n: number): number {

@@ -1,7 +1,7 @@
 /**
  * Snapshot sync of a shard (issue #18 item 4, docs/VALIDATOR.md "Joining or rotating onto a shard"):
- * three real nodes, two shards. Node 2's shard of admin starts over (/dev/resyncShard: its store emptied as
- * a wipe would) and is synced from a peer's state at its LIB, checked against the root in node 2's
+ * three real nodes, two shards. Node 2's shard of admin starts over (/dev/resyncShard: dropped, its
+ * storage deleted as rotation drops a shard it left) and is synced from a peer's state at its LIB, checked against the root in node 2's
  * own header, then the blocks since: it fetched state pages and re-executed only the chunks above
  * that block, ends with the peers' roots and balances, and the chain keeps finalizing. A peer whose
  * pages are forged (its link rewrites a value) is refused and the next one used; with every peer

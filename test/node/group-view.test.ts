@@ -1,8 +1,7 @@
 /**
  * The coordinator's /getShardInfo view of the groups (durable-objects/coordinator/coordinator-views.ts
- * `groupView`) over a chain of headers: the head's epoch, its list and seed taken from the right
- * blocks, the next epoch known exactly when its election block is the head, and a key outside the
- * list holding nothing.
+ * `groupView`) over a chain of headers: the head's epoch and the next, each fixed by the list and
+ * hash of the election block an epoch before it, and a key outside that list holding nothing.
  */
 import { describe, expect, test } from "vitest";
 import { groupView, type ChainViewHost } from "../../durable-objects/coordinator/coordinator-views";
@@ -27,22 +26,31 @@ function chain(head: number, groups: number): ChainViewHost {
 const shardsOf = (key: string, list: string[], seed: string, epoch: number) => shardsOfGroups(groupsOf(assignGroups(list, 2, seed, epoch), key), 2, 4);
 
 describe("groupView", () => {
-  test("one group: every held producer holds every shard", async () => {
-    expect(await groupView(chain(5, 1), new Set(["Ka"]), V)).toEqual({ groups: 1, epoch: 0, shards: [0, 1, 2, 3], next: null });
+  test("one group: every held producer holds every shard, this epoch and the next", async () => {
+    expect(await groupView(chain(5, 1), new Set(["Ka"]), V)).toEqual({ groups: 1, epoch: 0, shards: [0, 1, 2, 3], next: [0, 1, 2, 3] });
   });
 
-  test("epoch e: the list after block eV, seeded by block (e − 1)V's hash; the next one only at its election block", async () => {
-    for (const key of KEYS.slice(0, 4)) {
+  test("epoch e: the list after block (e − 1)V, seeded by its hash; the next epoch known all through this one", async () => {
+    const first = KEYS.slice(0, 4);
+    for (const key of first) {
       const at = (head: number) => groupView(chain(head, 2), new Set([key]), V);
-      const now = await at(20);
-      expect(await at(19)).toEqual({ groups: 2, epoch: 0, shards: shardsOf(key, KEYS.slice(0, 4), "H0", 0), next: null });
-      // Block 20 is epoch 1's election: its groups are known while the head is still epoch 0's last block.
-      expect(now).toEqual({ groups: 2, epoch: 0, shards: shardsOf(key, KEYS.slice(0, 4), "H0", 0), next: shardsOf(key, KEYS.slice(0, 4), "H0", 1) });
-      expect(await at(21)).toMatchObject({ epoch: 1, shards: now.next, next: null });
-      expect(await at(45)).toMatchObject({ epoch: 2, shards: KEYS.slice(1).includes(key) ? shardsOf(key, KEYS.slice(1), "H20", 2) : [] });
+      // Epochs 0 and 1 are both fixed by genesis: known from the first block.
+      const start = { groups: 2, epoch: 0, shards: shardsOf(key, first, "H0", 0), next: shardsOf(key, first, "H0", 1) };
+      expect(await at(1)).toEqual(start);
+      expect(await at(20)).toEqual(start);
+      expect(await at(21)).toEqual({ groups: 2, epoch: 1, shards: start.next, next: shardsOf(key, first, "H20", 2) });
+      // Block 40's election (Ka out, Ke in) fixes epoch 3: epoch 2 still has the list of block 20.
+      expect(await at(45)).toEqual({
+        groups: 2,
+        epoch: 2,
+        shards: shardsOf(key, first, "H20", 2),
+        next: KEYS.slice(1).includes(key) ? shardsOf(key, KEYS.slice(1), "H40", 3) : [],
+      });
     }
-    // Ka left the list at block 40: nothing to hold in epoch 2.
-    expect((await groupView(chain(45, 2), new Set(["Ka"]), V)).shards).toEqual([]);
+    // Ka left the list at block 40: nothing to hold from epoch 3; Ke, elected there, holds from epoch 3.
+    expect((await groupView(chain(65, 2), new Set(["Ka"]), V)).shards).toEqual([]);
+    expect((await groupView(chain(45, 2), new Set(["Ke"]), V)).shards).toEqual([]);
+    expect((await groupView(chain(65, 2), new Set(["Ke"]), V)).shards).toEqual(shardsOf("Ke", KEYS.slice(1), "H40", 3));
     // A node holding every key holds every shard.
     expect((await groupView(chain(45, 2), new Set(KEYS), V)).shards).toEqual([0, 1, 2, 3]);
   });
