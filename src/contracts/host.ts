@@ -225,8 +225,9 @@ export class Host {
       authContracts,
     });
     c.cpuAdd(opCost(height));
+    let away: RemoteReads | null = null;
     try {
-      requireLocalContract(this, linkedContract(this.state, contract));
+      away = this.remoteCallee(linkedContract(this.state, contract));
       if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
       const sub = new Cost();
       try {
@@ -235,8 +236,43 @@ export class Host {
         c.add(sub);
       }
     } finally {
+      if (away) disarm(away);
       this.frames.pop();
     }
+  }
+
+  /**
+   * Arms this run's reads as a callee of another shard runs (remoteCallee): its reads and writes of that
+   * shard's records go with the run. null: this run reaches no other shard. `disarm` ends it.
+   */
+  armCallee(): RemoteReads | null {
+    const r = (this.state as { reads?: RemoteReads | null }).reads ?? null;
+    if (r) {
+      r.armed++;
+      r.calling++;
+    }
+    return r;
+  }
+
+  /** Whether a callee of another shard is running (remoteCallee): records of its shard are the run's to write. */
+  get inCallee(): boolean {
+    return ((this.state as { reads?: RemoteReads | null }).reads?.calling ?? 0) > 0;
+  }
+
+  /**
+   * A callee of another shard runs here, in this run, on its code and records fetched from its shard, and its
+   * writes of them go back there with the run's release (docs/SHARDING.md "Calls of another shard's contract"):
+   * the run's reads are armed while it runs. Returns them armed, or null for a callee of this shard.
+   */
+  private remoteCallee(id: string): RemoteReads | null {
+    const there = remoteContractShard(this.state, this.block.shard, id);
+    if (there === null) return null;
+    const r = this.armCallee();
+    if (!r)
+      throw new VmError(
+        `synchronous call to ${id}: the contract lives on shard ${there}, this tx runs on shard ${this.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`,
+      );
+    return r;
   }
 
   callWithAuth(c: Cost, contract: string, api: string, jarg: string): unknown[] {
@@ -632,11 +668,8 @@ export function asBool(v: Value | undefined): boolean {
   return !!v && v.t === "b" && v.v;
 }
 
-/** Throws the documented error when a contract called synchronously lives on another shard (its storage is read from there). */
-function requireLocalContract(h: Host, id: string): void {
-  const there = remoteContractShard(h.state, h.block.shard, id);
-  if (there === null) return;
-  throw new VmError(
-    `synchronous call to ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`,
-  );
+/** Ends Host.armCallee. */
+export function disarm(r: RemoteReads): void {
+  r.armed--;
+  r.calling--;
 }

@@ -17,6 +17,8 @@ export const MAX_READ_BYTES = 65536;
 export class RemoteReads {
   /** Nonzero inside balanceOf, supply and storage.global*: their reads are placed and counted. */
   armed = 0;
+  /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */
+  calling = 0;
   /** Keys of other shards that were not in the overlay: the run is undone and they are fetched. */
   readonly missing = new Set<string>();
   /** Keys of other shards the run read (from the overlay or missing): what the next round keeps. */
@@ -45,7 +47,8 @@ export class RemoteReads {
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */
   count(key: string, raw: string | undefined): void {
     if (this.counted.has(key)) return;
-    const len = raw?.length ?? 0;
+    // A callee's code is fetched with its records but is no record it reads: one shard counts none of it.
+    const len = key.startsWith("c-") ? 0 : (raw?.length ?? 0);
     if (this.counted.size + 1 > MAX_READ_KEYS)
       throw new VmError(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.counted.size + 1}`);
     if (this.bytes + len > MAX_READ_BYTES) throw new VmError(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${this.bytes + len}`);

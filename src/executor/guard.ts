@@ -42,6 +42,13 @@ export class ShardState extends State {
   private readLocked: Set<string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
+  /**
+   * Writes of records another shard keeps, made inside a call of a contract of that shard (host.ts call): they
+   * never land here; the run reads them back, and they travel with its `release` (executor/reads.ts). Undone
+   * with the checkpoint they were made in, as this state's own writes (one undo log per checkpoint).
+   */
+  private readonly remote = new Map<string, string | null>();
+  private readonly remoteUndo: Map<string, string | null | undefined>[] = [];
 
   constructor(
     store: Store,
@@ -101,6 +108,7 @@ export class ShardState extends State {
       return raw;
     }
     r.touched.add(key);
+    if (this.remote.has(key)) return this.remote.get(key) ?? undefined;
     const known = r.overlay.has(key);
     const raw = known ? r.withCredits(key, r.overlay.get(key) ?? undefined) : undefined;
     // Counted first: a read past a bound fails the run here as on one shard, and is not fetched.
@@ -123,10 +131,12 @@ export class ShardState extends State {
     this.touch(key);
     const r = this.reads;
     if (r !== null && r.armed > 0 && isPlacedKey(key)) return this.readPlaced(r, key);
+    if (this.remote.size > 0 && this.remote.has(key)) return this.remote.get(key) ?? undefined;
     return super.get(key);
   }
 
   override put(key: string, value: string): void {
+    if (this.writeRemote(key, value)) return;
     this.check(key);
     this.touch(key);
     this.touchRead(key);
@@ -134,10 +144,67 @@ export class ShardState extends State {
   }
 
   override del(key: string): void {
+    if (this.writeRemote(key, null)) return;
     this.check(key);
     this.touch(key);
     this.touchRead(key);
     super.del(key);
+  }
+
+  /**
+   * A write, inside a call of a contract of another shard, of a record another shard keeps: kept with the run
+   * (`remote`), not here. One never fetched is missed and fetched (its old value is the RAM's and the lock's).
+   */
+  private writeRemote(key: string, value: string | null): boolean {
+    const r = this.reads;
+    if (r === null || r.calling === 0 || !isPlacedKey(key)) return false;
+    const account = keyAccount(key);
+    if (account !== null && this.holds(account, key)) return false;
+    if (remoteKeyShard(this, key, this.shard) === null) return false;
+    r.touched.add(key);
+    if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);
+    const log = this.remoteUndo[this.remoteUndo.length - 1];
+    if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
+    this.remote.set(key, value);
+    return true;
+  }
+
+  /** The run's writes of other shards' records (writeRemote), by shard, each in key order; they leave this state. */
+  takeRemoteWrites(): Map<number, [key: string, raw: string | null][]> {
+    const by = new Map<number, [string, string | null][]>();
+    for (const k of [...this.remote.keys()].sort()) {
+      const to = remoteKeyShard(this, k, this.shard)!;
+      by.set(to, [...(by.get(to) ?? []), [k, this.remote.get(k)!]]);
+    }
+    this.remote.clear();
+    for (const log of this.remoteUndo) log.clear();
+    return by;
+  }
+
+  override checkpoint(): void {
+    super.checkpoint();
+    this.remoteUndo.push(new Map());
+  }
+
+  override rollback(): void {
+    super.rollback();
+    for (const [k, v] of this.remoteUndo.pop() ?? []) {
+      if (v === undefined) this.remote.delete(k);
+      else this.remote.set(k, v);
+    }
+  }
+
+  override release(): void {
+    super.release();
+    const log = this.remoteUndo.pop() ?? new Map();
+    const parent = this.remoteUndo[this.remoteUndo.length - 1];
+    if (parent !== undefined) for (const [k, v] of log) if (!parent.has(k)) parent.set(k, v);
+  }
+
+  override discard(): void {
+    super.discard();
+    this.remoteUndo.length = 0;
+    this.remote.clear();
   }
 }
 

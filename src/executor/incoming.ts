@@ -36,7 +36,7 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
-import { answerRead, parkPart, readyParts, releasesOf, rerunTx, takeRelease, takeValues, unpark } from "./reads.js";
+import { answerRead, parkPart, readyParts, releasesNow, rerunTx, takeRelease, takeValues, unpark } from "./reads.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -332,7 +332,7 @@ export function applyIncoming(
           if (guard) guard.reads = null;
         }
         if (reads && reads.missing.size > 0) missing = reads;
-        else if (rerun) out.push(...releasesOf(rerun, shard));
+        else if (rerun) out.push(...releasesNow(state, rerun, shard, guard!.takeRemoteWrites()));
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };

@@ -15,7 +15,19 @@ import { base64Decode, base64Encode } from "../codec/base64.js";
 import type { BlockContext } from "../contracts/host.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { postsAtSettle } from "../sharding/events.js";
-import { isPlacedKey, type Parked, READING, READS, type ReadLocks, readParked, readReceipt, readsOf, releaseOf, remoteKeyShard } from "../sharding/reads.js";
+import {
+  isPlacedKey,
+  type Parked,
+  READING,
+  READS,
+  type ReadLocks,
+  readParked,
+  readReceipt,
+  readsOf,
+  releaseOf,
+  remoteKeyShard,
+  withCompanion,
+} from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
@@ -48,7 +60,7 @@ export function readyParts(state: State): Parked[] {
  * first missing record), and the keys it missed asked of their shards. Returns the `read` receipts.
  */
 function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
-  p.values = Object.fromEntries([...reads.touched].filter((k) => k in p.values).map((k) => [k, p.values[k]]));
+  p.values = Object.fromEntries([...new Set([...reads.touched].flatMap(withCompanion))].filter((k) => k in p.values).map((k) => [k, p.values[k]]));
   const out = readsOf(state, p, reads.missing, shard);
   p.asked = Object.fromEntries(out.map((r) => [String(r.toShard), r.keys!]));
   p.locked = [...new Set([...p.locked, ...out.map((r) => r.toShard)])].sort((a, b) => a - b);
@@ -115,14 +127,34 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const out = "dropped" in r ? [] : r.outgoing;
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
   return {
-    outgoing: [...out, ...releasesOf(p, block.shard!.index)],
+    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, state.takeRemoteWrites())],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
 }
 
-/** A part that ran with every value it asked for: its read locks go, one `release` per shard that holds some. */
-export function releasesOf(p: Parked, from: number): CrossReceipt[] {
-  return p.locked.map((to) => releaseOf(p, from, to));
+/**
+ * A part that ran with every value it asked for: its read locks go, one `release` per shard that holds some,
+ * carrying what its run wrote there (`writes`: ShardState.takeRemoteWrites, its callees' of that shard).
+ */
+export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]> = new Map()): CrossReceipt[] {
+  return p.locked.map((to) => {
+    const w = writes.get(to);
+    return w === undefined ? releaseOf(p, from, to) : { ...releaseOf(p, from, to), writes: w };
+  });
+}
+
+/**
+ * The releases part `p` sends now. Those carrying writes wait with its tx's other receipts while the tx is locked
+ * here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without their writes.
+ */
+export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>): CrossReceipt[] {
+  const all = releasesOf(p, from, writes);
+  const table = readLocks(state.get(LOCKS));
+  const entry = table[p.txHash];
+  if (entry === undefined || writes.size === 0) return all;
+  entry.held.push(...all.filter((r) => r.writes !== undefined));
+  setLocks(state, table);
+  return all.filter((r) => r.writes === undefined);
 }
 
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
@@ -165,11 +197,22 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
   return p;
 }
 
-/** A `release`: only of a part this shard sent values to, from the shard that asked. */
+/**
+ * A `release`: only of a part this shard sent values to, from the shard that asked. Its writes (a callee of
+ * this shard that ran in the part) land now, each of a key locked for that part.
+ */
 export function takeRelease(state: State, r: CrossReceipt): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  if (locks[r.account]?.from !== r.fromShard)
+  const held = locks[r.account];
+  if (held?.from !== r.fromShard)
     throw new ReceiptRefused(`receipt ${r.id} refused: a release of reads of ${r.account} that shard ${r.fromShard} does not hold here`);
+  const locked = new Set(held.keys);
+  const stray = (r.writes ?? []).find(([k]) => !locked.has(k));
+  if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(stray[0])}, which ${r.account} did not lock here`);
+  for (const [k, v] of r.writes ?? []) {
+    if (v === null) state.del(k);
+    else state.put(k, v);
+  }
   delete locks[r.account];
   if (Object.keys(locks).length === 0) state.del(READING);
   else state.put(READING, JSON.stringify(locks));

@@ -166,6 +166,8 @@ export interface CrossReceipt {
   keys?: string[];
   /** Values: each key asked and its stored value there (payer and all), null when absent. */
   values?: [key: string, raw: string | null][];
+  /** Release: what the part's run wrote of the keys it locked there (a callee of that shard's writes), in key order; null deletes. */
+  writes?: [key: string, raw: string | null][];
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */

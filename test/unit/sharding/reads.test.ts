@@ -13,7 +13,7 @@ import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { ShardState } from "../../../src/executor/guard";
-import { decodeValue } from "../../../src/state/storage";
+import { decodeValue, encodeValue, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
@@ -216,12 +216,44 @@ describe("reads from strangers are refused", () => {
     ["values that are no list", values({ values: { k: "v" } as unknown as [string, string][] })],
     ["values whose entries are not pairs", values({ values: [null as unknown as [string, string]] })],
     ["a release carrying keys", release({ keys: ["m-token.iost-TBa-iost"] })],
+    ["a read carrying writes", read({ writes: [[`m-token.iost-TB${X}-iost`, null]] })],
+    ["values carrying writes", values({ writes: [[`m-token.iost-TB${X}-iost`, null]] })],
+    ["a release writing nothing", release({ writes: [] })],
+    [
+      "a release writing keys out of order",
+      release({
+        writes: [
+          ["b-Cz-b", null],
+          ["b-Cz-a", null],
+        ] as [string, null][],
+      }),
+    ],
+    [
+      "a release writing one key twice",
+      release({
+        writes: [
+          ["b-Cz-a", null],
+          ["b-Cz-a", null],
+        ] as [string, null][],
+      }),
+    ],
+    ["a release writing a row that is no contract's key", release({ writes: [["x-locks", "{}"]] })],
+    ["a release writing a value that is no stored value", release({ writes: [["b-Cz-a", 5 as unknown as string]] })],
+    ["a release writing entries that are not pairs", release({ writes: [["b-Cz-a"] as unknown as [string, string]] })],
+    [
+      "a release writing too many keys",
+      release({ writes: Array.from({ length: MAX_READ_KEYS + 1 }, (_, i): [string, null] => [`b-Cz-k${String(i).padStart(3, "0")}`, null]) }),
+    ],
   ])("%s is refused by its shape", (_, r) => {
     expect(() => checkReceipt(r, N)).toThrow(ReceiptRefused);
   });
 
   it("the shapes a shard sends pass", () => {
-    for (const r of [read(), values(), release()]) expect(() => checkReceipt(r, N)).not.toThrow();
+    const writes: [string, string | null][] = [
+      ["b-Cz-a", null],
+      ["c-ContractZ", "{}"],
+    ];
+    for (const r of [read(), values(), release(), release({ writes })]) expect(() => checkReceipt(r, N)).not.toThrow();
   });
 
   /** Applies `r` on a fresh copy of shard `to` of the four-shard chain. */
@@ -269,5 +301,41 @@ describe("reads from strangers are refused", () => {
 
   it("a release of reads this shard does not hold for the sender is refused", () => {
     expect(() => apply(release())).toThrow(/does not hold here/);
+  });
+
+  /** Applies `r` as one chunk of shard 2 whose store is `store`, committed. */
+  const onto = (store: ReturnType<SimChain["fork"]>["shards"][number]["store"], r: CrossReceipt) => {
+    const state = new ShardState(store, { index: 2, count: N });
+    const block = { chainId: 1020, number: 99n, time: BLOCK_TIME, parentHash: "", witness: "", shard: { index: 2, count: N } };
+    applyIncoming(state, 2, block, [r], () => false);
+    state.commit();
+  };
+
+  it("a release's writes land only on keys its part locked here; a stranger's write of any other changes nothing", () => {
+    const locked = read({ keys: [`b-${store}-k`] });
+    const written = encodeValue(str("there"), store);
+    const landed = four.fork().shards[2].store;
+    onto(landed, locked);
+    onto(landed, release({ writes: [[`b-${store}-k`, written]] }));
+    expect(landed.get(`b-${store}-k`)).toBe(written);
+    expect(landed.get(READING)).toBeUndefined();
+    // Another key of the same contract, never locked for the part; a key of another shard: refused, nothing written.
+    for (const key of [`b-${store}-other`, `m-token.iost-TB${on(3)}-iost`]) {
+      const s2 = four.fork().shards[2].store;
+      onto(s2, locked);
+      const before = [s2.get(key), s2.get(`b-${store}-k`), s2.get(READING)];
+      expect(() =>
+        onto(
+          s2,
+          release({
+            writes: [
+              [key, written],
+              [`b-${store}-k`, written],
+            ].sort() as [string, string][],
+          }),
+        ),
+      ).toThrow(/which HASH1 did not lock here/);
+      expect([s2.get(key), s2.get(`b-${store}-k`), s2.get(READING)]).toEqual(before);
+    }
   });
 });
