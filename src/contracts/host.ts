@@ -250,6 +250,7 @@ export class Host {
     if (r) {
       r.armed++;
       r.calling++;
+      r.writing = true;
     }
     return r;
   }

@@ -19,6 +19,8 @@ export class RemoteReads {
   armed = 0;
   /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */
   calling = 0;
+  /** Whether the run called a contract of another shard (it may write that shard's records): its reads lock for writing. */
+  writing = false;
   /** Keys of other shards that were not in the overlay: the run is undone and they are fetched. */
   readonly missing = new Set<string>();
   /** Keys of other shards the run read (from the overlay or missing): what the next round keeps. */

@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, READING, readOwners, remoteKeyShard } from "../sharding/reads.js";
+import { isPlacedKey, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -40,6 +40,10 @@ export class ShardState extends State {
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
   private readLocked: Set<string> | null = null;
+  /** Keys locked for writing by other shards' parts, with their tx (watch): whatever touches one waits but its own tx. */
+  private writeLocked: Map<string, string> | null = null;
+  /** A forwarded part runs: a key its own tx locked for writing elsewhere fails it (those writes land after it). */
+  inPart = false;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
   /**
@@ -89,8 +93,11 @@ export class ShardState extends State {
     this.owner = owner;
     this.conflict = null;
     // Read once per tx: only receipts (never fresh) change the read locks.
-    const raw = fresh && this.shard.count > 1 ? super.get(READING) : undefined;
-    this.readLocked = raw === undefined ? null : readOwners(raw);
+    const raw = this.shard.count > 1 ? super.get(READING) : undefined;
+    this.readLocked = raw === undefined || !fresh ? null : readOwners(raw);
+    // A part that may write them holds them alone: receipts wait too (its release would overwrite what they wrote).
+    const writing = raw === undefined ? null : writeOwners(raw);
+    this.writeLocked = writing === null || writing.size === 0 ? null : writing;
   }
 
   /** A write of a key another part reads meanwhile (read locks, sharding/reads.ts READING): a fresh tx waits. */
@@ -117,9 +124,24 @@ export class ShardState extends State {
     return raw;
   }
 
+  /** The shard whose part locked `key` for writing here. */
+  private lockedFrom(key: string): number {
+    const locks = JSON.parse(super.get(READING) ?? "{}") as ReadLocks;
+    return Object.values(locks).find((l) => l.write && l.keys.includes(key))?.from ?? -1;
+  }
+
   /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */
   private touch(key: string): void {
     if (this.conflict !== null || this.shard.count === 1 || key === LOCKS) return;
+    const writer = this.writeLocked?.get(key);
+    if (writer !== undefined && writer !== this.owner) {
+      this.conflict = key;
+      return;
+    }
+    if (writer !== undefined && this.inPart)
+      throw new VmError(
+        `${key} is written by a call of this tx run on shard ${this.lockedFrom(key)}, which lands when the tx is decided: no later part of it may touch it`,
+      );
     const raw = super.get(LOCKS);
     if (raw === undefined) return;
     if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };

@@ -18,6 +18,7 @@ import { postsAtSettle } from "../sharding/events.js";
 import {
   isPlacedKey,
   type Parked,
+  partTx,
   READING,
   READS,
   type ReadLocks,
@@ -60,6 +61,7 @@ export function readyParts(state: State): Parked[] {
  * first missing record), and the keys it missed asked of their shards. Returns the `read` receipts.
  */
 function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
+  if (reads.writing) p.write = true;
   p.values = Object.fromEntries([...new Set([...reads.touched].flatMap(withCompanion))].filter((k) => k in p.values).map((k) => [k, p.values[k]]));
   const out = readsOf(state, p, reads.missing, shard);
   p.asked = Object.fromEntries(out.map((r) => [String(r.toShard), r.keys!]));
@@ -167,20 +169,57 @@ export function unpark(state: State, part: string): void {
 
 /**
  * A `read` from another shard's parked part: the stored values of its keys (each must live here), and
- * those keys locked for reading until its `release`. Reads through `state`, so a key another tx may still
- * undo makes it wait (guard.ts), as any receipt.
+ * those keys locked until its `release`: shared by readers, for one part alone when it may write them
+ * (`write`, its run called a contract of this shard). Reads through `state`, so a key another tx may still
+ * undo makes a shared read wait (guard.ts), as any receipt. Locks of other parts in the way (docs/SHARDING.md
+ * "Calls of another shard's contract", wait-die by tx hash): a writer waits only for writers of higher txs,
+ * never for anything else, so no wait closes a cycle; else it is answered `busy` and gives up every lock it
+ * holds here (a reader, whoever is in the way, waits: no writer waits for it). "wait": deferred, as a receipt
+ * touching a locked key.
  */
-export function answerRead(state: State, r: CrossReceipt, shard: { index: number; count: number }): CrossReceipt {
+export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: number; count: number }): CrossReceipt | "wait" {
   const keys = r.keys!;
   const stray = keys.find((k) => !isPlacedKey(k) || remoteKeyShard(state, k, shard) !== null);
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a read of ${JSON.stringify(stray)}, which shard ${shard.index} does not keep`);
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   const held = locks[r.account];
   if (held !== undefined && held.from !== r.fromShard) throw new ReceiptRefused(`receipt ${r.id} refused: reads of ${r.account} from shard ${held.from}`);
+  const write = r.write === true || held?.write === true;
+  const mine = new Set([...(held?.keys ?? []), ...keys]);
+  // A writer's every key (those it held shared too) against every other lock; a reader's new keys against writers'.
+  const against = write ? mine : new Set(keys);
+  // Another part of the same tx is never in the way: its writes land when the tx is decided, after this part.
+  const inWay = Object.entries(locks).filter(([part, l]) => partTx(part) !== r.txHash && (write || l.write) && l.keys.some((k) => against.has(k)));
+  const busy = (): CrossReceipt => {
+    delete locks[r.account];
+    if (Object.keys(locks).length === 0) state.del(READING);
+    else state.put(READING, JSON.stringify(locks));
+    return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), busy: true };
+  };
+  if (inWay.length > 0) return !write || inWay.every(([part, l]) => l.write && partTx(part) > r.txHash) ? "wait" : busy();
   const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
-  locks[r.account] = { from: r.fromShard, keys: [...new Set([...(held?.keys ?? []), ...keys])] };
+  // A key another tx may still undo: a writer does not wait for it (it waits for nothing but writers).
+  if (write && state.conflict !== null) {
+    state.conflict = null;
+    return busy();
+  }
+  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const } : {}) };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
+}
+
+/**
+ * A part a shard answered `busy` (it dropped the part's locks there), once every answer of its round is in:
+ * the other shards' locks go too, and it runs again on nothing fetched, asking anew. Returns the releases.
+ */
+export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
+  const out = p.locked.map((to) => releaseOf(p, from, to));
+  p.values = {};
+  p.locked = [];
+  delete p.busy;
+  const list = readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x));
+  writeParked(state, list);
+  return out;
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */
@@ -188,10 +227,14 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
   const list = readParked(state.get(READS));
   const p = list.find((x) => x.part === r.account && x.txHash === r.txHash);
   const asked = p?.asked[String(r.fromShard)];
-  const keys = r.values!.map(([k]) => k);
-  if (p === undefined || asked === undefined || asked.length !== keys.length || asked.some((k, i) => k !== keys[i]))
+  const keys = r.busy ? asked : r.values!.map(([k]) => k);
+  if (p === undefined || asked === undefined || keys === undefined || asked.length !== keys.length || asked.some((k, i) => k !== keys[i]))
     throw new ReceiptRefused(`receipt ${r.id} refused: values of ${r.account} that no part parked here asked shard ${r.fromShard} for`);
-  for (const [k, v] of r.values!) p.values[k] = v;
+  if (r.busy) {
+    // That shard holds nothing of the part any more.
+    p.busy = true;
+    p.locked = p.locked.filter((s) => s !== r.fromShard);
+  } else for (const [k, v] of r.values!) p.values[k] = v;
   delete p.asked[String(r.fromShard)];
   writeParked(state, list);
   return p;

@@ -86,12 +86,22 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked and the keys sent (READING). */
-export type ReadLocks = Record<string, { from: number; keys: string[] }>;
+/** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then). */
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true }>;
 
 /** Every key read-locked (READING's raw row). */
 export function readOwners(raw: string): Set<string> {
   return new Set(Object.values(JSON.parse(raw) as ReadLocks).flatMap((l) => l.keys));
+}
+
+/** The tx a part is of (a part is its tx's hash, or an action receipt's id: `<hash>:…`). */
+export const partTx = (part: string) => part.split(":")[0];
+
+/** Every key locked for writing (READING's raw row), with the tx of the part that holds it. */
+export function writeOwners(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [part, l] of Object.entries(JSON.parse(raw) as ReadLocks)) if (l.write) for (const k of l.keys) out.set(k, partTx(part));
+  return out;
 }
 
 /** A parked tx (its full bytes, base64) or forwarded part (its action receipt), and its rounds of reads. */
@@ -109,6 +119,10 @@ export interface Parked {
   values: Record<string, string | null>;
   /** Every shard that locked keys for it: each gets a `release` when it is decided. */
   locked: number[];
+  /** Its run called a contract of another shard: it asks with write-mode reads from then on. */
+  write?: true;
+  /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
+  busy?: true;
 }
 
 export function readParked(raw: string | undefined): Parked[] {
@@ -118,7 +132,7 @@ export function readParked(raw: string | undefined): Parked[] {
 /** `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order. */
 export function readsOf(
   state: State,
-  p: Pick<Parked, "part" | "txHash" | "round">,
+  p: Pick<Parked, "part" | "txHash" | "round" | "write">,
   keys: Iterable<string>,
   shard: { index: number; count: number },
 ): CrossReceipt[] {
@@ -129,7 +143,11 @@ export function readsOf(
   }
   return [...by.keys()]
     .sort((a, b) => a - b)
-    .map((to) => ({ ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to), keys: by.get(to)! }));
+    .map((to) => ({
+      ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to),
+      keys: by.get(to)!,
+      ...(p.write ? { write: true as const } : {}),
+    }));
 }
 
 /**
@@ -173,6 +191,8 @@ export function readShapeError(r: CrossReceipt): string | null {
   const part = typeof r.account === "string" && (r.account === r.txHash || r.account.startsWith(`${r.txHash}:`));
   if (r.amount !== "0" || !part || r.fromShard === r.toShard) return "not a read of another shard by a part of its tx";
   if (r.writes !== undefined && (r.kind !== "release" || !isWrites(r.writes))) return `writes ${JSON.stringify(r.writes)?.slice(0, 200)}`;
+  if (r.write !== undefined && (r.kind !== "read" || r.write !== true)) return `write ${JSON.stringify(r.write)}`;
+  if (r.busy !== undefined) return r.kind === "values" && r.busy === true && r.values === undefined ? null : `busy ${JSON.stringify(r.busy)}`;
   if (r.kind === "release") return r.keys === undefined && r.values === undefined ? null : "a release carrying keys";
   const keys = r.kind === "read" ? r.keys : Array.isArray(r.values) ? r.values.map((e) => (Array.isArray(e) ? e[0] : undefined)) : undefined;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READ_KEYS || !keys.every(isStateKey) || new Set(keys).size !== keys.length)

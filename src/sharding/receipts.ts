@@ -164,6 +164,10 @@ export interface CrossReceipt {
   auth?: string;
   /** Read: the raw state keys a parked part asks for (`account`: the part, reads.ts Parked). */
   keys?: string[];
+  /** Read: the part may write them (it called a contract of that shard): they lock for it alone. */
+  write?: true;
+  /** Values: none, the keys are locked for another part; every lock of the part there was dropped (reads.ts answerRead). */
+  busy?: true;
   /** Values: each key asked and its stored value there (payer and all), null when absent. */
   values?: [key: string, raw: string | null][];
   /** Release: what the part's run wrote of the keys it locked there (a callee of that shard's writes), in key order; null deletes. */

@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { nftShard, shardOf } from "../../../src/sharding/placement";
 import { getToken721Balance, getToken721Metadata, getToken721Owner } from "../../../src/query/token721";
 import { State } from "../../../src/state/state";
+import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { AmountLimit, Tx } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
@@ -1181,7 +1182,7 @@ const CASES: Case[] = [
   ["a contract of another shard pays its caller's iost into itself with its authority", () => txBy(on(1, 2), [callOf(contracts[2], "pay", ["1"], true)])],
   ["a contract of another shard without the caller's authority", () => txBy(on(1, 2), [callOf(giver, "give", [on(1, 3), "1"])])],
   ["a contract of another shard with the caller's authority", () => txBy(on(1, 2), [callOf(giver, "give", [on(1, 3), "1"], true)])],
-  ["relay contract deployed on shard 3", () => txBy(on(3, 2), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])])],
+  ["relay contract deployed on shard 3", () => txBy(on(3, 1), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])])],
   [
     "a contract calls a contract of shard 3 that calls a contract of shard 0",
     () => txBy(on(1, 2), [callOf(relay, "callee", [contracts[0], "put", JSON.stringify(["ch", "c"])])]),
@@ -1548,6 +1549,22 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     });
     expect((results[0].writer as { statusCode: string }).statusCode).toBe("SUCCESS");
     expect(results[0].reader[1]).toEqual([`["${results[0].balances.map((b) => Number(b) / 1e8).join(",")}"]`]);
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  it("two txs of two shards call one contract of a third in one block, each spending its iost: the callee's balance locks for one at a time, and both spend as on one shard", () => {
+    // Caller contracts on shards 1 and 3, the giver on 2: both fetch the giver's balance; its lock is for writing.
+    const [a, b] = [on(1, 2), on(3, 1)];
+    const txs = [txBy(a, [callOf(giver, "spend", [a, "1"])]), txBy(b, [act(relay, "callee", [giver, "spend", JSON.stringify([b, "1"])])])];
+    const results = [one, four].map((chain) => {
+      const store = chain.shards[chain === one ? 0 : 2].store;
+      const balance = () => decodeValue(store.get(`m-token.iost-TB${giver}-iost`))?.value.v as bigint;
+      const held = balance();
+      const out = runAll(chain, txs, supplyCheck(genesis[chain === one ? 0 : 1]));
+      return { ...out, spent: held - balance() };
+    });
+    expect(results[0].receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[0].spent).toBe(200000000n);
     expect(results[1]).toEqual(results[0]);
   });
 

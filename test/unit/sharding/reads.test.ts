@@ -12,6 +12,7 @@ import { ReceiptRefused, checkReceipt, type CrossReceipt } from "../../../src/sh
 import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding/reads";
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
+import { DEFERRED } from "../../../src/executor/locks";
 import { ShardState } from "../../../src/executor/guard";
 import { decodeValue, encodeValue, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
@@ -217,6 +218,11 @@ describe("reads from strangers are refused", () => {
     ["values whose entries are not pairs", values({ values: [null as unknown as [string, string]] })],
     ["a release carrying keys", release({ keys: ["m-token.iost-TBa-iost"] })],
     ["a read carrying writes", read({ writes: [[`m-token.iost-TB${X}-iost`, null]] })],
+    ["a read whose write mode is not true", read({ write: "yes" as unknown as true })],
+    ["values in write mode", values({ write: true })],
+    ["busy values carrying values", values({ busy: true })],
+    ["a busy read", read({ busy: true })],
+    ["a busy that is not true", values({ busy: 1 as unknown as true, values: undefined })],
     ["values carrying writes", values({ writes: [[`m-token.iost-TB${X}-iost`, null]] })],
     ["a release writing nothing", release({ writes: [] })],
     [
@@ -253,7 +259,8 @@ describe("reads from strangers are refused", () => {
       ["b-Cz-a", null],
       ["c-ContractZ", "{}"],
     ];
-    for (const r of [read(), values(), release(), release({ writes })]) expect(() => checkReceipt(r, N)).not.toThrow();
+    const shapes = [read(), read({ write: true }), values(), values({ busy: true, values: undefined }), release(), release({ writes })];
+    for (const r of shapes) expect(() => checkReceipt(r, N)).not.toThrow();
   });
 
   /** Applies `r` on a fresh copy of shard `to` of the four-shard chain. */
@@ -310,6 +317,53 @@ describe("reads from strangers are refused", () => {
     applyIncoming(state, 2, block, [r], () => false);
     state.commit();
   };
+
+  /** A read by tx `h` (its part at home) of `keys`, write-mode when `write`. */
+  const readBy = (h: string, keys: string[], write: boolean): CrossReceipt =>
+    read({ id: `${h}:read.${h}.1.2`, txHash: h, account: h, keys, ...(write ? { write: true as const } : {}) });
+  /** Applies `r` onto `store` as one chunk: its answer (values, busy) or, when it waits, none and its id deferred. */
+  const answer = (store: ReturnType<SimChain["fork"]>["shards"][number]["store"], r: CrossReceipt) => {
+    const state = new ShardState(store, { index: 2, count: N });
+    const block = { chainId: 1020, number: 99n, time: BLOCK_TIME, parentHash: "", witness: "", shard: { index: 2, count: N } };
+    const out = applyIncoming(state, 2, block, [r], () => false).outgoing;
+    state.commit();
+    const deferred = (JSON.parse(store.get(DEFERRED) ?? "[]") as CrossReceipt[]).map((x) => x.id);
+    return out.length === 0 ? (deferred.includes(r.id) ? "waits" : "nothing") : out[0].busy ? "busy" : "values";
+  };
+
+  it("a part that may write locks its keys alone: a writer of a higher tx is answered busy, of a lower one waits; a reader waits; a writer finding readers is busy", () => {
+    const k = `b-${store}-k`;
+    const s1 = four.fork().shards[2].store;
+    expect(answer(s1, readBy("HASH5", [k], true))).toBe("values");
+    expect(answer(s1, readBy("HASH7", [k, `b-${store}-j`], true))).toBe("busy");
+    expect(Object.keys(JSON.parse(s1.get(READING)!))).toEqual(["HASH5"]);
+    expect(answer(s1, readBy("HASH3", [k], true))).toBe("waits");
+    expect(answer(s1, readBy("HASH9", [k], false))).toBe("waits");
+    // Readers share; a writer of their keys gives up and starts over, whoever is higher.
+    const s2 = four.fork().shards[2].store;
+    expect(answer(s2, readBy("HASH5", [k], false))).toBe("values");
+    expect(answer(s2, readBy("HASH7", [k], false))).toBe("values");
+    expect(answer(s2, readBy("HASH1", [k], true))).toBe("busy");
+    // A reader turning writer (its run called the contract in a later round) counts its shared keys too.
+    expect(answer(s2, readBy("HASH5", [`b-${store}-j`], true))).toBe("busy");
+    expect(Object.keys(JSON.parse(s2.get(READING)!))).toEqual(["HASH7"]);
+  });
+
+  it("a key locked for writing makes a local tx wait, to read it as to write it", () => {
+    const k = `b-${store}-k`;
+    const s1 = four.fork().shards[2].store;
+    answer(s1, readBy("HASH5", [k], true));
+    const state = new ShardState(s1, { index: 2, count: N });
+    state.watch();
+    state.get(`b-${store}-j`);
+    expect(state.conflict).toBeNull();
+    state.get(k);
+    expect(state.conflict).toBe(k);
+    // Its own tx (a release, a part of it) does not wait.
+    state.watch("HASH5", false);
+    state.get(k);
+    expect(state.conflict).toBeNull();
+  });
 
   it("a release's writes land only on keys its part locked here; a stranger's write of any other changes nothing", () => {
     const locked = read({ keys: [`b-${store}-k`] });
