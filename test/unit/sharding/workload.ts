@@ -345,8 +345,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  NFT_IN_CONTRACT:
-    "token721.iost's issue and transfer inside a contract run only on the token's home: a write of records another shard keeps in the middle of a VM run",
   REMOTE_CALL_THEN_PART:
     "a callee of another shard's writes land there when the tx is decided: a later part of the tx running on that shard reads its records as they were before",
 } as const;
