@@ -449,6 +449,8 @@ export function runTx(
       if (guard) guard.reads = null;
       state.rollback();
       state.rollback();
+      // Short of records it has not fetched yet (a callee's owner's RAM): void, as any run that missed some.
+      if (reads && reads.missing.size > 0) return { missing: reads };
       return { dropped: (e2 as Error).message };
     }
   }
