@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, partTx, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -44,6 +44,8 @@ export class ShardState extends State {
   private writeLocked: Map<string, string> | null = null;
   /** A forwarded part runs: a key its own tx locked for writing elsewhere fails it (those writes land after it). */
   inPart = false;
+  /** The part whose writes here the running forwarded part carried and landed (reads.ts landWrites): its keys are free. */
+  landed: string | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
   /**
@@ -134,11 +136,11 @@ export class ShardState extends State {
   private touch(key: string): void {
     if (this.conflict !== null || this.shard.count === 1 || key === LOCKS) return;
     const writer = this.writeLocked?.get(key);
-    if (writer !== undefined && writer !== this.owner) {
+    if (writer !== undefined && partTx(writer) !== this.owner) {
       this.conflict = key;
       return;
     }
-    if (writer !== undefined && this.inPart)
+    if (writer !== undefined && this.inPart && writer !== this.landed)
       throw new VmError(
         `${key} is written by a call of this tx run on shard ${this.lockedFrom(key)}, which lands when the tx is decided: no later part of it may touch it`,
       );

@@ -36,7 +36,7 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
-import { answerRead, parkPart, readyParts, releasesNow, rerunTx, restart, takeRelease, takeValues, unpark } from "./reads.js";
+import { answerRead, checkLanding, parkPart, readyParts, releasesNow, rerunTx, restart, takeRelease, takeValues, unpark } from "./reads.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -326,6 +326,7 @@ export function applyIncoming(
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
+        checkLanding(state, r);
         if (guard) {
           guard.reads = reads;
           guard.inPart = true;
@@ -337,6 +338,7 @@ export function applyIncoming(
           if (guard) {
             guard.reads = null;
             guard.inPart = false;
+            guard.landed = null;
           }
         }
         if (reads && reads.missing.size > 0) missing = reads;

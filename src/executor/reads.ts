@@ -128,8 +128,17 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     "dropped" in r ? { txHash: p.txHash, gasUsage: 0n, ramUsage: {}, statusCode: "RUNTIME_ERROR", message: r.dropped, returns: [], receipts: [] } : r.receipt;
   const out = "dropped" in r ? [] : r.outgoing;
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
+  const writes = state.takeRemoteWrites();
+  // A part forwarded to a shard that locked keys for this run carries what it wrote there: they land before it.
+  // Its release there waits with the tx's other receipts (the part may wait there for a lock: the keys stay locked).
+  const action = out.find((x) => x.kind === "action");
+  const carried = action !== undefined && writes.has(action.toShard) ? action.toShard : undefined;
+  if (carried !== undefined) {
+    action!.forward = { ...action!.forward!, writes: writes.get(carried)! };
+    writes.delete(carried);
+  }
   return {
-    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, state.takeRemoteWrites())],
+    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, carried)],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
 }
@@ -147,16 +156,42 @@ export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, 
 
 /**
  * The releases part `p` sends now. Those carrying writes wait with its tx's other receipts while the tx is locked
- * here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without their writes.
+ * here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without their writes;
+ * so does the one to the shard its forwarded part carried its writes to (`carried`).
  */
-export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>): CrossReceipt[] {
+export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried?: number): CrossReceipt[] {
   const all = releasesOf(p, from, writes);
   const table = readLocks(state.get(LOCKS));
   const entry = table[p.txHash];
-  if (entry === undefined || writes.size === 0) return all;
-  entry.held.push(...all.filter((r) => r.writes !== undefined));
+  const waits = (r: CrossReceipt) => r.writes !== undefined || r.toShard === carried;
+  if (entry === undefined || !all.some(waits)) return all;
+  entry.held.push(...all.filter(waits));
   setLocks(state, table);
-  return all.filter((r) => r.writes === undefined);
+  return all.filter((r) => !waits(r));
+}
+
+/**
+ * An action receipt's `writes` (what its home's run wrote here): only from the shard that holds the home part's
+ * locks here, each of a key locked for it. Refused as a whole otherwise.
+ */
+export function checkLanding(state: State, r: CrossReceipt): void {
+  const w = r.forward?.writes;
+  if (w === undefined) return;
+  const held = (JSON.parse(state.get(READING) ?? "{}") as ReadLocks)[r.txHash];
+  const stray = held?.from !== r.fromShard ? w[0] : w.find(([k]) => !held.keys.includes(k));
+  if (held?.from !== r.fromShard || stray !== undefined)
+    throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here from shard ${r.fromShard}`);
+}
+
+/** Lands an action receipt's `writes` (checkLanding) in its part's run: undone with it; the home part's keys are free to it. */
+export function landWrites(state: State, r: CrossReceipt): void {
+  const w = r.forward?.writes;
+  if (w === undefined) return;
+  if ("landed" in state) (state as ShardState).landed = r.txHash;
+  for (const [k, v] of w) {
+    if (v === null) state.del(k);
+    else state.put(k, v);
+  }
 }
 
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */

@@ -97,10 +97,10 @@ export function readOwners(raw: string): Set<string> {
 /** The tx a part is of (a part is its tx's hash, or an action receipt's id: `<hash>:…`). */
 export const partTx = (part: string) => part.split(":")[0];
 
-/** Every key locked for writing (READING's raw row), with the tx of the part that holds it. */
+/** Every key locked for writing (READING's raw row), with the part that holds it. */
 export function writeOwners(raw: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [part, l] of Object.entries(JSON.parse(raw) as ReadLocks)) if (l.write) for (const k of l.keys) out.set(k, partTx(part));
+  for (const [part, l] of Object.entries(JSON.parse(raw) as ReadLocks)) if (l.write) for (const k of l.keys) out.set(k, part);
   return out;
 }
 
@@ -179,7 +179,7 @@ const isStateKey = (k: unknown) => typeof k === "string" && (/^[bm]-[^-]+-/.test
 const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);
 
 /** A release's writes: [key, stored value or null] pairs of distinct state keys, in key order, within the read bounds. */
-function isWrites(w: unknown): boolean {
+export function isWrites(w: unknown): boolean {
   if (!Array.isArray(w) || w.length === 0 || w.length > MAX_READ_KEYS) return false;
   return w.every((e, i) => Array.isArray(e) && e.length === 2 && isStateKey(e[0]) && isStored(e[1]) && (i === 0 || w[i - 1][0] < e[0]));
 }

@@ -34,7 +34,7 @@ import { type Forwarded, spentMap } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
-import { readShapeError } from "./reads.js";
+import { isWrites, readShapeError } from "./reads.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
@@ -583,6 +583,9 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
   }
   if (r.forward) gas("vmGas", r.forward.vmGas);
   // The amounts the tx spent so far against its amount_limit: a forged one would change what the part may spend.
+  const w = r.forward?.writes;
+  if (w !== undefined && (r.kind !== "action" || !(Array.isArray(w) && (w.length === 0 || isWrites(w)))))
+    throw new ReceiptRefused(`receipt ${r.id} refused: writes ${JSON.stringify(w)?.slice(0, 200)}`);
   if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))
     throw new ReceiptRefused(`receipt ${r.id} refused: spent ${JSON.stringify(r.forward.spent)} is not a list of tokens and amounts`);
   const debt = r.forward?.debt;

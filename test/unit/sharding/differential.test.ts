@@ -11,7 +11,9 @@
  * checked to still differ: fixing one fails this test until it leaves the list.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFERRED } from "../../../src/executor/locks";
 import { nftShard, shardOf } from "../../../src/sharding/placement";
+import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { getToken721Balance, getToken721Metadata, getToken721Owner } from "../../../src/query/token721";
 import { State } from "../../../src/state/state";
 import { decodeValue } from "../../../src/state/storage";
@@ -35,7 +37,6 @@ import {
   NEWBIE,
   on,
   PRODUCER,
-  REASON,
   reads,
   run,
   runAll,
@@ -1210,6 +1211,15 @@ const CASES: Case[] = [
   ],
   ["the key written before the forwarded part succeeded is there", () => txBy(on(2, 1), [read("gget", [contracts[0], "rs"])])],
   [
+    "a contract of another shard writes, then a top-level action of its shard fails",
+    () => txBy(on(1, 2), [callOf(contracts[0], "put", ["rw", "x"]), call(0, "put", ["rw2", "y"]), call(0, "fail", ["no"])]),
+  ],
+  ["the key written before the part of its shard failed is absent", () => txBy(on(2, 1), [read("gget", [contracts[0], "rw"])])],
+  [
+    "a contract of another shard writes, then a top-level action of its shard overwrites it",
+    () => txBy(on(1, 2), [callOf(contracts[0], "put", ["ro", "x"]), call(0, "put", ["ro", "y"]), read("gget", [contracts[0], "ro"])]),
+  ],
+  [
     "a contract of another shard writes, then a top-level action of its shard reads it",
     () => txBy(on(1, 2), [callOf(contracts[0], "put", ["rt", "x"]), call(0, "put", ["rt2", "y"]), read("gget", [contracts[0], "rt"])]),
   ],
@@ -1413,10 +1423,7 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { REMOTE_CALL_THEN_PART } = REASON;
-const KNOWN: Record<string, string> = {
-  "a contract of another shard writes, then a top-level action of its shard reads it": REMOTE_CALL_THEN_PART,
-};
+const KNOWN: Record<string, string> = {};
 
 let one: SimChain;
 let four: SimChain;
@@ -1562,19 +1569,17 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       const balance = () => decodeValue(store.get(`m-token.iost-TB${giver}-iost`))?.value.v as bigint;
       const held = balance();
       const check = supplyCheck(genesis[chain === one ? 0 : 1]);
-      const busy: string[] = [];
+      const [busy, waited] = [new Set<string>(), new Set<string>()];
       const out = runAll(chain, txs, (c) => {
         check(c);
-        busy.push(
-          ...c
-            .inFlight()
-            .filter((r) => r.busy)
-            .map((r) => r.txHash),
-        );
+        for (const r of c.inFlight()) if (r.busy) busy.add(r.txHash);
+        for (const r of JSON.parse(c.shards[2]?.store.get(DEFERRED) ?? "[]") as CrossReceipt[]) if (r.kind === "read") waited.add(r.txHash);
       });
-      // On four shards they contend: the lower tx waits, the higher is answered busy and starts its reads over.
-      const hashes = txs.map((t) => txId(t)).sort();
-      if (chain === four) expect(busy.length > 0 && busy.every((h) => h === hashes[1])).toBe(true);
+      // On four shards they contend on the giver's shard: the lower tx waits there, or the higher is answered busy
+      // and starts its reads over.
+      const [lower, higher] = txs.map((t) => txId(t)).sort();
+      if (chain === four)
+        expect([busy.size + waited.size > 0, [...busy].every((h) => h === higher), [...waited].every((h) => h === lower)]).toEqual([true, true, true]);
       return { ...out, spent: held - balance() };
     });
     expect(results[0].receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "SUCCESS"]);

@@ -13,6 +13,8 @@ import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED } from "../../../src/executor/locks";
+import { checkLanding } from "../../../src/executor/reads";
+import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
 import { decodeValue, encodeValue, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
@@ -347,6 +349,22 @@ describe("reads from strangers are refused", () => {
     // A reader turning writer (its run called the contract in a later round) counts its shared keys too.
     expect(answer(s2, readBy("HASH5", [`b-${store}-j`], true))).toBe("busy");
     expect(Object.keys(JSON.parse(s2.get(READING)!))).toEqual(["HASH7"]);
+  });
+
+  it("an action receipt carrying its home's writes: refused but from the shard holding its home part's locks here, of keys locked for it", () => {
+    const k = `b-${store}-k`;
+    const s1 = four.fork().shards[2].store;
+    answer(s1, readBy("HASH5", [k], true));
+    const state = new State(s1);
+    const action = (fromShard: number, writes: [string, string | null][]) =>
+      ({ ...read({ id: "HASH5:g0", txHash: "HASH5", kind: "action", fromShard }), forward: { writes } }) as unknown as CrossReceipt;
+    expect(() => checkLanding(state, action(1, [[k, null]]))).not.toThrow();
+    expect(() => checkLanding(state, action(1, []))).not.toThrow();
+    expect(() => checkLanding(state, action(1, [[`b-${store}-j`, null]]))).toThrow(/did not lock here from shard 1/);
+    expect(() => checkLanding(state, action(3, [[k, null]]))).toThrow(/did not lock here from shard 3/);
+    expect(() => checkLanding(state, { ...action(1, [[k, null]]), txHash: "HASH6", id: "HASH6:g0" })).toThrow(/did not lock here/);
+    // The shape: only an action receipt carries them, in key order.
+    expect(() => checkReceipt({ ...read(), forward: { writes: [[k, null]] } } as unknown as CrossReceipt, N)).toThrow(ReceiptRefused);
   });
 
   it("a key locked for writing makes a local tx wait, to read it as to write it", () => {
