@@ -40,7 +40,7 @@ export class ShardState extends State {
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
   private readLocked: Set<string> | null = null;
-  /** Keys locked for writing by other shards' parts, with their tx (watch): whatever touches one waits but its own tx. */
+  /** Keys locked for writing by other shards' parts, with the part (watch): whatever touches one waits but the part's own tx. */
   private writeLocked: Map<string, string> | null = null;
   /** A forwarded part runs: a key its own tx locked for writing elsewhere fails it (those writes land after it). */
   inPart = false;
