@@ -44,8 +44,8 @@ export class ShardState extends State {
   private writeLocked: Map<string, string> | null = null;
   /** A forwarded part runs: a key its own tx locked for writing elsewhere fails it (those writes land after it). */
   inPart = false;
-  /** The part whose writes here the running forwarded part carried and landed (reads.ts landWrites): its keys are free. */
-  landed: string | null = null;
+  /** The parts whose writes here the running forwarded part carried and landed (reads.ts landWrites): their keys are free. */
+  landed: ReadonlySet<string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
   /**
@@ -140,7 +140,7 @@ export class ShardState extends State {
       this.conflict = key;
       return;
     }
-    if (writer !== undefined && this.inPart && writer !== this.landed)
+    if (writer !== undefined && this.inPart && !this.landed?.has(writer))
       throw new VmError(
         `${key} is written by a call of this tx run on shard ${this.lockedFrom(key)}, which lands when the tx is decided: no later part of it may touch it`,
       );

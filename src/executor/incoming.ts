@@ -342,7 +342,13 @@ export function applyIncoming(
           }
         }
         if (reads && reads.missing.size > 0) missing = reads;
-        else if (rerun) out.push(...releasesNow(state, rerun, shard, guard!.takeRemoteWrites()));
+        // What its callees wrote of other shards' records: to the next part's shard with it, the rest with the releases.
+        const writes = rerun && !missing ? guard!.takeRemoteWrites() : null;
+        const carried = ran.onward !== undefined && writes?.has(ran.onward.toShard) ? ran.onward.toShard : undefined;
+        if (carried !== undefined) {
+          ran.onward!.forward = { ...ran.onward!.forward!, writes: writes!.get(carried)! };
+          writes!.delete(carried);
+        }
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
@@ -395,6 +401,8 @@ export function applyIncoming(
           lockTx(state, r.txHash, r.account, [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
+        // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
+        if (writes) out.push(...releasesNow(state, rerun!, shard, writes, carried));
       } else if (r.kind === "credit") {
         const reserve = r.payer?.reserve;
         if (r.probe || reserve) state.checkpoint();

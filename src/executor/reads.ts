@@ -34,7 +34,7 @@ import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
-import type { ShardState } from "./guard.js";
+import { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { LOCKS, readLocks } from "./locks.js";
 
@@ -170,24 +170,29 @@ export function releasesNow(state: State, p: Parked, from: number, writes: Reado
   return all.filter((r) => !waits(r));
 }
 
+/** The parts of `r`'s tx holding locks here for the shard that sent it: the sender's (its home part, or a forwarded part). */
+function senderParts(state: State, r: CrossReceipt): [string, ReadLocks[string]][] {
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  return Object.entries(locks).filter(([part, l]) => partTx(part) === r.txHash && l.from === r.fromShard);
+}
+
 /**
- * An action receipt's `writes` (what its home's run wrote here): only from the shard that holds the home part's
- * locks here, each of a key locked for it. Refused as a whole otherwise.
+ * An action receipt's `writes` (what the sending part's run wrote here): only from a shard whose part of the tx
+ * holds locks here, each of a key locked for it. Refused as a whole otherwise.
  */
 export function checkLanding(state: State, r: CrossReceipt): void {
   const w = r.forward?.writes;
   if (w === undefined) return;
-  const held = (JSON.parse(state.get(READING) ?? "{}") as ReadLocks)[r.txHash];
-  const stray = held?.from !== r.fromShard ? w[0] : w.find(([k]) => !held.keys.includes(k));
-  if (held?.from !== r.fromShard || stray !== undefined)
+  const held = new Set(senderParts(state, r).flatMap(([, l]) => l.keys));
+  if (held.size === 0 || w.some(([k]) => !held.has(k)))
     throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here from shard ${r.fromShard}`);
 }
 
-/** Lands an action receipt's `writes` (checkLanding) in its part's run: undone with it; the home part's keys are free to it. */
+/** Lands an action receipt's `writes` (checkLanding) in its part's run: undone with it; the sender's keys are free to it. */
 export function landWrites(state: State, r: CrossReceipt): void {
   const w = r.forward?.writes;
   if (w === undefined) return;
-  if ("landed" in state) (state as ShardState).landed = r.txHash;
+  if (state instanceof ShardState) state.landed = new Set(senderParts(state, r).map(([part]) => part));
   for (const [k, v] of w) {
     if (v === null) state.del(k);
     else state.put(k, v);

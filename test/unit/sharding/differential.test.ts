@@ -1220,6 +1220,20 @@ const CASES: Case[] = [
     () => txBy(on(1, 2), [callOf(contracts[0], "put", ["ro", "x"]), call(0, "put", ["ro", "y"]), read("gget", [contracts[0], "ro"])]),
   ],
   [
+    "a forwarded part has a contract of another shard write, then the next part on that shard overwrites it",
+    () => txBy(on(2, 1), [callOf(contracts[0], "put", ["fw", "x"]), call(0, "put", ["fw", "y"]), read("gget", [contracts[0], "fw"])]),
+  ],
+  [
+    "a forwarded part has a contract of another shard write, then the next part on that shard fails",
+    () => txBy(on(2, 1), [callOf(contracts[0], "put", ["fx", "x"]), call(0, "fail", ["no"])]),
+  ],
+  ["the key written before the next part failed is absent", () => txBy(on(3, 1), [read("gget", [contracts[0], "fx"])])],
+  [
+    "a forwarded part has a contract of another shard write, then a part on a third shard fails",
+    () => txBy(on(2, 1), [callOf(contracts[0], "put", ["fy", "x"]), call(3, "fail", ["no"])]),
+  ],
+  ["the key written before the third shard's part failed is absent", () => txBy(on(3, 1), [read("gget", [contracts[0], "fy"])])],
+  [
     "a contract of another shard writes, then a top-level action of its shard reads it",
     () => txBy(on(1, 2), [callOf(contracts[0], "put", ["rt", "x"]), call(0, "put", ["rt2", "y"]), read("gget", [contracts[0], "rt"])]),
   ],
