@@ -6,7 +6,7 @@
  */
 import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
-import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
+import { ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value } from "../state/storage.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
@@ -15,7 +15,7 @@ import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
-import type { RemoteReads } from "./remote.js";
+import { creditAndWrite, type RemoteReads } from "./remote.js";
 import { findContract, linkedContract } from "./monitor.js";
 
 export interface BlockContext {
@@ -501,6 +501,8 @@ export class Host {
     opts: { freezeUntil?: bigint; op?: "issue"; ramPayer?: string } = {},
   ): void {
     const { freezeUntil, op, ramPayer } = opts;
+    const held = (this.state as { writesRemote?: (key: string) => boolean }).writesRemote;
+    if (held?.call(this.state, mapKey("token.iost", (freezeUntil === undefined ? "TB" : "TF") + account, token))) throw creditAndWrite(account, token);
     // A forwarded part's publisher pays from its escrow, which goes home when the actions end: a refund could not
     // find it. None comes: its tokens here are iost or ones it carries, which every shard knows (a symbol is
     // announced before any credit of it leaves), a transfer's receiver was found in the directory, and a freeze's

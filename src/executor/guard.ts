@@ -11,7 +11,7 @@ import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
 import { isPlacedKey, partTx, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
-import type { RemoteReads } from "../contracts/remote.js";
+import { creditAndWrite, type RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
@@ -24,6 +24,12 @@ const isEscrowKey = (account: string, key: string) =>
   key === mapKey("token.iost", "TF" + account, "iost") ||
   key === ramRecordKey("SR", account) ||
   key === ramRecordKey("TR", account);
+
+/** The account and token of a token.iost balance or frozen-balance record's raw key, else null. */
+const balanceKey = (key: string) => {
+  const m = /^m-token\.iost-T[BF]([^-]+)-([^-]+)$/.exec(key);
+  return m ? { acc: m[1], tok: m[2] } : null;
+};
 
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
@@ -185,12 +191,19 @@ export class ShardState extends State {
     const account = keyAccount(key);
     if (account !== null && this.holds(account, key)) return false;
     if (remoteKeyShard(this, key, this.shard) === null) return false;
+    const bal = balanceKey(key);
+    if (bal && r.sent().some((c) => c.kind === "credit" && !c.probe && c.account === bal.acc && c.token === bal.tok)) throw creditAndWrite(bal.acc, bal.tok);
     r.touched.add(key);
     if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);
     const log = this.remoteUndo[this.remoteUndo.length - 1];
     if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
     this.remote.set(key, value);
     return true;
+  }
+
+  /** Whether the running tx wrote `key` of another shard (writeRemote): a credit to it must not be sent as well. */
+  writesRemote(key: string): boolean {
+    return this.remote.has(key);
   }
 
   /** The run's writes of other shards' records (writeRemote), by shard, each in key order; they leave this state. */
