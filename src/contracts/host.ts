@@ -6,7 +6,7 @@
  */
 import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
-import { ContractDB, decodeValue, encodeValue, ramLength, byteLength, type Value } from "../state/storage.js";
+import { ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value } from "../state/storage.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
@@ -15,7 +15,7 @@ import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
-import type { RemoteReads } from "./remote.js";
+import { creditAndWrite, type RemoteReads } from "./remote.js";
 import { findContract, linkedContract } from "./monitor.js";
 
 export interface BlockContext {
@@ -225,8 +225,9 @@ export class Host {
       authContracts,
     });
     c.cpuAdd(opCost(height));
+    let away: RemoteReads | null = null;
     try {
-      requireLocalContract(this, linkedContract(this.state, contract));
+      away = this.remoteCallee(linkedContract(this.state, contract));
       if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
       const sub = new Cost();
       try {
@@ -235,8 +236,44 @@ export class Host {
         c.add(sub);
       }
     } finally {
+      if (away) disarm(away);
       this.frames.pop();
     }
+  }
+
+  /**
+   * Arms this run's reads as a callee of another shard runs (remoteCallee): its reads and writes of that
+   * shard's records go with the run. null: this run reaches no other shard. `disarm` ends it.
+   */
+  armCallee(): RemoteReads | null {
+    const r = (this.state as { reads?: RemoteReads | null }).reads ?? null;
+    if (r) {
+      r.armed++;
+      r.calling++;
+      r.writing = true;
+    }
+    return r;
+  }
+
+  /** Whether a callee of another shard is running (remoteCallee): records of its shard are the run's to write. */
+  get inCallee(): boolean {
+    return ((this.state as { reads?: RemoteReads | null }).reads?.calling ?? 0) > 0;
+  }
+
+  /**
+   * A callee of another shard runs here, in this run, on its code and records fetched from its shard, and its
+   * writes of them go back there with the run's release (docs/SHARDING.md "Calls of another shard's contract"):
+   * the run's reads are armed while it runs. Returns them armed, or null for a callee of this shard.
+   */
+  private remoteCallee(id: string): RemoteReads | null {
+    const there = remoteContractShard(this.state, this.block.shard, id);
+    if (there === null) return null;
+    const r = this.armCallee();
+    if (!r)
+      throw new VmError(
+        `synchronous call to ${id}: the contract lives on shard ${there}, this tx runs on shard ${this.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`,
+      );
+    return r;
   }
 
   callWithAuth(c: Cost, contract: string, api: string, jarg: string): unknown[] {
@@ -464,6 +501,8 @@ export class Host {
     opts: { freezeUntil?: bigint; op?: "issue"; ramPayer?: string } = {},
   ): void {
     const { freezeUntil, op, ramPayer } = opts;
+    const held = (this.state as { writesRemote?: (key: string) => boolean }).writesRemote;
+    if (held?.call(this.state, mapKey("token.iost", (freezeUntil === undefined ? "TB" : "TF") + account, token))) throw creditAndWrite(account, token);
     // A forwarded part's publisher pays from its escrow, which goes home when the actions end: a refund could not
     // find it. None comes: its tokens here are iost or ones it carries, which every shard knows (a symbol is
     // announced before any credit of it leaves), a transfer's receiver was found in the directory, and a freeze's
@@ -639,11 +678,8 @@ export function asBool(v: Value | undefined): boolean {
   return !!v && v.t === "b" && v.v;
 }
 
-/** Throws the documented error when a contract called synchronously lives on another shard (its storage is read from there). */
-function requireLocalContract(h: Host, id: string): void {
-  const there = remoteContractShard(h.state, h.block.shard, id);
-  if (there === null) return;
-  throw new VmError(
-    `synchronous call to ${id}: the contract lives on shard ${there}, this tx runs on shard ${h.block.shard!.index}; only a tx's top-level actions reach contracts of another shard`,
-  );
+/** Ends Host.armCallee. */
+export function disarm(r: RemoteReads): void {
+  r.armed--;
+  r.calling--;
 }

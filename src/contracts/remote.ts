@@ -10,6 +10,13 @@ import type { CrossReceipt } from "../sharding/receipts.js";
 import { decodeValue, encodeValue, int } from "../state/storage.js";
 import { VmError } from "./errors.js";
 
+/**
+ * A callee's write of another shard's balance and a credit to it in one tx (guard.ts writeRemote, host.ts
+ * sendCredit): the credit lands there on its own, so the balance written would count it twice or lose it.
+ */
+export const creditAndWrite = (acc: string, tok: string) =>
+  new VmError(`a credit to ${acc} of ${tok} and a write of its balance by a call of a contract of another shard in one tx are not supported yet`);
+
 /** At most this many bytes of their stored values. */
 export const MAX_READ_BYTES = 65536;
 
@@ -17,6 +24,10 @@ export const MAX_READ_BYTES = 65536;
 export class RemoteReads {
   /** Nonzero inside balanceOf, supply and storage.global*: their reads are placed and counted. */
   armed = 0;
+  /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */
+  calling = 0;
+  /** Whether the run called a contract of another shard (it may write that shard's records): its reads lock for writing. */
+  writing = false;
   /** Keys of other shards that were not in the overlay: the run is undone and they are fetched. */
   readonly missing = new Set<string>();
   /**
@@ -50,7 +61,8 @@ export class RemoteReads {
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */
   count(key: string, raw: string | undefined): void {
     if (this.counted.has(key)) return;
-    const len = raw?.length ?? 0;
+    // A callee's code is fetched with its records but is no record it reads: one shard counts none of it.
+    const len = key.startsWith("c-") ? 0 : (raw?.length ?? 0);
     if (this.counted.size + 1 > MAX_READ_KEYS)
       throw new VmError(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.counted.size + 1}`);
     if (this.bytes + len > MAX_READ_BYTES) throw new VmError(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${this.bytes + len}`);

@@ -394,7 +394,8 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const memo = s(args[4]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
   requireConsensusToken(h, sym);
-  const fromShard = sym === CONSENSUS_TOKEN ? null : h.remoteShard(from);
+  // A callee of another shard moves its own balance (and what it may): fetched from there, written back there (guard.ts).
+  const fromShard = sym === CONSENSUS_TOKEN || h.inCallee ? null : h.remoteShard(from);
   if (fromShard !== null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
   if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
   // A forwarded part's publisher is local here: what it receives joins its escrow, which goes home in

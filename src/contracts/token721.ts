@@ -27,7 +27,8 @@
  */
 import { opCost, type Cost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
-import { asInt, asString, type Host } from "./host.js";
+import { asInt, asString, disarm, type Host } from "./host.js";
+import type { RemoteReads } from "./remote.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { noop } from "./token.js";
@@ -58,18 +59,23 @@ function balanceOf(h: Host, c: Cost, sym: string, acc: string): bigint {
 }
 
 /**
- * A nested call from a contract of another shard than the token's home cannot write its records (a top-level
- * action is forwarded there; reads are fetched from it, `Host.reading`). Checked after `exists`, which every shard answers from its copy of the issuer: a
- * token nobody created fails with IOST's `token not exists` on every shard count.
+ * A nested call from a contract of another shard than the token's home runs as a callee of that shard does
+ * (docs/SHARDING.md "Calls of another shard's contract"): the token's records are fetched from its home and
+ * written back there with the run. Returns the armed reads to disarm, or null at the home. Checked after
+ * `exists`, which every shard answers from its copy of the issuer: a token nobody created fails with IOST's
+ * `token not exists` on every shard count.
  */
-function requireHome(h: Host, sym: string): void {
+function atHome(h: Host, sym: string): RemoteReads | null {
   const sh = h.block.shard;
-  if (!sh || sh.count === 1) return;
+  if (!sh || sh.count === 1) return null;
   const home = nftHome(h.state, sh.count, sym);
-  if (home !== sh.index)
+  if (home === sh.index) return null;
+  const r = h.armCallee();
+  if (r === null)
     throw new VmError(
       `synchronous call to ${TOKEN721} for token ${sym}: the token lives on shard ${home}, this tx runs on shard ${sh.index}; only a tx's top-level actions reach it`,
     );
+  return r;
 }
 
 const s = (a: unknown) => a as string;
@@ -125,7 +131,15 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, to, meta] = [s(args[0]), s(args[1]), s(args[2])];
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  requireHome(h, sym);
+  const away = atHome(h, sym);
+  try {
+    return issueAt(h, c, sym, to, meta);
+  } finally {
+    if (away) disarm(away);
+  }
+};
+
+function issueAt(h: Host, c: Cost, sym: string, to: string, meta: string): unknown[] {
   const issuer = asString(h.mapGet(c, INFO + sym, ISSUER)) ?? "";
   const supply = asInt(h.mapGet(c, INFO + sym, "supply"));
   const total = asInt(h.mapGet(c, INFO + sym, "totalSupply"));
@@ -140,7 +154,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, BALANCE + to, sym, int(held + 1n), issuer);
   h.mapPut(c, metaKey(sym, to), id, str(meta), issuer);
   return [id];
-};
+}
 
 const transfer: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
@@ -148,7 +162,16 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // Go returns before any check: a transfer to oneself succeeds even for a token or id that does not exist.
   if (from === to) return [];
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  requireHome(h, sym);
+  const away = atHome(h, sym);
+  try {
+    transferAt(h, c, sym, from, to, id);
+  } finally {
+    if (away) disarm(away);
+  }
+  return [];
+};
+
+function transferAt(h: Host, c: Cost, sym: string, from: string, to: string, id: string): void {
   if (!h.requireAuth(c, from, "transfer")) throw new VmError(ERR.permissionLost);
   checkCost(h, c);
   const owner = asString(h.mapGet(c, INFO + sym, id));
@@ -164,8 +187,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const meta = h.mapGet(c, metaKey(sym, from), id)!;
   h.mapDel(c, metaKey(sym, from), id);
   h.mapPut(c, metaKey(sym, to), id, meta, from);
-  return [];
-};
+}
 
 const balanceOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));

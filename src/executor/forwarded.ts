@@ -46,6 +46,7 @@ import {
 import { RAM, receiveLend } from "../contracts/ram.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { asGuest } from "./guard.js";
+import { landWrites } from "./reads.js";
 import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -77,9 +78,13 @@ export function refusal(db: ContractDB, r: CrossReceipt): string {
   return !checked || isAccount(db, r.account) ? "" : `invalid account ${r.account}`;
 }
 
-/** `f` without the RAM it owes, the amounts spent, the tokens it claims and the credits it carries: the part sending it on says what they are now. */
+/**
+ * `f` without the RAM it owes, the amounts spent, the tokens it claims, the credits it carries (the part sending it on
+ * says what they are now) and the writes it landed.
+ */
 function withoutDebt(f: Forwarded): Forwarded {
-  const { debt: _, spent: __, claims: ___, credits: ____, ...rest } = f;
+  // Its home's writes landed here (reads.ts landWrites): they go no further.
+  const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, ...rest } = f;
   return rest;
 }
 
@@ -276,6 +281,8 @@ export function runForwarded(
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
+        // What the home's callees of this shard wrote, before anything of the part reads it (reads.ts).
+        landWrites(state, r);
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);
         used = Math.min(f.vmGas, landCarried(h, landing));

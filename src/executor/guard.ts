@@ -10,8 +10,8 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, READING, readOwners, remoteKeyShard } from "../sharding/reads.js";
-import type { RemoteReads } from "../contracts/remote.js";
+import { isPlacedKey, partTx, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import { creditAndWrite, type RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
@@ -24,6 +24,12 @@ const isEscrowKey = (account: string, key: string) =>
   key === mapKey("token.iost", "TF" + account, "iost") ||
   key === ramRecordKey("SR", account) ||
   key === ramRecordKey("TR", account);
+
+/** The account and token of a token.iost balance or frozen-balance record's raw key, else null. */
+const balanceKey = (key: string) => {
+  const m = /^m-token\.iost-T[BF]([^-]+)-([^-]+)$/.exec(key);
+  return m ? { acc: m[1], tok: m[2] } : null;
+};
 
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
@@ -40,8 +46,21 @@ export class ShardState extends State {
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
   private readLocked: Set<string> | null = null;
+  /** Keys locked for writing by other shards' parts, with the part (watch): whatever touches one waits but the part's own tx. */
+  private writeLocked: Map<string, string> | null = null;
+  /** A forwarded part runs: a key its own tx locked for writing elsewhere fails it (those writes land after it). */
+  inPart = false;
+  /** The parts whose writes here the running forwarded part carried and landed (reads.ts landWrites): their keys are free. */
+  landed: ReadonlySet<string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
+  /**
+   * Writes of records another shard keeps, made inside a call of a contract of that shard (host.ts call): they
+   * never land here; the run reads them back, and they travel with its `release` (executor/reads.ts). Undone
+   * with the checkpoint they were made in, as this state's own writes (one undo log per checkpoint).
+   */
+  private readonly remote = new Map<string, string | null>();
+  private readonly remoteUndo: Map<string, string | null | undefined>[] = [];
 
   constructor(
     store: Store,
@@ -82,8 +101,11 @@ export class ShardState extends State {
     this.owner = owner;
     this.conflict = null;
     // Read once per tx: only receipts (never fresh) change the read locks.
-    const raw = fresh && this.shard.count > 1 ? super.get(READING) : undefined;
-    this.readLocked = raw === undefined ? null : readOwners(raw);
+    const raw = this.shard.count > 1 ? super.get(READING) : undefined;
+    this.readLocked = raw === undefined || !fresh ? null : readOwners(raw);
+    // A part that may write them holds them alone: receipts wait too (its release would overwrite what they wrote).
+    const writing = raw === undefined ? null : writeOwners(raw);
+    this.writeLocked = writing === null || writing.size === 0 ? null : writing;
   }
 
   /** A write of a key another part reads meanwhile (read locks, sharding/reads.ts READING): a fresh tx waits. */
@@ -101,6 +123,7 @@ export class ShardState extends State {
       return raw;
     }
     r.touched.add(key);
+    if (this.remote.has(key)) return this.remote.get(key) ?? undefined;
     const known = r.overlay.has(key);
     const raw = known ? r.withCredits(key, r.overlay.get(key) ?? undefined) : undefined;
     // Counted first: a read past a bound fails the run here as on one shard, and is not fetched.
@@ -109,9 +132,24 @@ export class ShardState extends State {
     return raw;
   }
 
+  /** The shard whose part locked `key` for writing here. */
+  private lockedFrom(key: string): number {
+    const locks = JSON.parse(super.get(READING) ?? "{}") as ReadLocks;
+    return Object.values(locks).find((l) => l.write && l.keys.includes(key))?.from ?? -1;
+  }
+
   /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */
   private touch(key: string): void {
     if (this.conflict !== null || this.shard.count === 1 || key === LOCKS) return;
+    const writer = this.writeLocked?.get(key);
+    if (writer !== undefined && partTx(writer) !== this.owner) {
+      this.conflict = key;
+      return;
+    }
+    if (writer !== undefined && this.inPart && !this.landed?.has(writer))
+      throw new VmError(
+        `${key} is written by a call of this tx run on shard ${this.lockedFrom(key)}, which lands when the tx is decided: no later part of it may touch it`,
+      );
     const raw = super.get(LOCKS);
     if (raw === undefined) return;
     if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
@@ -123,10 +161,12 @@ export class ShardState extends State {
     this.touch(key);
     const r = this.reads;
     if (r !== null && r.armed > 0 && isPlacedKey(key)) return this.readPlaced(r, key);
+    if (this.remote.size > 0 && this.remote.has(key)) return this.remote.get(key) ?? undefined;
     return super.get(key);
   }
 
   override put(key: string, value: string): void {
+    if (this.writeRemote(key, value)) return;
     this.check(key);
     this.touch(key);
     this.touchRead(key);
@@ -134,10 +174,74 @@ export class ShardState extends State {
   }
 
   override del(key: string): void {
+    if (this.writeRemote(key, null)) return;
     this.check(key);
     this.touch(key);
     this.touchRead(key);
     super.del(key);
+  }
+
+  /**
+   * A write, inside a call of a contract of another shard, of a record another shard keeps: kept with the run
+   * (`remote`), not here. One never fetched is missed and fetched (its old value is the RAM's and the lock's).
+   */
+  private writeRemote(key: string, value: string | null): boolean {
+    const r = this.reads;
+    if (r === null || r.calling === 0 || !isPlacedKey(key)) return false;
+    const account = keyAccount(key);
+    if (account !== null && this.holds(account, key)) return false;
+    if (remoteKeyShard(this, key, this.shard) === null) return false;
+    const bal = balanceKey(key);
+    if (bal && r.sent().some((c) => c.kind === "credit" && !c.probe && c.account === bal.acc && c.token === bal.tok)) throw creditAndWrite(bal.acc, bal.tok);
+    r.touched.add(key);
+    if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);
+    const log = this.remoteUndo[this.remoteUndo.length - 1];
+    if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
+    this.remote.set(key, value);
+    return true;
+  }
+
+  /** Whether the running tx wrote `key` of another shard (writeRemote): a credit to it must not be sent as well. */
+  writesRemote(key: string): boolean {
+    return this.remote.has(key);
+  }
+
+  /** The run's writes of other shards' records (writeRemote), by shard, each in key order; they leave this state. */
+  takeRemoteWrites(): Map<number, [key: string, raw: string | null][]> {
+    const by = new Map<number, [string, string | null][]>();
+    for (const k of [...this.remote.keys()].sort()) {
+      const to = remoteKeyShard(this, k, this.shard)!;
+      by.set(to, [...(by.get(to) ?? []), [k, this.remote.get(k)!]]);
+    }
+    this.remote.clear();
+    for (const log of this.remoteUndo) log.clear();
+    return by;
+  }
+
+  override checkpoint(): void {
+    super.checkpoint();
+    this.remoteUndo.push(new Map());
+  }
+
+  override rollback(): void {
+    super.rollback();
+    for (const [k, v] of this.remoteUndo.pop() ?? []) {
+      if (v === undefined) this.remote.delete(k);
+      else this.remote.set(k, v);
+    }
+  }
+
+  override release(): void {
+    super.release();
+    const log = this.remoteUndo.pop() ?? new Map();
+    const parent = this.remoteUndo[this.remoteUndo.length - 1];
+    if (parent !== undefined) for (const [k, v] of log) if (!parent.has(k)) parent.set(k, v);
+  }
+
+  override discard(): void {
+    super.discard();
+    this.remoteUndo.length = 0;
+    this.remote.clear();
   }
 }
 

@@ -36,7 +36,7 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
-import { answerRead, parkPart, readyParts, releasesOf, rerunTx, takeRelease, takeValues, unpark, waitsForDirectory } from "./reads.js";
+import { answerRead, checkLanding, parkPart, readyParts, releasesNow, rerunTx, restart, takeRelease, takeValues, unpark, waitsForDirectory } from "./reads.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -296,8 +296,8 @@ export function applyIncoming(
       done.add(r.id);
       // A settle, or a part of a tx whose actions came back here, may touch what its own tx locked.
       // So may a credit's half that decides its tx (forwarded.ts reserveHalf): that tx waits for it,
-      // and a read of a parked part's keys (a part of its tx may have written them).
-      const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.payer?.reserve;
+      // and a read of a parked part's keys (a part of its tx may have written them), and a release writing its part's.
+      const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.kind === "release" || r.payer?.reserve;
       guard?.watch(own ? r.txHash : null, false);
       state.checkpoint();
       const out: CrossReceipt[] = [];
@@ -316,7 +316,9 @@ export function applyIncoming(
         // The consensus shard's records as written there: this shard's copy for resolving urls (domain.ts).
         for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
       } else if (r.kind === "read") {
-        out.push(answerRead(state, r, block.shard!));
+        const answer = answerRead(guard!, r, block.shard!);
+        if (answer === "wait") wait = true;
+        else out.push(answer);
       } else if (r.kind === "values") {
         const p = takeValues(state, r);
         // Its tx's receipt awaits one answer fewer; the last one's is the re-run's (after these receipts).
@@ -326,16 +328,30 @@ export function applyIncoming(
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
-        if (guard) guard.reads = reads;
+        checkLanding(state, r);
+        if (guard) {
+          guard.reads = reads;
+          guard.inPart = true;
+        }
         let ran: ReturnType<typeof runForwarded>;
         try {
           ran = runForwarded(state, r, block);
         } finally {
-          if (guard) guard.reads = null;
+          if (guard) {
+            guard.reads = null;
+            guard.inPart = false;
+            guard.landed = null;
+          }
         }
         if (reads && (rerun || !waitsForDirectory(state, reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
-        else if (rerun) out.push(...releasesOf(rerun, shard));
+        // What its callees wrote of other shards' records: to the next part's shard with it, the rest with the releases.
+        const writes = rerun && !missing ? guard!.takeRemoteWrites() : null;
+        const carried = ran.onward !== undefined && writes?.has(ran.onward.toShard) ? ran.onward.toShard : undefined;
+        if (carried !== undefined) {
+          ran.onward!.forward = { ...ran.onward!.forward!, writes: writes!.get(carried)! };
+          writes!.delete(carried);
+        }
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
@@ -388,6 +404,8 @@ export function applyIncoming(
           lockTx(state, r.txHash, r.account, [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
+        // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
+        if (writes) out.push(...releasesNow(state, rerun!, shard, writes, carried));
       } else if (r.kind === "credit") {
         const reserve = r.payer?.reserve;
         if (r.probe || reserve) state.checkpoint();
@@ -562,6 +580,7 @@ export function applyIncoming(
   for (let pass = 0, queue = incoming; pass < 2 && queue.length > 0; pass++, queue = unlocked ? deferred.splice(0) : []) for (const r of queue) apply(r, pass);
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
+    if (p.busy) outgoing.push(...restart(state, p, shard));
     if (p.receipt) {
       apply(p.receipt, 0, p);
       continue;

@@ -9,7 +9,7 @@ import { base58Encode } from "../codec/base58.js";
 import { unmarshalArgs } from "../contracts/args.js";
 import { Cost } from "../contracts/cost.js";
 import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, totalGasAt } from "../contracts/gas.js";
-import { Host, isContractId, tokenDecimal, type BlockContext, type TxContext } from "../contracts/host.js";
+import { disarm, Host, isContractId, tokenDecimal, type BlockContext, type TxContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import "../vm/index.js";
 import { NodeFault } from "../contracts/errors.js";
@@ -253,37 +253,44 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
     if (away && givesRamBack(payer) && BigInt(c.data) < 0n) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
-    if (!payer.endsWith(".iost") && !away) {
-      let ramPayer = payer;
-      if (isContractId(payer)) {
-        const o = h.db.mget("system.iost", "contract_owner", payer);
-        ramPayer = o && o.t === "s" ? o.v : payer;
-      }
-      let ram = owes ?? BigInt(c.data);
-      debt?.away.delete(payer);
-      const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
-      const cur = decodeValue(h.state.get(balKey));
-      const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
-      if (debt && payer === tx.publisher) {
-        if (!debt.last) {
-          debt.owed += ram;
+    // A contract of another shard pays for records its code wrote in this run (a callee of that shard): its owner,
+    // who lives there, pays from its RAM fetched from there, written back there with the run (guard.ts writeRemote).
+    const callee = away && payer.startsWith("Contract") ? h.armCallee() : null;
+    if (!payer.endsWith(".iost") && (!away || callee)) {
+      try {
+        let ramPayer = payer;
+        if (isContractId(payer)) {
+          const o = h.db.mget("system.iost", "contract_owner", payer);
+          ramPayer = o && o.t === "s" ? o.v : payer;
+        }
+        let ram = owes ?? BigInt(c.data);
+        debt?.away.delete(payer);
+        const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
+        const cur = decodeValue(h.state.get(balKey));
+        const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
+        if (debt && payer === tx.publisher) {
+          if (!debt.last) {
+            debt.owed += ram;
+            continue;
+          }
+          ram += debt.owed;
+        }
+        if (current < ram) {
+          const failed = `pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`;
+          if (!debt || debt.last) throw new Error(failed);
+          debt.short.set(payer, failed); // checked where its RAM lives; the last part fails the tx with it
           continue;
         }
-        ram += debt.owed;
+        // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
+        h.state.put(balKey, encodeValue(int(current - ram), ""));
+        // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted where it lives by the settle.
+        if (held) debt?.paid.set(payer, (debt.paid.get(payer) ?? 0n) + ram);
+        if (tx.guest && (ramPayer === tx.publisher || held)) continue;
+        addUsedRam(h.state, ramPayer, ram);
+      } finally {
+        if (callee) disarm(callee);
       }
-      if (current < ram) {
-        const failed = `pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`;
-        if (!debt || debt.last) throw new Error(failed);
-        debt.short.set(payer, failed); // checked where its RAM lives; the last part fails the tx with it
-        continue;
-      }
-      // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
-      h.state.put(balKey, encodeValue(int(current - ram), ""));
-      // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted where it lives by the settle.
-      if (held) debt?.paid.set(payer, (debt.paid.get(payer) ?? 0n) + ram);
-      if (tx.guest && (ramPayer === tx.publisher || held)) continue;
-      addUsedRam(h.state, ramPayer, ram);
-    }
+    } else if (callee) disarm(callee);
   }
   // What a co-signer of another shard freed, net over every part: given back there, as above.
   if (debt?.last) for (const [payer, bytes] of debt.away) if (bytes < 0n && givesRamBack(payer)) h.outbox.push(freeTo(h, payer, -bytes));
@@ -369,18 +376,18 @@ export function runTx(
       overrunWins: true,
     });
   } catch (e) {
+    if (guard) guard.reads = null;
     if (e instanceof NodeFault) {
       // This node failed, not the tx: no receipt, the state as before the tx.
       state.rollback();
       state.rollback();
     }
     throw e;
-  } finally {
-    if (guard) guard.reads = null;
   }
   // No wait (a re-run, a dry run, the bound reached): a receiver found nowhere fails this run, as on one shard.
   if (reads && !(waits && waitsForDirectory(state, reads))) reads.unknown.clear();
   if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) {
+    if (guard) guard.reads = null;
     // It read records another shard keeps that it lacks, or waits for the directory: this run is void, the tx runs again.
     state.rollback();
     state.rollback();
@@ -446,10 +453,19 @@ export function runTx(
       paid = doPay(h);
       state.release();
     } catch (e2) {
+      if (guard) guard.reads = null;
       state.rollback();
       state.rollback();
+      // Short of records it has not fetched yet (a callee's owner's RAM): void, as any run that missed some.
+      if (reads && reads.missing.size > 0) return { missing: reads };
       return { dropped: (e2 as Error).message };
     }
+  }
+  // doPay read too: a contract of another shard pays its records' RAM from its owner's there.
+  if (guard) guard.reads = null;
+  if (reads && reads.missing.size > 0) {
+    state.rollback();
+    return { missing: reads };
   }
   // Atomic across shards: the home part stays undoable, and its other receipts wait, until the settle (locks.ts).
   let outgoing = h.outbox;

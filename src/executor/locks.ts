@@ -156,9 +156,11 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   else delete table[hash];
   writeLocks(state, table);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
-  // A failed tx keeps only its gas, the receiver halves of its credits included (probes).
+  // A failed tx keeps only its gas, the receiver halves of its credits included (probes); the read locks
+  // its parts hold elsewhere go without their writes (reads.ts releasesNow).
+  const released = entry.held.filter((r) => r.kind === "release").map(({ writes: _, ...r }) => r);
   return {
-    held: ok ? entry.held : probesOf(entry.held),
+    held: ok ? entry.held : [...probesOf(entry.held), ...released],
     locked: true,
     ...(entry.relay ? { relay: entry.relay } : {}),
     ...(entry.hop ? { hop: entry.hop } : {}),

@@ -16,13 +16,26 @@ import type { BlockContext } from "../contracts/host.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { postsAtSettle } from "../sharding/events.js";
 import { inTxBlock, txBlockOf } from "../sharding/forward.js";
-import { isPlacedKey, type Parked, READING, READS, type ReadLocks, readParked, readReceipt, readsOf, releaseOf, remoteKeyShard } from "../sharding/reads.js";
+import {
+  isPlacedKey,
+  type Parked,
+  partTx,
+  READING,
+  READS,
+  type ReadLocks,
+  readParked,
+  readReceipt,
+  readsOf,
+  releaseOf,
+  remoteKeyShard,
+  withCompanion,
+} from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
-import type { ShardState } from "./guard.js";
+import { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { LOCKS, readLocks } from "./locks.js";
 
@@ -69,7 +82,8 @@ export function waitsForDirectory(state: State, reads: RemoteReads): boolean {
  * first missing record), and the keys it missed asked of their shards. Returns the `read` receipts.
  */
 function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
-  p.values = Object.fromEntries([...reads.touched].filter((k) => k in p.values).map((k) => [k, p.values[k]]));
+  if (reads.writing) p.write = true;
+  p.values = Object.fromEntries([...new Set([...reads.touched].flatMap(withCompanion))].filter((k) => k in p.values).map((k) => [k, p.values[k]]));
   const out = readsOf(state, p, reads.missing, shard);
   p.asked = Object.fromEntries(out.map((r) => [String(r.toShard), r.keys!]));
   p.locked = [...new Set([...p.locked, ...out.map((r) => r.toShard)])].sort((a, b) => a - b);
@@ -137,15 +151,75 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     "dropped" in r ? { txHash: p.txHash, gasUsage: 0n, ramUsage: {}, statusCode: "RUNTIME_ERROR", message: r.dropped, returns: [], receipts: [] } : r.receipt;
   const out = "dropped" in r ? [] : r.outgoing;
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
+  const writes = state.takeRemoteWrites();
+  // A part forwarded to a shard that locked keys for this run carries what it wrote there: they land before it.
+  // Its release there waits with the tx's other receipts (the part may wait there for a lock: the keys stay locked).
+  const action = out.find((x) => x.kind === "action");
+  const carried = action !== undefined && writes.has(action.toShard) ? action.toShard : undefined;
+  if (carried !== undefined) {
+    action!.forward = { ...action!.forward!, writes: writes.get(carried)! };
+    writes.delete(carried);
+  }
   return {
-    outgoing: [...out, ...releasesOf(p, block.shard!.index)],
+    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, carried)],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
 }
 
-/** A part that ran with every value it asked for: its read locks go, one `release` per shard that holds some. */
-export function releasesOf(p: Parked, from: number): CrossReceipt[] {
-  return p.locked.map((to) => releaseOf(p, from, to));
+/**
+ * A part that ran with every value it asked for: its read locks go, one `release` per shard that holds some,
+ * carrying what its run wrote there (`writes`: ShardState.takeRemoteWrites, its callees' of that shard).
+ */
+export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]> = new Map()): CrossReceipt[] {
+  return p.locked.map((to) => {
+    const w = writes.get(to);
+    return w === undefined ? releaseOf(p, from, to) : { ...releaseOf(p, from, to), writes: w };
+  });
+}
+
+/**
+ * The releases part `p` sends now. Those carrying writes wait with its tx's other receipts while the tx is locked
+ * here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without their writes;
+ * so does the one to the shard its forwarded part carried its writes to (`carried`).
+ */
+export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried?: number): CrossReceipt[] {
+  const all = releasesOf(p, from, writes);
+  const table = readLocks(state.get(LOCKS));
+  const entry = table[p.txHash];
+  const waits = (r: CrossReceipt) => r.writes !== undefined || r.toShard === carried;
+  if (entry === undefined || !all.some(waits)) return all;
+  entry.held.push(...all.filter(waits));
+  setLocks(state, table);
+  return all.filter((r) => !waits(r));
+}
+
+/** The parts of `r`'s tx holding locks here for the shard that sent it: the sender's (its home part, or a forwarded part). */
+function senderParts(state: State, r: CrossReceipt): [string, ReadLocks[string]][] {
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  return Object.entries(locks).filter(([part, l]) => partTx(part) === r.txHash && l.from === r.fromShard);
+}
+
+/**
+ * An action receipt's `writes` (what the sending part's run wrote here): only from a shard whose part of the tx
+ * holds locks here, each of a key locked for it. Refused as a whole otherwise.
+ */
+export function checkLanding(state: State, r: CrossReceipt): void {
+  const w = r.forward?.writes;
+  if (w === undefined) return;
+  const held = new Set(senderParts(state, r).flatMap(([, l]) => l.keys));
+  if (held.size === 0 || w.some(([k]) => !held.has(k)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here from shard ${r.fromShard}`);
+}
+
+/** Lands an action receipt's `writes` (checkLanding) in its part's run: undone with it; the sender's keys are free to it. */
+export function landWrites(state: State, r: CrossReceipt): void {
+  const w = r.forward?.writes;
+  if (w === undefined) return;
+  if (state instanceof ShardState) state.landed = new Set(senderParts(state, r).map(([part]) => part));
+  for (const [k, v] of w) {
+    if (v === null) state.del(k);
+    else state.put(k, v);
+  }
 }
 
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
@@ -158,20 +232,57 @@ export function unpark(state: State, part: string): void {
 
 /**
  * A `read` from another shard's parked part: the stored values of its keys (each must live here), and
- * those keys locked for reading until its `release`. Reads through `state`, so a key another tx may still
- * undo makes it wait (guard.ts), as any receipt.
+ * those keys locked until its `release`: shared by readers, for one part alone when it may write them
+ * (`write`, its run called a contract of this shard). Reads through `state`, so a key another tx may still
+ * undo makes a shared read wait (guard.ts), as any receipt. Locks of other parts in the way (docs/SHARDING.md
+ * "Calls of another shard's contract", wait-die by tx hash): a writer waits only for writers of higher txs,
+ * never for anything else, so no wait closes a cycle; else it is answered `busy` and gives up every lock it
+ * holds here (a reader, whoever is in the way, waits: no writer waits for it). "wait": deferred, as a receipt
+ * touching a locked key.
  */
-export function answerRead(state: State, r: CrossReceipt, shard: { index: number; count: number }): CrossReceipt {
+export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: number; count: number }): CrossReceipt | "wait" {
   const keys = r.keys!;
   const stray = keys.find((k) => !isPlacedKey(k) || remoteKeyShard(state, k, shard) !== null);
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a read of ${JSON.stringify(stray)}, which shard ${shard.index} does not keep`);
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   const held = locks[r.account];
   if (held !== undefined && held.from !== r.fromShard) throw new ReceiptRefused(`receipt ${r.id} refused: reads of ${r.account} from shard ${held.from}`);
+  const write = r.write === true || held?.write === true;
+  const mine = new Set([...(held?.keys ?? []), ...keys]);
+  // A writer's every key (those it held shared too) against every other lock; a reader's new keys against writers'.
+  const against = write ? mine : new Set(keys);
+  // Another part of the same tx is never in the way: its writes land when the tx is decided, after this part.
+  const inWay = Object.entries(locks).filter(([part, l]) => partTx(part) !== r.txHash && (write || l.write) && l.keys.some((k) => against.has(k)));
+  const busy = (): CrossReceipt => {
+    delete locks[r.account];
+    if (Object.keys(locks).length === 0) state.del(READING);
+    else state.put(READING, JSON.stringify(locks));
+    return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), busy: true };
+  };
+  if (inWay.length > 0) return !write || inWay.every(([part, l]) => l.write && partTx(part) > r.txHash) ? "wait" : busy();
   const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
-  locks[r.account] = { from: r.fromShard, keys: [...new Set([...(held?.keys ?? []), ...keys])] };
+  // A key another tx may still undo: a writer does not wait for it (it waits for nothing but writers).
+  if (write && state.conflict !== null) {
+    state.conflict = null;
+    return busy();
+  }
+  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const } : {}) };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
+}
+
+/**
+ * A part a shard answered `busy` (it dropped the part's locks there), once every answer of its round is in:
+ * the other shards' locks go too, and it runs again on nothing fetched, asking anew. Returns the releases.
+ */
+export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
+  const out = p.locked.map((to) => releaseOf(p, from, to));
+  p.values = {};
+  p.locked = [];
+  delete p.busy;
+  const list = readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x));
+  writeParked(state, list);
+  return out;
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */
@@ -179,20 +290,35 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
   const list = readParked(state.get(READS));
   const p = list.find((x) => x.part === r.account && x.txHash === r.txHash);
   const asked = p?.asked[String(r.fromShard)];
-  const keys = r.values!.map(([k]) => k);
-  if (p === undefined || asked === undefined || asked.length !== keys.length || asked.some((k, i) => k !== keys[i]))
+  const keys = r.busy ? asked : r.values!.map(([k]) => k);
+  if (p === undefined || asked === undefined || keys === undefined || asked.length !== keys.length || asked.some((k, i) => k !== keys[i]))
     throw new ReceiptRefused(`receipt ${r.id} refused: values of ${r.account} that no part parked here asked shard ${r.fromShard} for`);
-  for (const [k, v] of r.values!) p.values[k] = v;
+  if (r.busy) {
+    // That shard holds nothing of the part any more.
+    p.busy = true;
+    p.locked = p.locked.filter((s) => s !== r.fromShard);
+  } else for (const [k, v] of r.values!) p.values[k] = v;
   delete p.asked[String(r.fromShard)];
   writeParked(state, list);
   return p;
 }
 
-/** A `release`: only of a part this shard sent values to, from the shard that asked. */
+/**
+ * A `release`: only of a part this shard sent values to, from the shard that asked. Its writes (a callee of
+ * this shard that ran in the part) land now, each of a key locked for that part.
+ */
 export function takeRelease(state: State, r: CrossReceipt): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  if (locks[r.account]?.from !== r.fromShard)
+  const held = locks[r.account];
+  if (held?.from !== r.fromShard)
     throw new ReceiptRefused(`receipt ${r.id} refused: a release of reads of ${r.account} that shard ${r.fromShard} does not hold here`);
+  const locked = new Set(held.keys);
+  const stray = (r.writes ?? []).find(([k]) => !locked.has(k));
+  if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(stray[0])}, which ${r.account} did not lock here`);
+  for (const [k, v] of r.writes ?? []) {
+    if (v === null) state.del(k);
+    else state.put(k, v);
+  }
   delete locks[r.account];
   if (Object.keys(locks).length === 0) state.del(READING);
   else state.put(READING, JSON.stringify(locks));

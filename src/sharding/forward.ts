@@ -79,6 +79,12 @@ export interface Forwarded {
    * halves (docs/SHARDING.md "A credit's RAM"; their amounts were debited where they were sent). Absent: none.
    */
   credits?: CrossReceipt[];
+  /**
+   * What the home's run wrote of records the target keeps (its callees of that shard: docs/SHARDING.md "Calls of
+   * another shard's contract"), in key order, landed there before the actions; present (maybe empty) when the home
+   * part holds locks there: every write of it for that shard is here. Absent: none.
+   */
+  writes?: [key: string, raw: string | null][];
 }
 
 /** What a contract sees of its tx's block (`block`, blockInfo()), as a receipt carries it: numbers as decimal text. */

@@ -56,11 +56,15 @@ export function nftKey(key: string): string | null {
 }
 
 /**
- * The contract whose own storage a raw key is, when that storage lives on one shard: a user contract's
- * (`Contract…`, by the directory), Proof of Believability's and domain.iost's (the consensus shard). Else
- * null: system contracts every shard runs keep their state per shard (token.iost's placed by account).
+ * The contract whose own storage (or code, `c-<id>` in vm/contract.ts, or owner) a raw key is, when that lives
+ * on one shard: a user contract's (`Contract…`, by the directory), Proof of Believability's and domain.iost's (the
+ * consensus shard). Else null: system contracts every shard runs keep their state per shard (token.iost's
+ * placed by account).
  */
 export function placedContract(key: string): string | null {
+  // Its code, and its owner (system.iost, written where it was deployed: whose RAM pays for its records).
+  const own = /^(?:c-|m-system\.iost-contract_owner-)(Contract[^-]+)$/.exec(key);
+  if (own !== null) return own[1];
   const m = /^[bm]-([^-]+)-/.exec(key);
   if (m === null) return null;
   const c = m[1];
@@ -83,12 +87,22 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked and the keys sent (READING). */
-export type ReadLocks = Record<string, { from: number; keys: string[] }>;
+/** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then). */
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true }>;
 
 /** Every key read-locked (READING's raw row). */
 export function readOwners(raw: string): Set<string> {
   return new Set(Object.values(JSON.parse(raw) as ReadLocks).flatMap((l) => l.keys));
+}
+
+/** The tx a part is of (a part is its tx's hash, or an action receipt's id: `<hash>:…`). */
+export const partTx = (part: string) => part.split(":")[0];
+
+/** Every key locked for writing (READING's raw row), with the part that holds it. */
+export function writeOwners(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [part, l] of Object.entries(JSON.parse(raw) as ReadLocks)) if (l.write) for (const k of l.keys) out.set(k, part);
+  return out;
 }
 
 /** A parked tx (its full bytes, base64) or forwarded part (its action receipt), and its rounds of reads. */
@@ -113,6 +127,10 @@ export interface Parked {
    * from which it runs again, once every shard's chunk of its tx's block has been applied here.
    */
   until?: number;
+  /** Its run called a contract of another shard: it asks with write-mode reads from then on. */
+  write?: true;
+  /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
+  busy?: true;
 }
 
 export function readParked(raw: string | undefined): Parked[] {
@@ -122,18 +140,34 @@ export function readParked(raw: string | undefined): Parked[] {
 /** `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order. */
 export function readsOf(
   state: State,
-  p: Pick<Parked, "part" | "txHash" | "round">,
+  p: Pick<Parked, "part" | "txHash" | "round" | "write">,
   keys: Iterable<string>,
   shard: { index: number; count: number },
 ): CrossReceipt[] {
   const by = new Map<number, string[]>();
-  for (const k of [...keys].sort()) {
+  for (const k of [...new Set([...keys].flatMap(withCompanion))].sort()) {
     const s = remoteKeyShard(state, k, shard)!;
     by.set(s, [...(by.get(s) ?? []), k]);
   }
   return [...by.keys()]
     .sort((a, b) => a - b)
-    .map((to) => ({ ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to), keys: by.get(to)! }));
+    .map((to) => ({
+      ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to),
+      keys: by.get(to)!,
+      ...(p.write ? { write: true as const } : {}),
+    }));
+}
+
+/**
+ * A missed key and the one a run reads next after it on the same shard, asked together to save a round
+ * (latency only): a callee's code and its owner (whose RAM pays for its records), an account's free RAM and
+ * its used RAM (doPay writes both).
+ */
+export function withCompanion(key: string): string[] {
+  const code = /^c-(Contract[^-]+)$/.exec(key);
+  if (code) return [key, `m-system.iost-contract_owner-${code[1]}`];
+  const ram = /^m-token\.iost-TB([^-]+)-ram$/.exec(key);
+  return ram ? [key, `b-ram.iost-UR${ram[1]}`] : [key];
 }
 
 /** The `release` of a part's read locks on shard `to`. */
@@ -146,11 +180,17 @@ export function readReceipt(kind: "read" | "values" | "release", id: string, txH
   return { id, kind, txHash, fromShard: from, toShard: to, token: "", account: part, counterpart: "", amount: "0", message: "" };
 }
 
-/** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`), not a row of the executor's own. */
-const isStateKey = (k: unknown) => typeof k === "string" && /^[bm]-[^-]+-/.test(k) && k.length <= 600;
+/** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`) or a user contract's code, not a row of the executor's own. */
+const isStateKey = (k: unknown) => typeof k === "string" && (/^[bm]-[^-]+-/.test(k) || /^c-Contract[^-]+$/.test(k)) && k.length <= 600;
 
 /** A stored value (an encoded value, or a map's field index), or absent. */
 const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);
+
+/** A release's writes: [key, stored value or null] pairs of distinct state keys, in key order, within the read bounds. */
+export function isWrites(w: unknown): boolean {
+  if (!Array.isArray(w) || w.length === 0 || w.length > MAX_READ_KEYS) return false;
+  return w.every((e, i) => Array.isArray(e) && e.length === 2 && isStateKey(e[0]) && isStored(e[1]) && (i === 0 || w[i - 1][0] < e[0]));
+}
 
 /** The shape checks of a `read`, `values` or `release` receipt from a stranger (receipts.ts checkReceipt): ReceiptRefused's text, or null. */
 export function readShapeError(r: CrossReceipt): string | null {
@@ -158,6 +198,9 @@ export function readShapeError(r: CrossReceipt): string | null {
   // The part is its tx's: the tx itself at home, or one of its action receipts.
   const part = typeof r.account === "string" && (r.account === r.txHash || r.account.startsWith(`${r.txHash}:`));
   if (r.amount !== "0" || !part || r.fromShard === r.toShard) return "not a read of another shard by a part of its tx";
+  if (r.writes !== undefined && (r.kind !== "release" || !isWrites(r.writes))) return `writes ${JSON.stringify(r.writes)?.slice(0, 200)}`;
+  if (r.write !== undefined && (r.kind !== "read" || r.write !== true)) return `write ${JSON.stringify(r.write)}`;
+  if (r.busy !== undefined) return r.kind === "values" && r.busy === true && r.values === undefined ? null : `busy ${JSON.stringify(r.busy)}`;
   if (r.kind === "release") return r.keys === undefined && r.values === undefined ? null : "a release carrying keys";
   const keys = r.kind === "read" ? r.keys : Array.isArray(r.values) ? r.values.map((e) => (Array.isArray(e) ? e[0] : undefined)) : undefined;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READ_KEYS || !keys.every(isStateKey) || new Set(keys).size !== keys.length)

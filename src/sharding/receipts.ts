@@ -35,7 +35,7 @@ import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
-import { readShapeError } from "./reads.js";
+import { isWrites, readShapeError } from "./reads.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
@@ -167,8 +167,14 @@ export interface CrossReceipt {
   auth?: string;
   /** Read: the raw state keys a parked part asks for (`account`: the part, reads.ts Parked). */
   keys?: string[];
+  /** Read: the part may write them (it called a contract of that shard): they lock for it alone. */
+  write?: true;
+  /** Values: none, the keys are locked for another part; every lock of the part there was dropped (reads.ts answerRead). */
+  busy?: true;
   /** Values: each key asked and its stored value there (payer and all), null when absent. */
   values?: [key: string, raw: string | null][];
+  /** Release: what the part's run wrote of the keys it locked there (a callee of that shard's writes), in key order; null deletes. */
+  writes?: [key: string, raw: string | null][];
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */
@@ -606,6 +612,9 @@ export function checkReceipt(
       throw new ReceiptRefused(`receipt ${r.id} refused: block ${b.number} at ${b.time} is not before block ${at?.number} at ${at?.time} by ${hops}`);
   }
   // The amounts the tx spent so far against its amount_limit: a forged one would change what the part may spend.
+  const w = r.forward?.writes;
+  if (w !== undefined && (r.kind !== "action" || !(Array.isArray(w) && (w.length === 0 || isWrites(w)))))
+    throw new ReceiptRefused(`receipt ${r.id} refused: writes ${JSON.stringify(w)?.slice(0, 200)}`);
   if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))
     throw new ReceiptRefused(`receipt ${r.id} refused: spent ${JSON.stringify(r.forward.spent)} is not a list of tokens and amounts`);
   const debt = r.forward?.debt;

@@ -7,13 +7,15 @@
  * until it ran again with the fetched value, then one shard's. The
  * publisher's next tx waits for it; the answering shard's read lock is
  * released. The same for token721.iost's reads of a token whose home is
- * another shard.
+ * another shard, and for a call of a contract of another shard that writes
+ * its storage ("Calls of another shard's contract"): its write lands there.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
 import { READING, READS } from "../../src/sharding/reads";
+import { decodeValue } from "../../src/state/storage";
 import { shardOf } from "../../src/sharding/placement";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
@@ -118,5 +120,62 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     await tick(c, 3);
     expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["1:admin"]'] });
     expect(await row(home, READING)).toBeUndefined();
+  });
+
+  test("a contract calls a contract of another shard that writes its storage: code and records fetched, the write lands there with the release", async () => {
+    const c = newChain("remotecall");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    await c.coord.chainInfo();
+    const B = shardOf(holder, N);
+    const caller = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
+      code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "put", ["k", v])[0]; }\n}\nmodule.exports = Caller;`,
+    });
+    const callee = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+      code: `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + v; }\n}\nmodule.exports = Store;`,
+    });
+    const deployCaller = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([caller]) }], gasLimit: 400_000_000n });
+    const create = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([holder, KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", holder, 4096]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", holder, "50"]) },
+      ],
+    });
+    await at(A).submitTx(deployCaller.bytes, deployCaller.hash);
+    await at(A).submitTx(create.bytes, create.hash);
+    await tick(c, 5);
+    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const deployCallee = makeTx({
+      publisher: holder,
+      actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([callee]) }],
+      gasLimit: 40_000_000n,
+    });
+    await at(B).submitTx(deployCallee.bytes, deployCallee.hash);
+    await tick(c, 3);
+    const deployed = (await at(B).getTxReceipt(deployCallee.hash)) as { status_code?: string; message?: string };
+    expect([deployed.status_code, deployed.message]).toEqual(["SUCCESS", ""]);
+    const id = "Contract" + deployCallee.hash;
+
+    const tx = makeTx({ actions: [{ contract: "Contract" + deployCaller.hash, actionName: "call", data: JSON.stringify([id, "there"]) }] });
+    await at(A).submitTx(tx.bytes, tx.hash);
+    await tick(c); // parked: the callee's code lives on its shard
+    expect(JSON.parse((await row(A, READS))!)).toMatchObject([{ txHash: tx.hash, asked: { [B]: [`c-${id}`, `m-system.iost-contract_owner-${id}`] } }]);
+    await abortAllDurableObjects();
+    for (let i = 0; i < 10 && (await row(B, READING)) === undefined; i++) await tick(c);
+    expect(Object.keys(JSON.parse((await row(B, READING))!))).toEqual([tx.hash]);
+    await abortAllDurableObjects();
+    for (let i = 0; i < 12 && ((await row(A, READS)) !== undefined || (await row(B, READING)) !== undefined); i++) await tick(c);
+    expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["put:there"]'] });
+    expect(decodeValue(await row(B, `b-${id}-k`))?.value).toEqual({ t: "s", v: "there" });
+    expect(await row(A, `b-${id}-k`)).toBeUndefined();
+    expect(await row(B, READING)).toBeUndefined();
   });
 });

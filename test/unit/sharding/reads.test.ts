@@ -12,8 +12,11 @@ import { ReceiptRefused, checkReceipt, type CrossReceipt } from "../../../src/sh
 import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding/reads";
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
+import { DEFERRED } from "../../../src/executor/locks";
+import { checkLanding } from "../../../src/executor/reads";
+import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
-import { decodeValue } from "../../../src/state/storage";
+import { decodeValue, encodeValue, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
@@ -216,12 +219,50 @@ describe("reads from strangers are refused", () => {
     ["values that are no list", values({ values: { k: "v" } as unknown as [string, string][] })],
     ["values whose entries are not pairs", values({ values: [null as unknown as [string, string]] })],
     ["a release carrying keys", release({ keys: ["m-token.iost-TBa-iost"] })],
+    ["a read carrying writes", read({ writes: [[`m-token.iost-TB${X}-iost`, null]] })],
+    ["a read whose write mode is not true", read({ write: "yes" as unknown as true })],
+    ["values in write mode", values({ write: true })],
+    ["busy values carrying values", values({ busy: true })],
+    ["a busy read", read({ busy: true })],
+    ["a busy that is not true", values({ busy: 1 as unknown as true, values: undefined })],
+    ["values carrying writes", values({ writes: [[`m-token.iost-TB${X}-iost`, null]] })],
+    ["a release writing nothing", release({ writes: [] })],
+    [
+      "a release writing keys out of order",
+      release({
+        writes: [
+          ["b-Cz-b", null],
+          ["b-Cz-a", null],
+        ] as [string, null][],
+      }),
+    ],
+    [
+      "a release writing one key twice",
+      release({
+        writes: [
+          ["b-Cz-a", null],
+          ["b-Cz-a", null],
+        ] as [string, null][],
+      }),
+    ],
+    ["a release writing a row that is no contract's key", release({ writes: [["x-locks", "{}"]] })],
+    ["a release writing a value that is no stored value", release({ writes: [["b-Cz-a", 5 as unknown as string]] })],
+    ["a release writing entries that are not pairs", release({ writes: [["b-Cz-a"] as unknown as [string, string]] })],
+    [
+      "a release writing too many keys",
+      release({ writes: Array.from({ length: MAX_READ_KEYS + 1 }, (_, i): [string, null] => [`b-Cz-k${String(i).padStart(3, "0")}`, null]) }),
+    ],
   ])("%s is refused by its shape", (_, r) => {
     expect(() => checkReceipt(r, N)).toThrow(ReceiptRefused);
   });
 
   it("the shapes a shard sends pass", () => {
-    for (const r of [read(), values(), release()]) expect(() => checkReceipt(r, N)).not.toThrow();
+    const writes: [string, string | null][] = [
+      ["b-Cz-a", null],
+      ["c-ContractZ", "{}"],
+    ];
+    const shapes = [read(), read({ write: true }), values(), values({ busy: true, values: undefined }), release(), release({ writes })];
+    for (const r of shapes) expect(() => checkReceipt(r, N)).not.toThrow();
   });
 
   /** Applies `r` on a fresh copy of shard `to` of the four-shard chain. */
@@ -269,5 +310,104 @@ describe("reads from strangers are refused", () => {
 
   it("a release of reads this shard does not hold for the sender is refused", () => {
     expect(() => apply(release())).toThrow(/does not hold here/);
+  });
+
+  /** Applies `r` as one chunk of shard 2 whose store is `store`, committed. */
+  const onto = (store: ReturnType<SimChain["fork"]>["shards"][number]["store"], r: CrossReceipt) => {
+    const state = new ShardState(store, { index: 2, count: N });
+    const block = { chainId: 1020, number: 99n, time: BLOCK_TIME, parentHash: "", witness: "", shard: { index: 2, count: N } };
+    applyIncoming(state, 2, block, [r], () => false);
+    state.commit();
+  };
+
+  /** A read by tx `h` (its part at home) of `keys`, write-mode when `write`. */
+  const readBy = (h: string, keys: string[], write: boolean): CrossReceipt =>
+    read({ id: `${h}:read.${h}.1.2`, txHash: h, account: h, keys, ...(write ? { write: true as const } : {}) });
+  /** Applies `r` onto `store` as one chunk: its answer (values, busy) or, when it waits, none and its id deferred. */
+  const answer = (store: ReturnType<SimChain["fork"]>["shards"][number]["store"], r: CrossReceipt) => {
+    const state = new ShardState(store, { index: 2, count: N });
+    const block = { chainId: 1020, number: 99n, time: BLOCK_TIME, parentHash: "", witness: "", shard: { index: 2, count: N } };
+    const out = applyIncoming(state, 2, block, [r], () => false).outgoing;
+    state.commit();
+    const deferred = (JSON.parse(store.get(DEFERRED) ?? "[]") as CrossReceipt[]).map((x) => x.id);
+    return out.length === 0 ? (deferred.includes(r.id) ? "waits" : "nothing") : out[0].busy ? "busy" : "values";
+  };
+
+  it("a part that may write locks its keys alone: a writer of a higher tx is answered busy, of a lower one waits; a reader waits; a writer finding readers is busy", () => {
+    const k = `b-${store}-k`;
+    const s1 = four.fork().shards[2].store;
+    expect(answer(s1, readBy("HASH5", [k], true))).toBe("values");
+    expect(answer(s1, readBy("HASH7", [k, `b-${store}-j`], true))).toBe("busy");
+    expect(Object.keys(JSON.parse(s1.get(READING)!))).toEqual(["HASH5"]);
+    expect(answer(s1, readBy("HASH3", [k], true))).toBe("waits");
+    expect(answer(s1, readBy("HASH9", [k], false))).toBe("waits");
+    // Readers share; a writer of their keys gives up and starts over, whoever is higher.
+    const s2 = four.fork().shards[2].store;
+    expect(answer(s2, readBy("HASH5", [k], false))).toBe("values");
+    expect(answer(s2, readBy("HASH7", [k], false))).toBe("values");
+    expect(answer(s2, readBy("HASH1", [k], true))).toBe("busy");
+    // A reader turning writer (its run called the contract in a later round) counts its shared keys too.
+    expect(answer(s2, readBy("HASH5", [`b-${store}-j`], true))).toBe("busy");
+    expect(Object.keys(JSON.parse(s2.get(READING)!))).toEqual(["HASH7"]);
+  });
+
+  it("an action receipt carrying its home's writes: refused but from the shard holding its home part's locks here, of keys locked for it", () => {
+    const k = `b-${store}-k`;
+    const s1 = four.fork().shards[2].store;
+    answer(s1, readBy("HASH5", [k], true));
+    const state = new State(s1);
+    const action = (fromShard: number, writes: [string, string | null][]) =>
+      ({ ...read({ id: "HASH5:g0", txHash: "HASH5", kind: "action", fromShard }), forward: { writes } }) as unknown as CrossReceipt;
+    expect(() => checkLanding(state, action(1, [[k, null]]))).not.toThrow();
+    expect(() => checkLanding(state, action(1, []))).not.toThrow();
+    expect(() => checkLanding(state, action(1, [[`b-${store}-j`, null]]))).toThrow(/did not lock here from shard 1/);
+    expect(() => checkLanding(state, action(3, [[k, null]]))).toThrow(/did not lock here from shard 3/);
+    expect(() => checkLanding(state, { ...action(1, [[k, null]]), txHash: "HASH6", id: "HASH6:g0" })).toThrow(/did not lock here/);
+    // The shape: only an action receipt carries them, in key order.
+    expect(() => checkReceipt({ ...read(), forward: { writes: [[k, null]] } } as unknown as CrossReceipt, N)).toThrow(ReceiptRefused);
+  });
+
+  it("a key locked for writing makes a local tx wait, to read it as to write it", () => {
+    const k = `b-${store}-k`;
+    const s1 = four.fork().shards[2].store;
+    answer(s1, readBy("HASH5", [k], true));
+    const state = new ShardState(s1, { index: 2, count: N });
+    state.watch();
+    state.get(`b-${store}-j`);
+    expect(state.conflict).toBeNull();
+    state.get(k);
+    expect(state.conflict).toBe(k);
+    // Its own tx (a release, a part of it) does not wait.
+    state.watch("HASH5", false);
+    state.get(k);
+    expect(state.conflict).toBeNull();
+  });
+
+  it("a release's writes land only on keys its part locked here; a stranger's write of any other changes nothing", () => {
+    const locked = read({ keys: [`b-${store}-k`] });
+    const written = encodeValue(str("there"), store);
+    const landed = four.fork().shards[2].store;
+    onto(landed, locked);
+    onto(landed, release({ writes: [[`b-${store}-k`, written]] }));
+    expect(landed.get(`b-${store}-k`)).toBe(written);
+    expect(landed.get(READING)).toBeUndefined();
+    // Another key of the same contract, never locked for the part; a key of another shard: refused, nothing written.
+    for (const key of [`b-${store}-other`, `m-token.iost-TB${on(3)}-iost`]) {
+      const s2 = four.fork().shards[2].store;
+      onto(s2, locked);
+      const before = [s2.get(key), s2.get(`b-${store}-k`), s2.get(READING)];
+      expect(() =>
+        onto(
+          s2,
+          release({
+            writes: [
+              [key, written],
+              [`b-${store}-k`, written],
+            ].sort() as [string, string][],
+          }),
+        ),
+      ).toThrow(/which HASH1 did not lock here/);
+      expect([s2.get(key), s2.get(`b-${store}-k`), s2.get(READING)]).toEqual(before);
+    }
   });
 });

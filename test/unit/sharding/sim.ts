@@ -224,6 +224,7 @@ export class SimChain {
     for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) {
       add(r.token, BigInt(r.amount) + frozenIn(r));
       for (const [sym, v] of tokensIn(r)) add(sym, v);
+      for (const [sym, v] of this.writesIn(r)) add(sym, v);
     }
     for (const [sym, supply] of supplies) if (supply !== (held.get(sym) ?? 0n)) gaps[sym] = `${supply} − ${held.get(sym) ?? 0n}`;
     return gaps;
@@ -259,8 +260,30 @@ export class SimChain {
         if (key.startsWith("m-token.iost-TF") && v && v.value.t === "j") for (const f of parseFreezeList(v.value.v)) sum += f.Amount;
       }
     }
-    for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) if (r.token === "iost") sum += BigInt(r.amount) + frozenIn(r);
+    for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) {
+      if (r.token === "iost") sum += BigInt(r.amount) + frozenIn(r);
+      for (const [sym, v] of this.writesIn(r)) if (sym === "iost") sum += v;
+    }
     return sum;
+  }
+
+  /**
+   * What a release's writes (a callee of its target that ran elsewhere: executor/reads.ts) change of balances and
+   * frozen balances there, per symbol: its keys stay locked there until it lands, so against what is stored.
+   */
+  writesIn(r: CrossReceipt): [string, bigint][] {
+    const store = this.shards[r.toShard]?.store;
+    const held = (key: string, raw: string | null | undefined): bigint => {
+      const v = decodeValue(raw ?? undefined)?.value;
+      if (key.startsWith("m-token.iost-TB")) return v?.t === "i" ? v.v : 0n;
+      if (key.startsWith("b-ram.iost-UR")) return v === undefined ? 0n : BigInt(v.v as string);
+      return v?.t === "j" ? parseFreezeList(v.v).reduce((a, f) => a + f.Amount, 0n) : 0n;
+    };
+    // RAM in use (ram.iost's used-RAM record) counts as ram, as supplies() in workload.ts counts it.
+    return (r.writes ?? []).flatMap(([key, raw]): [string, bigint][] => {
+      const m = /^m-token\.iost-T[BF][^-]*-(.+)$|^b-ram\.iost-UR/.exec(key);
+      return m === null ? [] : [[m[1] ?? "ram", held(key, raw) - held(key, store.get(key))]];
+    });
   }
 
   /**

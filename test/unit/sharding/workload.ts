@@ -300,6 +300,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
   for (const r of [...chain.inFlight(), ...chain.parked()].flatMap(ridersOf)) {
     if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
+    for (const [sym, v] of chain.writesIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
     if (r.ram !== undefined && r.kind !== "free") get("ram").held += BigInt(r.ram);
     for (const bytes of Object.values(r.signerRam ?? {})) get("ram").held += BigInt(bytes);
@@ -346,8 +347,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  NFT_IN_CONTRACT:
-    "token721.iost's issue and transfer inside a contract run only on the token's home: a write of records another shard keeps in the middle of a VM run",
-  REMOTE_CALL:
-    "inside a contract, blockchain.call of a contract of another shard fails: its code must run, and write, where its storage lives, in the middle of the caller's VM run",
+  CREDIT_AND_CALLEE_WRITE:
+    "a callee of another shard writes its balance absolutely while a credit the same tx sent it lands on its own: refused loudly instead of counting the credit twice or losing it",
 } as const;
