@@ -184,6 +184,7 @@ const newAccount = (name: string) => [
   act("gas.iost", "pledge", ["admin", name, "10"]),
   transferAct("admin", name, "1"),
 ];
+const farFreeze = (from: string, to: string) => act("token.iost", "transferFreeze", ["iost", from, to, "2", Number(BLOCK_TIME + 10n ** 12n), ""]);
 const freezeNow = (from: string, to: string) => act("token.iost", "transferFreeze", ["iost", from, to, "3", Number(BLOCK_TIME), ""]);
 /** The first `xchgNN` name placed on shard s of N = 4. */
 const nameOn = (s: number) => Array.from({ length: 64 }, (_, i) => `xchg${String(i).padStart(2, "0")}`).find((n) => shardOf(n, N) === s)!;
@@ -1341,6 +1342,24 @@ const CASES: Case[] = [
     "a record on shard 0 and gold moved from there to an account of shard 2 by a publisher with one byte",
     () => txBy(TIGHT, [call(0, "mine", ["f1"]), goldTo(on(2, 4))]),
   ],
+  // Found by the property test (PROP_SEED=12): a failed tx's probes to one shard run in order, undone together.
+  [
+    "iost frozen twice to one account of shard 2, then a transfer of a token no one created: the second freeze's gas",
+    () =>
+      txBy(on(0, 3), [farFreeze(on(0, 3), on(2, 5)), farFreeze(on(0, 3), on(2, 5)), act("token.iost", "transfer", ["nosuch", on(0, 3), on(0, 3), "1", ""])]),
+  ],
+  // Found by the property test (PROP_SEED=30): a contract its publisher owns charges it RAM in a chain's last part back home.
+  [
+    "a chain from shard 3 to shard 1 and back writes a record of a contract its publisher owns",
+    () => txBy(on(3), [call(1, "put", ["hb", "1"]), call(3, "put", ["hb", "1"])]),
+  ],
+  // Found by the property test (PROP_SEED=33): one shard's doPay stops at the first payer short of RAM, in payer order.
+  ["the owner of the contract of shard 0 keeps 60 bytes", () => txBy(on(0), [act("ram.iost", "lend", [on(0), on(0, 1), Number(freeRam(one, on(0)) - 60n)])])],
+  [
+    "iost frozen to an account of shard 3, then a record of its own contract its publisher cannot pay",
+    () => txBy(on(0), [farFreeze(on(0), on(3, 1)), call(0, "put", ["own", "1"])]),
+  ],
+  ["the owner of the contract of shard 0 buys RAM again", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(0), 100000])])],
 ];
 
 /**
