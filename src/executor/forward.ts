@@ -21,6 +21,12 @@ import type { Debt } from "./index.js";
 /** The argument that names the account an action works for, per system action. */
 const TARGET_ARG: Record<string, number> = {
   "auth.iost/signUp": 0,
+  // An account's permissions and groups live with it: changed there, after a part on another shard too.
+  ...Object.fromEntries(
+    ["add", "drop", "assign", "revoke"].flatMap((op) => [`auth.iost/${op}Permission`, `auth.iost/${op}Group`]).map((name) => [name, 0]),
+  ),
+  "auth.iost/assignPermissionToGroup": 0,
+  "auth.iost/revokePermissionInGroup": 0,
   "ram.iost/buy": 1,
   "gas.iost/pledge": 1,
   // The pledge lives with the user: unpledging runs there, the refund comes home frozen (gas.ts).

@@ -1360,6 +1360,22 @@ const CASES: Case[] = [
     () => txBy(on(0), [farFreeze(on(0), on(3, 1)), call(0, "put", ["own", "1"])]),
   ],
   ["the owner of the contract of shard 0 buys RAM again", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(0), 100000])])],
+  // Found by the property test's `perm` step: auth.iost changes an account's records where it lives, after a part elsewhere too.
+  ...(
+    [
+      ["a permission and a group added", [["addPermission", "perm9", 100], ["addGroup", "grp9"]]],
+      ["a key assigned to the permission, which joins the group", [["assignPermission", "perm9", fakeKey(97), 100], ["assignPermissionToGroup", "perm9", "grp9"]]],
+      ["the key revoked, the permission and the group dropped", [["revokePermission", "perm9", fakeKey(97)], ["dropGroup", "grp9"], ["dropPermission", "perm9"]]],
+    ] as [string, unknown[][]][]
+  ).map(([what, acts], i): Case => {
+    const acc = on(2, 2);
+    const c = i % 2 === 0 ? 1 : 3;
+    const auth = ([name, ...args]: unknown[]) => act("auth.iost", name as string, [acc, ...args]);
+    return [
+      `${what} after a call to a contract of shard ${c}, by an account of shard 2`,
+      () => txBy(acc, [call(c, "put", ["pm", String(i)]), ...acts.map(auth)], { signers: [`${acc}@owner`] }),
+    ];
+  }),
 ];
 
 /**
