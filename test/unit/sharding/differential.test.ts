@@ -1363,9 +1363,28 @@ const CASES: Case[] = [
   // Found by the property test's `perm` step: auth.iost changes an account's records where it lives, after a part elsewhere too.
   ...(
     [
-      ["a permission and a group added", [["addPermission", "perm9", 100], ["addGroup", "grp9"]]],
-      ["a key assigned to the permission, which joins the group", [["assignPermission", "perm9", fakeKey(97), 100], ["assignPermissionToGroup", "perm9", "grp9"]]],
-      ["the key revoked, the permission and the group dropped", [["revokePermission", "perm9", fakeKey(97)], ["dropGroup", "grp9"], ["dropPermission", "perm9"]]],
+      [
+        "a permission and a group added",
+        [
+          ["addPermission", "perm9", 100],
+          ["addGroup", "grp9"],
+        ],
+      ],
+      [
+        "a key assigned to the permission, which joins the group",
+        [
+          ["assignPermission", "perm9", fakeKey(97), 100],
+          ["assignPermissionToGroup", "perm9", "grp9"],
+        ],
+      ],
+      [
+        "the key revoked, the permission and the group dropped",
+        [
+          ["revokePermission", "perm9", fakeKey(97)],
+          ["dropGroup", "grp9"],
+          ["dropPermission", "perm9"],
+        ],
+      ],
     ] as [string, unknown[][]][]
   ).map(([what, acts], i): Case => {
     const acc = on(2, 2);

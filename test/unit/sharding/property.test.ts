@@ -6,7 +6,9 @@
  * (balances, frozen balances, receipts in flight) at every height of both,
  * tokens that contracts of any shard create and issue included (in txs failing after), and
  * token721.iost collections contracts of any shard create off their symbol's
- * shard, issue to callers of any shard and their holders move.
+ * shard, issue to callers of any shard and their holders move; accounts signed
+ * up, permissions changed and contracts deployed (maybe after a call of any
+ * shard, maybe before a failing one), and contracts paying out their iost.
  * No step of this vocabulary differs for a documented reason (workload.ts
  * REASON): every one is compared.
  */
@@ -15,14 +17,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
-import { act } from "../executor/helpers";
+import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, contractShard, freeRam, genesisSupplies, N, on, PRODUCER, run, supplyCheck, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, contractShard, freeRam, genesisSupplies, JOINERS, N, on, PRODUCER, run, supplyCheck, txBy } from "./workload";
 
 /** Accounts of every shard (with N = 4) and missing ones (ghost0…3 sit on shards 2, 1, 3, 0). */
 const user = fc.constantFrom(...[0, 1, 2, 3].flatMap((s) => [on(s), on(s, 1)]));
-const anyone = fc.oneof(user, fc.constantFrom("ghost0", "ghost1", "ghost2", "ghost3"));
+/** Names signed up by the sequence (one of each shard), missing until then. */
+const joiner = fc.constantFrom(...JOINERS);
+const anyone = fc.oneof(user, fc.constantFrom("ghost0", "ghost1", "ghost2", "ghost3"), joiner);
 const shard = fc.integer({ min: 0, max: N - 1 });
 /** Amounts of iost: small, fractional, and more than anyone holds. */
 const iost = fc.constantFrom("1", "7.5", "2000000");
@@ -47,6 +51,7 @@ const MINT = `class Mint {
     return "minted";
   }
   give(to, amount) { blockchain.transfer(tx.publisher, to, amount, ""); return "gave"; }
+  back(to, amount) { blockchain.withdraw(to, amount, ""); return "paid out"; }
   lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); return "lent"; }
   look(sym, a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", [sym, w])[0]).join(",") + ":" + blockchain.call("token.iost", "supply", [sym])[0]; }
   peek(id, sym) {
@@ -104,7 +109,12 @@ type Step =
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string }
   | { k: "collect"; c: number; by: string; op: "make" | "give" | "shared" }
   | { k: "nftMove"; c: number; from: string; to: string }
-  | { k: "spread"; sym: string; by: string; to: [acc: string, freeze: boolean][]; after: [c: number, fail: boolean] | null };
+  | { k: "spread"; sym: string; by: string; to: [acc: string, freeze: boolean][]; after: [c: number, fail: boolean] | null }
+  | { k: "signUp"; by: string; name: string; before: number | null; fail: number | null }
+  | { k: "perm"; by: string; op: "add" | "assign" | "revoke" | "drop" | "group"; before: number | null }
+  | { k: "deploy"; by: string; before: number | null; fail: number | null }
+  | { k: "fund"; from: string; c: number; amount: string }
+  | { k: "payout"; c: number; by: string; to: string; amount: string; fail: number | null };
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
 const near = fc.boolean();
@@ -219,6 +229,24 @@ const step = fc.oneof(
     to: fc.array(fc.tuple(user, fc.boolean()), { minLength: 2, maxLength: 3 }),
     after: fc.option(fc.tuple(shard, fc.boolean())),
   }),
+  // iost.newAccount's actions (signUp, RAM bought, gas pledged, iost sent by the creator) for a name of any shard, maybe
+  // after a call to a contract of any shard or before one failing; a second signUp of a name fails.
+  fc.record({ k: fc.constant("signUp" as const), by: user, name: joiner, before: fc.option(shard), fail: fc.option(shard) }),
+  // A permission of the publisher's own added, given a key, taken back, dropped or put in a group, maybe after a call
+  // to a contract of any shard.
+  fc.record({
+    k: fc.constant("perm" as const),
+    by: user,
+    op: fc.constantFrom("add" as const, "assign" as const, "revoke" as const, "drop" as const, "group" as const),
+    before: fc.option(shard),
+  }),
+  // A contract deployed (its init writing a record its owner pays), maybe after a call to a contract of any shard or
+  // before one failing.
+  fc.record({ k: fc.constant("deploy" as const), by: user, before: fc.option(shard), fail: fc.option(shard) }),
+  // iost sent to a contract of any shard, and paid out of its balance (blockchain.withdraw) to anyone, maybe then
+  // a contract of any shard failing.
+  fc.record({ k: fc.constant("fund" as const), from: user, c: shard, amount: fc.constantFrom("1", "7.5") }),
+  fc.record({ k: fc.constant("payout" as const), c: shard, by: user, to: anyone, amount: fc.constantFrom("1", "2000000"), fail: fc.option(shard) }),
   // A system action for an account of any shard after a call to a contract of any shard.
   fc.record({
     k: fc.constant("sys" as const),
@@ -242,6 +270,12 @@ const at = (acc: string) => shardOf(acc, N);
 
 function toTx(s: Step, ctx: Ctx): Tx {
   const call = (c: number, abi: string, args: unknown[]) => act(ctx.contracts[c], abi, args);
+  // `actions` after a call to the contract of shard `before` and before one failing on the contract of shard `fail`.
+  const around = (actions: ReturnType<typeof act>[], before: number | null, fail: number | null) => [
+    ...(before === null ? [] : [call(before, "put", ["pre", "1"])]),
+    ...actions,
+    ...(fail === null ? [] : [call(fail, "fail", ["no"])]),
+  ];
   const tok = (abi: string, args: unknown[]) => act("token.iost", abi, args);
   switch (s.k) {
     case "transfer":
@@ -331,6 +365,34 @@ function toTx(s: Step, ctx: Ctx): Tx {
       );
       return txBy(s.by, s.after === null ? moves : [...moves, call(s.after[0], s.after[1] ? "fail" : "put", s.after[1] ? ["no"] : ["sp", "1"])]);
     }
+    case "signUp": {
+      const make = [
+        act("auth.iost", "signUp", [s.name, fakeKey(95), fakeKey(95)]),
+        act("ram.iost", "buy", [s.by, s.name, 1024]),
+        act("gas.iost", "pledge", [s.by, s.name, "10"]),
+        tok("transfer", ["iost", s.by, s.name, "1", ""]),
+      ];
+      return txBy(s.by, around(make, s.before, s.fail));
+    }
+    case "perm": {
+      const auth = (abi: string, args: unknown[]) => act("auth.iost", abi, [s.by, ...args]);
+      const ops = {
+        add: [auth("addPermission", ["perm1", 100])],
+        assign: [auth("assignPermission", ["perm1", fakeKey(96), 50]), auth("assignPermission", ["perm1", `${mate(s.by)}@active`, 50])],
+        revoke: [auth("revokePermission", ["perm1", fakeKey(96)])],
+        drop: [auth("dropPermission", ["perm1"])],
+        group: [auth("addGroup", ["grp1"]), auth("assignPermissionToGroup", ["perm1", "grp1"])],
+      };
+      return txBy(s.by, around(ops[s.op], s.before, null), { signers: [`${s.by}@owner`] });
+    }
+    case "deploy": {
+      const code = `class Fresh {\n  init() { storage.put("by", "${s.by}"); }\n  hi() { return "hi"; }\n}\nmodule.exports = Fresh;`;
+      return txBy(s.by, around([act("system.iost", "setCode", [contractJson(code, [{ name: "hi", args: [] }])])], s.before, s.fail));
+    }
+    case "fund":
+      return txBy(s.from, [tok("transfer", ["iost", s.from, ctx.minters[s.c], s.amount, ""])]);
+    case "payout":
+      return txBy(s.by, around([act(ctx.minters[s.c], "back", [s.to, s.amount])], null, s.fail));
     case "sys": {
       const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];
       return txBy(s.by, [call(s.c, "put", ["s", s.op]), act(s.op === "lend" || s.op === "buy" ? "ram.iost" : "gas.iost", s.op, args)]);
@@ -381,6 +443,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
         { name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] },
         { name: "look", args: ["string", "string", "string"] },
         { name: "peek", args: ["string", "string"] },
+        { name: "back", args: ["string", "string"] },
       ];
       const mint = txBy(on(s, 1), [act("system.iost", "setCode", [contractJson(MINT, mintAbi)])]);
       const minted = run(one, mint, check1);
