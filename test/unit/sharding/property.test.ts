@@ -94,13 +94,13 @@ type Step =
   | { k: "look"; c: number; by: string; sym: string; of: [string, string]; fail: number | null }
   | { k: "peek"; c: number; by: string; of: number; fail: number | null }
   | { k: "lendIn"; c: number; by: string; to: string; bytes: number; after: [c: number, fail: boolean] | null }
-  | { k: "move"; sym: string; from: string; to: string }
+  | { k: "move"; sym: string; from: string; to: string; freeze: boolean }
   | { k: "issue"; sym: string; by: string; to: string }
   | { k: "ram"; op: "buy" | "sell" | "lend"; by: string; to: string }
   | { k: "keep"; by: string }
   | { k: "pledge" | "unpledge"; by: string; to: string; amount: string }
   | { k: "vote" | "unvote"; by: string; amount: string }
-  | { k: "destroy"; by: string; amount: string }
+  | { k: "destroy"; sym: string; by: string; amount: string }
   | { k: "read"; abi: "balanceOf" | "supply"; sym: string; by: string; of: string }
   | { k: "sendRead"; by: string; to: string; c: number | null }
   | { k: "update"; c: number; by: string; open: boolean }
@@ -171,7 +171,10 @@ const step = fc.oneof(
     bytes: fc.constantFrom(10, 100, 10 ** 9),
     after: fc.option(fc.tuple(shard, fc.boolean())),
   }),
-  fc.record({ k: fc.constant("move" as const), sym, from: user, to: anyone, near }).map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
+  // A token created after genesis moved, or frozen, to anyone.
+  fc
+    .record({ k: fc.constant("move" as const), sym, from: user, to: anyone, freeze: fc.boolean(), near })
+    .map(({ near, ...s }) => (near ? { ...s, to: mate(s.from) } : s)),
   // Issued on the token's shard (forwarded there from elsewhere) to an account of any shard: a credit whose half may
   // charge the publisher a new record, decided where it lands (docs/SHARDING.md "A credit's RAM").
   fc.record({ k: fc.constant("issue" as const), sym, by: user, to: user }),
@@ -185,7 +188,7 @@ const step = fc.oneof(
     .record({ k: fc.constantFrom("pledge" as const, "unpledge" as const), by: user, to: user, amount: fc.constantFrom("10", "5000"), near })
     .map(({ near, ...s }) => (near ? { ...s, to: s.by } : s)),
   fc.record({ k: fc.constantFrom("vote" as const, "unvote" as const), by: user, amount: fc.constantFrom("100", "40") }),
-  fc.record({ k: fc.constant("destroy" as const), by: user, amount: fc.constantFrom("1", "2000000") }),
+  fc.record({ k: fc.constant("destroy" as const), sym: fc.constantFrom("iost", "gold"), by: user, amount: fc.constantFrom("1", "2000000") }),
   // token.iost's reads of balances and supplies another shard keeps (forward.ts readTarget).
   fc.record({ k: fc.constant("update" as const), c: shard, by: user, open: fc.boolean() }),
   fc.record({
@@ -320,7 +323,9 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.by, s.after === null ? [lend] : [lend, call(s.after[0], s.after[1] ? "fail" : "put", s.after[1] ? ["no"] : ["ln", "1"])]);
     }
     case "move":
-      return txBy(s.from, [tok("transfer", [s.sym, s.from, s.to, "5", ""])]);
+      return txBy(s.from, [
+        s.freeze ? tok("transferFreeze", [s.sym, s.from, s.to, "5", Number(BLOCK_TIME + 10n ** 12n), ""]) : tok("transfer", [s.sym, s.from, s.to, "5", ""]),
+      ]);
     case "issue":
       return txBy(s.by, [tok("issue", [s.sym, s.to, "5"])]);
     case "keep":
@@ -334,7 +339,7 @@ function toTx(s: Step, ctx: Ctx): Tx {
     case "unvote":
       return txBy(s.by, [act("vote_producer.iost", s.k, [s.by, PRODUCER, s.amount])]);
     case "destroy":
-      return txBy(s.by, [tok("destroy", ["iost", s.by, s.amount])]);
+      return txBy(s.by, [tok("destroy", [s.sym, s.by, s.amount])]);
     case "update": {
       const code = contractJson(UPD(`\n  w() { return "${s.by}"; }`), [...UPD_ABI, { name: "w", args: [] }], ctx.upds[s.c]);
       return txBy(s.by, [act("system.iost", "updateCode", [code, s.open ? "open" : ""])]);
