@@ -227,7 +227,7 @@ export function runForwarded(
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
   let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
-  let owned = 0n; // and of its contracts' records this part wrote (doPay adds them to the debt)
+  let owned = 0n; // and of its contracts' records the last part wrote
   let signerPaid: Record<string, string> = {}; // what co-signers paid from their escrows (their used RAM where they live)
   const result = (ok: boolean): ForwardResult => {
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
@@ -303,15 +303,15 @@ export function runForwarded(
           last: !next,
           done: !run.forward,
           paid: new Map<string, bigint>(),
+          owned: 0n,
         };
         if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
-        const owedBefore = debt.owed;
         try {
           doPay(h, false, debt);
         } catch (e) {
           throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
         }
-        if (debt.last) owned = debt.owed - owedBefore;
+        owned = debt.owned;
         signerPaid = Object.fromEntries([...debt.paid].sort(([a], [b]) => (a < b ? -1 : 1)).map(([acc, b]) => [acc, b.toString()]));
         const owing = debtOf(debt);
         const owed = owing ? { debt: owing } : {};

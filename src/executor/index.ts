@@ -268,9 +268,10 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
       }
       let ram = owes ?? BigInt(c.data);
       debt?.away.delete(payer);
-      // Away from home a contract its publisher owns charges the publisher's RAM escrow: its bytes join the
-      // publisher's (sorted after every contract id), paid by the chain's last part, used RAM at home with the settle.
-      if (debt && tx.guest && payer !== ramPayer && ramPayer === tx.publisher) {
+      // Away from home a contract its publisher owns charges the publisher's RAM escrow: a part that sends the rest on
+      // adds its bytes to the publisher's debt; the last pays them, counted as the publisher's used RAM at home.
+      const owned = debt !== undefined && tx.guest && payer !== ramPayer && ramPayer === tx.publisher;
+      if (owned && !debt.last) {
         debt.owed += ram;
         continue;
       }
@@ -294,6 +295,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
       h.state.put(balKey, encodeValue(int(current - ram), ""));
       // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted where it lives by the settle.
       if (held) debt?.paid.set(payer, (debt.paid.get(payer) ?? 0n) + ram);
+      if (owned) debt.owned += ram;
       if (tx.guest && (ramPayer === tx.publisher || held)) continue;
       addUsedRam(h.state, ramPayer, ram);
     }
@@ -319,6 +321,8 @@ export interface Debt {
   done: boolean;
   /** Filled in: what each co-signer paid from its RAM escrow (its used RAM where it lives, by the settle). */
   paid: Map<string, bigint>;
+  /** Filled in by the last part: what contracts the publisher owns paid from its RAM escrow (its used RAM at home). */
+  owned: bigint;
 }
 
 /** Adds `delta` bytes to an account's used RAM (`UR<acc>`, the raw key go-iost ChangeUsedRAMInfo writes). */
@@ -438,7 +442,9 @@ export function runTx(
   try {
     // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
     const debt =
-      carriesRam(h) || (pays && !failed) ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map() } : undefined;
+      carriesRam(h) || (pays && !failed)
+        ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map(), owned: 0n }
+        : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
     state.release();
