@@ -22,9 +22,14 @@ import type { Debt } from "./index.js";
 const TARGET_ARG: Record<string, number> = {
   "auth.iost/signUp": 0,
   // An account's permissions and groups live with it: changed there, after a part on another shard too.
-  ...Object.fromEntries(
-    ["add", "drop", "assign", "revoke"].flatMap((op) => [`auth.iost/${op}Permission`, `auth.iost/${op}Group`]).map((name) => [name, 0]),
-  ),
+  "auth.iost/addPermission": 0,
+  "auth.iost/dropPermission": 0,
+  "auth.iost/assignPermission": 0,
+  "auth.iost/revokePermission": 0,
+  "auth.iost/addGroup": 0,
+  "auth.iost/dropGroup": 0,
+  "auth.iost/assignGroup": 0,
+  "auth.iost/revokeGroup": 0,
   "auth.iost/assignPermissionToGroup": 0,
   "auth.iost/revokePermissionInGroup": 0,
   "ram.iost/buy": 1,
