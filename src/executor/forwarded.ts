@@ -53,7 +53,7 @@ import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
 import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
-import { doPay, ramUsageOf } from "./index.js";
+import { doPay, RamShort, ramUsageOf } from "./index.js";
 
 /** A ram.iost `SR`/`TR` record's bytes (a JSON number in a string value; absent: 0). */
 export function recordValue(raw: string | undefined): bigint {
@@ -141,8 +141,18 @@ export function receiveHalf(h: Host, c: Cost, x: CrossReceipt): void {
   receiveLend(h, c, x.account, BigInt(x.lent));
 }
 
-/** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
-class PayFailed extends Error {}
+/**
+ * The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers.
+ * `before`: a payer before the publisher in payer order (executeTx's `unnamed` probes).
+ */
+class PayFailed extends Error {
+  constructor(
+    message: string,
+    readonly before: boolean,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Runs the actions; returns the unused escrow (iost, frozen iost, RAM), "" or the failure, the receipts the
@@ -309,7 +319,7 @@ export function runForwarded(
         try {
           doPay(h, false, debt);
         } catch (e) {
-          throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
+          throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`, e instanceof RamShort && e.payer !== f.publisher);
         }
         owned = debt.owned;
         signerPaid = Object.fromEntries([...debt.paid].sort(([a], [b]) => (a < b ? -1 : 1)).map(([acc, b]) => [acc, b.toString()]));
@@ -439,7 +449,9 @@ export function runForwarded(
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
       // The receiver halves of the credits its actions sent are still its gas, as one shard charges a failed tx.
-      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]),
+      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]).map((p) =>
+        e instanceof PayFailed && e.before ? { ...p, unnamed: true as const } : p,
+      ),
       result: failed,
       ...(f.credits ? { returned: f.credits } : {}),
     };

@@ -44,7 +44,7 @@ const MAX_GAS_LIMIT = 400_000_000n;
 class Dropped extends Error {}
 
 /** doPay's failure for `payer`, the first in payer order whose RAM is short (its message names the account paying). */
-class RamShort extends Error {
+export class RamShort extends Error {
   constructor(
     message: string,
     readonly payer: string,
