@@ -327,11 +327,13 @@ const byPayer = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 
 /** `debt` as an action receipt carries it, or undefined when nothing is owed. */
 export function debtOf(debt: Debt): RamDebt | undefined {
   const away = [...debt.away].filter(([, b]) => b !== 0n);
-  if (debt.owed === 0n && debt.short.size === 0 && away.length === 0) return undefined;
+  const contracts = [...debt.contracts].filter(([, b]) => b !== 0n);
+  if (debt.owed === 0n && debt.short.size === 0 && away.length === 0 && contracts.length === 0) return undefined;
   return {
     owed: debt.owed.toString(),
     short: [...debt.short].sort(byPayer),
     ...(away.length > 0 ? { away: away.sort(byPayer).map(([p, b]) => [p, b.toString()] as [string, string]) } : {}),
+    ...(contracts.length > 0 ? { contracts: contracts.sort(byPayer).map(([p, b]) => [p, b.toString()] as [string, string]) } : {}),
   };
 }
 

@@ -309,6 +309,7 @@ export function runForwarded(
         const debt = {
           owed: BigInt(f.debt?.owed ?? "0"),
           short: new Map(f.debt?.short ?? []),
+          contracts: new Map((f.debt?.contracts ?? []).map(([id, b]) => [id, BigInt(b)] as const)),
           away,
           last: !next,
           done: !run.forward,

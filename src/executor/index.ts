@@ -231,7 +231,12 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
   const payers = new Set(h.costs.keys());
   // An inline filter: a named closure costs every tx a defineProperty in bundles that keep names.
   if (debt)
-    for (const p of [tx.publisher, ...debt.short.keys(), ...[...debt.away.keys()].filter((a) => tx.ramEscrow?.has(a) === true || h.remoteShard(a) === null)])
+    for (const p of [
+      tx.publisher,
+      ...debt.short.keys(),
+      ...debt.contracts.keys(),
+      ...[...debt.away.keys()].filter((a) => tx.ramEscrow?.has(a) === true || h.remoteShard(a) === null),
+    ])
       payers.add(p);
   for (const payer of [...payers].sort()) {
     const short = debt?.short.get(payer);
@@ -260,19 +265,23 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
     if (away && givesRamBack(payer) && BigInt(c.data) < 0n) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
-    if (!payer.endsWith(".iost") && !away) {
-      let ramPayer = payer;
-      if (isContractId(payer)) {
+    // Bytes an earlier part charged a contract the publisher owns: the publisher's, wherever this part runs.
+    const carried = tx.guest ? debt?.contracts.get(payer) : undefined;
+    if (!payer.endsWith(".iost") && (!away || carried !== undefined)) {
+      let ramPayer = carried === undefined ? payer : tx.publisher;
+      if (carried === undefined && isContractId(payer)) {
         const o = h.db.mget("system.iost", "contract_owner", payer);
         ramPayer = o && o.t === "s" ? o.v : payer;
       }
       let ram = owes ?? BigInt(c.data);
       debt?.away.delete(payer);
       // Away from home a contract its publisher owns charges the publisher's RAM escrow: a part that sends the rest on
-      // adds its bytes to the publisher's debt; the last pays them, counted as the publisher's used RAM at home.
+      // adds its bytes to the contract's debt; the last pays them with its own check (one shard's doPay checks each
+      // contract before the publisher), counted as the publisher's used RAM at home.
       const owned = debt !== undefined && tx.guest && payer !== ramPayer && ramPayer === tx.publisher;
+      if (owned) ram += carried ?? 0n;
       if (owned && !debt.last) {
-        debt.owed += ram;
+        debt.contracts.set(payer, ram);
         continue;
       }
       const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
@@ -321,6 +330,8 @@ export interface Debt {
   done: boolean;
   /** Filled in: what each co-signer paid from its RAM escrow (its used RAM where it lives, by the settle). */
   paid: Map<string, bigint>;
+  /** Contracts the publisher owns → the bytes parts away from home charged them so far (Forwarded `debt.contracts`). */
+  contracts: Map<string, bigint>;
   /** Filled in by the last part: what contracts the publisher owns paid from its RAM escrow (its used RAM at home). */
   owned: bigint;
 }
@@ -443,7 +454,7 @@ export function runTx(
     // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
     const debt =
       carriesRam(h) || (pays && !failed)
-        ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map(), owned: 0n }
+        ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map(), contracts: new Map(), owned: 0n }
         : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part

@@ -610,6 +610,11 @@ export function checkReceipt(r: CrossReceipt, count: number, homeOf: (sym: strin
       const ok = Array.isArray(e) && e.length === 2 && typeof e[1] === "string" && SIGNED.test(e[1]);
       if (!ok || !r.forward!.authority.some((a) => a.account === e[0])) refuse("debt away", e, MAX_INT64);
     }
+    // Bytes of contracts (the publisher's own, as the last part finds: others' are not charged from its escrow).
+    if (!Array.isArray(debt.contracts ?? [])) refuse("debt contracts", debt.contracts, MAX_INT64);
+    for (const e of debt.contracts ?? [])
+      if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || !e[0].startsWith("Contract") || typeof e[1] !== "string" || !SIGNED.test(e[1]))
+        refuse("debt contracts", e, MAX_INT64);
   }
   if (r.result?.ramPaid !== undefined && !SIGNED.test(r.result.ramPaid)) refuse("ramPaid", r.result.ramPaid, MAX_INT64);
   // Only an escrow that came back was paid from: naming anyone else would let a shard change its used RAM.

@@ -916,6 +916,13 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "-12" } }, 4)).not.toThrow();
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "x" } }, 4)).toThrow(ReceiptRefused);
   });
+  it("accepts bytes contracts were charged by parts away from home, refuses an account's and malformed bytes", () => {
+    const owing = (contracts: unknown) => action({ owed: "0", short: [], contracts });
+    expect(() => checkReceipt(owing([["Contractx", "109"]]), 4)).not.toThrow();
+    expect(() => checkReceipt(owing([["Contractx", "-3"]]), 4)).not.toThrow();
+    for (const bad of [[["user05", "79"]], [["Contractx", "7.9"]], [["Contractx", 79]], [["Contractx"]], "Contractx", { Contractx: "79" }])
+      expect(() => checkReceipt(owing(bad), 4), JSON.stringify(bad)).toThrow(ReceiptRefused);
+  });
   it("accepts bytes a co-signer of another shard owes, refuses any other account's and malformed bytes", () => {
     const signed = (away: unknown): CrossReceipt => {
       const r = action({ owed: "0", short: [], away });

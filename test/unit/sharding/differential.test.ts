@@ -1376,7 +1376,19 @@ const CASES: Case[] = [
     () =>
       txBy(on(0), [call(1, "put", ["hf", "1"]), farFreeze(on(0), "icy2"), farFreeze(on(0), "icy7"), call(0, "put", ["hf", "1"]), call(0, "put", ["hg", "1"])]),
   ],
+  [
+    "a chain from shard 0 through shard 1, home and shard 2 writes records of its publisher's around one of its contract's, then cannot pay",
+    () => txBy(on(0), [call(1, "mine", ["mm"]), call(0, "put", ["hh", "1"]), call(2, "mine", ["mm"])]),
+  ],
+  [
+    "a chain from shard 0 through home twice writes records of its contract's there, then cannot pay them",
+    () => txBy(on(0), [call(1, "put", ["hi", "1"]), call(0, "put", ["hi", "1"]), call(2, "put", ["hi", "1"]), call(0, "put", ["hj", "1"])]),
+  ],
   ["the owner of the contract of shard 0 buys RAM once more", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(0), 2000])])],
+  [
+    "a chain from shard 0 through shard 1, home and shard 2 writes records of its publisher's around one of its contract's",
+    () => txBy(on(0), [call(1, "mine", ["mn"]), call(0, "put", ["hk", "1"]), call(2, "mine", ["mn"])]),
+  ],
   // Found by the property test's `perm` step: auth.iost changes an account's records where it lives, after a part elsewhere too.
   ...(
     [

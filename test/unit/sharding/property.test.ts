@@ -104,7 +104,7 @@ type Step =
   | { k: "read"; abi: "balanceOf" | "supply"; sym: string; by: string; of: string }
   | { k: "sendRead"; by: string; to: string; c: number | null }
   | { k: "update"; c: number; by: string; open: boolean }
-  | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop"][] }
+  | { k: "chain"; by: string; calls: [c: number, abi: "mine" | "drop" | "put"][] }
   | { k: "cochain"; by: string; who: string; also: string | null; calls: [c: number, v: string][] }
   | { k: "sys"; c: number; by: string; op: "lend" | "buy" | "pledge" | "unpledge"; to: string }
   | { k: "collect"; c: number; by: string; op: "make" | "give" | "shared" }
@@ -201,11 +201,12 @@ const step = fc.oneof(
   // iost sent at home to anyone, then read where it landed (the next part, which sees the credit: docs/SHARDING.md
   // "A credit's RAM"), then maybe a contract of any shard failing, which undoes it there.
   fc.record({ k: fc.constant("sendRead" as const), by: user, to: anyone, c: fc.option(shard) }),
-  // Records used in one part and freed in another of a tx over up to three contracts' shards.
+  // Records used in one part and freed in another of a tx over up to three contracts' shards, and records of the contracts
+  // (their owners' RAM: the publisher's own contract when the chain comes back home).
   fc.record({
     k: fc.constant("chain" as const),
     by: user,
-    calls: fc.array(fc.tuple(shard, fc.constantFrom("mine" as const, "drop" as const)), { minLength: 2, maxLength: 3 }),
+    calls: fc.array(fc.tuple(shard, fc.constantFrom("mine" as const, "drop" as const, "put" as const)), { minLength: 2, maxLength: 3 }),
   }),
   // A co-signer's records written (longer, shorter) over up to three contracts' shards, the tx coming back to some.
   fc
@@ -353,7 +354,7 @@ function toTx(s: Step, ctx: Ctx): Tx {
     case "chain":
       return txBy(
         s.by,
-        s.calls.map(([c, abi]) => call(c, abi, abi === "mine" ? ["c"] : [])),
+        s.calls.map(([c, abi], i) => call(c, abi, abi === "mine" ? ["c"] : abi === "put" ? [`ch${i}`, "1"] : [])),
       );
     case "cochain": {
       const calls = s.calls.map(([c, v]) => call(c, "theirs", [s.who, v]));
