@@ -351,6 +351,8 @@ export const REASON = {
     "token721.iost's issue and transfer inside a contract run only on the token's home: a write of records another shard keeps in the middle of a VM run",
   REMOTE_CALL:
     "inside a contract, blockchain.call of a contract of another shard fails: its code must run, and write, where its storage lives, in the middle of the caller's VM run",
+  ISSUE_IN_CONTRACT:
+    "an issue inside a contract of another shard than the token's home fails (its creator signing the tx, as one chain lets a contract issue for it): the supply is written in the middle of a VM run",
   RAM_MARKET:
     "each shard runs a RAM market of 1/N of the space and reserve: a buy or sell of many bytes moves its price N times as far as one chain's, so it costs (and pays) more",
 } as const;
