@@ -21,6 +21,17 @@ import type { Debt } from "./index.js";
 /** The argument that names the account an action works for, per system action. */
 const TARGET_ARG: Record<string, number> = {
   "auth.iost/signUp": 0,
+  // An account's permissions and groups live with it: changed there, after a part on another shard too.
+  "auth.iost/addPermission": 0,
+  "auth.iost/dropPermission": 0,
+  "auth.iost/assignPermission": 0,
+  "auth.iost/revokePermission": 0,
+  "auth.iost/addGroup": 0,
+  "auth.iost/dropGroup": 0,
+  "auth.iost/assignGroup": 0,
+  "auth.iost/revokeGroup": 0,
+  "auth.iost/assignPermissionToGroup": 0,
+  "auth.iost/revokePermissionInGroup": 0,
   "ram.iost/buy": 1,
   "gas.iost/pledge": 1,
   // The pledge lives with the user: unpledging runs there, the refund comes home frozen (gas.ts).
@@ -321,11 +332,13 @@ const byPayer = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 
 /** `debt` as an action receipt carries it, or undefined when nothing is owed. */
 export function debtOf(debt: Debt): RamDebt | undefined {
   const away = [...debt.away].filter(([, b]) => b !== 0n);
-  if (debt.owed === 0n && debt.short.size === 0 && away.length === 0) return undefined;
+  const contracts = [...debt.contracts].filter(([, b]) => b !== 0n);
+  if (debt.owed === 0n && debt.short.size === 0 && away.length === 0 && contracts.length === 0) return undefined;
   return {
     owed: debt.owed.toString(),
     short: [...debt.short].sort(byPayer),
     ...(away.length > 0 ? { away: away.sort(byPayer).map(([p, b]) => [p, b.toString()] as [string, string]) } : {}),
+    ...(contracts.length > 0 ? { contracts: contracts.sort(byPayer).map(([p, b]) => [p, b.toString()] as [string, string]) } : {}),
   };
 }
 

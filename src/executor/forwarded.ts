@@ -54,7 +54,7 @@ import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
 import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
-import { doPay, ramUsageOf } from "./index.js";
+import { doPay, RamShort, ramUsageOf } from "./index.js";
 
 /** A ram.iost `SR`/`TR` record's bytes (a JSON number in a string value; absent: 0). */
 export function recordValue(raw: string | undefined): bigint {
@@ -146,8 +146,18 @@ export function receiveHalf(h: Host, c: Cost, x: CrossReceipt): void {
   receiveLend(h, c, x.account, BigInt(x.lent));
 }
 
-/** The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers. */
-class PayFailed extends Error {}
+/**
+ * The publisher (or a payer) could not pay the part's RAM: IOST's BALANCE_NOT_ENOUGH, as executeTx answers.
+ * `before`: a payer before the publisher in payer order (executeTx's `unnamed` probes).
+ */
+class PayFailed extends Error {
+  constructor(
+    message: string,
+    readonly before: boolean,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Runs the actions; returns the unused escrow (iost, frozen iost, RAM), "" or the failure, the receipts the
@@ -234,6 +244,7 @@ export function runForwarded(
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
   let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
+  let owned = 0n; // and of its contracts' records the last part wrote
   let signerPaid: Record<string, string> = {}; // what co-signers paid from their escrows (their used RAM where they live)
   const result = (ok: boolean): ForwardResult => {
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
@@ -245,7 +256,7 @@ export function runForwarded(
       returns: ok ? returns : [],
       receipts: ok ? h.receipts : [],
       ramUsage,
-      ...(ok && ramPaid !== 0n ? { ramPaid: ramPaid.toString() } : {}),
+      ...(ok && ramPaid + owned !== 0n ? { ramPaid: (ramPaid + owned).toString() } : {}),
       ...(ok && Object.keys(signerPaid).length > 0 ? { signerPaid } : {}),
       ...(events.length > 0 ? { events } : {}),
       ...(ok && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
@@ -307,17 +318,20 @@ export function runForwarded(
         const debt = {
           owed: BigInt(f.debt?.owed ?? "0"),
           short: new Map(f.debt?.short ?? []),
+          contracts: new Map((f.debt?.contracts ?? []).map(([id, b]) => [id, BigInt(b)] as const)),
           away,
           last: !next,
           done: !run.forward,
           paid: new Map<string, bigint>(),
+          owned: 0n,
         };
         if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
         try {
           doPay(h, false, debt);
         } catch (e) {
-          throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`);
+          throw new PayFailed(`balance not enough after executing actions: ${(e as Error).message}`, e instanceof RamShort && e.payer !== f.publisher);
         }
+        owned = debt.owned;
         signerPaid = Object.fromEntries([...debt.paid].sort(([a], [b]) => (a < b ? -1 : 1)).map(([acc, b]) => [acc, b.toString()]));
         const owing = debtOf(debt);
         const owed = owing ? { debt: owing } : {};
@@ -445,7 +459,9 @@ export function runForwarded(
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
       // The receiver halves of the credits its actions sent are still its gas, as one shard charges a failed tx.
-      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]),
+      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]).map((p) =>
+        e instanceof PayFailed && e.before ? { ...p, unnamed: true as const } : p,
+      ),
       result: failed,
       ...(f.credits ? { returned: f.credits } : {}),
     };

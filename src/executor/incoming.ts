@@ -424,7 +424,7 @@ export function applyIncoming(
         if (r.probe || short !== "" || (reserve && why !== "")) {
           state.rollback();
           // A failed tx's doPay counted this half's bytes in its message on one shard (combine.ts).
-          const unpaid = r.probe && result ? (result.ramUsage[r.payer!.publisher] ?? "0") : "0";
+          const unpaid = r.probe && !r.unnamed && result ? (result.ramUsage[r.payer!.publisher] ?? "0") : "0";
           if (unpaid !== "0") result!.credit = { ...result!.credit!, unpaid };
           if (result) result.ramUsage = {};
         } else {

@@ -46,6 +46,16 @@ const MAX_GAS_LIMIT = 400_000_000n;
 
 class Dropped extends Error {}
 
+/** doPay's failure for `payer`, the first in payer order whose RAM is short (its message names the account paying). */
+export class RamShort extends Error {
+  constructor(
+    message: string,
+    readonly payer: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A receipt's message keeps at most this many UTF-16 units (an uncaught `throw "m".repeat(3e6)` would be a 3 MB row). */
 export const MAX_MESSAGE = 4096;
 function capMessage(m: string): string {
@@ -224,11 +234,16 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
   const payers = new Set(h.costs.keys());
   // An inline filter: a named closure costs every tx a defineProperty in bundles that keep names.
   if (debt)
-    for (const p of [tx.publisher, ...debt.short.keys(), ...[...debt.away.keys()].filter((a) => tx.ramEscrow?.has(a) === true || h.remoteShard(a) === null)])
+    for (const p of [
+      tx.publisher,
+      ...debt.short.keys(),
+      ...debt.contracts.keys(),
+      ...[...debt.away.keys()].filter((a) => tx.ramEscrow?.has(a) === true || h.remoteShard(a) === null),
+    ])
       payers.add(p);
   for (const payer of [...payers].sort()) {
     const short = debt?.short.get(payer);
-    if (short !== undefined && debt!.last) throw new Error(short);
+    if (short !== undefined && debt!.last) throw new RamShort(short, payer);
     const c = h.costs.get(payer) ?? new Cost();
     const gas = new Decimal(tx.gasRatio * BigInt(c.toGas()), GAS_DECIMAL);
     if (chargeGas && !gas.isZero()) {
@@ -249,22 +264,33 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     // after the last action, here when its RAM is here or came along.
     const owes = payer === tx.publisher ? undefined : debt?.away.get(payer);
     if (owes !== undefined && (away || !debt!.done)) continue;
-    if (away && isSigner(h, payer) && BigInt(c.data) > 0n) throw new Error(`pay ram failed. id: ${payer} need ${c.data}, actual 0`);
+    if (away && isSigner(h, payer) && BigInt(c.data) > 0n) throw new RamShort(`pay ram failed. id: ${payer} need ${c.data}, actual 0`, payer);
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
     if (away && givesRamBack(payer) && BigInt(c.data) < 0n) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
+    // Bytes an earlier part charged a contract the publisher owns: the publisher's, wherever this part runs.
+    const carried = tx.guest ? debt?.contracts.get(payer) : undefined;
     // A contract of another shard pays for records its code wrote in this run (a callee of that shard): its owner,
     // who lives there, pays from its RAM fetched from there, written back there with the run (guard.ts writeRemote).
-    const callee = away && payer.startsWith("Contract") ? h.armCallee() : null;
-    if (!payer.endsWith(".iost") && (!away || callee)) {
+    const callee = away && carried === undefined && payer.startsWith("Contract") ? h.armCallee() : null;
+    if (!payer.endsWith(".iost") && (!away || carried !== undefined || callee)) {
       try {
-        let ramPayer = payer;
-        if (isContractId(payer)) {
+        let ramPayer = carried === undefined ? payer : tx.publisher;
+        if (carried === undefined && isContractId(payer)) {
           const o = h.db.mget("system.iost", "contract_owner", payer);
           ramPayer = o && o.t === "s" ? o.v : payer;
         }
         let ram = owes ?? BigInt(c.data);
         debt?.away.delete(payer);
+        // Away from home a contract its publisher owns charges the publisher's RAM escrow: a part that sends the rest on
+        // adds its bytes to the contract's debt; the last pays them with its own check (one shard's doPay checks each
+        // contract before the publisher), counted as the publisher's used RAM at home.
+        const owned = debt !== undefined && tx.guest && payer !== ramPayer && ramPayer === tx.publisher;
+        if (owned) ram += carried ?? 0n;
+        if (owned && !debt.last) {
+          debt.contracts.set(payer, ram);
+          continue;
+        }
         const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
         const cur = decodeValue(h.state.get(balKey));
         const current = cur && cur.value.t === "i" ? cur.value.v : 0n;
@@ -277,7 +303,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
         }
         if (current < ram) {
           const failed = `pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`;
-          if (!debt || debt.last) throw new Error(failed);
+          if (!debt || debt.last) throw new RamShort(failed, payer);
           debt.short.set(payer, failed); // checked where its RAM lives; the last part fails the tx with it
           continue;
         }
@@ -285,12 +311,13 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
         h.state.put(balKey, encodeValue(int(current - ram), ""));
         // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted where it lives by the settle.
         if (held) debt?.paid.set(payer, (debt.paid.get(payer) ?? 0n) + ram);
+        if (owned) debt.owned += ram;
         if (tx.guest && (ramPayer === tx.publisher || held)) continue;
         addUsedRam(h.state, ramPayer, ram);
       } finally {
         if (callee) disarm(callee);
       }
-    } else if (callee) disarm(callee);
+    }
   }
   // What a co-signer of another shard freed, net over every part: given back there, as above.
   if (debt?.last) for (const [payer, bytes] of debt.away) if (bytes < 0n && givesRamBack(payer)) h.outbox.push(freeTo(h, payer, -bytes));
@@ -313,6 +340,10 @@ export interface Debt {
   done: boolean;
   /** Filled in: what each co-signer paid from its RAM escrow (its used RAM where it lives, by the settle). */
   paid: Map<string, bigint>;
+  /** Contracts the publisher owns → the bytes parts away from home charged them so far (Forwarded `debt.contracts`). */
+  contracts: Map<string, bigint>;
+  /** Filled in by the last part: what contracts the publisher owns paid from its RAM escrow (its used RAM at home). */
+  owned: bigint;
 }
 
 /** Adds `delta` bytes to an account's used RAM (`UR<acc>`, the raw key go-iost ChangeUsedRAMInfo writes). */
@@ -436,7 +467,9 @@ export function runTx(
   try {
     // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
     const debt =
-      carriesRam(h) || (pays && !failed) ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map() } : undefined;
+      carriesRam(h) || (pays && !failed)
+        ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map(), contracts: new Map(), owned: 0n }
+        : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
     state.release();
@@ -445,6 +478,9 @@ export function runTx(
     state.checkpoint();
     returns = [];
     h.discardEffects();
+    // One shard's doPay stopped at a payer before the publisher (a contract it owns is named as the publisher):
+    // the halves' bytes, the publisher's, count in no need of its message.
+    if (e instanceof RamShort && e.payer !== tx.publisher) for (const p of h.outbox) if (p.probe) p.unnamed = true;
     if (reserved > 0) h.costs.get(tx.publisher)!.cpu -= reserved; // nothing forwarded any more
     reserved = 0;
     status = "BALANCE_NOT_ENOUGH";

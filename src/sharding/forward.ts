@@ -127,6 +127,12 @@ export interface RamDebt {
    * "Co-signers of other shards"). Absent: none.
    */
   away?: [payer: string, bytes: string][];
+  /**
+   * Contracts the publisher owns → the bytes parts away from its home charged them (decimal text, may be
+   * negative), in payer order: the chain's last part pays them from the RAM escrow, each with its own check.
+   * Absent: none.
+   */
+  contracts?: [contract: string, bytes: string][];
 }
 
 /** `total` (Host.amountTotal) as a receipt carries it (Forwarded `spent`), or undefined when nothing was spent. */

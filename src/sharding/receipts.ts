@@ -134,9 +134,15 @@ export interface CrossReceipt {
   /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
   probe?: true;
   /**
+   * Probe of a tx whose doPay failed on a payer before its publisher: its half's bytes of the publisher's RAM are in
+   * no `need` of the tx's message (no `unpaid`), as one shard stopped before the publisher. Absent: they are.
+   */
+  unnamed?: true;
+  /**
    * Credit with a `payer.reserve`: the tx's other credits of the same token to the same shard whose halves may
    * charge the publisher RAM, run after it in order against the one reservation and decided with it (one
-   * shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). Absent: none.
+   * shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). A probe's: the tx's other probes of the
+   * same token to the same shard, run after it in order and undone with it (probesOf). Absent: none.
    */
   also?: CrossReceipt[];
   /**
@@ -242,7 +248,20 @@ export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-
  * sent to the publisher's home is charged there, one to a third shard settles at the home.
  */
 export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
-  return out.filter((r) => r.kind === "credit" && r.payer).map((r) => ({ ...r, amount: "0", probe: true as const }));
+  const probes: CrossReceipt[] = [];
+  const heads = new Map<string, CrossReceipt>();
+  for (const r of out) {
+    if (r.kind !== "credit" || !r.payer) continue;
+    const probe: CrossReceipt = { ...r, amount: "0", probe: true };
+    // Those of one token to one shard run in one probe, in order (`also`), undone together: on one shard a second
+    // freeze to an account rewrites the list the first wrote, and is charged that longer list's gas.
+    const group = r.payer.reserve || r.also ? null : `${r.toShard}:${r.token}:${r.payer.atHome}:${r.payer.third}`;
+    const head = group === null ? undefined : heads.get(group);
+    if (head) head.also = [...(head.also ?? []), probe];
+    else probes.push(probe);
+    if (group !== null && !head) heads.set(group, probe);
+  }
+  return probes;
 }
 
 /**
@@ -418,6 +437,8 @@ export function checkReceipt(
   const reading = readShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
   if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
+  if (r.unnamed !== undefined && (r.unnamed !== true || !r.probe))
+    throw new ReceiptRefused(`receipt ${r.id} refused: unnamed ${JSON.stringify(r.unnamed)} on no probe`);
   // Only a token's home keeps the supply a burn lowers, and only its symbol's shard announces the token (and where
   // it lives: another shard, which created it and so knows it, or none).
   if (r.kind === "burn" && r.toShard !== homeOf(r.token))
@@ -570,7 +591,7 @@ export function checkReceipt(
   const unpaid = r.result?.credit?.unpaid;
   if (unpaid !== undefined && (r.kind !== "settle" || typeof unpaid !== "string" || !SIGNED.test(unpaid) || unpaid === "0"))
     refuse("unpaid ram", unpaid, MAX_INT64);
-  // Bundled credits: the reservation's tx's own, of its token, to its shard, charged to its publisher, none deciding.
+  // Bundled credits: the reservation's (or probe's) tx's own, of its token, to its shard, charged to its publisher, none deciding.
   if (r.also !== undefined) {
     const same = (x: CrossReceipt) =>
       typeof x === "object" &&
@@ -583,11 +604,12 @@ export function checkReceipt(
       x.payer?.publisher === r.payer?.publisher &&
       x.payer?.gasRatio === r.payer?.gasRatio &&
       x.payer?.reserve === undefined &&
-      !x.payer?.atHome &&
-      !x.payer?.third &&
+      x.payer?.atHome === r.payer?.atHome &&
+      x.payer?.third === r.payer?.third &&
       x.also === undefined &&
-      x.probe === undefined;
-    if (r.kind !== "credit" || !r.payer?.reserve || !Array.isArray(r.also) || r.also.length === 0 || !r.also.every(same))
+      x.probe === r.probe;
+    // A reservation's (never at home nor to a third shard: receipts.ts bundle), or a failed tx's probes (probesOf).
+    if (r.kind !== "credit" || !(r.payer?.reserve || r.probe) || !Array.isArray(r.also) || r.also.length === 0 || !r.also.every(same))
       throw new ReceiptRefused(`receipt ${r.id} refused: credits bundled with it that are not its tx's to its shard`);
     for (const x of r.also) checkReceipt(x, count, homeOf, at);
     int(
@@ -626,6 +648,11 @@ export function checkReceipt(
       const ok = Array.isArray(e) && e.length === 2 && typeof e[1] === "string" && SIGNED.test(e[1]);
       if (!ok || !r.forward!.authority.some((a) => a.account === e[0])) refuse("debt away", e, MAX_INT64);
     }
+    // Bytes of contracts (the publisher's own, as the last part finds: others' are not charged from its escrow).
+    if (!Array.isArray(debt.contracts ?? [])) refuse("debt contracts", debt.contracts, MAX_INT64);
+    for (const e of debt.contracts ?? [])
+      if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || !e[0].startsWith("Contract") || typeof e[1] !== "string" || !SIGNED.test(e[1]))
+        refuse("debt contracts", e, MAX_INT64);
   }
   if (r.result?.ramPaid !== undefined && !SIGNED.test(r.result.ramPaid)) refuse("ramPaid", r.result.ramPaid, MAX_INT64);
   // Only an escrow that came back was paid from: naming anyone else would let a shard change its used RAM.

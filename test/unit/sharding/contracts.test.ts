@@ -360,6 +360,29 @@ describe("contracts across shards (simulator)", () => {
     }
   });
 
+  it("sends a failed tx's probes of one token to one shard as one, in order; refuses a stranger's bundle of probes and `unnamed` off a probe", () => {
+    const chain = new SimChain(config(), N);
+    const freeze = act("token.iost", "transferFreeze", ["iost", caller, "ghost0", "1", Number(T0 + 10n ** 15n), ""]);
+    chain.submit(txBy(caller, [freeze, freeze, act("token.iost", "transfer", ["nosuch", caller, caller, "1", ""])]));
+    step(chain);
+    const [probe, ...rest] = chain.inFlight();
+    expect(rest).toEqual([]);
+    expect(probe).toMatchObject({ kind: "credit", probe: true, amount: "0", toShard: shardOf("ghost0", N), also: [{ probe: true, amount: "0" }] });
+    expect(() => checkReceipt(probe, N)).not.toThrow();
+    const [second] = probe.also!;
+    const forged: CrossReceipt[] = [
+      { ...probe, also: [{ ...second, probe: undefined }] },
+      { ...probe, also: [{ ...second, token: "ram" }] },
+      { ...probe, also: [{ ...second, toShard: 3 }] },
+      { ...probe, also: [{ ...second, txHash: "other" }] },
+      { ...probe, also: [{ ...second, payer: { ...second.payer!, atHome: true } }] },
+      { ...probe, also: [] },
+      { ...probe, unnamed: false as unknown as true },
+      { ...second, probe: undefined, amount: "1", unnamed: true },
+    ];
+    for (const x of forged) expect(() => checkReceipt(x, N), JSON.stringify(x)).toThrow(ReceiptRefused);
+  });
+
   it("a charge beyond the tx's amount_limit fails the part there with IOST's text, rolls it back and refunds the escrow", () => {
     const chain = new SimChain(config(), N);
     const id = deploy(chain, deployer);
@@ -898,6 +921,13 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     };
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "-12" } }, 4)).not.toThrow();
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "x" } }, 4)).toThrow(ReceiptRefused);
+  });
+  it("accepts bytes contracts were charged by parts away from home, refuses an account's and malformed bytes", () => {
+    const owing = (contracts: unknown) => action({ owed: "0", short: [], contracts });
+    expect(() => checkReceipt(owing([["Contractx", "109"]]), 4)).not.toThrow();
+    expect(() => checkReceipt(owing([["Contractx", "-3"]]), 4)).not.toThrow();
+    for (const bad of [[["user05", "79"]], [["Contractx", "7.9"]], [["Contractx", 79]], [["Contractx"]], "Contractx", { Contractx: "79" }])
+      expect(() => checkReceipt(owing(bad), 4), JSON.stringify(bad)).toThrow(ReceiptRefused);
   });
   it("accepts bytes a co-signer of another shard owes, refuses any other account's and malformed bytes", () => {
     const signed = (away: unknown): CrossReceipt => {
