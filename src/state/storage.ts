@@ -139,9 +139,57 @@ export function displayValue(v: Value | undefined): string {
   }
 }
 
-export const basicKey = (contract: string, key: string) => "b-" + contract + "-" + key;
-export const mapKey = (contract: string, key: string, field: string) => "m-" + contract + "-" + key + "-" + field;
-export const mapIndexKey = (contract: string, key: string) => "m-" + contract + "-" + key;
+/**
+ * Raw keys by their parts. A tx reads the same few records several times (its gas record's four
+ * keys 16 times, balances five), and a key built by concatenation is flattened and hashed again at
+ * every map lookup on its way down (overlay, checkpoint log, store); a cached key is flat and keeps
+ * its hash. A key is only ever its parts joined, so the cache changes no result. At most KEYS_HELD
+ * keys, then it starts over.
+ */
+const keys = new Map<string, Map<string, string>>();
+const mapKeys = new Map<string, Map<string, Map<string, string>>>();
+const KEYS_HELD = 65_536;
+let keysHeld = 0;
+
+function held(): void {
+  if (++keysHeld <= KEYS_HELD) return;
+  keys.clear();
+  mapKeys.clear();
+  keysHeld = 1;
+}
+
+/** `prefix + contract + "-" + key`, flat. */
+function joined(prefix: string, contract: string, key: string): string {
+  const outer = prefix + contract;
+  let inner = keys.get(outer);
+  if (inner === undefined) keys.set(outer, (inner = new Map()));
+  let k = inner.get(key);
+  if (k === undefined) {
+    k = flat(outer + "-" + key);
+    held();
+    inner.set(key, k);
+  }
+  return k;
+}
+
+/** The same text as one flat string (V8 flattens a concatenation when it is a property name). */
+const flat = (s: string): string => Object.keys({ [s]: 0 })[0];
+
+export const basicKey = (contract: string, key: string) => joined("b-", contract, key);
+export const mapIndexKey = (contract: string, key: string) => joined("m-", contract, key);
+export function mapKey(contract: string, key: string, field: string): string {
+  let byKey = mapKeys.get(contract);
+  if (byKey === undefined) mapKeys.set(contract, (byKey = new Map()));
+  let byField = byKey.get(key);
+  if (byField === undefined) byKey.set(key, (byField = new Map()));
+  let k = byField.get(field);
+  if (k === undefined) {
+    k = flat("m-" + contract + "-" + key + "-" + field);
+    held();
+    byField.set(field, k);
+  }
+  return k;
+}
 
 /** Visitor-level access (no gas, no RAM): Go's BasicHandler/MapHandler. `key` is `<contract>-<key>`-free: pass contract and key. */
 export class ContractDB {
