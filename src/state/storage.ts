@@ -139,9 +139,65 @@ export function displayValue(v: Value | undefined): string {
   }
 }
 
-export const basicKey = (contract: string, key: string) => "b-" + contract + "-" + key;
-export const mapKey = (contract: string, key: string, field: string) => "m-" + contract + "-" + key + "-" + field;
-export const mapIndexKey = (contract: string, key: string) => "m-" + contract + "-" + key;
+/**
+ * Raw keys by their parts. A tx reads the same few records several times (its gas record's four
+ * keys 16 times, balances five), and a key built by concatenation is flattened and hashed again at
+ * every map lookup on its way down (overlay, checkpoint log, store); a cached key is flat and keeps
+ * its hash. A key is only ever its parts joined, so the cache changes no result. A query or a tx
+ * may name any key: longer ones are built each time, and the cache holds at most KEY_CHARS
+ * characters of keys (about as many again of their parts), then starts over.
+ */
+const keys = new Map<string, Map<string, string>>();
+const mapKeys = new Map<string, Map<string, Map<string, string>>>();
+const KEY_CACHED_MAX = 256;
+const KEY_CHARS = 1_000_000;
+let keyChars = 0;
+
+/** Characters of the keys cached now. */
+export const cachedKeyChars = (): number => keyChars;
+
+/** Room for a key of `n` chars: the cache starts over when full. */
+function reserve(n: number): void {
+  if (keyChars + n > KEY_CHARS) {
+    keys.clear();
+    mapKeys.clear();
+    keyChars = 0;
+  }
+  keyChars += n;
+}
+
+/** The same text as one flat string (V8 flattens a concatenation when it is a property name). */
+const flat = (s: string): string => Object.keys({ [s]: 0 })[0];
+
+/** `prefix + contract + "-" + key`, flat and cached when short. */
+function joined(prefix: string, contract: string, key: string): string {
+  if (contract.length + key.length > KEY_CACHED_MAX) return prefix + contract + "-" + key;
+  const outer = prefix + contract;
+  const hit = keys.get(outer)?.get(key);
+  if (hit !== undefined) return hit;
+  const k = flat(outer + "-" + key);
+  reserve(k.length);
+  let inner = keys.get(outer);
+  if (inner === undefined) keys.set(outer, (inner = new Map()));
+  inner.set(key, k);
+  return k;
+}
+
+export const basicKey = (contract: string, key: string) => joined("b-", contract, key);
+export const mapIndexKey = (contract: string, key: string) => joined("m-", contract, key);
+export function mapKey(contract: string, key: string, field: string): string {
+  if (contract.length + key.length + field.length > KEY_CACHED_MAX) return "m-" + contract + "-" + key + "-" + field;
+  const hit = mapKeys.get(contract)?.get(key)?.get(field);
+  if (hit !== undefined) return hit;
+  const k = flat("m-" + contract + "-" + key + "-" + field);
+  reserve(k.length);
+  let byKey = mapKeys.get(contract);
+  if (byKey === undefined) mapKeys.set(contract, (byKey = new Map()));
+  let byField = byKey.get(key);
+  if (byField === undefined) byKey.set(key, (byField = new Map()));
+  byField.set(field, k);
+  return k;
+}
 
 /** Visitor-level access (no gas, no RAM): Go's BasicHandler/MapHandler. `key` is `<contract>-<key>`-free: pass contract and key. */
 export class ContractDB {

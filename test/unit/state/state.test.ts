@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { MemoryStore, compareKeys } from "../../../src/state/memory-store";
 import { State } from "../../../src/state/state";
 import { treeRoot } from "../../../src/state/tree";
-import { ContractDB, decodeValue, encodeValue, ramLength, str, int } from "../../../src/state/storage";
+import { basicKey, cachedKeyChars, ContractDB, decodeValue, encodeValue, mapIndexKey, mapKey, ramLength, str, int } from "../../../src/state/storage";
 
 describe("State", () => {
   it("reads see uncommitted writes and deletions", () => {
@@ -176,5 +176,37 @@ describe("storage layout", () => {
     db.mdel("c.iost", "k", "f2");
     expect(s.get("m-c.iost-k")).toBeUndefined();
     expect(s.get("m-c.iost-k-f2")).toBeUndefined();
+  });
+
+  it("builds keys from their parts, cached or not", () => {
+    const long = "k".repeat(300);
+    for (let round = 0; round < 2; round++) {
+      expect(basicKey("c.iost", "k")).toBe("b-c.iost-k");
+      expect(mapIndexKey("c.iost", "k")).toBe("m-c.iost-k");
+      expect(mapKey("c.iost", "k", "f")).toBe("m-c.iost-k-f");
+      // The parts are not taken apart again: "a-b" + "c" and "a" + "b-c" are the same key, as in Go.
+      expect(mapKey("c.iost", "a-b", "c")).toBe(mapKey("c.iost", "a", "b-c"));
+      expect(basicKey("c.iost", long)).toBe(`b-c.iost-${long}`);
+      expect(mapKey("c.iost", long, long)).toBe(`m-c.iost-${long}-${long}`);
+    }
+  });
+
+  it("a flood of distinct keys (a query naming any key) keeps the key cache bounded", () => {
+    const s = new State(new MemoryStore());
+    const db = new ContractDB(s);
+    const wide = "x".repeat(200);
+    for (let i = 0; i < 20_000; i++) {
+      expect(db.get("c.iost", `${wide}${i}`)).toBeUndefined();
+      expect(db.mget("c.iost", `${i}`, wide)).toBeUndefined();
+    }
+    expect(cachedKeyChars()).toBeGreaterThan(0);
+    expect(cachedKeyChars()).toBeLessThanOrEqual(1_000_000);
+    // Keys too long to be cached are built each time: the cache does not move.
+    const held = cachedKeyChars();
+    const huge = "y".repeat(10_000);
+    for (let i = 0; i < 1_000; i++) expect(db.mget("c.iost", `${huge}${i}`, "f")).toBeUndefined();
+    expect(cachedKeyChars()).toBe(held);
+    db.putRaw("c.iost", "k", "sv@x");
+    expect(db.getRaw("c.iost", "k")).toBe("sv@x");
   });
 });
