@@ -282,7 +282,11 @@ export interface ShardInternal extends ShardApi {
    * stores it only if the result equals `expected`, else `{error}` and nothing
    * changes. The stored chunk again answers itself; a different one an error.
    */
-  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
+  /**
+   * `given`: by sender shard, the receipts its chunk of `height - 1` sent here, already checked
+   * against its receipts root (a shard this node does not hold); null or absent: asked of the sender's object.
+   */
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (CrossReceipt[] | null)[]): Promise<Answer<Chunk>>;
   /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
   revertTo(height: number): Promise<Answer<{ head: number }>>;
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */

@@ -451,10 +451,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * The stored chunk is the one computed here, so this node later serves the
    * producer's chunk (same JSON).
    */
-  async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
+  async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (core.CrossReceipt[] | null)[]): Promise<Answer<Chunk>> {
     return this.cost.span(
       "chunk",
-      () => this.apply(ctx, txs, expected),
+      () => this.apply(ctx, txs, expected, given),
       (c) => ("error" in c ? null : this.userTxs(c)),
     );
   }
@@ -464,7 +464,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return c.txHashes.length - (this.shardIndex === 0 && c.height > 0 ? 1 : 0);
   }
 
-  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
+  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (core.CrossReceipt[] | null)[]): Promise<Answer<Chunk>> {
     const same = (stored: Chunk): Answer<Chunk> => {
       const diff = chunkDifference(stored, expected);
       return diff === null ? stored : { error: `shard-${this.shardIndex}: a different chunk is stored at height ${ctx.height} (${diff}): revert first` };
@@ -482,7 +482,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         : null;
     const checked = await checkGivenTxs(txs, { chainId: this.config.chainId, blockTime, base });
     if ("error" in checked) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${checked.error}` };
-    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height, given), core.loadVm()]);
     const built = this.storedChunk(ctx.height);
     if (built) return same(built);
     const started = performance.now();
