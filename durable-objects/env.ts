@@ -202,6 +202,8 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
   const shardCount = positiveInt(env.SHARD_COUNT, 1);
   const bad = groupsError(genesis.groups ?? 1, shardCount);
   if (bad !== null) throw new Error(`invalid SHARD_GROUPS ${JSON.stringify(env.SHARD_GROUPS)}: ${bad}`);
+  // Only the edge reads SERVES; a bad one stops the node here, at start, not at its first read.
+  parseServes(env.SERVES, shardCount);
   const holds = holdsOf(env);
   // A dev node holding part of the shards is a reader: it takes no dev producer key by default.
   const producerSecrets = secrets.length > 0 || ownProducers || !dev || holds !== null ? secrets : DEV_PRODUCER_SECRETS.slice(0, genesis.producers.length);

@@ -106,6 +106,20 @@ describe("node configuration", () => {
       expect(() => nodeConfig({ ...four, SERVES: bad })).toThrow(`invalid SERVES ${JSON.stringify(bad)}: "all" or shard indexes below SHARD_COUNT 4`);
   });
 
+  test("holds: a node without a producer key serving some shards of a grouped chain holds those only", () => {
+    const grouped = { ...prod, SHARD_COUNT: "4", SHARD_GROUPS: "2" } as NodeEnv;
+    expect(nodeConfig({ ...grouped, SERVES: "2,0" }).holds).toEqual([0, 2]);
+    expect(nodeConfig({ ...grouped, SERVES: "all" }).holds).toBeNull();
+    expect(nodeConfig({ ...grouped, SERVES: "0,2", PRODUCER_SECRET: DEV_PRODUCER_SECRETS[1], DEV: "true" }).holds).toBeNull();
+    expect(nodeConfig({ ...grouped, SHARD_GROUPS: "1", SERVES: "0,2" }).holds).toBeNull();
+    // A dev node's default is every dev producer key of its genesis, but not when it serves part of a grouped chain.
+    const dev = { ...base, DEV: "true", SHARD_COUNT: "4", SHARD_GROUPS: "2" } as NodeEnv;
+    expect(nodeConfig(dev)).toMatchObject({ holds: null, producerSecrets: [DEV_PRODUCER_SECRETS[0]] });
+    expect(nodeConfig({ ...dev, SERVES: "0,1" })).toMatchObject({ holds: [0, 1], producerSecrets: [] });
+    // Shard 0 keeps base.iost, which every node checks its genesis values against.
+    expect(() => nodeConfig({ ...grouped, SERVES: "1,3" })).toThrow('invalid SERVES "1,3": a node holding part of the shards holds shard 0');
+  });
+
   test("object names carry the shard id", () => {
     expect(shardName("coordinator", 0)).toBe("shard-0");
     expect(shardName("t1:coordinator", 2)).toBe("t1:shard-2");
