@@ -837,12 +837,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   /**
-   * The state witness of the chunk of `height` (witness.ts), from LIB up to the head: a check before
-   * finality needs the heights above LIB; below, the undo data it is built from may be pruned.
+   * The state witness of the chunk of `height` (witness.ts), from MAX_PROOF_DEPTH below LIB up to
+   * the head: a check before finality needs the heights above LIB, a node holding part of the shards
+   * that fell behind those below (as /getProofs, which rewinds the same undo data, until it is archived).
    */
   async witnessOf(height: number): Promise<Answer<Witness>> {
-    if (!Number.isSafeInteger(height) || height < Math.max(1, this.lib) || height > this.head) {
-      return { error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from LIB ${this.lib} up to the head ${this.head}` };
+    const low = Math.max(1, this.lib - MAX_PROOF_DEPTH);
+    if (!Number.isSafeInteger(height) || height < low || height > this.head || isArchived(this.mark, height)) {
+      return {
+        error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${this.lib}) up to the head ${this.head}`,
+      };
     }
     return chunkWitness(this.sql, this.kv, height, this.head);
   }
@@ -852,15 +856,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * (witness.ts sentProofAt), for a node that checks `to`'s next chunk without this shard. Rows read: one.
    */
   async sentProofOf(height: number, to: number): Promise<Answer<SentProof>> {
-    // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's.
-    if (
-      !Number.isSafeInteger(height) ||
-      height < Math.max(1, this.lib - 1) ||
-      height > this.head ||
-      !Number.isSafeInteger(to) ||
-      isArchived(this.mark, height)
-    ) {
-      return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from LIB - 1 (${this.lib - 1}) up to the head ${this.head}` };
+    // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's;
+    // deeper ones for a node holding part of the shards that fell behind, as witnessOf.
+    const low = Math.max(1, this.lib - 1 - MAX_PROOF_DEPTH);
+    if (!Number.isSafeInteger(height) || height < low || height > this.head || !Number.isSafeInteger(to) || isArchived(this.mark, height)) {
+      return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from ${low} (LIB ${this.lib}) up to the head ${this.head}` };
     }
     return sentProofAt(this.sql, height, to);
   }

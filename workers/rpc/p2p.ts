@@ -17,7 +17,7 @@
  *   (durable-objects/shard/state-sync.ts); only for shards this node serves.
  * - GET /p2p/witness?shard=S&height=H: the state witness of shard S's chunk of H and what each
  *   shard's chunk of H - 1 sent it, proven: `{shard, height, witness, incoming}`, at most
- *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from LIB to the head, only
+ *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from MAX_PROOF_DEPTH below LIB to the head, only
  *   for shards this node serves.
  * - GET /p2p/sent?shard=S&height=H&to=A,B: what shard S's chunk of H sent to each of A, B, proven
  *   against its receipts root: `{shard, height, sent: [SentProof, …]}` in `to` order (what a node
