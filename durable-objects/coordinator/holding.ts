@@ -99,6 +99,9 @@ function sentOf(x: unknown, from: number, height: number, to: readonly number[],
   }
 }
 
+/** A peer's GET /p2p/blocks?from=0&count=1, unchecked: from the network (`fetchBlocks`) or, in tests, a stand-in. */
+export type GenesisSource = (peer: string) => Promise<{ blocks: unknown[] } | { error: string }>;
+
 /**
  * The genesis chunks of the shards this node does not hold, from the first peer whose block 0
  * makes, with our own held chunks, a header of that block's hash (`hashOf`); or why none did.
@@ -108,10 +111,11 @@ export async function genesisFromPeers(
   own: readonly Chunk[],
   shardCount: number,
   hashOf: (chunks: Chunk[]) => string,
+  source: GenesisSource = (peer) => fetchBlocks(peer, 0, 1),
 ): Promise<Answer<Chunk[]>> {
   const reasons: string[] = [];
   for (const peer of peers) {
-    const r = await fetchBlocks(peer, 0, 1);
+    const r = await source(peer);
     const b = "error" in r ? null : (r.blocks[0] as { block?: { number?: unknown; hash?: unknown }; chunks?: { chunk?: unknown }[] } | undefined);
     if (b?.block?.number !== 0 || !Array.isArray(b.chunks) || b.chunks.length !== shardCount) {
       reasons.push("error" in r ? r.error : `${peer}: no genesis block of ${shardCount} chunks`);
