@@ -2,8 +2,8 @@
  * A node holding part of the shards (issue #18 item 2, durable-objects/coordinator/holding.ts):
  * three producers and a fourth node without a producer key that serves shards 0 and 2 of four, in
  * two groups. It never creates the objects of shards 1 and 3: it checks their chunks by witness,
- * takes the receipts they send its shards from peers with proofs (GET /p2p/sent), and reads their
- * state through peers. Every node agrees on the final blocks and on balances read from any node. A
+ * takes the receipts they send its shards from peers with proofs (GET /p2p/sent), reads their
+ * state through peers and hands their txs to peers. Every node agrees on the final blocks and on balances read from any node. A
  * peer forging the receipts' proofs is passed over; with every peer forging, the node adopts no
  * block that needs them, and catches up once they stop (peers serve witnesses and proofs down to
  * MAX_PROOF_DEPTH below their LIB).
@@ -11,7 +11,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
+import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Client } from "../e2e/helpers/sdk";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type NetNode, type Network } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer002 2 (held by the reader); producer000 1, foundation 3 (not). */
@@ -82,13 +83,33 @@ describe("shard groups: a node without a producer key holds only the shards it s
     expect(sentAsks()).toBeGreaterThan(0);
   });
 
-  it("refuses what needs a shard it does not hold, creating no object for it", async () => {
+  it("hands a tx whose home it does not hold to its peers; refuses what else needs such a shard; creates no object for it", async () => {
+    // producer000's home is shard 1: the reader checks the tx, a peer admits it, the chain runs it.
+    const via = await connect(reader().url);
+    const tx = via.iost.transfer("iost", "producer000", "admin", "0.01", "handed-over");
+    signTx(via, tx, accountFromSecret("producer000", DEV_PRODUCERS[0].secret, Algorithm.Ed25519));
+    const { hash } = (await via.rpc.transaction.sendTx(tx)) as { hash: string };
+    const ran = await waitFor(
+      "node 0 has the handed-over tx's receipt",
+      async () => {
+        const r = await getJson(`${net.nodes[0].url}/getTxReceiptByTxHash/${hash}`);
+        return r.status === 200 ? r.body : null;
+      },
+      60_000,
+      500,
+    );
+    expect(ran).toMatchObject({ tx_hash: hash, status_code: "SUCCESS" });
+
     const { lib } = (await allInfo([reader()]))[0];
     const block = await getJson(`${reader().url}/getBlockByNumber/${lib}/true`);
     expect(block.status).toBe(400);
     expect(block.body.message).toMatch(/^this node holds shards 0, 2 only/);
-    const tx = await getJson(`${reader().url}/getTxByHash/${"1".repeat(44)}`);
-    expect(tx.status).toBe(400);
+    // A tx looked up by hash: found on the shards it holds, else refused as not answerable here.
+    const lookup = await getJson(`${reader().url}/getTxByHash/${hash}`);
+    expect(lookup.status).toBe(400);
+    expect(lookup.body.message).toBe("tx not found on shards 0, 2, the ones this node holds: ask a node that holds every shard");
+    const own = await expectSuccess(client, client.iost.transfer("iost", "admin", "producer002", "0.01", "looked-up"));
+    await waitFor("the reader has admin's tx", async () => (await getJson(`${reader().url}/getTxByHash/${own.hash}`)).status === 200, 30_000, 500);
     expect((await getJson(`${reader().url}/getBlockByNumber/${lib}/false`)).status).toBe(200);
     expect(shardObjects(reader())).toHaveLength(2);
   });
