@@ -150,4 +150,16 @@ describe("shard groups: a node without a producer key holds only the shards it s
     await sameBalances();
     expect(shardObjects(reader())).toHaveLength(2);
   });
+
+  it("restarted after the others went on, it pulls the blocks it missed and still holds its two shards only", async () => {
+    await reader().stop();
+    await traffic("while-away");
+    await reader().start();
+    await traffic("back");
+    await allFinal("the restarted reader final past the transfers");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    await sameBalances();
+    expect(shardObjects(reader())).toHaveLength(2);
+    expect((await getJson(`${reader().url}/dev/status`)).body.coordinator.witnessChecks.refused).toBe(0);
+  });
 });
