@@ -8,7 +8,7 @@
  * block that needs them, and catches up once they stop (peers serve witnesses and proofs down to
  * MAX_PROOF_DEPTH below their LIB).
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Client } from "../e2e/helpers/sdk";
@@ -42,6 +42,13 @@ describe("shard groups: a node without a producer key holds only the shards it s
     const dir = readdirSync(root).find((d) => d.endsWith("-Shard"));
     return dir === undefined ? [] : readdirSync(join(root, dir)).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
   };
+  /** Bytes of a node's Shard objects' SQLite files (with their write-ahead logs). */
+  const shardBytes = (node: NetNode): number => {
+    const dir = join(node.persist, "v3", "do", readdirSync(join(node.persist, "v3", "do")).find((d) => d.endsWith("-Shard"))!);
+    return readdirSync(dir)
+      .filter((f) => /^[0-9a-f]{64}\.sqlite/.test(f))
+      .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  };
   const sentAsks = () => [0, 1, 2].reduce((n, j) => n + (net.link(READER, j).paths.get("/p2p/sent") ?? 0), 0);
   /** Transfers from admin (shard 0) to each other account: credits out of shard 0, settles back from 1, 2 and 3. */
   const traffic = async (memo: string) => {
@@ -72,6 +79,7 @@ describe("shard groups: a node without a producer key holds only the shards it s
     expect(mine).toHaveLength(2);
     expect(all).toHaveLength(4);
     expect(all).toEqual(expect.arrayContaining(mine));
+    console.log(`Shard objects' SQLite bytes: reader ${shardBytes(reader())}, node 0 ${shardBytes(net.nodes[0])}`);
     const status = (await getJson(`${reader().url}/dev/status`)).body;
     console.log(`reader: witnessChecks ${JSON.stringify(status.coordinator.witnessChecks)}, /p2p/sent requests ${sentAsks()}`);
     // Every adopted block's chunks of shards 1 and 3 checked by witness, none refused.
