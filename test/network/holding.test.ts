@@ -119,6 +119,8 @@ describe("shard groups: a node without a producer key holds only the shards it s
     const own = await expectSuccess(client, client.iost.transfer("iost", "admin", "producer002", "0.01", "looked-up"));
     await waitFor("the reader has admin's tx", async () => (await getJson(`${reader().url}/getTxByHash/${own.hash}`)).status === 200, 30_000, 500);
     expect((await getJson(`${reader().url}/getBlockByNumber/${lib}/false`)).status).toBe(200);
+    // Nor does it serve witnesses, even of its own shards: one carries every sender's receipts proof.
+    expect((await getJson(`${reader().url}/p2p/witness?shard=0&height=${lib}`)).body.message).toBe("this node holds part of the shards: it serves no witness");
     expect(shardObjects(reader())).toHaveLength(2);
   });
 

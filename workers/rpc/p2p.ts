@@ -18,7 +18,7 @@
  * - GET /p2p/witness?shard=S&height=H: the state witness of shard S's chunk of H and what each
  *   shard's chunk of H - 1 sent it, proven: `{shard, height, witness, incoming}`, at most
  *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from MAX_PROOF_DEPTH below LIB to the head, only
- *   for shards this node serves.
+ *   for shards this node serves, none on a node holding part of the shards.
  * - GET /p2p/sent?shard=S&height=H&to=A,B: what shard S's chunk of H sent to each of A, B, proven
  *   against its receipts root: `{shard, height, sent: [SentProof, …]}` in `to` order (what a node
  *   that holds A and B but not S takes in, durable-objects/coordinator/holding.ts); only for shards
@@ -49,6 +49,7 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
+import { holdsOf } from "../../durable-objects/env";
 import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
 
@@ -163,6 +164,8 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   const index = intParam(c.req.query("shard"), "shard", 0, count - 1);
   const height = intParam(c.req.query("height"), "height", 1, Number.MAX_SAFE_INTEGER);
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  // A witness carries every sender's receipts proof, which a node holding part of the shards does not have.
+  if (holdsOf(c.env) !== null) throw new RpcFailure("this node holds part of the shards: it serves no witness");
   const witness = unwrap(await shard(c.env, index).witnessOf(height));
   // What the chunk took in: each sender's chunk of the height before, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
