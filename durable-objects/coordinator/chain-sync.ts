@@ -486,11 +486,8 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
     return failed.join("; ");
   }
   const chunks = p.chunks.map((c, i) => (held.includes(i) ? (answers[held.indexOf(i)] as Chunk) : (c.chunk as Chunk)));
-  await host.adopt(
-    b,
-    chunks,
-    p.chunks.map((c) => c.txs),
-  );
+  const txs = p.chunks.map((c) => c.txs);
+  await host.adopt(b, chunks, txs);
   return null;
 }
 
