@@ -81,6 +81,11 @@ describe("shard groups: a node without a producer key holds only the shards it s
     expect(all).toEqual(expect.arrayContaining(mine));
     console.log(`Shard objects' SQLite bytes: reader ${shardBytes(reader())}, node 0 ${shardBytes(net.nodes[0])}`);
     const status = (await getJson(`${reader().url}/dev/status`)).body;
+    // Re-execution per node (each instance's count since it started): its two shards against a producer's four.
+    const work = (body: { shards: { work: { chunks: number } }[] }) => body.shards.map((x) => x.work.chunks);
+    const producer = (await getJson(`${net.nodes[1].url}/dev/status`)).body;
+    console.log(`chunks re-executed: reader ${JSON.stringify(work(status))}, node 1 ${JSON.stringify(work(producer))}`);
+    expect(status.shards).toHaveLength(2);
     console.log(`reader: witnessChecks ${JSON.stringify(status.coordinator.witnessChecks)}, /p2p/sent requests ${sentAsks()}`);
     // Every adopted block's chunks of shards 1 and 3 checked by witness, none refused.
     expect(status.coordinator.witnessChecks.chunks).toBeGreaterThan(0);
