@@ -494,7 +494,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           holds: this.config.holds ?? [],
           height,
           parentInfo,
-          peers: this.config.peers,
+          peers: this.askOrder(),
           source: (peer, shard, h, to) => fetchSent(peer, this.config.chainId, shard, h, to),
         }),
       mainBlock: (n) => this.block(n),
@@ -572,10 +572,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       return true;
     }
     const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
-    // Peers whose last push failed (down, cut off) last: each costs a timeout inside the exclusive turn.
-    const missed = this.gossip.missed(this.config.peers);
-    const peers = [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
-    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers, source, windows: this.replays };
+    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
     const r = await checkUnheld(b, parent, parts, shards, o);
     if (!("error" in r)) {
       this.witnessChecks.chunks += unheld.length;
@@ -588,13 +585,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return false;
   }
 
+  /** Peers to ask for witnesses and proofs: those whose last push failed (down, cut off) last, as each costs a timeout inside the exclusive turn. */
+  private askOrder(): string[] {
+    const missed = this.gossip.missed(this.config.peers);
+    return [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
+  }
+
   /**
    * A node holding part of the shards: why peer block `b`'s chunks of the others do not pass a check
    * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are.
    */
   private async checkNotHeld(b: WireBlock, parent: StoredBlock, p: ParsedPeerBlock): Promise<string | null> {
     const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
-    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.config.peers, source, windows: this.replays };
+    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
     const parts = { chunks: p.chunks.map((c) => c.chunk as Chunk), txs: p.chunks.map((c) => c.txs) };
     const r = await checkUnheld(b, parent, parts, this.config.holds ?? [], o);
     if (!("error" in r)) {
