@@ -10,7 +10,8 @@
  *   proven against the sender's `out_receipts_root` in our header of `height - 1`: a chunk that
  *   sent nothing (an empty root) costs no request.
  * Their chunks of a peer's block are checked by witness (witness-check.ts `checkUnheld`), not
- * applied; only their headers' roots stay, in the block's `info`.
+ * applied; only their headers' roots stay, in the block's `info` (side blocks, until LIB prunes
+ * them, are kept whole as on any node).
  */
 import { parseGenesisChunk } from "../../src/block/wire";
 import { ReceiptProofError, verifySent, type SentProof } from "../../src/sharding/receipt-proof";
