@@ -250,10 +250,10 @@ export interface ShardApi {
   statePage(height: number, after: string, limit: number): Promise<Answer<StatePage>>;
   /**
    * The state witness of the chunk of `height` (docs/STATE.md "State witnesses"), for a node without
-   * this shard's state to check it (GET /p2p/witness) (shard/witness.ts checkChunk); served from LIB (height 1 at least) up to the head.
+   * this shard's state to check it (GET /p2p/witness) (shard/witness.ts checkChunk); served from MAX_PROOF_DEPTH below LIB (height 1 at least) up to the head, until archived.
    */
   witnessOf(height: number): Promise<Answer<Witness>>;
-  /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from LIB - 1 up to the head. */
+  /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from MAX_PROOF_DEPTH below LIB - 1 up to the head, until archived. */
   sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
@@ -300,7 +300,11 @@ export interface ShardInternal extends ShardApi {
    * stores it only if the result equals `expected`, else `{error}` and nothing
    * changes. The stored chunk again answers itself; a different one an error.
    */
-  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
+  /**
+   * `given`: by sender shard, the receipts its chunk of `height - 1` sent here, already checked
+   * against its receipts root (a shard this node does not hold); null or absent: asked of the sender's object.
+   */
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (CrossReceipt[] | null)[]): Promise<Answer<Chunk>>;
   /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
   revertTo(height: number): Promise<Answer<{ head: number }>>;
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */

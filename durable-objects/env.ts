@@ -99,6 +99,11 @@ export interface NodeConfig {
   blockAheadMs: number | null;
   /** Heights kept below LIB (bookkeeping pruned, blocks archived beyond) and heights per segment. */
   archive: { retain: number; seg: number };
+  /**
+   * Shard groups: the only shards whose objects this node has (a node without a producer key,
+   * SERVES naming some shards, more than one group: docs/VALIDATOR.md "Shard groups"); null: every shard.
+   */
+  holds: number[] | null;
 }
 
 /**
@@ -177,6 +182,18 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
   };
 }
 
+/**
+ * NodeConfig `holds` from the vars, for the objects and the edge alike: with more than one group,
+ * a node without a producer key (PRODUCER_SECRET unset) whose SERVES names some shards holds those
+ * only; else null (every shard).
+ */
+export function holdsOf(env: Pick<NodeEnv, "SHARD_COUNT" | "SHARD_GROUPS" | "SERVES" | "PRODUCER_SECRET">): number[] | null {
+  const shardCount = positiveInt(env.SHARD_COUNT, 1);
+  if (positiveInt(env.SHARD_GROUPS?.trim(), 1) === 1 || keyList(env.PRODUCER_SECRET).length > 0) return null;
+  const served = parseServes(env.SERVES, shardCount);
+  return served.length < shardCount ? served : null;
+}
+
 export function nodeConfig(env: NodeEnv): NodeConfig {
   const dev = env.DEV === "true";
   const secrets = keyList(env.PRODUCER_SECRET);
@@ -187,13 +204,18 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
   if (bad !== null) throw new Error(`invalid SHARD_GROUPS ${JSON.stringify(env.SHARD_GROUPS)}: ${bad}`);
   // Only the edge reads SERVES; a bad one stops the node here, at start, not at its first read.
   parseServes(env.SERVES, shardCount);
+  const holds = holdsOf(env);
+  // A dev node holding part of the shards is a reader: it takes no dev producer key by default.
+  const producerSecrets = secrets.length > 0 || ownProducers || !dev || holds !== null ? secrets : DEV_PRODUCER_SECRETS.slice(0, genesis.producers.length);
+  // Shard 0 keeps base.iost, whose genesis values every node checks against its own (coordinator `chainMismatch`).
+  if (holds !== null && !holds.includes(0)) throw new Error(`invalid SERVES ${JSON.stringify(env.SERVES)}: a node holding part of the shards holds shard 0`);
   return {
     chainId: genesis.chainId,
     shardCount,
     dev,
     production: productionMode(env),
     // A dev node without keys of its own holds every dev producer of its genesis.
-    producerSecrets: secrets.length > 0 || ownProducers || !dev ? secrets : DEV_PRODUCER_SECRETS.slice(0, genesis.producers.length),
+    producerSecrets,
     genesis,
     peers: parsePeers(env.PEERS),
     blockMaxTxs: positiveInt(env.BLOCK_MAX_TXS, 1000),
@@ -201,6 +223,7 @@ export function nodeConfig(env: NodeEnv): NodeConfig {
     // At least 4 below LIB: the next height reads a chunk's cross-shard receipts and the one after
     // settles them (docs/SHARDING.md), so no archived row is ever written again.
     archive: { retain: Math.max(4, positiveInt(env.ARCHIVE_RETAIN_BLOCKS, 1024)), seg: positiveInt(env.ARCHIVE_SEGMENT_BLOCKS, 256) },
+    holds,
   };
 }
 

@@ -10,6 +10,8 @@
  *   npm run network -- --quiet           no status lines
  *   npm run network -- --proxied         peers reach each other through link proxies
  *   npm run network -- --groups 2        SHARD_GROUPS = 2: the genesis splits the shards into 2 groups
+ *   npm run network -- --groups 2 --holding 0,2
+ *                                        the last node has no producer key and holds shards 0 and 2 only
  *
  * Node i: store .wrangler/network/node-<i>, GENESIS_PRODUCERS = node count,
  * PRODUCER_SECRET = producer00<i>'s PUBLIC dev key, PEERS = the other nodes.
@@ -235,11 +237,13 @@ interface CliOptions {
   proxied: boolean;
   /** SHARD_GROUPS of every node; undefined: the config's (1). */
   groups?: number;
+  /** SERVES of the last node, which then has no producer key and holds those shards only (docs/VALIDATOR.md "Shard groups"). */
+  holding?: string;
 }
 
 function usage(message?: string): never {
   if (message) console.error(`network: ${message}`);
-  console.error("usage: npm run network -- [--nodes 1-4] [--groups G] [--base-port N] [--reset] [--quiet] [--proxied]");
+  console.error("usage: npm run network -- [--nodes 1-4] [--groups G [--holding S,…]] [--base-port N] [--reset] [--quiet] [--proxied]");
   process.exit(2);
 }
 
@@ -262,6 +266,9 @@ function parseArgs(argv: string[]): CliOptions {
       // The nodes check it against their SHARD_COUNT (durable-objects/env.ts nodeConfig).
       if (!Number.isInteger(groups) || groups < 1) usage(`invalid group count ${JSON.stringify(text)}: a whole number from 1 to the shard count`);
       o.groups = groups;
+    } else if (arg === "--holding" || arg.startsWith("--holding=")) {
+      // The node checks the list against SHARD_COUNT (durable-objects/config.ts parseServes).
+      o.holding = value("--holding") ?? usage("--holding needs shard indexes, such as 0,2");
     } else if (arg === "--base-port" || arg.startsWith("--base-port=")) {
       const text = value("--base-port");
       const port = Number(text);
@@ -270,6 +277,7 @@ function parseArgs(argv: string[]): CliOptions {
     } else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown option ${arg}`);
   }
+  if (o.holding !== undefined && ((o.groups ?? 1) < 2 || o.nodes < 2)) usage("--holding needs --groups 2 or more and at least 2 nodes");
   return o;
 }
 
@@ -293,7 +301,10 @@ async function main(): Promise<void> {
   }
   console.log(`starting ${o.nodes} node(s) on ports ${o.basePort}–${o.basePort + o.nodes - 1}…`);
   const vars: Record<string, string> = o.groups === undefined ? {} : { SHARD_GROUPS: String(o.groups) };
-  const net = await startNetwork({ nodes: o.nodes, basePort: o.basePort, proxied: o.proxied, vars, readyTimeoutMs: 180_000 });
+  const producers = o.holding === undefined ? o.nodes : o.nodes - 1;
+  const holder = (i: number): Record<string, string> =>
+    o.holding === undefined ? {} : { GENESIS_PRODUCERS: String(producers), ...(i === o.nodes - 1 ? { PRODUCER_SECRET: "", SERVES: o.holding } : {}) };
+  const net = await startNetwork({ nodes: o.nodes, basePort: o.basePort, proxied: o.proxied, vars, nodeVars: holder, readyTimeoutMs: 180_000 });
 
   // gRPC after the HTTP ports (node i on base + MAX_NODES + i): a bridge outlives its node's restarts.
   const bridges = await Promise.all(net.nodes.map((node) => startGrpcBridge({ node: node.url, port: o.basePort + MAX_NODES + node.index })));
@@ -304,10 +315,13 @@ async function main(): Promise<void> {
   const interrupt = onInterrupt(`${o.nodes} node(s) (state is kept in ${NETWORK_DIR})`, stopAll, 20_000);
 
   console.log("");
-  console.log(`iost-edge local network: ${o.nodes} node(s), chain id 1020, ${o.nodes} genesis producer(s), ${o.groups ?? 1} shard group(s)`);
+  console.log(
+    `iost-edge local network: ${o.nodes} node(s), chain id 1020, ${producers} genesis producer(s), ${o.groups ?? 1} shard group(s)${o.holding === undefined ? "" : `, node-${o.nodes - 1} holding shards ${o.holding} only`}`,
+  );
   console.log("Producer keys are IOST-edge's PUBLIC dev keys (src/genesis/dev-keys.ts): never use them for real value.");
   for (const node of net.nodes) {
-    console.log(`  node-${node.index}  ${node.url}  ${node.id}  ${node.pubkey}`);
+    const key = o.holding !== undefined && node.index === o.nodes - 1 ? `no producer key, holds shards ${o.holding}` : `${node.id}  ${node.pubkey}`;
+    console.log(`  node-${node.index}  ${node.url}  ${key}`);
     console.log(`          gRPC  ${bridges[node.index].address}`);
     console.log(`          store ${node.persist}`);
     console.log(`          peers ${node.peers.join(" ") || "(none)"}`);

@@ -46,10 +46,11 @@ import type { Answer, Chunk, ChunkContext, Origin, PeerStatus, ShardInternal } f
 import { MAX_RANGE } from "../config";
 import { fetchBlocks, fetchEndorsements, peerStatus, pushBlock, type Gossip } from "./peers";
 import { errorText } from "../values";
+import type { CrossReceipt } from "../../src/sharding/receipts";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
 export interface SyncShard extends ShardInternal {
-  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>>;
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (CrossReceipt[] | null)[]): Promise<Answer<Chunk>>;
   revertTo(height: number): Promise<Answer<{ head: number }>>;
   chunkTxs(height: number): Promise<Uint8Array[]>;
   chunkAt(height: number): Promise<Chunk | null>;
@@ -64,6 +65,8 @@ export interface SyncHost {
   readonly label: string;
   readonly chainId: number;
   readonly shardCount: number;
+  /** The shards whose objects this node has (NodeConfig `holds`); null: every shard. */
+  readonly holds: readonly number[] | null;
   readonly peers: readonly string[];
   readonly schedule: Schedule;
   /** vote_producer.iost/stat runs in the blocks at multiples of this (0: never): the only heights where the list changes. */
@@ -78,6 +81,13 @@ export interface SyncHost {
   /** Producer keys of the lists that schedule our head's child, our head and the block after LIB. */
   producerKeys(): ReadonlySet<string>;
   shards(): SyncShard[];
+  /**
+   * With `holds`: why block `b`'s chunks of the other shards do not pass a check by witness
+   * (witness-check.ts `checkUnheld`), or null; and the receipts the others' chunks of
+   * `b.number - 1` sent the held shards, proven (holding.ts `provenIncoming`).
+   */
+  checkUnheld(b: WireBlock, parent: HostBlock, p: ParsedPeerBlock): Promise<string | null>;
+  incoming(height: number, parentInfo: string): Promise<Answer<Map<number, (CrossReceipt[] | null)[]>>>;
   /** Main-chain block of a height. */
   mainBlock(n: number): HostBlock | null;
   head(): HostBlock;
@@ -287,9 +297,9 @@ function parentView(host: SyncHost, parent: HostBlock, witnesses: string[]): Par
   };
 }
 
-/** Our main-chain block `n` in wire form (chunks and tx bytes from the shards), or null. */
+/** Our main-chain block `n` in wire form (chunks and tx bytes from the shards), or null (also on a node holding part of the shards). */
 export async function peerBlockAt(host: SyncHost, n: number): Promise<ParsedPeerBlock | null> {
-  if (n < 1) return null;
+  if (n < 1 || host.holds !== null) return null; // a node holding part of the shards has no txs of the others' chunks
   const b = host.mainBlock(n) ?? (await host.archivedBlock(n));
   if (!b) return null;
   const parts = await Promise.all(host.shards().map(async (s) => ({ chunk: await s.chunkAt(n), txs: await s.chunkTxs(n) })));
@@ -322,8 +332,9 @@ function wireFields(b: HostBlock): StoredBlock {
  * costs `shardCount` subrequests whatever its length (a block at a time cost two per shard per block).
  */
 export async function peerBlocksFrom(host: SyncHost, from: number, count: number): Promise<PeerBlock[]> {
+  if (host.holds !== null) return []; // it has no chunk of the shards it does not hold
   const head = host.head().number;
-  const first = Math.max(1, from);
+  const first = Math.max(0, from);
   const n = Math.min(head, first + Math.min(MAX_RANGE, count) - 1) - first + 1;
   if (n <= 0) return [];
   const ranges = await Promise.all(host.shards().map((s) => s.chunkRange(first, n, MAX_RANGE_BYTES)));
@@ -441,7 +452,9 @@ export async function reconsider(host: SyncHost, st: SyncState, hash: string): P
 /**
  * Every shard applies its chunk of `p` on top of `parent` (our head) in
  * parallel; on any error the shards that applied go back to the parent.
- * The block is stored only when every shard agreed.
+ * The block is stored only when every shard agreed. A node that holds part of
+ * the shards applies theirs only, with the receipts the others sent them from
+ * peers, proven, once the others' chunks passed a check by witness.
  */
 async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Promise<string | null> {
   const b = p.block;
@@ -454,25 +467,35 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
     parentTime: parent.time,
   };
   const shards = host.shards();
+  const held = host.holds ?? shards.map((_, i) => i);
+  let given: Map<number, (CrossReceipt[] | null)[]> | undefined;
+  if (host.holds !== null) {
+    const [unheld, incoming] = await Promise.all([host.checkUnheld(b, parent, p), host.incoming(b.number, parent.info)]);
+    if (unheld !== null) return unheld;
+    if ("error" in incoming) return incoming.error;
+    given = incoming;
+  }
   const answers = await Promise.all(
-    shards.map((s, i) => s.applyChunk(ctx, p.chunks[i].txs, p.chunks[i].chunk as Chunk).catch((err: unknown) => ({ error: errorText(err) }))),
+    held.map((i) => shards[i].applyChunk(ctx, p.chunks[i].txs, p.chunks[i].chunk as Chunk, given?.get(i)).catch((err: unknown) => ({ error: errorText(err) }))),
   );
-  const failed = answers.map((a, i) => ("error" in a ? `shard ${i}: ${a.error}` : null)).filter((x) => x !== null);
+  const failed = answers.map((a, k) => ("error" in a ? `shard ${held[k]}: ${a.error}` : null)).filter((x) => x !== null);
   if (failed.length > 0) {
-    const undone = await Promise.all(shards.filter((_, i) => !("error" in answers[i])).map((s) => s.revertTo(parent.number)));
+    const undone = await Promise.all(held.filter((_, k) => !("error" in answers[k])).map((i) => shards[i].revertTo(parent.number)));
     const stuck = undone.find((a) => "error" in a);
     if (stuck) throw new Error(`chain-sync: cannot undo a refused block ${b.number} on a shard: ${(stuck as { error: string }).error}`);
     return failed.join("; ");
   }
+  const chunks = p.chunks.map((c, i) => (held.includes(i) ? (answers[held.indexOf(i)] as Chunk) : (c.chunk as Chunk)));
   const txs = p.chunks.map((c) => c.txs);
-  await host.adopt(b, answers as Chunk[], txs);
+  await host.adopt(b, chunks, txs);
   return null;
 }
 
 /** Every shard back to main block `n`, and the coordinator's chain too. */
 async function revertAll(host: SyncHost, n: number): Promise<void> {
   if (n < host.lib()) throw new Error(`chain-sync: refusing to revert to ${n}, below LIB ${host.lib()}`);
-  const answers = await Promise.all(host.shards().map((s) => s.revertTo(n)));
+  const shards = host.shards();
+  const answers = await Promise.all((host.holds ?? shards.map((_, i) => i)).map((i) => shards[i].revertTo(n)));
   const bad = answers.find((a) => "error" in a);
   if (bad) throw new Error(`chain-sync: shard revert to ${n} failed: ${(bad as { error: string }).error}`);
   host.truncate(n);
@@ -596,7 +619,9 @@ async function reorgTo(host: SyncHost, st: SyncState, tip: ParsedPeerBlock, from
   if (fork < lib) return reject(host, st, tip.block, from, `its branch forks at ${fork}, below the irreversible block ${lib}`);
   const head = host.head();
   const old: ParsedPeerBlock[] = [];
-  for (let n = fork + 1; n <= head.number; n++) {
+  // A node holding part of the shards has no txs of the others' chunks to rebuild its old branch
+  // with: if the new one fails, it stays at the fork point and its peers' blocks bring it on.
+  for (let n = fork + 1; host.holds === null && n <= head.number; n++) {
     const o = await peerBlockAt(host, n);
     if (!o) throw new Error(`chain-sync: main block ${n} has no chunks to keep`);
     old.push(o);

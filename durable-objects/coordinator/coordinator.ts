@@ -52,6 +52,7 @@ import { nextLib } from "../../src/consensus/lib";
 import type { ConsensusParams } from "../../src/consensus/params";
 import type {
   Answer,
+  Chunk,
   CoordinatorApi,
   CoordinatorStatus,
   EndorserApi,
@@ -83,9 +84,10 @@ import { newRotationState, rotate, type RotationHost } from "./rotation";
 import { Finality, gossipKey } from "./finality";
 import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
 import { alarmJitter } from "./jitter";
-import type { PeerBlock, WireBlock } from "../../src/block/wire";
+import type { ParsedPeerBlock, PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
 import { checkUnheld, fetchWitness, ReplayWindows, type AdoptedParts, type WitnessSource, type WitnessTally } from "./witness-check";
+import { fetchSent, genesisFromPeers, provenIncoming } from "./holding";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 
@@ -293,6 +295,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return Array.from({ length: this.config.shardCount }, (_, i) => shardStub(this.env, shardName(this.name, i)));
   }
 
+  /** The objects of the shards this node holds (NodeConfig `holds`: all but on a node holding part of them). */
+  private heldShards(): ShardInternal[] {
+    const all = this.shards();
+    return this.config.holds === null ? all : this.config.holds.map((i) => all[i]);
+  }
+
   // ---- genesis -----------------------------------------------------------
 
   /**
@@ -357,10 +365,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   private async createGenesis(): Promise<void> {
     const genesis = core.genesisInfo(this.config.genesis);
-    const chunks = await Promise.all(
-      this.shards().map((s) => s.buildChunk({ height: 0, time: genesis.time.toString(), parentHash: "", witness: "0", parentWitness: "", parentTime: "0" })),
+    const own = await Promise.all(
+      this.heldShards().map((s) =>
+        s.buildChunk({ height: 0, time: genesis.time.toString(), parentHash: "", witness: "0", parentWitness: "", parentTime: "0" }),
+      ),
     );
-    const header = assembleHeader({ version: 0, number: 0, parentHash: "", witness: "0", time: genesis.time, chunks: byShard(chunks) });
+    const headerOf = (chunks: Chunk[]) => assembleHeader({ version: 0, number: 0, parentHash: "", witness: "0", time: genesis.time, chunks: byShard(chunks) });
+    let chunks = own;
+    if (this.config.holds !== null) {
+      const all = await genesisFromPeers(this.config.peers, own, this.config.shardCount, (c) => storedBlock(headerOf(c), c, null).hash);
+      if ("error" in all) throw new Error(`coordinator: ${all.error}`);
+      chunks = all;
+    }
+    const header = headerOf(chunks);
     const block = storedBlock(header, chunks, null);
     const witnesses = listOf(chunks) ?? genesis.witnesses;
     this.ctx.storage.transactionSync(() => {
@@ -467,6 +484,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       label: this.name,
       chainId: this.config.chainId,
       shardCount: this.config.shardCount,
+      holds: this.config.holds,
       peers: this.config.peers,
       schedule: this.consensus,
       voteInterval: this.consensus.voteInterval,
@@ -476,6 +494,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       nodeId: this.nodeId,
       producerKeys: () => new Set(this.gateKeys()),
       shards: () => this.shards() as sync.SyncShard[],
+      checkUnheld: (b, parent, p) => this.checkNotHeld(b, parent, p),
+      incoming: (height, parentInfo) =>
+        provenIncoming({
+          shardCount: this.config.shardCount,
+          holds: this.config.holds ?? [],
+          height,
+          parentInfo,
+          peers: this.askOrder(),
+          source: (peer, shard, h, to) => fetchSent(peer, this.config.chainId, shard, h, to),
+        }),
       mainBlock: (n) => this.block(n),
       head: () => this.headBlock(),
       lib: () => this.libNumber(),
@@ -551,10 +579,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       return true;
     }
     const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
-    // Peers whose last push failed (down, cut off) last: each costs a timeout inside the exclusive turn.
-    const missed = this.gossip.missed(this.config.peers);
-    const peers = [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
-    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers, source, windows: this.replays };
+    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
     const r = await checkUnheld(b, parent, parts, shards, o);
     if (!("error" in r)) {
       this.witnessChecks.chunks += unheld.length;
@@ -565,6 +590,31 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
     console.warn(`${this.name}: not endorsing ${this.witnessChecks.last}`);
     return false;
+  }
+
+  /** Peers to ask for witnesses and proofs: those whose last push failed (down, cut off) last, as each costs a timeout inside the exclusive turn. */
+  private askOrder(): string[] {
+    const missed = this.gossip.missed(this.config.peers);
+    return [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
+  }
+
+  /**
+   * A node holding part of the shards: why peer block `b`'s chunks of the others do not pass a check
+   * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are.
+   */
+  private async checkNotHeld(b: WireBlock, parent: StoredBlock, p: ParsedPeerBlock): Promise<string | null> {
+    const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
+    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
+    const parts = { chunks: p.chunks.map((c) => c.chunk as Chunk), txs: p.chunks.map((c) => c.txs) };
+    const r = await checkUnheld(b, parent, parts, this.config.holds ?? [], o);
+    if (!("error" in r)) {
+      this.witnessChecks.chunks += this.config.shardCount - (this.config.holds ?? []).length;
+      this.witnessChecks.windowed += r.windowed;
+      return null;
+    }
+    this.witnessChecks.refused++;
+    this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
+    return r.error;
   }
 
   /** LIB again after the endorsement-final block moved; the shards hear of a rise. */
@@ -696,7 +746,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private async finalizeShards(lib: number, libHash: string, head?: StoredBlock): Promise<void> {
     // The new head rides along: storage reads name the block they read (shard-views.ts `labelled`).
     const named = head && { number: head.number, hash: head.hash };
-    await Promise.all(this.shards().map((s) => s.finalize(lib, libHash, named)));
+    await Promise.all(this.heldShards().map((s) => s.finalize(lib, libHash, named)));
     // LIB is stored: a failed archive (R2 down) only waits for the next rise.
     await this.archive().catch((err: unknown) => console.error(`coordinator: archiving below LIB failed: ${String(err)}`));
   }
@@ -747,13 +797,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     let resting = false;
     try {
       await this.ensureGenesis();
+      // A node holding part of the shards (no producer key) neither syncs whole shards at start nor rotates: SERVES chose its shards.
       if (!this.shardsChecked) {
-        await this.exclusive(() => syncEmptyShards(this.syncHost()));
+        if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()));
         this.shardsChecked = true;
       }
-      await this.exclusive(() => rotate(this.rotationHost(), this.rotation));
+      if (this.config.holds === null) await this.exclusive(() => rotate(this.rotationHost(), this.rotation));
       // Not while a peer is more than a block ahead: it would only make a fork that loses.
-      const mayProduce = sync.peerTick(this.syncHost(), this.syncState);
+      const mayProduce = sync.peerTick(this.syncHost(), this.syncState) && this.config.holds === null;
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
       resting = !outcome.produced && outcome.rest === true;
       next = nextWake(this.productionHost(), outcome);
@@ -850,7 +901,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       // object's key-value storage, outside the tables a revert restores.
       const id = (await this.ctx.storage.get<number>(SNAPSHOT_NEXT)) ?? 1;
       await this.ctx.storage.put(SNAPSHOT_NEXT, id + 1);
-      await Promise.all(this.shards().map((s) => s.snapshot(id)));
+      await Promise.all(this.heldShards().map((s) => s.snapshot(id)));
       // The coordinator's copy last: it is what makes the id known to revert().
       this.ctx.storage.transactionSync(() => takeSnapshot(this.sql, id));
       return { id: String(id) };
@@ -860,6 +911,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   async resyncShard(index: number): Promise<Answer<StateSyncDone>> {
     if (!this.config.dev) return DEV_ONLY;
     if (!Number.isInteger(index) || index < 0 || index >= this.config.shardCount) return { error: `invalid shard ${index}` };
+    if (this.config.holds !== null && !this.config.holds.includes(index)) return { error: `shard ${index} is not held by this node` };
     await this.ensureGenesis();
     return this.exclusive(() => resyncShard(this.syncHost(), index));
   }
@@ -870,7 +922,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (id === null) return { error: `invalid snapshot id ${JSON.stringify(idText)}: a positive decimal integer as /dev/snapshot answers` };
     await this.ensureGenesis();
     return this.exclusive(async () => {
-      const shards = this.shards();
+      const shards = this.heldShards();
       const held = hasSnapshot(this.sql, id) && (await Promise.all(shards.map((s) => s.hasSnapshot(id)))).every(Boolean);
       if (!held) return { error: `snapshot ${id} not found (never taken, or consumed by a revert)` };
       await Promise.all(shards.map((s) => s.revert(id)));
@@ -904,7 +956,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       libNumber: () => this.libNumber(),
       witnessesAfter: (n) => this.witnessesAfter(n),
       listFor: (h) => this.listFor(h),
-      shards: () => this.shards(),
+      shards: () => this.heldShards(),
       archivedBlock: (n) => this.archivedBlock(n),
     };
   }
@@ -922,7 +974,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       return { error: `invalid heights ${JSON.stringify(after)}: one height per shard (${shards.length})` };
     }
     const head = this.headBlock().number;
-    const batches = await Promise.all(shards.map((s, i) => (after[i] >= head ? { height: after[i], events: [] } : s.eventsSince(after[i]))));
+    // A shard this node does not hold has no events here.
+    const batches = await Promise.all(
+      shards.map((s, i) =>
+        after[i] >= head || (this.config.holds !== null && !this.config.holds.includes(i)) ? { height: after[i], events: [] } : s.eventsSince(after[i]),
+      ),
+    );
     return { heights: batches.map((b) => b.height), events: batches.flatMap((b) => b.events) };
   }
 

@@ -45,6 +45,8 @@ async function body(h: ChainViewHost, height: number, complete: boolean): Promis
 export async function rawBlock(h: ChainViewHost, number: number, complete: boolean): Promise<Answer<Json>> {
   const b = await stored(h, number);
   if (b === null) return { error: "block not found" };
+  if (h.config.holds !== null)
+    return { error: `this node holds shards ${h.config.holds.join(", ")} only: ask a node that holds every shard for a block's body` };
   const bodyOf = await body(h, number, complete);
   if ("error" in bodyOf) return bodyOf;
   return { status: number <= h.libNumber() ? "IRREVERSIBLE" : "PENDING", block: rawBlockJson(b, bodyOf) as Json };

@@ -86,11 +86,12 @@ export function blockOf(ctx: ChunkContext): { blockTime: bigint; block: core.Blo
  * The chunk inputs that come from other shards: every receipt the chunks of
  * `height - 1` sent to this shard, in source shard order. They are stored
  * there before block `height - 1` exists, so this read is the same on every
- * retry of `height` (a rebuilt chunk sees the same inputs).
+ * retry of `height` (a rebuilt chunk sees the same inputs). A sender in `given`
+ * is not asked: a node without its object got them from peers, proven.
  */
-export async function incomingFor(h: ChunkHost, height: number): Promise<core.CrossReceipt[]> {
+export async function incomingFor(h: ChunkHost, height: number, given?: readonly (core.CrossReceipt[] | null)[]): Promise<core.CrossReceipt[]> {
   if (h.config.shardCount === 1 || height <= 1) return [];
-  const batches = await Promise.all(Array.from({ length: h.config.shardCount }, (_, i) => h.shard(i).outgoingFor(height - 1, h.place.index)));
+  const batches = await Promise.all(Array.from({ length: h.config.shardCount }, (_, i) => given?.[i] ?? h.shard(i).outgoingFor(height - 1, h.place.index)));
   return batches.flat();
 }
 

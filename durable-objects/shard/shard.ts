@@ -523,10 +523,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * The stored chunk is the one computed here, so this node later serves the
    * producer's chunk (same JSON).
    */
-  async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
+  async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (core.CrossReceipt[] | null)[]): Promise<Answer<Chunk>> {
     return this.cost.span(
       "chunk",
-      () => this.apply(ctx, txs, expected),
+      () => this.apply(ctx, txs, expected, given),
       (c) => ("error" in c ? null : this.userTxs(c)),
     );
   }
@@ -536,7 +536,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return c.txHashes.length - (this.shardIndex === 0 && c.height > 0 ? 1 : 0);
   }
 
-  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> {
+  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (core.CrossReceipt[] | null)[]): Promise<Answer<Chunk>> {
     const same = (stored: Chunk): Answer<Chunk> => {
       const diff = chunkDifference(stored, expected);
       return diff === null ? stored : { error: `shard-${this.shardIndex}: a different chunk is stored at height ${ctx.height} (${diff}): revert first` };
@@ -554,7 +554,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         : null;
     const checked = await checkGivenTxs(txs, { chainId: this.config.chainId, blockTime, base });
     if ("error" in checked) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${checked.error}` };
-    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height, given), core.loadVm()]);
     const built = this.storedChunk(ctx.height);
     if (built) return same(built);
     const started = performance.now();
@@ -910,12 +910,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   /**
-   * The state witness of the chunk of `height` (witness.ts), from LIB up to the head: a check before
-   * finality needs the heights above LIB; below, the undo data it is built from may be pruned.
+   * The state witness of the chunk of `height` (witness.ts), from MAX_PROOF_DEPTH below LIB up to
+   * the head: a check before finality needs the heights above LIB, a node holding part of the shards
+   * that fell behind those below (as /getProofs, which rewinds the same undo data, until it is archived).
    */
   async witnessOf(height: number): Promise<Answer<Witness>> {
-    if (!Number.isSafeInteger(height) || height < Math.max(1, this.lib) || height > this.head) {
-      return { error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from LIB ${this.lib} up to the head ${this.head}` };
+    const low = Math.max(1, this.lib - MAX_PROOF_DEPTH);
+    if (!Number.isSafeInteger(height) || height < low || height > this.head || isArchived(this.mark, height)) {
+      return {
+        error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${this.lib}) up to the head ${this.head}`,
+      };
     }
     return chunkWitness(this.sql, this.kv, height, this.head);
   }
@@ -925,15 +929,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * (witness.ts sentProofAt), for a node that checks `to`'s next chunk without this shard. Rows read: one.
    */
   async sentProofOf(height: number, to: number): Promise<Answer<SentProof>> {
-    // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's.
-    if (
-      !Number.isSafeInteger(height) ||
-      height < Math.max(1, this.lib - 1) ||
-      height > this.head ||
-      !Number.isSafeInteger(to) ||
-      isArchived(this.mark, height)
-    ) {
-      return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from LIB - 1 (${this.lib - 1}) up to the head ${this.head}` };
+    // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's;
+    // deeper ones for a node holding part of the shards that fell behind, as witnessOf.
+    const low = Math.max(1, this.lib - 1 - MAX_PROOF_DEPTH);
+    if (!Number.isSafeInteger(height) || height < low || height > this.head || !Number.isSafeInteger(to) || isArchived(this.mark, height)) {
+      return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from ${low} (LIB ${this.lib}) up to the head ${this.head}` };
     }
     return sentProofAt(this.sql, height, to);
   }

@@ -179,11 +179,11 @@ function parseBlock(v: unknown): WireBlock {
   };
 }
 
-function parseChunk(v: unknown, at: string): WireChunk {
+function parseChunk(v: unknown, at: string, lowest = 1): WireChunk {
   const o = keys(v, at, CHUNK_KEYS, OPTIONAL_CHUNK_KEYS);
   const chunk: WireChunk = {
     shard: int(o.shard, `${at}.shard`, 0, MAX_SHARDS - 1),
-    height: int(o.height, `${at}.height`, 1),
+    height: int(o.height, `${at}.height`, lowest),
     time: decimal(o.time, `${at}.time`),
     txHashes: list(o.txHashes, `${at}.txHashes`, MAX_CHUNK_TXS, (x, a) => b58(x, a, 32)),
     receiptHashes: list(o.receiptHashes, `${at}.receiptHashes`, MAX_CHUNK_TXS, (x, a) => b58(x, a, 32)),
@@ -258,6 +258,18 @@ export function parsePeerBlock(json: unknown, shardCount?: number): ParsedPeerBl
     return parsed;
   } catch (err) {
     if (err instanceof WireError) return { error: `invalid peer block: ${err.message}` };
+    throw err;
+  }
+}
+
+/** Shard `shard`'s genesis chunk in `v` (a peer's block 0, GET /p2p/blocks?from=0), or why it is refused. */
+export function parseGenesisChunk(v: unknown, shard: number): WireChunk | { error: string } {
+  try {
+    const chunk = parseChunk(v, `genesis chunk ${shard}`, 0);
+    if (chunk.shard !== shard || chunk.height !== 0) fail(`genesis chunk ${shard}: it is chunk ${chunk.shard} of height ${chunk.height}`);
+    return chunk;
+  } catch (err) {
+    if (err instanceof WireError) return { error: err.message };
     throw err;
   }
 }

@@ -10,6 +10,8 @@ import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { DEV_ADMIN_PUBKEY } from "../../src/genesis/index";
 import { newChain, nodeEnv, setProduction, tick } from "./helpers";
 import { makeTx, nowNs } from "./txs";
+import { allShards, shard } from "../../workers/lib/nodes";
+import type { Env } from "../../workers/env";
 
 const base = { SHARD: nodeEnv.SHARD, COORDINATOR: nodeEnv.COORDINATOR } as NodeEnv;
 /** A production node's own genesis (keys nobody publishes; these two are just well-formed). */
@@ -104,6 +106,32 @@ describe("node configuration", () => {
     expect(() => nodeConfig({ ...four, SERVES: "0,1" })).not.toThrow();
     for (const bad of ["4", "0,", "a", "-1", "01"])
       expect(() => nodeConfig({ ...four, SERVES: bad })).toThrow(`invalid SERVES ${JSON.stringify(bad)}: "all" or shard indexes below SHARD_COUNT 4`);
+  });
+
+  test("holds: a node without a producer key serving some shards of a grouped chain holds those only", () => {
+    const grouped = { ...prod, SHARD_COUNT: "4", SHARD_GROUPS: "2" } as NodeEnv;
+    expect(nodeConfig({ ...grouped, SERVES: "2,0" }).holds).toEqual([0, 2]);
+    expect(nodeConfig({ ...grouped, SERVES: "all" }).holds).toBeNull();
+    expect(nodeConfig({ ...grouped, SERVES: "0,2", PRODUCER_SECRET: DEV_PRODUCER_SECRETS[1], DEV: "true" }).holds).toBeNull();
+    expect(nodeConfig({ ...grouped, SHARD_GROUPS: "1", SERVES: "0,2" }).holds).toBeNull();
+    // A dev node's default is every dev producer key of its genesis, but not when it serves part of a grouped chain.
+    const dev = { ...base, DEV: "true", SHARD_COUNT: "4", SHARD_GROUPS: "2" } as NodeEnv;
+    expect(nodeConfig(dev)).toMatchObject({ holds: null, producerSecrets: [DEV_PRODUCER_SECRETS[0]] });
+    expect(nodeConfig({ ...dev, SERVES: "0,1" })).toMatchObject({ holds: [0, 1], producerSecrets: [] });
+    // Shard 0 keeps base.iost, which every node checks its genesis values against.
+    expect(() => nodeConfig({ ...grouped, SERVES: "1,3" })).toThrow('invalid SERVES "1,3": a node holding part of the shards holds shard 0');
+  });
+
+  test("the edge of a holding node never opens another shard's object", () => {
+    const env = { ...nodeEnv, SHARD_COUNT: "4", SHARD_GROUPS: "2", SERVES: "0,2", PRODUCER_SECRET: undefined } as unknown as Env;
+    expect(() => shard(env, 1)).toThrow("shard 1 is not held by this node (it holds 0, 2)");
+    expect(() => shard(env, 2)).not.toThrow();
+    expect(allShards(env)).toHaveLength(2);
+    // A producer key, one group or SERVES "all": every shard, as before.
+    for (const other of [{ PRODUCER_SECRET: DEV_PRODUCER_SECRETS[0] }, { SHARD_GROUPS: "1" }, { SERVES: "all" }]) {
+      expect(allShards({ ...env, ...other } as Env)).toHaveLength(4);
+      expect(() => shard({ ...env, ...other } as Env, 1)).not.toThrow();
+    }
   });
 
   test("object names carry the shard id", () => {

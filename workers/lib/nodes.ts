@@ -5,6 +5,8 @@
  */
 import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
 import { locationHint, stubOf } from "../../durable-objects/config";
+import { holdsOf } from "../../durable-objects/env";
+import { RpcFailure } from "./errors";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeySymbol, nftShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
@@ -34,7 +36,10 @@ function metered<T extends object>(env: Env, stub: T): T {
   });
 }
 
+/** Shard `index`'s object; refused on a node that does not hold it (durable-objects/env.ts `holdsOf`), so it is never created there. */
 export function shard(env: Env, index: number): ShardApi {
+  const held = holdsOf(env);
+  if (held !== null && !held.includes(index)) throw new RpcFailure(`shard ${index} is not held by this node (it holds ${held.join(", ")})`);
   return metered(env, stubOf(env.SHARD, `shard-${index}`, locationHint(env)));
 }
 
@@ -99,8 +104,9 @@ export async function storageShard(env: Env, contract: string, key: string, fiel
   return shard(env, await storageShardIndex(env, contract, key, field));
 }
 
+/** The shards this node holds: every one but on a node holding part of them. */
 export function allShards(env: Env): ShardApi[] {
-  return Array.from({ length: shardCount(env) }, (_, i) => shard(env, i));
+  return (holdsOf(env) ?? Array.from({ length: shardCount(env) }, (_, i) => i)).map((i) => shard(env, i));
 }
 
 export function coordinator(env: Env): CoordinatorApi {

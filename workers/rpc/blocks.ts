@@ -12,6 +12,7 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_CONTRACT_RANGE, MAX_HEADER_RANGE } from "../../durable-objects/config";
 import { cacheKey, finalRead } from "../lib/cache";
+import { holdsOf } from "../../durable-objects/env";
 import { allShards, coordinator } from "../lib/nodes";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
 import { chainInfoOf } from "./node";
@@ -20,6 +21,8 @@ export const blockRoutes = new Hono<AppEnv>();
 
 /** Every shard's txs of the block at `height`, and whether all their receipts are settled. */
 async function chunkTxs(env: Env, height: number): Promise<{ txs: Json[]; settled: boolean }> {
+  const held = holdsOf(env);
+  if (held !== null) throw new RpcFailure(`this node holds shards ${held.join(", ")} only: ask a node that holds every shard for a block's txs`);
   const parts = await Promise.all(allShards(env).map((s) => s.getChunk(height)));
   return { txs: parts.flatMap((p) => p.txs), settled: parts.every((p) => p.settled) };
 }

@@ -22,6 +22,7 @@ import { objectWait, peerFetches } from "../lib/usage";
 import { admitBatched } from "../lib/admission";
 import type { Admitted, Submitted } from "../../durable-objects/api";
 import { shardOf } from "../../src/sharding/placement";
+import { holdsOf } from "../../durable-objects/env";
 import { chainInfoOf } from "./node";
 
 export const intakeRoutes = new Hono<AppEnv>();
@@ -150,8 +151,43 @@ function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
   }
 }
 
+/**
+ * A tx whose home shard this node does not hold (durable-objects/env.ts `holdsOf`): handed to every
+ * peer at once, answered once one of them admitted it to its pool; else the peers' refusals.
+ */
+async function handOver(c: Context<AppEnv>, { bytes, hash }: Checked, home: number): Promise<void> {
+  const peers = parsePeers(c.env.PEERS);
+  const body = JSON.stringify({ tx: base64Encode(bytes) });
+  peerFetches(c.env, peers.length);
+  const answers = await Promise.all(
+    peers.map(async (p): Promise<string | null> => {
+      try {
+        const r = await fetch(`${p}/p2p/tx`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body,
+          signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+        });
+        const j = (await r.json()) as { hash?: unknown; message?: unknown } | null;
+        if (r.ok && j?.hash === hash) return null;
+        return `${p}: ${typeof j?.message === "string" ? j.message : `HTTP ${r.status}`}`;
+      } catch (err) {
+        return `${p}: ${(err as Error).message}`;
+      }
+    }),
+  );
+  if (answers.some((a) => a === null)) return;
+  throw new RpcFailure(`shard ${home} is not held by this node and no peer took the tx: ${peers.length === 0 ? "no peers" : answers.join("; ")}`);
+}
+
 intakeRoutes.post("/sendTx", async (c) => {
   const checked = await parseAndCheck(await c.req.text(), c.env, true);
+  const held = holdsOf(c.env);
+  const home = shardOf(checked.tx.publisher, shardCount(c.env));
+  if (held !== null && !held.includes(home)) {
+    await handOver(c, checked, home);
+    return c.json({ hash: checked.hash, pre_tx_receipt: null });
+  }
   await submit(c, checked);
   forward(c, checked.bytes);
   return c.json({ hash: checked.hash, pre_tx_receipt: null });

@@ -4,7 +4,9 @@
  * - POST /p2p/block: a PeerBlock (src/block/wire.ts) → the coordinator's
  *   receiveBlock; answers `{"result": "known"|"adopted"|"side"|"reorg"|"orphan"}`.
  * - GET /p2p/blocks?from=N&count=K: our main chain from N, K ≤ 50 blocks, each a
- *   PeerBlock (chunks and tx bytes from the shards): `{"blocks": [...]}`.
+ *   PeerBlock (chunks and tx bytes from the shards): `{"blocks": [...]}`. From 0, the first is
+ *   the genesis block, unsigned (what a node holding part of the shards takes the others' genesis
+ *   chunks from); none from a node that holds part of the shards.
  * - GET /p2p/endorsements?from=N: the signed endorsements we hold of heights ≥ N,
  *   lowest first, at most MAX_BATCH: `{"endorsements": [...]}` (what a node back from
  *   a cut link or a restart asks for, chain-sync.ts `syncFromPeers`).
@@ -15,8 +17,12 @@
  *   (durable-objects/shard/state-sync.ts); only for shards this node serves.
  * - GET /p2p/witness?shard=S&height=H: the state witness of shard S's chunk of H and what each
  *   shard's chunk of H - 1 sent it, proven: `{shard, height, witness, incoming}`, at most
- *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from LIB to the head, only
- *   for shards this node serves.
+ *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from MAX_PROOF_DEPTH below LIB to the head, only
+ *   for shards this node serves, none on a node holding part of the shards.
+ * - GET /p2p/sent?shard=S&height=H&to=A,B: what shard S's chunk of H sent to each of A, B, proven
+ *   against its receipts root: `{shard, height, sent: [SentProof, …]}` in `to` order (what a node
+ *   that holds A and B but not S takes in, durable-objects/coordinator/holding.ts); only for shards
+ *   this node serves.
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
@@ -43,6 +49,7 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
+import { holdsOf } from "../../durable-objects/env";
 import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
 
@@ -137,7 +144,7 @@ function intParam(text: string | undefined, name: string, min: number, max: numb
 }
 
 p2pRoutes.get("/p2p/blocks", async (c) => {
-  const from = intParam(c.req.query("from"), "from", 1, Number.MAX_SAFE_INTEGER);
+  const from = intParam(c.req.query("from"), "from", 0, Number.MAX_SAFE_INTEGER);
   const count = intParam(c.req.query("count"), "count", 1, MAX_RANGE, MAX_RANGE);
   return c.json({ blocks: await coordinator(c.env).peerBlocks(from, count) });
 });
@@ -157,6 +164,8 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   const index = intParam(c.req.query("shard"), "shard", 0, count - 1);
   const height = intParam(c.req.query("height"), "height", 1, Number.MAX_SAFE_INTEGER);
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  // A witness carries every sender's receipts proof, which a node holding part of the shards does not have.
+  if (holdsOf(c.env) !== null) throw new RpcFailure("this node holds part of the shards: it serves no witness");
   const witness = unwrap(await shard(c.env, index).witnessOf(height));
   // What the chunk took in: each sender's chunk of the height before, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
@@ -165,6 +174,19 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   const bytes = new TextEncoder().encode(body).byteLength;
   if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the witness of chunk ${index}/${height} is ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
   return c.body(body, 200, { "Content-Type": "application/json" });
+});
+
+p2pRoutes.get("/p2p/sent", async (c) => {
+  const count = shardCount(c.env);
+  const index = intParam(c.req.query("shard"), "shard", 0, count - 1);
+  const height = intParam(c.req.query("height"), "height", 1, Number.MAX_SAFE_INTEGER);
+  const to = (c.req.query("to") ?? "").split(",");
+  if (to.length > count || to.some((t) => !/^(0|[1-9][0-9]{0,5})$/.test(t) || Number(t) >= count)) {
+    throw new RpcFailure(`invalid to: shard indexes below ${count}, comma-separated`);
+  }
+  if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  const sent = await Promise.all(to.map(async (t) => unwrap(await shard(c.env, index).sentProofOf(height, Number(t)))));
+  return c.json({ shard: index, height, sent });
 });
 
 p2pRoutes.get("/p2p/endorsements", async (c) => {

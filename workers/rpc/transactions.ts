@@ -10,7 +10,8 @@ import type { Context } from "hono";
 import { isRpcError, type Answer, type Json, type ShardApi } from "../../durable-objects/api";
 import type { AppEnv } from "../env";
 import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
-import { unwrap } from "../lib/errors";
+import { RpcFailure, unwrap } from "../lib/errors";
+import { holdsOf } from "../../durable-objects/env";
 import { shard, shardCount } from "../lib/nodes";
 
 export const txRoutes = new Hono<AppEnv>();
@@ -29,11 +30,15 @@ async function lookup(c: Context<AppEnv>, hash: string, ask: (s: ShardApi) => Pr
     const answer = await ask(shard(c.env, hinted));
     if (!unknown(answer)) return unwrap(answer);
   }
-  const answers = await Promise.all(Array.from({ length: count }, (_, i) => ask(shard(c.env, i))));
+  // A node holding part of the shards (durable-objects/env.ts `holdsOf`) asks those it holds.
+  const held = holdsOf(c.env) ?? Array.from({ length: count }, (_, i) => i);
+  const answers = await Promise.all(held.map((i) => ask(shard(c.env, i))));
   let at = answers.findIndex((a) => !isRpcError(a));
   if (at < 0) at = answers.findIndex((a) => !unknown(a));
+  if (at < 0 && held.length < count)
+    throw new RpcFailure(`tx not found on shards ${held.join(", ")}, the ones this node holds: ask a node that holds every shard`);
   if (at < 0) return unwrap(answers[0]);
-  if (count > 1) await rememberTxShard(c, hash, at);
+  if (count > 1) await rememberTxShard(c, hash, held[at]);
   return unwrap(answers[at]);
 }
 

@@ -1,0 +1,180 @@
+/**
+ * A node holding part of the shards (issue #18 item 2, durable-objects/coordinator/holding.ts):
+ * three producers and a fourth node without a producer key that serves shards 0 and 2 of four, in
+ * two groups. It never creates the objects of shards 1 and 3: it checks their chunks by witness,
+ * takes the receipts they send its shards from peers with proofs (GET /p2p/sent), reads their
+ * state through peers and hands their txs to peers. Every node agrees on the final blocks and on balances read from any node. A
+ * peer forging the receipts' proofs is passed over; with every peer forging, the node adopts no
+ * block that needs them, and catches up once they stop (peers serve witnesses and proofs down to
+ * MAX_PROOF_DEPTH below their LIB).
+ */
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Client } from "../e2e/helpers/sdk";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type NetNode, type Network } from "./harness";
+
+/** Homes (src/sharding/placement.ts, four shards): admin 0, producer002 2 (held by the reader); producer000 1, foundation 3 (not). */
+const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
+const READER = 3;
+
+describe("shard groups: a node without a producer key holds only the shards it serves", () => {
+  let net: Network;
+  let client: Client;
+
+  beforeAll(async () => {
+    net = await startNetwork({
+      nodes: 4,
+      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
+      nodeVars: (i): Record<string, string> => ({ GENESIS_PRODUCERS: "3", ...(i === READER ? { PRODUCER_SECRET: "", SERVES: "0,2" } : {}) }),
+    });
+    client = await connect(net.nodes[0].url);
+  }, 200_000);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
+
+  const reader = () => net.nodes[READER];
+  /** Ids of the Shard objects in a node's store (workerd's local layout: one `<id>.sqlite` per object, beside its metadata.sqlite). */
+  const shardObjects = (node: NetNode): string[] => {
+    const root = join(node.persist, "v3", "do");
+    const dir = readdirSync(root).find((d) => d.endsWith("-Shard"));
+    return dir === undefined ? [] : readdirSync(join(root, dir)).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
+  };
+  /** Bytes of a node's Shard objects' SQLite files (with their write-ahead logs). */
+  const shardBytes = (node: NetNode): number => {
+    const dir = join(node.persist, "v3", "do", readdirSync(join(node.persist, "v3", "do")).find((d) => d.endsWith("-Shard"))!);
+    return readdirSync(dir)
+      .filter((f) => /^[0-9a-f]{64}\.sqlite/.test(f))
+      .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+  };
+  const sentAsks = () => [0, 1, 2].reduce((n, j) => n + (net.link(READER, j).paths.get("/p2p/sent") ?? 0), 0);
+  /** Transfers from admin (shard 0) to each other account: credits out of shard 0, settles back from 1, 2 and 3. */
+  const traffic = async (memo: string) => {
+    for (const to of ACCOUNTS.slice(1)) await expectSuccess(client, client.iost.transfer("iost", "admin", to, "1", `${memo}-${to}`));
+  };
+  /**
+   * Balances read from every node agree: the reader answers reads of shards 1 and 3 at its LIB, the
+   * others at their heads, so a block above LIB (issue.iost's issue to foundation) shows on them first.
+   */
+  const sameBalances = async () => {
+    await waitFor("every node reads the same balances", async () => (await balanceDiff(net.nodes, ACCOUNTS)).length === 0, 60_000, 500).catch(() => {});
+    expect(await balanceDiff(net.nodes, ACCOUNTS)).toEqual([]);
+  };
+  /** Every node's LIB reaches the block below the highest head now. */
+  const allFinal = async (label: string) => {
+    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
+    await waitFor(label, async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 120_000, 500);
+  };
+
+  it("holds shards 0 and 2 only, agrees on every final block and balance, takes receipts from peers with proofs", async () => {
+    expect((await getJson(`${reader().url}/getShardInfo`)).body).toMatchObject({ serves: [0, 2], holds: [] });
+    await traffic("held");
+    await allFinal("every node final past the transfers");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    await sameBalances();
+    // Object ids come from the names, the same on every node: the reader's two are two of node 0's four.
+    const [mine, all] = [shardObjects(reader()), shardObjects(net.nodes[0])];
+    expect(mine).toHaveLength(2);
+    expect(all).toHaveLength(4);
+    expect(all).toEqual(expect.arrayContaining(mine));
+    console.log(`Shard objects' SQLite bytes: reader ${shardBytes(reader())}, node 0 ${shardBytes(net.nodes[0])}`);
+    const status = (await getJson(`${reader().url}/dev/status`)).body;
+    // Re-execution per node (each instance's count since it started): its two shards against a producer's four.
+    const work = (body: { shards: { work: { chunks: number } }[] }) => body.shards.map((x) => x.work.chunks);
+    const producer = (await getJson(`${net.nodes[1].url}/dev/status`)).body;
+    console.log(`chunks re-executed: reader ${JSON.stringify(work(status))}, node 1 ${JSON.stringify(work(producer))}`);
+    expect(status.shards).toHaveLength(2);
+    console.log(`reader: witnessChecks ${JSON.stringify(status.coordinator.witnessChecks)}, /p2p/sent requests ${sentAsks()}`);
+    // Every adopted block's chunks of shards 1 and 3 checked by witness, none refused.
+    expect(status.coordinator.witnessChecks.chunks).toBeGreaterThan(0);
+    expect(status.coordinator.witnessChecks.chunks % 2).toBe(0);
+    expect(status.coordinator.witnessChecks.refused).toBe(0);
+    expect(status.coordinator.sync.rejected).toEqual([]);
+    // The settles from shards 1 and 3 came through peers.
+    expect(sentAsks()).toBeGreaterThan(0);
+  });
+
+  it("hands a tx whose home it does not hold to its peers; refuses what else needs such a shard; creates no object for it", async () => {
+    // producer000's home is shard 1: the reader checks the tx, a peer admits it, the chain runs it.
+    const via = await connect(reader().url);
+    const tx = via.iost.transfer("iost", "producer000", "admin", "0.01", "handed-over");
+    signTx(via, tx, accountFromSecret("producer000", DEV_PRODUCERS[0].secret, Algorithm.Ed25519));
+    const { hash } = (await via.rpc.transaction.sendTx(tx)) as { hash: string };
+    const ran = await waitFor(
+      "node 0 has the handed-over tx's receipt",
+      async () => {
+        const r = await getJson(`${net.nodes[0].url}/getTxReceiptByTxHash/${hash}`);
+        return r.status === 200 ? r.body : null;
+      },
+      60_000,
+      500,
+    );
+    expect(ran).toMatchObject({ tx_hash: hash, status_code: "SUCCESS" });
+
+    const { lib } = (await allInfo([reader()]))[0];
+    const block = await getJson(`${reader().url}/getBlockByNumber/${lib}/true`);
+    expect(block.status).toBe(400);
+    expect(block.body.message).toMatch(/^this node holds shards 0, 2 only/);
+    // A tx looked up by hash: found on the shards it holds, else refused as not answerable here.
+    const lookup = await getJson(`${reader().url}/getTxByHash/${hash}`);
+    expect(lookup.status).toBe(400);
+    expect(lookup.body.message).toBe("tx not found on shards 0, 2, the ones this node holds: ask a node that holds every shard");
+    const own = await expectSuccess(client, client.iost.transfer("iost", "admin", "producer002", "0.01", "looked-up"));
+    await waitFor("the reader has admin's tx", async () => (await getJson(`${reader().url}/getTxByHash/${own.hash}`)).status === 200, 30_000, 500);
+    expect((await getJson(`${reader().url}/getBlockByNumber/${lib}/false`)).status).toBe(200);
+    // Nor does it serve witnesses, even of its own shards: one carries every sender's receipts proof.
+    expect((await getJson(`${reader().url}/p2p/witness?shard=0&height=${lib}`)).body.message).toBe("this node holds part of the shards: it serves no witness");
+    expect(shardObjects(reader())).toHaveLength(2);
+  });
+
+  it("a peer forging the receipts' proofs is passed over; with every peer forging, no block needing them is adopted until they stop", async () => {
+    const forge = (body: string) => {
+      const p = JSON.parse(body);
+      for (const s of p.sent ?? []) s.count += 1;
+      return JSON.stringify(p);
+    };
+    net.link(READER, 0).rewrite("/p2p/sent", forge);
+    const honest = () => [1, 2].reduce((n, j) => n + (net.link(READER, j).paths.get("/p2p/sent") ?? 0), 0);
+    const before = honest();
+    await traffic("one-forging");
+    await allFinal("final past the transfers with one peer forging");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    await sameBalances();
+    expect((await getJson(`${reader().url}/dev/status`)).body.coordinator.sync.rejected).toEqual([]);
+    expect(honest()).toBeGreaterThan(before);
+
+    for (const j of [1, 2]) net.link(READER, j).rewrite("/p2p/sent", forge);
+    await traffic("all-forging");
+    const rejected = await waitFor(
+      "the reader rejects a block whose receipts no peer proves",
+      async () => {
+        const r = (await getJson(`${reader().url}/dev/status`)).body.coordinator.sync.rejected as { reason: string }[];
+        return r.length > 0 ? r : null;
+      },
+      60_000,
+      500,
+    );
+    expect(rejected[0].reason).toMatch(/receipts of shard \d's chunk \d+: .*receipts from shard \d: /);
+    for (const j of [0, 1, 2]) net.link(READER, j).rewrite("/p2p/sent", null);
+    // Its peers finalized on without it: it pulls the blocks it missed, now below their LIB, and checks them as before.
+    await traffic("healed");
+    await allFinal("the reader catches up once the peers stop forging");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    await sameBalances();
+    expect(shardObjects(reader())).toHaveLength(2);
+  });
+
+  it("restarted after the others went on, it pulls the blocks it missed and still holds its two shards only", async () => {
+    await reader().stop();
+    await traffic("while-away");
+    await reader().start();
+    await traffic("back");
+    await allFinal("the restarted reader final past the transfers");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    await sameBalances();
+    expect(shardObjects(reader())).toHaveLength(2);
+    expect((await getJson(`${reader().url}/dev/status`)).body.coordinator.witnessChecks.refused).toBe(0);
+  });
+});
