@@ -1,0 +1,373 @@
+/**
+ * Shard groups (issue #18, docs/VALIDATOR.md "Shard groups"): the same short workload on a small
+ * network with 1 group and with `groups` groups, one after the other, each figure per node beside
+ * its 1-group counterpart as a ratio:
+ *   - stored bytes of each shard object (the runtime's `sql.databaseSize`, /dev/status cost meter)
+ *     and the rows each wrote during the workload;
+ *   - chunks each node re-executed (its shards' `work.chunks`) and chunks it checked by witness
+ *     (`coordinator.witnessChecks.chunks`) per block;
+ *   - bytes of each /p2p/witness answer a node took in (read off the link proxies), and requests
+ *     per chunk checked;
+ *   - send → final of a transfer whose receiver lives on another shard of the sender's group, and
+ *     of one whose receiver lives in the other group: until the node answers its receipt (the tx
+ *     and the receiver's credit final), one transfer at a time.
+ * Every node still holds and runs every shard (holding one's own group only is not built yet), so
+ * the storage and re-execution rows show the check by witness as added work until that lands.
+ */
+import { cpus, loadavg } from "node:os";
+import { shardOf } from "../src/sharding/placement";
+import { startNetwork, type Network } from "../test/network/harness";
+import { action, awaitReceipts, makeSenders, percentile, pool, rpc, sendTx, serverNow, setupSenders, signedTx, type Signer, TRANSFER_GAS } from "./lib";
+
+export interface GroupsOptions {
+  nodes: number;
+  shards: number;
+  /** The group count compared with 1. */
+  groups: number;
+  /** Transfers of the workload, round robin over the senders, each paying the next. */
+  txs: number;
+  senders: number;
+  concurrency: number;
+  /** Transfers one at a time for each latency row. */
+  probes: number;
+}
+
+/** What one node's /dev/status says that this section reads. */
+export interface NodeSample {
+  head: number;
+  /** Chunks checked by witness so far (0 with one group: the counter is absent then). */
+  checked: number;
+  /** Per shard, in shard order: chunks executed (built or applied), stored bytes, rows written. */
+  executed: number[];
+  bytes: number[];
+  rowsWritten: number[];
+}
+
+/** A node's /dev/status body as this section reads it. */
+export function nodeSample(status: any, shards: number): NodeSample {
+  const meters = new Map<number, { bytes: number; rowsWritten: number }>();
+  for (const o of status.cost.objects as { object: string; bytes: number; rowsWritten: number }[]) {
+    const m = /shard-(\d+)$/.exec(o.object);
+    if (m !== null) meters.set(Number(m[1]), o);
+  }
+  const perShard = Array.from({ length: shards }, (_, i) => {
+    const m = meters.get(i);
+    const s = (status.shards as { shard: number; work: { chunks: number } }[]).find((x) => x.shard === i);
+    if (m === undefined || s === undefined) throw new Error(`/dev/status has no shard ${i} (of ${shards})`);
+    return { executed: s.work.chunks, bytes: m.bytes, rowsWritten: m.rowsWritten };
+  });
+  return {
+    head: status.coordinator.head,
+    checked: status.coordinator.witnessChecks?.chunks ?? 0,
+    executed: perShard.map((s) => s.executed),
+    bytes: perShard.map((s) => s.bytes),
+    rowsWritten: perShard.map((s) => s.rowsWritten),
+  };
+}
+
+/** One /p2p/witness answer a node took in: its bytes and the chunk it is of. */
+export interface WitnessSeen {
+  node: number;
+  bytes: number;
+  shard: number | null;
+  height: number | null;
+}
+
+/** A /p2p/witness body as the link proxy forwarded it to `node` (an error answer counts too: it crossed the link). */
+export function witnessSeen(node: number, body: string): WitnessSeen {
+  let shard: number | null = null;
+  let height: number | null = null;
+  try {
+    const w = JSON.parse(body) as { shard?: unknown; height?: unknown };
+    if (typeof w.shard === "number" && typeof w.height === "number") ({ shard, height } = w as { shard: number; height: number });
+  } catch {
+    // not JSON: its bytes still crossed
+  }
+  return { node, bytes: Buffer.byteLength(body), shard, height };
+}
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** Min, median (the lower of the middle two) and max; null for none. */
+export function spread(xs: readonly number[]): Spread | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor((s.length - 1) / 2)], max: s[s.length - 1] };
+}
+
+/** One node's figures over the workload (between two samples). */
+export interface NodeFigures {
+  blocks: number;
+  /** Of them, blocks another node produced: the ones whose unheld chunks it checks by witness. */
+  peerBlocks: number;
+  executedPerBlock: number;
+  checkedPerBlock: number;
+  /** /p2p/witness requests it sent per chunk it checked; null when it checked none. */
+  requestsPerCheck: number | null;
+  witnessBytes: Spread | null;
+  /** Per shard: stored bytes after, rows written per block during. */
+  bytes: number[];
+  rowsPerBlock: number[];
+}
+
+/**
+ * `node`'s figures between `before` and `after`: `peerBlocks` of the blocks between them were
+ * produced by another node; `requests` /p2p/witness requests it sent and `seen` the answers it
+ * took in (every node's) over the same span.
+ */
+export function nodeFigures(
+  before: NodeSample,
+  after: NodeSample,
+  o: { peerBlocks: number; requests: number; seen: readonly WitnessSeen[]; node: number },
+): NodeFigures {
+  const blocks = after.head - before.head;
+  if (blocks <= 0) throw new Error(`node ${o.node}: no block between the samples (head ${before.head} → ${after.head})`);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const checked = after.checked - before.checked;
+  return {
+    blocks,
+    peerBlocks: o.peerBlocks,
+    executedPerBlock: (sum(after.executed) - sum(before.executed)) / blocks,
+    checkedPerBlock: checked / blocks,
+    requestsPerCheck: checked === 0 ? null : o.requests / checked,
+    witnessBytes: spread(o.seen.filter((w) => w.node === o.node).map((w) => w.bytes)),
+    bytes: after.bytes,
+    rowsPerBlock: after.rowsWritten.map((r, i) => (r - before.rowsWritten[i]) / blocks),
+  };
+}
+
+/** `value` as a multiple of its 1-group counterpart: "1.02×", "—" when there is no counterpart to divide by. */
+export function times(value: number | null, base: number | null): string {
+  if (value === null || base === null || base === 0 || !Number.isFinite(value / base)) return "—";
+  return `${(value / base).toFixed(2)}×`;
+}
+
+/** A run of the workload with some group count. */
+export interface RunFigures {
+  groups: number;
+  nodes: NodeFigures[];
+  /** Send → receiver's credit final (ms), one transfer at a time: receiver on another shard of the sender's group, in another group. */
+  sameGroup: number[];
+  otherGroup: number[];
+  load: { before: number; after: number };
+}
+
+const kb = (x: number) => `${(x / 1024).toFixed(1)} KiB`;
+const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(x < 10 ? 2 : 1));
+const msText = (x: number) => `${Math.round(x).toLocaleString("en-US")} ms`;
+const spreadText = (s: Spread | null) =>
+  s === null ? "—" : `${s.min.toLocaleString("en-US")} / ${s.median.toLocaleString("en-US")} / ${s.max.toLocaleString("en-US")}`;
+
+/** The section's Markdown: one row per figure per node, the 1-group run, the grouped run and their ratio. */
+export function groupsTable(one: RunFigures, many: RunFigures): string[] {
+  const g = `${many.groups} groups`;
+  const lines = [`| node | measure | 1 group | ${g} | ratio |`, "|---|---|---|---|---|"];
+  const row = (node: string, measure: string, a: string, b: string, r: string) => lines.push(`| ${node} | ${measure} | ${a} | ${b} | ${r} |`);
+  one.nodes.forEach((a, i) => {
+    const b = many.nodes[i];
+    const n = `${i}`;
+    const total = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+    row(n, "stored bytes per shard object (0 / 1 / …)", a.bytes.map(kb).join(" / "), b.bytes.map(kb).join(" / "), times(total(b.bytes), total(a.bytes)));
+    row(
+      n,
+      "rows written per block per shard object",
+      a.rowsPerBlock.map(num).join(" / "),
+      b.rowsPerBlock.map(num).join(" / "),
+      times(total(b.rowsPerBlock), total(a.rowsPerBlock)),
+    );
+    row(n, "blocks in the workload (of them by other nodes)", `${a.blocks} (${a.peerBlocks})`, `${b.blocks} (${b.peerBlocks})`, times(b.blocks, a.blocks));
+    row(n, "chunks re-executed per block", num(a.executedPerBlock), num(b.executedPerBlock), times(b.executedPerBlock, a.executedPerBlock));
+    const checked = (f: NodeFigures) => `${num(f.checkedPerBlock)} (${f.peerBlocks === 0 ? "—" : num((f.checkedPerBlock * f.blocks) / f.peerBlocks)})`;
+    row(n, "chunks checked by witness per block (per block by another node)", checked(a), checked(b), times(b.checkedPerBlock, a.checkedPerBlock));
+    row(n, "witness bytes per chunk taken in, min / median / max", spreadText(a.witnessBytes), spreadText(b.witnessBytes), "");
+    row(
+      n,
+      "/p2p/witness requests per chunk checked",
+      a.requestsPerCheck === null ? "—" : num(a.requestsPerCheck),
+      b.requestsPerCheck === null ? "—" : num(b.requestsPerCheck),
+      "",
+    );
+  });
+  const p = (xs: number[], q: number) =>
+    xs.length === 0
+      ? null
+      : percentile(
+          [...xs].sort((x, y) => x - y),
+          q,
+        );
+  const lat = (xs: number[]) => (xs.length === 0 ? "—" : `${msText(p(xs, 50)!)} / ${msText(p(xs, 100)!)}`);
+  row(
+    "0",
+    "send → credit final, receiver on another shard of the sender's group, p50 / max",
+    lat(one.sameGroup),
+    lat(many.sameGroup),
+    times(p(many.sameGroup, 50), p(one.sameGroup, 50)),
+  );
+  row(
+    "0",
+    "send → credit final, receiver in the other group, p50 / max",
+    lat(one.otherGroup),
+    lat(many.otherGroup),
+    times(p(many.otherGroup, 50), p(one.otherGroup, 50)),
+  );
+  const added = (r: RunFigures) => {
+    const s = p(r.sameGroup, 50);
+    const o = p(r.otherGroup, 50);
+    return s === null || o === null ? "—" : msText(o - s);
+  };
+  row("0", "added latency of a cross-group receiver (p50 other − p50 same)", added(one), added(many), "");
+  return lines;
+}
+
+/**
+ * A probe pair for the `groups`-group layout (shard s in group s mod G): a sender, a receiver on
+ * another shard of its group, one in another group; the first sender that has both, else null.
+ */
+export function probePair(names: readonly string[], shards: number, groups: number): { from: string; same: string; other: string } | null {
+  const at = names.map((n) => shardOf(n, shards));
+  for (let i = 0; i < names.length; i++) {
+    const same = names.find((_, j) => at[j] !== at[i] && at[j] % groups === at[i] % groups);
+    const other = names.find((_, j) => at[j] % groups !== at[i] % groups);
+    if (same !== undefined && other !== undefined) return { from: names[i], same, other };
+  }
+  return null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Blocks `from`+1 … `to` of `url`'s chain not produced by `pubkey`. */
+async function peerBlocks(url: string, pubkey: string, from: number, to: number): Promise<number> {
+  let n = 0;
+  for (let h = from + 1; h <= to; h++) {
+    const { status, json } = await rpc(url, `/getBlockByNumber/${h}/false`);
+    if (status !== 200) throw new Error(`${url} block ${h}: ${JSON.stringify(json)}`);
+    if (json.block.witness !== pubkey) n++;
+  }
+  return n;
+}
+
+async function statusOf(url: string, shards: number): Promise<NodeSample> {
+  return nodeSample((await rpc(url, "/dev/status")).json, shards);
+}
+
+/**
+ * One transfer of 1 iost sent to `url`: ms from the send until `url` answers its receipt, which it
+ * does once the tx and the receiver's credit are final (docs/SHARDING.md: two blocks after the
+ * sender's for a credit to another shard).
+ */
+async function sendToFinal(url: string, from: Signer, to: string, memo: string): Promise<number> {
+  const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to, "1", memo])], await serverNow(url));
+  const start = performance.now();
+  const { status, json } = await sendTx(url, tx.body);
+  if (status !== 200) throw new Error(`probe ${memo} rejected: ${JSON.stringify(json)}`);
+  for (;;) {
+    const r = await rpc(url, `/getTxReceiptByTxHash/${tx.hash}`);
+    if (r.status === 200) {
+      if (r.json.status_code !== "SUCCESS") throw new Error(`probe ${memo} failed: ${r.json.status_code} ${r.json.message}`);
+      return performance.now() - start;
+    }
+    if (performance.now() - start > 60_000) throw new Error(`probe ${memo}: no receipt after 60 s (${JSON.stringify(r.json)})`);
+    await sleep(20);
+  }
+}
+
+async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
+  const loadBefore = loadavg()[0];
+  const net: Network = await startNetwork({
+    nodes: o.nodes,
+    proxied: true,
+    vars: { SHARD_COUNT: String(o.shards), SHARD_GROUPS: String(groups), BLOCK_PRODUCTION: "interval" },
+  });
+  try {
+    const seen: WitnessSeen[] = [];
+    let recording = false;
+    // Observe every witness answer crossing a link to the asking node, unchanged.
+    for (let from = 0; from < o.nodes; from++)
+      for (let to = 0; to < o.nodes; to++) {
+        if (from === to) continue;
+        const asker = from;
+        net.link(from, to).rewrite("/p2p/witness", (body) => {
+          if (recording) seen.push(witnessSeen(asker, body));
+          return body;
+        });
+      }
+    const asked = (node: number) => net.nodes.reduce((sum, _, to) => sum + (to === node ? 0 : (net.link(node, to).paths.get("/p2p/witness") ?? 0)), 0);
+
+    const senders = makeSenders(o.senders);
+    await setupSenders(net.nodes[0].url, senders, o.concurrency);
+    const before = await Promise.all(net.nodes.map((n) => statusOf(n.url, o.shards)));
+    const requestsBefore = net.nodes.map((_, i) => asked(i));
+    recording = true;
+
+    // The workload: each sender pays the next (mostly cross-shard), sent to the nodes in turn.
+    const now = await serverNow(net.nodes[0].url);
+    const start = performance.now();
+    const byNode: string[][] = net.nodes.map(() => []);
+    await pool(Array.from({ length: o.txs }), o.concurrency, async (_, i) => {
+      const from = senders[i % senders.length];
+      const to = senders[(i + 1) % senders.length];
+      const stamp = now + BigInt(Math.floor(performance.now() - start)) * 1_000_000n + BigInt(i);
+      const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to.name, "0.01", `g${i}`])], stamp, undefined, TRANSFER_GAS);
+      const node = i % net.nodes.length;
+      byNode[node].push(tx.hash);
+      const { status, json } = await sendTx(net.nodes[node].url, tx.body);
+      if (status !== 200) throw new Error(`workload transfer to node ${node} rejected: ${JSON.stringify(json)}`);
+    });
+    await Promise.all(byNode.map((hashes, node) => awaitReceipts(net.nodes[node].url, hashes, 8, 180_000)));
+    const after = await Promise.all(net.nodes.map((n) => statusOf(n.url, o.shards)));
+    const requests = net.nodes.map((_, i) => asked(i) - requestsBefore[i]);
+    recording = false;
+
+    // Latency, one transfer at a time, the two kinds in turn.
+    const pair = probePair(
+      senders.map((s) => s.name),
+      o.shards,
+      o.groups,
+    );
+    if (pair === null) throw new Error(`no sender with receivers in its group and in another among ${o.senders} senders: raise --groups-senders`);
+    const from = senders.find((s) => s.name === pair.from)!;
+    const sameGroup: number[] = [];
+    const otherGroup: number[] = [];
+    const url = net.nodes[0].url;
+    for (let k = 0; k < o.probes; k++) {
+      sameGroup.push(await sendToFinal(url, from, pair.same, `same${k}`));
+      otherGroup.push(await sendToFinal(url, from, pair.other, `other${k}`));
+    }
+    return {
+      groups,
+      nodes: await Promise.all(
+        net.nodes.map(async (n, i) =>
+          nodeFigures(before[i], after[i], {
+            peerBlocks: await peerBlocks(n.url, n.pubkey, before[i].head, after[i].head),
+            requests: requests[i],
+            seen,
+            node: i,
+          }),
+        ),
+      ),
+      sameGroup,
+      otherGroup,
+      load: { before: loadBefore, after: loadavg()[0] },
+    };
+  } finally {
+    await net.stop();
+    await sleep(500);
+  }
+}
+
+export async function groupsBench(o: GroupsOptions): Promise<void> {
+  const started = performance.now();
+  const one = await run(o, 1);
+  const many = await run(o, o.groups);
+  console.log(
+    `\n## Shard groups (bench/groups.ts) — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, load average ${one.load.before.toFixed(1)} → ${many.load.after.toFixed(1)}, ${Math.round((performance.now() - started) / 1000)} s\n`,
+  );
+  console.log(
+    `${o.nodes} nodes, ${o.shards} shards, interval production; ${o.txs} transfers from ${o.senders} senders (each pays the next), ${o.concurrency} in flight, sent to the nodes in turn; then ${o.probes} transfers of each latency kind one at a time to node 0\n`,
+  );
+  for (const line of groupsTable(one, many)) console.log(line);
+}
