@@ -35,8 +35,10 @@ export interface GroupsOptions {
 /** What one node's /dev/status says that this section reads. */
 export interface NodeSample {
   head: number;
-  /** Chunks checked by witness so far (0 with one group: the counter is absent then). */
+  /** Chunks checked by witness so far, blocks not endorsed because one failed, the last such failure (none with one group: the counter is absent then). */
   checked: number;
+  refused: number;
+  lastRefusal: string | null;
   /** Per shard, in shard order: chunks executed (built or applied), stored bytes, rows written. */
   executed: number[];
   bytes: number[];
@@ -59,6 +61,8 @@ export function nodeSample(status: any, shards: number): NodeSample {
   return {
     head: status.coordinator.head,
     checked: status.coordinator.witnessChecks?.chunks ?? 0,
+    refused: status.coordinator.witnessChecks?.refused ?? 0,
+    lastRefusal: status.coordinator.witnessChecks?.last ?? null,
     executed: perShard.map((s) => s.executed),
     bytes: perShard.map((s) => s.bytes),
     rowsWritten: perShard.map((s) => s.rowsWritten),
@@ -106,9 +110,14 @@ export interface NodeFigures {
   peerBlocks: number;
   executedPerBlock: number;
   checkedPerBlock: number;
+  /** Blocks it did not endorse because a chunk failed its check by witness, and the last one's reason. */
+  refused: number;
+  lastRefusal: string | null;
   /** /p2p/witness requests it sent per chunk it checked; null when it checked none. */
   requestsPerCheck: number | null;
+  /** Bytes of the witnesses it took in; answers that were no witness (an error: the peer lacks the block) apart. */
   witnessBytes: Spread | null;
+  notWitness: number;
   /** Per shard: stored bytes after, rows written per block during. */
   bytes: number[];
   rowsPerBlock: number[];
@@ -133,8 +142,11 @@ export function nodeFigures(
     peerBlocks: o.peerBlocks,
     executedPerBlock: (sum(after.executed) - sum(before.executed)) / blocks,
     checkedPerBlock: checked / blocks,
+    refused: after.refused - before.refused,
+    lastRefusal: after.refused > before.refused ? after.lastRefusal : null,
     requestsPerCheck: checked === 0 ? null : o.requests / checked,
-    witnessBytes: spread(o.seen.filter((w) => w.node === o.node).map((w) => w.bytes)),
+    witnessBytes: spread(o.seen.filter((w) => w.node === o.node && w.shard !== null).map((w) => w.bytes)),
+    notWitness: o.seen.filter((w) => w.node === o.node && w.shard === null).length,
     bytes: after.bytes,
     rowsPerBlock: after.rowsWritten.map((r, i) => (r - before.rowsWritten[i]) / blocks),
   };
@@ -183,7 +195,9 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
     row(n, "chunks re-executed per block", num(a.executedPerBlock), num(b.executedPerBlock), times(b.executedPerBlock, a.executedPerBlock));
     const checked = (f: NodeFigures) => `${num(f.checkedPerBlock)} (${f.peerBlocks === 0 ? "—" : num((f.checkedPerBlock * f.blocks) / f.peerBlocks)})`;
     row(n, "chunks checked by witness per block (per block by another node)", checked(a), checked(b), times(b.checkedPerBlock, a.checkedPerBlock));
-    row(n, "witness bytes per chunk taken in, min / median / max", spreadText(a.witnessBytes), spreadText(b.witnessBytes), "");
+    row(n, "blocks not endorsed: a chunk failed its check by witness", String(a.refused), String(b.refused), "");
+    const bytes = (f: NodeFigures) => `${spreadText(f.witnessBytes)}${f.notWitness === 0 ? "" : ` (+${f.notWitness} answers no witness)`}`;
+    row(n, "witness bytes per chunk taken in, min / median / max", bytes(a), bytes(b), "");
     row(
       n,
       "/p2p/witness requests per chunk checked",
@@ -370,4 +384,8 @@ export async function groupsBench(o: GroupsOptions): Promise<void> {
     `${o.nodes} nodes, ${o.shards} shards, interval production; ${o.txs} transfers from ${o.senders} senders (each pays the next), ${o.concurrency} in flight, sent to the nodes in turn; then ${o.probes} transfers of each latency kind one at a time to node 0\n`,
   );
   for (const line of groupsTable(one, many)) console.log(line);
+  for (const r of [one, many])
+    r.nodes.forEach((f, i) => {
+      if (f.lastRefusal !== null) console.log(`\n${r.groups} group(s), node ${i}, last block not endorsed: ${f.lastRefusal}`);
+    });
 }

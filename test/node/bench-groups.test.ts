@@ -8,12 +8,16 @@ import { groupsTable, nodeFigures, nodeSample, type NodeSample, probePair, type 
 import { shardOf } from "../../src/sharding/placement";
 
 /** A /dev/status body of 2 shards, with the parts the bench reads and some it must ignore. */
-const status = (o: { head: number; checked?: number; chunks: [number, number]; bytes: [number, number]; rows: [number, number] }) => ({
+const status = (o: { head: number; checked?: number; refused?: number; chunks: [number, number]; bytes: [number, number]; rows: [number, number] }) => ({
   chain: {},
   coordinator: {
     head: o.head,
     lib: o.head - 1,
-    ...(o.checked === undefined ? {} : { witnessChecks: { chunks: o.checked, windowed: 0, refused: 0, last: null } }),
+    ...(o.checked === undefined
+      ? {}
+      : {
+          witnessChecks: { chunks: o.checked, windowed: 0, refused: o.refused ?? 0, last: o.refused ? "block 9 X: chunk 1/9 not checked by witness: …" : null },
+        }),
   },
   // Out of shard order, as nothing promises the order.
   shards: [
@@ -33,14 +37,16 @@ const status = (o: { head: number; checked?: number; chunks: [number, number]; b
 
 describe("shard groups bench", () => {
   test("a node's sample: each shard's chunks, bytes and rows by its index, the coordinator's checks (0 when it has none)", () => {
-    expect(nodeSample(status({ head: 10, checked: 4, chunks: [9, 8], bytes: [4096, 8192], rows: [30, 40] }), 2)).toEqual({
+    expect(nodeSample(status({ head: 10, checked: 4, refused: 1, chunks: [9, 8], bytes: [4096, 8192], rows: [30, 40] }), 2)).toEqual({
       head: 10,
       checked: 4,
+      refused: 1,
+      lastRefusal: "block 9 X: chunk 1/9 not checked by witness: …",
       executed: [9, 8],
       bytes: [4096, 8192],
       rowsWritten: [30, 40],
     });
-    expect(nodeSample(status({ head: 3, chunks: [1, 2], bytes: [1, 2], rows: [3, 4] }), 2).checked).toBe(0);
+    expect(nodeSample(status({ head: 3, chunks: [1, 2], bytes: [1, 2], rows: [3, 4] }), 2)).toMatchObject({ checked: 0, refused: 0, lastRefusal: null });
     expect(() => nodeSample(status({ head: 3, chunks: [1, 2], bytes: [1, 2], rows: [3, 4] }), 3)).toThrow("no shard 2");
   });
 
@@ -57,10 +63,11 @@ describe("shard groups bench", () => {
     expect(spread([])).toBeNull();
   });
 
-  test("a node's figures between two samples: per block, per check, its own witness answers only", () => {
-    const before: NodeSample = { head: 10, checked: 6, executed: [10, 10], bytes: [100, 100], rowsWritten: [50, 60] };
-    const after: NodeSample = { head: 20, checked: 26, executed: [20, 25], bytes: [300, 200], rowsWritten: [80, 61] };
+  test("a node's figures between two samples: per block, per check, its own witness answers only, errors apart", () => {
+    const before: NodeSample = { head: 10, checked: 6, refused: 1, lastRefusal: "old", executed: [10, 10], bytes: [100, 100], rowsWritten: [50, 60] };
+    const after: NodeSample = { head: 20, checked: 26, refused: 1, lastRefusal: "old", executed: [20, 25], bytes: [300, 200], rowsWritten: [80, 61] };
     const seen = [
+      { node: 1, bytes: 113, shard: null, height: null },
       { node: 1, bytes: 1200, shard: 1, height: 11 },
       { node: 0, bytes: 9000, shard: 1, height: 11 },
       { node: 1, bytes: 4000, shard: 0, height: 12 },
@@ -71,11 +78,16 @@ describe("shard groups bench", () => {
       peerBlocks: 7,
       executedPerBlock: 2.5,
       checkedPerBlock: 2,
+      refused: 0,
+      lastRefusal: null,
       requestsPerCheck: 1.1,
       witnessBytes: { min: 1200, median: 1300, max: 4000 },
+      notWitness: 1,
       bytes: [300, 200],
       rowsPerBlock: [3, 0.1],
     });
+    const refusedNow = nodeFigures(before, { ...after, refused: 3, lastRefusal: "new" }, { peerBlocks: 7, requests: 22, seen, node: 1 });
+    expect([refusedNow.refused, refusedNow.lastRefusal]).toEqual([2, "new"]);
     const none = nodeFigures({ ...before, checked: 0 }, { ...after, checked: 0 }, { peerBlocks: 7, requests: 0, seen: [], node: 1 });
     expect([none.checkedPerBlock, none.requestsPerCheck, none.witnessBytes]).toEqual([0, null, null]);
     expect(() => nodeFigures(after, after, { peerBlocks: 0, requests: 0, seen: [], node: 1 })).toThrow("no block between the samples");
@@ -106,8 +118,11 @@ describe("shard groups bench", () => {
       blocks: 40,
       executedPerBlock: 4,
       checkedPerBlock: checked,
+      refused: checked,
+      lastRefusal: null,
       requestsPerCheck: checked === 0 ? null : 1.05,
       witnessBytes: checked === 0 ? null : { min: 1300, median: 1400, max: 4100 },
+      notWitness: checked * 2,
       peerBlocks: 30,
       bytes,
       rowsPerBlock: [2.5, 1.25],
@@ -135,7 +150,8 @@ describe("shard groups bench", () => {
     expect(row("re-executed")).toContain("| 4 | 4 | 1.00× |");
     // 1 per block over 40 blocks, 30 of them by other nodes: 1.33 per peer block.
     expect(row("checked by witness")).toContain("| 0 (0) | 1 (1.33) | — |");
-    expect(row("witness bytes")).toContain("| — | 1,300 / 1,400 / 4,100 |");
+    expect(row("not endorsed")).toContain("| 0 | 1 |");
+    expect(row("witness bytes")).toContain("| — | 1,300 / 1,400 / 4,100 (+2 answers no witness) |");
     expect(row("requests per chunk")).toContain("| — | 1.05 |");
     expect(row("another shard of the sender's group")).toContain("| 1,000 ms / 1,100 ms | 1,200 ms / 1,300 ms | 1.20× |");
     expect(row("in the other group, p50")).toContain("| 1,000 ms / 1,200 ms | 1,500 ms / 1,600 ms | 1.50× |");
