@@ -115,8 +115,11 @@ export interface NodeFigures {
   lastRefusal: string | null;
   /** /p2p/witness requests it sent per chunk it checked; null when it checked none. */
   requestsPerCheck: number | null;
-  /** Bytes of the witnesses it took in; answers that were no witness (an error: the peer lacks the block) apart. */
-  witnessBytes: Spread | null;
+  /**
+   * Bytes of the witnesses it took in, of chunks that carried txs and of quiet ones (receipts in, or
+   * nothing); answers that were no witness (an error: the peer lacks the block) apart.
+   */
+  witnessBytes: { loaded: Spread | null; quiet: Spread | null };
   notWitness: number;
   /** Per shard: stored bytes after, rows written per block during. */
   bytes: number[];
@@ -126,17 +129,18 @@ export interface NodeFigures {
 /**
  * `node`'s figures between `before` and `after`: `peerBlocks` of the blocks between them were
  * produced by another node; `requests` /p2p/witness requests it sent and `seen` the answers it
- * took in (every node's) over the same span.
+ * took in (every node's) over the same span; `txs` the txs of each chunk (`shard/height`) seen.
  */
 export function nodeFigures(
   before: NodeSample,
   after: NodeSample,
-  o: { peerBlocks: number; requests: number; seen: readonly WitnessSeen[]; node: number },
+  o: { peerBlocks: number; requests: number; seen: readonly WitnessSeen[]; txs: ReadonlyMap<string, number>; node: number },
 ): NodeFigures {
   const blocks = after.head - before.head;
   if (blocks <= 0) throw new Error(`node ${o.node}: no block between the samples (head ${before.head} → ${after.head})`);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const checked = after.checked - before.checked;
+  const witnesses = o.seen.filter((w) => w.node === o.node && w.shard !== null);
   return {
     blocks,
     peerBlocks: o.peerBlocks,
@@ -145,7 +149,10 @@ export function nodeFigures(
     refused: after.refused - before.refused,
     lastRefusal: after.refused > before.refused ? after.lastRefusal : null,
     requestsPerCheck: checked === 0 ? null : o.requests / checked,
-    witnessBytes: spread(o.seen.filter((w) => w.node === o.node && w.shard !== null).map((w) => w.bytes)),
+    witnessBytes: {
+      loaded: spread(witnesses.filter((w) => (o.txs.get(`${w.shard}/${w.height}`) ?? 0) > 0).map((w) => w.bytes)),
+      quiet: spread(witnesses.filter((w) => (o.txs.get(`${w.shard}/${w.height}`) ?? 0) === 0).map((w) => w.bytes)),
+    },
     notWitness: o.seen.filter((w) => w.node === o.node && w.shard === null).length,
     bytes: after.bytes,
     rowsPerBlock: after.rowsWritten.map((r, i) => (r - before.rowsWritten[i]) / blocks),
@@ -196,8 +203,9 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
     const checked = (f: NodeFigures) => `${num(f.checkedPerBlock)} (${f.peerBlocks === 0 ? "—" : num((f.checkedPerBlock * f.blocks) / f.peerBlocks)})`;
     row(n, "chunks checked by witness per block (per block by another node)", checked(a), checked(b), times(b.checkedPerBlock, a.checkedPerBlock));
     row(n, "blocks not endorsed: a chunk failed its check by witness", String(a.refused), String(b.refused), "");
-    const bytes = (f: NodeFigures) => `${spreadText(f.witnessBytes)}${f.notWitness === 0 ? "" : ` (+${f.notWitness} answers no witness)`}`;
-    row(n, "witness bytes per chunk taken in, min / median / max", bytes(a), bytes(b), "");
+    row(n, "witness bytes per chunk with txs taken in, min / median / max", spreadText(a.witnessBytes.loaded), spreadText(b.witnessBytes.loaded), "");
+    const quiet = (f: NodeFigures) => `${spreadText(f.witnessBytes.quiet)}${f.notWitness === 0 ? "" : ` (+${f.notWitness} answers no witness)`}`;
+    row(n, "witness bytes per quiet chunk (no tx) taken in, min / median / max", quiet(a), quiet(b), "");
     row(
       n,
       "/p2p/witness requests per chunk checked",
@@ -252,6 +260,21 @@ export function probePair(names: readonly string[], shards: number, groups: numb
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Txs of each shard's chunk (`shard/height`) of the blocks `heights` on `url`'s chain, by their publishers' shards (shard 0's base tx left out). */
+async function chunkTxs(url: string, heights: Iterable<number>, shards: number): Promise<Map<string, number>> {
+  const txs = new Map<string, number>();
+  for (const h of heights) {
+    const { status, json } = await rpc(url, `/getBlockByNumber/${h}/true`);
+    if (status !== 200) throw new Error(`${url} block ${h}: ${JSON.stringify(json)}`);
+    for (const tx of json.block.transactions as { publisher: string }[]) {
+      if (tx.publisher === "base.iost") continue;
+      const key = `${shardOf(tx.publisher, shards)}/${h}`;
+      txs.set(key, (txs.get(key) ?? 0) + 1);
+    }
+  }
+  return txs;
+}
 
 /** Blocks `from`+1 … `to` of `url`'s chain not produced by `pubkey`. */
 async function peerBlocks(url: string, pubkey: string, from: number, to: number): Promise<number> {
@@ -351,6 +374,7 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
       sameGroup.push(await sendToFinal(url, from, pair.same, `same${k}`));
       otherGroup.push(await sendToFinal(url, from, pair.other, `other${k}`));
     }
+    const txs = await chunkTxs(url, new Set(seen.flatMap((w) => (w.height === null ? [] : [w.height]))), o.shards);
     return {
       groups,
       nodes: await Promise.all(
@@ -359,6 +383,7 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
             peerBlocks: await peerBlocks(n.url, n.pubkey, before[i].head, after[i].head),
             requests: requests[i],
             seen,
+            txs,
             node: i,
           }),
         ),

@@ -31,7 +31,7 @@
  *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
  *     [--cost-idle 60] [--cost-load 40] [--cost-net-shards 4]
  *     [--state-sizes 10000,100000] (add 1000000 for 1 M accounts) [--state-txs 2000] [--state-reads 500]
- *     [--groups-nodes 3] [--groups-shards 4] [--groups 2] [--groups-txs 300] [--groups-senders 20] [--groups-probes 5]
+ *     [--groups-nodes 3] [--groups-shards 4] [--groups 2] [--groups-txs 500] [--groups-senders 20] [--groups-probes 5]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       nodes: option("groups-nodes", 3),
       shards: option("groups-shards", 4),
       groups: option("groups", 2),
-      txs: option("groups-txs", 300),
+      txs: option("groups-txs", 500),
       senders: option("groups-senders", 20),
       concurrency: option("concurrency", 16),
       probes: option("groups-probes", 5),

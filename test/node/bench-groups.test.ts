@@ -72,8 +72,15 @@ describe("shard groups bench", () => {
       { node: 0, bytes: 9000, shard: 1, height: 11 },
       { node: 1, bytes: 4000, shard: 0, height: 12 },
       { node: 1, bytes: 1300, shard: 1, height: 12 },
+      { node: 1, bytes: 1400, shard: 2, height: 12 },
     ];
-    expect(nodeFigures(before, after, { peerBlocks: 7, requests: 22, seen, node: 1 })).toEqual({
+    // Chunk 1/12 carried no tx (absent), 2/12 none either.
+    const txs = new Map([
+      ["1/11", 3],
+      ["0/12", 1],
+      ["2/12", 0],
+    ]);
+    expect(nodeFigures(before, after, { peerBlocks: 7, requests: 22, seen, txs, node: 1 })).toEqual({
       blocks: 10,
       peerBlocks: 7,
       executedPerBlock: 2.5,
@@ -81,16 +88,16 @@ describe("shard groups bench", () => {
       refused: 0,
       lastRefusal: null,
       requestsPerCheck: 1.1,
-      witnessBytes: { min: 1200, median: 1300, max: 4000 },
+      witnessBytes: { loaded: { min: 1200, median: 1200, max: 4000 }, quiet: { min: 1300, median: 1300, max: 1400 } },
       notWitness: 1,
       bytes: [300, 200],
       rowsPerBlock: [3, 0.1],
     });
-    const refusedNow = nodeFigures(before, { ...after, refused: 3, lastRefusal: "new" }, { peerBlocks: 7, requests: 22, seen, node: 1 });
+    const refusedNow = nodeFigures(before, { ...after, refused: 3, lastRefusal: "new" }, { peerBlocks: 7, requests: 22, seen, txs, node: 1 });
     expect([refusedNow.refused, refusedNow.lastRefusal]).toEqual([2, "new"]);
-    const none = nodeFigures({ ...before, checked: 0 }, { ...after, checked: 0 }, { peerBlocks: 7, requests: 0, seen: [], node: 1 });
-    expect([none.checkedPerBlock, none.requestsPerCheck, none.witnessBytes]).toEqual([0, null, null]);
-    expect(() => nodeFigures(after, after, { peerBlocks: 0, requests: 0, seen: [], node: 1 })).toThrow("no block between the samples");
+    const none = nodeFigures({ ...before, checked: 0 }, { ...after, checked: 0 }, { peerBlocks: 7, requests: 0, seen: [], txs, node: 1 });
+    expect([none.checkedPerBlock, none.requestsPerCheck, none.witnessBytes]).toEqual([0, null, { loaded: null, quiet: null }]);
+    expect(() => nodeFigures(after, after, { peerBlocks: 0, requests: 0, seen: [], txs, node: 1 })).toThrow("no block between the samples");
   });
 
   test("a ratio to the 1-group figure, none when that is zero or missing", () => {
@@ -121,7 +128,8 @@ describe("shard groups bench", () => {
       refused: checked,
       lastRefusal: null,
       requestsPerCheck: checked === 0 ? null : 1.05,
-      witnessBytes: checked === 0 ? null : { min: 1300, median: 1400, max: 4100 },
+      witnessBytes:
+        checked === 0 ? { loaded: null, quiet: null } : { loaded: { min: 9000, median: 15000, max: 25000 }, quiet: { min: 1300, median: 1400, max: 4100 } },
       notWitness: checked * 2,
       peerBlocks: 30,
       bytes,
@@ -151,7 +159,8 @@ describe("shard groups bench", () => {
     // 1 per block over 40 blocks, 30 of them by other nodes: 1.33 per peer block.
     expect(row("checked by witness")).toContain("| 0 (0) | 1 (1.33) | — |");
     expect(row("not endorsed")).toContain("| 0 | 1 |");
-    expect(row("witness bytes")).toContain("| — | 1,300 / 1,400 / 4,100 (+2 answers no witness) |");
+    expect(row("witness bytes per chunk with txs")).toContain("| — | 9,000 / 15,000 / 25,000 |");
+    expect(row("witness bytes per quiet chunk")).toContain("| — | 1,300 / 1,400 / 4,100 (+2 answers no witness) |");
     expect(row("requests per chunk")).toContain("| — | 1.05 |");
     expect(row("another shard of the sender's group")).toContain("| 1,000 ms / 1,100 ms | 1,200 ms / 1,300 ms | 1.20× |");
     expect(row("in the other group, p50")).toContain("| 1,000 ms / 1,200 ms | 1,500 ms / 1,600 ms | 1.50× |");
