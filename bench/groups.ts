@@ -172,6 +172,8 @@ export interface RunFigures {
   /** Send → receiver's credit final (ms), one transfer at a time: receiver on another shard of the sender's group, in another group. */
   sameGroup: number[];
   otherGroup: number[];
+  /** The workload's first send → its last receipt answered, ms. */
+  workloadMs: number;
   load: { before: number; after: number };
 }
 
@@ -205,7 +207,7 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
     row(n, "blocks not endorsed: a chunk failed its check by witness", String(a.refused), String(b.refused), "");
     row(n, "witness bytes per chunk with txs taken in, min / median / max", spreadText(a.witnessBytes.loaded), spreadText(b.witnessBytes.loaded), "");
     const quiet = (f: NodeFigures) => `${spreadText(f.witnessBytes.quiet)}${f.notWitness === 0 ? "" : ` (+${f.notWitness} answers no witness)`}`;
-    row(n, "witness bytes per quiet chunk (no tx) taken in, min / median / max", quiet(a), quiet(b), "");
+    row(n, "witness bytes per quiet chunk (no tx: receipts in, or nothing) taken in, min / median / max", quiet(a), quiet(b), "");
     row(
       n,
       "/p2p/witness requests per chunk checked",
@@ -221,6 +223,7 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
           [...xs].sort((x, y) => x - y),
           q,
         );
+  row("all", "workload, first send → last receipt", msText(one.workloadMs), msText(many.workloadMs), times(many.workloadMs, one.workloadMs));
   const lat = (xs: number[]) => (xs.length === 0 ? "—" : `${msText(p(xs, 50)!)} / ${msText(p(xs, 100)!)}`);
   row(
     "0",
@@ -355,6 +358,7 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
       if (status !== 200) throw new Error(`workload transfer to node ${node} rejected: ${JSON.stringify(json)}`);
     });
     await Promise.all(byNode.map((hashes, node) => awaitReceipts(net.nodes[node].url, hashes, 8, 180_000)));
+    const workloadMs = performance.now() - start;
     const after = await Promise.all(net.nodes.map((n) => statusOf(n.url, o.shards)));
     const requests = net.nodes.map((_, i) => asked(i) - requestsBefore[i]);
     recording = false;
@@ -390,6 +394,7 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
       ),
       sameGroup,
       otherGroup,
+      workloadMs,
       load: { before: loadBefore, after: loadavg()[0] },
     };
   } finally {

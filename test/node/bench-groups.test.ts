@@ -140,6 +140,7 @@ describe("shard groups bench", () => {
       nodes: [node(0, [2048, 2048])],
       sameGroup: [900, 1000, 1100],
       otherGroup: [1000, 1000, 1200],
+      workloadMs: 8000,
       load: { before: 1, after: 1 },
     };
     const two: RunFigures = {
@@ -147,6 +148,7 @@ describe("shard groups bench", () => {
       nodes: [node(1, [3072, 3072])],
       sameGroup: [1000, 1200, 1300],
       otherGroup: [1500, 1500, 1600],
+      workloadMs: 10000,
       load: { before: 1, after: 1 },
     };
     const lines = groupsTable(one, two);
@@ -164,6 +166,7 @@ describe("shard groups bench", () => {
     expect(row("requests per chunk")).toContain("| — | 1.05 |");
     expect(row("another shard of the sender's group")).toContain("| 1,000 ms / 1,100 ms | 1,200 ms / 1,300 ms | 1.20× |");
     expect(row("in the other group, p50")).toContain("| 1,000 ms / 1,200 ms | 1,500 ms / 1,600 ms | 1.50× |");
+    expect(row("first send → last receipt")).toBe("| all | workload, first send → last receipt | 8,000 ms | 10,000 ms | 1.25× |");
     expect(row("added latency")).toContain("| 0 ms | 300 ms |");
   });
 });
