@@ -75,19 +75,32 @@ export interface WitnessSeen {
   bytes: number;
   shard: number | null;
   height: number | null;
+  /** An answer that is no witness: its message (or its first 100 characters). */
+  error: string | null;
 }
 
 /** A /p2p/witness body as the link proxy forwarded it to `node` (an error answer counts too: it crossed the link). */
 export function witnessSeen(node: number, body: string): WitnessSeen {
-  let shard: number | null = null;
-  let height: number | null = null;
+  const bytes = Buffer.byteLength(body);
+  let w: { shard?: unknown; height?: unknown; message?: unknown };
   try {
-    const w = JSON.parse(body) as { shard?: unknown; height?: unknown };
-    if (typeof w.shard === "number" && typeof w.height === "number") ({ shard, height } = w as { shard: number; height: number });
+    w = JSON.parse(body);
   } catch {
-    // not JSON: its bytes still crossed
+    return { node, bytes, shard: null, height: null, error: body.slice(0, 100) };
   }
-  return { node, bytes: Buffer.byteLength(body), shard, height };
+  if (typeof w.shard === "number" && typeof w.height === "number") return { node, bytes, shard: w.shard, height: w.height, error: null };
+  return { node, bytes, shard: null, height: null, error: typeof w.message === "string" ? w.message : body.slice(0, 100) };
+}
+
+/** The answers that were no witness, by message with its numbers as `#`, most frequent first: "3 × shard-#: no state witness of height #…". */
+export function errorKinds(seen: readonly WitnessSeen[]): string[] {
+  const kinds = new Map<string, number>();
+  for (const w of seen) {
+    if (w.error === null) continue;
+    const kind = w.error.replace(/\d+/g, "#");
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return [...kinds].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([m, n]) => `${n} × ${m}`);
 }
 
 export interface Spread {
@@ -172,6 +185,8 @@ export interface RunFigures {
   /** Send → receiver's credit final (ms), one transfer at a time: receiver on another shard of the sender's group, in another group. */
   sameGroup: number[];
   otherGroup: number[];
+  /** What the answers that were no witness said (`errorKinds`). */
+  errors: string[];
   /** The workload's first send → its last receipt answered, ms. */
   workloadMs: number;
   load: { before: number; after: number };
@@ -394,6 +409,7 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
       ),
       sameGroup,
       otherGroup,
+      errors: errorKinds(seen),
       workloadMs,
       load: { before: loadBefore, after: loadavg()[0] },
     };
@@ -414,8 +430,10 @@ export async function groupsBench(o: GroupsOptions): Promise<void> {
     `${o.nodes} nodes, ${o.shards} shards, interval production; ${o.txs} transfers from ${o.senders} senders (each pays the next), ${o.concurrency} in flight, sent to the nodes in turn; then ${o.probes} transfers of each latency kind one at a time to node 0\n`,
   );
   for (const line of groupsTable(one, many)) console.log(line);
-  for (const r of [one, many])
+  for (const r of [one, many]) {
+    if (r.errors.length > 0) console.log(`\n${r.groups} group(s), /p2p/witness answers that were no witness: ${r.errors.join("; ")}`);
     r.nodes.forEach((f, i) => {
       if (f.lastRefusal !== null) console.log(`\n${r.groups} group(s), node ${i}, last block not endorsed: ${f.lastRefusal}`);
     });
+  }
 }

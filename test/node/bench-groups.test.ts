@@ -4,7 +4,7 @@
  * probe pair it picks, and the table that sets each figure beside its 1-group counterpart.
  */
 import { describe, expect, test } from "vitest";
-import { groupsTable, nodeFigures, nodeSample, type NodeSample, probePair, type RunFigures, spread, times, witnessSeen } from "../../bench/groups";
+import { errorKinds, groupsTable, nodeFigures, nodeSample, type NodeSample, probePair, type RunFigures, spread, times, witnessSeen } from "../../bench/groups";
 import { shardOf } from "../../src/sharding/placement";
 
 /** A /dev/status body of 2 shards, with the parts the bench reads and some it must ignore. */
@@ -52,9 +52,17 @@ describe("shard groups bench", () => {
 
   test("a witness answer seen on a link: its bytes (UTF-8) and chunk; junk still counts its bytes", () => {
     const body = JSON.stringify({ shard: 3, height: 41, witness: { shape: "é", hashes: "", entries: [] }, incoming: [] });
-    expect(witnessSeen(2, body)).toEqual({ node: 2, bytes: body.length + 1, shard: 3, height: 41 });
-    expect(witnessSeen(0, "<html>")).toEqual({ node: 0, bytes: 6, shard: null, height: null });
-    expect(witnessSeen(0, '{"code":2,"message":"no"}')).toMatchObject({ shard: null, height: null });
+    expect(witnessSeen(2, body)).toEqual({ node: 2, bytes: body.length + 1, shard: 3, height: 41, error: null });
+    expect(witnessSeen(0, "<html>")).toEqual({ node: 0, bytes: 6, shard: null, height: null, error: "<html>" });
+    expect(witnessSeen(0, '{"code":2,"message":"no"}')).toEqual({ node: 0, bytes: 25, shard: null, height: null, error: "no" });
+  });
+
+  test("the answers that were no witness, by message with numbers as #, most frequent first", () => {
+    const late = (h: number) =>
+      witnessSeen(0, JSON.stringify({ code: 2, message: `shard-1: no state witness of height ${h}: served up to the head ${h - 1}` }));
+    const seen = [late(40), witnessSeen(1, "<html>"), late(52), witnessSeen(1, JSON.stringify({ shard: 1, height: 3, witness: {}, incoming: [] }))];
+    expect(errorKinds(seen)).toEqual(["2 × shard-#: no state witness of height #: served up to the head #", "1 × <html>"]);
+    expect(errorKinds([])).toEqual([]);
   });
 
   test("spread: min, lower median, max; none for no samples", () => {
@@ -67,12 +75,12 @@ describe("shard groups bench", () => {
     const before: NodeSample = { head: 10, checked: 6, refused: 1, lastRefusal: "old", executed: [10, 10], bytes: [100, 100], rowsWritten: [50, 60] };
     const after: NodeSample = { head: 20, checked: 26, refused: 1, lastRefusal: "old", executed: [20, 25], bytes: [300, 200], rowsWritten: [80, 61] };
     const seen = [
-      { node: 1, bytes: 113, shard: null, height: null },
-      { node: 1, bytes: 1200, shard: 1, height: 11 },
-      { node: 0, bytes: 9000, shard: 1, height: 11 },
-      { node: 1, bytes: 4000, shard: 0, height: 12 },
-      { node: 1, bytes: 1300, shard: 1, height: 12 },
-      { node: 1, bytes: 1400, shard: 2, height: 12 },
+      { node: 1, bytes: 113, shard: null, height: null, error: "not yet" },
+      { node: 1, bytes: 1200, shard: 1, height: 11, error: null },
+      { node: 0, bytes: 9000, shard: 1, height: 11, error: null },
+      { node: 1, bytes: 4000, shard: 0, height: 12, error: null },
+      { node: 1, bytes: 1300, shard: 1, height: 12, error: null },
+      { node: 1, bytes: 1400, shard: 2, height: 12, error: null },
     ];
     // Chunk 1/12 carried no tx (absent), 2/12 none either.
     const txs = new Map([
@@ -140,6 +148,7 @@ describe("shard groups bench", () => {
       nodes: [node(0, [2048, 2048])],
       sameGroup: [900, 1000, 1100],
       otherGroup: [1000, 1000, 1200],
+      errors: [],
       workloadMs: 8000,
       load: { before: 1, after: 1 },
     };
@@ -148,6 +157,7 @@ describe("shard groups bench", () => {
       nodes: [node(1, [3072, 3072])],
       sameGroup: [1000, 1200, 1300],
       otherGroup: [1500, 1500, 1600],
+      errors: ["2 × not yet"],
       workloadMs: 10000,
       load: { before: 1, after: 1 },
     };
