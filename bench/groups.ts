@@ -92,15 +92,20 @@ export function witnessSeen(node: number, body: string): WitnessSeen {
   return { node, bytes, shard: null, height: null, error: typeof w.message === "string" ? w.message : body.slice(0, 100) };
 }
 
-/** The answers that were no witness, by message with its numbers as `#`, most frequent first: "3 × shard-#: no state witness of height #…". */
+/**
+ * The answers that were no witness, by message with its numbers as `#`, most frequent first, each
+ * with its first answer as it came: "3 × shard-#: no state witness of height # (first: shard-1: … 40 …)".
+ */
 export function errorKinds(seen: readonly WitnessSeen[]): string[] {
-  const kinds = new Map<string, number>();
+  const kinds = new Map<string, { n: number; first: string }>();
   for (const w of seen) {
     if (w.error === null) continue;
     const kind = w.error.replace(/\d+/g, "#");
-    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    const k = kinds.get(kind);
+    if (k === undefined) kinds.set(kind, { n: 1, first: w.error });
+    else k.n++;
   }
-  return [...kinds].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([m, n]) => `${n} × ${m}`);
+  return [...kinds].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).map(([m, k]) => `${k.n} × ${m} (first: ${k.first})`);
 }
 
 export interface Spread {
@@ -203,10 +208,10 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
   const g = `${many.groups} groups`;
   const lines = [`| node | measure | 1 group | ${g} | ratio |`, "|---|---|---|---|---|"];
   const row = (node: string, measure: string, a: string, b: string, r: string) => lines.push(`| ${node} | ${measure} | ${a} | ${b} | ${r} |`);
+  const total = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
   one.nodes.forEach((a, i) => {
     const b = many.nodes[i];
     const n = `${i}`;
-    const total = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
     row(n, "stored bytes per shard object (0 / 1 / …)", a.bytes.map(kb).join(" / "), b.bytes.map(kb).join(" / "), times(total(b.bytes), total(a.bytes)));
     row(
       n,
@@ -238,6 +243,14 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
           [...xs].sort((x, y) => x - y),
           q,
         );
+  // Summed over the nodes: which node made which blocks, and which ran a height twice, evens out.
+  const all = (r: RunFigures, f: (n: NodeFigures) => number) => total(r.nodes.map(f));
+  const rows = (n: NodeFigures) => total(n.rowsPerBlock);
+  row("all", "rows written per block by the shard objects of every node", num(all(one, rows)), num(all(many, rows)), times(all(many, rows), all(one, rows)));
+  const runs = (n: NodeFigures) => n.executedPerBlock;
+  row("all", "chunks re-executed per block by every node", num(all(one, runs)), num(all(many, runs)), times(all(many, runs), all(one, runs)));
+  const checks = (n: NodeFigures) => n.checkedPerBlock;
+  row("all", "chunks checked by witness per block by every node", num(all(one, checks)), num(all(many, checks)), times(all(many, checks), all(one, checks)));
   row("all", "workload, first send → last receipt", msText(one.workloadMs), msText(many.workloadMs), times(many.workloadMs, one.workloadMs));
   const lat = (xs: number[]) => (xs.length === 0 ? "—" : `${msText(p(xs, 50)!)} / ${msText(p(xs, 100)!)}`);
   row(

@@ -61,7 +61,10 @@ describe("shard groups bench", () => {
     const late = (h: number) =>
       witnessSeen(0, JSON.stringify({ code: 2, message: `shard-1: no state witness of height ${h}: served up to the head ${h - 1}` }));
     const seen = [late(40), witnessSeen(1, "<html>"), late(52), witnessSeen(1, JSON.stringify({ shard: 1, height: 3, witness: {}, incoming: [] }))];
-    expect(errorKinds(seen)).toEqual(["2 × shard-#: no state witness of height #: served up to the head #", "1 × <html>"]);
+    expect(errorKinds(seen)).toEqual([
+      "2 × shard-#: no state witness of height #: served up to the head # (first: shard-1: no state witness of height 40: served up to the head 39)",
+      "1 × <html> (first: <html>)",
+    ]);
     expect(errorKinds([])).toEqual([]);
   });
 
@@ -145,7 +148,7 @@ describe("shard groups bench", () => {
     });
     const one: RunFigures = {
       groups: 1,
-      nodes: [node(0, [2048, 2048])],
+      nodes: [node(0, [2048, 2048]), node(0, [2048, 2048])],
       sameGroup: [900, 1000, 1100],
       otherGroup: [1000, 1000, 1200],
       errors: [],
@@ -154,7 +157,7 @@ describe("shard groups bench", () => {
     };
     const two: RunFigures = {
       groups: 2,
-      nodes: [node(1, [3072, 3072])],
+      nodes: [node(1, [3072, 3072]), node(1, [3072, 3072])],
       sameGroup: [1000, 1200, 1300],
       otherGroup: [1500, 1500, 1600],
       errors: ["2 × not yet"],
@@ -176,6 +179,10 @@ describe("shard groups bench", () => {
     expect(row("requests per chunk")).toContain("| — | 1.05 |");
     expect(row("another shard of the sender's group")).toContain("| 1,000 ms / 1,100 ms | 1,200 ms / 1,300 ms | 1.20× |");
     expect(row("in the other group, p50")).toContain("| 1,000 ms / 1,200 ms | 1,500 ms / 1,600 ms | 1.50× |");
+    expect(row("rows written per block by the shard objects of every node")).toContain("| 7.50 | 7.50 | 1.00× |");
+    expect(row("chunks re-executed per block by every node")).toContain("| 8 | 8 | 1.00× |");
+    expect(row("chunks checked by witness per block by every node")).toContain("| 0 | 2 | — |");
+    expect(lines.filter((l) => l.startsWith("| 1 | stored bytes"))).toHaveLength(1);
     expect(row("first send → last receipt")).toBe("| all | workload, first send → last receipt | 8,000 ms | 10,000 ms | 1.25× |");
     expect(row("added latency")).toContain("| 0 ms | 300 ms |");
   });
