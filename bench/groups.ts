@@ -3,7 +3,7 @@
  * network with 1 group and with `groups` groups, one after the other, each figure per node beside
  * its 1-group counterpart as a ratio:
  *   - stored bytes of each shard object (the runtime's `sql.databaseSize`, /dev/status cost meter)
- *     and the rows each wrote during the workload;
+ *     and the rows each wrote during the workload per transfer;
  *   - chunks each node re-executed (its shards' `work.chunks`) and chunks it checked by witness
  *     (`coordinator.witnessChecks.chunks`) per block;
  *   - bytes of each /p2p/witness answer a node took in (read off the link proxies), and requests
@@ -139,9 +139,9 @@ export interface NodeFigures {
    */
   witnessBytes: { loaded: Spread | null; quiet: Spread | null };
   notWitness: number;
-  /** Per shard: stored bytes after, rows written per block during. */
+  /** Per shard: stored bytes after, rows written during the workload per transfer of it (a block's own rows included). */
   bytes: number[];
-  rowsPerBlock: number[];
+  rowsPerTx: number[];
 }
 
 /**
@@ -152,7 +152,7 @@ export interface NodeFigures {
 export function nodeFigures(
   before: NodeSample,
   after: NodeSample,
-  o: { peerBlocks: number; requests: number; seen: readonly WitnessSeen[]; txs: ReadonlyMap<string, number>; node: number },
+  o: { transfers: number; peerBlocks: number; requests: number; seen: readonly WitnessSeen[]; txs: ReadonlyMap<string, number>; node: number },
 ): NodeFigures {
   const blocks = after.head - before.head;
   if (blocks <= 0) throw new Error(`node ${o.node}: no block between the samples (head ${before.head} → ${after.head})`);
@@ -173,7 +173,7 @@ export function nodeFigures(
     },
     notWitness: o.seen.filter((w) => w.node === o.node && w.shard === null).length,
     bytes: after.bytes,
-    rowsPerBlock: after.rowsWritten.map((r, i) => (r - before.rowsWritten[i]) / blocks),
+    rowsPerTx: after.rowsWritten.map((r, i) => (r - before.rowsWritten[i]) / o.transfers),
   };
 }
 
@@ -215,10 +215,10 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
     row(n, "stored bytes per shard object (0 / 1 / …)", a.bytes.map(kb).join(" / "), b.bytes.map(kb).join(" / "), times(total(b.bytes), total(a.bytes)));
     row(
       n,
-      "rows written per block per shard object",
-      a.rowsPerBlock.map(num).join(" / "),
-      b.rowsPerBlock.map(num).join(" / "),
-      times(total(b.rowsPerBlock), total(a.rowsPerBlock)),
+      "rows written per transfer per shard object",
+      a.rowsPerTx.map(num).join(" / "),
+      b.rowsPerTx.map(num).join(" / "),
+      times(total(b.rowsPerTx), total(a.rowsPerTx)),
     );
     row(n, "blocks in the workload (of them by other nodes)", `${a.blocks} (${a.peerBlocks})`, `${b.blocks} (${b.peerBlocks})`, times(b.blocks, a.blocks));
     row(n, "chunks re-executed per block", num(a.executedPerBlock), num(b.executedPerBlock), times(b.executedPerBlock, a.executedPerBlock));
@@ -245,8 +245,8 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
         );
   // Summed over the nodes: which node made which blocks, and which ran a height twice, evens out.
   const all = (r: RunFigures, f: (n: NodeFigures) => number) => total(r.nodes.map(f));
-  const rows = (n: NodeFigures) => total(n.rowsPerBlock);
-  row("all", "rows written per block by the shard objects of every node", num(all(one, rows)), num(all(many, rows)), times(all(many, rows), all(one, rows)));
+  const rows = (n: NodeFigures) => total(n.rowsPerTx);
+  row("all", "rows written per transfer by the shard objects of every node", num(all(one, rows)), num(all(many, rows)), times(all(many, rows), all(one, rows)));
   const runs = (n: NodeFigures) => n.executedPerBlock;
   row("all", "chunks re-executed per block by every node", num(all(one, runs)), num(all(many, runs)), times(all(many, runs), all(one, runs)));
   const checks = (n: NodeFigures) => n.checkedPerBlock;
@@ -412,6 +412,7 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
       nodes: await Promise.all(
         net.nodes.map(async (n, i) =>
           nodeFigures(before[i], after[i], {
+            transfers: o.txs,
             peerBlocks: await peerBlocks(n.url, n.pubkey, before[i].head, after[i].head),
             requests: requests[i],
             seen,

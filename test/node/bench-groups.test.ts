@@ -91,7 +91,7 @@ describe("shard groups bench", () => {
       ["0/12", 1],
       ["2/12", 0],
     ]);
-    expect(nodeFigures(before, after, { peerBlocks: 7, requests: 22, seen, txs, node: 1 })).toEqual({
+    expect(nodeFigures(before, after, { transfers: 5, peerBlocks: 7, requests: 22, seen, txs, node: 1 })).toEqual({
       blocks: 10,
       peerBlocks: 7,
       executedPerBlock: 2.5,
@@ -102,13 +102,13 @@ describe("shard groups bench", () => {
       witnessBytes: { loaded: { min: 1200, median: 1200, max: 4000 }, quiet: { min: 1300, median: 1300, max: 1400 } },
       notWitness: 1,
       bytes: [300, 200],
-      rowsPerBlock: [3, 0.1],
+      rowsPerTx: [6, 0.2],
     });
-    const refusedNow = nodeFigures(before, { ...after, refused: 3, lastRefusal: "new" }, { peerBlocks: 7, requests: 22, seen, txs, node: 1 });
+    const refusedNow = nodeFigures(before, { ...after, refused: 3, lastRefusal: "new" }, { transfers: 5, peerBlocks: 7, requests: 22, seen, txs, node: 1 });
     expect([refusedNow.refused, refusedNow.lastRefusal]).toEqual([2, "new"]);
-    const none = nodeFigures({ ...before, checked: 0 }, { ...after, checked: 0 }, { peerBlocks: 7, requests: 0, seen: [], txs, node: 1 });
+    const none = nodeFigures({ ...before, checked: 0 }, { ...after, checked: 0 }, { transfers: 5, peerBlocks: 7, requests: 0, seen: [], txs, node: 1 });
     expect([none.checkedPerBlock, none.requestsPerCheck, none.witnessBytes]).toEqual([0, null, { loaded: null, quiet: null }]);
-    expect(() => nodeFigures(after, after, { peerBlocks: 0, requests: 0, seen: [], txs, node: 1 })).toThrow("no block between the samples");
+    expect(() => nodeFigures(after, after, { transfers: 5, peerBlocks: 0, requests: 0, seen: [], txs, node: 1 })).toThrow("no block between the samples");
   });
 
   test("a ratio to the 1-group figure, none when that is zero or missing", () => {
@@ -144,7 +144,7 @@ describe("shard groups bench", () => {
       notWitness: checked * 2,
       peerBlocks: 30,
       bytes,
-      rowsPerBlock: [2.5, 1.25],
+      rowsPerTx: [2.5, 1.25],
     });
     const one: RunFigures = {
       groups: 1,
@@ -168,7 +168,7 @@ describe("shard groups bench", () => {
     expect(lines[0]).toBe("| node | measure | 1 group | 2 groups | ratio |");
     const row = (measure: string) => lines.find((l) => l.includes(measure))!;
     expect(row("stored bytes")).toBe("| 0 | stored bytes per shard object (0 / 1 / …) | 2.0 KiB / 2.0 KiB | 3.0 KiB / 3.0 KiB | 1.50× |");
-    expect(row("rows written per block")).toContain("| 2.50 / 1.25 | 2.50 / 1.25 | 1.00× |");
+    expect(row("rows written per transfer per shard")).toContain("| 2.50 / 1.25 | 2.50 / 1.25 | 1.00× |");
     expect(row("blocks in the workload")).toContain("| 40 (30) | 40 (30) | 1.00× |");
     expect(row("re-executed")).toContain("| 4 | 4 | 1.00× |");
     // 1 per block over 40 blocks, 30 of them by other nodes: 1.33 per peer block.
@@ -179,7 +179,7 @@ describe("shard groups bench", () => {
     expect(row("requests per chunk")).toContain("| — | 1.05 |");
     expect(row("another shard of the sender's group")).toContain("| 1,000 ms / 1,100 ms | 1,200 ms / 1,300 ms | 1.20× |");
     expect(row("in the other group, p50")).toContain("| 1,000 ms / 1,200 ms | 1,500 ms / 1,600 ms | 1.50× |");
-    expect(row("rows written per block by the shard objects of every node")).toContain("| 7.50 | 7.50 | 1.00× |");
+    expect(row("rows written per transfer by the shard objects of every node")).toContain("| 7.50 | 7.50 | 1.00× |");
     expect(row("chunks re-executed per block by every node")).toContain("| 8 | 8 | 1.00× |");
     expect(row("chunks checked by witness per block by every node")).toContain("| 0 | 2 | — |");
     expect(lines.filter((l) => l.startsWith("| 1 | stored bytes"))).toHaveLength(1);
