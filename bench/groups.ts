@@ -391,7 +391,7 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
     const requests = net.nodes.map((_, i) => asked(i) - requestsBefore[i]);
     recording = false;
 
-    // Latency, one transfer at a time, the two kinds in turn.
+    // Latency, one transfer at a time, the two kinds in turn; the grouped layout's pair in both runs, so each row times the same transfers.
     const pair = probePair(
       senders.map((s) => s.name),
       o.shards,
@@ -429,7 +429,6 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
     };
   } finally {
     await net.stop();
-    await sleep(500);
   }
 }
 
