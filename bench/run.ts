@@ -20,14 +20,18 @@
  * a 4-node testnet cost on Cloudflare, idle and under load (bench/cost.ts, docs/COST.md); and how
  * the executed rate and reads change with 10 k … 1 M accounts in state (bench/state.ts); and the state
  * witness of a chunk (bench/witness.ts): its bytes for transfers, contract calls and cross-shard
- * transfers (with their receipts proof), the stateless check's time against the stateful run's.
+ * transfers (with their receipts proof), the stateless check's time against the stateful run's; and
+ * shard groups (bench/groups.ts): a small network with 1 group, then with 2, the same workload on
+ * each, per node its shards' stored bytes, chunks re-executed and checked by witness per block,
+ * witness bytes per chunk and requests per check, and a cross-group transfer's send → final.
  *
- *   npm run bench -- [--only node,shards,network,reads,cost,state,witness] [--witness-keys 10000] [--witness-rounds 3] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
+ *   npm run bench -- [--only node,shards,network,reads,cost,state,witness,groups] [--witness-keys 10000] [--witness-rounds 3] [--read-shards 4] [--read-requests 1000] [--txs 4000] [--senders 100] [--concurrency 32]
  *     [--few-txs 200] (transfers of each of 10 senders, the few-senders shape)
  *     [--shard-txs 2000] [--vm-calls 1000] [--net-shards 1] [--net-rate 8] [--net-seconds 30] [--lag-blocks 150]
  *     [--production-timing]   (the network with 100–250 ms links and late alarms; TIMING_SEED replays)
  *     [--cost-idle 60] [--cost-load 40] [--cost-net-shards 4]
  *     [--state-sizes 10000,100000] (add 1000000 for 1 M accounts) [--state-txs 2000] [--state-reads 500]
+ *     [--groups-nodes 3] [--groups-shards 4] [--groups 2] [--groups-txs 500] [--groups-senders 20] [--groups-probes 5]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -43,11 +47,12 @@ import { shardScaling } from "./shards";
 import { sizes, stateScaling } from "./state";
 import { type VmFigures, vmBench } from "./vm";
 import { witnessBench } from "./witness";
+import { groupsBench } from "./groups";
 import { startNode } from "../scripts/node";
 
 /** Sections to run: `--only a,b` (default all). */
 function sections(): Set<string> {
-  const all = ["node", "shards", "network", "reads", "cost", "state", "witness"];
+  const all = ["node", "shards", "network", "reads", "cost", "state", "witness", "groups"];
   const at = process.argv.indexOf("--only");
   if (at < 0) return new Set(all);
   const picked = (process.argv[at + 1] ?? "").split(",").filter((s) => s !== "");
@@ -77,6 +82,16 @@ async function main(): Promise<void> {
     console.log("\n## State witnesses (bench/witness.ts, in memory)\n");
     console.log(await witnessBench(option("witness-keys", 10_000), option("witness-rounds", 3)));
   }
+  if (only.has("groups"))
+    await groupsBench({
+      nodes: option("groups-nodes", 3),
+      shards: option("groups-shards", 4),
+      groups: option("groups", 2),
+      txs: option("groups-txs", 500),
+      senders: option("groups-senders", 20),
+      concurrency: option("concurrency", 16),
+      probes: option("groups-probes", 5),
+    });
 }
 
 /** A devnet block interval (wrangler.toml BLOCK_INTERVAL_MS); a tx is final two intervals after it is sent at most (docs/FINALITY.md). */
