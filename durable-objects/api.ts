@@ -250,9 +250,9 @@ export interface ShardApi {
   statePage(height: number, after: string, limit: number): Promise<Answer<StatePage>>;
   /**
    * The state witness of the chunk of `height` (docs/STATE.md "State witnesses"), for a node without
-   * this shard's state to check it (GET /p2p/witness) (shard/witness.ts checkChunk); served from MAX_PROOF_DEPTH below LIB (height 1 at least) up to the head, until archived.
+   * this shard's state to check it (GET /p2p/witness) (shard/witness.ts checkChunk), of the chunk whose post-state root is `root` when given (another is a fork's: refused); served from MAX_PROOF_DEPTH below LIB (height 1 at least) up to the head, until archived.
    */
-  witnessOf(height: number): Promise<Answer<Witness>>;
+  witnessOf(height: number, root?: string): Promise<Answer<Witness>>;
   /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from MAX_PROOF_DEPTH below LIB - 1 up to the head, until archived. */
   sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */

@@ -578,7 +578,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       for (const { i } of unheld) this.replays.note(i, b.number, BigInt(b.time), txs[i]);
       return true;
     }
-    const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
+    const source: WitnessSource = (peer, shard, height, root) => fetchWitness(peer, this.config.chainId, shard, height, root);
     const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
     const r = await checkUnheld(b, parent, parts, shards, o);
     if (!("error" in r)) {
@@ -603,7 +603,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are.
    */
   private async checkNotHeld(b: WireBlock, parent: StoredBlock, p: ParsedPeerBlock): Promise<string | null> {
-    const source: WitnessSource = (peer, shard, height) => fetchWitness(peer, this.config.chainId, shard, height);
+    const source: WitnessSource = (peer, shard, height, root) => fetchWitness(peer, this.config.chainId, shard, height, root);
     const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
     const parts = { chunks: p.chunks.map((c) => c.chunk as Chunk), txs: p.chunks.map((c) => c.txs) };
     const r = await checkUnheld(b, parent, parts, this.config.holds ?? [], o);

@@ -31,7 +31,7 @@ export interface ChunkWitness {
 }
 
 /** One peer's witness of a chunk, unchecked: from the network (`fetchWitness`) or, in tests, a stand-in. */
-export type WitnessSource = (peer: string, shard: number, height: number) => Promise<Answer<unknown>>;
+export type WitnessSource = (peer: string, shard: number, height: number, root: string) => Promise<Answer<unknown>>;
 
 /** The chunk to check and what this node knows of its parent block. */
 export interface ChunkToCheck {
@@ -77,10 +77,13 @@ export async function cappedText(res: Response, max: number): Promise<string | n
   return new TextDecoder().decode(all);
 }
 
-/** GET <peer>/p2p/witness?shard&height, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. */
-export async function fetchWitness(peer: string, chainId: number, shard: number, height: number): Promise<Answer<unknown>> {
+/**
+ * GET <peer>/p2p/witness?shard&height&root, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. The root (the chunk's
+ * post-state root) makes a peer on another block at that height refuse, not serve its own chunk's witness, which would fail the check.
+ */
+export async function fetchWitness(peer: string, chainId: number, shard: number, height: number, root: string): Promise<Answer<unknown>> {
   try {
-    const res = await fetch(`${peer}/p2p/witness?shard=${shard}&height=${height}`, {
+    const res = await fetch(`${peer}/p2p/witness?shard=${shard}&height=${height}&root=${encodeURIComponent(root)}`, {
       headers: { "X-Chain-Id": String(chainId) },
       signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
     });
@@ -128,7 +131,7 @@ export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], 
   const place = { index: c.shard, count: c.shardCount };
   const reasons: string[] = [];
   for (const peer of peers) {
-    const got = await source(peer, c.shard, c.ctx.height);
+    const got = await source(peer, c.shard, c.ctx.height, c.chunk.stateRoot);
     const bad = typeof got === "object" && got !== null && "error" in got ? String(got.error) : formError(got, c.shard, c.ctx.height);
     if (bad !== null) {
       reasons.push(`${peer}: ${bad}`);

@@ -914,13 +914,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * the head: a check before finality needs the heights above LIB, a node holding part of the shards
    * that fell behind those below (as /getProofs, which rewinds the same undo data, until it is archived).
    */
-  async witnessOf(height: number): Promise<Answer<Witness>> {
+  async witnessOf(height: number, root?: string): Promise<Answer<Witness>> {
     const low = Math.max(1, this.lib - MAX_PROOF_DEPTH);
     if (!Number.isSafeInteger(height) || height < low || height > this.head || isArchived(this.mark, height)) {
       return {
         error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${this.lib}) up to the head ${this.head}`,
       };
     }
+    // Below LIB every node has one chunk of a height, above it a fork may give this node another than the asker's.
+    const ours = root === undefined ? root : this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).one().state_root;
+    if (ours !== root) return { error: `shard-${this.shardIndex}: its chunk of height ${height} is another (state root ${ours}, not ${root}): a fork` };
     return chunkWitness(this.sql, this.kv, height, this.head);
   }
 

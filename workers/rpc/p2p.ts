@@ -15,7 +15,7 @@
  *   with the root it claims: `{shard, height, state_root, rows: [[key, value], …], next}`
  *   (`next`: the last key when more follow, else null). A snapshot sync's pages
  *   (durable-objects/shard/state-sync.ts); only for shards this node serves.
- * - GET /p2p/witness?shard=S&height=H: the state witness of shard S's chunk of H and what each
+ * - GET /p2p/witness?shard=S&height=H[&root=R]: the state witness of shard S's chunk of H (the one with post-state root R) and what each
  *   shard's chunk of H - 1 sent it, proven: `{shard, height, witness, incoming}`, at most
  *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from MAX_PROOF_DEPTH below LIB to the head, only
  *   for shards this node serves, none on a node holding part of the shards.
@@ -163,10 +163,12 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   const count = shardCount(c.env);
   const index = intParam(c.req.query("shard"), "shard", 0, count - 1);
   const height = intParam(c.req.query("height"), "height", 1, Number.MAX_SAFE_INTEGER);
+  const root = c.req.query("root");
+  if (root !== undefined && !/^[0-9A-Za-z]{1,128}$/.test(root)) throw new RpcFailure("invalid root: a state root (at most 128 letters and digits)");
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
   // A witness carries every sender's receipts proof, which a node holding part of the shards does not have.
   if (holdsOf(c.env) !== null) throw new RpcFailure("this node holds part of the shards: it serves no witness");
-  const witness = unwrap(await shard(c.env, index).witnessOf(height));
+  const witness = unwrap(await shard(c.env, index).witnessOf(height, root));
   // What the chunk took in: each sender's chunk of the height before, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
   const incoming = await Promise.all(senders.map(async (j) => unwrap(await shard(c.env, j).sentProofOf(height - 1, index))));
