@@ -456,16 +456,17 @@ export async function reconsider(host: SyncHost, st: SyncState, hash: string): P
  * the shards applies theirs only, with the receipts the others sent them from
  * peers, proven, once the others' chunks passed a check by witness.
  */
+/** What a shard runs block `b`'s chunk with: the block's number, time, parent and witness, and its parent's witness and time. */
+export function chunkContext(
+  b: { number: number; time: string; parentHash: string; witness: string },
+  parent: { witness: string; time: string },
+): ChunkContext {
+  return { height: b.number, time: b.time, parentHash: b.parentHash, witness: b.witness, parentWitness: parent.witness, parentTime: parent.time };
+}
+
 async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Promise<string | null> {
   const b = p.block;
-  const ctx: ChunkContext = {
-    height: b.number,
-    time: b.time,
-    parentHash: b.parentHash,
-    witness: b.witness,
-    parentWitness: parent.witness,
-    parentTime: parent.time,
-  };
+  const ctx = chunkContext(b, parent);
   const shards = host.shards();
   const held = host.holds ?? shards.map((_, i) => i);
   let given: Map<number, (CrossReceipt[] | null)[]> | undefined;

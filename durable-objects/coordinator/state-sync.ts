@@ -12,11 +12,11 @@
  * produced or adopted meanwhile.
  */
 import { parsePeerBlock } from "../../src/block/wire";
-import type { Answer, Chunk, ChunkContext, StateSyncDone, StateSyncTarget } from "../api";
+import type { Answer, Chunk, StateSyncDone, StateSyncTarget } from "../api";
 import { MAX_PROOF_DEPTH, MAX_RANGE } from "../config";
 import { MAX_TX_LIFE_NS } from "../../src/pool/index";
 import { fetchBlocks } from "./peers";
-import type { HostBlock, SyncHost } from "./chain-sync";
+import { chunkContext, type HostBlock, type SyncHost } from "./chain-sync";
 import { errorText } from "../values";
 
 type Roots = { tx_root: string; receipt_root: string; state_root: string; out_receipts_root?: string };
@@ -78,14 +78,7 @@ export async function catchUp(host: SyncHost): Promise<string | null> {
         if ("error" in p) fault = p.error;
         else if (ours === null || parent === null || p.block.hash !== ours.hash) fault = `its block ${p.block.number} is not our block ${from}`;
         if (fault !== null || "error" in p) break;
-        const ctx: ChunkContext = {
-          height: from,
-          time: ours!.time,
-          parentHash: ours!.parentHash,
-          witness: ours!.witness,
-          parentWitness: parent!.witness,
-          parentTime: parent!.time,
-        };
+        const ctx = chunkContext({ ...ours!, number: from }, parent!);
         const behind = shards.map((_, i) => i).filter((i) => heads[i] === from - 1);
         const answers = await Promise.all(
           behind.map((i) => shards[i].applyChunk(ctx, p.chunks[i].txs, p.chunks[i].chunk as Chunk).catch((err: unknown) => ({ error: errorText(err) }))),

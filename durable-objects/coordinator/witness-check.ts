@@ -14,6 +14,7 @@ import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Answer, Chunk, ChunkContext } from "../api";
 import { checkChunk } from "../shard/witness";
+import { chunkContext } from "./chain-sync";
 import { ReplayWindow } from "../../src/pool/replay";
 import type { Tx } from "../../src/tx/types";
 import { MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
@@ -214,14 +215,7 @@ export async function checkUnheld(
   held: readonly number[],
   o: { chainId: number; shardCount: number; peers: readonly string[]; source: WitnessSource; windows: ReplayWindows },
 ): Promise<Answer<{ windowed: number }>> {
-  const ctx: ChunkContext = {
-    height: b.number,
-    time: b.time,
-    parentHash: b.parentHash,
-    witness: b.witness,
-    parentWitness: parent.witness,
-    parentTime: parent.time,
-  };
+  const ctx = chunkContext(b, parent);
   const unheld = Array.from({ length: o.shardCount }, (_, s) => s).filter((s) => !held.includes(s));
   const time = BigInt(b.time);
   const replays = unheld.map((shard) => o.windows.at(shard, b.number, time));

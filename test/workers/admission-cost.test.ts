@@ -6,9 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { newChain, tick } from "./helpers";
-import { makeTx } from "./txs";
-
-const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"; // the dev admin's public key
+import { fundedSignUp, makeTx } from "./txs";
 
 describe("pool admission", () => {
   test("rows read per admission do not grow with the publisher's pending txs", async () => {
@@ -31,15 +29,7 @@ describe("pool admission", () => {
 
   test("a publisher's pending gas limits count until a block takes its txs, and then no more", async () => {
     const c = newChain("admission-pending");
-    // 10 IOST pledged: 3,000,000 gas at most, room for 3 pending txs asking 1,000,000 gas each.
-    const setup = makeTx({
-      actions: [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify(["pender", KEY, KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", "pender", 1024]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", "pender", "10"]) },
-        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", "pender", "100", ""]) },
-      ],
-    });
+    const setup = fundedSignUp("pender", "100");
     expect(await c.shard.submitTx(setup.bytes, setup.hash)).toEqual({ hash: setup.hash });
     await tick(c);
     const send = (memo: string) => {

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { NodeConfig } from "../../durable-objects/env";
 import { newChain, poolDirectly, tick } from "./helpers";
-import { makeTx, nowNs, userTxs } from "./txs";
+import { fundedSignUp, makeTx, nowNs, userTxs } from "./txs";
 
 type Chain = ReturnType<typeof newChain>;
 
@@ -37,15 +37,7 @@ describe("what one chunk takes from the pool", () => {
   test("a flooding publisher holds at most two chunks of the pool, and a higher gas ratio runs before its txs", async () => {
     const c = newChain("flood-ratio");
     await chunkOf(c, 50); // one account may hold 100 pending txs
-    const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"; // the dev admin's public key
-    const setup = makeTx({
-      actions: [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify(["alice", KEY, KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", "alice", 1024]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", "alice", "10"]) },
-        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", "alice", "1000", ""]) },
-      ],
-    });
+    const setup = fundedSignUp("alice", "1000");
     expect(await c.shard.submitTx(setup.bytes, setup.hash)).toEqual({ hash: setup.hash });
     await tick(c);
     expect(await c.shard.getTxReceipt(setup.hash)).toMatchObject({ status_code: "SUCCESS" });

@@ -4,7 +4,7 @@ import type { Submitted } from "../../durable-objects/api";
 import { MAX_ADMIT_BATCH } from "../../durable-objects/config";
 import type { Shard } from "../../durable-objects/shard/shard";
 import { newChain, poolDirectly, tick } from "./helpers";
-import { makeTx, nowNs, userTxs, withExtraSig } from "./txs";
+import { fundedSignUp, makeTx, nowNs, userTxs, withExtraSig } from "./txs";
 
 type Obj = Record<string, unknown>;
 
@@ -67,16 +67,7 @@ describe("txs through the mempool into blocks", () => {
 
   test("a batch is admitted in one call and one transaction: each tx its own answer, in order, as if sent one by one", async () => {
     const c = newChain("batch");
-    const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"; // the dev admin's public key
-    // pender: 10 IOST pledged, at most 3,000,000 gas: room for at most 3 txs asking 1,000,000 gas.
-    const setup = makeTx({
-      actions: [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify(["pender", KEY, KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", "pender", 1024]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", "pender", "10"]) },
-        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", "pender", "100", ""]) },
-      ],
-    });
+    const setup = fundedSignUp("pender", "100");
     expect(await c.shard.submitTx(setup.bytes, setup.hash)).toEqual({ hash: setup.hash });
     await tick(c);
     const [a, b, d] = [makeTx({ memo: "a" }), makeTx({ memo: "b" }), makeTx({ memo: "d" })];
@@ -353,16 +344,7 @@ describe("strings with NUL", () => {
 describe("pool starvation", () => {
   test("a flood of txs the block would drop or could not charge is refused at admission; a funded transfer runs in the next block", async () => {
     const c = newChain("flood");
-    const KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto"; // the dev admin's public key
-    // flooder: 10 IOST pledged, at most 3,000,000 gas: room for at most 3 txs asking 1,000,000 gas.
-    const setup = makeTx({
-      actions: [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify(["flooder", KEY, KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", "flooder", 1024]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", "flooder", "10"]) },
-        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", "flooder", "1000", ""]) },
-      ],
-    });
+    const setup = fundedSignUp("flooder", "1000");
     expect(await c.shard.submitTx(setup.bytes, setup.hash)).toEqual({ hash: setup.hash });
     await tick(c);
     expect(await c.shard.getTxReceipt(setup.hash)).toMatchObject({ status_code: "SUCCESS" });

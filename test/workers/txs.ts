@@ -70,3 +70,21 @@ export function withExtraSig(bytes: Uint8Array): { bytes: Uint8Array; hash: stri
   const copy = { ...tx, publisherSigs: [...tx.publisherSigs, extra] };
   return { bytes: txBytes(copy, FULL), hash: txId(copy) };
 }
+
+/** The dev admin's public key: new test accounts take it as owner and active key. */
+export const ADMIN_KEY = "Gcv8c2tH8qZrUYnKdEEdTtASsxivic2834MQW6mgxqto";
+
+/**
+ * Admin's tx creating `name` (admin's key) with 1,024 bytes of RAM, 10 IOST pledged for its gas
+ * (3,000,000 gas at most: room for 3 pending txs asking 1,000,000 each) and `iost` IOST.
+ */
+export function fundedSignUp(name: string, iost: string): SignedTx {
+  return makeTx({
+    actions: [
+      { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, ADMIN_KEY, ADMIN_KEY]) },
+      { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
+      { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "10"]) },
+      { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, iost, ""]) },
+    ],
+  });
+}

@@ -14,6 +14,7 @@ import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
 import { SimChain, simGenesis } from "./sim";
+import { bareForward } from "./workload";
 import { BAD_LIMITS } from "../tx/bad-limits";
 import { ShardState } from "../../../src/executor/guard";
 import { encodeValue, int, json } from "../../../src/state/storage";
@@ -131,18 +132,7 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     const chain = new SimChain(simGenesis(USERS), N);
     const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
     const b0 = chain.iostBalance(pub);
-    const forward = {
-      actions: [],
-      publisher: other,
-      time: "0",
-      expiration: "0",
-      gasRatio: "100",
-      vmGas: 0,
-      block: { number: "1", time: "0", parentHash: "", witness: "" },
-      amountLimit: [],
-      authority: [{ account: other, signed: ["active"] }],
-      spent: spent as [string, string][],
-    };
+    const forward = { ...bareForward(other), spent: spent as [string, string][] };
     const bad: CrossReceipt = { ...settle({}), id: "tx:0", kind: "action", account: other, counterpart: pub, forward };
     expect(() =>
       applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [settle({ id: "ok:0:settle", amount: "7" }), bad], () => false),

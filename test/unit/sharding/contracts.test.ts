@@ -13,6 +13,7 @@ import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import type { Forwarded } from "../../../src/sharding/forward";
 import { SimChain } from "./sim";
+import { bareForward } from "./workload";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
@@ -190,20 +191,10 @@ describe("contracts across shards (simulator)", () => {
       amount: "0",
       message: "",
       signerRam: { [other]: "100" },
-      forward: {
-        actions: [],
-        publisher: caller,
-        time: "0",
-        expiration: "0",
-        gasRatio: "100",
-        vmGas: 0,
-        block: { number: "1", time: "0", parentHash: "", witness: "" },
-        amountLimit: [],
-        authority: [
-          { account: caller, signed: ["active"] },
-          { account: other, signed: ["active"] },
-        ],
-      },
+      forward: bareForward(caller, [
+        { account: caller, signed: ["active"] },
+        { account: other, signed: ["active"] },
+      ]),
     };
     expect(() => checkReceipt(receipt, N)).not.toThrow();
     expect(() => checkReceipt({ ...receipt, signerRam: { [deployer]: "100" } }, N)).toThrow(ReceiptRefused);
@@ -225,17 +216,7 @@ describe("contracts across shards (simulator)", () => {
       message: "",
       payer: { publisher: caller, gasRatio: "100", time: "0" },
     };
-    const forward: Forwarded = {
-      actions: [],
-      publisher: caller,
-      time: "0",
-      expiration: "0",
-      gasRatio: "100",
-      vmGas: 0,
-      block: { number: "1", time: "0", parentHash: "", witness: "" },
-      amountLimit: [],
-      authority: [{ account: caller, signed: ["active"] }],
-    };
+    const forward = bareForward(caller);
     const action: CrossReceipt = {
       ...credit,
       id: "tx:1",

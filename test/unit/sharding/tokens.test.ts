@@ -18,6 +18,7 @@ import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
+import { bareForward } from "./workload";
 
 const N = 4;
 const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, "0")}`);
@@ -470,17 +471,7 @@ describe("receipts of a token's supply and definition", () => {
     expect(() => checkReceipt(burn, N, () => 0)).not.toThrow();
     expect(() => checkReceipt({ ...burn, toShard: 3 }, N, () => 0)).toThrow(ReceiptRefused);
     // A claim names a shard the tx ran on (not the symbol's) as the home, and only the token's records.
-    const forward = {
-      actions: [],
-      publisher: "user00",
-      time: "0",
-      expiration: "0",
-      gasRatio: "100",
-      vmGas: 0,
-      block: { number: "1", time: "0", parentHash: "", witness: "" },
-      amountLimit: [],
-      authority: [],
-    };
+    const forward = bareForward("user00", []);
     const action = (claims: unknown, path?: number[]): CrossReceipt => ({
       ...base,
       amount: "0",
@@ -522,17 +513,7 @@ describe("receipts of a token's supply and definition", () => {
       { def: undefined },
     ])
       expect(() => checkReceipt({ ...token, ...bad } as CrossReceipt, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
-    const forward = {
-      actions: [],
-      publisher: "user00",
-      time: "0",
-      expiration: "0",
-      gasRatio: "100",
-      vmGas: 0,
-      block: { number: "1", time: "0", parentHash: "", witness: "" },
-      amountLimit: [],
-      authority: [],
-    };
+    const forward = bareForward("user00", []);
     const action = (claims: unknown): CrossReceipt => ({
       ...base,
       amount: "0",

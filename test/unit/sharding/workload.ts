@@ -20,6 +20,7 @@ import { reads as rpc } from "../../../src/query/reads";
 import { orderPledges } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
+import type { Forwarded } from "../../../src/sharding/forward";
 import type { AmountLimit, Tx } from "../../../src/tx/types";
 import { type act, fakeKey, makeTx } from "../executor/helpers";
 import { frozenIn, type SimChain, tokensIn } from "./sim";
@@ -357,3 +358,34 @@ export const REASON = {
   RAM_MARKET:
     "each shard runs a RAM market of 1/N of the space and reserve: a buy or sell of many bytes moves its price N times as far as one chain's, so it costs (and pays) more",
 } as const;
+
+/** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
+export function bareForward(publisher: string, authority: Forwarded["authority"] = [{ account: publisher, signed: ["active"] }]): Forwarded {
+  return {
+    actions: [],
+    publisher,
+    time: "0",
+    expiration: "0",
+    gasRatio: "100",
+    vmGas: 0,
+    block: { number: "1", time: "0", parentHash: "", witness: "" },
+    amountLimit: [],
+    authority,
+  };
+}
+
+/**
+ * Steps the lower of two chains (each block checked) until both are at one height. Contracts store block numbers
+ * (vote.iost's records, say): the next tx then runs at one height on both, so a number's digits, and the RAM of the
+ * record holding it, are the same on both.
+ */
+export function level(a: SimChain, b: SimChain, checkA: (c: SimChain) => void, checkB: (c: SimChain) => void): void {
+  for (const [lo, hi, check] of [
+    [a, b, checkA],
+    [b, a, checkB],
+  ] as const)
+    while (lo.height < hi.height) {
+      lo.step({ time: BLOCK_TIME });
+      check(lo);
+    }
+}
