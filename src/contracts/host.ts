@@ -15,19 +15,11 @@ import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
+import type { BlockContext } from "../block/context.js";
 import { creditAndWrite, type RemoteReads } from "./remote.js";
 import { findContract, linkedContract } from "./monitor.js";
 
-export interface BlockContext {
-  chainId: number;
-  number: bigint;
-  /** Block time, ns. */
-  time: bigint;
-  parentHash: string;
-  witness: string;
-  /** This shard and the shard count; absent = one shard holding everything. */
-  shard?: { index: number; count: number };
-}
+export type { BlockContext };
 
 export interface TxContext {
   publisher: string;

@@ -20,7 +20,7 @@
  * guests' authority); executor/forward.ts sends it, executor/forwarded.ts runs it.
  */
 import { AMOUNT_RE, Decimal } from "../amount.js";
-import type { BlockContext } from "../contracts/host.js";
+import type { BlockContext } from "../block/context.js";
 import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
 import type { CrossReceipt } from "./receipts.js";
 

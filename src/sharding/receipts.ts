@@ -30,7 +30,7 @@
  */
 import { MAX_INT64 } from "../amount.js";
 import type { ContractEvent, ContractReceipt, TxReceipt } from "../tx/types.js";
-import type { BlockContext } from "../contracts/host.js";
+import type { BlockContext } from "../block/context.js";
 import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
