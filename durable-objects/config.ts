@@ -147,3 +147,29 @@ export const MAX_STATE_ROWS = 1_000;
  * further, so producers that do not hold a shard endorse none of its chunks above it.
  */
 export const MAX_WITNESS_BYTES = 4 * 1024 * 1024;
+
+/** A positive integer var, else `fallback`. */
+export function positiveInt(text: string | undefined, fallback: number): number {
+  const n = Number(text);
+  return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** A comma-separated var's items, trimmed, empty ones dropped. */
+export function keyList(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+}
+
+/**
+ * NodeConfig `holds` from the vars, for the objects and the edge alike: with more than one group,
+ * a node without a producer key (PRODUCER_SECRET unset) whose SERVES names some shards holds those
+ * only; else null (every shard).
+ */
+export function holdsOf(env: { SHARD_COUNT?: string; SHARD_GROUPS?: string; SERVES?: string; PRODUCER_SECRET?: string }): number[] | null {
+  const shardCount = positiveInt(env.SHARD_COUNT, 1);
+  if (positiveInt(env.SHARD_GROUPS?.trim(), 1) === 1 || keyList(env.PRODUCER_SECRET).length > 0) return null;
+  const served = parseServes(env.SERVES, shardCount);
+  return served.length < shardCount ? served : null;
+}

@@ -4,7 +4,7 @@
  * The settings the edge Worker also reads are parsed in config.ts.
  */
 import type { CoordinatorApi, ShardInternal, ValidatorApi } from "./api";
-import { locationHint, parsePeers, parseServes, productionMode, stubOf, type ProductionMode } from "./config";
+import { holdsOf, keyList, locationHint, parsePeers, parseServes, positiveInt, productionMode, stubOf, type ProductionMode } from "./config";
 import { groupsError } from "../src/consensus/groups";
 import { DEV_ADMIN_PUBKEY, DEV_PRODUCERS, PUBLIC_DEV_KEYS } from "../src/genesis/dev-keys";
 import type { GenesisSpec } from "../src/genesis/index";
@@ -112,19 +112,7 @@ export interface NodeConfig {
  */
 export const DEV_PRODUCER_SECRETS: readonly string[] = DEV_PRODUCERS.map((p) => p.secret);
 
-function positiveInt(text: string | undefined, fallback: number): number {
-  const n = Number(text);
-  return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
-
-function keyList(text: string | undefined): string[] {
-  return (text ?? "")
-    .split(",")
-    .map((x) => x.trim())
-    .filter((x) => x !== "");
-}
 
 /**
  * Default heartbeat (ms): an idle chain makes one empty block per 10 minutes
@@ -180,18 +168,6 @@ export function genesisSpec(env: NodeEnv): GenesisSpec {
     heartbeatMs: Number(beat),
     ...(groups === "1" ? {} : { groups: Number(groups) }),
   };
-}
-
-/**
- * NodeConfig `holds` from the vars, for the objects and the edge alike: with more than one group,
- * a node without a producer key (PRODUCER_SECRET unset) whose SERVES names some shards holds those
- * only; else null (every shard).
- */
-export function holdsOf(env: Pick<NodeEnv, "SHARD_COUNT" | "SHARD_GROUPS" | "SERVES" | "PRODUCER_SECRET">): number[] | null {
-  const shardCount = positiveInt(env.SHARD_COUNT, 1);
-  if (positiveInt(env.SHARD_GROUPS?.trim(), 1) === 1 || keyList(env.PRODUCER_SECRET).length > 0) return null;
-  const served = parseServes(env.SERVES, shardCount);
-  return served.length < shardCount ? served : null;
 }
 
 export function nodeConfig(env: NodeEnv): NodeConfig {

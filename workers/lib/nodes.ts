@@ -5,7 +5,7 @@
  */
 import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
 import { locationHint, stubOf } from "../../durable-objects/config";
-import { holdsOf } from "../../durable-objects/env";
+import { holdsOf } from "../../durable-objects/config";
 import { RpcFailure } from "./errors";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeySymbol, nftShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";

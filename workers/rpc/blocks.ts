@@ -12,7 +12,7 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_CONTRACT_RANGE, MAX_HEADER_RANGE } from "../../durable-objects/config";
 import { cacheKey, finalRead } from "../lib/cache";
-import { holdsOf } from "../../durable-objects/env";
+import { holdsOf } from "../../durable-objects/config";
 import { allShards, coordinator } from "../lib/nodes";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
 import { chainInfoOf } from "./node";

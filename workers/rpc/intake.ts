@@ -22,7 +22,7 @@ import { objectWait, peerFetches } from "../lib/usage";
 import { admitBatched } from "../lib/admission";
 import type { Admitted, Submitted } from "../../durable-objects/api";
 import { shardOf } from "../../src/sharding/placement";
-import { holdsOf } from "../../durable-objects/env";
+import { holdsOf } from "../../durable-objects/config";
 import { chainInfoOf } from "./node";
 
 export const intakeRoutes = new Hono<AppEnv>();

@@ -49,7 +49,7 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { coordinator, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
-import { holdsOf } from "../../durable-objects/env";
+import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
 

@@ -11,7 +11,7 @@ import { isRpcError, type Answer, type Json, type ShardApi } from "../../durable
 import type { AppEnv } from "../env";
 import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { holdsOf } from "../../durable-objects/env";
+import { holdsOf } from "../../durable-objects/config";
 import { shard, shardCount } from "../lib/nodes";
 
 export const txRoutes = new Hono<AppEnv>();
