@@ -10,13 +10,13 @@ import { signTx, waitUntil } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
 const TXS = 300;
-/** The block that takes them all, the one after it if the sends straddle a block, and one to spare. */
-const BLOCKS = 3;
+/** Blocks after the one the last send was answered in: the block that takes the rest, and one to spare. */
+const AFTER = 2;
 
 const node = useNode();
 
 describe("a busy sender", () => {
-  it(`${TXS} transfers of one account are all final within ${BLOCKS} blocks`, async () => {
+  it(`${TXS} transfers of one account are all final within ${AFTER} blocks of the last send`, async () => {
     const { client } = node;
     const wallet = await fundedAccount(client, await nameOnShard(node.url, 1, "hot"), { iost: "1000", pledge: 100 });
     const txs = Array.from({ length: TXS }, (_, i) => {
@@ -28,6 +28,8 @@ describe("a busy sender", () => {
     const first = Number((await client.rpc.blockchain.getChainInfo()).head_block);
     const hashes = await Promise.all(txs.map(async (tx) => ((await client.rpc.transaction.sendTx(tx)) as { hash: string }).hash));
     expect(new Set(hashes).size).toBe(TXS);
+    // Sending 300 at once can take several blocks on a loaded machine: what is bounded is how long the chain takes after it.
+    const sent = Number((await client.rpc.blockchain.getChainInfo()).head_block);
 
     const found = await waitUntil(
       `all ${TXS} transfers final`,
@@ -40,9 +42,8 @@ describe("a busy sender", () => {
     );
     for (const t of found) expect(t.transaction.tx_receipt.status_code).toBe("SUCCESS");
     const heights = [...new Set(found.map((t) => Number(t.block_number)))].sort((a, b) => a - b);
-    // Each of them in a block after the sends began, and all within BLOCKS blocks.
+    // Each of them in a block after the sends began, and the last at most AFTER blocks after the last send.
     expect(heights[0]).toBeGreaterThan(first);
-    expect(heights.length, `blocks ${heights.join(",")}`).toBeLessThanOrEqual(BLOCKS);
-    expect(heights.at(-1)! - heights[0]).toBeLessThan(BLOCKS);
+    expect(heights.at(-1)!, `blocks ${heights.join(",")}, sends from ${first} to ${sent}`).toBeLessThanOrEqual(sent + AFTER);
   });
 });
