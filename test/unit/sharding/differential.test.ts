@@ -70,6 +70,7 @@ const MINTER = `class Minter {
   init() {}
   make(sym, total, decimal) { blockchain.callWithAuth("token.iost", "create", [sym, blockchain.contractName(), total, { decimal: decimal }]); return "made"; }
   give(sym, amount) { blockchain.callWithAuth("token.iost", "issue", [sym, tx.publisher, amount]); return "given"; }
+  giveTo(sym, to, amount) { blockchain.callWithAuth("token.iost", "issue", [sym, to, amount]); return "given"; }
 }
 module.exports = Minter;`;
 const mint = (by: string, abi: string, args: unknown[]) => txBy(by, [act(minter, abi, args)]);
@@ -643,6 +644,7 @@ const CASES: Case[] = [
           contractJson(MINTER, [
             { name: "make", args: ["string", "number", "number"] },
             { name: "give", args: ["string", "string"] },
+            { name: "giveTo", args: ["string", "string", "string"] },
           ]),
         ]),
       ]),
@@ -1543,6 +1545,15 @@ const CASES: Case[] = [
     [`${sym} created at top level by an account of ${where}`, () => txBy(by, [act("token.iost", "create", [sym, by, 1000, { decimal: 0 }])])],
     [`${sym}'s creator, on ${where}, has a contract of shard 1 issue ${sym} to it`, () => mint(by, "give", [sym, "1"])],
   ]),
+  // To others than the creator: an account of the home, of a third shard, a contract of another, a name no one has.
+  ...(
+    [
+      [on(2), "an account of its home"],
+      [on(3), "an account of shard 3"],
+      ["ghost2", "a name no one has, of shard 3"],
+    ] as const
+  ).map(([to, who]): Case => [`sage's creator has a contract of shard 1 issue sage to ${who}`, () => mint(on(2, 1), "giveTo", ["sage", to, "2"])]),
+  ["sage's creator has a contract of shard 1 issue sage to a contract of shard 0", () => mint(on(2, 1), "giveTo", ["sage", contracts[0], "2"])],
   [
     "fern's creator has a contract of shard 1 issue fern twice, the second beyond its totalSupply: both undone",
     () => txBy(on(0, 3), [act(minter, "give", ["fern", "2"]), act(minter, "give", ["fern", "998"])]),
