@@ -1764,6 +1764,30 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(results[1]).toEqual(results[0]);
   });
 
+  it("sage issued in one block by a contract of shard 1 for its creator and at top level by an account of shard 3 it co-signs: its supply on shard 2 is written by one at a time, both issue as on one shard", () => {
+    const [creator, other] = [on(2, 1), on(3, 1)];
+    const txs = [txBy(creator, [act(minter, "give", ["sage", "3"])]), txBy(other, [act("token.iost", "issue", ["sage", other, "4"])], { signers: [creator] })];
+    const supply = "m-token.iost-TIsage-supply";
+    const results = [one, four].map((chain, i) => {
+      const store = chain.shards[chain === one ? 0 : 2].store;
+      const before = decodeValue(store.get(supply))?.value.v as bigint;
+      const check = supplyCheck(genesis[i]);
+      const contended = new Set<string>();
+      const out = runAll(chain, txs, (c) => {
+        check(c);
+        for (const r of c.inFlight()) if (r.busy) contended.add(`busy ${r.txHash}`);
+        for (const r of JSON.parse(c.shards[2]?.store.get(DEFERRED) ?? "[]") as CrossReceipt[]) contended.add(`waited ${r.kind} ${r.txHash}`);
+      });
+      // On four shards the top-level issue, forwarded to shard 2, waits there while the creator's tx holds its records
+      // there and the contract's part the supply (locked for writing with the creator's sage balance and auth).
+      if (chain === four) expect([...contended]).toEqual([`waited action ${txId(txs[1])}`]);
+      return { ...out, issued: (decodeValue(store.get(supply))?.value.v as bigint) - before };
+    });
+    expect(results[0].receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[0].issued).toBe(7n);
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it("two txs of two shards call one contract of a third in one block, each spending its iost: the callee's balance locks for one at a time, and both spend as on one shard", () => {
     // Caller contracts on shards 1 and 3, the giver on 2: both fetch the giver's balance; its lock is for writing.
     const [a, b] = [on(1, 2), on(3, 1)];
