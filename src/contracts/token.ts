@@ -17,15 +17,17 @@
  * is issued there moves on in the tx), or the shard of a contract that
  * created it, which claims the symbol from its shard; the token is announced
  * to every other shard; balances move between shards as credits, a destroy
- * elsewhere lowers the supply by a `burn` receipt (docs/SHARDING.md "Tokens
- * across shards").
+ * elsewhere lowers the supply by a `burn` receipt, and an issue inside a
+ * contract of another shard writes the supply on the home as a callee of that
+ * shard writes its records (docs/SHARDING.md "Tokens across shards").
  */
 import { AMOUNT_RE, Decimal, DecimalError } from "../amount.js";
 import { goMarshalArgs, type Arg } from "./args.js";
 import { pushFreeze, parseFreezeList, freezeListJson, type FreezeItem } from "./freeze.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
-import { asBool, asInt, asString, type Host } from "./host.js";
+import { asBool, asInt, asString, disarm, type Host } from "./host.js";
+import type { RemoteReads } from "./remote.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { bool, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
@@ -241,9 +243,30 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   const sym = s(args[0]);
   const to = s(args[1]);
   requireConsensusToken(h, sym);
-  // Issued to an account of another shard: the supply grows here, the amount travels as a credit.
-  const remote = receiverShard(h, sym, to);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  const away = offHome(h, sym);
+  try {
+    return issueAt(h, c, sym, to, args, away !== null);
+  } finally {
+    if (away) disarm(away);
+  }
+};
+
+/**
+ * An issue inside a contract run off the token's home runs as a callee of that shard does (docs/SHARDING.md
+ * "Calls of another shard's contract"): the supply is fetched from the home and written back there with the run,
+ * and so is the receiver's balance where it lives. Returns the armed reads to disarm, or null at the home (or on
+ * one shard). Checked after `exists`, which every shard answers from its copy: a token nobody created fails with
+ * IOST's `token not exists` on every shard count.
+ */
+function offHome(h: Host, sym: string): RemoteReads | null {
+  return otherTokenShard(h, sym) === null ? null : h.armCallee();
+}
+
+function issueAt(h: Host, c: Cost, sym: string, to: string, args: Arg[], away: boolean): unknown[] {
+  // Issued to an account of another shard: the supply grows here, the amount travels as a credit. Off the home the
+  // balance is written where it lives, as the supply is: a credit's refund would un-issue it here, on a copy.
+  const remote = away ? null : receiverShard(h, sym, to);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);
   args = [args[0], args[1], amountStr];
@@ -255,9 +278,9 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   checkCost(h, c);
   const amount = parseAmount(h, c, sym, amountStr);
   if (amount <= 0n) throw new VmError(ERR.invalidAmount);
-  // The supply read here is a copy's (at creation) off the token's shard: checked after IOST's own checks, so
-  // that a bad issue fails with IOST's error on every shard, and before it is trusted.
-  requireTokenShard(h, sym);
+  // Off the token's home with no run to fetch its supply into, the supply read here is a copy's (at creation):
+  // refused after IOST's own checks, so that a bad issue fails with IOST's error on every shard, and before it is trusted.
+  if (!away) requireTokenShard(h, sym);
   if (total - supply < amount) throw new VmError("supply too much");
   checkCost(h, c);
   const pub = h.tx.publisher;
@@ -279,7 +302,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
-};
+}
 
 /** The raw records of `TI<sym>` that carry a new token's definition to the other shards. */
 export function tokenDefinition(state: State, sym: string): Record<string, string> {
@@ -325,7 +348,7 @@ function otherTokenShard(h: Host, sym: string): number | null {
   return home === null || home === sh.index ? null : home;
 }
 
-/** An issue inside a contract of another shard than the token's home cannot reach its supply (a top-level one is forwarded there). */
+/** An issue off the token's home in a run that fetches nothing (no shard's state) cannot reach its supply (a top-level one is forwarded there). */
 function requireTokenShard(h: Host, sym: string): void {
   const home = otherTokenShard(h, sym);
   if (home !== null)

@@ -10,6 +10,8 @@
  * creates `agate` (symbol's shard 2) in `init`: it lives on shard 0, shard 2
  * granted it, and the edge reads its info and storage on shard 0. The same
  * for a token721.iost collection `deck` (symbol's shard 2) made in `init`.
+ * And `fern` (shard 2), created by admin at top level, issued by admin's
+ * contract of shard 0: its supply written back on shard 2 with the run.
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -123,5 +125,36 @@ module.exports = Cards;`;
     await post("/dev/mine", { blocks: 4 });
     const r = await get(`/getTxReceiptByTxHash/${dup.hash}`);
     expect([r.status_code, r.message]).toEqual(["RUNTIME_ERROR", expect.stringMatching(/error: token exists$/)]);
+  });
+  test("created at top level and issued by a contract of another shard than its home: the supply fetched from its home and written back there, the balance on the holder's shard", async () => {
+    expect([shardOf("admin", N), tokenShard("fern", N), shardOf("producer000", N)]).toEqual([0, 2, 1]);
+    const create = makeTx({ actions: [act("create", ["fern", "admin", 1000, { decimal: 0 }])] });
+    const created = await post("/sendTx", txToRequestJson(create.tx));
+    await post("/dev/mine", { blocks: 4 });
+    expect(await get(`/getTxReceiptByTxHash/${created.hash}`)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const code = `class Giver {
+  init() {}
+  give(n) { blockchain.callWithAuth("token.iost", "issue", ["fern", "producer000", n]); return "given"; }
+}
+module.exports = Giver;`;
+    const contract = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "give", args: ["string"], amountLimit: [] }] },
+      code,
+    });
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
+    const sent = await post("/sendTx", txToRequestJson(deploy.tx));
+    await post("/dev/mine", { blocks: 2 });
+    expect(await get(`/getTxReceiptByTxHash/${sent.hash}`)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    // admin's contract lives on shard 0: the run parks for fern's supply (shard 2) and producer000's balance (shard 1),
+    // runs again on them and sends each its write with the release.
+    const give = makeTx({ actions: [{ contract: `Contract${sent.hash}`, actionName: "give", data: JSON.stringify(["7"]) }] });
+    const given = await post("/sendTx", txToRequestJson(give.tx));
+    await post("/dev/mine", { blocks: 6 });
+    expect(await get(`/getTxReceiptByTxHash/${given.hash}`)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["given"]'] });
+    expect(await get("/getTokenInfo/fern/true")).toMatchObject({ symbol: "fern", current_supply: "7" });
+    expect(await get("/getTokenBalance/producer000/fern/true")).toMatchObject({ balance: 7 });
+    const stored = await post("/getContractStorage", { id: "token.iost", key: "TIfern", field: "supply", by_longest_chain: true });
+    expect(stored.data).toBe("7");
   });
 });

@@ -16,7 +16,7 @@ import { DEFERRED } from "../../../src/executor/locks";
 import { checkLanding } from "../../../src/executor/reads";
 import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
-import { decodeValue, encodeValue, str } from "../../../src/state/storage";
+import { decodeValue, encodeValue, int, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
@@ -409,5 +409,21 @@ describe("reads from strangers are refused", () => {
       ).toThrow(/which HASH1 did not lock here/);
       expect([s2.get(key), s2.get(`b-${store}-k`), s2.get(READING)]).toEqual(before);
     }
+  });
+
+  it("a token's supply lands on its home only from a part that locked it there (an issue off the home); a stranger's write of it changes nothing", () => {
+    // fern was never created: its home is its symbol's shard, 2.
+    const supply = "m-token.iost-TIfern-supply";
+    expect(shardOf("fern", N)).toBe(2);
+    const written = encodeValue(int(7n), on(0));
+    const landed = four.fork().shards[2].store;
+    onto(landed, read({ keys: [supply], write: true }));
+    onto(landed, release({ writes: [[supply, written]] }));
+    expect([landed.get(supply), landed.get(READING)]).toEqual([written, undefined]);
+    const forged = four.fork().shards[2].store;
+    onto(forged, read({ keys: [`b-${store}-k`], write: true }));
+    const before = forged.get(READING);
+    expect(() => onto(forged, release({ writes: [[supply, written]] }))).toThrow(/which HASH1 did not lock here/);
+    expect([forged.get(supply), forged.get(READING)]).toEqual([undefined, before]);
   });
 });

@@ -269,18 +269,21 @@ export class SimChain {
 
   /**
    * What a release's writes (a callee of its target that ran elsewhere: executor/reads.ts) change of balances and
-   * frozen balances there, per symbol: its keys stay locked there until it lands, so against what is stored.
+   * frozen balances there, per symbol: its keys stay locked there until it lands, so against what is stored. A
+   * supply it raises (an issue off the token's home, contracts/token.ts) counts as that much less in existence.
    */
   writesIn(r: CrossReceipt): [string, bigint][] {
     const store = this.shards[r.toShard]?.store;
     const held = (key: string, raw: string | null | undefined): bigint => {
       const v = decodeValue(raw ?? undefined)?.value;
-      if (key.startsWith("m-token.iost-TB")) return v?.t === "i" ? v.v : 0n;
+      if (key.startsWith("m-token.iost-TB") || key.startsWith("m-token.iost-TI")) return v?.t === "i" ? v.v : 0n;
       if (key.startsWith("b-ram.iost-UR")) return v === undefined ? 0n : BigInt(v.v as string);
       return v?.t === "j" ? parseFreezeList(v.v).reduce((a, f) => a + f.Amount, 0n) : 0n;
     };
     // RAM in use (ram.iost's used-RAM record) counts as ram, as supplies() in workload.ts counts it.
     return (r.writes ?? []).flatMap(([key, raw]): [string, bigint][] => {
+      const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
+      if (supply) return [[supply[1], held(key, store.get(key)) - held(key, raw)]];
       const m = /^m-token\.iost-T[BF][^-]*-(.+)$|^b-ram\.iost-UR/.exec(key);
       return m === null ? [] : [[m[1] ?? "ram", held(key, raw) - held(key, store.get(key))]];
     });

@@ -353,8 +353,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
 export const REASON = {
   CREDIT_AND_CALLEE_WRITE:
     "a callee of another shard writes its balance absolutely while a credit the same tx sent it lands on its own: refused loudly instead of counting the credit twice or losing it",
-  ISSUE_IN_CONTRACT:
-    "an issue inside a contract of another shard than the token's home fails (its creator signing the tx, as one chain lets a contract issue for it): the supply is written in the middle of a VM run",
   RAM_MARKET:
     "each shard runs a RAM market of 1/N of the space and reserve: a buy or sell of many bytes moves its price N times as far as one chain's, so it costs (and pays) more",
 } as const;
