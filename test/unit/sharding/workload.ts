@@ -351,8 +351,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  CREDIT_AND_CALLEE_WRITE:
-    "a callee of another shard writes its balance absolutely while a credit the same tx sent it lands on its own: refused loudly instead of counting the credit twice or losing it",
   ISSUE_IN_CONTRACT:
     "an issue inside a contract of another shard than the token's home fails (its creator signing the tx, as one chain lets a contract issue for it): the supply is written in the middle of a VM run",
   RAM_MARKET:
