@@ -335,6 +335,16 @@ export class Host {
     }
     this.addCacheCost(c);
   }
+  /**
+   * The RAM a credit's receiver half charges for rewriting token.iost record `key` (`m-token.iost-<key>-<field>`)
+   * from `before` to `after`, booked in this run where its own write of the record carries the credit (remote.ts absorb).
+   */
+  payHalf(key: string, before: string | undefined, after: string): void {
+    const [, k, field] = /^m-token\.iost-([^-]+)-([^-]+)$/.exec(key)!;
+    const kl = byteLength("token.iost") + 1 + byteLength(k) + 2 * byteLength(field);
+    const payer = decodeValue(after)!.payer;
+    this.payRAM(before, ramLength(before) + kl, ramLength(after) + kl, payer === "" ? "token.iost" : payer);
+  }
   private releaseRAM(oldRaw: string | undefined, oLen: number): void {
     if (oldRaw === undefined) return;
     const p = decodeValue(oldRaw)!.payer;
@@ -493,8 +503,16 @@ export class Host {
     opts: { freezeUntil?: bigint; op?: "issue"; ramPayer?: string } = {},
   ): void {
     const { freezeUntil, op, ramPayer } = opts;
-    const held = (this.state as { writesRemote?: (key: string) => boolean }).writesRemote;
-    if (held?.call(this.state, mapKey("token.iost", (freezeUntil === undefined ? "TB" : "TF") + account, token))) throw creditAndWrite(account, token);
+    const key = mapKey("token.iost", (freezeUntil === undefined ? "TB" : "TF") + account, token);
+    // The run wrote the record (a callee of its shard spent it): the amount joins the value written, which lands
+    // there, and the credit goes as a probe, its half's gas only (docs/SHARDING.md "Calls of another shard's contract").
+    const guard = this.state as {
+      writesRemote?: (key: string) => boolean;
+      creditRemote?: (key: string, amount: bigint, ramPayer?: string) => [string | undefined, string];
+    };
+    const joined = guard.writesRemote?.call(this.state, key) === true;
+    if (joined && freezeUntil !== undefined) throw creditAndWrite(account, token);
+    if (joined) this.payHalf(key, ...guard.creditRemote!.call(this.state, key, amount, ramPayer));
     // A forwarded part's publisher pays from its escrow, which goes home when the actions end: a refund could not
     // find it. None comes: its tokens here are iost or ones it carries, which every shard knows (a symbol is
     // announced before any credit of it leaves), a transfer's receiver was found in the directory, and a freeze's
@@ -508,8 +526,9 @@ export class Host {
       token,
       account,
       counterpart: from,
-      amount: amount.toString(),
+      amount: joined ? "0" : amount.toString(),
       message: "",
+      ...(joined ? { probe: true as const } : {}),
       ...(freezeUntil === undefined ? {} : { freezeUntil: freezeUntil.toString() }),
       ...(ramPayer === undefined ? {} : { ramPayer }),
       ...this.creditPayer(to, op),

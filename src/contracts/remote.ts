@@ -11,11 +11,11 @@ import { decodeValue, encodeValue, int } from "../state/storage.js";
 import { VmError } from "./errors.js";
 
 /**
- * A callee's write of another shard's balance and a credit to it in one tx (guard.ts writeRemote, host.ts
- * sendCredit): the credit lands there on its own, so the balance written would count it twice or lose it.
+ * A callee's write of another shard's frozen list and a frozen credit to it in one tx (guard.ts writeRemote, host.ts
+ * sendCredit): the credit lands there on its own, so the list written would count it twice or lose it.
  */
 export const creditAndWrite = (acc: string, tok: string) =>
-  new VmError(`a credit to ${acc} of ${tok} and a write of its balance by a call of a contract of another shard in one tx are not supported yet`);
+  new VmError(`a frozen credit to ${acc} of ${tok} and a write of its frozen balance by a call of a contract of another shard in one tx are not supported yet`);
 
 /** At most this many bytes of their stored values. */
 export const MAX_READ_BYTES = 65536;
@@ -43,19 +43,42 @@ export class RemoteReads {
 
   /** The credits the run sent so far (its host's outbox): one shard landed them before a later read. */
   sent: () => readonly CrossReceipt[] = () => [];
+  /** Books the RAM a credit's receiver half charges for rewriting balance record `key` from `before` to `after` (host.ts payHalf). */
+  payHalf: (key: string, before: string | undefined, after: string) => void = () => {};
 
   constructor(readonly overlay: ReadonlyMap<string, string | null> = new Map()) {}
 
+  /** The run's credits that land on balance record `key` (not yet in a value the run wrote). */
+  private creditsTo(key: string): CrossReceipt[] {
+    const m = /^m-token\.iost-TB([^-]+)-([^-]+)$/.exec(key);
+    if (!m) return [];
+    return this.sent().filter((c) => c.kind === "credit" && !c.probe && c.freezeUntil === undefined && c.account === m[1] && c.token === m[2]);
+  }
+
   /** A fetched balance record `raw` of `key` with the run's own credits to it added, as one shard would read it. */
   withCredits(key: string, raw: string | undefined): string | undefined {
-    const m = /^m-token\.iost-TB([^-]+)-([^-]+)$/.exec(key);
-    if (!m) return raw;
-    const credits = this.sent().filter((c) => c.kind === "credit" && !c.probe && c.freezeUntil === undefined && c.account === m[1] && c.token === m[2]);
+    const credits = this.creditsTo(key);
     if (credits.length === 0) return raw;
     const d = decodeValue(raw);
     const cur = d && d.value.t === "i" ? d.value.v : 0n;
     const add = credits.reduce((a, c) => a + BigInt(c.amount), 0n);
     return encodeValue(int(cur + add), d ? (d.payer ?? "") : (credits[0].ramPayer ?? ""));
+  }
+
+  /**
+   * The run writes fetched balance record `key` (a callee of its shard spends it, guard.ts writeRemote): the value
+   * it read counted the run's credits to it (withCredits), so the written value carries their amounts, and they go
+   * as probes, their halves' gas only; their halves' RAM is booked here, as one shard's halves charge it.
+   */
+  absorb(key: string): void {
+    const credits = this.creditsTo(key);
+    if (credits.length === 0) return;
+    const raw = this.overlay.get(key) ?? undefined;
+    this.payHalf(key, raw, this.withCredits(key, raw)!);
+    for (const c of credits) {
+      c.amount = "0";
+      c.probe = true;
+    }
   }
 
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */

@@ -264,7 +264,8 @@ export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target:
  * Returns the ids of those `h` sent: a failure coming back drops them here, where the undo puts them back.
  */
 export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly CrossReceipt[] = []): string[] {
-  const mine = h.outbox.filter((x) => x !== onward && x.kind === "credit" && x.payer?.publisher === h.tx.publisher);
+  // A probe moves nothing a later failure could undo: it goes from here (held with the tx's receipts).
+  const mine = h.outbox.filter((x) => x !== onward && x.kind === "credit" && !x.probe && x.payer?.publisher === h.tx.publisher);
   const credits = [...earlier, ...mine];
   if (credits.length === 0) return [];
   h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !mine.includes(x)));

@@ -45,7 +45,7 @@ import {
 } from "./forward.js";
 import { RAM, receiveLend } from "../contracts/ram.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
-import { asGuest } from "./guard.js";
+import { asGuest, ShardState } from "./guard.js";
 import { landWrites } from "./reads.js";
 import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
@@ -241,6 +241,16 @@ export function runForwarded(
   );
   // The cap is the tx's: this part's spending adds to the earlier parts' (checkReceipt refused a bad `spent`).
   h.amountTotal = spentMap(f.spent)!;
+  // One shard landed the credits passing through before this part's actions: its reads count them (remote.ts withCredits).
+  if (state instanceof ShardState && state.reads) {
+    state.reads.sent = () => [...adopted, ...h.outbox];
+    state.reads.payHalf = (key, before, after) => h.payHalf(key, before, after);
+  }
+  // Those a callee's write of their balance here absorbed (remote.ts absorb) go from here as probes, the rest ride on.
+  const riding = () => {
+    h.outbox.push(...adopted.filter((x) => x.probe));
+    return passing.filter((_, i) => !adopted[i].probe);
+  };
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
   let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
@@ -356,7 +366,7 @@ export function runForwarded(
             sendActions(h, f.actions.slice(next.from), next.target, run.left, run.forward ? undefined : (pays?.payer ?? TOKEN));
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
-            carriedOn = carryCredits(h, onward, passing);
+            carriedOn = carryCredits(h, onward, riding());
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
@@ -418,7 +428,7 @@ export function runForwarded(
               ...claimed,
             },
           };
-          carriedOn = carryCredits(h, onward, passing);
+          carriedOn = carryCredits(h, onward, riding());
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);

@@ -8,7 +8,7 @@
 import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import { mapIndexKey, mapKey } from "../state/storage.js";
+import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
 import { isPlacedKey, partTx, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
 import { creditAndWrite, type RemoteReads } from "../contracts/remote.js";
@@ -27,8 +27,8 @@ const isEscrowKey = (account: string, key: string) =>
 
 /** The account and token of a token.iost balance or frozen-balance record's raw key, else null. */
 const balanceKey = (key: string) => {
-  const m = /^m-token\.iost-T[BF]([^-]+)-([^-]+)$/.exec(key);
-  return m ? { acc: m[1], tok: m[2] } : null;
+  const m = /^m-token\.iost-T([BF])([^-]+)-([^-]+)$/.exec(key);
+  return m ? { frozen: m[1] === "F", acc: m[2], tok: m[3] } : null;
 };
 
 export class ShardState extends State {
@@ -192,7 +192,9 @@ export class ShardState extends State {
     if (account !== null && this.holds(account, key)) return false;
     if (remoteKeyShard(this, key, this.shard) === null) return false;
     const bal = balanceKey(key);
-    if (bal && r.sent().some((c) => c.kind === "credit" && !c.probe && c.account === bal.acc && c.token === bal.tok)) throw creditAndWrite(bal.acc, bal.tok);
+    if (bal?.frozen && r.sent().some((c) => c.kind === "credit" && !c.probe && c.freezeUntil !== undefined && c.account === bal.acc && c.token === bal.tok))
+      throw creditAndWrite(bal.acc, bal.tok);
+    if (bal && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
     r.touched.add(key);
     if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);
     const log = this.remoteUndo[this.remoteUndo.length - 1];
@@ -204,6 +206,20 @@ export class ShardState extends State {
   /** Whether the running tx wrote `key` of another shard (writeRemote): a credit to it must not be sent as well. */
   writesRemote(key: string): boolean {
     return this.remote.has(key);
+  }
+
+  /**
+   * A credit of `amount` to balance record `key`, which the run wrote (writeRemote): it joins the written value,
+   * which lands there instead (host.ts sendCredit). Returns the record before and after.
+   */
+  creditRemote(key: string, amount: bigint, ramPayer = ""): [before: string | undefined, after: string] {
+    const before = this.remote.get(key) ?? undefined;
+    const d = decodeValue(before);
+    const after = encodeValue(int((d && d.value.t === "i" ? d.value.v : 0n) + amount), d ? (d.payer ?? "") : ramPayer);
+    const log = this.remoteUndo[this.remoteUndo.length - 1];
+    if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
+    this.remote.set(key, after);
+    return [before, after];
   }
 
   /** The run's writes of other shards' records (writeRemote), by shard, each in key order; they leave this state. */

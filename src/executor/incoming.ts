@@ -296,8 +296,9 @@ export function applyIncoming(
       done.add(r.id);
       // A settle, or a part of a tx whose actions came back here, may touch what its own tx locked.
       // So may a credit's half that decides its tx (forwarded.ts reserveHalf): that tx waits for it,
-      // and a read of a parked part's keys (a part of its tx may have written them), and a release writing its part's.
-      const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.kind === "release" || r.payer?.reserve;
+      // and a read of a parked part's keys (a part of its tx may have written them), and a release writing its part's;
+      // and a probe, undone whole: a credit's half a callee's write carries runs before that write lands, as on one shard.
+      const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.kind === "release" || r.payer?.reserve || r.probe;
       guard?.watch(own ? r.txHash : null, false);
       state.checkpoint();
       const out: CrossReceipt[] = [];

@@ -398,7 +398,10 @@ export function runTx(
   const guard = state instanceof ShardState ? state : null;
   const reads = guard && new RemoteReads(overlay);
   if (guard) guard.reads = reads;
-  if (reads) reads.sent = () => h.outbox;
+  if (reads) {
+    reads.sent = () => h.outbox;
+    reads.payHalf = (key, before, after) => h.payHalf(key, before, after);
+  }
   try {
     run = runActions(h, tx.actions, Number(tx.gasLimit / tx.gasRatio) - h.gasPaid(), {
       route: (action) => forwardTarget(h, action),

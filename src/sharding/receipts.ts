@@ -131,7 +131,10 @@ export interface CrossReceipt {
    * probe), which its shard adds to the borrower's total (`TR`) as well (ram.ts receiveLend).
    */
   lent?: string;
-  /** Credit of a tx that failed after sending it: amount "0"; its receiver's half is counted for the gas, then undone. */
+  /**
+   * Credit of a tx that failed after sending it, or whose amount a callee's write of the balance carries (remote.ts
+   * absorb): amount "0"; its receiver's half is counted for the gas, then undone.
+   */
   probe?: true;
   /**
    * Probe of a tx whose doPay failed on a payer before its publisher: its half's bytes of the publisher's RAM are in
@@ -267,11 +270,12 @@ export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
 /**
  * Whether `r` is a credit whose receiver's half may charge its publisher RAM there (docs/SHARDING.md "A
  * credit's RAM"): a frozen list rewritten under its name, a new balance record of a token that has a payer
- * (every token but iost and ram of an account).
+ * (every token but iost and ram of an account). A probe charges none.
  */
 export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
   return (
     r.kind === "credit" &&
+    !r.probe &&
     r.payer?.publisher === publisher &&
     (r.freezeUntil !== undefined || !["iost", "ram"].includes(r.token) || r.account.startsWith("Contract"))
   );

@@ -8,7 +8,9 @@
  * publisher's next tx waits for it; the answering shard's read lock is
  * released. The same for token721.iost's reads of a token whose home is
  * another shard, and for a call of a contract of another shard that writes
- * its storage ("Calls of another shard's contract"): its write lands there.
+ * its storage ("Calls of another shard's contract"): its write lands there;
+ * and for a tx paying such a callee, then having it spend: the amount lands
+ * once, with the callee's write ("Credits to the callee").
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -176,6 +178,67 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["put:there"]'] });
     expect(decodeValue(await row(B, `b-${id}-k`))?.value).toEqual({ t: "s", v: "there" });
     expect(await row(A, `b-${id}-k`)).toBeUndefined();
+    expect(await row(B, READING)).toBeUndefined();
+  });
+
+  test("admin pays a contract of another shard, then has its contract make it spend, in one tx: the amount joins the callee's write, the credit goes as a probe", async () => {
+    const c = newChain("paythenspend");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    const iost = async (i: number, acc: string) => (decodeValue(await row(i, `m-token.iost-TB${acc}-iost`))?.value as { v: bigint } | undefined)?.v;
+    await c.coord.chainInfo();
+    const B = shardOf(holder, N);
+    const caller = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
+      code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "spend", [v])[0]; }\n}\nmodule.exports = Caller;`,
+    });
+    const spender = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "spend", args: ["string"], amountLimit: [] }] },
+      code: `class Spender {\n  init() {}\n  spend(v) { blockchain.callWithAuth("token.iost", "transfer", ["iost", blockchain.contractName(), tx.publisher, v, ""]); return "spent:" + v; }\n}\nmodule.exports = Spender;`,
+    });
+    const deployCaller = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([caller]) }], gasLimit: 400_000_000n });
+    const create = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([holder, KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", holder, 4096]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", holder, "50"]) },
+      ],
+    });
+    await at(A).submitTx(deployCaller.bytes, deployCaller.hash);
+    await at(A).submitTx(create.bytes, create.hash);
+    await tick(c, 5);
+    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const deploySpender = makeTx({
+      publisher: holder,
+      actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([spender]) }],
+      gasLimit: 40_000_000n,
+    });
+    await at(B).submitTx(deploySpender.bytes, deploySpender.hash);
+    await tick(c, 3);
+    expect(await at(B).getTxReceipt(deploySpender.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const id = "Contract" + deploySpender.hash;
+    const before = (await iost(A, "admin"))!;
+
+    const tx = makeTx({
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", id, "2", ""]) },
+        { contract: "Contract" + deployCaller.hash, actionName: "call", data: JSON.stringify([id, "0.5"]) },
+      ],
+    });
+    await at(A).submitTx(tx.bytes, tx.hash);
+    // Parked for the callee's code and records, run again, its write released there, the probe's settle home.
+    for (let i = 0; i < 30 && ((await row(A, READS)) !== undefined || (await row(B, READING)) !== undefined || (await iost(B, id)) === undefined); i++)
+      await tick(c);
+    await tick(c, 3);
+    expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["spent:0.5"]'] });
+    // One shard's: 2 in, 0.5 out, once (the probe moved nothing).
+    expect(await iost(B, id)).toBe(150000000n);
+    expect(before - (await iost(A, "admin"))!).toBe(150000000n);
     expect(await row(B, READING)).toBeUndefined();
   });
 });

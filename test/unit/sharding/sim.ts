@@ -268,9 +268,9 @@ export class SimChain {
   }
 
   /**
-   * What a release's writes (a callee of its target that ran elsewhere: executor/reads.ts) change of balances and
-   * frozen balances there, per symbol: its keys stay locked there until it lands, so against what is stored. A
-   * supply it raises (an issue off the token's home, contracts/token.ts) counts as that much less in existence.
+   * What a release's writes, or an action receipt's (a callee of its target that ran elsewhere: executor/reads.ts),
+   * change of balances and frozen balances there, per symbol: its keys stay locked there until it lands, so against
+   * what is stored. A supply it raises (an issue off the token's home, contracts/token.ts) counts as that much less in existence.
    */
   writesIn(r: CrossReceipt): [string, bigint][] {
     const store = this.shards[r.toShard]?.store;
@@ -281,7 +281,7 @@ export class SimChain {
       return v?.t === "j" ? parseFreezeList(v.v).reduce((a, f) => a + f.Amount, 0n) : 0n;
     };
     // RAM in use (ram.iost's used-RAM record) counts as ram, as supplies() in workload.ts counts it.
-    return (r.writes ?? []).flatMap(([key, raw]): [string, bigint][] => {
+    return [...(r.writes ?? []), ...(r.forward?.writes ?? [])].flatMap(([key, raw]): [string, bigint][] => {
       const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
       if (supply) return [[supply[1], held(key, store.get(key)) - held(key, raw)]];
       const m = /^m-token\.iost-T[BF][^-]*-(.+)$|^b-ram\.iost-UR/.exec(key);

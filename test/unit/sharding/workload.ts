@@ -351,8 +351,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  CREDIT_AND_CALLEE_WRITE:
-    "a callee of another shard writes its balance absolutely while a credit the same tx sent it lands on its own: refused loudly instead of counting the credit twice or losing it",
   RAM_MARKET:
     "each shard runs a RAM market of 1/N of the space and reserve: a buy or sell of many bytes moves its price N times as far as one chain's, so it costs (and pays) more",
 } as const;
