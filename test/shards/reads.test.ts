@@ -45,14 +45,49 @@ const contract = JSON.stringify({
 const A = shardOf("admin", N);
 const holder = ["rdr01", "rdr02", "rdr03", "rdr04", "rdr05", "rdr06"].find((n) => shardOf(n, N) !== A)!;
 
+/** Shard i's object of chain `c` (`at`) and a raw state row of it (`row`). */
+function shardsOf(c: { id: string }) {
+  const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+  const row = (i: number, key: string) =>
+    runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+      (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+    );
+  return { at, row };
+}
+
+/**
+ * Admin deploys `caller` on its shard A; `holder`, created by admin, deploys `callee` on its shard B. Returns both
+ * deploying txs (the contracts are `"Contract" + hash`), the caller's final, the callee's just built.
+ */
+async function callerAndCallee(c: Parameters<typeof tick>[0] & { id: string }, caller: string, callee: string) {
+  const { at } = shardsOf(c);
+  const B = shardOf(holder, N);
+  const deployCaller = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([caller]) }], gasLimit: 400_000_000n });
+  const create = makeTx({
+    actions: [
+      { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([holder, KEY, KEY]) },
+      { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", holder, 4096]) },
+      { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", holder, "50"]) },
+    ],
+  });
+  await at(A).submitTx(deployCaller.bytes, deployCaller.hash);
+  await at(A).submitTx(create.bytes, create.hash);
+  await tick(c, 5);
+  expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+  const deployCallee = makeTx({
+    publisher: holder,
+    actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([callee]) }],
+    gasLimit: 40_000_000n,
+  });
+  await at(B).submitTx(deployCallee.bytes, deployCallee.hash);
+  await tick(c, 3);
+  return { deployCaller, deployCallee };
+}
+
 describe("four shards: a contract reads a balance another shard keeps", () => {
   test("parked in the state, every object evicted between park and re-run: in flight, then one shard's receipt; the read lock released", async () => {
     const c = newChain("reads");
-    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
-    const row = (i: number, key: string) =>
-      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
-        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
-      );
+    const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
     const create = makeTx({
@@ -93,11 +128,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
 
   test("token721.iost's reads inside a contract of another shard than the token's home: fetched from the home, read-locked there", async () => {
     const c = newChain("reads721");
-    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
-    const row = (i: number, key: string) =>
-      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
-        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
-      );
+    const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
     const sym = ["card", "deck", "pony"].find((s) => shardOf(s, N) !== A)!;
     const home = shardOf(sym, N);
@@ -126,11 +157,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
 
   test("a contract calls a contract of another shard that writes its storage: code and records fetched, the write lands there with the release", async () => {
     const c = newChain("remotecall");
-    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
-    const row = (i: number, key: string) =>
-      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
-        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
-      );
+    const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
     const B = shardOf(holder, N);
     const caller = JSON.stringify({
@@ -143,25 +170,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
       info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
       code: `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + v; }\n}\nmodule.exports = Store;`,
     });
-    const deployCaller = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([caller]) }], gasLimit: 400_000_000n });
-    const create = makeTx({
-      actions: [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([holder, KEY, KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", holder, 4096]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", holder, "50"]) },
-      ],
-    });
-    await at(A).submitTx(deployCaller.bytes, deployCaller.hash);
-    await at(A).submitTx(create.bytes, create.hash);
-    await tick(c, 5);
-    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
-    const deployCallee = makeTx({
-      publisher: holder,
-      actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([callee]) }],
-      gasLimit: 40_000_000n,
-    });
-    await at(B).submitTx(deployCallee.bytes, deployCallee.hash);
-    await tick(c, 3);
+    const { deployCaller, deployCallee } = await callerAndCallee(c, caller, callee);
     const deployed = (await at(B).getTxReceipt(deployCallee.hash)) as { status_code?: string; message?: string };
     expect([deployed.status_code, deployed.message]).toEqual(["SUCCESS", ""]);
     const id = "Contract" + deployCallee.hash;
@@ -183,11 +192,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
 
   test("admin pays a contract of another shard, then has its contract make it spend, in one tx: the amount joins the callee's write, the credit goes as a probe", async () => {
     const c = newChain("paythenspend");
-    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
-    const row = (i: number, key: string) =>
-      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
-        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
-      );
+    const { at, row } = shardsOf(c);
     const iost = async (i: number, acc: string) => (decodeValue(await row(i, `m-token.iost-TB${acc}-iost`))?.value as { v: bigint } | undefined)?.v;
     await c.coord.chainInfo();
     const B = shardOf(holder, N);
@@ -201,25 +206,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
       info: { lang: "javascript", version: "1.0.0", abi: [{ name: "spend", args: ["string"], amountLimit: [] }] },
       code: `class Spender {\n  init() {}\n  spend(v) { blockchain.callWithAuth("token.iost", "transfer", ["iost", blockchain.contractName(), tx.publisher, v, ""]); return "spent:" + v; }\n}\nmodule.exports = Spender;`,
     });
-    const deployCaller = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([caller]) }], gasLimit: 400_000_000n });
-    const create = makeTx({
-      actions: [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([holder, KEY, KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", holder, 4096]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", holder, "50"]) },
-      ],
-    });
-    await at(A).submitTx(deployCaller.bytes, deployCaller.hash);
-    await at(A).submitTx(create.bytes, create.hash);
-    await tick(c, 5);
-    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
-    const deploySpender = makeTx({
-      publisher: holder,
-      actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([spender]) }],
-      gasLimit: 40_000_000n,
-    });
-    await at(B).submitTx(deploySpender.bytes, deploySpender.hash);
-    await tick(c, 3);
+    const { deployCaller, deployCallee: deploySpender } = await callerAndCallee(c, caller, spender);
     expect(await at(B).getTxReceipt(deploySpender.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
     const id = "Contract" + deploySpender.hash;
     const before = (await iost(A, "admin"))!;
