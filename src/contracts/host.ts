@@ -694,3 +694,12 @@ export function disarm(r: RemoteReads): void {
   r.armed--;
   r.calling--;
 }
+
+/** Runs `fn` as a callee of another shard when `armed` (Host.armCallee's answer), disarmed after however it ends. */
+export function asCallee<T>(armed: RemoteReads | null, fn: () => T): T {
+  try {
+    return fn();
+  } finally {
+    if (armed) disarm(armed);
+  }
+}

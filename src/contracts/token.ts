@@ -26,7 +26,7 @@ import { goMarshalArgs, type Arg } from "./args.js";
 import { pushFreeze, parseFreezeList, freezeListJson, type FreezeItem } from "./freeze.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
-import { asBool, asInt, asString, disarm, type Host } from "./host.js";
+import { asBool, asCallee, asInt, asString, type Host } from "./host.js";
 import type { RemoteReads } from "./remote.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
@@ -245,11 +245,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   requireConsensusToken(h, sym);
   if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
   const away = offHome(h, sym);
-  try {
-    return issueAt(h, c, sym, to, args, away !== null);
-  } finally {
-    if (away) disarm(away);
-  }
+  return asCallee(away, () => issueAt(h, c, sym, to, args, away !== null));
 };
 
 /**

@@ -27,7 +27,7 @@
  */
 import { opCost, type Cost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
-import { asInt, asString, disarm, type Host } from "./host.js";
+import { asCallee, asInt, asString, type Host } from "./host.js";
 import type { RemoteReads } from "./remote.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
@@ -131,12 +131,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, to, meta] = [s(args[0]), s(args[1]), s(args[2])];
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  const away = atHome(h, sym);
-  try {
-    return issueAt(h, c, sym, to, meta);
-  } finally {
-    if (away) disarm(away);
-  }
+  return asCallee(atHome(h, sym), () => issueAt(h, c, sym, to, meta));
 };
 
 function issueAt(h: Host, c: Cost, sym: string, to: string, meta: string): unknown[] {
@@ -162,12 +157,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // Go returns before any check: a transfer to oneself succeeds even for a token or id that does not exist.
   if (from === to) return [];
   if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
-  const away = atHome(h, sym);
-  try {
-    transferAt(h, c, sym, from, to, id);
-  } finally {
-    if (away) disarm(away);
-  }
+  asCallee(atHome(h, sym), () => transferAt(h, c, sym, from, to, id));
   return [];
 };
 
