@@ -139,16 +139,19 @@ function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
   const peers = parsePeers(c.env.PEERS);
   if (peers.length === 0) return;
   const body = JSON.stringify({ tx: base64Encode(bytes) });
-  const post = (p: string) =>
-    fetch(`${p}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
   // Best effort: a peer that is down, slow or refusing is simply not heard from.
-  const task = Promise.allSettled(peers.map((p) => post(p).then((r) => r.text())));
+  const task = Promise.allSettled(peers.map((p) => postTx(p, body).then((r) => r.text())));
   peerFetches(c.env, peers.length);
   try {
     c.executionCtx.waitUntil(task);
   } catch {
     void task; // no execution context (app.request in tests): it runs on its own
   }
+}
+
+/** POST <peer>/p2p/tx with `body` (`{"tx": <base64 full bytes>}`), at most PUSH_TIMEOUT_MS. */
+function postTx(peer: string, body: string): Promise<Response> {
+  return fetch(`${peer}/p2p/tx`, { method: "POST", headers: { "Content-Type": "application/json" }, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
 }
 
 /**
@@ -162,12 +165,7 @@ async function handOver(c: Context<AppEnv>, { bytes, hash }: Checked, home: numb
   const answers = await Promise.all(
     peers.map(async (p): Promise<string | null> => {
       try {
-        const r = await fetch(`${p}/p2p/tx`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body,
-          signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
-        });
+        const r = await postTx(p, body);
         const j = (await r.json()) as { hash?: unknown; message?: unknown } | null;
         if (r.ok && j?.hash === hash) return null;
         return `${p}: ${typeof j?.message === "string" ? j.message : `HTTP ${r.status}`}`;
