@@ -578,18 +578,32 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       for (const { i } of unheld) this.replays.note(i, b.number, BigInt(b.time), txs[i]);
       return true;
     }
+    if ((await this.witnessCheck(b, parent, parts, shards)) === null) return true;
+    console.warn(`${this.name}: not endorsing ${this.witnessChecks.last}`);
+    return false;
+  }
+
+  /**
+   * Checks block `b`'s chunks of the shards not in `held` by witnesses from peers (witness-check.ts), counted in
+   * /dev/status `witnessChecks`: why they do not pass, or null.
+   */
+  private async witnessCheck(
+    b: Parameters<typeof checkUnheld>[0],
+    parent: Parameters<typeof checkUnheld>[1],
+    parts: AdoptedParts,
+    held: readonly number[],
+  ): Promise<string | null> {
     const source: WitnessSource = (peer, shard, height, root) => fetchWitness(peer, this.config.chainId, shard, height, root);
     const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
-    const r = await checkUnheld(b, parent, parts, shards, o);
+    const r = await checkUnheld(b, parent, parts, held, o);
     if (!("error" in r)) {
-      this.witnessChecks.chunks += unheld.length;
+      this.witnessChecks.chunks += this.config.shardCount - held.length;
       this.witnessChecks.windowed += r.windowed;
-      return true;
+      return null;
     }
     this.witnessChecks.refused++;
     this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
-    console.warn(`${this.name}: not endorsing ${this.witnessChecks.last}`);
-    return false;
+    return r.error;
   }
 
   /** Peers to ask for witnesses and proofs: those whose last push failed (down, cut off) last, as each costs a timeout inside the exclusive turn. */
@@ -603,18 +617,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are.
    */
   private async checkNotHeld(b: WireBlock, parent: StoredBlock, p: ParsedPeerBlock): Promise<string | null> {
-    const source: WitnessSource = (peer, shard, height, root) => fetchWitness(peer, this.config.chainId, shard, height, root);
-    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
     const parts = { chunks: p.chunks.map((c) => c.chunk as Chunk), txs: p.chunks.map((c) => c.txs) };
-    const r = await checkUnheld(b, parent, parts, this.config.holds ?? [], o);
-    if (!("error" in r)) {
-      this.witnessChecks.chunks += this.config.shardCount - (this.config.holds ?? []).length;
-      this.witnessChecks.windowed += r.windowed;
-      return null;
-    }
-    this.witnessChecks.refused++;
-    this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
-    return r.error;
+    return this.witnessCheck(b, parent, parts, this.config.holds ?? []);
   }
 
   /** LIB again after the endorsement-final block moved; the shards hear of a rise. */
