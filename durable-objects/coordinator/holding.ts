@@ -17,29 +17,16 @@ import { parseGenesisChunk } from "../../src/block/wire";
 import { ReceiptProofError, verifySent, type SentProof } from "../../src/sharding/receipt-proof";
 import type { CrossReceipt } from "../../src/sharding/receipts";
 import type { Answer, Chunk } from "../api";
-import { MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
 import { errorText } from "../values";
 import { fetchBlocks } from "./peers";
-import { cappedText } from "./witness-check";
+import { fetchPeerJson } from "./witness-check";
 
 /** One peer's answer to GET /p2p/sent, unchecked: from the network (`fetchSent`) or, in tests, a stand-in. */
 export type SentSource = (peer: string, shard: number, height: number, to: readonly number[]) => Promise<Answer<unknown>>;
 
 /** GET <peer>/p2p/sent?shard&height&to, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. */
-export async function fetchSent(peer: string, chainId: number, shard: number, height: number, to: readonly number[]): Promise<Answer<unknown>> {
-  try {
-    const res = await fetch(`${peer}/p2p/sent?shard=${shard}&height=${height}&to=${to.join(",")}`, {
-      headers: { "X-Chain-Id": String(chainId) },
-      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
-    });
-    const text = await cappedText(res, MAX_WITNESS_BYTES);
-    if (text === null) return { error: `${peer}: its receipts are above ${MAX_WITNESS_BYTES} bytes` };
-    const json = JSON.parse(text) as { message?: unknown } | null;
-    if (!res.ok) return { error: `${peer}: ${typeof json?.message === "string" ? json.message : `HTTP ${res.status}`}` };
-    return json as unknown;
-  } catch (err) {
-    return { error: `${peer}: ${errorText(err)}` };
-  }
+export function fetchSent(peer: string, chainId: number, shard: number, height: number, to: readonly number[]): Promise<Answer<unknown>> {
+  return fetchPeerJson(peer, chainId, `/p2p/sent?shard=${shard}&height=${height}&to=${to.join(",")}`, "receipts answer");
 }
 
 /**

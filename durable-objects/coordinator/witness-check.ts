@@ -82,14 +82,16 @@ export async function cappedText(res: Response, max: number): Promise<string | n
  * GET <peer>/p2p/witness?shard&height&root, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. The root (the chunk's
  * post-state root) makes a peer on another block at that height refuse, not serve its own chunk's witness, which would fail the check.
  */
-export async function fetchWitness(peer: string, chainId: number, shard: number, height: number, root: string): Promise<Answer<unknown>> {
+export function fetchWitness(peer: string, chainId: number, shard: number, height: number, root: string): Promise<Answer<unknown>> {
+  return fetchPeerJson(peer, chainId, `/p2p/witness?shard=${shard}&height=${height}&root=${encodeURIComponent(root)}`, "witness");
+}
+
+/** GET <peer><path> for this chain, its body at most MAX_WITNESS_BYTES (`what` it is, for the error): the parsed JSON, or why not. */
+export async function fetchPeerJson(peer: string, chainId: number, path: string, what: string): Promise<Answer<unknown>> {
   try {
-    const res = await fetch(`${peer}/p2p/witness?shard=${shard}&height=${height}&root=${encodeURIComponent(root)}`, {
-      headers: { "X-Chain-Id": String(chainId) },
-      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
-    });
+    const res = await fetch(`${peer}${path}`, { headers: { "X-Chain-Id": String(chainId) }, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
     const text = await cappedText(res, MAX_WITNESS_BYTES);
-    if (text === null) return { error: `${peer}: its witness is above ${MAX_WITNESS_BYTES} bytes` };
+    if (text === null) return { error: `${peer}: its ${what} is above ${MAX_WITNESS_BYTES} bytes` };
     let json: unknown;
     try {
       json = JSON.parse(text);
