@@ -3,7 +3,8 @@
  * "Calls of another shard's contract", item 6 _Locks_), in the simulator:
  * a writer whose run at home meets a key another tx in flight locked there
  * (`x-locks`), while that tx's part waits on the callee's shard for the
- * writer's locks. Both txs must finish, as on one shard.
+ * writer's locks. Both txs must finish, as on one shard. And the rings of
+ * plain forwarded txs that still wait for good, pinned until they are fixed.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
@@ -32,9 +33,9 @@ const PAYER_ABI = [
 let one: SimChain;
 let four: SimChain;
 const genesis: Map<string, bigint>[] = [];
-/** The payer, on shard 1 (and one on shard 2); the workload's CODE, on shard 2. */
+/** The payer, on shard 1; the workload's CODE, on shard 2; a payer on each of shards 1 to 3. */
 let payer = "";
-let payer2 = "";
+const payers: Record<number, string> = {};
 let store = "";
 
 describe("lock wait cycles of calls of another shard's contract (simulator)", () => {
@@ -44,13 +45,20 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     four = new SimChain(config(), N);
     genesis.push(genesisSupplies(one), genesisSupplies(four));
     const deploy = (by: string, code: string, abi: AbiSpec[]) => txBy(by, [act("system.iost", "setCode", [contractJson(code, abi)])]);
-    const deploys = [deploy(on(1, 3), PAYER, PAYER_ABI), deploy(on(2, 3), CODE, CODE_ABI), deploy(on(2, 4), PAYER, PAYER_ABI)];
+    const deploys = [
+      deploy(on(1, 3), PAYER, PAYER_ABI),
+      deploy(on(2, 3), CODE, CODE_ABI),
+      deploy(on(2, 4), PAYER, PAYER_ABI),
+      deploy(on(3, 0), PAYER, PAYER_ABI),
+    ];
     for (const tx of deploys) for (const chain of [one, four]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-    [payer, store, payer2] = deploys.map((tx) => `Contract${txId(tx)}`);
+    [payer, store, payers[2], payers[3]] = deploys.map((tx) => `Contract${txId(tx)}`);
+    payers[1] = payer;
     for (const [id, s] of [
       [payer, 1],
       [store, 2],
-      [payer2, 2],
+      [payers[2], 2],
+      [payers[3], 3],
     ] as const)
       contractShard.set(id, s);
     // Keys the txs below write, there before them: their RAM does not depend on which writes first.
@@ -79,25 +87,33 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(seen).toEqual({ bWaited: true, aParkedOnB: true, restarts: 1 });
   });
 
-  // docs/SHARDING.md "Not done yet", the first entry: parts in flight wait for each other's home locks, no call of
-  // another shard's contract needed. When it is fixed this fails: then compare both chains (`race`) instead.
-  it("two txs of two shards, each paying at home and then calling a contract of the other's shard that pays there, in one block: today neither ends", () => {
-    const [t, x, u, y] = [on(1, 0), on(1, 1), on(2, 0), on(2, 1)];
-    const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x, "1", ""]), act(payer2, "pay", [y])]);
-    const U = txBy(u, [act("token.iost", "transfer", ["iost", u, y, "1", ""]), act(payer, "pay", [x])]);
+  // docs/SHARDING.md "Not done yet", "Parts in flight wait for each other's locks": no call of another shard's
+  // contract needed. When it is fixed this fails: then compare both chains (`race`) instead.
+  it.each([
+    ["two txs of two shards", [1, 2]],
+    ["three txs of three shards", [1, 2, 3]],
+  ])("%s, each paying at home, then calling a contract of the next one's shard that pays there, in one block: today none ends", (_, ring) => {
+    // The tx of shard s pays x_s (an account of s), then has the payer of the next shard pay x of that shard.
+    const x = ring.map((s) => on(s, 1));
+    const txs = ring.map((s, i) => {
+      const [by, next] = [on(s, 0), (i + 1) % ring.length];
+      return txBy(by, [act("token.iost", "transfer", ["iost", by, x[i], "1", ""]), act(payers[ring[next]], "pay", [x[next]])]);
+    });
     const chain = four.fork();
-    chain.submit(T);
-    chain.submit(U);
+    for (const tx of txs) chain.submit(tx);
     for (let h = 0; h < 40; h++) chain.step({ time: BLOCK_TIME });
-    // Each one's part waits on the other's home for the key the other's home part locked there.
-    const waiting = [2, 1].map((s) => (JSON.parse(chain.shards[s].store.get(DEFERRED) ?? "[]") as CrossReceipt[]).map((r) => [r.kind, r.txHash]));
-    expect(waiting).toEqual([[["action", txId(T)]], [["action", txId(U)]]]);
-    expect([T, U].map((tx) => chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!.pending)).toEqual([1, 1]);
+    // Each one's part waits on the next one's home for the key the next one's home part locked there.
+    const waiting = ring.map((_, i) => {
+      const there = chain.shards[ring[(i + 1) % ring.length]].store;
+      return (JSON.parse(there.get(DEFERRED) ?? "[]") as CrossReceipt[]).map((r) => [r.kind, r.txHash]);
+    });
+    expect(waiting).toEqual(txs.map((tx) => [["action", txId(tx)]]));
+    expect(txs.map((tx) => chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!.pending)).toEqual(ring.map(() => 1));
     // x's balance stays locked: its own transfer waits in the pool.
-    const X = txBy(x, [act("token.iost", "transfer", ["iost", x, t, "1", ""])]);
+    const X = txBy(x[0], [act("token.iost", "transfer", ["iost", x[0], on(ring[0], 0), "1", ""])]);
     chain.submit(X);
     for (let h = 0; h < 5; h++) chain.step({ time: BLOCK_TIME });
-    expect([chain.shards[1].results.get(txId(X)), chain.shards[1].waiting]).toEqual([undefined, 2]); // X, and U's part
+    expect([chain.shards[ring[0]].results.get(txId(X)), chain.shards[ring[0]].waiting]).toEqual([undefined, 2]); // X, and a part
   });
 });
 
