@@ -120,9 +120,9 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
 
 /**
  * Whether parked part `p`, whose run touched what another tx locked on its own shard, gives up its locks elsewhere
- * (`restart`) instead of waiting for it: a writer's, which hold back that shard's receipts, and so maybe a part of
- * the very tx it would wait for (docs/SHARDING.md "Calls of another shard's contract", _Locks_). Holding nothing
- * then, it waits, and asks anew once its run meets no lock.
+ * (`restart`) rather than wait with them: a writer's hold back receipts on their shards, maybe a part of the very tx
+ * it would wait for (docs/SHARDING.md "Calls of another shard's contract", _Locks_). Holding nothing then, it waits,
+ * and asks anew once its run meets no lock.
  */
 export const yields = (p: Parked) => p.write === true && p.locked.length > 0;
 
