@@ -36,7 +36,20 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
-import { answerRead, checkLanding, parkPart, readyParts, releasesNow, rerunTx, restart, takeRelease, takeValues, unpark, waitsForDirectory } from "./reads.js";
+import {
+  answerRead,
+  checkLanding,
+  parkPart,
+  readyParts,
+  releasesNow,
+  rerunTx,
+  restart,
+  takeRelease,
+  takeValues,
+  unpark,
+  waitsForDirectory,
+  yields,
+} from "./reads.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -558,8 +571,9 @@ export function applyIncoming(
       if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
-        // A parked part stays parked, run again in a later chunk.
+        // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) deferred.push(r);
+        else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         return;
       }
       if (missing) {
@@ -587,9 +601,8 @@ export function applyIncoming(
       continue;
     }
     const ran = rerunTx(guard!, p, block);
-    if (ran === null) continue;
     outgoing.push(...ran.outgoing);
-    settled.push(ran.settlement);
+    if (ran.settlement) settled.push(ran.settlement);
   }
   guard?.watch();
   const after = deferred.length === 0 ? undefined : JSON.stringify(deferred);

@@ -119,11 +119,19 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
 }
 
 /**
- * Runs parked tx `p` again with every value it fetched. null: it touched what another tx locked (it runs in a later
- * chunk). Else what it sends (its receipts; its read locks released when it is decided) and the settlement of
- * its home's receipt: the run's receipt, or another round of reads.
+ * Whether parked part `p`, whose run touched what another tx locked on its own shard, gives up its locks elsewhere
+ * (`restart`) rather than wait with them: a writer's hold back receipts on their shards, maybe a part of the very tx
+ * it would wait for (docs/SHARDING.md "Calls of another shard's contract", _Locks_). Holding nothing then, it waits,
+ * and asks anew once its run meets no lock.
  */
-export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement: Settlement } | null {
+export const yields = (p: Parked) => p.write === true && p.locked.length > 0;
+
+/**
+ * Runs parked tx `p` again with every value it fetched. What it sends (its receipts; its read locks released when
+ * it is decided) and the settlement of its home's receipt: the run's receipt, or another round of reads; none when
+ * it touched what another tx locked (it runs in a later chunk; a writer releases its locks meanwhile: `yields`).
+ */
+export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement?: Settlement } {
   const tx = decodeTx(base64Decode(p.tx!));
   state.watch(p.txHash, false);
   state.checkpoint();
@@ -134,7 +142,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
-    return null;
+    return { outgoing: yields(p) ? restart(state, p, block.shard!.index) : [] };
   }
   if ("missing" in r) {
     state.rollback(); // its gas stays locked

@@ -10,12 +10,15 @@
  * another shard, and for a call of a contract of another shard that writes
  * its storage ("Calls of another shard's contract"): its write lands there;
  * and for a tx paying such a callee, then having it spend: the amount lands
- * once, with the callee's write ("Credits to the callee").
+ * once, with the callee's write ("Credits to the callee"). A writer whose
+ * re-run meets the lock of a tx whose part waits for its locks gives them up,
+ * and both end (item 6, _Locks_).
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
+import { DEFERRED } from "../../src/executor/locks";
 import { READING, READS } from "../../src/sharding/reads";
 import { decodeValue } from "../../src/state/storage";
 import { shardOf } from "../../src/sharding/placement";
@@ -227,5 +230,65 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     expect(await iost(B, id)).toBe(150000000n);
     expect(before - (await iost(A, "admin"))!).toBe(150000000n);
     expect(await row(B, READING)).toBeUndefined();
+  });
+
+  test("a writer's re-run at home meets the lock of a tx whose part waits for the writer's locks on the callee's shard, objects evicted meanwhile: it gives its locks up, both end", async () => {
+    const c = newChain("cycle");
+    const { at, row } = shardsOf(c);
+    await c.coord.chainInfo();
+    const B = shardOf(holder, N);
+    const caller = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "go", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "10" }] }] },
+      code: `class Payer {\n  init() {}\n  go(who, id, k) { blockchain.transfer(tx.publisher, who, "1", ""); return blockchain.call(id, "put", [k, "v"])[0]; }\n}\nmodule.exports = Payer;`,
+    });
+    const callee = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
+      code: `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + k; }\n}\nmodule.exports = Store;`,
+    });
+    const { deployCaller, deployCallee } = await callerAndCallee(c, caller, callee);
+    const id = "Contract" + deployCallee.hash;
+    // Another publisher of admin's shard.
+    const other = ["cyc01", "cyc02", "cyc03", "cyc04", "cyc05", "cyc06"].find((n) => shardOf(n, N) === A)!;
+    const create = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([other, KEY, KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", other, 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", other, "50"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", other, "5", ""]) },
+      ],
+    });
+    await at(A).submitTx(create.bytes, create.hash);
+    await tick(c, 3);
+    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+
+    // The writer pays `other`, then has the callee write: it parks and locks the callee's keys on B for itself.
+    const writer = makeTx({ actions: [{ contract: "Contract" + deployCaller.hash, actionName: "go", data: JSON.stringify([other, id, "ka"]) }] });
+    await at(A).submitTx(writer.bytes, writer.hash);
+    await tick(c);
+    // `other` pays admin (its balance locked at home) and calls the callee: a part that waits on B for the writer's locks.
+    const crossing = makeTx({
+      publisher: other,
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", other, "admin", "1", ""]) },
+        { contract: id, actionName: "put", data: JSON.stringify(["kb", "v"]) },
+      ],
+    });
+    await at(A).submitTx(crossing.bytes, crossing.hash);
+    const final = async (hash: string) => ((await at(A).getTxReceipt(hash)) as { status_code?: string }).status_code;
+    let waited = false;
+    for (let i = 0; i < 30 && ((await final(writer.hash)) === undefined || (await final(crossing.hash)) === undefined); i++) {
+      await tick(c);
+      waited ||= (await row(B, DEFERRED))?.includes(crossing.hash) === true;
+      if (i % 3 === 0) await abortAllDurableObjects();
+    }
+    expect(waited, "the crossing part waited on B").toBe(true);
+    expect(await at(A).getTxReceipt(writer.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["put:ka"]'] });
+    expect(await at(A).getTxReceipt(crossing.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["put:kb"]'] });
+    // The writer's release lands its write a block after its receipt.
+    await tick(c, 2);
+    for (const k of ["ka", "kb"]) expect(decodeValue(await row(B, `b-${id}-${k}`))?.value).toEqual({ t: "s", v: "v" });
+    expect([await row(A, READS), await row(B, READING)]).toEqual([undefined, undefined]);
   });
 });
