@@ -175,6 +175,13 @@ export interface WitnessTally {
   last: string | null;
 }
 
+/** A chunk a replay window holds: its height, block time and txs (full bytes). */
+export interface WindowChunk {
+  height: number;
+  time: bigint;
+  txs: readonly Uint8Array[];
+}
+
 /**
  * The replay windows of the shards this node checks by witness (src/pool/replay.ts), one per shard,
  * in memory: a chunk's txs are checked against those its shard ran in the last 90 s of block time,
@@ -194,6 +201,13 @@ export class ReplayWindows {
       this.windows.set(shard, w);
     }
     return w.covers(height, time) ? w : undefined;
+  }
+
+  /** Shard `shard`'s window started again from `chunks` (consecutive heights, lowest first: holding.ts `recentChunks`). */
+  fill(shard: number, chunks: readonly WindowChunk[]): void {
+    if (chunks.length === 0) return;
+    this.windows.set(shard, new ReplayWindow(chunks[0].height, chunks[0].time));
+    for (const c of chunks) this.note(shard, c.height, c.time, c.txs);
   }
 
   /** Shard `shard`'s chunk of `height` ran `txs` (full bytes, shard 0's base tx first) at block time `time`. */
