@@ -87,7 +87,16 @@ import { endorsementError, type SignedEndorsement } from "../../src/consensus/en
 import { alarmJitter } from "./jitter";
 import type { ParsedPeerBlock, PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
-import { checkUnheld, fetchWitness, ReplayWindows, type AdoptedParts, type WitnessSource, type WitnessTally } from "./witness-check";
+import {
+  checkUnheld,
+  fetchWitness,
+  ownRecentChunks,
+  ReplayWindows,
+  windowFrom,
+  type AdoptedParts,
+  type WitnessSource,
+  type WitnessTally,
+} from "./witness-check";
 import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
@@ -665,6 +674,28 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /**
+   * A producer of several groups, once per instance: the replay windows of the shards its groups do
+   * not hold this epoch filled from its own shards' recent chunks (it still runs every shard), so its
+   * checks by witness after a restart are windowed at once. A shard held until this epoch still
+   * starts its window empty. Inside the exclusive turn.
+   */
+  private async fillOwnWindows(): Promise<void> {
+    if ((this.config.genesis.groups ?? 1) === 1 || this.held.size === 0) return;
+    const { shards } = await this.groupView();
+    if (shards === null) return;
+    const head = this.headNumber();
+    if (head === 0) return; // a window from genesis covers every check
+    const all = this.shards();
+    const unheld = new Map(all.flatMap((s, i) => (shards.includes(i) ? [] : [[i, s] as const])));
+    const got = await ownRecentChunks(
+      unheld,
+      windowFrom(head, (n) => this.block(n)?.time ?? null),
+      head,
+    );
+    for (const [shard, chunks] of got) this.replays.fill(shard, chunks);
+  }
+
+  /**
    * A node holding part of the shards: why peer block `b`'s chunks of the others do not pass a check
    * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are. None
    * while its own shards are not at its head (a leap or sync under way): they could not apply it.
@@ -865,7 +896,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       await this.ensureGenesis();
       // A node holding part of the shards (no producer key) does not rotate: SERVES chose its shards.
       if (!this.shardsChecked) {
-        if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()));
+        if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()).then(() => this.fillOwnWindows()));
         this.shardsChecked = this.config.holds === null || (await this.startHolding());
       }
       if (this.config.holds === null) await this.exclusive(() => rotate(this.rotationHost(), this.rotation));

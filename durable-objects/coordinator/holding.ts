@@ -16,7 +16,6 @@
 import { merkleRoot } from "../../src/block/merkle";
 import { parseGenesisChunk, parsePeerBlock } from "../../src/block/wire";
 import { base58Decode } from "../../src/codec/base58";
-import { MAX_TX_LIFE_NS } from "../../src/pool/index";
 import { ReceiptProofError, verifySent, type SentProof } from "../../src/sharding/receipt-proof";
 import type { CrossReceipt } from "../../src/sharding/receipts";
 import type { Answer, Chunk } from "../api";
@@ -24,7 +23,7 @@ import { MAX_RANGE } from "../config";
 import { decodeTx, txKeyOf } from "../core";
 import { errorText, hex } from "../values";
 import { fetchBlocks } from "./peers";
-import { fetchPeerJson, type WindowChunk } from "./witness-check";
+import { fetchPeerJson, windowFrom, type WindowChunk } from "./witness-check";
 
 /** One peer's answer to GET /p2p/sent, unchecked: from the network (`fetchSent`) or, in tests, a stand-in. */
 export type SentSource = (peer: string, shard: number, height: number, to: readonly number[]) => Promise<Answer<unknown>>;
@@ -146,13 +145,8 @@ export async function recentChunks(o: {
   peers: readonly string[];
   source?: (peer: string, from: number, count: number) => Promise<{ blocks: unknown[] } | { error: string }>;
 }): Promise<Answer<Map<number, WindowChunk[]>>> {
-  const top = o.block(o.head);
-  if (o.head === 0 || top === null || o.unheld.length === 0) return new Map();
-  let first = o.head;
-  for (let b = o.block(first - 1); first > 1 && b !== null; b = o.block(first - 1)) {
-    first--;
-    if (BigInt(b.time) + MAX_TX_LIFE_NS <= BigInt(top.time)) break;
-  }
+  if (o.head === 0 || o.block(o.head) === null || o.unheld.length === 0) return new Map();
+  const first = windowFrom(o.head, (n) => o.block(n)?.time ?? null);
   const source = o.source ?? fetchBlocks;
   const reasons: string[] = [];
   for (const peer of o.peers) {

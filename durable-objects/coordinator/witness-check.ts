@@ -12,12 +12,14 @@
  */
 import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
-import type { Answer, Chunk, ChunkContext } from "../api";
+import type { Answer, Chunk, ChunkContext, ShardInternal } from "../api";
 import { checkChunk } from "../shard/witness";
 import { chunkContext } from "./chain-sync";
 import { ReplayWindow } from "../../src/pool/replay";
 import type { Tx } from "../../src/tx/types";
-import { MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_RANGE, MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_TX_LIFE_NS } from "../../src/pool/index";
+import { MAX_RANGE_BYTES } from "./chain-sync";
 import { decodeTx, NodeFault } from "../core";
 import { errorText } from "../values";
 
@@ -180,6 +182,47 @@ export interface WindowChunk {
   height: number;
   time: bigint;
   txs: readonly Uint8Array[];
+}
+
+/**
+ * The lowest height a replay window filled up to `head` starts from, to cover the check of the
+ * block after it: the last block at least MAX_TX_LIFE_NS older than `head` (`time` of each main
+ * block, null where none is kept), else the lowest one kept above it, or 1 (a window from
+ * genesis covers all).
+ */
+export function windowFrom(head: number, time: (n: number) => string | null): number {
+  const top = time(head);
+  if (top === null) return head;
+  let first = head;
+  for (let t = time(first - 1); first > 1 && t !== null; t = time(first - 1)) {
+    first--;
+    if (BigInt(t) + MAX_TX_LIFE_NS <= BigInt(top)) break;
+  }
+  return first;
+}
+
+/**
+ * The chunks of shard objects this node runs (`objects`, by shard) from `from` to `head`, for
+ * their replay windows: one chunkRange call per shard per MAX_RANGE heights. A shard whose chunks
+ * there are not all kept (its history starts later, after a snapshot sync) gets none.
+ */
+export async function ownRecentChunks(
+  objects: ReadonlyMap<number, Pick<ShardInternal, "chunkRange">>,
+  from: number,
+  head: number,
+): Promise<Map<number, WindowChunk[]>> {
+  const out = new Map<number, WindowChunk[]>();
+  for (const [shard, object] of objects) {
+    const chunks: WindowChunk[] = [];
+    for (let n = from; n <= head; ) {
+      const got = await object.chunkRange(n, Math.min(MAX_RANGE, head - n + 1), MAX_RANGE_BYTES);
+      if (got.length === 0 || got[0].chunk.height !== n) break;
+      for (const c of got) chunks.push({ height: c.chunk.height, time: BigInt(c.chunk.time), txs: c.txs });
+      n += got.length;
+    }
+    if (chunks.length === head - from + 1) out.set(shard, chunks);
+  }
+  return out;
 }
 
 /**
