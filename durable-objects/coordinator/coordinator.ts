@@ -597,6 +597,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (shards === null || parent === null) return true; // no assignment known: every shard was re-executed here
     const unheld = this.shards().flatMap((s, i) => (shards.includes(i) ? [] : [{ s, i }]));
     if (unheld.length === 0) return true;
+    await this.fillOwnWindows(b.number, unheld);
     const list = this.listFor(b.number);
     if (parts === undefined || !endorsing || ![...this.held].some((k) => list.includes(k))) {
       const txs = parts?.txs ?? (await Promise.all(this.shards().map((s, i) => (shards.includes(i) ? [] : s.chunkTxs(b.number)))));
@@ -674,24 +675,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /**
-   * A producer of several groups, once per instance: the replay windows of the shards its groups do
-   * not hold this epoch filled from its own shards' recent chunks (it still runs every shard), so its
-   * checks by witness after a restart are windowed at once. A shard held until this epoch still
-   * starts its window empty. Inside the exclusive turn.
+   * A producer of several groups, before its windows take block `height`: those of `unheld` that do
+   * not go on to it (after a restart, or a shard its groups held until this epoch) filled from its own
+   * shards' chunks of the 90 s of block time before (it still runs every shard), so their checks are
+   * windowed at once, not 90 s later.
    */
-  private async fillOwnWindows(): Promise<void> {
-    if ((this.config.genesis.groups ?? 1) === 1 || this.held.size === 0) return;
-    const { shards } = await this.groupView();
-    if (shards === null) return;
-    const head = this.headNumber();
-    if (head === 0) return; // a window from genesis covers every check
-    const all = this.shards();
-    const unheld = new Map(all.flatMap((s, i) => (shards.includes(i) ? [] : [[i, s] as const])));
-    const got = await ownRecentChunks(
-      unheld,
-      windowFrom(head, (n) => this.block(n)?.time ?? null),
-      head,
-    );
+  private async fillOwnWindows(height: number, unheld: readonly { s: ShardInternal; i: number }[]): Promise<void> {
+    const gaps = unheld.filter(({ i }) => !this.replays.continues(i, height));
+    if (height <= 1 || gaps.length === 0) return;
+    const from = windowFrom(height - 1, (n) => this.block(n)?.time ?? null);
+    const got = await ownRecentChunks(new Map(gaps.map(({ s, i }) => [i, s])), from, height - 1);
     for (const [shard, chunks] of got) this.replays.fill(shard, chunks);
   }
 
@@ -896,7 +889,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       await this.ensureGenesis();
       // A node holding part of the shards (no producer key) does not rotate: SERVES chose its shards.
       if (!this.shardsChecked) {
-        if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()).then(() => this.fillOwnWindows()));
+        if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()));
         this.shardsChecked = this.config.holds === null || (await this.startHolding());
       }
       if (this.config.holds === null) await this.exclusive(() => rotate(this.rotationHost(), this.rotation));

@@ -229,8 +229,10 @@ export async function ownRecentChunks(
  * The replay windows of the shards this node checks by witness (src/pool/replay.ts), one per shard,
  * in memory: a chunk's txs are checked against those its shard ran in the last 90 s of block time,
  * which are in no state witness. Fed with every main block's chunk of the shard, checked or not. A
- * window that missed a height (a restart, a shard this node held until now) starts again from the
- * next one and covers the checks 90 s of block time later; until then they run without it.
+ * window that missed a height (a restart, a shard this node held until now) is filled again from
+ * the chunks of the 90 s before (`fill`: the node's own, `ownRecentChunks`, or its peers',
+ * holding.ts `recentChunks`); one not filled starts again from the next height and covers the
+ * checks 90 s of block time later, until then they run without it.
  */
 export class ReplayWindows {
   private readonly windows = new Map<number, ReplayWindow>();
@@ -244,6 +246,11 @@ export class ReplayWindows {
       this.windows.set(shard, w);
     }
     return w.covers(height, time) ? w : undefined;
+  }
+
+  /** Whether shard `shard`'s window goes on to `height`: it took the chunks up to `height - 1` (or above: a fork's, which `at` takes back). */
+  continues(shard: number, height: number): boolean {
+    return (this.windows.get(shard)?.height ?? -1) >= height - 1;
   }
 
   /** Shard `shard`'s window started again from `chunks` (consecutive heights, lowest first: holding.ts `recentChunks`). */

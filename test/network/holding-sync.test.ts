@@ -8,7 +8,7 @@
  * time it catches up, holds the objects of shards 0 and 2 only, agrees on the final blocks and the
  * balances, and its first checks by witness are windowed (the replay windows filled from peers'
  * recent blocks). Peers serving forged state pages are passed over; with all of them forging,
- * nothing is taken until one stops.
+ * nothing is taken until one stops. A producer restarted fills its windows from its own chunks.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -127,5 +127,22 @@ describe("a node holding part of the shards catches up from far behind by syncin
     for (const j of [1, 2]) net.link(READER, j).rewrite("/p2p/state", null);
     await caughtUp(0);
     net.link(READER, 0).rewrite("/p2p/state", null);
+  });
+
+  it("a producer restarted fills the replay windows of the shards its group does not hold from its own chunks: its checks are windowed at once", async () => {
+    const node = net.nodes[1];
+    await node.stop();
+    await node.start();
+    const checks = await waitFor(
+      "node 1 checks its peers' chunks by witness again",
+      async () => {
+        const c = (await getJson(`${node.url}/dev/status`)).body.coordinator.witnessChecks;
+        return c.chunks >= 4 ? c : null;
+      },
+      90_000,
+      500,
+    );
+    console.log(`node 1 after its restart: witnessChecks ${JSON.stringify(checks)}`);
+    expect(checks.windowed).toBe(checks.chunks);
   });
 });

@@ -246,7 +246,9 @@ describe("checks by witness before endorsing", () => {
     expect(got.get(ADMIN)![head - 1].txs.some((x) => x.length === t.bytes.length && x.every((b, i) => b === t.bytes[i]))).toBe(true);
     const next = BigInt(times[top]!) + 1n;
     const filled = new ReplayWindows();
+    expect(filled.continues(ADMIN, top + 1)).toBe(false);
     filled.fill(ADMIN, got.get(ADMIN)!);
+    expect(filled.continues(ADMIN, top + 1)).toBe(true);
     expect(filled.at(ADMIN, top + 1, next)?.executed(t.hash, t.tx)).toMatch(/tx exists in chain/);
     // Unfilled (a restart), the window does not cover the check; a shard whose chunks are not all kept gets none.
     expect(new ReplayWindows().at(ADMIN, top + 1, next)).toBeUndefined();
