@@ -109,6 +109,11 @@ export interface SyncHost {
    * `txs`: each chunk's tx bytes, for the checks by witness before endorsing.
    */
   adopt(b: WireBlock, chunks: readonly Chunk[], txs: readonly Uint8Array[][]): Promise<void>;
+  /**
+   * Store `b` as the new head without its chunks applied (leap.ts: the held shards are synced at a
+   * final block after), recompute LIB and track it for finality; no shard is called.
+   */
+  storeHeader(b: WireBlock): Promise<void>;
   /** Drop the main blocks above `n` (the shards already reverted to it); head = n. Never below LIB. */
   truncate(n: number): void;
   /** Cancels a production in progress (its chunks may be built on the shards); true if there was one. */

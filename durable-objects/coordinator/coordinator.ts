@@ -541,6 +541,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         if (lib !== null) await this.finalizeShards(lib, this.block(lib)!.hash);
         await this.onNewHead(record, { chunks, txs });
       },
+      storeHeader: async (b) => {
+        const { witnesses, ...record } = b;
+        this.storeHead(record, witnesses);
+        // A final block the tracker moves to counts at the next LIB computed (computeLib reads it).
+        await this.finality.onNewHead(record, false);
+      },
       truncate: (n) => {
         if (n < this.libNumber()) throw new Error(`coordinator: refusing to drop blocks at or below LIB ${this.libNumber()}`);
         this.ctx.storage.transactionSync(() => {

@@ -16,7 +16,7 @@
  * does step 3 again.
  */
 import { parsePeerBlock } from "../../src/block/wire";
-import type { Chunk, PeerStatus } from "../api";
+import type { PeerStatus } from "../api";
 import { MAX_PROOF_DEPTH, MAX_RANGE } from "../config";
 import { childFault, reject, type SyncHost, type SyncState } from "./chain-sync";
 import { fetchBlocks, fetchEndorsements } from "./peers";
@@ -59,11 +59,7 @@ async function takeHeaders(host: SyncHost, st: SyncState, peer: string, top: num
       const head = host.head();
       const fault = await childFault(host, p, head, host.witnessesAfter(head));
       if (fault !== null) return reject(host, st, p.block, peer, fault).error;
-      await host.adopt(
-        p.block,
-        p.chunks.map((c) => c.chunk as Chunk),
-        p.chunks.map((c) => c.txs),
-      );
+      await host.storeHeader(p.block);
     }
   }
   return null;
