@@ -88,6 +88,13 @@ export interface SyncHost {
    */
   checkUnheld(b: WireBlock, parent: HostBlock, p: ParsedPeerBlock): Promise<string | null>;
   incoming(height: number, parentInfo: string): Promise<Answer<Map<number, (CrossReceipt[] | null)[]>>>;
+  /**
+   * With `holds`: when peer `s` is final too far above our head to follow it block by block, leaps
+   * to a final block (leap.ts). Whether to pull blocks now: not while the held shards are behind our
+   * head (a failed leap: the next tick syncs them first), nor right after a leap (the peers'
+   * statuses are old by then: the next round asks again, and leaps again if still too far).
+   */
+  leapIfFar(peer: string, s: PeerStatus): Promise<boolean>;
   /** Main-chain block of a height. */
   mainBlock(n: number): HostBlock | null;
   head(): HostBlock;
@@ -102,6 +109,11 @@ export interface SyncHost {
    * `txs`: each chunk's tx bytes, for the checks by witness before endorsing.
    */
   adopt(b: WireBlock, chunks: readonly Chunk[], txs: readonly Uint8Array[][]): Promise<void>;
+  /**
+   * Store `b` as the new head without its chunks applied (leap.ts: the held shards are synced at a
+   * final block after), recompute LIB and track it for finality; no shard is called.
+   */
+  storeHeader(b: WireBlock): Promise<void>;
   /** Drop the main blocks above `n` (the shards already reverted to it); head = n. Never below LIB. */
   truncate(n: number): void;
   /** Cancels a production in progress (its chunks may be built on the shards); true if there was one. */
@@ -118,6 +130,8 @@ export interface SyncHost {
   trackSide(path: TrackedBlock[]): Promise<void>;
   /** Peer `from`'s signed endorsements (unchecked), counted as if pushed; LIB rises if that finalized something. */
   takeEndorsements(list: readonly unknown[], from: string): Promise<void>;
+  /** takeEndorsements from inside the exclusive turn (leap.ts). */
+  countEndorsements(list: readonly unknown[], from: string): Promise<void>;
 }
 
 export interface Rejection {
@@ -502,7 +516,7 @@ async function revertAll(host: SyncHost, n: number): Promise<void> {
   host.truncate(n);
 }
 
-function reject(host: SyncHost, st: SyncState, b: { number: number; hash: string }, from: string, reason: string): { error: string } {
+export function reject(host: SyncHost, st: SyncState, b: { number: number; hash: string }, from: string, reason: string): { error: string } {
   console.warn(`${host.label}: rejected block ${b.number} ${b.hash} from ${from}: ${reason}`);
   st.rejections.push({ number: b.number, hash: b.hash, from, reason });
   if (st.rejections.length > MAX_REJECTIONS) st.rejections.splice(0, st.rejections.length - MAX_REJECTIONS);
@@ -575,12 +589,8 @@ async function placeOne(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from:
     return { result: "orphan" };
   }
   // A parent past an unexecuted list change: its claimed list schedules this block for now; executing the parent in a reorg checks that list.
-  const parentList = parent.witnesses ?? parent.claimed;
-  const err = await peerBlockError(b, parentView(host, parent.block, parentList), host.schedule);
+  const err = await childFault(host, p, parent.block, parent.witnesses ?? parent.claimed);
   if (err !== null) return reject(host, st, b, from, err);
-  const w0 = p.chunks[0].chunk.witnesses;
-  const list = w0 !== undefined && w0.length > 0 ? w0 : parentList;
-  if (list.join(",") !== b.witnesses.join(",")) return reject(host, st, b, from, `block ${b.number}: witnesses list is not the one its chunks and parent give`);
 
   if (parent.main && parent.block.hash === head.hash) {
     if (host.dropProduction()) await revertAll(host, head.number); // our own half-built block at this height gives way
@@ -595,6 +605,19 @@ async function placeOne(host: SyncHost, st: SyncState, p: ParsedPeerBlock, from:
   if (!beatsHead(host, b)) return { result: "side" };
   const r = await reorgTo(host, st, p, from);
   return r === true ? { result: "reorg" } : r === false ? { result: "side" } : r;
+}
+
+/**
+ * Why peer block `p` is not a child of `parent` scheduled by `list` (its header's hash, link, slot
+ * and signature: peerBlockError; the list it hands on: shard 0's, else `list`), or null.
+ */
+export async function childFault(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock, list: string[]): Promise<string | null> {
+  const b = p.block;
+  const err = await peerBlockError(b, parentView(host, parent, list), host.schedule);
+  if (err !== null) return err;
+  const w0 = p.chunks[0].chunk.witnesses;
+  const named = w0 !== undefined && w0.length > 0 ? w0 : list;
+  return named.join(",") === b.witnesses.join(",") ? null : `block ${b.number}: witnesses list is not the one its chunks and parent give`;
 }
 
 /**
@@ -666,6 +689,8 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
     st.heard ||= good.length > 0;
     st.unheard = statuses.filter((x) => !ours(x.s)).map((x) => x.peer);
+    const top = good.reduce<{ peer: string; s: PeerStatus } | null>((m, x) => (m === null || x.s.lib > m.s.lib ? x : m), null);
+    if (host.holds !== null && top !== null && !(await host.leapIfFar(top.peer, top.s))) return;
     const peerTip = (s: PeerStatus) => ({ number: s.head, time: s.head_time, hash: s.head_hash });
     good.sort((a, b) => (preferred(peerTip(a.s), peerTip(b.s)) ? -1 : preferred(peerTip(b.s), peerTip(a.s)) ? 1 : 0));
     for (const { peer, s } of good) {
@@ -676,7 +701,6 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     // The endorsements that made a peer's LIB final went to us while we were away (a cut link, a
     // restart) and are not pushed again, and a resting network makes no block whose endorsements
     // would carry finality on: ask the peer with the highest LIB for them.
-    const top = good.reduce<{ peer: string; s: PeerStatus } | null>((m, x) => (m === null || x.s.lib > m.s.lib ? x : m), null);
     if (top !== null && top.s.lib > host.lib()) await pullEndorsements(host, top.peer, Math.max(host.lib() + 1, top.s.lib));
   })().finally(() => {
     // Caught up, or that peer's chain cannot be followed (its blocks were rejected): it must not silence us.

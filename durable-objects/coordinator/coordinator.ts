@@ -80,14 +80,24 @@ import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
 import { resyncShard, syncEmptyShards } from "./state-sync";
+import { alignHeld, farBehind, leap } from "./leap";
 import { newRotationState, rotate, type RotationHost } from "./rotation";
 import { Finality, gossipKey } from "./finality";
 import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
 import { alarmJitter } from "./jitter";
 import type { ParsedPeerBlock, PeerBlock, WireBlock } from "../../src/block/wire";
 import { Gossip } from "./peers";
-import { checkUnheld, fetchWitness, ReplayWindows, type AdoptedParts, type WitnessSource, type WitnessTally } from "./witness-check";
-import { fetchSent, genesisFromPeers, provenIncoming } from "./holding";
+import {
+  checkUnheld,
+  fetchWitness,
+  ownRecentChunks,
+  ReplayWindows,
+  windowFrom,
+  type AdoptedParts,
+  type WitnessSource,
+  type WitnessTally,
+} from "./witness-check";
+import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 
@@ -119,7 +129,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private wakes = 0;
   /** The production in progress in this instance (alarm() and tests share it). */
   private inflight: Promise<Outcome> | null = null;
-  /** Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start. */
+  /**
+   * Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start.
+   * On a node holding part of the shards: whether they are at its head (leap.ts), false again after a failed leap.
+   */
   private shardsChecked = false;
   /** What rotation last planned (rotation.ts). */
   private readonly rotation = newRotationState();
@@ -504,6 +517,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           peers: this.askOrder(),
           source: (peer, shard, h, to) => fetchSent(peer, this.config.chainId, shard, h, to),
         }),
+      leapIfFar: async (peer, s) => {
+        if (!farBehind(this.headNumber(), s.lib)) return this.shardsChecked;
+        const fault = await this.exclusive(() => leap(this.syncHost(), this.syncState, peer, s, () => this.fillWindows()));
+        if (fault !== null) console.warn(`${this.name}: leap to ${peer}'s final blocks failed: ${fault}`);
+        // Failed, the next tick syncs the shards left behind (startHolding).
+        this.shardsChecked = fault === null;
+        return false;
+      },
       mainBlock: (n) => this.block(n),
       head: () => this.headBlock(),
       lib: () => this.libNumber(),
@@ -520,6 +541,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         if (lib !== null) await this.finalizeShards(lib, this.block(lib)!.hash);
         await this.onNewHead(record, { chunks, txs });
       },
+      storeHeader: async (b) => {
+        const { witnesses, ...record } = b;
+        this.storeHead(record, witnesses);
+        // A final block the tracker moves to counts at the next LIB computed (computeLib reads it).
+        await this.finality.onNewHead(record, false);
+      },
       truncate: (n) => {
         if (n < this.libNumber()) throw new Error(`coordinator: refusing to drop blocks at or below LIB ${this.libNumber()}`);
         this.ctx.storage.transactionSync(() => {
@@ -533,8 +560,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       },
       exclusive: (run) => this.exclusive(run),
       takeEndorsements: async (list, from) => {
-        for (const e of list) if (endorsementError(e) === null) this.gossip.heardFrom(gossipKey(e as SignedEndorsement), from);
+        this.heardPulled(list, from);
         await this.takeEndorsements(list, {});
+      },
+      countEndorsements: async (list, from) => {
+        this.heardPulled(list, from);
+        await this.countEndorsements(await Promise.all(list.map((e) => this.finality.check(e))), {});
       },
       background: (task) =>
         this.ctx.waitUntil(
@@ -572,6 +603,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (shards === null || parent === null) return true; // no assignment known: every shard was re-executed here
     const unheld = this.shards().flatMap((s, i) => (shards.includes(i) ? [] : [{ s, i }]));
     if (unheld.length === 0) return true;
+    await this.fillOwnWindows(b.number, unheld);
     const list = this.listFor(b.number);
     if (parts === undefined || !endorsing || ![...this.held].some((k) => list.includes(k))) {
       const txs = parts?.txs ?? (await Promise.all(this.shards().map((s, i) => (shards.includes(i) ? [] : s.chunkTxs(b.number)))));
@@ -613,10 +645,62 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /**
+   * A node holding part of the shards, once per instance: its shards brought to its head (leap.ts
+   * `alignHeld`: after a restart that cut a leap short), then the others' replay windows filled.
+   * Whether done; if not, the next tick tries again (a leap meanwhile may bring them on).
+   */
+  private async startHolding(): Promise<boolean> {
+    const fault = await this.exclusive(async () => {
+      const stuck = await alignHeld(this.syncHost());
+      if (stuck === null) await this.fillWindows();
+      return stuck;
+    });
+    if (fault !== null) console.warn(`${this.name}: ${fault}`);
+    return fault === null;
+  }
+
+  /**
+   * A node holding part of the shards: the replay windows of the others filled from its peers'
+   * recent blocks (holding.ts `recentChunks`), so the checks by witness after a start or a leap are
+   * windowed at once, not 90 s of block time later. On failure they fill as blocks come. Inside the
+   * exclusive turn: no block is adopted meanwhile.
+   */
+  private async fillWindows(): Promise<void> {
+    const holds = this.config.holds;
+    if (holds === null) return;
+    const unheld = Array.from({ length: this.config.shardCount }, (_, s) => s).filter((s) => !holds.includes(s));
+    const r = await recentChunks({
+      head: this.headNumber(),
+      block: (n) => this.block(n),
+      shardCount: this.config.shardCount,
+      unheld,
+      peers: this.askOrder(),
+    });
+    if ("error" in r) console.warn(`${this.name}: replay windows not filled: ${r.error}`);
+    else for (const [shard, chunks] of r) this.replays.fill(shard, chunks);
+  }
+
+  /**
+   * A producer of several groups, before its windows take block `height`: those of `unheld` that do
+   * not go on to it (after a restart, or a shard its groups held until this epoch) filled from its own
+   * shards' chunks of the 90 s of block time before (it still runs every shard), so their checks are
+   * windowed at once, not 90 s later.
+   */
+  private async fillOwnWindows(height: number, unheld: readonly { s: ShardInternal; i: number }[]): Promise<void> {
+    const gaps = unheld.filter(({ i }) => !this.replays.continues(i, height));
+    if (height <= 1 || gaps.length === 0) return;
+    const from = windowFrom(height - 1, (n) => this.block(n)?.time ?? null);
+    const got = await ownRecentChunks(new Map(gaps.map(({ s, i }) => [i, s])), from, height - 1);
+    for (const [shard, chunks] of got) this.replays.fill(shard, chunks);
+  }
+
+  /**
    * A node holding part of the shards: why peer block `b`'s chunks of the others do not pass a check
-   * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are.
+   * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are. None
+   * while its own shards are not at its head (a leap or sync under way): they could not apply it.
    */
   private async checkNotHeld(b: WireBlock, parent: StoredBlock, p: ParsedPeerBlock): Promise<string | null> {
+    if (!this.shardsChecked) return "this node's shards are not at its head yet (syncing from peers)";
     const parts = { chunks: p.chunks.map((c) => c.chunk as Chunk), txs: p.chunks.map((c) => c.txs) };
     return this.witnessCheck(b, parent, parts, this.config.holds ?? []);
   }
@@ -658,24 +742,32 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private async takeEndorsements(list: readonly unknown[], origin: Origin): Promise<Answer<EndorseResult>[]> {
     await this.ensureGenesis();
     const checked = await Promise.all(list.map((e) => this.finality.check(e)));
-    return this.exclusive(async () => {
-      const answers: Answer<EndorseResult>[] = [];
-      const hashes = new Set<string>();
-      let moved = false;
-      for (const c of checked) {
-        const r = "error" in c ? c : this.finality.receive(c, origin.node, origin.to);
-        if ("error" in r) {
-          answers.push(r);
-          continue;
-        }
-        moved ||= r.moved !== null;
-        hashes.add(r.hash);
-        answers.push({ result: r.result, final: r.final });
+    return this.exclusive(() => this.countEndorsements(checked, origin));
+  }
+
+  /** Endorsements `finality.check` answered for, counted (inside the exclusive turn): LIB rises and fork choice looks again. */
+  private async countEndorsements(checked: readonly (SignedEndorsement | { error: string })[], origin: Origin): Promise<Answer<EndorseResult>[]> {
+    const answers: Answer<EndorseResult>[] = [];
+    const hashes = new Set<string>();
+    let moved = false;
+    for (const c of checked) {
+      const r = "error" in c ? c : this.finality.receive(c, origin.node, origin.to);
+      if ("error" in r) {
+        answers.push(r);
+        continue;
       }
-      if (moved) await this.raiseLib();
-      for (const h of hashes) await sync.reconsider(this.syncHost(), this.syncState, h);
-      return answers;
-    });
+      moved ||= r.moved !== null;
+      hashes.add(r.hash);
+      answers.push({ result: r.result, final: r.final });
+    }
+    if (moved) await this.raiseLib();
+    for (const h of hashes) await sync.reconsider(this.syncHost(), this.syncState, h);
+    return answers;
+  }
+
+  /** Peer `from`'s endorsements of a pull (unchecked), heard from it in gossip. */
+  private heardPulled(list: readonly unknown[], from: string): void {
+    for (const e of list) if (endorsementError(e) === null) this.gossip.heardFrom(gossipKey(e as SignedEndorsement), from);
   }
 
   /** POST /p2p/block: a peer's block (the parsed JSON body); `from` names the sender in logs, `origin` in gossip. */
@@ -801,10 +893,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     let resting = false;
     try {
       await this.ensureGenesis();
-      // A node holding part of the shards (no producer key) neither syncs whole shards at start nor rotates: SERVES chose its shards.
+      // A node holding part of the shards (no producer key) does not rotate: SERVES chose its shards.
       if (!this.shardsChecked) {
         if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()));
-        this.shardsChecked = true;
+        this.shardsChecked = this.config.holds === null || (await this.startHolding());
       }
       if (this.config.holds === null) await this.exclusive(() => rotate(this.rotationHost(), this.rotation));
       // Not while a peer is more than a block ahead: it would only make a fork that loses.

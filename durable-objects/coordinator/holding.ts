@@ -13,13 +13,17 @@
  * applied; only their headers' roots stay, in the block's `info` (side blocks, until LIB prunes
  * them, are kept whole as on any node).
  */
-import { parseGenesisChunk } from "../../src/block/wire";
+import { merkleRoot } from "../../src/block/merkle";
+import { parseGenesisChunk, parsePeerBlock } from "../../src/block/wire";
+import { base58Decode } from "../../src/codec/base58";
 import { ReceiptProofError, verifySent, type SentProof } from "../../src/sharding/receipt-proof";
 import type { CrossReceipt } from "../../src/sharding/receipts";
 import type { Answer, Chunk } from "../api";
-import { errorText } from "../values";
+import { MAX_RANGE } from "../config";
+import { decodeTx, txKeyOf } from "../core";
+import { errorText, hex } from "../values";
 import { fetchBlocks } from "./peers";
-import { fetchPeerJson } from "./witness-check";
+import { fetchPeerJson, windowFrom, type WindowChunk } from "./witness-check";
 
 /** One peer's answer to GET /p2p/sent, unchecked: from the network (`fetchSent`) or, in tests, a stand-in. */
 export type SentSource = (peer: string, shard: number, height: number, to: readonly number[]) => Promise<Answer<unknown>>;
@@ -122,4 +126,64 @@ export async function genesisFromPeers(
     reasons.push(`${peer}: ${fault}`);
   }
   return { error: `no peer gave the genesis chunks of the shards this node does not hold: ${peers.length === 0 ? "no peers" : reasons.join("; ")}` };
+}
+
+/** A main block as `recentChunks` needs it: its hash, time and header info (each chunk's tx root). */
+type Known = { hash: string; time: string; info: string };
+
+/**
+ * The chunks of the shards in `unheld` a check of the block after `head` may find repeated (a tx
+ * runs at most MAX_TX_LIFE_NS after its time): from the last block that much older than `head`
+ * (or block 1) to `head`, from the first peer whose blocks are ours (each block's hash ours, each
+ * chunk's txs making the tx root of our header): by shard, lowest first; or why none.
+ */
+export async function recentChunks(o: {
+  head: number;
+  block: (n: number) => Known | null;
+  shardCount: number;
+  unheld: readonly number[];
+  peers: readonly string[];
+  source?: (peer: string, from: number, count: number) => Promise<{ blocks: unknown[] } | { error: string }>;
+}): Promise<Answer<Map<number, WindowChunk[]>>> {
+  if (o.head === 0 || o.block(o.head) === null || o.unheld.length === 0) return new Map();
+  const first = windowFrom(o.head, (n) => o.block(n)?.time ?? null);
+  const source = o.source ?? fetchBlocks;
+  const reasons: string[] = [];
+  for (const peer of o.peers) {
+    const out = new Map(o.unheld.map((s) => [s, [] as WindowChunk[]]));
+    let fault: string | null = null;
+    for (let n = first; n <= o.head && fault === null; ) {
+      const r = await source(peer, n, Math.min(MAX_RANGE, o.head - n + 1));
+      if ("error" in r || r.blocks.length === 0) {
+        fault = "error" in r ? r.error : `no block ${n}`;
+        break;
+      }
+      for (const json of r.blocks) {
+        fault = chunksOf(json, n, o.block(n), o.shardCount, o.unheld, out);
+        if (fault !== null || ++n > o.head) break;
+      }
+    }
+    if (fault === null) return out;
+    reasons.push(`${peer}: ${fault}`);
+  }
+  return { error: `no peer gave the recent chunks of shards ${o.unheld.join(", ")}: ${o.peers.length === 0 ? "no peers" : reasons.join("; ")}` };
+}
+
+/** Block `json`'s chunks of `unheld` into `out` when it is our block `n` (`ours`); else why not. */
+function chunksOf(json: unknown, n: number, ours: Known | null, shardCount: number, unheld: readonly number[], out: Map<number, WindowChunk[]>): string | null {
+  const p = parsePeerBlock(json, shardCount);
+  if ("error" in p) return p.error;
+  if (ours === null || p.block.number !== n || p.block.hash !== ours.hash) return `its block ${p.block.number} is not our block ${n}`;
+  const roots = (JSON.parse(ours.info) as { chunks: { tx_root: string }[] }).chunks;
+  try {
+    for (const s of unheld) {
+      const txs = p.chunks[s].txs;
+      const ids = txs.map((t) => base58Decode(txKeyOf(decodeTx(t)).hash));
+      if (hex(merkleRoot(ids)) !== roots[s].tx_root) return `block ${n}: its txs of shard ${s} are not those of our header's tx root`;
+      out.get(s)!.push({ height: n, time: BigInt(p.block.time), txs });
+    }
+  } catch (err) {
+    return `block ${n}: ${errorText(err)}`;
+  }
+  return null;
 }

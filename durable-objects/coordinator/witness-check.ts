@@ -12,12 +12,14 @@
  */
 import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
-import type { Answer, Chunk, ChunkContext } from "../api";
+import type { Answer, Chunk, ChunkContext, ShardInternal } from "../api";
 import { checkChunk } from "../shard/witness";
 import { chunkContext } from "./chain-sync";
 import { ReplayWindow } from "../../src/pool/replay";
 import type { Tx } from "../../src/tx/types";
-import { MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_RANGE, MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_TX_LIFE_NS } from "../../src/pool/index";
+import { MAX_RANGE_BYTES } from "./chain-sync";
 import { decodeTx, NodeFault } from "../core";
 import { errorText } from "../values";
 
@@ -175,12 +177,62 @@ export interface WitnessTally {
   last: string | null;
 }
 
+/** A chunk a replay window holds: its height, block time and txs (full bytes). */
+export interface WindowChunk {
+  height: number;
+  time: bigint;
+  txs: readonly Uint8Array[];
+}
+
+/**
+ * The lowest height a replay window filled up to `head` starts from, to cover the check of the
+ * block after it: the last block at least MAX_TX_LIFE_NS older than `head` (`time` of each main
+ * block, null where none is kept), else the lowest one kept above it, or 1 (a window from
+ * genesis covers all).
+ */
+export function windowFrom(head: number, time: (n: number) => string | null): number {
+  const top = time(head);
+  if (top === null) return head;
+  let first = head;
+  for (let t = time(first - 1); first > 1 && t !== null; t = time(first - 1)) {
+    first--;
+    if (BigInt(t) + MAX_TX_LIFE_NS <= BigInt(top)) break;
+  }
+  return first;
+}
+
+/**
+ * The chunks of shard objects this node runs (`objects`, by shard) from `from` to `head`, for
+ * their replay windows: one chunkRange call per shard per MAX_RANGE heights. A shard whose chunks
+ * there are not all kept (its history starts later, after a snapshot sync) gets none.
+ */
+export async function ownRecentChunks(
+  objects: ReadonlyMap<number, Pick<ShardInternal, "chunkRange">>,
+  from: number,
+  head: number,
+): Promise<Map<number, WindowChunk[]>> {
+  const out = new Map<number, WindowChunk[]>();
+  for (const [shard, object] of objects) {
+    const chunks: WindowChunk[] = [];
+    for (let n = from; n <= head; ) {
+      const got = await object.chunkRange(n, Math.min(MAX_RANGE, head - n + 1), MAX_RANGE_BYTES);
+      if (got.length === 0 || got[0].chunk.height !== n) break;
+      for (const c of got) chunks.push({ height: c.chunk.height, time: BigInt(c.chunk.time), txs: c.txs });
+      n += got.length;
+    }
+    if (chunks.length === head - from + 1) out.set(shard, chunks);
+  }
+  return out;
+}
+
 /**
  * The replay windows of the shards this node checks by witness (src/pool/replay.ts), one per shard,
  * in memory: a chunk's txs are checked against those its shard ran in the last 90 s of block time,
  * which are in no state witness. Fed with every main block's chunk of the shard, checked or not. A
- * window that missed a height (a restart, a shard this node held until now) starts again from the
- * next one and covers the checks 90 s of block time later; until then they run without it.
+ * window that missed a height (a restart, a shard this node held until now) is filled again from
+ * the chunks of the 90 s before (`fill`: the node's own, `ownRecentChunks`, or its peers',
+ * holding.ts `recentChunks`); one not filled starts again from the next height and covers the
+ * checks 90 s of block time later, until then they run without it.
  */
 export class ReplayWindows {
   private readonly windows = new Map<number, ReplayWindow>();
@@ -194,6 +246,18 @@ export class ReplayWindows {
       this.windows.set(shard, w);
     }
     return w.covers(height, time) ? w : undefined;
+  }
+
+  /** Whether shard `shard`'s window goes on to `height`: it took the chunks up to `height - 1` (or above: a fork's, which `at` takes back). */
+  continues(shard: number, height: number): boolean {
+    return (this.windows.get(shard)?.height ?? -1) >= height - 1;
+  }
+
+  /** Shard `shard`'s window started again from `chunks` (consecutive heights, lowest first: holding.ts `recentChunks`). */
+  fill(shard: number, chunks: readonly WindowChunk[]): void {
+    if (chunks.length === 0) return;
+    this.windows.set(shard, new ReplayWindow(chunks[0].height, chunks[0].time));
+    for (const c of chunks) this.note(shard, c.height, c.time, c.txs);
   }
 
   /** Shard `shard`'s chunk of `height` ran `txs` (full bytes, shard 0's base tx first) at block time `time`. */

@@ -3,15 +3,18 @@
  * issue #18 item 2), against a real four-shard chain's objects standing in for the peers: the
  * receipts an unheld shard's chunk sent the held ones, each run proven against the sender's
  * receipts root in the taker's own header (a forged, cut, shifted or junk answer refused and the
- * next peer asked; a sender whose root is empty asked nothing), and the others' genesis chunks,
- * taken only when with the taker's own they make the genesis hash.
+ * next peer asked; a sender whose root is empty asked nothing), the others' genesis chunks,
+ * taken only when with the taker's own they make the genesis hash, and the others' recent chunks
+ * that fill its replay windows, taken only when their txs make its own headers' tx roots.
  */
 import { describe, expect, test } from "vitest";
 import type { Chunk, ShardInternal } from "../../durable-objects/api";
-import { genesisFromPeers, provenIncoming, type GenesisSource, type SentSource } from "../../durable-objects/coordinator/holding";
+import { genesisFromPeers, provenIncoming, recentChunks, type GenesisSource, type SentSource } from "../../durable-objects/coordinator/holding";
 import { byShard } from "../../durable-objects/coordinator/production";
 import { shardStub } from "../../durable-objects/env";
 import { assembleHeader, storedBlock } from "../../src/block/index";
+import type { PeerBlock } from "../../src/block/wire";
+import { base64Encode } from "../../src/codec/base64";
 import { shardOf } from "../../src/sharding/placement";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
@@ -151,6 +154,63 @@ describe("a node holding part of the shards", () => {
     expect(why).toContain("http://other-root: its genesis chunks with ours do not make its genesis hash");
     expect(why).toContain("http://other-shard: genesis chunk 3: it is chunk 1 of height 0");
     expect(why).toContain("http://not-genesis: no genesis block of 4 chunks");
+    expect(why).toContain("http://down: connection refused");
+  });
+
+  test("fills its replay windows from a peer's recent blocks only when they are its own blocks and their txs make its headers' tx roots", async () => {
+    const c = newChain("holding-window");
+    await c.coord.chainInfo();
+    const t = makeTx({ to: remote, amount: "2", memo: "window" });
+    expect(await shardAt(c, ADMIN).submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await tick(c, 3);
+    const head = (await c.coord.status()).head;
+    const ours = await Promise.all(Array.from({ length: head + 1 }, (_, n) => c.coord.storedBlock(n)));
+    const honest = await c.coord.peerBlocks(1, head);
+    expect(honest).toHaveLength(head);
+    const at = honest.findIndex((b) => b.chunks[ADMIN].chunk.txHashes.includes(t.hash));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const edited = (f: (b: PeerBlock) => void) => {
+      const x = clone(honest);
+      f(x[at]);
+      return { blocks: x };
+    };
+    const answers: Record<string, { blocks: unknown[] } | { error: string }> = {
+      // The same header, another tx in the chunk: its bytes are not what the tx root commits to.
+      "http://swapped": edited((b) => {
+        const k = b.chunks[ADMIN].chunk.txHashes.indexOf(t.hash);
+        b.chunks[ADMIN].txs[k] = base64Encode(makeTx({ to: remote, amount: "3", memo: "other" }).bytes);
+      }),
+      "http://other-block": edited((b) => {
+        b.block.hash = "1".repeat(32); // base58 of 32 zero bytes
+      }),
+      "http://none": { blocks: [] },
+      "http://down": { error: "http://down: connection refused" },
+      "http://honest": { blocks: honest },
+    };
+    const asked: string[] = [];
+    const source = async (peer: string, from: number, count: number) => {
+      asked.push(`${peer} ${from}+${count}`);
+      const a = clone(answers[peer]);
+      return "error" in a ? a : { blocks: (a.blocks as PeerBlock[]).filter((b) => b.block.number >= from).slice(0, count) };
+    };
+    const o = { head, block: (n: number) => ours[n] ?? null, shardCount: N, unheld: [ADMIN, R], source };
+    const got = await recentChunks({ ...o, peers: Object.keys(answers) });
+    if ("error" in got) throw new Error(got.error);
+    // A short chain: every block from 1 is within 90 s, so the window holds them all (it covers from genesis).
+    for (const s of [ADMIN, R]) expect(got.get(s)!.map((x) => x.height)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    const chunk = got.get(ADMIN)![at];
+    expect(chunk.txs.map((x) => base64Encode(x))).toEqual(honest[at].chunks[ADMIN].txs);
+    expect(chunk.time).toBe(BigInt(ours[at + 1]!.time));
+    expect(asked).toEqual(Object.keys(answers).map((p) => `${p} 1+${head}`));
+
+    const liars = Object.keys(answers).filter((p) => p !== "http://honest");
+    const bad = await recentChunks({ ...o, peers: liars });
+    expect("error" in bad).toBe(true);
+    const why = (bad as { error: string }).error;
+    expect(why).toMatch(new RegExp(`^no peer gave the recent chunks of shards ${ADMIN}, ${R}: `));
+    expect(why).toContain(`http://swapped: block ${at + 1}: its txs of shard ${ADMIN} are not those of our header's tx root`);
+    expect(why).toContain(`http://other-block: its block ${at + 1} is not our block ${at + 1}`);
+    expect(why).toContain("http://none: no block 1");
     expect(why).toContain("http://down: connection refused");
   });
 });

@@ -18,7 +18,9 @@ import {
   checkUnheld,
   type ChunkToCheck,
   type ChunkWitness,
+  ownRecentChunks,
   ReplayWindows,
+  windowFrom,
   type WitnessSource,
 } from "../../durable-objects/coordinator/witness-check";
 import { shardStub } from "../../durable-objects/env";
@@ -221,6 +223,36 @@ describe("checks by witness before endorsing", () => {
     expect(clean.at(ADMIN, head + 1, BigInt(k.b.time) + 1n)?.executed(t.hash, t.tx)).toMatch(/tx exists in chain/);
     // A window started now does not cover the chunk (it may have missed the 90 s before): checked without it.
     expect(await check(new ReplayWindows())).toEqual({ windowed: 0 });
+  });
+
+  test("a window filled from the chunks a node keeps covers the next check at once and refuses the txs they ran", async () => {
+    // From the last block 90 s older than the head (blocks 30 s apart here), else the lowest kept.
+    const every30 = (n: number) => String(BigInt(n) * 30_000_000_000n);
+    expect(windowFrom(10, every30)).toBe(7);
+    expect(windowFrom(10, (n) => (n === 8 ? null : every30(n)))).toBe(9);
+    expect(windowFrom(2, every30)).toBe(1);
+
+    const c = newChain("window-fill");
+    await c.coord.chainInfo();
+    const t = makeTx({ amount: "2", memo: "filled" });
+    const head = await blockWith(c, [t]);
+    await tick(c);
+    const top = (await c.coord.status()).head;
+    const times = await Promise.all(Array.from({ length: top + 1 }, async (_, n) => (await c.coord.storedBlock(n))?.time ?? null));
+    const from = windowFrom(top, (n) => times[n]);
+    expect(from).toBe(1); // a short chain: every block is within 90 s
+    const got = await ownRecentChunks(new Map([[ADMIN, shardAt(c, ADMIN)]]), from, top);
+    expect(got.get(ADMIN)!.map((x) => x.height)).toEqual(Array.from({ length: top }, (_, i) => i + 1));
+    expect(got.get(ADMIN)![head - 1].txs.some((x) => x.length === t.bytes.length && x.every((b, i) => b === t.bytes[i]))).toBe(true);
+    const next = BigInt(times[top]!) + 1n;
+    const filled = new ReplayWindows();
+    expect(filled.continues(ADMIN, top + 1)).toBe(false);
+    filled.fill(ADMIN, got.get(ADMIN)!);
+    expect(filled.continues(ADMIN, top + 1)).toBe(true);
+    expect(filled.at(ADMIN, top + 1, next)?.executed(t.hash, t.tx)).toMatch(/tx exists in chain/);
+    // Unfilled (a restart), the window does not cover the check; a shard whose chunks are not all kept gets none.
+    expect(new ReplayWindows().at(ADMIN, top + 1, next)).toBeUndefined();
+    expect((await ownRecentChunks(new Map([[ADMIN, { chunkRange: async () => [] }]]), from, top)).size).toBe(0);
   });
 
   test("a witness body above the cap is not read", async () => {
