@@ -1297,8 +1297,7 @@ const CASES: Case[] = [
   ],
   [
     "a contract of another shard writes, then a part of its shard overwrites it after a third shard's, then the tx fails",
-    () =>
-      txBy(on(1, 2), [callOf(contracts[3], "put", ["cg", "x"]), call(2, "put", ["cg2", "y"]), call(3, "put", ["cg", "z"]), call(0, "fail", ["no"])]),
+    () => txBy(on(1, 2), [callOf(contracts[3], "put", ["cg", "x"]), call(2, "put", ["cg2", "y"]), call(3, "put", ["cg", "z"]), call(0, "fail", ["no"])]),
   ],
   ["the key written and overwritten before the tx failed is absent", () => txBy(on(2, 1), [read("gget", [contracts[3], "cg"])])],
   [
