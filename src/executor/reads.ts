@@ -152,7 +152,8 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const out = "dropped" in r ? [] : r.outgoing;
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
   const writes = state.takeRemoteWrites();
-  // A part forwarded on carries what it wrote: it lands before the first later part of its shard (docs/SHARDING.md).
+  // A part forwarded on carries what it wrote: it lands before the first later part of its shard, or comes back with
+  // the settle to land with the held release (docs/SHARDING.md "Calls of another shard's contract").
   const action = out.find((x) => x.kind === "action");
   if (action !== undefined && writes.size > 0) action.forward = { ...action.forward!, writes: allWrites(writes) };
   return {
@@ -208,8 +209,8 @@ function txWriteLocks(state: State, r: CrossReceipt): Set<string> {
 /**
  * Lands the writes an action receipt carries of records this shard keeps (what earlier parts' callees of this shard
  * wrote, Forwarded `writes`) before its part runs, each of a key a part of its tx write-locked here (refused as a
- * whole otherwise). They stay when the part fails or is undone: the writer's release puts them back (`restore`) when
- * the tx failed, so the caller's side and theirs are undone at once and the supply stays exact.
+ * whole otherwise). They stay when the part fails or is undone: the writer's release puts them back (`restore`) as
+ * the writer's part is undone, so the caller's side and theirs are never apart and the supply stays exact.
  */
 export function landWrites(state: State, r: CrossReceipt, shard: { index: number; count: number }): void {
   const here = (r.forward?.writes ?? []).filter(([k]) => remoteKeyShard(state, k, shard) === null);

@@ -1631,6 +1631,21 @@ const CASES: Case[] = [
     "a caller pays a contract of another shard, then has it spend more than it holds, in one tx",
     () => txBy(on(1, 2), [transferAct(on(1, 2), giver, "2"), callOf(giver, "spend", [on(1, 2), "1000000"])]),
   ],
+  // The credit goes as a probe, held with the home part until the tx is decided; the write lands with the later part.
+  [
+    "a caller pays a contract of another shard, has it spend, then it spends at top level, in one tx",
+    () => txBy(on(1, 2), [transferAct(on(1, 2), giver, "2"), callOf(giver, "spend", [on(1, 2), "1"]), act(giver, "spend", [on(3), "0.5"])]),
+  ],
+  [
+    "a caller pays a contract of another shard, has it spend, then a contract of a third shard, then it spends at top level, in one tx",
+    () =>
+      txBy(on(1, 2), [
+        transferAct(on(1, 2), giver, "2"),
+        callOf(giver, "spend", [on(1, 2), "1"]),
+        call(0, "put", ["gp", "1"]),
+        act(giver, "spend", [on(3), "0.5"]),
+      ]),
+  ],
   // The callee's balance write is undone where it landed no earlier than the caller's side at home (supply exact).
   [
     "a caller has a contract of another shard spend to it, then a top-level action of that contract fails",
