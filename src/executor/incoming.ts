@@ -50,6 +50,7 @@ import {
   takeValues,
   unpark,
   waitsForDirectory,
+  withoutLanded,
 } from "./reads.js";
 
 /**
@@ -574,13 +575,13 @@ export function applyIncoming(
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
         // A parked part stays parked, run again in a later chunk.
-        if (!rerun) deferred.push(r);
+        if (!rerun) deferred.push(withoutLanded(state, r, block.shard));
         return;
       }
       if (missing) {
         // It read records another shard keeps that it lacks: undone, parked with its receipt until they come.
         state.rollback();
-        const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: r, round: 1, asked: {}, values: {}, locked: [] };
+        const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: withoutLanded(state, r, block.shard), round: 1, asked: {}, values: {}, locked: [] };
         // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory).
         if (missing.unknown.size > 0) p.until = Number(block.number);
         outgoing.push(...parkPart(state, p, missing, block.shard!));

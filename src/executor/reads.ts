@@ -223,6 +223,14 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
   }
 }
 
+/** `r` as it waits here (deferred or parked) once its writes of this shard landed: it runs again without them. */
+export function withoutLanded(state: State, r: CrossReceipt, shard: { index: number; count: number } | undefined): CrossReceipt {
+  if (r.kind !== "action" || r.forward?.writes === undefined || shard === undefined) return r;
+  const { writes: _, ...forward } = r.forward;
+  const rest = passingWrites(state, r, shard);
+  return { ...r, forward: rest.length > 0 ? { ...forward, writes: rest } : forward };
+}
+
 /** The writes an action receipt carries of records other shards keep: its part reads them as its own (guard.ts carry). */
 export function passingWrites(state: State, r: CrossReceipt, shard: { index: number; count: number }): [string, string | null][] {
   return (r.forward?.writes ?? []).filter(([k]) => remoteKeyShard(state, k, shard) !== null);

@@ -1296,6 +1296,28 @@ const CASES: Case[] = [
       ]),
   ],
   [
+    "a contract of another shard writes, then a part of its shard parks for a call of a contract of a third shard, then reads it",
+    () =>
+      txBy(on(1, 2), [
+        callOf(contracts[3], "put", ["ck", "x"]),
+        act(relay, "callee", [contracts[0], "put", JSON.stringify(["ck", "y"])]),
+        act(relay, "gget", [contracts[3], "ck"]),
+      ]),
+  ],
+  // The home wrote the key, a part of another shard had a callee overwrite it, a later part at home landed that, then the
+  // tx fails: the callee's release puts back the home's value before the home part's undo puts back the original.
+  [
+    "a home part writes a key, a part of another shard has it overwritten, a part back home reads it, then the tx fails",
+    () =>
+      txBy(on(3, 1), [
+        call(3, "put", ["cl", "a"]),
+        callOf(contracts[3], "put", ["cl", "b"]),
+        act(relay, "gget", [contracts[3], "cl"]),
+        call(0, "fail", ["no"]),
+      ]),
+  ],
+  ["the key the failed tx wrote at home and had overwritten is absent", () => txBy(on(2, 1), [read("gget", [contracts[3], "cl"])])],
+  [
     "a contract of another shard writes, then a part of its shard overwrites it after a third shard's, then the tx fails",
     () => txBy(on(1, 2), [callOf(contracts[3], "put", ["cg", "x"]), call(2, "put", ["cg2", "y"]), call(3, "put", ["cg", "z"]), call(0, "fail", ["no"])]),
   ],
