@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, MAX_READ_KEYS, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
 import { creditAndWrite, type RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -181,6 +181,10 @@ export class ShardState extends State {
     const bal = balanceKey(key);
     if (bal?.frozen && r.sent().some((c) => c.kind === "credit" && !c.probe && c.freezeUntil !== undefined && c.account === bal.acc && c.token === bal.tok))
       throw creditAndWrite(bal.acc, bal.tok);
+    // What a tx's parts write of other shards' records goes along its chain in one receipt (Forwarded `writes`),
+    // which a shard refuses past MAX_READ_KEYS records: the run fails instead, with a bound's error.
+    if (!this.remote.has(key) && this.remote.size >= MAX_READ_KEYS)
+      throw new VmError(`written records of other shards exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.remote.size + 1}`);
     if (bal && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
     r.touched.add(key);
     if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);

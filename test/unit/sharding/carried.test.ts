@@ -3,7 +3,8 @@
  * simulator: it rides in the action receipt, no credit receipt of its own, and lands there before the part's
  * actions, so they read it as one shard does; a failing part undoes it with the rest. A stranger's carried
  * credit is refused before anything lands. A callee's writes ride along a chain the same way, until a part of
- * their shard lands them or the last part's settle brings them back to their writer.
+ * their shard lands them or the last part's settle brings them back to their writer; a chain writing more than one
+ * receipt may carry fails instead.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
@@ -85,6 +86,13 @@ const CALLER = `class Caller {
 }
 module.exports = Caller;`;
 
+/** A contract writing `n` records of its own (`<p>0` …), deployed on shard 3. */
+const MANY = `class Many {
+  init() {}
+  many(p, n) { for (let i = 0; i < n; i++) storage.put(p + i, "v"); return "many"; }
+}
+module.exports = Many;`;
+
 describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of another shard's contract\", landing)", () => {
   let one: SimChain;
   let four: SimChain;
@@ -97,6 +105,7 @@ describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of a
       txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(CALLER, [{ name: "callee", args: ["string", "string", "string"] }])])]),
       txBy(on(2), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]),
       txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]),
+      txBy(on(3, 1), [act("system.iost", "setCode", [contractJson(MANY, [{ name: "many", args: ["string", "number"] }])])]),
     ];
     for (const tx of deploys) {
       for (const chain of [one, four]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
@@ -147,5 +156,24 @@ describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of a
       [2, 1, [key, `b-ram.iost-UR${on(3)}`, `m-token.iost-TB${on(3)}-ram`]],
     ]);
     expect(decodeValue(four.shards[3].store.get(key))?.value).toEqual({ t: "s", v: "x" });
+  });
+
+  it("past 256 records of other shards written along one chain, the part that writes one more fails, with the bound's error, and nothing lands", () => {
+    const [caller, two, , many] = ids;
+    // Each part's run stays within the read bounds (200, then 100 records); together they would pass what the action
+    // receipt to the last part may carry, which its shard would refuse.
+    const tx = txBy(on(1, 2), [
+      act(caller, "callee", [many, "many", JSON.stringify(["a", 200])]),
+      act(two, "put", ["n2", "y"]),
+      act(caller, "callee", [many, "many", JSON.stringify(["b", 100])]),
+      act(two, "put", ["n3", "z"]),
+    ]);
+    const b = run(four, tx);
+    expect(b.receipt).toMatchObject({ statusCode: "RUNTIME_ERROR" });
+    expect((b.receipt as { message: string }).message).toContain("written records of other shards exceed the limit. expected [0, 256], actual 257");
+    expect(four.quiet()).toBe(true);
+    expect([`b-${many}-a0`, `b-${many}-b0`].map((k) => four.shards[3].store.get(k))).toEqual([undefined, undefined]);
+    // One shard has no such list: it runs the tx (docs/SHARDING.md "Not done yet").
+    expect(run(one, tx).receipt).toMatchObject({ statusCode: "SUCCESS" });
   });
 });
