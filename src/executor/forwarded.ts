@@ -46,7 +46,7 @@ import {
 import { RAM, receiveLend } from "../contracts/ram.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { asGuest, ShardState } from "./guard.js";
-import { landWrites } from "./reads.js";
+import { passingWrites } from "./reads.js";
 import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -79,11 +79,10 @@ export function refusal(db: ContractDB, r: CrossReceipt): string {
 }
 
 /**
- * `f` without the RAM it owes, the amounts spent, the tokens it claims, the credits it carries (the part sending it on
- * says what they are now) and the writes it landed.
+ * `f` without the RAM it owes, the amounts spent, the tokens it claims, the credits and writes it carries (the part
+ * sending it on says what they are now).
  */
 function withoutDebt(f: Forwarded): Forwarded {
-  // Its home's writes landed here (reads.ts landWrites): they go no further.
   const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, ...rest } = f;
   return rest;
 }
@@ -302,8 +301,9 @@ export function runForwarded(
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
-        // What the home's callees of this shard wrote, before anything of the part reads it (reads.ts).
-        landWrites(state, r);
+        // What earlier parts' callees wrote of other shards' records (those of this shard landed already, incoming.ts):
+        // the part's run reads and writes them as one shard's state, and they go on with its own.
+        if (state instanceof ShardState) state.carry(passingWrites(state, r, block.shard!));
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);
         used = Math.min(f.vmGas, landCarried(h, landing));

@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, partTx, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, MAX_READ_KEYS, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
 import { creditAndWrite, type RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -48,10 +48,6 @@ export class ShardState extends State {
   private readLocked: Set<string> | null = null;
   /** Keys locked for writing by other shards' parts, with the part (watch): whatever touches one waits but the part's own tx. */
   private writeLocked: Map<string, string> | null = null;
-  /** A forwarded part runs: a key its own tx locked for writing elsewhere fails it (those writes land after it). */
-  inPart = false;
-  /** The parts whose writes here the running forwarded part carried and landed (reads.ts landWrites): their keys are free. */
-  landed: ReadonlySet<string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
   /**
@@ -132,24 +128,15 @@ export class ShardState extends State {
     return raw;
   }
 
-  /** The shard whose part locked `key` for writing here. */
-  private lockedFrom(key: string): number {
-    const locks = JSON.parse(super.get(READING) ?? "{}") as ReadLocks;
-    return Object.values(locks).find((l) => l.write && l.keys.includes(key))?.from ?? -1;
-  }
-
   /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */
   private touch(key: string): void {
     if (this.conflict !== null || this.shard.count === 1 || key === LOCKS) return;
+    // The tx's own parts touch it freely: what its callee wrote there landed before any later part of it runs here.
     const writer = this.writeLocked?.get(key);
     if (writer !== undefined && partTx(writer) !== this.owner) {
       this.conflict = key;
       return;
     }
-    if (writer !== undefined && this.inPart && !this.landed?.has(writer))
-      throw new VmError(
-        `${key} is written by a call of this tx run on shard ${this.lockedFrom(key)}, which lands when the tx is decided: no later part of it may touch it`,
-      );
     const raw = super.get(LOCKS);
     if (raw === undefined) return;
     if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
@@ -194,6 +181,10 @@ export class ShardState extends State {
     const bal = balanceKey(key);
     if (bal?.frozen && r.sent().some((c) => c.kind === "credit" && !c.probe && c.freezeUntil !== undefined && c.account === bal.acc && c.token === bal.tok))
       throw creditAndWrite(bal.acc, bal.tok);
+    // What a tx's parts write of other shards' records goes along its chain in one receipt (Forwarded `writes`),
+    // which a shard refuses past MAX_READ_KEYS records: the run fails instead, with a bound's error.
+    if (!this.remote.has(key) && this.remote.size >= MAX_READ_KEYS)
+      throw new VmError(`written records of other shards exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.remote.size + 1}`);
     if (bal && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
     r.touched.add(key);
     if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);
@@ -201,6 +192,18 @@ export class ShardState extends State {
     if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
     this.remote.set(key, value);
     return true;
+  }
+
+  /**
+   * What earlier parts of the tx wrote of records other shards keep and no part landed yet (Forwarded `writes`): the
+   * run reads and writes them as its own (writeRemote), and they go on with its writes. Undone with the checkpoint.
+   */
+  carry(writes: readonly [key: string, raw: string | null][]): void {
+    const log = this.remoteUndo[this.remoteUndo.length - 1];
+    for (const [k, v] of writes) {
+      if (log !== undefined && !log.has(k)) log.set(k, this.remote.get(k));
+      this.remote.set(k, v);
+    }
   }
 
   /** Whether the running tx wrote `key` of another shard (writeRemote): a credit to it must not be sent as well. */

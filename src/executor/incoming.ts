@@ -37,9 +37,11 @@ import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockT
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
 import {
+  allWrites,
   answerRead,
-  checkLanding,
+  landWrites,
   parkPart,
+  passingWrites,
   readyParts,
   releasesNow,
   rerunTx,
@@ -48,6 +50,7 @@ import {
   takeValues,
   unpark,
   waitsForDirectory,
+  withoutLanded,
   yields,
 } from "./reads.js";
 
@@ -313,6 +316,8 @@ export function applyIncoming(
       // and a probe, undone whole: a credit's half a callee's write carries runs before that write lands, as on one shard.
       const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.kind === "release" || r.payer?.reserve || r.probe;
       guard?.watch(own ? r.txHash : null, false);
+      // What earlier parts' callees wrote here lands first and stays when the part fails (reads.ts landWrites).
+      if (r.kind === "action" && block.shard) landWrites(state, r, block.shard);
       state.checkpoint();
       const out: CrossReceipt[] = [];
       let settlement: Settlement | null = null;
@@ -342,30 +347,25 @@ export function applyIncoming(
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
-        checkLanding(state, r);
-        if (guard) {
-          guard.reads = reads;
-          guard.inPart = true;
-        }
+        if (guard) guard.reads = reads;
         let ran: ReturnType<typeof runForwarded>;
         try {
           ran = runForwarded(state, r, block);
         } finally {
-          if (guard) {
-            guard.reads = null;
-            guard.inPart = false;
-            guard.landed = null;
-          }
+          if (guard) guard.reads = null;
         }
         if (reads && (rerun || !waitsForDirectory(state, reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
-        // What its callees wrote of other shards' records: to the next part's shard with it, the rest with the releases.
-        const writes = rerun && !missing ? guard!.takeRemoteWrites() : null;
-        const carried = ran.onward !== undefined && writes?.has(ran.onward.toShard) ? ran.onward.toShard : undefined;
-        if (carried !== undefined) {
-          ran.onward!.forward = { ...ran.onward!.forward!, writes: writes!.get(carried)! };
-          writes!.delete(carried);
-        }
+        // What its callees wrote of other shards' records, and what earlier parts' wrote that no part landed: all go
+        // on with the next part; else its own (keys it fetched) land with its releases, the others go back with its settle.
+        const writes = guard && !missing ? guard.takeRemoteWrites() : new Map<number, [string, string | null][]>();
+        const all = allWrites(writes);
+        if (ran.onward && all.length > 0) ran.onward.forward = { ...ran.onward.forward!, writes: all };
+        const own = new Map(
+          [...writes].map(([to, w]) => [to, w.filter(([k]) => rerun !== undefined && k in rerun.values)] as const).filter(([, w]) => w.length > 0),
+        );
+        const through = ran.message === "" ? all.filter(([k]) => !(rerun !== undefined && k in rerun.values)) : passingWrites(state, r, block.shard!);
+        const back = ran.onward || through.length === 0 ? {} : { writes: through };
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
@@ -380,6 +380,7 @@ export function applyIncoming(
           message: ran.message,
           result: ran.result,
           ...(ran.returned ? { returned: ran.returned } : {}),
+          ...back,
         };
         if (ran.onward) {
           // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
@@ -403,7 +404,7 @@ export function applyIncoming(
           // awaiting the half too, which it sends home) and other receipts held, until the half settles here.
           const others = ran.outgoing.filter((x) => x !== ran.reserve);
           const relay = {
-            settle: settleOf(r, shard),
+            settle: { ...settleOf(r, shard), ...back },
             escrow: r.amount,
             ram: r.ram ?? "0",
             ...(r.signerRam ? { signerRam: r.signerRam } : {}),
@@ -419,7 +420,7 @@ export function applyIncoming(
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
-        if (writes) out.push(...releasesNow(state, rerun!, shard, writes, carried));
+        if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward !== undefined));
       } else if (r.kind === "credit") {
         const reserve = r.payer?.reserve;
         if (r.probe || reserve) state.checkpoint();
@@ -508,7 +509,7 @@ export function applyIncoming(
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
         const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
-        const { held, locked, relay, hop } = decides ? unlockTx(state, r.txHash, ok) : { held: [], locked: false };
+        const { held, locked, relay, hop, back: carried } = decides ? unlockTx(state, r.txHash, ok, r.writes) : { held: [], locked: false, back: [] };
         const undone = locked && !ok;
         unlocked ||= locked;
         if (hop) {
@@ -524,8 +525,11 @@ export function applyIncoming(
         } else if (relay) {
           // A middle part of a chain: its settle goes back along the chain; the tx is not this shard's. The
           // escrow of this shard's co-signers stops here (undone with the part when it failed).
-          const back = relayed(relay, r);
-          out.push(withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, held, r.halves), ...held);
+          // The writes that came back of other parts' keys go on back. A failure's receipts go before it: a shard
+          // the settle reaches puts back what a later part landed there before undoing its own part there.
+          const back = { ...relayed(relay, r), ...(carried.length > 0 ? { writes: carried } : {}) };
+          const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, held, r.halves);
+          out.push(...(ok ? [settle, ...held] : [...held, settle]));
         } else {
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
@@ -572,14 +576,14 @@ export function applyIncoming(
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
-        if (!rerun) deferred.push(r);
+        if (!rerun) deferred.push(withoutLanded(state, r, block.shard));
         else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         return;
       }
       if (missing) {
         // It read records another shard keeps that it lacks: undone, parked with its receipt until they come.
         state.rollback();
-        const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: r, round: 1, asked: {}, values: {}, locked: [] };
+        const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: withoutLanded(state, r, block.shard), round: 1, asked: {}, values: {}, locked: [] };
         // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory).
         if (missing.unknown.size > 0) p.until = Number(block.number);
         outgoing.push(...parkPart(state, p, missing, block.shard!));

@@ -144,12 +144,18 @@ export function lockTx(state: State, hash: string, publisher: string, credits: C
 /**
  * The settle of tx `hash`'s forwarded part: unlocks, and on failure restores
  * every key its home part wrote. Returns the credits it held (to send when it
- * succeeded) and whether it was locked at all.
+ * succeeded), whether it was locked at all, and of the writes the settle brought
+ * back (`back`) those of other parts (reads.ts releasesNow, `restore`).
  */
-export function unlockTx(state: State, hash: string, ok: boolean): { held: CrossReceipt[]; locked: boolean; relay?: Relay; hop?: Hop } {
+export function unlockTx(
+  state: State,
+  hash: string,
+  ok: boolean,
+  back: readonly [string, string | null][] = [],
+): { held: CrossReceipt[]; locked: boolean; relay?: Relay; hop?: Hop; back: [string, string | null][] } {
   const table = readLocks(state.get(LOCKS));
   const entry = table[hash];
-  if (!entry) return { held: [], locked: false };
+  if (!entry) return { held: [], locked: false, back: [...back] };
   const outer = entry.outer ?? [];
   // A later part of the tx here settled: the earlier ones keep their keys locked until their own settles.
   if (outer.length > 0) table[hash] = { ...outer[outer.length - 1], ...(outer.length > 1 ? { outer: outer.slice(0, -1) } : {}) };
@@ -157,14 +163,37 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   writeLocks(state, table);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
   // A failed tx keeps only its gas, the receiver halves of its credits included (probes); the read locks
-  // its parts hold elsewhere go without their writes (reads.ts releasesNow).
-  const released = entry.held.filter((r) => r.kind === "release").map(({ writes: _, ...r }) => r);
+  // its parts hold elsewhere go without their writes (reads.ts releasesNow), first: what they put back is
+  // what the probes' halves find, as before the writes landed.
+  const [held, rest] = completeReleases(ok ? entry.held : [...entry.held.filter((r) => r.kind === "release"), ...probesOf(entry.held)], ok, back);
   return {
-    held: ok ? entry.held : [...probesOf(entry.held), ...released],
+    held,
     locked: true,
     ...(entry.relay ? { relay: entry.relay } : {}),
     ...(entry.hop ? { hop: entry.hop } : {}),
+    back: rest,
   };
+}
+
+/**
+ * A part's releases held while its writes went on with the chain (`restore`: the values its keys had before it):
+ * the tx stands, and each lands what came back of its keys (`back`: no part on their shard landed them); or it
+ * failed, and each puts back those a later part landed there (not back). A release held with its writes (the
+ * part's tx waited for a credit's half) lands them or nothing. Returns them and the writes of other parts' keys.
+ */
+function completeReleases(held: CrossReceipt[], ok: boolean, back: readonly [string, string | null][]): [CrossReceipt[], [string, string | null][]] {
+  const came = new Map(back);
+  const out = held.map((r): CrossReceipt => {
+    if (r.kind !== "release") return r;
+    const { writes, restore, ...release } = r;
+    if (restore === undefined) return ok && writes ? { ...release, writes } : release;
+    const landed = restore.filter(([k]) => !came.has(k));
+    const lands = restore.filter(([k]) => came.has(k)).map(([k]): [string, string | null] => [k, came.get(k) ?? null]);
+    for (const [k] of restore) came.delete(k);
+    if (ok) return lands.length > 0 ? { ...release, writes: lands } : release;
+    return landed.length > 0 ? { ...release, restore: landed } : release;
+  });
+  return [out, [...came].sort(([a], [b]) => (a < b ? -1 : 1))];
 }
 
 /** Sums two maps of decimal amounts (RAM usage, record changes), keeping the nonzero ones (`zeros`: all) in key order. */

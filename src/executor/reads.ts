@@ -35,7 +35,7 @@ import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
-import { ShardState } from "./guard.js";
+import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { LOCKS, readLocks } from "./locks.js";
 
@@ -160,18 +160,19 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const out = "dropped" in r ? [] : r.outgoing;
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
   const writes = state.takeRemoteWrites();
-  // A part forwarded to a shard that locked keys for this run carries what it wrote there: they land before it.
-  // Its release there waits with the tx's other receipts (the part may wait there for a lock: the keys stay locked).
+  // A part forwarded on carries what it wrote: it lands before the first later part of its shard, or comes back with
+  // the settle to land with the held release (docs/SHARDING.md "Calls of another shard's contract").
   const action = out.find((x) => x.kind === "action");
-  const carried = action !== undefined && writes.has(action.toShard) ? action.toShard : undefined;
-  if (carried !== undefined) {
-    action!.forward = { ...action!.forward!, writes: writes.get(carried)! };
-    writes.delete(carried);
-  }
+  if (action !== undefined && writes.size > 0) action.forward = { ...action.forward!, writes: allWrites(writes) };
   return {
-    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, carried)],
+    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
+}
+
+/** Writes by shard as one list in key order (Forwarded `writes`). */
+export function allWrites(by: ReadonlyMap<number, [string, string | null][]>): [string, string | null][] {
+  return [...by.values()].flat().sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 /**
@@ -187,47 +188,60 @@ export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, 
 
 /**
  * The releases part `p` sends now. Those carrying writes wait with its tx's other receipts while the tx is locked
- * here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without their writes;
- * so does the one to the shard its forwarded part carried its writes to (`carried`).
+ * here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without their writes.
+ * When its writes went on with the tx's next part (`carried`), they wait with the values its keys had before it
+ * instead (`restore`): the settle brings back what no part landed (locks.ts unlockTx).
  */
-export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried?: number): CrossReceipt[] {
+export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried = false): CrossReceipt[] {
   const all = releasesOf(p, from, writes);
   const table = readLocks(state.get(LOCKS));
   const entry = table[p.txHash];
-  const waits = (r: CrossReceipt) => r.writes !== undefined || r.toShard === carried;
+  const waits = (r: CrossReceipt) => r.writes !== undefined;
   if (entry === undefined || !all.some(waits)) return all;
-  entry.held.push(...all.filter(waits));
+  const before = ({ writes: w, ...r }: CrossReceipt): CrossReceipt => ({ ...r, restore: w!.map(([k]) => [k, p.values[k] ?? null]) });
+  entry.held.push(...all.filter(waits).map((r) => (carried ? before(r) : r)));
   setLocks(state, table);
   return all.filter((r) => !waits(r));
 }
 
-/** The parts of `r`'s tx holding locks here for the shard that sent it: the sender's (its home part, or a forwarded part). */
-function senderParts(state: State, r: CrossReceipt): [string, ReadLocks[string]][] {
+/** The write-locked keys here of `r`'s tx's parts (any shard's: a write may come along the chain from an earlier part). */
+function txWriteLocks(state: State, r: CrossReceipt): Set<string> {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  return Object.entries(locks).filter(([part, l]) => partTx(part) === r.txHash && l.from === r.fromShard);
+  return new Set(
+    Object.entries(locks)
+      .filter(([part, l]) => partTx(part) === r.txHash && l.write)
+      .flatMap(([, l]) => l.keys),
+  );
 }
 
 /**
- * An action receipt's `writes` (what the sending part's run wrote here): only from a shard whose part of the tx
- * holds locks here, each of a key locked for it. Refused as a whole otherwise.
+ * Lands the writes an action receipt carries of records this shard keeps (what earlier parts' callees of this shard
+ * wrote, Forwarded `writes`) before its part runs, each of a key a part of its tx write-locked here (refused as a
+ * whole otherwise). They stay when the part fails or is undone: the writer's release puts them back (`restore`) as
+ * the writer's part is undone, so the caller's side and theirs are never apart and the supply stays exact.
  */
-export function checkLanding(state: State, r: CrossReceipt): void {
-  const w = r.forward?.writes;
-  if (w === undefined) return;
-  const held = new Set(senderParts(state, r).flatMap(([, l]) => l.keys));
-  if (held.size === 0 || w.some(([k]) => !held.has(k)))
-    throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here from shard ${r.fromShard}`);
-}
-
-/** Lands an action receipt's `writes` (checkLanding) in its part's run: undone with it; the sender's keys are free to it. */
-export function landWrites(state: State, r: CrossReceipt): void {
-  const w = r.forward?.writes;
-  if (w === undefined) return;
-  if (state instanceof ShardState) state.landed = new Set(senderParts(state, r).map(([part]) => part));
-  for (const [k, v] of w) {
+export function landWrites(state: State, r: CrossReceipt, shard: { index: number; count: number }): void {
+  const here = (r.forward?.writes ?? []).filter(([k]) => remoteKeyShard(state, k, shard) === null);
+  if (here.length === 0) return;
+  const locked = txWriteLocks(state, r);
+  if (here.some(([k]) => !locked.has(k))) throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here for writing`);
+  for (const [k, v] of here) {
     if (v === null) state.del(k);
     else state.put(k, v);
   }
+}
+
+/** `r` as it waits here (deferred or parked) once its writes of this shard landed: it runs again without them. */
+export function withoutLanded(state: State, r: CrossReceipt, shard: { index: number; count: number } | undefined): CrossReceipt {
+  if (r.kind !== "action" || r.forward?.writes === undefined || shard === undefined) return r;
+  const { writes: _, ...forward } = r.forward;
+  const rest = passingWrites(state, r, shard);
+  return { ...r, forward: rest.length > 0 ? { ...forward, writes: rest } : forward };
+}
+
+/** The writes an action receipt carries of records other shards keep: its part reads them as its own (guard.ts carry). */
+export function passingWrites(state: State, r: CrossReceipt, shard: { index: number; count: number }): [string, string | null][] {
+  return (r.forward?.writes ?? []).filter(([k]) => remoteKeyShard(state, k, shard) !== null);
 }
 
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
@@ -313,7 +327,7 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
 
 /**
  * A `release`: only of a part this shard sent values to, from the shard that asked. Its writes (a callee of
- * this shard that ran in the part) land now, each of a key locked for that part.
+ * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part.
  */
 export function takeRelease(state: State, r: CrossReceipt): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
@@ -321,9 +335,10 @@ export function takeRelease(state: State, r: CrossReceipt): void {
   if (held?.from !== r.fromShard)
     throw new ReceiptRefused(`receipt ${r.id} refused: a release of reads of ${r.account} that shard ${r.fromShard} does not hold here`);
   const locked = new Set(held.keys);
-  const stray = (r.writes ?? []).find(([k]) => !locked.has(k));
+  const lands = r.writes ?? r.restore ?? [];
+  const stray = lands.find(([k]) => !locked.has(k));
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(stray[0])}, which ${r.account} did not lock here`);
-  for (const [k, v] of r.writes ?? []) {
+  for (const [k, v] of lands) {
     if (v === null) state.del(k);
     else state.put(k, v);
   }

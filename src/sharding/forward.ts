@@ -80,9 +80,9 @@ export interface Forwarded {
    */
   credits?: CrossReceipt[];
   /**
-   * What the home's run wrote of records the target keeps (its callees of that shard: docs/SHARDING.md "Calls of
-   * another shard's contract"), in key order, landed there before the actions; present (maybe empty) when the home
-   * part holds locks there: every write of it for that shard is here. Absent: none.
+   * What the parts so far wrote of records other shards keep (their callees of those shards: docs/SHARDING.md "Calls
+   * of another shard's contract") and no part landed yet, in key order: those of the target land there before its
+   * part runs, the others are its run's own writes and go on with it. Absent: none.
    */
   writes?: [key: string, raw: string | null][];
 }

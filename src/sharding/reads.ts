@@ -199,6 +199,8 @@ export function readShapeError(r: CrossReceipt): string | null {
   const part = typeof r.account === "string" && (r.account === r.txHash || r.account.startsWith(`${r.txHash}:`));
   if (r.amount !== "0" || !part || r.fromShard === r.toShard) return "not a read of another shard by a part of its tx";
   if (r.writes !== undefined && (r.kind !== "release" || !isWrites(r.writes))) return `writes ${JSON.stringify(r.writes)?.slice(0, 200)}`;
+  if (r.restore !== undefined && (r.kind !== "release" || r.writes !== undefined || !isWrites(r.restore)))
+    return `restore ${JSON.stringify(r.restore)?.slice(0, 200)}`;
   if (r.write !== undefined && (r.kind !== "read" || r.write !== true)) return `write ${JSON.stringify(r.write)}`;
   if (r.busy !== undefined) return r.kind === "values" && r.busy === true && r.values === undefined ? null : `busy ${JSON.stringify(r.busy)}`;
   if (r.kind === "release") return r.keys === undefined && r.values === undefined ? null : "a release carrying keys";

@@ -182,8 +182,17 @@ export interface CrossReceipt {
   busy?: true;
   /** Values: each key asked and its stored value there (payer and all), null when absent. */
   values?: [key: string, raw: string | null][];
-  /** Release: what the part's run wrote of the keys it locked there (a callee of that shard's writes), in key order; null deletes. */
+  /**
+   * Release: what the part's run wrote of the keys it locked there (a callee of that shard's writes), in key order; null
+   * deletes. Settle of an action: the writes its part and those after it carried (Forwarded `writes`) that no part
+   * landed, back to the parts that locked their keys (executor/locks.ts unlockTx).
+   */
   writes?: [key: string, raw: string | null][];
+  /**
+   * Release of a failed tx: the values before the part's writes of the keys a later part of the tx landed there
+   * (executor/reads.ts releasesNow), put back. Held at the part with all its keys until then.
+   */
+  restore?: [key: string, raw: string | null][];
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */
@@ -641,6 +650,10 @@ export function checkReceipt(
   const w = r.forward?.writes;
   if (w !== undefined && (r.kind !== "action" || !(Array.isArray(w) && (w.length === 0 || isWrites(w)))))
     throw new ReceiptRefused(`receipt ${r.id} refused: writes ${JSON.stringify(w)?.slice(0, 200)}`);
+  // The writes no part landed come back with a settle; a release's are its shape's (reads.ts readShapeError).
+  if (r.writes !== undefined && r.kind !== "release" && !(r.kind === "settle" && isWrites(r.writes)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: writes ${JSON.stringify(r.writes)?.slice(0, 200)}`);
+  if (r.restore !== undefined && r.kind !== "release") throw new ReceiptRefused(`receipt ${r.id} refused: restore ${JSON.stringify(r.restore)?.slice(0, 200)}`);
   if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))
     throw new ReceiptRefused(`receipt ${r.id} refused: spent ${JSON.stringify(r.forward.spent)} is not a list of tokens and amounts`);
   const debt = r.forward?.debt;

@@ -9,10 +9,11 @@
  * released. The same for token721.iost's reads of a token whose home is
  * another shard, and for a call of a contract of another shard that writes
  * its storage ("Calls of another shard's contract"): its write lands there;
- * and for a tx paying such a callee, then having it spend: the amount lands
- * once, with the callee's write ("Credits to the callee"). A writer whose
- * re-run meets the lock of a tx whose part waits for its locks gives them up,
- * and both end (item 6, _Locks_).
+ * for a chain coming back to the callee's shard: the writes land there before
+ * its parts run, and are put back when the tx fails; and for a tx paying such a
+ * callee, then having it spend: the amount lands once, with the callee's write
+ * ("Credits to the callee"). A writer whose re-run meets the lock of a tx
+ * whose part waits for its locks gives them up, and both end (item 6, _Locks_).
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -191,6 +192,57 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     expect(decodeValue(await row(B, `b-${id}-k`))?.value).toEqual({ t: "s", v: "there" });
     expect(await row(A, `b-${id}-k`)).toBeUndefined();
     expect(await row(B, READING)).toBeUndefined();
+  });
+
+  test("a callee's writes go along a chain coming back to its shard: landed there before its parts run, put back when the tx fails", async () => {
+    const c = newChain("carried");
+    const { at, row } = shardsOf(c);
+    await c.coord.chainInfo();
+    const B = shardOf(holder, N);
+    const caller = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
+      code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "put", ["k", v])[0]; }\n}\nmodule.exports = Caller;`,
+    });
+    const callee = JSON.stringify({
+      ID: "",
+      info: {
+        lang: "javascript",
+        version: "1.0.0",
+        abi: [
+          { name: "put", args: ["string", "string"], amountLimit: [] },
+          { name: "fail", args: ["string"], amountLimit: [] },
+        ],
+      },
+      code: `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + v; }\n  fail(m) { throw new Error(m); }\n}\nmodule.exports = Store;`,
+    });
+    const { deployCaller, deployCallee } = await callerAndCallee(c, caller, callee);
+    expect(await at(B).getTxReceipt(deployCallee.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const [id, via] = ["Contract" + deployCallee.hash, "Contract" + deployCaller.hash];
+    const act = (contract: string, actionName: string, args: string[]) => ({ contract, actionName, data: JSON.stringify(args) });
+    const settled = async (hash: string) => {
+      for (let i = 0; i < 40 && ((await at(A).getTxReceipt(hash)) as { error?: string }).error !== undefined; i++) await tick(c);
+      await tick(c, 2);
+      return at(A).getTxReceipt(hash);
+    };
+    // A → B → A → B: the home's callee writes k, B's part lands it before it writes k2; back home, the callee writes k
+    // again (read through the tx's lock on B), and B's last part lands that before it overwrites k.
+    const tx = makeTx({ actions: [act(via, "call", [id, "x"]), act(id, "put", ["k2", "y"]), act(via, "call", [id, "z"]), act(id, "put", ["k", "w"])] });
+    await at(A).submitTx(tx.bytes, tx.hash);
+    await tick(c);
+    await abortAllDurableObjects();
+    expect(await settled(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ['["put:x"]', '["put:y"]', '["put:z"]', '["put:w"]'] });
+    const value = async (k: string) => decodeValue(await row(B, `b-${id}-${k}`))?.value;
+    expect([await value("k"), await value("k2")]).toEqual([
+      { t: "s", v: "w" },
+      { t: "s", v: "y" },
+    ]);
+    // A → B failing there: the home's write of k landed on B stays while the failure settles home, then its release puts it back.
+    const failing = makeTx({ actions: [act(via, "call", [id, "q"]), act(id, "put", ["k3", "v"]), act(id, "fail", ["no"])] });
+    await at(A).submitTx(failing.bytes, failing.hash);
+    expect(await settled(failing.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
+    for (let i = 0; i < 10 && (await row(B, READING)) !== undefined; i++) await tick(c);
+    expect([await value("k"), await value("k3"), await row(B, READING)]).toEqual([{ t: "s", v: "w" }, undefined, undefined]);
   });
 
   test("admin pays a contract of another shard, then has its contract make it spend, in one tx: the amount joins the callee's write, the credit goes as a probe", async () => {

@@ -2,16 +2,19 @@
  * A home part's credit to the shard its forwarded part runs on (docs/SHARDING.md "A credit's RAM"), in the
  * simulator: it rides in the action receipt, no credit receipt of its own, and lands there before the part's
  * actions, so they read it as one shard does; a failing part undoes it with the rest. A stranger's carried
- * credit is refused before anything lands.
+ * credit is refused before anything lands. A callee's writes ride along a chain the same way, until a part of
+ * their shard lands them or the last part's settle brings them back to their writer; a chain writing more than one
+ * receipt may carry fails instead.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
-import { vmReady } from "../vm/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { BLOCK_TIME, config, N, on, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, N, on, run, txBy } from "./workload";
 
 const balanceOf = (acc: string) => act("token.iost", "balanceOf", ["iost", acc]);
 const transfer = (from: string, to: string, amount: string) => act("token.iost", "transfer", ["iost", from, to, amount, ""]);
@@ -73,5 +76,104 @@ describe("a home part's credit seen by its forwarded part", () => {
     ];
     for (const x of forged)
       expect(() => checkReceipt({ ...action, forward: { ...action.forward!, credits: [x] } }, N), JSON.stringify(x)).toThrow(ReceiptRefused);
+  });
+});
+
+/** A contract calling any contract's ABI (blockchain.call), deployed on shard 1. */
+const CALLER = `class Caller {
+  init() {}
+  callee(id, abi, args) { return blockchain.call(id, abi, JSON.parse(args))[0]; }
+}
+module.exports = Caller;`;
+
+/** A contract writing `n` records of its own (`<p>0` …), deployed on shard 3. */
+const MANY = `class Many {
+  init() {}
+  many(p, n) { for (let i = 0; i < n; i++) storage.put(p + i, "v"); return "many"; }
+}
+module.exports = Many;`;
+
+describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of another shard's contract\", landing)", () => {
+  let one: SimChain;
+  let four: SimChain;
+  /** The caller (shard 1), and the workload's CODE on shards 2 and 3. */
+  const ids: string[] = [];
+  beforeAll(async () => {
+    await vmReady();
+    [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
+    const deploys = [
+      txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(CALLER, [{ name: "callee", args: ["string", "string", "string"] }])])]),
+      txBy(on(2), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]),
+      txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]),
+      txBy(on(3, 1), [act("system.iost", "setCode", [contractJson(MANY, [{ name: "many", args: ["string", "number"] }])])]),
+    ];
+    for (const tx of deploys) {
+      for (const chain of [one, four]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      ids.push(`Contract${txId(tx)}`);
+    }
+  }, 120_000);
+
+  it("land at their shard's first later part, stay when the tx fails there, and the writer's release puts them back", () => {
+    const [caller, two, three] = ids;
+    const key = `b-${three}-k`;
+    // 1 → 2 → 3 → 2: the home's callee writes k on shard 3; shard 3's part overwrites it; shard 2's last part fails.
+    const tx = txBy(on(1, 2), [
+      act(caller, "callee", [three, "put", JSON.stringify(["k", "x"])]),
+      act(two, "put", ["k2", "y"]),
+      act(three, "put", ["k", "z"]),
+      act(two, "fail", ["no"]),
+    ]);
+    const seen: (string | undefined)[] = [];
+    const restores: CrossReceipt[] = [];
+    const b = run(four, tx, (chain) => {
+      const v = decodeValue(chain.shards[3].store.get(key))?.value;
+      seen.push(v?.t === "s" ? v.v : undefined);
+      restores.push(...chain.inFlight().filter((r) => r.restore !== undefined));
+    });
+    expect(b).toEqual(run(one, tx));
+    expect((b.receipt as { statusCode: string }).statusCode).toBe("RUNTIME_ERROR");
+    // Landed (and overwritten) before the failure, kept while the failure settles back, put back by the home's release.
+    const landed = seen.indexOf("z");
+    expect(landed).toBeGreaterThan(0);
+    expect(seen.slice(0, landed).every((v) => v === undefined)).toBe(true);
+    // With the owner's RAM the callee paid on shard 3 (its records' payer there).
+    expect(restores.map((r) => [r.kind, r.fromShard, r.toShard, r.restore!.map(([k]) => k)])).toEqual([
+      ["release", 1, 3, [key, `b-ram.iost-UR${on(3)}`, `m-token.iost-TB${on(3)}-ram`]],
+    ]);
+    expect(restores[0].restore![0]).toEqual([key, null]);
+    expect(seen.at(-1)).toBeUndefined();
+    expect(seen.slice(landed, seen.lastIndexOf("z") + 1).every((v) => v === "z")).toBe(true);
+  });
+
+  it("come back with the last part's settle when no later part ran on their shard, and land with the writer's release", () => {
+    const [caller, two, three] = ids;
+    const key = `b-${three}-m`;
+    const tx = txBy(on(1, 2), [act(caller, "callee", [three, "put", JSON.stringify(["m", "x"])]), act(two, "put", ["m2", "y"])]);
+    const settles: CrossReceipt[] = [];
+    const b = run(four, tx, (chain) => settles.push(...chain.inFlight().filter((r) => r.kind === "settle" && r.writes !== undefined)));
+    expect(b).toEqual(run(one, tx));
+    expect(settles.map((r) => [r.fromShard, r.toShard, r.writes!.map(([k]) => k)])).toEqual([
+      [2, 1, [key, `b-ram.iost-UR${on(3)}`, `m-token.iost-TB${on(3)}-ram`]],
+    ]);
+    expect(decodeValue(four.shards[3].store.get(key))?.value).toEqual({ t: "s", v: "x" });
+  });
+
+  it("past 256 records of other shards written along one chain, the part that writes one more fails, with the bound's error, and nothing lands", () => {
+    const [caller, two, , many] = ids;
+    // Each part's run stays within the read bounds (200, then 100 records); together they would pass what the action
+    // receipt to the last part may carry, which its shard would refuse.
+    const tx = txBy(on(1, 2), [
+      act(caller, "callee", [many, "many", JSON.stringify(["a", 200])]),
+      act(two, "put", ["n2", "y"]),
+      act(caller, "callee", [many, "many", JSON.stringify(["b", 100])]),
+      act(two, "put", ["n3", "z"]),
+    ]);
+    const b = run(four, tx);
+    expect(b.receipt).toMatchObject({ statusCode: "RUNTIME_ERROR" });
+    expect((b.receipt as { message: string }).message).toContain("written records of other shards exceed the limit. expected [0, 256], actual 257");
+    expect(four.quiet()).toBe(true);
+    expect([`b-${many}-a0`, `b-${many}-b0`].map((k) => four.shards[3].store.get(k))).toEqual([undefined, undefined]);
+    // One shard has no such list: it runs the tx (docs/SHARDING.md "Not done yet").
+    expect(run(one, tx).receipt).toMatchObject({ statusCode: "SUCCESS" });
   });
 });

@@ -1255,6 +1255,93 @@ const CASES: Case[] = [
     "a contract of another shard writes, then a top-level action of its shard reads it",
     () => txBy(on(1, 2), [callOf(contracts[0], "put", ["rt", "x"]), call(0, "put", ["rt2", "y"]), read("gget", [contracts[0], "rt"])]),
   ],
+  // A chain coming back to the callee's shard, or reaching it after another part: the writes go along with the chain,
+  // land before the first part of their shard (later parts on other shards read them as the run's own), and what no part
+  // landed comes back to the writer, which lands it with its release (docs/SHARDING.md "Calls of another shard's contract").
+  [
+    "a contract of another shard writes, then a part of a third shard, then a part of its shard reads it",
+    () => txBy(on(1, 2), [callOf(contracts[3], "put", ["cc", "x"]), call(2, "put", ["cc2", "y"]), act(relay, "gget", [contracts[3], "cc"])]),
+  ],
+  [
+    "a contract of another shard writes, then a part of a third shard, then a part of its shard overwrites it",
+    () =>
+      txBy(on(1, 2), [
+        callOf(contracts[3], "put", ["cd", "x"]),
+        call(2, "put", ["cd2", "y"]),
+        call(3, "put", ["cd", "z"]),
+        act(relay, "gget", [contracts[3], "cd"]),
+      ]),
+  ],
+  ["the key overwritten by the part of its shard is the part's", () => txBy(on(2, 1), [read("gget", [contracts[3], "cd"])])],
+  [
+    "a contract of another shard writes a map field, then a part of a third shard, then a part of its shard deletes it",
+    () =>
+      txBy(on(1, 2), [
+        callOf(contracts[3], "mine", ["ce"]),
+        call(2, "put", ["ce2", "y"]),
+        call(3, "drop", []),
+        act(relay, "gmap", [contracts[3], "rec", on(1, 2)]),
+      ]),
+  ],
+  ["the map field deleted by the part of its shard is absent", () => txBy(on(2, 1), [read("gmap", [contracts[3], "rec", on(1, 2)])])],
+  [
+    "a contract of another shard writes, its shard's part runs, a third shard's, then its shard's again overwrites it",
+    () =>
+      txBy(on(1, 2), [
+        callOf(contracts[3], "put", ["cf", "x"]),
+        call(3, "put", ["cf2", "y"]),
+        call(2, "put", ["cf3", "y"]),
+        call(3, "put", ["cf", "z"]),
+        act(relay, "gget", [contracts[3], "cf"]),
+      ]),
+  ],
+  [
+    "a contract of another shard writes, then a part of its shard parks for a call of a contract of a third shard, then reads it",
+    () =>
+      txBy(on(1, 2), [
+        callOf(contracts[3], "put", ["ck", "x"]),
+        act(relay, "callee", [contracts[0], "put", JSON.stringify(["ck", "y"])]),
+        act(relay, "gget", [contracts[3], "ck"]),
+      ]),
+  ],
+  // The home wrote the key, a part of another shard had a callee overwrite it, a later part at home landed that, then the
+  // tx fails: the callee's release puts back the home's value before the home part's undo puts back the original.
+  [
+    "a home part writes a key, a part of another shard has it overwritten, a part back home reads it, then the tx fails",
+    () =>
+      txBy(on(3, 1), [
+        call(3, "put", ["cl", "a"]),
+        callOf(contracts[3], "put", ["cl", "b"]),
+        act(relay, "gget", [contracts[3], "cl"]),
+        call(0, "fail", ["no"]),
+      ]),
+  ],
+  ["the key the failed tx wrote at home and had overwritten is absent", () => txBy(on(2, 1), [read("gget", [contracts[3], "cl"])])],
+  [
+    "a contract of another shard writes, then a part of its shard overwrites it after a third shard's, then the tx fails",
+    () => txBy(on(1, 2), [callOf(contracts[3], "put", ["cg", "x"]), call(2, "put", ["cg2", "y"]), call(3, "put", ["cg", "z"]), call(0, "fail", ["no"])]),
+  ],
+  ["the key written and overwritten before the tx failed is absent", () => txBy(on(2, 1), [read("gget", [contracts[3], "cg"])])],
+  [
+    "a forwarded part has a contract of the home's shard write, then parts of two other shards, then the home's part overwrites it",
+    () =>
+      txBy(on(1, 2), [
+        call(2, "put", ["ch", "1"]),
+        act(relay, "callee", [contracts[1], "put", JSON.stringify(["ch", "x"])]),
+        call(0, "put", ["ch2", "y"]),
+        call(1, "put", ["ch", "z"]),
+        read("gget", [contracts[1], "ch"]),
+      ]),
+  ],
+  [
+    "a contract of another shard writes, then a part of a third shard, then the home reads it through a contract",
+    () => txBy(on(1, 2), [callOf(contracts[3], "put", ["ci", "x"]), call(2, "put", ["ci2", "y"]), read("gget", [contracts[3], "ci"])]),
+  ],
+  [
+    "a contract of another shard writes, then a part of a third shard, then the home has it overwrite",
+    () => txBy(on(1, 2), [callOf(contracts[3], "put", ["cj", "x"]), call(2, "put", ["cj2", "y"]), callOf(contracts[3], "put", ["cj", "z"])]),
+  ],
+  ["the key the home had overwritten after a third shard's part is the last write", () => txBy(on(2, 1), [read("gget", [contracts[3], "cj"])])],
   ...[1, 3].map(
     (c): Case => [`a contract of shard 2 freezes its caller's iost to an account of shard ${c}`, () => txBy(GIVEN, [act(giver, "freeze", [on(c), "1"])])],
   ),
@@ -1565,6 +1652,38 @@ const CASES: Case[] = [
   [
     "a caller pays a contract of another shard, then has it spend more than it holds, in one tx",
     () => txBy(on(1, 2), [transferAct(on(1, 2), giver, "2"), callOf(giver, "spend", [on(1, 2), "1000000"])]),
+  ],
+  // The credit goes as a probe, held with the home part until the tx is decided; the write lands with the later part.
+  [
+    "a caller pays a contract of another shard, has it spend, then it spends at top level, in one tx",
+    () => txBy(on(1, 2), [transferAct(on(1, 2), giver, "2"), callOf(giver, "spend", [on(1, 2), "1"]), act(giver, "spend", [on(3), "0.5"])]),
+  ],
+  [
+    "a caller pays a contract of another shard, has it spend, then a contract of a third shard, then it spends at top level, in one tx",
+    () =>
+      txBy(on(1, 2), [
+        transferAct(on(1, 2), giver, "2"),
+        callOf(giver, "spend", [on(1, 2), "1"]),
+        call(0, "put", ["gp", "1"]),
+        act(giver, "spend", [on(3), "0.5"]),
+      ]),
+  ],
+  // The callee's balance write is undone where it landed no earlier than the caller's side at home (supply exact).
+  [
+    "a caller has a contract of another shard spend to it, then a top-level action of that contract fails",
+    () => txBy(on(1, 2), [callOf(giver, "spend", [on(1, 2), "1"]), act(giver, "fail", ["no"])]),
+  ],
+  [
+    "a caller has a contract of another shard spend to it, then a contract of a third shard fails",
+    () => txBy(on(1, 2), [callOf(giver, "spend", [on(1, 2), "1"]), call(0, "fail", ["no"])]),
+  ],
+  [
+    "a caller has a contract of another shard spend to it, then that contract spends at top level, then a contract of a third shard fails",
+    () => txBy(on(1, 2), [callOf(giver, "spend", [on(1, 2), "1"]), act(giver, "spend", [on(3), "1"]), call(0, "fail", ["no"])]),
+  ],
+  [
+    "a caller has a contract of another shard spend to it, then a contract of a third shard, then that contract spends at top level",
+    () => txBy(on(1, 2), [callOf(giver, "spend", [on(1, 2), "1"]), call(0, "put", ["gs", "1"]), act(giver, "spend", [on(3), "1"])]),
   ],
   // Found by the property test with longer sequences (PROP_SEED=2, 30 to 50 steps): a contract issuing for the
   // token's creator, who signs the tx, off the token's home: the supply is written there as a callee's write.

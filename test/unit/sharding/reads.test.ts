@@ -13,7 +13,7 @@ import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED } from "../../../src/executor/locks";
-import { checkLanding } from "../../../src/executor/reads";
+import { landWrites, passingWrites } from "../../../src/executor/reads";
 import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
 import { decodeValue, encodeValue, int, str } from "../../../src/state/storage";
@@ -206,6 +206,19 @@ describe("reads from strangers are refused", () => {
     ...o,
   });
 
+  /** An action's settle, bringing back `o`. */
+  const settle = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...base,
+    id: `${hash}:0:settle`,
+    kind: "settle",
+    fromShard: 2,
+    toShard: 1,
+    token: "iost",
+    account: X,
+    counterpart: "c",
+    ...o,
+  });
+
   it.each([
     ["a read for another tx's part", read({ account: "OTHER" })],
     ["a read of nothing", read({ keys: [] })],
@@ -248,6 +261,22 @@ describe("reads from strangers are refused", () => {
     ["a release writing a row that is no contract's key", release({ writes: [["x-locks", "{}"]] })],
     ["a release writing a value that is no stored value", release({ writes: [["b-Cz-a", 5 as unknown as string]] })],
     ["a release writing entries that are not pairs", release({ writes: [["b-Cz-a"] as unknown as [string, string]] })],
+    ["a release putting back nothing", release({ restore: [] })],
+    ["a release both writing and putting back", release({ writes: [["b-Cz-a", null]], restore: [["b-Cz-a", null]] })],
+    ["a release putting back a row that is no contract's key", release({ restore: [["x-reading", "{}"]] })],
+    ["a read putting back", read({ restore: [["b-Cz-a", null]] })],
+    ["a settle putting back", settle({ restore: [["b-Cz-a", null]] })],
+    [
+      "a settle bringing back writes out of order",
+      settle({
+        writes: [
+          ["b-Cz-b", null],
+          ["b-Cz-a", null],
+        ] as [string, null][],
+      }),
+    ],
+    ["a settle bringing back no writes", settle({ writes: [] })],
+    ["a credit carrying writes", { ...settle({ writes: [["b-Cz-a", null]] }), kind: "credit", id: `${hash}:1` } as CrossReceipt],
     [
       "a release writing too many keys",
       release({ writes: Array.from({ length: MAX_READ_KEYS + 1 }, (_, i): [string, null] => [`b-Cz-k${String(i).padStart(3, "0")}`, null]) }),
@@ -261,7 +290,16 @@ describe("reads from strangers are refused", () => {
       ["b-Cz-a", null],
       ["c-ContractZ", "{}"],
     ];
-    const shapes = [read(), read({ write: true }), values(), values({ busy: true, values: undefined }), release(), release({ writes })];
+    const shapes = [
+      read(),
+      read({ write: true }),
+      values(),
+      values({ busy: true, values: undefined }),
+      release(),
+      release({ writes }),
+      release({ restore: writes }),
+      settle({ writes }),
+    ];
     for (const r of shapes) expect(() => checkReceipt(r, N)).not.toThrow();
   });
 
@@ -351,19 +389,38 @@ describe("reads from strangers are refused", () => {
     expect(Object.keys(JSON.parse(s2.get(READING)!))).toEqual(["HASH7"]);
   });
 
-  it("an action receipt carrying its home's writes: refused but from the shard holding its home part's locks here, of keys locked for it", () => {
+  it("an action receipt's writes land only on keys a part of its tx write-locked here; those of other shards pass on", () => {
     const k = `b-${store}-k`;
     const s1 = four.fork().shards[2].store;
     answer(s1, readBy("HASH5", [k], true));
-    const state = new State(s1);
-    const action = (fromShard: number, writes: [string, string | null][]) =>
-      ({ ...read({ id: "HASH5:g0", txHash: "HASH5", kind: "action", fromShard }), forward: { writes } }) as unknown as CrossReceipt;
-    expect(() => checkLanding(state, action(1, [[k, null]]))).not.toThrow();
-    expect(() => checkLanding(state, action(1, []))).not.toThrow();
-    expect(() => checkLanding(state, action(1, [[`b-${store}-j`, null]]))).toThrow(/did not lock here from shard 1/);
-    expect(() => checkLanding(state, action(3, [[k, null]]))).toThrow(/did not lock here from shard 3/);
-    expect(() => checkLanding(state, { ...action(1, [[k, null]]), txHash: "HASH6", id: "HASH6:g0" })).toThrow(/did not lock here/);
-    // The shape: only an action receipt carries them, in key order.
+    answer(s1, readBy("HASH6", [`b-${store}-r`], false));
+    const written = encodeValue(str("carried"), store);
+    const action = (fromShard: number, writes: [string, string | null][], txHash = "HASH5") =>
+      ({ ...read({ id: `${txHash}:g0`, txHash, kind: "action", fromShard }), forward: { writes } }) as unknown as CrossReceipt;
+    const land = (r: CrossReceipt) => {
+      const state = new State(s1);
+      landWrites(state, r, { index: 2, count: N });
+      return state;
+    };
+    // From any shard of the chain: the lock is its tx's, whichever part took it.
+    expect(land(action(3, [[k, written]])).get(k)).toBe(written);
+    expect(
+      passingWrites(
+        new State(s1),
+        action(3, [
+          [k, written],
+          [`m-token.iost-TB${on(3)}-iost`, null],
+        ]),
+        { index: 2, count: N },
+      ),
+    ).toEqual([[`m-token.iost-TB${on(3)}-iost`, null]]);
+    // A key of this shard no part of the tx locked, only read-locked, or another tx's lock: refused, nothing written.
+    for (const r of [action(1, [[`b-${store}-j`, written]]), action(1, [[`b-${store}-r`, written]], "HASH6"), action(1, [[k, written]], "HASH6")]) {
+      const state = new State(s1);
+      expect(() => landWrites(state, r, { index: 2, count: N })).toThrow(/did not lock here for writing/);
+      expect([...state.latest().keys()]).toEqual([]);
+    }
+    // The shape: only an action receipt carries them, in key order; only a settle brings them back.
     expect(() => checkReceipt({ ...read(), forward: { writes: [[k, null]] } } as unknown as CrossReceipt, N)).toThrow(ReceiptRefused);
   });
 
@@ -391,6 +448,16 @@ describe("reads from strangers are refused", () => {
     onto(landed, release({ writes: [[`b-${store}-k`, written]] }));
     expect(landed.get(`b-${store}-k`)).toBe(written);
     expect(landed.get(READING)).toBeUndefined();
+    // What a failed tx's release puts back lands the same way, on its part's keys only.
+    const undone = four.fork().shards[2].store;
+    onto(undone, locked);
+    onto(undone, release({ restore: [[`b-${store}-k`, null]] }));
+    expect([undone.get(`b-${store}-k`), undone.get(READING)]).toEqual([undefined, undefined]);
+    const stranger = four.fork().shards[2].store;
+    onto(stranger, locked);
+    const was = [stranger.get(`b-${store}-other`), stranger.get(READING)];
+    expect(() => onto(stranger, release({ restore: [[`b-${store}-other`, written]] }))).toThrow(/which HASH1 did not lock here/);
+    expect([stranger.get(`b-${store}-other`), stranger.get(READING)]).toEqual(was);
     // Another key of the same contract, never locked for the part; a key of another shard: refused, nothing written.
     for (const key of [`b-${store}-other`, `m-token.iost-TB${on(3)}-iost`]) {
       const s2 = four.fork().shards[2].store;

@@ -29,7 +29,7 @@ import { State } from "../../../src/state/state";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
-import { READS, readParked } from "../../../src/sharding/reads";
+import { READS, readParked, remoteKeyShard } from "../../../src/sharding/reads";
 import { awaitsSettle, type CrossReceipt, pendingChange, ridersOf } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
@@ -268,12 +268,18 @@ export class SimChain {
   }
 
   /**
-   * What a release's writes, or an action receipt's (a callee of its target that ran elsewhere: executor/reads.ts),
-   * change of balances and frozen balances there, per symbol: its keys stay locked there until it lands, so against
-   * what is stored. A supply it raises (an issue off the token's home, contracts/token.ts) counts as that much less in existence.
+   * What a release's writes (or what it puts back), an action receipt's (callees' writes going along the chain:
+   * executor/reads.ts) or a settle's (those no part landed, back to their writers) change of balances and frozen
+   * balances where each key lives, per symbol: their keys stay locked there until they land, so against what is
+   * stored. A supply it raises (an issue off the token's home, contracts/token.ts) counts as that much less in existence.
    */
   writesIn(r: CrossReceipt): [string, bigint][] {
-    const store = this.shards[r.toShard]?.store;
+    const count = this.shards.length;
+    const at = this.shards[r.toShard];
+    const storeOf = (key: string) =>
+      r.kind === "release" || at === undefined
+        ? at?.store
+        : this.shards[remoteKeyShard(new State(at.store), key, { index: r.toShard, count }) ?? r.toShard].store;
     const held = (key: string, raw: string | null | undefined): bigint => {
       const v = decodeValue(raw ?? undefined)?.value;
       if (key.startsWith("m-token.iost-TB") || key.startsWith("m-token.iost-TI")) return v?.t === "i" ? v.v : 0n;
@@ -281,7 +287,8 @@ export class SimChain {
       return v?.t === "j" ? parseFreezeList(v.v).reduce((a, f) => a + f.Amount, 0n) : 0n;
     };
     // RAM in use (ram.iost's used-RAM record) counts as ram, as supplies() in workload.ts counts it.
-    return [...(r.writes ?? []), ...(r.forward?.writes ?? [])].flatMap(([key, raw]): [string, bigint][] => {
+    return [...(r.writes ?? []), ...(r.restore ?? []), ...(r.forward?.writes ?? [])].flatMap(([key, raw]): [string, bigint][] => {
+      const store = storeOf(key)!;
       const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
       if (supply) return [[supply[1], held(key, store.get(key)) - held(key, raw)]];
       const m = /^m-token\.iost-T[BF][^-]*-(.+)$|^b-ram\.iost-UR/.exec(key);
@@ -299,7 +306,8 @@ export class SimChain {
     return this.shards.flatMap((s) => [
       ...(JSON.parse(s.store.get(DEFERRED) ?? "[]") as CrossReceipt[]),
       ...readParked(s.store.get(READS)).flatMap((p) => (p.receipt ? [p.receipt] : [])),
-      ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held)),
+      // A held release's `restore` is what it puts back only if its tx fails (locks.ts unlockTx): nothing in flight yet.
+      ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held.map(({ restore: _, ...x }) => x))),
     ]);
   }
 }
