@@ -36,7 +36,21 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
-import { answerRead, checkLanding, parkPart, readyParts, releasesNow, rerunTx, restart, takeRelease, takeValues, unpark, waitsForDirectory } from "./reads.js";
+import {
+  answerRead,
+  checkLanding,
+  parkPart,
+  readyParts,
+  releasesNow,
+  rerunTx,
+  restart,
+  takeRelease,
+  takeValues,
+  unpark,
+  waitsForDirectory,
+  waitsForPending,
+} from "./reads.js";
+import { applyPending } from "../sharding/pending.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -308,6 +322,8 @@ export function applyIncoming(
       const amount = BigInt(r.amount);
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
+      } else if (r.kind === "pending") {
+        applyPending(state, r, Number(block.number));
       } else if (r.kind === "burn") {
         applyBurn(state, r);
       } else if (r.kind === "free") {
@@ -344,7 +360,7 @@ export function applyIncoming(
             guard.landed = null;
           }
         }
-        if (reads && (rerun || !waitsForDirectory(state, reads))) reads.unknown.clear();
+        if (reads && !(rerun ? waitsForPending(state, reads, Number(block.number), rerun) : waitsForDirectory(state, reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
         // What its callees wrote of other shards' records: to the next part's shard with it, the rest with the releases.
         const writes = rerun && !missing ? guard!.takeRemoteWrites() : null;
@@ -566,8 +582,9 @@ export function applyIncoming(
         // It read records another shard keeps that it lacks: undone, parked with its receipt until they come.
         state.rollback();
         const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: r, round: 1, asked: {}, values: {}, locked: [] };
-        // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory).
-        if (missing.unknown.size > 0) p.until = Number(block.number);
+        // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory), or
+        // once more after the next chunk's while what it misses is pending (waitsForPending).
+        if (missing.unknown.size > 0) p.until = Number(block.number) + (rerun ? 1 : 0);
         outgoing.push(...parkPart(state, p, missing, block.shard!));
         return;
       }
@@ -589,7 +606,7 @@ export function applyIncoming(
     const ran = rerunTx(guard!, p, block);
     if (ran === null) continue;
     outgoing.push(...ran.outgoing);
-    settled.push(ran.settlement);
+    if (ran.settlement) settled.push(ran.settlement);
   }
   guard?.watch();
   const after = deferred.length === 0 ? undefined : JSON.stringify(deferred);

@@ -30,6 +30,7 @@
 import { basicKey } from "../state/storage.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
+import { failedNotes } from "../sharding/pending.js";
 
 /** The lock table's row. */
 export const LOCKS = "x-locks";
@@ -160,7 +161,8 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   // its parts hold elsewhere go without their writes (reads.ts releasesNow).
   const released = entry.held.filter((r) => r.kind === "release").map(({ writes: _, ...r }) => r);
   return {
-    held: ok ? entry.held : [...probesOf(entry.held), ...released],
+    // Names the tx noted pending elsewhere were not created: those shards learn it (sharding/pending.ts).
+    held: ok ? entry.held : [...probesOf(entry.held), ...released, ...failedNotes(entry.held)],
     locked: true,
     ...(entry.relay ? { relay: entry.relay } : {}),
     ...(entry.hop ? { hop: entry.hop } : {}),

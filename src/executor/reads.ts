@@ -31,6 +31,7 @@ import {
   withCompanion,
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
+import { isPending } from "../sharding/pending.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
@@ -78,6 +79,16 @@ export function waitsForDirectory(state: State, reads: RemoteReads): boolean {
 }
 
 /**
+ * Whether a re-run of parked part `p` at `height` that found a receiver nowhere waits once more: one it found nowhere
+ * is pending (a tx may still create it, sharding/pending.ts), and `p` waits for the directory already or may join
+ * those that do (MAX_DIRECTORY_WAITS). It runs again after the next chunk's incoming receipts.
+ */
+export function waitsForPending(state: State, reads: RemoteReads, height: number, p: Parked): boolean {
+  if (![...reads.unknown].some((name) => isPending(state, name, height))) return false;
+  return p.until !== undefined || waitsForDirectory(state, reads);
+}
+
+/**
  * The next round of `p`: of the values fetched, those its last run read (what it reads again up to its
  * first missing record), and the keys it missed asked of their shards. Returns the `read` receipts.
  */
@@ -121,16 +132,17 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
 /**
  * Runs parked tx `p` again with every value it fetched. null: it touched what another tx locked (it runs in a later
  * chunk). Else what it sends (its receipts; its read locks released when it is decided) and the settlement of
- * its home's receipt: the run's receipt, or another round of reads.
+ * its home's receipt: the run's receipt, or another round of reads (null: it waits for a pending name once more).
  */
-export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement: Settlement } | null {
+export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement: Settlement | null } | null {
   const tx = decodeTx(base64Decode(p.tx!));
   state.watch(p.txHash, false);
   state.checkpoint();
   const table = readLocks(state.get(LOCKS));
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
-  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)));
+  const height = Number(block.number);
+  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads, height, p));
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -138,7 +150,10 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   }
   if ("missing" in r) {
     state.rollback(); // its gas stays locked
+    if (r.missing.unknown.size > 0) p.until = height + 1;
     const outgoing = parkPart(state, p, r.missing, block.shard!);
+    // Waiting for a pending name alone, its receipt awaits the next re-run as before: no settlement.
+    if (outgoing.length === 0) return { outgoing, settlement: null };
     return { outgoing, settlement: { ...base, more: outgoing.length } };
   }
   state.release();
