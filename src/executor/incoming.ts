@@ -50,7 +50,7 @@ import {
   waitsForDirectory,
   waitsForPending,
 } from "./reads.js";
-import { applyPending } from "../sharding/pending.js";
+import { applyPending, dropNote } from "../sharding/pending.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -65,6 +65,7 @@ function payRam(state: State, account: string, bytes: bigint): void {
 function announced(state: State, r: CrossReceipt): void {
   if (r.kind === "register") {
     applyRegister(state, r);
+    dropNote(state, r.account, r.txHash);
     return;
   }
   // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.

@@ -516,9 +516,10 @@ export function runTx(
   const first = action ?? credit;
   if (first) {
     const held = outgoing.filter((r) => r !== first);
-    const { notes, ends } = pendingNotes(h, held, action?.forward?.actions ?? []);
-    lockTx(state, hash, tx.publisher, [...held, ...ends]);
-    outgoing = [first, ...notes];
+    const { notes, cancels } = pendingNotes(h, held, action?.forward?.actions ?? []);
+    lockTx(state, hash, tx.publisher, [...held, ...cancels]);
+    // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
+    outgoing = [...notes, first];
   }
   state.release(); // T
 
@@ -574,10 +575,10 @@ function reserveRam(h: Host): CrossReceipt | undefined {
 /**
  * The names a locked tx may still create when its block ends (sharding/pending.ts): those its forwarded actions
  * create, noted to every shard (its home too: no run of the tx there knows them), and those its home part created
- * whose registers it holds, noted to the shards those go to. Returns the notes, sent now, and their resolutions,
- * held with the tx's other receipts (failed ones turn into `end: "failed"`, locks.ts unlockTx).
+ * whose registers it holds, noted to the shards those go to. Returns the notes, sent now, and their cancels, held
+ * with the tx's other receipts and sent only if the tx fails (locks.ts unlockTx).
  */
-function pendingNotes(h: Host, held: readonly CrossReceipt[], forwarded: readonly Action[]): { notes: CrossReceipt[]; ends: CrossReceipt[] } {
+function pendingNotes(h: Host, held: readonly CrossReceipt[], forwarded: readonly Action[]): { notes: CrossReceipt[]; cancels: CrossReceipt[] } {
   const sh = h.block.shard!;
   const to = new Map<string, number[]>();
   for (const name of createdBy(forwarded, h.tx.hash))
@@ -590,10 +591,10 @@ function pendingNotes(h: Host, held: readonly CrossReceipt[], forwarded: readonl
     const created = r.kind === "register" && (r.account.startsWith("Contract") || h.state.prior(mapKey("auth.iost", "auth", r.account)) === undefined);
     if (created && !to.get(r.account)?.includes(r.toShard)) to.set(r.account, [...(to.get(r.account) ?? []), r.toShard]);
   }
-  const [notes, ends] = [undefined, "created" as const].map((end) =>
-    [...to].flatMap(([name, shards]) => shards.map((s) => pendingOf(h.tx.hash, h.tx.publisher, name, sh.index, s, end))),
+  const [notes, cancels] = [false, true].map((cancel) =>
+    [...to].flatMap(([name, shards]) => shards.map((s) => pendingOf(h.tx.hash, h.tx.publisher, name, sh.index, s, cancel))),
   );
-  return { notes, ends };
+  return { notes, cancels };
 }
 
 /** RAM each payer was charged (bytes, negative when freed), payers in order; zero entries left out. */

@@ -30,7 +30,7 @@
 import { basicKey } from "../state/storage.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
-import { failedNotes } from "../sharding/pending.js";
+import { cancelsOf } from "../sharding/pending.js";
 
 /** The lock table's row. */
 export const LOCKS = "x-locks";
@@ -161,8 +161,8 @@ export function unlockTx(state: State, hash: string, ok: boolean): { held: Cross
   // its parts hold elsewhere go without their writes (reads.ts releasesNow).
   const released = entry.held.filter((r) => r.kind === "release").map(({ writes: _, ...r }) => r);
   return {
-    // Names the tx noted pending elsewhere were not created: those shards learn it (sharding/pending.ts).
-    held: ok ? entry.held : [...probesOf(entry.held), ...released, ...failedNotes(entry.held)],
+    // Names the tx noted pending elsewhere: created (their registers resolve them there), or not (cancelled: sharding/pending.ts).
+    held: ok ? entry.held.filter((r) => r.kind !== "pending") : [...probesOf(entry.held), ...released, ...cancelsOf(entry.held)],
     locked: true,
     ...(entry.relay ? { relay: entry.relay } : {}),
     ...(entry.hop ? { hop: entry.hop } : {}),

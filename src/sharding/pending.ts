@@ -1,14 +1,14 @@
 /**
- * Names a tx may still create when its block ends (docs/SHARDING.md "Contracts", "The directory's wait"):
- * an account or contract that a forwarded part of the tx creates (a top-level `auth.iost/signUp` or an
- * `exchange.iost` account creation of another shard's name, a `system.iost/setCode` after a forwarded
- * action), or that its home part created while the tx holds its `register` receipts until its settle
- * (executor/locks.ts). One chain, running the tx first, knows the name in the rest of the block; a shard
- * learns it a block or more later. So the tx's home sends a `pending` note for each such name, in its
- * block's chunk, to every shard that will not know it from the tx's own run, and holds its resolution
- * until the tx is decided: `end: "created"` (the registers left before it, so the name is known by then)
- * or, from a failed tx, `end: "failed"`. A shard keeps the note (`x-pending-<name>`, one row per name) until
- * its resolution, and a waiter whose receiver or contract is unknown but pending keeps waiting
+ * Names a tx may still create when its block ends (docs/SHARDING.md "Contracts", "Names a tx may still
+ * create"): an account or contract that a forwarded part of the tx creates (a top-level `auth.iost/signUp`
+ * or an `exchange.iost` account creation, a `system.iost/setCode` after a forwarded action), or that its
+ * home part created while the tx holds its `register` receipts until its settle (executor/locks.ts). One
+ * chain, running the tx first, knows the name in the rest of the block; a shard learns it a block or more
+ * later. So the tx's home sends a `pending` note for each such name, in its block's chunk and before the
+ * forwarded part, to every shard that will not know it from the tx's own run, and holds a `cancel` of it
+ * until the tx is decided, sent only when the tx failed. A shard keeps the note (`x-pending-<name>`, one row
+ * per name) until the name's register from that tx lands, the tx creates it there (system.ts announce), or
+ * the cancel comes; a waiter whose receiver or contract is unknown but pending keeps waiting
  * (executor/reads.ts waitsForPending), at most MAX_PENDING_BLOCKS blocks after the note.
  */
 import type { State } from "../state/state.js";
@@ -68,15 +68,13 @@ export function createdBy(actions: readonly Action[], txHash: string): string[] 
   return out;
 }
 
-/** A failed tx's resolutions: every note its lock held goes as `end: "failed"`. */
-export function failedNotes(held: readonly CrossReceipt[]): CrossReceipt[] {
-  return held.filter((r) => r.kind === "pending").map((r) => ({ ...r, end: "failed" as const }));
-}
+/** A cancel of every note a failed tx's lock held (locks.ts unlockTx); a tx that stands sends none. */
+export const cancelsOf = (held: readonly CrossReceipt[]): CrossReceipt[] => held.filter((r) => r.kind === "pending");
 
-/** The note (`end` absent) or the resolution of `name` from tx `txHash`'s home `from` to shard `to`. */
-export function pendingOf(txHash: string, publisher: string, name: string, from: number, to: number, end?: "created"): CrossReceipt {
+/** The note of `name` from tx `txHash`'s home `from` to shard `to`, or (`cancel`) the note's cancel. */
+export function pendingOf(txHash: string, publisher: string, name: string, from: number, to: number, cancel = false): CrossReceipt {
   return {
-    id: `${txHash}:pending:${name}${end ? ":end" : ""}`,
+    id: `${txHash}:pending:${name}${cancel ? ":cancel" : ""}`,
     kind: "pending",
     txHash,
     fromShard: from,
@@ -86,13 +84,13 @@ export function pendingOf(txHash: string, publisher: string, name: string, from:
     counterpart: publisher,
     amount: "0",
     message: "",
-    ...(end ? { end } : {}),
+    ...(cancel ? { cancel: true as const } : {}),
   };
 }
 
 /** The shape checks of a `pending` receipt from a stranger (receipts.ts checkReceipt): ReceiptRefused's text, or null. */
 export function pendingShapeError(r: CrossReceipt, count: number): string | null {
-  if (r.end !== undefined && (r.kind !== "pending" || (r.end !== "created" && r.end !== "failed"))) return `end ${JSON.stringify(r.end)}`;
+  if (r.cancel !== undefined && (r.kind !== "pending" || r.cancel !== true)) return `cancel ${JSON.stringify(r.cancel)}`;
   if (r.kind !== "pending") return null;
   // Only a tx's home sends them (a tx runs on its publisher's shard), and only for a name the tx can create.
   if (typeof r.counterpart !== "string" || r.fromShard !== shardOf(r.counterpart, count))
@@ -103,13 +101,13 @@ export function pendingShapeError(r: CrossReceipt, count: number): string | null
 }
 
 /**
- * A `pending` receipt applied at `height`: a note kept until its resolution, or the resolution dropping it. A
- * second note of one tx for one name, or a resolution of a note not kept here from its sender, is refused.
+ * A `pending` receipt applied at `height`: a note kept, or its cancel dropping it. A second note of one tx for
+ * one name, or a cancel of a note not kept here from its sender, is refused.
  */
 export function applyPending(state: State, r: CrossReceipt, height: number): void {
   const notes = notesOf(state, r.account);
   const at = notes.findIndex(([tx]) => tx === r.txHash);
-  if (r.end === undefined) {
+  if (!r.cancel) {
     if (at >= 0) throw new ReceiptRefused(`receipt ${r.id} refused: ${r.txHash} noted ${JSON.stringify(r.account)} pending here already`);
     notes.push([r.txHash, r.fromShard, height + MAX_PENDING_BLOCKS - 1]);
   } else {
@@ -117,6 +115,17 @@ export function applyPending(state: State, r: CrossReceipt, height: number): voi
       throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(r.account)} is not pending here for ${r.txHash} from shard ${r.fromShard}`);
     notes.splice(at, 1);
   }
-  if (notes.length === 0) state.del(pendingKey(r.account));
-  else state.put(pendingKey(r.account), JSON.stringify(notes));
+  putNotes(state, r.account, notes);
+}
+
+/** Tx `txHash` created `name` (its register landed here, or it ran here): its note, if any, goes. */
+export function dropNote(state: State, name: string, txHash: string): void {
+  const notes = notesOf(state, name);
+  const left = notes.filter(([tx]) => tx !== txHash);
+  if (left.length !== notes.length) putNotes(state, name, left);
+}
+
+function putNotes(state: State, name: string, notes: Note[]): void {
+  if (notes.length === 0) state.del(pendingKey(name));
+  else state.put(pendingKey(name), JSON.stringify(notes));
 }

@@ -19,7 +19,7 @@
  * record it paid (its `ram` balance up, its used RAM down), not answered.
  * `domain` receipts copy a url's domain.iost records from the consensus shard,
  * which decides them, to every other one (contracts/domain.ts), not answered.
- * `pending` receipts tell every shard a name a tx may still create, and then how that ended (pending.ts),
+ * `pending` receipts tell every shard a name a tx may still create, and a failed tx cancels them (pending.ts),
  * not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
@@ -175,11 +175,8 @@ export interface CrossReceipt {
    * shard, which sends this): its supply and issues are there. Absent: the symbol's shard.
    */
   home?: number;
-  /**
-   * Pending (sharding/pending.ts): absent on the note that a name its tx may create is pending; its resolution once
-   * the tx is decided, "created" (its registers went first) or "failed".
-   */
-  end?: "created" | "failed";
+  /** Pending (sharding/pending.ts): a failed tx's cancel of its note that the name is pending. */
+  cancel?: true;
   /** Register of an account: its auth.iost record (raw stored value) as its shard wrote it (directory.ts). */
   auth?: string;
   /** Read: the raw state keys a parked part asks for (`account`: the part, reads.ts Parked). */

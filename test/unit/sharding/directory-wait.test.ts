@@ -20,7 +20,7 @@ import { txHash, txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import type { Action } from "../../../src/tx/types";
 import { applyIncoming } from "../../../src/executor/incoming";
-import { applyPending, isPending, MAX_PENDING_BLOCKS, pendingKey, pendingOf } from "../../../src/sharding/pending";
+import { applyPending, dropNote, isPending, MAX_PENDING_BLOCKS, pendingKey, pendingOf } from "../../../src/sharding/pending";
 import { type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { act, fakeKey, makeTx } from "../executor/helpers";
@@ -262,12 +262,15 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(pendingRows(four)).toEqual([]);
   });
 
-  it("a note holds waiters MAX_PENDING_BLOCKS blocks from the chunk that applied it, and stays until its resolution", () => {
+  it("a note holds waiters MAX_PENDING_BLOCKS blocks from the chunk that applied it, and stays until its tx's register or cancel", () => {
     const state = new State(new MemoryStore());
-    const tx = "7".repeat(44);
-    applyPending(state, pendingOf(tx, "flood00", "bornacct1", 2, 1), 10);
+    const [tx, other] = ["7".repeat(44), "8".repeat(44)];
+    for (const t of [tx, other]) applyPending(state, pendingOf(t, "flood00", "bornacct1", 2, 1), 10);
     expect([10, 10 + MAX_PENDING_BLOCKS - 1, 10 + MAX_PENDING_BLOCKS].map((h) => isPending(state, "bornacct1", h))).toEqual([true, true, false]);
-    applyPending(state, { ...pendingOf(tx, "flood00", "bornacct1", 2, 1, "created") }, 40);
+    dropNote(state, "bornacct1", "9".repeat(44)); // another tx's register of the name: the notes stay
+    applyPending(state, pendingOf(other, "flood00", "bornacct1", 2, 1, true), 40);
+    expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[tx, 2, 10 + MAX_PENDING_BLOCKS - 1]]);
+    dropNote(state, "bornacct1", tx);
     expect(state.get(pendingKey("bornacct1"))).toBeUndefined();
   });
 });
@@ -292,28 +295,32 @@ describe("strangers' pending receipts: refused loudly, nothing of the chunk appl
     ["a name auth.iost refuses", note("Bad-Name"), 'a note of "Bad-Name", which its tx cannot create'],
     ["a system contract", note("token.iost"), 'a note of "token.iost", which its tx cannot create'],
     ["a note carrying a token", note("bornacct1", { token: "iost" }), "a note carrying a token or message"],
-    ["an end of another kind", { ...note("bornacct1"), kind: "register" as const, end: "created" as const }, 'end "created"'],
-    ["an end that is neither", note("bornacct1", { end: "maybe" as "created" }), 'end "maybe"'],
+    ["a cancel on another kind", { ...note("bornacct1"), kind: "burn" as const, cancel: true as const }, "cancel true"],
+    ["a cancel that is not true", note("bornacct1", { cancel: "yes" as unknown as true }), 'cancel "yes"'],
   ])("%s", (_, bad, why) => {
     const chain = new SimChain(simGenesis(USERS), N);
     refused(chain, [note("bornacct2"), bad], `receipt ${bad.id} refused: ${why}`);
   });
 
-  it("a resolution of a name never pending, of another tx's note, or from another shard than the note's; a second note of one tx", () => {
+  it("a cancel of a name never pending, of another tx's note, or from another shard than the note's; a second note of one tx", () => {
     const chain = new SimChain(simGenesis(USERS), N);
-    const cancel = (o: Partial<CrossReceipt> = {}) => ({ ...note("bornacct1", { end: "failed" }), id: `${tx}:pending:bornacct1:end`, ...o });
-    refused(chain, [cancel()], `receipt ${tx}:pending:bornacct1:end refused: "bornacct1" is not pending here for ${tx} from shard ${HOME}`);
+    const cancel = (o: Partial<CrossReceipt> = {}) => ({ ...pendingOf(tx, pub, "bornacct1", HOME, 1, true), ...o });
+    refused(chain, [cancel()], `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${tx} from shard ${HOME}`);
     // Kept: the note alone.
     const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
     applyIncoming(state, 1, at, [note("bornacct1")], () => false);
     state.commit();
     const other = "9".repeat(44);
-    refused(chain, [cancel({ txHash: other })], `receipt ${tx}:pending:bornacct1:end refused: "bornacct1" is not pending here for ${other} from shard ${HOME}`);
+    refused(
+      chain,
+      [cancel({ txHash: other })],
+      `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${other} from shard ${HOME}`,
+    );
     const stranger = userOn(3);
     refused(
       chain,
       [cancel({ fromShard: 3, counterpart: stranger })],
-      `receipt ${tx}:pending:bornacct1:end refused: "bornacct1" is not pending here for ${tx} from shard 3`,
+      `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${tx} from shard 3`,
     );
     refused(chain, [{ ...note("bornacct1"), id: "again" }], `receipt again refused: ${tx} noted "bornacct1" pending here already`);
   });
