@@ -204,6 +204,22 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(pendingRows(four)).toEqual([]);
   });
 
+  it("an account admin's signUp forwards to its shard: a forwarded part's transfer to it waits for the note there too, as one chain", () => {
+    const maker = userOn(1);
+    const born = freshOn(3, "partacct");
+    const create = txBy(maker, signUp(maker, born));
+    // Its pledge runs on shard 0, and the transfer after it there: a part, parked and waiting on shard 0.
+    const payer = userOn(2);
+    const part = txBy(payer, [act("gas.iost", "pledge", [payer, userOn(0), "10"]), act("token.iost", "transfer", ["iost", payer, born, "1", ""])]);
+    const waiting: number[] = [];
+    const { one, four } = both([], [create, part], (four) => waiting.push(parkedOn(four, 0).length));
+    expect(receiptsOf(one, [create, part]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(four, [create, part])).toEqual(receiptsOf(one, [create, part]));
+    // Block 2: the part finds born nowhere, waits for its chunk's receipts, then for the note; block 3 (the register) runs it.
+    expect(waiting.slice(0, 3)).toEqual([0, 1, 0]);
+    expect(pendingRows(four)).toEqual([]);
+  });
+
   it("a contract a setCode after a forwarded action deploys: a transfer to it and a call of it from a third shard in the same block run as on one chain", () => {
     const [deployer, maker, payer] = [userOn(2), userOn(1), userOn(3)];
     const first = txBy(deployer, [act("ram.iost", "buy", [deployer, deployer, 10_000]), setCode()]);
