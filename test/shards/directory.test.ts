@@ -3,7 +3,9 @@
  * src/executor/reads.ts waitsForDirectory): admin deploys a contract on its shard and, in the same block,
  * an account of another shard pays it. That shard's directory learns of the contract a block later, so the
  * payment parks in the state (uncharged, in flight), every object is evicted, and it runs again in the
- * next chunk: it succeeds as on one shard, and the contract holds the iost on its own shard.
+ * next chunk: it succeeds as on one shard, and the contract holds the iost on its own shard. An account
+ * admin's signUp forwards to a third shard is noted pending everywhere (src/sharding/pending.ts): a payment
+ * to it in the same block waits for its register, across evictions, the note's rows metered.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";

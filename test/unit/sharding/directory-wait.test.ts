@@ -3,7 +3,9 @@
  * in-memory chain: a transfer whose receiver no shard's directory knows yet parks, uncharged, and runs
  * once more after every shard's chunk of its block was applied; a stranger's flood of transfers to
  * names nobody created costs one re-run each, at most MAX_DIRECTORY_WAITS at a time, the rest failing
- * at once, every receipt one shard's.
+ * at once, every receipt one shard's. A name a tx may still create when its block ends (a forwarded signUp
+ * or setCode, registers held until the settle: src/sharding/pending.ts) keeps its waiters waiting until its
+ * register or cancel lands, so they run as on one chain; strangers' notes and cancels are refused.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
