@@ -50,9 +50,11 @@ import {
   takeValues,
   unpark,
   waitsForDirectory,
+  waitsForPending,
   withoutLanded,
   yields,
 } from "./reads.js";
+import { applyPending, dropNote } from "../sharding/pending.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -67,6 +69,7 @@ function payRam(state: State, account: string, bytes: bigint): void {
 function announced(state: State, r: CrossReceipt): void {
   if (r.kind === "register") {
     applyRegister(state, r);
+    dropNote(state, r.account, r.txHash);
     return;
   }
   // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
@@ -326,6 +329,8 @@ export function applyIncoming(
       const amount = BigInt(r.amount);
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
+      } else if (r.kind === "pending") {
+        applyPending(state, r, Number(block.number));
       } else if (r.kind === "burn") {
         applyBurn(state, r);
       } else if (r.kind === "free") {
@@ -354,7 +359,7 @@ export function applyIncoming(
         } finally {
           if (guard) guard.reads = null;
         }
-        if (reads && (rerun || !waitsForDirectory(state, reads))) reads.unknown.clear();
+        if (reads && !(rerun ? waitsForPending(state, reads, Number(block.number), rerun) : waitsForDirectory(state, reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
         // What its callees wrote of other shards' records, and what earlier parts' wrote that no part landed: all go
         // on with the next part; else its own (keys it fetched) land with its releases, the others go back with its settle.
@@ -584,8 +589,9 @@ export function applyIncoming(
         // It read records another shard keeps that it lacks: undone, parked with its receipt until they come.
         state.rollback();
         const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: withoutLanded(state, r, block.shard), round: 1, asked: {}, values: {}, locked: [] };
-        // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory).
-        if (missing.unknown.size > 0) p.until = Number(block.number);
+        // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory), or
+        // once more after the next chunk's while what it misses is pending (waitsForPending).
+        if (missing.unknown.size > 0) p.until = Number(block.number) + (rerun ? 1 : 0);
         outgoing.push(...parkPart(state, p, missing, block.shard!));
         return;
       }

@@ -20,7 +20,7 @@ import { ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from
 import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
 import { TxError } from "../tx/errors.js";
-import type { ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
+import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, riders } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import { carriesRam, carryCredits, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
@@ -30,6 +30,7 @@ import { placedByName } from "../sharding/placement.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { ShardState } from "./guard.js";
 import { park, waitsForDirectory } from "./reads.js";
+import { createdBy, pendingOf } from "../sharding/pending.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
@@ -370,7 +371,8 @@ export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockConte
 /**
  * executeTx with `overlay`, the values of other shards' records a parked run fetched (reads.ts): or, when
  * the run read such a record it lacks, nothing done (every write undone, nothing charged) and the keys it missed;
- * so too, with `waits` (a first run), when it found a receiver nowhere that the directory may not know yet.
+ * so too, with `waits` (true: a first run, reads.ts waitsForDirectory; or a re-run's own rule), when it found a
+ * receiver nowhere that the directory may not know yet.
  */
 export function runTx(
   state: State,
@@ -378,7 +380,7 @@ export function runTx(
   txHash: TxKey,
   block: BlockContext,
   overlay?: ReadonlyMap<string, string | null>,
-  waits = overlay === undefined,
+  waits: boolean | ((reads: RemoteReads) => boolean) = overlay === undefined,
 ): ExecuteResult | { missing: RemoteReads } {
   const key = keyOf(tx, txHash);
   const hash = key.hash;
@@ -419,7 +421,7 @@ export function runTx(
     throw e;
   }
   // No wait (a re-run, a dry run, the bound reached): a receiver found nowhere fails this run, as on one shard.
-  if (reads && !(waits && waitsForDirectory(state, reads))) reads.unknown.clear();
+  if (reads && !(typeof waits === "function" ? waits(reads) : waits && waitsForDirectory(state, reads))) reads.unknown.clear();
   if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) {
     if (guard) guard.reads = null;
     // It read records another shard keeps that it lacks, or waits for the directory: this run is void, the tx runs again.
@@ -513,13 +515,11 @@ export function runTx(
   const credit = action || status !== "SUCCESS" ? undefined : reserveRam(h);
   const first = action ?? credit;
   if (first) {
-    lockTx(
-      state,
-      hash,
-      tx.publisher,
-      outgoing.filter((r) => r !== first),
-    );
-    outgoing = [first];
+    const held = outgoing.filter((r) => r !== first);
+    const { notes, cancels } = pendingNotes(h, held, action?.forward?.actions ?? []);
+    lockTx(state, hash, tx.publisher, [...held, ...cancels]);
+    // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
+    outgoing = [...notes, first];
   }
   state.release(); // T
 
@@ -570,6 +570,31 @@ function reserveRam(h: Host): CrossReceipt | undefined {
     ...(b.next.length > 0 ? { next: b.next } : {}),
   };
   return b.first;
+}
+
+/**
+ * The names a locked tx may still create when its block ends (sharding/pending.ts): those its forwarded actions
+ * create, noted to every shard (its home too: no run of the tx there knows them), and those its home part created
+ * whose registers it holds, noted to the shards those go to. Returns the notes, sent now, and their cancels, held
+ * with the tx's other receipts and sent only if the tx fails (locks.ts unlockTx).
+ */
+function pendingNotes(h: Host, held: readonly CrossReceipt[], forwarded: readonly Action[]): { notes: CrossReceipt[]; cancels: CrossReceipt[] } {
+  const sh = h.block.shard!;
+  const to = new Map<string, number[]>();
+  for (const name of createdBy(forwarded, h.tx.hash))
+    to.set(
+      name,
+      Array.from({ length: sh.count }, (_, i) => i),
+    );
+  for (const r of held) {
+    // A register of an account that existed before the tx is a change of its permissions: nothing is created.
+    const created = r.kind === "register" && (r.account.startsWith("Contract") || h.state.prior(mapKey("auth.iost", "auth", r.account)) === undefined);
+    if (created && !to.get(r.account)?.includes(r.toShard)) to.set(r.account, [...(to.get(r.account) ?? []), r.toShard]);
+  }
+  const [notes, cancels] = [false, true].map((cancel) =>
+    [...to].flatMap(([name, shards]) => shards.map((s) => pendingOf(h.tx.hash, h.tx.publisher, name, sh.index, s, cancel))),
+  );
+  return { notes, cancels };
 }
 
 /** RAM each payer was charged (bytes, negative when freed), payers in order; zero entries left out. */

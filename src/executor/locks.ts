@@ -30,6 +30,7 @@
 import { basicKey } from "../state/storage.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
+import { cancelsOf } from "../sharding/pending.js";
 
 /** The lock table's row. */
 export const LOCKS = "x-locks";
@@ -164,8 +165,12 @@ export function unlockTx(
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
   // A failed tx keeps only its gas, the receiver halves of its credits included (probes); the read locks
   // its parts hold elsewhere go without their writes (reads.ts releasesNow), first: what they put back is
-  // what the probes' halves find, as before the writes landed.
-  const [held, rest] = completeReleases(ok ? entry.held : [...entry.held.filter((r) => r.kind === "release"), ...probesOf(entry.held)], ok, back);
+  // what the probes' halves find, as before the writes landed. Names the tx noted pending elsewhere were created
+  // (their registers resolve them there) or not (cancelled: sharding/pending.ts).
+  const kept = ok
+    ? entry.held.filter((r) => r.kind !== "pending")
+    : [...entry.held.filter((r) => r.kind === "release"), ...probesOf(entry.held), ...cancelsOf(entry.held)];
+  const [held, rest] = completeReleases(kept, ok, back);
   return {
     held,
     locked: true,

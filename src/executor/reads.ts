@@ -31,6 +31,7 @@ import {
   withCompanion,
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
+import { isPending } from "../sharding/pending.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
@@ -75,6 +76,16 @@ export const MAX_DIRECTORY_WAITS = 8;
  */
 export function waitsForDirectory(state: State, reads: RemoteReads): boolean {
   return reads.unknown.size > 0 && readParked(state.get(READS)).filter((p) => p.until !== undefined).length < MAX_DIRECTORY_WAITS;
+}
+
+/**
+ * Whether a re-run of parked part `p` at `height` that found a receiver nowhere waits once more: one it found nowhere
+ * is pending (a tx may still create it, sharding/pending.ts), and `p` waits for the directory already or may join
+ * those that do (MAX_DIRECTORY_WAITS). It runs again after the next chunk's incoming receipts.
+ */
+export function waitsForPending(state: State, reads: RemoteReads, height: number, p: Parked): boolean {
+  if (![...reads.unknown].some((name) => isPending(state, name, height))) return false;
+  return p.until !== undefined || waitsForDirectory(state, reads);
 }
 
 /**
@@ -129,7 +140,8 @@ export const yields = (p: Parked) => p.write === true && p.locked.length > 0;
 /**
  * Runs parked tx `p` again with every value it fetched. What it sends (its receipts; its read locks released when
  * it is decided) and the settlement of its home's receipt: the run's receipt, or another round of reads; none when
- * it touched what another tx locked (it runs in a later chunk; a writer releases its locks meanwhile: `yields`).
+ * it touched what another tx locked (it runs in a later chunk; a writer releases its locks meanwhile: `yields`) or
+ * waits for a pending name once more.
  */
 export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement?: Settlement } {
   const tx = decodeTx(base64Decode(p.tx!));
@@ -138,7 +150,8 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const table = readLocks(state.get(LOCKS));
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
-  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)));
+  const height = Number(block.number);
+  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads, height, p));
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -146,7 +159,10 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   }
   if ("missing" in r) {
     state.rollback(); // its gas stays locked
+    if (r.missing.unknown.size > 0) p.until = height + 1;
     const outgoing = parkPart(state, p, r.missing, block.shard!);
+    // Waiting for a pending name alone, its receipt awaits the next re-run as before: no settlement.
+    if (outgoing.length === 0) return { outgoing };
     return { outgoing, settlement: { ...base, more: outgoing.length } };
   }
   state.release();

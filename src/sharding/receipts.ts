@@ -19,6 +19,8 @@
  * record it paid (its `ram` balance up, its used RAM down), not answered.
  * `domain` receipts copy a url's domain.iost records from the consensus shard,
  * which decides them, to every other one (contracts/domain.ts), not answered.
+ * `pending` receipts tell every shard a name a tx may still create, and a failed tx cancels them (pending.ts),
+ * not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
@@ -36,11 +38,12 @@ import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
 import { isWrites, readShapeError } from "./reads.js";
+import { pendingShapeError } from "./pending.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release";
+  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release" | "pending";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -172,6 +175,8 @@ export interface CrossReceipt {
    * shard, which sends this): its supply and issues are there. Absent: the symbol's shard.
    */
   home?: number;
+  /** Pending (sharding/pending.ts): a failed tx's cancel of its note that the name is pending. */
+  cancel?: true;
   /** Register of an account: its auth.iost record (raw stored value) as its shard wrote it (directory.ts). */
   auth?: string;
   /** Read: the raw state keys a parked part asks for (`account`: the part, reads.ts Parked). */
@@ -447,7 +452,7 @@ export function checkReceipt(
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
-  const reading = readShapeError(r);
+  const reading = readShapeError(r) ?? pendingShapeError(r, count);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
   if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
   if (r.unnamed !== undefined && (r.unnamed !== true || !r.probe))

@@ -3,7 +3,9 @@
  * src/executor/reads.ts waitsForDirectory): admin deploys a contract on its shard and, in the same block,
  * an account of another shard pays it. That shard's directory learns of the contract a block later, so the
  * payment parks in the state (uncharged, in flight), every object is evicted, and it runs again in the
- * next chunk: it succeeds as on one shard, and the contract holds the iost on its own shard.
+ * next chunk: it succeeds as on one shard, and the contract holds the iost on its own shard. An account
+ * admin's signUp forwards to a third shard is noted pending everywhere (src/sharding/pending.ts): a payment
+ * to it in the same block waits for its register, across evictions, the note's rows metered.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -11,6 +13,7 @@ import type { ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
 import { base58Encode } from "../../src/codec/base58";
 import { shardOf } from "../../src/sharding/placement";
+import { pendingKey } from "../../src/sharding/pending";
 import { READS } from "../../src/sharding/reads";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { admin, makeTx } from "../workers/txs";
@@ -30,6 +33,20 @@ const contract = JSON.stringify({
 const A = shardOf("admin", N);
 const payer = ["dirpay1", "dirpay2", "dirpay3", "dirpay4", "dirpay5", "dirpay6"].find((n) => shardOf(n, N) !== A)!;
 const P = shardOf(payer, N);
+/** The shard of an account admin's signUp forwards there, a third one beside admin's and the payer's, and the one left. */
+const B = [0, 1, 2, 3].find((s) => s !== A && s !== P)!;
+const Q = [0, 1, 2, 3].find((s) => s !== A && s !== P && s !== B)!;
+const born = Array.from({ length: 64 }, (_, i) => `dirborn${i}`).find((n) => shardOf(n, N) === B)!;
+/** admin's tx signing `name` up, buying it RAM and pledging it gas; `extra`: a transfer to it too. */
+const signUpTx = (name: string, extra?: string) =>
+  makeTx({
+    actions: [
+      { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, KEY, KEY]) },
+      { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
+      { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
+      ...(extra ? [{ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, extra, ""]) }] : []),
+    ],
+  });
 
 describe("four shards: a transfer to a contract deployed on another shard in the same block", () => {
   test("parks for the directory, every object evicted, runs again in the next chunk and succeeds as on one shard", async () => {
@@ -40,14 +57,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
         (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
       );
     await c.coord.chainInfo();
-    const create = makeTx({
-      actions: [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([payer, KEY, KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", payer, 1024]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", payer, "50"]) },
-        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", payer, "7", ""]) },
-      ],
-    });
+    const create = signUpTx(payer, "7");
     await at(A).submitTx(create.bytes, create.hash);
     await tick(c, 5);
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
@@ -103,5 +113,66 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     expect(await at(A).getTxReceipt(now.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
     console.log(`rows written on admin's shard: idle ${idle}; waiting: parked ${parked}, re-run ${rerun}, after ${after}; failing at once ${failed}`);
     expect(parked + rerun - 2 * idle).toBeLessThanOrEqual(failed - idle + 2);
+  });
+
+  /** A chain where admin funded the payer, the rows each shard's idle chunk writes, and a block of admin's signUp of `born` and the payer's transfer to it. */
+  async function signUpAndPay(label: string) {
+    const c = newChain(label);
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const meters = async () => (await Promise.all(Array.from({ length: N }, (_, i) => at(i).meter()))).map((m) => m.rowsWritten);
+    await c.coord.chainInfo();
+    const funded = signUpTx(payer, "7");
+    await at(A).submitTx(funded.bytes, funded.hash);
+    await tick(c, 5);
+    expect(await at(A).getTxReceipt(funded.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const m0 = await meters();
+    await tick(c);
+    const m1 = await meters();
+    const create = signUpTx(born);
+    const pay = makeTx({ publisher: payer, to: born, amount: "2" });
+    await at(A).submitTx(create.bytes, create.hash);
+    await at(P).submitTx(pay.bytes, pay.hash);
+    return { c, at, meters, m1, idle: m1.map((m, i) => m - m0[i]), create, pay };
+  }
+
+  test("an account admin's signUp forwards to a third shard: a transfer to it in the same block waits for the note, every object evicted, and pays it as on one shard", async () => {
+    const { c, at, create, pay } = await signUpAndPay("directory-pending");
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    const parked: unknown[] = [];
+    const noted: boolean[] = [];
+    for (let i = 0; i < 5; i++) {
+      await tick(c);
+      parked.push(JSON.parse((await row(P, READS)) ?? "[]").length);
+      noted.push((await row(Q, pendingKey(born))) !== undefined);
+      await abortAllDurableObjects();
+    }
+    // Block 1 parks it (born unknown on the payer's shard), block 2 (the note) keeps it waiting, block 3 (the register) runs it.
+    expect(parked).toEqual([1, 1, 0, 0, 0]);
+    // A shard nothing else touches keeps the note from block 2 until the register of born lands (block 3).
+    expect(noted).toEqual([false, true, false, false, false]);
+    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    expect(await at(B).read("getTokenBalance", born, "iost")).toMatchObject({ balance: 2 });
+    for (let i = 0; i < N; i++) expect(await row(i, pendingKey(born))).toBeUndefined();
+  });
+
+  test("rows: a note costs a shard what a register costs, its drop with the register nothing more; nothing after", async () => {
+    const { c, meters, m1, idle } = await signUpAndPay("directory-pending-cost");
+    const steps = [m1];
+    for (let i = 0; i < 5; i++) {
+      await tick(c);
+      steps.push(await meters());
+    }
+    const extra = (s: number) => steps.slice(1).map((m, i) => m[s] - steps[i][s] - idle[s]);
+    console.log(
+      `rows written beyond an idle chunk's (${idle.join(", ")}), blocks 1-5: a shard nothing else touches ${extra(Q).join(", ")}; the payer's ${extra(P).join(", ")}`,
+    );
+    // Block 2: the note; block 3: born's register, which drops it.
+    const [first, note, register, ...after] = extra(Q);
+    expect([first, note, after]).toEqual([0, register, [0, 0]]);
+    expect(register).toBeGreaterThan(0);
   });
 });

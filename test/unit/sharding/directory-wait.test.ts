@@ -3,7 +3,9 @@
  * in-memory chain: a transfer whose receiver no shard's directory knows yet parks, uncharged, and runs
  * once more after every shard's chunk of its block was applied; a stranger's flood of transfers to
  * names nobody created costs one re-run each, at most MAX_DIRECTORY_WAITS at a time, the rest failing
- * at once, every receipt one shard's.
+ * at once, every receipt one shard's. A name a tx may still create when its block ends (a forwarded signUp
+ * or setCode, registers held until the settle: src/sharding/pending.ts) keeps its waiters waiting until its
+ * register or cancel lands, so they run as on one chain; strangers' notes and cancels are refused.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
@@ -18,8 +20,13 @@ import { State } from "../../../src/state/state";
 import { ContractDB } from "../../../src/state/storage";
 import { txHash, txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
+import type { Action } from "../../../src/tx/types";
+import { applyIncoming } from "../../../src/executor/incoming";
+import { applyPending, dropNote, isPending, MAX_PENDING_BLOCKS, pendingKey, pendingOf } from "../../../src/sharding/pending";
+import { type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { MemoryStore } from "../../../src/state/memory-store";
 import { act, fakeKey, makeTx } from "../executor/helpers";
-import { vmReady } from "../vm/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain, simGenesis } from "./sim";
 
 const N = 4;
@@ -110,33 +117,6 @@ describe("a receiver no directory knows yet (simulator)", () => {
     expect(chain.shards.every((s) => s.store.get(`m-token.iost-TB${id}-iost`) === undefined)).toBe(true);
   });
 
-  it('an account a forwarded part creates is not waited for in its tx\'s block (docs/SHARDING.md "Not done yet"); from the next block on it is', () => {
-    const maker = SENDERS[0];
-    const born = Array.from({ length: 64 }, (_, i) => `bornacct${i}`).find((n) => shardOf(n, N) === 3)!;
-    const create = makeTx(
-      [
-        act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]),
-        act("ram.iost", "buy", [maker, born, 1024]),
-        act("gas.iost", "pledge", [maker, born, "10"]),
-      ],
-      { publisher: maker, key: fakeKey(USERS.indexOf(maker)), time: T0 + BigInt(nonce++), gasLimit: 4_000_000n },
-    );
-    const payer = USERS.find((u) => shardOf(u, N) === 2)!;
-    const [same, next] = [transfer(payer, born), transfer(payer, born)];
-    const [one, four] = [1, N].map((n) => new SimChain(simGenesis(USERS), n));
-    for (const chain of [one, four]) {
-      chain.submit(create);
-      chain.submit(same);
-      chain.step({ time: TIME });
-      chain.submit(next);
-      for (let i = 0; i < 6; i++) chain.step({ time: TIME });
-    }
-    const status = (chain: SimChain) => [create, same, next].map((tx) => result(chain, tx)!.receipt!.statusCode);
-    expect(status(one)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
-    expect(status(four)).toEqual(["SUCCESS", "RUNTIME_ERROR", "SUCCESS"]);
-    expect(result(four, same)!.receipt!.message).toMatch(new RegExp(`error: invalid account ${born}$`));
-  });
-
   it("a dry run answers on what its shard knows: the failure, nothing parked", () => {
     const chain = new SimChain(simGenesis(USERS), N);
     const tx = transfer(SENDERS[0], "nobody0");
@@ -144,5 +124,222 @@ describe("a receiver no directory knows yet (simulator)", () => {
     const r = dryRun(state, tx, txHash(tx), { chainId: 1020, number: 1n, time: TIME, parentHash: "", witness: "", shard: { index: 1, count: N } });
     expect("receipt" in r && [r.receipt.statusCode, r.receipt.message.endsWith("error: invalid account nobody0")]).toEqual(["RUNTIME_ERROR", true]);
     expect(chain.shards[1].store.get(READS)).toBeUndefined();
+  });
+});
+
+/** A user of shard `s` that is none of `but`. */
+const userOn = (s: number, ...but: string[]) => USERS.find((u) => shardOf(u, N) === s && !but.includes(u))!;
+/** A fresh account name of shard `s`. */
+const freshOn = (s: number, tag: string) => Array.from({ length: 64 }, (_, i) => `${tag}${i}`).find((n) => shardOf(n, N) === s)!;
+const txBy = (user: string, actions: Action[], gasLimit = 4_000_000n): Tx =>
+  makeTx(actions, {
+    publisher: user,
+    key: fakeKey(USERS.indexOf(user)),
+    time: T0 + BigInt(nonce++),
+    gasLimit,
+    amountLimit: [{ token: "iost", value: "1000" }],
+  });
+const signUp = (by: string, name: string): Action[] => [
+  act("auth.iost", "signUp", [name, fakeKey(90), fakeKey(90)]),
+  act("ram.iost", "buy", [by, name, 1024]),
+  act("gas.iost", "pledge", [by, name, "10"]),
+];
+const CODE = `class Box {
+  init() {}
+  put(k, v) { storage.put(k, v); return "ok:" + k; }
+  hi(who) { return "hi " + who; }
+}
+module.exports = Box;`;
+const setCode = () =>
+  act("system.iost", "setCode", [
+    contractJson(CODE, [
+      { name: "put", args: ["string", "string"] },
+      { name: "hi", args: ["string"] },
+    ]),
+  ]);
+/** Every pending name any shard keeps (sharding/pending.ts). */
+const pendingRows = (chain: SimChain) => chain.shards.flatMap((s) => s.store.keys().filter((k) => k.startsWith("x-pending-")));
+
+/**
+ * One block of `txs` (in order) on one chain and on four shards after the blocks of `before`, then blocks until the
+ * four shards are quiet: each tx's receipt, from both.
+ */
+function both(before: Tx[][], txs: Tx[], during?: (four: SimChain, step: number) => void): { one: SimChain; four: SimChain } {
+  const [one, four] = [1, N].map((n) => new SimChain(simGenesis(USERS), n));
+  for (const chain of [one, four]) {
+    for (const blk of before) {
+      for (const tx of blk) chain.submit(tx);
+      for (let i = 0; i < 6; i++) chain.step({ time: TIME });
+    }
+    for (const tx of txs) chain.submit(tx);
+  }
+  one.step({ time: TIME });
+  for (let i = 0; i < 12 && (i === 0 || !four.quiet()); i++) {
+    four.step({ time: TIME });
+    during?.(four, i + 1);
+  }
+  expect(four.quiet()).toBe(true);
+  return { one, four };
+}
+
+const receiptsOf = (chain: SimChain, txs: Tx[]) => txs.map((tx) => result(chain, tx)!.receipt);
+
+describe("a name a tx may still create when its block ends (sharding/pending.ts): waited for, as one chain runs that tx first", () => {
+  it("an account admin's signUp forwards to its shard: a transfer to it from a third shard in the same block pays it, the note gone after", () => {
+    const maker = userOn(1);
+    const born = freshOn(3, "bornacct");
+    const create = txBy(maker, signUp(maker, born));
+    const [same, home, there] = [userOn(2), userOn(1, maker), userOn(3)].map((from) => transfer(from, born));
+    const waiting: number[][] = [];
+    // In the order the four shards land them (the first writes the receiver's balance record, paying its RAM): the
+    // one of born's shard runs a block before the credits of the others, which land in shard order.
+    const { one, four } = both([], [create, there, home, same], (four) => waiting.push([2, 1, 3].map((s) => parkedOn(four, s).length)));
+    expect(receiptsOf(one, [create, same, home, there]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(four, [create, same, home, there])).toEqual(receiptsOf(one, [create, same, home, there]));
+    // Block 1 parks the three; block 2 (the note here, the signUp run on shard 3) keeps those of shards 2 and 1
+    // waiting and runs shard 3's; block 3 (the register) runs them.
+    expect(waiting.slice(0, 3)).toEqual([
+      [1, 1, 1],
+      [1, 1, 0],
+      [0, 0, 0],
+    ]);
+    expect(pendingRows(four)).toEqual([]);
+  });
+
+  it("an account admin's signUp forwards to its shard: a forwarded part's transfer to it waits for the note there too, as one chain", () => {
+    const maker = userOn(1);
+    const born = freshOn(3, "partacct");
+    const create = txBy(maker, signUp(maker, born));
+    // Its pledge runs on shard 0, and the transfer after it there: a part, parked and waiting on shard 0.
+    const payer = userOn(2);
+    const part = txBy(payer, [act("gas.iost", "pledge", [payer, userOn(0), "10"]), act("token.iost", "transfer", ["iost", payer, born, "1", ""])]);
+    const waiting: number[] = [];
+    const { one, four } = both([], [create, part], (four) => waiting.push(parkedOn(four, 0).length));
+    expect(receiptsOf(one, [create, part]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(four, [create, part])).toEqual(receiptsOf(one, [create, part]));
+    // Block 2: the part finds born nowhere, waits for its chunk's receipts, then for the note; block 3 (the register) runs it.
+    expect(waiting.slice(0, 3)).toEqual([0, 1, 0]);
+    expect(pendingRows(four)).toEqual([]);
+  });
+
+  it("a contract a setCode after a forwarded action deploys: a transfer to it and a call of it from a third shard in the same block run as on one chain", () => {
+    const [deployer, maker, payer] = [userOn(2), userOn(1), userOn(3)];
+    const first = txBy(deployer, [act("ram.iost", "buy", [deployer, deployer, 10_000]), setCode()]);
+    // The payer pays the RAM of the contract's balance record, as one chain's transfer charges it.
+    const buy = [maker, payer].map((u) => txBy(u, [act("ram.iost", "buy", [u, u, 10_000])]));
+    const there = "Contract" + txId(first);
+    const deploy = txBy(maker, [act(there, "put", ["a", "b"]), setCode()]);
+    const id = "Contract" + txId(deploy);
+    const pay = transfer(payer, id);
+    const call = txBy(payer, [act(id, "hi", ["you"])]);
+    const { one, four } = both([[first, ...buy]], [deploy, pay, call]);
+    expect(receiptsOf(one, [first, ...buy, deploy, pay, call]).every((r) => r!.statusCode === "SUCCESS")).toBe(true);
+    expect(receiptsOf(four, [deploy, pay, call])).toEqual(receiptsOf(one, [deploy, pay, call]));
+    // The contract lives where its setCode ran: the forwarded part's shard.
+    expect(four.shards[2].store.get(`c-${id}`)).toBeDefined();
+    expect(pendingRows(four)).toEqual([]);
+  });
+
+  it("an account whose tx holds its registers until its settle (a forwarded pledge after its signUp): a transfer to it from another shard in the same block pays it", () => {
+    const maker = userOn(1);
+    const born = freshOn(1, "heldacct");
+    const create = txBy(maker, [...signUp(maker, born), act("gas.iost", "pledge", [maker, userOn(2), "10"])]);
+    const pay = transfer(userOn(3), born);
+    const { one, four } = both([], [create, pay]);
+    expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+    expect(pendingRows(four)).toEqual([]);
+  });
+
+  it("a creation that fails: the waiter waits for the failure, then fails with one chain's `invalid account`, and no shard keeps the note", () => {
+    const maker = userOn(1);
+    const born = freshOn(3, "failacct");
+    // Its last action spends past the tx's amount_limit: the tx fails on shard 3, a block after its block.
+    const create = txBy(maker, [...signUp(maker, born), act("token.iost", "transfer", ["iost", maker, born, "5000", ""])]);
+    const pay = transfer(userOn(2), born);
+    const inFlight: number[] = [];
+    const { one, four } = both([], [create, pay], (four) => inFlight.push(result(four, pay)!.pending));
+    expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["RUNTIME_ERROR", "RUNTIME_ERROR"]);
+    expect(result(one, pay)!.receipt!.message).toMatch(new RegExp(`error: invalid account ${born}$`));
+    expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+    // Parked at 1, kept waiting by the note at 2 and 3; the failure (settled home at 3) reaches shard 2 at 4.
+    expect(inFlight.slice(0, 4)).toEqual([1, 1, 1, 0]);
+    expect(pendingRows(four)).toEqual([]);
+  });
+
+  it('a flood: at most MAX_DIRECTORY_WAITS wait for a pending name, the rest fail at once (docs/SHARDING.md "Not done yet")', () => {
+    const maker = userOn(0);
+    const born = freshOn(3, "floodacct");
+    const create = txBy(maker, signUp(maker, born));
+    const pays = SENDERS.map((from) => transfer(from, born));
+    const { one, four } = both([], [create, ...pays]);
+    expect(receiptsOf(one, pays).every((r) => r!.statusCode === "SUCCESS")).toBe(true);
+    const status = receiptsOf(four, pays).map((r) => r!.statusCode);
+    expect(status).toEqual(pays.map((_, i) => (i < MAX_DIRECTORY_WAITS ? "SUCCESS" : "RUNTIME_ERROR")));
+    expect(receiptsOf(four, pays.slice(0, MAX_DIRECTORY_WAITS))).toEqual(receiptsOf(one, pays.slice(0, MAX_DIRECTORY_WAITS)));
+    expect(pendingRows(four)).toEqual([]);
+  });
+
+  it("a note holds waiters MAX_PENDING_BLOCKS blocks from the chunk that applied it, and stays until its tx's register or cancel", () => {
+    const state = new State(new MemoryStore());
+    const [tx, other] = ["7".repeat(44), "8".repeat(44)];
+    for (const t of [tx, other]) applyPending(state, pendingOf(t, "flood00", "bornacct1", 2, 1), 10);
+    expect([10, 10 + MAX_PENDING_BLOCKS - 1, 10 + MAX_PENDING_BLOCKS].map((h) => isPending(state, "bornacct1", h))).toEqual([true, true, false]);
+    dropNote(state, "bornacct1", "9".repeat(44)); // another tx's register of the name: the notes stay
+    applyPending(state, pendingOf(other, "flood00", "bornacct1", 2, 1, true), 40);
+    expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[tx, 2, 10 + MAX_PENDING_BLOCKS - 1]]);
+    dropNote(state, "bornacct1", tx);
+    expect(state.get(pendingKey("bornacct1"))).toBeUndefined();
+  });
+});
+
+describe("strangers' pending receipts: refused loudly, nothing of the chunk applied", () => {
+  const HOME = 2;
+  const pub = userOn(HOME);
+  const tx = "7".repeat(44);
+  const at = { chainId: 1020, number: 5n, time: TIME, parentHash: "", witness: "", shard: { index: 1, count: N } };
+  const refused = (chain: SimChain, receipts: CrossReceipt[], why: string) => {
+    const before = chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)]);
+    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    expect(() => applyIncoming(state, 1, at, receipts, () => false)).toThrow(new ReceiptRefused(why));
+    state.discard();
+    expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
+  };
+  const note = (name: string, o: Partial<CrossReceipt> = {}) => ({ ...pendingOf(tx, pub, name, HOME, 1), ...o });
+
+  it.each([
+    ["a note from a shard not its publisher's", note("bornacct1", { fromShard: 3 }), `a note of ${JSON.stringify(pub)}'s tx from shard 3`],
+    ["a contract another tx deploys", note(`Contract${"8".repeat(44)}`), `a note of "Contract${"8".repeat(44)}", which its tx cannot create`],
+    ["a name auth.iost refuses", note("Bad-Name"), 'a note of "Bad-Name", which its tx cannot create'],
+    ["a system contract", note("token.iost"), 'a note of "token.iost", which its tx cannot create'],
+    ["a note carrying a token", note("bornacct1", { token: "iost" }), "a note carrying a token or message"],
+    ["a cancel on another kind", { ...note("bornacct1"), kind: "burn" as const, cancel: true as const }, "cancel true"],
+    ["a cancel that is not true", note("bornacct1", { cancel: "yes" as unknown as true }), 'cancel "yes"'],
+  ])("%s", (_, bad, why) => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    refused(chain, [note("bornacct2"), bad], `receipt ${bad.id} refused: ${why}`);
+  });
+
+  it("a cancel of a name never pending, of another tx's note, or from another shard than the note's; a second note of one tx", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const cancel = (o: Partial<CrossReceipt> = {}) => ({ ...pendingOf(tx, pub, "bornacct1", HOME, 1, true), ...o });
+    refused(chain, [cancel()], `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${tx} from shard ${HOME}`);
+    // Kept: the note alone.
+    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    applyIncoming(state, 1, at, [note("bornacct1")], () => false);
+    state.commit();
+    const other = "9".repeat(44);
+    refused(
+      chain,
+      [cancel({ txHash: other })],
+      `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${other} from shard ${HOME}`,
+    );
+    const stranger = userOn(3);
+    refused(
+      chain,
+      [cancel({ fromShard: 3, counterpart: stranger })],
+      `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${tx} from shard 3`,
+    );
+    refused(chain, [{ ...note("bornacct1"), id: "again" }], `receipt again refused: ${tx} noted "bornacct1" pending here already`);
   });
 });

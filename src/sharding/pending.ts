@@ -1,0 +1,131 @@
+/**
+ * Names a tx may still create when its block ends (docs/SHARDING.md "Contracts", "Names a tx may still
+ * create"): an account or contract that a forwarded part of the tx creates (a top-level `auth.iost/signUp`
+ * or an `exchange.iost` account creation, a `system.iost/setCode` after a forwarded action), or that its
+ * home part created while the tx holds its `register` receipts until its settle (executor/locks.ts). One
+ * chain, running the tx first, knows the name in the rest of the block; a shard learns it a block or more
+ * later. So the tx's home sends a `pending` note for each such name, in its block's chunk and before the
+ * forwarded part, to every shard that will not know it from the tx's own run, and holds a `cancel` of it
+ * until the tx is decided, sent only when the tx failed. A shard keeps the note (`x-pending-<name>`, one row
+ * per name) until the name's register from that tx lands, the tx creates it there (system.ts announce), or
+ * the cancel comes; a waiter whose receiver or contract is unknown but pending keeps waiting
+ * (executor/reads.ts waitsForPending), at most MAX_PENDING_BLOCKS blocks after the note.
+ */
+import type { State } from "../state/state.js";
+import type { Action } from "../tx/types.js";
+import { type CrossReceipt, ReceiptRefused } from "./receipts.js";
+import { shardOf } from "./placement.js";
+
+/** A note holds waiters for this many blocks from the chunk that applied it: past them they fail, as on a name nobody created. */
+export const MAX_PENDING_BLOCKS = 16;
+
+/** The row of a pending name: its notes, oldest first. */
+export const pendingKey = (name: string) => `x-pending-${name}`;
+
+/** One note: the creating tx, the shard that sent it (the tx's home), the last height it holds waiters at. */
+type Note = [txHash: string, from: number, until: number];
+
+const notesOf = (state: State, name: string): Note[] => JSON.parse(state.get(pendingKey(name)) ?? "[]") as Note[];
+
+/** Whether a name some tx may still create holds waiters at `height` (a note here, not past its bound). */
+export function isPending(state: State, name: string, height: number): boolean {
+  return notesOf(state, name).some(([, , until]) => until >= height);
+}
+
+/** A name a tx can create: an account name auth.iost accepts (auth.ts checkAccountId), or the contract its setCode deploys. */
+export function isCreatable(name: unknown, txHash: string): boolean {
+  if (typeof name !== "string") return false;
+  if (name === `Contract${txHash}`) return true;
+  return /^[a-z0-9_]{5,11}$/.test(name) || (name.length === 42 && name.startsWith("0x") && name === name.toLowerCase());
+}
+
+/**
+ * The names `actions` (a tx's forwarded ones) create when they succeed, in order: a top-level signUp's, an exchange.iost
+ * transfer's `create:<name>` (go-iost exchange.iost), and a setCode's contract (`Contract` + the tx's hash, vm/deploy.ts).
+ */
+export function createdBy(actions: readonly Action[], txHash: string): string[] {
+  const out: string[] = [];
+  for (const a of actions) {
+    let args: unknown;
+    try {
+      args = JSON.parse(a.data);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(args)) continue;
+    const what = `${a.contract}/${a.actionName}`;
+    const memo = args[3];
+    const name =
+      what === "auth.iost/signUp"
+        ? args[0]
+        : what === "system.iost/setCode"
+          ? `Contract${txHash}`
+          : what === "exchange.iost/transfer" && args[1] === "" && typeof memo === "string" && memo.startsWith("create:")
+            ? memo.split(":")[1]
+            : undefined;
+    if (isCreatable(name, txHash) && !out.includes(name as string)) out.push(name as string);
+  }
+  return out;
+}
+
+/** A cancel of every note a failed tx's lock held (locks.ts unlockTx); a tx that stands sends none. */
+export const cancelsOf = (held: readonly CrossReceipt[]): CrossReceipt[] => held.filter((r) => r.kind === "pending");
+
+/** The note of `name` from tx `txHash`'s home `from` to shard `to`, or (`cancel`) the note's cancel. */
+export function pendingOf(txHash: string, publisher: string, name: string, from: number, to: number, cancel = false): CrossReceipt {
+  return {
+    id: `${txHash}:pending:${name}${cancel ? ":cancel" : ""}`,
+    kind: "pending",
+    txHash,
+    fromShard: from,
+    toShard: to,
+    token: "",
+    account: name,
+    counterpart: publisher,
+    amount: "0",
+    message: "",
+    ...(cancel ? { cancel: true as const } : {}),
+  };
+}
+
+/** The shape checks of a `pending` receipt from a stranger (receipts.ts checkReceipt): ReceiptRefused's text, or null. */
+export function pendingShapeError(r: CrossReceipt, count: number): string | null {
+  if (r.cancel !== undefined && (r.kind !== "pending" || r.cancel !== true)) return `cancel ${JSON.stringify(r.cancel)}`;
+  if (r.kind !== "pending") return null;
+  // Only a tx's home sends them (a tx runs on its publisher's shard), and only for a name the tx can create.
+  if (typeof r.counterpart !== "string" || r.fromShard !== shardOf(r.counterpart, count))
+    return `a note of ${JSON.stringify(r.counterpart)}'s tx from shard ${r.fromShard}`;
+  if (!isCreatable(r.account, r.txHash)) return `a note of ${JSON.stringify(r.account)}, which its tx cannot create`;
+  if (r.token !== "" || r.message !== "") return "a note carrying a token or message";
+  return null;
+}
+
+/**
+ * A `pending` receipt applied at `height`: a note kept, or its cancel dropping it. A second note of one tx for
+ * one name, or a cancel of a note not kept here from its sender, is refused.
+ */
+export function applyPending(state: State, r: CrossReceipt, height: number): void {
+  const notes = notesOf(state, r.account);
+  const at = notes.findIndex(([tx]) => tx === r.txHash);
+  if (!r.cancel) {
+    if (at >= 0) throw new ReceiptRefused(`receipt ${r.id} refused: ${r.txHash} noted ${JSON.stringify(r.account)} pending here already`);
+    notes.push([r.txHash, r.fromShard, height + MAX_PENDING_BLOCKS - 1]);
+  } else {
+    if (at < 0 || notes[at][1] !== r.fromShard)
+      throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(r.account)} is not pending here for ${r.txHash} from shard ${r.fromShard}`);
+    notes.splice(at, 1);
+  }
+  putNotes(state, r.account, notes);
+}
+
+/** Tx `txHash` created `name` (its register landed here, or it ran here): its note, if any, goes. */
+export function dropNote(state: State, name: string, txHash: string): void {
+  const notes = notesOf(state, name);
+  const left = notes.filter(([tx]) => tx !== txHash);
+  if (left.length !== notes.length) putNotes(state, name, left);
+}
+
+function putNotes(state: State, name: string, notes: Note[]): void {
+  if (notes.length === 0) state.del(pendingKey(name));
+  else state.put(pendingKey(name), JSON.stringify(notes));
+}
