@@ -350,10 +350,7 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * names the cases to drop from KNOWN. No step of the property test's vocabulary
  * is one of them: it compares every step.
  */
-export const REASON = {
-  RAM_MARKET:
-    "each shard runs a RAM market of 1/N of the space and reserve: a buy or sell of many bytes moves its price N times as far as one chain's, so it costs (and pays) more",
-} as const;
+export const REASON = {} as const;
 
 /** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
 export function bareForward(publisher: string, authority: Forwarded["authority"] = [{ account: publisher, signed: ["active"] }]): Forwarded {
