@@ -173,12 +173,11 @@ export function readsOf(
 /**
  * A missed key and the one a run reads next after it on the same shard, asked together to save a round
  * (latency only): a callee's code and its owner (whose RAM pays for its records), an account's free RAM and
- * its used RAM (doPay writes both).
+ * its used RAM (doPay writes both), and every record of the RAM market (a buy or sell reads them all).
  */
 export function withCompanion(key: string): string[] {
   const code = /^c-(Contract[^-]+)$/.exec(key);
   if (code) return [key, `m-system.iost-contract_owner-${code[1]}`];
-  // The market's records, read by every buy and sell inside a contract off the consensus shard: fetched in one round.
   if (isRamMarketKey(key)) return [...RAM_MARKET_KEYS];
   // A system contract pays no RAM (executor/index.ts doPay): ram.iost's balance of ram is the market's, with no used RAM.
   const ram = /^m-token\.iost-TB([^-]+)-ram$/.exec(key);
