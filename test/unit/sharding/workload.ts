@@ -350,7 +350,10 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * names the cases to drop from KNOWN. No step of the property test's vocabulary
  * is one of them: it compares every step.
  */
-export const REASON = {} as const;
+export const REASON = {
+  RAM_COSIGNER:
+    "a buy or sell off shard 0 is forwarded to the market's shard with the publisher's escrow only: a co-signer's iost paying a buy, or its RAM and SR/TR records in a sale, stay home",
+} as const;
 
 /** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
 export function bareForward(publisher: string, authority: Forwarded["authority"] = [{ account: publisher, signed: ["active"] }]): Forwarded {
