@@ -219,7 +219,7 @@ export class Host {
     c.cpuAdd(opCost(height));
     let away: RemoteReads | null = null;
     try {
-      away = this.remoteCallee(linkedContract(this.state, contract));
+      away = this.remoteCallee(linkedContract(this.state, contract), api);
       if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
       const sub = new Cost();
       try {
@@ -257,8 +257,8 @@ export class Host {
    * writes of them go back there with the run's release (docs/SHARDING.md "Calls of another shard's contract"):
    * the run's reads are armed while it runs. Returns them armed, or null for a callee of this shard.
    */
-  private remoteCallee(id: string): RemoteReads | null {
-    const there = remoteContractShard(this.state, this.block.shard, id);
+  private remoteCallee(id: string, api: string): RemoteReads | null {
+    const there = remoteContractShard(this.state, this.block.shard, id, api);
     if (there === null) return null;
     const r = this.armCallee();
     if (!r)

@@ -15,6 +15,7 @@
  * bytes (incl. lent); `UR<acc>` bytes used (written by the VM on RAM payment).
  */
 import { Decimal } from "../amount.js";
+import type { CrossReceipt } from "../sharding/receipts.js";
 import type { ContractDB } from "../state/storage.js";
 import { str } from "../state/storage.js";
 import { argsJson } from "./args.js";
@@ -172,8 +173,10 @@ const buy: NativeAbi["fn"] = (h, args, c) => {
   changeLeft(h, c, -amount);
   changeBalance(h, c, new Decimal(raw, 2));
   changeUsed(h, c, amount);
-  changeSelf(h, c, account, amount);
-  changeTotal(h, c, account, amount);
+  // The market runs on the consensus shard (directory.ts remoteContractShard): a buyer of another shard gets its
+  // bytes as a credit of ram, which also adds them to its records where it lives (receiveBuy).
+  if (h.remoteShard(account) === null) receiveBuy(h, c, account, amount);
+  else ramCredit(h, account).bought = amount.toString();
   return [cents(price)];
 };
 
@@ -210,13 +213,25 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   // A borrower of another shard (inside a contract; a top-level lend is forwarded there, executor/forward.ts):
   // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend).
   if (h.remoteShard(to) === null) changeTotal(h, c, to, amount);
-  else {
-    const credit = h.outbox.at(-1);
-    if (credit?.kind !== "credit" || credit.token !== "ram" || credit.account !== to) throw new Error(`lend to ${to}: its transfer sent no credit`);
-    credit.lent = amount.toString();
-  }
+  else ramCredit(h, to).lent = amount.toString();
   return [];
 };
+
+/** The credit of ram the transfer just made sent to `to`, an account of another shard. */
+function ramCredit(h: Host, to: string): CrossReceipt {
+  const credit = h.outbox.at(-1);
+  if (credit?.kind !== "credit" || credit.token !== "ram" || credit.account !== to) throw new Error(`ram to ${to}: its transfer sent no credit`);
+  return credit;
+}
+
+/**
+ * The buyer's records of a buy (its bytes bought and held), on the buyer's shard: in the buy, or when the credit
+ * of its bytes lands there (executor/forwarded.ts receiveHalf), written and charged as on one shard.
+ */
+export function receiveBuy(h: Host, c: Cost, account: string, amount: bigint): void {
+  changeSelf(h, c, account, amount);
+  changeTotal(h, c, account, amount);
+}
 
 /**
  * The borrower's half of a lend whose lender runs on another shard, on the borrower's shard when the

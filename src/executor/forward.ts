@@ -32,7 +32,6 @@ const TARGET_ARG: Record<string, number> = {
   "auth.iost/revokeGroup": 0,
   "auth.iost/assignPermissionToGroup": 0,
   "auth.iost/revokePermissionInGroup": 0,
-  "ram.iost/buy": 1,
   "gas.iost/pledge": 1,
   // The pledge lives with the user: unpledging runs there, the refund comes home frozen (gas.ts).
   "gas.iost/unpledge": 1,
@@ -179,7 +178,7 @@ export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
   const id = updatedContract(action) ?? linkedContract(h.state, action.contract);
-  const contract = remoteContractShard(h.state, sh, id);
+  const contract = remoteContractShard(h.state, sh, id, action.actionName);
   if (contract !== null) return contract;
   // Deployed on another shard in this very block, maybe: the run waits for the directory (reads.ts waitsForDirectory).
   if (id.startsWith("Contract") && findContract(h, id) === undefined) h.noteUnknown(id);
@@ -274,6 +273,17 @@ export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly Cr
 }
 
 /**
+ * Moves the account `register` receipts of `h` to the shard of the action receipt `onward` into it (Forwarded
+ * `registers`): the part there knows the accounts the tx created so far, as one shard's later actions do.
+ */
+export function carryRegisters(h: Host, onward: CrossReceipt): void {
+  const mine = h.outbox.filter((x) => x.kind === "register" && x.toShard === onward.toShard && !x.account.startsWith("Contract"));
+  if (mine.length === 0) return;
+  h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !mine.includes(x)));
+  onward.forward = { ...onward.forward!, registers: mine };
+}
+
+/**
  * Sends `actions` to shard `target` as an action receipt: debits the escrow
  * from the publisher here and queues the receipt with the tx's authority.
  * No actions: a part that only claims tokens' symbols there (`payer` token.iost) or pays co-signers' RAM
@@ -344,6 +354,12 @@ export function debtOf(debt: Debt): RamDebt | undefined {
 }
 
 /**
+ * Whether a ram.iost action reads or changes the publisher's free RAM and its `SR`/`TR` records: all but a buy
+ * for another account (the SDK's newAccount), whose bytes go to that account.
+ */
+const touchesPublisherRam = (a: Action, pub: string) => a.contract === "ram.iost" && (a.actionName !== "buy" || stringArg(a, 1) === pub);
+
+/**
  * Whether the action receipt `h` sent takes the publisher's RAM along (escrowRam): only parts that
  * can charge it do (user contracts and updateCode, ram.iost but buy, token.iost create and issue, and a part
  * carrying the publisher's records of a token, takeTokens, which may be new there). The system
@@ -385,7 +401,7 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
   // So may a contract's lend of it, which only a tx whose amount limit lets its `ram` go can make (monitor.ts).
   const lends = h.tx.amountLimit.some((l) => l.token === "ram" || l.token === "*");
-  if (r.forward!.actions.some((a) => (a.contract === "ram.iost" && a.actionName !== "buy") || (lends && a.contract.startsWith("Contract")))) {
+  if (r.forward!.actions.some((a) => touchesPublisherRam(a, pub) || (lends && a.contract.startsWith("Contract")))) {
     const held: Record<string, string> = {};
     for (const key of [ramRecordKey("SR", pub), ramRecordKey("TR", pub)]) {
       const raw = h.state.get(key);
@@ -399,10 +415,14 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   const ram = balanceOf(h.state, "ram", pub);
   // "0" too: the part holds all the RAM the publisher has free, so the last part can reserve a credit's half from it.
   r.ram = ram.toString();
-  if (ram <= 0n) return;
+  // A buy there for the publisher writes its record: held there even at 0 (its payer named, "" too), so the
+  // write costs what one shard's rewrite of it costs, not a new record's.
+  const buys = r.forward!.actions.some((a) => a.contract === "ram.iost" && a.actionName === "buy" && stringArg(a, 1) === pub);
+  const held = buys && h.state.get(mapKey(TOKEN, "TB" + pub, "ram")) !== undefined;
+  if (ram <= 0n && !held) return;
   const payer = balancePayer(h.state, "ram", pub);
-  addBalance(h.state, "ram", pub, -ram);
-  if (payer !== "") r.forward!.ramPayer = payer;
+  if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
+  if (payer !== "" || held) r.forward!.ramPayer = payer;
 }
 
 /**

@@ -31,6 +31,7 @@ import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import {
   carryCredits,
+  carryRegisters,
   claimTarget,
   debtOf,
   escrowRam,
@@ -43,7 +44,7 @@ import {
   sendActions,
   takeTokens,
 } from "./forward.js";
-import { RAM, receiveLend } from "../contracts/ram.js";
+import { RAM, receiveBuy, receiveLend } from "../contracts/ram.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { asGuest, ShardState } from "./guard.js";
 import { passingWrites } from "./reads.js";
@@ -54,6 +55,7 @@ import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
 import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
+import { applyRegister } from "../sharding/directory.js";
 import { doPay, RamShort, ramUsageOf } from "./index.js";
 
 /** A ram.iost `SR`/`TR` record's bytes (a JSON number in a string value; absent: 0). */
@@ -80,10 +82,11 @@ export function refusal(db: ContractDB, r: CrossReceipt): string {
 
 /**
  * `f` without the RAM it owes, the amounts spent, the tokens it claims, the credits and writes it carries (the part
- * sending it on says what they are now).
+ * sending it on says what they are now), and the registers it landed.
  */
 function withoutDebt(f: Forwarded): Forwarded {
-  const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, ...rest } = f;
+  // The registers carried to it landed here (applyRegister): they go no further.
+  const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, registers: ______, ...rest } = f;
   return rest;
 }
 
@@ -134,15 +137,21 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
 /**
  * A credit's receiver half, the steps one shard ran in the sending action, wherever it lands (a carried credit
  * before a part's actions, or alone where it is received, incoming.ts): the token moved in, and a lend's bytes
- * added to the borrower's total in ram.iost's name (ram.ts receiveLend), so both count the same gas.
+ * added to the borrower's total in ram.iost's name (ram.ts receiveLend), a buy's to the buyer's bought and held bytes
+ * (receiveBuy), so both count the same gas.
  */
 export function receiveHalf(h: Host, c: Cost, x: CrossReceipt): void {
   const op = x.payer!.op ?? "transfer";
   h.setStackInfo(TOKEN, op);
   receiveCredit(h, c, x.token, x.account, BigInt(x.amount), op, x.freezeUntil === undefined ? undefined : BigInt(x.freezeUntil));
-  if (x.lent === undefined) return;
-  h.setStackInfo(RAM, "lend");
-  receiveLend(h, c, x.account, BigInt(x.lent));
+  if (x.lent !== undefined) {
+    h.setStackInfo(RAM, "lend");
+    receiveLend(h, c, x.account, BigInt(x.lent));
+  }
+  if (x.bought !== undefined) {
+    h.setStackInfo(RAM, "buy");
+    receiveBuy(h, c, x.account, BigInt(x.bought));
+  }
 }
 
 /**
@@ -295,7 +304,7 @@ export function runForwarded(
           if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
           if (t.frozen !== undefined) putFrozen(state, sym, f.publisher, t.frozen);
         }
-        if (ramEscrow > 0n) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
+        if (ramEscrow > 0n || f.ramPayer !== undefined) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
         // On a co-signer's own shard (a return) its escrow rejoins its record.
         for (const [acc, bytes] of signerRam) if (BigInt(bytes) > 0n) addBalance(state, "ram", acc, BigInt(bytes));
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
@@ -304,6 +313,7 @@ export function runForwarded(
         // What earlier parts' callees wrote of other shards' records (those of this shard landed already, incoming.ts):
         // the part's run reads and writes them as one shard's state, and they go on with its own.
         if (state instanceof ShardState) state.carry(passingWrites(state, r, block.shard!));
+        for (const x of f.registers ?? []) applyRegister(state, x);
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);
         used = Math.min(f.vmGas, landCarried(h, landing));
@@ -367,6 +377,7 @@ export function runForwarded(
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
             carriedOn = carryCredits(h, onward, riding());
+            carryRegisters(h, onward);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
@@ -429,6 +440,7 @@ export function runForwarded(
             },
           };
           carriedOn = carryCredits(h, onward, riding());
+          carryRegisters(h, onward);
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);

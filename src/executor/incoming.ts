@@ -602,7 +602,8 @@ export function applyIncoming(
       if (settlement) settled.push(settlement);
     }
   };
-  for (let pass = 0, queue = incoming; pass < 2 && queue.length > 0; pass++, queue = unlocked ? deferred.splice(0) : []) for (const r of queue) apply(r, pass);
+  // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
+  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0) : []) for (const r of queue) apply(r, pass);
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.busy) outgoing.push(...restart(state, p, shard));

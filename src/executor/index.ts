@@ -23,7 +23,19 @@ import { TxError } from "../tx/errors.js";
 import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, riders } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
-import { carriesRam, carryCredits, claimTarget, escrowRam, forwardTarget, isSigner, owedAway, payTarget, pendingClaims, sendActions } from "./forward.js";
+import {
+  carriesRam,
+  carryCredits,
+  carryRegisters,
+  claimTarget,
+  escrowRam,
+  forwardTarget,
+  isSigner,
+  owedAway,
+  payTarget,
+  pendingClaims,
+  sendActions,
+} from "./forward.js";
 import { lockTx } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
@@ -511,7 +523,10 @@ export function runTx(
   // Atomic across shards: the home part stays undoable, and its other receipts wait, until the settle (locks.ts).
   let outgoing = h.outbox;
   const action = outgoing.find((r) => r.kind === "action");
-  if (action) carryCredits(h, action);
+  if (action) {
+    carryCredits(h, action);
+    carryRegisters(h, action);
+  }
   const credit = action || status !== "SUCCESS" ? undefined : reserveRam(h);
   const first = action ?? credit;
   if (first) {

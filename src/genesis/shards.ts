@@ -7,9 +7,8 @@
  *   balances (bonus.iost's token, kept on the consensus shard);
  * - global state (token info, admin ids, map indexes) is copied to every
  *   shard: system contracts run on every shard (docs/SHARDING.md);
- * - the RAM market is split: RAM is storage on one shard, so each shard runs a
- *   market of 1/N of the space, reserve, growth and of ram.iost's RAM and IOST
- *   (shard 0 takes the remainders); the price per byte stays IOST's.
+ * - the RAM market (ram.iost's globals and balances) is on the consensus shard
+ *   only: one market for the chain (placement.ts isRamMarketKey).
  * - a system contract's balance record (gas.iost's iost) is kept on shard 0
  *   with its balance and created at 0 on every other shard: a pledge there
  *   then updates an existing record, whose RAM and gas are one shard's
@@ -24,40 +23,19 @@ import type { Write } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { accountEntry } from "../sharding/directory.js";
 import { pledgeOrderKey } from "../sharding/pledges.js";
-import { isConsensusTokenKey, keyAccount, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
+import { CONSENSUS_SHARD, isConsensusTokenKey, isRamMarketKey, keyAccount, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 
 /** The shard that holds a genesis key, or null for every shard. */
 export function genesisKeyShard(raw: string, count: number): number | null {
+  if (isRamMarketKey(raw)) return CONSENSUS_SHARD;
   const acc = keyAccount(raw);
   if (acc === null) return null;
   return placedByName(acc) && !isConsensusTokenKey(raw) ? shardOf(acc, count) : 0;
 }
 
-/** Market keys and balances divided among the shards (values `s<number>@p` or `i<int>@p`). */
-const SPLIT = new Set([
-  "b-ram.iost-leftSpace",
-  "b-ram.iost-usedSpace",
-  "b-ram.iost-balance",
-  "b-ram.iost-increaseAmount",
-  "m-token.iost-TBram.iost-ram",
-  "m-token.iost-TBram.iost-iost",
-]);
-
-/** Shard `index`'s share of a split value: 1/count, the remainder on shard 0. Decimals keep their scale. */
-function share(raw: string, index: number, count: number): string {
-  const m = /^([si])(\d+)(?:\.(\d+))?(@.*)$/.exec(raw);
-  if (!m) throw new Error(`genesis split: unexpected value ${raw}`);
-  const scale = m[3]?.length ?? 0;
-  const total = BigInt(m[2] + (m[3] ?? ""));
-  const part = total / BigInt(count) + (index === 0 ? total % BigInt(count) : 0n);
-  const digits = part.toString().padStart(scale + 1, "0");
-  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return m[1] + text + m[4];
-}
-
 /**
  * A system contract's balance record or its field index (`m-token.iost-TB<c>.iost[-<sym>]`),
- * copied to every shard with the balance 0 elsewhere (Proof of Believability's stay on shard 0).
+ * copied to every shard with the balance 0 elsewhere (Proof of Believability's and ram.iost's stay on shard 0).
  */
 function systemBalanceCopy(raw: string, value: string | null): string | undefined {
   const m = /^m-token\.iost-TB([a-z_]+\.iost)(-.+)?$/.exec(raw);
@@ -95,9 +73,9 @@ export function applyShardGenesis(store: Store, config: GenesisConfig, index: nu
   const pledged = pledgedPerShard(full.writes, count);
   const mine = full.writes.flatMap(([key, value]): Write[] => {
     if (key === GAS_BALANCE && value !== null && count > 1) return [[key, gasShare(value, pledged, index)]];
-    if (SPLIT.has(key)) return [[key, value !== null && count > 1 ? share(value, index, count) : value]];
     const at = genesisKeyShard(key, count);
     if (at === null || at === index) return [[key, value]];
+    if (isRamMarketKey(key)) return [];
     const copy = systemBalanceCopy(key, value);
     return copy === undefined ? [] : [[key, copy]];
   });

@@ -17,7 +17,7 @@
 import type { State } from "../state/state.js";
 import { basicKey, decodeValue, encodeValue, int } from "../state/storage.js";
 import type { CrossReceipt } from "./receipts.js";
-import { CONSENSUS_SHARD, DOMAIN_CONTRACT, nftShard, placedByName, POB_CONTRACTS, shardOf, tokenShard } from "./placement.js";
+import { CONSENSUS_SHARD, DOMAIN_CONTRACT, nftShard, placedByName, POB_CONTRACTS, RAM_CONTRACT, RAM_MARKET_APIS, shardOf, tokenShard } from "./placement.js";
 
 /** A basic key per contract (not a map: a map's field index would grow with every deployment). */
 const entryKey = (id: string) => basicKey("system.iost", "contract_shard_" + id);
@@ -25,11 +25,13 @@ const entryKey = (id: string) => basicKey("system.iost", "contract_shard_" + id)
 /**
  * The shard a user contract lives on when that is not this one (from the
  * directory), else null. Proof of Believability's system contracts and domain.iost
- * live on the consensus shard (placement.ts POB_CONTRACTS, DOMAIN_CONTRACT).
+ * live on the consensus shard (placement.ts POB_CONTRACTS, DOMAIN_CONTRACT), and so
+ * does ram.iost's market: its action `api` trading RAM runs there (RAM_MARKET_APIS).
  */
-export function remoteContractShard(state: State, shard: { index: number; count: number } | undefined, id: string): number | null {
+export function remoteContractShard(state: State, shard: { index: number; count: number } | undefined, id: string, api?: string): number | null {
   if (!shard || shard.count === 1) return null;
-  if (POB_CONTRACTS.has(id) || id === DOMAIN_CONTRACT) return shard.index === CONSENSUS_SHARD ? null : CONSENSUS_SHARD;
+  const consensus = POB_CONTRACTS.has(id) || id === DOMAIN_CONTRACT || (id === RAM_CONTRACT && api !== undefined && RAM_MARKET_APIS.has(api));
+  if (consensus) return shard.index === CONSENSUS_SHARD ? null : CONSENSUS_SHARD;
   if (!id.startsWith("Contract")) return null;
   const v = decodeValue(state.get(entryKey(id)));
   return v && v.value.t === "i" ? Number(v.value.v) : null;

@@ -85,6 +85,12 @@ export interface Forwarded {
    * part runs, the others are its run's own writes and go on with it. Absent: none.
    */
   writes?: [key: string, raw: string | null][];
+  /**
+   * The `register` receipts of accounts the sending part created or changed, to the target: held there until the
+   * tx stands, they land before the part's actions instead (undone with it), so those actions know the accounts
+   * as one shard does (a buy on the RAM market's shard for an account the tx signed up). Absent: none.
+   */
+  registers?: CrossReceipt[];
 }
 
 /** What a contract sees of its tx's block (`block`, blockInfo()), as a receipt carries it: numbers as decimal text. */

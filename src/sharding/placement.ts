@@ -7,9 +7,9 @@
  * - A user contract lives on the shard that ran its setCode, its deployer's;
  *   every other shard finds it in its directory (directory.ts).
  * - System contracts (`*.iost`) run on every shard; their global state
- *   (the RAM market, admin ids) is per shard — see docs/SHARDING.md —
- *   except Proof of Believability's, which run on the consensus shard (0) only,
- *   where every account's `contribute` lives too.
+ *   (admin ids) is per shard — see docs/SHARDING.md — except Proof of
+ *   Believability's, which run on the consensus shard (0) only, where every
+ *   account's `contribute` lives too, and ram.iost's market, one for the chain there.
  * - A token's creation is decided on its symbol's shard (tokenShard), its
  *   definition and supply live on its home (that shard, or the one a contract
  *   created it on: directory.ts tokenHome); every other shard holds a copy of
@@ -46,8 +46,29 @@ export const DOMAIN_CONTRACT = "domain.iost";
  */
 export const CONSENSUS_TOKEN = "contribute";
 
-/** The RAM token: each shard's market issues and destroys its own (docs/SHARDING.md "Where global state lives"). */
+/** The RAM token: the market issues it on the consensus shard and it moves as credits; its supply's changes are counted per shard. */
 export const RAM_TOKEN = "ram";
+
+/**
+ * ram.iost's market is one for the chain, on the consensus shard (docs/SHARDING.md "One RAM market"): its
+ * globals and ram.iost's balances live there only, and its actions that trade (`RAM_MARKET_APIS`) run there.
+ * An account's own records (`SR|TR|UR<acc>`) stay with the account.
+ */
+export const RAM_CONTRACT = "ram.iost";
+export const RAM_MARKET_APIS: ReadonlySet<string> = new Set(["buy", "sell"]);
+/** The records a buy or sell reads: ram.iost's globals, its balances of ram and iost and their index. */
+export const RAM_MARKET_KEYS: readonly string[] = [
+  ...["balance", "increaseAmount", "increaseInterval", "lastUpdateBlockTime", "leftSpace", "usedSpace"].map((k) => `b-${RAM_CONTRACT}-${k}`),
+  `m-token.iost-TB${RAM_CONTRACT}`,
+  `m-token.iost-TB${RAM_CONTRACT}-iost`,
+  `m-token.iost-TB${RAM_CONTRACT}-ram`,
+];
+const RAM_MARKET_GLOBALS = new Set(RAM_MARKET_KEYS.filter((k) => k.startsWith("b-")));
+
+/** Whether a raw key is the RAM market's (a global of ram.iost's, or ram.iost's token.iost balances and their index). */
+export function isRamMarketKey(raw: string): boolean {
+  return RAM_MARKET_GLOBALS.has(raw) || raw === `m-token.iost-TB${RAM_CONTRACT}` || raw.startsWith(`m-token.iost-TB${RAM_CONTRACT}-`);
+}
 
 /**
  * The shard that keeps a token's supply and decides its creation (`TI<sym>`),

@@ -19,7 +19,18 @@
  */
 import type { State } from "../state/state.js";
 import { nftHome, remoteContractShard, tokenHome } from "./directory.js";
-import { CONSENSUS_SHARD, DOMAIN_CONTRACT, isConsensusTokenKey, keyAccount, nftKeySymbol, POB_CONTRACTS, placedByName, shardOf } from "./placement.js";
+import {
+  CONSENSUS_SHARD,
+  DOMAIN_CONTRACT,
+  isConsensusTokenKey,
+  isRamMarketKey,
+  keyAccount,
+  RAM_MARKET_KEYS,
+  nftKeySymbol,
+  POB_CONTRACTS,
+  placedByName,
+  shardOf,
+} from "./placement.js";
 import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
 
@@ -36,6 +47,7 @@ export const READING = "x-reading";
  * every shard keeps (system contracts' own records, token info but a supply) and for keys of no known home.
  */
 export function keyShard(state: State, key: string, count: number): number | null {
+  if (isRamMarketKey(key)) return CONSENSUS_SHARD;
   const nft = nftKey(key);
   if (nft !== null) return nftHome(state, count, nft);
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
@@ -84,7 +96,7 @@ export function remoteKeyShard(state: State, key: string, shard: { index: number
 
 /** Whether a key is placed (counted against the bounds on every shard count). */
 export function isPlacedKey(key: string): boolean {
-  return /^m-token\.iost-TI[^-]+-supply$/.test(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
+  return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
 /** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then). */
@@ -161,13 +173,15 @@ export function readsOf(
 /**
  * A missed key and the one a run reads next after it on the same shard, asked together to save a round
  * (latency only): a callee's code and its owner (whose RAM pays for its records), an account's free RAM and
- * its used RAM (doPay writes both).
+ * its used RAM (doPay writes both), and every record of the RAM market (a buy or sell reads them all).
  */
 export function withCompanion(key: string): string[] {
   const code = /^c-(Contract[^-]+)$/.exec(key);
   if (code) return [key, `m-system.iost-contract_owner-${code[1]}`];
+  if (isRamMarketKey(key)) return [...RAM_MARKET_KEYS];
+  // A system contract pays no RAM (executor/index.ts doPay): ram.iost's balance of ram is the market's, with no used RAM.
   const ram = /^m-token\.iost-TB([^-]+)-ram$/.exec(key);
-  return ram ? [key, `b-ram.iost-UR${ram[1]}`] : [key];
+  return ram && !ram[1].endsWith(".iost") ? [key, `b-ram.iost-UR${ram[1]}`] : [key];
 }
 
 /** The `release` of a part's read locks on shard `to`. */

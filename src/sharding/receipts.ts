@@ -135,6 +135,11 @@ export interface CrossReceipt {
    */
   lent?: string;
   /**
+   * Credit of `ram` a ram.iost `buy` on the market's shard sent to a buyer of another shard: the bytes bought (as
+   * `lent`), which its shard adds to the buyer's bought and held bytes (`SR`, `TR`) as well (ram.ts receiveBuy).
+   */
+  bought?: string;
+  /**
    * Credit of a tx that failed after sending it, or whose amount a callee's write of the balance carries (remote.ts
    * absorb): amount "0"; its receiver's half is counted for the gas, then undone.
    */
@@ -506,6 +511,22 @@ export function checkReceipt(
       throw new ReceiptRefused(`receipt ${r.id} refused: carried credits that are not its tx's`);
     for (const x of credits) checkReceipt(x, count, homeOf, at);
   }
+  // Carried registers: the sending part's own, of accounts, to the action's shard (each checked as if it came on its own).
+  const registers = r.forward?.registers;
+  if (registers !== undefined) {
+    const own = (x: CrossReceipt) =>
+      typeof x === "object" &&
+      x !== null &&
+      x.kind === "register" &&
+      typeof x.account === "string" &&
+      !x.account.startsWith("Contract") &&
+      x.txHash === r.txHash &&
+      x.fromShard === r.fromShard &&
+      x.toShard === r.toShard;
+    if (r.kind !== "action" || !Array.isArray(registers) || registers.length === 0 || !registers.every(own))
+      throw new ReceiptRefused(`receipt ${r.id} refused: carried registers that are not its part's to its shard`);
+    for (const x of registers) checkReceipt(x, count, homeOf, at);
+  }
   // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.
   if (
     r.kind === "domain" &&
@@ -547,20 +568,25 @@ export function checkReceipt(
     if (!ok) throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(sym)} records ${JSON.stringify(t)} are not a stored balance and frozen list`);
   }
   if (r.freezeUntil !== undefined) int("freezeUntil", r.freezeUntil);
-  if (r.lent !== undefined) {
-    // Lent RAM rides only in the lend's own credit of those bytes of ram (ram.iost's minimum or more), paid by its tx.
-    int("lent", r.lent);
+  for (const [what, bytes] of [
+    ["lent", r.lent],
+    ["bought", r.bought],
+  ] as const) {
+    if (bytes === undefined) continue;
+    // Lent or bought RAM rides only in the lend's or buy's own credit of those bytes of ram (ram.iost's minimum or more), paid by its tx.
+    int(what, bytes);
     const ok =
       r.kind === "credit" &&
       r.token === "ram" &&
       r.freezeUntil === undefined &&
       r.payer !== undefined &&
       r.payer.op === undefined &&
-      BigInt(r.lent) >= 10n &&
-      r.amount === (r.probe ? "0" : r.lent);
+      BigInt(bytes) >= 10n &&
+      r.amount === (r.probe ? "0" : bytes) &&
+      (r.lent === undefined || r.bought === undefined);
     if (!ok)
       throw new ReceiptRefused(
-        `receipt ${r.id} refused: ${JSON.stringify(r.lent)} bytes lent by a ${r.kind} of ${JSON.stringify(r.amount)} ${JSON.stringify(r.token)}`,
+        `receipt ${r.id} refused: ${JSON.stringify(bytes)} bytes ${what} by a ${r.kind} of ${JSON.stringify(r.amount)} ${JSON.stringify(r.token)}`,
       );
   }
   if (r.payer) {

@@ -21,7 +21,7 @@ import type { ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
 import { LOCKS } from "../../src/executor/locks";
 import { shardOf, tokenShard } from "../../src/sharding/placement";
-import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { newChain, nodeEnv, tick, tickUntilFinal } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 
 const N = 4;
@@ -107,7 +107,7 @@ describe("four shards: an atomic tx across evictions", () => {
     const create = makeTx({ actions: [...signUp(caller), ...signUp(payee)] });
     await at(shardOf("admin", N)).submitTx(deploy.bytes, deploy.hash);
     await at(shardOf("admin", N)).submitTx(create.bytes, create.hash);
-    await tick(c, 4); // ram.iost's fee to deadaddr, a third shard, brings its receiver's half home in the fourth
+    await tickUntilFinal(c, () => at(shardOf("admin", N)), [create.hash]); // each buy runs on the market's shard, between signUp and the rest
     expect(await at(shardOf("admin", N)).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const id = "Contract" + deploy.hash;
     expect([await iost(caller), await iost(payee)]).toEqual([7, 7]);
@@ -160,7 +160,11 @@ describe("four shards: an atomic tx across evictions", () => {
     const creates = [makeTx({ actions: [...signUp(caller), ...signUp(payee)] }), makeTx({ actions: signUp(deployer, 20_000, "500") })];
     await at(a).submitTx(deployA.bytes, deployA.hash);
     for (const t of creates) await at(a).submitTx(t.bytes, t.hash);
-    await tick(c, 5); // admin's second tx waits for its first's settle (executor/locks.ts)
+    await tickUntilFinal(
+      c,
+      () => at(a),
+      creates.map((t) => t.hash),
+    ); // admin's second tx waits for its first's settle (executor/locks.ts)
     for (const t of creates) expect(await at(a).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
     const deployFar = setCode(deployer);
     expect(await at(far).submitTx(deployFar.bytes, deployFar.hash)).toEqual({ hash: deployFar.hash });
@@ -206,7 +210,7 @@ describe("four shards: an atomic tx across evictions", () => {
     for (const name of [caller, one, two]) {
       const t = makeTx({ actions: signUp(name) });
       await at(a).submitTx(t.bytes, t.hash);
-      await tick(c, 4);
+      await tickUntilFinal(c, () => at(a), [t.hash]);
       expect(await at(a).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
     }
     const id = "Contract" + deploy.hash;
@@ -253,7 +257,11 @@ describe("four shards: an atomic tx across evictions", () => {
     const create = [makeTx({ actions: signUp(caller, 20_000, "500") }), makeTx({ actions: signUp(mid) })];
     await at(a).submitTx(deployA.bytes, deployA.hash);
     for (const t of create) await at(a).submitTx(t.bytes, t.hash);
-    await tick(c, 5);
+    await tickUntilFinal(
+      c,
+      () => at(a),
+      create.map((t) => t.hash),
+    );
     for (const t of create) expect(await at(a).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
     const deployHome = setCode(caller);
     expect(await at(side).submitTx(deployHome.bytes, deployHome.hash)).toEqual({ hash: deployHome.hash });
@@ -321,7 +329,7 @@ describe("four shards: an atomic tx across evictions", () => {
     const create = makeTx({ actions: [...signUp(caller, 20_000, "500"), ...signUp(payee)] });
     await at(a).submitTx(deployA.bytes, deployA.hash);
     await at(a).submitTx(create.bytes, create.hash);
-    await tick(c, 5);
+    await tickUntilFinal(c, () => at(a), [create.hash]);
     expect(await at(a).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const deployHome = setCode(caller);
     expect(await at(side).submitTx(deployHome.bytes, deployHome.hash)).toEqual({ hash: deployHome.hash });
@@ -372,7 +380,7 @@ describe("four shards: an atomic tx across evictions", () => {
     await c.coord.chainInfo();
     const create = makeTx({ actions: signUp(caller, 20_000, "500") });
     await at(a).submitTx(create.bytes, create.hash);
-    await tick(c, 5);
+    await tickUntilFinal(c, () => at(a), [create.hash]);
     expect(await at(a).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     // agate's shard is 2: the admin's contract claims it from there; the caller's contract claims it or creates it there.
     expect(shardOf("agate", N)).toBe(2);
@@ -432,7 +440,7 @@ module.exports = Reward;`;
     await c.coord.chainInfo();
     const create = makeTx({ actions: [...signUp(caller, 20_000, "500"), ...signUp(payee)] });
     await at(a).submitTx(create.bytes, create.hash);
-    await tick(c, 3);
+    await tickUntilFinal(c, () => at(a), [create.hash]);
     const made = makeTx({
       publisher: caller,
       actions: [{ contract: "token.iost", actionName: "create", data: JSON.stringify([sym, caller, 1000, { decimal: 0 }]) }],
@@ -468,7 +476,7 @@ module.exports = Reward;`;
       actions: [{ contract: "ram.iost", actionName: "sell", data: JSON.stringify([caller, caller, ram0 - bytes - (need - 1)]) }],
     });
     await at(side).submitTx(sell.bytes, sell.hash);
-    await tick(c, 2);
+    await tickUntilFinal(c, () => at(side), [sell.hash]); // forwarded to the market's shard
     expect(await balance(caller, "ram")).toBe(need - 1);
     const short = issue(payee);
     await at(side).submitTx(short.bytes, short.hash);
@@ -502,7 +510,7 @@ module.exports = Reward;`;
     await c.coord.chainInfo();
     const create = makeTx({ actions: [...signUp(caller, 20_000, "500"), ...signUp(payee), ...signUp(other), ...signUp(other2)] });
     await at(a).submitTx(create.bytes, create.hash);
-    await tick(c, 6);
+    await tickUntilFinal(c, () => at(a), [create.hash]);
     expect(await at(a).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const made = makeTx({
       publisher: caller,
@@ -541,7 +549,7 @@ module.exports = Reward;`;
       actions: [{ contract: "ram.iost", actionName: "sell", data: JSON.stringify([caller, caller, ram0 - bytes - (need - 1)]) }],
     });
     await at(side).submitTx(sell.bytes, sell.hash);
-    await tick(c, 2);
+    await tickUntilFinal(c, () => at(side), [sell.hash]); // forwarded to the market's shard
     expect(await balance(caller, "ram")).toBe(need - 1);
     const short = issue(payee, other2);
     await at(side).submitTx(short.bytes, short.hash);

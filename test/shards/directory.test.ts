@@ -59,7 +59,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await c.coord.chainInfo();
     const create = signUpTx(payer, "7");
     await at(A).submitTx(create.bytes, create.hash);
-    await tick(c, 5);
+    await tick(c, 7); // signUp on the payer's shard, the buy on the market's (shard 0), the rest back there
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
 
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });

@@ -10,7 +10,7 @@ import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
 import { shardOf } from "../../src/sharding/placement";
-import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { newChain, nodeEnv, tick, tickUntilFinal } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 
 const N = 4;
@@ -53,7 +53,7 @@ describe("four shards: a contract lends its caller's RAM to an account of anothe
     });
     await home().submitTx(deploy.bytes, deploy.hash);
     await home().submitTx(create.bytes, create.hash);
-    await tick(c, 5);
+    await tickUntilFinal(c, home, [create.hash]); // the buy runs on the market's shard, between signUp and pledge
     expect(await home().getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const id = "Contract" + deploy.hash;
     const [lender0, borrower0] = [await ram(home(), "admin"), await ram(far(), borrower)];

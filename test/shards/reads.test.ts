@@ -23,7 +23,7 @@ import { DEFERRED } from "../../src/executor/locks";
 import { READING, READS } from "../../src/sharding/reads";
 import { decodeValue } from "../../src/state/storage";
 import { shardOf } from "../../src/sharding/placement";
-import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { newChain, nodeEnv, tick, tickUntilFinal } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 
 const N = 4;
@@ -76,7 +76,7 @@ async function callerAndCallee(c: Parameters<typeof tick>[0] & { id: string }, c
   });
   await at(A).submitTx(deployCaller.bytes, deployCaller.hash);
   await at(A).submitTx(create.bytes, create.hash);
-  await tick(c, 5);
+  await tickUntilFinal(c, () => at(A), [create.hash]); // the buy runs on the market's shard, between signUp and the rest
   expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
   const deployCallee = makeTx({
     publisher: holder,
@@ -104,7 +104,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     });
     await at(A).submitTx(deploy.bytes, deploy.hash);
     await at(A).submitTx(create.bytes, create.hash);
-    await tick(c, 5);
+    await tickUntilFinal(c, () => at(A), [create.hash]); // the buy runs on the market's shard, between signUp and the rest
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const id = "Contract" + deploy.hash;
 

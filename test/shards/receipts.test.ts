@@ -128,7 +128,7 @@ describe("four shards: accounts and routing", () => {
       ],
     });
     expect(await c.home("admin").submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
-    await tick(c, 4); // ram.iost's fee to deadaddr, a third shard, brings its receiver's half home in the fourth
+    await tick(c, 7); // signUp on the name's shard, the buy on the market's (shard 0), the rest back there: settled in the seventh
     expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await c.home(name).read("getAccount", name)).toMatchObject({ name, balance: 7 });
     expect(await c.home("admin").read("getAccount", name)).toEqual({ error: "account not found" });
@@ -185,7 +185,7 @@ module.exports = Box;`;
     });
     await c.home("admin").submitTx(deploy.bytes, deploy.hash);
     await c.home("admin").submitTx(create.bytes, create.hash);
-    await tick(c, 4); // the fee to deadaddr's shard, a third one, settles home in the fourth
+    await tick(c, 7); // signUp on the name's shard, the buy on the market's (shard 0), the rest back there: settled in the seventh
     expect(await c.home("admin").getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await c.home("admin").getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const id = "Contract" + deploy.hash;

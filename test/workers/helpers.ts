@@ -100,6 +100,23 @@ export async function tick(c: Chain, blocks = 1): Promise<void> {
   }
 }
 
+/**
+ * Ticks until every tx of `hashes` has its final receipt on `home` (its shard), at most `max` blocks: how many a
+ * tx crossing shards takes depends on its route (an account created off shard 0 buys its RAM on the market's shard).
+ */
+export async function tickUntilFinal(
+  c: Chain,
+  home: () => { getTxReceipt(hash: string): Promise<unknown> },
+  hashes: readonly string[],
+  max = 30,
+): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await tick(c);
+    const receipts = await Promise.all(hashes.map((h) => home().getTxReceipt(h)));
+    if (receipts.every((r) => typeof r === "object" && r !== null && "status_code" in r)) return;
+  }
+}
+
 /** Switches the coordinator instance's BLOCK_PRODUCTION (until the object restarts). */
 export async function setProduction(c: Chain, mode: ProductionMode): Promise<void> {
   await runInDurableObject(c.coordStub, (inst) => {

@@ -52,7 +52,7 @@ accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c
 accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   // A token's supply is its shard's (iost's and contribute's: shard 0); every other shard holds a
-  // copy of its definition only. The RAM token's market is per shard: shard 0's, as getRAMInfo.
+  // copy of its definition only. The RAM token's market is the chain's one, on shard 0, as getRAMInfo.
   // A token a contract created off its symbol's shard lives on the contract's: the symbol's shard names it (`home`).
   const symbol = c.req.param("symbol");
   const at = tokenShard(symbol, shardCount(c.env)) ?? CONSENSUS_SHARD;

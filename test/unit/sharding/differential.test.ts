@@ -1714,12 +1714,63 @@ const CASES: Case[] = [
   ],
   ["fern's creator has a contract of shard 1 issue fern up to its totalSupply", () => mint(on(0, 3), "give", ["fern", "999"])],
   ["a contract of shard 1 issues fern for a caller who did not create it", () => mint(on(3, 1), "give", ["fern", "1"])],
-  // Found while writing the cases above: the RAM markets of N = 4 are each 1/N of one chain's (KNOWN: RAM_MARKET).
+  // One RAM market for the chain (docs/SHARDING.md "One RAM market"): buys of a million bytes move its price as one
+  // chain's, whichever shard they come from (each shard once ran a market of 1/N of it).
   ...(["buy", "sell"] as const).map((op): Case => {
     const acc = on(3, 1);
     const many = act("ram.iost", op, [acc, acc, 1000000]);
     return [`a million bytes of RAM ${op === "buy" ? "bought" : "sold"} twice on shard 3's market`, () => txBy(acc, [many, many])];
   }),
+  // From every shard but the market's: for oneself, for an account of a fourth shard, sold back (the iost to oneself
+  // and to that account), failing beyond the buyer's iost or the left space, and after another action.
+  ...[1, 2, 3].flatMap((s): Case[] => {
+    const [by, fourth] = [on(s, s === 3 ? 1 : 2), [on(2, 3), on(3), on(1, 3)][s - 1]];
+    const ram = (op: string, args: unknown[]) => act("ram.iost", op, args);
+    return [
+      [`RAM bought from shard ${s} for oneself`, () => txBy(by, [ram("buy", [by, by, 2000])])],
+      [`RAM bought from shard ${s} for an account of another shard than the market's`, () => txBy(by, [ram("buy", [by, fourth, 2000])])],
+      [`RAM sold from shard ${s}`, () => txBy(by, [ram("sell", [by, by, 1500])])],
+      [`RAM sold from shard ${s}, the iost to an account of another shard than the market's`, () => txBy(by, [ram("sell", [by, fourth, 100])])],
+      [`RAM bought from shard ${s} beyond the buyer's iost`, () => txBy(by, [ram("buy", [by, by, 10 ** 10])])],
+      [`RAM bought from shard ${s} beyond the left space`, () => txBy(by, [ram("buy", [by, fourth, 10 ** 12])])],
+      [`RAM bought from shard ${s} in a tx's second action`, () => txBy(by, [transferAct(by, fourth, "1"), ram("buy", [by, by, 1000])])],
+      [`RAM bought from shard ${s} in a tx's second action, failing`, () => txBy(by, [transferAct(by, fourth, "1"), ram("buy", [by, by, 10 ** 10])])],
+      [
+        `RAM sold from shard ${s} in a tx's second action, beyond what it bought`,
+        () => txBy(by, [transferAct(by, fourth, "1"), ram("sell", [by, by, 10 ** 9])]),
+      ],
+    ];
+  }),
+  // A co-signer's own RAM or iost in the trade: only the publisher's records travel with a forwarded part.
+  [
+    "a co-signer of shard 1 sells its RAM in a tx of shard 1",
+    () => txBy(on(1, 5), [act("ram.iost", "sell", [on(1, 6), on(1, 6), 100])], { signers: [on(1, 6)] }),
+  ],
+  [
+    "a co-signer of shard 1 pays a buy for the publisher in a tx of shard 1",
+    () => txBy(on(1, 5), [act("ram.iost", "buy", [on(1, 6), on(1, 5), 100])], { signers: [on(1, 6)] }),
+  ],
+  // Inside a contract (blockchain.callWithAuth): the market's records fetched from shard 0 and written back there.
+  [
+    "a contract of shard 1 buys RAM for its caller of shard 1",
+    () => txBy(on(1, 4), [act(reader, "authed", ["ram.iost", "buy", JSON.stringify([on(1, 4), on(1, 4), 1000])])]),
+  ],
+  [
+    "a contract of shard 1 buys RAM for an account of shard 2",
+    () => txBy(on(1, 4), [act(reader, "authed", ["ram.iost", "buy", JSON.stringify([on(1, 4), on(2, 4), 1000])])]),
+  ],
+  [
+    "a contract of shard 3 buys RAM for its caller of shard 2",
+    () => txBy(on(2, 4), [act(relay, "authed", ["ram.iost", "buy", JSON.stringify([on(2, 4), on(2, 4), 1000])])]),
+  ],
+  [
+    "a contract of shard 1 sells its caller's RAM",
+    () => txBy(on(1, 4), [act(reader, "authed", ["ram.iost", "sell", JSON.stringify([on(1, 4), on(1, 4), 500])])]),
+  ],
+  [
+    "a contract of shard 1 buys more RAM than its caller's iost",
+    () => txBy(on(1, 4), [act(reader, "authed", ["ram.iost", "buy", JSON.stringify([on(1, 4), on(1, 4), 10 ** 10])])]),
+  ],
 ];
 
 /**
@@ -1727,10 +1778,10 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { RAM_MARKET } = REASON;
+const { RAM_COSIGNER } = REASON;
 const KNOWN: Record<string, string> = {
-  "a million bytes of RAM bought twice on shard 3's market": RAM_MARKET,
-  "a million bytes of RAM sold twice on shard 3's market": RAM_MARKET,
+  "a co-signer of shard 1 sells its RAM in a tx of shard 1": RAM_COSIGNER,
+  "a co-signer of shard 1 pays a buy for the publisher in a tx of shard 1": RAM_COSIGNER,
 };
 
 let one: SimChain;
@@ -1838,11 +1889,9 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
     const id = "Contract" + txId(deploy);
     const born = Array.from({ length: 64 }, (_, i) => `late${i}`).find((n) => shardOf(n, N) === 3)!;
-    const signUp = txBy(maker, [
-      act("auth.iost", "signUp", [born, fakeKey(94), fakeKey(94)]),
-      act("ram.iost", "buy", [maker, born, 1024]),
-      act("gas.iost", "pledge", [maker, born, "10"]),
-    ]);
+    // No RAM buy: off shard 0 it is forwarded to the market's shard, and the account is announced when the tx stands
+    // (docs/SHARDING.md "Not done yet", an account a forwarded part creates).
+    const signUp = txBy(maker, [act("auth.iost", "signUp", [born, fakeKey(94), fakeKey(94)]), act("gas.iost", "pledge", [maker, born, "10"])]);
     // On one chain they run in this order; the giver's part runs on shard 2 before shard 3's announces there.
     const [toContract, toAccount] = [transfer(on(1, 2), id, "2"), transfer(on(1, 3), born, "2")];
     const callIt = txBy(on(1, 5), [act(id, "put", ["new", "v"])]);
@@ -1864,7 +1913,11 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
     const id = "Contract" + txId(deploy);
     const born = Array.from({ length: 64 }, (_, i) => `prev${i}`).find((n) => shardOf(n, N) === 3 && shardOf("admin", N) !== 3)!;
-    const create = txBy("admin", newAccount(born));
+    // Without newAccount's RAM buy, which the market's shard runs: one forwarded part, as the test's block allows.
+    const create = txBy(
+      "admin",
+      newAccount(born).filter((a) => a.contract !== "ram.iost"),
+    );
     const later = [transfer(on(1, 3), id, "2"), transfer(on(2, 2), born, "2")];
     const [a, b] = [one, four].map((chain) => {
       const before = reads(chain);

@@ -351,8 +351,8 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
  * is one of them: it compares every step.
  */
 export const REASON = {
-  RAM_MARKET:
-    "each shard runs a RAM market of 1/N of the space and reserve: a buy or sell of many bytes moves its price N times as far as one chain's, so it costs (and pays) more",
+  RAM_COSIGNER:
+    "a buy or sell off shard 0 is forwarded to the market's shard with the publisher's escrow only: a co-signer's iost paying a buy, or its RAM and SR/TR records in a sale, stay home",
 } as const;
 
 /** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */

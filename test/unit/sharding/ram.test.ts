@@ -1,0 +1,106 @@
+/**
+ * One RAM market for the chain (docs/SHARDING.md "One RAM market"), in the simulator: ram.iost's globals and
+ * balances live on the consensus shard only; a buy or sell published elsewhere is forwarded there; the bytes
+ * bought for an account of another shard leave as a credit of `ram` carrying them (`bought`), which that shard
+ * adds to the buyer's records; an account the tx signed up on another shard is known there by the `register`
+ * its part carried (`forward.registers`). Both fields come from other shards: only the real ones are accepted.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { isRamMarketKey, RAM_MARKET_KEYS, shardOf } from "../../../src/sharding/placement";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { decodeValue } from "../../../src/state/storage";
+import { txId } from "../../../src/tx/bytes";
+import { act, fakeKey } from "../executor/helpers";
+import { vmReady } from "../vm/helpers";
+import { SimChain } from "./sim";
+import { BLOCK_TIME, config, N, on, txBy } from "./workload";
+
+beforeAll(vmReady);
+
+/** A ram.iost record (`SR`/`TR`) of `acc` where it lives, as a number (absent: 0). */
+const ramRecord = (chain: SimChain, kind: string, acc: string) => {
+  const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`b-ram.iost-${kind}${acc}`))?.value;
+  return v?.t === "s" ? BigInt(v.v) : 0n;
+};
+const leftSpace = (chain: SimChain) => BigInt(decodeValue(chain.shards[0].store.get("b-ram.iost-leftSpace"))?.value.v as string);
+
+describe("one RAM market for the chain (simulator)", () => {
+  it("genesis keeps the market on the consensus shard only, as one chain's", () => {
+    const [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
+    const marketOf = (chain: SimChain, s: number) => chain.shards[s].store.keys().filter(isRamMarketKey);
+    expect(marketOf(one, 0).sort()).toEqual([...RAM_MARKET_KEYS].sort());
+    expect(marketOf(four, 0).map((k) => [k, four.shards[0].store.get(k)])).toEqual(marketOf(one, 0).map((k) => [k, one.shards[0].store.get(k)]));
+    for (const s of [1, 2, 3]) expect(marketOf(four, s)).toEqual([]);
+  });
+
+  it("a buy from shard 3 for an account of shard 2 runs on shard 0, the bytes land on shard 2 with its records; a forged `bought` is refused", () => {
+    const chain = new SimChain(config(), N);
+    const [buyer, receiver] = [on(3), on(2)];
+    const before = [ramRecord(chain, "SR", receiver), ramRecord(chain, "TR", receiver), leftSpace(chain)];
+    const tx = txBy(buyer, [act("ram.iost", "buy", [buyer, receiver, 1000])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME });
+    const [action] = chain.inFlight().filter((r) => r.kind === "action");
+    expect([action.toShard, action.counterpart]).toEqual([0, "ram.iost"]);
+    // Not the publisher's bytes: its ram.iost records stay home.
+    expect(action.ramRecords).toBeUndefined();
+    chain.step({ time: BLOCK_TIME });
+    const [credit] = chain.inFlight().filter((r) => r.kind === "credit" && r.token === "ram");
+    expect(credit).toMatchObject({ fromShard: 0, toShard: 2, token: "ram", account: receiver, amount: "1000", bought: "1000" });
+    expect(() => checkReceipt(credit, N)).not.toThrow();
+    expect(() => checkReceipt({ ...credit, amount: "0", probe: true }, N)).not.toThrow();
+    for (const forged of [
+      { ...credit, bought: "1001" },
+      { ...credit, bought: "9", amount: "9" },
+      { ...credit, bought: "-1000" },
+      { ...credit, bought: 1000 as unknown as string },
+      { ...credit, lent: "1000" },
+      { ...credit, token: "iost" },
+      { ...credit, freezeUntil: "1" },
+      { ...credit, payer: { ...credit.payer!, op: "issue" as const } },
+      { ...credit, payer: undefined },
+      { ...credit, kind: "settle" as const },
+    ] as CrossReceipt[])
+      expect(() => checkReceipt(forged, N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+    const r = chain.shards[3].results.get(txId(tx))!;
+    expect([r.pending, r.receipt?.statusCode]).toEqual([0, "SUCCESS"]);
+    expect([ramRecord(chain, "SR", receiver), ramRecord(chain, "TR", receiver)]).toEqual([before[0] + 1000n, before[1] + 1000n]);
+    expect(leftSpace(chain)).toBe(before[2] - 1000n);
+    // Nothing of the receiver was written off its shard, nor of the market off shard 0.
+    for (const s of [0, 1, 3]) expect(chain.shards[s].store.get(`b-ram.iost-SR${receiver}`)).toBeUndefined();
+    for (const s of [1, 2, 3]) expect(chain.shards[s].store.keys().filter(isRamMarketKey)).toEqual([]);
+  });
+
+  it("a signUp then a buy for the new account from shard 1: the part on shard 0 knows the account by the register it carried; a forged one is refused", () => {
+    const chain = new SimChain(config(), N);
+    const by = on(1);
+    const name = Array.from({ length: 64 }, (_, i) => `fresh${i}`).find((n) => shardOf(n, N) === 3)!;
+    const tx = txBy(by, [act("auth.iost", "signUp", [name, fakeKey(95), fakeKey(95)]), act("ram.iost", "buy", [by, name, 1000])]);
+    chain.submit(tx);
+    chain.step({ time: BLOCK_TIME }); // shard 1 → shard 3: the signUp
+    chain.step({ time: BLOCK_TIME }); // shard 3 → shard 0: the buy, with the new account's register
+    const [action] = chain.inFlight().filter((r) => r.kind === "action");
+    expect([action.fromShard, action.toShard]).toEqual([3, 0]);
+    const [register] = action.forward!.registers!;
+    expect(register).toMatchObject({ kind: "register", account: name, fromShard: 3, toShard: 0 });
+    expect(() => checkReceipt(action, N)).not.toThrow();
+    const carrying = (x: unknown): CrossReceipt => ({ ...action, forward: { ...action.forward!, registers: x as CrossReceipt[] } });
+    for (const forged of [
+      [],
+      [{ ...register, toShard: 2 }],
+      [{ ...register, fromShard: 2 }],
+      [{ ...register, txHash: "other" }],
+      [{ ...register, account: on(2), auth: register.auth!.replace(name, on(2)) }],
+      [{ ...register, kind: "credit" }],
+      [{ ...register, account: "Contract1" }],
+      register,
+    ])
+      expect(() => checkReceipt(carrying(forged), N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...register, kind: "settle", forward: { ...action.forward! } } as CrossReceipt, N)).toThrow(ReceiptRefused);
+    for (let i = 0; i < 8; i++) chain.step({ time: BLOCK_TIME });
+    const r = chain.shards[1].results.get(txId(tx))!;
+    expect([r.pending, r.receipt?.statusCode, r.receipt?.message]).toEqual([0, "SUCCESS", ""]);
+    expect([ramRecord(chain, "SR", name), ramRecord(chain, "TR", name)]).toEqual([1000n, 1000n]);
+  });
+});
