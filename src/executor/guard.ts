@@ -43,6 +43,8 @@ export class ShardState extends State {
   owner: string | null = null;
   /** The first locked key of another tx read or written since the last `watch` (locks.ts): the work must wait. */
   conflict: string | null = null;
+  /** The in-flight tx whose home or relayed part locked `conflict` (`x-locks`), if that is what holds it. */
+  holder: string | null = null;
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
   private readLocked: Set<string> | null = null;
@@ -100,6 +102,7 @@ export class ShardState extends State {
   watch(owner: string | null = null, fresh = true): void {
     this.owner = owner;
     this.conflict = null;
+    this.holder = null;
     // Read once per tx: only receipts (never fresh) change the read locks.
     const raw = this.shard.count > 1 ? super.get(READING) : undefined;
     this.readLocked = raw === undefined || !fresh ? null : readOwners(raw);
@@ -154,7 +157,10 @@ export class ShardState extends State {
     if (raw === undefined) return;
     if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
     const holder = this.owners.map.get(key);
-    if (holder !== undefined && holder !== this.owner) this.conflict = key;
+    if (holder !== undefined && holder !== this.owner) {
+      this.conflict = key;
+      this.holder = holder;
+    }
   }
 
   override get(key: string): string | undefined {

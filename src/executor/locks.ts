@@ -31,6 +31,15 @@ import { basicKey } from "../state/storage.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
 
+/**
+ * Blocks a forwarded part waits for the lock of a tx that goes first (lower hash) before it gives way: its tx
+ * fails (incoming.ts gaveWay), undone everywhere as a failed part's. Parts of txs in flight lock keys and may wait
+ * for each other's in a ring (docs/SHARDING.md "Atomic txs", _Giving way_); every ring has a part waiting for a
+ * lower hash, so none waits for good, while a part waiting for a higher hash's lock waits, as before. A chain
+ * of four shards settles in seven blocks: a wait without a ring ends before this.
+ */
+export const PART_WAIT = 8;
+
 /** The lock table's row. */
 export const LOCKS = "x-locks";
 /** Incoming receipts that touched a locked key, applied first in the next chunk. */

@@ -4,15 +4,15 @@
  * a writer whose run at home meets a key another tx in flight locked there
  * (`x-locks`), while that tx's part waits on the callee's shard for the
  * writer's locks. Both txs must finish, as on one shard. And the rings of
- * plain forwarded txs that still wait for good, pinned until they are fixed.
+ * plain forwarded txs, broken by the parts that give way (locks.ts PART_WAIT).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
-import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
+import { DEFERRED, LOCKS, PART_WAIT, readLocks } from "../../../src/executor/locks";
 import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { READS, readParked } from "../../../src/sharding/reads";
 import { txId } from "../../../src/tx/bytes";
-import type { Tx } from "../../../src/tx/types";
+import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
 import { type AbiSpec, contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
@@ -87,34 +87,79 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(seen).toEqual({ bWaited: true, aParkedOnB: true, restarts: 1 });
   });
 
-  // docs/SHARDING.md "Not done yet", "Parts in flight wait for each other's locks": no call of another shard's
-  // contract needed. When it is fixed this fails: then compare both chains (`race`) instead.
+  // docs/SHARDING.md "Atomic txs", _Giving way_: no call of another shard's contract needed. Each part waits on the
+  // next one's home for the key the next one's home part locked there; the parts meeting a lower hash's lock give way.
   it.each([
     ["two txs of two shards", [1, 2]],
     ["three txs of three shards", [1, 2, 3]],
-  ])("%s, each paying at home, then calling a contract of the next one's shard that pays there, in one block: today none ends", (_, ring) => {
-    // The tx of shard s pays x_s (an account of s), then has the payer of the next shard pay x of that shard.
-    const x = ring.map((s) => on(s, 1));
-    const txs = ring.map((s, i) => {
-      const [by, next] = [on(s, 0), (i + 1) % ring.length];
-      return txBy(by, [act("token.iost", "transfer", ["iost", by, x[i], "1", ""]), act(payers[ring[next]], "pay", [x[next]])]);
-    });
-    const chain = four.fork();
-    for (const tx of txs) chain.submit(tx);
-    for (let h = 0; h < 40; h++) chain.step({ time: BLOCK_TIME });
-    // Each one's part waits on the next one's home for the key the next one's home part locked there.
-    const waiting = ring.map((_, i) => {
-      const there = chain.shards[ring[(i + 1) % ring.length]].store;
-      return (JSON.parse(there.get(DEFERRED) ?? "[]") as CrossReceipt[]).map((r) => [r.kind, r.txHash]);
-    });
-    expect(waiting).toEqual(txs.map((tx) => [["action", txId(tx)]]));
-    expect(txs.map((tx) => chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!.pending)).toEqual(ring.map(() => 1));
-    // x's balance stays locked: its own transfer waits in the pool.
-    const X = txBy(x[0], [act("token.iost", "transfer", ["iost", x[0], on(ring[0], 0), "1", ""])]);
-    chain.submit(X);
-    for (let h = 0; h < 5; h++) chain.step({ time: BLOCK_TIME });
-    expect([chain.shards[ring[0]].results.get(txId(X)), chain.shards[ring[0]].waiting]).toEqual([undefined, 2]); // X, and a part
-  });
+  ])(
+    "%s, each paying at home, then calling a contract of the next one's shard that pays there, in one block: all end, those that gave way failed",
+    (_, ring) => {
+      // The tx of shard s pays x_s (an account of s), then has the payer of the next shard pay x of that shard.
+      const x = ring.map((s) => on(s, 1));
+      const txs = ring.map((s, i) => {
+        const [by, next] = [on(s, 0), (i + 1) % ring.length];
+        return txBy(by, [act("token.iost", "transfer", ["iost", by, x[i], "1", ""]), act(payers[ring[next]], "pay", [x[next]])]);
+      });
+      const hashes = txs.map((tx) => txId(tx));
+      // The ring's waits: the part of tx i waits for tx i+1's lock; it gives way when that tx's hash is lower.
+      const gives = hashes.map((h, i) => hashes[(i + 1) % ring.length] < h);
+      expect(gives).toContain(true);
+      const chain = four.fork();
+      const check = supplyCheck(genesis[1]);
+      const before = reads(chain);
+      for (const tx of txs) chain.submit(tx);
+      const waiting = ring.map(() => 0);
+      let h = 0;
+      for (; h < 40 && (h < 4 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+        ring.forEach((_, i) => {
+          const there = chain.shards[ring[(i + 1) % ring.length]].store;
+          if ((JSON.parse(there.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hashes[i])) waiting[i]++;
+        });
+      }
+      expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
+      // Those that gave way waited PART_WAIT blocks; the others waited until the undo of one that gave way.
+      for (const [i, n] of waiting.entries()) if (gives[i]) expect(n).toBe(PART_WAIT);
+      expect(waiting.every((n) => n > 0)).toBe(true);
+      const receipts = txs.map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
+        expect(r.pending).toBe(0);
+        return r.receipt!;
+      });
+      const lost = receipts.map((r) => r.statusCode !== "SUCCESS");
+      expect(lost).toEqual(gives);
+      for (const [i, r] of receipts.entries())
+        if (gives[i])
+          expect(r.message).toBe(
+            `lock wait: m-token.iost-TB${x[(i + 1) % ring.length]}-iost on shard ${ring[(i + 1) % ring.length]} is locked by tx ${hashes[(i + 1) % ring.length]}, in flight, which goes first (lower hash); this tx gave way after ${PART_WAIT} blocks`,
+          );
+      // One shard running only the txs that did not give way: the same receipts and the same state (gas aside: a tx
+      // that gave way is charged its home part's, as a failed tx).
+      const ref = one.fork();
+      const kept = txs.filter((_, i) => !gives[i]);
+      const refBefore = reads(ref);
+      for (const tx of kept) ref.submit(tx);
+      for (let k = 0; k < 4; k++) ref.step({ time: BLOCK_TIME });
+      const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({
+        statusCode,
+        message,
+        returns,
+        receipts,
+        gasUsage,
+        ramUsage,
+      });
+      expect(receipts.filter((_, i) => !gives[i]).map(pick)).toEqual(kept.map((tx) => pick(ref.shards[0].results.get(txId(tx))!.receipt!)));
+      expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
+      for (const [i, r] of receipts.entries()) if (gives[i]) expect([r.gasUsage > 0, r.ramUsage, r.returns, r.receipts]).toEqual([true, {}, [], []]);
+      // x's balance is free again: its own transfer runs.
+      const X = txBy(x[0], [act("token.iost", "transfer", ["iost", x[0], on(ring[0], 0), "1", ""])]);
+      chain.submit(X);
+      for (let k = 0; k < 3; k++) chain.step({ time: BLOCK_TIME });
+      expect(chain.shards[ring[0]].results.get(txId(X))?.receipt?.statusCode).toBe("SUCCESS");
+    },
+  );
 });
 
 /**
