@@ -43,7 +43,7 @@ export class ShardState extends State {
   owner: string | null = null;
   /** The first locked key of another tx read or written since the last `watch` (locks.ts): the work must wait. */
   conflict: string | null = null;
-  /** The in-flight tx whose home or relayed part locked `conflict` (`x-locks`), if that is what holds it. */
+  /** The in-flight tx that locked `conflict`: its home or relayed part (`x-locks`), or its part's write lock (`x-reading`). */
   holder: string | null = null;
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
@@ -147,6 +147,7 @@ export class ShardState extends State {
     const writer = this.writeLocked?.get(key);
     if (writer !== undefined && partTx(writer) !== this.owner) {
       this.conflict = key;
+      this.holder = partTx(writer);
       return;
     }
     if (writer !== undefined && this.inPart && !this.landed?.has(writer))

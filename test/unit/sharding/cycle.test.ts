@@ -87,6 +87,57 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(seen).toEqual({ bWaited: true, aParkedOnB: true, restarts: 1 });
   });
 
+  it("a writer's release held while its forwarded part waits on a third shard for the lock of a tx whose part waits for the writer's locks: one gives way, the other ends as on one shard", () => {
+    // W (shard 1) pays b through the payer and has the store (shard 2) write ka: its write locks stay there until
+    // its release, held until its tx is decided; then its action pays x3 through shard 3's payer. V (shard 3) pays
+    // x3 at home (locked there), then has the store write kb: its part waits on shard 2 for W's locks, W's on
+    // shard 3 for V's.
+    const [w, b, v, x3] = [on(1, 0), on(1, 1), on(3, 0), on(3, 1)];
+    const W = txBy(w, [act(payer, "go", [b, store, "ka"]), act(payers[3], "pay", [x3])]);
+    const V = txBy(v, [act("token.iost", "transfer", ["iost", v, x3, "1", ""]), act(store, "put", ["kb", "v"])]);
+    const [hw, hv] = [txId(W), txId(V)];
+    const chain = four.fork();
+    const check = supplyCheck(genesis[1]);
+    const before = reads(chain);
+    chain.submit(W);
+    const seen = { vWaited: 0, wWaited: 0 };
+    let h = 0;
+    for (; h < 40 && (h < 6 || !chain.quiet()); h++) {
+      if (h === 2) chain.submit(V);
+      chain.step({ time: BLOCK_TIME });
+      check(chain);
+      const waits = (s: number, hash: string) =>
+        (JSON.parse(chain.shards[s].store.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hash);
+      if (waits(2, hv)) seen.vWaited++;
+      if (waits(3, hw)) seen.wWaited++;
+    }
+    expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
+    // Both waited at once: the one meeting the lower hash's lock gave way after PART_WAIT blocks.
+    const [lose, win] = hw < hv ? [V, W] : [W, V];
+    expect(lose === V ? seen.vWaited : seen.wWaited).toBe(PART_WAIT);
+    expect(Math.min(seen.vWaited, seen.wWaited)).toBeGreaterThan(0);
+    const receipt = (tx: Tx) => chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
+    expect([receipt(W).pending, receipt(V).pending]).toEqual([0, 0]);
+    expect(receipt(lose).receipt!.message).toMatch(
+      new RegExp(`^lock wait: .+ is locked by tx ${txId(win)}, in flight, which goes first \\(lower hash\\); this tx gave way after ${PART_WAIT} blocks$`),
+    );
+    const ref = one.fork();
+    const refBefore = reads(ref);
+    ref.submit(win);
+    for (let k = 0; k < 4; k++) ref.step({ time: BLOCK_TIME });
+    const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({
+      statusCode,
+      message,
+      returns,
+      receipts,
+      gasUsage,
+      ramUsage,
+    });
+    expect(pick(receipt(win).receipt!)).toEqual(pick(ref.shards[0].results.get(txId(win))!.receipt!));
+    expect(pick(receipt(win).receipt!).statusCode).toBe("SUCCESS");
+    expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
+  });
+
   // docs/SHARDING.md "Atomic txs", _Giving way_: no call of another shard's contract needed. Each part waits on the
   // next one's home for the key the next one's home part locked there; the parts meeting a lower hash's lock give way.
   it.each([
