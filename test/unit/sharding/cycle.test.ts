@@ -162,14 +162,25 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
       for (const tx of txs) chain.submit(tx);
       const waiting = ring.map(() => 0);
       let h = 0;
+      const rows: number[] = [];
       for (; h < 40 && (h < 4 || !chain.quiet()); h++) {
+        const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
         chain.step({ time: BLOCK_TIME });
+        // State rows written in this block (changed, added or deleted), on every shard.
+        rows.push(
+          chain.shards.reduce(
+            (n, x, i) => n + new Set([...x.store.keys(), ...snap[i].keys()]).size - [...snap[i]].filter(([k, v]) => x.store.get(k) === v).length,
+            0,
+          ),
+        );
         check(chain);
         ring.forEach((_, i) => {
           const there = chain.shards[ring[(i + 1) % ring.length]].store;
           if ((JSON.parse(there.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hashes[i])) waiting[i]++;
         });
       }
+      // The parts defer in the second block; waiting, the ring writes no row until one gives way.
+      expect(rows.slice(2, PART_WAIT + 1)).toEqual(Array(PART_WAIT - 1).fill(0));
       expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
       // Those that gave way waited PART_WAIT blocks; the others waited until the undo of one that gave way.
       for (const [i, n] of waiting.entries()) if (gives[i]) expect(n).toBe(PART_WAIT);
