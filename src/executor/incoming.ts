@@ -597,7 +597,7 @@ export function applyIncoming(
       if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
-        // A part meeting the lock of a tx that goes first (lower hash) may be in a wait cycle: it gives way (locks.ts).
+        // A part meeting the lock of a tx that goes first (lower hash) may be in a wait cycle: it gives way after PART_WAIT blocks.
         const holder = !wait && !rerun && r.kind === "action" ? guard!.holder : null;
         if (holder !== null && holder < r.txHash && height - (since.get(r.id) ?? height) >= PART_WAIT) {
           applied.push(r.id);

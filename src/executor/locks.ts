@@ -5,8 +5,9 @@
  * home. A later tx or incoming receipt that reads or writes a locked key waits
  * (guard.ts flags it, the chunk builder leaves the tx in the pool, applyIncoming
  * defers the receipt, a forwarded part at most PART_WAIT blocks for a lower
- * hash), so nothing ever sees or builds on a home part that may still be undone. The settle either unlocks (the part succeeded) or restores
- * the undo values (it failed: IOST's failing receipt, only the gas kept). The
+ * hash), so nothing ever sees or builds on a home part that may still be
+ * undone. The settle either unlocks (the part succeeded) or restores the undo
+ * values (it failed: IOST's failing receipt, only the gas kept). The
  * home part's other receipts (burns, registers, frees) are held here too and
  * sent by a successful settle: a failed tx sends none. Its credits ride on with
  * the forwarded part instead (forward.ts carryCredits), landing where a later
