@@ -43,6 +43,8 @@ export class ShardState extends State {
   owner: string | null = null;
   /** The first locked key of another tx read or written since the last `watch` (locks.ts): the work must wait. */
   conflict: string | null = null;
+  /** The in-flight tx that locked `conflict`: its home or relayed part (`x-locks`), or its part's write lock (`x-reading`). */
+  holder: string | null = null;
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
   private readLocked: Set<string> | null = null;
@@ -96,6 +98,7 @@ export class ShardState extends State {
   watch(owner: string | null = null, fresh = true): void {
     this.owner = owner;
     this.conflict = null;
+    this.holder = null;
     // Read once per tx: only receipts (never fresh) change the read locks.
     const raw = this.shard.count > 1 ? super.get(READING) : undefined;
     this.readLocked = raw === undefined || !fresh ? null : readOwners(raw);
@@ -135,13 +138,17 @@ export class ShardState extends State {
     const writer = this.writeLocked?.get(key);
     if (writer !== undefined && partTx(writer) !== this.owner) {
       this.conflict = key;
+      this.holder = partTx(writer);
       return;
     }
     const raw = super.get(LOCKS);
     if (raw === undefined) return;
     if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
     const holder = this.owners.map.get(key);
-    if (holder !== undefined && holder !== this.owner) this.conflict = key;
+    if (holder !== undefined && holder !== this.owner) {
+      this.conflict = key;
+      this.holder = holder;
+    }
   }
 
   override get(key: string): string | undefined {

@@ -33,7 +33,7 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { addUp, DEFERRED, LOCKS, lockTx, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, DEFERRED, LOCKS, lockTx, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
 import {
@@ -230,6 +230,28 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
   return halves > 0 ? { ...settle, halves } : settle;
 }
 
+/** An incoming receipt waiting for a lock (`x-deferred`): a part that may give way, with the height it first waited at. */
+type Deferred = CrossReceipt & { since?: number };
+
+/**
+ * The failing settle of forwarded part `r` that gave way to tx `holder`'s lock on `key` (locks.ts PART_WAIT): it
+ * ran nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), and used no gas here.
+ */
+function gaveWay(r: CrossReceipt, shard: number, key: string, holder: string): CrossReceipt {
+  const f = r.forward!;
+  return {
+    ...settleOf(r, shard),
+    amount: r.amount,
+    ...(r.ram !== undefined && r.ram !== "0" ? { ram: r.ram } : {}),
+    ...(r.signerRam ? { signerRam: r.signerRam } : {}),
+    ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
+    ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
+    message: `lock wait: ${key} on shard ${shard} is locked by tx ${holder}, in flight, which goes first (lower hash); this tx gave way after ${PART_WAIT} blocks`,
+    result: { gasReserved: f.vmGas, gasUsed: 0, gasRatio: f.gasRatio, returns: [], receipts: [], ramUsage: {} },
+    ...(f.credits ? { returned: f.credits } : {}),
+  };
+}
+
 /**
  * What a chain's last part sends when the half of the credit that decides its tx settled (`s`): its own
  * settle, held complete until now, with the half's bytes paid from the RAM it reserved (the rest back to
@@ -300,8 +322,12 @@ export function applyIncoming(
   const guard = state instanceof ShardState ? state : null;
   // Receipts that waited for a lock come first, in the order they arrived (locks.ts).
   const before = state.get(DEFERRED);
-  const incoming = [...(before === undefined ? [] : (JSON.parse(before) as CrossReceipt[])), ...pulled];
-  const deferred: CrossReceipt[] = [];
+  const waited = before === undefined ? [] : (JSON.parse(before) as Deferred[]);
+  /** The height from which a part that may give way has waited (`gaveWay`). */
+  const since = new Map(waited.flatMap((w) => (w.since === undefined ? [] : [[w.id, w.since] as const])));
+  const incoming = [...waited.map(({ since: _, ...r }) => r), ...pulled];
+  const deferred: Deferred[] = [];
+  const height = Number(block.number);
   const count = block.shard?.count ?? 1;
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
   let unlocked = false;
@@ -580,9 +606,18 @@ export function applyIncoming(
       if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
+        // A part meeting the lock of a tx that goes first (lower hash) may be in a wait cycle: it gives way after PART_WAIT blocks.
+        const holder = !wait && !rerun && r.kind === "action" ? guard!.holder : null;
+        if (holder !== null && holder < r.txHash && height - (since.get(r.id) ?? height) >= PART_WAIT) {
+          applied.push(r.id);
+          outgoing.push(gaveWay(r, shard, guard!.conflict!, holder));
+          return;
+        }
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
-        if (!rerun) deferred.push(withoutLanded(state, r, block.shard));
-        else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
+        if (!rerun) {
+          const kept = withoutLanded(state, r, block.shard);
+          deferred.push(holder !== null && holder < r.txHash ? { ...kept, since: since.get(r.id) ?? height } : kept);
+        } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         return;
       }
       if (missing) {
@@ -603,7 +638,8 @@ export function applyIncoming(
     }
   };
   // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
-  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0) : []) for (const r of queue) apply(r, pass);
+  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(({ since: _, ...r }) => r) : [])
+    for (const r of queue) apply(r, pass);
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.busy) outgoing.push(...restart(state, p, shard));

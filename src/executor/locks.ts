@@ -4,9 +4,10 @@
  * wrote, and those keys stay locked until the forwarded part's settle comes
  * home. A later tx or incoming receipt that reads or writes a locked key waits
  * (guard.ts flags it, the chunk builder leaves the tx in the pool, applyIncoming
- * defers the receipt), so nothing ever sees or builds on a home part that may
- * still be undone. The settle either unlocks (the part succeeded) or restores
- * the undo values (it failed: IOST's failing receipt, only the gas kept). The
+ * defers the receipt, a forwarded part at most PART_WAIT blocks for a lower
+ * hash), so nothing ever sees or builds on a home part that may still be
+ * undone. The settle either unlocks (the part succeeded) or restores the undo
+ * values (it failed: IOST's failing receipt, only the gas kept). The
  * home part's other receipts (burns, registers, frees) are held here too and
  * sent by a successful settle: a failed tx sends none. Its credits ride on with
  * the forwarded part instead (forward.ts carryCredits), landing where a later
@@ -31,6 +32,15 @@ import { basicKey } from "../state/storage.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
 import { cancelsOf } from "../sharding/pending.js";
+
+/**
+ * Blocks a forwarded part waits for the lock of a tx that goes first (lower hash) before it gives way: its tx
+ * fails (incoming.ts gaveWay), undone everywhere as a failed part's. Parts of txs in flight lock keys and may wait
+ * for each other's in a ring (docs/SHARDING.md "Atomic txs", _Giving way_); every ring has a part waiting for a
+ * lower hash, so none waits for good, while a part waiting for a higher hash's lock waits, as before. A chain
+ * of four shards settles in seven blocks, so most waits without a ring end before this; a longer one fails too.
+ */
+export const PART_WAIT = 8;
 
 /** The lock table's row. */
 export const LOCKS = "x-locks";

@@ -14,12 +14,14 @@
  * callee, then having it spend: the amount lands once, with the callee's write
  * ("Credits to the callee"). A writer whose re-run meets the lock of a tx
  * whose part waits for its locks gives them up, and both end (item 6, _Locks_).
+ * Two txs whose parts wait for each other's locks: the one meeting the lower
+ * hash's lock gives way ("Atomic txs").
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
-import { DEFERRED } from "../../src/executor/locks";
+import { DEFERRED, LOCKS, PART_WAIT } from "../../src/executor/locks";
 import { READING, READS } from "../../src/sharding/reads";
 import { decodeValue } from "../../src/state/storage";
 import { shardOf } from "../../src/sharding/placement";
@@ -342,5 +344,67 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     await tick(c, 2);
     for (const k of ["ka", "kb"]) expect(decodeValue(await row(B, `b-${id}-${k}`))?.value).toEqual({ t: "s", v: "v" });
     expect([await row(A, READS), await row(B, READING)]).toEqual([undefined, undefined]);
+  });
+});
+
+describe("four shards: parts in flight that wait for each other's locks", () => {
+  test("admin pays the holder and calls a contract of the holder's shard that pays it; the holder does the same the other way, in one block, objects evicted meanwhile: the part meeting the lower hash's lock gives way, both end", async () => {
+    const c = newChain("crossing");
+    const { at, row } = shardsOf(c);
+    await c.coord.chainInfo();
+    const B = shardOf(holder, N);
+    const payer = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "pay", args: ["string"], amountLimit: [{ token: "iost", val: "10" }] }] },
+      code: `class Payer {\n  init() {}\n  pay(who) { blockchain.transfer(tx.publisher, who, "1", ""); return "paid"; }\n}\nmodule.exports = Payer;`,
+    });
+    const { deployCaller, deployCallee } = await callerAndCallee(c, payer, payer);
+    const fund = makeTx({ actions: [{ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", holder, "5", ""]) }] });
+    await at(A).submitTx(fund.bytes, fund.hash);
+    await tick(c, 3);
+    expect(await at(A).getTxReceipt(fund.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const iost = async (name: string) => ((await at(shardOf(name, N)).read("getTokenBalance", name, "iost")) as { balance: number }).balance;
+    const before = [await iost("admin"), await iost(holder)];
+
+    // Each debits its publisher at home (locked there), then has the other shard's payer pay the other publisher.
+    const T = makeTx({
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", holder, "1", ""]) },
+        { contract: "Contract" + deployCallee.hash, actionName: "pay", data: JSON.stringify([holder]) },
+      ],
+    });
+    const U = makeTx({
+      publisher: holder,
+      actions: [
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", holder, "admin", "1", ""]) },
+        { contract: "Contract" + deployCaller.hash, actionName: "pay", data: JSON.stringify(["admin"]) },
+      ],
+    });
+    await at(A).submitTx(T.bytes, T.hash);
+    await at(B).submitTx(U.bytes, U.hash);
+    const [win, lose] = T.hash < U.hash ? [T, U] : [U, T];
+    const homeOf = (t: typeof T) => at(t === T ? A : B);
+    /** Where its part runs. */
+    const partShard = (t: typeof T) => (t === T ? B : A);
+    const final = async (t: typeof T) => ((await homeOf(t).getTxReceipt(t.hash)) as { status_code?: string }).status_code;
+    let waited = 0;
+    for (let i = 0; i < 30 && ((await final(T)) === undefined || (await final(U)) === undefined); i++) {
+      await tick(c);
+      if ((await row(partShard(lose), DEFERRED))?.includes(lose.hash) === true) waited++;
+      if (i % 3 === 0) await abortAllDurableObjects();
+    }
+    expect(waited, "the giving part waited PART_WAIT blocks").toBe(PART_WAIT);
+    expect(await homeOf(win).getTxReceipt(win.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["paid"]'] });
+    const lost = (await homeOf(lose).getTxReceipt(lose.hash)) as { status_code: string; message: string; returns: unknown[] };
+    expect(lost.message).toMatch(
+      new RegExp(
+        `^lock wait: .+ on shard ${partShard(lose)} is locked by tx ${win.hash}, in flight, which goes first \\(lower hash\\); this tx gave way after ${PART_WAIT} blocks$`,
+      ),
+    );
+    expect([lost.status_code, lost.returns]).toEqual(["RUNTIME_ERROR", []]);
+    // Only the winner moved iost: 2 from its publisher to the other.
+    const moved = win === T ? [-2, 2] : [2, -2];
+    expect([await iost("admin"), await iost(holder)]).toEqual([before[0] + moved[0], before[1] + moved[1]]);
+    for (const s of [A, B]) expect([await row(s, LOCKS), await row(s, DEFERRED)], `shard ${s}`).toEqual([undefined, undefined]);
   });
 });
