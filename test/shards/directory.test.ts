@@ -37,12 +37,15 @@ const P = shardOf(payer, N);
 const B = [0, 1, 2, 3].find((s) => s !== A && s !== P)!;
 const Q = [0, 1, 2, 3].find((s) => s !== A && s !== P && s !== B)!;
 const born = Array.from({ length: 64 }, (_, i) => `dirborn${i}`).find((n) => shardOf(n, N) === B)!;
-/** admin's tx signing `name` up, buying it RAM and pledging it gas; `extra`: a transfer to it too. */
-const signUpTx = (name: string, extra?: string) =>
+/**
+ * admin's tx signing `name` up, buying it RAM (`buy`: the buy runs on the market's shard, a part more before the tx
+ * stands) and pledging it gas; `extra`: a transfer to it too.
+ */
+const signUpTx = (name: string, extra?: string, buy = true) =>
   makeTx({
     actions: [
       { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, KEY, KEY]) },
-      { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
+      ...(buy ? [{ contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) }] : []),
       { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
       ...(extra ? [{ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", name, extra, ""]) }] : []),
     ],
@@ -123,12 +126,12 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await c.coord.chainInfo();
     const funded = signUpTx(payer, "7");
     await at(A).submitTx(funded.bytes, funded.hash);
-    await tick(c, 5);
+    await tick(c, 7); // signUp on the payer's shard, the buy on the market's (shard 0), the rest back there
     expect(await at(A).getTxReceipt(funded.hash)).toMatchObject({ status_code: "SUCCESS" });
     const m0 = await meters();
     await tick(c);
     const m1 = await meters();
-    const create = signUpTx(born);
+    const create = signUpTx(born, undefined, false);
     const pay = makeTx({ publisher: payer, to: born, amount: "2" });
     await at(A).submitTx(create.bytes, create.hash);
     await at(P).submitTx(pay.bytes, pay.hash);
