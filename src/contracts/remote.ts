@@ -39,6 +39,8 @@ export class RemoteReads {
 
   /** The credits the run sent so far (its host's outbox): one shard landed them before a later read. */
   sent: () => readonly CrossReceipt[] = () => [];
+  /** Takes credits the run sent out of its outbox: absorb bundled them into an earlier one's probe. */
+  drop: (credits: readonly CrossReceipt[]) => void = () => {};
   /** Books the RAM a credit's receiver half charges for rewriting balance record `key` from `before` to `after` (host.ts payHalf). */
   payHalf: (key: string, before: string | undefined, after: string) => void = () => {};
 
@@ -86,6 +88,12 @@ export class RemoteReads {
       c.amount = "0";
       c.probe = true;
     }
+    // One shard's later halves ran on what the earlier ones wrote (a longer list, a record then present): they run
+    // in order in the first one's probe, undone together, as a failed tx's probes of one token to one shard (probesOf).
+    const [first, ...later] = credits;
+    if (later.length === 0) return;
+    first.also = later;
+    this.drop(later);
   }
 
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */

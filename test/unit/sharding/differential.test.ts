@@ -304,6 +304,10 @@ const frozenJoins = (by: string, where: string): Case[] => {
     ],
     [`${where}: the giver spends what its caller froze to it`, () => txBy(by, [spend()])],
     [
+      `${where}: a caller freezes iost twice to a contract of another shard, then has it spend`,
+      () => txBy(by, [freezeNow(by, giver), farFreeze(by, giver), spend()]),
+    ],
+    [
       `${where}: a caller freezes iost to a contract of another shard, has it spend, then the tx fails`,
       () => txBy(by, [freezeNow(by, giver), spend(), callOf(giver, "fail", ["late"])]),
     ],
@@ -1616,6 +1620,12 @@ const CASES: Case[] = [
   ],
   ...frozenJoins(on(1, 2), "from shard 1"),
   ...frozenJoins(on(3), "from a forwarded part"),
+  // Two credits one write absorbs: the second's half runs on what the first wrote (a record then present), in one probe.
+  ["giver contract deployed on shard 2 a third time", () => txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(GIVER, GIVER_ABI)])])],
+  [
+    "a caller pays a contract of another shard that holds no iost twice, then has it spend, in one tx",
+    () => txBy(on(1, 2), [transferAct(on(1, 2), giver, "2"), transferAct(on(1, 2), giver, "1"), callOf(giver, "spend", [on(1, 2), "0.5"])]),
+  ],
   // A callee's reads count against the read bounds on every shard count, its code as one record (of no bytes).
   [
     "many-records contract deployed on shard 2",
