@@ -1620,6 +1620,23 @@ const CASES: Case[] = [
   ],
   ...frozenJoins(on(1, 2), "from shard 1"),
   ...frozenJoins(on(3), "from a forwarded part"),
+  // The same for an account of the callee's shard whose frozen list the callee rewrites (it moves the account's iost, co-signed).
+  ...(() => {
+    const acc = on(2, 3);
+    const pass = () => callOf(giver, "pass", [acc, on(1, 2), "1"], true);
+    return [
+      ["an account of shard 2 gets a freeze due at once", () => txBy(on(1, 2), [freezeNow(on(1, 2), acc)])],
+      [
+        "a caller freezes iost to an account of shard 2, then has a contract of shard 2 move its iost, unfreezing it, in one tx",
+        () => txBy(on(1, 2), [freezeNow(on(1, 2), acc), pass()], { signers: [acc] }),
+      ],
+      ["an account of shard 2 gets a freeze due at once again", () => txBy(on(1, 2), [freezeNow(on(1, 2), acc)])],
+      [
+        "a contract of shard 2 moves an account's iost, unfreezing it, then a caller freezes iost to the account, in one tx",
+        () => txBy(on(1, 2), [pass(), farFreeze(on(1, 2), acc)], { signers: [acc] }),
+      ],
+    ] as Case[];
+  })(),
   // Two credits one write absorbs: the second's half runs on what the first wrote (a record then present), in one probe.
   ["giver contract deployed on shard 2 a third time", () => txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(GIVER, GIVER_ABI)])])],
   [
