@@ -8,7 +8,7 @@ import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value } from "../state/storage.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
-import { placedByName, shardOf } from "../sharding/placement.js";
+import { DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
 import type { GuestAuthority } from "../sharding/forward.js";
 import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
@@ -16,7 +16,7 @@ import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
 import type { BlockContext } from "../block/context.js";
-import { creditAndWrite, type RemoteReads } from "./remote.js";
+import type { RemoteReads } from "./remote.js";
 import { findContract, linkedContract } from "./monitor.js";
 
 export type { BlockContext };
@@ -218,8 +218,11 @@ export class Host {
     });
     c.cpuAdd(opCost(height));
     let away: RemoteReads | null = null;
+    let counted: RemoteReads | null = null;
     try {
-      away = this.remoteCallee(linkedContract(this.state, contract), api);
+      const id = linkedContract(this.state, contract);
+      away = this.remoteCallee(id, api);
+      counted = this.countCallee(parent.contract, id);
       if (this.stackHeight > 5) throw new VmError(`stack height exceed. actual ${this.stackHeight}`);
       const sub = new Cost();
       try {
@@ -229,8 +232,23 @@ export class Host {
       }
     } finally {
       if (away) disarm(away);
+      if (counted) counted.counting--;
       this.frames.pop();
     }
+  }
+
+  /**
+   * A user contract calls a contract with a place (a user contract, Proof of Believability's, domain.iost): what
+   * the callee reads of placed records counts against the read bounds on every shard count, N = 1 included, as a
+   * callee of another shard's reads count there (docs/SHARDING.md "Remote state inside a contract", _Bounds_).
+   * Returns the run's reads, counting, or null when nothing counts.
+   */
+  private countCallee(caller: string, id: string): RemoteReads | null {
+    const r = (this.state as { reads?: RemoteReads | null }).reads ?? null;
+    const placed = id.startsWith("Contract") || POB_CONTRACTS.has(id) || id === DOMAIN_CONTRACT;
+    if (r === null || !caller.startsWith("Contract") || !placed) return null;
+    r.counting++;
+    return r;
   }
 
   /**
@@ -490,6 +508,11 @@ export class Host {
     return `${this.tx.hash}:${this.tx.guest ? "g" + hop : ""}${this.outbox.length}`;
   }
 
+  /** Whether this run wrote record `key` of another shard (a callee of its shard did, guard.ts writeRemote): what joins it lands with it. */
+  writesRemote(key: string): boolean {
+    return (this.state as { writesRemote?: (key: string) => boolean }).writesRemote?.call(this.state, key) === true;
+  }
+
   /**
    * Queues a credit of `amount` (smallest units) to an account on shard `to`, frozen until `freezeUntil` (ns) if given;
    * `ramPayer` names the RAM payer of the record it may create there, as token.iost names it on one shard.
@@ -503,15 +526,12 @@ export class Host {
     opts: { freezeUntil?: bigint; op?: "issue"; ramPayer?: string } = {},
   ): void {
     const { freezeUntil, op, ramPayer } = opts;
-    const key = mapKey("token.iost", (freezeUntil === undefined ? "TB" : "TF") + account, token);
-    // The run wrote the record (a callee of its shard spent it): the amount joins the value written, which lands
+    // The run wrote the balance (a callee of its shard spent it): the amount joins the value written, which lands
     // there, and the credit goes as a probe, its half's gas only (docs/SHARDING.md "Calls of another shard's contract").
-    const guard = this.state as {
-      writesRemote?: (key: string) => boolean;
-      creditRemote?: (key: string, amount: bigint, ramPayer?: string) => [string | undefined, string];
-    };
-    const joined = guard.writesRemote?.call(this.state, key) === true;
-    if (joined && freezeUntil !== undefined) throw creditAndWrite(account, token);
+    // A frozen list the run wrote never gets here: the freeze joins it in the run (token.ts transferFreeze).
+    const key = mapKey("token.iost", "TB" + account, token);
+    const joined = freezeUntil === undefined && this.writesRemote(key);
+    const guard = this.state as { creditRemote?: (key: string, amount: bigint, ramPayer?: string) => [string | undefined, string] };
     if (joined) this.payHalf(key, ...guard.creditRemote!.call(this.state, key, amount, ramPayer));
     // A forwarded part's publisher pays from its escrow, which goes home when the actions end: a refund could not
     // find it. None comes: its tokens here are iost or ones it carries, which every shard knows (a symbol is

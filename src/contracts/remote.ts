@@ -7,15 +7,9 @@
  */
 import { MAX_READ_KEYS } from "../sharding/reads.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
-import { decodeValue, encodeValue, int } from "../state/storage.js";
+import { decodeValue, encodeValue, int, json } from "../state/storage.js";
 import { VmError } from "./errors.js";
-
-/**
- * A callee's write of another shard's frozen list and a frozen credit to it in one tx (guard.ts writeRemote, host.ts
- * sendCredit): the credit lands there on its own, so the list written would count it twice or lose it.
- */
-export const creditAndWrite = (acc: string, tok: string) =>
-  new VmError(`a frozen credit to ${acc} of ${tok} and a write of its frozen balance by a call of a contract of another shard in one tx are not supported yet`);
+import { freezeListJson, parseFreezeList, pushFreeze } from "./freeze.js";
 
 /** At most this many bytes of their stored values. */
 export const MAX_READ_BYTES = 65536;
@@ -24,6 +18,8 @@ export const MAX_READ_BYTES = 65536;
 export class RemoteReads {
   /** Nonzero inside balanceOf, supply and storage.global*: their reads are placed and counted. */
   armed = 0;
+  /** Nonzero while a user contract's callee runs (host.ts countCallee): its reads of placed records kept here count too. */
+  counting = 0;
   /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */
   calling = 0;
   /** Whether the run called a contract of another shard (it may write that shard's records): its reads lock for writing. */
@@ -43,32 +39,45 @@ export class RemoteReads {
 
   /** The credits the run sent so far (its host's outbox): one shard landed them before a later read. */
   sent: () => readonly CrossReceipt[] = () => [];
+  /** Takes credits the run sent out of its outbox: absorb bundled them into an earlier one's probe. */
+  drop: (credits: readonly CrossReceipt[]) => void = () => {};
   /** Books the RAM a credit's receiver half charges for rewriting balance record `key` from `before` to `after` (host.ts payHalf). */
   payHalf: (key: string, before: string | undefined, after: string) => void = () => {};
 
   constructor(readonly overlay: ReadonlyMap<string, string | null> = new Map()) {}
 
-  /** The run's credits that land on balance record `key` (not yet in a value the run wrote). */
+  /** The run's credits that land on balance or frozen-list record `key` (not yet in a value the run wrote). */
   private creditsTo(key: string): CrossReceipt[] {
-    const m = /^m-token\.iost-TB([^-]+)-([^-]+)$/.exec(key);
+    const m = /^m-token\.iost-T([BF])([^-]+)-([^-]+)$/.exec(key);
     if (!m) return [];
-    return this.sent().filter((c) => c.kind === "credit" && !c.probe && c.freezeUntil === undefined && c.account === m[1] && c.token === m[2]);
+    const frozen = m[1] === "F";
+    return this.sent().filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === m[2] && c.token === m[3]);
   }
 
-  /** A fetched balance record `raw` of `key` with the run's own credits to it added, as one shard would read it. */
+  /**
+   * A fetched balance or frozen-list record `raw` of `key` with the run's own credits to it added, as one shard
+   * would read it: amounts added to a balance; to a frozen list, each (amount, time) pushed in Go's order and the
+   * record then the publisher's, as a freeze's half rewrites it under its RAM payer (token.ts freezeBalance).
+   */
   withCredits(key: string, raw: string | undefined): string | undefined {
     const credits = this.creditsTo(key);
     if (credits.length === 0) return raw;
     const d = decodeValue(raw);
+    if (credits[0].freezeUntil !== undefined) {
+      const list = parseFreezeList(d && d.value.t === "j" ? d.value.v : "[]");
+      for (const c of credits) pushFreeze(list, BigInt(c.amount), BigInt(c.freezeUntil!));
+      return encodeValue(json(freezeListJson(list)), credits[credits.length - 1].ramPayer ?? "");
+    }
     const cur = d && d.value.t === "i" ? d.value.v : 0n;
     const add = credits.reduce((a, c) => a + BigInt(c.amount), 0n);
     return encodeValue(int(cur + add), d ? (d.payer ?? "") : (credits[0].ramPayer ?? ""));
   }
 
   /**
-   * The run writes fetched balance record `key` (a callee of its shard spends it, guard.ts writeRemote): the value
-   * it read counted the run's credits to it (withCredits), so the written value carries their amounts, and they go
-   * as probes, their halves' gas only; their halves' RAM is booked here, as one shard's halves charge it.
+   * The run writes fetched balance or frozen-list record `key` (a callee of its shard spends or unfreezes it,
+   * guard.ts writeRemote): the value it read counted the run's credits to it (withCredits), so the written value
+   * carries their amounts, and they go as probes, their halves' gas only (a probe's half runs on the record as
+   * stored, as one shard's half ran before the write); their halves' RAM is booked here, as one shard's halves charge it.
    */
   absorb(key: string): void {
     const credits = this.creditsTo(key);
@@ -79,6 +88,12 @@ export class RemoteReads {
       c.amount = "0";
       c.probe = true;
     }
+    // One shard's later halves ran on what the earlier ones wrote (a longer list, a record then present): they run
+    // in order in the first one's probe, undone together, as a failed tx's probes of one token to one shard (probesOf).
+    const [first, ...later] = credits;
+    if (later.length === 0) return;
+    first.also = later;
+    this.drop(later);
   }
 
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */

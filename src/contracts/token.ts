@@ -462,7 +462,9 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   const amountStr = refineAmount(s(args[3]), dec);
   args = [args[0], args[1], args[2], amountStr, args[4], args[5]];
   const amount = debitFrom(h, c, sym, from, amountStr);
-  if (remote === null) freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
+  // A list the run wrote (a callee of its shard unfroze it): the freeze joins it here, its gas and RAM one shard's
+  // half's on that very list, and lands with it (docs/SHARDING.md "Calls of another shard's contract").
+  if (remote === null || h.writesRemote(mapKey(TOKEN, TF + to, sym))) freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
   else h.sendCredit(remote, sym, to, from, amount, { freezeUntil: ftime, ramPayer: h.tx.publisher });
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));

@@ -253,6 +253,16 @@ export function runForwarded(
   if (state instanceof ShardState && state.reads) {
     state.reads.sent = () => [...adopted, ...h.outbox];
     state.reads.payHalf = (key, before, after) => h.payHalf(key, before, after);
+    state.reads.drop = (gone) => {
+      h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !gone.includes(x)));
+      // A credit passing through goes from both lists, which stay aligned (riding).
+      for (const x of gone) {
+        const i = adopted.indexOf(x);
+        if (i < 0) continue;
+        adopted.splice(i, 1);
+        passing.splice(i, 1);
+      }
+    };
   }
   // Those a callee's write of their balance here absorbed (remote.ts absorb) go from here as probes, the rest ride on.
   const riding = () => {

@@ -10,8 +10,8 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, MAX_READ_KEYS, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
-import { creditAndWrite, type RemoteReads } from "../contracts/remote.js";
+import { isPlacedKey, MAX_READ_KEYS, partTx, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
@@ -25,11 +25,8 @@ const isEscrowKey = (account: string, key: string) =>
   key === ramRecordKey("SR", account) ||
   key === ramRecordKey("TR", account);
 
-/** The account and token of a token.iost balance or frozen-balance record's raw key, else null. */
-const balanceKey = (key: string) => {
-  const m = /^m-token\.iost-T([BF])([^-]+)-([^-]+)$/.exec(key);
-  return m ? { frozen: m[1] === "F", acc: m[2], tok: m[3] } : null;
-};
+/** Whether a raw key is a token.iost balance or frozen-balance record. */
+const isBalanceKey = (key: string) => /^m-token\.iost-T[BF][^-]+-[^-]+$/.test(key);
 
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
@@ -112,11 +109,15 @@ export class ShardState extends State {
     if (this.readLocked?.has(key) && this.conflict === null) this.conflict = key;
   }
 
+  /** The shard a placed key lives on when this one neither keeps nor holds it, else null. */
+  private placedElsewhere(key: string): number | null {
+    const account = keyAccount(key);
+    return account !== null && this.holds(account, key) ? null : remoteKeyShard(this, key, this.shard);
+  }
+
   /** A read inside balanceOf, supply or storage.global* (contracts/remote.ts): counted, and answered from the fetched values when another shard keeps it. */
   private readPlaced(r: RemoteReads, key: string): string | undefined {
-    const account = keyAccount(key);
-    const there = account !== null && this.holds(account, key) ? null : remoteKeyShard(this, key, this.shard);
-    if (there === null) {
+    if (this.placedElsewhere(key) === null) {
       const raw = super.get(key);
       r.count(key, raw);
       return raw;
@@ -154,7 +155,15 @@ export class ShardState extends State {
   override get(key: string): string | undefined {
     this.touch(key);
     const r = this.reads;
-    if (r !== null && r.armed > 0 && isPlacedKey(key)) return this.readPlaced(r, key);
+    if (r !== null && isPlacedKey(key)) {
+      if (r.armed > 0) return this.readPlaced(r, key);
+      // A callee of this shard: what it reads here counts as a callee of another shard's reads do (host.ts countCallee).
+      if (r.counting > 0 && !this.remote.has(key) && this.placedElsewhere(key) === null) {
+        const raw = super.get(key);
+        r.count(key, raw);
+        return raw;
+      }
+    }
     if (this.remote.size > 0 && this.remote.has(key)) return this.remote.get(key) ?? undefined;
     return super.get(key);
   }
@@ -178,21 +187,19 @@ export class ShardState extends State {
   /**
    * A write, inside a call of a contract of another shard, of a record another shard keeps: kept with the run
    * (`remote`), not here. One never fetched is missed and fetched (its old value is the RAM's and the lock's).
+   * A record the run already wrote stays the run's after the call too: a freeze to it joins it (token.ts transferFreeze).
    */
   private writeRemote(key: string, value: string | null): boolean {
     const r = this.reads;
-    if (r === null || r.calling === 0 || !isPlacedKey(key)) return false;
+    if (r === null || (r.calling === 0 && !this.remote.has(key)) || !isPlacedKey(key)) return false;
     const account = keyAccount(key);
     if (account !== null && this.holds(account, key)) return false;
     if (remoteKeyShard(this, key, this.shard) === null) return false;
-    const bal = balanceKey(key);
-    if (bal?.frozen && r.sent().some((c) => c.kind === "credit" && !c.probe && c.freezeUntil !== undefined && c.account === bal.acc && c.token === bal.tok))
-      throw creditAndWrite(bal.acc, bal.tok);
     // What a tx's parts write of other shards' records goes along its chain in one receipt (Forwarded `writes`),
     // which a shard refuses past MAX_READ_KEYS records: the run fails instead, with a bound's error.
     if (!this.remote.has(key) && this.remote.size >= MAX_READ_KEYS)
       throw new VmError(`written records of other shards exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.remote.size + 1}`);
-    if (bal && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
+    if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
     r.touched.add(key);
     if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);
     const log = this.remoteUndo[this.remoteUndo.length - 1];

@@ -415,6 +415,7 @@ export function runTx(
   if (reads) {
     reads.sent = () => h.outbox;
     reads.payHalf = (key, before, after) => h.payHalf(key, before, after);
+    reads.drop = (gone) => h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !gone.includes(x)));
   }
   try {
     run = runActions(h, tx.actions, Number(tx.gasLimit / tx.gasRatio) - h.gasPaid(), {

@@ -153,7 +153,7 @@ export interface CrossReceipt {
    * Credit with a `payer.reserve`: the tx's other credits of the same token to the same shard whose halves may
    * charge the publisher RAM, run after it in order against the one reservation and decided with it (one
    * shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). A probe's: the tx's other probes of the
-   * same token to the same shard, run after it in order and undone with it (probesOf). Absent: none.
+   * same token to the same shard, run after it in order and undone with it (probesOf; remote.ts absorb). Absent: none.
    */
   also?: CrossReceipt[];
   /**
@@ -652,7 +652,7 @@ export function checkReceipt(
       x.payer?.third === r.payer?.third &&
       x.also === undefined &&
       x.probe === r.probe;
-    // A reservation's (never at home nor to a third shard: receipts.ts bundle), or a failed tx's probes (probesOf).
+    // A reservation's (never at home nor to a third shard: receipts.ts bundle), or probes: a failed tx's (probesOf), those one write absorbed (remote.ts absorb).
     if (r.kind !== "credit" || !(r.payer?.reserve || r.probe) || !Array.isArray(r.also) || r.also.length === 0 || !r.also.every(same))
       throw new ReceiptRefused(`receipt ${r.id} refused: credits bundled with it that are not its tx's to its shard`);
     for (const x of r.also) checkReceipt(x, count, homeOf, at);

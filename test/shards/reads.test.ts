@@ -12,7 +12,8 @@
  * for a chain coming back to the callee's shard: the writes land there before
  * its parts run, and are put back when the tx fails; and for a tx paying such a
  * callee, then having it spend: the amount lands once, with the callee's write
- * ("Credits to the callee"). A writer whose re-run meets the lock of a tx
+ * ("Credits to the callee"); the same for a freeze due at once, which the
+ * callee's spend unfreezes. A writer whose re-run meets the lock of a tx
  * whose part waits for its locks gives them up, and both end (item 6, _Locks_).
  * Two txs whose parts wait for each other's locks: the one meeting the lower
  * hash's lock gives way ("Atomic txs").
@@ -60,6 +61,18 @@ function shardsOf(c: { id: string }) {
     );
   return { at, row };
 }
+
+/** A caller having a contract `spend`, and a spender sending its own iost to the publisher (for callerAndCallee). */
+const SPEND_CALLER = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
+  code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "spend", [v])[0]; }\n}\nmodule.exports = Caller;`,
+});
+const SPENDER = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "spend", args: ["string"], amountLimit: [] }] },
+  code: `class Spender {\n  init() {}\n  spend(v) { blockchain.callWithAuth("token.iost", "transfer", ["iost", blockchain.contractName(), tx.publisher, v, ""]); return "spent:" + v; }\n}\nmodule.exports = Spender;`,
+});
 
 /**
  * Admin deploys `caller` on its shard A; `holder`, created by admin, deploys `callee` on its shard B. Returns both
@@ -253,17 +266,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     const iost = async (i: number, acc: string) => (decodeValue(await row(i, `m-token.iost-TB${acc}-iost`))?.value as { v: bigint } | undefined)?.v;
     await c.coord.chainInfo();
     const B = shardOf(holder, N);
-    const caller = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
-      code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "spend", [v])[0]; }\n}\nmodule.exports = Caller;`,
-    });
-    const spender = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "spend", args: ["string"], amountLimit: [] }] },
-      code: `class Spender {\n  init() {}\n  spend(v) { blockchain.callWithAuth("token.iost", "transfer", ["iost", blockchain.contractName(), tx.publisher, v, ""]); return "spent:" + v; }\n}\nmodule.exports = Spender;`,
-    });
-    const { deployCaller, deployCallee: deploySpender } = await callerAndCallee(c, caller, spender);
+    const { deployCaller, deployCallee: deploySpender } = await callerAndCallee(c, SPEND_CALLER, SPENDER);
     expect(await at(B).getTxReceipt(deploySpender.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
     const id = "Contract" + deploySpender.hash;
     const before = (await iost(A, "admin"))!;
@@ -282,6 +285,34 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["spent:0.5"]'] });
     // One shard's: 2 in, 0.5 out, once (the probe moved nothing).
     expect(await iost(B, id)).toBe(150000000n);
+    expect(before - (await iost(A, "admin"))!).toBe(150000000n);
+    expect(await row(B, READING)).toBeUndefined();
+  });
+
+  test("admin freezes iost to a contract of another shard, due at once, then has its contract make it spend, in one tx: the freeze joins the callee's write of its frozen list", async () => {
+    const c = newChain("freezethenspend");
+    const { at, row } = shardsOf(c);
+    const iost = async (i: number, acc: string) => (decodeValue(await row(i, `m-token.iost-TB${acc}-iost`))?.value as { v: bigint } | undefined)?.v;
+    await c.coord.chainInfo();
+    const B = shardOf(holder, N);
+    const { deployCaller, deployCallee: deploySpender } = await callerAndCallee(c, SPEND_CALLER, SPENDER);
+    const id = "Contract" + deploySpender.hash;
+    const before = (await iost(A, "admin"))!;
+
+    const tx = makeTx({
+      actions: [
+        { contract: "token.iost", actionName: "transferFreeze", data: JSON.stringify(["iost", "admin", id, "2", 1, ""]) },
+        { contract: "Contract" + deployCaller.hash, actionName: "call", data: JSON.stringify([id, "0.5"]) },
+      ],
+    });
+    await at(A).submitTx(tx.bytes, tx.hash);
+    for (let i = 0; i < 30 && ((await row(A, READS)) !== undefined || (await row(B, READING)) !== undefined || (await iost(B, id)) === undefined); i++)
+      await tick(c);
+    await tick(c, 3);
+    expect(await at(A).getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["spent:0.5"]'] });
+    // One shard's: 2 frozen in and unfrozen by the spend, 0.5 back to admin, once (the probe moved nothing); the list left empty, admin's.
+    expect(await iost(B, id)).toBe(150000000n);
+    expect(decodeValue(await row(B, `m-token.iost-TF${id}-iost`))).toMatchObject({ value: { t: "j", v: "[]" }, payer: "admin" });
     expect(before - (await iost(A, "admin"))!).toBe(150000000n);
     expect(await row(B, READING)).toBeUndefined();
   });

@@ -276,6 +276,58 @@ let beforeCreate = 0n;
 let created: bigint | undefined;
 const afterCreate = () => (created ??= freeRam(one, TIGHT));
 
+/**
+ * A freeze to a callee of another shard and its write of its frozen list (an unfreeze) in one tx, in either order
+ * (docs/SHARDING.md "Calls of another shard's contract"): the freeze joins the list written, its time kept. `by`
+ * calls the giver through the reader (a forwarded part when `by` is of shard 3); `due` first gives the giver a freeze
+ * due at once, which the giver's next spend unfreezes, rewriting its list.
+ */
+const frozenJoins = (by: string, where: string): Case[] => {
+  const spend = () => callOf(giver, "spend", [by, "1"]);
+  const due = (k: number): Case => [`${where}: a caller freezes iost to the giver, due at once (${k})`, () => txBy(by, [freezeNow(by, giver)])];
+  return [
+    due(1),
+    [
+      `${where}: a caller freezes iost to a contract of another shard until later, then has it spend, unfreezing what was due`,
+      () => txBy(by, [farFreeze(by, giver), spend()]),
+    ],
+    [`${where}: a caller freezes iost to a contract of another shard, due at once, then has it spend it`, () => txBy(by, [freezeNow(by, giver), spend()])],
+    due(2),
+    [
+      `${where}: a contract of another shard spends, unfreezing what was due, then its caller freezes iost to it until later`,
+      () => txBy(by, [spend(), farFreeze(by, giver)]),
+    ],
+    due(3),
+    [
+      `${where}: a contract of another shard spends, unfreezing what was due, then its caller freezes iost to it, due at once`,
+      () => txBy(by, [spend(), freezeNow(by, giver)]),
+    ],
+    [`${where}: the giver spends what its caller froze to it`, () => txBy(by, [spend()])],
+    [
+      `${where}: a caller freezes iost twice to a contract of another shard, then has it spend`,
+      () => txBy(by, [freezeNow(by, giver), farFreeze(by, giver), spend()]),
+    ],
+    [
+      `${where}: a caller freezes iost to a contract of another shard, has it spend, then the tx fails`,
+      () => txBy(by, [freezeNow(by, giver), spend(), callOf(giver, "fail", ["late"])]),
+    ],
+    due(4),
+    [
+      `${where}: a contract of another shard spends, its caller freezes iost to it, then the tx fails`,
+      () => txBy(by, [spend(), farFreeze(by, giver), callOf(giver, "fail", ["late"])]),
+    ],
+    [`${where}: the giver spends what was due after the failed txs`, () => txBy(by, [spend()])],
+  ];
+};
+
+/** A contract reading `n` records of its own storage (absent ones: counted all the same), on shard 2 (its id, once deployed). */
+let many = "";
+const MANY = `class Many {
+  init() {}
+  count(n) { let s = 0; for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++; return String(s); }
+}
+module.exports = Many;`;
+
 /** Co-signers of shard 0 that chains through shard 0 charge: one with RAM, one left with a long record's (`LONG`). */
 const CO = on(0, 6);
 const LEAN = on(0, 5);
@@ -1685,6 +1737,41 @@ const CASES: Case[] = [
     "a caller has a contract of another shard spend to it, then a contract of a third shard, then that contract spends at top level",
     () => txBy(on(1, 2), [callOf(giver, "spend", [on(1, 2), "1"]), call(0, "put", ["gs", "1"]), act(giver, "spend", [on(3), "1"])]),
   ],
+  ...frozenJoins(on(1, 2), "from shard 1"),
+  ...frozenJoins(on(3), "from a forwarded part"),
+  // The same for an account of the callee's shard whose frozen list the callee rewrites (it moves the account's iost, co-signed).
+  ...(() => {
+    const acc = on(2, 3);
+    const pass = () => callOf(giver, "pass", [acc, on(1, 2), "1"], true);
+    return [
+      ["an account of shard 2 gets a freeze due at once", () => txBy(on(1, 2), [freezeNow(on(1, 2), acc)])],
+      [
+        "a caller freezes iost to an account of shard 2, then has a contract of shard 2 move its iost, unfreezing it, in one tx",
+        () => txBy(on(1, 2), [freezeNow(on(1, 2), acc), pass()], { signers: [acc] }),
+      ],
+      ["an account of shard 2 gets a freeze due at once again", () => txBy(on(1, 2), [freezeNow(on(1, 2), acc)])],
+      [
+        "a contract of shard 2 moves an account's iost, unfreezing it, then a caller freezes iost to the account, in one tx",
+        () => txBy(on(1, 2), [pass(), farFreeze(on(1, 2), acc)], { signers: [acc] }),
+      ],
+    ] as Case[];
+  })(),
+  // Two credits one write absorbs: the second's half runs on what the first wrote (a record then present), in one probe.
+  ["giver contract deployed on shard 2 a third time", () => txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(GIVER, GIVER_ABI)])])],
+  [
+    "a caller pays a contract of another shard that holds no iost twice, then has it spend, in one tx",
+    () => txBy(on(1, 2), [transferAct(on(1, 2), giver, "2"), transferAct(on(1, 2), giver, "1"), callOf(giver, "spend", [on(1, 2), "0.5"])]),
+  ],
+  // A callee's reads count against the read bounds on every shard count, its code as one record (of no bytes).
+  [
+    "many-records contract deployed on shard 2",
+    () => txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(MANY, [{ name: "count", args: ["number"] }])])]),
+  ],
+  ["a contract has a contract of another shard read 255 of its records, 256 with its code", () => txBy(on(1, 2), [callOf(many, "count", [255])])],
+  [
+    "a contract has a contract of another shard read 256 of its records, 257 with its code: past the bound",
+    () => txBy(on(1, 2), [callOf(many, "count", [256])]),
+  ],
   // Found by the property test with longer sequences (PROP_SEED=2, 30 to 50 steps): a contract issuing for the
   // token's creator, who signs the tx, off the token's home: the supply is written there as a callee's write.
   // fern's home is shard 2, sage's 2, reed's 3; the minter lives on shard 1, the receiver (the creator) on shard
@@ -1820,6 +1907,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name.startsWith("giver contract deployed on shard 2") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         giver = "Contract" + txId(tx);
         contractShard.set(giver, 2);
+      }
+      if (name === "many-records contract deployed on shard 2" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        many = "Contract" + txId(tx);
+        contractShard.set(many, 2);
       }
       if (name.startsWith("minter contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         minter = "Contract" + txId(tx);
