@@ -188,9 +188,8 @@ type IndexRow = [string, number, SqlStorageValue, string, number, number];
 interface Built {
   readonly height: number;
   readonly txHashes: string[];
-  /** The executed txs' index rows and the pool txs they took out, written at the chunk's end (`writeRows`). */
+  /** The executed txs' index rows, written at the chunk's end (`writeRows`). */
   readonly rows: IndexRow[];
-  readonly taken: string[];
   readonly receiptHashes: string[];
   readonly events: ChunkEvent[];
   readonly outgoing: core.CrossReceipt[];
@@ -221,7 +220,7 @@ export function executeChunk(
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(h, blockTime);
   const state = new ShardState(h.kv, place);
-  const b: Built = { height, txHashes: [], rows: [], taken: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
+  const b: Built = { height, txHashes: [], rows: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
   // The keys the height reads, for its state witness (shard.ts witnessOf): recorded at the store, below every reader.
   const reads = h.kv.watchReads();
   try {
@@ -389,7 +388,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     }
     record(b, hash, bytes, tx.gasRatio, result, receiptJson);
     if (g !== undefined) takeFromPool(sql, g, h.pool);
-    else b.taken.push(hash);
+    else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
     notePledgesAway(sql, core.pledgesSent(result.outgoing, place));
     h.pool.remove(hash);
     h.decoded.drop(hash);
@@ -399,14 +398,13 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
 
 /** Index rows per INSERT: 6 bound values each and the height, within the 100 a Durable Object's SQLite binds per statement. */
 const ROWS_PER_INSERT = 16;
-/** Pool rows per DELETE, one bound value each. */
-const HASHES_PER_DELETE = 100;
 
 /**
- * The chunk's executed txs into `tx_index` and its pool picks out of `mempool`, in a few
- * statements at the chunk's end instead of two per tx (the same rows: a call into SQLite costs
- * about what a row does). Nothing before reads them: a tx's size was checked (`oversize`), so a
- * failure here is the store's, and it fails the chunk's transaction whole, as its commit would.
+ * The chunk's executed txs into `tx_index`, 16 rows a statement at the chunk's end instead of one
+ * statement per tx (the same rows written, none read). Nothing in the chunk reads them before. A
+ * tx's row size was checked (`oversize`), so a failure here is the store's, and it fails the
+ * chunk's transaction whole, as its commit would. The pool rows still go one DELETE per tx: a
+ * DELETE by a list of hashes counts each hash as a row read besides the row it deletes.
  */
 function writeRows(sql: SqlStorage, b: Built): void {
   for (let i = 0; i < b.rows.length; i += ROWS_PER_INSERT) {
@@ -422,10 +420,6 @@ function writeRows(sql: SqlStorage, b: Built): void {
       b.height,
       ...rows.flat(),
     );
-  }
-  for (let i = 0; i < b.taken.length; i += HASHES_PER_DELETE) {
-    const hashes = b.taken.slice(i, i + HASHES_PER_DELETE);
-    sql.exec(`DELETE FROM mempool WHERE hash IN (${hashes.map(() => "?").join(", ")})`, ...hashes);
   }
 }
 
