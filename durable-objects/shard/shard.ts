@@ -247,7 +247,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const checkpoint = this.meta("checkpoint");
     if (checkpoint === undefined) this.setMeta("checkpoint", String(this.head)); // once: a store from before the log had it all in state_kv
     this.checkpoint = Number(checkpoint ?? this.head);
-    this.poolCount = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM mempool").one().n;
+    this.poolCount = this.pool.size();
     this.mark = markOf(this.meta("archived"), this.config.archive.seg);
   }
 
