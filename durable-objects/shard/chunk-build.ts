@@ -181,15 +181,10 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   b.events.push(...core.eventsAtSettle(combined, s));
 }
 
-/** A tx's `tx_index` row as `record` keeps it until the chunk's end: hash, idx, bytes, receipt JSON, gas ratio, pending. */
-type IndexRow = [string, number, SqlStorageValue, string, number, number];
-
 /** What one height's chunk gathers as it runs: its txs (in order), their receipts' hashes, events, cross-shard receipts and gas. */
 interface Built {
   readonly height: number;
   readonly txHashes: string[];
-  /** The executed txs' index rows, written at the chunk's end (`writeRows`). */
-  readonly rows: IndexRow[];
   readonly receiptHashes: string[];
   readonly events: ChunkEvent[];
   readonly outgoing: core.CrossReceipt[];
@@ -220,14 +215,13 @@ export function executeChunk(
   if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(h, blockTime);
   const state = new ShardState(h.kv, place);
-  const b: Built = { height, txHashes: [], rows: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
+  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
   // The keys the height reads, for its state witness (shard.ts witnessOf): recorded at the store, below every reader.
   const reads = h.kv.watchReads();
   try {
     if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
     takeIncoming(h, b, state, block, incoming);
     runTxs(h, b, state, blockTime, block, given);
-    writeRows(h.sql, b);
     const root = commitWrites(h, state, b);
     return finishChunk(h, b, blockTime, root, reads);
   } finally {
@@ -235,8 +229,9 @@ export function executeChunk(
   }
 }
 
-/** A tx that made it into the chunk: its place, receipt, cross-shard receipts and events (its index row kept for `writeRows`). */
+/** A tx that made it into the chunk: its place, receipt, cross-shard receipts and events. */
 function record(
+  sql: SqlStorage,
   b: Built,
   hash: string,
   bytes: SqlStorageValue,
@@ -246,7 +241,19 @@ function record(
 ): void {
   const idx = b.txHashes.length;
   const receiptHash = base58Encode(sha3(core.receiptBytes(run.receipt)));
-  b.rows.push([hash, idx, bytes, receiptJson, Number(gasRatio), run.outgoing.filter(core.awaitsSettle).length + (run.waits ?? 0)]);
+  // The row first: if it cannot be written, nothing of the tx is in the chunk.
+  sql.exec(
+    `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES (?, 'executed', ?, ?, ?, ?, '', ?, ?)
+     ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
+       receipt = excluded.receipt, message = '', pending = excluded.pending`,
+    hash,
+    b.height,
+    idx,
+    bytes,
+    receiptJson,
+    Number(gasRatio),
+    run.outgoing.filter(core.awaitsSettle).length + (run.waits ?? 0),
+  );
   b.txHashes.push(hash);
   b.receiptHashes.push(receiptHash);
   b.gas += run.receipt.gasUsage;
@@ -263,7 +270,7 @@ function runBaseTx(h: ChunkHost, b: Built, state: ShardState, block: core.BlockI
   const run = captureLogs(h.config.dev, () => core.executeBase(h.config.chainId, h.place, state, block, parent));
   for (const l of run.logs) console.log(`[${l.contract} base ${b.height}] ${l.level}: ${l.text}`);
   const base = run.value;
-  record(b, base.hash, blob(base.bytes), base.tx.gasRatio, base);
+  record(h.sql, b, base.hash, blob(base.bytes), base.tx.gasRatio, base);
 }
 
 /**
@@ -386,40 +393,21 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       leave(big);
       continue;
     }
-    record(b, hash, bytes, tx.gasRatio, result, receiptJson);
+    try {
+      // Any other failure to store the tx's row drops the tx alone, not the chunk. One statement, so
+      // it is all or nothing without a savepoint (two statements a tx less); the chunk's lists
+      // change only once it stored, and what follows cannot fail on the tx's results.
+      record(sql, b, hash, bytes, tx.gasRatio, result, receiptJson);
+    } catch (err) {
+      leave(`tx results cannot be stored: ${errorText(err)}`);
+      continue;
+    }
     if (g !== undefined) takeFromPool(sql, g, h.pool);
     else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
     notePledgesAway(sql, core.pledgesSent(result.outgoing, place));
     h.pool.remove(hash);
     h.decoded.drop(hash);
     while (state.depth > depth) state.release();
-  }
-}
-
-/** Index rows per INSERT: 6 bound values each and the height, within the 100 a Durable Object's SQLite binds per statement. */
-const ROWS_PER_INSERT = 16;
-
-/**
- * The chunk's executed txs into `tx_index`, 16 rows a statement at the chunk's end instead of one
- * statement per tx (the same rows written, none read). Nothing in the chunk reads them before. A
- * tx's row size was checked (`oversize`), so a failure here is the store's, and it fails the
- * chunk's transaction whole, as its commit would. The pool rows still go one DELETE per tx: a
- * DELETE by a list of hashes counts each hash as a row read besides the row it deletes.
- */
-function writeRows(sql: SqlStorage, b: Built): void {
-  for (let i = 0; i < b.rows.length; i += ROWS_PER_INSERT) {
-    const rows = b.rows.slice(i, i + ROWS_PER_INSERT);
-    const values = rows.map((_, r) => {
-      const p = 2 + 6 * r;
-      return `(?${p}, 'executed', ?1, ?${p + 1}, ?${p + 2}, ?${p + 3}, '', ?${p + 4}, ?${p + 5})`;
-    });
-    sql.exec(
-      `INSERT INTO tx_index (hash, status, height, idx, bytes, receipt, message, gas_ratio, pending) VALUES ${values.join(", ")}
-       ON CONFLICT(hash) DO UPDATE SET status = 'executed', height = excluded.height, idx = excluded.idx,
-         receipt = excluded.receipt, message = '', pending = excluded.pending`,
-      b.height,
-      ...rows.flat(),
-    );
   }
 }
 
