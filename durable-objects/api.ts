@@ -180,6 +180,13 @@ export interface StateProofs {
 export interface Submitted {
   bytes: Uint8Array;
   hash: string;
+  /**
+   * Its replay key (src/tx `replayKey`), set by this node's edge only, which encoded `bytes` from
+   * the tx it checked and hashed them: the shard then takes `hash`, `key` and the bytes' length on
+   * trust (an object is called by its own deployment alone) instead of encoding and hashing the tx
+   * again. Absent, the shard computes them and refuses a `hash` that is not its bytes'.
+   */
+  key?: string;
 }
 
 /** A batch's admission: one answer per tx, in order. */

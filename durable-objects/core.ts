@@ -27,8 +27,6 @@ import {
   receiptBytes,
   txBytes,
   receiptToJson as coreReceiptToJson,
-  txHash,
-  txId,
   txToJson as coreTxToJson,
 } from "../src/tx/index";
 import type { Tx, TxReceipt } from "../src/tx/types";
@@ -245,9 +243,10 @@ export interface ParentInfo {
  */
 export function executeBase(chainId: number, shard: ShardPlace, state: State, block: BlockInfo, parent: ParentInfo) {
   const tx = baseTx({ chainId, number: block.number, time: block.time, parentWitness: parent.witness, parentTime: parent.time });
-  const hash = txHash(tx);
-  const result = executeBaseTx(state, tx, hash, blockContext(chainId, block, shard));
-  return { tx, hash: txId(tx), bytes: txBytes(tx, FULL), ...result };
+  const bytes = txBytes(tx, FULL);
+  const id = sha3(bytes);
+  const result = executeBaseTx(state, tx, id, blockContext(chainId, block, shard));
+  return { tx, hash: base58Encode(id), bytes, ...result };
 }
 
 /** vote_producer.iost's pending producer list in `state` (shard 0): the list that schedules the next block. */

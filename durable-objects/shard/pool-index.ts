@@ -68,6 +68,11 @@ export class PoolIndex {
     this.held.clear();
   }
 
+  /** Txs in the pool: after a committed chunk, from memory (the table's count read every row). */
+  size(): number {
+    return this.all().size;
+  }
+
   /** `publisher`'s pending txs (admission's per-account limit). */
   of(publisher: string): Held {
     this.all();

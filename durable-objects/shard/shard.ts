@@ -247,7 +247,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const checkpoint = this.meta("checkpoint");
     if (checkpoint === undefined) this.setMeta("checkpoint", String(this.head)); // once: a store from before the log had it all in state_kv
     this.checkpoint = Number(checkpoint ?? this.head);
-    this.poolCount = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM mempool").one().n;
+    this.poolCount = this.pool.size();
     this.mark = markOf(this.meta("archived"), this.config.archive.seg);
   }
 
@@ -392,9 +392,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     } catch (err) {
       return { error: `invalid tx bytes: ${errorText(err)}` };
     }
-    const { hash: id, size } = core.txKeyOf(tx);
-    if (id !== hash) return { error: "tx hash does not match its bytes" };
-    const key = core.replayKey(tx);
+    let key = t.key;
+    let size = fullBytes.length;
+    // Without the edge's key (api.ts Submitted), the id and key are computed here and the id checked.
+    if (typeof key !== "string") {
+      const own = core.txKeyOf(tx);
+      if (own.hash !== hash) return { error: "tx hash does not match its bytes" };
+      key = core.replayKey(tx);
+      size = own.size;
+    }
     // The duplicate checks in one call into SQLite (they were three or four).
     const seen = this.sql
       .exec<{ pooled: number; chain: number; twin: string | null; twinPooled: number }>(

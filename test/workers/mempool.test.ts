@@ -4,6 +4,7 @@ import type { Submitted } from "../../durable-objects/api";
 import { MAX_ADMIT_BATCH } from "../../durable-objects/config";
 import type { Shard } from "../../durable-objects/shard/shard";
 import { newChain, poolDirectly, tick } from "./helpers";
+import { replayKey } from "../../src/tx/bytes";
 import { fundedSignUp, makeTx, nowNs, userTxs, withExtraSig } from "./txs";
 
 type Obj = Record<string, unknown>;
@@ -230,6 +231,38 @@ describe("txs through the mempool into blocks", () => {
     expect(await c.shard.status()).toMatchObject({ head: 1, lib: 1, pool: 0 });
     await tick(c);
     expect((await c.coord.status()).head).toBe(2);
+  });
+
+  test("a tx with its edge's replay key is pooled on trust and runs as one checked here, after a restart too; without the key its id is checked", async () => {
+    const edge = newChain("edge-key");
+    const plain = newChain("no-key");
+    const txs = [makeTx({ memo: "a" }), makeTx({ memo: "b", amount: "2" })];
+    // As the edge submits: id and replay key from the tx it checked.
+    const r = await edge.shard.submitTxs(txs.map((t) => ({ bytes: t.bytes, hash: t.hash, key: replayKey(t.tx) })));
+    expect(r).toEqual({ answers: txs.map((t) => ({ hash: t.hash })), first: true });
+    // Without the key, the shard computes it: a twin of a (same content, one signature more) is the same tx.
+    const twin = withExtraSig(txs[0].bytes);
+    expect(await edge.shard.submitTxs([twin])).toEqual({
+      answers: [{ error: `tx exists in pending: ${txs[0].hash} has the same content and publisher signature` }],
+      first: false,
+    });
+    // Nor is a hash that is not its bytes' taken.
+    const c = makeTx({ memo: "c" });
+    expect(await edge.shard.submitTxs([{ bytes: c.bytes, hash: txs[0].hash }])).toEqual({
+      answers: [{ error: "tx hash does not match its bytes" }],
+      first: false,
+    });
+    // A restart between admission and the build: the build reads and decodes the pool rows (no decoded txs in memory).
+    await abortAllDurableObjects();
+    await tick(edge);
+    expect(await plain.shard.submitTxs(txs.map((t) => ({ bytes: t.bytes, hash: t.hash })))).toMatchObject({ first: true });
+    await tick(plain);
+    for (const t of txs) {
+      const receipt = await edge.shard.getTxReceipt(t.hash);
+      expect(receipt).toMatchObject({ status_code: "SUCCESS" });
+      // Net gas on the trusted length, the id the edge gave: the receipt of the tx checked here.
+      expect(receipt).toEqual(await plain.shard.getTxReceipt(t.hash));
+    }
   });
 
   test("buildChunk is idempotent by height: the same chunk twice, the state written once", async () => {

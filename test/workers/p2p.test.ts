@@ -17,6 +17,7 @@ import type { PeerBlock } from "../../src/block/wire";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { ed25519PublicKey, ed25519SecretKey, ed25519Sign } from "../../src/crypto/ed25519";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { sha3 } from "../../src/crypto/sha3";
 import { ED25519 } from "../../src/tx/types";
 import { MAX_SIDE_BLOCKS } from "../../durable-objects/coordinator/chain-sync";
 import { forged } from "./forge";
@@ -332,6 +333,23 @@ describe("edge routes", () => {
     // A forwarded tx is admitted like /sendTx.
     const t = makeTx({ amount: "2" });
     const { base64Encode } = await import("../../src/codec/base64");
+    const ok = await SELF.fetch("http://node/p2p/tx", { method: "POST", body: JSON.stringify({ tx: base64Encode(t.bytes) }) });
+    expect(await ok.json()).toEqual({ hash: t.hash });
+  });
+
+  test("a peer's tx is checked whole by the edge, which the shard trusts: a forged signature is refused and nothing is pooled", async () => {
+    const { base64Encode } = await import("../../src/codec/base64");
+    const { FULL, txBytes } = await import("../../src/tx/bytes");
+    const t = makeTx({ amount: "3", memo: "forged" });
+    const sig = t.tx.publisherSigs[0];
+    const flipped = Uint8Array.from(sig.sig, (x, i) => (i === 0 ? x ^ 1 : x));
+    const bytes = txBytes({ ...t.tx, publisherSigs: [{ ...sig, sig: flipped }] }, FULL);
+    const r = await SELF.fetch("http://node/p2p/tx", { method: "POST", body: JSON.stringify({ tx: base64Encode(bytes) }) });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { message: string }).message).toMatch(/^VerifyError /);
+    const lookup = await SELF.fetch(`http://node/getTxByHash/${base58Encode(sha3(bytes))}`);
+    expect(await lookup.json()).toMatchObject({ message: expect.stringContaining("tx not found") });
+    // The same tx signed right is taken.
     const ok = await SELF.fetch("http://node/p2p/tx", { method: "POST", body: JSON.stringify({ tx: base64Encode(t.bytes) }) });
     expect(await ok.json()).toEqual({ hash: t.hash });
   });

@@ -13,7 +13,7 @@ import { parsePeers, productionMode, PUSH_TIMEOUT_MS } from "../../durable-objec
 import { base64Encode } from "../../src/codec/base64";
 import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
-import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, txBytes, TxError, type Tx } from "../../src/tx";
+import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, replayKey, txBytes, TxError, type Tx } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
@@ -63,6 +63,11 @@ interface Checked {
   hash: string;
 }
 
+/** What the shard admits of a checked tx: its bytes, id and replay key, computed here so the shard's one thread does not (api.ts `Submitted`). */
+function submitted({ tx, bytes, hash }: Checked): Submitted {
+  return { bytes, hash, key: replayKey(tx) };
+}
+
 function nowNs(): bigint {
   return BigInt(Date.now()) * 1_000_000n;
 }
@@ -108,10 +113,10 @@ function shouldWake(env: Env, first: boolean): boolean {
  * with the tx in one. The edge remembers the shard for the txs' lookups (lib/cache.ts) when
  * there is more than one.
  */
-async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise<void> {
+async function submit(c: Context<AppEnv>, checked: Checked): Promise<void> {
   const env = c.env;
   const count = shardCount(env);
-  const at = shardOf(tx.publisher, count);
+  const at = shardOf(checked.tx.publisher, count);
   const send = async (txs: Submitted[]): Promise<Admitted> => {
     const r = unwrap(await shard(env, at).submitTxs(txs));
     if (shouldWake(env, r.first)) await coordinator(env).wake(true);
@@ -127,7 +132,7 @@ async function submit(c: Context<AppEnv>, { tx, bytes, hash }: Checked): Promise
       // no execution context (app.request in tests): the request awaits it anyway
     }
   };
-  unwrap(await objectWait(env, admitBatched(env.SHARD, at, { bytes, hash }, send, keep)));
+  unwrap(await objectWait(env, admitBatched(env.SHARD, at, submitted(checked), send, keep)));
 }
 
 /**
