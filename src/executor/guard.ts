@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, MAX_READ_KEYS, partTx, READING, type ReadLocks, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, MAX_READ_KEYS, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
