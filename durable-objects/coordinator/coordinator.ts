@@ -105,6 +105,9 @@ import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, typ
 const MAX_MINE_BLOCKS = 100;
 const SNAPSHOT_NEXT = "snapshot_next";
 const DEV_ONLY = { error: 'dev only: DEV is not "true"' };
+/** Why a holding node takes no peer block while its shards are not at its head (a leap or sync under way). */
+const SYNCING = "this node's shards are not at its head yet (syncing from peers)";
+
 /** The longest wait between pushes of the head to a peer that stays away: a peer that stays away costs an idle node one alarm (and one failed push) per this. */
 const MAX_REPUSH_MS = 60_000;
 
@@ -700,7 +703,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * while its own shards are not at its head (a leap or sync under way): they could not apply it.
    */
   private async checkNotHeld(b: WireBlock, parent: StoredBlock, p: ParsedPeerBlock): Promise<string | null> {
-    if (!this.shardsChecked) return "this node's shards are not at its head yet (syncing from peers)";
+    if (!this.shardsChecked) return SYNCING;
     const parts = { chunks: p.chunks.map((c) => c.chunk as Chunk), txs: p.chunks.map((c) => c.txs) };
     return this.witnessCheck(b, parent, parts, this.config.holds ?? []);
   }
@@ -774,6 +777,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   async receiveBlock(json: unknown, from: string, origin: Origin = {}): Promise<sync.ReceiveResult> {
     await this.ensureGenesis();
     await this.armForPeers();
+    // Not a verdict on the block, so not a rejection: a holding node whose shards are still syncing pulls it later.
+    if (this.config.holds !== null && !this.shardsChecked) return { error: SYNCING };
     const r = await sync.receiveBlock(this.syncHost(), this.syncState, json, from, origin);
     // A resting node whose slot may come next: a peer's content block needs follow-ups for finality.
     if ("result" in r && (r.result === "adopted" || r.result === "reorg")) {
