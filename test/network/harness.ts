@@ -12,7 +12,7 @@
  * item 6): 100–250 ms one way on every link, and each coordinator's alarm
  * late by up to 250 ms and now and then delivered twice (ALARM_JITTER_MS).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNetwork as launch, type NetNode, type Network, type NetworkOptions } from "../../scripts/network";
@@ -209,6 +209,13 @@ export async function balanceDiff(nodes: readonly Target[], accounts: readonly s
 
 /** A plain HTTP GET, for tests that talk to a node or proxy directly. */
 export { getJson };
+
+/** Ids of the Shard objects in a node's store (workerd's local layout: one `<id>.sqlite` per object, beside its metadata.sqlite). */
+export function shardObjects(node: NetNode): string[] {
+  const root = join(node.persist, "v3", "do");
+  const dir = readdirSync(root).find((d) => d.endsWith("-Shard"));
+  return dir === undefined ? [] : readdirSync(join(root, dir)).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
+}
 
 // ---- fault-test helpers (test/network/faults.test.ts) ----
 

@@ -10,11 +10,9 @@
  * recent blocks). Peers serving forged state pages are passed over; with all of them forging,
  * nothing is taken until one stops. A producer restarted fills its windows from its own chunks.
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balanceDiff, chainInfo, finalChainDiff, getJson, startNetwork, waitFor, type NetNode, type Network } from "./harness";
+import { allInfo, balanceDiff, chainInfo, finalChainDiff, getJson, startNetwork, waitFor, shardObjects, type Network } from "./harness";
 
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
 const READER = 3;
@@ -37,12 +35,6 @@ describe("a node holding part of the shards catches up from far behind by syncin
   }, 60_000);
 
   const reader = () => net.nodes[READER];
-  /** Ids of the Shard objects in a node's store (workerd's local layout: one `<id>.sqlite` per object). */
-  const shardObjects = (node: NetNode): string[] => {
-    const root = join(node.persist, "v3", "do");
-    const dir = readdirSync(root).find((d) => d.endsWith("-Shard"));
-    return dir === undefined ? [] : readdirSync(join(root, dir)).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
-  };
   const pages = () => [0, 1, 2].map((j) => net.link(READER, j).paths.get("/p2p/state") ?? 0);
   const status = async () => (await getJson(`${reader().url}/dev/status`)).body;
   const traffic = async (memo: string) => {

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Client } from "../e2e/helpers/sdk";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
-import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type NetNode, type Network } from "./harness";
+import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, shardObjects, type NetNode, type Network } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer002 2 (held by the reader); producer000 1, foundation 3 (not). */
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
@@ -36,12 +36,6 @@ describe("shard groups: a node without a producer key holds only the shards it s
   }, 60_000);
 
   const reader = () => net.nodes[READER];
-  /** Ids of the Shard objects in a node's store (workerd's local layout: one `<id>.sqlite` per object, beside its metadata.sqlite). */
-  const shardObjects = (node: NetNode): string[] => {
-    const root = join(node.persist, "v3", "do");
-    const dir = readdirSync(root).find((d) => d.endsWith("-Shard"));
-    return dir === undefined ? [] : readdirSync(join(root, dir)).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
-  };
   /** Bytes of a node's Shard objects' SQLite files (with their write-ahead logs). */
   const shardBytes = (node: NetNode): number => {
     const dir = join(node.persist, "v3", "do", readdirSync(join(node.persist, "v3", "do")).find((d) => d.endsWith("-Shard"))!);
