@@ -18,6 +18,9 @@ import { type AbiSpec, contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
 import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, contractShard, delta, genesisSupplies, N, on, reads, run, supplyCheck, txBy } from "./workload";
 
+/** What one shard's receipt of a tx must equal, block numbers and times aside. */
+const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({ statusCode, message, returns, receipts, gasUsage, ramUsage });
+
 /** A contract that pays `who` 1 iost from its caller (then maybe has contract `c`, another shard's, write `k`). */
 const PAYER = `class Payer {
   init() {}
@@ -125,14 +128,6 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     const refBefore = reads(ref);
     ref.submit(win);
     for (let k = 0; k < 4; k++) ref.step({ time: BLOCK_TIME });
-    const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({
-      statusCode,
-      message,
-      returns,
-      receipts,
-      gasUsage,
-      ramUsage,
-    });
     expect(pick(receipt(win).receipt!)).toEqual(pick(ref.shards[0].results.get(txId(win))!.receipt!));
     expect(pick(receipt(win).receipt!).statusCode).toBe("SUCCESS");
     expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
@@ -203,14 +198,6 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
       const refBefore = reads(ref);
       for (const tx of kept) ref.submit(tx);
       for (let k = 0; k < 4; k++) ref.step({ time: BLOCK_TIME });
-      const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({
-        statusCode,
-        message,
-        returns,
-        receipts,
-        gasUsage,
-        ramUsage,
-      });
       expect(receipts.filter((_, i) => !gives[i]).map(pick)).toEqual(kept.map((tx) => pick(ref.shards[0].results.get(txId(tx))!.receipt!)));
       expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
       for (const [i, r] of receipts.entries()) if (gives[i]) expect([r.gasUsage > 0, r.ramUsage, r.returns, r.receipts]).toEqual([true, {}, [], []]);
