@@ -37,10 +37,13 @@ import { cancelsOf } from "../sharding/pending.js";
  * Blocks a forwarded part waits for the lock of a tx that goes first (lower hash) before it gives way: its tx
  * fails (incoming.ts gaveWay), undone everywhere as a failed part's. Parts of txs in flight lock keys and may wait
  * for each other's in a ring (docs/SHARDING.md "Atomic txs", _Giving way_); every ring has a part waiting for a
- * lower hash, so none waits for good, while a part waiting for a higher hash's lock waits, as before. A chain
- * of four shards settles in seven blocks, so most waits without a ring end before this; a longer one fails too.
+ * lower hash, so none waits for good, while a part waiting for a higher hash's lock waits, as before. Waits
+ * without a ring are common: a chain of four shards settles in seven blocks, and one publisher's txs in flight
+ * wait behind each other (eight SDK newAccounts of admin at once, each a chain through the RAM market's shard,
+ * took up to 20 s on a loaded machine), so a short bound fails txs one shard runs; 32 blocks (16 s at 0.5 s)
+ * bounds how long a ring freezes its keys.
  */
-export const PART_WAIT = 8;
+export const PART_WAIT = 32;
 
 /** The lock table's row. */
 export const LOCKS = "x-locks";

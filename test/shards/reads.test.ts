@@ -405,7 +405,7 @@ describe("four shards: parts in flight that wait for each other's locks", () => 
     const partShard = (t: typeof T) => (t === T ? B : A);
     const final = async (t: typeof T) => ((await homeOf(t).getTxReceipt(t.hash)) as { status_code?: string }).status_code;
     let waited = 0;
-    for (let i = 0; i < 30 && ((await final(T)) === undefined || (await final(U)) === undefined); i++) {
+    for (let i = 0; i < PART_WAIT + 30 && ((await final(T)) === undefined || (await final(U)) === undefined); i++) {
       await tick(c);
       if ((await row(partShard(lose), DEFERRED))?.includes(lose.hash) === true) waited++;
       if (i % 3 === 0) await abortAllDurableObjects();

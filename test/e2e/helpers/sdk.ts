@@ -66,7 +66,7 @@ export interface Outcome {
   result: any;
 }
 
-/** Sends with the SDK's TxHandler and follows the receipt (polls 500 ms × 30). */
+/** Sends with the SDK's TxHandler and follows the receipt (polls 500 ms × 120: a chain of forwarded parts under load takes 20 s and more). */
 export function sendAndFollow(client: Client, tx: any, account: any = client.admin): Promise<Outcome> {
   signTx(client, tx, account);
   return new Promise((resolve) => {
@@ -76,7 +76,7 @@ export function sendAndFollow(client: Client, tx: any, account: any = client.adm
       .onSuccess((receipt: any) => resolve({ ok: true, hash: handler._hash, result: receipt }))
       .onFailed((res: any) => resolve({ ok: false, hash: handler._hash, result: res }))
       .send()
-      .listen(500, 30);
+      .listen(500, 120);
   });
 }
 

@@ -105,7 +105,7 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     chain.submit(W);
     const seen = { vWaited: 0, wWaited: 0 };
     let h = 0;
-    for (; h < 40 && (h < 6 || !chain.quiet()); h++) {
+    for (; h < PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
       if (h === 2) chain.submit(V);
       chain.step({ time: BLOCK_TIME });
       check(chain);
@@ -158,7 +158,7 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
       const waiting = ring.map(() => 0);
       let h = 0;
       const rows: number[] = [];
-      for (; h < 40 && (h < 4 || !chain.quiet()); h++) {
+      for (; h < PART_WAIT + 40 && (h < 4 || !chain.quiet()); h++) {
         const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
         chain.step({ time: BLOCK_TIME });
         // State rows written in this block (changed, added or deleted), on every shard.
@@ -223,7 +223,7 @@ function race(batches: Tx[][], hashA: string, hashB: string) {
     const before = reads(chain);
     const events: unknown[] = [];
     const txs = batches.flat();
-    for (let h = 0; h < 40 && (h < 4 || h < batches.length || !chain.quiet()); h++) {
+    for (let h = 0; h < PART_WAIT + 40 && (h < 4 || h < batches.length || !chain.quiet()); h++) {
       for (const tx of batches[h] ?? []) chain.submit(tx);
       chain.step({ time: BLOCK_TIME });
       check(chain);
