@@ -22,6 +22,7 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
+import { contractJson } from "../unit/vm/helpers";
 import { DEFERRED, LOCKS, PART_WAIT } from "../../src/executor/locks";
 import { READING, READS } from "../../src/sharding/reads";
 import { decodeValue } from "../../src/state/storage";
@@ -37,18 +38,10 @@ const CODE = `class Reader {
   nft(sym) { return blockchain.call("token721.iost", "balanceOf", [sym, "admin"])[0] + ":" + blockchain.call("token721.iost", "ownerOf", [sym, "0"])[0]; }
 }
 module.exports = Reader;`;
-const contract = JSON.stringify({
-  ID: "",
-  info: {
-    lang: "javascript",
-    version: "1.0.0",
-    abi: [
-      { name: "bal", args: ["string"], amountLimit: [] },
-      { name: "nft", args: ["string"], amountLimit: [] },
-    ],
-  },
-  code: CODE,
-});
+const contract = contractJson(CODE, [
+  { name: "bal", args: ["string"] },
+  { name: "nft", args: ["string"] },
+]);
 const A = shardOf("admin", N);
 const holder = ["rdr01", "rdr02", "rdr03", "rdr04", "rdr05", "rdr06"].find((n) => shardOf(n, N) !== A)!;
 
@@ -62,17 +55,18 @@ function shardsOf(c: { id: string }) {
   return { at, row };
 }
 
+/** A caller having a contract `put` its value under "k". */
+const PUT_CALLER = contractJson(`class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "put", ["k", v])[0]; }\n}\nmodule.exports = Caller;`, [
+  { name: "call", args: ["string", "string"] },
+]);
 /** A caller having a contract `spend`, and a spender sending its own iost to the publisher (for callerAndCallee). */
-const SPEND_CALLER = JSON.stringify({
-  ID: "",
-  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
-  code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "spend", [v])[0]; }\n}\nmodule.exports = Caller;`,
-});
-const SPENDER = JSON.stringify({
-  ID: "",
-  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "spend", args: ["string"], amountLimit: [] }] },
-  code: `class Spender {\n  init() {}\n  spend(v) { blockchain.callWithAuth("token.iost", "transfer", ["iost", blockchain.contractName(), tx.publisher, v, ""]); return "spent:" + v; }\n}\nmodule.exports = Spender;`,
-});
+const SPEND_CALLER = contractJson(`class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "spend", [v])[0]; }\n}\nmodule.exports = Caller;`, [
+  { name: "call", args: ["string", "string"] },
+]);
+const SPENDER = contractJson(
+  `class Spender {\n  init() {}\n  spend(v) { blockchain.callWithAuth("token.iost", "transfer", ["iost", blockchain.contractName(), tx.publisher, v, ""]); return "spent:" + v; }\n}\nmodule.exports = Spender;`,
+  [{ name: "spend", args: ["string"] }],
+);
 
 /**
  * Admin deploys `caller` on its shard A; `holder`, created by admin, deploys `callee` on its shard B. Returns both
@@ -179,17 +173,10 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
     const B = shardOf(holder, N);
-    const caller = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
-      code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "put", ["k", v])[0]; }\n}\nmodule.exports = Caller;`,
-    });
-    const callee = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
-      code: `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + v; }\n}\nmodule.exports = Store;`,
-    });
-    const { deployCaller, deployCallee } = await callerAndCallee(c, caller, callee);
+    const callee = contractJson(`class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + v; }\n}\nmodule.exports = Store;`, [
+      { name: "put", args: ["string", "string"] },
+    ]);
+    const { deployCaller, deployCallee } = await callerAndCallee(c, PUT_CALLER, callee);
     const deployed = (await at(B).getTxReceipt(deployCallee.hash)) as { status_code?: string; message?: string };
     expect([deployed.status_code, deployed.message]).toEqual(["SUCCESS", ""]);
     const id = "Contract" + deployCallee.hash;
@@ -214,24 +201,14 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
     const B = shardOf(holder, N);
-    const caller = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "call", args: ["string", "string"], amountLimit: [] }] },
-      code: `class Caller {\n  init() {}\n  call(id, v) { return blockchain.call(id, "put", ["k", v])[0]; }\n}\nmodule.exports = Caller;`,
-    });
-    const callee = JSON.stringify({
-      ID: "",
-      info: {
-        lang: "javascript",
-        version: "1.0.0",
-        abi: [
-          { name: "put", args: ["string", "string"], amountLimit: [] },
-          { name: "fail", args: ["string"], amountLimit: [] },
-        ],
-      },
-      code: `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + v; }\n  fail(m) { throw new Error(m); }\n}\nmodule.exports = Store;`,
-    });
-    const { deployCaller, deployCallee } = await callerAndCallee(c, caller, callee);
+    const callee = contractJson(
+      `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + v; }\n  fail(m) { throw new Error(m); }\n}\nmodule.exports = Store;`,
+      [
+        { name: "put", args: ["string", "string"] },
+        { name: "fail", args: ["string"] },
+      ],
+    );
+    const { deployCaller, deployCallee } = await callerAndCallee(c, PUT_CALLER, callee);
     expect(await at(B).getTxReceipt(deployCallee.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
     const [id, via] = ["Contract" + deployCallee.hash, "Contract" + deployCaller.hash];
     const act = (contract: string, actionName: string, args: string[]) => ({ contract, actionName, data: JSON.stringify(args) });
@@ -308,16 +285,13 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
     const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
     const B = shardOf(holder, N);
-    const caller = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "go", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "10" }] }] },
-      code: `class Payer {\n  init() {}\n  go(who, id, k) { blockchain.transfer(tx.publisher, who, "1", ""); return blockchain.call(id, "put", [k, "v"])[0]; }\n}\nmodule.exports = Payer;`,
-    });
-    const callee = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
-      code: `class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + k; }\n}\nmodule.exports = Store;`,
-    });
+    const caller = contractJson(
+      `class Payer {\n  init() {}\n  go(who, id, k) { blockchain.transfer(tx.publisher, who, "1", ""); return blockchain.call(id, "put", [k, "v"])[0]; }\n}\nmodule.exports = Payer;`,
+      [{ name: "go", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "10" }] }],
+    );
+    const callee = contractJson(`class Store {\n  init() {}\n  put(k, v) { storage.put(k, v); return "put:" + k; }\n}\nmodule.exports = Store;`, [
+      { name: "put", args: ["string", "string"] },
+    ]);
     const { deployCaller, deployCallee } = await callerAndCallee(c, caller, callee);
     const id = "Contract" + deployCallee.hash;
     // Another publisher of admin's shard.
@@ -370,11 +344,10 @@ describe("four shards: parts in flight that wait for each other's locks", () => 
     const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
     const B = shardOf(holder, N);
-    const payer = JSON.stringify({
-      ID: "",
-      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "pay", args: ["string"], amountLimit: [{ token: "iost", val: "10" }] }] },
-      code: `class Payer {\n  init() {}\n  pay(who) { blockchain.transfer(tx.publisher, who, "1", ""); return "paid"; }\n}\nmodule.exports = Payer;`,
-    });
+    const payer = contractJson(
+      `class Payer {\n  init() {}\n  pay(who) { blockchain.transfer(tx.publisher, who, "1", ""); return "paid"; }\n}\nmodule.exports = Payer;`,
+      [{ name: "pay", args: ["string"], amountLimit: [{ token: "iost", val: "10" }] }],
+    );
     const { deployCaller, deployCallee } = await callerAndCallee(c, payer, payer);
     const fund = makeTx({ actions: [{ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", holder, "5", ""]) }] });
     await at(A).submitTx(fund.bytes, fund.hash);
