@@ -6,7 +6,7 @@
  */
 import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
-import { ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value } from "../state/storage.js";
+import { basicKey, ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value } from "../state/storage.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
@@ -339,7 +339,7 @@ export class Host {
 
   // ---------------------------------------------------------------- storage (current contract)
 
-  private payRAM(oldRaw: string | undefined, oLen: number, nLen: number, payer: string): void {
+  private payRAM(oldRaw: string | undefined, oLen: number, nLen: number, payer: string, half = false): void {
     const c = new Cost();
     if (oldRaw === undefined) {
       c.dataList.push({ payer, val: nLen });
@@ -351,6 +351,8 @@ export class Host {
       else c.dataList.push({ payer: oldPayer, val: -oLen }, { payer, val: nLen });
       c.data = nLen - oLen;
     }
+    // One shard runs a credit's half where it is sent; it counts none of its reads (RemoteReads.uncounted).
+    if (!half) for (const d of c.dataList) this.countOwnerRam(d.payer);
     this.addCacheCost(c);
   }
   /**
@@ -361,14 +363,42 @@ export class Host {
     const [, k, field] = /^m-token\.iost-([^-]+)-([^-]+)$/.exec(key)!;
     const kl = byteLength("token.iost") + 1 + byteLength(k) + 2 * byteLength(field);
     const payer = decodeValue(after)!.payer;
-    this.payRAM(before, ramLength(before) + kl, ramLength(after) + kl, payer === "" ? "token.iost" : payer);
+    this.payRAM(before, ramLength(before) + kl, ramLength(after) + kl, payer === "" ? "token.iost" : payer, true);
   }
   private releaseRAM(oldRaw: string | undefined, oLen: number): void {
     if (oldRaw === undefined) return;
     const p = decodeValue(oldRaw)!.payer;
     const c = new Cost();
     if (p !== "") c.dataList.push({ payer: p, val: -oLen });
+    this.countOwnerRam(p);
     this.addCacheCost(c);
+  }
+
+  /**
+   * RAM booked to user contract `payer` inside a callee whose reads count: what doPay reads to pay it (its owner,
+   * the owner's RAM and used RAM) counts now, where the run is, on every shard count. On N > 1 doPay pays a
+   * callee of another shard after its part's actions, on N = 1 after the tx's: counted there, the bound would
+   * fall at another read (docs/SHARDING.md "Calls of another shard's contract", its RAM).
+   */
+  private countOwnerRam(payer: string): void {
+    const r = (this.state as { reads?: RemoteReads | null }).reads;
+    if (!r || r.counting === 0 || r.uncounted > 0 || !payer.startsWith("Contract")) return;
+    const o = this.db.mget("system.iost", "contract_owner", payer);
+    const owner = o && o.t === "s" ? o.v : payer;
+    this.state.get(mapKey("token.iost", "TB" + owner, "ram"));
+    this.state.get(basicKey("ram.iost", "UR" + owner));
+  }
+
+  /** Runs `fn` with the run's reads counting nothing (RemoteReads.uncounted): a credit's receiver half. */
+  uncounted<T>(fn: () => T): T {
+    const r = (this.state as { reads?: RemoteReads | null }).reads;
+    if (!r) return fn();
+    r.uncounted++;
+    try {
+      return fn();
+    } finally {
+      r.uncounted--;
+    }
   }
   private putCost(raw: string): number {
     return Math.max(COSTS.PutCost, Math.floor(ramLength(raw) / 10));

@@ -2,17 +2,17 @@
  * What one run (a tx's part) reads of placed records inside balanceOf, supply
  * and storage.global* (docs/SHARDING.md "Remote state inside a contract"):
  * the overlay of values fetched from other shards, the keys it missed, and
- * the bounds, counted alike on every shard count (N = 1 included) so that a
- * run over them fails with one error everywhere. executor/guard.ts fills it.
+ * the bounds, counted over the tx (a part counts on from the parts before it:
+ * seed) alike on every shard count (N = 1 included) so that a run over them
+ * fails with one error everywhere. executor/guard.ts fills it.
  */
-import { MAX_READ_KEYS } from "../sharding/reads.js";
+import { type Counted, MAX_READ_BYTES, MAX_READ_KEYS } from "../sharding/reads.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import { decodeValue, encodeValue, int, json } from "../state/storage.js";
 import { VmError } from "./errors.js";
 import { freezeListJson, parseFreezeList, pushFreeze } from "./freeze.js";
 
-/** At most this many bytes of their stored values. */
-export const MAX_READ_BYTES = 65536;
+export { MAX_READ_BYTES };
 
 /** What a run reads of placed records: its overlay of fetched values, what it missed, what it counted. */
 export class RemoteReads {
@@ -20,6 +20,11 @@ export class RemoteReads {
   armed = 0;
   /** Nonzero while a user contract's callee runs (host.ts countCallee): its reads of placed records kept here count too. */
   counting = 0;
+  /**
+   * Nonzero while reads count nothing, on every shard count: a credit's receiver half (token.ts: on N > 1 it runs
+   * on the receiver's shard, which fetches nothing) and doPay (its reads of an owner's RAM counted as it was booked).
+   */
+  uncounted = 0;
   /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */
   calling = 0;
   /** Whether the run called a contract of another shard (it may write that shard's records): its reads lock for writing. */
@@ -98,7 +103,7 @@ export class RemoteReads {
 
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */
   count(key: string, raw: string | undefined): void {
-    if (this.counted.has(key)) return;
+    if (this.uncounted > 0 || this.counted.has(key)) return;
     // A callee's code is fetched with its records but is no record it reads: one shard counts none of it.
     const len = key.startsWith("c-") ? 0 : (raw?.length ?? 0);
     if (this.counted.size + 1 > MAX_READ_KEYS)
@@ -106,5 +111,18 @@ export class RemoteReads {
     if (this.bytes + len > MAX_READ_BYTES) throw new VmError(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${this.bytes + len}`);
     this.counted.set(key, len);
     this.bytes += len;
+  }
+
+  /** Starts from what the tx's earlier parts counted (Forwarded `counted`), as one shard's one run counts on. */
+  seed(c: Counted | undefined): void {
+    if (c === undefined) return;
+    for (const k of c.keys) this.counted.set(k, 0);
+    this.bytes = c.bytes;
+  }
+
+  /** What the run counted, the earlier parts' included, for the next part; undefined when nothing. */
+  counts(): Counted | undefined {
+    if (this.counted.size === 0) return undefined;
+    return { keys: [...this.counted.keys()].sort(), bytes: this.bytes };
   }
 }

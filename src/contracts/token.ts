@@ -290,11 +290,13 @@ function issueAt(h: Host, c: Cost, sym: string, to: string, args: Arg[], away: b
   }
   // Go adds getBalance's cost twice here (token_v2.go issue); so do we.
   const before = new Cost();
-  const balance = getBalance(h, before, sym, to, pub);
-  c.add(before);
-  c.cpuAdd(before.cpu);
-  c.net += before.net;
-  setBalance(h, c, sym, to, balance + amount, pub);
+  h.uncounted(() => {
+    const balance = getBalance(h, before, sym, to, pub);
+    c.add(before);
+    c.cpuAdd(before.cpu);
+    c.net += before.net;
+    setBalance(h, c, sym, to, balance + amount, pub);
+  });
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
@@ -422,7 +424,8 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // the contract directory exists (also for contribute, which every account keeps here).
   const placed = remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to);
   const remote = sym === CONSENSUS_TOKEN ? null : placed;
-  const exists = placed === null ? h.isValidAccount(to) : to.startsWith("Contract") || knownAccount(h.state, to);
+  // The receiver's records are its half's (receiveCredit), which counts none of them on any shard count (Host.uncounted).
+  const exists = placed === null ? h.uncounted(() => h.isValidAccount(to)) : to.startsWith("Contract") || knownAccount(h.state, to);
   if (!exists) {
     h.noteUnknown(to);
     throw new VmError(`invalid account ${to}`);
@@ -433,12 +436,8 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   args = [args[0], args[1], args[2], amountStr, args[4]];
   const amount = debitFrom(h, c, sym, from, amountStr);
   const pub = h.tx.publisher;
-  if (remote === null) {
-    const tb = getBalance(h, c, sym, to, pub);
-    setBalance(h, c, sym, to, tb + amount, pub);
-  } else {
-    h.sendCredit(remote, sym, to, from, amount, { ramPayer: balanceRecordPayer(sym, to, pub) });
-  }
+  if (remote === null) h.uncounted(() => setBalance(h, c, sym, to, getBalance(h, c, sym, to, pub) + amount, pub));
+  else h.sendCredit(remote, sym, to, from, amount, { ramPayer: balanceRecordPayer(sym, to, pub) });
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
@@ -464,7 +463,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   const amount = debitFrom(h, c, sym, from, amountStr);
   // A list the run wrote (a callee of its shard unfroze it): the freeze joins it here, its gas and RAM one shard's
   // half's on that very list, and lands with it (docs/SHARDING.md "Calls of another shard's contract").
-  if (remote === null || h.writesRemote(mapKey(TOKEN, TF + to, sym))) freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher);
+  if (remote === null || h.writesRemote(mapKey(TOKEN, TF + to, sym))) h.uncounted(() => freezeBalance(h, c, sym, to, amount, ftime, h.tx.publisher));
   else h.sendCredit(remote, sym, to, from, amount, { freezeUntil: ftime, ramPayer: h.tx.publisher });
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));

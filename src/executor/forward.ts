@@ -6,11 +6,12 @@
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { ERR, VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
+import type { RemoteReads } from "../contracts/remote.js";
 import { findContract, linkedContract } from "../contracts/monitor.js";
 import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
 import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
-import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim, txBlockOf } from "../sharding/forward.js";
+import { type Forwarded, type GuestAuthority, type RamDebt, spentOf, type TokenClaim, txBlockOf } from "../sharding/forward.js";
 import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { mapKey } from "../state/storage.js";
@@ -334,8 +335,15 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       authority: authorityOf(h),
       ...(escrowPayer === "" ? {} : { escrowPayer }),
       ...(spent === undefined ? {} : { spent }),
+      ...countedOf(h),
     },
   });
+}
+
+/** What the run counted against the read bounds so far, for its next part to count on (Forwarded `counted`). */
+export function countedOf(h: Host): Pick<Forwarded, "counted"> {
+  const counted = (h.state as { reads?: RemoteReads | null }).reads?.counts();
+  return counted === undefined ? {} : { counted };
 }
 
 const byPayer = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : 1);

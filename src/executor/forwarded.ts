@@ -33,6 +33,7 @@ import {
   carryCredits,
   carryRegisters,
   claimTarget,
+  countedOf,
   debtOf,
   escrowRam,
   escrowSigners,
@@ -81,12 +82,12 @@ export function refusal(db: ContractDB, r: CrossReceipt): string {
 }
 
 /**
- * `f` without the RAM it owes, the amounts spent, the tokens it claims, the credits and writes it carries (the part
- * sending it on says what they are now), and the registers it landed.
+ * `f` without the RAM it owes, the amounts spent, the tokens it claims, the credits and writes it carries, the reads
+ * counted (the part sending it on says what they are now), and the registers it landed.
  */
 function withoutDebt(f: Forwarded): Forwarded {
   // The registers carried to it landed here (applyRegister): they go no further.
-  const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, registers: ______, ...rest } = f;
+  const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, registers: ______, counted: _______, ...rest } = f;
   return rest;
 }
 
@@ -251,6 +252,8 @@ export function runForwarded(
   h.amountTotal = spentMap(f.spent)!;
   // One shard landed the credits passing through before this part's actions: its reads count them (remote.ts withCredits).
   if (state instanceof ShardState && state.reads) {
+    // The earlier parts' reads count, as one shard's one run counts every action's.
+    state.reads.seed(f.counted);
     state.reads.sent = () => [...adopted, ...h.outbox];
     state.reads.payHalf = (key, before, after) => h.payHalf(key, before, after);
     state.reads.drop = (gone) => {
@@ -447,6 +450,7 @@ export function runForwarded(
               ...owed,
               ...spentSoFar(),
               ...claimed,
+              ...countedOf(h),
             },
           };
           carriedOn = carryCredits(h, onward, riding());

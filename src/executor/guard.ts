@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, MAX_READ_KEYS, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -123,7 +123,12 @@ export class ShardState extends State {
       return raw;
     }
     r.touched.add(key);
-    if (this.remote.has(key)) return this.remote.get(key) ?? undefined;
+    // Written by the run or carried from an earlier part: one shard counts it at its first read wherever it came from.
+    if (this.remote.has(key)) {
+      const raw = this.remote.get(key) ?? undefined;
+      r.count(key, raw);
+      return raw;
+    }
     const known = r.overlay.has(key);
     const raw = known ? r.withCredits(key, r.overlay.get(key) ?? undefined) : undefined;
     // Counted first: a read past a bound fails the run here as on one shard, and is not fetched.
@@ -195,10 +200,10 @@ export class ShardState extends State {
     const account = keyAccount(key);
     if (account !== null && this.holds(account, key)) return false;
     if (remoteKeyShard(this, key, this.shard) === null) return false;
-    // What a tx's parts write of other shards' records goes along its chain in one receipt (Forwarded `writes`),
-    // which a shard refuses past MAX_READ_KEYS records: the run fails instead, with a bound's error.
-    if (!this.remote.has(key) && this.remote.size >= MAX_READ_KEYS)
-      throw new VmError(`written records of other shards exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.remote.size + 1}`);
+    // What a tx's parts write of other shards' records goes along its chain in one receipt (Forwarded `writes`), which a
+    // shard refuses past MAX_READ_KEYS records: each counts as read, so the read bound keeps it within (the run wrote
+    // it after reading it, and counted it then, as one shard does; this only holds the receipt's shape).
+    r.count(key, this.remote.has(key) ? (this.remote.get(key) ?? undefined) : (r.overlay.get(key) ?? undefined));
     if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
     r.touched.add(key);
     if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);

@@ -286,6 +286,8 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     // A contract of another shard pays for records its code wrote in this run (a callee of that shard): its owner,
     // who lives there, pays from its RAM fetched from there, written back there with the run (guard.ts writeRemote).
     const callee = away && carried === undefined && payer.startsWith("Contract") ? h.armCallee() : null;
+    // Counted as the RAM was booked (host.ts countOwnerRam), in the actions, as on every shard count.
+    if (callee) callee.uncounted++;
     if (!payer.endsWith(".iost") && (!away || carried !== undefined || callee)) {
       try {
         let ramPayer = carried === undefined ? payer : tx.publisher;
@@ -328,7 +330,10 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
         if (tx.guest && (ramPayer === tx.publisher || held)) continue;
         addUsedRam(h.state, ramPayer, ram);
       } finally {
-        if (callee) disarm(callee);
+        if (callee) {
+          callee.uncounted--;
+          disarm(callee);
+        }
       }
     }
   }

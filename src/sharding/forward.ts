@@ -23,6 +23,7 @@ import { AMOUNT_RE, Decimal } from "../amount.js";
 import type { BlockContext } from "../block/context.js";
 import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
 import type { CrossReceipt } from "./receipts.js";
+import type { Counted } from "./reads.js";
 
 /**
  * The permissions a signer signed, as its home shard checked them: requireAuth there finds them
@@ -91,6 +92,11 @@ export interface Forwarded {
    * as one shard does (a buy on the RAM market's shard for an account the tx signed up). Absent: none.
    */
   registers?: CrossReceipt[];
+  /**
+   * What the parts so far counted against the read bounds: this part counts on from there, so the tx is bounded
+   * as one shard's one run is (docs/SHARDING.md "Remote state inside a contract", _Bounds_). Absent: nothing.
+   */
+  counted?: Counted;
 }
 
 /** What a contract sees of its tx's block (`block`, blockInfo()), as a receipt carries it: numbers as decimal text. */

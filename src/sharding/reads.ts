@@ -34,8 +34,16 @@ import {
 import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
 
-/** At most this many records read by balanceOf, supply and storage.global* in one run (the tx's part). */
+/** At most this many records read by balanceOf, supply, storage.global* and callees in one tx (docs/SHARDING.md, _Bounds_). */
 export const MAX_READ_KEYS = 256;
+/** At most this many bytes of their stored values. */
+export const MAX_READ_BYTES = 65536;
+
+/** What a tx's parts so far counted against the read bounds (Forwarded `counted`): the keys, in key order, and their bytes. */
+export interface Counted {
+  keys: string[];
+  bytes: number;
+}
 
 /** Parked txs and forwarded parts (a list of Parked, in the order they parked). */
 export const READS = "x-reads";
@@ -199,6 +207,14 @@ const isStateKey = (k: unknown) => typeof k === "string" && (/^[bm]-[^-]+-/.test
 
 /** A stored value (an encoded value, or a map's field index), or absent. */
 const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);
+
+/** Whether `c` is a Counted within the bounds: distinct state keys in key order, and a byte count. */
+export function isCounted(c: unknown): c is Counted {
+  if (typeof c !== "object" || c === null) return false;
+  const { keys, bytes } = c as Partial<Counted>;
+  if (!Number.isSafeInteger(bytes) || bytes! < 0 || bytes! > MAX_READ_BYTES) return false;
+  return Array.isArray(keys) && keys.length <= MAX_READ_KEYS && keys.every((k, i) => isStateKey(k) && (i === 0 || keys[i - 1] < k));
+}
 
 /** A release's writes: [key, stored value or null] pairs of distinct state keys, in key order, within the read bounds. */
 export function isWrites(w: unknown): boolean {

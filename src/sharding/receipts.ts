@@ -37,7 +37,7 @@ import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { decodeValue } from "../state/storage.js";
-import { isWrites, readShapeError } from "./reads.js";
+import { isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
 
 export interface CrossReceipt {
@@ -684,6 +684,10 @@ export function checkReceipt(
   // The writes no part landed come back with a settle; a release's are its shape's (reads.ts readShapeError).
   if (r.writes !== undefined && r.kind !== "release" && !(r.kind === "settle" && isWrites(r.writes)))
     throw new ReceiptRefused(`receipt ${r.id} refused: writes ${JSON.stringify(r.writes)?.slice(0, 200)}`);
+  // What the parts so far counted against the read bounds: a forged one moves where the tx fails, no more.
+  const counted = r.forward?.counted;
+  if (counted !== undefined && (r.kind !== "action" || !isCounted(counted)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: counted ${JSON.stringify(counted)?.slice(0, 200)}`);
   if (r.restore !== undefined && r.kind !== "release") throw new ReceiptRefused(`receipt ${r.id} refused: restore ${JSON.stringify(r.restore)?.slice(0, 200)}`);
   if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))
     throw new ReceiptRefused(`receipt ${r.id} refused: spent ${JSON.stringify(r.forward.spent)} is not a list of tokens and amounts`);

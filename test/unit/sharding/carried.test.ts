@@ -3,8 +3,8 @@
  * simulator: it rides in the action receipt, no credit receipt of its own, and lands there before the part's
  * actions, so they read it as one shard does; a failing part undoes it with the rest. A stranger's carried
  * credit is refused before anything lands. A callee's writes ride along a chain the same way, until a part of
- * their shard lands them or the last part's settle brings them back to their writer; a chain writing more than one
- * receipt may carry fails instead.
+ * their shard lands them or the last part's settle brings them back to their writer; a chain whose parts together read
+ * past the read bound fails where one shard fails, with its receipt.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
@@ -76,6 +76,30 @@ describe("a home part's credit seen by its forwarded part", () => {
     ];
     for (const x of forged)
       expect(() => checkReceipt({ ...action, forward: { ...action.forward!, credits: [x] } }, N), JSON.stringify(x)).toThrow(ReceiptRefused);
+  });
+
+  it("refuses a stranger's count of the parts' reads (Forwarded `counted`) that is not one: keys out of order or repeated, no state keys, too many, bytes out of the bound", () => {
+    const chain = new SimChain(config(), N);
+    const [from, to] = [on(1, 2), on(2, 3)];
+    chain.submit(txBy(from, [transfer(from, to, "1"), balanceOf(to)]));
+    chain.step({ time: BLOCK_TIME });
+    const [action] = chain.inFlight();
+    const withCount = (counted: unknown) => ({ ...action, forward: { ...action.forward!, counted } }) as CrossReceipt;
+    const [a, b] = [`m-token.iost-TB${from}-iost`, `m-token.iost-TB${to}-iost`].sort();
+    expect(() => checkReceipt(withCount({ keys: [a, b], bytes: 30 }), N)).not.toThrow();
+    const many = Array.from({ length: 257 }, (_, i) => `b-Contractx-k${String(i).padStart(3, "0")}`);
+    const forged = [
+      { keys: [b, a], bytes: 30 },
+      { keys: [a, a], bytes: 30 },
+      { keys: ["x-locks"], bytes: 0 },
+      { keys: many, bytes: 0 },
+      { keys: [a], bytes: -1 },
+      { keys: [a], bytes: 65537 },
+      { keys: [a], bytes: "30" },
+      { keys: a, bytes: 30 },
+      null,
+    ];
+    for (const x of forged) expect(() => checkReceipt(withCount(x), N), JSON.stringify(x)).toThrow(ReceiptRefused);
   });
 });
 
@@ -158,24 +182,26 @@ describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of a
     expect(decodeValue(four.shards[3].store.get(key))?.value).toEqual({ t: "s", v: "x" });
   });
 
-  it("past 256 records of other shards written along one chain, the part that writes one more fails, with the bound's error, and nothing lands", () => {
+  it("past 256 records of other shards written along one chain, the part that reads one more fails as one shard does, and nothing lands", () => {
     const [caller, two, , many] = ids;
-    // Each part's run stays within the read bounds (200, then 100 records); together they would pass what the action
-    // receipt to the last part may carry, which its shard would refuse.
+    // Each part's run stays within the read bounds (200, then 100 records); the last part counts on from what the
+    // earlier counted (Forwarded \`counted\`), as one shard's one run counts the tx's, so it fails at the same record.
     const tx = txBy(on(1, 2), [
       act(caller, "callee", [many, "many", JSON.stringify(["a", 200])]),
       act(two, "put", ["n2", "y"]),
       act(caller, "callee", [many, "many", JSON.stringify(["b", 100])]),
       act(two, "put", ["n3", "z"]),
     ]);
-    const b = run(four, tx);
+    const counted: number[] = [];
+    const b = run(four, tx, (chain) => {
+      for (const r of chain.inFlight()) if (r.kind === "action" && r.forward!.counted) counted.push(r.forward!.counted.keys.length);
+    });
+    // The callee's code, its 200 records and its owner's (contract_owner, RAM, used RAM) went on from the home part.
+    expect(counted[0]).toBe(204);
+    expect(b).toEqual(run(one, tx));
     expect(b.receipt).toMatchObject({ statusCode: "RUNTIME_ERROR" });
-    expect((b.receipt as { message: string }).message).toContain("written records of other shards exceed the limit. expected [0, 256], actual 257");
+    expect((b.receipt as { message: string }).message).toMatch(/error: read records exceed the limit. expected \[0, 256\], actual 257$/);
     expect(four.quiet()).toBe(true);
     expect([`b-${many}-a0`, `b-${many}-b0`].map((k) => four.shards[3].store.get(k))).toEqual([undefined, undefined]);
-    // One shard counts the callee's reads of the whole tx in one run: it fails at the same record, with the read bound's
-    // error (docs/SHARDING.md "Not done yet").
-    const a = run(one, tx).receipt as { statusCode: string; message: string };
-    expect([a.statusCode, a.message.endsWith("error: read records exceed the limit. expected [0, 256], actual 257")]).toEqual(["RUNTIME_ERROR", true]);
   });
 });
