@@ -328,6 +328,32 @@ const MANY = `class Many {
 }
 module.exports = Many;`;
 
+/**
+ * A contract writing and reading records of its own, and paying, to bring a run to the read bounds' edge (its id, once
+ * deployed on shard 2): `fill` with its own RAM (its owner's RAM records count too), `fillFor` with its caller's.
+ */
+let edge = "";
+const EDGE = `class Edge {
+  init() {}
+  fill(p, n) { for (let i = 0; i < n; i++) storage.put(p + i, "v"); return "filled"; }
+  fillFor(p, n) { for (let i = 0; i < n; i++) storage.put(p + i, "v", tx.publisher); return "filled"; }
+  pay(n, a, b) {
+    let s = 0;
+    for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++;
+    blockchain.transfer(tx.publisher, a, "0.01", "");
+    blockchain.transfer(tx.publisher, b, "0.01", "");
+    return String(s);
+  }
+}
+module.exports = Edge;`;
+const EDGE_ABI = [
+  { name: "fill", args: ["string", "number"] },
+  { name: "fillFor", args: ["string", "number"] },
+  { name: "pay", args: ["number", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] },
+];
+/** The records a run counts, `n` of the callee's and `more` besides, in a case's name. */
+const edgeCount = (n: number, more: number) => `${n + more}${n + more > 256 ? ": past the bound" : ""}`;
+
 /** Co-signers of shard 0 that chains through shard 0 charge: one with RAM, one left with a long record's (`LONG`). */
 const CO = on(0, 6);
 const LEAN = on(0, 5);
@@ -1772,6 +1798,35 @@ const CASES: Case[] = [
     "a contract has a contract of another shard read 256 of its records, 257 with its code: past the bound",
     () => txBy(on(1, 2), [callOf(many, "count", [256])]),
   ],
+  // At each bound's edge, whatever a callee causes counts alike on every shard count: its owner's RAM records (contract_owner,
+  // RAM, used RAM) as the RAM is booked, its caller's records it spends from, not its receivers' (their halves'), and
+  // what the tx's earlier parts counted (docs/SHARDING.md "Calls of another shard's contract").
+  ["bounds contract deployed on shard 2", () => txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(EDGE, EDGE_ABI)])])],
+  ["the bounds contract's owner buys RAM", () => txBy(on(2, 4), [act("ram.iost", "buy", [on(2, 4), on(2, 4), 60000])])],
+  ...[251, 252, 253].map(
+    (n): Case => [
+      `a contract has a contract of another shard write ${n} records with its own RAM, ${edgeCount(n, 4)} with its code and its owner's`,
+      () => txBy(on(1, 3), [callOf(edge, "fill", ["f", n])]),
+    ],
+  ),
+  ...[254, 255, 256].map(
+    (n): Case => [
+      `a contract has a contract of another shard write ${n} records its caller pays for, ${edgeCount(n, 1)} with its code`,
+      () => txBy(on(1, 3), [callOf(edge, "fillFor", ["g", n])]),
+    ],
+  ),
+  ...[251, 252, 253].map(
+    (n): Case => [
+      `a contract has a contract of another shard read ${n} records and pay accounts of shards 0 and 3, ${edgeCount(n, 4)} with its code and its caller's`,
+      () => txBy(on(1, 3), [callOf(edge, "pay", [n, on(0, 3), on(3, 1)], true)]),
+    ],
+  ),
+  ...[51, 52, 53].map(
+    (n): Case => [
+      `a contract has a contract of another shard write 200 records, a part of shard 0 runs, then it writes ${n} more, ${edgeCount(n, 204)} over the parts`,
+      () => txBy(on(1, 3), [callOf(edge, "fill", ["a", 200]), call(0, "put", ["edge", "y"]), callOf(edge, "fill", ["b", n])]),
+    ],
+  ),
   // Found by the property test with longer sequences (PROP_SEED=2, 30 to 50 steps): a contract issuing for the
   // token's creator, who signs the tx, off the token's home: the supply is written there as a callee's write.
   // fern's home is shard 2, sage's 2, reed's 3; the minter lives on shard 1, the receiver (the creator) on shard
@@ -1911,6 +1966,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name === "many-records contract deployed on shard 2" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         many = "Contract" + txId(tx);
         contractShard.set(many, 2);
+      }
+      if (name === "bounds contract deployed on shard 2" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        edge = "Contract" + txId(tx);
+        contractShard.set(edge, 2);
       }
       if (name.startsWith("minter contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         minter = "Contract" + txId(tx);
