@@ -351,8 +351,8 @@ const EDGE_ABI = [
   { name: "fillFor", args: ["string", "number"] },
   { name: "pay", args: ["number", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] },
 ];
-/** The records a run counts, `n` of the callee's and `more` besides, in a case's name. */
-const edgeCount = (n: number, more: number) => `${n + more}${n + more > 256 ? ": past the bound" : ""}`;
+/** A case's name for a run counting `k` records: past the bound beyond 256. */
+const past = (k: number) => (k > 256 ? ": past the bound" : "");
 
 /** Co-signers of shard 0 that chains through shard 0 charge: one with RAM, one left with a long record's (`LONG`). */
 const CO = on(0, 6);
@@ -1805,25 +1805,25 @@ const CASES: Case[] = [
   ["the bounds contract's owner buys RAM", () => txBy(on(2, 4), [act("ram.iost", "buy", [on(2, 4), on(2, 4), 60000])])],
   ...[251, 252, 253].map(
     (n): Case => [
-      `a contract has a contract of another shard write ${n} records with its own RAM, ${edgeCount(n, 4)} with its code and its owner's`,
+      `a contract has a contract of another shard write ${n} records with its own RAM, ${n + 4} with its code and its owner's${past(n + 4)}`,
       () => txBy(on(1, 3), [callOf(edge, "fill", ["f", n])]),
     ],
   ),
   ...[254, 255, 256].map(
     (n): Case => [
-      `a contract has a contract of another shard write ${n} records its caller pays for, ${edgeCount(n, 1)} with its code`,
+      `a contract has a contract of another shard write ${n} records its caller pays for, ${n + 1} with its code${past(n + 1)}`,
       () => txBy(on(1, 3), [callOf(edge, "fillFor", ["g", n])]),
     ],
   ),
   ...[251, 252, 253].map(
     (n): Case => [
-      `a contract has a contract of another shard read ${n} records and pay accounts of shards 0 and 3, ${edgeCount(n, 4)} with its code and its caller's`,
+      `a contract has a contract of another shard read ${n} records and pay accounts of shards 0 and 3, ${n + 4} with its code and its caller's${past(n + 4)}`,
       () => txBy(on(1, 3), [callOf(edge, "pay", [n, on(0, 3), on(3, 1)], true)]),
     ],
   ),
   ...[51, 52, 53].map(
     (n): Case => [
-      `a contract has a contract of another shard write 200 records, a part of shard 0 runs, then it writes ${n} more, ${edgeCount(n, 204)} over the parts`,
+      `a contract has a contract of another shard write 200 records, a part of shard 0 runs, then it writes ${n} more, ${n + 204} over the parts${past(n + 204)}`,
       () => txBy(on(1, 3), [callOf(edge, "fill", ["a", 200]), call(0, "put", ["edge", "y"]), callOf(edge, "fill", ["b", n])]),
     ],
   ),
