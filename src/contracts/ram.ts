@@ -175,7 +175,7 @@ const buy: NativeAbi["fn"] = (h, args, c) => {
   changeUsed(h, c, amount);
   // The market runs on the consensus shard (directory.ts remoteContractShard): a buyer of another shard gets its
   // bytes as a credit of ram, which also adds them to its records where it lives (receiveBuy).
-  if (h.remoteShard(account) === null) receiveBuy(h, c, account, amount);
+  if (h.remoteShard(account) === null) h.uncounted(() => receiveBuy(h, c, account, amount));
   else ramCredit(h, account).bought = amount.toString();
   return [cents(price)];
 };
@@ -212,7 +212,7 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   changeTotal(h, c, from, -amount);
   // A borrower of another shard (inside a contract; a top-level lend is forwarded there, executor/forward.ts):
   // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend).
-  if (h.remoteShard(to) === null) changeTotal(h, c, to, amount);
+  if (h.remoteShard(to) === null) h.uncounted(() => changeTotal(h, c, to, amount));
   else ramCredit(h, to).lent = amount.toString();
   return [];
 };
