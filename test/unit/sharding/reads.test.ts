@@ -171,6 +171,34 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
     b.count("m-auth.iost-auth-b", "x".repeat(10));
     expect(() => b.count("m-auth.iost-auth-c", "x")).toThrow(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${MAX_READ_BYTES + 1}`);
   });
+
+  it("a later part counts on from what the earlier parts counted (Forwarded `counted`): a record read again once, the bytes summed", () => {
+    const first = new RemoteReads();
+    for (let i = 0; i < MAX_READ_KEYS - 1; i++) first.count(`m-token.iost-TBu${String(i).padStart(3, "0")}-iost`, "x");
+    first.count("m-auth.iost-auth-a", "x".repeat(MAX_READ_BYTES - MAX_READ_KEYS - 10));
+    const carried = first.counts()!;
+    expect([carried.keys.length, carried.bytes, carried.keys.every((k, i) => i === 0 || carried.keys[i - 1] < k)]).toEqual([
+      MAX_READ_KEYS,
+      MAX_READ_BYTES - 11,
+      true,
+    ]);
+    const later = new RemoteReads();
+    later.seed(carried);
+    later.count("m-token.iost-TBu000-iost", "x");
+    expect(() => later.count("m-token.iost-TBnew-iost", undefined)).toThrow(
+      `read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${MAX_READ_KEYS + 1}`,
+    );
+    const bytes = new RemoteReads();
+    bytes.seed({ keys: ["m-auth.iost-auth-a"], bytes: MAX_READ_BYTES - 10 });
+    bytes.count("m-auth.iost-auth-a", "x".repeat(100));
+    bytes.count("m-auth.iost-auth-b", "x".repeat(10));
+    expect(() => bytes.count("m-auth.iost-auth-c", "x")).toThrow(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${MAX_READ_BYTES + 1}`);
+    // A credit's receiver half counts nothing (Host.uncounted).
+    const half = new RemoteReads();
+    half.uncounted++;
+    half.count("m-auth.iost-auth-a", "x");
+    expect(half.counts()).toBeUndefined();
+  });
 });
 
 describe("reads from strangers are refused", () => {
