@@ -33,9 +33,9 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { addUp, DEFERRED, LOCKS, lockTx, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, type Age, DEFERRED, LOCKS, lockAge, lockTx, older, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
-import type { Parked } from "../sharding/reads.js";
+import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
   allWrites,
   answerRead,
@@ -44,6 +44,7 @@ import {
   passingWrites,
   readyParts,
   releasesNow,
+  redoTx,
   rerunTx,
   restart,
   takeRelease,
@@ -234,8 +235,9 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 type Deferred = CrossReceipt & { since?: number };
 
 /**
- * The failing settle of forwarded part `r` that gave way to tx `holder`'s lock on `key` (locks.ts PART_WAIT): it
- * ran nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), and used no gas here.
+ * The failing settle of forwarded part `r` that gave way to the older tx `holder`'s lock on `key` (locks.ts
+ * PART_WAIT): it ran nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), used no gas
+ * here, and says it gave way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
  */
 function gaveWay(r: CrossReceipt, shard: number, key: string, holder: string): CrossReceipt {
   const f = r.forward!;
@@ -246,10 +248,20 @@ function gaveWay(r: CrossReceipt, shard: number, key: string, holder: string): C
     ...(r.signerRam ? { signerRam: r.signerRam } : {}),
     ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
     ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
-    message: `lock wait: ${key} on shard ${shard} is locked by tx ${holder}, in flight, which goes first (lower hash); this tx gave way after ${PART_WAIT} blocks`,
+    message: `lock wait: ${key} on shard ${shard} is locked by tx ${holder}, in flight, which is older; this part gave way after ${PART_WAIT} blocks`,
     result: { gasReserved: f.vmGas, gasUsed: 0, gasRatio: f.gasRatio, returns: [], receipts: [], ramUsage: {} },
     ...(f.credits ? { returned: f.credits } : {}),
+    gaveWay: true,
   };
+}
+
+/** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
+function holderAge(state: State, holder: string): Age {
+  const own = lockAge(readLocks(state.get(LOCKS)), holder);
+  if (own !== null) return own;
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  const at = Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1].at;
+  return [at ?? "0", holder];
 }
 
 /**
@@ -428,7 +440,7 @@ export function applyIncoming(
             ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
             ...(ran.landed ? { credits: ran.landed } : {}),
           };
-          lockTx(state, r.txHash, r.account, ran.outgoing, relay);
+          lockTx(state, r.txHash, r.account, r.forward!.block.number, ran.outgoing, relay);
           out.push(ran.onward);
         } else if (ran.reserve) {
           // Its credit's half decides the tx (forwarded.ts reserveHalf): this part is undoable, its settle (complete,
@@ -447,7 +459,7 @@ export function applyIncoming(
             half: ran.reserve.payer!.reserve!.ram,
             ...(r.forward?.credits ? { credits: r.forward.credits } : {}),
           };
-          lockTx(state, r.txHash, r.account, [withHalves(settle, others, 1), ...others], relay);
+          lockTx(state, r.txHash, r.account, r.forward!.block.number, [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
@@ -515,7 +527,8 @@ export function applyIncoming(
           const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
           const { events: __, ...half } = result!; // the last half's settle brings the tx's events
           const hop = { settle: settleOf(r, shard), half, sent: sent.toString(), later: chained };
-          lockTx(state, r.txHash, pub, received!.frees, undefined, hop);
+          // Its receipt carries no height (a chained half's age is unknown: taken as older, locks.ts lockAge).
+          lockTx(state, r.txHash, pub, undefined, received!.frees, undefined, hop);
           out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
         } else if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
@@ -540,7 +553,7 @@ export function applyIncoming(
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
         const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
-        const { held, locked, relay, hop, back: carried } = decides ? unlockTx(state, r.txHash, ok, r.writes) : { held: [], locked: false, back: [] };
+        const { held, locked, relay, hop, redo, back: carried } = decides ? unlockTx(state, r.txHash, ok, r.writes) : { held: [], locked: false, back: [] };
         const undone = locked && !ok;
         unlocked ||= locked;
         if (hop) {
@@ -561,6 +574,13 @@ export function applyIncoming(
           const back = { ...relayed(relay, r), ...(carried.length > 0 ? { writes: carried } : {}) };
           const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, held, r.halves);
           out.push(...(ok ? [settle, ...held] : [...held, settle]));
+        } else if (undone && r.gaveWay && redo) {
+          // A part gave way to an older tx (locks.ts PART_WAIT): the tx, undone everywhere, runs again here from scratch
+          // (reads.ts redoTx), charged nothing for this run: no probe charges its credits' halves. Its receipt awaits it.
+          const sent = held.filter((x) => !x.probe);
+          redoTx(state, r.txHash, r.account, redo);
+          out.push(...sent);
+          settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more: 1 + sent.filter(awaitsSettle).length };
         } else {
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
@@ -606,9 +626,10 @@ export function applyIncoming(
       if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
-        // A part meeting the lock of a tx that goes first (lower hash) may be in a wait cycle: it gives way after PART_WAIT blocks.
+        // A part meeting the lock of an older tx may be in a wait cycle: it gives way after PART_WAIT blocks.
         const holder = !wait && !rerun && r.kind === "action" ? guard!.holder : null;
-        if (holder !== null && holder < r.txHash && height - (since.get(r.id) ?? height) >= PART_WAIT) {
+        const first = holder !== null && older(holderAge(state, holder), [r.forward!.block.number, r.txHash]);
+        if (first && height - (since.get(r.id) ?? height) >= PART_WAIT) {
           applied.push(r.id);
           outgoing.push(gaveWay(r, shard, guard!.conflict!, holder));
           return;
@@ -616,7 +637,7 @@ export function applyIncoming(
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) {
           const kept = withoutLanded(state, r, block.shard);
-          deferred.push(holder !== null && holder < r.txHash ? { ...kept, since: since.get(r.id) ?? height } : kept);
+          deferred.push(first ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         return;
       }

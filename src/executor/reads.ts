@@ -38,10 +38,13 @@ import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
-import { LOCKS, readLocks } from "./locks.js";
+import { LOCKS, readLocks, type Redo } from "./locks.js";
 
 /** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
 const gasLock = (hash: string) => `${hash}:reads`;
+
+/** The publisher's gas records (gas.iost). */
+const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
 
 function setLocks(state: State, table: ReturnType<typeof readLocks>): void {
   if (Object.keys(table).length === 0) state.del(LOCKS);
@@ -122,11 +125,29 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
   if (reads.unknown.size > 0) p.until = Number(block.number) + 1;
   const outgoing = parkPart(state, p, reads, block.shard!);
   const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", tx.publisher + k)), held: [] };
+  table[gasLock(hash)] = { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number };
   setLocks(state, table);
   const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
   // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
   return { receipt, outgoing, events: [], ...(outgoing.length === 0 ? { waits: 1 } : {}) };
+}
+
+/**
+ * Tx `hash` of `publisher`, undone everywhere because a part of it gave way to an older tx (locks.ts PART_WAIT):
+ * parked with nothing to ask, to run again from scratch after this chunk's incoming receipts (`readyParts`,
+ * `rerunTx`) in its own block, so it keeps its age; its publisher's gas records put back as before it (the voided
+ * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's.
+ */
+export function redoTx(state: State, hash: string, publisher: string, redo: Redo): void {
+  for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
+  const list = readParked(state.get(READS));
+  const run = (redo.run ?? 0) + 1;
+  // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
+  list.push({ part: `${hash}:r${run}`, txHash: hash, tx: redo.tx, block: redo.block, round: 1, asked: {}, values: {}, locked: [], run });
+  writeParked(state, list);
+  const table = readLocks(state.get(LOCKS));
+  table[gasLock(hash)] = { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number };
+  setLocks(state, table);
 }
 
 /**
@@ -151,7 +172,15 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
   const height = Number(block.number);
-  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads, height, p));
+  const r = runTx(
+    state,
+    tx,
+    p.txHash,
+    inTxBlock(block, p.block!),
+    new Map(Object.entries(p.values)),
+    (reads) => waitsForPending(state, reads, height, p),
+    p.run,
+  );
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -304,7 +333,7 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
     state.conflict = null;
     return busy();
   }
-  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const } : {}) };
+  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const, at: r.at ?? held?.at ?? "0" } : {}) };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
 }

@@ -99,8 +99,8 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then). */
-export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true }>;
+/** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then, with its tx's age `at`). */
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string }>;
 
 /** Every key read-locked (READING's raw row). */
 export function readOwners(raw: string): Set<string> {
@@ -141,6 +141,8 @@ export interface Parked {
   until?: number;
   /** Its run called a contract of another shard: it asks with write-mode reads from then on. */
   write?: true;
+  /** A tx running again after a part gave way (executor/locks.ts Redo): which run (host.ts TxContext `run`). */
+  run?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
 }
@@ -152,7 +154,7 @@ export function readParked(raw: string | undefined): Parked[] {
 /** `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order. */
 export function readsOf(
   state: State,
-  p: Pick<Parked, "part" | "txHash" | "round" | "write">,
+  p: Pick<Parked, "part" | "txHash" | "round" | "write" | "block" | "receipt">,
   keys: Iterable<string>,
   shard: { index: number; count: number },
 ): CrossReceipt[] {
@@ -166,7 +168,8 @@ export function readsOf(
     .map((to) => ({
       ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to),
       keys: by.get(to)!,
-      ...(p.write ? { write: true as const } : {}),
+      // A writer's locks hold back other txs' parts, which give way to them by its tx's age (executor/locks.ts older).
+      ...(p.write ? { write: true as const, at: p.block?.number ?? p.receipt?.forward?.block.number ?? "0" } : {}),
     }));
 }
 

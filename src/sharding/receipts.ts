@@ -203,6 +203,13 @@ export interface CrossReceipt {
    * (executor/reads.ts releasesNow), put back. Held at the part with all its keys until then.
    */
   restore?: [key: string, raw: string | null][];
+  /**
+   * Settle of a failed action: its part (or one after it) gave way to an older tx's lock, running nothing
+   * (executor/locks.ts PART_WAIT): the tx's home runs it again instead of failing it.
+   */
+  gaveWay?: true;
+  /** Read with `write`: its tx's age, the height of its block (decimal text): the write locks it takes are that tx's (locks.ts older). */
+  at?: string;
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */
@@ -707,6 +714,10 @@ export function checkReceipt(
   for (const [k, v] of Object.entries(r.result?.signerPaid ?? {}))
     if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !SIGNED.test(v)) refuse(`signerPaid ${k}`, v, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
+  if (r.gaveWay !== undefined && (r.gaveWay !== true || r.kind !== "settle" || r.message === "" || !r.result || r.result.credit))
+    throw new ReceiptRefused(`receipt ${r.id} refused: gaveWay ${JSON.stringify(r.gaveWay)} on no failed action's settle`);
+  if (r.at !== undefined && (r.write !== true || typeof r.at !== "string" || !UINT.test(r.at) || (at !== undefined && BigInt(r.at) >= at.number)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: at ${JSON.stringify(r.at)} is not the height of a block before ${at?.number}`);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
