@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
 import { DEFERRED, LOCKS, PART_WAIT, readLocks } from "../../../src/executor/locks";
-import type { CrossReceipt } from "../../../src/sharding/receipts";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { READS, readParked } from "../../../src/sharding/reads";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
@@ -159,15 +159,7 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     let h = 0;
     const rows: number[] = [];
     for (; h < 2 * PART_WAIT + 40 && (h < 4 || !chain.quiet()); h++) {
-      const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
-      chain.step({ time: BLOCK_TIME });
-      // State rows written in this block (changed, added or deleted), on every shard.
-      rows.push(
-        chain.shards.reduce(
-          (n, x, i) => n + new Set([...x.store.keys(), ...snap[i].keys()]).size - [...snap[i]].filter(([k, v]) => x.store.get(k) === v).length,
-          0,
-        ),
-      );
+      rows.push(step(chain));
       check(chain);
       ring.forEach((_, i) => {
         const there = chain.shards[ring[(i + 1) % ring.length]].store;
@@ -194,10 +186,19 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(receipts.map((r) => r.statusCode)).toEqual(ring.map(() => "SUCCESS"));
     expect(receipts.map(pick)).toEqual(txs.map((tx) => pick(ref.shards[0].results.get(txId(tx))!.receipt!)));
     expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
-    // What a give-way costs: the rows written from the block it gave way in to the end, against the same txs with no ring.
-    console.log(
-      `ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows in ${h} blocks; from the give-way on: ${rows.slice(PART_WAIT + 1).reduce((a, b) => a + b, 0)}`,
-    );
+    // What a give-way costs: the rows the ring wrote beyond those of the same txs run one after the other (no wait).
+    const alone = four.fork();
+    let rowsAlone = 0;
+    for (const tx of txs) {
+      alone.submit(tx);
+      for (let k = 0; k < 4 || !alone.quiet(); k++) rowsAlone += step(alone);
+    }
+    const extra = rows.reduce((a, b) => a + b, 0) - rowsAlone;
+    const gave = gives.filter(Boolean).length;
+    console.log(`ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows, ${rowsAlone} alone: ${extra} more, ${gave} gave way`);
+    // The waiting parts' x-deferred rows (written when the waits start and end), and per give-way the home's undo
+    // (x-locks, the publisher's balance) written again by the re-run in the next block (docs/SHARDING.md _Giving way_).
+    expect(extra).toBeLessThanOrEqual(2 * ring.length + 3 * gave);
     // x's balance is free again: its own transfer runs.
     const X = txBy(x[0], [act("token.iost", "transfer", ["iost", x[0], on(ring[0], 0), "1", ""])]);
     chain.submit(X);
@@ -205,6 +206,16 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(chain.shards[ring[0]].results.get(txId(X))?.receipt?.statusCode).toBe("SUCCESS");
   });
 });
+
+/** Steps `chain` one block; returns the state rows written in it (changed, added or deleted), on every shard. */
+function step(chain: SimChain): number {
+  const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
+  chain.step({ time: BLOCK_TIME });
+  return chain.shards.reduce(
+    (n, x, i) => n + new Set([...x.store.keys(), ...snap[i].keys()]).size - [...snap[i]].filter(([k, v]) => x.store.get(k) === v).length,
+    0,
+  );
+}
 
 /**
  * Runs `batches` (one per block, from the next) to their final receipts on both chains, each block's supplies
@@ -243,3 +254,56 @@ function race(batches: Tx[][], hashA: string, hashB: string) {
   expect(results[1]).toEqual(results[0]);
   return seen;
 }
+
+describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () => {
+  const hash = "9".repeat(44);
+  const settle = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    id: `${hash}:0:settle`,
+    kind: "settle",
+    txHash: hash,
+    fromShard: 2,
+    toShard: 1,
+    token: "iost",
+    account: on(1, 0),
+    counterpart: "",
+    amount: "100",
+    message: `lock wait: m-token.iost-TBx-iost on shard 2 is locked by tx ${"1".repeat(44)}, in flight, which is older; this part gave way after ${PART_WAIT} blocks`,
+    result: { gasReserved: 10, gasUsed: 0, gasRatio: "100", returns: [], receipts: [], ramUsage: {} },
+    gaveWay: true,
+    ...o,
+  });
+  const read = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    id: `${hash}:read.${hash}.1.2`,
+    kind: "read",
+    txHash: hash,
+    fromShard: 1,
+    toShard: 2,
+    token: "",
+    account: hash,
+    counterpart: "",
+    amount: "0",
+    message: "",
+    keys: ["b-ContractZ-k"],
+    write: true,
+    at: "9",
+    ...o,
+  });
+  const now = { number: 10n, time: 1n };
+
+  it("the shapes a shard sends pass", () => {
+    for (const r of [settle(), read()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
+  });
+
+  it.each([
+    ["a settle that gave way without failing", settle({ message: "" })],
+    ["a gaveWay that is not true", settle({ gaveWay: "yes" as unknown as true })],
+    ["a credit that gave way", { ...settle(), kind: "credit", result: undefined } as CrossReceipt],
+    ["a credit's half that gave way", settle({ result: { ...settle().result!, credit: { publisher: on(1, 0) } } })],
+    ["a read's age without write mode", read({ write: undefined })],
+    ["a read's age that is no height", read({ at: "-1" })],
+    ["a read's age that is a number", read({ at: 9 as unknown as string })],
+    ["a read's age of this block or later", read({ at: "10" })],
+  ])("%s is refused", (_, r) => {
+    expect(() => checkReceipt(r, N, undefined, now)).toThrow(ReceiptRefused);
+  });
+});
