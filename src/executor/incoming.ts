@@ -44,6 +44,8 @@ import {
   passingWrites,
   readyParts,
   releasesNow,
+  partGaveWay,
+  readGaveWay,
   redoTx,
   rerunTx,
   restart,
@@ -52,6 +54,7 @@ import {
   unpark,
   waitsForDirectory,
   waitsForPending,
+  waitsSince,
   withoutLanded,
   yields,
 } from "./reads.js";
@@ -235,11 +238,10 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 type Deferred = CrossReceipt & { since?: number };
 
 /**
- * The failing settle of forwarded part `r` that gave way to the older tx `holder`'s lock on `key` (locks.ts
- * PART_WAIT): it ran nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), used no gas
+ * The failing settle of forwarded part `r` that gave way to an older tx's lock (`why`, locks.ts PART_WAIT): it ran nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), used no gas
  * here, and says it gave way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
  */
-function gaveWay(r: CrossReceipt, shard: number, key: string, holder: string): CrossReceipt {
+function gaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
   const f = r.forward!;
   return {
     ...settleOf(r, shard),
@@ -248,11 +250,19 @@ function gaveWay(r: CrossReceipt, shard: number, key: string, holder: string): C
     ...(r.signerRam ? { signerRam: r.signerRam } : {}),
     ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
     ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
-    message: `lock wait: ${key} on shard ${shard} is locked by tx ${holder}, in flight, which is older; this part gave way after ${PART_WAIT} blocks`,
+    message: `lock wait: ${why}; this part gave way after ${PART_WAIT} blocks`,
     result: { gasReserved: f.vmGas, gasUsed: 0, gasRatio: f.gasRatio, returns: [], receipts: [], ramUsage: {} },
     ...(f.credits ? { returned: f.credits } : {}),
     gaveWay: true,
   };
+}
+
+/** The age of the tx of a forwarded part or a forwarded part's read (locks.ts older); null for other receipts. */
+function ageOf(r: CrossReceipt): Age | null {
+  if (r.kind === "action") return [r.forward!.block.number, r.txHash];
+  // Not a tx parked at its home (`<hash>`, `<hash>:r<k>`), which holds no lock but its gas.
+  const part = r.kind === "read" && r.account !== r.txHash && !/^[^:]+:r\d+$/.test(r.account);
+  return part && r.at !== undefined ? [r.at, r.txHash] : null;
 }
 
 /** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
@@ -626,12 +636,19 @@ export function applyIncoming(
       if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
-        // A part meeting the lock of an older tx may be in a wait cycle: it gives way after PART_WAIT blocks.
-        const holder = !wait && !rerun && r.kind === "action" ? guard!.holder : null;
-        const first = holder !== null && older(holderAge(state, holder), [r.forward!.block.number, r.txHash]);
-        if (first && height - (since.get(r.id) ?? height) >= PART_WAIT) {
+        // A forwarded part meeting the lock of an older tx may be in a wait cycle: it gives way after PART_WAIT blocks. So
+        // does a forwarded part's read, and its re-run (parked: its tx holds locks on the shards before it).
+        const age = ageOf(r);
+        const holder = !wait && age !== null && (!rerun || rerun.receipt) ? guard!.holder : null;
+        const first = holder !== null && older(holderAge(state, holder), age!);
+        const waited = rerun ? rerun.since : since.get(r.id);
+        if (first && height - (waited ?? height) >= PART_WAIT) {
           applied.push(r.id);
-          outgoing.push(gaveWay(r, shard, guard!.conflict!, holder));
+          if (r.kind === "read") outgoing.push(readGaveWay(state, r, shard));
+          else {
+            if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
+            outgoing.push(gaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
+          }
           return;
         }
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
@@ -639,6 +656,7 @@ export function applyIncoming(
           const kept = withoutLanded(state, r, block.shard);
           deferred.push(first ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
+        else if (first && rerun.since === undefined) waitsSince(state, rerun, height);
         return;
       }
       if (missing) {
@@ -663,6 +681,12 @@ export function applyIncoming(
     for (const r of queue) apply(r, pass);
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
+    if (p.gaveWay && p.receipt) {
+      // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
+      applied.push(p.receipt.id);
+      outgoing.push(...partGaveWay(state, p, shard), gaveWay(p.receipt, shard, "a read of another shard waited for the lock of an older tx"));
+      continue;
+    }
     if (p.busy) outgoing.push(...restart(state, p, shard));
     if (p.receipt) {
       apply(p.receipt, 0, p);

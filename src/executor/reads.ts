@@ -289,6 +289,21 @@ export function passingWrites(state: State, r: CrossReceipt, shard: { index: num
   return (r.forward?.writes ?? []).filter(([k]) => remoteKeyShard(state, k, shard) !== null);
 }
 
+/** A parked forwarded part that gives way (incoming.ts gaveWay): dropped, its read locks released everywhere. */
+export function partGaveWay(state: State, p: Parked, from: number): CrossReceipt[] {
+  unpark(state, p.part);
+  return p.locked.map((to) => releaseOf(p, from, to));
+}
+
+/** Parked part `p`'s re-run waits from `height` for an older tx's lock (it gives way after PART_WAIT blocks). */
+export function waitsSince(state: State, p: Parked, height: number): void {
+  p.since = height;
+  writeParked(
+    state,
+    readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x)),
+  );
+}
+
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
 export function unpark(state: State, part: string): void {
   writeParked(
@@ -339,6 +354,20 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
 }
 
 /**
+ * The answer to a forwarded part's `read` that waited PART_WAIT blocks for an older tx's lock here: busy, giving way
+ * (its part gives way at its shard, incoming.ts), the part's read locks here dropped.
+ */
+export function readGaveWay(state: State, r: CrossReceipt, shard: number): CrossReceipt {
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  if (r.account in locks) {
+    delete locks[r.account];
+    if (Object.keys(locks).length === 0) state.del(READING);
+    else state.put(READING, JSON.stringify(locks));
+  }
+  return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard, r.fromShard), busy: true, gaveWay: true };
+}
+
+/**
  * A part a shard answered `busy` (it dropped the part's locks there), once every answer of its round is in:
  * the other shards' locks go too, and it runs again on nothing fetched, asking anew. Returns the releases.
  */
@@ -363,6 +392,7 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
   if (r.busy) {
     // That shard holds nothing of the part any more.
     p.busy = true;
+    if (r.gaveWay && p.receipt) p.gaveWay = true;
     p.locked = p.locked.filter((s) => s !== r.fromShard);
   } else for (const [k, v] of r.values!) p.values[k] = v;
   delete p.asked[String(r.fromShard)];

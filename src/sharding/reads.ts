@@ -143,6 +143,10 @@ export interface Parked {
   write?: true;
   /** A tx running again after a part gave way (executor/locks.ts Redo): which run (host.ts TxContext `run`). */
   run?: number;
+  /** A shard answered that its read waited PART_WAIT blocks for an older tx's lock: the part gives way (executor/incoming.ts). */
+  gaveWay?: true;
+  /** The height from which its re-run has waited for an older tx's lock (a forwarded part: it gives way after PART_WAIT blocks). */
+  since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
 }
@@ -168,8 +172,10 @@ export function readsOf(
     .map((to) => ({
       ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to),
       keys: by.get(to)!,
-      // A writer's locks hold back other txs' parts, which give way to them by its tx's age (executor/locks.ts older).
-      ...(p.write ? { write: true as const, at: p.block?.number ?? p.receipt?.forward?.block.number ?? "0" } : {}),
+      ...(p.write ? { write: true as const } : {}),
+      // Its tx's age: a writer's locks hold back other txs' parts, which give way to older ones (executor/locks.ts
+      // older), and a forwarded part's read waiting for an older tx's lock gives way too.
+      at: p.block?.number ?? p.receipt?.forward?.block.number ?? "0",
     }));
 }
 

@@ -33,6 +33,14 @@ const PAYER_ABI = [
   { name: "pay", args: ["string"], amountLimit: [{ token: "iost", val: "100" }] },
 ];
 
+/** A contract that reads an account's iost balance (of any shard). */
+const READER = `class Reader {
+  init() {}
+  read(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
+}
+module.exports = Reader;`;
+const READER_ABI = [{ name: "read", args: ["string"] }];
+
 let one: SimChain;
 let four: SimChain;
 const genesis: Map<string, bigint>[] = [];
@@ -205,6 +213,40 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     for (let k = 0; k < 3; k++) chain.step({ time: BLOCK_TIME });
     expect(chain.shards[ring[0]].results.get(txId(X))?.receipt?.statusCode).toBe("SUCCESS");
   });
+
+  it("a parked part's read waits on a third shard for an older tx whose part waits for the reader's home lock: the reader gives way, runs again, and both end as on one shard", () => {
+    // U (shard 3) pays y3 at home (locked there), then has shard 2's payer pay z2, then shard 1's payer pay x1: a chain
+    // 3 → 2 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has a reader of shard 2 read y3's
+    // balance: its part parks there and its read waits on shard 3 for U's lock, while U's part waits on shard 1 for T's.
+    const [u, y3, z2, t, x1] = [on(3, 0), on(3, 1), on(2, 1), on(1, 0), on(1, 1)];
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const deploy = txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])]);
+      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const reader = `Contract${txId(deploy)}`;
+      contractShard.set(reader, 2);
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, y3, "1", ""]), act(payers[2], "pay", [z2]), act(payer, "pay", [x1])]);
+      const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(reader, "read", [y3])]);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) chain.submit(U);
+        if (h === 1) chain.submit(T);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [U, T].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)) };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1]).toEqual(results[0]);
+  });
 });
 
 /** Steps `chain` one block; returns the state rows written in it (changed, added or deleted), on every shard. */
@@ -288,10 +330,23 @@ describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () =>
     at: "9",
     ...o,
   });
+  const values = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...read(),
+    id: `${hash}:read.${hash}.1.2:values`,
+    kind: "values",
+    fromShard: 2,
+    toShard: 1,
+    keys: undefined,
+    write: undefined,
+    at: undefined,
+    busy: true,
+    gaveWay: true,
+    ...o,
+  });
   const now = { number: 10n, time: 1n };
 
   it("the shapes a shard sends pass", () => {
-    for (const r of [settle(), read()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
+    for (const r of [settle(), read(), read({ write: undefined }), values()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
   });
 
   it.each([
@@ -299,7 +354,8 @@ describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () =>
     ["a gaveWay that is not true", settle({ gaveWay: "yes" as unknown as true })],
     ["a credit that gave way", { ...settle(), kind: "credit", result: undefined } as CrossReceipt],
     ["a credit's half that gave way", settle({ result: { ...settle().result!, credit: { publisher: on(1, 0) } } })],
-    ["a read's age without write mode", read({ write: undefined })],
+    ["an age on values", values({ at: "9" })],
+    ["values that gave way with values", values({ busy: undefined, values: [["b-ContractZ-k", null]] })],
     ["a read's age that is no height", read({ at: "-1" })],
     ["a read's age that is a number", read({ at: 9 as unknown as string })],
     ["a read's age of this block or later", read({ at: "10" })],
