@@ -238,8 +238,9 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 type Deferred = CrossReceipt & { since?: number };
 
 /**
- * The failing settle of forwarded part `r` that gave way to an older tx's lock (`why`, locks.ts PART_WAIT): it ran nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), used no gas
- * here, and says it gave way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
+ * The failing settle of forwarded part `r` that gave way to an older tx's lock (`why`, locks.ts PART_WAIT): it ran
+ * nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), used no gas here, and says it gave
+ * way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
  */
 function gaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
   const f = r.forward!;
@@ -640,9 +641,9 @@ export function applyIncoming(
         // does a forwarded part's read, and its re-run (parked: its tx holds locks on the shards before it).
         const age = ageOf(r);
         const holder = !wait && age !== null && (!rerun || rerun.receipt) ? guard!.holder : null;
-        const first = holder !== null && older(holderAge(state, holder), age!);
+        const yieldsTo = holder !== null && older(holderAge(state, holder), age!);
         const waited = rerun ? rerun.since : since.get(r.id);
-        if (first && height - (waited ?? height) >= PART_WAIT) {
+        if (yieldsTo && height - (waited ?? height) >= PART_WAIT) {
           applied.push(r.id);
           if (r.kind === "read") outgoing.push(readGaveWay(state, r, shard));
           else {
@@ -654,9 +655,9 @@ export function applyIncoming(
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) {
           const kept = withoutLanded(state, r, block.shard);
-          deferred.push(first ? { ...kept, since: since.get(r.id) ?? height } : kept);
+          deferred.push(yieldsTo ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
-        else if (first && rerun.since === undefined) waitsSince(state, rerun, height);
+        else if (yieldsTo && rerun.since === undefined) waitsSince(state, rerun, height);
         return;
       }
       if (missing) {
