@@ -583,15 +583,18 @@ export function applyIncoming(
           // The writes that came back of other parts' keys go on back. A failure's receipts go before it: a shard
           // the settle reaches puts back what a later part landed there before undoing its own part there.
           const back = { ...relayed(relay, r), ...(carried.length > 0 ? { writes: carried } : {}) };
-          const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, held, r.halves);
-          out.push(...(ok ? [settle, ...held] : [...held, settle]));
+          // A part after it gave way: the tx runs again, so this run's credits send no probes (nothing is charged for it).
+          const sent = r.gaveWay ? held.filter((x) => !x.probe) : held;
+          const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, sent, r.halves);
+          out.push(...(ok ? [settle, ...sent] : [...sent, settle]));
         } else if (undone && r.gaveWay && redo) {
           // A part gave way to an older tx (locks.ts PART_WAIT): the tx, undone everywhere, runs again here from scratch
           // (reads.ts redoTx), charged nothing for this run: no probe charges its credits' halves. Its receipt awaits it.
           const sent = held.filter((x) => !x.probe);
           redoTx(state, r.txHash, r.account, redo);
           out.push(...sent);
-          settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more: 1 + sent.filter(awaitsSettle).length };
+          const more = 1 + sent.filter(awaitsSettle).length + (r.halves ?? 0);
+          settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more };
         } else {
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);

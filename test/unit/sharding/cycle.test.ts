@@ -247,6 +247,39 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(results[1]).toEqual(results[0]);
   });
+
+  it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
+    // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
+    // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
+    // of shard 0 (a credit carried on from its relay), then shard 2's payer pay x2: a chain 1 → 3 → 2, whose last
+    // part waits on shard 2 for U's lock while U's part waits on shard 1 for T's.
+    const [u, x2, w3, t, x1, v0] = [on(2, 0), on(2, 1), on(3, 1), on(1, 0), on(1, 1), on(0, 1)];
+    const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])]);
+    const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(payers[3], "pay", [v0]), act(payers[2], "pay", [x2])]);
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) chain.submit(U);
+        if (h === 1) chain.submit(T);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [U, T].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), blocks: h };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
 });
 
 /** Steps `chain` one block; returns the state rows written in it (changed, added or deleted), on every shard. */
