@@ -44,6 +44,8 @@ export interface TxContext {
   ramEscrow?: ReadonlySet<string>;
   /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
   hop?: number;
+  /** How many times its tx ran again from scratch at home after a part gave way (executor/locks.ts Redo): its receipts' ids differ from the voided runs'. */
+  run?: number;
   /** A guest part's tokens whose publisher's records it holds (the action receipt's `tokens`): they stay its balance here. */
   carried?: ReadonlySet<string>;
 }
@@ -535,7 +537,7 @@ export class Host {
   nextReceiptId(): string {
     // Each hop of a chain has its own prefix: two hops' receipts to one shard must not share an id.
     const hop = (this.tx.hop ?? 1) > 1 ? `${this.tx.hop}.` : "";
-    return `${this.tx.hash}:${this.tx.guest ? "g" + hop : ""}${this.outbox.length}`;
+    return `${this.tx.hash}:${runPrefix(this.tx.run)}${this.tx.guest ? "g" + hop : ""}${this.outbox.length}`;
   }
 
   /** Whether this run wrote record `key` of another shard (a callee of its shard did, guard.ts writeRemote): what joins it lands with it. */
@@ -753,3 +755,9 @@ export function asCallee<T>(armed: RemoteReads | null, fn: () => T): T {
     if (armed) disarm(armed);
   }
 }
+
+/** The part of a receipt id naming which run of its tx sent it (TxContext `run`): none for the first. */
+export const runPrefix = (run: number | undefined) => (run ? `r${run}.` : "");
+
+/** The run of its tx that sent receipt `id` (runPrefix), which a part it starts runs as. */
+export const runOf = (id: string) => Number(/^[^:]+:r(\d+)\./.exec(id)?.[1] ?? 0);

@@ -26,7 +26,7 @@
  */
 import { Cost } from "../contracts/cost.js";
 import { ERR, NodeFault } from "../contracts/errors.js";
-import { Host, type BlockContext } from "../contracts/host.js";
+import { Host, runOf, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
 import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import {
@@ -244,6 +244,7 @@ export function runForwarded(
       guest: f.authority,
       ...(signerRam.length > 0 ? { ramEscrow: new Set(signerRam.map(([acc]) => acc)) } : {}),
       hop: visited.length - 1,
+      ...(runOf(r.id) > 0 ? { run: runOf(r.id) } : {}),
       ...(carried.size > 0 ? { carried } : {}),
     },
     monitorCall,

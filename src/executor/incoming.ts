@@ -33,9 +33,9 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { addUp, DEFERRED, LOCKS, lockTx, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, type Age, DEFERRED, LOCKS, lockAge, lockTx, older, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
-import type { Parked } from "../sharding/reads.js";
+import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
   allWrites,
   answerRead,
@@ -44,6 +44,9 @@ import {
   passingWrites,
   readyParts,
   releasesNow,
+  partGaveWay,
+  readGaveWay,
+  redoTx,
   rerunTx,
   restart,
   takeRelease,
@@ -51,6 +54,7 @@ import {
   unpark,
   waitsForDirectory,
   waitsForPending,
+  waitsSince,
   withoutLanded,
   yields,
 } from "./reads.js";
@@ -234,10 +238,11 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 type Deferred = CrossReceipt & { since?: number };
 
 /**
- * The failing settle of forwarded part `r` that gave way to tx `holder`'s lock on `key` (locks.ts PART_WAIT): it
- * ran nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), and used no gas here.
+ * The failing settle of forwarded part `r` that gave way to an older tx's lock (`why`, locks.ts PART_WAIT): it ran
+ * nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), used no gas here, and says it gave
+ * way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
  */
-function gaveWay(r: CrossReceipt, shard: number, key: string, holder: string): CrossReceipt {
+function gaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
   const f = r.forward!;
   return {
     ...settleOf(r, shard),
@@ -246,10 +251,28 @@ function gaveWay(r: CrossReceipt, shard: number, key: string, holder: string): C
     ...(r.signerRam ? { signerRam: r.signerRam } : {}),
     ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
     ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
-    message: `lock wait: ${key} on shard ${shard} is locked by tx ${holder}, in flight, which goes first (lower hash); this tx gave way after ${PART_WAIT} blocks`,
+    message: `lock wait: ${why}; this part gave way after ${PART_WAIT} blocks`,
     result: { gasReserved: f.vmGas, gasUsed: 0, gasRatio: f.gasRatio, returns: [], receipts: [], ramUsage: {} },
     ...(f.credits ? { returned: f.credits } : {}),
+    gaveWay: true,
   };
+}
+
+/** The age of the tx of a forwarded part or a forwarded part's read (locks.ts older); null for other receipts. */
+function ageOf(r: CrossReceipt): Age | null {
+  if (r.kind === "action") return [r.forward!.block.number, r.txHash];
+  // Not a tx parked at its home (`<hash>`, `<hash>:r<k>`), which holds no lock but its gas.
+  const part = r.kind === "read" && r.account !== r.txHash && !/^[^:]+:r\d+$/.test(r.account);
+  return part && r.at !== undefined ? [r.at, r.txHash] : null;
+}
+
+/** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
+function holderAge(state: State, holder: string): Age {
+  const own = lockAge(readLocks(state.get(LOCKS)), holder);
+  if (own !== null) return own;
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  const at = Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1].at;
+  return [at ?? "0", holder];
 }
 
 /**
@@ -428,7 +451,7 @@ export function applyIncoming(
             ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
             ...(ran.landed ? { credits: ran.landed } : {}),
           };
-          lockTx(state, r.txHash, r.account, ran.outgoing, relay);
+          lockTx(state, r.txHash, r.account, r.forward!.block.number, ran.outgoing, relay);
           out.push(ran.onward);
         } else if (ran.reserve) {
           // Its credit's half decides the tx (forwarded.ts reserveHalf): this part is undoable, its settle (complete,
@@ -447,7 +470,7 @@ export function applyIncoming(
             half: ran.reserve.payer!.reserve!.ram,
             ...(r.forward?.credits ? { credits: r.forward.credits } : {}),
           };
-          lockTx(state, r.txHash, r.account, [withHalves(settle, others, 1), ...others], relay);
+          lockTx(state, r.txHash, r.account, r.forward!.block.number, [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
@@ -515,7 +538,8 @@ export function applyIncoming(
           const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
           const { events: __, ...half } = result!; // the last half's settle brings the tx's events
           const hop = { settle: settleOf(r, shard), half, sent: sent.toString(), later: chained };
-          lockTx(state, r.txHash, pub, received!.frees, undefined, hop);
+          // Its receipt carries no height (a chained half's age is unknown: taken as older, locks.ts lockAge).
+          lockTx(state, r.txHash, pub, undefined, received!.frees, undefined, hop);
           out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
         } else if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
@@ -540,7 +564,7 @@ export function applyIncoming(
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
         const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
-        const { held, locked, relay, hop, back: carried } = decides ? unlockTx(state, r.txHash, ok, r.writes) : { held: [], locked: false, back: [] };
+        const { held, locked, relay, hop, redo, back: carried } = decides ? unlockTx(state, r.txHash, ok, r.writes) : { held: [], locked: false, back: [] };
         const undone = locked && !ok;
         unlocked ||= locked;
         if (hop) {
@@ -559,8 +583,18 @@ export function applyIncoming(
           // The writes that came back of other parts' keys go on back. A failure's receipts go before it: a shard
           // the settle reaches puts back what a later part landed there before undoing its own part there.
           const back = { ...relayed(relay, r), ...(carried.length > 0 ? { writes: carried } : {}) };
-          const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, held, r.halves);
-          out.push(...(ok ? [settle, ...held] : [...held, settle]));
+          // A part after it gave way: the tx runs again, so this run's credits send no probes (nothing is charged for it).
+          const sent = r.gaveWay ? held.filter((x) => !x.probe) : held;
+          const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, sent, r.halves);
+          out.push(...(ok ? [settle, ...sent] : [...sent, settle]));
+        } else if (undone && r.gaveWay && redo) {
+          // A part gave way to an older tx (locks.ts PART_WAIT): the tx, undone everywhere, runs again here from scratch
+          // (reads.ts redoTx), charged nothing for this run: no probe charges its credits' halves. Its receipt awaits it.
+          const sent = held.filter((x) => !x.probe);
+          redoTx(state, r.txHash, r.account, redo);
+          out.push(...sent);
+          const more = 1 + sent.filter(awaitsSettle).length + (r.halves ?? 0);
+          settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more };
         } else {
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
@@ -606,18 +640,27 @@ export function applyIncoming(
       if (wait || guard?.conflict != null) {
         // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
         state.rollback();
-        // A part meeting the lock of a tx that goes first (lower hash) may be in a wait cycle: it gives way after PART_WAIT blocks.
-        const holder = !wait && !rerun && r.kind === "action" ? guard!.holder : null;
-        if (holder !== null && holder < r.txHash && height - (since.get(r.id) ?? height) >= PART_WAIT) {
+        // A forwarded part meeting the lock of an older tx may be in a wait cycle: it gives way after PART_WAIT blocks. So
+        // does a forwarded part's read, and its re-run (parked: its tx holds locks on the shards before it).
+        const age = ageOf(r);
+        const holder = !wait && age !== null && (!rerun || rerun.receipt) ? guard!.holder : null;
+        const yieldsTo = holder !== null && older(holderAge(state, holder), age!);
+        const waited = rerun ? rerun.since : since.get(r.id);
+        if (yieldsTo && height - (waited ?? height) >= PART_WAIT) {
           applied.push(r.id);
-          outgoing.push(gaveWay(r, shard, guard!.conflict!, holder));
+          if (r.kind === "read") outgoing.push(readGaveWay(state, r, shard));
+          else {
+            if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
+            outgoing.push(gaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
+          }
           return;
         }
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) {
           const kept = withoutLanded(state, r, block.shard);
-          deferred.push(holder !== null && holder < r.txHash ? { ...kept, since: since.get(r.id) ?? height } : kept);
+          deferred.push(yieldsTo ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
+        else if (yieldsTo && rerun.since === undefined) waitsSince(state, rerun, height);
         return;
       }
       if (missing) {
@@ -642,6 +685,12 @@ export function applyIncoming(
     for (const r of queue) apply(r, pass);
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
+    if (p.gaveWay && p.receipt) {
+      // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
+      applied.push(p.receipt.id);
+      outgoing.push(...partGaveWay(state, p, shard), gaveWay(p.receipt, shard, "a read of another shard waited for the lock of an older tx"));
+      continue;
+    }
     if (p.busy) outgoing.push(...restart(state, p, shard));
     if (p.receipt) {
       apply(p.receipt, 0, p);

@@ -9,7 +9,7 @@ import { base58Encode } from "../codec/base58.js";
 import { unmarshalArgs } from "../contracts/args.js";
 import { Cost } from "../contracts/cost.js";
 import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, totalGasAt } from "../contracts/gas.js";
-import { disarm, Host, isContractId, tokenDecimal, type BlockContext, type TxContext } from "../contracts/host.js";
+import { disarm, Host, isContractId, runPrefix, tokenDecimal, type BlockContext, type TxContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import "../vm/index.js";
 import { NodeFault } from "../contracts/errors.js";
@@ -19,6 +19,8 @@ import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, int, encodeValue, str, mapKey, basicKey } from "../state/storage.js";
 import { checkAmountLimit } from "../tx/amount-limit.js";
 import { FULL, txBytes } from "../tx/bytes.js";
+import { base64Encode } from "../codec/base64.js";
+import { txBlockOf } from "../sharding/forward.js";
 import { TxError } from "../tx/errors.js";
 import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
 import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, riders } from "../sharding/receipts.js";
@@ -398,10 +400,11 @@ export function runTx(
   block: BlockContext,
   overlay?: ReadonlyMap<string, string | null>,
   waits: boolean | ((reads: RemoteReads) => boolean) = overlay === undefined,
+  again = 0,
 ): ExecuteResult | { missing: RemoteReads } {
   const key = keyOf(tx, txHash);
   const hash = key.hash;
-  const h = new Host(state, block, buildTxContext(tx, hash), monitorCall);
+  const h = new Host(state, block, { ...buildTxContext(tx, hash), ...(again > 0 ? { run: again } : {}) }, monitorCall);
   h.initStack();
   state.checkpoint(); // T: the whole tx
   try {
@@ -538,7 +541,9 @@ export function runTx(
   if (first) {
     const held = outgoing.filter((r) => r !== first);
     const { notes, cancels } = pendingNotes(h, held, action?.forward?.actions ?? []);
-    lockTx(state, hash, tx.publisher, [...held, ...cancels]);
+    // A forwarded part may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
+    const redo = action && block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
+    lockTx(state, hash, tx.publisher, block.number.toString(), [...held, ...cancels], undefined, undefined, redo);
     // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
     outgoing = [...notes, first];
   }
@@ -613,7 +618,13 @@ function pendingNotes(h: Host, held: readonly CrossReceipt[], forwarded: readonl
     if (created && !to.get(r.account)?.includes(r.toShard)) to.set(r.account, [...(to.get(r.account) ?? []), r.toShard]);
   }
   const [notes, cancels] = [false, true].map((cancel) =>
-    [...to].flatMap(([name, shards]) => shards.map((s) => pendingOf(h.tx.hash, h.tx.publisher, name, sh.index, s, cancel))),
+    [...to].flatMap(([name, shards]) =>
+      shards.map((s) => {
+        const r = pendingOf(h.tx.hash, h.tx.publisher, name, sh.index, s, cancel);
+        // A run again's notes are new receipts (a shard applies an id once), its cancels cancel them.
+        return h.tx.run ? { ...r, id: r.id.replace(":", `:${runPrefix(h.tx.run)}`) } : r;
+      }),
+    ),
   );
   return { notes, cancels };
 }

@@ -29,19 +29,20 @@
  * contract's key, so no contract can read them.
  */
 import { basicKey } from "../state/storage.js";
+import type { TxBlock } from "../sharding/forward.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
 import { cancelsOf } from "../sharding/pending.js";
 
 /**
- * Blocks a forwarded part waits for the lock of a tx that goes first (lower hash) before it gives way: its tx
- * fails (incoming.ts gaveWay), undone everywhere as a failed part's. Parts of txs in flight lock keys and may wait
- * for each other's in a ring (docs/SHARDING.md "Atomic txs", _Giving way_); every ring has a part waiting for a
- * lower hash, so none waits for good, while a part waiting for a higher hash's lock waits, as before. Waits
- * without a ring are common: a chain of four shards settles in seven blocks, and one publisher's txs in flight
- * wait behind each other (eight SDK newAccounts of admin at once, each a chain through the RAM market's shard,
- * took up to 20 s on a loaded machine), so a short bound fails txs one shard runs; 32 blocks (16 s at 0.5 s)
- * bounds how long a ring freezes its keys.
+ * Blocks a forwarded part waits for the lock of an older tx (`older`) before it gives way: its tx is undone
+ * everywhere and runs again from scratch at home (incoming.ts gaveWay, `Redo`), keeping its age. Parts of txs in
+ * flight lock keys and may wait for each other's in a ring (docs/SHARDING.md "Atomic txs", _Giving way_); every ring
+ * has a part waiting for an older tx, so none waits for good, while a part waiting for a younger tx's lock waits, as
+ * before. Waits without a ring are common: a chain of four shards settles in seven blocks, and one publisher's txs in
+ * flight wait behind each other (eight SDK newAccounts of admin at once, each a chain through the RAM market's shard,
+ * took up to 20 s on a loaded machine), so a short bound voids runs one shard keeps; 32 blocks (16 s at 0.5 s) bounds
+ * how long a ring freezes its keys.
  */
 export const PART_WAIT = 32;
 
@@ -60,6 +61,32 @@ export interface LockEntry {
   hop?: Hop;
   /** Earlier parts of the tx on this shard, oldest first, when its actions came back here: they settle in turn, last first. */
   outer?: LockEntry[];
+  /** Its tx's age: the height of its block (decimal text; absent, a chained half's: taken as older than any, `lockAge`). */
+  at?: string;
+  /** The home part of a tx whose first part was forwarded: what it needs to run again if a part gives way. */
+  redo?: Redo;
+}
+
+/**
+ * What the home keeps of a tx in flight whose part may give way: its bytes and block, to run it again from scratch
+ * (reads.ts rerunTx), and its publisher's gas records before it, put back so the voided run is not charged.
+ */
+export interface Redo {
+  /** The tx's full bytes (base64). */
+  tx: string;
+  block: TxBlock;
+  /** Which run of the tx this is (host.ts TxContext `run`; absent: the first). */
+  run?: number;
+  gas: [key: string, raw: string | null][];
+}
+
+/** A tx's age: its block's height (decimal text), then its hash. */
+export type Age = readonly [at: string, hash: string];
+
+/** Whether `a` is older than `b`: an earlier block, or the same block and a lower hash. A re-run keeps its tx's age. */
+export function older(a: Age, b: Age): boolean {
+  const [ta, tb] = [BigInt(a[0]), BigInt(b[0])];
+  return ta !== tb ? ta < tb : a[1] < b[1];
 }
 
 /** A forwarded part that went on to a third shard (or awaits its credit's half): what it owes the shard that sent it. */
@@ -136,9 +163,19 @@ function isGasKey(key: string, publisher: string): boolean {
  * the supply is exact at every height and the last pop leaves the state as
  * before the tx.
  */
-export function lockTx(state: State, hash: string, publisher: string, credits: CrossReceipt[], relay?: Relay, hop?: Hop): void {
+export function lockTx(
+  state: State,
+  hash: string,
+  publisher: string,
+  at: string | undefined,
+  credits: CrossReceipt[],
+  relay?: Relay,
+  hop?: Hop,
+  redo?: Omit<Redo, "gas">,
+): void {
   const table = readLocks(state.get(LOCKS));
-  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}), ...(hop ? { hop } : {}) };
+  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}), ...(hop ? { hop } : {}), ...(at ? { at } : {}) };
+  if (redo) entry.redo = { ...redo, gas: [] };
   const prev = table[hash];
   if (prev) {
     const { outer, ...last } = prev;
@@ -147,7 +184,10 @@ export function lockTx(state: State, hash: string, publisher: string, credits: C
   for (const key of [...state.latest().keys()].sort()) {
     if (key === LOCKS || key === DEFERRED) continue;
     const before = state.prior(key) ?? null;
-    if (isGasKey(key, publisher)) entry.keep.push(key);
+    if (isGasKey(key, publisher)) {
+      entry.keep.push(key);
+      entry.redo?.gas.push([key, before]);
+    }
     // Written and put back (a forwarded part's escrow, held and dropped): nothing to undo or hide.
     else if (state.latest().get(key) !== before) entry.undo.push([key, before]);
   }
@@ -166,7 +206,7 @@ export function unlockTx(
   hash: string,
   ok: boolean,
   back: readonly [string, string | null][] = [],
-): { held: CrossReceipt[]; locked: boolean; relay?: Relay; hop?: Hop; back: [string, string | null][] } {
+): { held: CrossReceipt[]; locked: boolean; relay?: Relay; hop?: Hop; redo?: Redo; back: [string, string | null][] } {
   const table = readLocks(state.get(LOCKS));
   const entry = table[hash];
   if (!entry) return { held: [], locked: false, back: [...back] };
@@ -189,6 +229,7 @@ export function unlockTx(
     locked: true,
     ...(entry.relay ? { relay: entry.relay } : {}),
     ...(entry.hop ? { hop: entry.hop } : {}),
+    ...(entry.redo ? { redo: entry.redo } : {}),
     back: rest,
   };
 }
@@ -265,9 +306,16 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     ...(frozen === undefined ? {} : { frozen }),
     ...(tokens === undefined ? {} : { tokens }),
     ...(returned.length > 0 ? { returned } : {}),
+    ...(!ok && s.gaveWay ? { gaveWay: true as const } : {}),
     message: s.message,
     result,
   };
+}
+
+/** The age of the tx holding a lock here (`x-locks`), if any: its entry's `at` ("0", older than any, when unknown). */
+export function lockAge(table: LockTable, hash: string): Age | null {
+  const e = table[hash];
+  return e === undefined ? null : [e.at ?? "0", hash];
 }
 
 /** Key → the tx holding it. */

@@ -38,10 +38,13 @@ import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
-import { LOCKS, readLocks } from "./locks.js";
+import { LOCKS, readLocks, type Redo } from "./locks.js";
 
 /** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
 const gasLock = (hash: string) => `${hash}:reads`;
+
+/** The publisher's gas records (gas.iost). */
+const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
 
 function setLocks(state: State, table: ReturnType<typeof readLocks>): void {
   if (Object.keys(table).length === 0) state.del(LOCKS);
@@ -122,11 +125,29 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
   if (reads.unknown.size > 0) p.until = Number(block.number) + 1;
   const outgoing = parkPart(state, p, reads, block.shard!);
   const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", tx.publisher + k)), held: [] };
+  table[gasLock(hash)] = { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number };
   setLocks(state, table);
   const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
   // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
   return { receipt, outgoing, events: [], ...(outgoing.length === 0 ? { waits: 1 } : {}) };
+}
+
+/**
+ * Tx `hash` of `publisher`, undone everywhere because a part of it gave way to an older tx (locks.ts PART_WAIT):
+ * parked with nothing to ask, to run again from scratch after this chunk's incoming receipts (`readyParts`,
+ * `rerunTx`) in its own block, so it keeps its age; its publisher's gas records put back as before it (the voided
+ * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's.
+ */
+export function redoTx(state: State, hash: string, publisher: string, redo: Redo): void {
+  for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
+  const list = readParked(state.get(READS));
+  const run = (redo.run ?? 0) + 1;
+  // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
+  list.push({ part: `${hash}:r${run}`, txHash: hash, tx: redo.tx, block: redo.block, round: 1, asked: {}, values: {}, locked: [], run });
+  writeParked(state, list);
+  const table = readLocks(state.get(LOCKS));
+  table[gasLock(hash)] = { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number };
+  setLocks(state, table);
 }
 
 /**
@@ -151,7 +172,15 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
   const height = Number(block.number);
-  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads, height, p));
+  const r = runTx(
+    state,
+    tx,
+    p.txHash,
+    inTxBlock(block, p.block!),
+    new Map(Object.entries(p.values)),
+    (reads) => waitsForPending(state, reads, height, p),
+    p.run,
+  );
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -260,6 +289,21 @@ export function passingWrites(state: State, r: CrossReceipt, shard: { index: num
   return (r.forward?.writes ?? []).filter(([k]) => remoteKeyShard(state, k, shard) !== null);
 }
 
+/** A parked forwarded part that gives way (incoming.ts gaveWay): dropped, its read locks released everywhere. */
+export function partGaveWay(state: State, p: Parked, from: number): CrossReceipt[] {
+  unpark(state, p.part);
+  return p.locked.map((to) => releaseOf(p, from, to));
+}
+
+/** Parked part `p`'s re-run waits from `height` for an older tx's lock (it gives way after PART_WAIT blocks). */
+export function waitsSince(state: State, p: Parked, height: number): void {
+  p.since = height;
+  writeParked(
+    state,
+    readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x)),
+  );
+}
+
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
 export function unpark(state: State, part: string): void {
   writeParked(
@@ -304,9 +348,23 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
     state.conflict = null;
     return busy();
   }
-  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const } : {}) };
+  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const, at: r.at ?? held?.at ?? "0" } : {}) };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
+}
+
+/**
+ * The answer to a forwarded part's `read` that waited PART_WAIT blocks for an older tx's lock here: busy, giving way
+ * (its part gives way at its shard, incoming.ts), the part's read locks here dropped.
+ */
+export function readGaveWay(state: State, r: CrossReceipt, shard: number): CrossReceipt {
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  if (r.account in locks) {
+    delete locks[r.account];
+    if (Object.keys(locks).length === 0) state.del(READING);
+    else state.put(READING, JSON.stringify(locks));
+  }
+  return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard, r.fromShard), busy: true, gaveWay: true };
 }
 
 /**
@@ -334,6 +392,7 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
   if (r.busy) {
     // That shard holds nothing of the part any more.
     p.busy = true;
+    if (r.gaveWay && p.receipt) p.gaveWay = true;
     p.locked = p.locked.filter((s) => s !== r.fromShard);
   } else for (const [k, v] of r.values!) p.values[k] = v;
   delete p.asked[String(r.fromShard)];

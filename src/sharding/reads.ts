@@ -107,8 +107,8 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then). */
-export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true }>;
+/** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then, with its tx's age `at`). */
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string }>;
 
 /** Every key read-locked (READING's raw row). */
 export function readOwners(raw: string): Set<string> {
@@ -149,6 +149,12 @@ export interface Parked {
   until?: number;
   /** Its run called a contract of another shard: it asks with write-mode reads from then on. */
   write?: true;
+  /** A tx running again after a part gave way (executor/locks.ts Redo): which run (host.ts TxContext `run`). */
+  run?: number;
+  /** A shard answered that its read waited PART_WAIT blocks for an older tx's lock: the part gives way (executor/incoming.ts). */
+  gaveWay?: true;
+  /** The height from which its re-run has waited for an older tx's lock (a forwarded part: it gives way after PART_WAIT blocks). */
+  since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
 }
@@ -160,7 +166,7 @@ export function readParked(raw: string | undefined): Parked[] {
 /** `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order. */
 export function readsOf(
   state: State,
-  p: Pick<Parked, "part" | "txHash" | "round" | "write">,
+  p: Pick<Parked, "part" | "txHash" | "round" | "write" | "block" | "receipt">,
   keys: Iterable<string>,
   shard: { index: number; count: number },
 ): CrossReceipt[] {
@@ -175,6 +181,9 @@ export function readsOf(
       ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to),
       keys: by.get(to)!,
       ...(p.write ? { write: true as const } : {}),
+      // Its tx's age: a writer's locks hold back other txs' parts, which give way to older ones (executor/locks.ts
+      // older), and a forwarded part's read waiting for an older tx's lock gives way too.
+      at: p.block?.number ?? p.receipt?.forward?.block.number ?? "0",
     }));
 }
 

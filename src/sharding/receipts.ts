@@ -203,6 +203,14 @@ export interface CrossReceipt {
    * (executor/reads.ts releasesNow), put back. Held at the part with all its keys until then.
    */
   restore?: [key: string, raw: string | null][];
+  /**
+   * Settle of a failed action: its part (or one after it) gave way to an older tx's lock, running nothing
+   * (executor/locks.ts PART_WAIT): the tx's home runs it again instead of failing it. Busy values: the read
+   * waited that long for an older tx's lock; the forwarded part that asked gives way.
+   */
+  gaveWay?: true;
+  /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (locks.ts older). */
+  at?: string;
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */
@@ -711,6 +719,11 @@ export function checkReceipt(
   for (const [k, v] of Object.entries(r.result?.signerPaid ?? {}))
     if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !SIGNED.test(v)) refuse(`signerPaid ${k}`, v, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
+  const failed = r.kind === "settle" && r.message !== "" && r.result !== undefined && !r.result.credit;
+  if (r.gaveWay !== undefined && (r.gaveWay !== true || !(failed || (r.kind === "values" && r.busy === true))))
+    throw new ReceiptRefused(`receipt ${r.id} refused: gaveWay ${JSON.stringify(r.gaveWay)} on no failed action's settle or busy values`);
+  if (r.at !== undefined && (r.kind !== "read" || typeof r.at !== "string" || !UINT.test(r.at) || (at !== undefined && BigInt(r.at) >= at.number)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: at ${JSON.stringify(r.at)} is not the height of a block before ${at?.number}`);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);

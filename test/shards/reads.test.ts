@@ -339,7 +339,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
 });
 
 describe("four shards: parts in flight that wait for each other's locks", () => {
-  test("admin pays the holder and calls a contract of the holder's shard that pays it; the holder does the same the other way, in one block, objects evicted meanwhile: the part meeting the lower hash's lock gives way, both end", async () => {
+  test("admin pays the holder and calls a contract of the holder's shard that pays it; the holder does the same the other way, in one block, objects evicted meanwhile: the part meeting the older tx's lock gives way, its tx runs again, both succeed", async () => {
     const c = newChain("crossing");
     const { at, row } = shardsOf(c);
     await c.coord.chainInfo();
@@ -383,18 +383,13 @@ describe("four shards: parts in flight that wait for each other's locks", () => 
       if ((await row(partShard(lose), DEFERRED))?.includes(lose.hash) === true) waited++;
       if (i % 3 === 0) await abortAllDurableObjects();
     }
-    expect(waited, "the giving part waited PART_WAIT blocks").toBe(PART_WAIT);
-    expect(await homeOf(win).getTxReceipt(win.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["paid"]'] });
-    const lost = (await homeOf(lose).getTxReceipt(lose.hash)) as { status_code: string; message: string; returns: unknown[] };
-    expect(lost.message).toMatch(
-      new RegExp(
-        `^lock wait: .+ on shard ${partShard(lose)} is locked by tx ${win.hash}, in flight, which goes first \\(lower hash\\); this tx gave way after ${PART_WAIT} blocks$`,
-      ),
-    );
-    expect([lost.status_code, lost.returns]).toEqual(["RUNTIME_ERROR", []]);
-    // Only the winner moved iost: 2 from its publisher to the other.
-    const moved = win === T ? [-2, 2] : [2, -2];
-    expect([await iost("admin"), await iost(holder)]).toEqual([before[0] + moved[0], before[1] + moved[1]]);
-    for (const s of [A, B]) expect([await row(s, LOCKS), await row(s, DEFERRED)], `shard ${s}`).toEqual([undefined, undefined]);
+    // It gave way after PART_WAIT blocks; its re-run's part may wait a block or two more for the winner's settle.
+    expect(waited, "the giving part waited PART_WAIT blocks").toBeGreaterThanOrEqual(PART_WAIT);
+    expect(waited).toBeLessThan(PART_WAIT + 4);
+    // Both end as one shard ends them: each moved 2 iost from its publisher to the other.
+    for (const t of [win, lose])
+      expect(await homeOf(t).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS", message: "", returns: ["[]", '["paid"]'] });
+    expect([await iost("admin"), await iost(holder)]).toEqual(before);
+    for (const s of [A, B]) expect([await row(s, LOCKS), await row(s, DEFERRED), await row(s, READS)], `shard ${s}`).toEqual([undefined, undefined, undefined]);
   });
 });

@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
 import { DEFERRED, LOCKS, PART_WAIT, readLocks } from "../../../src/executor/locks";
-import type { CrossReceipt } from "../../../src/sharding/receipts";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { READS, readParked } from "../../../src/sharding/reads";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
@@ -32,6 +32,14 @@ const PAYER_ABI = [
   { name: "go", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] },
   { name: "pay", args: ["string"], amountLimit: [{ token: "iost", val: "100" }] },
 ];
+
+/** A contract that reads an account's iost balance (of any shard). */
+const READER = `class Reader {
+  init() {}
+  read(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
+}
+module.exports = Reader;`;
+const READER_ABI = [{ name: "read", args: ["string"] }];
 
 let one: SimChain;
 let four: SimChain;
@@ -90,125 +98,199 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(seen).toEqual({ bWaited: true, aParkedOnB: true, restarts: 1 });
   });
 
-  it("a writer's release held while its forwarded part waits on a third shard for the lock of a tx whose part waits for the writer's locks: one gives way, the other ends as on one shard", () => {
+  it("a writer's release held while its forwarded part waits on a third shard for the lock of a younger tx whose part waits for the writer's locks: the younger gives way, runs again, and both end as on one shard", () => {
     // W (shard 1) pays b through the payer and has the store (shard 2) write ka: its write locks stay there until
-    // its release, held until its tx is decided; then its action pays x3 through shard 3's payer. V (shard 3) pays
-    // x3 at home (locked there), then has the store write kb: its part waits on shard 2 for W's locks, W's on
-    // shard 3 for V's.
+    // its release, held until its tx is decided; then its action pays x3 through shard 3's payer. V (shard 3, two
+    // blocks later) pays x3 at home (locked there), then has the store write kb: its part waits on shard 2 for W's
+    // locks, W's on shard 3 for V's.
     const [w, b, v, x3] = [on(1, 0), on(1, 1), on(3, 0), on(3, 1)];
     const W = txBy(w, [act(payer, "go", [b, store, "ka"]), act(payers[3], "pay", [x3])]);
     const V = txBy(v, [act("token.iost", "transfer", ["iost", v, x3, "1", ""]), act(store, "put", ["kb", "v"])]);
     const [hw, hv] = [txId(W), txId(V)];
-    const chain = four.fork();
-    const check = supplyCheck(genesis[1]);
-    const before = reads(chain);
-    chain.submit(W);
-    const seen = { vWaited: 0, wWaited: 0 };
-    let h = 0;
-    for (; h < PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-      if (h === 2) chain.submit(V);
-      chain.step({ time: BLOCK_TIME });
-      check(chain);
-      const waits = (s: number, hash: string) =>
-        (JSON.parse(chain.shards[s].store.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hash);
-      if (waits(2, hv)) seen.vWaited++;
-      if (waits(3, hw)) seen.wWaited++;
-    }
-    expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
-    // Both waited at once: the one meeting the lower hash's lock gave way after PART_WAIT blocks.
-    const [lose, win] = hw < hv ? [V, W] : [W, V];
-    expect(lose === V ? seen.vWaited : seen.wWaited).toBe(PART_WAIT);
-    expect(Math.min(seen.vWaited, seen.wWaited)).toBeGreaterThan(0);
-    const receipt = (tx: Tx) => chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
-    expect([receipt(W).pending, receipt(V).pending]).toEqual([0, 0]);
-    expect(receipt(lose).receipt!.message).toMatch(
-      new RegExp(`^lock wait: .+ is locked by tx ${txId(win)}, in flight, which goes first \\(lower hash\\); this tx gave way after ${PART_WAIT} blocks$`),
-    );
-    const ref = one.fork();
-    const refBefore = reads(ref);
-    ref.submit(win);
-    for (let k = 0; k < 4; k++) ref.step({ time: BLOCK_TIME });
-    expect(pick(receipt(win).receipt!)).toEqual(pick(ref.shards[0].results.get(txId(win))!.receipt!));
-    expect(pick(receipt(win).receipt!).statusCode).toBe("SUCCESS");
-    expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      chain.submit(W);
+      const seen = { vWaited: 0, wWaited: 0 };
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 2) chain.submit(V);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+        if (base === one) continue;
+        const waits = (s: number, hash: string) =>
+          (JSON.parse(chain.shards[s].store.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hash);
+        if (waits(2, hv)) seen.vWaited++;
+        if (waits(3, hw)) seen.wWaited++;
+      }
+      expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
+      const receipts = [W, V].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), seen };
+    });
+    // Both waited at once: V, the younger, gave way after PART_WAIT blocks (its re-run's part waits for W's settle); W
+    // waited for V's undo.
+    expect(results[1].seen.vWaited).toBeGreaterThanOrEqual(PART_WAIT);
+    expect(results[1].seen.vWaited).toBeLessThan(PART_WAIT + 4);
+    expect(results[1].seen.wWaited).toBeGreaterThan(0);
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
   });
 
   // docs/SHARDING.md "Atomic txs", _Giving way_: no call of another shard's contract needed. Each part waits on the
-  // next one's home for the key the next one's home part locked there; the parts meeting a lower hash's lock give way.
+  // next one's home for the key the next one's home part locked there; the parts meeting an older tx's lock give way,
+  // and their txs run again from scratch at home.
   it.each([
     ["two txs of two shards", [1, 2]],
     ["three txs of three shards", [1, 2, 3]],
-  ])(
-    "%s, each paying at home, then calling a contract of the next one's shard that pays there, in one block: all end, those that gave way failed",
-    (_, ring) => {
-      // The tx of shard s pays x_s (an account of s), then has the payer of the next shard pay x of that shard.
-      const x = ring.map((s) => on(s, 1));
-      const txs = ring.map((s, i) => {
-        const [by, next] = [on(s, 0), (i + 1) % ring.length];
-        return txBy(by, [act("token.iost", "transfer", ["iost", by, x[i], "1", ""]), act(payers[ring[next]], "pay", [x[next]])]);
+  ])("%s, each paying at home, then calling a contract of the next one's shard that pays there, in one block: all end as on one shard", (_, ring) => {
+    // The tx of shard s pays x_s (an account of s), then has the payer of the next shard pay x of that shard.
+    const x = ring.map((s) => on(s, 1));
+    const txs = ring.map((s, i) => {
+      const [by, next] = [on(s, 0), (i + 1) % ring.length];
+      return txBy(by, [act("token.iost", "transfer", ["iost", by, x[i], "1", ""]), act(payers[ring[next]], "pay", [x[next]])]);
+    });
+    const hashes = txs.map((tx) => txId(tx));
+    // The ring's waits: the part of tx i waits for tx i+1's lock; it gives way when that tx is older (one block: a lower hash).
+    const gives = hashes.map((h, i) => hashes[(i + 1) % ring.length] < h);
+    expect(gives).toContain(true);
+    const chain = four.fork();
+    const check = supplyCheck(genesis[1]);
+    const before = reads(chain);
+    for (const tx of txs) chain.submit(tx);
+    const waiting = ring.map(() => 0);
+    let h = 0;
+    const rows: number[] = [];
+    for (; h < 2 * PART_WAIT + 40 && (h < 4 || !chain.quiet()); h++) {
+      rows.push(step(chain));
+      check(chain);
+      ring.forEach((_, i) => {
+        const there = chain.shards[ring[(i + 1) % ring.length]].store;
+        if ((JSON.parse(there.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hashes[i])) waiting[i]++;
       });
-      const hashes = txs.map((tx) => txId(tx));
-      // The ring's waits: the part of tx i waits for tx i+1's lock; it gives way when that tx's hash is lower.
-      const gives = hashes.map((h, i) => hashes[(i + 1) % ring.length] < h);
-      expect(gives).toContain(true);
-      const chain = four.fork();
-      const check = supplyCheck(genesis[1]);
+    }
+    // The parts defer in the second block; waiting, the ring writes no row until one gives way.
+    expect(rows.slice(2, PART_WAIT + 1)).toEqual(Array(PART_WAIT - 1).fill(0));
+    expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
+    // Those that gave way waited PART_WAIT blocks (their re-runs' parts wait no more for an older tx in flight);
+    // the others, waiting for a younger tx, longer: until its undo.
+    expect(waiting.map((n, i) => (gives[i] ? n >= PART_WAIT && n < PART_WAIT + 4 : n > PART_WAIT))).toEqual(ring.map(() => true));
+    const receipts = txs.map((tx) => {
+      const r = chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
+      expect(r.pending).toBe(0);
+      expect(r.failures).toEqual([]);
+      return r.receipt!;
+    });
+    // One shard running them all in one block: the same receipts, and the same state.
+    const ref = one.fork();
+    const refBefore = reads(ref);
+    for (const tx of txs) ref.submit(tx);
+    for (let k = 0; k < 4; k++) ref.step({ time: BLOCK_TIME });
+    expect(receipts.map((r) => r.statusCode)).toEqual(ring.map(() => "SUCCESS"));
+    expect(receipts.map(pick)).toEqual(txs.map((tx) => pick(ref.shards[0].results.get(txId(tx))!.receipt!)));
+    expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
+    // What a give-way costs: the rows the ring wrote beyond those of the same txs run one after the other (no wait).
+    const alone = four.fork();
+    let rowsAlone = 0;
+    for (const tx of txs) {
+      alone.submit(tx);
+      for (let k = 0; k < 4 || !alone.quiet(); k++) rowsAlone += step(alone);
+    }
+    const extra = rows.reduce((a, b) => a + b, 0) - rowsAlone;
+    const gave = gives.filter(Boolean).length;
+    console.log(`ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows, ${rowsAlone} alone: ${extra} more, ${gave} gave way`);
+    // The waiting parts' x-deferred rows (written when the waits start and end), and per give-way the home's undo
+    // (x-locks, the publisher's balance) written again by the re-run in the next block (docs/SHARDING.md _Giving way_).
+    expect(extra).toBeLessThanOrEqual(2 * ring.length + 3 * gave);
+    // x's balance is free again: its own transfer runs.
+    const X = txBy(x[0], [act("token.iost", "transfer", ["iost", x[0], on(ring[0], 0), "1", ""])]);
+    chain.submit(X);
+    for (let k = 0; k < 3; k++) chain.step({ time: BLOCK_TIME });
+    expect(chain.shards[ring[0]].results.get(txId(X))?.receipt?.statusCode).toBe("SUCCESS");
+  });
+
+  it("a parked part's read waits on a third shard for an older tx whose part waits for the reader's home lock: the reader gives way, runs again, and both end as on one shard", () => {
+    // U (shard 3) pays y3 at home (locked there), then has shard 2's payer pay z2, then shard 1's payer pay x1: a chain
+    // 3 → 2 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has a reader of shard 2 read y3's
+    // balance: its part parks there and its read waits on shard 3 for U's lock, while U's part waits on shard 1 for T's.
+    const [u, y3, z2, t, x1] = [on(3, 0), on(3, 1), on(2, 1), on(1, 0), on(1, 1)];
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const deploy = txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])]);
+      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const reader = `Contract${txId(deploy)}`;
+      contractShard.set(reader, 2);
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, y3, "1", ""]), act(payers[2], "pay", [z2]), act(payer, "pay", [x1])]);
+      const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(reader, "read", [y3])]);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
       const before = reads(chain);
-      for (const tx of txs) chain.submit(tx);
-      const waiting = ring.map(() => 0);
       let h = 0;
-      const rows: number[] = [];
-      for (; h < PART_WAIT + 40 && (h < 4 || !chain.quiet()); h++) {
-        const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) chain.submit(U);
+        if (h === 1) chain.submit(T);
         chain.step({ time: BLOCK_TIME });
-        // State rows written in this block (changed, added or deleted), on every shard.
-        rows.push(
-          chain.shards.reduce(
-            (n, x, i) => n + new Set([...x.store.keys(), ...snap[i].keys()]).size - [...snap[i]].filter(([k, v]) => x.store.get(k) === v).length,
-            0,
-          ),
-        );
         check(chain);
-        ring.forEach((_, i) => {
-          const there = chain.shards[ring[(i + 1) % ring.length]].store;
-          if ((JSON.parse(there.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hashes[i])) waiting[i]++;
-        });
       }
-      // The parts defer in the second block; waiting, the ring writes no row until one gives way.
-      expect(rows.slice(2, PART_WAIT + 1)).toEqual(Array(PART_WAIT - 1).fill(0));
-      expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
-      // Those that gave way waited PART_WAIT blocks; the others, waiting for a higher hash, longer: until the undo.
-      expect(waiting.map((n, i) => (gives[i] ? n === PART_WAIT : n > PART_WAIT))).toEqual(ring.map(() => true));
-      const receipts = txs.map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, N)].results.get(txId(tx))!;
-        expect(r.pending).toBe(0);
-        return r.receipt!;
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [U, T].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
       });
-      const lost = receipts.map((r) => r.statusCode !== "SUCCESS");
-      expect(lost).toEqual(gives);
-      for (const [i, r] of receipts.entries())
-        if (gives[i])
-          expect(r.message).toBe(
-            `lock wait: m-token.iost-TB${x[(i + 1) % ring.length]}-iost on shard ${ring[(i + 1) % ring.length]} is locked by tx ${hashes[(i + 1) % ring.length]}, in flight, which goes first (lower hash); this tx gave way after ${PART_WAIT} blocks`,
-          );
-      // One shard running only the txs that did not give way: the same receipts and the same state (gas aside: a tx
-      // that gave way is charged its home part's, as a failed tx).
-      const ref = one.fork();
-      const kept = txs.filter((_, i) => !gives[i]);
-      const refBefore = reads(ref);
-      for (const tx of kept) ref.submit(tx);
-      for (let k = 0; k < 4; k++) ref.step({ time: BLOCK_TIME });
-      expect(receipts.filter((_, i) => !gives[i]).map(pick)).toEqual(kept.map((tx) => pick(ref.shards[0].results.get(txId(tx))!.receipt!)));
-      expect(delta(before, reads(chain))).toEqual(delta(refBefore, reads(ref)));
-      for (const [i, r] of receipts.entries()) if (gives[i]) expect([r.gasUsage > 0, r.ramUsage, r.returns, r.receipts]).toEqual([true, {}, [], []]);
-      // x's balance is free again: its own transfer runs.
-      const X = txBy(x[0], [act("token.iost", "transfer", ["iost", x[0], on(ring[0], 0), "1", ""])]);
-      chain.submit(X);
-      for (let k = 0; k < 3; k++) chain.step({ time: BLOCK_TIME });
-      expect(chain.shards[ring[0]].results.get(txId(X))?.receipt?.statusCode).toBe("SUCCESS");
-    },
-  );
+      return { receipts, changed: delta(before, reads(chain)) };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
+    // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
+    // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
+    // of shard 0 (a credit carried on from its relay), then shard 2's payer pay x2: a chain 1 → 3 → 2, whose last
+    // part waits on shard 2 for U's lock while U's part waits on shard 1 for T's.
+    const [u, x2, w3, t, x1, v0] = [on(2, 0), on(2, 1), on(3, 1), on(1, 0), on(1, 1), on(0, 1)];
+    const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])]);
+    const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(payers[3], "pay", [v0]), act(payers[2], "pay", [x2])]);
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) chain.submit(U);
+        if (h === 1) chain.submit(T);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [U, T].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), blocks: h };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
 });
+
+/** Steps `chain` one block; returns the state rows written in it (changed, added or deleted), on every shard. */
+function step(chain: SimChain): number {
+  const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
+  chain.step({ time: BLOCK_TIME });
+  return chain.shards.reduce(
+    (n, x, i) => n + new Set([...x.store.keys(), ...snap[i].keys()]).size - [...snap[i]].filter(([k, v]) => x.store.get(k) === v).length,
+    0,
+  );
+}
 
 /**
  * Runs `batches` (one per block, from the next) to their final receipts on both chains, each block's supplies
@@ -247,3 +329,70 @@ function race(batches: Tx[][], hashA: string, hashB: string) {
   expect(results[1]).toEqual(results[0]);
   return seen;
 }
+
+describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () => {
+  const hash = "9".repeat(44);
+  const settle = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    id: `${hash}:0:settle`,
+    kind: "settle",
+    txHash: hash,
+    fromShard: 2,
+    toShard: 1,
+    token: "iost",
+    account: on(1, 0),
+    counterpart: "",
+    amount: "100",
+    message: `lock wait: m-token.iost-TBx-iost on shard 2 is locked by tx ${"1".repeat(44)}, in flight, which is older; this part gave way after ${PART_WAIT} blocks`,
+    result: { gasReserved: 10, gasUsed: 0, gasRatio: "100", returns: [], receipts: [], ramUsage: {} },
+    gaveWay: true,
+    ...o,
+  });
+  const read = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    id: `${hash}:read.${hash}.1.2`,
+    kind: "read",
+    txHash: hash,
+    fromShard: 1,
+    toShard: 2,
+    token: "",
+    account: hash,
+    counterpart: "",
+    amount: "0",
+    message: "",
+    keys: ["b-ContractZ-k"],
+    write: true,
+    at: "9",
+    ...o,
+  });
+  const values = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...read(),
+    id: `${hash}:read.${hash}.1.2:values`,
+    kind: "values",
+    fromShard: 2,
+    toShard: 1,
+    keys: undefined,
+    write: undefined,
+    at: undefined,
+    busy: true,
+    gaveWay: true,
+    ...o,
+  });
+  const now = { number: 10n, time: 1n };
+
+  it("the shapes a shard sends pass", () => {
+    for (const r of [settle(), read(), read({ write: undefined }), values()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
+  });
+
+  it.each([
+    ["a settle that gave way without failing", settle({ message: "" })],
+    ["a gaveWay that is not true", settle({ gaveWay: "yes" as unknown as true })],
+    ["a credit that gave way", { ...settle(), kind: "credit", result: undefined } as CrossReceipt],
+    ["a credit's half that gave way", settle({ result: { ...settle().result!, credit: { publisher: on(1, 0) } } })],
+    ["an age on values", values({ at: "9" })],
+    ["values that gave way with values", values({ busy: undefined, values: [["b-ContractZ-k", null]] })],
+    ["a read's age that is no height", read({ at: "-1" })],
+    ["a read's age that is a number", read({ at: 9 as unknown as string })],
+    ["a read's age of this block or later", read({ at: "10" })],
+  ])("%s is refused", (_, r) => {
+    expect(() => checkReceipt(r, N, undefined, now)).toThrow(ReceiptRefused);
+  });
+});
