@@ -4,7 +4,7 @@
  * takes each other shard's chunk from the first peer whose draft its own object re-executes to the
  * same chunk, pushes its head to a peer that lacks it, and builds the chunk itself when no peer's
  * passes. One group: no peer is asked. Stand-in shards and peers; the real objects are in
- * test/shards/group-chunks.test.ts, the network in test/network/group-chunks.test.ts.
+ * test/workers/draft-chunk.test.ts, the network in test/network/group-chunks.test.ts.
  */
 import { describe, expect, test } from "vitest";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
