@@ -842,6 +842,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** POST /p2p/chunk (group-chunks.ts `draftFor`): shard `index`'s chunk of another producer's block on our head, not stored; or why not. */
   async chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Drafted>> {
     await this.ensureGenesis();
+    if ((this.config.genesis.groups ?? 1) === 1) return { error: "one shard group: every producer builds its own blocks' chunks" };
     if (this.config.holds !== null || index < 0 || index >= this.config.shardCount) return { error: `shard ${index} is not held by this node` };
     // In the exclusive turn: no block is adopted or made under the draft.
     return this.exclusive(() => draftFor(this.draftHost(), index, ctx, BigInt(Date.now()) * ONE_MS_NS));
@@ -849,7 +850,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   private draftHost(): DraftHost {
     return {
-      groups: this.config.genesis.groups ?? 1,
       schedule: this.consensus,
       aheadNs: this.aheadNs,
       head: () => this.headBlock(),

@@ -21,7 +21,6 @@ export type Drafted = { chunk: Chunk; txs: Uint8Array[] };
 
 /** What the builder's side needs of the coordinator. */
 export interface DraftHost {
-  readonly groups: number;
   readonly schedule: Schedule;
   /** How far (ns) ahead of the clock a block may be (peers refuse one further ahead). */
   readonly aheadNs: bigint;
@@ -35,13 +34,12 @@ export interface DraftHost {
 }
 
 /**
- * POST /p2p/chunk: shard `index`'s chunk of block `ctx`, drafted on our head, when that head is the
+ * POST /p2p/chunk (more than one group): shard `index`'s chunk of block `ctx`, drafted on our head, when that head is the
  * block's parent, its witness owns the slot of its time after it, it is not further ahead of our
  * clock than a peer block may be, and the shard is in our groups in the block's epoch; else why not.
  * A stranger can make us draft no chunk but the scheduled producer's next one.
  */
 export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, nowNs: bigint): Promise<Answer<Drafted>> {
-  if (h.groups === 1) return { error: "one shard group: every producer builds its own blocks' chunks" };
   const head = h.head();
   if (ctx.height !== head.number + 1 || ctx.parentHash !== head.hash) {
     return { error: `block ${ctx.height} on ${ctx.parentHash} does not extend this node's head ${head.number} ${head.hash}` };

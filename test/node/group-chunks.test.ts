@@ -25,7 +25,6 @@ const chunkOf = (shard: number, height: number, root = "R"): Chunk => ({ shard, 
 function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } {
   const h = {
     drafts: 0,
-    groups: 2,
     schedule: SCHEDULE,
     aheadNs: 1_000n * MS,
     head: () => HEAD,
@@ -51,7 +50,6 @@ describe("draftFor: what a builder drafts", () => {
   });
 
   test.each([
-    ["one group", builder({ groups: 1 }), CTX, /one shard group/],
     ["another parent", builder(), { ...CTX, parentHash: "X7" }, /block 8 on X7 does not extend this node's head 7 H7/],
     ["another height", builder(), { ...CTX, height: 9 }, /does not extend this node's head 7/],
     ["a parent's witness that is not our head's", builder(), { ...CTX, parentWitness: "Kb" }, /its parent's witness and time are not those of block 7/],
