@@ -155,6 +155,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
   private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
   private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, built: 0, last: null };
+  /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
+  private readonly builders = new Map<number, string>();
   private readonly replays = new ReplayWindows();
   /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/coordinator/finality.ts). */
   private readonly finality: Finality;
@@ -466,6 +468,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
             source: (peer, shard, c, timeoutMs) => fetchChunk(peer, this.config.chainId, shard, c, timeoutMs),
             waitMs: this.intervalMs,
             now: () => Date.now(),
+            builders: this.builders,
             counts: this.groupChunks,
           },
           ctx,

@@ -108,6 +108,8 @@ export interface GroupChunksHost {
   /** Our head (the block's parent) pushed to `peer`, awaited: a peer refusing it as unknown may lack our own last block. */
   pushHead(peer: string): Promise<void>;
   source: ChunkSource;
+  /** By shard, the peer whose draft was taken last (asked first: it was of the group), updated in place; in memory. */
+  readonly builders: Map<number, string>;
   /** /dev/status `coordinator.groupChunks`, updated in place. */
   readonly counts: GroupChunkCounts;
 }
@@ -123,7 +125,7 @@ export interface GroupChunkCounts {
 /**
  * Every shard's chunk of block `ctx`, ours to make: those of our groups' shards built here, each
  * other shard's taken from the first peer whose draft our object of that shard re-executes to the
- * same chunk (`applyChunk`), else built here too. `askPeers` false (a retried job, whose shards may
+ * same chunk (`applyChunk`; the one taken last for the shard asked first), else built here too. `askPeers` false (a retried job, whose shards may
  * hold chunks already): all built here.
  */
 export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeers: boolean): Promise<Chunk[]> {
@@ -134,7 +136,9 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
   return Promise.all(
     shards.map(async (s, i) => {
       if (ours === null || ours.includes(i) || peers.length === 0) return s.buildChunk(ctx);
-      return (await takeChunk(h, s, i, ctx, peers, until)) ?? s.buildChunk(ctx);
+      const last = h.builders.get(i);
+      const order = last !== undefined && peers.includes(last) ? [last, ...peers.filter((p) => p !== last)] : peers;
+      return (await takeChunk(h, s, i, ctx, order, until)) ?? s.buildChunk(ctx);
     }),
   );
 }
@@ -163,6 +167,7 @@ async function takeChunk(
       const applied = await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
       if (!("error" in applied)) {
         h.counts.taken++;
+        h.builders.set(index, peer);
         return applied;
       }
       got = applied;

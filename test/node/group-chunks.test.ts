@@ -99,6 +99,7 @@ function producer(answer: (peer: string, shard: number) => Answer<unknown>, grou
     pushHead: async (peer) => {
       log.push(`push ${peer}`);
     },
+    builders: new Map(),
     waitMs: 500,
     now: () => 0,
     source: async (peer, s) => {
@@ -129,6 +130,18 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect((chunks[3] as unknown as { stateRoot: string }).stateRoot).toBe("built");
     expect(counts).toMatchObject({ asked: 4, taken: 1, built: 1 });
     expect(counts.last).toMatch(/block 8: no peer's chunk of shard 3 passed, built here: p1: .*stateRoot differs.*; p2: not the chunk 3\/8/);
+  });
+
+  test("the peer whose draft of a shard was taken last is asked first for it", async () => {
+    const { h, log } = producer((peer, s) => (peer === "p2" || s === 1 ? good(s) : { error: `${peer}: shard ${s} is not in this node's groups at block 8` }));
+    await buildChunks(h, CTX, true);
+    expect([...h.builders]).toEqual([
+      [1, "p1"],
+      [3, "p2"],
+    ]);
+    log.length = 0;
+    await buildChunks(h, CTX, true);
+    expect(log.filter((l) => l.startsWith("ask")).sort()).toEqual(["ask p1 1", "ask p2 3"]);
   });
 
   test("a peer without our head is sent it, then asked again", async () => {
