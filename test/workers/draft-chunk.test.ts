@@ -24,8 +24,13 @@ describe("Shard.draftChunk", () => {
       parentTime: chunks[1].time,
     };
 
+    const metered = await c.shard.meter();
     const d = await c.shard.draftChunk(ctx);
     if ("error" in d) throw new Error(d.error);
+    const m = await c.shard.meter();
+    console.log(
+      `a draft of ${d.chunk.txHashes.length} txs: ${m.rowsWritten - metered.rowsWritten} rows written (rolled back), ${m.rowsRead - metered.rowsRead} read`,
+    );
     expect(d.chunk.txHashes).toContain(t.hash);
     expect(d.txs).toHaveLength(d.chunk.txHashes.length);
     const after = await c.shard.status();
