@@ -56,6 +56,7 @@ import type {
   ChunkContext,
   CoordinatorApi,
   CoordinatorStatus,
+  Draft,
   EndorserApi,
   EndorseResult,
   HeadView,
@@ -101,7 +102,7 @@ import {
 import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, tipOf, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
-import { buildChunks, draftFor, fetchChunk, shardsFor, type DraftHost, type Drafted, type GroupChunkCounts } from "./group-chunks";
+import { buildChunks, draftFor, fetchChunk, shardsFor, type DraftHost, type GroupChunkCounts } from "./group-chunks";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
 const MAX_MINE_BLOCKS = 100;
@@ -154,7 +155,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
   private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
-  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, built: 0, last: null };
+  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
   /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
   private readonly builders = new Map<number, string>();
   private readonly replays = new ReplayWindows();
@@ -843,7 +844,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** POST /p2p/chunk (group-chunks.ts `draftFor`): shard `index`'s chunk of another producer's block on our head, not stored; or why not. */
-  async chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Drafted>> {
+  async chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Draft>> {
     await this.ensureGenesis();
     if ((this.config.genesis.groups ?? 1) === 1) return { error: "one shard group: every producer builds its own blocks' chunks" };
     if (this.config.holds !== null || index < 0 || index >= this.config.shardCount) return { error: `shard ${index} is not held by this node` };

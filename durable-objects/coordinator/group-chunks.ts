@@ -12,12 +12,9 @@ import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { epochOf } from "../../src/consensus/groups";
 import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
 import type { StoredBlock } from "../../src/block/index";
-import type { Answer, Chunk, ChunkContext, ShardInternal } from "../api";
+import type { Answer, Chunk, ChunkContext, Draft, ShardInternal } from "../api";
 import { errorText } from "../values";
 import { fetchPeerJson } from "./witness-check";
-
-/** A drafted chunk with its txs' full bytes, in chunk order. */
-export type Drafted = { chunk: Chunk; txs: Uint8Array[] };
 
 /** What the builder's side needs of the coordinator. */
 export interface DraftHost {
@@ -39,7 +36,7 @@ export interface DraftHost {
  * clock than a peer block may be, and the shard is in our groups in the block's epoch; else why not.
  * A stranger can make us draft no chunk but the scheduled producer's next one.
  */
-export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, nowNs: bigint): Promise<Answer<Drafted>> {
+export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, nowNs: bigint): Promise<Answer<Draft>> {
   const head = h.head();
   if (ctx.height !== head.number + 1 || ctx.parentHash !== head.hash) {
     return { error: `block ${ctx.height} on ${ctx.parentHash} does not extend this node's head ${head.number} ${head.hash}` };
@@ -71,10 +68,11 @@ export function fetchChunk(peer: string, chainId: number, shard: number, ctx: Ch
   return fetchPeerJson(peer, chainId, "/p2p/chunk", "chunk", chunkRequest(shard, ctx), timeoutMs);
 }
 
-/** A /p2p/chunk answer `x` for chunk `shard`/`height` as a chunk and its txs, in form (its content is applyChunk's to check); or why not. */
-export function parseDrafted(x: unknown, shard: number, height: number): Answer<Drafted> {
-  const a = x as { shard?: unknown; height?: unknown; chunk?: unknown; txs?: unknown } | null;
+/** A /p2p/chunk answer `x` for chunk `shard`/`height` as a chunk and its txs, in form (its content is applyChunk's to check), or `empty`; or why not. */
+export function parseDraft(x: unknown, shard: number, height: number): Answer<Draft> {
+  const a = x as { shard?: unknown; height?: unknown; chunk?: unknown; txs?: unknown; empty?: unknown } | null;
   if (typeof a !== "object" || a === null || a.shard !== shard || a.height !== height) return { error: `not the chunk ${shard}/${height}` };
+  if (a.empty === true) return { empty: true };
   const c = a.chunk as Chunk | null;
   if (typeof c !== "object" || c === null || c.shard !== shard || c.height !== height) return { error: `its chunk is not chunk ${shard}/${height}` };
   if (!Array.isArray(a.txs) || a.txs.some((t) => typeof t !== "string")) return { error: "its txs are not base64 strings" };
@@ -85,9 +83,9 @@ export function parseDrafted(x: unknown, shard: number, height: number): Answer<
   }
 }
 
-/** A drafted chunk as /p2p/chunk answers it. */
-export function draftedJson(shard: number, d: Drafted): { shard: number; height: number; chunk: Chunk; txs: string[] } {
-  return { shard, height: d.chunk.height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)) };
+/** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
+export function draftJson(shard: number, height: number, d: Draft): { shard: number; height: number } & ({ chunk: Chunk; txs: string[] } | { empty: true }) {
+  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)) };
 }
 
 /** What the block producer's side needs of the coordinator. */
@@ -114,10 +112,15 @@ export interface GroupChunksHost {
   readonly counts: GroupChunkCounts;
 }
 
-/** Block chunks of shards outside this node's groups: asked of peers, taken from one, built here because none passed (the last reason). */
+/**
+ * Block chunks of shards outside this node's groups: asked of peers, taken from one, built here
+ * because a peer answered `empty` (nothing to run: the same chunk, built here for no request more),
+ * or because none passed (the last reason).
+ */
 export interface GroupChunkCounts {
   asked: number;
   taken: number;
+  empty: number;
   built: number;
   last: string | null;
 }
@@ -143,7 +146,12 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
   );
 }
 
-/** Shard `index`'s chunk of `ctx` from the first of `peers` whose draft `s` applies before `until`; null (the reasons in `counts.last`) when none. */
+/**
+ * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft `s` applies before `until`;
+ * null when one answers `empty` (the chunk runs nothing: built here as the peer would) or none
+ * passes (the reasons in `counts.last`). A peer lying `empty` only sends the chunk back to this
+ * node, whose pool has every tx forwarded to the group.
+ */
 async function takeChunk(
   h: GroupChunksHost,
   s: ShardInternal,
@@ -163,6 +171,11 @@ async function takeChunk(
       await h.pushHead(peer);
       got = await ask(h, peer, index, ctx, until);
     }
+    if (!("error" in got) && "empty" in got) {
+      h.counts.empty++;
+      h.builders.set(index, peer);
+      return null;
+    }
     if (!("error" in got)) {
       const applied = await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
       if (!("error" in applied)) {
@@ -179,10 +192,10 @@ async function takeChunk(
   return null;
 }
 
-async function ask(h: GroupChunksHost, peer: string, index: number, ctx: ChunkContext, until: number): Promise<Answer<Drafted>> {
+async function ask(h: GroupChunksHost, peer: string, index: number, ctx: ChunkContext, until: number): Promise<Answer<Draft>> {
   h.counts.asked++;
   const r = await h.source(peer, index, ctx, Math.max(1, until - h.now()));
-  return typeof r === "object" && r !== null && "error" in r ? { error: String(r.error) } : parseDrafted(r, index, ctx.height);
+  return typeof r === "object" && r !== null && "error" in r ? { error: String(r.error) } : parseDraft(r, index, ctx.height);
 }
 
 /** The epoch's shards in a GroupView (coordinator-views.ts) for block `height`: this epoch's or the next's. */

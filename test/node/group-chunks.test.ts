@@ -90,7 +90,7 @@ function shard(i: number, log: string[]): ShardInternal {
 /** A producer of shards 0 and 2 (of 4) with peers answering by `answer`. */
 function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2) {
   const log: string[] = [];
-  const counts: GroupChunkCounts = { asked: 0, taken: 0, built: 0, last: null };
+  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
   const h: GroupChunksHost = {
     groups,
     peers: () => ["p1", "p2"],
@@ -119,7 +119,22 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     const chunks = await buildChunks(h, CTX, true);
     expect(chunks.map((c) => c.shard)).toEqual([0, 1, 2, 3]);
     expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["apply 1 1", "apply 3 1", "build 0", "build 2"]);
-    expect(counts).toEqual({ asked: 2, taken: 2, built: 0, last: null });
+    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, built: 0, last: null });
+  });
+
+  test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
+    const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)));
+    const chunks = await buildChunks(h, CTX, true);
+    expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2"]);
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, built: 0, last: null });
+    expect(h.builders.get(1)).toBe("p1");
+  });
+
+  test("an empty answer for another chunk is junk: the next peer is asked", async () => {
+    const { h, counts } = producer((peer, s) => (peer === "p1" ? { shard: s, height: 9, empty: true } : good(s)));
+    await buildChunks(h, CTX, true);
+    expect(counts).toMatchObject({ asked: 4, taken: 2, empty: 0, built: 0 });
   });
 
   test("a forged or junk draft is passed over for the next peer; none passing, built here with the reasons", async () => {
