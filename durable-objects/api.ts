@@ -287,6 +287,9 @@ export interface ShardApi {
 }
 
 /** Shard methods beyond the edge's that the coordinator and tests use. */
+/** A shard's draft of another producer's chunk (`draftChunk`): the chunk with its txs' full bytes, in chunk order, or `empty`: it would run nothing. */
+export type Draft = { chunk: Chunk; txs: Uint8Array[] } | { empty: true };
+
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */
   chunkGasRatios(height: number): Promise<number[]>;
@@ -312,6 +315,13 @@ export interface ShardInternal extends ShardApi {
    * against its receipts root (a shard this node does not hold); null or absent: asked of the sender's object.
    */
   applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (CrossReceipt[] | null)[]): Promise<Answer<Chunk>>;
+  /**
+   * Shard groups: the chunk of `ctx.height` = head + 1 executed from the pool as buildChunk would, then
+   * rolled back (nothing stored, the pool keeps its txs), with its txs' full bytes; for another
+   * producer's block (POST /p2p/chunk). `empty`, with no transaction, when the chunk would run
+   * nothing (a shard but 0, its pool empty, no receipt sent to it at `ctx.height - 1`).
+   */
+  draftChunk(ctx: ChunkContext): Promise<Answer<Draft>>;
   /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
   revertTo(height: number): Promise<Answer<{ head: number }>>;
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
@@ -367,6 +377,8 @@ export interface CoordinatorStatus {
   iostLib?: number;
   /** Shard groups: peers' chunks of shards this node's producers do not hold, checked by witness before endorsing (coordinator/witness-check.ts). */
   witnessChecks?: { chunks: number; windowed: number; refused: number; last: string | null };
+  /** With more than one group: block chunks of shards outside its groups asked of peers, taken, built here (coordinator/group-chunks.ts). */
+  groupChunks?: { asked: number; taken: number; empty: number; built: number; last: string | null };
   /** With shard groups: the last rotation plan (src/consensus/rotation.ts) and the shards rotation synced since the object started. */
   rotation?: RotationPlan & { synced: { shard: number; epoch: number; head: number }[] };
 }
@@ -463,6 +475,12 @@ export interface CoordinatorApi {
   peerEndorsements(from: number): Promise<SignedEndorsement[]>;
   /** GET /p2p/status, without `node_id` (the edge adds it from the gate). */
   p2pStatus(): Promise<PeerStatus>;
+  /**
+   * POST /p2p/chunk: shard `index`'s chunk of another producer's block `ctx`, drafted on our head (its
+   * parent) without storing it, with its txs' full bytes; refused unless the witness owns the slot and
+   * the shard is in our groups in the block's epoch (coordinator/group-chunks.ts).
+   */
+  chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Draft>>;
   /** Cost meters of the coordinator and its Validators (in key order); reading them is not counted as requests. */
   meters(): Promise<MeterView[]>;
 }

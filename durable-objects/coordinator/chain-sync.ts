@@ -819,6 +819,12 @@ export async function repushHead(host: SyncHost): Promise<boolean> {
   return host.gossip.missed(host.peers).length > 0;
 }
 
+/** Our head to `peer`, awaited (a peer asked to build on it may not have it yet: group-chunks.ts). */
+export async function pushHeadTo(host: SyncHost, peer: string): Promise<void> {
+  const p = await peerBlockAt(host, host.head().number);
+  if (p) await pushBlock(host.gossip, [peer], peerBlockJson(p), host.nodeId, []);
+}
+
 /** Our own new block, to every peer (best effort, in the background). */
 export async function pushOwn(host: SyncHost, n: number): Promise<void> {
   if (host.peers.length === 0) return;

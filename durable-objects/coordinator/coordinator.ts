@@ -53,8 +53,10 @@ import type { ConsensusParams } from "../../src/consensus/params";
 import type {
   Answer,
   Chunk,
+  ChunkContext,
   CoordinatorApi,
   CoordinatorStatus,
+  Draft,
   EndorserApi,
   EndorseResult,
   HeadView,
@@ -99,7 +101,8 @@ import {
 } from "./witness-check";
 import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
 import { slotNs } from "../../src/consensus/schedule";
-import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
+import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, tipOf, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
+import { buildChunks, draftFor, fetchChunk, shardsFor, type DraftHost, type GroupChunkCounts } from "./group-chunks";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
 const MAX_MINE_BLOCKS = 100;
@@ -152,6 +155,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
   private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
+  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
+  /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
+  private readonly builders = new Map<number, string>();
   private readonly replays = new ReplayWindows();
   /** Endorsement finality: tracker, held validators' endorsements, gossip (durable-objects/coordinator/finality.ts). */
   private readonly finality: Finality;
@@ -452,6 +458,23 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       listFor: (h) => this.listFor(h),
       lib: () => this.libNumber(),
       shards: () => this.shards(),
+      buildChunks: (ctx, askPeers) =>
+        buildChunks(
+          {
+            groups: this.config.genesis.groups ?? 1,
+            peers: () => this.askOrder(),
+            shardsAt: (height) => this.shardsAt(height),
+            shards: () => this.shards(),
+            pushHead: (peer) => sync.pushHeadTo(this.syncHost(), peer),
+            source: (peer, shard, c, timeoutMs) => fetchChunk(peer, this.config.chainId, shard, c, timeoutMs),
+            waitMs: this.intervalMs,
+            now: () => Date.now(),
+            builders: this.builders,
+            counts: this.groupChunks,
+          },
+          ctx,
+          askPeers,
+        ),
       validator: (k) => this.validator(k),
       ensureGenesis: () => this.ensureGenesis(),
       storeHead: (b, w) => this.storeHead(b, w),
@@ -820,6 +843,32 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.finality.heldFrom(from);
   }
 
+  /** POST /p2p/chunk (group-chunks.ts `draftFor`): shard `index`'s chunk of another producer's block on our head, not stored; or why not. */
+  async chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Draft>> {
+    await this.ensureGenesis();
+    if ((this.config.genesis.groups ?? 1) === 1) return { error: "one shard group: every producer builds its own blocks' chunks" };
+    if (this.config.holds !== null || index < 0 || index >= this.config.shardCount) return { error: `shard ${index} is not held by this node` };
+    // In the exclusive turn: no block is adopted or made under the draft.
+    return this.exclusive(() => draftFor(this.draftHost(), index, ctx, BigInt(Date.now()) * ONE_MS_NS));
+  }
+
+  private draftHost(): DraftHost {
+    return {
+      schedule: this.consensus,
+      aheadNs: this.aheadNs,
+      head: () => this.headBlock(),
+      listFor: (h) => this.listFor(h),
+      tip: (head) => tipOf({ consensus: this.consensus, block: (n) => this.block(n) }, head),
+      shardsAt: (h) => this.shardsAt(h),
+      shard: (i) => this.shards()[i],
+    };
+  }
+
+  /** The shards of our keys' groups in the epoch of block `height` (head's or the next); null when not known (no key in the list that fixes them). */
+  private async shardsAt(height: number): Promise<number[] | null> {
+    return shardsFor(await this.groupView(), height, this.consensus.voteInterval);
+  }
+
   /** GET /p2p/status. */
   async p2pStatus(): Promise<PeerStatus> {
     await this.ensureGenesis();
@@ -1146,7 +1195,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       sync: { rejected: [...this.syncState.rejections], sideBlocks: sync.sideCount(this.sql), bestPeerHead: this.syncState.bestPeerHead },
       finality: this.finality.status(),
       iostLib: this.iostLib(),
-      ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks } } : {}),
+      ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks }, groupChunks: { ...this.groupChunks } } : {}),
       ...(this.rotation.plan === null ? {} : { rotation: { ...this.rotation.plan, synced: this.rotation.synced } }),
     };
   }
@@ -1178,6 +1227,7 @@ countEntries(
     "receiveBlock",
     "peerBlocks",
     "p2pStatus",
+    "chunkFor",
     "produce",
     "storedBlock",
   ] as const),

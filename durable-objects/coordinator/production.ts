@@ -27,7 +27,7 @@ import { nextTurn, slotOf, type Tip } from "../../src/consensus/schedule";
 import type { ProductionMode } from "../config";
 import type { ConsensusParams } from "../../src/consensus/params";
 import { ED25519 } from "../../src/tx/types";
-import type { Chunk, ShardInternal, ValidatorApi } from "../api";
+import type { Chunk, ChunkContext, ShardInternal, ValidatorApi } from "../api";
 import type { NodeConfig } from "../env";
 
 /** The production job persisted as coordinator_meta `producing`. */
@@ -85,6 +85,8 @@ export interface ProductionHost {
   listFor(height: number): string[];
   lib(): number;
   shards(): ShardInternal[];
+  /** Every shard's chunk of block `ctx` (group-chunks.ts `buildChunks`; `askPeers` false: all built here). */
+  buildChunks(ctx: ChunkContext, askPeers: boolean): Promise<Chunk[]>;
   validator(pubkey: string): ValidatorApi;
   ensureGenesis(): Promise<void>;
   /** Stores `block` as the new head with the list that schedules its child, drops the job; the new LIB when it rose, else null. */
@@ -111,7 +113,7 @@ export function listOf(chunks: readonly Chunk[]): string[] | null {
 }
 
 /** The head as the schedule sees it: how many blocks its witness made in a row in its slot. */
-function tipOf(h: ProductionHost, head: StoredBlock): Tip {
+export function tipOf(h: Pick<ProductionHost, "consensus" | "block">, head: StoredBlock): Tip {
   const p = h.consensus;
   const slot = slotOf(BigInt(head.time), p);
   let inSlot = 1;
@@ -258,7 +260,8 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
   h.setMeta("producing", JSON.stringify(job));
   const ctx = { height, time: job.time, parentHash: head.hash, witness, parentWitness: head.witness, parentTime: head.time };
   const started = performance.now();
-  const chunks = byShard(await Promise.all(h.shards().map((s) => s.buildChunk(ctx))));
+  // A retried job's shards may hold chunks already: they answer them again, no peer is asked.
+  const chunks = byShard(await h.buildChunks(ctx, job.attempts === 1));
   const chunksDone = performance.now();
   for (const c of chunks) {
     if (c.height !== height || c.time !== job.time) {

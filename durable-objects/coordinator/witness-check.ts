@@ -88,10 +88,19 @@ export function fetchWitness(peer: string, chainId: number, shard: number, heigh
   return fetchPeerJson(peer, chainId, `/p2p/witness?shard=${shard}&height=${height}&root=${encodeURIComponent(root)}`, "witness");
 }
 
-/** GET <peer><path> for this chain, its body at most MAX_WITNESS_BYTES (`what` it is, for the error): the parsed JSON, or why not. */
-export async function fetchPeerJson(peer: string, chainId: number, path: string, what: string): Promise<Answer<unknown>> {
+/** GET <peer><path> for this chain (POST of `post` when given), within `timeoutMs`, its body at most MAX_WITNESS_BYTES (`what` it is, for the error): the parsed JSON, or why not. */
+export async function fetchPeerJson(
+  peer: string,
+  chainId: number,
+  path: string,
+  what: string,
+  post?: string,
+  timeoutMs = PUSH_TIMEOUT_MS,
+): Promise<Answer<unknown>> {
   try {
-    const res = await fetch(`${peer}${path}`, { headers: { "X-Chain-Id": String(chainId) }, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
+    const headers = { "X-Chain-Id": String(chainId), ...(post === undefined ? {} : { "Content-Type": "application/json" }) };
+    const init = post === undefined ? { headers } : { method: "POST", headers, body: post };
+    const res = await fetch(`${peer}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const text = await cappedText(res, MAX_WITNESS_BYTES);
     if (text === null) return { error: `${peer}: its ${what} is above ${MAX_WITNESS_BYTES} bytes` };
     let json: unknown;

@@ -41,6 +41,7 @@ import type {
   BenchRows,
   Chunk,
   ChunkContext,
+  Draft,
   IostHeld,
   Json,
   MeterView,
@@ -520,6 +521,38 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.load(); // the transaction may have rolled back: re-read the cached values
       if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
     }
+  }
+
+  /**
+   * Shard groups (docs/ARCHITECTURE.md "Shard groups"): the chunk of `ctx.height` another producer's
+   * block asks of this shard's group, executed on the head as buildChunk does but in a transaction
+   * rolled back, so nothing is stored and the pool keeps its txs; this node takes the chunk like
+   * any peer's once the block comes. With its txs' full bytes, in chunk order. A chunk that would
+   * run nothing (no base tx, no pooled tx, no receipt in) is answered `empty` without a transaction:
+   * a rolled-back one is billed all the same, and an idle chain must write nothing.
+   */
+  async draftChunk(ctx: ChunkContext): Promise<Answer<Draft>> {
+    const problem = this.storedChunk(ctx.height) !== null ? `shard-${this.shardIndex}: height ${ctx.height} is built already` : contextError(this.host(), ctx);
+    if (problem !== null) return { error: problem };
+    const { blockTime, block, parent } = blockOf(ctx);
+    if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
+    if (this.shardIndex !== 0 && this.poolCount === 0 && incoming.length === 0) return { empty: true };
+    let drafted: { chunk: Chunk; txs: Uint8Array[] } | null = null;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        const chunk = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null);
+        drafted = { chunk, txs: chunkTxBytes(this.sql, ctx.height) };
+        throw new ChunkRefused("drafted"); // rolls the chunk back
+      });
+    } catch (err) {
+      if (!(err instanceof ChunkRefused)) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${errorText(err)}` };
+    } finally {
+      this.pool.forget(); // the index took the chunk's deletes
+      this.kv.drop();
+      this.load();
+    }
+    return drafted ?? { error: `shard-${this.shardIndex} height ${ctx.height}: no chunk drafted` };
   }
 
   /**
@@ -1132,6 +1165,7 @@ countEntries(
     "poolSize",
     "hasWork",
     "buildChunk",
+    "draftChunk",
     "applyChunk",
     "revertTo",
     "chunkTxs",

@@ -146,12 +146,12 @@ describe("/p2p fuzz", () => {
       fc.integer({ min: 1, max: 600_000 }).map((n) => JSON.stringify({ tx: "A".repeat(n * 4) })),
     );
     await fc.assert(
-      fc.asyncProperty(body, fc.constantFrom("/p2p/block", "/p2p/endorse", "/p2p/tx"), async (text, route) => {
+      fc.asyncProperty(body, fc.constantFrom("/p2p/block", "/p2p/endorse", "/p2p/tx", "/p2p/chunk"), async (text, route) => {
         const r = await postText(node.url, route, text);
         const what = `${route} ${text.slice(0, 200)}`;
         if (route === "/p2p/block") return expectNotAdopted(r, what);
         expectWellFormed(r, what);
-        // None of it is a valid tx or endorsement: /p2p/tx refuses, a batch of endorsements answers an error for each.
+        // None of it is a valid tx, endorsement or chunk request: /p2p/tx and /p2p/chunk refuse, a batch of endorsements answers an error for each.
         if (r.status === 200)
           expect(route === "/p2p/endorse" && r.body.results.every((e: any) => typeof e.error === "string"), `${what}: ${r.text.slice(0, 300)}`).toBe(true);
       }),

@@ -123,13 +123,14 @@ describe("one group (the default): no check by witness, no request for one", () 
     await net?.stop();
   }, 60_000);
 
-  it("peers' blocks are endorsed without a /p2p/witness request", async () => {
+  it("peers' blocks are endorsed without a /p2p/witness request, and every chunk is built by the block's producer", async () => {
     const client = await connect(net.nodes[0].url);
     await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", "one-group"));
     const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
     await waitFor("both final", async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 90_000, 500);
     expect(head).toBeGreaterThan(1);
-    expect([net.link(0, 1).paths.get("/p2p/witness") ?? 0, net.link(1, 0).paths.get("/p2p/witness") ?? 0]).toEqual([0, 0]);
-    for (const n of net.nodes) expect((await getJson(`${n.url}/dev/status`)).body.coordinator.witnessChecks).toBeUndefined();
+    for (const path of ["/p2p/witness", "/p2p/chunk"]) expect([net.link(0, 1).paths.get(path) ?? 0, net.link(1, 0).paths.get(path) ?? 0]).toEqual([0, 0]);
+    for (const n of net.nodes) expect((await getJson(`${n.url}/dev/status`)).body.coordinator).not.toHaveProperty("witnessChecks");
+    for (const n of net.nodes) expect((await getJson(`${n.url}/dev/status`)).body.coordinator).not.toHaveProperty("groupChunks");
   });
 });

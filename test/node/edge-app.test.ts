@@ -144,6 +144,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       return { heights: batches.map((b) => b.height), events: batches.flatMap((b) => b.events) };
     },
     p2pStatus: async () => ({ chain_id: 1020, head: 10, head_hash: "H10", head_time: "1", lib: 10, lib_hash: "H10" }),
+    chunkFor: async () => ({ error: "one shard group: every producer builds its own blocks' chunks" }),
     meters: async () => [],
   };
   const record = <T extends object>(target: T, prefix: string): T =>

@@ -23,6 +23,11 @@
  *   against its receipts root: `{shard, height, sent: [SentProof, …]}` in `to` order (what a node
  *   that holds A and B but not S takes in, durable-objects/coordinator/holding.ts); only for shards
  *   this node serves.
+ * - POST /p2p/chunk `{shard, height, time, parent_hash, witness, parent_witness, parent_time}`: shard
+ *   S's chunk of that block, drafted on our head (its parent) and not stored, with its txs' full
+ *   bytes: `{shard, height, chunk, txs: [base64, …]}`, or `{shard, height, empty: true}` when it
+ *   would run nothing (no transaction drafted, no row billed); only with more than one group, for a shard in
+ *   our producers' groups, a block its witness may make next (durable-objects/coordinator/group-chunks.ts).
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
@@ -52,6 +57,7 @@ import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
+import { draftJson } from "../../durable-objects/coordinator/group-chunks";
 
 /** A block of 1000 txs of up to 64 KiB, base64, per shard would be more; 8 MiB covers every block the gas cap allows. */
 export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
@@ -189,6 +195,21 @@ p2pRoutes.get("/p2p/sent", async (c) => {
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
   const sent = await Promise.all(to.map(async (t) => unwrap(await shard(c.env, index).sentProofOf(height, Number(t)))));
   return c.json({ shard: index, height, sent });
+});
+
+p2pRoutes.post("/p2p/chunk", async (c) => {
+  const b = (await jsonBody(await c.req.text())) as Record<string, unknown> | null;
+  const index = b?.shard;
+  const height = b?.height;
+  const texts = ["time", "parent_hash", "witness", "parent_witness", "parent_time"].map((k) => b?.[k]);
+  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(height) || (height as number) < 1 || texts.some((t) => typeof t !== "string" || t.length > 128)) {
+    throw new RpcFailure("invalid request body: expected {shard, height, time, parent_hash, witness, parent_witness, parent_time}");
+  }
+  if (!serves(c.env, index as number)) throw new RpcFailure(`shard ${String(index)} is not served by this node`);
+  const [time, parentHash, witness, parentWitness, parentTime] = texts as string[];
+  const ctx = { height: height as number, time, parentHash, witness, parentWitness, parentTime };
+  const draft = unwrap(await coordinator(c.env).chunkFor(index as number, ctx));
+  return c.json(draftJson(index as number, ctx.height, draft));
 });
 
 p2pRoutes.get("/p2p/endorsements", async (c) => {

@@ -1,0 +1,205 @@
+/**
+ * Chunks built by their group (issue #18 item 3; docs/ARCHITECTURE.md "Shard groups"). With more
+ * than one group, a block's chunk of a shard outside its producer's groups is built by a producer
+ * of that shard's group: the block's producer asks its peers (POST /p2p/chunk) and takes the first
+ * answer its own check passes; a peer drafts the chunk on its head, the block's parent, without
+ * storing it (`draftFor`). The check today is `applyChunk` on the producer's own object of the
+ * shard (it still runs every shard): the chunk is re-executed from the builder's txs and refused
+ * unless it comes out equal, so a builder can make it take nothing but valid txs. No peer passing,
+ * the producer builds the chunk itself. One group: nothing of this runs.
+ */
+import { base64Decode, base64Encode } from "../../src/codec/base64";
+import { epochOf } from "../../src/consensus/groups";
+import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
+import type { StoredBlock } from "../../src/block/index";
+import type { Answer, Chunk, ChunkContext, Draft, ShardInternal } from "../api";
+import { errorText } from "../values";
+import { fetchPeerJson } from "./witness-check";
+
+/** What the builder's side needs of the coordinator. */
+export interface DraftHost {
+  readonly schedule: Schedule;
+  /** How far (ns) ahead of the clock a block may be (peers refuse one further ahead). */
+  readonly aheadNs: bigint;
+  head(): StoredBlock;
+  /** The list that schedules block `height`. */
+  listFor(height: number): string[];
+  tip(head: StoredBlock): Tip;
+  /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
+  shardsAt(height: number): Promise<number[] | null>;
+  shard(index: number): Pick<ShardInternal, "draftChunk">;
+}
+
+/**
+ * POST /p2p/chunk (more than one group): shard `index`'s chunk of block `ctx`, drafted on our head, when that head is the
+ * block's parent, its witness owns the slot of its time after it, it is not further ahead of our
+ * clock than a peer block may be, and the shard is in our groups in the block's epoch; else why not.
+ * A stranger can make us draft no chunk but the scheduled producer's next one.
+ */
+export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, nowNs: bigint): Promise<Answer<Draft>> {
+  const head = h.head();
+  if (ctx.height !== head.number + 1 || ctx.parentHash !== head.hash) {
+    return { error: `block ${ctx.height} on ${ctx.parentHash} does not extend this node's head ${head.number} ${head.hash}` };
+  }
+  if (ctx.parentWitness !== head.witness || ctx.parentTime !== head.time) {
+    return { error: `block ${ctx.height}: its parent's witness and time are not those of block ${head.number}` };
+  }
+  if (!/^[0-9]{1,20}$/.test(ctx.time)) return { error: `block ${ctx.height}: invalid time ${JSON.stringify(ctx.time)}` };
+  const time = BigInt(ctx.time);
+  const bad = scheduleError(h.listFor(ctx.height), h.tip(head), ctx.witness, time, h.schedule);
+  if (bad !== null) return { error: `block ${ctx.height}: ${bad}` };
+  if (time - nowNs > h.aheadNs) return { error: `block ${ctx.height}: time ${ctx.time} is ${(time - nowNs) / 1_000_000n} ms ahead of this node's clock` };
+  const shards = await h.shardsAt(ctx.height);
+  if (shards === null || !shards.includes(index)) return { error: `shard ${index} is not in this node's groups at block ${ctx.height}` };
+  return h.shard(index).draftChunk(ctx);
+}
+
+/** One peer's answer to POST /p2p/chunk, unchecked: from the network (`fetchChunk`) or, in tests, a stand-in. */
+export type ChunkSource = (peer: string, shard: number, ctx: ChunkContext, timeoutMs: number) => Promise<Answer<unknown>>;
+
+/** The /p2p/chunk request body for shard `shard`'s chunk of block `ctx`. */
+export function chunkRequest(shard: number, ctx: ChunkContext): string {
+  const { height, time, parentHash, witness, parentWitness, parentTime } = ctx;
+  return JSON.stringify({ shard, height, time, parent_hash: parentHash, witness, parent_witness: parentWitness, parent_time: parentTime });
+}
+
+/** POST <peer>/p2p/chunk within `timeoutMs`, its answer at most MAX_WITNESS_BYTES: the parsed JSON, or why not. */
+export function fetchChunk(peer: string, chainId: number, shard: number, ctx: ChunkContext, timeoutMs: number): Promise<Answer<unknown>> {
+  return fetchPeerJson(peer, chainId, "/p2p/chunk", "chunk", chunkRequest(shard, ctx), timeoutMs);
+}
+
+/** A /p2p/chunk answer `x` for chunk `shard`/`height` as a chunk and its txs, in form (its content is applyChunk's to check), or `empty`; or why not. */
+export function parseDraft(x: unknown, shard: number, height: number): Answer<Draft> {
+  const a = x as { shard?: unknown; height?: unknown; chunk?: unknown; txs?: unknown; empty?: unknown } | null;
+  if (typeof a !== "object" || a === null || a.shard !== shard || a.height !== height) return { error: `not the chunk ${shard}/${height}` };
+  if (a.empty === true) return { empty: true };
+  const c = a.chunk as Chunk | null;
+  if (typeof c !== "object" || c === null || c.shard !== shard || c.height !== height) return { error: `its chunk is not chunk ${shard}/${height}` };
+  if (!Array.isArray(a.txs) || a.txs.some((t) => typeof t !== "string")) return { error: "its txs are not base64 strings" };
+  try {
+    return { chunk: c, txs: (a.txs as string[]).map((t) => base64Decode(t)) };
+  } catch (err) {
+    return { error: `its txs: ${errorText(err)}` };
+  }
+}
+
+/** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
+export function draftJson(shard: number, height: number, d: Draft): { shard: number; height: number } & ({ chunk: Chunk; txs: string[] } | { empty: true }) {
+  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)) };
+}
+
+/** What the block producer's side needs of the coordinator. */
+export interface GroupChunksHost {
+  readonly groups: number;
+  /** Peers in the order to ask them. */
+  peers(): string[];
+  /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
+  shardsAt(height: number): Promise<number[] | null>;
+  shards(): ShardInternal[];
+  /**
+   * How long (ms) peers are waited for, from the start of `buildChunks`: the block interval, so a
+   * block late by its builders is still made in its slot (a chunk no peer gave by then is built here).
+   */
+  readonly waitMs: number;
+  /** The clock (ms) that bounds the wait: when to stop asking, never what goes into a chunk. */
+  now(): number;
+  /** Our head (the block's parent) pushed to `peer`, awaited: a peer refusing it as unknown may lack our own last block. */
+  pushHead(peer: string): Promise<void>;
+  source: ChunkSource;
+  /** By shard, the peer whose draft was taken last (asked first: it was of the group), updated in place; in memory. */
+  readonly builders: Map<number, string>;
+  /** /dev/status `coordinator.groupChunks`, updated in place. */
+  readonly counts: GroupChunkCounts;
+}
+
+/**
+ * Block chunks of shards outside this node's groups: asked of peers, taken from one, built here
+ * because a peer answered `empty` (nothing to run: the same chunk, built here for no request more),
+ * or because none passed (the last reason).
+ */
+export interface GroupChunkCounts {
+  asked: number;
+  taken: number;
+  empty: number;
+  built: number;
+  last: string | null;
+}
+
+/**
+ * Every shard's chunk of block `ctx`, ours to make: those of our groups' shards built here, each
+ * other shard's taken from the first peer whose draft our object of that shard re-executes to the
+ * same chunk (`applyChunk`; the one taken last for the shard asked first), else built here too. `askPeers` false (a retried job, whose shards may
+ * hold chunks already): all built here.
+ */
+export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeers: boolean): Promise<Chunk[]> {
+  const shards = h.shards();
+  const ours = h.groups === 1 || !askPeers ? null : await h.shardsAt(ctx.height);
+  const peers = ours === null ? [] : h.peers();
+  const until = h.now() + h.waitMs;
+  return Promise.all(
+    shards.map(async (s, i) => {
+      if (ours === null || ours.includes(i) || peers.length === 0) return s.buildChunk(ctx);
+      const last = h.builders.get(i);
+      const order = last !== undefined && peers.includes(last) ? [last, ...peers.filter((p) => p !== last)] : peers;
+      return (await takeChunk(h, s, i, ctx, order, until)) ?? s.buildChunk(ctx);
+    }),
+  );
+}
+
+/**
+ * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft `s` applies before `until`;
+ * null when one answers `empty` (the chunk runs nothing: built here as the peer would) or none
+ * passes (the reasons in `counts.last`). A peer lying `empty` only sends the chunk back to this
+ * node, whose pool has every tx forwarded to the group.
+ */
+async function takeChunk(
+  h: GroupChunksHost,
+  s: ShardInternal,
+  index: number,
+  ctx: ChunkContext,
+  peers: readonly string[],
+  until: number,
+): Promise<Chunk | null> {
+  const reasons: string[] = [];
+  for (const peer of peers) {
+    if (h.now() >= until) {
+      reasons.push(`no answer within ${h.waitMs} ms`);
+      break;
+    }
+    let got = await ask(h, peer, index, ctx, until);
+    if ("error" in got && / does not extend this node's head /.test(got.error) && h.now() < until) {
+      await h.pushHead(peer);
+      got = await ask(h, peer, index, ctx, until);
+    }
+    if (!("error" in got) && "empty" in got) {
+      h.counts.empty++;
+      h.builders.set(index, peer);
+      return null;
+    }
+    if (!("error" in got)) {
+      const applied = await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
+      if (!("error" in applied)) {
+        h.counts.taken++;
+        h.builders.set(index, peer);
+        return applied;
+      }
+      got = applied;
+    }
+    reasons.push(`${peer}: ${got.error}`);
+  }
+  h.counts.built++;
+  h.counts.last = `block ${ctx.height}: no peer's chunk of shard ${index} passed, built here: ${reasons.join("; ")}`;
+  return null;
+}
+
+async function ask(h: GroupChunksHost, peer: string, index: number, ctx: ChunkContext, until: number): Promise<Answer<Draft>> {
+  h.counts.asked++;
+  const r = await h.source(peer, index, ctx, Math.max(1, until - h.now()));
+  return typeof r === "object" && r !== null && "error" in r ? { error: String(r.error) } : parseDraft(r, index, ctx.height);
+}
+
+/** The epoch's shards in a GroupView (coordinator-views.ts) for block `height`: this epoch's or the next's. */
+export function shardsFor(view: { epoch: number; shards: number[] | null; next: number[] | null }, height: number, voteInterval: number): number[] | null {
+  const e = epochOf(height, voteInterval);
+  return e === view.epoch ? view.shards : e === view.epoch + 1 ? view.next : null;
+}

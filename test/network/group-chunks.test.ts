@@ -1,0 +1,119 @@
+/**
+ * Chunks built by their group (issue #18 item 3, durable-objects/coordinator/group-chunks.ts): four
+ * real nodes, two groups over four shards (`npm run network -- --nodes 4 --groups 2`). A producer
+ * builds its block's chunks of its groups' shards and asks its peers for the others' (POST
+ * /p2p/chunk): a producer of that shard's group drafts the chunk on the block's parent without
+ * storing it, and the block's producer takes it only once its own object of the shard re-executed
+ * the draft to the same chunk; a chunk that would run nothing is answered `empty` and built by the
+ * producer, no draft made. The nodes agree on every final block and balance. A peer whose
+ * drafts are forged (its link rewrites them) is passed over; with every peer forging, the producer
+ * builds the chunks itself and the chain goes on. A request for a block its witness may not make
+ * next is refused without a draft.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
+import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
+
+type Counts = { asked: number; taken: number; empty: number; built: number; last: string | null };
+const NODES = [0, 1, 2, 3];
+
+describe("shard groups: a block's chunks of shards outside its producer's groups built by their group", () => {
+  let net: Network;
+  let client: Client;
+
+  beforeAll(async () => {
+    net = await startNetwork({ nodes: 4, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } });
+    client = await connect(net.nodes[0].url);
+  }, 300_000);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
+
+  const counts = async (i: number): Promise<Counts> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.groupChunks;
+  const chunkAsks = () => NODES.flatMap((a) => NODES.filter((b) => b !== a).map((b) => net.link(a, b).paths.get("/p2p/chunk") ?? 0)).reduce((x, y) => x + y, 0);
+  /** Transfers, one at a time, until `done` gives a value (blocks come with txs only: on-demand production). */
+  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>): Promise<T> => {
+    let k = 0;
+    return waitFor(
+      label,
+      async () => {
+        const got = await done();
+        if (got) return got;
+        await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", `${memo}-${k++}`));
+        return null;
+      },
+      180_000,
+      250,
+    );
+  };
+  const allFinal = async (label: string) => {
+    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
+    await waitFor(label, async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 120_000, 500);
+  };
+  /** A draft whose post-state root is not the one its txs make. */
+  const forge = (body: string) => {
+    const p = JSON.parse(body);
+    if (p.chunk) p.chunk.stateRoot = `${p.chunk.stateRoot}0`;
+    return JSON.stringify(p);
+  };
+
+  it("every producer takes its blocks' chunks of the other group from peers; the nodes agree on final blocks and balances", async () => {
+    await until("every producer took a chunk from a peer", "group", async () => (await Promise.all(NODES.map(counts))).every((c) => c.taken > 0));
+    await allFinal("every node final past the transfers");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
+    const all = await Promise.all(NODES.map(counts));
+    console.log(`chunks of the other group by node: ${JSON.stringify(all)}; /p2p/chunk requests: ${chunkAsks()}`);
+    for (const c of all) {
+      expect(c.taken).toBeGreaterThan(0);
+      expect(c.asked).toBeGreaterThanOrEqual(c.taken);
+      // An honest builder's draft always re-executes to itself: a chunk built here came of no answer in time or a peer outside the group.
+      if (c.built > 0) expect(c.last).not.toMatch(/differs/);
+    }
+    // Each ask is one request over a link.
+    expect(chunkAsks()).toBe(all.reduce((x, c) => x + c.asked, 0));
+    // The shards no transfer touches run nothing: their builders answer empty, drafting (and billing) nothing.
+    expect(all.reduce((x, c) => x + c.empty, 0)).toBeGreaterThan(0);
+  });
+
+  it("a peer serving forged drafts is passed over; with every peer forging, the producer builds the chunks itself", async () => {
+    for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", forge);
+    const before = await counts(0);
+    const forged = await until("node 0 builds a chunk a forged draft left it", "forged", async () => {
+      const c = await counts(0);
+      return c.built > before.built && /stateRoot differs/.test(c.last ?? "") ? c : null;
+    });
+    expect(forged.taken).toBe(before.taken);
+    expect(forged.last).toMatch(/no peer's chunk of shard \d passed, built here: .*stateRoot differs: re-executed/);
+    for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", null);
+    await until("node 0 takes a peer's chunk again", "healed", async () => (await counts(0)).taken > before.taken);
+    await allFinal("final again past the forgery");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
+  });
+
+  it("a node drafts no chunk of a block that does not extend its head or whose witness does not own the slot", async () => {
+    const url = net.nodes[1].url;
+    const head = (await allInfo([net.nodes[1]]))[0];
+    const { block } = (await getJson(`${url}/p2p/blocks?from=${head.head}&count=1`)).body.blocks[0];
+    const ask = async (over: Record<string, unknown>) => {
+      const body = {
+        shard: 1,
+        height: head.head + 1,
+        time: String(BigInt(Date.now()) * 1_000_000n),
+        parent_hash: head.headHash,
+        witness: "x",
+        parent_witness: block.witness,
+        parent_time: block.time,
+        ...over,
+      };
+      const r = await fetch(`${url}/p2p/chunk`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      return { status: r.status, message: ((await r.json()) as { message?: string }).message ?? "" };
+    };
+    expect(await ask({ parent_hash: "1111" })).toMatchObject({ message: expect.stringMatching(/does not extend this node's head/) });
+    const slot = await ask({});
+    expect(slot.status).toBeGreaterThanOrEqual(400);
+    expect(slot.message).toMatch(/does not own slot|does not extend this node's head/);
+    expect(await ask({ shard: "1" })).toMatchObject({ message: expect.stringMatching(/invalid request body/) });
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Chunks built by their group (durable-objects/coordinator/group-chunks.ts): a builder drafts only
+ * the scheduled producer's next block on its own head, of a shard in its groups; a block producer
+ * takes each other shard's chunk from the first peer whose draft its own object re-executes to the
+ * same chunk, pushes its head to a peer that lacks it, and builds the chunk itself when no peer's
+ * passes. One group: no peer is asked. Stand-in shards and peers; the real objects are in
+ * test/workers/draft-chunk.test.ts, the network in test/network/group-chunks.test.ts.
+ */
+import { describe, expect, test } from "vitest";
+import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
+import { buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
+import { base64Encode } from "../../src/codec/base64";
+import type { StoredBlock } from "../../src/block/index";
+
+const MS = 1_000_000n;
+const SCHEDULE = { blockIntervalNs: 500n * MS, blocksPerSlot: 1 };
+const LIST = ["Ka", "Kb", "Kc", "Kd"];
+/** Slot 40 (time 20 s) is Ka's (40 mod 4 = 0). */
+const HEAD = { number: 7, hash: "H7", witness: "Kd", time: String(19_600n * MS) } as StoredBlock;
+const CTX: ChunkContext = { height: 8, time: String(20_000n * MS), parentHash: "H7", witness: "Ka", parentWitness: "Kd", parentTime: HEAD.time };
+const NOW = 20_000n * MS;
+
+const chunkOf = (shard: number, height: number, root = "R"): Chunk => ({ shard, height, time: CTX.time, stateRoot: root }) as unknown as Chunk;
+
+function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } {
+  const h = {
+    drafts: 0,
+    schedule: SCHEDULE,
+    aheadNs: 1_000n * MS,
+    head: () => HEAD,
+    listFor: () => LIST,
+    tip: (b: StoredBlock) => ({ time: BigInt(b.time), witness: b.witness, inSlot: 1 }),
+    shardsAt: async () => [1, 3],
+    shard: () => ({
+      draftChunk: async (ctx: ChunkContext) => {
+        h.drafts++;
+        return { chunk: chunkOf(1, ctx.height), txs: [] };
+      },
+    }),
+    ...over,
+  };
+  return h;
+}
+
+describe("draftFor: what a builder drafts", () => {
+  test("the scheduled producer's next block on our head, of a shard in our groups", async () => {
+    const h = builder();
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ chunk: chunkOf(1, 8), txs: [] });
+    expect(h.drafts).toBe(1);
+  });
+
+  test.each([
+    ["another parent", builder(), { ...CTX, parentHash: "X7" }, /block 8 on X7 does not extend this node's head 7 H7/],
+    ["another height", builder(), { ...CTX, height: 9 }, /does not extend this node's head 7/],
+    ["a parent's witness that is not our head's", builder(), { ...CTX, parentWitness: "Kb" }, /its parent's witness and time are not those of block 7/],
+    ["a witness not owning the slot", builder(), { ...CTX, witness: "Kb" }, /witness Kb does not own slot 40 \(its owner is Ka\)/],
+    ["a time not after the parent", builder(), { ...CTX, time: HEAD.time }, /is not after its parent's/],
+    ["a malformed time", builder(), { ...CTX, time: "soon" }, /invalid time "soon"/],
+    ["a shard outside our groups", builder({ shardsAt: async () => [0, 2] }), CTX, /shard 1 is not in this node's groups at block 8/],
+    ["groups not known", builder({ shardsAt: async () => null }), CTX, /shard 1 is not in this node's groups/],
+  ])("refuses %s, drafting nothing", async (_, h, ctx, why) => {
+    const r = await draftFor(h, 1, ctx as ChunkContext, NOW);
+    expect("error" in r && r.error).toMatch(why);
+    expect(h.drafts).toBe(0);
+  });
+
+  test("refuses a block further ahead of its clock than a peer block may be", async () => {
+    const h = builder();
+    const r = await draftFor(h, 1, CTX, NOW - 2_000n * MS);
+    expect("error" in r && r.error).toMatch(/ahead of this node's clock/);
+    expect(h.drafts).toBe(0);
+  });
+});
+
+/** A stand-in shard `i`: builds `built`, applies a draft only when its root is "R" (its own re-execution's). */
+function shard(i: number, log: string[]): ShardInternal {
+  return {
+    buildChunk: async (ctx: ChunkContext) => {
+      log.push(`build ${i}`);
+      return chunkOf(i, ctx.height, "built");
+    },
+    applyChunk: async (ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> => {
+      log.push(`apply ${i} ${txs.length}`);
+      const root = (expected as unknown as { stateRoot: string }).stateRoot;
+      return root === "R" ? chunkOf(i, ctx.height) : { error: `chunk ${i}/${ctx.height}: stateRoot differs: re-executed "R", announced "${root}"` };
+    },
+  } as unknown as ShardInternal;
+}
+
+/** A producer of shards 0 and 2 (of 4) with peers answering by `answer`. */
+function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2) {
+  const log: string[] = [];
+  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
+  const h: GroupChunksHost = {
+    groups,
+    peers: () => ["p1", "p2"],
+    shardsAt: async () => [0, 2],
+    shards: () => [0, 1, 2, 3].map((i) => shard(i, log)),
+    pushHead: async (peer) => {
+      log.push(`push ${peer}`);
+    },
+    builders: new Map(),
+    waitMs: 500,
+    now: () => 0,
+    source: async (peer, s) => {
+      log.push(`ask ${peer} ${s}`);
+      return answer(peer, s);
+    },
+    counts,
+  };
+  return { h, log, counts };
+}
+
+const good = (s: number) => ({ shard: s, height: 8, chunk: chunkOf(s, 8), txs: [base64Encode(new Uint8Array([1, 2]))] });
+
+describe("buildChunks: a block's chunks of shards outside our groups", () => {
+  test("taken from the first peer whose draft our object applies; ours built here", async () => {
+    const { h, log, counts } = producer((_, s) => good(s));
+    const chunks = await buildChunks(h, CTX, true);
+    expect(chunks.map((c) => c.shard)).toEqual([0, 1, 2, 3]);
+    expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["apply 1 1", "apply 3 1", "build 0", "build 2"]);
+    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, built: 0, last: null });
+  });
+
+  test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
+    const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)));
+    const chunks = await buildChunks(h, CTX, true);
+    expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2"]);
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, built: 0, last: null });
+    expect(h.builders.get(1)).toBe("p1");
+  });
+
+  test("an empty answer for another chunk is junk: the next peer is asked", async () => {
+    const { h, counts } = producer((peer, s) => (peer === "p1" ? { shard: s, height: 9, empty: true } : good(s)));
+    await buildChunks(h, CTX, true);
+    expect(counts).toMatchObject({ asked: 4, taken: 2, empty: 0, built: 0 });
+  });
+
+  test("a forged or junk draft is passed over for the next peer; none passing, built here with the reasons", async () => {
+    const forged = (s: number) => ({ ...good(s), chunk: chunkOf(s, 8, "forged") });
+    const { h, counts } = producer((peer, s) => (peer === "p1" ? forged(s) : s === 1 ? good(s) : { shard: s, height: 9 }));
+    const chunks = await buildChunks(h, CTX, true);
+    expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("R");
+    expect((chunks[3] as unknown as { stateRoot: string }).stateRoot).toBe("built");
+    expect(counts).toMatchObject({ asked: 4, taken: 1, built: 1 });
+    expect(counts.last).toMatch(/block 8: no peer's chunk of shard 3 passed, built here: p1: .*stateRoot differs.*; p2: not the chunk 3\/8/);
+  });
+
+  test("the peer whose draft of a shard was taken last is asked first for it", async () => {
+    const { h, log } = producer((peer, s) => (peer === "p2" || s === 1 ? good(s) : { error: `${peer}: shard ${s} is not in this node's groups at block 8` }));
+    await buildChunks(h, CTX, true);
+    expect([...h.builders]).toEqual([
+      [1, "p1"],
+      [3, "p2"],
+    ]);
+    log.length = 0;
+    await buildChunks(h, CTX, true);
+    expect(log.filter((l) => l.startsWith("ask")).sort()).toEqual(["ask p1 1", "ask p2 3"]);
+  });
+
+  test("a peer without our head is sent it, then asked again", async () => {
+    let pushed = false;
+    const { h, log, counts } = producer((peer, s) =>
+      pushed || peer !== "p1" ? good(s) : { error: `${peer}: block 8 on H7 does not extend this node's head 6 H6` },
+    );
+    h.pushHead = async (peer) => {
+      log.push(`push ${peer}`);
+      pushed = true;
+    };
+    await buildChunks(h, { ...CTX }, true);
+    expect(log.filter((l) => l.startsWith("push"))).toContain("push p1");
+    expect(counts).toMatchObject({ taken: 2, built: 0 });
+  });
+
+  test("peers are not asked past the wait: the chunks no peer gave by then are built here", async () => {
+    const { h, log, counts } = producer((_, s) => good(s));
+    let clock = 0;
+    h.now = () => clock;
+    h.source = async (peer, s, _ctx, timeoutMs) => {
+      log.push(`ask ${peer} ${s} within ${timeoutMs}`);
+      await Promise.resolve();
+      clock += 600; // the first peer answers junk after the whole wait
+      return { error: "slow" };
+    };
+    await buildChunks(h, CTX, true);
+    expect(log.filter((l) => l.startsWith("ask")).sort()).toEqual(["ask p1 1 within 500", "ask p1 3 within 500"]);
+    expect(counts).toMatchObject({ asked: 2, taken: 0, built: 2 });
+    expect(counts.last).toMatch(/p1: slow; no answer within 500 ms/);
+  });
+
+  test("one group, or a retried job: every chunk built here, no peer asked", async () => {
+    for (const [groups, ask] of [
+      [1, true],
+      [2, false],
+    ] as const) {
+      const { h, log, counts } = producer((_, s) => good(s), groups);
+      await buildChunks(h, CTX, ask);
+      expect(log.sort()).toEqual(["build 0", "build 1", "build 2", "build 3"]);
+      expect(counts.asked).toBe(0);
+    }
+  });
+});
