@@ -14,7 +14,7 @@ import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim, txBlockOf 
 import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { mapKey } from "../state/storage.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, placedByName, RAM_CONTRACT, RAM_MARKET_APIS, shardOf, tokenShard } from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 import type { Debt } from "./index.js";
 
@@ -177,6 +177,7 @@ function updatedContract(action: Action): string | undefined {
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
+  if (tradesHere(h, action)) return null;
   const id = updatedContract(action) ?? linkedContract(h.state, action.contract);
   const contract = remoteContractShard(h.state, sh, id, action.actionName);
   if (contract !== null) return contract;
@@ -193,6 +194,23 @@ export function forwardTarget(h: Host, action: Action): number | null {
   const shard = target !== undefined && placedByName(target) ? shardOf(target, sh.count) : null;
   return shard === null || shard === sh.index ? null : shard;
 }
+
+/**
+ * Whether an action is a RAM trade of a co-signer's own iost or RAM (`ram.iost/buy` paid by, or `sell` of, an
+ * account other than the publisher) on a chain of several shards: it runs where the tx is, on the market's records
+ * fetched from the consensus shard and the co-signer's from its own, as such a call inside a contract does
+ * (Host.armCallee; docs/SHARDING.md "One RAM market"). Forwarded, it would find the co-signer's records on
+ * neither the market's shard nor the escrow.
+ */
+export function tradesHere(h: Host, action: Action): boolean {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1 || action.contract !== RAM_CONTRACT || !RAM_MARKET_APIS.has(action.actionName)) return false;
+  const trader = stringArg(action, 0);
+  return trader !== undefined && trader !== h.tx.publisher;
+}
+
+/** The run's reads armed for a co-signer's RAM trade (tradesHere), else null: runActions' `arm`. */
+export const armTrade = (h: Host, action: Action) => (tradesHere(h, action) ? h.armCallee() : null);
 
 /** The tokens (not iost, ram or contribute) the token.iost actions among `actions` name, in symbol order. */
 function namedTokens(actions: readonly Action[]): string[] {

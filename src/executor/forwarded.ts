@@ -37,6 +37,7 @@ import {
   escrowRam,
   escrowSigners,
   forwardTarget,
+  armTrade,
   grantClaims,
   owedAway,
   payTarget,
@@ -329,6 +330,7 @@ export function runForwarded(
         used = Math.min(f.vmGas, landCarried(h, landing));
         const run = runActions(h, f.actions, f.vmGas - used, {
           route: (action) => forwardTarget(h, action),
+          arm: (action) => armTrade(h, action),
           pay: (c) => {
             used = Math.min(f.vmGas, used + c.toGas());
           },
