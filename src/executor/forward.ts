@@ -7,6 +7,7 @@ import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "..
 import { ERR, VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { findContract, linkedContract } from "../contracts/monitor.js";
+import type { RemoteReads } from "../contracts/remote.js";
 import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
 import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
@@ -14,7 +15,17 @@ import { type GuestAuthority, type RamDebt, spentOf, type TokenClaim, txBlockOf 
 import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { mapKey } from "../state/storage.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, placedByName, RAM_CONTRACT, RAM_MARKET_APIS, shardOf, tokenShard } from "../sharding/placement.js";
+import {
+  CONSENSUS_SHARD,
+  CONSENSUS_TOKEN,
+  nftShard,
+  placedByName,
+  RAM_CONTRACT,
+  RAM_MARKET_APIS,
+  RAM_MARKET_KEYS,
+  shardOf,
+  tokenShard,
+} from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 import type { Debt } from "./index.js";
 
@@ -209,8 +220,22 @@ export function tradesHere(h: Host, action: Action): boolean {
   return trader !== undefined && trader !== h.tx.publisher;
 }
 
-/** The run's reads armed for a co-signer's RAM trade (tradesHere), else null: runActions' `arm`. */
-export const armTrade = (h: Host, action: Action) => (tradesHere(h, action) ? h.armCallee() : null);
+/**
+ * The run's reads armed for a co-signer's RAM trade (tradesHere), else null: runActions' `arm`. What the trade
+ * reads of the trader's records and the market's is read first, so a run missing them asks for all of them in one
+ * round (each would take a round of its own, the trade failing at the first one absent).
+ */
+export function armTrade(h: Host, action: Action): RemoteReads | null {
+  if (!tradesHere(h, action)) return null;
+  const r = h.armCallee();
+  const trader = stringArg(action, 0)!;
+  const sym = action.actionName === "buy" ? "iost" : "ram";
+  const own = [mapKey(TOKEN, "TB" + trader, sym), mapKey(TOKEN, "TF" + trader, sym)];
+  const records = action.actionName === "buy" ? [] : [ramRecordKey("SR", trader), ramRecordKey("TR", trader)];
+  // One of the market's records brings the others (reads.ts withCompanion), the free RAM its used RAM.
+  if (r) for (const key of [mapKey("auth.iost", "auth", trader), ...own, ...records, RAM_MARKET_KEYS[0]]) h.state.get(key);
+  return r;
+}
 
 /** The tokens (not iost, ram or contribute) the token.iost actions among `actions` name, in symbol order. */
 function namedTokens(actions: readonly Action[]): string[] {
