@@ -453,8 +453,9 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
     if (Object.keys(held).length > 0) r.ramRecords = held;
   }
   // A part with no actions charges no co-signer: those of this shard were paid here.
-  const signerRam = r.forward!.actions.length > 0 ? escrowSigners(h) : undefined;
-  if (signerRam) r.signerRam = signerRam;
+  const signers = r.forward!.actions.length > 0 ? escrowSigners(h) : undefined;
+  if (signers) r.signerRam = signers.ram;
+  if (signers?.payers) r.forward!.signerPayers = signers.payers;
   const ram = balanceOf(h.state, "ram", pub);
   // "0" too: the part holds all the RAM the publisher has free, so the last part can reserve a credit's half from it.
   r.ram = ram.toString();
@@ -475,13 +476,18 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
  * the part that runs after the last action pays what every part charged them from it
  * (docs/SHARDING.md "Co-signers' RAM escrow"). Undefined: none.
  */
-export function escrowSigners(h: Host): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
+export function escrowSigners(h: Host): { ram: Record<string, string>; payers?: Record<string, string> } | undefined {
+  const ram: Record<string, string> = {};
+  const payers: Record<string, string> = {};
   for (const acc of new Set([...h.tx.signerList].map((s) => s.split("@")[0]).sort())) {
     if (acc === h.tx.publisher || h.remoteShard(acc) !== null) continue;
     const bytes = balanceOf(h.state, "ram", acc);
+    // Its escrow's record names the payer this one names, so a write of it there (a sale's) costs what one shard's does.
+    const payer = balancePayer(h.state, "ram", acc);
+    if (bytes > 0n && payer !== "") payers[acc] = payer;
     if (bytes > 0n) addBalance(h.state, "ram", acc, -bytes);
-    out[acc] = (bytes > 0n ? bytes : 0n).toString();
+    ram[acc] = (bytes > 0n ? bytes : 0n).toString();
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  if (Object.keys(ram).length === 0) return undefined;
+  return Object.keys(payers).length > 0 ? { ram, payers } : { ram };
 }

@@ -1861,6 +1861,33 @@ const CASES: Case[] = [
     () => txBy(on(1, 5), [act("ram.iost", "buy", [on(2, 0), on(1, 5), 100]), call(2, "mine", ["bought"])], { signers: [on(2, 0)] }),
   ],
   [
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 1 sells its RAM to it",
+    () => txBy(on(1, 5), [call(2, "mine", ["sells"]), act("ram.iost", "sell", [on(1, 6), on(1, 5), 100])], { signers: [on(1, 6)] }),
+  ],
+  [
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 1 pays a buy for it",
+    () => txBy(on(1, 5), [call(2, "mine", ["buys"]), act("ram.iost", "buy", [on(1, 6), on(1, 5), 100])], { signers: [on(1, 6)] }),
+  ],
+  [
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 2 sells its RAM to it",
+    () => txBy(on(1, 5), [call(2, "mine", ["sells2"]), act("ram.iost", "sell", [on(2, 0), on(1, 5), 100])], { signers: [on(2, 0)] }),
+  ],
+  [
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 3 pays a buy for it",
+    () => txBy(on(1, 5), [call(2, "mine", ["buys3"]), act("ram.iost", "buy", [on(3, 0), on(1, 5), 100])], { signers: [on(3, 0)] }),
+  ],
+  [
+    "a co-signer of shard 1 sells its RAM in a tx of shard 1, then a contract of shard 2 charges it RAM",
+    () => txBy(on(1, 5), [act("ram.iost", "sell", [on(1, 6), on(1, 5), 100]), call(2, "theirs", [on(1, 6), "x"])], { signers: [on(1, 6)] }),
+  ],
+  [
+    "a contract of shard 2 charges a co-signer of shard 1, then a contract of shard 3 too, then it sells its RAM on shard 3",
+    () =>
+      txBy(on(1, 5), [call(2, "theirs", [on(1, 6), "y"]), call(3, "theirs", [on(1, 6), "y"]), act("ram.iost", "sell", [on(1, 6), on(1, 6), 100])], {
+        signers: [on(1, 6)],
+      }),
+  ],
+  [
     "a co-signer of shard 0 pays a buy for the publisher of shard 1 beyond its iost",
     () => txBy(on(1, 5), [act("ram.iost", "buy", [on(0, 7), on(1, 5), 10 ** 10])], { signers: [on(0, 7)] }),
   ],
