@@ -193,9 +193,9 @@ const step = fc.oneof(
       op: fc.constantFrom("buy" as const, "sell" as const),
       by: user,
       who: user,
-      to: anyone,
-      bytes: fc.constantFrom(100, 10 ** 10),
-      fail: fc.option(shard),
+      to: fc.oneof(user, anyone),
+      bytes: fc.constantFrom(100, 1000, 10 ** 10),
+      fail: fc.option(shard, { freq: 2 }),
     })
     .filter((s) => s.who !== s.by),
   fc
