@@ -8,14 +8,17 @@
 import { Cost } from "../contracts/cost.js";
 import { goJsonString } from "../contracts/args.js";
 import { NodeFault } from "../contracts/errors.js";
-import type { Host } from "../contracts/host.js";
+import { asCallee, type Host } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
+import type { RemoteReads } from "../contracts/remote.js";
 import { byteLength } from "../state/storage.js";
 import type { Action } from "../tx/types.js";
 
 export interface ActionPath {
   /** Before each action: the shard it and the rest go to instead, or null to run it here; throws to refuse it. */
   route?(action: Action): number | null;
+  /** Before an action runs here: the run's reads armed for it as a call of another shard's contract (Host.armCallee), or null. */
+  arm?(action: Action): RemoteReads | null;
   /** Books the VM gas an action ran for (the gas left, when it ran out). */
   pay(c: Cost): void;
   /** Whether the publisher's own gas no longer covers what ran plus `left` (a user tx pays as it goes). */
@@ -70,7 +73,8 @@ export function runActions(h: Host, actions: readonly Action[], gas: number, pat
     let ret = "";
     let error: string | null = null;
     try {
-      ret = marshalReturn(monitorCall(h, action.contract, action.actionName, action.data, cost));
+      const armed = path.arm ? path.arm(action) : null;
+      ret = marshalReturn(asCallee(armed, () => monitorCall(h, action.contract, action.actionName, action.data, cost)));
     } catch (e) {
       if (e instanceof NodeFault) throw e;
       error = `running action ${actionDesc(action)} error: ${(e as Error).message}`;

@@ -6,8 +6,8 @@
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
 import { ERR, VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
-import type { RemoteReads } from "../contracts/remote.js";
 import { findContract, linkedContract } from "../contracts/monitor.js";
+import type { RemoteReads } from "../contracts/remote.js";
 import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
 import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
@@ -15,7 +15,17 @@ import { type Forwarded, type GuestAuthority, type RamDebt, spentOf, type TokenC
 import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { mapKey } from "../state/storage.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, placedByName, shardOf, tokenShard } from "../sharding/placement.js";
+import {
+  CONSENSUS_SHARD,
+  CONSENSUS_TOKEN,
+  nftShard,
+  placedByName,
+  RAM_CONTRACT,
+  RAM_MARKET_APIS,
+  RAM_MARKET_KEYS,
+  shardOf,
+  tokenShard,
+} from "../sharding/placement.js";
 import type { Action } from "../tx/types.js";
 import type { Debt } from "./index.js";
 
@@ -178,6 +188,7 @@ function updatedContract(action: Action): string | undefined {
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1) return null;
+  if (tradesHere(h, action)) return null;
   const id = updatedContract(action) ?? linkedContract(h.state, action.contract);
   const contract = remoteContractShard(h.state, sh, id, action.actionName);
   if (contract !== null) return contract;
@@ -193,6 +204,37 @@ export function forwardTarget(h: Host, action: Action): number | null {
   const target = at === undefined ? createdAccount(action) : stringArg(action, at);
   const shard = target !== undefined && placedByName(target) ? shardOf(target, sh.count) : null;
   return shard === null || shard === sh.index ? null : shard;
+}
+
+/**
+ * Whether an action is a RAM trade of a co-signer's own iost or RAM (`ram.iost/buy` paid by, or `sell` of, an
+ * account other than the publisher) on a chain of several shards: it runs where the tx is, on the market's records
+ * fetched from the consensus shard and the co-signer's from its own, as such a call inside a contract does
+ * (Host.armCallee; docs/SHARDING.md "One RAM market"). Forwarded, it would find the co-signer's records on
+ * neither the market's shard nor the escrow.
+ */
+export function tradesHere(h: Host, action: Action): boolean {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1 || action.contract !== RAM_CONTRACT || !RAM_MARKET_APIS.has(action.actionName)) return false;
+  const trader = stringArg(action, 0);
+  return trader !== undefined && trader !== h.tx.publisher;
+}
+
+/**
+ * The run's reads armed for a co-signer's RAM trade (tradesHere), else null: runActions' `arm`. What the trade
+ * reads of the trader's records and the market's is read first, so a run missing them asks for all of them in one
+ * round (each would take a round of its own, the trade failing at the first one absent).
+ */
+export function armTrade(h: Host, action: Action): RemoteReads | null {
+  if (!tradesHere(h, action)) return null;
+  const r = h.armCallee();
+  const trader = stringArg(action, 0)!;
+  const sym = action.actionName === "buy" ? "iost" : "ram";
+  const own = [mapKey(TOKEN, "TB" + trader, sym), mapKey(TOKEN, "TF" + trader, sym)];
+  const records = action.actionName === "buy" ? [] : [ramRecordKey("SR", trader), ramRecordKey("TR", trader)];
+  // One of the market's records brings the others (reads.ts withCompanion), the free RAM its used RAM.
+  if (r) for (const key of [mapKey("auth.iost", "auth", trader), ...own, ...records, RAM_MARKET_KEYS[0]]) h.state.get(key);
+  return r;
 }
 
 /** The tokens (not iost, ram or contribute) the token.iost actions among `actions` name, in symbol order. */
@@ -418,8 +460,9 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
     if (Object.keys(held).length > 0) r.ramRecords = held;
   }
   // A part with no actions charges no co-signer: those of this shard were paid here.
-  const signerRam = r.forward!.actions.length > 0 ? escrowSigners(h) : undefined;
-  if (signerRam) r.signerRam = signerRam;
+  const signers = r.forward!.actions.length > 0 ? escrowSigners(h) : undefined;
+  if (signers) r.signerRam = signers.ram;
+  if (signers?.payers) r.forward!.signerPayers = signers.payers;
   const ram = balanceOf(h.state, "ram", pub);
   // "0" too: the part holds all the RAM the publisher has free, so the last part can reserve a credit's half from it.
   r.ram = ram.toString();
@@ -440,13 +483,18 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
  * the part that runs after the last action pays what every part charged them from it
  * (docs/SHARDING.md "Co-signers' RAM escrow"). Undefined: none.
  */
-export function escrowSigners(h: Host): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
+export function escrowSigners(h: Host): { ram: Record<string, string>; payers?: Record<string, string> } | undefined {
+  const ram: Record<string, string> = {};
+  const payers: Record<string, string> = {};
   for (const acc of new Set([...h.tx.signerList].map((s) => s.split("@")[0]).sort())) {
     if (acc === h.tx.publisher || h.remoteShard(acc) !== null) continue;
     const bytes = balanceOf(h.state, "ram", acc);
+    // Its escrow's record names the payer this one names, so a write of it there (a sale's) costs what one shard's does.
+    const payer = balancePayer(h.state, "ram", acc);
+    if (bytes > 0n && payer !== "") payers[acc] = payer;
     if (bytes > 0n) addBalance(h.state, "ram", acc, -bytes);
-    out[acc] = (bytes > 0n ? bytes : 0n).toString();
+    ram[acc] = (bytes > 0n ? bytes : 0n).toString();
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  if (Object.keys(ram).length === 0) return undefined;
+  return Object.keys(payers).length > 0 ? { ram, payers } : { ram };
 }

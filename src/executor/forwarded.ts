@@ -38,6 +38,7 @@ import {
   escrowRam,
   escrowSigners,
   forwardTarget,
+  armTrade,
   grantClaims,
   owedAway,
   payTarget,
@@ -86,9 +87,19 @@ export function refusal(db: ContractDB, r: CrossReceipt): string {
  * counted (the part sending it on says what they are now), and the registers it landed.
  */
 function withoutDebt(f: Forwarded): Forwarded {
-  // The registers carried to it landed here (applyRegister): they go no further.
-  const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, registers: ______, counted: _______, ...rest } = f;
+  // The registers carried to it landed here (applyRegister): they go no further. The co-signers' payers go with their escrows (payersOf).
+  const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, registers: ______, counted: _______, signerPayers: ________, ...rest } = f;
   return rest;
+}
+
+/** The payers of the co-signers' `ram` records whose escrows go on (`signers`): those that came here, then this shard's. */
+function payersOf(
+  signers: Record<string, string>,
+  came: Record<string, string> | undefined,
+  mine: Record<string, string> | undefined,
+): { signerPayers?: Record<string, string> } {
+  const out = Object.fromEntries(Object.entries({ ...came, ...mine }).filter(([acc]) => signers[acc] !== undefined && signers[acc] !== "0"));
+  return Object.keys(out).length > 0 ? { signerPayers: out } : {};
 }
 
 /**
@@ -320,7 +331,7 @@ export function runForwarded(
         }
         if (ramEscrow > 0n || f.ramPayer !== undefined) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
         // On a co-signer's own shard (a return) its escrow rejoins its record.
-        for (const [acc, bytes] of signerRam) if (BigInt(bytes) > 0n) addBalance(state, "ram", acc, BigInt(bytes));
+        for (const [acc, bytes] of signerRam) if (BigInt(bytes) > 0n) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
@@ -333,6 +344,7 @@ export function runForwarded(
         used = Math.min(f.vmGas, landCarried(h, landing));
         const run = runActions(h, f.actions, f.vmGas - used, {
           route: (action) => forwardTarget(h, action),
+          arm: (action) => armTrade(h, action),
           pay: (c) => {
             used = Math.min(f.vmGas, used + c.toGas());
           },
@@ -394,7 +406,8 @@ export function runForwarded(
             carryRegisters(h, onward);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
-            onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed };
+            const payers = payersOf(signers, f.signerPayers, onward.forward!.signerPayers);
+            onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed, ...payers };
             if (Object.keys(signers).length > 0) onward.signerRam = signers;
           } else {
             // The last part, back home: the publisher's free RAM is its record here, reserved out of it for a credit's
@@ -422,8 +435,8 @@ export function runForwarded(
         }
         if (next) {
           const mine = run.forward ? escrowSigners(h) : undefined;
-          const signers = { ...others, ...mine };
-          escrowed = [...Object.keys(mine ?? {}), ...signerRam.map(([acc]) => acc).filter(here)];
+          const signers = { ...others, ...mine?.ram };
+          escrowed = [...Object.keys(mine?.ram ?? {}), ...signerRam.map(([acc]) => acc).filter(here)];
           // The escrow left, the records as they are now and the gas left go on with the rest of the actions.
           onward = {
             id: h.nextReceiptId(),
@@ -447,6 +460,7 @@ export function runForwarded(
               actions: f.actions.slice(next.from),
               vmGas: run.left,
               path: visited,
+              ...payersOf(signers, f.signerPayers, mine?.payers),
               ...eventsSoFar(),
               ...owed,
               ...spentSoFar(),

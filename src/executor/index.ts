@@ -32,6 +32,7 @@ import {
   claimTarget,
   escrowRam,
   forwardTarget,
+  armTrade,
   isSigner,
   owedAway,
   payTarget,
@@ -428,6 +429,7 @@ export function runTx(
   try {
     run = runActions(h, tx.actions, Number(tx.gasLimit / tx.gasRatio) - h.gasPaid(), {
       route: (action) => forwardTarget(h, action),
+      arm: (action) => armTrade(h, action),
       pay: (c) => h.payCost(c, tx.publisher),
       short: h.genesis ? undefined : (left) => totalGasAt(h.db, tx.publisher, block.time).value / tx.gasRatio < BigInt(h.gasPaid() + left), // scale 2: gas × 100
       overrunWins: true,

@@ -55,6 +55,8 @@ export interface Forwarded {
   escrowPayer?: string;
   /** The same for its `ram` record (the RAM escrow's). */
   ramPayer?: string;
+  /** The same for each co-signer's `ram` record whose RAM escrow travels (CrossReceipt `signerRam`), when it names one. */
+  signerPayers?: Record<string, string>;
   /** The home part's contract events: posted with the forwarded part's after the settle (events.ts). */
   events?: ContractEvent[];
   /** Sent on by a forwarded part (docs/SHARDING.md "Atomic txs"): the shards the tx ran on before the sender, home first. */

@@ -565,6 +565,13 @@ export function checkReceipt(
     if (k === r.account || (r.kind === "action" && !r.forward?.authority.some((a) => a.account === k))) refuse("signerRam account", k, 0n);
     int(`signerRam ${k}`, v);
   }
+  for (const [k, v] of Object.entries(r.forward?.signerPayers ?? {})) {
+    // A payer only for a co-signer's escrow the receipt carries: its record's, as the publisher's `ramPayer`.
+    if (r.kind !== "action" || r.signerRam?.[k] === undefined || r.signerRam[k] === "0" || typeof v !== "string" || !/^[a-zA-Z0-9_.]{1,64}$/.test(v))
+      throw new ReceiptRefused(
+        `receipt ${r.id} refused: signerPayers ${JSON.stringify(k)}: ${JSON.stringify(v)} is no payer of a co-signer's RAM escrow it carries`,
+      );
+  }
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !SIGNED.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);

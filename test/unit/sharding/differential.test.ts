@@ -40,7 +40,6 @@ import {
   type Outcome,
   on,
   PRODUCER,
-  REASON,
   reads,
   run,
   runAll,
@@ -1883,14 +1882,69 @@ const CASES: Case[] = [
       ],
     ];
   }),
-  // A co-signer's own RAM or iost in the trade: only the publisher's records travel with a forwarded part.
+  // A co-signer's own RAM or iost in the trade: it runs where the tx is, on the market's records and the co-signer's
+  // fetched from their shards (docs/SHARDING.md "One RAM market"), the co-signer of the publisher's shard, of the
+  // market's or of a third; from a tx of shard 0 too.
+  ...(
+    [
+      [on(1, 5), on(1, 6), "shard 1", on(2, 0), "shard 2"],
+      [on(1, 5), on(0, 7), "shard 0", on(2, 0), "shard 2"],
+      [on(1, 5), on(2, 0), "shard 2", on(3, 0), "shard 3"],
+      [on(0, 6), on(3, 0), "shard 3", on(2, 0), "shard 2"],
+    ] as const
+  ).flatMap(([by, mate, where, other, its]): Case[] => {
+    const home = `a tx of shard ${shardOf(by, N)}`;
+    const ram = (op: string, args: unknown[]) => act("ram.iost", op, args);
+    const signed = { signers: [mate] };
+    return [
+      [`a co-signer of ${where} sells its RAM in ${home}`, () => txBy(by, [ram("sell", [mate, mate, 100])], signed)],
+      [`a co-signer of ${where} sells its RAM in ${home}, the iost to the publisher`, () => txBy(by, [ram("sell", [mate, by, 100])], signed)],
+      [`a co-signer of ${where} pays a buy for the publisher in ${home}`, () => txBy(by, [ram("buy", [mate, by, 100])], signed)],
+      [`a co-signer of ${where} pays a buy for an account of ${its} in ${home}`, () => txBy(by, [ram("buy", [mate, other, 100])], signed)],
+      [
+        `a co-signer of ${where} pays a buy for the publisher in ${home}, then the tx fails in its second action: all undone`,
+        () => txBy(by, [ram("buy", [mate, by, 100]), transferAct(by, other, "100000000")], signed),
+      ],
+      [
+        `a co-signer of ${where} sells its RAM in ${home}, then sells more than it has in the second action: all undone`,
+        () => txBy(by, [ram("sell", [mate, by, 100]), ram("sell", [mate, mate, 10 ** 9])], signed),
+      ],
+    ];
+  }),
   [
-    "a co-signer of shard 1 sells its RAM in a tx of shard 1",
-    () => txBy(on(1, 5), [act("ram.iost", "sell", [on(1, 6), on(1, 6), 100])], { signers: [on(1, 6)] }),
+    "a co-signer of shard 2 pays a buy for the publisher in a tx of shard 1, then a contract of shard 2 charges the publisher",
+    () => txBy(on(1, 5), [act("ram.iost", "buy", [on(2, 0), on(1, 5), 100]), call(2, "mine", ["bought"])], { signers: [on(2, 0)] }),
   ],
   [
-    "a co-signer of shard 1 pays a buy for the publisher in a tx of shard 1",
-    () => txBy(on(1, 5), [act("ram.iost", "buy", [on(1, 6), on(1, 5), 100])], { signers: [on(1, 6)] }),
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 1 sells its RAM to it",
+    () => txBy(on(1, 5), [call(2, "mine", ["sells"]), act("ram.iost", "sell", [on(1, 6), on(1, 5), 100])], { signers: [on(1, 6)] }),
+  ],
+  [
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 1 pays a buy for it",
+    () => txBy(on(1, 5), [call(2, "mine", ["buys"]), act("ram.iost", "buy", [on(1, 6), on(1, 5), 100])], { signers: [on(1, 6)] }),
+  ],
+  [
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 2 sells its RAM to it",
+    () => txBy(on(1, 5), [call(2, "mine", ["sells2"]), act("ram.iost", "sell", [on(2, 0), on(1, 5), 100])], { signers: [on(2, 0)] }),
+  ],
+  [
+    "a contract of shard 2 charges the publisher of shard 1, then a co-signer of shard 3 pays a buy for it",
+    () => txBy(on(1, 5), [call(2, "mine", ["buys3"]), act("ram.iost", "buy", [on(3, 0), on(1, 5), 100])], { signers: [on(3, 0)] }),
+  ],
+  [
+    "a co-signer of shard 1 sells its RAM in a tx of shard 1, then a contract of shard 2 charges it RAM",
+    () => txBy(on(1, 5), [act("ram.iost", "sell", [on(1, 6), on(1, 5), 100]), call(2, "theirs", [on(1, 6), "x"])], { signers: [on(1, 6)] }),
+  ],
+  [
+    "a contract of shard 2 charges a co-signer of shard 1, then a contract of shard 3 too, then it sells its RAM on shard 3",
+    () =>
+      txBy(on(1, 5), [call(2, "theirs", [on(1, 6), "y"]), call(3, "theirs", [on(1, 6), "y"]), act("ram.iost", "sell", [on(1, 6), on(1, 6), 100])], {
+        signers: [on(1, 6)],
+      }),
+  ],
+  [
+    "a co-signer of shard 0 pays a buy for the publisher of shard 1 beyond its iost",
+    () => txBy(on(1, 5), [act("ram.iost", "buy", [on(0, 7), on(1, 5), 10 ** 10])], { signers: [on(0, 7)] }),
   ],
   // Inside a contract (blockchain.callWithAuth): the market's records fetched from shard 0 and written back there.
   [
@@ -1920,11 +1974,7 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { RAM_COSIGNER } = REASON;
-const KNOWN: Record<string, string> = {
-  "a co-signer of shard 1 sells its RAM in a tx of shard 1": RAM_COSIGNER,
-  "a co-signer of shard 1 pays a buy for the publisher in a tx of shard 1": RAM_COSIGNER,
-};
+const KNOWN: Record<string, string> = {};
 
 let one: SimChain;
 let four: SimChain;

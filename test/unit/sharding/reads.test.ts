@@ -506,6 +506,37 @@ describe("reads from strangers are refused", () => {
     }
   });
 
+  it("a co-signer's RAM trade run where its tx is: a stranger's release of a co-signer's records its part did not lock for it, or of an account it never asked for, and values no part asked for, change nothing", () => {
+    // X (shard 2) co-signs a buy of tx HASH1 at home on shard 1, which locked X's iost for writing (forward.ts armTrade).
+    const iost = `m-token.iost-TB${X}-iost`;
+    const paid = encodeValue(int(1n), "");
+    const landed = four.fork().shards[2].store;
+    onto(landed, read({ keys: [iost, `m-token.iost-TF${X}-iost`], write: true }));
+    onto(landed, release({ writes: [[iost, paid]] }));
+    expect([landed.get(iost), landed.get(READING)]).toEqual([paid, undefined]);
+    // The co-signer's RAM and records, never asked; another account of the shard, no signer of the tx: refused.
+    const other = on(2, 1);
+    for (const key of [`m-token.iost-TB${X}-ram`, `b-ram.iost-SR${X}`, `m-token.iost-TB${other}-iost`]) {
+      const forged = four.fork().shards[2].store;
+      onto(forged, read({ keys: [iost], write: true }));
+      const before = [forged.get(key), forged.get(iost), forged.get(READING)];
+      expect(() =>
+        onto(
+          forged,
+          release({
+            writes: [
+              [iost, paid],
+              [key, paid],
+            ].sort() as [string, string][],
+          }),
+        ),
+      ).toThrow(/which HASH1 did not lock here/);
+      expect([forged.get(key), forged.get(iost), forged.get(READING)]).toEqual(before);
+    }
+    // A balance claimed for the co-signer that no part parked on shard 1 asked for: refused there.
+    expect(() => apply(values({ values: [[iost, encodeValue(int(10n ** 15n), "")]] }))).toThrow(/that no part parked here asked shard 2 for/);
+  });
+
   it("a token's supply lands on its home only from a part that locked it there (an issue off the home); a stranger's write of it changes nothing", () => {
     // fern was never created: its home is its symbol's shard, 2.
     const supply = "m-token.iost-TIfern-supply";

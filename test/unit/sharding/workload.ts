@@ -3,8 +3,7 @@
  * scripted workload) and property.test.ts (random sequences of it): accounts
  * on every shard of N = 4, a contract that charges RAM to the contract, the
  * caller or a third account, the reads compared on N = 1 and N = 4 and how a
- * tx's outcome is measured, and the KNOWN reasons of docs/SHARDING.md "Not
- * done yet" (one place: dropping a reason here drops it from both tests).
+ * tx's outcome is measured.
  */
 import { expect } from "vitest";
 import { parseFreezeList } from "../../../src/contracts/freeze";
@@ -343,17 +342,6 @@ export function supplyGaps(chain: SimChain, genesis: Map<string, bigint>): Recor
 export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, string> = {}): (chain: SimChain) => void {
   return (chain) => expect(supplyGaps(chain, genesis), `supplies on N = ${chain.shards.length}, height ${chain.height}`).toEqual(from);
 }
-
-/**
- * Why an outcome on N = 4 still differs from N = 1: each is a docs/SHARDING.md
- * "Not done yet" entry. Fixing one: delete it here, then the differential test
- * names the cases to drop from KNOWN. No step of the property test's vocabulary
- * is one of them: it compares every step.
- */
-export const REASON = {
-  RAM_COSIGNER:
-    "a buy or sell off shard 0 is forwarded to the market's shard with the publisher's escrow only: a co-signer's iost paying a buy, or its RAM and SR/TR records in a sale, stay home",
-} as const;
 
 /** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
 export function bareForward(publisher: string, authority: Forwarded["authority"] = [{ account: publisher, signed: ["active"] }]): Forwarded {

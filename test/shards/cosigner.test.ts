@@ -1,0 +1,70 @@
+/**
+ * A RAM buy paid by a co-signer, published off the market's shard, in the real Shard and Coordinator Durable
+ * Objects (docs/SHARDING.md "One RAM market", a co-signer's own iost or RAM): the trade runs on the publisher's
+ * shard on the market's records fetched from shard 0 and the co-signer's from a third shard, every object
+ * evicted while its reads are in flight; the bytes land with the publisher, the price leaves the co-signer's
+ * balance on its shard, and the market's records change on shard 0 only.
+ */
+import { abortAllDurableObjects } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import type { ShardInternal } from "../../durable-objects/api";
+import { shardStub } from "../../durable-objects/env";
+import { shardOf } from "../../src/sharding/placement";
+import { newChain, nodeEnv, tick, tickUntilFinal } from "../workers/helpers";
+import { ADMIN_KEY, makeTx } from "../workers/txs";
+
+const N = 4;
+const names = Array.from({ length: 40 }, (_, i) => `cosig${String(i).padStart(2, "0")}`);
+/** The publisher, off the market's shard, and its co-signer, on a third shard. */
+const pub = names.find((n) => shardOf(n, N) !== 0 && shardOf(n, N) !== shardOf("admin", N))!;
+const mate = names.find((n) => ![0, shardOf(pub, N), shardOf("admin", N)].includes(shardOf(n, N)))!;
+
+type Account = { balance: number; ram_info: { available: string; used: string; total: string } };
+
+describe("four shards: a co-signer of a third shard pays a RAM buy published off the market's shard", () => {
+  test("the publisher gets the bytes, the co-signer pays the price on its shard, the market moves on shard 0", async () => {
+    const c = newChain("cosigner");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const account = async (name: string) => (await at(shardOf(name, N)).read("getAccount", name)) as Account;
+    const market = async () => (await at(0).read("getRAMInfo")) as { used_ram: string; available_ram: string };
+    await c.coord.chainInfo();
+    const admin = () => at(shardOf("admin", N));
+    const create = makeTx({
+      actions: [pub, mate].flatMap((n) => [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([n, ADMIN_KEY, ADMIN_KEY]) },
+        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", n, 1024]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", n, "50"]) },
+        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", n, "1000", ""]) },
+      ]),
+    });
+    await admin().submitTx(create.bytes, create.hash);
+    await tickUntilFinal(c, admin, [create.hash]);
+    expect(await admin().getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const [pub0, mate0, market0] = [await account(pub), await account(mate), await market()];
+
+    const buy = makeTx({
+      publisher: pub,
+      signers: [`${mate}@active`],
+      actions: [{ contract: "ram.iost", actionName: "buy", data: JSON.stringify([mate, pub, 100]) }],
+    });
+    const home = () => at(shardOf(pub, N));
+    expect(await home().submitTx(buy.bytes, buy.hash)).toEqual({ hash: buy.hash });
+    await tick(c); // parked at home: the market's records and the co-signer's asked of shards 0 and the co-signer's
+    await abortAllDurableObjects();
+    expect(await home().getTxReceipt(buy.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    await tickUntilFinal(c, home, [buy.hash]);
+    const receipt = (await home().getTxReceipt(buy.hash)) as { status_code: string; returns: string[] };
+    expect(receipt).toMatchObject({ status_code: "SUCCESS", message: "" });
+    const price = Number(JSON.parse(receipt.returns[0])[0]);
+    expect(price).toBeGreaterThan(0);
+    await tick(c, 2); // the release lands the co-signer's and the market's writes
+    const [pub1, mate1, market1] = [await account(pub), await account(mate), await market()];
+    expect([BigInt(pub1.ram_info.available), BigInt(pub1.ram_info.total)]).toEqual([
+      BigInt(pub0.ram_info.available) + 100n,
+      BigInt(pub0.ram_info.total) + 100n,
+    ]);
+    expect(mate1.balance).toBeCloseTo(mate0.balance - price, 8);
+    expect(mate1.ram_info).toEqual(mate0.ram_info);
+    expect(BigInt(market1.used_ram)).toBe(BigInt(market0.used_ram) + 100n);
+  });
+});
