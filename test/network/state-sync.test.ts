@@ -24,7 +24,7 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
 
   beforeAll(async () => {
     // A block every slot (no resting): the chain visibly keeps finalizing around the sync.
-    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "1000" } });
+    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" } });
     client = await connect(net.nodes[0].url);
   }, 200_000);
   afterAll(async () => {
