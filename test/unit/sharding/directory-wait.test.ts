@@ -148,6 +148,7 @@ const CODE = `class Box {
   init() {}
   put(k, v) { storage.put(k, v); return "ok:" + k; }
   hi(who) { return "hi " + who; }
+  bal(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
 }
 module.exports = Box;`;
 const setCode = () =>
@@ -155,6 +156,7 @@ const setCode = () =>
     contractJson(CODE, [
       { name: "put", args: ["string", "string"] },
       { name: "hi", args: ["string"] },
+      { name: "bal", args: ["string"] },
     ]),
   ]);
 /** Every pending name any shard keeps (sharding/pending.ts). */
@@ -268,6 +270,32 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(inFlight.slice(0, 4)).toEqual([1, 1, 1, 0]);
     expect(pendingRows(four)).toEqual([]);
   });
+
+  it.each([
+    ["forwards it to its shard, and stands", 3, [], "SUCCESS"],
+    ["creates it at home, and stands", 1, [], "SUCCESS"],
+    ["creates it at home, then fails there: its cancels go with its re-run", 1, ["5000"], "RUNTIME_ERROR"],
+    ["forwards it, then fails there: its cancels go with the settle", 3, ["5000"], "RUNTIME_ERROR"],
+  ])(
+    "a creating tx that parks at home for reads first (its notes sent when it parks): %s; a transfer of its block runs as on one chain",
+    (_, at, spend, status) => {
+      const maker = userOn(1);
+      const born = freshOn(at, `parked${at}${spend.length}x`);
+      const deploy = txBy(maker, [setCode()]);
+      const box = "Contract" + txId(deploy);
+      // Its first action reads a balance of shard 2: the tx parks and runs again when the value came, two blocks on.
+      const create = txBy(maker, [
+        act(box, "bal", [userOn(2)]),
+        ...signUp(maker, born),
+        ...spend.map((amount) => act("token.iost", "transfer", ["iost", maker, born, amount, ""])),
+      ]);
+      const pay = transfer(userOn(2), born);
+      const { one, four } = both([[txBy(maker, [act("ram.iost", "buy", [maker, maker, 10_000])])], [deploy]], [create, pay]);
+      expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual([status, status]);
+      expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+      expect(pendingRows(four)).toEqual([]);
+    },
+  );
 
   it('a flood: at most MAX_DIRECTORY_WAITS wait for a pending name, the rest fail at once (docs/SHARDING.md "Not done yet")', () => {
     const maker = userOn(0);
