@@ -134,11 +134,10 @@ export function applyPending(state: State, r: CrossReceipt, height: number): voi
 }
 
 /**
- * At a multiple of MAX_PENDING_BLOCKS: the notes that stopped holding waiters (`dueKey`) leave their rows. A row an
- * in-flight tx locked (`locked`, asked right after reading it: the tx may put it back) is swept a round later.
+ * At `height`, a multiple of MAX_PENDING_BLOCKS: the notes that stopped holding waiters (`dueKey`) leave their rows. A
+ * row an in-flight tx locked (`locked`, asked right after reading it: the tx may put it back) is swept a round later.
  */
 export function sweep(state: State, height: number, locked: () => boolean): void {
-  if (height % MAX_PENDING_BLOCKS !== 0) return;
   const due = state.get(dueKey(height));
   if (due === undefined) return;
   const later: string[] = [];
