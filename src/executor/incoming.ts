@@ -58,7 +58,7 @@ import {
   withoutLanded,
   yields,
 } from "./reads.js";
-import { applyPending, dropNote } from "../sharding/pending.js";
+import { applyPending, dropNote, MAX_PENDING_BLOCKS, sweep } from "../sharding/pending.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -353,6 +353,14 @@ export function applyIncoming(
   const height = Number(block.number);
   const count = block.shard?.count ?? 1;
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
+  if (height % MAX_PENDING_BLOCKS === 0) {
+    guard?.watch(null, false);
+    sweep(state, height, () => {
+      const locked = guard?.conflict != null;
+      guard?.watch(null, false);
+      return locked;
+    });
+  }
   let unlocked = false;
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */

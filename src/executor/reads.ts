@@ -31,7 +31,7 @@ import {
   withCompanion,
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
-import { isPending } from "../sharding/pending.js";
+import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
@@ -123,13 +123,42 @@ export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { i
 export function park(state: ShardState, tx: Tx, hash: string, block: BlockContext, reads: RemoteReads): ExecuteResult {
   const p: Parked = { part: hash, txHash: hash, tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), round: 1, asked: {}, values: {}, locked: [] };
   if (reads.unknown.size > 0) p.until = Number(block.number) + 1;
+  const noted = createdBy(tx.actions, hash);
+  if (noted.length > 0) p.noted = noted;
   const outgoing = parkPart(state, p, reads, block.shard!);
   const table = readLocks(state.get(LOCKS));
   table[gasLock(hash)] = { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number };
   setLocks(state, table);
   const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
   // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
-  return { receipt, outgoing, events: [], ...(outgoing.length === 0 ? { waits: 1 } : {}) };
+  const waits = outgoing.length === 0 ? { waits: 1 } : {};
+  // Its notes now, not with its re-run: a waiter of its block runs again before that (sharding/pending.ts).
+  return { receipt, outgoing: [...notesOf(p, tx.publisher, block.shard!), ...outgoing], events: [], ...waits };
+}
+
+/** The notes (or, `cancel`, their cancels) of the names parked tx `p` noted when it parked, one per name per shard. */
+function notesOf(p: Parked, publisher: string, shard: { index: number; count: number }, cancel = false): CrossReceipt[] {
+  return (p.noted ?? []).flatMap((name) => Array.from({ length: shard.count }, (_, to) => pendingOf(p.txHash, publisher, name, shard.index, to, cancel)));
+}
+
+/**
+ * What a re-run of parked tx `p` sends of its notes: none again of a name it noted when it parked (a second would be
+ * refused), and their cancels held with the tx's other receipts while it is locked, sent now when it failed. A tx that
+ * stands created every name it noted, which drops the notes (registers, system.ts announce).
+ */
+function renoted(state: State, p: Parked, publisher: string, out: CrossReceipt[], stands: boolean, shard: { index: number; count: number }): CrossReceipt[] {
+  const noted = p.noted ?? [];
+  if (noted.length === 0) return out;
+  const cancels = notesOf(p, publisher, shard, true);
+  const table = readLocks(state.get(LOCKS));
+  const entry = table[p.txHash];
+  if (entry !== undefined) {
+    const held = new Set(entry.held.filter((r) => r.kind === "pending").map((r) => `${r.id}>${r.toShard}`));
+    entry.held.push(...cancels.filter((r) => !held.has(`${r.id}>${r.toShard}`)));
+    setLocks(state, table);
+  }
+  const sent = out.filter((r) => !(r.kind === "pending" && noted.includes(r.account)));
+  return entry === undefined && !stands ? [...sent, ...cancels] : sent;
 }
 
 /**
@@ -202,7 +231,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   // Dropped now (a co-signer's permissions changed meanwhile): nothing charged, as one shard drops it.
   const receipt: TxReceipt =
     "dropped" in r ? { txHash: p.txHash, gasUsage: 0n, ramUsage: {}, statusCode: "RUNTIME_ERROR", message: r.dropped, returns: [], receipts: [] } : r.receipt;
-  const out = "dropped" in r ? [] : r.outgoing;
+  const out = renoted(state, p, tx.publisher, "dropped" in r ? [] : r.outgoing, receipt.statusCode === "SUCCESS", block.shard!);
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
   const writes = state.takeRemoteWrites();
   // A part forwarded on carries what it wrote: it lands before the first later part of its shard, or comes back with

@@ -6,10 +6,11 @@
  * chain, running the tx first, knows the name in the rest of the block; a shard learns it a block or more
  * later. So the tx's home sends a `pending` note for each such name, in its block's chunk and before the
  * forwarded part, to every shard that will not know it from the tx's own run, and holds a `cancel` of it
- * until the tx is decided, sent only when the tx failed. A shard keeps the note (`x-pending-<name>`, one row
- * per name) until the name's register from that tx lands, the tx creates it there (system.ts announce), or
- * the cancel comes; a waiter whose receiver or contract is unknown but pending keeps waiting
- * (executor/reads.ts waitsForPending), at most MAX_PENDING_BLOCKS blocks after the note.
+ * until the tx is decided, sent only when the tx failed; a tx that parks at home sends them when it parks
+ * (executor/reads.ts park). A shard keeps the note (`x-pending-<name>`, one row per name) until the name's
+ * register from that tx lands, the tx creates it there (system.ts announce), or the cancel comes; a waiter
+ * whose receiver or contract is unknown but pending keeps waiting (executor/reads.ts waitsForPending), at most
+ * MAX_PENDING_BLOCKS blocks after the note, after which the note is swept (`sweep`) if nothing dropped it.
  */
 import type { State } from "../state/state.js";
 import type { Action } from "../tx/types.js";
@@ -21,6 +22,16 @@ export const MAX_PENDING_BLOCKS = 16;
 
 /** The row of a pending name: its notes, oldest first. */
 export const pendingKey = (name: string) => `x-pending-${name}`;
+
+/**
+ * The row of the names noted in the chunks whose notes stop holding waiters by `height`, a multiple of
+ * MAX_PENDING_BLOCKS: read at that height, when their rows lose those notes (`sweep`). A note whose tx never
+ * sends its register or cancel (a forged one) leaves no row behind; a shard reads this row once every
+ * MAX_PENDING_BLOCKS chunks, and writes it only in a chunk that applies a note.
+ */
+export const dueKey = (height: number) => `x-notes-due-${height}`;
+
+const sweepAt = (until: number) => Math.ceil((until + 1) / MAX_PENDING_BLOCKS) * MAX_PENDING_BLOCKS;
 
 /** One note: the creating tx, the shard that sent it (the tx's home), the last height it holds waiters at. */
 type Note = [txHash: string, from: number, until: number];
@@ -109,13 +120,44 @@ export function applyPending(state: State, r: CrossReceipt, height: number): voi
   const at = notes.findIndex(([tx]) => tx === r.txHash);
   if (!r.cancel) {
     if (at >= 0) throw new ReceiptRefused(`receipt ${r.id} refused: ${r.txHash} noted ${JSON.stringify(r.account)} pending here already`);
-    notes.push([r.txHash, r.fromShard, height + MAX_PENDING_BLOCKS - 1]);
+    const until = height + MAX_PENDING_BLOCKS - 1;
+    notes.push([r.txHash, r.fromShard, until]);
+    addDue(state, sweepAt(until), r.account);
   } else {
-    if (at < 0 || notes[at][1] !== r.fromShard)
+    // Swept past its bound (`sweep`: its tx decided that late), or never kept: nothing to cancel, nothing changed.
+    if (at < 0) return;
+    if (notes[at][1] !== r.fromShard)
       throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(r.account)} is not pending here for ${r.txHash} from shard ${r.fromShard}`);
     notes.splice(at, 1);
   }
   putNotes(state, r.account, notes);
+}
+
+/**
+ * At `height`, a multiple of MAX_PENDING_BLOCKS: the notes that stopped holding waiters (`dueKey`) leave their rows. A
+ * row an in-flight tx locked (`locked`, asked right after reading it: the tx may put it back) is swept a round later.
+ */
+export function sweep(state: State, height: number, locked: () => boolean): void {
+  const due = state.get(dueKey(height));
+  if (due === undefined) return;
+  const later: string[] = [];
+  for (const name of JSON.parse(due) as string[]) {
+    const notes = notesOf(state, name);
+    if (locked()) later.push(name);
+    else if (notes.some(([, , until]) => until < height))
+      putNotes(
+        state,
+        name,
+        notes.filter(([, , until]) => until >= height),
+      );
+  }
+  state.del(dueKey(height));
+  for (const name of later) addDue(state, height + MAX_PENDING_BLOCKS, name);
+}
+
+function addDue(state: State, height: number, name: string): void {
+  const names = JSON.parse(state.get(dueKey(height)) ?? "[]") as string[];
+  if (!names.includes(name)) state.put(dueKey(height), JSON.stringify([...names, name]));
 }
 
 /** Tx `txHash` created `name` (its register landed here, or it ran here): its note, if any, goes. */

@@ -157,6 +157,8 @@ export interface Parked {
   since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
+  /** A tx at home: the names its actions may create, noted pending to every shard when it parked (executor/reads.ts park). */
+  noted?: string[];
 }
 
 export function readParked(raw: string | undefined): Parked[] {

@@ -5,7 +5,8 @@
  * payment parks in the state (uncharged, in flight), every object is evicted, and it runs again in the
  * next chunk: it succeeds as on one shard, and the contract holds the iost on its own shard. An account
  * admin's signUp forwards to a third shard is noted pending everywhere (src/sharding/pending.ts): a payment
- * to it in the same block waits for its register, across evictions, the note's rows metered.
+ * to it in the same block waits for its register, across evictions, the note's rows metered; so does one to an
+ * account a tx signs up that parks first for a read of another shard (its notes sent when it parks).
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -29,6 +30,16 @@ const contract = JSON.stringify({
   ID: "",
   info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
   code: CODE,
+});
+/** A contract reading a balance (of another shard's account: its tx parks for the read, src/executor/reads.ts). */
+const reader = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "bal", args: ["string"], amountLimit: [] }] },
+  code: `class Reader {
+  init() {}
+  bal(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
+}
+module.exports = Reader;`,
 });
 const A = shardOf("admin", N);
 const payer = ["dirpay1", "dirpay2", "dirpay3", "dirpay4", "dirpay5", "dirpay6"].find((n) => shardOf(n, N) !== A)!;
@@ -160,6 +171,57 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
     expect(await at(B).read("getTokenBalance", born, "iost")).toMatchObject({ balance: 2 });
     for (let i = 0; i < N; i++) expect(await row(i, pendingKey(born))).toBeUndefined();
+  });
+
+  test("an account signed up by a tx of admin's that parks first for a read of the payer's shard: its notes go when it parks, so the payer's transfer of its block waits for its re-run and the signUp, every object evicted, as on one shard", async () => {
+    const c = newChain("directory-parked-creator");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    await c.coord.chainInfo();
+    const funded = signUpTx(payer, "7");
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([reader]) }], gasLimit: 400_000_000n });
+    for (const t of [funded, deploy]) await at(A).submitTx(t.bytes, t.hash);
+    await tick(c, 7);
+    expect(await at(A).getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const name = Array.from({ length: 64 }, (_, i) => `dirpark${i}`).find((n) => shardOf(n, N) === B)!;
+    const create = makeTx({
+      actions: [
+        { contract: `Contract${deploy.hash}`, actionName: "bal", data: JSON.stringify([payer]) },
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, KEY, KEY]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
+      ],
+    });
+    const pay = makeTx({ publisher: payer, to: name, amount: "2" });
+    await at(A).submitTx(create.bytes, create.hash);
+    await at(P).submitTx(pay.bytes, pay.hash);
+    const parked: number[][] = [];
+    const noted: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      await tick(c);
+      parked[i] = await Promise.all([A, P].map(async (s) => JSON.parse((await row(s, READS)) ?? "[]").length as number));
+      noted.push((await row(Q, pendingKey(name))) !== undefined);
+      await abortAllDurableObjects();
+    }
+    // Block 1 parks both (admin's tx for the read, the payment for the directory); block 3 runs admin's again (the
+    // value came), its signUp runs on its shard in block 4, whose register lands in block 5 and runs the payment.
+    expect(parked).toEqual([
+      [1, 1],
+      [1, 1],
+      [0, 1],
+      [0, 1],
+      [0, 0],
+      [0, 0],
+    ]);
+    // The note, sent when admin's tx parked, kept on a shard nothing else touches until the register.
+    expect(noted).toEqual([false, true, true, true, false, false]);
+    await tick(c, 3);
+    expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    expect(await at(B).read("getTokenBalance", name, "iost")).toMatchObject({ balance: 2 });
+    for (let i = 0; i < N; i++) expect(await row(i, pendingKey(name))).toBeUndefined();
   });
 
   test("rows: a note costs a shard what a register costs, its drop with the register nothing more; nothing after", async () => {

@@ -2109,6 +2109,44 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(parked.slice(0, 2)).toEqual([[txId(toContract), txId(toAccount), txId(callIt)], []]);
   });
 
+  it("accounts signed up by txs of shard 1 that park first for a read of shard 2 (created on shard 3 by a forwarded part, at home, and a failing one), with transfers to them from shard 2 in their block: they wait for the re-runs, as on one shard", () => {
+    const fresh = (tag: string, s: number) => Array.from({ length: 64 }, (_, i) => `${tag}${i}`).find((n) => shardOf(n, N) === s)!;
+    const [there, home, failed] = [fresh("pkthere", 3), fresh("pkhome", 1), fresh("pkfail", 3)];
+    // Each first reads a balance of shard 2 through the reader of shard 1, then signs up; the last spends past its limit.
+    // Three makers: a publisher's next tx waits in the pool for its parked one, running in a later block than on one chain.
+    const create = (maker: string, name: string, spend: string[] = []) =>
+      txBy(
+        maker,
+        [
+          read("pair", [on(2, 3), on(1, 3)]),
+          act("auth.iost", "signUp", [name, fakeKey(94), fakeKey(94)]),
+          act("gas.iost", "pledge", [maker, name, "10"]),
+          ...spend.map((amount) => act("token.iost", "transfer", ["iost", maker, name, amount, ""])),
+        ],
+        { limits: [{ token: "iost", value: "100" }] },
+      );
+    const txs = [
+      create(on(1, 4), there),
+      create(on(1, 5), home),
+      create(on(1, 7), failed, ["500"]),
+      transfer(on(2, 1), there, "2"),
+      transfer(on(2, 2), home, "2"),
+      transfer(on(2, 4), failed, "2"),
+    ];
+    const [a, b] = [one, four].map((chain) => runAll(chain, txs));
+    expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual([
+      "SUCCESS",
+      "SUCCESS",
+      "RUNTIME_ERROR",
+      "SUCCESS",
+      "SUCCESS",
+      "RUNTIME_ERROR",
+    ]);
+    const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
+    expect(byTx(b)).toEqual(byTx(a));
+    expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
+  });
+
   it("a transfer to a contract of shard 3 deployed in the block before, and to an account admin created on shard 3 in the block before: as on one shard", () => {
     const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
     const id = "Contract" + txId(deploy);

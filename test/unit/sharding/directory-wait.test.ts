@@ -22,7 +22,7 @@ import { txHash, txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import type { Action } from "../../../src/tx/types";
 import { applyIncoming } from "../../../src/executor/incoming";
-import { applyPending, dropNote, isPending, MAX_PENDING_BLOCKS, pendingKey, pendingOf } from "../../../src/sharding/pending";
+import { applyPending, dropNote, dueKey, isPending, MAX_PENDING_BLOCKS, pendingKey, pendingOf, sweep } from "../../../src/sharding/pending";
 import { type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { act, fakeKey, makeTx } from "../executor/helpers";
@@ -148,6 +148,7 @@ const CODE = `class Box {
   init() {}
   put(k, v) { storage.put(k, v); return "ok:" + k; }
   hi(who) { return "hi " + who; }
+  bal(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
 }
 module.exports = Box;`;
 const setCode = () =>
@@ -155,6 +156,7 @@ const setCode = () =>
     contractJson(CODE, [
       { name: "put", args: ["string", "string"] },
       { name: "hi", args: ["string"] },
+      { name: "bal", args: ["string"] },
     ]),
   ]);
 /** Every pending name any shard keeps (sharding/pending.ts). */
@@ -269,6 +271,32 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(pendingRows(four)).toEqual([]);
   });
 
+  it.each([
+    ["forwards it to its shard, and stands", 3, [], "SUCCESS"],
+    ["creates it at home, and stands", 1, [], "SUCCESS"],
+    ["creates it at home, then fails there: its cancels go with its re-run", 1, ["5000"], "RUNTIME_ERROR"],
+    ["forwards it, then fails there: its cancels go with the settle", 3, ["5000"], "RUNTIME_ERROR"],
+  ])(
+    "a creating tx that parks at home for reads first (its notes sent when it parks): %s; a transfer of its block runs as on one chain",
+    (_, at, spend, status) => {
+      const maker = userOn(1);
+      const born = freshOn(at, `parked${at}${spend.length}x`);
+      const deploy = txBy(maker, [setCode()]);
+      const box = "Contract" + txId(deploy);
+      // Its first action reads a balance of shard 2: the tx parks and runs again when the value came, two blocks on.
+      const create = txBy(maker, [
+        act(box, "bal", [userOn(2)]),
+        ...signUp(maker, born),
+        ...spend.map((amount) => act("token.iost", "transfer", ["iost", maker, born, amount, ""])),
+      ]);
+      const pay = transfer(userOn(2), born);
+      const { one, four } = both([[txBy(maker, [act("ram.iost", "buy", [maker, maker, 10_000])])], [deploy]], [create, pay]);
+      expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual([status, status]);
+      expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+      expect(pendingRows(four)).toEqual([]);
+    },
+  );
+
   it('a flood: at most MAX_DIRECTORY_WAITS wait for a pending name, the rest fail at once (docs/SHARDING.md "Not done yet")', () => {
     const maker = userOn(0);
     const born = freshOn(3, "floodacct");
@@ -292,6 +320,47 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[tx, 2, 10 + MAX_PENDING_BLOCKS - 1]]);
     dropNote(state, "bornacct1", tx);
     expect(state.get(pendingKey("bornacct1"))).toBeUndefined();
+  });
+
+  it("a note no register or cancel ever drops (a forged one) leaves its row at the first multiple of MAX_PENDING_BLOCKS past its bound; a cancel coming after changes nothing", () => {
+    const state = new State(new MemoryStore());
+    const [forged, late, kept] = ["7".repeat(44), "8".repeat(44), "9".repeat(44)];
+    applyPending(state, pendingOf(forged, "flood00", "bornacct1", 2, 1), 10); // holds waiters to 25
+    applyPending(state, pendingOf(late, "flood00", "bornacct2", 2, 1), 12);
+    applyPending(state, pendingOf(kept, "flood00", "bornacct1", 2, 1), 20); // holds waiters to 35
+    const free = () => false;
+    sweep(state, 16, free);
+    expect([pendingKey("bornacct1"), pendingKey("bornacct2"), dueKey(32), dueKey(48)].map((k) => state.get(k) !== undefined)).toEqual([true, true, true, true]);
+    sweep(state, 32, free);
+    expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[kept, 2, 35]]);
+    expect([pendingKey("bornacct2"), dueKey(32)].map((k) => state.get(k))).toEqual([undefined, undefined]);
+    // A tx decided past the bound cancels a note swept already: nothing to drop, nothing changed.
+    applyPending(state, pendingOf(late, "flood00", "bornacct2", 2, 1, true), 40);
+    expect(state.get(pendingKey("bornacct2"))).toBeUndefined();
+    // A row an in-flight tx locked is swept a round later.
+    sweep(state, 48, () => true);
+    expect([state.get(dueKey(48)), JSON.parse(state.get(dueKey(64))!)]).toEqual([undefined, ["bornacct1"]]);
+    sweep(state, 64, free);
+    expect([pendingKey("bornacct1"), dueKey(64)].map((k) => state.get(k))).toEqual([undefined, undefined]);
+  });
+
+  it("a forged note on a shard of the chain: its waiter fails after MAX_PENDING_BLOCKS blocks as on a name nobody created, and the note's rows go", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const name = freshOn(1, "forged");
+    const victim = transfer(userOn(1), name);
+    chain.submit(victim);
+    chain.step({ time: TIME });
+    // Shard 2's note of a tx that never was, as a lying shard would send it, applied before the victim's re-run.
+    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    applyPending(state, pendingOf("7".repeat(44), userOn(2), name, 2, 1), chain.height + 1);
+    state.commit();
+    let steps = 0;
+    while (result(chain, victim)!.pending > 0 && steps++ < 40) chain.step({ time: TIME });
+    const r = result(chain, victim)!.receipt!;
+    // Held at each of the note's MAX_PENDING_BLOCKS heights, failing at the next.
+    expect([r.statusCode, r.message.endsWith(`error: invalid account ${name}`), steps]).toEqual(["RUNTIME_ERROR", true, MAX_PENDING_BLOCKS + 1]);
+    while (chain.height % MAX_PENDING_BLOCKS !== 0 || chain.height < 2 * MAX_PENDING_BLOCKS) chain.step({ time: TIME });
+    expect(chain.shards[1].store.keys().filter((k) => k.startsWith("x-pending") || k.startsWith("x-notes"))).toEqual([]);
   });
 });
 
@@ -322,20 +391,21 @@ describe("strangers' pending receipts: refused loudly, nothing of the chunk appl
     refused(chain, [note("bornacct2"), bad], `receipt ${bad.id} refused: ${why}`);
   });
 
-  it("a cancel of a name never pending, of another tx's note, or from another shard than the note's; a second note of one tx", () => {
+  it("a cancel from another shard than the note's; a second note of one tx (a cancel of a note not kept here changes nothing)", () => {
     const chain = new SimChain(simGenesis(USERS), N);
     const cancel = (o: Partial<CrossReceipt> = {}) => ({ ...pendingOf(tx, pub, "bornacct1", HOME, 1, true), ...o });
-    refused(chain, [cancel()], `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${tx} from shard ${HOME}`);
     // Kept: the note alone.
     const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
     applyIncoming(state, 1, at, [note("bornacct1")], () => false);
     state.commit();
-    const other = "9".repeat(44);
-    refused(
-      chain,
-      [cancel({ txHash: other })],
-      `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${other} from shard ${HOME}`,
-    );
+    const kept = chain.shards[1].store.get(pendingKey("bornacct1"));
+    // A cancel of a note not kept here (never, or swept past its bound: the tx decided that late) changes nothing.
+    for (const other of [cancel({ txHash: "9".repeat(44) }), cancel({ account: "bornacct2" })]) {
+      const s = new ShardState(chain.shards[1].store, { index: 1, count: N });
+      applyIncoming(s, 1, { ...at, number: 6n }, [other], () => false);
+      s.commit();
+    }
+    expect([chain.shards[1].store.get(pendingKey("bornacct1")), chain.shards[1].store.get(pendingKey("bornacct2"))]).toEqual([kept, undefined]);
     const stranger = userOn(3);
     refused(
       chain,
