@@ -6,10 +6,12 @@
  * - a WebAssembly module (keccak-wasm.ts) with the lanes as 64-bit locals, about four times the
  *   JavaScript's speed (0.4 µs against 1.6 µs a block in Node). Node compiles it at import; workerd
  *   cannot compile wasm from bytes, so there it is imported as a module by `loadSha3()`, which the
- *   shard awaits with the contract VM before it admits or executes anything;
- * - until then (an edge Worker, a test before loading), JavaScript: the 25 lanes in 50 local 32-bit
- *   halves (low word first) through the 24 rounds, each round written out: θ (column parities c,
- *   their mix d), ρ and π into b (each lane rotated by its offset, moved to its place), χ and ι.
+ *   shard awaits with the contract VM before it admits or executes anything, and the edge before
+ *   it checks a tx;
+ * - until then (the coordinator, which hashes a few times a block; a test before loading),
+ *   JavaScript: the 25 lanes in 50 local 32-bit halves (low word first) through the 24 rounds, each
+ *   round written out: θ (column parities c, their mix d), ρ and π into b (each lane rotated by its
+ *   offset, moved to its place), χ and ι.
  *
  * Both are @noble/hashes' output bit for bit (test/unit/crypto/sha3.test.ts checks every length
  * over three blocks, the block edges, long inputs and FIPS vectors, in Node and in workerd).
