@@ -6,9 +6,9 @@
  * - a WebAssembly module (keccak-wasm.ts) with the lanes as 64-bit locals, about four times the
  *   JavaScript's speed (0.4 µs against 1.6 µs a block in Node). Node compiles it at import; workerd
  *   cannot compile wasm from bytes, so there it is imported as a module by `loadSha3()`, which the
- *   shard awaits with the contract VM before it admits or executes anything, and the edge before
- *   it checks a tx;
- * - until then (the coordinator, which hashes a few times a block; a test before loading),
+ *   shard awaits with the contract VM before it admits or executes anything, the edge before it
+ *   checks a tx and the coordinator before it produces a block;
+ * - until then (an object that never loads it, as the Validator; a test before loading),
  *   JavaScript: the 25 lanes in 50 local 32-bit halves (low word first) through the 24 rounds, each
  *   round written out: θ (column parities c, their mix d), ρ and π into b (each lane rotated by its
  *   offset, moved to its place), χ and ι.
