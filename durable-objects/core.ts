@@ -38,14 +38,19 @@ import { baseTx } from "../src/consensus/base-tx";
 import { executeBaseTx } from "../src/executor/base";
 import { pendingProducerList } from "../src/query/pob";
 import { NodeFault } from "../src/contracts/errors";
-import { loadVm } from "../src/vm/index";
+import { loadVm as loadContractVm } from "../src/vm/index";
+import { loadSha3 } from "../src/crypto/sha3";
 
 /**
- * The contract VM (QuickJS wasm) loads asynchronously while execution is
- * synchronous: await loadVm() before any execution. It is instant once loaded,
- * and reloads a fresh instance after the memory guard dropped one.
+ * The contract VM (QuickJS wasm) and the sha3 wasm (src/crypto/sha3.ts) load asynchronously while
+ * execution is synchronous: await loadVm() before any execution. It is instant once loaded, and
+ * reloads a fresh VM instance after the memory guard dropped one.
  */
-export { decodeTx, receiptBytes, loadVm, NodeFault, awaitsSettle, pendingChange, postedEvents, postsAtSettle };
+export async function loadVm(): Promise<void> {
+  await Promise.all([loadContractVm(), loadSha3()]);
+}
+
+export { decodeTx, receiptBytes, NodeFault, awaitsSettle, pendingChange, postedEvents, postsAtSettle };
 export type { CrossReceipt, Settlement, PostedEvent };
 
 /** This shard and the shard count. */

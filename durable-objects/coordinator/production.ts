@@ -27,6 +27,7 @@ import { nextTurn, slotOf, type Tip } from "../../src/consensus/schedule";
 import type { ProductionMode } from "../config";
 import type { ConsensusParams } from "../../src/consensus/params";
 import { ED25519 } from "../../src/tx/types";
+import { loadSha3 } from "../../src/crypto/sha3";
 import type { Chunk, ChunkContext, ShardInternal, ValidatorApi } from "../api";
 import type { NodeConfig } from "../env";
 
@@ -221,7 +222,8 @@ function planJob(h: ProductionHost, head: StoredBlock, force: boolean): Producin
 
 /** One production attempt (the coordinator runs it in its exclusive queue). */
 export async function produceOnce(h: ProductionHost, force: boolean): Promise<Outcome> {
-  await h.ensureGenesis();
+  // The block's tx and receipt roots hash every tx's id and receipt hash again: with the wasm permutation.
+  await Promise.all([h.ensureGenesis(), loadSha3()]);
   const mode = modeOf(h);
   if (h.held().size === 0) return mode === "on-demand" ? rest(h, h.headBlock()) : { produced: false, wake: "idle" };
   const head = h.headBlock();

@@ -160,7 +160,8 @@ export class ShardState extends State {
   override get(key: string): string | undefined {
     this.touch(key);
     const r = this.reads;
-    if (r !== null && isPlacedKey(key)) {
+    // The key's pattern only matters inside an armed or counting call (a regex per read otherwise, a twentieth of a transfer's CPU).
+    if (r !== null && (r.armed > 0 || r.counting > 0) && isPlacedKey(key)) {
       if (r.armed > 0) return this.readPlaced(r, key);
       // A callee of this shard: what it reads here counts as a callee of another shard's reads do (host.ts countCallee).
       if (r.counting > 0 && !this.remote.has(key) && this.placedElsewhere(key) === null) {

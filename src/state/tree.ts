@@ -11,7 +11,7 @@
  * tree never holds values (the state does), only their hashes.
  */
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { base64Decode, base64Encode } from "../codec/base64.js";
+import { base64Decode } from "../codec/base64.js";
 import { bit, EMPTY, innerHash, keyHash, leafHash, type Proof, valueHash } from "./proof.js";
 import { MemoryStore } from "./memory-store.js";
 import type { Store } from "./store.js";
@@ -53,28 +53,103 @@ function compareHash(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-function join(a: Uint8Array, b: Uint8Array): string {
-  const buf = new Uint8Array(64);
-  buf.set(a);
-  buf.set(b, 32);
-  return base64Encode(buf);
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+const B64_INDEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** Writes the base64 of the 64 bytes a ‖ b (padded, standard alphabet: codec/base64.ts's output) into `buf` at `o`; returns the end. */
+function put64(buf: Uint8Array, o: number, a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 63; i += 3) {
+    const n = ((i < 32 ? a[i] : b[i - 32]) << 16) | ((i + 1 < 32 ? a[i + 1] : b[i - 31]) << 8) | (i + 2 < 32 ? a[i + 2] : b[i - 30]);
+    buf[o] = B64_CODES[n >> 18];
+    buf[o + 1] = B64_CODES[(n >> 12) & 63];
+    buf[o + 2] = B64_CODES[(n >> 6) & 63];
+    buf[o + 3] = B64_CODES[n & 63];
+    o += 4;
+  }
+  const last = b[31];
+  buf[o] = B64_CODES[last >> 2];
+  buf[o + 1] = B64_CODES[(last & 3) << 4];
+  buf[o + 2] = 61; // "="
+  buf[o + 3] = 61;
+  return o + 4;
 }
 
+const ascii = new TextDecoder();
+/** One node's text is built here: at most 'I', two kinds and 88 characters of base64. */
+const NODE = new Uint8Array(91);
+
+/** A node's stored text: `L<kh ‖ vh>` or `I<kinds><l ‖ r>`, the 64 bytes in base64. */
 function encodeNode(n: Node): string {
-  return n.leaf ? "L" + join(n.kh, n.vh) : "I" + n.l.kind + n.r.kind + join(n.l.hash, n.r.hash);
+  let o: number;
+  if (n.leaf) {
+    NODE[0] = 76; // "L"
+    o = put64(NODE, 1, n.kh, n.vh);
+  } else {
+    NODE[0] = 73; // "I"
+    NODE[1] = n.l.kind.charCodeAt(0);
+    NODE[2] = n.r.kind.charCodeAt(0);
+    o = put64(NODE, 3, n.l.hash, n.r.hash);
+  }
+  return ascii.decode(NODE.subarray(0, o));
 }
+
+/** A page's stored text: `<rel>:<node>` entries in `rel` order, `,`-separated; a node never decoded keeps the text it was read as. */
+function pageText(page: Map<string, Node | string>): string {
+  const rels = [...page.keys()].sort();
+  const parts = new Array<string>(rels.length);
+  for (let i = 0; i < rels.length; i++) {
+    const n = page.get(rels[i])!;
+    parts[i] = rels[i] + ":" + (typeof n === "string" ? n : encodeNode(n));
+  }
+  return parts.join(",");
+}
+
+/**
+ * The 64 bytes of a node's base64 from `from` (88 characters, as `join` writes them), as two
+ * 32-byte views; anything else is decoded by codec/base64.ts as it always was.
+ */
+function split(text: string, from: number): [Uint8Array, Uint8Array] {
+  const out = new Uint8Array(64);
+  if (text.length - from !== 88 || text.charCodeAt(from + 86) !== 61 || text.charCodeAt(from + 87) !== 61) return halves(base64Decode(text.slice(from)));
+  for (let i = 0, o = 0; o < 64; i += 4) {
+    const c0 = text.charCodeAt(from + i),
+      c1 = text.charCodeAt(from + i + 1);
+    const v0 = c0 < 128 ? B64_INDEX[c0] : -1,
+      v1 = c1 < 128 ? B64_INDEX[c1] : -1;
+    if (o === 63) {
+      if ((v0 | v1) < 0) return halves(base64Decode(text.slice(from)));
+      out[o++] = (v0 << 2) | (v1 >> 4);
+      break;
+    }
+    const c2 = text.charCodeAt(from + i + 2),
+      c3 = text.charCodeAt(from + i + 3);
+    const v2 = c2 < 128 ? B64_INDEX[c2] : -1,
+      v3 = c3 < 128 ? B64_INDEX[c3] : -1;
+    if ((v0 | v1 | v2 | v3) < 0) return halves(base64Decode(text.slice(from)));
+    const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 255;
+    out[o++] = n & 255;
+  }
+  return halves(out);
+}
+
+const halves = (b: Uint8Array): [Uint8Array, Uint8Array] => [b.slice(0, 32), b.slice(32)];
 
 function decodeNode(text: string): Node {
   if (text[0] === "L") {
-    const b = base64Decode(text.slice(1));
-    return { leaf: true, kh: b.slice(0, 32), vh: b.slice(32) };
+    const [kh, vh] = split(text, 1);
+    return { leaf: true, kh, vh };
   }
-  const b = base64Decode(text.slice(3));
-  return { leaf: false, l: { kind: text[1] as Child["kind"], hash: b.slice(0, 32) }, r: { kind: text[2] as Child["kind"], hash: b.slice(32) } };
+  const [l, r] = split(text, 3);
+  return { leaf: false, l: { kind: text[1] as Child["kind"], hash: l }, r: { kind: text[2] as Child["kind"], hash: r } };
 }
 
 /** Levels per page: a page holds a node and the three levels below it. */
 const LEVELS = 4;
+const HEX = "0123456789abcdef";
 
 /**
  * Nodes by path (a string of '0'/'1', the root ""), grouped in pages stored as rows of `store`:
@@ -82,47 +157,55 @@ const LEVELS = 4;
  * order. Pages read are cached, pages changed written once, at `settle()`.
  */
 export class PagedNodes {
-  private readonly pages = new Map<string, Map<string, Node>>();
+  /**
+   * Pages read, by key: a node as its stored text until it is read (a page holds up to 15 nodes and
+   * an update reads the few on its paths; decoding and encoding the others again was most of an update).
+   */
+  private readonly pages = new Map<string, Map<string, Node | string>>();
   private readonly dirty = new Set<string>();
   /** Pages read from the store (for cost measurements). */
   reads = 0;
 
   constructor(private readonly store: Store) {}
 
-  private page(path: string): [Map<string, Node>, string] {
-    const cut = path.length - (path.length % LEVELS);
+  /** The page holding the node at `path`: its key, the path's whole groups of LEVELS bits as hex digits. */
+  private page(path: string, cut: number): string {
     let key = "";
-    for (let i = 0; i < cut; i += LEVELS) key += parseInt(path.slice(i, i + LEVELS), 2).toString(16);
-    let page = this.pages.get(key);
-    if (page === undefined) {
-      page = new Map();
-      this.reads++;
-      const text = this.store.get(key);
-      if (text !== undefined) {
-        for (const entry of text.split(",")) {
-          const at = entry.indexOf(":");
-          page.set(entry.slice(0, at), decodeNode(entry.slice(at + 1)));
-        }
-      }
-      this.pages.set(key, page);
+    for (let i = 0; i < cut; i += LEVELS) {
+      const v = ((path.charCodeAt(i) & 1) << 3) | ((path.charCodeAt(i + 1) & 1) << 2) | ((path.charCodeAt(i + 2) & 1) << 1) | (path.charCodeAt(i + 3) & 1);
+      key += HEX[v];
     }
-    return [page, key];
+    if (this.pages.has(key)) return key;
+    const page = new Map<string, Node | string>();
+    this.reads++;
+    const text = this.store.get(key);
+    if (text !== undefined) {
+      for (const entry of text.split(",")) {
+        const at = entry.indexOf(":");
+        page.set(entry.slice(0, at), entry.slice(at + 1));
+      }
+    }
+    this.pages.set(key, page);
+    return key;
   }
 
   get(path: string): Node | undefined {
-    const [page] = this.page(path);
-    return page.get(path.slice(path.length - (path.length % LEVELS)));
+    const cut = path.length - (path.length % LEVELS);
+    const n = this.pages.get(this.page(path, cut))!.get(path.slice(cut));
+    return typeof n === "string" ? decodeNode(n) : n;
   }
 
   put(path: string, node: Node): void {
-    const [page, key] = this.page(path);
-    page.set(path.slice(path.length - (path.length % LEVELS)), node);
+    const cut = path.length - (path.length % LEVELS);
+    const key = this.page(path, cut);
+    this.pages.get(key)!.set(path.slice(cut), node);
     this.dirty.add(key);
   }
 
   del(path: string): void {
-    const [page, key] = this.page(path);
-    page.delete(path.slice(path.length - (path.length % LEVELS)));
+    const cut = path.length - (path.length % LEVELS);
+    const key = this.page(path, cut);
+    this.pages.get(key)!.delete(path.slice(cut));
     this.dirty.add(key);
   }
 
@@ -131,14 +214,7 @@ export class PagedNodes {
     for (const key of [...this.dirty].sort()) {
       const page = this.pages.get(key)!;
       if (page.size === 0) this.store.del(key);
-      else
-        this.store.put(
-          key,
-          [...page.keys()]
-            .sort()
-            .map((rel) => rel + ":" + encodeNode(page.get(rel)!))
-            .join(","),
-        );
+      else this.store.put(key, pageText(page));
     }
     this.dirty.clear();
     this.pages.clear();

@@ -12,7 +12,7 @@ import type { Context } from "hono";
 import { parsePeers, productionMode, PUSH_TIMEOUT_MS } from "../../durable-objects/config";
 import { base64Encode } from "../../src/codec/base64";
 import { base58Encode } from "../../src/codec/base58";
-import { sha3 } from "../../src/crypto/sha3";
+import { loadSha3, sha3 } from "../../src/crypto/sha3";
 import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, replayKey, txBytes, TxError, type Tx } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
@@ -74,6 +74,7 @@ function nowNs(): bigint {
 
 async function parseAndCheck(text: string, env: Env, admit: boolean): Promise<Checked> {
   if (text.trim() === "") throw new RpcFailure("invalid request body: empty");
+  await loadSha3(); // the checks below hash the tx four times: the wasm permutation once loaded (src/crypto/sha3.ts)
   const tx = await step(() => parseTxRequest(text));
   await step(() => checkBadTx(tx));
   if (admit) {
@@ -202,6 +203,7 @@ intakeRoutes.post("/sendTx", async (c) => {
  */
 export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promise<string> {
   const env = c.env;
+  await loadSha3();
   const tx = await step(() => {
     try {
       return decodeTx(bytes);

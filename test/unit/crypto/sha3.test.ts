@@ -1,35 +1,53 @@
 /**
- * src/crypto/sha3.ts's own SHA3-256 against FIPS 202's examples and @noble/hashes (what it
- * replaced: tx ids, receipt hashes and state roots must not change by one bit), at every length
- * across the 136-byte block boundaries, and with its reused state not leaking between calls.
+ * src/crypto/sha3.ts's own SHA3-256, both permutations (the wasm module once `loadSha3` ran, and
+ * the JavaScript one workerd uses before it), against FIPS 202's examples and @noble/hashes (what
+ * it replaced: tx ids, receipt hashes and state roots must not change by one bit), at every length
+ * across the 136-byte block boundaries, past the wasm memory's piece, and with the reused state
+ * not leaking between calls. In Node and in workerd (test/unit/all.workerd.ts).
  */
 import { sha3_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
-import { expect, test } from "vitest";
-import { sha3, utf8 } from "../../../src/crypto/sha3";
+import { beforeAll, expect, test } from "vitest";
+import { jsSha3, loadSha3, sha3, utf8 } from "../../../src/crypto/sha3";
 
-test("FIPS 202 examples: the empty string, abc, and the 448-bit message", () => {
-  expect(bytesToHex(sha3(new Uint8Array(0)))).toBe("a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
-  expect(bytesToHex(sha3(utf8("abc")))).toBe("3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
-  expect(bytesToHex(sha3(utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")))).toBe(
+beforeAll(loadSha3);
+
+const both = [
+  ["wasm", sha3],
+  ["js", jsSha3],
+] as const;
+
+test.each(both)("FIPS 202 examples: the empty string, abc, and the 448-bit message (%s)", (_, hash) => {
+  expect(bytesToHex(hash(new Uint8Array(0)))).toBe("a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
+  expect(bytesToHex(hash(utf8("abc")))).toBe("3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
+  expect(bytesToHex(hash(utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")))).toBe(
     "41c0dba2a9d6240849100376a8235e2c82e1b9998a999e21db32dd97496d3376",
   );
 });
 
-test("every length from 0 to 420 bytes (three blocks) gives noble's hash", () => {
+test.each(both)("every length from 0 to 420 bytes (three blocks) gives noble's hash (%s)", (_, hash) => {
   for (let n = 0; n <= 420; n++) {
     const data = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 255);
-    expect(bytesToHex(sha3(data)), `length ${n}`).toBe(bytesToHex(sha3_256(data)));
+    expect(bytesToHex(hash(data)), `length ${n}`).toBe(bytesToHex(sha3_256(data)));
+  }
+});
+
+test.each(both)("one block's edges, and inputs longer than the wasm memory's 478 blocks, give noble's hash (%s)", (_, hash) => {
+  const page = 478 * 136;
+  for (const n of [0, 1, 135, 136, 137, 271, 272, 273, page - 1, page, page + 1, page + 135, page + 136, 2 * page + 7, 200_000]) {
+    const data = Uint8Array.from({ length: n }, (_, i) => (i * 29 + (i >> 8)) & 255);
+    expect(bytesToHex(hash(data)), `length ${n}`).toBe(bytesToHex(sha3_256(data)));
   }
 });
 
 test("random inputs give noble's hash, and a hash does not change once the next one ran", () => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 1000 }), fc.uint8Array({ maxLength: 300 }), (a, b) => {
-      const first = sha3(a);
+    fc.property(fc.uint8Array({ maxLength: 1000 }), fc.uint8Array({ maxLength: 300 }), fc.boolean(), (a, b, wasmFirst) => {
+      const first = (wasmFirst ? sha3 : jsSha3)(a);
       const copy = first.slice();
       expect(bytesToHex(sha3(b))).toBe(bytesToHex(sha3_256(b)));
+      expect(bytesToHex(jsSha3(b))).toBe(bytesToHex(sha3_256(b)));
       expect(first).toEqual(copy);
       expect(bytesToHex(first)).toBe(bytesToHex(sha3_256(a)));
     }),

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { bytesToHex } from "@noble/hashes/utils.js";
+import { base64Decode, base64Encode } from "../../../src/codec/base64";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { EMPTY, type Proof, verifyProof } from "../../../src/state/proof";
-import { PagedNodes, StateTree } from "../../../src/state/tree";
+import { type Node, PagedNodes, StateTree } from "../../../src/state/tree";
 import { treeCost } from "../../../bench/tree";
 
 const fresh = () => {
@@ -124,5 +125,47 @@ describe("StateTree", () => {
     expect(c.rowsPerProof).toBeLessThan(5.5);
     expect(c.rowsPerTransfer).toBeLessThan(24);
     expect(c.bytesPerKey).toBeLessThan(260);
+  });
+});
+
+describe("PagedNodes' page text", () => {
+  const hash = fc.uint8Array({ minLength: 32, maxLength: 32 });
+  const both = (a: Uint8Array, b: Uint8Array) => base64Encode(Uint8Array.from([...a, ...b]));
+
+  it("is codec/base64's encoding of each node (the format rows stored before hold), and reads back the same nodes", () => {
+    fc.assert(
+      fc.property(hash, hash, hash, hash, fc.constantFrom("E", "L", "I", "H"), (kh, vh, l, r, kind) => {
+        const rows = new MemoryStore();
+        const nodes = new PagedNodes(rows);
+        const leaf: Node = { leaf: true, kh, vh };
+        const inner: Node = { leaf: false, l: { kind, hash: l }, r: { kind: "I", hash: r } };
+        nodes.put("0110", leaf); // page "6", the page's top
+        nodes.put("01100", inner); // page "6", one level below
+        nodes.put("1", inner); // page "", the root's
+        nodes.settle();
+        expect(rows.get("6")).toBe(`:L${both(kh, vh)},0:I${kind}I${both(l, r)}`);
+        expect(rows.get("")).toBe(`1:I${kind}I${both(l, r)}`);
+        const again = new PagedNodes(rows);
+        expect(again.get("0110")).toEqual(leaf);
+        expect(again.get("01100")).toEqual(inner);
+        expect(again.get("1")).toEqual(inner);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a node's base64 in another form codec/base64 reads (unpadded, URL-safe) reads as it always did", () => {
+    fc.assert(
+      fc.property(hash, hash, (kh, vh) => {
+        const text = both(kh, vh);
+        for (const form of [text.slice(0, 86), text.replaceAll("+", "-").replaceAll("/", "_")]) {
+          const rows = new MemoryStore();
+          rows.put("", `:L${form}`);
+          const b = base64Decode(form);
+          expect(new PagedNodes(rows).get("")).toEqual({ leaf: true, kh: b.slice(0, 32), vh: b.slice(32) });
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });

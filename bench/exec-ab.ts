@@ -1,0 +1,70 @@
+/**
+ * `npx tsx bench/exec-ab.ts <rev A> [<rev B>] [--pairs 10] [--txs 1000]`: the CPU per transfer and per
+ * contract call of two trees of the code (git revisions; B by default the work tree), measured in
+ * turns in one Node process, so that a shared machine's load swings hit both alike: each tree's
+ * bench/exec-ab-loop.ts (this tree's copy) is bundled with esbuild and imported, and the pairs of
+ * rounds alternate A B, B A, … after a warm-up pair. Prints each pair and the medians of B ÷ A (min–max);
+ * stops if the two trees' state roots differ.
+ */
+import { execSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { option } from "./lib";
+
+type Loop = {
+  setup(txs: number): Promise<void>;
+  round(r: number): { transfer: number; call: number; roots: string[] };
+};
+
+const revs = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
+if (revs.length < 1 || revs.length > 2) throw new Error("usage: bench/exec-ab.ts <rev A> [<rev B>] [--pairs N] [--txs N]");
+const PAIRS = option("pairs", 10);
+const TXS = option("txs", 1000);
+const repo = resolve(import.meta.dirname, "..");
+const out = mkdtempSync(join(tmpdir(), "exec-ab-"));
+symlinkSync(join(repo, "node_modules"), join(out, "node_modules"));
+
+/** The loop bundled from `rev`'s tree (undefined: the work tree). */
+async function bundle(rev: string | undefined, name: string): Promise<Loop> {
+  let root = repo;
+  if (rev !== undefined) {
+    root = join(out, `tree-${name}`);
+    mkdirSync(root);
+    execSync(`git archive ${rev} | tar -x -C ${root}`, { cwd: repo, stdio: ["ignore", "ignore", "inherit"] });
+    copyFileSync(join(repo, "bench/exec-ab-loop.ts"), join(root, "bench/exec-ab-loop.ts"));
+  }
+  const file = join(out, `${name}.mjs`);
+  await build({
+    entryPoints: [join(root, "bench/exec-ab-loop.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: file,
+    external: ["@jitl/*", "quickjs-emscripten-core", "*.wasm"],
+    nodePaths: [join(repo, "node_modules")],
+    logLevel: "warning",
+  });
+  const loop = (await import(file)) as Loop;
+  await loop.setup(TXS);
+  return loop;
+}
+
+const a = await bundle(revs[0], "a");
+const b = await bundle(revs[1], "b");
+const ratios = { transfer: [] as number[], call: [] as number[] };
+for (let p = 0; p <= PAIRS; p++) {
+  const ra = p % 2 === 0 ? a.round(p) : undefined;
+  const rb = b.round(p);
+  const A = ra ?? a.round(p);
+  if (A.roots.join() !== rb.roots.join()) throw new Error(`pair ${p}: the state roots differ`);
+  if (p === 0) continue; // JIT warm-up
+  ratios.transfer.push(rb.transfer / A.transfer);
+  ratios.call.push(rb.call / A.call);
+  const f = (x: number) => x.toFixed(1);
+  console.log(`pair ${p}: µs per transfer A ${f(A.transfer)} B ${f(rb.transfer)}, per call A ${f(A.call)} B ${f(rb.call)}`);
+}
+const median = (x: number[]) => [...x].sort((p, q) => p - q)[x.length >> 1];
+const span = (x: number[]) => `${median(x).toFixed(3)} (${Math.min(...x).toFixed(2)}–${Math.max(...x).toFixed(2)})`;
+console.log(`B ÷ A, medians of ${PAIRS} pairs: transfer ${span(ratios.transfer)}, call ${span(ratios.call)}`);
