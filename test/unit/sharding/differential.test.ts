@@ -1913,6 +1913,11 @@ const CASES: Case[] = [
     "a contract of shard 1 buys more RAM than its caller's iost",
     () => txBy(on(1, 4), [act(reader, "authed", ["ram.iost", "buy", JSON.stringify([on(1, 4), on(1, 4), 10 ** 10])])]),
   ],
+  // Last: its receiver's ram record keeps another payer on N = 4, which later rewrites of it would count.
+  [
+    "ram buy for the owner of a contract the tx wrote to before, on the owner's shard",
+    () => txBy(on(0), [call(2, "put", ["s", "ram"]), act("ram.iost", "buy", [on(0), on(2), 1000])]),
+  ],
 ];
 
 /**
@@ -1920,8 +1925,9 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const { RAM_COSIGNER } = REASON;
+const { RAM_COSIGNER, RAM_PAID_FIRST } = REASON;
 const KNOWN: Record<string, string> = {
+  "ram buy for the owner of a contract the tx wrote to before, on the owner's shard": RAM_PAID_FIRST,
   "a co-signer of shard 1 sells its RAM in a tx of shard 1": RAM_COSIGNER,
   "a co-signer of shard 1 pays a buy for the publisher in a tx of shard 1": RAM_COSIGNER,
 };

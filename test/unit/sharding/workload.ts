@@ -353,6 +353,8 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
 export const REASON = {
   RAM_COSIGNER:
     "a buy or sell off shard 0 is forwarded to the market's shard with the publisher's escrow only: a co-signer's iost paying a buy, or its RAM and SR/TR records in a sale, stay home",
+  RAM_PAID_FIRST:
+    "a part on an account's shard pays its RAM (doPay rewrites its ram record, payer \"\") before a later action's credit of ram to it lands there, which one shard's doPay follows",
 } as const;
 
 /** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
