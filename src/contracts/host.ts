@@ -388,18 +388,10 @@ export class Host {
     try {
       const o = this.db.mget("system.iost", "contract_owner", payer);
       const owner = o && o.t === "s" ? o.v : payer;
-      // An owner of another shard than its contract's (doPay, ramAway): fetched from there, for doPay to write.
-      const away = this.ramAway(owner);
-      if (away) {
-        r.armed++;
-        r.writing = true;
-      }
-      try {
-        this.state.get(mapKey("token.iost", "TB" + owner, "ram"));
-        this.state.get(basicKey("ram.iost", "UR" + owner));
-      } finally {
-        if (away) r.armed--;
-      }
+      // An owner of another shard than a contract of this one (ramAway) is read absent here, counted as one shard
+      // counts it (guard.ts); doPay, in the same run, fetches it.
+      this.state.get(mapKey("token.iost", "TB" + owner, "ram"));
+      this.state.get(basicKey("ram.iost", "UR" + owner));
     } finally {
       r.keysOnly--;
     }

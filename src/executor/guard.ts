@@ -164,7 +164,7 @@ export class ShardState extends State {
       if (r.armed > 0) return this.readPlaced(r, key);
       // A callee of this shard: what it reads here counts as a callee of another shard's reads do (host.ts countCallee),
       // a record another shard keeps too, which it reads absent (a forwarded part's publisher's frozen RAM, which no
-      // account has: its escrow holds none), as one shard counts it.
+      // account has; a contract's owner's RAM, which doPay fetches in the run), as one shard counts it.
       if (r.counting > 0 && !this.remote.has(key)) {
         const raw = super.get(key);
         r.count(key, raw);
