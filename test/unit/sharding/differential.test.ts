@@ -15,7 +15,7 @@ import { DEFERRED } from "../../../src/executor/locks";
 import { nftShard, shardOf } from "../../../src/sharding/placement";
 import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { getToken721Balance, getToken721Metadata, getToken721Owner } from "../../../src/query/token721";
-import { READS, readParked } from "../../../src/sharding/reads";
+import { MAX_READ_BYTES, READS, readParked } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
@@ -364,6 +364,8 @@ const FAR = `class Far {
   callee(id, abi, args) { return blockchain.call(id, abi, JSON.parse(args))[0]; }
   peek(id, n, abi, args) { for (let i = 0; i < n; i++) storage.globalGet(id, "p" + i); return blockchain.call(id, abi, JSON.parse(args))[0]; }
   lendAfter(n, to, m) { let s = 0; for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++; blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, m]); return String(s); }
+  big(k, n) { storage.put(k, "x".repeat(n)); return "big"; }
+  bigRead(k) { return storage.globalGet(blockchain.contractName(), k).length + "," + blockchain.call("token.iost", "balanceOf", ["ram", tx.publisher])[0]; }
   buyAfter(n, to, m) { let s = 0; for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++; blockchain.callWithAuth("ram.iost", "buy", [tx.publisher, to, m]); return String(s); }
 }
 module.exports = Far;`;
@@ -381,7 +383,12 @@ const FAR_ABI = [
   { name: "peek", args: ["string", "number", "string", "string"] },
   { name: "lendAfter", args: ["number", "string", "number"], amountLimit: [{ token: "ram", val: "1000" }] },
   { name: "buyAfter", args: ["number", "string", "number"], amountLimit: [{ token: "iost", val: "100" }] },
+  { name: "big", args: ["string", "number"] },
+  { name: "bigRead", args: ["string"] },
 ];
+/** A publisher of shard 1 left with no free RAM, and the far contract's record that brings its read to the byte bound, plus `d`. */
+const BARE = on(1, 6);
+const bigLength = (d: number) => MAX_READ_BYTES + d - (one.shards[0].store.get(`m-token.iost-TB${BARE}-ram`)?.length ?? 0) - 2 - far.length;
 /** The far contract having itself (a callee of its shard) write `n` records with its own RAM. */
 const farFill = (p: string, n: number) => act(far, "callee", [far, "fill", JSON.stringify([p, n])]);
 /** A case's name for a run counting `k` records: past the bound beyond 256. */
@@ -1894,6 +1901,20 @@ const CASES: Case[] = [
       () => txBy(FAR_OWNER, [act(far, "callee", [far, "buyAfter", JSON.stringify([n, on(3, 1), 100])])]),
     ],
   ),
+  // A forwarded part's publisher with no free RAM: its escrow holds its record at 0 as its home does, so a read of it
+  // counts one shard's bytes (here the last 3 of the byte bound, beside one record of the rest).
+  ["an account of shard 1 sells all its free RAM", () => txBy(BARE, [act("ram.iost", "sell", [BARE, BARE, Number(freeRam(one, BARE))])])],
+  ...[0, 1].flatMap((d): Case[] => [
+    [
+      `the far contract writes a record of 65,533 bytes less its RAM balance's${d === 0 ? "" : ", and one more"}`,
+      () => txBy(on(0, 1), [act(far, "big", ["big", bigLength(d)])]),
+    ],
+    [
+      `an account of shard 1 with no free RAM has it read the record and its RAM balance: ${65536 + d} bytes${d === 0 ? "" : ": past the bound"}`,
+      () => txBy(BARE, [act(far, "bigRead", ["big"])]),
+    ],
+  ]),
+  ["the account of shard 1 with no free RAM buys RAM", () => txBy(BARE, [act("ram.iost", "buy", [BARE, BARE, 100000])])],
   // One round asks at most 256 keys of a shard: the missed ones first, then their companions (a callee's code's
   // owner, an account's used RAM) while there is room; one left out is asked in a later round if read at all.
   ...[254, 255, 256].map(
