@@ -378,17 +378,33 @@ export class Host {
 
   /**
    * RAM booked to user contract `payer` inside a callee whose reads count: what doPay reads to pay it (its owner,
-   * the owner's RAM and used RAM) counts now, where the run is, on every shard count. On N > 1 doPay pays a
-   * callee of another shard after its part's actions, on N = 1 after the tx's: counted there, the bound would
-   * fall at another read (docs/SHARDING.md "Calls of another shard's contract", its RAM).
+   * the owner's RAM and used RAM) counts now, where the run is, on every shard count, as keys of no bytes
+   * (RemoteReads.keysOnly). On N > 1 doPay pays a callee of another shard after its part's actions, on N = 1 after
+   * the tx's: counted there, the bound would fall at another read (docs/SHARDING.md "Calls of another shard's
+   * contract", its RAM).
    */
   private countOwnerRam(payer: string): void {
     const r = (this.state as { reads?: RemoteReads | null }).reads;
     if (!r || r.counting === 0 || r.uncounted > 0 || !payer.startsWith("Contract")) return;
-    const o = this.db.mget("system.iost", "contract_owner", payer);
-    const owner = o && o.t === "s" ? o.v : payer;
-    this.state.get(mapKey("token.iost", "TB" + owner, "ram"));
-    this.state.get(basicKey("ram.iost", "UR" + owner));
+    r.keysOnly++;
+    try {
+      const o = this.db.mget("system.iost", "contract_owner", payer);
+      const owner = o && o.t === "s" ? o.v : payer;
+      // An owner of another shard than a contract of this one (ramAway) is read absent here, counted as one shard
+      // counts it (guard.ts); doPay, in the same run, fetches it.
+      this.state.get(mapKey("token.iost", "TB" + owner, "ram"));
+      this.state.get(basicKey("ram.iost", "UR" + owner));
+    } finally {
+      r.keysOnly--;
+    }
+  }
+
+  /**
+   * Whether `account`'s RAM records live on another shard and are not held here (as a forwarded part's publisher's
+   * or a co-signer's escrow): a contract's owner there, its setCode having run in a forwarded part.
+   */
+  ramAway(account: string): boolean {
+    return this.remoteShard(account) !== null && this.tx.ramEscrow?.has(account) !== true;
   }
 
   /** Runs `fn` with the run's reads counting nothing (RemoteReads.uncounted): a credit's receiver half. */
@@ -609,7 +625,8 @@ export class Host {
       const sh = this.block.shard;
       return !sh || sh.count === 1 || findContract(this, name) !== undefined;
     }
-    return name.endsWith(".iost") || this.db.mhas("auth.iost", "auth", name);
+    // Told by the account's record here, its shard's copy or a forwarded part's publisher: never fetched, counted nowhere.
+    return name.endsWith(".iost") || this.uncounted(() => this.db.mhas("auth.iost", "auth", name));
   }
 
   /** An account or contract this run found nowhere, noted (remote.ts `unknown`) when there are several shards: another may have just created it. */
@@ -641,7 +658,8 @@ export class Host {
       c.cpuAdd(opCost(1));
       return this.frame.authContracts.has(id);
     }
-    return this.auth(c, id, perm, new Set(), type);
+    // Checked from the signer's record, its shard's copy, or a forwarded part's authority: never fetched, counted nowhere.
+    return this.uncounted(() => this.auth(c, id, perm, new Set(), type));
   }
 
   readAuth(c: Cost, id: string): AccountJson | undefined {

@@ -25,6 +25,12 @@ export class RemoteReads {
    * on the receiver's shard, which fetches nothing) and doPay (its reads of an owner's RAM counted as it was booked).
    */
   uncounted = 0;
+  /**
+   * Nonzero while what doPay reads to pay a contract's RAM is counted (host.ts countOwnerRam): keys of no bytes, as a
+   * callee's code, on every shard count; a forwarded part holds a co-signer's RAM as an escrow whose record need not
+   * have the home record's bytes (its payer is not carried; none when it holds no RAM).
+   */
+  keysOnly = 0;
   /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */
   calling = 0;
   /** Whether the run called a contract of another shard (it may write that shard's records): its reads lock for writing. */
@@ -105,7 +111,7 @@ export class RemoteReads {
   count(key: string, raw: string | undefined): void {
     if (this.uncounted > 0 || this.counted.has(key)) return;
     // A callee's code is fetched with its records but is no record it reads: one shard counts none of it.
-    const len = key.startsWith("c-") ? 0 : (raw?.length ?? 0);
+    const len = key.startsWith("c-") || this.keysOnly > 0 ? 0 : (raw?.length ?? 0);
     if (this.counted.size + 1 > MAX_READ_KEYS)
       throw new VmError(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.counted.size + 1}`);
     if (this.bytes + len > MAX_READ_BYTES) throw new VmError(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${this.bytes + len}`);

@@ -466,10 +466,9 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   const ram = balanceOf(h.state, "ram", pub);
   // "0" too: the part holds all the RAM the publisher has free, so the last part can reserve a credit's half from it.
   r.ram = ram.toString();
-  // A buy there for the publisher writes its record: held there even at 0 (its payer named, "" too), so the
-  // write costs what one shard's rewrite of it costs, not a new record's.
-  const buys = r.forward!.actions.some((a) => a.contract === "ram.iost" && a.actionName === "buy" && stringArg(a, 1) === pub);
-  const held = buys && h.state.get(mapKey(TOKEN, "TB" + pub, "ram")) !== undefined;
+  // Its record is held there even at 0 (its payer named, "" too): a buy there writing it costs what one shard's
+  // rewrite of it costs, not a new record's, and a read of it counts one shard's bytes (docs/SHARDING.md, _Bounds_).
+  const held = h.state.get(mapKey(TOKEN, "TB" + pub, "ram")) !== undefined;
   if (ram <= 0n && !held) return;
   const payer = balancePayer(h.state, "ram", pub);
   if (ram > 0n) addBalance(h.state, "ram", pub, -ram);

@@ -163,8 +163,10 @@ export class ShardState extends State {
     // The key's pattern only matters inside an armed or counting call (a regex per read otherwise, a twentieth of a transfer's CPU).
     if (r !== null && (r.armed > 0 || r.counting > 0) && isPlacedKey(key)) {
       if (r.armed > 0) return this.readPlaced(r, key);
-      // A callee of this shard: what it reads here counts as a callee of another shard's reads do (host.ts countCallee).
-      if (r.counting > 0 && !this.remote.has(key) && this.placedElsewhere(key) === null) {
+      // A callee of this shard: what it reads here counts as a callee of another shard's reads do (host.ts countCallee),
+      // a record another shard keeps too, which it reads absent (a forwarded part's publisher's frozen RAM, which no
+      // account has; a contract's owner's RAM, which doPay fetches in the run), as one shard counts it.
+      if (r.counting > 0 && !this.remote.has(key)) {
         const raw = super.get(key);
         r.count(key, raw);
         return raw;

@@ -288,7 +288,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     const carried = tx.guest ? debt?.contracts.get(payer) : undefined;
     // A contract of another shard pays for records its code wrote in this run (a callee of that shard): its owner,
     // who lives there, pays from its RAM fetched from there, written back there with the run (guard.ts writeRemote).
-    const callee = away && carried === undefined && payer.startsWith("Contract") ? h.armCallee() : null;
+    let callee = away && carried === undefined && payer.startsWith("Contract") ? h.armCallee() : null;
     // Counted as the RAM was booked (host.ts countOwnerRam), in the actions, as on every shard count.
     if (callee) callee.uncounted++;
     if (!payer.endsWith(".iost") && (!away || carried !== undefined || callee)) {
@@ -308,6 +308,12 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
         if (owned && !debt.last) {
           debt.contracts.set(payer, ram);
           continue;
+        }
+        // A contract of this shard whose owner lives on another (its setCode ran in a forwarded part): the owner's RAM
+        // is fetched from there and written back with the run, as a callee's of another shard is.
+        if (callee === null && !owned && ramPayer !== payer && h.ramAway(ramPayer)) {
+          callee = h.armCallee();
+          if (callee) callee.uncounted++;
         }
         const balKey = mapKey("token.iost", "TB" + ramPayer, "ram");
         const cur = decodeValue(h.state.get(balKey));

@@ -165,18 +165,27 @@ export function readParked(raw: string | undefined): Parked[] {
   return raw === undefined ? [] : (JSON.parse(raw) as Parked[]);
 }
 
-/** `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order. */
+/**
+ * `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order, each with its
+ * companions (withCompanion) while a shard's list stays within MAX_READ_KEYS: a companion left out is asked in a later
+ * round if the run reads it, and missed keys past that many (a run's uncounted reads beside 256 counted) too.
+ */
 export function readsOf(
   state: State,
   p: Pick<Parked, "part" | "txHash" | "round" | "write" | "block" | "receipt">,
   keys: Iterable<string>,
   shard: { index: number; count: number },
 ): CrossReceipt[] {
+  const missed = new Set(keys);
   const by = new Map<number, string[]>();
-  for (const k of [...new Set([...keys].flatMap(withCompanion))].sort()) {
+  const add = (k: string) => {
     const s = remoteKeyShard(state, k, shard)!;
-    by.set(s, [...(by.get(s) ?? []), k]);
-  }
+    const list = by.get(s) ?? by.set(s, []).get(s)!;
+    if (list.length < MAX_READ_KEYS) list.push(k);
+  };
+  for (const k of [...missed].sort()) add(k);
+  for (const k of [...new Set([...missed].flatMap(withCompanion))].sort()) if (!missed.has(k)) add(k);
+  for (const list of by.values()) list.sort();
   return [...by.keys()]
     .sort((a, b) => a - b)
     .map((to) => ({

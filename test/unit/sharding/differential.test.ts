@@ -15,7 +15,7 @@ import { DEFERRED } from "../../../src/executor/locks";
 import { nftShard, shardOf } from "../../../src/sharding/placement";
 import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { getToken721Balance, getToken721Metadata, getToken721Owner } from "../../../src/query/token721";
-import { READS, readParked } from "../../../src/sharding/reads";
+import { MAX_READ_BYTES, READS, readParked } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
@@ -351,6 +351,46 @@ const EDGE_ABI = [
   { name: "fillFor", args: ["string", "number"] },
   { name: "pay", args: ["number", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] },
 ];
+/**
+ * The bounds contract with a call of its own, deployed on shard 2 by a forwarded part of FAR_OWNER's (of shard 1): a
+ * contract whose owner lives on another shard than it (its id, once deployed).
+ */
+let far = "";
+const FAR_OWNER = on(1, 3);
+const FAR = `class Far {
+  init() {}
+  fill(p, n) { for (let i = 0; i < n; i++) storage.put(p + i, "v"); return "filled"; }
+  drop(p, n) { for (let i = 0; i < n; i++) storage.del(p + i); return "dropped"; }
+  callee(id, abi, args) { return blockchain.call(id, abi, JSON.parse(args))[0]; }
+  peek(id, n, abi, args) { for (let i = 0; i < n; i++) storage.globalGet(id, "p" + i); return blockchain.call(id, abi, JSON.parse(args))[0]; }
+  lendAfter(n, to, m) { let s = 0; for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++; blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, m]); return String(s); }
+  big(k, n) { storage.put(k, "x".repeat(n)); return "big"; }
+  bigRead(k) { return storage.globalGet(blockchain.contractName(), k).length + "," + blockchain.call("token.iost", "balanceOf", ["ram", tx.publisher])[0]; }
+  buyAfter(n, to, m) { let s = 0; for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++; blockchain.callWithAuth("ram.iost", "buy", [tx.publisher, to, m]); return String(s); }
+}
+module.exports = Far;`;
+const FAR_ABI = [
+  { name: "fill", args: ["string", "number"] },
+  { name: "drop", args: ["string", "number"] },
+  {
+    name: "callee",
+    args: ["string", "string", "string"],
+    amountLimit: [
+      { token: "iost", val: "100" },
+      { token: "ram", val: "1000" },
+    ],
+  },
+  { name: "peek", args: ["string", "number", "string", "string"] },
+  { name: "lendAfter", args: ["number", "string", "number"], amountLimit: [{ token: "ram", val: "1000" }] },
+  { name: "buyAfter", args: ["number", "string", "number"], amountLimit: [{ token: "iost", val: "100" }] },
+  { name: "big", args: ["string", "number"] },
+  { name: "bigRead", args: ["string"] },
+];
+/** A publisher of shard 1 left with no free RAM, and the far contract's record that brings its read to the byte bound, plus `d`. */
+const BARE = on(1, 6);
+const bigLength = (d: number) => MAX_READ_BYTES + d - (one.shards[0].store.get(`m-token.iost-TB${BARE}-ram`)?.length ?? 0) - 2 - far.length;
+/** The far contract having itself (a callee of its shard) write `n` records with its own RAM. */
+const farFill = (p: string, n: number) => act(far, "callee", [far, "fill", JSON.stringify([p, n])]);
 /** A case's name for a run counting `k` records: past the bound beyond 256. */
 const past = (k: number) => (k > 256 ? ": past the bound" : "");
 
@@ -1815,9 +1855,9 @@ const CASES: Case[] = [
       () => txBy(on(1, 3), [callOf(edge, "fillFor", ["g", n])]),
     ],
   ),
-  ...[251, 252, 253].map(
+  ...[252, 253, 254].map(
     (n): Case => [
-      `a contract has a contract of another shard read ${n} records and pay accounts of shards 0 and 3, ${n + 4} with its code and its caller's${past(n + 4)}`,
+      `a contract has a contract of another shard read ${n} records and pay accounts of shards 0 and 3, ${n + 3} with its code and its caller's${past(n + 3)}`,
       () => txBy(on(1, 3), [callOf(edge, "pay", [n, on(0, 3), on(3, 1)], true)]),
     ],
   ),
@@ -1825,6 +1865,62 @@ const CASES: Case[] = [
     (n): Case => [
       `a contract has a contract of another shard write 200 records, a part of shard 0 runs, then it writes ${n} more, ${n + 204} over the parts${past(n + 204)}`,
       () => txBy(on(1, 3), [callOf(edge, "fill", ["a", 200]), call(0, "put", ["edge", "y"]), callOf(edge, "fill", ["b", n])]),
+    ],
+  ),
+  // A contract whose owner lives on another shard (its setCode ran in a forwarded part): what it writes with its own
+  // RAM is paid from its owner's RAM there, fetched and written back as a callee's of another shard is, and counted.
+  ["the far contract's owner buys RAM", () => txBy(FAR_OWNER, [act("ram.iost", "buy", [FAR_OWNER, FAR_OWNER, 60000])])],
+  [
+    "far contract deployed on shard 2 by a forwarded part of a caller of shard 1: its owner lives on shard 1",
+    () => txBy(FAR_OWNER, [call(2, "put", ["far", "1"]), act("system.iost", "setCode", [contractJson(FAR, FAR_ABI)])]),
+  ],
+  ["a caller of shard 3 has the contract of shard 2 whose owner lives on shard 1 write records", () => txBy(on(3, 1), [act(far, "fill", ["t", 2])])],
+  ["its owner has it write records", () => txBy(FAR_OWNER, [act(far, "fill", ["o", 2])])],
+  ["a contract of shard 1, its owner's, has it write records", () => txBy(on(1, 2), [callOf(far, "fill", ["u", 2])])],
+  ["a contract of shard 3 has it write records", () => txBy(on(3, 1), [act(relay, "callee", [far, "fill", JSON.stringify(["v", 2])])])],
+  ["it has itself write records, from a caller of shard 0", () => txBy(on(0, 1), [farFill("w", 2)])],
+  ["a caller of shard 3 has it delete records: its owner of shard 1 gets the RAM back", () => txBy(on(3, 1), [act(far, "drop", ["t", 2])])],
+  ...[251, 252, 253].map(
+    (n): Case => [
+      `it has itself write ${n} records with its own RAM, ${n + 4} with its code and its owner's of shard 1${past(n + 4)}`,
+      () => txBy(on(0, 1), [farFill(`x${n}k`, n)]),
+    ],
+  ),
+  // A callee lending its caller's RAM to, or buying RAM for, an account of another shard: the receiver's records count
+  // nowhere (its half's), the lender's and the market's as one shard counts them (an account's record, read to tell
+  // it exists or check its permissions, counts nowhere either: a forwarded part's publisher is checked from its tx).
+  ...[251, 252].map(
+    (n): Case => [
+      `it has itself lend its owner's RAM to an account of shard 3 after reading ${n} records, ${n + 5} with its code and the lender's RAM records${past(n + 5)}`,
+      () => txBy(FAR_OWNER, [act(far, "callee", [far, "lendAfter", JSON.stringify([n, on(3, 1), 100])])]),
+    ],
+  ),
+  ...[244, 245].map(
+    (n): Case => [
+      `it has itself buy RAM for an account of shard 3 after reading ${n} records, ${n + 12} with its code, the market's and the payers'${past(n + 12)}`,
+      () => txBy(FAR_OWNER, [act(far, "callee", [far, "buyAfter", JSON.stringify([n, on(3, 1), 100])])]),
+    ],
+  ),
+  // A forwarded part's publisher with no free RAM: its escrow holds its record at 0 as its home does, so a read of it
+  // counts one shard's bytes (here the last 3 of the byte bound, beside one record of the rest).
+  ["an account of shard 1 sells all its free RAM", () => txBy(BARE, [act("ram.iost", "sell", [BARE, BARE, Number(freeRam(one, BARE))])])],
+  ...[0, 1].flatMap((d): Case[] => [
+    [
+      `the far contract writes a record of 65,533 bytes less its RAM balance's${d === 0 ? "" : ", and one more"}`,
+      () => txBy(on(0, 1), [act(far, "big", ["big", bigLength(d)])]),
+    ],
+    [
+      `an account of shard 1 with no free RAM has it read the record and its RAM balance: ${65536 + d} bytes${d === 0 ? "" : ": past the bound"}`,
+      () => txBy(BARE, [act(far, "bigRead", ["big"])]),
+    ],
+  ]),
+  ["the account of shard 1 with no free RAM buys RAM", () => txBy(BARE, [act("ram.iost", "buy", [BARE, BARE, 100000])])],
+  // One round asks at most 256 keys of a shard: the missed ones first, then their companions (a callee's code's
+  // owner, an account's used RAM) while there is room; one left out is asked in a later round if read at all.
+  ...[254, 255, 256].map(
+    (n): Case => [
+      `a contract reads ${n} records of a contract of shard 1, then calls it: ${n + 1} with its code, ${n + 2} keys of shard 1 with its owner's${past(n + 1)}`,
+      () => txBy(on(2, 1), [act(far, "peek", [reader, n, "gget", JSON.stringify([reader, "p0"])])]),
     ],
   ),
   // Found by the property test with longer sequences (PROP_SEED=2, 30 to 50 steps): a contract issuing for the
@@ -2029,6 +2125,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name === "bounds contract deployed on shard 2" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         edge = "Contract" + txId(tx);
         contractShard.set(edge, 2);
+      }
+      if (name.startsWith("far contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        far = "Contract" + txId(tx);
+        contractShard.set(far, 2);
       }
       if (name.startsWith("minter contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         minter = "Contract" + txId(tx);

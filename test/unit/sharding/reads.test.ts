@@ -9,11 +9,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_READ_BYTES, RemoteReads } from "../../../src/contracts/remote";
 import { ReceiptRefused, checkReceipt, type CrossReceipt } from "../../../src/sharding/receipts";
-import { MAX_READ_KEYS, READING, READS, readParked } from "../../../src/sharding/reads";
+import { MAX_READ_KEYS, READING, READS, readParked, readsOf } from "../../../src/sharding/reads";
 import { shardOf } from "../../../src/sharding/placement";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED } from "../../../src/executor/locks";
 import { landWrites, passingWrites } from "../../../src/executor/reads";
+import { MemoryStore } from "../../../src/state/memory-store";
 import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
 import { decodeValue, encodeValue, int, str } from "../../../src/state/storage";
@@ -551,5 +552,26 @@ describe("reads from strangers are refused", () => {
     const before = forged.get(READING);
     expect(() => onto(forged, release({ writes: [[supply, written]] }))).toThrow(/which HASH1 did not lock here/);
     expect([forged.get(supply), forged.get(READING)]).toEqual([undefined, before]);
+  });
+
+  it("a round asks at most 256 keys of a shard: the missed ones first, then their companions while there is room", () => {
+    const state = new State(new MemoryStore());
+    const of2 = Array.from({ length: 2000 }, (_, i) => `acct${i}`).filter((a) => shardOf(a, N) === 2);
+    const ram = (a: string) => `m-token.iost-TB${a}-ram`;
+    const used = (a: string) => `b-ram.iost-UR${a}`;
+    const asked = (missed: string[]) => readsOf(state, { part: "H", txHash: "H", round: 1 }, missed, { index: 1, count: N }).map((r) => [r.toShard, r.keys]);
+    // Room: each account's free RAM comes with its used RAM (doPay reads both).
+    const few = of2.slice(0, 3).map(ram);
+    expect(asked(few)).toEqual([[2, [...few, ...of2.slice(0, 3).map(used)].sort()]]);
+    // 256 missed: no companion fits; 257 missed (a run's uncounted reads beside its counted): the first 256 in key order.
+    const full = of2.slice(0, MAX_READ_KEYS).map(ram);
+    expect(asked(full)).toEqual([[2, [...full].sort()]]);
+    const over = of2.slice(0, MAX_READ_KEYS + 1).map(ram);
+    expect(asked(over)).toEqual([[2, [...over].sort().slice(0, MAX_READ_KEYS)]]);
+    // 255 missed and one companion: every asked key is within one read's shape (readShapeError), which 257 is not.
+    const near = of2.slice(0, MAX_READ_KEYS - 1).map(ram);
+    const keys = asked(near)[0][1] as string[];
+    expect(keys.length).toBe(MAX_READ_KEYS);
+    expect(keys.filter((k) => k.startsWith("b-ram.iost-UR"))).toEqual([used(of2.slice(0, MAX_READ_KEYS - 1).sort()[0])]);
   });
 });
