@@ -538,8 +538,8 @@ export function applyIncoming(
           const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
           const { events: __, ...half } = result!; // the last half's settle brings the tx's events
           const hop = { settle: settleOf(r, shard), half, sent: sent.toString(), later: chained };
-          // Its receipt carries no height (a chained half's age is unknown: taken as older, locks.ts lockAge).
-          lockTx(state, r.txHash, pub, undefined, received!.frees, undefined, hop);
+          // Its tx's height rides in the reservation (absent from a shard that sends none: older than any, locks.ts lockAge).
+          lockTx(state, r.txHash, pub, reserve!.at, received!.frees, undefined, hop);
           out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
         } else if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an

@@ -592,6 +592,7 @@ function reserveRam(h: Host): CrossReceipt | undefined {
   b.first.payer!.reserve = {
     ram: ram.toString(),
     paid: (h.costs.get(pub)?.data ?? 0).toString(),
+    at: h.block.number.toString(),
     ...(announces.length > 0 ? { announces } : {}),
     ...(b.next.length > 0 ? { next: b.next } : {}),
   };

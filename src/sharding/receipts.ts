@@ -116,6 +116,8 @@ export interface CrossReceipt {
       events?: ContractEvent[];
       /** Bytes of the publisher's RAM the halves before this one in the chain charged (decimal text, may be negative). Absent: 0. */
       used?: string;
+      /** Its tx's age, the height of its block (decimal text): that of the lock a shard chaining the next half on holds (locks.ts older). */
+      at?: string;
       /**
        * The tx's announces (`token`, `register`) to the shards of the chain: each applies its own before its half, so
        * the half finds what the tx created, and undoes it with the half. Absent: none.
@@ -605,8 +607,11 @@ export function checkReceipt(
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's time ${r.payer.time} is after this block's ${at.time}`);
   }
   if (r.payer?.reserve) {
-    const { ram, paid, used, next, announces } = r.payer.reserve;
+    const { ram, paid, used, at: age, next, announces } = r.payer.reserve;
     int("reserved ram", ram);
+    // Its tx's block is before this one (an age of now or later would make a hop's lock younger than txs it must wait for).
+    if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
     if (typeof paid !== "string" || !SIGNED.test(paid)) refuse("paid ram", paid, MAX_INT64);
     if (used !== undefined && (typeof used !== "string" || !SIGNED.test(used))) refuse("used ram", used, MAX_INT64);
     // Chained halves: the tx's own credits charging its publisher, from this credit's shard, none deciding on its own.
