@@ -46,6 +46,7 @@ import {
   releasesNow,
   partGaveWay,
   readGaveWay,
+  giveUpGas,
   redoTx,
   rerunTx,
   restart,
@@ -261,9 +262,8 @@ function gaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
 /** The age of the tx of a forwarded part or a forwarded part's read (locks.ts older); null for other receipts. */
 function ageOf(r: CrossReceipt): Age | null {
   if (r.kind === "action") return [r.forward!.block.number, r.txHash];
-  // Not a tx parked at its home (`<hash>`, `<hash>:r<k>`), which holds no lock but its gas.
-  const part = r.kind === "read" && r.account !== r.txHash && !/^[^:]+:r\d+$/.test(r.account);
-  return part && r.at !== undefined ? [r.at, r.txHash] : null;
+  // A tx parked at its home (`<hash>`, `<hash>:r<k>`) too: its gas lock may stop the older tx's part (reads.ts giveUpGas).
+  return r.kind === "read" && r.at !== undefined ? [r.at, r.txHash] : null;
 }
 
 /** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
@@ -691,6 +691,7 @@ export function applyIncoming(
       outgoing.push(...partGaveWay(state, p, shard), gaveWay(p.receipt, shard, "a read of another shard waited for the lock of an older tx"));
       continue;
     }
+    if (p.gaveWay) giveUpGas(state, p);
     if (p.busy) outgoing.push(...restart(state, p, shard));
     if (p.receipt) {
       apply(p.receipt, 0, p);

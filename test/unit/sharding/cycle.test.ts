@@ -248,6 +248,42 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[1]).toEqual(results[0]);
   });
 
+  it("a tx parked at its home for a read waiting for an older tx whose part pledges gas for the reader's publisher: the read gives way, the reader gives up its gas lock, and both end as on one shard", () => {
+    // U (shard 3) pays y3 at home (locked there), then has shard 2's payer pay z2, then pledges gas for t (shard 1):
+    // a chain 3 → 2 → 1. T (t's, a block later) has a reader of its own shard read y3's balance: parked at home, its
+    // publisher's gas locked, its read waits on shard 3 for U's lock while U's pledge waits on shard 1 for t's gas.
+    const [u, y3, z2, t] = [on(3, 0), on(3, 1), on(2, 1), on(1, 2)];
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const deploy = txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])]);
+      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const reader = `Contract${txId(deploy)}`;
+      contractShard.set(reader, 1);
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, y3, "1", ""]), act(payers[2], "pay", [z2]), act("gas.iost", "pledge", [u, t, "10"])]);
+      const T = txBy(t, [act(reader, "read", [y3])]);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) chain.submit(U);
+        if (h === 1) chain.submit(T);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [U, T].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), blocks: h };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
+
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
     // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
     // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
