@@ -259,9 +259,29 @@ function gaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
   };
 }
 
+/**
+ * The failing settle of the credit's half `r` deciding its tx (`payer.reserve`) that gave way to an older tx's lock
+ * (`why`): it ran nothing, so what it moved goes back unlanded, chained halves with it, as a half that could not land,
+ * and it says it gave way: the shard that sent it (the tx's home or last part) is undone, and the home runs the tx again.
+ */
+function halfGaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
+  const reserve = r.payer!.reserve!;
+  const sent = bundleOf(r).reduce((a, x) => a + BigInt(x.amount), 0n);
+  return {
+    ...settleOf(r, shard),
+    amount: sent.toString(),
+    message: `lock wait: ${why}; this half gave way after ${PART_WAIT} blocks`,
+    result: { ...emptyHalf(r.payer!), credit: { publisher: r.payer!.publisher, reserved: reserve.ram } },
+    ...(reserve.next ? { returned: unchained(reserve.next) } : {}),
+    gaveWay: true,
+  };
+}
+
 /** The age of the tx of a forwarded part or a forwarded part's read (locks.ts older); null for other receipts. */
 function ageOf(r: CrossReceipt): Age | null {
   if (r.kind === "action") return [r.forward!.block.number, r.txHash];
+  // A credit's half deciding its tx: the shard that sent it stays locked for it (locks.ts Relay.half, or the home).
+  if (r.kind === "credit" && r.payer?.reserve?.at !== undefined && !r.probe) return [r.payer.reserve.at, r.txHash];
   // A tx parked at its home (`<hash>`, `<hash>:r<k>`) too: its gas lock may stop the older tx's part (reads.ts giveUpGas).
   return r.kind === "read" && r.at !== undefined ? [r.at, r.txHash] : null;
 }
@@ -285,7 +305,7 @@ function holderAge(state: State, holder: string): Age {
  */
 function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home: number): CrossReceipt[] {
   // The part's undo puts back what its credits moved (chained halves' `returned` too): only what was carried to it goes back.
-  const { returned: _r, ...s } = settled;
+  const { returned: _r, gaveWay: _g, ...s } = settled;
   const pub = x.settle.account;
   const f = s.result!;
   const bytes = BigInt(f.ramUsage[pub] ?? "0");
@@ -303,7 +323,8 @@ function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home
     result: { ...gas, ramUsage: {}, credit: { publisher: pub } },
   };
   if (s.message !== "") {
-    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
+    // A half that gave way: the tx runs again from its home (relayed carries gaveWay back).
+    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}), ...(settled.gaveWay ? { gaveWay: true as const } : {}) };
     return [withHalves(relayed(x, back), held, 1), half, ...held];
   }
   if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
@@ -573,7 +594,7 @@ export function applyIncoming(
           const f = r.result!;
           const result = { ...f, gasUsed: hop.half.gasUsed + f.gasUsed, ramUsage: ok ? addUp(hop.half.ramUsage, f.ramUsage) : {} };
           const back = ok ? { amount: "0" } : { amount: hop.sent, returned: unchained(hop.later) };
-          out.push({ ...hop.settle, ...back, message: r.message, result }, ...held);
+          out.push({ ...hop.settle, ...back, message: r.message, result, ...(!ok && r.gaveWay ? { gaveWay: true as const } : {}) }, ...held);
         } else if (relay?.half !== undefined) {
           // A chain's last part whose credit's half decided the tx: its settle goes back, the half home.
           out.push(...halfDecided(relay, r, held, shardOf(relay.settle.account, block.shard!.count)));
@@ -649,6 +670,8 @@ export function applyIncoming(
         if (yieldsTo && height - (waited ?? height) >= PART_WAIT) {
           applied.push(r.id);
           if (r.kind === "read") outgoing.push(readGaveWay(state, r, shard));
+          else if (r.kind === "credit")
+            outgoing.push(halfGaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
           else {
             if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
             outgoing.push(gaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));

@@ -541,8 +541,8 @@ export function runTx(
   if (first) {
     const held = outgoing.filter((r) => r !== first);
     const { notes, cancels } = pendingNotes(h, held, action?.forward?.actions ?? []);
-    // A forwarded part may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
-    const redo = action && block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
+    // A forwarded part or a deciding half may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
+    const redo = block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
     lockTx(state, hash, tx.publisher, block.number.toString(), [...held, ...cancels], undefined, undefined, redo);
     // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
     outgoing = [...notes, first];

@@ -724,7 +724,8 @@ export function checkReceipt(
   for (const [k, v] of Object.entries(r.result?.signerPaid ?? {}))
     if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !SIGNED.test(v)) refuse(`signerPaid ${k}`, v, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
-  const failed = r.kind === "settle" && r.message !== "" && r.result !== undefined && !r.result.credit;
+  // A failed action's settle, or a failed half that decides its tx (`reserved`): the tx is undoable while it waits.
+  const failed = r.kind === "settle" && r.message !== "" && r.result !== undefined && (!r.result.credit || r.result.credit.reserved !== undefined);
   if (r.gaveWay !== undefined && (r.gaveWay !== true || !(failed || (r.kind === "values" && r.busy === true))))
     throw new ReceiptRefused(`receipt ${r.id} refused: gaveWay ${JSON.stringify(r.gaveWay)} on no failed action's settle or busy values`);
   if (r.at !== undefined && (r.kind !== "read" || typeof r.at !== "string" || !UINT.test(r.at) || (at !== undefined && BigInt(r.at) >= at.number)))

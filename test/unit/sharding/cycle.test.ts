@@ -284,6 +284,40 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[1].changed).toEqual(results[0].changed);
   });
 
+  it("a credit's half deciding its tx waits for an older tx whose part waits for that tx's home lock: the half gives way, the tx runs again, and both end as on one shard", () => {
+    // U (shard 2) pays iost to the payer of shard 2 (a contract: its balance locked there), then has shard 3's payer
+    // pay w3, then shard 1's payer pay x1: a chain 2 → 3 → 1. T (shard 1, a block later) pays x1 at home, then iost
+    // to shard 2's payer: its credit's half may charge T's publisher RAM, so it decides T, locked at home until it
+    // settles. The half waits on shard 2 for U's lock while U's part waits on shard 1 for T's.
+    const [u, w3, t, x1] = [on(2, 0), on(3, 1), on(1, 0), on(1, 1)];
+    const c2 = payers[2];
+    const U = txBy(u, [act("token.iost", "transfer", ["iost", u, c2, "1", ""]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])]);
+    const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act("token.iost", "transfer", ["iost", t, c2, "1", ""])]);
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) chain.submit(U);
+        if (h === 1) chain.submit(T);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [U, T].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), blocks: h };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
+
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
     // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
     // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
@@ -415,14 +449,16 @@ describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () =>
   const now = { number: 10n, time: 1n };
 
   it("the shapes a shard sends pass", () => {
-    for (const r of [settle(), read(), read({ write: undefined }), values()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
+    const half = settle({ result: { ...settle().result!, gasReserved: 0, credit: { publisher: on(1, 0), reserved: "0" } } });
+    for (const r of [settle(), half, read(), read({ write: undefined }), values()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
   });
 
   it.each([
     ["a settle that gave way without failing", settle({ message: "" })],
     ["a gaveWay that is not true", settle({ gaveWay: "yes" as unknown as true })],
     ["a credit that gave way", { ...settle(), kind: "credit", result: undefined } as CrossReceipt],
-    ["a credit's half that gave way", settle({ result: { ...settle().result!, credit: { publisher: on(1, 0) } } })],
+    ["a credit's half deciding nothing that gave way", settle({ result: { ...settle().result!, credit: { publisher: on(1, 0) } } })],
+    ["a deciding half that gave way without failing", settle({ message: "", result: { ...settle().result!, credit: { publisher: on(1, 0), reserved: "0" } } })],
     ["an age on values", values({ at: "9" })],
     ["values that gave way with values", values({ busy: undefined, values: [["b-ContractZ-k", null]] })],
     ["a read's age that is no height", read({ at: "-1" })],
