@@ -284,39 +284,52 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[1].changed).toEqual(results[0].changed);
   });
 
-  it("a credit's half deciding its tx waits for an older tx whose part waits for that tx's home lock: the half gives way, the tx runs again, and both end as on one shard", () => {
-    // U (shard 2) pays iost to the payer of shard 2 (a contract: its balance locked there), then has shard 3's payer
-    // pay w3, then shard 1's payer pay x1: a chain 2 → 3 → 1. T (shard 1, a block later) pays x1 at home, then iost
-    // to shard 2's payer: its credit's half may charge T's publisher RAM, so it decides T, locked at home until it
-    // settles. The half waits on shard 2 for U's lock while U's part waits on shard 1 for T's.
-    const [u, w3, t, x1] = [on(2, 0), on(3, 1), on(1, 0), on(1, 1)];
-    const c2 = payers[2];
-    const U = txBy(u, [act("token.iost", "transfer", ["iost", u, c2, "1", ""]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])]);
-    const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act("token.iost", "transfer", ["iost", t, c2, "1", ""])]);
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        if (h === 0) chain.submit(U);
-        if (h === 1) chain.submit(T);
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const receipts = [U, T].map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
+  // docs/SHARDING.md _Giving way_: a half deciding its tx keeps the shard that sent it locked (the home, or a chain's
+  // last part: locks.ts Relay.half); U's part waits there for that lock while the half waits for U's.
+  it.each([
+    ["at its home", false],
+    ["by a chain's last part", true],
+  ])(
+    "a credit's half decided %s waits for an older tx whose part waits for that tx's home lock: the half gives way, the tx runs again, and both end as on one shard",
+    (_, chained) => {
+      // U (shard 2) pays iost to the payer of shard 2 (a contract: its balance locked there), then has shard 3's payer
+      // pay w3, then shard 1's payer pay x1: a chain 2 → 3 → 1. T (shard 1, a block later) pays x1 at home, then (maybe
+      // from shard 3, after its payer paid v3 there) iost to shard 2's payer: its credit's half may charge T's publisher
+      // RAM, so it decides T, whose home or last part stays locked until it settles. The half waits on shard 2 for U's
+      // lock while U's part waits on shard 1 for T's.
+      const [u, w3, t, x1, v3] = [on(2, 0), on(3, 0), on(1, 0), on(1, 1), on(3, 1)];
+      const c2 = payers[2];
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, c2, "1", ""]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])]);
+      const T = txBy(t, [
+        act("token.iost", "transfer", ["iost", t, x1, "1", ""]),
+        ...(chained ? [act(payers[3], "pay", [v3])] : []),
+        act("token.iost", "transfer", ["iost", t, c2, "1", ""]),
+      ]);
+      const results = [one, four].map((base) => {
+        const chain = base.fork();
+        const check = supplyCheck(genesis[base === one ? 0 : 1]);
+        const before = reads(chain);
+        let h = 0;
+        for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+          if (h === 0) chain.submit(U);
+          if (h === 1) chain.submit(T);
+          chain.step({ time: BLOCK_TIME });
+          check(chain);
+        }
+        expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+        const receipts = [U, T].map((tx) => {
+          const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+          expect([r.pending, r.failures]).toEqual([0, []]);
+          return pick(r.receipt!);
+        });
+        return { receipts, changed: delta(before, reads(chain)), blocks: h };
       });
-      return { receipts, changed: delta(before, reads(chain)), blocks: h };
-    });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
-    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
-    expect(results[1].receipts).toEqual(results[0].receipts);
-    expect(results[1].changed).toEqual(results[0].changed);
-  });
+      expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+      expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
+      expect(results[1].receipts).toEqual(results[0].receipts);
+      expect(results[1].changed).toEqual(results[0].changed);
+    },
+  );
 
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
     // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
