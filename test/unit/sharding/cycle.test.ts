@@ -331,6 +331,58 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     },
   );
 
+  // docs/SHARDING.md "Not done yet", _Settles that never give way_: the closest case of that ring ends, because the
+  // younger tx's escrow locks what the older tx's home part needs.
+  it("a settle moving its publisher's pledgers' order, with an older tx of a co-signer unpledging for that pledger in the same block: the older waits for the settle, both end as on one shard", () => {
+    // p (shard 1) pledged for y1 (its shard) and o0 (shard 0): its pledgers' order is kept at home. In one block T
+    // (p's, run first) pays x1 at home, then pledges for u2 (shard 2): its settle moves p's order at home. U (q's,
+    // co-signed by p, older: a lower hash) unpledges p's pledge for y1 (p's order rewritten at home), then pays
+    // through shards 2 and 3 and pays x1 on shard 1. Were U's home part to run before T's settle, its part would
+    // wait for T's lock on x1 and T's settle for U's on p's order; but the unpledge's refund, frozen for p, is paid
+    // from p's RAM, which T's escrow took out and locked: U waits in the pool.
+    const [p, q, y1, o0, u2, x1, z2, w3] = [on(1, 5), on(1, 6), on(1, 4), on(0, 1), on(2, 1), on(1, 1), on(2, 2), on(3, 1)];
+    let T: Tx;
+    let U: Tx;
+    do {
+      T = txBy(p, [act("token.iost", "transfer", ["iost", p, x1, "1", ""]), act("gas.iost", "pledge", [p, u2, "10"])]);
+      U = txBy(q, [act("gas.iost", "unpledge", [p, y1, "10"]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], {
+        signers: [p],
+      });
+    } while (txId(U) > txId(T));
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      for (const tx of [txBy(p, [act("gas.iost", "pledge", [p, y1, "20"])]), txBy(p, [act("gas.iost", "pledge", [p, o0, "10"])])])
+        expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      const home = chain.shards[shardOf(p, chain.shards.length)];
+      chain.submit(T);
+      chain.submit(U);
+      const ran = { T: 0, U: 0 };
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+        if (!ran.T && home.results.has(txId(T))) ran.T = h + 1;
+        if (!ran.U && home.results.has(txId(U))) ran.U = h + 1;
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [T, U].map((tx) => {
+        const r = home.results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), ran };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    // On one shard both run in the first block; on four U's home part runs once T's settle unlocked p's RAM.
+    expect(results[0].ran).toEqual({ T: 1, U: 1 });
+    expect(results[1].ran.T).toBe(1);
+    expect(results[1].ran.U).toBeGreaterThan(2);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
+
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
     // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
     // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
