@@ -16,7 +16,7 @@ import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
 import { type AbiSpec, contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, contractShard, delta, genesisSupplies, N, on, reads, run, supplyCheck, txBy } from "./workload";
+import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, contractShard, delta, freeRam, genesisSupplies, N, on, reads, run, supplyCheck, txBy } from "./workload";
 
 /** What one shard's receipt of a tx must equal, block numbers and times aside. */
 const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({ statusCode, message, returns, receipts, gasUsage, ramUsage });
@@ -379,6 +379,57 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[0].ran).toEqual({ T: 1, U: 1 });
     expect(results[1].ran.T).toBe(1);
     expect(results[1].ran.U).toBeGreaterThan(2);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
+
+  it("a co-signer with no free RAM whose records a younger tx's part and an older tx's home part free in one block: the settle handing c's RAM back waits for no one, both end as on one shard", () => {
+    // c (shard 1) stored a record in a contract of shard 1 and one in the store (shard 2), then sold all its free RAM.
+    // In one block T (t's, run first, co-signed by c) pays x1 at home, then has the store shrink c's record: its part
+    // frees c's RAM on shard 2, which its settle hands back at home. U (q's, co-signed by c, older: a lower hash)
+    // shrinks c's record on shard 1 at home, then pays through shards 2 and 3 and pays x1 on shard 1. U's home part
+    // frees c's RAM into its own escrow (handed back by its settle), so it locks none of c's RAM at home: T's settle
+    // does not wait, U's part waits for T's lock on x1 until then, and both end.
+    const [t, q, c, x1, z2, w3] = [on(1, 0), on(1, 6), on(1, 7), on(1, 1), on(2, 2), on(3, 1)];
+    // One deploy for both chains: the contract's id (and its keys) the same.
+    const deploy = txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(CODE, CODE_ABI)])]);
+    const store1 = `Contract${txId(deploy)}`;
+    contractShard.set(store1, 1);
+    const stored = [txBy(c, [act(store1, "theirs", [c, "x".repeat(200)])]), txBy(c, [act(store, "theirs", [c, "x".repeat(200)])])];
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      for (const tx of stored) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
+      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      expect(freeRam(chain, c)).toBe(0n);
+      let T: Tx;
+      let U: Tx;
+      do {
+        T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
+        U = txBy(q, [act(store1, "theirs", [c, ""]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
+      } while (txId(U) > txId(T));
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      chain.submit(T);
+      chain.submit(U);
+      let [h, handed] = [0, false];
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+        handed ||= chain.inFlight().some((r) => r.kind === "settle" && r.txHash === txId(T) && BigInt(r.signerRam?.[c] ?? "0") > 0n);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const home = chain.shards[shardOf(t, chain.shards.length)];
+      const receipts = [T, U].map((tx) => {
+        const r = home.results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), handed };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results.map((r) => r.handed)).toEqual([false, true]);
     expect(results[1].receipts).toEqual(results[0].receipts);
     expect(results[1].changed).toEqual(results[0].changed);
   });
