@@ -38,7 +38,7 @@ import {
   pendingClaims,
   sendActions,
 } from "./forward.js";
-import { lockTx } from "./locks.js";
+import { lockAlso, lockTx } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
 import { RemoteReads } from "../contracts/remote.js";
@@ -544,6 +544,13 @@ export function runTx(
     // A forwarded part or a deciding half may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
     const redo = block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
     lockTx(state, hash, tx.publisher, block.number.toString(), [...held, ...cancels], undefined, undefined, redo);
+    // A co-signer's RAM escrowed at 0 was not written, so not locked: its settle hands back what the parts freed.
+    const none = Object.entries(action?.signerRam ?? {}).filter(([, bytes]) => bytes === "0");
+    lockAlso(
+      state,
+      hash,
+      none.map(([acc]) => mapKey("token.iost", "TB" + acc, "ram")),
+    );
     // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
     outgoing = [...notes, first];
   }

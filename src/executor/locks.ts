@@ -196,6 +196,20 @@ export function lockTx(
 }
 
 /**
+ * Locks `keys` too for tx `hash` (its latest part here), without undo: its settle writes them (a co-signer's free RAM
+ * the part took none of, handed back: incoming.ts handBack), so no older tx may lock them meanwhile and make the
+ * settle, which never gives way, wait for it (docs/SHARDING.md "Atomic txs", _Receipts that do not give way_).
+ */
+export function lockAlso(state: State, hash: string, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const table = readLocks(state.get(LOCKS));
+  const entry = table[hash];
+  if (entry === undefined) return;
+  entry.keep = [...new Set([...entry.keep, ...keys])].sort();
+  writeLocks(state, table);
+}
+
+/**
  * The settle of tx `hash`'s forwarded part: unlocks, and on failure restores
  * every key its home part wrote. Returns the credits it held (to send when it
  * succeeded), whether it was locked at all, and of the writes the settle brought

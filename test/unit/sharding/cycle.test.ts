@@ -434,6 +434,52 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[1].changed).toEqual(results[0].changed);
   });
 
+  it("a settle handing back RAM of a co-signer that had none, given RAM and charged by an older tx's relaying part meanwhile, whose next part waits for the settle's tx: the co-signer's RAM stays locked for the settle, both end as on one shard", () => {
+    // c (shard 1) stored a record in the store (shard 2), then sold all its free RAM. In one block T (t's, co-signed by
+    // c) pays x1 at home, escrowing none of c's RAM (it has none), then has the store shrink c's record: its part frees
+    // c's RAM, which its settle hands back at home. W lends c RAM after T. U (of shard 2, co-signed by c, older: a lower
+    // hash) has a contract of shard 1 store a record paid by c, then shard 3's payer pay w3, then shard 1's payer pay
+    // x1. Were c's RAM not locked for T, U's part on shard 1 would take it as escrow (locked, relaying on), T's settle
+    // wait for it and U's last part for T's lock on x1, for good; locked, U's part waits for T's settle.
+    const [t, w, c, x1, u, w3] = [on(1, 0), on(1, 6), on(1, 7), on(1, 1), on(2, 3), on(3, 1)];
+    const deploy = txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(CODE, CODE_ABI)])]);
+    const store1 = `Contract${txId(deploy)}`;
+    contractShard.set(store1, 1);
+    const stored = txBy(c, [act(store, "theirs", [c, "x".repeat(200)])]);
+    let T: Tx;
+    let U: Tx;
+    do {
+      T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
+      U = txBy(u, [act(store1, "theirs", [c, "x".repeat(50)]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
+    } while (txId(U) > txId(T));
+    const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      for (const tx of [deploy, stored]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
+      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      expect(freeRam(chain, c)).toBe(0n);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      // W waits for T's lock on c's RAM and lands after U's part there: one shard runs T, U, W (only the order differs).
+      for (const tx of [T, U, W]) chain.submit(tx);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [T, W, U].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)) };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
     // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
     // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
