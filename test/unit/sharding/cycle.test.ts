@@ -480,6 +480,56 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[1]).toEqual(results[0]);
   });
 
+  it("the same on a relaying shard: a co-signer of the relay with no RAM given some and charged by an older tx's relaying part, whose next part waits for the settle's tx: locked for the relay's settle, both end as on one shard", () => {
+    // c (shard 1) stored a record in the store (shard 2), then sold all its free RAM. T (of shard 0, co-signed by c)
+    // pays x0 at home, then has shard 1's payer pay v1 (relaying there: c's RAM escrowed at 0), then has the store
+    // shrink c's record (its settle hands c's RAM back on shard 1). U (of shard 3, same block, older) has shard 2's
+    // payer pay z2, then a contract of shard 1 store a record paid by c, then shard 0's payer pay x0. W (shard 1, a
+    // block later) lends c RAM before U's part reaches shard 1; U's part there would take it and relay on, T's settle
+    // wait for it and U's last part for T's lock on x0.
+    const [t, x0, v1, w, c, u, z2] = [on(0, 0), on(0, 1), on(1, 2), on(1, 6), on(1, 7), on(3, 1), on(2, 2)];
+    const deploys = [
+      txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(CODE, CODE_ABI)])]),
+      txBy(on(0, 2), [act("system.iost", "setCode", [contractJson(PAYER, PAYER_ABI)])]),
+    ];
+    const [store1, payer0] = deploys.map((tx) => `Contract${txId(tx)}`);
+    contractShard.set(store1, 1);
+    contractShard.set(payer0, 0);
+    const stored = txBy(c, [act(store, "theirs", [c, "x".repeat(200)])]);
+    let T: Tx;
+    let U: Tx;
+    do {
+      T = txBy(t, [act("token.iost", "transfer", ["iost", t, x0, "1", ""]), act(payer, "pay", [v1]), act(store, "theirs", [c, ""])], { signers: [c] });
+      U = txBy(u, [act(payers[2], "pay", [z2]), act(store1, "theirs", [c, "x".repeat(50)]), act(payer0, "pay", [x0])], { signers: [c] });
+    } while (txId(U) > txId(T));
+    const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      for (const tx of [...deploys, stored]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
+      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      expect(freeRam(chain, c)).toBe(0n);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) for (const tx of [T, U]) chain.submit(tx);
+        if (h === 1) chain.submit(W);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [T, U, W].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)) };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
     // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
     // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
