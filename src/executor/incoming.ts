@@ -33,7 +33,7 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { addUp, type Age, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, older, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, type Age, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, older, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
@@ -475,7 +475,7 @@ export function applyIncoming(
           lockTx(state, r.txHash, r.account, r.forward!.block.number, ran.outgoing, relay);
           // This shard's co-signers escrowed at 0 were not written, so not locked: the settle hands back what later parts freed.
           const none = (ran.escrowed ?? []).filter((acc) => ran.onward!.signerRam?.[acc] === "0");
-          lockAlso(state, r.txHash, none.map((acc) => mapKey("token.iost", "TB" + acc, "ram")));
+          lockAlso(state, r.txHash, none.map(ramKey));
           out.push(ran.onward);
         } else if (ran.reserve) {
           // Its credit's half decides the tx (forwarded.ts reserveHalf): this part is undoable, its settle (complete,

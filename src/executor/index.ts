@@ -38,7 +38,7 @@ import {
   pendingClaims,
   sendActions,
 } from "./forward.js";
-import { lockAlso, lockTx } from "./locks.js";
+import { lockAlso, lockTx, ramKey } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
 import { RemoteReads } from "../contracts/remote.js";
@@ -549,7 +549,7 @@ export function runTx(
     lockAlso(
       state,
       hash,
-      none.map(([acc]) => mapKey("token.iost", "TB" + acc, "ram")),
+      none.map(([acc]) => ramKey(acc)),
     );
     // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
     outgoing = [...notes, first];

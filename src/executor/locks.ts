@@ -28,7 +28,7 @@
  * entry) and `x-deferred` (incoming receipts waiting for a lock). Neither is a
  * contract's key, so no contract can read them.
  */
-import { basicKey } from "../state/storage.js";
+import { basicKey, mapKey } from "../state/storage.js";
 import type { TxBlock } from "../sharding/forward.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
@@ -194,6 +194,9 @@ export function lockTx(
   table[hash] = entry;
   writeLocks(state, table);
 }
+
+/** An account's free RAM (its token.iost `ram` balance). */
+export const ramKey = (account: string) => mapKey("token.iost", "TB" + account, "ram");
 
 /**
  * Locks `keys` too for tx `hash` (its latest part here), without undo: its settle writes them (a co-signer's free RAM
