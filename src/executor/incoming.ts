@@ -33,7 +33,7 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { addUp, type Age, DEFERRED, LOCKS, lockAge, lockTx, older, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, type Age, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, older, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
@@ -46,6 +46,7 @@ import {
   releasesNow,
   partGaveWay,
   readGaveWay,
+  giveUpGas,
   redoTx,
   rerunTx,
   restart,
@@ -258,12 +259,31 @@ function gaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
   };
 }
 
+/**
+ * The failing settle of the credit's half `r` deciding its tx (`payer.reserve`) that gave way to an older tx's lock
+ * (`why`): it ran nothing, so what it moved goes back unlanded, chained halves with it, as a half that could not land,
+ * and it says it gave way: the shard that sent it (the tx's home or last part) is undone, and the home runs the tx again.
+ */
+function halfGaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
+  const reserve = r.payer!.reserve!;
+  const sent = bundleOf(r).reduce((a, x) => a + BigInt(x.amount), 0n);
+  return {
+    ...settleOf(r, shard),
+    amount: sent.toString(),
+    message: `lock wait: ${why}; this half gave way after ${PART_WAIT} blocks`,
+    result: { ...emptyHalf(r.payer!), credit: { publisher: r.payer!.publisher, reserved: reserve.ram } },
+    ...(reserve.next ? { returned: unchained(reserve.next) } : {}),
+    gaveWay: true,
+  };
+}
+
 /** The age of the tx of a forwarded part or a forwarded part's read (locks.ts older); null for other receipts. */
 function ageOf(r: CrossReceipt): Age | null {
   if (r.kind === "action") return [r.forward!.block.number, r.txHash];
-  // Not a tx parked at its home (`<hash>`, `<hash>:r<k>`), which holds no lock but its gas.
-  const part = r.kind === "read" && r.account !== r.txHash && !/^[^:]+:r\d+$/.test(r.account);
-  return part && r.at !== undefined ? [r.at, r.txHash] : null;
+  // A credit's half deciding its tx: the shard that sent it stays locked for it (locks.ts Relay.half, or the home).
+  if (r.kind === "credit" && r.payer?.reserve?.at !== undefined && !r.probe) return [r.payer.reserve.at, r.txHash];
+  // A tx parked at its home (`<hash>`, `<hash>:r<k>`) too: its gas lock may stop the older tx's part (reads.ts giveUpGas).
+  return r.kind === "read" && r.at !== undefined ? [r.at, r.txHash] : null;
 }
 
 /** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
@@ -285,7 +305,7 @@ function holderAge(state: State, holder: string): Age {
  */
 function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home: number): CrossReceipt[] {
   // The part's undo puts back what its credits moved (chained halves' `returned` too): only what was carried to it goes back.
-  const { returned: _r, ...s } = settled;
+  const { returned: _r, gaveWay: _g, ...s } = settled;
   const pub = x.settle.account;
   const f = s.result!;
   const bytes = BigInt(f.ramUsage[pub] ?? "0");
@@ -303,7 +323,8 @@ function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home
     result: { ...gas, ramUsage: {}, credit: { publisher: pub } },
   };
   if (s.message !== "") {
-    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}) };
+    // A half that gave way: the tx runs again from its home (relayed carries gaveWay back).
+    const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}), ...(settled.gaveWay ? { gaveWay: true as const } : {}) };
     return [withHalves(relayed(x, back), held, 1), half, ...held];
   }
   if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
@@ -460,6 +481,9 @@ export function applyIncoming(
             ...(ran.landed ? { credits: ran.landed } : {}),
           };
           lockTx(state, r.txHash, r.account, r.forward!.block.number, ran.outgoing, relay);
+          // This shard's co-signers escrowed at 0 were not written, so not locked: the settle hands back what later parts freed.
+          const none = (ran.escrowed ?? []).filter((acc) => ran.onward!.signerRam?.[acc] === "0");
+          lockAlso(state, r.txHash, none.map(ramKey));
           out.push(ran.onward);
         } else if (ran.reserve) {
           // Its credit's half decides the tx (forwarded.ts reserveHalf): this part is undoable, its settle (complete,
@@ -546,8 +570,8 @@ export function applyIncoming(
           const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
           const { events: __, ...half } = result!; // the last half's settle brings the tx's events
           const hop = { settle: settleOf(r, shard), half, sent: sent.toString(), later: chained };
-          // Its receipt carries no height (a chained half's age is unknown: taken as older, locks.ts lockAge).
-          lockTx(state, r.txHash, pub, undefined, received!.frees, undefined, hop);
+          // Its tx's height rides in the reservation (absent from a shard that sends none: older than any, locks.ts lockAge).
+          lockTx(state, r.txHash, pub, reserve!.at, received!.frees, undefined, hop);
           out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
         } else if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
@@ -581,7 +605,7 @@ export function applyIncoming(
           const f = r.result!;
           const result = { ...f, gasUsed: hop.half.gasUsed + f.gasUsed, ramUsage: ok ? addUp(hop.half.ramUsage, f.ramUsage) : {} };
           const back = ok ? { amount: "0" } : { amount: hop.sent, returned: unchained(hop.later) };
-          out.push({ ...hop.settle, ...back, message: r.message, result }, ...held);
+          out.push({ ...hop.settle, ...back, message: r.message, result, ...(!ok && r.gaveWay ? { gaveWay: true as const } : {}) }, ...held);
         } else if (relay?.half !== undefined) {
           // A chain's last part whose credit's half decided the tx: its settle goes back, the half home.
           out.push(...halfDecided(relay, r, held, shardOf(relay.settle.account, block.shard!.count)));
@@ -657,6 +681,8 @@ export function applyIncoming(
         if (yieldsTo && height - (waited ?? height) >= PART_WAIT) {
           applied.push(r.id);
           if (r.kind === "read") outgoing.push(readGaveWay(state, r, shard));
+          else if (r.kind === "credit")
+            outgoing.push(halfGaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
           else {
             if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
             outgoing.push(gaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
@@ -699,6 +725,7 @@ export function applyIncoming(
       outgoing.push(...partGaveWay(state, p, shard), gaveWay(p.receipt, shard, "a read of another shard waited for the lock of an older tx"));
       continue;
     }
+    if (p.gaveWay) giveUpGas(state, p);
     if (p.busy) outgoing.push(...restart(state, p, shard));
     if (p.receipt) {
       apply(p.receipt, 0, p);

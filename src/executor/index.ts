@@ -39,7 +39,7 @@ import {
   pendingClaims,
   sendActions,
 } from "./forward.js";
-import { lockTx } from "./locks.js";
+import { lockAlso, lockTx, ramKey } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
 import { RemoteReads } from "../contracts/remote.js";
@@ -549,9 +549,16 @@ export function runTx(
   if (first) {
     const held = outgoing.filter((r) => r !== first);
     const { notes, cancels } = pendingNotes(h, held, action?.forward?.actions ?? []);
-    // A forwarded part may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
-    const redo = action && block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
+    // A forwarded part or a deciding half may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
+    const redo = block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
     lockTx(state, hash, tx.publisher, block.number.toString(), [...held, ...cancels], undefined, undefined, redo);
+    // A co-signer's RAM escrowed at 0 was not written, so not locked: its settle hands back what the parts freed.
+    const none = Object.entries(action?.signerRam ?? {}).filter(([, bytes]) => bytes === "0");
+    lockAlso(
+      state,
+      hash,
+      none.map(([acc]) => ramKey(acc)),
+    );
     // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
     outgoing = [...notes, first];
   }
@@ -600,6 +607,7 @@ function reserveRam(h: Host): CrossReceipt | undefined {
   b.first.payer!.reserve = {
     ram: ram.toString(),
     paid: (h.costs.get(pub)?.data ?? 0).toString(),
+    at: h.block.number.toString(),
     ...(announces.length > 0 ? { announces } : {}),
     ...(b.next.length > 0 ? { next: b.next } : {}),
   };

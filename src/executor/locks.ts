@@ -28,7 +28,7 @@
  * entry) and `x-deferred` (incoming receipts waiting for a lock). Neither is a
  * contract's key, so no contract can read them.
  */
-import { basicKey } from "../state/storage.js";
+import { basicKey, mapKey } from "../state/storage.js";
 import type { TxBlock } from "../sharding/forward.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
@@ -192,6 +192,23 @@ export function lockTx(
     else if (state.latest().get(key) !== before) entry.undo.push([key, before]);
   }
   table[hash] = entry;
+  writeLocks(state, table);
+}
+
+/** An account's free RAM (its token.iost `ram` balance). */
+export const ramKey = (account: string) => mapKey("token.iost", "TB" + account, "ram");
+
+/**
+ * Locks `keys` too for tx `hash` (its latest part here), without undo: its settle writes them (a co-signer's free RAM
+ * the part took none of, handed back: incoming.ts handBack), so no older tx may lock them meanwhile and make the
+ * settle, which never gives way, wait for it (docs/SHARDING.md "Atomic txs", _Receipts that do not give way_).
+ */
+export function lockAlso(state: State, hash: string, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const table = readLocks(state.get(LOCKS));
+  const entry = table[hash];
+  if (entry === undefined) return;
+  entry.keep = [...new Set([...entry.keep, ...keys])].sort();
   writeLocks(state, table);
 }
 

@@ -324,6 +324,18 @@ export function partGaveWay(state: State, p: Parked, from: number): CrossReceipt
   return p.locked.map((to) => releaseOf(p, from, to));
 }
 
+/**
+ * A tx parked at its home whose read waited PART_WAIT blocks for an older tx's lock (`Parked.gaveWay`): its publisher's
+ * gas lock goes, so that tx's part pledging or paying gas for the publisher runs; it keeps asking, holding nothing
+ * (none again: its publisher's later txs may overtake it, a change of order only). Its read locks go by `restart`.
+ */
+export function giveUpGas(state: State, p: Parked): void {
+  delete p.gaveWay;
+  const table = readLocks(state.get(LOCKS));
+  delete table[gasLock(p.txHash)];
+  setLocks(state, table);
+}
+
 /** Parked part `p`'s re-run waits from `height` for an older tx's lock (it gives way after PART_WAIT blocks). */
 export function waitsSince(state: State, p: Parked, height: number): void {
   p.since = height;
@@ -421,7 +433,7 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
   if (r.busy) {
     // That shard holds nothing of the part any more.
     p.busy = true;
-    if (r.gaveWay && p.receipt) p.gaveWay = true;
+    if (r.gaveWay) p.gaveWay = true;
     p.locked = p.locked.filter((s) => s !== r.fromShard);
   } else for (const [k, v] of r.values!) p.values[k] = v;
   delete p.asked[String(r.fromShard)];

@@ -151,7 +151,10 @@ export interface Parked {
   write?: true;
   /** A tx running again after a part gave way (executor/locks.ts Redo): which run (host.ts TxContext `run`). */
   run?: number;
-  /** A shard answered that its read waited PART_WAIT blocks for an older tx's lock: the part gives way (executor/incoming.ts). */
+  /**
+   * A shard answered that its read waited PART_WAIT blocks for an older tx's lock: a forwarded part gives way
+   * (executor/incoming.ts), a tx at home gives up its gas lock and asks anew holding nothing (executor/reads.ts giveUpGas).
+   */
   gaveWay?: true;
   /** The height from which its re-run has waited for an older tx's lock (a forwarded part: it gives way after PART_WAIT blocks). */
   since?: number;

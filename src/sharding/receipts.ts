@@ -116,6 +116,8 @@ export interface CrossReceipt {
       events?: ContractEvent[];
       /** Bytes of the publisher's RAM the halves before this one in the chain charged (decimal text, may be negative). Absent: 0. */
       used?: string;
+      /** Its tx's age, the height of its block (decimal text): that of the lock a shard chaining the next half on holds (locks.ts older). */
+      at?: string;
       /**
        * The tx's announces (`token`, `register`) to the shards of the chain: each applies its own before its half, so
        * the half finds what the tx created, and undoes it with the half. Absent: none.
@@ -612,8 +614,11 @@ export function checkReceipt(
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's time ${r.payer.time} is after this block's ${at.time}`);
   }
   if (r.payer?.reserve) {
-    const { ram, paid, used, next, announces } = r.payer.reserve;
+    const { ram, paid, used, at: age, next, announces } = r.payer.reserve;
     int("reserved ram", ram);
+    // Its tx's block is before this one (an age of now or later would make a hop's lock younger than txs it must wait for).
+    if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
     if (typeof paid !== "string" || !SIGNED.test(paid)) refuse("paid ram", paid, MAX_INT64);
     if (used !== undefined && (typeof used !== "string" || !SIGNED.test(used))) refuse("used ram", used, MAX_INT64);
     // Chained halves: the tx's own credits charging its publisher, from this credit's shard, none deciding on its own.
@@ -726,7 +731,8 @@ export function checkReceipt(
   for (const [k, v] of Object.entries(r.result?.signerPaid ?? {}))
     if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !SIGNED.test(v)) refuse(`signerPaid ${k}`, v, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
-  const failed = r.kind === "settle" && r.message !== "" && r.result !== undefined && !r.result.credit;
+  // A failed action's settle, or a failed half that decides its tx (`reserved`): the tx is undoable while it waits.
+  const failed = r.kind === "settle" && r.message !== "" && r.result !== undefined && (!r.result.credit || r.result.credit.reserved !== undefined);
   if (r.gaveWay !== undefined && (r.gaveWay !== true || !(failed || (r.kind === "values" && r.busy === true))))
     throw new ReceiptRefused(`receipt ${r.id} refused: gaveWay ${JSON.stringify(r.gaveWay)} on no failed action's settle or busy values`);
   if (r.at !== undefined && (r.kind !== "read" || typeof r.at !== "string" || !UINT.test(r.at) || (at !== undefined && BigInt(r.at) >= at.number)))

@@ -16,7 +16,7 @@ import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
 import { type AbiSpec, contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, contractShard, delta, genesisSupplies, N, on, reads, run, supplyCheck, txBy } from "./workload";
+import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, contractShard, delta, freeRam, genesisSupplies, N, on, reads, run, supplyCheck, txBy } from "./workload";
 
 /** What one shard's receipt of a tx must equal, block numbers and times aside. */
 const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({ statusCode, message, returns, receipts, gasUsage, ramUsage });
@@ -248,6 +248,288 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     expect(results[1]).toEqual(results[0]);
   });
 
+  it("a tx parked at its home for a read waiting for an older tx whose part pledges gas for the reader's publisher: the read gives way, the reader gives up its gas lock, and both end as on one shard", () => {
+    // U (shard 3) pays y3 at home (locked there), then has shard 2's payer pay z2, then pledges gas for t (shard 1):
+    // a chain 3 → 2 → 1. T (t's, a block later) has a reader of its own shard read y3's balance: parked at home, its
+    // publisher's gas locked, its read waits on shard 3 for U's lock while U's pledge waits on shard 1 for t's gas.
+    const [u, y3, z2, t] = [on(3, 0), on(3, 1), on(2, 1), on(1, 2)];
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const deploy = txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])]);
+      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const reader = `Contract${txId(deploy)}`;
+      contractShard.set(reader, 1);
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, y3, "1", ""]), act(payers[2], "pay", [z2]), act("gas.iost", "pledge", [u, t, "10"])]);
+      const T = txBy(t, [act(reader, "read", [y3])]);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) chain.submit(U);
+        if (h === 1) chain.submit(T);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [U, T].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), blocks: h };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
+
+  // docs/SHARDING.md _Giving way_: a half deciding its tx keeps the shard that sent it locked (the home, or a chain's
+  // last part: locks.ts Relay.half); U's part waits there for that lock while the half waits for U's.
+  it.each([
+    ["at its home", false],
+    ["by a chain's last part", true],
+  ])(
+    "a credit's half decided %s waits for an older tx whose part waits for that tx's home lock: the half gives way, the tx runs again, and both end as on one shard",
+    (_, chained) => {
+      // U (shard 2) pays iost to the payer of shard 2 (a contract: its balance locked there), then has shard 3's payer
+      // pay w3, then shard 1's payer pay x1: a chain 2 → 3 → 1. T (shard 1, a block later) pays x1 at home, then (maybe
+      // from shard 3, after its payer paid v3 there) iost to shard 2's payer: its credit's half may charge T's publisher
+      // RAM, so it decides T, whose home or last part stays locked until it settles. The half waits on shard 2 for U's
+      // lock while U's part waits on shard 1 for T's.
+      const [u, w3, t, x1, v3] = [on(2, 0), on(3, 0), on(1, 0), on(1, 1), on(3, 1)];
+      const c2 = payers[2];
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, c2, "1", ""]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])]);
+      const T = txBy(t, [
+        act("token.iost", "transfer", ["iost", t, x1, "1", ""]),
+        ...(chained ? [act(payers[3], "pay", [v3])] : []),
+        act("token.iost", "transfer", ["iost", t, c2, "1", ""]),
+      ]);
+      const results = [one, four].map((base) => {
+        const chain = base.fork();
+        const check = supplyCheck(genesis[base === one ? 0 : 1]);
+        const before = reads(chain);
+        let h = 0;
+        for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+          if (h === 0) chain.submit(U);
+          if (h === 1) chain.submit(T);
+          chain.step({ time: BLOCK_TIME });
+          check(chain);
+        }
+        expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+        const receipts = [U, T].map((tx) => {
+          const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+          expect([r.pending, r.failures]).toEqual([0, []]);
+          return pick(r.receipt!);
+        });
+        return { receipts, changed: delta(before, reads(chain)), blocks: h };
+      });
+      expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+      expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
+      expect(results[1].receipts).toEqual(results[0].receipts);
+      expect(results[1].changed).toEqual(results[0].changed);
+    },
+  );
+
+  // docs/SHARDING.md "Not done yet", _Settles that never give way_: the closest case of that ring ends, because the
+  // younger tx's escrow locks what the older tx's home part needs.
+  it("a settle moving its publisher's pledgers' order, with an older tx of a co-signer unpledging for that pledger in the same block: the older waits for the settle, both end as on one shard", () => {
+    // p (shard 1) pledged for y1 (its shard) and o0 (shard 0): its pledgers' order is kept at home. In one block T
+    // (p's, run first) pays x1 at home, then pledges for u2 (shard 2): its settle moves p's order at home. U (q's,
+    // co-signed by p, older: a lower hash) unpledges p's pledge for y1 (p's order rewritten at home), then pays
+    // through shards 2 and 3 and pays x1 on shard 1. Were U's home part to run before T's settle, its part would
+    // wait for T's lock on x1 and T's settle for U's on p's order; but the unpledge's refund, frozen for p, is paid
+    // from p's RAM, which T's escrow took out and locked: U waits in the pool.
+    const [p, q, y1, o0, u2, x1, z2, w3] = [on(1, 5), on(1, 6), on(1, 4), on(0, 1), on(2, 1), on(1, 1), on(2, 2), on(3, 1)];
+    let T: Tx;
+    let U: Tx;
+    do {
+      T = txBy(p, [act("token.iost", "transfer", ["iost", p, x1, "1", ""]), act("gas.iost", "pledge", [p, u2, "10"])]);
+      U = txBy(q, [act("gas.iost", "unpledge", [p, y1, "10"]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], {
+        signers: [p],
+      });
+    } while (txId(U) > txId(T));
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      for (const tx of [txBy(p, [act("gas.iost", "pledge", [p, y1, "20"])]), txBy(p, [act("gas.iost", "pledge", [p, o0, "10"])])])
+        expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      const home = chain.shards[shardOf(p, chain.shards.length)];
+      chain.submit(T);
+      chain.submit(U);
+      const ran = { T: 0, U: 0 };
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+        if (!ran.T && home.results.has(txId(T))) ran.T = h + 1;
+        if (!ran.U && home.results.has(txId(U))) ran.U = h + 1;
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [T, U].map((tx) => {
+        const r = home.results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), ran };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    // On one shard both run in the first block; on four U's home part runs once T's settle unlocked p's RAM.
+    expect(results[0].ran).toEqual({ T: 1, U: 1 });
+    expect(results[1].ran.T).toBe(1);
+    expect(results[1].ran.U).toBeGreaterThan(2);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
+
+  it("a co-signer with no free RAM whose records a younger tx's part and an older tx's home part free in one block: the settle handing c's RAM back waits for no one, both end as on one shard", () => {
+    // c (shard 1) stored a record in a contract of shard 1 and one in the store (shard 2), then sold all its free RAM.
+    // In one block T (t's, run first, co-signed by c) pays x1 at home, then has the store shrink c's record: its part
+    // frees c's RAM on shard 2, which its settle hands back at home. U (q's, co-signed by c, older: a lower hash)
+    // shrinks c's record on shard 1 at home, then pays through shards 2 and 3 and pays x1 on shard 1. U's home part
+    // frees c's RAM into its own escrow (handed back by its settle), so it locks none of c's RAM at home: T's settle
+    // does not wait, U's part waits for T's lock on x1 until then, and both end.
+    const [t, q, c, x1, z2, w3] = [on(1, 0), on(1, 6), on(1, 7), on(1, 1), on(2, 2), on(3, 1)];
+    // One deploy for both chains: the contract's id (and its keys) the same.
+    const deploy = txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(CODE, CODE_ABI)])]);
+    const store1 = `Contract${txId(deploy)}`;
+    contractShard.set(store1, 1);
+    const stored = [txBy(c, [act(store1, "theirs", [c, "x".repeat(200)])]), txBy(c, [act(store, "theirs", [c, "x".repeat(200)])])];
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      for (const tx of stored) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
+      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      expect(freeRam(chain, c)).toBe(0n);
+      let T: Tx;
+      let U: Tx;
+      do {
+        T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
+        U = txBy(q, [act(store1, "theirs", [c, ""]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
+      } while (txId(U) > txId(T));
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      chain.submit(T);
+      chain.submit(U);
+      let [h, handed] = [0, false];
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+        handed ||= chain.inFlight().some((r) => r.kind === "settle" && r.txHash === txId(T) && BigInt(r.signerRam?.[c] ?? "0") > 0n);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const home = chain.shards[shardOf(t, chain.shards.length)];
+      const receipts = [T, U].map((tx) => {
+        const r = home.results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)), handed };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(results.map((r) => r.handed)).toEqual([false, true]);
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    expect(results[1].changed).toEqual(results[0].changed);
+  });
+
+  it("a settle handing back RAM of a co-signer that had none, given RAM and charged by an older tx's relaying part meanwhile, whose next part waits for the settle's tx: the co-signer's RAM stays locked for the settle, both end as on one shard", () => {
+    // c (shard 1) stored a record in the store (shard 2), then sold all its free RAM. In one block T (t's, co-signed by
+    // c) pays x1 at home, escrowing none of c's RAM (it has none), then has the store shrink c's record: its part frees
+    // c's RAM, which its settle hands back at home. W lends c RAM after T. U (of shard 2, co-signed by c, older: a lower
+    // hash) has a contract of shard 1 store a record paid by c, then shard 3's payer pay w3, then shard 1's payer pay
+    // x1. Were c's RAM not locked for T, U's part on shard 1 would take it as escrow (locked, relaying on), T's settle
+    // wait for it and U's last part for T's lock on x1, for good; locked, U's part waits for T's settle.
+    const [t, w, c, x1, u, w3] = [on(1, 0), on(1, 6), on(1, 7), on(1, 1), on(2, 3), on(3, 1)];
+    const deploy = txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(CODE, CODE_ABI)])]);
+    const store1 = `Contract${txId(deploy)}`;
+    contractShard.set(store1, 1);
+    const stored = txBy(c, [act(store, "theirs", [c, "x".repeat(200)])]);
+    let T: Tx;
+    let U: Tx;
+    do {
+      T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
+      U = txBy(u, [act(store1, "theirs", [c, "x".repeat(50)]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
+    } while (txId(U) > txId(T));
+    const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      for (const tx of [deploy, stored]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
+      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      expect(freeRam(chain, c)).toBe(0n);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      // W waits for T's lock on c's RAM and lands after U's part there: one shard runs T, U, W (only the order differs).
+      for (const tx of [T, U, W]) chain.submit(tx);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [T, W, U].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)) };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(results[1]).toEqual(results[0]);
+  });
+
+  it("the same on a relaying shard: a co-signer of the relay with no RAM given some and charged by an older tx's relaying part, whose next part waits for the settle's tx: locked for the relay's settle, both end as on one shard", () => {
+    // c (shard 1) stored a record in the store (shard 2), then sold all its free RAM. T (of shard 0, co-signed by c)
+    // pays x0 at home, then has shard 1's payer pay v1 (relaying there: c's RAM escrowed at 0), then has the store
+    // shrink c's record (its settle hands c's RAM back on shard 1). U (of shard 3, same block, older) has shard 2's
+    // payer pay z2, then a contract of shard 1 store a record paid by c, then shard 0's payer pay x0. W (shard 1, a
+    // block later) lends c RAM before U's part reaches shard 1; U's part there would take it and relay on, T's settle
+    // wait for it and U's last part for T's lock on x0.
+    const [t, x0, v1, w, c, u, z2] = [on(0, 0), on(0, 1), on(1, 2), on(1, 6), on(1, 7), on(3, 1), on(2, 2)];
+    const deploys = [
+      txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(CODE, CODE_ABI)])]),
+      txBy(on(0, 2), [act("system.iost", "setCode", [contractJson(PAYER, PAYER_ABI)])]),
+    ];
+    const [store1, payer0] = deploys.map((tx) => `Contract${txId(tx)}`);
+    contractShard.set(store1, 1);
+    contractShard.set(payer0, 0);
+    const stored = txBy(c, [act(store, "theirs", [c, "x".repeat(200)])]);
+    let T: Tx;
+    let U: Tx;
+    do {
+      T = txBy(t, [act("token.iost", "transfer", ["iost", t, x0, "1", ""]), act(payer, "pay", [v1]), act(store, "theirs", [c, ""])], { signers: [c] });
+      U = txBy(u, [act(payers[2], "pay", [z2]), act(store1, "theirs", [c, "x".repeat(50)]), act(payer0, "pay", [x0])], { signers: [c] });
+    } while (txId(U) > txId(T));
+    const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      for (const tx of [...deploys, stored]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
+      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      expect(freeRam(chain, c)).toBe(0n);
+      const check = supplyCheck(genesis[base === one ? 0 : 1]);
+      const before = reads(chain);
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        if (h === 0) for (const tx of [T, U]) chain.submit(tx);
+        if (h === 1) chain.submit(W);
+        chain.step({ time: BLOCK_TIME });
+        check(chain);
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      const receipts = [T, U, W].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect([r.pending, r.failures]).toEqual([0, []]);
+        return pick(r.receipt!);
+      });
+      return { receipts, changed: delta(before, reads(chain)) };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
     // U (shard 2) pays x2 at home (locked there), then has shard 3's payer pay w3, then shard 1's payer pay x1: a chain
     // 2 → 3 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has shard 3's payer pay v0, an account
@@ -379,14 +661,16 @@ describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () =>
   const now = { number: 10n, time: 1n };
 
   it("the shapes a shard sends pass", () => {
-    for (const r of [settle(), read(), read({ write: undefined }), values()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
+    const half = settle({ result: { ...settle().result!, gasReserved: 0, credit: { publisher: on(1, 0), reserved: "0" } } });
+    for (const r of [settle(), half, read(), read({ write: undefined }), values()]) expect(() => checkReceipt(r, N, undefined, now)).not.toThrow();
   });
 
   it.each([
     ["a settle that gave way without failing", settle({ message: "" })],
     ["a gaveWay that is not true", settle({ gaveWay: "yes" as unknown as true })],
     ["a credit that gave way", { ...settle(), kind: "credit", result: undefined } as CrossReceipt],
-    ["a credit's half that gave way", settle({ result: { ...settle().result!, credit: { publisher: on(1, 0) } } })],
+    ["a credit's half deciding nothing that gave way", settle({ result: { ...settle().result!, credit: { publisher: on(1, 0) } } })],
+    ["a deciding half that gave way without failing", settle({ message: "", result: { ...settle().result!, credit: { publisher: on(1, 0), reserved: "0" } } })],
     ["an age on values", values({ at: "9" })],
     ["values that gave way with values", values({ busy: undefined, values: [["b-ContractZ-k", null]] })],
     ["a read's age that is no height", read({ at: "-1" })],

@@ -180,9 +180,12 @@ describe("a token created after genesis (simulator)", () => {
     const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"]), act("token.iost", "issue", ["gold", on(1), "3"])]);
     chain.submit(tx);
     chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3
+    const at = chain.height.toString();
     chain.step({ time: BLOCK_TIME }); // shard 3: issued; one credit carries the reservation, the other chained after it
     const [credit, ...others] = chain.inFlight().filter((r) => r.kind === "credit");
     expect(others).toEqual([]);
+    // The tx's height rides along: the lock of a shard chaining a half on has its tx's age (locks.ts older).
+    expect(credit.payer!.reserve!.at).toBe(at);
     expect(credit).toMatchObject({ fromShard: 3, toShard: 2, amount: "10", payer: { reserve: { next: [{ fromShard: 3, toShard: 1, amount: "3" }] } } });
     expect(() => checkReceipt(credit, N)).not.toThrow();
     const reserve = credit.payer!.reserve!;
@@ -207,10 +210,18 @@ describe("a token created after genesis (simulator)", () => {
       { ...reserve, next: [] },
       { ...reserve, used: "x" },
       { ...reserve, used: "1.5" },
+      { ...reserve, at: "-1" },
+      { ...reserve, at: "01" },
+      { ...reserve, at: 3 as unknown as string },
     ])
       expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, reserve: bad } }, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
+    // A height of the receiving block or later would make the hop's lock younger than txs already waiting on it.
+    const now = { number: BigInt(at) + 1n, time: BigInt(credit.payer!.time) };
+    expect(() => checkReceipt(credit, N, undefined, now)).not.toThrow();
+    const late = { ...credit, payer: { ...credit.payer!, reserve: { ...reserve, at: now.number.toString() } } };
+    expect(() => checkReceipt(late, N, undefined, now)).toThrow(ReceiptRefused);
     chain.step({ time: BLOCK_TIME }); // shard 2: its half ran and is locked; the next goes on with the bytes it used
-    expect(readLocks(chain.shards[2].store.get(LOCKS))[txId(tx)]).toMatchObject({ hop: { sent: "10" } });
+    expect(readLocks(chain.shards[2].store.get(LOCKS))[txId(tx)]).toMatchObject({ hop: { sent: "10" }, at });
     const [onward] = chain.inFlight().filter((r) => r.kind === "credit");
     expect(onward).toMatchObject({ fromShard: 2, toShard: 1, amount: "3", payer: { reserve: { ram: reserve.ram } } });
     expect(onward.payer!.reserve!.next).toBeUndefined();
