@@ -62,7 +62,7 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
       deploy(on(2, 4), PAYER, PAYER_ABI),
       deploy(on(3, 0), PAYER, PAYER_ABI),
     ];
-    for (const tx of deploys) for (const chain of [one, four]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+    for (const tx of deploys) for (const chain of [one, four]) succeeds(chain, tx);
     [payer, store, payers[2], payers[3]] = deploys.map((tx) => `Contract${txId(tx)}`);
     payers[1] = payer;
     for (const [id, s] of [
@@ -107,39 +107,22 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     const W = txBy(w, [act(payer, "go", [b, store, "ka"]), act(payers[3], "pay", [x3])]);
     const V = txBy(v, [act("token.iost", "transfer", ["iost", v, x3, "1", ""]), act(store, "put", ["kb", "v"])]);
     const [hw, hv] = [txId(W), txId(V)];
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
-      chain.submit(W);
+    const [, ran] = asOnOneShard((chain) => {
       const seen = { vWaited: 0, wWaited: 0 };
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        if (h === 2) chain.submit(V);
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-        if (base === one) continue;
-        const waits = (s: number, hash: string) =>
-          (JSON.parse(chain.shards[s].store.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hash);
+      const waits = (s: number, hash: string) =>
+        (JSON.parse(chain.shards[s].store.get(DEFERRED) ?? "[]") as CrossReceipt[]).some((r) => r.kind === "action" && r.txHash === hash);
+      const watch = () => {
+        if (chain.shards.length === 1) return;
         if (waits(2, hv)) seen.vWaited++;
         if (waits(3, hw)) seen.wWaited++;
-      }
-      expect(chain.quiet(), `quiet after ${h} blocks`).toBe(true);
-      const receipts = [W, V].map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)), seen };
+      };
+      return { batches: [[W], [], [V]], watch, seen };
     });
     // Both waited at once: V, the younger, gave way after PART_WAIT blocks (its re-run's part waits for W's settle); W
     // waited for V's undo.
-    expect(results[1].seen.vWaited).toBeGreaterThanOrEqual(PART_WAIT);
-    expect(results[1].seen.vWaited).toBeLessThan(PART_WAIT + 4);
-    expect(results[1].seen.wWaited).toBeGreaterThan(0);
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
-    expect(results[1].receipts).toEqual(results[0].receipts);
-    expect(results[1].changed).toEqual(results[0].changed);
+    expect(ran.seen.vWaited).toBeGreaterThanOrEqual(PART_WAIT);
+    expect(ran.seen.vWaited).toBeLessThan(PART_WAIT + 4);
+    expect(ran.seen.wWaited).toBeGreaterThan(0);
   });
 
   // docs/SHARDING.md "Atomic txs", _Giving way_: no call of another shard's contract needed. Each part waits on the
@@ -219,33 +202,12 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     // 3 → 2 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has a reader of shard 2 read y3's
     // balance: its part parks there and its read waits on shard 3 for U's lock, while U's part waits on shard 1 for T's.
     const [u, y3, z2, t, x1] = [on(3, 0), on(3, 1), on(2, 1), on(1, 0), on(1, 1)];
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      const deploy = txBy(on(2, 4), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])]);
-      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      const reader = `Contract${txId(deploy)}`;
-      contractShard.set(reader, 2);
+    asOnOneShard((chain) => {
+      const reader = deployReader(chain, on(2, 4));
       const U = txBy(u, [act("token.iost", "transfer", ["iost", u, y3, "1", ""]), act(payers[2], "pay", [z2]), act(payer, "pay", [x1])]);
       const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(reader, "read", [y3])]);
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        if (h === 0) chain.submit(U);
-        if (h === 1) chain.submit(T);
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const receipts = [U, T].map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)) };
+      return { batches: [[U], [T]] };
     });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
-    expect(results[1]).toEqual(results[0]);
   });
 
   it("a tx parked at its home for a read waiting for an older tx whose part pledges gas for the reader's publisher: the read gives way, the reader gives up its gas lock, and both end as on one shard", () => {
@@ -253,35 +215,13 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     // a chain 3 → 2 → 1. T (t's, a block later) has a reader of its own shard read y3's balance: parked at home, its
     // publisher's gas locked, its read waits on shard 3 for U's lock while U's pledge waits on shard 1 for t's gas.
     const [u, y3, z2, t] = [on(3, 0), on(3, 1), on(2, 1), on(1, 2)];
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      const deploy = txBy(on(1, 3), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])]);
-      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      const reader = `Contract${txId(deploy)}`;
-      contractShard.set(reader, 1);
+    const [, ran] = asOnOneShard((chain) => {
+      const reader = deployReader(chain, on(1, 3));
       const U = txBy(u, [act("token.iost", "transfer", ["iost", u, y3, "1", ""]), act(payers[2], "pay", [z2]), act("gas.iost", "pledge", [u, t, "10"])]);
       const T = txBy(t, [act(reader, "read", [y3])]);
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        if (h === 0) chain.submit(U);
-        if (h === 1) chain.submit(T);
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const receipts = [U, T].map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)), blocks: h };
+      return { batches: [[U], [T]] };
     });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
-    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
-    expect(results[1].receipts).toEqual(results[0].receipts);
-    expect(results[1].changed).toEqual(results[0].changed);
+    expect(ran.blocks).toBeGreaterThan(PART_WAIT);
   });
 
   // docs/SHARDING.md _Giving way_: a half deciding its tx keeps the shard that sent it locked (the home, or a chain's
@@ -305,29 +245,8 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
         ...(chained ? [act(payers[3], "pay", [v3])] : []),
         act("token.iost", "transfer", ["iost", t, c2, "1", ""]),
       ]);
-      const results = [one, four].map((base) => {
-        const chain = base.fork();
-        const check = supplyCheck(genesis[base === one ? 0 : 1]);
-        const before = reads(chain);
-        let h = 0;
-        for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-          if (h === 0) chain.submit(U);
-          if (h === 1) chain.submit(T);
-          chain.step({ time: BLOCK_TIME });
-          check(chain);
-        }
-        expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-        const receipts = [U, T].map((tx) => {
-          const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-          expect([r.pending, r.failures]).toEqual([0, []]);
-          return pick(r.receipt!);
-        });
-        return { receipts, changed: delta(before, reads(chain)), blocks: h };
-      });
-      expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
-      expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
-      expect(results[1].receipts).toEqual(results[0].receipts);
-      expect(results[1].changed).toEqual(results[0].changed);
+      const [, ran] = asOnOneShard(() => ({ batches: [[U], [T]] }));
+      expect(ran.blocks).toBeGreaterThan(PART_WAIT);
     },
   );
 
@@ -349,38 +268,20 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
         signers: [p],
       });
     } while (txId(U) > txId(T));
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      for (const tx of [txBy(p, [act("gas.iost", "pledge", [p, y1, "20"])]), txBy(p, [act("gas.iost", "pledge", [p, o0, "10"])])])
-        expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
+    const [alone, sharded] = asOnOneShard((chain) => {
+      for (const tx of [txBy(p, [act("gas.iost", "pledge", [p, y1, "20"])]), txBy(p, [act("gas.iost", "pledge", [p, o0, "10"])])]) succeeds(chain, tx);
       const home = chain.shards[shardOf(p, chain.shards.length)];
-      chain.submit(T);
-      chain.submit(U);
-      const ran = { T: 0, U: 0 };
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-        if (!ran.T && home.results.has(txId(T))) ran.T = h + 1;
-        if (!ran.U && home.results.has(txId(U))) ran.U = h + 1;
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const receipts = [T, U].map((tx) => {
-        const r = home.results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)), ran };
+      const seen = { T: 0, U: 0 };
+      const watch = (h: number) => {
+        if (!seen.T && home.results.has(txId(T))) seen.T = h + 1;
+        if (!seen.U && home.results.has(txId(U))) seen.U = h + 1;
+      };
+      return { batches: [[T, U]], watch, seen };
     });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     // On one shard both run in the first block; on four U's home part runs once T's settle unlocked p's RAM.
-    expect(results[0].ran).toEqual({ T: 1, U: 1 });
-    expect(results[1].ran.T).toBe(1);
-    expect(results[1].ran.U).toBeGreaterThan(2);
-    expect(results[1].receipts).toEqual(results[0].receipts);
-    expect(results[1].changed).toEqual(results[0].changed);
+    expect(alone.seen).toEqual({ T: 1, U: 1 });
+    expect(sharded.seen.T).toBe(1);
+    expect(sharded.seen.U).toBeGreaterThan(2);
   });
 
   it("a co-signer with no free RAM whose records a younger tx's part and an older tx's home part free in one block: the settle handing c's RAM back waits for no one, both end as on one shard", () => {
@@ -396,42 +297,22 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     const store1 = `Contract${txId(deploy)}`;
     contractShard.set(store1, 1);
     const stored = [txBy(c, [act(store1, "theirs", [c, "x".repeat(200)])]), txBy(c, [act(store, "theirs", [c, "x".repeat(200)])])];
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      for (const tx of stored) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
-      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      expect(freeRam(chain, c)).toBe(0n);
+    const runs = asOnOneShard((chain) => {
+      for (const tx of [deploy, ...stored]) succeeds(chain, tx);
+      sellAllRam(chain, c);
       let T: Tx;
       let U: Tx;
       do {
         T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
         U = txBy(q, [act(store1, "theirs", [c, ""]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
       } while (txId(U) > txId(T));
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
-      chain.submit(T);
-      chain.submit(U);
-      let [h, handed] = [0, false];
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-        handed ||= chain.inFlight().some((r) => r.kind === "settle" && r.txHash === txId(T) && BigInt(r.signerRam?.[c] ?? "0") > 0n);
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const home = chain.shards[shardOf(t, chain.shards.length)];
-      const receipts = [T, U].map((tx) => {
-        const r = home.results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)), handed };
+      const seen = { handed: false };
+      const watch = () => {
+        seen.handed ||= chain.inFlight().some((r) => r.kind === "settle" && r.txHash === txId(T) && BigInt(r.signerRam?.[c] ?? "0") > 0n);
+      };
+      return { batches: [[T, U]], watch, seen };
     });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
-    expect(results.map((r) => r.handed)).toEqual([false, true]);
-    expect(results[1].receipts).toEqual(results[0].receipts);
-    expect(results[1].changed).toEqual(results[0].changed);
+    expect(runs.map((r) => r.seen.handed)).toEqual([false, true]);
   });
 
   it("a settle handing back RAM of a co-signer that had none, given RAM and charged by an older tx's relaying part meanwhile, whose next part waits for the settle's tx: the co-signer's RAM stays locked for the settle, both end as on one shard", () => {
@@ -453,31 +334,12 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
       U = txBy(u, [act(store1, "theirs", [c, "x".repeat(50)]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
     } while (txId(U) > txId(T));
     const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      for (const tx of [deploy, stored]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
-      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      expect(freeRam(chain, c)).toBe(0n);
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
+    asOnOneShard((chain) => {
+      for (const tx of [deploy, stored]) succeeds(chain, tx);
+      sellAllRam(chain, c);
       // W waits for T's lock on c's RAM and lands after U's part there: one shard runs T, U, W (only the order differs).
-      for (const tx of [T, U, W]) chain.submit(tx);
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const receipts = [T, W, U].map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)) };
+      return { batches: [[T, U, W]] };
     });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
-    expect(results[1]).toEqual(results[0]);
   });
 
   it("the same on a relaying shard: a co-signer of the relay with no RAM given some and charged by an older tx's relaying part, whose next part waits for the settle's tx: locked for the relay's settle, both end as on one shard", () => {
@@ -503,31 +365,11 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
       U = txBy(u, [act(payers[2], "pay", [z2]), act(store1, "theirs", [c, "x".repeat(50)]), act(payer0, "pay", [x0])], { signers: [c] });
     } while (txId(U) > txId(T));
     const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      for (const tx of [...deploys, stored]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      const sell = txBy(c, [act("ram.iost", "sell", [c, c, Number(freeRam(chain, c))])]);
-      expect((run(chain, sell).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      expect(freeRam(chain, c)).toBe(0n);
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        if (h === 0) for (const tx of [T, U]) chain.submit(tx);
-        if (h === 1) chain.submit(W);
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const receipts = [T, U, W].map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)) };
+    asOnOneShard((chain) => {
+      for (const tx of [...deploys, stored]) succeeds(chain, tx);
+      sellAllRam(chain, c);
+      return { batches: [[T, U], [W]] };
     });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
-    expect(results[1]).toEqual(results[0]);
   });
 
   it("a chain's last part gives way to an older tx: undone on its relay too, the tx runs again, and both end as on one shard", () => {
@@ -538,31 +380,67 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     const [u, x2, w3, t, x1, v0] = [on(2, 0), on(2, 1), on(3, 1), on(1, 0), on(1, 1), on(0, 1)];
     const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])]);
     const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(payers[3], "pay", [v0]), act(payers[2], "pay", [x2])]);
-    const results = [one, four].map((base) => {
-      const chain = base.fork();
-      const check = supplyCheck(genesis[base === one ? 0 : 1]);
-      const before = reads(chain);
-      let h = 0;
-      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
-        if (h === 0) chain.submit(U);
-        if (h === 1) chain.submit(T);
-        chain.step({ time: BLOCK_TIME });
-        check(chain);
-      }
-      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
-      const receipts = [U, T].map((tx) => {
-        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
-        expect([r.pending, r.failures]).toEqual([0, []]);
-        return pick(r.receipt!);
-      });
-      return { receipts, changed: delta(before, reads(chain)), blocks: h };
-    });
-    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
-    expect(results[1].blocks).toBeGreaterThan(PART_WAIT);
-    expect(results[1].receipts).toEqual(results[0].receipts);
-    expect(results[1].changed).toEqual(results[0].changed);
+    const [, ran] = asOnOneShard(() => ({ batches: [[U], [T]] }));
+    expect(ran.blocks).toBeGreaterThan(PART_WAIT);
   });
 });
+
+/** What a run of `asOnOneShard` saw: the blocks it ran, and what its `watch` noted. */
+type Ran<S> = { blocks: number; seen: S };
+
+/**
+ * Runs txs on a fork of one shard's chain and of four shards': `prepare` readies each fork and names its txs
+ * (`batches[h]` submitted before block h) and what to note after each block (`watch`, into `seen`); steps until
+ * quiet (6 blocks at least, 2 PART_WAIT + 40 at most), each block's supplies checked. Every tx must settle without
+ * failures and succeed, and four shards end with one shard's receipts and state changes. Returns what each run saw,
+ * one shard's first.
+ */
+function asOnOneShard<S = undefined>(prepare: (chain: SimChain) => { batches: Tx[][]; watch?: (h: number) => void; seen?: S }): Ran<S>[] {
+  const results = [one, four].map((base, i) => {
+    const chain = base.fork();
+    const { batches, watch, seen } = prepare(chain);
+    const check = supplyCheck(genesis[i]);
+    const before = reads(chain);
+    let h = 0;
+    for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+      for (const tx of batches[h] ?? []) chain.submit(tx);
+      chain.step({ time: BLOCK_TIME });
+      check(chain);
+      watch?.(h);
+    }
+    expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+    const receipts = batches.flat().map((tx) => {
+      const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+      expect([r.pending, r.failures]).toEqual([0, []]);
+      return pick(r.receipt!);
+    });
+    return { receipts, changed: delta(before, reads(chain)), ran: { blocks: h, seen: seen as S } };
+  });
+  expect(results[0].receipts.map((r) => r.statusCode)).toEqual(results[0].receipts.map(() => "SUCCESS"));
+  expect(results[1].receipts).toEqual(results[0].receipts);
+  expect(results[1].changed).toEqual(results[0].changed);
+  return results.map((r) => r.ran);
+}
+
+/** Runs `tx` alone on `chain`, which must succeed. */
+function succeeds(chain: SimChain, tx: Tx) {
+  expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+}
+
+/** Has `who` sell all its free RAM on `chain`. */
+function sellAllRam(chain: SimChain, who: string) {
+  succeeds(chain, txBy(who, [act("ram.iost", "sell", [who, who, Number(freeRam(chain, who))])]));
+  expect(freeRam(chain, who)).toBe(0n);
+}
+
+/** Deploys a READER by `by` on `chain`; returns its id, placed on `by`'s shard. */
+function deployReader(chain: SimChain, by: string): string {
+  const deploy = txBy(by, [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])]);
+  succeeds(chain, deploy);
+  const reader = `Contract${txId(deploy)}`;
+  contractShard.set(reader, shardOf(by, N));
+  return reader;
+}
 
 /** Steps `chain` one block; returns the state rows written in it (changed, added or deleted), on every shard. */
 function step(chain: SimChain): number {
