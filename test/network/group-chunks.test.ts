@@ -11,8 +11,8 @@
  * next is refused without a draft.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { connect, type Client } from "../e2e/helpers/sdk";
+import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
 
 type Counts = { asked: number; taken: number; empty: number; built: number; last: string | null };
 const NODES = [0, 1, 2, 3];
@@ -31,25 +31,8 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
 
   const counts = async (i: number): Promise<Counts> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.groupChunks;
   const chunkAsks = () => NODES.flatMap((a) => NODES.filter((b) => b !== a).map((b) => net.link(a, b).paths.get("/p2p/chunk") ?? 0)).reduce((x, y) => x + y, 0);
-  /** Transfers, one at a time, until `done` gives a value (blocks come with txs only: on-demand production). */
-  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>): Promise<T> => {
-    let k = 0;
-    return waitFor(
-      label,
-      async () => {
-        const got = await done();
-        if (got) return got;
-        await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", `${memo}-${k++}`));
-        return null;
-      },
-      180_000,
-      250,
-    );
-  };
-  const allFinal = async (label: string) => {
-    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
-    await waitFor(label, async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 120_000, 500);
-  };
+  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>) => transferUntil(client, label, memo, done, 180_000);
+  const final = (label: string) => allFinal(net.nodes, label, 120_000);
   /** A draft whose post-state root is not the one its txs make. */
   const forge = (body: string) => {
     const p = JSON.parse(body);
@@ -59,7 +42,7 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
 
   it("every producer takes its blocks' chunks of the other group from peers; the nodes agree on final blocks and balances", async () => {
     await until("every producer took a chunk from a peer", "group", async () => (await Promise.all(NODES.map(counts))).every((c) => c.taken > 0));
-    await allFinal("every node final past the transfers");
+    await final("every node final past the transfers");
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
     const all = await Promise.all(NODES.map(counts));
@@ -87,7 +70,7 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     expect(forged.last).toMatch(/no peer's chunk of shard \d passed, built here: .*stateRoot differs: re-executed/);
     for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", null);
     await until("node 0 takes a peer's chunk again", "healed", async () => (await counts(0)).taken > before.taken);
-    await allFinal("final again past the forgery");
+    await final("final again past the forgery");
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
   });

@@ -15,6 +15,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expectSuccess, type Client } from "../e2e/helpers/sdk";
 import { startNetwork as launch, type NetNode, type Network, type NetworkOptions } from "../../scripts/network";
 
 export type { NetNode, Network } from "../../scripts/network";
@@ -160,6 +161,35 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label} (${last})`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Waits until every node's LIB reaches the block below the highest head now (a resting chain's head waits for a
+ * child to be final); returns that head.
+ */
+export async function allFinal(nodes: readonly Target[], label: string, timeoutMs: number): Promise<number> {
+  const head = Math.max(...(await allInfo(nodes)).map((i) => i.head));
+  await waitFor(label, async () => (await allInfo(nodes)).every((i) => i.lib >= head - 1), timeoutMs, 500);
+  return head;
+}
+
+/**
+ * Transfers 1 iost from admin to foundation, one at a time, until `done` gives a value, and returns it:
+ * under on-demand production blocks come with txs only.
+ */
+export function transferUntil<T>(client: Client, label: string, memo: string, done: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
+  let k = 0;
+  return waitFor(
+    label,
+    async () => {
+      const got = await done();
+      if (got) return got;
+      await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", `${memo}-${k++}`));
+      return null;
+    },
+    timeoutMs,
+    250,
+  );
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
 
 type Checks = { chunks: number; windowed: number; refused: number; last: string | null };
 
@@ -30,28 +30,11 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
     for (let k = 0; k < n; k++) await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", `${memo}-${k}`));
   };
   /**
-   * Transfers, one at a time, until `done` gives a value: a block node 0 checks must be a peer's, and a
-   * producer makes several blocks in its slot, so a fixed number of transfers may all land in node 0's own.
+   * Transfers until `done` gives a value: a block node 0 checks must be a peer's, and a producer makes several
+   * blocks in its slot, so a fixed number of transfers may all land in node 0's own.
    */
-  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>): Promise<T> => {
-    let k = 0;
-    return waitFor(
-      label,
-      async () => {
-        const got = await done();
-        if (got) return got;
-        await traffic(1, `${memo}-${k++}`);
-        return null;
-      },
-      120_000,
-      250,
-    );
-  };
-  /** Every node's LIB reaches the block below the highest head now (a resting chain's head waits for a child to be final). */
-  const allFinal = async (label: string) => {
-    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
-    await waitFor(label, async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 90_000, 500);
-  };
+  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>) => transferUntil(client, label, memo, done, 120_000);
+  const final = (label: string) => allFinal(net.nodes, label, 90_000);
   const checks = async (i: number): Promise<Checks> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.witnessChecks;
   const witnessAsks = (from: number, to: number) => net.link(from, to).paths.get("/p2p/witness") ?? 0;
   /** A chunk witness with one value changed: its multiproof no longer gives the previous root. */
@@ -65,7 +48,7 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
   it("every producer checks the others' chunks of its unheld shards; the nodes agree on final blocks and balances", async () => {
     await traffic(2, "witness");
     await until("every node checks a peer's chunks", "witness-more", async () => (await Promise.all([0, 1, 2].map(checks))).every((c) => c.chunks > 0));
-    await allFinal("every node final past the transfers");
+    await final("every node final past the transfers");
     const all = await Promise.all([0, 1, 2].map(checks));
     console.log(`checks by witness: ${JSON.stringify(all)}`);
     for (const c of all) {
@@ -109,7 +92,7 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
     // Healed: node 0 checks and endorses again, and every node still finalizes the same chain.
     const after = (await checks(0)).chunks;
     await until("node 0 checks again", "healed", async () => (await checks(0)).chunks > after);
-    await allFinal("final again past the forgery");
+    await final("final again past the forgery");
     expect(await finalChainDiff(net.nodes)).toEqual([]);
   });
 });
@@ -126,8 +109,7 @@ describe("one group (the default): no check by witness, no request for one", () 
   it("peers' blocks are endorsed without a /p2p/witness request, and every chunk is built by the block's producer", async () => {
     const client = await connect(net.nodes[0].url);
     await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", "one-group"));
-    const head = Math.max(...(await allInfo(net.nodes)).map((i) => i.head));
-    await waitFor("both final", async () => (await allInfo(net.nodes)).every((i) => i.lib >= head - 1), 90_000, 500);
+    const head = await allFinal(net.nodes, "both final", 90_000);
     expect(head).toBeGreaterThan(1);
     for (const path of ["/p2p/witness", "/p2p/chunk"]) expect([net.link(0, 1).paths.get(path) ?? 0, net.link(1, 0).paths.get(path) ?? 0]).toEqual([0, 0]);
     for (const n of net.nodes) expect((await getJson(`${n.url}/dev/status`)).body.coordinator).not.toHaveProperty("witnessChecks");
