@@ -1,5 +1,5 @@
 /**
- * bench/exec-speed.ts's loop as a module for bench/exec-ab.ts, which bundles it once per tree of the
+ * The loop of bench/exec-speed.ts, and of bench/exec-ab.ts, which bundles it once per tree of the
  * code (this file is copied into an older tree) and runs the bundles in turns in one process. Per
  * round: N transfers, then N contract calls (bench/vm.ts `put`), from 50 senders, as a chunk build
  * runs them (checkpoint, `executeTx`, release, the receipt's JSON and hash; per 200 txs the write
