@@ -36,6 +36,7 @@ import {
   isSigner,
   owedAway,
   payTarget,
+  paidRamOf,
   pendingClaims,
   sendActions,
 } from "./forward.js";
@@ -327,7 +328,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
         }
         // A later part's `ram` credit to an account of this shard lands after this rewrite: it carries the payer before it.
         const own = !held && !(tx.guest && ramPayer === tx.publisher) && h.remoteShard(ramPayer) === null;
-        if (debt && !debt.last && own && cur && PAID_RAM.has(cur.payer ?? "") && !tx.paidRam?.has(ramPayer))
+        if (h.block.shard !== undefined && h.block.shard.count > 1 && !debt?.last && own && cur && PAID_RAM.has(cur.payer ?? "") && !tx.paidRam?.has(ramPayer))
           (tx.paidRam ??= new Map()).set(ramPayer, cur.payer ?? "");
         // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
         h.state.put(balKey, encodeValue(int(current - ram), ""));
@@ -504,6 +505,8 @@ export function runTx(
         : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
+    const sent = h.outbox.find((r) => r.kind === "action");
+    if (sent) sent.forward = { ...sent.forward!, ...paidRamOf(h) };
     state.release();
   } catch (e) {
     state.rollback();

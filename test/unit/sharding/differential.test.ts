@@ -1994,6 +1994,12 @@ const CASES: Case[] = [
     "ram buy from a third shard for the owner of a contract the tx wrote to before",
     () => txBy(on(1), [call(2, "put", ["s", "buy3"]), act("ram.iost", "buy", [on(1), on(2), 1000])]),
   ],
+  // The home part pays the owner's RAM before the buy leaves for the market; the credit comes back home.
+  ["ram buy for the owner of contract 1 alone", () => txBy(on(0), [act("ram.iost", "buy", [on(0), on(1), 1000])])],
+  [
+    "ram buy for the owner of a contract of the publisher's home the tx wrote to before",
+    () => txBy(on(1, 2), [call(1, "put", ["s", "home"]), act("ram.iost", "buy", [on(1, 2), on(1), 1000])]),
+  ],
 ];
 
 /**
