@@ -42,6 +42,12 @@ export interface TxContext {
   guest?: GuestAuthority[];
   /** Co-signers whose RAM escrow a guest part holds here (executor/forward.ts escrowSigners). */
   ramEscrow?: ReadonlySet<string>;
+  /**
+   * Accounts whose `ram` record a doPay of the tx rewrote on their own shard before the rest ran, with the payer it
+   * had before ("" or token.iost): a later `ram` credit to one of them lands there after that rewrite, not before it
+   * as on one shard (docs/SHARDING.md "A credit's RAM", _Paid first_). Filled by doPay, carried by the action receipts.
+   */
+  paidRam?: Map<string, string>;
   /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
   hop?: number;
   /** How many times its tx ran again from scratch at home after a part gave way (executor/locks.ts Redo): its receipts' ids differ from the voided runs'. */
@@ -599,6 +605,7 @@ export class Host {
       ...(joined ? { probe: true as const } : {}),
       ...(freezeUntil === undefined ? {} : { freezeUntil: freezeUntil.toString() }),
       ...(ramPayer === undefined ? {} : { ramPayer }),
+      ...(token === "ram" && this.tx.paidRam?.has(account) ? { paidRam: this.tx.paidRam.get(account)! } : {}),
       ...this.creditPayer(to, op),
     });
   }

@@ -378,8 +378,15 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       ...(escrowPayer === "" ? {} : { escrowPayer }),
       ...(spent === undefined ? {} : { spent }),
       ...countedOf(h),
+      ...paidRamOf(h),
     },
   });
+}
+
+/** The `ram` records doPays of the tx rewrote so far, for later parts' credits to carry (Forwarded `paidRam`). */
+export function paidRamOf(h: Host): Pick<Forwarded, "paidRam"> {
+  const paid = h.tx.paidRam;
+  return paid === undefined || paid.size === 0 ? {} : { paidRam: [...paid].sort(byPayer) };
 }
 
 /** What the run counted against the read bounds so far, for its next part to count on (Forwarded `counted`). */

@@ -34,6 +34,7 @@ import {
   carryRegisters,
   claimTarget,
   countedOf,
+  paidRamOf,
   debtOf,
   escrowRam,
   escrowSigners,
@@ -53,7 +54,7 @@ import { passingWrites } from "./reads.js";
 import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { ContractDB, decodeValue, mapKey } from "../state/storage.js";
+import { ContractDB, decodeValue, encodeValue, mapKey } from "../state/storage.js";
 import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
@@ -154,6 +155,12 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
  */
 export function receiveHalf(h: Host, c: Cost, x: CrossReceipt): void {
   const op = x.payer!.op ?? "transfer";
+  // A doPay of its tx rewrote the receiver's record here already (payer ""): the credit writes it as from before
+  // that rewrite, then leaves it as the rewrite did, as one shard's doPay after every action.
+  const key = mapKey("token.iost", "TB" + x.account, "ram");
+  const rewritten = x.paidRam === undefined ? undefined : decodeValue(h.state.get(key));
+  const was = rewritten?.payer === "" ? x.paidRam : undefined;
+  if (was !== undefined) h.state.put(key, encodeValue(rewritten!.value, was));
   h.setStackInfo(TOKEN, op);
   receiveCredit(h, c, x.token, x.account, BigInt(x.amount), op, x.freezeUntil === undefined ? undefined : BigInt(x.freezeUntil));
   if (x.lent !== undefined) {
@@ -164,6 +171,7 @@ export function receiveHalf(h: Host, c: Cost, x: CrossReceipt): void {
     h.setStackInfo(RAM, "buy");
     receiveBuy(h, c, x.account, BigInt(x.bought));
   }
+  if (was !== undefined) h.state.put(key, encodeValue(decodeValue(h.state.get(key))!.value, ""));
 }
 
 /**
@@ -257,6 +265,7 @@ export function runForwarded(
       hop: visited.length - 1,
       ...(runOf(r.id) > 0 ? { run: runOf(r.id) } : {}),
       ...(carried.size > 0 ? { carried } : {}),
+      paidRam: new Map(f.paidRam ?? []),
     },
     monitorCall,
   );
@@ -466,6 +475,7 @@ export function runForwarded(
               ...spentSoFar(),
               ...claimed,
               ...countedOf(h),
+              ...paidRamOf(h),
             },
           };
           carriedOn = carryCredits(h, onward, riding());

@@ -23,7 +23,7 @@ import { base64Encode } from "../codec/base64.js";
 import { txBlockOf } from "../sharding/forward.js";
 import { TxError } from "../tx/errors.js";
 import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, riders } from "../sharding/receipts.js";
+import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, PAID_RAM, riders } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import {
   carriesRam,
@@ -36,6 +36,7 @@ import {
   isSigner,
   owedAway,
   payTarget,
+  paidRamOf,
   pendingClaims,
   sendActions,
 } from "./forward.js";
@@ -331,6 +332,10 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
           debt.short.set(payer, failed); // checked where its RAM lives; the last part fails the tx with it
           continue;
         }
+        // A later part's `ram` credit to an account of this shard lands after this rewrite: it carries the payer before it.
+        const own = !held && !(tx.guest && ramPayer === tx.publisher) && h.remoteShard(ramPayer) === null;
+        if (h.block.shard !== undefined && h.block.shard.count > 1 && !debt?.last && own && cur && PAID_RAM.has(cur.payer ?? "") && !tx.paidRam?.has(ramPayer))
+          (tx.paidRam ??= new Map()).set(ramPayer, cur.payer ?? "");
         // go-iost SetTokenBalance / ChangeUsedRAMInfo write these raw keys directly (payer "").
         h.state.put(balKey, encodeValue(int(current - ram), ""));
         // A forwarded part's publisher (or co-signer) pays from its RAM escrow; its used RAM is counted where it lives by the settle.
@@ -506,6 +511,8 @@ export function runTx(
         : undefined;
     paid = doPay(h, true, debt);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
+    const sent = h.outbox.find((r) => r.kind === "action");
+    if (sent) sent.forward = { ...sent.forward!, ...paidRamOf(h) };
     state.release();
   } catch (e) {
     state.rollback();

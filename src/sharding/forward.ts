@@ -53,6 +53,11 @@ export interface Forwarded {
   authority: GuestAuthority[];
   /** The RAM payer named by the publisher's iost record at home: the escrow's record names it too, so RAM and gas of its writes are one shard's. */
   escrowPayer?: string;
+  /**
+   * Accounts whose `ram` record a doPay of an earlier part rewrote on their own shard, with the payer it had before
+   * ("" or token.iost), in name order (host.ts TxContext `paidRam`): a later `ram` credit to one of them carries it.
+   */
+  paidRam?: [account: string, payer: string][];
   /** The same for its `ram` record (the RAM escrow's). */
   ramPayer?: string;
   /** The same for each co-signer's `ram` record whose RAM escrow travels (CrossReceipt `signerRam`), when it names one. */

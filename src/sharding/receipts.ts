@@ -142,6 +142,12 @@ export interface CrossReceipt {
    */
   bought?: string;
   /**
+   * Credit of `ram` to an account whose `ram` record a doPay of its tx rewrote (payer "") on the account's shard before
+   * it landed: the payer the record had before ("" or token.iost). Its half counts token.iost's write against that
+   * payer and leaves the record with none, as one shard's single doPay after every action (forwarded.ts receiveHalf).
+   */
+  paidRam?: string;
+  /**
    * Credit of a tx that failed after sending it, or whose amount a callee's write of the balance carries (remote.ts
    * absorb): amount "0"; its receiver's half is counted for the gas, then undone.
    */
@@ -399,6 +405,9 @@ const B58 = /^[1-9A-HJ-NP-Za-km-z]{0,64}$/;
 /** Signed bytes of RAM (freed ones negative), within int64. */
 const SIGNED = /^-?(0|[1-9][0-9]{0,17})$/;
 
+/** The payers a `ram` record can have when a doPay rewrites it (paidRam): token.iost, whose writes name it, or none. */
+export const PAID_RAM: ReadonlySet<unknown> = new Set(["", "token.iost"]);
+
 /** token.iost's frozen list (contracts/freeze.ts freezeListJson), amounts never negative. */
 const FROZEN_LIST = /^\[(?:\{"Amount":(?:0|[1-9]\d{0,18}),"Ftime":-?\d{1,19}\}(?:,(?=\{)|(?=\])))*\]$/;
 
@@ -605,6 +614,26 @@ export function checkReceipt(
       throw new ReceiptRefused(
         `receipt ${r.id} refused: ${JSON.stringify(bytes)} bytes ${what} by a ${r.kind} of ${JSON.stringify(r.amount)} ${JSON.stringify(r.token)}`,
       );
+  }
+  // A `ram` record's payer before a doPay rewrote it: token.iost's (its writes) or none (an earlier doPay's).
+  if (r.paidRam !== undefined && (r.kind !== "credit" || r.token !== "ram" || r.payer === undefined || !PAID_RAM.has(r.paidRam)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: paidRam ${JSON.stringify(r.paidRam)} on a ${r.kind} of ${JSON.stringify(r.token)}`);
+  const paid = r.forward?.paidRam;
+  if (paid !== undefined) {
+    const ok =
+      r.kind === "action" &&
+      Array.isArray(paid) &&
+      paid.length > 0 &&
+      paid.every(
+        (p, i) =>
+          Array.isArray(p) &&
+          p.length === 2 &&
+          typeof p[0] === "string" &&
+          /^[a-z0-9_]{5,11}$/.test(p[0]) &&
+          PAID_RAM.has(p[1]) &&
+          (i === 0 || paid[i - 1][0] < p[0]),
+      );
+    if (!ok) throw new ReceiptRefused(`receipt ${r.id} refused: paidRam ${JSON.stringify(paid)} is no list of accounts and earlier payers in name order`);
   }
   if (r.payer) {
     int("gasRatio", r.payer.gasRatio);

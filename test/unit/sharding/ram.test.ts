@@ -11,9 +11,9 @@ import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sh
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import { act, fakeKey } from "../executor/helpers";
-import { vmReady } from "../vm/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { BLOCK_TIME, config, N, on, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, N, on, txBy } from "./workload";
 
 beforeAll(vmReady);
 
@@ -102,5 +102,63 @@ describe("one RAM market for the chain (simulator)", () => {
     const r = chain.shards[1].results.get(txId(tx))!;
     expect([r.pending, r.receipt?.statusCode, r.receipt?.message]).toEqual([0, "SUCCESS", ""]);
     expect([ramRecord(chain, "SR", name), ramRecord(chain, "TR", name)]).toEqual([1000n, 1000n]);
+  });
+
+  it("a buy for the owner of a contract a part on its shard wrote to: the credit carries the ram record's payer before that part's doPay, and lands as one shard's; forged ones are refused", () => {
+    const [owner, buyer] = [on(2), on(0)];
+    const deploy = txBy(owner, [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
+    const before = txBy(on(3), [act("ram.iost", "buy", [on(3), owner, 1000])]);
+    const tx = txBy(buyer, [act("Contract" + txId(deploy), "put", ["k", "v"]), act("ram.iost", "buy", [buyer, owner, 1000])]);
+    const ran = [1, N].map((n) => {
+      const chain = new SimChain(config(), n);
+      chain.submit(deploy);
+      for (let i = 0; i < 2; i++) chain.step({ time: BLOCK_TIME });
+      // Bought for it alone, token.iost names its record again: the rewrite one shard makes after both actions is free.
+      chain.submit(before);
+      for (let i = 0; i < 6; i++) chain.step({ time: BLOCK_TIME });
+      expect(decodeValue(chain.shards[shardOf(owner, n)].store.get(`m-token.iost-TB${owner}-ram`))?.payer).toBe("token.iost");
+      chain.submit(tx);
+      const sent: CrossReceipt[] = [];
+      for (let i = 0; i < 24 && chain.shards[shardOf(buyer, n)].results.get(txId(tx))?.pending !== 0; i++) {
+        chain.step({ time: BLOCK_TIME });
+        sent.push(...chain.inFlight());
+      }
+      const receipt = chain.shards[shardOf(buyer, n)].results.get(txId(tx))!.receipt!;
+      return { sent, receipt, record: chain.shards[shardOf(owner, n)].store.get(`m-token.iost-TB${owner}-ram`) };
+    });
+    expect(ran[1].receipt).toEqual(ran[0].receipt);
+    expect([ran[0].receipt.statusCode, ran[0].receipt.ramUsage["token.iost"]]).toEqual(["SUCCESS", undefined]);
+    // Rewritten with no payer, as one shard's doPay after both actions.
+    expect(ran[1].record).toBe(ran[0].record);
+    expect(decodeValue(ran[1].record)?.payer).toBe("");
+    const action = ran[1].sent.find((r) => r.kind === "action" && r.fromShard === 2)!;
+    expect(action.forward!.paidRam).toEqual([[owner, "token.iost"]]);
+    const credit = ran[1].sent.find((r) => r.kind === "credit" && r.token === "ram")!;
+    expect(credit).toMatchObject({ toShard: 2, account: owner, bought: "1000", paidRam: "token.iost" });
+    expect(() => checkReceipt(action, N)).not.toThrow();
+    expect(() => checkReceipt(credit, N)).not.toThrow();
+    const listing = (x: unknown): CrossReceipt => ({ ...action, forward: { ...action.forward!, paidRam: x as [string, string][] } });
+    for (const forged of [
+      { ...credit, paidRam: on(1) },
+      { ...credit, paidRam: 1 as unknown as string },
+      { ...credit, token: "iost", bought: undefined },
+      { ...credit, payer: undefined },
+      { ...credit, kind: "settle" as const },
+      listing([]),
+      listing([[owner, on(1)]]),
+      listing([["Contract1", ""]]),
+      listing([
+        [on(3), ""],
+        [owner, ""],
+      ]),
+      listing([
+        [owner, ""],
+        [owner, ""],
+      ]),
+      listing([owner, ""]),
+      listing({ [owner]: "" }),
+      { ...credit, forward: action.forward },
+    ] as CrossReceipt[])
+      expect(() => checkReceipt(forged, N), JSON.stringify(forged)).toThrow(ReceiptRefused);
   });
 });

@@ -343,17 +343,6 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
   return (chain) => expect(supplyGaps(chain, genesis), `supplies on N = ${chain.shards.length}, height ${chain.height}`).toEqual(from);
 }
 
-/**
- * Why an outcome on N = 4 still differs from N = 1: each is a docs/SHARDING.md
- * "Not done yet" entry. Fixing one: delete it here, then the differential test
- * names the cases to drop from KNOWN. No step of the property test's vocabulary
- * is one of them: it compares every step.
- */
-export const REASON = {
-  RAM_PAID_FIRST:
-    "a part on an account's shard pays its RAM (doPay rewrites its ram record, payer \"\") before a later action's credit of ram to it lands there, which one shard's doPay follows",
-} as const;
-
 /** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
 export function bareForward(publisher: string, authority: Forwarded["authority"] = [{ account: publisher, signed: ["active"] }]): Forwarded {
   return {
