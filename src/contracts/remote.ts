@@ -28,7 +28,7 @@ export class RemoteReads {
   /**
    * Nonzero while what doPay reads to pay a contract's RAM is counted (host.ts countOwnerRam): keys of no bytes, as a
    * callee's code, on every shard count; a forwarded part holds a co-signer's RAM as an escrow whose record need not
-   * have the home record's bytes (its payer is not carried; none when it holds no RAM).
+   * have the home record's bytes (what earlier parts charged it is paid from it only after the last action).
    */
   keysOnly = 0;
   /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */

@@ -485,7 +485,7 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
 /**
  * The RAM escrow of the co-signers of this shard (not the publisher) when a part sends actions on:
  * a contract there may charge them (`storage.mapPut(k, f, v, who)`), and one shard pays a signer's
- * RAM once after every action, so their whole free RAM goes along (none: "0", no row written) and
+ * RAM once after every action, so their whole free RAM goes along (none: "0", its record held at 0) and
  * the part that runs after the last action pays what every part charged them from it
  * (docs/SHARDING.md "Co-signers' RAM escrow"). Undefined: none.
  */
@@ -495,9 +495,9 @@ export function escrowSigners(h: Host): { ram: Record<string, string>; payers?: 
   for (const acc of new Set([...h.tx.signerList].map((s) => s.split("@")[0]).sort())) {
     if (acc === h.tx.publisher || h.remoteShard(acc) !== null) continue;
     const bytes = balanceOf(h.state, "ram", acc);
-    // Its escrow's record names the payer this one names, so a write of it there (a sale's) costs what one shard's does.
-    const payer = balancePayer(h.state, "ram", acc);
-    if (bytes > 0n && payer !== "") payers[acc] = payer;
+    // Its escrow's record names the payer this one names ("" too), so a write of it there (a sale's) costs what one
+    // shard's does; held there even at 0, as here, so a read of it counts one shard's bytes (docs/SHARDING.md, _Bounds_).
+    if (h.state.get(mapKey(TOKEN, "TB" + acc, "ram")) !== undefined) payers[acc] = balancePayer(h.state, "ram", acc);
     if (bytes > 0n) addBalance(h.state, "ram", acc, -bytes);
     ram[acc] = (bytes > 0n ? bytes : 0n).toString();
   }

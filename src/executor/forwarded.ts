@@ -99,7 +99,7 @@ function payersOf(
   came: Record<string, string> | undefined,
   mine: Record<string, string> | undefined,
 ): { signerPayers?: Record<string, string> } {
-  const out = Object.fromEntries(Object.entries({ ...came, ...mine }).filter(([acc]) => signers[acc] !== undefined && signers[acc] !== "0"));
+  const out = Object.fromEntries(Object.entries({ ...came, ...mine }).filter(([acc]) => signers[acc] !== undefined));
   return Object.keys(out).length > 0 ? { signerPayers: out } : {};
 }
 
@@ -340,7 +340,11 @@ export function runForwarded(
         }
         if (ramEscrow > 0n || f.ramPayer !== undefined) addBalance(state, "ram", f.publisher, ramEscrow, f.ramPayer);
         // On a co-signer's own shard (a return) its escrow rejoins its record.
-        for (const [acc, bytes] of signerRam) if (BigInt(bytes) > 0n) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
+        // Elsewhere it is held even at 0 when its record names a payer ("" too), as at home: a read of it counts one shard's bytes.
+        for (const [acc, bytes] of signerRam) {
+          const held = f.signerPayers?.[acc] !== undefined && state.get(mapKey("token.iost", "TB" + acc, "ram")) === undefined;
+          if (BigInt(bytes) > 0n || held) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
+        }
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);

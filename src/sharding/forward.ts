@@ -60,7 +60,7 @@ export interface Forwarded {
   paidRam?: [account: string, payer: string][];
   /** The same for its `ram` record (the RAM escrow's). */
   ramPayer?: string;
-  /** The same for each co-signer's `ram` record whose RAM escrow travels (CrossReceipt `signerRam`), when it names one. */
+  /** The same for each co-signer's `ram` record whose RAM escrow travels (CrossReceipt `signerRam`), "" naming none: held there even at 0. */
   signerPayers?: Record<string, string>;
   /** The home part's contract events: posted with the forwarded part's after the settle (events.ts). */
   events?: ContractEvent[];

@@ -578,7 +578,8 @@ export function checkReceipt(
   }
   for (const [k, v] of Object.entries(r.forward?.signerPayers ?? {})) {
     // A payer only for a co-signer's escrow the receipt carries: its record's, as the publisher's `ramPayer`.
-    if (r.kind !== "action" || r.signerRam?.[k] === undefined || r.signerRam[k] === "0" || typeof v !== "string" || !/^[a-zA-Z0-9_.]{1,64}$/.test(v))
+    // "" for a record naming no payer: held there all the same, even at 0.
+    if (r.kind !== "action" || r.signerRam?.[k] === undefined || typeof v !== "string" || !/^[a-zA-Z0-9_.]{0,64}$/.test(v))
       throw new ReceiptRefused(
         `receipt ${r.id} refused: signerPayers ${JSON.stringify(k)}: ${JSON.stringify(v)} is no payer of a co-signer's RAM escrow it carries`,
       );

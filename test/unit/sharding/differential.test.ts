@@ -365,6 +365,7 @@ const FAR = `class Far {
   lendAfter(n, to, m) { let s = 0; for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++; blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, m]); return String(s); }
   big(k, n) { storage.put(k, "x".repeat(n)); return "big"; }
   bigRead(k) { return storage.globalGet(blockchain.contractName(), k).length + "," + blockchain.call("token.iost", "balanceOf", ["ram", tx.publisher])[0]; }
+  bigReadOf(k, who) { return storage.globalGet(blockchain.contractName(), k).length + "," + blockchain.call("token.iost", "balanceOf", ["ram", who])[0]; }
   buyAfter(n, to, m) { let s = 0; for (let i = 0; i < n; i++) if (storage.has("r" + i)) s++; blockchain.callWithAuth("ram.iost", "buy", [tx.publisher, to, m]); return String(s); }
 }
 module.exports = Far;`;
@@ -384,6 +385,7 @@ const FAR_ABI = [
   { name: "buyAfter", args: ["number", "string", "number"], amountLimit: [{ token: "iost", val: "100" }] },
   { name: "big", args: ["string", "number"] },
   { name: "bigRead", args: ["string"] },
+  { name: "bigReadOf", args: ["string", "string"] },
 ];
 /** A publisher of shard 1 left with no free RAM, and the far contract's record that brings its read to the byte bound, plus `d`. */
 const BARE = on(1, 6);
@@ -1913,6 +1915,17 @@ const CASES: Case[] = [
       () => txBy(BARE, [act(far, "bigRead", ["big"])]),
     ],
   ]),
+  // The same co-signing: its RAM escrow holds its record at 0 there too, as its home does.
+  ...[0, 1].flatMap((d): Case[] => [
+    [
+      `the far contract writes a record of 65,533 bytes less a co-signer's RAM balance's${d === 0 ? "" : ", and one more"}`,
+      () => txBy(on(0, 1), [act(far, "big", ["big", bigLength(d)])]),
+    ],
+    [
+      `an account of shard 1 has it read the record and the RAM balance of a co-signer of shard 1 with none: ${65536 + d} bytes${d === 0 ? "" : ": past the bound"}`,
+      () => txBy(on(1, 1), [act(far, "bigReadOf", ["big", BARE])], { signers: [BARE] }),
+    ],
+  ]),
   ["the account of shard 1 with no free RAM buys RAM", () => txBy(BARE, [act("ram.iost", "buy", [BARE, BARE, 100000])])],
   // One round asks at most 256 keys of a shard: the missed ones first, then their companions (a callee's code's
   // owner, an account's used RAM) while there is room; one left out is asked in a later round if read at all.
@@ -2200,6 +2213,13 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       }
     });
   }
+
+  it("a co-signer's RAM escrow held at 0 in a forwarded part leaves no row of it off its shard", () => {
+    const left = four.shards.filter((s) => s.index !== shardOf(BARE, N)).flatMap((s) => s.store.keys().filter((k) => k.includes("TB" + BARE)));
+    expect(left).toEqual([]);
+    // The part that held it ran off its shard, on the far contract's.
+    expect(shardOf(BARE, N)).not.toBe(contractShard.get(far));
+  });
 
   it("two txs of one publisher in consecutive blocks while its escrow is away: the second waits and sees what one shard shows", () => {
     // The first escrows the whole balance and free RAM (`unlimited`); the second needs both at home.
