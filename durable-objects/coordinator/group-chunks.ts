@@ -8,7 +8,7 @@
  * unless it comes out equal, so a builder can make it take nothing but valid txs. No peer passing,
  * the producer builds the chunk itself. One group: nothing of this runs.
  */
-import { base64Decode, base64Encode } from "../../src/codec/base64";
+import { base64Decode } from "../../src/codec/base64";
 import { epochOf } from "../../src/consensus/groups";
 import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
 import type { StoredBlock } from "../../src/block/index";
@@ -81,11 +81,6 @@ export function parseDraft(x: unknown, shard: number, height: number): Answer<Dr
   } catch (err) {
     return { error: `its txs: ${errorText(err)}` };
   }
-}
-
-/** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
-export function draftJson(shard: number, height: number, d: Draft): { shard: number; height: number } & ({ chunk: Chunk; txs: string[] } | { empty: true }) {
-  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)) };
 }
 
 /** What the block producer's side needs of the coordinator. */

@@ -66,7 +66,8 @@ function scan() {
   for (const file of sources(SRC)) {
     const rel = path.relative(SRC, file);
     for (const spec of specifiers(fs.readFileSync(file, "utf8"))) {
-      if (!spec.endsWith(".js")) unstyled.push(`${rel}: ${spec}`);
+      // A WebAssembly module is imported as its .wasm file (wrangler's CompiledWasm rule).
+      if (!spec.endsWith(".js") && !spec.endsWith(".wasm")) unstyled.push(`${rel}: ${spec}`);
       const target = path.resolve(path.dirname(file), spec.replace(/\.js$/, ".ts"));
       if (path.relative(SRC, target).startsWith("..")) {
         outside.push(`${rel}: ${spec}`);

@@ -48,7 +48,7 @@ import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
-import type { P2pGate } from "../../durable-objects/api";
+import type { Chunk, Draft, P2pGate } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
@@ -57,7 +57,6 @@ import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
 import { admitPeerTx } from "./intake";
-import { draftJson } from "../../durable-objects/coordinator/group-chunks";
 
 /** A block of 1000 txs of up to 64 KiB, base64, per shard would be more; 8 MiB covers every block the gas cap allows. */
 export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
@@ -232,3 +231,8 @@ p2pRoutes.post("/p2p/tx", async (c) => {
   if (base64Encode(bytes) !== text) throw new RpcFailure("invalid tx: not canonical base64");
   return c.json({ hash: await admitPeerTx(c, bytes) });
 });
+
+/** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
+function draftJson(shard: number, height: number, d: Draft): { shard: number; height: number } & ({ chunk: Chunk; txs: string[] } | { empty: true }) {
+  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)) };
+}
