@@ -4,7 +4,8 @@
  * required exactly when the length is a multiple of 4, CR/LF ignored as Go's
  * decoder does, non-zero trailing bits tolerated (Go is not Strict).
  */
-const STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/** The standard alphabet (what `base64Encode` writes). */
+export const STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 function table(alphabet: string): Int8Array {
@@ -12,7 +13,8 @@ function table(alphabet: string): Int8Array {
   for (let i = 0; i < 64; i++) t[alphabet.charCodeAt(i)] = i;
   return t;
 }
-const STD_INDEX = table(STD);
+/** Each character code below 128 to its value in the standard alphabet, -1 for none. */
+export const STD_INDEX = table(STD);
 const URL_INDEX = table(URL);
 
 export function base64Encode(bytes: Uint8Array): string {

@@ -11,7 +11,7 @@
  * tree never holds values (the state does), only their hashes.
  */
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { base64Decode } from "../codec/base64.js";
+import { base64Decode, STD, STD_INDEX } from "../codec/base64.js";
 import { bit, EMPTY, innerHash, keyHash, leafHash, type Proof, valueHash } from "./proof.js";
 import { MemoryStore } from "./memory-store.js";
 import type { Store } from "./store.js";
@@ -53,10 +53,7 @@ function compareHash(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
-const B64_INDEX = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+const B64_CODES = Uint8Array.from(STD, (c) => c.charCodeAt(0));
 
 /** Writes the base64 of the 64 bytes a ‖ b (padded, standard alphabet: codec/base64.ts's output) into `buf` at `o`; returns the end. */
 function put64(buf: Uint8Array, o: number, a: Uint8Array, b: Uint8Array): number {
@@ -116,8 +113,8 @@ function split(text: string, from: number): [Uint8Array, Uint8Array] {
   for (let i = 0, o = 0; o < 64; i += 4) {
     const c0 = text.charCodeAt(from + i),
       c1 = text.charCodeAt(from + i + 1);
-    const v0 = c0 < 128 ? B64_INDEX[c0] : -1,
-      v1 = c1 < 128 ? B64_INDEX[c1] : -1;
+    const v0 = c0 < 128 ? STD_INDEX[c0] : -1,
+      v1 = c1 < 128 ? STD_INDEX[c1] : -1;
     if (o === 63) {
       if ((v0 | v1) < 0) return halves(base64Decode(text.slice(from)));
       out[o++] = (v0 << 2) | (v1 >> 4);
@@ -125,8 +122,8 @@ function split(text: string, from: number): [Uint8Array, Uint8Array] {
     }
     const c2 = text.charCodeAt(from + i + 2),
       c3 = text.charCodeAt(from + i + 3);
-    const v2 = c2 < 128 ? B64_INDEX[c2] : -1,
-      v3 = c3 < 128 ? B64_INDEX[c3] : -1;
+    const v2 = c2 < 128 ? STD_INDEX[c2] : -1,
+      v3 = c3 < 128 ? STD_INDEX[c3] : -1;
     if ((v0 | v1 | v2 | v3) < 0) return halves(base64Decode(text.slice(from)));
     const n = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
     out[o++] = n >> 16;
