@@ -56,8 +56,9 @@ export async function transferChain(label: string, heights: number): Promise<{ c
   const times: bigint[] = [0n];
   const chunks: Chunk[] = [(await c.shard.chunkAt(0))!];
   for (let h = 1; h <= heights; h++) {
-    times[h] = nowNs() > times[h - 1] ? nowNs() : times[h - 1] + 1_000_000n;
+    // The tx first: a chunk time taken before it could fall below the tx's own time on a clock that moved, leaving it pooled.
     const t = makeTx({ amount: String(h), memo: `h${h}` });
+    times[h] = nowNs() > times[h - 1] ? nowNs() : times[h - 1] + 1_000_000n;
     expect(await c.shard.submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
     chunks[h] = await c.shard.buildChunk({
       height: h,
