@@ -72,6 +72,8 @@ export function announce(h: Host, id: string, auth?: string): void {
       counterpart: h.tx.publisher,
       amount: "0",
       message: "",
+      // Its tx's age: a waiter older than it reads the name absent, as one chain ran it first (sharding/asks.ts).
+      at: h.block.number.toString(),
       ...(auth === undefined ? {} : { auth }),
     });
   }

@@ -49,6 +49,8 @@ export class ShardState extends State {
   private writeLocked: Map<string, string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
+  /** Keys a waiter's run reads absent: names only txs younger than it created (executor/reads.ts, sharding/asks.ts). */
+  hidden: ReadonlySet<string> | null = null;
   /**
    * Writes of records another shard keeps, made inside a call of a contract of that shard (host.ts call): they
    * never land here; the run reads them back, and they travel with its `release` (executor/reads.ts). Undone
@@ -159,6 +161,7 @@ export class ShardState extends State {
 
   override get(key: string): string | undefined {
     this.touch(key);
+    if (this.hidden?.has(key)) return undefined;
     const r = this.reads;
     // The key's pattern only matters inside an armed or counting call (a regex per read otherwise, a twentieth of a transfer's CPU).
     if (r !== null && (r.armed > 0 || r.counting > 0) && isPlacedKey(key)) {

@@ -12,6 +12,7 @@ import { TOKEN721 } from "../contracts/token721.js";
 import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
+import type { Asking } from "../sharding/asks.js";
 import {
   awaitsSettle,
   bundleOf,
@@ -54,7 +55,12 @@ import {
   takeValues,
   unpark,
   waitsForDirectory,
-  waitsForPending,
+  waitsForName,
+  hiddenFor,
+  asksOf,
+  answerAsk,
+  takeAnswer,
+  createdSince,
   waitsSince,
   withoutLanded,
   yields,
@@ -75,6 +81,7 @@ function announced(state: State, r: CrossReceipt): void {
   if (r.kind === "register") {
     applyRegister(state, r);
     dropNote(state, r.account, r.txHash);
+    createdSince(state, r);
     return;
   }
   // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
@@ -371,6 +378,8 @@ export function applyIncoming(
   const since = new Map(waited.flatMap((w) => (w.since === undefined ? [] : [[w.id, w.since] as const])));
   const incoming = [...waited.map(({ since: _, ...r }) => r), ...pulled];
   const deferred: Deferred[] = [];
+  /** Asks of other shards' waiters (sharding/asks.ts), answered after the chunk's receipts. */
+  const asks: CrossReceipt[] = [];
   const height = Number(block.number);
   const count = block.shard?.count ?? 1;
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
@@ -404,11 +413,16 @@ export function applyIncoming(
       let settlement: Settlement | null = null;
       let wait = false;
       let missing: RemoteReads | null = null;
+      let asking: Asking | undefined;
       const amount = BigInt(r.amount);
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
       } else if (r.kind === "pending") {
         applyPending(state, r, Number(block.number));
+      } else if (r.kind === "ask") {
+        // Answered once every receipt of the chunk is in: a settle among them decides its tx here first.
+        if (r.undecided === undefined) asks.push(r);
+        else takeAnswer(state, r);
       } else if (r.kind === "burn") {
         applyBurn(state, r);
       } else if (r.kind === "free") {
@@ -431,13 +445,17 @@ export function applyIncoming(
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
         if (guard) guard.reads = reads;
+        if (guard && rerun) guard.hidden = hiddenFor(rerun);
         let ran: ReturnType<typeof runForwarded>;
         try {
           ran = runForwarded(state, r, block);
         } finally {
           if (guard) guard.reads = null;
+          if (guard) guard.hidden = null;
         }
-        if (reads && !(rerun ? waitsForPending(state, reads, Number(block.number), rerun) : waitsForDirectory(state, reads))) reads.unknown.clear();
+        const name = reads && rerun ? waitsForName(state, reads, Number(block.number), rerun, block.shard!) : null;
+        if (name?.ask) asking = name.ask;
+        if (reads && !(name ? name.wait : waitsForDirectory(state, reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
         // What its callees wrote of other shards' records, and what earlier parts' wrote that no part landed: all go
         // on with the next part; else its own (keys it fetched) land with its releases, the others go back with its settle.
@@ -702,9 +720,10 @@ export function applyIncoming(
         state.rollback();
         const p: Parked = rerun ?? { part: r.id, txHash: r.txHash, receipt: withoutLanded(state, r, block.shard), round: 1, asked: {}, values: {}, locked: [] };
         // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory), or
-        // once more after the next chunk's while what it misses is pending (waitsForPending).
+        // once more after the next chunk's while what it misses is pending, or after the answers to its asks (waitsForName).
         if (missing.unknown.size > 0) p.until = Number(block.number) + (rerun ? 1 : 0);
-        outgoing.push(...parkPart(state, p, missing, block.shard!));
+        if (asking !== undefined) p.ask = asking;
+        outgoing.push(...parkPart(state, p, missing, block.shard!), ...asksOf(p, shard));
         return;
       }
       if (rerun) unpark(state, rerun.part);
@@ -717,6 +736,7 @@ export function applyIncoming(
   // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
   for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(({ since: _, ...r }) => r) : [])
     for (const r of queue) apply(r, pass);
+  for (const q of asks) outgoing.push(answerAsk(state, q, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {

@@ -31,14 +31,15 @@ import {
   withCompanion,
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
-import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
+import { createdBy, isPending, MAX_PENDING_BLOCKS, pendingOf } from "../sharding/pending.js";
+import { answerOf, type Asking, askOf, nameKeys, runsCode } from "../sharding/asks.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
-import { LOCKS, readLocks, type Redo } from "./locks.js";
+import { type Age, LOCKS, older, readLocks, type Redo } from "./locks.js";
 
 /** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
 const gasLock = (hash: string) => `${hash}:reads`;
@@ -61,7 +62,7 @@ export function writeParked(state: State, list: readonly Parked[]): void {
  * they parked: every answer in, and a part waiting for the directory from its height on.
  */
 export function readyParts(state: State, height: number): Parked[] {
-  return readParked(state.get(READS)).filter((p) => Object.keys(p.asked).length === 0 && (p.until ?? 0) <= height);
+  return readParked(state.get(READS)).filter((p) => Object.keys(p.asked).length === 0 && (p.ask?.left.length ?? 0) === 0 && (p.until ?? 0) <= height);
 }
 
 /**
@@ -81,14 +82,94 @@ export function waitsForDirectory(state: State, reads: RemoteReads): boolean {
   return reads.unknown.size > 0 && readParked(state.get(READS)).filter((p) => p.until !== undefined).length < MAX_DIRECTORY_WAITS;
 }
 
+/** The age of parked part `p`: its tx's block height, then its hash (locks.ts older). */
+const ageOf = (p: Parked): Age => [p.block?.number ?? p.receipt?.forward?.block.number ?? "0", p.txHash];
+
 /**
- * Whether a re-run of parked part `p` at `height` that found a receiver nowhere waits once more: one it found nowhere
- * is pending (a tx may still create it, sharding/pending.ts), and `p` waits for the directory already or may join
- * those that do (MAX_DIRECTORY_WAITS). It runs again after the next chunk's incoming receipts.
+ * Whether a re-run of parked part `p` at `height` that found a receiver nowhere waits once more, and the round of asks
+ * it sends if it asks (sharding/asks.ts). It waits only while it waits for the directory already or may join those
+ * that do (MAX_DIRECTORY_WAITS): while a name it found nowhere is pending (a tx may still create it, sharding/pending.ts),
+ * it runs again after the next chunk's incoming receipts; else it asks every other shard, then those that answered that
+ * an older tx running a contract's code is undecided at its home there (this shard it tells itself), and runs again once
+ * every answer is in, until a round finds none or MAX_PENDING_BLOCKS blocks passed since its tx's block.
  */
-export function waitsForPending(state: State, reads: RemoteReads, height: number, p: Parked): boolean {
-  if (![...reads.unknown].some((name) => isPending(state, name, height))) return false;
-  return p.until !== undefined || waitsForDirectory(state, reads);
+export function waitsForName(
+  state: State,
+  reads: RemoteReads,
+  height: number,
+  p: Parked,
+  shard: { index: number; count: number },
+): { wait: boolean; ask?: Asking } {
+  if (reads.unknown.size === 0 || !(p.until !== undefined || waitsForDirectory(state, reads))) return { wait: false };
+  if ([...reads.unknown].some((name) => isPending(state, name, height))) return { wait: true };
+  const age = ageOf(p);
+  const last = p.ask;
+  if (height > Number(age[0]) + MAX_PENDING_BLOCKS || last?.busy.length === 0) return { wait: false };
+  const others = last?.busy ?? Array.from({ length: shard.count }, (_, i) => i);
+  const left = others.filter((s) => s !== shard.index);
+  const here = olderUndecided(state, age);
+  if (left.length === 0 && !here) return { wait: false };
+  const younger = last?.younger ? { younger: last.younger } : {};
+  return {
+    wait: true,
+    ask: { round: (last?.round ?? 0) + 1, left, busy: here ? [shard.index] : [], names: last?.names ?? [...reads.unknown].sort(), ...younger },
+  };
+}
+
+/** The keys a re-run of `p` reads absent: the names it asked about that a younger tx created since, which one chain, running it first, did not know. */
+export function hiddenFor(p: Parked): ReadonlySet<string> | null {
+  const names = p.ask?.younger;
+  return names === undefined ? null : new Set(names.flatMap(nameKeys));
+}
+
+/** A `register` of a name created by tx `r.txHash` of block `r.at`: each waiter asking about it that is older than that tx notes it (`hiddenFor`). */
+export function createdSince(state: State, r: CrossReceipt): void {
+  if (r.at === undefined) return;
+  const list = readParked(state.get(READS));
+  const noting = list.filter((p) => p.ask?.names.includes(r.account) && !p.ask.younger?.includes(r.account) && older(ageOf(p), [r.at!, r.txHash]));
+  for (const p of noting) p.ask!.younger = [...(p.ask!.younger ?? []), r.account];
+  if (noting.length > 0) writeParked(state, list);
+}
+
+/** The asks of parked part `p`'s round (`Parked.ask`), one per shard it asks. */
+export function asksOf(p: Parked, from: number): CrossReceipt[] {
+  const a = p.ask;
+  return (a?.left ?? []).map((to) => askOf(p.txHash, p.part, ageOf(p)[0], a!.round, from, to));
+}
+
+/**
+ * Whether a tx older than `age` is undecided at its home here and runs a contract's code: locked in flight (its
+ * `redo`, kept by its home alone) or parked (`x-reads`, its bytes kept). It may create names in that code, on the
+ * shard it was forwarded to, that no shard can tell before the code runs.
+ */
+export function olderUndecided(state: State, age: Age): boolean {
+  const code = (tx: string) => runsCode(decodeTx(base64Decode(tx)).actions);
+  for (const [hash, e] of Object.entries(readLocks(state.get(LOCKS)))) {
+    const redo = [e, ...(e.outer ?? [])].find((x) => x.redo !== undefined)?.redo;
+    if (redo !== undefined && hash !== age[1] && older([redo.block.number, hash], age) && code(redo.tx)) return true;
+  }
+  return readParked(state.get(READS)).some(
+    (p) => p.tx !== undefined && p.block !== undefined && p.txHash !== age[1] && older([p.block.number, p.txHash], age) && code(p.tx),
+  );
+}
+
+/** An `ask` from another shard's waiter, answered in the chunk that applies it: nothing written here. */
+export const answerAsk = (state: State, q: CrossReceipt, shard: number): CrossReceipt => answerOf(q, shard, olderUndecided(state, [q.at!, q.txHash]));
+
+/**
+ * An answer to an ask: only of a part parked here that asked that shard this round. One for a part no longer parked
+ * here (it gave way meanwhile, its run undone) changes nothing.
+ */
+export function takeAnswer(state: State, r: CrossReceipt): void {
+  const list = readParked(state.get(READS));
+  const p = list.find((x) => x.part === r.account && x.txHash === r.txHash);
+  if (p === undefined) return;
+  const a = p.ask;
+  if (a === undefined || r.id !== `${r.account}:ask${a.round}:told${r.fromShard}` || !a.left.includes(r.fromShard))
+    throw new ReceiptRefused(`receipt ${r.id} refused: an answer of shard ${r.fromShard} to no ask of ${r.account} parked here`);
+  a.left = a.left.filter((s) => s !== r.fromShard);
+  if (r.undecided) a.busy = [...a.busy, r.fromShard].sort((x, y) => x - y);
+  writeParked(state, list);
 }
 
 /**
@@ -201,15 +282,19 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
   const height = Number(block.number);
-  const r = runTx(
-    state,
-    tx,
-    p.txHash,
-    inTxBlock(block, p.block!),
-    new Map(Object.entries(p.values)),
-    (reads) => waitsForPending(state, reads, height, p),
-    p.run,
-  );
+  let ask: Asking | undefined;
+  const waits = (reads: RemoteReads) => {
+    const w = waitsForName(state, reads, height, p, block.shard!);
+    ask = w.ask;
+    return w.wait;
+  };
+  state.hidden = hiddenFor(p);
+  let r: ReturnType<typeof runTx>;
+  try {
+    r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), waits, p.run);
+  } finally {
+    state.hidden = null;
+  }
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -218,10 +303,12 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   if ("missing" in r) {
     state.rollback(); // its gas stays locked
     if (r.missing.unknown.size > 0) p.until = height + 1;
+    if (ask !== undefined) p.ask = ask;
     const outgoing = parkPart(state, p, r.missing, block.shard!);
-    // Waiting for a pending name alone, its receipt awaits the next re-run as before: no settlement.
-    if (outgoing.length === 0) return { outgoing };
-    return { outgoing, settlement: { ...base, more: outgoing.length } };
+    const asks = asksOf(p, block.shard!.index);
+    // Waiting for a pending name or for answers alone, its receipt awaits the next re-run as before: no settlement.
+    if (outgoing.length === 0) return { outgoing: asks };
+    return { outgoing: [...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
   }
   state.release();
   writeParked(

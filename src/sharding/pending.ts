@@ -9,7 +9,7 @@
  * until the tx is decided, sent only when the tx failed; a tx that parks at home sends them when it parks
  * (executor/reads.ts park). A shard keeps the note (`x-pending-<name>`, one row per name) until the name's
  * register from that tx lands, the tx creates it there (system.ts announce), or the cancel comes; a waiter
- * whose receiver or contract is unknown but pending keeps waiting (executor/reads.ts waitsForPending), at most
+ * whose receiver or contract is unknown but pending keeps waiting (executor/reads.ts waitsForName), at most
  * MAX_PENDING_BLOCKS blocks after the note, after which the note is swept (`sweep`) if nothing dropped it.
  */
 import type { State } from "../state/state.js";

@@ -31,6 +31,7 @@ import {
   placedByName,
   shardOf,
 } from "./placement.js";
+import type { Asking } from "./asks.js";
 import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
 
@@ -162,6 +163,8 @@ export interface Parked {
   busy?: true;
   /** A tx at home: the names its actions may create, noted pending to every shard when it parked (executor/reads.ts park). */
   noted?: string[];
+  /** Its re-run found a name nowhere that no note holds: the shards it asked whether an older tx may create it (sharding/asks.ts). */
+  ask?: Asking;
 }
 
 export function readParked(raw: string | undefined): Parked[] {

@@ -39,11 +39,12 @@ import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./
 import { decodeValue } from "../state/storage.js";
 import { isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
+import { askShapeError } from "./asks.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release" | "pending";
+  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release" | "pending" | "ask";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -217,8 +218,10 @@ export interface CrossReceipt {
    * waited that long for an older tx's lock; the forwarded part that asked gives way.
    */
   gaveWay?: true;
-  /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (locks.ts older). */
+  /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (locks.ts older). Ask: its asker's. Register: its creator's. */
   at?: string;
+  /** The answer to an ask (sharding/asks.ts): whether a tx older than the asker is undecided at its home there and runs a contract's code. */
+  undecided?: boolean;
 }
 
 /** A publisher's records of one token that travel with an action receipt (raw stored values). */
@@ -476,7 +479,7 @@ export function checkReceipt(
     if (!Number.isSafeInteger(v) || (v as number) < 0 || BigInt(v as number) > max) refuse(what, v, max);
   };
   int("amount", r.amount);
-  const reading = readShapeError(r) ?? pendingShapeError(r, count);
+  const reading = readShapeError(r) ?? pendingShapeError(r, count) ?? askShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
   if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
   if (r.unnamed !== undefined && (r.unnamed !== true || !r.probe))
@@ -765,7 +768,13 @@ export function checkReceipt(
   const failed = r.kind === "settle" && r.message !== "" && r.result !== undefined && (!r.result.credit || r.result.credit.reserved !== undefined);
   if (r.gaveWay !== undefined && (r.gaveWay !== true || !(failed || (r.kind === "values" && r.busy === true))))
     throw new ReceiptRefused(`receipt ${r.id} refused: gaveWay ${JSON.stringify(r.gaveWay)} on no failed action's settle or busy values`);
-  if (r.at !== undefined && (r.kind !== "read" || typeof r.at !== "string" || !UINT.test(r.at) || (at !== undefined && BigInt(r.at) >= at.number)))
+  if (
+    r.at !== undefined &&
+    ((r.kind !== "read" && r.kind !== "ask" && r.kind !== "register") ||
+      typeof r.at !== "string" ||
+      !UINT.test(r.at) ||
+      (at !== undefined && BigInt(r.at) >= at.number))
+  )
     throw new ReceiptRefused(`receipt ${r.id} refused: at ${JSON.stringify(r.at)} is not the height of a block before ${at?.number}`);
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);

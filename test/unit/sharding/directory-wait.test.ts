@@ -22,6 +22,7 @@ import { txHash, txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import type { Action } from "../../../src/tx/types";
 import { applyIncoming } from "../../../src/executor/incoming";
+import { answerOf, askOf } from "../../../src/sharding/asks";
 import { applyPending, dropNote, dueKey, isPending, MAX_PENDING_BLOCKS, pendingKey, pendingOf, sweep } from "../../../src/sharding/pending";
 import { type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { MemoryStore } from "../../../src/state/memory-store";
@@ -71,8 +72,17 @@ describe("a receiver no directory knows yet (simulator)", () => {
       expect(gasOf(four, tx.publisher)).toBe(i < MAX_DIRECTORY_WAITS ? g0[i] : g0[i] - r.receipt!.gasUsage);
     }
     expect(Object.keys(JSON.parse(four.shards[1].store.get(LOCKS)!))).toHaveLength(MAX_DIRECTORY_WAITS);
-    // The re-run (shard 1 losing its first build of it): one shard's error, charged once, nothing left waiting.
+    // The re-run (shard 1 losing its first build of it) finds each name nowhere, with no note: each asks the three
+    // other shards whether an older tx running a contract's code is undecided there (sharding/asks.ts).
     four.step({ time: TIME, crash: 1 });
+    expect(parkedOn(four, 1).map((p) => [p.txHash, p.until, p.ask])).toEqual(
+      txs.slice(0, MAX_DIRECTORY_WAITS).map((tx, i) => [txId(tx), 3, { round: 1, left: [0, 2, 3], busy: [], names: [`nobody${i}`] }]),
+    );
+    expect(four.inFlight().filter((r) => r.kind === "ask")).toHaveLength(3 * MAX_DIRECTORY_WAITS);
+    four.step({ time: TIME });
+    expect(four.inFlight().map((r) => [r.kind, r.toShard, r.undecided])).toEqual(Array(3 * MAX_DIRECTORY_WAITS).fill(["ask", 1, false]));
+    // Every answer in, none holding it: the re-run fails with one shard's error, charged once, nothing left waiting.
+    four.step({ time: TIME });
     one.step({ time: TIME });
     expect(four.shards[1].store.get(READS)).toBeUndefined();
     expect(four.shards[1].store.get(LOCKS)).toBeUndefined();
@@ -98,7 +108,8 @@ describe("a receiver no directory knows yet (simulator)", () => {
     four.step({ time: TIME });
     expect(parkedOn(four, 1).map((p) => p.txHash)).toEqual([txId(first)]);
     expect(result(four, second)).toBeUndefined();
-    four.step({ time: TIME });
+    // The re-run asks the other shards (sharding/asks.ts), and runs again when they answered.
+    for (let i = 0; i < 3; i++) four.step({ time: TIME });
     one.step({ time: TIME });
     for (const tx of [first, second]) expect(result(four, tx)!.receipt).toEqual(result(one, tx)!.receipt);
     expect(result(four, second)!.receipt!.statusCode).toBe("SUCCESS");
@@ -111,7 +122,7 @@ describe("a receiver no directory knows yet (simulator)", () => {
     chain.submit(tx);
     chain.step({ time: TIME });
     expect(result(chain, tx)!.pending).toBe(1);
-    chain.step({ time: TIME });
+    for (let i = 0; i < 3; i++) chain.step({ time: TIME });
     const r = result(chain, tx)!;
     expect([r.pending, r.receipt!.statusCode, r.receipt!.message.endsWith(`error: invalid account ${id}`)]).toEqual([0, "RUNTIME_ERROR", true]);
     expect(chain.shards.every((s) => s.store.get(`m-token.iost-TB${id}-iost`) === undefined)).toBe(true);
@@ -266,8 +277,9 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["RUNTIME_ERROR", "RUNTIME_ERROR"]);
     expect(result(one, pay)!.receipt!.message).toMatch(new RegExp(`error: invalid account ${born}$`));
     expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
-    // Parked at 1, kept waiting by the note at 2 and 3; the failure (settled home at 3) reaches shard 2 at 4.
-    expect(inFlight.slice(0, 4)).toEqual([1, 1, 1, 0]);
+    // Parked at 1, kept waiting by the note at 2 and 3; the failure (settled home at 3) reaches shard 2 at 4, where it
+    // asks the other shards (sharding/asks.ts), whose answers come at 6.
+    expect(inFlight.slice(0, 6)).toEqual([1, 1, 1, 1, 1, 0]);
     expect(pendingRows(four)).toEqual([]);
   });
 
@@ -413,5 +425,90 @@ describe("strangers' pending receipts: refused loudly, nothing of the chunk appl
       `receipt ${tx}:pending:bornacct1:cancel refused: "bornacct1" is not pending here for ${tx} from shard 3`,
     );
     refused(chain, [{ ...note("bornacct1"), id: "again" }], `receipt again refused: ${tx} noted "bornacct1" pending here already`);
+  });
+});
+
+describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothing of the chunk applied; an honest ask writes nothing", () => {
+  const tx = "7".repeat(44);
+  const at = { chainId: 1020, number: 5n, time: TIME, parentHash: "", witness: "", shard: { index: 1, count: N } };
+  const ask = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({ ...askOf(tx, tx, "3", 1, 2, 1), ...o });
+  /** The answer of shard `from` to shard 1's waiter `tx`. */
+  const told = (from: number, o: Partial<CrossReceipt> = {}): CrossReceipt => ({ ...answerOf(askOf(tx, tx, "3", 1, 1, from), from, false), ...o });
+  const apply = (chain: SimChain, receipts: CrossReceipt[]) => {
+    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    const out = applyIncoming(state, 1, at, receipts, () => false);
+    state.commit();
+    return out.outgoing;
+  };
+  const refused = (chain: SimChain, receipts: CrossReceipt[], why: string) => {
+    const before = chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)]);
+    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    expect(() => applyIncoming(state, 1, at, receipts, () => false)).toThrow(new ReceiptRefused(why));
+    state.discard();
+    expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
+  };
+  /** Shard 1 with tx `tx` parked, asking shards 0 and 2 in round 1. */
+  const waiting = () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    chain.shards[1].store.put(
+      READS,
+      JSON.stringify([
+        { part: tx, txHash: tx, round: 1, asked: {}, values: {}, locked: [], until: 4, ask: { round: 1, left: [0, 2], busy: [], names: ["nobody1"] } },
+      ]),
+    );
+    return chain;
+  };
+
+  it.each([
+    ["an ask moving an amount", ask({ amount: "1" }), "not an ask of another shard by a part of its tx"],
+    ["an ask of itself", ask({ fromShard: 1 }), "not an ask of another shard by a part of its tx"],
+    ["an ask of another tx's part", ask({ account: "8".repeat(44) }), "not an ask of another shard by a part of its tx"],
+    ["an ask carrying a token", ask({ token: "iost" }), "not an ask of another shard by a part of its tx"],
+    ["an ask named for another part", ask({ id: "x:ask1" }), 'an ask "x:ask1" of another part'],
+    ["an ask with no age", ask({ at: undefined }), "at undefined"],
+    ["an answer with an age", told(2, { at: "3" }), 'at "3"'],
+    ["an answer that is not a yes or no", told(2, { undecided: "yes" as unknown as boolean }), 'undecided "yes"'],
+    ["a yes or no on another kind", { ...ask(), kind: "release" as const, undecided: true }, "undecided true"],
+  ])("%s", (_, bad, why) => {
+    refused(new SimChain(simGenesis(USERS), N), [bad], `receipt ${bad.id} refused: ${why}`);
+  });
+
+  it("an ask or a register of a tx of this block or later", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    refused(chain, [ask({ at: "5" })], `receipt ${tx}:ask1 refused: at "5" is not the height of a block before 5`);
+    const register: CrossReceipt = {
+      id: "nobody1:register",
+      kind: "register",
+      txHash: tx,
+      fromShard: shardOf("nobody1", N),
+      toShard: 1,
+      token: "",
+      account: "Contract" + tx,
+      counterpart: userOn(2),
+      amount: "0",
+      message: "",
+      at: "9",
+    };
+    refused(chain, [register], `receipt nobody1:register refused: at "9" is not the height of a block before 5`);
+  });
+
+  it("an answer from a shard the waiter did not ask, or of another round; one for a part no longer parked here changes nothing", () => {
+    refused(waiting(), [told(3)], `receipt ${tx}:ask1:told3 refused: an answer of shard 3 to no ask of ${tx} parked here`);
+    refused(waiting(), [told(2, { id: `${tx}:ask2:told2` })], `receipt ${tx}:ask2:told2 refused: an answer of shard 2 to no ask of ${tx} parked here`);
+    const chain = waiting();
+    apply(chain, [told(2)]);
+    expect(parkedOn(chain, 1)[0].ask).toEqual({ round: 1, left: [0], busy: [], names: ["nobody1"] });
+    // The same answer again is a second one: refused.
+    refused(chain, [{ ...told(2), id: `${tx}:ask1:told2` }], `receipt ${tx}:ask1:told2 refused: an answer of shard 2 to no ask of ${tx} parked here`);
+    const gone = new SimChain(simGenesis(USERS), N);
+    apply(gone, [told(2)]);
+    expect(gone.shards[1].store.get(READS)).toBeUndefined();
+  });
+
+  it("an ask is answered from what the shard holds, writing nothing", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const before = chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)]);
+    expect(apply(chain, [ask()])).toEqual([told(1, { id: `${tx}:ask1:told1`, toShard: 2 })]);
+    expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
   });
 });

@@ -1,0 +1,156 @@
+/**
+ * Names a contract's code creates in a forwarded part (docs/SHARDING.md "Names a contract's code may create",
+ * src/sharding/asks.ts), on the in-memory chain with N = 1 and N = 4: a contract of shard 0 whose code signs an account
+ * of shard 0 up, called by a publisher of shard 1, and a transfer to that account by a publisher of shard 2 in the
+ * same block. No home can tell the name before the code runs, so the transfer, finding it nowhere after the
+ * directory's wait, asks the other shards whether an older tx running a contract's code is undecided; it pays once the
+ * creator stands, and fails as one chain does when it is older than the creator or the creator fails.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { shardOf } from "../../../src/sharding/placement";
+import type { CrossReceipt } from "../../../src/sharding/receipts";
+import { txId } from "../../../src/tx/bytes";
+import type { Tx } from "../../../src/tx/types";
+import { act, fakeKey } from "../executor/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
+import { SimChain } from "./sim";
+import { config, N, on, runAll, txBy } from "./workload";
+
+const MAKER = `class Maker {
+  init() {}
+  make(name, key) { blockchain.callWithAuth("auth.iost", "signUp", [name, key, key]); return "made " + name; }
+  makeFail(name, key) { blockchain.callWithAuth("auth.iost", "signUp", [name, key, key]); throw new Error("changed my mind"); }
+  put(k) { storage.put(k, "v"); return "put"; }
+}
+module.exports = Maker;`;
+const LIMIT = [{ token: "iost", val: "100" }];
+const MAKER_ABI = [
+  { name: "make", args: ["string", "string"], amountLimit: LIMIT },
+  { name: "makeFail", args: ["string", "string"], amountLimit: LIMIT },
+  { name: "put", args: ["string"] },
+];
+/** Names of the contract's shard (0), one per case. */
+const names = Array.from({ length: 64 }, (_, i) => `made${i}`).filter((n) => shardOf(n, N) === 0);
+const [CALLER, PAYER] = [on(1), on(2)];
+
+/** The two txs of a case, made until their age (block, then hash: locks.ts older) puts `first` first. */
+function ordered(first: () => Tx, second: () => Tx): [Tx, Tx] {
+  for (;;) {
+    const [a, b] = [first(), second()];
+    if (txId(a) < txId(b)) return [a, b];
+  }
+}
+
+let base: SimChain[];
+/** The maker on shard 0, and one on shard 3 (a creator's part going on there holds its register until that one settles). */
+let maker = "";
+let far = "";
+beforeAll(async () => {
+  await vmReady();
+  base = [new SimChain(config(), 1), new SimChain(config(), N)];
+  const deploys = [0, 3].map((s) => txBy(on(s), [act("system.iost", "setCode", [contractJson(MAKER, MAKER_ABI)])]));
+  [maker, far] = deploys.map((d) => "Contract" + txId(d));
+  for (const c of base) expect(status(runAll(c, deploys))).toEqual(["SUCCESS", "SUCCESS"]);
+});
+
+/** Runs `txs` in one block on copies of both chains: every receipt, read and event, and what N = 4 sent by kind. */
+function both(txs: Tx[]) {
+  const sent: CrossReceipt[] = [];
+  const [a, b] = base.map((c) => {
+    const chain = c.fork();
+    return runAll(chain, txs, (ch) => ch.shards.length > 1 && sent.push(...ch.inFlight()));
+  });
+  const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
+  return { a: byTx(a), b: byTx(b), sent };
+}
+const status = (o: { receipts: unknown[] }) => o.receipts.map((r) => (r as { statusCode: string }).statusCode);
+const kinds = (sent: CrossReceipt[]) => {
+  const n: Record<string, number> = {};
+  for (const r of sent) n[r.kind] = (n[r.kind] ?? 0) + 1;
+  return n;
+};
+
+describe("a name a contract's code creates in a forwarded part (simulator, N = 1 against N = 4)", () => {
+  it("the transfer later in the block than the creator waits for it and pays, as on one shard", () => {
+    const x = names[0];
+    const txs = ordered(
+      () => txBy(CALLER, [act(maker, "make", [x, fakeKey(80)])]),
+      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]),
+    );
+    const { a, b, sent } = both(txs);
+    expect(status(a)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(b).toEqual(a);
+    // The payer asked the three other shards once; each answered.
+    expect(sent.filter((r) => r.kind === "ask").map((r) => [r.fromShard, r.toShard, r.undecided])).toEqual([
+      [2, 0, undefined],
+      [2, 1, undefined],
+      [2, 3, undefined],
+      [0, 2, false],
+      [1, 2, false],
+      [3, 2, false],
+    ]);
+  });
+
+  it("the transfer earlier in the block than the creator fails with `invalid account`, as on one shard, though the name exists when it runs again", () => {
+    const x = names[1];
+    const txs = ordered(
+      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]),
+      () => txBy(CALLER, [act(maker, "make", [x, fakeKey(81)])]),
+    );
+    const { a, b } = both(txs);
+    expect(status(a)).toEqual(["RUNTIME_ERROR", "SUCCESS"]);
+    expect((a.receipts[0] as { message: string }).message).toMatch(new RegExp(`error: invalid account ${x}$`));
+    expect(b).toEqual(a);
+  });
+
+  it("the creator's part going on to a third shard: the transfer asks its home again until it is decided, then pays, as on one shard", () => {
+    const x = names[3];
+    const txs = ordered(
+      () => txBy(CALLER, [act(maker, "make", [x, fakeKey(83)]), act(far, "put", ["k"])]),
+      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]),
+    );
+    const { a, b, sent } = both(txs);
+    expect(status(a)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(b).toEqual(a);
+    // The caller's shard said its tx was undecided, and was asked again.
+    const asks = sent.filter((r) => r.kind === "ask");
+    expect(asks.filter((r) => r.toShard === 1).map((r) => r.id.split(":").at(-1))).toEqual(["ask1", "ask2"]);
+    expect(asks.filter((r) => r.fromShard === 1).map((r) => r.undecided)).toEqual([true, false]);
+  });
+
+  it.each([
+    ["later", ["SUCCESS", "SUCCESS"]],
+    ["earlier", ["RUNTIME_ERROR", "SUCCESS"]],
+  ])("a forwarded part's transfer (a call of a contract of shard 3 first), %s in the block than the creator: as on one shard", (when, statuses) => {
+    const x = names[when === "later" ? 4 : 5];
+    const make = () => txBy(CALLER, [act(maker, "make", [x, fakeKey(84)])]);
+    const pay = () => txBy(PAYER, [act(far, "put", ["p"]), act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]);
+    const txs = when === "later" ? ordered(make, pay) : ordered(pay, make);
+    const { a, b, sent } = both(txs);
+    expect(status(a)).toEqual(statuses);
+    expect(b).toEqual(a);
+    // The part waits on shard 3, and asks from there.
+    expect(new Set(sent.filter((r) => r.kind === "ask" && r.undecided === undefined).map((r) => r.fromShard))).toEqual(new Set([3]));
+  });
+
+  it("the creator failing after its signUp: the transfer fails as on one shard", () => {
+    const x = names[2];
+    const txs = ordered(
+      () => txBy(CALLER, [act(maker, "makeFail", [x, fakeKey(82)])]),
+      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]),
+    );
+    const { a, b } = both(txs);
+    expect(status(a)).toEqual(["RUNTIME_ERROR", "RUNTIME_ERROR"]);
+    expect((a.receipts[1] as { message: string }).message).toMatch(new RegExp(`error: invalid account ${x}$`));
+    expect(b).toEqual(a);
+  });
+
+  it("receipts: a plain call of another shard's contract sends none more; a waiter asks N − 1 shards once, each answering once", () => {
+    const { a, b, sent } = both([txBy(CALLER, [act(maker, "put", ["k"])])]);
+    expect(b).toEqual(a);
+    expect(kinds(sent)).toEqual({ action: 1, settle: 1 });
+    const typo = both([txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, "nobody7", "2", ""])])]);
+    expect(typo.b).toEqual(typo.a);
+    expect(kinds(typo.sent)).toEqual({ ask: 2 * (N - 1) });
+  });
+});
