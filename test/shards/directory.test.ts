@@ -97,7 +97,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     expect(await at(A).read("getTokenBalance", id, "iost")).toMatchObject({ balance: 2 });
   });
 
-  test("rows: a transfer to a name nobody created costs at most two rows more than failing at once, nothing after its re-run", async () => {
+  test("rows: a transfer to a name nobody created costs its shard a few rows and 3 per answer more than failing at once, each shard it asks a receipt's, nothing after its re-run", async () => {
     const c = newChain("directory-cost");
     const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const meters = () => Promise.all(Array.from({ length: N }, (_, i) => at(i).meter()));
@@ -106,27 +106,36 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     const m0 = await meters();
     await tick(c);
     const m1 = await meters();
-    const idle = m1[A].rowsWritten - m0[A].rowsWritten;
+    const idles = m1.map((m, i) => m.rowsWritten - m0[i].rowsWritten);
+    const idle = idles[A];
     const t = makeTx({ to: ghost, amount: "1" });
     await at(A).submitTx(t.bytes, t.hash);
     const steps = [m1];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       await tick(c);
       steps.push(await meters());
     }
-    const [parked, rerun, after] = [1, 2, 3].map((i) => steps[i][A].rowsWritten - steps[i - 1][A].rowsWritten);
+    // Parked; run again, asking the other shards (sharding/asks.ts); they answer; run again, failing; nothing.
+    const [parked, asked, answered, rerun, after] = [1, 2, 3, 4, 5].map((i) => steps[i][A].rowsWritten - steps[i - 1][A].rowsWritten);
     expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
-    expect(after).toBe(idle);
+    expect([answered, after]).toEqual([idle, idle]);
+    // The shards it asked keep no state for the ask or their answer: the chunk's rows of a receipt taken in and one sent out.
+    const others = [0, 1, 2, 3].filter((s) => s !== A);
+    const answering = others.map((s) => steps[3][s].rowsWritten - steps[2][s].rowsWritten - idles[s]);
+    expect(answering.every((n) => n <= 3)).toBe(true);
     // The same transfer failing at once (more than admin holds, to an account that exists): its block's rows.
     const to = ["producer000", "foundation", "deadaddr"].find((n) => shardOf(n, N) !== A)!;
     const now = makeTx({ to, amount: "1000000000000" });
     await at(A).submitTx(now.bytes, now.hash);
     await tick(c);
     const m = await meters();
-    const failed = m[A].rowsWritten - steps[3][A].rowsWritten;
+    const failed = m[A].rowsWritten - steps[5][A].rowsWritten;
     expect(await at(A).getTxReceipt(now.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
-    console.log(`rows written on admin's shard: idle ${idle}; waiting: parked ${parked}, re-run ${rerun}, after ${after}; failing at once ${failed}`);
-    expect(parked + rerun - 2 * idle).toBeLessThanOrEqual(failed - idle + 2);
+    console.log(
+      `rows written on admin's shard: idle ${idle}; waiting: parked ${parked}, asking ${asked}, answered ${answered}, re-run ${rerun}, after ${after}; failing at once ${failed}; on each shard asked, beyond idle: ${answering.join(", ")}`,
+    );
+    // Beyond failing at once: its x-reads and gas lock rows, and the N − 1 answers it takes in (3 rows each: receipts_applied).
+    expect(parked + asked + answered + rerun - 4 * idle).toBeLessThanOrEqual(failed - idle + 2 + 3 * (N - 1));
   });
 
   /** A chain where admin funded the payer, the rows each shard's idle chunk writes, and a block of admin's signUp of `born` and the payer's transfer to it. */

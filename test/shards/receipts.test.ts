@@ -61,7 +61,7 @@ describe("four shards", () => {
     expect(JSON.parse(b1!.info).chunks[shardOf("admin", N)].out_receipts_root).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test("a transfer to an unknown name of another shard waits a block for the account directory, then fails with IOST's error", async () => {
+  test("a transfer to an unknown name of another shard waits a block for the account directory and two for the other shards' answers (sharding/asks.ts), then fails with IOST's error", async () => {
     const c = chain("refund");
     await c.coord.chainInfo();
     const a0 = await c.iost("admin");
@@ -69,7 +69,7 @@ describe("four shards", () => {
     await c.home("admin").submitTx(t.bytes, t.hash);
     await tick(c, 1);
     expect(await c.home("admin").getTxReceipt(t.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
-    await tick(c, 1);
+    await tick(c, 3);
     expect(await c.iost("admin")).toBe(a0);
     const r = (await c.home("admin").getTxReceipt(t.hash)) as { status_code: string; message: string };
     expect(r.status_code).toBe("RUNTIME_ERROR");

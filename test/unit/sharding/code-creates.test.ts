@@ -53,15 +53,26 @@ beforeAll(async () => {
   for (const c of base) expect(status(runAll(c, deploys))).toEqual(["SUCCESS", "SUCCESS"]);
 });
 
-/** Runs `txs` in one block on copies of both chains: every receipt, read and event, and what N = 4 sent by kind. */
+/**
+ * Runs `txs` in one block on copies of both chains: every receipt, read and event, what N = 4 sent, and the state rows
+ * each of its shards wrote (a key written in a block is a row).
+ */
 function both(txs: Tx[]) {
   const sent: CrossReceipt[] = [];
+  const rows = [0, 1, 2, 3].map(() => new Set<string>());
   const [a, b] = base.map((c) => {
     const chain = c.fork();
+    if (chain.shards.length > 1)
+      for (const sh of chain.shards) {
+        const { store } = sh;
+        const [put, del] = [store.put.bind(store), store.del.bind(store)];
+        store.put = (k, v) => (rows[sh.index].add(`${chain.height}:${k}`), put(k, v));
+        store.del = (k) => (rows[sh.index].add(`${chain.height}:${k}`), del(k));
+      }
     return runAll(chain, txs, (ch) => ch.shards.length > 1 && sent.push(...ch.inFlight()));
   });
   const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
-  return { a: byTx(a), b: byTx(b), sent };
+  return { a: byTx(a), b: byTx(b), sent, rows: rows.map((r) => r.size) };
 }
 const status = (o: { receipts: unknown[] }) => o.receipts.map((r) => (r as { statusCode: string }).statusCode);
 const kinds = (sent: CrossReceipt[]) => {
@@ -146,11 +157,16 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
   });
 
   it("receipts: a plain call of another shard's contract sends none more; a waiter asks N − 1 shards once, each answering once", () => {
-    const { a, b, sent } = both([txBy(CALLER, [act(maker, "put", ["k"])])]);
+    const { a, b, sent, rows } = both([txBy(CALLER, [act(maker, "put", ["k"])])]);
     expect(b).toEqual(a);
     expect(kinds(sent)).toEqual({ action: 1, settle: 1 });
     const typo = both([txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, "nobody7", "2", ""])])]);
     expect(typo.b).toEqual(typo.a);
     expect(kinds(typo.sent)).toEqual({ ask: 2 * (N - 1) });
+    console.log(`state rows by shard: a plain call of shard 0's contract from shard 1 ${rows.join(", ")}; a typo of shard 2 ${typo.rows.join(", ")}`);
+    // The call writes what it wrote before asks were built (measured on the tree before them), the typo on its own shard
+    // only: the shards it asks write nothing.
+    expect(rows).toEqual([8, 10, 0, 0]);
+    expect([typo.rows[0], typo.rows[1], typo.rows[3]]).toEqual([0, 0, 0]);
   });
 });
