@@ -58,7 +58,7 @@ import {
   waitsForName,
   hiddenFor,
   asksOf,
-  answerAsk,
+  answerAsks,
   takeAnswer,
   createdSince,
   waitsSince,
@@ -736,7 +736,7 @@ export function applyIncoming(
   // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
   for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(({ since: _, ...r }) => r) : [])
     for (const r of queue) apply(r, pass);
-  for (const q of asks) outgoing.push(answerAsk(state, q, shard));
+  outgoing.push(...answerAsks(state, asks, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {

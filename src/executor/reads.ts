@@ -112,7 +112,13 @@ export function waitsForName(
   const younger = last?.younger ? { younger: last.younger } : {};
   return {
     wait: true,
-    ask: { round: (last?.round ?? 0) + 1, left, busy: here ? [shard.index] : [], names: last?.names ?? [...reads.unknown].sort(), ...younger },
+    ask: {
+      round: (last?.round ?? 0) + 1,
+      left,
+      busy: here ? [shard.index] : [],
+      names: [...new Set([...(last?.names ?? []), ...reads.unknown])].sort(),
+      ...younger,
+    },
   };
 }
 
@@ -142,19 +148,32 @@ export function asksOf(p: Parked, from: number): CrossReceipt[] {
  * `redo`, kept by its home alone) or parked (`x-reads`, its bytes kept). It may create names in that code, on the
  * shard it was forwarded to, that no shard can tell before the code runs.
  */
-export function olderUndecided(state: State, age: Age): boolean {
+export const olderUndecided = (state: State, age: Age): boolean => undecidedCode(state).some((a) => a[1] !== age[1] && older(a, age));
+
+/** The ages of the txs undecided at their home here that run a contract's code (`olderUndecided`), decoded once a chunk. */
+function undecidedCode(state: State): Age[] {
   const code = (tx: string) => runsCode(decodeTx(base64Decode(tx)).actions);
+  const out: Age[] = [];
   for (const [hash, e] of Object.entries(readLocks(state.get(LOCKS)))) {
     const redo = [e, ...(e.outer ?? [])].find((x) => x.redo !== undefined)?.redo;
-    if (redo !== undefined && hash !== age[1] && older([redo.block.number, hash], age) && code(redo.tx)) return true;
+    if (redo !== undefined && code(redo.tx)) out.push([redo.block.number, hash]);
   }
-  return readParked(state.get(READS)).some(
-    (p) => p.tx !== undefined && p.block !== undefined && p.txHash !== age[1] && older([p.block.number, p.txHash], age) && code(p.tx),
-  );
+  for (const p of readParked(state.get(READS))) if (p.tx !== undefined && p.block !== undefined && code(p.tx)) out.push([p.block.number, p.txHash]);
+  return out;
 }
 
-/** An `ask` from another shard's waiter, answered in the chunk that applies it: nothing written here. */
-export const answerAsk = (state: State, q: CrossReceipt, shard: number): CrossReceipt => answerOf(q, shard, olderUndecided(state, [q.at!, q.txHash]));
+/** The `ask`s of other shards' waiters, answered in the chunk that applies them, after its other receipts: nothing written here. */
+export function answerAsks(state: State, asks: readonly CrossReceipt[], shard: number): CrossReceipt[] {
+  if (asks.length === 0) return [];
+  const undecided = undecidedCode(state);
+  return asks.map((q) =>
+    answerOf(
+      q,
+      shard,
+      undecided.some((a) => a[1] !== q.txHash && older(a, [q.at!, q.txHash])),
+    ),
+  );
+}
 
 /**
  * An answer to an ask: only of a part parked here that asked that shard this round. One for a part no longer parked
