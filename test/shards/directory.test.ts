@@ -6,7 +6,10 @@
  * next chunk: it succeeds as on one shard, and the contract holds the iost on its own shard. An account
  * admin's signUp forwards to a third shard is noted pending everywhere (src/sharding/pending.ts): a payment
  * to it in the same block waits for its register, across evictions, the note's rows metered; so does one to an
- * account a tx signs up that parks first for a read of another shard (its notes sent when it parks).
+ * account a tx signs up that parks first for a read of another shard (its notes sent when it parks). A name a
+ * contract's code signs up in a forwarded part has no note: a payment to it in the same block, later than its
+ * creator, asks the other shards whether an older tx running a contract's code is undecided (src/sharding/asks.ts)
+ * and pays once they answered, across evictions.
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -16,7 +19,7 @@ import { base58Encode } from "../../src/codec/base58";
 import { shardOf } from "../../src/sharding/placement";
 import { pendingKey } from "../../src/sharding/pending";
 import { READS } from "../../src/sharding/reads";
-import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { newChain, nodeEnv, tick, tickUntilFinal } from "../workers/helpers";
 import { admin, makeTx } from "../workers/txs";
 
 const N = 4;
@@ -30,6 +33,16 @@ const contract = JSON.stringify({
   ID: "",
   info: { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string", "string"], amountLimit: [] }] },
   code: CODE,
+});
+/** A contract whose code signs an account up (on its own shard: the only one its code may create accounts on). */
+const maker = JSON.stringify({
+  ID: "",
+  info: { lang: "javascript", version: "1.0.0", abi: [{ name: "make", args: ["string", "string"], amountLimit: [{ token: "iost", val: "100" }] }] },
+  code: `class Maker {
+  init() {}
+  make(name, key) { blockchain.callWithAuth("auth.iost", "signUp", [name, key, key]); return "made"; }
+}
+module.exports = Maker;`,
 });
 /** A contract reading a balance (of another shard's account: its tx parks for the read, src/executor/reads.ts). */
 const reader = JSON.stringify({
@@ -248,5 +261,46 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     const [first, note, register, ...after] = extra(Q);
     expect([first, note, after]).toEqual([0, register, [0, 0]]);
     expect(register).toBeGreaterThan(0);
+  });
+
+  test("a name admin's contract signs up in a forwarded part: a transfer to it from a third shard later in the block asks the other shards, waits for their answers across evictions, and pays it as on one shard", async () => {
+    const c = newChain("directory-code");
+    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    await c.coord.chainInfo();
+    // The caller on shard B, the payer on P; the contract, and so the name its code signs up, on admin's shard A.
+    const caller = Array.from({ length: 64 }, (_, i) => `dircall${i}`).find((n) => shardOf(n, N) === B)!;
+    const made = Array.from({ length: 64 }, (_, i) => `dirmade${i}`).find((n) => shardOf(n, N) === A)!;
+    const funded = [signUpTx(payer, "7"), signUpTx(caller, "100")];
+    for (const t of funded) await at(A).submitTx(t.bytes, t.hash);
+    // The second waits for the first to stand (admin's gas is locked while its parts are out).
+    await tickUntilFinal(
+      c,
+      () => at(A),
+      funded.map((t) => t.hash),
+      20,
+    );
+    for (const t of funded) expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([maker]) }], gasLimit: 400_000_000n });
+    await at(A).submitTx(deploy.bytes, deploy.hash);
+    await tick(c, 2);
+    expect(await at(A).getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
+    const make = makeTx({ publisher: caller, actions: [{ contract: "Contract" + deploy.hash, actionName: "make", data: JSON.stringify([made, KEY]) }] });
+    // Older than the payment (its block, then its hash), as one chain runs it first.
+    let pay = makeTx({ publisher: payer, to: made, amount: "2" });
+    for (let t = 1n; pay.hash < make.hash; t++) pay = makeTx({ publisher: payer, to: made, amount: "2", time: make.tx.time + t });
+    await at(B).submitTx(make.bytes, make.hash);
+    await at(P).submitTx(pay.bytes, pay.hash);
+    await tick(c, 2); // the caller's part runs on A; the payment, run again, finds the name nowhere and asks
+    expect(JSON.parse((await row(P, READS))!)).toMatchObject([{ txHash: pay.hash, ask: { round: 1, names: [made] } }]);
+    await abortAllDurableObjects();
+    await tickUntilFinal(c, () => at(P), [pay.hash], 8);
+    expect(await at(B).getTxReceipt(make.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    expect(await at(A).read("getTokenBalance", made, "iost")).toMatchObject({ balance: 2 });
+    expect(await row(P, READS)).toBeUndefined();
   });
 });
