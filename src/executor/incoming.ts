@@ -437,7 +437,7 @@ export function applyIncoming(
         } finally {
           if (guard) guard.reads = null;
         }
-        if (reads && !(rerun ? waitsForPending(state, reads, Number(block.number), rerun) : waitsForDirectory(state, reads))) reads.unknown.clear();
+        if (reads && !(rerun ? waitsForPending(state, reads, Number(block.number)) : waitsForDirectory(reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
         // What its callees wrote of other shards' records, and what earlier parts' wrote that no part landed: all go
         // on with the next part; else its own (keys it fetched) land with its releases, the others go back with its settle.

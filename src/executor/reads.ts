@@ -1,7 +1,7 @@
 /**
  * Reads inside a contract of records another shard keeps (docs/SHARDING.md
  * "Remote state inside a contract"): a run that missed some is void (every
- * write undone, nothing charged) and its tx parks in `x-reads` with the keys
+ * write undone, nothing charged) and its tx parks (`x-reads`, a row per part) with the keys
  * asked of each shard (`read` receipts); each shard answers with the stored
  * values (`values`) and locks them for reading (`x-reading`) until the part's
  * `release`; when every answer is in, the tx runs again first in the chunk
@@ -19,6 +19,9 @@ import { inTxBlock, txBlockOf } from "../sharding/forward.js";
 import {
   isPlacedKey,
   type Parked,
+  parkedKey,
+  parkedPart,
+  parkedParts,
   partTx,
   READING,
   READS,
@@ -51,9 +54,11 @@ function setLocks(state: State, table: ReturnType<typeof readLocks>): void {
   else state.put(LOCKS, JSON.stringify(table));
 }
 
-export function writeParked(state: State, list: readonly Parked[]): void {
-  if (list.length === 0) state.del(READS);
-  else state.put(READS, JSON.stringify(list));
+/** Stores parked part `p` in its row, listed after every part parked before it when it is new here. */
+function putParked(state: State, p: Parked): void {
+  const parts = parkedParts(state);
+  if (!parts.includes(p.part)) state.put(READS, JSON.stringify([...parts, p.part]));
+  state.put(parkedKey(p.part), JSON.stringify(p));
 }
 
 /**
@@ -61,34 +66,27 @@ export function writeParked(state: State, list: readonly Parked[]): void {
  * they parked: every answer in, and a part waiting for the directory from its height on.
  */
 export function readyParts(state: State, height: number): Parked[] {
-  return readParked(state.get(READS)).filter((p) => Object.keys(p.asked).length === 0 && (p.until ?? 0) <= height);
+  return readParked(state).filter((p) => Object.keys(p.asked).length === 0 && (p.until ?? 0) <= height);
 }
-
-/**
- * At most this many parts wait for the directory on a shard: each keeps its tx (up to 64 KiB, base64) or action
- * receipt in the `x-reads` row, which stays well under a row's 1 MB (chunk-build.ts ROW_BYTES) beside parts parked for reads.
- */
-export const MAX_DIRECTORY_WAITS = 8;
 
 /**
  * Whether a first run that found a receiver nowhere (remote.ts `unknown`) waits for the directory instead of failing
- * now. With several shards an account or contract created in the tx's own block (for a forwarded part: by then, its
- * tx's) on another shard, which one chain might have run first, is known here once every shard's chunk of that block
- * was applied: a tx of the pool runs again after the next chunk's incoming receipts, a forwarded part after its own
- * chunk's. Every later run fails on a miss, with one shard's error; so does a first run while MAX_DIRECTORY_WAITS wait.
+ * now: always. With several shards an account or contract created in the tx's own block (for a forwarded part: by
+ * then, its tx's) on another shard, which one chain might have run first, is known here once every shard's chunk of
+ * that block was applied: a tx of the pool runs again after the next chunk's incoming receipts, a forwarded part after
+ * its own chunk's. Every later run fails on a miss, with one shard's error. However many wait: each parks in a row of
+ * its own, its tx's bytes with it; only their ids' list and their gas locks grow (docs/SHARDING.md, the bounds left).
  */
-export function waitsForDirectory(state: State, reads: RemoteReads): boolean {
-  return reads.unknown.size > 0 && readParked(state.get(READS)).filter((p) => p.until !== undefined).length < MAX_DIRECTORY_WAITS;
+export function waitsForDirectory(reads: RemoteReads): boolean {
+  return reads.unknown.size > 0;
 }
 
 /**
- * Whether a re-run of parked part `p` at `height` that found a receiver nowhere waits once more: one it found nowhere
- * is pending (a tx may still create it, sharding/pending.ts), and `p` waits for the directory already or may join
- * those that do (MAX_DIRECTORY_WAITS). It runs again after the next chunk's incoming receipts.
+ * Whether a re-run at `height` that found a receiver nowhere waits once more: one it found nowhere is pending (a tx
+ * may still create it, sharding/pending.ts). It runs again after the next chunk's incoming receipts.
  */
-export function waitsForPending(state: State, reads: RemoteReads, height: number, p: Parked): boolean {
-  if (![...reads.unknown].some((name) => isPending(state, name, height))) return false;
-  return p.until !== undefined || waitsForDirectory(state, reads);
+export function waitsForPending(state: State, reads: RemoteReads, height: number): boolean {
+  return [...reads.unknown].some((name) => isPending(state, name, height));
 }
 
 /**
@@ -106,13 +104,10 @@ function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: 
 
 /** Parks part `p` (new, or run again and still missing) for its next round; returns its `read` receipts. */
 export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
-  const list = readParked(state.get(READS));
-  const at = list.findIndex((x) => x.part === p.part);
-  if (at >= 0) p.round = list[at].round + 1;
+  const before = parkedPart(state, p.part);
+  if (before !== undefined) p.round = before.round + 1;
   const out = nextRound(state, p, reads, shard);
-  if (at >= 0) list[at] = p;
-  else list.push(p);
-  writeParked(state, list);
+  putParked(state, p);
   return out;
 }
 
@@ -169,11 +164,9 @@ function renoted(state: State, p: Parked, publisher: string, out: CrossReceipt[]
  */
 export function redoTx(state: State, hash: string, publisher: string, redo: Redo): void {
   for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
-  const list = readParked(state.get(READS));
   const run = (redo.run ?? 0) + 1;
   // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
-  list.push({ part: `${hash}:r${run}`, txHash: hash, tx: redo.tx, block: redo.block, round: 1, asked: {}, values: {}, locked: [], run });
-  writeParked(state, list);
+  putParked(state, { part: `${hash}:r${run}`, txHash: hash, tx: redo.tx, block: redo.block, round: 1, asked: {}, values: {}, locked: [], run });
   const table = readLocks(state.get(LOCKS));
   table[gasLock(hash)] = { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number };
   setLocks(state, table);
@@ -201,15 +194,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
   const height = Number(block.number);
-  const r = runTx(
-    state,
-    tx,
-    p.txHash,
-    inTxBlock(block, p.block!),
-    new Map(Object.entries(p.values)),
-    (reads) => waitsForPending(state, reads, height, p),
-    p.run,
-  );
+  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads, height), p.run);
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -224,10 +209,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     return { outgoing, settlement: { ...base, more: outgoing.length } };
   }
   state.release();
-  writeParked(
-    state,
-    readParked(state.get(READS)).filter((x) => x.part !== p.part),
-  );
+  unpark(state, p.part);
   // Dropped now (a co-signer's permissions changed meanwhile): nothing charged, as one shard drops it.
   const receipt: TxReceipt =
     "dropped" in r ? { txHash: p.txHash, gasUsage: 0n, ramUsage: {}, statusCode: "RUNTIME_ERROR", message: r.dropped, returns: [], receipts: [] } : r.receipt;
@@ -339,18 +321,17 @@ export function giveUpGas(state: State, p: Parked): void {
 /** Parked part `p`'s re-run waits from `height` for an older tx's lock (it gives way after PART_WAIT blocks). */
 export function waitsSince(state: State, p: Parked, height: number): void {
   p.since = height;
-  writeParked(
-    state,
-    readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x)),
-  );
+  putParked(state, p);
 }
 
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
 export function unpark(state: State, part: string): void {
-  writeParked(
-    state,
-    readParked(state.get(READS)).filter((x) => x.part !== part),
-  );
+  const parts = parkedParts(state);
+  if (!parts.includes(part)) return;
+  const rest = parts.filter((x) => x !== part);
+  if (rest.length === 0) state.del(READS);
+  else state.put(READS, JSON.stringify(rest));
+  state.del(parkedKey(part));
 }
 
 /**
@@ -417,15 +398,14 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
   p.values = {};
   p.locked = [];
   delete p.busy;
-  const list = readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x));
-  writeParked(state, list);
+  putParked(state, p);
   return out;
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */
 export function takeValues(state: State, r: CrossReceipt): Parked {
-  const list = readParked(state.get(READS));
-  const p = list.find((x) => x.part === r.account && x.txHash === r.txHash);
+  const found = parkedPart(state, r.account);
+  const p = found?.txHash === r.txHash ? found : undefined;
   const asked = p?.asked[String(r.fromShard)];
   const keys = r.busy ? asked : r.values!.map(([k]) => k);
   if (p === undefined || asked === undefined || keys === undefined || asked.length !== keys.length || asked.some((k, i) => k !== keys[i]))
@@ -437,7 +417,7 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
     p.locked = p.locked.filter((s) => s !== r.fromShard);
   } else for (const [k, v] of r.values!) p.values[k] = v;
   delete p.asked[String(r.fromShard)];
-  writeParked(state, list);
+  putParked(state, p);
   return p;
 }
 

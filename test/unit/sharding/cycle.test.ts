@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
 import { DEFERRED, LOCKS, PART_WAIT, readLocks } from "../../../src/executor/locks";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
-import { READS, readParked } from "../../../src/sharding/reads";
+import { readParked } from "../../../src/sharding/reads";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
@@ -473,7 +473,7 @@ function race(batches: Tx[][], hashA: string, hashB: string) {
       if (chain !== four) continue;
       const deferred = JSON.parse(chain.shards[2].store.get(DEFERRED) ?? "[]") as CrossReceipt[];
       if (deferred.some((r) => r.kind === "action" && r.txHash === hashB)) seen.bWaited = true;
-      const parked = chain.shards.some((s) => readParked(s.store.get(READS)).some((p) => p.txHash === hashA));
+      const parked = chain.shards.some((s) => readParked(s.store).some((p) => p.txHash === hashA));
       if (parked && readLocks(chain.shards[1].store.get(LOCKS))[hashB] !== undefined) seen.aParkedOnB = true;
       if (parked && chain.inFlight().some((r) => r.kind === "release" && r.txHash === hashA)) seen.restarts++;
     }

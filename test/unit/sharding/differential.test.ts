@@ -46,6 +46,7 @@ import {
   supplyCheck,
   supplyGaps,
   txBy,
+  USERS,
 } from "./workload";
 
 /** The contract deployed by the user of shard s (its id, once its case ran). */
@@ -2251,15 +2252,40 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     const txs = [deploy, signUp, toContract, toAccount, txBy(GIVEN, [give(id, "1"), give(born, "1")]), callIt];
     const parked: string[][] = [];
     const home = shardOf(toContract.publisher, N);
-    const [a, b] = [one, four].map((chain) =>
-      runAll(chain, txs, (c) => c === four && parked.push(readParked(c.shards[home].store.get(READS)).map((p) => p.txHash))),
-    );
+    const [a, b] = [one, four].map((chain) => runAll(chain, txs, (c) => c === four && parked.push(readParked(c.shards[home].store).map((p) => p.txHash))));
     expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(txs.map(() => "SUCCESS"));
     // /subscribe posts each tx's events when it is final: five txs of one block, final in different blocks on N = 4.
     const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
     expect(byTx(b)).toEqual(byTx(a));
     // On N = 4 the two transfers and the call at home waited one block.
     expect(parked.slice(0, 2)).toEqual([[txId(toContract), txId(toAccount), txId(callIt)], []]);
+  });
+
+  it("a flood of transfers to names no shard knows, more than 8 waiting on shard 1 at once (at home, then forwarded parts), the last of each to an account a tx of their block creates: every waiter runs once more and fails or pays as on one shard, no row left", () => {
+    const ghosts = Array.from({ length: 64 }, (_, i) => `floodghost${i}`).filter((n) => !USERS.includes(n));
+    const born = Array.from({ length: 64 }, (_, i) => `floodborn${i}`).find((n) => shardOf(n, N) === 3)!;
+    const maker = on(3, 1);
+    const signUp = txBy(maker, [act("auth.iost", "signUp", [born, fakeKey(94), fakeKey(94)]), act("gas.iost", "pledge", [maker, born, "10"])]);
+    // At home on shard 1: each parks in block h and runs again in h + 1, after that chunk's receipts.
+    const homes = USERS.filter((u) => shardOf(u, N) === 1);
+    const home = homes.map((u, i) => transfer(u, i === homes.length - 1 ? born : ghosts[i], "1"));
+    // A pledge for a user of shard 1 first: the transfer after it runs there, a part applied in h + 1 that waits once more.
+    const part = (u: string, to: string) => txBy(u, [act("gas.iost", "pledge", [u, on(1), "1"]), transferAct(u, to, "1")]);
+    const parts = USERS.filter((u) => shardOf(u, N) === 0).map((u, i) => part(u, ghosts[home.length + i]));
+    // Shard 2's part applies after shard 0's, which wait already, and before shard 3's register of born.
+    const last = part(on(2, 2), born);
+    expect([home.length, parts.length].every((n) => n >= 8)).toBe(true);
+    const txs = [signUp, ...home, ...parts, last];
+    const paid = [signUp, home[home.length - 1], last];
+    const parked: number[] = [];
+    const [a, b] = [one, four].map((chain) => runAll(chain, txs, (c) => c === four && parked.push(readParked(c.shards[1].store).length)));
+    const status = (o: typeof a) => o.receipts.map((r) => (r as { statusCode: string }).statusCode);
+    expect(status(a)).toEqual(txs.map((tx) => (paid.includes(tx) ? "SUCCESS" : "RUNTIME_ERROR")));
+    const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
+    expect(byTx(b)).toEqual(byTx(a));
+    // Block h parks those at home; h + 1 runs them, and the parts wait and run within its chunk.
+    expect(parked.slice(0, 2)).toEqual([home.length, 0]);
+    expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith(READS)))).toEqual([]);
   });
 
   it("accounts signed up by txs of shard 1 that park first for a read of shard 2 (created on shard 3 by a forwarded part, at home, and a failing one), with transfers to them from shard 2 in their block: they wait for the re-runs, as on one shard", () => {

@@ -2,8 +2,8 @@
  * The directory's wait (docs/SHARDING.md "Contracts", src/executor/reads.ts waitsForDirectory) on the
  * in-memory chain: a transfer whose receiver no shard's directory knows yet parks, uncharged, and runs
  * once more after every shard's chunk of its block was applied; a stranger's flood of transfers to
- * names nobody created costs one re-run each, at most MAX_DIRECTORY_WAITS at a time, the rest failing
- * at once, every receipt one shard's. A name a tx may still create when its block ends (a forwarded signUp
+ * names nobody created costs one re-run each, every waiter in a row of its own that goes with its re-run,
+ * every receipt one shard's. A name a tx may still create when its block ends (a forwarded signUp
  * or setCode, registers held until the settle: src/sharding/pending.ts) keeps its waiters waiting until its
  * register or cancel lands, so they run as on one chain; strangers' notes and cancels are refused.
  */
@@ -13,9 +13,8 @@ import { devGenesis } from "../../../src/genesis/index";
 import { dryRun } from "../../../src/executor/index";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS } from "../../../src/executor/locks";
-import { MAX_DIRECTORY_WAITS } from "../../../src/executor/reads";
 import { shardOf } from "../../../src/sharding/placement";
-import { READS, readParked } from "../../../src/sharding/reads";
+import { parkedKey, READS, readParked } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
 import { ContractDB } from "../../../src/state/storage";
 import { txHash, txId } from "../../../src/tx/bytes";
@@ -30,9 +29,11 @@ import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain, simGenesis } from "./sim";
 
 const N = 4;
-const USERS = Array.from({ length: 64 }, (_, i) => `flood${String(i).padStart(2, "0")}`);
-/** The stranger's accounts, all on shard 1: one more than may wait, and one more again. */
-const SENDERS = USERS.filter((u) => shardOf(u, N) === 1).slice(0, MAX_DIRECTORY_WAITS + 2);
+const USERS = Array.from({ length: 160 }, (_, i) => `flood${String(i).padStart(3, "0")}`);
+/** A stranger's flood: this many txs of one block wait on one shard (more than the 8 a bound once let wait). */
+const FLOOD = 30;
+/** The stranger's accounts, all on shard 1. */
+const SENDERS = USERS.filter((u) => shardOf(u, N) === 1).slice(0, FLOOD);
 const T0 = devGenesis().time + 10n * 1_000_000_000n;
 const TIME = T0 + 100n * 1_000_000_000n;
 
@@ -48,13 +49,15 @@ const transfer = (from: string, to: string): Tx =>
 const gasOf = (chain: SimChain, user: string) =>
   totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, chain.shards.length)].store)), user, TIME).value;
 const result = (chain: SimChain, tx: Tx) => chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx));
-const parkedOn = (chain: SimChain, s: number) => readParked(chain.shards[s].store.get(READS));
+const parkedOn = (chain: SimChain, s: number) => readParked(chain.shards[s].store);
+/** The rows of parts parked on shard `s`: their list and one row each. */
+const parkRows = (chain: SimChain, s: number) => chain.shards[s].store.keys().filter((k) => k === READS || k.startsWith(parkedKey("")));
 
 beforeAll(vmReady);
 
 describe("a receiver no directory knows yet (simulator)", () => {
-  it("a flood of transfers to names nobody created: each waits one block once, at most MAX_DIRECTORY_WAITS at a time, the rest fail at once, every receipt one shard's", () => {
-    expect(SENDERS).toHaveLength(MAX_DIRECTORY_WAITS + 2);
+  it("a flood of transfers to names nobody created: each waits one block once in a row of its own, then fails and pays as on one shard, no row left", () => {
+    expect(SENDERS).toHaveLength(FLOOD);
     // Names of every shard, the senders' own included.
     const txs = SENDERS.map((from, i) => transfer(from, `nobody${i}`));
     const [one, four] = [1, N].map((n) => new SimChain(simGenesis(USERS), n));
@@ -62,19 +65,21 @@ describe("a receiver no directory knows yet (simulator)", () => {
     for (const chain of [one, four]) for (const tx of txs) chain.submit(tx);
     four.step({ time: TIME });
     const waiting = parkedOn(four, 1);
-    expect(waiting.map((p) => [p.txHash, p.until, p.round])).toEqual(txs.slice(0, MAX_DIRECTORY_WAITS).map((tx) => [txId(tx), 2, 1]));
+    expect(waiting.map((p) => [p.txHash, p.until, p.round])).toEqual(txs.map((tx) => [txId(tx), 2, 1]));
     expect(waiting.every((p) => Object.keys(p.asked).length === 0)).toBe(true);
-    // Parked: uncharged, in flight, each publisher's gas locked; the two past the bound failed now.
+    // Each in its own row, listed in the order they parked: the list holds their ids, not their txs.
+    expect(JSON.parse(four.shards[1].store.get(READS)!)).toEqual(txs.map(txId));
+    expect(parkRows(four, 1)).toHaveLength(FLOOD + 1);
+    // Parked: uncharged, in flight, each publisher's gas locked.
     for (const [i, tx] of txs.entries()) {
-      const r = result(four, tx)!;
-      expect(r.pending).toBe(i < MAX_DIRECTORY_WAITS ? 1 : 0);
-      expect(gasOf(four, tx.publisher)).toBe(i < MAX_DIRECTORY_WAITS ? g0[i] : g0[i] - r.receipt!.gasUsage);
+      expect(result(four, tx)!.pending).toBe(1);
+      expect(gasOf(four, tx.publisher)).toBe(g0[i]);
     }
-    expect(Object.keys(JSON.parse(four.shards[1].store.get(LOCKS)!))).toHaveLength(MAX_DIRECTORY_WAITS);
+    expect(Object.keys(JSON.parse(four.shards[1].store.get(LOCKS)!))).toHaveLength(FLOOD);
     // The re-run (shard 1 losing its first build of it): one shard's error, charged once, nothing left waiting.
     four.step({ time: TIME, crash: 1 });
     one.step({ time: TIME });
-    expect(four.shards[1].store.get(READS)).toBeUndefined();
+    expect(parkRows(four, 1)).toEqual([]);
     expect(four.shards[1].store.get(LOCKS)).toBeUndefined();
     for (const [i, tx] of txs.entries()) {
       const [a, b] = [one, four].map((chain) => result(chain, tx)!);
@@ -297,16 +302,18 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     },
   );
 
-  it('a flood: at most MAX_DIRECTORY_WAITS wait for a pending name, the rest fail at once (docs/SHARDING.md "Not done yet")', () => {
+  it("a flood waiting for a pending name: every waiter waits for its register and pays as on one chain, no row left", () => {
     const maker = userOn(0);
     const born = freshOn(3, "floodacct");
     const create = txBy(maker, signUp(maker, born));
     const pays = SENDERS.map((from) => transfer(from, born));
-    const { one, four } = both([], [create, ...pays]);
+    const waiting: number[] = [];
+    const { one, four } = both([], [create, ...pays], (four) => waiting.push(parkedOn(four, 1).length));
     expect(receiptsOf(one, pays).every((r) => r!.statusCode === "SUCCESS")).toBe(true);
-    const status = receiptsOf(four, pays).map((r) => r!.statusCode);
-    expect(status).toEqual(pays.map((_, i) => (i < MAX_DIRECTORY_WAITS ? "SUCCESS" : "RUNTIME_ERROR")));
-    expect(receiptsOf(four, pays.slice(0, MAX_DIRECTORY_WAITS))).toEqual(receiptsOf(one, pays.slice(0, MAX_DIRECTORY_WAITS)));
+    expect(receiptsOf(four, [create, ...pays])).toEqual(receiptsOf(one, [create, ...pays]));
+    // Parked at 1, kept waiting by the note at 2, run when the register lands at 3.
+    expect(waiting.slice(0, 3)).toEqual([FLOOD, FLOOD, 0]);
+    expect(parkRows(four, 1)).toEqual([]);
     expect(pendingRows(four)).toEqual([]);
   });
 

@@ -79,7 +79,7 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
     const home = chain.shards[1];
     // Parked: a placeholder receipt awaiting one read, the tx in x-reads, its publisher's gas locked.
     expect(home.results.get(txId(tx))).toMatchObject({ pending: 1, receipt: { gasUsage: 0n, returns: [] } });
-    expect(readParked(home.store.get(READS)).map((p) => p.asked)).toEqual([{ 2: [`m-token.iost-TB${X}-iost`, `m-token.iost-TF${X}-iost`] }]);
+    expect(readParked(home.store).map((p) => p.asked)).toEqual([{ 2: [`m-token.iost-TB${X}-iost`, `m-token.iost-TF${X}-iost`] }]);
     expect(home.outgoing.get(chain.height)!.map((r) => [r.kind, r.toShard])).toEqual([["read", 2]]);
     chain.step({ time: BLOCK_TIME });
     // Shard 2 answered and locked the keys for reading.
