@@ -14,7 +14,7 @@ import { dryRun } from "../../../src/executor/index";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS } from "../../../src/executor/locks";
 import { shardOf } from "../../../src/sharding/placement";
-import { parkedKey, READS, readParked } from "../../../src/sharding/reads";
+import { parkedKey, READS, readParked, readReceipt } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
 import { ContractDB } from "../../../src/state/storage";
 import { txHash, txId } from "../../../src/tx/bytes";
@@ -90,6 +90,29 @@ describe("a receiver no directory knows yet (simulator)", () => {
       expect(g0[i] - gasOf(four, tx.publisher)).toBe(b.receipt!.gasUsage);
     }
     expect(four.quiet()).toBe(true);
+  });
+
+  it("a stranger's values for a waiter, which asked no shard, are refused, its rows unchanged; it runs again and fails as on one shard", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const tx = transfer(SENDERS[0], "nobody0");
+    chain.submit(tx);
+    chain.step({ time: TIME });
+    const hash = txId(tx);
+    const rows = () => parkRows(chain, 1).map((k) => [k, chain.shards[1].store.get(k)]);
+    const before = rows();
+    expect(before.map(([k]) => k)).toEqual([READS, parkedKey(hash)]);
+    const forged = { ...readReceipt("values", `${hash}:forged`, hash, hash, 2, 1), values: [["m-token.iost-TBnobody0-iost", null]] as [string, null][] };
+    const at = { chainId: 1020, number: BigInt(chain.height + 1), time: TIME, parentHash: "", witness: "", shard: { index: 1, count: N } };
+    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    expect(() => applyIncoming(state, 1, at, [forged], () => false)).toThrow(
+      new ReceiptRefused(`receipt ${hash}:forged refused: values of ${hash} that no part parked here asked shard 2 for`),
+    );
+    state.discard();
+    expect(rows()).toEqual(before);
+    chain.step({ time: TIME });
+    const r = result(chain, tx)!;
+    expect([r.pending, r.receipt!.message.endsWith("error: invalid account nobody0")]).toEqual([0, true]);
+    expect(parkRows(chain, 1)).toEqual([]);
   });
 
   it("a publisher's second transfer waits in the pool for its first's re-run (its gas locked), then runs as on one shard", () => {
