@@ -244,6 +244,57 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     },
   );
 
+  it("a tx of a ring whose contract's code signed up an account at home (its registers held) gives way, and its re-run does not sign it up: a transfer to the account in its block fails as on one shard, and no note stays", () => {
+    // MAKER signs `name` up when `who`'s balance is `was`. T (shard 1) has it sign born (shard 1) up while x1 holds
+    // `was`, pays x1, then has shard 2's payer pay x2; U (shard 2, older) pays x2, then has shard 1's payer pay x1. One
+    // chain runs U first: x1 holds more, so T signs nobody up. Four shards run T first (born noted to shards 0, 2, 3);
+    // T's part gives way to U, whose part pays x1; T's re-run signs nobody up.
+    const [t, x1, u, x2, w] = [on(1, 0), on(1, 1), on(2, 0), on(2, 1), on(0, 0)];
+    const born = Array.from({ length: 64 }, (_, i) => `goneborn${i}`).find((n) => shardOf(n, N) === 1)!;
+    const MAKER = `class Maker {
+  init() {}
+  mk(name, who, was) {
+    if (blockchain.call("token.iost", "balanceOf", ["iost", who])[0] === was) blockchain.call("auth.iost", "signUp", [name, "${fakeKey(90)}", "${fakeKey(90)}"]);
+    return "made";
+  }
+}
+module.exports = Maker;`;
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const deploy = txBy(on(1, 3), [
+        act("system.iost", "setCode", [
+          contractJson(MAKER, [{ name: "mk", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] }]),
+        ]),
+      ]);
+      succeeds(chain, deploy);
+      const maker = `Contract${txId(deploy)}`;
+      contractShard.set(maker, 1);
+      const read = run(chain, txBy(t, [act(deployReader(chain, on(1, 3)), "read", [x1])])).receipt as TxReceipt;
+      const was = JSON.parse(read.returns[0])[0] as string;
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), act(payer, "pay", [x1])]);
+      let T: Tx;
+      do T = txBy(t, [act(maker, "mk", [born, x1, was]), act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(payers[2], "pay", [x2])]);
+      while (txId(T) < txId(U));
+      const W = txBy(w, [act("token.iost", "transfer", ["iost", w, born, "1", ""])]);
+      for (const tx of [U, T, W]) chain.submit(tx);
+      let noted = 0;
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        if (chain.shards.length > 1 && chain.shards[0].store.get(`x-pending-${born}`) !== undefined) noted++;
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      expect(chain.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
+      const receipts = [U, T, W].map((tx) => pick(chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!.receipt!));
+      return { receipts, noted };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "RUNTIME_ERROR"]);
+    expect(results[0].receipts[2].message).toMatch(new RegExp(`error: invalid account ${born}$`));
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    // Noted on shard 0 from T's first run until its re-run, past PART_WAIT blocks.
+    expect(results[1].noted).toBeGreaterThanOrEqual(PART_WAIT);
+  });
+
   it("a parked part's read waits on a third shard for an older tx whose part waits for the reader's home lock: the reader gives way, runs again, and both end as on one shard", () => {
     // U (shard 3) pays y3 at home (locked there), then has shard 2's payer pay z2, then shard 1's payer pay x1: a chain
     // 3 → 2 → 1. T (shard 1, a block later) pays x1 at home (locked there), then has a reader of shard 2 read y3's
