@@ -225,6 +225,17 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(pendingRows(four)).toEqual([]);
   });
 
+  it("an account a forwarded part creates, its register carried to the next part's shard (a RAM buy for it on the market's): a transfer to it from there pays it, and no shard keeps the note", () => {
+    const maker = userOn(1);
+    const born = freshOn(3, "carried");
+    const create = txBy(maker, [act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]), act("ram.iost", "buy", [maker, born, 1000])]);
+    const pay = transfer(userOn(0), born);
+    const { one, four } = both([], [create, pay]);
+    expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+    expect(pendingRows(four)).toEqual([]);
+  });
+
   it("a contract a setCode after a forwarded action deploys: a transfer to it and a call of it from a third shard in the same block run as on one chain", () => {
     const [deployer, maker, payer] = [userOn(2), userOn(1), userOn(3)];
     // The payer pays the RAM of the contract's balance record, as one chain's transfer charges it. Each buy its own
