@@ -82,11 +82,11 @@ export function waitsForDirectory(reads: RemoteReads): boolean {
 }
 
 /**
- * Whether a re-run at `height` that found a receiver nowhere waits once more: one it found nowhere is pending (a tx
- * may still create it, sharding/pending.ts). It runs again after the next chunk's incoming receipts.
+ * Whether a re-run that found a receiver nowhere waits once more: one it found nowhere is pending (a tx may still
+ * create it, sharding/pending.ts). It runs again after the next chunk's incoming receipts.
  */
-export function waitsForPending(state: State, reads: RemoteReads, height: number): boolean {
-  return [...reads.unknown].some((name) => isPending(state, name, height));
+export function waitsForPending(state: State, reads: RemoteReads): boolean {
+  return [...reads.unknown].some((name) => isPending(state, name));
 }
 
 /**
@@ -137,36 +137,52 @@ function notesOf(p: Parked, publisher: string, shard: { index: number; count: nu
 }
 
 /**
- * What a re-run of parked tx `p` sends of its notes: none again of a name it noted when it parked (a second would be
- * refused), and their cancels held with the tx's other receipts while it is locked, sent now when it failed. A tx that
- * stands created every name it noted, which drops the notes (registers, system.ts announce).
+ * What a re-run of parked tx `p` sends of its notes: none again of a name noted when it parked or before it gave way
+ * (a second would be refused), and their cancels held with the tx's other receipts while it is locked, sent now when
+ * it failed. A tx that stands created every name its actions create, which drops their notes (registers, system.ts
+ * announce); a name a run before a give-way created in a contract's code and this run did not is cancelled now.
  */
-function renoted(state: State, p: Parked, publisher: string, out: CrossReceipt[], stands: boolean, shard: { index: number; count: number }): CrossReceipt[] {
+function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: boolean, shard: { index: number; count: number }): CrossReceipt[] {
   const noted = p.noted ?? [];
   if (noted.length === 0) return out;
-  const cancels = notesOf(p, publisher, shard, true);
   const table = readLocks(state.get(LOCKS));
   const entry = table[p.txHash];
+  const registered = [...out, ...(entry?.held ?? [])].filter((r) => r.kind === "register").map((r) => r.account);
+  const creates = new Set([...createdBy(tx.actions, p.txHash), ...registered]);
+  const cancels = (names: string[]) => notesOf({ ...p, noted: names }, tx.publisher, shard, true);
+  const gone = noted.filter((name) => !creates.has(name));
   if (entry !== undefined) {
-    const held = new Set(entry.held.filter((r) => r.kind === "pending").map((r) => `${r.id}>${r.toShard}`));
-    entry.held.push(...cancels.filter((r) => !held.has(`${r.id}>${r.toShard}`)));
+    const held = new Set(entry.held.filter((r) => r.kind === "pending").map((r) => `${r.account}>${r.toShard}`));
+    entry.held.push(...cancels(noted.filter((name) => creates.has(name))).filter((r) => !held.has(`${r.account}>${r.toShard}`)));
     setLocks(state, table);
   }
   const sent = out.filter((r) => !(r.kind === "pending" && noted.includes(r.account)));
-  return entry === undefined && !stands ? [...sent, ...cancels] : sent;
+  return [...cancels(entry === undefined && !stands ? noted : gone), ...sent];
 }
 
 /**
  * Tx `hash` of `publisher`, undone everywhere because a part of it gave way to an older tx (locks.ts PART_WAIT):
  * parked with nothing to ask, to run again from scratch after this chunk's incoming receipts (`readyParts`,
  * `rerunTx`) in its own block, so it keeps its age; its publisher's gas records put back as before it (the voided
- * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's.
+ * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's. The names it `noted`
+ * pending stay noted: the re-run decides them (`renoted`), so a waiter of its block holds however often it gives way.
  */
-export function redoTx(state: State, hash: string, publisher: string, redo: Redo): void {
+export function redoTx(state: State, hash: string, publisher: string, redo: Redo, noted: string[]): void {
   for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
   const run = (redo.run ?? 0) + 1;
   // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
-  putParked(state, { part: `${hash}:r${run}`, txHash: hash, tx: redo.tx, block: redo.block, round: 1, asked: {}, values: {}, locked: [], run });
+  putParked(state, {
+    part: `${hash}:r${run}`,
+    txHash: hash,
+    tx: redo.tx,
+    block: redo.block,
+    round: 1,
+    asked: {},
+    values: {},
+    locked: [],
+    run,
+    ...(noted.length > 0 ? { noted } : {}),
+  });
   const table = readLocks(state.get(LOCKS));
   table[gasLock(hash)] = { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number };
   setLocks(state, table);
@@ -194,7 +210,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
   const height = Number(block.number);
-  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads, height), p.run);
+  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads), p.run);
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -213,7 +229,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   // Dropped now (a co-signer's permissions changed meanwhile): nothing charged, as one shard drops it.
   const receipt: TxReceipt =
     "dropped" in r ? { txHash: p.txHash, gasUsage: 0n, ramUsage: {}, statusCode: "RUNTIME_ERROR", message: r.dropped, returns: [], receipts: [] } : r.receipt;
-  const out = renoted(state, p, tx.publisher, "dropped" in r ? [] : r.outgoing, receipt.statusCode === "SUCCESS", block.shard!);
+  const out = renoted(state, p, tx, "dropped" in r ? [] : r.outgoing, receipt.statusCode === "SUCCESS", block.shard!);
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
   const writes = state.takeRemoteWrites();
   // A part forwarded on carries what it wrote: it lands before the first later part of its shard, or comes back with

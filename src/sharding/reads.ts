@@ -166,7 +166,7 @@ export interface Parked {
   since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
-  /** A tx at home: the names its actions may create, noted pending to every shard when it parked (executor/reads.ts park). */
+  /** A tx at home: the names it noted pending when it parked (its actions may create them) or before it gave way (executor/reads.ts park, redoTx). */
   noted?: string[];
 }
 
