@@ -201,15 +201,13 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   delete table[gasLock(p.txHash)];
   setLocks(state, table);
   const height = Number(block.number);
-  const r = runTx(
-    state,
-    tx,
-    p.txHash,
-    inTxBlock(block, p.block!),
-    new Map(Object.entries(p.values)),
-    (reads) => waitsForPending(state, reads, height, p),
-    p.run,
-  );
+  state.readOnly = readOnlyKeys(state, p, block.shard!);
+  let r: ReturnType<typeof runTx>;
+  try {
+    r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads, height, p), p.run);
+  } finally {
+    state.readOnly = new Set();
+  }
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -242,6 +240,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
+}
+
+/** The keys of `p`'s fetched values whose shard locked them for it only for reading (ShardState.readOnly). */
+export function readOnlyKeys(state: State, p: Parked, shard: { index: number; count: number }): Set<string> {
+  return new Set(Object.keys(p.values).filter((k) => !(p.writers ?? []).includes(remoteKeyShard(state, k, shard) ?? shard.index)));
 }
 
 /** Writes by shard as one list in key order (Forwarded `writes`). */
@@ -416,6 +419,7 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
   const out = p.locked.map((to) => releaseOf(p, from, to));
   p.values = {};
   p.locked = [];
+  delete p.writers;
   delete p.busy;
   const list = readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x));
   writeParked(state, list);
@@ -435,7 +439,12 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
     p.busy = true;
     if (r.gaveWay) p.gaveWay = true;
     p.locked = p.locked.filter((s) => s !== r.fromShard);
-  } else for (const [k, v] of r.values!) p.values[k] = v;
+    if (p.writers !== undefined) p.writers = p.writers.filter((s) => s !== r.fromShard);
+  } else {
+    for (const [k, v] of r.values!) p.values[k] = v;
+    // Asked write-mode (readsOf): that shard's lock of every key it sent the part is a writer's now.
+    if (p.write && !p.writers?.includes(r.fromShard)) p.writers = [...(p.writers ?? []), r.fromShard].sort((a, b) => a - b);
+  }
   delete p.asked[String(r.fromShard)];
   writeParked(state, list);
   return p;
@@ -443,7 +452,8 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
 
 /**
  * A `release`: only of a part this shard sent values to, from the shard that asked. Its writes (a callee of
- * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part.
+ * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part
+ * for writing (`write`: a write-mode read turned its whole lock a writer's, answerRead).
  */
 export function takeRelease(state: State, r: CrossReceipt): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
@@ -454,6 +464,9 @@ export function takeRelease(state: State, r: CrossReceipt): void {
   const lands = r.writes ?? r.restore ?? [];
   const stray = lands.find(([k]) => !locked.has(k));
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(stray[0])}, which ${r.account} did not lock here`);
+  // Locked for reading only (its part asked no write-mode read here): other parts may have read them meanwhile.
+  if (lands.length > 0 && !held.write)
+    throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(lands[0][0])}, which ${r.account} locked here only for reading`);
   for (const [k, v] of lands) {
     if (v === null) state.del(k);
     else state.put(k, v);
