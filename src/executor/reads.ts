@@ -38,18 +38,13 @@ import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
-import { LOCKS, readLocks, type Redo } from "./locks.js";
+import { lockEntry, type Redo, setLock } from "./locks.js";
 
 /** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
 const gasLock = (hash: string) => `${hash}:reads`;
 
 /** The publisher's gas records (gas.iost). */
 const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
-
-function setLocks(state: State, table: ReturnType<typeof readLocks>): void {
-  if (Object.keys(table).length === 0) state.del(LOCKS);
-  else state.put(LOCKS, JSON.stringify(table));
-}
 
 export function writeParked(state: State, list: readonly Parked[]): void {
   if (list.length === 0) state.del(READS);
@@ -126,9 +121,7 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
   const noted = createdBy(tx.actions, hash);
   if (noted.length > 0) p.noted = noted;
   const outgoing = parkPart(state, p, reads, block.shard!);
-  const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number };
-  setLocks(state, table);
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number });
   const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
   // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
   const waits = outgoing.length === 0 ? { waits: 1 } : {};
@@ -150,12 +143,11 @@ function renoted(state: State, p: Parked, publisher: string, out: CrossReceipt[]
   const noted = p.noted ?? [];
   if (noted.length === 0) return out;
   const cancels = notesOf(p, publisher, shard, true);
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[p.txHash];
+  const entry = lockEntry(state, p.txHash);
   if (entry !== undefined) {
     const held = new Set(entry.held.filter((r) => r.kind === "pending").map((r) => `${r.id}>${r.toShard}`));
     entry.held.push(...cancels.filter((r) => !held.has(`${r.id}>${r.toShard}`)));
-    setLocks(state, table);
+    setLock(state, p.txHash, entry);
   }
   const sent = out.filter((r) => !(r.kind === "pending" && noted.includes(r.account)));
   return entry === undefined && !stands ? [...sent, ...cancels] : sent;
@@ -174,9 +166,7 @@ export function redoTx(state: State, hash: string, publisher: string, redo: Redo
   // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
   list.push({ part: `${hash}:r${run}`, txHash: hash, tx: redo.tx, block: redo.block, round: 1, asked: {}, values: {}, locked: [], run });
   writeParked(state, list);
-  const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number };
-  setLocks(state, table);
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number });
 }
 
 /**
@@ -197,9 +187,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const tx = decodeTx(base64Decode(p.tx!));
   state.watch(p.txHash, false);
   state.checkpoint();
-  const table = readLocks(state.get(LOCKS));
-  delete table[gasLock(p.txHash)];
-  setLocks(state, table);
+  setLock(state, gasLock(p.txHash), undefined);
   const height = Number(block.number);
   state.readOnly = readOnlyKeys(state, p, block.shard!);
   let r: ReturnType<typeof runTx>;
@@ -271,13 +259,13 @@ export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, 
  */
 export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried = false): CrossReceipt[] {
   const all = releasesOf(p, from, writes);
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[p.txHash];
   const waits = (r: CrossReceipt) => r.writes !== undefined;
-  if (entry === undefined || !all.some(waits)) return all;
+  if (!all.some(waits)) return all;
+  const entry = lockEntry(state, p.txHash);
+  if (entry === undefined) return all;
   const before = ({ writes: w, ...r }: CrossReceipt): CrossReceipt => ({ ...r, restore: w!.map(([k]) => [k, p.values[k] ?? null]) });
   entry.held.push(...all.filter(waits).map((r) => (carried ? before(r) : r)));
-  setLocks(state, table);
+  setLock(state, p.txHash, entry);
   return all.filter((r) => !waits(r));
 }
 
@@ -334,9 +322,7 @@ export function partGaveWay(state: State, p: Parked, from: number): CrossReceipt
  */
 export function giveUpGas(state: State, p: Parked): void {
   delete p.gaveWay;
-  const table = readLocks(state.get(LOCKS));
-  delete table[gasLock(p.txHash)];
-  setLocks(state, table);
+  setLock(state, gasLock(p.txHash), undefined);
 }
 
 /** Parked part `p`'s re-run waits from `height` for an older tx's lock (it gives way after PART_WAIT blocks). */
