@@ -48,6 +48,7 @@ import {
   readGaveWay,
   giveUpGas,
   redoTx,
+  readOnlyKeys,
   rerunTx,
   restart,
   takeRelease,
@@ -423,11 +424,15 @@ export function applyIncoming(
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
         if (guard) guard.reads = reads;
+        if (guard && rerun) guard.readOnly = readOnlyKeys(state, rerun, block.shard!);
         let ran: ReturnType<typeof runForwarded>;
         try {
           ran = runForwarded(state, r, block);
         } finally {
-          if (guard) guard.reads = null;
+          if (guard) {
+            guard.reads = null;
+            guard.readOnly = new Set();
+          }
         }
         if (reads && !(rerun ? waitsForPending(state, reads) : waitsForDirectory(reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;

@@ -41,18 +41,13 @@ import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
-import { LOCKS, readLocks, type Redo } from "./locks.js";
+import { lockEntry, type Redo, setLock } from "./locks.js";
 
 /** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
 const gasLock = (hash: string) => `${hash}:reads`;
 
 /** The publisher's gas records (gas.iost). */
 const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
-
-function setLocks(state: State, table: ReturnType<typeof readLocks>): void {
-  if (Object.keys(table).length === 0) state.del(LOCKS);
-  else state.put(LOCKS, JSON.stringify(table));
-}
 
 /** Stores parked part `p` in its row, listed after every part parked before it when it is new here. */
 function putParked(state: State, p: Parked): void {
@@ -121,9 +116,7 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
   const noted = createdBy(tx.actions, hash);
   if (noted.length > 0) p.noted = noted;
   const outgoing = parkPart(state, p, reads, block.shard!);
-  const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number };
-  setLocks(state, table);
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number });
   const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
   // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
   const waits = outgoing.length === 0 ? { waits: 1 } : {};
@@ -145,8 +138,7 @@ function notesOf(p: Parked, publisher: string, shard: { index: number; count: nu
 function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: boolean, shard: { index: number; count: number }): CrossReceipt[] {
   const noted = p.noted ?? [];
   if (noted.length === 0) return out;
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[p.txHash];
+  const entry = lockEntry(state, p.txHash);
   const registered = [...out, ...(entry?.held ?? [])].filter((r) => r.kind === "register").map((r) => r.account);
   const creates = new Set([...createdBy(tx.actions, p.txHash), ...registered]);
   const cancels = (names: string[]) => notesOf({ ...p, noted: names }, tx.publisher, shard, true);
@@ -154,7 +146,7 @@ function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: b
   if (entry !== undefined) {
     const held = new Set(entry.held.filter((r) => r.kind === "pending").map((r) => `${r.account}>${r.toShard}`));
     entry.held.push(...cancels(noted.filter((name) => creates.has(name))).filter((r) => !held.has(`${r.account}>${r.toShard}`)));
-    setLocks(state, table);
+    setLock(state, p.txHash, entry);
   }
   const sent = out.filter((r) => !(r.kind === "pending" && noted.includes(r.account)));
   return [...cancels(entry === undefined && !stands ? noted : gone), ...sent];
@@ -183,9 +175,7 @@ export function redoTx(state: State, hash: string, publisher: string, redo: Redo
     run,
     ...(noted.length > 0 ? { noted } : {}),
   });
-  const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number };
-  setLocks(state, table);
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number });
 }
 
 /**
@@ -206,11 +196,15 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const tx = decodeTx(base64Decode(p.tx!));
   state.watch(p.txHash, false);
   state.checkpoint();
-  const table = readLocks(state.get(LOCKS));
-  delete table[gasLock(p.txHash)];
-  setLocks(state, table);
+  setLock(state, gasLock(p.txHash), undefined);
   const height = Number(block.number);
-  const r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads), p.run);
+  state.readOnly = readOnlyKeys(state, p, block.shard!);
+  let r: ReturnType<typeof runTx>;
+  try {
+    r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), (reads) => waitsForPending(state, reads), p.run);
+  } finally {
+    state.readOnly = new Set();
+  }
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
@@ -242,6 +236,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   };
 }
 
+/** The keys of `p`'s fetched values whose shard locked them for it only for reading (ShardState.readOnly). */
+export function readOnlyKeys(state: State, p: Parked, shard: { index: number; count: number }): Set<string> {
+  return new Set(Object.keys(p.values).filter((k) => !(p.writers ?? []).includes(remoteKeyShard(state, k, shard) ?? shard.index)));
+}
+
 /** Writes by shard as one list in key order (Forwarded `writes`). */
 export function allWrites(by: ReadonlyMap<number, [string, string | null][]>): [string, string | null][] {
   return [...by.values()].flat().sort(([a], [b]) => (a < b ? -1 : 1));
@@ -266,13 +265,13 @@ export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, 
  */
 export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried = false): CrossReceipt[] {
   const all = releasesOf(p, from, writes);
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[p.txHash];
   const waits = (r: CrossReceipt) => r.writes !== undefined;
-  if (entry === undefined || !all.some(waits)) return all;
+  if (!all.some(waits)) return all;
+  const entry = lockEntry(state, p.txHash);
+  if (entry === undefined) return all;
   const before = ({ writes: w, ...r }: CrossReceipt): CrossReceipt => ({ ...r, restore: w!.map(([k]) => [k, p.values[k] ?? null]) });
   entry.held.push(...all.filter(waits).map((r) => (carried ? before(r) : r)));
-  setLocks(state, table);
+  setLock(state, p.txHash, entry);
   return all.filter((r) => !waits(r));
 }
 
@@ -329,9 +328,7 @@ export function partGaveWay(state: State, p: Parked, from: number): CrossReceipt
  */
 export function giveUpGas(state: State, p: Parked): void {
   delete p.gaveWay;
-  const table = readLocks(state.get(LOCKS));
-  delete table[gasLock(p.txHash)];
-  setLocks(state, table);
+  setLock(state, gasLock(p.txHash), undefined);
 }
 
 /** Parked part `p`'s re-run waits from `height` for an older tx's lock (it gives way after PART_WAIT blocks). */
@@ -413,6 +410,7 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
   const out = p.locked.map((to) => releaseOf(p, from, to));
   p.values = {};
   p.locked = [];
+  delete p.writers;
   delete p.busy;
   putParked(state, p);
   return out;
@@ -431,7 +429,12 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
     p.busy = true;
     if (r.gaveWay) p.gaveWay = true;
     p.locked = p.locked.filter((s) => s !== r.fromShard);
-  } else for (const [k, v] of r.values!) p.values[k] = v;
+    if (p.writers !== undefined) p.writers = p.writers.filter((s) => s !== r.fromShard);
+  } else {
+    for (const [k, v] of r.values!) p.values[k] = v;
+    // Asked write-mode (readsOf): that shard's lock of every key it sent the part is a writer's now.
+    if (p.write && !p.writers?.includes(r.fromShard)) p.writers = [...(p.writers ?? []), r.fromShard].sort((a, b) => a - b);
+  }
   delete p.asked[String(r.fromShard)];
   putParked(state, p);
   return p;
@@ -439,7 +442,8 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
 
 /**
  * A `release`: only of a part this shard sent values to, from the shard that asked. Its writes (a callee of
- * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part.
+ * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part
+ * for writing (`write`: a write-mode read turned its whole lock a writer's, answerRead).
  */
 export function takeRelease(state: State, r: CrossReceipt): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
@@ -450,6 +454,9 @@ export function takeRelease(state: State, r: CrossReceipt): void {
   const lands = r.writes ?? r.restore ?? [];
   const stray = lands.find(([k]) => !locked.has(k));
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(stray[0])}, which ${r.account} did not lock here`);
+  // Locked for reading only (its part asked no write-mode read here): other parts may have read them meanwhile.
+  if (lands.length > 0 && !held.write)
+    throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(lands[0][0])}, which ${r.account} locked here only for reading`);
   for (const [k, v] of lands) {
     if (v === null) state.del(k);
     else state.put(k, v);

@@ -155,6 +155,11 @@ export interface Parked {
   until?: number;
   /** Its run called a contract of another shard: it asks with write-mode reads from then on. */
   write?: true;
+  /**
+   * The shards of `locked` that locked its keys for writing (answered a write-mode read: the whole lock there turns
+   * a writer's). Keys fetched from the others it may only read: a write of one asks its shard again, write-mode.
+   */
+  writers?: number[];
   /** A tx running again after a part gave way (executor/locks.ts Redo): which run (host.ts TxContext `run`). */
   run?: number;
   /**

@@ -149,6 +149,7 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     const waiting = ring.map(() => 0);
     let h = 0;
     const rows: number[] = [];
+    const ringStart = bytesWritten;
     for (; h < 2 * PART_WAIT + 40 && (h < 4 || !chain.quiet()); h++) {
       rows.push(step(chain));
       check(chain);
@@ -180,13 +181,15 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     // What a give-way costs: the rows the ring wrote beyond those of the same txs run one after the other (no wait).
     const alone = four.fork();
     let rowsAlone = 0;
+    const bytesRing = bytesWritten;
     for (const tx of txs) {
       alone.submit(tx);
       for (let k = 0; k < 4 || !alone.quiet(); k++) rowsAlone += step(alone);
     }
     const extra = rows.reduce((a, b) => a + b, 0) - rowsAlone;
     const gave = gives.filter(Boolean).length;
-    console.log(`ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows, ${rowsAlone} alone: ${extra} more, ${gave} gave way`);
+    const bytes = `${bytesRing - ringStart} bytes, ${bytesWritten - bytesRing} alone`;
+    console.log(`ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows, ${rowsAlone} alone: ${extra} more, ${gave} gave way; ${bytes}`);
     // The waiting parts' x-deferred rows (written when the waits start and end), and per give-way the home's undo
     // (x-locks, the publisher's balance) written again by the re-run in the next block (docs/SHARDING.md _Giving way_).
     expect(extra).toBeLessThanOrEqual(2 * ring.length + 3 * gave);
@@ -540,14 +543,23 @@ function deployReader(chain: SimChain, by: string): string {
   return reader;
 }
 
+/** Bytes of the rows `step` wrote so far (key and value; a deleted row's key): what they add to the block log. */
+let bytesWritten = 0;
+
 /** Steps `chain` one block; returns the state rows written in it (changed, added or deleted), on every shard. */
 function step(chain: SimChain): number {
   const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
   chain.step({ time: BLOCK_TIME });
-  return chain.shards.reduce(
-    (n, x, i) => n + new Set([...x.store.keys(), ...snap[i].keys()]).size - [...snap[i]].filter(([k, v]) => x.store.get(k) === v).length,
-    0,
-  );
+  let rows = 0;
+  chain.shards.forEach((x, i) => {
+    for (const k of new Set([...x.store.keys(), ...snap[i].keys()])) {
+      const v = x.store.get(k);
+      if (v === snap[i].get(k)) continue;
+      rows++;
+      bytesWritten += k.length + (v?.length ?? 0);
+    }
+  });
+  return rows;
 }
 
 /**

@@ -388,6 +388,19 @@ const FAR_ABI = [
   { name: "bigRead", args: ["string"] },
   { name: "bigReadOf", args: ["string", "string"] },
 ];
+/**
+ * A contract that calls another only once a read of an account's RAM is nonzero (its id, once deployed on shard 3):
+ * a run that missed the RAM reads it 0 and calls nothing, so its first round locks that record only for reading; the
+ * call, in the next run, may write it (the callee's owner's RAM), which asks its shard again for writing.
+ */
+let when = "";
+const WHEN = `class When {
+  init() {}
+  ifRam(who, id, abi, args) { return blockchain.call("token.iost", "balanceOf", ["ram", who])[0] === "0" ? "none" : blockchain.call(id, abi, JSON.parse(args))[0]; }
+}
+module.exports = When;`;
+const WHEN_ABI = [{ name: "ifRam", args: ["string", "string", "string", "string"] }];
+
 /** A publisher of shard 1 left with no free RAM, and the far contract's record that brings its read to the byte bound, plus `d`. */
 const BARE = on(1, 6);
 const bigLength = (d: number) => MAX_READ_BYTES + d - (one.shards[0].store.get(`m-token.iost-TB${BARE}-ram`)?.length ?? 0) - 2 - far.length;
@@ -1882,6 +1895,22 @@ const CASES: Case[] = [
   ["a contract of shard 3 has it write records", () => txBy(on(3, 1), [act(relay, "callee", [far, "fill", JSON.stringify(["v", 2])])])],
   ["it has itself write records, from a caller of shard 0", () => txBy(on(0, 1), [farFill("w", 2)])],
   ["a caller of shard 3 has it delete records: its owner of shard 1 gets the RAM back", () => txBy(on(3, 1), [act(far, "drop", ["t", 2])])],
+  // A part reads a record of shard 1 (locked there for reading), then, in its next run, has a contract of shard 2 write
+  // it (its owner's RAM): the record is asked again for writing before the part's release writes it.
+  ["when contract deployed on shard 3", () => txBy(on(3, 0), [act("system.iost", "setCode", [contractJson(WHEN, WHEN_ABI)])])],
+  ...[
+    ["a caller of shard 3", on(3, 0)],
+    ["a forwarded part of a caller of shard 0", on(0, 2)],
+  ].flatMap(([who, by]): Case[] => [
+    [
+      `${who} reads the far contract's owner's RAM of shard 1, then has the far contract write records paid from it`,
+      () => txBy(by, [act(when, "ifRam", [FAR_OWNER, far, "fill", JSON.stringify([`r${by}`, 2])])]),
+    ],
+    [
+      `${who} reads the far contract's owner's RAM of shard 1, has the far contract write records paid from it, then the tx fails`,
+      () => txBy(by, [act(when, "ifRam", [FAR_OWNER, far, "fill", JSON.stringify([`f${by}`, 2])]), call(2, "fail", ["late"])]),
+    ],
+  ]),
   ...[251, 252, 253].map(
     (n): Case => [
       `it has itself write ${n} records with its own RAM, ${n + 4} with its code and its owner's of shard 1${past(n + 4)}`,
@@ -2185,6 +2214,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name === "updatable contract deployed on shard 2" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         upd = "Contract" + txId(tx);
         contractShard.set(upd, shardOf(tx.publisher, N));
+      }
+      if (name === "when contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        when = "Contract" + txId(tx);
+        contractShard.set(when, 3);
       }
       if (name === "relay contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         relay = "Contract" + txId(tx);

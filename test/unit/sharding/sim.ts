@@ -28,7 +28,7 @@ import { tokenHome } from "../../../src/sharding/directory";
 import { State } from "../../../src/state/state";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
-import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
+import { DEFERRED, LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
 import { readParked, remoteKeyShard } from "../../../src/sharding/reads";
 import { awaitsSettle, type CrossReceipt, pendingChange, ridersOf } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
@@ -307,7 +307,9 @@ export class SimChain {
       ...(JSON.parse(s.store.get(DEFERRED) ?? "[]") as CrossReceipt[]),
       ...readParked(s.store).flatMap((p) => (p.receipt ? [p.receipt] : [])),
       // A held release's `restore` is what it puts back only if its tx fails (locks.ts unlockTx): nothing in flight yet.
-      ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held.map(({ restore: _, ...x }) => x))),
+      ...Object.keys(readLocks(s.store.get(LOCKS)))
+        .map((h) => lockEntry(s.store, h)!)
+        .flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held.map(({ restore: _, ...x }) => x))),
     ]);
   }
 }
