@@ -287,8 +287,12 @@ export interface ShardApi {
 }
 
 /** Shard methods beyond the edge's that the coordinator and tests use. */
-/** A shard's draft of another producer's chunk (`draftChunk`): the chunk with its txs' full bytes, in chunk order, or `empty`: it would run nothing. */
-export type Draft = { chunk: Chunk; txs: Uint8Array[] } | { empty: true };
+/**
+ * A shard's draft of another producer's chunk (`draftChunk`): the chunk with its txs' full bytes, in
+ * chunk order, and its state witness against the head's root (what a producer without the shard
+ * checks it with, shard/witness.ts `checkChunk`); or `empty`: it would run nothing.
+ */
+export type Draft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness } | { empty: true };
 
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */

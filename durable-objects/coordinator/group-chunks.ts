@@ -12,6 +12,7 @@ import { base64Decode } from "../../src/codec/base64";
 import { epochOf } from "../../src/consensus/groups";
 import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
 import type { StoredBlock } from "../../src/block/index";
+import type { Witness } from "../../src/state/witness";
 import type { Answer, Chunk, ChunkContext, Draft, ShardInternal } from "../api";
 import { errorText } from "../values";
 import { fetchPeerJson } from "./witness-check";
@@ -70,14 +71,18 @@ export function fetchChunk(peer: string, chainId: number, shard: number, ctx: Ch
 
 /** A /p2p/chunk answer `x` for chunk `shard`/`height` as a chunk and its txs, in form (its content is applyChunk's to check), or `empty`; or why not. */
 export function parseDraft(x: unknown, shard: number, height: number): Answer<Draft> {
-  const a = x as { shard?: unknown; height?: unknown; chunk?: unknown; txs?: unknown; empty?: unknown } | null;
+  const a = x as { shard?: unknown; height?: unknown; chunk?: unknown; txs?: unknown; witness?: unknown; empty?: unknown } | null;
   if (typeof a !== "object" || a === null || a.shard !== shard || a.height !== height) return { error: `not the chunk ${shard}/${height}` };
   if (a.empty === true) return { empty: true };
   const c = a.chunk as Chunk | null;
   if (typeof c !== "object" || c === null || c.shard !== shard || c.height !== height) return { error: `its chunk is not chunk ${shard}/${height}` };
   if (!Array.isArray(a.txs) || a.txs.some((t) => typeof t !== "string")) return { error: "its txs are not base64 strings" };
+  const w = a.witness as Witness | null;
+  if (typeof w !== "object" || w === null || typeof w.shape !== "string" || typeof w.hashes !== "string" || !Array.isArray(w.entries)) {
+    return { error: "its state witness is malformed" };
+  }
   try {
-    return { chunk: c, txs: (a.txs as string[]).map((t) => base64Decode(t)) };
+    return { chunk: c, txs: (a.txs as string[]).map((t) => base64Decode(t)), witness: w };
   } catch (err) {
     return { error: `its txs: ${errorText(err)}` };
   }

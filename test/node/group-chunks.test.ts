@@ -11,6 +11,7 @@ import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-o
 import { buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
 import { base64Encode } from "../../src/codec/base64";
 import type { StoredBlock } from "../../src/block/index";
+import type { Witness } from "../../src/state/witness";
 
 const MS = 1_000_000n;
 const SCHEDULE = { blockIntervalNs: 500n * MS, blocksPerSlot: 1 };
@@ -20,6 +21,7 @@ const HEAD = { number: 7, hash: "H7", witness: "Kd", time: String(19_600n * MS) 
 const CTX: ChunkContext = { height: 8, time: String(20_000n * MS), parentHash: "H7", witness: "Ka", parentWitness: "Kd", parentTime: HEAD.time };
 const NOW = 20_000n * MS;
 
+const WITNESS = { shape: "", hashes: "", entries: [] } as unknown as Witness;
 const chunkOf = (shard: number, height: number, root = "R"): Chunk => ({ shard, height, time: CTX.time, stateRoot: root }) as unknown as Chunk;
 
 function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } {
@@ -34,7 +36,7 @@ function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } 
     shard: () => ({
       draftChunk: async (ctx: ChunkContext) => {
         h.drafts++;
-        return { chunk: chunkOf(1, ctx.height), txs: [] };
+        return { chunk: chunkOf(1, ctx.height), txs: [], witness: WITNESS };
       },
     }),
     ...over,
@@ -45,7 +47,7 @@ function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } 
 describe("draftFor: what a builder drafts", () => {
   test("the scheduled producer's next block on our head, of a shard in our groups", async () => {
     const h = builder();
-    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ chunk: chunkOf(1, 8), txs: [] });
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ chunk: chunkOf(1, 8), txs: [], witness: WITNESS });
     expect(h.drafts).toBe(1);
   });
 
@@ -111,7 +113,7 @@ function producer(answer: (peer: string, shard: number) => Answer<unknown>, grou
   return { h, log, counts };
 }
 
-const good = (s: number) => ({ shard: s, height: 8, chunk: chunkOf(s, 8), txs: [base64Encode(new Uint8Array([1, 2]))] });
+const good = (s: number) => ({ shard: s, height: 8, chunk: chunkOf(s, 8), txs: [base64Encode(new Uint8Array([1, 2]))], witness: WITNESS });
 
 describe("buildChunks: a block's chunks of shards outside our groups", () => {
   test("taken from the first peer whose draft our object applies; ours built here", async () => {

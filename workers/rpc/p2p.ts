@@ -47,6 +47,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
+import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
 import type { Chunk, Draft, P2pGate } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
@@ -233,6 +234,10 @@ p2pRoutes.post("/p2p/tx", async (c) => {
 });
 
 /** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
-function draftJson(shard: number, height: number, d: Draft): { shard: number; height: number } & ({ chunk: Chunk; txs: string[] } | { empty: true }) {
-  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)) };
+function draftJson(
+  shard: number,
+  height: number,
+  d: Draft,
+): { shard: number; height: number } & ({ chunk: Chunk; txs: string[]; witness: Witness } | { empty: true }) {
+  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)), witness: d.witness };
 }
