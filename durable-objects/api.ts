@@ -294,6 +294,13 @@ export interface ShardApi {
  */
 export type Draft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness } | { empty: true };
 
+/**
+ * A draft as /p2p/chunk sends it (coordinator `chunkFor`): the shard's `Draft` with, when not empty,
+ * what each shard's chunk of the height before sent the drafted shard, proven against its receipts
+ * root (`sentProofOf`; none at height 1 or with one shard), as a /p2p/witness answer has them.
+ */
+export type PeerDraft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness; incoming: SentProof[] } | { empty: true };
+
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */
   chunkGasRatios(height: number): Promise<number[]>;
@@ -484,7 +491,7 @@ export interface CoordinatorApi {
    * parent) without storing it, with its txs' full bytes; refused unless the witness owns the slot and
    * the shard is in our groups in the block's epoch (coordinator/group-chunks.ts).
    */
-  chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Draft>>;
+  chunkFor(index: number, ctx: ChunkContext): Promise<Answer<PeerDraft>>;
   /** Cost meters of the coordinator and its Validators (in key order); reading them is not counted as requests. */
   meters(): Promise<MeterView[]>;
 }

@@ -47,9 +47,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
+import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
-import type { Chunk, Draft, P2pGate } from "../../durable-objects/api";
+import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
@@ -237,7 +238,9 @@ p2pRoutes.post("/p2p/tx", async (c) => {
 function draftJson(
   shard: number,
   height: number,
-  d: Draft,
-): { shard: number; height: number } & ({ chunk: Chunk; txs: string[]; witness: Witness } | { empty: true }) {
-  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)), witness: d.witness };
+  d: PeerDraft,
+): { shard: number; height: number } & ({ chunk: Chunk; txs: string[]; witness: Witness; incoming: SentProof[] } | { empty: true }) {
+  return "empty" in d
+    ? { shard, height, empty: true }
+    : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)), witness: d.witness, incoming: d.incoming };
 }
