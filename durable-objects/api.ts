@@ -286,7 +286,6 @@ export interface ShardApi {
   finalize(lib: number, libHash?: string, head?: { number: number; hash: string }): Promise<void>;
 }
 
-/** Shard methods beyond the edge's that the coordinator and tests use. */
 /**
  * A shard's draft of another producer's chunk (`draftChunk`): the chunk with its txs' full bytes, in
  * chunk order, and its state witness against the head's root (what a producer without the shard
@@ -301,6 +300,7 @@ export type Draft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness } | { em
  */
 export type PeerDraft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness; incoming: SentProof[] } | { empty: true };
 
+/** Shard methods beyond the edge's that the coordinator and tests use. */
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */
   chunkGasRatios(height: number): Promise<number[]>;
@@ -488,7 +488,8 @@ export interface CoordinatorApi {
   p2pStatus(): Promise<PeerStatus>;
   /**
    * POST /p2p/chunk: shard `index`'s chunk of another producer's block `ctx`, drafted on our head (its
-   * parent) without storing it, with its txs' full bytes; refused unless the witness owns the slot and
+   * parent) without storing it, with its txs' full bytes, its state witness and its incoming receipts'
+   * proofs; refused unless the witness owns the slot and
    * the shard is in our groups in the block's epoch (coordinator/group-chunks.ts).
    */
   chunkFor(index: number, ctx: ChunkContext): Promise<Answer<PeerDraft>>;

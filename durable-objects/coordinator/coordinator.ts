@@ -156,7 +156,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
   private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
-  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
+  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null, refused: 0, lastRefused: null };
   /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
   private readonly builders = new Map<number, string>();
   private readonly replays = new ReplayWindows();

@@ -60,9 +60,9 @@ export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, n
   const d = await h.shard(index).draftChunk(ctx);
   if ("error" in d || "empty" in d) return d;
   const senders = h.shardCount === 1 || ctx.height === 1 ? [] : Array.from({ length: h.shardCount }, (_, j) => j);
+  const proofs = await Promise.all(senders.map((j) => h.shard(j).sentProofOf(ctx.height - 1, index)));
   const incoming: SentProof[] = [];
-  for (const j of senders) {
-    const p = await h.shard(j).sentProofOf(ctx.height - 1, index);
+  for (const [j, p] of proofs.entries()) {
     if ("error" in p) return { error: `shard ${j}'s receipts to shard ${index}: ${p.error}` };
     incoming.push(p);
   }
@@ -136,7 +136,8 @@ export interface GroupChunksHost {
 /**
  * Block chunks of shards outside this node's groups: asked of peers, taken from one, built here
  * because a peer answered `empty` (nothing to run: the same chunk, built here for no request more),
- * or because none passed (the last reason).
+ * or because none passed (the last reason); and peers' drafts refused by the check (by witness, or
+ * our object's), with the last refusal.
  */
 export interface GroupChunkCounts {
   asked: number;
@@ -144,6 +145,8 @@ export interface GroupChunkCounts {
   empty: number;
   built: number;
   last: string | null;
+  refused: number;
+  lastRefused: string | null;
 }
 
 /**
@@ -209,6 +212,8 @@ async function takeChunk(
         h.builders.set(index, peer);
         return applied;
       }
+      h.counts.refused++;
+      h.counts.lastRefused = `block ${ctx.height}: ${peer}'s chunk of shard ${index}: ${applied.error}`;
       got = applied;
     }
     reasons.push(`${peer}: ${got.error}`);

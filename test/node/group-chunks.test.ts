@@ -107,7 +107,7 @@ function shard(i: number, log: string[]): ShardInternal {
 /** A producer of shards 0 and 2 (of 4) with peers answering by `answer`. */
 function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2) {
   const log: string[] = [];
-  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
+  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null, refused: 0, lastRefused: null };
   const h: GroupChunksHost = {
     groups,
     peers: () => ["p1", "p2"],
@@ -148,7 +148,7 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(chunks.map((c) => c.shard)).toEqual([0, 1, 2, 3]);
     expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["apply 1 1", "apply 3 1", "build 0", "build 2", "check 1 4", "check 3 4"]);
     expect(log.indexOf("check 1 4")).toBeLessThan(log.indexOf("apply 1 1"));
-    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, built: 0, last: null });
+    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, built: 0, last: null, refused: 0, lastRefused: null });
   });
 
   test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
@@ -156,7 +156,7 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     const chunks = await buildChunks(h, CTX, true);
     expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
     expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
-    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, built: 0, last: null });
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, built: 0, last: null, refused: 0, lastRefused: null });
     expect(h.builders.get(1)).toBe("p1");
   });
 
@@ -182,7 +182,8 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(chunks.map((c) => (c as unknown as { stateRoot: string }).stateRoot)).toEqual(["built", "R", "built", "R"]);
     expect(log.filter((l) => l.startsWith("apply")).sort()).toEqual(["apply 1 1", "apply 3 1"]);
     expect(log.filter((l) => l.startsWith("check")).length).toBe(4);
-    expect(counts).toMatchObject({ asked: 4, taken: 2, built: 0 });
+    expect(counts).toMatchObject({ asked: 4, taken: 2, built: 0, refused: 2 });
+    expect(counts.lastRefused).toMatch(/^block 8: p1's chunk of shard \d: chunk \d\/8 refused: the witness does not make the state root$/);
     expect([...h.builders].sort()).toEqual([
       [1, "p2"],
       [3, "p2"],

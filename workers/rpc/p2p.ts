@@ -25,7 +25,8 @@
  *   this node serves.
  * - POST /p2p/chunk `{shard, height, time, parent_hash, witness, parent_witness, parent_time}`: shard
  *   S's chunk of that block, drafted on our head (its parent) and not stored, with its txs' full
- *   bytes: `{shard, height, chunk, txs: [base64, …]}`, or `{shard, height, empty: true}` when it
+ *   bytes, its state witness and what each shard's chunk of the height before sent S, proven:
+ *   `{shard, height, chunk, txs: [base64, …], witness, incoming}`, or `{shard, height, empty: true}` when it
  *   would run nothing (no transaction drafted, no row billed); only with more than one group, for a shard in
  *   our producers' groups, a block its witness may make next (durable-objects/coordinator/group-chunks.ts).
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
