@@ -4,8 +4,9 @@
  * its 1-group counterpart as a ratio:
  *   - stored bytes of each shard object (the runtime's `sql.databaseSize`, /dev/status cost meter)
  *     and the rows each wrote during the workload per transfer;
- *   - chunks each node re-executed (its shards' `work.chunks`) and chunks it checked by witness
- *     (`coordinator.witnessChecks.chunks`) per block;
+ *   - chunks each node re-executed (its shards' `work.chunks`), chunks of peers' blocks it checked
+ *     by witness (`coordinator.witnessChecks.chunks`) and peers' drafts of its own blocks' chunks it
+ *     checked by witness and took (`coordinator.groupChunks.taken`) per block;
  *   - bytes of each /p2p/witness answer a node took in (read off the link proxies), and requests
  *     per chunk checked;
  *   - send → final of a transfer whose receiver lives on another shard of the sender's group, and
@@ -39,6 +40,8 @@ export interface NodeSample {
   checked: number;
   refused: number;
   lastRefusal: string | null;
+  /** Peers' drafts of its blocks' chunks it took so far, each checked by witness before (0 with one group). */
+  taken: number;
   /** Per shard, in shard order: chunks executed (built or applied), stored bytes, rows written. */
   executed: number[];
   bytes: number[];
@@ -63,6 +66,7 @@ export function nodeSample(status: any, shards: number): NodeSample {
     checked: status.coordinator.witnessChecks?.chunks ?? 0,
     refused: status.coordinator.witnessChecks?.refused ?? 0,
     lastRefusal: status.coordinator.witnessChecks?.last ?? null,
+    taken: status.coordinator.groupChunks?.taken ?? 0,
     executed: perShard.map((s) => s.executed),
     bytes: perShard.map((s) => s.bytes),
     rowsWritten: perShard.map((s) => s.rowsWritten),
@@ -128,6 +132,8 @@ export interface NodeFigures {
   peerBlocks: number;
   executedPerBlock: number;
   checkedPerBlock: number;
+  /** Peers' drafts of its own blocks' chunks checked by witness and taken, per block. */
+  takenPerBlock: number;
   /** Blocks it did not endorse because a chunk failed its check by witness, and the last one's reason. */
   refused: number;
   lastRefusal: string | null;
@@ -164,6 +170,7 @@ export function nodeFigures(
     peerBlocks: o.peerBlocks,
     executedPerBlock: (sum(after.executed) - sum(before.executed)) / blocks,
     checkedPerBlock: checked / blocks,
+    takenPerBlock: (after.taken - before.taken) / blocks,
     refused: after.refused - before.refused,
     lastRefusal: after.refused > before.refused ? after.lastRefusal : null,
     requestsPerCheck: checked === 0 ? null : o.requests / checked,
@@ -224,6 +231,7 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
     row(n, "chunks re-executed per block", num(a.executedPerBlock), num(b.executedPerBlock), times(b.executedPerBlock, a.executedPerBlock));
     const checked = (f: NodeFigures) => `${num(f.checkedPerBlock)} (${f.peerBlocks === 0 ? "—" : num((f.checkedPerBlock * f.blocks) / f.peerBlocks)})`;
     row(n, "chunks checked by witness per block (per block by another node)", checked(a), checked(b), times(b.checkedPerBlock, a.checkedPerBlock));
+    row(n, "peers' drafts of its blocks' chunks checked by witness and taken, per block", num(a.takenPerBlock), num(b.takenPerBlock), "");
     row(n, "blocks not endorsed: a chunk failed its check by witness", String(a.refused), String(b.refused), "");
     row(n, "witness bytes per chunk with txs taken in, min / median / max", spreadText(a.witnessBytes.loaded), spreadText(b.witnessBytes.loaded), "");
     const quiet = (f: NodeFigures) => `${spreadText(f.witnessBytes.quiet)}${f.notWitness === 0 ? "" : ` (+${f.notWitness} answers no witness)`}`;
@@ -251,6 +259,8 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
   row("all", "chunks re-executed per block by every node", num(all(one, runs)), num(all(many, runs)), times(all(many, runs), all(one, runs)));
   const checks = (n: NodeFigures) => n.checkedPerBlock;
   row("all", "chunks checked by witness per block by every node", num(all(one, checks)), num(all(many, checks)), times(all(many, checks), all(one, checks)));
+  const drafts = (n: NodeFigures) => n.takenPerBlock;
+  row("all", "peers' drafts checked by witness and taken per block by every node", num(all(one, drafts)), num(all(many, drafts)), "");
   row("all", "workload, first send → last receipt", msText(one.workloadMs), msText(many.workloadMs), times(many.workloadMs, one.workloadMs));
   const lat = (xs: number[]) => (xs.length === 0 ? "—" : `${msText(p(xs, 50)!)} / ${msText(p(xs, 100)!)}`);
   row(

@@ -286,10 +286,21 @@ export interface ShardApi {
   finalize(lib: number, libHash?: string, head?: { number: number; hash: string }): Promise<void>;
 }
 
-/** Shard methods beyond the edge's that the coordinator and tests use. */
-/** A shard's draft of another producer's chunk (`draftChunk`): the chunk with its txs' full bytes, in chunk order, or `empty`: it would run nothing. */
-export type Draft = { chunk: Chunk; txs: Uint8Array[] } | { empty: true };
+/**
+ * A shard's draft of another producer's chunk (`draftChunk`): the chunk with its txs' full bytes, in
+ * chunk order, and its state witness against the head's root (what a producer without the shard
+ * checks it with, shard/witness.ts `checkChunk`); or `empty`: it would run nothing.
+ */
+export type Draft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness } | { empty: true };
 
+/**
+ * A draft as /p2p/chunk sends it (coordinator `chunkFor`): the shard's `Draft` with, when not empty,
+ * what each shard's chunk of the height before sent the drafted shard, proven against its receipts
+ * root (`sentProofOf`; none at height 1 or with one shard), as a /p2p/witness answer has them.
+ */
+export type PeerDraft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness; incoming: SentProof[] } | { empty: true };
+
+/** Shard methods beyond the edge's that the coordinator and tests use. */
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */
   chunkGasRatios(height: number): Promise<number[]>;
@@ -477,10 +488,11 @@ export interface CoordinatorApi {
   p2pStatus(): Promise<PeerStatus>;
   /**
    * POST /p2p/chunk: shard `index`'s chunk of another producer's block `ctx`, drafted on our head (its
-   * parent) without storing it, with its txs' full bytes; refused unless the witness owns the slot and
+   * parent) without storing it, with its txs' full bytes, its state witness and its incoming receipts'
+   * proofs; refused unless the witness owns the slot and
    * the shard is in our groups in the block's epoch (coordinator/group-chunks.ts).
    */
-  chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Draft>>;
+  chunkFor(index: number, ctx: ChunkContext): Promise<Answer<PeerDraft>>;
   /** Cost meters of the coordinator and its Validators (in key order); reading them is not counted as requests. */
   meters(): Promise<MeterView[]>;
 }

@@ -5,7 +5,7 @@
  * genesis exists before calling them.
  */
 import { blockToJson, type StoredBlock } from "../../src/block/index";
-import { assignGroups, epochOf, groupsOf, listHeight, seedHeight, shardsOfGroups } from "../../src/consensus/groups";
+import { assignGroups, epochOf, groupsOf, heldShards, listHeight, seedHeight } from "../../src/consensus/groups";
 import type { Answer, GroupView, HeadView, Json, ShardInternal } from "../api";
 import type { BlockRow } from "../archive";
 import * as core from "../core";
@@ -104,8 +104,9 @@ export async function gasRatio(h: ChainViewHost): Promise<Json> {
 }
 
 /**
- * The shards the held producer keys' groups hold in the head's epoch and the next (both fixed by
- * an election block at or below the head: src/consensus/groups.ts). On IOST's
+ * The shards the held producer keys hold in the head's epoch and the next (their groups' and shard
+ * 0: src/consensus/groups.ts `heldShards`; none without a key), both fixed by an election block at
+ * or below the head. On IOST's
  * parameters (voteInterval 1200) the seed and list blocks may be below the hot window: their records
  * then come from R2 (one segment read, cached).
  */
@@ -124,7 +125,7 @@ export async function groupView(h: ChainViewHost, held: ReadonlySet<string>, vot
     const [seed, list] = await Promise.all([record(seedHeight(epoch, voteInterval)), record(listHeight(epoch, voteInterval))]);
     if (seed === null || list === null) return null;
     const assignment = assignGroups(list.list, groups, seed.hash, epoch);
-    return shardsOfGroups([...new Set([...held].flatMap((k) => groupsOf(assignment, k)))], groups, h.config.shardCount);
+    return held.size === 0 ? [] : heldShards([...new Set([...held].flatMap((k) => groupsOf(assignment, k)))], groups, h.config.shardCount);
   };
   const epoch = epochOf(head, voteInterval);
   const [shards, next] = await Promise.all([shardsIn(epoch), voteInterval > 0 ? shardsIn(epoch + 1) : null]);

@@ -56,7 +56,7 @@ import type {
   ChunkContext,
   CoordinatorApi,
   CoordinatorStatus,
-  Draft,
+  PeerDraft,
   EndorserApi,
   EndorseResult,
   HeadView,
@@ -103,6 +103,7 @@ import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./hol
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, tipOf, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 import { buildChunks, draftFor, fetchChunk, shardsFor, type DraftHost, type GroupChunkCounts } from "./group-chunks";
+import { checkChunk } from "../shard/witness";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
 const MAX_MINE_BLOCKS = 100;
@@ -155,7 +156,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
   private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
-  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
+  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null, refused: 0, lastRefused: null };
   /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
   private readonly builders = new Map<number, string>();
   private readonly replays = new ReplayWindows();
@@ -465,6 +466,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
             peers: () => this.askOrder(),
             shardsAt: (height) => this.shardsAt(height),
             shards: () => this.shards(),
+            check: (index, c, d) => this.checkDraft(index, c, d),
             pushHead: (peer) => sync.pushHeadTo(this.syncHost(), peer),
             source: (peer, shard, c, timeoutMs) => fetchChunk(peer, this.config.chainId, shard, c, timeoutMs),
             waitMs: this.intervalMs,
@@ -664,6 +666,25 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return r.error;
   }
 
+  /**
+   * A peer's draft `d` of shard `index`'s chunk of our block `ctx` checked by its witness, against our
+   * header of the parent (its state and receipts roots) and the shard's replay window when it goes
+   * on to the block (group-chunks.ts `buildChunks`).
+   */
+  private async checkDraft(index: number, ctx: ChunkContext, d: Exclude<PeerDraft, { empty: true }>): Promise<string | null> {
+    const parent = this.block(ctx.height - 1);
+    if (parent === null) return `no block ${ctx.height - 1} on this node`;
+    const roots = (JSON.parse(parent.info) as { chunks: { state_root: string; out_receipts_root?: string }[] }).chunks;
+    const replay = this.replays.continues(index, ctx.height) ? this.replays.at(index, ctx.height, BigInt(ctx.time)) : undefined;
+    const r = await checkChunk(roots[index].state_root, { ctx, txs: d.txs, incoming: d.incoming, chunk: d.chunk }, d.witness, {
+      chainId: this.config.chainId,
+      place: { index, count: this.config.shardCount },
+      sentRoots: roots.map((x) => x.out_receipts_root ?? ""),
+      replay,
+    });
+    return "error" in r ? r.error : null;
+  }
+
   /** Peers to ask for witnesses and proofs: those whose last push failed (down, cut off) last, as each costs a timeout inside the exclusive turn. */
   private askOrder(): string[] {
     const missed = this.gossip.missed(this.config.peers);
@@ -844,7 +865,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** POST /p2p/chunk (group-chunks.ts `draftFor`): shard `index`'s chunk of another producer's block on our head, not stored; or why not. */
-  async chunkFor(index: number, ctx: ChunkContext): Promise<Answer<Draft>> {
+  async chunkFor(index: number, ctx: ChunkContext): Promise<Answer<PeerDraft>> {
     await this.ensureGenesis();
     if ((this.config.genesis.groups ?? 1) === 1) return { error: "one shard group: every producer builds its own blocks' chunks" };
     if (this.config.holds !== null || index < 0 || index >= this.config.shardCount) return { error: `shard ${index} is not held by this node` };
@@ -855,6 +876,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private draftHost(): DraftHost {
     return {
       schedule: this.consensus,
+      shardCount: this.config.shardCount,
       aheadNs: this.aheadNs,
       head: () => this.headBlock(),
       listFor: (h) => this.listFor(h),

@@ -3,22 +3,28 @@
  * than one group, a block's chunk of a shard outside its producer's groups is built by a producer
  * of that shard's group: the block's producer asks its peers (POST /p2p/chunk) and takes the first
  * answer its own check passes; a peer drafts the chunk on its head, the block's parent, without
- * storing it (`draftFor`). The check today is `applyChunk` on the producer's own object of the
- * shard (it still runs every shard): the chunk is re-executed from the builder's txs and refused
- * unless it comes out equal, so a builder can make it take nothing but valid txs. No peer passing,
+ * storing it (`draftFor`), and sends it with its state witness and the proofs of the receipts it took
+ * in. The check is the one a node without the shard makes (shard/witness.ts `checkChunk`): the
+ * chunk re-executed from the witness alone, against the state root and receipts roots of the
+ * producer's own header of the parent, so a builder can make it take nothing but valid txs. The
+ * producer's own object of the shard then applies it (it still holds every shard). No peer passing,
  * the producer builds the chunk itself. One group: nothing of this runs.
  */
 import { base64Decode } from "../../src/codec/base64";
 import { epochOf } from "../../src/consensus/groups";
 import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
 import type { StoredBlock } from "../../src/block/index";
-import type { Answer, Chunk, ChunkContext, Draft, ShardInternal } from "../api";
+import type { SentProof } from "../../src/sharding/receipt-proof";
+import type { Witness } from "../../src/state/witness";
+import type { Answer, Chunk, ChunkContext, PeerDraft, ShardInternal } from "../api";
+import { NodeFault } from "../core";
 import { errorText } from "../values";
 import { fetchPeerJson } from "./witness-check";
 
 /** What the builder's side needs of the coordinator. */
 export interface DraftHost {
   readonly schedule: Schedule;
+  readonly shardCount: number;
   /** How far (ns) ahead of the clock a block may be (peers refuse one further ahead). */
   readonly aheadNs: bigint;
   head(): StoredBlock;
@@ -27,7 +33,7 @@ export interface DraftHost {
   tip(head: StoredBlock): Tip;
   /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
   shardsAt(height: number): Promise<number[] | null>;
-  shard(index: number): Pick<ShardInternal, "draftChunk">;
+  shard(index: number): Pick<ShardInternal, "draftChunk" | "sentProofOf">;
 }
 
 /**
@@ -36,7 +42,7 @@ export interface DraftHost {
  * clock than a peer block may be, and the shard is in our groups in the block's epoch; else why not.
  * A stranger can make us draft no chunk but the scheduled producer's next one.
  */
-export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, nowNs: bigint): Promise<Answer<Draft>> {
+export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, nowNs: bigint): Promise<Answer<PeerDraft>> {
   const head = h.head();
   if (ctx.height !== head.number + 1 || ctx.parentHash !== head.hash) {
     return { error: `block ${ctx.height} on ${ctx.parentHash} does not extend this node's head ${head.number} ${head.hash}` };
@@ -51,7 +57,16 @@ export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, n
   if (time - nowNs > h.aheadNs) return { error: `block ${ctx.height}: time ${ctx.time} is ${(time - nowNs) / 1_000_000n} ms ahead of this node's clock` };
   const shards = await h.shardsAt(ctx.height);
   if (shards === null || !shards.includes(index)) return { error: `shard ${index} is not in this node's groups at block ${ctx.height}` };
-  return h.shard(index).draftChunk(ctx);
+  const d = await h.shard(index).draftChunk(ctx);
+  if ("error" in d || "empty" in d) return d;
+  const senders = h.shardCount === 1 || ctx.height === 1 ? [] : Array.from({ length: h.shardCount }, (_, j) => j);
+  const proofs = await Promise.all(senders.map((j) => h.shard(j).sentProofOf(ctx.height - 1, index)));
+  const incoming: SentProof[] = [];
+  for (const [j, p] of proofs.entries()) {
+    if ("error" in p) return { error: `shard ${j}'s receipts to shard ${index}: ${p.error}` };
+    incoming.push(p);
+  }
+  return { ...d, incoming };
 }
 
 /** One peer's answer to POST /p2p/chunk, unchecked: from the network (`fetchChunk`) or, in tests, a stand-in. */
@@ -68,16 +83,21 @@ export function fetchChunk(peer: string, chainId: number, shard: number, ctx: Ch
   return fetchPeerJson(peer, chainId, "/p2p/chunk", "chunk", chunkRequest(shard, ctx), timeoutMs);
 }
 
-/** A /p2p/chunk answer `x` for chunk `shard`/`height` as a chunk and its txs, in form (its content is applyChunk's to check), or `empty`; or why not. */
-export function parseDraft(x: unknown, shard: number, height: number): Answer<Draft> {
-  const a = x as { shard?: unknown; height?: unknown; chunk?: unknown; txs?: unknown; empty?: unknown } | null;
+/** A /p2p/chunk answer `x` for chunk `shard`/`height` as a draft, in form (its content is checkChunk's to check), or `empty`; or why not. */
+export function parseDraft(x: unknown, shard: number, height: number): Answer<PeerDraft> {
+  const a = x as { shard?: unknown; height?: unknown; chunk?: unknown; txs?: unknown; witness?: unknown; incoming?: unknown; empty?: unknown } | null;
   if (typeof a !== "object" || a === null || a.shard !== shard || a.height !== height) return { error: `not the chunk ${shard}/${height}` };
   if (a.empty === true) return { empty: true };
   const c = a.chunk as Chunk | null;
   if (typeof c !== "object" || c === null || c.shard !== shard || c.height !== height) return { error: `its chunk is not chunk ${shard}/${height}` };
   if (!Array.isArray(a.txs) || a.txs.some((t) => typeof t !== "string")) return { error: "its txs are not base64 strings" };
+  const w = a.witness as Witness | null;
+  if (typeof w !== "object" || w === null || typeof w.shape !== "string" || typeof w.hashes !== "string" || !Array.isArray(w.entries)) {
+    return { error: "its state witness is malformed" };
+  }
+  if (!Array.isArray(a.incoming)) return { error: "its incoming receipts' proofs are missing" };
   try {
-    return { chunk: c, txs: (a.txs as string[]).map((t) => base64Decode(t)) };
+    return { chunk: c, txs: (a.txs as string[]).map((t) => base64Decode(t)), witness: w, incoming: a.incoming as SentProof[] };
   } catch (err) {
     return { error: `its txs: ${errorText(err)}` };
   }
@@ -91,6 +111,12 @@ export interface GroupChunksHost {
   /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
   shardsAt(height: number): Promise<number[] | null>;
   shards(): ShardInternal[];
+  /**
+   * Why draft `d` of shard `index`'s chunk of `ctx` does not pass the check by its witness, run here
+   * without the shard's state against our header of `ctx.height - 1` (shard/witness.ts `checkChunk`),
+   * or null: nothing of it is the peer's word. A NodeFault (our VM failed) throws.
+   */
+  check(index: number, ctx: ChunkContext, d: Exclude<PeerDraft, { empty: true }>): Promise<string | null>;
   /**
    * How long (ms) peers are waited for, from the start of `buildChunks`: the block interval, so a
    * block late by its builders is still made in its slot (a chunk no peer gave by then is built here).
@@ -110,7 +136,8 @@ export interface GroupChunksHost {
 /**
  * Block chunks of shards outside this node's groups: asked of peers, taken from one, built here
  * because a peer answered `empty` (nothing to run: the same chunk, built here for no request more),
- * or because none passed (the last reason).
+ * or because none passed (the last reason); and peers' drafts refused by the check (by witness, or
+ * our object's), with the last refusal.
  */
 export interface GroupChunkCounts {
   asked: number;
@@ -118,13 +145,15 @@ export interface GroupChunkCounts {
   empty: number;
   built: number;
   last: string | null;
+  refused: number;
+  lastRefused: string | null;
 }
 
 /**
  * Every shard's chunk of block `ctx`, ours to make: those of our groups' shards built here, each
- * other shard's taken from the first peer whose draft our object of that shard re-executes to the
- * same chunk (`applyChunk`; the one taken last for the shard asked first), else built here too. `askPeers` false (a retried job, whose shards may
- * hold chunks already): all built here.
+ * other shard's taken from the first peer whose draft passes the check by its witness and then
+ * applies on our object of the shard (the peer taken last for the shard asked first), else built
+ * here too. `askPeers` false (a retried job, whose shards may hold chunks already): all built here.
  */
 export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeers: boolean): Promise<Chunk[]> {
   const shards = h.shards();
@@ -142,7 +171,7 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
 }
 
 /**
- * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft `s` applies before `until`;
+ * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft passes `h.check` and `s` applies before `until`;
  * null when one answers `empty` (the chunk runs nothing: built here as the peer would) or none
  * passes (the reasons in `counts.last`). A peer lying `empty` only sends the chunk back to this
  * node, whose pool has every tx forwarded to the group.
@@ -172,12 +201,19 @@ async function takeChunk(
       return null;
     }
     if (!("error" in got)) {
-      const applied = await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
+      const refused = await h.check(index, ctx, got).catch((err: unknown) => {
+        if (err instanceof NodeFault) throw err;
+        return errorText(err);
+      });
+      // Our object of the shard applies it too: this node holds every shard and its block is stored on them.
+      const applied = refused !== null ? { error: refused } : await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
       if (!("error" in applied)) {
         h.counts.taken++;
         h.builders.set(index, peer);
         return applied;
       }
+      h.counts.refused++;
+      h.counts.lastRefused = `block ${ctx.height}: ${peer}'s chunk of shard ${index}: ${applied.error}`;
       got = applied;
     }
     reasons.push(`${peer}: ${got.error}`);
@@ -187,7 +223,7 @@ async function takeChunk(
   return null;
 }
 
-async function ask(h: GroupChunksHost, peer: string, index: number, ctx: ChunkContext, until: number): Promise<Answer<Draft>> {
+async function ask(h: GroupChunksHost, peer: string, index: number, ctx: ChunkContext, until: number): Promise<Answer<PeerDraft>> {
   h.counts.asked++;
   const r = await h.source(peer, index, ctx, Math.max(1, until - h.now()));
   return typeof r === "object" && r !== null && "error" in r ? { error: String(r.error) } : parseDraft(r, index, ctx.height);

@@ -538,11 +538,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
     const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
     if (this.shardIndex !== 0 && this.poolCount === 0 && incoming.length === 0) return { empty: true };
-    let drafted: { chunk: Chunk; txs: Uint8Array[] } | null = null;
+    let drafted: Draft | null = null;
     try {
       this.ctx.storage.transactionSync(() => {
         const chunk = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null);
-        drafted = { chunk, txs: chunkTxBytes(this.sql, ctx.height) };
+        // Inside the transaction the store's pending writes are the draft's: its witness is that of a stored head.
+        drafted = { chunk, txs: chunkTxBytes(this.sql, ctx.height), witness: chunkWitness(this.sql, this.kv, ctx.height, ctx.height) };
         throw new ChunkRefused("drafted"); // rolls the chunk back
       });
     } catch (err) {

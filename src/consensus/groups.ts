@@ -82,3 +82,14 @@ export function groupsOf(assignment: readonly (readonly string[])[], key: string
 export function shardsOfGroups(groupList: readonly number[], groups: number, shardCount: number): number[] {
   return groupList.flatMap((g) => groupShards(g, groups, shardCount)).sort((a, b) => a - b);
 }
+
+/**
+ * The shards a node with a producer key holds while its keys are in `groupList` (none: in no group
+ * of the epoch), ascending: its groups' and shard 0 whatever its groups. Shard 0 is the consensus
+ * shard: every block's base tx runs there, so its chunk cannot wait on another group's builder nor
+ * be left empty, and its producer must have it.
+ */
+export function heldShards(groupList: readonly number[], groups: number, shardCount: number): number[] {
+  const own = shardsOfGroups(groupList, groups, shardCount);
+  return own.includes(0) ? own : [0, ...own];
+}

@@ -9,9 +9,10 @@
  *
  * What a node keeps: the shards of its producers' groups this epoch, next epoch's (once final),
  * and, for `grace` blocks of LIB past this epoch's first block, last epoch's, so a peer whose LIB
- * lags can still sync them from it. Everything else it may drop.
+ * lags can still sync them from it; and shard 0 in every epoch (groups.ts `heldShards`). Everything
+ * else it may drop.
  */
-import { assignGroups, epochOf, groupsOf, listHeight, shardsOfGroups } from "./groups.js";
+import { assignGroups, epochOf, groupsOf, heldShards, listHeight } from "./groups.js";
 
 /** A block's hash and the witness list written there (what an assignment needs of it). */
 export interface ListBlock {
@@ -72,9 +73,10 @@ export function planBlocks(c: RotationChain): number[] {
 export function rotationPlan(c: RotationChain, block: (n: number) => ListBlock): RotationPlan {
   const { epoch, next, last } = planSpan(c);
   const heldIn = (e: number): number[] => {
+    if (c.keys.length === 0) return [];
     const b = block(listHeight(e, c.voteInterval));
     const assignment = assignGroups(b.list, c.groups, b.hash, e);
-    return shardsOfGroups([...new Set(c.keys.flatMap((k) => groupsOf(assignment, k)))], c.groups, c.shardCount);
+    return heldShards([...new Set(c.keys.flatMap((k) => groupsOf(assignment, k)))], c.groups, c.shardCount);
   };
   const plan = { epoch, now: heldIn(epoch), next: next ? heldIn(epoch + 1) : null, last: last ? heldIn(epoch - 1) : null };
   const kept = new Set([...plan.now, ...(plan.next ?? []), ...(plan.last ?? [])]);

@@ -59,6 +59,7 @@ import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } fr
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { applyRegister } from "../sharding/directory.js";
+import { dropNote } from "../sharding/pending.js";
 import { doPay, RamShort, ramUsageOf } from "./index.js";
 
 /** A ram.iost `SR`/`TR` record's bytes (a JSON number in a string value; absent: 0). */
@@ -351,7 +352,11 @@ export function runForwarded(
         // What earlier parts' callees wrote of other shards' records (those of this shard landed already, incoming.ts):
         // the part's run reads and writes them as one shard's state, and they go on with its own.
         if (state instanceof ShardState) state.carry(passingWrites(state, r, block.shard!));
-        for (const x of f.registers ?? []) applyRegister(state, x);
+        // Carried instead of sent, a register drops the note of its name here as it would landing (sharding/pending.ts).
+        for (const x of f.registers ?? []) {
+          applyRegister(state, x);
+          dropNote(state, x.account, x.txHash);
+        }
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);
         used = Math.min(f.vmGas, landCarried(h, landing));

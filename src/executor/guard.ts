@@ -52,6 +52,11 @@ export class ShardState extends State {
   /** Keys a waiter's run reads absent: names only txs younger than it created (executor/reads.ts, sharding/asks.ts). */
   hidden: ReadonlySet<string> | null = null;
   /**
+   * Keys of the running part's fetched values that their shard locked for it only for reading (executor/reads.ts
+   * readOnlyKeys): a write of one is missed, so that the next round asks its shard again for writing.
+   */
+  readOnly: ReadonlySet<string> = new Set();
+  /**
    * Writes of records another shard keeps, made inside a call of a contract of that shard (host.ts call): they
    * never land here; the run reads them back, and they travel with its `release` (executor/reads.ts). Undone
    * with the checkpoint they were made in, as this state's own writes (one undo log per checkpoint).
@@ -197,7 +202,8 @@ export class ShardState extends State {
 
   /**
    * A write, inside a call of a contract of another shard, of a record another shard keeps: kept with the run
-   * (`remote`), not here. One never fetched is missed and fetched (its old value is the RAM's and the lock's).
+   * (`remote`), not here. One never fetched, or fetched for reading only, is missed and fetched for writing (its old
+   * value is the RAM's and the lock's).
    * A record the run already wrote stays the run's after the call too: a freeze to it joins it (token.ts transferFreeze).
    */
   private writeRemote(key: string, value: string | null): boolean {
@@ -212,7 +218,9 @@ export class ShardState extends State {
     r.count(key, this.remote.has(key) ? (this.remote.get(key) ?? undefined) : (r.overlay.get(key) ?? undefined));
     if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
     r.touched.add(key);
-    if (!this.remote.has(key) && !r.overlay.has(key)) r.missing.add(key);
+    // Fetched only for reading (an earlier round, before the run called that shard's contract): the part's lock there
+    // is upgraded first, or its release would write keys that shard lets other parts read meanwhile.
+    if (!this.remote.has(key) && (!r.overlay.has(key) || this.readOnly.has(key))) r.missing.add(key);
     const log = this.remoteUndo[this.remoteUndo.length - 1];
     if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
     this.remote.set(key, value);

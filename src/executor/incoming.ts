@@ -49,6 +49,7 @@ import {
   readGaveWay,
   giveUpGas,
   redoTx,
+  readOnlyKeys,
   rerunTx,
   restart,
   takeRelease,
@@ -65,7 +66,7 @@ import {
   withoutLanded,
   yields,
 } from "./reads.js";
-import { applyPending, dropNote, MAX_PENDING_BLOCKS, sweep } from "../sharding/pending.js";
+import { applyPending, dropNote } from "../sharding/pending.js";
 
 /**
  * One shard's doPay of `bytes` (negative: freed) for `account`: its `ram` balance written raw, with no
@@ -383,14 +384,6 @@ export function applyIncoming(
   const height = Number(block.number);
   const count = block.shard?.count ?? 1;
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
-  if (height % MAX_PENDING_BLOCKS === 0) {
-    guard?.watch(null, false);
-    sweep(state, height, () => {
-      const locked = guard?.conflict != null;
-      guard?.watch(null, false);
-      return locked;
-    });
-  }
   let unlocked = false;
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */
@@ -418,7 +411,7 @@ export function applyIncoming(
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
       } else if (r.kind === "pending") {
-        applyPending(state, r, Number(block.number));
+        applyPending(state, r);
       } else if (r.kind === "ask") {
         // Answered once every receipt of the chunk is in: a settle among them decides its tx here first.
         if (r.undecided === undefined) asks.push(r);
@@ -445,17 +438,23 @@ export function applyIncoming(
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
         if (guard) guard.reads = reads;
-        if (guard && rerun) guard.hidden = hiddenFor(rerun);
+        if (guard && rerun) {
+          guard.hidden = hiddenFor(rerun);
+          guard.readOnly = readOnlyKeys(state, rerun, block.shard!);
+        }
         let ran: ReturnType<typeof runForwarded>;
         try {
           ran = runForwarded(state, r, block);
         } finally {
-          if (guard) guard.reads = null;
-          if (guard) guard.hidden = null;
+          if (guard) {
+            guard.reads = null;
+            guard.hidden = null;
+            guard.readOnly = new Set();
+          }
         }
-        const name = reads && rerun ? waitsForName(state, reads, Number(block.number), rerun, block.shard!) : null;
+        const name = reads && rerun ? waitsForName(state, reads, rerun, block.shard!) : null;
         if (name?.ask) asking = name.ask;
-        if (reads && !(name ? name.wait : waitsForDirectory(state, reads))) reads.unknown.clear();
+        if (reads && !(name ? name.wait : waitsForDirectory(reads))) reads.unknown.clear();
         if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
         // What its callees wrote of other shards' records, and what earlier parts' wrote that no part landed: all go
         // on with the next part; else its own (keys it fetched) land with its releases, the others go back with its settle.
@@ -640,8 +639,10 @@ export function applyIncoming(
         } else if (undone && r.gaveWay && redo) {
           // A part gave way to an older tx (locks.ts PART_WAIT): the tx, undone everywhere, runs again here from scratch
           // (reads.ts redoTx), charged nothing for this run: no probe charges its credits' halves. Its receipt awaits it.
-          const sent = held.filter((x) => !x.probe);
-          redoTx(state, r.txHash, r.account, redo);
+          // Its notes' cancels stay with it: the names it may create are still pending until a run decides them.
+          const sent = held.filter((x) => !x.probe && x.kind !== "pending");
+          const noted = [...new Set(held.filter((x) => x.kind === "pending").map((x) => x.account))];
+          redoTx(state, r.txHash, r.account, redo, noted);
           out.push(...sent);
           const more = 1 + sent.filter(awaitsSettle).length + (r.halves ?? 0);
           settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more };

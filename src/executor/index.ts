@@ -454,8 +454,8 @@ export function runTx(
     }
     throw e;
   }
-  // No wait (a re-run, a dry run, the bound reached): a receiver found nowhere fails this run, as on one shard.
-  if (reads && !(typeof waits === "function" ? waits(reads) : waits && waitsForDirectory(state, reads))) reads.unknown.clear();
+  // No wait (a re-run, a dry run): a receiver found nowhere fails this run, as on one shard.
+  if (reads && !(typeof waits === "function" ? waits(reads) : waits && waitsForDirectory(reads))) reads.unknown.clear();
   if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) {
     if (guard) guard.reads = null;
     // It read records another shard keeps that it lacks, or waits for the directory: this run is void, the tx runs again.

@@ -25,8 +25,10 @@
  * Everything lives in state rows (committed with the chunk), so a shard
  * Durable Object evicted between blocks resumes with its locks, undo records
  * and deferred receipts: `x-locks` (one row per shard: every in-flight tx's
- * entry) and `x-deferred` (incoming receipts waiting for a lock). Neither is a
- * contract's key, so no contract can read them.
+ * age and locked keys, what other txs check), `x-lock-<hash>` (one row per
+ * in-flight tx: its undo values, held receipts, relay and Redo, read only by
+ * its own receipts) and `x-deferred` (incoming receipts waiting for a lock).
+ * None is a contract's key, so no contract can read them.
  */
 import { basicKey, mapKey } from "../state/storage.js";
 import type { TxBlock } from "../sharding/forward.js";
@@ -46,8 +48,10 @@ import { cancelsOf } from "../sharding/pending.js";
  */
 export const PART_WAIT = 32;
 
-/** The lock table's row. */
+/** The lock table's row: each in-flight tx's `Held`. */
 export const LOCKS = "x-locks";
+/** Tx `hash`'s own row while it holds locks here: its LockEntry (absent for one of kept keys alone: `setLock`). */
+export const lockRow = (hash: string) => `x-lock-${hash}`;
 /** Incoming receipts that touched a locked key, applied first in the next chunk. */
 export const DEFERRED = "x-deferred";
 
@@ -136,15 +140,54 @@ export interface Hop {
   later: CrossReceipt[];
 }
 
-export type LockTable = Record<string, LockEntry>;
+/**
+ * What the shared row keeps of a tx holding locks here: its age (LockEntry `at`) and every key it holds (each
+ * frame's undo and kept keys), in key order. Its bytes grow with the keys, never with the tx's bytes or receipts.
+ */
+export interface Held {
+  at?: string;
+  keys: string[];
+}
+
+export type LockTable = Record<string, Held>;
 
 export function readLocks(raw: string | undefined): LockTable {
   return raw === undefined ? {} : (JSON.parse(raw) as LockTable);
 }
 
-function writeLocks(state: State, table: LockTable): void {
-  if (Object.keys(table).length === 0) state.del(LOCKS);
-  else state.put(LOCKS, JSON.stringify(table));
+/** Tx `hash`'s entry here, or undefined when it holds no lock. */
+export function lockEntry(state: { get(key: string): string | undefined }, hash: string): LockEntry | undefined {
+  const held = readLocks(state.get(LOCKS))[hash];
+  if (held === undefined) return undefined;
+  const raw = state.get(lockRow(hash));
+  return raw === undefined ? { undo: [], keep: held.keys, held: [], ...(held.at ? { at: held.at } : {}) } : (JSON.parse(raw) as LockEntry);
+}
+
+/**
+ * Sets tx `hash`'s entry (undefined: it holds nothing any more). Each row is written only when it changes: the
+ * shared one when the tx's keys or age do, its own when anything else does; an entry of kept keys alone (a parked
+ * tx's gas lock) has no row of its own.
+ */
+export function setLock(state: State, hash: string, entry: LockEntry | undefined): void {
+  const table = readLocks(state.get(LOCKS));
+  if (entry === undefined && table[hash] === undefined) return;
+  const was = JSON.stringify(table[hash]);
+  const row = lockRow(hash);
+  let own: string | undefined;
+  if (entry === undefined) delete table[hash];
+  else {
+    const keys = [entry, ...(entry.outer ?? [])].flatMap((e) => [...e.undo.map(([k]) => k), ...e.keep]);
+    table[hash] = { ...(entry.at ? { at: entry.at } : {}), keys: [...new Set(keys)].sort() };
+    const bare = entry.undo.length === 0 && entry.held.length === 0 && !entry.relay && !entry.hop && !entry.outer && !entry.redo;
+    if (!bare) own = JSON.stringify(entry);
+  }
+  if (JSON.stringify(table[hash]) !== was) {
+    if (Object.keys(table).length === 0) state.del(LOCKS);
+    else state.put(LOCKS, JSON.stringify(table));
+  }
+  if (state.get(row) === own) return;
+  if (own === undefined) state.del(row);
+  else state.put(row, own);
 }
 
 /** Whether `key` is the publisher's gas (gas.iost `<pub>g?`), which a failed tx still pays. */
@@ -173,16 +216,15 @@ export function lockTx(
   hop?: Hop,
   redo?: Omit<Redo, "gas">,
 ): void {
-  const table = readLocks(state.get(LOCKS));
   const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}), ...(hop ? { hop } : {}), ...(at ? { at } : {}) };
   if (redo) entry.redo = { ...redo, gas: [] };
-  const prev = table[hash];
+  const prev = lockEntry(state, hash);
   if (prev) {
     const { outer, ...last } = prev;
     entry.outer = [...(outer ?? []), last];
   }
   for (const key of [...state.latest().keys()].sort()) {
-    if (key === LOCKS || key === DEFERRED) continue;
+    if (key === LOCKS || key === DEFERRED || key.startsWith(lockRow(""))) continue;
     const before = state.prior(key) ?? null;
     if (isGasKey(key, publisher)) {
       entry.keep.push(key);
@@ -191,8 +233,7 @@ export function lockTx(
     // Written and put back (a forwarded part's escrow, held and dropped): nothing to undo or hide.
     else if (state.latest().get(key) !== before) entry.undo.push([key, before]);
   }
-  table[hash] = entry;
-  writeLocks(state, table);
+  setLock(state, hash, entry);
 }
 
 /** An account's free RAM (its token.iost `ram` balance). */
@@ -205,11 +246,10 @@ export const ramKey = (account: string) => mapKey("token.iost", "TB" + account, 
  */
 export function lockAlso(state: State, hash: string, keys: readonly string[]): void {
   if (keys.length === 0) return;
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[hash];
+  const entry = lockEntry(state, hash);
   if (entry === undefined) return;
   entry.keep = [...new Set([...entry.keep, ...keys])].sort();
-  writeLocks(state, table);
+  setLock(state, hash, entry);
 }
 
 /**
@@ -224,14 +264,11 @@ export function unlockTx(
   ok: boolean,
   back: readonly [string, string | null][] = [],
 ): { held: CrossReceipt[]; locked: boolean; relay?: Relay; hop?: Hop; redo?: Redo; back: [string, string | null][] } {
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[hash];
+  const entry = lockEntry(state, hash);
   if (!entry) return { held: [], locked: false, back: [...back] };
   const outer = entry.outer ?? [];
   // A later part of the tx here settled: the earlier ones keep their keys locked until their own settles.
-  if (outer.length > 0) table[hash] = { ...outer[outer.length - 1], ...(outer.length > 1 ? { outer: outer.slice(0, -1) } : {}) };
-  else delete table[hash];
-  writeLocks(state, table);
+  setLock(state, hash, outer.length > 0 ? { ...outer[outer.length - 1], ...(outer.length > 1 ? { outer: outer.slice(0, -1) } : {}) } : undefined);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
   // A failed tx keeps only its gas, the receiver halves of its credits included (probes); the read locks
   // its parts hold elsewhere go without their writes (reads.ts releasesNow), first: what they put back is
@@ -338,10 +375,6 @@ export function lockAge(table: LockTable, hash: string): Age | null {
 /** Key → the tx holding it. */
 export function lockOwners(table: LockTable): Map<string, string> {
   const owners = new Map<string, string>();
-  for (const [hash, top] of Object.entries(table))
-    for (const e of [top, ...(top.outer ?? [])]) {
-      for (const [key] of e.undo) owners.set(key, hash);
-      for (const key of e.keep) owners.set(key, hash);
-    }
+  for (const [hash, held] of Object.entries(table)) for (const key of held.keys) owners.set(key, hash);
   return owners;
 }

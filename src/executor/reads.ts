@@ -1,7 +1,7 @@
 /**
  * Reads inside a contract of records another shard keeps (docs/SHARDING.md
  * "Remote state inside a contract"): a run that missed some is void (every
- * write undone, nothing charged) and its tx parks in `x-reads` with the keys
+ * write undone, nothing charged) and its tx parks (`x-reads`, a row per part) with the keys
  * asked of each shard (`read` receipts); each shard answers with the stored
  * values (`values`) and locks them for reading (`x-reading`) until the part's
  * `release`; when every answer is in, the tx runs again first in the chunk
@@ -19,6 +19,9 @@ import { inTxBlock, txBlockOf } from "../sharding/forward.js";
 import {
   isPlacedKey,
   type Parked,
+  parkedKey,
+  parkedPart,
+  parkedParts,
   partTx,
   READING,
   READS,
@@ -31,7 +34,7 @@ import {
   withCompanion,
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
-import { createdBy, isPending, MAX_PENDING_BLOCKS, pendingOf } from "../sharding/pending.js";
+import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
 import { answerOf, type Asking, askOf, nameKeys, runsCode } from "../sharding/asks.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
@@ -39,7 +42,7 @@ import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
-import { type Age, LOCKS, older, readLocks, type Redo } from "./locks.js";
+import { type Age, LOCKS, lockEntry, older, readLocks, type Redo, setLock } from "./locks.js";
 
 /** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
 const gasLock = (hash: string) => `${hash}:reads`;
@@ -47,14 +50,11 @@ const gasLock = (hash: string) => `${hash}:reads`;
 /** The publisher's gas records (gas.iost). */
 const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
 
-function setLocks(state: State, table: ReturnType<typeof readLocks>): void {
-  if (Object.keys(table).length === 0) state.del(LOCKS);
-  else state.put(LOCKS, JSON.stringify(table));
-}
-
-export function writeParked(state: State, list: readonly Parked[]): void {
-  if (list.length === 0) state.del(READS);
-  else state.put(READS, JSON.stringify(list));
+/** Stores parked part `p` in its row, listed after every part parked before it when it is new here. */
+function putParked(state: State, p: Parked): void {
+  const parts = parkedParts(state);
+  if (!parts.includes(p.part)) state.put(READS, JSON.stringify([...parts, p.part]));
+  state.put(parkedKey(p.part), JSON.stringify(p));
 }
 
 /**
@@ -62,49 +62,38 @@ export function writeParked(state: State, list: readonly Parked[]): void {
  * they parked: every answer in, and a part waiting for the directory from its height on.
  */
 export function readyParts(state: State, height: number): Parked[] {
-  return readParked(state.get(READS)).filter((p) => Object.keys(p.asked).length === 0 && (p.ask?.left.length ?? 0) === 0 && (p.until ?? 0) <= height);
+  return readParked(state).filter((p) => Object.keys(p.asked).length === 0 && (p.ask?.left.length ?? 0) === 0 && (p.until ?? 0) <= height);
 }
 
 /**
- * At most this many parts wait for the directory on a shard: each keeps its tx (up to 64 KiB, base64) or action
- * receipt in the `x-reads` row, which stays well under a row's 1 MB (chunk-build.ts ROW_BYTES) beside parts parked for reads.
- */
-export const MAX_DIRECTORY_WAITS = 8;
-
-/**
  * Whether a first run that found a receiver nowhere (remote.ts `unknown`) waits for the directory instead of failing
- * now. With several shards an account or contract created in the tx's own block (for a forwarded part: by then, its
- * tx's) on another shard, which one chain might have run first, is known here once every shard's chunk of that block
- * was applied: a tx of the pool runs again after the next chunk's incoming receipts, a forwarded part after its own
- * chunk's. Every later run fails on a miss, with one shard's error; so does a first run while MAX_DIRECTORY_WAITS wait.
+ * now: always. With several shards an account or contract created in the tx's own block (for a forwarded part: by
+ * then, its tx's) on another shard, which one chain might have run first, is known here once every shard's chunk of
+ * that block was applied: a tx of the pool runs again after the next chunk's incoming receipts, a forwarded part after
+ * its own chunk's. Every later run fails on a miss, with one shard's error. However many wait: each parks in a row of
+ * its own, its tx's bytes with it; only their ids' list and their gas locks grow (docs/SHARDING.md, the bounds left).
  */
-export function waitsForDirectory(state: State, reads: RemoteReads): boolean {
-  return reads.unknown.size > 0 && readParked(state.get(READS)).filter((p) => p.until !== undefined).length < MAX_DIRECTORY_WAITS;
+export function waitsForDirectory(reads: RemoteReads): boolean {
+  return reads.unknown.size > 0;
 }
 
 /** The age of parked part `p`: its tx's block height, then its hash (locks.ts older). */
 const ageOf = (p: Parked): Age => [p.block?.number ?? p.receipt?.forward?.block.number ?? "0", p.txHash];
 
 /**
- * Whether a re-run of parked part `p` at `height` that found a receiver nowhere waits once more, and the round of asks
- * it sends if it asks (sharding/asks.ts). It waits only while it waits for the directory already or may join those
- * that do (MAX_DIRECTORY_WAITS): while a name it found nowhere is pending (a tx may still create it, sharding/pending.ts),
+ * Whether a re-run of parked part `p` that found a receiver nowhere waits once more, and the round of asks it sends if
+ * it asks (sharding/asks.ts). While a name it found nowhere is pending (a tx may still create it, sharding/pending.ts),
  * it runs again after the next chunk's incoming receipts; else it asks every other shard, then those that answered that
  * an older tx running a contract's code is undecided at its home there (this shard it tells itself), and runs again once
- * every answer is in, until a round finds none or MAX_PENDING_BLOCKS blocks passed since its tx's block.
+ * every answer is in, until a round finds none. That ends: only txs older than the waiter hold it, none joins them
+ * once its block ran, and each is decided after finitely many blocks (the oldest in flight never gives way).
  */
-export function waitsForName(
-  state: State,
-  reads: RemoteReads,
-  height: number,
-  p: Parked,
-  shard: { index: number; count: number },
-): { wait: boolean; ask?: Asking } {
-  if (reads.unknown.size === 0 || !(p.until !== undefined || waitsForDirectory(state, reads))) return { wait: false };
-  if ([...reads.unknown].some((name) => isPending(state, name, height))) return { wait: true };
+export function waitsForName(state: State, reads: RemoteReads, p: Parked, shard: { index: number; count: number }): { wait: boolean; ask?: Asking } {
+  if (reads.unknown.size === 0) return { wait: false };
+  if ([...reads.unknown].some((name) => isPending(state, name))) return { wait: true };
   const age = ageOf(p);
   const last = p.ask;
-  if (height > Number(age[0]) + MAX_PENDING_BLOCKS || last?.busy.length === 0) return { wait: false };
+  if (last?.busy.length === 0) return { wait: false };
   const others = last?.busy ?? Array.from({ length: shard.count }, (_, i) => i);
   const left = others.filter((s) => s !== shard.index);
   const here = olderUndecided(state, age);
@@ -131,10 +120,11 @@ export function hiddenFor(p: Parked): ReadonlySet<string> | null {
 /** A `register` of a name created by tx `r.txHash` of block `r.at`: each waiter asking about it that is older than that tx notes it (`hiddenFor`). */
 export function createdSince(state: State, r: CrossReceipt): void {
   if (r.at === undefined) return;
-  const list = readParked(state.get(READS));
-  const noting = list.filter((p) => p.ask?.names.includes(r.account) && !p.ask.younger?.includes(r.account) && older(ageOf(p), [r.at!, r.txHash]));
-  for (const p of noting) p.ask!.younger = [...(p.ask!.younger ?? []), r.account];
-  if (noting.length > 0) writeParked(state, list);
+  const noting = readParked(state).filter((p) => p.ask?.names.includes(r.account) && !p.ask.younger?.includes(r.account) && older(ageOf(p), [r.at!, r.txHash]));
+  for (const p of noting) {
+    p.ask!.younger = [...(p.ask!.younger ?? []), r.account];
+    putParked(state, p);
+  }
 }
 
 /** The asks of parked part `p`'s round (`Parked.ask`), one per shard it asks. */
@@ -154,11 +144,12 @@ export const olderUndecided = (state: State, age: Age): boolean => undecidedCode
 function undecidedCode(state: State): Age[] {
   const code = (tx: string) => runsCode(decodeTx(base64Decode(tx)).actions);
   const out: Age[] = [];
-  for (const [hash, e] of Object.entries(readLocks(state.get(LOCKS)))) {
-    const redo = [e, ...(e.outer ?? [])].find((x) => x.redo !== undefined)?.redo;
+  for (const [hash, held] of Object.entries(readLocks(state.get(LOCKS)))) {
+    const e = held.at === undefined ? undefined : lockEntry(state, hash);
+    const redo = e && [e, ...(e.outer ?? [])].find((x) => x.redo !== undefined)?.redo;
     if (redo !== undefined && code(redo.tx)) out.push([redo.block.number, hash]);
   }
-  for (const p of readParked(state.get(READS))) if (p.tx !== undefined && p.block !== undefined && code(p.tx)) out.push([p.block.number, p.txHash]);
+  for (const p of readParked(state)) if (p.tx !== undefined && p.block !== undefined && code(p.tx)) out.push([p.block.number, p.txHash]);
   return out;
 }
 
@@ -180,15 +171,14 @@ export function answerAsks(state: State, asks: readonly CrossReceipt[], shard: n
  * here (it gave way meanwhile, its run undone) changes nothing.
  */
 export function takeAnswer(state: State, r: CrossReceipt): void {
-  const list = readParked(state.get(READS));
-  const p = list.find((x) => x.part === r.account && x.txHash === r.txHash);
-  if (p === undefined) return;
+  const p = parkedPart(state, r.account);
+  if (p === undefined || p.txHash !== r.txHash) return;
   const a = p.ask;
   if (a === undefined || r.id !== `${r.account}:ask${a.round}:told${r.fromShard}` || !a.left.includes(r.fromShard))
     throw new ReceiptRefused(`receipt ${r.id} refused: an answer of shard ${r.fromShard} to no ask of ${r.account} parked here`);
   a.left = a.left.filter((s) => s !== r.fromShard);
   if (r.undecided) a.busy = [...a.busy, r.fromShard].sort((x, y) => x - y);
-  writeParked(state, list);
+  putParked(state, p);
 }
 
 /**
@@ -206,13 +196,10 @@ function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: 
 
 /** Parks part `p` (new, or run again and still missing) for its next round; returns its `read` receipts. */
 export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
-  const list = readParked(state.get(READS));
-  const at = list.findIndex((x) => x.part === p.part);
-  if (at >= 0) p.round = list[at].round + 1;
+  const before = parkedPart(state, p.part);
+  if (before !== undefined) p.round = before.round + 1;
   const out = nextRound(state, p, reads, shard);
-  if (at >= 0) list[at] = p;
-  else list.push(p);
-  writeParked(state, list);
+  putParked(state, p);
   return out;
 }
 
@@ -226,9 +213,7 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
   const noted = createdBy(tx.actions, hash);
   if (noted.length > 0) p.noted = noted;
   const outgoing = parkPart(state, p, reads, block.shard!);
-  const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number };
-  setLocks(state, table);
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number });
   const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
   // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
   const waits = outgoing.length === 0 ? { waits: 1 } : {};
@@ -242,41 +227,52 @@ function notesOf(p: Parked, publisher: string, shard: { index: number; count: nu
 }
 
 /**
- * What a re-run of parked tx `p` sends of its notes: none again of a name it noted when it parked (a second would be
- * refused), and their cancels held with the tx's other receipts while it is locked, sent now when it failed. A tx that
- * stands created every name it noted, which drops the notes (registers, system.ts announce).
+ * What a re-run of parked tx `p` sends of its notes: none again of a name noted when it parked or before it gave way
+ * (a second would be refused), and their cancels held with the tx's other receipts while it is locked, sent now when
+ * it failed. A tx that stands created every name its actions create, which drops their notes (registers, system.ts
+ * announce); a name a run before a give-way created in a contract's code and this run did not is cancelled now.
  */
-function renoted(state: State, p: Parked, publisher: string, out: CrossReceipt[], stands: boolean, shard: { index: number; count: number }): CrossReceipt[] {
+function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: boolean, shard: { index: number; count: number }): CrossReceipt[] {
   const noted = p.noted ?? [];
   if (noted.length === 0) return out;
-  const cancels = notesOf(p, publisher, shard, true);
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[p.txHash];
+  const entry = lockEntry(state, p.txHash);
+  const registered = [...out, ...(entry?.held ?? [])].filter((r) => r.kind === "register").map((r) => r.account);
+  const creates = new Set([...createdBy(tx.actions, p.txHash), ...registered]);
+  const cancels = (names: string[]) => notesOf({ ...p, noted: names }, tx.publisher, shard, true);
+  const gone = noted.filter((name) => !creates.has(name));
   if (entry !== undefined) {
-    const held = new Set(entry.held.filter((r) => r.kind === "pending").map((r) => `${r.id}>${r.toShard}`));
-    entry.held.push(...cancels.filter((r) => !held.has(`${r.id}>${r.toShard}`)));
-    setLocks(state, table);
+    const held = new Set(entry.held.filter((r) => r.kind === "pending").map((r) => `${r.account}>${r.toShard}`));
+    entry.held.push(...cancels(noted.filter((name) => creates.has(name))).filter((r) => !held.has(`${r.account}>${r.toShard}`)));
+    setLock(state, p.txHash, entry);
   }
   const sent = out.filter((r) => !(r.kind === "pending" && noted.includes(r.account)));
-  return entry === undefined && !stands ? [...sent, ...cancels] : sent;
+  return [...cancels(entry === undefined && !stands ? noted : gone), ...sent];
 }
 
 /**
  * Tx `hash` of `publisher`, undone everywhere because a part of it gave way to an older tx (locks.ts PART_WAIT):
  * parked with nothing to ask, to run again from scratch after this chunk's incoming receipts (`readyParts`,
  * `rerunTx`) in its own block, so it keeps its age; its publisher's gas records put back as before it (the voided
- * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's.
+ * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's. The names it `noted`
+ * pending stay noted: the re-run decides them (`renoted`), so a waiter of its block holds however often it gives way.
  */
-export function redoTx(state: State, hash: string, publisher: string, redo: Redo): void {
+export function redoTx(state: State, hash: string, publisher: string, redo: Redo, noted: string[]): void {
   for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
-  const list = readParked(state.get(READS));
   const run = (redo.run ?? 0) + 1;
   // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
-  list.push({ part: `${hash}:r${run}`, txHash: hash, tx: redo.tx, block: redo.block, round: 1, asked: {}, values: {}, locked: [], run });
-  writeParked(state, list);
-  const table = readLocks(state.get(LOCKS));
-  table[gasLock(hash)] = { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number };
-  setLocks(state, table);
+  putParked(state, {
+    part: `${hash}:r${run}`,
+    txHash: hash,
+    tx: redo.tx,
+    block: redo.block,
+    round: 1,
+    asked: {},
+    values: {},
+    locked: [],
+    run,
+    ...(noted.length > 0 ? { noted } : {}),
+  });
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number });
 }
 
 /**
@@ -297,22 +293,22 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const tx = decodeTx(base64Decode(p.tx!));
   state.watch(p.txHash, false);
   state.checkpoint();
-  const table = readLocks(state.get(LOCKS));
-  delete table[gasLock(p.txHash)];
-  setLocks(state, table);
+  setLock(state, gasLock(p.txHash), undefined);
   const height = Number(block.number);
   let ask: Asking | undefined;
   const waits = (reads: RemoteReads) => {
-    const w = waitsForName(state, reads, height, p, block.shard!);
+    const w = waitsForName(state, reads, p, block.shard!);
     ask = w.ask;
     return w.wait;
   };
   state.hidden = hiddenFor(p);
+  state.readOnly = readOnlyKeys(state, p, block.shard!);
   let r: ReturnType<typeof runTx>;
   try {
     r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), waits, p.run);
   } finally {
     state.hidden = null;
+    state.readOnly = new Set();
   }
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
@@ -330,14 +326,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     return { outgoing: [...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
   }
   state.release();
-  writeParked(
-    state,
-    readParked(state.get(READS)).filter((x) => x.part !== p.part),
-  );
+  unpark(state, p.part);
   // Dropped now (a co-signer's permissions changed meanwhile): nothing charged, as one shard drops it.
   const receipt: TxReceipt =
     "dropped" in r ? { txHash: p.txHash, gasUsage: 0n, ramUsage: {}, statusCode: "RUNTIME_ERROR", message: r.dropped, returns: [], receipts: [] } : r.receipt;
-  const out = renoted(state, p, tx.publisher, "dropped" in r ? [] : r.outgoing, receipt.statusCode === "SUCCESS", block.shard!);
+  const out = renoted(state, p, tx, "dropped" in r ? [] : r.outgoing, receipt.statusCode === "SUCCESS", block.shard!);
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
   const writes = state.takeRemoteWrites();
   // A part forwarded on carries what it wrote: it lands before the first later part of its shard, or comes back with
@@ -348,6 +341,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
+}
+
+/** The keys of `p`'s fetched values whose shard locked them for it only for reading (ShardState.readOnly). */
+export function readOnlyKeys(state: State, p: Parked, shard: { index: number; count: number }): Set<string> {
+  return new Set(Object.keys(p.values).filter((k) => !(p.writers ?? []).includes(remoteKeyShard(state, k, shard) ?? shard.index)));
 }
 
 /** Writes by shard as one list in key order (Forwarded `writes`). */
@@ -374,13 +372,13 @@ export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, 
  */
 export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried = false): CrossReceipt[] {
   const all = releasesOf(p, from, writes);
-  const table = readLocks(state.get(LOCKS));
-  const entry = table[p.txHash];
   const waits = (r: CrossReceipt) => r.writes !== undefined;
-  if (entry === undefined || !all.some(waits)) return all;
+  if (!all.some(waits)) return all;
+  const entry = lockEntry(state, p.txHash);
+  if (entry === undefined) return all;
   const before = ({ writes: w, ...r }: CrossReceipt): CrossReceipt => ({ ...r, restore: w!.map(([k]) => [k, p.values[k] ?? null]) });
   entry.held.push(...all.filter(waits).map((r) => (carried ? before(r) : r)));
-  setLocks(state, table);
+  setLock(state, p.txHash, entry);
   return all.filter((r) => !waits(r));
 }
 
@@ -437,26 +435,23 @@ export function partGaveWay(state: State, p: Parked, from: number): CrossReceipt
  */
 export function giveUpGas(state: State, p: Parked): void {
   delete p.gaveWay;
-  const table = readLocks(state.get(LOCKS));
-  delete table[gasLock(p.txHash)];
-  setLocks(state, table);
+  setLock(state, gasLock(p.txHash), undefined);
 }
 
 /** Parked part `p`'s re-run waits from `height` for an older tx's lock (it gives way after PART_WAIT blocks). */
 export function waitsSince(state: State, p: Parked, height: number): void {
   p.since = height;
-  writeParked(
-    state,
-    readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x)),
-  );
+  putParked(state, p);
 }
 
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
 export function unpark(state: State, part: string): void {
-  writeParked(
-    state,
-    readParked(state.get(READS)).filter((x) => x.part !== part),
-  );
+  const parts = parkedParts(state);
+  if (!parts.includes(part)) return;
+  const rest = parts.filter((x) => x !== part);
+  if (rest.length === 0) state.del(READS);
+  else state.put(READS, JSON.stringify(rest));
+  state.del(parkedKey(part));
 }
 
 /**
@@ -522,16 +517,16 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
   const out = p.locked.map((to) => releaseOf(p, from, to));
   p.values = {};
   p.locked = [];
+  delete p.writers;
   delete p.busy;
-  const list = readParked(state.get(READS)).map((x) => (x.part === p.part ? p : x));
-  writeParked(state, list);
+  putParked(state, p);
   return out;
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */
 export function takeValues(state: State, r: CrossReceipt): Parked {
-  const list = readParked(state.get(READS));
-  const p = list.find((x) => x.part === r.account && x.txHash === r.txHash);
+  const found = parkedPart(state, r.account);
+  const p = found?.txHash === r.txHash ? found : undefined;
   const asked = p?.asked[String(r.fromShard)];
   const keys = r.busy ? asked : r.values!.map(([k]) => k);
   if (p === undefined || asked === undefined || keys === undefined || asked.length !== keys.length || asked.some((k, i) => k !== keys[i]))
@@ -541,15 +536,21 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
     p.busy = true;
     if (r.gaveWay) p.gaveWay = true;
     p.locked = p.locked.filter((s) => s !== r.fromShard);
-  } else for (const [k, v] of r.values!) p.values[k] = v;
+    if (p.writers !== undefined) p.writers = p.writers.filter((s) => s !== r.fromShard);
+  } else {
+    for (const [k, v] of r.values!) p.values[k] = v;
+    // Asked write-mode (readsOf): that shard's lock of every key it sent the part is a writer's now.
+    if (p.write && !p.writers?.includes(r.fromShard)) p.writers = [...(p.writers ?? []), r.fromShard].sort((a, b) => a - b);
+  }
   delete p.asked[String(r.fromShard)];
-  writeParked(state, list);
+  putParked(state, p);
   return p;
 }
 
 /**
  * A `release`: only of a part this shard sent values to, from the shard that asked. Its writes (a callee of
- * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part.
+ * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part
+ * for writing (`write`: a write-mode read turned its whole lock a writer's, answerRead).
  */
 export function takeRelease(state: State, r: CrossReceipt): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
@@ -560,6 +561,9 @@ export function takeRelease(state: State, r: CrossReceipt): void {
   const lands = r.writes ?? r.restore ?? [];
   const stray = lands.find(([k]) => !locked.has(k));
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(stray[0])}, which ${r.account} did not lock here`);
+  // Locked for reading only (its part asked no write-mode read here): other parts may have read them meanwhile.
+  if (lands.length > 0 && !held.write)
+    throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(lands[0][0])}, which ${r.account} locked here only for reading`);
   for (const [k, v] of lands) {
     if (v === null) state.del(k);
     else state.put(k, v);

@@ -8,40 +8,27 @@
  * forwarded part, to every shard that will not know it from the tx's own run, and holds a `cancel` of it
  * until the tx is decided, sent only when the tx failed; a tx that parks at home sends them when it parks
  * (executor/reads.ts park). A shard keeps the note (`x-pending-<name>`, one row per name) until the name's
- * register from that tx lands, the tx creates it there (system.ts announce), or the cancel comes; a waiter
- * whose receiver or contract is unknown but pending keeps waiting (executor/reads.ts waitsForName), at most
- * MAX_PENDING_BLOCKS blocks after the note, after which the note is swept (`sweep`) if nothing dropped it.
+ * register from that tx lands (or comes carried by a later part: executor/forwarded.ts), the tx creates it there (system.ts announce), or the cancel comes; a waiter
+ * whose receiver or contract is unknown but pending keeps waiting (executor/reads.ts waitsForName) until
+ * then, however long the tx is in flight: one chain decides the tx before the waiter runs. Only the tx's home
+ * sends a note (receipts.ts checkReceipt), in a chunk every producer checks, and every tx is decided once (the
+ * oldest in flight never gives way), so every note meets its register or cancel.
  */
 import type { State } from "../state/state.js";
 import type { Action } from "../tx/types.js";
 import { type CrossReceipt, ReceiptRefused } from "./receipts.js";
 import { shardOf } from "./placement.js";
 
-/** A note holds waiters for this many blocks from the chunk that applied it: past them they fail, as on a name nobody created. */
-export const MAX_PENDING_BLOCKS = 16;
-
 /** The row of a pending name: its notes, oldest first. */
 export const pendingKey = (name: string) => `x-pending-${name}`;
 
-/**
- * The row of the names noted in the chunks whose notes stop holding waiters by `height`, a multiple of
- * MAX_PENDING_BLOCKS: read at that height, when their rows lose those notes (`sweep`). A note whose tx never
- * sends its register or cancel (a forged one) leaves no row behind; a shard reads this row once every
- * MAX_PENDING_BLOCKS chunks, and writes it only in a chunk that applies a note.
- */
-export const dueKey = (height: number) => `x-notes-due-${height}`;
-
-const sweepAt = (until: number) => Math.ceil((until + 1) / MAX_PENDING_BLOCKS) * MAX_PENDING_BLOCKS;
-
-/** One note: the creating tx, the shard that sent it (the tx's home), the last height it holds waiters at. */
-type Note = [txHash: string, from: number, until: number];
+/** One note: the creating tx and the shard that sent it (the tx's home). */
+type Note = [txHash: string, from: number];
 
 const notesOf = (state: State, name: string): Note[] => JSON.parse(state.get(pendingKey(name)) ?? "[]") as Note[];
 
-/** Whether a name some tx may still create holds waiters at `height` (a note here, not past its bound). */
-export function isPending(state: State, name: string, height: number): boolean {
-  return notesOf(state, name).some(([, , until]) => until >= height);
-}
+/** Whether a name some tx may still create holds waiters (a note of it here). */
+export const isPending = (state: State, name: string): boolean => state.get(pendingKey(name)) !== undefined;
 
 /** A name a tx can create: an account name auth.iost accepts (auth.ts checkAccountId), or the contract its setCode deploys. */
 export function isCreatable(name: unknown, txHash: string): boolean {
@@ -112,52 +99,23 @@ export function pendingShapeError(r: CrossReceipt, count: number): string | null
 }
 
 /**
- * A `pending` receipt applied at `height`: a note kept, or its cancel dropping it. A second note of one tx for
- * one name, or a cancel of a note not kept here from its sender, is refused.
+ * A `pending` receipt applied: a note kept, or its cancel dropping it. A second note of one tx for one name, or a
+ * cancel of a note kept here from another shard, is refused.
  */
-export function applyPending(state: State, r: CrossReceipt, height: number): void {
+export function applyPending(state: State, r: CrossReceipt): void {
   const notes = notesOf(state, r.account);
   const at = notes.findIndex(([tx]) => tx === r.txHash);
   if (!r.cancel) {
     if (at >= 0) throw new ReceiptRefused(`receipt ${r.id} refused: ${r.txHash} noted ${JSON.stringify(r.account)} pending here already`);
-    const until = height + MAX_PENDING_BLOCKS - 1;
-    notes.push([r.txHash, r.fromShard, until]);
-    addDue(state, sweepAt(until), r.account);
+    notes.push([r.txHash, r.fromShard]);
   } else {
-    // Swept past its bound (`sweep`: its tx decided that late), or never kept: nothing to cancel, nothing changed.
+    // Never kept: the part that created the name here dropped it (system.ts announce) before a later part failed.
     if (at < 0) return;
     if (notes[at][1] !== r.fromShard)
       throw new ReceiptRefused(`receipt ${r.id} refused: ${JSON.stringify(r.account)} is not pending here for ${r.txHash} from shard ${r.fromShard}`);
     notes.splice(at, 1);
   }
   putNotes(state, r.account, notes);
-}
-
-/**
- * At `height`, a multiple of MAX_PENDING_BLOCKS: the notes that stopped holding waiters (`dueKey`) leave their rows. A
- * row an in-flight tx locked (`locked`, asked right after reading it: the tx may put it back) is swept a round later.
- */
-export function sweep(state: State, height: number, locked: () => boolean): void {
-  const due = state.get(dueKey(height));
-  if (due === undefined) return;
-  const later: string[] = [];
-  for (const name of JSON.parse(due) as string[]) {
-    const notes = notesOf(state, name);
-    if (locked()) later.push(name);
-    else if (notes.some(([, , until]) => until < height))
-      putNotes(
-        state,
-        name,
-        notes.filter(([, , until]) => until >= height),
-      );
-  }
-  state.del(dueKey(height));
-  for (const name of later) addDue(state, height + MAX_PENDING_BLOCKS, name);
-}
-
-function addDue(state: State, height: number, name: string): void {
-  const names = JSON.parse(state.get(dueKey(height)) ?? "[]") as string[];
-  if (!names.includes(name)) state.put(dueKey(height), JSON.stringify([...names, name]));
 }
 
 /** Tx `txHash` created `name` (its register landed here, or it ran here): its note, if any, goes. */

@@ -7,7 +7,7 @@
  * the contract lives, a token721.iost token's records on its home). A key of another shard
  * answers from the part's overlay of fetched values, or absent and recorded
  * as missing; a run that missed any is undone and its tx (or forwarded part)
- * parked in `x-reads` until every shard asked answers with a `values`
+ * parked (`x-reads`, a row per part) until every shard asked answers with a `values`
  * receipt, then run again with them. The answering shard locks the keys it
  * sent until the part's `release` (`x-reading`): a tx of that shard writing
  * one waits. Bounds count the keys and bytes a run reads this way on every
@@ -46,8 +46,14 @@ export interface Counted {
   bytes: number;
 }
 
-/** Parked txs and forwarded parts (a list of Parked, in the order they parked). */
+/**
+ * Parked txs and forwarded parts: their parts' ids, in the order they parked. Each one's Parked (its tx, up to
+ * 64 KiB in base64, or its action receipt) has a row of its own (`parkedKey`): of theirs only this list grows with
+ * their number (docs/SHARDING.md "The directory's wait").
+ */
 export const READS = "x-reads";
+/** The row of parked part `part`. */
+export const parkedKey = (part: string) => `${READS}-${part}`;
 /** Keys this shard sent for reading, locked until released: part id → the asking shard and the keys. */
 export const READING = "x-reading";
 
@@ -150,6 +156,11 @@ export interface Parked {
   until?: number;
   /** Its run called a contract of another shard: it asks with write-mode reads from then on. */
   write?: true;
+  /**
+   * The shards of `locked` that locked its keys for writing (answered a write-mode read: the whole lock there turns
+   * a writer's). Keys fetched from the others it may only read: a write of one asks its shard again, write-mode.
+   */
+  writers?: number[];
   /** A tx running again after a part gave way (executor/locks.ts Redo): which run (host.ts TxContext `run`). */
   run?: number;
   /**
@@ -161,14 +172,30 @@ export interface Parked {
   since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
-  /** A tx at home: the names its actions may create, noted pending to every shard when it parked (executor/reads.ts park). */
+  /** A tx at home: the names it noted pending when it parked (its actions may create them) or before it gave way (executor/reads.ts park, redoTx). */
   noted?: string[];
   /** Its re-run found a name nowhere that no note holds: the shards it asked whether an older tx may create it (sharding/asks.ts). */
   ask?: Asking;
 }
 
-export function readParked(raw: string | undefined): Parked[] {
-  return raw === undefined ? [] : (JSON.parse(raw) as Parked[]);
+/** Rows to read parked parts from: a State, or a Store as committed. */
+type Rows = { get(key: string): string | undefined };
+
+/** The ids of the parts parked here, in the order they parked. */
+export function parkedParts(rows: Rows): string[] {
+  const raw = rows.get(READS);
+  return raw === undefined ? [] : (JSON.parse(raw) as string[]);
+}
+
+/** Parked part `part`, or undefined when none of that id is parked here. */
+export function parkedPart(rows: Rows, part: string): Parked | undefined {
+  const raw = rows.get(parkedKey(part));
+  return raw === undefined ? undefined : (JSON.parse(raw) as Parked);
+}
+
+/** Every part parked here, in the order they parked. */
+export function readParked(rows: Rows): Parked[] {
+  return parkedParts(rows).map((part) => parkedPart(rows, part)!);
 }
 
 /**

@@ -3,18 +3,19 @@
  * real nodes, two groups over four shards (`npm run network -- --nodes 4 --groups 2`). A producer
  * builds its block's chunks of its groups' shards and asks its peers for the others' (POST
  * /p2p/chunk): a producer of that shard's group drafts the chunk on the block's parent without
- * storing it, and the block's producer takes it only once its own object of the shard re-executed
- * the draft to the same chunk; a chunk that would run nothing is answered `empty` and built by the
- * producer, no draft made. The nodes agree on every final block and balance. A peer whose
- * drafts are forged (its link rewrites them) is passed over; with every peer forging, the producer
- * builds the chunks itself and the chain goes on. A request for a block its witness may not make
+ * storing it and sends it with its state witness, and the block's producer takes it only once the
+ * draft passed the check by that witness (then its own object applies it); a chunk that would run
+ * nothing is answered `empty` and built by the producer, no draft made. The nodes agree on every
+ * final block and balance. A peer whose drafts are forged (its link rewrites them: a forged
+ * witness of a true chunk, or a wrong post-state root) is passed over; with every peer forging, the
+ * producer builds the chunks itself and the chain goes on. A request for a block its witness may not make
  * next is refused without a draft.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, type Client } from "../e2e/helpers/sdk";
-import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
+import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
+import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
 
-type Counts = { asked: number; taken: number; empty: number; built: number; last: string | null };
+type Counts = { asked: number; taken: number; empty: number; built: number; last: string | null; refused: number; lastRefused: string | null };
 const NODES = [0, 1, 2, 3];
 
 describe("shard groups: a block's chunks of shards outside its producer's groups built by their group", () => {
@@ -31,12 +32,36 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
 
   const counts = async (i: number): Promise<Counts> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.groupChunks;
   const chunkAsks = () => NODES.flatMap((a) => NODES.filter((b) => b !== a).map((b) => net.link(a, b).paths.get("/p2p/chunk") ?? 0)).reduce((x, y) => x + y, 0);
-  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>) => transferUntil(client, label, memo, done, 180_000);
+  /**
+   * Transfers until `done` gives a value, to foundation (shard 3) and producer002 (shard 2) in turn: admin is on
+   * shard 0, which every producer builds itself, so each group's producers then have a busy shard outside it.
+   */
+  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>) => {
+    let k = 0;
+    return waitFor(
+      label,
+      async () => {
+        const got = await done();
+        if (got) return got;
+        const to = k % 2 === 0 ? "foundation" : "producer002";
+        await expectSuccess(client, client.iost.transfer("iost", "admin", to, "1", `${memo}-${k++}`));
+        return null;
+      },
+      180_000,
+      250,
+    );
+  };
   const final = (label: string) => allFinal(net.nodes, label, 120_000);
   /** A draft whose post-state root is not the one its txs make. */
-  const forge = (body: string) => {
+  const forgeRoot = (body: string) => {
     const p = JSON.parse(body);
     if (p.chunk) p.chunk.stateRoot = `${p.chunk.stateRoot}0`;
+    return JSON.stringify(p);
+  };
+  /** A true chunk whose witness lies about the first value it read (the object of a node holding the shard would apply it). */
+  const forgeWitness = (body: string) => {
+    const p = JSON.parse(body);
+    if (p.witness?.entries?.length > 0) p.witness.entries[0][1] = `${p.witness.entries[0][1] ?? ""}0`;
     return JSON.stringify(p);
   };
 
@@ -44,7 +69,7 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     await until("every producer took a chunk from a peer", "group", async () => (await Promise.all(NODES.map(counts))).every((c) => c.taken > 0));
     await final("every node final past the transfers");
     expect(await finalChainDiff(net.nodes)).toEqual([]);
-    expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
+    expect(await balanceDiff(net.nodes, ["admin", "foundation", "producer002"])).toEqual([]);
     const all = await Promise.all(NODES.map(counts));
     console.log(`chunks of the other group by node: ${JSON.stringify(all)}; /p2p/chunk requests: ${chunkAsks()}`);
     for (const c of all) {
@@ -59,20 +84,27 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     expect(all.reduce((x, c) => x + c.empty, 0)).toBeGreaterThan(0);
   });
 
-  it("a peer serving forged drafts is passed over; with every peer forging, the producer builds the chunks itself", async () => {
+  it.each([
+    ["a forged witness of a true chunk", forgeWitness, /refused: invalid state witness/],
+    ["a wrong post-state root", forgeRoot, /refused: chunk \d+\/\d+: stateRoot differs: re-executed/],
+  ])("a peer serving drafts with %s is passed over; with every peer forging, the producer builds the chunks itself", async (_, forge, why) => {
     for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", forge);
     const before = await counts(0);
-    const forged = await until("node 0 builds a chunk a forged draft left it", "forged", async () => {
+    const forged = await until("node 0 refuses a forged draft and builds the chunk itself", `forged-${forge.name}`, async () => {
       const c = await counts(0);
-      return c.built > before.built && /stateRoot differs/.test(c.last ?? "") ? c : null;
+      return c.refused > before.refused && c.built > before.built && why.test(c.lastRefused ?? "") ? c : null;
     });
+    // Every peer forges: a draft taken would be a forged one.
     expect(forged.taken).toBe(before.taken);
-    expect(forged.last).toMatch(/no peer's chunk of shard \d passed, built here: .*stateRoot differs: re-executed/);
+    expect(forged.last).toMatch(/no peer's chunk of shard \d passed, built here: /);
     for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", null);
-    await until("node 0 takes a peer's chunk again", "healed", async () => (await counts(0)).taken > before.taken);
+    const healed = await until("node 0 takes a peer's chunk again", `healed-${forge.name}`, async () =>
+      (await counts(0)).taken > before.taken ? counts(0) : null,
+    );
+    expect(healed.taken).toBeGreaterThan(before.taken);
     await final("final again past the forgery");
     expect(await finalChainDiff(net.nodes)).toEqual([]);
-    expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
+    expect(await balanceDiff(net.nodes, ["admin", "foundation", "producer002"])).toEqual([]);
   });
 
   it("a node drafts no chunk of a block that does not extend its head or whose witness does not own the slot", async () => {

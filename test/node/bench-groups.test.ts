@@ -8,7 +8,15 @@ import { errorKinds, groupsTable, nodeFigures, nodeSample, type NodeSample, prob
 import { shardOf } from "../../src/sharding/placement";
 
 /** A /dev/status body of 2 shards, with the parts the bench reads and some it must ignore. */
-const status = (o: { head: number; checked?: number; refused?: number; chunks: [number, number]; bytes: [number, number]; rows: [number, number] }) => ({
+const status = (o: {
+  head: number;
+  checked?: number;
+  refused?: number;
+  taken?: number;
+  chunks: [number, number];
+  bytes: [number, number];
+  rows: [number, number];
+}) => ({
   chain: {},
   coordinator: {
     head: o.head,
@@ -17,6 +25,7 @@ const status = (o: { head: number; checked?: number; refused?: number; chunks: [
       ? {}
       : {
           witnessChecks: { chunks: o.checked, windowed: 0, refused: o.refused ?? 0, last: o.refused ? "block 9 X: chunk 1/9 not checked by witness: …" : null },
+          groupChunks: { asked: 9, taken: o.taken ?? 0, empty: 1, built: 0, last: null },
         }),
   },
   // Out of shard order, as nothing promises the order.
@@ -37,16 +46,22 @@ const status = (o: { head: number; checked?: number; refused?: number; chunks: [
 
 describe("shard groups bench", () => {
   test("a node's sample: each shard's chunks, bytes and rows by its index, the coordinator's checks (0 when it has none)", () => {
-    expect(nodeSample(status({ head: 10, checked: 4, refused: 1, chunks: [9, 8], bytes: [4096, 8192], rows: [30, 40] }), 2)).toEqual({
+    expect(nodeSample(status({ head: 10, checked: 4, refused: 1, taken: 3, chunks: [9, 8], bytes: [4096, 8192], rows: [30, 40] }), 2)).toEqual({
       head: 10,
       checked: 4,
       refused: 1,
       lastRefusal: "block 9 X: chunk 1/9 not checked by witness: …",
+      taken: 3,
       executed: [9, 8],
       bytes: [4096, 8192],
       rowsWritten: [30, 40],
     });
-    expect(nodeSample(status({ head: 3, chunks: [1, 2], bytes: [1, 2], rows: [3, 4] }), 2)).toMatchObject({ checked: 0, refused: 0, lastRefusal: null });
+    expect(nodeSample(status({ head: 3, chunks: [1, 2], bytes: [1, 2], rows: [3, 4] }), 2)).toMatchObject({
+      checked: 0,
+      refused: 0,
+      lastRefusal: null,
+      taken: 0,
+    });
     expect(() => nodeSample(status({ head: 3, chunks: [1, 2], bytes: [1, 2], rows: [3, 4] }), 3)).toThrow("no shard 2");
   });
 
@@ -75,8 +90,8 @@ describe("shard groups bench", () => {
   });
 
   test("a node's figures between two samples: per block, per check, its own witness answers only, errors apart", () => {
-    const before: NodeSample = { head: 10, checked: 6, refused: 1, lastRefusal: "old", executed: [10, 10], bytes: [100, 100], rowsWritten: [50, 60] };
-    const after: NodeSample = { head: 20, checked: 26, refused: 1, lastRefusal: "old", executed: [20, 25], bytes: [300, 200], rowsWritten: [80, 61] };
+    const before: NodeSample = { head: 10, checked: 6, refused: 1, lastRefusal: "old", taken: 2, executed: [10, 10], bytes: [100, 100], rowsWritten: [50, 60] };
+    const after: NodeSample = { head: 20, checked: 26, refused: 1, lastRefusal: "old", taken: 7, executed: [20, 25], bytes: [300, 200], rowsWritten: [80, 61] };
     const seen = [
       { node: 1, bytes: 113, shard: null, height: null, error: "not yet" },
       { node: 1, bytes: 1200, shard: 1, height: 11, error: null },
@@ -96,6 +111,7 @@ describe("shard groups bench", () => {
       peerBlocks: 7,
       executedPerBlock: 2.5,
       checkedPerBlock: 2,
+      takenPerBlock: 0.5,
       refused: 0,
       lastRefusal: null,
       requestsPerCheck: 1.1,
@@ -136,6 +152,7 @@ describe("shard groups bench", () => {
       blocks: 40,
       executedPerBlock: 4,
       checkedPerBlock: checked,
+      takenPerBlock: checked / 2,
       refused: checked,
       lastRefusal: null,
       requestsPerCheck: checked === 0 ? null : 1.05,
@@ -182,6 +199,8 @@ describe("shard groups bench", () => {
     expect(row("rows written per transfer by the shard objects of every node")).toContain("| 7.50 | 7.50 | 1.00× |");
     expect(row("chunks re-executed per block by every node")).toContain("| 8 | 8 | 1.00× |");
     expect(row("chunks checked by witness per block by every node")).toContain("| 0 | 2 | — |");
+    expect(row("| 0 | peers' drafts")).toContain("| 0 | 0.50 |");
+    expect(row("peers' drafts checked by witness and taken per block by every node")).toContain("| 0 | 1 |");
     expect(lines.filter((l) => l.startsWith("| 1 | stored bytes"))).toHaveLength(1);
     expect(row("first send → last receipt")).toBe("| all | workload, first send → last receipt | 8,000 ms | 10,000 ms | 1.25× |");
     expect(row("added latency")).toContain("| 0 ms | 300 ms |");

@@ -1,16 +1,19 @@
 /**
  * Chunks built by their group (durable-objects/coordinator/group-chunks.ts): a builder drafts only
- * the scheduled producer's next block on its own head, of a shard in its groups; a block producer
- * takes each other shard's chunk from the first peer whose draft its own object re-executes to the
- * same chunk, pushes its head to a peer that lacks it, and builds the chunk itself when no peer's
- * passes. One group: no peer is asked. Stand-in shards and peers; the real objects are in
+ * the scheduled producer's next block on its own head, of a shard in its groups, and sends it with
+ * every sender's receipts proof; a block producer takes each other shard's chunk from the first peer
+ * whose draft passes the check by its witness and then applies on its own object, pushes its head to
+ * a peer that lacks it, and builds the chunk itself when no peer's passes. One group: no peer is asked. Stand-in shards and peers; the real objects are in
  * test/workers/draft-chunk.test.ts, the network in test/network/group-chunks.test.ts.
  */
 import { describe, expect, test } from "vitest";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
 import { base64Encode } from "../../src/codec/base64";
+import { NodeFault } from "../../durable-objects/core";
 import type { StoredBlock } from "../../src/block/index";
+import type { SentProof } from "../../src/sharding/receipt-proof";
+import type { Witness } from "../../src/state/witness";
 
 const MS = 1_000_000n;
 const SCHEDULE = { blockIntervalNs: 500n * MS, blocksPerSlot: 1 };
@@ -20,22 +23,28 @@ const HEAD = { number: 7, hash: "H7", witness: "Kd", time: String(19_600n * MS) 
 const CTX: ChunkContext = { height: 8, time: String(20_000n * MS), parentHash: "H7", witness: "Ka", parentWitness: "Kd", parentTime: HEAD.time };
 const NOW = 20_000n * MS;
 
+const WITNESS = { shape: "", hashes: "", entries: [] } as unknown as Witness;
+const FORGED = { shape: "forged", hashes: "", entries: [] } as unknown as Witness;
+/** Shard `from`'s stand-in proof of what its chunk of `height` sent shard `to`. */
+const proofOf = (from: number, height: number, to: number) => ({ proof: `${from}/${height}->${to}` }) as unknown as SentProof;
 const chunkOf = (shard: number, height: number, root = "R"): Chunk => ({ shard, height, time: CTX.time, stateRoot: root }) as unknown as Chunk;
 
 function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } {
   const h = {
     drafts: 0,
     schedule: SCHEDULE,
+    shardCount: 4,
     aheadNs: 1_000n * MS,
     head: () => HEAD,
     listFor: () => LIST,
     tip: (b: StoredBlock) => ({ time: BigInt(b.time), witness: b.witness, inSlot: 1 }),
     shardsAt: async () => [1, 3],
-    shard: () => ({
+    shard: (j: number) => ({
       draftChunk: async (ctx: ChunkContext) => {
         h.drafts++;
-        return { chunk: chunkOf(1, ctx.height), txs: [] };
+        return { chunk: chunkOf(1, ctx.height), txs: [], witness: WITNESS };
       },
+      sentProofOf: async (height: number, to: number): Promise<Answer<SentProof>> => proofOf(j, height, to),
     }),
     ...over,
   };
@@ -43,10 +52,18 @@ function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } 
 }
 
 describe("draftFor: what a builder drafts", () => {
-  test("the scheduled producer's next block on our head, of a shard in our groups", async () => {
+  test("the scheduled producer's next block on our head, of a shard in our groups, with every sender's receipts proof", async () => {
     const h = builder();
-    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ chunk: chunkOf(1, 8), txs: [] });
+    const incoming = [0, 1, 2, 3].map((j) => proofOf(j, 7, 1));
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ chunk: chunkOf(1, 8), txs: [], witness: WITNESS, incoming });
     expect(h.drafts).toBe(1);
+  });
+
+  test("a sender's proof it cannot make fails the draft", async () => {
+    const h = builder();
+    const shard = h.shard;
+    h.shard = (j) => ({ ...shard(j), sentProofOf: async () => (j === 2 ? { error: "no chunk 7" } : proofOf(j, 7, 1)) });
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "shard 2's receipts to shard 1: no chunk 7" });
   });
 
   test.each([
@@ -90,12 +107,16 @@ function shard(i: number, log: string[]): ShardInternal {
 /** A producer of shards 0 and 2 (of 4) with peers answering by `answer`. */
 function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2) {
   const log: string[] = [];
-  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null };
+  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null, refused: 0, lastRefused: null };
   const h: GroupChunksHost = {
     groups,
     peers: () => ["p1", "p2"],
     shardsAt: async () => [0, 2],
     shards: () => [0, 1, 2, 3].map((i) => shard(i, log)),
+    check: async (i, _ctx, d) => {
+      log.push(`check ${i} ${d.incoming.length}`);
+      return d.witness.shape === "forged" ? `chunk ${i}/8 refused: the witness does not make the state root` : null;
+    },
     pushHead: async (peer) => {
       log.push(`push ${peer}`);
     },
@@ -111,23 +132,31 @@ function producer(answer: (peer: string, shard: number) => Answer<unknown>, grou
   return { h, log, counts };
 }
 
-const good = (s: number) => ({ shard: s, height: 8, chunk: chunkOf(s, 8), txs: [base64Encode(new Uint8Array([1, 2]))] });
+const good = (s: number) => ({
+  shard: s,
+  height: 8,
+  chunk: chunkOf(s, 8),
+  txs: [base64Encode(new Uint8Array([1, 2]))],
+  witness: WITNESS,
+  incoming: [0, 1, 2, 3].map((j) => proofOf(j, 7, s)),
+});
 
 describe("buildChunks: a block's chunks of shards outside our groups", () => {
-  test("taken from the first peer whose draft our object applies; ours built here", async () => {
+  test("taken from the first peer whose draft passes by its witness, then applied on our object; ours built here", async () => {
     const { h, log, counts } = producer((_, s) => good(s));
     const chunks = await buildChunks(h, CTX, true);
     expect(chunks.map((c) => c.shard)).toEqual([0, 1, 2, 3]);
-    expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["apply 1 1", "apply 3 1", "build 0", "build 2"]);
-    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, built: 0, last: null });
+    expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["apply 1 1", "apply 3 1", "build 0", "build 2", "check 1 4", "check 3 4"]);
+    expect(log.indexOf("check 1 4")).toBeLessThan(log.indexOf("apply 1 1"));
+    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, built: 0, last: null, refused: 0, lastRefused: null });
   });
 
   test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
     const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)));
     const chunks = await buildChunks(h, CTX, true);
     expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
-    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2"]);
-    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, built: 0, last: null });
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, built: 0, last: null, refused: 0, lastRefused: null });
     expect(h.builders.get(1)).toBe("p1");
   });
 
@@ -145,6 +174,42 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect((chunks[3] as unknown as { stateRoot: string }).stateRoot).toBe("built");
     expect(counts).toMatchObject({ asked: 4, taken: 1, built: 1 });
     expect(counts.last).toMatch(/block 8: no peer's chunk of shard 3 passed, built here: p1: .*stateRoot differs.*; p2: not the chunk 3\/8/);
+  });
+
+  test("a draft whose witness does not pass is passed over unapplied, even one our object would apply", async () => {
+    const { h, log, counts } = producer((peer, s) => (peer === "p1" ? { ...good(s), witness: FORGED } : good(s)));
+    const chunks = await buildChunks(h, CTX, true);
+    expect(chunks.map((c) => (c as unknown as { stateRoot: string }).stateRoot)).toEqual(["built", "R", "built", "R"]);
+    expect(log.filter((l) => l.startsWith("apply")).sort()).toEqual(["apply 1 1", "apply 3 1"]);
+    expect(log.filter((l) => l.startsWith("check")).length).toBe(4);
+    expect(counts).toMatchObject({ asked: 4, taken: 2, built: 0, refused: 2 });
+    expect(counts.lastRefused).toMatch(/^block 8: p1's chunk of shard \d: chunk \d\/8 refused: the witness does not make the state root$/);
+    expect([...h.builders].sort()).toEqual([
+      [1, "p2"],
+      [3, "p2"],
+    ]);
+  });
+
+  test("a draft without its receipts proofs, or whose check throws, is passed over; our VM failing stops the block", async () => {
+    const { h, counts } = producer((_, s) => {
+      const { incoming: _dropped, ...rest } = good(s);
+      return rest;
+    });
+    await buildChunks(h, CTX, true);
+    expect(counts).toMatchObject({ taken: 0, built: 2 });
+    expect(counts.last).toMatch(/p1: its incoming receipts' proofs are missing; p2: its incoming/);
+    const thrown = producer((_, s) => good(s));
+    thrown.h.check = async () => {
+      throw new Error("not a proof");
+    };
+    await buildChunks(thrown.h, CTX, true);
+    expect(thrown.counts).toMatchObject({ taken: 0, built: 2 });
+    expect(thrown.counts.last).toMatch(/p1: not a proof; p2: not a proof/);
+    const faulty = producer((_, s) => good(s));
+    faulty.h.check = async () => {
+      throw new NodeFault("out of memory");
+    };
+    await expect(buildChunks(faulty.h, CTX, true)).rejects.toThrow(/out of memory/);
   });
 
   test("the peer whose draft of a shard was taken last is asked first for it", async () => {

@@ -1,11 +1,12 @@
 /**
  * The coordinator's /getShardInfo view of the groups (durable-objects/coordinator/coordinator-views.ts
  * `groupView`) over a chain of headers: the head's epoch and the next, each fixed by the list and
- * hash of the election block an epoch before it, and a key outside that list holding nothing.
+ * hash of the election block an epoch before it; shard 0 held by every key, a key outside that list
+ * holding shard 0 only; a node without a key holding nothing by groups.
  */
 import { describe, expect, test } from "vitest";
 import { groupView, type ChainViewHost } from "../../durable-objects/coordinator/coordinator-views";
-import { assignGroups, groupsOf, shardsOfGroups } from "../../src/consensus/groups";
+import { assignGroups, groupsOf, heldShards } from "../../src/consensus/groups";
 import type { StoredBlock } from "../../src/block/index";
 
 const V = 20;
@@ -23,7 +24,7 @@ function chain(head: number, groups: number): ChainViewHost {
   } as unknown as ChainViewHost;
 }
 
-const shardsOf = (key: string, list: string[], seed: string, epoch: number) => shardsOfGroups(groupsOf(assignGroups(list, 2, seed, epoch), key), 2, 4);
+const shardsOf = (key: string, list: string[], seed: string, epoch: number) => heldShards(groupsOf(assignGroups(list, 2, seed, epoch), key), 2, 4);
 
 describe("groupView", () => {
   test("one group: every held producer holds every shard, this epoch and the next", async () => {
@@ -44,15 +45,19 @@ describe("groupView", () => {
         groups: 2,
         epoch: 2,
         shards: shardsOf(key, first, "H20", 2),
-        next: KEYS.slice(1).includes(key) ? shardsOf(key, KEYS.slice(1), "H40", 3) : [],
+        next: KEYS.slice(1).includes(key) ? shardsOf(key, KEYS.slice(1), "H40", 3) : [0],
       });
     }
-    // Ka left the list at block 40: nothing to hold from epoch 3; Ke, elected there, holds from epoch 3.
-    expect((await groupView(chain(65, 2), new Set(["Ka"]), V)).shards).toEqual([]);
-    expect((await groupView(chain(45, 2), new Set(["Ke"]), V)).shards).toEqual([]);
+    // Ka left the list at block 40: shard 0 only from epoch 3; Ke, elected there, holds its group from epoch 3.
+    expect((await groupView(chain(65, 2), new Set(["Ka"]), V)).shards).toEqual([0]);
+    expect((await groupView(chain(45, 2), new Set(["Ke"]), V)).shards).toEqual([0]);
     expect((await groupView(chain(65, 2), new Set(["Ke"]), V)).shards).toEqual(shardsOf("Ke", KEYS.slice(1), "H40", 3));
-    // A node holding every key holds every shard.
+    // A node holding every key holds every shard; one in group 1 holds shard 0 beside it; one without a key, nothing.
     expect((await groupView(chain(45, 2), new Set(KEYS), V)).shards).toEqual([0, 1, 2, 3]);
+    const inOne = await Promise.all(first.map(async (k) => (await groupView(chain(45, 2), new Set([k]), V)).shards));
+    expect(inOne).toContainEqual([0, 1, 3]);
+    expect(inOne).toContainEqual([0, 2]);
+    expect(await groupView(chain(45, 2), new Set(), V)).toMatchObject({ shards: [], next: [] });
   });
 
   test("seed and list blocks below the hot window come from their archived records; none at all leaves the shards unknown", async () => {

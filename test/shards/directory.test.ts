@@ -18,7 +18,7 @@ import { shardStub } from "../../durable-objects/env";
 import { base58Encode } from "../../src/codec/base58";
 import { shardOf } from "../../src/sharding/placement";
 import { pendingKey } from "../../src/sharding/pending";
-import { READS } from "../../src/sharding/reads";
+import { parkedKey, READS } from "../../src/sharding/reads";
 import { newChain, nodeEnv, tick, tickUntilFinal } from "../workers/helpers";
 import { admin, makeTx } from "../workers/txs";
 
@@ -97,12 +97,13 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await tick(c); // both in one block: the payer's shard does not know the contract yet
     expect(await at(A).getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
     const head = (await c.coord.status()).head;
-    expect(JSON.parse((await row(P, READS))!)).toMatchObject([{ txHash: pay.hash, round: 1, asked: {}, until: head + 1 }]);
+    expect(JSON.parse((await row(P, READS))!)).toEqual([pay.hash]);
+    expect(JSON.parse((await row(P, parkedKey(pay.hash)))!)).toMatchObject({ txHash: pay.hash, round: 1, asked: {}, until: head + 1 });
     expect(await at(P).getTxReceipt(pay.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
     expect(await at(P).read("getTokenBalance", payer, "iost")).toMatchObject({ balance: 7 });
     await abortAllDurableObjects();
     await tick(c); // the contract's register applied first in the chunk, then the payment runs again
-    expect(await row(P, READS)).toBeUndefined();
+    expect([await row(P, READS), await row(P, parkedKey(pay.hash))]).toEqual([undefined, undefined]);
     await abortAllDurableObjects();
     await tick(c, 3);
     expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
@@ -121,6 +122,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     const m1 = await meters();
     const idles = m1.map((m, i) => m.rowsWritten - m0[i].rowsWritten);
     const idle = idles[A];
+    const idleRead = m1[A].rowsRead - m0[A].rowsRead;
     const t = makeTx({ to: ghost, amount: "1" });
     await at(A).submitTx(t.bytes, t.hash);
     const steps = [m1];
@@ -130,6 +132,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     }
     // Parked; run again, asking the other shards (sharding/asks.ts); they answer; run again, failing; nothing.
     const [parked, asked, answered, rerun, after] = [1, 2, 3, 4, 5].map((i) => steps[i][A].rowsWritten - steps[i - 1][A].rowsWritten);
+    const read = [1, 2, 3, 4, 5].map((i) => steps[i][A].rowsRead - steps[i - 1][A].rowsRead);
     expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
     expect([answered, after]).toEqual([idle, idle]);
     // The shards it asked keep no state for the ask or their answer: the chunk's rows of a receipt taken in and one sent out.
@@ -145,9 +148,9 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     const failed = m[A].rowsWritten - steps[5][A].rowsWritten;
     expect(await at(A).getTxReceipt(now.hash)).toMatchObject({ status_code: "RUNTIME_ERROR" });
     console.log(
-      `rows written on admin's shard: idle ${idle}; waiting: parked ${parked}, asking ${asked}, answered ${answered}, re-run ${rerun}, after ${after}; failing at once ${failed}; on each shard asked, beyond idle: ${answering.join(", ")}`,
+      `rows written on admin's shard: idle ${idle}; waiting: parked ${parked}, asking ${asked}, answered ${answered}, re-run ${rerun}, after ${after}; failing at once ${failed}; on each shard asked, beyond idle: ${answering.join(", ")}; rows read: idle ${idleRead}; parked, asking, answered, re-run, after ${read.join(", ")}`,
     );
-    // Beyond failing at once: its x-reads and gas lock rows, and the N − 1 answers it takes in (3 rows each: receipts_applied).
+    // Beyond failing at once: its x-reads rows and gas lock, and the N − 1 answers it takes in (3 rows each: receipts_applied).
     expect(parked + asked + answered + rerun - 4 * idle).toBeLessThanOrEqual(failed - idle + 2 + 3 * (N - 1));
   });
 
@@ -295,7 +298,8 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await at(B).submitTx(make.bytes, make.hash);
     await at(P).submitTx(pay.bytes, pay.hash);
     await tick(c, 2); // the caller's part runs on A; the payment, run again, finds the name nowhere and asks
-    expect(JSON.parse((await row(P, READS))!)).toMatchObject([{ txHash: pay.hash, ask: { round: 1, names: [made] } }]);
+    expect(JSON.parse((await row(P, READS))!)).toEqual([pay.hash]);
+    expect(JSON.parse((await row(P, parkedKey(pay.hash)))!)).toMatchObject({ txHash: pay.hash, ask: { round: 1, names: [made] } });
     await abortAllDurableObjects();
     await tickUntilFinal(c, () => at(P), [pay.hash], 8);
     expect(await at(B).getTxReceipt(make.hash)).toMatchObject({ status_code: "SUCCESS" });

@@ -59,6 +59,10 @@ describe("rotation, four shards", () => {
     // A node whose key is not elected holds nothing; while it runs every shard it still drops none.
     expect((await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: true })).plan!.drop).toEqual([0, 1, 2, 3]);
     expect((await c.statuses()).every((s) => s.dropped === undefined)).toBe(true);
+    // A producer key outside the list holds shard 0 only: the consensus shard is kept, the others dropped.
+    const outside = await rotateIn(c, { groups: 2, keys: () => ["NotElected"], runsEveryShard: false });
+    expect(outside.plan).toMatchObject({ now: [0], keep: [0], drop: [1, 2, 3] });
+    expect((await c.statuses()).map((s) => s.dropped ?? false)).toEqual([false, true, true, true]);
 
     const state = await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false });
     for (const s of await c.statuses()) expect(s).toMatchObject({ head: 0, dropped: true });

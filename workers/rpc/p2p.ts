@@ -25,7 +25,8 @@
  *   this node serves.
  * - POST /p2p/chunk `{shard, height, time, parent_hash, witness, parent_witness, parent_time}`: shard
  *   S's chunk of that block, drafted on our head (its parent) and not stored, with its txs' full
- *   bytes: `{shard, height, chunk, txs: [base64, …]}`, or `{shard, height, empty: true}` when it
+ *   bytes, its state witness and what each shard's chunk of the height before sent S, proven:
+ *   `{shard, height, chunk, txs: [base64, …], witness, incoming}`, or `{shard, height, empty: true}` when it
  *   would run nothing (no transaction drafted, no row billed); only with more than one group, for a shard in
  *   our producers' groups, a block its witness may make next (durable-objects/coordinator/group-chunks.ts).
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
@@ -47,8 +48,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
+import type { SentProof } from "../../src/sharding/receipt-proof";
+import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
-import type { Chunk, Draft, P2pGate } from "../../durable-objects/api";
+import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
@@ -233,6 +236,12 @@ p2pRoutes.post("/p2p/tx", async (c) => {
 });
 
 /** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
-function draftJson(shard: number, height: number, d: Draft): { shard: number; height: number } & ({ chunk: Chunk; txs: string[] } | { empty: true }) {
-  return "empty" in d ? { shard, height, empty: true } : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)) };
+function draftJson(
+  shard: number,
+  height: number,
+  d: PeerDraft,
+): { shard: number; height: number } & ({ chunk: Chunk; txs: string[]; witness: Witness; incoming: SentProof[] } | { empty: true }) {
+  return "empty" in d
+    ? { shard, height, empty: true }
+    : { shard, height, chunk: d.chunk, txs: d.txs.map((t) => base64Encode(t)), witness: d.witness, incoming: d.incoming };
 }

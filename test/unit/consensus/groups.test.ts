@@ -6,7 +6,7 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { base58Encode } from "../../../src/codec/base58";
 import { sha3, utf8 } from "../../../src/crypto/sha3";
-import { assignGroups, epochOf, groupShards, groupsError, groupsOf, listHeight, seedHeight, shardsOfGroups } from "../../../src/consensus/groups";
+import { assignGroups, epochOf, groupShards, groupsError, groupsOf, heldShards, listHeight, seedHeight, shardsOfGroups } from "../../../src/consensus/groups";
 
 /** A block hash as the chain writes it: base58 of 32 bytes. */
 const seedOf = (i: number): string => base58Encode(sha3(utf8(`block-${i}`)));
@@ -18,6 +18,15 @@ describe("shards and epochs", () => {
     expect(groupShards(1, 2, 4)).toEqual([1, 3]);
     expect(groupShards(2, 3, 8)).toEqual([2, 5]);
     expect(shardsOfGroups([1, 0], 2, 4)).toEqual([0, 1, 2, 3]);
+    expect(shardsOfGroups([1], 2, 4)).toEqual([1, 3]);
+  });
+
+  test("a producer holds its groups' shards and shard 0, in no group shard 0 only", () => {
+    expect(heldShards([1], 2, 4)).toEqual([0, 1, 3]);
+    expect(heldShards([0], 2, 4)).toEqual([0, 2]);
+    expect(heldShards([2, 1], 3, 8)).toEqual([0, 1, 2, 4, 5, 7]);
+    expect(heldShards([], 2, 4)).toEqual([0]);
+    expect(heldShards([0], 1, 3)).toEqual([0, 1, 2]);
     expect(groupShards(0, 1, 3)).toEqual([0, 1, 2]);
   });
 

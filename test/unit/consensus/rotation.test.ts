@@ -1,12 +1,12 @@
 /**
  * Rotation plans (src/consensus/rotation.ts): from the chain alone, the shards a node keeps (this
- * epoch's, next epoch's once the block that fixes them is final, last epoch's within the grace)
- * and those it may drop.
+ * epoch's, next epoch's once the block that fixes them is final, last epoch's within the grace,
+ * shard 0 always) and those it may drop.
  */
 import { describe, expect, test } from "vitest";
 import { base58Encode } from "../../../src/codec/base58";
 import { sha3, utf8 } from "../../../src/crypto/sha3";
-import { assignGroups, groupsOf, shardsOfGroups } from "../../../src/consensus/groups";
+import { assignGroups, groupsOf, heldShards } from "../../../src/consensus/groups";
 import { planBlocks, rotationPlan, type ListBlock, type RotationChain } from "../../../src/consensus/rotation";
 
 const V = 20;
@@ -28,7 +28,7 @@ const base = (head: number, lib: number, keys = ["KeyA"]): RotationChain => ({ h
 /** Shards `key` holds in epoch e, straight from groups.ts: the list and hash of block (e − 1)V. */
 const heldBy = (key: string, e: number, list = KEYS): number[] => {
   const at = Math.max(0, (e - 1) * V);
-  return shardsOfGroups(groupsOf(assignGroups(list, 2, hashOf(at), e), key), 2, 4);
+  return heldShards(groupsOf(assignGroups(list, 2, hashOf(at), e), key), 2, 4);
 };
 
 /** An epoch ≥ 2 in which `key` holds other shards than in the epoch before (producers move about every other epoch). */
@@ -65,13 +65,13 @@ describe("rotationPlan", () => {
     const e = 3;
     const list = ["KeyA", "KeyE", "KeyF", "KeyG"];
     const { block } = chainData({ at: e * V, list });
-    // KeyE, elected at block eV, holds nothing in epoch e and its group's shards from e + 1.
+    // KeyE, elected at block eV, holds shard 0 only in epoch e and its group's shards too from e + 1.
     const during = rotationPlan(base(e * V + 5, e * V, ["KeyE"]), block);
-    expect(during).toMatchObject({ epoch: e, now: [], next: heldBy("KeyE", e + 1, list) });
-    expect(during.next!.length).toBe(2);
-    // KeyB, voted out at eV, keeps its group through epoch e and holds nothing next.
+    expect(during).toMatchObject({ epoch: e, now: [0], next: heldBy("KeyE", e + 1, list) });
+    expect(during.next!.filter((s) => s !== 0).length).toBe(2);
+    // KeyB, voted out at eV, keeps its group through epoch e and holds shard 0 only next.
     const out = rotationPlan(base(e * V + 5, e * V, ["KeyB"]), block);
-    expect(out).toMatchObject({ now: heldBy("KeyB", e), next: [] });
+    expect(out).toMatchObject({ now: heldBy("KeyB", e), next: [0] });
   });
 
   test("the shards left are kept for `grace` blocks of LIB past the epoch's first block, then dropped", () => {
@@ -96,6 +96,21 @@ describe("rotationPlan", () => {
     expect(p).toMatchObject({ epoch: 0, last: null, now: heldBy("KeyA", 0), next: heldBy("KeyA", 1) });
     const none = rotationPlan(base(45, 44, []), block);
     expect(none).toMatchObject({ now: [], next: [], keep: [], drop: [0, 1, 2, 3] });
+  });
+
+  test("a node with a producer key keeps shard 0 (the consensus shard) in every epoch and phase, in a group of it or not", () => {
+    const { block } = chainData();
+    let outside = 0;
+    for (const key of KEYS)
+      for (let head = 1; head <= 6 * V; head += 3)
+        for (const lib of [head - 1, Math.max(0, head - V)]) {
+          const p = rotationPlan(base(head, lib, [key]), block);
+          expect(p.keep[0], `${key} head ${head} lib ${lib}`).toBe(0);
+          expect(p.drop).not.toContain(0);
+          if (!p.now.includes(2)) outside++;
+        }
+    // The producers of group 1 (shards 1 and 3) hold shard 0 beside them.
+    expect(outside).toBeGreaterThan(0);
   });
 
   test("a plan reads final blocks only (LIB within an epoch of the head): a peer's fork above LIB cannot move it", () => {

@@ -10,10 +10,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
 import { DEFERRED, LOCKS, PART_WAIT, readLocks } from "../../../src/executor/locks";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
-import { READS, readParked } from "../../../src/sharding/reads";
+import { readParked } from "../../../src/sharding/reads";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
-import { act } from "../executor/helpers";
+import { act, fakeKey } from "../executor/helpers";
 import { type AbiSpec, contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
 import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, contractShard, delta, freeRam, genesisSupplies, N, on, reads, run, supplyCheck, txBy } from "./workload";
@@ -149,6 +149,7 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     const waiting = ring.map(() => 0);
     let h = 0;
     const rows: number[] = [];
+    const ringStart = bytesWritten;
     for (; h < 2 * PART_WAIT + 40 && (h < 4 || !chain.quiet()); h++) {
       rows.push(step(chain));
       check(chain);
@@ -180,13 +181,15 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     // What a give-way costs: the rows the ring wrote beyond those of the same txs run one after the other (no wait).
     const alone = four.fork();
     let rowsAlone = 0;
+    const bytesRing = bytesWritten;
     for (const tx of txs) {
       alone.submit(tx);
       for (let k = 0; k < 4 || !alone.quiet(); k++) rowsAlone += step(alone);
     }
     const extra = rows.reduce((a, b) => a + b, 0) - rowsAlone;
     const gave = gives.filter(Boolean).length;
-    console.log(`ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows, ${rowsAlone} alone: ${extra} more, ${gave} gave way`);
+    const bytes = `${bytesRing - ringStart} bytes, ${bytesWritten - bytesRing} alone`;
+    console.log(`ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows, ${rowsAlone} alone: ${extra} more, ${gave} gave way; ${bytes}`);
     // The waiting parts' x-deferred rows (written when the waits start and end), and per give-way the home's undo
     // (x-locks, the publisher's balance) written again by the re-run in the next block (docs/SHARDING.md _Giving way_).
     expect(extra).toBeLessThanOrEqual(2 * ring.length + 3 * gave);
@@ -195,6 +198,104 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     chain.submit(X);
     for (let k = 0; k < 3; k++) chain.step({ time: BLOCK_TIME });
     expect(chain.shards[ring[0]].results.get(txId(X))?.receipt?.statusCode).toBe("SUCCESS");
+  });
+
+  // docs/SHARDING.md "Names a tx may still create": a waiter holds for a name its tx may create until the tx is decided,
+  // however long it is in flight (here: a give-way, and a re-run waiting for the older tx's settle).
+  it.each([
+    ["", false],
+    [", first parking at home for a read (so does its re-run after giving way)", true],
+  ])(
+    "a tx of a ring creating an account%s gives way and is decided more than 32 blocks after its block: a transfer to the account in its block pays it, as on one shard",
+    (_, parks) => {
+      // T (shard 1) pays x1 at home, has shard 2's payer pay x2, then signs up born (shard 3); U (shard 2, older) pays
+      // x2 at home, then has shard 1's payer pay x1. W (shard 0), after T in their block, pays born. With `parks`, T
+      // first reads a balance of shard 3 through a reader of its shard.
+      const [t, x1, u, x2, w, y3] = [on(1, 0), on(1, 1), on(2, 0), on(2, 1), on(0, 0), on(3, 1)];
+      const born = Array.from({ length: 64 }, (_, i) => `ringborn${i}`).find((n) => shardOf(n, N) === 3)!;
+      let sharded: SimChain | undefined;
+      const [, ran] = asOnOneShard((chain) => {
+        const read = parks ? [act(deployReader(chain, on(1, 3)), "read", [y3])] : [];
+        // With `parks`, U's part reaches shard 1 through shards 3 and 2: after T's re-run locked x1.
+        const via = parks ? [act(payers[3], "pay", [on(3, 0)]), act(payers[2], "pay", [on(2, 2)])] : [];
+        const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), ...via, act(payer, "pay", [x1])]);
+        let T: Tx;
+        do
+          T = txBy(t, [
+            ...read,
+            act("token.iost", "transfer", ["iost", t, x1, "1", ""]),
+            act(payers[2], "pay", [x2]),
+            act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]),
+            act("gas.iost", "pledge", [t, born, "10"]),
+          ]);
+        while (txId(T) < txId(U));
+        const W = txBy(w, [act("token.iost", "transfer", ["iost", w, born, "1", ""])]);
+        const seen = { waited: 0, tWaited: 0 };
+        const watch = () => {
+          if (chain.shards.length === 1) return;
+          sharded = chain;
+          if (chain.shards[0].results.get(txId(W))?.pending) seen.waited++;
+          const deferred = JSON.parse(chain.shards[2].store.get(DEFERRED) ?? "[]") as CrossReceipt[];
+          if (deferred.some((r) => r.kind === "action" && r.txHash === txId(T))) seen.tWaited++;
+        };
+        return { batches: [[U, T, W]], watch, seen };
+      });
+      // T's part waited PART_WAIT blocks for U's lock and gave way; W waited for T all along, past any bound of 16.
+      expect(ran.seen.tWaited).toBeGreaterThanOrEqual(PART_WAIT);
+      expect(ran.seen.waited).toBeGreaterThan(PART_WAIT);
+      expect(sharded!.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
+    },
+  );
+
+  it("a tx of a ring whose contract's code signed up an account at home (its registers held) gives way, and its re-run does not sign it up: a transfer to the account in its block fails as on one shard, and no note stays", () => {
+    // MAKER signs `name` up when `who`'s balance is `was`. T (shard 1) has it sign born (shard 1) up while x1 holds
+    // `was`, pays x1, then has shard 2's payer pay x2; U (shard 2, older) pays x2, then has shard 1's payer pay x1. One
+    // chain runs U first: x1 holds more, so T signs nobody up. Four shards run T first (born noted to shards 0, 2, 3);
+    // T's part gives way to U, whose part pays x1; T's re-run signs nobody up.
+    const [t, x1, u, x2, w] = [on(1, 0), on(1, 1), on(2, 0), on(2, 1), on(0, 0)];
+    const born = Array.from({ length: 64 }, (_, i) => `goneborn${i}`).find((n) => shardOf(n, N) === 1)!;
+    const MAKER = `class Maker {
+  init() {}
+  mk(name, who, was) {
+    if (blockchain.call("token.iost", "balanceOf", ["iost", who])[0] === was) blockchain.call("auth.iost", "signUp", [name, "${fakeKey(90)}", "${fakeKey(90)}"]);
+    return "made";
+  }
+}
+module.exports = Maker;`;
+    const results = [one, four].map((base) => {
+      const chain = base.fork();
+      const deploy = txBy(on(1, 3), [
+        act("system.iost", "setCode", [
+          contractJson(MAKER, [{ name: "mk", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] }]),
+        ]),
+      ]);
+      succeeds(chain, deploy);
+      const maker = `Contract${txId(deploy)}`;
+      contractShard.set(maker, 1);
+      const read = run(chain, txBy(t, [act(deployReader(chain, on(1, 3)), "read", [x1])])).receipt as TxReceipt;
+      const was = JSON.parse(read.returns[0])[0] as string;
+      const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), act(payer, "pay", [x1])]);
+      let T: Tx;
+      do T = txBy(t, [act(maker, "mk", [born, x1, was]), act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(payers[2], "pay", [x2])]);
+      while (txId(T) < txId(U));
+      const W = txBy(w, [act("token.iost", "transfer", ["iost", w, born, "1", ""])]);
+      for (const tx of [U, T, W]) chain.submit(tx);
+      let noted = 0;
+      let h = 0;
+      for (; h < 2 * PART_WAIT + 40 && (h < 6 || !chain.quiet()); h++) {
+        chain.step({ time: BLOCK_TIME });
+        if (chain.shards.length > 1 && chain.shards[0].store.get(`x-pending-${born}`) !== undefined) noted++;
+      }
+      expect(chain.quiet(), `quiet on N = ${chain.shards.length} after ${h} blocks`).toBe(true);
+      expect(chain.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
+      const receipts = [U, T, W].map((tx) => pick(chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!.receipt!));
+      return { receipts, noted };
+    });
+    expect(results[0].receipts.map((r) => r.statusCode)).toEqual(["SUCCESS", "SUCCESS", "RUNTIME_ERROR"]);
+    expect(results[0].receipts[2].message).toMatch(new RegExp(`error: invalid account ${born}$`));
+    expect(results[1].receipts).toEqual(results[0].receipts);
+    // Noted on shard 0 from T's first run until its re-run, past PART_WAIT blocks.
+    expect(results[1].noted).toBeGreaterThanOrEqual(PART_WAIT);
   });
 
   it("a parked part's read waits on a third shard for an older tx whose part waits for the reader's home lock: the reader gives way, runs again, and both end as on one shard", () => {
@@ -442,14 +543,23 @@ function deployReader(chain: SimChain, by: string): string {
   return reader;
 }
 
+/** Bytes of the rows `step` wrote so far (key and value; a deleted row's key): what they add to the block log. */
+let bytesWritten = 0;
+
 /** Steps `chain` one block; returns the state rows written in it (changed, added or deleted), on every shard. */
 function step(chain: SimChain): number {
   const snap = chain.shards.map((s) => new Map(s.store.keys().map((k) => [k, s.store.get(k)])));
   chain.step({ time: BLOCK_TIME });
-  return chain.shards.reduce(
-    (n, x, i) => n + new Set([...x.store.keys(), ...snap[i].keys()]).size - [...snap[i]].filter(([k, v]) => x.store.get(k) === v).length,
-    0,
-  );
+  let rows = 0;
+  chain.shards.forEach((x, i) => {
+    for (const k of new Set([...x.store.keys(), ...snap[i].keys()])) {
+      const v = x.store.get(k);
+      if (v === snap[i].get(k)) continue;
+      rows++;
+      bytesWritten += k.length + (v?.length ?? 0);
+    }
+  });
+  return rows;
 }
 
 /**
@@ -473,7 +583,7 @@ function race(batches: Tx[][], hashA: string, hashB: string) {
       if (chain !== four) continue;
       const deferred = JSON.parse(chain.shards[2].store.get(DEFERRED) ?? "[]") as CrossReceipt[];
       if (deferred.some((r) => r.kind === "action" && r.txHash === hashB)) seen.bWaited = true;
-      const parked = chain.shards.some((s) => readParked(s.store.get(READS)).some((p) => p.txHash === hashA));
+      const parked = chain.shards.some((s) => readParked(s.store).some((p) => p.txHash === hashA));
       if (parked && readLocks(chain.shards[1].store.get(LOCKS))[hashB] !== undefined) seen.aParkedOnB = true;
       if (parked && chain.inFlight().some((r) => r.kind === "release" && r.txHash === hashA)) seen.restarts++;
     }

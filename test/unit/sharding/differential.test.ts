@@ -46,6 +46,7 @@ import {
   supplyCheck,
   supplyGaps,
   txBy,
+  USERS,
 } from "./workload";
 
 /** The contract deployed by the user of shard s (its id, once its case ran). */
@@ -387,6 +388,19 @@ const FAR_ABI = [
   { name: "bigRead", args: ["string"] },
   { name: "bigReadOf", args: ["string", "string"] },
 ];
+/**
+ * A contract that calls another only once a read of an account's RAM is nonzero (its id, once deployed on shard 3):
+ * a run that missed the RAM reads it 0 and calls nothing, so its first round locks that record only for reading; the
+ * call, in the next run, may write it (the callee's owner's RAM), which asks its shard again for writing.
+ */
+let when = "";
+const WHEN = `class When {
+  init() {}
+  ifRam(who, id, abi, args) { return blockchain.call("token.iost", "balanceOf", ["ram", who])[0] === "0" ? "none" : blockchain.call(id, abi, JSON.parse(args))[0]; }
+}
+module.exports = When;`;
+const WHEN_ABI = [{ name: "ifRam", args: ["string", "string", "string", "string"] }];
+
 /** A publisher of shard 1 left with no free RAM, and the far contract's record that brings its read to the byte bound, plus `d`. */
 const BARE = on(1, 6);
 const bigLength = (d: number) => MAX_READ_BYTES + d - (one.shards[0].store.get(`m-token.iost-TB${BARE}-ram`)?.length ?? 0) - 2 - far.length;
@@ -1881,6 +1895,22 @@ const CASES: Case[] = [
   ["a contract of shard 3 has it write records", () => txBy(on(3, 1), [act(relay, "callee", [far, "fill", JSON.stringify(["v", 2])])])],
   ["it has itself write records, from a caller of shard 0", () => txBy(on(0, 1), [farFill("w", 2)])],
   ["a caller of shard 3 has it delete records: its owner of shard 1 gets the RAM back", () => txBy(on(3, 1), [act(far, "drop", ["t", 2])])],
+  // A part reads a record of shard 1 (locked there for reading), then, in its next run, has a contract of shard 2 write
+  // it (its owner's RAM): the record is asked again for writing before the part's release writes it.
+  ["when contract deployed on shard 3", () => txBy(on(3, 0), [act("system.iost", "setCode", [contractJson(WHEN, WHEN_ABI)])])],
+  ...[
+    ["a caller of shard 3", on(3, 0)],
+    ["a forwarded part of a caller of shard 0", on(0, 2)],
+  ].flatMap(([who, by]): Case[] => [
+    [
+      `${who} reads the far contract's owner's RAM of shard 1, then has the far contract write records paid from it`,
+      () => txBy(by, [act(when, "ifRam", [FAR_OWNER, far, "fill", JSON.stringify([`r${by}`, 2])])]),
+    ],
+    [
+      `${who} reads the far contract's owner's RAM of shard 1, has the far contract write records paid from it, then the tx fails`,
+      () => txBy(by, [act(when, "ifRam", [FAR_OWNER, far, "fill", JSON.stringify([`f${by}`, 2])]), call(2, "fail", ["late"])]),
+    ],
+  ]),
   ...[251, 252, 253].map(
     (n): Case => [
       `it has itself write ${n} records with its own RAM, ${n + 4} with its code and its owner's of shard 1${past(n + 4)}`,
@@ -2185,6 +2215,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
         upd = "Contract" + txId(tx);
         contractShard.set(upd, shardOf(tx.publisher, N));
       }
+      if (name === "when contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        when = "Contract" + txId(tx);
+        contractShard.set(when, 3);
+      }
       if (name === "relay contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         relay = "Contract" + txId(tx);
         contractShard.set(relay, 3);
@@ -2251,15 +2285,40 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     const txs = [deploy, signUp, toContract, toAccount, txBy(GIVEN, [give(id, "1"), give(born, "1")]), callIt];
     const parked: string[][] = [];
     const home = shardOf(toContract.publisher, N);
-    const [a, b] = [one, four].map((chain) =>
-      runAll(chain, txs, (c) => c === four && parked.push(readParked(c.shards[home].store.get(READS)).map((p) => p.txHash))),
-    );
+    const [a, b] = [one, four].map((chain) => runAll(chain, txs, (c) => c === four && parked.push(readParked(c.shards[home].store).map((p) => p.txHash))));
     expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(txs.map(() => "SUCCESS"));
     // /subscribe posts each tx's events when it is final: five txs of one block, final in different blocks on N = 4.
     const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
     expect(byTx(b)).toEqual(byTx(a));
     // On N = 4 the two transfers and the call at home waited one block.
     expect(parked.slice(0, 2)).toEqual([[txId(toContract), txId(toAccount), txId(callIt)], []]);
+  });
+
+  it("a flood of transfers to names no shard knows, more than 8 waiting on shard 1 at once (at home, then forwarded parts), the last of each to an account a tx of their block creates: every waiter runs again, asking, and fails or pays as on one shard, no row left", () => {
+    const ghosts = Array.from({ length: 64 }, (_, i) => `floodghost${i}`).filter((n) => !USERS.includes(n));
+    const born = Array.from({ length: 64 }, (_, i) => `floodborn${i}`).find((n) => shardOf(n, N) === 3)!;
+    const maker = on(3, 1);
+    const signUp = txBy(maker, [act("auth.iost", "signUp", [born, fakeKey(94), fakeKey(94)]), act("gas.iost", "pledge", [maker, born, "10"])]);
+    // At home on shard 1: each parks in block h and runs again in h + 1, after that chunk's receipts.
+    const homes = USERS.filter((u) => shardOf(u, N) === 1);
+    const home = homes.map((u, i) => transfer(u, i === homes.length - 1 ? born : ghosts[i], "1"));
+    // A pledge for a user of shard 1 first: the transfer after it runs there, a part applied in h + 1 that waits once more.
+    const part = (u: string, to: string) => txBy(u, [act("gas.iost", "pledge", [u, on(1), "1"]), transferAct(u, to, "1")]);
+    const parts = USERS.filter((u) => shardOf(u, N) === 0).map((u, i) => part(u, ghosts[home.length + i]));
+    // Shard 2's part applies after shard 0's, which wait already, and before shard 3's register of born.
+    const last = part(on(2, 2), born);
+    expect([home.length, parts.length].every((n) => n >= 8)).toBe(true);
+    const txs = [signUp, ...home, ...parts, last];
+    const paid = [signUp, home[home.length - 1], last];
+    const parked: number[] = [];
+    const [a, b] = [one, four].map((chain) => runAll(chain, txs, (c) => c === four && parked.push(readParked(c.shards[1].store).length)));
+    const status = (o: typeof a) => o.receipts.map((r) => (r as { statusCode: string }).statusCode);
+    expect(status(a)).toEqual(txs.map((tx) => (paid.includes(tx) ? "SUCCESS" : "RUNTIME_ERROR")));
+    const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
+    expect(byTx(b)).toEqual(byTx(a));
+    // Block h parks those at home; h + 1 runs them (the one to born pays, the others ask the other shards, sharding/asks.ts), and the parts wait and run within its chunk.
+    expect(parked.slice(0, 2)).toEqual([home.length, home.length - 1]);
+    expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith(READS)))).toEqual([]);
   });
 
   it("accounts signed up by txs of shard 1 that park first for a read of shard 2 (created on shard 3 by a forwarded part, at home, and a failing one), with transfers to them from shard 2 in their block: they wait for the re-runs, as on one shard", () => {

@@ -2,8 +2,8 @@
  * The directory's wait (docs/SHARDING.md "Contracts", src/executor/reads.ts waitsForDirectory) on the
  * in-memory chain: a transfer whose receiver no shard's directory knows yet parks, uncharged, and runs
  * once more after every shard's chunk of its block was applied; a stranger's flood of transfers to
- * names nobody created costs one re-run each, at most MAX_DIRECTORY_WAITS at a time, the rest failing
- * at once, every receipt one shard's. A name a tx may still create when its block ends (a forwarded signUp
+ * names nobody created costs one re-run each, every waiter in a row of its own that goes with its re-run,
+ * every receipt one shard's. A name a tx may still create when its block ends (a forwarded signUp
  * or setCode, registers held until the settle: src/sharding/pending.ts) keeps its waiters waiting until its
  * register or cancel lands, so they run as on one chain; strangers' notes and cancels are refused.
  */
@@ -13,9 +13,8 @@ import { devGenesis } from "../../../src/genesis/index";
 import { dryRun } from "../../../src/executor/index";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS } from "../../../src/executor/locks";
-import { MAX_DIRECTORY_WAITS } from "../../../src/executor/reads";
 import { shardOf } from "../../../src/sharding/placement";
-import { READS, readParked } from "../../../src/sharding/reads";
+import { parkedKey, READS, readParked, readReceipt } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
 import { ContractDB } from "../../../src/state/storage";
 import { txHash, txId } from "../../../src/tx/bytes";
@@ -23,7 +22,7 @@ import type { Tx } from "../../../src/tx/types";
 import type { Action } from "../../../src/tx/types";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { answerOf, askOf } from "../../../src/sharding/asks";
-import { applyPending, dropNote, dueKey, isPending, MAX_PENDING_BLOCKS, pendingKey, pendingOf, sweep } from "../../../src/sharding/pending";
+import { applyPending, dropNote, isPending, pendingKey, pendingOf } from "../../../src/sharding/pending";
 import { type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { act, fakeKey, makeTx } from "../executor/helpers";
@@ -31,9 +30,11 @@ import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain, simGenesis } from "./sim";
 
 const N = 4;
-const USERS = Array.from({ length: 64 }, (_, i) => `flood${String(i).padStart(2, "0")}`);
-/** The stranger's accounts, all on shard 1: one more than may wait, and one more again. */
-const SENDERS = USERS.filter((u) => shardOf(u, N) === 1).slice(0, MAX_DIRECTORY_WAITS + 2);
+const USERS = Array.from({ length: 160 }, (_, i) => `flood${String(i).padStart(3, "0")}`);
+/** A stranger's flood: this many txs of one block wait on one shard (more than the 8 a bound once let wait). */
+const FLOOD = 30;
+/** The stranger's accounts, all on shard 1. */
+const SENDERS = USERS.filter((u) => shardOf(u, N) === 1).slice(0, FLOOD);
 const T0 = devGenesis().time + 10n * 1_000_000_000n;
 const TIME = T0 + 100n * 1_000_000_000n;
 
@@ -49,13 +50,15 @@ const transfer = (from: string, to: string): Tx =>
 const gasOf = (chain: SimChain, user: string) =>
   totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, chain.shards.length)].store)), user, TIME).value;
 const result = (chain: SimChain, tx: Tx) => chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx));
-const parkedOn = (chain: SimChain, s: number) => readParked(chain.shards[s].store.get(READS));
+const parkedOn = (chain: SimChain, s: number) => readParked(chain.shards[s].store);
+/** The rows of parts parked on shard `s`: their list and one row each. */
+const parkRows = (chain: SimChain, s: number) => chain.shards[s].store.keys().filter((k) => k === READS || k.startsWith(parkedKey("")));
 
 beforeAll(vmReady);
 
 describe("a receiver no directory knows yet (simulator)", () => {
-  it("a flood of transfers to names nobody created: each waits one block once, at most MAX_DIRECTORY_WAITS at a time, the rest fail at once, every receipt one shard's", () => {
-    expect(SENDERS).toHaveLength(MAX_DIRECTORY_WAITS + 2);
+  it("a flood of transfers to names nobody created: each waits in a row of its own for the directory and a round of asks, then fails and pays as on one shard, no row left", () => {
+    expect(SENDERS).toHaveLength(FLOOD);
     // Names of every shard, the senders' own included.
     const txs = SENDERS.map((from, i) => transfer(from, `nobody${i}`));
     const [one, four] = [1, N].map((n) => new SimChain(simGenesis(USERS), n));
@@ -63,28 +66,30 @@ describe("a receiver no directory knows yet (simulator)", () => {
     for (const chain of [one, four]) for (const tx of txs) chain.submit(tx);
     four.step({ time: TIME });
     const waiting = parkedOn(four, 1);
-    expect(waiting.map((p) => [p.txHash, p.until, p.round])).toEqual(txs.slice(0, MAX_DIRECTORY_WAITS).map((tx) => [txId(tx), 2, 1]));
+    expect(waiting.map((p) => [p.txHash, p.until, p.round])).toEqual(txs.map((tx) => [txId(tx), 2, 1]));
     expect(waiting.every((p) => Object.keys(p.asked).length === 0)).toBe(true);
-    // Parked: uncharged, in flight, each publisher's gas locked; the two past the bound failed now.
+    // Each in its own row, listed in the order they parked: the list holds their ids, not their txs.
+    expect(JSON.parse(four.shards[1].store.get(READS)!)).toEqual(txs.map(txId));
+    expect(parkRows(four, 1)).toHaveLength(FLOOD + 1);
+    // Parked: uncharged, in flight, each publisher's gas locked.
     for (const [i, tx] of txs.entries()) {
-      const r = result(four, tx)!;
-      expect(r.pending).toBe(i < MAX_DIRECTORY_WAITS ? 1 : 0);
-      expect(gasOf(four, tx.publisher)).toBe(i < MAX_DIRECTORY_WAITS ? g0[i] : g0[i] - r.receipt!.gasUsage);
+      expect(result(four, tx)!.pending).toBe(1);
+      expect(gasOf(four, tx.publisher)).toBe(g0[i]);
     }
-    expect(Object.keys(JSON.parse(four.shards[1].store.get(LOCKS)!))).toHaveLength(MAX_DIRECTORY_WAITS);
+    expect(Object.keys(JSON.parse(four.shards[1].store.get(LOCKS)!))).toHaveLength(FLOOD);
     // The re-run (shard 1 losing its first build of it) finds each name nowhere, with no note: each asks the three
     // other shards whether an older tx running a contract's code is undecided there (sharding/asks.ts).
     four.step({ time: TIME, crash: 1 });
     expect(parkedOn(four, 1).map((p) => [p.txHash, p.until, p.ask])).toEqual(
-      txs.slice(0, MAX_DIRECTORY_WAITS).map((tx, i) => [txId(tx), 3, { round: 1, left: [0, 2, 3], busy: [], names: [`nobody${i}`] }]),
+      txs.map((tx, i) => [txId(tx), 3, { round: 1, left: [0, 2, 3], busy: [], names: [`nobody${i}`] }]),
     );
-    expect(four.inFlight().filter((r) => r.kind === "ask")).toHaveLength(3 * MAX_DIRECTORY_WAITS);
+    expect(four.inFlight().filter((r) => r.kind === "ask")).toHaveLength(3 * FLOOD);
     four.step({ time: TIME });
-    expect(four.inFlight().map((r) => [r.kind, r.toShard, r.undecided])).toEqual(Array(3 * MAX_DIRECTORY_WAITS).fill(["ask", 1, false]));
+    expect(four.inFlight().map((r) => [r.kind, r.toShard, r.undecided])).toEqual(Array(3 * FLOOD).fill(["ask", 1, false]));
     // Every answer in, none holding it: the re-run fails with one shard's error, charged once, nothing left waiting.
     four.step({ time: TIME });
     one.step({ time: TIME });
-    expect(four.shards[1].store.get(READS)).toBeUndefined();
+    expect(parkRows(four, 1)).toEqual([]);
     expect(four.shards[1].store.get(LOCKS)).toBeUndefined();
     for (const [i, tx] of txs.entries()) {
       const [a, b] = [one, four].map((chain) => result(chain, tx)!);
@@ -95,6 +100,30 @@ describe("a receiver no directory knows yet (simulator)", () => {
       expect(g0[i] - gasOf(four, tx.publisher)).toBe(b.receipt!.gasUsage);
     }
     expect(four.quiet()).toBe(true);
+  });
+
+  it("a stranger's values for a waiter, which asked no shard, are refused, its rows unchanged; it runs again and fails as on one shard", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const tx = transfer(SENDERS[0], "nobody0");
+    chain.submit(tx);
+    chain.step({ time: TIME });
+    const hash = txId(tx);
+    const rows = () => parkRows(chain, 1).map((k) => [k, chain.shards[1].store.get(k)]);
+    const before = rows();
+    expect(before.map(([k]) => k)).toEqual([READS, parkedKey(hash)]);
+    const forged = { ...readReceipt("values", `${hash}:forged`, hash, hash, 2, 1), values: [["m-token.iost-TBnobody0-iost", null]] as [string, null][] };
+    const at = { chainId: 1020, number: BigInt(chain.height + 1), time: TIME, parentHash: "", witness: "", shard: { index: 1, count: N } };
+    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+    expect(() => applyIncoming(state, 1, at, [forged], () => false)).toThrow(
+      new ReceiptRefused(`receipt ${hash}:forged refused: values of ${hash} that no part parked here asked shard 2 for`),
+    );
+    state.discard();
+    expect(rows()).toEqual(before);
+    // Its re-run asks the other shards; once they answered, it fails.
+    for (let i = 0; i < 3; i++) chain.step({ time: TIME });
+    const r = result(chain, tx)!;
+    expect([r.pending, r.receipt!.message.endsWith("error: invalid account nobody0")]).toEqual([0, true]);
+    expect(parkRows(chain, 1)).toEqual([]);
   });
 
   it("a publisher's second transfer waits in the pool for its first's re-run (its gas locked), then runs as on one shard", () => {
@@ -236,6 +265,17 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(pendingRows(four)).toEqual([]);
   });
 
+  it("an account a forwarded part creates, its register carried to the next part's shard (a RAM buy for it on the market's): a transfer to it from there pays it, and no shard keeps the note", () => {
+    const maker = userOn(1);
+    const born = freshOn(3, "carried");
+    const create = txBy(maker, [act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]), act("ram.iost", "buy", [maker, born, 1000])]);
+    const pay = transfer(userOn(0), born);
+    const { one, four } = both([], [create, pay]);
+    expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+    expect(pendingRows(four)).toEqual([]);
+  });
+
   it("a contract a setCode after a forwarded action deploys: a transfer to it and a call of it from a third shard in the same block run as on one chain", () => {
     const [deployer, maker, payer] = [userOn(2), userOn(1), userOn(3)];
     // The payer pays the RAM of the contract's balance record, as one chain's transfer charges it. Each buy its own
@@ -309,70 +349,55 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     },
   );
 
-  it('a flood: at most MAX_DIRECTORY_WAITS wait for a pending name, the rest fail at once (docs/SHARDING.md "Not done yet")', () => {
+  it("a flood waiting for a pending name: every waiter waits for its register and pays as on one chain, no row left", () => {
     const maker = userOn(0);
     const born = freshOn(3, "floodacct");
     const create = txBy(maker, signUp(maker, born));
     const pays = SENDERS.map((from) => transfer(from, born));
-    const { one, four } = both([], [create, ...pays]);
+    const waiting: number[] = [];
+    const { one, four } = both([], [create, ...pays], (four) => waiting.push(parkedOn(four, 1).length));
     expect(receiptsOf(one, pays).every((r) => r!.statusCode === "SUCCESS")).toBe(true);
-    const status = receiptsOf(four, pays).map((r) => r!.statusCode);
-    expect(status).toEqual(pays.map((_, i) => (i < MAX_DIRECTORY_WAITS ? "SUCCESS" : "RUNTIME_ERROR")));
-    expect(receiptsOf(four, pays.slice(0, MAX_DIRECTORY_WAITS))).toEqual(receiptsOf(one, pays.slice(0, MAX_DIRECTORY_WAITS)));
+    expect(receiptsOf(four, [create, ...pays])).toEqual(receiptsOf(one, [create, ...pays]));
+    // Parked at 1, kept waiting by the note at 2, run when the register lands at 3.
+    expect(waiting.slice(0, 3)).toEqual([FLOOD, FLOOD, 0]);
+    expect(parkRows(four, 1)).toEqual([]);
     expect(pendingRows(four)).toEqual([]);
   });
 
-  it("a note holds waiters MAX_PENDING_BLOCKS blocks from the chunk that applied it, and stays until its tx's register or cancel", () => {
+  it("a note holds waiters until its tx's register or cancel, however late", () => {
     const state = new State(new MemoryStore());
     const [tx, other] = ["7".repeat(44), "8".repeat(44)];
-    for (const t of [tx, other]) applyPending(state, pendingOf(t, "flood00", "bornacct1", 2, 1), 10);
-    expect([10, 10 + MAX_PENDING_BLOCKS - 1, 10 + MAX_PENDING_BLOCKS].map((h) => isPending(state, "bornacct1", h))).toEqual([true, true, false]);
+    for (const t of [tx, other]) applyPending(state, pendingOf(t, "flood00", "bornacct1", 2, 1));
+    expect(isPending(state, "bornacct1")).toBe(true);
     dropNote(state, "bornacct1", "9".repeat(44)); // another tx's register of the name: the notes stay
-    applyPending(state, pendingOf(other, "flood00", "bornacct1", 2, 1, true), 40);
-    expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[tx, 2, 10 + MAX_PENDING_BLOCKS - 1]]);
+    applyPending(state, pendingOf(other, "flood00", "bornacct1", 2, 1, true));
+    expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[tx, 2]]);
     dropNote(state, "bornacct1", tx);
-    expect(state.get(pendingKey("bornacct1"))).toBeUndefined();
+    expect([state.get(pendingKey("bornacct1")), isPending(state, "bornacct1")]).toEqual([undefined, false]);
   });
 
-  it("a note no register or cancel ever drops (a forged one) leaves its row at the first multiple of MAX_PENDING_BLOCKS past its bound; a cancel coming after changes nothing", () => {
-    const state = new State(new MemoryStore());
-    const [forged, late, kept] = ["7".repeat(44), "8".repeat(44), "9".repeat(44)];
-    applyPending(state, pendingOf(forged, "flood00", "bornacct1", 2, 1), 10); // holds waiters to 25
-    applyPending(state, pendingOf(late, "flood00", "bornacct2", 2, 1), 12);
-    applyPending(state, pendingOf(kept, "flood00", "bornacct1", 2, 1), 20); // holds waiters to 35
-    const free = () => false;
-    sweep(state, 16, free);
-    expect([pendingKey("bornacct1"), pendingKey("bornacct2"), dueKey(32), dueKey(48)].map((k) => state.get(k) !== undefined)).toEqual([true, true, true, true]);
-    sweep(state, 32, free);
-    expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[kept, 2, 35]]);
-    expect([pendingKey("bornacct2"), dueKey(32)].map((k) => state.get(k))).toEqual([undefined, undefined]);
-    // A tx decided past the bound cancels a note swept already: nothing to drop, nothing changed.
-    applyPending(state, pendingOf(late, "flood00", "bornacct2", 2, 1, true), 40);
-    expect(state.get(pendingKey("bornacct2"))).toBeUndefined();
-    // A row an in-flight tx locked is swept a round later.
-    sweep(state, 48, () => true);
-    expect([state.get(dueKey(48)), JSON.parse(state.get(dueKey(64))!)]).toEqual([undefined, ["bornacct1"]]);
-    sweep(state, 64, free);
-    expect([pendingKey("bornacct1"), dueKey(64)].map((k) => state.get(k))).toEqual([undefined, undefined]);
-  });
-
-  it("a forged note on a shard of the chain: its waiter fails after MAX_PENDING_BLOCKS blocks as on a name nobody created, and the note's rows go", () => {
+  it("a note of a tx decided long after (the home's chunk is checked by every producer: a note passing checkReceipt is trusted): its waiter holds until the cancel, then fails as on a name nobody created, and no row stays", () => {
     const chain = new SimChain(simGenesis(USERS), N);
-    const name = freshOn(1, "forged");
+    const name = freshOn(1, "latecancel");
     const victim = transfer(userOn(1), name);
     chain.submit(victim);
     chain.step({ time: TIME });
-    // Shard 2's note of a tx that never was, as a lying shard would send it, applied before the victim's re-run.
-    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
-    applyPending(state, pendingOf("7".repeat(44), userOn(2), name, 2, 1), chain.height + 1);
-    state.commit();
-    let steps = 0;
-    while (result(chain, victim)!.pending > 0 && steps++ < 40) chain.step({ time: TIME });
-    const r = result(chain, victim)!.receipt!;
-    // Held at each of the note's MAX_PENDING_BLOCKS heights, failing at the next.
-    expect([r.statusCode, r.message.endsWith(`error: invalid account ${name}`), steps]).toEqual(["RUNTIME_ERROR", true, MAX_PENDING_BLOCKS + 1]);
-    while (chain.height % MAX_PENDING_BLOCKS !== 0 || chain.height < 2 * MAX_PENDING_BLOCKS) chain.step({ time: TIME });
-    expect(chain.shards[1].store.keys().filter((k) => k.startsWith("x-pending") || k.startsWith("x-notes"))).toEqual([]);
+    // Shard 2's note, applied before the victim's re-run, and its cancel 40 blocks later (its tx in flight that long).
+    const tx = "7".repeat(44);
+    const land = (r: CrossReceipt) => {
+      const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+      applyPending(state, r);
+      state.commit();
+    };
+    land(pendingOf(tx, userOn(2), name, 2, 1));
+    for (let i = 0; i < 40; i++) chain.step({ time: TIME });
+    expect([result(chain, victim)!.pending, parkedOn(chain, 1).map((p) => p.txHash)]).toEqual([1, [txId(victim)]]);
+    land(pendingOf(tx, userOn(2), name, 2, 1, true));
+    // The cancel in, its re-run asks the other shards; once they answered, it fails.
+    for (let i = 0; i < 3; i++) chain.step({ time: TIME });
+    const r = result(chain, victim)!;
+    expect([r.pending, r.receipt!.statusCode, r.receipt!.message.endsWith(`error: invalid account ${name}`)]).toEqual([0, "RUNTIME_ERROR", true]);
+    expect(chain.shards[1].store.keys().filter((k) => k.startsWith("x-pending") || k.startsWith("x-reads"))).toEqual([]);
   });
 });
 
@@ -411,7 +436,7 @@ describe("strangers' pending receipts: refused loudly, nothing of the chunk appl
     applyIncoming(state, 1, at, [note("bornacct1")], () => false);
     state.commit();
     const kept = chain.shards[1].store.get(pendingKey("bornacct1"));
-    // A cancel of a note not kept here (never, or swept past its bound: the tx decided that late) changes nothing.
+    // A cancel of a note not kept here (the part that created the name here dropped it before a later part failed) changes nothing.
     for (const other of [cancel({ txHash: "9".repeat(44) }), cancel({ account: "bornacct2" })]) {
       const s = new ShardState(chain.shards[1].store, { index: 1, count: N });
       applyIncoming(s, 1, { ...at, number: 6n }, [other], () => false);
@@ -450,11 +475,19 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
   /** Shard 1 with tx `tx` parked, asking shards 0 and 2 in round 1. */
   const waiting = () => {
     const chain = new SimChain(simGenesis(USERS), N);
+    chain.shards[1].store.put(READS, JSON.stringify([tx]));
     chain.shards[1].store.put(
-      READS,
-      JSON.stringify([
-        { part: tx, txHash: tx, round: 1, asked: {}, values: {}, locked: [], until: 4, ask: { round: 1, left: [0, 2], busy: [], names: ["nobody1"] } },
-      ]),
+      parkedKey(tx),
+      JSON.stringify({
+        part: tx,
+        txHash: tx,
+        round: 1,
+        asked: {},
+        values: {},
+        locked: [],
+        until: 4,
+        ask: { round: 1, left: [0, 2], busy: [], names: ["nobody1"] },
+      }),
     );
     return chain;
   };

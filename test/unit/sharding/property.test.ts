@@ -446,7 +446,9 @@ function differs(steps: Step[]): string | null {
     if (ja !== jb) return `${json(s)}\nN = 1: ${ja}\nN = 4: ${jb}`;
     level(one, four, check1, check4);
   }
-  return null;
+  // Every note meets its tx's register or cancel (sharding/pending.ts): none outlives the txs.
+  const notes = four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")));
+  return notes.length > 0 ? `notes left: ${notes.join(", ")}` : null;
 }
 
 describe("N shards ≡ one shard: random sequences of the workload (simulator)", () => {

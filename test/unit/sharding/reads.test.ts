@@ -79,7 +79,7 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
     const home = chain.shards[1];
     // Parked: a placeholder receipt awaiting one read, the tx in x-reads, its publisher's gas locked.
     expect(home.results.get(txId(tx))).toMatchObject({ pending: 1, receipt: { gasUsage: 0n, returns: [] } });
-    expect(readParked(home.store.get(READS)).map((p) => p.asked)).toEqual([{ 2: [`m-token.iost-TB${X}-iost`, `m-token.iost-TF${X}-iost`] }]);
+    expect(readParked(home.store).map((p) => p.asked)).toEqual([{ 2: [`m-token.iost-TB${X}-iost`, `m-token.iost-TF${X}-iost`] }]);
     expect(home.outgoing.get(chain.height)!.map((r) => [r.kind, r.toShard])).toEqual([["read", 2]]);
     chain.step({ time: BLOCK_TIME });
     // Shard 2 answered and locked the keys for reading.
@@ -470,7 +470,7 @@ describe("reads from strangers are refused", () => {
   });
 
   it("a release's writes land only on keys its part locked here; a stranger's write of any other changes nothing", () => {
-    const locked = read({ keys: [`b-${store}-k`] });
+    const locked = read({ keys: [`b-${store}-k`], write: true });
     const written = encodeValue(str("there"), store);
     const landed = four.fork().shards[2].store;
     onto(landed, locked);
@@ -505,6 +505,27 @@ describe("reads from strangers are refused", () => {
       ).toThrow(/which HASH1 did not lock here/);
       expect([s2.get(key), s2.get(`b-${store}-k`), s2.get(READING)]).toEqual(before);
     }
+  });
+
+  it("a release writing keys its part locked only for reading is refused and changes nothing; once its part asked write-mode, the same release lands", () => {
+    const k = `b-${store}-k`;
+    const written = encodeValue(str("there"), store);
+    for (const lands of [{ writes: [[k, written]] }, { restore: [[k, null]] }] as Partial<CrossReceipt>[]) {
+      const shared = four.fork().shards[2].store;
+      onto(shared, read({ keys: [k] }));
+      // Another part reads the key meanwhile, as a read lock lets it.
+      onto(shared, readBy("HASH7", [k], false));
+      const before = [shared.get(k), shared.get(READING)];
+      expect(() => onto(shared, release(lands))).toThrow(/which HASH1 locked here only for reading/);
+      expect([shared.get(k), shared.get(READING)]).toEqual(before);
+    }
+    // The honest upgrade: a reader whose run called this shard's contract asks write-mode (its shared keys with it).
+    const upgraded = four.fork().shards[2].store;
+    onto(upgraded, read({ keys: [k] }));
+    onto(upgraded, read({ id: "HASH1:read.HASH1.2.2", keys: [`c-${store}`], write: true }));
+    expect(JSON.parse(upgraded.get(READING)!).HASH1).toMatchObject({ keys: [k, `c-${store}`], write: true });
+    onto(upgraded, release({ writes: [[k, written]] }));
+    expect([upgraded.get(k), upgraded.get(READING)]).toEqual([written, undefined]);
   });
 
   it("a co-signer's RAM trade run where its tx is: a stranger's release of a co-signer's records its part did not lock for it, or of an account it never asked for, and values no part asked for, change nothing", () => {

@@ -28,8 +28,8 @@ import { tokenHome } from "../../../src/sharding/directory";
 import { State } from "../../../src/state/state";
 import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
-import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
-import { READS, readParked, remoteKeyShard } from "../../../src/sharding/reads";
+import { DEFERRED, LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
+import { readParked, remoteKeyShard } from "../../../src/sharding/reads";
 import { awaitsSettle, type CrossReceipt, pendingChange, ridersOf } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
@@ -84,7 +84,7 @@ export class SimShard {
 
   /** Txs waiting in the pool (for a lock), incoming receipts deferred and txs or parts parked for reads of other shards. */
   get waiting(): number {
-    return this.pool.length + (JSON.parse(this.store.get(DEFERRED) ?? "[]") as unknown[]).length + readParked(this.store.get(READS)).length;
+    return this.pool.length + (JSON.parse(this.store.get(DEFERRED) ?? "[]") as unknown[]).length + readParked(this.store).length;
   }
 
   /**
@@ -305,9 +305,11 @@ export class SimChain {
   parked(): CrossReceipt[] {
     return this.shards.flatMap((s) => [
       ...(JSON.parse(s.store.get(DEFERRED) ?? "[]") as CrossReceipt[]),
-      ...readParked(s.store.get(READS)).flatMap((p) => (p.receipt ? [p.receipt] : [])),
+      ...readParked(s.store).flatMap((p) => (p.receipt ? [p.receipt] : [])),
       // A held release's `restore` is what it puts back only if its tx fails (locks.ts unlockTx): nothing in flight yet.
-      ...Object.values(readLocks(s.store.get(LOCKS))).flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held.map(({ restore: _, ...x }) => x))),
+      ...Object.keys(readLocks(s.store.get(LOCKS)))
+        .map((h) => lockEntry(s.store, h)!)
+        .flatMap((e) => [...(e.outer ?? []), e].flatMap((f) => f.held.map(({ restore: _, ...x }) => x))),
     ]);
   }
 }

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { tokenShard, shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
-import { DEFERRED, LOCKS, readLocks } from "../../../src/executor/locks";
+import { DEFERRED, LOCKS, lockEntry } from "../../../src/executor/locks";
 import { decodeValue, encodeValue, int } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
@@ -221,7 +221,7 @@ describe("a token created after genesis (simulator)", () => {
     const late = { ...credit, payer: { ...credit.payer!, reserve: { ...reserve, at: now.number.toString() } } };
     expect(() => checkReceipt(late, N, undefined, now)).toThrow(ReceiptRefused);
     chain.step({ time: BLOCK_TIME }); // shard 2: its half ran and is locked; the next goes on with the bytes it used
-    expect(readLocks(chain.shards[2].store.get(LOCKS))[txId(tx)]).toMatchObject({ hop: { sent: "10" }, at });
+    expect(lockEntry(chain.shards[2].store, txId(tx))).toMatchObject({ hop: { sent: "10" }, at });
     const [onward] = chain.inFlight().filter((r) => r.kind === "credit");
     expect(onward).toMatchObject({ fromShard: 2, toShard: 1, amount: "3", payer: { reserve: { ram: reserve.ram } } });
     expect(onward.payer!.reserve!.next).toBeUndefined();

@@ -14,7 +14,7 @@ import { CONSENSUS_SHARD, isConsensusTokenKey, isTokenIndexKey, keyAccount, nftK
 import { nftHome, tokenHome } from "../../../src/sharding/directory";
 import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
-import { LOCKS, readLocks } from "../../../src/executor/locks";
+import { LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
 import { reads as rpc } from "../../../src/query/reads";
 import { orderPledges } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
@@ -323,7 +323,7 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
   // with no actions: its relay holds it until that part settles (locks.ts), on every frame of a shard the tx came
   // back to. Every other part only adds a co-signer's bytes to the debt (docs/SHARDING.md "RAM of a chain").
   for (const s of chain.shards)
-    for (const top of Object.values(readLocks(s.store.get(LOCKS))))
+    for (const top of Object.keys(readLocks(s.store.get(LOCKS))).map((h) => lockEntry(s.store, h)!))
       for (const { relay } of [...(top.outer ?? []), top]) for (const u of Object.values(relay?.result.signerPaid ?? {})) get("ram").held += BigInt(u);
   return out;
 }
