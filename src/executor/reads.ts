@@ -35,7 +35,7 @@ import {
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
-import { answerOf, type Asking, askOf, nameKeys, runsCode } from "../sharding/asks.js";
+import { answerOf, type Asking, ageOf, askOf, nameKeys, runsCode } from "../sharding/asks.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
@@ -77,9 +77,6 @@ export function waitsForDirectory(reads: RemoteReads): boolean {
   return reads.unknown.size > 0;
 }
 
-/** The age of parked part `p`: its tx's block height, then its hash (locks.ts older). */
-const ageOf = (p: Parked): Age => [p.block?.number ?? p.receipt?.forward?.block.number ?? "0", p.txHash];
-
 /**
  * Whether a re-run of parked part `p` that found a receiver nowhere waits once more, and the round of asks it sends if
  * it asks (sharding/asks.ts). While a name it found nowhere is pending (a tx may still create it, sharding/pending.ts),
@@ -115,16 +112,6 @@ export function waitsForName(state: State, reads: RemoteReads, p: Parked, shard:
 export function hiddenFor(p: Parked): ReadonlySet<string> | null {
   const names = p.ask?.younger;
   return names === undefined ? null : new Set(names.flatMap(nameKeys));
-}
-
-/** A `register` of a name created by tx `r.txHash` of block `r.at`: each waiter asking about it that is older than that tx notes it (`hiddenFor`). */
-export function createdSince(state: State, r: CrossReceipt): void {
-  if (r.at === undefined) return;
-  const noting = readParked(state).filter((p) => p.ask?.names.includes(r.account) && !p.ask.younger?.includes(r.account) && older(ageOf(p), [r.at!, r.txHash]));
-  for (const p of noting) {
-    p.ask!.younger = [...(p.ask!.younger ?? []), r.account];
-    putParked(state, p);
-  }
 }
 
 /** The asks of parked part `p`'s round (`Parked.ask`), one per shard it asks. */

@@ -8,9 +8,12 @@
  * txs created meanwhile (their `register`s carry their tx's age, `at`: executor/reads.ts). Nothing is written on the
  * shards answering.
  */
-import type { Action } from "../tx/types.js";
+import { type Age, older } from "../executor/locks.js";
+import type { State } from "../state/state.js";
 import { basicKey, mapKey } from "../state/storage.js";
+import type { Action } from "../tx/types.js";
 import type { CrossReceipt } from "./receipts.js";
+import { type Parked, parkedKey, readParked } from "./reads.js";
 
 /** The asks of one round: the shards not answered yet, and whether one (or this shard) said an older tx is undecided. */
 export interface Asking {
@@ -20,7 +23,7 @@ export interface Asking {
   busy: number[];
   /** The names the run found nowhere when it first asked. */
   names: string[];
-  /** Those of them a younger tx created since (its `register` landed here): the waiter's runs read them absent. */
+  /** The names a younger tx created since it first asked (`createdSince`): the waiter's runs read them absent. */
   younger?: string[];
 }
 
@@ -31,11 +34,15 @@ export function runsCode(actions: readonly Action[]): boolean {
   );
 }
 
-/** The state keys that tell that `name` exists: its directory entries (sharding/directory.ts) and its auth.iost record. */
+/**
+ * The state keys that tell that `name` exists: its directory entries (sharding/directory.ts), its auth.iost record,
+ * and a contract's code (vm/contract.ts), there on the shard that deployed it.
+ */
 export const nameKeys = (name: string) => [
   basicKey("system.iost", `account_shard_${name}`),
   basicKey("system.iost", `contract_shard_${name}`),
   mapKey("auth.iost", "auth", name),
+  `c-${name}`,
 ];
 
 /** The ask of round `round` from part `part` of tx `txHash` (its block at height `at`) on shard `from` to shard `to`. */
@@ -72,4 +79,21 @@ export function askShapeError(r: CrossReceipt): string | null {
   const question = r.undecided === undefined;
   if (question !== (typeof r.at === "string" && /^(0|[1-9][0-9]{0,15})$/.test(r.at))) return `at ${JSON.stringify(r.at)}`;
   return null;
+}
+
+/** The age of parked part `p`: its tx's block height, then its hash (executor/locks.ts older). */
+export const ageOf = (p: Parked): Age => [p.block?.number ?? p.receipt?.forward?.block.number ?? "0", p.txHash];
+
+/**
+ * Name `name` created by the tx of age `age`, its register landing here or created here (contracts/system.ts
+ * announce): each waiter here that asks already and is older than that tx reads it absent from then on
+ * (executor/reads.ts hiddenFor), whichever name it is, as one chain, running the waiter first, did not know it.
+ * Nothing is written while no waiter here asks.
+ */
+export function createdSince(state: State, name: string, age: Age): void {
+  for (const p of readParked(state)) {
+    if (p.ask === undefined || p.ask.younger?.includes(name) || !older(ageOf(p), age)) continue;
+    p.ask.younger = [...(p.ask.younger ?? []), name];
+    state.put(parkedKey(p.part), JSON.stringify(p));
+  }
 }

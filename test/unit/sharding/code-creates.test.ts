@@ -57,7 +57,7 @@ beforeAll(async () => {
  * Runs `txs` in one block on copies of both chains: every receipt, read and event, what N = 4 sent, and the state rows
  * each of its shards wrote (a key written in a block is a row).
  */
-function both(txs: Tx[]) {
+function both(txs: Tx[], next: Tx[] = []) {
   const sent: CrossReceipt[] = [];
   const rows = [0, 1, 2, 3].map(() => new Set<string>());
   const [a, b] = base.map((c) => {
@@ -69,7 +69,14 @@ function both(txs: Tx[]) {
         store.put = (k, v) => (rows[sh.index].add(`${chain.height}:${k}`), put(k, v));
         store.del = (k) => (rows[sh.index].add(`${chain.height}:${k}`), del(k));
       }
-    return runAll(chain, txs, (ch) => ch.shards.length > 1 && sent.push(...ch.inFlight()));
+    const start = chain.height;
+    const out = runAll(chain, txs, (ch) => {
+      // `next` goes in the block after `txs`'.
+      if (ch.height === start + 1) for (const tx of next) ch.submit(tx);
+      if (ch.shards.length > 1) sent.push(...ch.inFlight());
+    });
+    const nextStatus = next.map((tx) => chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))?.receipt?.statusCode);
+    return { ...out, next: nextStatus };
   });
   const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
   return { a: byTx(a), b: byTx(b), sent, rows: rows.map((r) => r.size) };
@@ -153,6 +160,38 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     const { a, b } = both(txs);
     expect(status(a)).toEqual(["RUNTIME_ERROR", "RUNTIME_ERROR"]);
     expect((a.receipts[1] as { message: string }).message).toMatch(new RegExp(`error: invalid account ${x}$`));
+    expect(b).toEqual(a);
+  });
+
+  it.each([
+    ["on the waiter's shard", 2],
+    ["on a fourth shard, its register landing on the waiter's", 3],
+  ])("a name a tx of the next block signs up %s while the transfer waits for the creator: the transfer, needing it too, fails as on one shard", (_, s) => {
+    const x = names[6];
+    const y = Array.from({ length: 64 }, (_, i) => `later${i}`).find((n) => shardOf(n, N) === s)!;
+    const txs = ordered(
+      () => txBy(CALLER, [act(maker, "make", [x, fakeKey(86)])]),
+      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""]), act("token.iost", "transfer", ["iost", PAYER, y, "2", ""])]),
+    );
+    const signUp = txBy(on(s, 1), [act("auth.iost", "signUp", [y, fakeKey(87), fakeKey(87)])]);
+    const { a, b } = both(txs, [signUp]);
+    expect(status(a)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
+    expect((a.receipts[1] as { message: string }).message).toMatch(new RegExp(`error: invalid account ${y}$`));
+    expect(a.next).toEqual(["SUCCESS"]);
+    expect(b).toEqual(a);
+  });
+
+  it("a contract a tx of the next block deploys on the waiter's shard while the transfer waits for the creator: the call of it after the transfer fails as on one shard", () => {
+    const x = names[7];
+    const deploy = txBy(on(2, 1), [act("system.iost", "setCode", [contractJson(MAKER, MAKER_ABI)])]);
+    const id = "Contract" + txId(deploy);
+    const txs = ordered(
+      () => txBy(CALLER, [act(maker, "make", [x, fakeKey(88)])]),
+      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""]), act(id, "put", ["k"])]),
+    );
+    const { a, b } = both(txs, [deploy]);
+    expect(status(a)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
+    expect(a.next).toEqual(["SUCCESS"]);
     expect(b).toEqual(a);
   });
 
