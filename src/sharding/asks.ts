@@ -5,7 +5,7 @@
  * other shard (`ask`, with its tx's age) whether a tx older than it is still undecided at its home there and runs a
  * contract's code; each answers in the chunk that applies the ask (`undecided`), and the waiter runs again once every
  * answer is in: it waits on while one says yes, and fails as one chain does once none does, blind to the names younger
- * txs created meanwhile (their `register`s carry their tx's age, `at`: executor/reads.ts). Nothing is written on the
+ * txs created meanwhile (`createdSince`: their `register`s carry their tx's age, `at`). Nothing is written on the
  * shards answering.
  */
 import { type Age, older } from "../executor/locks.js";
