@@ -147,14 +147,20 @@ export class ShardState extends State {
       this.holder = partTx(writer);
       return;
     }
-    const raw = super.get(LOCKS);
-    if (raw === undefined) return;
-    if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
-    const holder = this.owners.map.get(key);
-    if (holder !== undefined && holder !== this.owner) {
+    const holder = this.lockHolder(key);
+    if (holder !== null && holder !== this.owner) {
       this.conflict = key;
       this.holder = holder;
     }
+  }
+
+  /** The in-flight tx whose `x-locks` entry holds `key` (its home or relayed part), or null: asked without touching it. */
+  lockHolder(key: string): string | null {
+    if (this.shard.count === 1) return null;
+    const raw = super.get(LOCKS);
+    if (raw === undefined) return null;
+    if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
+    return this.owners.map.get(key) ?? null;
   }
 
   override get(key: string): string | undefined {

@@ -162,6 +162,11 @@ export interface Parked {
   busy?: true;
   /** A tx at home: the names its actions may create, noted pending to every shard when it parked (executor/reads.ts park). */
   noted?: string[];
+  /**
+   * A tx taken into its block while its publisher's gas is locked by a tx in flight (executor/reads.ts parkBehind):
+   * its publisher. It runs, in its block, once that lock goes.
+   */
+  behind?: string;
 }
 
 export function readParked(raw: string | undefined): Parked[] {
