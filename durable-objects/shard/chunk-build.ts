@@ -23,6 +23,7 @@ import { expiryReason, MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
 import { logAt, packKeys, storeChunk } from "./block-log";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
+import { heldOnGas } from "../../src/executor/reads";
 import type { DecodedPool } from "./decoded";
 import type { PoolIndex } from "./pool-index";
 import { blob, bytesOf, errorText, hex } from "../values";
@@ -324,6 +325,8 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
   const { sql, config, place } = h;
   const candidates = candidatesOf(h, blockTime, given);
   if (given !== null && given.some((g) => g.base) !== b.txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
+  // Publishers with a tx left in the pool on their gas's lock: their later txs stay too, in order (reads.ts heldOnGas).
+  const heldPublishers = new Set<string>();
   for (const row of candidates) {
     const hash = row.hash;
     const g = row.given;
@@ -337,6 +340,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     const held = g === undefined ? h.decoded.get(hash) : undefined;
     const bytes = row.bytes ?? (held !== undefined ? blob(held.bytes) : sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).one().bytes);
     const tx = g?.tx ?? held?.tx ?? core.decodeTx(bytesOf(bytes));
+    if (heldPublishers.has(tx.publisher)) continue;
     const depth = state.depth;
     /** The tx leaves, nothing of it kept: out of a peer's chunk (refused), or out of the pool with `why`. */
     const leave = (why: string) => {
@@ -372,6 +376,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       // It touched what an in-flight cross-shard tx may still undo: it waits in the pool (src/executor/locks.ts).
       while (state.depth > depth) state.rollback();
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in this block: it touches ${state.conflict}, locked by a cross-shard tx in flight`);
+      if (heldOnGas(state.conflict, tx.publisher)) heldPublishers.add(tx.publisher);
       continue;
     }
     if ("dropped" in result) {

@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, waitsForNameOnly, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -42,6 +42,8 @@ export class ShardState extends State {
   conflict: string | null = null;
   /** The in-flight tx that locked `conflict`: its home or relayed part (`x-locks`), or its part's write lock (`x-reading`). */
   holder: string | null = null;
+  /** Whether the run is a fresh tx of the pool (not a receipt, nor a parked tx's re-run). */
+  private fresh = true;
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
   private readLocked: Set<string> | null = null;
@@ -101,6 +103,7 @@ export class ShardState extends State {
    */
   watch(owner: string | null = null, fresh = true): void {
     this.owner = owner;
+    this.fresh = fresh;
     this.conflict = null;
     this.holder = null;
     // Read once per tx: only receipts (never fresh) change the read locks.
@@ -154,14 +157,21 @@ export class ShardState extends State {
       this.holder = partTx(writer);
       return;
     }
-    const raw = super.get(LOCKS);
-    if (raw === undefined) return;
-    if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
-    const holder = this.owners.map.get(key);
-    if (holder !== undefined && holder !== this.owner) {
+    const holder = this.lockHolder(key);
+    // A tx waiting for a name holds its publisher's gas against that publisher's later txs only (waitsForNameOnly).
+    if (holder !== null && holder !== this.owner && (this.fresh || !waitsForNameOnly({ get: (k) => super.get(k) }, holder))) {
       this.conflict = key;
       this.holder = holder;
     }
+  }
+
+  /** The in-flight tx whose `x-locks` entry holds `key` (its home or relayed part), or null: asked without touching it. */
+  lockHolder(key: string): string | null {
+    if (this.shard.count === 1) return null;
+    const raw = super.get(LOCKS);
+    if (raw === undefined) return null;
+    if (this.owners?.raw !== raw) this.owners = { raw, map: lockOwners(readLocks(raw)) };
+    return this.owners.map.get(key) ?? null;
   }
 
   override get(key: string): string | undefined {

@@ -45,7 +45,7 @@ import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { ShardState } from "./guard.js";
-import { park, waitsForDirectory } from "./reads.js";
+import { park, parkBehind, parksBehind, waitsForDirectory } from "./reads.js";
 import { createdBy, pendingOf } from "../sharding/pending.js";
 
 export type { BlockContext } from "../contracts/host.js";
@@ -395,8 +395,11 @@ export function addUsedRam(state: State, account: string, delta: bigint): void {
  * bytes' length (TxKey).
  */
 export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext, waits = true): ExecuteResult {
+  const hash = keyOf(tx, txHash).hash;
+  // Not for a dry run: it answers now.
+  if (waits && state instanceof ShardState && parksBehind(state, tx, hash)) return parkBehind(state, tx, hash, block);
   const r = runTx(state, tx, txHash, block, undefined, waits);
-  return "missing" in r ? park(state as ShardState, tx, keyOf(tx, txHash).hash, block, r.missing) : r;
+  return "missing" in r ? park(state as ShardState, tx, hash, block, r.missing) : r;
 }
 
 /**

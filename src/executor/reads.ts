@@ -17,6 +17,7 @@ import type { RemoteReads } from "../contracts/remote.js";
 import { postsAtSettle } from "../sharding/events.js";
 import { inTxBlock, txBlockOf } from "../sharding/forward.js";
 import {
+  gasLock,
   isPlacedKey,
   type Parked,
   parkedKey,
@@ -43,9 +44,6 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { type Age, LOCKS, lockEntry, older, readLocks, type Redo, setLock } from "./locks.js";
-
-/** The lock of a parked tx's publisher's gas (locks.ts `keep`): its later txs wait for the re-run. */
-const gasLock = (hash: string) => `${hash}:reads`;
 
 /** The publisher's gas records (gas.iost). */
 const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
@@ -195,17 +193,60 @@ export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { i
  * placeholder receipt its re-run replaces (the chunk records it as any tx awaiting receipts: its reads).
  */
 export function park(state: ShardState, tx: Tx, hash: string, block: BlockContext, reads: RemoteReads): ExecuteResult {
-  const p: Parked = { part: hash, txHash: hash, tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), round: 1, asked: {}, values: {}, locked: [] };
+  const p = parkedTx(tx, hash, block);
   if (reads.unknown.size > 0) p.until = Number(block.number) + 1;
-  const noted = createdBy(tx.actions, hash);
-  if (noted.length > 0) p.noted = noted;
   const outgoing = parkPart(state, p, reads, block.shard!);
-  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(tx.publisher), held: [], at: p.block!.number });
-  const receipt: TxReceipt = { txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] };
+  lockGas(state, hash, tx.publisher, p.block!.number);
   // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
   const waits = outgoing.length === 0 ? { waits: 1 } : {};
   // Its notes now, not with its re-run: a waiter of its block runs again before that (sharding/pending.ts).
-  return { receipt, outgoing: [...notesOf(p, tx.publisher, block.shard!), ...outgoing], events: [], ...waits };
+  return { receipt: placeholder(hash), outgoing: [...notesOf(p, tx.publisher, block.shard!), ...outgoing], events: [], ...waits };
+}
+
+/** A tx at home parked in `block`, with the names its actions may create (sharding/pending.ts createdBy). */
+function parkedTx(tx: Tx, hash: string, block: BlockContext): Parked {
+  const p: Parked = { part: hash, txHash: hash, tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), round: 1, asked: {}, values: {}, locked: [] };
+  const noted = createdBy(tx.actions, hash);
+  if (noted.length > 0) p.noted = noted;
+  return p;
+}
+
+/** A parked tx's receipt until its re-run's settlement replaces it (the chunk records it as any tx awaiting receipts). */
+const placeholder = (hash: string): TxReceipt => ({ txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] });
+
+/** Locks parked tx `hash`'s publisher's gas (locks.ts `keep`) until its re-run: the publisher's later txs wait for it. */
+function lockGas(state: State, hash: string, publisher: string, at: string): void {
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(publisher), held: [], at });
+}
+
+/**
+ * Whether a fresh tx of `publisher` that met `conflict` (guard.ts) waits in the pool for a lock on its publisher's gas:
+ * its publisher's later txs of the chunk stay in the pool too, none parking behind it (`parksBehind`), so they keep their order.
+ */
+export const heldOnGas = (conflict: string | null, publisher: string): boolean => conflict !== null && gasKeys(publisher).includes(conflict);
+
+/**
+ * Whether fresh tx `tx` is taken into its block behind its publisher's tx in flight (`parkBehind`) rather than wait in
+ * the pool for it: a tx in flight locked its publisher's gas here, and it may create names (sharding/pending.ts
+ * createdBy) or a tx of its publisher parks so already (their order kept). The pool's tx would run, and send its notes, in a later block than one chain runs it in.
+ */
+export function parksBehind(state: ShardState, tx: Tx, hash: string): boolean {
+  if (!gasKeys(tx.publisher).some((k) => state.lockHolder(k) !== null)) return false;
+  return createdBy(tx.actions, hash).length > 0 || readParked(state).some((p) => p.behind === tx.publisher);
+}
+
+/**
+ * Tx `hash` taken into `block` behind its publisher's tx in flight (`parksBehind`): not run (it would touch the
+ * locked gas), parked with nothing to ask, to run in this block once the lock goes (first in a chunk, after its
+ * incoming receipts: rerunTx waits while the lock holds), so it keeps its block and its place among its publisher's
+ * txs. It sends the notes of the names it may create now, in its block's chunk, as a tx parked at home does; it locks
+ * nothing (the lock it waits for holds its publisher's gas meanwhile: a lock of its own could close a wait cycle with
+ * that tx's run again, locks.ts Redo). Its receipt awaits the re-run's settlement.
+ */
+export function parkBehind(state: State, tx: Tx, hash: string, block: BlockContext): ExecuteResult {
+  const p: Parked = { ...parkedTx(tx, hash, block), until: Number(block.number) + 1, behind: tx.publisher };
+  putParked(state, p);
+  return { receipt: placeholder(hash), outgoing: notesOf(p, tx.publisher, block.shard!), events: [], waits: 1 };
 }
 
 /** The notes (or, `cancel`, their cancels) of the names parked tx `p` noted when it parked, one per name per shard. */
@@ -259,7 +300,7 @@ export function redoTx(state: State, hash: string, publisher: string, redo: Redo
     run,
     ...(noted.length > 0 ? { noted } : {}),
   });
-  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(publisher), held: [], at: redo.block.number });
+  lockGas(state, hash, publisher, redo.block.number);
 }
 
 /**
@@ -306,6 +347,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     state.rollback(); // its gas stays locked
     if (r.missing.unknown.size > 0) p.until = height + 1;
     if (ask !== undefined) p.ask = ask;
+    if (p.behind !== undefined) {
+      // It ran at last, and parks as a tx at home does: its publisher's later txs wait for it.
+      lockGas(state, p.txHash, tx.publisher, p.block!.number);
+      delete p.behind;
+    }
     const outgoing = parkPart(state, p, r.missing, block.shard!);
     const asks = asksOf(p, block.shard!.index);
     // Waiting for a pending name or for answers alone, its receipt awaits the next re-run as before: no settlement.

@@ -7,7 +7,8 @@
  * later. So the tx's home sends a `pending` note for each such name, in its block's chunk and before the
  * forwarded part, to every shard that will not know it from the tx's own run, and holds a `cancel` of it
  * until the tx is decided, sent only when the tx failed; a tx that parks at home sends them when it parks
- * (executor/reads.ts park). A shard keeps the note (`x-pending-<name>`, one row per name) until the name's
+ * (executor/reads.ts park), one taken into its block behind its publisher's tx in flight when it parks behind it
+ * (parkBehind). A shard keeps the note (`x-pending-<name>`, one row per name) until the name's
  * register from that tx lands (or comes carried by a later part: executor/forwarded.ts), the tx creates it there (system.ts announce), or the cancel comes; a waiter
  * whose receiver or contract is unknown but pending keeps waiting (executor/reads.ts waitsForName) until
  * then, however long the tx is in flight: one chain decides the tx before the waiter runs. Only the tx's home

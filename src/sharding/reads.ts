@@ -176,6 +176,11 @@ export interface Parked {
   noted?: string[];
   /** Its re-run found a name nowhere that no note holds: the shards it asked whether an older tx may create it (sharding/asks.ts). */
   ask?: Asking;
+  /**
+   * A tx taken into its block while its publisher's gas is locked by a tx in flight (executor/reads.ts parkBehind):
+   * its publisher. It runs, in its block, once that lock goes.
+   */
+  behind?: string;
 }
 
 /** Rows to read parked parts from: a State, or a Store as committed. */
@@ -196,6 +201,21 @@ export function parkedPart(rows: Rows, part: string): Parked | undefined {
 /** Every part parked here, in the order they parked. */
 export function readParked(rows: Rows): Parked[] {
   return parkedParts(rows).map((part) => parkedPart(rows, part)!);
+}
+
+/** The lock a tx parked at home holds on its publisher's gas until it runs again (executor/reads.ts). */
+export const gasLock = (hash: string) => `${hash}:reads`;
+
+/**
+ * Whether lock `holder` is the gas lock of a tx parked at home that waits for a name alone (the directory, a note:
+ * executor/reads.ts waitsForName), asking no shard. Its run was void and runs again from scratch, so another tx's
+ * part may pass that lock: a part waiting for it could wait for ever, the waiter waiting for that very part's tx
+ * (its pledge for the waiter's publisher beside the signUp of the name the waiter pays).
+ */
+export function waitsForNameOnly(rows: Rows, holder: string): boolean {
+  if (!holder.endsWith(":reads")) return false;
+  const hash = holder.slice(0, -":reads".length);
+  return readParked(rows).some((p) => p.txHash === hash && p.tx !== undefined && p.until !== undefined && Object.keys(p.asked).length === 0);
 }
 
 /**

@@ -2316,8 +2316,9 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(status(a)).toEqual(txs.map((tx) => (paid.includes(tx) ? "SUCCESS" : "RUNTIME_ERROR")));
     const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
     expect(byTx(b)).toEqual(byTx(a));
-    // Block h parks those at home; h + 1 runs them (the one to born pays, the others ask the other shards, sharding/asks.ts), and the parts wait and run within its chunk.
-    expect(parked.slice(0, 2)).toEqual([home.length, home.length - 1]);
+    // Block h parks those at home; h + 1 runs them (the one to born pays, the others ask the other shards, sharding/asks.ts),
+    // and the parts, passing the home waiters' gas locks (waitsForNameOnly), wait, run again in its chunk and ask too.
+    expect(parked.slice(0, 2)).toEqual([home.length, home.length - 1 + parts.length]);
     expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith(READS)))).toEqual([]);
   });
 
@@ -2356,6 +2357,36 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     ]);
     const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
     expect(byTx(b)).toEqual(byTx(a));
+    expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
+  });
+
+  it("accounts signed up by txs of shard 1 held behind their publisher's call of a contract of shard 2 (created on shard 3; the second fails), with transfers to them from shard 0 in their block: the signUps park behind the call, noting the names in their block, and the transfers wait for them, as on one shard", () => {
+    const maker = on(1, 6);
+    const fresh = (tag: string) => Array.from({ length: 64 }, (_, i) => `${tag}${i}`).find((n) => shardOf(n, N) === 3)!;
+    const [born, failed] = [fresh("pbborn"), fresh("pbfail")];
+    // The call runs on shard 2 and settles two blocks on: until then the maker's gas stays locked on shard 1.
+    const first = txBy(maker, [call(2, "put", ["behind", "1"])]);
+    const create = (name: string, spend: string[] = []) =>
+      txBy(
+        maker,
+        [
+          act("auth.iost", "signUp", [name, fakeKey(94), fakeKey(94)]),
+          act("gas.iost", "pledge", [maker, name, "10"]),
+          ...spend.map((amount) => act("token.iost", "transfer", ["iost", maker, name, amount, ""])),
+        ],
+        { limits: [{ token: "iost", value: "100" }] },
+      );
+    const creates = [create(born), create(failed, ["500"])];
+    const txs = [first, ...creates, transfer(on(0, 4), born, "2"), transfer(on(0, 5), failed, "2")];
+    const behind: string[][] = [];
+    const [a, b] = [one, four].map((chain) =>
+      runAll(chain, txs, (c) => c === four && behind.push(readParked(c.shards[1].store).flatMap((p) => (p.behind ? [p.txHash] : [])))),
+    );
+    expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "SUCCESS", "RUNTIME_ERROR", "SUCCESS", "RUNTIME_ERROR"]);
+    const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
+    expect(byTx(b)).toEqual(byTx(a));
+    // Taken into block 1 behind the call, both, in order.
+    expect(behind[0]).toEqual(creates.map(txId));
     expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
   });
 

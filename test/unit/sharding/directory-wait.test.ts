@@ -5,7 +5,8 @@
  * names nobody created costs one re-run each, every waiter in a row of its own that goes with its re-run,
  * every receipt one shard's. A name a tx may still create when its block ends (a forwarded signUp
  * or setCode, registers held until the settle: src/sharding/pending.ts) keeps its waiters waiting until its
- * register or cancel lands, so they run as on one chain; strangers' notes and cancels are refused.
+ * register or cancel lands, so they run as on one chain (a creating tx behind its publisher's tx in flight is taken
+ * into its block for it: executor/reads.ts parkBehind); strangers' notes and cancels are refused.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
@@ -349,6 +350,73 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     },
   );
 
+  /** A tx of `maker` whose pledge for an account of shard 2 runs there: its gas stays locked until its settle. */
+  const pledgeAway = (maker: string) => txBy(maker, [act("gas.iost", "pledge", [maker, userOn(2), "10"])]);
+
+  it.each([
+    ["stands: the transfer pays it", [], "SUCCESS"],
+    ["fails: the transfer fails with one chain's `invalid account`", ["5000"], "RUNTIME_ERROR"],
+  ])(
+    "a creating tx behind its publisher's tx in flight is taken into its block, its notes sent there, and runs once the lock goes: it %s, as on one chain",
+    (_, spend, status) => {
+      const maker = userOn(1);
+      const born = freshOn(3, `behind${spend.length}x`);
+      const first = pledgeAway(maker);
+      const create = txBy(maker, [...signUp(maker, born), ...spend.map((amount) => act("token.iost", "transfer", ["iost", maker, born, amount, ""]))]);
+      const pay = transfer(userOn(0), born);
+      const behind: string[][] = [];
+      const { one, four } = both([], [first, create, pay], (four) => behind.push(parkedOn(four, 1).map((p) => p.behind ?? "")));
+      expect(receiptsOf(one, [first, create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", status, status]);
+      expect(receiptsOf(four, [first, create, pay])).toEqual(receiptsOf(one, [first, create, pay]));
+      // Parked behind the pledge in block 1, holding no lock; it runs in block 3, when the pledge's settle came.
+      expect(behind.slice(0, 3)).toEqual([[maker], [maker], []]);
+      expect(pendingRows(four)).toEqual([]);
+    },
+  );
+
+  it('behind its publisher\'s tx in flight: a later tx of the publisher parks behind the creating one, in order; one waiting in the pool keeps the creating one there too (its waiter fails: docs/SHARDING.md "Not done yet")', () => {
+    const maker = userOn(1);
+    const [born, late] = [freshOn(3, "behindord"), freshOn(3, "behindlate")];
+    const create = txBy(maker, signUp(maker, born));
+    // Pays born, so it must run after the signUp, as on one chain (after the other payment: whose credit lands first
+    // pays the RAM of born's balance record, and shard 0's lands before shard 1's).
+    const after = txBy(maker, [act("token.iost", "transfer", ["iost", maker, born, "3", ""])]);
+    const parked: string[][] = [];
+    const ordered = both([], [pledgeAway(maker), create, transfer(userOn(0), born), after], (four) => parked.push(parkedOn(four, 1).map((p) => p.txHash)));
+    const txs = [create, after];
+    expect(parked[0]).toEqual(txs.map(txId));
+    expect(receiptsOf(ordered.one, txs).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(ordered.four, txs)).toEqual(receiptsOf(ordered.one, txs));
+    // A tx creating nothing waits in the pool (no row written for it); the signUp after it keeps its place behind it.
+    const plain = txBy(maker, [act("token.iost", "transfer", ["iost", maker, userOn(1, maker), "3", ""])]);
+    const creator = txBy(maker, signUp(maker, late));
+    const pay = transfer(userOn(0), late);
+    const held = both([], [pledgeAway(maker), plain, creator, pay], (four, step) => step === 1 && expect(parkedOn(four, 1)).toEqual([]));
+    expect(receiptsOf(held.one, [plain, creator, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(held.four, [plain, creator])).toEqual(receiptsOf(held.one, [plain, creator]));
+    expect(result(held.four, pay)!.receipt!.message).toMatch(new RegExp(`error: invalid account ${late}$`));
+  });
+
+  it("a transfer of the block before the creating tx's, which waits behind its publisher's tx in flight: it fails as on one chain, which runs it before the creation", () => {
+    const maker = userOn(1);
+    const born = freshOn(3, "behindprev");
+    const first = pledgeAway(maker);
+    const pay = transfer(userOn(0), born);
+    const create = txBy(maker, signUp(maker, born));
+    const [one, four] = [1, N].map((n) => new SimChain(simGenesis(USERS), n));
+    for (const chain of [one, four]) {
+      chain.submit(first);
+      chain.submit(pay);
+      chain.step({ time: TIME });
+      chain.submit(create);
+      for (let i = 0; i < 12 && (i === 0 || !chain.quiet()); i++) chain.step({ time: TIME });
+      expect(chain.quiet()).toBe(true);
+    }
+    expect(receiptsOf(one, [first, pay, create]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR", "SUCCESS"]);
+    expect(receiptsOf(four, [first, pay, create])).toEqual(receiptsOf(one, [first, pay, create]));
+    expect(pendingRows(four)).toEqual([]);
+  });
+
   it("a flood waiting for a pending name: every waiter waits for its register and pays as on one chain, no row left", () => {
     const maker = userOn(0);
     const born = freshOn(3, "floodacct");
@@ -543,5 +611,38 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
     const before = chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)]);
     expect(apply(chain, [ask()])).toEqual([told(1, { id: `${tx}:ask1:told1`, toShard: 2 })]);
     expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
+  });
+});
+
+describe("a waiter's gas lock and the creating tx's part (reads.ts waitsForNameOnly)", () => {
+  // Before, the part waited for the waiter's lock while the waiter waited for the part's tx: no block ever ended it.
+  it.each(["cyca", "cyce"])(
+    "the creating tx pledges for the waiter's publisher in a part (name %s: either age order): the part passes the waiter's gas lock, both stand as on one chain",
+    (tag) => {
+      const maker = userOn(1);
+      const payer = userOn(2);
+      const born = freshOn(3, tag);
+      const create = txBy(maker, [...signUp(maker, born), act("gas.iost", "pledge", [maker, payer, "10"])]);
+      const pay = transfer(payer, born);
+      const { one, four } = both([], [create, pay]);
+      expect(four.quiet()).toBe(true);
+      expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+      expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+      expect(pendingRows(four)).toEqual([]);
+    },
+  );
+
+  it("the creating tx parks behind its publisher's tx in flight, whose part pledges for the waiter's publisher: all three stand as on one chain", () => {
+    const maker = userOn(1);
+    const payer = userOn(2);
+    const born = freshOn(3, "cycbehind");
+    const first = txBy(maker, [act("gas.iost", "pledge", [maker, payer, "10"])]);
+    const create = txBy(maker, signUp(maker, born));
+    const pay = transfer(payer, born);
+    const { one, four } = both([], [first, create, pay]);
+    expect(four.quiet()).toBe(true);
+    expect(receiptsOf(one, [first, create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(four, [first, create, pay])).toEqual(receiptsOf(one, [first, create, pay]));
+    expect(pendingRows(four)).toEqual([]);
   });
 });

@@ -30,6 +30,7 @@ import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED, LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
 import { readParked, remoteKeyShard } from "../../../src/sharding/reads";
+import { heldOnGas } from "../../../src/executor/reads";
 import { awaitsSettle, type CrossReceipt, pendingChange, ridersOf } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
@@ -107,13 +108,20 @@ export class SimShard {
       base0.push(...postedEvents(r.receipt.receipts, r.events));
     }
     const waiting: Tx[] = [];
+    // Publishers with a tx waiting on their gas's lock: their later txs wait too, in order (reads.ts heldOnGas).
+    const held = new Set<string>();
     for (const tx of this.pool) {
+      if (held.has(tx.publisher)) {
+        waiting.push(tx);
+        continue;
+      }
       const hash = txHash(tx);
       state.watch();
       state.checkpoint();
       const r = executeTx(state, tx, hash, ctx);
       // It touched what an in-flight tx locked: it stays in the pool for a later block (executor/locks.ts).
       if (state.conflict !== null) {
+        if (heldOnGas(state.conflict, tx.publisher)) held.add(tx.publisher);
         state.rollback();
         waiting.push(tx);
         continue;
