@@ -195,6 +195,18 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     expect(b).toEqual(a);
   });
 
+  it('known (docs/SHARDING.md "Not done yet" (5)): a transfer earlier in the block, by age and as submitted, than a signUp at home on another shard pays on N = 4, fails on one shard', () => {
+    const y = Array.from({ length: 64 }, (_, i) => `early${i}`).find((n) => shardOf(n, N) === 3)!;
+    const txs = ordered(
+      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, y, "2", ""])]),
+      () => txBy(on(3, 1), [act("auth.iost", "signUp", [y, fakeKey(89), fakeKey(89)])]),
+    );
+    const { a, b } = both(txs);
+    expect(status(a)).toEqual(["RUNTIME_ERROR", "SUCCESS"]);
+    // Its shard learns the name by its first re-run, which counts it as created before it.
+    expect(status(b)).toEqual(["SUCCESS", "SUCCESS"]);
+  });
+
   it("receipts: a plain call of another shard's contract sends none more; a waiter asks N − 1 shards once, each answering once", () => {
     const { a, b, sent, rows } = both([txBy(CALLER, [act(maker, "put", ["k"])])]);
     expect(b).toEqual(a);
