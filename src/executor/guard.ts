@@ -10,7 +10,7 @@ import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
 import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, waitsForNameOnly, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -158,8 +158,8 @@ export class ShardState extends State {
       return;
     }
     const holder = this.lockHolder(key);
-    // A tx waiting for a name holds its publisher's gas against that publisher's later txs only (waitsForNameOnly).
-    if (holder !== null && holder !== this.owner && (this.fresh || !waitsForNameOnly({ get: (k) => super.get(k) }, holder))) {
+    // A tx that runs again from scratch holds its publisher's gas against that publisher's later txs only (runsAfresh).
+    if (holder !== null && holder !== this.owner && (this.fresh || !runsAfresh({ get: (k) => super.get(k) }, holder))) {
       this.conflict = key;
       this.holder = holder;
     }

@@ -722,6 +722,16 @@ export function applyIncoming(
         // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory), or
         // once more after the next chunk's while what it misses is pending, or after the answers to its asks (waitsForName).
         if (missing.unknown.size > 0) p.until = Number(block.number) + (rerun ? 1 : 0);
+        // A part waiting for a name holds its tx's locks, which the creating tx's part may wait for (a pledge for the
+        // waiter's publisher beside the signUp): it gives way after PART_WAIT blocks, as one waiting for a lock does.
+        if (rerun?.receipt?.forward && missing.unknown.size > 0) {
+          if (height - (rerun.since ?? height) >= PART_WAIT) {
+            applied.push(r.id);
+            outgoing.push(...partGaveWay(state, rerun, shard), gaveWay(r, shard, `${[...missing.unknown].join(", ")} may still be created by a tx in flight`));
+            return;
+          }
+          p.since ??= height;
+        }
         if (asking !== undefined) p.ask = asking;
         outgoing.push(...parkPart(state, p, missing, block.shard!), ...asksOf(p, shard));
         return;

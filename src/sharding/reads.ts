@@ -207,15 +207,16 @@ export function readParked(rows: Rows): Parked[] {
 export const gasLock = (hash: string) => `${hash}:reads`;
 
 /**
- * Whether lock `holder` is the gas lock of a tx parked at home that waits for a name alone (the directory, a note:
- * executor/reads.ts waitsForName), asking no shard. Its run was void and runs again from scratch, so another tx's
- * part may pass that lock: a part waiting for it could wait for ever, the waiter waiting for that very part's tx
- * (its pledge for the waiter's publisher beside the signUp of the name the waiter pays).
+ * Whether lock `holder` is the gas lock of a tx parked at home that asked no shard: one waiting for a name (the
+ * directory, a note: executor/reads.ts waitsForPending), or undone to run again after it gave way (redoTx). Its run
+ * was void and runs again from scratch, so another tx's part may pass that lock: a part waiting for it could wait for
+ * ever, the tx waiting for that very part's tx (a pledge for the waiter's publisher beside the signUp of the name it
+ * pays), or giving way to it only to take the lock again before the part runs.
  */
-export function waitsForNameOnly(rows: Rows, holder: string): boolean {
+export function runsAfresh(rows: Rows, holder: string): boolean {
   if (!holder.endsWith(":reads")) return false;
   const hash = holder.slice(0, -":reads".length);
-  return readParked(rows).some((p) => p.txHash === hash && p.tx !== undefined && p.until !== undefined && Object.keys(p.asked).length === 0);
+  return readParked(rows).some((p) => p.txHash === hash && p.tx !== undefined && Object.keys(p.asked).length === 0);
 }
 
 /**

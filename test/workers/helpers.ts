@@ -1,5 +1,5 @@
 /** Shared helpers of the Durable Object integration tests. */
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { expect } from "vitest";
 import type { Chunk, CoordinatorApi } from "../../durable-objects/api";
 import type { ShardInternal } from "../../durable-objects/api";
@@ -75,16 +75,31 @@ export async function transferChain(label: string, heights: number): Promise<{ c
 /**
  * One block through the real alarm handler, deterministically: the instance's
  * interval is stretched to an hour (so the alarm it re-arms never fires on its
- * own during the test), an alarm is set, and runDurableObjectAlarm runs it now.
- * When it is not one of the node's slots yet (one block per 0.5 s slot, or a
- * head mined into the future), the alarm re-arms itself for that slot: the
- * test holds that alarm back, waits for the slot itself and runs it again.
+ * own during the test), and the handler runs now, as runDurableObjectAlarm runs it.
+ * When it is not one of the node's slots yet (one block per slot, or a head mined
+ * into the future), the alarm re-arms itself for that slot: the test holds that
+ * alarm back, waits for the slot itself and runs it again.
  */
 export async function tick(c: Chain, blocks = 1): Promise<void> {
-  /** Stretches the interval and holds the alarm back; answers when the alarm was set for. */
+  const stretch = (inst: unknown) => {
+    (inst as { intervalMs: number }).intervalMs = 3_600_000;
+  };
+  /** Stretches the interval and holds the alarm back. */
   const hold = () =>
     runInDurableObject(c.coordStub, async (inst, state) => {
-      (inst as unknown as { intervalMs: number }).intervalMs = 3_600_000;
+      stretch(inst);
+      await state.storage.setAlarm(Date.now() + 3_600_000);
+    });
+  /**
+   * Runs the alarm handler and holds the alarm it re-armed in the same call, so the handler's next slot
+   * cannot come first: held by a second request, a loaded machine's answer took longer than a 100 ms
+   * slot and the alarm made a block of its own within the tick. Answers when that alarm was set for.
+   */
+  const runHeld = () =>
+    runInDurableObject(c.coordStub, async (inst, state) => {
+      stretch(inst);
+      await state.storage.deleteAlarm();
+      await (inst as unknown as { alarm(): Promise<void> }).alarm();
       const wake = await state.storage.getAlarm();
       await state.storage.setAlarm(Date.now() + 3_600_000);
       return wake;
@@ -95,11 +110,7 @@ export async function tick(c: Chain, blocks = 1): Promise<void> {
     await hold();
     const before = (await c.coord.status()).head;
     for (let tries = 0; ; tries++) {
-      await hold();
-      if (!(await runDurableObjectAlarm(c.coordStub))) throw new Error("no alarm ran");
-      // The alarm re-armed itself for its next slot: held at once, so that no block of its own comes in the
-      // test's time between ticks. A block it made before the hold (a slow machine) is this tick's.
-      const at = await hold();
+      const at = await runHeld();
       if ((await c.coord.status()).head > before) break;
       if (tries >= 40) throw new Error(`tick: no block after ${tries} tries`);
       await new Promise((r) => setTimeout(r, Math.min(Math.max(0, (at ?? 0) - Date.now()), 10_000) + 5));

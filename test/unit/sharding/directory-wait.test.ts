@@ -614,7 +614,7 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
   });
 });
 
-describe("a waiter's gas lock and the creating tx's part (reads.ts waitsForNameOnly)", () => {
+describe("a waiter's gas lock and the creating tx's part (reads.ts runsAfresh)", () => {
   // Before, the part waited for the waiter's lock while the waiter waited for the part's tx: no block ever ended it.
   it.each(["cyca", "cyce"])(
     "the creating tx pledges for the waiter's publisher in a part (name %s: either age order): the part passes the waiter's gas lock, both stand as on one chain",
@@ -645,4 +645,43 @@ describe("a waiter's gas lock and the creating tx's part (reads.ts waitsForNameO
     expect(receiptsOf(four, [first, create, pay])).toEqual(receiptsOf(one, [first, create, pay]));
     expect(pendingRows(four)).toEqual([]);
   });
+});
+
+describe("a forwarded part waiting for a name its tx's own locks hold back (incoming.ts: it gives way after PART_WAIT)", () => {
+  const GIVE = `class Give {
+  init() {}
+  give(who) { blockchain.call("token.iost", "transfer", ["iost", tx.publisher, who, "1", ""]); return "ok"; }
+}
+module.exports = Give;`;
+  // Before, the payer's part waited for the signUp's note while the signUp's pledge for the payer waited for the
+  // payer's tx's locks at home: no block ever ended it.
+  it.each(["deadla", "deadlb"])(
+    "a contract of a third shard pays a name (%s: either age order) whose creating tx pledges for the payer: the part gives way, its tx runs again after the pledge, both stand as on one chain",
+    (tag) => {
+      const [deployer, maker, payer] = [userOn(3), userOn(1), userOn(2)];
+      const buy = txBy(deployer, [act("ram.iost", "buy", [deployer, deployer, 10_000])]);
+      const first = txBy(deployer, [
+        act("system.iost", "setCode", [contractJson(GIVE, [{ name: "give", args: ["string"], amountLimit: [{ token: "iost", val: "10" }] }])]),
+      ]);
+      const born = freshOn(0, tag);
+      const create = txBy(maker, [...signUp(maker, born), act("gas.iost", "pledge", [maker, payer, "10"])]);
+      const pay = txBy(payer, [act(`Contract${txId(first)}`, "give", [born])]);
+      const [one, four] = [1, N].map((n) => new SimChain(simGenesis(USERS), n));
+      for (const chain of [one, four]) {
+        for (const tx of [buy, first]) {
+          chain.submit(tx);
+          for (let i = 0; i < 20 && (i === 0 || !chain.quiet()); i++) chain.step({ time: TIME });
+        }
+        chain.submit(create);
+        chain.submit(pay);
+      }
+      one.step({ time: TIME });
+      // One or two give-ways of PART_WAIT (32) blocks each.
+      for (let i = 0; i < 100 && (i === 0 || !four.quiet()); i++) four.step({ time: TIME });
+      expect(four.quiet()).toBe(true);
+      expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+      expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
+      expect(pendingRows(four)).toEqual([]);
+    },
+  );
 });
