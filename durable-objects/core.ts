@@ -130,8 +130,17 @@ function blockContext(chainId: number, block: BlockInfo, shard: ShardPlace): Blo
 }
 
 /** `size`: the length of the tx's full bytes (txBytes FULL), when the caller has it (the pool's decoded txs). */
-export function executeTx(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo, size?: number): ExecResult {
-  return coreExecuteTx(state, tx, size === undefined ? hash : { hash, size }, blockContext(chainId, block, shard));
+export function executeTx(
+  chainId: number,
+  shard: ShardPlace,
+  state: State,
+  tx: Tx,
+  hash: string,
+  block: BlockInfo,
+  size?: number,
+  later?: () => boolean,
+): ExecResult {
+  return coreExecuteTx(state, tx, size === undefined ? hash : { hash, size }, blockContext(chainId, block, shard), true, later);
 }
 
 export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
