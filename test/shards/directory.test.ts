@@ -286,7 +286,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     for (let i = 0; i < N; i++) expect(await row(i, pendingKey(born))).toBeUndefined();
   });
 
-  test("rows: a tx creating nothing held behind its publisher's tx in flight waits in the pool, writing no row; one creating a name is taken into its block, writing a row there and none while it waits", async () => {
+  test("rows: a tx creating nothing held behind its publisher's tx in flight waits in the pool, writing no row; one creating a name is taken into its block, writing a row there and none while it waits, and so is one creating nothing before it", async () => {
     const c = newChain("directory-behind-cost");
     const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const rows = async () => (await at(A).meter()).rowsWritten;
@@ -323,6 +323,22 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     // Its block: its parking (measured 4 rows more); the next: its note, applied on its own shard as on every shard
     // (3 rows, "rows: a note costs a shard what a register costs"), and no row for its waiting.
     expect(behind[1] - alone[1]).toBe(3);
+    // A tx creating nothing before a signUp, both behind it: it parks too (reads.ts PoolOrder), so the signUp parks in its block.
+    const next = pledge();
+    const held = pledge(next.tx.time + 1n);
+    const late = signUpTx(
+      Array.from({ length: 64 }, (_, i) => `dirbefore${i}`).find((n) => shardOf(n, N) === B)!,
+      undefined,
+      false,
+      next.tx.time + 2n,
+    );
+    const ahead = await blocks([next, held, late]);
+    // Each runs once the pledge before it settled (its own pledge runs away too).
+    await tick(c, 6);
+    for (const t of [held, late]) expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    console.log(`rows written on admin's shard in the 2 blocks of a pledge run away, a pledge and a signUp behind it: ${ahead.join(", ")}`);
+    // Its parking costs its block the rows of the signUp's parking over the signUp's alone.
+    expect(ahead[0] - behind[0]).toBe(behind[0] - alone[0]);
   });
 
   test("rows: a note costs a shard what a register costs, its drop with the register nothing more; nothing after", async () => {
