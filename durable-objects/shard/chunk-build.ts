@@ -23,7 +23,7 @@ import { expiryReason, MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
 import { logAt, packKeys, storeChunk } from "./block-log";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
-import { PoolOrder } from "../../src/executor/reads";
+import { givenBehind, PoolOrder } from "../../src/executor/reads";
 import type { Decoded as Cached, DecodedPool } from "./decoded";
 import type { PoolIndex } from "./pool-index";
 import { blob, bytesOf, errorText, hex } from "../values";
@@ -350,10 +350,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     const { tx, bytes, held } = txAt(i)!;
     decoded[i] = undefined;
     if (order.holds(tx.publisher)) continue;
-    // A peer's chunk holds a tx whose publisher's gas is locked only parked behind (run, it would meet the lock): a
-    // producer's choice that changes no result (it runs in its own block, as on one chain), the creating tx behind it
-    // maybe past a gas cap that ended the chunk.
-    const later = g === undefined ? () => order.createsLater(tx.publisher, i, config.blockMaxTxs - b.txHashes.length) : () => true;
+    const later = g === undefined ? () => order.createsLater(tx.publisher, i, config.blockMaxTxs - b.txHashes.length) : givenBehind;
     const depth = state.depth;
     /** The tx leaves, nothing of it kept: out of a peer's chunk (refused), or out of the pool with `why`. */
     const leave = (why: string) => {

@@ -12,6 +12,7 @@ import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
+import { givenBehind } from "../../src/executor/reads";
 import { MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { ReplayWindow } from "../../src/pool/replay";
 import { ReceiptProofError, type SentProof, sentProof, verifySent } from "../../src/sharding/receipt-proof";
@@ -200,7 +201,7 @@ function run(
     state.checkpoint();
     let result: core.ExecResult;
     try {
-      result = core.executeTx(chainId, place, state, g.tx, g.hash, block);
+      result = core.executeTx(chainId, place, state, g.tx, g.hash, block, undefined, givenBehind);
     } catch (err) {
       if (err instanceof core.NodeFault || err instanceof WitnessMissing) throw err;
       result = { dropped: `internal error: ${errorText(err)}` };

@@ -190,6 +190,14 @@ export class PoolOrder {
 }
 
 /**
+ * `later` (PoolOrder createsLater) for a tx of a peer's chunk: it holds a tx whose publisher's gas is locked only
+ * parked behind (run, the tx meets the lock and cannot be in the block), its producer's look-ahead unseen here (the
+ * creating tx may be past a gas cap that ended the chunk). A choice that changes no result: the tx runs in its own
+ * block, as on one chain, and pays as any tx.
+ */
+export const givenBehind = (): boolean => true;
+
+/**
  * Whether fresh tx `tx` is taken into its block behind its publisher's tx in flight (`parkBehind`) rather than wait in
  * the pool for it: a tx in flight locked its publisher's gas here, and it may create names (sharding/pending.ts
  * createdBy), a later tx of its publisher in the chunk may (`later`: PoolOrder createsLater) or a tx of its publisher
