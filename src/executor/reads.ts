@@ -139,7 +139,7 @@ function lockGas(state: State, hash: string, publisher: string, at: string): voi
  * Whether a fresh tx of `publisher` that met `conflict` (guard.ts) waits in the pool for a lock on its publisher's gas:
  * its publisher's later txs of the chunk stay in the pool too, none parking behind it (`parksBehind`), so they keep their order.
  */
-export const heldOnGas = (conflict: string | null, publisher: string): boolean => conflict !== null && gasKeys(publisher).includes(conflict);
+const heldOnGas = (conflict: string | null, publisher: string): boolean => conflict !== null && gasKeys(publisher).includes(conflict);
 
 /**
  * A chunk's pool loop's rule for each publisher's order (durable-objects/shard/chunk-build.ts and the simulator run

@@ -14,6 +14,7 @@ import { devGenesis } from "../../../src/genesis/index";
 import { dryRun } from "../../../src/executor/index";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS } from "../../../src/executor/locks";
+import { PoolOrder } from "../../../src/executor/reads";
 import { shardOf } from "../../../src/sharding/placement";
 import { parkedKey, READS, readParked, readReceipt } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
@@ -394,6 +395,19 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(behind[0]).toEqual([]);
     expect([result(alone.four, plain), result(alone.four, other)].map((r) => r!.receipt!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(receiptsOf(alone.four, [plain, other])).toEqual(receiptsOf(alone.one, [plain, other]));
+  });
+
+  it("the pool's look-ahead sees a later creating tx of the publisher only among the txs the chunk may still take", () => {
+    const [maker, other] = [userOn(1), userOn(1, userOn(1))];
+    const txs = [
+      txBy(maker, [act("token.iost", "transfer", ["iost", maker, other, "1", ""])]),
+      transfer(other, maker),
+      txBy(maker, signUp(maker, freshOn(3, "aheadname"))),
+    ].map((tx) => ({ tx, hash: txId(tx) }));
+    const ahead = (room: number) => new PoolOrder((i) => txs[i]).createsLater(maker, 0, room);
+    // Room for the first and the one after it only: the signUp is past what the chunk takes.
+    expect([ahead(2), ahead(3)]).toEqual([false, true]);
+    expect(new PoolOrder((i) => txs[i]).createsLater(other, 1, 2)).toBe(false);
   });
 
   it("a transfer of the block before the creating tx's, which waits behind its publisher's tx in flight: it fails as on one chain, which runs it before the creation", () => {
