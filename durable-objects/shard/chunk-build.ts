@@ -23,7 +23,7 @@ import { expiryReason, MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
 import { logAt, packKeys, storeChunk } from "./block-log";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
-import { givenBehind, PoolOrder } from "../../src/executor/reads";
+import { PoolOrder } from "../../src/executor/reads";
 import type { Decoded as Cached, DecodedPool } from "./decoded";
 import type { PoolIndex } from "./pool-index";
 import { blob, bytesOf, errorText, hex } from "../values";
@@ -338,6 +338,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
   const txAt = (i: number): Decoded | undefined => (i < candidates.length ? (decoded[i] ??= decodeCandidate(h, candidates[i])) : undefined);
   // Each publisher's order (reads.ts PoolOrder): its txs after one held on its gas stay in the pool, in order.
   const order = new PoolOrder(txAt);
+  let full = false;
   for (const [i, row] of candidates.entries()) {
     const hash = row.hash;
     const g = row.given;
@@ -350,7 +351,10 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     const { tx, bytes, held } = txAt(i)!;
     decoded[i] = undefined;
     if (order.holds(tx.publisher)) continue;
-    const later = g === undefined ? () => order.createsLater(tx.publisher, i, config.blockMaxTxs - b.txHashes.length) : givenBehind;
+    // Past the gas cap, only the txs parking up to a creating tx (PoolOrder awaits).
+    if (full && !order.awaits(i, tx.publisher)) continue;
+    // A peer's chunk: the creating tx is among its txs (its producer took it: `awaits`).
+    const later = () => order.createsLater(tx.publisher, i, g === undefined ? config.blockMaxTxs - b.txHashes.length : Number.POSITIVE_INFINITY);
     const depth = state.depth;
     /** The tx leaves, nothing of it kept: out of a peer's chunk (refused), or out of the pool with `why`. */
     const leave = (why: string) => {
@@ -400,7 +404,9 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     if (b.gas + receipt.gasUsage > MAX_BLOCK_GAS) {
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
       while (state.depth > depth) state.rollback();
-      break;
+      if (!order.awaits(i)) break;
+      full = true;
+      continue;
     }
     const receiptJson = JSON.stringify(core.receiptToJson(receipt));
     const big = oversize(bytes, receiptJson, result, state.latest());

@@ -146,13 +146,16 @@ const heldOnGas = (conflict: string | null, publisher: string): boolean => confl
  * it alike): after a tx held in the pool on its publisher's gas (`heldOnGas`), that publisher's later txs stay there
  * too (`holds`); and a tx whose publisher's gas a tx in flight locked parks behind it when a later tx of its
  * publisher that the chunk may still take may create names (`createsLater`), so that one parks behind in turn, in
- * order, and sends its notes in its block. `txAt(i)`: the i-th tx of the chunk's pool order, undefined past its end.
+ * order, and sends its notes in its block. `txAt(i)`: the i-th tx of the chunk's pool order (or of a peer's chunk,
+ * which holds the creating tx after: `awaits`), undefined past its end.
  */
 export class PoolOrder {
   private readonly held = new Set<string>();
   /** Per publisher, the places of its txs scanned so far that may create names, ascending. */
   private readonly creators = new Map<string, number[]>();
   private scanned = 0;
+  /** Per publisher parked behind for a later creating tx, that tx's place. */
+  private readonly awaited = new Map<string, number>();
 
   constructor(private readonly txAt: (i: number) => { tx: Tx; hash: string } | undefined) {}
 
@@ -185,17 +188,21 @@ export class PoolOrder {
     }
     const at = this.creators.get(publisher) ?? [];
     while (at.length > 0 && at[0] <= i) at.shift();
-    return at.length > 0 && at[0] <= end;
+    if (at.length === 0 || at[0] > end) return false;
+    this.awaited.set(publisher, at[0]);
+    return true;
+  }
+
+  /**
+   * Whether the chunk, past its gas cap at its i-th tx, still takes the txs of `publisher` (or, with none, of any
+   * publisher) up to a creating tx a tx of it parked behind for (`createsLater`): they park, using no gas, so a peer's
+   * chunk holds the creating tx after the parked ones, as its check asks.
+   */
+  awaits(i: number, publisher?: string): boolean {
+    if (publisher !== undefined) return (this.awaited.get(publisher) ?? -1) >= i;
+    return [...this.awaited.values()].some((at) => at > i);
   }
 }
-
-/**
- * `later` (PoolOrder createsLater) for a tx of a peer's chunk: it holds a tx whose publisher's gas is locked only
- * parked behind (run, the tx meets the lock and cannot be in the block), its producer's look-ahead unseen here (the
- * creating tx may be past a gas cap that ended the chunk). A choice that changes no result: the tx runs in its own
- * block, as on one chain, and pays as any tx.
- */
-export const givenBehind = (): boolean => true;
 
 /**
  * Whether fresh tx `tx` is taken into its block behind its publisher's tx in flight (`parkBehind`) rather than wait in

@@ -191,7 +191,7 @@ describe("checks by witness before endorsing", () => {
     expect(await unheldBy(held, ["http://forged-value"])).toEqual({ error: expect.stringMatching(/not checked by witness/) });
   });
 
-  test("a chunk with a tx creating nothing parked behind its publisher's pledge in flight, a signUp after it, passes by witness (executor/reads.ts givenBehind)", async () => {
+  test("a chunk with a tx creating nothing parked behind its publisher's pledge in flight, a signUp after it, passes by witness (executor/reads.ts PoolOrder over the chunk's txs)", async () => {
     const c = newChain("witness-behind");
     await c.coord.chainInfo();
     const first = makeTx({ actions: [{ contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", remote, "1"]) }] });
@@ -211,6 +211,13 @@ describe("checks by witness before endorsing", () => {
     const checker = newChain("witness-behind-checker").coordStub;
     const source: WitnessSource = async () => clone(honest);
     expect(await runInDurableObject(checker, () => checkByWitness(toCheck(k, ADMIN), ["http://honest"], source))).toEqual({ peer: "http://honest" });
+    // A peer syncing the chain runs the same chunks (chunk-build.ts, given txs) to the same chunks.
+    const peer = newChain("witness-behind-peer");
+    for (let n = 1; n <= head; n++) {
+      const { b, parent, parts } = await adoptedAt(c, n);
+      const ctx = { height: n, time: b.time, parentHash: b.parentHash, witness: b.witness, parentWitness: parent.witness, parentTime: parent.time };
+      for (let i = 0; i < N; i++) expect(await shardAt(peer, i).applyChunk(ctx, parts.txs[i], parts.chunks[i])).toEqual(parts.chunks[i]);
+    }
   });
 
   test("a chunk repeating a tx its shard ran in the last 90 s is refused from the replay window; every main chunk feeds it", async () => {
