@@ -408,6 +408,17 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     // Room for the first and the one after it only: the signUp is past what the chunk takes.
     expect([ahead(2), ahead(3)]).toEqual([false, true]);
     expect(new PoolOrder((i) => txs[i]).createsLater(other, 1, 2)).toBe(false);
+    // Parked for it, the maker's txs up to the signUp are still taken past the gas cap; nobody else's, nothing after it.
+    const order = new PoolOrder((i) => txs[i]);
+    expect([order.awaits(0), order.createsLater(maker, 0, 3)]).toEqual([false, true]);
+    expect([order.awaits(1), order.awaits(1, maker), order.awaits(1, other), order.awaits(2, maker), order.awaits(2), order.awaits(3, maker)]).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("a transfer of the block before the creating tx's, which waits behind its publisher's tx in flight: it fails as on one chain, which runs it before the creation", () => {
