@@ -129,7 +129,7 @@ function blockContext(chainId: number, block: BlockInfo, shard: ShardPlace): Blo
   return { chainId, number: block.number, time: block.time, parentHash: block.parentHash, witness: block.witness, shard };
 }
 
-/** `size`: the length of the tx's full bytes (txBytes FULL), when the caller has it (the pool's decoded txs). */
+/** `size`: the length of the tx's full bytes (txBytes FULL), when the caller has it (the pool's decoded txs); `later`: reads.ts PoolOrder createsLater. */
 export function executeTx(
   chainId: number,
   shard: ShardPlace,
