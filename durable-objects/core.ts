@@ -129,9 +129,18 @@ function blockContext(chainId: number, block: BlockInfo, shard: ShardPlace): Blo
   return { chainId, number: block.number, time: block.time, parentHash: block.parentHash, witness: block.witness, shard };
 }
 
-/** `size`: the length of the tx's full bytes (txBytes FULL), when the caller has it (the pool's decoded txs). */
-export function executeTx(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo, size?: number): ExecResult {
-  return coreExecuteTx(state, tx, size === undefined ? hash : { hash, size }, blockContext(chainId, block, shard));
+/** `size`: the length of the tx's full bytes (txBytes FULL), when the caller has it (the pool's decoded txs); `later`: reads.ts PoolOrder createsLater. */
+export function executeTx(
+  chainId: number,
+  shard: ShardPlace,
+  state: State,
+  tx: Tx,
+  hash: string,
+  block: BlockInfo,
+  size?: number,
+  later?: () => boolean,
+): ExecResult {
+  return coreExecuteTx(state, tx, size === undefined ? hash : { hash, size }, blockContext(chainId, block, shard), true, later);
 }
 
 export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {

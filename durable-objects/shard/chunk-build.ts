@@ -13,7 +13,7 @@ import { ShardState } from "../../src/executor/guard";
 import { compareKeys } from "../../src/state/memory-store";
 import { State } from "../../src/state/state";
 import type { Store } from "../../src/state/store";
-import type { TxReceipt } from "../../src/tx/types";
+import type { Tx, TxReceipt } from "../../src/tx/types";
 import { captureLogs } from "../../src/vm/console";
 import type { Chunk, ChunkContext, Json } from "../api";
 import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx, type Undo } from "./chunk-sync";
@@ -23,8 +23,8 @@ import { expiryReason, MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { SqlStore } from "../sql-store";
 import { logAt, packKeys, storeChunk } from "./block-log";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
-import { heldOnGas } from "../../src/executor/reads";
-import type { DecodedPool } from "./decoded";
+import { PoolOrder } from "../../src/executor/reads";
+import type { Decoded as Cached, DecodedPool } from "./decoded";
 import type { PoolIndex } from "./pool-index";
 import { blob, bytesOf, errorText, hex } from "../values";
 
@@ -320,14 +320,26 @@ function candidatesOf(h: ChunkHost, blockTime: bigint, given: GivenTx[] | null):
   return h.pool.pick(blockTime).map((hash) => ({ hash }));
 }
 
+type Decoded = { hash: string; tx: Tx; bytes: SqlStorageValue; held?: Cached };
+
+/** A candidate's tx: given, admission's decoded one, else its pool row decoded again (after a restart, or a full cache). */
+function decodeCandidate(h: ChunkHost, { hash, bytes, given }: Candidate): Decoded {
+  const held = given === undefined ? h.decoded.get(hash) : undefined;
+  const raw = bytes ?? (held !== undefined ? blob(held.bytes) : h.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).one().bytes);
+  return { hash, tx: given?.tx ?? held?.tx ?? core.decodeTx(bytesOf(raw)), bytes: raw, held };
+}
+
 /** Pick and execute, or run the given txs; what fails leaves the pool (or refuses the peer's chunk). */
 function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, block: core.BlockInfo, given: GivenTx[] | null): void {
   const { sql, config, place } = h;
   const candidates = candidatesOf(h, blockTime, given);
   if (given !== null && given.some((g) => g.base) !== b.txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
-  // Publishers with a tx left in the pool on their gas's lock: their later txs stay too, in order (reads.ts heldOnGas).
-  const heldPublishers = new Set<string>();
-  for (const row of candidates) {
+  const decoded: (Decoded | undefined)[] = [];
+  const txAt = (i: number): Decoded | undefined => (i < candidates.length ? (decoded[i] ??= decodeCandidate(h, candidates[i])) : undefined);
+  // Each publisher's order (reads.ts PoolOrder): its txs after one held on its gas stay in the pool, in order.
+  const order = new PoolOrder(txAt);
+  let full = false;
+  for (const [i, row] of candidates.entries()) {
     const hash = row.hash;
     const g = row.given;
     if (g === undefined) {
@@ -336,11 +348,13 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       const replay = replayError(sql, g);
       if (replay !== null) throw new ChunkRefused(replay);
     }
-    // Admission's decoded tx, else its pool row decoded again (after a restart, or a full cache).
-    const held = g === undefined ? h.decoded.get(hash) : undefined;
-    const bytes = row.bytes ?? (held !== undefined ? blob(held.bytes) : sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).one().bytes);
-    const tx = g?.tx ?? held?.tx ?? core.decodeTx(bytesOf(bytes));
-    if (heldPublishers.has(tx.publisher)) continue;
+    const { tx, bytes, held } = txAt(i)!;
+    decoded[i] = undefined;
+    if (order.holds(tx.publisher)) continue;
+    // Past the gas cap, only the txs parking up to a creating tx (PoolOrder awaits).
+    if (full && !order.awaits(i, tx.publisher)) continue;
+    // A peer's chunk: the creating tx is among its txs (its producer took it: `awaits`).
+    const later = () => order.createsLater(tx.publisher, i, g === undefined ? config.blockMaxTxs - b.txHashes.length : Number.POSITIVE_INFINITY);
     const depth = state.depth;
     /** The tx leaves, nothing of it kept: out of a peer's chunk (refused), or out of the pool with `why`. */
     const leave = (why: string) => {
@@ -353,7 +367,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     let result: core.ExecResult;
     try {
       // Contract console lines: dev log only, never part of the chunk (src/vm/console.ts).
-      const run = captureLogs(config.dev, () => core.executeTx(config.chainId, place, state, tx, hash, block, held?.size));
+      const run = captureLogs(config.dev, () => core.executeTx(config.chainId, place, state, tx, hash, block, held?.size, later));
       for (const l of run.logs) console.log(`[${l.contract} ${hash}] ${l.level}: ${l.text}`);
       result = run.value;
     } catch (err) {
@@ -376,7 +390,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
       // It touched what an in-flight cross-shard tx may still undo: it waits in the pool (src/executor/locks.ts).
       while (state.depth > depth) state.rollback();
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in this block: it touches ${state.conflict}, locked by a cross-shard tx in flight`);
-      if (heldOnGas(state.conflict, tx.publisher)) heldPublishers.add(tx.publisher);
+      order.met(state.conflict, tx.publisher);
       continue;
     }
     if ("dropped" in result) {
@@ -390,7 +404,9 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     if (b.gas + receipt.gasUsage > MAX_BLOCK_GAS) {
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
       while (state.depth > depth) state.rollback();
-      break;
+      if (!order.awaits(i)) break;
+      full = true;
+      continue;
     }
     const receiptJson = JSON.stringify(core.receiptToJson(receipt));
     const big = oversize(bytes, receiptJson, result, state.latest());

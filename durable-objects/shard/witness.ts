@@ -12,6 +12,7 @@ import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
 import { DEFERRED, LOCKS } from "../../src/executor/locks";
+import { PoolOrder } from "../../src/executor/reads";
 import { MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { ReplayWindow } from "../../src/pool/replay";
 import { ReceiptProofError, type SentProof, sentProof, verifySent } from "../../src/sharding/receipt-proof";
@@ -191,8 +192,10 @@ function run(
   const inc = core.applyIncoming(chainId, place, state, block, incoming, () => false);
   covered();
   outgoing.push(...inc.outgoing);
-  for (const g of given) {
-    if (g.base) continue;
+  const txs = given.filter((g) => !g.base);
+  // Each publisher's order, as the chunk's producer kept it (a tx parks behind for a creating tx after it).
+  const order = new PoolOrder((i) => txs[i]);
+  for (const [i, g] of txs.entries()) {
     const replay = o.replay?.executed(g.hash, g.tx) ?? null;
     if (replay !== null) throw new ChunkRefused(replay);
     const depth = state.depth;
@@ -200,7 +203,7 @@ function run(
     state.checkpoint();
     let result: core.ExecResult;
     try {
-      result = core.executeTx(chainId, place, state, g.tx, g.hash, block);
+      result = core.executeTx(chainId, place, state, g.tx, g.hash, block, undefined, () => order.createsLater(g.tx.publisher, i, Number.POSITIVE_INFINITY));
     } catch (err) {
       if (err instanceof core.NodeFault || err instanceof WitnessMissing) throw err;
       result = { dropped: `internal error: ${errorText(err)}` };

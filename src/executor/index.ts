@@ -392,12 +392,12 @@ export function addUsedRam(state: State, account: string, delta: bigint): void {
  * dropped with IOST's message and leaves the state untouched; otherwise the
  * state holds its effects (or only its gas payment, when it failed) and a
  * receipt is returned. `txHash` is the full-bytes hash (see src/tx txHash), with or without the
- * bytes' length (TxKey).
+ * bytes' length (TxKey). `later`: whether a later tx of its publisher in the chunk may create names (reads.ts PoolOrder).
  */
-export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext, waits = true): ExecuteResult {
+export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext, waits = true, later?: () => boolean): ExecuteResult {
   const hash = keyOf(tx, txHash).hash;
   // Not for a dry run: it answers now.
-  if (waits && state instanceof ShardState && parksBehind(state, tx, hash)) return parkBehind(state, tx, hash, block);
+  if (waits && state instanceof ShardState && parksBehind(state, tx, hash, later)) return parkBehind(state, tx, hash, block);
   const r = runTx(state, tx, txHash, block, undefined, waits);
   return "missing" in r ? park(state as ShardState, tx, hash, block, r.missing) : r;
 }

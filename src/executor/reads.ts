@@ -223,16 +223,80 @@ function lockGas(state: State, hash: string, publisher: string, at: string): voi
  * Whether a fresh tx of `publisher` that met `conflict` (guard.ts) waits in the pool for a lock on its publisher's gas:
  * its publisher's later txs of the chunk stay in the pool too, none parking behind it (`parksBehind`), so they keep their order.
  */
-export const heldOnGas = (conflict: string | null, publisher: string): boolean => conflict !== null && gasKeys(publisher).includes(conflict);
+const heldOnGas = (conflict: string | null, publisher: string): boolean => conflict !== null && gasKeys(publisher).includes(conflict);
+
+/**
+ * A chunk's pool loop's rule for each publisher's order (durable-objects/shard/chunk-build.ts and the simulator run
+ * it alike): after a tx held in the pool on its publisher's gas (`heldOnGas`), that publisher's later txs stay there
+ * too (`holds`); and a tx whose publisher's gas a tx in flight locked parks behind it when a later tx of its
+ * publisher that the chunk may still take may create names (`createsLater`), so that one parks behind in turn, in
+ * order, and sends its notes in its block. `txAt(i)`: the i-th tx of the chunk's pool order (or of a peer's chunk,
+ * which holds the creating tx after: `awaits`), undefined past its end.
+ */
+export class PoolOrder {
+  private readonly held = new Set<string>();
+  /** Per publisher, the places of its txs scanned so far that may create names, ascending. */
+  private readonly creators = new Map<string, number[]>();
+  private scanned = 0;
+  /** Per publisher parked behind for a later creating tx, that tx's place. */
+  private readonly awaited = new Map<string, number>();
+
+  constructor(private readonly txAt: (i: number) => { tx: Tx; hash: string } | undefined) {}
+
+  /** Whether a tx of `publisher` stays in the pool unrun: one of its before it waits there on its gas. */
+  holds(publisher: string): boolean {
+    return this.held.has(publisher);
+  }
+
+  /** A tx of `publisher` met `conflict` and waits in the pool. */
+  met(conflict: string | null, publisher: string): void {
+    if (heldOnGas(conflict, publisher)) this.held.add(publisher);
+  }
+
+  /**
+   * Whether a tx of `publisher` after the i-th may create names, among those the chunk may still take: `room` txs,
+   * the i-th among them (a parked tx counts among a chunk's txs, so one publisher parks at most that many). Asked
+   * only of a tx whose publisher's gas is locked, so the scan (each tx's actions parsed once) is paid only then.
+   */
+  createsLater(publisher: string, i: number, room: number): boolean {
+    // Never less as `i` grows: a place takes at most one tx.
+    const end = i + room - 1;
+    // Those before the i-th count no more: the pool loop passed them.
+    this.scanned = Math.max(this.scanned, i + 1);
+    for (; this.scanned <= end; this.scanned++) {
+      const t = this.txAt(this.scanned);
+      if (t === undefined) break;
+      if (createdBy(t.tx.actions, t.hash).length === 0) continue;
+      const at = this.creators.get(t.tx.publisher);
+      at === undefined ? this.creators.set(t.tx.publisher, [this.scanned]) : at.push(this.scanned);
+    }
+    const at = this.creators.get(publisher) ?? [];
+    while (at.length > 0 && at[0] <= i) at.shift();
+    if (at.length === 0 || at[0] > end) return false;
+    this.awaited.set(publisher, at[0]);
+    return true;
+  }
+
+  /**
+   * Whether the chunk, past its gas cap at its i-th tx, still takes the txs of `publisher` (or, with none, of any
+   * publisher) up to a creating tx a tx of it parked behind for (`createsLater`): they park, using no gas, so a peer's
+   * chunk holds the creating tx after the parked ones, as its check asks.
+   */
+  awaits(i: number, publisher?: string): boolean {
+    if (publisher !== undefined) return (this.awaited.get(publisher) ?? -1) >= i;
+    return [...this.awaited.values()].some((at) => at > i);
+  }
+}
 
 /**
  * Whether fresh tx `tx` is taken into its block behind its publisher's tx in flight (`parkBehind`) rather than wait in
  * the pool for it: a tx in flight locked its publisher's gas here, and it may create names (sharding/pending.ts
- * createdBy) or a tx of its publisher parks so already (their order kept). The pool's tx would run, and send its notes, in a later block than one chain runs it in.
+ * createdBy), a later tx of its publisher in the chunk may (`later`: PoolOrder createsLater) or a tx of its publisher
+ * parks so already (their order kept). The pool's tx would run, and send its notes, in a later block than one chain runs it in.
  */
-export function parksBehind(state: ShardState, tx: Tx, hash: string): boolean {
+export function parksBehind(state: ShardState, tx: Tx, hash: string, later?: () => boolean): boolean {
   if (!gasKeys(tx.publisher).some((k) => state.lockHolder(k) !== null)) return false;
-  return createdBy(tx.actions, hash).length > 0 || readParked(state).some((p) => p.behind === tx.publisher);
+  return createdBy(tx.actions, hash).length > 0 || readParked(state).some((p) => p.behind === tx.publisher) || later?.() === true;
 }
 
 /**

@@ -306,7 +306,25 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     for (let i = 0; i < N; i++) expect(await row(i, pendingKey(born))).toBeUndefined();
   });
 
-  test("rows: a tx creating nothing held behind its publisher's tx in flight waits in the pool, writing no row; one creating a name is taken into its block, writing a row there and none while it waits", async () => {
+  test("a pledge of admin's creating nothing between its pledge in flight and its signUp parks behind it too, so the signUp is taken into its block and the payer's transfer of that block pays it, as on one shard", async () => {
+    const first = pledge();
+    const held = pledge(first.tx.time + 1n);
+    const { c, at, create, pay } = await signUpAndPay("directory-behind-held", [first, held]);
+    const row = (i: number, key: string) =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`), (inst) =>
+        (inst as unknown as { kv: { get(k: string): string | undefined } }).kv.get(key),
+      );
+    await tick(c);
+    expect(JSON.parse((await row(A, READS)) ?? "[]")).toEqual([held.hash, create.hash]);
+    // Each runs once the pledge before it settled; then the signUp runs on born's shard and its register lands.
+    await tickUntilFinal(c, () => at(P), [pay.hash]);
+    for (const t of [first, held, create]) expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    expect(await at(B).read("getTokenBalance", born, "iost")).toMatchObject({ balance: 2 });
+    for (let i = 0; i < N; i++) expect(await row(i, pendingKey(born))).toBeUndefined();
+  });
+
+  test("rows: a tx creating nothing held behind its publisher's tx in flight waits in the pool, writing no row; one creating a name is taken into its block, writing a row there and none while it waits, and so is one creating nothing before it", async () => {
     const c = newChain("directory-behind-cost");
     const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
     const rows = async () => (await at(A).meter()).rowsWritten;
@@ -343,6 +361,18 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     // Its block: its parking (measured 4 rows more); the next: its note, applied on its own shard as on every shard
     // (3 rows, "rows: a note costs a shard what a register costs"), and no row for its waiting.
     expect(behind[1] - alone[1]).toBe(3);
+    // A tx creating nothing before a signUp, both behind it: it parks too (reads.ts PoolOrder), so the signUp parks in its block.
+    const next = pledge();
+    const held = pledge(next.tx.time + 1n);
+    const late = signUpTx(Array.from({ length: 64 }, (_, i) => `dirbefore${i}`).find((n) => shardOf(n, N) === B)!, undefined, false, next.tx.time + 2n);
+    const ahead = await blocks([next, held, late]);
+    // Each runs once the pledge before it settled (its own pledge runs away too).
+    await tick(c, 6);
+    for (const t of [held, late]) expect(await at(A).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    console.log(`rows written on admin's shard in the 2 blocks of a pledge run away, a pledge and a signUp behind it: ${ahead.join(", ")}`);
+    // Its parking costs its block what the signUp's parking costs (4 rows measured). The next block's rows are not
+    // compared: they hold a base tx's settle on this shard (shard 0), which differs from block to block.
+    expect(ahead[0] - behind[0]).toBe(behind[0] - alone[0]);
   });
 
   test("rows: a note costs a shard what a register costs, its drop with the register nothing more; nothing after", async () => {

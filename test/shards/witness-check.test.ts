@@ -27,7 +27,7 @@ import { shardStub } from "../../durable-objects/env";
 import type { StoredBlock } from "../../src/block/block";
 import { shardOf } from "../../src/sharding/placement";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
-import { makeTx } from "../workers/txs";
+import { ADMIN_KEY, makeTx } from "../workers/txs";
 
 const N = 4;
 const ADMIN = shardOf("admin", N);
@@ -189,6 +189,35 @@ describe("checks by witness before endorsing", () => {
     );
     expect(await unheldBy([0, 1, 2, 3], ["http://honest"])).toEqual({ windowed: 0 });
     expect(await unheldBy(held, ["http://forged-value"])).toEqual({ error: expect.stringMatching(/not checked by witness/) });
+  });
+
+  test("a chunk with a tx creating nothing parked behind its publisher's pledge in flight, a signUp after it, passes by witness (executor/reads.ts PoolOrder over the chunk's txs)", async () => {
+    const c = newChain("witness-behind");
+    await c.coord.chainInfo();
+    const first = makeTx({ actions: [{ contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", remote, "1"]) }] });
+    const held = makeTx({ actions: [{ contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", remote, "2"]) }], time: first.tx.time + 1n });
+    const name = Array.from({ length: 64 }, (_, i) => `witbehind${i}`).find((n) => shardOf(n, N) !== ADMIN)!;
+    const create = makeTx({
+      actions: [
+        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, ADMIN_KEY, ADMIN_KEY]) },
+        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
+      ],
+      time: first.tx.time + 2n,
+    });
+    const head = await blockWith(c, [first, held, create]);
+    const k = await adoptedAt(c, head);
+    expect(k.parts.chunks[ADMIN].txHashes).toEqual(expect.arrayContaining([first.hash, held.hash, create.hash]));
+    const honest = await served(c, ADMIN, head);
+    const checker = newChain("witness-behind-checker").coordStub;
+    const source: WitnessSource = async () => clone(honest);
+    expect(await runInDurableObject(checker, () => checkByWitness(toCheck(k, ADMIN), ["http://honest"], source))).toEqual({ peer: "http://honest" });
+    // A peer syncing the chain runs the same chunks (chunk-build.ts, given txs) to the same chunks.
+    const peer = newChain("witness-behind-peer");
+    for (let n = 1; n <= head; n++) {
+      const { b, parent, parts } = await adoptedAt(c, n);
+      const ctx = { height: n, time: b.time, parentHash: b.parentHash, witness: b.witness, parentWitness: parent.witness, parentTime: parent.time };
+      for (let i = 0; i < N; i++) expect(await shardAt(peer, i).applyChunk(ctx, parts.txs[i], parts.chunks[i])).toEqual(parts.chunks[i]);
+    }
   });
 
   test("a chunk repeating a tx its shard ran in the last 90 s is refused from the replay window; every main chunk feeds it", async () => {

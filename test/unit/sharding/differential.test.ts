@@ -2390,6 +2390,26 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
   });
 
+  it("a signUp of shard 1 held behind its publisher's call of a contract of shard 2 and a transfer of its publisher creating nothing, with a transfer to the name from shard 0 in their block; another publisher's transfer held behind its call, no signUp after it: the first two park behind the call in order, the third waits in the pool, and the transfer to the name waits for it, as on one shard", () => {
+    const [maker, other] = [on(1, 6), on(1, 4)];
+    const born = Array.from({ length: 64 }, (_, i) => `pcborn${i}`).find((n) => shardOf(n, N) === 3)!;
+    // Each call runs on shard 2 and settles two blocks on: until then its publisher's gas stays locked on shard 1.
+    const [first, second] = [maker, other].map((who) => txBy(who, [call(2, "put", ["held", "2"])]));
+    const [plain, waits] = [maker, other].map((who) => transfer(who, on(1, 5), "3"));
+    const create = txBy(maker, [act("auth.iost", "signUp", [born, fakeKey(94), fakeKey(94)]), act("gas.iost", "pledge", [maker, born, "10"])]);
+    const txs = [first, second, plain, waits, create, transfer(on(0, 4), born, "2")];
+    const behind: string[][] = [];
+    const [a, b] = [one, four].map((chain) =>
+      runAll(chain, txs, (c) => c === four && behind.push(readParked(c.shards[1].store).map((p) => `${p.txHash} ${p.behind}`))),
+    );
+    expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"]);
+    const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
+    expect(byTx(b)).toEqual(byTx(a));
+    // Block 1: the maker's two, behind the call, in order; the other's transfer not parked (it waited in the pool).
+    expect(behind[0]).toEqual([plain, create].map((tx) => `${txId(tx)} ${maker}`));
+    expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith("x-pending-")))).toEqual([]);
+  });
+
   it("a transfer to a contract of shard 3 deployed in the block before, and to an account admin created on shard 3 in the block before: as on one shard", () => {
     const deploy = txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
     const id = "Contract" + txId(deploy);

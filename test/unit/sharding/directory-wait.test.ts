@@ -14,6 +14,7 @@ import { devGenesis } from "../../../src/genesis/index";
 import { dryRun } from "../../../src/executor/index";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS } from "../../../src/executor/locks";
+import { PoolOrder } from "../../../src/executor/reads";
 import { shardOf } from "../../../src/sharding/placement";
 import { parkedKey, READS, readParked, readReceipt } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
@@ -374,7 +375,7 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     },
   );
 
-  it('behind its publisher\'s tx in flight: a later tx of the publisher parks behind the creating one, in order; one waiting in the pool keeps the creating one there too (its waiter fails: docs/SHARDING.md "Not done yet")', () => {
+  it("behind its publisher's tx in flight: a later tx of the publisher parks behind the creating one, in order; one creating nothing before it parks behind too, so the creating one parks and its waiter pays, as on one chain", () => {
     const maker = userOn(1);
     const [born, late] = [freshOn(3, "behindord"), freshOn(3, "behindlate")];
     const create = txBy(maker, signUp(maker, born));
@@ -387,14 +388,50 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(parked[0]).toEqual(txs.map(txId));
     expect(receiptsOf(ordered.one, txs).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(receiptsOf(ordered.four, txs)).toEqual(receiptsOf(ordered.one, txs));
-    // A tx creating nothing waits in the pool (no row written for it); the signUp after it keeps its place behind it.
+    // A tx creating nothing, the signUp after it: both park behind in their block, in order, the signUp's notes sent there.
     const plain = txBy(maker, [act("token.iost", "transfer", ["iost", maker, userOn(1, maker), "3", ""])]);
     const creator = txBy(maker, signUp(maker, late));
     const pay = transfer(userOn(0), late);
-    const held = both([], [pledgeAway(maker), plain, creator, pay], (four, step) => step === 1 && expect(parkedOn(four, 1)).toEqual([]));
+    const behind: string[][] = [];
+    const held = both([], [pledgeAway(maker), plain, creator, pay], (four) => behind.push(parkedOn(four, 1).map((p) => `${p.txHash} ${p.behind}`)));
+    expect(behind[0]).toEqual([plain, creator].map((tx) => `${txId(tx)} ${maker}`));
     expect(receiptsOf(held.one, [plain, creator, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
-    expect(receiptsOf(held.four, [plain, creator])).toEqual(receiptsOf(held.one, [plain, creator]));
-    expect(result(held.four, pay)!.receipt!.message).toMatch(new RegExp(`error: invalid account ${late}$`));
+    expect(receiptsOf(held.four, [plain, creator, pay])).toEqual(receiptsOf(held.one, [plain, creator, pay]));
+    expect(pendingRows(held.four)).toEqual([]);
+  });
+
+  it("behind its publisher's tx in flight, a tx creating nothing with no creating tx of its publisher after it waits in the pool, no row written for it", () => {
+    const maker = userOn(1);
+    const [plain, other] = [3, 4].map((n) => txBy(maker, [act("token.iost", "transfer", ["iost", maker, userOn(1, maker), String(n), ""])]));
+    const behind: string[][] = [];
+    const alone = both([], [pledgeAway(maker), plain, other], (four) => behind.push(parkRows(four, 1)));
+    expect(behind[0]).toEqual([]);
+    expect([result(alone.four, plain), result(alone.four, other)].map((r) => r!.receipt!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(receiptsOf(alone.four, [plain, other])).toEqual(receiptsOf(alone.one, [plain, other]));
+  });
+
+  it("the pool's look-ahead sees a later creating tx of the publisher only among the txs the chunk may still take", () => {
+    const [maker, other] = [userOn(1), userOn(1, userOn(1))];
+    const txs = [
+      txBy(maker, [act("token.iost", "transfer", ["iost", maker, other, "1", ""])]),
+      transfer(other, maker),
+      txBy(maker, signUp(maker, freshOn(3, "aheadname"))),
+    ].map((tx) => ({ tx, hash: txId(tx) }));
+    const ahead = (room: number) => new PoolOrder((i) => txs[i]).createsLater(maker, 0, room);
+    // Room for the first and the one after it only: the signUp is past what the chunk takes.
+    expect([ahead(2), ahead(3)]).toEqual([false, true]);
+    expect(new PoolOrder((i) => txs[i]).createsLater(other, 1, 2)).toBe(false);
+    // Parked for it, the maker's txs up to the signUp are still taken past the gas cap; nobody else's, nothing after it.
+    const order = new PoolOrder((i) => txs[i]);
+    expect([order.awaits(0), order.createsLater(maker, 0, 3)]).toEqual([false, true]);
+    expect([order.awaits(1), order.awaits(1, maker), order.awaits(1, other), order.awaits(2, maker), order.awaits(2), order.awaits(3, maker)]).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("a transfer of the block before the creating tx's, which waits behind its publisher's tx in flight: it fails as on one chain, which runs it before the creation", () => {

@@ -30,7 +30,7 @@ import { combineReceipt } from "../../../src/sharding/combine";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { DEFERRED, LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
 import { readParked, remoteKeyShard } from "../../../src/sharding/reads";
-import { heldOnGas } from "../../../src/executor/reads";
+import { PoolOrder } from "../../../src/executor/reads";
 import { awaitsSettle, type CrossReceipt, pendingChange, ridersOf } from "../../../src/sharding/receipts";
 import { eventsAtSettle, postedEvents, postsAtSettle, type PostedEvent } from "../../../src/sharding/events";
 
@@ -108,31 +108,31 @@ export class SimShard {
       base0.push(...postedEvents(r.receipt.receipts, r.events));
     }
     const waiting: Tx[] = [];
-    // Publishers with a tx waiting on their gas's lock: their later txs wait too, in order (reads.ts heldOnGas).
-    const held = new Set<string>();
-    for (const tx of this.pool) {
-      if (held.has(tx.publisher)) {
+    const pool = this.pool.map((tx) => ({ tx, hash: base58Encode(txHash(tx)) }));
+    // Each publisher's order, as the Shard's chunk keeps it (it takes the whole pool here).
+    const order = new PoolOrder((i) => pool[i]);
+    for (const [i, { tx, hash }] of pool.entries()) {
+      if (order.holds(tx.publisher)) {
         waiting.push(tx);
         continue;
       }
-      const hash = txHash(tx);
       state.watch();
       state.checkpoint();
-      const r = executeTx(state, tx, hash, ctx);
+      const r = executeTx(state, tx, hash, ctx, true, () => order.createsLater(tx.publisher, i, Number.POSITIVE_INFINITY));
       // It touched what an in-flight tx locked: it stays in the pool for a later block (executor/locks.ts).
       if (state.conflict !== null) {
-        if (heldOnGas(state.conflict, tx.publisher)) held.add(tx.publisher);
+        order.met(state.conflict, tx.publisher);
         state.rollback();
         waiting.push(tx);
         continue;
       }
       state.release();
       if ("dropped" in r) {
-        executed.push([base58Encode(hash), { dropped: r.dropped, pending: 0, failures: [] }]);
+        executed.push([hash, { dropped: r.dropped, pending: 0, failures: [] }]);
         continue;
       }
       out.push(...r.outgoing);
-      executed.push([base58Encode(hash), { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length + (r.waits ?? 0), failures: [] }]);
+      executed.push([hash, { receipt: r.receipt, pending: r.outgoing.filter(awaitsSettle).length + (r.waits ?? 0), failures: [] }]);
       if (!postsAtSettle(r.outgoing)) posted.push(...postedEvents(r.receipt.receipts, r.events));
     }
     if (!commit) {
