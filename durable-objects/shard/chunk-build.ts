@@ -97,16 +97,21 @@ export interface Incoming {
  * cursor: `height - 1` unless placeholders carried receipts on, src/sharding/placeholder.ts) to
  * `height - 1` sent to this shard, height by height in source shard order. They are stored there
  * before block `height - 1` exists, so this read is the same on every retry of `height` (a rebuilt
- * chunk sees the same inputs). A sender in `given` is not asked for `height - 1`: a node without
- * its object got them from peers, proven.
+ * chunk sees the same inputs). A sender in `given` is not asked: a node without its object got
+ * its receipts of `height - 1` from peers, proven (not yet those of earlier heights).
  */
 export async function incomingFor(h: ChunkHost, height: number, given?: readonly (core.CrossReceipt[] | null)[]): Promise<Incoming> {
   const from = h.receiptsFrom();
   if (h.config.shardCount === 1 || height <= 1) return { from, receipts: [] };
   const senders = Array.from({ length: h.config.shardCount }, (_, i) => i);
-  const batches = await Promise.all(
-    receiptHeights(from, height).flatMap((n) => senders.map((i) => (n === height - 1 ? given?.[i] : null) ?? h.shard(i).outgoingFor(n, h.place.index))),
-  );
+  const of = async (n: number, i: number): Promise<core.CrossReceipt[]> => {
+    const proven = given?.[i] ?? null;
+    if (proven === null) return h.shard(i).outgoingFor(n, h.place.index);
+    if (n === height - 1) return proven;
+    // A sender this node does not hold gave the last height's receipts only (docs/VALIDATOR.md "Not yet").
+    throw new Error(`shard-${h.place.index}: the receipts shard ${i} sent at height ${n}, carried past a placeholder, are not given`);
+  };
+  const batches = await Promise.all(receiptHeights(from, height).flatMap((n) => senders.map((i) => of(n, i))));
   return { from, receipts: batches.flat() };
 }
 
