@@ -36,7 +36,7 @@ import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
-import { type CursorOf, placeholderChunk, placeholderError, receiptsFromAfter } from "../../src/sharding/placeholder";
+import { type CursorOf, MAX_CARRY, placeholderChunk, placeholderError, receiptsFromAfter } from "../../src/sharding/placeholder";
 import type { Tx } from "../../src/tx/types";
 import type {
   Admitted,
@@ -546,7 +546,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const { blockTime, block, parent } = blockOf(ctx);
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
     const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
-    if (this.shardIndex !== 0 && this.poolCount === 0 && incoming.receipts.length === 0 && !this.dueAt(ctx.height)) return { empty: true };
+    // `empty` gets the shard a placeholder, which the rule allows only below MAX_CARRY heights of carried receipts: at it, a chunk is drafted.
+    const idle = this.shardIndex !== 0 && ctx.height - incoming.from < MAX_CARRY && this.poolCount === 0 && incoming.receipts.length === 0;
+    if (idle && !this.dueAt(ctx.height)) return { empty: true };
     let drafted: Draft | null = null;
     try {
       this.ctx.storage.transactionSync(() => {

@@ -16,12 +16,12 @@ import { shardStub } from "../../durable-objects/env";
 import { type CheckOptions, type ChunkCase, checkChunk } from "../../durable-objects/shard/witness";
 import { type ChunkToCheck, checkByWitness, type WitnessSource } from "../../durable-objects/coordinator/witness-check";
 import { hex } from "../../durable-objects/values";
-import { placeholderChunk, receiptHeights } from "../../src/sharding/placeholder";
+import { MAX_CARRY, placeholderChunk, receiptHeights } from "../../src/sharding/placeholder";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import { shardOf } from "../../src/sharding/placement";
 import type { Witness } from "../../src/state/witness";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
-import { makeTx } from "../workers/txs";
+import { makeTx, nowNs } from "../workers/txs";
 
 const N = 4;
 const EMPTY_ROOT = hex(receiptsRoot([]));
@@ -58,6 +58,14 @@ async function hookCoordinator(c: Chain): Promise<void> {
         return new Proxy(s, { get: (t, k) => (k === "buildChunk" ? buildChunk : (t as unknown as Record<string | symbol, unknown>)[k]) });
       });
   });
+}
+
+/** The context of the block after the head, as a peer's producer would ask it. */
+async function nextCtx(c: Chain): Promise<ChunkContext> {
+  const head = (await c.coord.status()).head;
+  const b = (await c.coord.storedBlock(head))!;
+  const t = (nowNs() > BigInt(b.time) ? nowNs() : BigInt(b.time) + 1_000_000n).toString();
+  return { height: head + 1, time: t, parentHash: b.hash, witness: b.witness, parentWitness: b.witness, parentTime: b.time };
 }
 
 describe("the placeholder chunk", () => {
@@ -201,5 +209,30 @@ describe("the placeholder chunk", () => {
     expect(applied.r).toEqual(good);
     console.log(`a placeholder applied: ${applied.rows} rows written`);
     expect((await checker.status()).stateRoot).toBe(genesis.stateRoot);
+  });
+
+  test("a run of placeholders stops below MAX_CARRY heights: at it, the rule allows none and an idle shard's builder drafts the chunk instead of answering empty", async () => {
+    const c = newChain("placeholder-carry");
+    await tick(c, 2);
+    await hookCoordinator(c);
+    // A shard nothing is sent to (foundation's takes the block rewards' receipts every block).
+    const drafts = await Promise.all([1, 2, 3].map(async (i) => [i, await shardAt(c, i).draftChunk(await nextCtx(c))] as const));
+    const T = drafts.find(([, d]) => "empty" in d)![0];
+    const s = shardAt(c, T);
+    const start = (await c.coord.status()).head;
+    placeholders.add(T);
+    await tick(c, MAX_CARRY - 2);
+    expect(await s.draftChunk(await nextCtx(c))).toEqual({ empty: true });
+    await tick(c);
+    placeholders.delete(T);
+    const head = (await c.coord.status()).head;
+    const last = (await s.chunkAt(head))!;
+    expect(last).toMatchObject({ height: start + MAX_CARRY - 1, placeholder: true, receiptsFrom: start });
+    const ctx = await nextCtx(c);
+    expect(placeholderChunk(last, T, ctx.time, EMPTY_ROOT)).toBeNull();
+    const d = await s.draftChunk(ctx);
+    expect("chunk" in d && d.chunk).toMatchObject({ txHashes: [], receiptsFrom: start, stateRoot: last.stateRoot });
+    await tick(c);
+    expect((await s.chunkAt(head + 1))!.placeholder).toBeUndefined();
   });
 });
