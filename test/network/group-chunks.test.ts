@@ -5,17 +5,28 @@
  * /p2p/chunk): a producer of that shard's group drafts the chunk on the block's parent without
  * storing it and sends it with its state witness, and the block's producer takes it only once the
  * draft passed the check by that witness (then its own object applies it); a chunk that would run
- * nothing is answered `empty` and built by the producer, no draft made. The nodes agree on every
- * final block and balance. A peer whose drafts are forged (its link rewrites them: a forged
- * witness of a true chunk, or a wrong post-state root) is passed over; with every peer forging, the
- * producer builds the chunks itself and the chain goes on. A request for a block its witness may not make
+ * nothing is answered `empty`, no draft made, and the producer puts a placeholder chunk for it
+ * (src/sharding/placeholder.ts). The nodes agree on every final block and balance. A peer whose
+ * drafts are forged (its link rewrites them: a forged witness of a true chunk, or a wrong
+ * post-state root) is passed over; with every peer forging, or none answering (builders down),
+ * the producer puts placeholders, the chain goes on and the receipts sent to those shards land in
+ * their next real chunks. A request for a block its witness may not make
  * next is refused without a draft.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
 import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
 
-type Counts = { asked: number; taken: number; empty: number; built: number; last: string | null; refused: number; lastRefused: string | null };
+type Counts = {
+  asked: number;
+  taken: number;
+  empty: number;
+  placeholders: number;
+  built: number;
+  last: string | null;
+  refused: number;
+  lastRefused: string | null;
+};
 const NODES = [0, 1, 2, 3];
 
 describe("shard groups: a block's chunks of shards outside its producer's groups built by their group", () => {
@@ -87,22 +98,55 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
   it.each([
     ["a forged witness of a true chunk", forgeWitness, /refused: invalid state witness/],
     ["a wrong post-state root", forgeRoot, /refused: chunk \d+\/\d+: stateRoot differs: re-executed/],
-  ])("a peer serving drafts with %s is passed over; with every peer forging, the producer builds the chunks itself", async (_, forge, why) => {
+  ])("a peer serving drafts with %s is passed over; with every peer forging, the producer puts placeholders", async (_, forge, why) => {
     for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", forge);
     const before = await counts(0);
-    const forged = await until("node 0 refuses a forged draft and builds the chunk itself", `forged-${forge.name}`, async () => {
+    const forged = await until("node 0 refuses a forged draft and puts a placeholder", `forged-${forge.name}`, async () => {
       const c = await counts(0);
-      return c.refused > before.refused && c.built > before.built && why.test(c.lastRefused ?? "") ? c : null;
+      return c.refused > before.refused && c.placeholders > before.placeholders && why.test(c.lastRefused ?? "") ? c : null;
     });
     // Every peer forges: a draft taken would be a forged one.
     expect(forged.taken).toBe(before.taken);
-    expect(forged.last).toMatch(/no peer's chunk of shard \d passed, built here: /);
+    expect(forged.last).toMatch(/no peer's chunk of shard \d passed: /);
     for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", null);
     const healed = await until("node 0 takes a peer's chunk again", `healed-${forge.name}`, async () =>
       (await counts(0)).taken > before.taken ? counts(0) : null,
     );
     expect(healed.taken).toBeGreaterThan(before.taken);
     await final("final again past the forgery");
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    expect(await balanceDiff(net.nodes, ["admin", "foundation", "producer002"])).toEqual([]);
+  });
+
+  it("node 0's builders down for some blocks: its blocks carry placeholders, the receipts sent to those shards land later, all nodes agree", async () => {
+    for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", () => JSON.stringify({ error: "builder down" }));
+    const before = await counts(0);
+    const from = (await allInfo([net.nodes[0]]))[0].head;
+    const down = await until("node 0 puts placeholders for the other group's shards", "down", async () => {
+      const c = await counts(0);
+      return c.placeholders >= before.placeholders + 3 ? c : null;
+    });
+    expect(down.taken).toBe(before.taken);
+    expect(down.last).toMatch(/builder down/);
+    for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", null);
+    await until("a transfer after the outage", "after-down", async () => ((await counts(0)).taken > down.taken ? true : null));
+    await final("final past the builders' outage");
+    // A block with a placeholder: its header says so and keeps the shard's root; the shard's next real chunk took what was carried.
+    const head = (await allInfo([net.nodes[1]]))[0].lib;
+    const blocks: { block: { number: number; info: string } }[] = [];
+    for (let n = from; n <= head; n += 10) blocks.push(...(await getJson(`${net.nodes[1].url}/p2p/blocks?from=${n}&count=10`)).body.blocks);
+    type Part = { state_root: string; placeholder?: true; receipts_from?: number };
+    const parts = blocks.map((b) => ({ n: b.block.number, parts: (JSON.parse(b.block.info) as { chunks: Part[] }).chunks }));
+    const placed = parts.flatMap(({ n, parts: ps }) => ps.flatMap((p, s) => (p.placeholder ? [{ n, s, p }] : [])));
+    console.log(`placeholders in blocks ${from}..${head}: ${JSON.stringify(placed.map(({ n, s }) => `${n}/${s}`))}`);
+    expect(placed.length).toBeGreaterThan(0);
+    for (const { n, s, p } of placed) {
+      const prev = parts.find((x) => x.n === n - 1);
+      if (prev) expect(p.state_root).toBe(prev.parts[s].state_root);
+      expect(s).not.toBe(0);
+    }
+    // The chunk after a placeholder takes the receipts carried since its cursor: a real chunk naming an earlier `receipts_from`.
+    expect(parts.some(({ parts: ps }) => ps.some((p) => !p.placeholder && p.receipts_from !== undefined))).toBe(true);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     expect(await balanceDiff(net.nodes, ["admin", "foundation", "producer002"])).toEqual([]);
   });
