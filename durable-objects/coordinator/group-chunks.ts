@@ -158,10 +158,13 @@ export interface GroupChunkCounts {
 /**
  * Every shard's chunk of block `ctx`, ours to make: those of our groups' shards built here, each
  * other shard's taken from the first peer whose draft passes the check by its witness and then
- * applies on our object of the shard (the peer taken last for the shard asked first), else its
- * placeholder (src/sharding/placeholder.ts: a peer answered `empty`, or none passed in time),
- * which our object of the shard applies, else (its receipts carried MAX_CARRY heights already)
- * built here. `askPeers` false (a retried job, whose shards may hold chunks already): all built here.
+ * applies on our object of the shard (the peer taken last for the shard asked first); a peer
+ * answering `empty` (nothing to run), built here, as this node still holds the shard (a placeholder
+ * would do, but a node holding part of the shards takes carried receipts of one height only, so
+ * placeholders are kept for faults); none passing in time, its placeholder
+ * (src/sharding/placeholder.ts), which our object of the shard applies, else (its receipts carried
+ * MAX_CARRY heights already) built here. `askPeers` false (a retried job, whose shards may hold
+ * chunks already): all built here.
  */
 export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeers: boolean): Promise<Chunk[]> {
   const shards = h.shards();
@@ -174,6 +177,7 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
       const last = h.builders.get(i);
       const order = last !== undefined && peers.includes(last) ? [last, ...peers.filter((p) => p !== last)] : peers;
       const taken = await takeChunk(h, s, i, ctx, order, until);
+      if (taken === "empty") return s.buildChunk(ctx);
       if (taken !== null) return taken;
       const p = await placeholder(h, s, i, ctx);
       if (p !== null) {
@@ -204,9 +208,9 @@ async function placeholder(h: GroupChunksHost, s: ShardInternal, index: number, 
 
 /**
  * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft passes `h.check` and `s` applies before `until`;
- * null when one answers `empty` (the chunk runs nothing: a placeholder defers nothing due) or none
- * passes (the reasons in `counts.last`). A peer lying `empty` only delays the shard's txs and
- * receipts by a block: its next chunk takes them.
+ * "empty" when one answers so (the chunk runs nothing: built here as the peer would), null when
+ * none passes (the reasons in `counts.last`). A peer lying `empty` only hands the chunk back to
+ * this node, whose pool has every tx forwarded to the group.
  */
 async function takeChunk(
   h: GroupChunksHost,
@@ -215,7 +219,7 @@ async function takeChunk(
   ctx: ChunkContext,
   peers: readonly string[],
   until: number,
-): Promise<Chunk | null> {
+): Promise<Chunk | "empty" | null> {
   const reasons: string[] = [];
   for (const peer of peers) {
     if (h.now() >= until) {
@@ -230,7 +234,7 @@ async function takeChunk(
     if (!("error" in got) && "empty" in got) {
       h.counts.empty++;
       h.builders.set(index, peer);
-      return null;
+      return "empty";
     }
     if (!("error" in got)) {
       const refused = await h.check(index, ctx, got).catch((err: unknown) => {

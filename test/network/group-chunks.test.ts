@@ -5,11 +5,10 @@
  * /p2p/chunk): a producer of that shard's group drafts the chunk on the block's parent without
  * storing it and sends it with its state witness, and the block's producer takes it only once the
  * draft passed the check by that witness (then its own object applies it); a chunk that would run
- * nothing is answered `empty`, no draft made, and the producer puts a placeholder chunk for it
- * (src/sharding/placeholder.ts). The nodes agree on every final block and balance. A peer whose
+ * nothing is answered `empty`, no draft made, and built by the producer. The nodes agree on every final block and balance. A peer whose
  * drafts are forged (its link rewrites them: a forged witness of a true chunk, or a wrong
  * post-state root) is passed over; with every peer forging, or none answering (builders down),
- * the producer puts placeholders, the chain goes on and the receipts sent to those shards land in
+ * the producer puts placeholder chunks (src/sharding/placeholder.ts), the chain goes on and the receipts sent to those shards land in
  * their next real chunks. A request for a block its witness may not make
  * next is refused without a draft.
  */

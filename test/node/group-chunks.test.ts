@@ -166,8 +166,17 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
   });
 
-  test("a peer's empty answer (its chunk would run nothing) gets the shard a placeholder after our header of the parent, no other peer asked", async () => {
+  test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
     const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)));
+    const chunks = await buildChunks(h, CTX, true);
+    expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
+    expect(h.builders.get(1)).toBe("p1");
+  });
+
+  test("no peer answering in time gets the shard a placeholder after our header of the parent", async () => {
+    const { h, log, counts } = producer((_, s) => (s === 1 ? { error: "down" } : good(s)));
     const chunks = await buildChunks(h, CTX, true);
     expect(chunks[1]).toEqual({
       shard: 1,
@@ -181,9 +190,18 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
       placeholder: true,
       receiptsFrom: 7,
     });
-    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 2", "check 3 4", "header 7", "placeholder 1"]);
-    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 1, built: 0, last: null, refused: 0, lastRefused: null });
-    expect(h.builders.get(1)).toBe("p1");
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual([
+      "ask p1 1",
+      "ask p1 3",
+      "ask p2 1",
+      "build 0",
+      "build 2",
+      "check 3 4",
+      "header 7",
+      "placeholder 1",
+    ]);
+    expect(counts).toMatchObject({ asked: 3, taken: 1, empty: 0, placeholders: 1, built: 0 });
+    expect(counts.last).toMatch(/no peer's chunk of shard 1 passed: p1: down; p2: down/);
   });
 
   test("an empty answer for another chunk is junk: the next peer is asked", async () => {
@@ -285,7 +303,7 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
       [8 - MAX_CARRY, false],
       [8 - MAX_CARRY + 1, true],
     ] as const) {
-      const { h, log, counts } = producer((_, s) => ({ shard: s, height: 8, empty: true }));
+      const { h, log, counts } = producer(() => ({ error: "down" }));
       h.header = () => PARENT.map((p) => ({ ...p, placeholder: true, receipts_from: from }));
       const chunks = await buildChunks(h, CTX, true);
       if (placed) {
