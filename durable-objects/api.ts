@@ -154,6 +154,9 @@ export interface StateSyncTarget {
   stateRoot: string;
   receiptRoot: string;
   outReceiptsRoot?: string;
+  /** Its receipts cursor in the header (src/sharding/placeholder.ts): the next chunk takes its receipts from it. */
+  placeholder?: true;
+  receiptsFrom?: number;
   /** The replay window (shard/state-sync.ts), lowest first, ending at `height`: each height's tx root in the header. */
   window: { height: number; txRoot: string }[];
 }

@@ -97,6 +97,9 @@ import {
   windowFrom,
   type AdoptedParts,
   type WitnessSource,
+  cursorOf,
+  headerParts,
+  sentRootsOf,
   type WitnessTally,
 } from "./witness-check";
 import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
@@ -156,7 +159,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
   private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
-  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null, refused: 0, lastRefused: null };
+  private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
   private readonly builders = new Map<number, string>();
   private readonly replays = new ReplayWindows();
@@ -466,6 +469,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
             peers: () => this.askOrder(),
             shardsAt: (height) => this.shardsAt(height),
             shards: () => this.shards(),
+            header: (n) => {
+              const b = this.block(n);
+              return b === null ? null : headerParts(b.info);
+            },
             check: (index, c, d) => this.checkDraft(index, c, d),
             pushHead: (peer) => sync.pushHeadTo(this.syncHost(), peer),
             source: (peer, shard, c, timeoutMs) => fetchChunk(peer, this.config.chainId, shard, c, timeoutMs),
@@ -653,8 +660,15 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     parts: AdoptedParts,
     held: readonly number[],
   ): Promise<string | null> {
-    const source: WitnessSource = (peer, shard, height, root) => fetchWitness(peer, this.config.chainId, shard, height, root);
-    const o = { chainId: this.config.chainId, shardCount: this.config.shardCount, peers: this.askOrder(), source, windows: this.replays };
+    const source: WitnessSource = (peer, shard, height, root, from) => fetchWitness(peer, this.config.chainId, shard, height, root, from);
+    const o = {
+      chainId: this.config.chainId,
+      shardCount: this.config.shardCount,
+      peers: this.askOrder(),
+      source,
+      windows: this.replays,
+      rootsAt: (n: number) => this.sentRootsAt(n),
+    };
     const r = await checkUnheld(b, parent, parts, held, o);
     if (!("error" in r)) {
       this.witnessChecks.chunks += this.config.shardCount - held.length;
@@ -674,15 +688,23 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private async checkDraft(index: number, ctx: ChunkContext, d: Exclude<PeerDraft, { empty: true }>): Promise<string | null> {
     const parent = this.block(ctx.height - 1);
     if (parent === null) return `no block ${ctx.height - 1} on this node`;
-    const roots = (JSON.parse(parent.info) as { chunks: { state_root: string; out_receipts_root?: string }[] }).chunks;
+    const roots = headerParts(parent.info);
     const replay = this.replays.continues(index, ctx.height) ? this.replays.at(index, ctx.height, BigInt(ctx.time)) : undefined;
     const r = await checkChunk(roots[index].state_root, { ctx, txs: d.txs, incoming: d.incoming, chunk: d.chunk }, d.witness, {
       chainId: this.config.chainId,
       place: { index, count: this.config.shardCount },
       sentRoots: roots.map((x) => x.out_receipts_root ?? ""),
+      parent: cursorOf(roots[index]),
+      rootsAt: (n) => this.sentRootsAt(n),
       replay,
     });
     return "error" in r ? r.error : null;
+  }
+
+  /** The receipts roots of our main block `n`, for receipts carried past placeholders (a row read, only then); null if not kept. */
+  private sentRootsAt(n: number): string[] | null {
+    const b = this.block(n);
+    return b === null ? null : sentRootsOf(b.info);
   }
 
   /** Peers to ask for witnesses and proofs: those whose last push failed (down, cut off) last, as each costs a timeout inside the exclusive turn. */

@@ -14,12 +14,13 @@ import { base64Decode } from "../../src/codec/base64";
 import { epochOf } from "../../src/consensus/groups";
 import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
 import type { StoredBlock } from "../../src/block/index";
+import { MAX_CARRY, placeholderChunk, receiptHeights } from "../../src/sharding/placeholder";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import type { Answer, Chunk, ChunkContext, PeerDraft, ShardInternal } from "../api";
-import { NodeFault } from "../core";
-import { errorText } from "../values";
-import { fetchPeerJson } from "./witness-check";
+import { NodeFault, receiptsRoot } from "../core";
+import { errorText, hex } from "../values";
+import { cursorOf, fetchPeerJson, type HeaderPart } from "./witness-check";
 
 /** What the builder's side needs of the coordinator. */
 export interface DraftHost {
@@ -60,10 +61,12 @@ export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, n
   const d = await h.shard(index).draftChunk(ctx);
   if ("error" in d || "empty" in d) return d;
   const senders = h.shardCount === 1 || ctx.height === 1 ? [] : Array.from({ length: h.shardCount }, (_, j) => j);
-  const proofs = await Promise.all(senders.map((j) => h.shard(j).sentProofOf(ctx.height - 1, index)));
+  // After placeholders the draft takes the receipts of every height from its `receiptsFrom` (src/sharding/placeholder.ts).
+  const heights = receiptHeights(d.chunk.receiptsFrom ?? ctx.height - 1, ctx.height);
+  const proofs = await Promise.all(heights.flatMap((n) => senders.map((j) => h.shard(j).sentProofOf(n, index))));
   const incoming: SentProof[] = [];
-  for (const [j, p] of proofs.entries()) {
-    if ("error" in p) return { error: `shard ${j}'s receipts to shard ${index}: ${p.error}` };
+  for (const [k, p] of proofs.entries()) {
+    if ("error" in p) return { error: `shard ${k % h.shardCount}'s receipts to shard ${index}: ${p.error}` };
     incoming.push(p);
   }
   return { ...d, incoming };
@@ -111,6 +114,8 @@ export interface GroupChunksHost {
   /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
   shardsAt(height: number): Promise<number[] | null>;
   shards(): ShardInternal[];
+  /** The chunks' parts of our header of main block `height` (witness-check.ts `headerParts`), or null. */
+  header(height: number): HeaderPart[] | null;
   /**
    * Why draft `d` of shard `index`'s chunk of `ctx` does not pass the check by its witness, run here
    * without the shard's state against our header of `ctx.height - 1` (shard/witness.ts `checkChunk`),
@@ -134,15 +139,16 @@ export interface GroupChunksHost {
 }
 
 /**
- * Block chunks of shards outside this node's groups: asked of peers, taken from one, built here
- * because a peer answered `empty` (nothing to run: the same chunk, built here for no request more),
- * or because none passed (the last reason); and peers' drafts refused by the check (by witness, or
- * our object's), with the last refusal.
+ * Block chunks of shards outside this node's groups: asked of peers, taken from one, answered
+ * `empty` by one (nothing to run), a placeholder put for (after `empty`, or none passed: the last
+ * reason), built here (none passed and no placeholder could be: a carry past MAX_CARRY); and
+ * peers' drafts refused by the check (by witness, or our object's), with the last refusal.
  */
 export interface GroupChunkCounts {
   asked: number;
   taken: number;
   empty: number;
+  placeholders: number;
   built: number;
   last: string | null;
   refused: number;
@@ -152,8 +158,13 @@ export interface GroupChunkCounts {
 /**
  * Every shard's chunk of block `ctx`, ours to make: those of our groups' shards built here, each
  * other shard's taken from the first peer whose draft passes the check by its witness and then
- * applies on our object of the shard (the peer taken last for the shard asked first), else built
- * here too. `askPeers` false (a retried job, whose shards may hold chunks already): all built here.
+ * applies on our object of the shard (the peer taken last for the shard asked first); a peer
+ * answering `empty` (nothing to run), built here, as this node still holds the shard (a placeholder
+ * would do, but a node holding part of the shards takes carried receipts of one height only, so
+ * placeholders are kept for faults); none passing in time, its placeholder
+ * (src/sharding/placeholder.ts), which our object of the shard applies, else (its receipts carried
+ * MAX_CARRY heights already) built here. `askPeers` false (a retried job, whose shards may hold
+ * chunks already): all built here.
  */
 export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeers: boolean): Promise<Chunk[]> {
   const shards = h.shards();
@@ -165,16 +176,41 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
       if (ours === null || ours.includes(i) || peers.length === 0) return s.buildChunk(ctx);
       const last = h.builders.get(i);
       const order = last !== undefined && peers.includes(last) ? [last, ...peers.filter((p) => p !== last)] : peers;
-      return (await takeChunk(h, s, i, ctx, order, until)) ?? s.buildChunk(ctx);
+      const taken = await takeChunk(h, s, i, ctx, order, until);
+      if (taken === "empty") return s.buildChunk(ctx);
+      if (taken !== null) return taken;
+      const p = await placeholder(h, s, i, ctx);
+      if (p !== null) {
+        h.counts.placeholders++;
+        return p;
+      }
+      h.counts.built++;
+      h.counts.last = `block ${ctx.height}: shard ${i} built here: no placeholder (its receipts carried ${MAX_CARRY} heights, or refused by our object)`;
+      return s.buildChunk(ctx);
     }),
   );
 }
 
 /**
+ * Shard `index`'s placeholder in block `ctx`, after its part of our header of the parent, applied
+ * on our object of the shard (this node still holds every shard); null when the rule allows none
+ * (its receipts carried MAX_CARRY heights already) or our object refuses it.
+ */
+async function placeholder(h: GroupChunksHost, s: ShardInternal, index: number, ctx: ChunkContext): Promise<Chunk | null> {
+  const part = h.header(ctx.height - 1)?.[index];
+  if (part === undefined) return null;
+  const prev = { ...cursorOf(part), height: ctx.height - 1, stateRoot: part.state_root };
+  const chunk = placeholderChunk(prev, index, ctx.time, hex(receiptsRoot([])));
+  if (chunk === null) return null;
+  const r = await s.applyChunk(ctx, [], chunk).catch((err: unknown) => ({ error: errorText(err) }));
+  return "error" in r ? null : r;
+}
+
+/**
  * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft passes `h.check` and `s` applies before `until`;
- * null when one answers `empty` (the chunk runs nothing: built here as the peer would) or none
- * passes (the reasons in `counts.last`). A peer lying `empty` only sends the chunk back to this
- * node, whose pool has every tx forwarded to the group.
+ * "empty" when one answers so (the chunk runs nothing: built here as the peer would), null when
+ * none passes (the reasons in `counts.last`). A peer lying `empty` only hands the chunk back to
+ * this node, whose pool has every tx forwarded to the group.
  */
 async function takeChunk(
   h: GroupChunksHost,
@@ -183,7 +219,7 @@ async function takeChunk(
   ctx: ChunkContext,
   peers: readonly string[],
   until: number,
-): Promise<Chunk | null> {
+): Promise<Chunk | "empty" | null> {
   const reasons: string[] = [];
   for (const peer of peers) {
     if (h.now() >= until) {
@@ -198,7 +234,7 @@ async function takeChunk(
     if (!("error" in got) && "empty" in got) {
       h.counts.empty++;
       h.builders.set(index, peer);
-      return null;
+      return "empty";
     }
     if (!("error" in got)) {
       const refused = await h.check(index, ctx, got).catch((err: unknown) => {
@@ -218,8 +254,7 @@ async function takeChunk(
     }
     reasons.push(`${peer}: ${got.error}`);
   }
-  h.counts.built++;
-  h.counts.last = `block ${ctx.height}: no peer's chunk of shard ${index} passed, built here: ${reasons.join("; ")}`;
+  h.counts.last = `block ${ctx.height}: no peer's chunk of shard ${index} passed: ${reasons.join("; ")}`;
   return null;
 }
 

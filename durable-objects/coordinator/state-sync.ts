@@ -19,7 +19,7 @@ import { fetchBlocks } from "./peers";
 import { chunkContext, type HostBlock, type SyncHost } from "./chain-sync";
 import { errorText } from "../values";
 
-type Roots = { tx_root: string; receipt_root: string; state_root: string; out_receipts_root?: string };
+type Roots = { tx_root: string; receipt_root: string; state_root: string; out_receipts_root?: string; placeholder?: true; receipts_from?: number };
 
 function rootsOf(b: HostBlock, shard: number): Roots {
   return (JSON.parse(b.info) as { chunks: Roots[] }).chunks[shard];
@@ -48,6 +48,8 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
     stateRoot: roots.state_root,
     receiptRoot: roots.receipt_root,
     ...(roots.out_receipts_root === undefined ? {} : { outReceiptsRoot: roots.out_receipts_root }),
+    ...(roots.placeholder === true ? { placeholder: true } : {}),
+    ...(roots.receipts_from === undefined ? {} : { receiptsFrom: roots.receipts_from }),
     window,
   };
 }

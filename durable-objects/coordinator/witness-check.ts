@@ -14,6 +14,7 @@ import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../api";
 import { checkChunk } from "../shard/witness";
+import { receiptsFromAfter } from "../../src/sharding/placeholder";
 import { chunkContext } from "./chain-sync";
 import { ReplayWindow } from "../../src/pool/replay";
 import type { Tx } from "../../src/tx/types";
@@ -29,12 +30,38 @@ export interface ChunkWitness {
   height: number;
   /** The chunk's state witness against the root of `height - 1` (ShardInternal `witnessOf`). */
   witness: Witness;
-  /** What each shard's chunk of `height - 1` sent to `shard`, proven (`sentProofOf`); empty at height 1. */
+  /**
+   * What each shard's chunk of each height from `from` (`height - 1` unless placeholders carried
+   * receipts on) to `height - 1` sent to `shard`, proven (`sentProofOf`), height by height; empty at height 1.
+   */
   incoming: SentProof[];
 }
 
-/** One peer's witness of a chunk, unchecked: from the network (`fetchWitness`) or, in tests, a stand-in. */
-export type WitnessSource = (peer: string, shard: number, height: number, root: string) => Promise<Answer<unknown>>;
+/** One peer's witness of a chunk whose receipts come from height `from` on, unchecked: from the network (`fetchWitness`) or, in tests, a stand-in. */
+export type WitnessSource = (peer: string, shard: number, height: number, root: string, from: number) => Promise<Answer<unknown>>;
+
+/** A chunk's part of a block header's `info` (src/block/block.ts `chunkInfo`). */
+export interface HeaderPart {
+  state_root: string;
+  out_receipts_root?: string;
+  placeholder?: true;
+  receipts_from?: number;
+}
+
+/** The chunks' parts of header `info`, in shard order. */
+export function headerParts(info: string): HeaderPart[] {
+  return (JSON.parse(info) as { chunks: HeaderPart[] }).chunks;
+}
+
+/** What the chunk after `part` takes its receipts cursor from (src/sharding/placeholder.ts), as checkChunk's `parent`. */
+export function cursorOf(part: HeaderPart): { placeholder?: true; receiptsFrom?: number } {
+  return part.placeholder === true ? { placeholder: true, ...(part.receipts_from === undefined ? {} : { receiptsFrom: part.receipts_from }) } : {};
+}
+
+/** The out receipts roots of header `info`'s chunks, in shard order ("" where one sent none, or with one shard). */
+export function sentRootsOf(info: string): string[] {
+  return headerParts(info).map((x) => x.out_receipts_root ?? "");
+}
 
 /** The chunk to check and what this node knows of its parent block. */
 export interface ChunkToCheck {
@@ -47,6 +74,8 @@ export interface ChunkToCheck {
   txs: Uint8Array[];
   /** Our header of `ctx.height - 1`: its `info` (the chunks' state and receipts roots). */
   parentInfo: string;
+  /** The receipts roots of our main block `height` (`sentRootsOf`), for the receipts a chunk after placeholders takes; null: none kept. */
+  rootsAt?: (height: number) => readonly string[] | null;
   /** The shard's txs of the last 90 s of block time (`ReplayWindows`), when the window covers the chunk. */
   replay?: ReplayWindow;
 }
@@ -84,8 +113,9 @@ export async function cappedText(res: Response, max: number): Promise<string | n
  * GET <peer>/p2p/witness?shard&height&root, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. The root (the chunk's
  * post-state root) makes a peer on another block at that height refuse, not serve its own chunk's witness, which would fail the check.
  */
-export function fetchWitness(peer: string, chainId: number, shard: number, height: number, root: string): Promise<Answer<unknown>> {
-  return fetchPeerJson(peer, chainId, `/p2p/witness?shard=${shard}&height=${height}&root=${encodeURIComponent(root)}`, "witness");
+export function fetchWitness(peer: string, chainId: number, shard: number, height: number, root: string, from: number): Promise<Answer<unknown>> {
+  const carried = from < height - 1 ? `&from=${from}` : "";
+  return fetchPeerJson(peer, chainId, `/p2p/witness?shard=${shard}&height=${height}&root=${encodeURIComponent(root)}${carried}`, "witness");
 }
 
 /** GET <peer><path> for this chain (POST of `post` when given), within `timeoutMs`, its body at most MAX_WITNESS_BYTES (`what` it is, for the error): the parsed JSON, or why not. */
@@ -138,14 +168,22 @@ function formError(x: unknown, shard: number, height: number): string | null {
  * peer's fault: either way, no endorsement). A NodeFault of this node's VM throws.
  */
 export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], source: WitnessSource): Promise<Answer<{ peer: string }>> {
-  const roots = (JSON.parse(c.parentInfo) as { chunks: { state_root: string; out_receipts_root?: string }[] }).chunks;
+  const roots = headerParts(c.parentInfo);
   const prevRoot = roots[c.shard]?.state_root;
   if (prevRoot === undefined) return { error: `our header of block ${c.ctx.height - 1} has no chunk of shard ${c.shard}` };
   const sentRoots = roots.map((r) => r.out_receipts_root ?? "");
   const place = { index: c.shard, count: c.shardCount };
+  const parent = cursorOf(roots[c.shard]);
+  const options = { chainId: c.chainId, place, sentRoots, parent, rootsAt: c.rootsAt, replay: c.replay };
+  // Nothing runs in a placeholder: checked against our header alone, no peer asked (peer "").
+  if (c.chunk.placeholder !== undefined) {
+    const r = await checkChunk(prevRoot, { ctx: c.ctx, txs: c.txs, incoming: [], chunk: c.chunk }, { shape: "", hashes: "", entries: [] }, options);
+    return "error" in r ? { error: `chunk ${c.shard}/${c.ctx.height}: ${r.error}` } : { peer: "" };
+  }
+  const from = receiptsFromAfter({ ...parent, height: c.ctx.height - 1 });
   const reasons: string[] = [];
   for (const peer of peers) {
-    const got = await source(peer, c.shard, c.ctx.height, c.chunk.stateRoot);
+    const got = await source(peer, c.shard, c.ctx.height, c.chunk.stateRoot, from);
     const bad = typeof got === "object" && got !== null && "error" in got ? String(got.error) : formError(got, c.shard, c.ctx.height);
     if (bad !== null) {
       reasons.push(`${peer}: ${bad}`);
@@ -153,12 +191,7 @@ export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], 
     }
     const w = got as ChunkWitness;
     try {
-      const r = await checkChunk(prevRoot, { ctx: c.ctx, txs: c.txs, incoming: w.incoming, chunk: c.chunk }, w.witness, {
-        chainId: c.chainId,
-        place,
-        sentRoots,
-        replay: c.replay,
-      });
+      const r = await checkChunk(prevRoot, { ctx: c.ctx, txs: c.txs, incoming: w.incoming, chunk: c.chunk }, w.witness, options);
       if (!("error" in r)) return { peer };
       reasons.push(`${peer}: ${r.error}`);
     } catch (err) {
@@ -288,7 +321,14 @@ export async function checkUnheld(
   parent: { witness: string; time: string; info: string },
   parts: AdoptedParts,
   held: readonly number[],
-  o: { chainId: number; shardCount: number; peers: readonly string[]; source: WitnessSource; windows: ReplayWindows },
+  o: {
+    chainId: number;
+    shardCount: number;
+    peers: readonly string[];
+    source: WitnessSource;
+    windows: ReplayWindows;
+    rootsAt?: (height: number) => readonly string[] | null;
+  },
 ): Promise<Answer<{ windowed: number }>> {
   const ctx = chunkContext(b, parent);
   const unheld = Array.from({ length: o.shardCount }, (_, s) => s).filter((s) => !held.includes(s));
@@ -305,6 +345,7 @@ export async function checkUnheld(
           chunk: parts.chunks[shard],
           txs: parts.txs[shard],
           parentInfo: parent.info,
+          rootsAt: o.rootsAt,
           replay: replays[i],
         },
         o.peers,

@@ -27,6 +27,7 @@ import { PoolOrder } from "../../src/executor/reads";
 import type { Decoded as Cached, DecodedPool } from "./decoded";
 import type { PoolIndex } from "./pool-index";
 import { blob, bytesOf, errorText, hex } from "../values";
+import { receiptHeights } from "../../src/sharding/placeholder";
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -48,6 +49,8 @@ export interface ChunkHost {
   readonly place: core.ShardPlace;
   /** Cached head height (the shard re-reads it after every chunk transaction). */
   head(): number;
+  /** The first height whose receipts the chunk of `head() + 1` takes in (src/sharding/placeholder.ts), cached with the head. */
+  receiptsFrom(): number;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
   shard(i: number): { outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> };
 }
@@ -83,17 +86,33 @@ export function blockOf(ctx: ChunkContext): { blockTime: bigint; block: core.Blo
   };
 }
 
+/** The receipts a chunk takes in, and the first height they come from (the head's cursor when they were read). */
+export interface Incoming {
+  from: number;
+  receipts: core.CrossReceipt[];
+}
+
 /**
- * The chunk inputs that come from other shards: every receipt the chunks of
- * `height - 1` sent to this shard, in source shard order. They are stored
- * there before block `height - 1` exists, so this read is the same on every
- * retry of `height` (a rebuilt chunk sees the same inputs). A sender in `given`
- * is not asked: a node without its object got them from peers, proven.
+ * The chunk inputs that come from other shards: every receipt the chunks of `from` (the head's
+ * cursor: `height - 1` unless placeholders carried receipts on, src/sharding/placeholder.ts) to
+ * `height - 1` sent to this shard, height by height in source shard order. They are stored there
+ * before block `height - 1` exists, so this read is the same on every retry of `height` (a rebuilt
+ * chunk sees the same inputs). A sender in `given` is not asked: a node without its object got
+ * its receipts of `height - 1` from peers, proven (not yet those of earlier heights).
  */
-export async function incomingFor(h: ChunkHost, height: number, given?: readonly (core.CrossReceipt[] | null)[]): Promise<core.CrossReceipt[]> {
-  if (h.config.shardCount === 1 || height <= 1) return [];
-  const batches = await Promise.all(Array.from({ length: h.config.shardCount }, (_, i) => given?.[i] ?? h.shard(i).outgoingFor(height - 1, h.place.index)));
-  return batches.flat();
+export async function incomingFor(h: ChunkHost, height: number, given?: readonly (core.CrossReceipt[] | null)[]): Promise<Incoming> {
+  const from = h.receiptsFrom();
+  if (h.config.shardCount === 1 || height <= 1) return { from, receipts: [] };
+  const senders = Array.from({ length: h.config.shardCount }, (_, i) => i);
+  const of = async (n: number, i: number): Promise<core.CrossReceipt[]> => {
+    const proven = given?.[i] ?? null;
+    if (proven === null) return h.shard(i).outgoingFor(n, h.place.index);
+    if (n === height - 1) return proven;
+    // A sender this node does not hold gave the last height's receipts only (docs/VALIDATOR.md "Not yet").
+    throw new Error(`shard-${h.place.index}: the receipts shard ${i} sent at height ${n}, carried past a placeholder, are not given`);
+  };
+  const batches = await Promise.all(receiptHeights(from, height).flatMap((n) => senders.map((i) => of(n, i))));
+  return { from, receipts: batches.flat() };
 }
 
 /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
@@ -208,12 +227,13 @@ export function executeChunk(
   blockTime: bigint,
   block: core.BlockInfo,
   parent: core.ParentInfo,
-  incoming: core.CrossReceipt[],
+  incoming: Incoming,
   given: GivenTx[] | null,
 ): Chunk {
   const { place } = h;
   // A revert may have moved the head while the caller awaited its peers.
-  if (height !== h.head() + 1) throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
+  if (height !== h.head() + 1 || incoming.from !== h.receiptsFrom())
+    throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(h, blockTime);
   const state = new ShardState(h.kv, place);
   const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
@@ -221,10 +241,10 @@ export function executeChunk(
   const reads = h.kv.watchReads();
   try {
     if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
-    takeIncoming(h, b, state, block, incoming);
+    takeIncoming(h, b, state, block, incoming.receipts);
     runTxs(h, b, state, blockTime, block, given);
     const root = commitWrites(h, state, b);
-    return finishChunk(h, b, blockTime, root, reads);
+    return finishChunk(h, b, blockTime, root, reads, incoming.from);
   } finally {
     h.kv.unwatchReads();
   }
@@ -459,7 +479,7 @@ function readOnly(reads: ReadonlySet<string>, undo: Undo): string | null {
 }
 
 /** The chunk, stored with its log (block-log.ts); the highest chunk row is the head. `reads`: the keys it read, `witnesses` included. */
-function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array, reads: ReadonlySet<string>): Chunk {
+function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array, reads: ReadonlySet<string>, from: number): Chunk {
   const { sql, config, place } = h;
   const { height } = b;
   const chunk: Chunk = {
@@ -472,6 +492,7 @@ function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array
     stateRoot: hex(root),
     ...(config.shardCount > 1 ? { receiptsRoot: hex(core.receiptsRoot(b.outgoing)) } : {}),
     ...witnessesNow(h.kv, place.index),
+    ...(from < height - 1 ? { receiptsFrom: from } : {}),
   };
   storeChunk(sql, chunk, {
     writes: b.writes,

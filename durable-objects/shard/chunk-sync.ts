@@ -131,6 +131,8 @@ function canonical(c: Chunk): Record<string, unknown> {
     stateRoot: c.stateRoot,
     receiptsRoot: c.receiptsRoot,
     witnesses: c.witnesses,
+    placeholder: c.placeholder,
+    receiptsFrom: c.receiptsFrom,
   };
 }
 

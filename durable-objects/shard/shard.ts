@@ -29,11 +29,14 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../drizzle/migrations";
 import { parseFreezeList } from "../../src/contracts/freeze";
 import { State } from "../../src/state/state";
+import { DEFERRED } from "../../src/executor/locks";
+import { readyParts } from "../../src/executor/reads";
 import { basicKey, decodeValue, mapKey } from "../../src/state/storage";
 import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
+import { type CursorOf, MAX_CARRY, placeholderChunk, placeholderError, receiptsFromAfter } from "../../src/sharding/placeholder";
 import type { Tx } from "../../src/tx/types";
 import type {
   Admitted,
@@ -112,6 +115,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** `state_kv` holds the state of this height; the log rows above it are the store's overlay. */
   private checkpoint = 0;
   private headTime = 0n;
+  /** The head chunk's part of the receipts cursor (src/sharding/placeholder.ts), read with the head. */
+  private cursor: CursorOf = { height: 0 };
   private root: Uint8Array = new Uint8Array(0);
   private poolCount = 0;
   /** Segments pruned (and archived to R2 when bound) so far: archive.ts. */
@@ -183,6 +188,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       config: this.config,
       place: this.place,
       head: () => this.head,
+      receiptsFrom: () => receiptsFromAfter(this.cursor),
       lib: () => this.lib,
       segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
@@ -233,9 +239,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private load(): void {
     // The head is the highest chunk row: no head row to write per chunk.
     const top = this.sql
-      .exec<{ height: number; time: string; state_root: string }>("SELECT height, time, state_root FROM chunks ORDER BY height DESC LIMIT 1")
+      .exec<{ height: number; time: string; state_root: string; placeholder: number | null; receipts_from: number | null }>(
+        "SELECT height, time, state_root, json_extract(json, '$.placeholder') AS placeholder, json_extract(json, '$.receiptsFrom') AS receipts_from FROM chunks ORDER BY height DESC LIMIT 1",
+      )
       .one();
     this.head = top.height;
+    this.cursor = top.placeholder ? { height: top.height, placeholder: true, receiptsFrom: top.receipts_from ?? undefined } : { height: top.height };
     this.headBlock = null;
     this.past = null;
     if (this.parent !== null && this.parent.number > this.head) this.parent = null; // reverted away
@@ -528,7 +537,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * block asks of this shard's group, executed on the head as buildChunk does but in a transaction
    * rolled back, so nothing is stored and the pool keeps its txs; this node takes the chunk like
    * any peer's once the block comes. With its txs' full bytes, in chunk order. A chunk that would
-   * run nothing (no base tx, no pooled tx, no receipt in) is answered `empty` without a transaction:
+   * run nothing (no base tx, no pooled tx, no receipt in, nothing deferred or parked due: `dueAt`) is answered `empty` without a transaction:
    * a rolled-back one is billed all the same, and an idle chain must write nothing.
    */
   async draftChunk(ctx: ChunkContext): Promise<Answer<Draft>> {
@@ -537,7 +546,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const { blockTime, block, parent } = blockOf(ctx);
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
     const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
-    if (this.shardIndex !== 0 && this.poolCount === 0 && incoming.length === 0) return { empty: true };
+    // `empty` gets the shard a placeholder, which the rule allows only below MAX_CARRY heights of carried receipts: at it, a chunk is drafted.
+    const idle = this.shardIndex !== 0 && ctx.height - incoming.from < MAX_CARRY && this.poolCount === 0 && incoming.receipts.length === 0;
+    if (idle && !this.dueAt(ctx.height)) return { empty: true };
     let drafted: Draft | null = null;
     try {
       this.ctx.storage.transactionSync(() => {
@@ -554,6 +565,20 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.load();
     }
     return drafted ?? { error: `shard-${this.shardIndex} height ${ctx.height}: no chunk drafted` };
+  }
+
+  /**
+   * Whether the state has something to run at `height` with no tx and no receipt in: receipts
+   * waiting for a lock (`x-deferred`) or parked parts due. Two rows read.
+   */
+  private dueAt(height: number): boolean {
+    if (this.kv.get(DEFERRED) !== undefined) return true;
+    const state = new State(this.kv);
+    try {
+      return readyParts(state, height).length > 0;
+    } finally {
+      state.discard();
+    }
   }
 
   /**
@@ -588,6 +613,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (problem !== null) return { error: problem };
     const { blockTime, block, parent } = blockOf(ctx);
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
+    if (expected.placeholder !== undefined) return this.applyPlaceholder(ctx, txs, expected);
     const base =
       this.shardIndex === 0
         ? { chainId: this.config.chainId, number: block.number, time: blockTime, parentWitness: parent.witness, parentTime: parent.time }
@@ -621,6 +647,27 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       this.kv.drop();
       this.load();
       if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
+    }
+  }
+
+  /**
+   * A placeholder (src/sharding/placeholder.ts): nothing runs, so nothing but its chunk row is
+   * written (its txs none, its state root the head's, its receipts cursor carried on), once it is
+   * the one the rule makes after our head.
+   */
+  private applyPlaceholder(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Answer<Chunk> {
+    const head = { ...this.cursor, stateRoot: hex(this.root) };
+    const emptyRoot = hex(core.receiptsRoot([]));
+    const bad = txs.length > 0 ? "a placeholder carries no tx" : placeholderError(expected, head, ctx.time, emptyRoot);
+    const chunk = bad === null ? placeholderChunk(head, this.shardIndex, ctx.time, emptyRoot) : null;
+    if (chunk === null || expected.shard !== this.shardIndex)
+      return { error: `shard-${this.shardIndex} height ${ctx.height}: ${bad ?? "not this shard's placeholder"}` };
+    try {
+      this.ctx.storage.transactionSync(() => storeChunk(this.sql, chunk));
+      this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
+      return chunk;
+    } finally {
+      this.load();
     }
   }
 

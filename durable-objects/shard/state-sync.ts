@@ -226,6 +226,7 @@ function chunkError(c: Chunk, shard: number, t: StateSyncTarget): string | null 
   if (c.stateRoot !== t.stateRoot) return "its chunk's state root is not our header's";
   if (hex(merkleRoot(c.receiptHashes.map(base58Decode))) !== t.receiptRoot) return "its chunk's receipt hashes are not our header's receipt root";
   if ((c.receiptsRoot ?? null) !== (t.outReceiptsRoot ?? null)) return "its chunk's sent-receipts root is not our header's";
+  if (c.placeholder !== t.placeholder || c.receiptsFrom !== t.receiptsFrom) return "its chunk's receipts cursor is not our header's";
   return null;
 }
 
@@ -306,6 +307,8 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
           stateRoot: t.stateRoot,
           ...(t.outReceiptsRoot === undefined ? {} : { receiptsRoot: t.outReceiptsRoot }),
           ...h.witnesses(),
+          ...(t.placeholder === true ? { placeholder: true } : {}),
+          ...(t.receiptsFrom === undefined ? {} : { receiptsFrom: t.receiptsFrom }),
         };
         storeChunk(h.sql, chunk, { writes: null, undo: null, events: null, sent: sent.length > 0 ? JSON.stringify(sent) : null });
         const meta = (k: string, v: string) =>

@@ -16,6 +16,7 @@ import { PoolOrder } from "../../src/executor/reads";
 import { MAX_BLOCK_GAS } from "../../src/pool/index";
 import type { ReplayWindow } from "../../src/pool/replay";
 import { ReceiptProofError, type SentProof, sentProof, verifySent } from "../../src/sharding/receipt-proof";
+import { placeholderError, receiptHeights, receiptsFromAfter } from "../../src/sharding/placeholder";
 import { ReceiptRefused } from "../../src/sharding/receipts";
 import type { Tx, TxReceipt } from "../../src/tx/types";
 import { openWitness, type Witness, WitnessError, WitnessMissing, type WitnessStore } from "../../src/state/witness";
@@ -59,8 +60,9 @@ export interface ChunkCase {
   /** Its txs' full bytes in chunk order, shard 0's base tx first. */
   txs: Uint8Array[];
   /**
-   * What each chunk of `ctx.height - 1` sent to its shard, by source shard (`sentProofAt`); none at
-   * height 1 or with one shard.
+   * What each chunk of the heights it takes receipts from sent to its shard (`sentProofAt`), height
+   * by height, by source shard in each: `ctx.height - 1` alone unless placeholders carried receipts
+   * on (src/sharding/placeholder.ts); none at height 1, with one shard, or for a placeholder.
    */
   incoming: SentProof[];
   /** The chunk as announced: its header fields are what the re-execution must reach. */
@@ -84,6 +86,13 @@ export interface CheckOptions {
    * checker holds (never from the peer that sent the receipts): what `incoming` is proven against.
    */
   sentRoots: readonly string[];
+  /**
+   * The shard's part of the checker's header of `ctx.height - 1`: whether it is a placeholder and
+   * its `receipts_from` (absent: a chunk built, the next one takes the receipts of `ctx.height - 1` alone).
+   */
+  parent?: { placeholder?: true; receiptsFrom?: number };
+  /** The `out_receipts_root`s of the chunks of an earlier block, from the checker's headers: for receipts carried past placeholders. */
+  rootsAt?: (height: number) => readonly string[] | null;
   /**
    * The shard's txs of the last 90 s of block time, up to `ctx.height - 1`: chunk-sync.ts
    * `replayError`'s check, which reads the tx index, not the state (docs/STATE.md "Replay without
@@ -109,6 +118,19 @@ export async function checkChunk(prevRoot: string, c: ChunkCase, witness: Witnes
   if (!Number.isSafeInteger(ctx.height) || ctx.height < 1 || !/^[0-9]{1,20}$/.test(ctx.time) || !/^[0-9]{1,20}$/.test(ctx.parentTime ?? "")) {
     return refuse("invalid chunk context");
   }
+  const prev = { ...o.parent, height: ctx.height - 1, stateRoot: prevRoot };
+  // Nothing runs: checked against the header alone, whatever the witness.
+  if (chunk.placeholder !== undefined) {
+    const bad =
+      c.txs.length > 0 || c.incoming.length > 0
+        ? "a placeholder carries no tx and takes no receipt"
+        : placeholderError(chunk, prev, ctx.time, hex(core.receiptsRoot([])));
+    return bad !== null ? refuse(bad) : { stateRoot: prevRoot, receiptHashes: [], outgoing: [], txs: [] };
+  }
+  const from = receiptsFromAfter(prev);
+  if (chunk.receiptsFrom !== (from < ctx.height - 1 ? from : undefined)) {
+    return refuse(`it takes receipts from height ${chunk.receiptsFrom ?? ctx.height - 1}, the chunk before it leaves them from ${from}`);
+  }
   let store: WitnessStore;
   try {
     store = openWitness(prevRoot, witness);
@@ -123,7 +145,7 @@ export async function checkChunk(prevRoot: string, c: ChunkCase, witness: Witnes
   }
   let incoming: core.CrossReceipt[];
   try {
-    incoming = incomingOf(c, o);
+    incoming = incomingOf(c, o, from);
   } catch (err) {
     if (err instanceof ReceiptProofError) return refuse(err.message);
     throw err;
@@ -147,16 +169,30 @@ export async function checkChunk(prevRoot: string, c: ChunkCase, witness: Witnes
   }
 }
 
-/** The receipts the chunks of `height - 1` sent to the chunk's shard, in source shard order, each proven. ReceiptProofError if one is not. */
-function incomingOf(c: ChunkCase, o: CheckOptions): core.CrossReceipt[] {
+/**
+ * The receipts the chunks of `from` (at least 1) to `height - 1` sent to the chunk's shard, height by height in source
+ * shard order, each proven against its sender's receipts root in the checker's headers. ReceiptProofError if one is not.
+ */
+function incomingOf(c: ChunkCase, o: CheckOptions, from: number): core.CrossReceipt[] {
   const { count, index } = o.place;
   if (count === 1 || c.ctx.height === 1) {
     if (c.incoming.length > 0) throw new ReceiptProofError("receipts given where no chunk sent any");
     return [];
   }
   if (!Array.isArray(o.sentRoots) || o.sentRoots.length !== count) throw new Error(`checkChunk needs the ${count} receipts roots of block ${c.ctx.height - 1}`);
-  if (c.incoming.length !== count) throw new ReceiptProofError(`receipts proven from ${c.incoming.length} shards, not ${count}`);
-  return c.incoming.flatMap((p, from) => verifySent(o.sentRoots[from], from, index, p));
+  const heights = receiptHeights(from, c.ctx.height);
+  if (c.incoming.length !== count * heights.length) {
+    const of =
+      heights.length === 1
+        ? `${c.incoming.length} shards, not ${count}`
+        : `${c.incoming.length} chunks, not ${count * heights.length} (${count} shards, ${heights.length} heights)`;
+    throw new ReceiptProofError(`receipts proven from ${of}`);
+  }
+  return heights.flatMap((n, k) => {
+    const roots = n === c.ctx.height - 1 ? o.sentRoots : o.rootsAt?.(n);
+    if (!roots || roots.length !== count) throw new Error(`checkChunk needs the ${count} receipts roots of block ${n}`);
+    return c.incoming.slice(k * count, (k + 1) * count).flatMap((p, sender) => verifySent(roots[sender], sender, index, p));
+  });
 }
 
 /** chunk-build.ts executeChunk's given-txs path, over the witness: the chunk it makes and the receipts it sends. */
@@ -229,6 +265,7 @@ function run(
     stateRoot: store.root(),
     ...(place.count > 1 ? { receiptsRoot: hex(core.receiptsRoot(outgoing)) } : {}),
     ...witnessesNow(store, place.index),
+    ...(c.chunk.receiptsFrom !== undefined ? { receiptsFrom: c.chunk.receiptsFrom } : {}),
   };
   covered();
   return { chunk, outgoing };

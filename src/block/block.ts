@@ -27,6 +27,9 @@ export interface ChunkSummary {
   stateRoot: string;
   /** hex merkle root of the cross-shard receipts the chunk sent; only on chains of several shards. */
   receiptsRoot?: string;
+  /** src/sharding/placeholder.ts: a chunk nobody built, and the receipts cursor; both in the header. */
+  placeholder?: true;
+  receiptsFrom?: number;
 }
 
 export interface BlockSignature {
@@ -62,7 +65,10 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
  * The header `info` text: every shard's chunk roots, in shard order, as compact
  * JSON with a fixed key order (it is hashed):
  *   {"chunks":[{"shard":0,"tx_root":hex,"receipt_root":hex,"state_root":hex}, …]}
- * plus `"out_receipts_root":hex` (cross-shard receipts sent) with several shards.
+ * plus `"out_receipts_root":hex` (cross-shard receipts sent) with several shards, and on a
+ * placeholder or a chunk taking receipts carried past one, `"placeholder":true` and
+ * `"receipts_from":n` (src/sharding/placeholder.ts): a checker without the shard reads the next
+ * chunk's receipts cursor from its header of the block before.
  */
 export function chunkInfo(chunks: readonly ChunkSummary[]): string {
   const parts = chunks.map((c) => ({
@@ -71,6 +77,8 @@ export function chunkInfo(chunks: readonly ChunkSummary[]): string {
     receipt_root: hex(merkleRoot(c.receiptHashes.map(base58Decode))),
     state_root: c.stateRoot,
     ...(c.receiptsRoot === undefined ? {} : { out_receipts_root: c.receiptsRoot }),
+    ...(c.placeholder === true ? { placeholder: true } : {}),
+    ...(c.receiptsFrom === undefined ? {} : { receipts_from: c.receiptsFrom }),
   }));
   return JSON.stringify({ chunks: parts });
 }

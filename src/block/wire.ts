@@ -37,6 +37,10 @@ export interface WireChunk {
    * next block (src/consensus/schedule.ts).
    */
   witnesses?: string[];
+  /** A chunk nobody built (src/sharding/placeholder.ts): no tx, the state root before it, its receipts carried on. */
+  placeholder?: true;
+  /** The first height whose receipts to this shard it takes in (a placeholder: carries); absent: `height - 1`. */
+  receiptsFrom?: number;
 }
 
 /** The stored block record plus the list that schedules its child (shard 0's `witnesses`). */
@@ -78,7 +82,7 @@ const BLOCK_KEYS = [
 ] as const;
 const OPTIONAL_BLOCK_KEYS: readonly string[] = [];
 const CHUNK_KEYS = ["shard", "height", "time", "txHashes", "receiptHashes", "gasUsage", "stateRoot"] as const;
-const OPTIONAL_CHUNK_KEYS = ["receiptsRoot", "witnesses"];
+const OPTIONAL_CHUNK_KEYS = ["receiptsRoot", "witnesses", "placeholder", "receiptsFrom"];
 
 class WireError extends Error {}
 
@@ -192,6 +196,11 @@ function parseChunk(v: unknown, at: string, lowest = 1): WireChunk {
   };
   if (o.receiptsRoot !== undefined) chunk.receiptsRoot = hex(o.receiptsRoot, `${at}.receiptsRoot`);
   if (o.witnesses !== undefined) chunk.witnesses = list(o.witnesses, `${at}.witnesses`, MAX_WITNESSES, pubkey);
+  if (o.placeholder !== undefined) {
+    if (o.placeholder !== true) fail(`${at}.placeholder: not true`);
+    chunk.placeholder = true;
+  }
+  if (o.receiptsFrom !== undefined) chunk.receiptsFrom = int(o.receiptsFrom, `${at}.receiptsFrom`, 0, chunk.height - 1);
   if (chunk.receiptHashes.length !== chunk.txHashes.length) fail(`${at}: ${chunk.txHashes.length} txHashes but ${chunk.receiptHashes.length} receiptHashes`);
   return chunk;
 }

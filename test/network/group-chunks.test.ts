@@ -5,11 +5,10 @@
  * /p2p/chunk): a producer of that shard's group drafts the chunk on the block's parent without
  * storing it and sends it with its state witness, and the block's producer takes it only once the
  * draft passed the check by that witness (then its own object applies it); a chunk that would run
- * nothing is answered `empty`, no draft made, and the producer puts a placeholder chunk for it
- * (src/sharding/placeholder.ts). The nodes agree on every final block and balance. A peer whose
+ * nothing is answered `empty`, no draft made, and built by the producer. The nodes agree on every final block and balance. A peer whose
  * drafts are forged (its link rewrites them: a forged witness of a true chunk, or a wrong
  * post-state root) is passed over; with every peer forging, or none answering (builders down),
- * the producer puts placeholders, the chain goes on and the receipts sent to those shards land in
+ * the producer puts placeholder chunks (src/sharding/placeholder.ts), the chain goes on and the receipts sent to those shards land in
  * their next real chunks. A request for a block its witness may not make
  * next is refused without a draft.
  */
@@ -121,7 +120,7 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
   it("node 0's builders down for some blocks: its blocks carry placeholders, the receipts sent to those shards land later, all nodes agree", async () => {
     for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", () => JSON.stringify({ error: "builder down" }));
     const before = await counts(0);
-    const before1 = (await allInfo([net.nodes[0]]))[0].head;
+    const from = (await allInfo([net.nodes[0]]))[0].head;
     const down = await until("node 0 puts placeholders for the other group's shards", "down", async () => {
       const c = await counts(0);
       return c.placeholders >= before.placeholders + 3 ? c : null;
@@ -129,21 +128,24 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     expect(down.taken).toBe(before.taken);
     expect(down.last).toMatch(/builder down/);
     for (const to of [1, 2, 3]) net.link(0, to).rewrite("/p2p/chunk", null);
+    await until("a transfer after the outage", "after-down", async () => ((await counts(0)).taken > down.taken ? true : null));
+    await final("final past the builders' outage");
     // A block with a placeholder: its header says so and keeps the shard's root; the shard's next real chunk took what was carried.
-    const head = (await allInfo([net.nodes[1]]))[0].head;
-    const blocks: { block: { number: number; info: string; witness: string } }[] = [];
-    for (let n = before1; n <= head; n += 10) blocks.push(...(await getJson(`${net.nodes[1].url}/p2p/blocks?from=${n}&count=10`)).body.blocks);
+    const head = (await allInfo([net.nodes[1]]))[0].lib;
+    const blocks: { block: { number: number; info: string } }[] = [];
+    for (let n = from; n <= head; n += 10) blocks.push(...(await getJson(`${net.nodes[1].url}/p2p/blocks?from=${n}&count=10`)).body.blocks);
     type Part = { state_root: string; placeholder?: true; receipts_from?: number };
     const parts = blocks.map((b) => ({ n: b.block.number, parts: (JSON.parse(b.block.info) as { chunks: Part[] }).chunks }));
     const placed = parts.flatMap(({ n, parts: ps }) => ps.flatMap((p, s) => (p.placeholder ? [{ n, s, p }] : [])));
-    console.log(`placeholders in blocks ${before1}..${head}: ${JSON.stringify(placed.map(({ n, s }) => `${n}/${s}`))}`);
+    console.log(`placeholders in blocks ${from}..${head}: ${JSON.stringify(placed.map(({ n, s }) => `${n}/${s}`))}`);
     expect(placed.length).toBeGreaterThan(0);
     for (const { n, s, p } of placed) {
       const prev = parts.find((x) => x.n === n - 1);
       if (prev) expect(p.state_root).toBe(prev.parts[s].state_root);
       expect(s).not.toBe(0);
     }
-    await final("final past the builders' outage");
+    // The chunk after a placeholder takes the receipts carried since its cursor: a real chunk naming an earlier `receipts_from`.
+    expect(parts.some(({ parts: ps }) => ps.some((p) => !p.placeholder && p.receipts_from !== undefined))).toBe(true);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     expect(await balanceDiff(net.nodes, ["admin", "foundation", "producer002"])).toEqual([]);
   });

@@ -10,6 +10,10 @@ import { describe, expect, test } from "vitest";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
 import { base64Encode } from "../../src/codec/base64";
+import type { HeaderPart } from "../../durable-objects/coordinator/witness-check";
+import { receiptsRoot } from "../../durable-objects/core";
+import { hex } from "../../durable-objects/values";
+import { MAX_CARRY } from "../../src/sharding/placeholder";
 import { NodeFault } from "../../durable-objects/core";
 import type { StoredBlock } from "../../src/block/index";
 import type { SentProof } from "../../src/sharding/receipt-proof";
@@ -97,6 +101,10 @@ function shard(i: number, log: string[]): ShardInternal {
       return chunkOf(i, ctx.height, "built");
     },
     applyChunk: async (ctx: ChunkContext, txs: Uint8Array[], expected: Chunk): Promise<Answer<Chunk>> => {
+      if (expected.placeholder) {
+        log.push(`placeholder ${i}`);
+        return expected;
+      }
       log.push(`apply ${i} ${txs.length}`);
       const root = (expected as unknown as { stateRoot: string }).stateRoot;
       return root === "R" ? chunkOf(i, ctx.height) : { error: `chunk ${i}/${ctx.height}: stateRoot differs: re-executed "R", announced "${root}"` };
@@ -104,15 +112,22 @@ function shard(i: number, log: string[]): ShardInternal {
   } as unknown as ShardInternal;
 }
 
+/** Our header of block 7: each shard's state root "P", a chunk built (no receipts carried). */
+const PARENT: HeaderPart[] = [0, 1, 2, 3].map(() => ({ state_root: "P" }));
+
 /** A producer of shards 0 and 2 (of 4) with peers answering by `answer`. */
 function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2) {
   const log: string[] = [];
-  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, built: 0, last: null, refused: 0, lastRefused: null };
+  const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   const h: GroupChunksHost = {
     groups,
     peers: () => ["p1", "p2"],
     shardsAt: async () => [0, 2],
     shards: () => [0, 1, 2, 3].map((i) => shard(i, log)),
+    header: (n) => {
+      log.push(`header ${n}`);
+      return PARENT;
+    },
     check: async (i, _ctx, d) => {
       log.push(`check ${i} ${d.incoming.length}`);
       return d.witness.shape === "forged" ? `chunk ${i}/8 refused: the witness does not make the state root` : null;
@@ -148,7 +163,7 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(chunks.map((c) => c.shard)).toEqual([0, 1, 2, 3]);
     expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["apply 1 1", "apply 3 1", "build 0", "build 2", "check 1 4", "check 3 4"]);
     expect(log.indexOf("check 1 4")).toBeLessThan(log.indexOf("apply 1 1"));
-    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, built: 0, last: null, refused: 0, lastRefused: null });
+    expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
   });
 
   test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
@@ -156,8 +171,37 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     const chunks = await buildChunks(h, CTX, true);
     expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
     expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
-    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, built: 0, last: null, refused: 0, lastRefused: null });
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
     expect(h.builders.get(1)).toBe("p1");
+  });
+
+  test("no peer answering in time gets the shard a placeholder after our header of the parent", async () => {
+    const { h, log, counts } = producer((_, s) => (s === 1 ? { error: "down" } : good(s)));
+    const chunks = await buildChunks(h, CTX, true);
+    expect(chunks[1]).toEqual({
+      shard: 1,
+      height: 8,
+      time: CTX.time,
+      txHashes: [],
+      receiptHashes: [],
+      gasUsage: "0",
+      stateRoot: "P",
+      receiptsRoot: hex(receiptsRoot([])),
+      placeholder: true,
+      receiptsFrom: 7,
+    });
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual([
+      "ask p1 1",
+      "ask p1 3",
+      "ask p2 1",
+      "build 0",
+      "build 2",
+      "check 3 4",
+      "header 7",
+      "placeholder 1",
+    ]);
+    expect(counts).toMatchObject({ asked: 3, taken: 1, empty: 0, placeholders: 1, built: 0 });
+    expect(counts.last).toMatch(/no peer's chunk of shard 1 passed: p1: down; p2: down/);
   });
 
   test("an empty answer for another chunk is junk: the next peer is asked", async () => {
@@ -166,14 +210,14 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(counts).toMatchObject({ asked: 4, taken: 2, empty: 0, built: 0 });
   });
 
-  test("a forged or junk draft is passed over for the next peer; none passing, built here with the reasons", async () => {
+  test("a forged or junk draft is passed over for the next peer; none passing, a placeholder, with the reasons", async () => {
     const forged = (s: number) => ({ ...good(s), chunk: chunkOf(s, 8, "forged") });
     const { h, counts } = producer((peer, s) => (peer === "p1" ? forged(s) : s === 1 ? good(s) : { shard: s, height: 9 }));
     const chunks = await buildChunks(h, CTX, true);
     expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("R");
-    expect((chunks[3] as unknown as { stateRoot: string }).stateRoot).toBe("built");
-    expect(counts).toMatchObject({ asked: 4, taken: 1, built: 1 });
-    expect(counts.last).toMatch(/block 8: no peer's chunk of shard 3 passed, built here: p1: .*stateRoot differs.*; p2: not the chunk 3\/8/);
+    expect(chunks[3]).toMatchObject({ stateRoot: "P", placeholder: true });
+    expect(counts).toMatchObject({ asked: 4, taken: 1, placeholders: 1, built: 0 });
+    expect(counts.last).toMatch(/block 8: no peer's chunk of shard 3 passed: p1: .*stateRoot differs.*; p2: not the chunk 3\/8/);
   });
 
   test("a draft whose witness does not pass is passed over unapplied, even one our object would apply", async () => {
@@ -196,14 +240,14 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
       return rest;
     });
     await buildChunks(h, CTX, true);
-    expect(counts).toMatchObject({ taken: 0, built: 2 });
+    expect(counts).toMatchObject({ taken: 0, placeholders: 2, built: 0 });
     expect(counts.last).toMatch(/p1: its incoming receipts' proofs are missing; p2: its incoming/);
     const thrown = producer((_, s) => good(s));
     thrown.h.check = async () => {
       throw new Error("not a proof");
     };
     await buildChunks(thrown.h, CTX, true);
-    expect(thrown.counts).toMatchObject({ taken: 0, built: 2 });
+    expect(thrown.counts).toMatchObject({ taken: 0, placeholders: 2 });
     expect(thrown.counts.last).toMatch(/p1: not a proof; p2: not a proof/);
     const faulty = producer((_, s) => good(s));
     faulty.h.check = async () => {
@@ -238,7 +282,7 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(counts).toMatchObject({ taken: 2, built: 0 });
   });
 
-  test("peers are not asked past the wait: the chunks no peer gave by then are built here", async () => {
+  test("peers are not asked past the wait: the chunks no peer gave by then get placeholders", async () => {
     const { h, log, counts } = producer((_, s) => good(s));
     let clock = 0;
     h.now = () => clock;
@@ -250,8 +294,27 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     };
     await buildChunks(h, CTX, true);
     expect(log.filter((l) => l.startsWith("ask")).sort()).toEqual(["ask p1 1 within 500", "ask p1 3 within 500"]);
-    expect(counts).toMatchObject({ asked: 2, taken: 0, built: 2 });
+    expect(counts).toMatchObject({ asked: 2, taken: 0, placeholders: 2, built: 0 });
     expect(counts.last).toMatch(/p1: slow; no answer within 500 ms/);
+  });
+
+  test("a placeholder after a run carrying receipts MAX_CARRY heights is not the rule's: built here; one carrying fewer passes the cursor on", async () => {
+    for (const [from, placed] of [
+      [8 - MAX_CARRY, false],
+      [8 - MAX_CARRY + 1, true],
+    ] as const) {
+      const { h, log, counts } = producer(() => ({ error: "down" }));
+      h.header = () => PARENT.map((p) => ({ ...p, placeholder: true, receipts_from: from }));
+      const chunks = await buildChunks(h, CTX, true);
+      if (placed) {
+        expect(chunks[1]).toMatchObject({ placeholder: true, receiptsFrom: from });
+        expect(counts).toMatchObject({ placeholders: 2, built: 0 });
+      } else {
+        expect(log.filter((l) => l.startsWith("build")).sort()).toEqual(["build 0", "build 1", "build 2", "build 3"]);
+        expect(counts).toMatchObject({ placeholders: 0, built: 2 });
+        expect(counts.last).toMatch(/block 8: shard \d built here: no placeholder/);
+      }
+    }
   });
 
   test("one group, or a retried job: every chunk built here, no peer asked", async () => {
@@ -261,7 +324,7 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     ] as const) {
       const { h, log, counts } = producer((_, s) => good(s), groups);
       await buildChunks(h, CTX, ask);
-      expect(log.sort()).toEqual(["build 0", "build 1", "build 2", "build 3"]);
+      expect(log.sort()).toEqual(["build 0", "build 1", "build 2", "build 3"]); // no header read
       expect(counts.asked).toBe(0);
     }
   });

@@ -118,12 +118,18 @@ describe("PeerBlock wire shape", () => {
       [(p) => (p.chunks[0].chunk.stateRoot = "AB"), /chunks\[0\]\.chunk\.stateRoot: not lowercase hex/],
       [(p) => (p.chunks[0].chunk.receiptsRoot = "abc"), /chunks\[0\]\.chunk\.receiptsRoot/],
       [(p) => (p.chunks[0].chunk.witnesses = [list[0], "nope"]), /chunks\[0\]\.chunk\.witnesses\[1\]/],
+      [(p) => (p.chunks[1].chunk.placeholder = false), /chunks\[1\]\.chunk\.placeholder: not true/],
+      [(p) => (p.chunks[1].chunk.receiptsFrom = 5), /chunks\[1\]\.chunk\.receiptsFrom: not an integer from 0 to 4/],
       [(p) => (p.chunks[0].txs = "x"), /chunks\[0\]\.txs: not an array/],
       [(p) => (p.chunks[0].txs[0] = "%%%%"), /chunks\[0\]\.txs\[0\]: not base64/],
       [(p) => (p.chunks[0].txs[0] = ""), /chunks\[0\]\.txs\[0\]: empty tx/],
       [(p) => (p.chunks[0].txs[0] = base64Encode(new Uint8Array(65_537))), /chunks\[0\]\.txs\[0\]: not a base64 string of at most 65536 bytes/],
     ];
     cases.forEach(([edit, reason], i) => expect(refused(edit, undefined, `case ${i}`)).toMatch(reason));
+  });
+
+  test("a placeholder's fields are in the header: the same block with them added no longer matches its hash", () => {
+    expect(refused((p) => Object.assign(p.chunks[1].chunk, { placeholder: true, receiptsFrom: 3 }))).toMatch(/header|hash|info/);
   });
 
   test("fields must agree with each other and with the header", () => {

@@ -48,6 +48,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
+import { MAX_CARRY, receiptHeights } from "../../src/sharding/placeholder";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
@@ -176,10 +177,14 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
   // A witness carries every sender's receipts proof, which a node holding part of the shards does not have.
   if (holdsOf(c.env) !== null) throw new RpcFailure("this node holds part of the shards: it serves no witness");
+  // A chunk after placeholders takes the receipts of every height from `from` (src/sharding/placeholder.ts); the checker knows which.
+  const from = intParam(c.req.query("from") ?? String(height - 1), "from", Math.max(0, height - MAX_CARRY), Math.max(0, height - 1));
   const witness = unwrap(await shard(c.env, index).witnessOf(height, root));
-  // What the chunk took in: each sender's chunk of the height before, proven against its receipts root.
+  // What the chunk took in: each sender's chunk of those heights, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
-  const incoming = await Promise.all(senders.map(async (j) => unwrap(await shard(c.env, j).sentProofOf(height - 1, index))));
+  const incoming = await Promise.all(
+    receiptHeights(from, height).flatMap((n) => senders.map(async (j) => unwrap(await shard(c.env, j).sentProofOf(n, index)))),
+  );
   const body = JSON.stringify({ shard: index, height, witness, incoming });
   const bytes = new TextEncoder().encode(body).byteLength;
   if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the witness of chunk ${index}/${height} is ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
