@@ -435,6 +435,8 @@ describe("faults on four nodes, one shard", () => {
     const pre = await allInfo(f.nodes());
     const before = await Promise.all(["ftalice", "ftbob"].map((a) => balance(f.net.nodes[1], a)));
     f.net.partition([0], [1, 2, 3]);
+    // Node 0 may still finalize blocks up to `cut` from endorsements under way at the cut, none made after it.
+    const cut = Math.max(...(await allInfo(f.nodes())).map((i) => i.head));
     f.busy();
     await sleep(1_500); // anything node 0 got just before the cut is counted
     const minority = await chainInfo(f.net.nodes[0]);
@@ -463,7 +465,7 @@ describe("faults on four nodes, one shard", () => {
       },
       20_000,
     );
-    expect(alone.lib).toBe(minority.lib);
+    expect(alone.lib).toBeLessThanOrEqual(cut);
     await f.rest();
     await f.converged([1, 2, 3]);
     await f.invariants([1, 2, 3]);
