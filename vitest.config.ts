@@ -7,10 +7,11 @@ import { defineConfig } from "vitest/config";
 // vitest runs one group (sequence.groupOrder) after another, each in one pool of its maxWorkers,
 // and files of projects that leave both unset one at a time after all groups. On the 2-core
 // machine: group 0, the Durable Object files (CPU: a runtime each), two at once; group 1, the
-// network files, one at a time (wall-clock bounds); group 2, the e2e files in ALONE one after
-// another (one file, test/e2e/alone.ts) and beside them the unit files, niced, on the CPU their
-// node leaves; group 3, the other e2e files, E2E_WORKERS at once: their nodes mostly wait for
-// blocks, and each file has its own node on a free port.
+// network files, two at once (bounds on blocks and heights); group 2, the network files whose
+// point is timing, one at a time; group 3, the e2e files in ALONE one after another (one file,
+// test/e2e/alone.ts) and beside them the unit files, niced, on the CPU their node leaves; group 4,
+// the other e2e files, E2E_WORKERS at once: their nodes mostly wait for blocks, and each file has
+// its own node on a free port.
 const WORKERS = 2;
 /**
  * Three e2e files at once: in the suite they cost about 200 CPU s (measured one by one: 360, of
@@ -19,7 +20,7 @@ const WORKERS = 2;
  * files with wall-clock bounds (fuzz-tx, fuzz-p2p, busy-sender) nearer them.
  */
 const E2E_WORKERS = 3;
-/** Group 2: the ALONE files' one worker and two for the unit files (a core's worth while their node runs). */
+/** Group 3: the ALONE files' one worker and two for the unit files (a core's worth while their node runs). */
 const BESIDE_WORKERS = 3;
 /**
  * E2E files run with no other node beside them: those that assert tight wall-clock bounds (a
@@ -40,11 +41,18 @@ const ALONE = [
   "test/e2e/explorer.test.ts",
 ];
 
+/**
+ * Network files that assert what only a machine without another network keeps: rotation.test.ts no missed
+ * slot around an epoch change (beside another file, four missed in a row), timing.test.ts a tx
+ * irreversible within docs/FINALITY.md's bound, idle.test.ts a transfer final on every node within 6 s.
+ */
+const NETWORK_ALONE = ["test/network/rotation.test.ts", "test/network/timing.test.ts", "test/network/idle.test.ts"];
+
 export default defineConfig({
   test: {
     projects: [
       {
-        // Beside the e2e files that run alone (group 2), niced (test/nice.ts): pure CPU with no node of
+        // Beside the e2e files that run alone (group 3), niced (test/nice.ts): pure CPU with no node of
         // its own, it takes what their node leaves. While siege or fuzz-contracts keeps both cores busy
         // a unit test may wait far longer than its time alone (a 10 s one took 73 s on a machine at load
         // 20), so the timeouts are the e2e files' hang guards.
@@ -56,7 +64,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           maxWorkers: BESIDE_WORKERS,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -135,13 +143,13 @@ export default defineConfig({
           maxWorkers: E2E_WORKERS,
           // Each worker keeps its modules from file to file (measured: about 4 CPU s less per file).
           isolate: false,
-          sequence: { concurrent: false, groupOrder: 3 },
+          sequence: { concurrent: false, groupOrder: 4 },
         },
       },
       {
         // The e2e files that need the machine without another node (ALONE), as one file
         // (test/e2e/alone.ts): one worker runs them in turn, keeping its modules (wrangler, the SDK),
-        // and every file stops its node. Group 2, with the unit files niced on the other workers.
+        // and every file stops its node. Group 3, with the unit files niced on the other workers.
         test: {
           name: "e2e-alone",
           include: ["test/e2e/alone.ts"],
@@ -150,23 +158,38 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           maxWorkers: BESIDE_WORKERS,
-          sequence: { concurrent: false, groupOrder: 2 },
+          sequence: { concurrent: false, groupOrder: 3 },
         },
       },
       {
-        // Networks of real nodes (test/network/harness.ts): several workerd
-        // instances per file, so files run one at a time with long timeouts, in
-        // group 1: their fault timings must not share the 2 CPU cores with other nodes.
+        // Networks of real nodes (test/network/harness.ts): several workerd instances per file, long
+        // timeouts. Group 1, two files at a time: their nodes mostly wait for blocks and finality (state-sync.test.ts
+        // alone: 14 CPU s over 59 s), and each waits for heights, LIBs and
+        // witnesses of final blocks, bounded by blocks, not for a count of slots or a time.
         test: {
           name: "network",
           include: ["test/network/**/*.test.ts"],
+          exclude: NETWORK_ALONE,
+          environment: "node",
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          maxWorkers: 2,
+          // Isolated per file: shared, a clean CI run's faults.test.ts met EADDRINUSE on a node's port.
+          sequence: { concurrent: false, groupOrder: 1 },
+        },
+      },
+      {
+        // The network files whose point is timing (NETWORK_ALONE), one at a time in group 2, with no
+        // other node on the cores.
+        test: {
+          name: "network-alone",
+          include: NETWORK_ALONE,
           environment: "node",
           testTimeout: 240_000,
           hookTimeout: 240_000,
           fileParallelism: false,
           maxWorkers: 1,
-          // Isolated per file: shared, a clean CI run's faults.test.ts met EADDRINUSE on a node's port.
-          sequence: { concurrent: false, groupOrder: 1 },
+          sequence: { concurrent: false, groupOrder: 2 },
         },
       },
       {
@@ -179,7 +202,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           maxWorkers: E2E_WORKERS,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
     ],

@@ -61,7 +61,7 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
       250,
     );
   };
-  const final = (label: string) => allFinal(net.nodes, label, 120_000);
+  const final = (label: string) => allFinal(client, net.nodes, label, 120_000);
   /** A draft whose post-state root is not the one its txs make. */
   const forgeRoot = (body: string) => {
     const p = JSON.parse(body);

@@ -164,12 +164,14 @@ export async function waitFor<T>(
 }
 
 /**
- * Waits until every node's LIB reaches the block below the highest head now (a resting chain's head waits for a
- * child to be final); returns that head.
+ * Waits until every node's LIB reaches the highest head now; returns that head. Transfers (transferUntil) keep
+ * blocks coming meanwhile: on demand, producers rest once their last block with txs is final, and the empty
+ * blocks they made for that may stay above LIB until the heartbeat (on a loaded machine a wait for LIB at the
+ * head's parent timed out after 120 s; more than one such empty block is the likely cause, not confirmed).
  */
-export async function allFinal(nodes: readonly Target[], label: string, timeoutMs: number): Promise<number> {
+export async function allFinal(client: Client, nodes: readonly Target[], label: string, timeoutMs: number): Promise<number> {
   const head = Math.max(...(await allInfo(nodes)).map((i) => i.head));
-  await waitFor(label, async () => (await allInfo(nodes)).every((i) => i.lib >= head - 1), timeoutMs, 500);
+  await transferUntil(client, label, `final past ${head}`, async () => (await allInfo(nodes)).every((i) => i.lib >= head), timeoutMs);
   return head;
 }
 

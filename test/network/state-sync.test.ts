@@ -64,9 +64,11 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
     expect([net.link(2, 0).url, net.link(2, 1).url]).toContain(done.peer);
 
     // Not replayed: the chunks executed since are those above the synced block, none of the early ones.
+    // A height above it runs twice when a fork replaces its block (node 2's own block losing to a
+    // peer's on a loaded machine), so each counts at most twice; a replay runs all done.height (≥ 20).
     const after = await shardStatus(2, S);
     expect(after.head).toBeGreaterThanOrEqual(done.height);
-    expect(after.work.chunks).toBeLessThanOrEqual(after.head - done.height);
+    expect(after.work.chunks).toBeLessThanOrEqual(2 * (after.head - done.height));
     expect(after.work.chunks).toBeLessThan(done.height);
 
     // The txs run before the synced block are known to it (the replay window): sent again, refused.

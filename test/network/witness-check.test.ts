@@ -35,7 +35,7 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
    * blocks in its slot, so a fixed number of transfers may all land in node 0's own.
    */
   const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>) => transferUntil(client, label, memo, done, 120_000);
-  const final = (label: string) => allFinal(net.nodes, label, 90_000);
+  const final = (label: string) => allFinal(client, net.nodes, label, 90_000);
   const checks = async (i: number): Promise<Checks> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.witnessChecks;
   const witnessAsks = (from: number, to: number) => net.link(from, to).paths.get("/p2p/witness") ?? 0;
   /** A chunk witness with one value changed: its multiproof no longer gives the previous root. */
@@ -114,7 +114,7 @@ describe("one group (the default): no check by witness, no request for one", () 
   it("peers' blocks are endorsed without a /p2p/witness request, and every chunk is built by the block's producer", async () => {
     const client = await connect(net.nodes[0].url);
     await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", "one-group"));
-    const head = await allFinal(net.nodes, "both final", 90_000);
+    const head = await allFinal(client, net.nodes, "both final", 90_000);
     expect(head).toBeGreaterThan(1);
     for (const path of ["/p2p/witness", "/p2p/chunk"]) expect([net.link(0, 1).paths.get(path) ?? 0, net.link(1, 0).paths.get(path) ?? 0]).toEqual([0, 0]);
     for (const n of net.nodes) expect((await getJson(`${n.url}/dev/status`)).body.coordinator).not.toHaveProperty("witnessChecks");
