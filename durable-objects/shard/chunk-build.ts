@@ -108,7 +108,7 @@ export async function incomingFor(h: ChunkHost, height: number, given?: readonly
     const proven = given?.[i] ?? null;
     if (proven === null) return h.shard(i).outgoingFor(n, h.place.index);
     if (n === height - 1) return proven;
-    // A sender this node does not hold gave the last height's receipts only (docs/VALIDATOR.md "Not yet").
+    // A sender this node does not hold gave the last height's receipts only (docs/VALIDATOR.md "Shard groups").
     throw new Error(`shard-${h.place.index}: the receipts shard ${i} sent at height ${n}, carried past a placeholder, are not given`);
   };
   const batches = await Promise.all(receiptHeights(from, height).flatMap((n) => senders.map((i) => of(n, i))));

@@ -34,7 +34,8 @@ import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
-import { addUp, type Age, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, older, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { type Age, older } from "../sharding/age.js";
+import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { type Parked, parkedPart, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
@@ -284,7 +285,7 @@ function halfGaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt 
   };
 }
 
-/** The age of the tx of a forwarded part or a forwarded part's read (locks.ts older); null for other receipts. */
+/** The age of the tx of a forwarded part or a forwarded part's read (sharding/age.ts older); null for other receipts. */
 function ageOf(r: CrossReceipt): Age | null {
   if (r.kind === "action") return [r.forward!.block.number, r.txHash];
   // A credit's half deciding its tx: the shard that sent it stays locked for it (locks.ts Relay.half, or the home).

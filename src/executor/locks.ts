@@ -30,6 +30,7 @@
  * its own receipts) and `x-deferred` (incoming receipts waiting for a lock).
  * None is a contract's key, so no contract can read them.
  */
+import type { Age } from "../sharding/age.js";
 import { basicKey, mapKey } from "../state/storage.js";
 import type { TxBlock } from "../sharding/forward.js";
 import type { State } from "../state/state.js";
@@ -82,15 +83,6 @@ export interface Redo {
   /** Which run of the tx this is (host.ts TxContext `run`; absent: the first). */
   run?: number;
   gas: [key: string, raw: string | null][];
-}
-
-/** A tx's age: its block's height (decimal text), then its hash. */
-export type Age = readonly [at: string, hash: string];
-
-/** Whether `a` is older than `b`: an earlier block, or the same block and a lower hash. A re-run keeps its tx's age. */
-export function older(a: Age, b: Age): boolean {
-  const [ta, tb] = [BigInt(a[0]), BigInt(b[0])];
-  return ta !== tb ? ta < tb : a[1] < b[1];
 }
 
 /** A forwarded part that went on to a third shard (or awaits its credit's half): what it owes the shard that sent it. */

@@ -43,7 +43,8 @@ import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
-import { type Age, LOCKS, lockEntry, older, readLocks, type Redo, setLock } from "./locks.js";
+import { type Age, older } from "../sharding/age.js";
+import { LOCKS, lockEntry, readLocks, type Redo, setLock } from "./locks.js";
 
 /** The publisher's gas records (gas.iost). */
 const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));

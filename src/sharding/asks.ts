@@ -8,7 +8,7 @@
  * txs created meanwhile (`createdSince`: their `register`s carry their tx's age, `at`). Nothing is written on the
  * shards answering.
  */
-import { type Age, older } from "../executor/locks.js";
+import { type Age, older } from "./age.js";
 import type { State } from "../state/state.js";
 import { basicKey, mapKey } from "../state/storage.js";
 import type { Action } from "../tx/types.js";
@@ -81,7 +81,7 @@ export function askShapeError(r: CrossReceipt): string | null {
   return null;
 }
 
-/** The age of parked part `p`: its tx's block height, then its hash (executor/locks.ts older). */
+/** The age of parked part `p`: its tx's block height, then its hash (age.ts older). */
 export const ageOf = (p: Parked): Age => [p.block?.number ?? p.receipt?.forward?.block.number ?? "0", p.txHash];
 
 /**

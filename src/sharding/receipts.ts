@@ -117,7 +117,7 @@ export interface CrossReceipt {
       events?: ContractEvent[];
       /** Bytes of the publisher's RAM the halves before this one in the chain charged (decimal text, may be negative). Absent: 0. */
       used?: string;
-      /** Its tx's age, the height of its block (decimal text): that of the lock a shard chaining the next half on holds (locks.ts older). */
+      /** Its tx's age, the height of its block (decimal text): that of the lock a shard chaining the next half on holds (age.ts older). */
       at?: string;
       /**
        * The tx's announces (`token`, `register`) to the shards of the chain: each applies its own before its half, so
@@ -218,7 +218,7 @@ export interface CrossReceipt {
    * waited that long for an older tx's lock; the forwarded part that asked gives way.
    */
   gaveWay?: true;
-  /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (locks.ts older). Ask: its asker's. Register: its creator's. */
+  /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (age.ts older). Ask: its asker's. Register: its creator's. */
   at?: string;
   /** The answer to an ask (sharding/asks.ts): whether a tx older than the asker is undecided at its home there and runs a contract's code. */
   undecided?: boolean;
