@@ -13,19 +13,10 @@
  * next is refused without a draft.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { connect, type Client } from "../e2e/helpers/sdk";
+import type { GroupChunkCounts } from "../../durable-objects/coordinator/group-chunks";
+import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
 
-type Counts = {
-  asked: number;
-  taken: number;
-  empty: number;
-  placeholders: number;
-  built: number;
-  last: string | null;
-  refused: number;
-  lastRefused: string | null;
-};
 const NODES = [0, 1, 2, 3];
 
 describe("shard groups: a block's chunks of shards outside its producer's groups built by their group", () => {
@@ -40,27 +31,15 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     await net?.stop();
   }, 60_000);
 
-  const counts = async (i: number): Promise<Counts> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.groupChunks;
+  const counts = async (i: number): Promise<GroupChunkCounts> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.groupChunks;
   const chunkAsks = () => NODES.flatMap((a) => NODES.filter((b) => b !== a).map((b) => net.link(a, b).paths.get("/p2p/chunk") ?? 0)).reduce((x, y) => x + y, 0);
   /**
    * Transfers until `done` gives a value, to foundation (shard 3) and producer002 (shard 2) in turn: admin is on
    * shard 0, which every producer builds itself, so each group's producers then have a busy shard outside it.
    */
-  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>) => {
-    let k = 0;
-    return waitFor(
-      label,
-      async () => {
-        const got = await done();
-        if (got) return got;
-        const to = k % 2 === 0 ? "foundation" : "producer002";
-        await expectSuccess(client, client.iost.transfer("iost", "admin", to, "1", `${memo}-${k++}`));
-        return null;
-      },
-      180_000,
-      250,
-    );
-  };
+  const until = <T>(label: string, memo: string, done: () => Promise<T | null | false>) =>
+    transferUntil(client, label, memo, done, 180_000, ["foundation", "producer002"]);
+
   const final = (label: string) => allFinal(client, net.nodes, label, 120_000);
   /** A draft whose post-state root is not the one its txs make. */
   const forgeRoot = (body: string) => {

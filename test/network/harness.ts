@@ -176,17 +176,25 @@ export async function allFinal(client: Client, nodes: readonly Target[], label: 
 }
 
 /**
- * Transfers 1 iost from admin to foundation, one at a time, until `done` gives a value, and returns it:
- * under on-demand production blocks come with txs only.
+ * Transfers 1 iost from admin to each of `to` in turn (foundation), one at a time, until `done` gives a value, and
+ * returns it: under on-demand production blocks come with txs only.
  */
-export function transferUntil<T>(client: Client, label: string, memo: string, done: () => Promise<T | null | false>, timeoutMs: number): Promise<T> {
+export function transferUntil<T>(
+  client: Client,
+  label: string,
+  memo: string,
+  done: () => Promise<T | null | false>,
+  timeoutMs: number,
+  to: readonly string[] = ["foundation"],
+): Promise<T> {
   let k = 0;
   return waitFor(
     label,
     async () => {
       const got = await done();
       if (got) return got;
-      await expectSuccess(client, client.iost.transfer("iost", "admin", "foundation", "1", `${memo}-${k++}`));
+      const receiver = to[k % to.length];
+      await expectSuccess(client, client.iost.transfer("iost", "admin", receiver, "1", `${memo}-${k++}`));
       return null;
     },
     timeoutMs,

@@ -506,18 +506,21 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
   });
 });
 
+/** Shard 1 of `chain` refuses `receipts` applied at `at` with ReceiptRefused(`why`), its store unchanged. */
+function refusedOn(chain: SimChain, at: Parameters<typeof applyIncoming>[2], receipts: CrossReceipt[], why: string): void {
+  const before = chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)]);
+  const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
+  expect(() => applyIncoming(state, 1, at, receipts, () => false)).toThrow(new ReceiptRefused(why));
+  state.discard();
+  expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
+}
+
 describe("strangers' pending receipts: refused loudly, nothing of the chunk applied", () => {
   const HOME = 2;
   const pub = userOn(HOME);
   const tx = "7".repeat(44);
   const at = { chainId: 1020, number: 5n, time: TIME, parentHash: "", witness: "", shard: { index: 1, count: N } };
-  const refused = (chain: SimChain, receipts: CrossReceipt[], why: string) => {
-    const before = chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)]);
-    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
-    expect(() => applyIncoming(state, 1, at, receipts, () => false)).toThrow(new ReceiptRefused(why));
-    state.discard();
-    expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
-  };
+  const refused = (chain: SimChain, receipts: CrossReceipt[], why: string) => refusedOn(chain, at, receipts, why);
   const note = (name: string, o: Partial<CrossReceipt> = {}) => ({ ...pendingOf(tx, pub, name, HOME, 1), ...o });
 
   it.each([
@@ -570,13 +573,7 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
     state.commit();
     return out.outgoing;
   };
-  const refused = (chain: SimChain, receipts: CrossReceipt[], why: string) => {
-    const before = chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)]);
-    const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
-    expect(() => applyIncoming(state, 1, at, receipts, () => false)).toThrow(new ReceiptRefused(why));
-    state.discard();
-    expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
-  };
+  const refused = (chain: SimChain, receipts: CrossReceipt[], why: string) => refusedOn(chain, at, receipts, why);
   /** Shard 1 with tx `tx` parked, asking shards 0 and 2 in round 1. */
   const waiting = () => {
     const chain = new SimChain(simGenesis(USERS), N);
