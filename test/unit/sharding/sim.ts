@@ -20,6 +20,7 @@ import { MemoryStore } from "../../../src/state/memory-store";
 import { PagedNodes, StateTree } from "../../../src/state/tree";
 import { decodeValue } from "../../../src/state/storage";
 import { txHash } from "../../../src/tx/bytes";
+import { inPoolOrder, poolOrder } from "../../../src/pool/index";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { applyShardGenesis } from "../../../src/genesis/shards";
 import { ShardState } from "../../../src/executor/guard";
@@ -110,7 +111,7 @@ export class SimShard {
     const waiting: Tx[] = [];
     // Publishers with a tx waiting on their gas's lock: their later txs wait too, in order (reads.ts heldOnGas).
     const held = new Set<string>();
-    for (const tx of this.pool) {
+    for (const tx of inPoolOrder(this.pool.map((t) => [poolOrder(t, base58Encode(txHash(t))), t]))) {
       if (held.has(tx.publisher)) {
         waiting.push(tx);
         continue;
