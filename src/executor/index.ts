@@ -47,7 +47,6 @@ import { RemoteReads } from "../contracts/remote.js";
 import { ShardState } from "./guard.js";
 import { park, parkBehind, parksBehind, waitsForDirectory } from "./reads.js";
 import { createdBy, pendingOf } from "../sharding/pending.js";
-import { poolOrder } from "../pool/index.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
@@ -97,7 +96,6 @@ export function buildTxContext(tx: Tx, hash: string): TxContext {
     gasRatio: tx.gasRatio,
     gasLimit: tx.gasLimit,
     amountLimit: tx.amountLimit,
-    ord: poolOrder(tx, hash),
     actions: tx.actions,
     authList,
     signerList,
