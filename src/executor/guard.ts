@@ -44,6 +44,8 @@ export class ShardState extends State {
   holder: string | null = null;
   /** Whether the run is a fresh tx of the pool (not a receipt, nor a parked tx's re-run). */
   private fresh = true;
+  /** Per lock holder met in this run, whether it runs afresh (`runsAfresh` reads every parked row: once a run). */
+  private afresh = new Map<string, boolean>();
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
   /** Keys read-locked for other shards' parts, while a fresh tx runs (watch). */
   private readLocked: Set<string> | null = null;
@@ -104,6 +106,7 @@ export class ShardState extends State {
   watch(owner: string | null = null, fresh = true): void {
     this.owner = owner;
     this.fresh = fresh;
+    this.afresh.clear();
     this.conflict = null;
     this.holder = null;
     // Read once per tx: only receipts (never fresh) change the read locks.
@@ -159,10 +162,16 @@ export class ShardState extends State {
     }
     const holder = this.lockHolder(key);
     // A tx that runs again from scratch holds its publisher's gas against that publisher's later txs only (runsAfresh).
-    if (holder !== null && holder !== this.owner && (this.fresh || !runsAfresh({ get: (k) => super.get(k) }, holder))) {
+    if (holder !== null && holder !== this.owner && (this.fresh || !this.passes(holder))) {
       this.conflict = key;
       this.holder = holder;
     }
+  }
+
+  private passes(holder: string): boolean {
+    let yes = this.afresh.get(holder);
+    if (yes === undefined) this.afresh.set(holder, (yes = runsAfresh({ get: (k) => super.get(k) }, holder)));
+    return yes;
   }
 
   /** The in-flight tx whose `x-locks` entry holds `key` (its home or relayed part), or null: asked without touching it. */

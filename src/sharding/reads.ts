@@ -203,8 +203,10 @@ export function readParked(rows: Rows): Parked[] {
   return parkedParts(rows).map((part) => parkedPart(rows, part)!);
 }
 
+const GAS_LOCK = ":reads";
+
 /** The lock a tx parked at home holds on its publisher's gas until it runs again (executor/reads.ts). */
-export const gasLock = (hash: string) => `${hash}:reads`;
+export const gasLock = (hash: string) => `${hash}${GAS_LOCK}`;
 
 /**
  * Whether lock `holder` is the gas lock of a tx parked at home that asked no shard: one waiting for a name (the
@@ -214,8 +216,8 @@ export const gasLock = (hash: string) => `${hash}:reads`;
  * pays), or giving way to it only to take the lock again before the part runs.
  */
 export function runsAfresh(rows: Rows, holder: string): boolean {
-  if (!holder.endsWith(":reads")) return false;
-  const hash = holder.slice(0, -":reads".length);
+  if (!holder.endsWith(GAS_LOCK)) return false;
+  const hash = holder.slice(0, -GAS_LOCK.length);
   return readParked(rows).some((p) => p.txHash === hash && p.tx !== undefined && Object.keys(p.asked).length === 0);
 }
 
