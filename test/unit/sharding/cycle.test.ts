@@ -229,7 +229,11 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
             act("gas.iost", "pledge", [t, born, "10"]),
           ]);
         while (txId(T) < txId(U));
-        const W = txBy(w, [act("token.iost", "transfer", ["iost", w, born, "1", ""])]);
+        // Two transfers, no plain one (src/pool poolOrder): it runs after T, made before it, as one chain runs it.
+        const W = txBy(
+          w,
+          [0, 1].map(() => act("token.iost", "transfer", ["iost", w, born, "1", ""])),
+        );
         const seen = { waited: 0, tWaited: 0 };
         const watch = () => {
           if (chain.shards.length === 1) return;
