@@ -6,7 +6,7 @@
  * one scan on first use, follows every committed insert and delete, and is dropped (read again)
  * whenever the table may have changed behind it: a rolled-back chunk, a revert, a restore.
  */
-import { MAX_TX_LIFE_NS } from "../../src/pool/index";
+import { inPoolOrder, MAX_TX_LIFE_NS } from "../../src/pool/index";
 
 interface Pending {
   ord: string;
@@ -83,8 +83,7 @@ export class PoolIndex {
   pick(time: bigint): string[] {
     const out: [string, string][] = [];
     for (const [hash, p] of this.all()) if (p.time <= time) out.push([p.ord, hash]);
-    out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    return out.map((e) => e[1]);
+    return inPoolOrder(out);
   }
 
   /** The txs no block at `blockTime` may take any more (expired, or older than MAX_TX_LIFE_NS), in hash order. */

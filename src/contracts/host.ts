@@ -32,6 +32,8 @@ export interface TxContext {
   /** ×100. */
   gasLimit: bigint;
   amountLimit: readonly AmountLimit[];
+  /** Its poolOrder key (src/pool): with its block's height, its age for the names it creates and reads (sharding/asks.ts). */
+  ord: string;
   /** The tx's actions, for blockchain.txInfo() (on another shard: the actions forwarded there). */
   actions: readonly Action[];
   /** base58 pubkey -> 1 (signer signature) or 2 (publisher signature). */

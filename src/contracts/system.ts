@@ -55,7 +55,7 @@ export function announce(h: Host, id: string, auth?: string): void {
   if (!sh || sh.count === 1) return;
   // Created here by a tx that noted it pending (sharding/pending.ts): no register comes here to drop the note.
   dropNote(h.state, id, h.tx.hash);
-  createdSince(h.state, id, [h.block.number.toString(), h.tx.hash]);
+  createdSince(h.state, id, [h.block.number.toString(), h.tx.ord]);
   for (let to = 0; to < sh.count; to++) {
     if (to === sh.index) continue;
     const sent = auth === undefined ? undefined : h.outbox.find((r) => r.kind === "register" && r.account === id && r.toShard === to);
@@ -76,6 +76,7 @@ export function announce(h: Host, id: string, auth?: string): void {
       message: "",
       // Its tx's age: a waiter older than it reads the name absent, as one chain ran it first (sharding/asks.ts).
       at: h.block.number.toString(),
+      ord: h.tx.ord,
       ...(auth === undefined ? {} : { auth }),
     });
   }

@@ -370,6 +370,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       time: tx.time.toString(),
       expiration: tx.expiration.toString(),
       gasRatio: tx.gasRatio.toString(),
+      ord: tx.ord,
       vmGas,
       // A part that came back home runs in its tx's block already: the chain carries one block.
       block: txBlockOf(h.block),

@@ -59,6 +59,7 @@ import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } fr
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { applyRegister } from "../sharding/directory.js";
+import { createdSince, receiptAge } from "../sharding/asks.js";
 import { dropNote } from "../sharding/pending.js";
 import { doPay, RamShort, ramUsageOf } from "./index.js";
 
@@ -258,6 +259,7 @@ export function runForwarded(
       gasRatio: BigInt(f.gasRatio),
       gasLimit: BigInt(f.vmGas) * BigInt(f.gasRatio),
       amountLimit: f.amountLimit,
+      ord: f.ord,
       actions: f.actions,
       authList: new Map(),
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
@@ -356,6 +358,8 @@ export function runForwarded(
         for (const x of f.registers ?? []) {
           applyRegister(state, x);
           dropNote(state, x.account, x.txHash);
+          const age = receiptAge(x);
+          if (age) createdSince(state, x.account, age);
         }
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);

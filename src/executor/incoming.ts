@@ -12,7 +12,7 @@ import { TOKEN721 } from "../contracts/token721.js";
 import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
-import { type Asking, createdSince } from "../sharding/asks.js";
+import { type Asking, createdSince, receiptAge } from "../sharding/asks.js";
 import {
   awaitsSettle,
   bundleOf,
@@ -82,7 +82,8 @@ function announced(state: State, r: CrossReceipt): void {
   if (r.kind === "register") {
     applyRegister(state, r);
     dropNote(state, r.account, r.txHash);
-    if (r.at !== undefined) createdSince(state, r.account, [r.at, r.txHash]);
+    const age = receiptAge(r);
+    if (age) createdSince(state, r.account, age);
     return;
   }
   // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
@@ -119,6 +120,8 @@ function receiveCredit(
     gasRatio: BigInt(payer.gasRatio),
     gasLimit: 0n,
     amountLimit: [],
+    // A half of token.iost creates no name: no age for names needed.
+    ord: "",
     actions: [],
     authList: new Map(),
     signerList: new Set(),

@@ -47,6 +47,7 @@ import { RemoteReads } from "../contracts/remote.js";
 import { ShardState } from "./guard.js";
 import { park, parkBehind, parksBehind, waitsForDirectory } from "./reads.js";
 import { createdBy, pendingOf } from "../sharding/pending.js";
+import { poolOrder } from "../pool/index.js";
 
 export type { BlockContext } from "../contracts/host.js";
 
@@ -96,6 +97,7 @@ export function buildTxContext(tx: Tx, hash: string): TxContext {
     gasRatio: tx.gasRatio,
     gasLimit: tx.gasLimit,
     amountLimit: tx.amountLimit,
+    ord: poolOrder(tx, hash),
     actions: tx.actions,
     authList,
     signerList,

@@ -37,6 +37,7 @@ import {
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
 import { answerOf, type Asking, ageOf, askOf, nameKeys, runsCode } from "../sharding/asks.js";
+import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
@@ -94,7 +95,6 @@ export function waitsForName(state: State, reads: RemoteReads, p: Parked, shard:
   const left = others.filter((s) => s !== shard.index);
   const here = olderUndecided(state, age);
   if (left.length === 0 && !here) return { wait: false };
-  const younger = last?.younger ? { younger: last.younger } : {};
   return {
     wait: true,
     ask: {
@@ -102,21 +102,20 @@ export function waitsForName(state: State, reads: RemoteReads, p: Parked, shard:
       left,
       busy: here ? [shard.index] : [],
       names: [...new Set([...(last?.names ?? []), ...reads.unknown])].sort(),
-      ...younger,
     },
   };
 }
 
-/** The keys a re-run of `p` reads absent: the names it asked about that a younger tx created since, which one chain, running it first, did not know. */
+/** The keys a re-run of `p` reads absent: the names a younger tx created since it parked, which one chain, running it first, did not know. */
 export function hiddenFor(p: Parked): ReadonlySet<string> | null {
-  const names = p.ask?.younger;
+  const names = p.younger;
   return names === undefined ? null : new Set(names.flatMap(nameKeys));
 }
 
 /** The asks of parked part `p`'s round (`Parked.ask`), one per shard it asks. */
 export function asksOf(p: Parked, from: number): CrossReceipt[] {
   const a = p.ask;
-  return (a?.left ?? []).map((to) => askOf(p.txHash, p.part, ageOf(p)[0], a!.round, from, to));
+  return (a?.left ?? []).map((to) => askOf(p.txHash, p.part, ageOf(p), a!.round, from, to));
 }
 
 /**
@@ -126,16 +125,19 @@ export function asksOf(p: Parked, from: number): CrossReceipt[] {
  */
 export const olderUndecided = (state: State, age: Age): boolean => undecidedCode(state).some((a) => a[1] !== age[1] && older(a, age));
 
-/** The ages of the txs undecided at their home here that run a contract's code (`olderUndecided`), decoded once a chunk. */
+/** The ages for names (height, pool key: sharding/asks.ts) of the txs undecided at their home here that run a contract's code (`olderUndecided`), decoded once a chunk. */
 function undecidedCode(state: State): Age[] {
-  const code = (tx: string) => runsCode(decodeTx(base64Decode(tx)).actions);
   const out: Age[] = [];
+  const add = (raw: string, at: string, hash: string) => {
+    const tx = decodeTx(base64Decode(raw));
+    if (runsCode(tx.actions)) out.push([at, poolOrder(tx, hash)]);
+  };
   for (const [hash, held] of Object.entries(readLocks(state.get(LOCKS)))) {
     const e = held.at === undefined ? undefined : lockEntry(state, hash);
     const redo = e && [e, ...(e.outer ?? [])].find((x) => x.redo !== undefined)?.redo;
-    if (redo !== undefined && code(redo.tx)) out.push([redo.block.number, hash]);
+    if (redo !== undefined) add(redo.tx, redo.block.number, hash);
   }
-  for (const p of readParked(state)) if (p.tx !== undefined && p.block !== undefined && code(p.tx)) out.push([p.block.number, p.txHash]);
+  for (const p of readParked(state)) if (p.tx !== undefined && p.block !== undefined) add(p.tx, p.block.number, p.txHash);
   return out;
 }
 
@@ -147,7 +149,7 @@ export function answerAsks(state: State, asks: readonly CrossReceipt[], shard: n
     answerOf(
       q,
       shard,
-      undecided.some((a) => a[1] !== q.txHash && older(a, [q.at!, q.txHash])),
+      undecided.some((a) => a[1] !== q.ord && older(a, [q.at!, q.ord!])),
     ),
   );
 }

@@ -221,6 +221,8 @@ export function applyGenesis(store: Store, config: GenesisConfig): GenesisResult
       gasRatio: 100n,
       gasLimit: 100_000_000_000n,
       amountLimit: [{ token: "*", value: "unlimited" }],
+      // Block 0's: older than every tx's.
+      ord: "",
       actions: [],
       authList: new Map(),
       signerList: new Set(["deadaddr@active"]),

@@ -56,6 +56,33 @@ export function poolOrder(tx: Tx, hash: string): string {
   ].join("|");
 }
 
+/**
+ * Whether `ord`, sent by another shard, has the shape of a poolOrder key of tx `hash` (its hash, and with `time` and
+ * `gasRatio` given, its time and ratio): what it cannot check (plain transfer or not, its data length) moves only
+ * where that tx's own parts stand among the names of its block.
+ */
+export function isPoolKey(ord: unknown, hash: string, time?: bigint, gasRatio?: bigint): boolean {
+  if (typeof ord !== "string") return false;
+  const m = /^([01])\|([0-9]{8})\|([0-9]{7})\|([0-9]{20})\|([0-9a-f]*)$/.exec(ord);
+  if (m === null || (m[1] === "1" && m[2] !== "00000000")) return false;
+  let own: string;
+  try {
+    own = hex(base58Decode(hash));
+  } catch {
+    return false;
+  }
+  if (m[5] !== own) return false;
+  if (time !== undefined && m[4] !== padNs(time)) return false;
+  if (gasRatio === undefined) return true;
+  const ratio = 1_000_000n - gasRatio;
+  return m[3] === (ratio < 0n ? 0n : ratio).toString().padStart(7, "0");
+}
+
+/** `entries` ([poolOrder key, item]) in pool order: a chunk's order of its txs, the Shard's and the simulator's. */
+export function inPoolOrder<T>(entries: [string, T][]): T[] {
+  return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
+}
+
 /** Why a tx cannot be in a block at `blockTime` any more, or null if it is still live (go-iost core/tx/tx.go IsExpired). */
 export function expiryReason(time: bigint, expiration: bigint, blockTime: bigint): string | null {
   if (expiration <= blockTime) return `tx expired in the pool: expiration ${expiration} <= block time ${blockTime}`;

@@ -5,10 +5,16 @@
  * other shard (`ask`, with its tx's age) whether a tx older than it is still undecided at its home there and runs a
  * contract's code; each answers in the chunk that applies the ask (`undecided`), and the waiter runs again once every
  * answer is in: it waits on while one says yes, and fails as one chain does once none does, blind to the names younger
- * txs created meanwhile (`createdSince`: their `register`s carry their tx's age, `at`). Nothing is written on the
- * shards answering.
+ * txs created meanwhile (`createdSince`: their `register`s carry their tx's age, `at` and `ord`). Nothing is written on
+ * the shards answering.
+ *
+ * The age for names is a tx's block height, then its pool key (src/pool poolOrder): within a block, the order each chunk
+ * runs its txs in and one shard runs the whole block in, so "older" here is "ran before it on one chain".
  */
 import { type Age, older } from "./age.js";
+import { isPoolKey, poolOrder } from "../pool/index.js";
+import { base64Decode } from "../codec/base64.js";
+import { decodeTx } from "../tx/bytes.js";
 import type { State } from "../state/state.js";
 import { basicKey, mapKey } from "../state/storage.js";
 import type { Action } from "../tx/types.js";
@@ -23,8 +29,6 @@ export interface Asking {
   busy: number[];
   /** The names the run found nowhere when it first asked. */
   names: string[];
-  /** The names a younger tx created since it first asked (`createdSince`): the waiter's runs read them absent. */
-  younger?: string[];
 }
 
 /** Whether a tx's actions run a contract's code where they are forwarded: a user contract's, or a deployed one's init or can_update. */
@@ -45,8 +49,8 @@ export const nameKeys = (name: string) => [
   `c-${name}`,
 ];
 
-/** The ask of round `round` from part `part` of tx `txHash` (its block at height `at`) on shard `from` to shard `to`. */
-export function askOf(txHash: string, part: string, at: string, round: number, from: number, to: number): CrossReceipt {
+/** The ask of round `round` from part `part` of tx `txHash` (its age `age`) on shard `from` to shard `to`. */
+export function askOf(txHash: string, part: string, [at, ord]: Age, round: number, from: number, to: number): CrossReceipt {
   return {
     id: `${part}:ask${round}`,
     kind: "ask",
@@ -59,12 +63,13 @@ export function askOf(txHash: string, part: string, at: string, round: number, f
     amount: "0",
     message: "",
     at,
+    ord,
   };
 }
 
 /** Shard `from`'s answer to ask `q`: whether a tx older than the asker is undecided at its home there and runs a contract's code. */
 export function answerOf(q: CrossReceipt, from: number, undecided: boolean): CrossReceipt {
-  const { at: _, ...rest } = q;
+  const { at: _, ord: __, ...rest } = q;
   return { ...rest, id: `${q.id}:told${from}`, fromShard: from, toShard: q.fromShard, undecided };
 }
 
@@ -78,22 +83,29 @@ export function askShapeError(r: CrossReceipt): string | null {
   if (typeof r.id !== "string" || !r.id.startsWith(`${r.account}:ask`)) return `an ask ${JSON.stringify(r.id)} of another part`;
   const question = r.undecided === undefined;
   if (question !== (typeof r.at === "string" && /^(0|[1-9][0-9]{0,15})$/.test(r.at))) return `at ${JSON.stringify(r.at)}`;
+  if (question !== (r.ord !== undefined) || (question && !isPoolKey(r.ord, r.txHash))) return `ord ${JSON.stringify(r.ord)}`;
   return null;
 }
 
-/** The age of parked part `p`: its tx's block height, then its hash (age.ts older). */
-export const ageOf = (p: Parked): Age => [p.block?.number ?? p.receipt?.forward?.block.number ?? "0", p.txHash];
+/** A register's or ask's age (`at`, `ord`), null if it carries none. */
+export const receiptAge = (r: CrossReceipt): Age | null => (r.at !== undefined && r.ord !== undefined ? [r.at, r.ord] : null);
+
+/** The age for names (age.ts older) of parked part `p`: its tx's block height, then its pool key (the tx's, or its action receipt's). */
+export const ageOf = (p: Parked): Age => [
+  p.block?.number ?? p.receipt?.forward?.block.number ?? "0",
+  p.tx !== undefined ? poolOrder(decodeTx(base64Decode(p.tx)), p.txHash) : (p.receipt?.forward?.ord ?? p.txHash),
+];
 
 /**
  * Name `name` created by the tx of age `age`, its register landing here or created here (contracts/system.ts
- * announce): each waiter here that asks already and is older than that tx reads it absent from then on
- * (executor/reads.ts hiddenFor), whichever name it is, as one chain, running the waiter first, did not know it.
- * Nothing is written while no waiter here asks.
+ * announce): each part parked here and older than that tx reads it absent from then on (executor/reads.ts
+ * hiddenFor), whichever name it is, as one chain, running the part's tx first, did not know it. Nothing is written
+ * while no part is parked here.
  */
 export function createdSince(state: State, name: string, age: Age): void {
   for (const p of readParked(state)) {
-    if (p.ask === undefined || p.ask.younger?.includes(name) || !older(ageOf(p), age)) continue;
-    p.ask.younger = [...(p.ask.younger ?? []), name];
+    if (p.younger?.includes(name) || !older(ageOf(p), age)) continue;
+    p.younger = [...(p.younger ?? []), name];
     state.put(parkedKey(p.part), JSON.stringify(p));
   }
 }

@@ -42,6 +42,8 @@ export interface Forwarded {
   time: string;
   expiration: string;
   gasRatio: string;
+  /** Its tx's poolOrder key (src/pool), sent on unchanged: the part's age for names with `block`'s height (sharding/asks.ts). */
+  ord: string;
   /** VM gas left for the forwarded actions: reserved at home, their gas limit there. */
   vmGas: number;
   /**

@@ -40,6 +40,7 @@ import { decodeValue } from "../state/storage.js";
 import { isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
 import { askShapeError } from "./asks.js";
+import { isPoolKey } from "../pool/index.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
@@ -220,6 +221,8 @@ export interface CrossReceipt {
   gaveWay?: true;
   /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (age.ts older). Ask: its asker's. Register: its creator's. */
   at?: string;
+  /** Register and ask: beside `at`, its tx's poolOrder key (src/pool): the age for names is (at, ord), one chain's order in a block (sharding/asks.ts). */
+  ord?: string;
   /** The answer to an ask (sharding/asks.ts): whether a tx older than the asker is undecided at its home there and runs a contract's code. */
   undecided?: boolean;
 }
@@ -776,6 +779,19 @@ export function checkReceipt(
       (at !== undefined && BigInt(r.at) >= at.number))
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: at ${JSON.stringify(r.at)} is not the height of a block before ${at?.number}`);
+  // A register's creator's pool key (an ask's: askShapeError): with `at`, which waiters read the name absent.
+  if (
+    r.kind !== "ask" &&
+    (r.ord !== undefined || (r.kind === "register" && r.at !== undefined)) &&
+    (r.kind !== "register" || r.at === undefined || !isPoolKey(r.ord, r.txHash))
+  )
+    throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(r.ord)} is not its tx's pool key beside a creator's height`);
+  if (r.forward) {
+    const f = r.forward;
+    const num = (v: unknown) => (typeof v === "string" && UINT.test(v) ? BigInt(v) : undefined);
+    if (!isPoolKey(f.ord, r.txHash, num(f.time), num(f.gasRatio)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(f.ord)} is not its tx's pool key`);
+  }
   if (r.result) {
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);

@@ -77,6 +77,17 @@ const signUpTx = (name: string, extra?: string, buy = true, time?: bigint) =>
     ],
   });
 
+/**
+ * The payer's 2 iost to `to` in two transfers, a nanosecond after `after`: no plain transfer, so it runs after `after`
+ * in its block's pool order (src/pool poolOrder: plain transfers first, then by time), as one shard runs it.
+ */
+const paying = (to: string, after: { tx: { time: bigint } }) =>
+  makeTx({
+    publisher: payer,
+    time: after.tx.time + 1n,
+    actions: [0, 1].map(() => ({ contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", payer, to, "1", ""]) })),
+  });
+
 describe("four shards: a transfer to a contract deployed on another shard in the same block", () => {
   test("parks for the directory, every object evicted, runs again in the next chunk and succeeds as on one shard", async () => {
     const c = newChain("directory");
@@ -93,7 +104,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
 
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
     const id = "Contract" + deploy.hash;
-    const pay = makeTx({ publisher: payer, to: id, amount: "2" });
+    const pay = paying(id, deploy);
     expect(await at(A).submitTx(deploy.bytes, deploy.hash)).toEqual({ hash: deploy.hash });
     expect(await at(P).submitTx(pay.bytes, pay.hash)).toEqual({ hash: pay.hash });
     await tick(c); // both in one block: the payer's shard does not know the contract yet
@@ -173,7 +184,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await tick(c);
     const m1 = await meters();
     const create = signUpTx(born, undefined, false);
-    const pay = makeTx({ publisher: payer, to: born, amount: "2" });
+    const pay = paying(born, create);
     for (const t of [...first, create]) await at(A).submitTx(t.bytes, t.hash);
     await at(P).submitTx(pay.bytes, pay.hash);
     return { c, at, meters, m1, idle: m1.map((m, i) => m - m0[i]), create, pay };
@@ -224,7 +235,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
         { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", name, "50"]) },
       ],
     });
-    const pay = makeTx({ publisher: payer, to: name, amount: "2" });
+    const pay = paying(name, create);
     await at(A).submitTx(create.bytes, create.hash);
     await at(P).submitTx(pay.bytes, pay.hash);
     const parked: number[][] = [];
@@ -418,9 +429,8 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await tick(c, 2);
     expect(await at(A).getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
     const make = makeTx({ publisher: caller, actions: [{ contract: "Contract" + deploy.hash, actionName: "make", data: JSON.stringify([made, KEY]) }] });
-    // Older than the payment (its block, then its hash), as one chain runs it first.
-    let pay = makeTx({ publisher: payer, to: made, amount: "2" });
-    for (let t = 1n; pay.hash < make.hash; t++) pay = makeTx({ publisher: payer, to: made, amount: "2", time: make.tx.time + t });
+    // Older than the payment (its block, then its pool key), as one chain runs it first.
+    const pay = paying(made, make);
     await at(B).submitTx(make.bytes, make.hash);
     await at(P).submitTx(pay.bytes, pay.hash);
     await tick(c, 2); // the caller's part runs on A; the payment, run again, finds the name nowhere and asks

@@ -68,6 +68,7 @@ function stat(ch: Chain, produced: Record<string, number>, missed: Record<string
     gasRatio: 100n,
     gasLimit: 0n,
     amountLimit: [],
+    ord: "",
     actions: [],
     authList: new Map(),
     signerList: new Set<string>(),

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../../src/sharding/placement";
 import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { txId } from "../../../src/tx/bytes";
+import { poolOrder } from "../../../src/pool/index";
 import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
@@ -33,13 +34,14 @@ const MAKER_ABI = [
 const names = Array.from({ length: 64 }, (_, i) => `made${i}`).filter((n) => shardOf(n, N) === 0);
 const [CALLER, PAYER] = [on(1), on(2)];
 
-/** The two txs of a case, made until their age (block, then hash: locks.ts older) puts `first` first. */
+/** The two txs of a case, `first` first in their block's pool order (src/pool poolOrder), as one shard runs them. */
 function ordered(first: () => Tx, second: () => Tx): [Tx, Tx] {
-  for (;;) {
-    const [a, b] = [first(), second()];
-    if (txId(a) < txId(b)) return [a, b];
-  }
+  const [a, b] = [first(), second()];
+  expect(poolOrder(a, txId(a)) < poolOrder(b, txId(b)), "in pool order").toBe(true);
+  return [a, b];
 }
+/** A payment of 2 to `x` in two transfers: no plain transfer, it runs after a creator made before it (poolOrder: by time). */
+const paying = (x: string) => [0, 1].map(() => act("token.iost", "transfer", ["iost", PAYER, x, "1", ""]));
 
 let base: SimChain[];
 /** The maker on shard 0, and one on shard 3 (a creator's part going on there holds its register until that one settles). */
@@ -89,11 +91,11 @@ const kinds = (sent: CrossReceipt[]) => {
 };
 
 describe("a name a contract's code creates in a forwarded part (simulator, N = 1 against N = 4)", () => {
-  it("the transfer later in the block than the creator waits for it and pays, as on one shard", () => {
+  it("the payment later in the block than the creator waits for it and pays, as on one shard", () => {
     const x = names[0];
     const txs = ordered(
       () => txBy(CALLER, [act(maker, "make", [x, fakeKey(80)])]),
-      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]),
+      () => txBy(PAYER, paying(x)),
     );
     const { a, b, sent } = both(txs);
     expect(status(a)).toEqual(["SUCCESS", "SUCCESS"]);
@@ -121,11 +123,11 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     expect(b).toEqual(a);
   });
 
-  it("the creator's part going on to a third shard: the transfer asks its home again until it is decided, then pays, as on one shard", () => {
+  it("the creator's part going on to a third shard: the payment asks its home again until it is decided, then pays, as on one shard", () => {
     const x = names[3];
     const txs = ordered(
       () => txBy(CALLER, [act(maker, "make", [x, fakeKey(83)]), act(far, "put", ["k"])]),
-      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]),
+      () => txBy(PAYER, paying(x)),
     );
     const { a, b, sent } = both(txs);
     expect(status(a)).toEqual(["SUCCESS", "SUCCESS"]);
@@ -151,11 +153,11 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     expect(new Set(sent.filter((r) => r.kind === "ask" && r.undecided === undefined).map((r) => r.fromShard))).toEqual(new Set([3]));
   });
 
-  it("the creator failing after its signUp: the transfer fails as on one shard", () => {
+  it("the creator failing after its signUp: the payment fails as on one shard", () => {
     const x = names[2];
     const txs = ordered(
       () => txBy(CALLER, [act(maker, "makeFail", [x, fakeKey(82)])]),
-      () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, x, "2", ""])]),
+      () => txBy(PAYER, paying(x)),
     );
     const { a, b } = both(txs);
     expect(status(a)).toEqual(["RUNTIME_ERROR", "RUNTIME_ERROR"]);
@@ -195,7 +197,7 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     expect(b).toEqual(a);
   });
 
-  it('known (docs/SHARDING.md "Not done yet" (5)): a transfer earlier in the block, by age and as submitted, than a signUp at home on another shard pays on N = 4, fails on one shard', () => {
+  it("a plain transfer, first in its block's pool order, to a name a signUp of its block creates at home on another shard: it fails as on one shard, though its shard learns the name while it waits", () => {
     const y = Array.from({ length: 64 }, (_, i) => `early${i}`).find((n) => shardOf(n, N) === 3)!;
     const txs = ordered(
       () => txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, y, "2", ""])]),
@@ -203,8 +205,18 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     );
     const { a, b } = both(txs);
     expect(status(a)).toEqual(["RUNTIME_ERROR", "SUCCESS"]);
-    // Its shard learns the name by its first re-run, which counts it as created before it.
-    expect(status(b)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect((a.receipts[0] as { message: string }).message).toMatch(new RegExp(`error: invalid account ${y}$`));
+    // The register lands while it waits: a younger tx's (asks.ts createdSince), read absent.
+    expect(b).toEqual(a);
+  });
+
+  it("rows: a signUp with no part parked anywhere writes on the other shards only what its register lands (asks.ts createdSince writes for parked parts alone)", () => {
+    const y = Array.from({ length: 64 }, (_, i) => `quiet${i}`).find((n) => shardOf(n, N) === 3)!;
+    const { a, b, sent, rows } = both([txBy(on(3, 1), [act("auth.iost", "signUp", [y, fakeKey(91), fakeKey(91)])])]);
+    expect(b).toEqual(a);
+    expect(kinds(sent)).toEqual({ register: N - 1 });
+    // Each other shard: the account's directory entry, its auth.iost record (directory.ts applyRegister), nothing more.
+    expect(rows.slice(0, 3)).toEqual([1, 1, 1]);
   });
 
   it("receipts: a plain call of another shard's contract sends none more; a waiter asks N − 1 shards once, each answering once", () => {

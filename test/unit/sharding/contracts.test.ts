@@ -13,12 +13,13 @@ import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import type { Forwarded } from "../../../src/sharding/forward";
 import { SimChain } from "./sim";
-import { bareForward } from "./workload";
+import { bareForward, bareOrd } from "./workload";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
+import { poolOrder } from "../../../src/pool/index";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 
@@ -761,7 +762,10 @@ module.exports = Give;`;
     const failing = txBy(caller, [act(give, "give", [other, "1"]), act(c3, "nope", [])]);
     const outcome = (n: number) => {
       const chain = new SimChain(config(), n);
-      for (const t of [deployGive, fund, ...deploys]) chain.submit(t);
+      // The fund, a plain transfer, runs first in a block (src/pool poolOrder): the contract goes a block before.
+      chain.submit(deployGive);
+      step(chain);
+      for (const t of [fund, ...deploys]) chain.submit(t);
       step(chain, 2);
       const home = chain.shards[shardOf(caller, n)];
       const out = [short, long, failing].map((tx) => {
@@ -898,7 +902,7 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     counterpart: "Contractx",
     amount: "0",
     message: "",
-    forward: { vmGas: 0, block: { number: "1", time: "0", parentHash: "", witness: "" }, debt } as unknown as Forwarded,
+    forward: { vmGas: 0, ord: bareOrd("x"), block: { number: "1", time: "0", parentHash: "", witness: "" }, debt } as unknown as Forwarded,
   });
   it("accepts bytes owed or freed and short payers' messages, refuses anything else", () => {
     expect(() => checkReceipt(action({ owed: "-77", short: [["Contractx", "pay ram failed. id: user00 need 9, actual 1"]] }), 4)).not.toThrow();
@@ -918,6 +922,17 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     };
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "-12" } }, 4)).not.toThrow();
     expect(() => checkReceipt({ ...settle, result: { ...settle.result, ramPaid: "x" } }, 4)).toThrow(ReceiptRefused);
+  });
+  it("refuses a part whose tx's pool key is missing, another tx's, or of another time or gas ratio than its tx's", () => {
+    const f = bareForward("user01", undefined, "x");
+    const part = (ord: unknown): CrossReceipt => ({ ...action(undefined), forward: { ...f, ord: ord as string } });
+    expect(() => checkReceipt(part(f.ord), 4)).not.toThrow();
+    const other = poolOrder({ actions: [], gasRatio: 200n, time: 0n } as unknown as Tx, "x");
+    const later = poolOrder({ actions: [], gasRatio: 100n, time: 1n } as unknown as Tx, "x");
+    for (const ord of [undefined, bareOrd("y"), other, later, "0|1", 5])
+      expect(() => checkReceipt(part(ord), 4), JSON.stringify(ord)).toThrow(
+        new ReceiptRefused(`receipt x:0 refused: ord ${JSON.stringify(ord)} is not its tx's pool key`),
+      );
   });
   it("accepts bytes contracts were charged by parts away from home, refuses an account's and malformed bytes", () => {
     const owing = (contracts: unknown) => action({ owed: "0", short: [], contracts });

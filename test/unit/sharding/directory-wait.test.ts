@@ -29,6 +29,7 @@ import { type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipt
 import { MemoryStore } from "../../../src/state/memory-store";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
+import { bareOrd } from "./workload";
 import { SimChain, simGenesis } from "./sim";
 
 const N = 4;
@@ -49,6 +50,21 @@ const transfer = (from: string, to: string): Tx =>
     gasLimit: 1_000_000n,
     amountLimit: [{ token: "iost", value: "10" }],
   });
+/**
+ * A payment of `amount` twice to `to` in one tx of two actions: no plain transfer, so it runs after the txs made before
+ * it in its block (src/pool poolOrder: plain transfers first, then by time), as one chain runs it after their creations.
+ */
+const paying = (from: string, to: string, amount = "1"): Tx =>
+  makeTx(
+    [0, 1].map(() => act("token.iost", "transfer", ["iost", from, to, amount, ""])),
+    {
+      publisher: from,
+      key: fakeKey(USERS.indexOf(from)),
+      time: T0 + BigInt(nonce++),
+      gasLimit: 1_000_000n,
+      amountLimit: [{ token: "iost", value: "10" }],
+    },
+  );
 const gasOf = (chain: SimChain, user: string) =>
   totalGasAt(new ContractDB(new State(chain.shards[shardOf(user, chain.shards.length)].store)), user, TIME).value;
 const result = (chain: SimChain, tx: Tx) => chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx));
@@ -234,7 +250,8 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const maker = userOn(1);
     const born = freshOn(3, "bornacct");
     const create = txBy(maker, signUp(maker, born));
-    const [same, home, there] = [userOn(2), userOn(1, maker), userOn(3)].map((from) => transfer(from, born));
+    // Made in the order the shards land them (pool order: by time): the first writes the receiver's balance record, paying its RAM.
+    const [there, home, same] = [userOn(3), userOn(1, maker), userOn(2)].map((from) => paying(from, born));
     const waiting: number[][] = [];
     // In the order the four shards land them (the first writes the receiver's balance record, paying its RAM): the
     // one of born's shard runs a block before the credits of the others, which land in shard order.
@@ -271,7 +288,7 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const maker = userOn(1);
     const born = freshOn(3, "carried");
     const create = txBy(maker, [act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]), act("ram.iost", "buy", [maker, born, 1000])]);
-    const pay = transfer(userOn(0), born);
+    const pay = paying(userOn(0), born);
     const { one, four } = both([], [create, pay]);
     expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
@@ -287,7 +304,7 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const there = "Contract" + txId(first);
     const deploy = txBy(maker, [act(there, "put", ["a", "b"]), setCode()]);
     const id = "Contract" + txId(deploy);
-    const pay = transfer(payer, id);
+    const pay = paying(payer, id);
     const call = txBy(payer, [act(id, "hi", ["you"])]);
     const { one, four } = both([buy, [first]], [deploy, pay, call]);
     expect(receiptsOf(one, [...buy, first, deploy, pay, call]).every((r) => r!.statusCode === "SUCCESS")).toBe(true);
@@ -301,7 +318,7 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const maker = userOn(1);
     const born = freshOn(1, "heldacct");
     const create = txBy(maker, [...signUp(maker, born), act("gas.iost", "pledge", [maker, userOn(2), "10"])]);
-    const pay = transfer(userOn(3), born);
+    const pay = paying(userOn(3), born);
     const { one, four } = both([], [create, pay]);
     expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
@@ -343,7 +360,7 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
         ...signUp(maker, born),
         ...spend.map((amount) => act("token.iost", "transfer", ["iost", maker, born, amount, ""])),
       ]);
-      const pay = transfer(userOn(2), born);
+      const pay = paying(userOn(2), born);
       const { one, four } = both([[txBy(maker, [act("ram.iost", "buy", [maker, maker, 10_000])])], [deploy]], [create, pay]);
       expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual([status, status]);
       expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
@@ -364,7 +381,7 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
       const born = freshOn(3, `behind${spend.length}x`);
       const first = pledgeAway(maker);
       const create = txBy(maker, [...signUp(maker, born), ...spend.map((amount) => act("token.iost", "transfer", ["iost", maker, born, amount, ""]))]);
-      const pay = transfer(userOn(0), born);
+      const pay = paying(userOn(0), born);
       const behind: string[][] = [];
       const { one, four } = both([], [first, create, pay], (four) => behind.push(parkedOn(four, 1).map((p) => p.behind ?? "")));
       expect(receiptsOf(one, [first, create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", status, status]);
@@ -378,22 +395,25 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
   it("behind its publisher's tx in flight: a later tx of the publisher parks behind the creating one, in order; one creating nothing before it parks behind too, so the creating one parks and its waiter pays, as on one chain", () => {
     const maker = userOn(1);
     const [born, late] = [freshOn(3, "behindord"), freshOn(3, "behindlate")];
+    const first = pledgeAway(maker);
     const create = txBy(maker, signUp(maker, born));
     // Pays born, so it must run after the signUp, as on one chain (after the other payment: whose credit lands first
     // pays the RAM of born's balance record, and shard 0's lands before shard 1's).
-    const after = txBy(maker, [act("token.iost", "transfer", ["iost", maker, born, "3", ""])]);
+    const other = paying(userOn(0), born);
+    const after = paying(maker, born, "3");
     const parked: string[][] = [];
-    const ordered = both([], [pledgeAway(maker), create, transfer(userOn(0), born), after], (four) => parked.push(parkedOn(four, 1).map((p) => p.txHash)));
+    const ordered = both([], [first, create, other, after], (four) => parked.push(parkedOn(four, 1).map((p) => p.txHash)));
     const txs = [create, after];
     expect(parked[0]).toEqual(txs.map(txId));
     expect(receiptsOf(ordered.one, txs).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(receiptsOf(ordered.four, txs)).toEqual(receiptsOf(ordered.one, txs));
     // A tx creating nothing, the signUp after it: both park behind in their block, in order, the signUp's notes sent there.
-    const plain = txBy(maker, [act("token.iost", "transfer", ["iost", maker, userOn(1, maker), "3", ""])]);
+    const second = pledgeAway(maker);
+    const plain = paying(maker, userOn(1, maker), "3");
     const creator = txBy(maker, signUp(maker, late));
-    const pay = transfer(userOn(0), late);
+    const pay = paying(userOn(0), late);
     const behind: string[][] = [];
-    const held = both([], [pledgeAway(maker), plain, creator, pay], (four) => behind.push(parkedOn(four, 1).map((p) => `${p.txHash} ${p.behind}`)));
+    const held = both([], [second, plain, creator, pay], (four) => behind.push(parkedOn(four, 1).map((p) => `${p.txHash} ${p.behind}`)));
     expect(behind[0]).toEqual([plain, creator].map((tx) => `${txId(tx)} ${maker}`));
     expect(receiptsOf(held.one, [plain, creator, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
     expect(receiptsOf(held.four, [plain, creator, pay])).toEqual(receiptsOf(held.one, [plain, creator, pay]));
@@ -458,7 +478,7 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const maker = userOn(0);
     const born = freshOn(3, "floodacct");
     const create = txBy(maker, signUp(maker, born));
-    const pays = SENDERS.map((from) => transfer(from, born));
+    const pays = SENDERS.map((from) => paying(from, born));
     const waiting: number[] = [];
     const { one, four } = both([], [create, ...pays], (four) => waiting.push(parkedOn(four, 1).length));
     expect(receiptsOf(one, pays).every((r) => r!.statusCode === "SUCCESS")).toBe(true);
@@ -564,9 +584,12 @@ describe("strangers' pending receipts: refused loudly, nothing of the chunk appl
 describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothing of the chunk applied; an honest ask writes nothing", () => {
   const tx = "7".repeat(44);
   const at = { chainId: 1020, number: 5n, time: TIME, parentHash: "", witness: "", shard: { index: 1, count: N } };
-  const ask = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({ ...askOf(tx, tx, "3", 1, 2, 1), ...o });
+  const ask = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({ ...askOf(tx, tx, ["3", bareOrd(tx)], 1, 2, 1), ...o });
   /** The answer of shard `from` to shard 1's waiter `tx`. */
-  const told = (from: number, o: Partial<CrossReceipt> = {}): CrossReceipt => ({ ...answerOf(askOf(tx, tx, "3", 1, 1, from), from, false), ...o });
+  const told = (from: number, o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...answerOf(askOf(tx, tx, ["3", bareOrd(tx)], 1, 1, from), from, false),
+    ...o,
+  });
   const apply = (chain: SimChain, receipts: CrossReceipt[]) => {
     const state = new ShardState(chain.shards[1].store, { index: 1, count: N });
     const out = applyIncoming(state, 1, at, receipts, () => false);
@@ -602,6 +625,10 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
     ["an ask named for another part", ask({ id: "x:ask1" }), 'an ask "x:ask1" of another part'],
     ["an ask with no age", ask({ at: undefined }), "at undefined"],
     ["an answer with an age", told(2, { at: "3" }), 'at "3"'],
+    ["an ask with no pool key", ask({ ord: undefined }), "ord undefined"],
+    ["an ask with another tx's pool key", ask({ ord: bareOrd("8".repeat(44)) }), `ord ${JSON.stringify(bareOrd("8".repeat(44)))}`],
+    ["an ask with a pool key of no shape", ask({ ord: "0|1|2" }), 'ord "0|1|2"'],
+    ["an answer with a pool key", told(2, { ord: bareOrd(tx) }), `ord ${JSON.stringify(bareOrd(tx))}`],
     ["an answer that is not a yes or no", told(2, { undecided: "yes" as unknown as boolean }), 'undecided "yes"'],
     ["a yes or no on another kind", { ...ask(), kind: "release" as const, undecided: true }, "undecided true"],
   ])("%s", (_, bad, why) => {
@@ -623,8 +650,36 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
       amount: "0",
       message: "",
       at: "9",
+      ord: bareOrd(tx),
     };
     refused(chain, [register], `receipt nobody1:register refused: at "9" is not the height of a block before 5`);
+  });
+
+  it("a register whose creator's pool key is missing, another tx's or of no shape; a pool key on another kind", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const register: CrossReceipt = {
+      id: "nobody1:register",
+      kind: "register",
+      txHash: tx,
+      fromShard: shardOf("nobody1", N),
+      toShard: 1,
+      token: "",
+      account: "Contract" + tx,
+      counterpart: userOn(2),
+      amount: "0",
+      message: "",
+      at: "3",
+      ord: bareOrd(tx),
+    };
+    // Honest, it lands: the directory knows the contract.
+    expect(() => apply(new SimChain(simGenesis(USERS), N), [register])).not.toThrow();
+    const why = (ord: unknown) => `receipt nobody1:register refused: ord ${JSON.stringify(ord)} is not its tx's pool key beside a creator's height`;
+    for (const ord of [undefined, bareOrd("8".repeat(44)), "1|00000000|0999900|x|00", 7]) refused(chain, [{ ...register, ord: ord as string }], why(ord));
+    // A later waiter would read the name as a younger tx's: who runs first in a block is the pool's order, not the sender's.
+    const { at: _, ...noAge } = register;
+    refused(chain, [noAge], why(register.ord));
+    const pending = { ...pendingOf(tx, userOn(2), "nobody1", 2, 1), ord: bareOrd(tx) };
+    refused(chain, [pending], `receipt ${pending.id} refused: ord ${JSON.stringify(bareOrd(tx))} is not its tx's pool key beside a creator's height`);
   });
 
   it("an answer from a shard the waiter did not ask, or of another round; one for a part no longer parked here changes nothing", () => {
@@ -650,17 +705,20 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
 
 describe("a waiter's gas lock and the creating tx's part (reads.ts runsAfresh)", () => {
   // Before, the part waited for the waiter's lock while the waiter waited for the part's tx: no block ever ended it.
-  it.each(["cyca", "cyce"])(
-    "the creating tx pledges for the waiter's publisher in a part (name %s: either age order): the part passes the waiter's gas lock, both stand as on one chain",
-    (tag) => {
+  it.each([
+    ["cyca", "after the creation (two transfers)", "SUCCESS"],
+    ["cyce", "before it (a plain transfer: src/pool poolOrder)", "RUNTIME_ERROR"],
+  ])(
+    "the creating tx pledges for the waiter's publisher in a part (name %s, the waiter %s): the part passes the waiter's gas lock, both end as on one chain",
+    (tag, _, status) => {
       const maker = userOn(1);
       const payer = userOn(2);
       const born = freshOn(3, tag);
       const create = txBy(maker, [...signUp(maker, born), act("gas.iost", "pledge", [maker, payer, "10"])]);
-      const pay = transfer(payer, born);
+      const pay = (status === "SUCCESS" ? paying : transfer)(payer, born);
       const { one, four } = both([], [create, pay]);
       expect(four.quiet()).toBe(true);
-      expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+      expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", status]);
       expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
       expect(pendingRows(four)).toEqual([]);
     },
@@ -672,7 +730,7 @@ describe("a waiter's gas lock and the creating tx's part (reads.ts runsAfresh)",
     const born = freshOn(3, "cycbehind");
     const first = txBy(maker, [act("gas.iost", "pledge", [maker, payer, "10"])]);
     const create = txBy(maker, signUp(maker, born));
-    const pay = transfer(payer, born);
+    const pay = paying(payer, born);
     const { one, four } = both([], [first, create, pay]);
     expect(four.quiet()).toBe(true);
     expect(receiptsOf(one, [first, create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);

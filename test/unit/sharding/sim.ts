@@ -20,6 +20,7 @@ import { MemoryStore } from "../../../src/state/memory-store";
 import { PagedNodes, StateTree } from "../../../src/state/tree";
 import { decodeValue } from "../../../src/state/storage";
 import { txHash } from "../../../src/tx/bytes";
+import { inPoolOrder, poolOrder } from "../../../src/pool/index";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { applyShardGenesis } from "../../../src/genesis/shards";
 import { ShardState } from "../../../src/executor/guard";
@@ -108,8 +109,13 @@ export class SimShard {
       base0.push(...postedEvents(r.receipt.receipts, r.events));
     }
     const waiting: Tx[] = [];
-    const pool = this.pool.map((tx) => ({ tx, hash: base58Encode(txHash(tx)) }));
-    // Each publisher's order, as the Shard's chunk keeps it (it takes the whole pool here).
+    // In pool order, as the Shard's chunk runs them; each publisher's order kept (it takes the whole pool here).
+    const pool = inPoolOrder(
+      this.pool.map((tx) => {
+        const hash = base58Encode(txHash(tx));
+        return [poolOrder(tx, hash), { tx, hash }] as [string, { tx: Tx; hash: string }];
+      }),
+    );
     const order = new PoolOrder((i) => pool[i]);
     for (const [i, { tx, hash }] of pool.entries()) {
       if (order.holds(tx.publisher)) {

@@ -483,7 +483,7 @@ describe("receipts of a token's supply and definition", () => {
     expect(() => checkReceipt(burn, N, () => 0)).not.toThrow();
     expect(() => checkReceipt({ ...burn, toShard: 3 }, N, () => 0)).toThrow(ReceiptRefused);
     // A claim names a shard the tx ran on (not the symbol's) as the home, and only the token's records.
-    const forward = bareForward("user00", []);
+    const forward = bareForward("user00", [], "x");
     const action = (claims: unknown, path?: number[]): CrossReceipt => ({
       ...base,
       amount: "0",
@@ -525,7 +525,7 @@ describe("receipts of a token's supply and definition", () => {
       { def: undefined },
     ])
       expect(() => checkReceipt({ ...token, ...bad } as CrossReceipt, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
-    const forward = bareForward("user00", []);
+    const forward = bareForward("user00", [], "x");
     const action = (claims: unknown): CrossReceipt => ({
       ...base,
       amount: "0",

@@ -20,6 +20,7 @@ import { orderPledges } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Forwarded } from "../../../src/sharding/forward";
+import { poolOrder } from "../../../src/pool/index";
 import type { AmountLimit, Tx } from "../../../src/tx/types";
 import { type act, fakeKey, makeTx } from "../executor/helpers";
 import { frozenIn, type SimChain, tokensIn } from "./sim";
@@ -343,14 +344,18 @@ export function supplyCheck(genesis: Map<string, bigint>, from: Record<string, s
   return (chain) => expect(supplyGaps(chain, genesis), `supplies on N = ${chain.shards.length}, height ${chain.height}`).toEqual(from);
 }
 
-/** An action receipt's `forward` with no action, at block 1 and time 0, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
-export function bareForward(publisher: string, authority: Forwarded["authority"] = [{ account: publisher, signed: ["active"] }]): Forwarded {
+/** The pool key of a tx `hash` of time 0 and gas ratio 1 that is no plain transfer: a receipt's `ord` in checkReceipt's tests. */
+export const bareOrd = (hash: string): string => poolOrder({ actions: [], gasRatio: 100n, time: 0n } as unknown as Tx, hash);
+
+/** An action receipt's `forward` with no action, at block 1 and time 0, of tx `hash`, signed by `publisher@active` unless `authority` says: a receipt checkReceipt's tests change one field of. */
+export function bareForward(publisher: string, authority: Forwarded["authority"] = [{ account: publisher, signed: ["active"] }], hash = "tx"): Forwarded {
   return {
     actions: [],
     publisher,
     time: "0",
     expiration: "0",
     gasRatio: "100",
+    ord: bareOrd(hash),
     vmGas: 0,
     block: { number: "1", time: "0", parentHash: "", witness: "" },
     amountLimit: [],
