@@ -440,6 +440,7 @@ export function applyIncoming(
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
+        if (reads) reads.age = [r.forward!.block.number, r.forward!.ord];
         if (guard) guard.reads = reads;
         if (guard && rerun) {
           guard.hidden = hiddenFor(rerun);

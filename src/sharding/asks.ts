@@ -49,6 +49,13 @@ export const nameKeys = (name: string) => [
   `c-${name}`,
 ];
 
+/** Whether raw state key `key` is one of a name's `nameKeys`: each starts with its creator's age (storage.ts withAge). */
+export const isNameKey = (key: string): boolean =>
+  key.startsWith("c-") ||
+  key.startsWith("m-auth.iost-auth-") ||
+  key.startsWith("b-system.iost-account_shard_") ||
+  key.startsWith("b-system.iost-contract_shard_");
+
 /** The ask of round `round` from part `part` of tx `txHash` (its age `age`) on shard `from` to shard `to`. */
 export function askOf(txHash: string, part: string, [at, ord]: Age, round: number, from: number, to: number): CrossReceipt {
   return {
