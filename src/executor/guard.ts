@@ -58,8 +58,6 @@ export class ShardState extends State {
   private writeLocked: Map<string, string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
-  /** Keys a waiter's run reads absent: names only txs younger than it created (executor/reads.ts, sharding/asks.ts). */
-  hidden: ReadonlySet<string> | null = null;
   /**
    * Keys of the running part's fetched values that their shard locked for it only for reading (executor/reads.ts
    * readOnlyKeys): a write of one is missed, so that the next round asks its shard again for writing.
@@ -190,7 +188,6 @@ export class ShardState extends State {
 
   override get(key: string): string | undefined {
     this.touch(key);
-    if (this.hidden?.has(key)) return undefined;
     const r = this.reads;
     // A name a tx younger than the run created (a part or re-run after it, on one chain before it) is not there yet.
     if (r?.age && isNameKey(key) && this.madeLater(r.age, key)) return undefined;

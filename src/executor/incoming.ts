@@ -12,7 +12,7 @@ import { TOKEN721 } from "../contracts/token721.js";
 import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
-import { type Asking, createdSince, receiptAge } from "../sharding/asks.js";
+import type { Asking } from "../sharding/asks.js";
 import {
   awaitsSettle,
   bundleOf,
@@ -58,7 +58,6 @@ import {
   unpark,
   waitsForDirectory,
   waitsForName,
-  hiddenFor,
   asksOf,
   answerAsks,
   takeAnswer,
@@ -82,8 +81,6 @@ function announced(state: State, r: CrossReceipt): void {
   if (r.kind === "register") {
     applyRegister(state, r);
     dropNote(state, r.account, r.txHash);
-    const age = receiptAge(r);
-    if (age) createdSince(state, r.account, age);
     return;
   }
   // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
@@ -442,17 +439,13 @@ export function applyIncoming(
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
         if (reads) reads.age = [r.forward!.block.number, r.forward!.ord];
         if (guard) guard.reads = reads;
-        if (guard && rerun) {
-          guard.hidden = hiddenFor(rerun);
-          guard.readOnly = readOnlyKeys(state, rerun, block.shard!);
-        }
+        if (guard && rerun) guard.readOnly = readOnlyKeys(state, rerun, block.shard!);
         let ran: ReturnType<typeof runForwarded>;
         try {
           ran = runForwarded(state, r, block);
         } finally {
           if (guard) {
             guard.reads = null;
-            guard.hidden = null;
             guard.readOnly = new Set();
           }
         }
@@ -754,7 +747,7 @@ export function applyIncoming(
   outgoing.push(...answerAsks(state, asks, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const ready of guard ? readyParts(state, Number(block.number)) : []) {
-    // As stored now: a part run before it in this chunk may have created a name it reads absent (asks.ts createdSince).
+    // As stored now: a part run before it in this chunk may have rewritten its row.
     const p = parkedPart(state, ready.part) ?? ready;
     if (p.gaveWay && p.receipt) {
       // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
