@@ -123,6 +123,20 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     expect(b).toEqual(a);
   });
 
+  it("a permission change of an existing account of the payer's shard, later in the block than the payment waiting for the creator: the payment to that account too pays, as on one shard", () => {
+    const x = names[9];
+    const known = on(2, 1);
+    const txs = [
+      txBy(CALLER, [act(maker, "make", [x, fakeKey(84)])]),
+      txBy(PAYER, [...paying(x), act("token.iost", "transfer", ["iost", PAYER, known, "1", ""])]),
+      txBy(known, [act("auth.iost", "addPermission", [known, "perm1", 1])], { signers: [`${known}@owner`] }),
+    ];
+    const { a, b } = both(txs);
+    expect(status(a)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+    // The account's record keeps its creator's age (genesis: none), so the change does not hide it from older runs.
+    expect(b).toEqual(a);
+  });
+
   it("the creator's part going on to a third shard: the payment asks its home again until it is decided, then pays, as on one shard", () => {
     const x = names[3];
     const txs = ordered(
