@@ -37,7 +37,7 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
 import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
-import { type Parked, parkedPart, partTx, READING, type ReadLocks } from "../sharding/reads.js";
+import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
   allWrites,
   answerRead,
@@ -746,9 +746,7 @@ export function applyIncoming(
     for (const r of queue) apply(r, pass);
   outgoing.push(...answerAsks(state, asks, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
-  for (const ready of guard ? readyParts(state, Number(block.number)) : []) {
-    // As stored now: a part run before it in this chunk may have rewritten its row.
-    const p = parkedPart(state, ready.part) ?? ready;
+  for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {
       // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
       applied.push(p.receipt.id);
