@@ -8,7 +8,7 @@
  * JavaScript's JSON.stringify writes it; `adminID` = the admin account.
  * signUp stores with payer auth.iost (free); later edits with payer = the account.
  */
-import { mapKey, str } from "../state/storage.js";
+import { ageIn, mapKey, str, withAge } from "../state/storage.js";
 import { argsJson } from "./args.js";
 import type { Arg } from "./args.js";
 import type { Cost } from "./cost.js";
@@ -59,9 +59,16 @@ function load(h: Host, c: Cost, id: string): AccountJson {
 }
 
 function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
+  const key = mapKey(AUTH, "auth", acc.id);
+  const old = h.state.get(key);
   h.mapPut(c, "auth", acc.id, str(JSON.stringify(acc)), payer ?? acc.id);
+  if (h.genesis) return;
+  const raw = h.state.get(key)!;
+  // The account keeps its creator's age through every change (one row: the record just written).
+  const made = old === undefined ? ([h.block.number.toString(), h.tx.ord] as const) : ageIn(old);
+  if ((h.block.shard?.count ?? 1) > 1 && made !== null) h.state.put(key, withAge(raw, made));
   // Every other shard keeps a copy of the permissions: a co-signer of this shard is checked there as here.
-  if (!h.genesis) announce(h, acc.id, h.state.get(mapKey(AUTH, "auth", acc.id)));
+  announce(h, acc.id, raw);
 }
 
 function find(items: ItemJson[], name: string): number {

@@ -8,7 +8,8 @@
  */
 import { type Counted, MAX_READ_BYTES, MAX_READ_KEYS } from "../sharding/reads.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
-import { decodeValue, encodeValue, int, json } from "../state/storage.js";
+import type { Age } from "../sharding/age.js";
+import { decodeValue, encodeValue, int, json, withoutAge } from "../state/storage.js";
 import { VmError } from "./errors.js";
 import { freezeListJson, parseFreezeList, pushFreeze } from "./freeze.js";
 
@@ -18,6 +19,8 @@ export { MAX_READ_BYTES };
 export class RemoteReads {
   /** Nonzero inside balanceOf, supply and storage.global*: their reads are placed and counted. */
   armed = 0;
+  /** The running tx's age for names (height, pool key): a name a younger tx created reads absent (guard.ts `get`). */
+  age: Age | null = null;
   /** Nonzero while a user contract's callee runs (host.ts countCallee): its reads of placed records kept here count too. */
   counting = 0;
   /**
@@ -111,7 +114,7 @@ export class RemoteReads {
   count(key: string, raw: string | undefined): void {
     if (this.uncounted > 0 || this.counted.has(key)) return;
     // A callee's code is fetched with its records but is no record it reads: one shard counts none of it.
-    const len = key.startsWith("c-") || this.keysOnly > 0 ? 0 : (raw?.length ?? 0);
+    const len = key.startsWith("c-") || this.keysOnly > 0 || raw === undefined ? 0 : withoutAge(raw).length;
     if (this.counted.size + 1 > MAX_READ_KEYS)
       throw new VmError(`read records exceed the limit. expected [0, ${MAX_READ_KEYS}], actual ${this.counted.size + 1}`);
     if (this.bytes + len > MAX_READ_BYTES) throw new VmError(`read bytes exceed the limit. expected [0, ${MAX_READ_BYTES}], actual ${this.bytes + len}`);

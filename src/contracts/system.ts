@@ -10,7 +10,6 @@ import { VmError } from "./errors.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { canUpdateAdmin } from "./token.js";
-import { createdSince } from "../sharding/asks.js";
 import { dropNote } from "../sharding/pending.js";
 
 export const SYSTEM = "system.iost";
@@ -55,7 +54,6 @@ export function announce(h: Host, id: string, auth?: string): void {
   if (!sh || sh.count === 1) return;
   // Created here by a tx that noted it pending (sharding/pending.ts): no register comes here to drop the note.
   dropNote(h.state, id, h.tx.hash);
-  createdSince(h.state, id, [h.block.number.toString(), h.tx.ord]);
   for (let to = 0; to < sh.count; to++) {
     if (to === sh.index) continue;
     const sent = auth === undefined ? undefined : h.outbox.find((r) => r.kind === "register" && r.account === id && r.toShard === to);

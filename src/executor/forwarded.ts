@@ -59,7 +59,6 @@ import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } fr
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { applyRegister } from "../sharding/directory.js";
-import { createdSince, receiptAge } from "../sharding/asks.js";
 import { dropNote } from "../sharding/pending.js";
 import { doPay, RamShort, ramUsageOf } from "./index.js";
 
@@ -358,8 +357,6 @@ export function runForwarded(
         for (const x of f.registers ?? []) {
           applyRegister(state, x);
           dropNote(state, x.account, x.txHash);
-          const age = receiptAge(x);
-          if (age) createdSince(state, x.account, age);
         }
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);

@@ -8,7 +8,9 @@
 import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import { decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
+import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
+import { type Age, older } from "../sharding/age.js";
+import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
 import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
@@ -24,6 +26,9 @@ const isEscrowKey = (account: string, key: string) =>
   key === mapKey("token.iost", "TF" + account, "iost") ||
   key === ramRecordKey("SR", account) ||
   key === ramRecordKey("TR", account);
+
+/** The raw key prefix of an account's auth.iost record. */
+const AUTH_RECORD = "m-auth.iost-auth-";
 
 /** Whether a raw key is a token.iost balance or frozen-balance record. */
 const isBalanceKey = (key: string) => /^m-token\.iost-T[BF][^-]+-[^-]+$/.test(key);
@@ -53,8 +58,6 @@ export class ShardState extends State {
   private writeLocked: Map<string, string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
-  /** Keys a waiter's run reads absent: names only txs younger than it created (executor/reads.ts, sharding/asks.ts). */
-  hidden: ReadonlySet<string> | null = null;
   /**
    * Keys of the running part's fetched values that their shard locked for it only for reading (executor/reads.ts
    * readOnlyKeys): a write of one is missed, so that the next round asks its shard again for writing.
@@ -185,8 +188,9 @@ export class ShardState extends State {
 
   override get(key: string): string | undefined {
     this.touch(key);
-    if (this.hidden?.has(key)) return undefined;
     const r = this.reads;
+    // A name a tx younger than the run created (a part or re-run after it, on one chain before it) is not there yet.
+    if (r?.age && isNameKey(key) && this.madeLater(r.age, key)) return undefined;
     // The key's pattern only matters inside an armed or counting call (a regex per read otherwise, a twentieth of a transfer's CPU).
     if (r !== null && (r.armed > 0 || r.counting > 0) && isPlacedKey(key)) {
       if (r.armed > 0) return this.readPlaced(r, key);
@@ -203,9 +207,18 @@ export class ShardState extends State {
     return super.get(key);
   }
 
+  /** Whether the record at `key` here starts with the age of a creator younger than `age` (storage.ts withAge). */
+  private madeLater(age: Age, key: string): boolean {
+    const made = ageIn(super.get(key));
+    return made !== null && older(age, made);
+  }
+
   override put(key: string, value: string): void {
     if (this.writeRemote(key, value)) return;
     this.check(key);
+    // A signUp of a name a younger tx created here first, which it reads absent: it must not overwrite that account.
+    const age = this.reads?.age;
+    if (age && key.startsWith(AUTH_RECORD) && this.madeLater(age, key)) throw new VmError(`id existed > ${key.slice(AUTH_RECORD.length)}`);
     this.touch(key);
     this.touchRead(key);
     super.put(key, value);

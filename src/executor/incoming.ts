@@ -12,7 +12,7 @@ import { TOKEN721 } from "../contracts/token721.js";
 import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge } from "../sharding/pledges.js";
-import { type Asking, createdSince, receiptAge } from "../sharding/asks.js";
+import type { Asking } from "../sharding/asks.js";
 import {
   awaitsSettle,
   bundleOf,
@@ -37,7 +37,7 @@ import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
 import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
-import { type Parked, parkedPart, partTx, READING, type ReadLocks } from "../sharding/reads.js";
+import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
   allWrites,
   answerRead,
@@ -58,7 +58,6 @@ import {
   unpark,
   waitsForDirectory,
   waitsForName,
-  hiddenFor,
   asksOf,
   answerAsks,
   takeAnswer,
@@ -82,8 +81,6 @@ function announced(state: State, r: CrossReceipt): void {
   if (r.kind === "register") {
     applyRegister(state, r);
     dropNote(state, r.account, r.txHash);
-    const age = receiptAge(r);
-    if (age) createdSince(state, r.account, age);
     return;
   }
   // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
@@ -440,18 +437,15 @@ export function applyIncoming(
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
+        if (reads) reads.age = [r.forward!.block.number, r.forward!.ord];
         if (guard) guard.reads = reads;
-        if (guard && rerun) {
-          guard.hidden = hiddenFor(rerun);
-          guard.readOnly = readOnlyKeys(state, rerun, block.shard!);
-        }
+        if (guard && rerun) guard.readOnly = readOnlyKeys(state, rerun, block.shard!);
         let ran: ReturnType<typeof runForwarded>;
         try {
           ran = runForwarded(state, r, block);
         } finally {
           if (guard) {
             guard.reads = null;
-            guard.hidden = null;
             guard.readOnly = new Set();
           }
         }
@@ -752,9 +746,7 @@ export function applyIncoming(
     for (const r of queue) apply(r, pass);
   outgoing.push(...answerAsks(state, asks, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
-  for (const ready of guard ? readyParts(state, Number(block.number)) : []) {
-    // As stored now: a part run before it in this chunk may have created a name it reads absent (asks.ts createdSince).
-    const p = parkedPart(state, ready.part) ?? ready;
+  for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {
       // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
       applied.push(p.receipt.id);

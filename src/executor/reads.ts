@@ -36,7 +36,7 @@ import {
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
-import { answerOf, type Asking, ageOf, askOf, nameKeys, runsCode } from "../sharding/asks.js";
+import { answerOf, type Asking, ageOf, askOf, runsCode } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
@@ -104,12 +104,6 @@ export function waitsForName(state: State, reads: RemoteReads, p: Parked, shard:
       names: [...new Set([...(last?.names ?? []), ...reads.unknown])].sort(),
     },
   };
-}
-
-/** The keys a re-run of `p` reads absent: the names a younger tx created since it parked, which one chain, running it first, did not know. */
-export function hiddenFor(p: Parked): ReadonlySet<string> | null {
-  const names = p.younger;
-  return names === undefined ? null : new Set(names.flatMap(nameKeys));
 }
 
 /** The asks of parked part `p`'s round (`Parked.ask`), one per shard it asks. */
@@ -396,13 +390,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     ask = w.ask;
     return w.wait;
   };
-  state.hidden = hiddenFor(p);
   state.readOnly = readOnlyKeys(state, p, block.shard!);
   let r: ReturnType<typeof runTx>;
   try {
     r = runTx(state, tx, p.txHash, inTxBlock(block, p.block!), new Map(Object.entries(p.values)), waits, p.run);
   } finally {
-    state.hidden = null;
     state.readOnly = new Set();
   }
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };

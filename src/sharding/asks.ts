@@ -5,21 +5,19 @@
  * other shard (`ask`, with its tx's age) whether a tx older than it is still undecided at its home there and runs a
  * contract's code; each answers in the chunk that applies the ask (`undecided`), and the waiter runs again once every
  * answer is in: it waits on while one says yes, and fails as one chain does once none does, blind to the names younger
- * txs created meanwhile (`createdSince`: their `register`s carry their tx's age, `at` and `ord`). Nothing is written on
- * the shards answering.
+ * txs created meanwhile (each record of a name keeps its creator's age: `isNameKey`). Nothing is written on the shards
+ * answering.
  *
  * The age for names is a tx's block height, then its pool key (src/pool poolOrder): within a block, the order each chunk
  * runs its txs in and one shard runs the whole block in, so "older" here is "ran before it on one chain".
  */
-import { type Age, older } from "./age.js";
+import type { Age } from "./age.js";
 import { isPoolKey, poolOrder } from "../pool/index.js";
 import { base64Decode } from "../codec/base64.js";
 import { decodeTx } from "../tx/bytes.js";
-import type { State } from "../state/state.js";
-import { basicKey, mapKey } from "../state/storage.js";
 import type { Action } from "../tx/types.js";
 import type { CrossReceipt } from "./receipts.js";
-import { type Parked, parkedKey, readParked } from "./reads.js";
+import type { Parked } from "./reads.js";
 
 /** The asks of one round: the shards not answered yet, and whether one (or this shard) said an older tx is undecided. */
 export interface Asking {
@@ -39,15 +37,15 @@ export function runsCode(actions: readonly Action[]): boolean {
 }
 
 /**
- * The state keys that tell that `name` exists: its directory entries (sharding/directory.ts), its auth.iost record,
- * and a contract's code (vm/contract.ts), there on the shard that deployed it.
+ * Whether raw state key `key` tells that a name exists: its directory entries (sharding/directory.ts), its auth.iost
+ * record, a contract's code (vm/contract.ts) on the shard that deployed it. Each starts with its creator's age
+ * (storage.ts withAge), which a run older than the creator reads as no name (executor/guard.ts).
  */
-export const nameKeys = (name: string) => [
-  basicKey("system.iost", `account_shard_${name}`),
-  basicKey("system.iost", `contract_shard_${name}`),
-  mapKey("auth.iost", "auth", name),
-  `c-${name}`,
-];
+export const isNameKey = (key: string): boolean =>
+  key.startsWith("c-") ||
+  key.startsWith("m-auth.iost-auth-") ||
+  key.startsWith("b-system.iost-account_shard_") ||
+  key.startsWith("b-system.iost-contract_shard_");
 
 /** The ask of round `round` from part `part` of tx `txHash` (its age `age`) on shard `from` to shard `to`. */
 export function askOf(txHash: string, part: string, [at, ord]: Age, round: number, from: number, to: number): CrossReceipt {
@@ -87,25 +85,8 @@ export function askShapeError(r: CrossReceipt): string | null {
   return null;
 }
 
-/** A register's or ask's age (`at`, `ord`), null if it carries none. */
-export const receiptAge = (r: CrossReceipt): Age | null => (r.at !== undefined && r.ord !== undefined ? [r.at, r.ord] : null);
-
 /** The age for names (age.ts older) of parked part `p`: its tx's block height, then its pool key (the tx's, or its action receipt's). */
 export const ageOf = (p: Parked): Age => [
   p.block?.number ?? p.receipt?.forward?.block.number ?? "0",
   p.tx !== undefined ? poolOrder(decodeTx(base64Decode(p.tx)), p.txHash) : (p.receipt?.forward?.ord ?? p.txHash),
 ];
-
-/**
- * Name `name` created by the tx of age `age`, its register landing here or created here (contracts/system.ts
- * announce): each part parked here and older than that tx reads it absent from then on (executor/reads.ts
- * hiddenFor), whichever name it is, as one chain, running the part's tx first, did not know it. Nothing is written
- * while no part is parked here.
- */
-export function createdSince(state: State, name: string, age: Age): void {
-  for (const p of readParked(state)) {
-    if (p.younger?.includes(name) || !older(ageOf(p), age)) continue;
-    p.younger = [...(p.younger ?? []), name];
-    state.put(parkedKey(p.part), JSON.stringify(p));
-  }
-}

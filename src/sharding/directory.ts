@@ -15,7 +15,7 @@
  * signer's permissions here exactly as one shard does (host.ts readAuth).
  */
 import type { State } from "../state/state.js";
-import { basicKey, decodeValue, encodeValue, int } from "../state/storage.js";
+import { ageIn, basicKey, decodeValue, encodeValue, int, withAge } from "../state/storage.js";
 import type { CrossReceipt } from "./receipts.js";
 import { CONSENSUS_SHARD, DOMAIN_CONTRACT, nftShard, placedByName, POB_CONTRACTS, RAM_CONTRACT, RAM_MARKET_APIS, shardOf, tokenShard } from "./placement.js";
 
@@ -62,8 +62,12 @@ export function remoteAuth(state: State, shard: { index: number; count: number }
 
 /** A `register` receipt on its target: the directory entry (no RAM: the deployer or the account paid at home). */
 export function applyRegister(state: State, r: CrossReceipt): void {
-  if (!r.account.startsWith("Contract")) state.put(...accountEntry(r.account, r.auth!));
-  else state.put(entryKey(r.account), encodeValue(int(BigInt(r.fromShard)), ""));
+  const key = r.account.startsWith("Contract") ? entryKey(r.account) : accountKey(r.account);
+  const value = r.account.startsWith("Contract") ? encodeValue(int(BigInt(r.fromShard)), "") : r.auth!;
+  // The entry keeps its creator's age (storage.ts withAge), the first register's: a later one is a change of permissions.
+  const old = state.get(key);
+  const made = old === undefined ? (r.at !== undefined && r.ord !== undefined ? ([r.at, r.ord] as const) : null) : ageIn(old);
+  state.put(key, made === null ? value : withAge(value, made));
 }
 
 /**

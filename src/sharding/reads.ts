@@ -172,8 +172,6 @@ export interface Parked {
   since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
-  /** The names a tx younger than it (sharding/asks.ts ageOf) created here since it parked: its re-runs read them absent (createdSince). */
-  younger?: string[];
   /** A tx at home: the names it noted pending when it parked (its actions may create them) or before it gave way (executor/reads.ts park, redoTx). */
   noted?: string[];
   /** Its re-run found a name nowhere that no note holds: the shards it asked whether an older tx may create it (sharding/asks.ts). */

@@ -36,7 +36,7 @@ import type { BlockContext } from "../block/context.js";
 import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
-import { decodeValue } from "../state/storage.js";
+import { ageIn, decodeValue } from "../state/storage.js";
 import { isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
 import { askShapeError } from "./asks.js";
@@ -569,7 +569,8 @@ export function checkReceipt(
     } catch {
       id = undefined;
     }
-    if (r.fromShard !== shardOf(r.account, count) || id !== r.account)
+    // Its creator's age is the register's (`at`, `ord`), not one inside the record (storage.ts withAge).
+    if (r.fromShard !== shardOf(r.account, count) || id !== r.account || ageIn(r.auth) !== null)
       throw new ReceiptRefused(`receipt ${r.id} refused: permissions of ${JSON.stringify(r.account)} from shard ${r.fromShard}`);
   }
   if (r.ram !== undefined) int("ram", r.ram);
@@ -779,12 +780,8 @@ export function checkReceipt(
       (at !== undefined && BigInt(r.at) >= at.number))
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: at ${JSON.stringify(r.at)} is not the height of a block before ${at?.number}`);
-  // A register's creator's pool key (an ask's: askShapeError): with `at`, which waiters read the name absent.
-  if (
-    r.kind !== "ask" &&
-    (r.ord !== undefined || (r.kind === "register" && r.at !== undefined)) &&
-    (r.kind !== "register" || r.at === undefined || !isPoolKey(r.ord, r.txHash))
-  )
+  // A register's creator's age (an ask's: askShapeError), `at` and its pool key: the name's, which older runs read absent.
+  if (r.kind === "register" ? r.at === undefined || !isPoolKey(r.ord, r.txHash) : r.kind !== "ask" && r.ord !== undefined)
     throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(r.ord)} is not its tx's pool key beside a creator's height`);
   if (r.forward) {
     const f = r.forward;

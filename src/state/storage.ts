@@ -62,9 +62,32 @@ const DECODED_MAX = 1024;
 const DECODED_CHARS = 1_000_000;
 let decodedChars = 0;
 
+/**
+ * A name's records with several shards (its auth.iost record or contract code on its shard, its directory entry on the
+ * others: docs/SHARDING.md "The order in a block") start with its creator's age, `a<height>/<pool key>/`, which no
+ * contract, RPC answer, RAM or gas sees: one chain keeps none. A pool key has no '/' (src/pool poolOrder).
+ */
+export function withAge(raw: string, [at, ord]: readonly [string, string]): string {
+  return `a${at}/${ord}/${raw}`;
+}
+
+/** The creator's age a record starts with (withAge), or null: none with one shard, at genesis or before ages were kept. */
+export function ageIn(raw: string | undefined): [at: string, ord: string] | null {
+  if (raw === undefined || raw[0] !== "a") return null;
+  const i = raw.indexOf("/");
+  const j = raw.indexOf("/", i + 1);
+  return [raw.slice(1, i), raw.slice(i + 1, j)];
+}
+
+/** A record without its creator's age (withAge). */
+export function withoutAge(raw: string): string {
+  return raw[0] === "a" ? raw.slice(raw.indexOf("/", raw.indexOf("/") + 1) + 1) : raw;
+}
+
 /** Parse a raw value; undefined for a missing one. The payer follows the last '@' (as Go). */
 export function decodeValue(raw: string | undefined): Decoded | undefined {
   if (raw === undefined || raw === "n") return undefined;
+  if (raw[0] === "a") return decodeValue(withoutAge(raw));
   const known = decoded.get(raw);
   if (known !== undefined) return known;
   const d = parseValue(raw);

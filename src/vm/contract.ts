@@ -12,7 +12,7 @@ import type { Host } from "../contracts/host.js";
 import type { Arg } from "../contracts/args.js";
 import type { ContractDef, NativeAbi } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
-import { byteLength } from "../state/storage.js";
+import { ageIn, byteLength, withAge, withoutAge } from "../state/storage.js";
 import { parseSource } from "./ast.js";
 import { blockObject, hostApi, txObject } from "./host-api.js";
 import { contractLogger } from "./console.js";
@@ -88,11 +88,16 @@ export function protoLength(c: StoredContract): number {
 
 export function loadContract(state: State, id: string): StoredContract | undefined {
   const raw = state.get(contractKey(id));
-  return raw === undefined ? undefined : (JSON.parse(raw) as StoredContract);
+  return raw === undefined ? undefined : (JSON.parse(withoutAge(raw)) as StoredContract);
 }
 
 export function storeContract(h: Host, c: StoredContract): void {
-  h.state.put(contractKey(c.ID), JSON.stringify(c));
+  const key = contractKey(c.ID);
+  const raw = JSON.stringify(c);
+  // Its creator's age, kept by an updateCode (storage.ts withAge); none on one shard or at genesis.
+  const old = h.state.get(key);
+  const made = h.genesis || (h.block.shard?.count ?? 1) === 1 ? null : old === undefined ? ([h.block.number.toString(), h.tx.ord] as const) : ageIn(old);
+  h.state.put(key, made === null ? raw : withAge(raw, made));
 }
 
 /** JS calls in progress, outermost first: a nested call's budget is the action's remaining gas less what they have spent. */
@@ -181,7 +186,7 @@ export function resolveContract(state: State, id: string): ContractDef | undefin
   if (raw === undefined) return undefined;
   const hit = cache.get(id);
   if (hit && hit.raw === raw) return hit.def;
-  const c = JSON.parse(raw) as StoredContract;
+  const c = JSON.parse(withoutAge(raw)) as StoredContract;
   const abis = new Map<string, NativeAbi>([["init", jsAbi(c, "init", [], [], true)]]);
   for (const a of c.info.abi) abis.set(a.name, jsAbi(c, a.name, a.args, a.amountLimit));
   const def: ContractDef = { id, version: c.info.version, lang: "javascript", abis };

@@ -2608,6 +2608,36 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(b).toEqual(a);
   });
 
+  it("a forwarded part older in the order for names than the signUp of its receiver on its target, by a tx later in pool order of its block or of the next block, which runs there before the part: the part fails with invalid account, as on one shard", () => {
+    const young = Array.from({ length: 64 }, (_, i) => `young${i}`).filter((n) => shardOf(n, N) === 2 && !USERS.includes(n));
+    const signUp = (name: string) => txBy(on(2, 2), [act("auth.iost", "signUp", [name, fakeKey(94), fakeKey(94)])]);
+    // Made first, so older in pool order: one shard runs it before the signUp of its block, and the part's run on shard 2 comes a block later.
+    const sameBlock = txBy(GIVEN, [give(young[0], "1")]);
+    const beside = signUp(young[0]);
+    // Through a contract of shard 3 first: the giver's part reaches shard 2 two blocks after its tx, after the next block's signUp ran there.
+    const twoHops = txBy(on(1, 7), [act(relay, "gget", [relay, "k"]), give(young[1], "1")]);
+    const next = signUp(young[1]);
+    const [a, b] = [one, four].map((chain) => {
+      const before = reads(chain);
+      for (const tx of [sameBlock, beside, twoHops]) chain.submit(tx);
+      chain.step({ time: BLOCK_TIME });
+      const out = runAll(chain, [next]);
+      const first = [sameBlock, beside, twoHops].map((tx) => {
+        const r = chain.shards[shardOf(tx.publisher, chain.shards.length)].results.get(txId(tx))!;
+        expect(r.pending, "the tx settled").toBe(0);
+        return [r.receipt!.statusCode, r.receipt!.message, r.receipt!.gasUsage, r.receipt!.ramUsage];
+      });
+      return { first, next: out.receipts, changed: delta(before, reads(chain)) };
+    });
+    expect(a.first.map(([status, message]) => [status, message])).toEqual([
+      ["RUNTIME_ERROR", expect.stringContaining(`invalid account ${young[0]}`)],
+      ["SUCCESS", ""],
+      ["RUNTIME_ERROR", expect.stringContaining(`invalid account ${young[1]}`)],
+    ]);
+    expect((a.next[0] as { statusCode: string }).statusCode).toBe("SUCCESS");
+    expect(b).toEqual(a);
+  });
+
   it("lists only cases of the workload as known differences", () => {
     const names = new Set(CASES.map(([n]) => n));
     expect(Object.keys(KNOWN).filter((k) => !names.has(k))).toEqual([]);

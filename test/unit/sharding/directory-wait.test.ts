@@ -18,7 +18,7 @@ import { PoolOrder } from "../../../src/executor/reads";
 import { shardOf } from "../../../src/sharding/placement";
 import { parkedKey, READS, readParked, readReceipt } from "../../../src/sharding/reads";
 import { State } from "../../../src/state/state";
-import { ContractDB } from "../../../src/state/storage";
+import { ContractDB, encodeValue, str, withAge } from "../../../src/state/storage";
 import { txHash, txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import type { Action } from "../../../src/tx/types";
@@ -678,8 +678,38 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
     // A later waiter would read the name as a younger tx's: who runs first in a block is the pool's order, not the sender's.
     const { at: _, ...noAge } = register;
     refused(chain, [noAge], why(register.ord));
+    // Nor with no age at all: the name would read as genesis's to every run older than its creator.
+    const { at: __, ord: ___, ...neither } = register;
+    refused(chain, [neither], why(undefined));
     const pending = { ...pendingOf(tx, userOn(2), "nobody1", 2, 1), ord: bareOrd(tx) };
     refused(chain, [pending], `receipt ${pending.id} refused: ord ${JSON.stringify(bareOrd(tx))} is not its tx's pool key beside a creator's height`);
+  });
+
+  it("an account's register whose record carries a creator's age of its own: the age is the register's", () => {
+    const name = ["nobody1", "nobody2", "nobody3"].find((n) => shardOf(n, N) !== 1)!;
+    const from = shardOf(name, N);
+    const auth = encodeValue(str(JSON.stringify({ id: name, referrer: userOn(from), permissions: {}, groups: {} })), "auth.iost");
+    const register: CrossReceipt = {
+      id: `${tx}:auth:${name}`,
+      kind: "register",
+      txHash: tx,
+      fromShard: from,
+      toShard: 1,
+      token: "",
+      account: name,
+      counterpart: userOn(from),
+      amount: "0",
+      message: "",
+      at: "3",
+      ord: bareOrd(tx),
+      auth,
+    };
+    const honest = new SimChain(simGenesis(USERS), N);
+    apply(honest, [register]);
+    // Its entry starts with the register's age (storage.ts withAge), which only the guard reads.
+    expect(honest.shards[1].store.get(`b-system.iost-account_shard_${name}`)).toBe(withAge(auth, ["3", bareOrd(tx)]));
+    const aged = { ...register, auth: withAge(auth, ["0", bareOrd(tx)]) };
+    refused(new SimChain(simGenesis(USERS), N), [aged], `receipt ${register.id} refused: permissions of "${name}" from shard ${from}`);
   });
 
   it("an answer from a shard the waiter did not ask, or of another round; one for a part no longer parked here changes nothing", () => {
