@@ -64,7 +64,7 @@ let decodedChars = 0;
 
 /**
  * A name's records with several shards (its auth.iost record or contract code on its shard, its directory entry on the
- * others: docs/SHARDING.md "The order in a block") start with its creator's age, `a<height>/<pool key>/`, which no
+ * others: docs/SHARDING.md, the order in a block at its top) start with its creator's age, `a<height>/<pool key>/`, which no
  * contract, RPC answer, RAM or gas sees: one chain keeps none. A pool key has no '/' (src/pool poolOrder).
  */
 export function withAge(raw: string, [at, ord]: readonly [string, string]): string {
