@@ -203,6 +203,10 @@ export class ShardState extends State {
     return super.get(key);
   }
 
+  override written(key: string): string | null | undefined {
+    return this.remote.has(key) ? this.remote.get(key) : super.written(key);
+  }
+
   override put(key: string, value: string): void {
     if (this.writeRemote(key, value)) return;
     this.check(key);
