@@ -10,9 +10,9 @@ import { Decimal, DecimalError } from "../amount.js";
 import type { State } from "../state/state.js";
 import { basicKey, ContractDB, decodeValue, encodeValue, fixed, int, type Value } from "../state/storage.js";
 import { argsJson, goMarshalArgs } from "./args.js";
-import { Cost, COSTS, opCost } from "./cost.js";
+import { type Cost, COSTS, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
-import { asDecimal, asInt, type Host } from "./host.js";
+import { asDecimal, asInt, checkStorageKey, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract, type AbiEntry } from "./native.js";
 import { canUpdateAdmin, noop } from "./token.js";
@@ -35,13 +35,55 @@ export interface GasRecord {
   stock: Decimal;
 }
 
-export function readGas(db: ContractDB, name: string): GasRecord {
+/** An account's gas records, in the order `gasRecord` reads them. */
+const GAS_FIELDS = ["gt", "gl", "gu", "gs"];
+
+function gasRecord(field: (i: number) => Value | undefined): GasRecord {
   return {
-    pledgeTotal: asDecimal(db.get(GAS, name + "gt"), Decimal.zero(GAS_DECIMAL)),
-    limit: asDecimal(db.get(GAS, name + "gl"), Decimal.zero(GAS_DECIMAL)),
-    updateTime: asInt(db.get(GAS, name + "gu")),
-    stock: asDecimal(db.get(GAS, name + "gs"), Decimal.zero(GAS_DECIMAL)),
+    pledgeTotal: asDecimal(field(0), Decimal.zero(GAS_DECIMAL)),
+    limit: asDecimal(field(1), Decimal.zero(GAS_DECIMAL)),
+    updateTime: asInt(field(2)),
+    stock: asDecimal(field(3), Decimal.zero(GAS_DECIMAL)),
   };
+}
+
+export function readGas(db: ContractDB, name: string): GasRecord {
+  return gasRecord((i) => db.get(GAS, name + GAS_FIELDS[i]));
+}
+
+/**
+ * An account's gas at one time (totalGasAt), read once and read again only after one of its records was
+ * written or rolled back (State.written). A tx asks for its publisher's in prepare's check, after each
+ * action (`short`) and in doPay's charge: its records change only when an action pledges or unpledges.
+ */
+export class GasAt {
+  private readonly keys: string[];
+  private readonly seen: (string | null | undefined)[] = [];
+  private gas: Decimal | null = null;
+
+  constructor(
+    private readonly state: State,
+    name: string,
+    private readonly t: bigint,
+  ) {
+    this.keys = GAS_FIELDS.map((k) => basicKey(GAS, name + k));
+  }
+
+  get value(): Decimal {
+    if (this.gas === null || this.changed()) {
+      this.gas = gasAtTime(
+        gasRecord((i) => decodeValue(this.state.get(this.keys[i]))?.value),
+        this.t,
+      );
+      for (let i = 0; i < this.keys.length; i++) this.seen[i] = this.state.written(this.keys[i]);
+    }
+    return this.gas;
+  }
+
+  private changed(): boolean {
+    for (let i = 0; i < this.keys.length; i++) if (this.state.written(this.keys[i]) !== this.seen[i]) return true;
+    return false;
+  }
 }
 
 /**
@@ -89,13 +131,33 @@ function refreshPGas(h: Host, c: Cost, name: string): void {
   h.put(c, name + "gu", int(h.block.time));
 }
 
-/** GasManager.CostGas (used by DoPay). Must be called with gas.iost as current contract. */
-export function costGas(h: Host, name: string, gas: Decimal): void {
-  const c = new Cost();
-  refreshPGas(h, c, name);
-  const cur = gmGet(h, c, name + "gs") ?? Decimal.zero(GAS_DECIMAL);
-  if (cur.lessThan(gas)) throw new VmError(`gas not enough! Now: ${cur.toString()}(tgas:0,pgas:${cur.toString()}), Need ${gas.toString()}`);
-  h.put(c, name + "gs", fixed(cur.sub(gas)));
+/**
+ * GasManager.CostGas (used by DoPay), `now` the payer's gas at the block's time. Go refreshes the stock (writes
+ * it, reads it back) and then writes it less `gas`: the stock is written once here, as it ends. A refused charge
+ * still writes the refresh: a write of a key another tx locked makes this one wait (executor/guard.ts).
+ */
+export function costGas(h: Host, name: string, gas: Decimal, now = totalGasAt(h.db, name, h.block.time)): void {
+  if (now.lessThan(gas)) {
+    writeStock(h, name, now);
+    throw new VmError(`gas not enough! Now: ${now.toString()}(tgas:0,pgas:${now.toString()}), Need ${gas.toString()}`);
+  }
+  writeStock(h, name, now.sub(gas));
+}
+
+/**
+ * RefreshPGas's writes, of `stock`, as Host.put writes them (the key checked, the record's payer kept, else
+ * gas.iost) but without what it books: doPay drops both, the cost being local to the charge and no RAM booked
+ * after the actions being paid.
+ */
+function writeStock(h: Host, name: string, stock: Decimal): void {
+  for (const [key, value] of [
+    [name + "gs", fixed(stock)],
+    [name + "gu", int(h.block.time)],
+  ] as const) {
+    checkStorageKey(key);
+    const payer = decodeValue(h.db.getRaw(GAS, key))?.payer ?? "";
+    h.db.putRaw(GAS, key, encodeValue(value, payer === "" ? GAS : payer));
+  }
 }
 
 /**

@@ -213,6 +213,11 @@ export class ShardState extends State {
     return made !== null && older(age, made);
   }
 
+  /** A write held for another shard is a write too: GasAt (contracts/gas.ts) reads a gas record again after either. */
+  override written(key: string): string | null | undefined {
+    return this.remote.has(key) ? this.remote.get(key) : super.written(key);
+  }
+
   override put(key: string, value: string): void {
     if (this.writeRemote(key, value)) return;
     this.check(key);

@@ -8,7 +8,7 @@ import { Decimal } from "../amount.js";
 import { base58Encode } from "../codec/base58.js";
 import { unmarshalArgs } from "../contracts/args.js";
 import { Cost } from "../contracts/cost.js";
-import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, totalGasAt } from "../contracts/gas.js";
+import { costGas, GAS_DECIMAL, GAS_IMMEDIATE_REWARD, GAS_MIN_PLEDGE_PER_ACTION, GasAt, totalGasAt } from "../contracts/gas.js";
 import { disarm, Host, isContractId, runPrefix, tokenDecimal, type BlockContext, type TxContext } from "../contracts/host.js";
 import "../contracts/index.js";
 import "../vm/index.js";
@@ -114,11 +114,15 @@ function checkGasParams(tx: Tx): void {
 /**
  * The publisher's gas check of /sendTx and PrepareTx (go-iost vm/utils.go
  * CheckTxGasLimitValid): null when the publisher holds ≥ gas_limit gas at
- * `blockTime`, or when the tx's only action pledges enough to itself.
+ * `blockTime` (`current`), or when the tx's only action pledges enough to itself.
  */
-export function checkPublisherGas(state: State, tx: Tx, blockTime: bigint): string | null {
+export function checkPublisherGas(
+  state: State,
+  tx: Tx,
+  blockTime: bigint,
+  current = totalGasAt(new ContractDB(state), tx.publisher, blockTime),
+): string | null {
   const db = new ContractDB(state);
-  const current = totalGasAt(db, tx.publisher, blockTime);
   const limit = new Decimal(tx.gasLimit, 2);
   if (!current.lessThan(limit)) return null;
   const dflt = `gas not enough: user ${tx.publisher} has ${current.toString()} < ${limit.toString()}`;
@@ -174,13 +178,13 @@ function keyOf(tx: Tx, key: TxKey): { hash: string; size: number } {
   return { hash: typeof key === "string" ? key : base58Encode(key), size: txBytes(tx, FULL).length };
 }
 
-function prepare(h: Host, tx: Tx, size: number): void {
+function prepare(h: Host, tx: Tx, size: number, gas: GasAt): void {
   h.payCost(new Cost(size, 0), tx.publisher);
   if (h.genesis) return;
   checkGasParams(tx);
   const paid = BigInt(h.gasPaid(tx.publisher));
   if (paid * tx.gasRatio >= tx.gasLimit) throw new Dropped(`gas limit should be larger, paid: ${paid}, gas limit: ${tx.gasLimit}, gas ratio: ${tx.gasRatio}`);
-  const gasErr = checkPublisherGas(h.state, tx, h.block.time);
+  const gasErr = checkPublisherGas(h.state, tx, h.block.time, gas.value);
   if (gasErr !== null) throw new Dropped(gasErr);
   for (const item of tx.signers) {
     const ss = item.split("@");
@@ -208,7 +212,7 @@ export function prepareError(state: State, tx: Tx, txHash: TxKey, block: BlockCo
   h.initStack();
   state.checkpoint();
   try {
-    prepare(h, tx, key.size);
+    prepare(h, tx, key.size, new GasAt(state, tx.publisher, block.time));
     return null;
   } catch (e) {
     if (e instanceof Dropped) return e.message;
@@ -244,9 +248,9 @@ export function pendingGasError(state: State, tx: Tx, blockTime: bigint, pending
  * payer in payer order, as one shard's doPay does. A co-signer's bytes of every
  * part add up in `away` and are paid after the last action (`done`): from its
  * escrow when its RAM came along, here when it lives here, else by a part with
- * no actions on its shard.
+ * no actions on its shard. `publisherGas`: the publisher's gas at the block's time, as the tx read it before.
  */
-export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
+export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: GasAt): Decimal {
   const tx = h.tx;
   let paid = Decimal.zero(GAS_DECIMAL);
   h.initStack();
@@ -268,7 +272,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt): Decimal {
     if (chargeGas && !gas.isZero()) {
       h.setStackInfo("gas.iost", "");
       try {
-        costGas(h, payer, gas);
+        costGas(h, payer, gas, payer === tx.publisher ? publisherGas?.value : undefined);
       } catch (e) {
         throw new Error(`pay gas cost failed: ${(e as Error).message} ${payer} ${gas.toString()}`);
       }
@@ -423,9 +427,10 @@ export function runTx(
   const hash = key.hash;
   const h = new Host(state, block, { ...buildTxContext(tx, hash), ...(again > 0 ? { run: again } : {}) }, monitorCall);
   h.initStack();
+  const gas = new GasAt(state, tx.publisher, block.time);
   state.checkpoint(); // T: the whole tx
   try {
-    prepare(h, tx, key.size);
+    prepare(h, tx, key.size, gas);
   } catch (e) {
     state.rollback();
     if (e instanceof Dropped) return { dropped: e.message };
@@ -448,7 +453,7 @@ export function runTx(
       route: (action) => forwardTarget(h, action),
       arm: (action) => armTrade(h, action),
       pay: (c) => h.payCost(c, tx.publisher),
-      short: h.genesis ? undefined : (left) => totalGasAt(h.db, tx.publisher, block.time).value / tx.gasRatio < BigInt(h.gasPaid() + left), // scale 2: gas × 100
+      short: h.genesis ? undefined : (left) => gas.value.value / tx.gasRatio < BigInt(h.gasPaid() + left), // scale 2: gas × 100
       overrunWins: true,
     });
   } catch (e) {
@@ -515,7 +520,7 @@ export function runTx(
       carriesRam(h) || (pays && !failed)
         ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map(), contracts: new Map(), owned: 0n }
         : undefined;
-    paid = doPay(h, true, debt);
+    paid = doPay(h, true, debt, gas);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part
     const sent = h.outbox.find((r) => r.kind === "action");
     if (sent) sent.forward = { ...sent.forward!, ...paidRamOf(h) };
@@ -533,7 +538,7 @@ export function runTx(
     status = "BALANCE_NOT_ENOUGH";
     message = capMessage("balance not enough after executing actions: " + (e as Error).message);
     try {
-      paid = doPay(h);
+      paid = doPay(h, true, undefined, gas);
       state.release();
     } catch (e2) {
       if (guard) guard.reads = null;

@@ -25,6 +25,14 @@ export class State {
     return v === undefined ? this.store.get(key) : (v ?? undefined);
   }
 
+  /**
+   * What this state wrote to `key` since its last commit (null: deleted), undefined when nothing: while this stays the
+   * same, so does `get(key)` (a rollback puts back what it was).
+   */
+  written(key: string): string | null | undefined {
+    return this.cur.get(key);
+  }
+
   /** The value `key` had before the innermost checkpoint (what rolling it back would leave). */
   prior(key: string): string | undefined {
     const log = this.undo[this.undo.length - 1];

@@ -49,6 +49,8 @@ export function encodeValue(value: Value, payer: string): string {
 export interface Decoded {
   value: Value;
   payer: string;
+  /** Its ramLength, once asked: every read of the same raw text shares this object (decodeValue). */
+  ram?: number;
 }
 
 /**
@@ -107,17 +109,18 @@ function parseValue(raw: string): Decoded {
   const body = at < 0 ? raw : raw.slice(0, at);
   const payer = at < 0 ? "" : raw.slice(at + 1);
   const payload = body.slice(1);
+  // `ram` named from the start: one object shape for every decoded value wherever it is read.
   switch (body[0]) {
     case "s":
-      return { value: str(payload), payer };
+      return { value: str(payload), payer, ram: undefined };
     case "i":
-      return { value: int(BigInt(payload)), payer };
+      return { value: int(BigInt(payload)), payer, ram: undefined };
     case "b":
-      return { value: bool(payload === "t"), payer };
+      return { value: bool(payload === "t"), payer, ram: undefined };
     case "j":
-      return { value: json(payload), payer };
+      return { value: json(payload), payer, ram: undefined };
     case "f":
-      return { value: fixed(Decimal.fromFullScale(payload)), payer };
+      return { value: fixed(Decimal.fromFullScale(payload)), payer, ram: undefined };
   }
   throw new Error("invalid stored value: " + raw);
 }
@@ -126,6 +129,12 @@ function parseValue(raw: string): Decoded {
 export function ramLength(raw: string | undefined): number {
   if (raw === undefined) return 1; // Go's "n"
   const d = decodeValue(raw)!;
+  // A tx reads its publisher's auth record three times (prepare, and a transfer's `transfer` then `active`),
+  // each read costing this length: counted once per raw text, not a walk of its ~400 chars at every read.
+  return (d.ram ??= goLength(d));
+}
+
+function goLength(d: Decoded): number {
   let n: number;
   switch (d.value.t) {
     case "s":

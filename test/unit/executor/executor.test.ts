@@ -6,6 +6,7 @@ import { actionDesc } from "../../../src/executor/actions";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { State } from "../../../src/state/state";
 import { ContractDB, mapKey } from "../../../src/state/storage";
+import { totalGasAt } from "../../../src/contracts/gas";
 import { txHash, txBytes, FULL } from "../../../src/tx/bytes";
 import { SECP256K1, type Tx } from "../../../src/tx/types";
 import { Chain, act, fakeKey, makeTx, SEC, block } from "./helpers";
@@ -209,6 +210,38 @@ describe("executeTx on the dev chain", () => {
     expect(checkPublisherGas(c.state, pledge, c.time)).toBe(null);
     const tooSmall = makeTx([act("gas.iost", "pledge", ["alice", "alice", "1"])], { publisher: "alice", key, gasLimit: 4_000_000n });
     expect(checkPublisherGas(c.state, tooSmall, c.time)).toMatch(/^gas not enough even if considering the new gas pledgement/);
+  });
+
+  // The publisher's gas is read once a tx and carried (contracts/gas.ts GasAt): a pledge in the tx must be seen by
+  // the charge, and a pledge the failed tx undid must not.
+  describe("the publisher's gas carried through a tx", () => {
+    const gasOf = (c: Chain) => totalGasAt(new ContractDB(c.state), "alice", c.time).value;
+    /** 100 IOST pledged: gas × 100, as gas.iost stores it. */
+    const REWARD = 100n * 100_000n * 100n;
+
+    it("is read again after an action pledges to the publisher: the charge comes out of the new stock", () => {
+      const c = new Chain();
+      c.newAccount("alice", fakeKey(1), "1000", 1000n, "10");
+      const before = gasOf(c);
+      const r = c.receipt(makeTx([act("gas.iost", "pledge", ["alice", "alice", "100"])], { publisher: "alice", key: fakeKey(1), gasLimit: 4_000_000n }));
+      expect(r.statusCode).toBe("SUCCESS");
+      expect(before < 4_000_000n * 100n).toBe(true); // only the pledge pays the gas limit
+      expect(gasOf(c)).toBe(before + REWARD - r.gasUsage);
+    });
+
+    it("is read again after a failed tx undid its pledge: the charge comes out of the old stock", () => {
+      const c = new Chain();
+      c.newAccount("alice", fakeKey(1), "1000", 1000n, "10");
+      const before = gasOf(c);
+      const tx = makeTx([act("gas.iost", "pledge", ["alice", "alice", "100"]), act("token.iost", "transfer", ["iost", "alice", "admin", "5000", ""])], {
+        publisher: "alice",
+        key: fakeKey(1),
+      });
+      const r = c.receipt(tx);
+      expect(r.statusCode).toBe("RUNTIME_ERROR");
+      expect(r.gasUsage > 0n).toBe(true);
+      expect(gasOf(c)).toBe(before - r.gasUsage);
+    });
   });
 
   it("BALANCE_NOT_ENOUGH when RAM cannot be paid; only gas is charged", () => {
