@@ -7,7 +7,8 @@
  * partition until GST. Honest nodes run the real decide() and FinalityTracker.
  *
  * Checked: no two honest nodes ever see conflicting final blocks and no tracker
- * ever meets a conflicting candidate; after GST every honest node endorses and
+ * ever meets a conflicting candidate; after GST, once the common branch has climbed
+ * past the heights honest validators spent before it, every honest node endorses and
  * finalizes again within a bounded number of slots. Two weakened rules (one
  * certificate = final; no lock) are run through the same checker to show it does
  * find violations.
@@ -70,6 +71,8 @@ interface Result {
   finalAtTick: (node: number, tick: number) => number;
   made: Map<string, { height: number; tick: number }>;
   lastHeightAt: (node: number, slot: number) => number;
+  /** Height of the node's fork-choice head at the end of a slot. */
+  headAt: (node: number, slot: number) => number;
   honest: number[];
   end: number;
 }
@@ -90,6 +93,7 @@ function simulate(p: Params, v: Variant = {}): Result {
   const finals: BlockRef[] = [];
   const finalLog = names.map(() => [] as number[]); // final height per slot
   const lastLog = names.map(() => [] as number[]);
+  const headLog = names.map(() => [] as number[]);
   const tickLog = names.map(() => [] as number[]); // final height at the end of each tick
   const made = new Map<string, { height: number; tick: number }>();
   const end = p.gst + p.slots;
@@ -277,6 +281,7 @@ function simulate(p: Params, v: Variant = {}): Result {
       for (const i of names.keys()) {
         finalLog[i].push(trackers[i].final().height);
         lastLog[i].push(states[i].lastHeight);
+        headLog[i].push(head(i).height);
       }
     }
   }
@@ -293,6 +298,7 @@ function simulate(p: Params, v: Variant = {}): Result {
     finalAtTick: (i, tick) => tickLog[i][Math.min(tick, tickLog[i].length - 1)],
     made,
     lastHeightAt: (i, slot) => lastLog[i][Math.min(slot, lastLog[i].length - 1)],
+    headAt: (i, slot) => headLog[i][Math.min(slot, headLog[i].length - 1)],
     honest,
     end,
   };
@@ -315,16 +321,43 @@ function params(n: number): fc.Arbitrary<Params> {
 
 const stress = { runs: 0, equivocations: 0, forked: 0 };
 
+/**
+ * The height debt of GST (docs/FINALITY.md "Why it is live"): how far the highest
+ * height an honest validator endorsed lies above the lowest honest fork-choice head,
+ * the worst until every message sent before GST has arrived (the adversary's own
+ * take up to maxDelay ticks). Those heights were spent on branches the fork choice
+ * left (E1), so the common branch must be built past them before all endorse again.
+ */
+function heightDebt(r: Result, p: Params): number {
+  let debt = 0;
+  for (let slot = p.gst; slot <= p.gst + Math.ceil((p.maxDelay + 2) / TICKS); slot++) {
+    const spent = Math.max(...r.honest.map((i) => r.lastHeightAt(i, slot)));
+    const head = Math.min(...r.honest.map((i) => r.headAt(i, slot)));
+    debt = Math.max(debt, spent - head);
+  }
+  return debt;
+}
+
+/** Slots the common branch needs to climb `debt` heights: a byzantine slot may add none. */
+function climbSlots(p: Params, debt: number): number {
+  return Math.ceil((debt * p.n) / (p.n - p.byz.length));
+}
+
 function checkSafeAndLive(p: Params): void {
-  const r = simulate(p);
+  let r = simulate(p);
+  // The run's prefix does not depend on its length, so a longer run replays it and goes on.
+  const climb = climbSlots(p, heightDebt(r, p));
+  if (climb > 0) r = simulate({ ...p, slots: p.slots + climb });
   stress.runs++;
   if (r.equivocations > 0) stress.equivocations++;
   if (r.forkedHeights > 0) stress.forked++;
   expect(r.conflict).toBeNull();
   expect(r.trackerConflicts).toBe(0);
-  // Liveness: from GST + 2n slots (the forks of the bad period settled) to the end,
-  // every honest node endorses again and sees finality move.
-  const from = p.gst + 2 * p.n;
+  // Liveness: from GST + 2n slots (the forks of the bad period settled) plus the climb
+  // past the heights spent before GST, within 2n more slots every honest node endorses
+  // again and sees finality move.
+  const from = p.gst + 2 * p.n + climb;
+  expect(r.end).toBe(from + 2 * p.n);
   for (const i of r.honest) {
     expect(r.lastHeightAt(i, r.end - 1)).toBeGreaterThan(r.lastHeightAt(i, from));
     expect(r.finalAt(i, r.end - 1)).toBeGreaterThan(r.finalAt(i, from));
@@ -344,6 +377,38 @@ test("model n=7, f≤2: no conflicting finals; after GST every honest node endor
   fc.assert(fc.property(params(7), checkSafeAndLive), { numRuns: 60 });
   expect(stress.equivocations).toBeGreaterThan(stress.runs / 4);
   expect(stress.forked).toBeGreaterThan(stress.runs / 2);
+});
+
+/**
+ * Found by CI (fast-check seed 839591807). Before GST, p1 and p3 endorsed up to height
+ * 11 on a branch from byzantine b0 that never got a certificate; the endorsements that
+ * certify b1 (height 1, another branch) were held back and arrive at GST. The fork choice
+ * moves to b1's branch, and p1 and p3 refuse every block on it up to height 11 (E1):
+ * nothing is certified until that branch reaches height 12, 10 heights later.
+ */
+test("a certificate arriving at GST on a short branch: honest validators wait for it to climb past the heights they spent", () => {
+  const p: Params = { n: 4, byz: [0], seed: 1244894450, gst: 21, maxDelay: 8, dropPct: 8, partition: [1, 0, 1, 0], slots: 16, pickAny: false };
+  const short = simulate(p);
+  expect(short.conflict).toBeNull();
+  expect(heightDebt(short, p)).toBe(10);
+  for (const i of short.honest) expect(short.headAt(i, p.gst + 1)).toBe(1);
+  // The debt stalls p1 and p3 for 13 slots, past GST + 2n, and finality past GST + 4n.
+  for (const i of [1, 3]) for (let slot = p.gst; slot <= p.gst + 13; slot++) expect(short.lastHeightAt(i, slot)).toBe(11);
+  for (const i of short.honest) expect(short.finalAt(i, short.end - 1)).toBe(0);
+  checkSafeAndLive(p);
+});
+
+/**
+ * Found by a soak run (seed 33) when the debt was taken at GST alone: the byzantine
+ * p0's endorsement completing b1's certificate arrives a slot after GST, moving every
+ * head from height 12 to 1. The debt counts until the adversary's messages are in.
+ */
+test("a certificate the adversary completes after GST moves the heads down as well", () => {
+  const p: Params = { n: 4, byz: [0], seed: 1376968898, gst: 24, maxDelay: 8, dropPct: 3, partition: [0, 1, 0, 1], slots: 16, pickAny: false };
+  const r = simulate(p);
+  for (const i of r.honest) expect([r.headAt(i, p.gst), r.headAt(i, p.gst + 1)]).toEqual([12, 1]);
+  expect(heightDebt(r, p)).toBe(11);
+  checkSafeAndLive(p);
 });
 
 test("model, no faults, delays up to half a slot: every block is final within 2 block intervals", () => {
