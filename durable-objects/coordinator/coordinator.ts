@@ -543,14 +543,15 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       producerKeys: () => new Set(this.gateKeys()),
       shards: () => this.shards() as sync.SyncShard[],
       checkUnheld: (b, parent, p) => this.checkNotHeld(b, parent, p),
-      incoming: (height, parentInfo) =>
+      incoming: (height, parentInfo, takers) =>
         provenIncoming({
           shardCount: this.config.shardCount,
           holds: this.config.holds ?? [],
+          takers,
           height,
-          parentInfo,
+          infoAt: (n) => (n === height - 1 ? parentInfo : (this.block(n)?.info ?? null)),
           peers: this.askOrder(),
-          source: (peer, shard, h, to) => fetchSent(peer, this.config.chainId, shard, h, to),
+          source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
         }),
       leapIfFar: async (peer, s) => {
         if (!farBehind(this.headNumber(), s.lib)) return this.shardsChecked;
