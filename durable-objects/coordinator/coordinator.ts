@@ -158,7 +158,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** Peers' blocks: rejections, pull in progress (durable-objects/coordinator/chain-sync.ts). */
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
-  private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
+  private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, placeholders: 0, refused: 0, last: null };
   private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
   private readonly builders = new Map<number, string>();
@@ -674,6 +674,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (!("error" in r)) {
       this.witnessChecks.chunks += this.config.shardCount - held.length;
       this.witnessChecks.windowed += r.windowed;
+      this.witnessChecks.placeholders += parts.chunks.filter((c, s) => !held.includes(s) && c.placeholder !== undefined).length;
       return null;
     }
     this.witnessChecks.refused++;

@@ -3,7 +3,8 @@
  * the scheduled producer's next block on its own head, of a shard in its groups, and sends it with
  * every sender's receipts proof; a block producer takes each other shard's chunk from the first peer
  * whose draft passes the check by its witness and then applies on its own object, pushes its head to
- * a peer that lacks it, and builds the chunk itself when no peer's passes. One group: no peer is asked. Stand-in shards and peers; the real objects are in
+ * a peer that lacks it, puts the shard's placeholder when a peer answers `empty` (only where the
+ * rule allows one) or none passes, and builds the chunk itself when no placeholder is allowed. One group: no peer is asked. Stand-in shards and peers; the real objects are in
  * test/workers/draft-chunk.test.ts, the network in test/network/group-chunks.test.ts.
  */
 import { describe, expect, test } from "vitest";
@@ -166,13 +167,34 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
   });
 
-  test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
+  test("a peer's empty answer (its chunk would run nothing) gets the shard its placeholder, no other peer asked, the peer not put first", async () => {
     const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)));
     const chunks = await buildChunks(h, CTX, true);
-    expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
-    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
-    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
-    expect(h.builders.get(1)).toBe("p1");
+    expect(chunks[1]).toMatchObject({ shard: 1, height: 8, txHashes: [], stateRoot: "P", placeholder: true, receiptsFrom: 7 });
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 2", "check 3 4", "header 7", "placeholder 1"]);
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 1, built: 0, last: null, refused: 0, lastRefused: null });
+    expect(h.builders.get(1)).toBeUndefined();
+  });
+
+  test("an empty answer where the rule allows no placeholder (receipts carried MAX_CARRY heights) is refused: the next peer's draft taken; none drafting, built here", async () => {
+    const full = PARENT.map((p) => ({ ...p, placeholder: true as const, receipts_from: 8 - MAX_CARRY }));
+    const liar = producer((peer, s) => (peer === "p1" ? { shard: s, height: 8, empty: true } : good(s)));
+    liar.h.header = () => full;
+    const chunks = await buildChunks(liar.h, CTX, true);
+    expect(chunks.map((c) => (c as unknown as { stateRoot: string }).stateRoot)).toEqual(["built", "R", "built", "R"]);
+    expect(liar.counts).toMatchObject({ asked: 4, taken: 2, empty: 0, placeholders: 0, built: 0, refused: 2 });
+    expect(liar.counts.lastRefused).toMatch(/^block 8: p1 answered empty for shard \d, where no placeholder is allowed$/);
+    expect([...liar.h.builders].sort()).toEqual([
+      [1, "p2"],
+      [3, "p2"],
+    ]);
+    const all = producer((_, s) => ({ shard: s, height: 8, empty: true }));
+    all.h.header = () => full;
+    await buildChunks(all.h, CTX, true);
+    expect(all.log.filter((l) => l.startsWith("build")).sort()).toEqual(["build 0", "build 1", "build 2", "build 3"]);
+    expect(all.counts).toMatchObject({ asked: 4, empty: 0, placeholders: 0, built: 2, refused: 4 });
+    expect(all.counts.last).toMatch(/^block 8: shard \d built here: no placeholder/);
+    expect(all.counts.lastRefused).toMatch(/^block 8: p2 answered empty for shard \d, where no placeholder is allowed$/);
   });
 
   test("no peer answering in time gets the shard a placeholder after our header of the parent", async () => {
