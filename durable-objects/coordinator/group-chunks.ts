@@ -16,9 +16,10 @@ import { epochOf } from "../../src/consensus/groups";
 import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
 import type { StoredBlock } from "../../src/block/index";
 import { MAX_CARRY, placeholderChunk, receiptHeights } from "../../src/sharding/placeholder";
-import type { SentProof } from "../../src/sharding/receipt-proof";
+import { incomingProofs, type SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import type { Answer, Chunk, ChunkContext, PeerDraft, ShardInternal } from "../api";
+import { MAX_WITNESS_BYTES } from "../config";
 import { NodeFault, receiptsRoot } from "../core";
 import { errorText, hex } from "../values";
 import { cursorOf, fetchPeerJson, type HeaderPart } from "./witness-check";
@@ -35,7 +36,7 @@ export interface DraftHost {
   tip(head: StoredBlock): Tip;
   /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
   shardsAt(height: number): Promise<number[] | null>;
-  shard(index: number): Pick<ShardInternal, "draftChunk" | "sentProofOf">;
+  shard(index: number): Pick<ShardInternal, "draftChunk" | "sentProofsOf">;
 }
 
 /**
@@ -64,13 +65,10 @@ export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, n
   const senders = h.shardCount === 1 || ctx.height === 1 ? [] : Array.from({ length: h.shardCount }, (_, j) => j);
   // After placeholders the draft takes the receipts of every height from its `receiptsFrom` (src/sharding/placeholder.ts).
   const heights = receiptHeights(d.chunk.receiptsFrom ?? ctx.height - 1, ctx.height);
-  const proofs = await Promise.all(heights.flatMap((n) => senders.map((j) => h.shard(j).sentProofOf(n, index))));
-  const incoming: SentProof[] = [];
-  for (const [k, p] of proofs.entries()) {
-    if ("error" in p) return { error: `shard ${k % h.shardCount}'s receipts to shard ${index}: ${p.error}` };
-    incoming.push(p);
-  }
-  return { ...d, incoming };
+  // One call per sender over the heights: the draft's answer is at most MAX_WITNESS_BYTES whole.
+  const bySender = await Promise.all(senders.map((j) => h.shard(j).sentProofsOf(heights[0], ctx.height - 1, [index], MAX_WITNESS_BYTES)));
+  const incoming = senders.length === 0 ? [] : incomingProofs(bySender, heights.length, index);
+  return "error" in incoming ? incoming : { ...d, incoming };
 }
 
 /** One peer's answer to POST /p2p/chunk, unchecked: from the network (`fetchChunk`) or, in tests, a stand-in. */

@@ -49,7 +49,8 @@ function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } 
         h.drafts++;
         return { chunk: chunkOf(1, ctx.height), txs: [], witness: WITNESS };
       },
-      sentProofOf: async (height: number, to: number): Promise<Answer<SentProof>> => proofOf(j, height, to),
+      sentProofsOf: async (from: number, height: number, to: number[]): Promise<Answer<SentProof[][]>> =>
+        Array.from({ length: height - from + 1 }, (_, k) => to.map((t) => proofOf(j, from + k, t))),
     }),
     ...over,
   };
@@ -67,8 +68,30 @@ describe("draftFor: what a builder drafts", () => {
   test("a sender's proof it cannot make fails the draft", async () => {
     const h = builder();
     const shard = h.shard;
-    h.shard = (j) => ({ ...shard(j), sentProofOf: async () => (j === 2 ? { error: "no chunk 7" } : proofOf(j, 7, 1)) });
+    h.shard = (j) => ({ ...shard(j), sentProofsOf: async () => (j === 2 ? { error: "no chunk 7" } : [[proofOf(j, 7, 1)]]) });
     expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "shard 2's receipts to shard 1: no chunk 7" });
+  });
+
+  test("after placeholders, every carried height's proofs, height by height, one call per sender; a sender cut at its byte cap fails the draft", async () => {
+    const h = builder();
+    const shard = h.shard;
+    const calls: string[] = [];
+    h.shard = (j) => ({
+      draftChunk: async (ctx: ChunkContext) => ({ chunk: { ...chunkOf(1, ctx.height), receiptsFrom: 5 }, txs: [], witness: WITNESS }),
+      sentProofsOf: async (from, height, to, maxBytes) => {
+        calls.push(`${j}: ${from}..${height}`);
+        return shard(j).sentProofsOf(from, height, to, maxBytes);
+      },
+    });
+    const d = await draftFor(h, 1, CTX, NOW);
+    expect("incoming" in d && d.incoming).toEqual([5, 6, 7].flatMap((n) => [0, 1, 2, 3].map((j) => proofOf(j, n, 1))));
+    expect(calls).toEqual([0, 1, 2, 3].map((j) => `${j}: 5..7`));
+    h.shard = (j) => ({
+      ...shard(j),
+      draftChunk: async () => ({ chunk: { ...chunkOf(1, 8), receiptsFrom: 5 }, txs: [], witness: WITNESS }),
+      sentProofsOf: async () => (j === 3 ? [[proofOf(3, 5, 1)]] : [5, 6, 7].map((n) => [proofOf(j, n, 1)])),
+    });
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "shard 3's receipts to shard 1 of 3 heights are above the answer's byte cap" });
   });
 
   test.each([

@@ -50,7 +50,7 @@ import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
 import { MAX_CARRY, receiptHeights } from "../../src/sharding/placeholder";
-import type { SentProof } from "../../src/sharding/receipt-proof";
+import { incomingProofs, type SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
 import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
@@ -185,9 +185,9 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   const witness = unwrap(await shard(c.env, index).witnessOf(height, root));
   // What the chunk took in: each sender's chunk of those heights, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
-  const incoming = await Promise.all(
-    receiptHeights(from, height).flatMap((n) => senders.map(async (j) => unwrap(await shard(c.env, j).sentProofOf(n, index)))),
-  );
+  const heights = receiptHeights(from, height);
+  const bySender = await Promise.all(senders.map((j) => shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES)));
+  const incoming = senders.length === 0 ? [] : unwrap(incomingProofs(bySender, heights.length, index));
   const body = JSON.stringify({ shard: index, height, witness, incoming });
   const bytes = new TextEncoder().encode(body).byteLength;
   if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the witness of chunk ${index}/${height} is ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
