@@ -3,10 +3,13 @@
  * issue #18 item 2), against a real four-shard chain's objects standing in for the peers: the
  * receipts an unheld shard's chunk sent the held ones, each run proven against the sender's
  * receipts root in the taker's own header (a forged, cut, shifted or junk answer refused and the
- * next peer asked; a sender whose root is empty asked nothing), the others' genesis chunks,
+ * next peer asked; a sender whose root is empty asked nothing), after placeholders of a held shard
+ * those of every carried height (one GET /p2p/sent range per sender, a follower replaying such a
+ * chain on one shard's object alone), the others' genesis chunks,
  * taken only when with the taker's own they make the genesis hash, and the others' recent chunks
  * that fill its replay windows, taken only when their txs make its own headers' tx roots.
  */
+import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { genesisFromPeers, provenIncoming, recentChunks, type GenesisSource, type SentSource } from "../../durable-objects/coordinator/holding";
@@ -19,6 +22,7 @@ import { shardOf } from "../../src/sharding/placement";
 import { MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import { receiptsRoot } from "../../durable-objects/core";
 import { hex } from "../../durable-objects/values";
+import { MAX_CARRY } from "../../src/sharding/placeholder";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 import { placeholdersOn } from "./placeholders";
@@ -304,5 +308,31 @@ describe("a node holding part of the shards", () => {
     const iost = async (x: ShardInternal) => ((await x.read("getTokenBalance", payee, "iost")) as { balance: number }).balance;
     expect(await iost(mine)).toBe(await iost(shardAt(c, S)));
     console.log(`follower: chunk ${S}/${real} took the receipts carried from ${sent}; its /p2p/sent asks: ${atReal.join(", ")}`);
+  });
+
+  test("GET /p2p/sent answers the heights from `from` to `height` (at most MAX_CARRY), height by height in `to` order; other ranges refused", async () => {
+    await SELF.fetch("http://node/dev/mine", { method: "POST", body: JSON.stringify({ blocks: 3 }) });
+    const { head } = (await (await SELF.fetch("http://node/p2p/status")).json()) as { head: number };
+    expect(head).toBeGreaterThanOrEqual(3);
+    const get = async (query: string) => {
+      const r = await SELF.fetch(`http://node/p2p/sent?${query}`);
+      return { status: r.status, body: (await r.json()) as { shard?: number; from?: number; height?: number; sent?: unknown[]; message?: string } };
+    };
+    const one = await get(`shard=0&height=${head}&to=1,2`);
+    expect(one.body).toMatchObject({ shard: 0, from: head, height: head });
+    expect(one.body.sent).toHaveLength(2);
+    const range = await get(`shard=0&from=${head - 2}&height=${head}&to=1,2`);
+    expect(range.body).toMatchObject({ shard: 0, from: head - 2, height: head });
+    expect(range.body.sent).toHaveLength(6);
+    expect(range.body.sent!.slice(4)).toEqual(one.body.sent);
+    for (const [query, why] of [
+      [`shard=0&from=${head + 1}&height=${head}&to=1`, /invalid from/],
+      [`shard=0&from=${100 - MAX_CARRY}&height=100&to=1`, new RegExp(`invalid from .*an integer from ${101 - MAX_CARRY} to 100`)],
+      [`shard=0&from=${head}&height=${head + 1}&to=1`, /no receipts proof of height/],
+    ] as const) {
+      const r = await get(query);
+      expect(r.status).toBe(400);
+      expect(r.body.message).toMatch(why);
+    }
   });
 });
