@@ -554,7 +554,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
         }),
       leapIfFar: async (peer, s) => {
-        if (!farBehind(this.headNumber(), s.lib)) return this.shardsChecked;
+        const head = this.headNumber();
+        if (!farBehind(head, s.lib, () => this.block(head)?.info ?? null)) return this.shardsChecked;
         const fault = await this.exclusive(() => leap(this.syncHost(), this.syncState, peer, s, () => this.fillWindows()));
         if (fault !== null) console.warn(`${this.name}: leap to ${peer}'s final blocks failed: ${fault}`);
         // Failed, the next tick syncs the shards left behind (startHolding).

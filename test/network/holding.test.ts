@@ -104,8 +104,11 @@ describe("shard groups: a node without a producer key holds only the shards it s
     // Builders down: a block by a producer outside shard 2's group carries its placeholder, so what is sent to it waits for its next real chunk.
     for (const a of producers) for (const b of producers) if (a !== b) net.link(a, b).rewrite("/p2p/chunk", () => JSON.stringify({ error: "builder down" }));
     const start = (await allInfo([net.nodes[0]]))[0].head;
-    await traffic("carried");
-    for (const a of producers) for (const b of producers) if (a !== b) net.link(a, b).rewrite("/p2p/chunk", null);
+    try {
+      await traffic("carried");
+    } finally {
+      for (const a of producers) for (const b of producers) if (a !== b) net.link(a, b).rewrite("/p2p/chunk", null);
+    }
     await allFinal("every node final past the carried receipts");
     for (const j of producers) net.link(READER, j).rewrite("/p2p/sent", null);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
