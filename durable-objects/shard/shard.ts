@@ -483,12 +483,19 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   /**
-   * Whether the next block has anything to do here: pending txs, or cross-shard
+   * Whether the next block has anything to do here: pending txs, cross-shard
    * receipts the head chunk sent, which only the next block applies (an "on-tx"
-   * chain must not idle with a credit or a settlement in flight).
+   * chain must not idle with a credit or a settlement in flight), or, the head
+   * chunk a placeholder, receipts sent here since its cursor, which only this
+   * shard's next real chunk takes (asked of the other shards only then).
    */
   async hasWork(): Promise<boolean> {
-    return this.poolCount > 0 || this.sql.exec("SELECT 1 FROM chunks WHERE height = ? AND sent IS NOT NULL", this.head).toArray().length > 0;
+    if (this.poolCount > 0 || this.sql.exec("SELECT 1 FROM chunks WHERE height = ? AND sent IS NOT NULL", this.head).toArray().length > 0) return true;
+    if (this.cursor.placeholder !== true || this.syncing !== null || this.dropped) return false;
+    const from = receiptsFromAfter(this.cursor);
+    const others = Array.from({ length: this.config.shardCount }, (_, i) => i).filter((i) => i !== this.shardIndex);
+    const sent = await Promise.all(others.map((i) => this.host().shard(i).outgoingOver(from, this.head, this.shardIndex)));
+    return sent.some((byHeight) => byHeight.some((run) => run.length > 0));
   }
 
   // ---- chunks ------------------------------------------------------------

@@ -77,6 +77,9 @@ describe("the placeholder chunk", () => {
       expect((await partsOf(c, n))[S]).toMatchObject({ placeholder: true, receipts_from: sent, state_root: rootBefore });
     }
     expect(await balance()).toBe(before); // the credit waits
+    // Carried, it is work for the next block (an on-demand chain would idle with it otherwise); the payer's shard has none.
+    expect(await s.hasWork()).toBe(true);
+    expect(await shardAt(c, home).hasWork()).toBe(false);
 
     await tick(c);
     const real = (await s.chunkAt(sent + 3))!;
@@ -87,6 +90,7 @@ describe("the placeholder chunk", () => {
     expect(await balance()).toBe(before + 7);
     await tick(c, 2);
     expect(await shardAt(c, home).getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(await s.hasWork()).toBe(false); // the credit taken, its settle applied: nothing carried any more
 
     // A node without S's state: each chunk checked against its header of the block before.
     const check = async (n: number, input: Partial<ChunkCase>, witness: Witness, o: Partial<CheckOptions> = {}) => {
