@@ -118,8 +118,9 @@ describe("draftFor: what a builder drafts", () => {
 });
 
 /** A stand-in shard `i`: builds `built`, applies a draft only when its root is "R" (its own re-execution's). */
-function shard(i: number, log: string[]): ShardInternal {
+function shard(i: number, log: string[], work = false): ShardInternal {
   return {
+    hasWork: async () => work,
     buildChunk: async (ctx: ChunkContext) => {
       log.push(`build ${i}`);
       return chunkOf(i, ctx.height, "built");
@@ -140,14 +141,14 @@ function shard(i: number, log: string[]): ShardInternal {
 const PARENT: HeaderPart[] = [0, 1, 2, 3].map(() => ({ state_root: "P" }));
 
 /** A producer of shards 0 and 2 (of 4) with peers answering by `answer`. */
-function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2) {
+function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2, working: number[] = []) {
   const log: string[] = [];
   const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   const h: GroupChunksHost = {
     groups,
     peers: () => ["p1", "p2"],
     shardsAt: async () => [0, 2],
-    shards: () => [0, 1, 2, 3].map((i) => shard(i, log)),
+    shards: () => [0, 1, 2, 3].map((i) => shard(i, log, working.includes(i))),
     header: (n) => {
       log.push(`header ${n}`);
       return PARENT;
@@ -197,6 +198,16 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 2", "check 3 4", "header 7", "placeholder 1"]);
     expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 1, built: 0, last: null, refused: 0, lastRefused: null });
     expect(h.builders.get(1)).toBeUndefined();
+  });
+
+  test("a peer's empty answer while our object of the shard has work (a tx only our pool holds, its forward to the group lost): built here, no placeholder", async () => {
+    const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)), 2, [1]);
+    const chunks = await buildChunks(h, CTX, true);
+    expect(chunks[1]).toMatchObject({ shard: 1, height: 8 });
+    expect(chunks[1].placeholder).toBeUndefined();
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
+    expect(counts).toMatchObject({ asked: 2, taken: 1, empty: 1, placeholders: 0, built: 1 });
+    expect(counts.last).toBe("block 8: shard 1 built here: its builder answered empty, our object of it has work");
   });
 
   test("an empty answer where the rule allows no placeholder (receipts carried MAX_CARRY heights) is refused: the next peer's draft taken; none drafting, built here", async () => {
