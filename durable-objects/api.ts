@@ -265,6 +265,8 @@ export interface ShardApi {
   witnessOf(height: number, root?: string): Promise<Answer<Witness>>;
   /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from MAX_PROOF_DEPTH below LIB - 1 up to the head, until archived. */
   sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
+  /** GET /p2p/sent: `sentProofOf` of each shard in `to` for the chunks of `from` … `height`, by height, as many heights as fit in `maxBytes` of JSON (one at least). */
+  sentProofsOf(from: number, height: number, to: number[], maxBytes: number): Promise<Answer<SentProof[][]>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */
@@ -303,12 +305,15 @@ export type Draft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness } | { em
  */
 export type PeerDraft = { chunk: Chunk; txs: Uint8Array[]; witness: Witness; incoming: SentProof[] } | { empty: true };
 
+/** By sender shard, what it sent a shard at each height (a map by height), proven against its receipts roots (coordinator/holding.ts `provenIncoming`); null: a sender this node holds. */
+export type GivenReceipts = readonly (ReadonlyMap<number, CrossReceipt[]> | null)[];
+
 /** Shard methods beyond the edge's that the coordinator and tests use. */
 export interface ShardInternal extends ShardApi {
   /** Gas ratios (×100) of the txs of the chunk at `height`. */
   chunkGasRatios(height: number): Promise<number[]>;
-  /** Cross-shard receipts the chunk of `height` sent to shard `to` (read by `to` when it builds height + 1). */
-  outgoingFor(height: number, to: number): Promise<CrossReceipt[]>;
+  /** Cross-shard receipts the chunks of `from` … `height` sent to shard `to`, by height (read by `to` when it builds height + 1). */
+  outgoingOver(from: number, height: number, to: number): Promise<CrossReceipt[][]>;
   /** Pending txs, or cross-shard receipts of the head chunk still to be applied. */
   hasWork(): Promise<boolean>;
   /** Dev: copy every table as snapshot `id` (durable-objects/snapshots.ts). */
@@ -325,10 +330,11 @@ export interface ShardInternal extends ShardApi {
    * changes. The stored chunk again answers itself; a different one an error.
    */
   /**
-   * `given`: by sender shard, the receipts its chunk of `height - 1` sent here, already checked
-   * against its receipts root (a shard this node does not hold); null or absent: asked of the sender's object.
+   * `given`: by sender shard, the receipts its chunk of each height the chunk takes in (`height - 1`,
+   * or from the cursor after placeholders) sent here, already checked against its receipts roots (a
+   * shard this node does not hold); null or absent: asked of the sender's object.
    */
-  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (CrossReceipt[] | null)[]): Promise<Answer<Chunk>>;
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: GivenReceipts): Promise<Answer<Chunk>>;
   /**
    * Shard groups: the chunk of `ctx.height` = head + 1 executed from the pool as buildChunk would, then
    * rolled back (nothing stored, the pool keeps its txs), with its txs' full bytes; for another

@@ -120,7 +120,7 @@ export const chunks = sqliteTable("chunks", {
   events: text("events"),
   /**
    * JSON `CrossReceipt[]` (src/sharding/receipts.ts) in emission order: the cross-shard receipts
-   * the chunk sent. The target shard reads its own at height + 1 (`outgoingFor`).
+   * the chunk sent. The target shard reads its own at height + 1 (`outgoingOver`).
    */
   sent: text("sent"),
   /**

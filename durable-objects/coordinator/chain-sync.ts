@@ -42,15 +42,14 @@ import { parsePeerBlock, peerBlockJson, type ParsedPeerBlock, type PeerBlock, ty
 import type { TrackedBlock } from "../../src/consensus/endorse";
 import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../../src/consensus/peer-block";
 import { slotOf, type Schedule } from "../../src/consensus/schedule";
-import type { Answer, Chunk, ChunkContext, Origin, PeerStatus, ShardInternal } from "../api";
+import type { Answer, Chunk, ChunkContext, GivenReceipts, Origin, PeerStatus, ShardInternal } from "../api";
 import { MAX_RANGE } from "../config";
 import { fetchBlocks, fetchEndorsements, peerStatus, pushBlock, type Gossip } from "./peers";
 import { errorText } from "../values";
-import type { CrossReceipt } from "../../src/sharding/receipts";
 
 /** The shard calls sync needs (ShardInternal additions of issue #7). */
 export interface SyncShard extends ShardInternal {
-  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (CrossReceipt[] | null)[]): Promise<Answer<Chunk>>;
+  applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: GivenReceipts): Promise<Answer<Chunk>>;
   revertTo(height: number): Promise<Answer<{ head: number }>>;
   chunkTxs(height: number): Promise<Uint8Array[]>;
   chunkAt(height: number): Promise<Chunk | null>;
@@ -83,11 +82,12 @@ export interface SyncHost {
   shards(): SyncShard[];
   /**
    * With `holds`: why block `b`'s chunks of the other shards do not pass a check by witness
-   * (witness-check.ts `checkUnheld`), or null; and the receipts the others' chunks of
-   * `b.number - 1` sent the held shards, proven (holding.ts `provenIncoming`).
+   * (witness-check.ts `checkUnheld`), or null; and the receipts the others' chunks sent the held
+   * shards `takers` (whose chunks of `height` are not placeholders) over every height those chunks
+   * take in, proven (holding.ts `provenIncoming`).
    */
   checkUnheld(b: WireBlock, parent: HostBlock, p: ParsedPeerBlock): Promise<string | null>;
-  incoming(height: number, parentInfo: string): Promise<Answer<Map<number, (CrossReceipt[] | null)[]>>>;
+  incoming(height: number, parentInfo: string, takers: readonly number[]): Promise<Answer<Map<number, GivenReceipts>>>;
   /**
    * With `holds`: when peer `s` is final too far above our head to follow it block by block, leaps
    * to a final block (leap.ts). Whether to pull blocks now: not while the held shards are behind our
@@ -483,9 +483,10 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
   const ctx = chunkContext(b, parent);
   const shards = host.shards();
   const held = host.holds ?? shards.map((_, i) => i);
-  let given: Map<number, (CrossReceipt[] | null)[]> | undefined;
+  let given: Map<number, GivenReceipts> | undefined;
   if (host.holds !== null) {
-    const [unheld, incoming] = await Promise.all([host.checkUnheld(b, parent, p), host.incoming(b.number, parent.info)]);
+    const takers = held.filter((i) => p.chunks[i].chunk.placeholder !== true);
+    const [unheld, incoming] = await Promise.all([host.checkUnheld(b, parent, p), host.incoming(b.number, parent.info, takers)]);
     if (unheld !== null) return unheld;
     if ("error" in incoming) return incoming.error;
     given = incoming;

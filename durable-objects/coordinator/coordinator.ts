@@ -158,7 +158,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** Peers' blocks: rejections, pull in progress (durable-objects/coordinator/chain-sync.ts). */
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
-  private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, refused: 0, last: null };
+  private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, placeholders: 0, refused: 0, last: null };
   private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
   private readonly builders = new Map<number, string>();
@@ -543,17 +543,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       producerKeys: () => new Set(this.gateKeys()),
       shards: () => this.shards() as sync.SyncShard[],
       checkUnheld: (b, parent, p) => this.checkNotHeld(b, parent, p),
-      incoming: (height, parentInfo) =>
+      incoming: (height, parentInfo, takers) =>
         provenIncoming({
           shardCount: this.config.shardCount,
           holds: this.config.holds ?? [],
+          takers,
           height,
-          parentInfo,
+          infoAt: (n) => (n === height - 1 ? parentInfo : (this.block(n)?.info ?? null)),
           peers: this.askOrder(),
-          source: (peer, shard, h, to) => fetchSent(peer, this.config.chainId, shard, h, to),
+          source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
         }),
       leapIfFar: async (peer, s) => {
-        if (!farBehind(this.headNumber(), s.lib)) return this.shardsChecked;
+        const head = this.headNumber();
+        if (!farBehind(head, s.lib, () => this.block(head)?.info ?? null)) return this.shardsChecked;
         const fault = await this.exclusive(() => leap(this.syncHost(), this.syncState, peer, s, () => this.fillWindows()));
         if (fault !== null) console.warn(`${this.name}: leap to ${peer}'s final blocks failed: ${fault}`);
         // Failed, the next tick syncs the shards left behind (startHolding).
@@ -673,6 +675,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     if (!("error" in r)) {
       this.witnessChecks.chunks += this.config.shardCount - held.length;
       this.witnessChecks.windowed += r.windowed;
+      this.witnessChecks.placeholders += parts.chunks.filter((c, s) => !held.includes(s) && c.placeholder !== undefined).length;
       return null;
     }
     this.witnessChecks.refused++;

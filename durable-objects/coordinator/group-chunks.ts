@@ -7,17 +7,19 @@
  * in. The check is the one a node without the shard makes (shard/witness.ts `checkChunk`): the
  * chunk re-executed from the witness alone, against the state root and receipts roots of the
  * producer's own header of the parent, so a builder can make it take nothing but valid txs. The
- * producer's own object of the shard then applies it (it still holds every shard). No peer passing,
- * the producer builds the chunk itself. One group: nothing of this runs.
+ * producer's own object of the shard then applies it (it still holds every shard). A builder
+ * answering `empty` (nothing to run), or no peer passing in time, the block carries the shard's
+ * placeholder. One group: nothing of this runs.
  */
 import { base64Decode } from "../../src/codec/base64";
 import { epochOf } from "../../src/consensus/groups";
 import { scheduleError, type Schedule, type Tip } from "../../src/consensus/schedule";
 import type { StoredBlock } from "../../src/block/index";
 import { MAX_CARRY, placeholderChunk, receiptHeights } from "../../src/sharding/placeholder";
-import type { SentProof } from "../../src/sharding/receipt-proof";
+import { incomingProofs, type SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import type { Answer, Chunk, ChunkContext, PeerDraft, ShardInternal } from "../api";
+import { MAX_WITNESS_BYTES } from "../config";
 import { NodeFault, receiptsRoot } from "../core";
 import { errorText, hex } from "../values";
 import { cursorOf, fetchPeerJson, type HeaderPart } from "./witness-check";
@@ -34,7 +36,7 @@ export interface DraftHost {
   tip(head: StoredBlock): Tip;
   /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
   shardsAt(height: number): Promise<number[] | null>;
-  shard(index: number): Pick<ShardInternal, "draftChunk" | "sentProofOf">;
+  shard(index: number): Pick<ShardInternal, "draftChunk" | "sentProofsOf">;
 }
 
 /**
@@ -63,13 +65,10 @@ export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, n
   const senders = h.shardCount === 1 || ctx.height === 1 ? [] : Array.from({ length: h.shardCount }, (_, j) => j);
   // After placeholders the draft takes the receipts of every height from its `receiptsFrom` (src/sharding/placeholder.ts).
   const heights = receiptHeights(d.chunk.receiptsFrom ?? ctx.height - 1, ctx.height);
-  const proofs = await Promise.all(heights.flatMap((n) => senders.map((j) => h.shard(j).sentProofOf(n, index))));
-  const incoming: SentProof[] = [];
-  for (const [k, p] of proofs.entries()) {
-    if ("error" in p) return { error: `shard ${k % h.shardCount}'s receipts to shard ${index}: ${p.error}` };
-    incoming.push(p);
-  }
-  return { ...d, incoming };
+  // One call per sender over the heights: the draft's answer is at most MAX_WITNESS_BYTES whole.
+  const bySender = await Promise.all(senders.map((j) => h.shard(j).sentProofsOf(heights[0], ctx.height - 1, [index], MAX_WITNESS_BYTES)));
+  const incoming = senders.length === 0 ? [] : incomingProofs(bySender, heights.length, index);
+  return "error" in incoming ? incoming : { ...d, incoming };
 }
 
 /** One peer's answer to POST /p2p/chunk, unchecked: from the network (`fetchChunk`) or, in tests, a stand-in. */
@@ -140,9 +139,10 @@ export interface GroupChunksHost {
 
 /**
  * Block chunks of shards outside this node's groups: asked of peers, taken from one, answered
- * `empty` by one (nothing to run), a placeholder put for (after `empty`, or none passed: the last
- * reason), built here (none passed and no placeholder could be: a carry past MAX_CARRY); and
- * peers' drafts refused by the check (by witness, or our object's), with the last refusal.
+ * `empty` by one (nothing to run: its placeholder put), a placeholder put for (after `empty`, or
+ * none passed: the last reason), built here (none passed and no placeholder could be: a carry past
+ * MAX_CARRY); and peers' answers refused (a draft failing the check by witness or our object's, an
+ * `empty` where the rule allows no placeholder), with the last refusal.
  */
 export interface GroupChunkCounts {
   asked: number;
@@ -159,9 +159,8 @@ export interface GroupChunkCounts {
  * Every shard's chunk of block `ctx`, ours to make: those of our groups' shards built here, each
  * other shard's taken from the first peer whose draft passes the check by its witness and then
  * applies on our object of the shard (the peer taken last for the shard asked first); a peer
- * answering `empty` (nothing to run), built here, as this node still holds the shard (a placeholder
- * would do, but a node holding part of the shards takes carried receipts of one height only, so
- * placeholders are kept for faults); none passing in time, its placeholder
+ * answering `empty` (nothing to run; built here when our object of the shard has work, a tx only
+ * our pool holds) or none passing in time, its placeholder
  * (src/sharding/placeholder.ts), which our object of the shard applies, else (its receipts carried
  * MAX_CARRY heights already) built here. `askPeers` false (a retried job, whose shards may hold
  * chunks already): all built here.
@@ -177,7 +176,11 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
       const last = h.builders.get(i);
       const order = last !== undefined && peers.includes(last) ? [last, ...peers.filter((p) => p !== last)] : peers;
       const taken = await takeChunk(h, s, i, ctx, order, until);
-      if (taken === "empty") return s.buildChunk(ctx);
+      if (taken === "ours") {
+        h.counts.built++;
+        h.counts.last = `block ${ctx.height}: shard ${i} built here: its builder answered empty, our object of it has work`;
+        return s.buildChunk(ctx);
+      }
       if (taken !== null) return taken;
       const p = await placeholder(h, s, i, ctx);
       if (p !== null) {
@@ -207,10 +210,13 @@ async function placeholder(h: GroupChunksHost, s: ShardInternal, index: number, 
 }
 
 /**
- * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft passes `h.check` and `s` applies before `until`;
- * "empty" when one answers so (the chunk runs nothing: built here as the peer would), null when
- * none passes (the reasons in `counts.last`). A peer lying `empty` only hands the chunk back to
- * this node, whose pool has every tx forwarded to the group.
+ * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft passes `h.check` and `s` applies before `until`,
+ * or its placeholder once one answers `empty` where the rule allows a placeholder ("ours" instead when our object of
+ * the shard has work: a tx of our pool the group lacks); null when none passes (the reasons in `counts.last`). An `empty` is believed in nothing: the placeholder runs
+ * nothing and carries every receipt sent to the shard on, so a peer lying `empty` only delays the
+ * shard's txs and receipts, and not long: it is not asked first for it (only a taken draft puts a
+ * peer first), and where the rule allows no placeholder (MAX_CARRY heights carried), an honest
+ * builder drafts, so an `empty` there is refused and the next peer asked.
  */
 async function takeChunk(
   h: GroupChunksHost,
@@ -219,7 +225,7 @@ async function takeChunk(
   ctx: ChunkContext,
   peers: readonly string[],
   until: number,
-): Promise<Chunk | "empty" | null> {
+): Promise<Chunk | "ours" | null> {
   const reasons: string[] = [];
   for (const peer of peers) {
     if (h.now() >= until) {
@@ -232,9 +238,21 @@ async function takeChunk(
       got = await ask(h, peer, index, ctx, until);
     }
     if (!("error" in got) && "empty" in got) {
-      h.counts.empty++;
-      h.builders.set(index, peer);
-      return "empty";
+      // A tx only our pool holds (its forward to the group failed: best effort) would wait for the group's pools,
+      // maybe an epoch: while this node still holds the shard it runs it, as before placeholders.
+      if (await s.hasWork()) {
+        h.counts.empty++;
+        return "ours";
+      }
+      const p = await placeholder(h, s, index, ctx);
+      if (p !== null) {
+        h.counts.empty++;
+        h.counts.placeholders++;
+        return p;
+      }
+      h.counts.refused++;
+      h.counts.lastRefused = `block ${ctx.height}: ${peer} answered empty for shard ${index}, where no placeholder is allowed`;
+      got = { error: `answered empty where shard ${index}'s receipts are carried ${MAX_CARRY} heights: its chunk must be drafted` };
     }
     if (!("error" in got)) {
       const refused = await h.check(index, ctx, got).catch((err: unknown) => {

@@ -6,9 +6,10 @@
  * - their genesis chunks, once, from a peer's block 0 (GET /p2p/blocks?from=0): taken when the
  *   header they make with our own held chunks has the peer's genesis hash. A peer that lies about
  *   them gives this node a genesis no block 1 extends: it adopts nothing, it accepts nothing false.
- * - the receipts their chunks of `height - 1` sent to the held shards (GET /p2p/sent), each run
- *   proven against the sender's `out_receipts_root` in our header of `height - 1`: a chunk that
- *   sent nothing (an empty root) costs no request.
+ * - the receipts their chunks sent to the held shards (GET /p2p/sent) of every height a held shard's
+ *   chunk takes in (`height - 1`, or from the cursor placeholders carried), each run proven against
+ *   the sender's `out_receipts_root` in our header of its height: heights whose chunk sent nothing
+ *   (an empty root) are asked nothing, one request per sender over the others.
  * Their chunks of a peer's block are checked by witness (witness-check.ts `checkUnheld`), not
  * applied; only their headers' roots stay, in the block's `info` (side blocks, until LIB prunes
  * them, are kept whole as on any node).
@@ -23,70 +24,104 @@ import { MAX_RANGE } from "../config";
 import { decodeTx, txKeyOf } from "../core";
 import { errorText, hex } from "../values";
 import { fetchBlocks } from "./peers";
-import { fetchPeerJson, windowFrom, type WindowChunk } from "./witness-check";
+import { receiptHeights, receiptsFromAfter } from "../../src/sharding/placeholder";
+import { cursorOf, fetchPeerJson, headerParts, sentRootsOf, windowFrom, type WindowChunk } from "./witness-check";
 
-/** One peer's answer to GET /p2p/sent, unchecked: from the network (`fetchSent`) or, in tests, a stand-in. */
-export type SentSource = (peer: string, shard: number, height: number, to: readonly number[]) => Promise<Answer<unknown>>;
+/** One peer's answer to GET /p2p/sent for heights `from` … `height`, unchecked: from the network (`fetchSent`) or, in tests, a stand-in. */
+export type SentSource = (peer: string, shard: number, from: number, height: number, to: readonly number[]) => Promise<Answer<unknown>>;
 
-/** GET <peer>/p2p/sent?shard&height&to, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. */
-export function fetchSent(peer: string, chainId: number, shard: number, height: number, to: readonly number[]): Promise<Answer<unknown>> {
-  return fetchPeerJson(peer, chainId, `/p2p/sent?shard=${shard}&height=${height}&to=${to.join(",")}`, "receipts answer");
+/** GET <peer>/p2p/sent?shard&from&height&to, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. */
+export function fetchSent(peer: string, chainId: number, shard: number, from: number, height: number, to: readonly number[]): Promise<Answer<unknown>> {
+  return fetchPeerJson(peer, chainId, `/p2p/sent?shard=${shard}&from=${from}&height=${height}&to=${to.join(",")}`, "receipts answer");
 }
 
 /**
- * For each held shard, what every unheld shard's chunk of `height - 1` sent it, proven against
- * `parentInfo` (our header of `height - 1`): by held shard, applyChunk's `given` (null for the
- * held senders, whose objects are asked). Each unheld sender's peers are asked in turn until one's
- * proofs hold; with none, the reasons.
+ * What every unheld shard's chunks sent the held shards whose chunk of `height` takes receipts in
+ * (`takers`: not a placeholder), over every height those chunks take them from (`height - 1`, or
+ * from the cursor placeholders carried, read from our header of `height - 1`: src/sharding/placeholder.ts),
+ * each run proven against the sender's `out_receipts_root` in our header of its height (`infoAt`):
+ * by held shard, applyChunk's `given` (null for the held senders, whose objects are asked). Per
+ * unheld sender, one request per peer over the heights from the first to the last whose chunk sent
+ * anything (more when a peer answers part of the range: the 4 MiB cap); none when none did. The peers
+ * are asked in turn from the first height not yet proven; with none left, the reasons.
  */
 export async function provenIncoming(o: {
   shardCount: number;
   holds: readonly number[];
+  takers: readonly number[];
   height: number;
-  parentInfo: string;
+  /** Our header `info` of main block `n` (below `height`), or null if not kept. */
+  infoAt: (n: number) => string | null;
   peers: readonly string[];
   source: SentSource;
-}): Promise<Answer<Map<number, (CrossReceipt[] | null)[]>>> {
-  const given = new Map(o.holds.map((s) => [s, Array.from<CrossReceipt[] | null>({ length: o.shardCount }).fill(null)]));
-  if (o.height <= 1 || o.shardCount === 1) return given;
-  const roots = (JSON.parse(o.parentInfo) as { chunks: { out_receipts_root?: string }[] }).chunks.map((c) => c.out_receipts_root ?? "");
+}): Promise<Answer<Map<number, (Map<number, CrossReceipt[]> | null)[]>>> {
+  const given = new Map(o.holds.map((s) => [s, Array.from<Map<number, CrossReceipt[]> | null>({ length: o.shardCount }).fill(null)]));
+  if (o.height <= 1 || o.shardCount === 1 || o.takers.length === 0) return given;
+  const parent = o.infoAt(o.height - 1);
+  if (parent === null) return { error: `no header of block ${o.height - 1}` };
+  const parts = headerParts(parent);
+  const lo = Math.min(...o.takers.map((t) => receiptsFromAfter({ height: o.height - 1, ...cursorOf(parts[t]) })));
+  const heights = receiptHeights(lo, o.height);
+  const roots = new Map<number, string[]>();
+  for (const n of heights) {
+    const info = n === o.height - 1 ? parent : o.infoAt(n);
+    if (info === null) return { error: `no header of block ${n}, whose receipts are carried to block ${o.height}` };
+    roots.set(n, sentRootsOf(info));
+  }
   const senders = Array.from({ length: o.shardCount }, (_, s) => s).filter((s) => !o.holds.includes(s));
   const faults = await Promise.all(
     senders.map(async (from): Promise<string | null> => {
-      if (roots[from] === "") {
-        for (const to of o.holds) given.get(to)![from] = [];
-        return null;
-      }
+      const runs = new Map<number, CrossReceipt[][]>();
+      for (const t of o.takers) given.get(t)![from] = new Map();
+      const due = heights.filter((n) => roots.get(n)![from] !== "");
+      const none = o.takers.map((): CrossReceipt[] => []);
+      for (const n of heights) if (!due.includes(n)) runs.set(n, none);
       const reasons: string[] = [];
-      for (const peer of o.peers) {
-        const got = await o.source(peer, from, o.height - 1, o.holds);
-        const r =
-          typeof got === "object" && got !== null && "error" in got ? { error: String(got.error) } : sentOf(got, from, o.height - 1, o.holds, roots[from]);
-        if (!("error" in r)) {
-          o.holds.forEach((to, k) => {
-            given.get(to)![from] = r[k];
-          });
-          return null;
+      if (due.length > 0) {
+        const last = due[due.length - 1];
+        const unproven = () => due.find((n) => !runs.has(n));
+        for (const peer of o.peers) {
+          for (let n = unproven(); n !== undefined; n = unproven()) {
+            const got = await o.source(peer, from, n, last, o.takers);
+            const r = typeof got === "object" && got !== null && "error" in got ? { error: String(got.error) } : sentOf(got, from, n, last, o.takers, roots);
+            if ("error" in r) {
+              reasons.push(`${peer}: ${r.error}`);
+              break;
+            }
+            for (const [k, run] of r.entries()) runs.set(n + k, run);
+          }
+          if (unproven() === undefined) break;
         }
-        reasons.push(`${peer}: ${r.error}`);
+        if (unproven() !== undefined) {
+          const which = due[0] === last ? `chunk ${last}` : `chunks ${due[0]} to ${last}`;
+          return `receipts of shard ${from}'s ${which}: ${o.peers.length === 0 ? "no peers" : reasons.join("; ")}`;
+        }
       }
-      return `receipts of shard ${from}'s chunk ${o.height - 1}: ${o.peers.length === 0 ? "no peers" : reasons.join("; ")}`;
+      for (const [n, run] of runs) for (const [k, t] of o.takers.entries()) given.get(t)![from]!.set(n, run[k]);
+      return null;
     }),
   );
   const bad = faults.filter((f) => f !== null);
   return bad.length === 0 ? given : { error: bad.join("; ") };
 }
 
-/** The receipts runs in a /p2p/sent answer `x`, each verified against `root`, in `to` order; or why not. */
-function sentOf(x: unknown, from: number, height: number, to: readonly number[], root: string): Answer<CrossReceipt[][]> {
-  const a = x as { shard?: unknown; height?: unknown; sent?: unknown } | null;
-  if (typeof a !== "object" || a === null || a.shard !== from || a.height !== height) return { error: `not the receipts of chunk ${from}/${height}` };
-  if (!Array.isArray(a.sent) || a.sent.length !== to.length) return { error: `not ${to.length} receipts proofs` };
+/**
+ * The receipts runs in a /p2p/sent answer `x` for shard `from`'s chunks of `lo` … at most `hi`,
+ * by height (each in `to` order), each verified against that height's root in `roots`; or why not.
+ */
+function sentOf(x: unknown, from: number, lo: number, hi: number, to: readonly number[], roots: ReadonlyMap<number, string[]>): Answer<CrossReceipt[][][]> {
+  const a = x as { shard?: unknown; from?: unknown; height?: unknown; sent?: unknown } | null;
+  if (typeof a !== "object" || a === null || a.shard !== from || a.from !== lo) return { error: `not the receipts of shard ${from}'s chunks from ${lo}` };
+  const top = a.height;
+  if (typeof top !== "number" || !Number.isSafeInteger(top) || top < lo || top > hi)
+    return { error: `its last height ${String(top)} is not from ${lo} to ${hi}` };
+  const count = (top - lo + 1) * to.length;
+  if (!Array.isArray(a.sent) || a.sent.length !== count) return { error: `not ${count} receipts proofs` };
   const proofs = a.sent as SentProof[];
   try {
-    return to.map((t, k) => verifySent(root, from, t, proofs[k]));
+    return Array.from({ length: top - lo + 1 }, (_, k) => to.map((t, j) => verifySent(roots.get(lo + k)![from], from, t, proofs[k * to.length + j])));
   } catch (err) {
-    if (err instanceof ReceiptProofError) return { error: err.message };
+    if (err instanceof ReceiptProofError) return { error: `chunk ${from}/${lo}${top === lo ? "" : `…${top}`}: ${err.message}` };
     return { error: `a malformed proof: ${errorText(err)}` };
   }
 }

@@ -16,15 +16,28 @@
  * does step 3 again.
  */
 import { parsePeerBlock } from "../../src/block/wire";
+import { MAX_CARRY, receiptsFromAfter } from "../../src/sharding/placeholder";
 import type { PeerStatus } from "../api";
 import { MAX_PROOF_DEPTH, MAX_RANGE } from "../config";
 import { childFault, reject, type SyncHost, type SyncState } from "./chain-sync";
 import { fetchBlocks, fetchEndorsements } from "./peers";
 import { syncOne } from "./state-sync";
+import { cursorOf, headerParts } from "./witness-check";
 
-/** Whether a peer final at `peerLib` no longer serves what adopting the block after `head` needs (the /p2p/sent of chunk `head`). */
-export function farBehind(head: number, peerLib: number): boolean {
-  return peerLib - head > MAX_PROOF_DEPTH;
+/**
+ * Whether a peer final at `peerLib` no longer serves what adopting the block after `head` needs: the
+ * receipts' proofs (/p2p/sent, /p2p/witness) of every height its chunks take in, from `head` or, after
+ * placeholders, the cursor they carried (read from our header of `head`, `headInfo`), served down to
+ * MAX_PROOF_DEPTH below the peer's LIB.
+ */
+export function farBehind(head: number, peerLib: number, headInfo: () => string | null): boolean {
+  if (peerLib - head > MAX_PROOF_DEPTH) return true;
+  // A carry reaches at most MAX_CARRY - 1 heights lower: only then is the header read.
+  if (peerLib - head <= MAX_PROOF_DEPTH - MAX_CARRY + 1) return false;
+  const info = headInfo();
+  if (info === null) return false;
+  const lowest = Math.min(head, ...headerParts(info).map((p) => receiptsFromAfter({ height: head, ...cursorOf(p) })));
+  return peerLib - lowest > MAX_PROOF_DEPTH;
 }
 
 /**

@@ -211,9 +211,13 @@ export interface AdoptedParts {
 
 /** What the witness checks of this instance did (/dev/status `witnessChecks`); in memory: no row written. */
 export interface WitnessTally {
-  /** Chunks that passed, and how many of them were checked against a replay window that covered them. */
+  /**
+   * Chunks that passed, how many of them were checked against a replay window that covered them,
+   * and how many were placeholders (checked from our header alone: no peer asked).
+   */
   chunks: number;
   windowed: number;
+  placeholders: number;
   /** Blocks not endorsed because a chunk did not pass, and the last reason. */
   refused: number;
   last: string | null;

@@ -15,7 +15,7 @@ import { State } from "../../src/state/state";
 import type { Store } from "../../src/state/store";
 import type { Tx, TxReceipt } from "../../src/tx/types";
 import { captureLogs } from "../../src/vm/console";
-import type { Chunk, ChunkContext, Json } from "../api";
+import type { Chunk, ChunkContext, GivenReceipts, Json } from "../api";
 import { ChunkRefused, recordSettleUndo, replayError, takeFromPool, type GivenTx, type Undo } from "./chunk-sync";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
@@ -52,7 +52,7 @@ export interface ChunkHost {
   /** The first height whose receipts the chunk of `head() + 1` takes in (src/sharding/placeholder.ts), cached with the head. */
   receiptsFrom(): number;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
-  shard(i: number): { outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> };
+  shard(i: number): { outgoingOver(from: number, height: number, to: number): Promise<core.CrossReceipt[][]> };
 }
 
 /** Shard 0: the chunk's `witnesses`, vote_producer.iost's pending list in the committed state (none if empty). */
@@ -97,22 +97,26 @@ export interface Incoming {
  * cursor: `height - 1` unless placeholders carried receipts on, src/sharding/placeholder.ts) to
  * `height - 1` sent to this shard, height by height in source shard order. They are stored there
  * before block `height - 1` exists, so this read is the same on every retry of `height` (a rebuilt
- * chunk sees the same inputs). A sender in `given` is not asked: a node without its object got
- * its receipts of `height - 1` from peers, proven (not yet those of earlier heights).
+ * chunk sees the same inputs). One call per source shard over the heights; a source in `given`
+ * is not asked: a node without its object got its receipts of every carried height from peers.
  */
-export async function incomingFor(h: ChunkHost, height: number, given?: readonly (core.CrossReceipt[] | null)[]): Promise<Incoming> {
+export async function incomingFor(h: ChunkHost, height: number, given?: GivenReceipts): Promise<Incoming> {
   const from = h.receiptsFrom();
   if (h.config.shardCount === 1 || height <= 1) return { from, receipts: [] };
+  const heights = receiptHeights(from, height);
   const senders = Array.from({ length: h.config.shardCount }, (_, i) => i);
-  const of = async (n: number, i: number): Promise<core.CrossReceipt[]> => {
-    const proven = given?.[i] ?? null;
-    if (proven === null) return h.shard(i).outgoingFor(n, h.place.index);
-    if (n === height - 1) return proven;
-    // A sender this node does not hold gave the last height's receipts only (docs/VALIDATOR.md "Shard groups").
-    throw new Error(`shard-${h.place.index}: the receipts shard ${i} sent at height ${n}, carried past a placeholder, are not given`);
-  };
-  const batches = await Promise.all(receiptHeights(from, height).flatMap((n) => senders.map((i) => of(n, i))));
-  return { from, receipts: batches.flat() };
+  const bySender = await Promise.all(
+    senders.map(async (i) => {
+      const proven = given?.[i] ?? null;
+      if (proven === null) return h.shard(i).outgoingOver(heights[0], height - 1, h.place.index);
+      return heights.map((n) => {
+        const run = proven.get(n);
+        if (run === undefined) throw new Error(`shard-${h.place.index}: the receipts shard ${i} sent at height ${n} are not given`);
+        return run;
+      });
+    }),
+  );
+  return { from, receipts: heights.flatMap((_, k) => senders.flatMap((i) => bySender[i][k])) };
 }
 
 /** Receipts the chunk of `height` sent to shard `to`, in emission order. */

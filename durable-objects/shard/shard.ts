@@ -51,6 +51,7 @@ import type {
   SeedResult,
   ShardInternal,
   ShardStatus,
+  GivenReceipts,
   StateProof,
   StateProofs,
   StatePage,
@@ -196,7 +197,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       past: (at) => this.pastAt(at),
       nextBlock: () => this.nextBlock(),
       // Its own receipts without an RPC: a call on itself would be counted as a request (meter.ts).
-      shard: (i) => (i === this.shardIndex ? { outgoingFor: async (h, to) => this.outgoing(h, to) } : shardStub(this.env, peerShardName(this.name, i))),
+      shard: (i) =>
+        i === this.shardIndex ? { outgoingOver: async (from, h, to) => this.outgoing(from, h, to) } : shardStub(this.env, peerShardName(this.name, i)),
     };
   }
 
@@ -481,12 +483,19 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   /**
-   * Whether the next block has anything to do here: pending txs, or cross-shard
+   * Whether the next block has anything to do here: pending txs, cross-shard
    * receipts the head chunk sent, which only the next block applies (an "on-tx"
-   * chain must not idle with a credit or a settlement in flight).
+   * chain must not idle with a credit or a settlement in flight), or, the head
+   * chunk a placeholder, receipts sent here since its cursor, which only this
+   * shard's next real chunk takes (asked of the other shards only then).
    */
   async hasWork(): Promise<boolean> {
-    return this.poolCount > 0 || this.sql.exec("SELECT 1 FROM chunks WHERE height = ? AND sent IS NOT NULL", this.head).toArray().length > 0;
+    if (this.poolCount > 0 || this.sql.exec("SELECT 1 FROM chunks WHERE height = ? AND sent IS NOT NULL", this.head).toArray().length > 0) return true;
+    if (this.cursor.placeholder !== true || this.syncing !== null || this.dropped) return false;
+    const from = receiptsFromAfter(this.cursor);
+    const others = Array.from({ length: this.config.shardCount }, (_, i) => i).filter((i) => i !== this.shardIndex);
+    const sent = await Promise.all(others.map((i) => this.host().shard(i).outgoingOver(from, this.head, this.shardIndex)));
+    return sent.some((byHeight) => byHeight.some((run) => run.length > 0));
   }
 
   // ---- chunks ------------------------------------------------------------
@@ -588,7 +597,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * The stored chunk is the one computed here, so this node later serves the
    * producer's chunk (same JSON).
    */
-  async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (core.CrossReceipt[] | null)[]): Promise<Answer<Chunk>> {
+  async applyChunk(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: GivenReceipts): Promise<Answer<Chunk>> {
     return this.cost.span(
       "chunk",
       () => this.apply(ctx, txs, expected, given),
@@ -601,7 +610,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return c.txHashes.length - (this.shardIndex === 0 && c.height > 0 ? 1 : 0);
   }
 
-  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: (core.CrossReceipt[] | null)[]): Promise<Answer<Chunk>> {
+  private async apply(ctx: ChunkContext, txs: Uint8Array[], expected: Chunk, given?: GivenReceipts): Promise<Answer<Chunk>> {
     const same = (stored: Chunk): Answer<Chunk> => {
       const diff = chunkDifference(stored, expected);
       return diff === null ? stored : { error: `shard-${this.shardIndex}: a different chunk is stored at height ${ctx.height} (${diff}): revert first` };
@@ -735,14 +744,14 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return out;
   }
 
-  /** Receipts the chunk of `height` sent to shard `to`, in emission order. */
-  async outgoingFor(height: number, to: number): Promise<core.CrossReceipt[]> {
-    return this.outgoing(height, to);
+  /** Receipts the chunks of `from` … `height` sent to shard `to`, by height, each in emission order. Rows read: one per height. */
+  async outgoingOver(from: number, height: number, to: number): Promise<core.CrossReceipt[][]> {
+    return this.outgoing(from, height, to);
   }
 
-  private outgoing(height: number, to: number): core.CrossReceipt[] {
+  private outgoing(from: number, height: number, to: number): core.CrossReceipt[][] {
     if (height > this.head) throw new Error(`shard-${this.shardIndex}: chunk ${height} not built yet (head ${this.head})`);
-    return sentTo(this.sql, height, to);
+    return Array.from({ length: Math.max(0, height - from + 1) }, (_, k) => sentTo(this.sql, from + k, to));
   }
 
   async finalize(lib: number, libHash?: string, head?: { number: number; hash: string }): Promise<void> {
@@ -1028,6 +1037,33 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return sentProofAt(this.sql, height, to);
   }
 
+  /**
+   * GET /p2p/sent: what the chunks of `from` … `height` sent to each shard of `to`, proven as
+   * `sentProofOf`, by height (each in `to` order), as many heights from `from` as fit in `maxBytes`
+   * of JSON (at least one: a first height over it is refused). Rows read: one per height answered.
+   */
+  async sentProofsOf(from: number, height: number, to: number[], maxBytes: number): Promise<Answer<SentProof[][]>> {
+    if (!Number.isSafeInteger(from) || from > height || !Array.isArray(to))
+      return { error: `shard-${this.shardIndex}: invalid receipts range ${from} to ${height}` };
+    const out: SentProof[][] = [];
+    let bytes = 0;
+    for (let n = from; n <= height; n++) {
+      const runs: SentProof[] = [];
+      for (const t of to) {
+        const p = await this.sentProofOf(n, t);
+        if ("error" in p) return p;
+        runs.push(p);
+      }
+      bytes += new TextEncoder().encode(JSON.stringify(runs)).byteLength + 1;
+      if (bytes > maxBytes) {
+        if (out.length > 0) break;
+        return { error: `shard-${this.shardIndex}: the receipts of chunk ${n} are above the cap of ${maxBytes} bytes` };
+      }
+      out.push(runs);
+    }
+    return out;
+  }
+
   // ---- snapshot sync (state-sync.ts) ----------------------------------------
 
   /** A page of the state at a final height, bounded as `proofs` (the undo data of the heights above it is read once per page). */
@@ -1222,7 +1258,7 @@ countEntries(
     "statePage",
     "syncState",
     "drop",
-    "outgoingFor",
+    "outgoingOver",
     "finalize",
     "getTx",
     "getTxReceipt",
@@ -1239,6 +1275,7 @@ countEntries(
     "proofs",
     "witnessOf",
     "sentProofOf",
+    "sentProofsOf",
     "contractShard",
     "snapshot",
     "hasSnapshot",

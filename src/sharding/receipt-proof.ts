@@ -203,3 +203,18 @@ export function verifySent(root: string, from: number, to: number, p: SentProof)
     bad("the receipts and their neighbours are not the chunk's receipts root");
   return receipts;
 }
+
+/**
+ * What shard `to`'s chunk taking the receipts of `heights` heights carries in (a draft's or a
+ * witness's `incoming`): height by height, source shard by source shard, from `bySender[j]`, source
+ * j's proofs for `to` by height (a shard's `sentProofsOf`), or why source j gave none. A source that
+ * answered fewer heights (its byte cap) makes the whole too large to carry.
+ */
+export function incomingProofs(bySender: readonly (SentProof[][] | { error: string })[], heights: number, to: number): SentProof[] | { error: string } {
+  for (const [j, runs] of bySender.entries()) {
+    if ("error" in runs) return { error: `shard ${j}'s receipts to shard ${to}: ${runs.error}` };
+    if (runs.length !== heights) return { error: `shard ${j}'s receipts to shard ${to} of ${heights} heights are above the answer's byte cap` };
+  }
+  const runs = bySender as SentProof[][][];
+  return Array.from({ length: heights }, (_, k) => runs.map((r) => r[k][0])).flat();
+}

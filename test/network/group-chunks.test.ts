@@ -5,7 +5,7 @@
  * /p2p/chunk): a producer of that shard's group drafts the chunk on the block's parent without
  * storing it and sends it with its state witness, and the block's producer takes it only once the
  * draft passed the check by that witness (then its own object applies it); a chunk that would run
- * nothing is answered `empty`, no draft made, and built by the producer. The nodes agree on every final block and balance. A peer whose
+ * nothing is answered `empty`, no draft made, and the block carries the shard's placeholder. The nodes agree on every final block and balance. A peer whose
  * drafts are forged (its link rewrites them: a forged witness of a true chunk, or a wrong
  * post-state root) is passed over; with every peer forging, or none answering (builders down),
  * the producer puts placeholder chunks (src/sharding/placeholder.ts), the chain goes on and the receipts sent to those shards land in
@@ -69,8 +69,9 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     }
     // Each ask is one request over a link.
     expect(chunkAsks()).toBe(all.reduce((x, c) => x + c.asked, 0));
-    // The shards no transfer touches run nothing: their builders answer empty, drafting (and billing) nothing.
+    // The shards no transfer touches run nothing: their builders answer empty, drafting (and billing) nothing, and each gets a placeholder.
     expect(all.reduce((x, c) => x + c.empty, 0)).toBeGreaterThan(0);
+    for (const c of all) expect(c.placeholders).toBeGreaterThanOrEqual(c.empty);
   });
 
   it.each([

@@ -2,7 +2,8 @@
  * A node holding part of the shards (issue #18 item 2, durable-objects/coordinator/holding.ts):
  * three producers and a fourth node without a producer key that serves shards 0 and 2 of four, in
  * two groups. It never creates the objects of shards 1 and 3: it checks their chunks by witness,
- * takes the receipts they send its shards from peers with proofs (GET /p2p/sent), reads their
+ * takes the receipts they send its shards from peers with proofs (GET /p2p/sent; after placeholders
+ * of its shard, those of every carried height), reads their
  * state through peers and hands their txs to peers. Every node agrees on the final blocks and on balances read from any node. A
  * peer forging the receipts' proofs is passed over; with every peer forging, the node adopts no
  * block that needs them, and catches up once they stop (peers serve witnesses and proofs down to
@@ -88,6 +89,52 @@ describe("shard groups: a node without a producer key holds only the shards it s
     expect(status.coordinator.sync.rejected).toEqual([]);
     // The settles from shards 1 and 3 came through peers.
     expect(sentAsks()).toBeGreaterThan(0);
+  });
+
+  it("follows its shard's placeholders: each real chunk after them takes the receipts of every height carried since", async () => {
+    const producers = [0, 1, 2];
+    const answered: { shard: number; from: number; height: number }[] = [];
+    for (const j of producers) {
+      net.link(READER, j).rewrite("/p2p/sent", (body) => {
+        const a = JSON.parse(body) as { shard?: number; from?: number; height?: number };
+        if (typeof a.from === "number" && typeof a.height === "number") answered.push({ shard: a.shard ?? -1, from: a.from, height: a.height });
+        return body;
+      });
+    }
+    // Builders down: a block by a producer outside shard 2's group carries its placeholder, so what is sent to it waits for its next real chunk.
+    for (const a of producers) for (const b of producers) if (a !== b) net.link(a, b).rewrite("/p2p/chunk", () => JSON.stringify({ error: "builder down" }));
+    const start = (await allInfo([net.nodes[0]]))[0].head;
+    try {
+      await traffic("carried");
+    } finally {
+      for (const a of producers) for (const b of producers) if (a !== b) net.link(a, b).rewrite("/p2p/chunk", null);
+    }
+    await allFinal("every node final past the carried receipts");
+    for (const j of producers) net.link(READER, j).rewrite("/p2p/sent", null);
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    await sameBalances();
+    // From node 0's final blocks (the reader serves none): shard 2's real chunks that took receipts carried past its placeholders.
+    type Part = { placeholder?: true; receipts_from?: number };
+    const lib = (await allInfo([net.nodes[0]]))[0].lib;
+    const carried: { n: number; from: number }[] = [];
+    let placeholders = 0;
+    for (let n = start; n <= lib; n += 10) {
+      for (const b of (await getJson(`${net.nodes[0].url}/p2p/blocks?from=${n}&count=10`)).body.blocks as { block: { number: number; info: string } }[]) {
+        const p = (JSON.parse(b.block.info) as { chunks: Part[] }).chunks[2];
+        if (p.placeholder) placeholders++;
+        else if (p.receipts_from !== undefined && b.block.number <= lib) carried.push({ n: b.block.number, from: p.receipts_from });
+      }
+    }
+    console.log(
+      `blocks ${start}..${lib}: ${placeholders} placeholders of shard 2, its chunks taking a carry ${JSON.stringify(carried)}; the reader's /p2p/sent answers ${JSON.stringify(answered)}`,
+    );
+    expect(carried.length).toBeGreaterThan(0);
+    for (const c of carried) expect(c.from).toBeLessThan(c.n - 1);
+    // Every answer a range of at most MAX_CARRY heights, which the reader took: it refused no block.
+    for (const a of answered) expect(a.height - a.from).toBeLessThan(32);
+    const status = (await getJson(`${reader().url}/dev/status`)).body.coordinator;
+    expect(status.sync.rejected).toEqual([]);
+    expect(status.witnessChecks.refused).toBe(0);
   });
 
   it("hands a tx whose home it does not hold to its peers; refuses what else needs such a shard; creates no object for it", async () => {

@@ -24,7 +24,13 @@ const status = (o: {
     ...(o.checked === undefined
       ? {}
       : {
-          witnessChecks: { chunks: o.checked, windowed: 0, refused: o.refused ?? 0, last: o.refused ? "block 9 X: chunk 1/9 not checked by witness: …" : null },
+          witnessChecks: {
+            chunks: o.checked,
+            windowed: 0,
+            placeholders: 0,
+            refused: o.refused ?? 0,
+            last: o.refused ? "block 9 X: chunk 1/9 not checked by witness: …" : null,
+          },
           groupChunks: { asked: 9, taken: o.taken ?? 0, empty: 1, built: 0, last: null },
         }),
   },

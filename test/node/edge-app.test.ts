@@ -75,6 +75,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     statePage: async () => ({ error: "not served" }),
     witnessOf: async () => ({ error: "not served" }),
     sentProofOf: async () => ({ error: "not served" }),
+    sentProofsOf: async () => ({ error: "not served" }),
     proofs: async (keys) => ({
       shard: 0,
       block_number: "7",

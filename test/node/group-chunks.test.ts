@@ -3,7 +3,8 @@
  * the scheduled producer's next block on its own head, of a shard in its groups, and sends it with
  * every sender's receipts proof; a block producer takes each other shard's chunk from the first peer
  * whose draft passes the check by its witness and then applies on its own object, pushes its head to
- * a peer that lacks it, and builds the chunk itself when no peer's passes. One group: no peer is asked. Stand-in shards and peers; the real objects are in
+ * a peer that lacks it, puts the shard's placeholder when a peer answers `empty` (only where the
+ * rule allows one) or none passes, and builds the chunk itself when no placeholder is allowed. One group: no peer is asked. Stand-in shards and peers; the real objects are in
  * test/workers/draft-chunk.test.ts, the network in test/network/group-chunks.test.ts.
  */
 import { describe, expect, test } from "vitest";
@@ -48,7 +49,8 @@ function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } 
         h.drafts++;
         return { chunk: chunkOf(1, ctx.height), txs: [], witness: WITNESS };
       },
-      sentProofOf: async (height: number, to: number): Promise<Answer<SentProof>> => proofOf(j, height, to),
+      sentProofsOf: async (from: number, height: number, to: number[]): Promise<Answer<SentProof[][]>> =>
+        Array.from({ length: height - from + 1 }, (_, k) => to.map((t) => proofOf(j, from + k, t))),
     }),
     ...over,
   };
@@ -66,8 +68,30 @@ describe("draftFor: what a builder drafts", () => {
   test("a sender's proof it cannot make fails the draft", async () => {
     const h = builder();
     const shard = h.shard;
-    h.shard = (j) => ({ ...shard(j), sentProofOf: async () => (j === 2 ? { error: "no chunk 7" } : proofOf(j, 7, 1)) });
+    h.shard = (j) => ({ ...shard(j), sentProofsOf: async () => (j === 2 ? { error: "no chunk 7" } : [[proofOf(j, 7, 1)]]) });
     expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "shard 2's receipts to shard 1: no chunk 7" });
+  });
+
+  test("after placeholders, every carried height's proofs, height by height, one call per sender; a sender cut at its byte cap fails the draft", async () => {
+    const h = builder();
+    const shard = h.shard;
+    const calls: string[] = [];
+    h.shard = (j) => ({
+      draftChunk: async (ctx: ChunkContext) => ({ chunk: { ...chunkOf(1, ctx.height), receiptsFrom: 5 }, txs: [], witness: WITNESS }),
+      sentProofsOf: async (from, height, to, maxBytes) => {
+        calls.push(`${j}: ${from}..${height}`);
+        return shard(j).sentProofsOf(from, height, to, maxBytes);
+      },
+    });
+    const d = await draftFor(h, 1, CTX, NOW);
+    expect("incoming" in d && d.incoming).toEqual([5, 6, 7].flatMap((n) => [0, 1, 2, 3].map((j) => proofOf(j, n, 1))));
+    expect(calls).toEqual([0, 1, 2, 3].map((j) => `${j}: 5..7`));
+    h.shard = (j) => ({
+      ...shard(j),
+      draftChunk: async () => ({ chunk: { ...chunkOf(1, 8), receiptsFrom: 5 }, txs: [], witness: WITNESS }),
+      sentProofsOf: async () => (j === 3 ? [[proofOf(3, 5, 1)]] : [5, 6, 7].map((n) => [proofOf(j, n, 1)])),
+    });
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "shard 3's receipts to shard 1 of 3 heights are above the answer's byte cap" });
   });
 
   test.each([
@@ -94,8 +118,9 @@ describe("draftFor: what a builder drafts", () => {
 });
 
 /** A stand-in shard `i`: builds `built`, applies a draft only when its root is "R" (its own re-execution's). */
-function shard(i: number, log: string[]): ShardInternal {
+function shard(i: number, log: string[], work = false): ShardInternal {
   return {
+    hasWork: async () => work,
     buildChunk: async (ctx: ChunkContext) => {
       log.push(`build ${i}`);
       return chunkOf(i, ctx.height, "built");
@@ -116,14 +141,14 @@ function shard(i: number, log: string[]): ShardInternal {
 const PARENT: HeaderPart[] = [0, 1, 2, 3].map(() => ({ state_root: "P" }));
 
 /** A producer of shards 0 and 2 (of 4) with peers answering by `answer`. */
-function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2) {
+function producer(answer: (peer: string, shard: number) => Answer<unknown>, groups = 2, working: number[] = []) {
   const log: string[] = [];
   const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   const h: GroupChunksHost = {
     groups,
     peers: () => ["p1", "p2"],
     shardsAt: async () => [0, 2],
-    shards: () => [0, 1, 2, 3].map((i) => shard(i, log)),
+    shards: () => [0, 1, 2, 3].map((i) => shard(i, log, working.includes(i))),
     header: (n) => {
       log.push(`header ${n}`);
       return PARENT;
@@ -166,13 +191,44 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
   });
 
-  test("a peer's empty answer (its chunk would run nothing) is built here, no other peer asked", async () => {
+  test("a peer's empty answer (its chunk would run nothing) gets the shard its placeholder, no other peer asked, the peer not put first", async () => {
     const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)));
     const chunks = await buildChunks(h, CTX, true);
-    expect((chunks[1] as unknown as { stateRoot: string }).stateRoot).toBe("built");
+    expect(chunks[1]).toMatchObject({ shard: 1, height: 8, txHashes: [], stateRoot: "P", placeholder: true, receiptsFrom: 7 });
+    expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 2", "check 3 4", "header 7", "placeholder 1"]);
+    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 1, built: 0, last: null, refused: 0, lastRefused: null });
+    expect(h.builders.get(1)).toBeUndefined();
+  });
+
+  test("a peer's empty answer while our object of the shard has work (a tx only our pool holds, its forward to the group lost): built here, no placeholder", async () => {
+    const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)), 2, [1]);
+    const chunks = await buildChunks(h, CTX, true);
+    expect(chunks[1]).toMatchObject({ shard: 1, height: 8 });
+    expect(chunks[1].placeholder).toBeUndefined();
     expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
-    expect(counts).toEqual({ asked: 2, taken: 1, empty: 1, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
-    expect(h.builders.get(1)).toBe("p1");
+    expect(counts).toMatchObject({ asked: 2, taken: 1, empty: 1, placeholders: 0, built: 1 });
+    expect(counts.last).toBe("block 8: shard 1 built here: its builder answered empty, our object of it has work");
+  });
+
+  test("an empty answer where the rule allows no placeholder (receipts carried MAX_CARRY heights) is refused: the next peer's draft taken; none drafting, built here", async () => {
+    const full = PARENT.map((p) => ({ ...p, placeholder: true as const, receipts_from: 8 - MAX_CARRY }));
+    const liar = producer((peer, s) => (peer === "p1" ? { shard: s, height: 8, empty: true } : good(s)));
+    liar.h.header = () => full;
+    const chunks = await buildChunks(liar.h, CTX, true);
+    expect(chunks.map((c) => (c as unknown as { stateRoot: string }).stateRoot)).toEqual(["built", "R", "built", "R"]);
+    expect(liar.counts).toMatchObject({ asked: 4, taken: 2, empty: 0, placeholders: 0, built: 0, refused: 2 });
+    expect(liar.counts.lastRefused).toMatch(/^block 8: p1 answered empty for shard \d, where no placeholder is allowed$/);
+    expect([...liar.h.builders].sort()).toEqual([
+      [1, "p2"],
+      [3, "p2"],
+    ]);
+    const all = producer((_, s) => ({ shard: s, height: 8, empty: true }));
+    all.h.header = () => full;
+    await buildChunks(all.h, CTX, true);
+    expect(all.log.filter((l) => l.startsWith("build")).sort()).toEqual(["build 0", "build 1", "build 2", "build 3"]);
+    expect(all.counts).toMatchObject({ asked: 4, empty: 0, placeholders: 0, built: 2, refused: 4 });
+    expect(all.counts.last).toMatch(/^block 8: shard \d built here: no placeholder/);
+    expect(all.counts.lastRefused).toMatch(/^block 8: p2 answered empty for shard \d, where no placeholder is allowed$/);
   });
 
   test("no peer answering in time gets the shard a placeholder after our header of the parent", async () => {

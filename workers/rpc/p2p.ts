@@ -19,10 +19,11 @@
  *   shard's chunk of H - 1 sent it, proven: `{shard, height, witness, incoming}`, at most
  *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from MAX_PROOF_DEPTH below LIB to the head, only
  *   for shards this node serves, none on a node holding part of the shards.
- * - GET /p2p/sent?shard=S&height=H&to=A,B: what shard S's chunk of H sent to each of A, B, proven
- *   against its receipts root: `{shard, height, sent: [SentProof, …]}` in `to` order (what a node
- *   that holds A and B but not S takes in, durable-objects/coordinator/holding.ts); only for shards
- *   this node serves.
+ * - GET /p2p/sent?shard=S&from=F&height=H&to=A,B: what shard S's chunks of F … H (F absent: H alone;
+ *   at most MAX_CARRY heights) sent to each of A, B, proven against their receipts roots:
+ *   `{shard, from, height, sent: [SentProof, …]}`, height by height in `to` order, `height` the last
+ *   one answered: as many from F as fit in MAX_WITNESS_BYTES (what a node that holds A and B but
+ *   not S takes in, durable-objects/coordinator/holding.ts); only for shards this node serves.
  * - POST /p2p/chunk `{shard, height, time, parent_hash, witness, parent_witness, parent_time}`: shard
  *   S's chunk of that block, drafted on our head (its parent) and not stored, with its txs' full
  *   bytes, its state witness and what each shard's chunk of the height before sent S, proven:
@@ -49,7 +50,7 @@ import { bodyLimit } from "hono/body-limit";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { parsePeerBlock } from "../../src/block/wire";
 import { MAX_CARRY, receiptHeights } from "../../src/sharding/placeholder";
-import type { SentProof } from "../../src/sharding/receipt-proof";
+import { incomingProofs, type SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
 import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
@@ -69,6 +70,8 @@ export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
 export const P2P_QUOTA = new Quota("/p2p", 600, 10_000);
 /** Longest `after` key taken: longer than any state key a tx can write (a value and its key are capped at 1 MB together). */
 const MAX_STATE_KEY = 65_536;
+/** Room left in a /p2p/sent answer for what is around its proofs (`{shard, from, height, sent}` and the commas between heights). */
+const SENT_ENVELOPE_BYTES = 1024;
 /** How long (ms) the edge trusts its copy of the coordinator's gate. */
 const GATE_MS = 1_000;
 
@@ -182,9 +185,9 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   const witness = unwrap(await shard(c.env, index).witnessOf(height, root));
   // What the chunk took in: each sender's chunk of those heights, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
-  const incoming = await Promise.all(
-    receiptHeights(from, height).flatMap((n) => senders.map(async (j) => unwrap(await shard(c.env, j).sentProofOf(n, index)))),
-  );
+  const heights = receiptHeights(from, height);
+  const bySender = await Promise.all(senders.map((j) => shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES)));
+  const incoming = senders.length === 0 ? [] : unwrap(incomingProofs(bySender, heights.length, index));
   const body = JSON.stringify({ shard: index, height, witness, incoming });
   const bytes = new TextEncoder().encode(body).byteLength;
   if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the witness of chunk ${index}/${height} is ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
@@ -195,13 +198,15 @@ p2pRoutes.get("/p2p/sent", async (c) => {
   const count = shardCount(c.env);
   const index = intParam(c.req.query("shard"), "shard", 0, count - 1);
   const height = intParam(c.req.query("height"), "height", 1, Number.MAX_SAFE_INTEGER);
+  // The heights a chunk after placeholders takes receipts from (src/sharding/placeholder.ts): at most MAX_CARRY.
+  const from = intParam(c.req.query("from") ?? String(height), "from", Math.max(1, height + 1 - MAX_CARRY), height);
   const to = (c.req.query("to") ?? "").split(",");
   if (to.length > count || to.some((t) => !/^(0|[1-9][0-9]{0,5})$/.test(t) || Number(t) >= count)) {
     throw new RpcFailure(`invalid to: shard indexes below ${count}, comma-separated`);
   }
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
-  const sent = await Promise.all(to.map(async (t) => unwrap(await shard(c.env, index).sentProofOf(height, Number(t)))));
-  return c.json({ shard: index, height, sent });
+  const runs = unwrap(await shard(c.env, index).sentProofsOf(from, height, to.map(Number), MAX_WITNESS_BYTES - SENT_ENVELOPE_BYTES));
+  return c.json({ shard: index, from, height: from + runs.length - 1, sent: runs.flat() });
 });
 
 p2pRoutes.post("/p2p/chunk", async (c) => {
