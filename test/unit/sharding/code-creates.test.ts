@@ -298,10 +298,11 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     expect(b).toEqual(a);
   });
 
-  it("a forwarded part signing a name up that a tx of the next block signs up at home first: the later fails with `id existed`, as on one shard", () => {
+  it("a forwarded part two hops away signing a name up that a tx of the next block signs up at home first: the later fails with `id existed`, as on one shard", () => {
     const x = Array.from({ length: 64 }, (_, i) => `next${i}`).find((n) => shardOf(n, N) === 0)!;
+    // Through shard 3 first: the part reaches shard 0 two blocks after its tx, after the next block's signUp ran there.
     const { a, b } = both(
-      [txBy(CALLER, [act(maker, "make", [x, fakeKey(88)])])],
+      [txBy(CALLER, [act(far, "put", ["n"]), act(maker, "make", [x, fakeKey(88)])])],
       [txBy(on(0, 4), [act("auth.iost", "signUp", [x, fakeKey(89), fakeKey(89)])])],
     );
     expect(status(a)).toEqual(["SUCCESS"]);

@@ -2640,6 +2640,17 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(b).toEqual(a);
   });
 
+  it("two txs of one block signing one name up, the older forwarded to the name's shard, the younger at home there or forwarded from a third shard: the younger fails with `id existed`, as on one shard", () => {
+    const twice = Array.from({ length: 64 }, (_, i) => `twice${i}`).filter((n) => shardOf(n, N) === 2 && !USERS.includes(n));
+    const signUp = (by: string, name: string) => txBy(by, [act("auth.iost", "signUp", [name, fakeKey(94), fakeKey(94)])]);
+    // Made in this order, so older in this order in their block's pool order.
+    const txs = [signUp(on(1, 2), twice[0]), signUp(on(2, 3), twice[0]), signUp(on(3, 1), twice[1]), signUp(on(0, 2), twice[1])];
+    const [a, b] = [one, four].map((chain) => runAll(chain, txs));
+    expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR", "SUCCESS", "RUNTIME_ERROR"]);
+    for (const i of [1, 3]) expect((a.receipts[i] as { message: string }).message).toMatch(/id existed > twice[0-9]+$/);
+    expect(b).toEqual(a);
+  });
+
   it("lists only cases of the workload as known differences", () => {
     const names = new Set(CASES.map(([n]) => n));
     expect(Object.keys(KNOWN).filter((k) => !names.has(k))).toEqual([]);
