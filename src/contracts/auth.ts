@@ -63,6 +63,7 @@ function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
   const old = h.state.get(key);
   h.mapPut(c, "auth", acc.id, str(JSON.stringify(acc)), payer ?? acc.id);
   if (h.genesis) return;
+  if (old === undefined) h.noteCreated(acc.id);
   const raw = h.state.get(key)!;
   // The account keeps its creator's age through every change (one row: the record just written).
   const made = old === undefined ? ([h.block.number.toString(), h.tx.ord] as const) : ageIn(old);

@@ -644,6 +644,12 @@ export class Host {
     if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.unknown.add(id);
   }
 
+  /** An account this run created, noted (remote.ts `creates`) when there are several shards: an older tx may still create it too. */
+  noteCreated(id: string): void {
+    const sh = this.block.shard;
+    if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.creates.add(id);
+  }
+
   /** Token decimals, -1 when the token does not exist (Visitor.Decimal). */
   tokenDecimal(token: string): number {
     return tokenDecimal(this.db, token);

@@ -45,6 +45,23 @@ export class RemoteReads {
    * one may have been created on another shard too recently for this one to know it, so a first run waits (executor/reads.ts).
    */
   readonly unknown = new Set<string>();
+  /**
+   * Accounts the run created (a signUp, at home or in a contract's code): with several shards an older tx may still
+   * sign the same name up in a forwarded part, which one chain ran first, so the run waits until none is undecided
+   * (executor/reads.ts waitsForName).
+   */
+  readonly creates = new Set<string>();
+  /** Whether the run waits for names: one it found nowhere or created (`unknown`, `creates`). */
+  waits(): boolean {
+    return this.unknown.size > 0 || this.creates.size > 0;
+  }
+
+  /** The run waits for no name: what it found nowhere fails it, what it created stands. */
+  settled(): void {
+    this.unknown.clear();
+    this.creates.clear();
+  }
+
   /** Keys of other shards the run read (from the overlay or missing): what the next round keeps. */
   readonly touched = new Set<string>();
   /** Every placed key read, with its stored value's length: the bounds. */

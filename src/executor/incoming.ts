@@ -451,8 +451,8 @@ export function applyIncoming(
         }
         const name = reads && rerun ? waitsForName(state, reads, rerun, block.shard!) : null;
         if (name?.ask) asking = name.ask;
-        if (reads && !(name ? name.wait : waitsForDirectory(reads))) reads.unknown.clear();
-        if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) missing = reads;
+        if (reads && !(name ? name.wait : waitsForDirectory(reads))) reads.settled();
+        if (reads && (reads.missing.size > 0 || reads.waits())) missing = reads;
         // What its callees wrote of other shards' records, and what earlier parts' wrote that no part landed: all go
         // on with the next part; else its own (keys it fetched) land with its releases, the others go back with its settle.
         const writes = guard && !missing ? guard.takeRemoteWrites() : new Map<number, [string, string | null][]>();
@@ -720,12 +720,17 @@ export function applyIncoming(
         // Waiting for the directory: it runs again after this chunk's incoming receipts (reads.ts waitsForDirectory), or
         // once more after the next chunk's while what it misses is pending, or after the answers to its asks (waitsForName).
         if (missing.unknown.size > 0) p.until = Number(block.number) + (rerun ? 1 : 0);
+        // A first run that created a name (and found none nowhere): it asks now whether an older tx may still create it too.
+        else if (!rerun && missing.creates.size > 0) asking = waitsForName(state, missing, p, block.shard!).ask;
         // A part waiting for a name holds its tx's locks, which the creating tx's part may wait for (a pledge for the
         // waiter's publisher beside the signUp): it gives way after PART_WAIT blocks, as one waiting for a lock does.
-        if (rerun?.receipt?.forward && missing.unknown.size > 0) {
+        if (rerun?.receipt?.forward && missing.waits()) {
           if (height - (rerun.since ?? height) >= PART_WAIT) {
             applied.push(r.id);
-            outgoing.push(...partGaveWay(state, rerun, shard), gaveWay(r, shard, `${[...missing.unknown].join(", ")} may still be created by a tx in flight`));
+            outgoing.push(
+              ...partGaveWay(state, rerun, shard),
+              gaveWay(r, shard, `${[...missing.unknown, ...missing.creates].join(", ")} may still be created by a tx in flight`),
+            );
             return;
           }
           p.since ??= height;

@@ -466,8 +466,8 @@ export function runTx(
     throw e;
   }
   // No wait (a re-run, a dry run): a receiver found nowhere fails this run, as on one shard.
-  if (reads && !(typeof waits === "function" ? waits(reads) : waits && waitsForDirectory(reads))) reads.unknown.clear();
-  if (reads && (reads.missing.size > 0 || reads.unknown.size > 0)) {
+  if (reads && !(typeof waits === "function" ? waits(reads) : waits && waitsForDirectory(reads))) reads.settled();
+  if (reads && (reads.missing.size > 0 || reads.waits())) {
     if (guard) guard.reads = null;
     // It read records another shard keeps that it lacks, or waits for the directory: this run is void, the tx runs again.
     state.rollback();
@@ -654,7 +654,7 @@ function pendingNotes(h: Host, held: readonly CrossReceipt[], forwarded: readonl
   const [notes, cancels] = [false, true].map((cancel) =>
     [...to].flatMap(([name, shards]) =>
       shards.map((s) => {
-        const r = pendingOf(h.tx.hash, h.tx.publisher, name, sh.index, s, cancel);
+        const r = pendingOf(h.tx.hash, h.tx.publisher, name, sh.index, s, cancel, [h.block.number.toString(), h.tx.ord]);
         // A run again's notes are new receipts (a shard applies an id once), its cancels cancel them.
         return h.tx.run ? { ...r, id: r.id.replace(":", `:${runPrefix(h.tx.run)}`) } : r;
       }),

@@ -74,7 +74,7 @@ export function readyParts(state: State, height: number): Parked[] {
  * its own, its tx's bytes with it; only their ids' list and their gas locks grow (docs/SHARDING.md, the bounds left).
  */
 export function waitsForDirectory(reads: RemoteReads): boolean {
-  return reads.unknown.size > 0;
+  return reads.waits();
 }
 
 /**
@@ -86,9 +86,9 @@ export function waitsForDirectory(reads: RemoteReads): boolean {
  * once its block ran, and each is decided after finitely many blocks (the oldest in flight never gives way).
  */
 export function waitsForName(state: State, reads: RemoteReads, p: Parked, shard: { index: number; count: number }): { wait: boolean; ask?: Asking } {
-  if (reads.unknown.size === 0) return { wait: false };
-  if ([...reads.unknown].some((name) => isPending(state, name))) return { wait: true };
+  if (!reads.waits()) return { wait: false };
   const age = ageOf(p);
+  if ([...reads.unknown].some((name) => isPending(state, name, age))) return { wait: true };
   const last = p.ask;
   if (last?.busy.length === 0) return { wait: false };
   const others = last?.busy ?? Array.from({ length: shard.count }, (_, i) => i);
@@ -101,7 +101,7 @@ export function waitsForName(state: State, reads: RemoteReads, p: Parked, shard:
       round: (last?.round ?? 0) + 1,
       left,
       busy: here ? [shard.index] : [],
-      names: [...new Set([...(last?.names ?? []), ...reads.unknown])].sort(),
+      names: [...new Set([...(last?.names ?? []), ...reads.unknown, ...reads.creates])].sort(),
     },
   };
 }
@@ -124,7 +124,7 @@ function undecidedCode(state: State): Age[] {
   const out: Age[] = [];
   const add = (raw: string, at: string, hash: string) => {
     const tx = decodeTx(base64Decode(raw));
-    if (runsCode(tx.actions)) out.push([at, poolOrder(tx, hash)]);
+    if (runsCode(tx.actions, hash)) out.push([at, poolOrder(tx, hash)]);
   };
   for (const [hash, held] of Object.entries(readLocks(state.get(LOCKS)))) {
     const e = held.at === undefined ? undefined : lockEntry(state, hash);
@@ -192,12 +192,19 @@ export function parkPart(state: State, p: Parked, reads: RemoteReads, shard: { i
 export function park(state: ShardState, tx: Tx, hash: string, block: BlockContext, reads: RemoteReads): ExecuteResult {
   const p = parkedTx(tx, hash, block);
   if (reads.unknown.size > 0) p.until = Number(block.number) + 1;
+  // A creator of a name (and nothing found nowhere): it asks now whether an older tx may still create it too.
+  else if (reads.creates.size > 0) p.ask = waitsForName(state, reads, p, block.shard!).ask;
   const outgoing = parkPart(state, p, reads, block.shard!);
   lockGas(state, hash, tx.publisher, p.block!.number);
-  // Parked for the directory alone, it asks no shard: its receipt awaits the re-run's settlement.
+  // Parked for the directory or for answers alone, it reads nothing: its receipt awaits the re-run's settlement.
   const waits = outgoing.length === 0 ? { waits: 1 } : {};
   // Its notes now, not with its re-run: a waiter of its block runs again before that (sharding/pending.ts).
-  return { receipt: placeholder(hash), outgoing: [...notesOf(p, tx.publisher, block.shard!), ...outgoing], events: [], ...waits };
+  return {
+    receipt: placeholder(hash),
+    outgoing: [...notesOf(p, tx.publisher, block.shard!), ...outgoing, ...asksOf(p, block.shard!.index)],
+    events: [],
+    ...waits,
+  };
 }
 
 /** A tx at home parked in `block`, with the names its actions may create (sharding/pending.ts createdBy). */
@@ -312,7 +319,9 @@ export function parkBehind(state: State, tx: Tx, hash: string, block: BlockConte
 
 /** The notes (or, `cancel`, their cancels) of the names parked tx `p` noted when it parked, one per name per shard. */
 function notesOf(p: Parked, publisher: string, shard: { index: number; count: number }, cancel = false): CrossReceipt[] {
-  return (p.noted ?? []).flatMap((name) => Array.from({ length: shard.count }, (_, to) => pendingOf(p.txHash, publisher, name, shard.index, to, cancel)));
+  return (p.noted ?? []).flatMap((name) =>
+    Array.from({ length: shard.count }, (_, to) => pendingOf(p.txHash, publisher, name, shard.index, to, cancel, ageOf(p))),
+  );
 }
 
 /**
@@ -373,12 +382,25 @@ export function redoTx(state: State, hash: string, publisher: string, redo: Redo
 export const yields = (p: Parked) => p.write === true && p.locked.length > 0;
 
 /**
+ * Whether `publisher`'s gas is locked by its tx parked here awaiting answers to its asks (a creator, or a waiter that
+ * found a name nowhere): that tx waits only for older txs, so a later tx of its publisher parked behind waits for it in
+ * turn. Passing it (runsAfresh) could close a cycle: in flight, the later tx's part creating a name would ask, and be
+ * told the parked tx is undecided, while that one's re-run waits for the later tx's lock on the publisher's gas.
+ */
+function behindAsker(state: ShardState, publisher: string): boolean {
+  const holder = state.lockHolder(gasKeys(publisher)[0]);
+  const q = holder === null ? undefined : readParked(state).find((x) => gasLock(x.txHash) === holder);
+  return (q?.ask?.left.length ?? 0) > 0;
+}
+
+/**
  * Runs parked tx `p` again with every value it fetched. What it sends (its receipts; its read locks released when
  * it is decided) and the settlement of its home's receipt: the run's receipt, or another round of reads; none when
  * it touched what another tx locked (it runs in a later chunk; a writer releases its locks meanwhile: `yields`) or
  * waits for a pending name once more.
  */
 export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement?: Settlement } {
+  if (p.behind !== undefined && behindAsker(state, p.behind)) return { outgoing: [] };
   const tx = decodeTx(base64Decode(p.tx!));
   state.watch(p.txHash, false);
   state.checkpoint();

@@ -18,6 +18,7 @@ import { decodeTx } from "../tx/bytes.js";
 import type { Action } from "../tx/types.js";
 import type { CrossReceipt } from "./receipts.js";
 import type { Parked } from "./reads.js";
+import { createdBy } from "./pending.js";
 
 /** The asks of one round: the shards not answered yet, and whether one (or this shard) said an older tx is undecided. */
 export interface Asking {
@@ -29,10 +30,15 @@ export interface Asking {
   names: string[];
 }
 
-/** Whether a tx's actions run a contract's code where they are forwarded: a user contract's, or a deployed one's init or can_update. */
-export function runsCode(actions: readonly Action[]): boolean {
-  return actions.some(
-    (a) => a.contract.startsWith("Contract") || (a.contract === "system.iost" && (a.actionName === "setCode" || a.actionName === "updateCode")),
+/**
+ * Whether a tx's actions may create a name where they are forwarded: they run a contract's code (a user contract's, or
+ * a deployed one's init or can_update), or a top-level action creates one (pending.ts createdBy: a signUp forwarded to
+ * its account's shard, whose creator at home there may be younger).
+ */
+export function runsCode(actions: readonly Action[], txHash: string): boolean {
+  return (
+    actions.some((a) => a.contract.startsWith("Contract") || (a.contract === "system.iost" && (a.actionName === "setCode" || a.actionName === "updateCode"))) ||
+    createdBy(actions, txHash).length > 0
   );
 }
 

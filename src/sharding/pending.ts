@@ -19,17 +19,23 @@ import type { State } from "../state/state.js";
 import type { Action } from "../tx/types.js";
 import { type CrossReceipt, ReceiptRefused } from "./receipts.js";
 import { shardOf } from "./placement.js";
+import { type Age, older } from "./age.js";
+import { isPoolKey } from "../pool/index.js";
 
 /** The row of a pending name: its notes, oldest first. */
 export const pendingKey = (name: string) => `x-pending-${name}`;
 
-/** One note: the creating tx and the shard that sent it (the tx's home). */
-type Note = [txHash: string, from: number];
+/** One note: the creating tx, the shard that sent it (the tx's home) and the tx's age for names when the note carried it. */
+type Note = [txHash: string, from: number, at?: string, ord?: string];
 
 const notesOf = (state: State, name: string): Note[] => JSON.parse(state.get(pendingKey(name)) ?? "[]") as Note[];
 
-/** Whether a name some tx may still create holds waiters (a note of it here). */
-export const isPending = (state: State, name: string): boolean => state.get(pendingKey(name)) !== undefined;
+/**
+ * Whether a name some tx may still create holds a waiter of age `age` (a note of it here): a note of a tx younger than
+ * the waiter does not, since one chain ran the waiter first, when the name did not exist (asks.ts); one with no age does.
+ */
+export const isPending = (state: State, name: string, age?: Age): boolean =>
+  notesOf(state, name).some(([, , at, ord]) => age === undefined || at === undefined || older([at, ord!], age));
 
 /** A name a tx can create: an account name auth.iost accepts (auth.ts checkAccountId), or the contract its setCode deploys. */
 export function isCreatable(name: unknown, txHash: string): boolean {
@@ -71,7 +77,7 @@ export function createdBy(actions: readonly Action[], txHash: string): string[] 
 export const cancelsOf = (held: readonly CrossReceipt[]): CrossReceipt[] => held.filter((r) => r.kind === "pending");
 
 /** The note of `name` from tx `txHash`'s home `from` to shard `to`, or (`cancel`) the note's cancel. */
-export function pendingOf(txHash: string, publisher: string, name: string, from: number, to: number, cancel = false): CrossReceipt {
+export function pendingOf(txHash: string, publisher: string, name: string, from: number, to: number, cancel = false, age?: Age): CrossReceipt {
   return {
     id: `${txHash}:pending:${name}${cancel ? ":cancel" : ""}`,
     kind: "pending",
@@ -84,6 +90,8 @@ export function pendingOf(txHash: string, publisher: string, name: string, from:
     amount: "0",
     message: "",
     ...(cancel ? { cancel: true as const } : {}),
+    // Its tx's age for names: a waiter older than it does not wait for it (isPending).
+    ...(age && !cancel ? { at: age[0], ord: age[1] } : {}),
   };
 }
 
@@ -96,6 +104,10 @@ export function pendingShapeError(r: CrossReceipt, count: number): string | null
     return `a note of ${JSON.stringify(r.counterpart)}'s tx from shard ${r.fromShard}`;
   if (!isCreatable(r.account, r.txHash)) return `a note of ${JSON.stringify(r.account)}, which its tx cannot create`;
   if (r.token !== "" || r.message !== "") return "a note carrying a token or message";
+  // Its tx's age (checkReceipt checks `at` a block before): both or neither, on a note only, the pool key its tx's.
+  const aged = r.at !== undefined || r.ord !== undefined;
+  if (aged && (r.cancel || r.at === undefined || !isPoolKey(r.ord, r.txHash)))
+    return `ord ${JSON.stringify(r.ord)} is not its tx's pool key beside a creator's height`;
   return null;
 }
 
@@ -108,7 +120,7 @@ export function applyPending(state: State, r: CrossReceipt): void {
   const at = notes.findIndex(([tx]) => tx === r.txHash);
   if (!r.cancel) {
     if (at >= 0) throw new ReceiptRefused(`receipt ${r.id} refused: ${r.txHash} noted ${JSON.stringify(r.account)} pending here already`);
-    notes.push([r.txHash, r.fromShard]);
+    notes.push(r.at === undefined ? [r.txHash, r.fromShard] : [r.txHash, r.fromShard, r.at, r.ord!]);
   } else {
     // Never kept: the part that created the name here dropped it (system.ts announce) before a later part failed.
     if (at < 0) return;

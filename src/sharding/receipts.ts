@@ -219,9 +219,9 @@ export interface CrossReceipt {
    * waited that long for an older tx's lock; the forwarded part that asked gives way.
    */
   gaveWay?: true;
-  /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (age.ts older). Ask: its asker's. Register: its creator's. */
+  /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (age.ts older). Ask: its asker's. Register and pending: its creator's. */
   at?: string;
-  /** Register and ask: beside `at`, its tx's poolOrder key (src/pool): the age for names is (at, ord), one chain's order in a block (sharding/asks.ts). */
+  /** Register, pending and ask: beside `at`, its tx's poolOrder key (src/pool): the age for names is (at, ord), one chain's order in a block (sharding/asks.ts). */
   ord?: string;
   /** The answer to an ask (sharding/asks.ts): whether a tx older than the asker is undecided at its home there and runs a contract's code. */
   undecided?: boolean;
@@ -774,14 +774,14 @@ export function checkReceipt(
     throw new ReceiptRefused(`receipt ${r.id} refused: gaveWay ${JSON.stringify(r.gaveWay)} on no failed action's settle or busy values`);
   if (
     r.at !== undefined &&
-    ((r.kind !== "read" && r.kind !== "ask" && r.kind !== "register") ||
+    ((r.kind !== "read" && r.kind !== "ask" && r.kind !== "register" && r.kind !== "pending") ||
       typeof r.at !== "string" ||
       !UINT.test(r.at) ||
       (at !== undefined && BigInt(r.at) >= at.number))
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: at ${JSON.stringify(r.at)} is not the height of a block before ${at?.number}`);
   // A register's creator's age (an ask's: askShapeError), `at` and its pool key: the name's, which older runs read absent.
-  if (r.kind === "register" ? r.at === undefined || !isPoolKey(r.ord, r.txHash) : r.kind !== "ask" && r.ord !== undefined)
+  if (r.kind === "register" ? r.at === undefined || !isPoolKey(r.ord, r.txHash) : r.kind !== "ask" && r.kind !== "pending" && r.ord !== undefined)
     throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(r.ord)} is not its tx's pool key beside a creator's height`);
   if (r.forward) {
     const f = r.forward;

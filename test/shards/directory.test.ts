@@ -99,7 +99,8 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await c.coord.chainInfo();
     const create = signUpTx(payer, "7");
     await at(A).submitTx(create.bytes, create.hash);
-    await tick(c, 7); // signUp on the payer's shard, the buy on the market's (shard 0), the rest back there
+    // signUp on the payer's shard (asking two blocks before it stands: creators), the buy on the market's (shard 0), the rest back there
+    await tick(c, 9);
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
 
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
@@ -178,7 +179,8 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await c.coord.chainInfo();
     const funded = signUpTx(payer, "7");
     await at(A).submitTx(funded.bytes, funded.hash);
-    await tick(c, 7); // signUp on the payer's shard, the buy on the market's (shard 0), the rest back there
+    // signUp on the payer's shard (asking two blocks before it stands: creators), the buy on the market's (shard 0), the rest back there
+    await tick(c, 9);
     expect(await at(A).getTxReceipt(funded.hash)).toMatchObject({ status_code: "SUCCESS" });
     const m0 = await meters();
     await tick(c);
@@ -198,16 +200,17 @@ describe("four shards: a transfer to a contract deployed on another shard in the
       );
     const parked: unknown[] = [];
     const noted: boolean[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       await tick(c);
       parked.push(JSON.parse((await row(P, READS)) ?? "[]").length);
       noted.push((await row(Q, pendingKey(born))) !== undefined);
       await abortAllDurableObjects();
     }
-    // Block 1 parks it (born unknown on the payer's shard), block 2 (the note) keeps it waiting, block 3 (the register) runs it.
-    expect(parked).toEqual([1, 1, 0, 0, 0]);
-    // A shard nothing else touches keeps the note from block 2 until the register of born lands (block 3).
-    expect(noted).toEqual([false, true, false, false, false]);
+    // Block 1 parks it (born unknown on the payer's shard), block 2 (the note) keeps it waiting while the signUp's part
+    // asks the other shards before it stands (creators: blocks 2 to 4), block 5 (the register) runs it.
+    expect(parked).toEqual([1, 1, 1, 1, 0, 0, 0]);
+    // A shard nothing else touches keeps the note from block 2 until the register of born lands (block 5).
+    expect(noted).toEqual([false, true, true, true, false, false, false]);
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
     expect(await at(B).read("getTokenBalance", born, "iost")).toMatchObject({ balance: 2 });
@@ -225,7 +228,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     const funded = signUpTx(payer, "7");
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([reader]) }], gasLimit: 400_000_000n });
     for (const t of [funded, deploy]) await at(A).submitTx(t.bytes, t.hash);
-    await tick(c, 7);
+    await tick(c, 9);
     expect(await at(A).getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
     const name = Array.from({ length: 64 }, (_, i) => `dirpark${i}`).find((n) => shardOf(n, N) === B)!;
     const create = makeTx({
@@ -240,24 +243,27 @@ describe("four shards: a transfer to a contract deployed on another shard in the
     await at(P).submitTx(pay.bytes, pay.hash);
     const parked: number[][] = [];
     const noted: boolean[] = [];
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 8; i++) {
       await tick(c);
       parked[i] = await Promise.all([A, P].map(async (s) => JSON.parse((await row(s, READS)) ?? "[]").length as number));
       noted.push((await row(Q, pendingKey(name))) !== undefined);
       await abortAllDurableObjects();
     }
     // Block 1 parks both (admin's tx for the read, the payment for the directory); block 3 runs admin's again (the
-    // value came), its signUp runs on its shard in block 4, whose register lands in block 5 and runs the payment.
+    // value came), its signUp's part on its shard in block 4 asks the other shards before it stands (creators), in
+    // block 6; its register lands in block 7 and runs the payment.
     expect(parked).toEqual([
       [1, 1],
       [1, 1],
+      [0, 1],
+      [0, 1],
       [0, 1],
       [0, 1],
       [0, 0],
       [0, 0],
     ]);
     // The note, sent when admin's tx parked, kept on a shard nothing else touches until the register.
-    expect(noted).toEqual([false, true, true, true, false, false]);
+    expect(noted).toEqual([false, true, true, true, true, true, false, false]);
     await tick(c, 3);
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await at(P).getTxReceipt(pay.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
@@ -282,7 +288,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
       );
     const parked: unknown[][] = [];
     const noted: boolean[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       await tick(c);
       parked[i] = await Promise.all(
         [A, P].map(async (s) =>
@@ -299,16 +305,19 @@ describe("four shards: a transfer to a contract deployed on another shard in the
       await abortAllDurableObjects();
     }
     // Block 1 takes the signUp behind the pledge (the payment parks for the directory); the pledge's settle comes in
-    // block 3, which runs the signUp; its register lands in block 5 (the signUp ran on born's shard in block 4).
+    // block 3, which runs the signUp; its part on born's shard (block 4) asks before it stands (creators, block 6);
+    // its register lands in block 7.
     expect(parked).toEqual([
       [["admin"], [true]],
       [["admin"], [true]],
       [[], [true]],
       [[], [true]],
+      [[], [true]],
+      [[], [true]],
       [[], []],
     ]);
     // Its notes went in block 1: a shard nothing else touches keeps one from block 2 until the register.
-    expect(noted).toEqual([false, true, true, true, false]);
+    expect(noted).toEqual([false, true, true, true, true, true, false]);
     await tick(c, 3);
     expect(await at(A).getTxReceipt(first.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
@@ -350,7 +359,7 @@ describe("four shards: a transfer to a contract deployed on another shard in the
         out.push(now - m);
         m = now;
       }
-      await tick(c, 4);
+      await tick(c, 6);
       return out;
     };
     const alone = await blocks([pledge()]);
@@ -389,17 +398,18 @@ describe("four shards: a transfer to a contract deployed on another shard in the
   test("rows: a note costs a shard what a register costs, its drop with the register nothing more; nothing after", async () => {
     const { c, meters, m1, idle } = await signUpAndPay("directory-pending-cost");
     const steps = [m1];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       await tick(c);
       steps.push(await meters());
     }
     const extra = (s: number) => steps.slice(1).map((m, i) => m[s] - steps[i][s] - idle[s]);
     console.log(
-      `rows written beyond an idle chunk's (${idle.join(", ")}), blocks 1-5: a shard nothing else touches ${extra(Q).join(", ")}; the payer's ${extra(P).join(", ")}`,
+      `rows written beyond an idle chunk's (${idle.join(", ")}), blocks 1-7: a shard nothing else touches ${extra(Q).join(", ")}; the payer's ${extra(P).join(", ")}`,
     );
-    // Block 2: the note; block 3: born's register, which drops it.
-    const [first, note, register, ...after] = extra(Q);
-    expect([first, note, after]).toEqual([0, register, [0, 0]]);
+    // Block 2: the note; block 3: the ask of born's signUp (creators), answered in block 4 with no row; block 5: born's
+    // register, which drops the note.
+    const [first, note, ask, answered, register, ...after] = extra(Q);
+    expect([first, note, ask, answered, after]).toEqual([0, register, register, 0, [0, 0]]);
     expect(register).toBeGreaterThan(0);
   });
 

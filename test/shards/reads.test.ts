@@ -311,7 +311,7 @@ describe("four shards: a contract reads a balance another shard keeps", () => {
       ],
     });
     await at(A).submitTx(create.bytes, create.hash);
-    await tick(c, 3);
+    await tick(c, 5); // the signUp asks two blocks before it stands (creators)
     expect(await at(A).getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
 
     // The writer pays `other`, then has the callee write: it parks and locks the callee's keys on B for itself.

@@ -128,7 +128,9 @@ describe("four shards: accounts and routing", () => {
       ],
     });
     expect(await c.home("admin").submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
-    await tick(c, 7); // signUp on the name's shard, the buy on the market's (shard 0), the rest back there: settled in the seventh
+    // signUp on the name's shard (asking two blocks before it stands: creators), the buy on the market's (shard 0),
+    // the rest back there: settled in the ninth
+    await tick(c, 9);
     expect(await c.home("admin").getTxReceipt(t.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await c.home(name).read("getAccount", name)).toMatchObject({ name, balance: 7 });
     expect(await c.home("admin").read("getAccount", name)).toEqual({ error: "account not found" });
@@ -185,7 +187,9 @@ module.exports = Box;`;
     });
     await c.home("admin").submitTx(deploy.bytes, deploy.hash);
     await c.home("admin").submitTx(create.bytes, create.hash);
-    await tick(c, 7); // signUp on the name's shard, the buy on the market's (shard 0), the rest back there: settled in the seventh
+    // signUp on the name's shard (asking two blocks before it stands: creators), the buy on the market's (shard 0),
+    // the rest back there: settled in the ninth
+    await tick(c, 9);
     expect(await c.home("admin").getTxReceipt(deploy.hash)).toMatchObject({ status_code: "SUCCESS" });
     expect(await c.home("admin").getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const id = "Contract" + deploy.hash;

@@ -137,8 +137,9 @@ describe("state witnesses on four shards", () => {
     });
     const rounds: { label: string; txs: ReturnType<typeof makeTx>[] }[] = [
       { label: "deploy, sign up an account on another shard", txs: [deploy, signUp] },
-      // Its RAM buy runs on the market's shard (shard 0), its pledge back on the account's: its parts settle hop by hop.
-      ...Array.from({ length: 5 }, () => ({ label: "the sign-up's chain settling", txs: [] })),
+      // Its signUp asks the other shards before it stands (docs/SHARDING.md, creators), its RAM buy runs on the market's
+      // shard (shard 0), its pledge back on the account's: its parts settle hop by hop.
+      ...Array.from({ length: 7 }, () => ({ label: "the sign-up's chain settling", txs: [] })),
       {
         label: "transfers, one to the other shard",
         txs: [makeTx({ to: far, amount: "5" }), makeTx({ amount: "2", memo: "a" }), makeTx({ amount: "3", memo: "b" })],

@@ -2293,7 +2293,8 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
     expect(byTx(b)).toEqual(byTx(a));
     // On N = 4 the two transfers and the call at home waited one block.
-    expect(parked.slice(0, 2)).toEqual([[txId(toContract), txId(toAccount), txId(callIt)], []]);
+    // The transfer to the account waits two blocks more, while the signUp asks before it stands (creators, sharding/asks.ts).
+    expect(parked.slice(0, 4)).toEqual([[txId(toContract), txId(toAccount), txId(callIt)], [txId(toAccount)], [txId(toAccount)], []]);
   });
 
   it("a flood of transfers to names no shard knows, more than 8 waiting on shard 1 at once (at home, then forwarded parts), the last of each to an account a tx of their block creates: every waiter runs again, asking, and fails or pays as on one shard, no row left", () => {
@@ -2319,9 +2320,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
     expect(status(a)).toEqual(txs.map((tx) => (paid.includes(tx) ? "SUCCESS" : "RUNTIME_ERROR")));
     const byTx = (o: typeof a) => ({ ...o, events: o.events.map((e) => JSON.stringify(e)).sort() });
     expect(byTx(b)).toEqual(byTx(a));
-    // Block h parks those at home; h + 1 runs them (the one to born pays, the others ask the other shards, sharding/asks.ts),
-    // and the parts, passing the home waiters' gas locks (waitsForNameOnly), wait, run again in its chunk and ask too.
-    expect(parked.slice(0, 2)).toEqual([home.length, home.length - 1 + parts.length]);
+    // Block h parks those at home; h + 1 runs them (the others ask the other shards, sharding/asks.ts), and the parts,
+    // passing the home waiters' gas locks (waitsForNameOnly), wait, run again in its chunk and ask too. The signUp of
+    // born asks until h + 2 before it stands (creators), so at h + 1 the two paying born wait too.
+    expect(parked.slice(0, 2)).toEqual([home.length, home.length + parts.length + 1]);
     expect(four.shards.flatMap((sh) => sh.store.keys().filter((k) => k.startsWith(READS)))).toEqual([]);
   });
 
@@ -2635,6 +2637,17 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       ["RUNTIME_ERROR", expect.stringContaining(`invalid account ${young[1]}`)],
     ]);
     expect((a.next[0] as { statusCode: string }).statusCode).toBe("SUCCESS");
+    expect(b).toEqual(a);
+  });
+
+  it("two txs of one block signing one name up, the older forwarded to the name's shard, the younger at home there or forwarded from a third shard: the younger fails with `id existed`, as on one shard", () => {
+    const twice = Array.from({ length: 64 }, (_, i) => `twice${i}`).filter((n) => shardOf(n, N) === 2 && !USERS.includes(n));
+    const signUp = (by: string, name: string) => txBy(by, [act("auth.iost", "signUp", [name, fakeKey(94), fakeKey(94)])]);
+    // Made in this order, so older in this order in their block's pool order.
+    const txs = [signUp(on(1, 2), twice[0]), signUp(on(2, 3), twice[0]), signUp(on(3, 1), twice[1]), signUp(on(0, 2), twice[1])];
+    const [a, b] = [one, four].map((chain) => runAll(chain, txs));
+    expect(a.receipts.map((r) => (r as { statusCode: string }).statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR", "SUCCESS", "RUNTIME_ERROR"]);
+    for (const i of [1, 3]) expect((a.receipts[i] as { message: string }).message).toMatch(/id existed > twice[0-9]+$/);
     expect(b).toEqual(a);
   });
 

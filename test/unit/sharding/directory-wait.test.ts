@@ -258,11 +258,14 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const { one, four } = both([], [create, there, home, same], (four) => waiting.push([2, 1, 3].map((s) => parkedOn(four, s).length)));
     expect(receiptsOf(one, [create, same, home, there]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"]);
     expect(receiptsOf(four, [create, same, home, there])).toEqual(receiptsOf(one, [create, same, home, there]));
-    // Block 1 parks the three; block 2 (the note here, the signUp run on shard 3) keeps those of shards 2 and 1
-    // waiting and runs shard 3's; block 3 (the register) runs them.
-    expect(waiting.slice(0, 3)).toEqual([
+    // Block 1 parks the three; block 2 (the note here) keeps them waiting while the signUp's part on shard 3 asks the
+    // other shards (creators, sharding/asks.ts) until 4, where it stands after shard 3's waiter ran again; block 5 (the
+    // register) runs them.
+    expect(waiting.slice(0, 5)).toEqual([
       [1, 1, 1],
-      [1, 1, 0],
+      [1, 1, 2],
+      [1, 1, 2],
+      [1, 1, 1],
       [0, 0, 0],
     ]);
     expect(pendingRows(four)).toEqual([]);
@@ -279,8 +282,9 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const { one, four } = both([], [create, part], (four) => waiting.push(parkedOn(four, 0).length));
     expect(receiptsOf(one, [create, part]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
     expect(receiptsOf(four, [create, part])).toEqual(receiptsOf(one, [create, part]));
-    // Block 2: the part finds born nowhere, waits for its chunk's receipts, then for the note; block 3 (the register) runs it.
-    expect(waiting.slice(0, 3)).toEqual([0, 1, 0]);
+    // Block 2: the part finds born nowhere, waits for its chunk's receipts, then for the note while the signUp's part asks
+    // (creators) until 4; block 5 (the register) runs it.
+    expect(waiting.slice(0, 5)).toEqual([0, 1, 1, 1, 0]);
     expect(pendingRows(four)).toEqual([]);
   });
 
@@ -330,15 +334,16 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     const born = freshOn(3, "failacct");
     // Its last action spends past the tx's amount_limit: the tx fails on shard 3, a block after its block.
     const create = txBy(maker, [...signUp(maker, born), act("token.iost", "transfer", ["iost", maker, born, "5000", ""])]);
-    const pay = transfer(userOn(2), born);
+    // Two transfers, no plain transfer: after the creator in its block's pool order (a plain one would run first).
+    const pay = paying(userOn(2), born);
     const inFlight: number[] = [];
     const { one, four } = both([], [create, pay], (four) => inFlight.push(result(four, pay)!.pending));
     expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["RUNTIME_ERROR", "RUNTIME_ERROR"]);
     expect(result(one, pay)!.receipt!.message).toMatch(new RegExp(`error: invalid account ${born}$`));
     expect(receiptsOf(four, [create, pay])).toEqual(receiptsOf(one, [create, pay]));
-    // Parked at 1, kept waiting by the note at 2 and 3; the failure (settled home at 3) reaches shard 2 at 4, where it
-    // asks the other shards (sharding/asks.ts), whose answers come at 6.
-    expect(inFlight.slice(0, 6)).toEqual([1, 1, 1, 1, 1, 0]);
+    // Parked at 1, kept waiting by the note; the creator's part asks at 2 (creators, sharding/asks.ts), fails when the
+    // answers are in at 4, the failure settled home at 5 reaches shard 2 at 6, where it asks, whose answers come at 8.
+    expect(inFlight.slice(0, 8)).toEqual([1, 1, 1, 1, 1, 1, 1, 0]);
     expect(pendingRows(four)).toEqual([]);
   });
 
@@ -484,7 +489,8 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(receiptsOf(one, pays).every((r) => r!.statusCode === "SUCCESS")).toBe(true);
     expect(receiptsOf(four, [create, ...pays])).toEqual(receiptsOf(one, [create, ...pays]));
     // Parked at 1, kept waiting by the note at 2, run when the register lands at 3.
-    expect(waiting.slice(0, 3)).toEqual([FLOOD, FLOOD, 0]);
+    // Parked at 1, kept waiting by the note while the signUp's part asks (creators: 2 to 4), run when the register lands at 5.
+    expect(waiting.slice(0, 5)).toEqual([FLOOD, FLOOD, FLOOD, FLOOD, 0]);
     expect(parkRows(four, 1)).toEqual([]);
     expect(pendingRows(four)).toEqual([]);
   });
@@ -499,6 +505,15 @@ describe("a name a tx may still create when its block ends (sharding/pending.ts)
     expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[tx, 2]]);
     dropNote(state, "bornacct1", tx);
     expect([state.get(pendingKey("bornacct1")), isPending(state, "bornacct1")]).toEqual([undefined, false]);
+  });
+
+  it("a note carrying its tx's age holds only waiters younger than that tx: one chain ran an older waiter first", () => {
+    const state = new State(new MemoryStore());
+    const tx = "7".repeat(44);
+    applyPending(state, pendingOf(tx, "flood00", "bornacct1", 2, 1, false, ["3", bareOrd(tx)]));
+    expect(JSON.parse(state.get(pendingKey("bornacct1"))!)).toEqual([[tx, 2, "3", bareOrd(tx)]]);
+    const [older, younger] = [["2", bareOrd("9".repeat(44))] as const, ["4", bareOrd("1".repeat(44))] as const];
+    expect([isPending(state, "bornacct1", older), isPending(state, "bornacct1", younger), isPending(state, "bornacct1")]).toEqual([false, true, true]);
   });
 
   it("a note of a tx decided long after (the home's chunk is checked by every producer: a note passing checkReceipt is trusted): its waiter holds until the cancel, then fails as on a name nobody created, and no row stays", () => {
@@ -535,6 +550,9 @@ function refusedOn(chain: SimChain, at: Parameters<typeof applyIncoming>[2], rec
   expect(chain.shards[1].store.keys().map((k) => [k, chain.shards[1].store.get(k)])).toEqual(before);
 }
 
+/** checkReceipt's text for an age that is not its tx's (a note's, a register's). */
+const NOT_AGE = "is not its tx's pool key beside a creator's height";
+
 describe("strangers' pending receipts: refused loudly, nothing of the chunk applied", () => {
   const HOME = 2;
   const pub = userOn(HOME);
@@ -551,6 +569,15 @@ describe("strangers' pending receipts: refused loudly, nothing of the chunk appl
     ["a note carrying a token", note("bornacct1", { token: "iost" }), "a note carrying a token or message"],
     ["a cancel on another kind", { ...note("bornacct1"), kind: "burn" as const, cancel: true as const }, "cancel true"],
     ["a cancel that is not true", note("bornacct1", { cancel: "yes" as unknown as true }), 'cancel "yes"'],
+    ["a note whose age has no height", note("bornacct1", { ord: bareOrd(tx) }), `ord ${JSON.stringify(bareOrd(tx))} ${NOT_AGE}`],
+    ["a note whose age has no pool key", note("bornacct1", { at: "3" }), `ord undefined ${NOT_AGE}`],
+    [
+      "a note with another tx's pool key",
+      note("bornacct1", { at: "3", ord: bareOrd("8".repeat(44)) }),
+      `ord ${JSON.stringify(bareOrd("8".repeat(44)))} ${NOT_AGE}`,
+    ],
+    ["a cancel carrying an age", note("bornacct1", { cancel: true, at: "3", ord: bareOrd(tx) }), `ord ${JSON.stringify(bareOrd(tx))} ${NOT_AGE}`],
+    ["a note whose height is not of a block before", note("bornacct1", { at: "5", ord: bareOrd(tx) }), 'at "5" is not the height of a block before 5'],
   ])("%s", (_, bad, why) => {
     const chain = new SimChain(simGenesis(USERS), N);
     refused(chain, [note("bornacct2"), bad], `receipt ${bad.id} refused: ${why}`);

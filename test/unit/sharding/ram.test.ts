@@ -79,7 +79,9 @@ describe("one RAM market for the chain (simulator)", () => {
     const tx = txBy(by, [act("auth.iost", "signUp", [name, fakeKey(95), fakeKey(95)]), act("ram.iost", "buy", [by, name, 1000])]);
     chain.submit(tx);
     chain.step({ time: BLOCK_TIME }); // shard 1 → shard 3: the signUp
-    chain.step({ time: BLOCK_TIME }); // shard 3 → shard 0: the buy, with the new account's register
+    // Shard 3: the signUp asks the other shards whether an older tx may create the name (creators), then stands.
+    for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
+    // Shard 3 → shard 0: the buy, with the new account's register.
     const [action] = chain.inFlight().filter((r) => r.kind === "action");
     expect([action.fromShard, action.toShard]).toEqual([3, 0]);
     const [register] = action.forward!.registers!;

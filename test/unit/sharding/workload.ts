@@ -230,7 +230,9 @@ export function runAll(
   const before = reads(chain);
   for (const tx of txs) chain.submit(tx);
   const events: PostedEvent[] = [];
-  for (let i = 0; i < 40 && (i < 4 || !chain.quiet()); i++) {
+  // Eight signUps of one publisher under `*:unlimited` settle one after another, each asking before it stands
+  // (docs/SHARDING.md "Names a contract's code may create", creators): 47 blocks with N = 4.
+  for (let i = 0; i < 64 && (i < 4 || !chain.quiet()); i++) {
     chain.step({ time: timeAt(chain.height + 1) });
     for (const s of chain.shards) events.push(...(s.posted.get(chain.height) ?? []));
     each(chain);
