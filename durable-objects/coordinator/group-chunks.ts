@@ -159,8 +159,8 @@ export interface GroupChunkCounts {
  * Every shard's chunk of block `ctx`, ours to make: those of our groups' shards built here, each
  * other shard's taken from the first peer whose draft passes the check by its witness and then
  * applies on our object of the shard (the peer taken last for the shard asked first); a peer
- * answering `empty` (nothing to run; built here when our object of the shard has work, a tx only
- * our pool holds) or none passing in time, its placeholder
+ * answering `empty` (nothing to run; built here when our pool of the shard has txs, ones only
+ * it holds) or none passing in time, its placeholder
  * (src/sharding/placeholder.ts), which our object of the shard applies, else (its receipts carried
  * MAX_CARRY heights already) built here. `askPeers` false (a retried job, whose shards may hold
  * chunks already): all built here.
@@ -178,7 +178,7 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
       const taken = await takeChunk(h, s, i, ctx, order, until);
       if (taken === "ours") {
         h.counts.built++;
-        h.counts.last = `block ${ctx.height}: shard ${i} built here: its builder answered empty, our object of it has work`;
+        h.counts.last = `block ${ctx.height}: shard ${i} built here: its builder answered empty, our pool of it has txs`;
         return s.buildChunk(ctx);
       }
       if (taken !== null) return taken;
@@ -211,8 +211,8 @@ async function placeholder(h: GroupChunksHost, s: ShardInternal, index: number, 
 
 /**
  * Shard `index`'s chunk of `ctx` from the first of `peers` whose draft passes `h.check` and `s` applies before `until`,
- * or its placeholder once one answers `empty` where the rule allows a placeholder ("ours" instead when our object of
- * the shard has work: a tx of our pool the group lacks); null when none passes (the reasons in `counts.last`). An `empty` is believed in nothing: the placeholder runs
+ * or its placeholder once one answers `empty` where the rule allows a placeholder ("ours" instead when our pool of the
+ * shard has txs: ones the group lacks); null when none passes (the reasons in `counts.last`). An `empty` is believed in nothing: the placeholder runs
  * nothing and carries every receipt sent to the shard on, so a peer lying `empty` only delays the
  * shard's txs and receipts, and not long: it is not asked first for it (only a taken draft puts a
  * peer first), and where the rule allows no placeholder (MAX_CARRY heights carried), an honest
@@ -240,7 +240,7 @@ async function takeChunk(
     if (!("error" in got) && "empty" in got) {
       // A tx only our pool holds (its forward to the group failed: best effort) would wait for the group's pools,
       // maybe an epoch: while this node still holds the shard it runs it, as before placeholders.
-      if (await s.hasWork()) {
+      if ((await s.poolSize()) > 0) {
         h.counts.empty++;
         return "ours";
       }

@@ -120,7 +120,7 @@ describe("draftFor: what a builder drafts", () => {
 /** A stand-in shard `i`: builds `built`, applies a draft only when its root is "R" (its own re-execution's). */
 function shard(i: number, log: string[], work = false): ShardInternal {
   return {
-    hasWork: async () => work,
+    poolSize: async () => (work ? 1 : 0),
     buildChunk: async (ctx: ChunkContext) => {
       log.push(`build ${i}`);
       return chunkOf(i, ctx.height, "built");
@@ -200,14 +200,14 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(h.builders.get(1)).toBeUndefined();
   });
 
-  test("a peer's empty answer while our object of the shard has work (a tx only our pool holds, its forward to the group lost): built here, no placeholder", async () => {
+  test("a peer's empty answer while our pool of the shard has a tx (only ours: its forward to the group lost): built here, no placeholder", async () => {
     const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : good(s)), 2, [1]);
     const chunks = await buildChunks(h, CTX, true);
     expect(chunks[1]).toMatchObject({ shard: 1, height: 8 });
     expect(chunks[1].placeholder).toBeUndefined();
     expect(log.filter((l) => !l.startsWith("apply")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 1", "build 2", "check 3 4"]);
     expect(counts).toMatchObject({ asked: 2, taken: 1, empty: 1, placeholders: 0, built: 1 });
-    expect(counts.last).toBe("block 8: shard 1 built here: its builder answered empty, our object of it has work");
+    expect(counts.last).toBe("block 8: shard 1 built here: its builder answered empty, our pool of it has txs");
   });
 
   test("an empty answer where the rule allows no placeholder (receipts carried MAX_CARRY heights) is refused: the next peer's draft taken; none drafting, built here", async () => {
