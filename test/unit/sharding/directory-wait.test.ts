@@ -662,42 +662,32 @@ describe("strangers' asks and answers (sharding/asks.ts): refused loudly, nothin
     refused(new SimChain(simGenesis(USERS), N), [bad], `receipt ${bad.id} refused: ${why}`);
   });
 
+  /** A register of contract `Contract<tx>` from nobody1's shard to shard 1, its creator of block `at`. */
+  const contractRegister = (at: string): CrossReceipt => ({
+    id: "nobody1:register",
+    kind: "register",
+    txHash: tx,
+    fromShard: shardOf("nobody1", N),
+    toShard: 1,
+    token: "",
+    account: "Contract" + tx,
+    counterpart: userOn(2),
+    amount: "0",
+    message: "",
+    at,
+    ord: bareOrd(tx),
+  });
+
   it("an ask or a register of a tx of this block or later", () => {
     const chain = new SimChain(simGenesis(USERS), N);
     refused(chain, [ask({ at: "5" })], `receipt ${tx}:ask1 refused: at "5" is not the height of a block before 5`);
-    const register: CrossReceipt = {
-      id: "nobody1:register",
-      kind: "register",
-      txHash: tx,
-      fromShard: shardOf("nobody1", N),
-      toShard: 1,
-      token: "",
-      account: "Contract" + tx,
-      counterpart: userOn(2),
-      amount: "0",
-      message: "",
-      at: "9",
-      ord: bareOrd(tx),
-    };
+    const register = contractRegister("9");
     refused(chain, [register], `receipt nobody1:register refused: at "9" is not the height of a block before 5`);
   });
 
   it("a register whose creator's pool key is missing, another tx's or of no shape; a pool key on another kind", () => {
     const chain = new SimChain(simGenesis(USERS), N);
-    const register: CrossReceipt = {
-      id: "nobody1:register",
-      kind: "register",
-      txHash: tx,
-      fromShard: shardOf("nobody1", N),
-      toShard: 1,
-      token: "",
-      account: "Contract" + tx,
-      counterpart: userOn(2),
-      amount: "0",
-      message: "",
-      at: "3",
-      ord: bareOrd(tx),
-    };
+    const register = contractRegister("3");
     // Honest, it lands: the directory knows the contract.
     expect(() => apply(new SimChain(simGenesis(USERS), N), [register])).not.toThrow();
     const why = (ord: unknown) => `receipt nobody1:register refused: ord ${JSON.stringify(ord)} is not its tx's pool key beside a creator's height`;
