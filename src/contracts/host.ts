@@ -644,7 +644,10 @@ export class Host {
     if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.unknown.add(id);
   }
 
-  /** An account this run created, noted (remote.ts `creates`) when there are several shards: an older tx may still create it too. */
+  /**
+   * A name this run created (an account, or a token's symbol on the shard that decides it), noted (remote.ts `creates`)
+   * when there are several shards: an older tx may still create it too.
+   */
   noteCreated(id: string): void {
     const sh = this.block.shard;
     if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.creates.add(id);

@@ -228,8 +228,10 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, TI + sym, "fullName", str(fullName), pub);
   // Off its symbol's shard (inside a contract: a top-level create is forwarded there) the token lives here,
   // and the tx claims the symbol from its shard, whose refusal undoes it (docs/SHARDING.md "Tokens across shards").
-  if (otherTokenShard(h, sym) === null) announceToken(h, sym);
-  else {
+  if (otherTokenShard(h, sym) === null) {
+    announceToken(h, sym);
+    h.noteCreated(sym);
+  } else {
     setTokenHome(h.state, sym, h.block.shard!.index);
     h.claims.add(sym);
   }

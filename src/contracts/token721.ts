@@ -97,6 +97,7 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   if (sh && sh.count > 1 && nftShard(sym, sh.count) === sh.index) {
     const def = nftDefinition(h.state, sym);
     for (let to = 0; to < sh.count; to++) if (to !== sh.index) h.outbox.push(nftAnnounceOf(h, sym, to, def));
+    h.noteCreated(sym);
   } else if (sh && sh.count > 1) {
     setNftHome(h.state, sym, sh.index);
     h.nftClaims.add(sym);

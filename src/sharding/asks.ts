@@ -33,12 +33,16 @@ export interface Asking {
 /**
  * Whether a tx's actions may create a name where they are forwarded: they run a contract's code (a user contract's, or
  * a deployed one's init or can_update), or a top-level action creates one (pending.ts createdBy: a signUp forwarded to
- * its account's shard, whose creator at home there may be younger).
+ * its account's shard, whose creator at home there may be younger; a token's create, decided on its symbol's shard).
  */
 export function runsCode(actions: readonly Action[], txHash: string): boolean {
   return (
-    actions.some((a) => a.contract.startsWith("Contract") || (a.contract === "system.iost" && (a.actionName === "setCode" || a.actionName === "updateCode"))) ||
-    createdBy(actions, txHash).length > 0
+    actions.some(
+      (a) =>
+        a.contract.startsWith("Contract") ||
+        (a.contract === "system.iost" && (a.actionName === "setCode" || a.actionName === "updateCode")) ||
+        ((a.contract === "token.iost" || a.contract === "token721.iost") && a.actionName === "create"),
+    ) || createdBy(actions, txHash).length > 0
   );
 }
 
