@@ -123,6 +123,8 @@ export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
     const known = c.nft ? mapKey(TOKEN721, "T721I" + c.token, "T721issuer") : mapKey(TOKEN, "TI" + c.token, "issuer");
     if (h.state.get(known) !== undefined) throw new VmError(ERR.tokenExists);
     for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
+    // Its age for names is its tx's, whatever age the claiming shard sent.
+    h.stampAge(known);
     h.noteCreated(c.token);
     (c.nft ? setNftHome : setTokenHome)(h.state, c.token, c.home);
     const announce = c.nft ? nftAnnounceOf : announceOf;

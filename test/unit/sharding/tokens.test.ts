@@ -390,6 +390,46 @@ module.exports = M;`;
     }
   });
 
+  it("a symbol a create of its block makes, used by other txs of the block from other shards: it exists for the later in pool order only, on one shard as on four", () => {
+    // gold's shard is 3, its creator's too; the users issue it (forwarded there) and move it (at home, shard 0).
+    const at = on(3);
+    const outcome = (count: number, createFirst: boolean) => {
+      const chain = new SimChain(config(), count);
+      const by = (user: string, gasRatio: bigint, a: ReturnType<typeof act>[]) =>
+        makeTx(a, {
+          publisher: user,
+          key: fakeKey(USERS.indexOf(user)),
+          time: T0 + BigInt(nonce++),
+          gasLimit: 4_000_000n,
+          gasRatio,
+          amountLimit: [{ token: "*", value: "unlimited" }],
+        });
+      const issue = act("token.iost", "issue", ["gold", on(1), "1"]);
+      const move = act("token.iost", "transfer", ["gold", on(0), on(2), "1", ""]);
+      // Two actions each, and a higher gas ratio: after a plain create in pool order, before one with a second action.
+      const users = [by(on(1), 200n, [issue, issue]), by(on(0), 200n, [move, move])];
+      const made = createFirst
+        ? create(at, "gold")
+        : by(at, 100n, [create(at, "gold").actions[0], act("token.iost", "transfer", ["iost", at, on(2), "1", ""])]);
+      for (const t of [...users, made]) chain.submit(t);
+      for (let i = 0; i < 8; i++) chain.step({ time: BLOCK_TIME });
+      const seen = (t: Tx) => {
+        const r = chain.shards[shardOf(t.publisher, count)].results.get(txId(t))!;
+        expect(r.pending).toBe(0);
+        const { statusCode, message, gasUsage, ramUsage } = r.receipt!;
+        return { statusCode, message, gasUsage, ramUsage };
+      };
+      return [made, ...users].map(seen);
+    };
+    for (const createFirst of [true, false]) {
+      const one = outcome(1, createFirst);
+      expect(one.map((r) => r.message.replace(/^.*error: /s, ""))).toEqual(
+        createFirst ? ["", "transaction has no permission", expect.stringContaining("balance not enough")] : ["", "token not exists", "token not exists"],
+      );
+      expect(outcome(N, createFirst), createFirst ? "the create older" : "the users older").toEqual(one);
+    }
+  });
+
   it("a create of an existing symbol from any shard fails with IOST's error, the definition unchanged", () => {
     const chain = new SimChain(config(), N);
     run(chain, create(creator, "gold"), CREATED);
