@@ -654,7 +654,8 @@ export class Host {
   stampAge(key: string): void {
     const sh = this.block.shard;
     if (this.genesis || !sh || sh.count === 1) return;
-    this.state.put(key, withAge(withoutAge(this.state.get(key)!), [this.block.number.toString(), this.tx.ord]));
+    const raw = this.state.get(key);
+    if (raw !== undefined) this.state.put(key, withAge(withoutAge(raw), [this.block.number.toString(), this.tx.ord]));
   }
 
   /**

@@ -356,5 +356,10 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     // before its lock had a row of its own, locks.ts lockRow), the typo on its own shard only: the shards it asks write nothing.
     expect(rows).toEqual([8, 12, 0, 0]);
     expect([typo.rows[0], typo.rows[1], typo.rows[3]]).toEqual([0, 0, 0]);
+    // A symbol found nowhere waits and asks as a name does, final as late, and writes as much.
+    const symbol = both([txBy(PAYER, [act("token.iost", "transfer", ["nosuch", PAYER, CALLER, "2", ""])])]);
+    expect(symbol.b).toEqual(symbol.a);
+    expect(kinds(symbol.sent)).toEqual({ ask: 2 * (N - 1) });
+    expect([symbol.rows, symbol.blocks]).toEqual([typo.rows, typo.blocks]);
   });
 });

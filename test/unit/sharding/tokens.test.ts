@@ -12,7 +12,7 @@ import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { tokenShard, shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
 import { DEFERRED, LOCKS, lockEntry } from "../../../src/executor/locks";
-import { decodeValue, encodeValue, int } from "../../../src/state/storage";
+import { ageIn, decodeValue, encodeValue, int, withAge, withoutAge } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey, makeTx } from "../executor/helpers";
@@ -301,6 +301,20 @@ module.exports = M;`;
     expect(chain.supplyGaps()).toEqual({});
   });
 
+  it("a claim carrying a forged age for its symbol: the symbol's shard keeps and announces its tx's age, as the contract's shard stamped it", () => {
+    const chain = new SimChain(config(), N);
+    const id = maker(chain, creator);
+    chain.submit(txBy(creator, [act(id, "make", ["pearl"])]));
+    chain.step({ time: BLOCK_TIME });
+    const key = "m-token.iost-TIpearl-issuer";
+    const claim = chain.inFlight().find((r) => r.forward?.claims?.length)!.forward!.claims![0];
+    claim.def[key] = withAge(withoutAge(claim.def[key]), ["1", "0|00000000|0000000|00000000000000000000|00"]);
+    for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
+    const made = ageIn(chain.shards[0].store.get(key));
+    expect(made?.[0]).not.toBe("1");
+    expect([1, 2, 3].map((s) => ageIn(chain.shards[s].store.get(key)))).toEqual([made, made, made]);
+  });
+
   it("two contracts of two shards creating one symbol in one block: the symbol's shard grants the claim of the older in pool order, the other tx is undone with IOST's error", () => {
     const chain = new SimChain(config(), N);
     // pearl's shard is 3; the makers live on shards 0 and 1, and shard 3 creates it itself in the same block.
@@ -390,7 +404,7 @@ module.exports = M;`;
     }
   });
 
-  it("a symbol a create of its block makes, used by other txs of the block from other shards: it exists for the later in pool order only, on one shard as on four", () => {
+  it("a symbol a create of its block makes, used by other txs of the block from other shards (one two hops away): it exists for the later in pool order only, on one shard as on four", () => {
     // gold's shard is 3, its creator's too; the users issue it (forwarded there) and move it (at home, shard 0).
     const at = on(3);
     const outcome = (count: number, createFirst: boolean) => {
@@ -407,10 +421,14 @@ module.exports = M;`;
       const issue = act("token.iost", "issue", ["gold", on(1), "1"]);
       const move = act("token.iost", "transfer", ["gold", on(0), on(2), "1", ""]);
       // Two actions each, and a higher gas ratio: after a plain create in pool order, before one with a second action.
-      const users = [by(on(1), 200n, [issue, issue]), by(on(0), 200n, [move, move])];
+      // The third issues tin first (its symbol's shard is 2, then gold's): its part reaches gold's shard two hops away.
+      const far = [act("token.iost", "issue", ["tin", on(0, 1), "1"]), act("token.iost", "issue", ["gold", on(0, 1), "1"])];
+      const users = [by(on(1), 200n, [issue, issue]), by(on(0), 200n, [move, move]), by(on(0, 1), 200n, far)];
       const made = createFirst
         ? create(at, "gold")
         : by(at, 100n, [create(at, "gold").actions[0], act("token.iost", "transfer", ["iost", at, on(2), "1", ""])]);
+      expect(tokenShard("tin", N)).toBe(2);
+      run(chain, create(on(0, 1), "tin"), CREATED);
       for (const t of [...users, made]) chain.submit(t);
       for (let i = 0; i < 8; i++) chain.step({ time: BLOCK_TIME });
       const seen = (t: Tx) => {
@@ -424,7 +442,9 @@ module.exports = M;`;
     for (const createFirst of [true, false]) {
       const one = outcome(1, createFirst);
       expect(one.map((r) => r.message.replace(/^.*error: /s, ""))).toEqual(
-        createFirst ? ["", "transaction has no permission", expect.stringContaining("balance not enough")] : ["", "token not exists", "token not exists"],
+        createFirst
+          ? ["", "transaction has no permission", expect.stringContaining("balance not enough"), "transaction has no permission"]
+          : ["", "token not exists", "token not exists", "token not exists"],
       );
       expect(outcome(N, createFirst), createFirst ? "the create older" : "the users older").toEqual(one);
     }
