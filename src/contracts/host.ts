@@ -6,7 +6,7 @@
  */
 import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
-import { basicKey, ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value } from "../state/storage.js";
+import { basicKey, ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value, withAge, withoutAge } from "../state/storage.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
@@ -638,13 +638,30 @@ export class Host {
     return name.endsWith(".iost") || this.uncounted(() => this.db.mhas("auth.iost", "auth", name));
   }
 
-  /** An account or contract this run found nowhere, noted (remote.ts `unknown`) when there are several shards: another may have just created it. */
+  /**
+   * A name this run found nowhere (an account, a contract, a token's symbol), noted (remote.ts `unknown`) when there are
+   * several shards: another may have just created it.
+   */
   noteUnknown(id: string): void {
     const sh = this.block.shard;
     if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.unknown.add(id);
   }
 
-  /** An account this run created, noted (remote.ts `creates`) when there are several shards: an older tx may still create it too. */
+  /**
+   * Stamps the record at `key` telling a token's symbol exists (its issuer's, which every shard copies) with this tx's age
+   * for names, as an account's record keeps its creator's (auth.ts save): with several shards, not at genesis.
+   */
+  stampAge(key: string): void {
+    const sh = this.block.shard;
+    if (this.genesis || !sh || sh.count === 1) return;
+    const raw = this.state.get(key);
+    if (raw !== undefined) this.state.put(key, withAge(withoutAge(raw), [this.block.number.toString(), this.tx.ord]));
+  }
+
+  /**
+   * A name this run created (an account, or a token's symbol on the shard that decides it), noted (remote.ts `creates`)
+   * when there are several shards: an older tx may still create it too.
+   */
   noteCreated(id: string): void {
     const sh = this.block.shard;
     if (sh && sh.count > 1) (this.state as { reads?: RemoteReads | null }).reads?.creates.add(id);

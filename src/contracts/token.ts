@@ -50,6 +50,12 @@ function checkTokenExists(h: Host, c: Cost, sym: string): boolean {
   return h.mapHas(c, TI + sym, "issuer");
 }
 
+/** IOST's `token not exists`, the symbol noted: with several shards a tx older than this one may still create it. */
+export function notExists(h: Host, sym: string): VmError {
+  h.noteUnknown(sym);
+  return new VmError(ERR.tokenNotExists);
+}
+
 /** The RAM payer of a new balance record of `acc`, or undefined when it has none (iost and ram of accounts). */
 function balanceRecordPayer(sym: string, acc: string, ramPayer: string): string | undefined {
   return (sym === "iost" || sym === "ram") && !acc.startsWith("Contract") ? undefined : ramPayer;
@@ -219,6 +225,7 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   totalSupply *= pow;
   const pub = h.tx.publisher;
   h.mapPut(c, TI + sym, "issuer", str(issuer), pub);
+  h.stampAge(mapKey(TOKEN, TI + sym, "issuer"));
   h.mapPut(c, TI + sym, "totalSupply", int(totalSupply), pub);
   h.mapPut(c, TI + sym, "supply", int(0n), pub);
   h.mapPut(c, TI + sym, "canTransfer", bool(canTransfer), pub);
@@ -228,8 +235,10 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   h.mapPut(c, TI + sym, "fullName", str(fullName), pub);
   // Off its symbol's shard (inside a contract: a top-level create is forwarded there) the token lives here,
   // and the tx claims the symbol from its shard, whose refusal undoes it (docs/SHARDING.md "Tokens across shards").
-  if (otherTokenShard(h, sym) === null) announceToken(h, sym);
-  else {
+  if (otherTokenShard(h, sym) === null) {
+    announceToken(h, sym);
+    h.noteCreated(sym);
+  } else {
     setTokenHome(h.state, sym, h.block.shard!.index);
     h.claims.add(sym);
   }
@@ -243,7 +252,7 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   const sym = s(args[0]);
   const to = s(args[1]);
   requireConsensusToken(h, sym);
-  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const away = offHome(h, sym);
   return asCallee(away, () => issueAt(h, c, sym, to, args, away !== null));
 };
@@ -430,7 +439,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
     h.noteUnknown(to);
     throw new VmError(`invalid account ${to}`);
   }
-  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
   args = [args[0], args[1], args[2], amountStr, args[4]];
@@ -456,7 +465,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   // account of another shard the amount leaves here as a credit carrying the unfreeze time, and its
   // shard writes the record (executor/incoming.ts), as for gas.iost's unpledge refund.
   const remote = receiverShard(h, sym, to);
-  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);
   args = [args[0], args[1], args[2], amountStr, args[4], args[5]];
@@ -475,7 +484,7 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   const sym = s(args[0]);
   const from = s(args[1]);
   requireConsensusToken(h, sym);
-  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);
   args = [args[0], args[1], amountStr];
@@ -539,7 +548,7 @@ function sendBurn(h: Host, c: Cost, sym: string, from: string, amount: bigint, h
 const balanceOf: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
-  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const b = h.reading(() => getBalance(h, c, sym, s(args[1]), h.tx.publisher));
   checkCost(h, c);
   return [genAmount(h, c, sym, b)];
@@ -548,7 +557,7 @@ const balanceOf: NativeAbi["fn"] = (h, args, c) => {
 const supplyOf: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
-  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   checkCost(h, c);
   const v = asInt(h.reading(() => h.mapGet(c, TI + sym, "supply")));
   return [genAmount(h, c, sym, v)];
@@ -557,7 +566,7 @@ const supplyOf: NativeAbi["fn"] = (h, args, c) => {
 const totalSupplyOf: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
-  if (!checkTokenExists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const v = asInt(h.mapGet(c, TI + sym, "totalSupply"));
   return [genAmount(h, c, sym, v)];
 };

@@ -31,7 +31,7 @@ import { asCallee, asInt, asString, type Host } from "./host.js";
 import type { RemoteReads } from "./remote.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
-import { noop } from "./token.js";
+import { noop, notExists } from "./token.js";
 import { nftHome, setNftHome } from "../sharding/directory.js";
 import { nftShard } from "../sharding/placement.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
@@ -89,6 +89,7 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   checkCost(h, c);
   if (exists(h, c, sym)) throw new VmError(ERR.tokenExists);
   h.mapPut(c, INFO + sym, ISSUER, str(issuer), issuer);
+  h.stampAge(mapKey(TOKEN721, INFO + sym, ISSUER));
   h.mapPut(c, INFO + sym, "totalSupply", int(total), issuer);
   h.mapPut(c, INFO + sym, "supply", int(0n), issuer);
   // On its symbol's shard (every top-level create is forwarded there) the token is announced; off it (inside a
@@ -97,6 +98,7 @@ const create: NativeAbi["fn"] = (h, args, c) => {
   if (sh && sh.count > 1 && nftShard(sym, sh.count) === sh.index) {
     const def = nftDefinition(h.state, sym);
     for (let to = 0; to < sh.count; to++) if (to !== sh.index) h.outbox.push(nftAnnounceOf(h, sym, to, def));
+    h.noteCreated(sym);
   } else if (sh && sh.count > 1) {
     setNftHome(h.state, sym, sh.index);
     h.nftClaims.add(sym);
@@ -130,7 +132,7 @@ export function nftAnnounceOf(h: Host, sym: string, to: number, def: Record<stri
 const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, to, meta] = [s(args[0]), s(args[1]), s(args[2])];
-  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!exists(h, c, sym)) throw notExists(h, sym);
   return asCallee(atHome(h, sym), () => issueAt(h, c, sym, to, meta));
 };
 
@@ -156,7 +158,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const [sym, from, to, id] = [s(args[0]), s(args[1]), s(args[2]), s(args[3])];
   // Go returns before any check: a transfer to oneself succeeds even for a token or id that does not exist.
   if (from === to) return [];
-  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!exists(h, c, sym)) throw notExists(h, sym);
   asCallee(atHome(h, sym), () => transferAt(h, c, sym, from, to, id));
   return [];
 };
@@ -182,13 +184,13 @@ function transferAt(h: Host, c: Cost, sym: string, from: string, to: string, id:
 const balanceOfAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
-  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!exists(h, c, sym)) throw notExists(h, sym);
   return [h.reading(() => balanceOf(h, c, sym, s(args[1])))];
 };
 
 /** The owner of a token id (read where the token lives: the caller runs it reading); Go answers a missing id with `token exists` (sic). */
 function ownerOf(h: Host, c: Cost, sym: string, id: string): string {
-  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!exists(h, c, sym)) throw notExists(h, sym);
   if (!h.mapHas(c, INFO + sym, id)) throw new VmError(ERR.tokenExists);
   return asString(h.mapGet(c, INFO + sym, id)) ?? "";
 }
@@ -202,7 +204,7 @@ const tokenOfOwnerByIndex: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const [sym, owner] = [s(args[0]), s(args[1])];
   const index = args[2] as bigint;
-  if (!exists(h, c, sym)) throw new VmError(ERR.tokenNotExists);
+  if (!exists(h, c, sym)) throw notExists(h, sym);
   const ids = h.reading(() => h.mapKeys(c, metaKey(sym, owner)));
   // Go indexes its slice with a negative index too (a panic): refused with the text of the other side.
   if (index < 0n || index >= BigInt(ids.length)) throw new VmError("out of range");

@@ -123,9 +123,13 @@ export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
     const known = c.nft ? mapKey(TOKEN721, "T721I" + c.token, "T721issuer") : mapKey(TOKEN, "TI" + c.token, "issuer");
     if (h.state.get(known) !== undefined) throw new VmError(ERR.tokenExists);
     for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
+    // Its age for names is its tx's, whatever age the claiming shard sent, and so is the copies'.
+    h.stampAge(known);
+    const def = { ...c.def, ...(known in c.def ? { [known]: h.state.get(known)! } : {}) };
+    h.noteCreated(c.token);
     (c.nft ? setNftHome : setTokenHome)(h.state, c.token, c.home);
     const announce = c.nft ? nftAnnounceOf : announceOf;
-    for (let to = 0; to < sh.count; to++) if (to !== sh.index && to !== c.home) h.outbox.push({ ...announce(h, c.token, to, c.def), home: c.home });
+    for (let to = 0; to < sh.count; to++) if (to !== sh.index && to !== c.home) h.outbox.push({ ...announce(h, c.token, to, def), home: c.home });
   }
 }
 

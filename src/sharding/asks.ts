@@ -33,25 +33,32 @@ export interface Asking {
 /**
  * Whether a tx's actions may create a name where they are forwarded: they run a contract's code (a user contract's, or
  * a deployed one's init or can_update), or a top-level action creates one (pending.ts createdBy: a signUp forwarded to
- * its account's shard, whose creator at home there may be younger).
+ * its account's shard, whose creator at home there may be younger; a token's create, decided on its symbol's shard).
  */
 export function runsCode(actions: readonly Action[], txHash: string): boolean {
   return (
-    actions.some((a) => a.contract.startsWith("Contract") || (a.contract === "system.iost" && (a.actionName === "setCode" || a.actionName === "updateCode"))) ||
-    createdBy(actions, txHash).length > 0
+    actions.some(
+      (a) =>
+        a.contract.startsWith("Contract") ||
+        (a.contract === "system.iost" && (a.actionName === "setCode" || a.actionName === "updateCode")) ||
+        ((a.contract === "token.iost" || a.contract === "token721.iost") && a.actionName === "create"),
+    ) || createdBy(actions, txHash).length > 0
   );
 }
 
 /**
  * Whether raw state key `key` tells that a name exists: its directory entries (sharding/directory.ts), its auth.iost
- * record, a contract's code (vm/contract.ts) on the shard that deployed it. Each starts with its creator's age
- * (storage.ts withAge), which a run older than the creator reads as no name (executor/guard.ts).
+ * record, a contract's code (vm/contract.ts) on the shard that deployed it, a token's issuer record (token.iost's or
+ * token721.iost's, on every shard). Each starts with its creator's age (storage.ts withAge), which a run older than the
+ * creator reads as no name (executor/guard.ts).
  */
 export const isNameKey = (key: string): boolean =>
   key.startsWith("c-") ||
   key.startsWith("m-auth.iost-auth-") ||
   key.startsWith("b-system.iost-account_shard_") ||
-  key.startsWith("b-system.iost-contract_shard_");
+  key.startsWith("b-system.iost-contract_shard_") ||
+  (key.startsWith("m-token.iost-TI") && key.endsWith("-issuer")) ||
+  (key.startsWith("m-token721.iost-T721I") && key.endsWith("-T721issuer"));
 
 /** The ask of round `round` from part `part` of tx `txHash` (its age `age`) on shard `from` to shard `to`. */
 export function askOf(txHash: string, part: string, [at, ord]: Age, round: number, from: number, to: number): CrossReceipt {

@@ -41,8 +41,8 @@ describe("a token created by an account of another shard than its symbol's", () 
     });
     const sent = await post("/sendTx", txToRequestJson(tx));
     expect(sent.hash).toBeTypeOf("string");
-    // Forwarded to shard 2, run there, the credit to shard 1 and the settles.
-    await post("/dev/mine", { blocks: 5 });
+    // Forwarded to shard 2, run there once no older create is undecided (a round of asks), the credit to shard 1 and the settles.
+    await post("/dev/mine", { blocks: 7 });
     const receipt = await get(`/getTxReceiptByTxHash/${sent.hash}`);
     expect([receipt.status_code, receipt.message]).toEqual(["SUCCESS", ""]);
     expect(await get("/getTokenInfo/coin/true")).toMatchObject({ symbol: "coin", full_name: "Coin", issuer: "admin", current_supply: "1250", decimal: 2 });
@@ -61,8 +61,9 @@ describe("a token created by an account of another shard than its symbol's", () 
     });
     const sent = await post("/sendTx", txToRequestJson(tx));
     expect(sent.hash).toBeTypeOf("string");
-    // Forwarded to shard 2 with admin's ruby records, the credit to shard 1, the settles (admin's ruby comes home).
-    await post("/dev/mine", { blocks: 6 });
+    // Forwarded to shard 2 with admin's ruby records (the create waits a round of asks there), the credit to shard 1, the
+    // settles (admin's ruby comes home).
+    await post("/dev/mine", { blocks: 7 });
     const receipt = await get(`/getTxReceiptByTxHash/${sent.hash}`);
     expect([receipt.status_code, receipt.message]).toEqual(["SUCCESS", ""]);
     expect(await get("/getTokenInfo/ruby/true")).toMatchObject({ symbol: "ruby", current_supply: "100" });
@@ -79,8 +80,8 @@ module.exports = Reward;`;
     const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "claim", args: [], amountLimit: [] }] }, code });
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
     const sent = await post("/sendTx", txToRequestJson(deploy.tx));
-    // The claim goes to shard 2 and its settle comes back: the receipt two blocks after the tx's.
-    await post("/dev/mine", { blocks: 4 });
+    // The claim goes to shard 2, granted after a round of asks, and its settle comes back: the receipt three blocks after the tx's.
+    await post("/dev/mine", { blocks: 5 });
     const receipt = await get(`/getTxReceiptByTxHash/${sent.hash}`);
     expect([receipt.status_code, receipt.message]).toEqual(["SUCCESS", ""]);
     const id = `Contract${sent.hash}`;
@@ -105,8 +106,8 @@ module.exports = Cards;`;
     const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "give", args: [], amountLimit: [] }] }, code });
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
     const sent = await post("/sendTx", txToRequestJson(deploy.tx));
-    // The claim goes to shard 2 and its settle comes back.
-    await post("/dev/mine", { blocks: 4 });
+    // The claim goes to shard 2, granted after a round of asks, and its settle comes back.
+    await post("/dev/mine", { blocks: 5 });
     expect(await get(`/getTxReceiptByTxHash/${sent.hash}`)).toMatchObject({ status_code: "SUCCESS", message: "" });
     const id = `Contract${sent.hash}`;
     const give = makeTx({ actions: [{ contract: id, actionName: "give", data: "[]" }] });
@@ -130,7 +131,7 @@ module.exports = Cards;`;
     expect([shardOf("admin", N), tokenShard("fern", N), shardOf("producer000", N)]).toEqual([0, 2, 1]);
     const create = makeTx({ actions: [act("create", ["fern", "admin", 1000, { decimal: 0 }])] });
     const created = await post("/sendTx", txToRequestJson(create.tx));
-    await post("/dev/mine", { blocks: 4 });
+    await post("/dev/mine", { blocks: 5 });
     expect(await get(`/getTxReceiptByTxHash/${created.hash}`)).toMatchObject({ status_code: "SUCCESS", message: "" });
     const code = `class Giver {
   init() {}

@@ -324,6 +324,26 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     expect(blocks).toEqual([[0], [2]]);
   });
 
+  it("rows: a plain transfer to another shard creates nothing and pays nothing more; a token created at its symbol's shard waits a round", () => {
+    const plain = both([txBy(PAYER, [act("token.iost", "transfer", ["iost", PAYER, CALLER, "2", ""])])]);
+    expect(plain.b).toEqual(plain.a);
+    // gold's shard is 3, its creator's too: the create parks, asks the others once and stands two blocks later.
+    expect(shardOf("gold", N)).toBe(3);
+    const made = both([txBy(on(3, 1), [act("token.iost", "create", ["gold", on(3, 1), 1000, { decimal: 0 }])])]);
+    expect(made.b).toEqual(made.a);
+    console.log(
+      `state rows by shard: a plain transfer from shard 2 to 1 ${plain.rows.join(", ")} (${JSON.stringify(kinds(plain.sent))}); a create at its symbol's shard ${made.rows.join(", ")} (${JSON.stringify(kinds(made.sent))}), final after ${made.blocks[1][0]} blocks`,
+    );
+    // The transfer: its credit and settle, and the rows it wrote before token creates waited (measured on the tree before).
+    expect(kinds(plain.sent)).toEqual({ credit: 1, settle: 1 });
+    expect(plain.rows).toEqual([0, 1, 7, 0]);
+    // The create: one round of asks and answers beside its announces; on its shard 6 rows more than before (13) for its
+    // park, the others' rows the announce's as before; final two blocks after its block (in it before).
+    expect(kinds(made.sent)).toEqual({ ask: 2 * (N - 1), token: N - 1 });
+    expect(made.rows).toEqual([9, 9, 9, 19]);
+    expect(made.blocks).toEqual([[0], [2]]);
+  });
+
   it("receipts: a plain call of another shard's contract sends none more; a waiter asks N − 1 shards once, each answering once", () => {
     const { a, b, sent, rows } = both([txBy(CALLER, [act(maker, "put", ["k"])])]);
     expect(b).toEqual(a);
@@ -336,5 +356,10 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
     // before its lock had a row of its own, locks.ts lockRow), the typo on its own shard only: the shards it asks write nothing.
     expect(rows).toEqual([8, 12, 0, 0]);
     expect([typo.rows[0], typo.rows[1], typo.rows[3]]).toEqual([0, 0, 0]);
+    // A symbol found nowhere waits and asks as a name does, final as late, and writes as much.
+    const symbol = both([txBy(PAYER, [act("token.iost", "transfer", ["nosuch", PAYER, CALLER, "2", ""])])]);
+    expect(symbol.b).toEqual(symbol.a);
+    expect(kinds(symbol.sent)).toEqual({ ask: 2 * (N - 1) });
+    expect([symbol.rows, symbol.blocks]).toEqual([typo.rows, typo.blocks]);
   });
 });

@@ -12,7 +12,7 @@ import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { tokenShard, shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
 import { DEFERRED, LOCKS, lockEntry } from "../../../src/executor/locks";
-import { decodeValue, encodeValue, int } from "../../../src/state/storage";
+import { ageIn, decodeValue, encodeValue, int, withAge, withoutAge } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { act, fakeKey, makeTx } from "../executor/helpers";
@@ -65,6 +65,11 @@ function run(chain: SimChain, tx: Tx, n = 4) {
   return r.receipt!;
 }
 
+/**
+ * Steps until a create published off its symbol's shard is final: forwarded there, it creates the symbol only once no
+ * older tx that may create it is undecided (a round of asks, docs/SHARDING.md "Tokens across shards").
+ */
+const CREATED = 5;
 const create = (user: string, sym: string) => txBy(user, [act("token.iost", "create", [sym, user, 1000, { decimal: 0 }])]);
 
 beforeAll(vmReady);
@@ -75,7 +80,7 @@ describe("a token created after genesis (simulator)", () => {
   it("is created and issued on its symbol's shard, announced to every shard, moved to every shard and destroyed anywhere: supply exact at every height", () => {
     expect(tokenShard("gold", N)).toBe(3);
     const chain = new SimChain(config(), N);
-    const made = run(chain, create(creator, "gold"));
+    const made = run(chain, create(creator, "gold"), CREATED);
     expect([made.statusCode, made.message]).toEqual(["SUCCESS", ""]);
     // The definition on every shard (the copies as the token's shard wrote them, RAM payer included).
     for (const s of chain.shards)
@@ -119,7 +124,7 @@ describe("a token created after genesis (simulator)", () => {
 
   it("an issue forwarded to the token's shard for an account of a third shard: the half decides the tx there, one claiming more RAM than reserved is refused", () => {
     const chain = new SimChain(config(), N);
-    run(chain, create(creator, "gold"));
+    run(chain, create(creator, "gold"), CREATED);
     const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"])]);
     chain.submit(tx);
     chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3 with the creator's free RAM
@@ -140,7 +145,7 @@ describe("a token created after genesis (simulator)", () => {
 
   it("two issues forwarded to the token's shard for accounts of one third shard: one reservation carries both halves, a forged bundle is refused", () => {
     const chain = new SimChain(config(), N);
-    run(chain, create(creator, "gold"));
+    run(chain, create(creator, "gold"), CREATED);
     const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"]), act("token.iost", "issue", ["gold", on(2, 1), "3"])]);
     chain.submit(tx);
     chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3
@@ -176,7 +181,7 @@ describe("a token created after genesis (simulator)", () => {
 
   it("issues forwarded to the token's shard for accounts of two other shards: their halves chained, each shard locked until the last decides, a forged chain refused", () => {
     const chain = new SimChain(config(), N);
-    run(chain, create(creator, "gold"));
+    run(chain, create(creator, "gold"), CREATED);
     const tx = txBy(creator, [act("token.iost", "issue", ["gold", on(2), "10"]), act("token.iost", "issue", ["gold", on(1), "3"])]);
     chain.submit(tx);
     chain.step({ time: BLOCK_TIME }); // home: forwarded to shard 3
@@ -239,7 +244,7 @@ describe("a token created after genesis (simulator)", () => {
 
   it("chained halves the publisher's RAM cannot pay: every half undone on its shard, IOST's message counting them all, supply exact", () => {
     const chain = new SimChain(config(), N);
-    run(chain, create(creator, "gold"));
+    run(chain, create(creator, "gold"), CREATED);
     // Keep RAM for one new record and not two.
     const free = () => (raw(chain, shardOf(creator, N), `m-token.iost-TB${creator}-ram`) as { v: bigint }).v;
     run(chain, txBy(creator, [act("ram.iost", "sell", [creator, creator, Number(free()) - 60])]));
@@ -270,7 +275,7 @@ module.exports = M;`;
 
   it("a contract of another shard than the symbol's creates the token there: its symbol's shard grants it, every shard learns its home, issues are local", () => {
     const chain = new SimChain(config(), N);
-    run(chain, create(creator, "gold"));
+    run(chain, create(creator, "gold"), CREATED);
     const id = maker(chain, creator);
     // gold lives on shard 3 (created there): an issue from a contract of shard 0 fetches its supply from there and
     // writes it back there with the run's release; the caller's balance is written here, where it lives.
@@ -279,7 +284,7 @@ module.exports = M;`;
     expect([supply(chain, "gold"), raw(chain, 0, "m-token.iost-TIgold-supply"), tokenBalance(chain, "gold", creator)]).toEqual([5n, { t: "i", v: 0n }, 5n]);
     for (const s of chain.shards) expect(s.store.get(READING), `shard ${s.index} unlocked`).toBeUndefined();
     // pearl's shard is 3: the contract of shard 0 creates it at home, shard 3 grants it and tells shards 1 and 2.
-    expect(run(chain, txBy(creator, [act(id, "make", ["pearl"])]), 4).statusCode).toBe("SUCCESS");
+    expect(run(chain, txBy(creator, [act(id, "make", ["pearl"])]), 5).statusCode).toBe("SUCCESS");
     expect([0, 1, 2, 3].map((s) => home(chain, s, "pearl"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 0n })));
     expect([0, 1, 2, 3].map((s) => raw(chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: id })));
     // Issued by the contract to callers of its shard and of the symbol's: the supply grows on its home.
@@ -296,15 +301,34 @@ module.exports = M;`;
     expect(chain.supplyGaps()).toEqual({});
   });
 
-  it("two contracts of two shards creating one symbol in one block: the symbol's shard grants one claim, the other tx is undone with IOST's error", () => {
+  it("a claim carrying a forged age for its symbol: the symbol's shard keeps and announces its tx's age, as the contract's shard stamped it", () => {
+    const chain = new SimChain(config(), N);
+    const id = maker(chain, creator);
+    chain.submit(txBy(creator, [act(id, "make", ["pearl"])]));
+    chain.step({ time: BLOCK_TIME });
+    const key = "m-token.iost-TIpearl-issuer";
+    const claim = chain.inFlight().find((r) => r.forward?.claims?.length)!.forward!.claims![0];
+    claim.def[key] = withAge(withoutAge(claim.def[key]), ["1", "0|00000000|0000000|00000000000000000000|00"]);
+    for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
+    const made = ageIn(chain.shards[0].store.get(key));
+    expect(made?.[0]).not.toBe("1");
+    expect([1, 2, 3].map((s) => ageIn(chain.shards[s].store.get(key)))).toEqual([made, made, made]);
+  });
+
+  it("two contracts of two shards creating one symbol in one block: the symbol's shard grants the claim of the older in pool order, the other tx is undone with IOST's error", () => {
     const chain = new SimChain(config(), N);
     // pearl's shard is 3; the makers live on shards 0 and 1, and shard 3 creates it itself in the same block.
     const [a, b] = [maker(chain, creator), maker(chain, on(1))];
     const txs = [txBy(creator, [act(a, "make", ["pearl"])]), txBy(on(1), [act(b, "make", ["pearl"])]), create(on(3), "pearl")];
     for (const t of txs) chain.submit(t);
-    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
-    const receipt = (t: Tx) => chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!.receipt!;
-    // The symbol's shard runs its own create first, then refuses both claims: their txs are undone, gas kept.
+    for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
+    const receipt = (t: Tx) => {
+      const r = chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!;
+      expect(r.pending, "final").toBe(0);
+      return r.receipt!;
+    };
+    // The create at the symbol's shard, a plain token.iost tx, is the oldest in pool order: it stands, the symbol's shard
+    // refuses both claims, granted only once no older tx may create it, and their txs are undone, gas kept.
     expect(txs.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
       ["RUNTIME_ERROR", "token exists"],
       ["RUNTIME_ERROR", "token exists"],
@@ -313,17 +337,22 @@ module.exports = M;`;
     expect(receipt(txs[0]).gasUsage).toBeGreaterThan(0);
     expect([0, 1, 2, 3].map((s) => raw(chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: on(3) })));
     expect([0, 1, 2, 3].map((s) => home(chain, s, "pearl"))).toEqual([undefined, undefined, undefined, undefined]);
-    // Without the symbol's own create, the first claim in shard order wins.
-    const next = [txBy(creator, [act(a, "make", ["ruby"])]), txBy(on(1), [act(b, "make", ["ruby"])])];
+    // Without the symbol's own create, the older claim in pool order wins (the older time), though it comes from the
+    // higher shard: the symbol's shard grants the younger only after the older tx is decided, and refuses it then.
+    const next = [txBy(on(1), [act(b, "make", ["ruby"])]), txBy(creator, [act(a, "make", ["ruby"])])];
     expect(tokenShard("ruby", N)).toBe(2);
     for (const t of next) chain.submit(t);
-    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
-    expect(next.map((t) => receipt(t).statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
-    expect([0, 1, 2, 3].map((s) => home(chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 0n })));
+    // The younger's grant waits for the older tx's settle at its home, then a round of asks: final in the seventh block.
+    for (let i = 0; i < 7; i++) chain.step({ time: BLOCK_TIME });
+    expect(next.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
+      ["SUCCESS", ""],
+      ["RUNTIME_ERROR", "token exists"],
+    ]);
+    expect([0, 1, 2, 3].map((s) => home(chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 1n })));
     expect(chain.supplyGaps()).toEqual({});
   });
 
-  it("two shards creating one symbol in the same block: exactly one wins, the other fails as IOST does; one shard, same order, same result", () => {
+  it("two shards creating one symbol in the same block: exactly one wins, the older in pool order, the other fails as IOST does; one shard, same result", () => {
     const [first, second] = [on(1), on(2)];
     const outcome = (count: number) => {
       const chain = new SimChain(config(), count);
@@ -331,7 +360,7 @@ module.exports = M;`;
       const b = create(second, "gold");
       chain.submit(a);
       chain.submit(b);
-      for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
+      for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
       const home = (t: Tx) => chain.shards[shardOf(t.publisher, count)].results.get(txId(t))!.receipt!;
       const issuer = raw(chain, tokenShard("gold", count)!, "m-token.iost-TIgold-issuer");
       return { a: [home(a).statusCode, home(a).message], b: [home(b).statusCode, home(b).message], issuer };
@@ -344,9 +373,86 @@ module.exports = M;`;
     expect(outcome(1)).toEqual(four);
   });
 
+  it("a create forwarded to the symbol's shard and one at home there, in one block: the older in pool order wins, on one shard as on four, both ways", () => {
+    // gold's shard is 3: one create is published on shard 1 (forwarded there), the other on shard 3 (at home).
+    const [away, at] = [on(1), on(3)];
+    const outcome = (count: number, homeFirst: boolean) => {
+      const chain = new SimChain(config(), count);
+      // Equal data lengths: the older time is the older in pool order.
+      const [older, younger] = homeFirst ? [create(at, "gold"), create(away, "gold")] : [create(away, "gold"), create(at, "gold")];
+      chain.submit(younger);
+      chain.submit(older);
+      for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
+      const seen = (t: Tx) => {
+        const r = chain.shards[shardOf(t.publisher, count)].results.get(txId(t))!;
+        expect(r.pending).toBe(0);
+        const { statusCode, message, gasUsage, ramUsage, returns } = r.receipt!;
+        return { statusCode, message, gasUsage, ramUsage, returns };
+      };
+      const issuer = raw(chain, tokenShard("gold", count)!, "m-token.iost-TIgold-issuer");
+      return { older: seen(older), younger: seen(younger), issuer, gaps: chain.supplyGaps() };
+    };
+    for (const homeFirst of [false, true]) {
+      const one = outcome(1, homeFirst);
+      expect([one.older.statusCode, one.younger.statusCode, one.younger.message]).toEqual([
+        "SUCCESS",
+        "RUNTIME_ERROR",
+        expect.stringContaining("error: token exists"),
+      ]);
+      expect(one.issuer).toEqual({ t: "s", v: homeFirst ? at : away });
+      expect(outcome(N, homeFirst), homeFirst ? "the home's create older" : "the forwarded create older").toEqual(one);
+    }
+  });
+
+  it("a symbol a create of its block makes, used by other txs of the block from other shards (one two hops away): it exists for the later in pool order only, on one shard as on four", () => {
+    // gold's shard is 3, its creator's too; the users issue it (forwarded there) and move it (at home, shard 0).
+    const at = on(3);
+    const outcome = (count: number, createFirst: boolean) => {
+      const chain = new SimChain(config(), count);
+      const by = (user: string, gasRatio: bigint, a: ReturnType<typeof act>[]) =>
+        makeTx(a, {
+          publisher: user,
+          key: fakeKey(USERS.indexOf(user)),
+          time: T0 + BigInt(nonce++),
+          gasLimit: 4_000_000n,
+          gasRatio,
+          amountLimit: [{ token: "*", value: "unlimited" }],
+        });
+      const issue = act("token.iost", "issue", ["gold", on(1), "1"]);
+      const move = act("token.iost", "transfer", ["gold", on(0), on(2), "1", ""]);
+      // Two actions each, and a higher gas ratio: after a plain create in pool order, before one with a second action.
+      // The third issues tin first (its symbol's shard is 2, then gold's): its part reaches gold's shard two hops away.
+      const far = [act("token.iost", "issue", ["tin", on(0, 1), "1"]), act("token.iost", "issue", ["gold", on(0, 1), "1"])];
+      const users = [by(on(1), 200n, [issue, issue]), by(on(0), 200n, [move, move]), by(on(0, 1), 200n, far)];
+      const made = createFirst
+        ? create(at, "gold")
+        : by(at, 100n, [create(at, "gold").actions[0], act("token.iost", "transfer", ["iost", at, on(2), "1", ""])]);
+      expect(tokenShard("tin", N)).toBe(2);
+      run(chain, create(on(0, 1), "tin"), CREATED);
+      for (const t of [...users, made]) chain.submit(t);
+      for (let i = 0; i < 8; i++) chain.step({ time: BLOCK_TIME });
+      const seen = (t: Tx) => {
+        const r = chain.shards[shardOf(t.publisher, count)].results.get(txId(t))!;
+        expect(r.pending).toBe(0);
+        const { statusCode, message, gasUsage, ramUsage } = r.receipt!;
+        return { statusCode, message, gasUsage, ramUsage };
+      };
+      return [made, ...users].map(seen);
+    };
+    for (const createFirst of [true, false]) {
+      const one = outcome(1, createFirst);
+      expect(one.map((r) => r.message.replace(/^.*error: /s, ""))).toEqual(
+        createFirst
+          ? ["", "transaction has no permission", expect.stringContaining("balance not enough"), "transaction has no permission"]
+          : ["", "token not exists", "token not exists", "token not exists"],
+      );
+      expect(outcome(N, createFirst), createFirst ? "the create older" : "the users older").toEqual(one);
+    }
+  });
+
   it("a create of an existing symbol from any shard fails with IOST's error, the definition unchanged", () => {
     const chain = new SimChain(config(), N);
-    run(chain, create(creator, "gold"));
+    run(chain, create(creator, "gold"), CREATED);
     for (const s of [1, 3]) {
       const r = run(chain, create(on(s), "gold"));
       expect([r.statusCode, r.message]).toEqual([
@@ -380,15 +486,19 @@ module.exports = Collect;`;
   const issuer = (chain: SimChain, s: number, sym: string) => raw(chain, s, `m-token721.iost-T721I${sym}-T721issuer`);
   const nftHomeOf = (chain: SimChain, s: number, sym: string) => raw(chain, s, `b-system.iost-token721_shard_${sym}`);
 
-  it("two contracts of two shards creating one symbol in one block: the first claim in shard order wins, the other tx is undone with IOST's error", () => {
+  it("two contracts of two shards creating one symbol in one block: the older claim in pool order wins, the other tx is undone with IOST's error", () => {
     // kart's shard is 2; the contracts live on shards 0 and 1.
     expect(shardOf("kart", N)).toBe(2);
     const chain = new SimChain(config(), N);
     const [a, b] = [collector(chain, on(0)), collector(chain, on(1))];
     const txs = [txBy(on(0), [act(a, "make", ["kart"])]), txBy(on(1), [act(b, "make", ["kart"])])];
     for (const t of txs) chain.submit(t);
-    for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
-    const receipt = (t: Tx) => chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!.receipt!;
+    for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
+    const receipt = (t: Tx) => {
+      const r = chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!;
+      expect(r.pending, "final").toBe(0);
+      return r.receipt!;
+    };
     expect(txs.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
       ["SUCCESS", ""],
       ["RUNTIME_ERROR", "token exists"],
@@ -403,12 +513,23 @@ module.exports = Collect;`;
     expect(raw(chain, 0, "m-token721.iost-T721Ikart-0")).toEqual({ t: "s", v: on(1) });
     const again = run(chain, txBy(on(1), [act(b, "make", ["kart"])]));
     expect([again.statusCode, again.message]).toEqual(["RUNTIME_ERROR", expect.stringMatching(/^running action .* error: token exists$/s)]);
+    // The other way round: the claim of shard 1 is the older in pool order (the older time), and wins.
+    expect(shardOf("ruby", N)).toBe(2);
+    const next = [txBy(on(1), [act(b, "make", ["ruby"])]), txBy(on(0), [act(a, "make", ["ruby"])])];
+    for (const t of next) chain.submit(t);
+    // The younger's grant waits for the older tx's settle at its home, then a round of asks: final in the seventh block.
+    for (let i = 0; i < 7; i++) chain.step({ time: BLOCK_TIME });
+    expect(next.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
+      ["SUCCESS", ""],
+      ["RUNTIME_ERROR", "token exists"],
+    ]);
+    expect([0, 1, 2, 3].map((s) => issuer(chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: b })));
     expect(chain.supplyGaps()).toEqual({});
   });
 
   it("a top-level create on its symbol's shard copies the issuer to every shard, no home recorded", () => {
     const chain = new SimChain(config(), N);
-    expect(run(chain, txBy(on(0), [act("token721.iost", "create", ["kart", on(0), 2])])).statusCode).toBe("SUCCESS");
+    expect(run(chain, txBy(on(0), [act("token721.iost", "create", ["kart", on(0), 2])]), CREATED).statusCode).toBe("SUCCESS");
     expect([0, 1, 2, 3].map((s) => issuer(chain, s, "kart"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: on(0) })));
     expect([0, 1, 2, 3].map((s) => nftHomeOf(chain, s, "kart"))).toEqual([undefined, undefined, undefined, undefined]);
     // Only the home keeps the rest.
