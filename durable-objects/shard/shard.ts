@@ -72,7 +72,7 @@ import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from ".
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
-import { chunkWitness, sentProofAt } from "./witness";
+import { chunkWitness, sentProofsAt } from "./witness";
 import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import { type Decoded, DecodedPool } from "./decoded";
@@ -1025,16 +1025,22 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /**
    * What the chunk of `height` sent to shard `to`, with its proof against the chunk's receipts root
-   * (witness.ts sentProofAt), for a node that checks `to`'s next chunk without this shard. Rows read: one.
+   * (witness.ts sentProofsAt), for a node that checks `to`'s next chunk without this shard. Rows read: one.
    */
   async sentProofOf(height: number, to: number): Promise<Answer<SentProof>> {
+    const p = this.sentProofsAt(height, [to]);
+    return "error" in p ? p : p[0];
+  }
+
+  /** `sentProofOf` for each shard of `to`, the chunk's row read once. */
+  private sentProofsAt(height: number, to: readonly number[]): Answer<SentProof[]> {
     // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's;
     // deeper ones for a node holding part of the shards that fell behind, as witnessOf.
     const low = Math.max(1, this.lib - 1 - MAX_PROOF_DEPTH);
-    if (!Number.isSafeInteger(height) || height < low || height > this.head || !Number.isSafeInteger(to) || isArchived(this.mark, height)) {
+    if (!Number.isSafeInteger(height) || height < low || height > this.head || !to.every(Number.isSafeInteger) || isArchived(this.mark, height)) {
       return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from ${low} (LIB ${this.lib}) up to the head ${this.head}` };
     }
-    return sentProofAt(this.sql, height, to);
+    return sentProofsAt(this.sql, height, to);
   }
 
   /**
@@ -1048,12 +1054,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const out: SentProof[][] = [];
     let bytes = 0;
     for (let n = from; n <= height; n++) {
-      const runs: SentProof[] = [];
-      for (const t of to) {
-        const p = await this.sentProofOf(n, t);
-        if ("error" in p) return p;
-        runs.push(p);
-      }
+      const runs = this.sentProofsAt(n, to);
+      if ("error" in runs) return runs;
       bytes += new TextEncoder().encode(JSON.stringify(runs)).byteLength + 1;
       if (bytes > maxBytes) {
         if (out.length > 0) break;

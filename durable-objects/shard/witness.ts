@@ -5,7 +5,7 @@
  * same executor code as chunk-build.ts over the witness alone, which must reach the chunk's
  * post-state root, receipt hashes, gas, outgoing receipts root and witness list, or the chunk is
  * refused with the reason. The receipts it took in come with proofs against their senders' roots
- * (`sentProofAt`, src/sharding/receipt-proof.ts) and its txs are checked against replays from a
+ * (`sentProofsAt`, src/sharding/receipt-proof.ts) and its txs are checked against replays from a
  * window of the shard's recent txs (src/pool/replay.ts). None touches SQL beyond the serving shard's own rows.
  */
 import { base58Encode } from "../../src/codec/base58";
@@ -47,10 +47,11 @@ export function chunkWitness(sql: SqlStorage, kv: SqlStore, height: number, head
   return kv.witnessAt(keys, before, deleted);
 }
 
-/** What the chunk of `height` sent to shard `to`, with the proof against its receipts root. Rows read: one. */
-export function sentProofAt(sql: SqlStorage, height: number, to: number): SentProof {
+/** What the chunk of `height` sent to each shard of `to`, each with the proof against its receipts root. Rows read: one. */
+export function sentProofsAt(sql: SqlStorage, height: number, to: readonly number[]): SentProof[] {
   const sent = logAt(sql, height, "sent");
-  return sentProof(sent === null ? [] : (JSON.parse(sent) as core.CrossReceipt[]), to);
+  const receipts = sent === null ? [] : (JSON.parse(sent) as core.CrossReceipt[]);
+  return to.map((t) => sentProof(receipts, t));
 }
 
 /** A chunk as a node without its shard's state checks it. */
@@ -60,7 +61,7 @@ export interface ChunkCase {
   /** Its txs' full bytes in chunk order, shard 0's base tx first. */
   txs: Uint8Array[];
   /**
-   * What each chunk of the heights it takes receipts from sent to its shard (`sentProofAt`), height
+   * What each chunk of the heights it takes receipts from sent to its shard (`sentProofsAt`), height
    * by height, by source shard in each: `ctx.height - 1` alone unless placeholders carried receipts
    * on (src/sharding/placeholder.ts); none at height 1, with one shard, or for a placeholder.
    */
