@@ -8,7 +8,7 @@
  * JavaScript's JSON.stringify writes it; `adminID` = the admin account.
  * signUp stores with payer auth.iost (free); later edits with payer = the account.
  */
-import { ageIn, mapKey, str, withAge } from "../state/storage.js";
+import { mapKey, str } from "../state/storage.js";
 import { argsJson } from "./args.js";
 import type { Arg } from "./args.js";
 import type { Cost } from "./cost.js";
@@ -66,8 +66,7 @@ function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
   if (old === undefined) h.noteCreated(acc.id);
   const raw = h.state.get(key)!;
   // The account keeps its creator's age through every change (one row: the record just written).
-  const made = old === undefined ? ([h.block.number.toString(), h.tx.ord] as const) : ageIn(old);
-  if ((h.block.shard?.count ?? 1) > 1 && made !== null) h.state.put(key, withAge(raw, made));
+  h.stampAge(key, old);
   // Every other shard keeps a copy of the permissions: a co-signer of this shard is checked there as here.
   announce(h, acc.id, raw);
 }

@@ -6,7 +6,8 @@
  */
 import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
-import { basicKey, ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value, withAge, withoutAge } from "../state/storage.js";
+import { ageIn, basicKey, ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value, withAge, withoutAge } from "../state/storage.js";
+import type { Age } from "../sharding/age.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
@@ -648,14 +649,23 @@ export class Host {
   }
 
   /**
-   * Stamps the record at `key` telling a token's symbol exists (its issuer's, which every shard copies) with this tx's age
-   * for names, as an account's record keeps its creator's (auth.ts save): with several shards, not at genesis.
+   * Stamps the record at `key` telling a name exists (an account's auth record, a token's issuer record, which every
+   * shard copies) with its creator's age (`creatorAge` of `old`, the record it replaced), in place of any age it carried.
    */
-  stampAge(key: string): void {
-    const sh = this.block.shard;
-    if (this.genesis || !sh || sh.count === 1) return;
+  stampAge(key: string, old?: string): void {
+    const made = this.creatorAge(old);
     const raw = this.state.get(key);
-    if (raw !== undefined) this.state.put(key, withAge(withoutAge(raw), [this.block.number.toString(), this.tx.ord]));
+    if (made !== null && raw !== undefined) this.state.put(key, withAge(withoutAge(raw), made));
+  }
+
+  /**
+   * The creator's age a name's record keeps (storage.ts withAge): `old`'s, the record it replaces (a permission change,
+   * an updateCode), else this tx's age for names (a new name); null with one shard, at genesis, or when `old` has none.
+   */
+  creatorAge(old: string | undefined): Age | null {
+    const sh = this.block.shard;
+    if (this.genesis || !sh || sh.count === 1) return null;
+    return old === undefined ? [this.block.number.toString(), this.tx.ord] : ageIn(old);
   }
 
   /**

@@ -12,7 +12,7 @@ import type { Host } from "../contracts/host.js";
 import type { Arg } from "../contracts/args.js";
 import type { ContractDef, NativeAbi } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
-import { ageIn, byteLength, withAge, withoutAge } from "../state/storage.js";
+import { byteLength, withAge, withoutAge } from "../state/storage.js";
 import { parseSource } from "./ast.js";
 import { blockObject, hostApi, txObject } from "./host-api.js";
 import { contractLogger } from "./console.js";
@@ -94,9 +94,8 @@ export function loadContract(state: State, id: string): StoredContract | undefin
 export function storeContract(h: Host, c: StoredContract): void {
   const key = contractKey(c.ID);
   const raw = JSON.stringify(c);
-  // Its creator's age, kept by an updateCode (storage.ts withAge); none on one shard or at genesis.
-  const old = h.state.get(key);
-  const made = h.genesis || (h.block.shard?.count ?? 1) === 1 ? null : old === undefined ? ([h.block.number.toString(), h.tx.ord] as const) : ageIn(old);
+  // Its creator's age, kept by an updateCode (storage.ts withAge).
+  const made = h.creatorAge(h.state.get(key));
   h.state.put(key, made === null ? raw : withAge(raw, made));
 }
 
