@@ -36,7 +36,7 @@ import {
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
-import { answerOf, type Asking, ageOf, askOf, runsCode } from "../sharding/asks.js";
+import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
 import { basicKey } from "../state/storage.js";
@@ -113,18 +113,18 @@ export function asksOf(p: Parked, from: number): CrossReceipt[] {
 }
 
 /**
- * Whether a tx older than `age` is undecided at its home here and runs a contract's code: locked in flight (its
- * `redo`, kept by its home alone) or parked (`x-reads`, its bytes kept). It may create names in that code, on the
- * shard it was forwarded to, that no shard can tell before the code runs.
+ * Whether a tx older than `age` is undecided at its home here and may create names where it is forwarded
+ * (`mayCreateNames`: a contract's code, which no shard can tell before it runs, or a top-level creation): locked in
+ * flight (its `redo`, kept by its home alone) or parked (`x-reads`, its bytes kept).
  */
-export const olderUndecided = (state: State, age: Age): boolean => undecidedCode(state).some((a) => a[1] !== age[1] && older(a, age));
+export const olderUndecided = (state: State, age: Age): boolean => undecidedCreators(state).some((a) => a[1] !== age[1] && older(a, age));
 
-/** The ages for names (height, pool key: sharding/asks.ts) of the txs undecided at their home here that run a contract's code (`olderUndecided`), decoded once a chunk. */
-function undecidedCode(state: State): Age[] {
+/** The ages for names (height, pool key: sharding/asks.ts) of the txs undecided at their home here that may create names where forwarded (`olderUndecided`), decoded once a chunk. */
+function undecidedCreators(state: State): Age[] {
   const out: Age[] = [];
   const add = (raw: string, at: string, hash: string) => {
     const tx = decodeTx(base64Decode(raw));
-    if (runsCode(tx.actions, hash)) out.push([at, poolOrder(tx, hash)]);
+    if (mayCreateNames(tx.actions, hash)) out.push([at, poolOrder(tx, hash)]);
   };
   for (const [hash, held] of Object.entries(readLocks(state.get(LOCKS)))) {
     const e = held.at === undefined ? undefined : lockEntry(state, hash);
@@ -138,7 +138,7 @@ function undecidedCode(state: State): Age[] {
 /** The `ask`s of other shards' waiters, answered in the chunk that applies them, after its other receipts: nothing written here. */
 export function answerAsks(state: State, asks: readonly CrossReceipt[], shard: number): CrossReceipt[] {
   if (asks.length === 0) return [];
-  const undecided = undecidedCode(state);
+  const undecided = undecidedCreators(state);
   return asks.map((q) =>
     answerOf(
       q,

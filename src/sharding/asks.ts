@@ -35,7 +35,7 @@ export interface Asking {
  * a deployed one's init or can_update), or a top-level action creates one (pending.ts createdBy: a signUp forwarded to
  * its account's shard, whose creator at home there may be younger; a token's create, decided on its symbol's shard).
  */
-export function runsCode(actions: readonly Action[], txHash: string): boolean {
+export function mayCreateNames(actions: readonly Action[], txHash: string): boolean {
   return (
     actions.some(
       (a) =>
