@@ -33,7 +33,10 @@ export interface TxContext {
   /** ×100. */
   gasLimit: bigint;
   amountLimit: readonly AmountLimit[];
-  /** Its poolOrder key (src/pool): with its block's height, its age for the names it creates and reads (sharding/asks.ts). */
+  /**
+   * Its poolOrder key (src/pool): with its block's height, its age for the names it creates and reads (sharding/asks.ts);
+   * empty with one shard, where no name keeps an age.
+   */
   ord: string;
   /** The tx's actions, for blockchain.txInfo() (on another shard: the actions forwarded there). */
   actions: readonly Action[];

@@ -28,7 +28,7 @@ export function executeBaseTx(
 ): { receipt: TxReceipt; outgoing: CrossReceipt[]; events: ContractEvent[] } {
   const txHash = base58Encode(hash);
   // No signatures and no signers: base.iost@active is its only authority.
-  const h = new Host(state, block, buildTxContext(tx, txHash), monitorCall);
+  const h = new Host(state, block, buildTxContext(tx, txHash, block), monitorCall);
   state.checkpoint();
   let run: ActionsRun;
   try {

@@ -82,7 +82,7 @@ function capMessage(m: string): string {
   return m.slice(0, high >= 0xd800 && high < 0xdc00 ? MAX_MESSAGE - 1 : MAX_MESSAGE) + "..."; // never half a surrogate pair
 }
 
-export function buildTxContext(tx: Tx, hash: string): TxContext {
+export function buildTxContext(tx: Tx, hash: string, block: BlockContext): TxContext {
   const authList = new Map<string, number>();
   for (const s of tx.signatures) authList.set(base58Encode(s.pubkey), 1);
   for (const s of tx.publisherSigs) authList.set(base58Encode(s.pubkey), 2);
@@ -97,7 +97,8 @@ export function buildTxContext(tx: Tx, hash: string): TxContext {
     gasRatio: tx.gasRatio,
     gasLimit: tx.gasLimit,
     amountLimit: tx.amountLimit,
-    ord: poolOrder(tx, hash),
+    // Only names' ages use it, kept with several shards alone: its base58 decode is some 3 µs, a twentieth of a transfer.
+    ord: (block.shard?.count ?? 1) > 1 ? poolOrder(tx, hash) : "",
     actions: tx.actions,
     authList,
     signerList,
@@ -208,7 +209,7 @@ function prepare(h: Host, tx: Tx, size: number, gas: GasAt): void {
  */
 export function prepareError(state: State, tx: Tx, txHash: TxKey, block: BlockContext): string | null {
   const key = keyOf(tx, txHash);
-  const h = new Host(state, block, buildTxContext(tx, key.hash), monitorCall);
+  const h = new Host(state, block, buildTxContext(tx, key.hash, block), monitorCall);
   h.initStack();
   state.checkpoint();
   try {
@@ -425,7 +426,7 @@ export function runTx(
 ): ExecuteResult | { missing: RemoteReads } {
   const key = keyOf(tx, txHash);
   const hash = key.hash;
-  const h = new Host(state, block, { ...buildTxContext(tx, hash), ...(again > 0 ? { run: again } : {}) }, monitorCall);
+  const h = new Host(state, block, { ...buildTxContext(tx, hash, block), ...(again > 0 ? { run: again } : {}) }, monitorCall);
   h.initStack();
   const gas = new GasAt(state, tx.publisher, block.time);
   state.checkpoint(); // T: the whole tx

@@ -17,7 +17,8 @@ const bad = act("token.iost", "balanceOf", ["iost"]); // wrong arity: fails in p
 
 function run(actions: Action[], gas: number, path: Omit<ActionPath, "pay"> = {}) {
   const chain = new Chain();
-  const h = new Host(chain.state, chain.block(), buildTxContext(makeTx(actions), "hash"), monitorCall);
+  const block = chain.block();
+  const h = new Host(chain.state, block, buildTxContext(makeTx(actions), "hash", block), monitorCall);
   const paid: number[] = [];
   const r = runActions(h, actions, gas, { ...path, pay: (c: Cost) => paid.push(c.toGas()) });
   return { ...r, paid };
