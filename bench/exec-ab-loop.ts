@@ -10,6 +10,8 @@ import { base58Encode } from "../src/codec/base58";
 import { sha3 } from "../src/crypto/sha3";
 import { ShardState } from "../src/executor/guard";
 import { executeTx } from "../src/executor/index";
+import { poolOrder } from "../src/pool/index";
+import { shardOf } from "../src/sharding/placement";
 import { MemoryStore } from "../src/state/memory-store";
 import { PagedNodes, StateTree } from "../src/state/tree";
 import { txHash } from "../src/tx/bytes";
@@ -25,29 +27,36 @@ const SENDERS = 50;
 const CHUNK = 200;
 let chain: Chain, store: MemoryStore, tree: StateTree, id: string;
 let N = 1000;
-export async function setup(txs: number) {
+/** The shard this chunk build is shard 0 of (a key for names with several: TxContext.ord), and its senders' names, all at home there. */
+let place = { index: 0, count: 1 };
+let names: string[] = [];
+export async function setup(txs: number, shards = 1) {
   N = txs;
+  place = { index: 0, count: shards };
+  names = [];
+  for (let k = 0; names.length < SENDERS; k++) if (shardOf(`bench${k}`, shards) === 0) names.push(`bench${k}`);
   await loadVm();
   chain = new Chain();
   const d = chain.receipt(makeTx([act("system.iost", "setCode", [contractJson(CODE, INFO.abi)])], { gasLimit: 4_000_000n }));
   id = (JSON.parse(d.returns[0]) as string[])[0];
-  for (let k = 0; k < SENDERS; k++) chain.newAccount(`bench${k}`, fakeKey(k + 1), "1000000", 100_000n, "20000");
+  for (const [k, name] of names.entries()) chain.newAccount(name, fakeKey(k + 1), "1000000", 100_000n, "20000");
   store = chain.store;
   tree = new StateTree(new PagedNodes(new MemoryStore()));
   tree.update(store.keys().map((k) => [k, store.get(k)!] as const));
 }
-/** A tx with its id and full size, as admission hands them to the build. */
-type Made = { tx: Tx; key: { hash: string; size: number } };
+/** A tx with its id, full size and pool key, as admission and the pool index hand them to the build. */
+type Made = { tx: Tx; key: { hash: string; size: number; ord: string } };
 function made(tx: Tx): Made {
-  return { tx, key: { hash: base58Encode(txHash(tx)), size: txBytes(tx, FULL).length } };
+  const hash = base58Encode(txHash(tx));
+  return { tx, key: { hash, size: txBytes(tx, FULL).length, ord: poolOrder(tx, hash) } };
 }
-const sender = (i: number) => ({ publisher: `bench${i % SENDERS}`, key: fakeKey((i % SENDERS) + 1) });
+const sender = (i: number) => ({ publisher: names[i % SENDERS], key: fakeKey((i % SENDERS) + 1) });
 let roots: string[] = [];
 /** CPU µs per tx of a chunk-build-like run of `txs`. */
 function run(txs: Made[], round: number): number {
-  const block = { ...chain.block(), number: BigInt(round + 2), shard: { index: 0, count: 1 } };
+  const block = { ...chain.block(), number: BigInt(round + 2), shard: place };
   const c0 = process.cpuUsage();
-  let state = new ShardState(store, { index: 0, count: 1 });
+  let state = new ShardState(store, place);
   for (let i = 0; i < txs.length; i++) {
     state.watch();
     state.checkpoint();
@@ -61,7 +70,7 @@ function run(txs: Made[], round: number): number {
       JSON.stringify([...writes]);
       state.commit();
       roots.push(Buffer.from(tree.update(writes)).toString("hex"));
-      state = new ShardState(store, { index: 0, count: 1 });
+      state = new ShardState(store, place);
     }
   }
   const c = process.cpuUsage(c0);

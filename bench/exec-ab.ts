@@ -1,10 +1,10 @@
 /**
- * `npx tsx bench/exec-ab.ts <rev A> [<rev B>] [--pairs 10] [--txs 1000]`: the CPU per transfer and per
+ * `npx tsx bench/exec-ab.ts <rev A> [<rev B>] [--pairs 10] [--txs 1000] [--shards 1]`: the CPU per transfer and per
  * contract call of two trees of the code (git revisions; B by default the work tree), measured in
  * turns in one Node process, so that a shared machine's load swings hit both alike: each tree's
  * bench/exec-ab-loop.ts (this tree's copy) is bundled with esbuild and imported, and the pairs of
  * rounds alternate A B, B A, … after a warm-up pair. Prints each pair and the medians of B ÷ A (min–max);
- * stops if the two trees' state roots differ.
+ * stops if the two trees' state roots differ. `--shards N`: the build is shard 0 of N, its txs' accounts all at home.
  */
 import { execSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
@@ -14,14 +14,15 @@ import { build } from "esbuild";
 import { option } from "./lib";
 
 type Loop = {
-  setup(txs: number): Promise<void>;
+  setup(txs: number, shards: number): Promise<void>;
   round(r: number): { transfer: number; call: number; roots: string[] };
 };
 
 const revs = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
-if (revs.length < 1 || revs.length > 2) throw new Error("usage: bench/exec-ab.ts <rev A> [<rev B>] [--pairs N] [--txs N]");
+if (revs.length < 1 || revs.length > 2) throw new Error("usage: bench/exec-ab.ts <rev A> [<rev B>] [--pairs N] [--txs N] [--shards N]");
 const PAIRS = option("pairs", 10);
 const TXS = option("txs", 1000);
+const SHARDS = option("shards", 1);
 const repo = resolve(import.meta.dirname, "..");
 const out = mkdtempSync(join(tmpdir(), "exec-ab-"));
 symlinkSync(join(repo, "node_modules"), join(out, "node_modules"));
@@ -47,7 +48,7 @@ async function bundle(rev: string | undefined, name: string): Promise<Loop> {
     logLevel: "warning",
   });
   const loop = (await import(file)) as Loop;
-  await loop.setup(TXS);
+  await loop.setup(TXS, SHARDS);
   return loop;
 }
 
