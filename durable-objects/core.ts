@@ -129,7 +129,10 @@ function blockContext(chainId: number, block: BlockInfo, shard: ShardPlace): Blo
   return { chainId, number: block.number, time: block.time, parentHash: block.parentHash, witness: block.witness, shard };
 }
 
-/** `size`: the length of the tx's full bytes (txBytes FULL), when the caller has it (the pool's decoded txs); `later`: reads.ts PoolOrder createsLater. */
+/**
+ * `known`: what the caller holds of the tx already (the pool's decoded txs: the length of its full bytes,
+ * txBytes FULL; the pool index: its pool key), so it is not made again; `later`: reads.ts PoolOrder createsLater.
+ */
 export function executeTx(
   chainId: number,
   shard: ShardPlace,
@@ -137,10 +140,10 @@ export function executeTx(
   tx: Tx,
   hash: string,
   block: BlockInfo,
-  size?: number,
+  known?: { size?: number; ord?: string },
   later?: () => boolean,
 ): ExecResult {
-  return coreExecuteTx(state, tx, size === undefined ? hash : { hash, size }, blockContext(chainId, block, shard), true, later);
+  return coreExecuteTx(state, tx, { hash, ...known }, blockContext(chainId, block, shard), true, later);
 }
 
 export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {

@@ -331,7 +331,8 @@ function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.Blo
   b.outgoing.push(...inc.outgoing);
 }
 
-type Candidate = { hash: string; bytes?: SqlStorageValue; given?: GivenTx };
+/** `ord`: its pool key, from the pool index (a peer's given txs: made by the executor). */
+type Candidate = { hash: string; ord?: string; bytes?: SqlStorageValue; given?: GivenTx };
 
 /**
  * The txs to run: the given ones, or the whole pool in pool order (go-iost
@@ -341,7 +342,7 @@ type Candidate = { hash: string; bytes?: SqlStorageValue; given?: GivenTx };
  */
 function candidatesOf(h: ChunkHost, blockTime: bigint, given: GivenTx[] | null): Candidate[] {
   if (given !== null) return given.filter((g) => !g.base).map((g) => ({ hash: g.hash, bytes: blob(g.bytes), given: g }));
-  return h.pool.pick(blockTime).map((hash) => ({ hash }));
+  return h.pool.pick(blockTime);
 }
 
 type Decoded = { hash: string; tx: Tx; bytes: SqlStorageValue; held?: Cached };
@@ -391,7 +392,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     let result: core.ExecResult;
     try {
       // Contract console lines: dev log only, never part of the chunk (src/vm/console.ts).
-      const run = captureLogs(config.dev, () => core.executeTx(config.chainId, place, state, tx, hash, block, held?.size, later));
+      const run = captureLogs(config.dev, () => core.executeTx(config.chainId, place, state, tx, hash, block, { size: held?.size, ord: row.ord }, later));
       for (const l of run.logs) console.log(`[${l.contract} ${hash}] ${l.level}: ${l.text}`);
       result = run.value;
     } catch (err) {

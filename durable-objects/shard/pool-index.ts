@@ -79,10 +79,13 @@ export class PoolIndex {
     return this.held.get(publisher) ?? { n: 0, g: 0 };
   }
 
-  /** The txs a block at `time` may take, in pool order (src/pool/index.ts poolOrder; `ord` is ASCII, so `<` is SQLite's order). */
-  pick(time: bigint): string[] {
-    const out: [string, string][] = [];
-    for (const [hash, p] of this.all()) if (p.time <= time) out.push([p.ord, hash]);
+  /**
+   * The txs a block at `time` may take, in pool order (src/pool/index.ts poolOrder; `ord` is ASCII, so `<` is SQLite's
+   * order), each with its pool key, which the executor would otherwise make again with several shards (TxContext.ord).
+   */
+  pick(time: bigint): { hash: string; ord: string }[] {
+    const out: [string, { hash: string; ord: string }][] = [];
+    for (const [hash, p] of this.all()) if (p.time <= time) out.push([p.ord, { hash, ord: p.ord }]);
     return inPoolOrder(out);
   }
 

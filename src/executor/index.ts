@@ -82,7 +82,8 @@ function capMessage(m: string): string {
   return m.slice(0, high >= 0xd800 && high < 0xdc00 ? MAX_MESSAGE - 1 : MAX_MESSAGE) + "..."; // never half a surrogate pair
 }
 
-export function buildTxContext(tx: Tx, hash: string, block: BlockContext): TxContext {
+/** `ord`: the tx's pool key (src/pool poolOrder) when the caller holds it (a shard's pool index), so it is not made again. */
+export function buildTxContext(tx: Tx, hash: string, block: BlockContext, ord?: string): TxContext {
   const authList = new Map<string, number>();
   for (const s of tx.signatures) authList.set(base58Encode(s.pubkey), 1);
   for (const s of tx.publisherSigs) authList.set(base58Encode(s.pubkey), 2);
@@ -98,7 +99,7 @@ export function buildTxContext(tx: Tx, hash: string, block: BlockContext): TxCon
     gasLimit: tx.gasLimit,
     amountLimit: tx.amountLimit,
     // Only names' ages use it, kept with several shards alone: its base58 decode is some 3 µs, a twentieth of a transfer.
-    ord: (block.shard?.count ?? 1) > 1 ? poolOrder(tx, hash) : "",
+    ord: (block.shard?.count ?? 1) > 1 ? (ord ?? poolOrder(tx, hash)) : "",
     actions: tx.actions,
     authList,
     signerList,
@@ -169,14 +170,17 @@ function checkTxAmountLimit(state: State, tx: Tx): string | null {
 
 /**
  * How a caller names the tx it runs: its full-bytes hash, raw or base58 (a shard holds the
- * base58 id), and the length of its full bytes (src/tx txBytes FULL, what Net gas is charged
- * on) when the caller already encoded them, so the executor does not encode the tx again.
+ * base58 id), with what the caller already made of it, so the executor does not make it again:
+ * the length of its full bytes (src/tx txBytes FULL, what Net gas is charged on) and its pool key
+ * (src/pool poolOrder, which admission stored with the pool's row).
  */
-export type TxKey = Uint8Array | string | { hash: string; size: number };
+export type TxKey = Uint8Array | string | { hash: string; size?: number; ord?: string };
 
-function keyOf(tx: Tx, key: TxKey): { hash: string; size: number } {
-  if (typeof key === "object" && !(key instanceof Uint8Array)) return key;
-  return { hash: typeof key === "string" ? key : base58Encode(key), size: txBytes(tx, FULL).length };
+const hashOf = (key: TxKey): string => (typeof key === "string" ? key : key instanceof Uint8Array ? base58Encode(key) : key.hash);
+
+function keyOf(tx: Tx, key: TxKey): { hash: string; size: number; ord?: string } {
+  const known = typeof key === "object" && !(key instanceof Uint8Array) ? key : undefined;
+  return { hash: hashOf(key), size: known?.size ?? txBytes(tx, FULL).length, ord: known?.ord };
 }
 
 function prepare(h: Host, tx: Tx, size: number, gas: GasAt): void {
@@ -209,7 +213,7 @@ function prepare(h: Host, tx: Tx, size: number, gas: GasAt): void {
  */
 export function prepareError(state: State, tx: Tx, txHash: TxKey, block: BlockContext): string | null {
   const key = keyOf(tx, txHash);
-  const h = new Host(state, block, buildTxContext(tx, key.hash, block), monitorCall);
+  const h = new Host(state, block, buildTxContext(tx, key.hash, block, key.ord), monitorCall);
   h.initStack();
   state.checkpoint();
   try {
@@ -402,7 +406,7 @@ export function addUsedRam(state: State, account: string, delta: bigint): void {
  * bytes' length (TxKey). `later`: whether a later tx of its publisher in the chunk may create names (reads.ts PoolOrder).
  */
 export function executeTx(state: State, tx: Tx, txHash: TxKey, block: BlockContext, waits = true, later?: () => boolean): ExecuteResult {
-  const hash = keyOf(tx, txHash).hash;
+  const hash = hashOf(txHash);
   // Not for a dry run: it answers now.
   if (waits && state instanceof ShardState && parksBehind(state, tx, hash, later)) return parkBehind(state, tx, hash, block);
   const r = runTx(state, tx, txHash, block, undefined, waits);
@@ -426,7 +430,7 @@ export function runTx(
 ): ExecuteResult | { missing: RemoteReads } {
   const key = keyOf(tx, txHash);
   const hash = key.hash;
-  const h = new Host(state, block, { ...buildTxContext(tx, hash, block), ...(again > 0 ? { run: again } : {}) }, monitorCall);
+  const h = new Host(state, block, { ...buildTxContext(tx, hash, block, key.ord), ...(again > 0 ? { run: again } : {}) }, monitorCall);
   h.initStack();
   const gas = new GasAt(state, tx.publisher, block.time);
   state.checkpoint(); // T: the whole tx

@@ -91,7 +91,7 @@ async function round(c: ReturnType<typeof newChain>, height: number, parentTime:
           state.checkpoint();
           const r = old
             ? executeTx(state, tx, base58Decode(hash), { ...block, chainId: 0, shard: place })
-            : core.executeTx(0, place, state, tx, hash, block, held?.size);
+            : core.executeTx(0, place, state, tx, hash, block, { size: held?.size });
           t = lap(old ? "execute: id decoded, tx encoded again for Net gas [before]" : "execute: id and size given [now]", t);
           if ("dropped" in r) throw new Error(r.dropped);
           const json = JSON.stringify(receiptToJson(r.receipt));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { base58Decode, base58Encode } from "../../../src/codec/base58";
-import { executeTx, dryRun, checkPublisherGas } from "../../../src/executor/index";
+import { buildTxContext, executeTx, dryRun, checkPublisherGas } from "../../../src/executor/index";
+import { poolOrder } from "../../../src/pool/index";
 import { actionDesc } from "../../../src/executor/actions";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { State } from "../../../src/state/state";
@@ -103,6 +104,18 @@ describe("golden: go-iost verifier_test TestTransfer", () => {
     expect(r.receipt.returns).toEqual([]);
     expect(r.receipt.receipts).toEqual([]);
     expect(r.receipt.gasUsage > 0n).toBe(true);
+  });
+});
+
+describe("a tx's pool key for names (TxContext.ord)", () => {
+  const tx = makeTx([act("token.iost", "transfer", ["iost", "admin", "bob", "1", ""])]);
+  const hash = base58Encode(txHash(tx));
+  const on = (count: number) => ({ ...block(2n), shard: { index: 0, count } });
+
+  it("with several shards: the caller's key (the pool index's) as given, else made from the tx; with one: none", () => {
+    expect(buildTxContext(tx, hash, on(2), "given").ord).toBe("given");
+    expect(buildTxContext(tx, hash, on(2)).ord).toBe(poolOrder(tx, hash));
+    expect(buildTxContext(tx, hash, on(1), "given").ord).toBe("");
   });
 });
 

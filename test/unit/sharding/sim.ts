@@ -113,18 +113,20 @@ export class SimShard {
     const pool = inPoolOrder(
       this.pool.map((tx) => {
         const hash = base58Encode(txHash(tx));
-        return [poolOrder(tx, hash), { tx, hash }] as [string, { tx: Tx; hash: string }];
+        const ord = poolOrder(tx, hash);
+        return [ord, { tx, hash, ord }] as [string, { tx: Tx; hash: string; ord: string }];
       }),
     );
     const order = new PoolOrder((i) => pool[i]);
-    for (const [i, { tx, hash }] of pool.entries()) {
+    for (const [i, { tx, hash, ord }] of pool.entries()) {
       if (order.holds(tx.publisher)) {
         waiting.push(tx);
         continue;
       }
       state.watch();
       state.checkpoint();
-      const r = executeTx(state, tx, hash, ctx, true, () => order.createsLater(tx.publisher, i, Number.POSITIVE_INFINITY));
+      // Its pool key given, as the Shard's pool index gives it.
+      const r = executeTx(state, tx, { hash, ord }, ctx, true, () => order.createsLater(tx.publisher, i, Number.POSITIVE_INFINITY));
       // It touched what an in-flight tx locked: it stays in the pool for a later block (executor/locks.ts).
       if (state.conflict !== null) {
         order.met(state.conflict, tx.publisher);
