@@ -6,7 +6,9 @@
  * SQL ones run inside the caller's `transactionSync`.
  */
 import { isBaseTxOf, type BaseBlock } from "../../src/consensus/base-tx";
-import { checkBadTx, checkTxSelf, decodeTx, replayKey, txId, verifyTxSignatures } from "../../src/tx/index";
+import { base58Encode } from "../../src/codec/base58";
+import { sha3 } from "../../src/crypto/sha3";
+import { checkBadTx, checkTxSelf, decodeTx, replayKey, txEncoding, verifyTxSignatures } from "../../src/tx/index";
 import type { Tx } from "../../src/tx/types";
 import type { Chunk } from "../api";
 import { logAt } from "./block-log";
@@ -23,6 +25,8 @@ export interface GivenTx {
   tx: Tx;
   hash: string;
   bytes: Uint8Array;
+  /** Its replay key (src/tx replayKey), made of the encoding its id was: the replay checks and the pool read it. */
+  key: string;
   /** Shard 0's base tx: rebuilt by every node, not a user tx (no pool, no signatures). */
   base: boolean;
 }
@@ -47,7 +51,9 @@ export async function checkGivenTxs(
     } catch (err) {
       return { error: `tx ${i}: invalid tx bytes: ${errorText(err)}` };
     }
-    const hash = txId(tx);
+    // Encoded once: the id, VerifySelf's size, the signatures' hashes and the replay key are all of it.
+    const encoding = txEncoding(tx);
+    const hash = base58Encode(sha3(encoding.full));
     const base = o.base !== null && i === 0;
     if (base) {
       if (!isBaseTxOf(tx, o.base!)) return { error: `tx 0 (${hash}) is not the base tx of block ${o.base!.number}` };
@@ -55,8 +61,8 @@ export async function checkGivenTxs(
       if (tx.publisher === "base.iost") return { error: `tx ${i} (${hash}): a base tx out of place` };
       try {
         checkBadTx(tx);
-        checkTxSelf(tx, o.chainId);
-        await verifyTxSignatures(tx);
+        checkTxSelf(tx, o.chainId, encoding);
+        await verifyTxSignatures(tx, encoding);
       } catch (err) {
         return { error: `tx ${i} (${hash}): VerifyError ${errorText(err)}` };
       }
@@ -64,10 +70,10 @@ export async function checkGivenTxs(
       const expired = expiryReason(tx.time, tx.expiration, o.blockTime);
       if (expired !== null) return { error: `tx ${i} (${hash}): ${expired.replace("tx expired in the pool", "tx expired")}` };
     }
-    const key = replayKey(tx);
+    const key = replayKey(tx, encoding.publish);
     if (seen.has(hash) || seen.has(key)) return { error: `tx ${i} (${hash}) appears twice in the chunk` };
     seen.add(hash).add(key);
-    out.push({ tx, hash, bytes: txs[i], base });
+    out.push({ tx, hash, bytes: txs[i], key, base });
   }
   if (o.base !== null && out.length === 0) return { error: `chunk of block ${o.base.number} has no base tx` };
   return { txs: out };
@@ -83,7 +89,7 @@ export function replayError(sql: SqlStorage, g: GivenTx): string | null {
   if (sql.exec("SELECT 1 FROM tx_index WHERE hash = ? AND status = 'executed'", g.hash).toArray().length > 0) {
     return `tx ${g.hash}: tx exists in chain`;
   }
-  const twin = sql.exec<{ hash: string }>("SELECT hash FROM tx_keys WHERE key = ?", replayKey(g.tx)).toArray();
+  const twin = sql.exec<{ hash: string }>("SELECT hash FROM tx_keys WHERE key = ?", g.key).toArray();
   if (twin.length > 0 && twin[0].hash !== g.hash && sql.exec("SELECT 1 FROM mempool WHERE hash = ?", twin[0].hash).toArray().length === 0) {
     return `tx ${g.hash}: tx exists in chain: ${twin[0].hash} has the same content and publisher signature`;
   }
@@ -97,7 +103,7 @@ export function replayError(sql: SqlStorage, g: GivenTx): string | null {
  */
 export function takeFromPool(sql: SqlStorage, g: GivenTx, pool: { remove(hash: string): void }): void {
   if (g.base) return;
-  const key = replayKey(g.tx);
+  const key = g.key;
   const twin = sql.exec<{ hash: string }>("SELECT hash FROM tx_keys WHERE key = ?", key).toArray();
   if (twin.length > 0 && twin[0].hash !== g.hash) {
     const row = sql.exec<{ bytes: SqlStorageValue }>("SELECT bytes FROM mempool WHERE hash = ?", twin[0].hash).toArray();

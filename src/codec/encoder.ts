@@ -106,6 +106,11 @@ export class SimpleEncoder {
     return this;
   }
 
+  /** Bytes written so far: where a field ends, for a prefix of the encoding (src/tx txEncoding). */
+  get length(): number {
+    return this.len;
+  }
+
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
   }

@@ -19,10 +19,15 @@ const EMPTY = new Uint8Array(0);
 
 /** crypto/signature.go Signature.ToBytes. */
 export function signatureBytes(sig: Signature): Uint8Array {
-  return new SimpleEncoder().byte(sig.algorithm).bytes(sig.sig).bytes(sig.pubkey).finish();
+  return writeSignature(new SimpleEncoder(), sig).finish();
 }
 
-export function txBytes(tx: Tx, level: TxBytesLevel): Uint8Array {
+function writeSignature(e: SimpleEncoder, sig: Signature): SimpleEncoder {
+  return e.byte(sig.algorithm).bytes(sig.sig).bytes(sig.pubkey);
+}
+
+/** The tx's bytes up to `level`, with where its base and publish bytes end (each level's bytes extend the one below). */
+function encodeTx(tx: Tx, level: TxBytesLevel): { bytes: Uint8Array; base: number; publish: number } {
   const e = new SimpleEncoder()
     .int64(tx.time)
     .int64(tx.expiration)
@@ -32,11 +37,38 @@ export function txBytes(tx: Tx, level: TxBytesLevel): Uint8Array {
     .int32(tx.chainId)
     .bytes(EMPTY)
     .stringSlice(tx.signers)
-    .bytesSlice(tx.actions.map((a) => new SimpleEncoder().string(a.contract).string(a.actionName).string(a.data).finish()))
-    .bytesSlice(tx.amountLimit.map((a) => new SimpleEncoder().string(a.token).string(a.value).finish()));
-  if (level >= PUBLISH) e.bytesSlice(tx.signatures.map(signatureBytes));
-  if (level >= FULL) e.bytes(EMPTY).string(tx.publisher).bytesSlice(tx.publisherSigs.map(signatureBytes));
-  return e.finish();
+    .int32(tx.actions.length);
+  // Each action, amount limit and signature a length-prefixed field, written in place (no encoder of its own).
+  for (const a of tx.actions) e.nested((n) => n.string(a.contract).string(a.actionName).string(a.data));
+  e.int32(tx.amountLimit.length);
+  for (const a of tx.amountLimit) e.nested((n) => n.string(a.token).string(a.value));
+  const base = e.length;
+  if (level >= PUBLISH) {
+    e.int32(tx.signatures.length);
+    for (const s of tx.signatures) e.nested((n) => writeSignature(n, s));
+  }
+  const publish = e.length;
+  if (level >= FULL) {
+    e.bytes(EMPTY).string(tx.publisher).int32(tx.publisherSigs.length);
+    for (const s of tx.publisherSigs) e.nested((n) => writeSignature(n, s));
+  }
+  return { bytes: e.finish(), base, publish };
+}
+
+export function txBytes(tx: Tx, level: TxBytesLevel): Uint8Array {
+  return encodeTx(tx, level).bytes;
+}
+
+/** A tx's three encodings from one: its base and publish bytes are prefixes of its full bytes. */
+export interface TxEncoding {
+  base: Uint8Array;
+  publish: Uint8Array;
+  full: Uint8Array;
+}
+
+export function txEncoding(tx: Tx): TxEncoding {
+  const { bytes, base, publish } = encodeTx(tx, FULL);
+  return { base: bytes.subarray(0, base), publish: bytes.subarray(0, publish), full: bytes };
 }
 
 export function baseHash(tx: Tx): Uint8Array {
@@ -60,10 +92,10 @@ export function txId(tx: Tx): string {
  * What makes two txs the same for replay protection: the tx id also hashes the
  * publisher signatures, which no signature covers, so a copy with a signature
  * repeated or added has a new id. This key, sha3(publish bytes ‖ publisher),
- * only the publisher can change. base58.
+ * only the publisher can change. base58. `publish`: the tx's publish bytes, when the caller has them (txEncoding).
  */
-export function replayKey(tx: Tx): string {
-  return base58Encode(sha3(new SimpleEncoder().raw(txBytes(tx, PUBLISH)).string(tx.publisher).finish()));
+export function replayKey(tx: Tx, publish = txBytes(tx, PUBLISH)): string {
+  return base58Encode(sha3(new SimpleEncoder().raw(publish).string(tx.publisher).finish()));
 }
 
 function readSignature(bytes: Uint8Array): Signature {

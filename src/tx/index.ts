@@ -6,6 +6,8 @@ export {
   FULL,
   type TxBytesLevel,
   txBytes,
+  txEncoding,
+  type TxEncoding,
   signatureBytes,
   decodeTx,
   baseHash,

@@ -13,7 +13,7 @@ import { parsePeers, productionMode, PUSH_TIMEOUT_MS } from "../../durable-objec
 import { base64Encode } from "../../src/codec/base64";
 import { base58Encode } from "../../src/codec/base58";
 import { loadSha3, sha3 } from "../../src/crypto/sha3";
-import { admitTx, checkBadTx, decodeTx, FULL, parseTxRequest, replayKey, txBytes, TxError, type Tx } from "../../src/tx";
+import { admitTx, checkBadTx, decodeTx, parseTxRequest, replayKey, TxError, txEncoding, type Tx, type TxEncoding } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
@@ -61,11 +61,18 @@ interface Checked {
   tx: Tx;
   bytes: Uint8Array;
   hash: string;
+  /** Its replay key (src/tx replayKey). */
+  key: string;
+}
+
+/** A checked tx's bytes, id and replay key, all of its one encoding (what VerifySelf measured and hashed). */
+function checkedOf(tx: Tx, encoding: TxEncoding): Checked {
+  return { tx, bytes: encoding.full, hash: base58Encode(sha3(encoding.full)), key: replayKey(tx, encoding.publish) };
 }
 
 /** What the shard admits of a checked tx: its bytes, id and replay key, computed here so the shard's one thread does not (api.ts `Submitted`). */
-function submitted({ tx, bytes, hash }: Checked): Submitted {
-  return { bytes, hash, key: replayKey(tx) };
+function submitted({ bytes, hash, key }: Checked): Submitted {
+  return { bytes, hash, key };
 }
 
 function nowNs(): bigint {
@@ -77,12 +84,9 @@ async function parseAndCheck(text: string, env: Env, admit: boolean): Promise<Ch
   await loadSha3(); // the checks below hash the tx four times: the wasm permutation once loaded (src/crypto/sha3.ts)
   const tx = await step(() => parseTxRequest(text));
   await step(() => checkBadTx(tx));
-  if (admit) {
-    const chainId = await chainIdOf(env);
-    await step(() => admitTx(tx, { chainId, now: nowNs() }));
-  }
-  const bytes = txBytes(tx, FULL);
-  return { tx, bytes, hash: base58Encode(sha3(bytes)) };
+  if (!admit) return checkedOf(tx, txEncoding(tx));
+  const chainId = await chainIdOf(env);
+  return checkedOf(tx, await step(() => admitTx(tx, { chainId, now: nowNs() })));
 }
 
 let lastWake = -Infinity;
@@ -212,9 +216,7 @@ export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promis
     }
   });
   await step(() => checkBadTx(tx));
-  await step(async () => admitTx(tx, { chainId: await chainIdOf(env), now: nowNs() }));
-  const full = txBytes(tx, FULL);
-  const checked = { tx, bytes: full, hash: base58Encode(sha3(full)) };
+  const checked = checkedOf(tx, await step(async () => admitTx(tx, { chainId: await chainIdOf(env), now: nowNs() })));
   await submit(c, checked);
   return checked.hash;
 }

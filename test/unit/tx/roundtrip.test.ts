@@ -1,7 +1,7 @@
 import { test, expect } from "vitest";
 import fc from "fast-check";
 import { anyTx } from "./tx-arb";
-import { BASE, FULL, PUBLISH, decodeTx, txBytes } from "../../../src/tx/bytes";
+import { BASE, FULL, PUBLISH, decodeTx, replayKey, txBytes, txEncoding } from "../../../src/tx/bytes";
 import { parseTxRequest, txToRequestJson } from "../../../src/tx/request";
 import { gasForRequest, gasToInternal } from "../../../src/tx/gas";
 
@@ -19,6 +19,16 @@ test("Base ⊂ Publish ⊂ Full as byte prefixes", () => {
       const [b, p, f] = [txBytes(tx, BASE), txBytes(tx, PUBLISH), txBytes(tx, FULL)];
       expect(p.subarray(0, b.length)).toEqual(b);
       expect(f.subarray(0, p.length)).toEqual(p);
+    }),
+  );
+});
+
+test("txEncoding: one encoding whose base and publish parts are the base and publish bytes, and the replay key of its part", () => {
+  fc.assert(
+    fc.property(anyTx, (tx) => {
+      const e = txEncoding(tx);
+      expect([e.base, e.publish, e.full]).toEqual([txBytes(tx, BASE), txBytes(tx, PUBLISH), txBytes(tx, FULL)]);
+      expect(replayKey(tx, e.publish)).toBe(replayKey(tx));
     }),
   );
 });
