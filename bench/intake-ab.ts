@@ -1,0 +1,66 @@
+/**
+ * `npx tsx bench/intake-ab.ts <rev A> [<rev B>] [--pairs 30] [--txs 1000]`: the edge's own CPU per /sendTx
+ * (bench/intake-ab-loop.ts: parse, CheckBadTx, VerifySelf and its verify, the id and the replay key) of two trees
+ * of the code, in turns in one Node process as bench/exec-ab.ts runs the chunk build's. Prints each pair and the
+ * median of B ÷ A (min–max); stops if the two trees' ids or replay keys differ.
+ */
+import { execSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { option } from "./lib";
+
+type Loop = {
+  setup(txs: number, now: bigint): Promise<void>;
+  round(): Promise<{ us: number; ids: string }>;
+};
+
+const revs = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !all[i - 1]?.startsWith("--"));
+if (revs.length < 1 || revs.length > 2) throw new Error("usage: bench/intake-ab.ts <rev A> [<rev B>] [--pairs N] [--txs N]");
+const PAIRS = option("pairs", 30);
+const TXS = option("txs", 1000);
+const repo = resolve(import.meta.dirname, "..");
+const out = mkdtempSync(join(tmpdir(), "intake-ab-"));
+const now = BigInt(Date.now()) * 1_000_000n;
+symlinkSync(join(repo, "node_modules"), join(out, "node_modules"));
+
+/** The loop bundled from `rev`'s tree (undefined: the work tree). */
+async function bundle(rev: string | undefined, name: string): Promise<Loop> {
+  let root = repo;
+  if (rev !== undefined) {
+    root = join(out, `tree-${name}`);
+    mkdirSync(root);
+    execSync(`git archive ${rev} | tar -x -C ${root}`, { cwd: repo, stdio: ["ignore", "ignore", "inherit"] });
+    copyFileSync(join(repo, "bench/intake-ab-loop.ts"), join(root, "bench/intake-ab-loop.ts"));
+  }
+  const file = join(out, `${name}.mjs`);
+  await build({
+    entryPoints: [join(root, "bench/intake-ab-loop.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: file,
+    external: ["*.wasm"],
+    nodePaths: [join(repo, "node_modules")],
+    logLevel: "warning",
+  });
+  const loop = (await import(file)) as Loop;
+  await loop.setup(TXS, now);
+  return loop;
+}
+
+const a = await bundle(revs[0], "a");
+const b = await bundle(revs[1], "b");
+const ratios: number[] = [];
+for (let p = 0; p <= PAIRS; p++) {
+  const ra = p % 2 === 0 ? await a.round() : undefined;
+  const rb = await b.round();
+  const A = ra ?? (await a.round());
+  if (A.ids !== rb.ids) throw new Error(`pair ${p}: the ids or replay keys differ`);
+  if (p === 0) continue; // JIT warm-up
+  ratios.push(rb.us / A.us);
+  console.log(`pair ${p}: µs per /sendTx A ${A.us.toFixed(1)} B ${rb.us.toFixed(1)}`);
+}
+const sorted = [...ratios].sort((p, q) => p - q);
+console.log(`B ÷ A, median of ${PAIRS} pairs: ${sorted[sorted.length >> 1].toFixed(3)} (${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)})`);
