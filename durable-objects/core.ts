@@ -100,20 +100,18 @@ export interface PendingOf {
  * Why the pool must refuse `tx` on `state` at `block`, or null: what the
  * block's `prepare` would drop it with (IOST's texts), then whether its
  * publisher's gas also covers its pending txs (src/executor pendingGasError).
+ * `key`: its id, the length of its full bytes and its pool key (src/pool poolOrder), which the pool keeps.
  */
 export function admissionError(
   chainId: number,
   shard: ShardPlace,
   state: State,
   tx: Tx,
-  hash: string,
-  size: number,
+  key: { hash: string; size: number; ord: string },
   block: BlockInfo,
   pending: PendingOf,
 ): string | null {
-  return (
-    prepareError(state, tx, { hash, size }, blockContext(chainId, block, shard)) ?? pendingGasError(state, tx, block.time, pending.gasLimits, pending.count)
-  );
+  return prepareError(state, tx, key, blockContext(chainId, block, shard)) ?? pendingGasError(state, tx, block.time, pending.gasLimits, pending.count);
 }
 
 export type ExecResult =

@@ -442,9 +442,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const pending = this.pool.of(tx.publisher);
     const most = poolLimitPerAccount(this.config.blockMaxTxs);
     if (pending.n >= most) return { error: `txpool is full: ${tx.publisher} has ${pending.n} pending txs, the most one account may have (${most})` };
+    // Made once: the pool keeps it, and with several shards the drop checks' tx context holds it too (TxContext.ord).
+    const ord = poolOrder(tx, hash);
     let refused: string | null;
     try {
-      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, hash, size, this.nextBlock(), {
+      refused = core.admissionError(this.config.chainId, this.place, new State(this.kv), tx, { hash, size, ord }, this.nextBlock(), {
         count: pending.n,
         gasLimits: BigInt(pending.g),
       });
@@ -452,7 +454,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       refused = errorText(err);
     }
     if (refused !== null) return { error: refused };
-    const ord = poolOrder(tx, hash);
     this.sql.exec(
       "INSERT INTO mempool (hash, bytes, publisher, time, expiration, gas_limit, ord, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       hash,
