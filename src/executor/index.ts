@@ -180,7 +180,8 @@ const hashOf = (key: TxKey): string => (typeof key === "string" ? key : key inst
 
 function keyOf(tx: Tx, key: TxKey): { hash: string; size: number; ord?: string } {
   const known = typeof key === "object" && !(key instanceof Uint8Array) ? key : undefined;
-  return { hash: hashOf(key), size: known?.size ?? txBytes(tx, FULL).length, ord: known?.ord };
+  if (known?.size !== undefined) return known as { hash: string; size: number; ord?: string };
+  return { hash: hashOf(key), size: txBytes(tx, FULL).length, ord: known?.ord };
 }
 
 function prepare(h: Host, tx: Tx, size: number, gas: GasAt): void {
