@@ -20,9 +20,10 @@ import { sha3, utf8 } from "../crypto/sha3.js";
 
 /**
  * `u32be(sha3(name)[0..4])` by name. With several shards every state write asks where its account
- * lives (executor/guard.ts ShardState `check`), a transfer a dozen times for the same few names, and
- * the name's UTF-8 and hash were an eighth of its CPU. A pure function of the name, so a hit never
- * changes an answer; at most FIRSTS_MAX names, started over when full.
+ * lives (executor/guard.ts ShardState `check`), and Host.remoteShard every payer's and receiver's: a
+ * transfer asks it again and again of the same few names, whose UTF-8 and hash were an eighth of its
+ * CPU. A pure function of the name, so a hit never changes an answer; at most FIRSTS_MAX names, started
+ * over when full.
  */
 const firsts = new Map<string, number>();
 const FIRSTS_MAX = 10_000;
