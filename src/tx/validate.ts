@@ -98,7 +98,7 @@ export async function admitTx(tx: Tx, { chainId, now }: AdmitOptions): Promise<T
  * sits between the two in Go; an edge that does it should call checkBadTx,
  * its gas check, then admitTx instead of this.
  */
-export async function verifyTx(tx: Tx, options: AdmitOptions): Promise<TxEncoding> {
+export async function verifyTx(tx: Tx, options: AdmitOptions): Promise<void> {
   checkBadTx(tx);
-  return admitTx(tx, options);
+  await admitTx(tx, options);
 }
