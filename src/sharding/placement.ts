@@ -23,10 +23,12 @@ import { sha3, utf8 } from "../crypto/sha3.js";
  * lives (executor/guard.ts ShardState `check`), and Host.remoteShard every payer's and receiver's: a
  * transfer asks it again and again of the same few names, whose UTF-8 and hash were an eighth of its
  * CPU. A pure function of the name, so a hit never changes an answer; at most FIRSTS_MAX names, started
- * over when full.
+ * over when full, and only names up to NAME_KEPT characters (an account's at most 11, a contract id 52),
+ * so that names a tx makes up cannot hold more than a MB or two here.
  */
 const firsts = new Map<string, number>();
 const FIRSTS_MAX = 10_000;
+const NAME_KEPT = 64;
 
 export function shardOf(name: string, count: number): number {
   if (count === 1) return 0;
@@ -34,8 +36,10 @@ export function shardOf(name: string, count: number): number {
   if (first === undefined) {
     const h = sha3(utf8(name));
     first = ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
-    if (firsts.size >= FIRSTS_MAX) firsts.clear();
-    firsts.set(name, first);
+    if (name.length <= NAME_KEPT) {
+      if (firsts.size >= FIRSTS_MAX) firsts.clear();
+      firsts.set(name, first);
+    }
   }
   return first % count;
 }

@@ -13,7 +13,8 @@ const byHash = (name: string, count: number) => {
 
 describe("shardOf", () => {
   it("is the hash's rule for every count, asked once or again, and after more names than it keeps", () => {
-    const names = Array.from({ length: 25_000 }, (_, i) => `user${i}`);
+    // Past the names it keeps, and names too long to keep (a contract id is 52 characters).
+    const names = [...Array.from({ length: 25_000 }, (_, i) => `user${i}`), ..."abc".split("").map((c) => c.repeat(65)), `Contract${"x".repeat(44)}`];
     for (const count of [2, 3, 4, 7]) {
       for (const n of names) expect(shardOf(n, count)).toBe(byHash(n, count));
       for (const n of names.slice(0, 50)) expect(shardOf(n, count)).toBe(byHash(n, count));
