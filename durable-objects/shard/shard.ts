@@ -547,8 +547,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const built = this.storedChunk(ctx.height);
     if (built) return built;
     const started = performance.now();
-    // With groups, producers outside the shard's group check the chunk by its witness, which must fit an answer.
-    const bounded = (this.config.genesis.groups ?? 1) > 1;
+    // With groups, producers outside the shard's group check the chunk by its witness, which must fit an answer (every producer holds shard 0).
+    const bounded = (this.config.genesis.groups ?? 1) > 1 && this.shardIndex !== 0;
     for (let bound = new PickBound(this.config.blockMaxTxs, bounded ? MAX_DRAFT_BYTES : null); ; ) {
       let done = false;
       try {
