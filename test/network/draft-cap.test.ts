@@ -1,11 +1,12 @@
 /**
  * A draft bounded by the answer cap, on a network (issue #18 builders; test/workers/draft-cap.test.ts
- * has the shard alone): three real nodes, two groups over four shards. A stranger's contract on a
+ * has the shard alone): four real nodes, two groups over four shards. A stranger's contract on a
  * shard other than 0 reads ten 60 KB values per tx, so a chunk of its txs has a state witness no
  * 4 MiB answer carries. Its group's builders cut their drafts, and its producers their own
  * chunks, to 3 MiB of chunk, txs and witness: every /p2p/chunk answer fits, the blocks carry
  * the shard's txs a few per chunk, a tx over the cap on its own is dropped with why, no other tx
- * is lost, and the chain keeps finalizing, every node on the same blocks.
+ * is lost, and the chain keeps finalizing, every node on the same blocks. Logged: the answers
+ * refusing as outside the shard's group (a producer asks the peers stating its group's keys first).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GroupChunkCounts } from "../../durable-objects/coordinator/group-chunks";
@@ -14,7 +15,7 @@ import { shardOf } from "../../src/sharding/placement";
 import { ADMIN_PUBKEY, ADMIN_SECRET, Algorithm, accountFromSecret, connect, expectSuccess, post, txJson, signTx, type Client } from "../e2e/helpers/sdk";
 import { allFinal, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
 
-const NODES = [0, 1, 2];
+const NODES = [0, 1, 2, 3];
 const CODE = `class Fat { init() {}
   fill(from, n) { for (let i = from; i < from + n; i++) storage.put("f" + i, "m".repeat(60000)); }
   read(from, n) { let s = 0; for (let i = from; i < from + n; i++) s += storage.get("f" + i).length; return s; } }
@@ -32,14 +33,19 @@ describe("shard groups: drafts of a shard whose txs fatten the witness fit the a
   let client: Client;
   /** The largest /p2p/chunk answer over any link. */
   let largest = 0;
+  /** /p2p/chunk answers refusing as outside the shard's group, and all of them. */
+  let outside = 0;
+  let answers = 0;
 
   beforeAll(async () => {
-    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } });
+    net = await startNetwork({ nodes: 4, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } });
     client = await connect(net.nodes[0].url);
     for (const a of NODES)
       for (const b of NODES.filter((x) => x !== a))
         net.link(a, b).rewrite("/p2p/chunk", (body) => {
           largest = Math.max(largest, Buffer.byteLength(body));
+          answers++;
+          if (/is not in this node's groups/.test(body)) outside++;
           return body;
         });
   }, 300_000);
@@ -92,7 +98,9 @@ describe("shard groups: drafts of a shard whose txs fatten the witness fit the a
     await allFinal(client, net.nodes, "every node final past the reads", 120_000);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     const after = await Promise.all(NODES.map(counts));
-    console.log(`shard ${shard}; largest /p2p/chunk answer ${largest} bytes; chunks of the other group by node: ${JSON.stringify(after)}`);
+    console.log(
+      `shard ${shard}; largest /p2p/chunk answer ${largest} bytes; ${answers} answers, ${outside} refusing as outside the group; chunks of the other group by node: ${JSON.stringify(after)}`,
+    );
     expect(largest).toBeLessThanOrEqual(MAX_WITNESS_BYTES);
     // Drafts of the fat shard were taken, none refused at the cap.
     expect(after.reduce((n, c) => n + c.taken, 0)).toBeGreaterThan(before.reduce((n, c) => n + c.taken, 0));
