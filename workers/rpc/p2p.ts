@@ -31,7 +31,8 @@
  *   would run nothing (no transaction drafted, no row billed); only with more than one group, for a shard in
  *   our producers' groups, a block its witness may make next (durable-objects/coordinator/group-chunks.ts);
  *   at most MAX_WITNESS_BYTES: the shard takes fewer pool txs into a draft past MAX_DRAFT_BYTES, a larger answer is refused.
- * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
+ * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id, keys}`: `keys`, the node's
+ *   producer keys (none: absent), whom a producer of another group asks first for a chunk (group-chunks.ts `askOrder`).
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
  * A request naming another chain (header X-Chain-Id) is refused.
