@@ -284,14 +284,6 @@ export class PickBound {
   }
 }
 
-/** A chunk made over its bound's cap (its witness measured): run again with bound `next`, fewer txs. */
-export class Oversize extends Error {
-  override name = "Oversize";
-  constructor(readonly next: PickBound) {
-    super(`a chunk over ${next.cap} bytes: run again with at most ${next.maxTxs} txs`);
-  }
-}
-
 /**
  * One height's execution, for both paths: `given` null picks txs from the pool
  * (dropping what fails, stopping at the limits: `bound.maxTxs` and the block's); `given` runs exactly those txs

@@ -71,7 +71,6 @@ import {
   witnessesNow,
   type ChunkHost,
   dropFromPool,
-  Oversize,
   PickBound,
 } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks, undoneAbove } from "./chunk-sync";
@@ -118,6 +117,14 @@ const KEYS_DUE = "keys_due";
 type KeysDue = { from: number; to: number; time: string };
 
 const utf8 = new TextEncoder();
+
+/** A chunk built over its bound's cap (its witness measured): rolled back, and run again with bound `next`, fewer txs. */
+class Oversize extends Error {
+  override name = "Oversize";
+  constructor(readonly next: PickBound) {
+    super(`a chunk over ${next.cap} bytes: run again with at most ${next.maxTxs} txs`);
+  }
+}
 
 export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly sql: SqlStorage;
@@ -596,7 +603,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * Shard groups (docs/ARCHITECTURE.md "Shard groups"): the chunk of `ctx.height` another producer's
    * block asks of this shard's group, executed on the head as buildChunk does but in a transaction
    * rolled back, so nothing is stored and the pool keeps its txs; this node takes the chunk like
-   * any peer's once the block comes. With its txs' full bytes, in chunk order. A chunk that would
+   * any peer's once the block comes. With its txs' full bytes, in chunk order; within MAX_DRAFT_BYTES with
+   * its witness (`boundAfter`), a tx past it on its own left out and dropped from the pool (`dropLeft`). A chunk that would
    * run nothing (no base tx, no pooled tx, no receipt in, nothing deferred or parked due: `dueAt`) is answered `empty` without a transaction:
    * a rolled-back one is billed all the same, and an idle chain must write nothing.
    */
@@ -622,8 +630,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
           throw new ChunkRefused("drafted"); // rolls the chunk back
         });
       } catch (err) {
-        if (err instanceof Oversize) fewer = err.next;
-        else if (!(err instanceof ChunkRefused)) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${errorText(err)}` };
+        if (!(err instanceof ChunkRefused)) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${errorText(err)}` };
       } finally {
         this.pool.forget(); // the index took the chunk's deletes
         this.kv.drop();
@@ -638,6 +645,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     }
   }
 
+  /** Pool txs that leave it with why (`left`, each one a draft found over the cap on its own), in a transaction of their own. */
   private dropLeft(left: ReadonlyMap<string, string>): void {
     let done = false;
     try {
