@@ -523,6 +523,11 @@ export interface PeerStatus {
   lib_hash: string;
   /** Gossip id of the node (absent from older nodes). */
   node_id?: string;
+  /**
+   * The node's producer keys (base58; absent without one), as it states them: whom a producer asks
+   * first for a chunk of a shard outside its groups (group-chunks.ts `askOrder`), believed in nothing else.
+   */
+  keys?: string[];
 }
 
 /** The coordinator's view the edge's /p2p checks use (cached there for a second or two). */

@@ -148,6 +148,14 @@ export const MAX_STATE_ROWS = 1_000;
  */
 export const MAX_WITNESS_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Most bytes of a chunk's own part of its answers, with more than one group: its JSON, its txs'
+ * base64 and its state witness' JSON. A shard building or drafting a chunk takes fewer pool txs
+ * once they pass it, so its draft (POST /p2p/chunk) and its witness (GET /p2p/witness) fit
+ * MAX_WITNESS_BYTES with the proofs of the receipts it took in, which get the rest.
+ */
+export const MAX_DRAFT_BYTES = 3 * 1024 * 1024;
+
 /** A positive integer var, else `fallback`. */
 export function positiveInt(text: string | undefined, fallback: number): number {
   const n = Number(text);

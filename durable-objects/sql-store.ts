@@ -138,6 +138,7 @@ export class SqlStore extends Overlaid {
   private readonly tree: StateTree;
   /** Keys read while a chunk runs (`watchReads`): its state witness's keys, with the ones it wrote. */
   private reads: Set<string> | null = null;
+  private onRead: ((key: string, value: string | undefined) => void) | null = null;
 
   constructor(sql: SqlStorage) {
     super(sql, "state_kv");
@@ -146,18 +147,31 @@ export class SqlStore extends Overlaid {
   }
 
   override get(key: string): string | undefined {
-    this.reads?.add(key);
-    return super.get(key);
+    if (this.reads === null || this.reads.has(key)) return super.get(key);
+    this.reads.add(key);
+    const value = super.get(key);
+    this.onRead?.(key, value);
+    return value;
   }
 
-  /** Every key read from now until `unwatchReads`, in the set returned (what execution read, absent keys too). */
-  watchReads(): Set<string> {
+  /**
+   * Every key read from now until `unwatchReads`, in the set returned (what execution read, absent keys too);
+   * `onRead` told each the first time, with its value.
+   */
+  watchReads(onRead?: (key: string, value: string | undefined) => void): Set<string> {
     this.reads = new Set();
+    this.onRead = onRead ?? null;
     return this.reads;
+  }
+
+  /** `keys` were read by a run undone that nothing read after (a tx a chunk left out): no longer among the reads watched. */
+  unread(keys: Iterable<string>): void {
+    for (const k of keys) this.reads?.delete(k);
   }
 
   unwatchReads(): void {
     this.reads = null;
+    this.onRead = null;
   }
 
   /** The pending writes (a chunk's, genesis's) into the tree, with them: the new state root. */

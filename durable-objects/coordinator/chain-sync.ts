@@ -62,6 +62,8 @@ export type HostBlock = StoredBlock & { witnesses?: string[]; inSlot?: number };
 export interface SyncHost {
   /** For logs. */
   readonly label: string;
+  /** This node's own producer keys (base58), sorted: its /p2p/status states them. */
+  readonly ownKeys: readonly string[];
   readonly chainId: number;
   readonly shardCount: number;
   /** The shards whose objects this node has (NodeConfig `holds`); null: every shard. */
@@ -368,7 +370,8 @@ export async function peerBlocksFrom(host: SyncHost, from: number, count: number
 export function p2pStatus(host: SyncHost): PeerStatus {
   const head = host.head();
   const lib = host.mainBlock(host.lib()) ?? head;
-  return { chain_id: host.chainId, head: head.number, head_hash: head.hash, head_time: head.time, lib: lib.number, lib_hash: lib.hash };
+  const keys = host.ownKeys.length > 0 ? { keys: [...host.ownKeys] } : {};
+  return { chain_id: host.chainId, head: head.number, head_hash: head.hash, head_time: head.time, lib: lib.number, lib_hash: lib.hash, ...keys };
 }
 
 // ---- fork choice ---------------------------------------------------------------
@@ -686,7 +689,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     const statuses = await Promise.all(host.peers.map(async (peer) => ({ peer, s: await peerStatus(peer) })));
     const ours = (s: PeerStatus | null): s is PeerStatus => s !== null && s.chain_id === host.chainId;
     const good = statuses.filter((x): x is { peer: string; s: PeerStatus } => ours(x.s));
-    for (const { peer, s } of good) host.gossip.learn(peer, s.node_id);
+    for (const { peer, s } of good) host.gossip.learn(peer, s.node_id, s.keys);
     st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
     st.heard ||= good.length > 0;
     st.unheard = statuses.filter((x) => !ours(x.s)).map((x) => x.peer);

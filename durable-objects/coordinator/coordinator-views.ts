@@ -113,6 +113,22 @@ export async function gasRatio(h: ChainViewHost): Promise<Json> {
 export async function groupView(h: ChainViewHost, held: ReadonlySet<string>, voteInterval: number): Promise<GroupView> {
   const groups = h.config.genesis.groups ?? 1;
   const head = h.headBlock().number;
+  const shardsIn = async (epoch: number): Promise<number[] | null> => {
+    const assignment = await epochGroups(h, epoch, voteInterval);
+    if (assignment === null) return null;
+    return held.size === 0 ? [] : heldShards([...new Set([...held].flatMap((k) => groupsOf(assignment, k)))], groups, h.config.shardCount);
+  };
+  const epoch = epochOf(head, voteInterval);
+  const [shards, next] = await Promise.all([shardsIn(epoch), voteInterval > 0 ? shardsIn(epoch + 1) : null]);
+  return { groups, epoch, shards, next };
+}
+
+/**
+ * The producer keys of each group in epoch `epoch` (src/consensus/groups.ts `assignGroups`), or null
+ * when not known: its election block is above the head, or its record is gone.
+ */
+export async function epochGroups(h: ChainViewHost, epoch: number, voteInterval: number): Promise<string[][] | null> {
+  if (listHeight(epoch, voteInterval) > h.headBlock().number) return null;
   const record = async (n: number): Promise<{ hash: string; list: string[] } | null> => {
     const hot = h.block(n);
     if (hot !== null) return { hash: hot.hash, list: h.witnessesAfter(n) };
@@ -120,14 +136,6 @@ export async function groupView(h: ChainViewHost, held: ReadonlySet<string>, vot
     // A record's list is null when it is the genesis list (block 0 is never archived).
     return old === null ? null : { hash: old.hash, list: old.witnesses === null ? h.witnessesAfter(0) : (JSON.parse(old.witnesses) as string[]) };
   };
-  const shardsIn = async (epoch: number): Promise<number[] | null> => {
-    if (listHeight(epoch, voteInterval) > head) return null;
-    const [seed, list] = await Promise.all([record(seedHeight(epoch, voteInterval)), record(listHeight(epoch, voteInterval))]);
-    if (seed === null || list === null) return null;
-    const assignment = assignGroups(list.list, groups, seed.hash, epoch);
-    return held.size === 0 ? [] : heldShards([...new Set([...held].flatMap((k) => groupsOf(assignment, k)))], groups, h.config.shardCount);
-  };
-  const epoch = epochOf(head, voteInterval);
-  const [shards, next] = await Promise.all([shardsIn(epoch), voteInterval > 0 ? shardsIn(epoch + 1) : null]);
-  return { groups, epoch, shards, next };
+  const [seed, list] = await Promise.all([record(seedHeight(epoch, voteInterval)), record(listHeight(epoch, voteInterval))]);
+  return seed === null || list === null ? null : assignGroups(list.list, h.config.genesis.groups ?? 1, seed.hash, epoch);
 }

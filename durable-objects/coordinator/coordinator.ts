@@ -48,6 +48,7 @@ import migrations from "../../drizzle/migrations";
 import { assembleHeader, storedBlock, type StoredBlock } from "../../src/block/index";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { ed25519PublicKey } from "../../src/crypto/ed25519";
+import { epochOf } from "../../src/consensus/groups";
 import { nextLib } from "../../src/consensus/lib";
 import type { ConsensusParams } from "../../src/consensus/params";
 import type {
@@ -467,6 +468,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           {
             groups: this.config.genesis.groups ?? 1,
             peers: () => this.askOrder(),
+            keysOf: (peer) => this.gossip.keysOf(peer),
+            groupsAt: (height) => views.epochGroups(this.viewHost(), epochOf(height, this.consensus.voteInterval), this.consensus.voteInterval),
             shardsAt: (height) => this.shardsAt(height),
             shards: () => this.shards(),
             header: (n) => {
@@ -530,6 +533,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private syncHost(): sync.SyncHost {
     return {
       label: this.name,
+      ownKeys: [...this.held].sort(),
       chainId: this.config.chainId,
       shardCount: this.config.shardCount,
       holds: this.config.holds,

@@ -108,8 +108,12 @@ export function parseDraft(x: unknown, shard: number, height: number): Answer<Pe
 /** What the block producer's side needs of the coordinator. */
 export interface GroupChunksHost {
   readonly groups: number;
-  /** Peers in the order to ask them. */
+  /** Peers in the order to ask them (`askOrder` puts a shard's group first). */
   peers(): string[];
+  /** The producer keys peer `peer` states in its /p2p/status (none heard: []). */
+  keysOf(peer: string): readonly string[];
+  /** The producer keys of each group in the epoch of block `height`; null: not known. */
+  groupsAt(height: number): Promise<readonly (readonly string[])[] | null>;
   /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
   shardsAt(height: number): Promise<number[] | null>;
   shards(): ShardInternal[];
@@ -131,7 +135,7 @@ export interface GroupChunksHost {
   /** Our head (the block's parent) pushed to `peer`, awaited: a peer refusing it as unknown may lack our own last block. */
   pushHead(peer: string): Promise<void>;
   source: ChunkSource;
-  /** By shard, the peer whose draft was taken last (asked first: it was of the group), updated in place; in memory. */
+  /** By shard, the peer whose draft was taken last (asked first among its kind: it was of the group), updated in place; in memory. */
   readonly builders: Map<number, string>;
   /** /dev/status `coordinator.groupChunks`, updated in place. */
   readonly counts: GroupChunkCounts;
@@ -169,13 +173,12 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
   const shards = h.shards();
   const ours = h.groups === 1 || !askPeers ? null : await h.shardsAt(ctx.height);
   const peers = ours === null ? [] : h.peers();
+  const members = ours === null || ours.length === shards.length ? null : await h.groupsAt(ctx.height);
   const until = h.now() + h.waitMs;
   return Promise.all(
     shards.map(async (s, i) => {
       if (ours === null || ours.includes(i) || peers.length === 0) return s.buildChunk(ctx);
-      const last = h.builders.get(i);
-      const order = last !== undefined && peers.includes(last) ? [last, ...peers.filter((p) => p !== last)] : peers;
-      const taken = await takeChunk(h, s, i, ctx, order, until);
+      const taken = await takeChunk(h, s, i, ctx, askOrder(peers, i, members, h.keysOf, h.builders.get(i)), until);
       if (taken === "ours") {
         h.counts.built++;
         h.counts.last = `block ${ctx.height}: shard ${i} built here: its builder answered empty, our pool of it has txs`;
@@ -192,6 +195,26 @@ export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeer
       return s.buildChunk(ctx);
     }),
   );
+}
+
+/**
+ * `peers` in the order to ask them for shard `index`'s chunk: first those stating a key of the
+ * shard's group in the block's epoch (`members`: each group's keys; null: not known), then the
+ * others; in each part the peer whose draft of the shard was taken last (`last`) first, the rest in
+ * the order given. A peer's keys are its word (its /p2p/status): one claiming a key of the group
+ * only moves itself up, where a draft of it is checked as any other.
+ */
+export function askOrder(
+  peers: readonly string[],
+  index: number,
+  members: readonly (readonly string[])[] | null,
+  keysOf: (peer: string) => readonly string[],
+  last: string | undefined,
+): string[] {
+  const group = members === null || members.length === 0 ? null : members[index % members.length];
+  const inGroup = (p: string) => group !== null && keysOf(p).some((k) => group.includes(k));
+  const lastFirst = (list: string[]) => (last !== undefined && list.includes(last) ? [last, ...list.filter((p) => p !== last)] : list);
+  return [...lastFirst(peers.filter(inGroup)), ...lastFirst(peers.filter((p) => !inGroup(p)))];
 }
 
 /**

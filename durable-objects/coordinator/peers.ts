@@ -40,11 +40,20 @@ export class Gossip {
   /** Peers whose last push failed. */
   private readonly down = new Set<string>();
 
-  /** Peer `url` calls itself `nodeId` (its /p2p/status). */
-  learn(url: string, nodeId: string | undefined): void {
+  /** The producer keys each peer (URL) states in its /p2p/status: only an order of asking, never trusted. */
+  private readonly keys = new Map<string, readonly string[]>();
+
+  /** Peer `url` calls itself `nodeId` and states producer keys `keys` (its /p2p/status). */
+  learn(url: string, nodeId: string | undefined, keys?: readonly string[]): void {
+    this.keys.set(url, keys ?? []);
     if (nodeId === undefined || nodeId === "") return;
     this.urls.set(nodeId, url);
     this.ids.set(url, nodeId);
+  }
+
+  /** The producer keys peer `url` last stated (none heard: []). */
+  keysOf(url: string): readonly string[] {
+    return this.keys.get(url) ?? [];
   }
 
   private peersOf(item: string): Set<string> {
@@ -143,11 +152,16 @@ export async function pushBlock(
   );
 }
 
+/** Most producer keys a peer's status may state (a node runs a few). */
+const MAX_STATUS_KEYS = 16;
+
 function isStatus(v: unknown): v is PeerStatus {
   const s = v as PeerStatus;
   return (
     typeof s === "object" &&
     s !== null &&
+    (s.keys === undefined ||
+      (Array.isArray(s.keys) && s.keys.length <= MAX_STATUS_KEYS && s.keys.every((k) => typeof k === "string" && /^[1-9A-HJ-NP-Za-km-z]{1,64}$/.test(k)))) &&
     Number.isSafeInteger(s.chain_id) &&
     Number.isSafeInteger(s.head) &&
     s.head >= 0 &&

@@ -174,6 +174,14 @@ function recordLeft(h: ChunkHost, hash: string, status: "expired" | "dropped", b
   sql.exec("DELETE FROM tx_keys WHERE hash = ?", hash);
 }
 
+/** Pool txs that leave it with a status, each with why: a pick's `left`, found by a run rolled back (a draft). */
+export function dropFromPool(h: ChunkHost, left: ReadonlyMap<string, string>): void {
+  for (const [hash, why] of left) {
+    const row = h.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray()[0];
+    if (row !== undefined) recordLeft(h, hash, "dropped", row.bytes, Number(core.decodeTx(bytesOf(row.bytes)).gasRatio), why);
+  }
+}
+
 /** A tx that can no longer enter any block at `blockTime` leaves the pool with a status. */
 function expirePool(h: ChunkHost, blockTime: bigint): void {
   for (const hash of h.pool.expired(blockTime)) {
@@ -217,11 +225,68 @@ interface Built {
   /** The height's state writes as its log keeps them (JSON), once committed. */
   writes: string | null;
   gas: bigint;
+  readonly bound: PickBound;
+}
+
+/**
+ * What a kept tx adds to a draft answer beyond its base64: two quotes and a comma, and its tx and
+ * receipt hashes in the chunk's JSON.
+ */
+const TX_BYTES = 100;
+
+/**
+ * What a state witness entry adds beyond its key and value, about: its JSON and its share of the
+ * multiproof (tags and base64 hashes). Only the pick's estimate: the shard measures the witness made.
+ */
+const ENTRY_BYTES = 120;
+
+/** The bytes tx `bytes` takes in a JSON array of base64 strings: its base64, two quotes and a comma. */
+export function txJsonBytes(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3) + 3;
+}
+
+/**
+ * A pool pick's bounds (shard.ts `build`, `draftChunk`): at most `maxTxs` txs, the base tx counted;
+ * with `cap`, about `cap` bytes of answer at most, counted as the chunk runs (`bytes`: its kept txs
+ * and the state witness's entries, each key at its first read with its value before the chunk).
+ * A tx that would take it past `cap` waits in the pool, as one past the gas cap does; one past
+ * `cap` on its own can be in no chunk: it leaves the pool with why (`left`, this run's).
+ */
+export class PickBound {
+  bytes = 0;
+  /** The kept txs' part of `bytes`: their base64 strings in a JSON array. */
+  txsJsonBytes = 0;
+  /** The keys first read since `mark`, and `bytes` then. */
+  fresh: string[] = [];
+  marked = 0;
+
+  readonly left = new Map<string, string>();
+
+  constructor(
+    readonly maxTxs: number,
+    readonly cap: number | null = null,
+  ) {}
+
+  read(key: string, value: string | undefined): void {
+    this.bytes += key.length + (value?.length ?? 0) + ENTRY_BYTES;
+    this.fresh.push(key);
+  }
+
+  mark(): void {
+    this.fresh = [];
+    this.marked = this.bytes;
+  }
+
+  took(txBytes: number): void {
+    const json = txJsonBytes(txBytes);
+    this.txsJsonBytes += json;
+    this.bytes += json + TX_BYTES;
+  }
 }
 
 /**
  * One height's execution, for both paths: `given` null picks txs from the pool
- * (dropping what fails, stopping at the limits); `given` runs exactly those txs
+ * (dropping what fails, stopping at the limits: `bound.maxTxs` and the block's); `given` runs exactly those txs
  * (a peer's chunk, checked by checkGivenTxs) and throws ChunkRefused for any tx
  * that cannot be in this chain's block, rolling the transaction back.
  */
@@ -233,6 +298,7 @@ export function executeChunk(
   parent: core.ParentInfo,
   incoming: Incoming,
   given: GivenTx[] | null,
+  bound = new PickBound(h.config.blockMaxTxs),
 ): Chunk {
   const { place } = h;
   // A revert may have moved the head while the caller awaited its peers.
@@ -240,9 +306,12 @@ export function executeChunk(
     throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(h, blockTime);
   const state = new ShardState(h.kv, place);
-  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n };
+  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n, bound };
+  bound.bytes = 0;
+  bound.txsJsonBytes = 0;
+  bound.left.clear();
   // The keys the height reads, for its state witness (shard.ts witnessOf): recorded at the store, below every reader.
-  const reads = h.kv.watchReads();
+  const reads = h.kv.watchReads(bound.cap === null ? undefined : (key, value) => bound.read(key, value));
   try {
     if (place.index === 0 && height >= 1) runBaseTx(h, b, state, block, parent);
     takeIncoming(h, b, state, block, incoming.receipts);
@@ -280,6 +349,7 @@ function record(
     run.outgoing.filter(core.awaitsSettle).length + (run.waits ?? 0),
   );
   b.txHashes.push(hash);
+  b.bound.took(bytesOf(bytes).length);
   b.receiptHashes.push(receiptHash);
   b.gas += run.receipt.gasUsage;
   b.outgoing.push(...run.outgoing);
@@ -357,6 +427,7 @@ function decodeCandidate(h: ChunkHost, { hash, bytes, given }: Candidate): Decod
 /** Pick and execute, or run the given txs; what fails leaves the pool (or refuses the peer's chunk). */
 function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, block: core.BlockInfo, given: GivenTx[] | null): void {
   const { sql, config, place } = h;
+  const maxTxs = Math.min(config.blockMaxTxs, b.bound.maxTxs);
   const candidates = candidatesOf(h, blockTime, given);
   if (given !== null && given.some((g) => g.base) !== b.txHashes.length > 0) throw new ChunkRefused("base tx mismatch");
   const decoded: (Decoded | undefined)[] = [];
@@ -367,8 +438,9 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
   for (const [i, row] of candidates.entries()) {
     const hash = row.hash;
     const g = row.given;
+    const bound = b.bound;
     if (g === undefined) {
-      if (b.txHashes.length >= config.blockMaxTxs) break;
+      if (b.txHashes.length >= maxTxs) break;
     } else {
       const replay = replayError(sql, g);
       if (replay !== null) throw new ChunkRefused(replay);
@@ -379,14 +451,25 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     // Past the gas cap, only the txs parking up to a creating tx (PoolOrder awaits).
     if (full && !order.awaits(i, tx.publisher)) continue;
     // A peer's chunk: the creating tx is among its txs (its producer took it: `awaits`).
-    const later = () => order.createsLater(tx.publisher, i, g === undefined ? config.blockMaxTxs - b.txHashes.length : Number.POSITIVE_INFINITY);
+    const later = () => order.createsLater(tx.publisher, i, g === undefined ? maxTxs - b.txHashes.length : Number.POSITIVE_INFINITY);
     const depth = state.depth;
+    /**
+     * Nothing of the tx kept. In a bounded pick, what it alone read leaves the witness too: every read reaches the
+     * store (no value is cached above it), so a later tx reading one of those keys records it again.
+     */
+    const undo = () => {
+      while (state.depth > depth) state.rollback();
+      if (bound.cap === null) return;
+      h.kv.unread(bound.fresh);
+      bound.bytes = bound.marked;
+    };
     /** The tx leaves, nothing of it kept: out of a peer's chunk (refused), or out of the pool with `why`. */
     const leave = (why: string) => {
-      while (state.depth > depth) state.rollback();
+      undo();
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in a block: ${why}`);
       recordLeft(h, hash, "dropped", bytes, Number(tx.gasRatio), why);
     };
+    bound.mark();
     state.watch();
     state.checkpoint();
     let result: core.ExecResult;
@@ -403,7 +486,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
         // another node re-executing the block could run the tx fine, and a receipt made of a
         // fault would split the chain. Evicted, it cannot wedge production; its sender can
         // send it again. The chunk ends here: the VM is gone until the next build reloads it.
-        while (state.depth > depth) state.rollback();
+        undo();
         if (g !== undefined) throw err;
         recordLeft(h, hash, "dropped", bytes, Number(tx.gasRatio), `node fault: ${err.message}: the tx was evicted, not charged`);
         break;
@@ -413,7 +496,7 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     }
     if (state.conflict !== null) {
       // It touched what an in-flight cross-shard tx may still undo: it waits in the pool (src/executor/locks.ts).
-      while (state.depth > depth) state.rollback();
+      undo();
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} cannot be in this block: it touches ${state.conflict}, locked by a cross-shard tx in flight`);
       order.met(state.conflict, tx.publisher);
       continue;
@@ -428,10 +511,27 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     // undone and waits for the next block.
     if (b.gas + receipt.gasUsage > MAX_BLOCK_GAS) {
       if (g !== undefined) throw new ChunkRefused(`tx ${hash} takes the chunk's gas past the block limit ${MAX_BLOCK_GAS}`);
-      while (state.depth > depth) state.rollback();
+      undo();
       if (!order.awaits(i)) break;
       full = true;
       continue;
+    }
+    if (g === undefined && bound.cap !== null) {
+      const after = bound.bytes + txJsonBytes(bytesOf(bytes).length) + TX_BYTES;
+      const own = after - bound.marked;
+      if (own > bound.cap) {
+        const why = `tx results too large: its state witness and bytes take about ${own} bytes, over the ${bound.cap}-byte cap of a chunk's answer`;
+        bound.left.set(hash, why);
+        leave(why);
+        continue;
+      }
+      if (after > bound.cap) {
+        // Past the cap it waits in the pool, as past the gas cap.
+        undo();
+        if (!order.awaits(i)) break;
+        full = true;
+        continue;
+      }
     }
     const receiptJson = JSON.stringify(core.receiptToJson(receipt));
     const big = oversize(bytes, receiptJson, result, state.latest());

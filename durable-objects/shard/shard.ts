@@ -61,13 +61,34 @@ import type {
 } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
-import { blockOf, contextError, executeChunk, incomingFor, notePledgesAway, sentTo, witnessesNow, type ChunkHost } from "./chunk-build";
+import {
+  blockOf,
+  contextError,
+  executeChunk,
+  incomingFor,
+  notePledgesAway,
+  sentTo,
+  witnessesNow,
+  type ChunkHost,
+  dropFromPool,
+  PickBound,
+} from "./chunk-build";
 import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks, undoneAbove } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
 import * as views from "./shard-views";
-import { MAX_ADMIT_BATCH, MAX_BENCH_ROWS, MAX_CONTRACT_RANGE, MAX_LIST, MAX_PROOF_DEPTH, MAX_RANGE, MAX_READS, MAX_STATE_ROWS } from "../config";
+import {
+  MAX_ADMIT_BATCH,
+  MAX_BENCH_ROWS,
+  MAX_CONTRACT_RANGE,
+  MAX_DRAFT_BYTES,
+  MAX_LIST,
+  MAX_PROOF_DEPTH,
+  MAX_RANGE,
+  MAX_READS,
+  MAX_STATE_ROWS,
+} from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
@@ -94,6 +115,16 @@ const DROPPED_MAX_BYTES = 8192;
 /** shard_meta key of the pruned segments whose replay keys are not stale yet (pruneKeys). */
 const KEYS_DUE = "keys_due";
 type KeysDue = { from: number; to: number; time: string };
+
+const utf8 = new TextEncoder();
+
+/** A chunk built over its bound's cap (its witness measured): rolled back, and run again with bound `next`, fewer txs. */
+class Oversize extends Error {
+  override name = "Oversize";
+  constructor(readonly next: PickBound) {
+    super(`a chunk over ${next.cap} bytes: run again with at most ${next.maxTxs} txs`);
+  }
+}
 
 export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private readonly sql: SqlStorage;
@@ -524,29 +555,57 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const built = this.storedChunk(ctx.height);
     if (built) return built;
     const started = performance.now();
-    let done = false;
-    try {
-      const chunk = this.ctx.storage.transactionSync(() => executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null));
-      done = true;
-      this.kv.keep();
-      this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
-      this.work.chunks++;
-      this.work.txs += chunk.txHashes.length;
-      this.work.ms += performance.now() - started;
-      return chunk;
-    } finally {
-      if (!done) this.pool.forget(); // rolled back: the index took the chunk's deletes
-      this.kv.drop();
-      this.load(); // the transaction may have rolled back: re-read the cached values
-      if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
+    // With groups, producers outside the shard's group check the chunk by its witness, which must fit an answer (every producer holds shard 0).
+    const bounded = (this.config.genesis.groups ?? 1) > 1 && this.shardIndex !== 0;
+    for (let bound = new PickBound(this.config.blockMaxTxs, bounded ? MAX_DRAFT_BYTES : null); ; ) {
+      let done = false;
+      try {
+        const chunk = this.ctx.storage.transactionSync(() => {
+          const c = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null, bound);
+          const fewer = bounded ? this.boundAfter(c, bound, chunkWitness(this.sql, this.kv, ctx.height, ctx.height)) : null;
+          if (fewer !== null) throw new Oversize(fewer);
+          return c;
+        });
+        done = true;
+        this.kv.keep();
+        this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
+        this.work.chunks++;
+        this.work.txs += chunk.txHashes.length;
+        this.work.ms += performance.now() - started;
+        return chunk;
+      } catch (err) {
+        if (!(err instanceof Oversize)) throw err;
+        bound = err.next;
+      } finally {
+        if (!done) this.pool.forget(); // rolled back: the index took the chunk's deletes
+        this.kv.drop();
+        this.load(); // the transaction may have rolled back: re-read the cached values
+        if (this.head - this.checkpoint >= CHECKPOINT_BLOCKS) this.checkpointNow();
+      }
     }
+  }
+
+  /**
+   * Null when chunk `c`, just run with `bound` (inside its transaction), fits MAX_DRAFT_BYTES with its
+   * txs and state witness `w`, or has no pool tx to leave out; else the bound to run it again with:
+   * fewer pool txs, as many fewer as its bytes are over, at least one. What it leaves stays pooled
+   * for the next chunk, as a full chunk's rest does; the chunk itself holds the cut, so whoever
+   * re-executes it (from its txs or its witness) needs no rule for it.
+   */
+  private boundAfter(c: Chunk, bound: PickBound, w: Witness): PickBound | null {
+    const bytes = utf8.encode(JSON.stringify(c)).length + bound.txsJsonBytes + utf8.encode(JSON.stringify(w)).length;
+    const base = this.shardIndex === 0 ? 1 : 0;
+    const taken = c.txHashes.length;
+    if (bytes <= MAX_DRAFT_BYTES || taken <= base) return null;
+    return new PickBound(Math.max(base, Math.min(taken - 1, Math.floor((taken * MAX_DRAFT_BYTES) / bytes))), bound.cap);
   }
 
   /**
    * Shard groups (docs/ARCHITECTURE.md "Shard groups"): the chunk of `ctx.height` another producer's
    * block asks of this shard's group, executed on the head as buildChunk does but in a transaction
    * rolled back, so nothing is stored and the pool keeps its txs; this node takes the chunk like
-   * any peer's once the block comes. With its txs' full bytes, in chunk order. A chunk that would
+   * any peer's once the block comes. With its txs' full bytes, in chunk order; within MAX_DRAFT_BYTES with
+   * its witness (`boundAfter`), a tx past it on its own left out and dropped from the pool (`dropLeft`). A chunk that would
    * run nothing (no base tx, no pooled tx, no receipt in, nothing deferred or parked due: `dueAt`) is answered `empty` without a transaction:
    * a rolled-back one is billed all the same, and an idle chain must write nothing.
    */
@@ -559,22 +618,44 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // `empty` gets the shard a placeholder, which the rule allows only below MAX_CARRY heights of carried receipts: at it, a chunk is drafted.
     const idle = this.shardIndex !== 0 && ctx.height - incoming.from < MAX_CARRY && this.poolCount === 0 && incoming.receipts.length === 0;
     if (idle && !this.dueAt(ctx.height)) return { empty: true };
-    let drafted: Draft | null = null;
+    for (let bound = new PickBound(this.config.blockMaxTxs, MAX_DRAFT_BYTES); ; ) {
+      let drafted: Draft | null = null;
+      let fewer: PickBound | null = null;
+      try {
+        this.ctx.storage.transactionSync(() => {
+          const chunk = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null, bound);
+          // Inside the transaction the store's pending writes are the draft's: its witness is that of a stored head.
+          const witness = chunkWitness(this.sql, this.kv, ctx.height, ctx.height);
+          fewer = this.boundAfter(chunk, bound, witness);
+          if (fewer === null) drafted = { chunk, txs: chunkTxBytes(this.sql, ctx.height), witness };
+          throw new ChunkRefused("drafted"); // rolls the chunk back
+        });
+      } catch (err) {
+        if (!(err instanceof ChunkRefused)) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${errorText(err)}` };
+      } finally {
+        this.pool.forget(); // the index took the chunk's deletes
+        this.kv.drop();
+        this.load();
+      }
+      if (fewer === null) {
+        // A tx over the cap on its own can be in no chunk: it leaves the pool with why, so no draft runs it again.
+        if (drafted !== null && bound.left.size > 0) this.dropLeft(bound.left);
+        return drafted ?? { error: `shard-${this.shardIndex} height ${ctx.height}: no chunk drafted` };
+      }
+      bound = fewer;
+    }
+  }
+
+  /** Pool txs that leave it with why (`left`, each one a draft found over the cap on its own), in a transaction of their own. */
+  private dropLeft(left: ReadonlyMap<string, string>): void {
+    let done = false;
     try {
-      this.ctx.storage.transactionSync(() => {
-        const chunk = executeChunk(this.host(), ctx.height, blockTime, block, parent, incoming, null);
-        // Inside the transaction the store's pending writes are the draft's: its witness is that of a stored head.
-        drafted = { chunk, txs: chunkTxBytes(this.sql, ctx.height), witness: chunkWitness(this.sql, this.kv, ctx.height, ctx.height) };
-        throw new ChunkRefused("drafted"); // rolls the chunk back
-      });
-    } catch (err) {
-      if (!(err instanceof ChunkRefused)) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${errorText(err)}` };
+      this.ctx.storage.transactionSync(() => dropFromPool(this.host(), left));
+      done = true;
     } finally {
-      this.pool.forget(); // the index took the chunk's deletes
-      this.kv.drop();
+      if (!done) this.pool.forget();
       this.load();
     }
-    return drafted ?? { error: `shard-${this.shardIndex} height ${ctx.height}: no chunk drafted` };
   }
 
   /**

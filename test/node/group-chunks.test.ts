@@ -9,7 +9,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
-import { buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
+import { askOrder, buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
 import { base64Encode } from "../../src/codec/base64";
 import type { HeaderPart } from "../../durable-objects/coordinator/witness-check";
 import { receiptsRoot } from "../../durable-objects/core";
@@ -147,6 +147,8 @@ function producer(answer: (peer: string, shard: number) => Answer<unknown>, grou
   const h: GroupChunksHost = {
     groups,
     peers: () => ["p1", "p2"],
+    keysOf: () => [],
+    groupsAt: async () => null,
     shardsAt: async () => [0, 2],
     shards: () => [0, 1, 2, 3].map((i) => shard(i, log, working.includes(i))),
     header: (n) => {
@@ -182,6 +184,39 @@ const good = (s: number) => ({
 });
 
 describe("buildChunks: a block's chunks of shards outside our groups", () => {
+  test("the peers stating a key of the shard's group are asked first: no ask refused as outside the group; without the groups known, the others refuse first", async () => {
+    // Group 0 (shards 0, 2) is Ka's and ours, group 1 (shards 1, 3) Kc's: p3 states Kc; p1 and p2, Kb and Kd, are of group 0.
+    const keys: Record<string, string[]> = { p1: ["Kb"], p2: ["Kd"], p3: ["Kc"] };
+    const answer = (peer: string, s: number) => (peer === "p3" ? good(s) : { error: `${peer}: shard ${s} is not in this node's groups at block 8` });
+    const run = async (members: string[][] | null) => {
+      const p = producer(answer);
+      p.h.peers = () => ["p1", "p2", "p3"];
+      p.h.keysOf = (peer) => keys[peer] ?? [];
+      p.h.groupsAt = async () => members;
+      const chunks = await buildChunks(p.h, CTX, true);
+      expect(chunks.map((c) => (c as unknown as { stateRoot: string }).stateRoot)).toEqual(["built", "R", "built", "R"]);
+      return { ...p.counts, asks: p.log.filter((l) => l.startsWith("ask")) };
+    };
+    const known = await run([["Ka", "Kb", "Kd"], ["Kc"]]);
+    expect(known).toMatchObject({ asked: 2, taken: 2, refused: 0, asks: ["ask p3 1", "ask p3 3"] });
+    const unknown = await run(null);
+    console.log(`asks of 2 chunks: ${known.asked} with the groups known, ${unknown.asked} without (${unknown.asked - unknown.taken} refused)`);
+    expect(unknown).toMatchObject({ asked: 6, taken: 2 });
+    expect(unknown.asks.slice(0, 2).sort()).toEqual(["ask p1 1", "ask p1 3"]);
+  });
+
+  test("askOrder: the group's peers first, the one taken last first among its kind, the rest as given", () => {
+    const keys: Record<string, string[]> = { a: ["K0"], b: ["K1"], c: ["K1", "K9"], d: [] };
+    const members = [["K0"], ["K1"]];
+    const of = (p: string) => keys[p] ?? [];
+    expect(askOrder(["a", "b", "c", "d"], 3, members, of, undefined)).toEqual(["b", "c", "a", "d"]);
+    expect(askOrder(["a", "b", "c", "d"], 3, members, of, "c")).toEqual(["c", "b", "a", "d"]);
+    // Taken last but now outside the group (a new epoch): first of the others.
+    expect(askOrder(["a", "b", "c", "d"], 3, members, of, "d")).toEqual(["b", "c", "d", "a"]);
+    expect(askOrder(["a", "b", "c", "d"], 2, members, of, undefined)).toEqual(["a", "b", "c", "d"]);
+    expect(askOrder(["a", "b", "c", "d"], 3, null, of, "c")).toEqual(["c", "a", "b", "d"]);
+  });
+
   test("taken from the first peer whose draft passes by its witness, then applied on our object; ours built here", async () => {
     const { h, log, counts } = producer((_, s) => good(s));
     const chunks = await buildChunks(h, CTX, true);

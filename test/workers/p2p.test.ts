@@ -74,7 +74,8 @@ function resigned(pb: PeerBlock, edit: (chunks: PeerBlock["chunks"]) => void): P
 /** Same head block and state. (LIB may differ: x's own validators endorse its blocks, and endorsements are not passed here.) */
 async function sameState(x: Chain, y: Chain): Promise<void> {
   const [sx, sy] = await Promise.all([p2p(x).p2pStatus(), p2p(y).p2pStatus()]);
-  expect({ ...sy, lib: 0, lib_hash: "" }).toEqual({ ...sx, lib: 0, lib_hash: "" });
+  // Their keys too: B may hold none.
+  expect({ ...sy, lib: 0, lib_hash: "", keys: undefined }).toEqual({ ...sx, lib: 0, lib_hash: "", keys: undefined });
   expect(sy.lib).toBeLessThanOrEqual(sy.head);
   expect((await y.shard.status()).stateRoot).toBe((await x.shard.status()).stateRoot);
   for (let n = 1; n <= sx.head; n++) {
@@ -311,6 +312,9 @@ describe("edge routes", () => {
   test("/p2p/status, /p2p/blocks and /p2p/block through the Worker", async () => {
     const status = (await (await SELF.fetch("http://node/p2p/status")).json()) as PeerStatus;
     expect(status).toMatchObject({ chain_id: 1020, lib: expect.any(Number), head: expect.any(Number) });
+    // Its producer keys, sorted: whom a producer of another group asks first for a chunk of these keys' shards.
+    expect(status.keys?.length).toBeGreaterThan(0);
+    expect(status.keys).toEqual([...(status.keys ?? [])].sort());
     await SELF.fetch("http://node/dev/mine", { method: "POST", body: JSON.stringify({ blocks: 2 }) });
     const res = await SELF.fetch("http://node/p2p/blocks?from=1&count=2");
     const { blocks } = (await res.json()) as { blocks: PeerBlock[] };

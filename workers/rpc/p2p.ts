@@ -29,8 +29,10 @@
  *   bytes, its state witness and what each shard's chunk of the height before sent S, proven:
  *   `{shard, height, chunk, txs: [base64, …], witness, incoming}`, or `{shard, height, empty: true}` when it
  *   would run nothing (no transaction drafted, no row billed); only with more than one group, for a shard in
- *   our producers' groups, a block its witness may make next (durable-objects/coordinator/group-chunks.ts).
- * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id}`.
+ *   our producers' groups, a block its witness may make next (durable-objects/coordinator/group-chunks.ts);
+ *   at most MAX_WITNESS_BYTES: the shard takes fewer pool txs into a draft past MAX_DRAFT_BYTES, a larger answer is refused.
+ * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id, keys}`: `keys`, the node's
+ *   producer keys (none: absent), whom a producer of another group asks first for a chunk (group-chunks.ts `askOrder`).
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
  * A request naming another chain (header X-Chain-Id) is refused.
@@ -221,7 +223,12 @@ p2pRoutes.post("/p2p/chunk", async (c) => {
   const [time, parentHash, witness, parentWitness, parentTime] = texts as string[];
   const ctx = { height: height as number, time, parentHash, witness, parentWitness, parentTime };
   const draft = unwrap(await coordinator(c.env).chunkFor(index as number, ctx));
-  return c.json(draftJson(index as number, ctx.height, draft));
+  const body = JSON.stringify(draftJson(index as number, ctx.height, draft));
+  // The draft's own part is at most MAX_DRAFT_BYTES (Shard.draftChunk); the proofs of the receipts it took in may still pass the cap.
+  const bytes = new TextEncoder().encode(body).byteLength;
+  if (bytes > MAX_WITNESS_BYTES)
+    throw new RpcFailure(`the draft of chunk ${String(index)}/${ctx.height} is ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
+  return c.body(body, 200, { "Content-Type": "application/json" });
 });
 
 p2pRoutes.get("/p2p/endorsements", async (c) => {
