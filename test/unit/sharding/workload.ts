@@ -73,7 +73,8 @@ export const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)
 /** The key index of admin's key in this workload (the users' are their indexes). */
 const ADMIN_KEY = 99;
 
-let nonce = 0;
+/** Counts the txs made (`txBy`): each tx's time is T0 plus its count, so that ids differ. A property case sets it back to where every case starts, so that a case replays alone (fast-check's `path`). */
+export const txCount = { next: 0 };
 /**
  * A tx of `user`'s (co-signed by `signers`, users too: `name` for its active permission, else
  * `name@perm`, signed with their keys or the key indexes `keys`), each with its own time so that ids differ;
@@ -88,7 +89,7 @@ export function txBy(
   return makeTx(actions, {
     publisher: user,
     key: fakeKey(user === "admin" ? ADMIN_KEY : USERS.indexOf(user)),
-    time: T0 + BigInt(nonce++),
+    time: T0 + BigInt(txCount.next++),
     gasLimit: 4_000_000n,
     amountLimit: o.limits ?? [{ token: "*", value: o.limit ?? "unlimited" }],
     signers,
