@@ -252,13 +252,15 @@ const waitedOut = (why: string) => `lock wait: ${why}; this part gave way after 
 /**
  * The failing settle of forwarded part `r` that gave way to an older tx (`message`: its lock, locks.ts PART_WAIT, or
  * the symbol it created first, forward.ts ClaimRefused): it ran nothing, so it sends back all it was sent, as a failed
- * part does (forwarded.ts), used no gas here, and says it gave way (`gaveWay`, carried back along the chain by
- * locks.ts relayed): its home runs the tx again.
+ * part does (forwarded.ts), the writes of other shards' records it carried included (incoming.ts `through`), used no
+ * gas here, and says it gave way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
  */
-function gaveWay(r: CrossReceipt, shard: number, message: string): CrossReceipt {
+function gaveWay(state: State, r: CrossReceipt, sh: { index: number; count: number }, message: string): CrossReceipt {
   const f = r.forward!;
+  const writes = passingWrites(state, r, sh);
   return {
-    ...settleOf(r, shard),
+    ...settleOf(r, sh.index),
+    ...(writes.length > 0 ? { writes } : {}),
     amount: r.amount,
     ...(r.ram !== undefined && r.ram !== "0" ? { ram: r.ram } : {}),
     ...(r.signerRam ? { signerRam: r.signerRam } : {}),
@@ -476,7 +478,7 @@ export function applyIncoming(
           state.rollback();
           applied.push(r.id);
           if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
-          outgoing.push(gaveWay(r, shard, ran.message));
+          outgoing.push(gaveWay(state, r, block.shard!, ran.message));
           return;
         }
         const name = reads && rerun ? waitsForName(state, reads, rerun, block.shard!) : null;
@@ -671,7 +673,7 @@ export function applyIncoming(
           // Its notes' cancels stay with it: the names it may create are still pending until a run decides them.
           const sent = held.filter((x) => !x.probe && x.kind !== "pending");
           const noted = [...new Set(held.filter((x) => x.kind === "pending").map((x) => x.account))];
-          redoTx(state, r.txHash, r.account, redo, noted);
+          redoTx(state, r.txHash, r.account, redo, noted, height);
           out.push(...sent);
           const more = 1 + sent.filter(awaitsSettle).length + (r.halves ?? 0);
           settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more };
@@ -734,7 +736,9 @@ export function applyIncoming(
             outgoing.push(halfGaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
           else {
             if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
-            outgoing.push(gaveWay(r, shard, waitedOut(`${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`)));
+            outgoing.push(
+              gaveWay(state, r, block.shard!, waitedOut(`${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`)),
+            );
           }
           return;
         }
@@ -762,7 +766,7 @@ export function applyIncoming(
             applied.push(r.id);
             outgoing.push(
               ...partGaveWay(state, rerun, shard),
-              gaveWay(r, shard, waitedOut(`${[...missing.unknown, ...missing.creates].join(", ")} may still be created by a tx in flight`)),
+              gaveWay(state, r, block.shard!, waitedOut(`${[...missing.unknown, ...missing.creates].join(", ")} may still be created by a tx in flight`)),
             );
             return;
           }
@@ -788,7 +792,10 @@ export function applyIncoming(
     if (p.gaveWay && p.receipt) {
       // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
       applied.push(p.receipt.id);
-      outgoing.push(...partGaveWay(state, p, shard), gaveWay(p.receipt, shard, waitedOut("a read of another shard waited for the lock of an older tx")));
+      outgoing.push(
+        ...partGaveWay(state, p, shard),
+        gaveWay(state, p.receipt, block.shard!, waitedOut("a read of another shard waited for the lock of an older tx")),
+      );
       continue;
     }
     if (p.gaveWay) giveUpGas(state, p);
