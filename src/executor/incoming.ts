@@ -35,7 +35,7 @@ import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js"
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
-import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, NAME_WAIT, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
@@ -246,8 +246,8 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 /** An incoming receipt waiting for a lock (`x-deferred`): a part that may give way, with the height it first waited at. */
 type Deferred = CrossReceipt & { since?: number };
 
-/** Why a part that waited PART_WAIT blocks for an older tx (`why`) gave way. */
-const waitedOut = (why: string) => `lock wait: ${why}; this part gave way after ${PART_WAIT} blocks`;
+/** Why a part that waited `blocks` for an older tx (`why`) gave way. */
+const waitedOut = (why: string, blocks = PART_WAIT) => `lock wait: ${why}; this part gave way after ${blocks} blocks`;
 
 /**
  * The failing settle of forwarded part `r` that gave way to an older tx (`message`: its lock, locks.ts PART_WAIT, or
@@ -760,14 +760,12 @@ export function applyIncoming(
         // A first run that created a name (and found none nowhere): it asks now whether an older tx may still create it too.
         else if (!rerun && missing.creates.size > 0) asking = waitsForName(state, missing, p, block.shard!).ask;
         // A part waiting for a name holds its tx's locks, which the creating tx's part may wait for (a pledge for the
-        // waiter's publisher beside the signUp): it gives way after PART_WAIT blocks, as one waiting for a lock does.
+        // waiter's publisher beside the signUp): it gives way after NAME_WAIT blocks, before one waiting for a lock does.
         if (rerun?.receipt?.forward && missing.waits()) {
-          if (height - (rerun.since ?? height) >= PART_WAIT) {
+          if (height - (rerun.since ?? height) >= NAME_WAIT) {
             applied.push(r.id);
-            outgoing.push(
-              ...partGaveWay(state, rerun, shard),
-              gaveWay(state, r, block.shard!, waitedOut(`${[...missing.unknown, ...missing.creates].join(", ")} may still be created by a tx in flight`)),
-            );
+            const why = `${[...missing.unknown, ...missing.creates].join(", ")} may still be created by a tx in flight`;
+            outgoing.push(...partGaveWay(state, rerun, shard), gaveWay(state, r, block.shard!, waitedOut(why, NAME_WAIT)));
             return;
           }
           p.since ??= height;
