@@ -235,7 +235,8 @@ export class SimChain {
         const v = decodeValue(s.store.get(key))?.value;
         if (m[1] === "B" && v?.t === "i") add(m[3], v.v);
         if (m[1] === "F" && v?.t === "j") for (const f of parseFreezeList(v.v)) add(m[3], f.Amount);
-        if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenHome(new State(s.store), count, m[2]) === s.index) supplies.set(m[2], (supplies.get(m[2]) ?? 0n) + v.v);
+        if (m[1] === "I" && m[3] === "supply" && v?.t === "i" && tokenHome(new State(s.store), count, m[2]) === s.index)
+          supplies.set(m[2], (supplies.get(m[2]) ?? 0n) + v.v);
       }
     for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) {
       add(r.token, BigInt(r.amount) + frozenIn(r));
