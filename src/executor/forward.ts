@@ -4,7 +4,6 @@
  * there with its escrow and authority. The target side is forwarded.ts.
  */
 import { addBalance, balanceOf, balancePayer, takeBalance, takeFrozen } from "../contracts/balance.js";
-import { ERR, VmError } from "../contracts/errors.js";
 import { type Host, isContractId } from "../contracts/host.js";
 import { findContract, linkedContract } from "../contracts/monitor.js";
 import type { RemoteReads } from "../contracts/remote.js";
@@ -111,9 +110,20 @@ export function pendingClaims(h: Host, carried: readonly TokenClaim[]): TokenCla
 const arbiterOf = (c: TokenClaim, count: number) => (c.nft ? nftShard(c.token, count) : tokenShard(c.token, count));
 
 /**
+ * A claim the symbol's shard refuses: it knows the symbol, which a tx older in pool order created (a grant waits for
+ * every older creator: docs/SHARDING.md "Tokens across shards"). One chain ran that tx first, so this tx's `create`
+ * failed at its call site, where a contract may catch it: the part gives way and the tx runs again from its home,
+ * where the symbol is known by then (incoming.ts), rather than fail here with the bare error after its run.
+ */
+export class ClaimRefused extends Error {
+  constructor(readonly token: string) {
+    super(`token ${token} exists: a tx older in pool order created it`);
+  }
+}
+
+/**
  * The symbol's shard grants each claim of `claims` it decides (docs/SHARDING.md "Tokens across shards"): a
- * symbol known here (created here, or granted to an earlier claim) fails the part with IOST's `token exists`,
- * undoing the tx; else this shard keeps the definition and the token's home, and announces both to every
+ * symbol known here (created here, or granted to an earlier claim) refuses it (`ClaimRefused`); else this shard keeps the definition and the token's home, and announces both to every
  * shard but the home (sent when the tx stands, as every receipt of a part).
  */
 export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
@@ -121,7 +131,7 @@ export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
   for (const c of claims) {
     if (arbiterOf(c, sh.count) !== sh.index) continue;
     const known = c.nft ? mapKey(TOKEN721, "T721I" + c.token, "T721issuer") : mapKey(TOKEN, "TI" + c.token, "issuer");
-    if (h.state.get(known) !== undefined) throw new VmError(ERR.tokenExists);
+    if (h.state.get(known) !== undefined) throw new ClaimRefused(c.token);
     for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
     // Its age for names is its tx's, whatever age the claiming shard sent, and so is the copies'.
     h.stampAge(known);

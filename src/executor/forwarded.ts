@@ -40,6 +40,7 @@ import {
   escrowSigners,
   forwardTarget,
   armTrade,
+  ClaimRefused,
   grantClaims,
   owedAway,
   payTarget,
@@ -216,6 +217,8 @@ export function runForwarded(
   landed?: CrossReceipt[];
   /** A failure: the credits earlier parts carried here, back to them (CrossReceipt `returned`). */
   returned?: CrossReceipt[];
+  /** The symbol of a claim this shard refused (forward.ts ClaimRefused): the part gives way, its tx runs again. */
+  refused?: string;
 } {
   const f = r.forward!;
   const shard = block.shard!.index;
@@ -535,6 +538,7 @@ export function runForwarded(
       ),
       result: failed,
       ...(f.credits ? { returned: f.credits } : {}),
+      ...(e instanceof ClaimRefused ? { refused: e.token } : {}),
     };
   }
 }

@@ -35,7 +35,7 @@ import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js"
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
-import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, NAME_WAIT, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
 import {
@@ -246,21 +246,27 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 /** An incoming receipt waiting for a lock (`x-deferred`): a part that may give way, with the height it first waited at. */
 type Deferred = CrossReceipt & { since?: number };
 
+/** Why a part that waited `blocks` for an older tx (`why`) gave way. */
+const waitedOut = (why: string, blocks = PART_WAIT) => `lock wait: ${why}; this part gave way after ${blocks} blocks`;
+
 /**
- * The failing settle of forwarded part `r` that gave way to an older tx's lock (`why`, locks.ts PART_WAIT): it ran
- * nothing, so it sends back all it was sent, as a failed part does (forwarded.ts), used no gas here, and says it gave
- * way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
+ * The failing settle of forwarded part `r` that gave way to an older tx (`message`: its lock, locks.ts PART_WAIT, or
+ * the symbol it created first, forward.ts ClaimRefused): it ran nothing, so it sends back all it was sent, as a failed
+ * part does (forwarded.ts), the writes of other shards' records it carried included (incoming.ts `through`), used no
+ * gas here, and says it gave way (`gaveWay`, carried back along the chain by locks.ts relayed): its home runs the tx again.
  */
-function gaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
+function gaveWay(state: State, r: CrossReceipt, sh: { index: number; count: number }, message: string): CrossReceipt {
   const f = r.forward!;
+  const writes = passingWrites(state, r, sh);
   return {
-    ...settleOf(r, shard),
+    ...settleOf(r, sh.index),
+    ...(writes.length > 0 ? { writes } : {}),
     amount: r.amount,
     ...(r.ram !== undefined && r.ram !== "0" ? { ram: r.ram } : {}),
     ...(r.signerRam ? { signerRam: r.signerRam } : {}),
     ...(r.frozen === undefined ? {} : { frozen: r.frozen }),
     ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
-    message: `lock wait: ${why}; this part gave way after ${PART_WAIT} blocks`,
+    message,
     result: { gasReserved: f.vmGas, gasUsed: 0, gasRatio: f.gasRatio, returns: [], receipts: [], ramUsage: {} },
     ...(f.credits ? { returned: f.credits } : {}),
     gaveWay: true,
@@ -283,6 +289,20 @@ function halfGaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt 
     ...(reserve.next ? { returned: unchained(reserve.next) } : {}),
     gaveWay: true,
   };
+}
+
+/**
+ * Whether credit `r`, which has waited `waited` blocks, waits for the announce of a token it moves that this shard does
+ * not know yet, rather than be refunded with `token not exists`. Its sender knew the token, so its announce is on its
+ * way: a token's first holders of other shards get it with their credits (riders), and can move it on before its
+ * symbol's shard, which announces it to the others once its creating tx is decided at home, is heard of here
+ * (docs/SHARDING.md "Tokens across shards", _Moves_). A probe lands nothing, so it never waits. Past PART_WAIT blocks
+ * it is refunded as before: no honest shard sends a symbol that is created nowhere.
+ */
+function awaitsAnnounce(db: ContractDB, r: CrossReceipt, shard: number, waited: number): boolean {
+  if (r.probe || waited >= PART_WAIT) return false;
+  const riding = new Set((r.payer?.reserve?.announces ?? []).filter((a) => a.toShard === shard && a.kind === "token").map((a) => a.token));
+  return bundleOf(r).some((x) => !riding.has(x.token) && !db.mhas("token.iost", "TI" + x.token, "issuer"));
 }
 
 /** The age of the tx of a forwarded part or a forwarded part's read (sharding/age.ts older); null for other receipts. */
@@ -407,6 +427,8 @@ export function applyIncoming(
       let wait = false;
       let missing: RemoteReads | null = null;
       let asking: Asking | undefined;
+      /** A credit waiting for its token's announce (`awaitsAnnounce`), since the height it first waited at. */
+      let announcing = false;
       const amount = BigInt(r.amount);
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
@@ -448,6 +470,16 @@ export function applyIncoming(
             guard.reads = null;
             guard.readOnly = new Set();
           }
+        }
+        if (ran.refused !== undefined) {
+          // An older tx created the symbol it claims: the tx, undone everywhere, runs again from its home and fails its
+          // create where one chain does. The symbol's announce left this shard no later than this chunk, so it lands
+          // before the re-run (after its chunk's incoming receipts) or the re-run's forward reaches the contract.
+          state.rollback();
+          applied.push(r.id);
+          if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
+          outgoing.push(gaveWay(state, r, block.shard!, ran.message));
+          return;
         }
         const name = reads && rerun ? waitsForName(state, reads, rerun, block.shard!) : null;
         if (name?.ask) asking = name.ask;
@@ -521,6 +553,8 @@ export function applyIncoming(
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
         if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward !== undefined));
+      } else if (r.kind === "credit" && awaitsAnnounce(db, r, shard, height - (since.get(r.id) ?? height))) {
+        announcing = true;
       } else if (r.kind === "credit") {
         const reserve = r.payer?.reserve;
         if (r.probe || reserve) state.checkpoint();
@@ -639,7 +673,7 @@ export function applyIncoming(
           // Its notes' cancels stay with it: the names it may create are still pending until a run decides them.
           const sent = held.filter((x) => !x.probe && x.kind !== "pending");
           const noted = [...new Set(held.filter((x) => x.kind === "pending").map((x) => x.account))];
-          redoTx(state, r.txHash, r.account, redo, noted);
+          redoTx(state, r.txHash, r.account, redo, noted, height);
           out.push(...sent);
           const more = 1 + sent.filter(awaitsSettle).length + (r.halves ?? 0);
           settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more };
@@ -685,13 +719,14 @@ export function applyIncoming(
           };
         }
       }
-      if (wait || guard?.conflict != null) {
-        // It read or wrote what an in-flight tx may still undo: it waits, as a tx waits in the pool.
+      if (wait || announcing || guard?.conflict != null) {
+        // It read or wrote what an in-flight tx may still undo, or its token's announce is on its way: it waits, as a
+        // tx waits in the pool.
         state.rollback();
         // A forwarded part meeting the lock of an older tx may be in a wait cycle: it gives way after PART_WAIT blocks. So
         // does a forwarded part's read, and its re-run (parked: its tx holds locks on the shards before it).
         const age = ageOf(r);
-        const holder = !wait && age !== null && (!rerun || rerun.receipt) ? guard!.holder : null;
+        const holder = !wait && !announcing && age !== null && (!rerun || rerun.receipt) ? guard!.holder : null;
         const yieldsTo = holder !== null && older(holderAge(state, holder), age!);
         const waited = rerun ? rerun.since : since.get(r.id);
         if (yieldsTo && height - (waited ?? height) >= PART_WAIT) {
@@ -701,14 +736,16 @@ export function applyIncoming(
             outgoing.push(halfGaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
           else {
             if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
-            outgoing.push(gaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
+            outgoing.push(
+              gaveWay(state, r, block.shard!, waitedOut(`${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`)),
+            );
           }
           return;
         }
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) {
           const kept = withoutLanded(state, r, block.shard);
-          deferred.push(yieldsTo ? { ...kept, since: since.get(r.id) ?? height } : kept);
+          deferred.push(yieldsTo || announcing ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         else if (yieldsTo && rerun.since === undefined) waitsSince(state, rerun, height);
         return;
@@ -723,14 +760,12 @@ export function applyIncoming(
         // A first run that created a name (and found none nowhere): it asks now whether an older tx may still create it too.
         else if (!rerun && missing.creates.size > 0) asking = waitsForName(state, missing, p, block.shard!).ask;
         // A part waiting for a name holds its tx's locks, which the creating tx's part may wait for (a pledge for the
-        // waiter's publisher beside the signUp): it gives way after PART_WAIT blocks, as one waiting for a lock does.
+        // waiter's publisher beside the signUp): it gives way after NAME_WAIT blocks, before one waiting for a lock does.
         if (rerun?.receipt?.forward && missing.waits()) {
-          if (height - (rerun.since ?? height) >= PART_WAIT) {
+          if (height - (rerun.since ?? height) >= NAME_WAIT) {
             applied.push(r.id);
-            outgoing.push(
-              ...partGaveWay(state, rerun, shard),
-              gaveWay(r, shard, `${[...missing.unknown, ...missing.creates].join(", ")} may still be created by a tx in flight`),
-            );
+            const why = `${[...missing.unknown, ...missing.creates].join(", ")} may still be created by a tx in flight`;
+            outgoing.push(...partGaveWay(state, rerun, shard), gaveWay(state, r, block.shard!, waitedOut(why, NAME_WAIT)));
             return;
           }
           p.since ??= height;
@@ -755,7 +790,10 @@ export function applyIncoming(
     if (p.gaveWay && p.receipt) {
       // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
       applied.push(p.receipt.id);
-      outgoing.push(...partGaveWay(state, p, shard), gaveWay(p.receipt, shard, "a read of another shard waited for the lock of an older tx"));
+      outgoing.push(
+        ...partGaveWay(state, p, shard),
+        gaveWay(state, p.receipt, block.shard!, waitedOut("a read of another shard waited for the lock of an older tx")),
+      );
       continue;
     }
     if (p.gaveWay) giveUpGas(state, p);

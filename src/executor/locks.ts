@@ -49,6 +49,15 @@ import { cancelsOf } from "../sharding/pending.js";
  */
 export const PART_WAIT = 32;
 
+/**
+ * Blocks a forwarded part waiting for a name (a creator's or a waiter's asks: an older tx that may create it is
+ * undecided) waits, holding its tx's locks, before it gives way: fewer than PART_WAIT. Names order txs by their pool
+ * key and locks by their hash, so two txs of one block can each wait for the other, one for the name and the other for
+ * that one's lock; gave way together after PART_WAIT, they ran again into the same waits for good. The name's waiter
+ * gives way first: the lock's waiter then runs, and decides the name.
+ */
+export const NAME_WAIT = PART_WAIT / 2;
+
 /** The lock table's row: each in-flight tx's `Held`. */
 export const LOCKS = "x-locks";
 /** Tx `hash`'s own row while it holds locks here: its LockEntry (absent for one of kept keys alone: `setLock`). */

@@ -349,12 +349,15 @@ function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: b
 
 /**
  * Tx `hash` of `publisher`, undone everywhere because a part of it gave way to an older tx (locks.ts PART_WAIT):
- * parked with nothing to ask, to run again from scratch after this chunk's incoming receipts (`readyParts`,
- * `rerunTx`) in its own block, so it keeps its age; its publisher's gas records put back as before it (the voided
+ * parked with nothing to ask, to run again from scratch after the next chunk's incoming receipts (`readyParts`,
+ * `rerunTx`, `after`: this chunk's height) in its own block, so it keeps its age. Not in this chunk: the older tx's
+ * part may wait, deferred on another shard, for what the voided run held there, which its releases free in this
+ * chunk there; that part runs first in the next (deferred receipts come first), before this re-run's reads can take
+ * those records again, as they would, sent now, in this same chunk after the releases. Its publisher's gas records put back as before it (the voided
  * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's. The names it `noted`
  * pending stay noted: the re-run decides them (`renoted`), so a waiter of its block holds however often it gives way.
  */
-export function redoTx(state: State, hash: string, publisher: string, redo: Redo, noted: string[]): void {
+export function redoTx(state: State, hash: string, publisher: string, redo: Redo, noted: string[], after: number): void {
   for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
   const run = (redo.run ?? 0) + 1;
   // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
@@ -368,6 +371,7 @@ export function redoTx(state: State, hash: string, publisher: string, redo: Redo
     values: {},
     locked: [],
     run,
+    until: after + 1,
     ...(noted.length > 0 ? { noted } : {}),
   });
   lockGas(state, hash, publisher, redo.block.number);

@@ -191,8 +191,9 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
     const bytes = `${bytesRing - ringStart} bytes, ${bytesWritten - bytesRing} alone`;
     console.log(`ring of ${ring.length}: ${rows.reduce((a, b) => a + b, 0)} rows, ${rowsAlone} alone: ${extra} more, ${gave} gave way; ${bytes}`);
     // The waiting parts' x-deferred rows (written when the waits start and end), and per give-way the home's undo
-    // (x-locks, the publisher's balance) written again by the re-run in the next block (docs/SHARDING.md _Giving way_).
-    expect(extra).toBeLessThanOrEqual(2 * ring.length + 3 * gave);
+    // (x-locks, the publisher's balance), its re-run parked a block (its row, the parked list, its gas lock) and the
+    // rows its parts write again (docs/SHARDING.md _Giving way_: 15 a give-way measured).
+    expect(extra).toBeLessThanOrEqual(2 * ring.length + 18 * gave);
     // x's balance is free again: its own transfer runs.
     const X = txBy(x[0], [act("token.iost", "transfer", ["iost", x[0], on(ring[0], 0), "1", ""])]);
     chain.submit(X);

@@ -786,7 +786,7 @@ describe("a waiter's gas lock and the creating tx's part (reads.ts runsAfresh)",
   });
 });
 
-describe("a forwarded part waiting for a name its tx's own locks hold back (incoming.ts: it gives way after PART_WAIT)", () => {
+describe("a forwarded part waiting for a name its tx's own locks hold back (incoming.ts: it gives way after NAME_WAIT)", () => {
   const GIVE = `class Give {
   init() {}
   give(who) { blockchain.call("token.iost", "transfer", ["iost", tx.publisher, who, "1", ""]); return "ok"; }
@@ -815,7 +815,7 @@ module.exports = Give;`;
         chain.submit(pay);
       }
       one.step({ time: TIME });
-      // One or two give-ways of PART_WAIT (32) blocks each.
+      // One or two give-ways of NAME_WAIT (16) blocks each.
       for (let i = 0; i < 100 && (i === 0 || !four.quiet()); i++) four.step({ time: TIME });
       expect(four.quiet()).toBe(true);
       expect(receiptsOf(one, [create, pay]).map((r) => r!.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);

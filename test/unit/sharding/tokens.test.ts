@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { tokenShard, shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, ReceiptRefused, type CrossReceipt } from "../../../src/sharding/receipts";
-import { DEFERRED, LOCKS, lockEntry } from "../../../src/executor/locks";
+import { DEFERRED, LOCKS, lockEntry, PART_WAIT } from "../../../src/executor/locks";
 import { ageIn, decodeValue, encodeValue, int, withAge, withoutAge } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
@@ -65,6 +65,23 @@ function run(chain: SimChain, tx: Tx, n = 4) {
   return r.receipt!;
 }
 
+/**
+ * Deploys `deploys`, then submits `txs` in one block, on a fresh chain of `count` shards, and steps until every tx is
+ * final. `refused`: the txs whose claim a symbol's shard refused (forward.ts ClaimRefused), which ran again.
+ */
+const race = (count: number, deploys: Tx[], txs: Tx[]) => {
+  const chain = new SimChain(config(), count);
+  for (const d of deploys) expect(run(chain, d, 2).message).toBe("");
+  for (const t of txs) chain.submit(t);
+  const result = (t: Tx) => chain.shards[shardOf(t.publisher, count)].results.get(txId(t));
+  const refused = new Set<string>();
+  for (let i = 0; i < 30 && !txs.every((t) => result(t)?.pending === 0); i++) {
+    chain.step({ time: BLOCK_TIME });
+    for (const r of chain.inFlight()) if (r.gaveWay && r.message.includes("older in pool order created it")) refused.add(r.txHash);
+  }
+  expect(chain.supplyGaps()).toEqual({});
+  return { chain, receipts: txs.map((t) => result(t)?.receipt), refused };
+};
 /**
  * Steps until a create published off its symbol's shard is final: forwarded there, it creates the symbol only once no
  * older tx that may create it is undecided (a round of asks, docs/SHARDING.md "Tokens across shards").
@@ -315,41 +332,45 @@ module.exports = M;`;
     expect([1, 2, 3].map((s) => ageIn(chain.shards[s].store.get(key)))).toEqual([made, made, made]);
   });
 
-  it("two contracts of two shards creating one symbol in one block: the symbol's shard grants the claim of the older in pool order, the other tx is undone with IOST's error", () => {
-    const chain = new SimChain(config(), N);
+  const deployOf = (by: string) =>
+    txBy(by, [
+      act("system.iost", "setCode", [
+        contractJson(MAKER, [
+          { name: "issue", args: ["string", "string"] },
+          { name: "make", args: ["string"] },
+        ]),
+      ]),
+    ]);
+
+  it("two contracts of two shards and the symbol's shard creating one symbol in one block: the oldest in pool order wins, the others fail at their call site as on one chain", () => {
     // pearl's shard is 3; the makers live on shards 0 and 1, and shard 3 creates it itself in the same block.
-    const [a, b] = [maker(chain, creator), maker(chain, on(1))];
+    const deploys = [deployOf(creator), deployOf(on(1))];
+    const [a, b] = deploys.map((d) => "Contract" + txId(d));
     const txs = [txBy(creator, [act(a, "make", ["pearl"])]), txBy(on(1), [act(b, "make", ["pearl"])]), create(on(3), "pearl")];
-    for (const t of txs) chain.submit(t);
-    for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
-    const receipt = (t: Tx) => {
-      const r = chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!;
-      expect(r.pending, "final").toBe(0);
-      return r.receipt!;
-    };
-    // The create at the symbol's shard, a plain token.iost tx, is the oldest in pool order: it stands, the symbol's shard
-    // refuses both claims, granted only once no older tx may create it, and their txs are undone, gas kept.
-    expect(txs.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
+    const [one, four] = [race(1, deploys, txs), race(N, deploys, txs)];
+    // The create at the symbol's shard, a plain token.iost tx, is the oldest in pool order: it stands. On four shards
+    // both makers created pearl where they run and claimed it; its shard refused both claims, and both txs ran again.
+    expect(one.receipts.map((r) => [r?.statusCode, r?.message.replace(/^running action .* error: /s, "")])).toEqual([
       ["RUNTIME_ERROR", "token exists"],
       ["RUNTIME_ERROR", "token exists"],
       ["SUCCESS", ""],
     ]);
-    expect(receipt(txs[0]).gasUsage).toBeGreaterThan(0);
-    expect([0, 1, 2, 3].map((s) => raw(chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: on(3) })));
-    expect([0, 1, 2, 3].map((s) => home(chain, s, "pearl"))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(four.refused).toEqual(new Set(txs.slice(0, 2).map((t) => txId(t))));
+    expect(four.receipts).toEqual(one.receipts);
+    expect([0, 1, 2, 3].map((s) => raw(four.chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: on(3) })));
+    expect([0, 1, 2, 3].map((s) => home(four.chain, s, "pearl"))).toEqual([undefined, undefined, undefined, undefined]);
     // Without the symbol's own create, the older claim in pool order wins (the older time), though it comes from the
     // higher shard: the symbol's shard grants the younger only after the older tx is decided, and refuses it then.
     const next = [txBy(on(1), [act(b, "make", ["ruby"])]), txBy(creator, [act(a, "make", ["ruby"])])];
     expect(tokenShard("ruby", N)).toBe(2);
-    for (const t of next) chain.submit(t);
-    // The younger's grant waits for the older tx's settle at its home, then a round of asks: final in the seventh block.
-    for (let i = 0; i < 7; i++) chain.step({ time: BLOCK_TIME });
-    expect(next.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
+    const [one2, four2] = [race(1, deploys, next), race(N, deploys, next)];
+    expect(one2.receipts.map((r) => [r?.statusCode, r?.message.replace(/^running action .* error: /s, "")])).toEqual([
       ["SUCCESS", ""],
       ["RUNTIME_ERROR", "token exists"],
     ]);
-    expect([0, 1, 2, 3].map((s) => home(chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 1n })));
-    expect(chain.supplyGaps()).toEqual({});
+    expect(four2.refused).toEqual(new Set([txId(next[1])]));
+    expect(four2.receipts).toEqual(one2.receipts);
+    expect([0, 1, 2, 3].map((s) => home(four2.chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 1n })));
   });
 
   it("two shards creating one symbol in the same block: exactly one wins, the older in pool order, the other fails as IOST does; one shard, same result", () => {
@@ -450,6 +471,46 @@ module.exports = M;`;
     }
   });
 
+  it("a symbol created and issued in one block, used from other shards one, two and three blocks later, before its announce lands: on one shard as on four", () => {
+    // gold's shard is 3, its creator's too; the users live on shards 0, 1 and 2.
+    const at = on(3);
+    const outcome = (count: number, later: number) => {
+      const chain = new SimChain(config(), count);
+      const made = txBy(at, [create(at, "gold").actions[0], act("token.iost", "issue", ["gold", on(1), "5"])]);
+      // A holder of another shard moves it; one with none, and one who may not issue it, fail as on one chain; its
+      // creator issues it again at home.
+      const users = [
+        txBy(on(1), [act("token.iost", "transfer", ["gold", on(1), on(2), "2", ""])]),
+        txBy(on(0, 1), [act("token.iost", "transfer", ["gold", on(0, 1), on(2), "1", ""])]),
+        txBy(on(2), [act("token.iost", "issue", ["gold", on(2), "1"])]),
+        txBy(at, [act("token.iost", "issue", ["gold", on(0), "3"])]),
+      ];
+      chain.submit(made);
+      for (let i = 0; i < later; i++) chain.step({ time: BLOCK_TIME });
+      for (const t of users) chain.submit(t);
+      const result = (t: Tx) => chain.shards[shardOf(t.publisher, count)].results.get(txId(t));
+      for (let i = 0; i < 20 && ![made, ...users].every((t) => result(t)?.pending === 0); i++) chain.step({ time: BLOCK_TIME });
+      const seen = (t: Tx) => {
+        const { statusCode, message, gasUsage, ramUsage } = result(t)!.receipt!;
+        return { statusCode, message, gasUsage, ramUsage };
+      };
+      const held = [on(0), on(1), on(2)].map((u) => tokenBalance(chain, "gold", u));
+      return { receipts: [made, ...users].map(seen), held, supply: supply(chain, "gold") };
+    };
+    for (const later of [1, 2, 3]) {
+      const one = outcome(1, later);
+      expect(one.receipts.map((r) => r.message.replace(/^.*error: /s, ""))).toEqual([
+        "",
+        "",
+        expect.stringContaining("balance not enough"),
+        "transaction has no permission",
+        "",
+      ]);
+      expect([one.held, one.supply]).toEqual([[3n, 3n, 2n], 8n]);
+      expect(outcome(N, later), `${later} blocks later`).toEqual(one);
+    }
+  });
+
   it("a create of an existing symbol from any shard fails with IOST's error, the definition unchanged", () => {
     const chain = new SimChain(config(), N);
     run(chain, create(creator, "gold"), CREATED);
@@ -471,8 +532,8 @@ describe("a token721.iost collection a contract creates off its symbol's shard (
   give(sym) { return blockchain.callWithAuth("token721.iost", "issue", [sym, tx.publisher, "{}"]); }
 }
 module.exports = Collect;`;
-  const collector = (chain: SimChain, by: string) => {
-    const tx = txBy(by, [
+  const collectorOf = (by: string) =>
+    txBy(by, [
       act("system.iost", "setCode", [
         contractJson(COLLECT, [
           { name: "make", args: ["string"] },
@@ -480,29 +541,24 @@ module.exports = Collect;`;
         ]),
       ]),
     ]);
-    expect(run(chain, tx).statusCode).toBe("SUCCESS");
-    return "Contract" + txId(tx);
-  };
   const issuer = (chain: SimChain, s: number, sym: string) => raw(chain, s, `m-token721.iost-T721I${sym}-T721issuer`);
   const nftHomeOf = (chain: SimChain, s: number, sym: string) => raw(chain, s, `b-system.iost-token721_shard_${sym}`);
 
-  it("two contracts of two shards creating one symbol in one block: the older claim in pool order wins, the other tx is undone with IOST's error", () => {
+  it("two contracts of two shards creating one symbol in one block: the older claim in pool order wins, the other tx fails at its call site as on one chain", () => {
     // kart's shard is 2; the contracts live on shards 0 and 1.
     expect(shardOf("kart", N)).toBe(2);
-    const chain = new SimChain(config(), N);
-    const [a, b] = [collector(chain, on(0)), collector(chain, on(1))];
+    const deploys = [collectorOf(on(0)), collectorOf(on(1))];
+    const [a, b] = deploys.map((d) => "Contract" + txId(d));
     const txs = [txBy(on(0), [act(a, "make", ["kart"])]), txBy(on(1), [act(b, "make", ["kart"])])];
-    for (const t of txs) chain.submit(t);
-    for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
-    const receipt = (t: Tx) => {
-      const r = chain.shards[shardOf(t.publisher, N)].results.get(txId(t))!;
-      expect(r.pending, "final").toBe(0);
-      return r.receipt!;
-    };
-    expect(txs.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
+    const [one, four] = [race(1, deploys, txs), race(N, deploys, txs)];
+    expect(one.receipts.map((r) => [r?.statusCode, r?.message.replace(/^running action .* error: /s, "")])).toEqual([
       ["SUCCESS", ""],
       ["RUNTIME_ERROR", "token exists"],
     ]);
+    // On four shards the loser created kart on shard 1 and claimed it; shard 2 refused the claim and the tx ran again.
+    expect(four.refused).toEqual(new Set([txId(txs[1])]));
+    expect(four.receipts).toEqual(one.receipts);
+    const chain = four.chain;
     // The winner's issuer copied to every shard, its home (shard 0) recorded everywhere; nothing of the loser's left.
     expect([0, 1, 2, 3].map((s) => issuer(chain, s, "kart"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: a })));
     expect([0, 1, 2, 3].map((s) => nftHomeOf(chain, s, "kart"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 0n })));
@@ -516,15 +572,11 @@ module.exports = Collect;`;
     // The other way round: the claim of shard 1 is the older in pool order (the older time), and wins.
     expect(shardOf("ruby", N)).toBe(2);
     const next = [txBy(on(1), [act(b, "make", ["ruby"])]), txBy(on(0), [act(a, "make", ["ruby"])])];
-    for (const t of next) chain.submit(t);
-    // The younger's grant waits for the older tx's settle at its home, then a round of asks: final in the seventh block.
-    for (let i = 0; i < 7; i++) chain.step({ time: BLOCK_TIME });
-    expect(next.map((t) => [receipt(t).statusCode, receipt(t).message])).toEqual([
-      ["SUCCESS", ""],
-      ["RUNTIME_ERROR", "token exists"],
-    ]);
-    expect([0, 1, 2, 3].map((s) => issuer(chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: b })));
-    expect(chain.supplyGaps()).toEqual({});
+    const [one2, four2] = [race(1, deploys, next), race(N, deploys, next)];
+    expect(one2.receipts.map((r) => r?.statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
+    expect(four2.refused).toEqual(new Set([txId(next[1])]));
+    expect(four2.receipts).toEqual(one2.receipts);
+    expect([0, 1, 2, 3].map((s) => issuer(four2.chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: b })));
   });
 
   it("a top-level create on its symbol's shard copies the issuer to every shard, no home recorded", () => {
@@ -668,12 +720,19 @@ describe("receipts of a token's supply and definition", () => {
       expect(() => checkReceipt(action(claims), N), JSON.stringify(claims)).toThrow(ReceiptRefused);
   });
 
-  it("a credit of a symbol its target does not know is refunded, never merged", () => {
+  it("a credit of a symbol its target does not know waits PART_WAIT blocks for its announce, then is refunded, never merged", () => {
     const chain = new SimChain(config(), N);
     chain.step({ time: BLOCK_TIME });
     chain.shards[0].outgoing.get(chain.height)!.push({ ...base, kind: "credit", fromShard: 0, toShard: 1, token: "fake", account: on(1) });
+    const at = chain.height + 1;
+    for (let i = 0; i < PART_WAIT; i++) {
+      chain.step({ time: BLOCK_TIME });
+      expect(chain.inFlight(), `waiting, block ${i + 1}`).toEqual([]);
+      expect(JSON.parse(chain.shards[1].store.get(DEFERRED)!)).toMatchObject([{ token: "fake", since: at }]);
+    }
     chain.step({ time: BLOCK_TIME });
     expect(tokenBalance(chain, "fake", on(1))).toBe(0n);
+    expect(chain.shards[1].store.get(DEFERRED)).toBeUndefined();
     expect(chain.inFlight()).toMatchObject([{ kind: "settle", token: "fake", amount: "1", message: "token not exists" }]);
   });
 

@@ -73,7 +73,8 @@ export const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)
 /** The key index of admin's key in this workload (the users' are their indexes). */
 const ADMIN_KEY = 99;
 
-let nonce = 0;
+/** Counts the txs made (`txBy`): each tx's time is T0 plus its count, so that ids differ. A property case sets it back to where every case starts, so that a case replays alone (fast-check's `path`). */
+export const txCount = { next: 0 };
 /**
  * A tx of `user`'s (co-signed by `signers`, users too: `name` for its active permission, else
  * `name@perm`, signed with their keys or the key indexes `keys`), each with its own time so that ids differ;
@@ -88,7 +89,7 @@ export function txBy(
   return makeTx(actions, {
     publisher: user,
     key: fakeKey(user === "admin" ? ADMIN_KEY : USERS.indexOf(user)),
-    time: T0 + BigInt(nonce++),
+    time: T0 + BigInt(txCount.next++),
     gasLimit: 4_000_000n,
     amountLimit: o.limits ?? [{ token: "*", value: o.limit ?? "unlimited" }],
     signers,
@@ -184,9 +185,11 @@ export function delta(before: Reads, after: Reads): Record<string, string> {
     const na = num(a);
     // A raw record written with the number it already read as (absent reads 0): nothing a read can see.
     // An account's iost or ram balance pays no RAM (token.ts balanceRecordPayer): its payer is no read either.
-    const samePayer = (a?.payer ?? "") === (b?.payer ?? "") || /^m-token\.iost-TB(?!Contract)[^-]+-(iost|ram)$/.test(key);
+    const unpaid = /^m-token\.iost-TB(?!Contract)[^-]+-(iost|ram)$/.test(key);
+    const samePayer = (a?.payer ?? "") === (b?.payer ?? "") || unpaid;
     if (na !== null && na === nb && samePayer) continue;
-    out[key] = nb !== null && na !== null ? `${na - nb} (${a?.payer ?? "deleted"})` : a === undefined ? "deleted" : `${String(a.v)} (${a.payer})`;
+    const payer = unpaid ? "" : ` (${a?.payer ?? "deleted"})`;
+    out[key] = nb !== null && na !== null ? `${na - nb}${payer}` : a === undefined ? "deleted" : `${String(a.v)}${payer}`;
   }
   return out;
 }
@@ -219,24 +222,31 @@ export interface Outcome {
  * Runs txs (submitted together) to their final receipts: four blocks (forward, run, settle, and a
  * credit the forwarded part sent), more while one waits for another's settle (executor/locks.ts);
  * `each` is called after every block (the property test checks supplies there). `timeAt`: each
- * block's time by its height (BLOCK_TIME: every block at one time).
+ * block's time by its height (BLOCK_TIME: every block at one time). `gaps`: tx i is submitted
+ * `gaps[i]` blocks after tx i − 1 (absent: 0, in the same block), so later txs meet earlier ones in flight.
  */
 export function runAll(
   chain: SimChain,
   txs: Tx[],
   each: (chain: SimChain) => void = () => {},
   timeAt: (height: number) => bigint = () => BLOCK_TIME,
+  gaps: readonly number[] = [],
 ): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]> } {
   const before = reads(chain);
-  for (const tx of txs) chain.submit(tx);
   const events: PostedEvent[] = [];
-  // Eight signUps of one publisher under `*:unlimited` settle one after another, each asking before it stands
-  // (docs/SHARDING.md "Names a contract's code may create", creators): 47 blocks with N = 4.
-  for (let i = 0; i < 64 && (i < 4 || !chain.quiet()); i++) {
+  const step = () => {
     chain.step({ time: timeAt(chain.height + 1) });
     for (const s of chain.shards) events.push(...(s.posted.get(chain.height) ?? []));
     each(chain);
+  };
+  for (const [i, tx] of txs.entries()) {
+    for (let k = 0; k < (gaps[i] ?? 0); k++) step();
+    chain.submit(tx);
   }
+  // Eight signUps of one publisher under `*:unlimited` settle one after another, each asking before it stands
+  // (docs/SHARDING.md "Names a contract's code may create", creators): 47 blocks with N = 4. Txs in flight together
+  // may wait for each other until one gives way (PART_WAIT blocks) and runs again.
+  for (let i = 0; i < 192 && (i < 4 || !chain.quiet()); i++) step();
   const count = chain.shards.length;
   const receipts = txs.map((tx) => {
     const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
