@@ -509,7 +509,7 @@ function serialOrder(
 /**
  * Runs `steps` on a copy of the deployed chain of 4 shards as txs sent while earlier ones are in flight: tx i `gaps[i]`
  * blocks after tx i − 1 (0: in its block). One shard's results for txs in flight together are those of some order of
- * them (docs/SHARDING.md "The order in a block"): returns null when one shard, running them one at a time in some
+ * them (docs/SHARDING.md, the rule at its top): returns null when one shard, running them one at a time in some
  * order, gives every receipt and read the 4 shards gave, else why not (the reads of the order giving the receipts).
  */
 function differsInFlight(steps: Step[], gaps: number[]): string | null {
