@@ -158,10 +158,25 @@ export interface SyncState {
   heard: boolean;
   /** Peers that did not answer the last status round. */
   unheard: string[];
+  /** When (Date.now, ms) the status round under way began; null: none (/dev/status: a round that never ends silences the node). */
+  roundSince: number | null;
+  /** The last status answers (/dev/status): when they were in, and each peer's head (null: no answer of our chain). */
+  lastRound: { at: number; heads: Record<string, number | null> } | null;
 }
 
 export function newSyncState(): SyncState {
-  return { rejections: [], syncing: null, lastPoll: -Infinity, bestPeerHead: -1, behind: false, polled: false, heard: false, unheard: [] };
+  return {
+    rejections: [],
+    syncing: null,
+    lastPoll: -Infinity,
+    bestPeerHead: -1,
+    behind: false,
+    polled: false,
+    heard: false,
+    unheard: [],
+    roundSince: null,
+    lastRound: null,
+  };
 }
 
 const MAX_REJECTIONS = 100;
@@ -683,9 +698,11 @@ async function reorgTo(host: SyncHost, st: SyncState, tip: ParsedPeerBlock, from
  */
 export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
   st.syncing ??= (async () => {
+    st.roundSince = Date.now();
     const statuses = await Promise.all(host.peers.map(async (peer) => ({ peer, s: await peerStatus(peer) })));
     const ours = (s: PeerStatus | null): s is PeerStatus => s !== null && s.chain_id === host.chainId;
     const good = statuses.filter((x): x is { peer: string; s: PeerStatus } => ours(x.s));
+    st.lastRound = { at: Date.now(), heads: Object.fromEntries(statuses.map((x) => [x.peer, ours(x.s) ? x.s.head : null])) };
     for (const { peer, s } of good) host.gossip.learn(peer, s.node_id);
     st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
     st.heard ||= good.length > 0;
@@ -708,6 +725,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     st.behind = false;
     st.polled = true;
     st.syncing = null;
+    st.roundSince = null;
   });
   return st.syncing;
 }
