@@ -430,6 +430,27 @@ describe("faults on four nodes, one shard", () => {
     f.net.healAll();
   });
 
+  it("blocks and txs to a resting node 3 refused, its endorsements not: healed, the others' head still reaches it", async () => {
+    await f.restore();
+    const behind = await chainInfo(f.net.nodes[3]);
+    const endorsed = () => [0, 1, 2].map((i) => f.net.link(i, 3).paths.get("/p2p/endorse") ?? 0);
+    const before = endorsed();
+    // Node 3 rests through it and sends nothing that fails, so it does not know to ask; the others'
+    // pushes of blocks to it fail and their endorsements get through, after each block as in a heal
+    // that comes while endorsements are still under way (timing.test.ts "a node cut off").
+    for (const i of [0, 1, 2]) f.net.link(i, 3).cutPaths(["/p2p/block", "/p2p/tx"]);
+    const hash = await f.send(f.net.nodes[1], f.client.iost.transfer("iost", "admin", "ftbob", "1", "blocks cut"));
+    await f.included(hash, [0, 1, 2]);
+    await f.settled([0, 1, 2]);
+    expect((await chainInfo(f.net.nodes[3])).head).toBe(behind.head);
+    expect(endorsed().every((n, i) => n > before[i])).toBe(true);
+    f.net.healAll();
+    // The others push their head again while node 3 missed a block of theirs: after 2 s, then at doubling waits.
+    await f.receipt(f.net.nodes[3], hash);
+    await f.converged();
+    await f.invariants([0, 1, 2, 3]);
+  });
+
   it("partition {0} | {1,2,3}: the minority cannot finalize; healed, everyone takes the majority chain", async () => {
     await f.restore();
     const pre = await allInfo(f.nodes());
