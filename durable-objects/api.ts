@@ -391,7 +391,7 @@ export interface CoordinatorStatus {
   work: { blocks: number; ms: number; ownMs: number };
   /**
    * Issue #7: the last 100 rejected peer blocks (newest last), side blocks held, the best head a peer reported;
-   * and whom the node asks (chain-sync.ts): peers unheard (`unheard`, of which `missed` its last push), the status
+   * and whom the node asks (chain-sync.ts): peers unheard (`unheard`, of which `missed` a push), those behind (`lagging`), the status
    * round under way and the last answers, the re-push back-off, the next alarm, the tick under way and the last
    * one's end (Date.now ms; `now` the object's clock).
    */
@@ -401,6 +401,7 @@ export interface CoordinatorStatus {
     bestPeerHead: number;
     unheard: string[];
     missed: string[];
+    lagging: string[];
     polled: boolean;
     heard: boolean;
     roundSince: number | null;

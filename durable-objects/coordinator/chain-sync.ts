@@ -158,6 +158,8 @@ export interface SyncState {
   heard: boolean;
   /** Peers that did not answer the last status round. */
   unheard: string[];
+  /** Peers of our chain whose head the last status round found below ours: they get our head again (`repushHead`). */
+  lagging: string[];
   /** When (Date.now, ms) the status round under way began; null: none (/dev/status: a round that never ends silences the node). */
   roundSince: number | null;
   /** The last status answers (/dev/status): when they were in, and each peer's head (null: no answer of our chain). */
@@ -174,6 +176,7 @@ export function newSyncState(): SyncState {
     polled: false,
     heard: false,
     unheard: [],
+    lagging: [],
     roundSince: null,
     lastRound: null,
   };
@@ -716,6 +719,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
       st.behind = s.head > host.head().number + 1;
       await pullFrom(host, st, peer, peerTip(s));
     }
+    st.lagging = good.filter((x) => x.s.head < host.head().number).map((x) => x.peer);
     // The endorsements that made a peer's LIB final went to us while we were away (a cut link, a
     // restart) and are not pushed again, and a resting network makes no block whose endorsements
     // would carry finality on: ask the peer with the highest LIB for them.
@@ -825,16 +829,25 @@ function relay(host: SyncHost, p: ParsedPeerBlock): void {
 }
 
 /**
- * Our head once more to the peers whose last push failed (a cut link, a stopped node), waiting for
- * the answers: a peer that missed blocks meets an orphan and pulls the range. Resting producers
- * push nothing else, so without this a peer that was away while the others finished a tx and
- * rested would learn of it only at the next heartbeat. Whether any peer is still missed.
+ * Our head once more to the peers that missed a push (a cut link, a stopped node) and those the last
+ * status round found behind, waiting for the answers: a peer that missed blocks meets an orphan and
+ * pulls the range. Resting producers push nothing else, so without this a peer that was away while
+ * the others finished a tx and rested would learn of it only at the next heartbeat. The status round
+ * covers what gossip forgets: a restart of this object (an eviction while it rests) loses which pushes
+ * failed. Whether any peer is still missed.
  */
-export async function repushHead(host: SyncHost): Promise<boolean> {
-  const missed = host.gossip.missed(host.peers);
-  if (missed.length === 0) return false;
+export async function repushHead(host: SyncHost, st: SyncState): Promise<boolean> {
+  const targets = new Set([...host.gossip.missed(host.peers), ...st.lagging]);
+  if (targets.size === 0) return false;
   const p = await peerBlockAt(host, host.head().number);
-  if (p) await pushBlock(host.gossip, missed, peerBlockJson(p), host.nodeId, []);
+  if (p)
+    await pushBlock(
+      host.gossip,
+      host.peers.filter((x) => targets.has(x)),
+      peerBlockJson(p),
+      host.nodeId,
+      [],
+    );
   return host.gossip.missed(host.peers).length > 0;
 }
 

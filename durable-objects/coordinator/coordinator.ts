@@ -1055,7 +1055,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const host = this.syncHost();
     if (sync.unheard(host, this.syncState).length === 0 && sync.mayBeat(host, this.syncState)) return false;
     await sync.syncFromPeers(host, this.syncState).catch((err: unknown) => console.warn(`coordinator: peer sync failed: ${String(err)}`));
-    const missed = await sync.repushHead(host).catch(() => true);
+    const missed = await sync.repushHead(host, this.syncState).catch(() => true);
     return missed || sync.unheard(host, this.syncState).length > 0 || !sync.mayBeat(host, this.syncState);
   }
 
@@ -1257,6 +1257,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         bestPeerHead: this.syncState.bestPeerHead,
         unheard: sync.unheard(this.syncHost(), this.syncState),
         missed: this.gossip.missed(this.config.peers),
+        lagging: this.syncState.lagging,
         polled: this.syncState.polled,
         heard: this.syncState.heard,
         roundSince: this.syncState.roundSince,
