@@ -816,7 +816,7 @@ export function mayBeat(host: SyncHost, st: SyncState): boolean {
   return host.peers.length === 0 || (st.heard && st.bestPeerHead <= host.head().number);
 }
 
-/** Peers not heard from: the last push to them failed, or they did not answer the last status round. */
+/** Peers not heard from: they missed a push and no block push reached them since, or they did not answer the last status round. */
 export function unheard(host: SyncHost, st: SyncState): string[] {
   const missed = new Set([...host.gossip.missed(host.peers), ...st.unheard]);
   return host.peers.filter((p) => missed.has(p));

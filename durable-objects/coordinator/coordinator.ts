@@ -712,7 +712,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return b === null ? null : sentRootsOf(b.info);
   }
 
-  /** Peers to ask for witnesses and proofs: those whose last push failed (down, cut off) last, as each costs a timeout inside the exclusive turn. */
+  /** Peers to ask for witnesses and proofs: those that missed a push (down, cut off) last, as each costs a timeout inside the exclusive turn. */
   private askOrder(): string[] {
     const missed = this.gossip.missed(this.config.peers);
     return [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
