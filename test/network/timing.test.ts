@@ -160,7 +160,10 @@ describe("four nodes under production timing", () => {
           const { body } = await getJson(`${node.url}/dev/status`).catch((e: Error) => ({ body: e.message }));
           console.log(`node ${node.index} (${node.url}): ${JSON.stringify({ chain: body?.chain, sync: body?.coordinator?.sync })}`);
         }
-        for (const [from, to] of [0, 1, 2].flatMap((i) => [[i, 3], [3, i]]))
+        for (const [from, to] of [0, 1, 2].flatMap((i) => [
+          [i, 3],
+          [3, i],
+        ]))
           console.log(`link ${from}->${to}: ${JSON.stringify(Object.fromEntries(net.link(from, to).paths))}`);
         throw err;
       });
