@@ -232,6 +232,22 @@ class Fixture {
     );
   }
 
+  /**
+   * Waits until `node` rests asking nobody (/dev/status coordinator.sync): every peer heard and no
+   * wake before the next minute, so only a peer's push brings it news.
+   */
+  async deaf(node: NetNode): Promise<void> {
+    await waitFor(
+      `node ${node.index} resting, asking nobody`,
+      async () => {
+        const s = (await getJson(`${node.url}/dev/status`)).body.coordinator.sync;
+        return s.unheard.length === 0 && s.alarm !== null && s.alarm > s.now + 60_000;
+      },
+      30_000,
+      500,
+    );
+  }
+
   /** Waits until the nodes `indexes` report one head hash. */
   async converged(indexes: readonly number[] = [0, 1, 2, 3], timeoutMs = 40_000): Promise<void> {
     await waitFor(
@@ -432,6 +448,7 @@ describe("faults on four nodes, one shard", () => {
 
   it("blocks and txs to a resting node 3 refused, its endorsements not: healed, the others' head still reaches it", async () => {
     await f.restore();
+    await f.deaf(f.net.nodes[3]);
     const behind = await chainInfo(f.net.nodes[3]);
     const endorsed = () => [0, 1, 2].map((i) => f.net.link(i, 3).paths.get("/p2p/endorse") ?? 0);
     const before = endorsed();
@@ -453,6 +470,7 @@ describe("faults on four nodes, one shard", () => {
 
   it("node 3 cut off while it rests and the others restarted meanwhile: healed, their status rounds find it behind and push it their head", async () => {
     await f.restore();
+    await f.deaf(f.net.nodes[3]);
     const behind = await chainInfo(f.net.nodes[3]);
     f.net.partition([3], [0, 1, 2]);
     const hash = await f.send(f.net.nodes[1], f.client.iost.transfer("iost", "admin", "ftbob", "1", "restarted"));
