@@ -389,8 +389,29 @@ export interface CoordinatorStatus {
   validators?: string[];
   /** Blocks produced since the object started; wall ms in total and outside the shards' chunk builds. */
   work: { blocks: number; ms: number; ownMs: number };
-  /** Issue #7: the last 100 rejected peer blocks (newest last), side blocks held, the best head a peer reported. */
-  sync?: { rejected: { number: number; hash: string; from: string; reason: string }[]; sideBlocks: number; bestPeerHead: number };
+  /**
+   * Issue #7: the last 100 rejected peer blocks (newest last), side blocks held, the best head a peer reported;
+   * and whom the node asks (chain-sync.ts): peers unheard (`unheard`, of which `missed` a push), those behind (`lagging`), the status
+   * round under way and the last answers, the re-push back-off, the next alarm, the tick under way and the last
+   * one's end (Date.now ms; `now` the object's clock).
+   */
+  sync?: {
+    rejected: { number: number; hash: string; from: string; reason: string }[];
+    sideBlocks: number;
+    bestPeerHead: number;
+    unheard: string[];
+    missed: string[];
+    lagging: string[];
+    polled: boolean;
+    heard: boolean;
+    roundSince: number | null;
+    lastRound: { at: number; heads: Record<string, number | null> } | null;
+    repushMs: number;
+    alarm: number | null;
+    tickSince: number | null;
+    tickEnded: number | null;
+    now: number;
+  };
   /** Issue #7: endorsement finality (durable-objects/coordinator/finality.ts); LIB is the higher of IOST's rule and `final`. */
   finality?: FinalityStatus;
   /** LIB by IOST's rule alone (`lib` is the higher of this and `finality.final`); the bench compares the two. */

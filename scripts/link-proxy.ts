@@ -22,7 +22,9 @@ export interface LinkProxy {
   target: string;
   /** Stop forwarding: new requests get 503, requests in flight are aborted. */
   cut(): void;
-  /** Forward again. */
+  /** Refuse requests to these paths only (query left out) with 503, as `cut` does; heal() forwards them again. */
+  cutPaths(paths: readonly string[]): void;
+  /** Forward again (every path). */
   heal(): void;
   readonly isCut: boolean;
   /** Requests forwarded so far (tests check a link was really used). */
@@ -67,6 +69,7 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
   const target = new URL(options.target);
   const name = options.name ?? `-> ${target.host}`;
   let isCut = false;
+  let cutPaths = new Set<string>();
   let forwarded = 0;
   const paths = new Map<string, number>();
   // Upstream requests in flight, aborted on cut so a long poll cannot leak through a partition.
@@ -90,12 +93,12 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    if (isCut) {
+    const path = (req.url ?? "").split("?")[0];
+    if (isCut || cutPaths.has(path)) {
       req.resume();
-      return refuse(res, 503, `link ${name} is cut`);
+      return refuse(res, 503, `link ${name} is cut${isCut ? "" : ` for ${path}`}`);
     }
     forwarded++;
-    const path = (req.url ?? "").split("?")[0];
     paths.set(path, (paths.get(path) ?? 0) + 1);
     let aborted = false;
     let upstream: ReturnType<typeof request> | undefined;
@@ -164,8 +167,12 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
       isCut = true;
       for (const abort of [...inflight]) abort();
     },
+    cutPaths(paths) {
+      cutPaths = new Set(paths);
+    },
     heal() {
       isCut = false;
+      cutPaths = new Set();
     },
     get isCut() {
       return isCut;

@@ -160,10 +160,28 @@ export interface SyncState {
   heard: boolean;
   /** Peers that did not answer the last status round. */
   unheard: string[];
+  /** Peers of our chain whose head the last status round found below ours: they get our head again (`repushHead`). */
+  lagging: string[];
+  /** When (Date.now, ms) the status round under way began; null: none (/dev/status: a round that never ends silences the node). */
+  roundSince: number | null;
+  /** The last status answers (/dev/status): when they were in, and each peer's head (null: no answer of our chain). */
+  lastRound: { at: number; heads: Record<string, number | null> } | null;
 }
 
 export function newSyncState(): SyncState {
-  return { rejections: [], syncing: null, lastPoll: -Infinity, bestPeerHead: -1, behind: false, polled: false, heard: false, unheard: [] };
+  return {
+    rejections: [],
+    syncing: null,
+    lastPoll: -Infinity,
+    bestPeerHead: -1,
+    behind: false,
+    polled: false,
+    heard: false,
+    unheard: [],
+    lagging: [],
+    roundSince: null,
+    lastRound: null,
+  };
 }
 
 const MAX_REJECTIONS = 100;
@@ -686,9 +704,11 @@ async function reorgTo(host: SyncHost, st: SyncState, tip: ParsedPeerBlock, from
  */
 export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
   st.syncing ??= (async () => {
+    st.roundSince = Date.now();
     const statuses = await Promise.all(host.peers.map(async (peer) => ({ peer, s: await peerStatus(peer) })));
     const ours = (s: PeerStatus | null): s is PeerStatus => s !== null && s.chain_id === host.chainId;
     const good = statuses.filter((x): x is { peer: string; s: PeerStatus } => ours(x.s));
+    st.lastRound = { at: Date.now(), heads: Object.fromEntries(statuses.map((x) => [x.peer, ours(x.s) ? x.s.head : null])) };
     for (const { peer, s } of good) host.gossip.learn(peer, s.node_id, s.keys);
     st.bestPeerHead = good.reduce((m, x) => Math.max(m, x.s.head), -1);
     st.heard ||= good.length > 0;
@@ -702,6 +722,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
       st.behind = s.head > host.head().number + 1;
       await pullFrom(host, st, peer, peerTip(s));
     }
+    st.lagging = good.filter((x) => x.s.head < host.head().number).map((x) => x.peer);
     // The endorsements that made a peer's LIB final went to us while we were away (a cut link, a
     // restart) and are not pushed again, and a resting network makes no block whose endorsements
     // would carry finality on: ask the peer with the highest LIB for them.
@@ -711,6 +732,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     st.behind = false;
     st.polled = true;
     st.syncing = null;
+    st.roundSince = null;
   });
   return st.syncing;
 }
@@ -797,7 +819,7 @@ export function mayBeat(host: SyncHost, st: SyncState): boolean {
   return host.peers.length === 0 || (st.heard && st.bestPeerHead <= host.head().number);
 }
 
-/** Peers not heard from: the last push to them failed, or they did not answer the last status round. */
+/** Peers not heard from: they missed a push and no block push reached them since, or they did not answer the last status round. */
 export function unheard(host: SyncHost, st: SyncState): string[] {
   const missed = new Set([...host.gossip.missed(host.peers), ...st.unheard]);
   return host.peers.filter((p) => missed.has(p));
@@ -810,16 +832,25 @@ function relay(host: SyncHost, p: ParsedPeerBlock): void {
 }
 
 /**
- * Our head once more to the peers whose last push failed (a cut link, a stopped node), waiting for
- * the answers: a peer that missed blocks meets an orphan and pulls the range. Resting producers
- * push nothing else, so without this a peer that was away while the others finished a tx and
- * rested would learn of it only at the next heartbeat. Whether any peer is still missed.
+ * Our head once more to the peers that missed a push (a cut link, a stopped node) and those the last
+ * status round found behind, waiting for the answers: a peer that missed blocks meets an orphan and
+ * pulls the range. Resting producers push nothing else, so without this a peer that was away while
+ * the others finished a tx and rested would learn of it only at the next heartbeat. The status round
+ * covers what gossip forgets: a restart of this object (an eviction while it rests) loses which pushes
+ * failed. Whether any peer is still missed.
  */
-export async function repushHead(host: SyncHost): Promise<boolean> {
-  const missed = host.gossip.missed(host.peers);
-  if (missed.length === 0) return false;
+export async function repushHead(host: SyncHost, st: SyncState): Promise<boolean> {
+  const targets = new Set([...host.gossip.missed(host.peers), ...st.lagging]);
+  if (targets.size === 0) return false;
   const p = await peerBlockAt(host, host.head().number);
-  if (p) await pushBlock(host.gossip, missed, peerBlockJson(p), host.nodeId, []);
+  if (p)
+    await pushBlock(
+      host.gossip,
+      host.peers.filter((x) => targets.has(x)),
+      peerBlockJson(p),
+      host.nodeId,
+      [],
+    );
   return host.gossip.missed(host.peers).length > 0;
 }
 

@@ -136,6 +136,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private name = COORDINATOR_NAME;
   /** The wait before the head goes again to a peer that missed it (tick): doubles while it stays away. */
   private repushMs = sync.PEER_POLL_MS;
+  /** When (Date.now, ms) the tick under way began (null: none) and the last one ended (/dev/status: an alarm that never ends or never comes again). */
+  private readonly ticks: { since: number | null; ended: number | null } = { since: null, ended: null };
   /** wake(work) calls so far: an alarm that decided to rest while one came must look again (its check may predate the tx). */
   private wakes = 0;
   /** The production in progress in this instance (alarm() and tests share it). */
@@ -714,7 +716,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return b === null ? null : sentRootsOf(b.info);
   }
 
-  /** Peers to ask for witnesses and proofs: those whose last push failed (down, cut off) last, as each costs a timeout inside the exclusive turn. */
+  /** Peers to ask for witnesses and proofs: those that missed a push (down, cut off) last, as each costs a timeout inside the exclusive turn. */
   private askOrder(): string[] {
     const missed = this.gossip.missed(this.config.peers);
     return [...this.config.peers.filter((p) => !missed.includes(p)), ...missed];
@@ -992,6 +994,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private async tick(): Promise<void> {
     // An alarm armed before the node was switched to manual mode just ends.
     if (this.config.production === "manual") return;
+    this.ticks.since = Date.now();
+    try {
+      await this.tickOnce();
+    } finally {
+      this.ticks.since = null;
+      this.ticks.ended = Date.now();
+    }
+  }
+
+  private async tickOnce(): Promise<void> {
     const interval = this.intervalMs;
     const wakes = this.wakes;
     let next: number | null;
@@ -1047,7 +1059,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const host = this.syncHost();
     if (sync.unheard(host, this.syncState).length === 0 && sync.mayBeat(host, this.syncState)) return false;
     await sync.syncFromPeers(host, this.syncState).catch((err: unknown) => console.warn(`coordinator: peer sync failed: ${String(err)}`));
-    const missed = await sync.repushHead(host).catch(() => true);
+    const missed = await sync.repushHead(host, this.syncState).catch(() => true);
     return missed || sync.unheard(host, this.syncState).length > 0 || !sync.mayBeat(host, this.syncState);
   }
 
@@ -1243,7 +1255,23 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       witness: this.meta("producing") === undefined ? null : ((JSON.parse(this.meta("producing")!) as Producing).witness ?? null),
       validators: [...this.held].sort(),
       work: { ...this.work },
-      sync: { rejected: [...this.syncState.rejections], sideBlocks: sync.sideCount(this.sql), bestPeerHead: this.syncState.bestPeerHead },
+      sync: {
+        rejected: [...this.syncState.rejections],
+        sideBlocks: sync.sideCount(this.sql),
+        bestPeerHead: this.syncState.bestPeerHead,
+        unheard: sync.unheard(this.syncHost(), this.syncState),
+        missed: this.gossip.missed(this.config.peers),
+        lagging: this.syncState.lagging,
+        polled: this.syncState.polled,
+        heard: this.syncState.heard,
+        roundSince: this.syncState.roundSince,
+        lastRound: this.syncState.lastRound,
+        repushMs: this.repushMs,
+        alarm: await this.ctx.storage.getAlarm(),
+        tickSince: this.ticks.since,
+        tickEnded: this.ticks.ended,
+        now: Date.now(),
+      },
       finality: this.finality.status(),
       iostLib: this.iostLib(),
       ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks }, groupChunks: { ...this.groupChunks } } : {}),

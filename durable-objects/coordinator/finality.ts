@@ -443,7 +443,7 @@ export class Finality {
 /** An endorsement as gossip knows it: a second one of a block counts only with another justify. */
 export const gossipKey = (e: Endorsement) => `${e.hash}/${e.producer}/${e.justify.hash}`;
 
-/** POST endorsements to `peers`; waits at most PUSH_TIMEOUT_MS; never throws; tells `gossip` who answered. */
+/** POST endorsements to `peers`; waits at most PUSH_TIMEOUT_MS; never throws; tells `gossip` who missed them. */
 export async function postEndorsements(
   peers: readonly string[],
   chainId: number,
@@ -459,7 +459,8 @@ export async function postEndorsements(
       try {
         const res = await fetch(`${p}/p2p/endorse`, { method: "POST", headers: all, body, signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });
         await res.text();
-        gossip?.reached(p, res.status < 500); // a 400 is the peer refusing it: reached
+        // A 400 is the peer refusing it: reached. An answer clears no missed block (Gossip.reached).
+        if (res.status >= 500) gossip?.reached(p, false);
       } catch {
         gossip?.reached(p, false);
       }

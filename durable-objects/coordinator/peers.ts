@@ -12,8 +12,9 @@
  * sent it to. A node names itself in pushes by a node id (X-Node-Id, also in
  * its /p2p/status, which is how peers map it to the URL they know it by) and
  * lists the node ids it knows to have the item (X-Gossip-To); in a full mesh
- * nobody relays at all. A peer whose last push failed (a cut link, a stopped
- * node) is left out of X-Gossip-To, so the others relay to it meanwhile.
+ * nobody relays at all. A peer that missed a push (a cut link, a stopped node)
+ * is left out of X-Gossip-To, so the others relay to it meanwhile, and gets our
+ * head again (chain-sync.ts `repushHead`) until a push of a block reaches it.
  */
 import type { PeerBlock } from "../../src/block/wire";
 import type { PeerStatus } from "../api";
@@ -37,7 +38,7 @@ export class Gossip {
   private readonly has = new Map<string, Set<string>>();
   private readonly urls = new Map<string, string>();
   private readonly ids = new Map<string, string>();
-  /** Peers whose last push failed. */
+  /** Peers that missed a push: a failed push of anything adds one, only a block push that got through takes it out (`reached`). */
   private readonly down = new Set<string>();
 
   /** The producer keys each peer (URL) states in its /p2p/status: only an order of asking, never trusted. */
@@ -97,12 +98,17 @@ export class Gossip {
     return { targets, to: to.slice(0, MAX_GOSSIP_TO) };
   }
 
-  /** Peers whose last push failed, in `peers` order. */
+  /** Peers that missed a push and no block push reached since, in `peers` order. */
   missed(peers: readonly string[]): string[] {
     return peers.filter((p) => this.down.has(p));
   }
 
-  /** How a push to `url` went. */
+  /**
+   * How a push to `url` went. Only a block push reports `ok`: a peer that answered a push of endorsements
+   * may still miss our blocks (cut off while they went out, healed before the endorsements), and it
+   * must get our head again; a resting peer that was cut off sent nothing that failed, so it does not
+   * know to ask (timing.test.ts "a node cut off").
+   */
   reached(url: string, ok: boolean): void {
     if (ok) this.down.delete(url);
     else this.down.add(url);

@@ -154,7 +154,19 @@ describe("four nodes under production timing", () => {
       net.healAll();
       // With no traffic the healed node hears of the head at the next re-push, whose back-off reaches a
       // minute while a peer stays away (coordinator.ts MAX_REPUSH_MS), plus slow links and late alarms.
-      await irreversible(net.nodes[3], sent.hash, 90_000);
+      await irreversible(net.nodes[3], sent.hash, 90_000).catch(async (err: unknown) => {
+        // Which side stopped asking: every node's sync state and chain, and what crossed the links to and from node 3.
+        for (const node of net.nodes) {
+          const { body } = await getJson(`${node.url}/dev/status`).catch((e: Error) => ({ body: e.message }));
+          console.log(`node ${node.index} (${node.url}): ${JSON.stringify({ chain: body?.chain, sync: body?.coordinator?.sync })}`);
+        }
+        for (const [from, to] of [0, 1, 2].flatMap((i) => [
+          [i, 3],
+          [3, i],
+        ]))
+          console.log(`link ${from}->${to}: ${JSON.stringify(Object.fromEntries(net.link(from, to).paths))}`);
+        throw err;
+      });
     } finally {
       net.healAll();
     }

@@ -6,9 +6,12 @@
  * signature check; every source has a quota. And gossip (durable-objects/
  * peers.ts `Gossip`): each item reaches each peer once.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CoordinatorApi, P2pGate } from "../../durable-objects/api";
-import { Gossip } from "../../durable-objects/coordinator/peers";
+import { postEndorsements } from "../../durable-objects/coordinator/finality";
+import { Gossip, pushBlock } from "../../durable-objects/coordinator/peers";
 import type { PeerBlock } from "../../src/block/wire";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement } from "../../src/consensus/endorse";
@@ -269,6 +272,37 @@ describe("gossip", () => {
       ["c", "b"],
       ["b", "a"],
     ]);
+  });
+
+  it("a peer that missed a block stays missed until a block push reaches it: answered endorsements clear nothing", async () => {
+    // A real peer over HTTP: a cut link (503), then healed. The cut-off node rested through the cut, so it
+    // never asks; only the head pushed again brings it our blocks (timing.test.ts "a node cut off").
+    let status = 503;
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? "");
+      req.resume();
+      res.writeHead(status, { "content-type": "application/json" }).end(status === 503 ? '{"code":2,"message":"link is cut"}' : '{"result":"orphan"}');
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const peer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const g = new Gossip();
+      await pushBlock(g, [peer], block(), "me", []);
+      expect(g.missed([peer])).toEqual([peer]);
+      status = 200; // healed: the endorsements of that block get through before the head goes again
+      await postEndorsements([peer], 1020, "me", [], {}, g);
+      expect(g.missed([peer])).toEqual([peer]);
+      status = 503; // and endorsements that fail mark it missed too
+      await postEndorsements([peer], 1020, "me", [], {}, g);
+      expect(g.missed([peer])).toEqual([peer]);
+      status = 200;
+      await pushBlock(g, [peer], block(), "me", []);
+      expect(g.missed([peer])).toEqual([]);
+      expect(paths).toEqual(["/p2p/block", "/p2p/endorse", "/p2p/endorse", "/p2p/block"]);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
   });
 
   it("each item to each peer at most once, however often it is offered", () => {
