@@ -476,7 +476,7 @@ function differs(steps: Step[]): string | null {
 /**
  * An order in which one shard, running `txs` one at a time from `chain` (each to its final receipt), gives each the
  * receipt `want` holds for it and leaves a chain `fits`; null when none is found within `budget` runs (depth first,
- * the txs tried in the order they were sent).
+ * the txs tried in the order `first` lists them: the one they were decided in on N = 4).
  */
 function serialOrder(
   chain: SimChain,
@@ -484,6 +484,7 @@ function serialOrder(
   want: string[],
   fits: (c: SimChain) => boolean,
   check: (c: SimChain) => void,
+  first: number[],
   budget = { runs: 400 },
 ): number[] | null {
   const go = (at: SimChain, left: number[]): number[] | null => {
@@ -500,10 +501,7 @@ function serialOrder(
     }
     return null;
   };
-  return go(
-    chain,
-    txs.map((_, i) => i),
-  );
+  return go(chain, first);
 }
 
 /**
@@ -529,9 +527,10 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   // One shard given the txs as sent runs those of a block in pool order: one order, tried first.
   const inOrder = runAll(one.fork(), txs, check1, undefined, gaps);
   if (json(inOrder.receipts) === json(sent.receipts) && json(inOrder.changed) === json(sent.changed)) return null;
-  if (serialOrder(one, txs, want, (c) => differ(c).length === 0, check1) !== null) return null;
+  const first = txs.map((_, i) => i).sort((a, b) => sent.final[a] - sent.final[b] || a - b);
+  if (serialOrder(one, txs, want, (c) => differ(c).length === 0, check1, first) !== null) return null;
   let reads1: string[] = [];
-  const order = serialOrder(one, txs, want, (c) => ((reads1 = differ(c)), true), check1);
+  const order = serialOrder(one, txs, want, (c) => ((reads1 = differ(c)), true), check1, first);
   const what = `${json(steps)} (gaps ${json(gaps)})`;
   if (order !== null) return `no order of ${what} gives N = 4's reads; the order ${json(order)} gives its receipts, and reads:\n${reads1.join("\n")}`;
   // Each receipt beside one shard's for the txs as sent, for the reader.

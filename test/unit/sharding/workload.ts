@@ -231,12 +231,17 @@ export function runAll(
   each: (chain: SimChain) => void = () => {},
   timeAt: (height: number) => bigint = () => BLOCK_TIME,
   gaps: readonly number[] = [],
-): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]> } {
+): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]>; final: number[] } {
   const before = reads(chain);
   const events: PostedEvent[] = [];
+  const count = chain.shards.length;
+  const result = (tx: Tx) => chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
+  /** The height each tx's receipt became final at (its settles all in). */
+  const final = txs.map(() => Number.POSITIVE_INFINITY);
   const step = () => {
     chain.step({ time: timeAt(chain.height + 1) });
     for (const s of chain.shards) events.push(...(s.posted.get(chain.height) ?? []));
+    for (const [i, tx] of txs.entries()) if (final[i] === Number.POSITIVE_INFINITY && result(tx)?.pending === 0) final[i] = chain.height;
     each(chain);
   };
   for (const [i, tx] of txs.entries()) {
@@ -247,9 +252,8 @@ export function runAll(
   // (docs/SHARDING.md "Names a contract's code may create", creators): 47 blocks with N = 4. Txs in flight together
   // may wait for each other until one gives way (PART_WAIT blocks) and runs again.
   for (let i = 0; i < 192 && (i < 4 || !chain.quiet()); i++) step();
-  const count = chain.shards.length;
   const receipts = txs.map((tx) => {
-    const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
+    const r = result(tx);
     expect(r, "the tx ran").toBeDefined();
     expect(r!.pending, "the tx settled").toBe(0);
     const rc = r!.receipt;
@@ -258,7 +262,7 @@ export function runAll(
       : { dropped: r!.dropped };
   });
   const pledgers = [...new Set(["admin", ...txs.map((tx) => tx.publisher)])].sort();
-  return { receipts, changed: delta(before, reads(chain)), events, pledged: Object.fromEntries(pledgers.map((p) => [p, pledgedInfo(chain, p)])) };
+  return { receipts, changed: delta(before, reads(chain)), events, pledged: Object.fromEntries(pledgers.map((p) => [p, pledgedInfo(chain, p)])), final };
 }
 
 /** Runs one tx to its final receipt (runAll). */
