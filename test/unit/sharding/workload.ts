@@ -231,17 +231,14 @@ export function runAll(
   each: (chain: SimChain) => void = () => {},
   timeAt: (height: number) => bigint = () => BLOCK_TIME,
   gaps: readonly number[] = [],
-): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]>; final: number[] } {
+): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]> } {
   const before = reads(chain);
   const events: PostedEvent[] = [];
   const count = chain.shards.length;
   const result = (tx: Tx) => chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
-  /** The height each tx's receipt became final at (its settles all in). */
-  const final = txs.map(() => Number.POSITIVE_INFINITY);
   const step = () => {
     chain.step({ time: timeAt(chain.height + 1) });
     for (const s of chain.shards) events.push(...(s.posted.get(chain.height) ?? []));
-    for (const [i, tx] of txs.entries()) if (final[i] === Number.POSITIVE_INFINITY && result(tx)?.pending === 0) final[i] = chain.height;
     each(chain);
   };
   for (const [i, tx] of txs.entries()) {
@@ -262,7 +259,7 @@ export function runAll(
       : { dropped: r!.dropped };
   });
   const pledgers = [...new Set(["admin", ...txs.map((tx) => tx.publisher)])].sort();
-  return { receipts, changed: delta(before, reads(chain)), events, pledged: Object.fromEntries(pledgers.map((p) => [p, pledgedInfo(chain, p)])), final };
+  return { receipts, changed: delta(before, reads(chain)), events, pledged: Object.fromEntries(pledgers.map((p) => [p, pledgedInfo(chain, p)])) };
 }
 
 /** Runs one tx to its final receipt (runAll). */
