@@ -45,7 +45,7 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
-import { LOCKS, lockEntry, readLocks, type Redo, setLock } from "./locks.js";
+import { LOCKS, lockEntry, NAME_WAIT, readLocks, type Redo, setLock } from "./locks.js";
 
 /** The publisher's gas records (gas.iost). */
 const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
@@ -437,7 +437,12 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
       lockGas(state, p.txHash, tx.publisher, p.block!.number);
       delete p.behind;
     }
-    const outgoing = parkPart(state, p, r.missing, block.shard!);
+    // Waiting for a name while it holds records of other shards locked for writing: an older tx's part may wait for
+    // those (a signUp's RAM buy behind a RAM buy that waits for the name), so after NAME_WAIT blocks it lets them go,
+    // as a part waiting for a name gives way, and fetches them anew once its asks are answered.
+    const released = r.missing.waits() && p.locked.length > 0 && height - (p.since ??= height) >= NAME_WAIT ? restart(state, p, block.shard!.index) : [];
+    if (released.length > 0) delete p.since;
+    const outgoing = [...released, ...parkPart(state, p, r.missing, block.shard!)];
     const asks = asksOf(p, block.shard!.index);
     // Waiting for a pending name or for answers alone, its receipt awaits the next re-run as before: no settlement.
     if (outgoing.length === 0) return { outgoing: asks };

@@ -168,7 +168,10 @@ export interface Parked {
    * (executor/incoming.ts), a tx at home gives up its gas lock and asks anew holding nothing (executor/reads.ts giveUpGas).
    */
   gaveWay?: true;
-  /** The height from which its re-run has waited for an older tx's lock (a forwarded part: it gives way after PART_WAIT blocks). */
+  /**
+   * The height from which its re-run has waited for an older tx's lock (a forwarded part: it gives way after PART_WAIT
+   * blocks), or, at home holding records of other shards, for a name (it lets them go after NAME_WAIT blocks).
+   */
   since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;

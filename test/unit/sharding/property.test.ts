@@ -476,7 +476,7 @@ function differs(steps: Step[]): string | null {
 /**
  * An order in which one shard, running `txs` one at a time from `chain` (each to its final receipt), gives each the
  * receipt `want` holds for it and leaves a chain `fits`; null when none is found within `budget` runs (depth first,
- * the txs tried in the order they were sent).
+ * the txs tried in the order `first` lists them: the one they were decided in on N = 4).
  */
 function serialOrder(
   chain: SimChain,
@@ -484,6 +484,7 @@ function serialOrder(
   want: string[],
   fits: (c: SimChain) => boolean,
   check: (c: SimChain) => void,
+  first: number[],
   budget = { runs: 400 },
 ): number[] | null {
   const go = (at: SimChain, left: number[]): number[] | null => {
@@ -500,10 +501,7 @@ function serialOrder(
     }
     return null;
   };
-  return go(
-    chain,
-    txs.map((_, i) => i),
-  );
+  return go(chain, first);
 }
 
 /**
@@ -519,7 +517,14 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   const ctx: Ctx = { contracts: base.contracts, minters: base.minters, collectors: base.collectors, upds: base.upds, one };
   const txs = steps.map((s) => toTx(s, ctx));
   const before = reads(one);
-  const sent = runAll(four, txs, check4, undefined, gaps);
+  // The height each tx's receipt became final at on N = 4: one shard's orders are tried in that order first.
+  const final = txs.map(() => Number.POSITIVE_INFINITY);
+  const decided = (c: SimChain) => {
+    check4(c);
+    for (const [i, tx] of txs.entries())
+      if (final[i] === Number.POSITIVE_INFINITY && c.shards[shardOf(tx.publisher, N)].results.get(txId(tx))?.pending === 0) final[i] = c.height;
+  };
+  const sent = runAll(four, txs, decided, undefined, gaps);
   const want = sent.receipts.map(json);
   const differ = (c: SimChain) => {
     const a = delta(before, reads(c));
@@ -529,9 +534,10 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   // One shard given the txs as sent runs those of a block in pool order: one order, tried first.
   const inOrder = runAll(one.fork(), txs, check1, undefined, gaps);
   if (json(inOrder.receipts) === json(sent.receipts) && json(inOrder.changed) === json(sent.changed)) return null;
-  if (serialOrder(one, txs, want, (c) => differ(c).length === 0, check1) !== null) return null;
+  const first = txs.map((_, i) => i).sort((a, b) => final[a] - final[b] || a - b);
+  if (serialOrder(one, txs, want, (c) => differ(c).length === 0, check1, first) !== null) return null;
   let reads1: string[] = [];
-  const order = serialOrder(one, txs, want, (c) => ((reads1 = differ(c)), true), check1);
+  const order = serialOrder(one, txs, want, (c) => ((reads1 = differ(c)), true), check1, first);
   const what = `${json(steps)} (gaps ${json(gaps)})`;
   if (order !== null) return `no order of ${what} gives N = 4's reads; the order ${json(order)} gives its receipts, and reads:\n${reads1.join("\n")}`;
   // Each receipt beside one shard's for the txs as sent, for the reader.

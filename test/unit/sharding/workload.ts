@@ -234,6 +234,8 @@ export function runAll(
 ): { receipts: unknown[]; changed: Record<string, string>; events: PostedEvent[]; pledged: Record<string, Pledge[]> } {
   const before = reads(chain);
   const events: PostedEvent[] = [];
+  const count = chain.shards.length;
+  const result = (tx: Tx) => chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
   const step = () => {
     chain.step({ time: timeAt(chain.height + 1) });
     for (const s of chain.shards) events.push(...(s.posted.get(chain.height) ?? []));
@@ -247,9 +249,8 @@ export function runAll(
   // (docs/SHARDING.md "Names a contract's code may create", creators): 47 blocks with N = 4. Txs in flight together
   // may wait for each other until one gives way (PART_WAIT blocks) and runs again.
   for (let i = 0; i < 192 && (i < 4 || !chain.quiet()); i++) step();
-  const count = chain.shards.length;
   const receipts = txs.map((tx) => {
-    const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx));
+    const r = result(tx);
     expect(r, "the tx ran").toBeDefined();
     expect(r!.pending, "the tx settled").toBe(0);
     const rc = r!.receipt;
