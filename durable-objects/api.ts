@@ -410,7 +410,6 @@ export interface CoordinatorStatus {
     alarm: number | null;
     tickSince: number | null;
     tickEnded: number | null;
-    now: number;
   };
   /** Issue #7: endorsement finality (durable-objects/coordinator/finality.ts); LIB is the higher of IOST's rule and `final`. */
   finality?: FinalityStatus;

@@ -1270,7 +1270,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         alarm: await this.ctx.storage.getAlarm(),
         tickSince: this.ticks.since,
         tickEnded: this.ticks.ended,
-        now: Date.now(),
       },
       finality: this.finality.status(),
       iostLib: this.iostLib(),
