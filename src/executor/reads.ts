@@ -455,11 +455,12 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     // as a part waiting for a name gives way, and fetches them anew once its asks are answered.
     const released = r.missing.waits() && p.locked.length > 0 && height - (p.since ??= height) >= NAME_WAIT ? restart(state, p, block.shard!.index) : [];
     if (released.length > 0) delete p.since;
-    const outgoing = [...released, ...parkPart(state, p, r.missing, block.shard!)];
+    const outgoing = parkPart(state, p, r.missing, block.shard!);
     const asks = asksOf(p, block.shard!.index);
     // Waiting for a pending name or for answers alone, its receipt awaits the next re-run as before: no settlement.
-    if (outgoing.length === 0) return { outgoing: asks };
-    return { outgoing: [...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
+    // Its releases await no answer.
+    if (outgoing.length === 0) return { outgoing: [...released, ...asks] };
+    return { outgoing: [...released, ...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
   }
   state.release();
   unpark(state, p.part);
