@@ -789,6 +789,13 @@ export function applyIncoming(
       continue;
     }
     if (p.gaveWay) giveUpGas(state, p);
+    if (p.busy && !p.receipt) {
+      // A tx at home answered busy lets go of every lock and fetches anew a block later: sent now, its reads would take
+      // again what it frees before the older tx it met, parked or deferred there, runs after the release (it did, for good).
+      p.until = height + 1;
+      outgoing.push(...restart(state, p, shard));
+      continue;
+    }
     if (p.busy) outgoing.push(...restart(state, p, shard));
     if (p.receipt) {
       apply(p.receipt, 0, p);
