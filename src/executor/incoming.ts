@@ -35,9 +35,9 @@ import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js"
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
-import { addUp, DEFERRED, LOCKS, lockAge, lockAlso, lockTx, NAME_WAIT, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import { addUp, DEFERRED, LOCKS, lockAlso, lockTx, NAME_WAIT, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
-import { type Parked, partTx, READING, type ReadLocks } from "../sharding/reads.js";
+import type { Parked } from "../sharding/reads.js";
 import {
   allWrites,
   answerRead,
@@ -49,6 +49,7 @@ import {
   partGaveWay,
   readGaveWay,
   giveUpGas,
+  holderAge,
   redoTx,
   readOnlyKeys,
   rerunTx,
@@ -312,15 +313,6 @@ function ageOf(r: CrossReceipt): Age | null {
   if (r.kind === "credit" && r.payer?.reserve?.at !== undefined && !r.probe) return [r.payer.reserve.at, r.txHash];
   // A tx parked at its home (`<hash>`, `<hash>:r<k>`) too: its gas lock may stop the older tx's part (reads.ts giveUpGas).
   return r.kind === "read" && r.at !== undefined ? [r.at, r.txHash] : null;
-}
-
-/** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
-function holderAge(state: State, holder: string): Age {
-  const own = lockAge(readLocks(state.get(LOCKS)), holder);
-  if (own !== null) return own;
-  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  const at = Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1].at;
-  return [at ?? "0", holder];
 }
 
 /**
@@ -797,6 +789,13 @@ export function applyIncoming(
       continue;
     }
     if (p.gaveWay) giveUpGas(state, p);
+    if (p.busy && !p.receipt) {
+      // A tx at home answered busy lets go of every lock and fetches anew a block later: sent now, its reads would take
+      // again what it frees before the older tx it met, parked or deferred there, runs after the release (it did, for good).
+      p.until = height + 1;
+      outgoing.push(...restart(state, p, shard));
+      continue;
+    }
     if (p.busy) outgoing.push(...restart(state, p, shard));
     if (p.receipt) {
       apply(p.receipt, 0, p);

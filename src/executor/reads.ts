@@ -45,7 +45,7 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
-import { LOCKS, lockEntry, NAME_WAIT, readLocks, type Redo, setLock } from "./locks.js";
+import { LOCKS, lockAge, lockEntry, NAME_WAIT, readLocks, type Redo, setLock } from "./locks.js";
 
 /** The publisher's gas records (gas.iost). */
 const gasKeys = (publisher: string) => ["gt", "gl", "gs", "gu"].map((k) => basicKey("gas.iost", publisher + k));
@@ -397,6 +397,15 @@ function behindAsker(state: ShardState, publisher: string): boolean {
   return (q?.ask?.left.length ?? 0) > 0;
 }
 
+/** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
+export function holderAge(state: State, holder: string): Age {
+  const own = lockAge(readLocks(state.get(LOCKS)), holder);
+  if (own !== null) return own;
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  const at = Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1].at;
+  return [at ?? "0", holder];
+}
+
 /**
  * Runs parked tx `p` again with every value it fetched. What it sends (its receipts; its read locks released when
  * it is decided) and the settlement of its home's receipt: the run's receipt, or another round of reads; none when
@@ -426,7 +435,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
-    return { outgoing: yields(p) ? restart(state, p, block.shard!.index) : [] };
+    // Only a younger writer lets go: two parked writers each meeting what the other holds would both let go, fetch again
+    // and meet each other again, for good. The older keeps its locks and waits, the younger letting go.
+    const holder = state.holder;
+    const first = holder !== null && older([p.block!.number, p.txHash], holderAge(state, holder));
+    return { outgoing: yields(p) && !first ? restart(state, p, block.shard!.index) : [] };
   }
   if ("missing" in r) {
     state.rollback(); // its gas stays locked
@@ -442,11 +455,12 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     // as a part waiting for a name gives way, and fetches them anew once its asks are answered.
     const released = r.missing.waits() && p.locked.length > 0 && height - (p.since ??= height) >= NAME_WAIT ? restart(state, p, block.shard!.index) : [];
     if (released.length > 0) delete p.since;
-    const outgoing = [...released, ...parkPart(state, p, r.missing, block.shard!)];
+    const outgoing = parkPart(state, p, r.missing, block.shard!);
     const asks = asksOf(p, block.shard!.index);
     // Waiting for a pending name or for answers alone, its receipt awaits the next re-run as before: no settlement.
-    if (outgoing.length === 0) return { outgoing: asks };
-    return { outgoing: [...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
+    // Its releases await no answer.
+    if (outgoing.length === 0) return { outgoing: [...released, ...asks] };
+    return { outgoing: [...released, ...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
   }
   state.release();
   unpark(state, p.part);
