@@ -485,7 +485,7 @@ function serialOrder(
   fits: (c: SimChain) => boolean,
   check: (c: SimChain) => void,
   first: number[],
-  budget = { runs: 400 },
+  budget = { runs: 1000 },
 ): number[] | null {
   const go = (at: SimChain, left: number[]): number[] | null => {
     if (left.length === 0) return fits(at) ? [] : null;
