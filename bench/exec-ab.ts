@@ -6,11 +6,7 @@
  * rounds alternate A B, B A, … after a warm-up pair. Prints each pair and the medians of B ÷ A (min–max);
  * stops if the two trees' state roots differ. `--shards N`: the build is shard 0 of N, its txs' accounts all at home.
  */
-import { execSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { abFolder, bundleAt } from "./ab";
 import { option } from "./lib";
 
 type Loop = {
@@ -23,31 +19,11 @@ if (revs.length < 1 || revs.length > 2) throw new Error("usage: bench/exec-ab.ts
 const PAIRS = option("pairs", 10);
 const TXS = option("txs", 1000);
 const SHARDS = option("shards", 1);
-const repo = resolve(import.meta.dirname, "..");
-const out = mkdtempSync(join(tmpdir(), "exec-ab-"));
-symlinkSync(join(repo, "node_modules"), join(out, "node_modules"));
+const out = abFolder("exec-ab-");
 
-/** The loop bundled from `rev`'s tree (undefined: the work tree). */
+/** The loop bundled from `rev`'s tree (undefined: the work tree), set up. */
 async function bundle(rev: string | undefined, name: string): Promise<Loop> {
-  let root = repo;
-  if (rev !== undefined) {
-    root = join(out, `tree-${name}`);
-    mkdirSync(root);
-    execSync(`git archive ${rev} | tar -x -C ${root}`, { cwd: repo, stdio: ["ignore", "ignore", "inherit"] });
-    copyFileSync(join(repo, "bench/exec-ab-loop.ts"), join(root, "bench/exec-ab-loop.ts"));
-  }
-  const file = join(out, `${name}.mjs`);
-  await build({
-    entryPoints: [join(root, "bench/exec-ab-loop.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: file,
-    external: ["@jitl/*", "quickjs-emscripten-core", "*.wasm"],
-    nodePaths: [join(repo, "node_modules")],
-    logLevel: "warning",
-  });
-  const loop = (await import(file)) as Loop;
+  const loop = await bundleAt<Loop>(out, "exec-ab-loop.ts", rev, name, ["@jitl/*", "quickjs-emscripten-core", "*.wasm"]);
   await loop.setup(TXS, SHARDS);
   return loop;
 }

@@ -4,11 +4,7 @@
  * of the code, in turns in one Node process as bench/exec-ab.ts runs the chunk build's. Prints each pair and the
  * median of B ÷ A (min–max); stops if the two trees' ids or replay keys differ.
  */
-import { execSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { abFolder, bundleAt } from "./ab";
 import { option } from "./lib";
 
 type Loop = {
@@ -20,32 +16,12 @@ const revs = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && 
 if (revs.length < 1 || revs.length > 2) throw new Error("usage: bench/intake-ab.ts <rev A> [<rev B>] [--pairs N] [--txs N]");
 const PAIRS = option("pairs", 30);
 const TXS = option("txs", 1000);
-const repo = resolve(import.meta.dirname, "..");
-const out = mkdtempSync(join(tmpdir(), "intake-ab-"));
+const out = abFolder("intake-ab-");
 const now = BigInt(Date.now()) * 1_000_000n;
-symlinkSync(join(repo, "node_modules"), join(out, "node_modules"));
 
-/** The loop bundled from `rev`'s tree (undefined: the work tree). */
+/** The loop bundled from `rev`'s tree (undefined: the work tree), set up. */
 async function bundle(rev: string | undefined, name: string): Promise<Loop> {
-  let root = repo;
-  if (rev !== undefined) {
-    root = join(out, `tree-${name}`);
-    mkdirSync(root);
-    execSync(`git archive ${rev} | tar -x -C ${root}`, { cwd: repo, stdio: ["ignore", "ignore", "inherit"] });
-    copyFileSync(join(repo, "bench/intake-ab-loop.ts"), join(root, "bench/intake-ab-loop.ts"));
-  }
-  const file = join(out, `${name}.mjs`);
-  await build({
-    entryPoints: [join(root, "bench/intake-ab-loop.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: file,
-    external: ["*.wasm"],
-    nodePaths: [join(repo, "node_modules")],
-    logLevel: "warning",
-  });
-  const loop = (await import(file)) as Loop;
+  const loop = await bundleAt<Loop>(out, "intake-ab-loop.ts", rev, name, ["*.wasm"]);
   await loop.setup(TXS, now);
   return loop;
 }

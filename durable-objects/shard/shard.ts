@@ -544,6 +544,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     );
   }
 
+  /** Chunk `chunk` of block `ctx`, its SQLite transaction committed (at `started`): the store keeps it, the work counts it. */
+  private committed(chunk: Chunk, ctx: ChunkContext, started: number): Chunk {
+    this.kv.keep();
+    this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
+    this.work.chunks++;
+    this.work.txs += chunk.txHashes.length;
+    this.work.ms += performance.now() - started;
+    return chunk;
+  }
+
   private async build(ctx: ChunkContext): Promise<Chunk> {
     const stored = this.storedChunk(ctx.height);
     if (stored) return stored;
@@ -567,12 +577,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
           return c;
         });
         done = true;
-        this.kv.keep();
-        this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
-        this.work.chunks++;
-        this.work.txs += chunk.txHashes.length;
-        this.work.ms += performance.now() - started;
-        return chunk;
+        return this.committed(chunk, ctx, started);
       } catch (err) {
         if (!(err instanceof Oversize)) throw err;
         bound = err.next;
@@ -724,12 +729,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         return ours;
       });
       done = true;
-      this.kv.keep();
-      this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
-      this.work.chunks++;
-      this.work.txs += chunk.txHashes.length;
-      this.work.ms += performance.now() - started;
-      return chunk;
+      return this.committed(chunk, ctx, started);
     } catch (err) {
       if (err instanceof ChunkRefused) return { error: `shard-${this.shardIndex} height ${ctx.height}: ${err.message}` };
       throw err;
