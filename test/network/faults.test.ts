@@ -241,7 +241,7 @@ class Fixture {
       `node ${node.index} resting, asking nobody`,
       async () => {
         const s = (await getJson(`${node.url}/dev/status`)).body.coordinator.sync;
-        return s.unheard.length === 0 && s.alarm !== null && s.alarm > s.now + 60_000;
+        return s.unheard.length === 0 && s.alarm !== null && s.alarm > Date.now() + 60_000;
       },
       30_000,
       500,
