@@ -435,10 +435,12 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const base = { txHash: p.txHash, receiptId: `${p.txHash}:read.${p.round}`, ok: true, message: "" };
   if (state.conflict !== null) {
     state.rollback();
-    // Only a younger writer lets go: two parked writers each meeting what the other holds would both let go, fetch again
-    // and meet each other again, for good. The older keeps its locks and waits, the younger letting go.
+    // Against another parked writer's read lock only the younger lets go: each meeting what the other holds, both let go,
+    // fetched again and met again, for good. A tx in flight (`x-locks`) may have a part waiting for these very locks: it
+    // always lets go for that one.
     const holder = state.holder;
-    const first = holder !== null && older([p.block!.number, p.txHash], holderAge(state, holder));
+    const reader = holder !== null && readLocks(state.get(LOCKS))[holder] === undefined;
+    const first = reader && older([p.block!.number, p.txHash], holderAge(state, holder));
     return { outgoing: yields(p) && !first ? restart(state, p, block.shard!.index) : [] };
   }
   if ("missing" in r) {

@@ -75,8 +75,9 @@ describe("cross-shard transfers (simulator)", () => {
             expect(chain.totalIost()).toBe(supply);
           }
           // Until quiet: a credit settles in two blocks (credit at h+1, settle at h+2), and a tx to a ghost waits a
-          // block for the directory, its publisher's next txs behind it a block each; bounded by one block per tx.
-          for (let i = 0; i < nonce + 2 && !chain.quiet(); i++) chain.step();
+          // block for the directory and two for the other shards' answers, its publisher's next txs behind it; bounded
+          // by three blocks per tx (two such txs of one publisher in one block took five).
+          for (let i = 0; i < 3 * nonce + 2 && !chain.quiet(); i++) chain.step();
           chain.step({ crash: crashShard });
           expect(chain.totalIost()).toBe(supply);
           crossCredits += chain.shards.reduce((n, s) => n + [...s.applied.keys()].filter((id) => !id.endsWith(":settle")).length, 0);
