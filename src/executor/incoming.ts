@@ -31,6 +31,7 @@ import {
 } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
+import { ERR } from "../contracts/errors.js";
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
@@ -303,7 +304,7 @@ function halfGaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt 
 function awaitsAnnounce(db: ContractDB, r: CrossReceipt, shard: number, waited: number): boolean {
   if (r.probe || waited >= PART_WAIT) return false;
   const riding = new Set((r.payer?.reserve?.announces ?? []).filter((a) => a.toShard === shard && a.kind === "token").map((a) => a.token));
-  return bundleOf(r).some((x) => !riding.has(x.token) && !db.mhas("token.iost", "TI" + x.token, "issuer"));
+  return bundleOf(r).some((x) => !riding.has(x.token) && refusal(db, x) === ERR.tokenNotExists);
 }
 
 /** The age of the tx of a forwarded part or a forwarded part's read (sharding/age.ts older); null for other receipts. */

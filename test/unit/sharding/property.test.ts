@@ -519,10 +519,11 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   const before = reads(one);
   // The height each tx's receipt became final at on N = 4: one shard's orders are tried in that order first.
   const final = txs.map(() => Number.POSITIVE_INFINITY);
+  const ids = txs.map((tx) => txId(tx));
   const decided = (c: SimChain) => {
     check4(c);
     for (const [i, tx] of txs.entries())
-      if (final[i] === Number.POSITIVE_INFINITY && c.shards[shardOf(tx.publisher, N)].results.get(txId(tx))?.pending === 0) final[i] = c.height;
+      if (final[i] === Number.POSITIVE_INFINITY && c.shards[shardOf(tx.publisher, N)].results.get(ids[i])?.pending === 0) final[i] = c.height;
   };
   const sent = runAll(four, txs, decided, undefined, gaps);
   const want = sent.receipts.map(json);

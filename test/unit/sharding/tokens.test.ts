@@ -82,6 +82,13 @@ const race = (count: number, deploys: Tx[], txs: Tx[]) => {
   expect(chain.supplyGaps()).toEqual({});
   return { chain, receipts: txs.map((t) => result(t)?.receipt), refused };
 };
+/** `race` on one shard and on N: N's receipts are one shard's, whole, and `refused` the txs whose claim was refused. */
+const raceBoth = (deploys: Tx[], txs: Tx[], refused: Tx[]) => {
+  const [one, four] = [race(1, deploys, txs), race(N, deploys, txs)];
+  expect(four.refused).toEqual(new Set(refused.map((t) => txId(t))));
+  expect(four.receipts).toEqual(one.receipts);
+  return [one, four];
+};
 /**
  * Steps until a create published off its symbol's shard is final: forwarded there, it creates the symbol only once no
  * older tx that may create it is undecided (a round of asks, docs/SHARDING.md "Tokens across shards").
@@ -278,13 +285,19 @@ describe("a token created after genesis (simulator)", () => {
 
   const MAKER = `class M { init() {} issue(s, n) { blockchain.callWithAuth("token.iost", "issue", [s, tx.publisher, n]); } make(s) { blockchain.callWithAuth("token.iost", "create", [s, blockchain.contractName(), 10, {}]); } }
 module.exports = M;`;
+  /** The tx deploying MAKER from `by` (on its shard). */
+  const deployOf = (by: string) =>
+    txBy(by, [
+      act("system.iost", "setCode", [
+        contractJson(MAKER, [
+          { name: "issue", args: ["string", "string"] },
+          { name: "make", args: ["string"] },
+        ]),
+      ]),
+    ]);
   /** Deploys MAKER from `by` (on its shard) and returns its id. */
   const maker = (chain: SimChain, by: string) => {
-    const abi = [
-      { name: "issue", args: ["string", "string"] },
-      { name: "make", args: ["string"] },
-    ];
-    const deploy = txBy(by, [act("system.iost", "setCode", [contractJson(MAKER, abi)])]);
+    const deploy = deployOf(by);
     expect(run(chain, deploy, 2).statusCode).toBe("SUCCESS");
     return "Contract" + txId(deploy);
   };
@@ -332,22 +345,12 @@ module.exports = M;`;
     expect([1, 2, 3].map((s) => ageIn(chain.shards[s].store.get(key)))).toEqual([made, made, made]);
   });
 
-  const deployOf = (by: string) =>
-    txBy(by, [
-      act("system.iost", "setCode", [
-        contractJson(MAKER, [
-          { name: "issue", args: ["string", "string"] },
-          { name: "make", args: ["string"] },
-        ]),
-      ]),
-    ]);
-
   it("two contracts of two shards and the symbol's shard creating one symbol in one block: the oldest in pool order wins, the others fail at their call site as on one chain", () => {
     // pearl's shard is 3; the makers live on shards 0 and 1, and shard 3 creates it itself in the same block.
     const deploys = [deployOf(creator), deployOf(on(1))];
     const [a, b] = deploys.map((d) => "Contract" + txId(d));
     const txs = [txBy(creator, [act(a, "make", ["pearl"])]), txBy(on(1), [act(b, "make", ["pearl"])]), create(on(3), "pearl")];
-    const [one, four] = [race(1, deploys, txs), race(N, deploys, txs)];
+    const [one, four] = raceBoth(deploys, txs, txs.slice(0, 2));
     // The create at the symbol's shard, a plain token.iost tx, is the oldest in pool order: it stands. On four shards
     // both makers created pearl where they run and claimed it; its shard refused both claims, and both txs ran again.
     expect(one.receipts.map((r) => [r?.statusCode, r?.message.replace(/^running action .* error: /s, "")])).toEqual([
@@ -355,21 +358,17 @@ module.exports = M;`;
       ["RUNTIME_ERROR", "token exists"],
       ["SUCCESS", ""],
     ]);
-    expect(four.refused).toEqual(new Set(txs.slice(0, 2).map((t) => txId(t))));
-    expect(four.receipts).toEqual(one.receipts);
     expect([0, 1, 2, 3].map((s) => raw(four.chain, s, "m-token.iost-TIpearl-issuer"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: on(3) })));
     expect([0, 1, 2, 3].map((s) => home(four.chain, s, "pearl"))).toEqual([undefined, undefined, undefined, undefined]);
     // Without the symbol's own create, the older claim in pool order wins (the older time), though it comes from the
     // higher shard: the symbol's shard grants the younger only after the older tx is decided, and refuses it then.
     const next = [txBy(on(1), [act(b, "make", ["ruby"])]), txBy(creator, [act(a, "make", ["ruby"])])];
     expect(tokenShard("ruby", N)).toBe(2);
-    const [one2, four2] = [race(1, deploys, next), race(N, deploys, next)];
+    const [one2, four2] = raceBoth(deploys, next, [next[1]]);
     expect(one2.receipts.map((r) => [r?.statusCode, r?.message.replace(/^running action .* error: /s, "")])).toEqual([
       ["SUCCESS", ""],
       ["RUNTIME_ERROR", "token exists"],
     ]);
-    expect(four2.refused).toEqual(new Set([txId(next[1])]));
-    expect(four2.receipts).toEqual(one2.receipts);
     expect([0, 1, 2, 3].map((s) => home(four2.chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "i", v: 1n })));
   });
 
@@ -550,14 +549,12 @@ module.exports = Collect;`;
     const deploys = [collectorOf(on(0)), collectorOf(on(1))];
     const [a, b] = deploys.map((d) => "Contract" + txId(d));
     const txs = [txBy(on(0), [act(a, "make", ["kart"])]), txBy(on(1), [act(b, "make", ["kart"])])];
-    const [one, four] = [race(1, deploys, txs), race(N, deploys, txs)];
+    // On four shards the loser created kart on shard 1 and claimed it; shard 2 refused the claim and the tx ran again.
+    const [one, four] = raceBoth(deploys, txs, [txs[1]]);
     expect(one.receipts.map((r) => [r?.statusCode, r?.message.replace(/^running action .* error: /s, "")])).toEqual([
       ["SUCCESS", ""],
       ["RUNTIME_ERROR", "token exists"],
     ]);
-    // On four shards the loser created kart on shard 1 and claimed it; shard 2 refused the claim and the tx ran again.
-    expect(four.refused).toEqual(new Set([txId(txs[1])]));
-    expect(four.receipts).toEqual(one.receipts);
     const chain = four.chain;
     // The winner's issuer copied to every shard, its home (shard 0) recorded everywhere; nothing of the loser's left.
     expect([0, 1, 2, 3].map((s) => issuer(chain, s, "kart"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: a })));
@@ -572,10 +569,8 @@ module.exports = Collect;`;
     // The other way round: the claim of shard 1 is the older in pool order (the older time), and wins.
     expect(shardOf("ruby", N)).toBe(2);
     const next = [txBy(on(1), [act(b, "make", ["ruby"])]), txBy(on(0), [act(a, "make", ["ruby"])])];
-    const [one2, four2] = [race(1, deploys, next), race(N, deploys, next)];
+    const [one2, four2] = raceBoth(deploys, next, [next[1]]);
     expect(one2.receipts.map((r) => r?.statusCode)).toEqual(["SUCCESS", "RUNTIME_ERROR"]);
-    expect(four2.refused).toEqual(new Set([txId(next[1])]));
-    expect(four2.receipts).toEqual(one2.receipts);
     expect([0, 1, 2, 3].map((s) => issuer(four2.chain, s, "ruby"))).toEqual([0, 1, 2, 3].map(() => ({ t: "s", v: b })));
   });
 
