@@ -395,7 +395,10 @@ export function applyIncoming(
   const waited = before === undefined ? [] : (JSON.parse(before) as Deferred[]);
   /** The height from which a part that may give way has waited (`gaveWay`). */
   const since = new Map(waited.flatMap((w) => (w.since === undefined ? [] : [[w.id, w.since] as const])));
-  const incoming = [...waited.map(({ since: _, ...r }) => r), ...pulled];
+  /** The parts a waiting credit told to read again (reads.ts staleReaders): kept here, never taken from a receipt. */
+  const told = new Map(waited.flatMap((w) => (w.told === undefined ? [] : [[w.id, w.told] as const])));
+  const bare = ({ since: _, told: __, ...r }: Deferred): CrossReceipt => r;
+  const incoming = [...waited.map(bare), ...pulled.map(bare)];
   const deferred: Deferred[] = [];
   /** Asks of other shards' waiters (sharding/asks.ts), answered after the chunk's receipts. */
   const asks: CrossReceipt[] = [];
@@ -638,7 +641,7 @@ export function applyIncoming(
           out.push({ ...refund, ...back, ...later });
         }
         // What it writes (or would, waiting for a lock: a parked part's write lock, or another tx's) of records parts read.
-        if (message === "") stale = staleReaders(state, r, state.latest().keys(), (r as Deferred).told);
+        if (message === "") stale = staleReaders(state, r, state.latest().keys(), told.get(r.id));
       } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
         // half's two hops): it waits for that settle, which makes the tx await it (`halves`).
@@ -749,8 +752,9 @@ export function applyIncoming(
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) {
           outgoing.push(...stale);
-          const told = [...((r as Deferred).told ?? []), ...stale.map((x) => x.account)];
-          const kept = { ...withoutLanded(state, r, block.shard), ...(told.length > 0 ? { told } : {}) };
+          const parts = [...(told.get(r.id) ?? []), ...stale.map((x) => x.account)];
+          if (parts.length > 0) told.set(r.id, parts);
+          const kept = { ...withoutLanded(state, r, block.shard), ...(parts.length > 0 ? { told: parts } : {}) };
           deferred.push(yieldsTo || announcing ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         else if (yieldsTo && rerun.since === undefined) waitsSince(state, rerun, height);
@@ -788,7 +792,7 @@ export function applyIncoming(
     }
   };
   // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
-  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(({ since: _, ...r }) => r) : [])
+  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(bare) : [])
     for (const r of queue) apply(r, pass);
   outgoing.push(...answerAsks(state, asks, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.

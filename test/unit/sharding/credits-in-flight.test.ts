@@ -41,13 +41,14 @@ function rowsOf(chain: SimChain, block: () => void): number {
   return rows;
 }
 
-/** Applies `r` as one chunk of its shard in `chain` (the block after its last), committed. */
-function applyOne(chain: SimChain, r: CrossReceipt): void {
+/** Applies `r` as one chunk of its shard in `chain` (the block after its last), committed: what it sends. */
+function applyOne(chain: SimChain, r: CrossReceipt): CrossReceipt[] {
   const shard = { index: r.toShard, count: N };
   const state = new ShardState(chain.shards[r.toShard].store, shard);
   const block = { chainId: 1020, number: BigInt(chain.height + 1), time: BLOCK_TIME, parentHash: "", witness: "", shard };
-  applyIncoming(state, r.toShard, block, [r], () => false);
+  const { outgoing } = applyIncoming(state, r.toShard, block, [r], () => false);
   state.commit();
+  return outgoing;
 }
 
 describe("credits in flight and a run reading their target (simulator)", () => {
@@ -154,5 +155,15 @@ describe("credits in flight and a run reading their target (simulator)", () => {
     applyOne(chain, notice(2));
     const after = parkedPart(chain.shards[3].store, hash)!;
     expect(after).toEqual({ ...parkedPart({ get: (k) => before[2].get(k) }, hash)!, stale: true });
+    // The sale's credit, landing on the payee's records the buy holds, tells it; one claiming it told the buy already
+    // (as a credit waiting in x-deferred keeps it) tells it too: that list is the shard's own, never a sender's.
+    for (const r of [credit, { ...credit, told: [hash] } as CrossReceipt]) {
+      const there = chain.fork();
+      expect(
+        applyOne(there, r)
+          .filter((x) => x.stale === true)
+          .map((x) => [x.account, x.toShard]),
+      ).toEqual([[hash, 3]]);
+    }
   });
 });
