@@ -138,7 +138,7 @@ describe("credits in flight and a run reading their target (simulator)", () => {
     for (const bad of [notice(2, { values: [] }), notice(2, { busy: true }), { ...notice(2), kind: "release" as const }])
       expect(() => checkReceipt(bad, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
     expect(() => checkReceipt(notice(2), N)).not.toThrow();
-    // A credit claiming a tx of this block or later, to pass for older than a reader of any age, is refused.
+    // A credit naming its tx's height as this block's or later (no such tx has run yet) is refused.
     const credit = chain.inFlight().find((r) => r.kind === "credit" && r.txHash === txId(sell))!;
     const block = { number: BigInt(chain.height + 1), time: BLOCK_TIME };
     expect(() => checkReceipt(credit, N, undefined, block)).not.toThrow();
