@@ -625,7 +625,9 @@ export class Host {
     const where =
       this.tx.guest === undefined ? {} : shardOf(this.tx.publisher, this.block.shard!.count) === to ? { atHome: true as const } : { third: true as const };
     const time = this.block.time.toString();
-    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), time, ...(op ? { op } : {}), ...where } };
+    // Every part runs in its tx's block: its height is the tx's, its age where the credit lands (executor/reads.ts staleReaders).
+    const at = this.block.number.toString();
+    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), time, at, ...(op ? { op } : {}), ...where } };
   }
 
   isValidAccount(name: string): boolean {

@@ -55,7 +55,9 @@ import {
   readOnlyKeys,
   rerunTx,
   restart,
+  staleReaders,
   takeRelease,
+  takeStale,
   takeValues,
   unpark,
   waitsForDirectory,
@@ -245,8 +247,11 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
   return halves > 0 ? { ...settle, halves } : settle;
 }
 
-/** An incoming receipt waiting for a lock (`x-deferred`): a part that may give way, with the height it first waited at. */
-type Deferred = CrossReceipt & { since?: number };
+/**
+ * An incoming receipt waiting for a lock (`x-deferred`): a part that may give way, with the height it first waited at;
+ * a credit, with the parts it told to read again (reads.ts staleReaders), each once.
+ */
+type Deferred = CrossReceipt & { since?: number; told?: string[] };
 
 /** Why a part that waited `blocks` for an older tx (`why`) gave way. */
 const waitedOut = (why: string, blocks = PART_WAIT) => `lock wait: ${why}; this part gave way after ${blocks} blocks`;
@@ -390,7 +395,10 @@ export function applyIncoming(
   const waited = before === undefined ? [] : (JSON.parse(before) as Deferred[]);
   /** The height from which a part that may give way has waited (`gaveWay`). */
   const since = new Map(waited.flatMap((w) => (w.since === undefined ? [] : [[w.id, w.since] as const])));
-  const incoming = [...waited.map(({ since: _, ...r }) => r), ...pulled];
+  /** The parts a waiting credit told to read again (reads.ts staleReaders): kept here, never taken from a receipt. */
+  const told = new Map(waited.flatMap((w) => (w.told === undefined ? [] : [[w.id, w.told] as const])));
+  const bare = ({ since: _, told: __, ...r }: Deferred): CrossReceipt => r;
+  const incoming = [...waited.map(bare), ...pulled.map(bare)];
   const deferred: Deferred[] = [];
   /** Asks of other shards' waiters (sharding/asks.ts), answered after the chunk's receipts. */
   const asks: CrossReceipt[] = [];
@@ -422,6 +430,8 @@ export function applyIncoming(
       let asking: Asking | undefined;
       /** A credit waiting for its token's announce (`awaitsAnnounce`), since the height it first waited at. */
       let announcing = false;
+      /** Parked parts of other txs that read what this credit writes (reads.ts staleReaders): told to read it again. */
+      let stale: CrossReceipt[] = [];
       const amount = BigInt(r.amount);
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
@@ -443,6 +453,8 @@ export function applyIncoming(
         const answer = answerRead(guard!, r, block.shard!);
         if (answer === "wait") wait = true;
         else out.push(answer);
+      } else if (r.kind === "values" && r.stale) {
+        takeStale(state, r);
       } else if (r.kind === "values") {
         const p = takeValues(state, r);
         // Its tx's receipt awaits one answer fewer; the last one's is the re-run's (after these receipts).
@@ -628,6 +640,8 @@ export function applyIncoming(
           const later = message !== "" && reserve?.next ? { returned: unchained(reserve.next) } : {};
           out.push({ ...refund, ...back, ...later });
         }
+        // What it writes (or would, waiting for a lock: a parked part's write lock, or another tx's) of records parts read.
+        if (message === "") stale = staleReaders(state, r, state.latest().keys(), told.get(r.id));
       } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
         // half's two hops): it waits for that settle, which makes the tx await it (`halves`).
@@ -737,7 +751,10 @@ export function applyIncoming(
         }
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) {
-          const kept = withoutLanded(state, r, block.shard);
+          outgoing.push(...stale);
+          const parts = [...(told.get(r.id) ?? []), ...stale.map((x) => x.account)];
+          if (parts.length > 0) told.set(r.id, parts);
+          const kept = { ...withoutLanded(state, r, block.shard), ...(parts.length > 0 ? { told: parts } : {}) };
           deferred.push(yieldsTo || announcing ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         else if (yieldsTo && rerun.since === undefined) waitsSince(state, rerun, height);
@@ -770,12 +787,12 @@ export function applyIncoming(
       if (rerun) unpark(state, rerun.part);
       state.release();
       applied.push(r.id);
-      outgoing.push(...out);
+      outgoing.push(...stale, ...out);
       if (settlement) settled.push(settlement);
     }
   };
   // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
-  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(({ since: _, ...r }) => r) : [])
+  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(bare) : [])
     for (const r of queue) apply(r, pass);
   outgoing.push(...answerAsks(state, asks, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
@@ -790,9 +807,10 @@ export function applyIncoming(
       continue;
     }
     if (p.gaveWay) giveUpGas(state, p);
-    if (p.busy && !p.receipt) {
+    if ((p.busy && !p.receipt) || p.stale) {
       // A tx at home answered busy lets go of every lock and fetches anew a block later: sent now, its reads would take
       // again what it frees before the older tx it met, parked or deferred there, runs after the release (it did, for good).
+      // So does any part told a credit met what it read: its new reads land after the release lets that credit land.
       p.until = height + 1;
       outgoing.push(...restart(state, p, shard));
       continue;

@@ -629,7 +629,7 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
     state.conflict = null;
     return busy();
   }
-  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const, at: r.at ?? held?.at ?? "0" } : {}) };
+  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const } : {}), at: r.at ?? held?.at ?? "0" };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
 }
@@ -658,8 +658,43 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
   p.locked = [];
   delete p.writers;
   delete p.busy;
+  delete p.stale;
   putParked(state, p);
   return out;
+}
+
+/**
+ * Notices (`values` marked `stale`) to the parts of other txs that hold here, locked for reading or writing, keys
+ * `written` by credit `r` of a decided tx (neither a probe nor a half deciding its tx), younger than it and not told
+ * yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
+ * here came before the credit landed, which one chain never shows; it reads again (docs/SHARDING.md "Remote state
+ * inside a contract", _Credits in flight_). Only an older tx's credit tells: a part's age is fixed, so a bounded set of
+ * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same.
+ */
+export function staleReaders(state: State, r: CrossReceipt, written: Iterable<string>, told: readonly string[] = []): CrossReceipt[] {
+  const raw = state.get(READING);
+  if (raw === undefined || r.probe || r.payer?.reserve) return [];
+  const keys = new Set(written);
+  const age: Age = [r.payer?.at ?? "0", r.txHash];
+  const locks = JSON.parse(raw) as ReadLocks;
+  return Object.keys(locks)
+    .sort()
+    .filter((part) => {
+      const l = locks[part];
+      return partTx(part) !== r.txHash && !told.includes(part) && older(age, [l.at ?? "0", partTx(part)]) && l.keys.some((k) => keys.has(k));
+    })
+    .map((part) => ({ ...readReceipt("values", `${r.id}:stale:${part}`, partTx(part), part, r.toShard, locks[part].from), stale: true as const }));
+}
+
+/**
+ * A `stale` notice (`staleReaders`): the part, if still parked here holding that shard's lock, reads again once its
+ * round is in. A part that ran meanwhile keeps its run (it read nothing of the credit's tx elsewhere: see the doc).
+ */
+export function takeStale(state: State, r: CrossReceipt): void {
+  const p = parkedPart(state, r.account);
+  if (p === undefined || p.txHash !== r.txHash || !p.locked.includes(r.fromShard) || p.stale) return;
+  p.stale = true;
+  putParked(state, p);
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */

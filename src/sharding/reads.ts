@@ -114,7 +114,7 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked, the keys sent, and whether the part may write them (alone then, with its tx's age `at`). */
+/** Read locks: part → the shard that asked, the keys sent, whether the part may write them (alone then), and its tx's age `at`. */
 export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string }>;
 
 /** Every key read-locked (READING's raw row). */
@@ -175,6 +175,11 @@ export interface Parked {
   since?: number;
   /** A shard answered busy this round: it gives up every lock and starts its reads over (executor/reads.ts restart). */
   busy?: true;
+  /**
+   * A credit of an older tx met keys it holds (`values` marked `stale`): once its round is in it gives up every lock and
+   * fetches anew a block later, after that credit landed (executor/reads.ts staleReaders).
+   */
+  stale?: true;
   /** A tx at home: the names it noted pending when it parked (its actions may create them) or before it gave way (executor/reads.ts park, redoTx). */
   noted?: string[];
   /** Its re-run found a name nowhere that no note holds: the shards it asked whether an older tx may create it (sharding/asks.ts). */
@@ -311,7 +316,9 @@ export function readShapeError(r: CrossReceipt): string | null {
   if (r.restore !== undefined && (r.kind !== "release" || r.writes !== undefined || !isWrites(r.restore)))
     return `restore ${JSON.stringify(r.restore)?.slice(0, 200)}`;
   if (r.write !== undefined && (r.kind !== "read" || r.write !== true)) return `write ${JSON.stringify(r.write)}`;
-  if (r.busy !== undefined) return r.kind === "values" && r.busy === true && r.values === undefined ? null : `busy ${JSON.stringify(r.busy)}`;
+  if (r.busy !== undefined)
+    return r.kind === "values" && r.busy === true && r.values === undefined && r.stale === undefined ? null : `busy ${JSON.stringify(r.busy)}`;
+  if (r.stale !== undefined) return r.kind === "values" && r.stale === true && r.values === undefined ? null : `stale ${JSON.stringify(r.stale)}`;
   if (r.kind === "release") return r.keys === undefined && r.values === undefined ? null : "a release carrying keys";
   const keys = r.kind === "read" ? r.keys : Array.isArray(r.values) ? r.values.map((e) => (Array.isArray(e) ? e[0] : undefined)) : undefined;
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READ_KEYS || !keys.every(isStateKey) || new Set(keys).size !== keys.length)

@@ -109,6 +109,11 @@ export interface CrossReceipt {
     gasRatio: string;
     /** The time of its tx's block (ns, decimal text): its receiver's half runs at it, as one shard ran the half in that tx. */
     time: string;
+    /**
+     * Its tx's age, the height of its block (decimal text): a run this credit finds reading what it writes, younger,
+     * reads it again (executor/reads.ts staleReaders). Absent (a shard that sends none): older than any.
+     */
+    at?: string;
     op?: "issue";
     atHome?: true;
     third?: true;
@@ -200,6 +205,11 @@ export interface CrossReceipt {
   write?: true;
   /** Values: none, the keys are locked for another part; every lock of the part there was dropped (reads.ts answerRead). */
   busy?: true;
+  /**
+   * Values: none; a credit of an older tx met keys the part holds there (executor/reads.ts staleReaders): it reads
+   * them again, once its round is in, if it has not run yet. Its lock there stays until its release.
+   */
+  stale?: true;
   /** Values: each key asked and its stored value there (payer and all), null when absent. */
   values?: [key: string, raw: string | null][];
   /**
@@ -649,6 +659,9 @@ export function checkReceipt(
     // Its tx ran in a block before this one: block times never go back.
     if (at && BigInt(r.payer.time) > at.time)
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's time ${r.payer.time} is after this block's ${at.time}`);
+    const age = r.payer.at;
+    if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
   }
   if (r.payer?.reserve) {
     const { ram, paid, used, at: age, next, announces } = r.payer.reserve;

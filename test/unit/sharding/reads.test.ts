@@ -129,11 +129,12 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
       const before = reads(chain);
       chain.submit(read);
       chain.step({ time: BLOCK_TIME });
+      const ran = chain.height;
       chain.submit(write);
       chain.step({ time: BLOCK_TIME });
       if (chain === four) {
-        // Shard 2 answered the read and holds the key for it: the writer has not run.
-        expect(JSON.parse(chain.shards[2].store.get(READING)!)).toEqual({ [txId(read)]: { from: 1, keys: [key] } });
+        // Shard 2 answered the read and holds the key for it, with the reader's age: the writer has not run.
+        expect(JSON.parse(chain.shards[2].store.get(READING)!)).toEqual({ [txId(read)]: { from: 1, keys: [key], at: String(ran) } });
         expect(chain.shards[2].results.get(txId(write))).toBeUndefined();
       }
       const out = runAll(chain, []);
