@@ -529,7 +529,7 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
 }
 
 /** Every shard back to main block `n`, and the coordinator's chain too. */
-async function revertAll(host: SyncHost, n: number): Promise<void> {
+export async function revertAll(host: SyncHost, n: number): Promise<void> {
   if (n < host.lib()) throw new Error(`chain-sync: refusing to revert to ${n}, below LIB ${host.lib()}`);
   const shards = host.shards();
   const answers = await Promise.all((host.holds ?? shards.map((_, i) => i)).map((i) => shards[i].revertTo(n)));
