@@ -143,9 +143,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** The production in progress in this instance (alarm() and tests share it). */
   private inflight: Promise<Outcome> | null = null;
   /**
-   * Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start,
-   * and again after a tick that failed (a shard left syncing by a failed import builds no chunk: the
-   * check resumes the import, which would otherwise wait for the next start).
+   * Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start.
    * On a node holding part of the shards: whether they are at its head (leap.ts), false again after a failed leap.
    */
   private shardsChecked = false;
@@ -1029,7 +1027,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         return;
       }
       // Retry the same height later; the persisted job keeps it the same block.
-      if (this.config.holds === null) this.shardsChecked = false;
       console.error(`coordinator: block production failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       next = Date.now() + Math.max(interval, 1000);
     }

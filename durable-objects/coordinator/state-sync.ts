@@ -149,7 +149,7 @@ export async function resyncShard(host: SyncHost, index: number): Promise<Answer
 }
 
 /**
- * Once per coordinator instance and after a failed tick, before it produces or adopts anything: the shards with nothing under
+ * Once per coordinator instance, before it produces or adopts anything: the shards with nothing under
  * a chain past genesis, or with an import a restart interrupted, are synced at one block (LIB, or the
  * block the interrupted imports started from while peers can still serve it); with LIB still 0 they
  * replay the few blocks instead. Then every shard behind our head catches up, in step. Costs one
