@@ -336,10 +336,11 @@ export async function peerBlockAt(host: SyncHost, n: number): Promise<ParsedPeer
   if (n < 1 || host.holds !== null) return null; // a node holding part of the shards has no txs of the others' chunks
   const b = host.mainBlock(n) ?? (await host.archivedBlock(n));
   if (!b) return null;
-  const parts = await Promise.all(host.shards().map(async (s) => ({ chunk: await s.chunkAt(n), txs: await s.chunkTxs(n) })));
-  if (parts.some((p) => p.chunk === null)) return null;
+  // A chunk and its txs in one request per shard: read together, so nothing (a drop, a revert) comes between them.
+  const parts = await Promise.all(host.shards().map((s) => s.chunkRange(n, 1, 0)));
+  if (parts.some((p) => p.length === 0)) return null;
   const block: WireBlock = { ...wireFields(b), witnesses: host.witnessesAfter(b) };
-  return { block, chunks: parts.map((p) => ({ chunk: p.chunk as WireChunk, txs: p.txs })) };
+  return { block, chunks: parts.map(([p]) => ({ chunk: p.chunk as WireChunk, txs: p.txs })) };
 }
 
 /** The stored record's fields that travel (the header, its signature and totals). */
@@ -529,7 +530,7 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
 }
 
 /** Every shard back to main block `n`, and the coordinator's chain too. */
-async function revertAll(host: SyncHost, n: number): Promise<void> {
+export async function revertAll(host: SyncHost, n: number): Promise<void> {
   if (n < host.lib()) throw new Error(`chain-sync: refusing to revert to ${n}, below LIB ${host.lib()}`);
   const shards = host.shards();
   const answers = await Promise.all((host.holds ?? shards.map((_, i) => i)).map((i) => shards[i].revertTo(n)));
@@ -860,7 +861,11 @@ export async function pushHeadTo(host: SyncHost, peer: string): Promise<void> {
   if (p) await pushBlock(host.gossip, [peer], peerBlockJson(p), host.nodeId, []);
 }
 
-/** Our own new block, to every peer (best effort, in the background). */
+/**
+ * Our own new block, to every peer: read from the shards now (production awaits it inside its turn,
+ * so a later turn, a shard's resync or drop, cannot take its chunks before it is read), sent in the
+ * background (best effort).
+ */
 export async function pushOwn(host: SyncHost, n: number): Promise<void> {
   if (host.peers.length === 0) return;
   const p = await peerBlockAt(host, n);

@@ -495,8 +495,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       finalizeShards: (lib, hash, head) => this.finalizeShards(lib, hash, head),
       onNewHead: (b) => this.onNewHead(b),
       mayBeat: () => sync.mayBeat(this.syncHost(), this.syncState),
-      push: (height) =>
-        this.ctx.waitUntil(sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`))),
+      push: (height) => sync.pushOwn(this.syncHost(), height).catch((err) => console.warn(`coordinator: push of block ${height} failed: ${String(err)}`)),
       work: this.work,
     };
   }

@@ -97,8 +97,8 @@ export interface ProductionHost {
   onNewHead(block: StoredBlock): Promise<void>;
   /** Whether a block nothing needs (the heartbeat) may be made: with peers, only once synced with them (chain-sync.ts `mayBeat`). */
   mayBeat(): boolean;
-  /** Pushes our block `height` to every peer in the background. */
-  push(height: number): void;
+  /** Reads our block `height` (chunks and txs) and pushes it to every peer in the background (chain-sync.ts `pushOwn`); never throws. */
+  push(height: number): Promise<void>;
   /** Bench counters, updated in place. */
   readonly work: { blocks: number; ms: number; ownMs: number };
 }
@@ -286,8 +286,8 @@ export async function produceOnce(h: ProductionHost, force: boolean): Promise<Ou
   h.work.ms += performance.now() - started;
   h.work.ownMs += stored - chunksDone;
   await h.onNewHead(block);
-  // To every peer, in the background with short timeouts: production never waits for them.
-  if (h.config.peers.length > 0) h.push(height);
+  // To every peer, in the background with short timeouts: production never waits for them, only for the read of its block.
+  if (h.config.peers.length > 0) await h.push(height);
   return { produced: true };
 }
 

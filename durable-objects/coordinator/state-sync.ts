@@ -16,7 +16,7 @@ import type { Answer, Chunk, StateSyncDone, StateSyncTarget } from "../api";
 import { MAX_PROOF_DEPTH, MAX_RANGE } from "../config";
 import { MAX_TX_LIFE_NS } from "../../src/pool/index";
 import { fetchBlocks } from "./peers";
-import { chunkContext, type HostBlock, type SyncHost } from "./chain-sync";
+import { chunkContext, revertAll, type HostBlock, type SyncHost } from "./chain-sync";
 import { errorText } from "../values";
 
 type Roots = { tx_root: string; receipt_root: string; state_root: string; out_receipts_root?: string; placeholder?: true; receipts_from?: number };
@@ -54,20 +54,31 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
   };
 }
 
+/** A peer's GET /p2p/blocks, unchecked: from the network (`fetchBlocks`) or, in tests, another chain's blocks. */
+export type BlockSource = (peer: string, from: number, count: number) => Promise<{ blocks: unknown[] } | { error: string }>;
+
 /**
  * Every shard behind our head brought to it from the peers' blocks that are ours, height by height,
  * the shards behind at a height applying their chunks together: a chunk takes the receipts the
  * others' chunks of the height before sent, so several synced shards go in step. Null, or why not.
+ *
+ * A block of ours above LIB that no peer has (our own, made just before a shard lost its chunk to a
+ * sync, a wipe or a drop, and never pushed; or one on a branch the network left) can never be
+ * applied again: once a peer answers another block at that height, ours from there up are dropped
+ * (the shards that hold them revert, as in a reorg) and the peers' chain is pulled as usual. Without
+ * that the node would wait forever for a block nobody has, unable to produce or follow.
  */
-export async function catchUp(host: SyncHost): Promise<string | null> {
+export async function catchUp(host: SyncHost, source: BlockSource = fetchBlocks): Promise<string | null> {
   const shards = host.shards();
   const heads = (await Promise.all(shards.map((s) => s.status()))).map((st) => st.head);
   const top = host.head().number;
   let from = Math.min(...heads) + 1;
   const faults: string[] = [];
+  /** A peer answered a block of its own at `from`: the network went on without ours. */
+  let forked = false;
   for (const peer of host.peers) {
     while (from <= top) {
-      const r = await fetchBlocks(peer, from, MAX_RANGE);
+      const r = await source(peer, from, MAX_RANGE);
       if ("error" in r || r.blocks.length === 0) {
         faults.push("error" in r ? r.error : `${peer}: no block ${from}`);
         break;
@@ -78,7 +89,10 @@ export async function catchUp(host: SyncHost): Promise<string | null> {
         const ours = host.mainBlock(from);
         const parent = host.mainBlock(from - 1);
         if ("error" in p) fault = p.error;
-        else if (ours === null || parent === null || p.block.hash !== ours.hash) fault = `its block ${p.block.number} is not our block ${from}`;
+        else if (ours === null || parent === null || p.block.hash !== ours.hash) {
+          fault = `its block ${p.block.number} is not our block ${from}`;
+          forked ||= p.block.number === from && ours !== null && parent !== null;
+        }
         if (fault !== null || "error" in p) break;
         const ctx = chunkContext({ ...ours!, number: from }, parent!);
         const behind = shards.map((_, i) => i).filter((i) => heads[i] === from - 1);
@@ -103,7 +117,12 @@ export async function catchUp(host: SyncHost): Promise<string | null> {
     }
     if (from > top) return null;
   }
-  return `cannot apply block ${from}: ${faults.join("; ")}`;
+  const fault = `cannot apply block ${from}: ${faults.join("; ")}`;
+  if (!forked || from - 1 < host.lib()) return fault;
+  console.warn(`${host.label}: dropping our blocks ${from} to ${top}, which no peer has: ${fault}`);
+  host.dropProduction();
+  await revertAll(host, from - 1);
+  return null;
 }
 
 const errorOf = (a: Answer<unknown>): string | null => (typeof a === "object" && a !== null && "error" in a ? (a as { error: string }).error : null);
@@ -136,7 +155,7 @@ export async function resyncShard(host: SyncHost, index: number): Promise<Answer
  * replay the few blocks instead. Then every shard behind our head catches up, in step. Costs one
  * status request per shard per start. Throws while it cannot be done (the next tick tries again).
  */
-export async function syncEmptyShards(host: SyncHost): Promise<void> {
+export async function syncEmptyShards(host: SyncHost, source: BlockSource = fetchBlocks): Promise<void> {
   if (host.peers.length === 0 || host.head().number === 0) return;
   const shards = host.shards();
   const statuses = await Promise.all(shards.map((s) => s.status()));
@@ -152,7 +171,7 @@ export async function syncEmptyShards(host: SyncHost): Promise<void> {
     }
   }
   if (statuses.some((st) => st.head < host.head().number)) {
-    const stuck = await catchUp(host);
+    const stuck = await catchUp(host, source);
     if (stuck !== null) throw new Error(`shards behind the head: ${stuck}`);
     await Promise.all(shards.map((s) => s.finalize(lib, host.mainBlock(lib)?.hash)));
   }

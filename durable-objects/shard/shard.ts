@@ -209,8 +209,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** What chunk-build.ts and shard-views.ts need of this object. */
   private host(): ChunkHost & views.ViewHost {
-    if (this.syncing !== null) throw new Error(this.syncError());
-    if (this.dropped) throw new Error(this.droppedError());
+    const unready = this.unready();
+    if (unready !== null) throw new Error(unready);
     return {
       sql: this.sql,
       db: this.db,
@@ -235,6 +235,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   private droppedError(): string {
     return `shard-${this.shardIndex} holds nothing on this node (dropped: this node left its group)`;
+  }
+
+  /** Why nothing can be read, built, applied or reverted here now (a sync under way, or dropped: its tables partial or gone), or null. */
+  private unready(): string | null {
+    return this.syncing !== null ? this.syncError() : this.dropped ? this.droppedError() : null;
   }
 
   private syncError(): string {
@@ -522,8 +527,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * shard's next real chunk takes (asked of the other shards only then).
    */
   async hasWork(): Promise<boolean> {
+    if (this.unready() !== null) return false;
     if (this.poolCount > 0 || this.sql.exec("SELECT 1 FROM chunks WHERE height = ? AND sent IS NOT NULL", this.head).toArray().length > 0) return true;
-    if (this.cursor.placeholder !== true || this.syncing !== null || this.dropped) return false;
+    if (this.cursor.placeholder !== true) return false;
     const from = receiptsFromAfter(this.cursor);
     const others = Array.from({ length: this.config.shardCount }, (_, i) => i).filter((i) => i !== this.shardIndex);
     const sent = await Promise.all(others.map((i) => this.host().shard(i).outgoingOver(from, this.head, this.shardIndex)));
@@ -555,6 +561,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   private async build(ctx: ChunkContext): Promise<Chunk> {
+    const unready = this.unready();
+    if (unready !== null) throw new Error(unready);
     const stored = this.storedChunk(ctx.height);
     if (stored) return stored;
     const problem = contextError(this.host(), ctx);
@@ -703,6 +711,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       return diff === null ? stored : { error: `shard-${this.shardIndex}: a different chunk is stored at height ${ctx.height} (${diff}): revert first` };
     };
     if (typeof expected !== "object" || expected === null || !Array.isArray(txs)) return { error: `shard-${this.shardIndex}: malformed chunk` };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     const stored = this.storedChunk(ctx.height);
     if (stored) return same(stored);
     const problem = contextError(this.host(), ctx);
@@ -767,6 +777,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * in one transaction; refused below LIB.
    */
   async revertTo(height: number): Promise<Answer<{ head: number }>> {
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     let flushed = false;
     try {
       // The undo data applies to state_kv, so it first takes the overlay: a checkpoint at the head.
@@ -790,12 +802,13 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     }
   }
 
+  // Syncing or dropped, the shard holds no chunk to serve (its tables are partial or gone).
   async chunkTxs(height: number): Promise<Uint8Array[]> {
-    return this.txBytesAt(height);
+    return this.unready() === null ? this.txBytesAt(height) : [];
   }
 
   async chunkAt(height: number): Promise<Chunk | null> {
-    return this.chunkOf(height);
+    return this.unready() === null ? this.chunkOf(height) : null;
   }
 
   // The RPC methods' bodies, for this object's own use: a call on itself would count as a request (meter.ts).
@@ -814,6 +827,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** One call for a range of /p2p/blocks (ShardInternal.chunkRange), wherever the chunks are kept. */
   async chunkRange(from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[]> {
     const out: { chunk: Chunk; txs: Uint8Array[] }[] = [];
+    if (this.unready() !== null) return out;
     let bytes = 0;
     for (let n = from; n < from + Math.min(count, MAX_RANGE); n++) {
       const chunk = await this.chunkOf(n);
@@ -846,7 +860,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   }
 
   private async finalizeTo(lib: number, libHash?: string): Promise<void> {
-    if (this.syncing !== null) return; // the import sets LIB to its block
+    if (this.unready() !== null) return; // an import sets LIB to its block
     const target = Math.min(lib, this.head);
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
     const hash = libHash !== undefined && target === lib ? libHash : this.libHash;
@@ -1030,8 +1044,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private answer<K extends ReadName>(name: K, ...args: ReadArgs<K>): Answer<Json> {
     // Only the edge calls this, typed; an untyped caller's name could still reach Object.prototype.
     if (!Object.hasOwn(reads, name)) return { error: `unknown read ${JSON.stringify(name)}` };
-    if (this.syncing !== null) return { error: this.syncError() };
-    if (this.dropped) return { error: this.droppedError() };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     const read = (reads as ReadTable)[name];
     // Storage reads answer as of the block they name (shard-views.ts `labelled`); the others read the head.
     if (namesBlock.has(name))
@@ -1211,10 +1225,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   async drop(): Promise<Answer<{ dropped: true; tables: number }>> {
     if (this.importing) return { error: `shard-${this.shardIndex} is importing a state: drop it after` };
+    // Before the tables go: a call interleaving with the deletion is refused, never meets a missing table.
+    this.dropped = true;
     await this.ctx.storage.deleteAll();
     // One row, so that an object started again (any call wakes one) does not make genesis's rows anew.
     await this.ctx.storage.put(DROPPED, this.name);
-    this.dropped = true;
     this.syncing = null;
     this.kv.forget();
     this.pool.forget();

@@ -54,7 +54,7 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
 
     const pages = [pagesVia(0), pagesVia(1)];
     const r = await resync(S);
-    expect(r.status).toBe(200);
+    expect(r.status, r.text).toBe(200);
     const done = JSON.parse(r.text);
     console.log(`state sync of shard ${S}: ${JSON.stringify(done)}`);
     expect(done).toMatchObject({ height: expect.any(Number), rows: expect.any(Number), pages: expect.any(Number), window: expect.any(Number) });
@@ -95,7 +95,7 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
     net.link(2, 0).rewrite("/p2p/state", forge);
     const asked0 = pagesVia(0);
     const r = await resync(S);
-    expect(r.status).toBe(200);
+    expect(r.status, r.text).toBe(200);
     expect(JSON.parse(r.text).peer).toBe(net.link(2, 1).url);
     expect(pagesVia(0)).toBeGreaterThan(asked0); // asked first, and refused
 
@@ -118,7 +118,8 @@ describe("snapshot sync: a shard starts over from a peer's verified state", () =
     // Honest again: the coordinator's next start would resume; the dev route starts it now.
     net.link(2, 0).rewrite("/p2p/state", null);
     net.link(2, 1).rewrite("/p2p/state", null);
-    expect((await resync(S)).status).toBe(200);
+    const honest = await resync(S);
+    expect(honest.status, honest.text).toBe(200);
     const { head } = await chainInfo(net.nodes[0]);
     await finalEverywhere(head + 2);
     await waitFor("equal balances after the lies", async () => (await balanceDiff(net.nodes, ACCOUNTS)).length === 0, 30_000, 500);

@@ -19,7 +19,8 @@ import { ed25519PublicKey, ed25519SecretKey, ed25519Sign } from "../../src/crypt
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { sha3 } from "../../src/crypto/sha3";
 import { ED25519 } from "../../src/tx/types";
-import { MAX_SIDE_BLOCKS } from "../../durable-objects/coordinator/chain-sync";
+import { MAX_SIDE_BLOCKS, type SyncHost } from "../../durable-objects/coordinator/chain-sync";
+import { syncEmptyShards } from "../../durable-objects/coordinator/state-sync";
 import { forged } from "./forge";
 import { newChain, setProduction, stopAlarms } from "./helpers";
 import { makeTx } from "./txs";
@@ -150,6 +151,51 @@ describe("adopting a peer's blocks", () => {
 });
 
 describe("forks", () => {
+  test("a block of ours no peer has, whose chunk a shard lost (a sync, a wipe): dropped once a peer shows another, then the peers' chain taken", async () => {
+    const a = newChain("gone-a");
+    const c = newChain("gone-c");
+    const d = newChain("gone-d");
+    const b = newChain("gone-b");
+    await keyless(b);
+    await keyless(d);
+    await send(a, makeTx({ amount: "3", to: "producer001" }));
+    await p2p(a).mine(3);
+    const fromA = await p2p(a).peerBlocks(1, 3);
+    // B holds A's three blocks; its peers C and D only the first two (A's third was never pushed to them).
+    expect(await receiveAll(b, fromA, "A")).toEqual(["adopted", "adopted", "adopted"]);
+    expect(await receiveAll(c, fromA.slice(0, 2), "A")).toEqual(["adopted", "adopted"]);
+    expect(await receiveAll(d, fromA.slice(0, 2), "A")).toEqual(["adopted", "adopted"]);
+    const lib = (await b.coord.status()).lib;
+    expect(lib).toBeLessThan(2);
+    // B's shard as a sync at LIB leaves it: its chunks above LIB gone, the coordinator's blocks kept.
+    expect(await b.shard.revertTo(lib)).toEqual({ head: lib });
+    const fromPeers = (to: Chain) => async (_peer: string, from: number, n: number) => ({ blocks: await p2p(to).peerBlocks(from, n) });
+    const syncShards = (to: Chain) =>
+      runInDurableObject(b.coordStub, (inst) => {
+        const host = { ...(inst as unknown as { syncHost(): SyncHost }).syncHost(), peers: ["peer"] };
+        return syncEmptyShards(host, fromPeers(to)).then(
+          () => "synced",
+          (e: unknown) => String(e),
+        );
+      });
+
+    // D has nothing at height 3: no sign that the network left block 3, so B waits and drops nothing.
+    expect(await syncShards(d)).toBe("Error: shards behind the head: cannot apply block 3: peer: no block 3");
+    expect((await p2p(b).p2pStatus()).head_hash).toBe(fromA[2].block.hash);
+    expect((await b.shard.status()).head).toBe(2); // block 2 is D's too: applied
+
+    // C made its own block 3 and 4: B's block 3 is nobody's, so it goes (before: B waited for it forever,
+    // and every reorg onto C's branch failed with "main block 3 has no chunks to keep").
+    await new Promise((r) => setTimeout(r, 1_100)); // C's blocks in later slots than A's
+    await p2p(c).mine(2);
+    expect(await syncShards(c)).toBe("synced");
+    expect(await p2p(b).p2pStatus()).toMatchObject({ head: 2, head_hash: fromA[1].block.hash });
+    expect((await b.shard.status()).head).toBe(2);
+    expect(await b.coord.storedBlock(3)).toBeNull();
+    expect(await receiveAll(b, await p2p(c).peerBlocks(3, 2), "C")).toEqual(["adopted", "adopted"]);
+    await sameState(c, b);
+  });
+
   test("B follows the preferred branch, reorganizing its shards; a failing branch leaves it on the old one; never below LIB", async () => {
     const a = newChain("fork-a");
     const c = newChain("fork-c");

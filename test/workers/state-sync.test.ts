@@ -115,4 +115,31 @@ describe("snapshot sync: a page's checks and a shard mid-import", () => {
     expect(built).toBe(`Error: ${busy}`);
     expect((await c.shard.status()).syncing).toEqual({ height: 5, rows: 10, pages: 1 });
   });
+
+  test("syncing or dropped, a shard applies and reverts no chunk and serves none, with a clear error before any table is touched", async () => {
+    const { c, chunks } = await transferChain("state-unready", 2);
+    const next = { height: 3, time: nowNs().toString(), parentHash: "", witness: "w", parentWitness: "w", parentTime: "1" };
+    const txs = await c.shard.chunkTxs(2);
+    const refusals = async () => ({
+      apply: await c.shard.applyChunk(next, txs, chunks[2]),
+      revert: await c.shard.revertTo(1),
+      chunk: await c.shard.chunkAt(2),
+      txs: await c.shard.chunkTxs(2),
+      range: await c.shard.chunkRange(1, 2, 1 << 20),
+      work: await c.shard.hasWork(),
+    });
+    const refused = (error: string) => ({ apply: { error }, revert: { error }, chunk: null, txs: [], range: [], work: false });
+    await runInDurableObject(c.shardRaw, (obj) => {
+      (obj as unknown as { syncing: SyncMark }).syncing = mark;
+    });
+    expect(await refusals()).toEqual(refused("shard-0 is syncing its state from peers (block 5): try again later"));
+    await runInDurableObject(c.shardRaw, (obj) => {
+      (obj as unknown as { syncing: SyncMark | null }).syncing = null;
+    });
+    // A block pushed to a dropped shard (its tables deleted): before, "no such table" from SQLite.
+    expect(await c.shard.drop()).toEqual({ dropped: true, tables: 0 });
+    expect(await refusals()).toEqual(refused("shard-0 holds nothing on this node (dropped: this node left its group)"));
+    await c.shard.finalize(2, "H2");
+    expect((await c.shard.status()).dropped).toBe(true);
+  });
 });
