@@ -32,6 +32,7 @@ import {
   level,
   N,
   on,
+  orderGiving,
   PRODUCER,
   reads,
   run,
@@ -474,37 +475,6 @@ function differs(steps: Step[]): string | null {
 }
 
 /**
- * An order in which one shard, running `txs` one at a time from `chain` (each to its final receipt), gives each the
- * receipt `want` holds for it and leaves a chain `fits`; null when none is found within `budget` runs (depth first,
- * the txs tried in the order `first` lists them: the one they were decided in on N = 4).
- */
-function serialOrder(
-  chain: SimChain,
-  txs: Tx[],
-  want: string[],
-  fits: (c: SimChain) => boolean,
-  check: (c: SimChain) => void,
-  first: number[],
-  budget = { runs: 1000 },
-): number[] | null {
-  const go = (at: SimChain, left: number[]): number[] | null => {
-    if (left.length === 0) return fits(at) ? [] : null;
-    for (const i of left) {
-      if (budget.runs-- <= 0) return null;
-      const next = at.fork();
-      if (json(run(next, txs[i], check).receipt) !== want[i]) continue;
-      const rest = go(
-        next,
-        left.filter((j) => j !== i),
-      );
-      if (rest !== null) return [i, ...rest];
-    }
-    return null;
-  };
-  return go(chain, first);
-}
-
-/**
  * Runs `steps` on a copy of the deployed chain of 4 shards as txs sent while earlier ones are in flight: tx i `gaps[i]`
  * blocks after tx i − 1 (0: in its block). One shard's results for txs in flight together are those of some order of
  * them (docs/SHARDING.md, the rule at its top): returns null when one shard, running them one at a time in some
@@ -536,9 +506,9 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   const inOrder = runAll(one.fork(), txs, check1, undefined, gaps);
   if (json(inOrder.receipts) === json(sent.receipts) && json(inOrder.changed) === json(sent.changed)) return null;
   const first = txs.map((_, i) => i).sort((a, b) => final[a] - final[b] || a - b);
-  if (serialOrder(one, txs, want, (c) => differ(c).length === 0, check1, first) !== null) return null;
+  if (orderGiving(one, txs, want, (c) => differ(c).length === 0, check1, first) !== null) return null;
   let reads1: string[] = [];
-  const order = serialOrder(one, txs, want, (c) => ((reads1 = differ(c)), true), check1, first);
+  const order = orderGiving(one, txs, want, (c) => ((reads1 = differ(c)), true), check1, first);
   const what = `${json(steps)} (gaps ${json(gaps)})`;
   if (order !== null) return `no order of ${what} gives N = 4's reads; the order ${json(order)} gives its receipts, and reads:\n${reads1.join("\n")}`;
   // Each receipt beside one shard's for the txs as sent, for the reader.

@@ -268,6 +268,51 @@ export function run(chain: SimChain, tx: Tx, each: (chain: SimChain) => void = (
   return { receipt: receipts[0], changed, events, pledged };
 }
 
+/**
+ * An order in which one shard, running `txs` one at a time from `chain` (each to its final receipt), gives each the
+ * receipt `want` holds for it and leaves a chain `fits`; null when none is found within `budget` runs. Orders are
+ * tried by how far they stray from `first` (the order the txs were decided in on N = 4): none, then one tx run where
+ * an earlier one of `first` would fit too, then two, … (limited discrepancy search). Depth first from `first` alone,
+ * a tx fitting after none of the txs tried before it made the search walk every order of the rest, spending the
+ * budget before it tried that tx earlier (in-flight 20/60: a transfer run before a freeze to its account, one block's).
+ */
+export function orderGiving(
+  chain: SimChain,
+  txs: Tx[],
+  want: string[],
+  fits: (c: SimChain) => boolean,
+  check: (c: SimChain) => void,
+  first: number[],
+  budget = { runs: 1000 },
+): number[] | null {
+  /** An order of `left` from `at` that strays exactly `k` times: it runs a tx where one before it in `left` fits. */
+  const go = (at: SimChain, left: number[], k: number): number[] | null => {
+    if (left.length === 0) return k === 0 && fits(at) ? [] : null;
+    if (k >= left.length) return null;
+    let strays = false;
+    for (const i of left) {
+      if (strays && k === 0) return null;
+      if (budget.runs-- <= 0) return null;
+      const next = at.fork();
+      if (json(run(next, txs[i], check).receipt) !== want[i]) continue;
+      const rest = go(
+        next,
+        left.filter((j) => j !== i),
+        strays ? k - 1 : k,
+      );
+      if (rest !== null) return [i, ...rest];
+      // A tx of `left` fits here: running any later one here strays.
+      strays = true;
+    }
+    return null;
+  };
+  for (let k = 0; k < txs.length && budget.runs > 0; k++) {
+    const order = go(chain, first, k);
+    if (order !== null) return order;
+  }
+  return null;
+}
+
 /** An account's free RAM (its token.iost `ram` balance) on `chain`. */
 export function freeRam(chain: SimChain, user: string): bigint {
   const d = decodeValue(chain.shards[shardOf(user, chain.shards.length)].store.get(`m-token.iost-TB${user}-ram`));
