@@ -667,8 +667,7 @@ export function applyIncoming(
           // Its notes' cancels stay with it: the names it may create are still pending until a run decides them.
           const sent = held.filter((x) => !x.probe && x.kind !== "pending");
           const noted = [...new Set(held.filter((x) => x.kind === "pending").map((x) => x.account))];
-          redoTx(state, r.txHash, r.account, redo, noted, height);
-          out.push(...sent);
+          out.push(...redoTx(state, r.txHash, r.account, redo, noted, height, block.shard!), ...sent);
           const more = 1 + sent.filter(awaitsSettle).length + (r.halves ?? 0);
           settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more };
         } else {

@@ -357,11 +357,20 @@ function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: b
  * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's. The names it `noted`
  * pending stay noted: the re-run decides them (`renoted`), so a waiter of its block holds however often it gives way.
  */
-export function redoTx(state: State, hash: string, publisher: string, redo: Redo, noted: string[], after: number): void {
+export function redoTx(
+  state: State,
+  hash: string,
+  publisher: string,
+  redo: Redo,
+  noted: string[],
+  after: number,
+  shard: { index: number; count: number },
+): CrossReceipt[] {
   for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
   const run = (redo.run ?? 0) + 1;
+  const tx = decodeTx(base64Decode(redo.tx));
   // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
-  putParked(state, {
+  const p: Parked = {
     part: `${hash}:r${run}`,
     txHash: hash,
     tx: redo.tx,
@@ -373,8 +382,30 @@ export function redoTx(state: State, hash: string, publisher: string, redo: Redo
     run,
     until: after + 1,
     ...(noted.length > 0 ? { noted } : {}),
-  });
-  lockGas(state, hash, publisher, [redo.block.number, poolOrder(decodeTx(base64Decode(redo.tx)), hash)]);
+  };
+  const ask = askAgain(state, p, shard);
+  if (ask !== undefined) p.ask = ask;
+  putParked(state, p);
+  lockGas(state, hash, publisher, [redo.block.number, poolOrder(tx, hash)]);
+  return asksOf(p, shard.index);
+}
+
+/**
+ * The next round of asks of a re-run after a give-way (sharding/asks.ts), or undefined when the last round found no
+ * older undecided creator: it waits for those first. Its part gave way to an older tx, one that may create a name it
+ * needs or creates, or whose lock it met, and that tx may in turn need records the re-run's home part locks: run at
+ * once, it took them again a block after the give-way, before the older tx, parked and letting go of what it met
+ * locked, had them, and the two met for ever (the in-flight property, seeds 9 and 17: a co-signed RAM trade calling a
+ * contract, older, and a token move or create whose part waited for it). Its gas lock meanwhile is one other txs' parts
+ * pass (sharding/reads.ts runsAfresh: it asked no read).
+ */
+function askAgain(state: State, p: Parked, shard: { index: number; count: number }): Asking | undefined {
+  const last = p.ask;
+  if (last?.busy.length === 0) return undefined;
+  const left = (last?.busy ?? Array.from({ length: shard.count }, (_, i) => i)).filter((s) => s !== shard.index);
+  const here = olderUndecided(state, ageOf(p));
+  if (left.length === 0 && !here) return undefined;
+  return { round: (last?.round ?? 0) + 1, left, busy: here ? [shard.index] : [], names: last?.names ?? [] };
 }
 
 /**
@@ -420,6 +451,14 @@ const readLockAge = (l: { at?: string; ord?: string } | undefined): Age => [l?.a
 export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement?: Settlement } {
   if (p.behind !== undefined && behindAsker(state, p.behind)) return { outgoing: [] };
   const tx = decodeTx(base64Decode(p.tx!));
+  if (p.run !== undefined && p.round === 1 && (p.ask?.busy.length ?? 0) > 0) {
+    // A re-run after a give-way, not run yet, an older creator undecided in its last round (askAgain): it asks again.
+    p.ask = askAgain(state, p, block.shard!);
+    if (p.ask !== undefined) {
+      putParked(state, p);
+      return { outgoing: asksOf(p, block.shard!.index) };
+    }
+  }
   state.watch(p.txHash, false);
   state.checkpoint();
   setLock(state, gasLock(p.txHash), undefined);
