@@ -356,6 +356,7 @@ function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: b
  * those records again, as they would, sent now, in this same chunk after the releases. Its publisher's gas records put back as before it (the voided
  * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's. The names it `noted`
  * pending stay noted: the re-run decides them (`renoted`), so a waiter of its block holds however often it gives way.
+ * Nor before older creators are decided (`askAgain`): returns its first round of asks.
  */
 export function redoTx(
   state: State,
