@@ -24,6 +24,7 @@
  * half may charge the publisher RAM takes what is left of its RAM escrow
  * along and decides the tx the same way (reserveHalf).
  */
+import type { Age } from "../sharding/age.js";
 import { Cost } from "../contracts/cost.js";
 import { ERR, NodeFault } from "../contracts/errors.js";
 import { Host, runOf, type BlockContext } from "../contracts/host.js";
@@ -112,7 +113,7 @@ function payersOf(
  * (`ram`, out of its escrow or its record at home) as their reservation and the RAM the tx charged it
  * (`paid`, for IOST's message); the part waits for the halves to decide the tx (incoming.ts).
  */
-function reserveHalf(h: Host, ram: bigint, paid: bigint, at: string): CrossReceipt | undefined {
+function reserveHalf(h: Host, ram: bigint, paid: bigint, [at, ord]: Age): CrossReceipt | undefined {
   const pub = h.tx.publisher;
   const b = bundle(
     h.outbox,
@@ -127,7 +128,7 @@ function reserveHalf(h: Host, ram: bigint, paid: bigint, at: string): CrossRecei
   const next = b.next.length > 0 ? { next: b.next } : {};
   const announces = riders(h.outbox, [b.first, ...b.next]);
   const riding = announces.length > 0 ? { announces } : {};
-  b.first.payer = { ...b.first.payer!, reserve: { ram: ram.toString(), paid: paid.toString(), at, ...riding, ...next } };
+  b.first.payer = { ...b.first.payer!, reserve: { ram: ram.toString(), paid: paid.toString(), at, ord, ...riding, ...next } };
   return b.first;
 }
 
@@ -435,7 +436,7 @@ export function runForwarded(
             // The last part, back home: the publisher's free RAM is its record here, reserved out of it for a credit's
             // half as from an escrow; the settle brings back what the half left (docs/SHARDING.md "A credit's RAM").
             const free = balanceOf(state, "ram", f.publisher);
-            reserve = reserveHalf(h, free, ramPaid, f.block.number);
+            reserve = reserveHalf(h, free, ramPaid, [f.block.number, f.ord]);
             if (reserve && free > 0n) addBalance(state, "ram", f.publisher, -free);
           }
           return [0n, 0n, undefined, undefined, signersLeft] as const;
@@ -498,7 +499,7 @@ export function runForwarded(
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);
         // The last part holds all the publisher's free RAM: what is left is reserved for a credit's half that may
         // charge it, which decides the tx where its bytes are known (docs/SHARDING.md "A credit's RAM").
-        reserve = next || r.ram === undefined ? undefined : reserveHalf(h, ramLeft, ramPaid, f.block.number);
+        reserve = next || r.ram === undefined ? undefined : reserveHalf(h, ramLeft, ramPaid, [f.block.number, f.ord]);
         return [left, reserve ? 0n : ramLeft, frozenLeft, tokensLeft, signersLeft] as const;
       },
     );

@@ -314,11 +314,11 @@ function awaitsAnnounce(db: ContractDB, r: CrossReceipt, shard: number, waited: 
 
 /** The age of the tx of a forwarded part or a forwarded part's read (sharding/age.ts older); null for other receipts. */
 function ageOf(r: CrossReceipt): Age | null {
-  if (r.kind === "action") return [r.forward!.block.number, r.txHash];
+  if (r.kind === "action") return [r.forward!.block.number, r.forward!.ord];
   // A credit's half deciding its tx: the shard that sent it stays locked for it (locks.ts Relay.half, or the home).
-  if (r.kind === "credit" && r.payer?.reserve?.at !== undefined && !r.probe) return [r.payer.reserve.at, r.txHash];
+  if (r.kind === "credit" && r.payer?.reserve?.at !== undefined && !r.probe) return [r.payer.reserve.at, r.payer.reserve.ord ?? ""];
   // A tx parked at its home (`<hash>`, `<hash>:r<k>`) too: its gas lock may stop the older tx's part (reads.ts giveUpGas).
-  return r.kind === "read" && r.at !== undefined ? [r.at, r.txHash] : null;
+  return r.kind === "read" && r.at !== undefined ? [r.at, r.ord ?? ""] : null;
 }
 
 /**
@@ -531,7 +531,7 @@ export function applyIncoming(
             ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
             ...(ran.landed ? { credits: ran.landed } : {}),
           };
-          lockTx(state, r.txHash, r.account, r.forward!.block.number, ran.outgoing, relay);
+          lockTx(state, r.txHash, r.account, [r.forward!.block.number, r.forward!.ord], ran.outgoing, relay);
           // This shard's co-signers escrowed at 0 were not written, so not locked: the settle hands back what later parts freed.
           const none = (ran.escrowed ?? []).filter((acc) => ran.onward!.signerRam?.[acc] === "0");
           lockAlso(state, r.txHash, none.map(ramKey));
@@ -553,7 +553,7 @@ export function applyIncoming(
             half: ran.reserve.payer!.reserve!.ram,
             ...(r.forward?.credits ? { credits: r.forward.credits } : {}),
           };
-          lockTx(state, r.txHash, r.account, r.forward!.block.number, [withHalves(settle, others, 1), ...others], relay);
+          lockTx(state, r.txHash, r.account, [r.forward!.block.number, r.forward!.ord], [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
         } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
@@ -623,8 +623,9 @@ export function applyIncoming(
           const onward = { ...kept, used: used.toString(), ...(later.length > 0 ? { announces: later } : {}), ...(rest.length > 0 ? { next: rest } : {}) };
           const { events: __, ...half } = result!; // the last half's settle brings the tx's events
           const hop = { settle: settleOf(r, shard), half, sent: sent.toString(), later: chained };
-          // Its tx's height rides in the reservation (absent from a shard that sends none: older than any, locks.ts lockAge).
-          lockTx(state, r.txHash, pub, reserve!.at, received!.frees, undefined, hop);
+          // Its tx's age rides in the reservation (absent from a shard that sends none: older than any, locks.ts lockAge).
+          const age: Age | undefined = reserve!.at === undefined ? undefined : [reserve!.at, reserve!.ord!];
+          lockTx(state, r.txHash, pub, age, received!.frees, undefined, hop);
           out.push({ ...head, payer: { ...head.payer!, reserve: onward } });
         } else if (r.payer?.third) {
           // Sent by a forwarded part to a third shard: the tx's home awaits its half, or its failure (an
@@ -680,8 +681,7 @@ export function applyIncoming(
           // Its notes' cancels stay with it: the names it may create are still pending until a run decides them.
           const sent = held.filter((x) => !x.probe && x.kind !== "pending");
           const noted = [...new Set(held.filter((x) => x.kind === "pending").map((x) => x.account))];
-          redoTx(state, r.txHash, r.account, redo, noted, height);
-          out.push(...sent);
+          out.push(...redoTx(state, r.txHash, r.account, redo, noted, height, block.shard!), ...sent);
           const more = 1 + sent.filter(awaitsSettle).length + (r.halves ?? 0);
           settlement = { txHash: r.txHash, receiptId: r.id.slice(0, -SETTLE.length), ok: true, message: "", more };
         } else {

@@ -575,7 +575,7 @@ export function runTx(
     const { notes, cancels } = pendingNotes(h, held, action?.forward?.actions ?? []);
     // A forwarded part or a deciding half may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
     const redo = block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
-    lockTx(state, hash, tx.publisher, block.number.toString(), [...held, ...cancels], undefined, undefined, redo);
+    lockTx(state, hash, tx.publisher, [block.number.toString(), h.tx.ord], [...held, ...cancels], undefined, undefined, redo);
     // A co-signer's RAM escrowed at 0 was not written, so not locked: its settle hands back what the parts freed.
     const none = Object.entries(action?.signerRam ?? {}).filter(([, bytes]) => bytes === "0");
     lockAlso(
@@ -632,6 +632,7 @@ function reserveRam(h: Host): CrossReceipt | undefined {
     ram: ram.toString(),
     paid: (h.costs.get(pub)?.data ?? 0).toString(),
     at: h.block.number.toString(),
+    ord: h.tx.ord,
     ...(announces.length > 0 ? { announces } : {}),
     ...(b.next.length > 0 ? { next: b.next } : {}),
   };

@@ -4,8 +4,8 @@
  * wrote, and those keys stay locked until the forwarded part's settle comes
  * home. A later tx or incoming receipt that reads or writes a locked key waits
  * (guard.ts flags it, the chunk builder leaves the tx in the pool, applyIncoming
- * defers the receipt, a forwarded part at most PART_WAIT blocks for a lower
- * hash), so nothing ever sees or builds on a home part that may still be
+ * defers the receipt, a forwarded part at most PART_WAIT blocks for an older
+ * tx), so nothing ever sees or builds on a home part that may still be
  * undone. The settle either unlocks (the part succeeded) or restores the undo
  * values (it failed: IOST's failing receipt, only the gas kept). The
  * home part's other receipts (burns, registers, frees) are held here too and
@@ -51,10 +51,9 @@ export const PART_WAIT = 32;
 
 /**
  * Blocks a forwarded part waiting for a name (a creator's or a waiter's asks: an older tx that may create it is
- * undecided) waits, holding its tx's locks, before it gives way: fewer than PART_WAIT. Names order txs by their pool
- * key and locks by their hash, so two txs of one block can each wait for the other, one for the name and the other for
- * that one's lock; gave way together after PART_WAIT, they ran again into the same waits for good. The name's waiter
- * gives way first: the lock's waiter then runs, and decides the name.
+ * undecided) waits, holding its tx's locks, before it gives way: fewer than PART_WAIT. The older tx's part may wait for
+ * those locks, as for a younger tx's (names and locks order txs by one age, sharding/age.ts, so it never gives way to
+ * them): the name's waiter gives way first, the lock's waiter then runs, and decides the name.
  */
 export const NAME_WAIT = PART_WAIT / 2;
 
@@ -77,6 +76,8 @@ export interface LockEntry {
   outer?: LockEntry[];
   /** Its tx's age: the height of its block (decimal text; absent, a chained half's: taken as older than any, `lockAge`). */
   at?: string;
+  /** Beside `at`, its tx's pool key (src/pool poolOrder): the age names are ordered by too (sharding/age.ts). */
+  ord?: string;
   /** The home part of a tx whose first part was forwarded: what it needs to run again if a part gives way. */
   redo?: Redo;
 }
@@ -142,11 +143,12 @@ export interface Hop {
 }
 
 /**
- * What the shared row keeps of a tx holding locks here: its age (LockEntry `at`) and every key it holds (each
+ * What the shared row keeps of a tx holding locks here: its age (LockEntry `at`, `ord`) and every key it holds (each
  * frame's undo and kept keys), in key order. Its bytes grow with the keys, never with the tx's bytes or receipts.
  */
 export interface Held {
   at?: string;
+  ord?: string;
   keys: string[];
 }
 
@@ -161,7 +163,7 @@ export function lockEntry(state: { get(key: string): string | undefined }, hash:
   const held = readLocks(state.get(LOCKS))[hash];
   if (held === undefined) return undefined;
   const raw = state.get(lockRow(hash));
-  return raw === undefined ? { undo: [], keep: held.keys, held: [], ...(held.at ? { at: held.at } : {}) } : (JSON.parse(raw) as LockEntry);
+  return raw === undefined ? { undo: [], keep: held.keys, held: [], ...ageFields(held) } : (JSON.parse(raw) as LockEntry);
 }
 
 /**
@@ -178,7 +180,7 @@ export function setLock(state: State, hash: string, entry: LockEntry | undefined
   if (entry === undefined) delete table[hash];
   else {
     const keys = [entry, ...(entry.outer ?? [])].flatMap((e) => [...e.undo.map(([k]) => k), ...e.keep]);
-    table[hash] = { ...(entry.at ? { at: entry.at } : {}), keys: [...new Set(keys)].sort() };
+    table[hash] = { ...ageFields(entry), keys: [...new Set(keys)].sort() };
     const bare = entry.undo.length === 0 && entry.held.length === 0 && !entry.relay && !entry.hop && !entry.outer && !entry.redo;
     if (!bare) own = JSON.stringify(entry);
   }
@@ -190,6 +192,9 @@ export function setLock(state: State, hash: string, entry: LockEntry | undefined
   if (own === undefined) state.del(row);
   else state.put(row, own);
 }
+
+/** The `at` and `ord` of an entry that has them. */
+const ageFields = (e: { at?: string; ord?: string }) => ({ ...(e.at ? { at: e.at } : {}), ...(e.ord ? { ord: e.ord } : {}) });
 
 /** Whether `key` is the publisher's gas (gas.iost `<pub>g?`), which a failed tx still pays. */
 function isGasKey(key: string, publisher: string): boolean {
@@ -211,13 +216,14 @@ export function lockTx(
   state: State,
   hash: string,
   publisher: string,
-  at: string | undefined,
+  age: Age | undefined,
   credits: CrossReceipt[],
   relay?: Relay,
   hop?: Hop,
   redo?: Omit<Redo, "gas">,
 ): void {
-  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}), ...(hop ? { hop } : {}), ...(at ? { at } : {}) };
+  const at = age && ageFields({ at: age[0], ord: age[1] });
+  const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}), ...(hop ? { hop } : {}), ...at };
   if (redo) entry.redo = { ...redo, gas: [] };
   const prev = lockEntry(state, hash);
   if (prev) {
@@ -367,10 +373,13 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   };
 }
 
-/** The age of the tx holding a lock here (`x-locks`), if any: its entry's `at` ("0", older than any, when unknown). */
+/**
+ * The age of the tx holding a lock here (`x-locks`), if any: its entry's `at` and `ord` (unknown: "0" and "", older
+ * than any), the order names are ordered by, so a lock's waiter and a name's never wait for each other (sharding/age.ts).
+ */
 export function lockAge(table: LockTable, hash: string): Age | null {
   const e = table[hash];
-  return e === undefined ? null : [e.at ?? "0", hash];
+  return e === undefined ? null : [e.at ?? "0", e.ord ?? ""];
 }
 
 /** Key → the tx holding it. */

@@ -195,7 +195,7 @@ export function park(state: ShardState, tx: Tx, hash: string, block: BlockContex
   // A creator of a name (and nothing found nowhere): it asks now whether an older tx may still create it too.
   else if (reads.creates.size > 0) p.ask = waitsForName(state, reads, p, block.shard!).ask;
   const outgoing = parkPart(state, p, reads, block.shard!);
-  lockGas(state, hash, tx.publisher, p.block!.number);
+  lockGas(state, hash, tx.publisher, [p.block!.number, poolOrder(tx, hash)]);
   // Parked for the directory or for answers alone, it reads nothing: its receipt awaits the re-run's settlement.
   const waits = outgoing.length === 0 ? { waits: 1 } : {};
   // Its notes now, not with its re-run: a waiter of its block runs again before that (sharding/pending.ts).
@@ -218,9 +218,9 @@ function parkedTx(tx: Tx, hash: string, block: BlockContext): Parked {
 /** A parked tx's receipt until its re-run's settlement replaces it (the chunk records it as any tx awaiting receipts). */
 const placeholder = (hash: string): TxReceipt => ({ txHash: hash, gasUsage: 0n, ramUsage: {}, statusCode: "SUCCESS", message: "", returns: [], receipts: [] });
 
-/** Locks parked tx `hash`'s publisher's gas (locks.ts `keep`) until its re-run: the publisher's later txs wait for it. */
-function lockGas(state: State, hash: string, publisher: string, at: string): void {
-  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(publisher), held: [], at });
+/** Locks parked tx `hash`'s publisher's gas (locks.ts `keep`) until its re-run, with its age: the publisher's later txs wait for it. */
+function lockGas(state: State, hash: string, publisher: string, [at, ord]: Age): void {
+  setLock(state, gasLock(hash), { undo: [], keep: gasKeys(publisher), held: [], at, ord });
 }
 
 /**
@@ -356,12 +356,22 @@ function renoted(state: State, p: Parked, tx: Tx, out: CrossReceipt[], stands: b
  * those records again, as they would, sent now, in this same chunk after the releases. Its publisher's gas records put back as before it (the voided
  * run is not charged) and locked until then, as a parked tx's. Its receipt awaits the re-run's. The names it `noted`
  * pending stay noted: the re-run decides them (`renoted`), so a waiter of its block holds however often it gives way.
+ * Nor before older creators are decided (`askAgain`): returns its first round of asks.
  */
-export function redoTx(state: State, hash: string, publisher: string, redo: Redo, noted: string[], after: number): void {
+export function redoTx(
+  state: State,
+  hash: string,
+  publisher: string,
+  redo: Redo,
+  noted: string[],
+  after: number,
+  shard: { index: number; count: number },
+): CrossReceipt[] {
   for (const [k, raw] of redo.gas) raw === null ? state.del(k) : state.put(k, raw);
   const run = (redo.run ?? 0) + 1;
+  const tx = decodeTx(base64Decode(redo.tx));
   // A part of its own (`<hash>:r<run>`): the ids of its reads differ from those of the voided runs'.
-  putParked(state, {
+  const p: Parked = {
     part: `${hash}:r${run}`,
     txHash: hash,
     tx: redo.tx,
@@ -373,8 +383,30 @@ export function redoTx(state: State, hash: string, publisher: string, redo: Redo
     run,
     until: after + 1,
     ...(noted.length > 0 ? { noted } : {}),
-  });
-  lockGas(state, hash, publisher, redo.block.number);
+  };
+  const ask = askAgain(state, p, shard);
+  if (ask !== undefined) p.ask = ask;
+  putParked(state, p);
+  lockGas(state, hash, publisher, [redo.block.number, poolOrder(tx, hash)]);
+  return asksOf(p, shard.index);
+}
+
+/**
+ * The next round of asks of a re-run after a give-way (sharding/asks.ts), or undefined when the last round found no
+ * older undecided creator: it waits for those first. Its part gave way to an older tx, one that may create a name it
+ * needs or creates, or whose lock it met, and that tx may in turn need records the re-run's home part locks: run at
+ * once, it took them again a block after the give-way, before the older tx, parked and letting go of what it met
+ * locked, had them, and the two met for ever (the in-flight property, seeds 9 and 17: a co-signed RAM trade calling a
+ * contract, older, and a token move or create whose part waited for it). Its gas lock meanwhile is one other txs' parts
+ * pass (sharding/reads.ts runsAfresh: it asked no read).
+ */
+function askAgain(state: State, p: Parked, shard: { index: number; count: number }): Asking | undefined {
+  const last = p.ask;
+  if (last?.busy.length === 0) return undefined;
+  const left = (last?.busy ?? Array.from({ length: shard.count }, (_, i) => i)).filter((s) => s !== shard.index);
+  const here = olderUndecided(state, ageOf(p));
+  if (left.length === 0 && !here) return undefined;
+  return { round: (last?.round ?? 0) + 1, left, busy: here ? [shard.index] : [], names: last?.names ?? [] };
 }
 
 /**
@@ -397,14 +429,19 @@ function behindAsker(state: ShardState, publisher: string): boolean {
   return (q?.ask?.left.length ?? 0) > 0;
 }
 
-/** The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`). */
+/**
+ * The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`;
+ * unknown: "0" and "", older than any, as lockAge).
+ */
 export function holderAge(state: State, holder: string): Age {
   const own = lockAge(readLocks(state.get(LOCKS)), holder);
   if (own !== null) return own;
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  const at = Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1].at;
-  return [at ?? "0", holder];
+  return readLockAge(Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1]);
 }
+
+/** The age a write lock of `x-reading` keeps (its part's `read`'s `at` and `ord`); none: older than any. */
+const readLockAge = (l: { at?: string; ord?: string } | undefined): Age => [l?.at ?? "0", l?.ord ?? ""];
 
 /**
  * Runs parked tx `p` again with every value it fetched. What it sends (its receipts; its read locks released when
@@ -415,6 +452,14 @@ export function holderAge(state: State, holder: string): Age {
 export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { outgoing: CrossReceipt[]; settlement?: Settlement } {
   if (p.behind !== undefined && behindAsker(state, p.behind)) return { outgoing: [] };
   const tx = decodeTx(base64Decode(p.tx!));
+  if (p.run !== undefined && p.round === 1 && (p.ask?.busy.length ?? 0) > 0) {
+    // A re-run after a give-way, not run yet, an older creator undecided in its last round (askAgain): it asks again.
+    p.ask = askAgain(state, p, block.shard!);
+    if (p.ask !== undefined) {
+      putParked(state, p);
+      return { outgoing: asksOf(p, block.shard!.index) };
+    }
+  }
   state.watch(p.txHash, false);
   state.checkpoint();
   setLock(state, gasLock(p.txHash), undefined);
@@ -440,7 +485,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     // always lets go for that one.
     const holder = state.holder;
     const reader = holder !== null && readLocks(state.get(LOCKS))[holder] === undefined;
-    const first = reader && older([p.block!.number, p.txHash], holderAge(state, holder));
+    const first = reader && older([p.block!.number, poolOrder(tx, p.txHash)], holderAge(state, holder));
     return { outgoing: yields(p) && !first ? restart(state, p, block.shard!.index) : [] };
   }
   if ("missing" in r) {
@@ -449,7 +494,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     if (ask !== undefined) p.ask = ask;
     if (p.behind !== undefined) {
       // It ran at last, and parks as a tx at home does: its publisher's later txs wait for it.
-      lockGas(state, p.txHash, tx.publisher, p.block!.number);
+      lockGas(state, p.txHash, tx.publisher, [p.block!.number, poolOrder(tx, p.txHash)]);
       delete p.behind;
     }
     // Waiting for a name while it holds records of other shards locked for writing: an older tx's part may wait for
@@ -598,7 +643,7 @@ export function unpark(state: State, part: string): void {
  * those keys locked until its `release`: shared by readers, for one part alone when it may write them
  * (`write`, its run called a contract of this shard). Reads through `state`, so a key another tx may still
  * undo makes a shared read wait (guard.ts), as any receipt. Locks of other parts in the way (docs/SHARDING.md
- * "Calls of another shard's contract", wait-die by tx hash): a writer waits only for writers of higher txs,
+ * "Calls of another shard's contract", wait-die by age, sharding/age.ts): a writer waits only for writers of younger txs,
  * never for anything else, so no wait closes a cycle; else it is answered `busy` and gives up every lock it
  * holds here (a reader, whoever is in the way, waits: no writer waits for it). "wait": deferred, as a receipt
  * touching a locked key.
@@ -616,20 +661,21 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
   const against = write ? mine : new Set(keys);
   // Another part of the same tx is never in the way: its writes land when the tx is decided, after this part.
   const inWay = Object.entries(locks).filter(([part, l]) => partTx(part) !== r.txHash && (write || l.write) && l.keys.some((k) => against.has(k)));
+  const age = readLockAge(r.at === undefined ? held : r);
   const busy = (): CrossReceipt => {
     delete locks[r.account];
     if (Object.keys(locks).length === 0) state.del(READING);
     else state.put(READING, JSON.stringify(locks));
     return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), busy: true };
   };
-  if (inWay.length > 0) return !write || inWay.every(([part, l]) => l.write && partTx(part) > r.txHash) ? "wait" : busy();
+  if (inWay.length > 0) return !write || inWay.every(([, l]) => l.write && older(age, readLockAge(l))) ? "wait" : busy();
   const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
   // A key another tx may still undo: a writer does not wait for it (it waits for nothing but writers).
   if (write && state.conflict !== null) {
     state.conflict = null;
     return busy();
   }
-  locks[r.account] = { from: r.fromShard, keys: [...mine], ...(write ? { write: true as const } : {}), at: r.at ?? held?.at ?? "0" };
+  locks[r.account] = { from: r.fromShard, keys: [...mine], at: age[0], ...(write ? { write: true as const, ...(age[1] ? { ord: age[1] } : {}) } : {}) };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
 }

@@ -98,8 +98,8 @@ export function askShapeError(r: CrossReceipt): string | null {
   return null;
 }
 
-/** The age for names (age.ts older) of parked part `p`: its tx's block height, then its pool key (the tx's, or its action receipt's). */
-export const ageOf = (p: Parked): Age => [
+/** The age (age.ts older: names and locks alike) of parked part `p`: its tx's block height, then its pool key (the tx's, or its action receipt's). */
+export const ageOf = (p: Pick<Parked, "block" | "receipt" | "tx" | "txHash">): Age => [
   p.block?.number ?? p.receipt?.forward?.block.number ?? "0",
   p.tx !== undefined ? poolOrder(decodeTx(base64Decode(p.tx)), p.txHash) : (p.receipt?.forward?.ord ?? p.txHash),
 ];

@@ -31,7 +31,7 @@ import {
   placedByName,
   shardOf,
 } from "./placement.js";
-import type { Asking } from "./asks.js";
+import { type Asking, ageOf } from "./asks.js";
 import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
 
@@ -114,8 +114,8 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked, the keys sent, whether the part may write them (alone then), and its tx's age `at`. */
-export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string }>;
+/** Read locks: part → the shard that asked, the keys sent, whether the part may write them (alone then, with its tx's pool key `ord`), and its tx's height `at`. */
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string }>;
 
 /** Every key read-locked (READING's raw row). */
 export function readOwners(raw: string): Set<string> {
@@ -236,10 +236,11 @@ export function runsAfresh(rows: Rows, holder: string): boolean {
  */
 export function readsOf(
   state: State,
-  p: Pick<Parked, "part" | "txHash" | "round" | "write" | "block" | "receipt">,
+  p: Pick<Parked, "part" | "txHash" | "round" | "write" | "block" | "receipt" | "tx">,
   keys: Iterable<string>,
   shard: { index: number; count: number },
 ): CrossReceipt[] {
+  const [at, ord] = ageOf(p);
   const missed = new Set(keys);
   const by = new Map<number, string[]>();
   const add = (k: string) => {
@@ -256,9 +257,10 @@ export function readsOf(
       ...readReceipt("read", `${p.txHash}:read.${p.part}.${p.round}.${to}`, p.txHash, p.part, shard.index, to),
       keys: by.get(to)!,
       ...(p.write ? { write: true as const } : {}),
-      // Its tx's age: a writer's locks hold back other txs' parts, which give way to older ones (executor/locks.ts
+      // Its tx's age: a writer's locks hold back other txs' parts, which give way to older ones (sharding/age.ts
       // older), and a forwarded part's read waiting for an older tx's lock gives way too.
-      at: p.block?.number ?? p.receipt?.forward?.block.number ?? "0",
+      at,
+      ord,
     }));
 }
 

@@ -125,6 +125,8 @@ export interface CrossReceipt {
       used?: string;
       /** Its tx's age, the height of its block (decimal text): that of the lock a shard chaining the next half on holds (age.ts older). */
       at?: string;
+      /** With `at`, its tx's pool key (src/pool poolOrder): the rest of that age. */
+      ord?: string;
       /**
        * The tx's announces (`token`, `register`) to the shards of the chain: each applies its own before its half, so
        * the half finds what the tx created, and undoes it with the half. Absent: none.
@@ -231,7 +233,10 @@ export interface CrossReceipt {
   gaveWay?: true;
   /** Read: its tx's age, the height of its block (decimal text): that of the write locks it takes, and of the read when it waits (age.ts older). Ask: its asker's. Register and pending: its creator's. */
   at?: string;
-  /** Register, pending and ask: beside `at`, its tx's poolOrder key (src/pool): the age for names is (at, ord), one chain's order in a block (sharding/asks.ts). */
+  /**
+   * Register, pending, ask and read: beside `at`, its tx's poolOrder key (src/pool): the age is (at, ord), one chain's
+   * order in a block (sharding/age.ts), for names and a read's locks alike.
+   */
   ord?: string;
   /** The answer to an ask (sharding/asks.ts): whether a tx older than the asker is undecided at its home there and runs a contract's code. */
   undecided?: boolean;
@@ -664,11 +669,15 @@ export function checkReceipt(
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
   }
   if (r.payer?.reserve) {
-    const { ram, paid, used, at: age, next, announces } = r.payer.reserve;
+    const { ram, paid, used, at: age, ord, next, announces } = r.payer.reserve;
     int("reserved ram", ram);
     // Its tx's block is before this one (an age of now or later would make a hop's lock younger than txs it must wait for).
     if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
+    // And its tx's pool key beside it: a lie moves only where that tx's own hop stands among the txs of its block.
+    const ratio = typeof r.payer.gasRatio === "string" && UINT.test(r.payer.gasRatio) ? BigInt(r.payer.gasRatio) : undefined;
+    if ((age === undefined) !== (ord === undefined) || (ord !== undefined && !isPoolKey(ord, r.txHash, undefined, ratio)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(ord)} is not its tx's pool key beside its height`);
     if (typeof paid !== "string" || !SIGNED.test(paid)) refuse("paid ram", paid, MAX_INT64);
     if (used !== undefined && (typeof used !== "string" || !SIGNED.test(used))) refuse("used ram", used, MAX_INT64);
     // Chained halves: the tx's own credits charging its publisher, from this credit's shard, none deciding on its own.
@@ -794,8 +803,12 @@ export function checkReceipt(
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: at ${JSON.stringify(r.at)} is not the height of a block before ${at?.number}`);
   // A register's creator's age (an ask's: askShapeError), `at` and its pool key: the name's, which older runs read absent.
-  if (r.kind === "register" ? r.at === undefined || !isPoolKey(r.ord, r.txHash) : r.kind !== "ask" && r.kind !== "pending" && r.ord !== undefined)
-    throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(r.ord)} is not its tx's pool key beside a creator's height`);
+  // A read's: its tx's, that of the locks it takes and of its wait.
+  const aged = r.kind === "register" || (r.kind === "read" && (r.at !== undefined || r.ord !== undefined));
+  if (aged ? r.at === undefined || !isPoolKey(r.ord, r.txHash) : r.kind !== "ask" && r.kind !== "pending" && r.ord !== undefined)
+    throw new ReceiptRefused(
+      `receipt ${r.id} refused: ord ${JSON.stringify(r.ord)} is not its tx's pool key beside ${r.kind === "read" ? "its" : "a creator's"} height`,
+    );
   if (r.forward) {
     const f = r.forward;
     const num = (v: unknown) => (typeof v === "string" && UINT.test(v) ? BigInt(v) : undefined);

@@ -12,11 +12,15 @@ import { DEFERRED, LOCKS, PART_WAIT, readLocks } from "../../../src/executor/loc
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { readParked } from "../../../src/sharding/reads";
 import { txId } from "../../../src/tx/bytes";
+import { poolOrder } from "../../../src/pool";
 import type { Tx, TxReceipt } from "../../../src/tx/types";
 import { act, fakeKey } from "../executor/helpers";
 import { type AbiSpec, contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
 import { ABI as CODE_ABI, BLOCK_TIME, CODE, config, contractShard, delta, freeRam, genesisSupplies, N, on, reads, run, supplyCheck, txBy } from "./workload";
+
+/** Whether tx `a` is older than `b` of the same block: a lower pool key (sharding/age.ts, locks and names alike). */
+const olderTx = (a: Tx, b: Tx) => poolOrder(a, txId(a)) < poolOrder(b, txId(b));
 
 /** What one shard's receipt of a tx must equal, block numbers and times aside. */
 const pick = ({ statusCode, message, returns, receipts, gasUsage, ramUsage }: TxReceipt) => ({ statusCode, message, returns, receipts, gasUsage, ramUsage });
@@ -139,8 +143,8 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
       return txBy(by, [act("token.iost", "transfer", ["iost", by, x[i], "1", ""]), act(payers[ring[next]], "pay", [x[next]])]);
     });
     const hashes = txs.map((tx) => txId(tx));
-    // The ring's waits: the part of tx i waits for tx i+1's lock; it gives way when that tx is older (one block: a lower hash).
-    const gives = hashes.map((h, i) => hashes[(i + 1) % ring.length] < h);
+    // The ring's waits: the part of tx i waits for tx i+1's lock; it gives way when that tx is older (one block: a lower pool key).
+    const gives = txs.map((tx, i) => olderTx(txs[(i + 1) % ring.length], tx));
     expect(gives).toContain(true);
     const chain = four.fork();
     const check = supplyCheck(genesis[1]);
@@ -220,16 +224,15 @@ describe("lock wait cycles of calls of another shard's contract (simulator)", ()
         // With `parks`, U's part reaches shard 1 through shards 3 and 2: after T's re-run locked x1.
         const via = parks ? [act(payers[3], "pay", [on(3, 0)]), act(payers[2], "pay", [on(2, 2)])] : [];
         const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), ...via, act(payer, "pay", [x1])]);
-        let T: Tx;
-        do
-          T = txBy(t, [
-            ...read,
-            act("token.iost", "transfer", ["iost", t, x1, "1", ""]),
-            act(payers[2], "pay", [x2]),
-            act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]),
-            act("gas.iost", "pledge", [t, born, "10"]),
-          ]);
-        while (txId(T) < txId(U));
+        // Made after U, T is younger (a later time: src/pool poolOrder).
+        const T = txBy(t, [
+          ...read,
+          act("token.iost", "transfer", ["iost", t, x1, "1", ""]),
+          act(payers[2], "pay", [x2]),
+          act("auth.iost", "signUp", [born, fakeKey(90), fakeKey(90)]),
+          act("gas.iost", "pledge", [t, born, "10"]),
+        ]);
+        expect(olderTx(U, T)).toBe(true);
         // Two transfers, no plain one (src/pool poolOrder): it runs after T, made before it, as one chain runs it.
         const W = txBy(
           w,
@@ -280,9 +283,8 @@ module.exports = Maker;`;
       const read = run(chain, txBy(t, [act(deployReader(chain, on(1, 3)), "read", [x1])])).receipt as TxReceipt;
       const was = JSON.parse(read.returns[0])[0] as string;
       const U = txBy(u, [act("token.iost", "transfer", ["iost", u, x2, "1", ""]), act(payer, "pay", [x1])]);
-      let T: Tx;
-      do T = txBy(t, [act(maker, "mk", [born, x1, was]), act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(payers[2], "pay", [x2])]);
-      while (txId(T) < txId(U));
+      const T = txBy(t, [act(maker, "mk", [born, x1, was]), act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(payers[2], "pay", [x2])]);
+      expect(olderTx(U, T)).toBe(true);
       const W = txBy(w, [act("token.iost", "transfer", ["iost", w, born, "1", ""])]);
       for (const tx of [U, T, W]) chain.submit(tx);
       let noted = 0;
@@ -358,23 +360,20 @@ module.exports = Maker;`;
   );
 
   // docs/SHARDING.md "Not done yet", _Settles that never give way_: the closest case of that ring ends, because the
-  // younger tx's escrow locks what the older tx's home part needs.
-  it("a settle moving its publisher's pledgers' order, with an older tx of a co-signer unpledging for that pledger in the same block: the older waits for the settle, both end as on one shard", () => {
+  // first tx's escrow locks what the second tx's home part needs. (Older by hash, the second tx was the older before
+  // locks kept the pool key; of one shard and one block, the one run first is the older now.)
+  it("a settle moving its publisher's pledgers' order, with a tx of a co-signer unpledging for that pledger in the same block: the co-signer's tx waits for the settle, both end as on one shard", () => {
     // p (shard 1) pledged for y1 (its shard) and o0 (shard 0): its pledgers' order is kept at home. In one block T
     // (p's, run first) pays x1 at home, then pledges for u2 (shard 2): its settle moves p's order at home. U (q's,
-    // co-signed by p, older: a lower hash) unpledges p's pledge for y1 (p's order rewritten at home), then pays
+    // co-signed by p, run second) unpledges p's pledge for y1 (p's order rewritten at home), then pays
     // through shards 2 and 3 and pays x1 on shard 1. Were U's home part to run before T's settle, its part would
     // wait for T's lock on x1 and T's settle for U's on p's order; but the unpledge's refund, frozen for p, is paid
     // from p's RAM, which T's escrow took out and locked: U waits in the pool.
     const [p, q, y1, o0, u2, x1, z2, w3] = [on(1, 5), on(1, 6), on(1, 4), on(0, 1), on(2, 1), on(1, 1), on(2, 2), on(3, 1)];
-    let T: Tx;
-    let U: Tx;
-    do {
-      T = txBy(p, [act("token.iost", "transfer", ["iost", p, x1, "1", ""]), act("gas.iost", "pledge", [p, u2, "10"])]);
-      U = txBy(q, [act("gas.iost", "unpledge", [p, y1, "10"]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], {
-        signers: [p],
-      });
-    } while (txId(U) > txId(T));
+    const T = txBy(p, [act("token.iost", "transfer", ["iost", p, x1, "1", ""]), act("gas.iost", "pledge", [p, u2, "10"])]);
+    const U = txBy(q, [act("gas.iost", "unpledge", [p, y1, "10"]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], {
+      signers: [p],
+    });
     const [alone, sharded] = asOnOneShard((chain) => {
       for (const tx of [txBy(p, [act("gas.iost", "pledge", [p, y1, "20"])]), txBy(p, [act("gas.iost", "pledge", [p, o0, "10"])])]) succeeds(chain, tx);
       const home = chain.shards[shardOf(p, chain.shards.length)];
@@ -391,10 +390,10 @@ module.exports = Maker;`;
     expect(sharded.seen.U).toBeGreaterThan(2);
   });
 
-  it("a co-signer with no free RAM whose records a younger tx's part and an older tx's home part free in one block: the settle handing c's RAM back waits for no one, both end as on one shard", () => {
+  it("a co-signer with no free RAM whose records one tx's part and a later tx's home part free in one block: the settle handing c's RAM back waits for no one, both end as on one shard", () => {
     // c (shard 1) stored a record in a contract of shard 1 and one in the store (shard 2), then sold all its free RAM.
     // In one block T (t's, run first, co-signed by c) pays x1 at home, then has the store shrink c's record: its part
-    // frees c's RAM on shard 2, which its settle hands back at home. U (q's, co-signed by c, older: a lower hash)
+    // frees c's RAM on shard 2, which its settle hands back at home. U (q's, co-signed by c, run second)
     // shrinks c's record on shard 1 at home, then pays through shards 2 and 3 and pays x1 on shard 1. U's home part
     // frees c's RAM into its own escrow (handed back by its settle), so it locks none of c's RAM at home: T's settle
     // does not wait, U's part waits for T's lock on x1 until then, and both end.
@@ -407,12 +406,8 @@ module.exports = Maker;`;
     const runs = asOnOneShard((chain) => {
       for (const tx of [deploy, ...stored]) succeeds(chain, tx);
       sellAllRam(chain, c);
-      let T: Tx;
-      let U: Tx;
-      do {
-        T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
-        U = txBy(q, [act(store1, "theirs", [c, ""]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
-      } while (txId(U) > txId(T));
+      const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
+      const U = txBy(q, [act(store1, "theirs", [c, ""]), act(payers[2], "pay", [z2]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
       const seen = { handed: false };
       const watch = () => {
         seen.handed ||= chain.inFlight().some((r) => r.kind === "settle" && r.txHash === txId(T) && BigInt(r.signerRam?.[c] ?? "0") > 0n);
@@ -422,11 +417,11 @@ module.exports = Maker;`;
     expect(runs.map((r) => r.seen.handed)).toEqual([false, true]);
   });
 
-  it("a settle handing back RAM of a co-signer that had none, given RAM and charged by an older tx's relaying part meanwhile, whose next part waits for the settle's tx: the co-signer's RAM stays locked for the settle, both end as on one shard", () => {
+  it("a settle handing back RAM of a co-signer that had none, given RAM and charged by another tx's relaying part meanwhile, whose next part waits for the settle's tx: the co-signer's RAM stays locked for the settle, both end as on one shard", () => {
     // c (shard 1) stored a record in the store (shard 2), then sold all its free RAM. In one block T (t's, co-signed by
     // c) pays x1 at home, escrowing none of c's RAM (it has none), then has the store shrink c's record: its part frees
-    // c's RAM, which its settle hands back at home. W lends c RAM after T. U (of shard 2, co-signed by c, older: a lower
-    // hash) has a contract of shard 1 store a record paid by c, then shard 3's payer pay w3, then shard 1's payer pay
+    // c's RAM, which its settle hands back at home. W lends c RAM after T. U (of shard 2, co-signed by c, run after
+    // it) has a contract of shard 1 store a record paid by c, then shard 3's payer pay w3, then shard 1's payer pay
     // x1. Were c's RAM not locked for T, U's part on shard 1 would take it as escrow (locked, relaying on), T's settle
     // wait for it and U's last part for T's lock on x1, for good; locked, U's part waits for T's settle.
     const [t, w, c, x1, u, w3] = [on(1, 0), on(1, 6), on(1, 7), on(1, 1), on(2, 3), on(3, 1)];
@@ -434,12 +429,10 @@ module.exports = Maker;`;
     const store1 = `Contract${txId(deploy)}`;
     contractShard.set(store1, 1);
     const stored = txBy(c, [act(store, "theirs", [c, "x".repeat(200)])]);
-    let T: Tx;
-    let U: Tx;
-    do {
-      T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
-      U = txBy(u, [act(store1, "theirs", [c, "x".repeat(50)]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
-    } while (txId(U) > txId(T));
+    // One shard runs T first, freeing c's RAM for U: T is the older now (an earlier time, src/pool poolOrder), and U's part,
+    // were it to take c's RAM, would wait for an older tx and give way; older by hash before, U's part waited for good.
+    const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x1, "1", ""]), act(store, "theirs", [c, ""])], { signers: [c] });
+    const U = txBy(u, [act(store1, "theirs", [c, "x".repeat(50)]), act(payers[3], "pay", [w3]), act(payer, "pay", [x1])], { signers: [c] });
     const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
     asOnOneShard((chain) => {
       for (const tx of [deploy, stored]) succeeds(chain, tx);
@@ -449,10 +442,10 @@ module.exports = Maker;`;
     });
   });
 
-  it("the same on a relaying shard: a co-signer of the relay with no RAM given some and charged by an older tx's relaying part, whose next part waits for the settle's tx: locked for the relay's settle, both end as on one shard", () => {
+  it("the same on a relaying shard: a co-signer of the relay with no RAM given some and charged by another tx's relaying part, whose next part waits for the settle's tx: locked for the relay's settle, both end as on one shard", () => {
     // c (shard 1) stored a record in the store (shard 2), then sold all its free RAM. T (of shard 0, co-signed by c)
     // pays x0 at home, then has shard 1's payer pay v1 (relaying there: c's RAM escrowed at 0), then has the store
-    // shrink c's record (its settle hands c's RAM back on shard 1). U (of shard 3, same block, older) has shard 2's
+    // shrink c's record (its settle hands c's RAM back on shard 1). U (of shard 3, same block) has shard 2's
     // payer pay z2, then a contract of shard 1 store a record paid by c, then shard 0's payer pay x0. W (shard 1, a
     // block later) lends c RAM before U's part reaches shard 1; U's part there would take it and relay on, T's settle
     // wait for it and U's last part for T's lock on x0.
@@ -465,12 +458,9 @@ module.exports = Maker;`;
     contractShard.set(store1, 1);
     contractShard.set(payer0, 0);
     const stored = txBy(c, [act(store, "theirs", [c, "x".repeat(200)])]);
-    let T: Tx;
-    let U: Tx;
-    do {
-      T = txBy(t, [act("token.iost", "transfer", ["iost", t, x0, "1", ""]), act(payer, "pay", [v1]), act(store, "theirs", [c, ""])], { signers: [c] });
-      U = txBy(u, [act(payers[2], "pay", [z2]), act(store1, "theirs", [c, "x".repeat(50)]), act(payer0, "pay", [x0])], { signers: [c] });
-    } while (txId(U) > txId(T));
+    // T first, as above: the older now.
+    const T = txBy(t, [act("token.iost", "transfer", ["iost", t, x0, "1", ""]), act(payer, "pay", [v1]), act(store, "theirs", [c, ""])], { signers: [c] });
+    const U = txBy(u, [act(payers[2], "pay", [z2]), act(store1, "theirs", [c, "x".repeat(50)]), act(payer0, "pay", [x0])], { signers: [c] });
     const W = txBy(w, [act("ram.iost", "lend", [w, c, 500])]);
     asOnOneShard((chain) => {
       for (const tx of [...deploys, stored]) succeeds(chain, tx);
@@ -641,6 +631,7 @@ describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () =>
     keys: ["b-ContractZ-k"],
     write: true,
     at: "9",
+    ord: poolOrder({ actions: [], gasRatio: 100n, time: 1n } as unknown as Tx, hash),
     ...o,
   });
   const values = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
@@ -652,6 +643,7 @@ describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () =>
     keys: undefined,
     write: undefined,
     at: undefined,
+    ord: undefined,
     busy: true,
     gaveWay: true,
     ...o,
@@ -674,6 +666,9 @@ describe("a give-way's fields from a stranger (receipts.ts checkReceipt)", () =>
     ["a read's age that is no height", read({ at: "-1" })],
     ["a read's age that is a number", read({ at: 9 as unknown as string })],
     ["a read's age of this block or later", read({ at: "10" })],
+    ["a read's height without its pool key", read({ ord: undefined })],
+    ["a read's pool key without its height", read({ at: undefined })],
+    ["a read's pool key of another tx", read({ ord: poolOrder({ actions: [], gasRatio: 100n, time: 1n } as unknown as Tx, "1".repeat(44)) })],
   ])("%s is refused", (_, r) => {
     expect(() => checkReceipt(r, N, undefined, now)).toThrow(ReceiptRefused);
   });

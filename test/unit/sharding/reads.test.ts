@@ -19,6 +19,8 @@ import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
 import { decodeValue, encodeValue, int, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
+import type { Tx } from "../../../src/tx/types";
+import { poolOrder } from "../../../src/pool";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
@@ -388,9 +390,11 @@ describe("reads from strangers are refused", () => {
     state.commit();
   };
 
-  /** A read by tx `h` (its part at home) of `keys`, write-mode when `write`. */
-  const readBy = (h: string, keys: string[], write: boolean): CrossReceipt =>
-    read({ id: `${h}:read.${h}.1.2`, txHash: h, account: h, keys, ...(write ? { write: true as const } : {}) });
+  /** The pool key of tx `h` sent at `time` (src/pool poolOrder: an earlier time, an older tx of its block). */
+  const ordOf = (h: string, time: number) => poolOrder({ actions: [], gasRatio: 100n, time: BigInt(time) } as unknown as Tx, h);
+  /** A read by tx `h` (its part at home) of `keys`, write-mode when `write`, its tx of block 98 sent at `time` (by default its hash's digit). */
+  const readBy = (h: string, keys: string[], write: boolean, time = Number(h.slice(4))): CrossReceipt =>
+    read({ id: `${h}:read.${h}.1.2`, txHash: h, account: h, keys, at: "98", ord: ordOf(h, time), ...(write ? { write: true as const } : {}) });
   /** Applies `r` onto `store` as one chunk: its answer (values, busy) or, when it waits, none and its id deferred. */
   const answer = (store: ReturnType<SimChain["fork"]>["shards"][number]["store"], r: CrossReceipt) => {
     const state = new ShardState(store, { index: 2, count: N });
@@ -401,7 +405,7 @@ describe("reads from strangers are refused", () => {
     return out.length === 0 ? (deferred.includes(r.id) ? "waits" : "nothing") : out[0].busy ? "busy" : "values";
   };
 
-  it("a part that may write locks its keys alone: a writer of a higher tx is answered busy, of a lower one waits; a reader waits; a writer finding readers is busy", () => {
+  it("a part that may write locks its keys alone: a writer of a younger tx is answered busy, of an older one waits; a reader waits; a writer finding readers is busy", () => {
     const k = `b-${store}-k`;
     const s1 = four.fork().shards[2].store;
     expect(answer(s1, readBy("HASH5", [k], true))).toBe("values");
@@ -409,6 +413,13 @@ describe("reads from strangers are refused", () => {
     expect(Object.keys(JSON.parse(s1.get(READING)!))).toEqual(["HASH5"]);
     expect(answer(s1, readBy("HASH3", [k], true))).toBe("waits");
     expect(answer(s1, readBy("HASH9", [k], false))).toBe("waits");
+    // Older and younger by age (sharding/age.ts: the pool key, as names), not by hash: a lower hash later in the pool is
+    // answered busy, a higher one earlier waits.
+    const s3 = four.fork().shards[2].store;
+    expect(answer(s3, readBy("HASH5", [k], true))).toBe("values");
+    expect(answer(s3, readBy("HASH1", [k], true, 6))).toBe("busy");
+    expect(answer(s3, readBy("HASH8", [k], true, 2))).toBe("waits");
+    expect(JSON.parse(s3.get(READING)!).HASH5).toMatchObject({ write: true, at: "98", ord: ordOf("HASH5", 5) });
     // Readers share; a writer of their keys gives up and starts over, whoever is higher.
     const s2 = four.fork().shards[2].store;
     expect(answer(s2, readBy("HASH5", [k], false))).toBe("values");

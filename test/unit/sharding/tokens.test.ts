@@ -242,6 +242,10 @@ describe("a token created after genesis (simulator)", () => {
       { ...reserve, at: "-1" },
       { ...reserve, at: "01" },
       { ...reserve, at: 3 as unknown as string },
+      // Its age is a height and its tx's pool key, both or neither.
+      { ...reserve, ord: undefined },
+      { ...reserve, ord: reserve.ord!.replace(/\|[0-9a-f]*$/, "|00") },
+      { ...reserve, ord: reserve.ord!.replace(/\|[0-9]{7}\|/, "|0000000|") },
     ])
       expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, reserve: bad } }, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
     // A height of the receiving block or later would make the hop's lock younger than txs already waiting on it.
@@ -250,7 +254,7 @@ describe("a token created after genesis (simulator)", () => {
     const late = { ...credit, payer: { ...credit.payer!, reserve: { ...reserve, at: now.number.toString() } } };
     expect(() => checkReceipt(late, N, undefined, now)).toThrow(ReceiptRefused);
     chain.step({ time: BLOCK_TIME }); // shard 2: its half ran and is locked; the next goes on with the bytes it used
-    expect(lockEntry(chain.shards[2].store, txId(tx))).toMatchObject({ hop: { sent: "10" }, at });
+    expect(lockEntry(chain.shards[2].store, txId(tx))).toMatchObject({ hop: { sent: "10" }, at, ord: reserve.ord });
     const [onward] = chain.inFlight().filter((r) => r.kind === "credit");
     expect(onward).toMatchObject({ fromShard: 2, toShard: 1, amount: "3", payer: { reserve: { ram: reserve.ram } } });
     expect(onward.payer!.reserve!.next).toBeUndefined();
