@@ -231,4 +231,21 @@ describe('the publisher\'s records a forwarded part takes along (docs/SHARDING.m
     // One shard runs the chain in its block, the freeze in the next.
     expect(sent).toEqual(runAll(one.fork(), [chain, freeze], undefined, undefined, [0, 1]));
   });
+
+  it("a token the publisher held none of when its chain left, naming it: the token sent to it meanwhile waits for the settle, so the chain back home has none to send", () => {
+    const [away, home] = ids;
+    const [publisher, holder] = [on(1, 2), on(1, 3)];
+    const tok = (abi: string, args: unknown[]) => act("token.iost", abi, args);
+    const [a, b] = [one.fork(), four.fork()];
+    const made = txBy(holder, [tok("create", ["gold", holder, 1000, { decimal: 0 }]), tok("issue", ["gold", holder, "100"])]);
+    expect(run(b, made)).toEqual(run(a, made));
+    // 1 → 2 → 1: back home, the publisher sends gold it had none of when the chain left.
+    const chain = txBy(publisher, [act(away, "put", ["k", "v"]), act(home, "put", ["k", "v"]), tok("transfer", ["gold", publisher, holder, "1", ""])]);
+    // A block later, while the chain is away: gold sent to the publisher by an account of its shard.
+    const send = txBy(holder, [tok("transfer", ["gold", holder, publisher, "5", ""])]);
+    const sent = runAll(b, [chain, send], undefined, undefined, [0, 1]);
+    // One shard runs the chain in its block (it fails: balance not enough), the transfer in the next.
+    expect((sent.receipts[0] as { statusCode: string }).statusCode).toBe("RUNTIME_ERROR");
+    expect(sent).toEqual(runAll(a, [chain, send], undefined, undefined, [0, 1]));
+  });
 });
