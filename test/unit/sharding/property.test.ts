@@ -598,7 +598,10 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     // at other heights than N = 4 did, so every case starts past 100, where both chains' heights have three digits
     // (1000 is far past the longest case).
     level(one, four, check1, check4);
-    while (one.height < 100) one.step({ time: BLOCK_TIME });
+    while (one.height < 100) {
+      one.step({ time: BLOCK_TIME });
+      check1(one);
+    }
     level(one, four, check1, check4);
     base.txCount = txCount.next;
     // Twenty deployments, each block's supplies checked on both chains: past the 10 s default on a loaded machine.
