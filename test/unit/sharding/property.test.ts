@@ -541,7 +541,7 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   if (json(inOrder.receipts) === json(sent.receipts) && json(inOrder.changed) === json(sent.changed)) return null;
   // The search is bounded, so where it starts decides what it finds. A tx whose writes others waited for may be final
   // after them (its settle comes home blocks later): the order the txs ran in finds those; the order they were
-  // decided in finds a tx that ran, was undone and gave way.
+  // decided in, the only start before, still finds what it found (a tx that ran first may have given way and run last).
   const by = (h: number[]) => txs.map((_, i) => i).sort((a, b) => h[a] - h[b] || final[a] - final[b] || a - b);
   const firsts = [by(ran), by(final)];
   if (firsts.some((first) => serialOrder(one, txs, want, (c) => differ(c).length === 0, check1, first) !== null)) return null;
