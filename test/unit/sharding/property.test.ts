@@ -13,6 +13,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { poolOrder } from "../../../src/pool/index";
 import { shardOf } from "../../../src/sharding/placement";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
@@ -542,7 +543,9 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   // The search is bounded, so where it starts decides what it finds. A tx whose writes others waited for may be final
   // after them (its settle comes home blocks later): the order the txs ran in finds those; the order they were
   // decided in, the only start before, still finds what it found (a tx that ran first may have given way and run last).
-  const by = (h: number[]) => txs.map((_, i) => i).sort((a, b) => h[a] - h[b] || final[a] - final[b] || a - b);
+  // Txs of one height in the order a shard runs its chunk in: the pool's.
+  const ords = txs.map((tx, i) => poolOrder(tx, ids[i]));
+  const by = (h: number[]) => txs.map((_, i) => i).sort((a, b) => h[a] - h[b] || final[a] - final[b] || (ords[a] < ords[b] ? -1 : ords[a] > ords[b] ? 1 : 0));
   const firsts = [by(ran), by(final)];
   if (firsts.some((first) => serialOrder(one, txs, want, (c) => differ(c).length === 0, check1, first) !== null)) return null;
   let reads1: string[] = [];
@@ -710,6 +713,35 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
         { k: "vote", by: "user01", amount: "100" },
       ],
       [0, 0, 0, 2, 1, 0, 3, 1, 0],
+    ],
+    [
+      "45/49: a destroy run before its publisher's freeze of the same block (the search tries a height's txs in pool order)",
+      [
+        { k: "freeze", from: "user03", to: "user01" },
+        { k: "nftMove", c: 0, from: "user05", to: "user22" },
+        { k: "destroy", sym: "iost", by: "user03", amount: "2000000" },
+        { k: "move", sym: "silk", from: "user00", to: "user02", freeze: true },
+        { k: "fund", from: "user01", c: 0, amount: "7.5" },
+        { k: "fund", from: "user05", c: 0, amount: "1" },
+        {
+          k: "chain",
+          by: "user06",
+          calls: [
+            [2, "drop"],
+            [0, "mine"],
+          ],
+        },
+        {
+          k: "chain",
+          by: "user22",
+          calls: [
+            [0, "drop"],
+            [2, "put"],
+            [0, "mine"],
+          ],
+        },
+      ],
+      [3, 0, 0, 0, 3, 0, 0, 3],
     ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
