@@ -261,6 +261,17 @@ function namedTokens(actions: readonly Action[]): string[] {
   return [...out].sort();
 }
 
+/**
+ * The publisher's records sendActions takes along with the escrow, had it any here or not: its frozen iost and its
+ * records of the tokens `actions` name. Locked for the tx (locks.ts lockAlso), so that none is written meanwhile by a
+ * younger tx (a freeze to the publisher) that one of its parts back here would read: one shard runs the tx before it.
+ */
+export function takenKeys(publisher: string, actions: readonly Action[]): string[] {
+  if (actions.length === 0) return [];
+  const frozen = (sym: string) => mapKey(TOKEN, "TF" + publisher, sym);
+  return [frozen("iost"), ...namedTokens(actions).flatMap((sym) => [mapKey(TOKEN, "TB" + publisher, sym), frozen(sym)])];
+}
+
 /** Takes `publisher`'s records of the `carried` tokens out of this shard's state, to travel in a receipt (undefined: none carried). */
 export function takeTokens(state: State, publisher: string, carried: ReadonlySet<string>): Record<string, CarriedToken> | undefined {
   if (carried.size === 0) return undefined;

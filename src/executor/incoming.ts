@@ -32,6 +32,7 @@ import {
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
 import { ERR } from "../contracts/errors.js";
+import { takenKeys } from "./forward.js";
 import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
@@ -534,7 +535,9 @@ export function applyIncoming(
           lockTx(state, r.txHash, r.account, [r.forward!.block.number, r.forward!.ord], ran.outgoing, relay);
           // This shard's co-signers escrowed at 0 were not written, so not locked: the settle hands back what later parts freed.
           const none = (ran.escrowed ?? []).filter((acc) => ran.onward!.signerRam?.[acc] === "0");
-          lockAlso(state, r.txHash, none.map(ramKey));
+          // Back at its home, the chain takes the publisher's records along again (forward.ts takenKeys).
+          const taken = shardOf(r.account, block.shard!.count) === shard ? takenKeys(r.account, ran.onward.forward!.actions) : [];
+          lockAlso(state, r.txHash, [...none.map(ramKey), ...taken]);
           out.push(ran.onward);
         } else if (ran.reserve) {
           // Its credit's half decides the tx (forwarded.ts reserveHalf): this part is undoable, its settle (complete,

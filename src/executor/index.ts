@@ -39,6 +39,7 @@ import {
   paidRamOf,
   pendingClaims,
   sendActions,
+  takenKeys,
 } from "./forward.js";
 import { lockAlso, lockTx, ramKey } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
@@ -578,11 +579,7 @@ export function runTx(
     lockTx(state, hash, tx.publisher, [block.number.toString(), h.tx.ord], [...held, ...cancels], undefined, undefined, redo);
     // A co-signer's RAM escrowed at 0 was not written, so not locked: its settle hands back what the parts freed.
     const none = Object.entries(action?.signerRam ?? {}).filter(([, bytes]) => bytes === "0");
-    lockAlso(
-      state,
-      hash,
-      none.map(([acc]) => ramKey(acc)),
-    );
+    lockAlso(state, hash, [...none.map(([acc]) => ramKey(acc)), ...takenKeys(tx.publisher, action?.forward?.actions ?? [])]);
     // Before the part: a shard it creates a name on keeps no note of it (the part drops it there, system.ts announce).
     outgoing = [...notes, first];
   }

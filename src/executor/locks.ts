@@ -249,13 +249,17 @@ export const ramKey = (account: string) => mapKey("token.iost", "TB" + account, 
 /**
  * Locks `keys` too for tx `hash` (its latest part here), without undo: its settle writes them (a co-signer's free RAM
  * the part took none of, handed back: incoming.ts handBack), so no older tx may lock them meanwhile and make the
- * settle, which never gives way, wait for it (docs/SHARDING.md "Atomic txs", _Receipts that do not give way_).
+ * settle, which never gives way, wait for it (docs/SHARDING.md "Atomic txs", _Receipts that do not give way_); or a
+ * later part of it here reads them (the publisher's records its part took along absent: forward.ts takenKeys).
  */
 export function lockAlso(state: State, hash: string, keys: readonly string[]): void {
   if (keys.length === 0) return;
   const entry = lockEntry(state, hash);
   if (entry === undefined) return;
-  entry.keep = [...new Set([...entry.keep, ...keys])].sort();
+  const undone = new Set(entry.undo.map(([key]) => key));
+  const more = [...new Set(keys)].filter((key) => !undone.has(key) && !entry.keep.includes(key));
+  if (more.length === 0) return;
+  entry.keep = [...entry.keep, ...more].sort();
   setLock(state, hash, entry);
 }
 

@@ -14,7 +14,7 @@ import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, N, on, run, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, N, on, run, runAll, txBy } from "./workload";
 
 const balanceOf = (acc: string) => act("token.iost", "balanceOf", ["iost", acc]);
 const transfer = (from: string, to: string, amount: string) => act("token.iost", "transfer", ["iost", from, to, amount, ""]);
@@ -203,5 +203,49 @@ describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of a
     expect((b.receipt as { message: string }).message).toMatch(/error: read records exceed the limit. expected \[0, 256\], actual 257$/);
     expect(four.quiet()).toBe(true);
     expect([`b-${many}-a0`, `b-${many}-b0`].map((k) => four.shards[3].store.get(k))).toEqual([undefined, undefined]);
+  });
+});
+
+describe('the publisher\'s records a forwarded part takes along (docs/SHARDING.md "Atomic txs", taken records)', () => {
+  let one: SimChain;
+  let four: SimChain;
+  /** The workload's CODE on shards 2 and 1 (the publisher's). */
+  const ids: string[] = [];
+  beforeAll(async () => {
+    await vmReady();
+    [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
+    for (const tx of [2, 1].map((s) => txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]))) {
+      for (const chain of [one, four]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+      ids.push(`Contract${txId(tx)}`);
+    }
+  }, 120_000);
+
+  it("a frozen iost record the publisher had none of when its chain left: a freeze to it meanwhile waits for the settle, so the chain back home reads none", () => {
+    const [away, home] = ids;
+    const [publisher, freezer] = [on(1, 2), on(1, 3)];
+    // 1 → 2 → 1: back home, `pay` reads the publisher's iost with its frozen list (token.iost getBalance), charged by its size.
+    const chain = txBy(publisher, [act(away, "put", ["k", "v"]), act(home, "pay", ["3"])]);
+    // A block later, while the chain is away: iost frozen to the publisher by an account of its shard.
+    const freeze = txBy(freezer, [act("token.iost", "transferFreeze", ["iost", freezer, publisher, "2", Number(BLOCK_TIME + 10n ** 12n), ""])]);
+    const sent = runAll(four.fork(), [chain, freeze], undefined, undefined, [0, 1]);
+    // One shard runs the chain in its block, the freeze in the next.
+    expect(sent).toEqual(runAll(one.fork(), [chain, freeze], undefined, undefined, [0, 1]));
+  });
+
+  it("a token the publisher held none of when its chain left, naming it: the token sent to it meanwhile waits for the settle, so the chain back home has none to send", () => {
+    const [away, home] = ids;
+    const [publisher, holder] = [on(1, 2), on(1, 3)];
+    const tok = (abi: string, args: unknown[]) => act("token.iost", abi, args);
+    const [a, b] = [one.fork(), four.fork()];
+    const made = txBy(holder, [tok("create", ["gold", holder, 1000, { decimal: 0 }]), tok("issue", ["gold", holder, "100"])]);
+    expect(run(b, made)).toEqual(run(a, made));
+    // 1 → 2 → 1: back home, the publisher sends gold it had none of when the chain left.
+    const chain = txBy(publisher, [act(away, "put", ["k", "v"]), act(home, "put", ["k", "v"]), tok("transfer", ["gold", publisher, holder, "1", ""])]);
+    // A block later, while the chain is away: gold sent to the publisher by an account of its shard.
+    const send = txBy(holder, [tok("transfer", ["gold", holder, publisher, "5", ""])]);
+    const sent = runAll(b, [chain, send], undefined, undefined, [0, 1]);
+    // One shard runs the chain in its block (it fails: balance not enough), the transfer in the next.
+    expect((sent.receipts[0] as { statusCode: string }).statusCode).toBe("RUNTIME_ERROR");
+    expect(sent).toEqual(runAll(a, [chain, send], undefined, undefined, [0, 1]));
   });
 });

@@ -271,7 +271,7 @@ export function run(chain: SimChain, tx: Tx, each: (chain: SimChain) => void = (
 /**
  * An order in which one shard, running `txs` one at a time from `chain` (each to its final receipt), gives each the
  * receipt `want` holds for it and leaves a chain `fits`; null when none is found within `budget` runs. Orders are
- * tried by how far they stray from `first` (the order the txs were decided in on N = 4): none, then one tx run where
+ * tried by how far they stray from `first` (an order N = 4 suggests): none, then one tx run where
  * an earlier one of `first` would fit too, then two, … (limited discrepancy search). Depth first from `first` alone,
  * a tx fitting after none of the txs tried before it made the search walk every order of the rest, spending the
  * budget before it tried that tx earlier (in-flight 20/60: a transfer run before a freeze to its account, one block's).
