@@ -9,6 +9,7 @@ import { ShardState } from "../../../src/executor/guard";
 import { CONSENSUS_SHARD, shardOf } from "../../../src/sharding/placement";
 import { parkedPart, readReceipt } from "../../../src/sharding/reads";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { poolOrder } from "../../../src/pool";
 import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
 import { vmReady } from "../vm/helpers";
@@ -145,6 +146,13 @@ describe("credits in flight and a run reading their target (simulator)", () => {
     expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, at: String(chain.height + 1) } }, N, undefined, block)).toThrow(
       /its tx's height .* is not a block before this one/,
     );
+    // Its pool key orders it within its block: another tx's is refused, as is one without a height.
+    expect(credit.payer!.ord).toBe(poolOrder(sell, txId(sell)));
+    for (const payer of [
+      { ...credit.payer!, ord: poolOrder(buy, txId(buy)) },
+      { ...credit.payer!, at: undefined },
+    ])
+      expect(() => checkReceipt({ ...credit, payer }, N, undefined, block)).toThrow(/ord .* is not its tx's pool key beside its height/);
     const rows = (s: number) => new Map(chain.shards[s].store.keys().map((k) => [k, chain.shards[s].store.get(k)]));
     // From a shard that holds none of its locks, or to a shard where it is not parked: nothing changes.
     const before = [1, 2, 3].map(rows);
