@@ -14,7 +14,7 @@ import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
 import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
-import { LOCKS, lockOwners, readLocks } from "./locks.js";
+import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
 /** What an action receipt escrows on its target: the publisher's iost (frozen too), its free RAM and its ram.iost records (executor/forwarded.ts). */
@@ -49,6 +49,8 @@ export class ShardState extends State {
   holder: string | null = null;
   /** Whether the run is a fresh tx of the pool (not a receipt, nor a parked tx's re-run). */
   private fresh = true;
+  /** A probe (watch `before`): it reads the records other in-flight txs locked here as they were before those txs. */
+  private before = false;
   /** Per lock holder met in this run, whether it runs afresh (`runsAfresh` reads every parked row: once a run). */
   private afresh = new Map<string, boolean>();
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
@@ -106,9 +108,10 @@ export class ShardState extends State {
    * that has not started anywhere, which waits also to write a key this shard sent another part for reading
    * (`x-reading`); receipts and parked runs, already under way, do not (docs/SHARDING.md: no wait cycle).
    */
-  watch(owner: string | null = null, fresh = true): void {
+  watch(owner: string | null = null, fresh = true, before = false): void {
     this.owner = owner;
     this.fresh = fresh;
+    this.before = before;
     this.afresh.clear();
     this.conflict = null;
     this.holder = null;
@@ -164,6 +167,7 @@ export class ShardState extends State {
       return;
     }
     const holder = this.lockHolder(key);
+    if (this.before) return;
     // A tx that runs again from scratch holds its publisher's gas against that publisher's later txs only (runsAfresh).
     if (holder !== null && holder !== this.owner && (this.fresh || !this.passes(holder))) {
       this.conflict = key;
@@ -188,6 +192,10 @@ export class ShardState extends State {
 
   override get(key: string): string | undefined {
     this.touch(key);
+    if (this.before) {
+      const was = this.undone(key);
+      if (was !== undefined) return was ?? undefined;
+    }
     const r = this.reads;
     // A name a tx younger than the run created (a part or re-run after it, on one chain before it) is not there yet.
     if (r?.age && isNameKey(key) && this.madeLater(r.age, key)) return undefined;
@@ -205,6 +213,22 @@ export class ShardState extends State {
     }
     if (this.remote.size > 0 && this.remote.has(key)) return this.remote.get(key) ?? undefined;
     return super.get(key);
+  }
+
+  /**
+   * For a probe, the value of `key` before the in-flight tx that locked it here wrote it (its first part's undo here;
+   * null: absent then), or undefined: the probe wrote it itself, or no other tx's undo holds it.
+   */
+  private undone(key: string): string | null | undefined {
+    if (super.written(key) !== undefined) return undefined;
+    const holder = this.lockHolder(key);
+    if (holder === null || holder === this.owner) return undefined;
+    const entry = lockEntry({ get: (k) => super.get(k) }, holder);
+    for (const e of [...(entry?.outer ?? []), ...(entry ? [entry] : [])]) {
+      const found = e.undo.find(([k]) => k === key);
+      if (found !== undefined) return found[1];
+    }
+    return undefined;
   }
 
   /** Whether the record at `key` here starts with the age of a creator younger than `age` (storage.ts withAge). */
