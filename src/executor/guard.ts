@@ -51,6 +51,8 @@ export class ShardState extends State {
   private fresh = true;
   /** A probe (watch `before`): it reads the records other in-flight txs locked here as they were before those txs. */
   private before = false;
+  /** What the probe wrote itself: it reads its own writes. */
+  private wrote = new Set<string>();
   /** Per lock holder met in this run, whether it runs afresh (`runsAfresh` reads every parked row: once a run). */
   private afresh = new Map<string, boolean>();
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
@@ -112,6 +114,7 @@ export class ShardState extends State {
     this.owner = owner;
     this.fresh = fresh;
     this.before = before;
+    this.wrote.clear();
     this.afresh.clear();
     this.conflict = null;
     this.holder = null;
@@ -166,8 +169,8 @@ export class ShardState extends State {
       this.holder = partTx(writer);
       return;
     }
-    const holder = this.lockHolder(key);
     if (this.before) return;
+    const holder = this.lockHolder(key);
     // A tx that runs again from scratch holds its publisher's gas against that publisher's later txs only (runsAfresh).
     if (holder !== null && holder !== this.owner && (this.fresh || !this.passes(holder))) {
       this.conflict = key;
@@ -220,7 +223,7 @@ export class ShardState extends State {
    * null: absent then), or undefined: the probe wrote it itself, or no other tx's undo holds it.
    */
   private undone(key: string): string | null | undefined {
-    if (super.written(key) !== undefined) return undefined;
+    if (this.wrote.has(key)) return undefined;
     const holder = this.lockHolder(key);
     if (holder === null || holder === this.owner) return undefined;
     const entry = lockEntry({ get: (k) => super.get(k) }, holder);
@@ -250,6 +253,7 @@ export class ShardState extends State {
     if (age && key.startsWith(AUTH_RECORD) && this.madeLater(age, key)) throw new VmError(`id existed > ${key.slice(AUTH_RECORD.length)}`);
     this.touch(key);
     this.touchRead(key);
+    if (this.before) this.wrote.add(key);
     super.put(key, value);
   }
 
@@ -258,6 +262,7 @@ export class ShardState extends State {
     this.check(key);
     this.touch(key);
     this.touchRead(key);
+    if (this.before) this.wrote.add(key);
     super.del(key);
   }
 
