@@ -7,7 +7,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { ShardState } from "../../../src/executor/guard";
 import { CONSENSUS_SHARD, shardOf } from "../../../src/sharding/placement";
-import { parkedPart, readReceipt } from "../../../src/sharding/reads";
+import { staleReaders } from "../../../src/executor/reads";
+import { parkedPart, READING, readReceipt } from "../../../src/sharding/reads";
+import { MemoryStore } from "../../../src/state/memory-store";
+import { State } from "../../../src/state/state";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { poolOrder } from "../../../src/pool";
 import { txId } from "../../../src/tx/bytes";
@@ -173,5 +176,34 @@ describe("credits in flight and a run reading their target (simulator)", () => {
           .map((x) => [x.account, x.toShard]),
       ).toEqual([[hash, 3]]);
     }
+  });
+
+  it("a credit and a reader of one block are ordered by pool key, not by hash", () => {
+    const key = "m-token.iost-TBuser01-iost";
+    const [low, high] = ["1".repeat(44), "z".repeat(44)];
+    /** A reader `part` of shard 1 holding `key` here, of height 7 and pool key `ord`. */
+    const holding = (part: string, ord: string) => {
+      const state = new State(new MemoryStore());
+      state.put(READING, JSON.stringify({ [part]: { from: 1, keys: [key], at: "7", ord } }));
+      return state;
+    };
+    const credit = (txHash: string, ord: string): CrossReceipt => ({
+      id: `${txHash}:0`,
+      kind: "credit",
+      txHash,
+      fromShard: 3,
+      toShard: 2,
+      token: "iost",
+      account: "user01",
+      counterpart: "user03",
+      amount: "1",
+      message: "",
+      payer: { publisher: "user03", gasRatio: "100", time: "1", at: "7", ord },
+    });
+    const told = (state: State, r: CrossReceipt) => staleReaders(state, r, [key]).map((x) => [x.account, x.toShard]);
+    // The credit's tx is the older (a plain transfer first) though its hash is the higher: the reader reads again.
+    expect(told(holding(low, "1|b"), credit(high, "0|a"))).toEqual([[low, 1]]);
+    // The younger by pool key tells nothing, whatever its hash.
+    expect(told(holding(high, "0|a"), credit(low, "1|b"))).toEqual([]);
   });
 });
