@@ -625,9 +625,10 @@ export class Host {
     const where =
       this.tx.guest === undefined ? {} : shardOf(this.tx.publisher, this.block.shard!.count) === to ? { atHome: true as const } : { third: true as const };
     const time = this.block.time.toString();
-    // Every part runs in its tx's block: its height is the tx's, its age where the credit lands (executor/reads.ts staleReaders).
+    // Every part runs in its tx's block: its height and pool key are the tx's age where the credit lands (executor/reads.ts staleReaders).
     const at = this.block.number.toString();
-    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), time, at, ...(op ? { op } : {}), ...where } };
+    const age = this.tx.ord === "" ? { at } : { at, ord: this.tx.ord };
+    return { payer: { publisher: this.tx.publisher, gasRatio: this.tx.gasRatio.toString(), time, ...age, ...(op ? { op } : {}), ...where } };
   }
 
   isValidAccount(name: string): boolean {

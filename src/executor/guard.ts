@@ -14,7 +14,7 @@ import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
 import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
-import { LOCKS, lockOwners, readLocks } from "./locks.js";
+import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
 /** What an action receipt escrows on its target: the publisher's iost (frozen too), its free RAM and its ram.iost records (executor/forwarded.ts). */
@@ -49,6 +49,10 @@ export class ShardState extends State {
   holder: string | null = null;
   /** Whether the run is a fresh tx of the pool (not a receipt, nor a parked tx's re-run). */
   private fresh = true;
+  /** A probe (watch `before`): it reads the records other in-flight txs locked here as they were before those txs. */
+  private before = false;
+  /** What the probe wrote itself: it reads its own writes. */
+  private wrote = new Set<string>();
   /** Per lock holder met in this run, whether it runs afresh (`runsAfresh` reads every parked row: once a run). */
   private afresh = new Map<string, boolean>();
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
@@ -106,9 +110,11 @@ export class ShardState extends State {
    * that has not started anywhere, which waits also to write a key this shard sent another part for reading
    * (`x-reading`); receipts and parked runs, already under way, do not (docs/SHARDING.md: no wait cycle).
    */
-  watch(owner: string | null = null, fresh = true): void {
+  watch(owner: string | null = null, fresh = true, before = false): void {
     this.owner = owner;
     this.fresh = fresh;
+    this.before = before;
+    this.wrote.clear();
     this.afresh.clear();
     this.conflict = null;
     this.holder = null;
@@ -163,6 +169,7 @@ export class ShardState extends State {
       this.holder = partTx(writer);
       return;
     }
+    if (this.before) return;
     const holder = this.lockHolder(key);
     // A tx that runs again from scratch holds its publisher's gas against that publisher's later txs only (runsAfresh).
     if (holder !== null && holder !== this.owner && (this.fresh || !this.passes(holder))) {
@@ -188,6 +195,10 @@ export class ShardState extends State {
 
   override get(key: string): string | undefined {
     this.touch(key);
+    if (this.before) {
+      const was = this.undone(key);
+      if (was !== undefined) return was ?? undefined;
+    }
     const r = this.reads;
     // A name a tx younger than the run created (a part or re-run after it, on one chain before it) is not there yet.
     if (r?.age && isNameKey(key) && this.madeLater(r.age, key)) return undefined;
@@ -205,6 +216,22 @@ export class ShardState extends State {
     }
     if (this.remote.size > 0 && this.remote.has(key)) return this.remote.get(key) ?? undefined;
     return super.get(key);
+  }
+
+  /**
+   * For a probe, the value of `key` before the in-flight tx that locked it here wrote it (its first part's undo here;
+   * null: absent then), or undefined: the probe wrote it itself, or no other tx's undo holds it.
+   */
+  private undone(key: string): string | null | undefined {
+    if (this.wrote.has(key)) return undefined;
+    const holder = this.lockHolder(key);
+    if (holder === null || holder === this.owner) return undefined;
+    const entry = lockEntry({ get: (k) => super.get(k) }, holder);
+    for (const e of [...(entry?.outer ?? []), ...(entry ? [entry] : [])]) {
+      const found = e.undo.find(([k]) => k === key);
+      if (found !== undefined) return found[1];
+    }
+    return undefined;
   }
 
   /** Whether the record at `key` here starts with the age of a creator younger than `age` (storage.ts withAge). */
@@ -226,6 +253,7 @@ export class ShardState extends State {
     if (age && key.startsWith(AUTH_RECORD) && this.madeLater(age, key)) throw new VmError(`id existed > ${key.slice(AUTH_RECORD.length)}`);
     this.touch(key);
     this.touchRead(key);
+    if (this.before) this.wrote.add(key);
     super.put(key, value);
   }
 
@@ -234,6 +262,7 @@ export class ShardState extends State {
     this.check(key);
     this.touch(key);
     this.touchRead(key);
+    if (this.before) this.wrote.add(key);
     super.del(key);
   }
 

@@ -420,7 +420,9 @@ export function applyIncoming(
       // and a read of a parked part's keys (a part of its tx may have written them), and a release writing its part's;
       // and a probe, undone whole: a credit's half a callee's write carries runs before that write lands, as on one shard.
       const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.kind === "release" || r.payer?.reserve || r.probe;
-      guard?.watch(own ? r.txHash : null, false);
+      // A probe writes nothing, and its tx saw nothing an undecided tx wrote: it reads what such a tx locked here as it was
+      // before it, not waiting (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_).
+      guard?.watch(own ? r.txHash : null, false, r.probe === true);
       // What earlier parts' callees wrote here lands first and stays when the part fails (reads.ts landWrites).
       if (r.kind === "action" && block.shard) landWrites(state, r, block.shard);
       state.checkpoint();

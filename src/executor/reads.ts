@@ -440,7 +440,7 @@ export function holderAge(state: State, holder: string): Age {
   return readLockAge(Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1]);
 }
 
-/** The age a write lock of `x-reading` keeps (its part's `read`'s `at` and `ord`); none: older than any. */
+/** The age a lock of `x-reading` keeps (its part's `read`'s `at` and `ord`); none: older than any. */
 const readLockAge = (l: { at?: string; ord?: string } | undefined): Age => [l?.at ?? "0", l?.ord ?? ""];
 
 /**
@@ -675,7 +675,7 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
     state.conflict = null;
     return busy();
   }
-  locks[r.account] = { from: r.fromShard, keys: [...mine], at: age[0], ...(write ? { write: true as const, ...(age[1] ? { ord: age[1] } : {}) } : {}) };
+  locks[r.account] = { from: r.fromShard, keys: [...mine], at: age[0], ...(age[1] ? { ord: age[1] } : {}), ...(write ? { write: true as const } : {}) };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
 }
@@ -711,23 +711,23 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
 
 /**
  * Notices (`values` marked `stale`) to the parts of other txs that hold here, locked for reading or writing, keys
- * `written` by credit `r` of a decided tx (neither a probe nor a half deciding its tx), younger than it and not told
- * yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
+ * `written` by credit `r` (not a probe: it writes nothing) of a decided tx, or the half deciding it, younger than it
+ * (height, then pool key: `payer.at`, `payer.ord`) and not told yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
  * here came before the credit landed, which one chain never shows; it reads again (docs/SHARDING.md "Remote state
  * inside a contract", _Credits in flight_). Only an older tx's credit tells: a part's age is fixed, so a bounded set of
  * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same.
  */
 export function staleReaders(state: State, r: CrossReceipt, written: Iterable<string>, told: readonly string[] = []): CrossReceipt[] {
   const raw = state.get(READING);
-  if (raw === undefined || r.probe || r.payer?.reserve) return [];
+  if (raw === undefined || r.probe) return [];
   const keys = new Set(written);
-  const age: Age = [r.payer?.at ?? "0", r.txHash];
+  const age: Age = [r.payer?.at ?? "0", r.payer?.ord ?? ""];
   const locks = JSON.parse(raw) as ReadLocks;
   return Object.keys(locks)
     .sort()
     .filter((part) => {
       const l = locks[part];
-      return partTx(part) !== r.txHash && !told.includes(part) && older(age, [l.at ?? "0", partTx(part)]) && l.keys.some((k) => keys.has(k));
+      return partTx(part) !== r.txHash && !told.includes(part) && older(age, readLockAge(l)) && l.keys.some((k) => keys.has(k));
     })
     .map((part) => ({ ...readReceipt("values", `${r.id}:stale:${part}`, partTx(part), part, r.toShard, locks[part].from), stale: true as const }));
 }

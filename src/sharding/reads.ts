@@ -114,7 +114,7 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked, the keys sent, whether the part may write them (alone then, with its tx's pool key `ord`), and its tx's height `at`. */
+/** Read locks: part → the shard that asked, the keys sent, whether the part may write them (alone then), and its tx's age (height `at`, pool key `ord`). */
 export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string }>;
 
 /** Every key read-locked (READING's raw row). */

@@ -114,6 +114,8 @@ export interface CrossReceipt {
      * reads it again (executor/reads.ts staleReaders). Absent (a shard that sends none): older than any.
      */
     at?: string;
+    /** Its tx's pool key (src/pool poolOrder), which orders it after `at` among the txs of its block. Absent: the oldest of its block. */
+    ord?: string;
     op?: "issue";
     atHome?: true;
     third?: true;
@@ -667,6 +669,9 @@ export function checkReceipt(
     const age = r.payer.at;
     if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
+    const ratio = typeof r.payer.gasRatio === "string" && UINT.test(r.payer.gasRatio) ? BigInt(r.payer.gasRatio) : undefined;
+    if (r.payer.ord !== undefined && (age === undefined || !isPoolKey(r.payer.ord, r.txHash, undefined, ratio)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(r.payer.ord)} is not its tx's pool key beside its height`);
   }
   if (r.payer?.reserve) {
     const { ram, paid, used, at: age, ord, next, announces } = r.payer.reserve;

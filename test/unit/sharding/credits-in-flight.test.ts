@@ -7,8 +7,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { applyIncoming } from "../../../src/executor/incoming";
 import { ShardState } from "../../../src/executor/guard";
 import { CONSENSUS_SHARD, shardOf } from "../../../src/sharding/placement";
-import { parkedPart, readReceipt } from "../../../src/sharding/reads";
+import { staleReaders } from "../../../src/executor/reads";
+import { parkedPart, READING, readReceipt } from "../../../src/sharding/reads";
+import { MemoryStore } from "../../../src/state/memory-store";
+import { State } from "../../../src/state/state";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { poolOrder } from "../../../src/pool";
 import { txId } from "../../../src/tx/bytes";
 import { act } from "../executor/helpers";
 import { vmReady } from "../vm/helpers";
@@ -145,6 +149,13 @@ describe("credits in flight and a run reading their target (simulator)", () => {
     expect(() => checkReceipt({ ...credit, payer: { ...credit.payer!, at: String(chain.height + 1) } }, N, undefined, block)).toThrow(
       /its tx's height .* is not a block before this one/,
     );
+    // Its pool key orders it within its block: another tx's is refused, as is one without a height.
+    expect(credit.payer!.ord).toBe(poolOrder(sell, txId(sell)));
+    for (const payer of [
+      { ...credit.payer!, ord: poolOrder(buy, txId(buy)) },
+      { ...credit.payer!, at: undefined },
+    ])
+      expect(() => checkReceipt({ ...credit, payer }, N, undefined, block)).toThrow(/ord .* is not its tx's pool key beside its height/);
     const rows = (s: number) => new Map(chain.shards[s].store.keys().map((k) => [k, chain.shards[s].store.get(k)]));
     // From a shard that holds none of its locks, or to a shard where it is not parked: nothing changes.
     const before = [1, 2, 3].map(rows);
@@ -165,5 +176,34 @@ describe("credits in flight and a run reading their target (simulator)", () => {
           .map((x) => [x.account, x.toShard]),
       ).toEqual([[hash, 3]]);
     }
+  });
+
+  it("a credit and a reader of one block are ordered by pool key, not by hash", () => {
+    const key = "m-token.iost-TBuser01-iost";
+    const [low, high] = ["1".repeat(44), "z".repeat(44)];
+    /** A reader `part` of shard 1 holding `key` here, of height 7 and pool key `ord`. */
+    const holding = (part: string, ord: string) => {
+      const state = new State(new MemoryStore());
+      state.put(READING, JSON.stringify({ [part]: { from: 1, keys: [key], at: "7", ord } }));
+      return state;
+    };
+    const credit = (txHash: string, ord: string): CrossReceipt => ({
+      id: `${txHash}:0`,
+      kind: "credit",
+      txHash,
+      fromShard: 3,
+      toShard: 2,
+      token: "iost",
+      account: "user01",
+      counterpart: "user03",
+      amount: "1",
+      message: "",
+      payer: { publisher: "user03", gasRatio: "100", time: "1", at: "7", ord },
+    });
+    const told = (state: State, r: CrossReceipt) => staleReaders(state, r, [key]).map((x) => [x.account, x.toShard]);
+    // The credit's tx is the older (a plain transfer first) though its hash is the higher: the reader reads again.
+    expect(told(holding(low, "1|b"), credit(high, "0|a"))).toEqual([[low, 1]]);
+    // The younger by pool key tells nothing, whatever its hash.
+    expect(told(holding(high, "0|a"), credit(low, "1|b"))).toEqual([]);
   });
 });

@@ -736,6 +736,31 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [3, 0, 0, 0, 3, 0, 0, 3],
     ],
+    [
+      "23/99: a contract reading a freeze's sender after its debit and its receiver, of another shard, before the credit (a half the freeze waits for) landed",
+      [
+        { k: "look", c: 1, by: "user03", sym: "iost", of: ["joiner0", "user22"], fail: 0 },
+        { k: "freeze", from: "user22", to: "joiner0" },
+      ],
+      [0, 0],
+    ],
+    [
+      "37/44: a failed transfer run before a freeze to its sender landed there, its half meeting the freeze's home lock on the receiver",
+      [
+        {
+          k: "spread",
+          sym: "gold",
+          by: "user01",
+          to: [
+            ["user00", true],
+            ["user01", true],
+          ],
+          after: [0, false],
+        },
+        { k: "failAfterTransfer", c: 0, by: "user00", to: "user01" },
+      ],
+      [0, 0],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });

@@ -135,8 +135,9 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
       chain.submit(write);
       chain.step({ time: BLOCK_TIME });
       if (chain === four) {
-        // Shard 2 answered the read and holds the key for it, with the reader's age: the writer has not run.
-        expect(JSON.parse(chain.shards[2].store.get(READING)!)).toEqual({ [txId(read)]: { from: 1, keys: [key], at: String(ran) } });
+        // Shard 2 answered the read and holds the key for it, with the reader's age (height, pool key): the writer has not run.
+        const age = { at: String(ran), ord: poolOrder(read, txId(read)) };
+        expect(JSON.parse(chain.shards[2].store.get(READING)!)).toEqual({ [txId(read)]: { from: 1, keys: [key], ...age } });
         expect(chain.shards[2].results.get(txId(write))).toBeUndefined();
       }
       const out = runAll(chain, []);
