@@ -371,7 +371,10 @@ describe("contracts across shards (simulator)", () => {
       expect(free()).toBe(60n);
       // Its own new frozen list (85 bytes) fails it at home; the other's, written by the probe on shard 2, is 85 bytes too.
       const freeze = (to: string) => act("token.iost", "transferFreeze", ["iost", caller, to, "2", Number(T0 + 10n ** 15n), ""]);
-      return runToEnd(chain, txBy(caller, [freeze(other), freeze(caller)])).receipt;
+      const r = runToEnd(chain, txBy(caller, [freeze(other), freeze(caller)])).receipt;
+      // The probe carried 2 iost and landed none of it.
+      expect(chain.shards[shardOf(other, n)].store.get(`m-token.iost-TF${other}-iost`)).toBeUndefined();
+      return r;
     };
     const one = outcome(1);
     expect(one).toMatchObject({
@@ -407,6 +410,8 @@ describe("contracts across shards (simulator)", () => {
       { ...probe, also: [] },
       { ...probe, unnamed: false as unknown as true },
       { ...second, probe: undefined, amount: "1", unnamed: true },
+      // A probe is a credit's: never a settle's, whose amount would land.
+      { ...probe, kind: "settle" as const },
     ];
     for (const x of forged) expect(() => checkReceipt(x, N), JSON.stringify(x)).toThrow(ReceiptRefused);
   });
