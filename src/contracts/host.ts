@@ -327,7 +327,7 @@ export class Host {
   /**
    * A failed tx keeps only its gas: its receipts, events, cross-shard receipts and RAM charges go.
    * The gas includes the receiver's half of each credit it sent, as on one shard: such a credit goes
-   * on as a `probe` carrying nothing, whose shard counts that half and undoes it (executor/incoming.ts).
+   * on as a `probe` landing nothing (its amount kept), whose shard counts that half and undoes it (executor/incoming.ts).
    */
   discardEffects(): void {
     this.receipts = [];

@@ -304,7 +304,7 @@ export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-
 
 /** Whether a receipt is answered by a settle (a tx's receipt waits for those). */
 /**
- * What a failed tx (or part) still sends of `out`: each credit goes on as a `probe` carrying nothing, whose
+ * What a failed tx (or part) still sends of `out`: each credit goes on as a `probe` landing nothing, whose
  * shard counts the receiver's half of its gas (as one shard charges it) and undoes it; one a forwarded part
  * sent to the publisher's home is charged there, one to a third shard settles at the home.
  */
@@ -313,7 +313,9 @@ export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
   const heads = new Map<string, CrossReceipt>();
   for (const r of out) {
     if (r.kind !== "credit" || !r.payer) continue;
-    const probe: CrossReceipt = { ...r, amount: "0", probe: true };
+    // Its amount stays: the half it runs, undone, writes the record one shard wrote, and charges that record's bytes
+    // (a frozen list of 2 iost is 8 bytes longer than one of 0: in-flight 70/113).
+    const probe: CrossReceipt = { ...r, probe: true };
     // Those of one token to one shard run in one probe, in order (`also`), undone together: on one shard a second
     // freeze to an account rewrites the list the first wrote, and is charged that longer list's gas.
     const group = r.payer.reserve || r.also ? null : `${r.toShard}:${r.token}:${r.payer.atHome}:${r.payer.third}`;
@@ -501,7 +503,8 @@ export function checkReceipt(
   int("amount", r.amount);
   const reading = readShapeError(r) ?? pendingShapeError(r, count) ?? askShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
-  if (r.probe && (r.kind !== "credit" || r.amount !== "0")) refuse("probe amount", r.amount, 0n);
+  // A probe's half is undone whatever its amount (a failed tx's keeps it; one a write absorbed carries 0).
+  if (r.probe && r.kind !== "credit") throw new ReceiptRefused(`receipt ${r.id} refused: a probe on a ${r.kind}`);
   if (r.unnamed !== undefined && (r.unnamed !== true || !r.probe))
     throw new ReceiptRefused(`receipt ${r.id} refused: unnamed ${JSON.stringify(r.unnamed)} on no probe`);
   // Only a token's home keeps the supply a burn lowers, and only its symbol's shard announces the token (and where
@@ -633,7 +636,7 @@ export function checkReceipt(
       r.payer !== undefined &&
       r.payer.op === undefined &&
       BigInt(bytes) >= 10n &&
-      r.amount === (r.probe ? "0" : bytes) &&
+      (r.amount === bytes || (r.probe === true && r.amount === "0")) &&
       (r.lent === undefined || r.bought === undefined);
     if (!ok)
       throw new ReceiptRefused(

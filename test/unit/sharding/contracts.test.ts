@@ -13,7 +13,7 @@ import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import type { Forwarded } from "../../../src/sharding/forward";
 import { SimChain } from "./sim";
-import { bareForward, bareOrd } from "./workload";
+import { bareForward, bareOrd, run as runToEnd } from "./workload";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
 import { ContractDB, decodeValue } from "../../../src/state/storage";
@@ -358,6 +358,32 @@ describe("contracts across shards (simulator)", () => {
     }
   });
 
+  it("a failed tx's probe charges its half's bytes of the amount it carries: a freeze's RAM short by as much on 4 shards as on one (in-flight 70/113)", () => {
+    const outcome = (n: number) => {
+      const chain = new SimChain(config(), n);
+      const free = () => (decodeValue(chain.shards[shardOf(caller, n)].store.get(`m-token.iost-TB${caller}-ram`))!.value as { v: bigint }).v;
+      const sell = act("ram.iost", "sell", [caller, caller, Number(free()) - 60]);
+      const key = fakeKey(USERS.indexOf(caller));
+      runToEnd(
+        chain,
+        makeTx([sell], { publisher: caller, key, time: T0 + BigInt(nonce++), gasLimit: 4_000_000n, amountLimit: [{ token: "ram", value: "100000" }] }),
+      );
+      expect(free()).toBe(60n);
+      // Its own new frozen list (85 bytes) fails it at home; the other's, written by the probe on shard 2, is 85 bytes too.
+      const freeze = (to: string) => act("token.iost", "transferFreeze", ["iost", caller, to, "2", Number(T0 + 10n ** 15n), ""]);
+      const r = runToEnd(chain, txBy(caller, [freeze(other), freeze(caller)])).receipt;
+      // The probe carried 2 iost and landed none of it.
+      expect(chain.shards[shardOf(other, n)].store.get(`m-token.iost-TF${other}-iost`)).toBeUndefined();
+      return r;
+    };
+    const one = outcome(1);
+    expect(one).toMatchObject({
+      statusCode: "BALANCE_NOT_ENOUGH",
+      message: `balance not enough after executing actions: pay ram failed. id: ${caller} need 170, actual 60`,
+    });
+    expect(outcome(N)).toEqual(one);
+  });
+
   it("sends a failed tx's probes of one token to one shard as one, in order; refuses a stranger's bundle of probes and `unnamed` off a probe", () => {
     const chain = new SimChain(config(), N);
     const freeze = act("token.iost", "transferFreeze", ["iost", caller, "ghost0", "1", Number(T0 + 10n ** 15n), ""]);
@@ -366,7 +392,13 @@ describe("contracts across shards (simulator)", () => {
     step(chain);
     const [probe, ...rest] = chain.inFlight();
     expect(rest).toEqual([]);
-    expect(probe).toMatchObject({ kind: "credit", probe: true, amount: "0", toShard: shardOf("ghost0", N), also: [{ probe: true, amount: "0" }] });
+    expect(probe).toMatchObject({
+      kind: "credit",
+      probe: true,
+      amount: "100000000",
+      toShard: shardOf("ghost0", N),
+      also: [{ probe: true, amount: "100000000" }],
+    });
     expect(() => checkReceipt(probe, N)).not.toThrow();
     const [second] = probe.also!;
     const forged: CrossReceipt[] = [
@@ -378,6 +410,8 @@ describe("contracts across shards (simulator)", () => {
       { ...probe, also: [] },
       { ...probe, unnamed: false as unknown as true },
       { ...second, probe: undefined, amount: "1", unnamed: true },
+      // A probe is a credit's: never a settle's, whose amount would land.
+      { ...probe, kind: "settle" as const },
     ];
     for (const x of forged) expect(() => checkReceipt(x, N), JSON.stringify(x)).toThrow(ReceiptRefused);
   });

@@ -761,6 +761,29 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 0],
     ],
+    [
+      "70/113: a failed tx's freeze to another shard, its probe's half writing the frozen list of the amount one shard wrote",
+      [
+        { k: "move", sym: "gold", from: "user01", to: "user01", freeze: false },
+        { k: "keep", by: "user03" },
+        { k: "coram", op: "buy", by: "user02", who: "user22", to: "user09", bytes: 100, fail: 2 },
+        { k: "coram", op: "buy", by: "user02", who: "user22", to: "user06", bytes: 100, fail: 1 },
+        {
+          k: "spread",
+          sym: "silk",
+          by: "user03",
+          to: [
+            ["user02", true],
+            ["user01", true],
+            ["user03", true],
+          ],
+          after: [3, false],
+        },
+        { k: "fund", from: "user00", c: 3, amount: "7.5" },
+        { k: "deploy", by: "user01", before: 0, fail: 1 },
+      ],
+      [0, 0, 0, 2, 2, 1, 0],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });

@@ -241,7 +241,8 @@ export class SimChain {
           supplies.set(m[2], (supplies.get(m[2]) ?? 0n) + v.v);
       }
     for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) {
-      add(r.token, BigInt(r.amount) + frozenIn(r));
+      // A probe's amount never lands (its half is undone).
+      if (!r.probe) add(r.token, BigInt(r.amount) + frozenIn(r));
       for (const [sym, v] of tokensIn(r)) add(sym, v);
       for (const [sym, v] of this.writesIn(r)) add(sym, v);
     }
@@ -280,7 +281,7 @@ export class SimChain {
       }
     }
     for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) {
-      if (r.token === "iost") sum += BigInt(r.amount) + frozenIn(r);
+      if (r.token === "iost" && !r.probe) sum += BigInt(r.amount) + frozenIn(r);
       for (const [sym, v] of this.writesIn(r)) if (sym === "iost") sum += v;
     }
     return sum;

@@ -360,7 +360,8 @@ export function supplies(chain: SimChain, genesis: Map<string, bigint>): Map<str
     }
   // Held by a lock (a home part's credits) or deferred: in flight too.
   for (const r of [...chain.inFlight(), ...chain.parked()].flatMap(ridersOf)) {
-    if (r.amount !== "0" || r.frozen !== undefined) get(r.token).held += BigInt(r.amount) + frozenIn(r);
+    // A probe's amount never lands (its half is undone).
+    if (!r.probe && (r.amount !== "0" || r.frozen !== undefined)) get(r.token).held += BigInt(r.amount) + frozenIn(r);
     for (const [sym, v] of tokensIn(r)) get(sym).held += v;
     for (const [sym, v] of chain.writesIn(r)) get(sym).held += v;
     // A `free` receipt's bytes are still its payer's used RAM until it lands.
