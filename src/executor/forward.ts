@@ -503,7 +503,9 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   // rewrite of it costs, not a new record's, and a read of it counts one shard's bytes (docs/SHARDING.md, _Bounds_).
   const held = h.state.get(mapKey(TOKEN, "TB" + pub, "ram")) !== undefined;
   if (ram <= 0n && !held) return;
-  const payer = balancePayer(h.state, "ram", pub);
+  // The payer one shard's actions see: its doPay runs after them all, so a rewrite by this part's doPay ("") is not
+  // theirs to see (a transfer of the publisher's RAM there would charge token.iost for renaming it back).
+  const payer = h.tx.paidRam?.get(pub) ?? balancePayer(h.state, "ram", pub);
   if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
   if (payer !== "" || held) r.forward!.ramPayer = payer;
 }

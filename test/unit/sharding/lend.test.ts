@@ -24,6 +24,7 @@ const LENDER = `class Lender {
   init() {}
   lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); }
   ok() {}
+  put(k, v) { storage.put(k, v); }
 }
 module.exports = Lender;`;
 
@@ -50,6 +51,7 @@ const txBy = (user: string, actions: ReturnType<typeof act>[]): Tx =>
 const ABI = [
   { name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] },
   { name: "ok", args: [] },
+  { name: "put", args: ["string", "string"] },
 ];
 
 const ramRecord = (chain: SimChain, kind: string, acc: string) => {
@@ -128,5 +130,30 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
     const r = chain.shards[shardOf(deployer, N)].results.get(txId(tx))!;
     expect([r.pending, r.receipt?.statusCode]).toEqual([0, "SUCCESS"]);
     expect(ramRecord(chain, "TR", borrower)).toBe(before + 30n);
+  });
+
+  // In-flight property 83/12 (docs/SHARDING.md "Cross-shard effects", _RAM escrow_): a buy for the lender left its
+  // `ram` record named token.iost's; its tx's home doPay then paid its contract's record from it, renaming it "", and
+  // the escrow took that name to the borrower's shard, where the lend's transfer renamed it token.iost's for 10 bytes
+  // one shard, paying after every action, never charges.
+  it("a top-level lend after a call of the lender's own contract charges the bytes one shard charges", () => {
+    const [lender, borrower, buyer] = [on(3), on(2), on(1)];
+    const receipts = [1, N].map((count) => {
+      nonce = 0;
+      const chain = new SimChain(config(), count);
+      const run = (tx: Tx) => {
+        chain.submit(tx);
+        for (let i = 0; i < 6; i++) chain.step({ time: BLOCK_TIME });
+        const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx))!;
+        expect([r.pending, r.receipt?.statusCode]).toEqual([0, "SUCCESS"]);
+        return r.receipt!;
+      };
+      const deploy = txBy(lender, [act("system.iost", "setCode", [contractJson(LENDER, ABI)])]);
+      run(deploy);
+      run(txBy(buyer, [act("ram.iost", "buy", [buyer, lender, 1000])]));
+      return run(txBy(lender, [act("Contract" + txId(deploy), "put", ["k", "v"]), act("ram.iost", "lend", [lender, borrower, 100])])).ramUsage;
+    });
+    expect(receipts[0]["token.iost"]).toBeUndefined();
+    expect(receipts[1]).toEqual(receipts[0]);
   });
 });

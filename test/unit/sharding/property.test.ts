@@ -784,6 +784,14 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 0, 0, 2, 2, 1, 0],
     ],
+    [
+      "83/12, shrunk (its co-signed chain in flight played no part): a RAM buy for a lender, then its lend after a call of its own contract, its escrow naming the payer its home doPay wrote",
+      [
+        { k: "sys", c: 1, by: "user01", op: "buy", to: "user09" },
+        { k: "sys", c: 3, by: "user09", op: "lend", to: "user05" },
+      ],
+      [0, 2],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
