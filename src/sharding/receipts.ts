@@ -663,29 +663,30 @@ export function checkReceipt(
       );
     if (!ok) throw new ReceiptRefused(`receipt ${r.id} refused: paidRam ${JSON.stringify(paid)} is no list of accounts and earlier payers in name order`);
   }
+  /**
+   * A tx's age a credit or its reservation carries: its height a block before this one (an age of now or later would
+   * make a hop's lock younger than txs it must wait for, and a credit tell readers as if older than they are), and its
+   * pool key beside it (`paired`: none without the other), so a lie moves only where that tx stands in its block.
+   */
+  const checkAge = (age: unknown, ord: unknown, paired: boolean) => {
+    if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
+      throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
+    const ratio = typeof r.payer?.gasRatio === "string" && UINT.test(r.payer.gasRatio) ? BigInt(r.payer.gasRatio) : undefined;
+    if (ord === undefined ? paired && age !== undefined : age === undefined || !isPoolKey(ord, r.txHash, undefined, ratio))
+      throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(ord)} is not its tx's pool key beside its height`);
+  };
   if (r.payer) {
     int("gasRatio", r.payer.gasRatio);
     int("payer time", r.payer.time);
     // Its tx ran in a block before this one: block times never go back.
     if (at && BigInt(r.payer.time) > at.time)
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's time ${r.payer.time} is after this block's ${at.time}`);
-    const age = r.payer.at;
-    if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
-      throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
-    const ratio = typeof r.payer.gasRatio === "string" && UINT.test(r.payer.gasRatio) ? BigInt(r.payer.gasRatio) : undefined;
-    if (r.payer.ord !== undefined && (age === undefined || !isPoolKey(r.payer.ord, r.txHash, undefined, ratio)))
-      throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(r.payer.ord)} is not its tx's pool key beside its height`);
+    checkAge(r.payer.at, r.payer.ord, false);
   }
   if (r.payer?.reserve) {
     const { ram, paid, used, at: age, ord, next, announces } = r.payer.reserve;
     int("reserved ram", ram);
-    // Its tx's block is before this one (an age of now or later would make a hop's lock younger than txs it must wait for).
-    if (age !== undefined && (typeof age !== "string" || !UINT.test(age) || (at !== undefined && BigInt(age) >= at.number)))
-      throw new ReceiptRefused(`receipt ${r.id} refused: its tx's height ${String(age)} is not a block before this one`);
-    // And its tx's pool key beside it: a lie moves only where that tx's own hop stands among the txs of its block.
-    const ratio = typeof r.payer.gasRatio === "string" && UINT.test(r.payer.gasRatio) ? BigInt(r.payer.gasRatio) : undefined;
-    if ((age === undefined) !== (ord === undefined) || (ord !== undefined && !isPoolKey(ord, r.txHash, undefined, ratio)))
-      throw new ReceiptRefused(`receipt ${r.id} refused: ord ${JSON.stringify(ord)} is not its tx's pool key beside its height`);
+    checkAge(age, ord, true);
     if (typeof paid !== "string" || !SIGNED.test(paid)) refuse("paid ram", paid, MAX_INT64);
     if (used !== undefined && (typeof used !== "string" || !SIGNED.test(used))) refuse("used ram", used, MAX_INT64);
     // Chained halves: the tx's own credits charging its publisher, from this credit's shard, none deciding on its own.
