@@ -1,5 +1,6 @@
 /** Shared by the bench parts: signing with OpenSSL, RPC over HTTP, senders set up by admin. */
 import { createPrivateKey, sign as nodeSign, type KeyObject } from "node:crypto";
+import { Agent, request as httpRequest } from "node:http";
 import { base58Decode, base58Encode } from "../src/codec/base58";
 import { ED25519, publishHash, txId, txToRequestJson, type Action, type AmountLimit, type Tx } from "../src/tx/index";
 
@@ -81,17 +82,48 @@ export async function rpc(url: string, path: string, body?: string): Promise<{ s
 }
 
 /**
+ * The client of the timed floods (`/sendTx`, the bare route's ceiling): node:http with a keep-alive
+ * agent. fetch (undici) cost this process 0.4–0.7 ms of CPU a request here, node:http 0.1–0.2, and
+ * the node's workerd spent 0.06 ms more a bare request and 0.25 ms more a `/sendTx` when fetch sent
+ * it (BENCHMARKS.md "Session 15"): on two shared cores the floods measured their own client.
+ */
+const agent = new Agent({ keepAlive: true });
+
+/** One request through `agent`: its status and body text. */
+export function request(url: string, path: string, body?: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) };
+    const req = httpRequest({ host: hostname, port, path, method: body === undefined ? "GET" : "POST", agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
  * POST /sendTx, sent again if the connection dropped without an answer (a loaded local workerd
- * sometimes closes a kept-alive one under a request); a copy the node had taken already is refused
- * as a duplicate, which means it was accepted.
+ * sometimes closes a kept-alive one under a request) or miniflare answered that the runtime dropped
+ * it; a copy the node had taken already is refused as a duplicate, which means it was accepted.
  */
 export async function sendTx(url: string, body: string): Promise<{ status: number; json: any }> {
-  try {
-    return await rpc(url, "/sendTx", body);
-  } catch (err) {
-    if (((err as Error).cause as { cause?: { code?: string } } | undefined)?.cause?.code !== "UND_ERR_SOCKET") throw err;
-    const again = await rpc(url, "/sendTx", body);
-    return again.status === 400 && /^tx exists in (pending|chain)$/.test(String(again.json.message)) ? { status: 200, json: {} } : again;
+  for (let attempt = 1; ; attempt++) {
+    let answer: { status: number; text: string };
+    try {
+      answer = await request(url, "/sendTx", body);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if ((code === "ECONNRESET" || code === "EPIPE") && attempt < 3) continue;
+      throw new Error(`POST ${url}/sendTx: ${(err as Error).message}`, { cause: err });
+    }
+    if (answer.status === 503 && answer.text.includes("restarted mid-request") && attempt < 3) continue;
+    const json = JSON.parse(answer.text);
+    if (attempt > 1 && answer.status === 400 && /^tx exists in (pending|chain)$/.test(String(json.message))) return { status: 200, json: {} };
+    return { status: answer.status, json };
   }
 }
 
@@ -130,6 +162,40 @@ export async function awaitReceipts(url: string, hashes: string[], concurrency: 
     if (seen.size < hashes.length) await new Promise((r) => setTimeout(r, 50));
   }
   return seen;
+}
+
+/** The irreversible height now, asked of the coordinator (`no-cache`: not the edge's memo of a recent answer). */
+export async function finalHeight(url: string): Promise<number> {
+  const res = await fetch(`${url}/getChainInfo`, { headers: { "cache-control": "no-cache" } });
+  return Number(((await res.json()) as { lib_block: string }).lib_block);
+}
+
+/**
+ * When the last of the txs in `open` was first seen final, as a client of a busy chain watches it:
+ * the irreversible height polled every `pollMs`, each new final block's txs read once (their
+ * receipts are final with it) and taken out of `open`, from the block after `from` on. A few
+ * requests a block, where polling every tx's receipt costs one or more requests a tx on the node
+ * the run measures. Each poll is a fresh coordinator call (about 1 ms of the node's thread here):
+ * every 100 ms that is 1 % of it, and a tx is seen final at most 100 ms late. The caller may swap
+ * a hash in `open` meanwhile (a tx signed again). Throws on a receipt that is not SUCCESS.
+ */
+export async function awaitFinal(url: string, open: Set<string>, from: number, timeoutMs: number, pollMs = 100): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  let read = from;
+  while (open.size > 0) {
+    if (performance.now() > deadline) throw new Error(`${open.size} txs not irreversible after ${timeoutMs} ms`);
+    const lib = await finalHeight(url);
+    for (; read < lib && open.size > 0; read++) {
+      const { status, json } = await rpc(url, `/getBlockByNumber/${read + 1}/true`);
+      if (status !== 200) throw new Error(`block ${read + 1}: ${JSON.stringify(json)}`);
+      for (const tx of json.block.transactions as { hash: string; tx_receipt: { status_code: string; message: string } }[]) {
+        if (!open.delete(tx.hash)) continue;
+        if (tx.tx_receipt.status_code !== "SUCCESS") throw new Error(`tx ${tx.hash} failed: ${tx.tx_receipt.status_code} ${tx.tx_receipt.message}`);
+      }
+    }
+    if (open.size > 0) await new Promise((r) => setTimeout(r, pollMs));
+  }
+  return performance.now();
 }
 
 /** The devnet's admin (genesis holder of IOST, gas and RAM). */

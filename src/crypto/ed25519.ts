@@ -31,29 +31,55 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+interface Key {
+  seed: Uint8Array;
+  pubkey: Uint8Array;
+}
+
+/**
+ * Checked keys by their secret's bytes. A validator signs every block and endorsement with one
+ * secret, and each use checked the secret's public half and derived the public key again: a
+ * scalar multiplication each, three of the five an endorsement cost. A node holds few secrets;
+ * the memo starts over past KEYS_KEPT.
+ */
+const keys = new Map<string, Key>();
+const KEYS_KEPT = 64;
+
+/** The checked seed and public key of a 64-byte IOST secret or of a bare seed; rejects an inconsistent pair as Go's CheckSeckey does. */
+function keyOf(secret: Uint8Array): Key {
+  if (secret.length !== 32 && secret.length !== 64) throw new Error(`seckey length error ed25519 seckey length should not be ${secret.length}`);
+  const id = String.fromCharCode(...secret);
+  const known = keys.get(id);
+  if (known !== undefined) return known;
+  const seed = secret.slice(0, 32);
+  const pubkey = ed25519.getPublicKey(seed);
+  if (secret.length === 64 && !sameBytes(pubkey, secret.subarray(32))) throw new Error("invalid seckey");
+  if (keys.size >= KEYS_KEPT) keys.clear();
+  const key = { seed, pubkey };
+  keys.set(id, key);
+  return key;
+}
+
 /** The 32-byte seed of a 64-byte IOST secret or of a bare seed; rejects an inconsistent pair as Go's CheckSeckey does. */
 export function ed25519Seed(secret: Uint8Array): Uint8Array {
-  if (secret.length === 32) return secret;
-  if (secret.length !== 64) throw new Error(`seckey length error ed25519 seckey length should not be ${secret.length}`);
-  const seed = secret.subarray(0, 32);
-  if (!sameBytes(ed25519.getPublicKey(seed), secret.subarray(32))) throw new Error("invalid seckey");
-  return seed;
+  return keyOf(secret).seed.slice();
 }
 
 export function ed25519PublicKey(secret: Uint8Array): Uint8Array {
-  return ed25519.getPublicKey(ed25519Seed(secret));
+  return keyOf(secret).pubkey.slice();
 }
 
 /** Go's layout: seed ‖ pubkey. */
 export function ed25519SecretKey(seed: Uint8Array): Uint8Array {
+  const key = keyOf(seed);
   const out = new Uint8Array(64);
-  out.set(ed25519Seed(seed).subarray(0, 32));
-  out.set(ed25519PublicKey(seed), 32);
+  out.set(key.seed);
+  out.set(key.pubkey, 32);
   return out;
 }
 
 export function ed25519Sign(secret: Uint8Array, message: Uint8Array): Uint8Array {
-  return ed25519.sign(message, ed25519Seed(secret));
+  return ed25519.sign(message, keyOf(secret).seed);
 }
 
 /**

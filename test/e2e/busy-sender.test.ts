@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { fundedAccount, nameOnShard } from "./helpers/adversary";
 import { signTx, waitUntil } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
+import { awaitFinal } from "../../bench/lib";
 
 const TXS = 300;
 /** Blocks after the one the last send was answered in: the block that takes the rest, and one to spare. */
@@ -45,5 +46,12 @@ describe("a busy sender", () => {
     // Each of them in a block after the sends began, and the last at most AFTER blocks after the last send.
     expect(heights[0]).toBeGreaterThan(first);
     expect(heights.at(-1)!, `blocks ${heights.join(",")}, sends from ${first} to ${sent}`).toBeLessThanOrEqual(sent + AFTER);
+
+    // The bench's finality watch (bench/lib.ts awaitFinal) finds them all in the final blocks after `first`, and waits
+    // on for a tx no block holds.
+    const open = new Set(hashes);
+    await awaitFinal(node.url, open, first, 30_000);
+    expect(open.size).toBe(0);
+    await expect(awaitFinal(node.url, new Set([hashes[0], "1".repeat(44)]), first, 2_000)).rejects.toThrow("1 txs not irreversible after 2000 ms");
   });
 });

@@ -1,7 +1,7 @@
 import { test, expect } from "vitest";
 import fc from "fast-check";
 import { ed25519Vectors } from "./ed25519-vectors";
-import { ed25519Verify, ed25519VerifySync, ed25519WebCrypto, ed25519Seed, ed25519Sign } from "../../../src/crypto/ed25519";
+import { ed25519PublicKey, ed25519Verify, ed25519VerifySync, ed25519WebCrypto, ed25519Seed, ed25519Sign } from "../../../src/crypto/ed25519";
 import { secp256k1PublicKey, secp256k1Sign, secp256k1Verify } from "../../../src/crypto/secp256k1";
 import { keyPairFromBase58, keyPairFromSecret, newKeyPair } from "../../../src/crypto/keys";
 import { sign, verify, verifySync } from "../../../src/crypto/signature";
@@ -35,6 +35,22 @@ test("ed25519: 64-byte IOST secrets and 32-byte seeds sign alike; inconsistent s
   bad[40] ^= 1;
   expect(() => ed25519Seed(bad)).toThrow("invalid seckey");
   expect(() => ed25519Seed(new Uint8Array(48))).toThrow("seckey length error ed25519 seckey length should not be 48");
+});
+
+test("ed25519: a key checked once is still checked by its bytes: a known seed with another public half is refused, and a caller's edits reach no later signature", () => {
+  const kp = newKeyPair(ED25519);
+  const signed = ed25519Sign(kp.secretKey, hash);
+  const bad = kp.secretKey.slice();
+  bad[63] ^= 1;
+  expect(() => ed25519Sign(bad, hash)).toThrow("invalid seckey");
+  const seed = ed25519Seed(kp.secretKey);
+  seed.fill(0);
+  ed25519PublicKey(kp.secretKey).fill(0);
+  expect(ed25519Sign(kp.secretKey, hash)).toEqual(signed);
+  expect(ed25519PublicKey(kp.secretKey)).toEqual(kp.publicKey);
+  const other = newKeyPair(ED25519);
+  expect(ed25519Sign(other.secretKey, hash)).not.toEqual(signed);
+  expect(ed25519VerifySync(other.publicKey, hash, ed25519Sign(other.secretKey, hash))).toBe(true);
 });
 
 test("secp256k1: compressed pubkey, 64-byte low-S r‖s over the raw hash", () => {
