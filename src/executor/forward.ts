@@ -525,7 +525,9 @@ export function escrowSigners(h: Host): { ram: Record<string, string>; payers?: 
     const bytes = balanceOf(h.state, "ram", acc);
     // Its escrow's record names the payer this one names ("" too), so a write of it there (a sale's) costs what one
     // shard's does; held there even at 0, as here, so a read of it counts one shard's bytes (docs/SHARDING.md, _Bounds_).
-    if (h.state.get(mapKey(TOKEN, "TB" + acc, "ram")) !== undefined) payers[acc] = balancePayer(h.state, "ram", acc);
+    // Named as before this tx's first doPay rewrite of it (a contract it owns paid here): one shard's doPay runs after
+    // every action, so a sale there renaming the rewrite's none token.iost's would charge 10 bytes one shard never does.
+    if (h.state.get(mapKey(TOKEN, "TB" + acc, "ram")) !== undefined) payers[acc] = h.tx.paidRam?.get(acc) ?? balancePayer(h.state, "ram", acc);
     if (bytes > 0n) addBalance(h.state, "ram", acc, -bytes);
     ram[acc] = (bytes > 0n ? bytes : 0n).toString();
   }
