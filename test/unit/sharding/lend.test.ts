@@ -63,9 +63,18 @@ const ramRecord = (chain: SimChain, kind: string, acc: string) => {
 /**
  * On one shard and on N: contracts of `owner` and `other` deployed, a buy by `buyer` for the account `last` charges
  * (`signer`, else `pub`), which names its `ram` record token.iost's, then `last(mine, theirs)` published by `pub`
- * (co-signed by `signer`): its receipt, and that account's `ram` record, used RAM and ram.iost records as stored.
+ * (co-signed by `signer`): its receipt, and the `ram` record, used RAM and ram.iost records of that account (and of
+ * `borrower`) as stored.
  */
-function oneAndN(o: { pub: string; signer?: string; owner: string; other?: string; buyer: string; last: (mine: string, theirs: string) => Action[] }) {
+function oneAndN(o: {
+  pub: string;
+  signer?: string;
+  owner: string;
+  other?: string;
+  buyer: string;
+  borrower?: string;
+  last: (mine: string, theirs: string) => Action[];
+}) {
   const charged = o.signer ?? o.pub;
   return [1, N].map((count) => {
     nonce = 0;
@@ -87,8 +96,9 @@ function oneAndN(o: { pub: string; signer?: string; owner: string; other?: strin
     run(txBy(o.buyer, [act("ram.iost", "buy", [o.buyer, charged, 1000])]));
     const receipt = run(txBy(o.pub, o.last(mine, theirs), o.signer));
     const { statusCode, gasUsage, ramUsage } = receipt;
-    const store = chain.shards[shardOf(charged, count)].store;
-    const records = [`m-token.iost-TB${charged}-ram`, ...["UR", "SR", "TR"].map((k) => `b-ram.iost-${k}${charged}`)].map((k) => store.get(k));
+    const records = [charged, ...(o.borrower === undefined ? [] : [o.borrower])].flatMap((acc) =>
+      [`m-token.iost-TB${acc}-ram`, ...["UR", "SR", "TR"].map((k) => `b-ram.iost-${k}${acc}`)].map((k) => chain.shards[shardOf(acc, count)].store.get(k)),
+    );
     return { receipt: { statusCode, gasUsage, ramUsage }, records };
   });
 }
@@ -207,6 +217,28 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
       const [one, four] = oneAndN({ pub: signer ? on(1) : lender, signer, owner: lender, other: on(2), buyer: on(3), last });
       expect(one.receipt.ramUsage["token.iost"], signer).toBeUndefined();
       expect(four, signer).toEqual(one);
+    }
+  });
+
+  // Forwarded to the borrower's shard as the publisher's lend is, it found there no `SR` of the co-signer (only the
+  // publisher's ram.iost records travel): `self ram amount 0, not enough for lend` where one shard lends. It runs
+  // where the tx is, as a co-signer's sale does (docs/SHARDING.md "One RAM market"), its RAM leaving as a credit.
+  it("a co-signer's top-level lend to an account of another shard lends as one shard does", () => {
+    const lender = on(1, 1);
+    // Lent at home (the borrower's shard, or the lender's), in a part on the lender's shard (a call of its contract
+    // first) or in a part of a third shard (a call there first), its RAM escrowed from the home or fetched from its shard.
+    for (const [pub, borrower, first] of [
+      [on(1), on(2), "mine"],
+      [on(2), on(0), "mine"],
+      [on(2), on(2, 1), "mine"],
+      [on(1), on(2), "theirs"],
+      [on(2), on(0), "theirs"],
+      [on(2), on(2, 1), ""],
+    ]) {
+      const lend = act("ram.iost", "lend", [lender, borrower, 100]);
+      const last = (mine: string, theirs: string) => (first === "" ? [lend] : [act(first === "mine" ? mine : theirs, "ok", []), lend]);
+      const [one, four] = oneAndN({ pub, signer: lender, owner: lender, other: on(3), buyer: on(3), borrower, last });
+      expect(four, `${pub} ${borrower} ${first}`).toEqual(one);
     }
   });
 });
