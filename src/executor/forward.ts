@@ -221,15 +221,15 @@ export function forwardTarget(h: Host, action: Action): number | null {
 }
 
 /**
- * Whether an action is a RAM trade of a co-signer's own iost or RAM (`ram.iost/buy` paid by, or `sell` of, an
- * account other than the publisher) on a chain of several shards: it runs where the tx is, on the market's records
- * fetched from the consensus shard and the co-signer's from its own, as such a call inside a contract does
+ * Whether an action is a RAM trade of a co-signer's own iost or RAM (`ram.iost/buy` paid by, or `sell` or `lend`
+ * of, an account other than the publisher) on a chain of several shards: it runs where the tx is, on the market's
+ * records fetched from the consensus shard and the co-signer's from its own, as such a call inside a contract does
  * (Host.armCallee; docs/SHARDING.md "One RAM market"). Forwarded, it would find the co-signer's records on
- * neither the market's shard nor the escrow.
+ * neither the market's shard (nor the borrower's) nor the escrow.
  */
 export function tradesHere(h: Host, action: Action): boolean {
   const sh = h.block.shard;
-  if (!sh || sh.count === 1 || action.contract !== RAM_CONTRACT || !RAM_MARKET_APIS.has(action.actionName)) return false;
+  if (!sh || sh.count === 1 || action.contract !== RAM_CONTRACT || !(RAM_MARKET_APIS.has(action.actionName) || action.actionName === "lend")) return false;
   const trader = stringArg(action, 0);
   return trader !== undefined && trader !== h.tx.publisher;
 }
@@ -246,8 +246,9 @@ export function armTrade(h: Host, action: Action): RemoteReads | null {
   const sym = action.actionName === "buy" ? "iost" : "ram";
   const own = [mapKey(TOKEN, "TB" + trader, sym), mapKey(TOKEN, "TF" + trader, sym)];
   const records = action.actionName === "buy" ? [] : [ramRecordKey("SR", trader), ramRecordKey("TR", trader)];
-  // One of the market's records brings the others (reads.ts withCompanion), the free RAM its used RAM.
-  if (r) for (const key of [mapKey("auth.iost", "auth", trader), ...own, ...records, RAM_MARKET_KEYS[0]]) h.state.get(key);
+  // One of the market's records brings the others (reads.ts withCompanion), the free RAM its used RAM. A lend reads none.
+  const market = action.actionName === "lend" ? [] : [RAM_MARKET_KEYS[0]];
+  if (r) for (const key of [mapKey("auth.iost", "auth", trader), ...own, ...records, ...market]) h.state.get(key);
   return r;
 }
 
@@ -525,7 +526,9 @@ export function escrowSigners(h: Host): { ram: Record<string, string>; payers?: 
     const bytes = balanceOf(h.state, "ram", acc);
     // Its escrow's record names the payer this one names ("" too), so a write of it there (a sale's) costs what one
     // shard's does; held there even at 0, as here, so a read of it counts one shard's bytes (docs/SHARDING.md, _Bounds_).
-    if (h.state.get(mapKey(TOKEN, "TB" + acc, "ram")) !== undefined) payers[acc] = balancePayer(h.state, "ram", acc);
+    // Named as before this tx's first doPay rewrite of it (a contract it owns paid here): one shard's doPay runs after
+    // every action, so a sale there renaming the rewrite's none token.iost's would charge 10 bytes one shard never does.
+    if (h.state.get(mapKey(TOKEN, "TB" + acc, "ram")) !== undefined) payers[acc] = h.tx.paidRam?.get(acc) ?? balancePayer(h.state, "ram", acc);
     if (bytes > 0n) addBalance(h.state, "ram", acc, -bytes);
     ram[acc] = (bytes > 0n ? bytes : 0n).toString();
   }

@@ -151,6 +151,26 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
 }
 
 /**
+ * The `ram` records of `accounts`, back on their shard with the escrow rejoining them (a return), that an earlier
+ * part's doPay rewrote with no payer (`paidRam`): named as before that rewrite for this part's actions, since one
+ * shard's doPay runs after every action (a lend or sale of the RAM here would otherwise rename the rewrite's none
+ * token.iost's, 10 bytes one shard never charges). Returns their keys, which the part names none again after its
+ * actions, as the rewrite left them; the rejoin writes the records anyway, so no row more.
+ */
+function nameAsBefore(h: Host, accounts: string[]): string[] {
+  const renamed: string[] = [];
+  for (const acc of accounts) {
+    const was = h.tx.paidRam?.get(acc);
+    const key = mapKey(TOKEN, "TB" + acc, "ram");
+    const cur = decodeValue(h.state.get(key));
+    if (was === undefined || was === "" || cur === undefined || cur.payer !== "") continue;
+    h.state.put(key, encodeValue(cur.value, was));
+    renamed.push(key);
+  }
+  return renamed;
+}
+
+/**
  * A credit's receiver half, the steps one shard ran in the sending action, wherever it lands (a carried credit
  * before a part's actions, or alone where it is received, incoming.ts): the token moved in, and a lend's bytes
  * added to the borrower's total in ram.iost's name (ram.ts receiveLend), a buy's to the buyer's bought and held bytes
@@ -351,6 +371,8 @@ export function runForwarded(
           const held = f.signerPayers?.[acc] !== undefined && state.get(mapKey("token.iost", "TB" + acc, "ram")) === undefined;
           if (BigInt(bytes) > 0n || held) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
         }
+        const rejoined = signerRam.filter(([acc, bytes]) => here(acc) && BigInt(bytes) > 0n).map(([acc]) => acc);
+        const renamed = nameAsBefore(h, home && (ramEscrow > 0n || f.ramPayer !== undefined) ? [f.publisher, ...rejoined] : rejoined);
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
@@ -375,6 +397,7 @@ export function runForwarded(
         });
         if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
         returns = run.returns;
+        for (const key of renamed) state.put(key, encodeValue(decodeValue(state.get(key))!.value, ""));
         // One shard pays a tx's RAM once, after every action: the last part pays what the parts before it owe.
         // Co-signers of shards not run on yet pay theirs there, by a part with no actions after the last one.
         // Tokens created off their symbol's shard are claimed there first, by such a part too.

@@ -3,7 +3,8 @@
  * Objects (docs/SHARDING.md "One RAM market", a co-signer's own iost or RAM): the trade runs on the publisher's
  * shard on the market's records fetched from shard 0 and the co-signer's from a third shard, every object
  * evicted while its reads are in flight; the bytes land with the publisher, the price leaves the co-signer's
- * balance on its shard, and the market's records change on shard 0 only.
+ * balance on its shard, and the market's records change on shard 0 only. A co-signer's lend of its RAM runs
+ * there too, on its records fetched from its shard ("RAM lent across shards").
  */
 import { abortAllDurableObjects } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -20,26 +21,33 @@ const pub = names.find((n) => shardOf(n, N) !== 0 && shardOf(n, N) !== shardOf("
 const mate = names.find((n) => ![0, shardOf(pub, N), shardOf("admin", N)].includes(shardOf(n, N)))!;
 
 type Account = { balance: number; ram_info: { available: string; used: string; total: string } };
+type Chain = ReturnType<typeof newChain>;
+
+/** A chain where `pub` and `mate` exist, each with 1024 bytes it bought (`SR`), gas and iost; its shards' stubs. */
+async function withAccounts(name: string): Promise<{ c: Chain; at: (i: number) => ShardInternal; account: (n: string) => Promise<Account> }> {
+  const c = newChain(name);
+  const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
+  const account = async (n: string) => (await at(shardOf(n, N)).read("getAccount", n)) as Account;
+  await c.coord.chainInfo();
+  const admin = () => at(shardOf("admin", N));
+  const create = makeTx({
+    actions: [pub, mate].flatMap((n) => [
+      { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([n, ADMIN_KEY, ADMIN_KEY]) },
+      { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", n, 1024]) },
+      { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", n, "50"]) },
+      { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", n, "1000", ""]) },
+    ]),
+  });
+  await admin().submitTx(create.bytes, create.hash);
+  await tickUntilFinal(c, admin, [create.hash]);
+  expect(await admin().getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
+  return { c, at, account };
+}
 
 describe("four shards: a co-signer of a third shard pays a RAM buy published off the market's shard", () => {
   test("the publisher gets the bytes, the co-signer pays the price on its shard, the market moves on shard 0", async () => {
-    const c = newChain("cosigner");
-    const at = (i: number): ShardInternal => shardStub(nodeEnv, `${c.id}:shard-${i}`);
-    const account = async (name: string) => (await at(shardOf(name, N)).read("getAccount", name)) as Account;
+    const { c, at, account } = await withAccounts("cosigner");
     const market = async () => (await at(0).read("getRAMInfo")) as { used_ram: string; available_ram: string };
-    await c.coord.chainInfo();
-    const admin = () => at(shardOf("admin", N));
-    const create = makeTx({
-      actions: [pub, mate].flatMap((n) => [
-        { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([n, ADMIN_KEY, ADMIN_KEY]) },
-        { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", n, 1024]) },
-        { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", n, "50"]) },
-        { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", n, "1000", ""]) },
-      ]),
-    });
-    await admin().submitTx(create.bytes, create.hash);
-    await tickUntilFinal(c, admin, [create.hash]);
-    expect(await admin().getTxReceipt(create.hash)).toMatchObject({ status_code: "SUCCESS" });
     const [pub0, mate0, market0] = [await account(pub), await account(mate), await market()];
 
     const buy = makeTx({
@@ -66,5 +74,29 @@ describe("four shards: a co-signer of a third shard pays a RAM buy published off
     expect(mate1.balance).toBeCloseTo(mate0.balance - price, 8);
     expect(mate1.ram_info).toEqual(mate0.ram_info);
     expect(BigInt(market1.used_ram)).toBe(BigInt(market0.used_ram) + 100n);
+  });
+
+  test("a co-signer of a third shard lends its RAM to the publisher: the bytes move, the market does not", async () => {
+    const { c, at, account } = await withAccounts("cosigner-lend");
+    const market = async () => await at(0).read("getRAMInfo");
+    const [pub0, mate0, market0] = [await account(pub), await account(mate), await market()];
+    const lend = makeTx({
+      publisher: pub,
+      signers: [`${mate}@active`],
+      actions: [{ contract: "ram.iost", actionName: "lend", data: JSON.stringify([mate, pub, 100]) }],
+    });
+    const home = () => at(shardOf(pub, N));
+    expect(await home().submitTx(lend.bytes, lend.hash)).toEqual({ hash: lend.hash });
+    await tick(c); // parked at home: the co-signer's records asked of its shard
+    await abortAllDurableObjects();
+    expect(await home().getTxReceipt(lend.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    await tickUntilFinal(c, home, [lend.hash]);
+    expect(await home().getTxReceipt(lend.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    await tick(c, 2); // the release lands the co-signer's writes
+    const [pub1, mate1] = [await account(pub), await account(mate)];
+    const ram = (a: Account) => [BigInt(a.ram_info.available), BigInt(a.ram_info.total)];
+    expect(ram(pub1)).toEqual(ram(pub0).map((b) => b + 100n));
+    expect(ram(mate1)).toEqual(ram(mate0).map((b) => b - 100n));
+    expect(await market()).toEqual(market0);
   });
 });

@@ -11,7 +11,7 @@ import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
-import type { Tx } from "../../../src/tx/types";
+import type { Action, Tx } from "../../../src/tx/types";
 import { act, fakeKey, makeTx } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
@@ -38,13 +38,14 @@ function config(): GenesisConfig {
 const on = (s: number, k = 0) => USERS.filter((u) => shardOf(u, N) === s)[k];
 
 let nonce = 0;
-const txBy = (user: string, actions: ReturnType<typeof act>[]): Tx =>
+const txBy = (user: string, actions: Action[], signer?: string): Tx =>
   makeTx(actions, {
     publisher: user,
     key: fakeKey(USERS.indexOf(user)),
     time: T0 + BigInt(nonce++),
     gasLimit: 4_000_000n,
     amountLimit: [{ token: "*", value: "unlimited" }],
+    ...(signer === undefined ? {} : { signers: [`${signer}@active`], signerKeys: [fakeKey(USERS.indexOf(signer))] }),
   });
 
 /** A ram.iost record (`SR`/`TR`) of `acc` where it lives, as a number (absent: 0). */
@@ -58,6 +59,49 @@ const ramRecord = (chain: SimChain, kind: string, acc: string) => {
   const v = decodeValue(chain.shards[shardOf(acc, N)].store.get(`b-ram.iost-${kind}${acc}`))?.value;
   return v?.t === "s" ? BigInt(v.v) : 0n;
 };
+
+/**
+ * On one shard and on N: contracts of `owner` and `other` deployed, a buy by `buyer` for the account `last` charges
+ * (`signer`, else `pub`), which names its `ram` record token.iost's, then `last(mine, theirs)` published by `pub`
+ * (co-signed by `signer`): its receipt, and the `ram` record, used RAM and ram.iost records of that account (and of
+ * `borrower`) as stored.
+ */
+function oneAndN(o: {
+  pub: string;
+  signer?: string;
+  owner: string;
+  other?: string;
+  buyer: string;
+  borrower?: string;
+  last: (mine: string, theirs: string) => Action[];
+}) {
+  const charged = o.signer ?? o.pub;
+  return [1, N].map((count) => {
+    nonce = 0;
+    const chain = new SimChain(config(), count);
+    const run = (tx: Tx) => {
+      chain.submit(tx);
+      for (let i = 0; i < 8; i++) chain.step({ time: BLOCK_TIME });
+      const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx))!;
+      expect([r.pending, r.receipt?.statusCode, r.receipt?.message]).toEqual([0, "SUCCESS", ""]);
+      return r.receipt!;
+    };
+    const deploy = (by: string) => {
+      const tx = txBy(by, [act("system.iost", "setCode", [contractJson(LENDER, ABI)])]);
+      run(tx);
+      return "Contract" + txId(tx);
+    };
+    const mine = deploy(o.owner);
+    const theirs = o.other === undefined ? mine : deploy(o.other);
+    run(txBy(o.buyer, [act("ram.iost", "buy", [o.buyer, charged, 1000])]));
+    const receipt = run(txBy(o.pub, o.last(mine, theirs), o.signer));
+    const { statusCode, gasUsage, ramUsage } = receipt;
+    const records = [charged, ...(o.borrower === undefined ? [] : [o.borrower])].flatMap((acc) =>
+      [`m-token.iost-TB${acc}-ram`, ...["UR", "SR", "TR"].map((k) => `b-ram.iost-${k}${acc}`)].map((k) => chain.shards[shardOf(acc, count)].store.get(k)),
+    );
+    return { receipt: { statusCode, gasUsage, ramUsage }, records };
+  });
+}
 
 beforeAll(vmReady);
 
@@ -137,23 +181,64 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
   // the escrow took that name to the borrower's shard, where the lend's transfer renamed it token.iost's for 10 bytes
   // one shard, paying after every action, never charges.
   it("a top-level lend after a call of the lender's own contract charges the bytes one shard charges", () => {
-    const [lender, borrower, buyer] = [on(3), on(2), on(1)];
-    const receipts = [1, N].map((count) => {
-      nonce = 0;
-      const chain = new SimChain(config(), count);
-      const run = (tx: Tx) => {
-        chain.submit(tx);
-        for (let i = 0; i < 6; i++) chain.step({ time: BLOCK_TIME });
-        const r = chain.shards[shardOf(tx.publisher, count)].results.get(txId(tx))!;
-        expect([r.pending, r.receipt?.statusCode]).toEqual([0, "SUCCESS"]);
-        return r.receipt!;
-      };
-      const deploy = txBy(lender, [act("system.iost", "setCode", [contractJson(LENDER, ABI)])]);
-      run(deploy);
-      run(txBy(buyer, [act("ram.iost", "buy", [buyer, lender, 1000])]));
-      return run(txBy(lender, [act("Contract" + txId(deploy), "put", ["k", "v"]), act("ram.iost", "lend", [lender, borrower, 100])])).ramUsage;
+    const [lender, borrower] = [on(3), on(2)];
+    const [one, four] = oneAndN({
+      pub: lender,
+      owner: lender,
+      buyer: on(1),
+      last: (mine) => [act(mine, "put", ["k", "v"]), act("ram.iost", "lend", [lender, borrower, 100])],
     });
-    expect(receipts[0]["token.iost"]).toBeUndefined();
-    expect(receipts[1]).toEqual(receipts[0]);
+    expect(one.receipt.ramUsage["token.iost"]).toBeUndefined();
+    expect(four).toEqual(one);
+  });
+
+  // The same rewrite of a co-signer's record, charged by its contract in a part that sends the rest on: its RAM escrow
+  // named the rewrite's none, and a sale of its RAM in a later part renamed it token.iost's (docs/SHARDING.md
+  // "Co-signers' RAM escrow"), whether it lives on the home's shard or a middle part's.
+  it("a co-signer's RAM sold in a later part after a call of its own contract charges the bytes one shard charges", () => {
+    const signer = on(1, 1);
+    for (const [pub, other] of [
+      [on(1), on(2)],
+      [on(2), on(3)],
+    ]) {
+      const last = (mine: string, theirs: string) => [act(mine, "put", ["k", "v"]), act(theirs, "ok", []), act("ram.iost", "sell", [signer, signer, 100])];
+      const [one, four] = oneAndN({ pub, signer, owner: signer, other, buyer: on(3), last });
+      expect(one.receipt.ramUsage["token.iost"], pub).toBeUndefined();
+      expect(four, pub).toEqual(one);
+    }
+  });
+
+  // And back on the record's own shard (a part coming back there): the escrow rejoined the record the first part's
+  // doPay rewrote, and the lend's transfer renamed it token.iost's, the lender a co-signer or the publisher.
+  it("a lend back on the lender's shard after a call of its own contract charges the bytes one shard charges", () => {
+    const [lender, borrower] = [on(1, 1), on(1, 2)];
+    for (const signer of [lender, undefined]) {
+      const last = (mine: string, theirs: string) => [act(mine, "put", ["k", "v"]), act(theirs, "ok", []), act("ram.iost", "lend", [lender, borrower, 100])];
+      const [one, four] = oneAndN({ pub: signer ? on(1) : lender, signer, owner: lender, other: on(2), buyer: on(3), last });
+      expect(one.receipt.ramUsage["token.iost"], signer).toBeUndefined();
+      expect(four, signer).toEqual(one);
+    }
+  });
+
+  // Forwarded to the borrower's shard as the publisher's lend is, it found there no `SR` of the co-signer (only the
+  // publisher's ram.iost records travel): `self ram amount 0, not enough for lend` where one shard lends. It runs
+  // where the tx is, as a co-signer's sale does (docs/SHARDING.md "One RAM market"), its RAM leaving as a credit.
+  it("a co-signer's top-level lend to an account of another shard lends as one shard does", () => {
+    const lender = on(1, 1);
+    // Lent at home (the borrower's shard, or the lender's), in a part on the lender's shard (a call of its contract
+    // first) or in a part of a third shard (a call there first), its RAM escrowed from the home or fetched from its shard.
+    for (const [pub, borrower, first] of [
+      [on(1), on(2), "mine"],
+      [on(2), on(0), "mine"],
+      [on(2), on(2, 1), "mine"],
+      [on(1), on(2), "theirs"],
+      [on(2), on(0), "theirs"],
+      [on(2), on(2, 1), ""],
+    ]) {
+      const lend = act("ram.iost", "lend", [lender, borrower, 100]);
+      const last = (mine: string, theirs: string) => (first === "" ? [lend] : [act(first === "mine" ? mine : theirs, "ok", []), lend]);
+      const [one, four] = oneAndN({ pub, signer: lender, owner: lender, other: on(3), buyer: on(3), borrower, last });
+      expect(four, `${pub} ${borrower} ${first}`).toEqual(one);
+    }
   });
 });
