@@ -340,23 +340,64 @@ export function sha3(data: Uint8Array): Uint8Array {
   return wasm === undefined ? jsSha3(data) : wasmSha3(wasm, data);
 }
 
-function wasmSha3({ mem, absorb }: Wasm, data: Uint8Array): Uint8Array {
-  mem.fill(0, 0, 200);
+function wasmSha3(w: Wasm, data: Uint8Array): Uint8Array {
+  const { mem, absorb } = w;
   let at = 0;
+  if (data.length >= WASM_BLOCKS * RATE) mem.fill(0, 0, 200);
   // Whole blocks in pieces the memory holds, so that the rest and its padding fit one last call.
   for (; data.length - at >= WASM_BLOCKS * RATE; at += WASM_BLOCKS * RATE) {
     mem.set(data.subarray(at, at + WASM_BLOCKS * RATE), INPUT_AT);
     absorb(WASM_BLOCKS);
   }
-  const rest = data.length - at;
+  mem.set(at === 0 ? data : data.subarray(at), INPUT_AT);
+  return lastCall(w, data.length - at, at === 0);
+}
+
+/**
+ * Pads the `rest` bytes written at INPUT_AT and absorbs them, the state zeroed first when `fresh` (nothing absorbed
+ * before), and returns the hash.
+ */
+function lastCall({ mem, absorb }: Wasm, rest: number, fresh: boolean): Uint8Array {
+  if (fresh) mem.fill(0, 0, 200);
   const blocks = Math.floor(rest / RATE) + 1;
   const end = INPUT_AT + blocks * RATE;
-  mem.set(at === 0 ? data : data.subarray(at), INPUT_AT);
   mem.fill(0, INPUT_AT + rest, end);
   mem[INPUT_AT + rest] ^= 0x06; // SHA3's domain bits, then pad10*1
   mem[end - 1] ^= 0x80;
   absorb(blocks);
   return mem.slice(0, 32);
+}
+
+/**
+ * sha3(utf8(text)): an ASCII text that fits one call is written straight into the module's memory, with no byte
+ * array of its own (every state key and value a tree update writes is hashed so).
+ */
+export function sha3Text(text: string): Uint8Array {
+  const w = wasm;
+  if (w === undefined || text.length >= WASM_BLOCKS * RATE) return sha3(utf8(text));
+  const mem = w.mem;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return sha3(utf8(text));
+    mem[INPUT_AT + i] = c;
+  }
+  return lastCall(w, text.length, true);
+}
+
+/** sha3 of the 65 bytes `tag` ‖ `a` ‖ `b` (two 32-byte hashes): a tree node's hash, written straight into the module's memory. */
+export function sha3Tagged(tag: number, a: Uint8Array, b: Uint8Array): Uint8Array {
+  const w = wasm;
+  if (w === undefined || a.length !== 32 || b.length !== 32) {
+    const buf = new Uint8Array(65);
+    buf[0] = tag;
+    buf.set(a, 1);
+    buf.set(b, 33);
+    return sha3(buf);
+  }
+  w.mem[INPUT_AT] = tag;
+  w.mem.set(a, INPUT_AT + 1);
+  w.mem.set(b, INPUT_AT + 33);
+  return lastCall(w, 65, true);
 }
 
 /** The JavaScript permutation's SHA3-256 (exported for the tests that compare both). */

@@ -11,7 +11,7 @@
  * A leaf sits at the shallowest depth where its subtree holds no other key.
  */
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { sha3, utf8 } from "../crypto/sha3.js";
+import { sha3Tagged, sha3Text } from "../crypto/sha3.js";
 
 export const EMPTY = new Uint8Array(32);
 
@@ -21,23 +21,12 @@ export interface Proof {
   leaf?: { key: string; value: string };
 }
 
-export const keyHash = (key: string): Uint8Array => sha3(utf8(key));
-export const valueHash = (value: string): Uint8Array => sha3(utf8(value));
+export const keyHash = (key: string): Uint8Array => sha3Text(key);
+export const valueHash = (value: string): Uint8Array => sha3Text(value);
 
-export function leafHash(kh: Uint8Array, vh: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(65);
-  buf.set(kh, 1);
-  buf.set(vh, 33);
-  return sha3(buf);
-}
+export const leafHash = (kh: Uint8Array, vh: Uint8Array): Uint8Array => sha3Tagged(0, kh, vh);
 
-export function innerHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(65);
-  buf[0] = 1;
-  buf.set(left, 1);
-  buf.set(right, 33);
-  return sha3(buf);
-}
+export const innerHash = (left: Uint8Array, right: Uint8Array): Uint8Array => sha3Tagged(1, left, right);
 
 /** Bit `i` of a 32-byte hash, most significant first. */
 export const bit = (h: Uint8Array, i: number): number => (h[i >> 3] >> (7 - (i & 7))) & 1;

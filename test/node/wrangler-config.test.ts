@@ -35,4 +35,8 @@ describe("wrangler.toml", () => {
       expect(c.limits).toEqual({ cpu_ms: 30_000 });
     }
   });
+
+  it("bundles without kept names (a defineProperty per closure made: 5-8 % of a transfer's CPU), in both", () => {
+    for (const c of [prod, dev]) expect(c.keep_names).toBe(false);
+  });
 });

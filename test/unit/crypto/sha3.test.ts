@@ -9,7 +9,7 @@ import { sha3_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { beforeAll, expect, test } from "vitest";
-import { jsSha3, loadSha3, sha3, utf8 } from "../../../src/crypto/sha3";
+import { jsSha3, loadSha3, sha3, sha3Tagged, sha3Text, utf8 } from "../../../src/crypto/sha3";
 
 beforeAll(loadSha3);
 
@@ -52,5 +52,40 @@ test("random inputs give noble's hash, and a hash does not change once the next 
       expect(bytesToHex(first)).toBe(bytesToHex(sha3_256(a)));
     }),
     { numRuns: 300 },
+  );
+});
+
+test("sha3Text is sha3 of the text's UTF-8 (ASCII written into the module, the rest encoded), sha3Tagged of tag ‖ a ‖ b", () => {
+  const page = 478 * 136;
+  for (const text of [
+    "",
+    "a",
+    "x".repeat(135),
+    "y".repeat(136),
+    "z".repeat(page - 1),
+    "z".repeat(page),
+    "z".repeat(page + 1),
+    "é",
+    "b-gas.iost-ï",
+    "\u{1F600}",
+    "\uD800",
+  ]) {
+    expect(bytesToHex(sha3Text(text)), `${text.length} chars`).toBe(bytesToHex(sha3_256(utf8(text))));
+  }
+  fc.assert(
+    fc.property(
+      fc.string({ maxLength: 300, unit: "binary" }),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      (text, a, b) => {
+        expect(bytesToHex(sha3Text(text))).toBe(bytesToHex(sha3_256(utf8(text))));
+        expect(bytesToHex(sha3Tagged(1, a, b))).toBe(bytesToHex(sha3_256(Uint8Array.from([1, ...a, ...b]))));
+      },
+    ),
+    { numRuns: 300 },
+  );
+  // Not two 32-byte hashes: the 65 bytes as before (a shorter one leaves zeros).
+  expect(bytesToHex(sha3Tagged(0, new Uint8Array([7]), new Uint8Array(32).fill(9)))).toBe(
+    bytesToHex(sha3_256(Uint8Array.from([0, 7, ...new Uint8Array(31), ...new Uint8Array(32).fill(9)]))),
   );
 });
