@@ -322,6 +322,8 @@ export function runForwarded(
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
   let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
+  // Whether it paid it from the escrow, 0 bytes too: one shard's doPay writes a payer's used RAM whatever it paid.
+  let paysPublisher = false;
   let owned = 0n; // and of its contracts' records the last part wrote
   let signerPaid: Record<string, string> = {}; // what co-signers paid from their escrows (their used RAM where they live)
   const result = (ok: boolean): ForwardResult => {
@@ -334,7 +336,7 @@ export function runForwarded(
       returns: ok ? returns : [],
       receipts: ok ? h.receipts : [],
       ramUsage,
-      ...(ok && ramPaid + owned !== 0n ? { ramPaid: (ramPaid + owned).toString() } : {}),
+      ...(ok && (paysPublisher || ramPaid + owned !== 0n) ? { ramPaid: (ramPaid + owned).toString() } : {}),
       ...(ok && Object.keys(signerPaid).length > 0 ? { signerPaid } : {}),
       ...(events.length > 0 ? { events } : {}),
       ...(ok && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
@@ -418,6 +420,8 @@ export function runForwarded(
           owned: 0n,
         };
         if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
+        // The home's doPay left the publisher to the part its escrow reached last (escrowRam); a *.iost account never pays RAM.
+        paysPublisher = debt.last && r.ram !== undefined && !f.publisher.endsWith(".iost");
         try {
           doPay(h, false, debt);
         } catch (e) {

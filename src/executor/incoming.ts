@@ -365,7 +365,7 @@ function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home
     {
       ...back,
       ...(reserved > bytes ? { ram: (reserved - bytes).toString() } : {}),
-      result: { ...result, ...(paid !== 0n ? { ramPaid: paid.toString() } : {}) },
+      result: { ...result, ...(ramPaid !== undefined || paid !== 0n ? { ramPaid: paid.toString() } : {}) },
     },
     half,
     ...rest,

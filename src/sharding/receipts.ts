@@ -272,6 +272,7 @@ export interface ForwardResult {
   /**
    * Bytes (decimal text, may be negative) of the publisher's RAM the chain's last part paid from its
    * escrow, for the parts before it that owed it too (Forwarded `debt`): the publisher's used RAM at home.
+   * "0" too when it paid none: one shard's doPay writes the payer's used RAM record all the same.
    */
   ramPaid?: string;
   /**

@@ -64,7 +64,7 @@ const ramRecord = (chain: SimChain, kind: string, acc: string) => {
  * On one shard and on N: contracts of `owner` and `other` deployed, a buy by `buyer` for the account `last` charges
  * (`signer`, else `pub`), which names its `ram` record token.iost's, then `last(mine, theirs)` published by `pub`
  * (co-signed by `signer`): its receipt, and the `ram` record, used RAM and ram.iost records of that account (and of
- * `borrower`) as stored.
+ * of the publisher and `borrower`) as stored.
  */
 function oneAndN(o: {
   pub: string;
@@ -96,7 +96,7 @@ function oneAndN(o: {
     run(txBy(o.buyer, [act("ram.iost", "buy", [o.buyer, charged, 1000])]));
     const receipt = run(txBy(o.pub, o.last(mine, theirs), o.signer));
     const { statusCode, gasUsage, ramUsage } = receipt;
-    const records = [charged, ...(o.borrower === undefined ? [] : [o.borrower])].flatMap((acc) =>
+    const records = [...new Set([charged, o.pub, ...(o.borrower === undefined ? [] : [o.borrower])])].flatMap((acc) =>
       [`m-token.iost-TB${acc}-ram`, ...["UR", "SR", "TR"].map((k) => `b-ram.iost-${k}${acc}`)].map((k) => chain.shards[shardOf(acc, count)].store.get(k)),
     );
     return { receipt: { statusCode, gasUsage, ramUsage }, records };
@@ -189,6 +189,14 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
       last: (mine) => [act(mine, "put", ["k", "v"]), act("ram.iost", "lend", [lender, borrower, 100])],
     });
     expect(one.receipt.ramUsage["token.iost"]).toBeUndefined();
+    expect(four).toEqual(one);
+  });
+
+  // One shard's doPay writes every payer's used RAM, 0 bytes too (go-iost ChangeUsedRAMInfo): a publisher that paid
+  // no RAM in a forwarded part had no `UR` where one shard writes "0", answered by getContractStorage as null, not "0".
+  it("a publisher that pays no RAM in a forwarded part has the used RAM record one shard writes", () => {
+    const [one, four] = oneAndN({ pub: on(2), owner: on(1), buyer: on(3), last: (mine) => [act(mine, "ok", [])] });
+    expect(decodeValue(one.records[1])?.value).toEqual({ t: "s", v: "0" });
     expect(four).toEqual(one);
   });
 

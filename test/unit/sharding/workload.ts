@@ -183,11 +183,14 @@ export function delta(before: Reads, after: Reads): Record<string, string> {
     }
     const nb = num(b);
     const na = num(a);
-    // A raw record written with the number it already read as (absent reads 0): nothing a read can see.
+    // A raw record written with the number it already read as (absent reads 0): nothing a read can see. But a
+    // contract's storage record (ram.iost's `UR<acc>` too) written or deleted: storage.get and getContractStorage
+    // answer null for an absent one, not "0".
     // An account's iost or ram balance pays no RAM (token.ts balanceRecordPayer): its payer is no read either.
     const unpaid = /^m-token\.iost-TB(?!Contract)[^-]+-(iost|ram)$/.test(key);
     const samePayer = (a?.payer ?? "") === (b?.payer ?? "") || unpaid;
-    if (na !== null && na === nb && samePayer) continue;
+    const stored = key.startsWith("b-") && (a === undefined) !== (b === undefined);
+    if (na !== null && na === nb && samePayer && !stored) continue;
     const payer = unpaid ? "" : ` (${a?.payer ?? "deleted"})`;
     out[key] = nb !== null && na !== null ? `${na - nb}${payer}` : a === undefined ? "deleted" : `${String(a.v)}${payer}`;
   }
