@@ -207,12 +207,14 @@ function shortOf(half: ForwardResult, pub: string, reserve: { ram: string; paid:
  * The publisher's `ram` balance when its tx's last part settled: the unused RAM escrow back, and the
  * record rewritten with no payer, as one shard's doPay rewrites it once after every action (go-iost
  * SetTokenBalance). The home part left the record's payer as it was (executor/index.ts doPay `debt`), so
- * the escrow's record on every part names it, as the record one shard's actions see.
+ * the escrow's record on every part names it, as the record one shard's actions see. `paid`: the last part
+ * paid the publisher's RAM from the escrow (its `ramPaid`), 0 bytes too: one shard's doPay writes the record
+ * then even where the account had none (signed up with no RAM bought).
  */
-function settleRam(state: State, pub: string, back: bigint): void {
+function settleRam(state: State, pub: string, back: bigint, paid: boolean): void {
   const key = mapKey("token.iost", "TB" + pub, "ram");
   const cur = decodeValue(state.get(key));
-  if (back === 0n && (cur === undefined || cur.payer === undefined || cur.payer === "")) return;
+  if (back === 0n && (cur === undefined ? !paid : cur.payer === undefined || cur.payer === "")) return;
   const have = cur && cur.value.t === "i" ? cur.value.v : 0n;
   new ContractDB(state).mputRaw("token.iost", "TB" + pub, "ram", encodeValue(int(have + back), ""));
 }
@@ -693,7 +695,7 @@ export function applyIncoming(
           // An issue's credit comes back to token.iost: nothing was issued after all.
           if (amount > 0n && !undone && r.account === "token.iost") applyBurn(state, r);
           else if (amount > 0n && !undone) addBalance(state, r.token, r.account, amount);
-          if (r.result && !r.result.credit) settleRam(state, r.account, r.ram !== undefined && !undone ? BigInt(r.ram) : 0n);
+          if (r.result && !r.result.credit) settleRam(state, r.account, r.ram !== undefined && !undone ? BigInt(r.ram) : 0n, r.result.ramPaid !== undefined);
           if (r.frozen !== undefined && !undone) putFrozen(state, "iost", r.account, r.frozen);
           // One shard's failed tx still pays its gas, and its doPay rewrites the publisher's `ram` balance
           // and used RAM, as the undone home part's doPay did.

@@ -297,7 +297,8 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
     if (away && isSigner(h, payer) && BigInt(c.data) > 0n) throw new RamShort(`pay ram failed. id: ${payer} need ${c.data}, actual 0`, payer);
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
-    if (away && givesRamBack(payer) && BigInt(c.data) < 0n) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
+    // 0 bytes too (a record it paid put and deleted): one shard's doPay rewrites its `ram` record whatever it paid.
+    if (away && givesRamBack(payer) && (BigInt(c.data) < 0n || (c.data === 0 && !isContractId(payer)))) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
     // Bytes an earlier part charged a contract the publisher owns: the publisher's, wherever this part runs.
     const carried = tx.guest ? debt?.contracts.get(payer) : undefined;
     // A contract of another shard pays for records its code wrote in this run (a callee of that shard): its owner,
@@ -364,8 +365,8 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
       }
     }
   }
-  // What a co-signer of another shard freed, net over every part: given back there, as above.
-  if (debt?.last) for (const [payer, bytes] of debt.away) if (bytes < 0n && givesRamBack(payer)) h.outbox.push(freeTo(h, payer, -bytes));
+  // What a co-signer of another shard freed, net over every part (0 too): given back there, as above.
+  if (debt?.last) for (const [payer, bytes] of debt.away) if (bytes <= 0n && givesRamBack(payer)) h.outbox.push(freeTo(h, payer, -bytes));
   return paid;
 }
 

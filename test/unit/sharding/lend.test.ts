@@ -18,6 +18,9 @@ import { SimChain } from "./sim";
 
 const N = 4;
 const USERS = Array.from({ length: 12 }, (_, i) => `user${String(i).padStart(2, "0")}`);
+// Signed up with no RAM bought: no `ram` record at all (gas pledged for them). bare06 lives on shard 2, bare01 on 1.
+const BARE = ["bare06", "bare01"];
+const ACCOUNTS = [...USERS, ...BARE];
 const T0 = devGenesis().time + 10n * 1_000_000_000n;
 const BLOCK_TIME = T0 + 100n * 1_000_000_000n;
 const LENDER = `class Lender {
@@ -25,13 +28,21 @@ const LENDER = `class Lender {
   lend(to, n) { blockchain.callWithAuth("ram.iost", "lend", [tx.publisher, to, n]); }
   ok() {}
   put(k, v) { storage.put(k, v); }
+  touch(who) { storage.put("t", "v", who); storage.del("t"); }
 }
 module.exports = Lender;`;
 
 function config(): GenesisConfig {
   return {
     ...devGenesis(),
-    devAccounts: USERS.map((id, i) => ({ id, owner: fakeKey(i), active: fakeKey(i), balance: "1000000", gasPledge: "1000", ram: 100000n })),
+    devAccounts: ACCOUNTS.map((id, i) => ({
+      id,
+      owner: fakeKey(i),
+      active: fakeKey(i),
+      balance: "1000000",
+      gasPledge: "1000",
+      ram: BARE.includes(id) ? 0n : 100000n,
+    })),
   };
 }
 
@@ -41,11 +52,11 @@ let nonce = 0;
 const txBy = (user: string, actions: Action[], signer?: string): Tx =>
   makeTx(actions, {
     publisher: user,
-    key: fakeKey(USERS.indexOf(user)),
+    key: fakeKey(ACCOUNTS.indexOf(user)),
     time: T0 + BigInt(nonce++),
     gasLimit: 4_000_000n,
     amountLimit: [{ token: "*", value: "unlimited" }],
-    ...(signer === undefined ? {} : { signers: [`${signer}@active`], signerKeys: [fakeKey(USERS.indexOf(signer))] }),
+    ...(signer === undefined ? {} : { signers: [`${signer}@active`], signerKeys: [fakeKey(ACCOUNTS.indexOf(signer))] }),
   });
 
 /** A ram.iost record (`SR`/`TR`) of `acc` where it lives, as a number (absent: 0). */
@@ -53,6 +64,7 @@ const ABI = [
   { name: "lend", args: ["string", "number"], amountLimit: [{ token: "ram", val: "100" }] },
   { name: "ok", args: [] },
   { name: "put", args: ["string", "string"] },
+  { name: "touch", args: ["string"] },
 ];
 
 const ramRecord = (chain: SimChain, kind: string, acc: string) => {
@@ -61,7 +73,7 @@ const ramRecord = (chain: SimChain, kind: string, acc: string) => {
 };
 
 /**
- * On one shard and on N: contracts of `owner` and `other` deployed, a buy by `buyer` for the account `last` charges
+ * On one shard and on N: contracts of `owner` and `other` deployed, a buy by `buyer` (if any) for the account `last` charges
  * (`signer`, else `pub`), which names its `ram` record token.iost's, then `last(mine, theirs)` published by `pub`
  * (co-signed by `signer`): its receipt, and the `ram` record, used RAM and ram.iost records of that account (and of
  * of the publisher and `borrower`) as stored.
@@ -71,7 +83,7 @@ function oneAndN(o: {
   signer?: string;
   owner: string;
   other?: string;
-  buyer: string;
+  buyer?: string;
   borrower?: string;
   last: (mine: string, theirs: string) => Action[];
 }) {
@@ -93,7 +105,7 @@ function oneAndN(o: {
     };
     const mine = deploy(o.owner);
     const theirs = o.other === undefined ? mine : deploy(o.other);
-    run(txBy(o.buyer, [act("ram.iost", "buy", [o.buyer, charged, 1000])]));
+    if (o.buyer !== undefined) run(txBy(o.buyer, [act("ram.iost", "buy", [o.buyer, charged, 1000])]));
     const receipt = run(txBy(o.pub, o.last(mine, theirs), o.signer));
     const { statusCode, gasUsage, ramUsage } = receipt;
     const records = [...new Set([charged, o.pub, ...(o.borrower === undefined ? [] : [o.borrower])])].flatMap((acc) =>
@@ -198,6 +210,29 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
     const [one, four] = oneAndN({ pub: on(2), owner: on(1), buyer: on(3), last: (mine) => [act(mine, "ok", [])] });
     expect(decodeValue(one.records[1])?.value).toEqual({ t: "s", v: "0" });
     expect(four).toEqual(one);
+  });
+
+  // And one with no `ram` record at all (signed up, no RAM bought): one shard's doPay writes its balance "0" (go-iost
+  // SetTokenBalance of a payer's balance less 0), a record getContractStorage and storage.globalMapGet answer "0", not null.
+  it("a publisher with no RAM record that pays none in a forwarded part has the RAM record one shard writes", () => {
+    const [one, four] = oneAndN({ pub: BARE[0], owner: on(1), last: (mine) => [act(mine, "ok", [])] });
+    expect(decodeValue(one.records[0])?.value).toEqual({ t: "i", v: 0n });
+    expect(four).toEqual(one);
+  });
+
+  // A co-signer with no `ram` record that a contract charges 0 bytes (a record put and deleted): one shard's doPay
+  // writes its balance "0" as the publisher's, with its RAM at home (escrowed along), where the contract runs, or on a third shard.
+  it("a co-signer with no RAM record charged 0 bytes in a forwarded tx has the RAM record one shard writes", () => {
+    const signer = BARE[1];
+    for (const [pub, owner] of [
+      [on(1), on(2)],
+      [on(2), on(1)],
+      [on(2), on(3)],
+    ]) {
+      const [one, four] = oneAndN({ pub, signer, owner, last: (mine) => [act(mine, "touch", [signer])] });
+      expect(decodeValue(one.records[0])?.value, `${pub} ${owner}`).toEqual({ t: "i", v: 0n });
+      expect(four, `${pub} ${owner}`).toEqual(one);
+    }
   });
 
   // The same rewrite of a co-signer's record, charged by its contract in a part that sends the rest on: its RAM escrow

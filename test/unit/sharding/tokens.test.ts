@@ -133,10 +133,15 @@ describe("a token created after genesis (simulator)", () => {
     expect([creator, on(1), on(3), on(2)].map((u) => tokenBalance(chain, "gold", u))).toEqual([85n, 7n, 5n, 10n]);
     expect(raw(chain, 2, `m-token.iost-TF${on(2)}-gold`)).toMatchObject({ t: "j" });
 
-    // A holder of shard 1 destroys: its shard sends a burn, gold's shard lowers the supply a block later.
+    // A holder of shard 1 destroys: its shard sends a burn, gold's shard lowers the supply a block later. Its balance
+    // record, paid by the creator, is rewritten at the same size: 0 bytes the creator's shard pays as one shard's doPay
+    // does (its `ram` record rewritten, a `free` of 0).
     const burnt = run(chain, txBy(on(1), [act("token.iost", "destroy", ["gold", on(1), "2"])]), 1);
     expect(burnt.statusCode).toBe("SUCCESS");
-    expect(chain.inFlight()).toMatchObject([{ kind: "burn", token: "gold", toShard: 3, amount: "2" }]);
+    expect(chain.inFlight()).toMatchObject([
+      { kind: "burn", token: "gold", toShard: 3, amount: "2" },
+      { kind: "free", account: creator, toShard: shardOf(creator, N), ram: "0" },
+    ]);
     expect(supply(chain, "gold")).toBe(110n);
     chain.step({ time: BLOCK_TIME });
     expect([tokenBalance(chain, "gold", on(1)), supply(chain, "gold")]).toEqual([5n, 108n]);
