@@ -131,6 +131,14 @@ const skews: [string, () => { txs: Tx[]; gaps: number[] }][] = [
       gaps: [0, 2],
     }),
   ],
+  [
+    "(e), not in the list: a forwarded part writes a key a parked reader holds and tells it nothing, the reader having seen its tx elsewhere",
+    // X (x of A, older: made first) debits x, holding it until its part on B settles, and forwards a put of "k" to B.
+    // R (y of C, calling C's contract) reads "k" on B and x's balance on A. On B, R's read (its home, 0, sorts before
+    // A) is answered first, "k" absent; X's part writes it anyway (a receipt does not wait for read locks) and tells
+    // nobody (only credits do). On A, R's read waits for X's lock and answers x debited.
+    () => ({ txs: [txBy(x, [transfer(x, on(A, 1)), put(B, "k")]), txBy(y, [act(base.looks[C], "see", [base.recs[B], "k", x])])], gaps: [0, 0] }),
+  ],
 ];
 
 describe("skews of txs in flight together: N = 4's results are no one-shard order's (simulator)", () => {
