@@ -790,6 +790,8 @@ export function applyIncoming(
         return;
       }
       if (rerun) unpark(state, rerun.part);
+      // A forwarded part does not wait for read locks: the younger txs' parts holding keys it wrote read them again.
+      if (r.kind === "action") stale = staleReaders(state, r, state.latest().keys(), [], ageOf(r)!);
       state.release();
       applied.push(r.id);
       outgoing.push(...stale, ...out);

@@ -715,13 +715,20 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
  * (height, then pool key: `payer.at`, `payer.ord`) and not told yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
  * here came before the credit landed, which one chain never shows; it reads again (docs/SHARDING.md "Remote state
  * inside a contract", _Credits in flight_). Only an older tx's credit tells: a part's age is fixed, so a bounded set of
- * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same.
+ * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same. A
+ * forwarded part (an action receipt, `age` its tx's) writing keys such a part holds shared tells it the same way: it
+ * does not wait for read locks, and the part may have seen its tx on another shard.
  */
-export function staleReaders(state: State, r: CrossReceipt, written: Iterable<string>, told: readonly string[] = []): CrossReceipt[] {
+export function staleReaders(
+  state: State,
+  r: CrossReceipt,
+  written: Iterable<string>,
+  told: readonly string[] = [],
+  age: Age = [r.payer?.at ?? "0", r.payer?.ord ?? ""],
+): CrossReceipt[] {
   const raw = state.get(READING);
   if (raw === undefined || r.probe) return [];
   const keys = new Set(written);
-  const age: Age = [r.payer?.at ?? "0", r.payer?.ord ?? ""];
   const locks = JSON.parse(raw) as ReadLocks;
   return Object.keys(locks)
     .sort()
