@@ -104,17 +104,6 @@ const skews: [string, () => { txs: Tx[]; gaps: number[] }][] = [
     () => ({ txs: [txBy(x, [transfer(x, z), put(C, "k")]), txBy(r, [act(base.looks[H], "see", [base.recs[C], "k", z])])], gaps: [0, 0] }),
   ],
   [
-    "(b) a stale notice comes after the reader ran: the credit held up waiting for another tx's lock where it lands",
-    // Z (w of B freezing to z, then a chain C → A) holds z's frozen list on B four blocks. X, a plain transfer to z of
-    // its block (older than R, sent a block later), debits x at once; its credit waits on B for Z's lock on z's frozen
-    // list. R reads x's and z's balance records (not z's frozen list): both answered at once, x debited, z not
-    // credited; the credit, retried with R's lock held, tells R a block after R ran.
-    () => ({
-      txs: [txBy(w, [freeze(w, z), put(C, "h"), put(A, "h")]), txBy(x, [transfer(x, z)]), txBy(r, [act(base.looks[H], "held", [x, z])])],
-      gaps: [0, 0, 1],
-    }),
-  ],
-  [
     "(c) a credit that lands waits for a lock on its receiver and reads the holder's writes, its tx at home having run before the holder's credit landed there",
     // Z (z of B freezing to x and to itself, then a put on C) holds z's frozen list until its part settles; its freeze
     // to x rides with the part and lands on A two blocks later. X (x's plain transfer to z, same block) ran at home
@@ -135,6 +124,19 @@ const skews: [string, () => { txs: Tx[]; gaps: number[] }][] = [
 
 /** Skews fixed, each with the one order of one shard that gives N = 4's results. */
 const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
+  [
+    "(b) a credit held up waiting for another tx's lock where it lands tells a reader answered after its try in the chunk, with that answer",
+    // Z (w of B freezing to z, then a chain C → A) holds z's frozen list on B four blocks. X, a plain transfer to z of
+    // its block (older than R, sent a block later), debits x at once; its credit waits on B for Z's lock on z's frozen
+    // list. R reads x's and z's balance records (not z's frozen list): both answered at once, x debited, z not
+    // credited. The credit was retried first in that chunk, before R held anything; it told R at its next try, a
+    // block after R ran. Now it tells the readers answered after its try at the chunk's end: R reads again.
+    () => ({
+      txs: [txBy(w, [freeze(w, z), put(C, "h"), put(A, "h")]), txBy(x, [transfer(x, z)]), txBy(r, [act(base.looks[H], "held", [x, z])])],
+      gaps: [0, 0, 1],
+    }),
+    [0, 1, 2],
+  ],
   [
     "(e), not in the list: a forwarded part writing a key a younger parked reader holds tells it, which reads again (it saw the part's tx elsewhere)",
     // X (x of A, older: made first) debits x, holding it until its part on B settles, and forwards a put of "k" to B.
