@@ -56,6 +56,7 @@ import {
   readOnlyKeys,
   rerunTx,
   restart,
+  sawDecided,
   staleReaders,
   takeRelease,
   takeStale,
@@ -65,6 +66,7 @@ import {
   waitsForName,
   asksOf,
   answerAsks,
+  type Decided,
   takeAnswer,
   waitsSince,
   withoutLanded,
@@ -409,6 +411,8 @@ export function applyIncoming(
   let unlocked = false;
   /** What each credit tried in this chunk writes (or would, waiting): for the read locks taken after its try. */
   const tried = new Map<string, string[]>();
+  /** Forwarded parts that decided their tx in this chunk, their credits leaving with it (reads.ts sawDecided). */
+  const decided: Decided[] = [];
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */
   const apply = (r: CrossReceipt, pass: number, rerun?: Parked): void => {
@@ -457,7 +461,7 @@ export function applyIncoming(
       } else if (r.kind === "read") {
         const answer = answerRead(guard!, r, block.shard!);
         if (answer === "wait") wait = true;
-        else out.push(answer);
+        else out.push(answer, ...(answer.values ? sawDecided(r, decided, shard) : []));
       } else if (r.kind === "values" && r.stale) {
         takeStale(state, r);
       } else if (r.kind === "values") {
@@ -797,7 +801,12 @@ export function applyIncoming(
       }
       if (rerun) unpark(state, rerun.part);
       // A forwarded part does not wait for read locks: the younger txs' parts holding keys it wrote read them again.
-      if (r.kind === "action") stale = staleReaders(state, r, state.latest().keys(), [], ageOf(r)!);
+      if (r.kind === "action") {
+        const keys = new Set(state.latest().keys());
+        stale = staleReaders(state, r, keys, [], ageOf(r)!);
+        // Its credits leave now: a read answered after it in this chunk sees its writes a block before they land.
+        if (out.some((x) => x.kind === "credit" && !x.probe)) decided.push({ age: ageOf(r)!, keys });
+      }
       state.release();
       applied.push(r.id);
       outgoing.push(...stale, ...out);

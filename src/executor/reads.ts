@@ -739,6 +739,24 @@ export function staleReaders(
     .map((part) => ({ ...readReceipt("values", `${r.id}:stale:${part}`, partTx(part), part, r.toShard, locks[part].from), stale: true as const }));
 }
 
+/** What a forwarded part deciding its tx in a chunk wrote, its credits leaving with that chunk, and its tx's age. */
+export interface Decided {
+  age: Age;
+  keys: ReadonlySet<string>;
+}
+
+/**
+ * A notice for the part whose `read` `r` a chunk answered after the parts of older txs that decided in it (`decided`):
+ * if the answer holds what one of them wrote, that tx's credits land a block after it, and a notice of theirs would
+ * come when the part has run on this answer (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_).
+ * It leaves with the answer: the part reads again.
+ */
+export function sawDecided(r: CrossReceipt, decided: readonly Decided[], shard: number): CrossReceipt[] {
+  const age = readLockAge(r);
+  if (!decided.some((d) => older(d.age, age) && r.keys!.some((k) => d.keys.has(k)))) return [];
+  return [{ ...readReceipt("values", `${r.id}:stale`, r.txHash, r.account, shard, r.fromShard), stale: true as const }];
+}
+
 /**
  * A `stale` notice (`staleReaders`): the part, if still parked here holding that shard's lock, reads again once its
  * round is in. A part that ran meanwhile keeps its run (it read nothing of the credit's tx elsewhere: see the doc).

@@ -97,13 +97,6 @@ const skews: [string, () => { txs: Tx[]; gaps: number[] }][] = [
     () => ({ txs: [txBy(r, [act(base.looks[H], "look", [x, z])]), txBy(x, [freeze(x, z), put(C, "k")])], gaps: [0, 0] }),
   ],
   [
-    "(b) a stale notice comes after the reader ran: the credit sent by a forwarded part deciding its tx, whose write a read answered after it in the same chunk sees",
-    // X (older: sent first, same block) debits x on A and forwards its put to C with its credit to z. On C, X's part
-    // (from A) comes before R's read (from H) in the chunk: the read answers X's write. On B, R's read is answered in
-    // that block; X's credit, sent from C, lands a block later and tells R, whose re-run had both answers already.
-    () => ({ txs: [txBy(x, [transfer(x, z), put(C, "k")]), txBy(r, [act(base.looks[H], "see", [base.recs[C], "k", z])])], gaps: [0, 0] }),
-  ],
-  [
     "(c) a credit that lands waits for a lock on its receiver and reads the holder's writes, its tx at home having run before the holder's credit landed there",
     // Z (z of B freezing to x and to itself, then a put on C) holds z's frozen list until its part settles; its freeze
     // to x rides with the part and lands on A two blocks later. X (x's plain transfer to z, same block) ran at home
@@ -124,6 +117,15 @@ const skews: [string, () => { txs: Tx[]; gaps: number[] }][] = [
 
 /** Skews fixed, each with the one order of one shard that gives N = 4's results. */
 const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
+  [
+    "(b) a read answered after a forwarded part deciding its tx in the same chunk, holding its write, is told with its answer: the part's credit lands a block later",
+    // X (older: sent first, same block) debits x on A and forwards its put to C with its credit to z. On C, X's part
+    // (from A) comes before R's read (from H) in the chunk: the read answers X's write. On B, R's read is answered in
+    // that block; X's credit, sent from C, lands a block later and told R when its re-run had both answers already.
+    // Now C's answer comes with a notice (reads.ts sawDecided): R reads again, after the credit landed.
+    () => ({ txs: [txBy(x, [transfer(x, z), put(C, "k")]), txBy(r, [act(base.looks[H], "see", [base.recs[C], "k", z])])], gaps: [0, 0] }),
+    [0, 1],
+  ],
   [
     "(b) a credit held up waiting for another tx's lock where it lands tells a reader answered after its try in the chunk, with that answer",
     // Z (w of B freezing to z, then a chain C → A) holds z's frozen list on B four blocks. X, a plain transfer to z of
