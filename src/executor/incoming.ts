@@ -411,7 +411,7 @@ export function applyIncoming(
   let unlocked = false;
   /** What each credit tried in this chunk writes (or would, waiting): for the read locks taken after its try. */
   const tried = new Map<string, string[]>();
-  /** Forwarded parts that decided their tx in this chunk, their credits leaving with it (reads.ts sawDecided). */
+  /** What the forwarded parts whose credits leave with this chunk wrote (reads.ts sawDecided). */
   const decided: Decided[] = [];
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */

@@ -739,14 +739,14 @@ export function staleReaders(
     .map((part) => ({ ...readReceipt("values", `${r.id}:stale:${part}`, partTx(part), part, r.toShard, locks[part].from), stale: true as const }));
 }
 
-/** What a forwarded part deciding its tx in a chunk wrote, its credits leaving with that chunk, and its tx's age. */
+/** What a forwarded part wrote in a chunk its credits leave with (its tx decided there), and its tx's age. */
 export interface Decided {
   age: Age;
   keys: ReadonlySet<string>;
 }
 
 /**
- * A notice for the part whose `read` `r` a chunk answered after the parts of older txs that decided in it (`decided`):
+ * A notice for the part whose `read` `r` a chunk answered after the parts of older txs whose credits leave with it (`decided`):
  * if the answer holds what one of them wrote, that tx's credits land a block after it, and a notice of theirs would
  * come when the part has run on this answer (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_).
  * It leaves with the answer: the part reads again.
