@@ -509,6 +509,14 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     if (outgoing.length === 0) return { outgoing: [...released, ...asks] };
     return { outgoing: [...released, ...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
   }
+  // It does not wait for read locks: the younger txs' parts holding keys it wrote read them again.
+  const stale = staleReaders(
+    state,
+    { id: base.receiptId, txHash: p.txHash, toShard: block.shard!.index },
+    state.latest().keys(),
+    [],
+    [p.block!.number, poolOrder(tx, p.txHash)],
+  );
   state.release();
   unpark(state, p.part);
   // Dropped now (a co-signer's permissions changed meanwhile): nothing charged, as one shard drops it.
@@ -522,7 +530,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const action = out.find((x) => x.kind === "action");
   if (action !== undefined && writes.size > 0) action.forward = { ...action.forward!, writes: allWrites(writes) };
   return {
-    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
+    outgoing: [...stale, ...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
 }
@@ -716,12 +724,12 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
  * here came before the credit landed, which one chain never shows; it reads again (docs/SHARDING.md "Remote state
  * inside a contract", _Credits in flight_). Only an older tx's credit tells: a part's age is fixed, so a bounded set of
  * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same. A
- * forwarded part (an action receipt, `age` its tx's) writing keys such a part holds shared tells it the same way: it
- * does not wait for read locks, and the part may have seen its tx on another shard.
+ * forwarded part (an action receipt, `age` its tx's) or a tx's re-run at home (`rerunTx`) writing keys such a part
+ * holds shared tells it the same way: neither waits for read locks, and the part may have seen its tx elsewhere.
  */
 export function staleReaders(
   state: State,
-  r: CrossReceipt,
+  r: Pick<CrossReceipt, "id" | "txHash" | "toShard" | "probe" | "payer">,
   written: Iterable<string>,
   told: readonly string[] = [],
   age: Age = [r.payer?.at ?? "0", r.payer?.ord ?? ""],

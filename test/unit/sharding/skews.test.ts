@@ -16,12 +16,14 @@ const LOOK = `class Look {
   init() {}
   look(a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
   held(a, b) { return [a, b].map((w) => storage.globalMapGet("token.iost", "TB" + w, "iost")).join(","); }
+  owner(id, a) { const o = storage.globalMapGet("system.iost", "contract_owner", id); return [a, o].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
   see(id, key, who) { return storage.globalGet(id, key) + ":" + blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
 }
 module.exports = Look;`;
 const LOOK_ABI = [
   { name: "look", args: ["string", "string"] },
   { name: "held", args: ["string", "string"] },
+  { name: "owner", args: ["string", "string"] },
   { name: "see", args: ["string", "string", "string"] },
 ];
 
@@ -147,6 +149,16 @@ const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
     // read waits for X's lock and answers x debited. Before, the part told nobody (only credits did) and R ran on "k"
     // absent and x debited; now its notice lands with B's answer, and R reads again: X, then R.
     () => ({ txs: [txBy(x, [transfer(x, on(A, 1)), put(B, "k")]), txBy(y, [act(base.looks[C], "see", [base.recs[B], "k", x])])], gaps: [0, 0] }),
+    [0, 1],
+  ],
+  [
+    "(f), not in the list: a tx's re-run at home writing a key a younger parked reader holds tells it, which reads again (it saw the tx elsewhere)",
+    // X (x of A) reads balances of shards C and H inside a contract (parked at home), then pays w of B. R, sent a block
+    // later, reads x's balance and, in a second round, that of the owner of B's contract (w). R's read lands on A in
+    // the chunk X re-runs in, before it (receipts first): x not debited. X's re-run writes x's balance anyway (a parked
+    // run does not wait for read locks); its credit lands on B before R's second round reads w there: w credited.
+    // Before, the re-run told nobody; now its notice lands with A's answer, and R reads again: X, then R.
+    () => ({ txs: [txBy(x, [act(base.looks[A], "look", [y, r]), transfer(x, w)]), txBy(r, [act(base.looks[H], "owner", [base.recs[B], x])])], gaps: [0, 1] }),
     [0, 1],
   ],
 ];
