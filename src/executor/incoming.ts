@@ -56,6 +56,7 @@ import {
   readOnlyKeys,
   rerunTx,
   restart,
+  sawDecided,
   staleReaders,
   takeRelease,
   takeStale,
@@ -65,6 +66,7 @@ import {
   waitsForName,
   asksOf,
   answerAsks,
+  type Decided,
   takeAnswer,
   waitsSince,
   withoutLanded,
@@ -409,6 +411,10 @@ export function applyIncoming(
   const count = block.shard?.count ?? 1;
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
   let unlocked = false;
+  /** What each credit tried in this chunk writes (or would, waiting): for the read locks taken after its try. */
+  const tried = new Map<string, string[]>();
+  /** What the forwarded parts whose credits leave with this chunk wrote (reads.ts sawDecided). */
+  const decided: Decided[] = [];
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */
   const apply = (r: CrossReceipt, pass: number, rerun?: Parked): void => {
@@ -457,7 +463,7 @@ export function applyIncoming(
       } else if (r.kind === "read") {
         const answer = answerRead(guard!, r, block.shard!);
         if (answer === "wait") wait = true;
-        else out.push(answer);
+        else out.push(answer, ...(answer.values ? sawDecided(r, decided, shard) : []));
       } else if (r.kind === "values" && r.stale) {
         takeStale(state, r);
       } else if (r.kind === "values") {
@@ -649,7 +655,11 @@ export function applyIncoming(
           out.push({ ...refund, ...back, ...later });
         }
         // What it writes (or would, waiting for a lock: a parked part's write lock, or another tx's) of records parts read.
-        if (message === "") stale = staleReaders(state, r, state.latest().keys(), told.get(r.id));
+        if (message === "") {
+          const keys = [...state.latest().keys()];
+          stale = staleReaders(state, r, keys, told.get(r.id));
+          tried.set(r.id, keys);
+        }
       } else if (r.result?.credit && r.result.credit.reserved === undefined && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
         // A half that overtook its part's settle (a chain settles back hop by hop, longer than the
         // half's two hops): it waits for that settle, which makes the tx await it (`halves`).
@@ -792,6 +802,13 @@ export function applyIncoming(
         return;
       }
       if (rerun) unpark(state, rerun.part);
+      // A forwarded part does not wait for read locks: the younger txs' parts holding keys it wrote read them again.
+      if (r.kind === "action") {
+        const keys = new Set(state.latest().keys());
+        stale = staleReaders(state, r, keys, [], ageOf(r)!);
+        // Its credits leave now: a read answered after it in this chunk sees its writes a block before they land.
+        if (out.some((x) => x.kind === "credit" && !x.probe)) decided.push({ age: ageOf(r)!, keys });
+      }
       state.release();
       applied.push(r.id);
       outgoing.push(...stale, ...out);
@@ -801,6 +818,14 @@ export function applyIncoming(
   // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
   for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(bare) : [])
     for (const r of queue) apply(r, pass);
+  // A credit still waiting tells the parts whose reads this chunk answered after its try: its notice leaves with their
+  // answer, not a block behind it, when they may have run (docs/SHARDING.md "Remote state inside a contract").
+  for (const d of deferred) {
+    const keys = tried.get(d.id);
+    const more = keys === undefined ? [] : staleReaders(state, d, keys, d.told);
+    outgoing.push(...more);
+    if (more.length > 0) d.told = [...(d.told ?? []), ...more.map((x) => x.account)];
+  }
   outgoing.push(...answerAsks(state, asks, shard));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {

@@ -509,6 +509,14 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     if (outgoing.length === 0) return { outgoing: [...released, ...asks] };
     return { outgoing: [...released, ...outgoing, ...asks], settlement: { ...base, more: outgoing.length } };
   }
+  // It does not wait for read locks: the younger txs' parts holding keys it wrote read them again.
+  const stale = staleReaders(
+    state,
+    { id: base.receiptId, txHash: p.txHash, toShard: block.shard!.index },
+    state.latest().keys(),
+    [],
+    [p.block!.number, poolOrder(tx, p.txHash)],
+  );
   state.release();
   unpark(state, p.part);
   // Dropped now (a co-signer's permissions changed meanwhile): nothing charged, as one shard drops it.
@@ -522,7 +530,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const action = out.find((x) => x.kind === "action");
   if (action !== undefined && writes.size > 0) action.forward = { ...action.forward!, writes: allWrites(writes) };
   return {
-    outgoing: [...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
+    outgoing: [...stale, ...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
 }
@@ -715,13 +723,20 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
  * (height, then pool key: `payer.at`, `payer.ord`) and not told yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
  * here came before the credit landed, which one chain never shows; it reads again (docs/SHARDING.md "Remote state
  * inside a contract", _Credits in flight_). Only an older tx's credit tells: a part's age is fixed, so a bounded set of
- * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same.
+ * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same. A
+ * forwarded part (an action receipt, `age` its tx's) or a tx's re-run at home (`rerunTx`) writing keys such a part
+ * holds shared tells it the same way: neither waits for read locks, and the part may have seen its tx elsewhere.
  */
-export function staleReaders(state: State, r: CrossReceipt, written: Iterable<string>, told: readonly string[] = []): CrossReceipt[] {
+export function staleReaders(
+  state: State,
+  r: Pick<CrossReceipt, "id" | "txHash" | "toShard" | "probe" | "payer">,
+  written: Iterable<string>,
+  told: readonly string[] = [],
+  age: Age = [r.payer?.at ?? "0", r.payer?.ord ?? ""],
+): CrossReceipt[] {
   const raw = state.get(READING);
   if (raw === undefined || r.probe) return [];
   const keys = new Set(written);
-  const age: Age = [r.payer?.at ?? "0", r.payer?.ord ?? ""];
   const locks = JSON.parse(raw) as ReadLocks;
   return Object.keys(locks)
     .sort()
@@ -730,6 +745,24 @@ export function staleReaders(state: State, r: CrossReceipt, written: Iterable<st
       return partTx(part) !== r.txHash && !told.includes(part) && older(age, readLockAge(l)) && l.keys.some((k) => keys.has(k));
     })
     .map((part) => ({ ...readReceipt("values", `${r.id}:stale:${part}`, partTx(part), part, r.toShard, locks[part].from), stale: true as const }));
+}
+
+/** What a forwarded part wrote in a chunk its credits leave with (its tx decided there), and its tx's age. */
+export interface Decided {
+  age: Age;
+  keys: ReadonlySet<string>;
+}
+
+/**
+ * A notice for the part whose `read` `r` a chunk answered after the parts of older txs whose credits leave with it (`decided`):
+ * if the answer holds what one of them wrote, that tx's credits land a block after it, and a notice of theirs would
+ * come when the part has run on this answer (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_).
+ * It leaves with the answer: the part reads again.
+ */
+export function sawDecided(r: CrossReceipt, decided: readonly Decided[], shard: number): CrossReceipt[] {
+  const age = readLockAge(r);
+  if (!decided.some((d) => older(d.age, age) && r.keys!.some((k) => d.keys.has(k)))) return [];
+  return [{ ...readReceipt("values", `${r.id}:stale`, r.txHash, r.account, shard, r.fromShard), stale: true as const }];
 }
 
 /**
