@@ -154,6 +154,13 @@ export interface RamDebt {
    * Absent: none.
    */
   contracts?: [contract: string, bytes: string][];
+  /**
+   * Contracts of another owner than the publisher that parts so far charged → the bytes charged and the bytes
+   * paid of them (decimal text, may be negative), in payer order: a later part on the owner's shard charging the
+   * contract again checks and pays the sum, as one shard's doPay checks each payer once after every action (a
+   * chain coming back to a shard). Absent: none.
+   */
+  charged?: [contract: string, bytes: string, paid: string][];
 }
 
 /** `total` (Host.amountTotal) as a receipt carries it (Forwarded `spent`), or undefined when nothing was spent. */
