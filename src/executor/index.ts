@@ -325,6 +325,12 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
           debt.contracts.set(payer, ram);
           continue;
         }
+        // At home too: the publisher's record leaves with the escrow, so the last part checks the contract's bytes of
+        // every part at once against it (a chain back home charging the contract again: 172/73's owner side).
+        if (debt !== undefined && !tx.guest && !debt.last && payer !== ramPayer && ramPayer === tx.publisher) {
+          debt.contracts.set(payer, (debt.contracts.get(payer) ?? 0n) + ram);
+          continue;
+        }
         // A contract of this shard whose owner lives on another (its setCode ran in a forwarded part): the owner's RAM
         // is fetched from there and written back with the run, as a callee's of another shard is.
         if (callee === null && !owned && ramPayer !== payer && h.ramAway(ramPayer)) {
@@ -400,7 +406,7 @@ export interface Debt {
   done: boolean;
   /** Filled in: what each co-signer paid from its RAM escrow (its used RAM where it lives, by the settle). */
   paid: Map<string, bigint>;
-  /** Contracts the publisher owns → the bytes parts away from home charged them so far (Forwarded `debt.contracts`). */
+  /** Contracts the publisher owns → the bytes the parts so far that sent actions on charged them (Forwarded `debt.contracts`). */
   contracts: Map<string, bigint>;
   /** Filled in by the last part: what contracts the publisher owns paid from its RAM escrow (its used RAM at home). */
   owned: bigint;

@@ -149,8 +149,8 @@ export interface RamDebt {
    */
   away?: [payer: string, bytes: string][];
   /**
-   * Contracts the publisher owns → the bytes parts away from its home charged them (decimal text, may be
-   * negative), in payer order: the chain's last part pays them from the RAM escrow, each with its own check.
+   * Contracts the publisher owns → the bytes the parts so far charged them (decimal text, may be negative), in
+   * payer order: the chain's last part pays them from the RAM escrow, each with its own check.
    * Absent: none.
    */
   contracts?: [contract: string, bytes: string][];

@@ -2170,10 +2170,7 @@ const CASES: Case[] = [
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
  * fails here until it is removed.
  */
-const KNOWN: Record<string, string> = {
-  "a chain of contract 2's owner back home, short of RAM for both records":
-    "_Txs in flight together_: the home part pays a contract its publisher owns at once, so a chain back home checks only its own part's bytes (need 112 where one shard needs 224)",
-};
+const KNOWN: Record<string, string> = {};
 
 let one: SimChain;
 let four: SimChain;
