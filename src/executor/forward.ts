@@ -428,12 +428,14 @@ const byPayer = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 
 export function debtOf(debt: Debt): RamDebt | undefined {
   const away = [...debt.away].filter(([, b]) => b !== 0n);
   const contracts = [...debt.contracts].filter(([, b]) => b !== 0n);
-  if (debt.owed === 0n && debt.short.size === 0 && away.length === 0 && contracts.length === 0) return undefined;
+  const charged = [...debt.charged].filter(([, c]) => c.bytes !== 0n || c.paid !== 0n);
+  if (debt.owed === 0n && debt.short.size === 0 && away.length === 0 && contracts.length === 0 && charged.length === 0) return undefined;
   return {
     owed: debt.owed.toString(),
     short: [...debt.short].sort(byPayer),
     ...(away.length > 0 ? { away: away.sort(byPayer).map(([p, b]) => [p, b.toString()] as [string, string]) } : {}),
     ...(contracts.length > 0 ? { contracts: contracts.sort(byPayer).map(([p, b]) => [p, b.toString()] as [string, string]) } : {}),
+    ...(charged.length > 0 ? { charged: charged.sort(byPayer).map(([p, c]) => [p, c.bytes.toString(), c.paid.toString()] as [string, string, string]) } : {}),
   };
 }
 

@@ -418,6 +418,7 @@ export function runForwarded(
           done: !run.forward,
           paid: new Map<string, bigint>(),
           owned: 0n,
+          charged: new Map((f.debt?.charged ?? []).map(([id, b, p]) => [id, { bytes: BigInt(b), paid: BigInt(p) }] as const)),
         };
         if (debt.last) ramPaid = BigInt(h.costs.get(f.publisher)?.data ?? 0) + debt.owed;
         // The home's doPay left the publisher to the part its escrow reached last (escrowRam); a *.iost account never pays RAM.

@@ -273,7 +273,9 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
       payers.add(p);
   for (const payer of [...payers].sort()) {
     const short = debt?.short.get(payer);
-    if (short !== undefined && debt!.last) throw new RamShort(short, payer);
+    // A contract an earlier part was short for, charged again here where its owner's RAM is: checked below with the sum.
+    const again = debt?.charged.has(payer) === true && h.costs.has(payer) && h.remoteShard(payer) === null;
+    if (short !== undefined && debt!.last && !again) throw new RamShort(short, payer);
     const c = h.costs.get(payer) ?? new Cost();
     const gas = new Decimal(tx.gasRatio * BigInt(c.toGas()), GAS_DECIMAL);
     if (chargeGas && !gas.isZero()) {
@@ -324,6 +326,12 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
           debt.contracts.set(payer, ram);
           continue;
         }
+        // At home too: the publisher's record leaves with the escrow, so the last part checks the contract's bytes of
+        // every part at once against it (a chain back home charging the contract again: 172/73's owner side).
+        if (debt !== undefined && !tx.guest && !debt.last && payer !== ramPayer && ramPayer === tx.publisher) {
+          debt.contracts.set(payer, (debt.contracts.get(payer) ?? 0n) + ram);
+          continue;
+        }
         // A contract of this shard whose owner lives on another (its setCode ran in a forwarded part): the owner's RAM
         // is fetched from there and written back with the run, as a callee's of another shard is.
         if (callee === null && !owned && ramPayer !== payer && h.ramAway(ramPayer)) {
@@ -340,12 +348,25 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
           }
           ram += debt.owed;
         }
-        if (current < ram) {
-          const failed = `pay ram failed. id: ${ramPayer} need ${ram}, actual ${current}`;
+        // One shard checks a contract's bytes of every action at once, against its owner's balance before any: a chain
+        // charging another owner's contract in several parts (back on its shard) checks and pays the sum so far.
+        let need = ram;
+        let actual = current;
+        const sum = debt && !owned && owes === undefined && ramPayer !== tx.publisher && isContractId(payer) ? debt.charged : undefined;
+        if (sum) {
+          const prior = sum.get(payer) ?? { bytes: 0n, paid: 0n };
+          need = prior.bytes + ram;
+          actual = current + prior.paid;
+          sum.set(payer, { bytes: need, paid: need <= actual ? need : prior.paid });
+          ram = need - prior.paid; // what this part pays, when the sum fits
+        }
+        if (actual < need) {
+          const failed = `pay ram failed. id: ${ramPayer} need ${need}, actual ${actual}`;
           if (!debt || debt.last) throw new RamShort(failed, payer);
           debt.short.set(payer, failed); // checked where its RAM lives; the last part fails the tx with it
           continue;
         }
+        if (sum) debt!.short.delete(payer);
         // A later part's `ram` credit to an account of this shard lands after this rewrite: it carries the payer before it.
         const own = !held && !(tx.guest && ramPayer === tx.publisher) && h.remoteShard(ramPayer) === null;
         if (h.block.shard !== undefined && h.block.shard.count > 1 && !debt?.last && own && cur && PAID_RAM.has(cur.payer ?? "") && !tx.paidRam?.has(ramPayer))
@@ -386,10 +407,12 @@ export interface Debt {
   done: boolean;
   /** Filled in: what each co-signer paid from its RAM escrow (its used RAM where it lives, by the settle). */
   paid: Map<string, bigint>;
-  /** Contracts the publisher owns → the bytes parts away from home charged them so far (Forwarded `debt.contracts`). */
+  /** Contracts the publisher owns → the bytes the parts so far that sent actions on charged them (Forwarded `debt.contracts`). */
   contracts: Map<string, bigint>;
   /** Filled in by the last part: what contracts the publisher owns paid from its RAM escrow (its used RAM at home). */
   owned: bigint;
+  /** Contracts of other owners → the bytes the parts so far charged them and paid of those (Forwarded `debt.charged`). */
+  charged: Map<string, { bytes: bigint; paid: bigint }>;
 }
 
 /** Adds `delta` bytes to an account's used RAM (`UR<acc>`, the raw key go-iost ChangeUsedRAMInfo writes). */
@@ -527,7 +550,17 @@ export function runTx(
     // A forwarded part that can charge the publisher's RAM pays the home part's too, once after every action.
     const debt =
       carriesRam(h) || (pays && !failed)
-        ? { owed: 0n, short: new Map<string, string>(), away, last: false, done: !forward, paid: new Map(), contracts: new Map(), owned: 0n }
+        ? {
+            owed: 0n,
+            short: new Map<string, string>(),
+            away,
+            last: false,
+            done: !forward,
+            paid: new Map(),
+            contracts: new Map(),
+            owned: 0n,
+            charged: new Map(),
+          }
         : undefined;
     paid = doPay(h, true, debt, gas);
     escrowRam(h, debt); // after the home part paid its RAM: the rest goes with the forwarded part

@@ -149,11 +149,18 @@ export interface RamDebt {
    */
   away?: [payer: string, bytes: string][];
   /**
-   * Contracts the publisher owns → the bytes parts away from its home charged them (decimal text, may be
-   * negative), in payer order: the chain's last part pays them from the RAM escrow, each with its own check.
+   * Contracts the publisher owns → the bytes the parts so far charged them (decimal text, may be negative), in
+   * payer order: the chain's last part pays them from the RAM escrow, each with its own check.
    * Absent: none.
    */
   contracts?: [contract: string, bytes: string][];
+  /**
+   * Contracts of another owner than the publisher that parts so far charged → the bytes charged and the bytes
+   * paid of them (decimal text, may be negative), in payer order: a later part on the owner's shard charging the
+   * contract again checks and pays the sum, as one shard's doPay checks each payer once after every action (a
+   * chain coming back to a shard). Absent: none.
+   */
+  charged?: [contract: string, bytes: string, paid: string][];
 }
 
 /** `total` (Host.amountTotal) as a receipt carries it (Forwarded `spent`), or undefined when nothing was spent. */

@@ -794,6 +794,17 @@ export function checkReceipt(
     for (const e of debt.contracts ?? [])
       if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== "string" || !e[0].startsWith("Contract") || typeof e[1] !== "string" || !SIGNED.test(e[1]))
         refuse("debt contracts", e, MAX_INT64);
+    // Bytes of other owners' contracts: checked and paid only by a part on the owner's shard, where its RAM lives.
+    if (!Array.isArray(debt.charged ?? [])) refuse("debt charged", debt.charged, MAX_INT64);
+    for (const e of debt.charged ?? [])
+      if (
+        !Array.isArray(e) ||
+        e.length !== 3 ||
+        typeof e[0] !== "string" ||
+        !e[0].startsWith("Contract") ||
+        !e.slice(1).every((x) => typeof x === "string" && SIGNED.test(x))
+      )
+        refuse("debt charged", e, MAX_INT64);
   }
   if (r.result?.ramPaid !== undefined && !SIGNED.test(r.result.ramPaid)) refuse("ramPaid", r.result.ramPaid, MAX_INT64);
   // Only an escrow that came back was paid from: naming anyone else would let a shard change its used RAM.

@@ -976,6 +976,21 @@ describe('a chain\'s RAM debt in receipts (docs/SHARDING.md "RAM of a chain")', 
     for (const bad of [[["user05", "79"]], [["Contractx", "7.9"]], [["Contractx", 79]], [["Contractx"]], "Contractx", { Contractx: "79" }])
       expect(() => checkReceipt(owing(bad), 4), JSON.stringify(bad)).toThrow(ReceiptRefused);
   });
+  it("accepts bytes other owners' contracts were charged and paid by parts so far, refuses an account's and malformed bytes", () => {
+    const owing = (charged: unknown) => action({ owed: "0", short: [], charged });
+    expect(() => checkReceipt(owing([["Contractx", "222", "111"]]), 4)).not.toThrow();
+    expect(() => checkReceipt(owing([["Contractx", "-3", "0"]]), 4)).not.toThrow();
+    for (const bad of [
+      [["user05", "79", "0"]],
+      [["Contractx", "79"]],
+      [["Contractx", "79", "7.9"]],
+      [["Contractx", 79, "0"]],
+      [["Contractx", "79", "0", "1"]],
+      "Contractx",
+      { Contractx: ["79", "0"] },
+    ])
+      expect(() => checkReceipt(owing(bad), 4), JSON.stringify(bad)).toThrow(ReceiptRefused);
+  });
   it("accepts bytes a co-signer of another shard owes, refuses any other account's and malformed bytes", () => {
     const signed = (away: unknown): CrossReceipt => {
       const r = action({ owed: "0", short: [], away });

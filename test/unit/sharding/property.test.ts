@@ -792,6 +792,22 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 2],
     ],
+    [
+      "172/73, shrunk (in flight or not): a chain putting a record of contract 2 on its way out and another on its way back, its owner short of RAM for both",
+      [
+        { k: "keep", by: "user05" },
+        {
+          k: "chain",
+          by: "user02",
+          calls: [
+            [2, "put"],
+            [3, "put"],
+            [2, "put"],
+          ],
+        },
+      ],
+      [0, 1],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
