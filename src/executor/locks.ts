@@ -354,7 +354,10 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   const pledges = ok ? [...(x.result.pledges ?? []), ...(f.pledges ?? [])] : [];
   if (pledges.length > 0) result.pledges = pledges;
   const ram = ok ? (s.ram ?? "0") : x.ram;
-  const signerRam = ok ? s.signerRam : x.signerRam;
+  // A co-signer this part paid from whose escrow a later part handed back on its own shard (a chain passing its home):
+  // nothing of it is left to give back, but what this part paid is still counted there (incoming.ts handBack).
+  const gone = ok ? Object.keys(x.result.signerPaid ?? {}).filter((acc) => s.signerRam?.[acc] === undefined) : [];
+  const signerRam = ok ? (gone.length > 0 ? { ...s.signerRam, ...Object.fromEntries(gone.map((acc) => [acc, "0"])) } : s.signerRam) : x.signerRam;
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
   const frozen = ok ? s.frozen : x.frozen;
   const tokens = ok ? s.tokens : x.tokens;

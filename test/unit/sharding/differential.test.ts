@@ -447,6 +447,13 @@ const CASES: Case[] = [
     "a contract of another shard charges RAM to a co-signer of the publisher's shard",
     () => txBy(on(1, 1), [call(0, "theirs", [on(1, 2), "x"])], { signers: [on(1, 2)] }),
   ],
+  // Its escrow paid on shard 0 (0 bytes, then more), handed back passing its home, then paid again on shard 2 (281/63).
+  ...["x", "xx"].map(
+    (v): Case => [
+      `a chain charges a co-signer of the publisher's shard RAM on another shard, passes its home, then charges it on a third (${v})`,
+      () => txBy(on(1, 1), [call(0, "theirs", [on(1, 2), v]), call(1, "theirs", [on(1, 2), v]), call(2, "theirs", [on(1, 2), v])], { signers: [on(1, 2)] }),
+    ],
+  ),
   [
     "a contract of another shard charges RAM to a co-signer of the contract's shard",
     () => txBy(on(1, 1), [call(0, "theirs", [on(0, 3), "x"])], { signers: [on(0, 3)] }),

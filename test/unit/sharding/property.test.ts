@@ -808,6 +808,33 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 1],
     ],
+    [
+      "281/63, shrunk (in flight or not): a co-signed chain leaving a co-signer's record, then one over it with a second co-signer",
+      [
+        {
+          k: "cochain",
+          by: "user09",
+          who: "user22",
+          also: null,
+          calls: [
+            [0, "c".repeat(60)],
+            [1, "c"],
+          ],
+        },
+        {
+          k: "cochain",
+          by: "user09",
+          who: "user22",
+          also: "user06",
+          calls: [
+            [1, "c"],
+            [3, "c"],
+            [2, "c"],
+          ],
+        },
+      ],
+      [0, 1],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
