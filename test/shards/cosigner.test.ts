@@ -44,24 +44,28 @@ async function withAccounts(name: string): Promise<{ c: Chain; at: (i: number) =
   return { c, at, account };
 }
 
+/**
+ * `action` published by `pub`, co-signed by `mate`, sent to its home and run there with every object evicted while its
+ * reads (of the co-signer's shard, and the market's for a trade) are in flight; its final receipt.
+ */
+async function coSigned(c: Chain, at: (i: number) => ShardInternal, action: string, args: unknown[]): Promise<unknown> {
+  const tx = makeTx({ publisher: pub, signers: [`${mate}@active`], actions: [{ contract: "ram.iost", actionName: action, data: JSON.stringify(args) }] });
+  const home = () => at(shardOf(pub, N));
+  expect(await home().submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+  await tick(c); // parked at home: the records it reads asked of their shards
+  await abortAllDurableObjects();
+  expect(await home().getTxReceipt(tx.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+  await tickUntilFinal(c, home, [tx.hash]);
+  return await home().getTxReceipt(tx.hash);
+}
+
 describe("four shards: a co-signer of a third shard pays a RAM buy published off the market's shard", () => {
   test("the publisher gets the bytes, the co-signer pays the price on its shard, the market moves on shard 0", async () => {
     const { c, at, account } = await withAccounts("cosigner");
     const market = async () => (await at(0).read("getRAMInfo")) as { used_ram: string; available_ram: string };
     const [pub0, mate0, market0] = [await account(pub), await account(mate), await market()];
 
-    const buy = makeTx({
-      publisher: pub,
-      signers: [`${mate}@active`],
-      actions: [{ contract: "ram.iost", actionName: "buy", data: JSON.stringify([mate, pub, 100]) }],
-    });
-    const home = () => at(shardOf(pub, N));
-    expect(await home().submitTx(buy.bytes, buy.hash)).toEqual({ hash: buy.hash });
-    await tick(c); // parked at home: the market's records and the co-signer's asked of shards 0 and the co-signer's
-    await abortAllDurableObjects();
-    expect(await home().getTxReceipt(buy.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
-    await tickUntilFinal(c, home, [buy.hash]);
-    const receipt = (await home().getTxReceipt(buy.hash)) as { status_code: string; returns: string[] };
+    const receipt = (await coSigned(c, at, "buy", [mate, pub, 100])) as { status_code: string; returns: string[] };
     expect(receipt).toMatchObject({ status_code: "SUCCESS", message: "" });
     const price = Number(JSON.parse(receipt.returns[0])[0]);
     expect(price).toBeGreaterThan(0);
@@ -80,18 +84,7 @@ describe("four shards: a co-signer of a third shard pays a RAM buy published off
     const { c, at, account } = await withAccounts("cosigner-lend");
     const market = async () => await at(0).read("getRAMInfo");
     const [pub0, mate0, market0] = [await account(pub), await account(mate), await market()];
-    const lend = makeTx({
-      publisher: pub,
-      signers: [`${mate}@active`],
-      actions: [{ contract: "ram.iost", actionName: "lend", data: JSON.stringify([mate, pub, 100]) }],
-    });
-    const home = () => at(shardOf(pub, N));
-    expect(await home().submitTx(lend.bytes, lend.hash)).toEqual({ hash: lend.hash });
-    await tick(c); // parked at home: the co-signer's records asked of its shard
-    await abortAllDurableObjects();
-    expect(await home().getTxReceipt(lend.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
-    await tickUntilFinal(c, home, [lend.hash]);
-    expect(await home().getTxReceipt(lend.hash)).toMatchObject({ status_code: "SUCCESS", message: "" });
+    expect(await coSigned(c, at, "lend", [mate, pub, 100])).toMatchObject({ status_code: "SUCCESS", message: "" });
     await tick(c, 2); // the release lands the co-signer's writes
     const [pub1, mate1] = [await account(pub), await account(mate)];
     const ram = (a: Account) => [BigInt(a.ram_info.available), BigInt(a.ram_info.total)];
