@@ -11,6 +11,7 @@ import { shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
+import type { Tx } from "../../../src/tx/types";
 import { act } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
@@ -117,6 +118,12 @@ const MANY = `class Many {
 }
 module.exports = Many;`;
 
+/** Runs each `setCode` tx on every chain, which must all succeed (one deploy for all: the same ids); the contracts' ids. */
+function deployOn(chains: SimChain[], deploys: Tx[]): string[] {
+  for (const tx of deploys) for (const chain of chains) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+  return deploys.map((tx) => `Contract${txId(tx)}`);
+}
+
 describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of another shard's contract\", landing)", () => {
   let one: SimChain;
   let four: SimChain;
@@ -131,10 +138,7 @@ describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of a
       txBy(on(3), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]),
       txBy(on(3, 1), [act("system.iost", "setCode", [contractJson(MANY, [{ name: "many", args: ["string", "number"] }])])]),
     ];
-    for (const tx of deploys) {
-      for (const chain of [one, four]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      ids.push(`Contract${txId(tx)}`);
-    }
+    ids.push(...deployOn([one, four], deploys));
   }, 120_000);
 
   it("land at their shard's first later part, stay when the tx fails there, and the writer's release puts them back", () => {
@@ -214,10 +218,12 @@ describe('the publisher\'s records a forwarded part takes along (docs/SHARDING.m
   beforeAll(async () => {
     await vmReady();
     [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
-    for (const tx of [2, 1].map((s) => txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]))) {
-      for (const chain of [one, four]) expect((run(chain, tx).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
-      ids.push(`Contract${txId(tx)}`);
-    }
+    ids.push(
+      ...deployOn(
+        [one, four],
+        [2, 1].map((s) => txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])])),
+      ),
+    );
   }, 120_000);
 
   it("a frozen iost record the publisher had none of when its chain left: a freeze to it meanwhile waits for the settle, so the chain back home reads none", () => {
