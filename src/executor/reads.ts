@@ -720,7 +720,7 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
 /**
  * Notices (`values` marked `stale`) to the parts of other txs that hold here, locked for reading or writing, keys
  * `written` by credit `r` (not a probe: it writes nothing) of a decided tx, or the half deciding it, younger than it
- * (height, then pool key: `payer.at`, `payer.ord`) and not told yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
+ * or of its block (height, then pool key: `payer.at`, `payer.ord`) and not told yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
  * here came before the credit landed, which one chain never shows; it reads again (docs/SHARDING.md "Remote state
  * inside a contract", _Credits in flight_). Only the credit of a tx older than the part, or of its block, tells
  * (`tells`): a part's age is fixed, so a bounded set of credits can make it read again, never a stream of new txs'.
