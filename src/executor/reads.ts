@@ -720,10 +720,11 @@ export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
 /**
  * Notices (`values` marked `stale`) to the parts of other txs that hold here, locked for reading or writing, keys
  * `written` by credit `r` (not a probe: it writes nothing) of a decided tx, or the half deciding it, younger than it
- * (height, then pool key: `payer.at`, `payer.ord`) and not told yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
+ * or of its block (height, then pool key: `payer.at`, `payer.ord`) and not told yet (`told`, kept with a credit that waits). Such a part may have read elsewhere what that tx wrote, while its answer
  * here came before the credit landed, which one chain never shows; it reads again (docs/SHARDING.md "Remote state
- * inside a contract", _Credits in flight_). Only an older tx's credit tells: a part's age is fixed, so a bounded set of
- * credits can make it read again, never a stream of new txs'. In part order, so every node sends the same. A
+ * inside a contract", _Credits in flight_). Only the credit of a tx older than the part, or of its block, tells
+ * (`tells`): a part's age is fixed, so a bounded set of credits can make it read again, never a stream of new txs'.
+ * In part order, so every node sends the same. A
  * forwarded part (an action receipt, `age` its tx's) or a tx's re-run at home (`rerunTx`) writing keys such a part
  * holds shared tells it the same way: neither waits for read locks, and the part may have seen its tx elsewhere.
  */
@@ -742,10 +743,19 @@ export function staleReaders(
     .sort()
     .filter((part) => {
       const l = locks[part];
-      return partTx(part) !== r.txHash && !told.includes(part) && older(age, readLockAge(l)) && l.keys.some((k) => keys.has(k));
+      return partTx(part) !== r.txHash && !told.includes(part) && tells(age, readLockAge(l)) && l.keys.some((k) => keys.has(k));
     })
     .map((part) => ({ ...readReceipt("values", `${r.id}:stale:${part}`, partTx(part), part, r.toShard, locks[part].from), stale: true as const }));
 }
+
+/**
+ * Whether a writer of age `writer` tells a reader of age `reader` holding what it wrote: when older, or of the reader's
+ * block. A younger one's writes elsewhere the reader may have read too: its read there waited for that tx's lock, or
+ * came after that tx decided there, which only that shard knows (docs/SHARDING.md "Remote state inside a contract",
+ * _Younger txs of its block_). The txs up to the reader's block are a set fixed once that block is made: no stream of
+ * new txs makes it read again.
+ */
+const tells = (writer: Age, reader: Age) => older(writer, reader) || writer[0] === reader[0];
 
 /** What a forwarded part wrote in a chunk its credits leave with (its tx decided there), and its tx's age. */
 export interface Decided {
@@ -754,14 +764,15 @@ export interface Decided {
 }
 
 /**
- * A notice for the part whose `read` `r` a chunk answered after the parts of older txs whose credits leave with it (`decided`):
+ * A notice for the part whose `read` `r` a chunk answered after the parts of txs older than it, or of its block
+ * (`tells`), whose credits leave with it (`decided`):
  * if the answer holds what one of them wrote, that tx's credits land a block after it, and a notice of theirs would
  * come when the part has run on this answer (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_).
  * It leaves with the answer: the part reads again.
  */
 export function sawDecided(r: CrossReceipt, decided: readonly Decided[], shard: number): CrossReceipt[] {
   const age = readLockAge(r);
-  if (!decided.some((d) => older(d.age, age) && r.keys!.some((k) => d.keys.has(k)))) return [];
+  if (!decided.some((d) => tells(d.age, age) && r.keys!.some((k) => d.keys.has(k)))) return [];
   return [{ ...readReceipt("values", `${r.id}:stale`, r.txHash, r.account, shard, r.fromShard), stale: true as const }];
 }
 

@@ -203,7 +203,27 @@ describe("credits in flight and a run reading their target (simulator)", () => {
     const told = (state: State, r: CrossReceipt) => staleReaders(state, r, [key]).map((x) => [x.account, x.toShard]);
     // The credit's tx is the older (a plain transfer first) though its hash is the higher: the reader reads again.
     expect(told(holding(low, "1|b"), credit(high, "0|a"))).toEqual([[low, 1]]);
-    // The younger by pool key tells nothing, whatever its hash.
-    expect(told(holding(high, "0|a"), credit(low, "1|b"))).toEqual([]);
+    // The younger by pool key tells too, being of the reader's block: the reader may have waited for its lock elsewhere.
+    expect(told(holding(high, "0|a"), credit(low, "1|b"))).toEqual([[high, 1]]);
+  });
+
+  it("a credit of a tx of a later block than the reader's tells it nothing: no stream of new txs makes it read again", () => {
+    const key = "m-token.iost-TBuser01-iost";
+    const state = new State(new MemoryStore());
+    state.put(READING, JSON.stringify({ ["1".repeat(44)]: { from: 1, keys: [key], at: "7", ord: "1|b" } }));
+    const credit = (at: string): CrossReceipt => ({
+      id: `${"z".repeat(44)}:0`,
+      kind: "credit",
+      txHash: "z".repeat(44),
+      fromShard: 3,
+      toShard: 2,
+      token: "iost",
+      account: "user01",
+      counterpart: "user03",
+      amount: "1",
+      message: "",
+      payer: { publisher: "user03", gasRatio: "100", time: "1", at, ord: "2|c" },
+    });
+    expect(["6", "7", "8", "9"].map((at) => staleReaders(state, credit(at), [key]).length)).toEqual([1, 1, 0, 0]);
   });
 });
