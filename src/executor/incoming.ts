@@ -416,8 +416,6 @@ export function applyIncoming(
   const tried = new Map<string, string[]>();
   /** What the forwarded parts whose credits leave with this chunk wrote (reads.ts sawDecided). */
   const decided: Decided[] = [];
-  /** Txs whose writes stand here unlocked while they may hold locks elsewhere: what later runs here saw (landed.ts). */
-  const landed: string[] = [];
   /**
    * Whether a tx of `publisher` whose writes stand here, its settle going back to shard `back`, holds locks past the
    * next block: its home is not `back`. (A run here after them sends its probes a block after that settle left: it
@@ -833,7 +831,8 @@ export function applyIncoming(
       }
       state.release();
       applied.push(r.id);
-      if (lands) landed.push(r.txHash);
+      // Noted at once: a receipt later in this chunk (a failing part's probes) runs after it too.
+      if (lands) noteLanded(state, height, [r.txHash]);
       outgoing.push(...stale, ...out);
       if (settlement) settled.push(settlement);
     }
@@ -850,8 +849,6 @@ export function applyIncoming(
     if (more.length > 0) d.told = [...(d.told ?? []), ...more.map((x) => x.account)];
   }
   outgoing.push(...answerAsks(state, asks, shard));
-  // A tx parked here runs again next, after what this chunk landed.
-  if (landed.length > 0) noteLanded(state, height, landed.splice(0));
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {
@@ -882,7 +879,6 @@ export function applyIncoming(
     if (ran.settlement) settled.push(ran.settlement);
   }
   guard?.watch();
-  if (landed.length > 0) noteLanded(state, height, landed);
   const after = deferred.length === 0 ? undefined : JSON.stringify(deferred);
   if (after !== before) after === undefined ? state.del(DEFERRED) : state.put(DEFERRED, after);
   return { outgoing, settled, applied };

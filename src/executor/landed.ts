@@ -23,7 +23,7 @@ type Landed = [height: number, tx: string][];
 
 const landedIn = (raw: string | undefined): Landed => (raw === undefined ? [] : (JSON.parse(raw) as Landed));
 
-/** Notes that receipts of `txs` landed at `height`: the row rewritten once a chunk, without landings too old to count. */
+/** Notes that receipts of `txs` landed at `height`, dropping landings too old to count (one row, however many a chunk). */
 export function noteLanded(state: State, height: number, txs: readonly string[]): void {
   const kept = landedIn(state.get(LANDED)).filter(([h]) => h > height - LANDED_BLOCKS);
   const known = new Set(kept.map(([, tx]) => tx));

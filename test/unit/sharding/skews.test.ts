@@ -161,6 +161,20 @@ const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
     }),
     [0, 1],
   ],
+  [
+    "(d), not in the list: a failed forwarded part's probe reads after the lock of a tx whose half it saw where it ran",
+    // Z as in (d). F (r of H: a look at x's balance on A, a transfer to z, a failure) forwards all three to A, where its
+    // part runs after Z's half in the chunk (balanceOf reads x's frozen list with Z's entry) and fails: its probe read
+    // z's list on B before Z's lock. Now the part's probes carry what landed on A (`saw`), Z's half noted at once.
+    () => ({
+      txs: [
+        txBy(z, [freeze(z, y), freeze(z, x), freeze(z, z)]),
+        txBy(r, [act(base.looks[A], "look", [x, x]), transfer(r, z), act(base.recs[A], "fail", ["no"])]),
+      ],
+      gaps: [0, 1],
+    }),
+    [0, 1],
+  ],
 ];
 
 describe("skews of txs in flight together: N = 4's results are no one-shard order's (simulator)", () => {
