@@ -111,7 +111,7 @@ export class ShardState extends State {
    * Starts watching for lock conflicts of one tx or receipt (`owner`: whose locks it may touch). `fresh`: a tx
    * that has not started anywhere, which waits also to write a key this shard sent another part for reading
    * (`x-reading`); receipts and parked runs, already under way, do not (docs/SHARDING.md: no wait cycle). `saw`: the
-   * txs whose writes a probe's (`before`) tx saw at home, whose locks it waits for.
+   * txs whose writes a probe's (`before`) tx saw where it ran, whose locks it waits for.
    */
   watch(owner: string | null = null, fresh = true, before = false, saw: readonly string[] = []): void {
     this.owner = owner;
