@@ -51,6 +51,7 @@ import {
 } from "./forward.js";
 import { RAM, receiveBuy, receiveLend } from "../contracts/ram.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
+import { sawLanded } from "./landed.js";
 import { asGuest, ShardState } from "./guard.js";
 import { passingWrites } from "./reads.js";
 import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forward.js";
@@ -553,6 +554,8 @@ export function runForwarded(
     if (e instanceof NodeFault) throw e; // this node failed, not the action: see executeTx
     // IOST's own text, as the tx would fail on one shard (combine.ts).
     const failed = e instanceof PayFailed ? { ...result(false), status: "BALANCE_NOT_ENOUGH" as const } : result(false);
+    // Where they land, its probes read the records a tx it saw here locked with that tx's writes (landed.ts).
+    const saw = block.shard ? sawLanded(state, Number(block.number), r.txHash) : [];
     return {
       leftover: escrow,
       ram: ramEscrow,
@@ -562,9 +565,11 @@ export function runForwarded(
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
       // The receiver halves of the credits its actions sent are still its gas, as one shard charges a failed tx.
-      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]).map((p) =>
-        e instanceof PayFailed && e.before ? { ...p, unnamed: true as const } : p,
-      ),
+      outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]).map((p) => ({
+        ...p,
+        ...(e instanceof PayFailed && e.before ? { unnamed: true as const } : {}),
+        ...(saw.length > 0 ? { saw } : {}),
+      })),
       result: failed,
       ...(f.credits ? { returned: f.credits } : {}),
       ...(e instanceof ClaimRefused ? { refused: e.token } : {}),

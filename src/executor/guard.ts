@@ -51,6 +51,8 @@ export class ShardState extends State {
   private fresh = true;
   /** A probe (watch `before`): it reads the records other in-flight txs locked here as they were before those txs. */
   private before = false;
+  /** But not those of the txs its tx's run saw (landed.ts): it waits for their locks, as a credit does, and reads their writes. */
+  private saw: ReadonlySet<string> = new Set();
   /** What the probe wrote itself: it reads its own writes. */
   private wrote = new Set<string>();
   /** Per lock holder met in this run, whether it runs afresh (`runsAfresh` reads every parked row: once a run). */
@@ -108,12 +110,14 @@ export class ShardState extends State {
   /**
    * Starts watching for lock conflicts of one tx or receipt (`owner`: whose locks it may touch). `fresh`: a tx
    * that has not started anywhere, which waits also to write a key this shard sent another part for reading
-   * (`x-reading`); receipts and parked runs, already under way, do not (docs/SHARDING.md: no wait cycle).
+   * (`x-reading`); receipts and parked runs, already under way, do not (docs/SHARDING.md: no wait cycle). `saw`: the
+   * txs whose writes a probe's (`before`) tx saw where it ran, whose locks it waits for.
    */
-  watch(owner: string | null = null, fresh = true, before = false): void {
+  watch(owner: string | null = null, fresh = true, before = false, saw: readonly string[] = []): void {
     this.owner = owner;
     this.fresh = fresh;
     this.before = before;
+    this.saw = new Set(saw);
     this.wrote.clear();
     this.afresh.clear();
     this.conflict = null;
@@ -169,8 +173,10 @@ export class ShardState extends State {
       this.holder = partTx(writer);
       return;
     }
-    if (this.before) return;
     const holder = this.lockHolder(key);
+    // A probe waits only for the txs its tx saw, whose writes may still be on their way here; it reads what the others
+    // locked as before them (`undone`).
+    if (this.before && (holder === null || !this.saw.has(holder))) return;
     // A tx that runs again from scratch holds its publisher's gas against that publisher's later txs only (runsAfresh).
     if (holder !== null && holder !== this.owner && (this.fresh || !this.passes(holder))) {
       this.conflict = key;

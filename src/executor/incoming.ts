@@ -37,6 +37,7 @@ import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js"
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
+import { noteLanded } from "./landed.js";
 import { addUp, DEFERRED, LOCKS, lockAlso, lockTx, NAME_WAIT, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
@@ -415,6 +416,12 @@ export function applyIncoming(
   const tried = new Map<string, string[]>();
   /** What the forwarded parts whose credits leave with this chunk wrote (reads.ts sawDecided). */
   const decided: Decided[] = [];
+  /**
+   * Whether a tx of `publisher` whose writes stand here, its settle going back to shard `back`, holds locks past the
+   * next block: its home is not `back`. (A run here after them sends its probes a block after that settle left: it
+   * lands first at `back`, from this shard, before them, and unlocks.)
+   */
+  const afar = (publisher: string | undefined, back: number) => publisher !== undefined && back !== shardOf(publisher, count);
   // Receipts that waited and were unlocked by a settle of this chunk run in it: no later block need come for them.
   /** Applies one receipt; `rerun`: a forwarded part parked here, run again with the values it fetched (reads.ts). */
   const apply = (r: CrossReceipt, pass: number, rerun?: Parked): void => {
@@ -429,8 +436,9 @@ export function applyIncoming(
       // and a probe, undone whole: a credit's half a callee's write carries runs before that write lands, as on one shard.
       const own = r.kind === "settle" || r.kind === "action" || r.kind === "read" || r.kind === "release" || r.payer?.reserve || r.probe;
       // A probe writes nothing, and its tx saw nothing an undecided tx wrote: it reads what such a tx locked here as it was
-      // before it, not waiting (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_).
-      guard?.watch(own ? r.txHash : null, false, r.probe === true);
+      // before it, not waiting (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_), but for the txs
+      // whose writes its tx saw at home (`saw`, landed.ts), whose locks it waits for.
+      guard?.watch(own ? r.txHash : null, false, r.probe === true, r.saw);
       // What earlier parts' callees wrote here lands first and stays when the part fails (reads.ts landWrites).
       if (r.kind === "action" && block.shard) landWrites(state, r, block.shard);
       state.checkpoint();
@@ -443,6 +451,8 @@ export function applyIncoming(
       let announcing = false;
       /** Parked parts of other txs that read what this credit writes (reads.ts staleReaders): told to read it again. */
       let stale: CrossReceipt[] = [];
+      /** A receipt landing its tx's writes here unlocked while its tx may still hold locks elsewhere (landed.ts). */
+      let lands = false;
       const amount = BigInt(r.amount);
       if (r.kind === "register" || r.kind === "token") {
         announced(state, r);
@@ -568,7 +578,11 @@ export function applyIncoming(
           };
           lockTx(state, r.txHash, r.account, [r.forward!.block.number, r.forward!.ord], [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
-        } else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
+        } else {
+          // The last part decided its tx: its writes stand here, unlocked, while the shards before it hold theirs.
+          lands = ran.message === "" && afar(r.account, r.fromShard);
+          out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
+        }
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
         if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward !== undefined));
       } else if (r.kind === "credit" && awaitsAnnounce(db, r, shard, height - (since.get(r.id) ?? height))) {
@@ -654,6 +668,9 @@ export function applyIncoming(
           const later = message !== "" && reserve?.next ? { returned: unchained(reserve.next) } : {};
           out.push({ ...refund, ...back, ...later });
         }
+        // A deciding half (the shards its settle goes back through locked until it passes), or a credit a chain's last
+        // part sent to a third shard (its chain's shards, not knowable here, locked until that part's settle passes).
+        lands = message === "" && !r.probe && !chained && r.payer !== undefined && (reserve ? afar(r.payer.publisher, r.fromShard) : r.payer.third === true);
         // What it writes (or would, waiting for a lock: a parked part's write lock, or another tx's) of records parts read.
         if (message === "") {
           const keys = [...state.latest().keys()];
@@ -672,6 +689,9 @@ export function applyIncoming(
         const { held, locked, relay, hop, redo, back: carried } = decides ? unlockTx(state, r.txHash, ok, r.writes) : { held: [], locked: false, back: [] };
         const undone = locked && !ok;
         unlocked ||= locked;
+        // A hop of chained halves or a part of a chain, unlocked: its writes stand here while the shards before it hold theirs.
+        const next = hop?.settle ?? relay?.settle;
+        lands = ok && locked && next !== undefined && afar(hop ? hop.later[0]?.payer?.publisher : next.account, next.toShard);
         if (hop) {
           // One of chained halves: its settle goes back with the later ones' gas and RAM added to its own, or, when
           // they could not be paid, undone (its undo took its half out again) with what every later one moved.
@@ -811,6 +831,8 @@ export function applyIncoming(
       }
       state.release();
       applied.push(r.id);
+      // Noted at once: a receipt later in this chunk (a failing part's probes) runs after it too.
+      if (lands) noteLanded(state, height, [r.txHash]);
       outgoing.push(...stale, ...out);
       if (settlement) settled.push(settlement);
     }

@@ -41,6 +41,7 @@ import {
   sendActions,
   takenKeys,
 } from "./forward.js";
+import { sawLanded } from "./landed.js";
 import { lockAlso, lockTx, ramKey } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
@@ -597,6 +598,9 @@ export function runTx(
     state.rollback();
     return { missing: reads };
   }
+  // Where they land, its probes read the records a tx it saw here locked with that tx's writes (landed.ts).
+  const saw = block.shard && status !== "SUCCESS" ? sawLanded(state, Number(block.number), hash) : [];
+  if (saw.length > 0) for (const p of h.outbox) if (p.probe) p.saw = saw;
   // Atomic across shards: the home part stays undoable, and its other receipts wait, until the settle (locks.ts).
   let outgoing = h.outbox;
   const action = outgoing.find((r) => r.kind === "action");

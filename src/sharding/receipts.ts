@@ -169,6 +169,12 @@ export interface CrossReceipt {
    */
   unnamed?: true;
   /**
+   * Probe of a failed tx's run: the txs whose receipts had landed on its shard, unlocked, in the blocks before it
+   * (executor/landed.ts): its half reads what such a tx locked where it lands after that tx, the others' before.
+   * Sorted, at most MAX_SAW. Absent: none.
+   */
+  saw?: string[];
+  /**
    * Credit with a `payer.reserve`: the tx's other credits of the same token to the same shard whose halves may
    * charge the publisher RAM, run after it in order against the one reservation and decided with it (one
    * shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). A probe's: the tx's other probes of the
@@ -426,6 +432,14 @@ export class ReceiptRefused extends Error {
 }
 
 const UINT = /^(0|[1-9][0-9]*)$/;
+/** At most this many txs ride in a probe's `saw` (executor/landed.ts): the latest landed. */
+export const MAX_SAW = 256;
+/** Tx hashes are only compared with lock holders': any short text will do. */
+const isSaw = (v: unknown): boolean =>
+  Array.isArray(v) &&
+  v.length > 0 &&
+  v.length <= MAX_SAW &&
+  v.every((x, i) => typeof x === "string" && x.length > 0 && x.length <= 64 && (i === 0 || v[i - 1] < x));
 /** A block's parent hash or witness key: base58 (empty in a chain without headers, the simulator's). */
 const B58 = /^[1-9A-HJ-NP-Za-km-z]{0,64}$/;
 /** Signed bytes of RAM (freed ones negative), within int64. */
@@ -508,6 +522,9 @@ export function checkReceipt(
   if (r.probe && r.kind !== "credit") throw new ReceiptRefused(`receipt ${r.id} refused: a probe on a ${r.kind}`);
   if (r.unnamed !== undefined && (r.unnamed !== true || !r.probe))
     throw new ReceiptRefused(`receipt ${r.id} refused: unnamed ${JSON.stringify(r.unnamed)} on no probe`);
+  // Only which locks its own probe reads after: a lie charges its own tx another gas, as a lie in its amount does.
+  if (r.saw !== undefined && (!r.probe || !isSaw(r.saw)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: saw ${JSON.stringify(r.saw)} is no sorted list of tx hashes on a probe`);
   // Only a token's home keeps the supply a burn lowers, and only its symbol's shard announces the token (and where
   // it lives: another shard, which created it and so knows it, or none).
   if (r.kind === "burn" && r.toShard !== homeOf(r.token))

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { totalGasAt } from "../../../src/contracts/gas";
 import { devGenesis, type GenesisConfig } from "../../../src/genesis/index";
 import { shardOf } from "../../../src/sharding/placement";
-import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { checkReceipt, type CrossReceipt, MAX_SAW, ReceiptRefused } from "../../../src/sharding/receipts";
 import type { Forwarded } from "../../../src/sharding/forward";
 import { SimChain } from "./sim";
 import { bareForward, bareOrd, run as runToEnd } from "./workload";
@@ -384,7 +384,7 @@ describe("contracts across shards (simulator)", () => {
     expect(outcome(N)).toEqual(one);
   });
 
-  it("sends a failed tx's probes of one token to one shard as one, in order; refuses a stranger's bundle of probes and `unnamed` off a probe", () => {
+  it("sends a failed tx's probes of one token to one shard as one, in order; refuses a stranger's bundle of probes, `unnamed` or `saw` off a probe and a `saw` that is no sorted list of hashes", () => {
     const chain = new SimChain(config(), N);
     const freeze = act("token.iost", "transferFreeze", ["iost", caller, "ghost0", "1", Number(T0 + 10n ** 15n), ""]);
     // The last action fails at once (a symbol found nowhere would make the tx wait for it first).
@@ -400,6 +400,7 @@ describe("contracts across shards (simulator)", () => {
       also: [{ probe: true, amount: "100000000" }],
     });
     expect(() => checkReceipt(probe, N)).not.toThrow();
+    expect(() => checkReceipt({ ...probe, saw: ["a", "b"] }, N)).not.toThrow();
     const [second] = probe.also!;
     const forged: CrossReceipt[] = [
       { ...probe, also: [{ ...second, probe: undefined }] },
@@ -410,6 +411,14 @@ describe("contracts across shards (simulator)", () => {
       { ...probe, also: [] },
       { ...probe, unnamed: false as unknown as true },
       { ...second, probe: undefined, amount: "1", unnamed: true },
+      // `saw` only says which locks a probe's half waits for (executor/landed.ts).
+      { ...second, probe: undefined, amount: "1", saw: ["a"] },
+      { ...probe, saw: [] },
+      { ...probe, saw: ["b", "a"] },
+      { ...probe, saw: ["a", "a"] },
+      { ...probe, saw: ["a", 1 as unknown as string] },
+      { ...probe, saw: ["x".repeat(65)] },
+      { ...probe, saw: Array.from({ length: MAX_SAW + 1 }, (_, i) => String(i).padStart(4, "0")) },
       // A probe is a credit's: never a settle's, whose amount would land.
       { ...probe, kind: "settle" as const },
     ];

@@ -835,6 +835,24 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 1],
     ],
+    [
+      "275/108, shrunk (its perm only held the failed tx in the pool until then): a failed freezeCall run after a spread's chained half to its publisher was unlocked there, its probe reading the spread's publisher's frozen list after that spread's lock",
+      [
+        {
+          k: "spread",
+          sym: "silk",
+          by: "user01",
+          to: [
+            ["user00", true],
+            ["user05", true],
+            ["user01", true],
+          ],
+          after: [3, false],
+        },
+        { k: "freezeCall", from: "user00", to: "user01", c: 0, fail: true },
+      ],
+      [0, 5],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });

@@ -96,16 +96,6 @@ const skews: [string, () => { txs: Tx[]; gaps: number[] }][] = [
     () => ({ txs: [txBy(z, [freeze(z, x), freeze(z, z), put(C, "sp")]), txBy(x, [transfer(x, z)])], gaps: [0, 0] }),
   ],
   [
-    "(d) a probe reads before a lock whose holder's half, sent before it decided, its tx saw",
-    // Z (z of B freezing to y of C, to x of A, to itself) sends its halves B → C → A; A's half decides Z, its settle
-    // going back A → C → B. F (x's transfer to z, then a failure), sent two blocks later, runs on A after that half
-    // (x's frozen list with Z's entry); its probe lands on B before Z's settle and reads z's frozen list before Z's lock.
-    () => ({
-      txs: [txBy(z, [freeze(z, y), freeze(z, x), freeze(z, z)]), txBy(x, [transfer(x, z), act(base.recs[A], "fail", ["no"])])],
-      gaps: [0, 2],
-    }),
-  ],
-  [
     "(g) a credit of a tx of a later block than a parked reader's tells it nothing, though the reader's later round read that tx's writes elsewhere",
     // R (reading z's balance and the owner of A's contract, then, a second round, the owner o's balance) is sent a
     // block before O (o freezing to z, then a put on C): O is younger, of a later block. O debits o on A, holding it
@@ -186,6 +176,32 @@ const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
     // run does not wait for read locks); its credit lands on B before R's second round reads w there: w credited.
     // Before, the re-run told nobody; now its notice lands with A's answer, and R reads again: X, then R.
     () => ({ txs: [txBy(x, [act(base.looks[A], "look", [y, r]), transfer(x, w)]), txBy(r, [act(base.looks[H], "owner", [base.recs[B], x])])], gaps: [0, 1] }),
+    [0, 1],
+  ],
+  [
+    "(d) a probe reads after the lock of a tx whose half its tx saw at home: the probe carries the txs landed there (landed.ts)",
+    // Z (z of B freezing to y of C, to x of A, to itself) sends its halves B → C → A; A's half decides Z, its settle
+    // going back A → C → B. F (x's transfer to z, then a failure), sent two blocks later, runs on A after that half
+    // (x's frozen list with Z's entry); its probe lands on B before Z's settle and read z's frozen list before Z's lock.
+    // Now A notes Z landed (executor/landed.ts) and F's probe carries it (`saw`): it reads z's list with Z's entry.
+    () => ({
+      txs: [txBy(z, [freeze(z, y), freeze(z, x), freeze(z, z)]), txBy(x, [transfer(x, z), act(base.recs[A], "fail", ["no"])])],
+      gaps: [0, 2],
+    }),
+    [0, 1],
+  ],
+  [
+    "(d), not in the list: a failed forwarded part's probe reads after the lock of a tx whose half it saw where it ran",
+    // Z as in (d). F (r of H: a look at x's balance on A, a transfer to z, a failure) forwards all three to A, where its
+    // part runs after Z's half in the chunk (balanceOf reads x's frozen list with Z's entry) and fails: its probe read
+    // z's list on B before Z's lock. Now the part's probes carry what landed on A (`saw`), Z's half noted at once.
+    () => ({
+      txs: [
+        txBy(z, [freeze(z, y), freeze(z, x), freeze(z, z)]),
+        txBy(r, [act(base.looks[A], "look", [x, x]), transfer(r, z), act(base.recs[A], "fail", ["no"])]),
+      ],
+      gaps: [0, 1],
+    }),
     [0, 1],
   ],
 ];
