@@ -854,6 +854,11 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 5],
     ],
+    [
+      "1/48, shrunk (in flight or not; 5/8 and 8/18 too): a co-signer of another shard lending its RAM to itself, the credit of its RAM joining the balance the lend wrote where the tx is",
+      [{ k: "coram", op: "lend", by: "user02", who: "user01", to: "user01", bytes: 100, fail: null }],
+      [0],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
