@@ -294,7 +294,8 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
     const signer = on(1, 1);
     const lend = act("ram.iost", "lend", [signer, signer, 100]);
     const rebuy = [act("ram.iost", "sell", [signer, signer, 100]), act("ram.iost", "buy", [signer, signer, 100])];
-    // At home (the publisher's shard, or the lender's), and in a part on a third shard (a call there first).
+    // Lent at a home off the lender's shard, or in a part on a third shard (a call there first) sent from that home or
+    // from the lender's; bought back at a home off its shard, or on it.
     for (const [pub, what] of [
       [on(2), "lend"],
       [on(2), "theirs"],
