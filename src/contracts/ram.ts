@@ -174,9 +174,11 @@ const buy: NativeAbi["fn"] = (h, args, c) => {
   changeBalance(h, c, new Decimal(raw, 2));
   changeUsed(h, c, amount);
   // The market runs on the consensus shard (directory.ts remoteContractShard): a buyer of another shard gets its
-  // bytes as a credit of ram, which also adds them to its records where it lives (receiveBuy).
-  if (h.remoteShard(account) === null) h.uncounted(() => receiveBuy(h, c, account, amount));
-  else ramCredit(h, account).bought = amount.toString();
+  // bytes as a credit of ram, which also adds them to its records where it lives (receiveBuy), but for one whose
+  // balance this run wrote (a co-signer buying back what it sold, its records fetched here: see lend).
+  const credit = h.remoteShard(account) === null ? null : ramCredit(h, account);
+  if (credit === null || credit.probe) h.uncounted(() => receiveBuy(h, c, account, amount));
+  else credit.bought = amount.toString();
   return [cents(price)];
 };
 
@@ -211,9 +213,12 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   changeSelf(h, c, from, -amount);
   changeTotal(h, c, from, -amount);
   // A borrower of another shard (inside a contract; a top-level lend is forwarded there, executor/forward.ts):
-  // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend).
-  if (h.remoteShard(to) === null) h.uncounted(() => changeTotal(h, c, to, amount));
-  else ramCredit(h, to).lent = amount.toString();
+  // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend). A credit
+  // joining the balance this run wrote (a co-signer lending to itself, its records fetched here) lands nothing:
+  // the total this run wrote takes the bytes too, and lands with it.
+  const credit = h.remoteShard(to) === null ? null : ramCredit(h, to);
+  if (credit === null || credit.probe) h.uncounted(() => changeTotal(h, c, to, amount));
+  else credit.lent = amount.toString();
   return [];
 };
 

@@ -645,7 +645,8 @@ export function checkReceipt(
     ["bought", r.bought],
   ] as const) {
     if (bytes === undefined) continue;
-    // Lent or bought RAM rides only in the lend's or buy's own credit of those bytes of ram (ram.iost's minimum or more), paid by its tx.
+    // Lent or bought RAM rides only in the lend's or buy's own credit of those bytes of ram (ram.iost's minimum or more), paid by its tx;
+    // never in one joining a balance its run wrote (a probe of 0), whose bytes joined the records that run wrote (ram.ts lend).
     int(what, bytes);
     const ok =
       r.kind === "credit" &&
@@ -654,7 +655,7 @@ export function checkReceipt(
       r.payer !== undefined &&
       r.payer.op === undefined &&
       BigInt(bytes) >= 10n &&
-      (r.amount === bytes || (r.probe === true && r.amount === "0")) &&
+      r.amount === bytes &&
       (r.lent === undefined || r.bought === undefined);
     if (!ok)
       throw new ReceiptRefused(

@@ -119,7 +119,7 @@ type Step =
   | { k: "issue"; sym: string; by: string; to: string }
   | { k: "ram"; op: "buy" | "sell" | "lend"; by: string; to: string }
   | { k: "keep"; by: string }
-  | { k: "coram"; op: "buy" | "sell"; by: string; who: string; to: string; bytes: number; fail: number | null }
+  | { k: "coram"; op: "buy" | "sell" | "lend"; by: string; who: string; to: string; bytes: number; fail: number | null }
   | { k: "pledge" | "unpledge"; by: string; to: string; amount: string }
   | { k: "vote" | "unvote"; by: string; amount: string }
   | { k: "destroy"; sym: string; by: string; amount: string }
@@ -207,12 +207,13 @@ const step = fc.oneof(
   fc
     .record({ k: fc.constant("ram" as const), op: fc.constantFrom("buy" as const, "sell" as const, "lend" as const), by: user, to: user, near })
     .map(({ near, ...s }) => (near ? { ...s, to: mate(s.by) } : s)),
-  // A co-signer of any shard paying a buy for anyone or selling its RAM (the iost to anyone), maybe more than it has,
-  // maybe before a contract of any shard failing: run where the tx is, on the market's and the co-signer's records.
+  // A co-signer of any shard paying a buy for anyone, selling its RAM (the iost to anyone) or lending it to anyone, maybe
+  // more than it has, maybe before a contract of any shard failing: run where the tx is, on the market's and the
+  // co-signer's records (docs/SHARDING.md "RAM lent across shards", "Co-signers' RAM escrow").
   fc
     .record({
       k: fc.constant("coram" as const),
-      op: fc.constantFrom("buy" as const, "sell" as const),
+      op: fc.constantFrom("buy" as const, "sell" as const, "lend" as const),
       by: user,
       who: user,
       to: fc.oneof(user, anyone),
@@ -852,6 +853,11 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
         { k: "freezeCall", from: "user00", to: "user01", c: 0, fail: true },
       ],
       [0, 5],
+    ],
+    [
+      "1/48, shrunk (in flight or not; 5/8 and 8/18 too): a co-signer of another shard lending its RAM to itself, the credit of its RAM joining the balance the lend wrote where the tx is",
+      [{ k: "coram", op: "lend", by: "user02", who: "user01", to: "user01", bytes: 100, fail: null }],
+      [0],
     ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
