@@ -317,9 +317,23 @@ export function owedAway(h: Host, carried: readonly [string, string][], visited:
 /** Whether `acc` signed the tx (a co-signer or its publisher). */
 export const isSigner = (h: Host, acc: string) => [...h.tx.signerList].some((k) => k.startsWith(`${acc}@`));
 
-/** The shard of the first co-signer (in payer order) still owing RAM whose RAM is on none of the tx's parts: a part with no actions pays it there. Null: none. */
-export function payTarget(h: Host, away: ReadonlyMap<string, bigint>): { target: number; payer: string } | null {
-  const payer = [...away.keys()].sort().find((p) => away.get(p)! > 0n && !h.tx.ramEscrow?.has(p) && h.remoteShard(p) !== null);
+/**
+ * The shard of the first payer (in payer order) a part with no actions pays on after the last action, null for none:
+ * a co-signer still owing RAM whose RAM is on none of the tx's parts, or a contract of another shard whose owner a part
+ * there found short (`short`) when a credit of `ram` of the tx (`credits`: a buy or lend for the owner) lands there
+ * after that part. One shard checks the owner after every action, those bytes in its balance: the part checks it there
+ * again once the credit landed (doPay, `debt.charged`).
+ */
+export function payTarget(
+  h: Host,
+  away: ReadonlyMap<string, bigint>,
+  short: Iterable<string> = [],
+  credits: readonly CrossReceipt[] = [],
+): { target: number; payer: string } | null {
+  const owing = [...away.keys()].filter((p) => away.get(p)! > 0n && !h.tx.ramEscrow?.has(p) && h.remoteShard(p) !== null);
+  const ram = new Set(credits.filter((x) => x.kind === "credit" && x.token === "ram" && !x.probe).map((x) => x.toShard));
+  const grown = [...short].filter((c) => isContractId(c) && ram.has(h.remoteShard(c) ?? -1));
+  const payer = [...owing, ...grown].sort()[0];
   return payer === undefined ? null : { target: h.remoteShard(payer)!, payer };
 }
 

@@ -407,7 +407,15 @@ export function runForwarded(
         const away = owedAway(h, f.debt?.away ?? [], visited);
         const claims = pendingClaims(h, f.claims ?? []);
         const claimAt = run.forward ? null : claimTarget(claims, block.shard!.count);
-        const pays = run.forward || claimAt !== null ? null : payTarget(h, away);
+        const pays =
+          run.forward || claimAt !== null
+            ? null
+            : payTarget(
+                h,
+                away,
+                (f.debt?.short ?? []).map(([c]) => c),
+                [...h.outbox, ...passing],
+              );
         const next = run.forward ?? (claimAt !== null ? { from: f.actions.length, target: claimAt } : pays && { from: f.actions.length, target: pays.target });
         const claimed = claims.length > 0 ? { claims } : {};
         const debt = {

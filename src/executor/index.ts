@@ -274,9 +274,13 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
       payers.add(p);
   for (const payer of [...payers].sort()) {
     const short = debt?.short.get(payer);
-    // A contract an earlier part was short for, charged again here where its owner's RAM is: checked below with the sum.
-    const again = debt?.charged.has(payer) === true && h.costs.has(payer) && h.remoteShard(payer) === null;
-    if (short !== undefined && debt!.last && !again) throw new RamShort(short, payer);
+    // A contract an earlier part was short for, back here where its owner's RAM is (charged again, or after a credit of
+    // `ram` to the owner landed: payTarget): checked below with the sum, as one shard checks it after every action.
+    const again = debt?.charged.has(payer) === true && h.remoteShard(payer) === null;
+    if (short !== undefined && !again) {
+      if (debt!.last) throw new RamShort(short, payer);
+      if (!h.costs.has(payer)) continue; // checked where its owner's RAM is, or failed by the last part
+    }
     const c = h.costs.get(payer) ?? new Cost();
     const gas = new Decimal(tx.gasRatio * BigInt(c.toGas()), GAS_DECIMAL);
     if (chargeGas && !gas.isZero()) {

@@ -2170,6 +2170,27 @@ const CASES: Case[] = [
     "a chain back on contract 2's shard whose owner pays both records",
     () => txBy(on(0, 1), [call(2, "put", ["back6", "1"]), call(3, "put", ["back7", "1"]), call(2, "put", ["back8", "1"])]),
   ],
+  // One shard checks the owner's RAM after every action, a later buy's bytes for it included: a part that found it short
+  // leaves the check to a part with no actions on its shard, where the buy's credit lands first (in-flight 334/49).
+  ["the owner of contract 2 keeps 60 bytes of RAM, again", () => txBy(on(2), [act("ram.iost", "sell", [on(2), on(2), Number(freeRam(one, on(2)) - 60n)])])],
+  [
+    "ram buy from a third shard for the owner of a contract the tx wrote to before, short of RAM until the buy",
+    () => txBy(on(1), [call(2, "put", ["owed0", "1"]), act("ram.iost", "buy", [on(1), on(2), 1000])]),
+  ],
+  ["the owner of contract 2 keeps 60 bytes of RAM, once more", () => txBy(on(2), [act("ram.iost", "sell", [on(2), on(2), Number(freeRam(one, on(2)) - 60n)])])],
+  [
+    "ram buy from a third shard of too few bytes for the owner of a contract the tx wrote to before",
+    () => txBy(on(1), [call(2, "put", ["owed1", "1"]), act("ram.iost", "buy", [on(1), on(2), 10])]),
+  ],
+  ["the owner of contract 1 keeps 60 bytes of RAM", () => txBy(on(1), [act("ram.iost", "sell", [on(1), on(1), Number(freeRam(one, on(1)) - 60n)])])],
+  [
+    "ram buy for the owner of a contract of the publisher's home the tx wrote to before, short of RAM until the buy",
+    () => txBy(on(1, 2), [call(1, "put", ["owed2", "1"]), act("ram.iost", "buy", [on(1, 2), on(1), 1000])]),
+  ],
+  [
+    "the owners of contracts 1 and 2 buy their RAM back",
+    () => txBy(on(1), [act("ram.iost", "buy", [on(1), on(1), 100000]), act("ram.iost", "buy", [on(1), on(2), 100000])]),
+  ],
 ];
 
 /**

@@ -859,6 +859,22 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       [{ k: "coram", op: "lend", by: "user02", who: "user01", to: "user01", bytes: 100, fail: null }],
       [0],
     ],
+    [
+      "334/49, shrunk (in flight or not): a RAM buy from a third shard for the owner of a contract the tx wrote to first, short of RAM until the buy",
+      [
+        { k: "keep", by: "user01" },
+        { k: "sys", c: 1, by: "user09", op: "buy", to: "user01" },
+      ],
+      [0, 3],
+    ],
+    [
+      "354/2, shrunk (in flight or not): the same buy from the contract's shard, the publisher's home",
+      [
+        { k: "keep", by: "user01" },
+        { k: "sys", c: 1, by: "user03", op: "buy", to: "user01" },
+      ],
+      [0, 3],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
