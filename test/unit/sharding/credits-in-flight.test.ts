@@ -55,6 +55,21 @@ function applyOne(chain: SimChain, r: CrossReceipt): CrossReceipt[] {
   return outgoing;
 }
 
+/** A credit of 1 iost from shard 3 to user01 of shard 2, by a tx of height `at` and pool key `ord`. */
+const creditOf = (txHash: string, at: string, ord: string): CrossReceipt => ({
+  id: `${txHash}:0`,
+  kind: "credit",
+  txHash,
+  fromShard: 3,
+  toShard: 2,
+  token: "iost",
+  account: "user01",
+  counterpart: "user03",
+  amount: "1",
+  message: "",
+  payer: { publisher: "user03", gasRatio: "100", time: "1", at, ord },
+});
+
 describe("credits in flight and a run reading their target (simulator)", () => {
   it("a co-signer's buy reading the market after a sale's writes reads the payee after the sale's proceeds landed", () => {
     // S runs where it is: its market writes land on shard 0 with its release, the price leaves as a credit to shard 2.
@@ -187,19 +202,7 @@ describe("credits in flight and a run reading their target (simulator)", () => {
       state.put(READING, JSON.stringify({ [part]: { from: 1, keys: [key], at: "7", ord } }));
       return state;
     };
-    const credit = (txHash: string, ord: string): CrossReceipt => ({
-      id: `${txHash}:0`,
-      kind: "credit",
-      txHash,
-      fromShard: 3,
-      toShard: 2,
-      token: "iost",
-      account: "user01",
-      counterpart: "user03",
-      amount: "1",
-      message: "",
-      payer: { publisher: "user03", gasRatio: "100", time: "1", at: "7", ord },
-    });
+    const credit = (txHash: string, ord: string) => creditOf(txHash, "7", ord);
     const told = (state: State, r: CrossReceipt) => staleReaders(state, r, [key]).map((x) => [x.account, x.toShard]);
     // The credit's tx is the older (a plain transfer first) though its hash is the higher: the reader reads again.
     expect(told(holding(low, "1|b"), credit(high, "0|a"))).toEqual([[low, 1]]);
@@ -211,19 +214,7 @@ describe("credits in flight and a run reading their target (simulator)", () => {
     const key = "m-token.iost-TBuser01-iost";
     const state = new State(new MemoryStore());
     state.put(READING, JSON.stringify({ ["1".repeat(44)]: { from: 1, keys: [key], at: "7", ord: "1|b" } }));
-    const credit = (at: string): CrossReceipt => ({
-      id: `${"z".repeat(44)}:0`,
-      kind: "credit",
-      txHash: "z".repeat(44),
-      fromShard: 3,
-      toShard: 2,
-      token: "iost",
-      account: "user01",
-      counterpart: "user03",
-      amount: "1",
-      message: "",
-      payer: { publisher: "user03", gasRatio: "100", time: "1", at, ord: "2|c" },
-    });
+    const credit = (at: string) => creditOf("z".repeat(44), at, "2|c");
     expect(["6", "7", "8", "9"].map((at) => staleReaders(state, credit(at), [key]).length)).toEqual([1, 1, 0, 0]);
   });
 });
