@@ -878,4 +878,22 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
+
+  // 492/56, shrunk (in flight only: sent one after another they pass; the payout, to an account no shard has, only holds
+  // the sys lend's part on contract 0's shard back while it asks who may create it, so that the lend lands on user22's
+  // shard after the keep, not before): an account's ram balance record costs token.iost 10 bytes more when a
+  // transfer rewrites it after the account's own tx (whose RAM payment writes it with no payer) than after another
+  // transfer (which names token.iost). N = 4 orders each record's writes its own way — user05's: the sys lend's escrow
+  // before user09's lend to it; user09's: that lend before user22's keep; user22's: the keep before the sys lend's credit
+  // — a cycle no order of one shard gives: the keep pays 10 for user22's record where after the sys lend it pays 0
+  // (open: docs/SHARDING.md "Not done yet").
+  it.fails("found in flight, 492/56, shrunk: a lend taking its lender's ram balance before a credit to it and landing after its borrower's keep", () => {
+    const steps: Step[] = [
+      { k: "sys", c: 0, by: "user05", op: "lend", to: "user22" },
+      { k: "payout", c: 3, by: "user00", to: "joiner0", amount: "2000000", fail: null },
+      { k: "lendIn", c: 1, by: "user09", to: "user05", bytes: 100, after: null },
+      { k: "keep", by: "user22" },
+    ];
+    expect(differsInFlight(steps, [0, 0, 0, 0])).toBeNull();
+  });
 });
