@@ -174,10 +174,9 @@ const buy: NativeAbi["fn"] = (h, args, c) => {
   changeBalance(h, c, new Decimal(raw, 2));
   changeUsed(h, c, amount);
   // The market runs on the consensus shard (directory.ts remoteContractShard): a buyer of another shard gets its
-  // bytes as a credit of ram, which also adds them to its records where it lives (receiveBuy), but for one whose
-  // balance this run wrote (a co-signer buying back what it sold, its records fetched here: see lend).
-  const credit = h.remoteShard(account) === null ? null : ramCredit(h, account);
-  if (credit === null || credit.probe) h.uncounted(() => receiveBuy(h, c, account, amount));
+  // bytes as a credit of ram, which also adds them to its records where it lives (receiveBuy).
+  const credit = ramCarrier(h, account);
+  if (credit === null) h.uncounted(() => receiveBuy(h, c, account, amount));
   else credit.bought = amount.toString();
   return [cents(price)];
 };
@@ -213,20 +212,23 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   changeSelf(h, c, from, -amount);
   changeTotal(h, c, from, -amount);
   // A borrower of another shard (inside a contract; a top-level lend is forwarded there, executor/forward.ts):
-  // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend). A credit
-  // joining the balance this run wrote (a co-signer lending to itself, its records fetched here) lands nothing:
-  // the total this run wrote takes the bytes too, and lands with it.
-  const credit = h.remoteShard(to) === null ? null : ramCredit(h, to);
-  if (credit === null || credit.probe) h.uncounted(() => changeTotal(h, c, to, amount));
+  // the transfer sent its RAM as a credit, which also adds to its total where it lives (receiveLend).
+  const credit = ramCarrier(h, to);
+  if (credit === null) h.uncounted(() => changeTotal(h, c, to, amount));
   else credit.lent = amount.toString();
   return [];
 };
 
-/** The credit of ram the transfer just made sent to `to`, an account of another shard. */
-function ramCredit(h: Host, to: string): CrossReceipt {
+/**
+ * The credit of ram the transfer just made sent to `to`, which carries a lend's or buy's bytes to `to`'s records where
+ * it lives; null when this run writes those records itself: `to` of this shard, or a credit joining the balance this run
+ * wrote (a co-signer lending to itself or buying back what it sold, its records fetched here), a probe that lands nothing.
+ */
+function ramCarrier(h: Host, to: string): CrossReceipt | null {
+  if (h.remoteShard(to) === null) return null;
   const credit = h.outbox.at(-1);
   if (credit?.kind !== "credit" || credit.token !== "ram" || credit.account !== to) throw new Error(`ram to ${to}: its transfer sent no credit`);
-  return credit;
+  return credit.probe ? null : credit;
 }
 
 /**
