@@ -19,6 +19,7 @@ const LOOK = `class Look {
   held(a, b) { return [a, b].map((w) => storage.globalMapGet("token.iost", "TB" + w, "iost")).join(","); }
   owner(id, a) { const o = storage.globalMapGet("system.iost", "contract_owner", id); return [a, o].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
   see(id, key, who) { return storage.globalGet(id, key) + ":" + blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
+  worth(a) { return blockchain.call("token.iost", "balanceOf", ["iost", a])[0] + ":" + blockchain.call("token.iost", "supply", ["iost"])[0]; }
 }
 module.exports = Look;`;
 const LOOK_ABI = [
@@ -26,6 +27,7 @@ const LOOK_ABI = [
   { name: "held", args: ["string", "string"] },
   { name: "owner", args: ["string", "string"] },
   { name: "see", args: ["string", "string", "string"] },
+  { name: "worth", args: ["string"] },
 ];
 
 const json = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? String(v) : v));
@@ -177,6 +179,15 @@ const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
     // (only writers up to the reader's block tell). Before, R's second round waited on A for O's lock and read o
     // debited: O on A, not on B. Now A answers o as before O (its undo, reads.ts answerRead): R, then O.
     () => ({ txs: [txBy(r, [act(base.looks[H], "owner", [base.recs[A], z])]), txBy(on(A, 1), [freeze(on(A, 1), z), put(C, "k")])], gaps: [0, 1] }),
+    [0, 1],
+  ],
+  [
+    "433/118 shrunk: a parked part holds the records of its shard it read, so a younger tx's destroy there waits for its re-run, not seen there before its burn lands",
+    // R (r of H calling A's contract: x's balance and the iost supply of C) is forwarded to A, where its part reads x's
+    // balance and parks for the supply. D (x destroying 1 iost), sent two blocks after R, ran on A before R's re-run
+    // there and sent its burn to C, where R's read was answered the block before: x debited, the supply not. Now R's
+    // part locks x's balance on A for reading while it asks (reads.ts holdHere): D waits for its re-run: R, then D.
+    () => ({ txs: [txBy(r, [act(base.looks[A], "worth", [x])]), txBy(x, [tok("destroy", ["iost", x, "1"])])], gaps: [0, 2] }),
     [0, 1],
   ],
   [
