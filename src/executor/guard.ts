@@ -12,7 +12,7 @@ import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../st
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { heldBefore, isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
+import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockAge, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
@@ -67,11 +67,6 @@ export class ShardState extends State {
   private readLocked: Set<string> | null = null;
   /** Keys locked for writing by other shards' parts, with the part (watch): whatever touches one waits but the part's own tx. */
   private writeLocked: Map<string, string> | null = null;
-  /**
-   * Records of this shard held by parts parked here of txs of earlier blocks than the receipt's (watch `writerAt`), with
-   * the part: the receipt waits to write one (docs/SHARDING.md "Remote state inside a contract", _An older reader_).
-   */
-  private heldHere: Map<string, string> | null = null;
   /** What the running tx or part reads of placed records (contracts/remote.ts); null between runs. */
   reads: RemoteReads | null = null;
   /**
@@ -121,11 +116,9 @@ export class ShardState extends State {
    * Starts watching for lock conflicts of one tx or receipt (`owner`: whose locks it may touch). `fresh`: a tx
    * that has not started anywhere, which waits also to write a key this shard sent another part for reading
    * (`x-reading`); receipts and parked runs, already under way, do not (docs/SHARDING.md: no wait cycle). `saw`: the
-   * txs whose writes a probe's (`before`) tx saw where it ran, whose locks it waits for. `writerAt`: the height of the
-   * tx whose receipt lands its writes (a forwarded part, a credit): it waits for the records of this shard that parts of
-   * txs of earlier blocks parked here hold (reads.ts holdHere), which read nothing of it elsewhere.
+   * txs whose writes a probe's (`before`) tx saw where it ran, whose locks it waits for.
    */
-  watch(owner: string | null = null, fresh = true, before = false, saw: readonly string[] = [], writerAt?: string): void {
+  watch(owner: string | null = null, fresh = true, before = false, saw: readonly string[] = []): void {
     this.owner = owner;
     this.fresh = fresh;
     this.before = before;
@@ -140,19 +133,11 @@ export class ShardState extends State {
     // A part that may write them holds them alone: receipts wait too (its release would overwrite what they wrote).
     const writing = raw === undefined ? null : writeOwners(raw);
     this.writeLocked = writing === null || writing.size === 0 ? null : writing;
-    const held = raw === undefined || writerAt === undefined ? null : heldBefore(raw, this.shard.index, BigInt(writerAt));
-    this.heldHere = held === null || held.size === 0 ? null : held;
   }
 
-  /** A write of a key another part reads meanwhile (read locks, sharding/reads.ts READING): a fresh tx waits, and a receipt of a later tx than a part parked here holding it. */
+  /** A write of a key another part reads meanwhile (read locks, sharding/reads.ts READING): a fresh tx waits. */
   private touchRead(key: string): void {
-    if (this.conflict !== null) return;
-    if (this.readLocked?.has(key)) this.conflict = key;
-    const part = this.heldHere?.get(key);
-    if (part !== undefined) {
-      this.conflict = key;
-      this.holder = partTx(part);
-    }
+    if (this.readLocked?.has(key) && this.conflict === null) this.conflict = key;
   }
 
   /** The shard a placed key lives on when this one neither keeps nor holds it, else null. */

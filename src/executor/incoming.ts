@@ -318,15 +318,6 @@ function awaitsAnnounce(db: ContractDB, r: CrossReceipt, shard: number, waited: 
   return bundleOf(r).some((x) => !riding.has(x.token) && refusal(db, x) === ERR.tokenNotExists);
 }
 
-/**
- * The height of the tx whose writes receipt `r` lands, for the records parts of older blocks' txs parked here hold
- * (guard.ts watch): a forwarded part's, a credit's (not a probe's: it lands nothing). Undefined: it waits for none.
- */
-function writerAt(r: CrossReceipt): string | undefined {
-  if (r.kind === "action") return r.forward!.block.number;
-  return r.kind === "credit" && !r.probe ? r.payer?.at : undefined;
-}
-
 /** The age of the tx of a forwarded part or a forwarded part's read (sharding/age.ts older); null for other receipts. */
 function ageOf(r: CrossReceipt): Age | null {
   if (r.kind === "action") return [r.forward!.block.number, r.forward!.ord];
@@ -447,7 +438,7 @@ export function applyIncoming(
       // A probe writes nothing, and its tx saw nothing an undecided tx wrote: it reads what such a tx locked here as it was
       // before it, not waiting (docs/SHARDING.md "Remote state inside a contract", _Credits in flight_), but for the txs
       // whose writes its tx saw at home (`saw`, landed.ts), whose locks it waits for.
-      guard?.watch(own ? r.txHash : null, false, r.probe === true, r.saw, writerAt(r));
+      guard?.watch(own ? r.txHash : null, false, r.probe === true, r.saw);
       // What earlier parts' callees wrote here lands first and stays when the part fails (reads.ts landWrites).
       if (r.kind === "action" && block.shard) landWrites(state, r, block.shard);
       state.checkpoint();
@@ -780,7 +771,7 @@ export function applyIncoming(
         // does a forwarded part's read, and its re-run (parked: its tx holds locks on the shards before it).
         const age = ageOf(r);
         const holder = !wait && !announcing && age !== null && (!rerun || rerun.receipt) ? guard!.holder : null;
-        const yieldsTo = holder !== null && older(holderAge(state, holder, shard), age!);
+        const yieldsTo = holder !== null && older(holderAge(state, holder), age!);
         const waited = rerun ? rerun.since : since.get(r.id);
         if (yieldsTo && height - (waited ?? height) >= PART_WAIT) {
           applied.push(r.id);

@@ -458,15 +458,14 @@ function behindAsker(state: ShardState, publisher: string): boolean {
 }
 
 /**
- * The age of tx `holder`, which locked a key here (shard `shard`): its `x-locks` entry's, or its parts' write locks'
- * (`x-reading`), or those of its parts parked here holding this shard's records (`holdHere`; unknown: "0" and "",
- * older than any, as lockAge).
+ * The age of tx `holder`, which locked a key here: its `x-locks` entry's, or its parts' write locks' (`x-reading`;
+ * unknown: "0" and "", older than any, as lockAge).
  */
-export function holderAge(state: State, holder: string, shard: number): Age {
+export function holderAge(state: State, holder: string): Age {
   const own = lockAge(readLocks(state.get(LOCKS)), holder);
   if (own !== null) return own;
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  return readLockAge(Object.entries(locks).find(([part, l]) => partTx(part) === holder && (l.write || l.from === shard))?.[1]);
+  return readLockAge(Object.entries(locks).find(([part, l]) => partTx(part) === holder && l.write)?.[1]);
 }
 
 /** The age a lock of `x-reading` keeps (its part's `read`'s `at` and `ord`); none: older than any. */
@@ -514,7 +513,7 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
     // always lets go for that one.
     const holder = state.holder;
     const reader = holder !== null && readLocks(state.get(LOCKS))[holder] === undefined;
-    const first = reader && older([p.block!.number, poolOrder(tx, p.txHash)], holderAge(state, holder, block.shard!.index));
+    const first = reader && older([p.block!.number, poolOrder(tx, p.txHash)], holderAge(state, holder));
     return { outgoing: yields(p) && !first ? restart(state, p, block.shard!.index) : [] };
   }
   if ("missing" in r) {

@@ -122,14 +122,6 @@ export function readOwners(raw: string): Set<string> {
   return new Set(Object.values(JSON.parse(raw) as ReadLocks).flatMap((l) => l.keys));
 }
 
-/** The records of shard `shard` its own parked parts of txs of blocks before `at` hold (READING's raw row), with the part. */
-export function heldBefore(raw: string, shard: number, at: bigint): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [part, l] of Object.entries(JSON.parse(raw) as ReadLocks))
-    if (l.from === shard && BigInt(l.at ?? "0") < at) for (const k of l.keys) out.set(k, part);
-  return out;
-}
-
 /** The tx a part is of (a part is its tx's hash, or an action receipt's id: `<hash>:…`). */
 export const partTx = (part: string) => part.split(":")[0];
 

@@ -183,18 +183,6 @@ const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
     [0, 1],
   ],
   [
-    "(g), mirrored: a credit of a tx of a later block than a part parked here, to a record of this shard the part holds, waits for its re-run",
-    // As (g), O freezing to an account of R's own shard H: A answers R's second round o as before O, and O's freeze,
-    // landing on H before R's answers, would be read by R's re-run there: O seen on H and not on A. Now R holds the
-    // balance it read on H while it asks (reads.ts holdHere), and a credit of a later block's tx waits for that (guard.ts
-    // watch `writerAt`): R, then O.
-    () => ({
-      txs: [txBy(r, [act(base.looks[H], "owner", [base.recs[A], on(H, 1)])]), txBy(on(A, 1), [freeze(on(A, 1), on(H, 1)), put(C, "k")])],
-      gaps: [0, 1],
-    }),
-    [0, 1],
-  ],
-  [
     "433/118 shrunk: a parked part holds the records of its shard it read, so a younger tx's destroy there waits for its re-run, not seen there before its burn lands",
     // R (r of H calling A's contract: x's balance and the iost supply of C) is forwarded to A, where its part reads x's
     // balance and parks for the supply. D (x destroying 1 iost), sent two blocks after R, ran on A before R's re-run
