@@ -14,7 +14,7 @@ import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
 import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
-import { LOCKS, lockAge, lockEntry, lockOwners, readLocks } from "./locks.js";
+import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 
 /** What an action receipt escrows on its target: the publisher's iost (frozen too), its free RAM and its ram.iost records (executor/forwarded.ts). */
@@ -55,11 +55,6 @@ export class ShardState extends State {
   private saw: ReadonlySet<string> = new Set();
   /** What the probe wrote itself: it reads its own writes. */
   private wrote = new Set<string>();
-  /**
-   * The height of the tx whose shared read is answered (`readBefore`): it reads what a tx of a later block locked here as
-   * before that tx, not waiting for it (docs/SHARDING.md "Remote state inside a contract", _An older reader_).
-   */
-  private olderThan: bigint | null = null;
   /** Per lock holder met in this run, whether it runs afresh (`runsAfresh` reads every parked row: once a run). */
   private afresh = new Map<string, boolean>();
   private owners: { raw: string | undefined; map: Map<string, string> } | null = null;
@@ -183,7 +178,6 @@ export class ShardState extends State {
     // A probe waits only for the txs its tx saw, whose writes may still be on their way here; it reads what the others
     // locked as before them (`undone`).
     if (this.before && (holder === null || !this.saw.has(holder))) return;
-    if (holder !== null && this.later(holder)) return;
     // A tx that runs again from scratch holds its publisher's gas against that publisher's later txs only (runsAfresh).
     if (holder !== null && holder !== this.owner && (this.fresh || !this.passes(holder))) {
       this.conflict = key;
@@ -197,23 +191,6 @@ export class ShardState extends State {
     return yes;
   }
 
-  /** Whether lock holder `holder` is of a later block than the tx whose shared read is answered (`readBefore`). */
-  private later(holder: string): boolean {
-    if (this.olderThan === null) return false;
-    const age = lockAge(readLocks(super.get(LOCKS)), holder);
-    return age !== null && BigInt(age[0]) > this.olderThan;
-  }
-
-  /** `fn` reading, as the shared read of a part of a tx of block `at` is answered, what txs of later blocks locked here as before them. */
-  readBefore<T>(at: string, fn: () => T): T {
-    this.olderThan = BigInt(at);
-    try {
-      return fn();
-    } finally {
-      this.olderThan = null;
-    }
-  }
-
   /** The in-flight tx whose `x-locks` entry holds `key` (its home or relayed part), or null: asked without touching it. */
   lockHolder(key: string): string | null {
     if (this.shard.count === 1) return null;
@@ -225,7 +202,7 @@ export class ShardState extends State {
 
   override get(key: string): string | undefined {
     this.touch(key);
-    if (this.before || this.olderThan !== null) {
+    if (this.before) {
       const was = this.undone(key);
       if (was !== undefined) return was ?? undefined;
     }
@@ -256,7 +233,7 @@ export class ShardState extends State {
   private undone(key: string): string | null | undefined {
     if (this.wrote.has(key)) return undefined;
     const holder = this.lockHolder(key);
-    if (holder === null || holder === this.owner || (!this.before && !this.later(holder))) return undefined;
+    if (holder === null || holder === this.owner) return undefined;
     const entry = lockEntry({ get: (k) => super.get(k) }, holder);
     for (const e of [...(entry?.outer ?? []), ...(entry ? [entry] : [])]) {
       const found = e.undo.find(([k]) => k === key);

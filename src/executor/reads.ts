@@ -706,9 +706,7 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
     return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), busy: true };
   };
   if (inWay.length > 0) return !write || inWay.every(([, l]) => l.write && older(age, readLockAge(l))) ? "wait" : busy();
-  const read = () => keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
-  // A shared read of an older tx's part reads what txs of later blocks locked as before them: on one chain it ran before them.
-  const values = write ? read() : state.readBefore(age[0], read);
+  const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
   // A key another tx may still undo: a writer does not wait for it (it waits for nothing but writers).
   if (write && state.conflict !== null) {
     state.conflict = null;
