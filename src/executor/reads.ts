@@ -179,10 +179,10 @@ function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: 
 
 /**
  * Locks for reading the records of this shard part `p`'s run read (`RemoteReads.here`) while it asks other shards,
- * as those shards lock theirs: a tx of this shard that has not run yet and writes one waits until the part is
- * decided. Else such a tx of a later block, run between the void run and the re-run, is seen by the re-run here
- * while the answers of other shards came before its credits or burns landed there (docs/SHARDING.md "Remote state
- * inside a contract", _An older reader_; in-flight 433/118). Dropped when the part leaves (`unpark`) or starts over (`restart`).
+ * as those shards lock theirs: a tx of this shard that has not run yet and writes one waits for the part's re-run.
+ * Else such a tx, run between the void run and the re-run, is seen by the re-run here while the answers of other
+ * shards came before its credits or burns landed there (docs/SHARDING.md "Remote state inside a contract", _Its own
+ * shard's records_; in-flight 433/118). Dropped when the part leaves (`unpark`) or starts over (`restart`).
  */
 function holdHere(state: State, p: Parked, here: ReadonlySet<string>, shard: number): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
@@ -193,7 +193,7 @@ function holdHere(state: State, p: Parked, here: ReadonlySet<string>, shard: num
   state.put(READING, JSON.stringify(locks));
 }
 
-/** Drops part `p`'s lock of this shard's records (`holdHere`), if it holds one. */
+/** Drops the lock of this shard's records of `part`, parked here (`holdHere`), if it holds one. */
 function dropHere(state: State, part: string): void {
   const raw = state.get(READING);
   if (raw === undefined) return;
