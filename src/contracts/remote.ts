@@ -64,6 +64,8 @@ export class RemoteReads {
 
   /** Keys of other shards the run read (from the overlay or missing): what the next round keeps. */
   readonly touched = new Set<string>();
+  /** Placed keys of the run's own shard it read: a part parking locks them there while it asks (executor/reads.ts holdHere). */
+  readonly here = new Set<string>();
   /** Every placed key read, with its stored value's length: the bounds. */
   private readonly counted = new Map<string, number>();
   private bytes = 0;

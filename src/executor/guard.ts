@@ -145,6 +145,7 @@ export class ShardState extends State {
   private readPlaced(r: RemoteReads, key: string): string | undefined {
     if (this.placedElsewhere(key) === null) {
       const raw = super.get(key);
+      r.here.add(key);
       r.count(key, raw);
       return raw;
     }
@@ -216,6 +217,7 @@ export class ShardState extends State {
       // account has; a contract's owner's RAM, which doPay fetches in the run), as one shard counts it.
       if (r.counting > 0 && !this.remote.has(key)) {
         const raw = super.get(key);
+        if (this.placedElsewhere(key) === null) r.here.add(key);
         r.count(key, raw);
         return raw;
       }

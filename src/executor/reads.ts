@@ -173,7 +173,35 @@ function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: 
   const out = readsOf(state, p, reads.missing, shard);
   p.asked = Object.fromEntries(out.map((r) => [String(r.toShard), r.keys!]));
   p.locked = [...new Set([...p.locked, ...out.map((r) => r.toShard)])].sort((a, b) => a - b);
+  if (out.length > 0) holdHere(state, p, reads.here, shard.index);
   return out;
+}
+
+/**
+ * Locks for reading the records of this shard part `p`'s run read (`RemoteReads.here`) while it asks other shards,
+ * as those shards lock theirs: a tx of this shard that has not run yet and writes one waits for the part's re-run.
+ * Else such a tx, run between the void run and the re-run, is seen by the re-run here while the answers of other
+ * shards came before its credits or burns landed there (docs/SHARDING.md "Remote state inside a contract", _Its own
+ * shard's records_; in-flight 433/118). Dropped when the part leaves (`unpark`) or starts over (`restart`).
+ */
+function holdHere(state: State, p: Parked, here: ReadonlySet<string>, shard: number): void {
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  const keys = [...new Set([...(locks[p.part]?.keys ?? []), ...here])].sort();
+  if (keys.length === 0) return;
+  const [at, ord] = ageOf(p);
+  locks[p.part] = { from: shard, keys, at, ...(ord ? { ord } : {}) };
+  state.put(READING, JSON.stringify(locks));
+}
+
+/** Drops the lock of this shard's records of `part`, parked here (`holdHere`), if it holds one. */
+function dropHere(state: State, part: string): void {
+  const raw = state.get(READING);
+  if (raw === undefined) return;
+  const locks = JSON.parse(raw) as ReadLocks;
+  if (!(part in locks)) return;
+  delete locks[part];
+  if (Object.keys(locks).length === 0) state.del(READING);
+  else state.put(READING, JSON.stringify(locks));
 }
 
 /** Parks part `p` (new, or run again and still missing) for its next round; returns its `read` receipts. */
@@ -640,6 +668,7 @@ export function waitsSince(state: State, p: Parked, height: number): void {
 export function unpark(state: State, part: string): void {
   const parts = parkedParts(state);
   if (!parts.includes(part)) return;
+  dropHere(state, part);
   const rest = parts.filter((x) => x !== part);
   if (rest.length === 0) state.del(READS);
   else state.put(READS, JSON.stringify(rest));
@@ -708,6 +737,7 @@ export function readGaveWay(state: State, r: CrossReceipt, shard: number): Cross
  */
 export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
   const out = p.locked.map((to) => releaseOf(p, from, to));
+  dropHere(state, p.part);
   p.values = {};
   p.locked = [];
   delete p.writers;
@@ -743,7 +773,8 @@ export function staleReaders(
     .sort()
     .filter((part) => {
       const l = locks[part];
-      return partTx(part) !== r.txHash && !told.includes(part) && tells(age, readLockAge(l)) && l.keys.some((k) => keys.has(k));
+      // A part parked here holding this shard's records (holdHere) re-reads them itself.
+      return l.from !== r.toShard && partTx(part) !== r.txHash && !told.includes(part) && tells(age, readLockAge(l)) && l.keys.some((k) => keys.has(k));
     })
     .map((part) => ({ ...readReceipt("values", `${r.id}:stale:${part}`, partTx(part), part, r.toShard, locks[part].from), stale: true as const }));
 }

@@ -114,7 +114,11 @@ export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;
 }
 
-/** Read locks: part → the shard that asked, the keys sent, whether the part may write them (alone then), and its tx's age (height `at`, pool key `ord`). */
+/**
+ * Read locks: part → the shard that asked (this one: a part parked here holding this shard's records it read,
+ * executor/reads.ts holdHere), the keys sent, whether the part may write them (alone then), and its tx's age (height
+ * `at`, pool key `ord`).
+ */
 export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string }>;
 
 /** Every key read-locked (READING's raw row). */
