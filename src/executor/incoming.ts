@@ -71,6 +71,7 @@ import {
   takeAnswer,
   waitsSince,
   withoutLanded,
+  woundParked,
   yields,
 } from "./reads.js";
 import { applyPending, dropNote } from "../sharding/pending.js";
@@ -512,7 +513,8 @@ export function applyIncoming(
       } else if (r.kind === "pending") {
         applyPending(state, r);
       } else if (r.kind === "wound") {
-        // Heeded before every receipt of the chunk (`wounds`): it writes nothing.
+        // Heeded by every receipt of the chunk (`wounds`); a part of its tx parked here gives way once its round is in.
+        woundParked(state, r.txHash, r.fromShard);
       } else if (r.kind === "ask") {
         // Answered once every receipt of the chunk is in: a settle among them decides its tx here first.
         if (r.undecided === undefined) asks.push(r);
@@ -920,12 +922,11 @@ export function applyIncoming(
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {
-      // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
+      // A read of it waited PART_WAIT blocks for an older tx's lock, or a credit of an older tx waits for its tx's lock (a
+      // wound, woundParked): it gives way as a part meeting that lock here would.
       applied.push(p.receipt.id);
-      outgoing.push(
-        ...partGaveWay(state, p, shard),
-        gaveWay(state, p.receipt, block.shard!, waitedOut("a read of another shard waited for the lock of an older tx")),
-      );
+      const why = "lock wait: a read of another shard waited for the lock of an older tx, or a credit of an older tx for its tx's";
+      outgoing.push(...partGaveWay(state, p, shard), gaveWay(state, p.receipt, block.shard!, `${why}; this part gave way`));
       continue;
     }
     if (p.gaveWay) giveUpGas(state, p);

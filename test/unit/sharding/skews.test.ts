@@ -216,6 +216,15 @@ const fixed: [string, () => { txs: Tx[]; gaps: number[] }, number[]][] = [
     () => ({ txs: [txBy(z, [freeze(z, x), freeze(z, z), put(C, "sp")]), txBy(x, [transfer(x, z)])], gaps: [0, 0] }),
     [1, 0],
   ],
+  [
+    "(c), the holder's next part parked for reads when the wound lands: it gives way once its round is in",
+    // Z as in (c), calling C's look (r's and w's balances) instead of its put: its part parks on C for reads, and B's
+    // wound lands there while it waits, its re-run a block later. Before, that re-run sent Z's half to A, deciding Z,
+    // and X's credit landed on B after Z; now the parked part gives way once its answers are in (reads.ts
+    // woundParked): X, then Z.
+    () => ({ txs: [txBy(z, [freeze(z, x), freeze(z, z), act(base.looks[C], "look", [r, w])]), txBy(x, [transfer(x, z)])], gaps: [0, 0] }),
+    [1, 0],
+  ],
 ];
 
 describe("skews of txs in flight together: N = 4's results are no one-shard order's (simulator)", () => {
