@@ -71,6 +71,7 @@ import {
   takeAnswer,
   waitsSince,
   withoutLanded,
+  woundParked,
   yields,
 } from "./reads.js";
 import { applyPending, dropNote } from "../sharding/pending.js";
@@ -255,9 +256,10 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
 
 /**
  * An incoming receipt waiting for a lock (`x-deferred`): a part that may give way, with the height it first waited at;
- * a credit, with the parts it told to read again (reads.ts staleReaders), each once.
+ * a credit, with the parts it told to read again (reads.ts staleReaders), each once, and the younger txs whose lock it
+ * waits for that it wounded (`woundsOf`), each once.
  */
-type Deferred = CrossReceipt & { since?: number; told?: string[] };
+type Deferred = CrossReceipt & { since?: number; told?: string[]; wounded?: string[] };
 
 /** Why a part that waited `blocks` for an older tx (`why`) gave way. */
 const waitedOut = (why: string, blocks = PART_WAIT) => `lock wait: ${why}; this part gave way after ${blocks} blocks`;
@@ -291,13 +293,13 @@ function gaveWay(state: State, r: CrossReceipt, sh: { index: number; count: numb
  * (`why`): it ran nothing, so what it moved goes back unlanded, chained halves with it, as a half that could not land,
  * and it says it gave way: the shard that sent it (the tx's home or last part) is undone, and the home runs the tx again.
  */
-function halfGaveWay(r: CrossReceipt, shard: number, why: string): CrossReceipt {
+function halfGaveWay(r: CrossReceipt, shard: number, message: string): CrossReceipt {
   const reserve = r.payer!.reserve!;
   const sent = bundleOf(r).reduce((a, x) => a + BigInt(x.amount), 0n);
   return {
     ...settleOf(r, shard),
     amount: sent.toString(),
-    message: `lock wait: ${why}; this half gave way after ${PART_WAIT} blocks`,
+    message,
     result: { ...emptyHalf(r.payer!), credit: { publisher: r.payer!.publisher, reserved: reserve.ram } },
     ...(reserve.next ? { returned: unchained(reserve.next) } : {}),
     gaveWay: true,
@@ -403,7 +405,9 @@ export function applyIncoming(
   const since = new Map(waited.flatMap((w) => (w.since === undefined ? [] : [[w.id, w.since] as const])));
   /** The parts a waiting credit told to read again (reads.ts staleReaders): kept here, never taken from a receipt. */
   const told = new Map(waited.flatMap((w) => (w.told === undefined ? [] : [[w.id, w.told] as const])));
-  const bare = ({ since: _, told: __, ...r }: Deferred): CrossReceipt => r;
+  /** The txs a waiting credit wounded (`woundsOf`): kept here, never taken from a receipt. */
+  const wounded = new Map(waited.flatMap((w) => (w.wounded === undefined ? [] : [[w.id, w.wounded] as const])));
+  const bare = ({ since: _, told: __, wounded: ___, ...r }: Deferred): CrossReceipt => r;
   const incoming = [...waited.map(bare), ...pulled.map(bare)];
   const deferred: Deferred[] = [];
   /** Asks of other shards' waiters (sharding/asks.ts), answered after the chunk's receipts. */
@@ -411,6 +415,45 @@ export function applyIncoming(
   const height = Number(block.number);
   const count = block.shard?.count ?? 1;
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
+  /**
+   * The txs an older tx's credit waits for on another shard (`wound`), with the shards that said so: their parts and
+   * deciding halves applied here in this chunk give way rather than run (a wound is heeded before any receipt of it).
+   */
+  const wounds = new Map<string, number[]>();
+  for (const r of pulled) if (r.kind === "wound") wounds.set(r.txHash, [...(wounds.get(r.txHash) ?? []), r.fromShard]);
+  /**
+   * Wounds of `holder`, younger than credit `r`'s tx, whose lock `r` waits for here, to every other shard, once per
+   * credit and holder: that tx gives way wherever a part or deciding half of it comes next, undone everywhere and run
+   * again from its home (docs/SHARDING.md "Atomic txs", _Giving way_), so the credit lands before it, as its tx ran
+   * before it at home. None for a probe (it lands nothing) or a credit with no age (a shard that sends none).
+   */
+  const woundsOf = (r: CrossReceipt, holder: string | null): CrossReceipt[] => {
+    const at = r.payer?.at;
+    const ord = r.payer?.ord;
+    if (r.probe || at === undefined || ord === undefined || holder === null || holder === r.txHash) return [];
+    if (wounded.get(r.id)?.includes(holder) || !older([at, ord], holderAge(state, holder))) return [];
+    return Array.from({ length: count }, (_, to) => to)
+      .filter((to) => to !== shard)
+      .map((to) => ({
+        id: `${holder}:wound:${r.id}`,
+        kind: "wound" as const,
+        txHash: holder,
+        fromShard: shard,
+        toShard: to,
+        token: "",
+        account: "",
+        counterpart: "",
+        amount: "0",
+        message: "",
+      }));
+  };
+  /** The shard of a wound of `r`'s tx that `r` heeds: one its tx ran on (an action's path, a half's home or sender). */
+  const woundedFrom = (r: CrossReceipt): number | undefined => {
+    const deciding = r.kind === "credit" && r.payer?.reserve !== undefined && !r.probe;
+    if (r.kind !== "action" && !deciding) return undefined;
+    const ran = r.kind === "action" ? [...(r.forward?.path ?? []), r.fromShard] : [r.fromShard, shardOf(r.payer!.publisher, count)];
+    return wounds.get(r.txHash)?.find((from) => ran.includes(from));
+  };
   let unlocked = false;
   /** What each credit tried in this chunk writes (or would, waiting): for the read locks taken after its try. */
   const tried = new Map<string, string[]>();
@@ -442,6 +485,17 @@ export function applyIncoming(
       // What earlier parts' callees wrote here lands first and stays when the part fails (reads.ts landWrites).
       if (r.kind === "action" && block.shard) landWrites(state, r, block.shard);
       state.checkpoint();
+      const woundedAt = woundedFrom(r);
+      if (woundedAt !== undefined) {
+        // An older tx's credit waits for its tx's lock there: it gives way as a part (or half) that waited out an older
+        // tx's lock does, so that credit lands before its tx runs again.
+        state.rollback();
+        applied.push(r.id);
+        const why = `a credit of an older tx waits for its lock on shard ${woundedAt}; this ${r.kind === "credit" ? "half" : "part"} gave way`;
+        if (r.kind === "credit") outgoing.push(halfGaveWay(r, shard, why));
+        else outgoing.push(...(rerun ? partGaveWay(state, rerun, shard) : []), gaveWay(state, r, block.shard!, why));
+        return;
+      }
       const out: CrossReceipt[] = [];
       let settlement: Settlement | null = null;
       let wait = false;
@@ -458,6 +512,9 @@ export function applyIncoming(
         announced(state, r);
       } else if (r.kind === "pending") {
         applyPending(state, r);
+      } else if (r.kind === "wound") {
+        // Heeded by every receipt of the chunk (`wounds`); a part of its tx parked here gives way once its round is in.
+        woundParked(state, r.txHash, r.fromShard);
       } else if (r.kind === "ask") {
         // Answered once every receipt of the chunk is in: a settle among them decides its tx here first.
         if (r.undecided === undefined) asks.push(r);
@@ -777,7 +834,13 @@ export function applyIncoming(
           applied.push(r.id);
           if (r.kind === "read") outgoing.push(readGaveWay(state, r, shard));
           else if (r.kind === "credit")
-            outgoing.push(halfGaveWay(r, shard, `${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older`));
+            outgoing.push(
+              halfGaveWay(
+                r,
+                shard,
+                `lock wait: ${guard!.conflict} on shard ${shard} is locked by tx ${holder}, in flight, which is older; this half gave way after ${PART_WAIT} blocks`,
+              ),
+            );
           else {
             if (rerun) outgoing.push(...partGaveWay(state, rerun, shard));
             outgoing.push(
@@ -788,10 +851,17 @@ export function applyIncoming(
         }
         // A parked part stays parked, run again in a later chunk: a writer without its locks elsewhere (reads.ts yields).
         if (!rerun) {
-          outgoing.push(...stale);
+          const wounding = r.kind === "credit" && !wait && !announcing ? woundsOf(r, guard!.holder) : [];
+          outgoing.push(...stale, ...wounding);
           const parts = [...(told.get(r.id) ?? []), ...stale.map((x) => x.account)];
           if (parts.length > 0) told.set(r.id, parts);
-          const kept = { ...withoutLanded(state, r, block.shard), ...(parts.length > 0 ? { told: parts } : {}) };
+          const txs = [...(wounded.get(r.id) ?? []), ...wounding.slice(0, 1).map((x) => x.txHash)];
+          if (txs.length > 0) wounded.set(r.id, txs);
+          const kept = {
+            ...withoutLanded(state, r, block.shard),
+            ...(parts.length > 0 ? { told: parts } : {}),
+            ...(txs.length > 0 ? { wounded: txs } : {}),
+          };
           deferred.push(yieldsTo || announcing ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));
         else if (yieldsTo && rerun.since === undefined) waitsSince(state, rerun, height);
@@ -852,12 +922,11 @@ export function applyIncoming(
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {
-      // A read of it waited PART_WAIT blocks for an older tx's lock: it gives way as a part meeting that lock here would.
+      // A read of it waited PART_WAIT blocks for an older tx's lock, or a credit of an older tx waits for its tx's lock (a
+      // wound, woundParked): it gives way as a part meeting that lock here would.
       applied.push(p.receipt.id);
-      outgoing.push(
-        ...partGaveWay(state, p, shard),
-        gaveWay(state, p.receipt, block.shard!, waitedOut("a read of another shard waited for the lock of an older tx")),
-      );
+      const why = "lock wait: a read of another shard waited for the lock of an older tx, or a credit of an older tx for its tx's";
+      outgoing.push(...partGaveWay(state, p, shard), gaveWay(state, p.receipt, block.shard!, `${why}; this part gave way`));
       continue;
     }
     if (p.gaveWay) giveUpGas(state, p);

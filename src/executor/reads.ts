@@ -664,6 +664,19 @@ export function waitsSince(state: State, p: Parked, height: number): void {
   putParked(state, p);
 }
 
+/**
+ * Forwarded parts of tx `hash` parked here that heed a wound from shard `from`, one their tx ran on (incoming.ts): each
+ * gives way once its round is in, as one whose read waited out an older tx's lock (`Parked.gaveWay`).
+ */
+export function woundParked(state: State, hash: string, from: number): void {
+  for (const part of parkedParts(state).filter((x) => partTx(x) === hash)) {
+    const p = parkedPart(state, part);
+    if (p?.receipt === undefined || p.gaveWay || ![...(p.receipt.forward?.path ?? []), p.receipt.fromShard].includes(from)) continue;
+    p.gaveWay = true;
+    putParked(state, p);
+  }
+}
+
 /** Drops a parked forwarded part that ran (its read locks released by the caller). */
 export function unpark(state: State, part: string): void {
   const parts = parkedParts(state);

@@ -20,6 +20,8 @@
  * `domain` receipts copy a url's domain.iost records from the consensus shard,
  * which decides them, to every other one (contracts/domain.ts), not answered.
  * `pending` receipts tell every shard a name a tx may still create, and a failed tx cancels them (pending.ts),
+ * not answered. `wound` receipts tell every other shard that a credit of an older tx waits for the lock of tx
+ * `txHash` where it lands: a part or deciding half of that tx applied with it there gives way (executor/incoming.ts),
  * not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
@@ -45,7 +47,7 @@ import { isPoolKey } from "../pool/index.js";
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release" | "pending" | "ask";
+  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release" | "pending" | "ask" | "wound";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -445,6 +447,9 @@ const B58 = /^[1-9A-HJ-NP-Za-km-z]{0,64}$/;
 /** Signed bytes of RAM (freed ones negative), within int64. */
 const SIGNED = /^-?(0|[1-9][0-9]{0,17})$/;
 
+/** The fields a `wound` carries: those of every receipt, nothing more. */
+const WOUND_FIELDS = new Set(["id", "kind", "txHash", "fromShard", "toShard", "token", "account", "counterpart", "amount", "message"]);
+
 /** The payers a `ram` record can have when a doPay rewrites it (paidRam): token.iost, whose writes name it, or none. */
 export const PAID_RAM: ReadonlySet<unknown> = new Set(["", "token.iost"]);
 
@@ -518,6 +523,21 @@ export function checkReceipt(
   int("amount", r.amount);
   const reading = readShapeError(r) ?? pendingShapeError(r, count) ?? askShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
+  // A wound names only the tx that is to give way: a lie makes that tx's parts it reaches give way, which a shard the
+  // tx ran on (the only one they heed, incoming.ts) could do anyway by failing its own part with gaveWay.
+  if (
+    r.kind === "wound" &&
+    (Object.keys(r).some((k) => !WOUND_FIELDS.has(k)) ||
+      typeof r.id !== "string" ||
+      !r.id.startsWith(`${r.txHash}:wound:`) ||
+      r.fromShard === r.toShard ||
+      r.amount !== "0" ||
+      r.token !== "" ||
+      r.account !== "" ||
+      r.counterpart !== "" ||
+      r.message !== "")
+  )
+    throw new ReceiptRefused(`receipt ${r.id} refused: not a wound of another shard's tx`);
   // A probe's half is undone whatever its amount (a failed tx's keeps it; one a write absorbed carries 0).
   if (r.probe && r.kind !== "credit") throw new ReceiptRefused(`receipt ${r.id} refused: a probe on a ${r.kind}`);
   if (r.unnamed !== undefined && (r.unnamed !== true || !r.probe))
