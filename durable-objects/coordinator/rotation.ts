@@ -6,7 +6,13 @@
  * from the peers (state-sync.ts: a peer's state at LIB checked against our header's root, then
  * the blocks since) inside the coordinator's exclusive turn. So a shard taken on next epoch is
  * synced while this epoch runs, as soon as block eV is final, not at its first duty.
- * One group: the node holds every shard, nothing is read, asked or written.
+ *
+ * The plan's `keep` is what the node's shard objects apply (SyncHost `applies`, stored when it
+ * changes): a shard enters it once synced and leaves it when dropped, in the same turn, so an
+ * applied shard is never behind the head and one left is dropped rather than left stale; the
+ * other shards' chunks are checked by witness (chain-sync.ts `extend`). A kept shard whose object
+ * does not apply the chain (nothing in it, or behind: held, left, taken again) is dropped and synced.
+ * One group, or no producer key: the node holds every shard, nothing is read, asked or written.
  */
 import { MAX_PROOF_DEPTH } from "../config";
 import { planBlocks, planSpan, rotationPlan, type ListBlock, type RotationChain, type RotationPlan } from "../../src/consensus/rotation";
@@ -21,11 +27,14 @@ export interface RotationHost {
   groups: number;
   /** Producer keys (base58) this node holds. */
   keys(): readonly string[];
+  /** Stores the shards whose objects apply the chain (SyncHost `applies`): one row, when they change. */
+  setApplies(shards: readonly number[]): void;
   /**
-   * Whether this node builds and applies every shard's chunk (so it drops none). True until the
-   * chunks of shards a node does not hold are checked by witness (issue #18 item 3).
+   * Before shard `shard`'s object is dropped: its chunks of the blocks within a tx's life of the head
+   * (90 s of block time) kept with them (SyncHost `keptChunk`), so this node still serves those whole
+   * blocks, which a peer's snapshot sync fills its replay window from, and the pulls of peers behind.
    */
-  runsEveryShard: boolean;
+  keepRecent(shard: number): Promise<void>;
 }
 
 /** Per instance: the phase the plan was last made in, and that plan (/dev/status shows it). */
@@ -69,7 +78,8 @@ async function listBlock(s: SyncHost, n: number): Promise<ListBlock> {
  * nothing) only if the shard is held at the head: one kept for next epoch does not stop this one.
  */
 export async function rotate(host: RotationHost, state: RotationState): Promise<void> {
-  if (host.groups === 1) return;
+  // Without a producer key nothing is held by groups: such a node serves SERVES (holding.ts).
+  if (host.groups === 1 || host.keys().length === 0) return;
   const s = host.sync;
   const c = chainOf(host);
   // LIB 0: nothing final to sync from; syncEmptyShards replays the few blocks instead.
@@ -80,13 +90,22 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
   for (const n of planBlocks(c)) blocks.set(n, await listBlock(s, n));
   const plan = rotationPlan(c, (n) => blocks.get(n)!);
   state.plan = plan;
+  const shards = s.shards();
+  const applied = s.applies() ?? shards.map((_, i) => i);
+  const synced: number[] = [];
+  const faults: string[] = [];
   if (s.peers.length > 0) {
-    const shards = s.shards();
     const statuses = await Promise.all(plan.keep.map((i) => shards[i].status()));
-    const empty = statuses.filter((st) => st.head === 0 || st.syncing !== undefined).map((st) => st.shard);
-    const synced: number[] = [];
-    const faults: string[] = [];
-    for (const i of empty) {
+    const lacking = statuses.filter((st) => st.head === 0 || st.syncing !== undefined || !applied.includes(st.shard));
+    for (const st of lacking) {
+      const i = st.shard;
+      // Behind (its last block is one it applied before it left): its old state goes first.
+      const stale = st.head > 0 && st.syncing === undefined && st.dropped === undefined;
+      const dropped = stale ? await shards[i].drop() : null;
+      if (dropped !== null && "error" in dropped) {
+        faults.push(`shard ${i}: not dropped before its sync: ${dropped.error}`);
+        continue;
+      }
       const done = await syncOne(s, i, c.lib);
       if ("error" in done) faults.push(`shard ${i}: ${done.error}`);
       else {
@@ -95,23 +114,26 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
       }
     }
     if (synced.length > 0) {
-      const stuck = await catchUp(s);
+      const stuck = await catchUp(s, undefined, [...applied, ...synced]);
       if (stuck !== null) throw new Error(`rotation: synced shards behind the head: ${stuck}`);
       const lib = s.lib();
       await Promise.all(synced.map((i) => shards[i].finalize(lib, s.mainBlock(lib)?.hash)));
     }
-    if (faults.length > 0) {
-      const why = `rotation: kept shards not synced yet (${faults.join("; ")})`;
-      // A shard needed at this head stops production; one taken on for next epoch only is tried again next tick.
-      if (empty.some((i) => plan.now.includes(i) && !synced.includes(i))) throw new Error(why);
-      console.warn(`${s.label}: ${why}`);
-      return;
-    }
   }
-  if (!host.runsEveryShard && plan.drop.length > 0) {
-    const shards = s.shards();
+  // Before any drop: a shard left is no longer applied, one synced is from the next block on.
+  const applies = plan.keep.filter((i) => applied.includes(i) || synced.includes(i));
+  if (applies.join() !== applied.join()) host.setApplies(applies);
+  if (faults.length > 0) {
+    const why = `rotation: kept shards not synced yet (${faults.join("; ")})`;
+    // A shard needed at this head stops production; one taken on for next epoch only is tried again next tick.
+    if (plan.now.some((i) => !applies.includes(i))) throw new Error(why);
+    console.warn(`${s.label}: ${why}`);
+    return;
+  }
+  if (plan.drop.length > 0) {
     const held = await Promise.all(plan.drop.map((i) => shards[i].status()));
     for (const st of held.filter((x) => x.dropped === undefined)) {
+      await host.keepRecent(st.shard);
       const done = await shards[st.shard].drop();
       if ("error" in done) throw new Error(`rotation: shard ${st.shard} not dropped: ${done.error}`);
       console.log(`${s.label}: shard ${st.shard} dropped in epoch ${plan.epoch} (kept: ${plan.keep.join(",")})`);

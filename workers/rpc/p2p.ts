@@ -59,7 +59,7 @@ import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { coordinator, shard, shardCount } from "../lib/nodes";
+import { applies, coordinator, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
@@ -160,6 +160,11 @@ function intParam(text: string | undefined, name: string, min: number, max: numb
 p2pRoutes.get("/p2p/blocks", async (c) => {
   const from = intParam(c.req.query("from"), "from", 0, Number.MAX_SAFE_INTEGER);
   const count = intParam(c.req.query("count"), "count", 1, MAX_RANGE, MAX_RANGE);
+  const shard = c.req.query("shard");
+  if (shard !== undefined) {
+    const index = intParam(shard, "shard", 0, shardCount(c.env) - 1);
+    return c.json({ blocks: await coordinator(c.env).shardChunks(from, count, index) });
+  }
   return c.json({ blocks: await coordinator(c.env).peerBlocks(from, count) });
 });
 
@@ -188,7 +193,16 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   // What the chunk took in: each sender's chunk of those heights, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
   const heights = receiptHeights(from, height);
-  const bySender = await Promise.all(senders.map((j) => shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES)));
+  // The senders whose objects do not apply the chain here (a producer of several groups): their proofs from peers, verified by the coordinator.
+  const own = await Promise.all(senders.map((j) => applies(c.env, j)));
+  const peered = own.every(Boolean) ? {} : unwrap(await coordinator(c.env).sentFromPeers(height, index));
+  const bySender = await Promise.all(
+    senders.map((j) =>
+      own[j]
+        ? shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES)
+        : (peered[j] ?? { error: `no peer proved shard ${j}'s receipts` }),
+    ),
+  );
   const incoming = senders.length === 0 ? [] : unwrap(incomingProofs(bySender, heights.length, index));
   const body = JSON.stringify({ shard: index, height, witness, incoming });
   const bytes = new TextEncoder().encode(body).byteLength;
