@@ -497,6 +497,12 @@ export interface CoordinatorApi {
    * {} when every shard is applied.
    */
   sentFromPeers(height: number, to: number): Promise<Answer<Record<number, SentProof[][]>>>;
+  /**
+   * GET /p2p/witness of a chunk of a shard this node's objects do not apply, which its own block
+   * `height` took from a builder's draft (`root`: its post-state root): the draft's witness and
+   * incoming proofs, kept in memory for the last MAX_AHEAD heights; else why not.
+   */
+  draftWitness(shard: number, height: number, root: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>>;
   /** /getRawBlockByNumber: `{status, block}` with the block in IOST's protobuf JSON (src/block/raw.ts), or error. */
   rawBlock(number: number, complete: boolean): Promise<Answer<Json>>;
   /** /getBlockHeaderByRange: `{block_list}` of the irreversible blocks of [start, end), head and signature only, or error. */

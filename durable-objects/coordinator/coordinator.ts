@@ -73,7 +73,7 @@ import type {
   StateSyncDone,
   ValidatorApi,
 } from "../api";
-import { MAX_BATCH, MAX_RANGE } from "../config";
+import { MAX_AHEAD, MAX_BATCH, MAX_RANGE } from "../config";
 import { MAX_RANGE_BYTES } from "./chain-sync";
 import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
@@ -107,6 +107,7 @@ import {
 } from "./witness-check";
 import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
 import type { SentProof } from "../../src/sharding/receipt-proof";
+import type { Witness } from "../../src/state/witness";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, tipOf, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 import { buildChunks, draftFor, fetchChunk, shardsFor, type DraftHost, type GroupChunkCounts } from "./group-chunks";
@@ -159,6 +160,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private applied: number[] | null | undefined;
   /** Our block in production's chunks of the shards our objects do not apply, as taken (group-chunks.ts): stored with it. */
   private readonly drafted = new Map<number, { chunk: Chunk; txs: Uint8Array[] }>();
+  /** The witnesses of the drafts our blocks took of shards our objects do not apply, by `shard/height`, for /p2p/witness (`draftWitness`); in memory. */
+  private readonly draftWitnesses = new Map<string, { root: string; witness: Witness; incoming: SentProof[] }>();
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
   private lock: Promise<unknown> = Promise.resolve();
   private genesisInflight: Promise<void> | null = null;
@@ -544,7 +547,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           {
             groups: this.config.genesis.groups ?? 1,
             applies: () => this.applies(),
-            keep: (index, chunk, txs) => this.drafted.set(index, { chunk, txs }),
+            keep: (index, chunk, txs, draft) => {
+              this.drafted.set(index, { chunk, txs });
+              if (draft !== undefined) this.draftWitnesses.set(`${index}/${chunk.height}`, { root: chunk.stateRoot, ...draft });
+              for (const key of this.draftWitnesses.keys()) if (Number(key.split("/")[1]) <= chunk.height - MAX_AHEAD) this.draftWitnesses.delete(key);
+            },
             incoming: (height, takers) => this.incomingOnHead(height, takers),
             peers: () => this.askOrder(),
             keysOf: (peer) => this.gossip.keysOf(peer),
@@ -1370,6 +1377,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return Object.fromEntries([...proofs.entries()].map(([j, m]) => [j, byHeight(m)]));
   }
 
+  async draftWitness(shard: number, height: number, root: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>> {
+    const d = this.draftWitnesses.get(`${shard}/${height}`);
+    if (d === undefined || (root !== undefined && d.root !== root))
+      return { error: `shard-${shard}: no draft of chunk ${shard}/${height}${root === undefined ? "" : ` with root ${root}`} here` };
+    return { witness: d.witness, incoming: d.incoming };
+  }
+
   async groupView(): Promise<GroupView> {
     await this.ensureGenesis();
     return views.groupView(this.viewHost(), this.held, this.consensus.voteInterval);
@@ -1465,6 +1479,7 @@ countEntries(
     "appliedShards",
     "shardChunks",
     "sentFromPeers",
+    "draftWitness",
     "rawBlock",
     "rawHeaders",
     "mine",

@@ -129,8 +129,12 @@ export interface GroupChunksHost {
   incoming(height: number, takers: readonly number[]): Promise<Answer<Map<number, GivenReceipts>> | null>;
   /** The shards our objects apply (chain-sync.ts SyncHost `applies`; null: every shard). */
   applies(): readonly number[] | null;
-  /** Our block's chunk of a shard our objects do not apply, as taken, with its txs: stored with the block. */
-  keep(index: number, chunk: Chunk, txs: Uint8Array[]): void;
+  /**
+   * Our block's chunk of a shard our objects do not apply, as taken, with its txs (stored with the
+   * block) and, for a draft, its witness and incoming proofs (served to checkers: the builder serves
+   * them only once it has the block).
+   */
+  keep(index: number, chunk: Chunk, txs: Uint8Array[], draft?: { witness: Witness; incoming: SentProof[] }): void;
   /** Peers in the order to ask them (`askOrder` puts a shard's group first). */
   peers(): string[];
   /** The producer keys peer `peer` states in its /p2p/status (none heard: []). */
@@ -331,7 +335,7 @@ async function takeChunk(
             ? got.chunk
             : await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
       if (!("error" in applied)) {
-        if (s === null) h.keep(index, got.chunk, got.txs);
+        if (s === null) h.keep(index, got.chunk, got.txs, { witness: got.witness, incoming: got.incoming });
         h.counts.taken++;
         h.builders.set(index, peer);
         return applied;

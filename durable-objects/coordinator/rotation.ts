@@ -94,10 +94,11 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
   const applied = s.applies() ?? shards.map((_, i) => i);
   const synced: number[] = [];
   const faults: string[] = [];
+  const lacking: number[] = [];
   if (s.peers.length > 0) {
     const statuses = await Promise.all(plan.keep.map((i) => shards[i].status()));
-    const lacking = statuses.filter((st) => st.head === 0 || st.syncing !== undefined || !applied.includes(st.shard));
-    for (const st of lacking) {
+    for (const st of statuses.filter((x) => x.head === 0 || x.syncing !== undefined || !applied.includes(x.shard))) {
+      lacking.push(st.shard);
       const i = st.shard;
       // Behind (its last block is one it applied before it left): its old state goes first.
       const stale = st.head > 0 && st.syncing === undefined && st.dropped === undefined;
@@ -121,7 +122,7 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
     }
   }
   // Before any drop: a shard left is no longer applied, one synced is from the next block on.
-  const applies = plan.keep.filter((i) => applied.includes(i) || synced.includes(i));
+  const applies = plan.keep.filter((i) => (applied.includes(i) && !lacking.includes(i)) || synced.includes(i));
   if (applies.join() !== applied.join()) host.setApplies(applies);
   if (faults.length > 0) {
     const why = `rotation: kept shards not synced yet (${faults.join("; ")})`;

@@ -125,6 +125,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     groupView: async () => ({ groups: 1, epoch: 0, shards: [0], next: null }),
     appliedShards: async () => null,
     sentFromPeers: async () => ({}),
+    draftWitness: async () => ({ error: "no draft" }),
     rawBlock: async (n, complete): Promise<Answer<Json>> =>
       n <= 10
         ? { status: n <= 9 ? "IRREVERSIBLE" : "PENDING", block: { head: { number: String(n) }, blockType: complete ? "NORMAL" : "ONLYHASH" } }

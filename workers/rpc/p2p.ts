@@ -189,6 +189,8 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   if (holdsOf(c.env) !== null) throw new RpcFailure("this node holds part of the shards: it serves no witness");
   // A chunk after placeholders takes the receipts of every height from `from` (src/sharding/placeholder.ts); the checker knows which.
   const from = intParam(c.req.query("from") ?? String(height - 1), "from", Math.max(0, height - MAX_CARRY), Math.max(0, height - 1));
+  // A shard our objects do not apply: the witness of a draft our own block took, which its builder serves only once it has the block.
+  if (!(await applies(c.env, index))) return c.json({ shard: index, height, ...unwrap(await coordinator(c.env).draftWitness(index, height, root)) });
   const witness = unwrap(await shard(c.env, index).witnessOf(height, root));
   // What the chunk took in: each sender's chunk of those heights, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
