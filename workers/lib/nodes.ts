@@ -3,7 +3,7 @@
  * holds the accounts placed on it by src/sharding/placement.ts; one
  * coordinator named `coordinator`.
  */
-import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
+import { isRpcError, type CoordinatorApi, type ShardApi } from "../../durable-objects/api";
 import { locationHint, stubOf } from "../../durable-objects/config";
 import { holdsOf, positiveInt } from "../../durable-objects/config";
 import { headMemo, memoOwner } from "./cache";
@@ -56,6 +56,11 @@ export async function applies(env: Env, index: number): Promise<boolean> {
   if (positiveInt(env.SHARD_GROUPS?.trim(), 1) === 1) return true;
   const applied = (await headMemo.get(memoOwner(env), "appliedShards", Date.now(), () => coordinator(env).appliedShards())) as number[] | null;
   return applied === null || applied.includes(index);
+}
+
+/** Whether `answer` is a dropped shard object's (durable-objects/shard/shard.ts `droppedError`): rotation dropped it since the edge last asked. */
+export function droppedHere(answer: unknown): boolean {
+  return isRpcError(answer) && /^shard-[0-9]+ holds nothing on this node \(dropped/.test(answer.error);
 }
 
 /** Home shard of an account (or of a contract placed with its deployer). */

@@ -17,7 +17,7 @@ import { verifyProof } from "../../src/state/proof";
 import { State } from "../../src/state/state";
 import type { Env } from "../env";
 import { headMemo, memoOwner } from "./cache";
-import { applies, coordinator, shard, shardCount } from "./nodes";
+import { applies, coordinator, droppedHere, shard, shardCount } from "./nodes";
 
 type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
 
@@ -39,13 +39,10 @@ export function serves(env: Env, index: number): boolean {
 export async function readAt<K extends ReadName>(env: Env, index: number, name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
   if (serves(env, index) && (await applies(env, index))) {
     const own = await shard(env, index).read(name, ...args);
-    if (!(isRpcError(own) && DROPPED.test(own.error))) return own;
+    if (!droppedHere(own)) return own;
   }
   return peerRead(env, index, name, args);
 }
-
-/** A dropped shard object's answer (durable-objects/shard/shard.ts `droppedError`). */
-const DROPPED = /^shard-[0-9]+ holds nothing on this node \(dropped/;
 
 /** This node's LIB block as the check needs it: its number, hash, time (ns) and the shards' state roots. */
 interface Final {

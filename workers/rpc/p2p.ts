@@ -59,7 +59,7 @@ import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { applies, coordinator, shard, shardCount } from "../lib/nodes";
+import { applies, coordinator, droppedHere, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
@@ -195,16 +195,12 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   // What the chunk took in: each sender's chunk of those heights, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
   const heights = receiptHeights(from, height);
-  // The senders whose objects do not apply the chain here (a producer of several groups): their proofs from peers, verified by the coordinator.
+  // The senders whose objects do not apply the chain here (a producer of several groups, or dropped since the edge asked): their proofs from peers, verified by the coordinator.
   const own = await Promise.all(senders.map((j) => applies(c.env, j)));
-  const peered = own.every(Boolean) ? {} : unwrap(await coordinator(c.env).sentFromPeers(height, index));
-  const bySender = await Promise.all(
-    senders.map((j) =>
-      own[j]
-        ? shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES)
-        : (peered[j] ?? { error: `no peer proved shard ${j}'s receipts` }),
-    ),
-  );
+  const ours = await Promise.all(senders.map((j) => (own[j] ? shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES) : null)));
+  const away = senders.filter((j) => ours[j] === null || droppedHere(ours[j]));
+  const peered = away.length === 0 ? {} : unwrap(await coordinator(c.env).sentFromPeers(height, index));
+  const bySender = senders.map((j) => (away.includes(j) ? (peered[j] ?? { error: `no peer proved shard ${j}'s receipts` }) : ours[j]!));
   const incoming = senders.length === 0 ? [] : unwrap(incomingProofs(bySender, heights.length, index));
   const body = JSON.stringify({ shard: index, height, witness, incoming });
   const bytes = new TextEncoder().encode(body).byteLength;
