@@ -73,6 +73,33 @@ describe("draftFor: what a builder drafts", () => {
     expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "shard 2's receipts to shard 1: no chunk 7" });
   });
 
+  test("a builder whose objects apply shards 1 and 3 only: the others' receipts come from peers, proven, given to the draft and their proofs handed on; none proven, no draft", async () => {
+    const h = builder();
+    const shard = h.shard;
+    const asked: string[] = [];
+    const given: unknown[] = [];
+    h.shard = (j) => ({
+      draftChunk: async (ctx: ChunkContext, g?: unknown) => {
+        given.push(g);
+        return shard(j).draftChunk(ctx);
+      },
+      sentProofsOf: async (from, height, to, maxBytes) => {
+        asked.push(`${j}`);
+        return shard(j).sentProofsOf(from, height, to, maxBytes);
+      },
+    });
+    h.incoming = async (height, takers, proofs) => {
+      for (const j of [0, 2]) proofs!.set(j, new Map([[height - 1, [{ ...proofOf(j, height - 1, takers[0]), peer: true } as unknown as SentProof]]]));
+      return new Map([[takers[0], [new Map([[7, []]]), null, new Map([[7, []]]), null]]]);
+    };
+    const d = await draftFor(h, 1, CTX, NOW);
+    expect("incoming" in d && d.incoming).toEqual([0, 1, 2, 3].map((j) => (j % 2 === 0 ? { ...proofOf(j, 7, 1), peer: true } : proofOf(j, 7, 1))));
+    expect(asked).toEqual(["1", "3"]);
+    expect(given).toEqual([[new Map([[7, []]]), null, new Map([[7, []]]), null]]);
+    h.incoming = async () => ({ error: "receipts of shard 0's chunk 7: no peers" });
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "receipts of shard 0's chunk 7: no peers" });
+  });
+
   test("after placeholders, every carried height's proofs, height by height, one call per sender; a sender cut at its byte cap fails the draft", async () => {
     const h = builder();
     const shard = h.shard;
@@ -251,6 +278,14 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     retry.h.applies = () => [0, 2];
     await buildChunks(retry.h, CTX, false);
     expect(retry.log.filter((l) => !l.startsWith("check")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 2", "keep 1 1", "keep 3 1"]);
+  });
+
+  test("our shards' receipts from the senders our objects do not apply not proven by any peer: no chunk built, the block not made", async () => {
+    const { h, log } = producer((_, s) => good(s));
+    h.applies = () => [0, 2];
+    h.incoming = async () => ({ error: "receipts of shard 1's chunk 7: p1: down; p2: down" });
+    await expect(buildChunks(h, CTX, true)).rejects.toThrow("block 8: the receipts our shards take in: receipts of shard 1's chunk 7: p1: down; p2: down");
+    expect(log.filter((l) => l.startsWith("build"))).toEqual([]);
   });
 
   test("without our object of a shard: its placeholder kept unapplied, even on an empty answer while it has txs nowhere here; past MAX_CARRY the block is not made", async () => {
