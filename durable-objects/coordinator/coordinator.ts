@@ -1177,7 +1177,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()));
         this.shardsChecked = this.config.holds === null || (await this.startHolding());
       }
-      if (this.config.holds === null) await this.exclusive(() => rotate(this.rotationHost(), this.rotation));
+      // Rotation takes the exclusive turn itself, for its short steps only (rotation.ts).
+      if (this.config.holds === null) await rotate(this.rotationHost(), this.rotation);
       // Not while a peer is more than a block ahead: it would only make a fork that loses.
       const mayProduce = sync.peerTick(this.syncHost(), this.syncState) && this.config.holds === null;
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };

@@ -73,9 +73,12 @@ async function listBlock(s: SyncHost, n: number): Promise<ListBlock> {
 }
 
 /**
- * The tick's rotation step (see the file's comment). A kept shard with nothing that cannot be synced
- * yet leaves the phase unrecorded, so the next tick tries again; it throws (the tick produces
- * nothing) only if the shard is held at the head: one kept for next epoch does not stop this one.
+ * The tick's rotation step (see the file's comment). Only the changes to the applied set, a synced
+ * shard's last blocks and a dropped shard's kept chunks take the coordinator's exclusive turn: a
+ * shard's state pages come while blocks are made and adopted (none of them touches it), so a sync
+ * misses no slot. A kept shard with nothing that cannot be synced yet leaves the phase unrecorded,
+ * so the next tick tries again; it throws (the tick produces nothing) only if the shard is held at
+ * the head: one kept for next epoch does not stop this one.
  */
 export async function rotate(host: RotationHost, state: RotationState): Promise<void> {
   // Without a producer key nothing is held by groups: such a node serves SERVES (holding.ts).
@@ -91,50 +94,54 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
   const plan = rotationPlan(c, (n) => blocks.get(n)!);
   state.plan = plan;
   const shards = s.shards();
-  const applied = s.applies() ?? shards.map((_, i) => i);
+  const all = shards.map((_, i) => i);
+  const statuses = s.peers.length > 0 ? await Promise.all(plan.keep.map((i) => shards[i].status())) : [];
+  // In the turn: a kept shard without its state (nothing, or behind: held, left, taken again) and every shard left stop being applied.
+  const { lacking, applied } = await s.exclusive(async () => {
+    const was = s.applies() ?? all;
+    const lack = statuses.filter((x) => x.head === 0 || x.syncing !== undefined || !was.includes(x.shard)).map((x) => x.shard);
+    const now = plan.keep.filter((i) => was.includes(i) && !lack.includes(i));
+    if (now.join() !== was.join()) host.setApplies(now);
+    return { lacking: lack, applied: now };
+  });
+  // Outside it, as no object that applies the chain is touched: blocks go on being made and adopted while the state pages come.
   const synced: number[] = [];
   const faults: string[] = [];
-  const lacking: number[] = [];
-  if (s.peers.length > 0) {
-    const statuses = await Promise.all(plan.keep.map((i) => shards[i].status()));
-    for (const st of statuses.filter((x) => x.head === 0 || x.syncing !== undefined || !applied.includes(x.shard))) {
-      lacking.push(st.shard);
-      const i = st.shard;
-      // Behind (its last block is one it applied before it left): its old state goes first.
-      const stale = st.head > 0 && st.syncing === undefined && st.dropped === undefined;
-      const dropped = stale ? await shards[i].drop() : null;
-      if (dropped !== null && "error" in dropped) {
-        faults.push(`shard ${i}: not dropped before its sync: ${dropped.error}`);
-        continue;
-      }
-      const done = await syncOne(s, i, c.lib);
-      if ("error" in done) faults.push(`shard ${i}: ${done.error}`);
-      else {
-        synced.push(i);
-        state.synced.push({ shard: i, epoch: plan.epoch, head: c.head });
-      }
+  for (const i of lacking) {
+    const st = statuses.find((x) => x.shard === i)!;
+    // Behind (its last block is one it applied before it left): its old state goes first.
+    const stale = st.head > 0 && st.syncing === undefined && st.dropped === undefined;
+    const dropped = stale ? await shards[i].drop() : null;
+    if (dropped !== null && "error" in dropped) {
+      faults.push(`shard ${i}: not dropped before its sync: ${dropped.error}`);
+      continue;
     }
-    if (synced.length > 0) {
-      const stuck = await catchUp(s, undefined, [...applied, ...synced]);
-      if (stuck !== null) throw new Error(`rotation: synced shards behind the head: ${stuck}`);
-      const lib = s.lib();
-      await Promise.all(synced.map((i) => shards[i].finalize(lib, s.mainBlock(lib)?.hash)));
-    }
+    const done = await syncOne(s, i, c.lib);
+    if ("error" in done) faults.push(`shard ${i}: ${done.error}`);
+    else synced.push(i);
   }
-  // Before any drop: a shard left is no longer applied, one synced is from the next block on.
-  const applies = plan.keep.filter((i) => (applied.includes(i) && !lacking.includes(i)) || synced.includes(i));
-  if (applies.join() !== applied.join()) host.setApplies(applies);
+  // In the turn again: the synced shards brought from LIB to the head (a few blocks), then applied.
+  await s.exclusive(async () => {
+    if (synced.length === 0) return;
+    const stuck = await catchUp(s, undefined, [...applied, ...synced]);
+    if (stuck !== null) throw new Error(`rotation: synced shards behind the head: ${stuck}`);
+    const lib = s.lib();
+    await Promise.all(synced.map((i) => shards[i].finalize(lib, s.mainBlock(lib)?.hash)));
+    host.setApplies(plan.keep.filter((i) => applied.includes(i) || synced.includes(i)));
+    for (const i of synced) state.synced.push({ shard: i, epoch: plan.epoch, head: s.head().number });
+  });
   if (faults.length > 0) {
     const why = `rotation: kept shards not synced yet (${faults.join("; ")})`;
     // A shard needed at this head stops production; one taken on for next epoch only is tried again next tick.
-    if (plan.now.some((i) => !applies.includes(i))) throw new Error(why);
+    if (plan.now.some((i) => !applied.includes(i) && !synced.includes(i))) throw new Error(why);
     console.warn(`${s.label}: ${why}`);
     return;
   }
   if (plan.drop.length > 0) {
     const held = await Promise.all(plan.drop.map((i) => shards[i].status()));
     for (const st of held.filter((x) => x.dropped === undefined)) {
-      await host.keepRecent(st.shard);
+      // In the turn: its chunks kept with the blocks are read from it before it goes, none made meanwhile.
+      await s.exclusive(() => host.keepRecent(st.shard));
       const done = await shards[st.shard].drop();
       if ("error" in done) throw new Error(`rotation: shard ${st.shard} not dropped: ${done.error}`);
       console.log(`${s.label}: shard ${st.shard} dropped in epoch ${plan.epoch} (kept: ${plan.keep.join(",")})`);
