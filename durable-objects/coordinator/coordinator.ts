@@ -485,9 +485,24 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const header = headerOf(chunks);
     const block = storedBlock(header, chunks, null);
     const witnesses = listOf(chunks) ?? genesis.witnesses;
+    // A producer of several groups keeps every genesis chunk with block 0: its objects of the shards it drops (and
+    // those it syncs later, whose history starts at their sync block) cannot serve a joining node's genesis.
+    const kept =
+      (this.config.genesis.groups ?? 1) > 1 && this.config.holds === null
+        ? JSON.stringify(
+            (await Promise.all(this.shards().map((s) => s.chunkRange(0, 1, 0)))).map(([c]) => ({ chunk: c.chunk, txs: c.txs.map((t) => base64Encode(t)) })),
+          )
+        : null;
     this.ctx.storage.transactionSync(() => {
       if (this.block(0)) return;
-      this.sql.exec("INSERT INTO blocks (number, hash, json, witnesses) VALUES (?, ?, ?, ?)", 0, block.hash, JSON.stringify(block), JSON.stringify(witnesses));
+      this.sql.exec(
+        "INSERT INTO blocks (number, hash, json, witnesses, kept) VALUES (?, ?, ?, ?, ?)",
+        0,
+        block.hash,
+        JSON.stringify(block),
+        JSON.stringify(witnesses),
+        kept,
+      );
       this.setMeta("lib", "0");
     });
     await this.finalizeShards(0, block.hash);
