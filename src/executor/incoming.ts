@@ -907,9 +907,19 @@ export function applyIncoming(
       if (settlement) settled.push(settlement);
     }
   };
-  // A second pass (not a third) for those an unlock of the first freed: what waits again stays deferred.
-  for (let pass = 0, queue = incoming; queue.length > 0; pass++, queue = pass < 2 && unlocked ? deferred.splice(0).map(bare) : [])
-    for (const r of queue) apply(r, pass);
+  // What waits for a lock lands right after the receipt letting go of it, before receipts that came after it: a credit
+  // waiting at its tx's home for the settle lands before a later tx's part that settle let through elsewhere (501/33).
+  let freed = false;
+  for (const r of incoming) {
+    unlocked = false;
+    apply(r, 0);
+    if (!unlocked) continue;
+    unlocked = false;
+    for (const w of deferred.splice(0).map(bare)) apply(w, 1);
+    freed ||= unlocked;
+  }
+  // Once more when a receipt that waited let go of a lock itself: what waits again stays deferred.
+  if (freed) for (const r of deferred.splice(0).map(bare)) apply(r, 1);
   // A credit still waiting tells the parts whose reads this chunk answered after its try: its notice leaves with their
   // answer, not a block behind it, when they may have run (docs/SHARDING.md "Remote state inside a contract").
   for (const d of deferred) {

@@ -875,6 +875,14 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 3],
     ],
+    [
+      "501/33, shrunk (in flight only): a RAM buy's credit waiting at its tx's home for the settle, and a later lend to the same account let through by that settle on contract 2's shard, landing in one chunk",
+      [
+        { k: "sys", c: 2, by: "user01", op: "buy", to: "user03" },
+        { k: "sys", c: 2, by: "user00", op: "lend", to: "user03" },
+      ],
+      [1, 1],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
