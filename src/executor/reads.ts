@@ -182,7 +182,7 @@ function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: 
  * as those shards lock theirs: a tx of this shard that has not run yet and writes one waits for the part's re-run.
  * Else such a tx, run between the void run and the re-run, is seen by the re-run here while the answers of other
  * shards came before its credits or burns landed there (docs/SHARDING.md "Remote state inside a contract", _Its own
- * shard's records_; in-flight 433/118). Dropped when the part leaves (`unpark`) or starts over (`restart`).
+ * shard's records_; in-flight 433/118). Dropped (`dropLocks`) when the part leaves (`unpark`) or starts over (`restart`).
  */
 function holdHere(state: State, p: Parked, here: ReadonlySet<string>, shard: number): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
@@ -193,15 +193,20 @@ function holdHere(state: State, p: Parked, here: ReadonlySet<string>, shard: num
   state.put(READING, JSON.stringify(locks));
 }
 
-/** Drops the lock of this shard's records of `part`, parked here (`holdHere`), if it holds one. */
-function dropHere(state: State, part: string): void {
+/** Writes the read locks back: the row goes with the last one. */
+function putLocks(state: State, locks: ReadLocks): void {
+  if (Object.keys(locks).length === 0) state.del(READING);
+  else state.put(READING, JSON.stringify(locks));
+}
+
+/** Drops `part`'s read locks here, if it holds any: its own shard's records (`holdHere`), or what another shard asked. */
+function dropLocks(state: State, part: string): void {
   const raw = state.get(READING);
   if (raw === undefined) return;
   const locks = JSON.parse(raw) as ReadLocks;
   if (!(part in locks)) return;
   delete locks[part];
-  if (Object.keys(locks).length === 0) state.del(READING);
-  else state.put(READING, JSON.stringify(locks));
+  putLocks(state, locks);
 }
 
 /** Parks part `p` (new, or run again and still missing) for its next round; returns its `read` receipts. */
@@ -681,7 +686,7 @@ export function woundParked(state: State, hash: string, from: number): void {
 export function unpark(state: State, part: string): void {
   const parts = parkedParts(state);
   if (!parts.includes(part)) return;
-  dropHere(state, part);
+  dropLocks(state, part);
   const rest = parts.filter((x) => x !== part);
   if (rest.length === 0) state.del(READS);
   else state.put(READS, JSON.stringify(rest));
@@ -714,8 +719,7 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
   const age = readLockAge(r.at === undefined ? held : r);
   const busy = (): CrossReceipt => {
     delete locks[r.account];
-    if (Object.keys(locks).length === 0) state.del(READING);
-    else state.put(READING, JSON.stringify(locks));
+    putLocks(state, locks);
     return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), busy: true };
   };
   if (inWay.length > 0) return !write || inWay.every(([, l]) => l.write && older(age, readLockAge(l))) ? "wait" : busy();
@@ -735,12 +739,7 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
  * (its part gives way at its shard, incoming.ts), the part's read locks here dropped.
  */
 export function readGaveWay(state: State, r: CrossReceipt, shard: number): CrossReceipt {
-  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
-  if (r.account in locks) {
-    delete locks[r.account];
-    if (Object.keys(locks).length === 0) state.del(READING);
-    else state.put(READING, JSON.stringify(locks));
-  }
+  dropLocks(state, r.account);
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard, r.fromShard), busy: true, gaveWay: true };
 }
 
@@ -750,7 +749,7 @@ export function readGaveWay(state: State, r: CrossReceipt, shard: number): Cross
  */
 export function restart(state: State, p: Parked, from: number): CrossReceipt[] {
   const out = p.locked.map((to) => releaseOf(p, from, to));
-  dropHere(state, p.part);
+  dropLocks(state, p.part);
   p.values = {};
   p.locked = [];
   delete p.writers;
@@ -877,6 +876,5 @@ export function takeRelease(state: State, r: CrossReceipt): void {
     else state.put(k, v);
   }
   delete locks[r.account];
-  if (Object.keys(locks).length === 0) state.del(READING);
-  else state.put(READING, JSON.stringify(locks));
+  putLocks(state, locks);
 }
