@@ -88,18 +88,30 @@ export interface Network {
   stop(): Promise<void>;
 }
 
+const PORT_LOW = 20_000;
+const PORT_SLICES = 8;
+/** 12,000 ports below the ephemeral range, in PORT_SLICES slices. */
+const PORT_SLICE = 1_500;
+const handedOut = new Set<number>();
+
 /**
  * A loopback port free right now, below Linux's ephemeral range (32768–60999): a node's port is
  * chosen before its link proxies and its workerd start, and those take ephemeral ports from the
  * OS, which may hand out one we probed and closed (a clean CI run failed so, EADDRINUSE at the
- * node's listen). Ports here are only ever chosen explicitly, so a probe that binds is enough.
+ * node's listen). A port is only bound seconds after its probe, so two network files run at once
+ * could both probe one port free (CI: EADDRINUSE in group-chunks.test.ts's start): each vitest
+ * worker (VITEST_POOL_ID) draws from a slice of its own, and one process never hands a port out twice.
  */
 export async function freePort(): Promise<number> {
+  const slice = Number(process.env.VITEST_POOL_ID ?? 0) % PORT_SLICES;
+  const first = PORT_LOW + slice * PORT_SLICE;
   for (let tries = 0; tries < 100; tries++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await canListen(port)) return port;
+    const port = first + Math.floor(Math.random() * PORT_SLICE);
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
   }
-  throw new Error("no free port in 20000–31999 after 100 tries");
+  throw new Error(`no free port in ${first}–${first + PORT_SLICE - 1} after 100 tries`);
 }
 
 function canListen(port: number): Promise<boolean> {
