@@ -101,6 +101,15 @@ const skews: [string, () => { txs: Tx[]; gaps: number[] }][] = [
     () => ({ txs: [txBy(z, [freeze(z, x), freeze(z, z), put(A, "sp")]), txBy(x, [transfer(x, z)])], gaps: [0, 0] }),
   ],
   [
+    "(c), the credit's tx younger than the holder: its credit waits for the holder's lock, whose half lands on the credit's home after that tx ran there",
+    // Z as in (c) (a put on C; its half decides on A two blocks later). X, x paying z then a put of A's own contract (two
+    // actions: younger than Z in their block, pool order), ran at home reading x's frozen list without Z's entry; its
+    // credit meets Z's lock on B and, younger, waits (wound-wait: only an older credit wounds), reading z after Z. Z
+    // before X on B, X before Z on A: no order. Found in session 18 beside the wound's tests; a wound by age cannot
+    // close it, as the step against age is on A, where X decided before Z's half came, with nothing locked.
+    () => ({ txs: [txBy(z, [freeze(z, x), freeze(z, z), put(C, "sp")]), txBy(x, [transfer(x, z), put(A, "q")])], gaps: [0, 0] }),
+  ],
+  [
     "(g) a credit of a tx of a later block than a parked reader's tells it nothing, though the reader's later round read that tx's writes elsewhere",
     // R (reading z's balance and the owner of A's contract, then, a second round, the owner o's balance) is sent a
     // block before O (o freezing to z, then a put on C): O is younger, of a later block. O debits o on A, holding it
@@ -386,5 +395,68 @@ describe("skew (c)'s fix, its cost (simulator)", () => {
       { ...wound, toShard: B },
     ])
       expect(() => checkReceipt(bad, N), JSON.stringify(bad)).toThrow(ReceiptRefused);
+  });
+});
+
+describe("a wound a shard sends lying (simulator)", () => {
+  /**
+   * Z (as in (c): z of B freezing to x and to itself, then a put on C; its path B → C, its half deciding on A) run alone,
+   * with a wound of Z sent in its first block by shard `from` to every other shard, as a lying producer of `from` could
+   * (checkReceipt takes it: its shape is a wound's). Z's receipt, the reads of one shard it gives and the receipts sent.
+   */
+  let holder: Tx;
+  beforeAll(() => {
+    holder = txBy(z, [freeze(z, x), freeze(z, z), put(C, "sp")]);
+  });
+  function lied(from: number | null) {
+    const chain = base.four.fork();
+    const before = reads(chain);
+    chain.submit(holder);
+    chain.step({ time: BLOCK_TIME });
+    if (from !== null) {
+      const hash = txId(holder);
+      const forged = Array.from({ length: N }, (_, to) => to)
+        .filter((to) => to !== from)
+        .map(
+          (to): CrossReceipt => ({
+            id: `${hash}:wound:${"1".repeat(44)}:0`,
+            kind: "wound",
+            txHash: hash,
+            fromShard: from,
+            toShard: to,
+            token: "",
+            account: "",
+            counterpart: "",
+            amount: "0",
+            message: "",
+          }),
+        );
+      for (const w of forged) expect(() => checkReceipt(w, N)).not.toThrow();
+      chain.shards[from].outgoing.set(chain.height, [...(chain.shards[from].outgoing.get(chain.height) ?? []), ...forged]);
+    }
+    let sent: CrossReceipt[] = [];
+    for (let k = 0; k < 4 || !chain.quiet(); k++) {
+      if (k === 100) throw new Error("not quiet 100 blocks after the holder was sent");
+      chain.step({ time: BLOCK_TIME });
+      sent = [...sent, ...chain.inFlight()];
+    }
+    const result = chain.shards[B].results.get(txId(holder));
+    return { receipt: json(result?.receipt), changed: json(delta(before, reads(chain))), gaveWay: sent.filter((r) => r.gaveWay === true).length };
+  }
+
+  it("a shard Z never ran on wounds it for nothing: Z runs as if no wound were sent", () => {
+    const honest = lied(null);
+    expect(honest.receipt).toContain("SUCCESS");
+    expect(honest.gaveWay).toBe(0);
+    // H is off Z's path (B, C, A): no part or half of Z heeds it.
+    expect(lied(H)).toEqual(honest);
+  });
+
+  it("a shard Z ran on can make it give way, as failing its own part could: Z runs again and ends as if no wound were sent", () => {
+    const honest = lied(null);
+    const wounded = lied(B);
+    // C's part gives way to B's word and Z runs again from its home: the same receipt and state.
+    expect(wounded.gaveWay).toBe(1);
+    expect({ ...wounded, gaveWay: 0 }).toEqual(honest);
   });
 });
