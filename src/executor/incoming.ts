@@ -909,11 +909,14 @@ export function applyIncoming(
   };
   // What waits for a lock lands right after the receipt letting go of it, before receipts that came after it: a credit
   // waiting at its tx's home for the settle lands before a later tx's part that settle let through elsewhere (501/33).
+  // The receipts of the same tx later in the chunk come first: they are of the tx it waited for (a failed part's probes
+  // beside its settle), and a probe run after the waiter would read its writes (444/28).
   let freed = false;
-  for (const r of incoming) {
+  for (const [i, r] of incoming.entries()) {
     unlocked = false;
     apply(r, 0);
     if (!unlocked) continue;
+    for (const same of incoming.slice(i + 1)) if (same.txHash === r.txHash) apply(same, 0);
     unlocked = false;
     for (const w of deferred.splice(0).map(bare)) apply(w, 1);
     freed ||= unlocked;

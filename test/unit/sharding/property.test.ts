@@ -883,6 +883,29 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [1, 1],
     ],
+    [
+      "444/28: a failed part's probe beside its settle, which lets an older tx's part through, reads the receiver before that part's freeze (the tx ran before it at home)",
+      // The spread (user09 of shard 3) freezes to user03 and user01 (shard 1) and puts on contract 1; the give (user03)
+      // forwards to contract 0 and fails there. Its part took user03's frozen list at home first, so the spread's part
+      // waits on shard 1 for the give's settle; the settle and the give's probe to user01 come in one chunk. The waiting
+      // part ran between them and the probe read user01's list with the spread's entry, user03's without (320 gas of one
+      // freeze, no order's): now the tx's own later receipts come before what its receipt lets through.
+      [
+        {
+          k: "spread",
+          sym: "silk",
+          by: "user09",
+          to: [
+            ["user03", true],
+            ["user22", true],
+            ["user01", true],
+          ],
+          after: [1, false],
+        },
+        { k: "give", c: 0, by: "user03", to: "user01", amount: "7.5", fail: 0 },
+      ],
+      [0, 0],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
