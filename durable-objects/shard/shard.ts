@@ -532,7 +532,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.cursor.placeholder !== true) return false;
     const from = receiptsFromAfter(this.cursor);
     const others = Array.from({ length: this.config.shardCount }, (_, i) => i).filter((i) => i !== this.shardIndex);
-    const sent = await Promise.all(others.map((i) => this.host().shard(i).outgoingOver(from, this.head, this.shardIndex)));
+    // A sender this node's objects do not apply (dropped by rotation) cannot say: only a hint is lost, its receipts wait for the next block.
+    const sent = await Promise.all(
+      others.map((i) =>
+        this.host()
+          .shard(i)
+          .outgoingOver(from, this.head, this.shardIndex)
+          .catch((): core.CrossReceipt[][] => []),
+      ),
+    );
     return sent.some((byHeight) => byHeight.some((run) => run.length > 0));
   }
 
@@ -542,10 +550,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * Executes the chunk of `ctx.height` on top of the head, or returns the one
    * stored for that height. Everything it changes is one SQLite transaction.
    */
-  async buildChunk(ctx: ChunkContext): Promise<Chunk> {
+  async buildChunk(ctx: ChunkContext, given?: GivenReceipts): Promise<Chunk> {
     return this.cost.span(
       "chunk",
-      () => this.build(ctx),
+      () => this.build(ctx, given),
       (c) => this.userTxs(c),
     );
   }
@@ -560,7 +568,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return chunk;
   }
 
-  private async build(ctx: ChunkContext): Promise<Chunk> {
+  private async build(ctx: ChunkContext, given?: GivenReceipts): Promise<Chunk> {
     const unready = this.unready();
     if (unready !== null) throw new Error(unready);
     const stored = this.storedChunk(ctx.height);
@@ -568,7 +576,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const problem = contextError(this.host(), ctx);
     if (problem !== null) throw new Error(problem);
     const { blockTime, block, parent } = blockOf(ctx);
-    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height, given), core.loadVm()]);
     // A retried call may have built this height while this one waited for its peers.
     const built = this.storedChunk(ctx.height);
     if (built) return built;
@@ -622,12 +630,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * run nothing (no base tx, no pooled tx, no receipt in, nothing deferred or parked due: `dueAt`) is answered `empty` without a transaction:
    * a rolled-back one is billed all the same, and an idle chain must write nothing.
    */
-  async draftChunk(ctx: ChunkContext): Promise<Answer<Draft>> {
+  async draftChunk(ctx: ChunkContext, given?: GivenReceipts): Promise<Answer<Draft>> {
     const problem = this.storedChunk(ctx.height) !== null ? `shard-${this.shardIndex}: height ${ctx.height} is built already` : contextError(this.host(), ctx);
     if (problem !== null) return { error: problem };
     const { blockTime, block, parent } = blockOf(ctx);
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
-    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height, given), core.loadVm()]);
     // `empty` gets the shard a placeholder, which the rule allows only below MAX_CARRY heights of carried receipts: at it, a chunk is drafted.
     const idle = this.shardIndex !== 0 && ctx.height - incoming.from < MAX_CARRY && this.poolCount === 0 && incoming.receipts.length === 0;
     if (idle && !this.dueAt(ctx.height)) return { empty: true };

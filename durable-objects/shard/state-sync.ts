@@ -201,7 +201,7 @@ async function fetchWindow(h: ImportHost, peer: string, t: StateSyncTarget): Pro
   const want = new Map(t.window.map((w) => [w.height, w.txRoot]));
   let from = t.window[0].height;
   while (from <= t.height) {
-    const body = (await getJson(`${peer}/p2p/blocks?from=${from}&count=${Math.min(50, t.height - from + 1)}`)) as { blocks?: unknown };
+    const body = (await getJson(`${peer}/p2p/blocks?from=${from}&count=${Math.min(50, t.height - from + 1)}&shard=${h.shard}`)) as { blocks?: unknown };
     const blocks = Array.isArray(body?.blocks) ? (body.blocks as { chunks?: { chunk?: Chunk; txs?: unknown }[] }[]) : [];
     if (blocks.length === 0) throw new Error(`/p2p/blocks from ${from} answered no block`);
     for (const b of blocks) {

@@ -17,7 +17,7 @@ import { verifyProof } from "../../src/state/proof";
 import { State } from "../../src/state/state";
 import type { Env } from "../env";
 import { headMemo, memoOwner } from "./cache";
-import { coordinator, shard, shardCount } from "./nodes";
+import { applies, coordinator, droppedHere, shard, shardCount } from "./nodes";
 
 type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
 
@@ -31,9 +31,16 @@ export function serves(env: Env, index: number): boolean {
   return parseServes(env.SERVES, shardCount(env)).includes(index);
 }
 
-/** The read `name` of shard `index`: from its object when this node serves it, else verified through a peer. */
+/**
+ * The read `name` of shard `index`: from its object when this node serves it and the object applies
+ * the chain, else verified through a peer. An object dropped since the edge last asked (rotation)
+ * says so, and the read goes to a peer.
+ */
 export async function readAt<K extends ReadName>(env: Env, index: number, name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
-  if (serves(env, index)) return shard(env, index).read(name, ...args);
+  if (serves(env, index) && (await applies(env, index))) {
+    const own = await shard(env, index).read(name, ...args);
+    if (!droppedHere(own)) return own;
+  }
   return peerRead(env, index, name, args);
 }
 
