@@ -103,6 +103,7 @@ import {
   cursorOf,
   headerParts,
   sentRootsOf,
+  orderAt,
   type WitnessTally,
 } from "./witness-check";
 import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
@@ -667,14 +668,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       producerKeys: () => new Set(this.gateKeys()),
       shards: () => this.shards() as sync.SyncShard[],
       checkUnheld: (b, parent, p) => this.checkNotHeld(b, parent, p),
-      incoming: (height, parentInfo, takers) =>
+      incoming: async (height, parentInfo, takers) =>
         provenIncoming({
           shardCount: this.config.shardCount,
           holds: this.applies() ?? [],
           takers,
           height,
           infoAt: (n) => (n === height - 1 ? parentInfo : (this.block(n)?.info ?? null)),
-          peers: this.askOrder(),
+          peers: await this.orderAt(height - 1, this.block(height - 1)?.witness),
           source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
         }),
       leapIfFar: async (peer, s) => {
@@ -797,7 +798,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const o = {
       chainId: this.config.chainId,
       shardCount: this.config.shardCount,
-      peers: this.askOrder(),
+      peers: await this.orderAt(b.number, b.witness),
       source,
       windows: this.replays,
       rootsAt: (n: number) => this.sentRootsAt(n),
@@ -839,6 +840,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private sentRootsAt(n: number): string[] | null {
     const b = this.block(n);
     return b === null ? null : sentRootsOf(b.info);
+  }
+
+  /**
+   * Peers to ask, by shard, for a chunk's witness or receipts proofs of block `height` made by key
+   * `producer` (witness-check.ts `orderAt`): its producer, then the shard's group, then the others;
+   * each of these was asked in one order whatever the shard, so a producer whose rotation dropped the
+   * shard was often asked first, at the cost of a round trip inside the exclusive turn.
+   */
+  private async orderAt(height: number, producer: string | undefined): Promise<(shard: number) => string[]> {
+    const peers = this.askOrder();
+    const vi = this.consensus.voteInterval;
+    const members = (this.config.genesis.groups ?? 1) === 1 ? null : await views.epochGroups(this.viewHost(), epochOf(height, vi), vi);
+    return (shard) => orderAt(peers, shard, members, (p) => this.gossip.keysOf(p), producer);
   }
 
   /** Peers to ask for witnesses and proofs: those that missed a push (down, cut off) last, as each costs a timeout inside the exclusive turn. */
@@ -1088,7 +1102,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       takers,
       height,
       infoAt: (n) => this.block(n)?.info ?? null,
-      peers: this.askOrder(),
+      peers: await this.orderAt(height - 1, this.block(height - 1)?.witness),
       source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
       proofs,
     });

@@ -25,7 +25,7 @@ import { decodeTx, txKeyOf } from "../core";
 import { errorText, hex } from "../values";
 import { fetchBlocks } from "./peers";
 import { receiptHeights, receiptsFromAfter } from "../../src/sharding/placeholder";
-import { cursorOf, fetchPeerJson, headerParts, sentRootsOf, windowFrom, type WindowChunk } from "./witness-check";
+import { cursorOf, fetchPeerJson, headerParts, peersFor, sentRootsOf, windowFrom, type WindowChunk } from "./witness-check";
 
 /** One peer's answer to GET /p2p/sent for heights `from` … `height`, unchecked: from the network (`fetchSent`) or, in tests, a stand-in. */
 export type SentSource = (peer: string, shard: number, from: number, height: number, to: readonly number[]) => Promise<Answer<unknown>>;
@@ -52,7 +52,8 @@ export async function provenIncoming(o: {
   height: number;
   /** Our header `info` of main block `n` (below `height`), or null if not kept. */
   infoAt: (n: number) => string | null;
-  peers: readonly string[];
+  /** The peers to ask, or their order by sender (witness-check.ts `orderAt`). */
+  peers: readonly string[] | ((shard: number) => readonly string[]);
   source: SentSource;
   /** Filled, when given, with the proofs taken: by unheld sender, by height, one per taker (`takers` order); a chunk that sent nothing, its empty proof. */
   proofs?: Map<number, Map<number, SentProof[]>>;
@@ -86,10 +87,11 @@ export async function provenIncoming(o: {
             o.takers.map(() => NONE_SENT),
           );
       const reasons: string[] = [];
+      const peers = peersFor(o.peers, from);
       if (due.length > 0) {
         const last = due[due.length - 1];
         const unproven = () => due.find((n) => !runs.has(n));
-        for (const peer of o.peers) {
+        for (const peer of peers) {
           for (let n = unproven(); n !== undefined; n = unproven()) {
             const got = await o.source(peer, from, n, last, o.takers);
             const r = typeof got === "object" && got !== null && "error" in got ? { error: String(got.error) } : sentOf(got, from, n, last, o.takers, roots);
@@ -104,7 +106,7 @@ export async function provenIncoming(o: {
         }
         if (unproven() !== undefined) {
           const which = due[0] === last ? `chunk ${last}` : `chunks ${due[0]} to ${last}`;
-          return `receipts of shard ${from}'s ${which}: ${o.peers.length === 0 ? "no peers" : reasons.join("; ")}`;
+          return `receipts of shard ${from}'s ${which}: ${peers.length === 0 ? "no peers" : reasons.join("; ")}`;
         }
       }
       for (const [n, run] of runs) for (const [k, t] of o.takers.entries()) given.get(t)![from]!.set(n, run[k]);

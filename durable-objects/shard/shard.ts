@@ -402,7 +402,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // Before any check, so no other call interleaves between the checks and the inserts; a
     // contract publisher's auth check in admissionError may run its contract.
     await core.loadVm();
-    if (this.syncing !== null) return { error: this.syncError() };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     const wasEmpty = this.poolCount === 0;
     const added: { hash: string; held: Decoded }[] = [];
     let answers: Answer<{ hash: string }>[];
@@ -1086,7 +1087,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * (a row read per height above LIB, usually a few), so the root is final.
    */
   async proof(id: string, key: string, field: string): Promise<StateProof> {
-    if (this.syncing !== null) throw new Error(this.syncError());
+    const unready = this.unready();
+    if (unready !== null) throw new Error(unready);
     const raw = field === "" ? basicKey(id, key) : mapKey(id, key, field);
     const { value, proof } = this.kv.proveAt(raw, undoneAbove(this.sql, this.lib, this.head));
     const root = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", this.lib).one().state_root;
@@ -1100,7 +1102,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    */
   async proofs(keys: string[], height = this.lib): Promise<Answer<StateProofs>> {
     if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
-    if (this.syncing !== null) return { error: this.syncError() };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
     if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height)) return { error: `block ${height} is too far below LIB ${this.lib} to prove` };
     const row = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).toArray()[0];
@@ -1115,6 +1118,9 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * that fell behind those below (as /getProofs, which rewinds the same undo data, until it is archived).
    */
   async witnessOf(height: number, root?: string): Promise<Answer<Witness>> {
+    // Dropped or syncing, its head and LIB say nothing of the chain: its own reason, which the asker passes over for another peer.
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     const low = Math.max(1, this.lib - MAX_PROOF_DEPTH);
     if (!Number.isSafeInteger(height) || height < low || height > this.head || isArchived(this.mark, height)) {
       return {
@@ -1138,6 +1144,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** `sentProofOf` for each shard of `to`, the chunk's row read once. */
   private sentProofsAt(height: number, to: readonly number[]): Answer<SentProof[]> {
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's;
     // deeper ones for a node holding part of the shards that fell behind, as witnessOf.
     const low = Math.max(1, this.lib - 1 - MAX_PROOF_DEPTH);
@@ -1177,7 +1185,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
     if (typeof after !== "string" || !Number.isInteger(limit) || limit < 1 || limit > MAX_STATE_ROWS)
       return { error: `invalid limit ${limit}: 1 to ${MAX_STATE_ROWS}` };
-    if (this.syncing !== null) return { error: this.syncError() };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
     if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height))
       return { error: `block ${height} is too far below LIB ${this.lib} to serve its state` };

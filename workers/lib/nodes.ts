@@ -58,9 +58,12 @@ export async function applies(env: Env, index: number): Promise<boolean> {
   return applied === null || applied.includes(index);
 }
 
-/** Whether `answer` is a dropped shard object's (durable-objects/shard/shard.ts `droppedError`): rotation dropped it since the edge last asked. */
-export function droppedHere(answer: unknown): boolean {
-  return isRpcError(answer) && /^shard-[0-9]+ holds nothing on this node \(dropped/.test(answer.error);
+/**
+ * Whether `answer` is that of a shard object holding no chain to answer from (durable-objects/shard/shard.ts
+ * `unready`): dropped by rotation since the edge last asked, or syncing its state; a peer is asked instead.
+ */
+export function unreadyHere(answer: unknown): boolean {
+  return isRpcError(answer) && /^shard-[0-9]+ (holds nothing on this node \(dropped|is syncing its state from peers)/.test(answer.error);
 }
 
 /** Home shard of an account (or of a contract placed with its deployer). */

@@ -17,7 +17,7 @@ import { verifyProof } from "../../src/state/proof";
 import { State } from "../../src/state/state";
 import type { Env } from "../env";
 import { headMemo, memoOwner } from "./cache";
-import { applies, coordinator, droppedHere, shard, shardCount } from "./nodes";
+import { applies, coordinator, unreadyHere, shard, shardCount } from "./nodes";
 
 type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
 
@@ -39,7 +39,7 @@ export function serves(env: Env, index: number): boolean {
 export async function readAt<K extends ReadName>(env: Env, index: number, name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
   if (serves(env, index) && (await applies(env, index))) {
     const own = await shard(env, index).read(name, ...args);
-    if (!droppedHere(own)) return own;
+    if (!unreadyHere(own)) return own;
   }
   return peerRead(env, index, name, args);
 }
