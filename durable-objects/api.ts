@@ -157,8 +157,11 @@ export interface StateSyncTarget {
   /** Its receipts cursor in the header (src/sharding/placeholder.ts): the next chunk takes its receipts from it. */
   placeholder?: true;
   receiptsFrom?: number;
-  /** The replay window (shard/state-sync.ts), lowest first, ending at `height`: each height's tx root in the header. */
-  window: { height: number; txRoot: string }[];
+  /**
+   * The replay window (shard/state-sync.ts), lowest first, ending at `height`: each height's tx root in
+   * the header, and `sentNone` where its chunk sent no receipt (no sent-receipts root in the header).
+   */
+  window: { height: number; txRoot: string; sentNone?: true }[];
 }
 
 /** A snapshot sync that checked out: from whom, what it took (rows, pages, window heights) and the root. */

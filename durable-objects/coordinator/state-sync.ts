@@ -29,7 +29,7 @@ async function blockAt(host: SyncHost, n: number): Promise<HostBlock | null> {
   return host.mainBlock(n) ?? (await host.archivedBlock(n));
 }
 
-/** Shard `shard`'s target at main block `height`: its roots in our header, and the replay window's tx roots. */
+/** Shard `shard`'s target at main block `height`: its roots in our header, and the replay window's tx roots and chunks that sent nothing. */
 export async function syncTarget(host: SyncHost, shard: number, height: number): Promise<StateSyncTarget> {
   const top = await blockAt(host, height);
   if (top === null) throw new Error(`no block ${height} on this node`);
@@ -39,7 +39,8 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
   for (let n = height; n >= 1; n--) {
     const b = n === height ? top : await blockAt(host, n);
     if (b === null || BigInt(b.time) + MAX_TX_LIFE_NS < BigInt(top.time)) break;
-    window.unshift({ height: n, txRoot: rootsOf(b, shard).tx_root });
+    const r = rootsOf(b, shard);
+    window.unshift({ height: n, txRoot: r.tx_root, ...(r.out_receipts_root ? {} : { sentNone: true as const }) });
   }
   return {
     height,

@@ -95,10 +95,10 @@ import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
 import { chunkWitness, sentProofsAt } from "./witness";
 import type { Witness } from "../../src/state/witness";
-import type { SentProof } from "../../src/sharding/receipt-proof";
+import { sentProof, type SentProof } from "../../src/sharding/receipt-proof";
 import { type Decoded, DecodedPool } from "./decoded";
 import { PoolIndex } from "./pool-index";
-import { HISTORY_FROM, importState, readMark, statePage, type SyncMark } from "./state-sync";
+import { HISTORY_FROM, importState, readMark, SENT_NONE, statePage, type SyncMark } from "./state-sync";
 import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
@@ -167,6 +167,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private dropped = false;
   /** A `syncState` is running (its pages are being fetched): not to be dropped or started again meanwhile. */
   private importing = false;
+  /** After a snapshot sync (state-sync.ts): the lowest height whose chunk is held, and the heights below it whose chunk sent nothing (0, none: every chunk held). */
+  private history: { from: number; none: ReadonlySet<number> } = { from: 0, none: new Set() };
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -297,6 +299,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.checkpoint = Number(checkpoint ?? this.head);
     this.poolCount = this.pool.size();
     this.mark = markOf(this.meta("archived"), this.config.archive.seg);
+    this.history = { from: Number(this.meta(HISTORY_FROM) ?? 0), none: new Set(JSON.parse(this.meta(SENT_NONE) ?? "[]") as number[]) };
   }
 
   /**
@@ -1121,7 +1124,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // Dropped or syncing, its head and LIB say nothing of the chain: its own reason, which the asker passes over for another peer.
     const unready = this.unready();
     if (unready !== null) return { error: unready };
-    const low = Math.max(1, this.lib - MAX_PROOF_DEPTH);
+    // A chunk at or below a snapshot sync's block was not run here: no undo data to rewind to its parent's state.
+    const low = Math.max(1, this.lib - MAX_PROOF_DEPTH, this.history.from + 1);
     if (!Number.isSafeInteger(height) || height < low || height > this.head || isArchived(this.mark, height)) {
       return {
         error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${this.lib}) up to the head ${this.head}`,
@@ -1148,6 +1152,13 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (unready !== null) return { error: unready };
     // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's;
     // deeper ones for a node holding part of the shards that fell behind, as witnessOf.
+    // Below a snapshot sync's block no chunk is held: what sent nothing there is known from our header (state-sync.ts SENT_NONE), the rest is not.
+    if (Number.isSafeInteger(height) && height >= 1 && height < this.history.from) {
+      if (this.history.none.has(height)) return to.map((t) => sentProof([], t));
+      return {
+        error: `shard-${this.shardIndex}: no receipts proof of height ${height}: its chunks start at ${this.history.from}, where its state was synced from a peer`,
+      };
+    }
     const low = Math.max(1, this.lib - 1 - MAX_PROOF_DEPTH);
     if (!Number.isSafeInteger(height) || height < low || height > this.head || !to.every(Number.isSafeInteger) || isArchived(this.mark, height)) {
       return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from ${low} (LIB ${this.lib}) up to the head ${this.head}` };
@@ -1256,6 +1267,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.libHash = "";
     this.headBlock = this.parent = this.past = null;
     this.root = new Uint8Array(0);
+    this.history = { from: 0, none: new Set() };
     const tables = this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'")
       .one().n;

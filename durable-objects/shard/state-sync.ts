@@ -54,6 +54,11 @@ const TREE_BATCH = 10_000;
 const FETCH_TIMEOUT_MS = 15_000;
 /** shard_meta key of the lowest height whose chunk this shard holds after an import: a segment with heights below it is not archived to R2 (it would replace the whole one there). */
 export const HISTORY_FROM = "history_from";
+/**
+ * shard_meta key of the window heights below HISTORY_FROM whose chunk sent no receipt (our header's word), a JSON list: their
+ * empty receipts proofs are still served (/p2p/sent, /p2p/witness), which a chunk above takes in (MAX_CARRY ≤ the window).
+ */
+export const SENT_NONE = "sent_none";
 /** shard_meta key of an import in progress. */
 export const SYNC_META = "state_sync";
 
@@ -317,6 +322,7 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
         meta("lib", `${t.height} ${t.hash}`);
         meta("archived", JSON.stringify({ next: segmentOf(t.height, h.seg), seg: h.seg }));
         meta(HISTORY_FROM, String(t.height));
+        meta(SENT_NONE, JSON.stringify(t.window.flatMap((w) => (w.sentNone === true && w.height < t.height ? [w.height] : []))));
         h.sql.exec("DELETE FROM shard_meta WHERE key = ?", SYNC_META);
         return r;
       });
