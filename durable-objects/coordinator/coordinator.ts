@@ -85,7 +85,7 @@ import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
 import { resyncShard, syncEmptyShards } from "./state-sync";
-import { alignHeld, farBehind, leap } from "./leap";
+import { alignHeld, farBehind, historyGone, leap } from "./leap";
 import { newRotationState, rotate, type RotationHost } from "./rotation";
 import { Finality, gossipKey } from "./finality";
 import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
@@ -155,6 +155,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * On a node holding part of the shards: whether they are at its head (leap.ts), false again after a failed leap.
    */
   private shardsChecked = false;
+  /** A node holding part of the shards: a peer block was refused because every peer serves what it needs only from above (leap.ts `historyGone`): leap at the next status round. */
+  private gone = false;
   /** What rotation last planned (rotation.ts). */
   private readonly rotation = newRotationState();
   /** coordinator_meta `applies` once read (`applies`); undefined: not read yet. */
@@ -667,9 +669,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       nodeId: this.nodeId,
       producerKeys: () => new Set(this.gateKeys()),
       shards: () => this.shards() as sync.SyncShard[],
-      checkUnheld: (b, parent, p) => this.checkNotHeld(b, parent, p),
-      incoming: async (height, parentInfo, takers) =>
-        provenIncoming({
+      checkUnheld: async (b, parent, p) => this.noteGone(await this.checkNotHeld(b, parent, p)),
+      incoming: async (height, parentInfo, takers) => {
+        const r = await provenIncoming({
           shardCount: this.config.shardCount,
           holds: this.applies() ?? [],
           takers,
@@ -677,10 +679,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           infoAt: (n) => (n === height - 1 ? parentInfo : (this.block(n)?.info ?? null)),
           peers: await this.orderAt(height - 1, this.block(height - 1)?.witness),
           source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
-        }),
+        });
+        if ("error" in r) this.noteGone(r.error);
+        return r;
+      },
       leapIfFar: async (peer, s) => {
         const head = this.headNumber();
-        if (!farBehind(head, s.lib, () => this.block(head)?.info ?? null)) return this.shardsChecked;
+        if (!this.gone && !farBehind(head, s.lib, () => this.block(head)?.info ?? null)) return this.shardsChecked;
+        this.gone = false;
         const fault = await this.exclusive(() => leap(this.syncHost(), this.syncState, peer, s, () => this.fillWindows()));
         if (fault !== null) console.warn(`${this.name}: leap to ${peer}'s final blocks failed: ${fault}`);
         // Failed, the next tick syncs the shards left behind (startHolding).
@@ -944,6 +950,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       await this.fillOwnWindows(b.number, unheld);
     }
     return this.witnessCheck(b, parent, parts, applies);
+  }
+
+  /** `reason` (null: none) passed on; on a node holding part of the shards, one that only a leap gets past is noted (`gone`). */
+  private noteGone(reason: string | null): string | null {
+    if (reason !== null && this.config.holds !== null && historyGone(reason)) this.gone = true;
+    return reason;
   }
 
   /** LIB again after the endorsement-final block moved; the shards hear of a rise. */

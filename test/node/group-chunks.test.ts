@@ -11,7 +11,7 @@ import { describe, expect, test } from "vitest";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { askOrder, buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
 import { base64Encode } from "../../src/codec/base64";
-import type { HeaderPart } from "../../durable-objects/coordinator/witness-check";
+import { orderAt, peersFor, type HeaderPart } from "../../durable-objects/coordinator/witness-check";
 import { receiptsRoot } from "../../durable-objects/core";
 import { hex } from "../../durable-objects/values";
 import { MAX_CARRY } from "../../src/sharding/placeholder";
@@ -248,6 +248,17 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(askOrder(["a", "b", "c", "d"], 3, members, of, "d")).toEqual(["b", "c", "d", "a"]);
     expect(askOrder(["a", "b", "c", "d"], 2, members, of, undefined)).toEqual(["a", "b", "c", "d"]);
     expect(askOrder(["a", "b", "c", "d"], 3, null, of, "c")).toEqual(["c", "a", "b", "d"]);
+  });
+
+  test("orderAt: the block's producer first, then the shard's group, then the rest", () => {
+    const keys: Record<string, string[]> = { a: ["K0"], b: ["K1"], c: ["K1", "K9"], d: ["K2"] };
+    const members = [["K0"], ["K1", "K2"]];
+    const of = (p: string) => keys[p] ?? [];
+    expect(orderAt(["a", "b", "c", "d"], 3, members, of, "K9")).toEqual(["c", "b", "d", "a"]);
+    expect(orderAt(["a", "b", "c", "d"], 2, members, of, "K2")).toEqual(["d", "a", "b", "c"]);
+    expect(orderAt(["a", "b", "c", "d"], 2, null, of, undefined)).toEqual(["a", "b", "c", "d"]);
+    expect(peersFor((i) => [String(i)], 5)).toEqual(["5"]);
+    expect(peersFor(["x"], 5)).toEqual(["x"]);
   });
 
   test("taken from the first peer whose draft passes by its witness, then applied on our object; ours built here", async () => {
