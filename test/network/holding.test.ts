@@ -50,7 +50,7 @@ describe("shard groups: a node without a producer key holds only the shards it s
     for (const to of ACCOUNTS.slice(1)) await expectSuccess(client, client.iost.transfer("iost", "admin", to, "1", `${memo}-${to}`));
   };
   /**
-   * Balances read from every node agree: the reader answers reads of shards 1 and 3 at its LIB, the
+   * Balances read from every node agree: the reader answers reads of shards 1 and 3 at a final block (its LIB or a peer's), the
    * others at their heads, so a block above LIB (issue.iost's issue to foundation) shows on them first.
    */
   const sameBalances = async () => {
