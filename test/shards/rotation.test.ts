@@ -86,6 +86,13 @@ describe("rotation, four shards", () => {
     expect(await c.shardAt(1).drop()).toEqual({ dropped: true, tables: 0 });
     const read = await c.shardAt(1).read("getContract", "token.iost");
     expect(read).toEqual({ error: "shard-1 holds nothing on this node (dropped: this node left its group)" });
+    // What a checker or a reader asks of it says so too, never the answer of an empty chain ("served from 1 (LIB 0) up to the head 0").
+    const dropped = { error: "shard-1 holds nothing on this node (dropped: this node left its group)" };
+    expect(await c.shardAt(1).witnessOf(2)).toEqual(dropped);
+    expect(await c.shardAt(1).sentProofsOf(2, 3, [0], 1 << 20)).toEqual(dropped);
+    expect(await c.shardAt(1).sentProofOf(2, 0)).toEqual(dropped);
+    expect(await c.shardAt(1).proofs(["x"], 0)).toEqual(dropped);
+    expect(await c.shardAt(1).statePage(0, "", 1)).toEqual(dropped);
     // No peers here: a sync is refused before it touches anything, and the shard stays dropped.
     const lib = (await c.coord.status()).lib;
     expect(await c.shardAt(1).syncState({ height: lib, hash: "", time: "0", stateRoot: "", receiptRoot: "", window: [] })).toEqual({
