@@ -68,6 +68,9 @@ async function finalBlock(env: Env): Promise<Final> {
   return finalOf((await headMemo.get(memoOwner(env), "finalBlock", Date.now(), load)) as Parameters<typeof finalOf>[0]);
 }
 
+/** How `prove` begins a refusal of an answer at the peer's LIB that it was not asked for at ours: it is asked again there. */
+const AGAIN = "its LIB";
+
 /** Our main block `n` (above our LIB, so at most our head), memoized as the LIB's; null when we hold none there. */
 async function mainBlock(env: Env, n: number): Promise<Final | null> {
   const load = async (): Promise<Json> => {
@@ -107,9 +110,11 @@ async function prove(
   if (p.shard !== index || !Number.isSafeInteger(n) || (height !== undefined && n !== height))
     return `it proved shard ${p.shard} at block ${p.block_number}, not shard ${index}${height === undefined ? "" : ` at ${height}`}`;
   const at = await final(n);
-  if (at === null) return `its LIB ${n} is not a block of ours at or above our LIB`;
-  const root = at.roots.get(index);
-  if (root === undefined || p.state_root !== root) return `root ${p.state_root} is not shard ${index}'s ${root} in block ${at.number}`;
+  const root = at?.roots.get(index);
+  // Asked at its LIB: a block we hold none of (above our head, below our LIB) or another one there (a fork of ours) is no refusal yet (`AGAIN`).
+  if (at === null) return `${AGAIN} ${n} is not a block of ours at or above our LIB`;
+  if (root === undefined || p.state_root !== root)
+    return `${height === undefined ? `${AGAIN}: ` : ""}root ${p.state_root} is not shard ${index}'s ${root} in block ${at.number}`;
   if (!Array.isArray(p.proofs) || p.proofs.length !== keys.length) return "it did not prove every key asked";
   const values = new Map<string, string | null>();
   for (const [i, e] of p.proofs.entries()) {
@@ -179,8 +184,7 @@ async function peerRead<K extends ReadName>(env: Env, index: number, name: K, ar
       for (let i = 0; i < run.missing.length && why === null; i += MAX_READS) {
         const keys = run.missing.slice(i, i + MAX_READS);
         let got = await prove(peer, index, keys, height, final);
-        // Its LIB is no block of ours to check against (above our head, or below our LIB): asked at our LIB.
-        if (typeof got === "string" && height === undefined && got.startsWith("its LIB")) got = await prove(peer, index, keys, lib.number, final);
+        if (typeof got === "string" && height === undefined && got.startsWith(AGAIN)) got = await prove(peer, index, keys, lib.number, final);
         if (typeof got === "string") why = got;
         else {
           // Values of another block than those proven before (another peer's LIB) never mix with them.
