@@ -927,12 +927,23 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   /**
    * Where shard `i`'s chunks of our main blocks are read for its replay window: our object when it
-   * applies the chain, else the blocks' kept chunks.
+   * applies the chain, else the blocks' kept chunks. An applied object synced from a snapshot within
+   * the window holds no chunk below its sync block: those heights, when it was not applied, come from
+   * the kept chunks (before, such a shard's window was not filled, and a restarted producer's checks of
+   * the next epoch's shards it took on ran unwindowed).
    */
   private windowSource(i: number): Pick<ShardInternal, "chunkRange"> {
     const applies = this.applies();
-    if (applies === null || applies.includes(i)) return this.shards()[i];
-    return { chunkRange: async (from, count) => sync.keptRange((n) => this.keptChunk(n, i), from, count) };
+    const kept = (from: number, count: number) => sync.keptRange((n) => this.keptChunk(n, i), from, count);
+    if (applies === null) return this.shards()[i];
+    if (!applies.includes(i)) return { chunkRange: async (from, count) => kept(from, count) };
+    const object = this.shards()[i];
+    return {
+      chunkRange: async (from, count, max) => {
+        const own = await object.chunkRange(from, count, max);
+        return own.length > 0 ? own : kept(from, count);
+      },
+    };
   }
 
   /** The txs of shard `i`'s chunk of our main block `n`. */
