@@ -16,7 +16,7 @@ import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query
 import { verifyProof } from "../../src/state/proof";
 import { State } from "../../src/state/state";
 import type { Env } from "../env";
-import { headMemo, memoOwner } from "./cache";
+import { HEAD_MEMO_MS, headMemo, memoOwner } from "./cache";
 import { applies, coordinator, unreadyHere, shard, shardCount } from "./nodes";
 
 type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
@@ -71,14 +71,24 @@ async function finalBlock(env: Env): Promise<Final> {
 /** How `prove` begins a refusal of an answer at the peer's LIB that it was not asked for at ours: it is asked again there. */
 const AGAIN = "its LIB";
 
-/** Our main block `n` (above our LIB, so at most our head), memoized as the LIB's; null when we hold none there. */
-async function mainBlock(env: Env, n: number): Promise<Final | null> {
-  const load = async (): Promise<Json> => {
-    const got = await coordinator(env).getBlockByNumber(n);
-    return isRpcError(got) ? null : got.block;
-  };
-  const block = (await headMemo.get(memoOwner(env), `block ${n}`, Date.now(), load)) as Parameters<typeof finalOf>[0] | null;
-  return block === null ? null : finalOf(block);
+/** Per isolate, the last block `mainBlock` loaded: one slot, as the peers' LIB moves on (a memo key per block would grow without end). */
+const lastBlock = new WeakMap<object, { n: number; at: number; value: Promise<Final | null> }>();
+
+/** Our main block `n` (above our LIB, so at most our head), shared by the isolate's reads for HEAD_MEMO_MS; null when we hold none there. */
+function mainBlock(env: Env, n: number): Promise<Final | null> {
+  const owner = memoOwner(env);
+  const now = Date.now();
+  const held = lastBlock.get(owner);
+  if (held !== undefined && held.n === n && now - held.at < HEAD_MEMO_MS) return held.value;
+  const value = coordinator(env)
+    .getBlockByNumber(n)
+    .then((got) => (isRpcError(got) ? null : finalOf(got.block as Parameters<typeof finalOf>[0])));
+  const entry = { n, at: now, value };
+  lastBlock.set(owner, entry);
+  value.catch(() => {
+    if (lastBlock.get(owner) === entry) lastBlock.delete(owner);
+  });
+  return value;
 }
 
 /**
