@@ -10,6 +10,7 @@ import m0007 from "./0007_coordinator_rows.sql";
 import m0008 from "./0008_state_nodes.sql";
 import m0009 from "./0009_tx_hashed.sql";
 import m0010 from "./0010_witness_reads.sql";
+import m0011 from "./0011_kept_chunks.sql";
 
 export default {
   journal,
@@ -25,5 +26,6 @@ export default {
     m0008,
     m0009,
     m0010,
+    m0011,
   },
 };

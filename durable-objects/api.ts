@@ -157,8 +157,11 @@ export interface StateSyncTarget {
   /** Its receipts cursor in the header (src/sharding/placeholder.ts): the next chunk takes its receipts from it. */
   placeholder?: true;
   receiptsFrom?: number;
-  /** The replay window (shard/state-sync.ts), lowest first, ending at `height`: each height's tx root in the header. */
-  window: { height: number; txRoot: string }[];
+  /**
+   * The replay window (shard/state-sync.ts), lowest first, ending at `height`: each height's tx root in
+   * the header, and `sentNone` where its chunk sent no receipt (no sent-receipts root in the header).
+   */
+  window: { height: number; txRoot: string; sentNone?: true }[];
 }
 
 /** A snapshot sync that checked out: from whom, what it took (rows, pages, window heights) and the root. */
@@ -282,8 +285,11 @@ export interface ShardApi {
   benchRows(n: number): Promise<Answer<BenchRows>>;
   /** Dev only: `template`'s state rows copied to seeded accounts [from, from + count) (durable-objects/shard/bench.ts). */
   seedAccounts(template: string, from: number, count: number): Promise<Answer<SeedResult>>;
-  /** Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. */
-  buildChunk(ctx: ChunkContext): Promise<Chunk>;
+  /**
+   * Coordinator only: execute (or return the stored) chunk of a height. Idempotent by height. `given`:
+   * the receipts of the senders this node's objects do not apply, proven by peers (as applyChunk's).
+   */
+  buildChunk(ctx: ChunkContext, given?: GivenReceipts): Promise<Chunk>;
   /**
    * Coordinator only: heights ≤ lib are irreversible; undo records below are dropped.
    * `libHash` (base58 hash of block `lib`) and `head` (the block just made) let state reads name their block.
@@ -339,9 +345,9 @@ export interface ShardInternal extends ShardApi {
    * Shard groups: the chunk of `ctx.height` = head + 1 executed from the pool as buildChunk would, then
    * rolled back (nothing stored, the pool keeps its txs), with its txs' full bytes; for another
    * producer's block (POST /p2p/chunk). `empty`, with no transaction, when the chunk would run
-   * nothing (a shard but 0, its pool empty, no receipt sent to it at `ctx.height - 1`).
+   * nothing (a shard but 0, its pool empty, no receipt sent to it at `ctx.height - 1`). `given` as buildChunk's.
    */
-  draftChunk(ctx: ChunkContext): Promise<Answer<Draft>>;
+  draftChunk(ctx: ChunkContext, given?: GivenReceipts): Promise<Answer<Draft>>;
   /** Undoes every chunk above `height` (never below LIB); their txs but the base tx go back to the pool. */
   revertTo(height: number): Promise<Answer<{ head: number }>>;
   /** Full bytes of the chunk's txs in chunk order (empty when no chunk is stored there). */
@@ -485,6 +491,21 @@ export interface CoordinatorApi {
   getGasRatio(): Promise<Json>;
   /** The shard groups and the shards this node's producer keys hold (/getShardInfo). */
   groupView(): Promise<GroupView>;
+  /** The shards whose objects apply the chain (null: every shard): all but on a node holding part of them or a producer of several groups (coordinator.ts `applies`). */
+  appliedShards(): Promise<number[] | null>;
+  /**
+   * GET /p2p/witness of shard `to`'s chunk of main block `height` on a node whose objects apply part
+   * of the shards: the proofs of what the others' chunks sent it, taken from peers and verified
+   * against our headers (coordinator.ts `incomingOnHead`): by sender, height by height (each `[proof]`);
+   * {} when every shard is applied.
+   */
+  sentFromPeers(height: number, to: number): Promise<Answer<Record<number, SentProof[][]>>>;
+  /**
+   * GET /p2p/witness of a chunk of a shard this node's objects do not apply, which its own block
+   * `height` took from a builder's draft (`root`: its post-state root): the draft's witness and
+   * incoming proofs, kept in memory for the last MAX_AHEAD heights; else why not.
+   */
+  draftWitness(shard: number, height: number, root: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>>;
   /** /getRawBlockByNumber: `{status, block}` with the block in IOST's protobuf JSON (src/block/raw.ts), or error. */
   rawBlock(number: number, complete: boolean): Promise<Answer<Json>>;
   /** /getBlockHeaderByRange: `{block_list}` of the irreversible blocks of [start, end), head and signature only, or error. */
@@ -511,6 +532,13 @@ export interface CoordinatorApi {
   receiveBlock(json: unknown, from: string, origin?: Origin): Promise<Answer<{ result: "known" | "adopted" | "side" | "reorg" | "orphan" }>>;
   /** GET /p2p/blocks: up to `count` (≤ MAX_RANGE) main-chain blocks from `from`. */
   peerBlocks(from: number, count: number): Promise<PeerBlock[]>;
+  /**
+   * GET /p2p/blocks?shard=S: shard `shard`'s chunks (with their txs) of up to `count` main blocks from
+   * `from`, each in a block whose other chunks are null: what a snapshot sync's replay window needs,
+   * served where whole blocks are not (a producer whose objects apply part of the shards keeps
+   * another shard's chunks only while it does not apply it, and of the 90 s before it dropped it).
+   */
+  shardChunks(from: number, count: number, shard: number): Promise<{ chunks: ({ chunk: Chunk; txs: string[] } | null)[] }[]>;
   /** GET /p2p/endorsements: the signed endorsements held of heights ≥ `from`, lowest first, at most MAX_BATCH. */
   peerEndorsements(from: number): Promise<SignedEndorsement[]>;
   /** GET /p2p/status, without `node_id` (the edge adds it from the gate). */

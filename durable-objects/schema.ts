@@ -163,6 +163,12 @@ export const blocks = sqliteTable("blocks", {
    * read as the genesis list.
    */
   witnesses: text("witnesses"),
+  /**
+   * JSON array of the block's chunks of the shards this node's objects do not apply (a producer
+   * of several groups: durable-objects/coordinator/rotation.ts), each `{ chunk, txs }` (txs
+   * base64), so it serves and pushes the whole block; NULL when it applies every shard.
+   */
+  kept: text("kept"),
 });
 
 /**

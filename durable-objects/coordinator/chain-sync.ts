@@ -44,6 +44,7 @@ import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError,
 import { slotOf, type Schedule } from "../../src/consensus/schedule";
 import type { Answer, Chunk, ChunkContext, GivenReceipts, Origin, PeerStatus, ShardInternal } from "../api";
 import { MAX_RANGE } from "../config";
+import { base64Encode } from "../../src/codec/base64";
 import { fetchBlocks, fetchEndorsements, peerStatus, pushBlock, type Gossip } from "./peers";
 import { errorText } from "../values";
 
@@ -68,6 +69,14 @@ export interface SyncHost {
   readonly shardCount: number;
   /** The shards whose objects this node has (NodeConfig `holds`); null: every shard. */
   readonly holds: readonly number[] | null;
+  /**
+   * The shards whose objects apply each block's chunk, ascending (null: every shard): `holds` on a
+   * node holding part of the shards, the shards its rotation plan keeps on a producer of several
+   * groups (rotation.ts). The others' chunks are checked by witness.
+   */
+  applies(): readonly number[] | null;
+  /** A producer's main block `n`'s chunk of a shard its objects do not apply, with its txs, as adopted or made; null if not kept. */
+  keptChunk(n: number, shard: number): { chunk: Chunk; txs: Uint8Array[] } | null;
   readonly peers: readonly string[];
   readonly schedule: Schedule;
   /** vote_producer.iost/stat runs in the blocks at multiples of this (0: never): the only heights where the list changes. */
@@ -83,10 +92,10 @@ export interface SyncHost {
   producerKeys(): ReadonlySet<string>;
   shards(): SyncShard[];
   /**
-   * With `holds`: why block `b`'s chunks of the other shards do not pass a check by witness
-   * (witness-check.ts `checkUnheld`), or null; and the receipts the others' chunks sent the held
-   * shards `takers` (whose chunks of `height` are not placeholders) over every height those chunks
-   * take in, proven (holding.ts `provenIncoming`).
+   * When not every shard is applied: why block `b`'s chunks of the others do not pass a check by
+   * witness (witness-check.ts `checkUnheld`), or null; and the receipts the others' chunks sent the
+   * applied shards `takers` (whose chunks of `height` are not placeholders) over every height those
+   * chunks take in, proven (holding.ts `provenIncoming`).
    */
   checkUnheld(b: WireBlock, parent: HostBlock, p: ParsedPeerBlock): Promise<string | null>;
   incoming(height: number, parentInfo: string, takers: readonly number[]): Promise<Answer<Map<number, GivenReceipts>>>;
@@ -336,11 +345,40 @@ export async function peerBlockAt(host: SyncHost, n: number): Promise<ParsedPeer
   if (n < 1 || host.holds !== null) return null; // a node holding part of the shards has no txs of the others' chunks
   const b = host.mainBlock(n) ?? (await host.archivedBlock(n));
   if (!b) return null;
-  // A chunk and its txs in one request per shard: read together, so nothing (a drop, a revert) comes between them.
-  const parts = await Promise.all(host.shards().map((s) => s.chunkRange(n, 1, 0)));
+  const parts = await chunkRanges(host, n, 1, 0);
   if (parts.some((p) => p.length === 0)) return null;
   const block: WireBlock = { ...wireFields(b), witnesses: host.witnessesAfter(b) };
   return { block, chunks: parts.map(([p]) => ({ chunk: p.chunk as WireChunk, txs: p.txs })) };
+}
+
+/**
+ * Every shard's chunks of main blocks `from` … (at most `count`, `maxBytes` as chunkRange), a chunk
+ * and its txs in one request per shard (read together, so nothing, a drop or a revert, comes between
+ * them). When the objects apply part of the shards, a shard's chunks kept with the blocks first
+ * (those of a shard not applied then, or dropped since: rotation.ts), then its object's from the
+ * first height not kept (a shard synced has its chunks from its sync block on).
+ */
+async function chunkRanges(host: SyncHost, from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[][]> {
+  const applies = host.applies();
+  return Promise.all(
+    host.shards().map(async (s, i) => {
+      if (applies === null) return s.chunkRange(from, count, maxBytes);
+      const kept = keptRange((n) => host.keptChunk(n, i), from, count);
+      if (kept.length === count || !applies.includes(i)) return kept;
+      return [...kept, ...(await s.chunkRange(from + kept.length, count - kept.length, maxBytes))];
+    }),
+  );
+}
+
+/** A shard's kept chunks (`kept(n)`) of main blocks `from` … (at most `count`), up to the first not kept. */
+export function keptRange<T>(kept: (n: number) => T | null, from: number, count: number): T[] {
+  const out: T[] = [];
+  for (let n = from; n < from + count; n++) {
+    const c = kept(n);
+    if (c === null) break;
+    out.push(c);
+  }
+  return out;
 }
 
 /** The stored record's fields that travel (the header, its signature and totals). */
@@ -372,7 +410,7 @@ export async function peerBlocksFrom(host: SyncHost, from: number, count: number
   const first = Math.max(0, from);
   const n = Math.min(head, first + Math.min(MAX_RANGE, count) - 1) - first + 1;
   if (n <= 0) return [];
-  const ranges = await Promise.all(host.shards().map((s) => s.chunkRange(first, n, MAX_RANGE_BYTES)));
+  const ranges = await chunkRanges(host, first, n, MAX_RANGE_BYTES);
   const out: PeerBlock[] = [];
   let bytes = 0;
   for (let i = 0; i < n; i++) {
@@ -384,6 +422,27 @@ export async function peerBlocksFrom(host: SyncHost, from: number, count: number
     out.push(json);
   }
   return out;
+}
+
+/** GET /p2p/blocks?shard=S (CoordinatorApi `shardChunks`): shard `shard`'s chunks of main blocks `from` …, the others null. */
+export async function shardChunksFrom(
+  host: SyncHost,
+  from: number,
+  count: number,
+  shard: number,
+): Promise<{ chunks: ({ chunk: Chunk; txs: string[] } | null)[] }[]> {
+  if (host.holds !== null && !host.holds.includes(shard)) return [];
+  const first = Math.max(0, from);
+  const n = Math.min(host.head().number, first + Math.min(MAX_RANGE, count) - 1) - first + 1;
+  if (n <= 0) return [];
+  const applies = host.applies();
+  const s = host.shards()[shard];
+  const kept = applies === null ? [] : keptRange((k) => host.keptChunk(k, shard), first, n);
+  const own =
+    kept.length === n || (applies !== null && !applies.includes(shard)) ? [] : await s.chunkRange(first + kept.length, n - kept.length, MAX_RANGE_BYTES);
+  return [...kept, ...own].map((c) => ({
+    chunks: Array.from({ length: host.shardCount }, (_, i) => (i === shard ? { chunk: c.chunk, txs: c.txs.map((t) => base64Encode(t)) } : null)),
+  }));
 }
 
 export function p2pStatus(host: SyncHost): PeerStatus {
@@ -488,8 +547,9 @@ export async function reconsider(host: SyncHost, st: SyncState, hash: string): P
 /**
  * Every shard applies its chunk of `p` on top of `parent` (our head) in
  * parallel; on any error the shards that applied go back to the parent.
- * The block is stored only when every shard agreed. A node that holds part of
- * the shards applies theirs only, with the receipts the others sent them from
+ * The block is stored only when every shard agreed. A node whose objects apply
+ * part of the shards (`applies`: one holding part of them, a producer of several
+ * groups) applies theirs only, with the receipts the others sent them from
  * peers, proven, once the others' chunks passed a check by witness.
  */
 /** What a shard runs block `b`'s chunk with: the block's number, time, parent and witness, and its parent's witness and time. */
@@ -504,9 +564,9 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
   const b = p.block;
   const ctx = chunkContext(b, parent);
   const shards = host.shards();
-  const held = host.holds ?? shards.map((_, i) => i);
+  const held = host.applies() ?? shards.map((_, i) => i);
   let given: Map<number, GivenReceipts> | undefined;
-  if (host.holds !== null) {
+  if (held.length < shards.length) {
     const takers = held.filter((i) => p.chunks[i].chunk.placeholder !== true);
     const [unheld, incoming] = await Promise.all([host.checkUnheld(b, parent, p), host.incoming(b.number, parent.info, takers)]);
     if (unheld !== null) return unheld;
@@ -533,7 +593,7 @@ async function extend(host: SyncHost, p: ParsedPeerBlock, parent: HostBlock): Pr
 export async function revertAll(host: SyncHost, n: number): Promise<void> {
   if (n < host.lib()) throw new Error(`chain-sync: refusing to revert to ${n}, below LIB ${host.lib()}`);
   const shards = host.shards();
-  const answers = await Promise.all((host.holds ?? shards.map((_, i) => i)).map((i) => shards[i].revertTo(n)));
+  const answers = await Promise.all((host.applies() ?? shards.map((_, i) => i)).map((i) => shards[i].revertTo(n)));
   const bad = answers.find((a) => "error" in a);
   if (bad) throw new Error(`chain-sync: shard revert to ${n} failed: ${(bad as { error: string }).error}`);
   host.truncate(n);

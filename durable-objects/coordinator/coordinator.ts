@@ -47,6 +47,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../drizzle/migrations";
 import { assembleHeader, storedBlock, type StoredBlock } from "../../src/block/index";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
+import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { ed25519PublicKey } from "../../src/crypto/ed25519";
 import { epochOf } from "../../src/consensus/groups";
 import { nextLib } from "../../src/consensus/lib";
@@ -72,7 +73,8 @@ import type {
   StateSyncDone,
   ValidatorApi,
 } from "../api";
-import { MAX_BATCH } from "../config";
+import { MAX_AHEAD, MAX_BATCH, MAX_RANGE } from "../config";
+import { MAX_RANGE_BYTES } from "./chain-sync";
 import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
 import * as views from "./coordinator-views";
@@ -83,7 +85,7 @@ import * as schema from "../schema";
 import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeSnapshot } from "../snapshots";
 import * as sync from "./chain-sync";
 import { resyncShard, syncEmptyShards } from "./state-sync";
-import { alignHeld, farBehind, leap } from "./leap";
+import { alignHeld, farBehind, historyGone, leap } from "./leap";
 import { newRotationState, rotate, type RotationHost } from "./rotation";
 import { Finality, gossipKey } from "./finality";
 import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
@@ -101,9 +103,12 @@ import {
   cursorOf,
   headerParts,
   sentRootsOf,
+  orderAt,
   type WitnessTally,
 } from "./witness-check";
 import { fetchSent, genesisFromPeers, provenIncoming, recentChunks } from "./holding";
+import type { SentProof } from "../../src/sharding/receipt-proof";
+import type { Witness } from "../../src/state/witness";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, tipOf, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 import { buildChunks, draftFor, fetchChunk, shardsFor, type DraftHost, type GroupChunkCounts } from "./group-chunks";
@@ -118,6 +123,9 @@ const SYNCING = "this node's shards are not at its head yet (syncing from peers)
 
 /** The longest wait between pushes of the head to a peer that stays away: a peer that stays away costs an idle node one alarm (and one failed push) per this. */
 const MAX_REPUSH_MS = 60_000;
+
+/** An entry of `blocks.kept`: a block's chunk of a shard the node's objects did not apply, with its txs (base64). */
+type KeptChunk = { chunk: Chunk; txs: string[] };
 
 export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorApi {
   private readonly sql: SqlStorage;
@@ -147,8 +155,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * On a node holding part of the shards: whether they are at its head (leap.ts), false again after a failed leap.
    */
   private shardsChecked = false;
+  /** A node holding part of the shards: a peer block was refused because every peer serves what it needs only from above (leap.ts `historyGone`): leap at the next status round. */
+  private gone = false;
   /** What rotation last planned (rotation.ts). */
   private readonly rotation = newRotationState();
+  /** coordinator_meta `applies` once read (`applies`); undefined: not read yet. */
+  private applied: number[] | null | undefined;
+  /** Our block in production's chunks of the shards our objects do not apply, as taken (group-chunks.ts): stored with it. */
+  private readonly drafted = new Map<number, { chunk: Chunk; txs: Uint8Array[] }>();
+  /** The witnesses of the drafts our blocks took of shards our objects do not apply, by `shard/height`, for /p2p/witness (`draftWitness`); in memory. */
+  private readonly draftWitnesses = new Map<string, { root: string; witness: Witness; incoming: SentProof[] }>();
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
   private lock: Promise<unknown> = Promise.resolve();
   private genesisInflight: Promise<void> | null = null;
@@ -324,10 +340,81 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return Array.from({ length: this.config.shardCount }, (_, i) => shardStub(this.env, shardName(this.name, i)));
   }
 
-  /** The objects of the shards this node holds (NodeConfig `holds`: all but on a node holding part of them). */
+  /** The objects of the shards that apply the chain (`applies`). */
   private heldShards(): ShardInternal[] {
     const all = this.shards();
-    return this.config.holds === null ? all : this.config.holds.map((i) => all[i]);
+    const applies = this.applies();
+    return applies === null ? all : applies.map((i) => all[i]);
+  }
+
+  /**
+   * The shards whose objects apply each block (null: every shard): NodeConfig `holds` on a node
+   * holding part of the shards; on a producer of several groups what its rotation plan keeps
+   * (rotation.ts), stored as coordinator_meta `applies` when it changes, absent until the first plan.
+   */
+  private applies(): number[] | null {
+    if (this.config.holds !== null) return this.config.holds;
+    if ((this.config.genesis.groups ?? 1) === 1) return null;
+    if (this.applied === undefined) {
+      const stored = this.meta("applies");
+      this.applied = stored === undefined ? null : (JSON.parse(stored) as number[]);
+    }
+    return this.applied;
+  }
+
+  private setApplies(shards: readonly number[]): void {
+    this.setMeta("applies", JSON.stringify(shards));
+    this.applied = [...shards];
+  }
+
+  /** Our main block `n`'s `blocks.kept` (its chunks of shards our objects did not apply, txs base64): null when none, undefined when no such block. */
+  private keptOfBlock(n: number): KeptChunk[] | null | undefined {
+    const row = this.sql.exec<{ kept: string | null }>("SELECT kept FROM blocks WHERE number = ?", n).toArray()[0];
+    return row === undefined ? undefined : row.kept === null ? null : (JSON.parse(row.kept) as KeptChunk[]);
+  }
+
+  /** Our main block `n`'s kept chunk of shard `shard`, or null. */
+  private keptChunk(n: number, shard: number): { chunk: Chunk; txs: Uint8Array[] } | null {
+    const c = this.keptOfBlock(n)?.find((k) => k.chunk.shard === shard);
+    return c === undefined ? null : { chunk: c.chunk, txs: c.txs.map((t) => base64Decode(t)) };
+  }
+
+  /**
+   * Shard `shard`'s chunks of the main blocks within a tx's life of the head, from its object, added
+   * to their `blocks.kept` (rotation.ts `keepRecent`): one row written per such block without them.
+   * Heights kept already are skipped: before, a copy from an object synced within the window found no
+   * chunk at its first height and kept none, and a restarted producer's windows of the shard then had a
+   * gap (the likely cause of holding-sync.test's restarted producer once finding its checks not windowed).
+   */
+  private async keepRecent(shard: number): Promise<void> {
+    const head = this.headNumber();
+    const object = this.shards()[shard];
+    for (let n = windowFrom(head, (k) => this.block(k)?.time ?? null); n <= head; ) {
+      // Kept already (the shard was not applied then: an object synced at H has no chunk below H, which stopped the copy there).
+      if (this.keptChunk(n, shard) !== null) {
+        n++;
+        continue;
+      }
+      const got = await object.chunkRange(n, Math.min(MAX_RANGE, head - n + 1), MAX_RANGE_BYTES);
+      if (got.length === 0) break;
+      this.ctx.storage.transactionSync(() => {
+        for (const c of got) {
+          const kept = this.keptOfBlock(c.chunk.height);
+          if (kept === undefined || kept?.some((k) => k.chunk.shard === shard)) continue;
+          const more = [...(kept ?? []), { chunk: c.chunk, txs: c.txs.map((t) => base64Encode(t)) }];
+          this.sql.exec("UPDATE blocks SET kept = ? WHERE number = ?", JSON.stringify(more), c.chunk.height);
+        }
+      });
+      n += got.length;
+    }
+  }
+
+  /** The `blocks.kept` of a block whose chunks and txs are these: those of the shards not applied, or null. */
+  private keptOf(chunks: readonly Chunk[], txs: (shard: number) => readonly Uint8Array[]): string | null {
+    const applies = this.applies();
+    if (applies === null) return null;
+    const kept = chunks.filter((c) => !applies.includes(c.shard)).map((c) => ({ chunk: c, txs: txs(c.shard).map((t) => base64Encode(t)) }));
+    return kept.length === 0 ? null : JSON.stringify(kept);
   }
 
   // ---- genesis -----------------------------------------------------------
@@ -409,9 +496,24 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const header = headerOf(chunks);
     const block = storedBlock(header, chunks, null);
     const witnesses = listOf(chunks) ?? genesis.witnesses;
+    // A producer of several groups keeps every genesis chunk with block 0: its objects of the shards it drops (and
+    // those it syncs later, whose history starts at their sync block) cannot serve a joining node's genesis.
+    const kept =
+      (this.config.genesis.groups ?? 1) > 1 && this.config.holds === null
+        ? JSON.stringify(
+            (await Promise.all(this.shards().map((s) => s.chunkRange(0, 1, 0)))).map(([c]) => ({ chunk: c.chunk, txs: c.txs.map((t) => base64Encode(t)) })),
+          )
+        : null;
     this.ctx.storage.transactionSync(() => {
       if (this.block(0)) return;
-      this.sql.exec("INSERT INTO blocks (number, hash, json, witnesses) VALUES (?, ?, ?, ?)", 0, block.hash, JSON.stringify(block), JSON.stringify(witnesses));
+      this.sql.exec(
+        "INSERT INTO blocks (number, hash, json, witnesses, kept) VALUES (?, ?, ?, ?, ?)",
+        0,
+        block.hash,
+        JSON.stringify(block),
+        JSON.stringify(witnesses),
+        kept,
+      );
       this.setMeta("lib", "0");
     });
     await this.finalizeShards(0, block.hash);
@@ -464,11 +566,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       headBlock: () => this.headBlock(),
       listFor: (h) => this.listFor(h),
       lib: () => this.libNumber(),
-      shards: () => this.shards(),
-      buildChunks: (ctx, askPeers) =>
-        buildChunks(
+      shards: () => this.heldShards(),
+      buildChunks: (ctx, askPeers) => {
+        this.drafted.clear();
+        return buildChunks(
           {
             groups: this.config.genesis.groups ?? 1,
+            applies: () => this.applies(),
+            keep: (index, chunk, txs, draft) => {
+              this.drafted.set(index, { chunk, txs });
+              if (draft !== undefined) this.draftWitnesses.set(`${index}/${chunk.height}`, { root: chunk.stateRoot, ...draft });
+              for (const key of this.draftWitnesses.keys()) if (Number(key.split("/")[1]) <= chunk.height - MAX_AHEAD) this.draftWitnesses.delete(key);
+            },
+            incoming: (height, takers) => this.incomingOnHead(height, takers),
             peers: () => this.askOrder(),
             keysOf: (peer) => this.gossip.keysOf(peer),
             groupsAt: (height) => views.epochGroups(this.viewHost(), epochOf(height, this.consensus.voteInterval), this.consensus.voteInterval),
@@ -488,10 +598,21 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
           },
           ctx,
           askPeers,
-        ),
+        );
+      },
       validator: (k) => this.validator(k),
       ensureGenesis: () => this.ensureGenesis(),
-      storeHead: (b, w) => this.storeHead(b, w),
+      storeHead: (b, w) => {
+        const taken = [...this.drafted.values()].filter((d) => d.chunk.height === b.number);
+        return this.storeHead(
+          b,
+          w,
+          this.keptOf(
+            taken.map((d) => d.chunk),
+            (i) => this.drafted.get(i)!.txs,
+          ),
+        );
+      },
       finalizeShards: (lib, hash, head) => this.finalizeShards(lib, hash, head),
       onNewHead: (b) => this.onNewHead(b),
       mayBeat: () => sync.mayBeat(this.syncHost(), this.syncState),
@@ -506,16 +627,17 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * are told only then), else null. A produced block and a
    * peer's adopted one are stored alike.
    */
-  private storeHead(block: StoredBlock, witnesses: string[]): number | null {
+  private storeHead(block: StoredBlock, witnesses: string[], kept: string | null = null): number | null {
     const before = this.libNumber();
     let lib = 0;
     this.ctx.storage.transactionSync(() => {
       this.sql.exec(
-        "INSERT INTO blocks (number, hash, json, witnesses) VALUES (?, ?, ?, ?)",
+        "INSERT INTO blocks (number, hash, json, witnesses, kept) VALUES (?, ?, ?, ?, ?)",
         block.number,
         block.hash,
         JSON.stringify(block),
         JSON.stringify(witnesses),
+        kept,
       );
       lib = this.computeLib();
       if (lib !== before) this.setMeta("lib", String(lib));
@@ -525,7 +647,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   private rotationHost(): RotationHost {
-    return { sync: this.syncHost(), groups: this.config.genesis.groups ?? 1, keys: () => [...this.held], runsEveryShard: true };
+    return {
+      sync: this.syncHost(),
+      groups: this.config.genesis.groups ?? 1,
+      keys: () => [...this.held],
+      setApplies: (shards) => this.setApplies(shards),
+      keepRecent: (shard) => this.keepRecent(shard),
+    };
   }
 
   // ---- peers (issue #7; the logic is in chain-sync.ts) ---------------------
@@ -538,6 +666,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       chainId: this.config.chainId,
       shardCount: this.config.shardCount,
       holds: this.config.holds,
+      applies: () => this.applies(),
+      keptChunk: (n, shard) => this.keptChunk(n, shard),
       peers: this.config.peers,
       schedule: this.consensus,
       voteInterval: this.consensus.voteInterval,
@@ -547,20 +677,24 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       nodeId: this.nodeId,
       producerKeys: () => new Set(this.gateKeys()),
       shards: () => this.shards() as sync.SyncShard[],
-      checkUnheld: (b, parent, p) => this.checkNotHeld(b, parent, p),
-      incoming: (height, parentInfo, takers) =>
-        provenIncoming({
+      checkUnheld: async (b, parent, p) => this.noteGone(await this.checkNotHeld(b, parent, p)),
+      incoming: async (height, parentInfo, takers) => {
+        const r = await provenIncoming({
           shardCount: this.config.shardCount,
-          holds: this.config.holds ?? [],
+          holds: this.applies() ?? [],
           takers,
           height,
           infoAt: (n) => (n === height - 1 ? parentInfo : (this.block(n)?.info ?? null)),
-          peers: this.askOrder(),
+          peers: await this.orderAt(height - 1, this.block(height - 1)?.witness),
           source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
-        }),
+        });
+        if ("error" in r) this.noteGone(r.error);
+        return r;
+      },
       leapIfFar: async (peer, s) => {
         const head = this.headNumber();
-        if (!farBehind(head, s.lib, () => this.block(head)?.info ?? null)) return this.shardsChecked;
+        if (!this.gone && !farBehind(head, s.lib, () => this.block(head)?.info ?? null)) return this.shardsChecked;
+        this.gone = false;
         const fault = await this.exclusive(() => leap(this.syncHost(), this.syncState, peer, s, () => this.fillWindows()));
         if (fault !== null) console.warn(`${this.name}: leap to ${peer}'s final blocks failed: ${fault}`);
         // Failed, the next tick syncs the shards left behind (startHolding).
@@ -579,7 +713,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       },
       adopt: async (b: WireBlock, chunks, txs) => {
         const { witnesses, ...record } = b;
-        const lib = this.storeHead(record, witnesses);
+        const lib = this.storeHead(
+          record,
+          witnesses,
+          this.keptOf(chunks, (i) => txs[i]),
+        );
         if (lib !== null) await this.finalizeShards(lib, this.block(lib)!.hash);
         await this.onNewHead(record, { chunks, txs });
       },
@@ -643,16 +781,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const { shards } = await this.groupView();
     const parent = this.block(b.number - 1);
     if (shards === null || parent === null) return true; // no assignment known: every shard was re-executed here
-    const unheld = this.shards().flatMap((s, i) => (shards.includes(i) ? [] : [{ s, i }]));
+    const applies = this.applies();
+    // A peer's block's chunks of the shards our objects do not apply were checked before it was adopted (chain-sync.ts `extend`), their windows fed.
+    const checked = parts === undefined || applies === null ? [] : this.shards().flatMap((_, i) => (applies.includes(i) ? [] : [i]));
+    const unheld = this.shards().flatMap((_, i) => (shards.includes(i) || checked.includes(i) ? [] : [{ s: this.windowSource(i), i }]));
     if (unheld.length === 0) return true;
     await this.fillOwnWindows(b.number, unheld);
     const list = this.listFor(b.number);
     if (parts === undefined || !endorsing || ![...this.held].some((k) => list.includes(k))) {
-      const txs = parts?.txs ?? (await Promise.all(this.shards().map((s, i) => (shards.includes(i) ? [] : s.chunkTxs(b.number)))));
+      const txs = parts?.txs ?? (await Promise.all(this.shards().map((_, i) => (shards.includes(i) ? [] : this.chunkTxsOf(b.number, i)))));
       for (const { i } of unheld) this.replays.note(i, b.number, BigInt(b.time), txs[i]);
       return true;
     }
-    if ((await this.witnessCheck(b, parent, parts, shards)) === null) return true;
+    if ((await this.witnessCheck(b, parent, parts, [...shards, ...checked])) === null) return true;
     console.warn(`${this.name}: not endorsing ${this.witnessChecks.last}`);
     return false;
   }
@@ -671,7 +812,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const o = {
       chainId: this.config.chainId,
       shardCount: this.config.shardCount,
-      peers: this.askOrder(),
+      peers: await this.orderAt(b.number, b.witness),
       source,
       windows: this.replays,
       rootsAt: (n: number) => this.sentRootsAt(n),
@@ -713,6 +854,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private sentRootsAt(n: number): string[] | null {
     const b = this.block(n);
     return b === null ? null : sentRootsOf(b.info);
+  }
+
+  /**
+   * Peers to ask, by shard, for a chunk's witness or receipts proofs of block `height` made by key
+   * `producer` (witness-check.ts `orderAt`): its producer, then the shard's group, then the others;
+   * each of these was asked in one order whatever the shard, so a producer whose rotation dropped the
+   * shard was often asked first, at the cost of a round trip inside the exclusive turn.
+   */
+  private async orderAt(height: number, producer: string | undefined): Promise<(shard: number) => string[]> {
+    const peers = this.askOrder();
+    const vi = this.consensus.voteInterval;
+    const members = (this.config.genesis.groups ?? 1) === 1 ? null : await views.epochGroups(this.viewHost(), epochOf(height, vi), vi);
+    return (shard) => orderAt(peers, shard, members, (p) => this.gossip.keysOf(p), producer);
   }
 
   /** Peers to ask for witnesses and proofs: those that missed a push (down, cut off) last, as each costs a timeout inside the exclusive turn. */
@@ -759,11 +913,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   /**
    * A producer of several groups, before its windows take block `height`: those of `unheld` that do
-   * not go on to it (after a restart, or a shard its groups held until this epoch) filled from its own
-   * shards' chunks of the 90 s of block time before (it still runs every shard), so their checks are
-   * windowed at once, not 90 s later.
+   * not go on to it (after a restart, or a shard its groups held until this epoch) filled from the
+   * shards' chunks of the 90 s of block time before (its objects', or those kept with its blocks:
+   * `windowSource`), so their checks are windowed at once, not 90 s later.
    */
-  private async fillOwnWindows(height: number, unheld: readonly { s: ShardInternal; i: number }[]): Promise<void> {
+  private async fillOwnWindows(height: number, unheld: readonly { s: Pick<ShardInternal, "chunkRange">; i: number }[]): Promise<void> {
     const gaps = unheld.filter(({ i }) => !this.replays.continues(i, height));
     if (height <= 1 || gaps.length === 0) return;
     const from = windowFrom(height - 1, (n) => this.block(n)?.time ?? null);
@@ -772,14 +926,55 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /**
-   * A node holding part of the shards: why peer block `b`'s chunks of the others do not pass a check
-   * by witness, or null. Counted in /dev/status `witnessChecks` as a producer's checks are. None
-   * while its own shards are not at its head (a leap or sync under way): they could not apply it.
+   * Where shard `i`'s chunks of our main blocks are read for its replay window: our object when it
+   * applies the chain, else the blocks' kept chunks. An applied object synced from a snapshot within
+   * the window holds no chunk below its sync block: those heights, when it was not applied, come from
+   * the kept chunks (before, such a shard's window was not filled, and a restarted producer's checks of
+   * the next epoch's shards it took on ran unwindowed).
+   */
+  private windowSource(i: number): Pick<ShardInternal, "chunkRange"> {
+    const applies = this.applies();
+    const kept = (from: number, count: number) => sync.keptRange((n) => this.keptChunk(n, i), from, count);
+    if (applies === null) return this.shards()[i];
+    if (!applies.includes(i)) return { chunkRange: async (from, count) => kept(from, count) };
+    const object = this.shards()[i];
+    return {
+      chunkRange: async (from, count, max) => {
+        const own = await object.chunkRange(from, count, max);
+        return own.length > 0 ? own : kept(from, count);
+      },
+    };
+  }
+
+  /** The txs of shard `i`'s chunk of our main block `n`. */
+  private chunkTxsOf(n: number, i: number): Promise<Uint8Array[]> {
+    const applies = this.applies();
+    if (applies === null || applies.includes(i)) return this.shards()[i].chunkTxs(n);
+    return Promise.resolve(this.keptChunk(n, i)?.txs ?? []);
+  }
+
+  /**
+   * A node whose objects apply part of the shards (`applies`): why peer block `b`'s chunks of the
+   * others do not pass a check by witness, or null. Counted in /dev/status `witnessChecks` as a
+   * producer's checks are. On a node holding part of the shards, none while its own are not at its
+   * head (a leap or sync under way): they could not apply it. A producer's windows of those shards
+   * are filled first where they do not go on to the block (after a restart: from its kept chunks).
    */
   private async checkNotHeld(b: WireBlock, parent: StoredBlock, p: ParsedPeerBlock): Promise<string | null> {
-    if (!this.shardsChecked) return SYNCING;
+    if (this.config.holds !== null && !this.shardsChecked) return SYNCING;
+    const applies = this.applies() ?? [];
     const parts = { chunks: p.chunks.map((c) => c.chunk as Chunk), txs: p.chunks.map((c) => c.txs) };
-    return this.witnessCheck(b, parent, parts, this.config.holds ?? []);
+    if (this.config.holds === null) {
+      const unheld = p.chunks.flatMap((_, i) => (applies.includes(i) ? [] : [{ s: this.windowSource(i), i }]));
+      await this.fillOwnWindows(b.number, unheld);
+    }
+    return this.witnessCheck(b, parent, parts, applies);
+  }
+
+  /** `reason` (null: none) passed on; on a node holding part of the shards, one that only a leap gets past is noted (`gone`). */
+  private noteGone(reason: string | null): string | null {
+    if (reason !== null && this.config.holds !== null && historyGone(reason)) this.gone = true;
+    return reason;
   }
 
   /** LIB again after the endorsement-final block moved; the shards hear of a rise. */
@@ -888,6 +1083,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return sync.peerBlocksFrom(this.syncHost(), from, count);
   }
 
+  async shardChunks(from: number, count: number, shard: number): Promise<{ chunks: ({ chunk: Chunk; txs: string[] } | null)[] }[]> {
+    await this.ensureGenesis();
+    if (!Number.isSafeInteger(shard) || shard < 0 || shard >= this.config.shardCount) return [];
+    return sync.shardChunksFrom(this.syncHost(), from, count, shard);
+  }
+
   /** GET /p2p/endorsements. */
   async peerEndorsements(from: number): Promise<SignedEndorsement[]> {
     await this.ensureGenesis();
@@ -913,7 +1114,29 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       tip: (head) => tipOf({ consensus: this.consensus, block: (n) => this.block(n) }, head),
       shardsAt: (h) => this.shardsAt(h),
       shard: (i) => this.shards()[i],
+      incoming: (height, takers, proofs) => this.incomingOnHead(height, takers, proofs),
     };
+  }
+
+  /**
+   * When our objects apply part of the shards: the receipts the others' chunks sent `takers` for
+   * block `height` on our head (a block we make or a draft), proven by peers as a peer block's are
+   * (holding.ts `provenIncoming`: one /p2p/sent per unapplied sender that sent anything), their proofs
+   * into `proofs`; null when every shard is applied.
+   */
+  private async incomingOnHead(height: number, takers: readonly number[], proofs?: Map<number, Map<number, SentProof[]>>) {
+    const applies = this.applies();
+    if (applies === null) return null;
+    return provenIncoming({
+      shardCount: this.config.shardCount,
+      holds: applies,
+      takers,
+      height,
+      infoAt: (n) => this.block(n)?.info ?? null,
+      peers: await this.orderAt(height - 1, this.block(height - 1)?.witness),
+      source: (peer, shard, from, h, to) => fetchSent(peer, this.config.chainId, shard, from, h, to),
+      proofs,
+    });
   }
 
   /** The shards of our keys' groups in the epoch of block `height` (head's or the next); null when not known (no key in the list that fixes them). */
@@ -1014,7 +1237,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()));
         this.shardsChecked = this.config.holds === null || (await this.startHolding());
       }
-      if (this.config.holds === null) await this.exclusive(() => rotate(this.rotationHost(), this.rotation));
+      // Rotation takes the exclusive turn itself, for its short steps only (rotation.ts).
+      if (this.config.holds === null) await rotate(this.rotationHost(), this.rotation);
       // Not while a peer is more than a block ahead: it would only make a fork that loses.
       const mayProduce = sync.peerTick(this.syncHost(), this.syncState) && this.config.holds === null;
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
@@ -1188,15 +1412,37 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const head = this.headBlock().number;
     // A shard this node does not hold has no events here.
     const batches = await Promise.all(
-      shards.map((s, i) =>
-        after[i] >= head || (this.config.holds !== null && !this.config.holds.includes(i)) ? { height: after[i], events: [] } : s.eventsSince(after[i]),
-      ),
+      shards.map((s, i) => (after[i] >= head || !(this.applies() ?? [i]).includes(i) ? { height: after[i], events: [] } : s.eventsSince(after[i]))),
     );
     return { heights: batches.map((b) => b.height), events: batches.flatMap((b) => b.events) };
   }
 
   async nodeInfo(): Promise<Json> {
     return views.nodeInfo(this.viewHost());
+  }
+
+  async appliedShards(): Promise<number[] | null> {
+    return this.applies();
+  }
+
+  async sentFromPeers(height: number, to: number): Promise<Answer<Record<number, SentProof[][]>>> {
+    await this.ensureGenesis();
+    if (!Number.isSafeInteger(height) || height < 1 || !Number.isSafeInteger(to) || to < 0 || to >= this.config.shardCount) {
+      return { error: `invalid chunk ${to}/${height}` };
+    }
+    const proofs = new Map<number, Map<number, SentProof[]>>();
+    const r = await this.incomingOnHead(height, [to], proofs);
+    if (r === null) return {};
+    if ("error" in r) return r;
+    const byHeight = (m: Map<number, SentProof[]>) => [...m.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+    return Object.fromEntries([...proofs.entries()].map(([j, m]) => [j, byHeight(m)]));
+  }
+
+  async draftWitness(shard: number, height: number, root: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>> {
+    const d = this.draftWitnesses.get(`${shard}/${height}`);
+    if (d === undefined || (root !== undefined && d.root !== root))
+      return { error: `shard-${shard}: no draft of chunk ${shard}/${height}${root === undefined ? "" : ` with root ${root}`} here` };
+    return { witness: d.witness, incoming: d.incoming };
   }
 
   async groupView(): Promise<GroupView> {
@@ -1291,6 +1537,10 @@ countEntries(
     "getBlockByHash",
     "getGasRatio",
     "groupView",
+    "appliedShards",
+    "shardChunks",
+    "sentFromPeers",
+    "draftWitness",
     "rawBlock",
     "rawHeaders",
     "mine",

@@ -7,7 +7,8 @@
  * in. The check is the one a node without the shard makes (shard/witness.ts `checkChunk`): the
  * chunk re-executed from the witness alone, against the state root and receipts roots of the
  * producer's own header of the parent, so a builder can make it take nothing but valid txs. The
- * producer's own object of the shard then applies it (it still holds every shard). A builder
+ * producer's own object of the shard then applies it when the producer's objects apply the shard
+ * (its rotation plan keeps it); else the chunk is kept with the block, unapplied. A builder
  * answering `empty` (nothing to run), or no peer passing in time, the block carries the shard's
  * placeholder. One group: nothing of this runs.
  */
@@ -18,7 +19,7 @@ import type { StoredBlock } from "../../src/block/index";
 import { MAX_CARRY, placeholderChunk, receiptHeights } from "../../src/sharding/placeholder";
 import { incomingProofs, type SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
-import type { Answer, Chunk, ChunkContext, PeerDraft, ShardInternal } from "../api";
+import type { Answer, Chunk, ChunkContext, GivenReceipts, PeerDraft, ShardInternal } from "../api";
 import { MAX_WITNESS_BYTES } from "../config";
 import { NodeFault, receiptsRoot } from "../core";
 import { errorText, hex } from "../values";
@@ -37,6 +38,12 @@ export interface DraftHost {
   /** The shards of this node's keys' groups in the epoch of block `height`; null: not known. */
   shardsAt(height: number): Promise<number[] | null>;
   shard(index: number): Pick<ShardInternal, "draftChunk" | "sentProofsOf">;
+  /**
+   * When our objects apply part of the shards: the receipts the others sent `takers` for block
+   * `height` on our head, proven by peers (holding.ts `provenIncoming`), their proofs into `proofs`
+   * (by sender, by height); null when every shard is applied.
+   */
+  incoming(height: number, takers: readonly number[], proofs?: Map<number, Map<number, SentProof[]>>): Promise<Answer<Map<number, GivenReceipts>> | null>;
 }
 
 /**
@@ -60,13 +67,23 @@ export async function draftFor(h: DraftHost, index: number, ctx: ChunkContext, n
   if (time - nowNs > h.aheadNs) return { error: `block ${ctx.height}: time ${ctx.time} is ${(time - nowNs) / 1_000_000n} ms ahead of this node's clock` };
   const shards = await h.shardsAt(ctx.height);
   if (shards === null || !shards.includes(index)) return { error: `shard ${index} is not in this node's groups at block ${ctx.height}` };
-  const d = await h.shard(index).draftChunk(ctx);
+  // The senders our objects do not apply: their receipts (and the proofs the draft hands on) from peers.
+  const proven = new Map<number, Map<number, SentProof[]>>();
+  const given = await h.incoming(ctx.height, [index], proven);
+  if (given !== null && "error" in given) return given;
+  const d = await h.shard(index).draftChunk(ctx, given?.get(index));
   if ("error" in d || "empty" in d) return d;
   const senders = h.shardCount === 1 || ctx.height === 1 ? [] : Array.from({ length: h.shardCount }, (_, j) => j);
   // After placeholders the draft takes the receipts of every height from its `receiptsFrom` (src/sharding/placeholder.ts).
   const heights = receiptHeights(d.chunk.receiptsFrom ?? ctx.height - 1, ctx.height);
+  const fromPeers = (runs: Map<number, SentProof[]>): Answer<SentProof[][]> =>
+    heights.every((n) => runs.has(n))
+      ? heights.map((n) => runs.get(n)!)
+      : { error: `its receipts of heights ${heights[0]} to ${ctx.height - 1} are not all proven` };
   // One call per sender over the heights: the draft's answer is at most MAX_WITNESS_BYTES whole.
-  const bySender = await Promise.all(senders.map((j) => h.shard(j).sentProofsOf(heights[0], ctx.height - 1, [index], MAX_WITNESS_BYTES)));
+  const bySender = await Promise.all(
+    senders.map((j) => (proven.has(j) ? fromPeers(proven.get(j)!) : h.shard(j).sentProofsOf(heights[0], ctx.height - 1, [index], MAX_WITNESS_BYTES))),
+  );
   const incoming = senders.length === 0 ? [] : incomingProofs(bySender, heights.length, index);
   return "error" in incoming ? incoming : { ...d, incoming };
 }
@@ -108,6 +125,16 @@ export function parseDraft(x: unknown, shard: number, height: number): Answer<Pe
 /** What the block producer's side needs of the coordinator. */
 export interface GroupChunksHost {
   readonly groups: number;
+  /** As DraftHost's: the receipts of the senders our objects do not apply, for the shards built here. */
+  incoming(height: number, takers: readonly number[]): Promise<Answer<Map<number, GivenReceipts>> | null>;
+  /** The shards our objects apply (chain-sync.ts SyncHost `applies`; null: every shard). */
+  applies(): readonly number[] | null;
+  /**
+   * Our block's chunk of a shard our objects do not apply, as taken, with its txs (stored with the
+   * block) and, for a draft, its witness and incoming proofs (served to checkers: the builder serves
+   * them only once it has the block).
+   */
+  keep(index: number, chunk: Chunk, txs: Uint8Array[], draft?: { witness: Witness; incoming: SentProof[] }): void;
   /** Peers in the order to ask them (`askOrder` puts a shard's group first). */
   peers(): string[];
   /** The producer keys peer `peer` states in its /p2p/status (none heard: []). */
@@ -171,28 +198,42 @@ export interface GroupChunkCounts {
  */
 export async function buildChunks(h: GroupChunksHost, ctx: ChunkContext, askPeers: boolean): Promise<Chunk[]> {
   const shards = h.shards();
-  const ours = h.groups === 1 || !askPeers ? null : await h.shardsAt(ctx.height);
+  const applies = h.groups === 1 ? null : h.applies();
+  const ours = h.groups === 1 || (!askPeers && applies === null) ? null : await h.shardsAt(ctx.height);
   const peers = ours === null ? [] : h.peers();
   const members = ours === null || ours.length === shards.length ? null : await h.groupsAt(ctx.height);
   const until = h.now() + h.waitMs;
+  // Asked once, for every shard that may be built here, when the first is.
+  let received: Promise<Map<number, GivenReceipts> | null> | null = null;
+  const build = async (object: ShardInternal, i: number): Promise<Chunk> => {
+    received ??= h.incoming(ctx.height, applies ?? []).then((r) => {
+      if (r !== null && "error" in r) throw new Error(`block ${ctx.height}: the receipts our shards take in: ${r.error}`);
+      return r;
+    });
+    return object.buildChunk(ctx, (await received)?.get(i));
+  };
   return Promise.all(
     shards.map(async (s, i) => {
-      if (ours === null || ours.includes(i) || peers.length === 0) return s.buildChunk(ctx);
-      const taken = await takeChunk(h, s, i, ctx, askOrder(peers, i, members, h.keysOf, h.builders.get(i)), until);
+      // A shard our objects do not apply is taken from its group (even on a retried job: no object of ours kept it).
+      const object = applies === null || applies.includes(i) ? s : null;
+      if (object !== null && (ours === null || ours.includes(i) || peers.length === 0 || !askPeers)) return build(object, i);
+      const taken = await takeChunk(h, object, i, ctx, askOrder(peers, i, members, h.keysOf, h.builders.get(i)), until);
       if (taken === "ours") {
         h.counts.built++;
         h.counts.last = `block ${ctx.height}: shard ${i} built here: its builder answered empty, our pool of it has txs`;
-        return s.buildChunk(ctx);
+        return build(s, i);
       }
       if (taken !== null) return taken;
-      const p = await placeholder(h, s, i, ctx);
+      const p = await placeholder(h, object, i, ctx);
       if (p !== null) {
         h.counts.placeholders++;
         return p;
       }
+      // Past MAX_CARRY a placeholder is refused: without the shard's state the slot goes unfilled, as a missing producer's.
+      if (object === null) throw new Error(`block ${ctx.height}: no chunk of shard ${i}, which this node does not hold (${h.counts.last ?? "no peer"})`);
       h.counts.built++;
       h.counts.last = `block ${ctx.height}: shard ${i} built here: no placeholder (its receipts carried ${MAX_CARRY} heights, or refused by our object)`;
-      return s.buildChunk(ctx);
+      return build(object, i);
     }),
   );
 }
@@ -219,15 +260,19 @@ export function askOrder(
 
 /**
  * Shard `index`'s placeholder in block `ctx`, after its part of our header of the parent, applied
- * on our object of the shard (this node still holds every shard); null when the rule allows none
- * (its receipts carried MAX_CARRY heights already) or our object refuses it.
+ * on our object of the shard `s` (kept with the block when none applies it); null when the rule
+ * allows none (its receipts carried MAX_CARRY heights already) or our object refuses it.
  */
-async function placeholder(h: GroupChunksHost, s: ShardInternal, index: number, ctx: ChunkContext): Promise<Chunk | null> {
+async function placeholder(h: GroupChunksHost, s: ShardInternal | null, index: number, ctx: ChunkContext): Promise<Chunk | null> {
   const part = h.header(ctx.height - 1)?.[index];
   if (part === undefined) return null;
   const prev = { ...cursorOf(part), height: ctx.height - 1, stateRoot: part.state_root };
   const chunk = placeholderChunk(prev, index, ctx.time, hex(receiptsRoot([])));
   if (chunk === null) return null;
+  if (s === null) {
+    h.keep(index, chunk, []);
+    return chunk;
+  }
   const r = await s.applyChunk(ctx, [], chunk).catch((err: unknown) => ({ error: errorText(err) }));
   return "error" in r ? null : r;
 }
@@ -243,7 +288,7 @@ async function placeholder(h: GroupChunksHost, s: ShardInternal, index: number, 
  */
 async function takeChunk(
   h: GroupChunksHost,
-  s: ShardInternal,
+  s: ShardInternal | null,
   index: number,
   ctx: ChunkContext,
   peers: readonly string[],
@@ -263,7 +308,7 @@ async function takeChunk(
     if (!("error" in got) && "empty" in got) {
       // A tx only our pool holds (its forward to the group failed: best effort) would wait for the group's pools,
       // maybe an epoch: while this node still holds the shard it runs it, as before placeholders.
-      if ((await s.poolSize()) > 0) {
+      if (s !== null && (await s.poolSize()) > 0) {
         h.counts.empty++;
         return "ours";
       }
@@ -282,9 +327,15 @@ async function takeChunk(
         if (err instanceof NodeFault) throw err;
         return errorText(err);
       });
-      // Our object of the shard applies it too: this node holds every shard and its block is stored on them.
-      const applied = refused !== null ? { error: refused } : await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
+      // Our object of the shard applies it too, when we hold one that applies the chain; else it is kept with the block.
+      const applied =
+        refused !== null
+          ? { error: refused }
+          : s === null
+            ? got.chunk
+            : await s.applyChunk(ctx, got.txs, got.chunk).catch((err: unknown) => ({ error: errorText(err) }));
       if (!("error" in applied)) {
+        if (s === null) h.keep(index, got.chunk, got.txs, { witness: got.witness, incoming: got.incoming });
         h.counts.taken++;
         h.builders.set(index, peer);
         return applied;

@@ -25,7 +25,7 @@ import { decodeTx, txKeyOf } from "../core";
 import { errorText, hex } from "../values";
 import { fetchBlocks } from "./peers";
 import { receiptHeights, receiptsFromAfter } from "../../src/sharding/placeholder";
-import { cursorOf, fetchPeerJson, headerParts, sentRootsOf, windowFrom, type WindowChunk } from "./witness-check";
+import { cursorOf, fetchPeerJson, headerParts, peersFor, sentRootsOf, windowFrom, type WindowChunk } from "./witness-check";
 
 /** One peer's answer to GET /p2p/sent for heights `from` … `height`, unchecked: from the network (`fetchSent`) or, in tests, a stand-in. */
 export type SentSource = (peer: string, shard: number, from: number, height: number, to: readonly number[]) => Promise<Answer<unknown>>;
@@ -52,8 +52,11 @@ export async function provenIncoming(o: {
   height: number;
   /** Our header `info` of main block `n` (below `height`), or null if not kept. */
   infoAt: (n: number) => string | null;
-  peers: readonly string[];
+  /** The peers to ask, or their order by sender (witness-check.ts `orderAt`). */
+  peers: readonly string[] | ((shard: number) => readonly string[]);
   source: SentSource;
+  /** Filled, when given, with the proofs taken: by unheld sender, by height, one per taker (`takers` order); a chunk that sent nothing, its empty proof. */
+  proofs?: Map<number, Map<number, SentProof[]>>;
 }): Promise<Answer<Map<number, (Map<number, CrossReceipt[]> | null)[]>>> {
   const given = new Map(o.holds.map((s) => [s, Array.from<Map<number, CrossReceipt[]> | null>({ length: o.shardCount }).fill(null)]));
   if (o.height <= 1 || o.shardCount === 1 || o.takers.length === 0) return given;
@@ -72,15 +75,23 @@ export async function provenIncoming(o: {
   const faults = await Promise.all(
     senders.map(async (from): Promise<string | null> => {
       const runs = new Map<number, CrossReceipt[][]>();
+      const proven = new Map<number, SentProof[]>();
       for (const t of o.takers) given.get(t)![from] = new Map();
       const due = heights.filter((n) => roots.get(n)![from] !== "");
       const none = o.takers.map((): CrossReceipt[] => []);
       for (const n of heights) if (!due.includes(n)) runs.set(n, none);
+      for (const n of heights)
+        if (!due.includes(n))
+          proven.set(
+            n,
+            o.takers.map(() => NONE_SENT),
+          );
       const reasons: string[] = [];
+      const peers = peersFor(o.peers, from);
       if (due.length > 0) {
         const last = due[due.length - 1];
         const unproven = () => due.find((n) => !runs.has(n));
-        for (const peer of o.peers) {
+        for (const peer of peers) {
           for (let n = unproven(); n !== undefined; n = unproven()) {
             const got = await o.source(peer, from, n, last, o.takers);
             const r = typeof got === "object" && got !== null && "error" in got ? { error: String(got.error) } : sentOf(got, from, n, last, o.takers, roots);
@@ -88,16 +99,18 @@ export async function provenIncoming(o: {
               reasons.push(`${peer}: ${r.error}`);
               break;
             }
-            for (const [k, run] of r.entries()) runs.set(n + k, run);
+            for (const [k, run] of r.runs.entries()) runs.set(n + k, run);
+            for (const [k, p] of r.proofs.entries()) proven.set(n + k, p);
           }
           if (unproven() === undefined) break;
         }
         if (unproven() !== undefined) {
           const which = due[0] === last ? `chunk ${last}` : `chunks ${due[0]} to ${last}`;
-          return `receipts of shard ${from}'s ${which}: ${o.peers.length === 0 ? "no peers" : reasons.join("; ")}`;
+          return `receipts of shard ${from}'s ${which}: ${peers.length === 0 ? "no peers" : reasons.join("; ")}`;
         }
       }
       for (const [n, run] of runs) for (const [k, t] of o.takers.entries()) given.get(t)![from]!.set(n, run[k]);
+      o.proofs?.set(from, proven);
       return null;
     }),
   );
@@ -105,11 +118,22 @@ export async function provenIncoming(o: {
   return bad.length === 0 ? given : { error: bad.join("; ") };
 }
 
+/** The proof of a chunk that sent nothing (verifySent's for an empty receipts root). */
+const NONE_SENT: SentProof = { count: 0, first: 0, receipts: [], before: null, after: null, siblings: [] };
+
 /**
  * The receipts runs in a /p2p/sent answer `x` for shard `from`'s chunks of `lo` … at most `hi`,
- * by height (each in `to` order), each verified against that height's root in `roots`; or why not.
+ * by height (each in `to` order), each verified against that height's root in `roots`, with their
+ * proofs; or why not.
  */
-function sentOf(x: unknown, from: number, lo: number, hi: number, to: readonly number[], roots: ReadonlyMap<number, string[]>): Answer<CrossReceipt[][][]> {
+function sentOf(
+  x: unknown,
+  from: number,
+  lo: number,
+  hi: number,
+  to: readonly number[],
+  roots: ReadonlyMap<number, string[]>,
+): Answer<{ runs: CrossReceipt[][][]; proofs: SentProof[][] }> {
   const a = x as { shard?: unknown; from?: unknown; height?: unknown; sent?: unknown } | null;
   if (typeof a !== "object" || a === null || a.shard !== from || a.from !== lo) return { error: `not the receipts of shard ${from}'s chunks from ${lo}` };
   const top = a.height;
@@ -119,7 +143,9 @@ function sentOf(x: unknown, from: number, lo: number, hi: number, to: readonly n
   if (!Array.isArray(a.sent) || a.sent.length !== count) return { error: `not ${count} receipts proofs` };
   const proofs = a.sent as SentProof[];
   try {
-    return Array.from({ length: top - lo + 1 }, (_, k) => to.map((t, j) => verifySent(roots.get(lo + k)![from], from, t, proofs[k * to.length + j])));
+    const at = (k: number) => proofs.slice(k * to.length, (k + 1) * to.length);
+    const runs = Array.from({ length: top - lo + 1 }, (_, k) => to.map((t, j) => verifySent(roots.get(lo + k)![from], from, t, at(k)[j])));
+    return { runs, proofs: runs.map((_, k) => at(k)) };
   } catch (err) {
     if (err instanceof ReceiptProofError) return { error: `chunk ${from}/${lo}${top === lo ? "" : `…${top}`}: ${err.message}` };
     return { error: `a malformed proof: ${errorText(err)}` };

@@ -41,6 +41,20 @@ export function farBehind(head: number, peerLib: number, headInfo: () => string 
 }
 
 /**
+ * Whether `reason`, why a peer block's chunks could not be checked or take their receipts in (each
+ * peer's answer, joined by "; "), is every peer serving that witness or proof only from above the
+ * height asked (`Shard.witnessOf`, `sentProofsAt`: its history starts there, after a snapshot sync or
+ * far below its LIB): no peer will ever serve it, so only a leap goes on, however near their LIB is.
+ */
+export function historyGone(reason: string): boolean {
+  const parts = reason.split("; ");
+  return parts.every((p) => {
+    const m = /of height ([0-9]+): (?:witnesses are served from|served from|its chunks start at) ([0-9]+)/.exec(p);
+    return m !== null && Number(m[2]) > Number(m[1]);
+  });
+}
+
+/**
  * Steps 1–3 from `peer` (its status `s`), inside the exclusive turn (no block is adopted on headers
  * whose chunks no shard applied), `aligned` run once the shards are synced: null once the held
  * shards are at a final block above our old head, else why not.

@@ -6,7 +6,13 @@
  * from the peers (state-sync.ts: a peer's state at LIB checked against our header's root, then
  * the blocks since) inside the coordinator's exclusive turn. So a shard taken on next epoch is
  * synced while this epoch runs, as soon as block eV is final, not at its first duty.
- * One group: the node holds every shard, nothing is read, asked or written.
+ *
+ * The plan's `keep` is what the node's shard objects apply (SyncHost `applies`, stored when it
+ * changes): a shard enters it once synced and leaves it when dropped, in the same turn, so an
+ * applied shard is never behind the head and one left is dropped rather than left stale; the
+ * other shards' chunks are checked by witness (chain-sync.ts `extend`). A kept shard whose object
+ * does not apply the chain (nothing in it, or behind: held, left, taken again) is dropped and synced.
+ * One group, or no producer key: the node holds every shard, nothing is read, asked or written.
  */
 import { MAX_PROOF_DEPTH } from "../config";
 import { planBlocks, planSpan, rotationPlan, type ListBlock, type RotationChain, type RotationPlan } from "../../src/consensus/rotation";
@@ -21,11 +27,14 @@ export interface RotationHost {
   groups: number;
   /** Producer keys (base58) this node holds. */
   keys(): readonly string[];
+  /** Stores the shards whose objects apply the chain (SyncHost `applies`): one row, when they change. */
+  setApplies(shards: readonly number[]): void;
   /**
-   * Whether this node builds and applies every shard's chunk (so it drops none). True until the
-   * chunks of shards a node does not hold are checked by witness (issue #18 item 3).
+   * Before shard `shard`'s object is dropped: its chunks of the blocks within a tx's life of the head
+   * (90 s of block time) kept with them (SyncHost `keptChunk`), so this node still serves those whole
+   * blocks, which a peer's snapshot sync fills its replay window from, and the pulls of peers behind.
    */
-  runsEveryShard: boolean;
+  keepRecent(shard: number): Promise<void>;
 }
 
 /** Per instance: the phase the plan was last made in, and that plan (/dev/status shows it). */
@@ -64,12 +73,16 @@ async function listBlock(s: SyncHost, n: number): Promise<ListBlock> {
 }
 
 /**
- * The tick's rotation step (see the file's comment). A kept shard with nothing that cannot be synced
- * yet leaves the phase unrecorded, so the next tick tries again; it throws (the tick produces
- * nothing) only if the shard is held at the head: one kept for next epoch does not stop this one.
+ * The tick's rotation step (see the file's comment). Only the changes to the applied set, a synced
+ * shard's last blocks and a dropped shard's kept chunks take the coordinator's exclusive turn: a
+ * shard's state pages come while blocks are made and adopted (none of them touches it), so a sync
+ * misses no slot. A kept shard with nothing that cannot be synced yet leaves the phase unrecorded,
+ * so the next tick tries again; it throws (the tick produces nothing) only if the shard is held at
+ * the head: one kept for next epoch does not stop this one.
  */
 export async function rotate(host: RotationHost, state: RotationState): Promise<void> {
-  if (host.groups === 1) return;
+  // Without a producer key nothing is held by groups: such a node serves SERVES (holding.ts).
+  if (host.groups === 1 || host.keys().length === 0) return;
   const s = host.sync;
   const c = chainOf(host);
   // LIB 0: nothing final to sync from; syncEmptyShards replays the few blocks instead.
@@ -80,38 +93,55 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
   for (const n of planBlocks(c)) blocks.set(n, await listBlock(s, n));
   const plan = rotationPlan(c, (n) => blocks.get(n)!);
   state.plan = plan;
-  if (s.peers.length > 0) {
-    const shards = s.shards();
-    const statuses = await Promise.all(plan.keep.map((i) => shards[i].status()));
-    const empty = statuses.filter((st) => st.head === 0 || st.syncing !== undefined).map((st) => st.shard);
-    const synced: number[] = [];
-    const faults: string[] = [];
-    for (const i of empty) {
-      const done = await syncOne(s, i, c.lib);
-      if ("error" in done) faults.push(`shard ${i}: ${done.error}`);
-      else {
-        synced.push(i);
-        state.synced.push({ shard: i, epoch: plan.epoch, head: c.head });
-      }
+  const shards = s.shards();
+  const all = shards.map((_, i) => i);
+  const statuses = s.peers.length > 0 ? await Promise.all(plan.keep.map((i) => shards[i].status())) : [];
+  // In the turn: a kept shard without its state (nothing, or behind: held, left, taken again) and every shard left stop being applied.
+  const { lacking, applied } = await s.exclusive(async () => {
+    const was = s.applies() ?? all;
+    const lack = statuses.filter((x) => x.head === 0 || x.syncing !== undefined || !was.includes(x.shard)).map((x) => x.shard);
+    const now = plan.keep.filter((i) => was.includes(i) && !lack.includes(i));
+    if (now.join() !== was.join()) host.setApplies(now);
+    return { lacking: lack, applied: now };
+  });
+  // Outside it, as no object that applies the chain is touched: blocks go on being made and adopted while the state pages come.
+  const synced: number[] = [];
+  const faults: string[] = [];
+  for (const i of lacking) {
+    const st = statuses.find((x) => x.shard === i)!;
+    // Behind (its last block is one it applied before it left): its old state goes first.
+    const stale = st.head > 0 && st.syncing === undefined && st.dropped === undefined;
+    const dropped = stale ? await shards[i].drop() : null;
+    if (dropped !== null && "error" in dropped) {
+      faults.push(`shard ${i}: not dropped before its sync: ${dropped.error}`);
+      continue;
     }
-    if (synced.length > 0) {
-      const stuck = await catchUp(s);
-      if (stuck !== null) throw new Error(`rotation: synced shards behind the head: ${stuck}`);
-      const lib = s.lib();
-      await Promise.all(synced.map((i) => shards[i].finalize(lib, s.mainBlock(lib)?.hash)));
-    }
-    if (faults.length > 0) {
-      const why = `rotation: kept shards not synced yet (${faults.join("; ")})`;
-      // A shard needed at this head stops production; one taken on for next epoch only is tried again next tick.
-      if (empty.some((i) => plan.now.includes(i) && !synced.includes(i))) throw new Error(why);
-      console.warn(`${s.label}: ${why}`);
-      return;
-    }
+    const done = await syncOne(s, i, c.lib);
+    if ("error" in done) faults.push(`shard ${i}: ${done.error}`);
+    else synced.push(i);
   }
-  if (!host.runsEveryShard && plan.drop.length > 0) {
-    const shards = s.shards();
+  // In the turn again: the synced shards brought from LIB to the head (a few blocks), then applied.
+  await s.exclusive(async () => {
+    if (synced.length === 0) return;
+    const stuck = await catchUp(s, undefined, [...applied, ...synced]);
+    if (stuck !== null) throw new Error(`rotation: synced shards behind the head: ${stuck}`);
+    const lib = s.lib();
+    await Promise.all(synced.map((i) => shards[i].finalize(lib, s.mainBlock(lib)?.hash)));
+    host.setApplies(plan.keep.filter((i) => applied.includes(i) || synced.includes(i)));
+    for (const i of synced) state.synced.push({ shard: i, epoch: plan.epoch, head: s.head().number });
+  });
+  if (faults.length > 0) {
+    const why = `rotation: kept shards not synced yet (${faults.join("; ")})`;
+    // A shard needed at this head stops production; one taken on for next epoch only is tried again next tick.
+    if (plan.now.some((i) => !applied.includes(i) && !synced.includes(i))) throw new Error(why);
+    console.warn(`${s.label}: ${why}`);
+    return;
+  }
+  if (plan.drop.length > 0) {
     const held = await Promise.all(plan.drop.map((i) => shards[i].status()));
     for (const st of held.filter((x) => x.dropped === undefined)) {
+      // In the turn: its chunks kept with the blocks are read from it before it goes, none made meanwhile.
+      await s.exclusive(() => host.keepRecent(st.shard));
       const done = await shards[st.shard].drop();
       if ("error" in done) throw new Error(`rotation: shard ${st.shard} not dropped: ${done.error}`);
       console.log(`${s.label}: shard ${st.shard} dropped in epoch ${plan.epoch} (kept: ${plan.keep.join(",")})`);

@@ -29,7 +29,7 @@ async function blockAt(host: SyncHost, n: number): Promise<HostBlock | null> {
   return host.mainBlock(n) ?? (await host.archivedBlock(n));
 }
 
-/** Shard `shard`'s target at main block `height`: its roots in our header, and the replay window's tx roots. */
+/** Shard `shard`'s target at main block `height`: its roots in our header, and the replay window's tx roots and chunks that sent nothing. */
 export async function syncTarget(host: SyncHost, shard: number, height: number): Promise<StateSyncTarget> {
   const top = await blockAt(host, height);
   if (top === null) throw new Error(`no block ${height} on this node`);
@@ -39,7 +39,8 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
   for (let n = height; n >= 1; n--) {
     const b = n === height ? top : await blockAt(host, n);
     if (b === null || BigInt(b.time) + MAX_TX_LIFE_NS < BigInt(top.time)) break;
-    window.unshift({ height: n, txRoot: rootsOf(b, shard).tx_root });
+    const r = rootsOf(b, shard);
+    window.unshift({ height: n, txRoot: r.tx_root, ...(r.out_receipts_root ? {} : { sentNone: true as const }) });
   }
   return {
     height,
@@ -58,7 +59,7 @@ export async function syncTarget(host: SyncHost, shard: number, height: number):
 export type BlockSource = (peer: string, from: number, count: number) => Promise<{ blocks: unknown[] } | { error: string }>;
 
 /**
- * Every shard behind our head brought to it from the peers' blocks that are ours, height by height,
+ * Every shard of `only` (the applied ones by default) behind our head brought to it from the peers' blocks that are ours, height by height,
  * the shards behind at a height applying their chunks together: a chunk takes the receipts the
  * others' chunks of the height before sent, so several synced shards go in step. Null, or why not.
  *
@@ -68,10 +69,12 @@ export type BlockSource = (peer: string, from: number, count: number) => Promise
  * (the shards that hold them revert, as in a reorg) and the peers' chain is pulled as usual. Without
  * that the node would wait forever for a block nobody has, unable to produce or follow.
  */
-export async function catchUp(host: SyncHost, source: BlockSource = fetchBlocks): Promise<string | null> {
+export async function catchUp(host: SyncHost, source: BlockSource = fetchBlocks, only: readonly number[] | null = host.applies()): Promise<string | null> {
   const shards = host.shards();
-  const heads = (await Promise.all(shards.map((s) => s.status()))).map((st) => st.head);
+  const applied = only ?? shards.map((_, i) => i);
   const top = host.head().number;
+  // A shard not applied is never behind: it stands at the head.
+  const heads = await Promise.all(shards.map(async (s, i) => (applied.includes(i) ? (await s.status()).head : top)));
   let from = Math.min(...heads) + 1;
   const faults: string[] = [];
   /** A peer answered a block of its own at `from`: the network went on without ours. */
@@ -152,12 +155,13 @@ export async function resyncShard(host: SyncHost, index: number): Promise<Answer
  * Once per coordinator instance, before it produces or adopts anything: the shards with nothing under
  * a chain past genesis, or with an import a restart interrupted, are synced at one block (LIB, or the
  * block the interrupted imports started from while peers can still serve it); with LIB still 0 they
- * replay the few blocks instead. Then every shard behind our head catches up, in step. Costs one
- * status request per shard per start. Throws while it cannot be done (the next tick tries again).
+ * replay the few blocks instead. Then every shard behind our head catches up, in step. Only the
+ * shards whose objects apply the chain (`applies`) are looked at: one status request each per start. Throws while it cannot be done (the next tick tries again).
  */
 export async function syncEmptyShards(host: SyncHost, source: BlockSource = fetchBlocks): Promise<void> {
   if (host.peers.length === 0 || host.head().number === 0) return;
-  const shards = host.shards();
+  const applies = host.applies();
+  const shards = applies === null ? host.shards() : applies.map((i) => host.shards()[i]);
   const statuses = await Promise.all(shards.map((s) => s.status()));
   const empty = statuses.filter((st) => st.syncing !== undefined || st.head === 0);
   const lib = host.lib();

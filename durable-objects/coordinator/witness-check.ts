@@ -203,6 +203,31 @@ export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], 
   return { error: `chunk ${c.shard}/${c.ctx.height} not checked by witness: ${peers.length === 0 ? "no peers" : reasons.join("; ")}` };
 }
 
+/**
+ * `peers` in the order to ask them for what a holder of shard `index` serves of block `height` (a
+ * chunk's witness, a receipts proof): the block's producer first (`producer`, its key: it built or
+ * took that chunk and kept its witness), then as group-chunks.ts `askOrder` the nodes of the shard's group in the
+ * block's epoch (`members`), which apply it, then the others, whose objects may have dropped it.
+ */
+export function orderAt(
+  peers: readonly string[],
+  index: number,
+  members: readonly (readonly string[])[] | null,
+  keysOf: (peer: string) => readonly string[],
+  producer: string | undefined,
+): string[] {
+  const group = members === null || members.length === 0 ? null : members[index % members.length];
+  const inGroup = (p: string) => group !== null && keysOf(p).some((k) => group.includes(k));
+  const order = [...peers.filter(inGroup), ...peers.filter((p) => !inGroup(p))];
+  const made = (p: string) => producer !== undefined && keysOf(p).includes(producer);
+  return [...order.filter(made), ...order.filter((p) => !made(p))];
+}
+
+/** The peers to ask about shard `index`: `peers` itself, or its order for that shard (`orderAt`). */
+export function peersFor(peers: readonly string[] | ((index: number) => readonly string[]), index: number): readonly string[] {
+  return typeof peers === "function" ? peers(index) : peers;
+}
+
 /** A peer's block this node adopted: its chunks and their txs, in shard order. */
 export interface AdoptedParts {
   chunks: readonly Chunk[];
@@ -328,7 +353,8 @@ export async function checkUnheld(
   o: {
     chainId: number;
     shardCount: number;
-    peers: readonly string[];
+    /** The peers to ask, or their order by shard (`orderAt`). */
+    peers: readonly string[] | ((shard: number) => readonly string[]);
     source: WitnessSource;
     windows: ReplayWindows;
     rootsAt?: (height: number) => readonly string[] | null;
@@ -352,7 +378,7 @@ export async function checkUnheld(
           rootsAt: o.rootsAt,
           replay: replays[i],
         },
-        o.peers,
+        peersFor(o.peers, shard),
         o.source,
       ),
     ),

@@ -199,7 +199,9 @@ function expirePool(h: ChunkHost, blockTime: bigint): void {
  * the chunk's receiptHashes took that one, and raw blocks must rebuild them.
  */
 function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
-  const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed'", s.txHash).toArray();
+  // Receipt NULL: a tx of a snapshot sync's replay window (state-sync.ts), run before this store began: no receipt here to join
+  // the result to (a settle writes no state of its own: the refund is the receipt's). Before, it was parsed as null and threw.
+  const rows = sql.exec<Row>("SELECT receipt FROM tx_index WHERE hash = ? AND status = 'executed' AND receipt IS NOT NULL", s.txHash).toArray();
   // A credit sent by an action receipt is refunded on the shard that ran it, not at the tx's home: nothing to track here.
   if (rows.length === 0) return;
   recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row

@@ -95,10 +95,10 @@ import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
 import { chunkWitness, sentProofsAt } from "./witness";
 import type { Witness } from "../../src/state/witness";
-import type { SentProof } from "../../src/sharding/receipt-proof";
+import { sentProof, type SentProof } from "../../src/sharding/receipt-proof";
 import { type Decoded, DecodedPool } from "./decoded";
 import { PoolIndex } from "./pool-index";
-import { HISTORY_FROM, importState, readMark, statePage, type SyncMark } from "./state-sync";
+import { HISTORY_FROM, importState, readMark, SENT_NONE, statePage, type SyncMark } from "./state-sync";
 import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
 
@@ -167,6 +167,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   private dropped = false;
   /** A `syncState` is running (its pages are being fetched): not to be dropped or started again meanwhile. */
   private importing = false;
+  /** After a snapshot sync (state-sync.ts): the lowest height whose chunk is held, and the heights below it whose chunk sent nothing (0, none: every chunk held). */
+  private history: { from: number; none: ReadonlySet<number> } = { from: 0, none: new Set() };
 
   constructor(ctx: DurableObjectState, env: NodeEnv) {
     super(ctx, env);
@@ -297,6 +299,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.checkpoint = Number(checkpoint ?? this.head);
     this.poolCount = this.pool.size();
     this.mark = markOf(this.meta("archived"), this.config.archive.seg);
+    this.history = { from: Number(this.meta(HISTORY_FROM) ?? 0), none: new Set(JSON.parse(this.meta(SENT_NONE) ?? "[]") as number[]) };
   }
 
   /**
@@ -402,7 +405,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // Before any check, so no other call interleaves between the checks and the inserts; a
     // contract publisher's auth check in admissionError may run its contract.
     await core.loadVm();
-    if (this.syncing !== null) return { error: this.syncError() };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     const wasEmpty = this.poolCount === 0;
     const added: { hash: string; held: Decoded }[] = [];
     let answers: Answer<{ hash: string }>[];
@@ -532,7 +536,15 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (this.cursor.placeholder !== true) return false;
     const from = receiptsFromAfter(this.cursor);
     const others = Array.from({ length: this.config.shardCount }, (_, i) => i).filter((i) => i !== this.shardIndex);
-    const sent = await Promise.all(others.map((i) => this.host().shard(i).outgoingOver(from, this.head, this.shardIndex)));
+    // A sender this node's objects do not apply (dropped by rotation) cannot say: only a hint is lost, its receipts wait for the next block.
+    const sent = await Promise.all(
+      others.map((i) =>
+        this.host()
+          .shard(i)
+          .outgoingOver(from, this.head, this.shardIndex)
+          .catch((): core.CrossReceipt[][] => []),
+      ),
+    );
     return sent.some((byHeight) => byHeight.some((run) => run.length > 0));
   }
 
@@ -542,10 +554,10 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * Executes the chunk of `ctx.height` on top of the head, or returns the one
    * stored for that height. Everything it changes is one SQLite transaction.
    */
-  async buildChunk(ctx: ChunkContext): Promise<Chunk> {
+  async buildChunk(ctx: ChunkContext, given?: GivenReceipts): Promise<Chunk> {
     return this.cost.span(
       "chunk",
-      () => this.build(ctx),
+      () => this.build(ctx, given),
       (c) => this.userTxs(c),
     );
   }
@@ -560,7 +572,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return chunk;
   }
 
-  private async build(ctx: ChunkContext): Promise<Chunk> {
+  private async build(ctx: ChunkContext, given?: GivenReceipts): Promise<Chunk> {
     const unready = this.unready();
     if (unready !== null) throw new Error(unready);
     const stored = this.storedChunk(ctx.height);
@@ -568,7 +580,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     const problem = contextError(this.host(), ctx);
     if (problem !== null) throw new Error(problem);
     const { blockTime, block, parent } = blockOf(ctx);
-    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height, given), core.loadVm()]);
     // A retried call may have built this height while this one waited for its peers.
     const built = this.storedChunk(ctx.height);
     if (built) return built;
@@ -622,12 +634,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * run nothing (no base tx, no pooled tx, no receipt in, nothing deferred or parked due: `dueAt`) is answered `empty` without a transaction:
    * a rolled-back one is billed all the same, and an idle chain must write nothing.
    */
-  async draftChunk(ctx: ChunkContext): Promise<Answer<Draft>> {
+  async draftChunk(ctx: ChunkContext, given?: GivenReceipts): Promise<Answer<Draft>> {
     const problem = this.storedChunk(ctx.height) !== null ? `shard-${this.shardIndex}: height ${ctx.height} is built already` : contextError(this.host(), ctx);
     if (problem !== null) return { error: problem };
     const { blockTime, block, parent } = blockOf(ctx);
     if (blockTime <= this.headTime) return { error: `shard-${this.shardIndex}: block time ${blockTime} is not after the head's ${this.headTime}` };
-    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height), core.loadVm()]);
+    const [incoming] = await Promise.all([incomingFor(this.host(), ctx.height, given), core.loadVm()]);
     // `empty` gets the shard a placeholder, which the rule allows only below MAX_CARRY heights of carried receipts: at it, a chunk is drafted.
     const idle = this.shardIndex !== 0 && ctx.height - incoming.from < MAX_CARRY && this.poolCount === 0 && incoming.receipts.length === 0;
     if (idle && !this.dueAt(ctx.height)) return { empty: true };
@@ -1078,7 +1090,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * (a row read per height above LIB, usually a few), so the root is final.
    */
   async proof(id: string, key: string, field: string): Promise<StateProof> {
-    if (this.syncing !== null) throw new Error(this.syncError());
+    const unready = this.unready();
+    if (unready !== null) throw new Error(unready);
     const raw = field === "" ? basicKey(id, key) : mapKey(id, key, field);
     const { value, proof } = this.kv.proveAt(raw, undoneAbove(this.sql, this.lib, this.head));
     const root = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", this.lib).one().state_root;
@@ -1092,7 +1105,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    */
   async proofs(keys: string[], height = this.lib): Promise<Answer<StateProofs>> {
     if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
-    if (this.syncing !== null) return { error: this.syncError() };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
     if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height)) return { error: `block ${height} is too far below LIB ${this.lib} to prove` };
     const row = this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).toArray()[0];
@@ -1107,7 +1121,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * that fell behind those below (as /getProofs, which rewinds the same undo data, until it is archived).
    */
   async witnessOf(height: number, root?: string): Promise<Answer<Witness>> {
-    const low = Math.max(1, this.lib - MAX_PROOF_DEPTH);
+    // Dropped or syncing, its head and LIB say nothing of the chain: its own reason, which the asker passes over for another peer.
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
+    // A chunk at or below a snapshot sync's block was not run here: no undo data to rewind to its parent's state.
+    const low = Math.max(1, this.lib - MAX_PROOF_DEPTH, this.history.from + 1);
     if (!Number.isSafeInteger(height) || height < low || height > this.head || isArchived(this.mark, height)) {
       return {
         error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${this.lib}) up to the head ${this.head}`,
@@ -1130,8 +1148,17 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /** `sentProofOf` for each shard of `to`, the chunk's row read once. */
   private sentProofsAt(height: number, to: readonly number[]): Answer<SentProof[]> {
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     // LIB's own chunk is still to check (before it is final elsewhere): the receipts it took in are LIB - 1's;
     // deeper ones for a node holding part of the shards that fell behind, as witnessOf.
+    // Below a snapshot sync's block no chunk is held: what sent nothing there is known from our header (state-sync.ts SENT_NONE), the rest is not.
+    if (Number.isSafeInteger(height) && height >= 1 && height < this.history.from) {
+      if (this.history.none.has(height)) return to.map((t) => sentProof([], t));
+      return {
+        error: `shard-${this.shardIndex}: no receipts proof of height ${height}: its chunks start at ${this.history.from}, where its state was synced from a peer`,
+      };
+    }
     const low = Math.max(1, this.lib - 1 - MAX_PROOF_DEPTH);
     if (!Number.isSafeInteger(height) || height < low || height > this.head || !to.every(Number.isSafeInteger) || isArchived(this.mark, height)) {
       return { error: `shard-${this.shardIndex}: no receipts proof of height ${height}: served from ${low} (LIB ${this.lib}) up to the head ${this.head}` };
@@ -1169,7 +1196,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (!Number.isInteger(height) || height < 0) return { error: `invalid height ${height}` };
     if (typeof after !== "string" || !Number.isInteger(limit) || limit < 1 || limit > MAX_STATE_ROWS)
       return { error: `invalid limit ${limit}: 1 to ${MAX_STATE_ROWS}` };
-    if (this.syncing !== null) return { error: this.syncError() };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
     if (height > this.lib) return { error: `block ${height} is not final on this node (LIB ${this.lib})` };
     if (height < this.lib - MAX_PROOF_DEPTH || isArchived(this.mark, height))
       return { error: `block ${height} is too far below LIB ${this.lib} to serve its state` };
@@ -1239,6 +1267,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.libHash = "";
     this.headBlock = this.parent = this.past = null;
     this.root = new Uint8Array(0);
+    this.history = { from: 0, none: new Set() };
     const tables = this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'")
       .one().n;

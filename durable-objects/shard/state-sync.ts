@@ -54,6 +54,11 @@ const TREE_BATCH = 10_000;
 const FETCH_TIMEOUT_MS = 15_000;
 /** shard_meta key of the lowest height whose chunk this shard holds after an import: a segment with heights below it is not archived to R2 (it would replace the whole one there). */
 export const HISTORY_FROM = "history_from";
+/**
+ * shard_meta key of the window heights below HISTORY_FROM whose chunk sent no receipt (our header's word), a JSON list: their
+ * empty receipts proofs are still served (/p2p/sent, /p2p/witness), which a chunk above takes in (MAX_CARRY ≤ the window).
+ */
+export const SENT_NONE = "sent_none";
 /** shard_meta key of an import in progress. */
 export const SYNC_META = "state_sync";
 
@@ -201,7 +206,7 @@ async function fetchWindow(h: ImportHost, peer: string, t: StateSyncTarget): Pro
   const want = new Map(t.window.map((w) => [w.height, w.txRoot]));
   let from = t.window[0].height;
   while (from <= t.height) {
-    const body = (await getJson(`${peer}/p2p/blocks?from=${from}&count=${Math.min(50, t.height - from + 1)}`)) as { blocks?: unknown };
+    const body = (await getJson(`${peer}/p2p/blocks?from=${from}&count=${Math.min(50, t.height - from + 1)}&shard=${h.shard}`)) as { blocks?: unknown };
     const blocks = Array.isArray(body?.blocks) ? (body.blocks as { chunks?: { chunk?: Chunk; txs?: unknown }[] }[]) : [];
     if (blocks.length === 0) throw new Error(`/p2p/blocks from ${from} answered no block`);
     for (const b of blocks) {
@@ -317,6 +322,7 @@ export async function importState(h: ImportHost, t: StateSyncTarget): Promise<St
         meta("lib", `${t.height} ${t.hash}`);
         meta("archived", JSON.stringify({ next: segmentOf(t.height, h.seg), seg: h.seg }));
         meta(HISTORY_FROM, String(t.height));
+        meta(SENT_NONE, JSON.stringify(t.window.flatMap((w) => (w.sentNone === true && w.height < t.height ? [w.height] : []))));
         h.sql.exec("DELETE FROM shard_meta WHERE key = ?", SYNC_META);
         return r;
       });

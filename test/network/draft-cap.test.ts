@@ -1,6 +1,8 @@
 /**
  * A draft bounded by the answer cap, on a network (issue #18 builders; test/workers/draft-cap.test.ts
- * has the shard alone): four real nodes, two groups over four shards. A stranger's contract on a
+ * has the shard alone): four real nodes, two groups over four shards, three producers (nodes 0 to 2,
+ * each applying its groups' shards only) and node 3 without a producer key, which holds every shard
+ * and follows the client's txs (a producer finds no tx of a shard it does not apply). A stranger's contract on a
  * shard other than 0 reads ten 60 KB values per tx, so a chunk of its txs has a state witness no
  * 4 MiB answer carries. Its group's builders cut their drafts, and its producers their own
  * chunks, to 3 MiB of chunk, txs and witness: every /p2p/chunk answer fits, the blocks carry
@@ -13,6 +15,7 @@ import type { GroupChunkCounts } from "../../durable-objects/coordinator/group-c
 import { MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import { shardOf } from "../../src/sharding/placement";
 import { ADMIN_PUBKEY, ADMIN_SECRET, Algorithm, accountFromSecret, connect, expectSuccess, post, txJson, signTx, type Client } from "../e2e/helpers/sdk";
+import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { allFinal, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
 
 const NODES = [0, 1, 2, 3];
@@ -38,8 +41,18 @@ describe("shard groups: drafts of a shard whose txs fatten the witness fit the a
   let answers = 0;
 
   beforeAll(async () => {
-    net = await startNetwork({ nodes: 4, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } });
-    client = await connect(net.nodes[0].url);
+    net = await startNetwork({
+      nodes: 4,
+      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
+      // A genesis list of its own: node 3 takes no dev key.
+      nodeVars: (i): Record<string, string> => ({
+        GENESIS_PRODUCER_KEYS: DEV_PRODUCERS.slice(0, 3)
+          .map((p) => p.pubkey)
+          .join(","),
+        ...(i === 3 ? { PRODUCER_SECRET: "" } : {}),
+      }),
+    });
+    client = await connect(net.nodes[3].url);
     for (const a of NODES)
       for (const b of NODES.filter((x) => x !== a))
         net.link(a, b).rewrite("/p2p/chunk", (body) => {
@@ -78,7 +91,7 @@ describe("shard groups: drafts of a shard whose txs fatten the witness fit the a
     // One tx reading all 100 values (6 MB of witness alone), first in pool order, and 30 reading 10 each, sent at once.
     const all = tx(id, "read", [0, KEYS], 4_000_000, 2);
     signTx(client, all, fat);
-    const sent = await post(net.nodes[0].url, "/sendTx", txJson(all));
+    const sent = await post(net.nodes[3].url, "/sendTx", txJson(all));
     expect(sent.status).toBe(200);
     const reads = await Promise.all(
       Array.from({ length: 30 }, (_, i) => expectSuccess(client, tx(id, "read", [(i % (KEYS / PER_TX)) * PER_TX, PER_TX], 400_000), fat)),
@@ -87,8 +100,12 @@ describe("shard groups: drafts of a shard whose txs fatten the witness fit the a
     const dropped = await waitFor(
       "the tx over the cap alone dropped",
       async () => {
-        const r = await getJson(`${net.nodes[0].url}/getTxByHash/${sent.body.hash}`);
-        return typeof r.body?.message === "string" && /tx results too large/.test(r.body.message) ? r.body.message : null;
+        // Left by the producers of the shard's group, which try to build it (node 3 builds nothing; the others do not apply the shard).
+        for (const n of net.nodes) {
+          const r = await getJson(`${n.url}/getTxByHash/${sent.body.hash}`);
+          if (typeof r.body?.message === "string" && /tx results too large/.test(r.body.message)) return r.body.message as string;
+        }
+        return null;
       },
       60_000,
       500,

@@ -52,7 +52,7 @@ describe("a node holding part of the shards catches up from far behind by syncin
     await traffic("after");
     await waitFor("every node final past the transfers", async () => (await allInfo(net.nodes)).every((i) => i.lib >= head), 90_000, 500);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
-    // The reader reads shards 1 and 3 at its LIB, the others at their heads: equal once no block above LIB changed them.
+    // The reader reads shards 1 and 3 at a final block (its LIB, or a peer's above it), the others at their heads: equal once no block above LIB changed them.
     await waitFor("every node reads the same balances", async () => (await balanceDiff(net.nodes, ACCOUNTS)).length === 0, 60_000, 500);
     expect(shardObjects(reader())).toHaveLength(2);
     const s = await status();

@@ -123,6 +123,9 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getBlockByHash: async (h) => (h === "H3" ? { status: "IRREVERSIBLE", block: block(3) } : { error: "block not found" }),
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
     groupView: async () => ({ groups: 1, epoch: 0, shards: [0], next: null }),
+    appliedShards: async () => null,
+    sentFromPeers: async () => ({}),
+    draftWitness: async () => ({ error: "no draft" }),
     rawBlock: async (n, complete): Promise<Answer<Json>> =>
       n <= 10
         ? { status: n <= 9 ? "IRREVERSIBLE" : "PENDING", block: { head: { number: String(n) }, blockType: complete ? "NORMAL" : "ONLYHASH" } }
@@ -139,6 +142,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     p2pGate: async () => ({ keys: [], chainId: 1020, nodeId: "N", head: 10, final: 9, aheadMs: 500, shardCount: 1 }),
     receiveBlock: async () => ({ error: "block is not an object" }),
     peerBlocks: async () => [],
+    shardChunks: async () => [],
     eventsSince: async (after) => {
       // The coordinator's own calls to the shards, not the edge's: not recorded.
       const batches = await Promise.all(after.map((a) => (overrides.shard?.eventsSince ?? shardBase.eventsSince)(a)));

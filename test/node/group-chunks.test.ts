@@ -11,7 +11,7 @@ import { describe, expect, test } from "vitest";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { askOrder, buildChunks, draftFor, type DraftHost, type GroupChunkCounts, type GroupChunksHost } from "../../durable-objects/coordinator/group-chunks";
 import { base64Encode } from "../../src/codec/base64";
-import type { HeaderPart } from "../../durable-objects/coordinator/witness-check";
+import { orderAt, peersFor, type HeaderPart } from "../../durable-objects/coordinator/witness-check";
 import { receiptsRoot } from "../../durable-objects/core";
 import { hex } from "../../durable-objects/values";
 import { MAX_CARRY } from "../../src/sharding/placeholder";
@@ -44,6 +44,7 @@ function builder(over: Partial<DraftHost> = {}): DraftHost & { drafts: number } 
     listFor: () => LIST,
     tip: (b: StoredBlock) => ({ time: BigInt(b.time), witness: b.witness, inSlot: 1 }),
     shardsAt: async () => [1, 3],
+    incoming: async () => null,
     shard: (j: number) => ({
       draftChunk: async (ctx: ChunkContext) => {
         h.drafts++;
@@ -70,6 +71,33 @@ describe("draftFor: what a builder drafts", () => {
     const shard = h.shard;
     h.shard = (j) => ({ ...shard(j), sentProofsOf: async () => (j === 2 ? { error: "no chunk 7" } : [[proofOf(j, 7, 1)]]) });
     expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "shard 2's receipts to shard 1: no chunk 7" });
+  });
+
+  test("a builder whose objects apply shards 1 and 3 only: the others' receipts come from peers, proven, given to the draft and their proofs handed on; none proven, no draft", async () => {
+    const h = builder();
+    const shard = h.shard;
+    const asked: string[] = [];
+    const given: unknown[] = [];
+    h.shard = (j) => ({
+      draftChunk: async (ctx: ChunkContext, g?: unknown) => {
+        given.push(g);
+        return shard(j).draftChunk(ctx);
+      },
+      sentProofsOf: async (from, height, to, maxBytes) => {
+        asked.push(`${j}`);
+        return shard(j).sentProofsOf(from, height, to, maxBytes);
+      },
+    });
+    h.incoming = async (height, takers, proofs) => {
+      for (const j of [0, 2]) proofs!.set(j, new Map([[height - 1, [{ ...proofOf(j, height - 1, takers[0]), peer: true } as unknown as SentProof]]]));
+      return new Map([[takers[0], [new Map([[7, []]]), null, new Map([[7, []]]), null]]]);
+    };
+    const d = await draftFor(h, 1, CTX, NOW);
+    expect("incoming" in d && d.incoming).toEqual([0, 1, 2, 3].map((j) => (j % 2 === 0 ? { ...proofOf(j, 7, 1), peer: true } : proofOf(j, 7, 1))));
+    expect(asked).toEqual(["1", "3"]);
+    expect(given).toEqual([[new Map([[7, []]]), null, new Map([[7, []]]), null]]);
+    h.incoming = async () => ({ error: "receipts of shard 0's chunk 7: no peers" });
+    expect(await draftFor(h, 1, CTX, NOW)).toEqual({ error: "receipts of shard 0's chunk 7: no peers" });
   });
 
   test("after placeholders, every carried height's proofs, height by height, one call per sender; a sender cut at its byte cap fails the draft", async () => {
@@ -146,6 +174,11 @@ function producer(answer: (peer: string, shard: number) => Answer<unknown>, grou
   const counts: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   const h: GroupChunksHost = {
     groups,
+    applies: () => null,
+    incoming: async () => null,
+    keep: (i, _chunk, txs) => {
+      log.push(`keep ${i} ${txs.length}`);
+    },
     peers: () => ["p1", "p2"],
     keysOf: () => [],
     groupsAt: async () => null,
@@ -217,6 +250,17 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(askOrder(["a", "b", "c", "d"], 3, null, of, "c")).toEqual(["c", "a", "b", "d"]);
   });
 
+  test("orderAt: the block's producer first, then the shard's group, then the rest", () => {
+    const keys: Record<string, string[]> = { a: ["K0"], b: ["K1"], c: ["K1", "K9"], d: ["K2"] };
+    const members = [["K0"], ["K1", "K2"]];
+    const of = (p: string) => keys[p] ?? [];
+    expect(orderAt(["a", "b", "c", "d"], 3, members, of, "K9")).toEqual(["c", "b", "d", "a"]);
+    expect(orderAt(["a", "b", "c", "d"], 2, members, of, "K2")).toEqual(["d", "a", "b", "c"]);
+    expect(orderAt(["a", "b", "c", "d"], 2, null, of, undefined)).toEqual(["a", "b", "c", "d"]);
+    expect(peersFor((i) => [String(i)], 5)).toEqual(["5"]);
+    expect(peersFor(["x"], 5)).toEqual(["x"]);
+  });
+
   test("taken from the first peer whose draft passes by its witness, then applied on our object; ours built here", async () => {
     const { h, log, counts } = producer((_, s) => good(s));
     const chunks = await buildChunks(h, CTX, true);
@@ -224,6 +268,53 @@ describe("buildChunks: a block's chunks of shards outside our groups", () => {
     expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["apply 1 1", "apply 3 1", "build 0", "build 2", "check 1 4", "check 3 4"]);
     expect(log.indexOf("check 1 4")).toBeLessThan(log.indexOf("apply 1 1"));
     expect(counts).toEqual({ asked: 2, taken: 2, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null });
+  });
+
+  test("without our object of a shard (its objects apply 0 and 2): a draft passing by its witness is kept with the block, unapplied; a retried job asks again", async () => {
+    const { h, log, counts } = producer((_, s) => good(s));
+    h.applies = () => [0, 2];
+    // The receipts shards 1 and 3 sent ours come from peers, proven, asked once for both.
+    const asked: string[] = [];
+    h.incoming = async (height, takers) => {
+      asked.push(`${height}: ${takers.join(",")}`);
+      return new Map(takers.map((t) => [t, [null, new Map(), null, new Map()]]));
+    };
+    const chunks = await buildChunks(h, CTX, true);
+    expect(asked).toEqual(["8: 0,2"]);
+    expect(chunks.map((c) => (c as unknown as { stateRoot: string }).stateRoot)).toEqual(["built", "R", "built", "R"]);
+    expect(log.filter((l) => !l.startsWith("ask")).sort()).toEqual(["build 0", "build 2", "check 1 4", "check 3 4", "keep 1 1", "keep 3 1"]);
+    expect(counts).toMatchObject({ asked: 2, taken: 2, built: 0 });
+    // A retried job: our objects answer their chunks again, the others are asked again (no object of ours kept them).
+    const retry = producer((_, s) => good(s));
+    retry.h.applies = () => [0, 2];
+    await buildChunks(retry.h, CTX, false);
+    expect(retry.log.filter((l) => !l.startsWith("check")).sort()).toEqual(["ask p1 1", "ask p1 3", "build 0", "build 2", "keep 1 1", "keep 3 1"]);
+  });
+
+  test("our shards' receipts from the senders our objects do not apply not proven by any peer: no chunk built, the block not made", async () => {
+    const { h, log } = producer((_, s) => good(s));
+    h.applies = () => [0, 2];
+    h.incoming = async () => ({ error: "receipts of shard 1's chunk 7: p1: down; p2: down" });
+    await expect(buildChunks(h, CTX, true)).rejects.toThrow("block 8: the receipts our shards take in: receipts of shard 1's chunk 7: p1: down; p2: down");
+    expect(log.filter((l) => l.startsWith("build"))).toEqual([]);
+  });
+
+  test("without our object of a shard: its placeholder kept unapplied, even on an empty answer while it has txs nowhere here; past MAX_CARRY the block is not made", async () => {
+    const { h, log, counts } = producer((_, s) => (s === 1 ? { shard: 1, height: 8, empty: true } : { error: "down" }), 2, [1, 3]);
+    h.applies = () => [0, 2];
+    const chunks = await buildChunks(h, CTX, true);
+    expect(chunks[1]).toMatchObject({ shard: 1, placeholder: true, stateRoot: "P" });
+    expect(chunks[3]).toMatchObject({ shard: 3, placeholder: true, stateRoot: "P" });
+    expect(log.filter((l) => /^(apply|build|placeholder|keep)/.test(l)).sort()).toEqual(["build 0", "build 2", "keep 1 0", "keep 3 0"]);
+    expect(counts).toMatchObject({ empty: 1, placeholders: 2, built: 0 });
+
+    const stalled = producer(() => ({ error: "down" }));
+    stalled.h.applies = () => [0, 2];
+    stalled.h.header = () => PARENT.map((p) => ({ ...p, placeholder: true as const, receipts_from: 8 - MAX_CARRY }));
+    await expect(buildChunks(stalled.h, CTX, true)).rejects.toThrow(
+      /^block 8: no chunk of shard [13], which this node does not hold \(block 8: no peer's chunk/,
+    );
+    expect(stalled.log.filter((l) => /^(build [13]|keep)/.test(l))).toEqual([]);
   });
 
   test("a peer's empty answer (its chunk would run nothing) gets the shard its placeholder, no other peer asked, the peer not put first", async () => {

@@ -5,7 +5,7 @@
  * were placeholders carrying receipts on.
  */
 import { describe, expect, test } from "vitest";
-import { farBehind } from "../../durable-objects/coordinator/leap";
+import { farBehind, historyGone } from "../../durable-objects/coordinator/leap";
 import { MAX_PROOF_DEPTH } from "../../durable-objects/config";
 import { MAX_CARRY } from "../../src/sharding/placeholder";
 
@@ -40,5 +40,23 @@ describe("farBehind", () => {
     expect(reads).toBe(0);
     expect(farBehind(HEAD, HEAD + MAX_PROOF_DEPTH - MAX_CARRY + 2, read)).toBe(false);
     expect(reads).toBe(1);
+  });
+});
+
+describe("historyGone", () => {
+  const below = "http://a: shard-1: no receipts proof of height 40: its chunks start at 90, where its state was synced from a peer";
+  const deep = "http://b: shard-1: no state witness of height 40: witnesses are served from 50 (LIB 114) up to the head 120";
+  test("every peer serving only from above the height asked: gone, whatever the peers' LIB", () => {
+    expect(historyGone(`chunk 1/41 not checked by witness: ${below}; ${deep}`)).toBe(true);
+    expect(historyGone(`receipts of shard 1's chunk 40: ${deep.replace("state witness", "receipts proof").replace("witnesses are served", "served")}`)).toBe(
+      true,
+    );
+  });
+
+  test("a peer that is behind, has dropped the shard, or failed otherwise: not gone", () => {
+    expect(historyGone(`${below}; http://c: shard-1: no state witness of height 40: witnesses are served from 1 (LIB 0) up to the head 30`)).toBe(false);
+    expect(historyGone(`${below}; http://c: shard-1 holds nothing on this node (dropped: this node left its group)`)).toBe(false);
+    expect(historyGone(`${below}; http://c: connect ECONNREFUSED`)).toBe(false);
+    expect(historyGone("chunk 1/41 not checked by witness: no peers")).toBe(false);
   });
 });

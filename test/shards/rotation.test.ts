@@ -24,10 +24,11 @@ function chain(label: string) {
 }
 type Chain = ReturnType<typeof chain>;
 
-/** `rotate` run in the chain's coordinator with its own chain view, as its tick runs it, but the given groups, keys and drop rule. */
-async function rotateIn(c: Chain, host: Omit<RotationHost, "sync">, state = newRotationState()) {
+/** `rotate` run in the chain's coordinator with its own chain view and stored applied shards, as its tick runs it, but the given groups and keys. */
+async function rotateIn(c: Chain, host: Omit<RotationHost, "sync" | "setApplies" | "keepRecent">, state = newRotationState()) {
   return runInDurableObject(c.coordStub, async (inst) => {
-    await rotate({ ...host, sync: (inst as unknown as { syncHost(): SyncHost }).syncHost() }, state);
+    const coord = inst as unknown as { syncHost(): SyncHost; setApplies(shards: readonly number[]): void; keepRecent(shard: number): Promise<void> };
+    await rotate({ ...host, sync: coord.syncHost(), setApplies: (shards) => coord.setApplies(shards), keepRecent: (shard) => coord.keepRecent(shard) }, state);
     return state;
   });
 }
@@ -53,30 +54,45 @@ describe("rotation, four shards", () => {
     await tick(c, 4);
     const producer = (await c.coord.status()).validators!;
     // Two groups and one producer: it holds both, so every shard is kept.
-    const kept = await rotateIn(c, { groups: 2, keys: () => producer, runsEveryShard: false });
+    const kept = await rotateIn(c, { groups: 2, keys: () => producer });
     expect(kept.plan).toMatchObject({ epoch: 0, now: [0, 1, 2, 3], keep: [0, 1, 2, 3], drop: [] });
     expect((await c.statuses()).every((s) => s.dropped === undefined && s.head === 4)).toBe(true);
-    // A node whose key is not elected holds nothing; while it runs every shard it still drops none.
-    expect((await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: true })).plan!.drop).toEqual([0, 1, 2, 3]);
-    expect((await c.statuses()).every((s) => s.dropped === undefined)).toBe(true);
-    // A producer key outside the list holds shard 0 only: the consensus shard is kept, the others dropped.
-    const outside = await rotateIn(c, { groups: 2, keys: () => ["NotElected"], runsEveryShard: false });
-    expect(outside.plan).toMatchObject({ now: [0], keep: [0], drop: [1, 2, 3] });
+    // A node without a producer key holds what SERVES names, not groups: no plan, nothing asked or dropped.
+    const asked0 = await requests(c);
+    expect((await rotateIn(c, { groups: 2, keys: () => [] })).plan).toBeNull();
+    expect(await requests(c)).toBe(asked0);
+    // A producer key outside the list holds shard 0 only: the consensus shard is kept, the others dropped,
+    // and the coordinator's objects apply shard 0 only from then on (coordinator_meta `applies`, read with more than one group).
+    const state = await rotateIn(c, { groups: 2, keys: () => ["NotElected"] });
+    expect(state.plan).toMatchObject({ now: [0], keep: [0], drop: [1, 2, 3] });
     expect((await c.statuses()).map((s) => s.dropped ?? false)).toEqual([false, true, true, true]);
-
-    const state = await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false });
-    for (const s of await c.statuses()) expect(s).toMatchObject({ head: 0, dropped: true });
+    for (const s of (await c.statuses()).slice(1)) expect(s).toMatchObject({ head: 0, dropped: true });
+    expect(await runInDurableObject(c.coordStub, (inst) => (inst as unknown as { meta(key: string): string | undefined }).meta("applies"))).toBe("[0]");
+    // Their chunks of the blocks within a tx's life (all four here) stay with the blocks, so the node still serves them whole.
+    const keptChunks = await runInDurableObject(c.coordStub, (inst) => {
+      const coord = inst as unknown as { keptChunk(n: number, shard: number): { chunk: { shard: number; height: number } } | null };
+      return [1, 2, 3, 4].flatMap((n) => [1, 2, 3].map((s) => coord.keptChunk(n, s)?.chunk.height ?? null));
+    });
+    expect(keptChunks).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
     // Made again only when its phase moves: on the same chain the next ticks ask the shards nothing;
-    // a new instance (its state forgotten) asks each shard its status once and drops none again.
+    // a new instance (its state forgotten) asks each dropped shard its status once and drops none again
+    // (without peers the kept one is not looked at: nothing could sync it).
     const asked = await requests(c);
-    await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false }, state);
+    await rotateIn(c, { groups: 2, keys: () => ["NotElected"] }, state);
     expect(await requests(c)).toBe(asked);
-    await rotateIn(c, { groups: 2, keys: () => [], runsEveryShard: false });
-    expect((await requests(c)) - asked).toBe(N);
+    await rotateIn(c, { groups: 2, keys: () => ["NotElected"] });
+    expect((await requests(c)) - asked).toBe(N - 1);
     // Dropping again is a no-op: the plan is the same and a dropped shard is skipped.
     expect(await c.shardAt(1).drop()).toEqual({ dropped: true, tables: 0 });
     const read = await c.shardAt(1).read("getContract", "token.iost");
     expect(read).toEqual({ error: "shard-1 holds nothing on this node (dropped: this node left its group)" });
+    // What a checker or a reader asks of it says so too, never the answer of an empty chain ("served from 1 (LIB 0) up to the head 0").
+    const dropped = { error: "shard-1 holds nothing on this node (dropped: this node left its group)" };
+    expect(await c.shardAt(1).witnessOf(2)).toEqual(dropped);
+    expect(await c.shardAt(1).sentProofsOf(2, 3, [0], 1 << 20)).toEqual(dropped);
+    expect(await c.shardAt(1).sentProofOf(2, 0)).toEqual(dropped);
+    expect(await c.shardAt(1).proofs(["x"], 0)).toEqual(dropped);
+    expect(await c.shardAt(1).statePage(0, "", 1)).toEqual(dropped);
     // No peers here: a sync is refused before it touches anything, and the shard stays dropped.
     const lib = (await c.coord.status()).lib;
     expect(await c.shardAt(1).syncState({ height: lib, hash: "", time: "0", stateRoot: "", receiptRoot: "", window: [] })).toEqual({

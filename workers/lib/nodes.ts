@@ -3,9 +3,10 @@
  * holds the accounts placed on it by src/sharding/placement.ts; one
  * coordinator named `coordinator`.
  */
-import type { CoordinatorApi, ShardApi } from "../../durable-objects/api";
+import { isRpcError, type CoordinatorApi, type ShardApi } from "../../durable-objects/api";
 import { locationHint, stubOf } from "../../durable-objects/config";
-import { holdsOf } from "../../durable-objects/config";
+import { holdsOf, positiveInt } from "../../durable-objects/config";
+import { headMemo, memoOwner } from "./cache";
 import { RpcFailure } from "./errors";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeySymbol, nftShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
@@ -41,6 +42,28 @@ export function shard(env: Env, index: number): ShardApi {
   const held = holdsOf(env);
   if (held !== null && !held.includes(index)) throw new RpcFailure(`shard ${index} is not held by this node (it holds ${held.join(", ")})`);
   return metered(env, stubOf(env.SHARD, `shard-${index}`, locationHint(env)));
+}
+
+/**
+ * Whether this node's object of shard `index` applies the chain: every shard with one group; with
+ * more, not on a node holding part of the shards (`holdsOf`) nor a producer whose rotation dropped
+ * it, which the coordinator says (`appliedShards`), asked once per HEAD_MEMO_MS per isolate
+ * whatever the reads: with one group or `holdsOf` no request.
+ */
+export async function applies(env: Env, index: number): Promise<boolean> {
+  const held = holdsOf(env);
+  if (held !== null) return held.includes(index);
+  if (positiveInt(env.SHARD_GROUPS?.trim(), 1) === 1) return true;
+  const applied = (await headMemo.get(memoOwner(env), "appliedShards", Date.now(), () => coordinator(env).appliedShards())) as number[] | null;
+  return applied === null || applied.includes(index);
+}
+
+/**
+ * Whether `answer` is that of a shard object holding no chain to answer from (durable-objects/shard/shard.ts
+ * `unready`): dropped by rotation since the edge last asked, or syncing its state; a peer is asked instead.
+ */
+export function unreadyHere(answer: unknown): boolean {
+  return isRpcError(answer) && /^shard-[0-9]+ (holds nothing on this node \(dropped|is syncing its state from peers)/.test(answer.error);
 }
 
 /** Home shard of an account (or of a contract placed with its deployer). */

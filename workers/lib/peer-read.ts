@@ -16,8 +16,8 @@ import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query
 import { verifyProof } from "../../src/state/proof";
 import { State } from "../../src/state/state";
 import type { Env } from "../env";
-import { headMemo, memoOwner } from "./cache";
-import { coordinator, shard, shardCount } from "./nodes";
+import { HEAD_MEMO_MS, headMemo, memoOwner } from "./cache";
+import { applies, coordinator, unreadyHere, shard, shardCount } from "./nodes";
 
 type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
 
@@ -31,9 +31,16 @@ export function serves(env: Env, index: number): boolean {
   return parseServes(env.SERVES, shardCount(env)).includes(index);
 }
 
-/** The read `name` of shard `index`: from its object when this node serves it, else verified through a peer. */
+/**
+ * The read `name` of shard `index`: from its object when this node serves it and the object applies
+ * the chain, else verified through a peer. An object dropped since the edge last asked (rotation)
+ * says so, and the read goes to a peer.
+ */
 export async function readAt<K extends ReadName>(env: Env, index: number, name: K, ...args: ReadArgs<K>): Promise<Answer<Json>> {
-  if (serves(env, index)) return shard(env, index).read(name, ...args);
+  if (serves(env, index) && (await applies(env, index))) {
+    const own = await shard(env, index).read(name, ...args);
+    if (!unreadyHere(own)) return own;
+  }
   return peerRead(env, index, name, args);
 }
 
@@ -45,6 +52,12 @@ interface Final {
   roots: Map<number, string>;
 }
 
+/** Block `block` (getBlockByNumber's JSON) as the check needs it. */
+function finalOf(block: { number: string; hash: string; time: string; orig_info: string }): Final {
+  const chunks = (JSON.parse(block.orig_info) as { chunks: { shard: number; state_root: string }[] }).chunks;
+  return { number: Number(block.number), hash: block.hash, time: BigInt(block.time), roots: new Map(chunks.map((c) => [c.shard, c.state_root])) };
+}
+
 async function finalBlock(env: Env): Promise<Final> {
   const load = async (): Promise<Json> => {
     const info = (await coordinator(env).chainInfo()) as { lib_block: string };
@@ -52,19 +65,49 @@ async function finalBlock(env: Env): Promise<Final> {
     if (isRpcError(got)) throw new Error(`no final block here: ${got.error}`);
     return got.block;
   };
-  const block = (await headMemo.get(memoOwner(env), "finalBlock", Date.now(), load)) as { number: string; hash: string; time: string; orig_info: string };
-  const chunks = (JSON.parse(block.orig_info) as { chunks: { shard: number; state_root: string }[] }).chunks;
-  return { number: Number(block.number), hash: block.hash, time: BigInt(block.time), roots: new Map(chunks.map((c) => [c.shard, c.state_root])) };
+  return finalOf((await headMemo.get(memoOwner(env), "finalBlock", Date.now(), load)) as Parameters<typeof finalOf>[0]);
 }
 
-/** The proven values of `keys` from `peer`, or why its answer is refused. */
-async function prove(peer: string, index: number, keys: string[], at: Final): Promise<Map<string, string | null> | string> {
+/** How `prove` begins a refusal of an answer at the peer's LIB that it was not asked for at ours: it is asked again there. */
+const AGAIN = "its LIB";
+
+/** Per isolate, the last block `mainBlock` loaded: one slot, as the peers' LIB moves on (a memo key per block would grow without end). */
+const lastBlock = new WeakMap<object, { n: number; at: number; value: Promise<Final | null> }>();
+
+/** Our main block `n` (above our LIB, so at most our head), shared by the isolate's reads for HEAD_MEMO_MS; null when we hold none there. */
+function mainBlock(env: Env, n: number): Promise<Final | null> {
+  const owner = memoOwner(env);
+  const now = Date.now();
+  const held = lastBlock.get(owner);
+  if (held !== undefined && held.n === n && now - held.at < HEAD_MEMO_MS) return held.value;
+  const value = coordinator(env)
+    .getBlockByNumber(n)
+    .then((got) => (isRpcError(got) ? null : finalOf(got.block as Parameters<typeof finalOf>[0])));
+  const entry = { n, at: now, value };
+  lastBlock.set(owner, entry);
+  value.catch(() => {
+    if (lastBlock.get(owner) === entry) lastBlock.delete(owner);
+  });
+  return value;
+}
+
+/**
+ * The proven values of `keys` from `peer` at `height` (undefined: at the peer's LIB, where `final`
+ * gives our block of that number, null when we do not take it), with that block; or why its answer is refused.
+ */
+async function prove(
+  peer: string,
+  index: number,
+  keys: string[],
+  height: number | undefined,
+  final: (n: number) => Promise<Final | null>,
+): Promise<{ at: Final; values: Map<string, string | null> } | string> {
   let body: unknown;
   try {
     const res = await fetch(`${peer}/getProofs`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ shard: index, keys, height: at.number }),
+      body: JSON.stringify({ shard: index, keys, ...(height === undefined ? {} : { height }) }),
       signal: AbortSignal.timeout(PEER_READ_TIMEOUT_MS),
     });
     body = await res.json();
@@ -73,19 +116,24 @@ async function prove(peer: string, index: number, keys: string[], at: Final): Pr
     return err instanceof Error ? err.message : String(err);
   }
   const p = body as Partial<StateProofs>;
-  const root = at.roots.get(index);
-  if (p.shard !== index || p.block_number !== String(at.number))
-    return `it proved shard ${p.shard} at block ${p.block_number}, not shard ${index} at ${at.number}`;
-  if (root === undefined || p.state_root !== root) return `root ${p.state_root} is not shard ${index}'s ${root} in block ${at.number}`;
+  const n = Number(p.block_number);
+  if (p.shard !== index || !Number.isSafeInteger(n) || (height !== undefined && n !== height))
+    return `it proved shard ${p.shard} at block ${p.block_number}, not shard ${index}${height === undefined ? "" : ` at ${height}`}`;
+  const at = await final(n);
+  const root = at?.roots.get(index);
+  // Asked at its LIB: a block we hold none of (above our head, below our LIB) or another one there (a fork of ours) is no refusal yet (`AGAIN`).
+  if (at === null) return `${AGAIN} ${n} is not a block of ours at or above our LIB`;
+  if (root === undefined || p.state_root !== root)
+    return `${height === undefined ? `${AGAIN}: ` : ""}root ${p.state_root} is not shard ${index}'s ${root} in block ${at.number}`;
   if (!Array.isArray(p.proofs) || p.proofs.length !== keys.length) return "it did not prove every key asked";
-  const out = new Map<string, string | null>();
+  const values = new Map<string, string | null>();
   for (const [i, e] of p.proofs.entries()) {
     const value = e?.value;
     if (e?.key !== keys[i] || (value !== null && typeof value !== "string") || !verifyProof(root, keys[i], value, e.proof))
       return `the proof of ${keys[i]} does not verify`;
-    out.set(keys[i], value);
+    values.set(keys[i], value);
   }
-  return out;
+  return { at, values };
 }
 
 /** Runs the read over the proven values; the keys it read that are not proven yet, or its answer. */
@@ -121,25 +169,40 @@ function attempt<K extends ReadName>(
 
 async function peerRead<K extends ReadName>(env: Env, index: number, name: K, args: ReadArgs<K>): Promise<Answer<Json>> {
   const peers = parsePeers(env.PEERS);
-  const at = await finalBlock(env);
+  const lib = await finalBlock(env);
+  // At the peer's LIB when our main chain holds that block at or above ours: our LIB may lag the
+  // others' (an endorsement missed while the chain rests: nothing carries it on until the next
+  // content), and a read at it would then show a state older than every other node's until the
+  // heartbeat. Else at our LIB, which the peer may prove too.
+  const final = async (n: number) => (n === lib.number ? lib : n < lib.number ? null : mainBlock(env, n));
+  let at = lib;
   const known = new Map<string, string | null>();
   const refused: string[] = [];
   for (const peer of peers) {
     let why: string | null = null;
+    let height: number | undefined;
     for (let round = 0; round < MAX_ROUNDS && why === null; round++) {
-      const run = attempt(name, args, known, at.time);
+      const run = attempt(name, args, height === undefined ? new Map() : known, at.time);
       if ("answer" in run) {
         const answer = run.answer;
-        // As the shard labels a storage read: the block it reflects, here this node's LIB.
+        // As the shard labels a storage read: the block it reflects, here one final on this node or the peer.
         if (namesBlock.has(name) && typeof answer === "object" && answer !== null && !Array.isArray(answer)) {
           return { ...answer, block_hash: at.hash, block_number: String(at.number) };
         }
         return answer;
       }
       for (let i = 0; i < run.missing.length && why === null; i += MAX_READS) {
-        const got = await prove(peer, index, run.missing.slice(i, i + MAX_READS), at);
+        const keys = run.missing.slice(i, i + MAX_READS);
+        let got = await prove(peer, index, keys, height, final);
+        if (typeof got === "string" && height === undefined && got.startsWith(AGAIN)) got = await prove(peer, index, keys, lib.number, final);
         if (typeof got === "string") why = got;
-        else for (const [k, v] of got) known.set(k, v);
+        else {
+          // Values of another block than those proven before (another peer's LIB) never mix with them.
+          if (got.at.number !== at.number) known.clear();
+          at = got.at;
+          height = at.number;
+          for (const [k, v] of got.values) known.set(k, v);
+        }
       }
     }
     refused.push(`${peer}: ${why ?? `still missing keys after ${MAX_ROUNDS} rounds`}`);

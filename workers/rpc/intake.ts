@@ -17,12 +17,11 @@ import { admitTx, checkBadTx, decodeTx, parseTxRequest, replayKey, TxError, txEn
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
-import { coordinator, homeShard, shard, shardCount } from "../lib/nodes";
+import { applies, coordinator, homeShard, shard, shardCount } from "../lib/nodes";
 import { objectWait, peerFetches } from "../lib/usage";
 import { admitBatched } from "../lib/admission";
 import type { Admitted, Submitted } from "../../durable-objects/api";
 import { shardOf } from "../../src/sharding/placement";
-import { holdsOf } from "../../durable-objects/config";
 import { chainInfoOf } from "./node";
 
 export const intakeRoutes = new Hono<AppEnv>();
@@ -165,7 +164,7 @@ function postTx(peer: string, body: string): Promise<Response> {
 }
 
 /**
- * A tx whose home shard this node does not hold (durable-objects/env.ts `holdsOf`): handed to every
+ * A tx whose home shard this node does not hold (workers/lib/nodes.ts `applies`): handed to every
  * peer at once, answered once one of them admitted it to its pool; else the peers' refusals.
  */
 async function handOver(c: Context<AppEnv>, { bytes, hash }: Checked, home: number): Promise<void> {
@@ -190,9 +189,8 @@ async function handOver(c: Context<AppEnv>, { bytes, hash }: Checked, home: numb
 
 intakeRoutes.post("/sendTx", async (c) => {
   const checked = await parseAndCheck(await c.req.text(), c.env, true);
-  const held = holdsOf(c.env);
   const home = shardOf(checked.tx.publisher, shardCount(c.env));
-  if (held !== null && !held.includes(home)) {
+  if (!(await applies(c.env, home))) {
     await handOver(c, checked, home);
     return c.json({ hash: checked.hash, pre_tx_receipt: null });
   }

@@ -59,7 +59,7 @@ import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { coordinator, shard, shardCount } from "../lib/nodes";
+import { applies, coordinator, unreadyHere, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
@@ -160,6 +160,11 @@ function intParam(text: string | undefined, name: string, min: number, max: numb
 p2pRoutes.get("/p2p/blocks", async (c) => {
   const from = intParam(c.req.query("from"), "from", 0, Number.MAX_SAFE_INTEGER);
   const count = intParam(c.req.query("count"), "count", 1, MAX_RANGE, MAX_RANGE);
+  const shard = c.req.query("shard");
+  if (shard !== undefined) {
+    const index = intParam(shard, "shard", 0, shardCount(c.env) - 1);
+    return c.json({ blocks: await coordinator(c.env).shardChunks(from, count, index) });
+  }
   return c.json({ blocks: await coordinator(c.env).peerBlocks(from, count) });
 });
 
@@ -184,11 +189,22 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   if (holdsOf(c.env) !== null) throw new RpcFailure("this node holds part of the shards: it serves no witness");
   // A chunk after placeholders takes the receipts of every height from `from` (src/sharding/placeholder.ts); the checker knows which.
   const from = intParam(c.req.query("from") ?? String(height - 1), "from", Math.max(0, height - MAX_CARRY), Math.max(0, height - 1));
-  const witness = unwrap(await shard(c.env, index).witnessOf(height, root));
+  // A shard our objects do not apply: the witness of a draft our own block took, which its builder serves only once it has the block.
+  const drafted = async () => c.json({ shard: index, height, ...unwrap(await coordinator(c.env).draftWitness(index, height, root)) });
+  if (!(await applies(c.env, index))) return drafted();
+  const held = await shard(c.env, index).witnessOf(height, root);
+  // Dropped since the edge last asked: its answer would name no chain; a draft our block took may still be kept.
+  if (unreadyHere(held)) return drafted();
+  const witness = unwrap(held);
   // What the chunk took in: each sender's chunk of those heights, proven against its receipts root.
   const senders = count === 1 || height === 1 ? [] : Array.from({ length: count }, (_, j) => j);
   const heights = receiptHeights(from, height);
-  const bySender = await Promise.all(senders.map((j) => shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES)));
+  // The senders whose objects do not apply the chain here (a producer of several groups, or dropped since the edge asked): their proofs from peers, verified by the coordinator.
+  const own = await Promise.all(senders.map((j) => applies(c.env, j)));
+  const ours = await Promise.all(senders.map((j) => (own[j] ? shard(c.env, j).sentProofsOf(heights[0], height - 1, [index], MAX_WITNESS_BYTES) : null)));
+  const away = senders.filter((j) => ours[j] === null || unreadyHere(ours[j]));
+  const peered = away.length === 0 ? {} : unwrap(await coordinator(c.env).sentFromPeers(height, index));
+  const bySender = senders.map((j) => (away.includes(j) ? (peered[j] ?? { error: `no peer proved shard ${j}'s receipts` }) : ours[j]!));
   const incoming = senders.length === 0 ? [] : unwrap(incomingProofs(bySender, heights.length, index));
   const body = JSON.stringify({ shard: index, height, witness, incoming });
   const bytes = new TextEncoder().encode(body).byteLength;

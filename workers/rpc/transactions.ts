@@ -11,8 +11,7 @@ import { isRpcError, type Answer, type Json, type ShardApi } from "../../durable
 import type { AppEnv } from "../env";
 import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { holdsOf } from "../../durable-objects/config";
-import { shard, shardCount } from "../lib/nodes";
+import { applies, shard, shardCount } from "../lib/nodes";
 
 export const txRoutes = new Hono<AppEnv>();
 
@@ -30,8 +29,10 @@ async function lookup(c: Context<AppEnv>, hash: string, ask: (s: ShardApi) => Pr
     const answer = await ask(shard(c.env, hinted));
     if (!unknown(answer)) return unwrap(answer);
   }
-  // A node holding part of the shards (durable-objects/env.ts `holdsOf`) asks those it holds.
-  const held = holdsOf(c.env) ?? Array.from({ length: count }, (_, i) => i);
+  // A node holding part of the shards, or a producer of several groups, asks those its objects apply (nodes.ts `applies`).
+  const all = Array.from({ length: count }, (_, i) => i);
+  const kept = await Promise.all(all.map((i) => applies(c.env, i)));
+  const held = all.filter((i) => kept[i]);
   const answers = await Promise.all(held.map((i) => ask(shard(c.env, i))));
   let at = answers.findIndex((a) => !isRpcError(a));
   if (at < 0) at = answers.findIndex((a) => !unknown(a));
