@@ -23,7 +23,7 @@ import type { Answer, Chunk, ChunkContext, GivenReceipts, PeerDraft, ShardIntern
 import { MAX_WITNESS_BYTES } from "../config";
 import { NodeFault, receiptsRoot } from "../core";
 import { errorText, hex } from "../values";
-import { cursorOf, fetchPeerJson, type HeaderPart } from "./witness-check";
+import { byGroup, cursorOf, fetchPeerJson, type HeaderPart } from "./witness-check";
 
 /** What the builder's side needs of the coordinator. */
 export interface DraftHost {
@@ -252,10 +252,8 @@ export function askOrder(
   keysOf: (peer: string) => readonly string[],
   last: string | undefined,
 ): string[] {
-  const group = members === null || members.length === 0 ? null : members[index % members.length];
-  const inGroup = (p: string) => group !== null && keysOf(p).some((k) => group.includes(k));
   const lastFirst = (list: string[]) => (last !== undefined && list.includes(last) ? [last, ...list.filter((p) => p !== last)] : list);
-  return [...lastFirst(peers.filter(inGroup)), ...lastFirst(peers.filter((p) => !inGroup(p)))];
+  return byGroup(peers, index, members, keysOf).flatMap(lastFirst);
 }
 
 /**

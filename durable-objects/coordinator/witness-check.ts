@@ -216,11 +216,21 @@ export function orderAt(
   keysOf: (peer: string) => readonly string[],
   producer: string | undefined,
 ): string[] {
-  const group = members === null || members.length === 0 ? null : members[index % members.length];
-  const inGroup = (p: string) => group !== null && keysOf(p).some((k) => group.includes(k));
-  const order = [...peers.filter(inGroup), ...peers.filter((p) => !inGroup(p))];
+  const order = byGroup(peers, index, members, keysOf).flat();
   const made = (p: string) => producer !== undefined && keysOf(p).includes(producer);
   return [...order.filter(made), ...order.filter((p) => !made(p))];
+}
+
+/** `peers` stating a key of shard `index`'s group in an epoch (`members`: each group's keys; null: not known), and the others, each in the order given. */
+export function byGroup(
+  peers: readonly string[],
+  index: number,
+  members: readonly (readonly string[])[] | null,
+  keysOf: (peer: string) => readonly string[],
+): [string[], string[]] {
+  const group = members === null || members.length === 0 ? null : members[index % members.length];
+  const inGroup = (p: string) => group !== null && keysOf(p).some((k) => group.includes(k));
+  return [peers.filter(inGroup), peers.filter((p) => !inGroup(p))];
 }
 
 /** The peers to ask about shard `index`: `peers` itself, or its order for that shard (`orderAt`). */
