@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allFinal, allInfo, balanceDiff, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
+import { allFinal, allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
 
 type Checks = { chunks: number; windowed: number; placeholders: number; refused: number; last: string | null };
 
@@ -66,7 +66,7 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
       expect(c.windowed).toBe(c.chunks);
     }
     expect(await finalChainDiff(net.nodes)).toEqual([]);
-    expect(await balanceDiff(net.nodes, ["admin", "foundation"])).toEqual([]);
+    expect(await balancesAgree(net.nodes, ["admin", "foundation"])).toEqual([]);
     // Cost: one /p2p/witness request per chunk checked when the first peer asked has the block, none for a placeholder (checked from the header alone).
     const asks = [0, 1, 2].flatMap((a) => [0, 1, 2].filter((b) => b !== a).map((b) => witnessAsks(a, b))).reduce((x, y) => x + y, 0);
     const checked = all.reduce((x, c) => x + c.chunks - c.placeholders, 0);
