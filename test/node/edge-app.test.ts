@@ -892,6 +892,37 @@ describe("reads from the edge (issue 14 item 4)", () => {
     expect(f.calls.filter((c) => c.method === "shard.getTx")).toHaveLength(1);
   });
 
+  it("a tx lookup passes over the remembered shard once rotation dropped it here, and asks the shards this node applies", async () => {
+    const tx = signedTransfer(1020, "2");
+    const home = shardOf("admin", 4);
+    let applied = [0, 1, 2, 3];
+    // The fake's shards are one object: the first ask after the drop is the remembered shard's.
+    let dropped = false;
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
+      shard: {
+        getTx: async () => {
+          if (!dropped) return { error: "tx not found" };
+          dropped = false;
+          return { error: `shard-${home} holds nothing on this node (dropped: this node left its group)` };
+        },
+      },
+      coordinator: { appliedShards: async () => applied },
+    });
+    expect((await call(f.env, "/sendTx", postText(JSON.stringify(tx)))).status).toBe(200);
+    // Rotation drops the tx's home here; the edge's memo of the applied set expires.
+    applied = applied.filter((i) => i !== home);
+    dropped = true;
+    const later = vi.spyOn(Date, "now").mockReturnValue(Date.now() + HEAD_MEMO_MS + 1);
+    try {
+      const r = await call(f.env, `/getTxByHash/${sdkTxHash(tx)}`);
+      // Before: the dropped object's answer, as if it were the tx's.
+      expect(r.body).toEqual({ code: 2, message: `tx not found on shards ${applied.join(", ")}, the ones this node holds: ask a node that holds every shard` });
+    } finally {
+      later.mockRestore();
+    }
+  });
+
   it("getBlockTxsByContract over go-iost's largest range makes at most 50 object calls (one per shard)", async () => {
     const f = fakeEnv({ vars: { SHARD_COUNT: "16" } });
     const r = await call(f.env, "/getBlockTxsByContract", postText(JSON.stringify({ from_block: 0, to_block: 100, contract: "token.iost" })));
