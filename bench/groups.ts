@@ -395,7 +395,9 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
       const { status, json } = await sendTx(net.nodes[node].url, tx.body);
       if (status !== 200) throw new Error(`workload transfer to node ${node} rejected: ${JSON.stringify(json)}`);
     });
-    await Promise.all(byNode.map((hashes, node) => awaitReceipts(net.nodes[node].url, hashes, 8, 180_000)));
+    // The node a tx was sent to first: with groups, one applying the tx's home answers it.
+    const urls = (node: number) => [...net.nodes.slice(node), ...net.nodes.slice(0, node)].map((n) => n.url);
+    await Promise.all(byNode.map((hashes, node) => awaitReceipts(urls(node), hashes, 8, 180_000)));
     const workloadMs = performance.now() - start;
     const after = await Promise.all(net.nodes.map((n) => statusOf(n.url, o.shards)));
     const requests = net.nodes.map((_, i) => asked(i) - requestsBefore[i]);
@@ -411,7 +413,16 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
     const from = senders.find((s) => s.name === pair.from)!;
     const sameGroup: number[] = [];
     const otherGroup: number[] = [];
-    const url = net.nodes[0].url;
+    // On a node applying the sender's home (its group's this epoch): only such a node answers the tx's receipt.
+    const home = shardOf(pair.from, o.shards);
+    const holds = await Promise.all(net.nodes.map(async (n) => (await rpc(n.url, "/getShardInfo")).json.holds as number[] | null));
+    const url =
+      net.nodes[
+        Math.max(
+          0,
+          holds.findIndex((h) => h === null || h.length === 0 || h.includes(home)),
+        )
+      ].url;
     for (let k = 0; k < o.probes; k++) {
       sameGroup.push(await sendToFinal(url, from, pair.same, `same${k}`));
       otherGroup.push(await sendToFinal(url, from, pair.other, `other${k}`));

@@ -146,15 +146,22 @@ export async function serverNow(url: string): Promise<bigint> {
   return BigInt((await rpc(url, "/getNodeInfo")).json.server_time);
 }
 
-/** Polls receipts until every hash is irreversible; returns when each one was first seen. */
-export async function awaitReceipts(url: string, hashes: string[], concurrency: number, timeoutMs: number): Promise<Map<string, number>> {
+/**
+ * Polls receipts until every hash is irreversible; returns when each one was first seen. With several
+ * `url`s each hash is asked of them in turn until one answers: a producer of shard groups answers only
+ * the txs of the shards it applies.
+ */
+export async function awaitReceipts(url: string | readonly string[], hashes: string[], concurrency: number, timeoutMs: number): Promise<Map<string, number>> {
+  const urls = typeof url === "string" ? [url] : url;
   const seen = new Map<string, number>();
   const deadline = performance.now() + timeoutMs;
   while (seen.size < hashes.length) {
     if (performance.now() > deadline) throw new Error(`${hashes.length - seen.size} txs not irreversible after ${timeoutMs} ms`);
     const open = hashes.filter((h) => !seen.has(h));
     await pool(open, concurrency, async (hash) => {
-      const { status, json } = await rpc(url, `/getTxReceiptByTxHash/${hash}`);
+      let answer: Awaited<ReturnType<typeof rpc>> | undefined;
+      for (const u of urls) if ((answer = await rpc(u, `/getTxReceiptByTxHash/${hash}`)).status === 200) break;
+      const { status, json } = answer!;
       if (status !== 200) return;
       if (json.status_code !== "SUCCESS") throw new Error(`tx ${hash} failed: ${json.status_code} ${json.message}`);
       seen.set(hash, performance.now());
