@@ -12,8 +12,8 @@
  *   - send → final of a transfer whose receiver lives on another shard of the sender's group, and
  *     of one whose receiver lives in the other group: until the node answers its receipt (the tx
  *     and the receiver's credit final), one transfer at a time.
- * Every node still holds and runs every shard (holding one's own group only is not built yet), so
- * the storage and re-execution rows show the check by witness as added work until that lands.
+ * With groups a producer applies only its groups' shards and shard 0, so the storage, rows and
+ * re-execution rows fall with the group count, and the check by witness replaces the rest.
  */
 import { cpus, loadavg } from "node:os";
 import { shardOf } from "../src/sharding/placement";
@@ -337,13 +337,14 @@ async function statusOf(url: string, shards: number): Promise<NodeSample> {
  * does once the tx and the receiver's credit are final (docs/SHARDING.md: two blocks after the
  * sender's for a credit to another shard).
  */
-async function sendToFinal(url: string, from: Signer, to: string, memo: string): Promise<number> {
-  const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to, "1", memo])], await serverNow(url));
+async function sendToFinal(urls: readonly string[], from: Signer, to: string, memo: string): Promise<number> {
+  const tx = signedTx(from, [action("token.iost", "transfer", ["iost", from.name, to, "1", memo])], await serverNow(urls[0]));
   const start = performance.now();
-  const { status, json } = await sendTx(url, tx.body);
+  const { status, json } = await sendTx(urls[0], tx.body);
   if (status !== 200) throw new Error(`probe ${memo} rejected: ${JSON.stringify(json)}`);
-  for (;;) {
-    const r = await rpc(url, `/getTxReceiptByTxHash/${tx.hash}`);
+  for (let k = 0; ; k++) {
+    // The node sent to first; with groups, rotation may move the sender's home off it: each node in turn.
+    const r = await rpc(urls[k % urls.length], `/getTxReceiptByTxHash/${tx.hash}`);
     if (r.status === 200) {
       if (r.json.status_code !== "SUCCESS") throw new Error(`probe ${memo} failed: ${r.json.status_code} ${r.json.message}`);
       return performance.now() - start;
@@ -396,8 +397,9 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
       if (status !== 200) throw new Error(`workload transfer to node ${node} rejected: ${JSON.stringify(json)}`);
     });
     // The node a tx was sent to first: with groups, one applying the tx's home answers it.
-    const urls = (node: number) => [...net.nodes.slice(node), ...net.nodes.slice(0, node)].map((n) => n.url);
-    await Promise.all(byNode.map((hashes, node) => awaitReceipts(urls(node), hashes, 8, 180_000)));
+    /** Every node's URL, from node `node` on. */
+    const rotated = (node: number) => [...net.nodes.slice(node), ...net.nodes.slice(0, node)].map((n) => n.url);
+    await Promise.all(byNode.map((hashes, node) => awaitReceipts(rotated(node), hashes, 8, 180_000)));
     const workloadMs = performance.now() - start;
     const after = await Promise.all(net.nodes.map((n) => statusOf(n.url, o.shards)));
     const requests = net.nodes.map((_, i) => asked(i) - requestsBefore[i]);
@@ -416,18 +418,16 @@ async function run(o: GroupsOptions, groups: number): Promise<RunFigures> {
     // On a node applying the sender's home (its group's this epoch): only such a node answers the tx's receipt.
     const home = shardOf(pair.from, o.shards);
     const holds = await Promise.all(net.nodes.map(async (n) => (await rpc(n.url, "/getShardInfo")).json.holds as number[] | null));
-    const url =
-      net.nodes[
-        Math.max(
-          0,
-          holds.findIndex((h) => h === null || h.length === 0 || h.includes(home)),
-        )
-      ].url;
+    const first = Math.max(
+      0,
+      holds.findIndex((h) => h === null || h.length === 0 || h.includes(home)),
+    );
+    const urls = rotated(first);
     for (let k = 0; k < o.probes; k++) {
-      sameGroup.push(await sendToFinal(url, from, pair.same, `same${k}`));
-      otherGroup.push(await sendToFinal(url, from, pair.other, `other${k}`));
+      sameGroup.push(await sendToFinal(urls, from, pair.same, `same${k}`));
+      otherGroup.push(await sendToFinal(urls, from, pair.other, `other${k}`));
     }
-    const txs = await chunkTxs(url, new Set(seen.flatMap((w) => (w.height === null ? [] : [w.height]))), o.shards);
+    const txs = await chunkTxs(net.nodes[0].url, new Set(seen.flatMap((w) => (w.height === null ? [] : [w.height]))), o.shards);
     return {
       groups,
       nodes: await Promise.all(

@@ -15,7 +15,8 @@ import { applies, shard, shardCount, unreadyHere } from "../lib/nodes";
 
 export const txRoutes = new Hono<AppEnv>();
 
-const unknown = (a: Answer<Json>) => isRpcError(a) && a.error.endsWith("tx not found");
+/** Not found, or asked of an object rotation dropped since the edge last learnt the applied shards (`unreadyHere`). */
+const unknown = (a: Answer<Json>) => isRpcError(a) && (a.error.endsWith("tx not found") || unreadyHere(a));
 
 /**
  * The answer of the shard holding the tx: the remembered one if it knows the tx, else every
@@ -25,10 +26,9 @@ const unknown = (a: Answer<Json>) => isRpcError(a) && a.error.endsWith("tx not f
 async function lookup(c: Context<AppEnv>, hash: string, ask: (s: ShardApi) => Promise<Answer<Json>>): Promise<Json> {
   const count = shardCount(c.env);
   const hinted = count > 1 ? await txShardOf(c, hash) : null;
-  // A hint of a shard our objects no longer apply (rotation dropped it since the tx was admitted) is passed over as unknown.
   if (hinted !== null && hinted < count) {
     const answer = await ask(shard(c.env, hinted));
-    if (!unknown(answer) && !unreadyHere(answer)) return unwrap(answer);
+    if (!unknown(answer)) return unwrap(answer);
   }
   // A node holding part of the shards, or a producer of several groups, asks those its objects apply (nodes.ts `applies`).
   const all = Array.from({ length: count }, (_, i) => i);
