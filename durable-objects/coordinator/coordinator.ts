@@ -373,6 +373,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return row === undefined ? undefined : row.kept === null ? null : (JSON.parse(row.kept) as KeptChunk[]);
   }
 
+  /** Whether our main block `n` keeps a chunk of shard `shard` (its txs not decoded). */
+  private keeps(n: number, shard: number): boolean {
+    return this.keptOfBlock(n)?.some((k) => k.chunk.shard === shard) === true;
+  }
+
   /** Our main block `n`'s kept chunk of shard `shard`, or null. */
   private keptChunk(n: number, shard: number): { chunk: Chunk; txs: Uint8Array[] } | null {
     const c = this.keptOfBlock(n)?.find((k) => k.chunk.shard === shard);
@@ -391,7 +396,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const object = this.shards()[shard];
     for (let n = windowFrom(head, (k) => this.block(k)?.time ?? null); n <= head; ) {
       // Kept already (the shard was not applied then: an object synced at H has no chunk below H, which stopped the copy there).
-      if (this.keptChunk(n, shard) !== null) {
+      if (this.keeps(n, shard)) {
         n++;
         continue;
       }

@@ -26,7 +26,8 @@ const unknown = (a: Answer<Json>) => isRpcError(a) && (a.error.endsWith("tx not 
 async function lookup(c: Context<AppEnv>, hash: string, ask: (s: ShardApi) => Promise<Answer<Json>>): Promise<Json> {
   const count = shardCount(c.env);
   const hinted = count > 1 ? await txShardOf(c, hash) : null;
-  if (hinted !== null && hinted < count) {
+  // A remembered shard our objects no longer apply (rotation dropped it since) is not asked: its object holds nothing.
+  if (hinted !== null && hinted < count && (await applies(c.env, hinted))) {
     const answer = await ask(shard(c.env, hinted));
     if (!unknown(answer)) return unwrap(answer);
   }
