@@ -722,7 +722,10 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
     putLocks(state, locks);
     return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), busy: true };
   };
-  if (inWay.length > 0) return !write || inWay.every(([, l]) => l.write && older(age, readLockAge(l))) ? "wait" : busy();
+  // A part parked here holding this shard's records (holdHere) whose run writes is a writer by age too: two such parts
+  // of two shards, each asking the other's records for writing, were both answered busy and asked again in step for ever.
+  const writer = (part: string, l: ReadLocks[string]) => l.write === true || (l.from === shard.index && parkedPart(state, part)?.write === true);
+  if (inWay.length > 0) return !write || inWay.every(([part, l]) => writer(part, l) && older(age, readLockAge(l))) ? "wait" : busy();
   const values = keys.map((k): [string, string | null] => [k, state.get(k) ?? null]);
   // A key another tx may still undo: a writer does not wait for it (it waits for nothing but writers).
   if (write && state.conflict !== null) {

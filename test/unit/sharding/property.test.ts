@@ -906,6 +906,17 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       ],
       [0, 0],
     ],
+    [
+      "583/93: two co-signed RAM sales of one co-signer, from the market's shard and the co-signer's, each holding its own shard's records while it asks the other's for writing",
+      // Each part, parked at its home, locks the records of its shard it read (holdHere) and asks the other shard's for
+      // writing; each was answered busy there, let go and asked again in the same block, for ever (the tx never settled).
+      // The older now waits for the younger's lock there, as for a writer's, and the younger gives way.
+      [
+        { k: "coram", op: "sell", by: "user02", who: "user03", to: "ghost0", bytes: 100, fail: 3 },
+        { k: "coram", op: "sell", by: "user01", who: "user03", to: "joiner2", bytes: 1000, fail: null },
+      ],
+      [0, 0],
+    ],
   ])("found in flight, %s", (_, steps, gaps) => {
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
@@ -926,5 +937,42 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       { k: "keep", by: "user22" },
     ];
     expect(differsInFlight(steps, [0, 0, 0, 0])).toBeNull();
+  });
+
+  // 555/17, shrunk (in flight only: without the call, or sent one after another, they pass). The spread of user05
+  // (shard 2) freezes to user09 (shard 3) and twice to user01 (shard 1), its credits riding with its put on contract 1;
+  // the call (user01 on contract 0) holds user01's records until its settle, so that part runs on shard 1 two blocks
+  // later, where it stays locked until its credit to user09 settles. The spread of user02 (shard 0), failing on a token
+  // nobody created, waits for its name's asks, runs, and sends its probes: on shard 3 user05's credit has landed
+  // (no lock), on shard 1 user05's part still holds user01's list, which the probe reads as before it. Charged for one
+  // of user05's freezes and not the other two, where every order charges both or neither (open: docs/SHARDING.md "Not done
+  // yet").
+  it.fails("found in flight, 555/17, shrunk: a failed tx's probes reading one shard after a credit of a tx in flight and another before that tx's lock", () => {
+    const steps: Step[] = [
+      { k: "call", c: 0, by: "user01", abi: "drop" },
+      {
+        k: "spread",
+        sym: "silk",
+        by: "user02",
+        to: [
+          ["user09", true],
+          ["user01", true],
+          ["user22", false],
+        ],
+        after: [3, false],
+      },
+      {
+        k: "spread",
+        sym: "silk",
+        by: "user05",
+        to: [
+          ["user09", true],
+          ["user01", true],
+          ["user01", true],
+        ],
+        after: [1, false],
+      },
+    ];
+    expect(differsInFlight(steps, [0, 0, 0])).toBeNull();
   });
 });
