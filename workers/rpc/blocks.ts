@@ -2,7 +2,8 @@
  * Blocks: /getBlockByHash/{hash}/{complete}, /getBlockByNumber/{number}/{complete},
  * POST /getBlockTxsByContract. The coordinator keeps headers; with complete=true
  * the transactions (each with its tx_receipt) come from every shard's chunk at
- * that height, in shard order. An irreversible block is final: kept in the
+ * that height, in shard order (those of shards this node does not apply from
+ * peers, checked: lib/peer-txs.ts). An irreversible block is final: kept in the
  * location's cache (lib/cache.ts). /getRawBlockByNumber and POST
  * /getBlockHeaderByRange answer blocks in IOST's protobuf form (src/block/raw.ts).
  */
@@ -12,25 +13,32 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_CONTRACT_RANGE, MAX_HEADER_RANGE } from "../../durable-objects/config";
 import { cacheKey, finalRead } from "../lib/cache";
-import { holdsOf } from "../../durable-objects/config";
-import { allShards, coordinator } from "../lib/nodes";
+import { allShards, applies, coordinator, shard, shardCount } from "../lib/nodes";
+import { chunkFromPeers } from "../lib/peer-txs";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
 import { chainInfoOf } from "./node";
 
 export const blockRoutes = new Hono<AppEnv>();
 
-/** Every shard's txs of the block at `height`, and whether all their receipts are settled. */
-async function chunkTxs(env: Env, height: number): Promise<{ txs: Json[]; settled: boolean }> {
-  const held = holdsOf(env);
-  if (held !== null) throw new RpcFailure(`this node holds shards ${held.join(", ")} only: ask a node that holds every shard for a block's txs`);
-  const parts = await Promise.all(allShards(env).map((s) => s.getChunk(height)));
+/**
+ * Every shard's txs of our block at `height` (header `info`), and whether all their receipts are
+ * settled: a shard this node's objects do not apply (nodes.ts `applies`) through a peer, checked
+ * against that header (lib/peer-txs.ts), its receipts settled as it answers only those.
+ */
+async function chunkTxs(env: Env, height: number, info: string): Promise<{ txs: Json[]; settled: boolean }> {
+  const all = Array.from({ length: shardCount(env) }, (_, i) => i);
+  const parts = await Promise.all(
+    all.map(async (i) =>
+      (await applies(env, i)) ? shard(env, i).getChunk(height) : { txs: unwrap(await chunkFromPeers(env, i, height, info)), settled: true },
+    ),
+  );
   return { txs: parts.flatMap((p) => p.txs), settled: parts.every((p) => p.settled) };
 }
 
 // An irreversible block's txs carry receipts that cross-shard settles still rewrite: kept only once settled.
 async function blockView(env: Env, found: { status: string; block: Json }, complete: boolean): Promise<{ body: Json; final: boolean }> {
   const block = { ...(found.block as Record<string, Json>) };
-  const chunk = complete ? await chunkTxs(env, Number(block.number)) : { txs: [], settled: true };
+  const chunk = complete ? await chunkTxs(env, Number(block.number), block.orig_info as string) : { txs: [], settled: true };
   block.transactions = chunk.txs;
   return { body: { status: found.status, block }, final: found.status === "IRREVERSIBLE" && chunk.settled };
 }
