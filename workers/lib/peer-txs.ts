@@ -81,6 +81,9 @@ function joinedError(hash: string, height: number): string {
  * as a shard's getChunk lists them; or why not.
  */
 export async function chunkFromPeers(env: Env, shard: number, height: number, info: string): Promise<Json[] | { error: string }> {
+  // A chunk without txs (a quiet shard, a placeholder) has the empty tx root: nothing to ask.
+  const ours = (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard);
+  if (ours?.tx_root === "") return [];
   const { chainId } = await chainOf(env);
   const refused: string[] = [];
   for (const peer of parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS)) {
