@@ -10,6 +10,7 @@ import { base58Decode, base58Encode } from "../codec/base58.js";
 import { base64Decode } from "../codec/base64.js";
 import { sha3 } from "../crypto/sha3.js";
 import { decodeTx, receiptBytes, txId } from "../tx/bytes.js";
+import type { Tx, TxReceipt } from "../tx/types.js";
 import { receiptToJson, txToJson, type TransactionJson, type TxReceiptJson } from "../tx/view.js";
 import { receiptFromJson } from "./raw.js";
 import { merkleRoot } from "./merkle.js";
@@ -17,9 +18,14 @@ import { merkleRoot } from "./merkle.js";
 /** A tx as a shard's view lists it: /getTxByHash's `transaction`, its receipt as executed in `tx_receipt`. */
 export type TxView = TransactionJson & { tx_receipt: TxReceiptJson };
 
-/** The txs checked, in chunk order; `joined`: a tx whose shown receipt is, or will be, combined with cross-shard settles. */
+/**
+ * The chunk's hashes and the txs checked, in chunk order, decoded and as views; `joined`: a tx whose shown
+ * receipt is, or will be, combined with cross-shard settles.
+ */
 export interface CheckedBody {
-  txs: { view: TxView; joined: boolean }[];
+  txHashes: string[];
+  receiptHashes: string[];
+  txs: { tx: Tx; receipt: TxReceipt; view: TxView; joined: boolean }[];
 }
 
 /** More hashes than a chunk may hold (src/block/wire.ts MAX_CHUNK_TXS) is no chunk. */
@@ -67,10 +73,43 @@ export function checkChunkBody(info: string, shard: number, height: number, body
       const receipt = receiptFromJson(e.receipt as TxReceiptJson);
       if (receipt.txHash !== ids[at] || base58Encode(sha3(receiptBytes(receipt))) !== base58Encode(receiptHashes[at]))
         return `the receipt sent for tx ${ids[at]} is not the one shard ${shard}'s chunk hashed`;
-      txs.push({ view: { ...txToJson(tx, ids[at]), tx_receipt: receiptToJson(receipt) }, joined: e.joined });
+      txs.push({ tx, receipt, view: { ...txToJson(tx, ids[at]), tx_receipt: receiptToJson(receipt) }, joined: e.joined });
     } catch (err) {
       return `tx ${ids[at]}: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
-  return { txs };
+  return { txHashes: ids, receiptHashes: receiptHashes.map((h) => base58Encode(h)), txs };
+}
+
+/** A peer's answer to `path`: its JSON body, or why there is none (a refusal, no answer), naming the peer. */
+export type PeerAsk = (peer: string, path: string) => Promise<{ body: unknown } | { error: string }>;
+
+/**
+ * Shard `shard`'s chunk of our block `height` (header `info`) from the first of `peers` whose answer to
+ * `GET /p2p/txs` (`ask`) checks, or every peer's reason. A chunk with the empty tx root (a quiet
+ * shard, a placeholder) is known empty without asking.
+ */
+export async function chunkFromPeers(
+  peers: readonly string[],
+  ask: PeerAsk,
+  shard: number,
+  height: number,
+  info: string,
+): Promise<CheckedBody | { error: string }> {
+  const ours = (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard);
+  if (ours?.tx_root === "") return { txHashes: [], receiptHashes: [], txs: [] };
+  const refused: string[] = [];
+  for (const peer of peers) {
+    const got = await ask(peer, `/p2p/txs?shard=${shard}&height=${height}`);
+    if ("error" in got) {
+      refused.push(got.error);
+      continue;
+    }
+    const checked = checkChunkBody(info, shard, height, got.body);
+    if (typeof checked !== "string") return checked;
+    refused.push(`${peer}: ${checked}`);
+  }
+  return {
+    error: `shard ${shard}'s txs of block ${height} are not on this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}`,
+  };
 }

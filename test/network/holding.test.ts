@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Client } from "../e2e/helpers/sdk";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { receiptMerkleRoot } from "../../src/block/merkle";
+import { rawReceiptHashes } from "../raw-receipts";
 import { allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, waitFor, shardObjects, type NetNode, type Network } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer002 2 (held by the reader); producer000 1, foundation 3 (not). */
@@ -187,6 +189,28 @@ describe("shard groups: a node without a producer key holds only the shards it s
     for (const n of made) expect(n).toBeLessThanOrEqual(3);
     const { lib } = (await allInfo([reader()]))[0];
     expect((await getJson(`${reader().url}/getBlockByNumber/${lib}/false`)).status).toBe(200);
+    // Raw blocks show receipts as executed, so the cross-shard tx's block too: the same body on every node, each
+    // taking the chunks of the shards its objects do not apply from a peer (before: refused here, and a producer's
+    // body left those shards' txs out).
+    const crossedAt = await waitFor(
+      "a producer names the handed-over tx's block",
+      async () => {
+        for (const n of net.nodes.slice(0, 3)) {
+          const r = await getJson(`${n.url}/getTxByHash/${hash}`);
+          if (r.status === 200 && r.body.status === "IRREVERSIBLE") return r.body.block_number as string;
+        }
+        return null;
+      },
+      30_000,
+      500,
+    );
+    for (const n of [crossedAt, views[0].block_number]) {
+      const raws = await Promise.all(net.nodes.map((x) => getJson(`${x.url}/getRawBlockByNumber/${n}/true`)));
+      for (const r of raws) expect(r.body).toEqual(raws[0].body);
+      // Its receipts make the header's receipt root: no shard's part is missing.
+      const root = Buffer.from(receiptMerkleRoot(rawReceiptHashes(raws[0].body.block.receipts))).toString("base64");
+      expect([raws[0].status, root]).toEqual([200, raws[0].body.block.head.txReceiptMerkleHash]);
+    }
     // Nor does it serve witnesses, even of its own shards: one carries every sender's receipts proof.
     expect((await getJson(`${reader().url}/p2p/witness?shard=0&height=${lib}`)).body.message).toBe("this node holds part of the shards: it serves no witness");
     expect(shardObjects(reader())).toHaveLength(2);

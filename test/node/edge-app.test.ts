@@ -20,7 +20,7 @@ import { signEndorsement } from "../../src/consensus/endorse";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { txId } from "../../src/tx/bytes";
 import { receiptToJson, txToJson } from "../../src/tx/view";
-import { MAX_LOOKUP_PEERS } from "../../workers/lib/peer-txs";
+import { MAX_LOOKUP_PEERS } from "../../durable-objects/config";
 import { answer, chunk, info, receiptOf, receipts, txs } from "../peer-chunk";
 
 type Calls = { method: string; args: unknown[] }[];

@@ -69,12 +69,11 @@ describe("four shards: a chunk's txs as a node without the shard checks them (Sh
 
     const one = checkChunkBody(info, home, 1, await c.shardAt(home).chunkBody({ hash: local.hash }), local.hash);
     const shown = (await c.shardAt(home).getTx(local.hash)) as { transaction: unknown };
-    expect(one).toEqual({ txs: [{ view: shown.transaction, joined: false }] });
+    expect(typeof one === "string" ? one : one.txs.map((x) => [x.view, x.joined])).toEqual([[shown.transaction, false]]);
     // The settle rewrote the cross-shard tx's receipt: the one the chunk hashed checks, flagged so the node does not show it as final.
     const cross = checkChunkBody(info, home, 1, await c.shardAt(home).chunkBody({ hash: t.hash }), t.hash);
-    expect(cross).toEqual({
-      txs: [{ view: expect.objectContaining({ hash: t.hash, tx_receipt: await chunkReceipt(c.shardAt(home), 1, t.hash, true) }), joined: true }],
-    });
+    const executed = await chunkReceipt(c.shardAt(home), 1, t.hash, true);
+    expect(typeof cross === "string" ? cross : cross.txs.map((x) => [x.view.hash, x.view.tx_receipt, x.joined])).toEqual([[t.hash, executed, true]]);
     // By height, every tx of the chunk in its order.
     const all = checkChunkBody(info, home, 1, await c.shardAt(home).chunkBody({ height: 1 }));
     const listed = ((await c.shardAt(home).getChunkTxs(1)) as { hash: string }[]).map((x) => x.hash);

@@ -8,17 +8,11 @@
  * stranger's hash costs a bounded number of requests.
  */
 import { isRpcError, type Json } from "../../durable-objects/api";
-import { parsePeers } from "../../durable-objects/config";
-import { fetchPeerJson } from "../../durable-objects/coordinator/witness-check";
-import { checkChunkBody, type CheckedBody, type TxView } from "../../src/block/chunk-body";
+import { MAX_LOOKUP_PEERS, PEER_TXS_TIMEOUT_MS, parsePeers } from "../../durable-objects/config";
+import { checkChunkBody, chunkFromPeers, type TxView } from "../../src/block/chunk-body";
 import type { Env } from "../env";
 import { chainInfoOf } from "../rpc/node";
 import { coordinator } from "./nodes";
-
-/** Most peers one lookup asks: a hash nobody knows costs this many requests, not one per peer of a large PEERS. */
-export const MAX_LOOKUP_PEERS = 4;
-/** How long (ms) a peer may take to find a tx or send a chunk's txs. */
-const PEER_TXS_TIMEOUT_MS = 5_000;
 
 /** A peer's answer to a tx it does not hold, as every node answers it: no reason to refuse the peer. */
 const NOT_FOUND = "tx not found";
@@ -27,6 +21,24 @@ const NOT_FOUND = "tx not found";
 async function chainOf(env: Env): Promise<{ chainId: number; lib: number }> {
   const info = (await chainInfoOf(env)) as { chain_id: number; lib_block: string };
   return { chainId: Number(info.chain_id), lib: Number(info.lib_block) };
+}
+
+/** GET `path` of `peer`: its JSON body, or why none (its refusal's message, a failure), naming the peer. */
+async function peerJson(peer: string, chainId: number, path: string): Promise<{ body: unknown } | { error: string }> {
+  try {
+    const res = await fetch(`${peer}${path}`, { headers: { "X-Chain-Id": String(chainId) }, signal: AbortSignal.timeout(PEER_TXS_TIMEOUT_MS) });
+    const body: unknown = await res.json();
+    if (res.ok) return { body };
+    const m = (body as { message?: unknown } | null)?.message;
+    return { error: `${peer}: ${typeof m === "string" ? m : `HTTP ${res.status}`}` };
+  } catch (err) {
+    return { error: `${peer}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** A checked view as the routes answer it: a plain copy, since Json has no room for the view's declared type. */
+export function json(view: TxView): Json {
+  return JSON.parse(JSON.stringify(view));
 }
 
 /** Our main block `n`'s header `info`, or null when we hold none there. */
@@ -39,9 +51,10 @@ async function infoAt(env: Env, n: number): Promise<string | null> {
 type PeerTx = { view: TxView; height: number; joined: boolean } | { refused: string } | { unknown: string };
 
 async function txFrom(env: Env, peer: string, hash: string, chain: { chainId: number; lib: number }): Promise<PeerTx> {
-  const got = await fetchPeerJson(peer, chain.chainId, `/p2p/tx?hash=${encodeURIComponent(hash)}`, "tx answer", undefined, PEER_TXS_TIMEOUT_MS);
-  if (isRpcError(got)) return got.error === `${peer}: ${NOT_FOUND}` ? { unknown: got.error } : { refused: got.error };
-  const { shard, height } = got as { shard?: unknown; height?: unknown };
+  const answer = await peerJson(peer, chain.chainId, `/p2p/tx?hash=${encodeURIComponent(hash)}`);
+  if ("error" in answer) return answer.error === `${peer}: ${NOT_FOUND}` ? { unknown: answer.error } : { refused: answer.error };
+  const got = answer.body;
+  const { shard, height } = (got ?? {}) as { shard?: unknown; height?: unknown };
   if (typeof shard !== "number" || typeof height !== "number" || !Number.isSafeInteger(height)) return { refused: `${peer}: no shard and height` };
   // Not final here: our block at that height may still change, and a lie about a height above our head is no refusal either.
   if (height > chain.lib) return { unknown: `${peer}: its block ${height} is above our LIB ${chain.lib}` };
@@ -80,24 +93,11 @@ function joinedError(hash: string, height: number): string {
  * Shard `shard`'s txs of our block `height` (header `info`) from the peers, each with its receipt,
  * as a shard's getChunk lists them; or why not.
  */
-export async function chunkFromPeers(env: Env, shard: number, height: number, info: string): Promise<Json[] | { error: string }> {
-  // A chunk without txs (a quiet shard, a placeholder) has the empty tx root: nothing to ask.
-  const ours = (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard);
-  if (ours?.tx_root === "") return [];
+export async function chunkViaPeers(env: Env, shard: number, height: number, info: string): Promise<Json[] | { error: string }> {
   const { chainId } = await chainOf(env);
-  const refused: string[] = [];
-  for (const peer of parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS)) {
-    const got = await fetchPeerJson(peer, chainId, `/p2p/txs?shard=${shard}&height=${height}`, "txs answer", undefined, PEER_TXS_TIMEOUT_MS);
-    const checked: CheckedBody | string = isRpcError(got) ? got.error : checkChunkBody(info, shard, height, got);
-    if (typeof checked === "string") {
-      refused.push(isRpcError(got) ? checked : `${peer}: ${checked}`);
-      continue;
-    }
-    const joined = checked.txs.find((t) => t.joined);
-    if (joined !== undefined) return { error: joinedError(joined.view.hash, height) };
-    return checked.txs.map((t) => t.view as unknown as Json);
-  }
-  return {
-    error: `shard ${shard}'s txs of block ${height} are not on this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}`,
-  };
+  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), (peer, path) => peerJson(peer, chainId, path), shard, height, info);
+  if ("error" in got) return got;
+  const joined = got.txs.find((t) => t.joined);
+  if (joined !== undefined) return { error: joinedError(joined.view.hash, height) };
+  return got.txs.map((t) => json(t.view));
 }

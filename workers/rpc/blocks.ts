@@ -14,7 +14,7 @@ import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_CONTRACT_RANGE, MAX_HEADER_RANGE } from "../../durable-objects/config";
 import { cacheKey, finalRead } from "../lib/cache";
 import { allShards, applies, coordinator, shard, shardCount } from "../lib/nodes";
-import { chunkFromPeers } from "../lib/peer-txs";
+import { chunkViaPeers } from "../lib/peer-txs";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
 import { chainInfoOf } from "./node";
 
@@ -29,7 +29,7 @@ async function chunkTxs(env: Env, height: number, info: string): Promise<{ txs: 
   const all = Array.from({ length: shardCount(env) }, (_, i) => i);
   const parts = await Promise.all(
     all.map(async (i) =>
-      (await applies(env, i)) ? shard(env, i).getChunk(height) : { txs: unwrap(await chunkFromPeers(env, i, height, info)), settled: true },
+      (await applies(env, i)) ? shard(env, i).getChunk(height) : { txs: unwrap(await chunkViaPeers(env, i, height, info)), settled: true },
     ),
   );
   return { txs: parts.flatMap((p) => p.txs), settled: parts.every((p) => p.settled) };

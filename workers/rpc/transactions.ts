@@ -13,7 +13,7 @@ import type { AppEnv } from "../env";
 import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { applies, shard, shardCount, unreadyHere } from "../lib/nodes";
-import { txFromPeers } from "../lib/peer-txs";
+import { json, txFromPeers } from "../lib/peer-txs";
 import type { TxView } from "../../src/block/chunk-body";
 
 export const txRoutes = new Hono<AppEnv>();
@@ -61,7 +61,7 @@ async function lookup(
 txRoutes.get("/getTxByHash/:hash", (c) =>
   finalRead(c, cacheKey(c.req.url), async () => {
     const body = await lookup(c, c.req.param("hash"), (s) => s.getTx(c.req.param("hash")), {
-      found: (p) => ({ status: "IRREVERSIBLE", transaction: p.view as unknown as Json, block_number: String(p.height) }),
+      found: (p) => ({ status: "IRREVERSIBLE", transaction: json(p.view), block_number: String(p.height) }),
       none: "tx not found",
     });
     return { body, final: (body as { status?: string }).status === "IRREVERSIBLE" };
@@ -72,7 +72,7 @@ txRoutes.get("/getTxByHash/:hash", (c) =>
 txRoutes.get("/getTxReceiptByTxHash/:hash", (c) =>
   finalRead(c, cacheKey(c.req.url), async () => ({
     body: await lookup(c, c.req.param("hash"), (s) => s.getTxReceipt(c.req.param("hash")), {
-      found: (p) => p.view.tx_receipt as unknown as Json,
+      found: (p) => (json(p.view) as { tx_receipt: Json }).tx_receipt,
       none: "failed to Get the receipt hash: tx not found",
     }),
     final: true,

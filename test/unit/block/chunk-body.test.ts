@@ -12,7 +12,11 @@ import { answer, chunk, info, receiptOf, receipts, tx, txs } from "../../peer-ch
 describe("checkChunkBody", () => {
   test("an honest answer gives the views a node holding the shard shows", () => {
     const one = checkChunkBody(info, 1, 9, answer(1), txId(txs[1]));
-    expect(one).toEqual({ txs: [{ view: { ...txToJson(txs[1]), tx_receipt: receiptToJson(receipts[1]) }, joined: false }] });
+    expect(one).toEqual({
+      txHashes: chunk.txHashes,
+      receiptHashes: chunk.receiptHashes,
+      txs: [{ tx: txs[1], receipt: receipts[1], view: { ...txToJson(txs[1]), tx_receipt: receiptToJson(receipts[1]) }, joined: false }],
+    });
     const all = checkChunkBody(info, 1, 9, answer());
     expect(typeof all === "string" ? all : all.txs.map((t) => t.view.hash)).toEqual(chunk.txHashes);
   });
