@@ -81,13 +81,17 @@ export function checkChunkBody(info: string, shard: number, height: number, body
   return { txHashes: ids, receiptHashes: receiptHashes.map((h) => base58Encode(h)), txs };
 }
 
+/** Whether shard `shard`'s chunk in the header of `info` has no tx (the empty tx root: a quiet shard, a placeholder). */
+export function quiet(info: string, shard: number): boolean {
+  return (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard)?.tx_root === "";
+}
+
 /** A peer's answer to `path`: its JSON body, or why there is none (a refusal, no answer), naming the peer. */
 export type PeerAsk = (peer: string, path: string) => Promise<{ body: unknown } | { error: string }>;
 
 /**
  * Shard `shard`'s chunk of our block `height` (header `info`) from the first of `peers` whose answer to
- * `GET /p2p/txs` (`ask`) checks, or every peer's reason. A chunk with the empty tx root (a quiet
- * shard, a placeholder) is known empty without asking.
+ * `GET /p2p/txs` (`ask`) checks, or every peer's reason; a `quiet` chunk is known empty without asking.
  */
 export async function chunkFromPeers(
   peers: readonly string[],
@@ -96,8 +100,7 @@ export async function chunkFromPeers(
   height: number,
   info: string,
 ): Promise<CheckedBody | { error: string }> {
-  const ours = (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard);
-  if (ours?.tx_root === "") return { txHashes: [], receiptHashes: [], txs: [] };
+  if (quiet(info, shard)) return { txHashes: [], receiptHashes: [], txs: [] };
   const refused: string[] = [];
   for (const peer of peers) {
     const got = await ask(peer, `/p2p/txs?shard=${shard}&height=${height}`);

@@ -21,6 +21,7 @@ import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { txId } from "../../src/tx/bytes";
 import { receiptToJson, txToJson } from "../../src/tx/view";
 import { MAX_LOOKUP_PEERS } from "../../durable-objects/config";
+import { PEER_LOOKUP_QUOTA } from "../../workers/lib/peer-txs";
 import { answer, chunk, info, receiptOf, receipts, txs } from "../peer-chunk";
 
 type Calls = { method: string; args: unknown[] }[];
@@ -1011,11 +1012,19 @@ describe("reads from the edge (issue 14 item 4)", () => {
       }
     });
 
-    it("a stranger's hash costs at most MAX_LOOKUP_PEERS requests, whatever PEERS holds", async () => {
+    it("a stranger's hash costs at most MAX_LOOKUP_PEERS requests, whatever PEERS holds; a source's lookups through peers are capped", async () => {
       const p = await peers(Array.from({ length: MAX_LOOKUP_PEERS + 2 }, () => notFound));
       try {
-        expect((await call(node(p.list).env, "/getTxByHash/3xYz")).body).toEqual({ code: 2, message: "tx not found" });
+        const f = node(p.list);
+        const from = { headers: { "CF-Connecting-IP": "203.0.113.9" } };
+        expect((await call(f.env, "/getTxByHash/3xYz", from)).body).toEqual({ code: 2, message: "tx not found" });
         expect(p.got).toHaveLength(MAX_LOOKUP_PEERS);
+        for (let i = 1; i < PEER_LOOKUP_QUOTA.limit; i++) await call(f.env, `/getTxByHash/3xYz${i}`, from);
+        expect(p.got).toHaveLength(PEER_LOOKUP_QUOTA.limit * MAX_LOOKUP_PEERS);
+        // Past the quota: refused before any peer request, so a stranger cannot spend this node's /p2p quota at its peers.
+        const r = await call(f.env, "/getTxByHash/3xYzLast", from);
+        expect(r.body).toEqual({ code: 2, message: "too many lookups through peers from 203.0.113.9: at most 30 per 10 s" });
+        expect(p.got).toHaveLength(PEER_LOOKUP_QUOTA.limit * MAX_LOOKUP_PEERS);
       } finally {
         p.close();
       }

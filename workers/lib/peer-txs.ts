@@ -10,9 +10,27 @@
 import { isRpcError, type Json } from "../../durable-objects/api";
 import { MAX_LOOKUP_PEERS, PEER_TXS_TIMEOUT_MS, parsePeers } from "../../durable-objects/config";
 import { checkChunkBody, chunkFromPeers, type TxView } from "../../src/block/chunk-body";
-import type { Env } from "../env";
+import type { Context } from "hono";
+import type { AppEnv, Env } from "../env";
+import { RpcFailure } from "./errors";
+import { Quota, sourceOf } from "./quota";
 import { chainInfoOf } from "../rpc/node";
 import { coordinator } from "./nodes";
+
+/**
+ * Lookups through peers one client source may start per isolate: each costs up to MAX_LOOKUP_PEERS
+ * requests counted against this node's own /p2p quota at its peers (p2p.ts P2P_QUOTA, 600 per 10 s),
+ * which its block sync needs; a final answer is kept in the location's cache, so a client rereading
+ * one does not count again.
+ */
+export const PEER_LOOKUP_QUOTA = new Quota("lookups through peers", 30, 10_000);
+
+/** Counts one lookup through peers for the request's source, or refuses it once the source's quota is used up. */
+export function takeLookup(c: Context<AppEnv>): void {
+  const source = sourceOf((n) => c.req.header(n));
+  if (!PEER_LOOKUP_QUOTA.take(source, Date.now()))
+    throw new RpcFailure(`too many lookups through peers from ${source}: at most ${PEER_LOOKUP_QUOTA.limit} per ${PEER_LOOKUP_QUOTA.windowMs / 1000} s`);
+}
 
 /** A peer's answer to a tx it does not hold, as every node answers it: no reason to refuse the peer. */
 const NOT_FOUND = "tx not found";

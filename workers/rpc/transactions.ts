@@ -13,7 +13,7 @@ import type { AppEnv } from "../env";
 import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { applies, shard, shardCount, unreadyHere } from "../lib/nodes";
-import { json, txFromPeers } from "../lib/peer-txs";
+import { json, takeLookup, txFromPeers } from "../lib/peer-txs";
 import type { TxView } from "../../src/block/chunk-body";
 
 export const txRoutes = new Hono<AppEnv>();
@@ -48,6 +48,7 @@ async function lookup(
   if (at < 0) at = answers.findIndex((a) => !unknown(a));
   // Its home may be a shard not applied here: a final tx comes from a peer, checked against our header (peer-txs.ts).
   if (at < 0 && held.length < count) {
+    takeLookup(c);
     const got = await txFromPeers(c.env, hash);
     // No peer asked holds it in a block final here: the endpoint's not-found, as a node applying every shard says it.
     if (got === null) throw new RpcFailure(peers.none);
