@@ -66,16 +66,16 @@ async function infoAt(env: Env, n: number): Promise<string | null> {
 }
 
 /** Why a peer's answer about tx `hash` is not taken, or its checked tx; `unknown`: it holds no such tx, or not in a block final here. */
-type PeerTx = { view: TxView; height: number; joined: boolean } | { refused: string } | { unknown: string };
+type PeerTx = { view: TxView; height: number; joined: boolean } | { refused: string } | { unknown: true };
 
 async function txFrom(env: Env, peer: string, hash: string, chain: { chainId: number; lib: number }): Promise<PeerTx> {
   const answer = await peerJson(peer, chain.chainId, `/p2p/tx?hash=${encodeURIComponent(hash)}`);
-  if ("error" in answer) return answer.error === `${peer}: ${NOT_FOUND}` ? { unknown: answer.error } : { refused: answer.error };
+  if ("error" in answer) return answer.error === `${peer}: ${NOT_FOUND}` ? { unknown: true } : { refused: answer.error };
   const got = answer.body;
   const { shard, height } = (got ?? {}) as { shard?: unknown; height?: unknown };
   if (typeof shard !== "number" || typeof height !== "number" || !Number.isSafeInteger(height)) return { refused: `${peer}: no shard and height` };
   // Not final here: our block at that height may still change, and a lie about a height above our head is no refusal either.
-  if (height > chain.lib) return { unknown: `${peer}: its block ${height} is above our LIB ${chain.lib}` };
+  if (height > chain.lib) return { unknown: true };
   const info = await infoAt(env, height);
   const checked = info === null ? `we hold no block ${height}` : checkChunkBody(info, shard, height, got, hash);
   if (typeof checked === "string") return { refused: `${peer}: ${checked}` };
