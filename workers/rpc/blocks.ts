@@ -25,7 +25,8 @@ export const blockRoutes = new Hono<AppEnv>();
 /**
  * Every shard's txs of our block at `height` (header `info`), and whether all their receipts are
  * settled: a shard this node's objects do not apply (nodes.ts `applies`) through a peer, checked
- * against that header (lib/peer-txs.ts), its receipts settled as it answers only those.
+ * against that header (lib/peer-txs.ts), which answers a chunk only when none of its receipts joins
+ * cross-shard settles, so it is settled.
  */
 async function chunkTxs(c: Context<AppEnv>, height: number, info: string): Promise<{ txs: Json[]; settled: boolean }> {
   const all = Array.from({ length: shardCount(c.env) }, (_, i) => i);

@@ -25,7 +25,8 @@ const unknown = (a: Answer<Json>) => isRpcError(a) && (a.error.endsWith("tx not 
  * The answer of the shard holding the tx: the remembered one if it knows the tx, else every applied
  * shard's first answer, else the error of a shard that knows the tx (pending, in flight, dropped), else
  * the first shard's. Not found on a node whose objects apply part of the shards (nodes.ts `applies`),
- * the peers are asked (`fromPeers`).
+ * the peers are asked: `peers.found` makes the endpoint's answer of a checked tx, `peers.none` is its
+ * not-found.
  */
 async function lookup(
   c: Context<AppEnv>,
