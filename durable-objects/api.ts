@@ -52,6 +52,19 @@ export interface ShardEvent {
 /** A shard's share of one block (src/block/wire.ts: the same record travels between nodes). */
 export type Chunk = WireChunk;
 
+/**
+ * A chunk's tx and receipt hashes (its header's tx and receipt roots are made of them) and some of its
+ * txs, each with its position, full bytes (base64) and receipt as executed (the one `receipt_hashes`
+ * took); `joined`: the receipt shown is, or will be, that one combined with cross-shard settles.
+ */
+export interface ChunkBody {
+  shard: number;
+  height: number;
+  tx_hashes: string[];
+  receipt_hashes: string[];
+  txs: { index: number; tx: string; receipt: Json; joined: boolean }[];
+}
+
 export interface IostHeld {
   shard: number;
   head: number;
@@ -228,6 +241,11 @@ export interface ShardApi {
    * tx's receipt still changes, so a block listing them is not final even once irreversible.
    */
   getChunk(height: number): Promise<{ txs: Json[]; settled: boolean }>;
+  /**
+   * What a node without this shard checks a peer's tx or block answer with (workers/lib/peer-txs.ts): the chunk
+   * of `at.height`, or of the block holding executed tx `at.hash` (then that tx only), as `ChunkBody`.
+   */
+  chunkBody(at: { height: number } | { hash: string }): Promise<Answer<ChunkBody>>;
   /**
    * A state read of src/query/reads.ts by name, on the head state (with one
    * producer LIB = head, so IOST's `by_longest_chain` reads the same state and

@@ -50,6 +50,15 @@ export const MAX_RANGE = 50;
 /** Most blocks one /getBlockTxsByContract spans beyond its first (go-iost rpc GetBlockTxsByContract: to - from ≤ 100). */
 export const MAX_CONTRACT_RANGE = 100;
 
+/**
+ * Most peers one tx lookup or one chunk of a shard this node does not apply asks (workers/lib/peer-txs.ts,
+ * coordinator/raw-blocks.ts): a hash nobody knows costs this many requests, not one per peer of a large PEERS.
+ */
+export const MAX_LOOKUP_PEERS = 4;
+
+/** How long (ms) a peer may take to find a tx or send a chunk's txs. */
+export const PEER_TXS_TIMEOUT_MS = 5_000;
+
 /** Most key/field pairs one /getBatchContractStorage reads (go-iost rpc: the first 50). */
 export const MAX_READS = 50;
 

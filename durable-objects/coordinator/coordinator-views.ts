@@ -25,6 +25,10 @@ export interface ChainViewHost {
   /** The list that schedules block `height`. */
   listFor(height: number): string[];
   shards(): ShardInternal[];
+  /** Shard `i`'s object, whether or not it applies the chain. */
+  shardAt(i: number): ShardInternal;
+  /** The shards whose objects apply the chain (null: every shard). */
+  applies(): number[] | null;
   /** Block record `number` from R2 once archived (durable-objects/archive.ts), else null. */
   archivedBlock(number: number): Promise<BlockRow | null>;
 }

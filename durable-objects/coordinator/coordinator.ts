@@ -1398,6 +1398,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       witnessesAfter: (n) => this.witnessesAfter(n),
       listFor: (h) => this.listFor(h),
       shards: () => this.heldShards(),
+      shardAt: (i) => shardStub(this.env, shardName(this.name, i)),
+      applies: () => this.applies(),
       archivedBlock: (n) => this.archivedBlock(n),
     };
   }

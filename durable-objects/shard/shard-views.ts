@@ -9,7 +9,8 @@ import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { ShardState } from "../../src/executor/guard";
 import { State } from "../../src/state/state";
 import type { Tx } from "../../src/tx/types";
-import type { Answer, Json } from "../api";
+import type { Answer, Chunk, ChunkBody, Json } from "../api";
+import { base64Encode } from "../../src/codec/base64";
 import type { Segment, TxRow } from "../archive";
 import * as core from "../core";
 import type { NodeConfig } from "../env";
@@ -127,6 +128,49 @@ export async function getChunk(h: ViewHost, height: number, hashed = false): Pro
 
 export async function getChunkTxs(h: ViewHost, height: number, hashed = false): Promise<Json[]> {
   return (await getChunk(h, height, hashed)).txs;
+}
+
+/**
+ * ShardApi.chunkBody: the chunk of `at.height`, or of the block holding executed tx `at.hash` with that
+ * tx only, its txs' receipts as executed (`hashed` once a settle rewrote `receipt`). Rows read: the
+ * tx's index row (by hash), the chunk's, and its txs' (or the archived segment's).
+ */
+export async function chunkBody(
+  h: ViewHost,
+  at: { height: number } | { hash: string },
+  chunkOf: (height: number) => Promise<Chunk | null>,
+): Promise<Answer<ChunkBody>> {
+  const only = "hash" in at ? at.hash : null;
+  let height = "height" in at ? at.height : -1;
+  if (only !== null) {
+    const found = h.sql.exec<Row>("SELECT height FROM tx_index WHERE hash = ? AND status = 'executed'", only).toArray();
+    if (found.length === 0) return { error: "tx not found" };
+    height = found[0].height as number;
+  }
+  const chunk = await chunkOf(height);
+  if (chunk === null) return { error: `shard-${h.place.index}: no chunk of height ${height} here` };
+  const s = await h.segment(height);
+  // A segment is written once its heights settled: its `hashed` is absent where no settle rewrote the receipt.
+  const rows =
+    s !== null
+      ? segmentTxs(s, height).map((t) => ({ hash: t.hash, bytes: unhex(t.bytes), receipt: t.hashed ?? t.receipt, joined: t.hashed !== undefined }))
+      : h.sql
+          .exec<Row>("SELECT hash, bytes, receipt, hashed, pending FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", height)
+          .toArray()
+          .map((r) => ({
+            hash: r.hash as string,
+            bytes: bytesOf(r.bytes),
+            receipt: (r.hashed ?? r.receipt) as string | null,
+            joined: r.hashed !== null || (r.pending as number) > 0,
+          }));
+  const txs = [];
+  for (const r of rows) {
+    if (only !== null && r.hash !== only) continue;
+    // A snapshot sync's replay window records its txs without a receipt (state-sync.ts): nothing to prove them with.
+    if (r.receipt === null) return { error: `shard-${h.place.index}: no receipt of tx ${r.hash} here (synced from a snapshot above it)` };
+    txs.push({ index: chunk.txHashes.indexOf(r.hash), tx: base64Encode(r.bytes), receipt: JSON.parse(r.receipt) as Json, joined: r.joined });
+  }
+  return { shard: chunk.shard, height, tx_hashes: chunk.txHashes, receipt_hashes: chunk.receiptHashes, txs };
 }
 
 /** Whether a tx view has an action on `contract` ("" any) named `actionName` ("" any): go-iost GetBlockTxsByContract's filter. */

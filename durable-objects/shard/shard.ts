@@ -43,6 +43,7 @@ import type {
   Answer,
   BenchRows,
   Chunk,
+  ChunkBody,
   ChunkContext,
   Draft,
   IostHeld,
@@ -1021,6 +1022,12 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return views.getChunk(this.host(), height);
   }
 
+  async chunkBody(at: { height: number } | { hash: string }): Promise<Answer<ChunkBody>> {
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
+    return views.chunkBody(this.host(), at, (n) => this.chunkOf(n));
+  }
+
   /** /getBlockTxsByContract's share of this shard: one call for the whole range (go-iost's 100 blocks), built on getChunkTxs. */
   async txsByContract(from: number, to: number, contract: string, actionName: string): Promise<{ height: number; txs: Json[]; settled: boolean }[]> {
     const out: { height: number; txs: Json[]; settled: boolean }[] = [];
@@ -1392,6 +1399,7 @@ countEntries(
     "getTxReceipt",
     "getChunkTxs",
     "getChunk",
+    "chunkBody",
     "chunkGasRatios",
     "eventsSince",
     "execTx",

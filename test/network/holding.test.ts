@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Client } from "../e2e/helpers/sdk";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { receiptMerkleRoot } from "../../src/block/merkle";
+import { rawReceiptHashes } from "../raw-receipts";
 import { allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, waitFor, shardObjects, type NetNode, type Network } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer002 2 (held by the reader); producer000 1, foundation 3 (not). */
@@ -133,34 +135,82 @@ describe("shard groups: a node without a producer key holds only the shards it s
     expect(status.witnessChecks.refused).toBe(0);
   });
 
-  it("hands a tx whose home it does not hold to its peers; refuses what else needs such a shard; creates no object for it", async () => {
+  it("hands a tx whose home it does not hold to its peers; answers its txs and blocks through peers, checked; creates no object for it", async () => {
     // producer000's home is shard 1: the reader checks the tx, a peer admits it, the chain runs it.
     const via = await connect(reader().url);
     const tx = via.iost.transfer("iost", "producer000", "admin", "0.01", "handed-over");
     signTx(via, tx, accountFromSecret("producer000", DEV_PRODUCERS[0].secret, Algorithm.Ed25519));
     const { hash } = (await via.rpc.transaction.sendTx(tx)) as { hash: string };
+    // Only the producers applying shard 1 answer it from their objects: the others, as the reader, through peers.
     const ran = await waitFor(
-      "node 0 has the handed-over tx's receipt",
+      "a producer has the handed-over tx's receipt",
       async () => {
-        const r = await getJson(`${net.nodes[0].url}/getTxReceiptByTxHash/${hash}`);
-        return r.status === 200 ? r.body : null;
+        for (const n of net.nodes.slice(0, 3)) {
+          const r = await getJson(`${n.url}/getTxReceiptByTxHash/${hash}`);
+          if (r.status === 200) return r.body;
+        }
+        return null;
       },
       60_000,
       500,
     );
     expect(ran).toMatchObject({ tx_hash: hash, status_code: "SUCCESS" });
+    // It crossed shards (admin's credit on 0, the settle back on 1): its shown receipt joins the settle, which no header
+    // commits to, so the reader says why it does not answer rather than show the receipt as executed.
+    const crossed = await getJson(`${reader().url}/getTxByHash/${hash}`);
+    expect(crossed.body.message).toMatch(new RegExp(`^tx ${hash} \\(block [0-9]+\\) has a receipt combined with cross-shard settles`));
 
+    // A tx of shard 1 alone (producer000 pledges gas for itself): every node answers the same JSON, the reader and the
+    // producers not applying shard 1 through a peer, each answer checked against their own header.
+    const pledge = client.iost.callABI("gas.iost", "pledge", ["producer000", "producer000", "1"]);
+    pledge.addApprove("iost", "1");
+    const own = await expectSuccess(client, pledge, accountFromSecret("producer000", DEV_PRODUCERS[0].secret, Algorithm.Ed25519));
+    const asks = () => [0, 1, 2].map((j) => (net.link(READER, j).paths.get("/p2p/tx") ?? 0) + (net.link(READER, j).paths.get("/p2p/txs") ?? 0));
+    const before = asks();
+    const views = await waitFor(
+      "every node answers the pledge final",
+      async () => {
+        const all = await Promise.all(net.nodes.map((n) => getJson(`${n.url}/getTxByHash/${own.hash}`)));
+        return all.every((v) => v.status === 200 && v.body.status === "IRREVERSIBLE") ? all.map((v) => v.body) : null;
+      },
+      30_000,
+      500,
+    );
+    for (const v of views) expect(v).toEqual(views[0]);
+    expect(views[0].transaction.tx_receipt).toMatchObject({ tx_hash: own.hash, status_code: "SUCCESS" });
+    const receipts = await Promise.all(net.nodes.map((n) => getJson(`${n.url}/getTxReceiptByTxHash/${own.hash}`)));
+    for (const r of receipts) expect(r.body).toEqual(views[0].transaction.tx_receipt);
+    const blocks = await Promise.all(net.nodes.map((n) => getJson(`${n.url}/getBlockByNumber/${views[0].block_number}/true`)));
+    for (const b of blocks) expect(b.body).toEqual(blocks[0].body);
+    expect(blocks[0].body.block.transactions.map((t: { hash: string }) => t.hash)).toContain(own.hash);
+    // The lookups, the receipt and the block: at most one request to each peer each (a quiet shard's chunk: none).
+    const made = asks().map((n, j) => n - before[j]);
+    console.log(`reader's /p2p/tx and /p2p/txs requests per peer for 1 lookup, 1 receipt, 1 block: ${JSON.stringify(made)}`);
+    for (const n of made) expect(n).toBeLessThanOrEqual(3);
     const { lib } = (await allInfo([reader()]))[0];
-    const block = await getJson(`${reader().url}/getBlockByNumber/${lib}/true`);
-    expect(block.status).toBe(400);
-    expect(block.body.message).toMatch(/^this node holds shards 0, 2 only/);
-    // A tx looked up by hash: found on the shards it holds, else refused as not answerable here.
-    const lookup = await getJson(`${reader().url}/getTxByHash/${hash}`);
-    expect(lookup.status).toBe(400);
-    expect(lookup.body.message).toBe("tx not found on shards 0, 2, the ones this node holds: ask a node that holds every shard");
-    const own = await expectSuccess(client, client.iost.transfer("iost", "admin", "producer002", "0.01", "looked-up"));
-    await waitFor("the reader has admin's tx", async () => (await getJson(`${reader().url}/getTxByHash/${own.hash}`)).status === 200, 30_000, 500);
     expect((await getJson(`${reader().url}/getBlockByNumber/${lib}/false`)).status).toBe(200);
+    // Raw blocks show receipts as executed, so the cross-shard tx's block too: the same body on every node, each
+    // taking the chunks of the shards its objects do not apply from a peer (before: refused here, and a producer's
+    // body left those shards' txs out).
+    const crossedAt = await waitFor(
+      "a producer names the handed-over tx's block",
+      async () => {
+        for (const n of net.nodes.slice(0, 3)) {
+          const r = await getJson(`${n.url}/getTxByHash/${hash}`);
+          if (r.status === 200 && r.body.status === "IRREVERSIBLE") return r.body.block_number as string;
+        }
+        return null;
+      },
+      30_000,
+      500,
+    );
+    for (const n of [crossedAt, views[0].block_number]) {
+      const raws = await Promise.all(net.nodes.map((x) => getJson(`${x.url}/getRawBlockByNumber/${n}/true`)));
+      for (const r of raws) expect(r.body).toEqual(raws[0].body);
+      // Its receipts make the header's receipt root: no shard's part is missing.
+      const root = Buffer.from(receiptMerkleRoot(rawReceiptHashes(raws[0].body.block.receipts))).toString("base64");
+      expect([raws[0].status, root]).toEqual([200, raws[0].body.block.head.txReceiptMerkleHash]);
+    }
     // Nor does it serve witnesses, even of its own shards: one carries every sender's receipts proof.
     expect((await getJson(`${reader().url}/p2p/witness?shard=0&height=${lib}`)).body.message).toBe("this node holds part of the shards: it serves no witness");
     expect(shardObjects(reader())).toHaveLength(2);

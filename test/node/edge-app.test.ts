@@ -18,6 +18,11 @@ import { nftShard, shardOf } from "../../src/sharding/placement";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement } from "../../src/consensus/endorse";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
+import { txId } from "../../src/tx/bytes";
+import { receiptToJson, txToJson } from "../../src/tx/view";
+import { MAX_LOOKUP_PEERS } from "../../durable-objects/config";
+import { PEER_LOOKUP_QUOTA } from "../../workers/lib/peer-txs";
+import { answer, chunk, info, receiptOf, receipts, txs } from "../peer-chunk";
 
 type Calls = { method: string; args: unknown[] }[];
 /** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
@@ -47,6 +52,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getTxReceipt: async () => ({ error: "failed to Get the receipt hash: not found" }),
     getChunkTxs: async (h) => [{ hash: `T${h}a` }, { hash: `T${h}b` }],
     getChunk: async (h) => ({ txs: [{ hash: `T${h}a` }, { hash: `T${h}b` }], settled: true }),
+    chunkBody: async () => ({ error: "tx not found" }),
     read: async (name, ...args) => {
       calls.push({ method: `shard.${name}`, args });
       return (reads[name] as (...a: unknown[]) => Promise<Answer<Json>>)(...args);
@@ -919,11 +925,144 @@ describe("reads from the edge (issue 14 item 4)", () => {
       const r = await call(f.env, `/getTxByHash/${sdkTxHash(tx)}`);
       // The remembered shard, dropped, is not asked: each applied one once.
       expect(f.calls.filter((c) => c.method === "shard.getTx")).toHaveLength(applied.length);
-      // Before: the dropped object's answer, as if it were the tx's.
-      expect(r.body).toEqual({ code: 2, message: `tx not found on shards ${applied.join(", ")}, the ones this node holds: ask a node that holds every shard` });
+      // Before: the dropped object's answer, as if it were the tx's. Not on the applied shards, and no PEERS to ask.
+      expect(r.body).toEqual({ code: 2, message: `tx ${sdkTxHash(tx)} is not on the shards this node applies, and it has no PEERS to ask` });
     } finally {
       later.mockRestore();
     }
+  });
+
+  describe("a tx or block of a shard not applied here, through peers (workers/lib/peer-txs.ts)", () => {
+    /** Fake peers answering /p2p/tx and /p2p/txs with `body(path)`, the requests they got recorded. */
+    async function peers(bodies: ((path: string) => { status: number; json: unknown })[]) {
+      const got: string[] = [];
+      const servers = await Promise.all(
+        bodies.map(
+          (body, i) =>
+            new Promise<http.Server>((ready) => {
+              const server = http.createServer((req, res) => {
+                got.push(`${i} ${req.url}`);
+                const { status, json } = body(req.url ?? "");
+                res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
+              });
+              server.listen(0, "127.0.0.1", () => ready(server));
+            }),
+        ),
+      );
+      const list = servers.map((sv) => `http://127.0.0.1:${(sv.address() as AddressInfo).port}`).join(",");
+      return { list, got, close: () => servers.forEach((sv) => sv.close()) };
+    }
+    // Shard 1's chunk is the fixture's, shard 3's is empty.
+    const honest = (path: string) => ({
+      status: 200,
+      json: path.includes("shard=3") ? { shard: 3, height: 9, tx_hashes: [], receipt_hashes: [], txs: [] } : path.startsWith("/p2p/txs") ? answer() : answer(1),
+    });
+    const notFound = () => ({ status: 400, json: { code: 2, message: "tx not found" } });
+    const forged = () => {
+      const a = answer(1);
+      a.txs[0].receipt = receiptToJson(receiptOf(txs[1], 1n));
+      return { status: 200, json: a };
+    };
+    /** A node applying shards 0 and 2 of 4 (a producer of two groups), LIB `lib`, our block 9 the fixture's header. */
+    const node = (list: string, lib = 10) =>
+      fakeEnv({
+        vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", PEERS: list },
+        shard: { getTxReceipt: async () => ({ error: "failed to Get the receipt hash: tx not found" }) },
+        coordinator: {
+          appliedShards: async () => [0, 2],
+          chainInfo: async () => ({ chain_id: 1020, head_block: "10", lib_block: String(lib) }),
+          getBlockByNumber: async (n) => ({ status: n <= lib ? "IRREVERSIBLE" : "PENDING", block: { number: String(n), hash: `H${n}`, orig_info: info } }),
+        },
+      });
+    const hash = txId(txs[1]);
+    const view = { ...txToJson(txs[1]), tx_receipt: receiptToJson(receipts[1]) };
+
+    it("a lying peer is passed over; the next one's answer, checked against our header, is the JSON of a node applying the shard", async () => {
+      const p = await peers([notFound, forged, honest]);
+      try {
+        const f = node(p.list);
+        const r = await call(f.env, `/getTxByHash/${hash}`);
+        expect(r.body).toEqual({ status: "IRREVERSIBLE", transaction: view, block_number: "9" });
+        // One request per peer until one checks; the applied shards asked once each, our header once.
+        expect(p.got).toEqual([0, 1, 2].map((i) => `${i} /p2p/tx?hash=${hash}`));
+        expect(f.calls.filter((c) => c.method === "shard.getTx")).toHaveLength(2);
+        const receipt = await call(f.env, `/getTxReceiptByTxHash/${hash}`);
+        expect(receipt.body).toEqual(receiptToJson(receipts[1]));
+      } finally {
+        p.close();
+      }
+    });
+
+    it("every peer lying is a clear error; no peer holding it final here, the endpoint's not-found", async () => {
+      const liars = await peers([forged, forged]);
+      const behind = await peers([honest]);
+      const none = await peers([notFound, notFound]);
+      try {
+        const r = await call(node(liars.list).env, `/getTxByHash/${hash}`);
+        expect(r.body.message).toMatch(new RegExp(`^tx ${hash} is not on the shards this node applies and no peer gave a verified answer: http`));
+        expect(r.body.message.match(/is not the one shard 1's chunk hashed/g)).toHaveLength(2);
+        // Our LIB 8: block 9 is not final here, so the tx is not known yet (a pending tx is not looked for either).
+        expect((await call(node(behind.list, 8).env, `/getTxByHash/${hash}`)).body).toEqual({ code: 2, message: "tx not found" });
+        expect((await call(node(none.list).env, `/getTxReceiptByTxHash/${hash}`)).body).toEqual({
+          code: 2,
+          message: "failed to Get the receipt hash: tx not found",
+        });
+      } finally {
+        for (const p of [liars, behind, none]) p.close();
+      }
+    });
+
+    it("a stranger's hash costs at most MAX_LOOKUP_PEERS requests, whatever PEERS holds; a source's lookups through peers are capped", async () => {
+      const p = await peers(Array.from({ length: MAX_LOOKUP_PEERS + 2 }, () => notFound));
+      try {
+        const f = node(p.list);
+        const from = { headers: { "CF-Connecting-IP": "203.0.113.9" } };
+        expect((await call(f.env, "/getTxByHash/3xYz", from)).body).toEqual({ code: 2, message: "tx not found" });
+        expect(p.got).toHaveLength(MAX_LOOKUP_PEERS);
+        for (let i = 1; i < PEER_LOOKUP_QUOTA.limit; i++) await call(f.env, `/getTxByHash/3xYz${i}`, from);
+        expect(p.got).toHaveLength(PEER_LOOKUP_QUOTA.limit * MAX_LOOKUP_PEERS);
+        // Past the quota: refused before any peer request, so a stranger cannot spend this node's /p2p quota at its peers.
+        const r = await call(f.env, "/getTxByHash/3xYzLast", from);
+        expect(r.body).toEqual({ code: 2, message: "too many lookups through peers from 203.0.113.9: at most 30 per 10 s" });
+        expect(p.got).toHaveLength(PEER_LOOKUP_QUOTA.limit * MAX_LOOKUP_PEERS);
+      } finally {
+        p.close();
+      }
+    });
+
+    it("a receipt combined with cross-shard settles is refused with its reason, not shown unchecked", async () => {
+      const p = await peers([
+        () => {
+          const a = answer(1);
+          a.txs[0].joined = true;
+          return { status: 200, json: a };
+        },
+      ]);
+      try {
+        expect((await call(node(p.list).env, `/getTxByHash/${hash}`)).body.message).toBe(
+          `tx ${hash} (block 9) has a receipt combined with cross-shard settles, which this node cannot check without its shard: ask a node that applies it`,
+        );
+      } finally {
+        p.close();
+      }
+    });
+
+    it("a complete block lists shard 1's txs from a peer, checked, between the applied shards' own", async () => {
+      const p = await peers([forged, honest]);
+      try {
+        const f = node(p.list);
+        const r = await call(f.env, "/getBlockByNumber/9/true");
+        expect(r.status, r.text).toBe(200);
+        const hashes = r.body.block.transactions.map((t: { hash: string }) => t.hash);
+        // Shards 0 and 2 from their objects (the fake's two txs each), shard 1's three from the second peer, shard 3's none.
+        expect(hashes).toEqual(["T9a", "T9b", ...chunk.txHashes, "T9a", "T9b"]);
+        expect(r.body.block.transactions[2]).toEqual({ ...txToJson(txs[0]), tx_receipt: receiptToJson(receipts[0]) });
+        // Shard 3's chunk has the empty tx root in our header: no peer asked for it.
+        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9", "1 /p2p/txs?shard=1&height=9"]);
+      } finally {
+        p.close();
+      }
+    });
   });
 
   it("getBlockTxsByContract over go-iost's largest range makes at most 50 object calls (one per shard)", async () => {

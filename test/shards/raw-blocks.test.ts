@@ -17,6 +17,7 @@ import { receiptFromJson } from "../../src/block/raw";
 import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 import { rawReceiptHashes } from "../raw-receipts";
+import { checkChunkBody } from "../../src/block/chunk-body";
 
 const N = 4;
 const GENESIS = ["admin", "foundation", "producer000", "deadaddr"];
@@ -53,6 +54,36 @@ async function ctxOf(c: Chain, n: number): Promise<ChunkContext> {
   const [b, p] = await Promise.all([c.coord.storedBlock(n), c.coord.storedBlock(n - 1)]);
   return { height: n, time: b!.time, parentHash: b!.parentHash, witness: b!.witness, parentWitness: p!.witness, parentTime: p!.time };
 }
+
+describe("four shards: a chunk's txs as a node without the shard checks them (ShardApi.chunkBody, workers/lib/peer-txs.ts)", () => {
+  test("a tx of one shard checks as the JSON its shard shows; a cross-shard one's receipt as executed, flagged joined; reads write no row", async () => {
+    const c = chain("chunk-body");
+    await c.coord.chainInfo();
+    const local = makeTx({ actions: [{ contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", "admin", "10"]) }] });
+    const t = crossTx();
+    for (const x of [local, t]) expect(await c.shardAt(home).submitTx(x.bytes, x.hash)).toEqual({ hash: x.hash });
+    await tick(c, 3); // both at 1, the settle back at 3
+    const found = (await c.coord.getBlockByNumber(1)) as unknown as { block: { orig_info: string } };
+    const info = found.block.orig_info;
+    const written = (await c.shardAt(home).meter()).rowsWritten;
+
+    const one = checkChunkBody(info, home, 1, await c.shardAt(home).chunkBody({ hash: local.hash }), local.hash);
+    const shown = (await c.shardAt(home).getTx(local.hash)) as { transaction: unknown };
+    expect(typeof one === "string" ? one : one.txs.map((x) => [x.view, x.joined])).toEqual([[shown.transaction, false]]);
+    // The settle rewrote the cross-shard tx's receipt: the one the chunk hashed checks, flagged so the node does not show it as final.
+    const cross = checkChunkBody(info, home, 1, await c.shardAt(home).chunkBody({ hash: t.hash }), t.hash);
+    const executed = await chunkReceipt(c.shardAt(home), 1, t.hash, true);
+    expect(typeof cross === "string" ? cross : cross.txs.map((x) => [x.view.hash, x.view.tx_receipt, x.joined])).toEqual([[t.hash, executed, true]]);
+    // By height, every tx of the chunk in its order.
+    const all = checkChunkBody(info, home, 1, await c.shardAt(home).chunkBody({ height: 1 }));
+    const listed = ((await c.shardAt(home).getChunkTxs(1)) as { hash: string }[]).map((x) => x.hash);
+    expect(typeof all === "string" ? all : all.txs.map((x) => x.view.hash)).toEqual(listed);
+    // Another shard's chunk is not this one.
+    expect(checkChunkBody(info, (home + 1) % N, 1, await c.shardAt(home).chunkBody({ height: 1 }))).toMatch(/^it sent shard/);
+    expect(await c.shardAt(home).chunkBody({ hash: "nope" })).toEqual({ error: "tx not found" });
+    expect((await c.shardAt(home).meter()).rowsWritten).toBe(written);
+  });
+});
 
 describe("four shards: raw blocks of cross-shard txs", () => {
   test("after the settle, the raw block's receipts rebuild the header's receipt root; getTxReceipt shows the combined receipt", async () => {

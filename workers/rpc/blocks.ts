@@ -2,35 +2,46 @@
  * Blocks: /getBlockByHash/{hash}/{complete}, /getBlockByNumber/{number}/{complete},
  * POST /getBlockTxsByContract. The coordinator keeps headers; with complete=true
  * the transactions (each with its tx_receipt) come from every shard's chunk at
- * that height, in shard order. An irreversible block is final: kept in the
+ * that height, in shard order (those of shards this node does not apply from
+ * peers, checked: lib/peer-txs.ts). An irreversible block is final: kept in the
  * location's cache (lib/cache.ts). /getRawBlockByNumber and POST
  * /getBlockHeaderByRange answer blocks in IOST's protobuf form (src/block/raw.ts).
  */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
-import type { AppEnv, Env } from "../env";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_CONTRACT_RANGE, MAX_HEADER_RANGE } from "../../durable-objects/config";
 import { cacheKey, finalRead } from "../lib/cache";
-import { holdsOf } from "../../durable-objects/config";
-import { allShards, coordinator } from "../lib/nodes";
+import { allShards, applies, coordinator, shard, shardCount } from "../lib/nodes";
+import { chunkViaPeers, takeLookup } from "../lib/peer-txs";
+import { quiet } from "../../src/block/chunk-body";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
 import { chainInfoOf } from "./node";
 
 export const blockRoutes = new Hono<AppEnv>();
 
-/** Every shard's txs of the block at `height`, and whether all their receipts are settled. */
-async function chunkTxs(env: Env, height: number): Promise<{ txs: Json[]; settled: boolean }> {
-  const held = holdsOf(env);
-  if (held !== null) throw new RpcFailure(`this node holds shards ${held.join(", ")} only: ask a node that holds every shard for a block's txs`);
-  const parts = await Promise.all(allShards(env).map((s) => s.getChunk(height)));
+/**
+ * Every shard's txs of our block at `height` (header `info`), and whether all their receipts are
+ * settled: a shard this node's objects do not apply (nodes.ts `applies`) through a peer, checked
+ * against that header (lib/peer-txs.ts), which answers a chunk only when none of its receipts joins
+ * cross-shard settles, so it is settled.
+ */
+async function chunkTxs(c: Context<AppEnv>, height: number, info: string): Promise<{ txs: Json[]; settled: boolean }> {
+  const all = Array.from({ length: shardCount(c.env) }, (_, i) => i);
+  const kept = await Promise.all(all.map((i) => applies(c.env, i)));
+  if (all.some((i) => !kept[i] && !quiet(info, i))) takeLookup(c);
+  const parts = await Promise.all(
+    all.map(async (i) => (kept[i] ? shard(c.env, i).getChunk(height) : { txs: unwrap(await chunkViaPeers(c.env, i, height, info)), settled: true })),
+  );
   return { txs: parts.flatMap((p) => p.txs), settled: parts.every((p) => p.settled) };
 }
 
 // An irreversible block's txs carry receipts that cross-shard settles still rewrite: kept only once settled.
-async function blockView(env: Env, found: { status: string; block: Json }, complete: boolean): Promise<{ body: Json; final: boolean }> {
+async function blockView(c: Context<AppEnv>, found: { status: string; block: Json }, complete: boolean): Promise<{ body: Json; final: boolean }> {
   const block = { ...(found.block as Record<string, Json>) };
-  const chunk = complete ? await chunkTxs(env, Number(block.number)) : { txs: [], settled: true };
+  const chunk = complete ? await chunkTxs(c, Number(block.number), block.orig_info as string) : { txs: [], settled: true };
   block.transactions = chunk.txs;
   return { body: { status: found.status, block }, final: found.status === "IRREVERSIBLE" && chunk.settled };
 }
@@ -41,7 +52,7 @@ blockRoutes.get("/getBlockByNumber/:number/:complete", (c) =>
     const complete = parseBoolParam("complete", c.req.param("complete"));
     if (number < 0n || number > BigInt(Number.MAX_SAFE_INTEGER)) throw new RpcFailure("block not found");
     const found = unwrap(await coordinator(c.env).getBlockByNumber(Number(number)));
-    return blockView(c.env, found, complete);
+    return blockView(c, found, complete);
   }),
 );
 
@@ -49,7 +60,7 @@ blockRoutes.get("/getBlockByHash/:hash/:complete", (c) =>
   finalRead(c, cacheKey(c.req.url), async () => {
     const complete = parseBoolParam("complete", c.req.param("complete"));
     const found = unwrap(await coordinator(c.env).getBlockByHash(c.req.param("hash")));
-    return blockView(c.env, found, complete);
+    return blockView(c, found, complete);
   }),
 );
 

@@ -35,6 +35,11 @@
  *   producer keys (none: absent), whom a producer of another group asks first for a chunk (group-chunks.ts `askOrder`).
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
+ * - GET /p2p/tx?hash=H: the executed tx H as ShardApi.chunkBody gives it (`{shard, height, tx_hashes,
+ *   receipt_hashes, txs: [{index, tx, receipt, joined}]}`), looked for on the shards this node serves and
+ *   applies (the remembered one first), or "tx not found"; GET /p2p/txs?shard=S&height=N: every tx of
+ *   that chunk, at most MAX_WITNESS_BYTES. What a node without the shard checks against its header
+ *   (workers/lib/peer-txs.ts).
  * A request naming another chain (header X-Chain-Id) is refused.
  *
  * Mounted before the app's 512 KiB RPC body cap: a block of full chunks is
@@ -55,9 +60,10 @@ import { MAX_CARRY, receiptHeights } from "../../src/sharding/placeholder";
 import { incomingProofs, type SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
-import type { Chunk, P2pGate, PeerDraft } from "../../durable-objects/api";
+import { isRpcError, type Chunk, type P2pGate, type PeerDraft } from "../../durable-objects/api";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
+import { txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { applies, coordinator, unreadyHere, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
@@ -266,6 +272,38 @@ p2pRoutes.post("/p2p/tx", async (c) => {
   }
   if (base64Encode(bytes) !== text) throw new RpcFailure("invalid tx: not canonical base64");
   return c.json({ hash: await admitPeerTx(c, bytes) });
+});
+
+/** The shards whose txs this node answers a peer for: those it serves and its objects apply (a peer's lookup never hops on). */
+async function answering(env: Env): Promise<number[]> {
+  const all = Array.from({ length: shardCount(env) }, (_, i) => i).filter((i) => serves(env, i));
+  const kept = await Promise.all(all.map((i) => applies(env, i)));
+  return all.filter((_, k) => kept[k]);
+}
+
+p2pRoutes.get("/p2p/tx", async (c) => {
+  const hash = c.req.query("hash") ?? "";
+  if (!/^[1-9A-HJ-NP-Za-km-z]{1,64}$/.test(hash)) throw new RpcFailure(`invalid hash ${JSON.stringify(hash.slice(0, 80))}: a base58 tx hash`);
+  const shards = await answering(c.env);
+  // The shard this edge learnt the tx on first (one object call), else each it answers for once.
+  const hinted = shardCount(c.env) > 1 ? await txShardOf(c, hash) : null;
+  const order = hinted !== null && shards.includes(hinted) ? [hinted] : [];
+  for (const group of [order, shards.filter((i) => !order.includes(i))]) {
+    const answers = await Promise.all(group.map((i) => shard(c.env, i).chunkBody({ hash })));
+    const found = answers.find((a) => !isRpcError(a));
+    if (found !== undefined) return c.json(found);
+  }
+  throw new RpcFailure("tx not found");
+});
+
+p2pRoutes.get("/p2p/txs", async (c) => {
+  const index = intParam(c.req.query("shard"), "shard", 0, shardCount(c.env) - 1);
+  const height = intParam(c.req.query("height"), "height", 0, Number.MAX_SAFE_INTEGER);
+  if (!(await answering(c.env)).includes(index)) throw new RpcFailure(`shard ${index} is not applied by this node`);
+  const body = JSON.stringify(unwrap(await shard(c.env, index).chunkBody({ height })));
+  const bytes = new TextEncoder().encode(body).byteLength;
+  if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the txs of chunk ${index}/${height} are ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
+  return c.body(body, 200, { "Content-Type": "application/json" });
 });
 
 /** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */

@@ -1,0 +1,121 @@
+/**
+ * Txs of shards this node's objects do not apply, through peers (docs/ARCHITECTURE.md "Reads through
+ * peers"): /getTxByHash, /getTxReceiptByTxHash and complete blocks on a node holding part of the shards
+ * or a producer of several groups. A peer sends a chunk's tx and receipt hashes and the txs asked
+ * (`GET /p2p/tx?hash`, `GET /p2p/txs?shard&height`: ShardApi.chunkBody); src/block/chunk-body.ts checks
+ * them against this node's own header of that height, which must be final here. A peer whose answer
+ * does not check is passed over for the next; at most MAX_LOOKUP_PEERS are asked per lookup, so a
+ * stranger's hash costs a bounded number of requests.
+ */
+import { isRpcError, type Json } from "../../durable-objects/api";
+import { MAX_LOOKUP_PEERS, PEER_TXS_TIMEOUT_MS, parsePeers } from "../../durable-objects/config";
+import { checkChunkBody, chunkFromPeers, type TxView } from "../../src/block/chunk-body";
+import type { Context } from "hono";
+import type { AppEnv, Env } from "../env";
+import { RpcFailure } from "./errors";
+import { Quota, sourceOf } from "./quota";
+import { chainInfoOf } from "../rpc/node";
+import { coordinator } from "./nodes";
+
+/**
+ * Lookups through peers one client source may start per isolate: each costs up to MAX_LOOKUP_PEERS
+ * requests counted against this node's own /p2p quota at its peers (p2p.ts P2P_QUOTA, 600 per 10 s),
+ * which its block sync needs; a final answer is kept in the location's cache, so a client rereading
+ * one does not count again.
+ */
+export const PEER_LOOKUP_QUOTA = new Quota("lookups through peers", 30, 10_000);
+
+/** Counts one lookup through peers for the request's source, or refuses it once the source's quota is used up. */
+export function takeLookup(c: Context<AppEnv>): void {
+  const source = sourceOf((n) => c.req.header(n));
+  if (!PEER_LOOKUP_QUOTA.take(source, Date.now()))
+    throw new RpcFailure(`too many lookups through peers from ${source}: at most ${PEER_LOOKUP_QUOTA.limit} per ${PEER_LOOKUP_QUOTA.windowMs / 1000} s`);
+}
+
+/** A peer's answer to a tx it does not hold, as every node answers it: no reason to refuse the peer. */
+const NOT_FOUND = "tx not found";
+
+/** Our chain id (for the peers' X-Chain-Id check) and LIB, shared by the isolate's reads (chainInfoOf). */
+async function chainOf(env: Env): Promise<{ chainId: number; lib: number }> {
+  const info = (await chainInfoOf(env)) as { chain_id: number; lib_block: string };
+  return { chainId: Number(info.chain_id), lib: Number(info.lib_block) };
+}
+
+/** GET `path` of `peer`: its JSON body, or why none (its refusal's message, a failure), naming the peer. */
+async function peerJson(peer: string, chainId: number, path: string): Promise<{ body: unknown } | { error: string }> {
+  try {
+    const res = await fetch(`${peer}${path}`, { headers: { "X-Chain-Id": String(chainId) }, signal: AbortSignal.timeout(PEER_TXS_TIMEOUT_MS) });
+    const body: unknown = await res.json();
+    if (res.ok) return { body };
+    const m = (body as { message?: unknown } | null)?.message;
+    return { error: `${peer}: ${typeof m === "string" ? m : `HTTP ${res.status}`}` };
+  } catch (err) {
+    return { error: `${peer}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** A checked view as the routes answer it: a plain copy, since Json has no room for the view's declared type. */
+export function json(view: TxView): Json {
+  return JSON.parse(JSON.stringify(view));
+}
+
+/** Our main block `n`'s header `info`, or null when we hold none there. */
+async function infoAt(env: Env, n: number): Promise<string | null> {
+  const got = await coordinator(env).getBlockByNumber(n);
+  return isRpcError(got) ? null : (got.block as { orig_info: string }).orig_info;
+}
+
+/** Why a peer's answer about tx `hash` is not taken, or its checked tx; `unknown`: it holds no such tx, or not in a block final here. */
+type PeerTx = { view: TxView; height: number; joined: boolean } | { refused: string } | { unknown: true };
+
+async function txFrom(env: Env, peer: string, hash: string, chain: { chainId: number; lib: number }): Promise<PeerTx> {
+  const answer = await peerJson(peer, chain.chainId, `/p2p/tx?hash=${encodeURIComponent(hash)}`);
+  if ("error" in answer) return answer.error === `${peer}: ${NOT_FOUND}` ? { unknown: true } : { refused: answer.error };
+  const got = answer.body;
+  const { shard, height } = (got ?? {}) as { shard?: unknown; height?: unknown };
+  if (typeof shard !== "number" || typeof height !== "number" || !Number.isSafeInteger(height)) return { refused: `${peer}: no shard and height` };
+  // Not final here: our block at that height may still change, and a lie about a height above our head is no refusal either.
+  if (height > chain.lib) return { unknown: true };
+  const info = await infoAt(env, height);
+  const checked = info === null ? `we hold no block ${height}` : checkChunkBody(info, shard, height, got, hash);
+  if (typeof checked === "string") return { refused: `${peer}: ${checked}` };
+  return { view: checked.txs[0].view, height, joined: checked.txs[0].joined };
+}
+
+/**
+ * Tx `hash` from the peers, checked: its view with its receipt and its block; null when every peer
+ * asked holds no such tx in a block final here; else an error. A receipt
+ * combined with cross-shard settles is the home shard's own record, which no header commits to: it is
+ * not answered here (`joinedError`).
+ */
+export async function txFromPeers(env: Env, hash: string): Promise<{ view: TxView; height: number } | { error: string } | null> {
+  const peers = parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS);
+  if (peers.length === 0) return { error: `tx ${hash} is not on the shards this node applies, and it has no PEERS to ask` };
+  const chain = await chainOf(env);
+  const refused: string[] = [];
+  for (const peer of peers) {
+    const got = await txFrom(env, peer, hash, chain);
+    if ("view" in got) return got.joined ? { error: joinedError(hash, got.height) } : got;
+    if ("refused" in got) refused.push(got.refused);
+  }
+  if (refused.length === 0) return null;
+  return { error: `tx ${hash} is not on the shards this node applies and no peer gave a verified answer: ${refused.join("; ")}` };
+}
+
+/** Why a tx whose receipt joins cross-shard settles is not answered through peers. */
+function joinedError(hash: string, height: number): string {
+  return `tx ${hash} (block ${height}) has a receipt combined with cross-shard settles, which this node cannot check without its shard: ask a node that applies it`;
+}
+
+/**
+ * Shard `shard`'s txs of our block `height` (header `info`) from the peers, each with its receipt,
+ * as a shard's getChunk lists them; or why not.
+ */
+export async function chunkViaPeers(env: Env, shard: number, height: number, info: string): Promise<Json[] | { error: string }> {
+  const { chainId } = await chainOf(env);
+  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), (peer, path) => peerJson(peer, chainId, path), shard, height, info);
+  if ("error" in got) return got;
+  const joined = got.txs.find((t) => t.joined);
+  if (joined !== undefined) return { error: joinedError(joined.view.hash, height) };
+  return got.txs.map((t) => json(t.view));
+}
