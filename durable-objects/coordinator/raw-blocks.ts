@@ -49,7 +49,7 @@ async function ownPart(s: ShardInternal, height: number, complete: boolean): Pro
 
 /**
  * Block `b`'s body in shard order: each shard's part from its object where ours applies it, else from a
- * peer, checked against our header (peer-chunks.ts). Before, a producer of several groups listed only
+ * peer, checked against our header (src/block/chunk-body.ts `chunkFromPeers`). Before, a producer of several groups listed only
  * its applied shards' txs, so the body did not make the header's roots.
  */
 async function body(h: ChainViewHost, b: StoredBlock, complete: boolean): Promise<RawBody | { error: string }> {
