@@ -10,10 +10,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balancesAgree, chainInfo, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { allInfo, balancesAgree, chainInfo, finalChainDiff, getJson, shardObjects, startNetwork, waitFor, type Network } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer000 1, producer002 2, foundation 3. */
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
+/** MAX_PROOF_DEPTH: how far below their LIB peers serve what a block-by-block follow needs; a node further behind leaps. */
+const DEPTH = 64;
 
 interface Plan {
   epoch: number;
@@ -21,6 +23,7 @@ interface Plan {
   keep: number[];
   drop: number[];
   synced: { shard: number; epoch: number; head: number }[];
+  unmade: number[];
 }
 interface ShardStatus {
   shard: number;
@@ -122,5 +125,65 @@ describe("shard groups: a producer holds and runs only its groups' shards and sh
       expect(s.plan!.synced.length).toBeGreaterThan(0);
     }
     expect(Math.max(...[...seen[0].keys()])).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a producer wiped with the chain past block 64 leaps: it makes and syncs only the shards its plan keeps, agrees with the others and produces again", async () => {
+    const W = 2;
+    const node = net.nodes[W];
+    await waitFor(`node 0 final past block ${DEPTH + 4}`, async () => (await chainInfo(net.nodes[0])).lib > DEPTH + 4, 120_000, 500);
+    const { head } = await chainInfo(net.nodes[0]);
+    await node.wipe();
+    // Its shard objects as it catches up.
+    const atGenesis: number[] = [];
+    await waitFor(
+      `the wiped producer final past block ${head}`,
+      async () => {
+        const objects = shardObjects(node).length;
+        const info = await chainInfo(node);
+        if (info.head === 0) atGenesis.push(objects);
+        return info.lib >= head;
+      },
+      120_000,
+      200,
+    );
+    const objects = shardObjects(node).length;
+    const s = await status(W);
+    const plan = s.plan!;
+    const synced = [...new Set(plan.synced.map((x) => x.shard))].sort();
+    console.log(
+      `wiped node ${W} final past ${head}: ${objects} shard objects (${atGenesis.join(",")} at genesis), synced ${JSON.stringify(plan.synced)}, keeps ${plan.keep.join(",")}; shards ${JSON.stringify(s.shards)}`,
+    );
+    // Before its leap, shard 0's genesis alone (the consensus shard, kept in every epoch); then only what a plan kept, each synced from a
+    // snapshot at a final block (the leap's plan, then rotation's), not replayed from genesis.
+    expect(atGenesis.length).toBeGreaterThan(0);
+    expect(Math.max(...atGenesis)).toBeLessThanOrEqual(1);
+    expect(synced).toContain(0);
+    expect(objects).toBe(synced.length);
+    // The others: never made (/dev/status does not ask them) or dropped to their marker.
+    expect(plan.unmade.filter((i) => synced.includes(i))).toEqual([]);
+    for (const x of s.shards as ShardStatus[])
+      if (!plan.keep.includes(x.shard)) expect(x, `node ${W} shard ${x.shard}`).toMatchObject({ head: 0, dropped: true });
+    expect(s.shards.length + plan.unmade.length).toBe(4);
+    for (const x of s.shards as (ShardStatus & { work: { chunks: number } })[])
+      if (plan.keep.includes(x.shard)) expect(x.work.chunks, `node ${W} shard ${x.shard}`).toBeLessThan(x.head);
+    // Three producers: no block is final without its endorsement, so LIB rising past its catch-up shows it endorses again.
+    const caught = (await chainInfo(net.nodes[0])).head;
+    await traffic("wiped");
+    await allFinal("every node final past the wiped producer's catch-up");
+    expect((await chainInfo(net.nodes[0])).lib).toBeGreaterThan(caught);
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    expect(await balancesAgree(net.nodes, ACCOUNTS)).toEqual([]);
+    // It makes blocks in its slots again.
+    await waitFor(
+      "a final block of the wiped producer after its catch-up",
+      async () => {
+        const lib = (await chainInfo(net.nodes[0])).lib;
+        for (let n = caught + 1; n <= lib; n++)
+          if ((await getJson(`${net.nodes[0].url}/getBlockByNumber/${n}/false`)).body.block.witness === node.pubkey) return true;
+        return false;
+      },
+      60_000,
+      1_000,
+    );
   });
 });

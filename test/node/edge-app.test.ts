@@ -124,6 +124,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
     groupView: async () => ({ groups: 1, epoch: 0, shards: [0], next: null }),
     appliedShards: async () => null,
+    unmadeShards: async () => [],
     sentFromPeers: async () => ({}),
     draftWitness: async () => ({ error: "no draft" }),
     rawBlock: async (n, complete): Promise<Answer<Json>> =>
