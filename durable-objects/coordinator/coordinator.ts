@@ -154,7 +154,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private inflight: Promise<Outcome> | null = null;
   /**
    * Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start.
-   * On a node holding part of the shards: whether they are at its head (leap.ts), false again after a failed leap.
+   * On a node holding part of the shards, or a producer that leaps: whether they are at its head (leap.ts), false again
+   * after a failed leap.
    */
   private shardsChecked = false;
   /** A producer whose leap failed: its applied shards are brought to a final block as a holding node's are (`startHolding`), not caught up block by block. */
@@ -516,7 +517,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private async createGenesis(): Promise<void> {
     const genesis = core.genesisInfo(this.config.genesis);
     // Until its first plan (at the leap) its objects apply shard 0 alone; the others' genesis chunks come from a peer, none of their objects made.
-    const joining = await this.joinsLongChain();
+    // Decided once: a genesis retried after a failure keeps the first answer (its `applies` and `unmade` are stored).
+    const joining = this.unmade().length > 0 || (await this.joinsLongChain());
     if (joining) {
       const others = Array.from({ length: this.config.shardCount }, (_, i) => i).filter((i) => i !== CONSENSUS_SHARD);
       this.ctx.storage.transactionSync(() => {
@@ -745,15 +747,15 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         const producer = this.config.holds === null;
         const fault = await this.exclusive(async () => {
           // A producer's held shards are those its plan keeps at the head the headers brought, each synced at LIB.
-          const made: { plan?: RotationPlan } = {};
+          const taken: { plan?: RotationPlan } = {};
           const plan = async () => {
             if (!producer) return;
-            made.plan = await planNow(this.rotationHost(), this.rotation);
-            this.setApplies(made.plan.keep);
+            taken.plan = await planNow(this.rotationHost(), this.rotation);
+            this.setApplies(taken.plan.keep);
           };
           try {
             const stuck = await leap(this.syncHost(), this.syncState, peer, s, plan, () => this.fillWindows());
-            const p = made.plan;
+            const p = taken.plan;
             if (stuck === null && p !== undefined) for (const i of p.keep) this.rotation.synced.push({ shard: i, epoch: p.epoch, head: this.headNumber() });
             return stuck;
           } finally {
@@ -1038,7 +1040,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.witnessCheck(b, parent, parts, applies);
   }
 
-  /** `reason` (null: none) passed on; on a node holding part of the shards, one that only a leap gets past is noted (`gone`). */
+  /** `reason` (null: none) passed on; on a node whose objects apply part of the shards, one that only a leap gets past is noted (`gone`). */
   private noteGone(reason: string | null): string | null {
     if (reason !== null && this.applies() !== null && historyGone(reason)) this.gone = true;
     return reason;
@@ -1301,8 +1303,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       await this.ensureGenesis();
       // A node holding part of the shards (no producer key) does not rotate: SERVES chose its shards.
       if (!this.shardsChecked) {
-        // A producer whose leap failed brings its shards to a final block as a holding node does: block by block they may never get there.
-        const aligns = this.config.holds !== null || this.leapFailed;
+        // A producer whose leap failed, or that joined by a leap (a restart may cut its first one short: headers stored, LIB
+        // still 0), brings its shards to a final block as a holding node does: block by block they may never get there.
+        const aligns = this.config.holds !== null || this.leapFailed || this.unmade().length > 0;
         if (!aligns) await this.exclusive(() => syncEmptyShards(this.syncHost()));
         this.shardsChecked = !aligns || (await this.startHolding());
         if (this.shardsChecked) this.leapFailed = false;

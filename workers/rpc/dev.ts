@@ -10,7 +10,7 @@ import { sha3, sign, verify } from "../../src/crypto/index";
 import { loadSha3 } from "../../src/crypto/sha3";
 import { ED25519 } from "../../src/tx/types";
 import type { MeterView, ShardApi } from "../../durable-objects/api";
-import { holdsOf, MAX_BENCH_ROWS, MAX_SEED_ACCOUNTS } from "../../durable-objects/config";
+import { holdsOf, MAX_BENCH_ROWS, MAX_SEED_ACCOUNTS, positiveInt } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { headMemo, memoOwner, newGeneration } from "../lib/cache";
 import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
@@ -26,10 +26,13 @@ devRoutes.use("/dev/*", async (c, next) => {
 
 /**
  * The objects of the shards this node holds but those it never made (a producer that joined a long chain by
- * a leap: rotation.ts `unmade`), which a call would make, with a genesis no rotation drops.
+ * a leap: rotation.ts `unmade`), which a call would make, with a genesis no rotation drops. One coordinator
+ * request, only with shard groups on a node with no SERVES list (a producer's): the bench's /dev/cost reads of
+ * one group count nothing more.
  */
 async function madeShards(env: Env): Promise<ShardApi[]> {
-  const unmade = holdsOf(env) === null ? await coordinator(env).unmadeShards() : [];
+  const grouped = holdsOf(env) === null && positiveInt(env.SHARD_GROUPS?.trim(), 1) > 1;
+  const unmade = grouped ? await coordinator(env).unmadeShards() : [];
   return allShards(env).filter((_, i) => !unmade.includes(i));
 }
 
