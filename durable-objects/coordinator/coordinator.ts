@@ -746,17 +746,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         this.gone = false;
         const producer = this.config.holds === null;
         const fault = await this.exclusive(async () => {
-          // A producer's held shards are those its plan keeps at the head the headers brought, each synced at LIB.
+          // A producer's held shards are those its plan holds now at the head the headers brought, each synced at LIB.
+          // Those kept for next epoch or for the last one's grace follow by rotation, whose failure there stops nothing:
+          // a shard only this node held (its group's sole producer, wiped) cannot come back, and must not stall it.
           const taken: { plan?: RotationPlan } = {};
           const plan = async () => {
             if (!producer) return;
             taken.plan = await planNow(this.rotationHost(), this.rotation);
-            this.setApplies(taken.plan.keep);
+            this.setApplies(taken.plan.now);
           };
           try {
             const stuck = await leap(this.syncHost(), this.syncState, peer, s, plan, () => this.fillWindows());
             const p = taken.plan;
-            if (stuck === null && p !== undefined) for (const i of p.keep) this.rotation.synced.push({ shard: i, epoch: p.epoch, head: this.headNumber() });
+            if (stuck === null && p !== undefined) for (const i of p.now) this.rotation.synced.push({ shard: i, epoch: p.epoch, head: this.headNumber() });
             return stuck;
           } finally {
             // Counted once the shards moved: a rotation step that read them before sees it (rotation.ts `leaps`).

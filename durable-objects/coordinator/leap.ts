@@ -13,7 +13,7 @@
  *    state root in this node's header (state-sync.ts `syncOne`); a shard it holds that is behind
  *    is dropped first. No object of another shard is created.
  * A producer of several groups leaps the same way (wiped, or down for a while), its held shards
- * those its rotation plan keeps, made from the headers (rotation.ts `planNow`) before step 3.
+ * those its rotation plan holds now, made from the headers (rotation.ts `planNow`) before step 3.
  * A restart in the middle leaves shards behind the stored headers: `alignHeld`, at every start,
  * does step 3 again.
  */
