@@ -104,10 +104,10 @@ async function takeHeaders(host: SyncHost, st: SyncState, peer: string, top: num
 }
 
 /**
- * The held shards (those whose objects apply the chain: `applies`) at the coordinator's head, or why not: when any is not (a leap stored headers
- * its shards did not apply, a restart cut a leap or a sync short), the blocks above LIB are dropped
- * and each shard not at LIB is synced there (dropped first if it holds an older chain). Costs one
- * status per held shard.
+ * The held shards (those whose objects apply the chain: `applies`) at the coordinator's head, or why
+ * not: when any is not (a leap stored headers its shards did not apply, a restart cut a leap or a
+ * sync short), the blocks above LIB are dropped and each shard not at LIB is synced there (dropped
+ * first if it holds an older chain). Costs one status per held shard.
  */
 export async function alignHeld(host: SyncHost): Promise<string | null> {
   const shards = host.shards();

@@ -162,9 +162,9 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
     console.warn(`${s.label}: ${why}`);
     return;
   }
-  const made = plan.drop.filter((i) => !host.unmade().includes(i));
-  if (made.length > 0) {
-    const held = await Promise.all(made.map((i) => shards[i].status()));
+  const present = plan.drop.filter((i) => !host.unmade().includes(i));
+  if (present.length > 0) {
+    const held = await Promise.all(present.map((i) => shards[i].status()));
     for (const st of held.filter((x) => x.dropped === undefined)) {
       // In the turn: its chunks kept with the blocks are read from it before it goes, none made meanwhile.
       await s.exclusive(() => host.keepRecent(st.shard));
