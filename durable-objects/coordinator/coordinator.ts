@@ -1501,6 +1501,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   async unmadeShards(): Promise<number[]> {
+    // After genesis: a producer joining a long chain decides there which objects it makes.
+    await this.ensureGenesis();
     return this.unmade();
   }
 
