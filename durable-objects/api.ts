@@ -443,8 +443,8 @@ export interface CoordinatorStatus {
   witnessChecks?: { chunks: number; windowed: number; refused: number; last: string | null };
   /** With more than one group: block chunks of shards outside its groups asked of peers, taken, built here (coordinator/group-chunks.ts). */
   groupChunks?: { asked: number; taken: number; empty: number; built: number; last: string | null };
-  /** With shard groups: the last rotation plan (src/consensus/rotation.ts) and the shards rotation synced since the object started. */
-  rotation?: RotationPlan & { synced: { shard: number; epoch: number; head: number }[] };
+  /** With shard groups: the last rotation plan (src/consensus/rotation.ts), the shards rotation (or a leap) synced since the object started, and those never made here. */
+  rotation?: RotationPlan & { synced: { shard: number; epoch: number; head: number }[]; unmade: number[] };
 }
 
 /** The coordinator's endorsement tracker as /dev/status and the bench see it (docs/FINALITY.md "Wiring"). */
@@ -511,6 +511,8 @@ export interface CoordinatorApi {
   groupView(): Promise<GroupView>;
   /** The shards whose objects apply the chain (null: every shard): all but on a node holding part of them or a producer of several groups (coordinator.ts `applies`). */
   appliedShards(): Promise<number[] | null>;
+  /** The shards whose objects this node never made (a producer that joined a long chain by a leap: rotation.ts `unmade`): asked, one would be made. */
+  unmadeShards(): Promise<number[]>;
   /**
    * GET /p2p/witness of shard `to`'s chunk of main block `height` on a node whose objects apply part
    * of the shards: the proofs of what the others' chunks sent it, taken from peers and verified

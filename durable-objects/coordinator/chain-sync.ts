@@ -100,10 +100,12 @@ export interface SyncHost {
   checkUnheld(b: WireBlock, parent: HostBlock, p: ParsedPeerBlock): Promise<string | null>;
   incoming(height: number, parentInfo: string, takers: readonly number[]): Promise<Answer<Map<number, GivenReceipts>>>;
   /**
-   * With `holds`: when peer `s` is final too far above our head to follow it block by block, leaps
-   * to a final block (leap.ts). Whether to pull blocks now: not while the held shards are behind our
-   * head (a failed leap: the next tick syncs them first), nor right after a leap (the peers'
-   * statuses are old by then: the next round asks again, and leaps again if still too far).
+   * When the objects apply part of the shards (`applies`): when peer `s` is final too far above our
+   * head to follow it block by block, leaps to a final block (leap.ts). Whether to pull blocks now:
+   * not while the held shards are behind our head (a failed leap: the next tick syncs them first),
+   * nor, on a node holding part of the shards, right after a leap (the peers' statuses are old by
+   * then: the next round asks again, and leaps again if still too far). A producer pulls at once,
+   * so that it makes no block on the final block it leapt to while its peers are past it.
    */
   leapIfFar(peer: string, s: PeerStatus): Promise<boolean>;
   /** Main-chain block of a height. */
@@ -775,7 +777,7 @@ export function syncFromPeers(host: SyncHost, st: SyncState): Promise<void> {
     st.heard ||= good.length > 0;
     st.unheard = statuses.filter((x) => !ours(x.s)).map((x) => x.peer);
     const top = good.reduce<{ peer: string; s: PeerStatus } | null>((m, x) => (m === null || x.s.lib > m.s.lib ? x : m), null);
-    if (host.holds !== null && top !== null && !(await host.leapIfFar(top.peer, top.s))) return;
+    if (host.applies() !== null && top !== null && !(await host.leapIfFar(top.peer, top.s))) return;
     const peerTip = (s: PeerStatus) => ({ number: s.head, time: s.head_time, hash: s.head_hash });
     good.sort((a, b) => (preferred(peerTip(a.s), peerTip(b.s)) ? -1 : preferred(peerTip(b.s), peerTip(a.s)) ? 1 : 0));
     for (const { peer, s } of good) {

@@ -50,6 +50,7 @@ import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { ed25519PublicKey } from "../../src/crypto/ed25519";
 import { epochOf } from "../../src/consensus/groups";
+import { CONSENSUS_SHARD } from "../../src/sharding/placement";
 import { nextLib } from "../../src/consensus/lib";
 import type { ConsensusParams } from "../../src/consensus/params";
 import type {
@@ -73,7 +74,7 @@ import type {
   StateSyncDone,
   ValidatorApi,
 } from "../api";
-import { MAX_AHEAD, MAX_BATCH, MAX_RANGE } from "../config";
+import { MAX_AHEAD, MAX_BATCH, MAX_PROOF_DEPTH, MAX_RANGE } from "../config";
 import { MAX_RANGE_BYTES } from "./chain-sync";
 import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
@@ -86,12 +87,13 @@ import { dropSnapshotsFrom, hasSnapshot, parseSnapshotId, restoreSnapshot, takeS
 import * as sync from "./chain-sync";
 import { resyncShard, syncEmptyShards } from "./state-sync";
 import { alignHeld, farBehind, historyGone, leap } from "./leap";
-import { newRotationState, rotate, type RotationHost } from "./rotation";
+import { newRotationState, planNow, rotate, type RotationHost } from "./rotation";
+import type { RotationPlan } from "../../src/consensus/rotation";
 import { Finality, gossipKey } from "./finality";
 import { endorsementError, type SignedEndorsement } from "../../src/consensus/endorse";
 import { alarmJitter } from "./jitter";
 import type { ParsedPeerBlock, PeerBlock, WireBlock } from "../../src/block/wire";
-import { Gossip } from "./peers";
+import { Gossip, peerStatus } from "./peers";
 import {
   checkUnheld,
   fetchWitness,
@@ -152,10 +154,15 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private inflight: Promise<Outcome> | null = null;
   /**
    * Whether this instance saw every shard hold a chain, or synced it (state-sync.ts): once per start.
-   * On a node holding part of the shards: whether they are at its head (leap.ts), false again after a failed leap.
+   * On a node holding part of the shards, or a producer that leaps: whether they are at its head (leap.ts), false again
+   * after a failed leap.
    */
   private shardsChecked = false;
-  /** A node holding part of the shards: a peer block was refused because every peer serves what it needs only from above (leap.ts `historyGone`): leap at the next status round. */
+  /** A producer whose leap failed: its applied shards are brought to a final block as a holding node's are (`startHolding`), not caught up block by block. */
+  private leapFailed = false;
+  /** Leaps this instance made (rotation.ts `leaps`). */
+  private leaps = 0;
+  /** A node whose objects apply part of the shards: a peer block was refused because every peer serves what it needs only from above (leap.ts `historyGone`): leap at the next status round. */
   private gone = false;
   /** What rotation last planned (rotation.ts). */
   private readonly rotation = newRotationState();
@@ -367,6 +374,29 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     this.applied = [...shards];
   }
 
+  /** coordinator_meta `unmade` (rotation.ts `unmade`): the shards whose objects this node never made. */
+  private unmade(): number[] {
+    const stored = this.meta("unmade");
+    return stored === undefined ? [] : (JSON.parse(stored) as number[]);
+  }
+
+  private made(shards: readonly number[]): void {
+    const was = this.unmade();
+    const now = was.filter((i) => !shards.includes(i));
+    if (now.length !== was.length) this.setMeta("unmade", JSON.stringify(now));
+  }
+
+  /**
+   * Whether a producer of several groups starts on a chain its peers finalized more than
+   * MAX_PROOF_DEPTH blocks past genesis (wiped, or new): it will leap (leap.ts), so its objects
+   * need no genesis but shard 0's, kept in every epoch. One /p2p/status per peer, at genesis only.
+   */
+  private async joinsLongChain(): Promise<boolean> {
+    if ((this.config.genesis.groups ?? 1) === 1 || this.config.holds !== null || this.held.size === 0) return false;
+    const statuses = await Promise.all(this.config.peers.map((peer) => peerStatus(peer)));
+    return statuses.some((st) => st !== null && st.chain_id === this.config.chainId && st.lib > MAX_PROOF_DEPTH);
+  }
+
   /** Our main block `n`'s `blocks.kept` (its chunks of shards our objects did not apply, txs base64): null when none, undefined when no such block. */
   private keptOfBlock(n: number): KeptChunk[] | null | undefined {
     const row = this.sql.exec<{ kept: string | null }>("SELECT kept FROM blocks WHERE number = ?", n).toArray()[0];
@@ -486,6 +516,16 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
 
   private async createGenesis(): Promise<void> {
     const genesis = core.genesisInfo(this.config.genesis);
+    // Until its first plan (at the leap) its objects apply shard 0 alone; the others' genesis chunks come from a peer, none of their objects made.
+    // Decided once: a genesis retried after a failure keeps the first answer (its `applies` and `unmade` are stored).
+    const joining = this.unmade().length > 0 || (await this.joinsLongChain());
+    if (joining) {
+      const others = Array.from({ length: this.config.shardCount }, (_, i) => i).filter((i) => i !== CONSENSUS_SHARD);
+      this.ctx.storage.transactionSync(() => {
+        this.setApplies([CONSENSUS_SHARD]);
+        this.setMeta("unmade", JSON.stringify(others));
+      });
+    }
     const own = await Promise.all(
       this.heldShards().map((s) =>
         s.buildChunk({ height: 0, time: genesis.time.toString(), parentHash: "", witness: "0", parentWitness: "", parentTime: "0" }),
@@ -493,7 +533,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     );
     const headerOf = (chunks: Chunk[]) => assembleHeader({ version: 0, number: 0, parentHash: "", witness: "0", time: genesis.time, chunks: byShard(chunks) });
     let chunks = own;
-    if (this.config.holds !== null) {
+    if (this.config.holds !== null || joining) {
       const all = await genesisFromPeers(this.config.peers, own, this.config.shardCount, (c) => storedBlock(headerOf(c), c, null).hash);
       if ("error" in all) throw new Error(`coordinator: ${all.error}`);
       chunks = all;
@@ -503,8 +543,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const witnesses = listOf(chunks) ?? genesis.witnesses;
     // A producer of several groups keeps every genesis chunk with block 0: its objects of the shards it drops (and
     // those it syncs later, whose history starts at their sync block) cannot serve a joining node's genesis.
+    // One that joins a long chain has only shard 0's genesis txs: block 0 is served by its peers.
     const kept =
-      (this.config.genesis.groups ?? 1) > 1 && this.config.holds === null
+      (this.config.genesis.groups ?? 1) > 1 && this.config.holds === null && !joining
         ? JSON.stringify(
             (await Promise.all(this.shards().map((s) => s.chunkRange(0, 1, 0)))).map(([c]) => ({ chunk: c.chunk, txs: c.txs.map((t) => base64Encode(t)) })),
           )
@@ -658,6 +699,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       keys: () => [...this.held],
       setApplies: (shards) => this.setApplies(shards),
       keepRecent: (shard) => this.keepRecent(shard),
+      unmade: () => this.unmade(),
+      made: (shards) => this.made(shards),
+      leaps: () => this.leaps,
     };
   }
 
@@ -700,11 +744,32 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         const head = this.headNumber();
         if (!this.gone && !farBehind(head, s.lib, () => this.block(head)?.info ?? null)) return this.shardsChecked;
         this.gone = false;
-        const fault = await this.exclusive(() => leap(this.syncHost(), this.syncState, peer, s, () => this.fillWindows()));
+        const producer = this.config.holds === null;
+        const fault = await this.exclusive(async () => {
+          // A producer's held shards are those its plan holds now at the head the headers brought, each synced at LIB.
+          // Those kept for next epoch or for the last one's grace follow by rotation, whose failure there stops nothing:
+          // a shard only this node held (its group's sole producer, wiped) cannot come back, and must not stall it.
+          const taken: { plan?: RotationPlan } = {};
+          const plan = async () => {
+            if (!producer) return;
+            taken.plan = await planNow(this.rotationHost(), this.rotation);
+            this.setApplies(taken.plan.now);
+          };
+          try {
+            const stuck = await leap(this.syncHost(), this.syncState, peer, s, plan, () => this.fillWindows());
+            const p = taken.plan;
+            if (stuck === null && p !== undefined) for (const i of p.now) this.rotation.synced.push({ shard: i, epoch: p.epoch, head: this.headNumber() });
+            return stuck;
+          } finally {
+            // Counted once the shards moved: a rotation step that read them before sees it (rotation.ts `leaps`).
+            this.leaps++;
+          }
+        });
         if (fault !== null) console.warn(`${this.name}: leap to ${peer}'s final blocks failed: ${fault}`);
         // Failed, the next tick syncs the shards left behind (startHolding).
         this.shardsChecked = fault === null;
-        return false;
+        this.leapFailed = producer && fault !== null;
+        return producer && fault === null;
       },
       mainBlock: (n) => this.block(n),
       head: () => this.headBlock(),
@@ -896,13 +961,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /**
-   * A node holding part of the shards: the replay windows of the others filled from its peers'
-   * recent blocks (holding.ts `recentChunks`), so the checks by witness after a start or a leap are
-   * windowed at once, not 90 s of block time later. On failure they fill as blocks come. Inside the
-   * exclusive turn: no block is adopted meanwhile.
+   * A node whose objects apply part of the shards, after its start (holding part of them) or a leap:
+   * the replay windows of the others filled from its peers' recent blocks (holding.ts
+   * `recentChunks`), so its checks by witness are windowed at once, not 90 s of block time later
+   * (a producer that leapt has none of those chunks kept with its blocks). On failure they fill as
+   * blocks come. Inside the exclusive turn: no block is adopted meanwhile.
    */
   private async fillWindows(): Promise<void> {
-    const holds = this.config.holds;
+    const holds = this.applies();
     if (holds === null) return;
     const unheld = Array.from({ length: this.config.shardCount }, (_, s) => s).filter((s) => !holds.includes(s));
     const r = await recentChunks({
@@ -976,9 +1042,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.witnessCheck(b, parent, parts, applies);
   }
 
-  /** `reason` (null: none) passed on; on a node holding part of the shards, one that only a leap gets past is noted (`gone`). */
+  /** `reason` (null: none) passed on; on a node whose objects apply part of the shards, one that only a leap gets past is noted (`gone`). */
   private noteGone(reason: string | null): string | null {
-    if (reason !== null && this.config.holds !== null && historyGone(reason)) this.gone = true;
+    if (reason !== null && this.applies() !== null && historyGone(reason)) this.gone = true;
     return reason;
   }
 
@@ -1239,13 +1305,17 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       await this.ensureGenesis();
       // A node holding part of the shards (no producer key) does not rotate: SERVES chose its shards.
       if (!this.shardsChecked) {
-        if (this.config.holds === null) await this.exclusive(() => syncEmptyShards(this.syncHost()));
-        this.shardsChecked = this.config.holds === null || (await this.startHolding());
+        // A producer whose leap failed, or that joined by a leap (a restart may cut its first one short: headers stored, LIB
+        // still 0), brings its shards to a final block as a holding node does: block by block they may never get there.
+        const aligns = this.config.holds !== null || this.leapFailed || this.unmade().length > 0;
+        if (!aligns) await this.exclusive(() => syncEmptyShards(this.syncHost()));
+        this.shardsChecked = !aligns || (await this.startHolding());
+        if (this.shardsChecked) this.leapFailed = false;
       }
       // Rotation takes the exclusive turn itself, for its short steps only (rotation.ts).
-      if (this.config.holds === null) await rotate(this.rotationHost(), this.rotation);
-      // Not while a peer is more than a block ahead: it would only make a fork that loses.
-      const mayProduce = sync.peerTick(this.syncHost(), this.syncState) && this.config.holds === null;
+      if (this.config.holds === null && this.shardsChecked) await rotate(this.rotationHost(), this.rotation);
+      // Not while a peer is more than a block ahead (it would only make a fork that loses), nor on shards not at the head.
+      const mayProduce = sync.peerTick(this.syncHost(), this.syncState) && this.config.holds === null && this.shardsChecked;
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
       resting = !outcome.produced && outcome.rest === true;
       next = nextWake(this.productionHost(), outcome);
@@ -1432,6 +1502,12 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.applies();
   }
 
+  async unmadeShards(): Promise<number[]> {
+    // After genesis: a producer joining a long chain decides there which objects it makes.
+    await this.ensureGenesis();
+    return this.unmade();
+  }
+
   async sentFromPeers(height: number, to: number): Promise<Answer<Record<number, SentProof[][]>>> {
     await this.ensureGenesis();
     if (!Number.isSafeInteger(height) || height < 1 || !Number.isSafeInteger(to) || to < 0 || to >= this.config.shardCount) {
@@ -1526,7 +1602,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       finality: this.finality.status(),
       iostLib: this.iostLib(),
       ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks }, groupChunks: { ...this.groupChunks } } : {}),
-      ...(this.rotation.plan === null ? {} : { rotation: { ...this.rotation.plan, synced: this.rotation.synced } }),
+      ...(this.rotation.plan === null ? {} : { rotation: { ...this.rotation.plan, synced: this.rotation.synced, unmade: this.unmade() } }),
     };
   }
 }
@@ -1545,6 +1621,7 @@ countEntries(
     "getGasRatio",
     "groupView",
     "appliedShards",
+    "unmadeShards",
     "shardChunks",
     "sentFromPeers",
     "draftWitness",

@@ -12,6 +12,8 @@
  *    next pulls), and each held shard synced from a peer's snapshot at LIB, checked against the
  *    state root in this node's header (state-sync.ts `syncOne`); a shard it holds that is behind
  *    is dropped first. No object of another shard is created.
+ * A producer of several groups leaps the same way (wiped, or down for a while), its held shards
+ * those its rotation plan holds now, made from the headers (rotation.ts `planNow`) before step 3.
  * A restart in the middle leaves shards behind the stored headers: `alignHeld`, at every start,
  * does step 3 again.
  */
@@ -56,10 +58,18 @@ export function historyGone(reason: string): boolean {
 
 /**
  * Steps 1–3 from `peer` (its status `s`), inside the exclusive turn (no block is adopted on headers
- * whose chunks no shard applied), `aligned` run once the shards are synced: null once the held
- * shards are at a final block above our old head, else why not.
+ * whose chunks no shard applied), `plan` run once a block above our old head is final (a producer
+ * sets the shards its objects apply from the chain), `aligned` once the shards are synced: null
+ * once the held shards are at a final block above our old head, else why not.
  */
-export async function leap(host: SyncHost, st: SyncState, peer: string, s: PeerStatus, aligned: () => Promise<void>): Promise<string | null> {
+export async function leap(
+  host: SyncHost,
+  st: SyncState,
+  peer: string,
+  s: PeerStatus,
+  plan: () => Promise<void>,
+  aligned: () => Promise<void>,
+): Promise<string | null> {
   const from = host.head().number;
   console.log(`${host.label}: ${s.lib - from} blocks behind ${peer}'s LIB ${s.lib}: taking headers, then its shards at a final block`);
   const fault = await takeHeaders(host, st, peer, s.head);
@@ -68,6 +78,7 @@ export async function leap(host: SyncHost, st: SyncState, peer: string, s: PeerS
   if ("error" in e) console.warn(`${host.label}: endorsements from ${peer} failed: ${e.error}`);
   else if (e.endorsements.length > 0) await host.countEndorsements(e.endorsements, peer);
   if (host.lib() <= from) return `no block above our head ${from} became final with ${peer}'s headers and endorsements`;
+  await plan();
   const stuck = await alignHeld(host);
   if (stuck === null) await aligned();
   return stuck;
@@ -93,14 +104,14 @@ async function takeHeaders(host: SyncHost, st: SyncState, peer: string, top: num
 }
 
 /**
- * The held shards at the coordinator's head, or why not: when any is not (a leap stored headers
- * its shards did not apply, a restart cut a leap or a sync short), the blocks above LIB are dropped
- * and each shard not at LIB is synced there (dropped first if it holds an older chain). Costs one
- * status per held shard.
+ * The held shards (those whose objects apply the chain: `applies`) at the coordinator's head, or why
+ * not: when any is not (a leap stored headers its shards did not apply, a restart cut a leap or a
+ * sync short), the blocks above LIB are dropped and each shard not at LIB is synced there (dropped
+ * first if it holds an older chain). Costs one status per held shard.
  */
 export async function alignHeld(host: SyncHost): Promise<string | null> {
   const shards = host.shards();
-  const held = host.holds ?? [];
+  const held = host.applies() ?? [];
   const statuses = await Promise.all(held.map((i) => shards[i].status()));
   const head = host.head().number;
   if (statuses.every((x) => x.syncing === undefined && x.dropped !== true && x.head === head)) return null;

@@ -35,6 +35,15 @@ export interface RotationHost {
    * blocks, which a peer's snapshot sync fills its replay window from, and the pulls of peers behind.
    */
   keepRecent(shard: number): Promise<void>;
+  /**
+   * Shards whose objects this node never made (a producer that joined a long chain by a leap makes
+   * only what its plan keeps: coordinator `createGenesis`): nothing in them to drop, and asking one
+   * would make it. A shard leaves the list once a plan keeps it (`made`), before it is asked.
+   */
+  unmade(): readonly number[];
+  made(shards: readonly number[]): void;
+  /** Leaps this object made (leap.ts): one during a rotation step moved the head and the shards under it, so the step is made again. */
+  leaps(): number;
 }
 
 /** Per instance: the phase the plan was last made in, and that plan (/dev/status shows it). */
@@ -72,6 +81,16 @@ async function listBlock(s: SyncHost, n: number): Promise<ListBlock> {
   return { hash: b.hash, list: s.witnessesAfter(b) };
 }
 
+/** The plan at the head, made from the chain and kept in `state` (/dev/status); its kept shards leave `unmade`. */
+export async function planNow(host: RotationHost, state: RotationState, c: RotationChain = chainOf(host)): Promise<RotationPlan> {
+  const blocks = new Map<number, ListBlock>();
+  for (const n of planBlocks(c)) blocks.set(n, await listBlock(host.sync, n));
+  const plan = rotationPlan(c, (n) => blocks.get(n)!);
+  state.plan = plan;
+  host.made(plan.keep);
+  return plan;
+}
+
 /**
  * The tick's rotation step (see the file's comment). Only the changes to the applied set, a synced
  * shard's last blocks and a dropped shard's kept chunks take the coordinator's exclusive turn: a
@@ -89,21 +108,23 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
   if (c.head === 0 || c.lib === 0) return;
   const phase = phaseOf(c);
   if (phase === state.phase) return;
-  const blocks = new Map<number, ListBlock>();
-  for (const n of planBlocks(c)) blocks.set(n, await listBlock(s, n));
-  const plan = rotationPlan(c, (n) => blocks.get(n)!);
-  state.plan = plan;
+  const leaps = host.leaps();
+  const plan = await planNow(host, state, c);
   const shards = s.shards();
   const all = shards.map((_, i) => i);
   const statuses = s.peers.length > 0 ? await Promise.all(plan.keep.map((i) => shards[i].status())) : [];
   // In the turn: a kept shard without its state (nothing, or behind: held, left, taken again) and every shard left stop being applied.
-  const { lacking, applied } = await s.exclusive(async () => {
+  const step = await s.exclusive(async () => {
+    // A leap meanwhile (leap.ts) synced the kept shards under a new head: these statuses are stale, the next tick plans again.
+    if (host.leaps() !== leaps) return null;
     const was = s.applies() ?? all;
     const lack = statuses.filter((x) => x.head === 0 || x.syncing !== undefined || !was.includes(x.shard)).map((x) => x.shard);
     const now = plan.keep.filter((i) => was.includes(i) && !lack.includes(i));
     if (now.join() !== was.join()) host.setApplies(now);
     return { lacking: lack, applied: now };
   });
+  if (step === null) return;
+  const { lacking, applied } = step;
   // Outside it, as no object that applies the chain is touched: blocks go on being made and adopted while the state pages come.
   const synced: number[] = [];
   const faults: string[] = [];
@@ -121,15 +142,19 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
     else synced.push(i);
   }
   // In the turn again: the synced shards brought from LIB to the head (a few blocks), then applied.
-  await s.exclusive(async () => {
-    if (synced.length === 0) return;
+  const moved = await s.exclusive(async () => {
+    // A leap meanwhile left these shards at a LIB far below the head: the next tick drops and syncs them again.
+    if (host.leaps() !== leaps) return true;
+    if (synced.length === 0) return false;
     const stuck = await catchUp(s, undefined, [...applied, ...synced]);
     if (stuck !== null) throw new Error(`rotation: synced shards behind the head: ${stuck}`);
     const lib = s.lib();
     await Promise.all(synced.map((i) => shards[i].finalize(lib, s.mainBlock(lib)?.hash)));
     host.setApplies(plan.keep.filter((i) => applied.includes(i) || synced.includes(i)));
     for (const i of synced) state.synced.push({ shard: i, epoch: plan.epoch, head: s.head().number });
+    return false;
   });
+  if (moved) return;
   if (faults.length > 0) {
     const why = `rotation: kept shards not synced yet (${faults.join("; ")})`;
     // A shard needed at this head stops production; one taken on for next epoch only is tried again next tick.
@@ -137,8 +162,9 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
     console.warn(`${s.label}: ${why}`);
     return;
   }
-  if (plan.drop.length > 0) {
-    const held = await Promise.all(plan.drop.map((i) => shards[i].status()));
+  const present = plan.drop.filter((i) => !host.unmade().includes(i));
+  if (present.length > 0) {
+    const held = await Promise.all(present.map((i) => shards[i].status()));
     for (const st of held.filter((x) => x.dropped === undefined)) {
       // In the turn: its chunks kept with the blocks are read from it before it goes, none made meanwhile.
       await s.exclusive(() => host.keepRecent(st.shard));

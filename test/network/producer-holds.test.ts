@@ -10,10 +10,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balancesAgree, chainInfo, finalChainDiff, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { allInfo, balancesAgree, chainInfo, finalChainDiff, getJson, shardObjects, startNetwork, waitFor, type Network } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer000 1, producer002 2, foundation 3. */
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
+/** MAX_PROOF_DEPTH: how far below their LIB peers serve what a block-by-block follow needs; a node further behind leaps. */
+const DEPTH = 64;
 
 interface Plan {
   epoch: number;
@@ -21,11 +23,13 @@ interface Plan {
   keep: number[];
   drop: number[];
   synced: { shard: number; epoch: number; head: number }[];
+  unmade: number[];
 }
 interface ShardStatus {
   shard: number;
   head: number;
   dropped?: true;
+  syncing?: unknown;
 }
 
 describe("shard groups: a producer holds and runs only its groups' shards and shard 0", () => {
@@ -122,5 +126,93 @@ describe("shard groups: a producer holds and runs only its groups' shards and sh
       expect(s.plan!.synced.length).toBeGreaterThan(0);
     }
     expect(Math.max(...[...seen[0].keys()])).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a producer wiped with the chain past block 64 leaps: it makes and syncs only the shards its plan keeps, agrees with the others and produces again", async () => {
+    await waitFor(`node 0 final past block ${DEPTH + 4}`, async () => (await chainInfo(net.nodes[0])).lib > DEPTH + 4, 120_000, 500);
+    // A producer each of whose kept shards another one holds too: its group's only producer, wiped, would take that group's
+    // state with it, which no node could give back (the chain stops once its placeholders run out).
+    const W = await waitFor(
+      "a producer whose kept shards another one holds too",
+      async () => {
+        const all = await Promise.all(net.nodes.map((_, i) => status(i)));
+        const holds = (j: number, x: number) =>
+          all[j].plan?.keep.includes(x) === true && all[j].shards.some((y) => y.shard === x && y.dropped === undefined && y.syncing === undefined);
+        const i = all.findIndex((a, k) => a.plan?.keep.every((x) => all.some((_, j) => j !== k && holds(j, x))));
+        return i >= 0 ? i : null;
+      },
+      60_000,
+      500,
+    );
+    const node = net.nodes[W];
+    // Chain reads from another node.
+    const ref = net.nodes[(W + 1) % net.nodes.length];
+    const { head } = await chainInfo(ref);
+    await node.wipe();
+    // Its shard objects as it catches up (/dev/status asks only the shard objects it made).
+    const atGenesis: number[] = [];
+    await waitFor(
+      `the wiped producer final past block ${head}, its shards synced`,
+      async () => {
+        const objects = shardObjects(node).length;
+        const info = await chainInfo(node);
+        if (info.head === 0) atGenesis.push(objects);
+        if (info.lib < head) return false;
+        // Its LIB rises with the leap's headers, before its shards are synced at it.
+        const held = (await status(W)).shards.filter((x) => x.dropped === undefined);
+        return held.every((x) => x.syncing === undefined && x.head >= head);
+      },
+      120_000,
+      200,
+    );
+    const objects = shardObjects(node).length;
+    const s = await status(W);
+    const plan = s.plan!;
+    const synced = [...new Set(plan.synced.map((x) => x.shard))].sort();
+    console.log(
+      `wiped node ${W} final past ${head}: ${objects} shard objects (${atGenesis.join(",")} at genesis), synced ${JSON.stringify(plan.synced)}, keeps ${plan.keep.join(",")}; shards ${JSON.stringify(s.shards)}`,
+    );
+    // Before its leap, shard 0's genesis alone (the consensus shard, kept in every epoch); then only what a plan kept, each synced from a
+    // snapshot at a final block (the leap's plan, then rotation's), not replayed from genesis.
+    expect(atGenesis.length).toBeGreaterThan(0);
+    expect(Math.max(...atGenesis)).toBeLessThanOrEqual(1);
+    expect(synced).toContain(0);
+    // (A shard rotation is syncing as the files were read has its object before it is listed synced.)
+    const syncing = (s.shards as ShardStatus[]).filter((x) => x.syncing !== undefined && !synced.includes(x.shard)).length;
+    expect(objects).toBe(synced.length + syncing);
+    // The others: never made (/dev/status does not ask them) or dropped to their marker.
+    expect(plan.unmade.filter((i) => synced.includes(i))).toEqual([]);
+    for (const x of s.shards as ShardStatus[])
+      if (!plan.keep.includes(x.shard)) expect(x, `node ${W} shard ${x.shard}`).toMatchObject({ head: 0, dropped: true });
+    expect(s.shards.length + plan.unmade.length).toBe(4);
+    for (const x of s.shards as (ShardStatus & { work: { chunks: number } })[])
+      if (plan.keep.includes(x.shard)) expect(x.work.chunks, `node ${W} shard ${x.shard}`).toBeLessThan(x.head);
+    // Three producers: no block is final without its endorsement, so LIB rising past its catch-up shows it endorses again.
+    const caught = (await chainInfo(ref)).head;
+    // Meanwhile the others missed no slot of theirs (a block a slot of 500 ms; its own, one in three, missed: a gap of 2).
+    const times: bigint[] = [];
+    for (let n = head; n <= caught; n++) times.push(BigInt((await getJson(`${ref.url}/getBlockByNumber/${n}/false`)).body.block.time));
+    const slots = times.map((t) => t / 500_000_000n);
+    const gaps = slots.slice(1).map((x, k) => Number(x - slots[k]));
+    expect(
+      gaps.filter((g) => g > 2),
+      `slot gaps ${gaps.join(",")}`,
+    ).toEqual([]);
+    await traffic("wiped");
+    await allFinal("every node final past the wiped producer's catch-up");
+    expect((await chainInfo(ref)).lib).toBeGreaterThan(caught);
+    expect(await finalChainDiff(net.nodes)).toEqual([]);
+    expect(await balancesAgree(net.nodes, ACCOUNTS)).toEqual([]);
+    // It makes blocks in its slots again.
+    await waitFor(
+      "a final block of the wiped producer after its catch-up",
+      async () => {
+        const lib = (await chainInfo(ref)).lib;
+        for (let n = caught + 1; n <= lib; n++) if ((await getJson(`${ref.url}/getBlockByNumber/${n}/false`)).body.block.witness === node.pubkey) return true;
+        return false;
+      },
+      60_000,
+      1_000,
+    );
   });
 });

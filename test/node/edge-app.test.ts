@@ -130,6 +130,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getGasRatio: async () => ({ lowest_gas_ratio: 1, median_gas_ratio: 1 }),
     groupView: async () => ({ groups: 1, epoch: 0, shards: [0], next: null }),
     appliedShards: async () => null,
+    unmadeShards: async () => [],
     sentFromPeers: async () => ({}),
     draftWitness: async () => ({ error: "no draft" }),
     rawBlock: async (n, complete): Promise<Answer<Json>> =>
@@ -1063,6 +1064,21 @@ describe("reads from the edge (issue 14 item 4)", () => {
         p.close();
       }
     });
+  });
+
+  it("/p2p/state and /p2p/sent refuse a shard a producer's objects do not apply without asking its object, which a call would make", async () => {
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
+      shard: { statePage: async (height) => ({ shard: 2, height, state_root: "", rows: [], next: null }) },
+      coordinator: { appliedShards: async () => [0, 2] },
+    });
+    const refused = (i: number) => ({ code: 2, message: `shard ${i} is not applied on this node: its producers' groups do not hold it now` });
+    expect((await call(f.env, "/p2p/state?shard=1&height=5")).body).toEqual(refused(1));
+    expect((await call(f.env, "/p2p/sent?shard=3&height=5&to=0")).body).toEqual(refused(3));
+    expect(f.calls.filter((c) => c.method.startsWith("shard."))).toEqual([]);
+    // One it applies is asked.
+    expect((await call(f.env, "/p2p/state?shard=2&height=5")).status).toBe(200);
+    expect(f.calls.filter((c) => c.method === "shard.statePage")).toHaveLength(1);
   });
 
   it("getBlockTxsByContract over go-iost's largest range makes at most 50 object calls (one per shard)", async () => {

@@ -25,10 +25,21 @@ function chain(label: string) {
 type Chain = ReturnType<typeof chain>;
 
 /** `rotate` run in the chain's coordinator with its own chain view and stored applied shards, as its tick runs it, but the given groups and keys. */
-async function rotateIn(c: Chain, host: Omit<RotationHost, "sync" | "setApplies" | "keepRecent">, state = newRotationState()) {
+async function rotateIn(c: Chain, host: Pick<RotationHost, "groups" | "keys">, state = newRotationState()) {
   return runInDurableObject(c.coordStub, async (inst) => {
-    const coord = inst as unknown as { syncHost(): SyncHost; setApplies(shards: readonly number[]): void; keepRecent(shard: number): Promise<void> };
-    await rotate({ ...host, sync: coord.syncHost(), setApplies: (shards) => coord.setApplies(shards), keepRecent: (shard) => coord.keepRecent(shard) }, state);
+    const coord = inst as unknown as Pick<RotationHost, "setApplies" | "keepRecent" | "unmade" | "made"> & { syncHost(): SyncHost };
+    await rotate(
+      {
+        ...host,
+        sync: coord.syncHost(),
+        setApplies: (shards) => coord.setApplies(shards),
+        keepRecent: (shard) => coord.keepRecent(shard),
+        unmade: () => coord.unmade(),
+        made: (shards) => coord.made(shards),
+        leaps: () => 0,
+      },
+      state,
+    );
     return state;
   });
 }

@@ -9,8 +9,8 @@ import { Hono } from "hono";
 import { sha3, sign, verify } from "../../src/crypto/index";
 import { loadSha3 } from "../../src/crypto/sha3";
 import { ED25519 } from "../../src/tx/types";
-import type { MeterView } from "../../durable-objects/api";
-import { MAX_BENCH_ROWS, MAX_SEED_ACCOUNTS } from "../../durable-objects/config";
+import type { MeterView, ShardApi } from "../../durable-objects/api";
+import { holdsOf, MAX_BENCH_ROWS, MAX_SEED_ACCOUNTS, positiveInt } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { headMemo, memoOwner, newGeneration } from "../lib/cache";
 import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
@@ -24,10 +24,22 @@ devRoutes.use("/dev/*", async (c, next) => {
   await next();
 });
 
+/**
+ * The objects of the shards this node holds but those it never made (a producer that joined a long chain by
+ * a leap: rotation.ts `unmade`), which a call would make, with a genesis no rotation drops. One coordinator
+ * request, only with shard groups on a node with no SERVES list (a producer's): the bench's /dev/cost reads of
+ * one group count nothing more.
+ */
+async function madeShards(env: Env): Promise<ShardApi[]> {
+  const grouped = holdsOf(env) === null && positiveInt(env.SHARD_GROUPS?.trim(), 1) > 1;
+  const unmade = grouped ? await coordinator(env).unmadeShards() : [];
+  return allShards(env).filter((_, i) => !unmade.includes(i));
+}
+
 /** The cost meter (docs/COST.md): this isolate's edge counters as they stood when the request came in, and every object's (coordinator, validators, shards). */
 async function cost(env: Env): Promise<{ edge: EdgeUsage; objects: MeterView[] }> {
   const edge = edgeUsage();
-  const [meters, shards] = await Promise.all([coordinator(env).meters(), Promise.all(allShards(env).map((s) => s.meter()))]);
+  const [meters, shards] = await Promise.all([coordinator(env).meters(), madeShards(env).then((all) => Promise.all(all.map((s) => s.meter())))]);
   return { edge, objects: [...meters, ...shards] };
 }
 
@@ -36,7 +48,7 @@ devRoutes.get("/dev/status", async (c) => {
   const [chain, producer, shards, meters] = await Promise.all([
     coord.chainInfo(),
     coord.status(),
-    Promise.all(allShards(c.env).map((s) => s.status())),
+    madeShards(c.env).then((all) => Promise.all(all.map((s) => s.status()))),
     cost(c.env),
   ]);
   return c.json({ chain, coordinator: producer, shards, cost: meters });

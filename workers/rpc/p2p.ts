@@ -174,6 +174,14 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
   return c.json({ blocks: await coordinator(c.env).peerBlocks(from, count) });
 });
 
+/**
+ * Refuses a shard this node's objects do not apply (a producer of several groups: rotation dropped it,
+ * or never made it after a leap): asked, an object never made would make its genesis.
+ */
+async function refuseUnapplied(env: Env, index: number): Promise<void> {
+  if (!(await applies(env, index))) throw new RpcFailure(`shard ${index} is not applied on this node: its producers' groups do not hold it now`);
+}
+
 p2pRoutes.get("/p2p/state", async (c) => {
   const index = intParam(c.req.query("shard"), "shard", 0, shardCount(c.env) - 1);
   const height = intParam(c.req.query("height"), "height", 0, Number.MAX_SAFE_INTEGER);
@@ -181,6 +189,7 @@ p2pRoutes.get("/p2p/state", async (c) => {
   const after = c.req.query("after") ?? "";
   if (after.length > MAX_STATE_KEY) throw new RpcFailure(`invalid after: a state key of at most ${MAX_STATE_KEY} units`);
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  await refuseUnapplied(c.env, index);
   return c.json(unwrap(await shard(c.env, index).statePage(height, after, limit)));
 });
 
@@ -229,6 +238,7 @@ p2pRoutes.get("/p2p/sent", async (c) => {
     throw new RpcFailure(`invalid to: shard indexes below ${count}, comma-separated`);
   }
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
+  await refuseUnapplied(c.env, index);
   const runs = unwrap(await shard(c.env, index).sentProofsOf(from, height, to.map(Number), MAX_WITNESS_BYTES - SENT_ENVELOPE_BYTES));
   return c.json({ shard: index, from, height: from + runs.length - 1, sent: runs.flat() });
 });
