@@ -648,6 +648,8 @@ describe("faults on four nodes, two shards", () => {
     const [home, away] = [onShard(0), onShard(1)];
     const before = await Promise.all([home, away].map((a) => balance(f.net.nodes[1], a)));
     f.net.partition([0], [1, 2, 3]);
+    // As in the partition above: node 0 may still finalize blocks up to `cut` from endorsements under way at the cut.
+    const cut = Math.max(...(await allInfo(f.nodes())).map((i) => i.head));
     f.busy();
     await sleep(1_500);
     const minority = await chainInfo(f.net.nodes[0]);
@@ -663,7 +665,10 @@ describe("faults on four nodes, two shards", () => {
       async () => (await allInfo(f.nodes([1, 2, 3]))).every((i) => i.lib >= minority.lib + 6),
       40_000,
     );
-    expect((await chainInfo(f.net.nodes[0])).lib).toBe(minority.lib);
+    // Its branch's block with the lost tx is never final there (a loaded CI run once saw LIB 25 after reading 24).
+    const alone = await chainInfo(f.net.nodes[0]);
+    expect(alone.lib).toBeLessThanOrEqual(cut);
+    expect(alone.lib).toBeLessThan(lostAt);
 
     await f.rest();
     f.net.healAll();

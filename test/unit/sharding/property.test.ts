@@ -942,11 +942,11 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   // 555/17, shrunk (in flight only: without the call, or sent one after another, they pass). The spread of user05
   // (shard 2) freezes to user09 (shard 3) and twice to user01 (shard 1), its credits riding with its put on contract 1;
   // the call (user01 on contract 0) holds user01's records until its settle, so that part runs on shard 1 two blocks
-  // later, where it stays locked until its credit to user09 settles. The spread of user02 (shard 0), failing on a token
-  // nobody created, waits for its name's asks, runs, and sends its probes: on shard 3 user05's credit has landed
-  // (no lock), on shard 1 user05's part still holds user01's list, which the probe reads as before it. Charged for one
-  // of user05's freezes and not the other two, where every order charges both or neither (open: docs/SHARDING.md "Not done
-  // yet").
+  // later, where it stays locked until its credit to user09, the half deciding the tx, settles. The spread of user02
+  // (shard 0), failing on a token nobody created, waits for its name's asks, runs, and sends its probes: on shard 3
+  // that half has landed (its writes stand unlocked), on shard 1 user05's part still holds user01's list, which the
+  // probe reads as before it. Charged for one of user05's freezes and not the other two, where every order charges both
+  // or neither (open: docs/SHARDING.md "Not done yet").
   it.fails("found in flight, 555/17, shrunk: a failed tx's probes reading one shard after a credit of a tx in flight and another before that tx's lock", () => {
     const steps: Step[] = [
       { k: "call", c: 0, by: "user01", abi: "drop" },
