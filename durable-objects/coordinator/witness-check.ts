@@ -19,6 +19,7 @@ import { chunkContext } from "./chain-sync";
 import { ReplayWindow } from "../../src/pool/replay";
 import type { Tx } from "../../src/tx/types";
 import { MAX_RANGE, MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { peerJson } from "../../src/net/peer-json";
 import { MAX_TX_LIFE_NS } from "../../src/pool/index";
 import { MAX_RANGE_BYTES } from "./chain-sync";
 import { decodeTx, NodeFault } from "../core";
@@ -80,35 +81,6 @@ export interface ChunkToCheck {
   replay?: ReplayWindow;
 }
 
-/** Reads at most `max` bytes of `res`'s body as text; null when it is longer. */
-export async function cappedText(res: Response, max: number): Promise<string | null> {
-  const declared = Number(res.headers.get("Content-Length") ?? "0");
-  if (declared > max || res.body === null) {
-    await res.body?.cancel();
-    return declared > max ? null : "";
-  }
-  const reader = res.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    parts.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.byteLength;
-  }
-  return new TextDecoder().decode(all);
-}
-
 /**
  * GET <peer>/p2p/witness?shard&height&root, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. The root (the chunk's
  * post-state root) makes a peer on another block at that height refuse, not serve its own chunk's witness, which would fail the check.
@@ -119,34 +91,8 @@ export function fetchWitness(peer: string, chainId: number, shard: number, heigh
 }
 
 /** GET <peer><path> for this chain (POST of `post` when given), within `timeoutMs`, its body at most MAX_WITNESS_BYTES (`what` it is, for the error): the parsed JSON, or why not. */
-export async function fetchPeerJson(
-  peer: string,
-  chainId: number,
-  path: string,
-  what: string,
-  post?: string,
-  timeoutMs = PUSH_TIMEOUT_MS,
-): Promise<Answer<unknown>> {
-  try {
-    const headers = { "X-Chain-Id": String(chainId), ...(post === undefined ? {} : { "Content-Type": "application/json" }) };
-    const init = post === undefined ? { headers } : { method: "POST", headers, body: post };
-    const res = await fetch(`${peer}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await cappedText(res, MAX_WITNESS_BYTES);
-    if (text === null) return { error: `${peer}: its ${what} is above ${MAX_WITNESS_BYTES} bytes` };
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { error: `${peer}: HTTP ${res.status}, not JSON` };
-    }
-    if (!res.ok) {
-      const m = (json as { message?: unknown } | null)?.message;
-      return { error: `${peer}: ${typeof m === "string" ? m : `HTTP ${res.status}`}` };
-    }
-    return json;
-  } catch (err) {
-    return { error: `${peer}: ${err instanceof Error ? err.message : String(err)}` };
-  }
+export function fetchPeerJson(peer: string, chainId: number, path: string, what: string, post?: string, timeoutMs = PUSH_TIMEOUT_MS): Promise<Answer<unknown>> {
+  return peerJson(peer, chainId, path, what, { post, timeoutMs, maxBytes: MAX_WITNESS_BYTES });
 }
 
 /** Why `x` is not the witness of chunk `shard`/`height` in form (its content is checkChunk's), or null. */

@@ -20,7 +20,7 @@ import { signEndorsement } from "../../src/consensus/endorse";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { txId } from "../../src/tx/bytes";
 import { receiptToJson, txToJson } from "../../src/tx/view";
-import { MAX_LOOKUP_PEERS } from "../../durable-objects/config";
+import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import { PEER_LOOKUP_QUOTA } from "../../workers/lib/peer-txs";
 import { answer, chunk, info, receiptOf, receipts, txs } from "../peer-chunk";
 
@@ -1010,6 +1010,21 @@ describe("reads from the edge (issue 14 item 4)", () => {
         });
       } finally {
         for (const p of [liars, behind, none]) p.close();
+      }
+    });
+
+    it("a peer's answer above MAX_WITNESS_BYTES is passed over unread; the next one's checks", async () => {
+      const huge = () => ({ status: 200, json: { pad: "x".repeat(MAX_WITNESS_BYTES) } });
+      const p = await peers([huge, honest]);
+      const only = await peers([huge]);
+      try {
+        expect((await call(node(p.list).env, `/getTxByHash/${hash}`)).body).toEqual({ status: "IRREVERSIBLE", transaction: view, block_number: "9" });
+        const r = await call(node(only.list).env, `/getTxByHash/${hash}`);
+        expect(r.body.message).toMatch(
+          new RegExp(`no peer gave a verified answer: http://127.0.0.1:[0-9]+: its txs answer is above ${MAX_WITNESS_BYTES} bytes$`),
+        );
+      } finally {
+        for (const x of [p, only]) x.close();
       }
     });
 

@@ -13,7 +13,6 @@ import type { ShardInternal } from "../../durable-objects/api";
 import { MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import {
   type AdoptedParts,
-  cappedText,
   checkByWitness,
   checkUnheld,
   type ChunkToCheck,
@@ -23,6 +22,7 @@ import {
   windowFrom,
   type WitnessSource,
 } from "../../durable-objects/coordinator/witness-check";
+import { cappedText } from "../../src/net/peer-json";
 import { shardStub } from "../../durable-objects/env";
 import type { StoredBlock } from "../../src/block/block";
 import { shardOf } from "../../src/sharding/placement";

@@ -8,7 +8,8 @@
  * stranger's hash costs a bounded number of requests.
  */
 import { isRpcError, type Json } from "../../durable-objects/api";
-import { MAX_LOOKUP_PEERS, PEER_TXS_TIMEOUT_MS, parsePeers } from "../../durable-objects/config";
+import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES, PEER_TXS_TIMEOUT_MS, parsePeers } from "../../durable-objects/config";
+import { peerJson } from "../../src/net/peer-json";
 import { checkChunkBody, chunkFromPeers, type TxView } from "../../src/block/chunk-body";
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../env";
@@ -41,17 +42,10 @@ async function chainOf(env: Env): Promise<{ chainId: number; lib: number }> {
   return { chainId: Number(info.chain_id), lib: Number(info.lib_block) };
 }
 
-/** GET `path` of `peer`: its JSON body, or why none (its refusal's message, a failure), naming the peer. */
-async function peerJson(peer: string, chainId: number, path: string): Promise<{ body: unknown } | { error: string }> {
-  try {
-    const res = await fetch(`${peer}${path}`, { headers: { "X-Chain-Id": String(chainId) }, signal: AbortSignal.timeout(PEER_TXS_TIMEOUT_MS) });
-    const body: unknown = await res.json();
-    if (res.ok) return { body };
-    const m = (body as { message?: unknown } | null)?.message;
-    return { error: `${peer}: ${typeof m === "string" ? m : `HTTP ${res.status}`}` };
-  } catch (err) {
-    return { error: `${peer}: ${err instanceof Error ? err.message : String(err)}` };
-  }
+/** GET `path` of `peer` (src/net/peer-json.ts: bounded like the coordinator's peer reads): its JSON body, or why none, naming the peer. */
+async function askPeer(peer: string, chainId: number, path: string): Promise<{ body: unknown } | { error: string }> {
+  const got = await peerJson(peer, chainId, path, "txs answer", { timeoutMs: PEER_TXS_TIMEOUT_MS, maxBytes: MAX_WITNESS_BYTES });
+  return isRpcError(got) ? got : { body: got };
 }
 
 /** A checked view as the routes answer it: a plain copy, since Json has no room for the view's declared type. */
@@ -69,7 +63,7 @@ async function infoAt(env: Env, n: number): Promise<string | null> {
 type PeerTx = { view: TxView; height: number; joined: boolean } | { refused: string } | { unknown: true };
 
 async function txFrom(env: Env, peer: string, hash: string, chain: { chainId: number; lib: number }): Promise<PeerTx> {
-  const answer = await peerJson(peer, chain.chainId, `/p2p/tx?hash=${encodeURIComponent(hash)}`);
+  const answer = await askPeer(peer, chain.chainId, `/p2p/tx?hash=${encodeURIComponent(hash)}`);
   if ("error" in answer) return answer.error === `${peer}: ${NOT_FOUND}` ? { unknown: true } : { refused: answer.error };
   const got = answer.body;
   const { shard, height } = (got ?? {}) as { shard?: unknown; height?: unknown };
@@ -113,7 +107,7 @@ function joinedError(hash: string, height: number): string {
  */
 export async function chunkViaPeers(env: Env, shard: number, height: number, info: string): Promise<Json[] | { error: string }> {
   const { chainId } = await chainOf(env);
-  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), (peer, path) => peerJson(peer, chainId, path), shard, height, info);
+  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), (peer, path) => askPeer(peer, chainId, path), shard, height, info);
   if ("error" in got) return got;
   const joined = got.txs.find((t) => t.joined);
   if (joined !== undefined) return { error: joinedError(joined.view.hash, height) };
