@@ -58,6 +58,11 @@ export async function applies(env: Env, index: number): Promise<boolean> {
   return applied === null || applied.includes(index);
 }
 
+/** For each shard index, whether this node's objects apply it (`applies`). */
+export function appliedMask(env: Env): Promise<boolean[]> {
+  return Promise.all(Array.from({ length: shardCount(env) }, (_, i) => applies(env, i)));
+}
+
 /**
  * Whether `answer` is that of a shard object holding no chain to answer from (durable-objects/shard/shard.ts
  * `unready`): dropped by rotation since the edge last asked, or syncing its state; a peer is asked instead.

@@ -14,7 +14,7 @@ import type { AppEnv } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_CONTRACT_RANGE, MAX_HEADER_RANGE } from "../../durable-objects/config";
 import { cacheKey, finalRead } from "../lib/cache";
-import { allShards, applies, coordinator, shard, shardCount } from "../lib/nodes";
+import { allShards, appliedMask, coordinator, shard } from "../lib/nodes";
 import { chunkViaPeers, takeLookup } from "../lib/peer-txs";
 import { quiet } from "../../src/block/chunk-body";
 import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
@@ -29,11 +29,10 @@ export const blockRoutes = new Hono<AppEnv>();
  * cross-shard settles, so it is settled.
  */
 async function chunkTxs(c: Context<AppEnv>, height: number, info: string): Promise<{ txs: Json[]; settled: boolean }> {
-  const all = Array.from({ length: shardCount(c.env) }, (_, i) => i);
-  const kept = await Promise.all(all.map((i) => applies(c.env, i)));
-  if (all.some((i) => !kept[i] && !quiet(info, i))) takeLookup(c);
+  const kept = await appliedMask(c.env);
+  if (kept.some((on, i) => !on && !quiet(info, i))) takeLookup(c);
   const parts = await Promise.all(
-    all.map(async (i) => (kept[i] ? shard(c.env, i).getChunk(height) : { txs: unwrap(await chunkViaPeers(c.env, i, height, info)), settled: true })),
+    kept.map(async (on, i) => (on ? shard(c.env, i).getChunk(height) : { txs: unwrap(await chunkViaPeers(c.env, i, height, info)), settled: true })),
   );
   return { txs: parts.flatMap((p) => p.txs), settled: parts.every((p) => p.settled) };
 }

@@ -65,7 +65,7 @@ import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../
 import type { AppEnv, Env } from "../env";
 import { txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { applies, coordinator, unreadyHere, shard, shardCount } from "../lib/nodes";
+import { appliedMask, applies, coordinator, unreadyHere, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
@@ -286,9 +286,7 @@ p2pRoutes.post("/p2p/tx", async (c) => {
 
 /** The shards whose txs this node answers a peer for: those it serves and its objects apply (a peer's lookup never hops on). */
 async function answering(env: Env): Promise<number[]> {
-  const all = Array.from({ length: shardCount(env) }, (_, i) => i).filter((i) => serves(env, i));
-  const kept = await Promise.all(all.map((i) => applies(env, i)));
-  return all.filter((_, k) => kept[k]);
+  return (await appliedMask(env)).flatMap((on, i) => (on && serves(env, i) ? [i] : []));
 }
 
 p2pRoutes.get("/p2p/tx", async (c) => {

@@ -12,7 +12,7 @@ import { isRpcError, type Answer, type Json, type ShardApi } from "../../durable
 import type { AppEnv } from "../env";
 import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { applies, shard, shardCount, unreadyHere } from "../lib/nodes";
+import { appliedMask, applies, shard, shardCount, unreadyHere } from "../lib/nodes";
 import { json, takeLookup, txFromPeers } from "../lib/peer-txs";
 import type { TxView } from "../../src/block/chunk-body";
 
@@ -41,9 +41,8 @@ async function lookup(
     const answer = await ask(shard(c.env, hinted));
     if (!unknown(answer)) return unwrap(answer);
   }
-  const all = Array.from({ length: count }, (_, i) => i);
-  const kept = await Promise.all(all.map((i) => applies(c.env, i)));
-  const held = all.filter((i) => kept[i]);
+  const kept = await appliedMask(c.env);
+  const held = kept.flatMap((on, i) => (on ? [i] : []));
   const answers = await Promise.all(held.map((i) => ask(shard(c.env, i))));
   let at = answers.findIndex((a) => !isRpcError(a));
   if (at < 0) at = answers.findIndex((a) => !unknown(a));
