@@ -47,6 +47,16 @@ export const PUSH_TIMEOUT_MS = 2_000;
 /** Most blocks one GET /p2p/blocks returns. */
 export const MAX_RANGE = 50;
 
+/** Most bytes of blocks one GET /p2p/blocks answer carries (at least one block). */
+export const MAX_RANGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Most bytes of a peer's answer the coordinator reads (durable-objects/coordinator/peers.ts): the
+ * longest honest one is a /p2p/blocks range, MAX_RANGE_BYTES and then one more block of at most as
+ * many. A peer is a stranger; past this its answer is dropped unread, not parsed into the object's memory.
+ */
+export const MAX_PEER_ANSWER_BYTES = 2 * MAX_RANGE_BYTES + 1024 * 1024;
+
 /** Most blocks one /getBlockTxsByContract spans beyond its first (go-iost rpc GetBlockTxsByContract: to - from ≤ 100). */
 export const MAX_CONTRACT_RANGE = 100;
 

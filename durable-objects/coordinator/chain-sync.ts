@@ -43,7 +43,7 @@ import type { TrackedBlock } from "../../src/consensus/endorse";
 import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError, type ForkTip, type ParentView } from "../../src/consensus/peer-block";
 import { slotOf, type Schedule } from "../../src/consensus/schedule";
 import type { Answer, Chunk, ChunkContext, GivenReceipts, Origin, PeerStatus, ShardInternal } from "../api";
-import { MAX_RANGE } from "../config";
+import { MAX_RANGE, MAX_RANGE_BYTES } from "../config";
 import { base64Encode } from "../../src/codec/base64";
 import { fetchBlocks, fetchEndorsements, peerStatus, pushBlock, type Gossip } from "./peers";
 import { errorText } from "../values";
@@ -199,8 +199,6 @@ const MAX_REJECTIONS = 100;
 /** The side table's bounds: blocks, and bytes of their JSON (a full block is at most 8 MiB). */
 export const MAX_SIDE_BLOCKS = 256;
 export const MAX_SIDE_BYTES = 32 * 1024 * 1024;
-/** Most bytes of blocks one GET /p2p/blocks answer carries (at least one block). */
-export const MAX_RANGE_BYTES = 8 * 1024 * 1024;
 /** Blocks further ahead of our head than this wait for a pull, not in the side table. */
 const MAX_ORPHAN_AHEAD = 2 * MAX_RANGE;
 /** How often peers' /p2p/status is asked (ms). */

@@ -74,8 +74,7 @@ import type {
   StateSyncDone,
   ValidatorApi,
 } from "../api";
-import { MAX_AHEAD, MAX_BATCH, MAX_PROOF_DEPTH, MAX_RANGE } from "../config";
-import { MAX_RANGE_BYTES } from "./chain-sync";
+import { MAX_AHEAD, MAX_BATCH, MAX_PROOF_DEPTH, MAX_RANGE, MAX_RANGE_BYTES } from "../config";
 import { due, isArchived, markOf, rangeOf, segmentOf, SegmentReader, type BlockRow, type Mark } from "../archive";
 import * as core from "../core";
 import * as views from "./coordinator-views";

@@ -18,7 +18,8 @@
  */
 import type { PeerBlock } from "../../src/block/wire";
 import type { PeerStatus } from "../api";
-import { MAX_BATCH, MAX_GOSSIP_TO, MAX_RANGE, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_BATCH, MAX_GOSSIP_TO, MAX_PEER_ANSWER_BYTES, MAX_RANGE, PUSH_TIMEOUT_MS } from "../config";
+import { cappedText } from "../../src/net/peer-json";
 
 /** Most items gossip remembers recipients of. */
 const GOSSIP_ITEMS = 4_096;
@@ -121,7 +122,8 @@ export const RANGE_TIMEOUT_MS = 10_000;
 async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ ok: boolean; status: number; json: unknown } | { error: string }> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    const text = await res.text();
+    const text = await cappedText(res, MAX_PEER_ANSWER_BYTES);
+    if (text === null) return { error: `${url}: its answer is above ${MAX_PEER_ANSWER_BYTES} bytes` };
     let json: unknown = null;
     try {
       json = JSON.parse(text);

@@ -18,10 +18,9 @@ import { receiptsFromAfter } from "../../src/sharding/placeholder";
 import { chunkContext } from "./chain-sync";
 import { ReplayWindow } from "../../src/pool/replay";
 import type { Tx } from "../../src/tx/types";
-import { MAX_RANGE, MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_RANGE, MAX_RANGE_BYTES, MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
 import { peerJson } from "../../src/net/peer-json";
 import { MAX_TX_LIFE_NS } from "../../src/pool/index";
-import { MAX_RANGE_BYTES } from "./chain-sync";
 import { decodeTx, NodeFault } from "../core";
 import { errorText } from "../values";
 

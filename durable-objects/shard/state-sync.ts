@@ -41,7 +41,8 @@ import type { Store } from "../../src/state/store";
 import type { Chunk, StatePage, StateSyncTarget, StateSyncDone } from "../api";
 import * as core from "../core";
 import { segmentOf } from "../archive";
-import { MAX_STATE_ROWS as PAGE_ROWS } from "../config";
+import { MAX_PEER_ANSWER_BYTES, MAX_STATE_ROWS as PAGE_ROWS } from "../config";
+import { cappedText } from "../../src/net/peer-json";
 import { overlaidRange, type SqlStore } from "../sql-store";
 import { logAt, storeChunk } from "./block-log";
 import { undoneAbove } from "./chunk-sync";
@@ -146,7 +147,9 @@ function begin(h: ImportHost, mark: SyncMark): void {
 
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-  const text = await res.text();
+  // A page is about PAGE_BYTES and a range MAX_RANGE_BYTES, each with one more row or block: a stranger's longer body is not read.
+  const text = await cappedText(res, MAX_PEER_ANSWER_BYTES);
+  if (text === null) throw new Error(`its answer is above ${MAX_PEER_ANSWER_BYTES} bytes`);
   let json: unknown;
   try {
     json = JSON.parse(text);

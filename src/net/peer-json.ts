@@ -2,7 +2,8 @@
  * A peer's JSON answer, bounded in time and bytes before anything parses it: a peer is a stranger,
  * and a body read whole (`res.json()`) lets it fill the reader's memory. What the coordinator's
  * checks by witness, holding and raw blocks (durable-objects/coordinator/witness-check.ts
- * `fetchPeerJson`) and the edge's lookups through peers (workers/lib/peer-txs.ts) fetch with.
+ * `fetchPeerJson`), the edge's lookups through peers (workers/lib/peer-txs.ts) and its reads proven by
+ * peers (workers/lib/peer-read.ts) fetch with.
  */
 
 /** Reads at most `max` bytes of `res`'s body as text; null when it is longer. */

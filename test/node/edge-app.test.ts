@@ -933,26 +933,102 @@ describe("reads from the edge (issue 14 item 4)", () => {
     }
   });
 
-  describe("a tx or block of a shard not applied here, through peers (workers/lib/peer-txs.ts)", () => {
-    /** Fake peers answering /p2p/tx and /p2p/txs with `body(path)`, the requests they got recorded. */
-    async function peers(bodies: ((path: string) => { status: number; json: unknown })[]) {
-      const got: string[] = [];
-      const servers = await Promise.all(
-        bodies.map(
-          (body, i) =>
-            new Promise<http.Server>((ready) => {
-              const server = http.createServer((req, res) => {
-                got.push(`${i} ${req.url}`);
-                const { status, json } = body(req.url ?? "");
+  /** Fake peers answering with `body(path, request body)`, the requests they got recorded. */
+  async function peers(bodies: ((path: string, sent: string) => { status: number; json: unknown })[]) {
+    const got: string[] = [];
+    const servers = await Promise.all(
+      bodies.map(
+        (body, i) =>
+          new Promise<http.Server>((ready) => {
+            const server = http.createServer((req, res) => {
+              got.push(`${i} ${req.url}`);
+              let sent = "";
+              req.on("data", (d) => (sent += d));
+              req.on("end", () => {
+                const { status, json } = body(req.url ?? "", sent);
                 res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
               });
-              server.listen(0, "127.0.0.1", () => ready(server));
-            }),
-        ),
-      );
-      const list = servers.map((sv) => `http://127.0.0.1:${(sv.address() as AddressInfo).port}`).join(",");
-      return { list, got, close: () => servers.forEach((sv) => sv.close()) };
+            });
+            server.listen(0, "127.0.0.1", () => ready(server));
+          }),
+      ),
+    );
+    const list = servers.map((sv) => `http://127.0.0.1:${(sv.address() as AddressInfo).port}`).join(",");
+    return { list, got, close: () => servers.forEach((sv) => sv.close()) };
+  }
+
+  it("a tx of a shard not applied here is handed to the peers; an answer above 64 KiB is dropped unread", async () => {
+    const tx = signedTransfer(1020, "3");
+    const hash = sdkTxHash(tx);
+    const home = shardOf("admin", 4);
+    const huge = () => ({ status: 200, json: { hash, pad: "x".repeat(64 * 1024) } });
+    const p = await peers([huge, () => ({ status: 200, json: { hash } })]);
+    const only = await peers([huge]);
+    const node = (list: string) =>
+      fakeEnv({
+        vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", PEERS: list },
+        coordinator: { appliedShards: async () => [0, 1, 2, 3].filter((i) => i !== home) },
+      });
+    try {
+      const taken = await call(node(p.list).env, "/sendTx", postText(JSON.stringify(tx)));
+      expect(taken.body).toEqual({ hash, pre_tx_receipt: null });
+      expect(p.got).toEqual(["0 /p2p/tx", "1 /p2p/tx"]);
+      const r = await call(node(only.list).env, "/sendTx", postText(JSON.stringify(tx)));
+      expect(r.body).toEqual({
+        code: 2,
+        message: `shard ${home} is not held by this node and no peer took the tx: ${only.list}: its answer is above 65536 bytes`,
+      });
+    } finally {
+      for (const x of [p, only]) x.close();
     }
+  });
+
+  describe("a read of a shard not served here, proven by peers (workers/lib/peer-read.ts)", () => {
+    const EMPTY_ROOT = "00".repeat(32);
+    /** An account of shard 1 of 4, which a node serving shard 0 only reads through peers. */
+    const name = ["alice", "bobby", "carol", "darla", "emily"].find((n) => shardOf(n, 4) === 1) as string;
+    /** Proves every key asked absent from shard 1 at block 10, whose state our header says is empty. */
+    const empty = (_path: string, sent: string) => ({
+      status: 200,
+      json: {
+        shard: 1,
+        block_number: "10",
+        state_root: EMPTY_ROOT,
+        proofs: (JSON.parse(sent) as { keys: string[] }).keys.map((key) => ({ key, value: null, proof: { siblings: [] } })),
+      },
+    });
+    const node = (list: string) =>
+      fakeEnv({
+        vars: { SHARD_COUNT: "4", SERVES: "0", PEERS: list },
+        coordinator: {
+          chainInfo: async () => ({ chain_id: 1020, head_block: "10", lib_block: "10" }),
+          getBlockByNumber: async (n) => ({
+            status: "IRREVERSIBLE",
+            block: { number: String(n), hash: `H${n}`, time: "1", orig_info: JSON.stringify({ chunks: [{ shard: 1, state_root: EMPTY_ROOT }] }) },
+          }),
+        },
+      });
+
+    it("a peer's answer above MAX_WITNESS_BYTES is passed over unread, and one that is no object is refused, not a crash", async () => {
+      const huge = () => ({ status: 200, json: { pad: "x".repeat(MAX_WITNESS_BYTES) } });
+      const p = await peers([huge, () => ({ status: 200, json: null }), empty]);
+      const only = await peers([huge]);
+      try {
+        const proven = await call(node(p.list).env, `/getAccount/${name}/true`);
+        // The third peer proves the account absent against our root: the shard's own answer to a name it does not hold.
+        expect(proven.body).toEqual({ code: 2, message: "account not found" });
+        expect(p.got).toEqual([`0 /getProofs`, `1 /getProofs`, `2 /getProofs`]);
+        const r = await call(node(only.list).env, `/getAccount/${name}/true`);
+        expect(r.body.message).toBe(
+          `shard 1 is not served by this node and no peer gave a verified answer: ${only.list}: its proofs answer is above ${MAX_WITNESS_BYTES} bytes`,
+        );
+      } finally {
+        for (const x of [p, only]) x.close();
+      }
+    });
+  });
+
+  describe("a tx or block of a shard not applied here, through peers (workers/lib/peer-txs.ts)", () => {
     // Shard 1's chunk is the fixture's, shard 3's is empty.
     const honest = (path: string) => ({
       status: 200,

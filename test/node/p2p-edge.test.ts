@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CoordinatorApi, P2pGate } from "../../durable-objects/api";
 import { postEndorsements } from "../../durable-objects/coordinator/finality";
-import { Gossip, pushBlock } from "../../durable-objects/coordinator/peers";
+import { MAX_PEER_ANSWER_BYTES } from "../../durable-objects/config";
+import { fetchBlocks, Gossip, peerStatus, pushBlock } from "../../durable-objects/coordinator/peers";
 import type { PeerBlock } from "../../src/block/wire";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement } from "../../src/consensus/endorse";
@@ -301,6 +302,36 @@ describe("gossip", () => {
       expect(g.missed([peer])).toEqual([]);
       expect(paths).toEqual(["/p2p/block", "/p2p/endorse", "/p2p/endorse", "/p2p/block"]);
     } finally {
+      await new Promise((done) => server.close(done));
+    }
+  });
+
+  it("a peer's answer above MAX_PEER_ANSWER_BYTES is dropped unread, streamed without a length or not", async () => {
+    // Blocks of the honest size would be taken: a body one byte above the cap is not, however it is framed.
+    const pad = "x".repeat(1024 * 1024);
+    const chunks = Math.ceil(MAX_PEER_ANSWER_BYTES / pad.length);
+    let declared = false;
+    const server = createServer((req, res) => {
+      req.resume();
+      const status = { chain_id: 1020, head: 10, head_hash: "H", head_time: "1", lib: 8, lib_hash: "L" };
+      if (req.url === "/p2p/status") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(status));
+      const head = '{"blocks":["';
+      const size = head.length + chunks * pad.length + 2;
+      res.writeHead(200, { "content-type": "application/json", ...(declared ? { "content-length": String(size) } : {}) });
+      res.write(head);
+      for (let i = 0; i < chunks; i++) res.write(pad);
+      res.end('"]');
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const peer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect(await peerStatus(peer)).toMatchObject({ chain_id: 1020, head: 10 });
+      const refused = { error: `${peer}/p2p/blocks?from=1&count=50: its answer is above ${MAX_PEER_ANSWER_BYTES} bytes` };
+      expect(await fetchBlocks(peer, 1, 50)).toEqual(refused);
+      declared = true;
+      expect(await fetchBlocks(peer, 1, 50)).toEqual(refused);
+    } finally {
+      server.closeAllConnections();
       await new Promise((done) => server.close(done));
     }
   });

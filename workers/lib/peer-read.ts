@@ -11,11 +11,13 @@
  */
 import type { Answer, Json, StateProofs } from "../../durable-objects/api";
 import { isRpcError } from "../../durable-objects/api";
-import { MAX_READS, parsePeers, parseServes } from "../../durable-objects/config";
+import { MAX_READS, MAX_WITNESS_BYTES, parsePeers, parseServes } from "../../durable-objects/config";
+import { peerJson } from "../../src/net/peer-json";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { verifyProof } from "../../src/state/proof";
 import { State } from "../../src/state/state";
 import type { Env } from "../env";
+import { chainInfoOf } from "../rpc/node";
 import { HEAD_MEMO_MS, headMemo, memoOwner } from "./cache";
 import { applies, coordinator, unreadyHere, shard, shardCount } from "./nodes";
 
@@ -97,25 +99,20 @@ function mainBlock(env: Env, n: number): Promise<Final | null> {
  */
 async function prove(
   peer: string,
+  chainId: number,
   index: number,
   keys: string[],
   height: number | undefined,
   final: (n: number) => Promise<Final | null>,
 ): Promise<{ at: Final; values: Map<string, string | null> } | string> {
-  let body: unknown;
-  try {
-    const res = await fetch(`${peer}/getProofs`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ shard: index, keys, ...(height === undefined ? {} : { height }) }),
-      signal: AbortSignal.timeout(PEER_READ_TIMEOUT_MS),
-    });
-    body = await res.json();
-    if (!res.ok) return `HTTP ${res.status} ${JSON.stringify(body).slice(0, 200)}`;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-  const p = body as Partial<StateProofs>;
+  const body = await peerJson(peer, chainId, "/getProofs", "proofs answer", {
+    post: JSON.stringify({ shard: index, keys, ...(height === undefined ? {} : { height }) }),
+    timeoutMs: PEER_READ_TIMEOUT_MS,
+    maxBytes: MAX_WITNESS_BYTES,
+  });
+  // peerJson names the peer, as peerRead does with every reason.
+  if (isRpcError(body)) return body.error.slice(`${peer}: `.length);
+  const p = (body ?? {}) as Partial<StateProofs>;
   const n = Number(p.block_number);
   if (p.shard !== index || !Number.isSafeInteger(n) || (height !== undefined && n !== height))
     return `it proved shard ${p.shard} at block ${p.block_number}, not shard ${index}${height === undefined ? "" : ` at ${height}`}`;
@@ -170,6 +167,7 @@ function attempt<K extends ReadName>(
 async function peerRead<K extends ReadName>(env: Env, index: number, name: K, args: ReadArgs<K>): Promise<Answer<Json>> {
   const peers = parsePeers(env.PEERS);
   const lib = await finalBlock(env);
+  const chainId = Number(((await chainInfoOf(env)) as { chain_id: number }).chain_id);
   // At the peer's LIB when our main chain holds that block at or above ours: our LIB may lag the
   // others' (an endorsement missed while the chain rests: nothing carries it on until the next
   // content), and a read at it would then show a state older than every other node's until the
@@ -193,8 +191,8 @@ async function peerRead<K extends ReadName>(env: Env, index: number, name: K, ar
       }
       for (let i = 0; i < run.missing.length && why === null; i += MAX_READS) {
         const keys = run.missing.slice(i, i + MAX_READS);
-        let got = await prove(peer, index, keys, height, final);
-        if (typeof got === "string" && height === undefined && got.startsWith(AGAIN)) got = await prove(peer, index, keys, lib.number, final);
+        let got = await prove(peer, chainId, index, keys, height, final);
+        if (typeof got === "string" && height === undefined && got.startsWith(AGAIN)) got = await prove(peer, chainId, index, keys, lib.number, final);
         if (typeof got === "string") why = got;
         else {
           // Values of another block than those proven before (another peer's LIB) never mix with them.

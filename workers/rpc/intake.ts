@@ -23,8 +23,12 @@ import { admitBatched } from "../lib/admission";
 import type { Admitted, Submitted } from "../../durable-objects/api";
 import { shardOf } from "../../src/sharding/placement";
 import { chainInfoOf } from "./node";
+import { cappedText } from "../../src/net/peer-json";
 
 export const intakeRoutes = new Hono<AppEnv>();
+
+/** Most bytes of a peer's answer to a handed-over tx read: `{hash}` or a refusal's message, far below it; a stranger's longer body is not. */
+const MAX_HANDOVER_ANSWER_BYTES = 64 * 1024;
 
 let cachedChainId: number | undefined;
 
@@ -149,7 +153,8 @@ function forward(c: Context<AppEnv>, bytes: Uint8Array): void {
   if (peers.length === 0) return;
   const body = JSON.stringify({ tx: base64Encode(bytes) });
   // Best effort: a peer that is down, slow or refusing is simply not heard from.
-  const task = Promise.allSettled(peers.map((p) => postTx(p, body).then((r) => r.text())));
+  // The answers say nothing we use: dropped unread, whatever a peer sends.
+  const task = Promise.allSettled(peers.map((p) => postTx(p, body).then((r) => r.body?.cancel())));
   peerFetches(c.env, peers.length);
   try {
     c.executionCtx.waitUntil(task);
@@ -175,7 +180,9 @@ async function handOver(c: Context<AppEnv>, { bytes, hash }: Checked, home: numb
     peers.map(async (p): Promise<string | null> => {
       try {
         const r = await postTx(p, body);
-        const j = (await r.json()) as { hash?: unknown; message?: unknown } | null;
+        const text = await cappedText(r, MAX_HANDOVER_ANSWER_BYTES);
+        if (text === null) return `${p}: its answer is above ${MAX_HANDOVER_ANSWER_BYTES} bytes`;
+        const j = JSON.parse(text) as { hash?: unknown; message?: unknown } | null;
         if (r.ok && j?.hash === hash) return null;
         return `${p}: ${typeof j?.message === "string" ? j.message : `HTTP ${r.status}`}`;
       } catch (err) {
