@@ -14,12 +14,13 @@ import { defineConfig } from "vitest/config";
 // its own node on a free port.
 const WORKERS = 2;
 /**
- * Three e2e files at once: in the suite they cost about 200 CPU s (measured one by one: 360, of
+ * Four e2e files at once: in the suite they cost about 200 CPU s (measured one by one: 360, of
  * which about 8.5 s each is vitest's start and imports a worker pays once) over 432 s of files, so
- * two at a time left a core mostly idle; a fourth would bring the cores near full for little, and the
- * files with wall-clock bounds (fuzz-tx, fuzz-p2p, busy-sender) nearer them.
+ * two at a time left a core mostly idle, and three still left the cores 45% idle over the group's
+ * 183 s (vmstat, CI run of 2026-12-06). The files with wall-clock bounds (fuzz-tx: 3 blocks in 15 s,
+ * fuzz-p2p, busy-sender) are far from them at three (fuzz-tx 11 s, busy-sender 13 s).
  */
-const E2E_WORKERS = 3;
+const E2E_WORKERS = 4;
 /** Group 3: the ALONE files' one worker and two for the unit files (a core's worth while their node runs). */
 const BESIDE_WORKERS = 3;
 /**
@@ -163,11 +164,11 @@ export default defineConfig({
       },
       {
         // Networks of real nodes (test/network/harness.ts): several workerd instances per file, long
-        // timeouts. Group 1, three files at a time: their nodes mostly wait for blocks and finality (state-sync.test.ts
+        // timeouts. Group 1, four files at a time: their nodes mostly wait for blocks and finality (state-sync.test.ts
         // alone: 14 CPU s over 59 s), and each waits for heights, LIBs and
         // witnesses of final blocks, bounded by blocks, not for a count of slots or a time. Two at a time, the group took
-        // 260 s of a 924 s CI run once producers held only their groups' shards (the files' times summed: 447 s); three, 181 s
-        // on a quiet machine (summed: 516 s).
+        // 260 s of a 924 s CI run once producers held only their groups' shards (the files' times summed: 447 s); three, 205 s
+        // of an 887 s run with the cores still a third idle (vmstat, 2026-12-06) and faults.test.ts, 136 s, one file.
         test: {
           name: "network",
           include: ["test/network/**/*.test.ts"],
@@ -175,7 +176,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 240_000,
           hookTimeout: 240_000,
-          maxWorkers: 3,
+          maxWorkers: 4,
           // Isolated per file: shared, a clean CI run's faults.test.ts met EADDRINUSE on a node's port.
           sequence: { concurrent: false, groupOrder: 1 },
         },

@@ -269,7 +269,7 @@ export function shardObjects(node: NetNode): string[] {
   return dir === undefined ? [] : readdirSync(join(root, dir)).filter((f) => /^[0-9a-f]{64}\.sqlite$/.test(f));
 }
 
-// ---- fault-test helpers (test/network/faults.test.ts) ----
+// ---- fault-test helpers (test/network/fault-fixture.ts) ----
 
 /** The node's iost supply (getTokenInfo current_supply) at its head. */
 export async function iostSupply(node: Target): Promise<string> {
