@@ -1157,6 +1157,17 @@ describe("reads from the edge (issue 14 item 4)", () => {
     });
   });
 
+  it("/dev/supply is refused on a node whose objects do not apply every shard, without asking any", async () => {
+    const f = fakeEnv({ vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" }, coordinator: { appliedShards: async () => [0, 2] } });
+    expect((await call(f.env, "/dev/supply")).body).toEqual({
+      code: 2,
+      message: "/dev/supply sums every shard, and this node applies shards 0, 2 of 4: ask a node that applies all",
+    });
+    expect(f.calls.filter((c) => c.method.startsWith("shard."))).toEqual([]);
+    const all = fakeEnv({ vars: { SHARD_COUNT: "4" } });
+    expect((await call(all.env, "/dev/supply")).body).toEqual({ heads: [10, 10, 10, 10], supply: null, held: "0" });
+  });
+
   it("/p2p/state and /p2p/sent refuse a shard a producer's objects do not apply without asking its object, which a call would make", async () => {
     const f = fakeEnv({
       vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },

@@ -14,7 +14,7 @@ import { holdsOf, MAX_BENCH_ROWS, MAX_SEED_ACCOUNTS, positiveInt } from "../../d
 import type { AppEnv, Env } from "../env";
 import { headMemo, memoOwner, newGeneration } from "../lib/cache";
 import { CODE_UNIMPLEMENTED, RpcFailure, unwrap } from "../lib/errors";
-import { allShards, coordinator, homeShard, shard } from "../lib/nodes";
+import { allShards, appliedMask, coordinator, homeShard, shard } from "../lib/nodes";
 import { edgeUsage, type EdgeUsage } from "../lib/usage";
 
 export const devRoutes = new Hono<AppEnv>();
@@ -60,9 +60,16 @@ devRoutes.get("/dev/cost", async (c) => c.json(await cost(c.env)));
 /**
  * iost conservation (the adversarial suite): every shard's iost balances and frozen balances, summed,
  * against the supply record. Equal on a quiet chain; while a cross-shard credit is in flight, or the
- * shards are at different heads (`heads`), the sum may lag. A full scan of each shard's state.
+ * shards are at different heads (`heads`), the sum may lag. A full scan of each shard's state. Only
+ * on a node whose objects apply every shard: elsewhere the sum would be a part's, and a call to a shard
+ * never made here would make its object.
  */
 devRoutes.get("/dev/supply", async (c) => {
+  const mask = await appliedMask(c.env);
+  if (!mask.every(Boolean)) {
+    const applied = mask.flatMap((a, i) => (a ? [i] : []));
+    throw new RpcFailure(`/dev/supply sums every shard, and this node applies shards ${applied.join(", ")} of ${mask.length}: ask a node that applies all`);
+  }
   const parts = await Promise.all(allShards(c.env).map((s) => s.iostHeld()));
   const held = parts.reduce((sum, p) => sum + BigInt(p.held), 0n);
   const supply = parts.find((p) => p.supply !== null)?.supply ?? null;
