@@ -164,11 +164,12 @@ export default defineConfig({
       },
       {
         // Networks of real nodes (test/network/harness.ts): several workerd instances per file, long
-        // timeouts. Group 1, four files at a time: their nodes mostly wait for blocks and finality (state-sync.test.ts
+        // timeouts. Group 1, three files at a time: their nodes mostly wait for blocks and finality (state-sync.test.ts
         // alone: 14 CPU s over 59 s), and each waits for heights, LIBs and
         // witnesses of final blocks, bounded by blocks, not for a count of slots or a time. Two at a time, the group took
-        // 260 s of a 924 s CI run once producers held only their groups' shards (the files' times summed: 447 s); three, 205 s
-        // of an 887 s run with the cores still a third idle (vmstat, 2026-12-06) and faults.test.ts, 136 s, one file.
+        // 260 s of a 924 s CI run once producers held only their groups' shards (the files' times summed: 447 s); three, 210 s
+        // of a 905 s run (the cores a third idle, vmstat) with faults.test.ts one file of 133 s. Four took 225 s: the files
+        // summed 763 s against 513, group-chunks.test.ts 214 s against 80 (its forged-witness case 101 s against 13).
         test: {
           name: "network",
           include: ["test/network/**/*.test.ts"],
@@ -176,7 +177,7 @@ export default defineConfig({
           environment: "node",
           testTimeout: 240_000,
           hookTimeout: 240_000,
-          maxWorkers: 4,
+          maxWorkers: 3,
           // Isolated per file: shared, a clean CI run's faults.test.ts met EADDRINUSE on a node's port.
           sequence: { concurrent: false, groupOrder: 1 },
         },
