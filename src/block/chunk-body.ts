@@ -14,6 +14,7 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import { receiptToJson, txToJson, type TransactionJson, type TxReceiptJson } from "../tx/view.js";
 import { receiptFromJson } from "./raw.js";
 import { merkleRoot } from "./merkle.js";
+import type { Joined } from "./joined.js";
 
 /** A tx as a shard's view lists it: /getTxByHash's `transaction`, its receipt as executed in `tx_receipt`. */
 export type TxView = TransactionJson & { tx_receipt: TxReceiptJson };
@@ -81,6 +82,12 @@ export function checkChunkBody(info: string, shard: number, height: number, body
   return { txHashes: ids, receiptHashes: receiptHashes.map((h) => base58Encode(h)), txs };
 }
 
+/** `checked` with each tx's view showing its receipt as `receipts` gives it (`receipt` stays the one hashed). */
+function combined(checked: CheckedBody, receipts: ReadonlyMap<string, TxReceipt>): CheckedBody {
+  const txs = checked.txs.map((t) => ({ ...t, view: { ...t.view, tx_receipt: receiptToJson(receipts.get(t.view.hash) ?? t.receipt) } }));
+  return { ...checked, txs };
+}
+
 /** Whether shard `shard`'s chunk in the header of `info` has no tx (the empty tx root: a quiet shard, a placeholder). */
 export function quiet(info: string, shard: number): boolean {
   return (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard)?.tx_root === "";
@@ -92,6 +99,7 @@ export type PeerAsk = (peer: string, path: string) => Promise<{ body: unknown } 
 /**
  * Shard `shard`'s chunk of our block `height` (header `info`) from the first of `peers` whose answer to
  * `GET /p2p/txs` (`ask`) checks, or every peer's reason; a `quiet` chunk is known empty without asking.
+ * With `joined` (src/block/joined.ts), its txs' receipts as their home shows them, combined with their settles.
  */
 export async function chunkFromPeers(
   peers: readonly string[],
@@ -99,6 +107,7 @@ export async function chunkFromPeers(
   shard: number,
   height: number,
   info: string,
+  joined?: (checked: CheckedBody, body: unknown) => Promise<Joined>,
 ): Promise<CheckedBody | { error: string }> {
   if (quiet(info, shard)) return { txHashes: [], receiptHashes: [], txs: [] };
   const refused: string[] = [];
@@ -109,8 +118,21 @@ export async function chunkFromPeers(
       continue;
     }
     const checked = checkChunkBody(info, shard, height, got.body);
-    if (typeof checked !== "string") return checked;
-    refused.push(`${peer}: ${checked}`);
+    if (typeof checked === "string") {
+      refused.push(`${peer}: ${checked}`);
+      continue;
+    }
+    if (joined === undefined) return checked;
+    const shown = await joined(checked, got.body);
+    if ("receipts" in shown) return combined(checked, shown.receipts);
+    if ("refused" in shown) {
+      refused.push(`${peer}: ${shown.refused}`);
+      continue;
+    }
+    // Every peer would answer the same: the settles need the home shard's state, or are not final here yet.
+    const why =
+      "unchecked" in shown ? `${shown.unchecked}, which this node cannot check without the shard` : `${shown.later}: its receipts are not final here yet`;
+    return { error: `shard ${shard}'s txs of block ${height} are not on this node: ${why}` };
   }
   return {
     error: `shard ${shard}'s txs of block ${height} are not on this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}`,
