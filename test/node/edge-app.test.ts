@@ -23,7 +23,8 @@ import { receiptToJson, txToJson } from "../../src/tx/view";
 import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import { PEER_LOOKUP_QUOTA } from "../../workers/lib/peer-txs";
 import { answer, chunk, info, receiptOf, receipts, txs } from "../peer-chunk";
-import { combined, infos, joinedAnswer } from "../peer-settles";
+import { combined, credit1, infos, joinedAnswer, sent10 } from "../peer-settles";
+import { sentProof } from "../../src/sharding/receipt-proof";
 
 type Calls = { method: string; args: unknown[] }[];
 /** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
@@ -1149,6 +1150,30 @@ describe("reads from the edge (issue 14 item 4)", () => {
       } finally {
         p.close();
         behind.close();
+      }
+    });
+
+    it("a settle the peer gives no run of (it does not apply the settling shard) comes from this node's own object of that shard", async () => {
+      const p = await peers([() => ({ status: 200, json: { ...joinedAnswer(1), settles: [] } })]);
+      try {
+        // This node applies shard 2, which settled tx 1's credit: its object gives the run, checked as a peer's.
+        const own = fakeEnv({
+          vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", PEERS: p.list },
+          shard: {
+            settleRuns: async (height, to, ids) => (height === 9 && to === 1 && ids[0] === credit1.id ? [{ height: 10, proof: sentProof(sent10[2], 1) }] : []),
+          },
+          coordinator: {
+            appliedShards: async () => [0, 2],
+            chainInfo: async () => ({ chain_id: 1020, head_block: "10", lib_block: "10" }),
+            getBlockByNumber: async (n) => ({ status: "IRREVERSIBLE", block: { number: String(n), hash: `H${n}`, orig_info: infos[n] } }),
+          },
+        });
+        const r = await call(own.env, `/getTxByHash/${hash}`);
+        expect(r.body).toEqual({ status: "IRREVERSIBLE", transaction: { ...view, tx_receipt: combined[1] }, block_number: "9" });
+        expect(p.got).toHaveLength(1);
+        expect(own.calls.filter((c) => c.method === "shard.settleRuns").map((c) => c.args)).toEqual([[9, 1, [credit1.id]]]);
+      } finally {
+        p.close();
       }
     });
 

@@ -18,7 +18,8 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure } from "./errors";
 import { Quota, sourceOf } from "./quota";
 import { chainInfoOf } from "../rpc/node";
-import { coordinator } from "./nodes";
+import { appliedMask, coordinator, shard as shardOf } from "./nodes";
+import { awaitsSettle, type CrossReceipt } from "../../src/sharding/receipts";
 
 /**
  * Lookups through peers one client source may start per isolate: each costs up to MAX_LOOKUP_PEERS
@@ -79,11 +80,32 @@ async function txFrom(env: Env, peer: string, hash: string, chain: { chainId: nu
   const info = await infoAt(env, height);
   const checked = info === null ? `we hold no block ${height}` : checkChunkBody(info, shard, height, got, hash);
   if (typeof checked === "string") return { refused: `${peer}: ${checked}` };
-  const shown = await joinedReceipts(shard, height, info!, checked.txs, got as SettlesPart, finalInfo(env, chain.lib));
+  const shown = await joinedReceipts(shard, height, info!, checked.txs, await withOwnRuns(env, got), finalInfo(env, chain.lib));
   if ("refused" in shown) return { refused: `${peer}: ${shown.refused}` };
   if ("later" in shown) return { unknown: true };
   if ("unchecked" in shown) return shown;
   return { view: { ...checked.txs[0].view, tx_receipt: receiptToJson(shown.receipts.get(hash)!) }, height };
+}
+
+/**
+ * A peer's checked chunk body with the runs of its joined txs' settles it gave none of, from this node's own objects
+ * of the shards those went to: under shard groups a peer applying a tx's home may not apply the shard that settled it,
+ * which this node may. One Shard call per such shard, no request; what they give is checked as a peer's.
+ */
+async function withOwnRuns(env: Env, body: unknown): Promise<SettlesPart> {
+  const b = body as SettlesPart & { shard: number; height: number; tx_hashes: string[]; txs: { index: number; joined: boolean }[] };
+  if (!Array.isArray(b.sent)) return b;
+  const given = Array.isArray(b.settles) ? (b.settles as { shard?: unknown }[]) : [];
+  const gave = new Set(given.map((r) => r?.shard));
+  const joined = new Set(b.txs.filter((t) => t.joined).map((t) => b.tx_hashes[t.index]));
+  const sent = b.sent.filter((r): r is CrossReceipt => typeof r === "object" && r !== null);
+  const due = sent.filter((r) => joined.has(r.txHash) && awaitsSettle(r) && !gave.has(r.toShard));
+  const mine = await appliedMask(env);
+  const to = [...new Set(due.map((r) => r.toShard))].filter((t) => mine[t] === true);
+  if (to.length === 0) return b;
+  const ids = (t: number) => due.filter((r) => r.toShard === t).map((r) => r.id);
+  const runs = await Promise.all(to.map((t) => shardOf(env, t).settleRuns(b.height, b.shard, ids(t))));
+  return { ...b, settles: [...given, ...runs.flatMap((got, k) => (isRpcError(got) ? [] : got.map((r) => ({ shard: to[k], ...r }))))] };
 }
 
 /** Our final header `info` of a height (null above `lib`, or none held): what a settle's proof is checked against. */
@@ -124,8 +146,8 @@ function uncheckedError(hash: string, why: string): string {
 export async function chunkViaPeers(env: Env, shard: number, height: number, info: string): Promise<Json[] | { error: string }> {
   const chain = await chainOf(env);
   const ask: PeerAsk = (peer, path) => askPeer(peer, chain.chainId, path);
-  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), ask, shard, height, info, (checked, body) =>
-    joinedReceipts(shard, height, info, checked.txs, body as SettlesPart, finalInfo(env, chain.lib)),
+  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), ask, shard, height, info, async (checked, body) =>
+    joinedReceipts(shard, height, info, checked.txs, await withOwnRuns(env, body), finalInfo(env, chain.lib)),
   );
   if ("error" in got) return got;
   return got.txs.map((t) => json(t.view));

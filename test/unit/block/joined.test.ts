@@ -83,7 +83,7 @@ describe("joinedReceipts", () => {
     // A settle of tx 1 answering a receipt its home never sent, proven by a header that commits to it.
     const stray = { ...settle1, id: `${h1}:5:settle` };
     const run = [...sent10[2], stray];
-    const ours = { ...infos, 10: infos[10].replace(/("shard":2,[^}]*"out_receipts_root":")[0-9a-f]*/, `$1${rootOf(run)}`) };
+    const ours: Record<number, string> = { ...infos, 10: infos[10].replace(/("shard":2,[^}]*"out_receipts_root":")[0-9a-f]*/, `$1${rootOf(run)}`) };
     const body = { ...joinedAnswer(1), settles: [{ shard: 2, height: 10, proof: sentProof(run, 1) }] };
     const checked = checkChunkBody(infos[9], 1, 9, body, h1);
     if (typeof checked === "string") throw new Error(checked);
@@ -108,7 +108,7 @@ describe("joinedReceipts", () => {
       ],
     ] as const) {
       const sent = sent9.map((r) => (r === credit1 ? { ...r, ...change } : r));
-      const ours = { ...infos, 9: infos[9].replace(/("shard":1,[^}]*"out_receipts_root":")[0-9a-f]*/, `$1${rootOf(sent)}`) };
+      const ours: Record<number, string> = { ...infos, 9: infos[9].replace(/("shard":1,[^}]*"out_receipts_root":")[0-9a-f]*/, `$1${rootOf(sent)}`) };
       const body = { ...joinedAnswer(1), sent };
       const checked = checkChunkBody(ours[9], 1, 9, body, h1);
       if (typeof checked === "string") throw new Error(checked);
