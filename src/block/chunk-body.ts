@@ -112,7 +112,8 @@ export async function chunkFromPeers(
   if (quiet(info, shard)) return { txHashes: [], receiptHashes: [], txs: [] };
   const refused: string[] = [];
   for (const peer of peers) {
-    const got = await ask(peer, `/p2p/txs?shard=${shard}&height=${height}`);
+    // Only a combining asker needs the settles' runs, which cost the peer a Shard call per settling shard.
+    const got = await ask(peer, `/p2p/txs?shard=${shard}&height=${height}${joined === undefined ? "" : "&settles=1"}`);
     if ("error" in got) {
       refused.push(got.error);
       continue;

@@ -1201,7 +1201,7 @@ describe("reads from the edge (issue 14 item 4)", () => {
         const r = await call(node(p.list, 10, infos).env, "/getBlockByNumber/9/true");
         expect(r.status, r.text).toBe(200);
         expect(r.body.block.transactions.slice(2, 5).map((t: { tx_receipt: Json }) => t.tx_receipt)).toEqual(combined);
-        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9", "1 /p2p/txs?shard=1&height=9"]);
+        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9&settles=1", "1 /p2p/txs?shard=1&height=9&settles=1"]);
       } finally {
         p.close();
       }
@@ -1218,7 +1218,7 @@ describe("reads from the edge (issue 14 item 4)", () => {
         expect(hashes).toEqual(["T9a", "T9b", ...chunk.txHashes, "T9a", "T9b"]);
         expect(r.body.block.transactions[2]).toEqual({ ...txToJson(txs[0]), tx_receipt: receiptToJson(receipts[0]) });
         // Shard 3's chunk has the empty tx root in our header: no peer asked for it.
-        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9", "1 /p2p/txs?shard=1&height=9"]);
+        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9&settles=1", "1 /p2p/txs?shard=1&height=9&settles=1"]);
       } finally {
         p.close();
       }

@@ -39,8 +39,9 @@
  *   receipt_hashes, txs: [{index, tx, receipt, joined}], sent, in_flight}`) with the runs holding its
  *   settles (`settles`: ShardApi.settleRuns of the shards this node answers for), looked for on the
  *   shards this node serves and applies (the remembered one first), or "tx not found"; GET
- *   /p2p/txs?shard=S&height=N: every tx of that chunk, the same way, at most MAX_WITNESS_BYTES. What a
- *   node without the shard checks against its headers (workers/lib/peer-txs.ts, src/block/joined.ts).
+ *   /p2p/txs?shard=S&height=N: every tx of that chunk, the runs only with `&settles=1` (raw blocks need
+ *   none), at most MAX_WITNESS_BYTES. What a node without the shard checks against its headers
+ *   (workers/lib/peer-txs.ts, src/block/joined.ts).
  * A request naming another chain (header X-Chain-Id) is refused.
  *
  * Mounted before the app's 512 KiB RPC body cap: a block of full chunks is
@@ -333,10 +334,11 @@ p2pRoutes.get("/p2p/txs", async (c) => {
   const height = intParam(c.req.query("height"), "height", 0, Number.MAX_SAFE_INTEGER);
   const shards = await answering(c.env);
   if (!shards.includes(index)) throw new RpcFailure(`shard ${index} is not applied by this node`);
-  const body = JSON.stringify(await withSettles(c.env, unwrap(await shard(c.env, index).chunkBody({ height })), shards));
-  const bytes = new TextEncoder().encode(body).byteLength;
+  const body = unwrap(await shard(c.env, index).chunkBody({ height }));
+  const text = JSON.stringify(c.req.query("settles") === "1" ? await withSettles(c.env, body, shards) : body);
+  const bytes = new TextEncoder().encode(text).byteLength;
   if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the txs of chunk ${index}/${height} are ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
-  return c.body(body, 200, { "Content-Type": "application/json" });
+  return c.body(text, 200, { "Content-Type": "application/json" });
 });
 
 /** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
