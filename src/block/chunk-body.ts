@@ -126,14 +126,11 @@ export async function chunkFromPeers(
     if (joined === undefined) return checked;
     const shown = await joined(checked, got.body);
     if ("receipts" in shown) return combined(checked, shown.receipts);
-    if ("refused" in shown) {
-      refused.push(`${peer}: ${shown.refused}`);
-      continue;
-    }
-    // Every peer would answer the same: the settles need the home shard's state, or are not final here yet.
-    const why =
-      "unchecked" in shown ? `${shown.unchecked}, which this node cannot check without the shard` : `${shown.later}: its receipts are not final here yet`;
-    return { error: `shard ${shard}'s txs of block ${height} are not on this node: ${why}` };
+    // Every peer would answer the same: the combination follows from what our headers commit to.
+    if ("unchecked" in shown)
+      return { error: `shard ${shard}'s txs of block ${height} are not on this node: ${shown.unchecked}, which it cannot check without the shard` };
+    // A settle not final here, or in flight as the peer says (which a liar may say): the next peer may be further on.
+    refused.push(`${peer}: ${"refused" in shown ? shown.refused : `${shown.later}: its receipts are not final here yet`}`);
   }
   return {
     error: `shard ${shard}'s txs of block ${height} are not on this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}`,

@@ -12,7 +12,8 @@
  * Checked only where the settles alone make the receipt: a tx parked for reads of other shards (its
  * re-run), one whose credit's RAM decides it (a deciding half: the home holds receipts it sends
  * later), a settle bringing third shards' halves or giving way (the tx runs again at home), or a
- * credit a forwarded part sent home (charged there) depend on the home shard's state: `unchecked`.
+ * credit a forwarded part sent home (charged there) depend on the home shard's state: `unchecked`,
+ * which every peer would answer the same, since it follows from what our headers commit to.
  */
 import { combineReceipt } from "../sharding/combine.js";
 import { type CrossReceipt, SETTLE, type Settlement, awaitsSettle } from "../sharding/receipts.js";
@@ -78,9 +79,10 @@ export async function joinedReceipts(
     return said === undefined ? { receipts: plain } : { refused: `it says tx ${said.receipt.txHash} joins settles, but its home chunk sent no receipt` };
   }
   if (part.sent === undefined) {
-    // Its log is gone at the peer (archived): the peer's word on which txs joined settles is all there is.
+    // Its log is gone at the peer (archived): the peer's word that no tx joined settles is all there is. One that says
+    // some did is passed over, not taken as final: a liar leaving `sent` out would stop the lookup at it.
     const said = txs.find((t) => t.joined);
-    return said === undefined ? { receipts: plain } : { unchecked: `the receipts its home chunk sent are no longer kept by the peers` };
+    return said === undefined ? { receipts: plain } : { refused: `it gives no receipts tx ${said.receipt.txHash}'s home chunk sent (kept until archived)` };
   }
   if (!Array.isArray(part.sent) || !part.sent.every((r) => typeof r === "object" && r !== null)) return { refused: "malformed sent receipts" };
   const sent = part.sent as CrossReceipt[];

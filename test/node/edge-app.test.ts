@@ -23,8 +23,8 @@ import { receiptToJson, txToJson } from "../../src/tx/view";
 import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import { PEER_LOOKUP_QUOTA } from "../../workers/lib/peer-txs";
 import { answer, chunk, info, receiptOf, receipts, txs } from "../peer-chunk";
-import { combined, credit1, infos, joinedAnswer, sent10 } from "../peer-settles";
-import { sentProof } from "../../src/sharding/receipt-proof";
+import { combined, credit1, infos, joinedAnswer, sent10, sent9 } from "../peer-settles";
+import { outReceiptsRoot, sentProof } from "../../src/sharding/receipt-proof";
 
 type Calls = { method: string; args: unknown[] }[];
 /** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
@@ -1185,18 +1185,35 @@ describe("reads from the edge (issue 14 item 4)", () => {
         expect(r.body.message).toMatch(
           new RegExp(`no peer gave a verified answer: http://127.0.0.1:[0-9]+: it omits the settle of receipt ${hash}:0 of tx ${hash}$`),
         );
-        // The home chunk's sent receipts no longer kept at the peer (archived): nothing to check the combination with.
-        expect((await call(node(archived.list, 10, infos).env, `/getTxByHash/${hash}`)).body.message).toBe(
-          `tx ${hash}'s receipt joins cross-shard settles this node cannot check without its home shard (the receipts its home chunk sent are no longer kept by the peers): ask a node that applies it`,
+        // The home chunk's sent receipts not given (archived at the peer, or withheld): nothing to check the combination with.
+        expect((await call(node(archived.list, 10, infos).env, `/getTxByHash/${hash}`)).body.message).toMatch(
+          new RegExp(`no peer gave a verified answer: http://127.0.0.1:[0-9]+: it gives no receipts tx ${hash}'s home chunk sent \\(kept until archived\\)$`),
         );
+        // One needing its home shard's state (a deciding half: its home holds receipts it sends later) is refused with why, by
+        // the first peer: every peer would answer the same.
+        const reserved = sent9.map((r) => (r === credit1 ? { ...r, payer: { ...r.payer!, reserve: { ram: "0", paid: "0" } } } : r));
+        const headers = {
+          ...infos,
+          9: infos[9].replace(/("shard":1,[^}]*"out_receipts_root":")[0-9a-f]*/, `$1${Buffer.from(outReceiptsRoot(reserved)).toString("hex")}`),
+        };
+        const deciding = await peers([() => ({ status: 200, json: { ...joinedAnswer(1), sent: reserved } }), () => ({ status: 200, json: joinedAnswer(1) })]);
+        try {
+          expect((await call(node(deciding.list, 10, headers).env, `/getTxByHash/${hash}`)).body.message).toBe(
+            `tx ${hash}'s receipt joins cross-shard settles this node cannot check without its home shard (tx ${hash} waits at its home for its credit's RAM, which holds receipts it sends later): ask a node that applies it`,
+          );
+          expect(deciding.got).toHaveLength(1);
+        } finally {
+          deciding.close();
+        }
       } finally {
         liars.close();
         archived.close();
       }
     });
 
-    it("a complete block shows shard 1's combined receipts from a peer, its settles checked", async () => {
-      const p = await peers([() => ({ status: 200, json: { ...joinedAnswer(), settles: [] } }), () => ({ status: 200, json: joinedAnswer() })]);
+    it("a complete block shows shard 1's combined receipts from a peer, its settles checked; a peer saying they are in flight passed over", async () => {
+      const inFlight = () => ({ status: 200, json: { ...joinedAnswer(), settles: [], in_flight: txs.map((t) => txId(t)) } });
+      const p = await peers([inFlight, () => ({ status: 200, json: joinedAnswer() })]);
       try {
         const r = await call(node(p.list, 10, infos).env, "/getBlockByNumber/9/true");
         expect(r.status, r.text).toBe(200);

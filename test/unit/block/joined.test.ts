@@ -92,6 +92,15 @@ describe("joinedReceipts", () => {
     });
   });
 
+  test("a home chunk's sent receipts not given (archived at the peer): a tx it says joins settles is refused, one it says joins none shown", async () => {
+    const { sent: _, ...archived } = joinedAnswer(1);
+    expect(await shown(archived as ReturnType<typeof joinedAnswer>, 1)).toEqual({
+      refused: `it gives no receipts tx ${h1}'s home chunk sent (kept until archived)`,
+    });
+    const { sent: __, ...plain } = joinedAnswer(0);
+    expect(json(await shown(plain as ReturnType<typeof joinedAnswer>, 0))).toEqual([receiptToJson(receipts[0])]);
+  });
+
   test("a settle of a block not final here: not known here yet; a run of the tx's own block or before: refused", async () => {
     expect(await shown(joinedAnswer(1), 1, 9)).toEqual({ later: "block 10 is not final here" });
     const early = joinedAnswer(1);
