@@ -63,7 +63,7 @@ export interface ChunkBody {
   tx_hashes: string[];
   receipt_hashes: string[];
   txs: { index: number; tx: string; receipt: Json; joined: boolean }[];
-  /** Every receipt the chunk sent, in emission order, when it sent any and its log is kept (src/block/joined.ts). */
+  /** Every receipt the chunk sent, in emission order, when it sent any and its log is kept (src/sharding/joined.ts). */
   sent?: CrossReceipt[];
   /** Txs asked whose settles have not all come home yet. */
   in_flight?: string[];

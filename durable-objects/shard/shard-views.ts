@@ -179,7 +179,7 @@ export async function chunkBody(
     txs.push({ index: chunk.txHashes.indexOf(r.hash), tx: base64Encode(r.bytes), receipt: JSON.parse(r.receipt) as Json, joined: r.joined });
     if (r.inFlight) inFlight.push(r.hash);
   }
-  // What the chunk sent, which its header's receipts root commits to: the asker sees which txs await settles (src/block/joined.ts).
+  // What the chunk sent, which its header's receipts root commits to: the asker sees which txs await settles (src/sharding/joined.ts).
   const sent = logAt(h.sql, height, "sent");
   return {
     shard: chunk.shard,

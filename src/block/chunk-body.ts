@@ -14,7 +14,6 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import { receiptToJson, txToJson, type TransactionJson, type TxReceiptJson } from "../tx/view.js";
 import { receiptFromJson } from "./raw.js";
 import { merkleRoot } from "./merkle.js";
-import type { Joined } from "./joined.js";
 
 /** A tx as a shard's view lists it: /getTxByHash's `transaction`, its receipt as executed in `tx_receipt`. */
 export type TxView = TransactionJson & { tx_receipt: TxReceiptJson };
@@ -93,13 +92,21 @@ export function quiet(info: string, shard: number): boolean {
   return (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard)?.tx_root === "";
 }
 
+/**
+ * Per tx asked: its receipt as the home shows it (combined when settles joined it), or why not:
+ * `refused` (the peer's answer does not check: ask the next), `unchecked` (it checks, but the
+ * combination needs the home shard's state: every peer would answer the same), `later` (a settle is
+ * not final here, or still in flight at the peer: not known here yet).
+ */
+export type Joined = { receipts: Map<string, TxReceipt> } | { refused: string } | { unchecked: string } | { later: string };
+
 /** A peer's answer to `path`: its JSON body, or why there is none (a refusal, no answer), naming the peer. */
 export type PeerAsk = (peer: string, path: string) => Promise<{ body: unknown } | { error: string }>;
 
 /**
  * Shard `shard`'s chunk of our block `height` (header `info`) from the first of `peers` whose answer to
  * `GET /p2p/txs` (`ask`) checks, or every peer's reason; a `quiet` chunk is known empty without asking.
- * With `joined` (src/block/joined.ts), its txs' receipts as their home shows them, combined with their settles.
+ * With `joined` (src/sharding/joined.ts), its txs' receipts as their home shows them, combined with their settles.
  */
 export async function chunkFromPeers(
   peers: readonly string[],

@@ -18,7 +18,7 @@ import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 import { rawReceiptHashes } from "../raw-receipts";
 import { checkChunkBody } from "../../src/block/chunk-body";
-import { joinedReceipts } from "../../src/block/joined";
+import { joinedReceipts } from "../../src/sharding/joined";
 import { receiptToJson } from "../../src/tx/view";
 
 const N = 4;

@@ -11,7 +11,7 @@ import { isRpcError, type Json } from "../../durable-objects/api";
 import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES, PEER_TXS_TIMEOUT_MS, parsePeers } from "../../durable-objects/config";
 import { peerJson } from "../../src/net/peer-json";
 import { checkChunkBody, chunkFromPeers, type PeerAsk, type TxView } from "../../src/block/chunk-body";
-import { type HeaderAt, joinedReceipts, type SettlesPart } from "../../src/block/joined";
+import { type HeaderAt, joinedReceipts, type SettlesPart } from "../../src/sharding/joined";
 import { receiptToJson } from "../../src/tx/view";
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../env";
@@ -65,7 +65,7 @@ async function infoAt(env: Env, n: number): Promise<string | null> {
 /**
  * Why a peer's answer about tx `hash` is not taken, or its checked tx; `unknown`: it holds no such tx, or not in a
  * block final here, or settles its receipt joins are not final here yet; `unchecked`: its combined receipt needs its
- * home shard's state (src/block/joined.ts), as every peer's would.
+ * home shard's state (src/sharding/joined.ts), as every peer's would.
  */
 type PeerTx = { view: TxView; height: number } | { refused: string } | { unknown: true } | { unchecked: string };
 
@@ -115,7 +115,7 @@ function finalInfo(env: Env, lib: number): HeaderAt {
 
 /**
  * Tx `hash` from the peers, checked: its view with its receipt (combined with its cross-shard settles as its home
- * shows it, src/block/joined.ts) and its block; null when every peer asked holds no such tx in a block final here;
+ * shows it, src/sharding/joined.ts) and its block; null when every peer asked holds no such tx in a block final here;
  * else an error.
  */
 export async function txFromPeers(env: Env, hash: string): Promise<{ view: TxView; height: number } | { error: string } | null> {

@@ -41,7 +41,7 @@
  *   shards this node serves and applies (the remembered one first), or "tx not found"; GET
  *   /p2p/txs?shard=S&height=N: every tx of that chunk, the runs only with `&settles=1` (raw blocks need
  *   none), at most MAX_WITNESS_BYTES. What a node without the shard checks against its headers
- *   (workers/lib/peer-txs.ts, src/block/joined.ts).
+ *   (workers/lib/peer-txs.ts, src/sharding/joined.ts).
  * A request naming another chain (header X-Chain-Id) is refused.
  *
  * Mounted before the app's 512 KiB RPC body cap: a block of full chunks is
@@ -308,7 +308,7 @@ p2pRoutes.get("/p2p/tx", async (c) => {
 });
 
 /**
- * `body` with the runs holding the settles its joined txs await (src/block/joined.ts), asked of each shard they went
+ * `body` with the runs holding the settles its joined txs await (src/sharding/joined.ts), asked of each shard they went
  * to that this node answers for (`shards`), one call each; a shard it does not answer for gives none (the asker says
  * which settle is missing).
  */

@@ -1,11 +1,11 @@
 /**
- * src/block/joined.ts: a tx's combined receipt from a peer is shown only as its settles, each proven
+ * src/sharding/joined.ts: a tx's combined receipt from a peer is shown only as its settles, each proven
  * against our header of the block that sent it, make it, all of them and no other; a peer that hides
  * the flag, omits, forges or adds a settle is refused with its reason.
  */
 import { describe, expect, test } from "vitest";
-import { checkChunkBody } from "../../../src/block/chunk-body";
-import { joinedReceipts, type Joined, type SettlesPart } from "../../../src/block/joined";
+import { checkChunkBody, type Joined } from "../../../src/block/chunk-body";
+import { joinedReceipts, type SettlesPart } from "../../../src/sharding/joined";
 import { outReceiptsRoot, sentProof } from "../../../src/sharding/receipt-proof";
 import { txId } from "../../../src/tx/bytes";
 import { receiptToJson } from "../../../src/tx/view";

@@ -15,12 +15,13 @@
  * credit a forwarded part sent home (charged there) depend on the home shard's state: `unchecked`,
  * which every peer would answer the same, since it follows from what our headers commit to.
  */
-import { combineReceipt } from "../sharding/combine.js";
-import { type CrossReceipt, SETTLE, type Settlement, awaitsSettle } from "../sharding/receipts.js";
-import { outReceiptsRoot, ReceiptProofError, type SentProof, verifySent } from "../sharding/receipt-proof.js";
+import { combineReceipt } from "./combine.js";
+import { type CrossReceipt, SETTLE, type Settlement, awaitsSettle } from "./receipts.js";
+import { outReceiptsRoot, ReceiptProofError, type SentProof, verifySent } from "./receipt-proof.js";
 import type { TxReceipt } from "../tx/types.js";
+import type { Joined } from "../block/chunk-body.js";
 import { receiptToJson } from "../tx/view.js";
-import { receiptFromJson } from "./raw.js";
+import { receiptFromJson } from "../block/raw.js";
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
@@ -46,14 +47,6 @@ export interface SettlesPart {
   /** Txs whose settles have not all come home at the peer. */
   in_flight?: unknown;
 }
-
-/**
- * Per tx asked: its receipt as the home shows it (combined when settles joined it), or why not:
- * `refused` (the peer's answer does not check: ask the next), `unchecked` (it checks, but the
- * combination needs the home shard's state: every peer would answer the same), `later` (a settle is
- * not final here, or still in flight at the peer: not known here yet).
- */
-export type Joined = { receipts: Map<string, TxReceipt> } | { refused: string } | { unchecked: string } | { later: string };
 
 /** Our final header `info` of `height`, or null when `height` is above our LIB or we hold no block there. */
 export type HeaderAt = (height: number) => Promise<string | null>;
