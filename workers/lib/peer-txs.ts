@@ -100,6 +100,7 @@ async function withOwnRuns(env: Env, body: unknown): Promise<SettlesPart> {
   const joined = new Set(b.txs.filter((t) => t.joined).map((t) => b.tx_hashes[t.index]));
   const sent = b.sent.filter((r): r is CrossReceipt => typeof r === "object" && r !== null);
   const due = sent.filter((r) => joined.has(r.txHash) && awaitsSettle(r) && !gave.has(r.toShard));
+  if (due.length === 0) return b;
   const mine = await appliedMask(env);
   const to = [...new Set(due.map((r) => r.toShard))].filter((t) => mine[t] === true);
   if (to.length === 0) return b;
