@@ -62,7 +62,8 @@ export interface ChunkBody {
   height: number;
   tx_hashes: string[];
   receipt_hashes: string[];
-  txs: { index: number; tx: string; receipt: Json; joined: boolean }[];
+  /** `shown`: the receipt the shard shows once a settle combined it (absent before, or never combined). */
+  txs: { index: number; tx: string; receipt: Json; joined: boolean; shown?: Json }[];
   /** Every receipt the chunk sent, in emission order, when it sent any and its log is kept (src/sharding/joined.ts). */
   sent?: CrossReceipt[];
   /** Txs asked whose settles have not all come home yet. */

@@ -97,12 +97,14 @@ export const infos: Record<number, string> = {
   10: chunkInfo([0, 1, 2, 3].map((s) => quiet(s, sent10[s]))),
 };
 
-/** A peer's honest answer about tx `only` (or the whole chunk): sent receipts, the settles' runs, `joined` set. */
+/** A peer's honest answer about tx `only` (or the whole chunk): sent receipts, the settles' runs, `joined` and `shown` set. */
 export function joinedAnswer(only?: number) {
   const a = answer(only);
   const due = new Set(only === undefined ? [h1, h2] : [h1, h2].filter((h) => h === txId(txs[only])));
   const runs = [2, 3].filter((s) => sent10[s].some((r) => due.has(r.txHash))).map((s) => ({ shard: s, height: 10, proof: sentProof(sent10[s], 1) }));
-  return { ...a, txs: a.txs.map((t) => ({ ...t, joined: t.index > 0 })), sent: sent9, settles: runs } as ReturnType<typeof answer> & {
+  const listed = a.txs.map((t) => ({ ...t, joined: t.index > 0, ...(t.index > 0 ? { shown: combined[t.index] } : {}) }));
+  return { ...a, txs: listed, sent: sent9, settles: runs } as Omit<ReturnType<typeof answer>, "txs"> & {
+    txs: (ReturnType<typeof answer>["txs"][number] & { shown?: unknown })[];
     sent: unknown;
     settles: { shard: number; height: number; proof: ReturnType<typeof sentProof> }[];
     in_flight?: string[];

@@ -158,6 +158,7 @@ export async function chunkBody(
           bytes: unhex(t.bytes),
           receipt: t.hashed ?? t.receipt,
           joined: t.hashed !== undefined,
+          shown: t.hashed === undefined ? null : t.receipt,
           inFlight: false,
         }))
       : h.sql
@@ -168,6 +169,7 @@ export async function chunkBody(
             bytes: bytesOf(r.bytes),
             receipt: (r.hashed ?? r.receipt) as string | null,
             joined: r.hashed !== null || (r.pending as number) > 0,
+            shown: r.hashed === null ? null : (r.receipt as string),
             inFlight: (r.pending as number) > 0,
           }));
   const txs = [];
@@ -176,7 +178,9 @@ export async function chunkBody(
     if (only !== null && r.hash !== only) continue;
     // A snapshot sync's replay window records its txs without a receipt (state-sync.ts): nothing to prove them with.
     if (r.receipt === null) return { error: `shard-${h.place.index}: no receipt of tx ${r.hash} here (synced from a snapshot above it)` };
-    txs.push({ index: chunk.txHashes.indexOf(r.hash), tx: base64Encode(r.bytes), receipt: JSON.parse(r.receipt) as Json, joined: r.joined });
+    // The combined receipt as shown: what the asker's own fold of the proven settles must give (src/sharding/joined.ts).
+    const shown = r.shown === null ? {} : { shown: JSON.parse(r.shown) as Json };
+    txs.push({ index: chunk.txHashes.indexOf(r.hash), tx: base64Encode(r.bytes), receipt: JSON.parse(r.receipt) as Json, joined: r.joined, ...shown });
     if (r.inFlight) inFlight.push(r.hash);
   }
   // What the chunk sent, which its header's receipts root commits to: the asker sees which txs await settles (src/sharding/joined.ts).

@@ -7,7 +7,8 @@
  * sent the settle to the home, proven against its own `out_receipts_root` as a whole run
  * (`verifySent`: no receipt of the run left out). The home folds the settles into the receipt as
  * executed in the order it applies them (by the sender's height, then shard, then as sent), which
- * this does with the same code. Pure: runs in Node and workerd.
+ * this does with the same code; the receipt the peer says its home shows must be that fold, so a
+ * home that combined otherwise is never shown wrong. Pure: runs in Node and workerd.
  *
  * Checked only where the settles alone make the receipt: a tx parked for reads of other shards (its
  * re-run), one whose credit's RAM decides it (a deciding half: the home holds receipts it sends
@@ -46,6 +47,9 @@ export interface SettlesPart {
   settles?: unknown;
   /** Txs whose settles have not all come home at the peer. */
   in_flight?: unknown;
+  /** The chunk body's txs (each may carry `shown`, the receipt its home shows) and hashes, checked by checkChunkBody. */
+  txs?: unknown;
+  tx_hashes?: unknown;
 }
 
 /** Our final header `info` of `height`, or null when `height` is above our LIB or we hold no block there. */
@@ -155,9 +159,23 @@ export async function joinedReceipts(
       // The stored receipt goes through its JSON at each settle (core.ts settledPart): so does this one.
       receipt = combineReceipt(receiptFromJson(receiptToJson(receipt)), settlementOf(g.sent, g.r));
     }
+    // The home's own receipt must be this fold: one it combined otherwise (a settle applied late after a lock, a credit a
+    // chain's last part sent home) would be shown wrong here, so such an answer is not taken.
+    const claimed = shownOf(part, hash);
+    if (claimed === undefined) return { refused: `it gives no receipt shown for tx ${hash}` };
+    if (JSON.stringify(receiptToJson(receipt)) !== JSON.stringify(claimed))
+      return { refused: `the receipt it shows for tx ${hash} is not the one its proven settles make` };
     out.set(hash, receipt);
   }
   return { receipts: out };
+}
+
+/** The receipt the peer says tx `hash`'s home shows (`shown` of its entry in the body's txs). */
+function shownOf(part: SettlesPart, hash: string): unknown {
+  if (!Array.isArray(part.txs) || !Array.isArray(part.tx_hashes)) return undefined;
+  const hashes = part.tx_hashes;
+  const e = part.txs.find((t: { index?: unknown } | null) => typeof t?.index === "number" && hashes[t.index] === hash) as { shown?: unknown } | undefined;
+  return e?.shown;
 }
 
 /** The settlement a home takes from settle `s` answering its receipt `sent` (executor/incoming.ts, a settle's last branch). */

@@ -118,6 +118,7 @@ describe("four shards: a chunk's txs as a node without the shard checks them (Sh
     if (!("receipts" in shown)) throw new Error(JSON.stringify(shown));
     const combined = await c.shardAt(home).getTxReceipt(t.hash);
     expect(receiptToJson(shown.receipts.get(t.hash)!)).toEqual(combined);
+    expect(body.txs[0].shown).toEqual(combined);
     expect(combined).not.toEqual(await chunkReceipt(c.shardAt(home), 1, t.hash, true));
     expect(
       await Promise.all(

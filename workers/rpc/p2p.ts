@@ -36,7 +36,7 @@
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
  * - GET /p2p/tx?hash=H: the executed tx H as ShardApi.chunkBody gives it (`{shard, height, tx_hashes,
- *   receipt_hashes, txs: [{index, tx, receipt, joined}], sent, in_flight}`) with the runs holding its
+ *   receipt_hashes, txs: [{index, tx, receipt, joined, shown}], sent, in_flight}`) with the runs holding its
  *   settles (`settles`: ShardApi.settleRuns of the shards this node answers for), looked for on the
  *   shards this node serves and applies (the remembered one first), or "tx not found"; GET
  *   /p2p/txs?shard=S&height=N: every tx of that chunk, the runs only with `&settles=1` (raw blocks need

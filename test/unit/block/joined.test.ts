@@ -101,6 +101,17 @@ describe("joinedReceipts", () => {
     expect(json(await shown(plain as ReturnType<typeof joinedAnswer>, 0))).toEqual([receiptToJson(receipts[0])]);
   });
 
+  test("the receipt the peer says its home shows must be the fold of the proven settles: one the home combined otherwise is not shown", async () => {
+    // A home that also charged a half it took from elsewhere (a credit a chain's last part sent home) shows more gas than
+    // the settles proven here make: taken, it would be shown wrong, so it is passed over (every honest peer would be).
+    const other = joinedAnswer(1);
+    other.txs[0].shown = { ...combined[1], gas_usage: combined[1].gas_usage + 1 };
+    expect(await shown(other, 1)).toEqual({ refused: `the receipt it shows for tx ${h1} is not the one its proven settles make` });
+    const none = joinedAnswer(1);
+    delete none.txs[0].shown;
+    expect(await shown(none, 1)).toEqual({ refused: `it gives no receipt shown for tx ${h1}` });
+  });
+
   test("a settle of a block not final here: not known here yet; a run of the tx's own block or before: refused", async () => {
     expect(await shown(joinedAnswer(1), 1, 9)).toEqual({ later: "block 10 is not final here" });
     const early = joinedAnswer(1);
