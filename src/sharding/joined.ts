@@ -27,13 +27,13 @@ import { receiptFromJson } from "../block/raw.js";
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 /** Shard `shard`'s `out_receipts_root` in the header of `info` ("" when it sent nothing, or with one shard). */
-export function sentRoot(info: string, shard: number): string {
+function sentRoot(info: string, shard: number): string {
   const c = (JSON.parse(info) as { chunks: { shard: number; out_receipts_root?: string }[] }).chunks.find((x) => x.shard === shard);
   return c?.out_receipts_root ?? "";
 }
 
 /** A settling chunk's run to the home as a peer sends it: what shard `shard`'s chunk of `height` sent the home, proven. */
-export interface SettleRun {
+interface SettleRun {
   shard: number;
   height: number;
   proof: SentProof;
@@ -94,6 +94,7 @@ export async function joinedReceipts(
   for (const t of txs) {
     const hash = t.receipt.txHash;
     const mine = sent.filter((r) => r.txHash === hash && awaitsSettle(r));
+    // Joined with nothing due: a tx parked at its home (its re-run there), or a lie; either way not one to take from this peer.
     if (mine.length > 0 !== t.joined) return { refused: `it ${t.joined ? "says" : "hides that"} tx ${hash}'s receipt joins cross-shard settles` };
     if (mine.length === 0) continue;
     if (mine.some((r) => r.kind === "read")) return { unchecked: `tx ${hash} was parked for reads of other shards and run again at its home` };
@@ -126,9 +127,11 @@ export async function joinedReceipts(
     }
     let useful = false;
     for (const [k, r] of got.entries()) {
-      if (!due.has(r.txHash)) continue;
+      // What else of the tx comes home (registers, frees, notes…) joins no receipt; a credit or a read's answer would.
+      if (!due.has(r.txHash) || (r.kind !== "settle" && r.kind !== "credit" && r.kind !== "values")) continue;
       useful = true;
-      if (r.kind !== "settle") return { unchecked: `tx ${r.txHash}'s forwarded part sent a ${r.kind} home, charged there` };
+      if (r.kind === "credit") return { unchecked: `tx ${r.txHash}'s forwarded part sent a credit home, charged there` };
+      if (r.kind === "values") return { unchecked: `tx ${r.txHash} was parked for reads of other shards and run again at its home` };
       if (settles.has(r.id)) return { refused: `it sends settle ${r.id} twice` };
       settles.set(r.id, { r, height: run.height, shard: run.shard, at: k });
     }

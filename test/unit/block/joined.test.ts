@@ -112,6 +112,21 @@ describe("joinedReceipts", () => {
     expect(await shown(none, 1)).toEqual({ refused: `it gives no receipt shown for tx ${h1}` });
   });
 
+  test("what else of the tx comes home in the run joins nothing (a register); a credit its part sent home needs the home's state", async () => {
+    const withRun = async (extra: typeof settle1) => {
+      const run = [...sent10[2], extra];
+      const ours: Record<number, string> = { ...infos, 10: infos[10].replace(/("shard":2,[^}]*"out_receipts_root":")[0-9a-f]*/, `$1${rootOf(run)}`) };
+      const body = { ...joinedAnswer(1), settles: [{ shard: 2, height: 10, proof: sentProof(run, 1) }] };
+      const checked = checkChunkBody(infos[9], 1, 9, body, h1);
+      if (typeof checked === "string") throw new Error(checked);
+      return joinedReceipts(1, 9, infos[9], checked.txs, body, async (n) => ours[n] ?? null);
+    };
+    const register = { ...settle1, id: `${h1}:reg`, kind: "register" as const, result: undefined };
+    expect(json(await withRun(register))).toEqual([combined[1]]);
+    const credit = { ...settle1, id: `${h1}:1`, kind: "credit" as const, result: undefined, payer: { ...credit1.payer!, atHome: true as const } };
+    expect(await withRun(credit)).toEqual({ unchecked: `tx ${h1}'s forwarded part sent a credit home, charged there` });
+  });
+
   test("a settle of a block not final here: not known here yet; a run of the tx's own block or before: refused", async () => {
     expect(await shown(joinedAnswer(1), 1, 9)).toEqual({ later: "block 10 is not final here" });
     const early = joinedAnswer(1);
