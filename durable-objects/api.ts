@@ -62,7 +62,14 @@ export interface ChunkBody {
   height: number;
   tx_hashes: string[];
   receipt_hashes: string[];
-  txs: { index: number; tx: string; receipt: Json; joined: boolean }[];
+  /** `shown`: the receipt the shard shows once a settle combined it (absent before, or never combined). */
+  txs: { index: number; tx: string; receipt: Json; joined: boolean; shown?: Json }[];
+  /** Every receipt the chunk sent, in emission order, when it sent any and its log is kept (src/sharding/joined.ts). */
+  sent?: CrossReceipt[];
+  /** Txs asked whose settles have not all come home yet. */
+  in_flight?: string[];
+  /** The runs holding the settles of the txs asked (`settleRuns` of the shards they went to; GET /p2p/tx and /p2p/txs add them). */
+  settles?: { shard: number; height: number; proof: SentProof }[];
 }
 
 export interface IostHeld {
@@ -288,6 +295,12 @@ export interface ShardApi {
   sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
   /** GET /p2p/sent: `sentProofOf` of each shard in `to` for the chunks of `from` … `height`, by height, as many heights as fit in `maxBytes` of JSON (one at least). */
   sentProofsOf(from: number, height: number, to: number[], maxBytes: number): Promise<Answer<SentProof[][]>>;
+  /**
+   * The chunks of this shard after `height` that sent settles of `ids` (receipts shard `to`'s chunk of `height` sent
+   * here) back to `to`, each with what it sent `to`, proven as `sentProofOf`: from `height + 1` until every settle is
+   * found, at most SETTLE_SCAN heights, while the chunks' logs are kept.
+   */
+  settleRuns(height: number, to: number, ids: string[]): Promise<Answer<{ height: number; proof: SentProof }[]>>;
   /** Where a user contract lives as this shard's directory knows it (null: unknown). */
   contractShard(id: string): Promise<number | null>;
   /** CONTRACT_RECEIPT / CONTRACT_EVENT events of chunks above `afterHeight`, for /subscribe. */

@@ -156,6 +156,13 @@ export function parseServes(text: string | undefined, shardCount: number): numbe
 /** How far (blocks) below its LIB a node proves state for a peer's read: the undo data it reads, one chunk row per height. */
 export const MAX_PROOF_DEPTH = 64;
 
+/**
+ * Heights after a tx's block a Shard looks through for the settles of the receipts it sent (ShardApi.settleRuns, one
+ * chunk row each): a credit settles in the next block, a forwarded action once its parts ran, each of which may wait
+ * up to PART_WAIT (32) blocks for an older tx's lock; a settle later than this is not found for a lookup through peers.
+ */
+export const SETTLE_SCAN = 64;
+
 /** Most rows of a /p2p/state page (a snapshot sync's, durable-objects/shard/state-sync.ts). */
 export const MAX_STATE_ROWS = 1_000;
 

@@ -153,7 +153,14 @@ export async function chunkBody(
   // A segment is written once its heights settled: its `hashed` is absent where no settle rewrote the receipt.
   const rows =
     s !== null
-      ? segmentTxs(s, height).map((t) => ({ hash: t.hash, bytes: unhex(t.bytes), receipt: t.hashed ?? t.receipt, joined: t.hashed !== undefined }))
+      ? segmentTxs(s, height).map((t) => ({
+          hash: t.hash,
+          bytes: unhex(t.bytes),
+          receipt: t.hashed ?? t.receipt,
+          joined: t.hashed !== undefined,
+          shown: t.hashed === undefined ? null : t.receipt,
+          inFlight: false,
+        }))
       : h.sql
           .exec<Row>("SELECT hash, bytes, receipt, hashed, pending FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", height)
           .toArray()
@@ -162,15 +169,31 @@ export async function chunkBody(
             bytes: bytesOf(r.bytes),
             receipt: (r.hashed ?? r.receipt) as string | null,
             joined: r.hashed !== null || (r.pending as number) > 0,
+            shown: r.hashed === null ? null : (r.receipt as string),
+            inFlight: (r.pending as number) > 0,
           }));
   const txs = [];
+  const inFlight: string[] = [];
   for (const r of rows) {
     if (only !== null && r.hash !== only) continue;
     // A snapshot sync's replay window records its txs without a receipt (state-sync.ts): nothing to prove them with.
     if (r.receipt === null) return { error: `shard-${h.place.index}: no receipt of tx ${r.hash} here (synced from a snapshot above it)` };
-    txs.push({ index: chunk.txHashes.indexOf(r.hash), tx: base64Encode(r.bytes), receipt: JSON.parse(r.receipt) as Json, joined: r.joined });
+    // The combined receipt as shown: what the asker's own fold of the proven settles must give (src/sharding/joined.ts).
+    const shown = r.shown === null ? {} : { shown: JSON.parse(r.shown) as Json };
+    txs.push({ index: chunk.txHashes.indexOf(r.hash), tx: base64Encode(r.bytes), receipt: JSON.parse(r.receipt) as Json, joined: r.joined, ...shown });
+    if (r.inFlight) inFlight.push(r.hash);
   }
-  return { shard: chunk.shard, height, tx_hashes: chunk.txHashes, receipt_hashes: chunk.receiptHashes, txs };
+  // What the chunk sent, which its header's receipts root commits to: the asker sees which txs await settles (src/sharding/joined.ts).
+  const sent = logAt(h.sql, height, "sent");
+  return {
+    shard: chunk.shard,
+    height,
+    tx_hashes: chunk.txHashes,
+    receipt_hashes: chunk.receiptHashes,
+    txs,
+    ...(sent === null ? {} : { sent: JSON.parse(sent) as core.CrossReceipt[] }),
+    ...(inFlight.length > 0 ? { in_flight: inFlight } : {}),
+  };
 }
 
 /** Whether a tx view has an action on `contract` ("" any) named `actionName` ("" any): go-iost GetBlockTxsByContract's filter. */

@@ -89,6 +89,7 @@ import {
   MAX_RANGE,
   MAX_READS,
   MAX_STATE_ROWS,
+  SETTLE_SCAN,
 } from "../config";
 import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from "../snapshots";
 import { allOf, countEntries, meterObject } from "../meter";
@@ -97,6 +98,7 @@ import { logText, storeChunk } from "./block-log";
 import { chunkWitness, sentProofsAt } from "./witness";
 import type { Witness } from "../../src/state/witness";
 import { sentProof, type SentProof } from "../../src/sharding/receipt-proof";
+import { SETTLE } from "../../src/sharding/receipts";
 import { type Decoded, DecodedPool } from "./decoded";
 import { PoolIndex } from "./pool-index";
 import { HISTORY_FROM, importState, readMark, SENT_NONE, statePage, type SyncMark } from "./state-sync";
@@ -1173,6 +1175,22 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     return sentProofsAt(this.sql, height, to);
   }
 
+  /** ShardApi.settleRuns: one chunk row read per height looked at. */
+  async settleRuns(height: number, to: number, ids: string[]): Promise<Answer<{ height: number; proof: SentProof }[]>> {
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
+    if (!Number.isSafeInteger(height) || !Number.isSafeInteger(to) || !Array.isArray(ids)) return { error: `shard-${this.shardIndex}: invalid settles asked` };
+    const due = new Set(ids.map((id) => id + SETTLE));
+    const out: { height: number; proof: SentProof }[] = [];
+    const last = Math.min(this.head, height + SETTLE_SCAN);
+    for (let n = Math.max(height + 1, this.history.from); n <= last && due.size > 0 && !isArchived(this.mark, n); n++) {
+      const [proof] = sentProofsAt(this.sql, n, [to]);
+      const found = proof.receipts.filter((r) => due.delete(r.id));
+      if (found.length > 0) out.push({ height: n, proof });
+    }
+    return out;
+  }
+
   /**
    * GET /p2p/sent: what the chunks of `from` … `height` sent to each shard of `to`, proven as
    * `sentProofOf`, by height (each in `to` order), as many heights from `from` as fit in `maxBytes`
@@ -1412,6 +1430,7 @@ countEntries(
     "witnessOf",
     "sentProofOf",
     "sentProofsOf",
+    "settleRuns",
     "contractShard",
     "snapshot",
     "hasSnapshot",

@@ -81,10 +81,24 @@ export function checkChunkBody(info: string, shard: number, height: number, body
   return { txHashes: ids, receiptHashes: receiptHashes.map((h) => base58Encode(h)), txs };
 }
 
+/** `checked` with each tx's view showing its receipt as `receipts` gives it (`receipt` stays the one hashed). */
+function combined(checked: CheckedBody, receipts: ReadonlyMap<string, TxReceipt>): CheckedBody {
+  const txs = checked.txs.map((t) => ({ ...t, view: { ...t.view, tx_receipt: receiptToJson(receipts.get(t.view.hash) ?? t.receipt) } }));
+  return { ...checked, txs };
+}
+
 /** Whether shard `shard`'s chunk in the header of `info` has no tx (the empty tx root: a quiet shard, a placeholder). */
 export function quiet(info: string, shard: number): boolean {
   return (JSON.parse(info) as { chunks: { shard: number; tx_root: string }[] }).chunks.find((c) => c.shard === shard)?.tx_root === "";
 }
+
+/**
+ * Per tx asked: its receipt as the home shows it (combined when settles joined it), or why not:
+ * `refused` (the peer's answer does not check: ask the next), `unchecked` (it checks, but the
+ * combination needs the home shard's state: every peer would answer the same), `later` (a settle is
+ * not final here, or still in flight at the peer: not known here yet).
+ */
+export type Joined = { receipts: Map<string, TxReceipt> } | { refused: string } | { unchecked: string } | { later: string };
 
 /** A peer's answer to `path`: its JSON body, or why there is none (a refusal, no answer), naming the peer. */
 export type PeerAsk = (peer: string, path: string) => Promise<{ body: unknown } | { error: string }>;
@@ -92,6 +106,7 @@ export type PeerAsk = (peer: string, path: string) => Promise<{ body: unknown } 
 /**
  * Shard `shard`'s chunk of our block `height` (header `info`) from the first of `peers` whose answer to
  * `GET /p2p/txs` (`ask`) checks, or every peer's reason; a `quiet` chunk is known empty without asking.
+ * With `joined` (src/sharding/joined.ts), its txs' receipts as their home shows them, combined with their settles.
  */
 export async function chunkFromPeers(
   peers: readonly string[],
@@ -99,18 +114,30 @@ export async function chunkFromPeers(
   shard: number,
   height: number,
   info: string,
+  joined?: (checked: CheckedBody, body: unknown) => Promise<Joined>,
 ): Promise<CheckedBody | { error: string }> {
   if (quiet(info, shard)) return { txHashes: [], receiptHashes: [], txs: [] };
   const refused: string[] = [];
   for (const peer of peers) {
-    const got = await ask(peer, `/p2p/txs?shard=${shard}&height=${height}`);
+    // Only a combining asker needs the settles' runs, which cost the peer a Shard call per settling shard.
+    const got = await ask(peer, `/p2p/txs?shard=${shard}&height=${height}${joined === undefined ? "" : "&settles=1"}`);
     if ("error" in got) {
       refused.push(got.error);
       continue;
     }
     const checked = checkChunkBody(info, shard, height, got.body);
-    if (typeof checked !== "string") return checked;
-    refused.push(`${peer}: ${checked}`);
+    if (typeof checked === "string") {
+      refused.push(`${peer}: ${checked}`);
+      continue;
+    }
+    if (joined === undefined) return checked;
+    const shown = await joined(checked, got.body);
+    if ("receipts" in shown) return combined(checked, shown.receipts);
+    // Every peer would answer the same: the combination follows from what our headers commit to.
+    if ("unchecked" in shown)
+      return { error: `shard ${shard}'s txs of block ${height} are not on this node: ${shown.unchecked}, which it cannot check without the shard` };
+    // A settle not final here, or in flight as the peer says (which a liar may say): the next peer may be further on.
+    refused.push(`${peer}: ${"refused" in shown ? shown.refused : `${shown.later}: its receipts are not final here yet`}`);
   }
   return {
     error: `shard ${shard}'s txs of block ${height} are not on this node and no peer gave a verified answer${refused.length === 0 ? " (no PEERS)" : `: ${refused.join("; ")}`}`,

@@ -155,10 +155,43 @@ describe("shard groups: a node without a producer key holds only the shards it s
       500,
     );
     expect(ran).toMatchObject({ tx_hash: hash, status_code: "SUCCESS" });
-    // It crossed shards (admin's credit on 0, the settle back on 1): its shown receipt joins the settle, which no header
-    // commits to, so the reader says why it does not answer rather than show the receipt as executed.
-    const crossed = await getJson(`${reader().url}/getTxByHash/${hash}`);
-    expect(crossed.body.message).toMatch(new RegExp(`^tx ${hash} \\(block [0-9]+\\) has a receipt combined with cross-shard settles`));
+    // It crossed shards (admin's credit on 0, the settle back on 1): its shown receipt joins the settle. So does a pledge
+    // of producer000 for admin, an action forwarded to shard 0. Every node shows the same combined receipts, the reader
+    // and the producers not applying shard 1 through a peer, each settle proven against their own header of its block.
+    // (producer000 is given the iost it pledges, and more: its own pledge below needs 1.)
+    await expectSuccess(client, client.iost.transfer("iost", "admin", "producer000", "2", "for-pledge"));
+    const forward = client.iost.callABI("gas.iost", "pledge", ["producer000", "admin", "1"]);
+    forward.addApprove("iost", "1");
+    const forwarded = await expectSuccess(client, forward, accountFromSecret("producer000", DEV_PRODUCERS[0].secret, Algorithm.Ed25519));
+    const joinedAsks = () => [0, 1, 2].map((j) => net.link(READER, j).paths.get("/p2p/tx") ?? 0);
+    for (const h of [hash, forwarded.hash]) {
+      const asked = joinedAsks();
+      const same = await waitFor(
+        `every node answers ${h} final`,
+        async () => {
+          const all = await Promise.all(net.nodes.map((n) => getJson(`${n.url}/getTxByHash/${h}`)));
+          return all.every((v) => v.status === 200 && v.body.status === "IRREVERSIBLE") ? all.map((v) => v.body) : null;
+        },
+        30_000,
+        500,
+      );
+      for (const v of same) expect(v).toEqual(same[0]);
+      const shown = same[0].transaction.tx_receipt;
+      expect(shown).toMatchObject({ tx_hash: h, status_code: "SUCCESS" });
+      const looked = joinedAsks().map((n, j) => n - asked[j]);
+      for (const n of net.nodes) expect((await getJson(`${n.url}/getTxReceiptByTxHash/${h}`)).body).toEqual(shown);
+      // The reader's receipt lookup: one request to each peer until one applying shard 1 answers, checked (no second round).
+      const once = joinedAsks().reduce((a, n, j) => a + n - asked[j] - looked[j], 0);
+      expect(once).toBeGreaterThanOrEqual(1);
+      expect(once).toBeLessThanOrEqual(3);
+      const blocks = await Promise.all(net.nodes.map((n) => getJson(`${n.url}/getBlockByNumber/${same[0].block_number}/true`)));
+      for (const b of blocks) expect(b.body).toEqual(blocks[0].body);
+      expect(blocks[0].body.block.transactions.find((t: { hash: string }) => t.hash === h).tx_receipt).toEqual(shown);
+      const made = joinedAsks().map((n, j) => n - asked[j]);
+      console.log(
+        `combined receipt of ${h}: ${JSON.stringify(shown)}; reader's /p2p/tx requests per peer: getTxByHash (every poll until final) ${JSON.stringify(looked)}, getTxReceiptByTxHash ${once}, in all ${JSON.stringify(made)}`,
+      );
+    }
 
     // A tx of shard 1 alone (producer000 pledges gas for itself): every node answers the same JSON, the reader and the
     // producers not applying shard 1 through a peer, each answer checked against their own header.

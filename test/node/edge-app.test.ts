@@ -23,6 +23,8 @@ import { receiptToJson, txToJson } from "../../src/tx/view";
 import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import { PEER_LOOKUP_QUOTA } from "../../workers/lib/peer-txs";
 import { answer, chunk, info, receiptOf, receipts, txs } from "../peer-chunk";
+import { combined, credit1, infos, joinedAnswer, sent10, sent9 } from "../peer-settles";
+import { outReceiptsRoot, sentProof } from "../../src/sharding/receipt-proof";
 
 type Calls = { method: string; args: unknown[] }[];
 /** Fakes of the shard's state reads (ShardApi.read), recorded as `shard.<read>` with the read's arguments. */
@@ -82,6 +84,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     witnessOf: async () => ({ error: "not served" }),
     sentProofOf: async () => ({ error: "not served" }),
     sentProofsOf: async () => ({ error: "not served" }),
+    settleRuns: async () => ({ error: "not served" }),
     proofs: async (keys) => ({
       shard: 0,
       block_number: "7",
@@ -1040,15 +1043,18 @@ describe("reads from the edge (issue 14 item 4)", () => {
       a.txs[0].receipt = receiptToJson(receiptOf(txs[1], 1n));
       return { status: 200, json: a };
     };
-    /** A node applying shards 0 and 2 of 4 (a producer of two groups), LIB `lib`, our block 9 the fixture's header. */
-    const node = (list: string, lib = 10) =>
+    /** A node applying shards 0 and 2 of 4 (a producer of two groups), LIB `lib`, our block 9 the fixture's header (or `headers`). */
+    const node = (list: string, lib = 10, headers?: Record<number, string>) =>
       fakeEnv({
         vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", PEERS: list },
         shard: { getTxReceipt: async () => ({ error: "failed to Get the receipt hash: tx not found" }) },
         coordinator: {
           appliedShards: async () => [0, 2],
           chainInfo: async () => ({ chain_id: 1020, head_block: "10", lib_block: String(lib) }),
-          getBlockByNumber: async (n) => ({ status: n <= lib ? "IRREVERSIBLE" : "PENDING", block: { number: String(n), hash: `H${n}`, orig_info: info } }),
+          getBlockByNumber: async (n) => ({
+            status: n <= lib ? "IRREVERSIBLE" : "PENDING",
+            block: { number: String(n), hash: `H${n}`, orig_info: headers?.[n] ?? info },
+          }),
         },
       });
     const hash = txId(txs[1]);
@@ -1122,18 +1128,97 @@ describe("reads from the edge (issue 14 item 4)", () => {
       }
     });
 
-    it("a receipt combined with cross-shard settles is refused with its reason, not shown unchecked", async () => {
-      const p = await peers([
-        () => {
-          const a = answer(1);
-          a.txs[0].joined = true;
-          return { status: 200, json: a };
-        },
-      ]);
+    it("a receipt combined with cross-shard settles is shown as its home shows it, each settle checked; a peer hiding one passed over", async () => {
+      const omits = () => ({ status: 200, json: { ...joinedAnswer(1), settles: [] } });
+      const hides = () => {
+        const a = joinedAnswer(1);
+        a.txs[0].joined = false;
+        return { status: 200, json: a };
+      };
+      const p = await peers([omits, hides, () => ({ status: 200, json: joinedAnswer(1) })]);
+      const behind = await peers([() => ({ status: 200, json: joinedAnswer(1) })]);
       try {
-        expect((await call(node(p.list).env, `/getTxByHash/${hash}`)).body.message).toBe(
-          `tx ${hash} (block 9) has a receipt combined with cross-shard settles, which this node cannot check without its shard: ask a node that applies it`,
+        const f = node(p.list, 10, infos);
+        const r = await call(f.env, `/getTxByHash/${hash}`);
+        expect(r.body).toEqual({ status: "IRREVERSIBLE", transaction: { ...view, tx_receipt: combined[1] }, block_number: "9" });
+        // One request per peer until one checks; our headers of the tx's block and of the settle's, once per answer checked.
+        expect(p.got).toEqual([0, 1, 2].map((i) => `${i} /p2p/tx?hash=${hash}`));
+        expect(f.calls.filter((c) => c.method === "coordinator.getBlockByNumber").map((c) => c.args[0])).toEqual([9, 9, 9, 10]);
+        expect((await call(f.env, `/getTxReceiptByTxHash/${hash}`)).body).toEqual(combined[1]);
+        // Its settle in a block not final here (our LIB 9): not known here yet, as a tx in a block above our LIB.
+        expect((await call(node(behind.list, 9, infos).env, `/getTxByHash/${hash}`)).body).toEqual({ code: 2, message: "tx not found" });
+      } finally {
+        p.close();
+        behind.close();
+      }
+    });
+
+    it("a settle the peer gives no run of (it does not apply the settling shard) comes from this node's own object of that shard", async () => {
+      const p = await peers([() => ({ status: 200, json: { ...joinedAnswer(1), settles: [] } })]);
+      try {
+        // This node applies shard 2, which settled tx 1's credit: its object gives the run, checked as a peer's.
+        const own = fakeEnv({
+          vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", PEERS: p.list },
+          shard: {
+            settleRuns: async (height, to, ids) => (height === 9 && to === 1 && ids[0] === credit1.id ? [{ height: 10, proof: sentProof(sent10[2], 1) }] : []),
+          },
+          coordinator: {
+            appliedShards: async () => [0, 2],
+            chainInfo: async () => ({ chain_id: 1020, head_block: "10", lib_block: "10" }),
+            getBlockByNumber: async (n) => ({ status: "IRREVERSIBLE", block: { number: String(n), hash: `H${n}`, orig_info: infos[n] } }),
+          },
+        });
+        const r = await call(own.env, `/getTxByHash/${hash}`);
+        expect(r.body).toEqual({ status: "IRREVERSIBLE", transaction: { ...view, tx_receipt: combined[1] }, block_number: "9" });
+        expect(p.got).toHaveLength(1);
+        expect(own.calls.filter((c) => c.method === "shard.settleRuns").map((c) => c.args)).toEqual([[9, 1, [credit1.id]]]);
+      } finally {
+        p.close();
+      }
+    });
+
+    it("every peer omitting or hiding settles is a clear error; one needing the home shard's state is refused with why", async () => {
+      const liars = await peers([() => ({ status: 200, json: { ...joinedAnswer(1), settles: [] } })]);
+      const archived = await peers([() => ({ status: 200, json: { ...joinedAnswer(1), sent: undefined } })]);
+      try {
+        const r = await call(node(liars.list, 10, infos).env, `/getTxByHash/${hash}`);
+        expect(r.body.message).toMatch(
+          new RegExp(`no peer gave a verified answer: http://127.0.0.1:[0-9]+: it omits the settle of receipt ${hash}:0 of tx ${hash}$`),
         );
+        // The home chunk's sent receipts not given (archived at the peer, or withheld): nothing to check the combination with.
+        expect((await call(node(archived.list, 10, infos).env, `/getTxByHash/${hash}`)).body.message).toMatch(
+          new RegExp(`no peer gave a verified answer: http://127.0.0.1:[0-9]+: it gives no receipts tx ${hash}'s home chunk sent \\(kept until archived\\)$`),
+        );
+        // One needing its home shard's state (a deciding half: its home holds receipts it sends later) is refused with why, by
+        // the first peer: every peer would answer the same.
+        const reserved = sent9.map((r) => (r === credit1 ? { ...r, payer: { ...r.payer!, reserve: { ram: "0", paid: "0" } } } : r));
+        const headers = {
+          ...infos,
+          9: infos[9].replace(/("shard":1,[^}]*"out_receipts_root":")[0-9a-f]*/, `$1${Buffer.from(outReceiptsRoot(reserved)).toString("hex")}`),
+        };
+        const deciding = await peers([() => ({ status: 200, json: { ...joinedAnswer(1), sent: reserved } }), () => ({ status: 200, json: joinedAnswer(1) })]);
+        try {
+          expect((await call(node(deciding.list, 10, headers).env, `/getTxByHash/${hash}`)).body.message).toBe(
+            `tx ${hash}'s receipt joins cross-shard settles this node cannot check without its home shard (tx ${hash} waits at its home for its credit's RAM, which holds receipts it sends later): ask a node that applies it`,
+          );
+          expect(deciding.got).toHaveLength(1);
+        } finally {
+          deciding.close();
+        }
+      } finally {
+        liars.close();
+        archived.close();
+      }
+    });
+
+    it("a complete block shows shard 1's combined receipts from a peer, its settles checked; a peer saying they are in flight passed over", async () => {
+      const inFlight = () => ({ status: 200, json: { ...joinedAnswer(), settles: [], in_flight: txs.map((t) => txId(t)) } });
+      const p = await peers([inFlight, () => ({ status: 200, json: joinedAnswer() })]);
+      try {
+        const r = await call(node(p.list, 10, infos).env, "/getBlockByNumber/9/true");
+        expect(r.status, r.text).toBe(200);
+        expect(r.body.block.transactions.slice(2, 5).map((t: { tx_receipt: Json }) => t.tx_receipt)).toEqual(combined);
+        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9&settles=1", "1 /p2p/txs?shard=1&height=9&settles=1"]);
       } finally {
         p.close();
       }
@@ -1150,7 +1235,7 @@ describe("reads from the edge (issue 14 item 4)", () => {
         expect(hashes).toEqual(["T9a", "T9b", ...chunk.txHashes, "T9a", "T9b"]);
         expect(r.body.block.transactions[2]).toEqual({ ...txToJson(txs[0]), tx_receipt: receiptToJson(receipts[0]) });
         // Shard 3's chunk has the empty tx root in our header: no peer asked for it.
-        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9", "1 /p2p/txs?shard=1&height=9"]);
+        expect(p.got).toEqual(["0 /p2p/txs?shard=1&height=9&settles=1", "1 /p2p/txs?shard=1&height=9&settles=1"]);
       } finally {
         p.close();
       }

@@ -18,6 +18,8 @@ import { newChain, nodeEnv, tick } from "../workers/helpers";
 import { makeTx } from "../workers/txs";
 import { rawReceiptHashes } from "../raw-receipts";
 import { checkChunkBody } from "../../src/block/chunk-body";
+import { joinedReceipts } from "../../src/sharding/joined";
+import { receiptToJson } from "../../src/tx/view";
 
 const N = 4;
 const GENESIS = ["admin", "foundation", "producer000", "deadaddr"];
@@ -82,6 +84,52 @@ describe("four shards: a chunk's txs as a node without the shard checks them (Sh
     expect(checkChunkBody(info, (home + 1) % N, 1, await c.shardAt(home).chunkBody({ height: 1 }))).toMatch(/^it sent shard/);
     expect(await c.shardAt(home).chunkBody({ hash: "nope" })).toEqual({ error: "tx not found" });
     expect((await c.shardAt(home).meter()).rowsWritten).toBe(written);
+  });
+
+  test("a combined receipt from the home chunk's sent receipts and the settling shard's run (settleRuns), as its home shows it; no row written", async () => {
+    const c = chain("joined");
+    await c.coord.chainInfo();
+    const t = crossTx();
+    expect(await c.shardAt(home).submitTx(t.bytes, t.hash)).toEqual({ hash: t.hash });
+    await tick(c, 4); // the tx at 1, its part at 2, the settle home at 3
+    const infoAt = async (n: number) => ((await c.coord.getBlockByNumber(n)) as unknown as { block: { orig_info: string } }).block.orig_info;
+    const info = await infoAt(1);
+    const written = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        c
+          .shardAt(i)
+          .meter()
+          .then((m) => m.rowsWritten),
+      ),
+    );
+    // What GET /p2p/tx answers (workers/rpc/p2p.ts withSettles): the home's chunk body, then each target's runs.
+    const body = await c.shardAt(home).chunkBody({ hash: t.hash });
+    if ("error" in body) throw new Error(body.error);
+    const due = (body.sent ?? []).filter((r) => r.txHash === t.hash && (r.kind === "action" || r.kind === "credit"));
+    // The transfer's credit rides with the forwarded pledge (forward.ts carryCredits): one receipt awaits a settle.
+    expect(due.map((r) => [r.kind, r.toShard])).toEqual([["action", shardOf(remote, N)]]);
+    const runs = await c.shardAt(due[0].toShard).settleRuns(1, home, [due[0].id]);
+    if ("error" in runs) throw new Error(runs.error);
+    expect(runs.map((r) => r.height)).toEqual([2]);
+    const part = { ...body, settles: runs.map((r) => ({ shard: due[0].toShard, ...r })) };
+    const checked = checkChunkBody(info, home, 1, part, t.hash);
+    if (typeof checked === "string") throw new Error(checked);
+    const shown = await joinedReceipts(home, 1, info, checked.txs, part, infoAt);
+    if (!("receipts" in shown)) throw new Error(JSON.stringify(shown));
+    const combined = await c.shardAt(home).getTxReceipt(t.hash);
+    expect(receiptToJson(shown.receipts.get(t.hash)!)).toEqual(combined);
+    expect(body.txs[0].shown).toEqual(combined);
+    expect(combined).not.toEqual(await chunkReceipt(c.shardAt(home), 1, t.hash, true));
+    expect(
+      await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          c
+            .shardAt(i)
+            .meter()
+            .then((m) => m.rowsWritten),
+        ),
+      ),
+    ).toEqual(written);
   });
 });
 

@@ -10,13 +10,16 @@
 import { isRpcError, type Json } from "../../durable-objects/api";
 import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES, PEER_TXS_TIMEOUT_MS, parsePeers } from "../../durable-objects/config";
 import { peerJson } from "../../src/net/peer-json";
-import { checkChunkBody, chunkFromPeers, type TxView } from "../../src/block/chunk-body";
+import { checkChunkBody, chunkFromPeers, type PeerAsk, type TxView } from "../../src/block/chunk-body";
+import { type HeaderAt, joinedReceipts, type SettlesPart } from "../../src/sharding/joined";
+import { receiptToJson } from "../../src/tx/view";
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../env";
 import { RpcFailure } from "./errors";
 import { Quota, sourceOf } from "./quota";
 import { chainInfoOf } from "../rpc/node";
-import { coordinator } from "./nodes";
+import { appliedMask, coordinator, shard as shardOf } from "./nodes";
+import { awaitsSettle, type CrossReceipt } from "../../src/sharding/receipts";
 
 /**
  * Lookups through peers one client source may start per isolate: each costs up to MAX_LOOKUP_PEERS
@@ -59,8 +62,12 @@ async function infoAt(env: Env, n: number): Promise<string | null> {
   return isRpcError(got) ? null : (got.block as { orig_info: string }).orig_info;
 }
 
-/** Why a peer's answer about tx `hash` is not taken, or its checked tx; `unknown`: it holds no such tx, or not in a block final here. */
-type PeerTx = { view: TxView; height: number; joined: boolean } | { refused: string } | { unknown: true };
+/**
+ * Why a peer's answer about tx `hash` is not taken, or its checked tx; `unknown`: it holds no such tx, or not in a
+ * block final here, or settles its receipt joins are not final here yet; `unchecked`: its combined receipt needs its
+ * home shard's state (src/sharding/joined.ts), as every peer's would.
+ */
+type PeerTx = { view: TxView; height: number } | { refused: string } | { unknown: true } | { unchecked: string };
 
 async function txFrom(env: Env, peer: string, hash: string, chain: { chainId: number; lib: number }): Promise<PeerTx> {
   const answer = await askPeer(peer, chain.chainId, `/p2p/tx?hash=${encodeURIComponent(hash)}`);
@@ -73,14 +80,44 @@ async function txFrom(env: Env, peer: string, hash: string, chain: { chainId: nu
   const info = await infoAt(env, height);
   const checked = info === null ? `we hold no block ${height}` : checkChunkBody(info, shard, height, got, hash);
   if (typeof checked === "string") return { refused: `${peer}: ${checked}` };
-  return { view: checked.txs[0].view, height, joined: checked.txs[0].joined };
+  const shown = await joinedReceipts(shard, height, info!, checked.txs, await withOwnRuns(env, got), finalInfo(env, chain.lib));
+  if ("refused" in shown) return { refused: `${peer}: ${shown.refused}` };
+  if ("later" in shown) return { unknown: true };
+  if ("unchecked" in shown) return shown;
+  return { view: { ...checked.txs[0].view, tx_receipt: receiptToJson(shown.receipts.get(hash)!) }, height };
 }
 
 /**
- * Tx `hash` from the peers, checked: its view with its receipt and its block; null when every peer
- * asked holds no such tx in a block final here; else an error. A receipt
- * combined with cross-shard settles is the home shard's own record, which no header commits to: it is
- * not answered here (`joinedError`).
+ * A peer's checked chunk body with the runs of its joined txs' settles it gave none of, from this node's own objects
+ * of the shards those went to: under shard groups a peer applying a tx's home may not apply the shard that settled it,
+ * which this node may. One Shard call per such shard, no request; what they give is checked as a peer's.
+ */
+async function withOwnRuns(env: Env, body: unknown): Promise<SettlesPart> {
+  const b = body as SettlesPart & { shard: number; height: number; tx_hashes: string[]; txs: { index: number; joined: boolean }[] };
+  if (!Array.isArray(b.sent)) return b;
+  const given = Array.isArray(b.settles) ? (b.settles as { shard?: unknown }[]) : [];
+  const gave = new Set(given.map((r) => r?.shard));
+  const joined = new Set(b.txs.filter((t) => t.joined).map((t) => b.tx_hashes[t.index]));
+  const sent = b.sent.filter((r): r is CrossReceipt => typeof r === "object" && r !== null);
+  const due = sent.filter((r) => joined.has(r.txHash) && awaitsSettle(r) && !gave.has(r.toShard));
+  if (due.length === 0) return b;
+  const mine = await appliedMask(env);
+  const to = [...new Set(due.map((r) => r.toShard))].filter((t) => mine[t] === true);
+  if (to.length === 0) return b;
+  const ids = (t: number) => due.filter((r) => r.toShard === t).map((r) => r.id);
+  const runs = await Promise.all(to.map((t) => shardOf(env, t).settleRuns(b.height, b.shard, ids(t))));
+  return { ...b, settles: [...given, ...runs.flatMap((got, k) => (isRpcError(got) ? [] : got.map((r) => ({ shard: to[k], ...r }))))] };
+}
+
+/** Our final header `info` of a height (null above `lib`, or none held): what a settle's proof is checked against. */
+function finalInfo(env: Env, lib: number): HeaderAt {
+  return async (n) => (n > lib ? null : infoAt(env, n));
+}
+
+/**
+ * Tx `hash` from the peers, checked: its view with its receipt (combined with its cross-shard settles as its home
+ * shows it, src/sharding/joined.ts) and its block; null when every peer asked holds no such tx in a block final here;
+ * else an error.
  */
 export async function txFromPeers(env: Env, hash: string): Promise<{ view: TxView; height: number } | { error: string } | null> {
   const peers = parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS);
@@ -89,27 +126,30 @@ export async function txFromPeers(env: Env, hash: string): Promise<{ view: TxVie
   const refused: string[] = [];
   for (const peer of peers) {
     const got = await txFrom(env, peer, hash, chain);
-    if ("view" in got) return got.joined ? { error: joinedError(hash, got.height) } : got;
+    if ("view" in got) return got;
+    if ("unchecked" in got) return { error: uncheckedError(hash, got.unchecked) };
     if ("refused" in got) refused.push(got.refused);
   }
   if (refused.length === 0) return null;
   return { error: `tx ${hash} is not on the shards this node applies and no peer gave a verified answer: ${refused.join("; ")}` };
 }
 
-/** Why a tx whose receipt joins cross-shard settles is not answered through peers. */
-function joinedError(hash: string, height: number): string {
-  return `tx ${hash} (block ${height}) has a receipt combined with cross-shard settles, which this node cannot check without its shard: ask a node that applies it`;
+/** Why a tx whose combined receipt needs its home shard's state is not answered through peers. */
+function uncheckedError(hash: string, why: string): string {
+  return `tx ${hash}'s receipt joins cross-shard settles this node cannot check without its home shard (${why}): ask a node that applies it`;
 }
 
 /**
- * Shard `shard`'s txs of our block `height` (header `info`) from the peers, each with its receipt,
- * as a shard's getChunk lists them; or why not.
+ * Shard `shard`'s txs of our block `height` (header `info`) from the peers, each with its receipt (combined as its
+ * home shows it), as a shard's getChunk lists them; or why not. A chunk whose txs' settles are not all final here
+ * is refused: a node with the shard shows it, its receipts not final yet.
  */
 export async function chunkViaPeers(env: Env, shard: number, height: number, info: string): Promise<Json[] | { error: string }> {
-  const { chainId } = await chainOf(env);
-  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), (peer, path) => askPeer(peer, chainId, path), shard, height, info);
+  const chain = await chainOf(env);
+  const ask: PeerAsk = (peer, path) => askPeer(peer, chain.chainId, path);
+  const got = await chunkFromPeers(parsePeers(env.PEERS).slice(0, MAX_LOOKUP_PEERS), ask, shard, height, info, async (checked, body) =>
+    joinedReceipts(shard, height, info, checked.txs, await withOwnRuns(env, body), finalInfo(env, chain.lib)),
+  );
   if ("error" in got) return got;
-  const joined = got.txs.find((t) => t.joined);
-  if (joined !== undefined) return { error: joinedError(joined.view.hash, height) };
   return got.txs.map((t) => json(t.view));
 }

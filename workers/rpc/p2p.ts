@@ -36,10 +36,12 @@
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
  *   forwarded again.
  * - GET /p2p/tx?hash=H: the executed tx H as ShardApi.chunkBody gives it (`{shard, height, tx_hashes,
- *   receipt_hashes, txs: [{index, tx, receipt, joined}]}`), looked for on the shards this node serves and
- *   applies (the remembered one first), or "tx not found"; GET /p2p/txs?shard=S&height=N: every tx of
- *   that chunk, at most MAX_WITNESS_BYTES. What a node without the shard checks against its header
- *   (workers/lib/peer-txs.ts).
+ *   receipt_hashes, txs: [{index, tx, receipt, joined, shown}], sent, in_flight}`) with the runs holding its
+ *   settles (`settles`: ShardApi.settleRuns of the shards this node answers for), looked for on the
+ *   shards this node serves and applies (the remembered one first), or "tx not found"; GET
+ *   /p2p/txs?shard=S&height=N: every tx of that chunk, the runs only with `&settles=1` (raw blocks need
+ *   none), at most MAX_WITNESS_BYTES. What a node without the shard checks against its headers
+ *   (workers/lib/peer-txs.ts, src/sharding/joined.ts).
  * A request naming another chain (header X-Chain-Id) is refused.
  *
  * Mounted before the app's 512 KiB RPC body cap: a block of full chunks is
@@ -60,7 +62,8 @@ import { MAX_CARRY, receiptHeights } from "../../src/sharding/placeholder";
 import { incomingProofs, type SentProof } from "../../src/sharding/receipt-proof";
 import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
-import { isRpcError, type Chunk, type P2pGate, type PeerDraft } from "../../durable-objects/api";
+import { isRpcError, type Chunk, type ChunkBody, type P2pGate, type PeerDraft } from "../../durable-objects/api";
+import { awaitsSettle } from "../../src/sharding/receipts";
 import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { txShardOf } from "../lib/cache";
@@ -298,20 +301,44 @@ p2pRoutes.get("/p2p/tx", async (c) => {
   const order = hinted !== null && shards.includes(hinted) ? [hinted] : [];
   for (const group of [order, shards.filter((i) => !order.includes(i))]) {
     const answers = await Promise.all(group.map((i) => shard(c.env, i).chunkBody({ hash })));
-    const found = answers.find((a) => !isRpcError(a));
-    if (found !== undefined) return c.json(found);
+    const found = answers.find((a): a is ChunkBody => !isRpcError(a));
+    if (found !== undefined) return c.json(await withSettles(c.env, found, shards));
   }
   throw new RpcFailure("tx not found");
 });
 
+/**
+ * `body` with the runs holding the settles its joined txs await (src/sharding/joined.ts), asked of each shard they went
+ * to that this node answers for (`shards`), one call each; a shard it does not answer for gives none (the asker says
+ * which settle is missing).
+ */
+async function withSettles(env: Env, body: ChunkBody, shards: readonly number[]): Promise<ChunkBody> {
+  const joined = new Set(body.txs.filter((t) => t.joined).map((t) => body.tx_hashes[t.index]));
+  const due = (body.sent ?? []).filter((r) => joined.has(r.txHash) && awaitsSettle(r));
+  const to = [...new Set(due.map((r) => r.toShard))].filter((t) => shards.includes(t));
+  if (to.length === 0) return body;
+  const runs = await Promise.all(
+    to.map((t) =>
+      shard(env, t).settleRuns(
+        body.height,
+        body.shard,
+        due.filter((r) => r.toShard === t).map((r) => r.id),
+      ),
+    ),
+  );
+  return { ...body, settles: runs.flatMap((got, k) => (isRpcError(got) ? [] : got.map((r) => ({ shard: to[k], ...r })))) };
+}
+
 p2pRoutes.get("/p2p/txs", async (c) => {
   const index = intParam(c.req.query("shard"), "shard", 0, shardCount(c.env) - 1);
   const height = intParam(c.req.query("height"), "height", 0, Number.MAX_SAFE_INTEGER);
-  if (!(await answering(c.env)).includes(index)) throw new RpcFailure(`shard ${index} is not applied by this node`);
-  const body = JSON.stringify(unwrap(await shard(c.env, index).chunkBody({ height })));
-  const bytes = new TextEncoder().encode(body).byteLength;
+  const shards = await answering(c.env);
+  if (!shards.includes(index)) throw new RpcFailure(`shard ${index} is not applied by this node`);
+  const body = unwrap(await shard(c.env, index).chunkBody({ height }));
+  const text = JSON.stringify(c.req.query("settles") === "1" ? await withSettles(c.env, body, shards) : body);
+  const bytes = new TextEncoder().encode(text).byteLength;
   if (bytes > MAX_WITNESS_BYTES) throw new RpcFailure(`the txs of chunk ${index}/${height} are ${bytes} bytes, above the cap of ${MAX_WITNESS_BYTES}`);
-  return c.body(body, 200, { "Content-Type": "application/json" });
+  return c.body(text, 200, { "Content-Type": "application/json" });
 });
 
 /** A draft of shard `shard`'s chunk of `height` as /p2p/chunk answers it. */
