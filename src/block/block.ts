@@ -9,6 +9,7 @@
  * - `info` is not `{}` but the per-shard chunk roots (see `chunkInfo`), so a
  *   header commits to every shard's state; the RPC view shows it in `orig_info`.
  */
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { base58Decode, base58Encode } from "../codec/base58.js";
 import { base64Encode } from "../codec/base64.js";
 import { blockHash, type BlockHeader } from "./header.js";
@@ -59,8 +60,6 @@ export interface StoredBlock {
   sign: BlockSignature | null;
 }
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-
 /**
  * The header `info` text: every shard's chunk roots, in shard order, as compact
  * JSON with a fixed key order (it is hashed):
@@ -73,8 +72,8 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
 export function chunkInfo(chunks: readonly ChunkSummary[]): string {
   const parts = chunks.map((c) => ({
     shard: c.shard,
-    tx_root: hex(merkleRoot(c.txHashes.map(base58Decode))),
-    receipt_root: hex(merkleRoot(c.receiptHashes.map(base58Decode))),
+    tx_root: bytesToHex(merkleRoot(c.txHashes.map(base58Decode))),
+    receipt_root: bytesToHex(merkleRoot(c.receiptHashes.map(base58Decode))),
     state_root: c.stateRoot,
     ...(c.receiptsRoot === undefined ? {} : { out_receipts_root: c.receiptsRoot }),
     ...(c.placeholder === true ? { placeholder: true } : {}),

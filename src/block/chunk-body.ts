@@ -6,6 +6,7 @@
  * full bytes and its receipt as executed (whose hashes must be at its position). Nothing the peer
  * says is taken but what hashes to our header. Pure: runs in Node and workerd.
  */
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { base58Decode, base58Encode } from "../codec/base58.js";
 import { base64Decode } from "../codec/base64.js";
 import { sha3 } from "../crypto/sha3.js";
@@ -31,8 +32,6 @@ export interface CheckedBody {
 /** More hashes than a chunk may hold (src/block/wire.ts MAX_CHUNK_TXS) is no chunk. */
 const MAX_CHUNK_TXS = 10_000;
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-
 function hashes(v: unknown): Uint8Array[] | null {
   if (!Array.isArray(v) || v.length > MAX_CHUNK_TXS || !v.every((h) => typeof h === "string")) return null;
   try {
@@ -57,8 +56,8 @@ export function checkChunkBody(info: string, shard: number, height: number, body
   if (txHashes === null || receiptHashes === null || txHashes.length !== receiptHashes.length) return "malformed tx or receipt hashes";
   const ours = (JSON.parse(info) as { chunks: { shard: number; tx_root: string; receipt_root: string }[] }).chunks.find((c) => c.shard === shard);
   if (ours === undefined) return `our block ${height} has no chunk of shard ${shard}`;
-  if (hex(merkleRoot(txHashes)) !== ours.tx_root) return `its tx hashes are not shard ${shard}'s tx root in our block ${height}`;
-  if (hex(merkleRoot(receiptHashes)) !== ours.receipt_root) return `its receipt hashes are not shard ${shard}'s receipt root in our block ${height}`;
+  if (bytesToHex(merkleRoot(txHashes)) !== ours.tx_root) return `its tx hashes are not shard ${shard}'s tx root in our block ${height}`;
+  if (bytesToHex(merkleRoot(receiptHashes)) !== ours.receipt_root) return `its receipt hashes are not shard ${shard}'s receipt root in our block ${height}`;
   const ids = txHashes.map((h) => base58Encode(h));
   const want = hash === undefined ? ids.map((_, i) => i) : [ids.indexOf(hash)];
   if (want[0] === -1) return `tx ${hash} is not in shard ${shard}'s chunk of our block ${height}`;

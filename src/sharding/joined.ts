@@ -16,6 +16,7 @@
  * credit a forwarded part sent home (charged there) depend on the home shard's state: `unchecked`,
  * which every peer would answer the same, since it follows from what our headers commit to.
  */
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { combineReceipt } from "./combine.js";
 import { type CrossReceipt, SETTLE, type Settlement, awaitsSettle } from "./receipts.js";
 import { outReceiptsRoot, ReceiptProofError, type SentProof, verifySent } from "./receipt-proof.js";
@@ -23,8 +24,6 @@ import type { TxReceipt } from "../tx/types.js";
 import type { Joined } from "../block/chunk-body.js";
 import { receiptToJson } from "../tx/view.js";
 import { receiptFromJson } from "../block/raw.js";
-
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 /** Shard `shard`'s `out_receipts_root` in the header of `info` ("" when it sent nothing, or with one shard). */
 function sentRoot(info: string, shard: number): string {
@@ -85,7 +84,7 @@ export async function joinedReceipts(
   const sent = part.sent as CrossReceipt[];
   let ours: string;
   try {
-    ours = hex(outReceiptsRoot(sent));
+    ours = bytesToHex(outReceiptsRoot(sent));
   } catch {
     return { refused: "malformed sent receipts" };
   }
