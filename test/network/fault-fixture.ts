@@ -18,7 +18,7 @@
  * network does (`Fixture.busy`); each step starts from a resting network, so the
  * nodes must also find each other again after a fault with no traffic to help.
  */
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { Algorithm, connect, KeyPair, newAccountTx, post, signTx, txJson, type Client } from "../e2e/helpers/sdk";
 import {
   allInfo,
@@ -267,4 +267,15 @@ export class Fixture {
     }
     return out;
   }
+}
+
+/** A describe's network of four nodes with `vars`, started before its steps with the accounts `accounts` made (through node i), stopped after. */
+export function useFixture(vars: Record<string, string>, accounts: readonly (readonly [node: number, name: string])[]): Fixture {
+  const f = new Fixture();
+  beforeAll(async () => {
+    await f.start(vars);
+    for (const [i, name] of accounts) await f.newAccount(f.net.nodes[i], name);
+  }, 180_000);
+  afterAll(() => f.stop(), 60_000);
+  return f;
 }

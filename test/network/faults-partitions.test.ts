@@ -2,21 +2,15 @@
  * Faults of a four-node network of one shard, part two (test/network/fault-fixture.ts): partitions,
  * a minority node stopped on its branch, all four restarted.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { allInfo, balance, blockHash, chainInfo, waitFor } from "./harness";
-import { Fixture, sleep } from "./fault-fixture";
+import { sleep, useFixture } from "./fault-fixture";
 
 describe("faults on four nodes, one shard: partitions", () => {
-  const f = new Fixture();
-
-  beforeAll(async () => {
-    await f.start({ SHARD_COUNT: "1" });
-    await f.newAccount(f.net.nodes[0], "ftalice");
-    await f.newAccount(f.net.nodes[1], "ftbob");
-  }, 180_000);
-  afterAll(async () => {
-    await f.stop();
-  }, 60_000);
+  const f = useFixture({ SHARD_COUNT: "1" }, [
+    [0, "ftalice"],
+    [1, "ftbob"],
+  ]);
 
   it("partition {0} | {1,2,3}: the minority cannot finalize; healed, everyone takes the majority chain", async () => {
     await f.restore();

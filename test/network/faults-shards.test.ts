@@ -2,26 +2,19 @@
  * Faults of a four-node network of two shards (test/network/fault-fixture.ts): cross-shard state must
  * agree too, on a minority branch and after a wipe.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/sharding/placement";
 import { allInfo, balance, blockHash, chainInfo, getJson, waitFor } from "./harness";
-import { Fixture, sleep } from "./fault-fixture";
+import { sleep, useFixture } from "./fault-fixture";
 
 describe("faults on four nodes, two shards", () => {
-  const f = new Fixture();
   // One account on each shard: admin's transfers to the other shard travel as receipts.
   const names = ["ftcarol", "ftdave", "fterin", "ftfrank", "ftgrace", "ftheidi"];
   const onShard = (s: number) => names.find((n) => shardOf(n, 2) === s)!;
-
-  beforeAll(async () => {
-    await f.start({ SHARD_COUNT: "2" });
-    expect([onShard(0), onShard(1)].every(Boolean)).toBe(true);
-    await f.newAccount(f.net.nodes[0], onShard(0));
-    await f.newAccount(f.net.nodes[1], onShard(1));
-  }, 180_000);
-  afterAll(async () => {
-    await f.stop();
-  }, 60_000);
+  const f = useFixture({ SHARD_COUNT: "2" }, [
+    [0, onShard(0)],
+    [1, onShard(1)],
+  ]);
 
   const sent: string[] = [];
 

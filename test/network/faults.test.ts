@@ -4,10 +4,10 @@
  * Part two, partitions: faults-partitions.test.ts; two shards: faults-shards.test.ts. Three files so
  * the network group runs them side by side.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { post, signTx, txJson } from "../e2e/helpers/sdk";
 import { allInfo, balance, blockHash, chainInfo, FinalityWatch, waitFor } from "./harness";
-import { CUT_BLOCKS, Fixture, sleep } from "./fault-fixture";
+import { CUT_BLOCKS, sleep, useFixture } from "./fault-fixture";
 
 describe("FinalityWatch", () => {
   // The checker itself, on made-up chain infos: it must catch what it is there to catch.
@@ -32,16 +32,10 @@ describe("FinalityWatch", () => {
 });
 
 describe("faults on four nodes, one shard", () => {
-  const f = new Fixture();
-
-  beforeAll(async () => {
-    await f.start({ SHARD_COUNT: "1" });
-    await f.newAccount(f.net.nodes[0], "ftalice");
-    await f.newAccount(f.net.nodes[1], "ftbob");
-  }, 180_000);
-  afterAll(async () => {
-    await f.stop();
-  }, 60_000);
+  const f = useFixture({ SHARD_COUNT: "1" }, [
+    [0, "ftalice"],
+    [1, "ftbob"],
+  ]);
 
   it("steady state: one final chain, LIB close to head, txs sent anywhere included once", async () => {
     const nodes = f.nodes();
