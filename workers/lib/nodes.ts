@@ -58,6 +58,9 @@ export async function applies(env: Env, index: number): Promise<boolean> {
   return applied === null || applied.includes(index);
 }
 
+/** Why a peer's request about shard `index` is refused on a node whose objects do not apply it. */
+export const unappliedError = (index: number): string => `shard ${index} is not applied on this node: its producers' groups do not hold it now`;
+
 /** For each shard index, whether this node's objects apply it (`applies`). */
 export function appliedMask(env: Env): Promise<boolean[]> {
   return Promise.all(Array.from({ length: shardCount(env) }, (_, i) => applies(env, i)));

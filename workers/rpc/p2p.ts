@@ -72,7 +72,7 @@ import { MAX_ADMIT_BATCH, MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGos
 import type { AppEnv, Env } from "../env";
 import { txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { appliedMask, applies, coordinator, unreadyHere, shard, shardCount } from "../lib/nodes";
+import { appliedMask, applies, coordinator, unappliedError, unreadyHere, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
@@ -186,7 +186,7 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
  * or never made it after a leap): asked, an object never made would make its genesis.
  */
 async function refuseUnapplied(env: Env, index: number): Promise<void> {
-  if (!(await applies(env, index))) throw new RpcFailure(`shard ${index} is not applied on this node: its producers' groups do not hold it now`);
+  if (!(await applies(env, index))) throw new RpcFailure(unappliedError(index));
 }
 
 p2pRoutes.get("/p2p/state", async (c) => {
