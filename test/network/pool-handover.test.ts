@@ -1,0 +1,146 @@
+/**
+ * A producer's pooled txs of a shard it drops go to the shard's holders (issue #18, docs/VALIDATOR.md
+ * "Shard groups", durable-objects/coordinator/rotation.ts `leave`): three producers, four shards in two
+ * groups, an epoch of 20 blocks at a block every 500 ms, as producer-holds.test.ts. A producer P keeps
+ * shard s for the grace only (last epoch's group, not this one's nor the next's); a client's tx of s
+ * reaches P alone (P's links cut while it forwards) and waits in P's pool (its time 28 s ahead, so no
+ * block takes it before P's drop of s). P's rotation hands its pool of s to the peers before the drop:
+ * the tx becomes final, once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shardOf } from "../../src/sharding/placement";
+import {
+  ADMIN_PUBKEY,
+  ADMIN_SECRET,
+  Algorithm,
+  accountFromSecret,
+  connect,
+  expectSuccess,
+  newAccountTx,
+  post,
+  signTx,
+  txJson,
+  uniqueName,
+  type Client,
+} from "../e2e/helpers/sdk";
+import { balancesAgree, chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
+
+interface Plan {
+  epoch: number;
+  now: number[];
+  next: number[] | null;
+  last: number[] | null;
+  keep: number[];
+  handed: { shard: number; epoch: number; txs: number; requests: number }[];
+}
+interface ShardStatus {
+  shard: number;
+  pool: number;
+  dropped?: true;
+  syncing?: unknown;
+}
+
+/** Blocks an epoch (the dev chain's voteInterval); the grace is as long. */
+const V = 20;
+/** How far ahead of the clock the tx's time is: less than admission's 30 s, more than the grace left (an epoch, 10 s) and the drop after it. */
+const AHEAD_NS = 28_000_000_000;
+
+describe("shard groups: a dropped shard's pool is handed to its holders", () => {
+  let net: Network;
+  let client: Client;
+
+  beforeAll(async () => {
+    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" } });
+    client = await connect(net.nodes[0].url);
+  }, 200_000);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
+
+  const status = async (i: number) => {
+    const body = (await getJson(`${net.nodes[i].url}/dev/status`)).body;
+    return { plan: (body.coordinator.rotation ?? null) as Plan | null, shards: body.shards as ShardStatus[] };
+  };
+
+  it("a tx pooled only on a producer keeping its shard for the grace is handed over when the shard is dropped there, and is final once", async () => {
+    // A funded account at home on each of shards 1 to 3 (admin's key), and one to receive, empty.
+    const homes = new Map<number, string>();
+    for (let k = 0; homes.size < 3; k++) {
+      const name = uniqueName(`ho${k}`);
+      const s = shardOf(name, 4);
+      if (s !== 0 && !homes.has(s)) homes.set(s, name);
+    }
+    const dst = uniqueName("hodst");
+    for (const name of [...homes.values(), dst]) await expectSuccess(client, newAccountTx(client, name, ADMIN_PUBKEY, ADMIN_PUBKEY));
+    for (const name of homes.values()) await expectSuccess(client, client.iost.transfer("iost", "admin", name, "5", "fund"));
+
+    // P and s: s kept by P for the grace only, applied there, early in the grace (its LIB at most 8 blocks into the epoch, of
+    // the 20 the grace lasts), so P still applies s when the tx comes; every other node's pool never sees the tx.
+    const { p, s } = await waitFor(
+      "a producer keeping a shard for the grace only, early in the grace",
+      async () => {
+        const all = await Promise.all(net.nodes.map((_, i) => status(i)));
+        for (const [i, a] of all.entries()) {
+          const plan = a.plan;
+          if (plan === null || plan.last === null || plan.next === null) continue;
+          if ((await chainInfo(net.nodes[i])).lib > plan.epoch * V + 8) continue;
+          const s = plan.last.find((x) => x !== 0 && !plan.now.includes(x) && !plan.next!.includes(x));
+          const st = a.shards.find((x) => x.shard === s);
+          if (s !== undefined && st !== undefined && st.dropped === undefined && st.syncing === undefined) return { p: i, s };
+        }
+        return null;
+      },
+      120_000,
+      250,
+    );
+    const node = net.nodes[p];
+    const others = net.nodes.map((_, i) => i).filter((i) => i !== p);
+    const from = homes.get(s)!;
+    const tx = client.iost.transfer("iost", from, dst, "1", "handed");
+    tx.time += AHEAD_NS;
+    tx.expiration = tx.time + 90_000_000_000;
+    signTx(client, tx, accountFromSecret(from, ADMIN_SECRET, Algorithm.Ed25519));
+    // Its forward to the peers fails (after the answer, within PUSH_TIMEOUT_MS): P's links cut meanwhile.
+    for (const j of others) net.cut(p, j);
+    const sent = await post(node.url, "/sendTx", txJson(tx));
+    await new Promise((r) => setTimeout(r, 3_000));
+    for (const j of others) net.heal(p, j);
+    expect(sent.status, sent.text).toBe(200);
+    const hash = sent.body.hash as string;
+    console.log(`node ${p} keeps shard ${s} for the grace; tx ${hash} of ${from} pooled there only`);
+    for (const j of others) expect((await status(j)).shards.find((x) => x.shard === s)?.pool ?? 0, `node ${j}'s pool of shard ${s}`).toBe(0);
+
+    // P drops s, its pool handed over first: the peers applying s took the tx.
+    const handed = await waitFor(
+      `node ${p} dropped shard ${s}, its pool handed over`,
+      async () => {
+        const a = await status(p);
+        const h = a.plan?.handed.find((x) => x.shard === s);
+        return a.shards.find((x) => x.shard === s)?.dropped === true && h !== undefined ? h : null;
+      },
+      60_000,
+      250,
+    );
+    console.log(`node ${p}: shard ${s}'s pool handed over: ${JSON.stringify(handed)}`);
+    expect(handed.txs).toBeGreaterThanOrEqual(1);
+    expect(handed.requests).toBe(others.length);
+
+    // Final once its time came: the receipt (answered once irreversible), and dst got 1 IOST, once, on every node.
+    const receipt = await waitFor(
+      `tx ${hash} final`,
+      async () => {
+        for (const n of net.nodes) {
+          const r = await getJson(`${n.url}/getTxReceiptByTxHash/${hash}`);
+          if (r.status === 200) return r.body;
+        }
+        return null;
+      },
+      90_000,
+      1_000,
+    );
+    expect(receipt.status_code).toBe("SUCCESS");
+    expect(await balancesAgree(net.nodes, [dst])).toEqual([]);
+    const { body } = await getJson(`${net.nodes[others[0]].url}/getTokenBalance/${dst}/iost/true`);
+    expect(String(body.balance)).toBe("1");
+  });
+});
