@@ -399,11 +399,11 @@ export interface ShardInternal extends ShardApi {
    */
   drop(): Promise<Answer<{ dropped: true; tables: number }>>;
   /**
-   * Rotation, before `drop`: a page of the pool's txs not expired (full bytes), by hash after `after`
+   * Rotation, before `drop`: a page of the pool's txs not expired (ids, full bytes), by hash after `after`
    * ("": from the first), at most MAX_ADMIT_BATCH and MAX_HAND_BYTES (one at least); `next`: the hash
    * to go on after, null on the last page. Reads only.
    */
-  pooled(after: string): Promise<Answer<{ txs: Uint8Array[]; next: string | null }>>;
+  pooled(after: string): Promise<Answer<{ txs: { hash: string; bytes: Uint8Array }[]; next: string | null }>>;
 }
 
 /** Validator Durable Object (validator/validator.ts): signs for one producer key. */

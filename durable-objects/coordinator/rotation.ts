@@ -246,14 +246,14 @@ async function handOver(host: RotationHost, shard: number): Promise<{ txs: numbe
     if ("error" in page) throw new Error(`rotation: shard ${shard}'s pool not read: ${page.error}`);
     after = page.next;
     if (page.txs.length === 0) continue;
-    const body = JSON.stringify({ shard, txs: page.txs.map((t) => base64Encode(t)) });
+    const body = JSON.stringify({ shard, txs: page.txs.map((t) => base64Encode(t.bytes)) });
     out.requests += s.peers.length;
     const answers = await Promise.all(
       s.peers.map((p) => peerJson(p, s.chainId, "/p2p/pool", "answer", { post: body, timeoutMs: PUSH_TIMEOUT_MS, maxBytes: MAX_HAND_ANSWER_BYTES })),
     );
     const lists = answers.map((a) => (a as { answers?: unknown } | null)?.answers);
     for (let k = 0; k < page.txs.length; k++) {
-      if (lists.some((l) => Array.isArray(l) && taken(l[k]))) out.txs++;
+      if (lists.some((l) => Array.isArray(l) && taken(l[k], page.txs[k].hash))) out.txs++;
       else
         out.missed.push(
           answers.map((a, i) => (Array.isArray(lists[i]) ? String(lists[i][k]?.error) : String((a as { error?: unknown } | null)?.error))).join("; ") ||
@@ -276,9 +276,9 @@ async function leave(host: RotationHost, state: RotationState, shard: number, pl
   return true;
 }
 
-/** Whether a peer's answer to one tx handed over says its pool has it: admitted, or known there already. */
-function taken(a: unknown): boolean {
+/** Whether a peer's answer to tx `id` handed over says its pool has it: admitted (its id answered), or known there already. */
+function taken(a: unknown, id: string): boolean {
   if (typeof a !== "object" || a === null) return false;
   const { hash, error } = a as { hash?: unknown; error?: unknown };
-  return typeof hash === "string" || (typeof error === "string" && error.startsWith("tx exists in "));
+  return hash === id || (typeof error === "string" && error.startsWith("tx exists in "));
 }

@@ -529,11 +529,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   /**
    * A page of the pool's txs not expired, by hash after `after` ("" from the first): at most
-   * MAX_ADMIT_BATCH of them and MAX_HAND_BYTES (one at least), their full bytes, and the hash to go on
+   * MAX_ADMIT_BATCH of them and MAX_HAND_BYTES (one at least), their ids and full bytes, and the hash to go on
    * after (null: the last page). Rotation hands them to the peers before it drops the shard
    * (coordinator/rotation.ts `leave`); nothing is written.
    */
-  async pooled(after: string): Promise<Answer<{ txs: Uint8Array[]; next: string | null }>> {
+  async pooled(after: string): Promise<Answer<{ txs: { hash: string; bytes: Uint8Array }[]; next: string | null }>> {
     const unready = this.unready();
     if (unready !== null) return { error: unready };
     const rows = this.sql
@@ -544,11 +544,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         MAX_ADMIT_BATCH + 1,
       )
       .toArray();
-    const txs: Uint8Array[] = [];
+    const txs: { hash: string; bytes: Uint8Array }[] = [];
     let size = 0;
     for (const r of rows.slice(0, MAX_ADMIT_BATCH)) {
       if (txs.length > 0 && size + r.bytes.byteLength > MAX_HAND_BYTES) break;
-      txs.push(new Uint8Array(r.bytes));
+      txs.push({ hash: r.hash, bytes: new Uint8Array(r.bytes) });
       size += r.bytes.byteLength;
     }
     return { txs, next: txs.length < rows.length ? rows[txs.length - 1].hash : null };

@@ -140,8 +140,8 @@ describe("rotation, four shards", () => {
     const second = await c.shardAt(1).pooled(first.next!);
     if ("error" in second) throw new Error(second.error);
     expect(second.next).toBeNull();
-    const given = [...first.txs, ...second.txs].map((t) => base64Encode(t)).sort();
-    expect(given).toEqual(live.map((t) => base64Encode(t.bytes)).sort());
+    const given = [...first.txs, ...second.txs].map((t) => `${t.hash} ${base64Encode(t.bytes)}`).sort();
+    expect(given).toEqual(live.map((t) => `${t.hash} ${base64Encode(t.bytes)}`).sort());
     expect((await c.shardAt(1).meter()).rowsWritten).toBe(before.rowsWritten);
     // Two groups, a key outside the list: shards 1 to 3 are left. No peer here takes a tx, so the two with live txs stay
     // (pools whole, nothing written in them) and the phase is not recorded; shard 3, its pool empty, is dropped.

@@ -260,7 +260,7 @@ export async function admitHanded(c: Context<AppEnv>, home: number, txs: Uint8Ar
     }),
   );
   const passed = checked.flatMap((k) => ("error" in k ? [] : [submitted(k)]));
-  const admitted = passed.length === 0 ? [] : (await admitOn(c, home, passed)).answers;
+  const admitted = passed.length === 0 ? [] : (await objectWait(c.env, admitOn(c, home, passed))).answers;
   let next = 0;
   return checked.map((k) => ("error" in k ? k : admitted[next++]));
 }
