@@ -78,11 +78,13 @@ describe("shard groups: a dropped shard's pool is handed to its holders", () => 
     // its tx then waits in P's pool for P's own chunk of s, and the next attempt sends another to another account.
     let done: { p: number; s: number; hash: string; dst: string } | null = null;
     for (let attempt = 0; done === null; attempt++) {
-      if (attempt === 4) throw new Error("no attempt saw a producer drop a shard it kept for the grace");
+      if (attempt === 8) throw new Error("no attempt saw a producer drop a shard it kept for the grace");
       const dst = uniqueName("hodst");
       await expectSuccess(client, newAccountTx(client, dst, ADMIN_PUBKEY, ADMIN_PUBKEY));
       // P and s: s kept by P for the grace only (last epoch's, not this one's nor the next's), applied there, the head early
       // in the epoch (its LIB at most 8 blocks in: the grace keeps s to the epoch's end), so P still applies s when the tx comes.
+      // s of group 1 (1 or 3), which one producer of three holds: the epoch after next gives it back to P one time in three
+      // (group 0's shard 2, two in three).
       const { p, s, epoch } = await waitFor(
         "a producer keeping a shard for the grace only, early in the epoch",
         async () => {
@@ -91,7 +93,7 @@ describe("shard groups: a dropped shard's pool is handed to its holders", () => 
             const plan = a.plan;
             if (plan === null || plan.last === null || plan.next === null) continue;
             if ((await chainInfo(net.nodes[i])).lib > plan.epoch * V + 8) continue;
-            const s = plan.last.find((x) => x !== 0 && !plan.now.includes(x) && !plan.next!.includes(x));
+            const s = plan.last.find((x) => x % 2 === 1 && !plan.now.includes(x) && !plan.next!.includes(x));
             const st = a.shards.find((x) => x.shard === s);
             if (s !== undefined && st !== undefined && st.dropped === undefined && st.syncing === undefined) return { p: i, s, epoch: plan.epoch };
           }
@@ -103,6 +105,9 @@ describe("shard groups: a dropped shard's pool is handed to its holders", () => 
       const node = net.nodes[p];
       const others = net.nodes.map((_, i) => i).filter((i) => i !== p);
       const handedBefore = (await status(p)).plan!.handed.length;
+      // The others' pools of s: a void attempt's tx may wait in one (its producer took s on again).
+      const pooled = async (j: number) => (await status(j)).shards.find((x) => x.shard === s)?.pool ?? 0;
+      const poolsBefore = await Promise.all(others.map(pooled));
       const from = homes.get(s)!;
       const tx = client.iost.transfer("iost", from, dst, "1", "handed");
       tx.time += AHEAD_NS;
@@ -116,7 +121,7 @@ describe("shard groups: a dropped shard's pool is handed to its holders", () => 
       expect(sent.status, sent.text).toBe(200);
       const hash = sent.body.hash as string;
       console.log(`node ${p} keeps shard ${s} for the grace in epoch ${epoch}; tx ${hash} of ${from} pooled there only`);
-      for (const j of others) expect((await status(j)).shards.find((x) => x.shard === s)?.pool ?? 0, `node ${j}'s pool of shard ${s}`).toBe(0);
+      for (const [k, j] of others.entries()) expect(await pooled(j), `node ${j}'s pool of shard ${s}`).toBeLessThanOrEqual(poolsBefore[k]);
 
       // P drops s, its pool handed over first (the peers applying s took the tx); or the attempt is void.
       const outcome = await waitFor(
@@ -158,5 +163,5 @@ describe("shard groups: a dropped shard's pool is handed to its holders", () => 
     expect(await balancesAgree(net.nodes, [dst])).toEqual([]);
     const { body } = await getJson(`${net.nodes[(done.p + 1) % net.nodes.length].url}/getTokenBalance/${dst}/iost/true`);
     expect(String(body.balance)).toBe("1");
-  });
+  }, 480_000);
 });
