@@ -236,7 +236,7 @@ async function checkPeerTx(env: Env, bytes: Uint8Array): Promise<Checked> {
 export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promise<string> {
   const checked = await checkPeerTx(c.env, bytes);
   const home = shardOf(checked.tx.publisher, shardCount(c.env));
-  if (!(await applies(c.env, home))) throw new RpcFailure(unappliedError(home));
+  if (!(await applies(c.env, home))) throw new RpcFailure(unappliedError(c.env, home));
   await submit(c, checked);
   return checked.hash;
 }
@@ -248,7 +248,7 @@ export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promis
  * (its pool would be no better than the peer's).
  */
 export async function admitHanded(c: Context<AppEnv>, home: number, txs: Uint8Array[]): Promise<Answer<{ hash: string }>[]> {
-  if (!(await applies(c.env, home))) return txs.map(() => ({ error: unappliedError(home) }));
+  if (!(await applies(c.env, home))) return txs.map(() => ({ error: unappliedError(c.env, home) }));
   const checked = await Promise.all(
     txs.map(async (bytes): Promise<Answer<Checked>> => {
       try {

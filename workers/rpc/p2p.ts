@@ -186,7 +186,7 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
  * or never made it after a leap): asked, an object never made would make its genesis.
  */
 async function refuseUnapplied(env: Env, index: number): Promise<void> {
-  if (!(await applies(env, index))) throw new RpcFailure(unappliedError(index));
+  if (!(await applies(env, index))) throw new RpcFailure(unappliedError(env, index));
 }
 
 p2pRoutes.get("/p2p/state", async (c) => {
