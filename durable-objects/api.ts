@@ -398,6 +398,12 @@ export interface ShardInternal extends ShardApi {
    * `syncState` brings a state (a restarted object stays dropped: one marker row). Refused while an import runs.
    */
   drop(): Promise<Answer<{ dropped: true; tables: number }>>;
+  /**
+   * Rotation, before `drop`: a page of the pool's txs not expired (ids, full bytes), by hash after `after`
+   * ("": from the first), at most MAX_ADMIT_BATCH and MAX_HAND_BYTES (one at least); `next`: the hash
+   * to go on after, null on the last page. Reads only.
+   */
+  pooled(after: string): Promise<Answer<{ txs: { hash: string; bytes: Uint8Array }[]; next: string | null }>>;
 }
 
 /** Validator Durable Object (validator/validator.ts): signs for one producer key. */
@@ -457,7 +463,12 @@ export interface CoordinatorStatus {
   /** With more than one group: block chunks of shards outside its groups asked of peers, taken, built here (coordinator/group-chunks.ts). */
   groupChunks?: { asked: number; taken: number; empty: number; built: number; last: string | null };
   /** With shard groups: the last rotation plan (src/consensus/rotation.ts), the shards rotation (or a leap) synced since the object started, and those never made here. */
-  rotation?: RotationPlan & { synced: { shard: number; epoch: number; head: number }[]; unmade: number[] };
+  rotation?: RotationPlan & {
+    synced: { shard: number; epoch: number; head: number }[];
+    /** Pools of shards left, handed to the peers before their drop (rotation.ts `handOver`): txs taken, requests made. */
+    handed: { shard: number; epoch: number; txs: number; requests: number }[];
+    unmade: number[];
+  };
 }
 
 /** The coordinator's endorsement tracker as /dev/status and the bench see it (docs/FINALITY.md "Wiring"). */

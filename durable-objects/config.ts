@@ -99,6 +99,11 @@ export const MAX_BATCH = 64;
  * into one call (workers/lib/admission.ts); a bigger burst goes in several.
  */
 export const MAX_ADMIT_BATCH = 256;
+/**
+ * Most tx bytes in one page of a dropped shard's pool handed to the peers (Shard `pooled`, POST
+ * /p2p/pool): 1 MiB, about 1.4 MiB of base64, far below the /p2p body cap.
+ */
+export const MAX_HAND_BYTES = 1 << 20;
 
 /**
  * Where Cloudflare places the node's objects (LOCATION_HINT): every object of one node

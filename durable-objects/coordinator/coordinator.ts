@@ -1601,7 +1601,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       finality: this.finality.status(),
       iostLib: this.iostLib(),
       ...((this.config.genesis.groups ?? 1) > 1 ? { witnessChecks: { ...this.witnessChecks }, groupChunks: { ...this.groupChunks } } : {}),
-      ...(this.rotation.plan === null ? {} : { rotation: { ...this.rotation.plan, synced: this.rotation.synced, unmade: this.unmade() } }),
+      ...(this.rotation.plan === null
+        ? {}
+        : { rotation: { ...this.rotation.plan, synced: this.rotation.synced, handed: this.rotation.handed, unmade: this.unmade() } }),
     };
   }
 }

@@ -13,11 +13,24 @@
  * other shards' chunks are checked by witness (chain-sync.ts `extend`). A kept shard whose object
  * does not apply the chain (nothing in it, or behind: held, left, taken again) is dropped and synced.
  * One group, or no producer key: the node holds every shard, nothing is read, asked or written.
+ *
+ * A shard left whose pool holds txs not expired is not dropped at once: its pool goes to the peers
+ * first (`leave`, POST /p2p/pool, in the background so production never waits for a peer), and the
+ * drop follows once a peer took each tx; until then the phase stays unrecorded and the next tick
+ * looks again. With no peer taking them (all down), it is tried again every HAND_RETRY_MS while the
+ * txs live: the drop waits at most a tx's life (90 s), after which nothing is left to lose.
  */
-import { MAX_PROOF_DEPTH } from "../config";
+import { MAX_PROOF_DEPTH, PUSH_TIMEOUT_MS } from "../config";
+import { base64Encode } from "../../src/codec/base64";
+import { peerJson } from "../../src/net/peer-json";
 import { planBlocks, planSpan, rotationPlan, type ListBlock, type RotationChain, type RotationPlan } from "../../src/consensus/rotation";
 import type { SyncHost } from "./chain-sync";
 import { catchUp, syncOne } from "./state-sync";
+
+/** After a hand-over that left txs no peer took: the wait before the next try. */
+export const HAND_RETRY_MS = 5_000;
+/** Most bytes of a peer's answer to a page handed over read: one short answer per tx (at most MAX_ADMIT_BATCH). */
+const MAX_HAND_ANSWER_BYTES = 256 * 1024;
 
 /** LIB blocks past an epoch's first during which the shards left are kept: as deep below LIB as a peer's state sync may aim (/p2p/state), at most an epoch. */
 const graceBlocks = (voteInterval: number): number => Math.min(MAX_PROOF_DEPTH, voteInterval);
@@ -52,9 +65,13 @@ export interface RotationState {
   plan: RotationPlan | null;
   /** Shards synced by rotation since the object started, with the head they were synced at. */
   synced: { shard: number; epoch: number; head: number }[];
+  /** Shards left whose pool is being handed over (`leave`), each with when it may be tried again (in flight: Infinity). */
+  leaving: Map<number, number>;
+  /** The pools handed over before their shard's drop since the object started: txs taken, requests made. */
+  handed: { shard: number; epoch: number; txs: number; requests: number }[];
 }
 
-export const newRotationState = (): RotationState => ({ phase: "", plan: null, synced: [] });
+export const newRotationState = (): RotationState => ({ phase: "", plan: null, synced: [], leaving: new Map(), handed: [] });
 
 function chainOf(host: RotationHost): RotationChain {
   const s = host.sync;
@@ -132,6 +149,20 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
     const st = statuses.find((x) => x.shard === i)!;
     // Behind (its last block is one it applied before it left): its old state goes first.
     const stale = st.head > 0 && st.syncing === undefined && st.dropped === undefined;
+    if (stale && state.leaving.get(i) === Infinity) {
+      faults.push(`shard ${i}: its pool is being handed over`);
+      continue;
+    }
+    // Its pool goes to the peers first, as a shard left (`leave`); one needed now is synced even so, its txs no peer took lost.
+    const handed = stale && st.pool > 0 ? await handOver(host, i) : null;
+    if (handed !== null && handed.missed.length > 0 && !plan.now.includes(i)) {
+      faults.push(`shard ${i}: ${handed.missed.length} pooled txs no peer took yet (${handed.missed[0]})`);
+      continue;
+    }
+    if (handed !== null) {
+      if (handed.missed.length > 0) console.warn(`${s.label}: shard ${i} needed now: synced with ${handed.missed.length} pooled txs no peer took (lost)`);
+      state.handed.push({ shard: i, epoch: plan.epoch, txs: handed.txs, requests: handed.requests });
+    }
     const dropped = stale ? await shards[i].drop() : null;
     if (dropped !== null && "error" in dropped) {
       faults.push(`shard ${i}: not dropped before its sync: ${dropped.error}`);
@@ -163,15 +194,91 @@ export async function rotate(host: RotationHost, state: RotationState): Promise<
     return;
   }
   const present = plan.drop.filter((i) => !host.unmade().includes(i));
+  let waiting = false;
   if (present.length > 0) {
     const held = await Promise.all(present.map((i) => shards[i].status()));
     for (const st of held.filter((x) => x.dropped === undefined)) {
-      // In the turn: its chunks kept with the blocks are read from it before it goes, none made meanwhile.
-      await s.exclusive(() => host.keepRecent(st.shard));
-      const done = await shards[st.shard].drop();
-      if ("error" in done) throw new Error(`rotation: shard ${st.shard} not dropped: ${done.error}`);
-      console.log(`${s.label}: shard ${st.shard} dropped in epoch ${plan.epoch} (kept: ${plan.keep.join(",")})`);
+      if (st.pool === 0) {
+        await dropLeft(host, st.shard, plan);
+        continue;
+      }
+      // Its pool goes to the peers first, in the background; the phase stays unrecorded until it is dropped.
+      waiting = true;
+      if ((state.leaving.get(st.shard) ?? 0) > Date.now()) continue;
+      state.leaving.set(st.shard, Infinity);
+      s.background(
+        leave(host, state, st.shard, plan).then(
+          (gone) => (gone ? state.leaving.delete(st.shard) : state.leaving.set(st.shard, Date.now() + HAND_RETRY_MS)),
+          (err) => {
+            state.leaving.set(st.shard, Date.now() + HAND_RETRY_MS);
+            throw err;
+          },
+        ),
+      );
     }
   }
+  if (waiting) return;
   state.phase = phase;
+}
+
+/** Shard `shard`'s drop: its chunks kept with the blocks first, in the turn (none made meanwhile). */
+async function dropLeft(host: RotationHost, shard: number, plan: RotationPlan): Promise<void> {
+  const s = host.sync;
+  await s.exclusive(() => host.keepRecent(shard));
+  const done = await s.shards()[shard].drop();
+  if ("error" in done) throw new Error(`rotation: shard ${shard} not dropped: ${done.error}`);
+  console.log(`${s.label}: shard ${shard} dropped in epoch ${plan.epoch} (kept: ${plan.keep.join(",")})`);
+}
+
+/**
+ * Shard `shard`'s pool handed to the peers page by page (Shard `pooled`, POST /p2p/pool: one request
+ * per peer and page, all peers at once): the txs some peer took (admitted, or known there already:
+ * "tx exists in …"), the requests made, and why each other tx not expired was taken by none. A
+ * peer that does not apply the shard refuses: it would only hold the tx in a pool it drops in turn.
+ * POST /p2p/pool never forwards, so no tx goes round.
+ */
+async function handOver(host: RotationHost, shard: number): Promise<{ txs: number; requests: number; missed: string[] }> {
+  const s = host.sync;
+  const object = s.shards()[shard];
+  const out = { txs: 0, requests: 0, missed: [] as string[] };
+  for (let after: string | null = ""; after !== null; ) {
+    const page = await object.pooled(after);
+    if ("error" in page) throw new Error(`rotation: shard ${shard}'s pool not read: ${page.error}`);
+    after = page.next;
+    if (page.txs.length === 0) continue;
+    const body = JSON.stringify({ shard, txs: page.txs.map((t) => base64Encode(t.bytes)) });
+    out.requests += s.peers.length;
+    const answers = await Promise.all(
+      s.peers.map((p) => peerJson(p, s.chainId, "/p2p/pool", "answer", { post: body, timeoutMs: PUSH_TIMEOUT_MS, maxBytes: MAX_HAND_ANSWER_BYTES })),
+    );
+    const lists = answers.map((a) => (a as { answers?: unknown } | null)?.answers);
+    for (let k = 0; k < page.txs.length; k++) {
+      if (lists.some((l) => Array.isArray(l) && taken(l[k], page.txs[k].hash))) out.txs++;
+      else
+        out.missed.push(
+          answers.map((a, i) => (Array.isArray(lists[i]) ? String(lists[i][k]?.error) : String((a as { error?: unknown } | null)?.error))).join("; ") ||
+            "no peers",
+        );
+    }
+  }
+  return out;
+}
+
+/** Shard `shard`'s pool handed over, then the shard dropped; false, and nothing dropped, while a tx no peer took lives. */
+async function leave(host: RotationHost, state: RotationState, shard: number, plan: RotationPlan): Promise<boolean> {
+  const { txs, requests, missed } = await handOver(host, shard);
+  if (missed.length > 0) {
+    console.warn(`${host.sync.label}: shard ${shard} not dropped yet: ${missed.length} pooled txs no peer took (${missed[0]})`);
+    return false;
+  }
+  state.handed.push({ shard, epoch: plan.epoch, txs, requests });
+  await dropLeft(host, shard, plan);
+  return true;
+}
+
+/** Whether a peer's answer to tx `id` handed over says its pool has it: admitted (its id answered), or known there already. */
+function taken(a: unknown, id: string): boolean {
+  if (typeof a !== "object" || a === null) return false;
+  const { hash, error } = a as { hash?: unknown; error?: unknown };
+  return hash === id || (typeof error === "string" && error.startsWith("tx exists in "));
 }

@@ -81,6 +81,7 @@ import * as schema from "../schema";
 import * as views from "./shard-views";
 import {
   MAX_ADMIT_BATCH,
+  MAX_HAND_BYTES,
   MAX_BENCH_ROWS,
   MAX_CONTRACT_RANGE,
   MAX_DRAFT_BYTES,
@@ -524,6 +525,33 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   async poolSize(): Promise<number> {
     return this.poolCount;
+  }
+
+  /**
+   * A page of the pool's txs not expired, by hash after `after` ("" from the first): at most
+   * MAX_ADMIT_BATCH of them and MAX_HAND_BYTES (one at least), their ids and full bytes, and the hash to go on
+   * after (null: the last page). Rotation hands them to the peers before it drops the shard
+   * (coordinator/rotation.ts `leave`); nothing is written.
+   */
+  async pooled(after: string): Promise<Answer<{ txs: { hash: string; bytes: Uint8Array }[]; next: string | null }>> {
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
+    const rows = this.sql
+      .exec<{ hash: string; bytes: ArrayBuffer }>(
+        "SELECT hash, bytes FROM mempool WHERE hash > ? AND expiration > ? ORDER BY hash LIMIT ?",
+        after,
+        padNs(nowNs()),
+        MAX_ADMIT_BATCH + 1,
+      )
+      .toArray();
+    const txs: { hash: string; bytes: Uint8Array }[] = [];
+    let size = 0;
+    for (const r of rows.slice(0, MAX_ADMIT_BATCH)) {
+      if (txs.length > 0 && size + r.bytes.byteLength > MAX_HAND_BYTES) break;
+      txs.push({ hash: r.hash, bytes: new Uint8Array(r.bytes) });
+      size += r.bytes.byteLength;
+    }
+    return { txs, next: txs.length < rows.length ? rows[txs.length - 1].hash : null };
   }
 
   /**
@@ -1400,6 +1428,7 @@ countEntries(
     "submitTx",
     "submitTxs",
     "poolSize",
+    "pooled",
     "hasWork",
     "buildChunk",
     "draftChunk",

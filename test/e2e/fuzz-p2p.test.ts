@@ -2,7 +2,7 @@
  * Fuzzing the node-to-node routes of a running node: copies of a real block
  * (from GET /p2p/blocks) with fields mutated, blocks claiming unknown parents,
  * garbage JSON, huge lists and deep nesting on POST /p2p/block; forged
- * endorsements on /p2p/endorse; garbage on /p2p/tx and in /p2p/blocks' query.
+ * endorsements on /p2p/endorse; garbage on /p2p/tx, /p2p/pool and in /p2p/blocks' query.
  * Every answer is IOST's envelope or a success, nothing unsigned is adopted
  * or stored (/dev/status side blocks), the main chain keeps its blocks and
  * keeps growing, and iost is conserved. docs/SECURITY.md "p2p routes".
@@ -144,16 +144,21 @@ describe("/p2p fuzz", () => {
         .map((n) => JSON.stringify({ block: real.block, chunks: Array.from({ length: n }, () => real.chunks[0]) }).slice(0, 9_000_000)),
       fc.integer({ min: 1, max: 2_000 }).map((n) => JSON.stringify({ endorsements: Array.from({ length: n }, () => ({ height: 1 })) })),
       fc.integer({ min: 1, max: 600_000 }).map((n) => JSON.stringify({ tx: "A".repeat(n * 4) })),
+      fc.integer({ min: 1, max: 300 }).map((n) => JSON.stringify({ shard: 0, txs: Array.from({ length: n }, (_, i) => "A".repeat(4 * (i + 1))) })),
     );
     await fc.assert(
-      fc.asyncProperty(body, fc.constantFrom("/p2p/block", "/p2p/endorse", "/p2p/tx", "/p2p/chunk"), async (text, route) => {
+      fc.asyncProperty(body, fc.constantFrom("/p2p/block", "/p2p/endorse", "/p2p/tx", "/p2p/chunk", "/p2p/pool"), async (text, route) => {
         const r = await postText(node.url, route, text);
         const what = `${route} ${text.slice(0, 200)}`;
         if (route === "/p2p/block") return expectNotAdopted(r, what);
         expectWellFormed(r, what);
-        // None of it is a valid tx, endorsement or chunk request: /p2p/tx and /p2p/chunk refuse, a batch of endorsements answers an error for each.
+        // None of it is a valid tx, endorsement or chunk request: /p2p/tx and /p2p/chunk refuse, a batch of endorsements or handed txs answers an error for each.
+        const each = (list: unknown) => Array.isArray(list) && list.every((e: any) => typeof e.error === "string");
         if (r.status === 200)
-          expect(route === "/p2p/endorse" && r.body.results.every((e: any) => typeof e.error === "string"), `${what}: ${r.text.slice(0, 300)}`).toBe(true);
+          expect(
+            (route === "/p2p/endorse" && each(r.body.results)) || (route === "/p2p/pool" && each(r.body.answers)),
+            `${what}: ${r.text.slice(0, 300)}`,
+          ).toBe(true);
       }),
       { seed, numRuns: 60 },
     );

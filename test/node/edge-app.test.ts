@@ -19,6 +19,7 @@ import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { signEndorsement } from "../../src/consensus/endorse";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { txId } from "../../src/tx/bytes";
+import { parseTxRequest, txEncoding } from "../../src/tx";
 import { receiptToJson, txToJson } from "../../src/tx/view";
 import { MAX_LOOKUP_PEERS, MAX_WITNESS_BYTES } from "../../durable-objects/config";
 import { PEER_LOOKUP_QUOTA } from "../../workers/lib/peer-txs";
@@ -983,6 +984,51 @@ describe("reads from the edge (issue 14 item 4)", () => {
       });
     } finally {
       for (const x of [p, only]) x.close();
+    }
+  });
+
+  it("POST /p2p/pool: a peer's handed txs of one shard admitted in one call, none forwarded; each bad or foreign tx its own refusal; a node not applying the shard refuses all, and /p2p/tx too, asking no object", async () => {
+    const from = (publisher: string, amount: string) => {
+      const iost = new IOST({ gasRatio: 1, gasLimit: 2_000_000, delay: 0, expiration: 90, defaultLimit: "unlimited" });
+      const tx = iost.transfer("iost", publisher, "bob", amount, "");
+      tx.setChainID(1020);
+      accountFromSecret(publisher, ADMIN_SECRET, Algorithm.Ed25519).signTx(tx);
+      return tx;
+    };
+    const b64 = (tx: unknown) => Buffer.from(txEncoding(parseTxRequest(JSON.stringify(tx))).full).toString("base64");
+    const [a, b] = [from("admin", "1"), from("admin", "2")];
+    const away = from("producer000", "1");
+    expect([shardOf("admin", 4), shardOf("producer000", 4)]).toEqual([0, 1]);
+    const p = await peers([() => ({ status: 200, json: { hash: "x" } })]);
+    const node = (applied: number[]) =>
+      fakeEnv({ vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", PEERS: p.list }, coordinator: { appliedShards: async () => applied } });
+    const pool = (f: ReturnType<typeof fakeEnv>, body: unknown) =>
+      call(f.env, "/p2p/pool", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    try {
+      const f = node([0, 2]);
+      const r = await pool(f, { shard: 0, txs: [b64(a), b64(away), "AAAA", b64(b)] });
+      expect(r.status, r.text).toBe(200);
+      expect(r.body.answers).toEqual([
+        { hash: sdkTxHash(a) },
+        { error: `tx ${sdkTxHash(away)} is not of shard 0` },
+        { error: expect.stringMatching(/^invalid tx bytes: /) },
+        { hash: sdkTxHash(b) },
+      ]);
+      const admitted = f.calls.filter((c) => c.method === "shard.submitTxs");
+      expect(admitted.map((c) => (c.args[0] as Submitted[]).map((t) => t.hash))).toEqual([[sdkTxHash(a), sdkTxHash(b)]]);
+      // Not a page: no shard, too many txs, base64 not canonical.
+      for (const bad of [{ txs: [b64(a)] }, { shard: 4, txs: [b64(a)] }, { shard: 0, txs: Array(257).fill(b64(a)) }, { shard: 0, txs: [`${b64(a)}\n`] }])
+        expect((await pool(f, bad)).status).toBe(400);
+      // Shard 1 is not applied here: its pool would build nothing, and be dropped in turn.
+      const g = node([0, 2]);
+      const refused = "shard 1 is not applied on this node: its producers' groups do not hold it now";
+      expect((await pool(g, { shard: 1, txs: [b64(away)] })).body).toEqual({ answers: [{ error: refused }] });
+      expect((await call(g.env, "/p2p/tx", { method: "POST", body: JSON.stringify({ tx: b64(away) }) })).body).toEqual({ code: 2, message: refused });
+      expect(g.calls.filter((c) => c.method.startsWith("shard."))).toEqual([]);
+      await new Promise((done) => setTimeout(done, 100));
+      expect(p.got).toEqual([]);
+    } finally {
+      p.close();
     }
   });
 

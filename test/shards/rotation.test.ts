@@ -10,7 +10,11 @@ import type { SyncHost } from "../../durable-objects/coordinator/chain-sync";
 import { newRotationState, rotate, type RotationHost } from "../../durable-objects/coordinator/rotation";
 import { shardStub } from "../../durable-objects/env";
 import { devConsensus } from "../../src/genesis/index";
-import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { newChain, nodeEnv, poolDirectly, tick, until } from "../workers/helpers";
+import { makeTx, nowNs } from "../workers/txs";
+import { MAX_ADMIT_BATCH } from "../../durable-objects/config";
+import { base64Encode } from "../../src/codec/base64";
+import type { Shard } from "../../durable-objects/shard/shard";
 
 const N = 4;
 const V = devConsensus(1).voteInterval;
@@ -23,6 +27,8 @@ function chain(label: string) {
   return Object.assign(c, { shardAt, meters, statuses });
 }
 type Chain = ReturnType<typeof chain>;
+
+const shardRaw = (c: Chain, i: number) => nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`) as unknown as DurableObjectStub<Shard>;
 
 /** `rotate` run in the chain's coordinator with its own chain view and stored applied shards, as its tick runs it, but the given groups and keys. */
 async function rotateIn(c: Chain, host: Pick<RotationHost, "groups" | "keys">, state = newRotationState()) {
@@ -114,5 +120,46 @@ describe("rotation, four shards", () => {
     await abortAllDurableObjects();
     expect(await c.shardAt(1).status()).toMatchObject({ head: 0, dropped: true });
     expect(await c.shardAt(1).meter()).toMatchObject({ rowsRead: 1, rowsWritten: 0, bytes: 8192 });
+  });
+
+  test("a shard left gives out its pool's live txs page by page and is not dropped while no peer took them; nothing is written", async () => {
+    const c = chain("rot-pool");
+    await tick(c, 4);
+    const now = nowNs();
+    // More than a page (MAX_ADMIT_BATCH), and one expired: no block could take it, so it is not given out.
+    const live = Array.from({ length: MAX_ADMIT_BATCH + 44 }, (_, k) => makeTx({ memo: `pool-${k}` }));
+    const expired = makeTx({ memo: "expired", time: now - 100_000_000_000n, expiration: now - 10_000_000_000n });
+    await poolDirectly(shardRaw(c, 1), [...live, expired]);
+    // One about to expire on shard 2: the drop waits for it only while it lives.
+    await poolDirectly(shardRaw(c, 2), [makeTx({ memo: "soon", time: now - 88_000_000_000n })]);
+    const before = await c.shardAt(1).meter();
+    const first = await c.shardAt(1).pooled("");
+    if ("error" in first) throw new Error(first.error);
+    expect(first.txs.length).toBe(MAX_ADMIT_BATCH);
+    expect(first.next).not.toBeNull();
+    const second = await c.shardAt(1).pooled(first.next!);
+    if ("error" in second) throw new Error(second.error);
+    expect(second.next).toBeNull();
+    const given = [...first.txs, ...second.txs].map((t) => `${t.hash} ${base64Encode(t.bytes)}`).sort();
+    expect(given).toEqual(live.map((t) => `${t.hash} ${base64Encode(t.bytes)}`).sort());
+    expect((await c.shardAt(1).meter()).rowsWritten).toBe(before.rowsWritten);
+    // Two groups, a key outside the list: shards 1 to 3 are left. No peer here takes a tx, so the two with live txs stay
+    // (pools whole, nothing written in them) and the phase is not recorded; shard 3, its pool empty, is dropped.
+    const written = await Promise.all([1, 2].map(async (i) => (await c.shardAt(i).meter()).rowsWritten));
+    const state = await rotateIn(c, { groups: 2, keys: () => ["NotElected"] });
+    expect(state.phase).toBe("");
+    await new Promise((r) => setTimeout(r, 500)); // the hand-overs in the background end (no peers: at once)
+    const all = await c.statuses();
+    expect(all.map((x) => x.dropped ?? false)).toEqual([false, false, false, true]);
+    expect(all.slice(1, 3).map((x) => x.pool)).toEqual([live.length + 1, 1]);
+    expect(await Promise.all([1, 2].map(async (i) => (await c.shardAt(i).meter()).rowsWritten))).toEqual(written);
+    // Shard 2's tx expired: nothing left to lose, it is dropped at the next look (a new instance: no retry wait).
+    await new Promise((r) => setTimeout(r, 2_500));
+    await rotateIn(c, { groups: 2, keys: () => ["NotElected"] });
+    await until(
+      () => c.statuses(),
+      (x) => x[2].dropped === true,
+    );
+    expect((await c.statuses()).map((x) => x.dropped ?? false)).toEqual([false, false, true, true]);
   });
 });

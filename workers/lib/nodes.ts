@@ -40,7 +40,7 @@ function metered<T extends object>(env: Env, stub: T): T {
 /** Shard `index`'s object; refused on a node that does not hold it (durable-objects/env.ts `holdsOf`), so it is never created there. */
 export function shard(env: Env, index: number): ShardApi {
   const held = holdsOf(env);
-  if (held !== null && !held.includes(index)) throw new RpcFailure(`shard ${index} is not held by this node (it holds ${held.join(", ")})`);
+  if (held !== null && !held.includes(index)) throw new RpcFailure(unappliedError(env, index));
   return metered(env, stubOf(env.SHARD, `shard-${index}`, locationHint(env)));
 }
 
@@ -56,6 +56,13 @@ export async function applies(env: Env, index: number): Promise<boolean> {
   if (positiveInt(env.SHARD_GROUPS?.trim(), 1) === 1) return true;
   const applied = (await headMemo.get(memoOwner(env), "appliedShards", Date.now(), () => coordinator(env).appliedShards())) as number[] | null;
   return applied === null || applied.includes(index);
+}
+
+/** Why a request about shard `index` is refused on a node whose objects do not apply it: one holding part of the shards, or a producer's. */
+export function unappliedError(env: Env, index: number): string {
+  const held = holdsOf(env);
+  if (held !== null) return `shard ${index} is not held by this node (it holds ${held.join(", ")})`;
+  return `shard ${index} is not applied on this node: its producers' groups do not hold it now`;
 }
 
 /** For each shard index, whether this node's objects apply it (`applies`). */

@@ -17,10 +17,10 @@ import { admitTx, checkBadTx, decodeTx, parseTxRequest, replayKey, TxError, txEn
 import type { AppEnv, Env } from "../env";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
-import { applies, coordinator, homeShard, shard, shardCount } from "../lib/nodes";
+import { applies, coordinator, homeShard, shard, shardCount, unappliedError } from "../lib/nodes";
 import { objectWait, peerFetches } from "../lib/usage";
 import { admitBatched } from "../lib/admission";
-import type { Admitted, Submitted } from "../../durable-objects/api";
+import type { Admitted, Answer, Submitted } from "../../durable-objects/api";
 import { shardOf } from "../../src/sharding/placement";
 import { chainInfoOf } from "./node";
 import { cappedText } from "../../src/net/peer-json";
@@ -115,23 +115,24 @@ function shouldWake(env: Env, first: boolean): boolean {
 }
 
 /**
- * Pool admission of a checked tx on its publisher's home shard, in one call with the concurrent
- * ones (lib/admission.ts), then the coordinator's wake as the mode wants, once per call. In that
- * order: a wake that overtook the admission could find the pools empty and let the chain rest
- * with the tx in one. The edge remembers the shard for the txs' lookups (lib/cache.ts) when
- * there is more than one.
+ * One admission call of `txs` on shard `at` (at most MAX_ADMIT_BATCH), then the coordinator's wake as
+ * the mode wants, once per call. In that order: a wake that overtook the admission could find the
+ * pools empty and let the chain rest with the tx in one. The edge remembers the shard for the txs'
+ * lookups (lib/cache.ts) when there is more than one.
  */
+async function admitOn(c: Context<AppEnv>, at: number, txs: Submitted[]): Promise<Admitted> {
+  const env = c.env;
+  const r = unwrap(await shard(env, at).submitTxs(txs));
+  if (shouldWake(env, r.first)) await coordinator(env).wake(true);
+  // With one shard a lookup asks it anyway: remembering would only cost a cache write per tx.
+  if (shardCount(env) > 1) await Promise.all(r.answers.flatMap((a) => ("error" in a ? [] : [rememberTxShard(c, a.hash, at)])));
+  return r;
+}
+
+/** Pool admission of a checked tx on its publisher's home shard, in one call with the concurrent ones (lib/admission.ts). */
 async function submit(c: Context<AppEnv>, checked: Checked): Promise<void> {
   const env = c.env;
-  const count = shardCount(env);
-  const at = shardOf(checked.tx.publisher, count);
-  const send = async (txs: Submitted[]): Promise<Admitted> => {
-    const r = unwrap(await shard(env, at).submitTxs(txs));
-    if (shouldWake(env, r.first)) await coordinator(env).wake(true);
-    // With one shard a lookup asks it anyway: remembering would only cost a cache write per tx.
-    if (count > 1) await Promise.all(r.answers.flatMap((a) => ("error" in a ? [] : [rememberTxShard(c, a.hash, at)])));
-    return r;
-  };
+  const at = shardOf(checked.tx.publisher, shardCount(env));
   // The batch carries other requests' txs: it runs to its end even if this request is cancelled.
   const keep = (work: Promise<unknown>) => {
     try {
@@ -140,7 +141,12 @@ async function submit(c: Context<AppEnv>, checked: Checked): Promise<void> {
       // no execution context (app.request in tests): the request awaits it anyway
     }
   };
-  unwrap(await objectWait(env, admitBatched(env.SHARD, at, submitted(checked), send, keep)));
+  unwrap(
+    await objectWait(
+      env,
+      admitBatched(env.SHARD, at, submitted(checked), (txs) => admitOn(c, at, txs), keep),
+    ),
+  );
 }
 
 /**
@@ -206,12 +212,8 @@ intakeRoutes.post("/sendTx", async (c) => {
   return c.json({ hash: checked.hash, pre_tx_receipt: null });
 });
 
-/**
- * A tx a peer forwarded (POST /p2p/tx, full tx bytes): the same checks and
- * admission as /sendTx, and no forwarding. Answers its hash.
- */
-export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promise<string> {
-  const env = c.env;
+/** A peer's tx bytes decoded and checked as /sendTx checks a tx (no pool yet). */
+async function checkPeerTx(env: Env, bytes: Uint8Array): Promise<Checked> {
   await loadSha3();
   const tx = await step(() => {
     try {
@@ -221,9 +223,46 @@ export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promis
     }
   });
   await step(() => checkBadTx(tx));
-  const checked = checkedOf(tx, await step(async () => admitTx(tx, { chainId: await chainIdOf(env), now: nowNs() })));
+  return checkedOf(tx, await step(async () => admitTx(tx, { chainId: await chainIdOf(env), now: nowNs() })));
+}
+
+/**
+ * A tx a peer forwarded (POST /p2p/tx, full tx bytes): the same checks and admission as /sendTx,
+ * and no forwarding. Refused when this node's objects do not apply its home shard: a pool there
+ * would build no chunk of it (the forwarder sent it to every peer, and the node that took it from its
+ * client pooled it itself or handed it over only once a peer applying the shard admitted it).
+ * Answers its hash.
+ */
+export async function admitPeerTx(c: Context<AppEnv>, bytes: Uint8Array): Promise<string> {
+  const checked = await checkPeerTx(c.env, bytes);
+  const home = shardOf(checked.tx.publisher, shardCount(c.env));
+  if (!(await applies(c.env, home))) throw new RpcFailure(unappliedError(c.env, home));
   await submit(c, checked);
   return checked.hash;
+}
+
+/**
+ * Txs of shard `home` a peer's rotation hands over before it drops the shard (POST /p2p/pool, at most
+ * MAX_ADMIT_BATCH): each checked as /p2p/tx checks one, those passing admitted in one call, none
+ * forwarded again. One answer per tx, in order; all refused when this node does not apply `home`
+ * (its pool would be no better than the peer's).
+ */
+export async function admitHanded(c: Context<AppEnv>, home: number, txs: Uint8Array[]): Promise<Answer<{ hash: string }>[]> {
+  if (!(await applies(c.env, home))) return txs.map(() => ({ error: unappliedError(c.env, home) }));
+  const checked = await Promise.all(
+    txs.map(async (bytes): Promise<Answer<Checked>> => {
+      try {
+        const k = await checkPeerTx(c.env, bytes);
+        return shardOf(k.tx.publisher, shardCount(c.env)) === home ? k : { error: `tx ${k.hash} is not of shard ${home}` };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    }),
+  );
+  const passed = checked.flatMap((k) => ("error" in k ? [] : [submitted(k)]));
+  const admitted = passed.length === 0 ? [] : (await objectWait(c.env, admitOn(c, home, passed))).answers;
+  let next = 0;
+  return checked.map((k) => ("error" in k ? k : admitted[next++]));
 }
 
 /**

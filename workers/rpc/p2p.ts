@@ -34,7 +34,11 @@
  * - GET /p2p/status: `{chain_id, head, head_hash, head_time, lib, lib_hash, node_id, keys}`: `keys`, the node's
  *   producer keys (none: absent), whom a producer of another group asks first for a chunk (group-chunks.ts `askOrder`).
  * - POST /p2p/tx `{"tx": "<base64 full tx bytes>"}`: admitted as /sendTx, not
- *   forwarded again.
+ *   forwarded again; refused when this node's objects do not apply its home shard.
+ * - POST /p2p/pool `{"shard": S, "txs": [<base64 full tx bytes>, …]}` (1 to MAX_ADMIT_BATCH): a peer's
+ *   pooled txs of shard S handed over before its rotation drops S (durable-objects/coordinator/
+ *   rotation.ts `leave`), each checked as /p2p/tx, admitted in one call, never forwarded:
+ *   `{"answers": [{"hash"} | {"error"}, …]}` in order; all refused when this node does not apply S.
  * - GET /p2p/tx?hash=H: the executed tx H as ShardApi.chunkBody gives it (`{shard, height, tx_hashes,
  *   receipt_hashes, txs: [{index, tx, receipt, joined, shown}], sent, in_flight}`) with the runs holding its
  *   settles (`settles`: ShardApi.settleRuns of the shards this node answers for), looked for on the
@@ -64,15 +68,15 @@ import type { Witness } from "../../src/state/witness";
 import { aheadError, signedHeaderError } from "../../src/consensus/peer-block";
 import { isRpcError, type Chunk, type ChunkBody, type P2pGate, type PeerDraft } from "../../durable-objects/api";
 import { awaitsSettle } from "../../src/sharding/receipts";
-import { MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
+import { MAX_ADMIT_BATCH, MAX_RANGE, MAX_STATE_ROWS, MAX_WITNESS_BYTES, parseGossipTo } from "../../durable-objects/config";
 import type { AppEnv, Env } from "../env";
 import { txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
-import { appliedMask, applies, coordinator, unreadyHere, shard, shardCount } from "../lib/nodes";
+import { appliedMask, applies, coordinator, unappliedError, unreadyHere, shard, shardCount } from "../lib/nodes";
 import { serves } from "../lib/peer-read";
 import { holdsOf } from "../../durable-objects/config";
 import { Quota } from "../lib/quota";
-import { admitPeerTx } from "./intake";
+import { admitHanded, admitPeerTx } from "./intake";
 
 /** A block of 1000 txs of up to 64 KiB, base64, per shard would be more; 8 MiB covers every block the gas cap allows. */
 export const MAX_P2P_BODY_BYTES = 8 * 1024 * 1024;
@@ -182,7 +186,7 @@ p2pRoutes.get("/p2p/blocks", async (c) => {
  * or never made it after a leap): asked, an object never made would make its genesis.
  */
 async function refuseUnapplied(env: Env, index: number): Promise<void> {
-  if (!(await applies(env, index))) throw new RpcFailure(`shard ${index} is not applied on this node: its producers' groups do not hold it now`);
+  if (!(await applies(env, index))) throw new RpcFailure(unappliedError(env, index));
 }
 
 p2pRoutes.get("/p2p/state", async (c) => {
@@ -275,8 +279,13 @@ p2pRoutes.get("/p2p/status", async (c) => c.json({ ...(await coordinator(c.env).
 
 p2pRoutes.post("/p2p/tx", async (c) => {
   const body = (await jsonBody(await c.req.text())) as { tx?: unknown } | null;
-  const text = body?.tx;
-  if (typeof text !== "string" || text === "") throw new RpcFailure('invalid request body: expected {"tx": "<base64 full tx bytes>"}');
+  if (typeof body?.tx !== "string" || body.tx === "") throw new RpcFailure('invalid request body: expected {"tx": "<base64 full tx bytes>"}');
+  return c.json({ hash: await admitPeerTx(c, txBytesOf(body.tx)) });
+});
+
+/** One canonical base64 tx of a peer's body, its bytes. */
+function txBytesOf(text: unknown): Uint8Array {
+  if (typeof text !== "string" || text === "") throw new RpcFailure("invalid tx: expected base64 full tx bytes");
   let bytes: Uint8Array;
   try {
     bytes = base64Decode(text);
@@ -284,7 +293,24 @@ p2pRoutes.post("/p2p/tx", async (c) => {
     throw new RpcFailure(`invalid tx: ${(err as Error).message}`);
   }
   if (base64Encode(bytes) !== text) throw new RpcFailure("invalid tx: not canonical base64");
-  return c.json({ hash: await admitPeerTx(c, bytes) });
+  return bytes;
+}
+
+p2pRoutes.post("/p2p/pool", async (c) => {
+  const body = (await jsonBody(await c.req.text())) as { shard?: unknown; txs?: unknown } | null;
+  const home = body?.shard;
+  const txs = body?.txs;
+  if (
+    typeof home !== "number" ||
+    !Number.isInteger(home) ||
+    home < 0 ||
+    home >= shardCount(c.env) ||
+    !Array.isArray(txs) ||
+    txs.length < 1 ||
+    txs.length > MAX_ADMIT_BATCH
+  )
+    throw new RpcFailure(`invalid request body: expected {"shard": <index>, "txs": [1 to ${MAX_ADMIT_BATCH} base64 full tx bytes]}`);
+  return c.json({ answers: await admitHanded(c, home, txs.map(txBytesOf)) });
 });
 
 /** The shards whose txs this node answers a peer for: those it serves and its objects apply (a peer's lookup never hops on). */
