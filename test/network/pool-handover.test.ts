@@ -8,6 +8,7 @@
  * the tx becomes final, once. (An epoch whose successor gives P's group s again keeps s: no drop, the
  * attempt is void and made again.)
  */
+import type { CoordinatorStatus, ShardStatus } from "../../durable-objects/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../src/sharding/placement";
 import {
@@ -26,20 +27,8 @@ import {
 } from "../e2e/helpers/sdk";
 import { balancesAgree, chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
 
-interface Plan {
-  epoch: number;
-  now: number[];
-  next: number[] | null;
-  last: number[] | null;
-  keep: number[];
-  handed: { shard: number; epoch: number; txs: number; requests: number }[];
-}
-interface ShardStatus {
-  shard: number;
-  pool: number;
-  dropped?: true;
-  syncing?: unknown;
-}
+/** /dev/status coordinator.rotation. */
+type Plan = NonNullable<CoordinatorStatus["rotation"]>;
 
 /** Blocks an epoch (the dev chain's voteInterval); the grace is as long. */
 const V = 20;

@@ -8,6 +8,7 @@
  * dropped shard's object keeps its marker row only; a producer that changes group syncs its new
  * shards and the chain keeps finalizing.
  */
+import type { CoordinatorStatus, ShardStatus } from "../../durable-objects/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
 import { allInfo, balancesAgree, chainInfo, finalChainDiff, getJson, shardObjects, startNetwork, waitFor, type Network } from "./harness";
@@ -17,20 +18,8 @@ const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
 /** MAX_PROOF_DEPTH: how far below their LIB peers serve what a block-by-block follow needs; a node further behind leaps. */
 const DEPTH = 64;
 
-interface Plan {
-  epoch: number;
-  now: number[];
-  keep: number[];
-  drop: number[];
-  synced: { shard: number; epoch: number; head: number }[];
-  unmade: number[];
-}
-interface ShardStatus {
-  shard: number;
-  head: number;
-  dropped?: true;
-  syncing?: unknown;
-}
+/** /dev/status coordinator.rotation. */
+type Plan = NonNullable<CoordinatorStatus["rotation"]>;
 
 describe("shard groups: a producer holds and runs only its groups' shards and shard 0", () => {
   let net: Network;
@@ -187,8 +176,7 @@ describe("shard groups: a producer holds and runs only its groups' shards and sh
     for (const x of s.shards as ShardStatus[])
       if (!plan.keep.includes(x.shard)) expect(x, `node ${W} shard ${x.shard}`).toMatchObject({ head: 0, dropped: true });
     expect(s.shards.length + plan.unmade.length).toBe(4);
-    for (const x of s.shards as (ShardStatus & { work: { chunks: number } })[])
-      if (plan.keep.includes(x.shard)) expect(x.work.chunks, `node ${W} shard ${x.shard}`).toBeLessThan(x.head);
+    for (const x of s.shards as ShardStatus[]) if (plan.keep.includes(x.shard)) expect(x.work.chunks, `node ${W} shard ${x.shard}`).toBeLessThan(x.head);
     // Three producers: no block is final without its endorsement, so LIB rising past its catch-up shows it endorses again.
     const caught = (await chainInfo(ref)).head;
     // Meanwhile the others missed no slot of theirs (a block a slot of 500 ms; its own, one in three, missed: a gap of 2).

@@ -8,20 +8,15 @@
  * A node's objects apply only the shards it keeps, so what it takes on it syncs (a snapshot at LIB
  * checked against its root, then the blocks since), unless it still kept it from the epoch before last.
  */
+import type { CoordinatorStatus } from "../../durable-objects/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
 
 const V = 20;
 const INTERVAL_MS = 500;
 
-interface Plan {
-  epoch: number;
-  now: number[];
-  next: number[] | null;
-  last: number[] | null;
-  keep: number[];
-  synced: { shard: number; epoch: number; head: number }[];
-}
+/** /dev/status coordinator.rotation. */
+type Plan = NonNullable<CoordinatorStatus["rotation"]>;
 interface Sample {
   head: number;
   plan: Plan | null;

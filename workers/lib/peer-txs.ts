@@ -18,7 +18,7 @@ import type { AppEnv, Env } from "../env";
 import { RpcFailure } from "./errors";
 import { Quota, sourceOf } from "./quota";
 import { chainInfoOf } from "../rpc/node";
-import { appliedMask, coordinator, shard as shardOf } from "./nodes";
+import { appliedMask, coordinator, shard as shardObject } from "./nodes";
 import { awaitsSettle, type CrossReceipt } from "../../src/sharding/receipts";
 
 /**
@@ -105,7 +105,7 @@ async function withOwnRuns(env: Env, body: unknown): Promise<SettlesPart> {
   const to = [...new Set(due.map((r) => r.toShard))].filter((t) => mine[t] === true);
   if (to.length === 0) return b;
   const ids = (t: number) => due.filter((r) => r.toShard === t).map((r) => r.id);
-  const runs = await Promise.all(to.map((t) => shardOf(env, t).settleRuns(b.height, b.shard, ids(t))));
+  const runs = await Promise.all(to.map((t) => shardObject(env, t).settleRuns(b.height, b.shard, ids(t))));
   return { ...b, settles: [...given, ...runs.flatMap((got, k) => (isRpcError(got) ? [] : got.map((r) => ({ shard: to[k], ...r }))))] };
 }
 
