@@ -250,6 +250,8 @@ describe("shard groups: a node without a producer key holds only the shards it s
   });
 
   it("a peer forging the receipts' proofs is passed over; with every peer forging, no block needing them is adopted until they stop", async () => {
+    /** How the reader refuses a block whose receipts every peer asked proved falsely. */
+    const FORGED = /receipts of shard \d's chunk \d+: .*receipts from shard \d: /;
     const forge = (body: string) => {
       const p = JSON.parse(body);
       for (const s of p.sent ?? []) s.count += 1;
@@ -282,21 +284,23 @@ describe("shard groups: a node without a producer key holds only the shards it s
     await allFinal("final past the transfers with one peer forging");
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     await sameBalances();
-    expect((await getJson(`${reader().url}/dev/status`)).body.coordinator.sync.rejected).toEqual([]);
+    // No block refused for the forger's proofs. One may be refused for a witness no peer could put together yet (in a CI
+    // run: chunk 1/42, whose witness needed shard 2's receipts while no peer serving it proved them; adopted on the next pull).
+    const refused = (await getJson(`${reader().url}/dev/status`)).body.coordinator.sync.rejected as { reason: string }[];
+    expect(refused.filter((r) => FORGED.test(r.reason))).toEqual([]);
     expect(honest()).toBeGreaterThan(before);
 
     for (const j of [0, 1, 2]) net.link(READER, j).rewrite("/p2p/sent", forge);
     await traffic("all-forging");
-    const rejected = await waitFor(
+    await waitFor(
       "the reader rejects a block whose receipts no peer proves",
       async () => {
         const r = (await getJson(`${reader().url}/dev/status`)).body.coordinator.sync.rejected as { reason: string }[];
-        return r.length > 0 ? r : null;
+        return r.some((x) => FORGED.test(x.reason)) ? r : null;
       },
       60_000,
       500,
     );
-    expect(rejected[0].reason).toMatch(/receipts of shard \d's chunk \d+: .*receipts from shard \d: /);
     for (const j of [0, 1, 2]) net.link(READER, j).rewrite("/p2p/sent", null);
     // Its peers finalized on without it: it pulls the blocks it missed, now below their LIB, and checks them as before.
     await traffic("healed");
