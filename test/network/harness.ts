@@ -15,6 +15,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CoordinatorStatus, ShardStatus } from "../../durable-objects/api";
 import { expectSuccess, type Client } from "../e2e/helpers/sdk";
 import { startNetwork as launch, type NetNode, type Network, type NetworkOptions } from "../../scripts/network";
 
@@ -261,6 +262,18 @@ export async function balancesAgree(nodes: readonly Target[], accounts: readonly
 
 /** A plain HTTP GET, for tests that talk to a node or proxy directly. */
 export { getJson };
+
+/** The shard-groups files' chain: four shards in two groups, a block per 500 ms, no heartbeat. */
+export const GROUPS_VARS = { SHARD_COUNT: "4", SHARD_GROUPS: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" };
+
+/** /dev/status coordinator.rotation: the last rotation plan with what rotation synced and handed over. */
+export type RotationView = NonNullable<CoordinatorStatus["rotation"]>;
+
+/** `node`'s /dev/status: its rotation plan (null with one group, or before its first), its shard objects, and the whole body. */
+export async function rotationStatus(node: Target): Promise<{ plan: RotationView | null; shards: ShardStatus[]; body: any }> {
+  const { body } = await getJson(`${urlOf(node)}/dev/status`);
+  return { plan: body.coordinator.rotation ?? null, shards: body.shards, body };
+}
 
 /** Ids of the Shard objects in a node's store (workerd's local layout: one `<id>.sqlite` per object, beside its metadata.sqlite). */
 export function shardObjects(node: NetNode): string[] {

@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balanceDiff, chainInfo, finalChainDiff, getJson, startNetwork, waitFor, shardObjects, type Network } from "./harness";
+import { allInfo, balanceDiff, chainInfo, finalChainDiff, getJson, GROUPS_VARS, startNetwork, waitFor, shardObjects, type Network } from "./harness";
 
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
 const READER = 3;
@@ -25,7 +25,7 @@ describe("a node holding part of the shards catches up from far behind by syncin
   beforeAll(async () => {
     net = await startNetwork({
       nodes: 4,
-      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" },
+      vars: GROUPS_VARS,
       nodeVars: (i): Record<string, string> => ({ GENESIS_PRODUCERS: "3", ...(i === READER ? { PRODUCER_SECRET: "", SERVES: "0,2" } : {}) }),
     });
     client = await connect(net.nodes[0].url);

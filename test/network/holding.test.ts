@@ -16,7 +16,7 @@ import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Clie
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { receiptMerkleRoot } from "../../src/block/merkle";
 import { rawReceiptHashes } from "../raw-receipts";
-import { allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, waitFor, shardObjects, type NetNode, type Network } from "./harness";
+import { allInfo, balancesAgree, finalChainDiff, getJson, rotationStatus, startNetwork, waitFor, shardObjects, type NetNode, type Network } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer002 2 (held by the reader); producer000 1, foundation 3 (not). */
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
@@ -264,9 +264,7 @@ describe("shard groups: a node without a producer key holds only the shards it s
     const { forger, kept } = await waitFor(
       "two producers applying shards 1 and 3, one of them in its groups this epoch",
       async () => {
-        const plans = await Promise.all(
-          [0, 1, 2].map(async (j) => (await getJson(`${net.nodes[j].url}/dev/status`)).body.coordinator.rotation as { now: number[]; keep: number[] } | null),
-        );
+        const plans = await Promise.all([0, 1, 2].map(async (j) => (await rotationStatus(net.nodes[j])).plan));
         const held = plans.findIndex((p) => both(p?.now));
         const other = plans.findIndex((p, j) => j !== held && both(p?.keep));
         if (held >= 0 && other >= 0) return { forger: other, kept: held };

@@ -8,7 +8,6 @@
  * the tx becomes final, once. (An epoch whose successor gives P's group s again keeps s: no drop, the
  * attempt is void and made again.)
  */
-import type { CoordinatorStatus, ShardStatus } from "../../durable-objects/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../../src/sharding/placement";
 import {
@@ -25,10 +24,7 @@ import {
   uniqueName,
   type Client,
 } from "../e2e/helpers/sdk";
-import { balancesAgree, chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
-
-/** /dev/status coordinator.rotation. */
-type Plan = NonNullable<CoordinatorStatus["rotation"]>;
+import { balancesAgree, chainInfo, getJson, GROUPS_VARS, rotationStatus, startNetwork, waitFor, type Network } from "./harness";
 
 /** Blocks an epoch (the dev chain's voteInterval); the grace is as long. */
 const V = 20;
@@ -40,17 +36,14 @@ describe("shard groups: a dropped shard's pool is handed to its holders", () => 
   let client: Client;
 
   beforeAll(async () => {
-    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" } });
+    net = await startNetwork({ nodes: 3, vars: GROUPS_VARS });
     client = await connect(net.nodes[0].url);
   }, 200_000);
   afterAll(async () => {
     await net?.stop();
   }, 60_000);
 
-  const status = async (i: number) => {
-    const body = (await getJson(`${net.nodes[i].url}/dev/status`)).body;
-    return { plan: (body.coordinator.rotation ?? null) as Plan | null, shards: body.shards as ShardStatus[] };
-  };
+  const status = (i: number) => rotationStatus(net.nodes[i]);
 
   it("a tx pooled only on a producer keeping its shard for the grace is handed over when the shard is dropped there, and is final once", async () => {
     // A funded account at home on each of shards 1 to 3 (admin's key), 100 IOST pledged: a void attempt's tx, executed, leaves

@@ -8,25 +8,34 @@
  * dropped shard's object keeps its marker row only; a producer that changes group syncs its new
  * shards and the chain keeps finalizing.
  */
-import type { CoordinatorStatus, ShardStatus } from "../../durable-objects/api";
+import type { ShardStatus } from "../../durable-objects/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balancesAgree, chainInfo, finalChainDiff, getJson, shardObjects, startNetwork, waitFor, type Network } from "./harness";
+import {
+  allInfo,
+  balancesAgree,
+  chainInfo,
+  finalChainDiff,
+  getJson,
+  GROUPS_VARS,
+  rotationStatus,
+  shardObjects,
+  startNetwork,
+  waitFor,
+  type Network,
+} from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer000 1, producer002 2, foundation 3. */
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
 /** MAX_PROOF_DEPTH: how far below their LIB peers serve what a block-by-block follow needs; a node further behind leaps. */
 const DEPTH = 64;
 
-/** /dev/status coordinator.rotation. */
-type Plan = NonNullable<CoordinatorStatus["rotation"]>;
-
 describe("shard groups: a producer holds and runs only its groups' shards and shard 0", () => {
   let net: Network;
   let client: Client;
 
   beforeAll(async () => {
-    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" } });
+    net = await startNetwork({ nodes: 3, vars: GROUPS_VARS });
     client = await connect(net.nodes[0].url);
   }, 200_000);
   afterAll(async () => {
@@ -34,9 +43,9 @@ describe("shard groups: a producer holds and runs only its groups' shards and sh
   }, 60_000);
 
   const status = async (i: number) => {
-    const body = (await getJson(`${net.nodes[i].url}/dev/status`)).body;
+    const { plan, shards, body } = await rotationStatus(net.nodes[i]);
     const bytes = new Map<string, number>((body.cost.objects as { object: string; bytes: number }[]).map((o) => [o.object, o.bytes]));
-    return { plan: (body.coordinator.rotation ?? null) as Plan | null, shards: body.shards as ShardStatus[], bytes, coordinator: body.coordinator };
+    return { plan, shards, bytes, coordinator: body.coordinator };
   };
   const traffic = async (memo: string) => {
     for (const to of ACCOUNTS.slice(1)) await expectSuccess(client, client.iost.transfer("iost", "admin", to, "1", `${memo}-${to}`));

@@ -8,18 +8,15 @@
  * A node's objects apply only the shards it keeps, so what it takes on it syncs (a snapshot at LIB
  * checked against its root, then the blocks since), unless it still kept it from the epoch before last.
  */
-import type { CoordinatorStatus } from "../../durable-objects/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { chainInfo, getJson, startNetwork, waitFor, type Network, type RotationView } from "./harness";
 
 const V = 20;
 const INTERVAL_MS = 500;
 
-/** /dev/status coordinator.rotation. */
-type Plan = NonNullable<CoordinatorStatus["rotation"]>;
 interface Sample {
   head: number;
-  plan: Plan | null;
+  plan: RotationView | null;
 }
 
 describe("rotation: nodes take on next epoch's shards before it starts", () => {
