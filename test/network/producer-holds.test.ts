@@ -188,15 +188,15 @@ describe("shard groups: a producer holds and runs only its groups' shards and sh
     for (const x of s.shards as ShardStatus[]) if (plan.keep.includes(x.shard)) expect(x.work.chunks, `node ${W} shard ${x.shard}`).toBeLessThan(x.head);
     // Three producers: no block is final without its endorsement, so LIB rising past its catch-up shows it endorses again.
     const caught = (await chainInfo(ref)).head;
-    // Meanwhile the others missed no slot of theirs (a block a slot of 500 ms; its own, one in three, missed: a gap of 2).
+    // Meanwhile the others kept their slots (a block a slot of 500 ms; its own, one in three, missed: a gap of 2). One slot of
+    // theirs late on a loaded CI machine (four network files at once) is a gap of 3 (stop 35's CI: gaps 2,1,2,3,1); a catch-up
+    // that held the others up would miss slot after slot.
     const times: bigint[] = [];
     for (let n = head; n <= caught; n++) times.push(BigInt((await getJson(`${ref.url}/getBlockByNumber/${n}/false`)).body.block.time));
     const slots = times.map((t) => t / 500_000_000n);
     const gaps = slots.slice(1).map((x, k) => Number(x - slots[k]));
-    expect(
-      gaps.filter((g) => g > 2),
-      `slot gaps ${gaps.join(",")}`,
-    ).toEqual([]);
+    const othersMissed = gaps.reduce((sum, g) => sum + Math.max(0, g - 2), 0);
+    expect(othersMissed, `slot gaps ${gaps.join(",")}`).toBeLessThanOrEqual(1);
     await traffic("wiped");
     await allFinal("every node final past the wiped producer's catch-up");
     expect((await chainInfo(ref)).lib).toBeGreaterThan(caught);
