@@ -16,8 +16,9 @@
  *
  * `kept` (a producer of several groups: `blocks.kept`, its chunks and txs of the shards its objects
  * did not apply) is absent where the row had none, so one group's segments are as before. Still
- * version 1: segments written before it have no `kept` and read as keeping none, which they did for
- * one group; a grouped node's older segments lost theirs then. A reader without `kept` skips it.
+ * version 1, as neither side has to refuse the other's segments: one written before `kept` was
+ * archived reads as keeping none (right for one group; a grouped producer's kept chunks of those
+ * heights were dropped then), and a reader that knows no `kept` passes over it.
  */
 export const SEGMENT_FORMAT = "iost-edge/segment";
 export const SEGMENT_VERSION = 1;
@@ -86,8 +87,8 @@ export function due(m: Mark, lib: number, retain: number): { k: number; from: nu
 /**
  * Reads segments through a small cache: a block page or a peer's sync reads the heights of one
  * segment in a row, one R2 read (class B) serves them all. Two segments at most per object. A read
- * under way is shared: a grouped producer's range reads each shard's kept chunks at once
- * (chain-sync.ts `chunkRanges`), which took one R2 read per shard.
+ * under way is shared: a grouped producer's range reads every shard's kept chunks at once
+ * (chain-sync.ts `chunkRanges`), and each would have read the segment itself.
  */
 export class SegmentReader {
   private readonly held = new Map<string, Promise<Segment | null>>();
