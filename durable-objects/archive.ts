@@ -10,9 +10,15 @@
  * so the second put only replaces it with itself.
  *
  * Format (version 1), JSON: `{format: "iost-edge/segment", version: 1, owner, seg, k, from, to, …}`
- * with `blocks` (coordinator: `{number, hash, json, witnesses}` rows as stored) or `chunks` (shard:
- * the Chunk JSON texts) and `txs` (shard: executed txs `{hash, height, idx, bytes: hex, receipt,
- * hashed?, gasRatio}` in height, idx order).
+ * with `blocks` (coordinator: `{number, hash, json, witnesses, kept?}` rows as stored) or `chunks`
+ * (shard: the Chunk JSON texts) and `txs` (shard: executed txs `{hash, height, idx, bytes: hex,
+ * receipt, hashed?, gasRatio}` in height, idx order).
+ *
+ * `kept` (a producer of several groups: `blocks.kept`, its chunks and txs of the shards its objects
+ * did not apply) is absent where the row had none, so one group's segments are as before. Still
+ * version 1, as neither side has to refuse the other's segments: one written before `kept` was
+ * archived reads as keeping none (right for one group; a grouped producer's kept chunks of those
+ * heights were dropped then), and a reader that knows no `kept` passes over it.
  */
 export const SEGMENT_FORMAT = "iost-edge/segment";
 export const SEGMENT_VERSION = 1;
@@ -22,6 +28,8 @@ export type BlockRow = {
   hash: string;
   json: string;
   witnesses: string | null;
+  /** `blocks.kept` as stored; absent when null (and in segments written before it was archived). */
+  kept?: string;
 };
 
 export interface TxRow {
@@ -78,20 +86,34 @@ export function due(m: Mark, lib: number, retain: number): { k: number; from: nu
 
 /**
  * Reads segments through a small cache: a block page or a peer's sync reads the heights of one
- * segment in a row, one R2 read (class B) serves them all. Two segments at most per object.
+ * segment in a row, one R2 read (class B) serves them all. Two segments at most per object. A read
+ * under way is shared: a grouped producer's range reads every shard's kept chunks at once
+ * (chain-sync.ts `chunkRanges`), and each would have read the segment itself.
  */
 export class SegmentReader {
-  private readonly held = new Map<string, Segment>();
+  private readonly held = new Map<string, Promise<Segment | null>>();
 
   constructor(
     private readonly bucket: R2Bucket | undefined,
     private readonly owner: string,
   ) {}
 
-  async get(k: number): Promise<Segment | null> {
+  get(k: number): Promise<Segment | null> {
     const key = segmentKey(this.owner, k);
     const cached = this.held.get(key);
     if (cached !== undefined) return cached;
+    const s = this.read(k, key);
+    this.held.set(key, s);
+    if (this.held.size > 2) this.held.delete(this.held.keys().next().value!);
+    // A missing or failed read is asked again next time.
+    const forget = () => {
+      if (this.held.get(key) === s) this.held.delete(key);
+    };
+    s.then((got) => got === null && forget(), forget);
+    return s;
+  }
+
+  private async read(k: number, key: string): Promise<Segment | null> {
     if (this.bucket === undefined) {
       console.error(`${this.owner}: segment ${k} was archived to R2 but the ARCHIVE binding is missing`);
       return null;
@@ -105,8 +127,6 @@ export class SegmentReader {
     if (s.format !== SEGMENT_FORMAT || s.version !== SEGMENT_VERSION || s.k !== k) {
       throw new Error(`${this.owner}: R2 object ${key} is not a version ${SEGMENT_VERSION} segment ${k}`);
     }
-    this.held.set(key, s);
-    if (this.held.size > 2) this.held.delete(this.held.keys().next().value!);
     return s;
   }
 

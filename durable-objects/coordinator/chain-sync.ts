@@ -75,8 +75,8 @@ export interface SyncHost {
    * groups (rotation.ts). The others' chunks are checked by witness.
    */
   applies(): readonly number[] | null;
-  /** A producer's main block `n`'s chunk of a shard its objects do not apply, with its txs, as adopted or made; null if not kept. */
-  keptChunk(n: number, shard: number): { chunk: Chunk; txs: Uint8Array[] } | null;
+  /** A producer's main block `n`'s chunk of a shard its objects do not apply, with its txs, as adopted or made (from R2 once archived); null if not kept. */
+  keptChunk(n: number, shard: number): Promise<{ chunk: Chunk; txs: Uint8Array[] } | null>;
   readonly peers: readonly string[];
   readonly schedule: Schedule;
   /** vote_producer.iost/stat runs in the blocks at multiples of this (0: never): the only heights where the list changes. */
@@ -363,18 +363,21 @@ async function chunkRanges(host: SyncHost, from: number, count: number, maxBytes
   return Promise.all(
     host.shards().map(async (s, i) => {
       if (applies === null) return s.chunkRange(from, count, maxBytes);
-      const kept = keptRange((n) => host.keptChunk(n, i), from, count);
+      const kept = await keptRange((n) => host.keptChunk(n, i), from, count);
       if (kept.length === count || !applies.includes(i)) return kept;
       return [...kept, ...(await s.chunkRange(from + kept.length, count - kept.length, maxBytes))];
     }),
   );
 }
 
-/** A shard's kept chunks (`kept(n)`) of main blocks `from` … (at most `count`), up to the first not kept. */
-export function keptRange<T>(kept: (n: number) => T | null, from: number, count: number): T[] {
+/**
+ * A shard's kept chunks (`kept(n)`) of main blocks `from` … (at most `count`), up to the first not kept.
+ * One height after another: archived ones come from the coordinator's cached segments, one R2 read each.
+ */
+export async function keptRange<T>(kept: (n: number) => Promise<T | null>, from: number, count: number): Promise<T[]> {
   const out: T[] = [];
   for (let n = from; n < from + count; n++) {
-    const c = kept(n);
+    const c = await kept(n);
     if (c === null) break;
     out.push(c);
   }
@@ -437,7 +440,7 @@ export async function shardChunksFrom(
   if (n <= 0) return [];
   const applies = host.applies();
   const s = host.shards()[shard];
-  const kept = applies === null ? [] : keptRange((k) => host.keptChunk(k, shard), first, n);
+  const kept = applies === null ? [] : await keptRange((k) => host.keptChunk(k, shard), first, n);
   const own =
     kept.length === n || (applies !== null && !applies.includes(shard)) ? [] : await s.chunkRange(first + kept.length, n - kept.length, MAX_RANGE_BYTES);
   return [...kept, ...own].map((c) => ({

@@ -407,9 +407,14 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.keptOfBlock(n)?.some((k) => k.chunk.shard === shard) === true;
   }
 
-  /** Our main block `n`'s kept chunk of shard `shard`, or null. */
-  private keptChunk(n: number, shard: number): { chunk: Chunk; txs: Uint8Array[] } | null {
-    const c = this.keptOfBlock(n)?.find((k) => k.chunk.shard === shard);
+  /** Our main block `n`'s kept chunk of shard `shard`, or null; once archived, from its R2 segment (cached: a range reads it once). */
+  private async keptChunk(n: number, shard: number): Promise<{ chunk: Chunk; txs: Uint8Array[] } | null> {
+    let kept = this.keptOfBlock(n);
+    if (kept === undefined) {
+      const old = await this.archivedBlock(n);
+      kept = old?.kept === undefined ? null : (JSON.parse(old.kept) as KeptChunk[]);
+    }
+    const c = kept?.find((k) => k.chunk.shard === shard);
     return c === undefined ? null : { chunk: c.chunk, txs: c.txs.map((t) => base64Decode(t)) };
   }
 
@@ -1017,10 +1022,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** The txs of shard `i`'s chunk of our main block `n`. */
-  private chunkTxsOf(n: number, i: number): Promise<Uint8Array[]> {
+  private async chunkTxsOf(n: number, i: number): Promise<Uint8Array[]> {
     const applies = this.applies();
     if (applies === null || applies.includes(i)) return this.shards()[i].chunkTxs(n);
-    return Promise.resolve(this.keptChunk(n, i)?.txs ?? []);
+    return (await this.keptChunk(n, i))?.txs ?? [];
   }
 
   /**
@@ -1247,20 +1252,25 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /**
-   * With an R2 bucket: the next segment of block records (archive.ts) once all of it is the
-   * retention window below LIB is written to R2, then its rows leave `blocks` for a slim
-   * `archived_blocks` (hash → number) in one transaction. Nothing below LIB is read by fork choice,
-   * finality or scheduling (they start at LIB), so the window is only how long blocks stay hot.
-   * A crash between the put and the transaction writes the same object again on the next rise.
+   * With an R2 bucket: the next segment of block records (archive.ts), their kept chunks with them
+   * (`keptChunk` reads them there), once all of it is the retention window below LIB is written to
+   * R2, then its rows leave `blocks` for a slim `archived_blocks` (hash → number) in one transaction.
+   * Nothing below LIB is read by fork choice, finality or scheduling (they start at LIB), so the
+   * window is only how long blocks stay hot. A crash between the put and the transaction writes the
+   * same object again on the next rise.
    */
   private async archive(): Promise<void> {
     if (this.env.ARCHIVE === undefined) return;
     const d = due(this.mark, this.libNumber(), this.config.archive.retain);
     if (d === null) return;
     const blocks = this.sql
-      .exec<BlockRow>("SELECT number, hash, json, witnesses FROM blocks WHERE number BETWEEN ? AND ? ORDER BY number", d.from, d.to)
+      .exec<BlockRow & { kept: string | null }>(
+        "SELECT number, hash, json, witnesses, kept FROM blocks WHERE number BETWEEN ? AND ? ORDER BY number",
+        d.from,
+        d.to,
+      )
       .toArray()
-      .map((r) => ({ number: r.number, hash: r.hash, json: r.json, witnesses: r.witnesses }));
+      .map((r) => ({ number: r.number, hash: r.hash, json: r.json, witnesses: r.witnesses, ...(r.kept === null ? {} : { kept: r.kept }) }));
     if (blocks.length !== d.to - d.from + 1) throw new Error(`coordinator: blocks ${d.from}…${d.to} are not all stored, cannot archive them`);
     await this.segments!.put({ format: "iost-edge/segment", version: 1, owner: this.name, seg: this.mark.seg, k: d.k, from: d.from, to: d.to, blocks });
     this.ctx.storage.transactionSync(() => {

@@ -87,8 +87,8 @@ describe("rotation, four shards", () => {
     expect(await runInDurableObject(c.coordStub, (inst) => (inst as unknown as { meta(key: string): string | undefined }).meta("applies"))).toBe("[0]");
     // Their chunks of the blocks within a tx's life (all four here) stay with the blocks, so the node still serves them whole.
     const keptChunks = await runInDurableObject(c.coordStub, (inst) => {
-      const coord = inst as unknown as { keptChunk(n: number, shard: number): { chunk: { shard: number; height: number } } | null };
-      return [1, 2, 3, 4].flatMap((n) => [1, 2, 3].map((s) => coord.keptChunk(n, s)?.chunk.height ?? null));
+      const coord = inst as unknown as { keptChunk(n: number, shard: number): Promise<{ chunk: { shard: number; height: number } } | null> };
+      return Promise.all([1, 2, 3, 4].flatMap((n) => [1, 2, 3].map(async (s) => (await coord.keptChunk(n, s))?.chunk.height ?? null)));
     });
     expect(keptChunks).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
     // Made again only when its phase moves: on the same chain the next ticks ask the shards nothing;
