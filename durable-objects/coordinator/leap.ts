@@ -42,18 +42,31 @@ export function farBehind(head: number, peerLib: number, headInfo: () => string 
   return peerLib - lowest > MAX_PROOF_DEPTH;
 }
 
+/** A peer's answer that it serves the height asked only from above it: `of height H: … from F`, F > H. */
+const FROM_ABOVE = /of height ([0-9]+): (?:witnesses are served from|served from|its chunks start at) ([0-9]+)/;
+/**
+ * A peer's answer that it will never serve a chunk of a block it already has: it does not apply the
+ * shard (dropped by rotation, or a holding node that does not serve it) and holds no draft of it,
+ * which a producer keeps only of the blocks it made (`Coordinator.draftWitness`).
+ */
+const NEVER = /no draft of chunk [0-9]+\/[0-9]+(?: with root [0-9a-f]+)? here|holds nothing on this node \(dropped|is not served by this node/;
+
 /**
  * Whether `reason`, why a peer block's chunks could not be checked or take their receipts in (each
- * peer's answer, joined by "; "), is every peer serving that witness or proof only from above the
- * height asked (`Shard.witnessOf`, `sentProofsAt`: its history starts there, after a snapshot sync or
- * far below its LIB): no peer will ever serve it, so only a leap goes on, however near their LIB is.
+ * peer's answer, joined by "; "), says no peer will ever serve that witness or proof: some peer serves
+ * it only from above the height asked (`Shard.witnessOf`, `sentProofsAt`: its history starts there,
+ * after a snapshot sync or far below its LIB) and each other one the same, or never (`NEVER`). Only a
+ * leap goes on then, however near their LIB is. A peer behind or failing (a timeout, a refused
+ * connection) may serve it later: not gone.
  */
 export function historyGone(reason: string): boolean {
-  const parts = reason.split("; ");
-  return parts.every((p) => {
-    const m = /of height ([0-9]+): (?:witnesses are served from|served from|its chunks start at) ([0-9]+)/.exec(p);
-    return m !== null && Number(m[2]) > Number(m[1]);
-  });
+  let above = false;
+  for (const p of reason.split("; ")) {
+    const m = FROM_ABOVE.exec(p);
+    if (m !== null && Number(m[2]) > Number(m[1])) above = true;
+    else if (!NEVER.test(p)) return false;
+  }
+  return above;
 }
 
 /**
