@@ -129,7 +129,7 @@ describe("shard groups: a node without a producer key holds only the shards it s
     expect(carried.length).toBeGreaterThan(0);
     for (const c of carried) expect(c.from).toBeLessThan(c.n - 1);
     // Every answer a range of at most MAX_CARRY heights, which the reader took: it refused no block for its receipts. A
-    // witness no peer could put together yet (docs/VALIDATOR.md "Not yet", _A witness asked too early_) is taken on a
+    // witness no peer could put together yet (docs/VALIDATOR.md "Shard groups", _A witness asked too early_) is taken on a
     // later pull: seen on a loaded machine, block 22's chunk 1 whose only applier had not yet proven shard 2's receipts.
     for (const a of answered) expect(a.height - a.from).toBeLessThan(32);
     const status = (await getJson(`${reader().url}/dev/status`)).body.coordinator;
