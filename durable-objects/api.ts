@@ -288,9 +288,9 @@ export interface ShardApi {
   statePage(height: number, after: string, limit: number): Promise<Answer<StatePage>>;
   /**
    * The state witness of the chunk of `height` (docs/STATE.md "State witnesses"), for a node without
-   * this shard's state to check it (GET /p2p/witness) (shard/witness.ts checkChunk), of the chunk whose post-state root is `root` when given (another is a fork's: refused); served from MAX_PROOF_DEPTH below LIB (height 1 at least) up to the head, until archived.
+   * this shard's state to check it (GET /p2p/witness) (shard/witness.ts checkChunk), of the chunk whose id (chunk-sync.ts `chunkId`) is `chunk` when given (another is a fork's: refused); served from MAX_PROOF_DEPTH below LIB (height 1 at least) up to the head, until archived.
    */
-  witnessOf(height: number, root?: string): Promise<Answer<Witness>>;
+  witnessOf(height: number, chunk?: string): Promise<Answer<Witness>>;
   /** What the chunk of `height` sent to shard `to`, proven against its receipts root (src/sharding/receipt-proof.ts); from MAX_PROOF_DEPTH below LIB - 1 up to the head, until archived. */
   sentProofOf(height: number, to: number): Promise<Answer<SentProof>>;
   /** GET /p2p/sent: `sentProofOf` of each shard in `to` for the chunks of `from` … `height`, by height, as many heights as fit in `maxBytes` of JSON (one at least). */
@@ -546,10 +546,10 @@ export interface CoordinatorApi {
   sentFromPeers(height: number, to: number): Promise<Answer<Record<number, SentProof[][]>>>;
   /**
    * GET /p2p/witness of a chunk of a shard this node's objects do not apply, which its own block
-   * `height` took from a builder's draft (`root`: its post-state root): the draft's witness and
+   * `height` took from a builder's draft (`chunk`: its id, chunk-sync.ts `chunkId`): the draft's witness and
    * incoming proofs, kept in memory for the last MAX_AHEAD heights; else why not.
    */
-  draftWitness(shard: number, height: number, root: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>>;
+  draftWitness(shard: number, height: number, chunk: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>>;
   /** /getRawBlockByNumber: `{status, block}` with the block in IOST's protobuf JSON (src/block/raw.ts), or error. */
   rawBlock(number: number, complete: boolean): Promise<Answer<Json>>;
   /** /getBlockHeaderByRange: `{block_list}` of the irreversible blocks of [start, end), head and signature only, or error. */

@@ -113,6 +113,7 @@ import type { Witness } from "../../src/state/witness";
 import { slotNs } from "../../src/consensus/schedule";
 import { byShard, listOf, modeOf, nextWake, ONE_MS_NS, produceOnce, tipOf, unfinal, type Outcome, type Producing, type ProductionHost } from "./production";
 import { buildChunks, draftFor, fetchChunk, shardsFor, type DraftHost, type GroupChunkCounts } from "./group-chunks";
+import { chunkId } from "../shard/chunk-sync";
 import { checkChunk } from "../shard/witness";
 
 /** Most blocks one /dev/mine call produces: each is a round trip to every shard. */
@@ -170,7 +171,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** Our block in production's chunks of the shards our objects do not apply, as taken (group-chunks.ts): stored with it. */
   private readonly drafted = new Map<number, { chunk: Chunk; txs: Uint8Array[] }>();
   /** The witnesses of the drafts our blocks took of shards our objects do not apply, by `shard/height`, for /p2p/witness (`draftWitness`); in memory. */
-  private readonly draftWitnesses = new Map<string, { root: string; witness: Witness; incoming: SentProof[] }>();
+  private readonly draftWitnesses = new Map<string, { id: string; witness: Witness; incoming: SentProof[] }>();
   /** Tail of the queue of exclusive operations (productions, snapshots, reverts). */
   private lock: Promise<unknown> = Promise.resolve();
   private genesisInflight: Promise<void> | null = null;
@@ -625,7 +626,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
             applies: () => this.applies(),
             keep: (index, chunk, txs, draft) => {
               this.drafted.set(index, { chunk, txs });
-              if (draft !== undefined) this.draftWitnesses.set(`${index}/${chunk.height}`, { root: chunk.stateRoot, ...draft });
+              if (draft !== undefined) this.draftWitnesses.set(`${index}/${chunk.height}`, { id: chunkId(chunk), ...draft });
               for (const key of this.draftWitnesses.keys()) if (Number(key.split("/")[1]) <= chunk.height - MAX_AHEAD) this.draftWitnesses.delete(key);
             },
             incoming: (height, takers) => this.incomingOnHead(height, takers),
@@ -882,7 +883,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     parts: AdoptedParts,
     held: readonly number[],
   ): Promise<string | null> {
-    const source: WitnessSource = (peer, shard, height, root, from) => fetchWitness(peer, this.config.chainId, shard, height, root, from);
+    const source: WitnessSource = (peer, shard, height, chunk, from) => fetchWitness(peer, this.config.chainId, shard, height, chunk, from);
     const o = {
       chainId: this.config.chainId,
       shardCount: this.config.shardCount,
@@ -1530,10 +1531,10 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return Object.fromEntries([...proofs.entries()].map(([j, m]) => [j, byHeight(m)]));
   }
 
-  async draftWitness(shard: number, height: number, root: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>> {
+  async draftWitness(shard: number, height: number, chunk: string | undefined): Promise<Answer<{ witness: Witness; incoming: SentProof[] }>> {
     const d = this.draftWitnesses.get(`${shard}/${height}`);
-    if (d === undefined || (root !== undefined && d.root !== root))
-      return { error: `shard-${shard}: no draft of chunk ${shard}/${height}${root === undefined ? "" : ` with root ${root}`} here` };
+    if (d === undefined || (chunk !== undefined && d.id !== chunk))
+      return { error: `shard-${shard}: no draft of chunk ${shard}/${height}${chunk === undefined ? "" : ` with id ${chunk}`} here` };
     return { witness: d.witness, incoming: d.incoming };
   }
 

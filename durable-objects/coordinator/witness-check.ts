@@ -13,6 +13,7 @@
 import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../api";
+import { chunkId } from "../shard/chunk-sync";
 import { checkChunk } from "../shard/witness";
 import { receiptsFromAfter } from "../../src/sharding/placeholder";
 import { chunkContext } from "./chain-sync";
@@ -37,8 +38,8 @@ export interface ChunkWitness {
   incoming: SentProof[];
 }
 
-/** One peer's witness of a chunk whose receipts come from height `from` on, unchecked: from the network (`fetchWitness`) or, in tests, a stand-in. */
-export type WitnessSource = (peer: string, shard: number, height: number, root: string, from: number) => Promise<Answer<unknown>>;
+/** One peer's witness of chunk `chunk` (its id, `chunkId`) whose receipts come from height `from` on, unchecked: from the network (`fetchWitness`) or, in tests, a stand-in. */
+export type WitnessSource = (peer: string, shard: number, height: number, chunk: string, from: number) => Promise<Answer<unknown>>;
 
 /** A chunk's part of a block header's `info` (src/block/block.ts `chunkInfo`). */
 export interface HeaderPart {
@@ -81,12 +82,13 @@ export interface ChunkToCheck {
 }
 
 /**
- * GET <peer>/p2p/witness?shard&height&root, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. The root (the chunk's
- * post-state root) makes a peer on another block at that height refuse, not serve its own chunk's witness, which would fail the check.
+ * GET <peer>/p2p/witness?shard&height&chunk, its body at most MAX_WITNESS_BYTES: the parsed JSON, or why not. The chunk's id
+ * (`chunkId`) makes a peer on another block at that height refuse, not serve its own chunk's witness, which would fail the
+ * check: the post-state root would not do, a chunk that changes no state (a placeholder) having its parent's, as another block's may.
  */
-export function fetchWitness(peer: string, chainId: number, shard: number, height: number, root: string, from: number): Promise<Answer<unknown>> {
+export function fetchWitness(peer: string, chainId: number, shard: number, height: number, chunk: string, from: number): Promise<Answer<unknown>> {
   const carried = from < height - 1 ? `&from=${from}` : "";
-  return fetchPeerJson(peer, chainId, `/p2p/witness?shard=${shard}&height=${height}&root=${encodeURIComponent(root)}${carried}`, "witness");
+  return fetchPeerJson(peer, chainId, `/p2p/witness?shard=${shard}&height=${height}&chunk=${chunk}${carried}`, "witness");
 }
 
 /** GET <peer><path> for this chain (POST of `post` when given), within `timeoutMs`, its body at most MAX_WITNESS_BYTES (`what` it is, for the error): the parsed JSON, or why not. */
@@ -126,9 +128,10 @@ export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], 
     return "error" in r ? { error: `chunk ${c.shard}/${c.ctx.height}: ${r.error}` } : { peer: "" };
   }
   const from = receiptsFromAfter({ ...parent, height: c.ctx.height - 1 });
+  const id = chunkId(c.chunk);
   const reasons: string[] = [];
   for (const peer of peers) {
-    const got = await source(peer, c.shard, c.ctx.height, c.chunk.stateRoot, from);
+    const got = await source(peer, c.shard, c.ctx.height, id, from);
     const bad = typeof got === "object" && got !== null && "error" in got ? String(got.error) : formError(got, c.shard, c.ctx.height);
     if (bad !== null) {
       reasons.push(`${peer}: ${bad}`);

@@ -13,7 +13,7 @@ import type { Tx } from "../../src/tx/types";
 import type { Chunk } from "../api";
 import { logAt } from "./block-log";
 import { expiryReason, padNs, poolOrder } from "../../src/pool/index";
-import { blob, bytesOf, errorText } from "../values";
+import { blob, bytesOf, errorText, hex } from "../values";
 
 /** A peer's chunk cannot be this chain's: thrown inside the chunk's transaction so nothing of it stays. */
 export class ChunkRefused extends Error {
@@ -140,6 +140,15 @@ function canonical(c: Chunk): Record<string, unknown> {
     placeholder: c.placeholder,
     receiptsFrom: c.receiptsFrom,
   };
+}
+
+/**
+ * A chunk's id (hex): the sha3 of its fields in `canonical` order. What a chunk's witness is asked by (GET /p2p/witness):
+ * its post-state root does not name it, since a chunk that changes no state (a placeholder, an idle shard's chunk) has
+ * its parent's, and so has another block's chunk at that height which ran something else and read other keys.
+ */
+export function chunkId(c: Chunk): string {
+  return hex(sha3(new TextEncoder().encode(JSON.stringify(canonical(c)))));
 }
 
 /** Why the chunk re-executed here differs from the one the peer announced, or null. */

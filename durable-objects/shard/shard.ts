@@ -74,7 +74,7 @@ import {
   dropFromPool,
   PickBound,
 } from "./chunk-build";
-import { checkGivenTxs, chunkDifference, ChunkRefused, chunkTxBytes, revertChunks, undoneAbove } from "./chunk-sync";
+import { checkGivenTxs, chunkDifference, chunkId, ChunkRefused, chunkTxBytes, revertChunks, undoneAbove } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
 import * as schema from "../schema";
@@ -1157,7 +1157,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
    * the head: a check before finality needs the heights above LIB, a node holding part of the shards
    * that fell behind those below (as /getProofs, which rewinds the same undo data, until it is archived).
    */
-  async witnessOf(height: number, root?: string): Promise<Answer<Witness>> {
+  async witnessOf(height: number, chunk?: string): Promise<Answer<Witness>> {
     // Dropped or syncing, its head and LIB say nothing of the chain: its own reason, which the asker passes over for another peer.
     const unready = this.unready();
     if (unready !== null) return { error: unready };
@@ -1168,9 +1168,13 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${this.lib}) up to the head ${this.head}`,
       };
     }
-    // Below LIB every node has one chunk of a height, above it a fork may give this node another than the asker's.
-    const ours = root === undefined ? root : this.sql.exec<{ state_root: string }>("SELECT state_root FROM chunks WHERE height = ?", height).one().state_root;
-    if (ours !== root) return { error: `shard-${this.shardIndex}: its chunk of height ${height} is another (state root ${ours}, not ${root}): a fork` };
+    // Below LIB every node has one chunk of a height, above it a fork may give this node another than the asker's: one of
+    // the same post-state root too when neither changed the state (a placeholder there, an idle shard's chunk here), whose witness is not that chunk's.
+    const ours =
+      chunk === undefined
+        ? chunk
+        : chunkId(JSON.parse(this.sql.exec<{ json: string }>("SELECT json FROM chunks WHERE height = ?", height).one().json) as Chunk);
+    if (ours !== chunk) return { error: `shard-${this.shardIndex}: its chunk of height ${height} is another (id ${ours}, not ${chunk}): a fork` };
     return chunkWitness(this.sql, this.kv, height, this.head);
   }
 

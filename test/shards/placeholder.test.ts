@@ -6,7 +6,8 @@
  * without the shard checks the placeholders from its header of the block before alone (no witness)
  * and the chunk after from its witness and every carried height's receipt proofs; forged
  * placeholders (another root, a tx, receipts not carried) and a chunk after them that drops the
- * carried receipts are refused, and refused placeholders write nothing.
+ * carried receipts are refused, and refused placeholders write nothing. A peer holding a placeholder
+ * serves no witness for another block's chunk at that height that kept the root too (asked by chunk id).
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -192,6 +193,48 @@ describe("the placeholder chunk", () => {
     expect(applied.r).toEqual(good);
     console.log(`a placeholder applied: ${applied.rows} rows written`);
     expect((await checker.status()).stateRoot).toBe(genesis.stateRoot);
+  });
+
+  test("a peer whose chunk of a height is a placeholder does not serve its witness for a chunk of another block there that changes no state either", async () => {
+    // Holding-sync's CI run: chunks 1/107 and 3/107, idle shards, refused by every peer's witness for key x-reads.
+    const c = newChain("placeholder-same-root");
+    const other = newChain("placeholder-same-root-checker");
+    await tick(c, 2);
+    const home = shardOf("admin", N);
+    const S = [1, 2, 3].find((i) => i !== home)!;
+    const s = shardAt(c, S);
+    const h = (await c.coord.status()).head;
+    const ctx = await nextCtx(c);
+    // An idle shard's real chunk (built, as a producer holding it does, or drafted at MAX_CARRY): nothing written, the root kept.
+    const real = await s.buildChunk(ctx);
+    expect(real.placeholder).toBeUndefined();
+    expect(real.stateRoot).toBe((await s.chunkAt(h))!.stateRoot);
+    // This peer took another block at that height instead, which has a placeholder for the shard: the same root.
+    expect(await s.revertTo(h)).toEqual({ head: h });
+    const placeholder = placeholderChunk((await s.chunkAt(h))!, S, ctx.time, EMPTY_ROOT)!;
+    expect(await s.applyChunk(ctx, [], placeholder)).toEqual(placeholder);
+    expect(placeholder.stateRoot).toBe(real.stateRoot);
+
+    const incoming: SentProof[] = [];
+    for (let j = 0; j < N; j++) {
+      const p = await shardAt(c, j).sentProofOf(h, S);
+      if ("error" in p) throw new Error(p.error);
+      incoming.push(p);
+    }
+    // What /p2p/witness answers from this peer's shard object (workers/rpc/p2p.ts); a stub of the checker's context.
+    const source: WitnessSource = async (_peer, shard, height, chunk) => {
+      const w = await shardAt(c, S).witnessOf(height, chunk);
+      return "error" in w ? w : { shard, height, witness: w, incoming };
+    };
+    const k: ChunkToCheck = { chainId: 1020, shardCount: N, shard: S, ctx, chunk: real, txs: [], parentInfo: (await c.coord.storedBlock(h))!.info };
+    const check = () => runInDurableObject(nodeEnv.SHARD.getByName(`${other.id}:shard-${S}`), () => checkByWitness(k, ["http://peer"], source));
+    // It serves no witness for that chunk: its own is of another one. Before, the placeholder's (the lock keys alone) was served,
+    // and the real chunk refused for the first key its run reads that a placeholder does not: x-reads.
+    expect(await check()).toEqual({ error: expect.stringMatching(/: its chunk of height \d+ is another \(id [0-9a-f]{64}, not [0-9a-f]{64}\): a fork$/) });
+    // Back on the real chunk's block, the same peer's witness passes it.
+    expect(await s.revertTo(h)).toEqual({ head: h });
+    expect(await s.buildChunk(ctx)).toEqual(real);
+    expect(await check()).toEqual({ peer: "http://peer" });
   });
 
   test("a run of placeholders stops below MAX_CARRY heights: at it, the rule allows none and an idle shard's builder drafts the chunk instead of answering empty", async () => {

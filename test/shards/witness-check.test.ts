@@ -106,9 +106,9 @@ describe("checks by witness before endorsing", () => {
     expect((await get(`/p2p/witness?shard=${N}&height=${head}`)).status).toBe(400);
     expect((await get(`/p2p/witness?shard=1&height=${head + 1000}`)).body.message).toMatch(/no state witness of height/);
     expect((await get("/p2p/witness?shard=1&height=0")).body.message).toMatch(/^invalid height/);
-    // A peer on another block at the height (another chunk: another post-state root) refuses rather than serve its own.
-    expect((await get(`/p2p/witness?shard=1&height=${head}&root=${"f".repeat(64)}`)).body.message).toMatch(/its chunk of height \d+ is another .*: a fork/);
-    expect((await get(`/p2p/witness?shard=1&height=${head}&root=no-root`)).body.message).toMatch(/^invalid root/);
+    // A peer on another block at the height (another chunk: another id) refuses rather than serve its own.
+    expect((await get(`/p2p/witness?shard=1&height=${head}&chunk=${"f".repeat(64)}`)).body.message).toMatch(/its chunk of height \d+ is another .*: a fork/);
+    expect((await get(`/p2p/witness?shard=1&height=${head}&chunk=no-chunk`)).body.message).toMatch(/^invalid chunk/);
   });
 
   test("a forged witness, a forged receipt proof or junk from a peer is refused and the next peer asked; a wrong post-state root passes with none", async () => {

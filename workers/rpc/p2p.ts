@@ -15,7 +15,7 @@
  *   with the root it claims: `{shard, height, state_root, rows: [[key, value], …], next}`
  *   (`next`: the last key when more follow, else null). A snapshot sync's pages
  *   (durable-objects/shard/state-sync.ts); only for shards this node serves.
- * - GET /p2p/witness?shard=S&height=H[&root=R]: the state witness of shard S's chunk of H (the one with post-state root R) and what each
+ * - GET /p2p/witness?shard=S&height=H[&chunk=C]: the state witness of shard S's chunk of H (the one whose id, chunk-sync.ts chunkId, is C) and what each
  *   shard's chunk of H - 1 sent it, proven: `{shard, height, witness, incoming}`, at most
  *   MAX_WITNESS_BYTES (durable-objects/coordinator/witness-check.ts); from MAX_PROOF_DEPTH below LIB to the head, only
  *   for shards this node serves, none on a node holding part of the shards.
@@ -204,17 +204,17 @@ p2pRoutes.get("/p2p/witness", async (c) => {
   const count = shardCount(c.env);
   const index = intParam(c.req.query("shard"), "shard", 0, count - 1);
   const height = intParam(c.req.query("height"), "height", 1, Number.MAX_SAFE_INTEGER);
-  const root = c.req.query("root");
-  if (root !== undefined && !/^[0-9A-Za-z]{1,128}$/.test(root)) throw new RpcFailure("invalid root: a state root (at most 128 letters and digits)");
+  const chunk = c.req.query("chunk");
+  if (chunk !== undefined && !/^[0-9a-f]{64}$/.test(chunk)) throw new RpcFailure("invalid chunk: a chunk's id (64 hex digits)");
   if (!serves(c.env, index)) throw new RpcFailure(`shard ${index} is not served by this node`);
   // A witness carries every sender's receipts proof, which a node holding part of the shards does not have.
   if (holdsOf(c.env) !== null) throw new RpcFailure("this node holds part of the shards: it serves no witness");
   // A chunk after placeholders takes the receipts of every height from `from` (src/sharding/placeholder.ts); the checker knows which.
   const from = intParam(c.req.query("from") ?? String(height - 1), "from", Math.max(0, height - MAX_CARRY), Math.max(0, height - 1));
   // A shard our objects do not apply: the witness of a draft our own block took, which its builder serves only once it has the block.
-  const drafted = async () => c.json({ shard: index, height, ...unwrap(await coordinator(c.env).draftWitness(index, height, root)) });
+  const drafted = async () => c.json({ shard: index, height, ...unwrap(await coordinator(c.env).draftWitness(index, height, chunk)) });
   if (!(await applies(c.env, index))) return drafted();
-  const held = await shard(c.env, index).witnessOf(height, root);
+  const held = await shard(c.env, index).witnessOf(height, chunk);
   // Dropped since the edge last asked: its answer would name no chain; a draft our block took may still be kept.
   if (unreadyHere(held)) return drafted();
   const witness = unwrap(held);
