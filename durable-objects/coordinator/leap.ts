@@ -46,10 +46,11 @@ export function farBehind(head: number, peerLib: number, headInfo: () => string 
 const FROM_ABOVE = /of height ([0-9]+): (?:witnesses are served from|served from|its chunks start at) ([0-9]+)/;
 /**
  * A peer's answer that it will never serve a chunk of a block it already has: it does not apply the
- * shard (dropped by rotation, or a holding node that does not serve it) and holds no draft of it,
- * which a producer keeps only of the blocks it made (`Coordinator.draftWitness`).
+ * shard (dropped by rotation, or a holding node that does not serve it or serves no witness at all)
+ * and holds no draft of it, which a producer keeps only of the blocks it made (`Coordinator.draftWitness`).
  */
-const NEVER = /no draft of chunk [0-9]+\/[0-9]+(?: with root [0-9a-f]+)? here|holds nothing on this node \(dropped|is not served by this node/;
+const NEVER =
+  /no draft of chunk [0-9]+\/[0-9]+(?: with id [0-9a-f]+)? here|holds nothing on this node \(dropped|is not served by this node|it serves no witness/;
 
 /**
  * Whether `reason`, why a peer block's chunks could not be checked or take their receipts in (each

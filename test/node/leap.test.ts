@@ -46,7 +46,7 @@ describe("farBehind", () => {
 describe("historyGone", () => {
   const below = "http://a: shard-1: no receipts proof of height 40: its chunks start at 90, where its state was synced from a peer";
   const deep = "http://b: shard-1: no state witness of height 40: witnesses are served from 50 (LIB 114) up to the head 120";
-  const noDraft = "http://c: http://c: shard-1: no draft of chunk 1/41 with root 75239240e6884f5ca782b68161114a4c9cdf9e337d4a419e066f9662b702f13c here";
+  const noDraft = "http://c: http://c: shard-1: no draft of chunk 1/41 with id 75239240e6884f5ca782b68161114a4c9cdf9e337d4a419e066f9662b702f13c here";
   test("every peer serving only from above the height asked: gone, whatever the peers' LIB", () => {
     expect(historyGone(`chunk 1/41 not checked by witness: ${below}; ${deep}`)).toBe(true);
     expect(historyGone(`receipts of shard 1's chunk 40: ${deep.replace("state witness", "receipts proof").replace("witnesses are served", "served")}`)).toBe(
@@ -60,6 +60,7 @@ describe("historyGone", () => {
     expect(historyGone(`chunk 1/41 not checked by witness: ${below}; ${noDraft}; ${deep}; chunk 3/41 not checked by witness: ${below}; ${noDraft}`)).toBe(true);
     expect(historyGone(`${below}; http://c: shard-1 holds nothing on this node (dropped: this node left its group)`)).toBe(true);
     expect(historyGone(`${below}; http://c: http://c: shard 1 is not served by this node`)).toBe(true);
+    expect(historyGone(`${below}; http://c: http://c: this node holds part of the shards: it serves no witness`)).toBe(true);
   });
 
   test("a peer that is behind or failed otherwise, or none serving it from above: not gone", () => {
