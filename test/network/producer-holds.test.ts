@@ -156,9 +156,11 @@ describe("shard groups: a producer holds and runs only its groups' shards and sh
         const info = await chainInfo(node);
         if (info.head === 0) atGenesis.push(objects);
         if (info.lib < head) return false;
-        // Its LIB rises with the leap's headers, before its shards are synced at it.
-        const held = (await status(W)).shards.filter((x) => x.dropped === undefined);
-        return held.every((x) => x.syncing === undefined && x.head >= head);
+        // Its LIB rises with the leap's headers, before its shards are synced at it; the leap lists them synced only once the
+        // other shards' replay windows are filled after that (a run read it in between: shards at LIB, none listed).
+        const { shards, plan } = await status(W);
+        const held = shards.filter((x) => x.dropped === undefined);
+        return held.every((x) => x.syncing === undefined && x.head >= head) && plan?.synced.some((x) => x.shard === 0) === true;
       },
       120_000,
       200,
