@@ -7,13 +7,10 @@
  */
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { SyncHost } from "../../durable-objects/coordinator/chain-sync";
-import { newRotationState, rotate, type RotationHost } from "../../durable-objects/coordinator/rotation";
 import { markOf, type Segment } from "../../durable-objects/archive";
-import { newChain, nodeEnv, tick } from "../workers/helpers";
+import { newChain, nodeEnv, rotateIn, tick } from "../workers/helpers";
 
-type Inst = Pick<RotationHost, "setApplies" | "keepRecent" | "unmade" | "made"> & {
-  syncHost(): SyncHost;
+type Inst = {
   config: { archive: { retain: number; seg: number }; genesis: { groups?: number } };
   mark: unknown;
   archive(): Promise<void>;
@@ -26,23 +23,7 @@ const grouped = (c: ReturnType<typeof newChain>) =>
   });
 
 /** Rotation with two groups and a key outside the list: the node's objects apply shard 0 only, the others' chunks of blocks 1 … head are kept. */
-const leaveGroup = (c: ReturnType<typeof newChain>) =>
-  runInDurableObject(c.coordStub, async (inst) => {
-    const coord = inst as unknown as Inst;
-    await rotate(
-      {
-        groups: 2,
-        keys: () => ["NotElected"],
-        sync: coord.syncHost(),
-        setApplies: (shards) => coord.setApplies(shards),
-        keepRecent: (shard) => coord.keepRecent(shard),
-        unmade: () => coord.unmade(),
-        made: (shards) => coord.made(shards),
-        leaps: () => 0,
-      },
-      newRotationState(),
-    );
-  });
+const leaveGroup = (c: ReturnType<typeof newChain>) => rotateIn(c, { groups: 2, keys: () => ["NotElected"] });
 
 /** Segment 0 (heights 1–2) of the coordinator moved to R2: 2-height segments, 1 height kept below LIB (the head, one producer). */
 const archiveFirst = (c: ReturnType<typeof newChain>) =>

@@ -6,11 +6,9 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
-import type { SyncHost } from "../../durable-objects/coordinator/chain-sync";
-import { newRotationState, rotate, type RotationHost } from "../../durable-objects/coordinator/rotation";
 import { shardStub } from "../../durable-objects/env";
 import { devConsensus } from "../../src/genesis/index";
-import { newChain, nodeEnv, poolDirectly, tick, until } from "../workers/helpers";
+import { newChain, nodeEnv, poolDirectly, rotateIn, tick, until } from "../workers/helpers";
 import { makeTx, nowNs } from "../workers/txs";
 import { MAX_ADMIT_BATCH } from "../../durable-objects/config";
 import { base64Encode } from "../../src/codec/base64";
@@ -29,26 +27,6 @@ function chain(label: string) {
 type Chain = ReturnType<typeof chain>;
 
 const shardRaw = (c: Chain, i: number) => nodeEnv.SHARD.getByName(`${c.id}:shard-${i}`) as unknown as DurableObjectStub<Shard>;
-
-/** `rotate` run in the chain's coordinator with its own chain view and stored applied shards, as its tick runs it, but the given groups and keys. */
-async function rotateIn(c: Chain, host: Pick<RotationHost, "groups" | "keys">, state = newRotationState()) {
-  return runInDurableObject(c.coordStub, async (inst) => {
-    const coord = inst as unknown as Pick<RotationHost, "setApplies" | "keepRecent" | "unmade" | "made"> & { syncHost(): SyncHost };
-    await rotate(
-      {
-        ...host,
-        sync: coord.syncHost(),
-        setApplies: (shards) => coord.setApplies(shards),
-        keepRecent: (shard) => coord.keepRecent(shard),
-        unmade: () => coord.unmade(),
-        made: (shards) => coord.made(shards),
-        leaps: () => 0,
-      },
-      state,
-    );
-    return state;
-  });
-}
 
 const requests = async (c: Chain) => (await c.meters()).reduce((n, m) => n + m.requests, 0);
 

@@ -6,6 +6,8 @@ import type { ShardInternal } from "../../durable-objects/api";
 import type { ProductionMode } from "../../durable-objects/config";
 import { shardStub, type NodeEnv } from "../../durable-objects/env";
 import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
+import type { SyncHost } from "../../durable-objects/coordinator/chain-sync";
+import { newRotationState, rotate, type RotationHost, type RotationState } from "../../durable-objects/coordinator/rotation";
 import type { Shard } from "../../durable-objects/shard/shard";
 import type { StoredBlock } from "../../src/block/block";
 import { padNs, poolOrder } from "../../src/pool/index";
@@ -229,4 +231,28 @@ export async function footprint(c: Chain, validators: DurableObjectStub[] = []) 
     shard: await dumpTables(c.shardRaw),
     sizes: await Promise.all([c.coordStub, c.shardRaw, ...validators].map(size)),
   };
+}
+
+/** `rotate` run in the chain's coordinator with its own chain view and stored applied shards, as its tick runs it, but the given groups and keys. */
+export async function rotateIn(
+  c: { coordStub: DurableObjectStub<Coordinator> },
+  host: Pick<RotationHost, "groups" | "keys">,
+  state: RotationState = newRotationState(),
+): Promise<RotationState> {
+  return runInDurableObject(c.coordStub, async (inst) => {
+    const coord = inst as unknown as Pick<RotationHost, "setApplies" | "keepRecent" | "unmade" | "made"> & { syncHost(): SyncHost };
+    await rotate(
+      {
+        ...host,
+        sync: coord.syncHost(),
+        setApplies: (shards) => coord.setApplies(shards),
+        keepRecent: (shard) => coord.keepRecent(shard),
+        unmade: () => coord.unmade(),
+        made: (shards) => coord.made(shards),
+        leaps: () => 0,
+      },
+      state,
+    );
+    return state;
+  });
 }
