@@ -9,13 +9,14 @@
  * drafts are forged (its link rewrites them: a forged witness of a true chunk, or a wrong
  * post-state root) is passed over; with every peer forging, or none answering (builders down),
  * the producer puts placeholder chunks (src/sharding/placeholder.ts), the chain goes on and the receipts sent to those shards land in
- * their next real chunks. A request for a block its witness may not make
- * next is refused without a draft.
+ * their next real chunks. A producer of each group stopped in turn (issue #18: one node per group
+ * down keeps the chain live): three of four still finalize, and the group's other producer builds its
+ * shards' chunks. A request for a block its witness may not make next is refused without a draft.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Client } from "../e2e/helpers/sdk";
 import type { GroupChunkCounts } from "../../durable-objects/coordinator/group-chunks";
-import { allFinal, allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
+import { allFinal, allInfo, balancesAgree, finalChainDiff, getJson, rotationStatus, startNetwork, transferUntil, type Network } from "./harness";
 
 const NODES = [0, 1, 2, 3];
 
@@ -49,6 +50,8 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     const accounts = ["admin", "foundation", "producer002"];
     expect(await balancesAgree(net.nodes, accounts)).toEqual([]);
   };
+  /** `account`'s iost balance as node 0 answers it (through a peer at a final block for a shard its objects do not apply). */
+  const balanceOf = async (account: string) => Number((await getJson(`${net.nodes[0].url}/getTokenBalance/${account}/iost/true`)).body.balance);
   /** A draft whose post-state root is not the one its txs make. */
   const forgeRoot = (body: string) => {
     const p = JSON.parse(body);
@@ -137,6 +140,43 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     expect(parts.some(({ parts: ps }) => ps.some((p) => !p.placeholder && p.receipts_from !== undefined))).toBe(true);
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     await sameBalances();
+  });
+
+  it("a producer of each group down in turn: blocks stay final with three of four, its group's other producer builds the group's chunks, and it catches up", async () => {
+    // Shard s is in group s mod 2: producer002's shard 2 for group 0, foundation's shard 3 for group 1.
+    for (const [shard, receiver] of [
+      [2, "producer002"],
+      [3, "foundation"],
+    ] as const) {
+      const plans = await Promise.all(net.nodes.map((n) => rotationStatus(n)));
+      const holders = plans.flatMap((p, i) => (p.plan?.now.includes(shard) === true ? [i] : []));
+      // Two producers of four in each group; node 0, the client's, stays up.
+      expect(holders.length, `holders of shard ${shard}`).toBeGreaterThanOrEqual(2);
+      const down = net.nodes[holders.find((i) => i !== 0)!];
+      const up = net.nodes.filter((n) => n !== down);
+      const before = await balanceOf(receiver);
+      const from = (await allInfo([net.nodes[0]]))[0].head;
+      await down.stop();
+      try {
+        await allFinal(client, up, `final with a producer of shard ${shard}'s group down`, 120_000);
+        await transferUntil(client, `shard ${shard}'s credits final without it`, `down-${shard}`, async () => (await balanceOf(receiver)) > before, 120_000, [
+          receiver,
+        ]);
+        // What landed on the shard came in its real chunks, built by the group's producer left.
+        const lib = (await allInfo([net.nodes[0]]))[0].lib;
+        const real: number[] = [];
+        for (let n = from + 1; n <= lib; n += 10)
+          for (const b of (await getJson(`${net.nodes[0].url}/p2p/blocks?from=${n}&count=10`)).body.blocks as { block: { number: number; info: string } }[])
+            if (b.block.number <= lib && (JSON.parse(b.block.info) as { chunks: { placeholder?: true }[] }).chunks[shard].placeholder !== true)
+              real.push(b.block.number);
+        expect(real.length, `real chunks of shard ${shard} in blocks ${from + 1}..${lib}`).toBeGreaterThan(0);
+      } finally {
+        await down.start();
+      }
+      await final(`every node final again after shard ${shard}'s producer came back`);
+      expect(await finalChainDiff(net.nodes)).toEqual([]);
+      await sameBalances();
+    }
   });
 
   it("a node drafts no chunk of a block that does not extend its head or whose witness does not own the slot", async () => {
