@@ -73,6 +73,11 @@ export class Finality {
   private readonly reported = new Set<string>();
   /** Final blocks found off the main chain (finalOnMain). */
   private readonly offMain = new Set<string>();
+  /**
+   * Per held key, the highest height its Validator said it endorsed (in memory): a head at or below it, a fork's block
+   * taken after ours, is not asked for, as the Validator refuses a second endorsement of a height. A request saved each.
+   */
+  private readonly endorsed = new Map<string, number>();
 
   constructor(private readonly host: FinalityHost) {}
 
@@ -247,7 +252,7 @@ export class Finality {
       const t = this.tracker();
       if (!endorse || !t.block(b.hash)) return moved;
       const list = this.host.listFor(b.number);
-      const voters = [...this.host.held()].filter((k) => list.includes(k)).sort();
+      const voters = [...this.host.held()].filter((k) => list.includes(k) && (this.endorsed.get(k) ?? 0) < b.number).sort();
       if (voters.length === 0) return moved;
       const start = t.final();
       const view = { ancestors: t.ancestors(b.hash, start.height), certified: t.certifiedHashes() };
@@ -256,9 +261,12 @@ export class Finality {
       const own: SignedEndorsement[] = [];
       for (const [i, a] of answers.entries()) {
         if ("error" in a) {
+          const at = /^already endorsed height ([0-9]+)/.exec(a.error);
+          if (at !== null) this.endorsed.set(voters[i], Number(at[1]));
           console.warn(`finality ${this.host.label()}: ${voters[i]} did not endorse block ${b.number} ${b.hash}: ${a.error}`);
           continue;
         }
+        this.endorsed.set(voters[i], b.number);
         const r = await this.admit(a);
         if ("error" in r) console.error(`finality ${this.host.label()}: own endorsement of block ${b.number} refused: ${r.error}`);
         else {

@@ -36,6 +36,8 @@ interface Node {
   receiveBlock(json: unknown, from: string): Promise<{ result: string } | { error: string }>;
 }
 const node = (c: Chain): Node => c.coord as unknown as Node;
+/** The coordinator's finality as a test reaches it: its host's Validator stubs, and a new head taken. */
+type FinalityView = { host: { endorser(pubkey: string): EndorserApi }; onNewHead(b: StoredBlock, endorse: boolean): Promise<unknown> };
 
 function validator(c: Chain, pubkey: string) {
   return validatorStub(nodeEnv, validatorName(`${c.id}:coordinator`, pubkey)) as unknown as EndorserApi;
@@ -165,6 +167,32 @@ describe("endorsement finality on one node", () => {
     }
     expect(await node(c).status()).toEqual(before.status);
     expect(await finalityRows(c)).toEqual(before.rows);
+  });
+
+  test("a head at a height its keys endorsed asks no Validator again (each would refuse it); the next height asks each once", async () => {
+    const c = newChain("fin-asked");
+    await node(c).mine(3);
+    const b3 = await block(c, 3);
+    const asked = (run: (f: FinalityView) => Promise<unknown>) =>
+      runInDurableObject(c.coordStub, async (inst) => {
+        const f = (inst as unknown as { finality: FinalityView }).finality;
+        const endorser = f.host.endorser;
+        let calls = 0;
+        f.host.endorser = (k) => {
+          calls++;
+          return endorser(k);
+        };
+        try {
+          await run(f);
+        } finally {
+          f.host.endorser = endorser;
+        }
+        return calls;
+      });
+    // Taken again (a fork switch back to it): every held key endorsed height 3 already.
+    expect(await asked((f) => f.onNewHead(b3, true))).toBe(0);
+    expect(await asked(() => node(c).mine(1))).toBe(LIST.length);
+    expect(await node(c).status()).toMatchObject({ head: 4, lib: 3 });
   });
 
   test("a Validator keeps its vote state across restarts: never two endorsements for one height, never against its lock", async () => {
