@@ -16,7 +16,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type Client } from "../e2e/helpers/sdk";
 import type { GroupChunkCounts } from "../../durable-objects/coordinator/group-chunks";
-import { allFinal, allInfo, balancesAgree, finalChainDiff, getJson, rotationStatus, startNetwork, transferUntil, type Network } from "./harness";
+import { allFinal, allInfo, balance, balancesAgree, finalChainDiff, getJson, rotationStatus, startNetwork, transferUntil, type Network } from "./harness";
 
 const NODES = [0, 1, 2, 3];
 
@@ -51,7 +51,7 @@ describe("shard groups: a block's chunks of shards outside its producer's groups
     expect(await balancesAgree(net.nodes, accounts)).toEqual([]);
   };
   /** `account`'s iost balance as node 0 answers it (through a peer at a final block for a shard its objects do not apply). */
-  const balanceOf = async (account: string) => Number((await getJson(`${net.nodes[0].url}/getTokenBalance/${account}/iost/true`)).body.balance);
+  const balanceOf = async (account: string) => Number(await balance(net.nodes[0], account));
   /** A draft whose post-state root is not the one its txs make. */
   const forgeRoot = (body: string) => {
     const p = JSON.parse(body);
