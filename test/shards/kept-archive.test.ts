@@ -40,12 +40,18 @@ const served = async (c: ReturnType<typeof newChain>) => ({
   blocks: await c.coord.peerBlocks(1, 4),
 });
 
+/** Four blocks, then the instance in two groups out of its own: shards 1–3's chunks of blocks 1–4 kept with the blocks. */
+async function keptChain(label: string) {
+  const c = newChain(label);
+  await tick(c, 4);
+  await grouped(c);
+  await leaveGroup(c);
+  return c;
+}
+
 describe("kept chunks in R2", () => {
   test("archived heights' chunks of shards not applied are served from the segment as before, whole blocks too; one R2 read for a range", async () => {
-    const c = newChain("kept-r2");
-    await tick(c, 4);
-    await grouped(c);
-    await leaveGroup(c);
+    const c = await keptChain("kept-r2");
     const before = await served(c);
     // Shards 1–3 not applied: their chunks of 1–4 come from the blocks' rows.
     for (const s of [1, 2, 3]) expect(before.shards[s].map((b) => b.chunks[s]?.chunk.height)).toEqual([1, 2, 3, 4]);
@@ -74,10 +80,7 @@ describe("kept chunks in R2", () => {
   });
 
   test("a segment written without kept chunks (before they were archived) still reads: blocks served, none kept", async () => {
-    const c = newChain("kept-old");
-    await tick(c, 4);
-    await grouped(c);
-    await leaveGroup(c);
+    const c = await keptChain("kept-old");
     const before = await served(c);
     expect(await archiveFirst(c)).toBe(0);
     const key = `${c.id}:coordinator/0000000000.json`;
