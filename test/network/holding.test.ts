@@ -132,10 +132,7 @@ describe("shard groups: a node without a producer key holds only the shards it s
     // witness no peer could put together yet (docs/VALIDATOR.md "Shard groups", _A witness asked too early_) is taken on a
     // later pull: seen on a loaded machine, block 22's chunk 1 whose only applier had not yet proven shard 2's receipts.
     for (const a of answered) expect(a.height - a.from).toBeLessThan(32);
-    const status = (await getJson(`${reader().url}/dev/status`)).body.coordinator;
-    const early = (reason: string) => reason.split("; ").every((p) => /no peer proved|no draft of chunk/.test(p));
-    expect((status.sync.rejected as { reason: string }[]).filter((r) => !early(r.reason))).toEqual([]);
-    if (status.witnessChecks.refused > 0) expect(early(status.witnessChecks.last)).toBe(true);
+    expectOnlyEarly((await getJson(`${reader().url}/dev/status`)).body.coordinator);
   });
 
   it("hands a tx whose home it does not hold to its peers; answers its txs and blocks through peers, checked; creates no object for it", async () => {
@@ -320,6 +317,16 @@ describe("shard groups: a node without a producer key holds only the shards it s
     expect(await finalChainDiff(net.nodes)).toEqual([]);
     await sameBalances();
     expect(shardObjects(reader())).toHaveLength(2);
-    expect((await getJson(`${reader().url}/dev/status`)).body.coordinator.witnessChecks.refused).toBe(0);
+    // As its peers go on while it catches up, a block's witness may be asked before they can give it (a CI run: one).
+    expectOnlyEarly((await getJson(`${reader().url}/dev/status`)).body.coordinator);
   });
 });
+
+/** A witness no peer could put together yet (docs/VALIDATOR.md "Shard groups", _A witness asked too early_): the block is taken on a later pull. */
+const early = (reason: string) => reason.split("; ").every((p) => /no peer proved|no draft of chunk/.test(p));
+
+/** No block refused, and no witness check failed, but for a witness asked too early. */
+function expectOnlyEarly(coordinator: { sync: { rejected: { reason: string }[] }; witnessChecks: { refused: number; last: string | null } }) {
+  expect(coordinator.sync.rejected.filter((r) => !early(r.reason))).toEqual([]);
+  if (coordinator.witnessChecks.refused > 0) expect(early(coordinator.witnessChecks.last ?? ""), coordinator.witnessChecks.last ?? "").toBe(true);
+}
