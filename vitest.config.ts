@@ -49,6 +49,16 @@ const ALONE = [
  */
 const NETWORK_ALONE = ["test/network/rotation.test.ts", "test/network/timing.test.ts", "test/network/idle.test.ts"];
 
+/**
+ * One more try for a failed network test. Three or four workerd nodes per file, three files at a time on two
+ * cores: a node that misses its slots under load fails a test bounded by them now and then (one or two of 59
+ * in the CI runs of the last two submissions, which did not land for them; each a different test, each since
+ * fixed). Each such failure is still to be found and fixed: test/reporters/flaky.ts names every test that passed only on
+ * a retry, with its failed try's error, at the end of the CI run and in test-artifacts/flaky.json. A test
+ * that fails twice fails the run.
+ */
+const NETWORK_RETRY = 1;
+
 export default defineConfig({
   test: {
     projects: [
@@ -180,6 +190,7 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 240_000,
           maxWorkers: 3,
+          retry: NETWORK_RETRY,
           // Isolated per file: shared, a clean CI run's faults.test.ts met EADDRINUSE on a node's port.
           sequence: { concurrent: false, groupOrder: 1 },
         },
@@ -195,6 +206,7 @@ export default defineConfig({
           hookTimeout: 240_000,
           fileParallelism: false,
           maxWorkers: 1,
+          retry: NETWORK_RETRY,
           sequence: { concurrent: false, groupOrder: 2 },
         },
       },
