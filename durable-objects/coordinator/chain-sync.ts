@@ -44,7 +44,7 @@ import { aheadError, peerBlockError, preferred, preferredTip, signedHeaderError,
 import { slotOf, type Schedule } from "../../src/consensus/schedule";
 import type { Answer, Chunk, ChunkContext, GivenReceipts, Origin, PeerStatus, ShardInternal } from "../api";
 import { MAX_RANGE, MAX_RANGE_BYTES } from "../config";
-import { base64Encode } from "../../src/codec/base64";
+import { base64Decode, base64Encode } from "../../src/codec/base64";
 import { fetchBlocks, fetchEndorsements, peerStatus, pushBlock, type Gossip } from "./peers";
 import { errorText } from "../values";
 
@@ -75,8 +75,8 @@ export interface SyncHost {
    * groups (rotation.ts). The others' chunks are checked by witness.
    */
   applies(): readonly number[] | null;
-  /** A producer's main block `n`'s chunk of a shard its objects do not apply, with its txs, as adopted or made (from R2 once archived); null if not kept. */
-  keptChunk(n: number, shard: number): Promise<{ chunk: Chunk; txs: Uint8Array[] } | null>;
+  /** A producer's main block `n`'s chunks of the shards its objects do not apply, txs base64, as adopted or made (from R2 once archived); null if none kept. */
+  keptChunks(n: number): Promise<readonly KeptChunk[] | null>;
   readonly peers: readonly string[];
   readonly schedule: Schedule;
   /** vote_producer.iost/stat runs in the blocks at multiples of this (0: never): the only heights where the list changes. */
@@ -360,10 +360,13 @@ export async function peerBlockAt(host: SyncHost, n: number): Promise<ParsedPeer
  */
 async function chunkRanges(host: SyncHost, from: number, count: number, maxBytes: number): Promise<{ chunk: Chunk; txs: Uint8Array[] }[][]> {
   const applies = host.applies();
+  // A block's kept chunks are one row (or one archived record) for all its shards: read once for the range, not once a shard.
+  const byHeight = new Map<number, Promise<readonly KeptChunk[] | null>>();
+  const keptAt = (n: number) => byHeight.get(n) ?? byHeight.set(n, host.keptChunks(n)).get(n)!;
   return Promise.all(
     host.shards().map(async (s, i) => {
       if (applies === null) return s.chunkRange(from, count, maxBytes);
-      const kept = await keptRange((n) => host.keptChunk(n, i), from, count);
+      const kept = await keptRange(async (n) => keptOf(await keptAt(n), i), from, count);
       if (kept.length === count || !applies.includes(i)) return kept;
       return [...kept, ...(await s.chunkRange(from + kept.length, count - kept.length, maxBytes))];
     }),
@@ -374,6 +377,15 @@ async function chunkRanges(host: SyncHost, from: number, count: number, maxBytes
  * A shard's kept chunks (`kept(n)`) of main blocks `from` … (at most `count`), up to the first not kept.
  * One height after another: archived ones come from the coordinator's cached segments, one R2 read each.
  */
+/** A chunk a producer keeps with its block (its objects do not apply the shard), txs base64. */
+export type KeptChunk = { chunk: Chunk; txs: string[] };
+
+/** Shard `shard`'s chunk among a block's `kept`, its txs decoded; null if none. */
+export function keptOf(kept: readonly KeptChunk[] | null, shard: number): { chunk: Chunk; txs: Uint8Array[] } | null {
+  const c = kept?.find((k) => k.chunk.shard === shard);
+  return c === undefined ? null : { chunk: c.chunk, txs: c.txs.map((t) => base64Decode(t)) };
+}
+
 export async function keptRange<T>(kept: (n: number) => Promise<T | null>, from: number, count: number): Promise<T[]> {
   const out: T[] = [];
   for (let n = from; n < from + count; n++) {
@@ -440,7 +452,7 @@ export async function shardChunksFrom(
   if (n <= 0) return [];
   const applies = host.applies();
   const s = host.shards()[shard];
-  const kept = applies === null ? [] : await keptRange((k) => host.keptChunk(k, shard), first, n);
+  const kept = applies === null ? [] : await keptRange(async (k) => keptOf(await host.keptChunks(k), shard), first, n);
   const own =
     kept.length === n || (applies !== null && !applies.includes(shard)) ? [] : await s.chunkRange(first + kept.length, n - kept.length, MAX_RANGE_BYTES);
   return [...kept, ...own].map((c) => ({

@@ -47,7 +47,7 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../drizzle/migrations";
 import { assembleHeader, storedBlock, type StoredBlock } from "../../src/block/index";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
-import { base64Decode, base64Encode } from "../../src/codec/base64";
+import { base64Encode } from "../../src/codec/base64";
 import { ed25519PublicKey } from "../../src/crypto/ed25519";
 import { epochOf } from "../../src/consensus/groups";
 import { CONSENSUS_SHARD } from "../../src/sharding/placement";
@@ -127,8 +127,6 @@ const SYNCING = "this node's shards are not at its head yet (syncing from peers)
 const MAX_REPUSH_MS = 60_000;
 
 /** An entry of `blocks.kept`: a block's chunk of a shard the node's objects did not apply, with its txs (base64). */
-type KeptChunk = { chunk: Chunk; txs: string[] };
-
 export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorApi {
   private readonly sql: SqlStorage;
   private readonly db: DrizzleSqliteDODatabase<typeof schema>;
@@ -398,9 +396,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   }
 
   /** Our main block `n`'s `blocks.kept` (its chunks of shards our objects did not apply, txs base64): null when none, undefined when no such block. */
-  private keptOfBlock(n: number): KeptChunk[] | null | undefined {
+  private keptOfBlock(n: number): sync.KeptChunk[] | null | undefined {
     const row = this.sql.exec<{ kept: string | null }>("SELECT kept FROM blocks WHERE number = ?", n).toArray()[0];
-    return row === undefined ? undefined : row.kept === null ? null : (JSON.parse(row.kept) as KeptChunk[]);
+    return row === undefined ? undefined : row.kept === null ? null : (JSON.parse(row.kept) as sync.KeptChunk[]);
   }
 
   /** Whether our main block `n` keeps a chunk of shard `shard` (its txs not decoded). */
@@ -408,15 +406,17 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     return this.keptOfBlock(n)?.some((k) => k.chunk.shard === shard) === true;
   }
 
-  /** Our main block `n`'s kept chunk of shard `shard`, or null; once archived, from its R2 segment (cached: a range reads it once). */
+  /** Our main block `n`'s kept chunks, or null; once archived, from its R2 segment (cached: a range reads it once). */
+  private async keptChunks(n: number): Promise<sync.KeptChunk[] | null> {
+    const kept = this.keptOfBlock(n);
+    if (kept !== undefined) return kept;
+    const old = await this.archivedBlock(n);
+    return old?.kept === undefined ? null : (JSON.parse(old.kept) as sync.KeptChunk[]);
+  }
+
+  /** Our main block `n`'s kept chunk of shard `shard`, or null. */
   private async keptChunk(n: number, shard: number): Promise<{ chunk: Chunk; txs: Uint8Array[] } | null> {
-    let kept = this.keptOfBlock(n);
-    if (kept === undefined) {
-      const old = await this.archivedBlock(n);
-      kept = old?.kept === undefined ? null : (JSON.parse(old.kept) as KeptChunk[]);
-    }
-    const c = kept?.find((k) => k.chunk.shard === shard);
-    return c === undefined ? null : { chunk: c.chunk, txs: c.txs.map((t) => base64Decode(t)) };
+    return sync.keptOf(await this.keptChunks(n), shard);
   }
 
   /**
@@ -721,7 +721,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       shardCount: this.config.shardCount,
       holds: this.config.holds,
       applies: () => this.applies(),
-      keptChunk: (n, shard) => this.keptChunk(n, shard),
+      keptChunks: (n) => this.keptChunks(n),
       peers: this.config.peers,
       schedule: this.consensus,
       voteInterval: this.consensus.voteInterval,

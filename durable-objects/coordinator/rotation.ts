@@ -44,7 +44,7 @@ export interface RotationHost {
   setApplies(shards: readonly number[]): void;
   /**
    * Before shard `shard`'s object is dropped: its chunks of the blocks within a tx's life of the head
-   * (90 s of block time) kept with them (SyncHost `keptChunk`), so this node still serves those whole
+   * (90 s of block time) kept with them (SyncHost `keptChunks`), so this node still serves those whole
    * blocks, which a peer's snapshot sync fills its replay window from, and the pulls of peers behind.
    */
   keepRecent(shard: number): Promise<void>;

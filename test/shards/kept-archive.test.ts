@@ -79,6 +79,23 @@ describe("kept chunks in R2", () => {
     expect(gets).toEqual([key]);
   });
 
+  test("a range of whole blocks reads each block's kept row once, not once for each of the three shards it keeps", async () => {
+    const c = await keptChain("kept-once");
+    const { asked, chunks } = await runInDurableObject(c.coordStub, async (inst) => {
+      const coord = inst as unknown as {
+        keptOfBlock(n: number): unknown;
+        peerBlocks(from: number, count: number): Promise<{ chunks: { chunk: { shard: number; height: number } }[] }[]>;
+      };
+      const asked: number[] = [];
+      const own = coord.keptOfBlock.bind(coord);
+      coord.keptOfBlock = (n) => (asked.push(n), own(n));
+      const blocks = await coord.peerBlocks(1, 4);
+      return { asked, chunks: blocks.map((b) => b.chunks.map((k) => `${k.chunk.shard}/${k.chunk.height}`)) };
+    });
+    expect(chunks).toEqual([1, 2, 3, 4].map((n) => [0, 1, 2, 3].map((s) => `${s}/${n}`)));
+    expect(asked.sort((a, b) => a - b)).toEqual([1, 2, 3, 4]);
+  });
+
   test("a segment written without kept chunks (before they were archived) still reads: blocks served, none kept", async () => {
     const c = await keptChain("kept-old");
     const before = await served(c);
