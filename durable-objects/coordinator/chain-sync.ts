@@ -373,11 +373,7 @@ async function chunkRanges(host: SyncHost, from: number, count: number, maxBytes
   );
 }
 
-/**
- * A shard's kept chunks (`kept(n)`) of main blocks `from` … (at most `count`), up to the first not kept.
- * One height after another: archived ones come from the coordinator's cached segments, one R2 read each.
- */
-/** A chunk a producer keeps with its block (its objects do not apply the shard), txs base64. */
+/** An entry of `blocks.kept`: a chunk a producer keeps with its block (its objects do not apply the shard), txs base64. */
 export type KeptChunk = { chunk: Chunk; txs: string[] };
 
 /** Shard `shard`'s chunk among a block's `kept`, its txs decoded; null if none. */
@@ -386,6 +382,10 @@ export function keptOf(kept: readonly KeptChunk[] | null, shard: number): { chun
   return c === undefined ? null : { chunk: c.chunk, txs: c.txs.map((t) => base64Decode(t)) };
 }
 
+/**
+ * A shard's kept chunks (`kept(n)`) of main blocks `from` … (at most `count`), up to the first not kept.
+ * One height after another: archived ones come from the coordinator's cached segments, one R2 read each.
+ */
 export async function keptRange<T>(kept: (n: number) => Promise<T | null>, from: number, count: number): Promise<T[]> {
   const out: T[] = [];
   for (let n = from; n < from + count; n++) {

@@ -126,7 +126,6 @@ const SYNCING = "this node's shards are not at its head yet (syncing from peers)
 /** The longest wait between pushes of the head to a peer that stays away: a peer that stays away costs an idle node one alarm (and one failed push) per this. */
 const MAX_REPUSH_MS = 60_000;
 
-/** An entry of `blocks.kept`: a block's chunk of a shard the node's objects did not apply, with its txs (base64). */
 export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorApi {
   private readonly sql: SqlStorage;
   private readonly db: DrizzleSqliteDODatabase<typeof schema>;
