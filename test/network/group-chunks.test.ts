@@ -13,24 +13,24 @@
  * down keeps the chain live): three of four still finalize, and the group's other producer builds its
  * shards' chunks. A request for a block its witness may not make next is refused without a draft.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, type Client } from "../e2e/helpers/sdk";
+import { describe, expect, it } from "vitest";
+import type { Client } from "../e2e/helpers/sdk";
 import type { GroupChunkCounts } from "../../durable-objects/coordinator/group-chunks";
-import { allFinal, allInfo, balance, balancesAgree, finalChainDiff, getJson, rotationStatus, startNetwork, transferUntil, type Network } from "./harness";
+import { allFinal, allInfo, balance, balancesAgree, finalChainDiff, getJson, rotationStatus, transferUntil, type Network, useNetwork } from "./harness";
 
 const NODES = [0, 1, 2, 3];
 
 describe("shard groups: a block's chunks of shards outside its producer's groups built by their group", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    net = await startNetwork({ nodes: 4, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } });
-    client = await connect(net.nodes[0].url);
-  }, 300_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+  useNetwork(
+    { nodes: 4, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } },
+    (n, c) => {
+      net = n;
+      client = c;
+    },
+    300_000,
+  );
 
   const counts = async (i: number): Promise<GroupChunkCounts> => (await getJson(`${net.nodes[i].url}/dev/status`)).body.coordinator.groupChunks;
   const chunkAsks = () => NODES.flatMap((a) => NODES.filter((b) => b !== a).map((b) => net.link(a, b).paths.get("/p2p/chunk") ?? 0)).reduce((x, y) => x + y, 0);

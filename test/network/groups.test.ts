@@ -8,10 +8,10 @@
  * peer that lies (its link rewrites the answer: a forged value, another block, a broken proof) is
  * refused and the next peer asked; with every peer lying the read fails with each one's reason.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
+import { describe, expect, it } from "vitest";
+import { expectSuccess, post, type Client } from "../e2e/helpers/sdk";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
-import { chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { chainInfo, getJson, waitFor, type Network, useNetwork } from "./harness";
 
 const SHARDS = [0, 1, 2, 3];
 /** foundation's home is shard 3 (src/sharding/placement.ts), which node 2 does not serve. */
@@ -20,9 +20,8 @@ const AWAY = "foundation";
 describe("shard groups: what each node serves, reads of other shards through peers with proofs", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    net = await startNetwork({
+  useNetwork(
+    {
       nodes: 3,
       vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
       // producer000 alone: node 0 has its key; nodes 1 and 2 none (a genesis list of their own takes them no dev key).
@@ -30,12 +29,12 @@ describe("shard groups: what each node serves, reads of other shards through pee
         GENESIS_PRODUCER_KEYS: DEV_PRODUCERS[0].pubkey,
         ...(i === 0 ? {} : { PRODUCER_SECRET: "", ...(i === 2 ? { SERVES: "0,1" } : {}) }),
       }),
-    });
-    client = await connect(net.nodes[0].url);
-  }, 200_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+    },
+    (n, c) => {
+      net = n;
+      client = c;
+    },
+  );
 
   const reader = () => net.nodes[2];
   const proofsVia = (to: number) => net.link(2, to).paths.get("/getProofs") ?? 0;

@@ -16,7 +16,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CoordinatorStatus, ShardStatus } from "../../durable-objects/api";
-import { expectSuccess, type Client } from "../e2e/helpers/sdk";
+import { afterAll, beforeAll } from "vitest";
+import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
 import { startNetwork as launch, type NetNode, type Network, type NetworkOptions } from "../../scripts/network";
 
 export type { NetNode, Network } from "../../scripts/network";
@@ -83,6 +84,21 @@ export async function startNetwork(options: HarnessOptions): Promise<Network> {
     if (temp) rmSync(temp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The file's network: started before its tests, with an SDK client on node 0's edge, and stopped after them. `set`
+ * gives both to the file's own variables once started.
+ */
+export function useNetwork(options: HarnessOptions, set: (net: Network, client: Client) => void, startMs = 200_000): void {
+  let net: Network | undefined;
+  beforeAll(async () => {
+    net = await startNetwork(options);
+    set(net, await connect(net.nodes[0].url));
+  }, startMs);
+  afterAll(async () => {
+    await net?.stop();
+  }, 60_000);
 }
 
 /** /getChainInfo with numbers parsed. */

@@ -10,9 +10,9 @@
  * recent blocks). Peers serving forged state pages are passed over; with all of them forging,
  * nothing is taken until one stops. A producer restarted fills its windows from its own chunks.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
-import { allInfo, balanceDiff, chainInfo, finalChainDiff, getJson, GROUPS_VARS, startNetwork, waitFor, shardObjects, type Network } from "./harness";
+import { describe, expect, it } from "vitest";
+import { expectSuccess, post, type Client } from "../e2e/helpers/sdk";
+import { allInfo, balanceDiff, chainInfo, finalChainDiff, getJson, GROUPS_VARS, waitFor, shardObjects, type Network, useNetwork } from "./harness";
 
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
 const READER = 3;
@@ -21,18 +21,17 @@ const DEPTH = 64;
 describe("a node holding part of the shards catches up from far behind by syncing its shards at a final block", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    net = await startNetwork({
+  useNetwork(
+    {
       nodes: 4,
       vars: GROUPS_VARS,
       nodeVars: (i): Record<string, string> => ({ GENESIS_PRODUCERS: "3", ...(i === READER ? { PRODUCER_SECRET: "", SERVES: "0,2" } : {}) }),
-    });
-    client = await connect(net.nodes[0].url);
-  }, 200_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+    },
+    (n, c) => {
+      net = n;
+      client = c;
+    },
+  );
 
   const reader = () => net.nodes[READER];
   const pages = () => [0, 1, 2].map((j) => net.link(READER, j).paths.get("/p2p/state") ?? 0);

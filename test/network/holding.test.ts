@@ -11,12 +11,12 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accountFromSecret, Algorithm, connect, expectSuccess, signTx, type Client } from "../e2e/helpers/sdk";
 import { DEV_PRODUCERS } from "../../src/genesis/dev-keys";
 import { receiptMerkleRoot } from "../../src/block/merkle";
 import { rawReceiptHashes } from "../raw-receipts";
-import { allInfo, balancesAgree, finalChainDiff, getJson, rotationStatus, startNetwork, waitFor, shardObjects, type NetNode, type Network } from "./harness";
+import { allInfo, balancesAgree, finalChainDiff, getJson, rotationStatus, waitFor, shardObjects, type NetNode, type Network, useNetwork } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer002 2 (held by the reader); producer000 1, foundation 3 (not). */
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer002"];
@@ -25,18 +25,17 @@ const READER = 3;
 describe("shard groups: a node without a producer key holds only the shards it serves", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    net = await startNetwork({
+  useNetwork(
+    {
       nodes: 4,
       vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" },
       nodeVars: (i): Record<string, string> => ({ GENESIS_PRODUCERS: "3", ...(i === READER ? { PRODUCER_SECRET: "", SERVES: "0,2" } : {}) }),
-    });
-    client = await connect(net.nodes[0].url);
-  }, 200_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+    },
+    (n, c) => {
+      net = n;
+      client = c;
+    },
+  );
 
   const reader = () => net.nodes[READER];
   /** Bytes of a node's Shard objects' SQLite files (with their write-ahead logs). */

@@ -8,14 +8,13 @@
  * the tx becomes final, once. (An epoch whose successor gives P's group s again keeps s: no drop, the
  * attempt is void and made again.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/sharding/placement";
 import {
   ADMIN_PUBKEY,
   ADMIN_SECRET,
   Algorithm,
   accountFromSecret,
-  connect,
   expectSuccess,
   newAccountTx,
   post,
@@ -24,7 +23,7 @@ import {
   uniqueName,
   type Client,
 } from "../e2e/helpers/sdk";
-import { balancesAgree, chainInfo, getJson, GROUPS_VARS, rotationStatus, startNetwork, waitFor, type Network } from "./harness";
+import { balancesAgree, chainInfo, getJson, GROUPS_VARS, rotationStatus, waitFor, type Network, useNetwork } from "./harness";
 
 /** Blocks an epoch (the dev chain's voteInterval); the grace is as long. */
 const V = 20;
@@ -34,14 +33,10 @@ const AHEAD_NS = 28_000_000_000;
 describe("shard groups: a dropped shard's pool is handed to its holders", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    net = await startNetwork({ nodes: 3, vars: GROUPS_VARS });
-    client = await connect(net.nodes[0].url);
-  }, 200_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+  useNetwork({ nodes: 3, vars: GROUPS_VARS }, (n, c) => {
+    net = n;
+    client = c;
+  });
 
   const status = (i: number) => rotationStatus(net.nodes[i]);
 

@@ -9,8 +9,8 @@
  * shards and the chain keeps finalizing.
  */
 import type { ShardStatus } from "../../durable-objects/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
+import { describe, expect, it } from "vitest";
+import { expectSuccess, type Client } from "../e2e/helpers/sdk";
 import {
   allInfo,
   balancesAgree,
@@ -20,9 +20,9 @@ import {
   GROUPS_VARS,
   rotationStatus,
   shardObjects,
-  startNetwork,
   waitFor,
   type Network,
+  useNetwork,
 } from "./harness";
 
 /** Homes (src/sharding/placement.ts, four shards): admin 0, producer000 1, producer002 2, foundation 3. */
@@ -33,14 +33,10 @@ const DEPTH = 64;
 describe("shard groups: a producer holds and runs only its groups' shards and shard 0", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    net = await startNetwork({ nodes: 3, vars: GROUPS_VARS });
-    client = await connect(net.nodes[0].url);
-  }, 200_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+  useNetwork({ nodes: 3, vars: GROUPS_VARS }, (n, c) => {
+    net = n;
+    client = c;
+  });
 
   const status = async (i: number) => {
     const { plan, shards, body } = await rotationStatus(net.nodes[i]);

@@ -9,10 +9,10 @@
  */
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, expectSuccess, post, type Client } from "../e2e/helpers/sdk";
+import { describe, expect, it } from "vitest";
+import { expectSuccess, post, type Client } from "../e2e/helpers/sdk";
 import { shardOf } from "../../src/sharding/placement";
-import { balanceDiff, chainInfo, getJson, startNetwork, waitFor, type Network } from "./harness";
+import { balanceDiff, chainInfo, getJson, waitFor, type Network, useNetwork } from "./harness";
 
 const ACCOUNTS = ["admin", "foundation", "producer000", "producer001", "producer002"];
 /** The shard synced: admin's, so the txs of the replay window are on it. */
@@ -21,15 +21,11 @@ const S = shardOf("admin", 2);
 describe("snapshot sync: a shard starts over from a peer's verified state", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    // A block every slot (no resting): the chain visibly keeps finalizing around the sync.
-    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" } });
-    client = await connect(net.nodes[0].url);
-  }, 200_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+  // A block every slot (no resting): the chain visibly keeps finalizing around the sync.
+  useNetwork({ nodes: 3, vars: { SHARD_COUNT: "2", HEARTBEAT_MS: "0", BLOCK_INTERVAL_MS: "500" } }, (n, c) => {
+    net = n;
+    client = c;
+  });
 
   const pagesVia = (to: number) => net.link(2, to).paths.get("/p2p/state") ?? 0;
   const shardStatus = async (i: number, shard: number) => (await getJson(`${net.nodes[i].url}/dev/status`)).body.shards[shard];

@@ -10,21 +10,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
-import { allFinal, allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, transferUntil, type Network } from "./harness";
+import { allFinal, allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, transferUntil, type Network, useNetwork } from "./harness";
 
 type Checks = { chunks: number; windowed: number; placeholders: number; refused: number; last: string | null };
 
 describe("shard groups: peers' chunks of unheld shards checked by witness before endorsing", () => {
   let net: Network;
   let client: Client;
-
-  beforeAll(async () => {
-    net = await startNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } });
-    client = await connect(net.nodes[0].url);
-  }, 200_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+  useNetwork({ nodes: 3, vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2" } }, (n, c) => {
+    net = n;
+    client = c;
+  });
 
   /** Blocks come with txs only (on-demand production): `n` transfers, each in a block. */
   const traffic = async (n: number, memo: string) => {
