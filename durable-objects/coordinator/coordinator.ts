@@ -163,6 +163,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   private gone = false;
   /** What rotation last planned (rotation.ts). */
   private readonly rotation = newRotationState();
+  /** The rotation step under way beside the ticks (`tickOnce`): none starts while one runs. */
+  private rotating: Promise<void> | null = null;
   /** coordinator_meta `applies` once read (`applies`); undefined: not read yet. */
   private applied: number[] | null | undefined;
   /** Our block in production's chunks of the shards our objects do not apply, as taken (group-chunks.ts): stored with it. */
@@ -356,6 +358,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * holding part of the shards; on a producer of several groups what its rotation plan keeps
    * (rotation.ts), stored as coordinator_meta `applies` when it changes, absent until the first plan.
    */
+  /** Whether a shard the rotation plan holds this epoch is not applied yet: production waits for its sync (rotation.ts). */
+  private lacksNow(): boolean {
+    const now = this.rotation.plan?.now;
+    const applies = this.applies();
+    return now !== undefined && applies !== null && now.some((i) => !applies.includes(i));
+  }
+
   private applies(): number[] | null {
     if (this.config.holds !== null) return this.config.holds;
     if ((this.config.genesis.groups ?? 1) === 1) return null;
@@ -1321,10 +1330,19 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
         this.shardsChecked = !aligns || (await this.startHolding());
         if (this.shardsChecked) this.leapFailed = false;
       }
-      // Rotation takes the exclusive turn itself, for its short steps only (rotation.ts).
-      if (this.config.holds === null && this.shardsChecked) await rotate(this.rotationHost(), this.rotation);
+      // Rotation runs beside production, not before it: a step syncing a shard taken on waits for a peer's state pages,
+      // and a tick that awaited it made this node's block a slot late (rotation.test: two slots between blocks just as
+      // next epoch's groups became final). It takes the exclusive turn itself, for its short steps only (rotation.ts).
+      if (this.config.holds === null && this.shardsChecked && this.rotating === null) {
+        this.rotating = rotate(this.rotationHost(), this.rotation)
+          .catch((err) => console.error(`${this.name}: rotation step failed: ${err instanceof Error ? err.message : String(err)}`))
+          .finally(() => {
+            this.rotating = null;
+          });
+        this.ctx.waitUntil(this.rotating);
+      }
       // Not while a peer is more than a block ahead (it would only make a fork that loses), nor on shards not at the head.
-      const mayProduce = sync.peerTick(this.syncHost(), this.syncState) && this.config.holds === null && this.shardsChecked;
+      const mayProduce = sync.peerTick(this.syncHost(), this.syncState) && this.config.holds === null && this.shardsChecked && !this.lacksNow();
       const outcome: Outcome = mayProduce ? await this.produceStep(false) : { produced: false, wake: BigInt(Date.now() + interval) * ONE_MS_NS };
       resting = !outcome.produced && outcome.rest === true;
       next = nextWake(this.productionHost(), outcome);

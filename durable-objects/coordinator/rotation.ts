@@ -1,6 +1,7 @@
 /**
  * The coordinator's side of rotation (issue #18 item 4, docs/VALIDATOR.md "Joining or rotating onto a
- * shard"; what to keep and drop: src/consensus/rotation.ts). Each tick, with more than one group:
+ * shard"; what to keep and drop: src/consensus/rotation.ts). Each tick starts a step beside it (the tick does not
+ * wait; one step at a time: coordinator `rotating`), with more than one group:
  * when the plan's phase moves (a new epoch, next epoch's groups final, the grace over: three times
  * an epoch) the plan is made again from the chain, and each kept shard that has nothing is synced
  * from the peers (state-sync.ts: a peer's state at LIB checked against our header's root, then

@@ -13,6 +13,7 @@ import { makeTx, nowNs } from "../workers/txs";
 import { MAX_ADMIT_BATCH } from "../../durable-objects/config";
 import { base64Encode } from "../../src/codec/base64";
 import type { Shard } from "../../durable-objects/shard/shard";
+import type { RotationHost } from "../../durable-objects/coordinator/rotation";
 
 const N = 4;
 const V = devConsensus(1).voteInterval;
@@ -139,5 +140,33 @@ describe("rotation, four shards", () => {
       (x) => x[2].dropped === true,
     );
     expect((await c.statuses()).map((x) => x.dropped ?? false)).toEqual([false, false, true, true]);
+  });
+  test("a rotation step waiting on its peers holds up no block: the ticks produce beside it, and no second step starts meanwhile", async () => {
+    const c = chain("rot-beside");
+    await tick(c, 4);
+    // Two groups and a peer on the rotation's side only, whose shards' statuses come only when released: the step waits
+    // as one syncing a shard taken on waits for a peer's state pages. A tick that awaited it made no block (the test hung).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    type Inst = { rotationHost(): RotationHost; rotating: Promise<void> | null; steps?: number };
+    await runInDurableObject(c.coordStub, (inst) => {
+      const coord = inst as unknown as Inst;
+      const own = coord.rotationHost.bind(coord);
+      coord.steps = 0;
+      coord.rotationHost = () => {
+        coord.steps!++;
+        const host = own();
+        const shards = () => host.sync.shards().map((s) => ({ ...s, status: async () => (await held, s.status()) }) as typeof s);
+        return { ...host, groups: 2, sync: { ...host.sync, peers: ["http://127.0.0.1:9"], shards } };
+      };
+    });
+    const state = () =>
+      runInDurableObject(c.coordStub, (inst) => ({ steps: (inst as unknown as Inst).steps, waiting: (inst as unknown as Inst).rotating !== null }));
+    await tick(c, 3);
+    expect((await c.coord.status()).head).toBe(7);
+    expect(await state()).toEqual({ steps: 1, waiting: true });
+    release();
+    expect(await until(state, (x) => !x.waiting)).toEqual({ steps: 1, waiting: false });
+    expect((await c.coord.status()).rotation).toMatchObject({ now: [0, 1, 2, 3], keep: [0, 1, 2, 3], drop: [] });
   });
 });
