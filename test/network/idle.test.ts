@@ -5,9 +5,9 @@
  * to one node is final on every node within seconds, the producers make the
  * blocks finality needs and rest again.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, get, post, signTx, txJson, type Client } from "../e2e/helpers/sdk";
-import { allInfo, startNetwork, waitFor, type ChainInfo, type Network } from "./harness";
+import { describe, expect, it } from "vitest";
+import { get, post, signTx, txJson, type Client } from "../e2e/helpers/sdk";
+import { allInfo, waitFor, type ChainInfo, type Network, useNetwork } from "./harness";
 
 const N = 4;
 
@@ -40,13 +40,14 @@ async function rested(net: Network, ms: number): Promise<ChainInfo[]> {
 describe("an on-demand network of four nodes", () => {
   let net: Network;
   let client: Client;
-  beforeAll(async () => {
-    net = await startNetwork({ nodes: N, vars: { SHARD_COUNT: "1" } });
-    client = await connect(net.nodes[0].url);
-  }, 240_000);
-  afterAll(async () => {
-    await net?.stop();
-  }, 60_000);
+  useNetwork(
+    { nodes: N, vars: { SHARD_COUNT: "1" } },
+    (n, c) => {
+      net = n;
+      client = c;
+    },
+    240_000,
+  );
 
   it("rests without blocks or requests; a transfer is final everywhere within seconds, then it rests again", async () => {
     // Start-up: the heartbeat owed since the genesis (block 1), then nothing for 4 s (eight slots).
