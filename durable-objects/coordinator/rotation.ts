@@ -114,8 +114,8 @@ export async function planNow(host: RotationHost, state: RotationState, c: Rotat
  * shard's last blocks and a dropped shard's kept chunks take the coordinator's exclusive turn: a
  * shard's state pages come while blocks are made and adopted (none of them touches it), so a sync
  * misses no slot. A kept shard with nothing that cannot be synced yet leaves the phase unrecorded,
- * so the next tick tries again; it throws (the tick produces nothing) only if the shard is held at
- * the head: one kept for next epoch does not stop this one.
+ * so the next tick tries again; it throws (logged) only if the shard is held at the head, and no tick
+ * produces while such a shard is not applied (coordinator `lacksNow`): one kept for next epoch stops nothing.
  */
 export async function rotate(host: RotationHost, state: RotationState): Promise<void> {
   // Without a producer key nothing is held by groups: such a node serves SERVES (holding.ts).
