@@ -48,6 +48,7 @@ import migrations from "../../drizzle/migrations";
 import { assembleHeader, storedBlock, type StoredBlock } from "../../src/block/index";
 import { base58Decode, base58Encode } from "../../src/codec/base58";
 import { base64Encode } from "../../src/codec/base64";
+import { errorText } from "../values";
 import { ed25519PublicKey } from "../../src/crypto/ed25519";
 import { epochOf } from "../../src/consensus/groups";
 import { CONSENSUS_SHARD } from "../../src/sharding/placement";
@@ -358,13 +359,6 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
    * holding part of the shards; on a producer of several groups what its rotation plan keeps
    * (rotation.ts), stored as coordinator_meta `applies` when it changes, absent until the first plan.
    */
-  /** Whether a shard the rotation plan holds this epoch is not applied yet: production waits for its sync (rotation.ts). */
-  private lacksNow(): boolean {
-    const now = this.rotation.plan?.now;
-    const applies = this.applies();
-    return now !== undefined && applies !== null && now.some((i) => !applies.includes(i));
-  }
-
   private applies(): number[] | null {
     if (this.config.holds !== null) return this.config.holds;
     if ((this.config.genesis.groups ?? 1) === 1) return null;
@@ -373,6 +367,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       this.applied = stored === undefined ? null : (JSON.parse(stored) as number[]);
     }
     return this.applied;
+  }
+
+  /** Whether a shard the rotation plan holds this epoch is not applied yet: production waits for its sync (rotation.ts). */
+  private lacksNow(): boolean {
+    const now = this.rotation.plan?.now;
+    const applies = this.applies();
+    return now !== undefined && applies !== null && now.some((i) => !applies.includes(i));
   }
 
   private setApplies(shards: readonly number[]): void {
@@ -1335,7 +1336,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       // next epoch's groups became final). It takes the exclusive turn itself, for its short steps only (rotation.ts).
       if (this.config.holds === null && this.shardsChecked && this.rotating === null) {
         this.rotating = rotate(this.rotationHost(), this.rotation)
-          .catch((err) => console.error(`${this.name}: rotation step failed: ${err instanceof Error ? err.message : String(err)}`))
+          .catch((err) => console.error(`${this.name}: rotation step failed: ${errorText(err)}`))
           .finally(() => {
             this.rotating = null;
           });
