@@ -6,7 +6,6 @@ import type { ShardInternal } from "../../durable-objects/api";
 import type { ProductionMode } from "../../durable-objects/config";
 import { shardStub, type NodeEnv } from "../../durable-objects/env";
 import type { Coordinator } from "../../durable-objects/coordinator/coordinator";
-import type { SyncHost } from "../../durable-objects/coordinator/chain-sync";
 import { newRotationState, rotate, type RotationHost, type RotationState } from "../../durable-objects/coordinator/rotation";
 import type { Shard } from "../../durable-objects/shard/shard";
 import type { StoredBlock } from "../../src/block/block";
@@ -240,19 +239,8 @@ export async function rotateIn(
   state: RotationState = newRotationState(),
 ): Promise<RotationState> {
   return runInDurableObject(c.coordStub, async (inst) => {
-    const coord = inst as unknown as Pick<RotationHost, "setApplies" | "keepRecent" | "unmade" | "made"> & { syncHost(): SyncHost };
-    await rotate(
-      {
-        ...host,
-        sync: coord.syncHost(),
-        setApplies: (shards) => coord.setApplies(shards),
-        keepRecent: (shard) => coord.keepRecent(shard),
-        unmade: () => coord.unmade(),
-        made: (shards) => coord.made(shards),
-        leaps: () => 0,
-      },
-      state,
-    );
+    const coord = inst as unknown as { rotationHost(): RotationHost };
+    await rotate({ ...coord.rotationHost(), ...host }, state);
     return state;
   });
 }
