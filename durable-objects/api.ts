@@ -489,6 +489,11 @@ export interface EndorseResult {
   final: number;
 }
 
+/** A Validator's refusal to endorse; `endorsed`: the height it already endorsed, when that is why. */
+export interface EndorseRefusal extends RpcError {
+  endorsed?: number;
+}
+
 /** Validator Durable Object's endorsing half; the block-signing half is ValidatorApi. */
 export interface EndorserApi {
   /**
@@ -497,7 +502,7 @@ export interface EndorserApi {
    * validator without a state begins (a certified block: the tracker's final).
    * The same block again gets the same endorsement.
    */
-  endorse(p: Proposal, view: VoteView, start: BlockRef): Promise<Answer<SignedEndorsement>>;
+  endorse(p: Proposal, view: VoteView, start: BlockRef): Promise<SignedEndorsement | EndorseRefusal>;
   voteState(): Promise<VoteState | null>;
 }
 

@@ -261,8 +261,7 @@ export class Finality {
       const own: SignedEndorsement[] = [];
       for (const [i, a] of answers.entries()) {
         if ("error" in a) {
-          const at = /^already endorsed height ([0-9]+)/.exec(a.error);
-          if (at !== null) this.endorsed.set(voters[i], Number(at[1]));
+          if (a.endorsed !== undefined) this.endorsed.set(voters[i], a.endorsed);
           console.warn(`finality ${this.host.label()}: ${voters[i]} did not endorse block ${b.number} ${b.hash}: ${a.error}`);
           continue;
         }

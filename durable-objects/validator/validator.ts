@@ -42,7 +42,7 @@ import {
   type VoteState,
   type VoteView,
 } from "../../src/consensus/endorse";
-import type { Answer, EndorserApi, MeterView, ValidatorApi } from "../api";
+import type { Answer, EndorseRefusal, EndorserApi, MeterView, ValidatorApi } from "../api";
 import { DEV_PRODUCER_SECRETS, nodeConfig, type NodeEnv } from "../env";
 import { allOf, countEntries, meterObject } from "../meter";
 import * as schema from "../schema";
@@ -184,7 +184,7 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     return this.vote()?.state ?? null;
   }
 
-  async endorse(p: Proposal, view: VoteView, start: BlockRef): Promise<Answer<SignedEndorsement>> {
+  async endorse(p: Proposal, view: VoteView, start: BlockRef): Promise<SignedEndorsement | EndorseRefusal> {
     const key = this.key;
     if (key === null) return { error: "validator holds no producer key" };
     if (typeof p !== "object" || p === null || typeof p.hash !== "string" || typeof p.parent !== "string") return { error: "invalid proposal" };
@@ -196,7 +196,7 @@ export class Validator extends DurableObject<NodeEnv> implements ValidatorApi, E
     if (stored === null && !isRef(start)) return { error: "invalid start block" };
     const state = stored === null ? initialVoteState(start) : stored.state;
     const d = decide(state, key.pubkey, p, view);
-    if (!d.ok) return { error: d.reason };
+    if (!d.ok) return d.endorsed === undefined ? { error: d.reason } : { error: d.reason, endorsed: d.endorsed };
     // No await between the decision, the write and the signature: one caller at a time, and the
     // state is committed before the answer leaves (output gate).
     const signed = signEndorsement(this.chainId, d.endorsement, key.secret);

@@ -148,7 +148,8 @@ export interface VoteView {
   certified: readonly string[];
 }
 
-export type Decision = { ok: true; state: VoteState; endorsement: Endorsement } | { ok: false; reason: string };
+/** A refusal; `endorsed`: the height already endorsed, when that is why (E1), for a caller to stop asking below it. */
+export type Decision = { ok: true; state: VoteState; endorsement: Endorsement } | { ok: false; reason: string; endorsed?: number };
 
 /**
  * Rules E1 (one endorsement per height, heights rising) and E2 (justify =
@@ -158,7 +159,7 @@ export type Decision = { ok: true; state: VoteState; endorsement: Endorsement } 
 export function decide(state: VoteState, producer: string, p: Proposal, view: VoteView): Decision {
   if (!Number.isSafeInteger(p.height) || p.height < 1) return { ok: false, reason: `invalid block height ${p.height}` };
   if (p.height <= state.lastHeight) {
-    return { ok: false, reason: `already endorsed height ${state.lastHeight}, block ${p.hash} is at ${p.height}` };
+    return { ok: false, reason: `already endorsed height ${state.lastHeight}, block ${p.hash} is at ${p.height}`, endorsed: state.lastHeight };
   }
   const a = view.ancestors;
   if (a.length === 0 || a[0].hash !== p.parent) return { ok: false, reason: `ancestors of ${p.hash} do not start at its parent ${p.parent}` };

@@ -37,7 +37,11 @@ interface Node {
 }
 const node = (c: Chain): Node => c.coord as unknown as Node;
 /** The coordinator's finality as a test reaches it: its host's Validator stubs, and a new head taken. */
-type FinalityView = { host: { endorser(pubkey: string): EndorserApi }; onNewHead(b: StoredBlock, endorse: boolean): Promise<unknown> };
+type FinalityView = {
+  host: { endorser(pubkey: string): EndorserApi };
+  onNewHead(b: StoredBlock, endorse: boolean): Promise<unknown>;
+  endorsed: Map<string, number>;
+};
 
 function validator(c: Chain, pubkey: string) {
   return validatorStub(nodeEnv, validatorName(`${c.id}:coordinator`, pubkey)) as unknown as EndorserApi;
@@ -195,6 +199,36 @@ describe("endorsement finality on one node", () => {
     expect(await node(c).status()).toMatchObject({ head: 4, lib: 3 });
   });
 
+  test("a refusal names the height its key endorsed: an instance that forgot it (a restart) asks each Validator once, then no more", async () => {
+    const c = newChain("fin-refused");
+    await node(c).mine(3);
+    const b2 = await block(c, 2);
+    // A block below the height each key endorsed (3), as a fork's taken after ours: each Validator refuses it.
+    const offer = () =>
+      runInDurableObject(c.coordStub, async (inst) => {
+        const f = (inst as unknown as { finality: FinalityView }).finality;
+        const endorser = f.host.endorser;
+        const refused: unknown[] = [];
+        f.host.endorser = (k) => ({
+          ...endorser(k),
+          endorse: async (...args) => {
+            const a = await endorser(k).endorse(...args);
+            if ("error" in a) refused.push(a.endorsed);
+            return a;
+          },
+        });
+        try {
+          await f.onNewHead(b2, true);
+        } finally {
+          f.host.endorser = endorser;
+        }
+        return { refused, memo: [...f.endorsed.values()] };
+      });
+    await runInDurableObject(c.coordStub, (inst) => (inst as unknown as { finality: FinalityView }).finality.endorsed.clear());
+    expect(await offer()).toEqual({ refused: LIST.map(() => 3), memo: LIST.map(() => 3) });
+    expect(await offer()).toEqual({ refused: [], memo: LIST.map(() => 3) });
+  });
+
   test("a Validator keeps its vote state across restarts: never two endorsements for one height, never against its lock", async () => {
     const c = newChain("fin-restart");
     await node(c).mine(3);
@@ -222,6 +256,7 @@ describe("endorsement finality on one node", () => {
     const other = base58Encode(new Uint8Array(32).fill(3));
     expect(await validator(c, k).endorse({ height: 3, hash: other, parent: b2.hash }, view, start)).toEqual({
       error: `already endorsed height 3, block ${other} is at 3`,
+      endorsed: 3,
     });
     // A height-4 block on a branch whose only certified block is below the lock (2): refused.
     const x3 = base58Encode(new Uint8Array(32).fill(4));
