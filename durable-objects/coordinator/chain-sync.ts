@@ -376,10 +376,13 @@ async function chunkRanges(host: SyncHost, from: number, count: number, maxBytes
 /** An entry of `blocks.kept`: a chunk a producer keeps with its block (its objects do not apply the shard), txs base64. */
 export type KeptChunk = { chunk: Chunk; txs: string[] };
 
+/** Shard `shard`'s chunk among a block's `kept`, as kept (txs base64); null if none. */
+const keptFor = (kept: readonly KeptChunk[] | null, shard: number): KeptChunk | null => kept?.find((k) => k.chunk.shard === shard) ?? null;
+
 /** Shard `shard`'s chunk among a block's `kept`, its txs decoded; null if none. */
 export function keptOf(kept: readonly KeptChunk[] | null, shard: number): { chunk: Chunk; txs: Uint8Array[] } | null {
-  const c = kept?.find((k) => k.chunk.shard === shard);
-  return c === undefined ? null : { chunk: c.chunk, txs: c.txs.map((t) => base64Decode(t)) };
+  const c = keptFor(kept, shard);
+  return c === null ? null : { chunk: c.chunk, txs: c.txs.map((t) => base64Decode(t)) };
 }
 
 /**
@@ -452,11 +455,12 @@ export async function shardChunksFrom(
   if (n <= 0) return [];
   const applies = host.applies();
   const s = host.shards()[shard];
-  const kept = applies === null ? [] : await keptRange(async (k) => keptOf(await host.keptChunks(k), shard), first, n);
+  // Kept chunks travel as kept (txs base64); the shard's own are encoded.
+  const kept = applies === null ? [] : await keptRange(async (k) => keptFor(await host.keptChunks(k), shard), first, n);
   const own =
     kept.length === n || (applies !== null && !applies.includes(shard)) ? [] : await s.chunkRange(first + kept.length, n - kept.length, MAX_RANGE_BYTES);
-  return [...kept, ...own].map((c) => ({
-    chunks: Array.from({ length: host.shardCount }, (_, i) => (i === shard ? { chunk: c.chunk, txs: c.txs.map((t) => base64Encode(t)) } : null)),
+  return [...kept, ...own.map((c) => ({ chunk: c.chunk, txs: c.txs.map((t) => base64Encode(t)) }))].map((c) => ({
+    chunks: Array.from({ length: host.shardCount }, (_, i) => (i === shard ? c : null)),
   }));
 }
 

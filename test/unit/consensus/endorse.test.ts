@@ -87,7 +87,11 @@ test("decide: rule E1, one endorsement per height, heights rising", () => {
   const d = decide(s0, "p0", prop("A", 1), { ancestors: [G], certified: [] });
   expect(d).toEqual({ ok: true, state: { lastHeight: 1, lock: G }, endorsement: e("p0", 1, "A1", "G", G) });
   if (!d.ok) return;
-  expect(decide(d.state, "p0", prop("B", 1), { ancestors: [G], certified: [] })).toEqual({ ok: false, reason: "already endorsed height 1, block B1 is at 1", endorsed: 1 });
+  expect(decide(d.state, "p0", prop("B", 1), { ancestors: [G], certified: [] })).toEqual({
+    ok: false,
+    reason: "already endorsed height 1, block B1 is at 1",
+    endorsed: 1,
+  });
   expect(decide(s0, "p0", prop("A", 1), { ancestors: [], certified: [] })).toEqual({ ok: false, reason: "ancestors of A1 do not start at its parent G" });
   expect(decide(s0, "p0", prop("A", 3), { ancestors: [{ height: 2, hash: "A2" }, G], certified: [] })).toEqual({
     ok: false,
