@@ -169,4 +169,33 @@ describe("rotation, four shards", () => {
     expect(await until(state, (x) => !x.waiting)).toEqual({ steps: 1, waiting: false });
     expect((await c.coord.status()).rotation).toMatchObject({ now: [0, 1, 2, 3], keep: [0, 1, 2, 3], drop: [] });
   });
+
+  test("no block while a shard the plan holds this epoch is not applied (its sync not done): production goes on once it is", async () => {
+    const c = chain("rot-lacks");
+    await tick(c, 4);
+    // As a producer of two groups whose step has not yet synced shard 3, taken on this epoch: the plan holds it now,
+    // the objects apply the others. (The chain has one group: the instance is given such a plan and applied set.)
+    type Inst = { applies(): number[] | null; rotation: { plan: unknown }; alarm(): Promise<void> };
+    const lacking = (applied: number[]) =>
+      runInDurableObject(c.coordStub, (inst) => {
+        const coord = inst as unknown as Inst;
+        coord.applies = () => applied;
+        coord.rotation.plan = { epoch: 0, now: [0, 1, 2, 3], next: [0, 1, 2, 3], last: null, keep: [0, 1, 2, 3], drop: [], handed: [] };
+      });
+    await lacking([0, 1, 2]);
+    // Ticks at and past the next slot: each made a block before.
+    for (let i = 0; i < 3; i++) {
+      await runInDurableObject(c.coordStub, async (inst, state) => {
+        (inst as unknown as { intervalMs: number }).intervalMs = 3_600_000;
+        await state.storage.deleteAlarm();
+        await (inst as unknown as Inst).alarm();
+        await state.storage.setAlarm(Date.now() + 3_600_000);
+      });
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect((await c.coord.status()).head).toBe(4);
+    await lacking([0, 1, 2, 3]);
+    await tick(c);
+    expect((await c.coord.status()).head).toBe(5);
+  });
 });
