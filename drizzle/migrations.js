@@ -11,6 +11,7 @@ import m0008 from "./0008_state_nodes.sql";
 import m0009 from "./0009_tx_hashed.sql";
 import m0010 from "./0010_witness_reads.sql";
 import m0011 from "./0011_kept_chunks.sql";
+import m0012 from "./0012_applied_in_chunks.sql";
 
 export default {
   journal,
@@ -27,5 +28,6 @@ export default {
     m0009,
     m0010,
     m0011,
+    m0012,
   },
 };

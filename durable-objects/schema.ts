@@ -129,6 +129,8 @@ export const chunks = sqliteTable("chunks", {
    * them, its state witness (docs/STATE.md "State witnesses"). NULL once the height is pruned.
    */
   reads: text("reads"),
+  /** JSON `string[]`: the ids of the cross-shard receipts the height applied, each once (shard/applied.ts). NULL once pruned. */
+  applied: text("applied"),
 });
 
 /** Pieces of a height's log too large for its chunk row (shard/block-log.ts). */
@@ -142,12 +144,6 @@ export const logParts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.height, t.name, t.part] })],
 );
-
-/** Ids of the cross-shard receipts this shard applied: each one exactly once. */
-export const receiptsApplied = sqliteTable("receipts_applied", {
-  id: text("id").primaryKey(),
-  height: integer("height").notNull(),
-});
 
 // ---- Coordinator ---------------------------------------------------------
 

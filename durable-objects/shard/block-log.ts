@@ -1,7 +1,7 @@
 /**
  * The shard's block log (docs/ARCHITECTURE.md "Storage"): a height's chunk and everything else it
- * leaves that is not per tx — its state writes, undo data, events and the cross-shard receipts it
- * sent — in one `chunks` row, so a chunk costs one row written, not one per key, event and
+ * leaves that is not per tx — its state writes, undo data, events, the cross-shard receipts it
+ * sent and the ids of those it applied — in one `chunks` row, so a chunk costs one row written, not one per key, event and
  * receipt (docs/COST.md "Rows written").
  *
  * A row is at most 2 MB (a limit of Durable Object SQLite), and a height's log has no
@@ -14,7 +14,7 @@ import type { Chunk } from "../api";
 /** UTF-16 units inline (≤ 3 UTF-8 bytes each: under 1 MB, leaving room for the chunk's own JSON) and per part. */
 export const PART = 300_000;
 
-export type LogColumn = "writes" | "undo" | "events" | "sent" | "reads";
+export type LogColumn = "writes" | "undo" | "events" | "sent" | "reads" | "applied";
 
 export interface Log {
   writes: string | null;
@@ -23,13 +23,21 @@ export interface Log {
   sent: string | null;
   /** The state keys read and not written (chunk-build.ts), for the height's state witness. */
   reads?: string | null;
+  /** JSON: the ids of the cross-shard receipts the height applied (applied.ts). */
+  applied?: string | null;
 }
 
 const MARK = "#parts ";
 
 /** The chunk row of `chunk.height` with its log (none for genesis, whose state is written to `state_kv` directly). */
 export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: null, undo: null, events: null, sent: null }): void {
-  const total = (log.writes?.length ?? 0) + (log.undo?.length ?? 0) + (log.events?.length ?? 0) + (log.sent?.length ?? 0) + (log.reads?.length ?? 0);
+  const total =
+    (log.writes?.length ?? 0) +
+    (log.undo?.length ?? 0) +
+    (log.events?.length ?? 0) +
+    (log.sent?.length ?? 0) +
+    (log.reads?.length ?? 0) +
+    (log.applied?.length ?? 0);
   const put = (name: LogColumn): string | null => {
     const text = log[name] ?? null;
     if (text === null || total <= PART) return text;
@@ -40,7 +48,7 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     return MARK + n;
   };
   sql.exec(
-    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events, sent, reads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO chunks (height, time, state_root, json, writes, undo, events, sent, reads, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     chunk.height,
     chunk.time,
     chunk.stateRoot,
@@ -50,6 +58,7 @@ export function storeChunk(sql: SqlStorage, chunk: Chunk, log: Log = { writes: n
     put("events"),
     put("sent"),
     put("reads"),
+    put("applied"),
   );
   // The txs that left the pool expired or dropped while this chunk was made: placed at its height
   // (no idx), so the segment prune drops their records by range (shard.ts prune).

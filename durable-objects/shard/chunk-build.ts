@@ -7,6 +7,7 @@
  * Functions over a `ChunkHost` (what the shard lends them) so shard.ts keeps
  * only the wiring; the SQL ones run inside the caller's `transactionSync`.
  */
+import type { AppliedReceipts } from "./applied";
 import { base58Encode } from "../../src/codec/base58";
 import { sha3 } from "../../src/crypto/sha3";
 import { ShardState } from "../../src/executor/guard";
@@ -51,6 +52,8 @@ export interface ChunkHost {
   head(): number;
   /** The first height whose receipts the chunk of `head() + 1` takes in (src/sharding/placeholder.ts), cached with the head. */
   receiptsFrom(): number;
+  /** The receipts applied above LIB; a chunk stages its own until its transaction commits. */
+  readonly applied: AppliedReceipts;
   /** Shard `i` of this chain (this object for its own index), asked for the receipts it sent. */
   shard(i: number): { outgoingOver(from: number, height: number, to: number): Promise<core.CrossReceipt[][]> };
 }
@@ -222,6 +225,8 @@ interface Built {
   readonly receiptHashes: string[];
   readonly events: ChunkEvent[];
   readonly outgoing: core.CrossReceipt[];
+  /** The ids of the cross-shard receipts it applied (applied.ts). */
+  applied: readonly string[];
   /** The height's undo data, filled as it runs: settlements first, then the state writes. */
   readonly undo: Undo;
   /** The height's state writes as its log keeps them (JSON), once committed. */
@@ -308,7 +313,7 @@ export function executeChunk(
     throw new Error(`shard-${place.index}: cannot build height ${height}, head is ${h.head()}`);
   expirePool(h, blockTime);
   const state = new ShardState(h.kv, place);
-  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], undo: new Map(), writes: null, gas: 0n, bound };
+  const b: Built = { height, txHashes: [], receiptHashes: [], events: [], outgoing: [], applied: [], undo: new Map(), writes: null, gas: 0n, bound };
   bound.bytes = 0;
   bound.txsJsonBytes = 0;
   bound.left.clear();
@@ -389,17 +394,10 @@ export function notePledgesAway(sql: SqlStorage, sent: [pledger: string, shard: 
 
 /** Cross-shard receipts: they are inputs of this height (docs/SHARDING.md). */
 function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.BlockInfo, incoming: core.CrossReceipt[]): void {
-  const { sql } = h;
-  const inc = core.applyIncoming(
-    h.config.chainId,
-    h.place,
-    state,
-    block,
-    incoming,
-    (id) => sql.exec("SELECT 1 FROM receipts_applied WHERE id = ?", id).toArray().length > 0,
-  );
-  for (const id of inc.applied) sql.exec("INSERT INTO receipts_applied (id, height) VALUES (?, ?)", id, b.height);
-  for (const settled of inc.settled) settle(sql, settled, b);
+  const inc = core.applyIncoming(h.config.chainId, h.place, state, block, incoming, (id) => h.applied.has(id));
+  b.applied = inc.applied;
+  h.applied.stage(b.height, inc.applied);
+  for (const settled of inc.settled) settle(h.sql, settled, b);
   b.outgoing.push(...inc.outgoing);
 }
 
@@ -607,6 +605,7 @@ function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array
     events: b.events.length > 0 ? JSON.stringify(b.events.map((e) => ({ topic: e.topic, contract: e.contract, data: e.data }))) : null,
     sent: b.outgoing.length > 0 ? JSON.stringify(b.outgoing) : null, // in emission order
     reads: readOnly(reads, b.undo),
+    applied: b.applied.length > 0 ? JSON.stringify(b.applied) : null,
   });
   return chunk;
 }

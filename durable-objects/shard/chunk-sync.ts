@@ -280,7 +280,7 @@ export function revertChunks(
       );
       sql.exec("INSERT INTO tx_keys (key, hash) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET hash = excluded.hash", replayKey(tx), row.hash);
     }
-    for (const table of ["chunks", "log_parts", "receipts_applied"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
+    for (const table of ["chunks", "log_parts"]) sql.exec(`DELETE FROM ${table} WHERE height = ?`, h);
   }
   return { head: target, headTime: BigInt(at[0].time), root: at[0].state_root, undone };
 }

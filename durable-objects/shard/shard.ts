@@ -102,6 +102,7 @@ import { sentProof, type SentProof } from "../../src/sharding/receipt-proof";
 import { SETTLE } from "../../src/sharding/receipts";
 import { type Decoded, DecodedPool } from "./decoded";
 import { PoolIndex } from "./pool-index";
+import { AppliedReceipts } from "./applied";
 import { HISTORY_FROM, importState, readMark, SENT_NONE, statePage, type SyncMark } from "./state-sync";
 import { rowsRate, seedAccounts } from "./bench";
 import { blob, bytesOf, errorText, hex, unhex } from "../values";
@@ -158,6 +159,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** Segments pruned (and archived to R2 when bound) so far: archive.ts. */
   private mark: Mark = { next: 0, seg: 1 };
   private segments: SegmentReader | null = null;
+  /** The cross-shard receipts applied above LIB (applied.ts). */
+  private readonly applied: AppliedReceipts;
   private pruning = false;
   private readonly work = { chunks: 0, txs: 0, ms: 0 };
   /** The pool's txs as admission decoded them (decoded.ts). */
@@ -181,6 +184,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.db = drizzle(ctx.storage, { schema });
     this.kv = new SqlStore(this.sql);
     this.pool = new PoolIndex(this.sql);
+    this.applied = new AppliedReceipts(
+      this.sql,
+      () => this.lib,
+      () => this.head,
+    );
     this.config = nodeConfig(env);
     void ctx.blockConcurrencyWhile(async () => {
       // Dropped (its store deleted but this marker): no tables, no genesis, until a sync brings a state.
@@ -227,6 +235,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
       place: this.place,
       head: () => this.head,
       receiptsFrom: () => receiptsFromAfter(this.cursor),
+      applied: this.applied,
       lib: () => this.lib,
       segment: (height) => this.segmentAt(height),
       headTime: () => this.headTime,
@@ -596,6 +605,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
   /** Chunk `chunk` of block `ctx`, its SQLite transaction committed (at `started`): the store keeps it, the work counts it. */
   private committed(chunk: Chunk, ctx: ChunkContext, started: number): Chunk {
     this.kv.keep();
+    this.applied.commit(chunk.height);
     this.parent = { number: ctx.height - 1, hash: ctx.parentHash };
     this.work.chunks++;
     this.work.txs += chunk.txHashes.length;
@@ -908,12 +918,11 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     if (target < this.lib || (target === this.lib && (libHash === undefined || target !== lib))) return;
     const hash = libHash !== undefined && target === lib ? libHash : this.libHash;
     this.ctx.storage.transactionSync(() => {
-      // Receipts reach a height only from the one before, and heights ≤ LIB are never rebuilt.
-      this.sql.exec("DELETE FROM receipts_applied WHERE height <= ?", target);
       this.setMeta("lib", hash === "" ? String(target) : `${target} ${hash}`);
     });
     this.lib = target;
     this.libHash = hash;
+    this.applied.finalized(target);
     // LIB is stored: a failed prune (R2 down) only waits for the next rise.
     await this.prune().catch((err: unknown) => console.error(`shard-${this.shardIndex}: pruning below LIB failed: ${errorText(err)}`));
   }
@@ -960,8 +969,8 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         } else {
           // The chunks stay; their logs (undo data, events, sent receipts, writes below the checkpoint) are no longer read.
           this.sql.exec(
-            `UPDATE chunks SET writes = NULL, undo = NULL, events = NULL, sent = NULL, reads = NULL
-             WHERE height BETWEEN ? AND ? AND (writes IS NOT NULL OR undo IS NOT NULL OR events IS NOT NULL OR sent IS NOT NULL OR reads IS NOT NULL)`,
+            `UPDATE chunks SET writes = NULL, undo = NULL, events = NULL, sent = NULL, reads = NULL, applied = NULL
+             WHERE height BETWEEN ? AND ? AND (writes IS NOT NULL OR undo IS NOT NULL OR events IS NOT NULL OR sent IS NOT NULL OR reads IS NOT NULL OR applied IS NOT NULL)`,
             d.from,
             d.to,
           );
@@ -1352,6 +1361,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.decoded.clear();
     this.pool.forget();
     this.parent = null; // named by a chunk context the restored chain may not share
+    this.applied.reset(); // its head may be the same height as before
     this.load(); // head, LIB, root and pool size are cached
     this.replay();
     return done;

@@ -28,7 +28,7 @@
  *    checkpoint and LIB = H, the mark cleared, in one transaction.
  *
  * What is not copied, and why: the pool (a new pool; txs pending on the old store are lost with it);
- * receipts_applied (only heights above LIB read it, and H is LIB); the chunks below H and their
+ * the ids of the receipts the chunks applied (only heights above LIB are checked, and H is LIB); the chunks below H and their
  * receipts (this node serves history from H on: /p2p/blocks and tx lookups below H answer from R2
  * archives if any, else not found); `pledged_on:` hints of getAccount (rebuilt as new pledges come).
  */
@@ -125,7 +125,7 @@ export interface ImportHost {
 }
 
 /** Tables a shard keeps (all but the snapshots, dev only): emptied by `begin`. */
-const TABLES = ["state_kv", "state_nodes", "chunks", "log_parts", "tx_index", "tx_keys", "mempool", "receipts_applied"];
+const TABLES = ["state_kv", "state_nodes", "chunks", "log_parts", "tx_index", "tx_keys", "mempool"];
 
 export function readMark(sql: SqlStorage): SyncMark | null {
   const row = sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = ?", SYNC_META).toArray()[0];

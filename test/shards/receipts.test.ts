@@ -113,6 +113,41 @@ describe("four shards", () => {
   });
 });
 
+describe("four shards: each receipt applied once", () => {
+  test("a receipt given again to a later chunk above LIB is not applied again, also once the objects restarted (its id read back from the chunk rows)", async () => {
+    const c = chain("again");
+    await c.coord.chainInfo();
+    const r0 = await c.iost(remote);
+    const t = makeTx({ to: remote, amount: "2" });
+    await c.home("admin").submitTx(t.bytes, t.hash);
+    await tick(c); // block 1: admin's shard sends the credit
+    const [from, to] = [shardOf("admin", N), shardOf(remote, N)];
+    const [credit] = (await c.shardAt(from).outgoingOver(1, 1, to))[0];
+    expect(credit).toMatchObject({ kind: "credit", account: remote, amount: "200000000" });
+    // The receiver's next chunks built directly (no block: its LIB stays below them), each with the credit given as sent again.
+    const head = (await c.coord.storedBlock(1))!;
+    const build = (height: number, given: boolean) =>
+      c.shardAt(to).buildChunk(
+        {
+          height,
+          time: (BigInt(head.time) + BigInt(height) * 1_000_000n).toString(),
+          parentHash: head.hash,
+          witness: head.witness,
+          parentWitness: head.witness,
+          parentTime: head.time,
+        },
+        given ? Array.from({ length: N }, (_, i) => new Map([[height - 1, i === from ? [credit] : []]])) : undefined,
+      );
+    await build(2, false);
+    expect(await c.iost(remote)).toBe(r0 + 2);
+    await build(3, true);
+    expect(await c.iost(remote)).toBe(r0 + 2);
+    await abortAllDurableObjects();
+    await build(4, true);
+    expect(await c.iost(remote)).toBe(r0 + 2);
+  });
+});
+
 describe("four shards: accounts and routing", () => {
   test("admin creates an account that lands on another shard (signUp + ram.buy + gas.pledge + transfer)", async () => {
     const c = chain("create");
