@@ -12,7 +12,7 @@ import { basicKey, ContractDB, decodeValue, encodeValue, fixed, int, type Value 
 import { argsJson, goMarshalArgs } from "./args.js";
 import { type Cost, COSTS, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
-import { asDecimal, asInt, checkStorageKey, type Host } from "./host.js";
+import { asCallee, asDecimal, asInt, checkStorageKey, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract, type AbiEntry } from "./native.js";
 import { canUpdateAdmin, noop } from "./token.js";
@@ -239,7 +239,19 @@ function parsePledgeAmount(text: string): Decimal {
   }
 }
 
-const pledgeAbi: NativeAbi["fn"] = (h, args, c) => {
+/**
+ * A pledger of another shard than the run's, not its publisher (a co-signer): its records are fetched from its shard
+ * and written back there, as a callee of that shard's (docs/SHARDING.md "Calls of another shard's contract"), for
+ * gas.iost's checks and its token.iost debit or refund. The publisher's are here (or its escrow). Returns the armed
+ * reads to disarm, or null.
+ */
+function armPledger(h: Host, pledger: string): ReturnType<Host["armCallee"]> {
+  return pledger === h.tx.publisher || h.inCallee || h.remoteShard(pledger) === null ? null : h.armCallee();
+}
+
+const pledgeAbi: NativeAbi["fn"] = (h, args, c) => asCallee(armPledger(h, args[0] as string), () => pledgeRun(h, args, c));
+
+function pledgeRun(...[h, args, c]: Parameters<NativeAbi["fn"]>): unknown[] {
   const pledger = args[0] as string;
   c.cpuAdd(opCost(1));
   if (!h.isValidAccount(pledger)) throw new VmError(`invalid user name ${pledger}`);
@@ -258,9 +270,11 @@ const pledgeAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
-};
+}
 
-const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
+const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => asCallee(armPledger(h, args[0] as string), () => unpledgeRun(h, args, c));
+
+function unpledgeRun(...[h, args, c]: Parameters<NativeAbi["fn"]>): unknown[] {
   const pledger = args[0] as string;
   const user = args[1] as string;
   c.cpuAdd(opCost(1));
@@ -287,7 +301,7 @@ const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
-};
+}
 
 nativeContract({
   id: GAS,

@@ -425,8 +425,15 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
   requireConsensusToken(h, sym);
   // A callee of another shard moves its own balance (and what it may): fetched from there, written back there (guard.ts).
+  // So does a contract moving the tokens of an account of another shard (a co-signer's), as its callee: a top-level debit
+  // of such an account runs on its shard instead (executor/forward.ts debitTarget).
   const fromShard = sym === CONSENSUS_TOKEN || h.inCallee ? null : h.remoteShard(from);
-  if (fromShard !== null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
+  const armed = fromShard === null ? null : h.armCallee();
+  if (fromShard !== null && armed === null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
+  return asCallee(armed, () => transferAt(h, c, args, sym, from, to));
+};
+
+function transferAt(h: Host, c: Cost, args: Arg[], sym: string, from: string, to: string): unknown[] {
   if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
   // A forwarded part's publisher is local here: what it receives joins its escrow, which goes home in
   // the settle. An account of another shard is checked in the account directory, a contract found in
@@ -450,7 +457,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
-};
+}
 
 const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));

@@ -170,6 +170,25 @@ function readTarget(state: State, sh: { index: number; count: number }, action: 
   return shard === null || shard === sh.index ? null : shard;
 }
 
+/** token.iost actions that debit the account of argument 1 (`from`): they run where its records live. */
+const DEBITS = new Set(["token.iost/transfer", "token.iost/transferFreeze", "token.iost/destroy"]);
+
+/**
+ * The shard a top-level debit of another account than the publisher runs on when not `sh`'s, else null: that
+ * account's (a user contract's by the directory). A co-signer moving its own tokens (a dApp paying the gas of its
+ * user's transfer) is debited where its records are, after its permission is checked there, as one shard checks and
+ * debits it where the tx is; an account that did not sign fails there with go-iost's permission error. The
+ * publisher's records are here (or its escrow, in a forwarded part); every `contribute` balance is on the consensus
+ * shard, whose token moves only by its own rules.
+ */
+function debitTarget(h: Host, sh: { index: number; count: number }, action: Action): number | null {
+  if (!DEBITS.has(`${action.contract}/${action.actionName}`) || stringArg(action, 0) === CONSENSUS_TOKEN) return null;
+  const from = stringArg(action, 1);
+  if (from === undefined || from === h.tx.publisher) return null;
+  const shard = from.startsWith("Contract") ? remoteContractShard(h.state, sh, from) : placedByName(from) ? shardOf(from, sh.count) : null;
+  return shard === null || shard === sh.index ? null : shard;
+}
+
 /** exchange.iost/transfer to "" creates the account its memo names (`create:<name>:…`): it runs on that account's shard. */
 function createdAccount(action: Action): string | undefined {
   if (`${action.contract}/${action.actionName}` !== "exchange.iost/transfer" || stringArg(action, 1) !== "") return undefined;
@@ -197,7 +216,8 @@ function updatedContract(action: Action): string | undefined {
  * The other shard an action must run on, or null when it runs here. A
  * forwarded part routes its actions the same way (forwarded.ts): contracts
  * (and an updateCode of one), system actions for accounts of other shards,
- * token.iost create and issue, and token.iost's reads of another shard's records.
+ * token.iost create and issue, token.iost's reads of another shard's records, and
+ * its debits of another account than the publisher's of another shard.
  */
 export function forwardTarget(h: Host, action: Action): number | null {
   const sh = h.block.shard;
@@ -212,7 +232,7 @@ export function forwardTarget(h: Host, action: Action): number | null {
   const native = `${action.contract}/${action.actionName}` === "system.iost/updateNativeCode" ? stringArg(action, 0) : undefined;
   const home = native === undefined ? null : remoteContractShard(h.state, sh, native);
   if (home !== null) return home;
-  const token = tokenHomeTarget(h.state, sh, action) ?? readTarget(h.state, sh, action);
+  const token = tokenHomeTarget(h.state, sh, action) ?? readTarget(h.state, sh, action) ?? debitTarget(h, sh, action);
   if (token !== null) return token;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
   const target = at === undefined ? createdAccount(action) : stringArg(action, at);

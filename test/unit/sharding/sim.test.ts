@@ -123,17 +123,6 @@ describe("cross-shard transfers (simulator)", () => {
   });
 });
 
-describe("what stays on one shard", () => {
-  it("a transfer from an account of another shard fails with a clear error", () => {
-    const chain = new SimChain(simGenesis(USERS), N);
-    const from = USERS.find((u) => shardOf(u, N) !== shardOf(USERS[1], N))!;
-    chain.submit(makeTx([act("token.iost", "transfer", ["iost", USERS[1], from, "1", ""])], { publisher: from, key: fakeKey(USERS.indexOf(from)) }));
-    chain.step();
-    const [r] = [...chain.shards[shardOf(from, N)].results.values()];
-    expect(r.receipt?.message).toContain(`account ${USERS[1]} lives on shard ${shardOf(USERS[1], N)}: transfer it from a tx published on that shard`);
-  });
-});
-
 describe("account creation on another shard (action receipts)", () => {
   const ADMIN = "admin";
   const names = ["newacct1", "newacct2", "newacct3", "newacct4", "newacct5", "newacct6"];
