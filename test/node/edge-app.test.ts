@@ -400,6 +400,26 @@ describe("transport", () => {
     expect((await call(f.env, "/getContractVote/ab/true")).body).toEqual({ code: 2, message: "id invalid. id length should be between 5,11 - 2 " });
     expect(f.calls.slice(before).some((c) => c.method === "shard.getVoteInfos")).toBe(false);
   });
+
+  it("go-iost's id and hash checks (rpc/util.go) answer before any object call, on every route that runs them", async () => {
+    const before = f.calls.length;
+    const refused = [
+      ["/getAccount/AB/true", "id invalid. id length should be between 5,11 - 2 "],
+      ["/getAccount/Alicex0/true", "id invalid. id contains invalid character - 65"],
+      ["/getTokenBalance/ab/iost/true", "id invalid. id length should be between 5,11 - 2 "],
+      ["/getTokenBalance/Alicex0/iost/true", "id invalid. id contains invalid character - 65"],
+      [`/getContract/Contract${"x".repeat(92)}/true`, "id invalid. ContractID length should be less then 100 - 100"],
+      [`/getContract/${"y".repeat(95)}.iost/true`, "id invalid. ContractID length should be less then 100 - 100"],
+      [`/getTxByHash/${"1".repeat(100)}`, "hash len(100) is greater then 100"],
+      [`/getTxReceiptByTxHash/${"1".repeat(100)}`, "hash len(100) is greater then 100"],
+      [`/getBlockByHash/${"1".repeat(100)}/false`, "hash len(100) is greater then 100"],
+    ];
+    for (const [path, message] of refused) expect((await call(f.env, path)).body, path).toEqual({ code: 2, message });
+    expect(f.calls.length).toBe(before);
+    // Accepted as go-iost accepts them: a system contract's id, a lowercase 0x address of 42 characters.
+    for (const path of ["/getContractVote/vote_producer.iost/true", `/getContractVote/0x${"ab".repeat(20)}/true`])
+      expect((await call(f.env, path)).body, path).toEqual({ vote_infos: [] });
+  });
 });
 
 describe("reads", () => {

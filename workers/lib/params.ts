@@ -74,3 +74,27 @@ export function int64Field(body: Record<string, unknown>, protoName: string): bi
   if (typeof value === "string" && /^-?\d+$/.test(value)) return BigInt(value);
   throw new RpcFailure(`invalid value for int64 field ${protoName}: ${JSON.stringify(value)}`);
 }
+
+/**
+ * go-iost rpc checkIDValid (rpc/util.go), which its account, token, contract and vote reads run before reading
+ * anything: a lowercase `0x` address of 42 characters, a `Contract…` or `….iost` id under 100 bytes, or a name of 5 to 11
+ * bytes of a-z, 0-9 and `_`. The texts are IOST's (the length one ends in a space).
+ */
+export function checkIdValid(id: string): void {
+  const bytes = new TextEncoder().encode(id).length;
+  if (id.startsWith("0x") && bytes === 42 && id.toLowerCase() === id) return;
+  if (id.startsWith("Contract") || id.endsWith(".iost")) {
+    if (bytes >= 100) throw new RpcFailure(`id invalid. ContractID length should be less then 100 - ${bytes}`);
+    return;
+  }
+  if (bytes < 5 || bytes > 11) throw new RpcFailure(`id invalid. id length should be between 5,11 - ${bytes} `);
+  for (const ch of id) {
+    if (!/[a-z0-9_]/.test(ch)) throw new RpcFailure(`id invalid. id contains invalid character - ${ch.codePointAt(0)}`);
+  }
+}
+
+/** go-iost rpc checkHashValid (rpc/util.go), run by its tx, receipt and block-by-hash reads first. */
+export function checkHashValid(hash: string): void {
+  const bytes = new TextEncoder().encode(hash).length;
+  if (bytes >= 100) throw new RpcFailure(`hash len(${bytes}) is greater then 100`);
+}

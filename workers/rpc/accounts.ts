@@ -13,13 +13,14 @@ import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, shardOf, tokenShard } from 
 import { orderPledges } from "../../src/sharding/pledges";
 import { accountShardIndex, shard, shardCount } from "../lib/nodes";
 import { readAt } from "../lib/peer-read";
-import { parseBoolParam } from "../lib/params";
+import { checkIdValid, parseBoolParam } from "../lib/params";
 
 export const accountRoutes = new Hono<AppEnv>();
 
 accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const name = c.req.param("name");
+  checkIdValid(name);
   // The account's votes are vote.iost's (shard 0), not its home shard's: both reads at once.
   const [account, votes] = await Promise.all([
     readAt(c.env, shardOf(name, shardCount(c.env)), "getAccount", name),
@@ -42,6 +43,7 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
 accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const account = c.req.param("account");
+  checkIdValid(account);
   const token = c.req.param("token");
   // Every account's `contribute` (bonus.iost's) lives on the consensus shard (src/sharding/placement.ts).
   // A contract's balance is on the contract's shard, found through the directory.
@@ -90,19 +92,6 @@ for (const what of ["Metadata", "Owner"] as const)
     const token = c.req.param("token");
     return c.json(unwrap(await nftRead(c.env, token, (s) => s.read(`getToken721${what}`, token, c.req.param("token_id")))));
   });
-
-/** go-iost rpc checkIDValid: the texts IOST answers before reading anything. */
-function checkIdValid(id: string): void {
-  if (id.startsWith("Contract")) {
-    if (id.length >= 100) throw new RpcFailure(`id invalid. ContractID length should be less then 100 - ${id.length}`);
-    return;
-  }
-  const bytes = new TextEncoder().encode(id).length;
-  if (bytes < 5 || bytes > 11) throw new RpcFailure(`id invalid. id length should be between 5,11 - ${bytes} `);
-  for (const ch of id) {
-    if (!/[a-z0-9_]/.test(ch)) throw new RpcFailure(`id invalid. id contains invalid character - ${ch.codePointAt(0)}`);
-  }
-}
 
 // Proof of Believability: vote_producer.iost and vote.iost keep their state on shard 0, the consensus shard.
 accountRoutes.get("/getProducerVoteInfo/:account/:by_longest_chain", async (c) => {

@@ -17,7 +17,7 @@ import { cacheKey, finalRead } from "../lib/cache";
 import { allShards, appliedMask, coordinator, shard } from "../lib/nodes";
 import { chunkViaPeers, takeLookup } from "../lib/peer-txs";
 import { quiet } from "../../src/block/chunk-body";
-import { int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
+import { checkHashValid, int64Field, parseBoolParam, parseInt64Param, parseJsonBody, stringField } from "../lib/params";
 import { chainInfoOf } from "./node";
 
 export const blockRoutes = new Hono<AppEnv>();
@@ -58,6 +58,7 @@ blockRoutes.get("/getBlockByNumber/:number/:complete", (c) =>
 blockRoutes.get("/getBlockByHash/:hash/:complete", (c) =>
   finalRead(c, cacheKey(c.req.url), async () => {
     const complete = parseBoolParam("complete", c.req.param("complete"));
+    checkHashValid(c.req.param("hash"));
     const found = unwrap(await coordinator(c.env).getBlockByHash(c.req.param("hash")));
     return blockView(c, found, complete);
   }),

@@ -14,13 +14,14 @@ import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config
 import { compareUtf8 } from "../../src/codec/encoder";
 import { allShards, contractHome, contractHomeIndex, shard, shardCount, storageShard, storageShardIndex } from "../lib/nodes";
 import { readAt, serves } from "../lib/peer-read";
-import { boolField, field, int64Field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
+import { boolField, checkIdValid, field, int64Field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
 
 export const contractRoutes = new Hono<AppEnv>();
 
 contractRoutes.get("/getContract/:id/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
   const id = c.req.param("id");
+  checkIdValid(id);
   return c.json(unwrap(await readAt(c.env, await contractHomeIndex(c.env, id), "getContract", id)));
 });
 

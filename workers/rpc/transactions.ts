@@ -12,6 +12,7 @@ import { isRpcError, type Answer, type Json, type ShardApi } from "../../durable
 import type { AppEnv } from "../env";
 import { cacheKey, finalRead, rememberTxShard, txShardOf } from "../lib/cache";
 import { RpcFailure, unwrap } from "../lib/errors";
+import { checkHashValid } from "../lib/params";
 import { appliedMask, applies, shard, shardCount, unreadyHere } from "../lib/nodes";
 import { json, takeLookup, txFromPeers } from "../lib/peer-txs";
 import type { TxView } from "../../src/block/chunk-body";
@@ -61,6 +62,7 @@ async function lookup(
 
 txRoutes.get("/getTxByHash/:hash", (c) =>
   finalRead(c, cacheKey(c.req.url), async () => {
+    checkHashValid(c.req.param("hash"));
     const body = await lookup(c, c.req.param("hash"), (s) => s.getTx(c.req.param("hash")), {
       found: (p) => ({ status: "IRREVERSIBLE", transaction: json(p.view), block_number: String(p.height) }),
       none: "tx not found",
@@ -71,11 +73,12 @@ txRoutes.get("/getTxByHash/:hash", (c) =>
 
 // A receipt is answered only once its tx is irreversible and settled on every shard (shard-views.ts), so it is final.
 txRoutes.get("/getTxReceiptByTxHash/:hash", (c) =>
-  finalRead(c, cacheKey(c.req.url), async () => ({
-    body: await lookup(c, c.req.param("hash"), (s) => s.getTxReceipt(c.req.param("hash")), {
+  finalRead(c, cacheKey(c.req.url), async () => {
+    checkHashValid(c.req.param("hash"));
+    const body = await lookup(c, c.req.param("hash"), (s) => s.getTxReceipt(c.req.param("hash")), {
       found: (p) => (json(p.view) as { tx_receipt: Json }).tx_receipt,
       none: "failed to Get the receipt hash: tx not found",
-    }),
-    final: true,
-  })),
+    });
+    return { body, final: true };
+  }),
 );
