@@ -30,7 +30,7 @@ import { asBool, asCallee, asInt, asString, type Host } from "./host.js";
 import type { RemoteReads } from "./remote.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
-import { bool, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
+import { bool, decodeValue, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
 import { knownAccount, remoteContractShard, setTokenHome, tokenHome } from "../sharding/directory.js";
@@ -556,10 +556,24 @@ const balanceOf: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
   if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
-  const b = h.reading(() => getBalance(h, c, sym, s(args[1]), h.tx.publisher));
+  const who = s(args[1]);
+  const b = asCallee(unfreezesAway(h, sym, who), () => h.reading(() => getBalance(h, c, sym, who, h.tx.publisher)));
   checkCost(h, c);
   return [genAmount(h, c, sym, b)];
 };
+
+/**
+ * balanceOf unfreezes what is due (go-iost token balanceOf writes the balance and the frozen list): for an account of
+ * another shard with a freeze due, it runs as a callee of that shard, its records fetched from there for writing and
+ * written back with the run. Returns the armed reads to disarm, or null: the account's records are here, or nothing is
+ * due (a plain read). What it peeks at costs no gas: getBalance reads it again.
+ */
+function unfreezesAway(h: Host, sym: string, who: string): RemoteReads | null {
+  if (sym === CONSENSUS_TOKEN || h.inCallee || h.remoteShard(who) === null) return null;
+  const list = decodeValue(h.reading(() => h.state.get(mapKey("token.iost", TF + who, sym))))?.value;
+  const first = list?.t === "j" ? parseFreezeList(list.v)[0] : undefined;
+  return first !== undefined && first.Ftime <= h.block.time ? h.armCallee() : null;
+}
 
 const supplyOf: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));

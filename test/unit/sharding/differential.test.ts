@@ -1010,6 +1010,10 @@ const CASES: Case[] = [
   ],
   // Inside a contract: a read of records another shard keeps answers what that shard keeps (executor/reads.ts).
   ["reader contract deployed on shard 1", () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])])],
+  // One chain's balanceOf unfreezes what is due (go-iost token balanceOf): for an account of another shard, its records
+  // fetched from there and written back with the run.
+  ["an account of shard 2 gets iost frozen to it, due at once", () => txBy(on(3), [freezeNow(on(3), on(2, 4))])],
+  ["a contract of shard 1 reads the balance of an account of shard 2 with a freeze due", () => txBy(on(1, 2), [read("bal", ["iost", on(2, 4)])])],
   ["a contract reads the balance of an account of its shard", () => txBy(on(1, 2), [read("bal", ["iost", on(1, 3)])])],
   ["a contract of another shard reads its caller's balance", () => txBy(on(2, 3), [read("bal", ["iost", on(2, 3)])])],
   ["a contract of another shard reads its caller's balance of a token the tx does not name", () => txBy(on(2, 1), [read("bal", ["medal", on(2, 1)])])],
