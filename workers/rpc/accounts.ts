@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import type { Answer, Json, ShardApi } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
-import { RpcFailure, unwrap } from "../lib/errors";
+import { unwrap } from "../lib/errors";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, shardOf, tokenShard } from "../../src/sharding/placement";
 import { orderPledges } from "../../src/sharding/pledges";
 import { accountShardIndex, shard, shardCount } from "../lib/nodes";
