@@ -134,4 +134,32 @@ describe("a contract called from another shard (iost SDK)", () => {
     expect(Number(out.result.ram_usage[name])).toBeGreaterThan(0);
     expect((await node.client.rpc.blockchain.getContractStorage(own, "their", name, true)).data).toBe("cosigned");
   });
+
+  it("admin's tx moving the far account's iost, co-signed by it (the dApp pays the gas): debited on its shard; unsigned, refused with IOST's text", async () => {
+    const name = caller.getID();
+    const balance = async (who: string) => Number((await node.client.rpc.blockchain.getBalance(who, "iost", true)).balance);
+    const [far0, admin0] = [await balance(name), await balance("admin")];
+    const tx = node.client.iost.callABI("token.iost", "transfer", ["iost", name, "admin", "2", "co-signed"]);
+    tx.addApprove("iost", "2");
+    tx.addSigner(name, "active");
+    tx.setChainID(CHAIN_ID);
+    for (let i = 0; i < 50; i++) {
+      tx.signatures = [];
+      tx.setTime(90, 0, node.client.iost.serverTimeDiff + i);
+      tx.addSign(callerKey);
+      tx.publisher_sigs = [];
+      node.client.admin.signTx(tx);
+      if (tx.publisher_sigs.every((s: any) => s.sig.length === 64)) break;
+    }
+    const out = await expectSuccess(node.client, tx);
+    expect(out.result.receipts).toEqual([{ func_name: "token.iost/transfer", content: `["iost","${name}","admin","2","co-signed"]` }]);
+    expect([await balance(name), await balance("admin")]).toEqual([far0 - 2, admin0 + 2]);
+    // Without the far account's signature: go-iost's permission error, as on one shard, and nothing moves.
+    const stolen = node.client.iost.callABI("token.iost", "transfer", ["iost", name, "admin", "1", "unsigned"]);
+    stolen.addApprove("iost", "1");
+    const failed = await sendAndFollow(node.client, stolen);
+    expect(failed.ok).toBe(false);
+    expect(JSON.stringify(failed.result)).toContain("error: transaction has no permission");
+    expect(await balance(name)).toBe(far0 - 2);
+  });
 });
