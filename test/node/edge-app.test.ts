@@ -273,16 +273,17 @@ describe("transport", () => {
       expect(r.status, text).toBe(200);
       expect(g.calls.find((c) => c.method === "shard.getAccount")?.args).toEqual(["admin"]);
     }
+    // grpc-gateway's InvalidArgument (3), as go-iost answers a path parameter it cannot parse.
     const bad = await call(f.env, "/getAccount/admin/yes");
     expect(bad.status).toBe(400);
-    expect(bad.body.code).toBe(2);
+    expect(bad.body.code).toBe(3);
     expect(bad.body.message).toContain("by_longest_chain");
     const badNum = await call(f.env, "/getBlockByNumber/abc/true");
-    expect(badNum.body.code).toBe(2);
+    expect(badNum.body.code).toBe(3);
     expect(badNum.body.message).toContain("number");
   });
 
-  it("POST bodies are JSON whatever the Content-Type; malformed JSON is code 2", async () => {
+  it("POST bodies are JSON whatever the Content-Type; malformed JSON or a field of the wrong type is code 3 (InvalidArgument), as grpc-gateway answers it", async () => {
     const body = JSON.stringify({ id: "token.iost", key: "TBadmin", field: "iost", by_longest_chain: true });
     for (const type of ["text/plain", "application/json", "application/x-www-form-urlencoded"]) {
       const r = await call(f.env, "/getContractStorage", { method: "POST", headers: { "Content-Type": type }, body });
@@ -293,16 +294,16 @@ describe("transport", () => {
     expect(camel.status).toBe(200);
     expect(f.calls.filter((c) => c.method === "shard.getContractStorage").at(-1)?.args).toEqual(["token.iost", "k", "f"]);
     const badCamel = await call(f.env, "/getContractStorage", postText(JSON.stringify({ id: "token.iost", key: "k", field: "f", byLongestChain: 7 })));
-    expect([badCamel.status, badCamel.body.message]).toEqual([400, "invalid value for bool field by_longest_chain: 7"]);
+    expect([badCamel.status, badCamel.body.code, badCamel.body.message]).toEqual([400, 3, "invalid value for bool field by_longest_chain: 7"]);
     for (const bad of ["{", '{"id":', "not json", "[1,2]", '"text"']) {
       const r = await call(f.env, "/getContractStorage", postText(bad));
       expect(r.status, bad).toBe(400);
-      expect(r.body.code).toBe(2);
+      expect(r.body.code).toBe(3);
       expect(r.body.message).toMatch(/invalid request body/);
     }
     const badTx = await call(f.env, "/sendTx", postText('{"time": 1,'));
     expect(badTx.status).toBe(400);
-    expect(badTx.body.code).toBe(2);
+    expect(badTx.body.code).toBe(3);
     expect(f.calls.some((c) => c.method === "shard.submitTxs")).toBe(false);
   });
 
@@ -331,9 +332,9 @@ describe("transport", () => {
     expect((await call(f.env, "/getRawBlockByNumber/10/false")).body.block.blockType).toBe("ONLYHASH");
     expect((await call(f.env, "/getRawBlockByNumber/11/true")).body).toEqual({ code: 2, message: "block not found" });
     const before = f.calls.length;
-    expect((await call(f.env, "/getRawBlockByNumber/x/true")).body.code).toBe(2);
+    expect((await call(f.env, "/getRawBlockByNumber/x/true")).body.code).toBe(3);
     expect((await call(f.env, "/getRawBlockByNumber/-1/true")).body).toEqual({ code: 2, message: "block not found" });
-    expect((await call(f.env, "/getRawBlockByNumber/1/maybe")).body.code).toBe(2);
+    expect((await call(f.env, "/getRawBlockByNumber/1/maybe")).body.code).toBe(3);
     expect(f.calls.slice(before).some((c) => c.method === "coordinator.rawBlock")).toBe(false);
   });
 
@@ -389,7 +390,7 @@ describe("transport", () => {
     expect((await call(f.env, "/getProof", postText('{"key":"k"}'))).body).toEqual({ code: 2, message: "invalid contract id" });
     const long = JSON.stringify({ id: "token.iost", key: "TBadmin", field: "x".repeat(65_536) });
     expect((await call(f.env, "/getProof", postText(long))).body).toEqual({ code: 2, message: "key too long. max length is 65536 Byte." });
-    expect((await call(f.env, "/getProof", postText('{"id":"a.iost","key":5}'))).body.code).toBe(2);
+    expect((await call(f.env, "/getProof", postText('{"id":"a.iost","key":5}'))).body.code).toBe(3);
     expect(f.calls.slice(before).some((c) => c.method === "shard.proof")).toBe(false);
   });
 

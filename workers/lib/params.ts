@@ -1,5 +1,5 @@
-/** Path-parameter and request-body parsing with grpc-gateway's rules. */
-import { RpcFailure } from "./errors";
+/** Path-parameter and request-body parsing with grpc-gateway's rules: what it cannot decode is code 3 (INVALID_ARGUMENT). */
+import { CODE_INVALID_ARGUMENT, RpcFailure } from "./errors";
 
 const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
@@ -8,17 +8,20 @@ const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);
 export function parseBoolParam(name: string, text: string): boolean {
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
-  throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`);
+  throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseBool: parsing ${JSON.stringify(text)}: invalid syntax`, CODE_INVALID_ARGUMENT);
 }
 
 /** Go strconv.ParseInt(text, 10, 64) for int64 path params. */
 export function parseInt64Param(name: string, text: string): bigint {
   if (!/^[+-]?\d+$/.test(text)) {
-    throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`);
+    throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`, CODE_INVALID_ARGUMENT);
   }
   const value = BigInt(text);
   if (value > 9223372036854775807n || value < -9223372036854775808n) {
-    throw new RpcFailure(`type mismatch, parameter: ${name}, error: strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`);
+    throw new RpcFailure(
+      `type mismatch, parameter: ${name}, error: strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`,
+      CODE_INVALID_ARGUMENT,
+    );
   }
   return value;
 }
@@ -33,10 +36,10 @@ export function parseJsonBody(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new RpcFailure(`invalid request body: malformed JSON (${(err as Error).message})`);
+    throw new RpcFailure(`invalid request body: malformed JSON (${(err as Error).message})`, CODE_INVALID_ARGUMENT);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new RpcFailure("invalid request body: a JSON object is required");
+    throw new RpcFailure("invalid request body: a JSON object is required", CODE_INVALID_ARGUMENT);
   }
   return value as Record<string, unknown>;
 }
@@ -51,7 +54,7 @@ export function field(body: Record<string, unknown>, protoName: string): unknown
 export function stringField(body: Record<string, unknown>, protoName: string): string {
   const value = field(body, protoName);
   if (value === undefined || value === null) return "";
-  if (typeof value !== "string") throw new RpcFailure(`invalid value for string field ${protoName}: ${JSON.stringify(value)}`);
+  if (typeof value !== "string") throw new RpcFailure(`invalid value for string field ${protoName}: ${JSON.stringify(value)}`, CODE_INVALID_ARGUMENT);
   return value;
 }
 
@@ -63,7 +66,7 @@ export function boolField(body: Record<string, unknown>, protoName: string): boo
   // with the textual forms the path params accept.
   if (typeof value === "string") return parseBoolParam(protoName, value);
   if (value === 0 || value === 1) return value === 1;
-  throw new RpcFailure(`invalid value for bool field ${protoName}: ${JSON.stringify(value)}`);
+  throw new RpcFailure(`invalid value for bool field ${protoName}: ${JSON.stringify(value)}`, CODE_INVALID_ARGUMENT);
 }
 
 /** int64 request fields: JSON number or decimal string. */
@@ -72,7 +75,7 @@ export function int64Field(body: Record<string, unknown>, protoName: string): bi
   if (value === undefined || value === null) return 0n;
   if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
   if (typeof value === "string" && /^-?\d+$/.test(value)) return BigInt(value);
-  throw new RpcFailure(`invalid value for int64 field ${protoName}: ${JSON.stringify(value)}`);
+  throw new RpcFailure(`invalid value for int64 field ${protoName}: ${JSON.stringify(value)}`, CODE_INVALID_ARGUMENT);
 }
 
 /**

@@ -15,7 +15,7 @@ import { base58Encode } from "../../src/codec/base58";
 import { loadSha3, sha3 } from "../../src/crypto/sha3";
 import { admitTx, checkBadTx, decodeTx, parseTxRequest, replayKey, TxError, txEncoding, type Tx, type TxEncoding } from "../../src/tx";
 import type { AppEnv, Env } from "../env";
-import { RpcFailure, unwrap } from "../lib/errors";
+import { CODE_INVALID_ARGUMENT, RpcFailure, unwrap } from "../lib/errors";
 import { rememberTxShard } from "../lib/cache";
 import { applies, coordinator, homeShard, shard, shardCount, unappliedError } from "../lib/nodes";
 import { objectWait, peerFetches } from "../lib/usage";
@@ -43,10 +43,9 @@ async function chainIdOf(env: Env): Promise<number> {
 }
 
 /**
- * Runs a tx check, turning TxError (IOST's message) into the RPC envelope.
- * Always code 2: src/tx marks undecodable bodies code 3 as grpc-gateway does,
- * but this node answers every non-route error with code 2 (and says so in the
- * message).
+ * Runs a tx check, turning TxError (IOST's message) into the RPC envelope: code 3
+ * for a body that is not a TransactionRequest (src/tx marks it so, as grpc-gateway
+ * answers it), code 2 for a tx IOST refuses.
  */
 async function step<T>(run: () => T | Promise<T>): Promise<T> {
   try {
@@ -54,7 +53,7 @@ async function step<T>(run: () => T | Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof TxError) {
       // code 3: the body could not be decoded as a TransactionRequest at all.
-      throw new RpcFailure(err.code === 3 ? `invalid request body: ${err.message}` : err.message);
+      throw err.code === 3 ? new RpcFailure(`invalid request body: ${err.message}`, CODE_INVALID_ARGUMENT) : new RpcFailure(err.message);
     }
     throw err;
   }
