@@ -15,7 +15,8 @@ import { ERR, VmError } from "./errors.js";
 import { asCallee, asDecimal, asInt, checkStorageKey, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract, type AbiEntry } from "./native.js";
-import { canUpdateAdmin, noop } from "./token.js";
+import { accountKnown, armFor, canUpdateAdmin, noop } from "./token.js";
+import type { RemoteReads } from "./remote.js";
 
 export const GAS = "gas.iost";
 export const GAS_DECIMAL = 2;
@@ -242,19 +243,25 @@ function parsePledgeAmount(text: string): Decimal {
 /**
  * A pledger of another shard than the run's, not its publisher (a co-signer): its records are fetched from its shard
  * and written back there, as a callee of that shard's (docs/SHARDING.md "Calls of another shard's contract"), for
- * gas.iost's checks and its token.iost debit or refund. The publisher's are here (or its escrow). Returns the armed
- * reads to disarm, or null.
+ * gas.iost's checks and its token.iost debit or refund, when the tx authorizes it (token.ts armFor). The publisher's
+ * are here (or its escrow). `armed`: the reads to disarm, or null; `away`: a pledger of another shard not armed for,
+ * whose checks read the directory.
  */
-function armPledger(h: Host, pledger: string): ReturnType<Host["armCallee"]> {
-  return pledger === h.tx.publisher || h.inCallee || h.remoteShard(pledger) === null ? null : h.armCallee();
+function armPledger(h: Host, pledger: string): { armed: RemoteReads | null; away: boolean } {
+  if (pledger === h.tx.publisher || h.inCallee || h.remoteShard(pledger) === null) return { armed: null, away: false };
+  const armed = armFor(h, pledger) || null;
+  return { armed, away: armed === null };
 }
 
-const pledgeAbi: NativeAbi["fn"] = (h, args, c) => asCallee(armPledger(h, args[0] as string), () => pledgeRun(h, args, c));
+const pledgeAbi: NativeAbi["fn"] = (h, args, c) => {
+  const { armed, away } = armPledger(h, args[0] as string);
+  return asCallee(armed, () => pledgeRun(h, args, c, away));
+};
 
-function pledgeRun(...[h, args, c]: Parameters<NativeAbi["fn"]>): unknown[] {
+function pledgeRun(h: Host, args: Parameters<NativeAbi["fn"]>[1], c: Cost, away: boolean): unknown[] {
   const pledger = args[0] as string;
   c.cpuAdd(opCost(1));
-  if (!h.isValidAccount(pledger)) throw new VmError(`invalid user name ${pledger}`);
+  if (!accountKnown(h, pledger, away)) throw new VmError(`invalid user name ${pledger}`);
   const user = args[1] as string;
   c.cpuAdd(opCost(1));
   if (!h.isValidAccount(user)) throw new VmError(`invalid user name ${user}`);
@@ -272,14 +279,17 @@ function pledgeRun(...[h, args, c]: Parameters<NativeAbi["fn"]>): unknown[] {
   return [];
 }
 
-const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => asCallee(armPledger(h, args[0] as string), () => unpledgeRun(h, args, c));
+const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
+  const { armed, away } = armPledger(h, args[0] as string);
+  return asCallee(armed, () => unpledgeRun(h, args, c, away));
+};
 
-function unpledgeRun(...[h, args, c]: Parameters<NativeAbi["fn"]>): unknown[] {
+function unpledgeRun(h: Host, args: Parameters<NativeAbi["fn"]>[1], c: Cost, away: boolean): unknown[] {
   const pledger = args[0] as string;
   const user = args[1] as string;
   c.cpuAdd(opCost(1));
   // Go swaps the two names in these two messages.
-  if (!h.isValidAccount(pledger)) throw new VmError(`invalid user name ${user}`);
+  if (!accountKnown(h, pledger, away)) throw new VmError(`invalid user name ${user}`);
   c.cpuAdd(opCost(1));
   if (!h.isValidAccount(user)) throw new VmError(`invalid user name ${pledger}`);
   if (!h.requireAuth(c, pledger, "transfer")) throw new VmError(ERR.permissionLost);

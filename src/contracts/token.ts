@@ -425,16 +425,34 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
   requireConsensusToken(h, sym);
   // A callee of another shard moves its own balance (and what it may): fetched from there, written back there (guard.ts).
-  // So does a contract moving the tokens of an account of another shard (a co-signer's), as its callee: a top-level debit
-  // of such an account runs on its shard instead (executor/forward.ts debitTarget).
+  // So does a contract moving the tokens of an account of another shard that authorized the tx (a co-signer's), as its
+  // callee: a top-level debit of such an account runs on its shard instead (executor/forward.ts debitTarget).
   const fromShard = sym === CONSENSUS_TOKEN || h.inCallee ? null : h.remoteShard(from);
-  const armed = fromShard === null ? null : h.armCallee();
-  if (fromShard !== null && armed === null) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
-  return asCallee(armed, () => transferAt(h, c, args, sym, from, to));
+  const armed = fromShard === null ? null : armFor(h, from);
+  if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
+  return asCallee(armed, () => transferAt(h, c, args, sym, from, to, fromShard !== null && armed === null));
 };
 
-function transferAt(h: Host, c: Cost, args: Arg[], sym: string, from: string, to: string): unknown[] {
-  if (!h.isValidAccount(from)) throw new VmError(`invalid account ${from}`);
+/**
+ * The run's reads armed to move what `account`, of another shard, holds: its records fetched from its shard for writing
+ * and written back with the run (Host.armCallee). Only when the tx authorizes the account (its transfer permission
+ * passes on the copy of its record here, checked on a cost of its own that nobody pays); else null, and the move fails
+ * at its permission check as on one shard, before any read of that shard: a stranger's contract locks nothing there.
+ * false: authorized, but the run cannot fetch (no reads: a dry run off a block).
+ */
+export function armFor(h: Host, account: string): RemoteReads | null | false {
+  if (!h.requireAuth(new Cost(), account, "transfer")) return null;
+  return h.armCallee() ?? false;
+}
+
+/** Whether `name` is an account; `away`, of another shard and not armed for (armFor): the directory tells, as of a receiver. */
+export function accountKnown(h: Host, name: string, away: boolean): boolean {
+  return away ? name.startsWith("Contract") || knownAccount(h.state, name) : h.isValidAccount(name);
+}
+
+/** `away`: `from` is of another shard and not armed for (armFor). */
+function transferAt(h: Host, c: Cost, args: Arg[], sym: string, from: string, to: string, away: boolean): unknown[] {
+  if (!accountKnown(h, from, away)) throw new VmError(`invalid account ${from}`);
   // A forwarded part's publisher is local here: what it receives joins its escrow, which goes home in
   // the settle. An account of another shard is checked in the account directory, a contract found in
   // the contract directory exists (also for contribute, which every account keeps here).

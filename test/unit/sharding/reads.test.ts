@@ -204,6 +204,36 @@ describe("reads of another shard's records inside a contract (simulator)", () =>
     half.count("m-auth.iost-auth-a", "x");
     expect(half.counts()).toBeUndefined();
   });
+
+  it("a contract moving iost of an account of another shard: co-signed, fetched for writing and moved as on one shard; not signed, it fails at its permission check with nothing asked of that shard", () => {
+    const MOVER = `class Mover {
+  init() {}
+  move(from, to, amount) { blockchain.callWithAuth("token.iost", "transfer", ["iost", from, to, amount, ""]); return "moved"; }
+}
+module.exports = Mover;`;
+    const deploy = txBy(on(1, 2), [
+      act("system.iost", "setCode", [
+        contractJson(MOVER, [{ name: "move", args: ["string", "string", "string"], amountLimit: [{ token: "iost", val: "100" }] }]),
+      ]),
+    ]);
+    expect(both(deploy).map((x) => x.receipt?.statusCode)).toEqual(["SUCCESS", "SUCCESS"]);
+    const mover = "Contract" + txId(deploy);
+    const signed = txBy(on(1, 2), [act(mover, "move", [X, on(0), "1"])], { signers: [X] });
+    const [a, b] = both(signed);
+    expect(a.receipt?.statusCode).toBe("SUCCESS");
+    expect(b).toEqual(a);
+    // Unsigned: decided in its own block at home, no read of X's shard (a stranger's contract locks none of X's records).
+    const unsigned = txBy(on(1, 2), [act(mover, "move", [X, on(0), "1"])]);
+    const probe = four.fork();
+    probe.submit(unsigned);
+    probe.step({ time: BLOCK_TIME });
+    expect(probe.shards[1].results.get(txId(unsigned))?.receipt?.message).toMatch(/error: transaction has no permission$/);
+    probe.step({ time: BLOCK_TIME }); // a read sent by the block before would lock X's records now
+    expect(probe.shards[shardOf(X, N)].store.keys().filter((k) => k.startsWith(READING))).toEqual([]);
+    const [c, d] = both(unsigned);
+    expect(c.receipt?.message).toMatch(/error: transaction has no permission$/);
+    expect(d).toEqual(c);
+  });
 });
 
 describe("reads from strangers are refused", () => {
