@@ -41,6 +41,22 @@ describe("a contract called from another shard (iost SDK)", () => {
   let id = "";
   let caller: any;
   let callerKey: any;
+  /**
+   * Admin's `tx` co-signed by the far account `name`. The co-signature covers the tx's time: re-timed and co-signed until
+   * admin's signature is a valid one (signTx).
+   */
+  const coSign = (tx: any, name: string) => {
+    tx.addSigner(name, "active");
+    tx.setChainID(CHAIN_ID);
+    for (let i = 0; i < 50; i++) {
+      tx.signatures = [];
+      tx.setTime(90, 0, node.client.iost.serverTimeDiff + i);
+      tx.addSign(callerKey);
+      tx.publisher_sigs = [];
+      node.client.admin.signTx(tx);
+      if (tx.publisher_sigs.every((s: any) => s.sig.length === 64)) break;
+    }
+  };
   let own = "";
 
   it("admin deploys; a new account lands on another shard", async () => {
@@ -118,17 +134,7 @@ describe("a contract called from another shard (iost SDK)", () => {
     buy.addApprove("iost", "1000");
     await expectSuccess(node.client, buy);
     const tx = node.client.iost.callABI(own, "theirs", [name, "cosigned"]);
-    tx.addSigner(name, "active");
-    tx.setChainID(CHAIN_ID);
-    // The co-signature covers the tx's time: re-time and co-sign until the publisher's signature is a valid one (signTx).
-    for (let i = 0; i < 50; i++) {
-      tx.signatures = [];
-      tx.setTime(90, 0, node.client.iost.serverTimeDiff + i);
-      tx.addSign(callerKey);
-      tx.publisher_sigs = [];
-      node.client.admin.signTx(tx);
-      if (tx.publisher_sigs.every((s: any) => s.sig.length === 64)) break;
-    }
+    coSign(tx, name);
     const out = await expectSuccess(node.client, tx);
     expect(out.result.returns).toEqual(['["theirs"]']);
     expect(Number(out.result.ram_usage[name])).toBeGreaterThan(0);
@@ -141,16 +147,7 @@ describe("a contract called from another shard (iost SDK)", () => {
     const [far0, admin0] = [await balance(name), await balance("admin")];
     const tx = node.client.iost.callABI("token.iost", "transfer", ["iost", name, "admin", "2", "co-signed"]);
     tx.addApprove("iost", "2");
-    tx.addSigner(name, "active");
-    tx.setChainID(CHAIN_ID);
-    for (let i = 0; i < 50; i++) {
-      tx.signatures = [];
-      tx.setTime(90, 0, node.client.iost.serverTimeDiff + i);
-      tx.addSign(callerKey);
-      tx.publisher_sigs = [];
-      node.client.admin.signTx(tx);
-      if (tx.publisher_sigs.every((s: any) => s.sig.length === 64)) break;
-    }
+    coSign(tx, name);
     const out = await expectSuccess(node.client, tx);
     expect(out.result.receipts).toEqual([{ func_name: "token.iost/transfer", content: `["iost","${name}","admin","2","co-signed"]` }]);
     expect([await balance(name), await balance("admin")]).toEqual([far0 - 2, admin0 + 2]);
