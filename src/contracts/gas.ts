@@ -10,12 +10,12 @@ import { Decimal, DecimalError } from "../amount.js";
 import type { State } from "../state/state.js";
 import { basicKey, ContractDB, decodeValue, encodeValue, fixed, int, type Value } from "../state/storage.js";
 import { argsJson, goMarshalArgs } from "./args.js";
-import { type Cost, COSTS, opCost } from "./cost.js";
+import { Cost, COSTS, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
 import { asCallee, asDecimal, asInt, checkStorageKey, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract, type AbiEntry } from "./native.js";
-import { accountKnown, armFor, canUpdateAdmin, noop } from "./token.js";
+import { accountKnown, canUpdateAdmin, noop } from "./token.js";
 import type { RemoteReads } from "./remote.js";
 
 export const GAS = "gas.iost";
@@ -241,30 +241,35 @@ function parsePledgeAmount(text: string): Decimal {
 }
 
 /**
- * A pledger of another shard than the run's, not its publisher (a co-signer): its records are fetched from its shard
- * and written back there, as a callee of that shard's (docs/SHARDING.md "Calls of another shard's contract"), for
- * gas.iost's checks and its token.iost debit or refund, when the tx authorizes it (token.ts armFor). The publisher's
- * are here (or its escrow). `armed`: the reads to disarm, or null; `away`: a pledger of another shard not armed for,
- * whose checks read the directory.
+ * A pledge or unpledge touching records of another shard runs as a callee of that shard's (docs/SHARDING.md "Calls of
+ * another shard's contract"): they are fetched from there and written back with the run. Those of a user of another
+ * shard (a contract's pledge for it: at top level the action runs on the user's shard), and those of a pledger of
+ * another shard, not its publisher (a co-signer), when the tx authorizes it (token.ts armFor): else nothing is fetched,
+ * and the pledge fails at the pledger's permission check as on one shard. The publisher's are here (or its escrow).
+ * `armed`: the reads to disarm, or null; `away`: the names of another shard not armed for, checked in the directory.
  */
-function armPledger(h: Host, pledger: string): { armed: RemoteReads | null; away: boolean } {
-  if (pledger === h.tx.publisher || h.inCallee || h.remoteShard(pledger) === null) return { armed: null, away: false };
-  const armed = armFor(h, pledger) || null;
-  return { armed, away: armed === null };
+function armPledger(h: Host, pledger: string, user: string): { armed: RemoteReads | null; away: ReadonlySet<string> } {
+  const remote = (name: string) => !h.inCallee && h.remoteShard(name) !== null;
+  const names = [...(pledger !== h.tx.publisher && remote(pledger) ? [pledger] : []), ...(remote(user) ? [user] : [])];
+  if (names.length === 0) return { armed: null, away: new Set() };
+  // As token.ts armFor: the pledger's permission checked on the copy of its record, on a cost nobody pays.
+  const authorized = !names.includes(pledger) || h.requireAuth(new Cost(), pledger, "transfer");
+  const armed = authorized ? h.armCallee() : null;
+  return { armed, away: new Set(armed === null ? names : []) };
 }
 
 const pledgeAbi: NativeAbi["fn"] = (h, args, c) => {
-  const { armed, away } = armPledger(h, args[0] as string);
+  const { armed, away } = armPledger(h, args[0] as string, args[1] as string);
   return asCallee(armed, () => pledgeRun(h, args, c, away));
 };
 
-function pledgeRun(h: Host, args: Parameters<NativeAbi["fn"]>[1], c: Cost, away: boolean): unknown[] {
+function pledgeRun(h: Host, args: Parameters<NativeAbi["fn"]>[1], c: Cost, away: ReadonlySet<string>): unknown[] {
   const pledger = args[0] as string;
   c.cpuAdd(opCost(1));
-  if (!accountKnown(h, pledger, away)) throw new VmError(`invalid user name ${pledger}`);
+  if (!accountKnown(h, pledger, away.has(pledger))) throw new VmError(`invalid user name ${pledger}`);
   const user = args[1] as string;
   c.cpuAdd(opCost(1));
-  if (!h.isValidAccount(user)) throw new VmError(`invalid user name ${user}`);
+  if (!accountKnown(h, user, away.has(user))) throw new VmError(`invalid user name ${user}`);
   if (!h.requireAuth(c, pledger, "transfer")) throw new VmError(ERR.permissionLost);
   const amountStr = args[2] as string;
   c.cpuAdd(opCost(1));
@@ -280,18 +285,18 @@ function pledgeRun(h: Host, args: Parameters<NativeAbi["fn"]>[1], c: Cost, away:
 }
 
 const unpledgeAbi: NativeAbi["fn"] = (h, args, c) => {
-  const { armed, away } = armPledger(h, args[0] as string);
+  const { armed, away } = armPledger(h, args[0] as string, args[1] as string);
   return asCallee(armed, () => unpledgeRun(h, args, c, away));
 };
 
-function unpledgeRun(h: Host, args: Parameters<NativeAbi["fn"]>[1], c: Cost, away: boolean): unknown[] {
+function unpledgeRun(h: Host, args: Parameters<NativeAbi["fn"]>[1], c: Cost, away: ReadonlySet<string>): unknown[] {
   const pledger = args[0] as string;
   const user = args[1] as string;
   c.cpuAdd(opCost(1));
   // Go swaps the two names in these two messages.
-  if (!accountKnown(h, pledger, away)) throw new VmError(`invalid user name ${user}`);
+  if (!accountKnown(h, pledger, away.has(pledger))) throw new VmError(`invalid user name ${user}`);
   c.cpuAdd(opCost(1));
-  if (!h.isValidAccount(user)) throw new VmError(`invalid user name ${pledger}`);
+  if (!accountKnown(h, user, away.has(user))) throw new VmError(`invalid user name ${pledger}`);
   if (!h.requireAuth(c, pledger, "transfer")) throw new VmError(ERR.permissionLost);
   const amountStr = args[2] as string;
   c.cpuAdd(opCost(1));
