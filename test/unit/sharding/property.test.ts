@@ -921,6 +921,20 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differsInFlight(steps, gaps)).toBeNull();
   });
 
+  // 1187/103, shrunk (in flight only: sent one after another, or the lend 6 blocks after the unpledge, they pass; without
+  // the failing unpledge too). user00 buys 1000 bytes for user09 through contract 1; user01's unpledge for user09 through
+  // contract 2 fails (no pledge); user09 lends 100 bytes to itself through contract 1 four blocks later: N = 4 charges
+  // the lend ram.iost −1 and token.iost 10 bytes where one shard's orders charge neither. Found in session 23's sweep,
+  // not analysed further (open: docs/SHARDING.md "Not done yet").
+  it.fails("found in flight, 1187/103, shrunk: a self-lend through a contract charged RAM no order charges, after a buy for the lender and a failed unpledge for it", () => {
+    const steps: Step[] = [
+      { k: "sys", c: 1, by: "user00", op: "buy", to: "user09" },
+      { k: "sys", c: 2, by: "user01", op: "unpledge", to: "user09" },
+      { k: "sys", c: 1, by: "user09", op: "lend", to: "user09" },
+    ];
+    expect(differsInFlight(steps, [1, 0, 4])).toBeNull();
+  });
+
   // 492/56, shrunk (in flight only: sent one after another they pass; the payout, to an account no shard has, only holds
   // the sys lend's part on contract 0's shard back while it asks who may create it, so that the lend lands on user22's
   // shard after the keep, not before): an account's ram balance record costs token.iost 10 bytes more when a
