@@ -29,7 +29,7 @@ export function postText(url: string, path: string, body: string | Uint8Array): 
 
 /**
  * IOST's error envelope exactly as documented (README "RPC"): HTTP 400,
- * `{"code":2|12,"message":"…"}` and nothing else; no stack trace in the text.
+ * `{"code":2|3|12,"message":"…"}` (3: a request the gateway could not decode) and nothing else; no stack trace in the text.
  */
 export function isEnvelope(r: Answer): boolean {
   return (
@@ -37,7 +37,7 @@ export function isEnvelope(r: Answer): boolean {
     r.body !== null &&
     typeof r.body === "object" &&
     Object.keys(r.body).sort().join() === "code,message" &&
-    (r.body.code === 2 || r.body.code === 12) &&
+    (r.body.code === 2 || r.body.code === 3 || r.body.code === 12) &&
     typeof r.body.message === "string" &&
     r.body.message.length > 0 &&
     !/\n\s+at /.test(r.body.message)
