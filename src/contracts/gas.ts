@@ -10,12 +10,12 @@ import { Decimal, DecimalError } from "../amount.js";
 import type { State } from "../state/state.js";
 import { basicKey, ContractDB, decodeValue, encodeValue, fixed, int, type Value } from "../state/storage.js";
 import { argsJson, goMarshalArgs } from "./args.js";
-import { Cost, COSTS, opCost } from "./cost.js";
+import { type Cost, COSTS, opCost } from "./cost.js";
 import { ERR, VmError } from "./errors.js";
 import { asCallee, asDecimal, asInt, checkStorageKey, type Host } from "./host.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract, type AbiEntry } from "./native.js";
-import { accountKnown, canUpdateAdmin, noop } from "./token.js";
+import { accountKnown, authorizes, canUpdateAdmin, noop } from "./token.js";
 import type { RemoteReads } from "./remote.js";
 
 export const GAS = "gas.iost";
@@ -252,8 +252,7 @@ function armPledger(h: Host, pledger: string, user: string): { armed: RemoteRead
   const remote = (name: string) => !h.inCallee && h.remoteShard(name) !== null;
   const names = [...(pledger !== h.tx.publisher && remote(pledger) ? [pledger] : []), ...(remote(user) ? [user] : [])];
   if (names.length === 0) return { armed: null, away: new Set() };
-  // As token.ts armFor: the pledger's permission checked on the copy of its record, on a cost nobody pays.
-  const authorized = !names.includes(pledger) || h.requireAuth(new Cost(), pledger, "transfer");
+  const authorized = !names.includes(pledger) || authorizes(h, pledger);
   const armed = authorized ? h.armCallee() : null;
   return { armed, away: new Set(armed === null ? names : []) };
 }

@@ -441,13 +441,21 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
  * false: authorized, but the run cannot fetch (no reads: a dry run off a block).
  */
 export function armFor(h: Host, account: string): RemoteReads | null | false {
-  if (!h.requireAuth(new Cost(), account, "transfer")) return null;
+  if (!authorizes(h, account)) return null;
   return h.armCallee() ?? false;
 }
 
-/** Whether `name` is an account; `away`, of another shard and not armed for (armFor): the directory tells, as of a receiver. */
+/** Whether the tx authorizes `account` to move its tokens: its transfer permission, on a cost of its own that nobody pays. */
+export function authorizes(h: Host, account: string): boolean {
+  return h.requireAuth(new Cost(), account, "transfer");
+}
+
+/**
+ * Whether `name` is an account; `away`, of another shard and not armed for (armFor): the directory tells, as of a
+ * receiver, and a system contract's account (`vote.iost`) exists wherever it is asked, as isValidAccount says.
+ */
 export function accountKnown(h: Host, name: string, away: boolean): boolean {
-  return away ? name.startsWith("Contract") || knownAccount(h.state, name) : h.isValidAccount(name);
+  return away ? name.startsWith("Contract") || name.endsWith(".iost") || knownAccount(h.state, name) : h.isValidAccount(name);
 }
 
 /** `away`: `from` is of another shard and not armed for (armFor). */
@@ -459,8 +467,7 @@ function transferAt(h: Host, c: Cost, args: Arg[], sym: string, from: string, to
   const placed = remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to);
   const remote = sym === CONSENSUS_TOKEN ? null : placed;
   // The receiver's records are its half's (receiveCredit), which counts none of them on any shard count (Host.uncounted).
-  // A system contract's account (`vote.iost`, on the consensus shard) exists wherever it is asked, as isValidAccount says.
-  const exists = placed === null ? h.uncounted(() => h.isValidAccount(to)) : to.startsWith("Contract") || to.endsWith(".iost") || knownAccount(h.state, to);
+  const exists = placed === null ? h.uncounted(() => h.isValidAccount(to)) : accountKnown(h, to, true);
   if (!exists) {
     h.noteUnknown(to);
     throw new VmError(`invalid account ${to}`);

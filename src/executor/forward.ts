@@ -174,19 +174,17 @@ function readTarget(state: State, sh: { index: number; count: number }, action: 
 const DEBITS = new Set(["token.iost/transfer", "token.iost/transferFreeze", "token.iost/destroy"]);
 
 /**
- * The shard a top-level debit of another account than the publisher runs on when not `sh`'s, else null: that
- * account's (a user contract's by the directory). A co-signer moving its own tokens (a dApp paying the gas of its
- * user's transfer) is debited where its records are, after its permission is checked there, as one shard checks and
- * debits it where the tx is; an account that did not sign fails there with go-iost's permission error. The
+ * The shard a top-level debit of another account than the publisher runs on when not this one, else null: that
+ * account's (Host.remoteShard: a user contract's by the directory). A co-signer moving its own tokens (a dApp paying
+ * the gas of its user's transfer) is debited where its records are, after its permission is checked there, as one
+ * shard checks and debits it where the tx is; an account that did not sign fails there with go-iost's permission error. The
  * publisher's records are here (or its escrow, in a forwarded part); every `contribute` balance is on the consensus
  * shard, whose token moves only by its own rules.
  */
-function debitTarget(h: Host, sh: { index: number; count: number }, action: Action): number | null {
+function debitTarget(h: Host, action: Action): number | null {
   if (!DEBITS.has(`${action.contract}/${action.actionName}`) || stringArg(action, 0) === CONSENSUS_TOKEN) return null;
   const from = stringArg(action, 1);
-  if (from === undefined || from === h.tx.publisher) return null;
-  const shard = from.startsWith("Contract") ? remoteContractShard(h.state, sh, from) : placedByName(from) ? shardOf(from, sh.count) : null;
-  return shard === null || shard === sh.index ? null : shard;
+  return from === undefined || from === h.tx.publisher ? null : h.remoteShard(from);
 }
 
 /** exchange.iost/transfer to "" creates the account its memo names (`create:<name>:…`): it runs on that account's shard. */
@@ -232,7 +230,7 @@ export function forwardTarget(h: Host, action: Action): number | null {
   const native = `${action.contract}/${action.actionName}` === "system.iost/updateNativeCode" ? stringArg(action, 0) : undefined;
   const home = native === undefined ? null : remoteContractShard(h.state, sh, native);
   if (home !== null) return home;
-  const token = tokenHomeTarget(h.state, sh, action) ?? readTarget(h.state, sh, action) ?? debitTarget(h, sh, action);
+  const token = tokenHomeTarget(h.state, sh, action) ?? readTarget(h.state, sh, action) ?? debitTarget(h, action);
   if (token !== null) return token;
   const at = TARGET_ARG[`${action.contract}/${action.actionName}`];
   const target = at === undefined ? createdAccount(action) : stringArg(action, at);
