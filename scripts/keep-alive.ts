@@ -28,15 +28,32 @@ export const IDLE_MS = 310_000;
  */
 const QUIET_MS = 2_000;
 
+export interface Socket {
+  host: string;
+  port: number;
+}
+
 export interface KeepAlive {
   /** The port it listens on. */
   port: number;
+  /**
+   * Relays new connections to `target` from now on; undefined: closes each as it comes (a stopped
+   * node). Connections open now are closed either way: they were the old target's.
+   */
+  point(target: Socket | undefined): void;
   close(): Promise<void>;
 }
 
-export async function keepAlive(target: { host: string; port: number }, listen: { host: string; port: number }): Promise<KeepAlive> {
+/** Listens now; relays to `target` once pointed there. */
+export async function keepAlive(listen: Socket, first?: Socket): Promise<KeepAlive> {
+  let target = first;
   const clients = new Set<net.Socket>();
   const server = net.createServer((client) => {
+    if (target === undefined) {
+      client.destroy();
+      return;
+    }
+    const to = target;
     clients.add(client);
     client.setNoDelay(true);
     client.setTimeout(IDLE_MS, () => client.destroy());
@@ -45,7 +62,7 @@ export async function keepAlive(target: { host: string; port: number }, listen: 
     /** Bytes went upstream and nothing came back since: a request is in flight, whatever the quiet. */
     let awaiting = false;
     const open = (): net.Socket => {
-      const up = net.connect(target.port, target.host);
+      const up = net.connect(to.port, to.host);
       up.setNoDelay(true);
       up.on("data", (chunk) => {
         last = Date.now();
@@ -85,11 +102,18 @@ export async function keepAlive(target: { host: string; port: number }, listen: 
     server.once("error", reject);
     server.listen(listen.port, listen.host, resolve);
   });
+  const drop = () => {
+    for (const c of clients) c.destroy();
+  };
   return {
     port: (server.address() as net.AddressInfo).port,
+    point(next) {
+      drop();
+      target = next;
+    },
     close: () =>
       new Promise((resolve) => {
-        for (const c of clients) c.destroy();
+        drop();
         server.close(() => resolve());
       }),
   };

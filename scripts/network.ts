@@ -20,11 +20,11 @@
  * `startNetwork` is also the test harness's launcher (test/network/harness.ts).
  */
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DEV_PRODUCERS } from "../src/genesis/dev-keys";
 import { startGrpcBridge } from "./grpc/bridge";
+import { keepAlive, type KeepAlive } from "./keep-alive";
 import { startLinkProxy, type LinkDelay, type LinkProxy } from "./link-proxy";
 import { ROOT, sleep, startNode, type RunningNode } from "./node";
 import { onInterrupt } from "./shutdown";
@@ -38,7 +38,7 @@ export interface NetworkOptions {
   nodes: number;
   /** Stores go to <persistRoot>/node-<i>; default .wrangler/network. */
   persistRoot?: string;
-  /** Ports: node i on basePort + i; default: free ports picked up front. */
+  /** Ports: node i on basePort + i; default: ports the OS picks, each held from the start to the stop. */
   basePort?: number;
   /** PEERS point at link proxies (one per directed link) so links can be cut; default true. */
   proxied?: boolean;
@@ -88,49 +88,24 @@ export interface Network {
   stop(): Promise<void>;
 }
 
-const PORT_LOW = 20_000;
-const PORT_SLICES = 8;
-/** 12,000 ports below the ephemeral range, in PORT_SLICES slices. */
-const PORT_SLICE = 1_500;
-const handedOut = new Set<number>();
-
-/**
- * A loopback port free right now, below Linux's ephemeral range (32768–60999): a node's port is
- * chosen before its link proxies and its workerd start, and those take ephemeral ports from the
- * OS, which may hand out one we probed and closed (a clean CI run failed so, EADDRINUSE at the
- * node's listen). A port is only bound seconds after its probe, so two network files run at once
- * could both probe one port free (CI: EADDRINUSE in group-chunks.test.ts's start): each vitest
- * worker (VITEST_POOL_ID) draws from a slice of its own, and one process never hands a port out twice.
- */
-export async function freePort(): Promise<number> {
-  const slice = Number(process.env.VITEST_POOL_ID ?? 0) % PORT_SLICES;
-  const first = PORT_LOW + slice * PORT_SLICE;
-  for (let tries = 0; tries < 100; tries++) {
-    const port = first + Math.floor(Math.random() * PORT_SLICE);
-    if (handedOut.has(port) || !(await canListen(port))) continue;
-    handedOut.add(port);
-    return port;
-  }
-  throw new Error(`no free port in ${first}–${first + PORT_SLICE - 1} after 100 tries`);
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const s = createServer();
-    s.once("error", () => done(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => done(true)));
-  });
-}
-
 export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const n = options.nodes;
   if (!Number.isInteger(n) || n < 1 || n > MAX_NODES) throw new Error(`nodes must be 1–${MAX_NODES}, got ${n}`);
   const root = options.persistRoot ?? NETWORK_DIR;
   const proxied = options.proxied ?? true;
 
-  // Ports are fixed before any node starts: peers' URLs must stay valid across restarts.
-  const ports: number[] = [];
-  for (let i = 0; i < n; i++) ports.push(options.basePort !== undefined ? options.basePort + i : await freePort());
+  // Each node's socket listens from here to the network's stop, across the node's restarts: peers'
+  // URLs must stay valid, and a port probed free then bound later was taken meanwhile (CI, twice:
+  // EADDRINUSE at a node's start).
+  const fronts: KeepAlive[] = [];
+  const closeFronts = () => Promise.allSettled(fronts.map((f) => f.close()));
+  try {
+    for (let i = 0; i < n; i++) fronts.push(await keepAlive({ host: "127.0.0.1", port: options.basePort !== undefined ? options.basePort + i : 0 }));
+  } catch (err) {
+    await closeFronts();
+    throw err;
+  }
+  const ports = fronts.map((f) => f.port);
   const urls = ports.map((p) => `http://127.0.0.1:${p}`);
 
   const links = new Map<string, LinkProxy>();
@@ -168,7 +143,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
       if (running) return;
       running = await startNode({
         persist,
-        port: ports[i],
+        front: fronts[i],
         vars,
         logLevel: options.logLevel ?? "warn",
         readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
@@ -204,6 +179,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const stopAll = async () => {
     await Promise.allSettled(nodes.map((node) => node.stop()));
     await Promise.allSettled([...links.values()].map((l) => l.close()));
+    await closeFronts();
   };
 
   // In parallel: workerd start-up is mostly waiting, and the nodes must be up together to talk.

@@ -31,6 +31,11 @@ export interface NodeOptions {
   persist?: string | false;
   /** Loopback port; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * A socket the caller keeps listening across this node's restarts (network.ts), pointed at the
+   * node while it runs; `port` is then unused.
+   */
+  front?: KeepAlive;
   /** Extra plain-text vars, overriding wrangler.toml's [env.dev.vars] (the devnet: DEV = "true"). */
   vars?: Record<string, string>;
   /** "log": request lines and the Worker's console (contract console.log in dev mode); default "warn". */
@@ -76,21 +81,23 @@ export async function startNode(options: NodeOptions = {}): Promise<RunningNode>
     },
   });
   let front: KeepAlive | undefined;
+  const release = async (f: KeepAlive) => (options.front ? f.point(undefined) : await f.close());
   try {
     await worker.ready;
-    front = await keepAlive(await direct, { host: "127.0.0.1", port: options.port ?? 0 });
+    front = options.front ?? (await keepAlive({ host: "127.0.0.1", port: options.port ?? 0 }));
+    front.point(await direct);
     const url = `http://127.0.0.1:${front.port}`;
     const chainInfo = await waitForChain(url, options.readyTimeoutMs ?? 60_000);
     const node = front;
     const bridge = options.grpcPort === undefined ? undefined : await startGrpcBridge({ node: url, port: options.grpcPort });
     const stop = async () => {
       await bridge?.stop();
-      await node.close();
+      await release(node);
       await worker.dispose();
     };
     return { url, chainInfo, grpc: bridge?.address, stop };
   } catch (err) {
-    await front?.close();
+    if (front) await release(front);
     await worker.dispose().catch(() => {});
     throw err;
   }
