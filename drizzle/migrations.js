@@ -12,6 +12,7 @@ import m0009 from "./0009_tx_hashed.sql";
 import m0010 from "./0010_witness_reads.sql";
 import m0011 from "./0011_kept_chunks.sql";
 import m0012 from "./0012_applied_in_chunks.sql";
+import m0013 from "./0013_pledge_hints_gone.sql";
 
 export default {
   journal,
@@ -29,5 +30,6 @@ export default {
     m0010,
     m0011,
     m0012,
+    m0013,
   },
 };

@@ -7,12 +7,11 @@
  * codecs, consensus rules) the objects import from src/ directly.
  */
 import type { ConsensusParams } from "../src/consensus/params";
-import { genesisOf, genesisPledges, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
+import { genesisOf, type GenesisConfig, type GenesisSpec } from "../src/genesis/index";
 import { applyShardGenesis } from "../src/genesis/shards";
 import { applyIncoming as coreApplyIncoming } from "../src/executor/incoming";
 import { awaitsSettle, type CrossReceipt, pendingChange, type Settlement } from "../src/sharding/receipts";
 import { combineReceipt } from "../src/sharding/combine";
-import { shardOf } from "../src/sharding/placement";
 import { outReceiptsRoot } from "../src/sharding/receipt-proof";
 import { eventsAtSettle as settleEvents, postedEvents, postsAtSettle, type PostedEvent } from "../src/sharding/events";
 import type { TxReceiptJson } from "../src/tx/view";
@@ -203,29 +202,6 @@ export function settledPart(receipt: Json, s: Settlement): Json {
  */
 export function eventsAtSettle(combined: Json, s: Settlement): PostedEvent[] {
   return settleEvents(receiptFromJson(combined as unknown as TxReceiptJson), s);
-}
-
-/**
- * The shards a tx's forwarded gas.iost pledges went to, per pledger living on
- * `here`: its pledge records live there, with their users (docs/SHARDING.md
- * "Pledges across shards"), and getAccount on the pledger's shard must find them.
- */
-export function pledgesSent(outgoing: readonly CrossReceipt[], here: ShardPlace): [pledger: string, shard: number][] {
-  const out: [string, number][] = [];
-  for (const r of outgoing)
-    for (const a of r.kind === "action" ? r.forward!.actions : [])
-      if (a.contract === "gas.iost" && a.actionName === "pledge") {
-        const pledger = (JSON.parse(a.data) as unknown[])[0];
-        if (typeof pledger === "string" && shardOf(pledger, here.count) === here.index) out.push([pledger, r.toShard]);
-      }
-  return out;
-}
-
-/** The same for genesis's pledges (a genesis pledge for an account of another shard lives there too). */
-export function genesisPledgesAway(spec: GenesisSpec, here: ShardPlace): [pledger: string, shard: number][] {
-  return genesisPledges(genesisOf(spec))
-    .filter(([pledger, user]) => shardOf(pledger, here.count) === here.index && shardOf(user, here.count) !== here.index)
-    .map(([pledger, user]) => [pledger, shardOf(user, here.count)]);
 }
 
 /** Back from the stored JSON: gas_usage is gas × ratio / 100 as a double, exact for any real gas amount. */

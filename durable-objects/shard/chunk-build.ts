@@ -375,23 +375,6 @@ function runBaseTx(h: ChunkHost, b: Built, state: ShardState, block: core.BlockI
   record(h.sql, b, base.hash, blob(base.bytes), base.tx.gasRatio, base);
 }
 
-/**
- * `pledged_on:<pledger>` (shard_meta, not state): the other shards a pledger of this shard
- * pledged gas on, which getAccount asks for its `pledged_info` (docs/SHARDING.md "Pledges
- * across shards"). A row read per forwarded pledge, a row write the first time per shard; a
- * stale shard (the chunk reverted, the pledge withdrawn) only answers no pledges.
- */
-export function notePledgesAway(sql: SqlStorage, sent: [pledger: string, shard: number][]): void {
-  for (const [pledger, shard] of sent) {
-    const key = `pledged_on:${pledger}`;
-    const row = sql.exec<{ value: string }>("SELECT value FROM shard_meta WHERE key = ?", key).toArray()[0];
-    const shards = row ? (JSON.parse(row.value) as number[]) : [];
-    if (shards.includes(shard)) continue;
-    const value = JSON.stringify([...shards, shard].sort((a, b) => a - b));
-    sql.exec("INSERT INTO shard_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
-  }
-}
-
 /** Cross-shard receipts: they are inputs of this height (docs/SHARDING.md). */
 function takeIncoming(h: ChunkHost, b: Built, state: ShardState, block: core.BlockInfo, incoming: core.CrossReceipt[]): void {
   const inc = core.applyIncoming(h.config.chainId, h.place, state, block, incoming, (id) => h.applied.has(id));
@@ -550,7 +533,6 @@ function runTxs(h: ChunkHost, b: Built, state: ShardState, blockTime: bigint, bl
     }
     if (g !== undefined) takeFromPool(sql, g, h.pool);
     else sql.exec("DELETE FROM mempool WHERE hash = ?", hash);
-    notePledgesAway(sql, core.pledgesSent(result.outgoing, place));
     h.pool.remove(hash);
     h.decoded.drop(hash);
     while (state.depth > depth) state.release();

@@ -62,18 +62,7 @@ import type {
 } from "../api";
 import { due, isArchived, markOf, rangeOf, type Mark, type Segment, SegmentReader, segmentOf } from "../archive";
 import * as core from "../core";
-import {
-  blockOf,
-  contextError,
-  executeChunk,
-  incomingFor,
-  notePledgesAway,
-  sentTo,
-  witnessesNow,
-  type ChunkHost,
-  dropFromPool,
-  PickBound,
-} from "./chunk-build";
+import { blockOf, contextError, executeChunk, incomingFor, sentTo, witnessesNow, type ChunkHost, dropFromPool, PickBound } from "./chunk-build";
 import { checkGivenTxs, chunkDifference, chunkId, ChunkRefused, chunkTxBytes, revertChunks, undoneAbove } from "./chunk-sync";
 import { nodeConfig, peerShardName, shardIndexFromName, shardStub, type NodeConfig, type NodeEnv } from "../env";
 import { MAX_POOL_TXS, MAX_TX_LIFE_NS, padNs, poolLimitPerAccount, poolOrder } from "../../src/pool/index";
@@ -337,7 +326,6 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
         ...witnessesNow(this.kv, this.shardIndex),
       };
       storeChunk(this.sql, chunk);
-      notePledgesAway(this.sql, core.genesisPledgesAway(this.config.genesis, this.place));
       this.setMeta("checkpoint", "0");
       this.setMeta("lib", "0");
       this.setMeta("genesis", "done");
@@ -1108,13 +1096,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // Storage reads answer as of the block they name (shard-views.ts `labelled`); the others read the head.
     if (namesBlock.has(name))
       return views.labelled(this.host(), (store, time) => views.viewOn(store, time, (s, t) => read(s, t, ...args) as Answer<Json>) as object);
-    const answer = views.view(this.host(), (s, t) => read(s, t, ...args) as Answer<Json>);
-    if (name === "getAccount" && !("error" in (answer as object))) {
-      // Shards holding pledges of this account for their accounts: the edge asks them (notePledgesAway).
-      const away = this.meta(`pledged_on:${args[0] as string}`);
-      if (away !== undefined) return { ...(answer as { [k: string]: Json }), pledged_on: JSON.parse(away) as number[] };
-    }
-    return answer;
+    return views.view(this.host(), (s, t) => read(s, t, ...args) as Answer<Json>);
   }
 
   /** Several reads of one kind in one call (/getBatchContractStorage), each answered as `read` answers it. */

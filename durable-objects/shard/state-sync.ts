@@ -30,7 +30,7 @@
  * What is not copied, and why: the pool (a new pool; txs pending on the old store are lost with it);
  * the ids of the receipts the chunks applied (only heights above LIB are checked, and H is LIB); the chunks below H and their
  * receipts (this node serves history from H on: /p2p/blocks and tx lookups below H answer from R2
- * archives if any, else not found); `pledged_on:` hints of getAccount (rebuilt as new pledges come).
+ * archives if any, else not found).
  */
 import { merkleRoot } from "../../src/block/merkle";
 import { base58Decode } from "../../src/codec/base58";

@@ -11,7 +11,7 @@ import { monitorCall } from "../contracts/monitor.js";
 import { TOKEN721 } from "../contracts/token721.js";
 import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
-import { movePledge } from "../sharding/pledges.js";
+import { movePledge, pledgesAt } from "../sharding/pledges.js";
 import type { Asking } from "../sharding/asks.js";
 import {
   awaitsSettle,
@@ -538,7 +538,7 @@ export function applyIncoming(
         // Its tx's receipt awaits one answer fewer; the last one's is the re-run's (after these receipts).
         if (p.tx !== undefined && Object.keys(p.asked).length > 0) settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "" };
       } else if (r.kind === "release") {
-        takeRelease(state, r);
+        takeRelease(state, r, block.shard!.count);
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));
@@ -641,7 +641,8 @@ export function applyIncoming(
           out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         }
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
-        if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward !== undefined));
+        const moved = pledgesAt(ran.result.pledges, block.shard!.count, shardOf(r.account, block.shard!.count));
+        if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward !== undefined, moved));
       } else if (r.kind === "credit" && awaitsAnnounce(db, r, shard, height - (since.get(r.id) ?? height))) {
         announcing = true;
       } else if (r.kind === "credit") {

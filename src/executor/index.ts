@@ -49,6 +49,7 @@ import { RemoteReads } from "../contracts/remote.js";
 import { ShardState } from "./guard.js";
 import { park, parkBehind, parksBehind, waitsForDirectory } from "./reads.js";
 import { createdBy, pendingOf } from "../sharding/pending.js";
+import type { PledgeMove } from "../sharding/pledges.js";
 import { poolOrder } from "../pool/index.js";
 
 export type { BlockContext } from "../contracts/host.js";
@@ -57,7 +58,16 @@ export type { BlockContext } from "../contracts/host.js";
  * `outgoing`: the cross-shard receipts the tx sent (empty unless it succeeded and reached other shards); `waits`:
  * settlements its receipt awaits that no receipt of its asks for (a tx parked for the directory: its re-run's).
  */
-export type ExecuteResult = { receipt: TxReceipt; outgoing: CrossReceipt[]; events: ContractEvent[]; waits?: number } | { dropped: string };
+export type ExecuteResult =
+  | {
+      receipt: TxReceipt;
+      outgoing: CrossReceipt[];
+      events: ContractEvent[];
+      waits?: number;
+      /** A tx that succeeded: the `<pledger>gp` fields it moved of pledgers living on other shards (Host.notePledge). */
+      pledges?: PledgeMove[];
+    }
+  | { dropped: string };
 
 const MIN_GAS_RATIO = 100n;
 const MAX_GAS_RATIO = 10000n;
@@ -644,6 +654,7 @@ export function runTx(
     },
     outgoing,
     events: first ? [] : h.events,
+    ...(status === "SUCCESS" && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
   };
 }
 

@@ -301,7 +301,8 @@ export function unlockTx(
 
 /**
  * A part's releases held while its writes went on with the chain (`restore`: the values its keys had before it):
- * the tx stands, and each lands what came back of its keys (`back`: no part on their shard landed them); or it
+ * the tx stands, and each lands what came back of its keys (`back`: no part on their shard landed them), with its
+ * pledge moves (pledges.ts pledgesAt) if any came back; or it
  * failed, and each puts back those a later part landed there (not back). A release held with its writes (the
  * part's tx waited for a credit's half) lands them or nothing. Returns them and the writes of other parts' keys.
  */
@@ -309,12 +310,12 @@ function completeReleases(held: CrossReceipt[], ok: boolean, back: readonly [str
   const came = new Map(back);
   const out = held.map((r): CrossReceipt => {
     if (r.kind !== "release") return r;
-    const { writes, restore, ...release } = r;
-    if (restore === undefined) return ok && writes ? { ...release, writes } : release;
+    const { writes, restore, pledges, ...release } = r;
+    if (restore === undefined) return ok && writes ? { ...release, writes, ...(pledges ? { pledges } : {}) } : release;
     const landed = restore.filter(([k]) => !came.has(k));
     const lands = restore.filter(([k]) => came.has(k)).map(([k]): [string, string | null] => [k, came.get(k) ?? null]);
     for (const [k] of restore) came.delete(k);
-    if (ok) return lands.length > 0 ? { ...release, writes: lands } : release;
+    if (ok) return lands.length > 0 ? { ...release, writes: lands, ...(pledges ? { pledges } : {}) } : release;
     return landed.length > 0 ? { ...release, restore: landed } : release;
   });
   return [out, [...came].sort(([a], [b]) => (a < b ? -1 : 1))];

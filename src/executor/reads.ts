@@ -36,6 +36,7 @@ import {
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
+import { movePledge, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
 import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
@@ -558,12 +559,13 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const out = renoted(state, p, tx, "dropped" in r ? [] : r.outgoing, receipt.statusCode === "SUCCESS", block.shard!);
   const events = "dropped" in r || postsAtSettle(out) ? undefined : r.events;
   const writes = state.takeRemoteWrites();
+  const pledges = "dropped" in r ? undefined : r.pledges;
   // A part forwarded on carries what it wrote: it lands before the first later part of its shard, or comes back with
   // the settle to land with the held release (docs/SHARDING.md "Calls of another shard's contract").
   const action = out.find((x) => x.kind === "action");
   if (action !== undefined && writes.size > 0) action.forward = { ...action.forward!, writes: allWrites(writes) };
   return {
-    outgoing: [...stale, ...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined)],
+    outgoing: [...stale, ...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined, pledgesAt(pledges, block.shard!.count))],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
 }
@@ -580,12 +582,19 @@ export function allWrites(by: ReadonlyMap<number, [string, string | null][]>): [
 
 /**
  * A part that ran with every value it asked for: its read locks go, one `release` per shard that holds some,
- * carrying what its run wrote there (`writes`: ShardState.takeRemoteWrites, its callees' of that shard).
+ * carrying what its run wrote there (`writes`: ShardState.takeRemoteWrites, its callees' of that shard) and the
+ * pledge fields it moved of pledgers living there (`pledges`, by shard: pledges.ts pledgesAt).
  */
-export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]> = new Map()): CrossReceipt[] {
+export function releasesOf(
+  p: Parked,
+  from: number,
+  writes: ReadonlyMap<number, [string, string | null][]> = new Map(),
+  pledges: ReadonlyMap<number, PledgeMove[]> = new Map(),
+): CrossReceipt[] {
   return p.locked.map((to) => {
     const w = writes.get(to);
-    return w === undefined ? releaseOf(p, from, to) : { ...releaseOf(p, from, to), writes: w };
+    const moved = pledges.get(to);
+    return w === undefined ? releaseOf(p, from, to) : { ...releaseOf(p, from, to), writes: w, ...(moved ? { pledges: moved } : {}) };
   });
 }
 
@@ -595,8 +604,15 @@ export function releasesOf(p: Parked, from: number, writes: ReadonlyMap<number, 
  * When its writes went on with the tx's next part (`carried`), they wait with the values its keys had before it
  * instead (`restore`): the settle brings back what no part landed (locks.ts unlockTx).
  */
-export function releasesNow(state: State, p: Parked, from: number, writes: ReadonlyMap<number, [string, string | null][]>, carried = false): CrossReceipt[] {
-  const all = releasesOf(p, from, writes);
+export function releasesNow(
+  state: State,
+  p: Parked,
+  from: number,
+  writes: ReadonlyMap<number, [string, string | null][]>,
+  carried = false,
+  pledges?: ReadonlyMap<number, PledgeMove[]>,
+): CrossReceipt[] {
+  const all = releasesOf(p, from, writes, pledges);
   const waits = (r: CrossReceipt) => r.writes !== undefined;
   if (!all.some(waits)) return all;
   const entry = lockEntry(state, p.txHash);
@@ -862,7 +878,7 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
  * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part
  * for writing (`write`: a write-mode read turned its whole lock a writer's, answerRead).
  */
-export function takeRelease(state: State, r: CrossReceipt): void {
+export function takeRelease(state: State, r: CrossReceipt, count: number): void {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   const held = locks[r.account];
   if (held?.from !== r.fromShard)
@@ -878,6 +894,7 @@ export function takeRelease(state: State, r: CrossReceipt): void {
     if (v === null) state.del(k);
     else state.put(k, v);
   }
+  for (const m of r.writes ? (r.pledges ?? []) : []) movePledge(state, r.toShard, count, m);
   delete locks[r.account];
   putLocks(state, locks);
 }

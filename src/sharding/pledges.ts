@@ -48,6 +48,29 @@ export function movePledge(state: State, here: number, count: number, [pledger, 
   else if (raw !== undefined) state.del(key);
 }
 
+/**
+ * The shards other than the pledger's `home` that hold pledges of its (their users'), by its order:
+ * the edge asks each for them (getAccount's `pledged_info`). The order names every user the
+ * pledger has a field for, here or by a settle, so no path of a pledge needs a hint of its own.
+ */
+export function pledgeShards(order: readonly string[], home: number, count: number): number[] {
+  return [...new Set(order.map((u) => shardOf(u, count)))].filter((s) => s !== home).sort((a, b) => a - b);
+}
+
+/**
+ * `moves` a run made of pledgers living elsewhere, by their shard: each goes with the release that lands the
+ * pledger's records there (a co-signer's pledge), but those of pledgers living on `settled`, the tx's home, to
+ * which the part's settle brings them (`ForwardResult.pledges`).
+ */
+export function pledgesAt(moves: readonly PledgeMove[] | undefined, count: number, settled?: number): Map<number, PledgeMove[]> {
+  const by = new Map<number, PledgeMove[]>();
+  for (const m of moves ?? []) {
+    const at = shardOf(m[0], count);
+    if (at !== settled) by.set(at, [...(by.get(at) ?? []), m]);
+  }
+  return by;
+}
+
 /** The pledges in `order` (getAccount's `pledged_info`, gathered from every shard); any it does not name yet last, as gathered. */
 export function orderPledges<T extends { pledger: string }>(order: readonly string[], pledges: readonly T[]): T[] {
   const at = new Map(order.map((u, i) => [u, i]));

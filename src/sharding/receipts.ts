@@ -236,6 +236,11 @@ export interface CrossReceipt {
    */
   restore?: [key: string, raw: string | null][];
   /**
+   * Release carrying writes: the `<pledger>gp` fields the run added or removed for pledgers living on the release's
+   * shard, whose records it wrote there (a co-signer's pledge), for their order (pledges.ts); landed with the writes.
+   */
+  pledges?: PledgeMove[];
+  /**
    * Settle of a failed action: its part (or one after it) gave way to an older tx's lock, running nothing
    * (executor/locks.ts PART_WAIT): the tx's home runs it again instead of failing it. Busy values: the read
    * waited that long for an older tx's lock; the forwarded part that asked gives way.
@@ -523,6 +528,18 @@ export function checkReceipt(
   int("amount", r.amount);
   const reading = readShapeError(r) ?? pendingShapeError(r, count) ?? askShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
+  // Only with the writes that land them, each of a pledger living where they land.
+  if (
+    r.pledges !== undefined &&
+    !(
+      r.kind === "release" &&
+      r.writes !== undefined &&
+      Array.isArray(r.pledges) &&
+      r.pledges.length > 0 &&
+      r.pledges.every((m) => isMove(m) && shardOf(m[0], count) === r.toShard)
+    )
+  )
+    throw new ReceiptRefused(`receipt ${r.id} refused: pledges ${JSON.stringify(r.pledges)?.slice(0, 200)}`);
   // A wound names only the tx that is to give way: a lie makes that tx's parts it reaches give way, which a shard the
   // tx ran on (the only one they heed, incoming.ts) could do anyway by failing its own part with gaveWay.
   if (
@@ -878,12 +895,15 @@ export function checkReceipt(
     if (r.result.status !== undefined && r.result.status !== "BALANCE_NOT_ENOUGH") refuse("status", r.result.status, 0n);
     int("gasRatio", r.result.gasRatio);
     gas("gasReserved", r.result.gasReserved);
-    const move = (m: unknown) => Array.isArray(m) && m.length === 3 && typeof m[0] === "string" && typeof m[1] === "string" && typeof m[2] === "boolean";
-    if (r.result.pledges !== undefined && !(Array.isArray(r.result.pledges) && r.result.pledges.every(move)))
+    if (r.result.pledges !== undefined && !(Array.isArray(r.result.pledges) && r.result.pledges.every(isMove)))
       throw new ReceiptRefused(`receipt ${r.id} refused: pledges ${JSON.stringify(r.result.pledges)}`);
     // A credit's receiver half had nothing reserved: the home charges what it used.
     gas("gasUsed", r.result.gasUsed, r.result.credit ? undefined : BigInt(r.result.gasReserved));
   }
+}
+
+function isMove(m: unknown): m is PledgeMove {
+  return Array.isArray(m) && m.length === 3 && typeof m[0] === "string" && typeof m[1] === "string" && typeof m[2] === "boolean";
 }
 
 /** What a settle receipt tells the tx's home shard about one of its credits. */

@@ -8,7 +8,7 @@
  * inside a contract"). With SHARD_COUNT=1 the same flow runs on one shard.
  */
 import { describe, expect, it } from "vitest";
-import { accountWithKey, Algorithm, CHAIN_ID, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow } from "./helpers/sdk";
+import { accountWithKey, Algorithm, CHAIN_ID, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow, waitUntil } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
 const node = useNode();
@@ -158,5 +158,20 @@ describe("a contract called from another shard (iost SDK)", () => {
     expect(failed.ok).toBe(false);
     expect(JSON.stringify(failed.result)).toContain("error: transaction has no permission");
     expect(await balance(name)).toBe(far0 - 2);
+  });
+
+  it("the far account's co-signed pledge for admin: the far account's getAccount lists it, held on admin's shard", async () => {
+    const name = caller.getID();
+    const tx = node.client.iost.callABI("gas.iost", "pledge", [name, "admin", "3"]);
+    tx.addApprove("iost", "3");
+    coSign(tx, name);
+    await expectSuccess(node.client, tx);
+    // pledged_info names each user with what this account pledged for it (go-iost's `pledger` field). The run's release
+    // lands the far account's records, and its pledge order, on its shard a block or two after the final receipt.
+    const listed = await waitUntil("the pledge listed", async () => {
+      const info = (await node.client.rpc.blockchain.getAccountInfo(name, true)).gas_info.pledged_info as { pledger: string; amount: number }[];
+      return info.some((p) => p.pledger === "admin") ? info : undefined;
+    });
+    expect(listed).toContainEqual({ pledger: "admin", amount: 3 });
   });
 });

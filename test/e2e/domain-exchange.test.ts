@@ -58,6 +58,9 @@ describe("domain.iost and exchange.iost (iost SDK)", () => {
     // 150 less the RAM's price and the 10 pledged.
     expect(acc.balance).toBeGreaterThan(130);
     expect(acc.balance).toBeLessThan(140);
+    // The payer (the tx's publisher, signUp's referrer) pledged those 10 for it: its getAccount lists them, as one shard's.
+    const payer = (await get(node.url, "/getAccount/admin/true")).body;
+    expect(payer.gas_info.pledged_info).toContainEqual({ pledger: name, amount: 10 });
   });
 
   it("the new account calls the contract by its url", async () => {

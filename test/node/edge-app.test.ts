@@ -175,16 +175,28 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
       },
     });
   const shard = record({ ...shardBase, ...overrides.shard }, "shard");
+  let at = "";
   const coord = record({ ...coordBase, ...overrides.coordinator }, "coordinator");
   const env: Env = {
-    SHARD: { getByName: (name: string) => (calls.push({ method: "SHARD.getByName", args: [name] }), shard) },
+    SHARD: {
+      getByName: (name: string) => {
+        calls.push({ method: "SHARD.getByName", args: [name] });
+        // A read's fake answers for the shard last touched (`at`): the call follows the access at once.
+        return new Proxy(shard, {
+          get(t, prop) {
+            at = name;
+            return (t as any)[prop];
+          },
+        });
+      },
+    },
     COORDINATOR: { getByName: () => coord },
     CHAIN_ID: "1020",
     DEV: "true",
     SHARD_COUNT: "1",
     ...overrides.vars,
   };
-  return { env, calls };
+  return { env, calls, at: () => at };
 }
 
 const app = createApp();
@@ -723,16 +735,24 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
     expect([none.status, none.body]).toEqual([400, { code: 2, message: "account not found" }]);
   });
 
-  it("getAccount's pledged_info adds the pledges held by the shards its home names, one read each", async () => {
+  // alice lives on shard 2 of 4; dave and grace on 1, carol on 2, trent on 3, bob on 0.
+  it("getAccount's pledged_info adds the pledges held by the shards of the users its pledge order names, one read each, sorted by it", async () => {
+    const held: Record<string, { pledger: string; amount: number }[]> = {
+      "shard-1": [
+        { pledger: "grace", amount: 3 },
+        { pledger: "dave", amount: 5 },
+      ],
+      "shard-3": [{ pledger: "trent", amount: 7 }],
+    };
     const f = fakeEnv({
       vars: { SHARD_COUNT: "4" },
       reads: {
         getAccount: async (name): Promise<Answer<Json>> => ({
           name,
-          gas_info: { limit: 1, pledged_info: [{ pledger: "alice", amount: 10 }] },
-          pledged_on: [1, 3],
+          gas_info: { limit: 1, pledged_info: [{ pledger: "carol", amount: 10 }] },
+          pledge_order: ["dave", "carol", "trent", "grace"],
         }),
-        getPledges: async (p) => [{ pledger: `${p}-user`, amount: 5 }],
+        getPledges: async () => held[f.at()] ?? [],
       },
     });
     const r = await call(f.env, "/getAccount/alice/true");
@@ -741,44 +761,27 @@ describe("Proof of Believability routes (shard 0, the consensus shard)", () => {
       gas_info: {
         limit: 1,
         pledged_info: [
-          { pledger: "alice", amount: 10 },
-          { pledger: "alice-user", amount: 5 },
-          { pledger: "alice-user", amount: 5 },
+          { pledger: "dave", amount: 5 },
+          { pledger: "carol", amount: 10 },
+          { pledger: "trent", amount: 7 },
+          { pledger: "grace", amount: 3 },
         ],
       },
       vote_infos: [],
     });
     expect(f.calls.filter((c) => c.method === "shard.getPledges").map((c) => c.args)).toEqual([["alice"], ["alice"]]);
     const shards = f.calls.filter((c) => c.method === "SHARD.getByName").map((c) => c.args[0]);
-    expect(shards.filter((s) => s === "shard-1" || s === "shard-3").sort()).toEqual(["shard-1", "shard-3"]);
+    expect(shards.sort()).toEqual(["shard-0", "shard-1", "shard-2", "shard-3"]);
   });
 
-  it("getAccount's pledged_info is sorted by the order its home keeps (pledge_order), which the answer does not show", async () => {
+  it("getAccount without a pledge order asks no other shard for pledges: all of them are at home", async () => {
     const f = fakeEnv({
       vars: { SHARD_COUNT: "4" },
-      reads: {
-        getAccount: async (name): Promise<Answer<Json>> => ({
-          name,
-          gas_info: { limit: 1, pledged_info: [{ pledger: "bob", amount: 10 }] },
-          pledged_on: [1, 3],
-          pledge_order: ["carol-1", "bob", "dave-3"],
-        }),
-        getPledges: async () => [{ pledger: f.calls.filter((c) => c.method === "shard.getPledges").length === 1 ? "carol-1" : "dave-3", amount: 5 }],
-      },
+      reads: { getAccount: async (name): Promise<Answer<Json>> => ({ name, gas_info: { limit: 1, pledged_info: [{ pledger: "dave", amount: 10 }] } }) },
     });
     const r = await call(f.env, "/getAccount/alice/true");
-    expect(r.body).toEqual({
-      name: "alice",
-      gas_info: {
-        limit: 1,
-        pledged_info: [
-          { pledger: "carol-1", amount: 5 },
-          { pledger: "bob", amount: 10 },
-          { pledger: "dave-3", amount: 5 },
-        ],
-      },
-      vote_infos: [],
-    });
+    expect(r.body).toEqual({ name: "alice", gas_info: { limit: 1, pledged_info: [{ pledger: "dave", amount: 10 }] }, vote_infos: [] });
+    expect(f.calls.filter((c) => c.method === "shard.getPledges")).toEqual([]);
   });
 
   it("contribute balances are read on shard 0, iost on the account's shard", async () => {

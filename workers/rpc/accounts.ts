@@ -10,7 +10,7 @@ import type { Answer, Json, ShardApi } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
 import { unwrap } from "../lib/errors";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, shardOf, tokenShard } from "../../src/sharding/placement";
-import { orderPledges } from "../../src/sharding/pledges";
+import { orderPledges, pledgeShards } from "../../src/sharding/pledges";
 import { accountShardIndex, shard, shardCount } from "../lib/nodes";
 import { readAt } from "../lib/peer-read";
 import { checkIdValid, parseBoolParam } from "../lib/params";
@@ -28,14 +28,15 @@ accountRoutes.get("/getAccount/:name/:by_longest_chain", async (c) => {
   ]);
   const a = unwrap(account);
   if (typeof a !== "object" || a === null || Array.isArray(a)) return c.json(a);
-  // Pledges for accounts of other shards live with them: one read on each shard the home names, at most N − 1.
-  // Sorted as one shard lists them, by the order the home keeps (src/sharding/pledges.ts).
+  // Pledges for accounts of other shards live with them: one read on each shard its order names, at most N − 1.
+  // Sorted as one shard lists them, by that order (src/sharding/pledges.ts).
   type Pledge = { pledger: string; amount: number };
-  const { pledged_on: away, pledge_order: order, ...info } = a as { pledged_on?: number[]; pledge_order?: string[]; gas_info: { pledged_info: Pledge[] } };
-  if (away !== undefined) {
+  const { pledge_order: order, ...info } = a as { pledge_order?: string[]; gas_info: { pledged_info: Pledge[] } };
+  if (order !== undefined) {
+    const count = shardCount(c.env);
+    const away = pledgeShards(order, shardOf(name, count), count);
     const more = await Promise.all(away.map(async (s) => unwrap(await readAt(c.env, s, "getPledges", name)) as Pledge[]));
-    const all = [...info.gas_info.pledged_info, ...more.flat()];
-    info.gas_info = { ...info.gas_info, pledged_info: order === undefined ? all : orderPledges(order, all) };
+    info.gas_info = { ...info.gas_info, pledged_info: orderPledges(order, [...info.gas_info.pledged_info, ...more.flat()]) };
   }
   return c.json({ ...info, vote_infos: votes });
 });

@@ -340,6 +340,12 @@ describe("reads from strangers are refused", () => {
     ],
     ["a settle bringing back no writes", settle({ writes: [] })],
     ["a credit carrying writes", { ...settle({ writes: [["b-Cz-a", null]] }), kind: "credit", id: `${hash}:1` } as CrossReceipt],
+    // Pledge moves ride only with writes, of pledgers living where the release lands (fern on shard 2, card on 3).
+    ["a release moving pledges without writes", release({ pledges: [["fern", "card", true]] })],
+    ["a release moving pledges of a pledger of another shard", release({ writes: [["b-Cz-a", null]], pledges: [["card", "fern", true]] })],
+    ["a release moving no pledges", release({ writes: [["b-Cz-a", null]], pledges: [] })],
+    ["pledge moves that are not moves", release({ writes: [["b-Cz-a", null]], pledges: [["fern", "card", "yes"]] as unknown as [string, string, boolean][] })],
+    ["a read moving pledges", read({ pledges: [["fern", "card", true]] })],
     [
       "a release writing too many keys",
       release({ writes: Array.from({ length: MAX_READ_KEYS + 1 }, (_, i): [string, null] => [`b-Cz-k${String(i).padStart(3, "0")}`, null]) }),
@@ -360,6 +366,7 @@ describe("reads from strangers are refused", () => {
       values({ busy: true, values: undefined }),
       release(),
       release({ writes }),
+      release({ writes, pledges: [["fern", "card", true]] }),
       release({ restore: writes }),
       settle({ writes }),
     ];

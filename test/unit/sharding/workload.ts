@@ -16,7 +16,7 @@ import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
 import { LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
 import { reads as rpc } from "../../../src/query/reads";
-import { orderPledges } from "../../../src/sharding/pledges";
+import { orderPledges, pledgeShards } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Forwarded } from "../../../src/sharding/forward";
@@ -201,15 +201,16 @@ type Pledge = { pledger: string; amount: number };
 
 /**
  * getAccount's `pledged_info` of `pledger` as the edge answers it (workers/rpc/accounts.ts): its home's
- * pledges, then every other shard's (the edge asks those its home names), sorted by the home's order.
+ * pledges, then those of the shards its home's pledge order names, sorted by that order.
  */
 export function pledgedInfo(chain: SimChain, pledger: string): Pledge[] {
   const count = chain.shards.length;
   const state = (s: number) => new ShardState(chain.shards[s].store, { index: s, count });
   const home = shardOf(pledger, count);
   const a = rpc.getAccount(state(home), BLOCK_TIME, pledger) as { gas_info: { pledged_info: Pledge[] }; pledge_order?: string[] };
-  const all = [...a.gas_info.pledged_info, ...chain.shards.filter((s) => s.index !== home).flatMap((s) => rpc.getPledges(state(s.index), BLOCK_TIME, pledger))];
-  return a.pledge_order === undefined ? all : orderPledges(a.pledge_order, all);
+  if (a.pledge_order === undefined) return a.gas_info.pledged_info;
+  const away = pledgeShards(a.pledge_order, home, count).flatMap((s) => rpc.getPledges(state(s), BLOCK_TIME, pledger) as Pledge[]);
+  return orderPledges(a.pledge_order, [...a.gas_info.pledged_info, ...away]);
 }
 
 export interface Outcome {
