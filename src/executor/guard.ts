@@ -253,6 +253,14 @@ export class ShardState extends State {
     return this.remote.has(key) ? this.remote.get(key) : super.written(key);
   }
 
+  /**
+   * A field written for another shard (writeRemote) of a map whose index each shard keeps of its own fields (gas.iost's
+   * `<pledger>gp`: the fields live with their users, the index is not placed) is indexed where it lands (reads.ts land).
+   */
+  override indexesHere(valueKey: string, indexKey: string): boolean {
+    return !this.remote.has(valueKey) || isPlacedKey(indexKey);
+  }
+
   override put(key: string, value: string): void {
     if (this.writeRemote(key, value)) return;
     this.check(key);

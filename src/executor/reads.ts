@@ -40,7 +40,7 @@ import { movePledge, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
 import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
-import { basicKey } from "../state/storage.js";
+import { basicKey, ContractDB, mapIndexKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
@@ -644,10 +644,24 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
   if (here.length === 0) return;
   const locked = txWriteLocks(state, r);
   if (here.some(([k]) => !locked.has(k))) throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here for writing`);
-  for (const [k, v] of here) {
-    if (v === null) state.del(k);
-    else state.put(k, v);
-  }
+  for (const [k, v] of here) land(state, k, v);
+}
+
+/**
+ * Puts here a write another shard's run made of a record this shard keeps. A field of a map whose index each shard
+ * keeps of its own fields (gas.iost's `<pledger>gp`), coming or going, joins or leaves the index here, as mputRaw and
+ * mdel keep it where the run left it to this shard (State.indexesHere).
+ */
+function land(state: State, key: string, value: string | null): void {
+  const m = /^m-([^-]+)-([^-]+)-(.+)$/.exec(key);
+  const indexed = m !== null && isPlacedKey(key) && !isPlacedKey(mapIndexKey(m[1], m[2]));
+  const had = indexed && state.get(key) !== undefined;
+  if (value === null) state.del(key);
+  else state.put(key, value);
+  if (!indexed || had === (value !== null)) return;
+  const db = new ContractDB(state);
+  if (value !== null) db.addField(m[1], m[2], m[3]);
+  else db.delField(m[1], m[2], m[3]);
 }
 
 /** `r` as it waits here (deferred or parked) once its writes of this shard landed: it runs again without them. */
@@ -890,10 +904,7 @@ export function takeRelease(state: State, r: CrossReceipt, count: number): void 
   // Locked for reading only (its part asked no write-mode read here): other parts may have read them meanwhile.
   if (lands.length > 0 && !held.write)
     throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(lands[0][0])}, which ${r.account} locked here only for reading`);
-  for (const [k, v] of lands) {
-    if (v === null) state.del(k);
-    else state.put(k, v);
-  }
+  for (const [k, v] of lands) land(state, k, v);
   for (const m of r.writes ? (r.pledges ?? []) : []) movePledge(state, r.toShard, count, m);
   delete locks[r.account];
   putLocks(state, locks);

@@ -50,6 +50,14 @@ export class State {
     this.write(key, value);
   }
 
+  /**
+   * Whether the field index `indexKey` here follows the write just made of one of its map's fields, `valueKey`: on one
+   * shard always (a shard's run may leave it to the shard the field lands on: executor/guard.ts).
+   */
+  indexesHere(_valueKey: string, _indexKey: string): boolean {
+    return true;
+  }
+
   del(key: string): void {
     this.write(key, null);
   }

@@ -261,8 +261,10 @@ export class ContractDB {
     return this.mgetRaw(contract, key, field) !== undefined;
   }
   mputRaw(contract: string, key: string, field: string, raw: string): void {
-    this.addField(contract, key, field);
-    this.state.put(mapKey(contract, key, field), raw);
+    const fresh = !this.mhas(contract, key, field);
+    const k = mapKey(contract, key, field);
+    this.state.put(k, raw);
+    if (fresh && this.state.indexesHere(k, mapIndexKey(contract, key))) this.addField(contract, key, field);
   }
   mkeys(contract: string, key: string): string[] {
     const s = this.state.get(mapIndexKey(contract, key));
@@ -271,12 +273,13 @@ export class ContractDB {
   }
   mdel(contract: string, key: string, field: string): void {
     if (!this.mhas(contract, key, field)) return;
-    this.state.del(mapKey(contract, key, field));
-    this.delField(contract, key, field);
+    const k = mapKey(contract, key, field);
+    this.state.del(k);
+    if (this.state.indexesHere(k, mapIndexKey(contract, key))) this.delField(contract, key, field);
   }
 
-  private addField(contract: string, key: string, field: string): void {
-    if (this.mhas(contract, key, field)) return;
+  /** `field`, new to the map, joins its index (Go's: past 256 fields it no longer grows). */
+  addField(contract: string, key: string, field: string): void {
     const ik = mapIndexKey(contract, key);
     const s = this.state.get(ik);
     if (s === undefined) {
@@ -289,7 +292,8 @@ export class ContractDB {
     this.state.put(ik, s + "@" + field);
   }
 
-  private delField(contract: string, key: string, field: string): void {
+  /** `field`, gone from the map, leaves its index (Go's: the first delete keeps only fields that exist, and marks it). */
+  delField(contract: string, key: string, field: string): void {
     const ik = mapIndexKey(contract, key);
     const s = this.state.get(ik) ?? "";
     const fixedMark = this.state.get(ik + "@");

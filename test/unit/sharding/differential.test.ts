@@ -2254,18 +2254,12 @@ const CASES: Case[] = [
   ],
 ];
 
-/** docs/SHARDING.md "Not done yet", _A contract's pledge for a user of another shard_. */
-const PLEDGED_INDEX = "a contract's pledge for a user of another shard: the pledger's pledged_info misses it";
-
 /**
  * Cases whose N = 4 outcome still differs from N = 1, with the docs/SHARDING.md
  * "Not done yet" entry that says why. Each is asserted to differ, so fixing one
- * fails here until it is removed.
+ * fails here until it is removed. None is left.
  */
-const KNOWN: Record<string, string> = {
-  "a contract of shard 2 pledges its caller's iost for a user of shard 3, then unpledges part of it": PLEDGED_INDEX,
-  "a contract of shard 2 pledges its caller's iost for a user of the caller's shard": PLEDGED_INDEX,
-};
+const KNOWN: Record<string, string> = {};
 
 let one: SimChain;
 let four: SimChain;
