@@ -231,8 +231,14 @@ export interface ShardApi {
    * only the first batch of a burst wakes the coordinator (the rest find it armed).
    */
   submitTxs(txs: Submitted[]): Promise<Answer<Admitted>>;
-  /** Dry run on head state; nothing is written. */
-  execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>>;
+  /**
+   * Dry run on head state; nothing is written. On N shards it runs as one shard over this shard's records and
+   * `fetched`, the records of other shards (stateValues): the receipt JSON, or `{ missed }`, the shards and keys of
+   * records it read without having them, to fetch and run again with (src/executor/dry-across.ts).
+   */
+  execTx(fullBytes: Uint8Array, hash: string, fetched?: [key: string, value: string | null][]): Promise<Answer<Json>>;
+  /** The head values of state keys (null: absent), at most MAX_READ_KEYS: the records a dry run of another shard missed. */
+  stateValues(keys: string[]): Promise<Answer<[key: string, value: string | null][]>>;
   /** `{status, transaction, block_number}` as /getTxByHash, or error "tx not found". */
   getTx(hash: string): Promise<Answer<Json>>;
   /** Receipt JSON once irreversible, else an error as IOST gives. */

@@ -16,6 +16,7 @@ import { outReceiptsRoot } from "../src/sharding/receipt-proof";
 import { eventsAtSettle as settleEvents, postedEvents, postsAtSettle, type PostedEvent } from "../src/sharding/events";
 import type { TxReceiptJson } from "../src/tx/view";
 import { dryRun as coreDryRun, pendingGasError, prepareError, executeTx as coreExecuteTx, type BlockContext } from "../src/executor/index";
+import { type DryAcross, dryRunAcross as coreDryRunAcross } from "../src/executor/dry-across";
 import type { State } from "../src/state/state";
 import type { Store } from "../src/state/store";
 import {
@@ -145,6 +146,19 @@ export function executeTx(
 
 export function dryRun(chainId: number, shard: ShardPlace, state: State, tx: Tx, hash: string, block: BlockInfo): ExecResult {
   return coreDryRun(state, tx, hash, blockContext(chainId, block, shard));
+}
+
+/** One run of /execTx on N shards (src/executor/dry-across.ts): one shard's receipt, or the records of other shards it missed. */
+export function dryRunAcross(
+  chainId: number,
+  shard: ShardPlace,
+  own: Store,
+  fetched: ReadonlyMap<string, string | null>,
+  tx: Tx,
+  hash: string,
+  block: BlockInfo,
+): DryAcross {
+  return coreDryRunAcross(own, shard, fetched, tx, hash, blockContext(chainId, block, shard));
 }
 
 /** A chunk's incoming cross-shard receipts, applied before its txs (src/executor/incoming.ts). */

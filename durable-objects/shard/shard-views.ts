@@ -230,7 +230,7 @@ export function eventsSince(h: ViewHost, afterHeight: number): { height: number;
   return { height: Math.max(upTo, afterHeight), events };
 }
 
-export async function execTx(h: ViewHost, fullBytes: Uint8Array, hash: string): Promise<Answer<Json>> {
+export async function execTx(h: ViewHost, fullBytes: Uint8Array, hash: string, fetched: [string, string | null][]): Promise<Answer<Json>> {
   let tx: Tx;
   try {
     tx = core.decodeTx(fullBytes);
@@ -238,6 +238,16 @@ export async function execTx(h: ViewHost, fullBytes: Uint8Array, hash: string): 
     return { error: `invalid tx bytes: ${errorText(err)}` };
   }
   await core.loadVm();
+  if (h.place.count > 1) {
+    try {
+      const r = core.dryRunAcross(h.config.chainId, h.place, h.kv, new Map(fetched), tx, hash, h.nextBlock());
+      if ("missed" in r) return { missed: [...r.missed] };
+      if ("dropped" in r.result) return { error: r.result.dropped };
+      return plain(core.receiptToJson(r.result.receipt));
+    } catch (err) {
+      return { error: errorText(err) };
+    }
+  }
   const state = new ShardState(h.kv, h.place);
   try {
     const result = core.dryRun(h.config.chainId, h.place, state, tx, hash, h.nextBlock());

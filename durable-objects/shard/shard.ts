@@ -36,6 +36,7 @@ import { getContract } from "../../src/query/index";
 import { namesBlock, reads, type ReadArgs, type ReadName } from "../../src/query/reads";
 import { listStorage, type Scan } from "../../src/query/list";
 import { remoteContractShard } from "../../src/sharding/directory";
+import { MAX_READ_KEYS } from "../../src/sharding/reads";
 import { type CursorOf, MAX_CARRY, placeholderChunk, placeholderError, receiptsFromAfter } from "../../src/sharding/placeholder";
 import type { Tx } from "../../src/tx/types";
 import type {
@@ -1077,8 +1078,16 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
 
   // ---- dry run and state queries (shard-views.ts) -------------------------
 
-  async execTx(fullBytes: Uint8Array, hash: string): Promise<Answer<Json>> {
-    return views.execTx(this.host(), fullBytes, hash);
+  async execTx(fullBytes: Uint8Array, hash: string, fetched: [string, string | null][] = []): Promise<Answer<Json>> {
+    return views.execTx(this.host(), fullBytes, hash, fetched);
+  }
+
+  async stateValues(keys: string[]): Promise<Answer<[string, string | null][]>> {
+    if (!Array.isArray(keys) || keys.length > MAX_READ_KEYS || !keys.every((k) => typeof k === "string"))
+      return { error: `keys: at most ${MAX_READ_KEYS} strings` };
+    const unready = this.unready();
+    if (unready !== null) return { error: unready };
+    return keys.map((k) => [k, this.kv.get(k) ?? null]);
   }
 
   /** A state read (src/query/reads.ts) on the head state (== LIB state with one producer, see the header comment). */
@@ -1446,6 +1455,7 @@ countEntries(
     "chunkGasRatios",
     "eventsSince",
     "execTx",
+    "stateValues",
     "read",
     "readAll",
     "txsByContract",

@@ -8,7 +8,7 @@
  * inside a contract"). With SHARD_COUNT=1 the same flow runs on one shard.
  */
 import { describe, expect, it } from "vitest";
-import { accountWithKey, Algorithm, CHAIN_ID, expectSuccess, get, KeyPair, newAccountTx, sendAndFollow, waitUntil } from "./helpers/sdk";
+import { accountWithKey, Algorithm, CHAIN_ID, expectSuccess, get, KeyPair, newAccountTx, post, sendAndFollow, signTx, waitUntil } from "./helpers/sdk";
 import { useNode } from "./helpers/node";
 
 const node = useNode();
@@ -158,6 +158,20 @@ describe("a contract called from another shard (iost SDK)", () => {
     expect(failed.ok).toBe(false);
     expect(JSON.stringify(failed.result)).toContain("error: transaction has no permission");
     expect(await balance(name)).toBe(far0 - 2);
+  });
+
+  it("/execTx of admin's transfer to the far account answers its final receipt, gas and all, and changes nothing", async () => {
+    const name = caller.getID();
+    const balance = async () => Number((await node.client.rpc.blockchain.getBalance(name, "iost", true)).balance);
+    const before = await balance();
+    const tx = node.client.iost.transfer("iost", "admin", name, "1", "dry");
+    signTx(node.client, tx, node.client.admin);
+    const dry = await post(node.url, "/execTx", JSON.stringify(tx));
+    expect(dry.status, dry.text).toBe(200);
+    expect(await balance()).toBe(before);
+    const sent = await expectSuccess(node.client, tx);
+    const pick = (r: any) => ({ status_code: r.status_code, gas_usage: r.gas_usage, ram_usage: r.ram_usage, returns: r.returns, receipts: r.receipts });
+    expect(pick(dry.body)).toEqual(pick(sent.result));
   });
 
   it("the far account's co-signed pledge for admin: the far account's getAccount lists it, held on admin's shard", async () => {

@@ -51,6 +51,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     submitTx: async (_bytes, hash) => ({ hash }),
     submitTxs: async (txs) => ({ answers: txs.map((t) => ({ hash: t.hash })), first: true }),
     execTx: async () => ({ status_code: "SUCCESS" }),
+    stateValues: async (keys) => keys.map((k): [string, string | null] => [k, null]),
     getTx: async () => ({ error: "tx not found" }),
     getTxReceipt: async () => ({ error: "failed to Get the receipt hash: not found" }),
     getChunkTxs: async (h) => [{ hash: `T${h}a` }, { hash: `T${h}b` }],
