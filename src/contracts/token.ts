@@ -33,6 +33,7 @@ import { nativeContract } from "./native.js";
 import { bool, decodeValue, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
+import { ESCROWED } from "../sharding/forward.js";
 import { knownAccount, remoteContractShard, setTokenHome, tokenHome } from "../sharding/directory.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -271,7 +272,7 @@ function offHome(h: Host, sym: string): RemoteReads | null {
 function issueAt(h: Host, c: Cost, sym: string, to: string, args: Arg[], away: boolean): unknown[] {
   // Issued to an account of another shard: the supply grows here, the amount travels as a credit. Off the home the
   // balance is written where it lives, as the supply is: a credit's refund would un-issue it here, on a copy.
-  const remote = away ? null : receiverShard(h, sym, to);
+  const remote = away ? null : holderShard(h, sym, to);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);
   args = [args[0], args[1], amountStr];
@@ -377,23 +378,24 @@ function requireConsensusToken(h: Host, sym: string): void {
 }
 
 /**
- * The shard an account receiving tokens lives on when not this one, else null.
- * Unlike remoteShard, a forwarded part's publisher counts as remote (an
- * issued or frozen amount of a token whose records stay home must go home)
- * but for iost, whose balance and frozen list its escrow holds here (a frozen
- * refund charges the list's RAM with the part's, as one shard's doPay does),
- * and the tokens whose records it holds here (`carried`, forward.ts), and
- * Proof of Believability's contracts live on the consensus shard. Every
- * account's `contribute` is here (the consensus shard).
+ * The shard keeping `account`'s records of `sym` when not this one, else null.
+ * Unlike remoteShard, a forwarded part's publisher counts as remote (a token
+ * whose records stay home is debited there and credited there, as a
+ * co-signer's: a dApp's contract pulling a token from its caller, or paying
+ * one back) but for iost and ram, whose balances (and iost's frozen list) its
+ * escrow holds here (a frozen refund charges the list's RAM with the part's,
+ * as one shard's doPay does), and the tokens whose records it holds here (`carried`,
+ * forward.ts), and Proof of Believability's contracts live on the consensus
+ * shard. Every account's `contribute` is here (the consensus shard).
  */
-function receiverShard(h: Host, sym: string, to: string): number | null {
+function holderShard(h: Host, sym: string, account: string): number | null {
   const sh = h.block.shard;
   if (!sh || sh.count === 1 || sym === CONSENSUS_TOKEN) return null;
-  if (h.tx.guest && to === h.tx.publisher && placedByName(to) && sym !== "iost" && !h.tx.carried?.has(sym)) {
-    const home = shardOf(to, sh.count);
+  if (h.tx.guest && account === h.tx.publisher && placedByName(account) && !ESCROWED.includes(sym) && !h.tx.carried?.has(sym)) {
+    const home = shardOf(account, sh.count);
     return home === sh.index ? null : home;
   }
-  return remoteContractShard(h.state, sh, to) ?? h.remoteShard(to);
+  return remoteContractShard(h.state, sh, account) ?? h.remoteShard(account);
 }
 
 /**
@@ -427,7 +429,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // A callee of another shard moves its own balance (and what it may): fetched from there, written back there (guard.ts).
   // So does a contract moving the tokens of an account of another shard that authorized the tx (a co-signer's), as its
   // callee: a top-level debit of such an account runs on its shard instead (executor/forward.ts debitTarget).
-  const fromShard = sym === CONSENSUS_TOKEN || h.inCallee ? null : h.remoteShard(from);
+  const fromShard = h.inCallee ? null : holderShard(h, sym, from);
   const armed = fromShard === null ? null : armFor(h, from);
   if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
   return asCallee(armed, () => transferAt(h, c, args, sym, from, to, fromShard !== null && armed === null));
@@ -461,10 +463,10 @@ export function accountKnown(h: Host, name: string, away: boolean): boolean {
 /** `away`: `from` is of another shard and not armed for (armFor). */
 function transferAt(h: Host, c: Cost, args: Arg[], sym: string, from: string, to: string, away: boolean): unknown[] {
   if (!accountKnown(h, from, away)) throw new VmError(`invalid account ${from}`);
-  // A forwarded part's publisher is local here: what it receives joins its escrow, which goes home in
-  // the settle. An account of another shard is checked in the account directory, a contract found in
+  // A forwarded part's publisher is local here for iost and the tokens it carries: what it receives joins its escrow,
+  // which goes home in the settle. An account of another shard is checked in the account directory, a contract found in
   // the contract directory exists (also for contribute, which every account keeps here).
-  const placed = remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to);
+  const placed = sym === CONSENSUS_TOKEN ? (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to)) : holderShard(h, sym, to);
   const remote = sym === CONSENSUS_TOKEN ? null : placed;
   // The receiver's records are its half's (receiveCredit), which counts none of them on any shard count (Host.uncounted).
   const exists = placed === null ? h.uncounted(() => h.isValidAccount(to)) : accountKnown(h, to, true);
@@ -497,7 +499,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   // A frozen balance is a list of (amount, unfreeze time) records kept with its account: to an
   // account of another shard the amount leaves here as a credit carrying the unfreeze time, and its
   // shard writes the record (executor/incoming.ts), as for gas.iost's unpledge refund.
-  const remote = receiverShard(h, sym, to);
+  const remote = holderShard(h, sym, to);
   if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[3]), dec);

@@ -16,11 +16,11 @@ import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, w
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
+import { ESCROWED } from "../sharding/forward.js";
 
-/** What an action receipt escrows on its target: the publisher's iost (frozen too), its free RAM and its ram.iost records (executor/forwarded.ts). */
-const ESCROWED = ["iost", "ram"];
 const isEscrowKey = (account: string, key: string) =>
   key === mapIndexKey("token.iost", "TB" + account) ||
+  // With its ram.iost records (executor/forwarded.ts).
   ESCROWED.some((t) => key === mapKey("token.iost", "TB" + account, t)) ||
   key === mapIndexKey("token.iost", "TF" + account) ||
   key === mapKey("token.iost", "TF" + account, "iost") ||

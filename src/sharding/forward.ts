@@ -182,3 +182,6 @@ export function spentMap(spent: readonly unknown[] | undefined): Map<string, Dec
   }
   return out;
 }
+
+/** The tokens whose publisher's balances an action receipt escrows on its target: iost (frozen too) and its free RAM (executor/forwarded.ts). */
+export const ESCROWED: readonly string[] = ["iost", "ram"];

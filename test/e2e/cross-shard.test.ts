@@ -21,6 +21,13 @@ const CODE = `class Box {
   bal(who) { return blockchain.call("token.iost", "balanceOf", ["iost", who])[0]; }
 }
 module.exports = Box;`;
+/** A dApp's vault: it pulls a token from its caller and pays some back, as a DEX deposit does. */
+const VAULT = `class Vault {
+  init() {}
+  pull(sym, amount) { blockchain.call("token.iost", "transfer", [sym, tx.publisher, blockchain.contractName(), amount, "pull"]); }
+  back(sym, amount) { blockchain.callWithAuth("token.iost", "transfer", [sym, blockchain.contractName(), tx.publisher, amount, "back"]); }
+}
+module.exports = Vault;`;
 const INFO = {
   lang: "javascript",
   version: "1.0.0",
@@ -172,6 +179,23 @@ describe("a contract called from another shard (iost SDK)", () => {
     const sent = await expectSuccess(node.client, tx);
     const pick = (r: any) => ({ status_code: r.status_code, gas_usage: r.gas_usage, ram_usage: r.ram_usage, returns: r.returns, receipts: r.receipts });
     expect(pick(dry.body)).toEqual(pick(sent.result));
+  });
+
+  it("admin's contract pulls a token admin created from the far account and pays some back (a dApp's deposit), as on one shard", async () => {
+    const name = caller.getID();
+    const sym = `t${(Date.now() % 1e6).toString(36)}`;
+    await expectSuccess(node.client, node.client.iost.callABI("token.iost", "create", [sym, "admin", 1000, { decimal: 0 }]));
+    await expectSuccess(node.client, node.client.iost.callABI("token.iost", "issue", [sym, name, "10"]));
+    const abi = ["pull", "back"].map((n) => ({ name: n, args: ["string", "string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
+    const deployed = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: { ...INFO, abi }, code: VAULT })]));
+    const vault = JSON.parse(deployed.result.returns[0])[0];
+    const held = async (who: string) => Number((await node.client.rpc.blockchain.getBalance(who, sym, true)).balance);
+    const pull = node.client.iost.callABI(vault, "pull", [sym, "4"]);
+    pull.addApprove(sym, "4");
+    await expectSuccess(node.client, pull, caller);
+    const out = await expectSuccess(node.client, node.client.iost.callABI(vault, "back", [sym, "1"]), caller);
+    expect(out.result.receipts).toEqual([{ func_name: "token.iost/transfer", content: `["${sym}","${vault}","${name}","1","back"]` }]);
+    expect([await held(name), await held(vault)]).toEqual([7, 3]);
   });
 
   it("the far account's co-signed pledge for admin: the far account's getAccount lists it, held on admin's shard", async () => {

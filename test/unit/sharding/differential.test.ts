@@ -67,6 +67,17 @@ const claim = (by: string, sym: string) => txBy(by, [act(rewards[sym], "claim", 
 
 /** A contract that creates and issues tokens of its own outside `init` (its id, once deployed). */
 let minter = "";
+
+/** A dApp's vault (its id, once deployed): it pulls a token from its caller and pays some back, as a DEX deposit does. */
+let vault = "";
+const VAULT = `class Vault {
+  init() {}
+  pull(sym, amount) { blockchain.call("token.iost", "transfer", [sym, tx.publisher, blockchain.contractName(), amount, "pull"]); return "pulled"; }
+  back(sym, amount) { blockchain.callWithAuth("token.iost", "transfer", [sym, blockchain.contractName(), tx.publisher, amount, "back"]); return "back"; }
+  freezeBack(sym, amount) { blockchain.callWithAuth("token.iost", "transferFreeze", [sym, blockchain.contractName(), tx.publisher, amount, tx.time + 1000000000000, "later"]); return "frozen"; }
+}
+module.exports = Vault;`;
+const VAULT_ABI = ["pull", "back", "freezeBack"].map((name) => ({ name, args: ["string", "string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
 const MINTER = `class Minter {
   init() {}
   make(sym, total, decimal) { blockchain.callWithAuth("token.iost", "create", [sym, blockchain.contractName(), total, { decimal: decimal }]); return "made"; }
@@ -754,6 +765,19 @@ const CASES: Case[] = [
         act("token.iost", "transfer", ["coin", on(2), on(3, 1), "5", ""]),
       ]),
   ],
+  // A contract moving a token of its caller, who lives on another shard: the caller's records of it are fetched for
+  // writing, as a co-signer's (token.ts holderShard), and what the contract pays back goes home as a credit.
+  ["vault contract deployed on shard 1", () => txBy(on(1), [act("system.iost", "setCode", [contractJson(VAULT, VAULT_ABI)])])],
+  ["the vault of shard 1 pulls coin from its caller of shard 3", () => txBy(on(3, 1), [act(vault, "pull", ["coin", "3"])])],
+  ["the vault of shard 1 pays coin back to its caller of shard 3", () => txBy(on(3, 1), [act(vault, "back", ["coin", "1"])])],
+  ["the vault of shard 1 freezes coin back to its caller of shard 3", () => txBy(on(3, 1), [act(vault, "freezeBack", ["coin", "1"])])],
+  ["the vault of shard 1 pulls more coin than its caller of shard 3 has", () => txBy(on(3, 1), [act(vault, "pull", ["coin", "9"])])],
+  ["the vault of shard 1 pays back more coin than it has", () => txBy(on(3, 1), [act(vault, "back", ["coin", "5"])])],
+  [
+    "the vault of shard 1 pulls coin from its caller of shard 3, then the tx fails",
+    () => txBy(on(3, 1), [act(vault, "pull", ["coin", "1"]), act("token.iost", "transfer", ["iost", on(3, 1), on(0), "999999999", ""])]),
+  ],
+  ["the vault of shard 1 pulls iost from its caller of shard 3 and pays some back", () => txBy(on(3, 1), [act(vault, "pull", ["iost", "3"]), act(vault, "back", ["iost", "1"])])],
   // gold's shard is 3: created, issued, moved and destroyed by accounts of the other shards.
   ["a token created on shard 0 whose symbol lives on shard 3", () => txBy(on(0), [act("token.iost", "create", ["gold", on(0), 1000, { decimal: 2 }])])],
   ["a create of an existing symbol from another shard", () => txBy(on(1), [act("token.iost", "create", ["gold", on(1), 10, {}])])],
@@ -2311,6 +2335,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name.startsWith("far contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         far = "Contract" + txId(tx);
         contractShard.set(far, 2);
+      }
+      if (name === "vault contract deployed on shard 1" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        vault = "Contract" + txId(tx);
+        contractShard.set(vault, shardOf(tx.publisher, N));
       }
       if (name.startsWith("minter contract deployed") && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         minter = "Contract" + txId(tx);
