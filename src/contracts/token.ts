@@ -519,6 +519,14 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   const sym = s(args[0]);
   const from = s(args[1]);
   requireConsensusToken(h, sym);
+  // Inside a contract, of an account of another shard (its caller's, a co-signer's): as transfer's debit.
+  const fromShard = h.inCallee ? null : holderShard(h, sym, from);
+  const armed = fromShard === null ? null : armFor(h, from);
+  if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: destroy it from a tx published on that shard`);
+  return asCallee(armed, () => destroyAt(h, c, args, sym, from));
+};
+
+function destroyAt(h: Host, c: Cost, args: Arg[], sym: string, from: string): unknown[] {
   if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const dec = decimalOf(h, c, sym);
   const amountStr = refineAmount(s(args[2]), dec);
@@ -540,7 +548,7 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
-};
+}
 
 /**
  * The receiver's half of a transfer, transferFreeze or issue whose sender runs on another shard, on

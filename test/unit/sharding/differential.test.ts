@@ -74,10 +74,11 @@ const VAULT = `class Vault {
   init() {}
   pull(sym, amount) { blockchain.call("token.iost", "transfer", [sym, tx.publisher, blockchain.contractName(), amount, "pull"]); return "pulled"; }
   back(sym, amount) { blockchain.callWithAuth("token.iost", "transfer", [sym, blockchain.contractName(), tx.publisher, amount, "back"]); return "back"; }
+  burn(sym, amount) { blockchain.callWithAuth("token.iost", "destroy", [sym, tx.publisher, amount]); return "burnt"; }
   freezeBack(sym, amount) { blockchain.callWithAuth("token.iost", "transferFreeze", [sym, blockchain.contractName(), tx.publisher, amount, tx.time + 1000000000000, "later"]); return "frozen"; }
 }
 module.exports = Vault;`;
-const VAULT_ABI = ["pull", "back", "freezeBack"].map((name) => ({ name, args: ["string", "string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
+const VAULT_ABI = ["pull", "back", "burn", "freezeBack"].map((name) => ({ name, args: ["string", "string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
 const MINTER = `class Minter {
   init() {}
   make(sym, total, decimal) { blockchain.callWithAuth("token.iost", "create", [sym, blockchain.contractName(), total, { decimal: decimal }]); return "made"; }
@@ -771,6 +772,7 @@ const CASES: Case[] = [
   ["the vault of shard 1 pulls coin from its caller of shard 3", () => txBy(on(3, 1), [act(vault, "pull", ["coin", "3"])])],
   ["the vault of shard 1 pays coin back to its caller of shard 3", () => txBy(on(3, 1), [act(vault, "back", ["coin", "1"])])],
   ["the vault of shard 1 freezes coin back to its caller of shard 3", () => txBy(on(3, 1), [act(vault, "freezeBack", ["coin", "1"])])],
+  ["the vault of shard 1 destroys coin of its caller of shard 3", () => txBy(on(3, 1), [act(vault, "burn", ["coin", "1"])])],
   ["the vault of shard 1 pulls more coin than its caller of shard 3 has", () => txBy(on(3, 1), [act(vault, "pull", ["coin", "9"])])],
   ["the vault of shard 1 pays back more coin than it has", () => txBy(on(3, 1), [act(vault, "back", ["coin", "5"])])],
   [
