@@ -151,12 +151,37 @@ export function getAccount(state: State, name: string, blockTime: bigint): Accou
 /** /getTokenBalance: the account need not exist; unknown token -> balance 0. */
 export function getTokenBalance(state: State, account: string, token: string, blockTime: bigint): { balance: number; frozen_balances: FrozenBalanceJson[] } {
   const db = new ContractDB(state);
-  const dec = Math.max(tokenDecimal(db, token), 0);
+  const { balance, frozen } = balanceParts(db, account, token, blockTime);
+  return balanceJson(Math.max(tokenDecimal(db, token), 0), balance, frozen);
+}
+
+/** getTokenBalance's answer for `balance` and `frozen` in smallest units of a token of `decimal` places. */
+export function balanceJson(
+  decimal: number,
+  balance: bigint,
+  frozen: readonly { amount: bigint; time: bigint }[],
+): { balance: number; frozen_balances: FrozenBalanceJson[] } {
+  return {
+    balance: num(new Decimal(balance, decimal)),
+    frozen_balances: frozen.map((f) => ({ amount: num(new Decimal(f.amount, decimal)), time: f.time.toString() })),
+  };
+}
+
+/** An account's balance of `token` here in smallest units, frozen ones apart, and the token's decimal places: a part of a sum. */
+export function balanceUnits(state: State, account: string, token: string, blockTime: bigint): BalanceUnits {
+  const db = new ContractDB(state);
   const { balance, frozen } = balanceParts(db, account, token, blockTime);
   return {
-    balance: num(new Decimal(balance, dec)),
-    frozen_balances: frozen.map((f) => ({ amount: num(new Decimal(f.amount, dec)), time: f.time.toString() })),
+    decimal: Math.max(tokenDecimal(db, token), 0),
+    balance: balance.toString(),
+    frozen: frozen.map((f) => ({ amount: f.amount.toString(), time: f.time.toString() })),
   };
+}
+
+export interface BalanceUnits {
+  decimal: number;
+  balance: string;
+  frozen: { amount: string; time: string }[];
 }
 
 export interface TokenInfoJson {

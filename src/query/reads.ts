@@ -33,6 +33,8 @@ export const reads = {
   /** getAccount's `pledged_info` entries held here, for a pledger of another shard (workers/rpc/accounts.ts). */
   getPledges: (s: State, _time: bigint, pledger: string) => q.pledgesOf(s, pledger),
   getTokenBalance: (s: State, time: bigint, account: string, token: string) => q.getTokenBalance(s, account, token, time),
+  /** A system contract's balance here in smallest units: the edge sums every shard's (workers/rpc/accounts.ts). */
+  getBalanceUnits: (s: State, time: bigint, account: string, token: string) => q.balanceUnits(s, account, token, time),
   /** With `home` when the token's home is recorded here (it may be another shard: the edge asks it, workers/rpc/accounts.ts). */
   getTokenInfo: (s: State, _time: bigint, symbol: string) => {
     const info = q.getTokenInfo(s, symbol);

@@ -109,6 +109,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
   const readBase: Required<Reads> = {
     getAccount: async (name): Promise<Answer<Json>> => (name === "admin" ? { name } : { error: "account not found" }),
     getTokenBalance: async () => ({ balance: 1, frozen_balances: [] }),
+    getBalanceUnits: async () => ({ decimal: 8, balance: "150000000", frozen: [] }),
     getTokenInfo: async () => ({ error: "token not found" }),
     getTokenHome: async () => null,
     getToken721Home: async () => null,

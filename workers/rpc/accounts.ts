@@ -11,6 +11,7 @@ import type { AppEnv, Env } from "../env";
 import { unwrap } from "../lib/errors";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, shardOf, tokenShard } from "../../src/sharding/placement";
 import { orderPledges, pledgeShards } from "../../src/sharding/pledges";
+import { type BalanceUnits, balanceJson } from "../../src/query/index";
 import { accountShardIndex, shard, shardCount } from "../lib/nodes";
 import { readAt } from "../lib/peer-read";
 import { checkIdValid, parseBoolParam } from "../lib/params";
@@ -48,9 +49,26 @@ accountRoutes.get("/getTokenBalance/:account/:token/:by_longest_chain", async (c
   const token = c.req.param("token");
   // Every account's `contribute` (bonus.iost's) lives on the consensus shard (src/sharding/placement.ts).
   // A contract's balance is on the contract's shard, found through the directory.
+  if (token !== CONSENSUS_TOKEN && splitAccount(c.env, account)) return c.json(await everyShardBalance(c.env, account, token));
   const at = token === CONSENSUS_TOKEN ? CONSENSUS_SHARD : await accountShardIndex(c.env, account);
   return c.json(unwrap(await readAt(c.env, at, "getTokenBalance", account, token)));
 });
+
+/**
+ * Whether `account` is a system contract's (`gas.iost`, …), whose balances are kept per shard (docs/SHARDING.md "Where
+ * global state lives": a pledge moves IOST into gas.iost's balance on its user's shard): one shard's is their sum.
+ */
+const splitAccount = (env: Env, account: string) => account.endsWith(".iost") && shardCount(env) > 1;
+
+/** getTokenBalance's answer of a system contract: every shard's balance and frozen amounts, summed in smallest units. */
+async function everyShardBalance(env: Env, account: string, token: string): Promise<{ balance: number; frozen_balances: unknown[] }> {
+  const parts = await Promise.all(
+    Array.from({ length: shardCount(env) }, async (_, s) => unwrap(await readAt(env, s, "getBalanceUnits", account, token)) as unknown as BalanceUnits),
+  );
+  const total = parts.reduce((sum, p) => sum + BigInt(p.balance), 0n);
+  const frozen = parts.flatMap((p) => p.frozen.map((f) => ({ amount: BigInt(f.amount), time: BigInt(f.time) })));
+  return balanceJson(parts[0].decimal, total, frozen);
+}
 
 accountRoutes.get("/getTokenInfo/:symbol/:by_longest_chain", async (c) => {
   parseBoolParam("by_longest_chain", c.req.param("by_longest_chain"));
