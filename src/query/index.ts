@@ -178,11 +178,11 @@ export function balanceUnits(state: State, account: string, token: string, block
   };
 }
 
-export interface BalanceUnits {
+export type BalanceUnits = {
   decimal: number;
   balance: string;
   frozen: { amount: string; time: string }[];
-}
+};
 
 export interface TokenInfoJson {
   symbol: string;

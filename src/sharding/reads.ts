@@ -69,7 +69,8 @@ export function keyShard(state: State, key: string, count: number): number | nul
   if (supply) return tokenHome(state, count, supply[1]);
   const acc = keyAccount(key);
   if (acc === null) return null;
-  if (isConsensusTokenKey(key)) return CONSENSUS_SHARD;
+  // Proof of Believability's contracts' balances are the consensus shard's: what is sent them goes there (token.ts holderShard).
+  if (isConsensusTokenKey(key) || POB_CONTRACTS.has(acc)) return CONSENSUS_SHARD;
   return placedByName(acc) ? shardOf(acc, count) : null;
 }
 

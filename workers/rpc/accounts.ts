@@ -63,7 +63,7 @@ const splitAccount = (env: Env, account: string) => account.endsWith(".iost") &&
 /** getTokenBalance's answer of a system contract: every shard's balance and frozen amounts, summed in smallest units. */
 async function everyShardBalance(env: Env, account: string, token: string): Promise<{ balance: number; frozen_balances: unknown[] }> {
   const parts = await Promise.all(
-    Array.from({ length: shardCount(env) }, async (_, s) => unwrap(await readAt(env, s, "getBalanceUnits", account, token)) as unknown as BalanceUnits),
+    Array.from({ length: shardCount(env) }, async (_, s) => unwrap(await readAt(env, s, "getBalanceUnits", account, token)) as BalanceUnits),
   );
   const total = parts.reduce((sum, p) => sum + BigInt(p.balance), 0n);
   const frozen = parts.flatMap((p) => p.frozen.map((f) => ({ amount: BigInt(f.amount), time: BigInt(f.time) })));
