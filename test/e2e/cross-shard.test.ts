@@ -187,7 +187,10 @@ describe("a contract called from another shard (iost SDK)", () => {
     await expectSuccess(node.client, node.client.iost.callABI("token.iost", "create", [sym, "admin", 1000, { decimal: 0 }]));
     await expectSuccess(node.client, node.client.iost.callABI("token.iost", "issue", [sym, name, "10"]));
     const abi = ["pull", "back"].map((n) => ({ name: n, args: ["string", "string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
-    const deployed = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: { ...INFO, abi }, code: VAULT })]));
+    const deployed = await expectSuccess(
+      node.client,
+      node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: { ...INFO, abi }, code: VAULT })]),
+    );
     const vault = JSON.parse(deployed.result.returns[0])[0];
     const held = async (who: string) => Number((await node.client.rpc.blockchain.getBalance(who, sym, true)).balance);
     const pull = node.client.iost.callABI(vault, "pull", [sym, "4"]);

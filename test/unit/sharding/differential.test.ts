@@ -80,7 +80,11 @@ const VAULT = `class Vault {
   freezeBack(sym, amount) { blockchain.callWithAuth("token.iost", "transferFreeze", [sym, blockchain.contractName(), tx.publisher, amount, tx.time + 1000000000000, "later"]); return "frozen"; }
 }
 module.exports = Vault;`;
-const VAULT_ABI = ["pull", "back", "burn", "freezeBack", "vote", "unvote"].map((name) => ({ name, args: ["string", "string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
+const VAULT_ABI = ["pull", "back", "burn", "freezeBack", "vote", "unvote"].map((name) => ({
+  name,
+  args: ["string", "string"],
+  amountLimit: [{ token: "*", val: "unlimited" }],
+}));
 const MINTER = `class Minter {
   init() {}
   make(sym, total, decimal) { blockchain.callWithAuth("token.iost", "create", [sym, blockchain.contractName(), total, { decimal: decimal }]); return "made"; }
@@ -786,7 +790,10 @@ const CASES: Case[] = [
   ["the vault of shard 1 votes with its own iost", () => txBy(on(3, 1), [act(vault, "vote", [PRODUCER, "25"])])],
   ["the vault of shard 1 unvotes part of its votes", () => txBy(on(0), [act(vault, "unvote", [PRODUCER, "5"])])],
   ["the vault of shard 1 unvotes more than it voted", () => txBy(on(1), [act(vault, "unvote", [PRODUCER, "50"])])],
-  ["the vault of shard 1 pulls iost from its caller of shard 3 and pays some back", () => txBy(on(3, 1), [act(vault, "pull", ["iost", "3"]), act(vault, "back", ["iost", "1"])])],
+  [
+    "the vault of shard 1 pulls iost from its caller of shard 3 and pays some back",
+    () => txBy(on(3, 1), [act(vault, "pull", ["iost", "3"]), act(vault, "back", ["iost", "1"])]),
+  ],
   // gold's shard is 3: created, issued, moved and destroyed by accounts of the other shards.
   ["a token created on shard 0 whose symbol lives on shard 3", () => txBy(on(0), [act("token.iost", "create", ["gold", on(0), 1000, { decimal: 2 }])])],
   ["a create of an existing symbol from another shard", () => txBy(on(1), [act("token.iost", "create", ["gold", on(1), 10, {}])])],
