@@ -1303,6 +1303,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.kv.forget();
     this.pool.forget();
     if ("error" in r) return r;
+    this.applied.reset(); // the chunk rows are the imported chain's, whatever the head's height
     this.load();
     this.replay();
     return r;
@@ -1319,6 +1320,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     this.kv.forget();
     this.pool.forget();
     this.decoded.clear();
+    this.applied.reset(); // a later sync may bring the head back to the very height it read its rows at
     this.poolCount = 0;
     this.head = this.lib = this.checkpoint = 0;
     this.libHash = "";
