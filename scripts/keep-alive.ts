@@ -44,9 +44,9 @@ export interface KeepAlive {
   close(): Promise<void>;
 }
 
-/** Listens now; relays to `target` once pointed there. */
-export async function keepAlive(listen: Socket, first?: Socket): Promise<KeepAlive> {
-  let target = first;
+/** Listens now; relays to a target once pointed at one (`point`). */
+export async function keepAlive(listen: Socket): Promise<KeepAlive> {
+  let target: Socket | undefined;
   const clients = new Set<net.Socket>();
   const server = net.createServer((client) => {
     if (target === undefined) {

@@ -395,7 +395,15 @@ function holderShard(h: Host, sym: string, account: string): number | null {
     const home = shardOf(account, sh.count);
     return home === sh.index ? null : home;
   }
-  return remoteContractShard(h.state, sh, account) ?? h.remoteShard(account);
+  return accountShard(h, account);
+}
+
+/**
+ * The shard `account` lives on when not this one, else null: Host.remoteShard, with Proof of Believability's and
+ * domain.iost's accounts on the consensus shard. A user contract's is read in the directory once.
+ */
+function accountShard(h: Host, account: string): number | null {
+  return remoteContractShard(h.state, h.block.shard, account) ?? (account.startsWith("Contract") ? null : h.remoteShard(account));
 }
 
 /**
@@ -466,7 +474,7 @@ function transferAt(h: Host, c: Cost, args: Arg[], sym: string, from: string, to
   // A forwarded part's publisher is local here for iost and the tokens it carries: what it receives joins its escrow,
   // which goes home in the settle. An account of another shard is checked in the account directory, a contract found in
   // the contract directory exists (also for contribute, which every account keeps here).
-  const placed = sym === CONSENSUS_TOKEN ? (remoteContractShard(h.state, h.block.shard, to) ?? h.remoteShard(to)) : holderShard(h, sym, to);
+  const placed = sym === CONSENSUS_TOKEN ? accountShard(h, to) : holderShard(h, sym, to);
   const remote = sym === CONSENSUS_TOKEN ? null : placed;
   // The receiver's records are its half's (receiveCredit), which counts none of them on any shard count (Host.uncounted).
   const exists = placed === null ? h.uncounted(() => h.isValidAccount(to)) : accountKnown(h, to, true);

@@ -50,7 +50,8 @@ describe("keepAlive pointed at one target after another", () => {
 
   it("closes a connection of the old target when pointed elsewhere", async () => {
     const a = await named("a");
-    const front = await keepAlive({ host: "127.0.0.1", port: 0 }, a);
+    const front = await keepAlive({ host: "127.0.0.1", port: 0 });
+    front.point(a);
     open.push(a, front);
     const c = net.connect(front.port, "127.0.0.1");
     c.on("error", () => {});
