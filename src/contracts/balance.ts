@@ -49,19 +49,20 @@ function dropField(state: State, map: string, field: string): void {
  * Takes `account`'s `token` balance record out of this shard's state (its
  * stored value, payer and all; undefined when it has none), as takeFrozen does
  * with a frozen record: the publisher's balances of the tokens a forwarded
- * part names travel with its escrow (executor/forward.ts).
+ * part names travel with its escrow (executor/forward.ts). `home`: this is the
+ * account's shard, where the record comes back; its map index keeps listing
+ * the field meanwhile, so the field keeps its place in the order one shard's
+ * index has (getContractStorageFields). Elsewhere the field leaves the index.
  */
-export function takeBalance(state: State, token: string, account: string): string | undefined {
-  const raw = state.get(mapKey("token.iost", "TB" + account, token));
-  if (raw !== undefined) dropField(state, "TB" + account, token);
-  return raw;
+export function takeBalance(state: State, token: string, account: string, home: boolean): string | undefined {
+  return takeField(state, "TB" + account, token, home);
 }
 
 /** Puts a balance record taken by takeBalance back: as it is when the account has none here, else added to this one (its payer kept). */
 export function putBalance(state: State, token: string, account: string, raw: string): void {
   const cur = decodeValue(state.get(mapKey("token.iost", "TB" + account, token)));
   if (cur === undefined) {
-    new ContractDB(state).mputRaw("token.iost", "TB" + account, token, raw);
+    putField(state, "TB" + account, token, raw);
     return;
   }
   const back = decodeValue(raw)?.value;
@@ -83,13 +84,29 @@ export function addFrozen(state: State, token: string, account: string, amount: 
 
 /**
  * Takes `account`'s frozen `token` record out of this shard's state (its stored
- * value, payer and all; undefined when it has none), its map index updated:
- * the record travels with an action receipt's escrow (executor/forward.ts).
+ * value, payer and all; undefined when it has none), its map index kept as
+ * takeBalance keeps it: the record travels with an action receipt's escrow
+ * (executor/forward.ts).
  */
-export function takeFrozen(state: State, token: string, account: string): string | undefined {
-  const raw = state.get(mapKey("token.iost", "TF" + account, token));
-  if (raw !== undefined) dropField(state, "TF" + account, token);
+export function takeFrozen(state: State, token: string, account: string, home: boolean): string | undefined {
+  return takeField(state, "TF" + account, token, home);
+}
+
+/** A token.iost map field's record taken out; its index keeps the field when `listed`. */
+function takeField(state: State, map: string, field: string, listed: boolean): string | undefined {
+  const key = mapKey("token.iost", map, field);
+  const raw = state.get(key);
+  if (raw === undefined) return raw;
+  if (listed) state.del(key);
+  else dropField(state, map, field);
   return raw;
+}
+
+/** A token.iost map field's record put back: at the place its index kept for it, if it did. */
+function putField(state: State, map: string, field: string, raw: string): void {
+  const listed = (state.get(mapIndexKey("token.iost", map)) ?? "").split("@").includes(field);
+  if (listed) state.put(mapKey("token.iost", map, field), raw);
+  else new ContractDB(state).mputRaw("token.iost", map, field, raw);
 }
 
 /**
@@ -100,7 +117,7 @@ export function takeFrozen(state: State, token: string, account: string): string
 export function putFrozen(state: State, token: string, account: string, raw: string): void {
   const cur = decodeValue(state.get(mapKey("token.iost", "TF" + account, token)));
   if (cur === undefined) {
-    new ContractDB(state).mputRaw("token.iost", "TF" + account, token, raw);
+    putField(state, "TF" + account, token, raw);
     return;
   }
   const back = decodeValue(raw);

@@ -24,5 +24,11 @@ export function freezeListJson(list: readonly FreezeItem[]): string {
 /** Adds a frozen record in Go's order (time, then amount). */
 export function pushFreeze(list: FreezeItem[], amount: bigint, ftime: bigint): void {
   list.push({ Amount: amount, Ftime: ftime });
-  list.sort((a, b) => (a.Ftime < b.Ftime || (a.Ftime === b.Ftime && a.Amount < b.Amount) ? -1 : a.Ftime === b.Ftime && a.Amount === b.Amount ? 0 : 1));
+  list.sort(compareFreeze);
+}
+
+/** Go's order of a frozen list: time, then amount. */
+export function compareFreeze(a: FreezeItem, b: FreezeItem): number {
+  if (a.Ftime !== b.Ftime) return a.Ftime < b.Ftime ? -1 : 1;
+  return a.Amount < b.Amount ? -1 : a.Amount > b.Amount ? 1 : 0;
 }

@@ -291,13 +291,16 @@ export function takenKeys(publisher: string, actions: readonly Action[]): string
   return [frozen("iost"), ...namedTokens(actions).flatMap((sym) => [mapKey(TOKEN, "TB" + publisher, sym), frozen(sym)])];
 }
 
-/** Takes `publisher`'s records of the `carried` tokens out of this shard's state, to travel in a receipt (undefined: none carried). */
-export function takeTokens(state: State, publisher: string, carried: ReadonlySet<string>): Record<string, CarriedToken> | undefined {
+/**
+ * Takes `publisher`'s records of the `carried` tokens out of this shard's state, to travel in a receipt (undefined: none
+ * carried); `home`: this is its shard (takeBalance).
+ */
+export function takeTokens(state: State, publisher: string, carried: ReadonlySet<string>, home: boolean): Record<string, CarriedToken> | undefined {
   if (carried.size === 0) return undefined;
   const out: Record<string, CarriedToken> = {};
   for (const sym of carried) {
-    const balance = takeBalance(state, sym, publisher);
-    const frozen = takeFrozen(state, sym, publisher);
+    const balance = takeBalance(state, sym, publisher, home);
+    const frozen = takeFrozen(state, sym, publisher, home);
     out[sym] = { ...(balance === undefined ? {} : { balance }), ...(frozen === undefined ? {} : { frozen }) };
   }
   return out;
@@ -403,10 +406,10 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   if (actions.length > 0) addBalance(h.state, "iost", tx.publisher, -escrow);
   // token.iost reads the frozen iost with the balance (and unfreezes what is due): it goes along, so the
   // forwarded part reads, charges and unfreezes as one shard would (docs/SHARDING.md "Proof of Believability across shards").
-  const frozen = actions.length === 0 ? undefined : takeFrozen(h.state, "iost", tx.publisher);
+  const frozen = actions.length === 0 ? undefined : takeFrozen(h.state, "iost", tx.publisher, true);
   // An amount issued or sent to the publisher there stays its balance for the part's later actions, as on
   // one shard: its records of the tokens the actions name go along and come back with the settle.
-  const tokens = takeTokens(h.state, tx.publisher, new Set(namedTokens(actions)));
+  const tokens = takeTokens(h.state, tx.publisher, new Set(namedTokens(actions)), true);
   const at = actions.length === 0 ? undefined : TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({

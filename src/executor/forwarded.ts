@@ -481,8 +481,8 @@ export function runForwarded(
         const left = balanceOf(state, "iost", f.publisher);
         const ramLeft = balanceOf(state, "ram", f.publisher);
         dropBalance(state, "iost", f.publisher);
-        const frozenLeft = takeFrozen(state, "iost", f.publisher);
-        const tokensLeft = takeTokens(state, f.publisher, carried);
+        const frozenLeft = takeFrozen(state, "iost", f.publisher, here(f.publisher));
+        const tokensLeft = takeTokens(state, f.publisher, carried, here(f.publisher));
         const records: Record<string, string> = {};
         for (const key of [ramRecordKey("SR", f.publisher), ramRecordKey("TR", f.publisher)]) {
           const raw = state.get(key);

@@ -254,11 +254,12 @@ export class ShardState extends State {
   }
 
   /**
-   * A field written for another shard (writeRemote) of a map whose index each shard keeps of its own fields (gas.iost's
-   * `<pledger>gp`: the fields live with their users, the index is not placed) is indexed where it lands (reads.ts land).
+   * A field written for another shard (writeRemote) is indexed where it lands (reads.ts land), by the index kept there:
+   * gas.iost's `<pledger>gp` index is per shard (the fields live with their users), and an account's token index here
+   * may be its escrow's (held), which leaves with it, while the field it names goes home.
    */
-  override indexesHere(valueKey: string, indexKey: string): boolean {
-    return !this.remote.has(valueKey) || isPlacedKey(indexKey);
+  override indexesHere(valueKey: string, _indexKey: string): boolean {
+    return !this.remote.has(valueKey);
   }
 
   override put(key: string, value: string): void {

@@ -40,7 +40,7 @@ import { movePledge, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
 import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
-import { basicKey, ContractDB, mapIndexKey } from "../state/storage.js";
+import { basicKey, ContractDB } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
@@ -648,13 +648,12 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
 }
 
 /**
- * Puts here a write another shard's run made of a record this shard keeps. A field of a map whose index each shard
- * keeps of its own fields (gas.iost's `<pledger>gp`), coming or going, joins or leaves the index here, as mputRaw and
- * mdel keep it where the run left it to this shard (State.indexesHere).
+ * Puts here a write another shard's run made of a record this shard keeps. A map's field, coming or going, joins or
+ * leaves the map's index here, as mputRaw and mdel keep it where the run left it to this shard (State.indexesHere).
  */
 function land(state: State, key: string, value: string | null): void {
   const m = /^m-([^-]+)-([^-]+)-(.+)$/.exec(key);
-  const indexed = m !== null && isPlacedKey(key) && !isPlacedKey(mapIndexKey(m[1], m[2]));
+  const indexed = m !== null && isPlacedKey(key);
   const had = indexed && state.get(key) !== undefined;
   if (value === null) state.del(key);
   else state.put(key, value);

@@ -14,6 +14,7 @@ import { parseFreezeList } from "../contracts/token.js";
 import { readRamGlobals } from "../contracts/ram.js";
 import type { State } from "../state/state.js";
 import { ContractDB, displayValue } from "../state/storage.js";
+import { pledgeOrder } from "../sharding/pledges.js";
 
 const num = (d: Decimal): number => Number(d.toString());
 
@@ -251,9 +252,13 @@ export function getContractStorage(state: State, id: string, key: string, field 
   return { data: displayValue(v) };
 }
 
-/** /getContractStorageFields: the map's indexed field names. */
+/**
+ * /getContractStorageFields: the map's indexed field names. A pledger's pledges (gas.iost `<pledger>gp`) are indexed
+ * where their users live; the pledger's shard keeps the order of all of them (src/query/parts.ts).
+ */
 export function getContractStorageFields(state: State, id: string, key: string): { fields: string[] } {
-  return { fields: new ContractDB(state).mkeys(id, key) };
+  const order = id === "gas.iost" && key.endsWith("gp") ? pledgeOrder(state, key.slice(0, -2)) : undefined;
+  return { fields: order ?? new ContractDB(state).mkeys(id, key) };
 }
 
 export interface ContractJson {

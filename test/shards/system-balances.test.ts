@@ -6,7 +6,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import { shardOf } from "../../src/sharding/placement";
 import { txToRequestJson } from "../../src/tx/index";
-import { makeTx } from "../workers/txs";
+import { ADMIN_KEY, makeTx } from "../workers/txs";
 
 const N = 4;
 
@@ -29,13 +29,60 @@ describe("gas.iost's balance on four shards", () => {
     const users = ["admin", "foundation", "producer000"].filter((u, i, all) => all.findIndex((v) => shardOf(v, N) === shardOf(u, N)) === i);
     expect(new Set(users.map((u) => shardOf(u, N))).size).toBeGreaterThan(1);
     const before = await gas();
-    const t = makeTx({ actions: users.map((u) => ({ contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", u, "7"]) })) });
-    const sent = await call("/sendTx", txToRequestJson(t.tx));
-    expect(sent.hash, JSON.stringify(sent)).toBe(t.hash);
-    for (let i = 0; i < 12 && (await call(`/getTxReceiptByTxHash/${t.hash}`)).status_code === undefined; i++) await call("/dev/mine", { blocks: 1 });
-    const receipt = await call(`/getTxReceiptByTxHash/${t.hash}`);
-    expect(receipt.status_code, JSON.stringify(receipt)).toBe("SUCCESS");
+    await settle(makeTx({ actions: users.map((u) => ({ contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", u, "7"]) })) }));
     expect(await gas()).toBe(before + 7 * users.length);
     expect(await gas()).toBe(await pledged());
   });
+
+  test("read raw, is the same sum: getContractStorage, getBatchContractStorage, listContractStorage", async () => {
+    const units = String(Math.round(((await call("/getTokenBalance/gas.iost/iost/true")).balance as number) * 1e8));
+    const pair = { id: "token.iost", key: "TBgas.iost", field: "iost", by_longest_chain: true };
+    expect((await call("/getContractStorage", pair)).data).toBe(units);
+    const batch = await call("/getBatchContractStorage", {
+      id: "token.iost",
+      key_fields: [
+        { key: "TBadmin", field: "iost" },
+        { key: "TBgas.iost", field: "iost" },
+      ],
+      by_longest_chain: true,
+    });
+    const admin = String(Math.round(((await call("/getTokenBalance/admin/iost/true")).balance as number) * 1e8));
+    expect(batch.datas).toEqual([admin, units]);
+    const list = await call("/listContractStorage", { id: "token.iost", storageType: "MAP", prefix: "TBgas.iost", by_longest_chain: true });
+    expect(list.datas).toEqual([
+      { key: "TBgas.iost", value: '["iost"]' },
+      { key: "TBgas.iost-iost", value: units },
+    ]);
+  });
 });
+
+describe("a pledger's field index on four shards", () => {
+  test("lists its users of every shard in the order pledged, as getAccount does", async () => {
+    const fields = async () => (await call("/getContractStorageFields", { id: "gas.iost", key: "admingp", by_longest_chain: true })).fields as string[];
+    const before = await fields();
+    // New users off admin's shard, two on one shard and one on another, pledged for in an order no shard's own index has.
+    const names = Array.from({ length: 16 }, (_, i) => `pidx${String(i).padStart(2, "0")}`).filter((u) => shardOf(u, N) !== shardOf("admin", N));
+    const [first, other] = [names[0], names.find((u) => shardOf(u, N) !== shardOf(names[0], N))!];
+    const picked = [names.find((u) => u !== first && shardOf(u, N) === shardOf(first, N))!, other, first];
+    expect(new Set(picked).size).toBe(3);
+    await settle(makeTx({ actions: picked.map((u) => ({ contract: "auth.iost", actionName: "signUp", data: JSON.stringify([u, ADMIN_KEY, ADMIN_KEY]) })) }));
+    await settle(makeTx({ actions: picked.map((u) => ({ contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", u, "3"]) })) }));
+    const after = [...before, ...picked];
+    expect(await fields()).toEqual(after);
+    const info = (await call("/getAccount/admin/true")).gas_info as { pledged_info: { pledger: string }[] };
+    expect(info.pledged_info.map((p) => p.pledger)).toEqual(after);
+    const list = await call("/listContractStorage", { id: "gas.iost", storageType: "MAP", prefix: "admingp", by_longest_chain: true });
+    const rows = list.datas as { key: string; value: string }[];
+    expect(rows.find((r) => r.key === "admingp")?.value).toBe(JSON.stringify(after));
+    expect(rows.filter((r) => r.key.startsWith("admingp-")).map((r) => r.key.slice("admingp-".length))).toEqual([...after].sort());
+  });
+});
+
+/** Sends `t` and mines until its receipt is final and successful. */
+async function settle(t: ReturnType<typeof makeTx>): Promise<void> {
+  const sent = await call("/sendTx", txToRequestJson(t.tx));
+  expect(sent.hash, JSON.stringify(sent)).toBe(t.hash);
+  for (let i = 0; i < 30 && (await call(`/getTxReceiptByTxHash/${t.hash}`)).status_code === undefined; i++) await call("/dev/mine", { blocks: 1 });
+  const receipt = await call(`/getTxReceiptByTxHash/${t.hash}`);
+  expect(receipt.status_code, JSON.stringify(receipt)).toBe("SUCCESS");
+}

@@ -139,9 +139,14 @@ export async function storageShard(env: Env, contract: string, key: string, fiel
   return shard(env, await storageShardIndex(env, contract, key, field));
 }
 
-/** The shards this node holds: every one but on a node holding part of them. */
+/** The indexes of the shards this node holds: every one but on a node holding part of them. */
+export function heldShards(env: Env): number[] {
+  return holdsOf(env) ?? Array.from({ length: shardCount(env) }, (_, i) => i);
+}
+
+/** The shards this node holds (`heldShards`). */
 export function allShards(env: Env): ShardApi[] {
-  return (holdsOf(env) ?? Array.from({ length: shardCount(env) }, (_, i) => i)).map((i) => shard(env, i));
+  return heldShards(env).map((i) => shard(env, i));
 }
 
 export function coordinator(env: Env): CoordinatorApi {

@@ -8,11 +8,12 @@
  */
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
-import type { AppEnv } from "../env";
+import type { AppEnv, Env } from "../env";
+import { indexParts, mergeData, mergeFields, valueParts, type ValueParts } from "../../src/query/parts";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config";
 import { compareUtf8 } from "../../src/codec/encoder";
-import { allShards, contractHome, contractHomeIndex, shard, shardCount, storageShard, storageShardIndex } from "../lib/nodes";
+import { contractHomeIndex, heldShards, shard, shardCount, storageShard, storageShardIndex } from "../lib/nodes";
 import { readAt, serves } from "../lib/peer-read";
 import { boolField, checkIdValid, field, int64Field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
 
@@ -30,18 +31,46 @@ contractRoutes.post("/getContractStorage", async (c) => {
   const id = stringField(body, "id");
   const key = stringField(body, "key");
   const fieldName = stringField(body, "field");
-  const at = await storageShardIndex(c.env, id, key, fieldName);
   boolField(body, "by_longest_chain");
+  const parts = valueParts(id, key, fieldName, shardCount(c.env));
+  if (parts !== null) return c.json(await partsData(c.env, parts, id, key, fieldName));
+  const at = await storageShardIndex(c.env, id, key, fieldName);
   return c.json(unwrap(await readAt(c.env, at, "getContractStorage", id, key, fieldName)));
 });
 
 contractRoutes.post("/getContractStorageFields", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const [id, key] = [stringField(body, "id"), stringField(body, "key")];
-  const at = await storageShardIndex(c.env, id, key, null);
   boolField(body, "by_longest_chain");
+  const parts = indexParts(id, key, shardCount(c.env));
+  if (parts !== null) return c.json(await partsFields(c.env, parts, id, key));
+  const at = await storageShardIndex(c.env, id, key, null);
   return c.json(unwrap(await readAt(c.env, at, "getContractStorageFields", id, key)));
 });
+
+type Labelled = { block_hash: string; block_number: string };
+
+/** getContractStorage of an entry N shards keep in parts (src/query/parts.ts): each part read, merged, labelled as the first. */
+async function partsData(env: Env, parts: ValueParts, id: string, key: string, fieldName: string): Promise<Labelled & { data: string }> {
+  const reads = await Promise.all(
+    parts.shards.map(async (s) => unwrap(await readAt(env, s, "getContractStorage", id, key, fieldName)) as Labelled & { data: string }),
+  );
+  return {
+    ...reads[0],
+    data: mergeData(
+      parts.merge,
+      reads.map((r) => r.data),
+    ),
+  };
+}
+
+/** getContractStorageFields of a field index N shards keep in parts, as partsData. */
+async function partsFields(env: Env, shards: number[], id: string, key: string): Promise<Labelled & { fields: string[] }> {
+  const reads = await Promise.all(
+    shards.map(async (s) => unwrap(await readAt(env, s, "getContractStorageFields", id, key)) as Labelled & { fields: string[] }),
+  );
+  return { ...reads[0], fields: mergeFields(reads.map((r) => r.fields)) };
+}
 
 contractRoutes.post("/getBatchContractStorage", async (c) => {
   const body = parseJsonBody(await c.req.text());
@@ -54,25 +83,31 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
     pairs.slice(0, MAX_READS).map(async (p) => {
       const kf = (typeof p === "object" && p !== null ? p : {}) as Record<string, unknown>;
       const [key, fieldName] = [stringField(kf, "key"), stringField(kf, "field")];
-      return { at: await storageShardIndex(c.env, id, key, fieldName, home), args: [id, key, fieldName] as [string, string, string] };
+      const parts = valueParts(id, key, fieldName, shardCount(c.env));
+      // An entry kept in parts is read apart: a system contract's balance, rare in a batch.
+      const at = parts === null ? await storageShardIndex(c.env, id, key, fieldName, home) : null;
+      return { at, parts, args: [id, key, fieldName] as [string, string, string] };
     }),
   );
   // One readAll per shard involved, so a batch costs at most one call per shard (and the directory lookup).
-  const shards = [...new Set(reads.map((r) => r.at))].sort((a, b) => a - b);
-  const batches = await Promise.all(
-    shards.map((i) =>
-      shard(c.env, i).readAll(
-        "getContractStorage",
-        reads.filter((r) => r.at === i).map((r) => r.args),
+  const shards = [...new Set(reads.flatMap((r) => (r.at === null ? [] : [r.at])))].sort((a, b) => a - b);
+  const [batches, apart] = await Promise.all([
+    Promise.all(
+      shards.map((i) =>
+        shard(c.env, i).readAll(
+          "getContractStorage",
+          reads.filter((r) => r.at === i).map((r) => r.args),
+        ),
       ),
     ),
-  );
+    Promise.all(reads.map((r) => (r.parts === null ? null : partsData(c.env, r.parts, ...r.args)))),
+  ]);
   const next = new Map(shards.map((i, j) => [i, { batch: batches[j], used: 0 }]));
-  const answers = reads.map((r) => {
+  const views = reads.map((r, i) => {
+    if (r.at === null) return apart[i] as Record<string, Json>;
     const b = next.get(r.at)!;
-    return b.batch[b.used++];
+    return unwrap(b.batch[b.used++]) as Record<string, Json>;
   });
-  const views = answers.map((a) => unwrap(a) as Record<string, Json>);
   let blockHash: Json = "";
   let blockNumber: Json = "0";
   if (views.length > 0) {
@@ -135,16 +170,72 @@ contractRoutes.post("/listContractStorage", async (c) => {
   // go-iost's text says 500 while it checks 100.
   if (limit > BigInt(MAX_LIST) || limit < 0n) throw new RpcFailure("invalid limit in request. Max: 500");
   if (limit === 0n) limit = BigInt(MAX_LIST);
-  const at = id.startsWith("Contract") ? [await contractHome(c.env, id)] : allShards(c.env);
-  const parts = await Promise.all(at.map((s) => s.listStorage(id, type, prefix, from, to, Number(limit))));
-  const seen = new Map<string, string>();
-  for (const p of parts) for (const d of p.datas) if (!seen.has(d.key)) seen.set(d.key, d.value);
-  const datas = [...seen.keys()]
-    .sort(compareUtf8)
-    .slice(0, Number(limit))
-    .map((key) => ({ key, value: seen.get(key)! }));
-  return c.json({ datas, block_hash: parts[0].block_hash, block_number: parts[0].block_number });
+  const at = id.startsWith("Contract") ? [await contractHomeIndex(c.env, id)] : heldShards(c.env);
+  const lists = await Promise.all(at.map((s) => shard(c.env, s).listStorage(id, type, prefix, from, to, Number(limit))));
+  // Each shard's copy of a key by shard: a key among the first `limit` of all of them is among each holder's first `limit`.
+  const copies = new Map<string, Map<number, string>>();
+  lists.forEach((l, j) => {
+    for (const d of l.datas) copies.set(d.key, (copies.get(d.key) ?? new Map()).set(at[j], d.value));
+  });
+  const keys = [...copies.keys()].sort(compareUtf8).slice(0, Number(limit));
+  const values = type === "MAP" ? await mergedCopies(c.env, id, keys, copies) : new Map<string, string>();
+  const datas = keys.map((key) => ({ key, value: values.get(key) ?? copies.get(key)!.values().next().value! }));
+  return c.json({ datas, block_hash: lists[0].block_hash, block_number: lists[0].block_number });
 });
+
+/**
+ * listContractStorage's values of map entries N shards keep in parts (src/query/parts.ts), merged from the shards'
+ * copies; a pledger's field index is read from the pledger's shard, which alone knows its order (one readAll a shard).
+ */
+async function mergedCopies(env: Env, id: string, keys: readonly string[], copies: Map<string, Map<number, string>>): Promise<Map<string, string>> {
+  const count = shardCount(env);
+  const out = new Map<string, string>();
+  const pledgeIndexes = new Map<number, string[]>();
+  for (const key of keys) {
+    const dash = key.indexOf("-");
+    const held = copies.get(key)!;
+    if (dash >= 0) {
+      const parts = valueParts(id, key.slice(0, dash), key.slice(dash + 1), count);
+      if (parts !== null)
+        out.set(
+          key,
+          mergeData(
+            parts.merge,
+            parts.shards.map((s) => held.get(s) ?? "null"),
+          ),
+        );
+      continue;
+    }
+    const shards = key.endsWith("@") ? null : indexParts(id, key, count);
+    if (shards === null) continue;
+    if (id === "gas.iost") pledgeIndexes.set(shards[0], [...(pledgeIndexes.get(shards[0]) ?? []), key]);
+    else setFields(out, key, mergeFields(shards.map((s) => shownFields(held.get(s)))));
+  }
+  const asks = [...pledgeIndexes].flatMap(([s, names]) => chunks(names, MAX_READS).map((part) => [s, part] as const));
+  await Promise.all(
+    asks.map(async ([s, names]) => {
+      const reads = await shard(env, s).readAll(
+        "getContractStorageFields",
+        names.map((k) => [id, k] as [string, string]),
+      );
+      for (const [i, r] of reads.entries()) setFields(out, names[i], (unwrap(r) as { fields: string[] }).fields);
+    }),
+  );
+  return out;
+}
+
+/** A field index as listContractStorage shows it; one left empty keeps the copy a shard listed. */
+function setFields(out: Map<string, string>, key: string, fields: string[]): void {
+  if (fields.length > 0) out.set(key, JSON.stringify(fields));
+}
+
+/** The fields of an index as a shard's listing shows it (absent, or emptied: none). */
+function shownFields(shown: string | undefined): string[] {
+  const fields: unknown = shown === undefined ? [] : JSON.parse(shown);
+  return Array.isArray(fields) ? (fields as string[]) : [];
+}
+
+const chunks = <T>(xs: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
 
 /** The StorageType enum as the gateway takes it: its name or its number. */
 function storageType(v: unknown): "KV" | "MAP" {

@@ -18,6 +18,7 @@ import { LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
 import { reads as rpc } from "../../../src/query/reads";
 import { orderPledges, pledgeShards } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
+import { indexParts, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
 import { txId } from "../../../src/tx/bytes";
 import type { Forwarded } from "../../../src/sharding/forward";
 import { poolOrder } from "../../../src/pool/index";
@@ -153,7 +154,45 @@ export function reads(chain: SimChain): Reads {
       out.set(key, d ? { v: d.value.v, t: d.value.t, payer: d.payer ?? "" } : { v: raw, t: "index", payer: "" });
     }
   }
+  partsReads(chain, out);
   return out;
+}
+
+/** System contracts whose balances N shards keep in parts. */
+const SYSTEM = ["gas.iost", "ram.iost", "token.iost", "vote.iost", "vote_producer.iost", "bonus.iost", "issue.iost", "exchange.iost"];
+
+/**
+ * The entries N shards keep in parts, read and merged as the edge does (src/query/parts.ts): the field lists, in order,
+ * of every compared account's token maps and pledges, and system contracts' balances.
+ */
+function partsReads(chain: SimChain, out: Reads): void {
+  const count = chain.shards.length;
+  const states = chain.shards.map((s) => new State(s.store));
+  const fields = (at: number[], contract: string, key: string) =>
+    mergeFields(at.map((s) => (rpc.getContractStorageFields(states[s], 0n, contract, key) as { fields: string[] }).fields));
+  const index = (contract: string, key: string, whole: number) => {
+    const list = fields(indexParts(contract, key, count) ?? [whole], contract, key);
+    out.set(`fields:${contract}-${key}`, { v: list.join(" "), t: "fields", payer: "" });
+    return list;
+  };
+  for (const acc of [...USERS, FRESH, NEWBIE, ...JOINERS, PRODUCER]) {
+    const home = placed(acc, count);
+    index("token.iost", "TB" + acc, home);
+    index("token.iost", "TF" + acc, home);
+    index("gas.iost", acc + "gp", CONSENSUS_SHARD);
+  }
+  for (const acc of SYSTEM) {
+    for (const map of ["TB", "TF"]) {
+      for (const sym of index("token.iost", map + acc, CONSENSUS_SHARD)) {
+        const parts = valueParts("token.iost", map + acc, sym, count) ?? { shards: [CONSENSUS_SHARD], merge: map === "TB" ? "sum" : "freezes" };
+        const v = mergeData(
+          parts.merge,
+          parts.shards.map((s) => (rpc.getContractStorage(states[s], 0n, "token.iost", map + acc, sym) as { data: string }).data),
+        );
+        out.set(`parts:token.iost-${map}${acc}-${sym}`, { v, t: map === "TB" ? "sum" : "freezes", payer: "" });
+      }
+    }
+  }
 }
 
 const json = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? String(v) : v));

@@ -1,0 +1,54 @@
+import { describe, expect, test } from "vitest";
+import { indexParts, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
+import { CONSENSUS_SHARD, shardOf } from "../../../src/sharding/placement";
+
+const N = 4;
+/** An account of each kind of home: on the consensus shard, and off it. */
+const onConsensus = ["admin", "foundation", "producer000", "producer001", "producer002", "user00", "user01"].find((a) => shardOf(a, N) === CONSENSUS_SHARD)!;
+const offConsensus = ["admin", "foundation", "producer000", "producer001", "producer002", "user00", "user01"].find((a) => shardOf(a, N) !== CONSENSUS_SHARD)!;
+
+describe("entries N shards keep in parts", () => {
+  test("a system contract's balance and frozen balances are every shard's", () => {
+    expect(valueParts("token.iost", "TBgas.iost", "iost", N)).toEqual({ shards: [0, 1, 2, 3], merge: "sum" });
+    expect(valueParts("token.iost", "TFgas.iost", "iost", N)).toEqual({ shards: [0, 1, 2, 3], merge: "freezes" });
+    expect(indexParts("token.iost", "TBgas.iost", N)).toEqual([0, 1, 2, 3]);
+  });
+
+  test("an account's token index is its home's, then the consensus shard's (its contribute)", () => {
+    expect(indexParts("token.iost", "TB" + offConsensus, N)).toEqual([shardOf(offConsensus, N), CONSENSUS_SHARD]);
+    expect(indexParts("token.iost", "TF" + offConsensus, N)).toEqual([shardOf(offConsensus, N), CONSENSUS_SHARD]);
+    expect(indexParts("token.iost", "TB" + onConsensus, N)).toBeNull();
+  });
+
+  test("a pledger's index is its shard's, which keeps their order", () => {
+    expect(indexParts("gas.iost", offConsensus + "gp", N)).toEqual([shardOf(offConsensus, N)]);
+  });
+
+  test("whole entries, and every entry of one shard, are read where they live", () => {
+    expect(valueParts("token.iost", "TB" + offConsensus, "iost", N)).toBeNull();
+    expect(valueParts("token.iost", "TBgas.iost", "", N)).toBeNull();
+    expect(valueParts("token.iost", "TIiost", "supply", N)).toBeNull();
+    expect(valueParts("Contractabc", "TBgas.iost", "iost", N)).toBeNull();
+    expect(indexParts("token.iost", "TBContractabc", N)).toBeNull();
+    expect(indexParts("gas.iost", "xgt", N)).toBeNull();
+    expect(valueParts("token.iost", "TBgas.iost", "iost", 1)).toBeNull();
+    expect(indexParts("token.iost", "TB" + offConsensus, 1)).toBeNull();
+    expect(indexParts("gas.iost", offConsensus + "gp", 1)).toBeNull();
+  });
+
+  test("balances add up exactly, past 2^53", () => {
+    expect(mergeData("sum", ["9007199254740993", "null", "7", "0"])).toBe("9007199254741000");
+    expect(mergeData("sum", ["null", "null"])).toBe("null");
+  });
+
+  test("frozen items come out in Go's order, time then amount", () => {
+    const a = '[{"Amount":5,"Ftime":30},{"Amount":9,"Ftime":50}]';
+    const b = '[{"Amount":2,"Ftime":30},{"Amount":1,"Ftime":40}]';
+    expect(mergeData("freezes", [a, "null", b])).toBe('[{"Amount":2,"Ftime":30},{"Amount":5,"Ftime":30},{"Amount":1,"Ftime":40},{"Amount":9,"Ftime":50}]');
+  });
+
+  test("fields keep the leading part's order, each further part adding its new ones", () => {
+    expect(mergeFields([["ram", "iost"], ["contribute"]])).toEqual(["ram", "iost", "contribute"]);
+    expect(mergeFields([["iost"], ["iost", "ram"], [], ["iost"]])).toEqual(["iost", "ram"]);
+  });
+});
