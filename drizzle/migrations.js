@@ -13,6 +13,7 @@ import m0010 from "./0010_witness_reads.sql";
 import m0011 from "./0011_kept_chunks.sql";
 import m0012 from "./0012_applied_in_chunks.sql";
 import m0013 from "./0013_pledge_hints_gone.sql";
+import m0014 from "./0014_release_landed.sql";
 
 export default {
   journal,
@@ -31,5 +32,6 @@ export default {
     m0011,
     m0012,
     m0013,
+    m0014,
   },
 };

@@ -82,6 +82,12 @@ export const txIndex = sqliteTable(
     gasRatio: integer("gas_ratio").notNull(),
     /** Cross-shard credits of an executed tx not settled yet; its receipt is shown once this is 0. */
     pending: integer("pending").notNull().default(0),
+    /**
+     * The height whose chunks land the writes this shard's releases carried for the tx to other shards (a co-signer's
+     * or a callee's records, sent as the tx decided here): its receipt is shown once that height is final, so that a
+     * read after the receipt sees them (docs/SHARDING.md "Receipts after every write landed"). NULL: none sent.
+     */
+    visible: integer("visible"),
   },
   (t) => [index("tx_index_height").on(t.height, t.idx)],
 );

@@ -218,6 +218,19 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   b.events.push(...core.eventsAtSettle(combined, s));
 }
 
+/**
+ * A tx of this shard whose releases carry writes to other shards (a co-signer's or a callee's records, sent as the tx
+ * decided here) has them landed by the next height's chunks there: its receipt waits for that height to be final
+ * (tx_index `visible`, shard-views.ts), or a read right after it would find those records as they were.
+ */
+function awaitLandings(sql: SqlStorage, b: Built): void {
+  const txs = new Set(b.outgoing.filter((r) => r.kind === "release" && (r.writes !== undefined || r.restore !== undefined)).map((r) => r.txHash));
+  for (const hash of [...txs].sort()) {
+    recordSettleUndo(sql, b.undo, hash);
+    sql.exec("UPDATE tx_index SET visible = ? WHERE hash = ? AND status = 'executed'", b.height + 1, hash);
+  }
+}
+
 /** What one height's chunk gathers as it runs: its txs (in order), their receipts' hashes, events, cross-shard receipts and gas. */
 interface Built {
   readonly height: number;
@@ -569,6 +582,7 @@ function readOnly(reads: ReadonlySet<string>, undo: Undo): string | null {
 function finishChunk(h: ChunkHost, b: Built, blockTime: bigint, root: Uint8Array, reads: ReadonlySet<string>, from: number): Chunk {
   const { sql, config, place } = h;
   const { height } = b;
+  awaitLandings(sql, b);
   const chunk: Chunk = {
     shard: place.index,
     height,

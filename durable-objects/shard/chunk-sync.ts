@@ -179,15 +179,18 @@ export type Undo = Map<string, string | null>;
  * height wins, as for state keys), so a revert puts them back.
  */
 export function recordSettleUndo(sql: SqlStorage, undo: Undo, hash: string): void {
-  const rows = sql.exec<SettleRow>("SELECT receipt, hashed, pending FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = sql.exec<SettleRow>("SELECT receipt, hashed, pending, visible FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0 || undo.has(SETTLE_PREFIX + hash)) return;
-  const { receipt, hashed, pending } = rows[0];
-  // `hashed` only while set: the undo data of a tx's first settle stays as it was before the column.
-  undo.set(SETTLE_PREFIX + hash, JSON.stringify(hashed === null ? { receipt, pending } : { receipt, hashed, pending }));
+  const { receipt, hashed, pending, visible } = rows[0];
+  // `hashed` and `visible` only while set: the undo data of a tx's first settle stays as it was before the columns.
+  undo.set(SETTLE_PREFIX + hash, JSON.stringify({ receipt, ...(hashed === null ? {} : { hashed }), pending, ...(visible === null ? {} : { visible }) }));
 }
 
-/** A tx_index row's fields a settlement changes; `hashed` absent in undo data = NULL (the receipt is as executed). */
-type SettleRow = { receipt: string | null; hashed: string | null; pending: number };
+/**
+ * A tx_index row's fields a settlement or a release changes; `hashed` absent in undo data = NULL (the receipt is as
+ * executed), `visible` absent = NULL (no release of its carried writes).
+ */
+type SettleRow = { receipt: string | null; hashed: string | null; pending: number; visible: number | null };
 
 /**
  * The state as it was at height `target` (≥ the oldest height with undo data), as changes to the
@@ -245,10 +248,11 @@ export function revertChunks(
       if (key.startsWith(SETTLE_PREFIX)) {
         const was = JSON.parse(prev!) as SettleRow;
         sql.exec(
-          "UPDATE tx_index SET receipt = ?, hashed = ?, pending = ? WHERE hash = ?",
+          "UPDATE tx_index SET receipt = ?, hashed = ?, pending = ?, visible = ? WHERE hash = ?",
           was.receipt,
           was.hashed ?? null,
           was.pending,
+          was.visible ?? null,
           key.slice(SETTLE_PREFIX.length),
         );
       } else {

@@ -68,16 +68,22 @@ async function body(h: ViewHost, hash: string, height: number, row: Row): Promis
 
 const ARCHIVE_UNREADABLE = "tx body is archived and the archive cannot be read";
 
+/**
+ * Whether an executed tx's receipt is final everywhere: every receipt it sent settled, and every write its releases
+ * carried to other shards landed in a final chunk (tx_index `visible`).
+ */
+const settled = (h: ViewHost, row: Row) => (row.pending as number) === 0 && (row.visible === null || (row.visible as number) <= h.lib());
+
 export async function getTx(h: ViewHost, hash: string): Promise<Answer<Json>> {
   const pending = h.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray();
   if (pending.length > 0) return { status: "PENDING", transaction: txJson(pending[0].bytes, hash, null), block_number: "-1" };
-  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending, visible FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0) return { error: "tx not found" };
   const row = rows[0];
   if (row.status !== "executed") return { error: `tx ${row.status}: ${row.message as string}` };
   const height = row.height as number;
   // Its receipt changes until every cross-shard receipt has settled: final (and kept by the edge) only then.
-  const final = height <= h.lib() && (row.pending as number) === 0;
+  const final = height <= h.lib() && settled(h, row);
   const b = await body(h, hash, height, row);
   if (b === null) return { error: ARCHIVE_UNREADABLE };
   return {
@@ -88,7 +94,7 @@ export async function getTx(h: ViewHost, hash: string): Promise<Answer<Json>> {
 }
 
 export async function getTxReceipt(h: ViewHost, hash: string): Promise<Answer<Json>> {
-  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending, visible FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0) {
     const pending = h.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0;
     return { error: `failed to Get the receipt hash: ${pending ? "tx is pending" : "tx not found"}` };
@@ -96,7 +102,7 @@ export async function getTxReceipt(h: ViewHost, hash: string): Promise<Answer<Js
   const row = rows[0];
   if (row.status !== "executed") return { error: `failed to Get the receipt hash: tx ${row.status}: ${row.message as string}` };
   if ((row.height as number) > h.lib()) return { error: "failed to Get the receipt hash: tx is not irreversible yet" };
-  if ((row.pending as number) > 0) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
+  if (!settled(h, row)) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
   const b = await body(h, hash, row.height as number, row);
   if (b === null) return { error: `failed to Get the receipt hash: ${ARCHIVE_UNREADABLE}` };
   return JSON.parse(b.receipt) as Json;
@@ -162,7 +168,7 @@ export async function chunkBody(
           inFlight: false,
         }))
       : h.sql
-          .exec<Row>("SELECT hash, bytes, receipt, hashed, pending FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", height)
+          .exec<Row>("SELECT hash, bytes, receipt, hashed, pending, visible FROM tx_index WHERE height = ? AND status = 'executed' ORDER BY idx", height)
           .toArray()
           .map((r) => ({
             hash: r.hash as string,
@@ -170,7 +176,7 @@ export async function chunkBody(
             receipt: (r.hashed ?? r.receipt) as string | null,
             joined: r.hashed !== null || (r.pending as number) > 0,
             shown: r.hashed === null ? null : (r.receipt as string),
-            inFlight: (r.pending as number) > 0,
+            inFlight: !settled(h, r),
           }));
   const txs = [];
   const inFlight: string[] = [];

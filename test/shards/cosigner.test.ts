@@ -6,9 +6,9 @@
  * balance on its shard, and the market's records change on shard 0 only. A co-signer's lend of its RAM runs
  * there too, on its records fetched from its shard ("RAM lent across shards").
  */
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import type { ShardInternal } from "../../durable-objects/api";
+import type { ChunkContext, ShardInternal } from "../../durable-objects/api";
 import { shardStub } from "../../durable-objects/env";
 import { shardOf } from "../../src/sharding/placement";
 import { newChain, nodeEnv, tick, tickUntilFinal } from "../workers/helpers";
@@ -69,7 +69,6 @@ describe("four shards: a co-signer of a third shard pays a RAM buy published off
     expect(receipt).toMatchObject({ status_code: "SUCCESS", message: "" });
     const price = Number(JSON.parse(receipt.returns[0])[0]);
     expect(price).toBeGreaterThan(0);
-    await tick(c, 2); // the release lands the co-signer's and the market's writes
     const [pub1, mate1, market1] = [await account(pub), await account(mate), await market()];
     expect([BigInt(pub1.ram_info.available), BigInt(pub1.ram_info.total)]).toEqual([
       BigInt(pub0.ram_info.available) + 100n,
@@ -85,11 +84,66 @@ describe("four shards: a co-signer of a third shard pays a RAM buy published off
     const market = async () => await at(0).read("getRAMInfo");
     const [pub0, mate0, market0] = [await account(pub), await account(mate), await market()];
     expect(await coSigned(c, at, "lend", [mate, pub, 100])).toMatchObject({ status_code: "SUCCESS", message: "" });
-    await tick(c, 2); // the release lands the co-signer's writes
     const [pub1, mate1] = [await account(pub), await account(mate)];
     const ram = (a: Account) => [BigInt(a.ram_info.available), BigInt(a.ram_info.total)];
     expect(ram(pub1)).toEqual(ram(pub0).map((b) => b + 100n));
     expect(ram(mate1)).toEqual(ram(mate0).map((b) => b - 100n));
     expect(await market()).toEqual(market0);
+  });
+
+  test("the receipt waits for the chunk landing the co-signer's writes to be final; a revert takes the wait back", async () => {
+    const { c, at, account } = await withAccounts("cosigner-landed");
+    const mate0 = await account(mate);
+    const tx = makeTx({
+      publisher: pub,
+      signers: [`${mate}@active`],
+      actions: [{ contract: "ram.iost", actionName: "lend", data: JSON.stringify([mate, pub, 100]) }],
+    });
+    const home = () => at(shardOf(pub, N));
+    const row = () =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${c.id}:shard-${shardOf(pub, N)}`), (_i, state) =>
+        state.storage.sql.exec<{ pending: number; visible: number | null }>("SELECT pending, visible FROM tx_index WHERE hash = ?", tx.hash).one(),
+      );
+    expect(await home().submitTx(tx.bytes, tx.hash)).toEqual({ hash: tx.hash });
+    let decided = 0;
+    for (let i = 0; i < 10 && decided === 0; i++) {
+      await tick(c);
+      if ((await row()).visible !== null) decided = (await c.coord.status()).head;
+    }
+    // Decided at home in `decided`, its release sent then: the co-signer's shard lands it in the next chunk.
+    expect(decided).toBeGreaterThan(0);
+    expect(await row()).toEqual({ pending: 0, visible: decided + 1 });
+    expect((await c.coord.status()).lib).toBe(decided);
+    expect(await home().getTxReceipt(tx.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
+    expect((await account(mate)).ram_info).toEqual(mate0.ram_info);
+    await tick(c);
+    expect(await home().getTxReceipt(tx.hash)).toMatchObject({ status_code: "SUCCESS" });
+    expect(BigInt((await account(mate)).ram_info.total)).toBe(BigInt(mate0.ram_info.total) - 100n);
+
+    // A follower fed the chain's chunks keeps the same row; reverted below the decision, the row is as it was.
+    const b = newChain("cosigner-landed-follower");
+    const follower = (i: number): ShardInternal => shardStub(nodeEnv, `${b.id}:shard-${i}`);
+    for (let n = 1; n <= decided + 1; n++) {
+      const [block, parent] = await Promise.all([c.coord.storedBlock(n), c.coord.storedBlock(n - 1)]);
+      const ctx: ChunkContext = {
+        height: n,
+        time: block!.time,
+        parentHash: block!.parentHash,
+        witness: block!.witness,
+        parentWitness: parent!.witness,
+        parentTime: parent!.time,
+      };
+      for (let i = 0; i < N; i++) {
+        const [txs, chunk] = await Promise.all([at(i).chunkTxs(n), at(i).chunkAt(n)]);
+        expect(await follower(i).applyChunk(ctx, txs, chunk!), `shard ${i} height ${n}`).toEqual(chunk);
+      }
+    }
+    const followerRow = () =>
+      runInDurableObject(nodeEnv.SHARD.getByName(`${b.id}:shard-${shardOf(pub, N)}`), (_i, state) =>
+        state.storage.sql.exec<{ visible: number | null }>("SELECT visible FROM tx_index WHERE hash = ?", tx.hash).one(),
+      );
+    expect(await followerRow()).toEqual({ visible: decided + 1 });
+    for (let i = 0; i < N; i++) expect(await follower(i).revertTo(decided - 1)).toEqual({ head: decided - 1 });
+    expect(await followerRow()).toEqual({ visible: null });
   });
 });
