@@ -12,7 +12,7 @@ import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/
 import { DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
 import { type CrossReceipt, probesOf } from "../sharding/receipts.js";
 import type { GuestAuthority } from "../sharding/forward.js";
-import { remoteAuth, remoteContractShard } from "../sharding/directory.js";
+import { isDirectoryEntry, remoteAuth, remoteContractShard } from "../sharding/directory.js";
 import { movePledge, type PledgeMove } from "../sharding/pledges.js";
 import { COSTS, Cost, opCost } from "./cost.js";
 import { VmError } from "./errors.js";
@@ -495,6 +495,8 @@ export class Host {
   }
   globalGet(c: Cost, contract: string, key: string): Value | undefined {
     c.cpuAdd(COSTS.GetCost);
+    // The shards' directory is kept in system.iost's storage, which one shard never has.
+    if (isDirectoryEntry(contract, key)) return undefined;
     return this.reading(() => this.db.get(contract, key));
   }
   globalMapGet(c: Cost, contract: string, key: string, field: string): Value | undefined {

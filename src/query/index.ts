@@ -15,6 +15,7 @@ import { readRamGlobals } from "../contracts/ram.js";
 import type { State } from "../state/state.js";
 import { ContractDB, displayValue } from "../state/storage.js";
 import { pledgeOrder } from "../sharding/pledges.js";
+import { isDirectoryEntry } from "../sharding/directory.js";
 
 const num = (d: Decimal): number => Number(d.toString());
 
@@ -248,7 +249,8 @@ export function getRAMInfo(state: State): { used_ram: string; available_ram: str
 /** /getContractStorage: `field` empty -> simple key, else map field. Strings verbatim, others JSON, missing "null". */
 export function getContractStorage(state: State, id: string, key: string, field = ""): { data: string } {
   const db = new ContractDB(state);
-  const v = field === "" ? db.get(id, key) : db.mget(id, key, field);
+  // The shards' directory entries: one shard has none.
+  const v = field === "" ? (isDirectoryEntry(id, key) ? undefined : db.get(id, key)) : db.mget(id, key, field);
   return { data: displayValue(v) };
 }
 

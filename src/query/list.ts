@@ -8,6 +8,7 @@
  */
 import { compareUtf8 } from "../codec/encoder.js";
 import { decodeValue, displayValue } from "../state/storage.js";
+import { DIRECTORY_KEYS } from "../sharding/directory.js";
 
 export type StorageType = "KV" | "MAP";
 
@@ -48,6 +49,23 @@ export function listStorage(
   let end = prefixEnd(start);
   if (from !== "" && compareUtf8(base + from, start) > 0) start = base + from;
   if (to !== "" && compareUtf8(base + to, end) < 0) end = base + to;
-  if (compareUtf8(start, end) >= 0) return [];
-  return scan(start, end, limit).map(([k, v]) => ({ key: k.slice(base.length), value: shown(type, v) }));
+  const out: { key: string; value: string }[] = [];
+  for (const [a, b] of id === "system.iost" && type === "KV" ? withoutDirectory(base, start, end) : [[start, end]]) {
+    if (out.length >= limit || compareUtf8(a, b) >= 0) continue;
+    out.push(...scan(a, b, limit - out.length).map(([k, v]) => ({ key: k.slice(base.length), value: shown(type, v) })));
+  }
+  return out;
+}
+
+/** [start, end) less the ranges of the shards' directory entries in system.iost's storage (base `b-system.iost-`), which one shard never has. */
+function withoutDirectory(base: string, start: string, end: string): [string, string][] {
+  const out: [string, string][] = [];
+  let at = start;
+  for (const name of DIRECTORY_KEYS) {
+    const [from, past] = [base + name, prefixEnd(base + name)];
+    if (compareUtf8(from, at) > 0) out.push([at, compareUtf8(from, end) < 0 ? from : end]);
+    if (compareUtf8(past, at) > 0) at = past;
+  }
+  out.push([at, end]);
+  return out;
 }

@@ -19,6 +19,15 @@ import { ageIn, basicKey, decodeValue, encodeValue, int, withAge } from "../stat
 import type { CrossReceipt } from "./receipts.js";
 import { CONSENSUS_SHARD, DOMAIN_CONTRACT, nftShard, placedByName, POB_CONTRACTS, RAM_CONTRACT, RAM_MARKET_APIS, shardOf, tokenShard } from "./placement.js";
 
+/**
+ * The names of the directory's keys in system.iost's storage, in byte order. One shard has none of them, so no
+ * contract's read and no RPC answer shows them (host.ts globalGet, query getContractStorage and listStorage).
+ */
+export const DIRECTORY_KEYS = ["account_shard_", "contract_shard_", "token721_shard_", "token_shard_"] as const;
+
+/** Whether `contract`'s simple key `key` is a directory entry, which only N > 1 shards keep. */
+export const isDirectoryEntry = (contract: string, key: string): boolean => contract === "system.iost" && DIRECTORY_KEYS.some((p) => key.startsWith(p));
+
 /** A basic key per contract (not a map: a map's field index would grow with every deployment). */
 const entryKey = (id: string) => basicKey("system.iost", "contract_shard_" + id);
 

@@ -1083,6 +1083,15 @@ const CASES: Case[] = [
   ["a contract reads gas.iost's record of an account of another shard", () => txBy(on(1, 2), [read("gbasic", ["gas.iost", `${on(2, 3)}gt`])])],
   ["a contract reads ram.iost's record of an account of another shard", () => txBy(on(1, 2), [read("gbasic", ["ram.iost", `UR${on(3, 1)}`])])],
   ["a contract reads auth.iost's record of an account of another shard", () => txBy(on(1, 2), [read("gmap", ["auth.iost", "auth", on(0, 3)])])],
+  // The shards' directory lives in system.iost's storage, which one shard never has: no contract reads it.
+  [
+    "a contract reads the directory's entry of a contract of another shard",
+    () => txBy(on(1, 2), [read("gbasic", ["system.iost", `contract_shard_${contracts[0]}`])]),
+  ],
+  [
+    "a contract reads the directory's entry of an account of another shard",
+    () => txBy(on(1, 2), [read("gbasic", ["system.iost", `account_shard_${on(0, 3)}`])]),
+  ],
   ["a contract lists token.iost's records of an account of another shard", () => txBy(on(1, 2), [read("gkeys", ["token.iost", `TB${on(2, 3)}`])])],
   [
     "a contract reads a balance of another shard in the second action of a tx failing in its third",
