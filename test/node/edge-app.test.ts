@@ -1363,6 +1363,26 @@ describe("reads from the edge (issue 14 item 4)", () => {
     expect(Number(r.headers.get("X-Object-Calls"))).toBeLessThanOrEqual(5);
   });
 
+  it("getBatchContractStorage: a system contract's balance, kept on every shard, is their sum, still at most one call per shard", async () => {
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4" },
+      reads: {
+        getContractStorage: async (_id, key, field) => ({
+          data: key === "TBgas.iost" ? (field === "iost" ? "7" : "null") : "x",
+          block_hash: "BH",
+          block_number: "7",
+        }),
+      },
+    });
+    const keyFields = Array.from({ length: 50 }, (_, i) =>
+      i % 2 === 0 ? { key: "TBgas.iost", field: i % 4 === 0 ? "iost" : "ram" } : { key: `TBuser${i}`, field: "iost" },
+    );
+    const r = await call(f.env, "/getBatchContractStorage", postText(JSON.stringify({ id: "token.iost", key_fields: keyFields })));
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.datas.slice(0, 4)).toEqual(["28", "x", "null", "x"]);
+    expect(Number(r.headers.get("X-Object-Calls"))).toBeLessThanOrEqual(4);
+  });
+
   it("POST /p2p/endorse with 64 endorsements makes two object calls (the gate, one batch), each answered in order", async () => {
     const producer = DEV_PRODUCERS[0];
     const secret = base58Decode(producer.secret);

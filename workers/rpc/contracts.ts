@@ -83,30 +83,37 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
     pairs.slice(0, MAX_READS).map(async (p) => {
       const kf = (typeof p === "object" && p !== null ? p : {}) as Record<string, unknown>;
       const [key, fieldName] = [stringField(kf, "key"), stringField(kf, "field")];
+      // An entry kept in parts (a system contract's balance) is read on each shard holding a part, and merged.
       const parts = valueParts(id, key, fieldName, shardCount(c.env));
-      // An entry kept in parts is read apart: a system contract's balance, rare in a batch.
-      const at = parts === null ? await storageShardIndex(c.env, id, key, fieldName, home) : null;
+      const at = parts?.shards ?? [await storageShardIndex(c.env, id, key, fieldName, home)];
       return { at, parts, args: [id, key, fieldName] as [string, string, string] };
     }),
   );
   // One readAll per shard involved, so a batch costs at most one call per shard (and the directory lookup).
-  const shards = [...new Set(reads.flatMap((r) => (r.at === null ? [] : [r.at])))].sort((a, b) => a - b);
-  const [batches, apart] = await Promise.all([
-    Promise.all(
-      shards.map((i) =>
-        shard(c.env, i).readAll(
-          "getContractStorage",
-          reads.filter((r) => r.at === i).map((r) => r.args),
-        ),
+  const shards = [...new Set(reads.flatMap((r) => r.at))].sort((a, b) => a - b);
+  const batches = await Promise.all(
+    shards.map((i) =>
+      shard(c.env, i).readAll(
+        "getContractStorage",
+        reads.filter((r) => r.at.includes(i)).map((r) => r.args),
       ),
     ),
-    Promise.all(reads.map((r) => (r.parts === null ? null : partsData(c.env, r.parts, ...r.args)))),
-  ]);
+  );
   const next = new Map(shards.map((i, j) => [i, { batch: batches[j], used: 0 }]));
-  const views = reads.map((r, i) => {
-    if (r.at === null) return apart[i] as Record<string, Json>;
-    const b = next.get(r.at)!;
-    return unwrap(b.batch[b.used++]) as Record<string, Json>;
+  const views = reads.map((r) => {
+    const got = r.at.map((i) => {
+      const b = next.get(i)!;
+      return unwrap(b.batch[b.used++]) as Labelled & { data: string };
+    });
+    return r.parts === null
+      ? got[0]
+      : {
+          ...got[0],
+          data: mergeData(
+            r.parts.merge,
+            got.map((g) => g.data),
+          ),
+        };
   });
   let blockHash: Json = "";
   let blockNumber: Json = "0";
