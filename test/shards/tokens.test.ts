@@ -80,8 +80,9 @@ module.exports = Reward;`;
     const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "claim", args: [], amountLimit: [] }] }, code });
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
     const sent = await post("/sendTx", txToRequestJson(deploy.tx));
-    // The claim goes to shard 2, granted after a round of asks, and its settle comes back: the receipt three blocks after the tx's.
-    await post("/dev/mine", { blocks: 5 });
+    // The claim goes to shard 2, granted after a round of asks, and its settle comes back: the tx decides three blocks
+    // after its own, sending the contract's registers then, and its receipt shows once they landed, a block later.
+    await post("/dev/mine", { blocks: 6 });
     const receipt = await get(`/getTxReceiptByTxHash/${sent.hash}`);
     expect([receipt.status_code, receipt.message]).toEqual(["SUCCESS", ""]);
     const id = `Contract${sent.hash}`;
@@ -106,8 +107,8 @@ module.exports = Cards;`;
     const contract = JSON.stringify({ ID: "", info: { lang: "javascript", version: "1.0.0", abi: [{ name: "give", args: [], amountLimit: [] }] }, code });
     const deploy = makeTx({ actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([contract]) }], gasLimit: 400_000_000n });
     const sent = await post("/sendTx", txToRequestJson(deploy.tx));
-    // The claim goes to shard 2, granted after a round of asks, and its settle comes back.
-    await post("/dev/mine", { blocks: 5 });
+    // The claim goes to shard 2, granted after a round of asks, and its settle comes back; then its registers land.
+    await post("/dev/mine", { blocks: 6 });
     expect(await get(`/getTxReceiptByTxHash/${sent.hash}`)).toMatchObject({ status_code: "SUCCESS", message: "" });
     const id = `Contract${sent.hash}`;
     const give = makeTx({ actions: [{ contract: id, actionName: "give", data: "[]" }] });

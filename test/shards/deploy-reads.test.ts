@@ -1,0 +1,60 @@
+/**
+ * A contract deployed off shard 0 is read through the edge right after its deploy's final receipt, as on one shard: the
+ * edge finds a contract's shard in shard 0's directory, which the deploy's `register` reaches a block later, so the
+ * receipt waits for that block to be final (docs/SHARDING.md "Receipts after every write landed").
+ */
+import { SELF } from "cloudflare:test";
+import { describe, expect, test } from "vitest";
+import { shardOf } from "../../src/sharding/placement";
+import { txToRequestJson } from "../../src/tx/index";
+import { ADMIN_KEY, makeTx } from "../workers/txs";
+
+const N = 4;
+const deployer = Array.from({ length: 40 }, (_, i) => `dply${String(i).padStart(2, "0")}`).find((n) => ![0, shardOf("admin", N)].includes(shardOf(n, N)))!;
+const CODE = `class Note {
+  init() {}
+  put(v) { storage.put("v", v); return "ok"; }
+}
+module.exports = Note;`;
+
+async function call(path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const init = body === undefined ? {} : { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) };
+  return (await (await SELF.fetch(`http://node${path}`, init)).json()) as Record<string, unknown>;
+}
+
+/** Sends `t` and mines a block at a time until its receipt shows; the receipt. */
+async function settle(t: ReturnType<typeof makeTx>): Promise<Record<string, unknown>> {
+  const sent = await call("/sendTx", txToRequestJson(t.tx));
+  expect(sent.hash, JSON.stringify(sent)).toBe(t.hash);
+  for (let i = 0; i < 30 && (await call(`/getTxReceiptByTxHash/${t.hash}`)).status_code === undefined; i++) await call("/dev/mine", { blocks: 1 });
+  const receipt = await call(`/getTxReceiptByTxHash/${t.hash}`);
+  expect(receipt.status_code, JSON.stringify(receipt)).toBe("SUCCESS");
+  return receipt;
+}
+
+describe("a contract deployed off shard 0", () => {
+  test("getContract, getContractStorage and a call from another shard work right after the deploy's receipt", async () => {
+    await settle(
+      makeTx({
+        actions: [
+          { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([deployer, ADMIN_KEY, ADMIN_KEY]) },
+          { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", deployer, 20_000]) },
+          { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", deployer, "500"]) },
+        ],
+      }),
+    );
+    const info = { lang: "javascript", version: "1.0.0", abi: [{ name: "put", args: ["string"], amountLimit: [] }] };
+    const deploy = await settle(
+      makeTx({
+        publisher: deployer,
+        actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([JSON.stringify({ ID: "", info, code: CODE })]) }],
+      }),
+    );
+    const id = JSON.parse((deploy.returns as string[])[0])[0] as string;
+    expect((await call(`/getContract/${id}/true`)).id).toBe(id);
+    // admin's shard learns of the contract from the same register: its call runs at once, as on one shard.
+    const put = makeTx({ actions: [{ contract: id, actionName: "put", data: JSON.stringify(["hi"]) }] });
+    await settle(put);
+    expect((await call("/getContractStorage", { id, key: "v", field: "", by_longest_chain: true })).data).toBe("hi");
+  });
+});
