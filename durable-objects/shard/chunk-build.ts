@@ -219,14 +219,17 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
 }
 
 /**
- * A tx of this shard whose releases carry writes to other shards (a co-signer's or a callee's records, sent as the tx
- * decided here), or whose registers tell them of a contract it deployed (the edge finds a contract's shard in shard
- * 0's directory), has them landed by the next height's chunks there: its receipt waits for that height to be final
- * (tx_index `visible`, shard-views.ts), or a read right after it would find those records as they were.
+ * A tx of this shard sending other shards what a read there shows, with no settle to come back (a release's writes of
+ * a co-signer's or a callee's records, a contract's register, which shard 0's directory the edge asks, RAM freed to its
+ * payer, a destroy's burn of the supply), has it landed by the next height's chunks there: its receipt waits for that
+ * height to be final (tx_index `visible`, shard-views.ts), or a read right after it would find those records as they were.
  */
 function awaitLandings(sql: SqlStorage, b: Built): void {
   const lands = (r: core.CrossReceipt) =>
-    (r.kind === "release" && (r.writes !== undefined || r.restore !== undefined)) || (r.kind === "register" && r.account.startsWith("Contract"));
+    (r.kind === "release" && (r.writes !== undefined || r.restore !== undefined)) ||
+    (r.kind === "register" && r.account.startsWith("Contract")) ||
+    r.kind === "free" ||
+    r.kind === "burn";
   const txs = new Set(b.outgoing.filter(lands).map((r) => r.txHash));
   for (const hash of [...txs].sort()) {
     recordSettleUndo(sql, b.undo, hash);

@@ -1,7 +1,9 @@
 /**
- * A contract deployed off shard 0 is read through the edge right after its deploy's final receipt, as on one shard: the
- * edge finds a contract's shard in shard 0's directory, which the deploy's `register` reaches a block later, so the
- * receipt waits for that block to be final (docs/SHARDING.md "Receipts after every write landed").
+ * Reads through the edge right after a final receipt see everything the tx did, as on one shard, where what it did
+ * reaches another shard with no settle to come back: the receipt waits for the block that lands it to be final
+ * (docs/SHARDING.md "Receipts after every write landed"). A contract deployed off shard 0: the edge finds a contract's
+ * shard in shard 0's directory, which the deploy's `register` reaches a block later. A destroy of iost off shard 0: its
+ * `burn` lowers the supply on shard 0 a block later.
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
@@ -32,14 +34,15 @@ async function settle(t: ReturnType<typeof makeTx>): Promise<Record<string, unkn
   return receipt;
 }
 
-describe("a contract deployed off shard 0", () => {
-  test("getContract, getContractStorage and a call from another shard work right after the deploy's receipt", async () => {
+describe("reads right after a receipt, four shards", () => {
+  test("a contract deployed off shard 0: getContract, getContractStorage and a call from another shard work right after the deploy's receipt", async () => {
     await settle(
       makeTx({
         actions: [
           { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([deployer, ADMIN_KEY, ADMIN_KEY]) },
           { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", deployer, 20_000]) },
           { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", deployer, "500"]) },
+          { contract: "token.iost", actionName: "transfer", data: JSON.stringify(["iost", "admin", deployer, "10", ""]) },
         ],
       }),
     );
@@ -56,5 +59,12 @@ describe("a contract deployed off shard 0", () => {
     const put = makeTx({ actions: [{ contract: id, actionName: "put", data: JSON.stringify(["hi"]) }] });
     await settle(put);
     expect((await call("/getContractStorage", { id, key: "v", field: "", by_longest_chain: true })).data).toBe("hi");
+  });
+
+  test("getTokenInfo shows iost's supply lowered right after a destroy's receipt off shard 0", async () => {
+    const supply = async () => BigInt((await call("/getTokenInfo/iost/true")).current_supply as string);
+    const before = await supply();
+    await settle(makeTx({ publisher: deployer, actions: [{ contract: "token.iost", actionName: "destroy", data: JSON.stringify(["iost", deployer, "3"]) }] }));
+    expect(await supply()).toBe(before - 300_000_000n);
   });
 });
