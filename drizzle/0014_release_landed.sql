@@ -1,3 +1,3 @@
--- A tx's receipt waits for the chunks landing the writes its home's releases carried to other shards (docs/SHARDING.md
--- "Receipts after every write landed"): the height they land at, NULL when none.
+-- The height that must be final before a tx's receipt shows (docs/SHARDING.md "Receipts after every write landed"): its
+-- last settle's, or the one landing what it sent other shards with no settle to come back; NULL when none.
 ALTER TABLE `tx_index` ADD `visible` integer;

@@ -83,9 +83,10 @@ export const txIndex = sqliteTable(
     /** Cross-shard credits of an executed tx not settled yet; its receipt is shown once this is 0. */
     pending: integer("pending").notNull().default(0),
     /**
-     * The height whose chunks land the writes this shard's releases carried for the tx to other shards (a co-signer's
-     * or a callee's records, sent as the tx decided here): its receipt is shown once that height is final, so that a
-     * read after the receipt sees them (docs/SHARDING.md "Receipts after every write landed"). NULL: none sent.
+     * The height that must be final before the receipt shows, so that a read after it sees all the tx did
+     * (docs/SHARDING.md "Receipts after every write landed"): its last settle's, or the next one, whose chunks land
+     * what the tx sent other shards with no settle to come back (a release's writes, a contract's register, a free, a
+     * burn). NULL: a tx of this shard alone, shown once its own height is final.
      */
     visible: integer("visible"),
   },

@@ -210,9 +210,12 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row
   const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
   sql.exec(
-    "UPDATE tx_index SET pending = pending + ?, hashed = COALESCE(hashed, receipt), receipt = ? WHERE hash = ?",
+    // The receipt shows once this height is final too: a storage read answers as of a final block (shard-views.ts
+    // labelled), which would otherwise find the state before the settle (a publisher's escrow still away).
+    "UPDATE tx_index SET pending = pending + ?, hashed = COALESCE(hashed, receipt), receipt = ?, visible = MAX(COALESCE(visible, 0), ?) WHERE hash = ?",
     core.pendingChange(s),
     JSON.stringify(combined),
+    b.height,
     s.txHash,
   );
   b.events.push(...core.eventsAtSettle(combined, s));
@@ -233,7 +236,7 @@ function awaitLandings(sql: SqlStorage, b: Built): void {
   const txs = new Set(b.outgoing.filter(lands).map((r) => r.txHash));
   for (const hash of [...txs].sort()) {
     recordSettleUndo(sql, b.undo, hash);
-    sql.exec("UPDATE tx_index SET visible = ? WHERE hash = ? AND status = 'executed'", b.height + 1, hash);
+    sql.exec("UPDATE tx_index SET visible = MAX(COALESCE(visible, 0), ?) WHERE hash = ? AND status = 'executed'", b.height + 1, hash);
   }
 }
 

@@ -174,13 +174,16 @@ describe("four shards: raw blocks of cross-shard txs", () => {
     // The index row as it is stored: a revert must bring back this one, not only what the views show.
     const row = () =>
       runInDurableObject(nodeEnv.SHARD.getByName(`${b.id}:shard-${home}`), (_i, state) =>
-        state.storage.sql.exec("SELECT receipt, hashed, pending FROM tx_index WHERE hash = ?", t.hash).one(),
+        state.storage.sql.exec("SELECT receipt, hashed, pending, visible FROM tx_index WHERE hash = ?", t.hash).one(),
       );
     for (const n of [1, 2]) await apply(n);
     const unsettled = await row();
     expect(unsettled.hashed).toBeNull();
+    expect(unsettled.visible).toBeNull();
     await apply(3);
     expect((await row()).hashed).toBe(unsettled.receipt);
+    // Its receipt shows once the settle's height is final: a storage read answers as of a final block.
+    expect((await row()).visible).toBe(3);
     const executed = await chunkReceipt(a.shardAt(home), 1, t.hash, true);
     const combined = await chunkReceipt(a.shardAt(home), 1, t.hash, false);
     expect(await chunkReceipt(b.shardAt(home), 1, t.hash, true)).toEqual(executed);

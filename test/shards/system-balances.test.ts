@@ -4,7 +4,7 @@
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
-import { shardOf } from "../../src/sharding/placement";
+import { shardOf, tokenShard } from "../../src/sharding/placement";
 import { txToRequestJson } from "../../src/tx/index";
 import { ADMIN_KEY, makeTx } from "../workers/txs";
 
@@ -86,3 +86,16 @@ async function settle(t: ReturnType<typeof makeTx>): Promise<void> {
   const receipt = await call(`/getTxReceiptByTxHash/${t.hash}`);
   expect(receipt.status_code, JSON.stringify(receipt)).toBe("SUCCESS");
 }
+
+describe("a token's definition on four shards", () => {
+  test("listContractStorage shows its supply from its home, not a copy's", async () => {
+    const sym = Array.from({ length: 40 }, (_, i) => `lst${i}`).find((s) => ![null, 0].includes(tokenShard(s, N)))!;
+    await settle(makeTx({ actions: [{ contract: "token.iost", actionName: "create", data: JSON.stringify([sym, "admin", 1000, { decimal: 0 }]) }] }));
+    await settle(makeTx({ actions: [{ contract: "token.iost", actionName: "issue", data: JSON.stringify([sym, "admin", "7"]) }] }));
+    expect((await call(`/getTokenInfo/${sym}/true`)).current_supply).toBe("7");
+    const list = await call("/listContractStorage", { id: "token.iost", storageType: "MAP", prefix: `TI${sym}`, by_longest_chain: true });
+    const rows = list.datas as { key: string; value: string }[];
+    expect(rows.find((r) => r.key === `TI${sym}-supply`)?.value).toBe("7");
+    expect((await call("/getContractStorage", { id: "token.iost", key: `TI${sym}`, field: "supply", by_longest_chain: true })).data).toBe("7");
+  });
+});

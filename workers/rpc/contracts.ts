@@ -13,6 +13,7 @@ import { indexParts, mergeData, mergeFields, valueParts, type ValueParts } from 
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config";
 import { compareUtf8 } from "../../src/codec/encoder";
+import { CONSENSUS_SHARD, tokenShard } from "../../src/sharding/placement";
 import { contractHomeIndex, heldShards, shard, shardCount, storageShard, storageShardIndex } from "../lib/nodes";
 import { readAt, serves } from "../lib/peer-read";
 import { boolField, checkIdValid, field, int64Field, parseBoolParam, parseJsonBody, stringField } from "../lib/params";
@@ -197,10 +198,18 @@ contractRoutes.post("/listContractStorage", async (c) => {
 async function mergedCopies(env: Env, id: string, keys: readonly string[], copies: Map<string, Map<number, string>>): Promise<Map<string, string>> {
   const count = shardCount(env);
   const out = new Map<string, string>();
+  if (count === 1) return out;
   const pledgeIndexes = new Map<number, string[]>();
+  // A token's definition: every shard holds a copy, its home the supply (`TI<sym>-supply`), which the copies keep at 0.
+  const definitions = new Map<string, string[]>();
   for (const key of keys) {
     const dash = key.indexOf("-");
     const held = copies.get(key)!;
+    if (id === "token.iost" && key.startsWith("TI")) {
+      const sym = key.slice(2, dash < 0 ? undefined : dash).replace(/@$/, "");
+      definitions.set(sym, [...(definitions.get(sym) ?? []), key]);
+      continue;
+    }
     if (dash >= 0) {
       const parts = valueParts(id, key.slice(0, dash), key.slice(dash + 1), count);
       if (parts !== null)
@@ -219,16 +228,47 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
     else setFields(out, key, mergeFields(shards.map((s) => shownFields(held.get(s)))));
   }
   const asks = [...pledgeIndexes].flatMap(([s, names]) => chunks(names, MAX_READS).map((part) => [s, part] as const));
-  await Promise.all(
-    asks.map(async ([s, names]) => {
+  await Promise.all([
+    ...asks.map(async ([s, names]) => {
       const reads = await shard(env, s).readAll(
         "getContractStorageFields",
         names.map((k) => [id, k] as [string, string]),
       );
       for (const [i, r] of reads.entries()) setFields(out, names[i], (unwrap(r) as { fields: string[] }).fields);
     }),
-  );
+    tokenHomes(env, [...definitions.keys()]).then((homes) => {
+      for (const [sym, names] of definitions)
+        for (const key of names) {
+          const home = copies.get(key)!.get(homes.get(sym)!);
+          if (home !== undefined) out.set(key, home);
+        }
+    }),
+  ]);
   return out;
+}
+
+/**
+ * Each token's home (workers/lib/nodes.ts storageShardIndex): its symbol's shard, or the one that shard names (a token
+ * a contract created off it), asked in one readAll per symbols' shard.
+ */
+async function tokenHomes(env: Env, syms: readonly string[]): Promise<Map<string, number>> {
+  const count = shardCount(env);
+  const at = (sym: string) => tokenShard(sym, count) ?? CONSENSUS_SHARD;
+  const by = new Map<number, string[]>();
+  for (const sym of syms) by.set(at(sym), [...(by.get(at(sym)) ?? []), sym]);
+  const homes = new Map<string, number>();
+  await Promise.all(
+    [...by].flatMap(([s, all]) =>
+      chunks(all, MAX_READS).map(async (part) => {
+        const reads = await shard(env, s).readAll(
+          "getTokenHome",
+          part.map((sym) => [sym] as [string]),
+        );
+        for (const [i, r] of reads.entries()) homes.set(part[i], (unwrap(r) as number | null) ?? s);
+      }),
+    ),
+  );
+  return homes;
 }
 
 /** A field index as listContractStorage shows it; one left empty keeps the copy a shard listed. */
