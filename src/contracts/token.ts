@@ -367,7 +367,9 @@ function requireTokenShard(h: Host, sym: string): void {
 
 /**
  * bonus.iost's `contribute` lives on the consensus shard for every account
- * (sharding/placement.ts): it is minted, destroyed and moved there only.
+ * (sharding/placement.ts): it is minted and destroyed there only (a top-level
+ * destroy of it is forwarded there: executor/forward.ts debitTarget). A
+ * transfer of it fails on any shard, untransferable (debitFrom).
  */
 function requireConsensusToken(h: Host, sym: string): void {
   const sh = h.block.shard;
@@ -433,7 +435,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   const to = s(args[2]);
   const memo = s(args[4]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
-  requireConsensusToken(h, sym);
+  // contribute fails here as on the consensus shard, before any record of it is read: bonus.iost created it untransferable.
   // A callee of another shard moves its own balance (and what it may): fetched from there, written back there (guard.ts).
   // So does a contract moving the tokens of an account of another shard that authorized the tx (a co-signer's), as its
   // callee: a top-level debit of such an account runs on its shard instead (executor/forward.ts debitTarget).
@@ -503,7 +505,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   const ftime = args[4] as bigint;
   const memo = s(args[5]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
-  requireConsensusToken(h, sym);
+  // contribute fails here as in transfer.
   // A frozen balance is a list of (amount, unfreeze time) records kept with its account: to an
   // account of another shard the amount leaves here as a credit carrying the unfreeze time, and its
   // shard writes the record (executor/incoming.ts), as for gas.iost's unpledge refund.

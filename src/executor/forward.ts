@@ -179,10 +179,13 @@ const DEBITS = new Set(["token.iost/transfer", "token.iost/transferFreeze", "tok
  * the gas of its user's transfer) is debited where its records are, after its permission is checked there, as one
  * shard checks and debits it where the tx is; an account that did not sign fails there with go-iost's permission error. The
  * publisher's records are here (or its escrow, in a forwarded part); every `contribute` balance is on the consensus
- * shard, whose token moves only by its own rules.
+ * shard, where a destroy of it runs.
  */
 function debitTarget(h: Host, action: Action): number | null {
-  if (!DEBITS.has(`${action.contract}/${action.actionName}`) || stringArg(action, 0) === CONSENSUS_TOKEN) return null;
+  if (!DEBITS.has(`${action.contract}/${action.actionName}`)) return null;
+  // A destroy of an account's contribute runs where every contribute balance and its supply are; a transfer of it
+  // fails here as anywhere (bonus.iost created it untransferable).
+  if (stringArg(action, 0) === CONSENSUS_TOKEN) return action.actionName === "destroy" && h.block.shard!.index !== CONSENSUS_SHARD ? CONSENSUS_SHARD : null;
   const from = stringArg(action, 1);
   return from === undefined || from === h.tx.publisher ? null : h.remoteShard(from);
 }
@@ -403,13 +406,16 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   const escrow = actions.length === 0 ? 0n : balanceOf(h.state, "iost", tx.publisher);
   const spent = spentOf(h.amountTotal);
   const escrowPayer = balancePayer(h.state, "iost", tx.publisher);
-  if (actions.length > 0) addBalance(h.state, "iost", tx.publisher, -escrow);
+  // A publisher with no iost record escrows none: its iost goes as a carried token, with no record, so that one a
+  // payment creates there is created as one shard creates it (its bytes, its payer) and comes back as it is.
+  const noRecord = actions.length > 0 && h.state.get(mapKey(TOKEN, "TB" + tx.publisher, "iost")) === undefined;
+  if (actions.length > 0 && !noRecord) addBalance(h.state, "iost", tx.publisher, -escrow);
   // token.iost reads the frozen iost with the balance (and unfreezes what is due): it goes along, so the
   // forwarded part reads, charges and unfreezes as one shard would (docs/SHARDING.md "Proof of Believability across shards").
   const frozen = actions.length === 0 ? undefined : takeFrozen(h.state, "iost", tx.publisher, true);
   // An amount issued or sent to the publisher there stays its balance for the part's later actions, as on
   // one shard: its records of the tokens the actions name go along and come back with the settle.
-  const tokens = takeTokens(h.state, tx.publisher, new Set(namedTokens(actions)), true);
+  const tokens = takeTokens(h.state, tx.publisher, new Set([...namedTokens(actions), ...(noRecord ? ["iost"] : [])]), true);
   const at = actions.length === 0 ? undefined : TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({

@@ -361,7 +361,8 @@ export function runForwarded(
       state,
       { account: f.publisher, tokens: carried, ramGuests: signerRam.map(([acc]) => acc) },
       () => {
-        addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
+        // iost carried as a token (its publisher had no record): no escrow record, the carried one if any.
+        if (!carried.has("iost")) addBalance(state, "iost", f.publisher, escrow, f.escrowPayer);
         if (r.frozen !== undefined) putFrozen(state, "iost", f.publisher, r.frozen);
         for (const [sym, t] of Object.entries(r.tokens ?? {})) {
           if (t.balance !== undefined) putBalance(state, sym, f.publisher, t.balance);
@@ -478,9 +479,9 @@ export function runForwarded(
           }
           return [0n, 0n, undefined, undefined, signersLeft] as const;
         }
-        const left = balanceOf(state, "iost", f.publisher);
+        const left = carried.has("iost") ? 0n : balanceOf(state, "iost", f.publisher);
         const ramLeft = balanceOf(state, "ram", f.publisher);
-        dropBalance(state, "iost", f.publisher);
+        if (!carried.has("iost")) dropBalance(state, "iost", f.publisher);
         const frozenLeft = takeFrozen(state, "iost", f.publisher, here(f.publisher));
         const tokensLeft = takeTokens(state, f.publisher, carried, here(f.publisher));
         const records: Record<string, string> = {};

@@ -190,4 +190,16 @@ describe("applyIncoming refuses receipts no executor writes", () => {
     expect(chain.iostBalance(pub)).toBe(b0);
     expect(chain.shards[HOME].store.get(key)).toBe(record);
   });
+  // iost rides as a token only in place of an escrow (a publisher with no iost record): no amount beside it, and the
+  // escrow's own `frozen` is iost's list.
+  it("a settle carrying iost's record and a frozen list of its own beside it: refused loudly", () => {
+    const chain = new SimChain(simGenesis(USERS), N);
+    const state = new ShardState(chain.shards[HOME].store, { index: HOME, count: N });
+    const records = { balance: encodeValue(int(5n), pub), frozen: encodeValue(json('[{"Amount":5,"Ftime":1}]'), pub) };
+    const bad = settle({ amount: "0", tokens: { iost: records } });
+    expect(() => applyIncoming(state, HOME, { ...block, shard: { index: HOME, count: N } }, [bad], () => false)).toThrow(
+      new ReceiptRefused(`receipt tx:0:settle refused: "iost" records ${JSON.stringify(records)} are not a stored balance and frozen list`),
+    );
+    state.discard();
+  });
 });

@@ -430,6 +430,8 @@ const WHEN_ABI = [{ name: "ifRam", args: ["string", "string", "string", "string"
 
 /** A publisher of shard 1 left with no free RAM, and the far contract's record that brings its read to the byte bound, plus `d`. */
 const BARE = on(1, 6);
+/** An account of shard 2 with no iost record (signed with fakeKey(-1), txBy's key for a name not in USERS). */
+const NO_IOST = Array.from({ length: 40 }, (_, i) => `noiost${i}`).find((n) => shardOf(n, N) === 2)!;
 const bigLength = (d: number) => MAX_READ_BYTES + d - (one.shards[0].store.get(`m-token.iost-TB${BARE}-ram`)?.length ?? 0) - 2 - far.length;
 /** The far contract having itself (a callee of its shard) write `n` records with its own RAM. */
 const farFill = (p: string, n: number) => act(far, "callee", [far, "fill", JSON.stringify([p, n])]);
@@ -787,6 +789,15 @@ const CASES: Case[] = [
   ],
   // vote.iost's balance is the consensus shard's: a contract's unvote off it is refunded from there.
   ["the vault of shard 1 is given 100 iost", () => txBy(on(1), [act("token.iost", "transfer", ["iost", on(1), vault, "100", ""])])],
+  // A caller with no iost record, paid iost by a contract of another shard: one shard creates the record there (its
+  // bytes token.iost's), and a second payment rewrites it (found by a helper with the SDK in session 25).
+  [
+    "an account of shard 2 with no iost record signs up, its gas pledged",
+    () => txBy(on(2), [act("auth.iost", "signUp", [NO_IOST, fakeKey(-1), fakeKey(-1)]), act("gas.iost", "pledge", [on(2), NO_IOST, "50"])]),
+  ],
+  ["the vault of shard 1 pays iost to its caller of shard 2 with no iost record", () => txBy(NO_IOST, [act(vault, "back", ["iost", "1"])])],
+  ["the vault of shard 1 pays iost again to that caller, its record now there", () => txBy(NO_IOST, [act(vault, "back", ["iost", "1"])])],
+  ["that caller pays iost into the vault of shard 1", () => txBy(NO_IOST, [act(vault, "pull", ["iost", "1"])])],
   ["the vault of shard 1 votes with its own iost", () => txBy(on(3, 1), [act(vault, "vote", [PRODUCER, "25"])])],
   ["the vault of shard 1 unvotes part of its votes", () => txBy(on(0), [act(vault, "unvote", [PRODUCER, "5"])])],
   ["the vault of shard 1 unvotes more than it voted", () => txBy(on(1), [act(vault, "unvote", [PRODUCER, "50"])])],

@@ -282,7 +282,8 @@ export class SimChain {
     }
     for (const r of [...this.inFlight(), ...this.parked()].flatMap(ridersOf)) {
       if (r.token === "iost" && !r.probe) sum += BigInt(r.amount) + frozenIn(r);
-      for (const [sym, v] of this.writesIn(r)) if (sym === "iost") sum += v;
+      // The iost record of a publisher that had none at home rides as a carried token (executor/forward.ts sendActions).
+      for (const [sym, v] of [...tokensIn(r), ...this.writesIn(r)]) if (sym === "iost") sum += v;
     }
     return sum;
   }
