@@ -84,9 +84,8 @@ export const txIndex = sqliteTable(
     pending: integer("pending").notNull().default(0),
     /**
      * The height that must be final before the receipt shows, so that a read after it sees all the tx did
-     * (docs/SHARDING.md "Receipts after every write landed"): its last settle's, or the next one, whose chunks land
-     * what the tx sent other shards with no settle to come back (a release's writes, a contract's register, a free, a
-     * burn). NULL: a tx of this shard alone, shown once its own height is final.
+     * (docs/SHARDING.md "Receipts after every write landed"): the one whose chunks land what the tx sent other shards
+     * with no settle to come back (a release's writes, a contract's register, a free, a burn). NULL: none sent.
      */
     visible: integer("visible"),
   },

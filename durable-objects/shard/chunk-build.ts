@@ -210,12 +210,9 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row
   const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
   sql.exec(
-    // The receipt shows once this height is final too: a storage read answers as of a final block (shard-views.ts
-    // labelled), which would otherwise find the state before the settle (a publisher's escrow still away).
-    "UPDATE tx_index SET pending = pending + ?, hashed = COALESCE(hashed, receipt), receipt = ?, visible = MAX(COALESCE(visible, 0), ?) WHERE hash = ?",
+    "UPDATE tx_index SET pending = pending + ?, hashed = COALESCE(hashed, receipt), receipt = ? WHERE hash = ?",
     core.pendingChange(s),
     JSON.stringify(combined),
-    b.height,
     s.txHash,
   );
   b.events.push(...core.eventsAtSettle(combined, s));
