@@ -104,9 +104,9 @@ function takeField(state: State, map: string, field: string, listed: boolean): s
 
 /** A token.iost map field's record put back: at the place its index kept for it, if it did. */
 function putField(state: State, map: string, field: string, raw: string): void {
-  const listed = (state.get(mapIndexKey("token.iost", map)) ?? "").split("@").includes(field);
-  if (listed) state.put(mapKey("token.iost", map, field), raw);
-  else new ContractDB(state).mputRaw("token.iost", map, field, raw);
+  const db = new ContractDB(state);
+  if (db.mkeys("token.iost", map).includes(field)) state.put(mapKey("token.iost", map, field), raw);
+  else db.mputRaw("token.iost", map, field, raw);
 }
 
 /**

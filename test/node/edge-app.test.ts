@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Answer, CoordinatorApi, Json, ShardApi, Submitted } from "../../durable-objects/api";
 import type { ReadArgs, ReadName } from "../../src/query/reads";
+import { tokenShard } from "../../src/sharding/placement";
 import { createApp, MAX_BODY_BYTES } from "../../workers/app";
 import { FINAL_CACHE_CONTROL, HEAD_CACHE_CONTROL, HEAD_MEMO_MS } from "../../workers/lib/cache";
 import type { Env } from "../../workers/env";
@@ -1381,6 +1382,19 @@ describe("reads from the edge (issue 14 item 4)", () => {
     expect(r.status, r.text).toBe(200);
     expect(r.body.datas.slice(0, 4)).toEqual(["28", "x", "null", "x"]);
     expect(Number(r.headers.get("X-Object-Calls"))).toBeLessThanOrEqual(4);
+  });
+
+  it("listContractStorage on a node holding shard 0 only: a definition of a token of another shard is listed as held, no shard it lacks asked", async () => {
+    const sym = Array.from({ length: 40 }, (_, i) => `lt${i}`).find((t) => tokenShard(t, 4) !== 0)!;
+    const f = fakeEnv({
+      vars: { SHARD_COUNT: "4", SHARD_GROUPS: "2", SERVES: "0" },
+      shard: {
+        listStorage: async () => ({ datas: [{ key: `TI${sym}-supply`, value: "0" }], block_hash: "BH", block_number: "7" }),
+      },
+    });
+    const r = await call(f.env, "/listContractStorage", postText(JSON.stringify({ id: "token.iost", storageType: "MAP", limit: 10 })));
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.datas).toEqual([{ key: `TI${sym}-supply`, value: "0" }]);
   });
 
   it("POST /p2p/endorse with 64 endorsements makes two object calls (the gate, one batch), each answered in order", async () => {

@@ -80,14 +80,17 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
   const pairs = field(body, "key_fields") ?? [];
   if (!Array.isArray(pairs)) throw new RpcFailure("invalid value for repeated field key_fields");
   const home = contractHomeIndex(c.env, id); // one directory lookup for the whole batch
+  const held = heldShards(c.env);
   const reads = await Promise.all(
     pairs.slice(0, MAX_READS).map(async (p) => {
       const kf = (typeof p === "object" && p !== null ? p : {}) as Record<string, unknown>;
       const [key, fieldName] = [stringField(kf, "key"), stringField(kf, "field")];
-      // An entry kept in parts (a system contract's balance) is read on each shard holding a part, and merged.
+      // An entry kept in parts (a system contract's balance) is read on each shard holding a part, and merged; on a node
+      // holding some of the shards, apart, each part where it is served (partsData), as /getContractStorage reads it.
       const parts = valueParts(id, key, fieldName, shardCount(c.env));
-      const at = parts?.shards ?? [await storageShardIndex(c.env, id, key, fieldName, home)];
-      return { at, parts, args: [id, key, fieldName] as [string, string, string] };
+      const apart = parts !== null && !parts.shards.every((s) => held.includes(s));
+      const at = apart ? [] : (parts?.shards ?? [await storageShardIndex(c.env, id, key, fieldName, home)]);
+      return { at, parts, apart, args: [id, key, fieldName] as [string, string, string] };
     }),
   );
   // One readAll per shard involved, so a batch costs at most one call per shard (and the directory lookup).
@@ -101,21 +104,24 @@ contractRoutes.post("/getBatchContractStorage", async (c) => {
     ),
   );
   const next = new Map(shards.map((i, j) => [i, { batch: batches[j], used: 0 }]));
-  const views = reads.map((r) => {
-    const got = r.at.map((i) => {
-      const b = next.get(i)!;
-      return unwrap(b.batch[b.used++]) as Labelled & { data: string };
-    });
-    return r.parts === null
-      ? got[0]
-      : {
-          ...got[0],
-          data: mergeData(
-            r.parts.merge,
-            got.map((g) => g.data),
-          ),
-        };
-  });
+  const views = await Promise.all(
+    reads.map((r) => {
+      if (r.apart) return partsData(c.env, r.parts!, ...r.args);
+      const got = r.at.map((i) => {
+        const b = next.get(i)!;
+        return unwrap(b.batch[b.used++]) as Labelled & { data: string };
+      });
+      return r.parts === null
+        ? got[0]
+        : {
+            ...got[0],
+            data: mergeData(
+              r.parts.merge,
+              got.map((g) => g.data),
+            ),
+          };
+    }),
+  );
   let blockHash: Json = "";
   let blockNumber: Json = "0";
   if (views.length > 0) {
@@ -199,12 +205,13 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
   const count = shardCount(env);
   const out = new Map<string, string>();
   if (count === 1) return out;
+  const held = heldShards(env);
   const pledgeIndexes = new Map<number, string[]>();
   // A token's definition: every shard holds a copy, its home the supply (`TI<sym>-supply`), which the copies keep at 0.
   const definitions = new Map<string, string[]>();
   for (const key of keys) {
     const dash = key.indexOf("-");
-    const held = copies.get(key)!;
+    const copy = copies.get(key)!;
     if (id === "token.iost" && key.startsWith("TI")) {
       const sym = key.slice(2, dash < 0 ? undefined : dash).replace(/@$/, "");
       definitions.set(sym, [...(definitions.get(sym) ?? []), key]);
@@ -217,15 +224,16 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
           key,
           mergeData(
             parts.merge,
-            parts.shards.map((s) => held.get(s) ?? "null"),
+            parts.shards.map((s) => copy.get(s) ?? "null"),
           ),
         );
       continue;
     }
     const shards = key.endsWith("@") ? null : indexParts(id, key, count);
     if (shards === null) continue;
-    if (id === "gas.iost") pledgeIndexes.set(shards[0], [...(pledgeIndexes.get(shards[0]) ?? []), key]);
-    else setFields(out, key, mergeFields(shards.map((s) => shownFields(held.get(s)))));
+    // The listing reads the shards this node holds: a pledger's index on another keeps the copy listed.
+    if (id !== "gas.iost") setFields(out, key, mergeFields(shards.map((s) => shownFields(copy.get(s)))));
+    else if (held.includes(shards[0])) pledgeIndexes.set(shards[0], [...(pledgeIndexes.get(shards[0]) ?? []), key]);
   }
   const asks = [...pledgeIndexes].flatMap(([s, names]) => chunks(names, MAX_READS).map((part) => [s, part] as const));
   await Promise.all([
@@ -236,10 +244,10 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
       );
       for (const [i, r] of reads.entries()) setFields(out, names[i], (unwrap(r) as { fields: string[] }).fields);
     }),
-    tokenHomes(env, [...definitions.keys()]).then((homes) => {
+    tokenHomes(env, [...definitions.keys()], held).then((homes) => {
       for (const [sym, names] of definitions)
         for (const key of names) {
-          const home = copies.get(key)!.get(homes.get(sym)!);
+          const home = homes.has(sym) ? copies.get(key)!.get(homes.get(sym)!) : undefined;
           if (home !== undefined) out.set(key, home);
         }
     }),
@@ -249,13 +257,14 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
 
 /**
  * Each token's home (workers/lib/nodes.ts storageShardIndex): its symbol's shard, or the one that shard names (a token
- * a contract created off it), asked in one readAll per symbols' shard.
+ * a contract created off it), asked in one readAll per symbols' shard; of those `held` only (the listing reads the
+ * held shards: a symbol of another keeps its copy listed).
  */
-async function tokenHomes(env: Env, syms: readonly string[]): Promise<Map<string, number>> {
+async function tokenHomes(env: Env, syms: readonly string[], held: readonly number[]): Promise<Map<string, number>> {
   const count = shardCount(env);
   const at = (sym: string) => tokenShard(sym, count) ?? CONSENSUS_SHARD;
   const by = new Map<number, string[]>();
-  for (const sym of syms) by.set(at(sym), [...(by.get(at(sym)) ?? []), sym]);
+  for (const sym of syms.filter((s) => held.includes(at(s)))) by.set(at(sym), [...(by.get(at(sym)) ?? []), sym]);
   const homes = new Map<string, number>();
   await Promise.all(
     [...by].flatMap(([s, all]) =>
