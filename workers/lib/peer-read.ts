@@ -18,7 +18,7 @@ import { verifyProof } from "../../src/state/proof";
 import { State } from "../../src/state/state";
 import type { Env } from "../env";
 import { chainInfoOf } from "../rpc/node";
-import { HEAD_MEMO_MS, headMemo, memoOwner } from "./cache";
+import { HEAD_MEMO_MS, memoOwner } from "./cache";
 import { applies, coordinator, unreadyHere, shard, shardCount } from "./nodes";
 
 type ReadTable = { [K in ReadName]: (s: State, time: bigint, ...a: ReadArgs<K>) => unknown };
@@ -60,35 +60,43 @@ function finalOf(block: { number: string; hash: string; time: string; orig_info:
   return { number: Number(block.number), hash: block.hash, time: BigInt(block.time), roots: new Map(chunks.map((c) => [c.shard, c.state_root])) };
 }
 
+/**
+ * This node's LIB block, its number from the chain info /getChainInfo answers from (one memo): a read
+ * through a peer is then never labelled below the LIB a client was just shown (a memo of its own,
+ * loaded at another moment, lagged it by a block).
+ */
 async function finalBlock(env: Env): Promise<Final> {
-  const load = async (): Promise<Json> => {
-    const info = (await coordinator(env).chainInfo()) as { lib_block: string };
-    const got = await coordinator(env).getBlockByNumber(Number(info.lib_block));
-    if (isRpcError(got)) throw new Error(`no final block here: ${got.error}`);
-    return got.block;
-  };
-  return finalOf((await headMemo.get(memoOwner(env), "finalBlock", Date.now(), load)) as Parameters<typeof finalOf>[0]);
+  const n = Number(((await chainInfoOf(env)) as { lib_block: string }).lib_block);
+  const got = await heldBlock(libSlot, env, n);
+  if (got === null) throw new Error(`no final block here: block ${n} not found`);
+  return got;
 }
 
 /** How `prove` begins a refusal of an answer at the peer's LIB that it was not asked for at ours: it is asked again there. */
 const AGAIN = "its LIB";
 
-/** Per isolate, the last block `mainBlock` loaded: one slot, as the peers' LIB moves on (a memo key per block would grow without end). */
-const lastBlock = new WeakMap<object, { n: number; at: number; value: Promise<Final | null> }>();
+type Slots = WeakMap<object, { n: number; at: number; value: Promise<Final | null> }>;
+/**
+ * Per isolate, the last block each use loaded (our LIB; the peers' LIB above it): one slot each, as
+ * the LIB moves on (a memo key per block would grow without end), kept HEAD_MEMO_MS as a dev revert
+ * may replace a block.
+ */
+const libSlot: Slots = new WeakMap();
+const peerSlot: Slots = new WeakMap();
 
-/** Our main block `n` (above our LIB, so at most our head), shared by the isolate's reads for HEAD_MEMO_MS; null when we hold none there. */
-function mainBlock(env: Env, n: number): Promise<Final | null> {
+/** Our main block `n`, shared by the isolate's reads for HEAD_MEMO_MS; null when we hold none there. */
+function heldBlock(slots: Slots, env: Env, n: number): Promise<Final | null> {
   const owner = memoOwner(env);
   const now = Date.now();
-  const held = lastBlock.get(owner);
+  const held = slots.get(owner);
   if (held !== undefined && held.n === n && now - held.at < HEAD_MEMO_MS) return held.value;
   const value = coordinator(env)
     .getBlockByNumber(n)
     .then((got) => (isRpcError(got) ? null : finalOf(got.block as Parameters<typeof finalOf>[0])));
   const entry = { n, at: now, value };
-  lastBlock.set(owner, entry);
+  slots.set(owner, entry);
   value.catch(() => {
-    if (lastBlock.get(owner) === entry) lastBlock.delete(owner);
+    if (slots.get(owner) === entry) slots.delete(owner);
   });
   return value;
 }
@@ -172,7 +180,7 @@ async function peerRead<K extends ReadName>(env: Env, index: number, name: K, ar
   // others' (an endorsement missed while the chain rests: nothing carries it on until the next
   // content), and a read at it would then show a state older than every other node's until the
   // heartbeat. Else at our LIB, which the peer may prove too.
-  const final = async (n: number) => (n === lib.number ? lib : n < lib.number ? null : mainBlock(env, n));
+  const final = async (n: number) => (n === lib.number ? lib : n < lib.number ? null : heldBlock(peerSlot, env, n));
   let at = lib;
   const known = new Map<string, string | null>();
   const refused: string[] = [];
