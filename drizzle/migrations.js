@@ -14,6 +14,7 @@ import m0011 from "./0011_kept_chunks.sql";
 import m0012 from "./0012_applied_in_chunks.sql";
 import m0013 from "./0013_pledge_hints_gone.sql";
 import m0014 from "./0014_release_landed.sql";
+import m0015 from "./0015_settle_named.sql";
 
 export default {
   journal,
@@ -33,5 +34,6 @@ export default {
     m0012,
     m0013,
     m0014,
+    m0015,
   },
 };

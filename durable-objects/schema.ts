@@ -88,6 +88,12 @@ export const txIndex = sqliteTable(
      * with no settle to come back (a release's writes, a contract's register, a free, a burn). NULL: none sent.
      */
     visible: integer("visible"),
+    /**
+     * The height of the chunk that applied the tx's last settle: storage reads answer as of the highest block this shard
+     * knows the hash of (shard-views.ts `labelled`), so the receipt shows once that block is named here, or a read right
+     * after it would find the tx's escrow still away. NULL: no settle.
+     */
+    settledAt: integer("settled_at"),
   },
   (t) => [index("tx_index_height").on(t.height, t.idx)],
 );

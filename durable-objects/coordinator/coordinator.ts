@@ -1067,7 +1067,8 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
     const lib = this.computeLib();
     if (lib <= this.libNumber()) return;
     this.setMeta("lib", String(lib));
-    await this.finalizeShards(lib, this.block(lib)!.hash);
+    // The head rides along as production's rise names it: a chain resting after a settle's block shows its receipt then.
+    await this.finalizeShards(lib, this.block(lib)!.hash, this.headBlock());
   }
 
   /** POST /p2p/endorse: a peer's signed endorsement, counted (and relayed) or refused with the reason. */
@@ -1429,7 +1430,11 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       if (this.config.peers.length > 0 && !outcome.produced && typeof outcome.wake === "bigint")
         await scheduler.wait(Math.max(1, Number(outcome.wake / ONE_MS_NS) - Date.now()));
     }
-    return views.headView(this.headBlock());
+    // The chain rests until the next call, and a shard learns the head's hash only with a LIB rise (finalizeShards) or
+    // the next chunk: named here, storage reads (shard-views.ts `labelled`) and the receipts waiting on them show the head.
+    const head = this.headBlock();
+    await Promise.all(this.heldShards().map((s) => s.finalize(this.libNumber(), undefined, { number: head.number, hash: head.hash })));
+    return views.headView(head);
   }
 
   async snapshot(): Promise<Answer<{ id: string }>> {

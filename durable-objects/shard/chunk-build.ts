@@ -210,9 +210,10 @@ function settle(sql: SqlStorage, s: core.Settlement, b: Built): void {
   recordSettleUndo(sql, b.undo, s.txHash); // a revert below this height restores the row
   const combined = core.settledPart(JSON.parse(rows[0].receipt as string) as Json, s);
   sql.exec(
-    "UPDATE tx_index SET pending = pending + ?, hashed = COALESCE(hashed, receipt), receipt = ? WHERE hash = ?",
+    "UPDATE tx_index SET pending = pending + ?, hashed = COALESCE(hashed, receipt), receipt = ?, settled_at = ? WHERE hash = ?",
     core.pendingChange(s),
     JSON.stringify(combined),
+    b.height,
     s.txHash,
   );
   b.events.push(...core.eventsAtSettle(combined, s));

@@ -179,18 +179,27 @@ export type Undo = Map<string, string | null>;
  * height wins, as for state keys), so a revert puts them back.
  */
 export function recordSettleUndo(sql: SqlStorage, undo: Undo, hash: string): void {
-  const rows = sql.exec<SettleRow>("SELECT receipt, hashed, pending, visible FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = sql.exec<SettleRow>("SELECT receipt, hashed, pending, visible, settled_at FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0 || undo.has(SETTLE_PREFIX + hash)) return;
-  const { receipt, hashed, pending, visible } = rows[0];
-  // `hashed` and `visible` only while set: the undo data of a tx's first settle stays as it was before the columns.
-  undo.set(SETTLE_PREFIX + hash, JSON.stringify({ receipt, ...(hashed === null ? {} : { hashed }), pending, ...(visible === null ? {} : { visible }) }));
+  const { receipt, hashed, pending, visible, settled_at } = rows[0];
+  // The nullable columns only while set: the undo data of a tx's first settle stays as it was before them.
+  undo.set(
+    SETTLE_PREFIX + hash,
+    JSON.stringify({
+      receipt,
+      ...(hashed === null ? {} : { hashed }),
+      pending,
+      ...(visible === null ? {} : { visible }),
+      ...(settled_at === null ? {} : { settled_at }),
+    }),
+  );
 }
 
 /**
  * A tx_index row's fields a settlement or a release changes; `hashed` absent in undo data = NULL (the receipt is as
- * executed), `visible` absent = NULL (no release of its carried writes).
+ * executed), `visible` absent = NULL (no release of its carried writes), `settled_at` absent = NULL (no settle).
  */
-type SettleRow = { receipt: string | null; hashed: string | null; pending: number; visible: number | null };
+type SettleRow = { receipt: string | null; hashed: string | null; pending: number; visible: number | null; settled_at: number | null };
 
 /**
  * The state as it was at height `target` (≥ the oldest height with undo data), as changes to the
@@ -248,11 +257,12 @@ export function revertChunks(
       if (key.startsWith(SETTLE_PREFIX)) {
         const was = JSON.parse(prev!) as SettleRow;
         sql.exec(
-          "UPDATE tx_index SET receipt = ?, hashed = ?, pending = ?, visible = ? WHERE hash = ?",
+          "UPDATE tx_index SET receipt = ?, hashed = ?, pending = ?, visible = ?, settled_at = ? WHERE hash = ?",
           was.receipt,
           was.hashed ?? null,
           was.pending,
           was.visible ?? null,
+          was.settled_at ?? null,
           key.slice(SETTLE_PREFIX.length),
         );
       } else {

@@ -74,16 +74,22 @@ const ARCHIVE_UNREADABLE = "tx body is archived and the archive cannot be read";
  */
 const settled = (h: ViewHost, row: Row) => (row.pending as number) === 0 && (row.visible === null || (row.visible as number) <= h.lib());
 
+/**
+ * Whether this shard's storage reads, which answer as of the block they name (`labelled`), show the tx's last settle
+ * (tx_index `settled_at`): its block named here, a fraction of a block after its chunk was built.
+ */
+const shown = (h: ViewHost, row: Row) => settled(h, row) && (row.settled_at === null || (row.settled_at as number) <= h.label().number);
+
 export async function getTx(h: ViewHost, hash: string): Promise<Answer<Json>> {
   const pending = h.sql.exec<Row>("SELECT bytes FROM mempool WHERE hash = ?", hash).toArray();
   if (pending.length > 0) return { status: "PENDING", transaction: txJson(pending[0].bytes, hash, null), block_number: "-1" };
-  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending, visible FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending, visible, settled_at FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0) return { error: "tx not found" };
   const row = rows[0];
   if (row.status !== "executed") return { error: `tx ${row.status}: ${row.message as string}` };
   const height = row.height as number;
   // Its receipt changes until every cross-shard receipt has settled: final (and kept by the edge) only then.
-  const final = height <= h.lib() && settled(h, row);
+  const final = height <= h.lib() && shown(h, row);
   const b = await body(h, hash, height, row);
   if (b === null) return { error: ARCHIVE_UNREADABLE };
   return {
@@ -94,7 +100,7 @@ export async function getTx(h: ViewHost, hash: string): Promise<Answer<Json>> {
 }
 
 export async function getTxReceipt(h: ViewHost, hash: string): Promise<Answer<Json>> {
-  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending, visible FROM tx_index WHERE hash = ?", hash).toArray();
+  const rows = h.sql.exec<Row>("SELECT status, height, bytes, receipt, message, pending, visible, settled_at FROM tx_index WHERE hash = ?", hash).toArray();
   if (rows.length === 0) {
     const pending = h.sql.exec("SELECT 1 FROM mempool WHERE hash = ?", hash).toArray().length > 0;
     return { error: `failed to Get the receipt hash: ${pending ? "tx is pending" : "tx not found"}` };
@@ -102,7 +108,7 @@ export async function getTxReceipt(h: ViewHost, hash: string): Promise<Answer<Js
   const row = rows[0];
   if (row.status !== "executed") return { error: `failed to Get the receipt hash: tx ${row.status}: ${row.message as string}` };
   if ((row.height as number) > h.lib()) return { error: "failed to Get the receipt hash: tx is not irreversible yet" };
-  if (!settled(h, row)) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
+  if (!shown(h, row)) return { error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" };
   const b = await body(h, hash, row.height as number, row);
   if (b === null) return { error: `failed to Get the receipt hash: ${ARCHIVE_UNREADABLE}` };
   return JSON.parse(b.receipt) as Json;

@@ -215,4 +215,19 @@ describe("a contract called from another shard (iost SDK)", () => {
     });
     expect(listed).toContainEqual({ pledger: "admin", amount: 3 });
   });
+
+  it("storage read the moment the forwarded call's receipt shows: the settle's refund of the caller's escrow is in it", async () => {
+    await expectSuccess(node.client, node.client.iost.transfer("iost", "admin", caller.getID(), "5", ""));
+    const tx = node.client.iost.callABI(id, "put", ["k2", "v2"]);
+    signTx(node.client, tx, caller);
+    const { hash } = await node.client.rpc.transaction.sendTx(tx);
+    // Polled as fast as a wallet may: the SDK's own 500 ms would step over the window this guards.
+    await waitUntil("the receipt", async () => (await get(node.url, `/getTxReceiptByTxHash/${hash}`)).body.status_code, 40_000, 20);
+    const key = { id: "token.iost", key: `TB${caller.getID()}`, field: "iost", by_longest_chain: true };
+    const atReceipt = (await post(node.url, "/getContractStorage", key)).body;
+    // Nothing else of the caller's runs meanwhile: a later read is the settled state.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(atReceipt.data).toBe((await post(node.url, "/getContractStorage", key)).body.data);
+    expect(BigInt(atReceipt.data)).toBe(BigInt(Math.round((await get(node.url, `/getTokenBalance/${caller.getID()}/iost/true`)).body.balance * 1e8)));
+  });
 });

@@ -52,7 +52,9 @@ describe("four shards: syncing a peer's blocks", () => {
     const b = chain("xsync-b");
     for (const n of [1, 2, 3]) await applyBlock(a, b, n);
     expect(await roots(b)).toEqual(await roots(a));
-    await Promise.all(b.shards().map((s) => s.finalize(3)));
+    // With block 3's hash, as the coordinator names LIB: storage reads, and a receipt its settle made, are as of it.
+    const named = (await a.coord.storedBlock(3))!.hash;
+    await Promise.all(b.shards().map((s) => s.finalize(3, named)));
     expect(await b.shardAt(home).getTxReceipt(t.hash)).toEqual(await a.shardAt(home).getTxReceipt(t.hash));
     expect(await b.shardAt(shardOf(remote, N)).read("getTokenBalance", remote, "iost")).toEqual(
       await a.shardAt(shardOf(remote, N)).read("getTokenBalance", remote, "iost"),
@@ -70,7 +72,7 @@ describe("four shards: syncing a peer's blocks", () => {
     expect(await c.shardAt(home).getTxReceipt(t.hash)).toEqual({ error: "failed to Get the receipt hash: tx has cross-shard receipts in flight" });
     for (const n of [2, 3]) await applyBlock(a, c, n);
     expect(await roots(c)).toEqual(await roots(a));
-    await Promise.all(c.shards().map((s) => s.finalize(3)));
+    await Promise.all(c.shards().map((s) => s.finalize(3, named)));
     expect(await c.shardAt(home).getTxReceipt(t.hash)).toEqual(await a.shardAt(home).getTxReceipt(t.hash));
     expect(await c.shardAt(home).revertTo(2)).toEqual({ error: "cannot revert to 2: below the irreversible block 3" });
   });
