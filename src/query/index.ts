@@ -13,7 +13,7 @@ import { gasAtTime, readGas, GAS_INCREASE_RATE, GAS_LIMIT_PER_IOST } from "../co
 import { parseFreezeList } from "../contracts/token.js";
 import { readRamGlobals } from "../contracts/ram.js";
 import type { State } from "../state/state.js";
-import { ContractDB, displayValue } from "../state/storage.js";
+import { ageIn, ContractDB, displayValue, mapKey } from "../state/storage.js";
 import { pledgeOrder } from "../sharding/pledges.js";
 import { isDirectoryEntry } from "../sharding/directory.js";
 
@@ -261,6 +261,16 @@ export function getContractStorage(state: State, id: string, key: string, field 
 export function getContractStorageFields(state: State, id: string, key: string): { fields: string[] } {
   const order = id === "gas.iost" && key.endsWith("gp") ? pledgeOrder(state, key.slice(0, -2)) : undefined;
   return { fields: order ?? new ContractDB(state).mkeys(id, key) };
+}
+
+/**
+ * A map's indexed fields with the age each one's record starts with (storage.ts `withAge`; null: none, as a genesis
+ * account's): auth.iost's account index, which each shard keeps of the accounts it created, merged by the edge in
+ * the order of the accounts' ages (src/query/parts.ts `mergeByAge`).
+ */
+export function getFieldAges(state: State, id: string, key: string): { fields: string[]; ages: ([string, string] | null)[] } {
+  const fields = new ContractDB(state).mkeys(id, key);
+  return { fields, ages: fields.map((f) => ageIn(state.get(mapKey(id, key, f)))) };
 }
 
 export interface ContractJson {

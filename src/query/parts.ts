@@ -13,9 +13,14 @@
  *   (a system contract's: every shard its own), fields in that order;
  * - the field index of a pledger's pledges (gas.iost `<pledger>gp`): each
  *   shard indexes its own users, and the pledger's shard keeps the one-shard
- *   order of all of them (src/sharding/pledges.ts), which its read answers.
+ *   order of all of them (src/sharding/pledges.ts), which its read answers;
+ * - auth.iost's account index (`auth`): each shard lists the accounts it
+ *   created, one shard all of them in the order created, which is the order
+ *   of the ages their records start with.
  */
 import { compareFreeze, freezeListJson, parseFreezeList } from "../contracts/freeze.js";
+import { type Age, older } from "../sharding/age.js";
+import { MAX_INDEXED } from "../state/storage.js";
 import { CONSENSUS_SHARD, placedByName, shardOf } from "../sharding/placement.js";
 
 /** The shards holding parts of a value, and how their values make one. */
@@ -43,6 +48,23 @@ export function indexParts(contract: string, key: string, count: number): number
   if (contract !== "token.iost" || !/^T[BF]./.test(key) || !placedByName(key.slice(2))) return null;
   const home = shardOf(key.slice(2), count);
   return home === CONSENSUS_SHARD ? null : [home, CONSENSUS_SHARD];
+}
+
+/** Whether `contract`'s map `key` is indexed on each of `count` shards by the names it created, merged by their ages (mergeByAge). */
+export const byAge = (contract: string, key: string, count: number): boolean => count > 1 && contract === "auth.iost" && key === "auth";
+
+/**
+ * One index of each shard's fields and their ages (query getFieldAges), in the order of the ages: none (genesis's)
+ * first, in the lists' order; cut where one shard's index stops growing. Two names one tx created on two shards share
+ * an age and keep the lists' order, which may not be the tx's (docs/SHARDING.md "Not done yet").
+ */
+export function mergeByAge(lists: readonly { fields: readonly string[]; ages: readonly (Age | null)[] }[]): string[] {
+  const all = lists.flatMap((l) => l.fields.map((field, i) => ({ field, age: l.ages[i] ?? null })));
+  // Array sort is stable: equal ages keep the lists' order.
+  all.sort((a, b) =>
+    a.age === null || b.age === null ? (a.age === null ? 0 : 1) - (b.age === null ? 0 : 1) : older(a.age, b.age) ? -1 : older(b.age, a.age) ? 1 : 0,
+  );
+  return [...new Set(all.map((e) => e.field))].slice(0, MAX_INDEXED);
 }
 
 /** A value as getContractStorage shows it (`data`), made of each part's, in the parts' order; "null" when none has one. */

@@ -56,6 +56,7 @@ export const reads = {
   getContract: (s: State, _time: bigint, id: string) => orError(q.getContract(s, id), "contract not found"),
   getContractStorage: (s: State, _time: bigint, id: string, key: string, field: string) => q.getContractStorage(s, id, key, field),
   getContractStorageFields: (s: State, _time: bigint, id: string, key: string) => q.getContractStorageFields(s, id, key),
+  getFieldAges: (s: State, _time: bigint, id: string, key: string) => q.getFieldAges(s, id, key),
   // Proof of Believability: vote_producer.iost and vote.iost keep their state on shard 0 (the consensus shard).
   getProducerVoteInfo: (s: State, _time: bigint, account: string) => orError(pob.getProducerVoteInfo(s, account), "can't get producer vote info"),
   /** getAccount's `vote_infos`: [{option, votes, cleared_votes}]. */
@@ -70,4 +71,4 @@ export type ReadName = keyof typeof reads;
 export type ReadArgs<K extends ReadName> = (typeof reads)[K] extends (s: State, time: bigint, ...args: infer A) => unknown ? A : never;
 
 /** Reads whose answers also name the block they reflect ({block_hash, block_number}), as IOST's storage reads do. */
-export const namesBlock: ReadonlySet<ReadName> = new Set<ReadName>(["getContractStorage", "getContractStorageFields"]);
+export const namesBlock: ReadonlySet<ReadName> = new Set<ReadName>(["getContractStorage", "getContractStorageFields", "getFieldAges"]);

@@ -81,6 +81,9 @@ export function ageIn(raw: string | undefined): [at: string, ord: string] | null
   return [raw.slice(1, i), raw.slice(i + 1, j)];
 }
 
+/** Most fields a map's index lists (Go's map_handler.go: past 256 '@' it no longer grows). */
+export const MAX_INDEXED = 257;
+
 /** A record without its creator's age (withAge). */
 export function withoutAge(raw: string): string {
   return raw[0] === "a" ? raw.slice(raw.indexOf("/", raw.indexOf("/") + 1) + 1) : raw;
@@ -278,7 +281,7 @@ export class ContractDB {
     if (this.state.indexesHere(k, mapIndexKey(contract, key))) this.delField(contract, key, field);
   }
 
-  /** `field`, new to the map, joins its index (Go's: past 256 fields it no longer grows). */
+  /** `field`, new to the map, joins its index (Go's: at MAX_INDEXED fields it no longer grows). */
   addField(contract: string, key: string, field: string): void {
     const ik = mapIndexKey(contract, key);
     const s = this.state.get(ik);
@@ -288,7 +291,7 @@ export class ContractDB {
     }
     let count = 0;
     for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 64) count++;
-    if (count > 256) return;
+    if (count >= MAX_INDEXED) return;
     this.state.put(ik, s + "@" + field);
   }
 

@@ -118,6 +118,7 @@ function fakeEnv(overrides: { shard?: Partial<ShardApi>; reads?: Reads; coordina
     getContract: async () => ({ error: "contract not found" }),
     getContractStorage: async (_id, key, field) => ({ data: `${key}/${field}`, block_hash: "BH", block_number: "7" }),
     getContractStorageFields: async () => ({ fields: [], block_hash: "BH", block_number: "7" }),
+    getFieldAges: async () => ({ fields: [], ages: [], block_hash: "BH", block_number: "7" }),
     getProducerVoteInfo: async (a): Promise<Answer<Json>> => (a === "producer000" ? { pubkey: "K", votes: 0 } : { error: "can't get producer vote info" }),
     getVoteInfos: async (a) => (a === "admin" ? [{ option: "producer000", votes: 2100000, cleared_votes: 0 }] : []),
     getVoterBonus: async () => ({ bonus: 0, detail: {} }),

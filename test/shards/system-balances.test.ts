@@ -99,3 +99,27 @@ describe("a token's definition on four shards", () => {
     expect((await call("/getContractStorage", { id: "token.iost", key: `TI${sym}`, field: "supply", by_longest_chain: true })).data).toBe("7");
   });
 });
+
+describe("auth.iost's account index on four shards", () => {
+  test("lists every shard's accounts in the order created, as one shard's index: getContractStorageFields and listContractStorage", async () => {
+    const fields = async () => (await call("/getContractStorageFields", { id: "auth.iost", key: "auth", by_longest_chain: true })).fields as string[];
+    const genesis = await fields();
+    // Created on shard 2, then shard 1: the shards' order is not the order created.
+    const named = (s: number) => Array.from({ length: 60 }, (_, i) => `idx${s}n${i}`).find((n) => shardOf(n, N) === s)!;
+    const [first, second] = [named(2), named(1)];
+    for (const name of [first, second]) {
+      await settle(
+        makeTx({
+          actions: [
+            { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([name, ADMIN_KEY, ADMIN_KEY]) },
+            { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", name, 1024]) },
+          ],
+        }),
+      );
+    }
+    expect(genesis).toContain("admin");
+    expect(await fields()).toEqual([...genesis, first, second]);
+    const list = await call("/listContractStorage", { id: "auth.iost", storageType: "MAP", prefix: "auth", to: "auth-", by_longest_chain: true });
+    expect(list.datas).toEqual([{ key: "auth", value: JSON.stringify([...genesis, first, second]) }]);
+  });
+});

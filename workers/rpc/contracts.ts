@@ -9,7 +9,7 @@
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
-import { indexParts, mergeData, mergeFields, valueParts, type ValueParts } from "../../src/query/parts";
+import { byAge, indexParts, mergeByAge, mergeData, mergeFields, valueParts, type ValueParts } from "../../src/query/parts";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config";
 import { compareUtf8 } from "../../src/codec/encoder";
@@ -43,6 +43,7 @@ contractRoutes.post("/getContractStorageFields", async (c) => {
   const body = parseJsonBody(await c.req.text());
   const [id, key] = [stringField(body, "id"), stringField(body, "key")];
   boolField(body, "by_longest_chain");
+  if (byAge(id, key, shardCount(c.env))) return c.json(await agedFields(c.env, id, key));
   const parts = indexParts(id, key, shardCount(c.env));
   if (parts !== null) return c.json(await partsFields(c.env, parts, id, key));
   const at = await storageShardIndex(c.env, id, key, null);
@@ -63,6 +64,14 @@ async function partsData(env: Env, parts: ValueParts, id: string, key: string, f
       reads.map((r) => r.data),
     ),
   };
+}
+
+type Aged = Labelled & { fields: string[]; ages: ([string, string] | null)[] };
+
+/** getContractStorageFields of auth.iost's account index: every shard's, merged by the accounts' ages, labelled as shard 0's. */
+async function agedFields(env: Env, id: string, key: string): Promise<Labelled & { fields: string[] }> {
+  const reads = await Promise.all(Array.from({ length: shardCount(env) }, async (_, s) => unwrap(await readAt(env, s, "getFieldAges", id, key)) as Aged));
+  return { block_hash: reads[0].block_hash, block_number: reads[0].block_number, fields: mergeByAge(reads) };
 }
 
 /** getContractStorageFields of a field index N shards keep in parts, as partsData. */
@@ -209,6 +218,8 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
   const pledgeIndexes = new Map<number, string[]>();
   // A token's definition: every shard holds a copy, its home the supply (`TI<sym>-supply`), which the copies keep at 0.
   const definitions = new Map<string, string[]>();
+  // auth.iost's account index: every shard's, merged by age; on a node holding some of the shards the copy stays listed.
+  const aged = keys.filter((key) => byAge(id, key, count) && held.length === count);
   for (const key of keys) {
     const dash = key.indexOf("-");
     const copy = copies.get(key)!;
@@ -237,6 +248,10 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
   }
   const asks = [...pledgeIndexes].flatMap(([s, names]) => chunks(names, MAX_READS).map((part) => [s, part] as const));
   await Promise.all([
+    ...aged.map(async (key) => {
+      const reads = await Promise.all(held.map(async (s) => unwrap(await shard(env, s).read("getFieldAges", id, key)) as Aged));
+      setFields(out, key, mergeByAge(reads));
+    }),
     ...asks.map(async ([s, names]) => {
       const reads = await shard(env, s).readAll(
         "getContractStorageFields",

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { indexParts, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
+import { byAge, indexParts, mergeByAge, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
 import { CONSENSUS_SHARD, shardOf } from "../../../src/sharding/placement";
 
 const N = 4;
@@ -50,5 +50,33 @@ describe("entries N shards keep in parts", () => {
   test("fields keep the leading part's order, each further part adding its new ones", () => {
     expect(mergeFields([["ram", "iost"], ["contribute"]])).toEqual(["ram", "iost", "contribute"]);
     expect(mergeFields([["iost"], ["iost", "ram"], [], ["iost"]])).toEqual(["iost", "ram"]);
+  });
+
+  test("auth.iost's account index: every shard's, in the order of the accounts' ages, genesis's first, cut where one index stops", () => {
+    expect(byAge("auth.iost", "auth", N)).toBe(true);
+    expect(byAge("auth.iost", "auth", 1)).toBe(false);
+    expect(byAge("auth.iost", "authx", N)).toBe(false);
+    const merged = mergeByAge([
+      { fields: ["admin", "producer000", "a1", "a3"], ages: [null, null, ["5", "k2"], ["12", "k1"]] },
+      {
+        fields: ["b1", "b2"],
+        ages: [
+          ["5", "k1"],
+          ["9", "k9"],
+        ],
+      },
+      // Block 10 before block 9 as text: heights compare as numbers.
+      { fields: ["c1"], ages: [["10", "k0"]] },
+    ]);
+    expect(merged).toEqual(["admin", "producer000", "b1", "a1", "b2", "c1", "a3"]);
+    // One shard's index stops at 257 fields; the merge keeps the oldest 257.
+    const many = (p: string, from: number) => ({
+      fields: Array.from({ length: 200 }, (_, i) => `${p}${i}`),
+      ages: Array.from({ length: 200 }, (_, i) => [String(from + 2 * i), "k"] as [string, string]),
+    });
+    const cut = mergeByAge([many("x", 1), many("y", 2)]);
+    expect(cut).toHaveLength(257);
+    expect(cut.slice(0, 3)).toEqual(["x0", "y0", "x1"]);
+    expect(cut.at(-1)).toBe("x128");
   });
 });

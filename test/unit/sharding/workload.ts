@@ -18,7 +18,7 @@ import { LOCKS, lockEntry, readLocks } from "../../../src/executor/locks";
 import { reads as rpc } from "../../../src/query/reads";
 import { orderPledges, pledgeShards } from "../../../src/sharding/pledges";
 import { decodeValue } from "../../../src/state/storage";
-import { indexParts, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
+import { byAge, indexParts, mergeByAge, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
 import { txId } from "../../../src/tx/bytes";
 import type { Forwarded } from "../../../src/sharding/forward";
 import { poolOrder } from "../../../src/pool/index";
@@ -175,6 +175,11 @@ function partsReads(chain: SimChain, out: Reads): void {
     out.set(`fields:${contract}-${key}`, { v: list.join(" "), t: "fields", payer: "" });
     return list;
   };
+  // auth.iost's account index as the edge merges it: every shard's, by the accounts' ages.
+  const accounts = byAge("auth.iost", "auth", count)
+    ? mergeByAge(states.map((s) => rpc.getFieldAges(s, 0n, "auth.iost", "auth")))
+    : fields([0], "auth.iost", "auth");
+  out.set("fields:auth.iost-auth", { v: accounts.join(" "), t: "fields", payer: "" });
   for (const acc of [...USERS, FRESH, NEWBIE, ...JOINERS, PRODUCER]) {
     const home = placed(acc, count);
     index("token.iost", "TB" + acc, home);
