@@ -252,7 +252,6 @@ const issue: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
   const to = s(args[1]);
-  requireConsensusToken(h, sym);
   if (!checkTokenExists(h, c, sym)) throw notExists(h, sym);
   const away = offHome(h, sym);
   return asCallee(away, () => issueAt(h, c, sym, to, args, away !== null));
@@ -366,17 +365,13 @@ function requireTokenShard(h: Host, sym: string): void {
 }
 
 /**
- * bonus.iost's `contribute` lives on the consensus shard for every account
- * (sharding/placement.ts): it is minted and destroyed there only (a top-level
- * destroy of it is forwarded there: executor/forward.ts debitTarget). A
- * transfer of it fails on any shard, untransferable (debitFrom).
+ * The shard keeping every account's `contribute` (sharding/placement.ts) when not this one, else null: bonus.iost mints
+ * and exchanges it there; a contract of another shard moves it as a callee of that shard (a destroy; an issue, as any
+ * token's off its home: offHome), a top-level destroy of it is forwarded there (executor/forward.ts debitTarget).
  */
-function requireConsensusToken(h: Host, sym: string): void {
+function consensusShard(h: Host): number | null {
   const sh = h.block.shard;
-  if (sym !== CONSENSUS_TOKEN || !sh || sh.count === 1 || sh.index === CONSENSUS_SHARD) return;
-  throw new VmError(
-    `${CONSENSUS_TOKEN} does not move on shard ${sh.index}: every account's ${CONSENSUS_TOKEN} lives on shard ${CONSENSUS_SHARD}, where only bonus.iost mints and exchanges it`,
-  );
+  return !sh || sh.count === 1 || sh.index === CONSENSUS_SHARD ? null : CONSENSUS_SHARD;
 }
 
 /**
@@ -528,9 +523,9 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   const sym = s(args[0]);
   const from = s(args[1]);
-  requireConsensusToken(h, sym);
-  // Inside a contract, of an account of another shard (its caller's, a co-signer's): as transfer's debit.
-  const fromShard = h.inCallee ? null : holderShard(h, sym, from);
+  // Inside a contract, of an account of another shard (its caller's, a co-signer's), or anyone's contribute off the
+  // consensus shard: as transfer's debit.
+  const fromShard = h.inCallee ? null : sym === CONSENSUS_TOKEN ? consensusShard(h) : holderShard(h, sym, from);
   const armed = fromShard === null ? null : armFor(h, from);
   if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: destroy it from a tx published on that shard`);
   return asCallee(armed, () => destroyAt(h, c, args, sym, from));

@@ -383,6 +383,54 @@ describe("contribute lives on shard 0", () => {
     expect(outcomes[1].left).toEqual([IOST + IOST / 2n, IOST + IOST / 2n]);
   });
 
+  it("a contract of another shard destroys its caller's contribute as on one shard; an issue of it fails as there", () => {
+    const BURNER = `class Burner {
+  init() {}
+  burn(amount) { blockchain.call("token.iost", "destroy", ["contribute", tx.publisher, amount]); }
+  mint(amount) { blockchain.call("token.iost", "issue", ["contribute", tx.publisher, amount]); }
+}
+module.exports = Burner;`;
+    const abi = ["burn", "mint"].map((name) => ({ name, args: ["string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
+    const deploy = txBy(onOne, [act("system.iost", "setCode", [contractJson(BURNER, abi)])]);
+    const id = `Contract${txId(deploy)}`;
+    const calls = ["burn", "mint"].map((name) =>
+      makeTx([act(id, name, [name === "burn" ? "0.5" : "1"])], {
+        publisher: onOne,
+        key: fakeKey(USERS.indexOf(onOne)),
+        time: T0 + BigInt(nonce++),
+        gasLimit: 4_000_000n,
+        amountLimit: [{ token: "*", value: "unlimited" }],
+      }),
+    );
+    const outcomes = [1, N].map((count) => {
+      const chain = new SimChain(config(), count);
+      chain.submit(deploy);
+      for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
+      expect(result(chain, deploy).receipt?.statusCode).toBe("SUCCESS");
+      // 2 contribute held by onOne (bonus.iost's mint, as a producer's), on shard 0 where every contribute lives.
+      const zero = new State(chain.shards[0].store);
+      const db = new ContractDB(zero);
+      db.mputRaw("token.iost", "TB" + onOne, "contribute", encodeValue(int(2n * IOST), ""));
+      const supply = decodeValue(zero.get("m-token.iost-TIcontribute-supply"))!.value.v as bigint;
+      db.mputRaw("token.iost", "TIcontribute", "supply", encodeValue(int(supply + 2n * IOST), "bonus.iost"));
+      zero.commit();
+      const receipts = calls.map((t) => {
+        chain.submit(t);
+        for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
+        return result(chain, t).receipt;
+      });
+      expect(chain.inFlight()).toEqual([]);
+      const left = [raw(chain, 0, `m-token.iost-TB${onOne}-contribute`), raw(chain, 0, "m-token.iost-TIcontribute-supply")].map((v) => v?.v);
+      return { receipts, left: [left[0], (left[1] as bigint) - supply] };
+    });
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[1].receipts.map((r) => [r?.statusCode, r?.message])).toEqual([
+      ["SUCCESS", ""],
+      ["RUNTIME_ERROR", expect.stringContaining("transaction has no permission")],
+    ]);
+    expect(outcomes[1].left).toEqual([IOST + IOST / 2n, IOST + IOST / 2n]);
+  });
+
   it("on shard 0 it is not transferable (bonus.iost creates it so)", () => {
     const chain = new SimChain(config(), N);
     const t = txBy(onZero, [act("token.iost", "transfer", ["contribute", onZero, onOne, "1", ""])]);
