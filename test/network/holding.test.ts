@@ -79,11 +79,11 @@ describe("shard groups: a node without a producer key holds only the shards it s
     console.log(`chunks re-executed: reader ${JSON.stringify(work(status))}, node 1 ${JSON.stringify(work(producer))}`);
     expect(status.shards).toHaveLength(2);
     console.log(`reader: witnessChecks ${JSON.stringify(status.coordinator.witnessChecks)}, /p2p/sent requests ${sentAsks()}`);
-    // Every adopted block's chunks of shards 1 and 3 checked by witness, none refused.
+    // Every adopted block's chunks of shards 1 and 3 checked by witness, none refused but for a witness asked before any
+    // peer could put it together (CI run 21: block 5, "no draft of chunk 1/5", taken on the next pull), as below.
     expect(status.coordinator.witnessChecks.chunks).toBeGreaterThan(0);
     expect(status.coordinator.witnessChecks.chunks % 2).toBe(0);
-    expect(status.coordinator.witnessChecks.refused).toBe(0);
-    expect(status.coordinator.sync.rejected).toEqual([]);
+    expectOnlyEarly(status.coordinator);
     // The settles from shards 1 and 3 came through peers.
     expect(sentAsks()).toBeGreaterThan(0);
   });
@@ -321,13 +321,20 @@ describe("shard groups: a node without a producer key holds only the shards it s
   });
 });
 
-/** A witness no peer could put together yet (docs/VALIDATOR.md "Shard groups", _A witness asked too early_): the block is taken on a later pull. */
 /**
  * A witness asked too early (docs/VALIDATOR.md), or one of a block of a fork no peer holds: each peer answered that its
  * chunk of that height is another (a CI run's reader was offered a losing fork's block 85 while catching up).
  */
 const early = (reason: string) =>
-  reason.split("; ").every((p) => /no peer proved|no draft of chunk|its chunk of height [0-9]+ is another \(id [0-9a-f]+, not [0-9a-f]+\): a fork$/.test(p));
+  reason
+    .split("; ")
+    .every((p) => /no peer proved|no draft of chunk|its chunk of height [0-9]+ is another \(id [0-9a-f]+, not [0-9a-f]+\): a fork$/.test(p) || behind(p));
+
+/** A peer asked for a witness of a height above its own head (CI run 21: "no state witness of height 5: … up to the head 4"). */
+function behind(part: string): boolean {
+  const m = /no state witness of height ([0-9]+): witnesses are served from [0-9]+ \(LIB [0-9]+\) up to the head ([0-9]+)$/.exec(part);
+  return m !== null && Number(m[2]) < Number(m[1]);
+}
 
 /** No block refused, and no witness check failed, but for a witness asked too early (or of a fork's block). */
 function expectOnlyEarly(coordinator: { sync: { rejected: { reason: string }[] }; witnessChecks: { refused: number; last: string | null } }) {
