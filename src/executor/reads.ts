@@ -26,6 +26,7 @@ import {
   partTx,
   READING,
   READS,
+  type IndexesWere,
   type ReadLocks,
   readParked,
   readReceipt,
@@ -40,7 +41,7 @@ import { movePledge, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
 import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
-import { basicKey, ContractDB } from "../state/storage.js";
+import { basicKey, ContractDB, mapIndexKey } from "../state/storage.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
@@ -644,22 +645,44 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
   if (here.length === 0) return;
   const locked = txWriteLocks(state, r);
   if (here.some(([k]) => !locked.has(k))) throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here for writing`);
-  for (const [k, v] of here) land(state, k, v);
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  let noted = false;
+  for (const [k, v] of here) {
+    const index = fieldIndexKey(k);
+    const before = index === null ? undefined : [state.get(index) ?? null, state.get(index + "@") ?? null];
+    land(state, k, v);
+    if (index === null || (state.get(index) ?? null) === before![0]) continue;
+    // Noted in the lock of the part that locked the field (its writer's): its restore, should the tx fail, finds it there.
+    const part = Object.keys(locks).find((p) => partTx(p) === r.txHash && locks[p].write && locks[p].keys.includes(k))!;
+    const was = (locks[part].was ??= {});
+    was[index] = [...(was[index]?.slice(0, 2) ?? before!), state.get(index) ?? null] as IndexesWere[string];
+    noted = true;
+  }
+  if (noted) putLocks(state, locks);
+}
+
+/** The field index of a placed map field's key (`m-<contract>-<key>-<field>`), else null. */
+function fieldIndexKey(key: string): string | null {
+  const m = /^m-([^-]+)-([^-]+)-(.+)$/.exec(key);
+  return m === null || !isPlacedKey(key) ? null : mapIndexKey(m[1], m[2]);
 }
 
 /**
  * Puts here a write another shard's run made of a record this shard keeps. A map's field, coming or going, joins or
  * leaves the map's index here, as mputRaw and mdel keep it where the run left it to this shard (State.indexesHere).
+ * `putBack`: a failed tx's restore (the values before it). A field absent before it, which a part of it added here,
+ * leaves the index as one shard's undo of the tx leaves it: as if it never joined (no delete's `@` mark).
  */
-function land(state: State, key: string, value: string | null): void {
+function land(state: State, key: string, value: string | null, putBack = false, whole: ReadonlySet<string> = new Set()): void {
   const m = /^m-([^-]+)-([^-]+)-(.+)$/.exec(key);
-  const indexed = m !== null && isPlacedKey(key);
+  const indexed = m !== null && isPlacedKey(key) && !whole.has(mapIndexKey(m[1], m[2]));
   const had = indexed && state.get(key) !== undefined;
   if (value === null) state.del(key);
   else state.put(key, value);
   if (!indexed || had === (value !== null)) return;
   const db = new ContractDB(state);
   if (value !== null) db.addField(m[1], m[2], m[3]);
+  else if (putBack) db.unlistField(m[1], m[2], m[3]);
   else db.delField(m[1], m[2], m[3]);
 }
 
@@ -903,7 +926,19 @@ export function takeRelease(state: State, r: CrossReceipt, count: number): void 
   // Locked for reading only (its part asked no write-mode read here): other parts may have read them meanwhile.
   if (lands.length > 0 && !held.write)
     throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(lands[0][0])}, which ${r.account} locked here only for reading`);
-  for (const [k, v] of lands) land(state, k, v);
+  // A restore: an index the tx's landed writes changed, still as they left it, goes back whole, with its delete mark.
+  const whole = new Set<string>();
+  for (const [index, [before, mark, after]] of r.restore === undefined ? [] : Object.entries(held.was ?? {})) {
+    if ((state.get(index) ?? null) !== after) continue;
+    for (const [k, v] of [
+      [index, before],
+      [index + "@", mark],
+    ] as const)
+      if (v === null) state.del(k);
+      else state.put(k, v);
+    whole.add(index);
+  }
+  for (const [k, v] of lands) land(state, k, v, r.writes === undefined, whole);
   for (const m of r.writes ? (r.pledges ?? []) : []) movePledge(state, r.toShard, count, m);
   delete locks[r.account];
   putLocks(state, locks);

@@ -120,7 +120,14 @@ export function isPlacedKey(key: string): boolean {
  * executor/reads.ts holdHere), the keys sent, whether the part may write them (alone then), and its tx's age (height
  * `at`, pool key `ord`).
  */
-export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string }>;
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string; was?: IndexesWere }>;
+
+/**
+ * The map indexes here that writes of a part's tx landed ahead of its decision changed (executor/reads.ts `landWrites`):
+ * each index's raw row and its delete mark (`<index>@`) before the first, and the index after the last; null, absent.
+ * A failed tx's restore puts both back when the index is still as they left it.
+ */
+export type IndexesWere = Record<string, [before: string | null, mark: string | null, after: string | null]>;
 
 /** Every key read-locked (READING's raw row). */
 export function readOwners(raw: string): Set<string> {

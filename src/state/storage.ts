@@ -295,6 +295,22 @@ export class ContractDB {
     this.state.put(ik, s + "@" + field);
   }
 
+  /**
+   * `field`, which joined the index by a write now undone, leaves it as if it never joined: no delete's mark, no other
+   * field dropped (a failed tx's restore of a field a part of it added on another shard: executor/reads.ts `land`).
+   */
+  unlistField(contract: string, key: string, field: string): void {
+    const ik = mapIndexKey(contract, key);
+    const s = this.state.get(ik);
+    if (s === undefined) return;
+    const fields = s.split("@").slice(1);
+    const at = fields.indexOf(field);
+    if (at < 0) return;
+    fields.splice(at, 1);
+    if (fields.length === 0) this.state.del(ik);
+    else this.state.put(ik, "@" + fields.join("@"));
+  }
+
   /** `field`, gone from the map, leaves its index (Go's: the first delete keeps only fields that exist, and marks it). */
   delField(contract: string, key: string, field: string): void {
     const ik = mapIndexKey(contract, key);

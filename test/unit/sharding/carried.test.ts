@@ -173,6 +173,26 @@ describe("a callee's writes carried along a chain (docs/SHARDING.md \"Calls of a
     expect(seen.slice(landed, seen.lastIndexOf("z") + 1).every((v) => v === "z")).toBe(true);
   });
 
+  it("a map field they add, or drop, is put back by the writer's release with its index as one shard's undo leaves it", () => {
+    const [caller, two, three] = ids;
+    const index = (chain: SimChain, s: number) => [`m-${three}-rec`, `m-${three}-rec@`].map((k) => chain.shards[s].store.get(k) ?? null);
+    const failing = (who: string, method: string, args: string[]) =>
+      txBy(who, [
+        act(caller, "callee", [three, method, JSON.stringify(args)]),
+        act(two, "put", ["j", "y"]),
+        act(three, "put", ["j", "z"]),
+        act(two, "fail", ["no"]),
+      ]);
+    const writes = (who: string) => txBy(who, [act(caller, "callee", [three, "mine", JSON.stringify(["v"])])]);
+    // Added, landed on shard 3, then put back: no field, and no `@` mark (Go writes one at a map's first delete).
+    expect(run(four, failing(on(1, 2), "mine", ["x"]))).toEqual(run(one, failing(on(1, 2), "mine", ["x"])));
+    expect(index(four, 3)).toEqual(index(one, 0));
+    // Two fields, the first dropped, landed, then put back: in its place.
+    for (const who of [on(1, 2), on(1, 3)]) expect(run(four, writes(who))).toEqual(run(one, writes(who)));
+    expect(run(four, failing(on(1, 2), "drop", []))).toEqual(run(one, failing(on(1, 2), "drop", [])));
+    expect(index(four, 3)).toEqual(index(one, 0));
+  });
+
   it("come back with the last part's settle when no later part ran on their shard, and land with the writer's release", () => {
     const [caller, two, three] = ids;
     const key = `b-${three}-m`;
