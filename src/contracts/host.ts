@@ -38,7 +38,7 @@ export interface TxContext {
    * empty with one shard, where no name keeps an age.
    */
   ord: string;
-  /** The tx's actions, for blockchain.txInfo() (on another shard: the actions forwarded there). */
+  /** The tx's actions, for blockchain.txInfo() (a forwarded part's too: Forwarded `earlier`, then its own). */
   actions: readonly Action[];
   /** base58 pubkey -> 1 (signer signature) or 2 (publisher signature). */
   authList: Map<string, number>;

@@ -417,6 +417,8 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
   // one shard: its records of the tokens the actions name go along and come back with the settle.
   const tokens = takeTokens(h.state, tx.publisher, new Set([...namedTokens(actions), ...(noRecord ? ["iost"] : [])]), true);
   const at = actions.length === 0 ? undefined : TARGET_ARG[`${actions[0].contract}/${actions[0].actionName}`];
+  // `actions` are the tx's last ones (here its TxContext lists all of them): what ran before goes along for txInfo.
+  const earlier = actions.length === 0 ? [] : tx.actions.slice(0, tx.actions.length - actions.length);
   // Token actions name their symbol, not an account: the contract is the counterpart.
   h.outbox.push({
     id: h.nextReceiptId(),
@@ -433,6 +435,8 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
     message: "",
     forward: {
       actions,
+      ...(earlier.length > 0 ? { earlier } : {}),
+      ...(tx.authList.size > 0 ? { authList: [...tx.authList] } : {}),
       publisher: tx.publisher,
       time: tx.time.toString(),
       expiration: tx.expiration.toString(),

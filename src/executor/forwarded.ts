@@ -284,8 +284,9 @@ export function runForwarded(
       gasLimit: BigInt(f.vmGas) * BigInt(f.gasRatio),
       amountLimit: f.amountLimit,
       ord: f.ord,
-      actions: f.actions,
-      authList: new Map(),
+      // The whole tx's, as one shard's run of it sees them (txInfo, tx.authList, a key item's weight in requireAuth).
+      actions: [...(f.earlier ?? []), ...f.actions],
+      authList: new Map(f.authList ?? []),
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
       guest: f.authority,
       ...(signerRam.length > 0 ? { ramEscrow: new Set(signerRam.map(([acc]) => acc)) } : {}),
@@ -519,6 +520,7 @@ export function runForwarded(
             forward: {
               ...withoutDebt(f),
               actions: f.actions.slice(next.from),
+              ...(f.earlier !== undefined || next.from > 0 ? { earlier: [...(f.earlier ?? []), ...f.actions.slice(0, next.from)] } : {}),
               vmGas: run.left,
               path: visited,
               ...payersOf(signers, f.signerPayers, mine?.payers),

@@ -37,6 +37,10 @@ export interface GuestAuthority {
 
 export interface Forwarded {
   actions: Action[];
+  /** The tx's actions before `actions` (its earlier parts'): `blockchain.txInfo()` lists every action of the tx, as one shard does. Absent: none. */
+  earlier?: Action[];
+  /** The tx's signatures' keys, base58 → 1 (a signer's) or 2 (the publisher's), in the tx's order (TxContext `authList`): `tx.authList` as one shard shows it. */
+  authList?: [key: string, weight: number][];
   publisher: string;
   /** ns, ×100 and gas units as decimal text (JSON-safe). */
   time: string;

@@ -33,7 +33,7 @@
  * Here: the receipts and the rules on them; executor/incoming.ts applies them.
  */
 import { MAX_INT64 } from "../amount.js";
-import type { ContractEvent, ContractReceipt, TxReceipt } from "../tx/types.js";
+import type { Action, ContractEvent, ContractReceipt, TxReceipt } from "../tx/types.js";
 import type { BlockContext } from "../block/context.js";
 import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
@@ -510,6 +510,12 @@ function isNftDefinition(sym: unknown, def: unknown): boolean {
  * token's supply or definition comes from or goes to the token's shard of `count` (`homeOf`: where
  * a token's supply lives on the receiving shard, directory.ts tokenHome).
  */
+/** An action as a tx carries it: contract, action name and data, each text. */
+function isAction(a: unknown): boolean {
+  const x = a as Partial<Action> | null;
+  return typeof x === "object" && x !== null && typeof x.contract === "string" && typeof x.actionName === "string" && typeof x.data === "string";
+}
+
 export function checkReceipt(
   r: CrossReceipt,
   count: number,
@@ -824,6 +830,16 @@ export function checkReceipt(
     if (b.number === "0" || (at && (BigInt(b.number!) + hops > at.number || BigInt(b.time!) > at.time)))
       throw new ReceiptRefused(`receipt ${r.id} refused: block ${b.number} at ${b.time} is not before block ${at?.number} at ${at?.time} by ${hops}`);
   }
+  // What a contract of the part reads of its tx (txInfo's actions, tx.authList): a malformed one would break the part's run.
+  const earlier: unknown = r.forward?.earlier;
+  if (earlier !== undefined && !(Array.isArray(earlier) && earlier.length > 0 && earlier.every(isAction)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: earlier actions ${JSON.stringify(earlier)?.slice(0, 200)}`);
+  const keys: unknown = r.forward?.authList;
+  if (
+    keys !== undefined &&
+    !(Array.isArray(keys) && keys.length > 0 && keys.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && (e[1] === 1 || e[1] === 2)))
+  )
+    throw new ReceiptRefused(`receipt ${r.id} refused: auth list ${JSON.stringify(keys)?.slice(0, 200)}`);
   // The amounts the tx spent so far against its amount_limit: a forged one would change what the part may spend.
   const w = r.forward?.writes;
   if (w !== undefined && (r.kind !== "action" || !(Array.isArray(w) && (w.length === 0 || isWrites(w)))))
