@@ -576,8 +576,10 @@ export function runForwarded(
       ...(r.tokens === undefined ? {} : { tokens: r.tokens }),
       message: (e as Error).message,
       // The receiver halves of the credits its actions sent are still its gas, as one shard charges a failed tx.
+      // Each counts at most the gas the tx had left (executeTx's probes: gasLeft).
       outgoing: probesOf([...adopted.filter((x) => !h.outbox.includes(x)), ...h.outbox]).map((p) => ({
         ...p,
+        ...(p.payer ? { payer: { ...p.payer, gasLeft: String(Math.max(0, f.vmGas - failed.gasUsed)) } } : {}),
         ...(e instanceof PayFailed && e.before ? { unnamed: true as const } : {}),
         ...(saw.length > 0 ? { saw } : {}),
       })),

@@ -163,6 +163,9 @@ function receiveAll(state: State, block: BlockContext, r: CrossReceipt): { half:
     half.gasUsed += x.half.gasUsed;
     half.ramUsage = addUp(half.ramUsage, x.half.ramUsage);
   }
+  // A failed tx's probe counts no more gas than its tx had left: one shard's run stopped at the gas limit.
+  const left = r.payer?.gasLeft;
+  if (left !== undefined && BigInt(half.gasUsed) > BigInt(left)) half.gasUsed = Number(left);
   return { half, frees: all.flatMap((x) => x.frees) };
 }
 

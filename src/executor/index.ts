@@ -641,11 +641,17 @@ export function runTx(
   // With a forwarded part, the tx's events are posted after it, with its own (sharding/events.ts).
   if (action && h.events.length > 0) action.forward!.events = h.events;
   if (credit && h.events.length > 0) credit.payer!.reserve!.events = h.events;
+  const gasUsage = paid.rescale(GAS_DECIMAL).value - BigInt(reserved) * tx.gasRatio;
+  // A failed tx's probes: their halves count at most the gas it had left (none when it ran out), as one shard's run stopped there.
+  if (status !== "SUCCESS") {
+    const left = String((tx.gasLimit - gasUsage) / tx.gasRatio);
+    for (const p of outgoing) if (p.probe && p.payer) p.payer.gasLeft = left;
+  }
   return {
     receipt: {
       txHash: hash,
       // The home part's: the settle adds what the forwarded part used (docs/SHARDING.md "Gas").
-      gasUsage: paid.rescale(GAS_DECIMAL).value - BigInt(reserved) * tx.gasRatio,
+      gasUsage,
       ramUsage: ramUsageOf(h),
       statusCode: status,
       message,

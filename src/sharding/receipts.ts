@@ -112,6 +112,11 @@ export interface CrossReceipt {
     /** The time of its tx's block (ns, decimal text): its receiver's half runs at it, as one shard ran the half in that tx. */
     time: string;
     /**
+     * A failed tx's probe: the gas its tx had left (gas units, decimal text), the most its receiver's half counts (with
+     * the halves bundled with it), as one shard's run stopped at the gas limit (a tx out of gas: none left).
+     */
+    gasLeft?: string;
+    /**
      * Its tx's age, the height of its block (decimal text): a run this credit finds reading what it writes, younger,
      * reads it again (executor/reads.ts staleReaders). Absent (a shard that sends none): older than any.
      */
@@ -743,6 +748,8 @@ export function checkReceipt(
   if (r.payer) {
     int("gasRatio", r.payer.gasRatio);
     int("payer time", r.payer.time);
+    if (r.payer.gasLeft !== undefined && !r.probe) refuse("gasLeft of a credit that is no probe", r.payer.gasLeft, 0n);
+    if (r.payer.gasLeft !== undefined) int("payer gasLeft", r.payer.gasLeft);
     // Its tx ran in a block before this one: block times never go back.
     if (at && BigInt(r.payer.time) > at.time)
       throw new ReceiptRefused(`receipt ${r.id} refused: its tx's time ${r.payer.time} is after this block's ${at.time}`);

@@ -1,0 +1,74 @@
+/**
+ * A tx running out of gas after a transfer to another shard is charged its gas limit, as on one shard: the receiver's
+ * half of the transfer (a probe of the failed tx) counts no more gas than the tx had left (CrossReceipt `payer.gasLeft`).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { txId } from "../../../src/tx/bytes";
+import { act, fakeKey, makeTx } from "../executor/helpers";
+import { contractJson, vmReady } from "../vm/helpers";
+import { SimChain } from "./sim";
+import { BLOCK_TIME, config, N, on, run, T0, txBy } from "./workload";
+
+const LOOP = `class Loop {
+  init() {}
+  loop(n) { let s = 0; for (let i = 0; i < n; i++) { s += i; storage.put("k", String(s)); } return s; }
+}
+module.exports = Loop;`;
+
+describe("out of gas after a transfer to another shard", () => {
+  let one: SimChain;
+  let four: SimChain;
+  let loop = "";
+  beforeAll(async () => {
+    await vmReady();
+    [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
+    const deploy = txBy(on(1), [act("system.iost", "setCode", [contractJson(LOOP, [{ name: "loop", args: ["number"] }])])]);
+    for (const chain of [one, four]) expect((run(chain, deploy).receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+    loop = `Contract${txId(deploy)}`;
+  }, 120_000);
+
+  it("is charged its gas limit, the receiver's half included, as one shard charges it", () => {
+    const [from, to] = [on(1), on(2)];
+    const tx = makeTx([act("token.iost", "transfer", ["iost", from, to, "1", ""]), act(loop, "loop", [100000])], {
+      publisher: from,
+      key: fakeKey(Number(from.slice(4))),
+      time: T0 + 999_999n,
+      gasLimit: 300_000n,
+      amountLimit: [{ token: "*", value: "unlimited" }],
+    });
+    const b = run(four, tx);
+    expect(b).toEqual(run(one, tx));
+    expect(b.receipt).toMatchObject({ gasUsage: 30_000_000n, message: expect.stringContaining("out of gas") });
+  });
+
+  it("in a forwarded part too: its probe's half counts no more than the part had left", () => {
+    const [from, to] = [on(3), on(2)];
+    // Both actions forwarded to the contract's shard (1): the transfer's credit to shard 2 is a probe of the failed part.
+    const tx = makeTx([act(loop, "loop", [1]), act("token.iost", "transfer", ["iost", from, to, "1", ""]), act(loop, "loop", [100000])], {
+      publisher: from,
+      key: fakeKey(Number(from.slice(4))),
+      time: T0 + 999_998n,
+      gasLimit: 300_000n,
+      amountLimit: [{ token: "*", value: "unlimited" }],
+    });
+    const b = run(four, tx);
+    expect(b).toEqual(run(one, tx));
+    expect(b.receipt).toMatchObject({ gasUsage: 30_000_000n, message: expect.stringContaining("out of gas") });
+  });
+
+  it("a credit that is no probe carrying gasLeft, or a probe with a bad one, is refused", () => {
+    const chain = four.fork();
+    chain.submit(txBy(on(1), [act("token.iost", "transfer", ["iost", on(1), on(2), "1", ""])]));
+    chain.step({ time: BLOCK_TIME });
+    const [credit] = chain.inFlight().filter((r) => r.kind === "credit");
+    expect(() => checkReceipt(credit, N)).not.toThrow();
+    expect(() => checkReceipt({ ...credit, probe: true, payer: { ...credit.payer!, gasLeft: "0" } }, N)).not.toThrow();
+    for (const forged of [
+      { ...credit, payer: { ...credit.payer!, gasLeft: "0" } },
+      { ...credit, probe: true as const, payer: { ...credit.payer!, gasLeft: "-1" } },
+      { ...credit, probe: true as const, payer: { ...credit.payer!, gasLeft: 5 as unknown as string } },
+    ])
+      expect(() => checkReceipt(forged, N), JSON.stringify(forged.payer)).toThrow(ReceiptRefused);
+  });
+});
