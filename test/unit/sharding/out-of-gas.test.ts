@@ -28,32 +28,30 @@ describe("out of gas after a transfer to another shard", () => {
     loop = `Contract${txId(deploy)}`;
   }, 120_000);
 
-  it("is charged its gas limit, the receiver's half included, as one shard charges it", () => {
-    const [from, to] = [on(1), on(2)];
-    const tx = makeTx([act("token.iost", "transfer", ["iost", from, to, "1", ""]), act(loop, "loop", [100000])], {
+  /** `actions` by `from` with a gas limit of 300,000, run on both chains: N = 4's outcome, equal to one shard's. */
+  const outOfGas = (from: string, actions: ReturnType<typeof act>[], time: bigint) => {
+    const tx = makeTx(actions, {
       publisher: from,
       key: fakeKey(Number(from.slice(4))),
-      time: T0 + 999_999n,
+      time,
       gasLimit: 300_000n,
       amountLimit: [{ token: "*", value: "unlimited" }],
     });
     const b = run(four, tx);
     expect(b).toEqual(run(one, tx));
+    return b;
+  };
+
+  it("is charged its gas limit, the receiver's half included, as one shard charges it", () => {
+    const [from, to] = [on(1), on(2)];
+    const b = outOfGas(from, [act("token.iost", "transfer", ["iost", from, to, "1", ""]), act(loop, "loop", [100000])], T0 + 999_999n);
     expect(b.receipt).toMatchObject({ gasUsage: 30_000_000n, message: expect.stringContaining("out of gas") });
   });
 
   it("in a forwarded part too: its probe's half counts no more than the part had left", () => {
     const [from, to] = [on(3), on(2)];
     // Both actions forwarded to the contract's shard (1): the transfer's credit to shard 2 is a probe of the failed part.
-    const tx = makeTx([act(loop, "loop", [1]), act("token.iost", "transfer", ["iost", from, to, "1", ""]), act(loop, "loop", [100000])], {
-      publisher: from,
-      key: fakeKey(Number(from.slice(4))),
-      time: T0 + 999_998n,
-      gasLimit: 300_000n,
-      amountLimit: [{ token: "*", value: "unlimited" }],
-    });
-    const b = run(four, tx);
-    expect(b).toEqual(run(one, tx));
+    const b = outOfGas(from, [act(loop, "loop", [1]), act("token.iost", "transfer", ["iost", from, to, "1", ""]), act(loop, "loop", [100000])], T0 + 999_998n);
     expect(b.receipt).toMatchObject({ gasUsage: 30_000_000n, message: expect.stringContaining("out of gas") });
   });
 

@@ -340,6 +340,28 @@ describe("token.iost across shards", () => {
   });
 });
 
+/** A tx of onOne's with `action`, its amount limit any token's (contribute's among them). */
+function anyToken(action: ReturnType<typeof act>): Tx {
+  return makeTx([action], {
+    publisher: onOne,
+    key: fakeKey(USERS.indexOf(onOne)),
+    time: T0 + BigInt(nonce++),
+    gasLimit: 4_000_000n,
+    amountLimit: [{ token: "*", value: "unlimited" }],
+  });
+}
+
+/** 2 contribute held by onOne (bonus.iost's mint, as a producer's), on shard 0 where every contribute lives; the supply before. */
+function holdContribute(chain: SimChain): bigint {
+  const zero = new State(chain.shards[0].store);
+  const db = new ContractDB(zero);
+  db.mputRaw("token.iost", "TB" + onOne, "contribute", encodeValue(int(2n * IOST), ""));
+  const supply = decodeValue(zero.get("m-token.iost-TIcontribute-supply"))!.value.v as bigint;
+  db.mputRaw("token.iost", "TIcontribute", "supply", encodeValue(int(supply + 2n * IOST), "bonus.iost"));
+  zero.commit();
+  return supply;
+}
+
 describe("contribute lives on shard 0", () => {
   // As on one shard: contribute is untransferable (session 25's SDK run found another shard's own error, 900 gas less).
   it.each(["transfer", "transferFreeze"])("a %s of contribute on another shard fails as on one shard, before any write", (api) => {
@@ -357,22 +379,10 @@ describe("contribute lives on shard 0", () => {
   });
 
   it("a destroy of contribute by its holder on another shard runs on shard 0, as on one shard", () => {
-    const t = makeTx([act("token.iost", "destroy", ["contribute", onOne, "0.5"])], {
-      publisher: onOne,
-      key: fakeKey(USERS.indexOf(onOne)),
-      time: T0 + BigInt(nonce++),
-      gasLimit: 4_000_000n,
-      amountLimit: [{ token: "*", value: "unlimited" }],
-    });
+    const t = anyToken(act("token.iost", "destroy", ["contribute", onOne, "0.5"]));
     const outcomes = [1, N].map((count) => {
       const chain = new SimChain(config(), count);
-      // 2 contribute held by onOne (bonus.iost's mint, as a producer's), on shard 0 where every contribute lives.
-      const zero = new State(chain.shards[0].store);
-      const db = new ContractDB(zero);
-      db.mputRaw("token.iost", "TB" + onOne, "contribute", encodeValue(int(2n * IOST), ""));
-      const supply = decodeValue(zero.get("m-token.iost-TIcontribute-supply"))!.value.v as bigint;
-      db.mputRaw("token.iost", "TIcontribute", "supply", encodeValue(int(supply + 2n * IOST), "bonus.iost"));
-      zero.commit();
+      const supply = holdContribute(chain);
       chain.submit(t);
       for (let i = 0; i < 4; i++) chain.step({ time: BLOCK_TIME });
       const left = [raw(chain, 0, `m-token.iost-TB${onOne}-contribute`), raw(chain, 0, "m-token.iost-TIcontribute-supply")].map((v) => v?.v);
@@ -393,27 +403,13 @@ module.exports = Burner;`;
     const abi = ["burn", "mint"].map((name) => ({ name, args: ["string"], amountLimit: [{ token: "*", val: "unlimited" }] }));
     const deploy = txBy(onOne, [act("system.iost", "setCode", [contractJson(BURNER, abi)])]);
     const id = `Contract${txId(deploy)}`;
-    const calls = ["burn", "mint"].map((name) =>
-      makeTx([act(id, name, [name === "burn" ? "0.5" : "1"])], {
-        publisher: onOne,
-        key: fakeKey(USERS.indexOf(onOne)),
-        time: T0 + BigInt(nonce++),
-        gasLimit: 4_000_000n,
-        amountLimit: [{ token: "*", value: "unlimited" }],
-      }),
-    );
+    const calls = [anyToken(act(id, "burn", ["0.5"])), anyToken(act(id, "mint", ["1"]))];
     const outcomes = [1, N].map((count) => {
       const chain = new SimChain(config(), count);
       chain.submit(deploy);
       for (let i = 0; i < 3; i++) chain.step({ time: BLOCK_TIME });
       expect(result(chain, deploy).receipt?.statusCode).toBe("SUCCESS");
-      // 2 contribute held by onOne (bonus.iost's mint, as a producer's), on shard 0 where every contribute lives.
-      const zero = new State(chain.shards[0].store);
-      const db = new ContractDB(zero);
-      db.mputRaw("token.iost", "TB" + onOne, "contribute", encodeValue(int(2n * IOST), ""));
-      const supply = decodeValue(zero.get("m-token.iost-TIcontribute-supply"))!.value.v as bigint;
-      db.mputRaw("token.iost", "TIcontribute", "supply", encodeValue(int(supply + 2n * IOST), "bonus.iost"));
-      zero.commit();
+      const supply = holdContribute(chain);
       const receipts = calls.map((t) => {
         chain.submit(t);
         for (let i = 0; i < 5; i++) chain.step({ time: BLOCK_TIME });
