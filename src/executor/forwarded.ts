@@ -284,7 +284,7 @@ export function runForwarded(
       gasLimit: BigInt(f.vmGas) * BigInt(f.gasRatio),
       amountLimit: f.amountLimit,
       ord: f.ord,
-      // The whole tx's, as one shard's run of it sees them (txInfo, tx.authList, a key item's weight in requireAuth).
+      // The whole tx's, as one shard's run of it sees them (txInfo, tx.authList; no permission check here weighs key items).
       actions: [...(f.earlier ?? []), ...f.actions],
       authList: new Map(f.authList ?? []),
       signerList: new Set(f.authority.flatMap((a) => a.signed.map((p) => `${a.account}@${p}`))),
