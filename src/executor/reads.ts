@@ -648,7 +648,8 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   let noted = false;
   for (const [k, v] of here) {
-    const index = fieldIndexKey(k);
+    const f = placedField(k);
+    const index = f === null ? null : mapIndexKey(f.contract, f.map);
     const before = index === null ? undefined : [state.get(index) ?? null, state.get(index + "@") ?? null];
     land(state, k, v);
     if (index === null || (state.get(index) ?? null) === before![0]) continue;
@@ -661,10 +662,10 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
   if (noted) putLocks(state, locks);
 }
 
-/** The field index of a placed map field's key (`m-<contract>-<key>-<field>`), else null. */
-function fieldIndexKey(key: string): string | null {
+/** A placed map field's key (`m-<contract>-<map>-<field>`) taken apart, else null. */
+function placedField(key: string): { contract: string; map: string; field: string } | null {
   const m = /^m-([^-]+)-([^-]+)-(.+)$/.exec(key);
-  return m === null || !isPlacedKey(key) ? null : mapIndexKey(m[1], m[2]);
+  return m === null || !isPlacedKey(key) ? null : { contract: m[1], map: m[2], field: m[3] };
 }
 
 /**
@@ -674,16 +675,16 @@ function fieldIndexKey(key: string): string | null {
  * leaves the index as one shard's undo of the tx leaves it: as if it never joined (no delete's `@` mark).
  */
 function land(state: State, key: string, value: string | null, putBack = false, whole: ReadonlySet<string> = new Set()): void {
-  const m = /^m-([^-]+)-([^-]+)-(.+)$/.exec(key);
-  const indexed = m !== null && isPlacedKey(key) && !whole.has(mapIndexKey(m[1], m[2]));
+  const f = placedField(key);
+  const indexed = f !== null && !whole.has(mapIndexKey(f.contract, f.map));
   const had = indexed && state.get(key) !== undefined;
   if (value === null) state.del(key);
   else state.put(key, value);
   if (!indexed || had === (value !== null)) return;
   const db = new ContractDB(state);
-  if (value !== null) db.addField(m[1], m[2], m[3]);
-  else if (putBack) db.unlistField(m[1], m[2], m[3]);
-  else db.delField(m[1], m[2], m[3]);
+  if (value !== null) db.addField(f.contract, f.map, f.field);
+  else if (putBack) db.unlistField(f.contract, f.map, f.field);
+  else db.delField(f.contract, f.map, f.field);
 }
 
 /** `r` as it waits here (deferred or parked) once its writes of this shard landed: it runs again without them. */

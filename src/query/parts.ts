@@ -61,10 +61,15 @@ export const byAge = (contract: string, key: string, count: number): boolean => 
 export function mergeByAge(lists: readonly { fields: readonly string[]; ages: readonly (Age | null)[] }[]): string[] {
   const all = lists.flatMap((l) => l.fields.map((field, i) => ({ field, age: l.ages[i] ?? null })));
   // Array sort is stable: equal ages keep the lists' order.
-  all.sort((a, b) =>
-    a.age === null || b.age === null ? (a.age === null ? 0 : 1) - (b.age === null ? 0 : 1) : older(a.age, b.age) ? -1 : older(b.age, a.age) ? 1 : 0,
-  );
+  all.sort((a, b) => byCreation(a.age, b.age));
   return [...new Set(all.map((e) => e.field))].slice(0, MAX_INDEXED);
+}
+
+/** Creation order of two names by their ages: none (genesis's) first, then the older; 0 for equals. */
+function byCreation(a: Age | null, b: Age | null): number {
+  if (a === null || b === null) return (a === null ? 0 : 1) - (b === null ? 0 : 1);
+  if (older(a, b)) return -1;
+  return older(b, a) ? 1 : 0;
 }
 
 /** A value as getContractStorage shows it (`data`), made of each part's, in the parts' order; "null" when none has one. */

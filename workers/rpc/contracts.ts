@@ -248,10 +248,7 @@ async function mergedCopies(env: Env, id: string, keys: readonly string[], copie
   }
   const asks = [...pledgeIndexes].flatMap(([s, names]) => chunks(names, MAX_READS).map((part) => [s, part] as const));
   await Promise.all([
-    ...aged.map(async (key) => {
-      const reads = await Promise.all(held.map(async (s) => unwrap(await shard(env, s).read("getFieldAges", id, key)) as Aged));
-      setFields(out, key, mergeByAge(reads));
-    }),
+    ...aged.map(async (key) => setFields(out, key, (await agedFields(env, id, key)).fields)),
     ...asks.map(async ([s, names]) => {
       const reads = await shard(env, s).readAll(
         "getContractStorageFields",
