@@ -530,9 +530,8 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   const owed = debtOf(debt);
   if (owed) r.forward!.debt = owed;
   // ram.iost actions there read and change the publisher's bought and held RAM: copies travel, changes come back.
-  // So may a contract's lend of it, which only a tx whose amount limit lets its `ram` go can make (monitor.ts).
-  const lends = h.tx.amountLimit.some((l) => l.token === "ram" || l.token === "*");
-  if (r.forward!.actions.some((a) => touchesPublisherRam(a, pub) || (lends && a.contract.startsWith("Contract")))) {
+  // So may a contract: a lend of it, and a read of them (storage.globalGet), which one shard answers whatever the tx.
+  if (r.forward!.actions.some((a) => touchesPublisherRam(a, pub) || a.contract.startsWith("Contract"))) {
     const held: Record<string, string> = {};
     for (const key of [ramRecordKey("SR", pub), ramRecordKey("TR", pub)]) {
       const raw = h.state.get(key);

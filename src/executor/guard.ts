@@ -8,7 +8,7 @@
 import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey } from "../state/storage.js";
+import { ageIn, decodeValue, encodeValue, int, MAX_INDEXED, mapIndexKey, mapKey } from "../state/storage.js";
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
@@ -141,9 +141,21 @@ export class ShardState extends State {
     return account !== null && this.holds(account, key) ? null : remoteKeyShard(this, key, this.shard);
   }
 
+  /**
+   * Whether `key` is the field index of a guest's token records held here: it lists what the escrow brought, in the
+   * order it landed, where one shard lists the account's every token in the order it got them.
+   */
+  private heldIndex(key: string): boolean {
+    if (!isTokenIndexKey(key)) return false;
+    const account = keyAccount(key);
+    return account !== null && this.holds(account, key);
+  }
+
   /** A read inside balanceOf, supply or storage.global* (contracts/remote.ts): counted, and answered from the fetched values when another shard keeps it. */
   private readPlaced(r: RemoteReads, key: string): string | undefined {
-    if (this.placedElsewhere(key) === null) {
+    // A held index is read from the account's home, with the fields its records here added since (addedFields).
+    const held = this.heldIndex(key);
+    if (!held && this.placedElsewhere(key) === null) {
       const raw = super.get(key);
       r.here.add(key);
       r.count(key, raw);
@@ -157,7 +169,8 @@ export class ShardState extends State {
       return raw;
     }
     const known = r.overlay.has(key);
-    const raw = known ? r.withCredits(key, r.overlay.get(key) ?? undefined) : undefined;
+    const fetched = r.overlay.get(key) ?? undefined;
+    const raw = !known ? undefined : held ? addedFields(fetched, super.get(key)) : r.withCredits(key, fetched);
     // Counted first: a read past a bound fails the run here as on one shard, and is not fetched.
     r.count(key, raw);
     if (!known) r.missing.add(key);
@@ -378,6 +391,20 @@ export class ShardState extends State {
     this.remoteUndo.length = 0;
     this.remote.clear();
   }
+}
+
+/** A map index as its home keeps it (`home`), then the fields of the copy held elsewhere (`here`) that it lacks, as appended there. */
+function addedFields(home: string | undefined, here: string | undefined): string | undefined {
+  const listed = new Set((home ?? "").split("@").slice(1));
+  const added = (here ?? "")
+    .split("@")
+    .slice(1)
+    .filter((f) => !listed.has(f));
+  if (added.length === 0) return home;
+  return [...listed, ...added]
+    .slice(0, MAX_INDEXED)
+    .map((f) => "@" + f)
+    .join("");
 }
 
 /**

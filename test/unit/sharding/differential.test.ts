@@ -238,6 +238,9 @@ const exchangeCreate = (name: string, amount: number) =>
   act("exchange.iost", "transfer", ["iost", "", String(amount), `create:${name}:${fakeKey(91)}:${fakeKey(91)}`]);
 const vote = (by: string, amount: string) => txBy(by, [act("vote_producer.iost", "vote", [by, PRODUCER, amount])]);
 
+/** An account of shard 2 that admin creates as iost.js's newAccount does, then calling the reader of shard 1. */
+const GUEST = Array.from({ length: 32 }, (_, i) => `guest${i}`).find((n) => shardOf(n, N) === 2)!;
+
 /** A caller of shard 1 left with RAM for one record of the contract's and not two. */
 const SHORT = on(1, 4);
 
@@ -1104,6 +1107,30 @@ const CASES: Case[] = [
     () => txBy(on(1, 2), [read("gbasic", ["system.iost", `account_shard_${on(0, 3)}`])]),
   ],
   ["a contract lists token.iost's records of an account of another shard", () => txBy(on(1, 2), [read("gkeys", ["token.iost", `TB${on(2, 3)}`])])],
+  // A forwarded part's publisher is a guest there (its escrow): its other records are read from home, as another's are.
+  ["a contract of another shard lists its caller's token.iost records", () => txBy(on(2, 1), [read("gkeys", ["token.iost", `TB${on(2, 1)}`])])],
+  [
+    "a contract of another shard lists the token.iost records of its caller's co-signer of a third shard",
+    () => txBy(on(2, 1), [read("gkeys", ["token.iost", `TB${on(3)}`])], { signers: [on(3)] }),
+  ],
+  [
+    "admin creates an account of shard 2 as the SDK's newAccount does",
+    () =>
+      txBy("admin", [
+        act("auth.iost", "signUp", [GUEST, fakeKey(-1), fakeKey(-1)]),
+        act("ram.iost", "buy", ["admin", GUEST, 20000]),
+        act("gas.iost", "pledge", ["admin", GUEST, "50"]),
+        transferAct("admin", GUEST, "30"),
+      ]),
+  ],
+  ["a contract of another shard lists the records of its caller made by newAccount", () => txBy(GUEST, [read("gkeys", ["token.iost", `TB${GUEST}`])])],
+  ...["SR", "TR", "UR"].map(
+    (k): Case => [
+      `a contract of another shard reads its caller's ram.iost ${k} record`,
+      () => txBy(GUEST, [read("gbasic", ["ram.iost", `${k}${GUEST}`])], { limits: [] }),
+    ],
+  ),
+  ["a contract of another shard lists its caller's frozen records", () => txBy(on(3), [read("gkeys", ["token.iost", `TF${on(3)}`])])],
   [
     "a contract reads a balance of another shard in the second action of a tx failing in its third",
     () => txBy(on(1, 2), [transferAct(on(1, 2), on(1, 3), "1"), read("bal", ["iost", on(2, 3)]), transferAct(on(1, 2), on(1, 3), "99999999999")]),
