@@ -21,9 +21,10 @@ import { str } from "../state/storage.js";
 import { argsJson } from "./args.js";
 import type { Cost } from "./cost.js";
 import { jsError, VmError } from "./errors.js";
-import type { Host } from "./host.js";
+import { asCallee, type Host } from "./host.js";
 import type { NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
+import { armFor } from "./token.js";
 
 export const RAM = "ram.iost";
 const BALANCE_SCALE = 8;
@@ -202,6 +203,15 @@ const sell: NativeAbi["fn"] = (h, args, c) => {
 
 const lend: NativeAbi["fn"] = (h, args, c) => {
   const from = args[0] as string;
+  // Inside a contract, a lender of another shard (a co-signer) lends as a callee of its shard: its records fetched
+  // from there and written back, as token.iost's debit of it (a top-level one runs where the tx is: forward.ts armTrade).
+  const away = h.inCallee ? null : h.remoteShard(from);
+  const armed = away === null ? null : armFor(h, from);
+  if (armed === false) throw new VmError(`account ${from} lives on shard ${away}: lend its RAM from a tx published on that shard`);
+  return asCallee(armed, () => lendAt(h, c, from, args));
+};
+
+function lendAt(h: Host, c: Cost, from: string, args: unknown[]): unknown[] {
   const to = args[1] as string;
   const amount = args[2] as bigint;
   minAmount(amount);
@@ -217,7 +227,7 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   if (credit === null) h.uncounted(() => changeTotal(h, c, to, amount));
   else credit.lent = amount.toString();
   return [];
-};
+}
 
 /**
  * The credit of ram the transfer just made sent to `to`, which carries a lend's or buy's bytes to `to`'s records where
@@ -275,5 +285,3 @@ nativeContract({
     lend: [["string", "string", "number"], lend, [{ token: "*", val: "unlimited" }]],
   },
 });
-
-void VmError;

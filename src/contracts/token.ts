@@ -500,7 +500,14 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   const ftime = args[4] as bigint;
   const memo = s(args[5]);
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
-  // contribute fails here as in transfer.
+  // contribute fails here as in transfer, and `from` of another shard is debited as transfer's is.
+  const fromShard = h.inCallee ? null : holderShard(h, sym, from);
+  const armed = fromShard === null ? null : armFor(h, from);
+  if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
+  return asCallee(armed, () => transferFreezeAt(h, c, args, sym, from, to, ftime));
+};
+
+function transferFreezeAt(h: Host, c: Cost, args: Arg[], sym: string, from: string, to: string, ftime: bigint): unknown[] {
   // A frozen balance is a list of (amount, unfreeze time) records kept with its account: to an
   // account of another shard the amount leaves here as a credit carrying the unfreeze time, and its
   // shard writes the record (executor/incoming.ts), as for gas.iost's unpledge refund.
@@ -517,7 +524,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
   h.receipt(c, goMarshalArgs(args));
   return [];
-};
+}
 
 const destroy: NativeAbi["fn"] = (h, args, c) => {
   c.cpuAdd(opCost(1));
@@ -610,7 +617,8 @@ const balanceOf: NativeAbi["fn"] = (h, args, c) => {
  * due (a plain read). What it peeks at costs no gas: getBalance reads it again.
  */
 function unfreezesAway(h: Host, sym: string, who: string): RemoteReads | null {
-  if (sym === CONSENSUS_TOKEN || h.inCallee || h.remoteShard(who) === null) return null;
+  // holderShard: a forwarded part's publisher keeps its records of a token it did not carry at home.
+  if (sym === CONSENSUS_TOKEN || h.inCallee || holderShard(h, sym, who) === null) return null;
   const list = decodeValue(h.reading(() => h.state.get(mapKey("token.iost", TF + who, sym))))?.value;
   const first = list?.t === "j" ? parseFreezeList(list.v)[0] : undefined;
   return first !== undefined && first.Ftime <= h.block.time ? h.armCallee() : null;

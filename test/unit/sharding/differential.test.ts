@@ -230,6 +230,8 @@ const newAccount = (name: string) => [
   act("gas.iost", "pledge", ["admin", name, "10"]),
   transferAct("admin", name, "1"),
 ];
+/** An unfreeze time far ahead of every block. */
+const LATER = Number(BLOCK_TIME + 10n ** 12n);
 const farFreeze = (from: string, to: string) => act("token.iost", "transferFreeze", ["iost", from, to, "2", Number(BLOCK_TIME + 10n ** 12n), ""]);
 const freezeNow = (from: string, to: string) => act("token.iost", "transferFreeze", ["iost", from, to, "3", Number(BLOCK_TIME), ""]);
 /** The first `xchgNN` name placed on shard s of N = 4. */
@@ -1107,6 +1109,44 @@ const CASES: Case[] = [
     () => txBy(on(1, 2), [read("gbasic", ["system.iost", `account_shard_${on(0, 3)}`])]),
   ],
   ["a contract lists token.iost's records of an account of another shard", () => txBy(on(1, 2), [read("gkeys", ["token.iost", `TB${on(2, 3)}`])])],
+  // Inside a contract, token.iost's transferFreeze and ram.iost's lend of an account of another shard that signed run as
+  // its transfer does: as a callee of its shard (token.ts, ram.ts lend).
+  ["an account of shard 2 buys RAM it lends later", () => txBy(on(2, 3), [act("ram.iost", "buy", [on(2, 3), on(2, 3), 1000])])],
+  ...(
+    [
+      ["iost", on(2, 3)],
+      ["medal", on(2, 1)],
+    ] as const
+  ).map(
+    ([sym, from]): Case => [
+      `a contract freezes ${sym} of its caller's co-signer of another shard`,
+      () => txBy(on(1, 2), [read("authed", ["token.iost", "transferFreeze", JSON.stringify([sym, from, on(0), "1", LATER, ""])])], { signers: [from] }),
+    ],
+  ),
+  [
+    "a contract of another shard freezes its caller's medal",
+    () => txBy(on(2, 1), [read("authed", ["token.iost", "transferFreeze", JSON.stringify(["medal", on(2, 1), on(0), "1", LATER, ""])])]),
+  ],
+  [
+    "a contract freezes iost of an account of another shard that did not sign",
+    () => txBy(on(1, 2), [read("authed", ["token.iost", "transferFreeze", JSON.stringify(["iost", on(2, 3), on(0), "1", LATER, ""])])]),
+  ],
+  ...[on(1, 2), on(0, 1)].map(
+    (by): Case => [
+      `a contract lends the RAM of its caller's co-signer of another shard, its caller of shard ${shardOf(by, N)}`,
+      () => txBy(by, [read("authed", ["ram.iost", "lend", JSON.stringify([on(2, 3), on(0), 15])])], { signers: [on(2, 3)] }),
+    ],
+  ),
+  [
+    "a contract lends the RAM of an account of another shard that did not sign",
+    () => txBy(on(1, 2), [read("authed", ["ram.iost", "lend", JSON.stringify([on(2, 3), on(0), 15])])]),
+  ],
+  // balanceOf unfreezes what is due where the records are: the publisher's token it did not carry is at home.
+  [
+    "medal frozen until now to an account of shard 3",
+    () => txBy(on(2, 1), [act("token.iost", "transferFreeze", ["medal", on(2, 1), on(3), "1", Number(BLOCK_TIME), ""])]),
+  ],
+  ["a contract of another shard reads its caller's medal with a freeze due", () => txBy(on(3), [read("bal", ["medal", on(3)])])],
   // A forwarded part's publisher is a guest there (its escrow): its other records are read from home, as another's are.
   ["a contract of another shard lists its caller's token.iost records", () => txBy(on(2, 1), [read("gkeys", ["token.iost", `TB${on(2, 1)}`])])],
   [
