@@ -9,6 +9,7 @@ import "../contracts/index.js";
 import type { AccountJson } from "../contracts/host.js";
 import { findContract, nativeContracts, nativeDeployment } from "../contracts/monitor.js";
 import { deployedContractJson } from "../vm/index.js";
+import { contractKey } from "../vm/contract.js";
 import { gasAtTime, readGas, GAS_INCREASE_RATE, GAS_LIMIT_PER_IOST } from "../contracts/gas.js";
 import { parseFreezeList } from "../contracts/token.js";
 import { readRamGlobals } from "../contracts/ram.js";
@@ -265,12 +266,14 @@ export function getContractStorageFields(state: State, id: string, key: string):
 
 /**
  * A map's indexed fields with the age each one's record starts with (storage.ts `withAge`; null: none, as a genesis
- * account's): auth.iost's account index, which each shard keeps of the accounts it created, merged by the edge in
- * the order of the accounts' ages (src/query/parts.ts `mergeByAge`).
+ * account's): auth.iost's account index, which each shard keeps of the accounts it created, and system.iost's of the
+ * owners of the contracts deployed on it (the age their code keeps), merged by the edge in the order of the ages
+ * (src/query/parts.ts `mergeByAge`).
  */
 export function getFieldAges(state: State, id: string, key: string): { fields: string[]; ages: ([string, string] | null)[] } {
   const fields = new ContractDB(state).mkeys(id, key);
-  return { fields, ages: fields.map((f) => ageIn(state.get(mapKey(id, key, f)))) };
+  const aged = (f: string) => (id === "system.iost" ? contractKey(f) : mapKey(id, key, f));
+  return { fields, ages: fields.map((f) => ageIn(state.get(aged(f)))) };
 }
 
 export interface ContractJson {

@@ -16,7 +16,8 @@
  *   order of all of them (src/sharding/pledges.ts), which its read answers;
  * - auth.iost's account index (`auth`): each shard lists the accounts it
  *   created, one shard all of them in the order created, which is the order
- *   of the ages their records start with.
+ *   of the ages their records start with; so system.iost's index of contract
+ *   owners (`contract_owner`), by the ages of the contracts' code.
  */
 import { compareFreeze, freezeListJson, parseFreezeList } from "../contracts/freeze.js";
 import { type Age, older } from "../sharding/age.js";
@@ -51,7 +52,8 @@ export function indexParts(contract: string, key: string, count: number): number
 }
 
 /** Whether `contract`'s map `key` is indexed on each of `count` shards by the names it created, merged by their ages (mergeByAge). */
-export const byAge = (contract: string, key: string, count: number): boolean => count > 1 && contract === "auth.iost" && key === "auth";
+export const byAge = (contract: string, key: string, count: number): boolean =>
+  count > 1 && ((contract === "auth.iost" && key === "auth") || (contract === "system.iost" && key === "contract_owner"));
 
 /**
  * One index of each shard's fields and their ages (query getFieldAges), in the order of the ages: none (genesis's)

@@ -123,3 +123,50 @@ describe("auth.iost's account index on four shards", () => {
     expect(list.datas).toEqual([{ key: "auth", value: JSON.stringify([...genesis, first, second]) }]);
   });
 });
+
+describe("system.iost's contract owners on four shards", () => {
+  test("each contract's owner read where it was deployed, the index listing every shard's in the order deployed", async () => {
+    const owners = async () =>
+      (await call("/getContractStorageFields", { id: "system.iost", key: "contract_owner", by_longest_chain: true })).fields as string[];
+    const before = await owners();
+    // An account of another shard than admin's deploys first, then admin.
+    const other = Array.from({ length: 60 }, (_, i) => `owner${i}`).find((n) => shardOf(n, N) !== shardOf("admin", N))!;
+    await settle(
+      makeTx({
+        actions: [
+          { contract: "auth.iost", actionName: "signUp", data: JSON.stringify([other, ADMIN_KEY, ADMIN_KEY]) },
+          { contract: "ram.iost", actionName: "buy", data: JSON.stringify(["admin", other, 20000]) },
+          { contract: "gas.iost", actionName: "pledge", data: JSON.stringify(["admin", other, "100"]) },
+        ],
+      }),
+    );
+    const code = JSON.stringify({
+      ID: "",
+      info: { lang: "javascript", version: "1.0.0", abi: [{ name: "f", args: [], amountLimit: [] }] },
+      code: "class C { init() {} f() { return 1; } }\nmodule.exports = C;",
+    });
+    const deploy = (publisher: string) => makeTx({ publisher, actions: [{ contract: "system.iost", actionName: "setCode", data: JSON.stringify([code]) }] });
+    const [theirs, admins] = [deploy(other), deploy("admin")];
+    await settle(theirs);
+    await settle(admins);
+    const [a, b] = [`Contract${theirs.hash}`, `Contract${admins.hash}`];
+    expect(await owners()).toEqual([...before, a, b]);
+    const owner = async (id: string) =>
+      (await call("/getContractStorage", { id: "system.iost", key: "contract_owner", field: id, by_longest_chain: true })).data;
+    expect([await owner(a), await owner(b)]).toEqual([other, "admin"]);
+    const batch = await call("/getBatchContractStorage", {
+      id: "system.iost",
+      key_fields: [a, b].map((field) => ({ key: "contract_owner", field })),
+      by_longest_chain: true,
+    });
+    expect(batch.datas).toEqual([other, "admin"]);
+    const list = await call("/listContractStorage", {
+      id: "system.iost",
+      storageType: "MAP",
+      prefix: "contract_owner",
+      to: "contract_owner-",
+      by_longest_chain: true,
+    });
+    expect(list.datas).toEqual([{ key: "contract_owner", value: JSON.stringify([...before, a, b]) }]);
+  });
+});

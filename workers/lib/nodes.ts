@@ -9,6 +9,7 @@ import { holdsOf, positiveInt } from "../../durable-objects/config";
 import { headMemo, memoOwner } from "./cache";
 import { RpcFailure } from "./errors";
 import { CONSENSUS_SHARD, isConsensusTokenKey, keyAccount, nftKeySymbol, nftShard, placedByName, shardOf, tokenShard } from "../../src/sharding/placement";
+import { placedContract } from "../../src/sharding/reads";
 import { basicKey, mapIndexKey, mapKey } from "../../src/state/storage";
 import type { Env } from "../env";
 import { objectCall, objectWait } from "./usage";
@@ -121,6 +122,9 @@ export async function storageShardIndex(env: Env, contract: string, key: string,
   // Every record of a token721.iost token lives on its home: its symbol's shard, or the one that shard names.
   const nft = contract === "token721.iost" ? nftKeySymbol(key, field) : null;
   if (nft !== null) return nftHomeIndex(env, nft);
+  // A contract's owner record (system.iost `contract_owner`) is written where the contract was deployed.
+  const owned = placedContract(raw);
+  if (owned !== null && owned !== contract) return contractHomeIndex(env, owned);
   if (account === null) return home ?? contractHomeIndex(env, contract);
   // A contract's balance (`TB<Contract…>`) lives with the contract, not with token.iost's global state.
   return placedByName(account) ? shardOf(account, shardCount(env)) : contractHomeIndex(env, account);

@@ -175,11 +175,14 @@ function partsReads(chain: SimChain, out: Reads): void {
     out.set(`fields:${contract}-${key}`, { v: list.join(" "), t: "fields", payer: "" });
     return list;
   };
-  // auth.iost's account index as the edge merges it: every shard's, by the accounts' ages.
-  const accounts = byAge("auth.iost", "auth", count)
-    ? mergeByAge(states.map((s) => rpc.getFieldAges(s, 0n, "auth.iost", "auth")))
-    : fields([0], "auth.iost", "auth");
-  out.set("fields:auth.iost-auth", { v: accounts.join(" "), t: "fields", payer: "" });
+  // auth.iost's account index and system.iost's of contract owners as the edge merges them: every shard's, by the ages.
+  for (const [contract, key] of [
+    ["auth.iost", "auth"],
+    ["system.iost", "contract_owner"],
+  ]) {
+    const names = byAge(contract, key, count) ? mergeByAge(states.map((s) => rpc.getFieldAges(s, 0n, contract, key))) : fields([0], contract, key);
+    out.set(`fields:${contract}-${key}`, { v: names.join(" "), t: "fields", payer: "" });
+  }
   for (const acc of [...USERS, FRESH, NEWBIE, ...JOINERS, PRODUCER]) {
     const home = placed(acc, count);
     index("token.iost", "TB" + acc, home);
