@@ -506,7 +506,14 @@ export class Host {
   globalMapKeys(c: Cost, contract: string, key: string): string[] {
     c.cpuAdd(COSTS.KeysCost);
     // One key, the map's field index (storage.ts mkeys): fetched whole from the contract's shard like any read.
-    return this.reading(() => this.db.mkeys(contract, key));
+    const r = (this.state as { reads?: RemoteReads | null }).reads;
+    if (!r) return this.db.mkeys(contract, key);
+    r.listing++;
+    try {
+      return this.reading(() => this.db.mkeys(contract, key));
+    } finally {
+      r.listing--;
+    }
   }
 
   /**

@@ -34,6 +34,8 @@ export class RemoteReads {
    * have the home record's bytes (what earlier parts charged it is paid from it only after the last action).
    */
   keysOnly = 0;
+  /** Nonzero inside storage.globalMapKeys: a field index N shards keep in parts is read as one shard lists it (guard.ts). */
+  listing = 0;
   /** Nonzero inside a call of a contract of another shard: its writes of that shard's records go with the run (guard.ts). */
   calling = 0;
   /** Whether the run called a contract of another shard (it may write that shard's records): its reads lock for writing. */

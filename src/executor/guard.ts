@@ -17,6 +17,7 @@ import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 import { ESCROWED } from "../sharding/forward.js";
+import { pledgeIndexRaw, pledgeOrderKey } from "../sharding/pledges.js";
 
 const isEscrowKey = (account: string, key: string) =>
   key === mapIndexKey("token.iost", "TB" + account) ||
@@ -177,6 +178,26 @@ export class ShardState extends State {
     return raw;
   }
 
+  /**
+   * gas.iost's `<pledger>gp` index (`key`) as one shard lists it: every user of every shard in the order pledged, which
+   * the pledger's shard answers (pledges.ts pledgeIndexRaw) for its pledge order's key, fetched as any placed record.
+   * Counted as the index, which one shard reads.
+   */
+  private readPledges(r: RemoteReads, key: string, pledger: string): string | undefined {
+    const order = pledgeOrderKey(pledger);
+    let raw: string | undefined;
+    if (shardOf(pledger, this.shard.count) === this.shard.index) {
+      raw = pledgeIndexRaw((k) => super.get(k), pledger);
+      r.here.add(order);
+    } else {
+      r.touched.add(order);
+      if (r.overlay.has(order)) raw = r.overlay.get(order) ?? undefined;
+      else r.missing.add(order);
+    }
+    r.count(key, raw);
+    return raw;
+  }
+
   /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */
   private touch(key: string): void {
     if (this.conflict !== null || this.shard.count === 1 || key === LOCKS) return;
@@ -222,6 +243,11 @@ export class ShardState extends State {
     const r = this.reads;
     // A name a tx younger than the run created (a part or re-run after it, on one chain before it) is not there yet.
     if (r?.age && isNameKey(key) && this.madeLater(r.age, key)) return undefined;
+    // A pledger's field index lists each shard's own users here: a contract lists it as its pledger's shard does.
+    if (r !== null && r.listing > 0 && this.shard.count > 1) {
+      const pledger = /^m-gas\.iost-(.+)gp$/.exec(key)?.[1];
+      if (pledger !== undefined && placedByName(pledger)) return this.readPledges(r, key, pledger);
+    }
     // The key's pattern only matters inside an armed or counting call (a regex per read otherwise, a twentieth of a transfer's CPU).
     if (r !== null && (r.armed > 0 || r.counting > 0) && isPlacedKey(key)) {
       if (r.armed > 0) return this.readPlaced(r, key);

@@ -13,7 +13,7 @@
  * the forwarded part that changed it (`ForwardResult.pledges`).
  */
 import type { State } from "../state/state.js";
-import { ContractDB } from "../state/storage.js";
+import { ContractDB, mapIndexKey } from "../state/storage.js";
 import { shardOf } from "./placement.js";
 
 /** A `<pledger>gp` field that came (`true`) or went (`false`) on a shard other than the pledger's. */
@@ -23,6 +23,18 @@ export type PledgeMove = [pledger: string, user: string, added: boolean];
 export const pledgeOrderKey = (pledger: string) => `x-pledges-${pledger}`;
 
 const fields = (raw: string | undefined) => (raw === undefined ? [] : raw.split("@").slice(1));
+
+/** The pledger whose pledge order a raw key is (pledgeOrderKey), else null. */
+export const pledgeOrderOwner = (key: string): string | null => (key.startsWith("x-pledges-") ? key.slice("x-pledges-".length) : null);
+
+/**
+ * `<pledger>gp`'s field index as one shard lists it, read on the pledger's shard: its pledge order, else its own
+ * map's (no pledge lives on another shard). A contract's `storage.globalMapKeys` of the map asks for it there by
+ * the pledge order's key (executor/guard.ts), as the RPC's getContractStorageFields does (query getContractStorageFields).
+ */
+export function pledgeIndexRaw(get: (key: string) => string | undefined, pledger: string): string | undefined {
+  return get(pledgeOrderKey(pledger)) ?? get(mapIndexKey("gas.iost", pledger + "gp"));
+}
 
 /** `pledger`'s pledge order here, or undefined when its own map's order is the answer. */
 export function pledgeOrder(state: State, pledger: string): string[] | undefined {

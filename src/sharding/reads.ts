@@ -34,6 +34,7 @@ import {
 import { type Asking, ageOf } from "./asks.js";
 import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
+import { pledgeOrderOwner } from "./pledges.js";
 
 /** At most this many records read by balanceOf, supply, storage.global* and callees in one tx (docs/SHARDING.md, _Bounds_). */
 export const MAX_READ_KEYS = 256;
@@ -63,6 +64,8 @@ export const READING = "x-reading";
  */
 export function keyShard(state: State, key: string, count: number): number | null {
   if (isRamMarketKey(key)) return CONSENSUS_SHARD;
+  const pledger = pledgeOrderOwner(key);
+  if (pledger !== null) return placedByName(pledger) ? shardOf(pledger, count) : null;
   const nft = nftKey(key);
   if (nft !== null) return nftHome(state, count, nft);
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
@@ -303,6 +306,9 @@ export function readReceipt(kind: "read" | "values" | "release", id: string, txH
 /** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`) or a user contract's code, not a row of the executor's own. */
 const isStateKey = (k: unknown) => typeof k === "string" && (/^[bm]-[^-]+-/.test(k) || /^c-Contract[^-]+$/.test(k)) && k.length <= 600;
 
+/** A key a part may ask another shard for: a state key, or a pledger's pledge order (read as its map's index, pledges.ts). */
+const isReadKey = (k: unknown) => isStateKey(k) || (typeof k === "string" && pledgeOrderOwner(k) !== null && k.length <= 64);
+
 /** A stored value (an encoded value, or a map's field index), or absent. */
 const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);
 
@@ -335,7 +341,7 @@ export function readShapeError(r: CrossReceipt): string | null {
   if (r.stale !== undefined) return r.kind === "values" && r.stale === true && r.values === undefined ? null : `stale ${JSON.stringify(r.stale)}`;
   if (r.kind === "release") return r.keys === undefined && r.values === undefined ? null : "a release carrying keys";
   const keys = r.kind === "read" ? r.keys : Array.isArray(r.values) ? r.values.map((e) => (Array.isArray(e) ? e[0] : undefined)) : undefined;
-  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READ_KEYS || !keys.every(isStateKey) || new Set(keys).size !== keys.length)
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_READ_KEYS || !keys.every(isReadKey) || new Set(keys).size !== keys.length)
     return `keys ${JSON.stringify(keys)?.slice(0, 200)}`;
   if (r.kind === "values" && !r.values!.every((e) => e.length === 2 && isStored(e[1]))) return "values that are not stored values";
   return null;

@@ -1147,6 +1147,21 @@ const CASES: Case[] = [
     () => txBy(on(2, 1), [act("token.iost", "transferFreeze", ["medal", on(2, 1), on(3), "1", Number(BLOCK_TIME), ""])]),
   ],
   ["a contract of another shard reads its caller's medal with a freeze due", () => txBy(on(3), [read("bal", ["medal", on(3)])])],
+  // gas.iost's index of a pledger's users: each shard indexes its own; a contract lists the pledger's shard's order.
+  ...[on(2, 2), on(1, 6)].flatMap((pledger) =>
+    [on(3), on(0), on(2, 3), on(1, 3)].map(
+      (u): Case => [
+        `an account of shard ${shardOf(pledger, N)} pledges for a user of shard ${shardOf(u, N)}`,
+        () => txBy(pledger, [act("gas.iost", "pledge", [pledger, u, "1"])]),
+      ],
+    ),
+  ),
+  ...[on(2, 2), on(1, 6)].flatMap((pledger): Case[] =>
+    [on(1, 2), on(3)].map((by) => [
+      `a contract of shard 1 lists the users of a pledger of shard ${shardOf(pledger, N)}, its caller of shard ${shardOf(by, N)}`,
+      () => txBy(by, [read("gkeys", ["gas.iost", `${pledger}gp`])]),
+    ]),
+  ),
   // A forwarded part's publisher is a guest there (its escrow): its other records are read from home, as another's are.
   ["a contract of another shard lists its caller's token.iost records", () => txBy(on(2, 1), [read("gkeys", ["token.iost", `TB${on(2, 1)}`])])],
   [
