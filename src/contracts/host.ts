@@ -562,11 +562,16 @@ export class Host {
     return home === sh.index ? null : home;
   }
 
-  /** A `<pledger>gp` field came or went: kept in the pledger's order at its home, here or by the settle. */
+  /**
+   * A `<pledger>gp` field came or went: kept in the pledger's order at its home, here or by the settle. A part of a
+   * chain back at its tx's home leaves its moves to the settle too: it brings the earlier parts' before them, in order.
+   */
   notePledge(pledger: string, user: string, added: boolean): void {
     const sh = this.block.shard;
     if (!sh || sh.count === 1) return;
-    if (shardOf(pledger, sh.count) === sh.index) movePledge(this.state, sh.index, sh.count, [pledger, user, added]);
+    const here = shardOf(pledger, sh.count) === sh.index;
+    const chainAtHome = this.tx.guest !== undefined && shardOf(this.tx.publisher, sh.count) === sh.index;
+    if (here && !chainAtHome) movePledge(this.state, sh.index, sh.count, [pledger, user, added]);
     else this.pledgeMoves.push([pledger, user, added]);
   }
 
