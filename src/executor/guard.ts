@@ -18,6 +18,7 @@ import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 import { ESCROWED } from "../sharding/forward.js";
 import { pledgeIndexRaw, pledgeOrderKey } from "../sharding/pledges.js";
+import { agedKey, agedPart, byAge, type FieldAges, fieldAges, mergeByAge } from "../sharding/aged.js";
 
 const isEscrowKey = (account: string, key: string) =>
   key === mapIndexKey("token.iost", "TB" + account) ||
@@ -198,6 +199,31 @@ export class ShardState extends State {
     return raw;
   }
 
+  /**
+   * An index each shard keeps of the names created on it (`key`, aged.ts) as one shard lists it: every shard's part,
+   * this one's read here and the others' fetched by their agedKey, merged by the names' ages. Counted as the index.
+   */
+  private readAged(r: RemoteReads, key: string, contract: string, map: string): string | undefined {
+    const parts: FieldAges[] = [];
+    for (let s = 0; s < this.shard.count; s++) {
+      const part = agedKey(s, contract, map);
+      if (s === this.shard.index) {
+        parts.push(fieldAges((k) => super.get(k), contract, map));
+        r.here.add(part);
+      } else if (r.overlay.has(part)) {
+        parts.push(agedPart(r.overlay.get(part) ?? undefined));
+        r.touched.add(part);
+      } else {
+        r.touched.add(part);
+        r.missing.add(part);
+      }
+    }
+    const fields = parts.length === this.shard.count ? mergeByAge(parts) : [];
+    const raw = fields.length === 0 ? undefined : fields.map((f) => "@" + f).join("");
+    r.count(key, raw);
+    return raw;
+  }
+
   /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */
   private touch(key: string): void {
     if (this.conflict !== null || this.shard.count === 1 || key === LOCKS) return;
@@ -243,10 +269,12 @@ export class ShardState extends State {
     const r = this.reads;
     // A name a tx younger than the run created (a part or re-run after it, on one chain before it) is not there yet.
     if (r?.age && isNameKey(key) && this.madeLater(r.age, key)) return undefined;
-    // A pledger's field index lists each shard's own users here: a contract lists it as its pledger's shard does.
+    // Field indexes each shard keeps of its own: a contract lists them as one shard does.
     if (r !== null && r.listing > 0 && this.shard.count > 1) {
       const pledger = /^m-gas\.iost-(.+)gp$/.exec(key)?.[1];
       if (pledger !== undefined && placedByName(pledger)) return this.readPledges(r, key, pledger);
+      const map = /^m-([^-]+)-([^-]+)$/.exec(key);
+      if (map !== null && byAge(map[1], map[2], this.shard.count)) return this.readAged(r, key, map[1], map[2]);
     }
     // The key's pattern only matters inside an armed or counting call (a regex per read otherwise, a twentieth of a transfer's CPU).
     if (r !== null && (r.armed > 0 || r.counting > 0) && isPlacedKey(key)) {

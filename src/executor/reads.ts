@@ -47,6 +47,7 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
+import { agedOf, agedValue } from "../sharding/aged.js";
 import { LOCKS, lockAge, lockEntry, NAME_WAIT, readLocks, type Redo, setLock } from "./locks.js";
 
 /** The publisher's gas records (gas.iost). */
@@ -758,7 +759,7 @@ export function unpark(state: State, part: string): void {
  */
 export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: number; count: number }): CrossReceipt | "wait" {
   const keys = r.keys!;
-  const stray = keys.find((k) => !(isPlacedKey(k) || pledgeOrderOwner(k) !== null) || remoteKeyShard(state, k, shard) !== null);
+  const stray = keys.find((k) => !(isPlacedKey(k) || pledgeOrderOwner(k) !== null || agedOf(k) !== null) || remoteKeyShard(state, k, shard) !== null);
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a read of ${JSON.stringify(stray)}, which shard ${shard.index} does not keep`);
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   const held = locks[r.account];
@@ -790,10 +791,16 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
 }
 
-/** A read of `key` answered here: its record, or for a pledger's pledge order its map's index as one shard lists it. */
+/**
+ * A read of `key` answered here: its record; for a pledger's pledge order its map's index as one shard lists it; for
+ * a part of an index merged by age, this shard's fields with their ages.
+ */
 function valueHere(state: State, key: string): string | undefined {
+  const get = (k: string) => state.get(k);
   const pledger = pledgeOrderOwner(key);
-  return pledger === null ? state.get(key) : pledgeIndexRaw((k) => state.get(k), pledger);
+  if (pledger !== null) return pledgeIndexRaw(get, pledger);
+  const aged = agedOf(key);
+  return aged === null ? get(key) : agedValue(get, aged.contract, aged.key);
 }
 
 /**

@@ -9,14 +9,14 @@ import "../contracts/index.js";
 import type { AccountJson } from "../contracts/host.js";
 import { findContract, nativeContracts, nativeDeployment } from "../contracts/monitor.js";
 import { deployedContractJson } from "../vm/index.js";
-import { contractKey } from "../vm/contract.js";
 import { gasAtTime, readGas, GAS_INCREASE_RATE, GAS_LIMIT_PER_IOST } from "../contracts/gas.js";
 import { parseFreezeList } from "../contracts/token.js";
 import { readRamGlobals } from "../contracts/ram.js";
 import type { State } from "../state/state.js";
-import { ageIn, ContractDB, displayValue, mapKey } from "../state/storage.js";
+import { ContractDB, displayValue } from "../state/storage.js";
 import { pledgeOrder } from "../sharding/pledges.js";
 import { isDirectoryEntry } from "../sharding/directory.js";
+import { type FieldAges, fieldAges } from "../sharding/aged.js";
 
 const num = (d: Decimal): number => Number(d.toString());
 
@@ -270,10 +270,8 @@ export function getContractStorageFields(state: State, id: string, key: string):
  * owners of the contracts deployed on it (the age their code keeps), merged by the edge in the order of the ages
  * (src/query/parts.ts `mergeByAge`).
  */
-export function getFieldAges(state: State, id: string, key: string): { fields: string[]; ages: ([string, string] | null)[] } {
-  const fields = new ContractDB(state).mkeys(id, key);
-  const aged = (f: string) => (id === "system.iost" ? contractKey(f) : mapKey(id, key, f));
-  return { fields, ages: fields.map((f) => ageIn(state.get(aged(f)))) };
+export function getFieldAges(state: State, id: string, key: string): FieldAges {
+  return fieldAges((k) => state.get(k), id, key);
 }
 
 export interface ContractJson {

@@ -14,14 +14,10 @@
  * - the field index of a pledger's pledges (gas.iost `<pledger>gp`): each
  *   shard indexes its own users, and the pledger's shard keeps the one-shard
  *   order of all of them (src/sharding/pledges.ts), which its read answers;
- * - auth.iost's account index (`auth`): each shard lists the accounts it
- *   created, one shard all of them in the order created, which is the order
- *   of the ages their records start with; so system.iost's index of contract
- *   owners (`contract_owner`), by the ages of the contracts' code.
+ * - auth.iost's account index (`auth`) and system.iost's of contract owners
+ *   (`contract_owner`): sharding/aged.ts.
  */
 import { compareFreeze, freezeListJson, parseFreezeList } from "../contracts/freeze.js";
-import { type Age, older } from "../sharding/age.js";
-import { MAX_INDEXED } from "../state/storage.js";
 import { CONSENSUS_SHARD, placedByName, shardOf } from "../sharding/placement.js";
 
 /** The shards holding parts of a value, and how their values make one. */
@@ -49,29 +45,6 @@ export function indexParts(contract: string, key: string, count: number): number
   if (contract !== "token.iost" || !/^T[BF]./.test(key) || !placedByName(key.slice(2))) return null;
   const home = shardOf(key.slice(2), count);
   return home === CONSENSUS_SHARD ? null : [home, CONSENSUS_SHARD];
-}
-
-/** Whether `contract`'s map `key` is indexed on each of `count` shards by the names it created, merged by their ages (mergeByAge). */
-export const byAge = (contract: string, key: string, count: number): boolean =>
-  count > 1 && ((contract === "auth.iost" && key === "auth") || (contract === "system.iost" && key === "contract_owner"));
-
-/**
- * One index of each shard's fields and their ages (query getFieldAges), in the order of the ages: none (genesis's)
- * first, in the lists' order; cut where one shard's index stops growing. Two names one tx created on two shards share
- * an age and keep the lists' order, which may not be the tx's (docs/SHARDING.md "Not done yet").
- */
-export function mergeByAge(lists: readonly { fields: readonly string[]; ages: readonly (Age | null)[] }[]): string[] {
-  const all = lists.flatMap((l) => l.fields.map((field, i) => ({ field, age: l.ages[i] ?? null })));
-  // Array sort is stable: equal ages keep the lists' order.
-  all.sort((a, b) => byCreation(a.age, b.age));
-  return [...new Set(all.map((e) => e.field))].slice(0, MAX_INDEXED);
-}
-
-/** Creation order of two names by their ages: none (genesis's) first, then the older; 0 for equals. */
-function byCreation(a: Age | null, b: Age | null): number {
-  if (a === null || b === null) return (a === null ? 0 : 1) - (b === null ? 0 : 1);
-  if (older(a, b)) return -1;
-  return older(b, a) ? 1 : 0;
 }
 
 /** A value as getContractStorage shows it (`data`), made of each part's, in the parts' order; "null" when none has one. */

@@ -35,6 +35,7 @@ import { type Asking, ageOf } from "./asks.js";
 import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
 import { pledgeOrderOwner } from "./pledges.js";
+import { agedOf } from "./aged.js";
 
 /** At most this many records read by balanceOf, supply, storage.global* and callees in one tx (docs/SHARDING.md, _Bounds_). */
 export const MAX_READ_KEYS = 256;
@@ -66,6 +67,8 @@ export function keyShard(state: State, key: string, count: number): number | nul
   if (isRamMarketKey(key)) return CONSENSUS_SHARD;
   const pledger = pledgeOrderOwner(key);
   if (pledger !== null) return placedByName(pledger) ? shardOf(pledger, count) : null;
+  const aged = agedOf(key);
+  if (aged !== null) return aged.shard < count ? aged.shard : null;
   const nft = nftKey(key);
   if (nft !== null) return nftHome(state, count, nft);
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
@@ -306,8 +309,8 @@ export function readReceipt(kind: "read" | "values" | "release", id: string, txH
 /** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`) or a user contract's code, not a row of the executor's own. */
 const isStateKey = (k: unknown) => typeof k === "string" && (/^[bm]-[^-]+-/.test(k) || /^c-Contract[^-]+$/.test(k)) && k.length <= 600;
 
-/** A key a part may ask another shard for: a state key, or a pledger's pledge order (read as its map's index, pledges.ts). */
-const isReadKey = (k: unknown) => isStateKey(k) || (typeof k === "string" && pledgeOrderOwner(k) !== null && k.length <= 64);
+/** A key a part may ask another shard for: a state key, a pledger's pledge order (read as its map's index, pledges.ts), a part of an index merged by age (aged.ts). */
+const isReadKey = (k: unknown) => isStateKey(k) || (typeof k === "string" && (pledgeOrderOwner(k) !== null || agedOf(k) !== null) && k.length <= 64);
 
 /** A stored value (an encoded value, or a map's field index), or absent. */
 const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);

@@ -31,7 +31,7 @@ export interface StoredContract {
 const MAX_CODE_BYTES = 49_152;
 const MAX_RESULT_BYTES = 65_536;
 
-export const contractKey = (id: string) => "c-" + id;
+const contractKey = (id: string) => "c-" + id;
 
 /** Go's json is case-insensitive on keys: `{"ID","info","code"}` in any case. */
 export function field(o: Record<string, unknown>, name: string): unknown {

@@ -9,7 +9,8 @@
 import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
-import { byAge, indexParts, mergeByAge, mergeData, mergeFields, valueParts, type ValueParts } from "../../src/query/parts";
+import { indexParts, mergeData, mergeFields, valueParts, type ValueParts } from "../../src/query/parts";
+import { byAge, mergeByAge } from "../../src/sharding/aged";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config";
 import { compareUtf8 } from "../../src/codec/encoder";

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { byAge, indexParts, mergeByAge, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
+import { indexParts, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
+import { byAge, mergeByAge } from "../../../src/sharding/aged";
 import { CONSENSUS_SHARD, shardOf } from "../../../src/sharding/placement";
 
 const N = 4;

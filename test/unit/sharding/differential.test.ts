@@ -1170,6 +1170,20 @@ const CASES: Case[] = [
       () => txBy(by, [read("gkeys", ["gas.iost", `${pledger}gp`])]),
     ]),
   ),
+  // Indexes each shard keeps of the names created on it: a contract lists every shard's, in the order created.
+  ...(
+    [
+      ["auth.iost", "auth"],
+      ["system.iost", "contract_owner"],
+    ] as const
+  ).flatMap(([contract, key]) =>
+    [on(1, 2), on(3)].map(
+      (by): Case => [
+        `a contract of shard 1 lists ${contract}'s ${key} index, its caller of shard ${shardOf(by, N)}`,
+        () => txBy(by, [read("gkeys", [contract, key])]),
+      ],
+    ),
+  ),
   // A forwarded part's publisher is a guest there (its escrow): its other records are read from home, as another's are.
   ["a contract of another shard lists its caller's token.iost records", () => txBy(on(2, 1), [read("gkeys", ["token.iost", `TB${on(2, 1)}`])])],
   [
