@@ -189,7 +189,8 @@ export class ShardState extends State {
     let raw: string | undefined;
     if (shardOf(pledger, this.shard.count) === this.shard.index) {
       raw = pledgeIndexRaw((k) => super.get(k), pledger);
-      r.here.add(order);
+      // Both rows the answer may come from: a part parking holds them against writers meanwhile (holdHere).
+      r.here.add(order).add(key);
     } else {
       r.touched.add(order);
       if (r.overlay.has(order)) raw = r.overlay.get(order) ?? undefined;
@@ -209,7 +210,7 @@ export class ShardState extends State {
       const part = agedKey(s, contract, map);
       if (s === this.shard.index) {
         parts.push(fieldAges((k) => super.get(k), contract, map));
-        r.here.add(part);
+        r.here.add(key);
       } else if (r.overlay.has(part)) {
         parts.push(agedPart(r.overlay.get(part) ?? undefined));
         r.touched.add(part);

@@ -68,7 +68,7 @@ export function keyShard(state: State, key: string, count: number): number | nul
   const pledger = pledgeOrderOwner(key);
   if (pledger !== null) return placedByName(pledger) ? shardOf(pledger, count) : null;
   const aged = agedOf(key);
-  if (aged !== null) return aged.shard < count ? aged.shard : null;
+  if (aged !== null) return aged.shard;
   const nft = nftKey(key);
   if (nft !== null) return nftHome(state, count, nft);
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);

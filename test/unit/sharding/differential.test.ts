@@ -1148,14 +1148,19 @@ const CASES: Case[] = [
   ],
   ["a contract of another shard reads its caller's medal with a freeze due", () => txBy(on(3), [read("bal", ["medal", on(3)])])],
   // gas.iost's index of a pledger's users: each shard indexes its own; a contract lists the pledger's shard's order.
-  [
-    "an account of shard 2 pledges in one tx for users of shards 3, 0, 2 and 1",
-    () =>
-      txBy(
-        on(2, 1),
-        [on(3), on(0), on(2, 3), on(1, 3)].map((u) => act("gas.iost", "pledge", [on(2, 1), u, "1"])),
-      ),
-  ],
+  ...[
+    [on(3), on(0), on(2, 3), on(1, 3)],
+    [on(1, 2), on(3, 1), on(2, 4)],
+  ].map(
+    (users): Case => [
+      `an account of shard 2 pledges in one tx for users of shards ${users.map((u) => shardOf(u, N)).join(", ")}`,
+      () =>
+        txBy(
+          on(2, 1),
+          users.map((u) => act("gas.iost", "pledge", [on(2, 1), u, "1"])),
+        ),
+    ],
+  ),
   ...[on(2, 2), on(1, 6)].flatMap((pledger) =>
     [on(3), on(0), on(2, 3), on(1, 3)].map(
       (u): Case => [
