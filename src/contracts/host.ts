@@ -577,9 +577,14 @@ export class Host {
 
   /** The id of the next receipt this tx sends. An action receipt's run sends its own ids ("g"): they must not meet the home's. */
   nextReceiptId(): string {
+    return `${this.receiptPrefix()}${this.outbox.length}`;
+  }
+
+  /** What the ids of this run's receipts start with: its tx, its run, and its hop of a chain. */
+  receiptPrefix(): string {
     // Each hop of a chain has its own prefix: two hops' receipts to one shard must not share an id.
     const hop = (this.tx.hop ?? 1) > 1 ? `${this.tx.hop}.` : "";
-    return `${this.tx.hash}:${runPrefix(this.tx.run)}${this.tx.guest ? "g" + hop : ""}${this.outbox.length}`;
+    return `${this.tx.hash}:${runPrefix(this.tx.run)}${this.tx.guest ? "g" + hop : ""}`;
   }
 
   /** Whether this run wrote record `key` of another shard (a callee of its shard did, guard.ts writeRemote): what joins it lands with it. */

@@ -62,7 +62,9 @@ export function announce(h: Host, id: string, auth?: string): void {
       continue;
     }
     h.outbox.push({
-      id: auth === undefined ? `${id}:register` : `${h.tx.hash}:auth:${id}`,
+      // One per run of the tx: a later part back on the account's shard changing it again sends its own (the same id
+      // would be taken for one already applied, and the change would never reach the other shards' copies).
+      id: auth === undefined ? `${id}:register` : `${h.receiptPrefix()}auth:${id}`,
       kind: "register",
       txHash: h.tx.hash,
       fromShard: sh.index,

@@ -38,7 +38,21 @@ import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
 import { noteLanded } from "./landed.js";
-import { addUp, DEFERRED, LOCKS, lockAlso, lockTx, NAME_WAIT, ramKey, PART_WAIT, readLocks, type Relay, relayed, unlockTx } from "./locks.js";
+import {
+  addUp,
+  DEFERRED,
+  LOCKS,
+  lockAlso,
+  lockTx,
+  NAME_WAIT,
+  ramKey,
+  PART_WAIT,
+  readLocks,
+  type Relay,
+  relayed,
+  supersedeRegisters,
+  unlockTx,
+} from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
 import type { Parked } from "../sharding/reads.js";
 import {
@@ -597,6 +611,7 @@ export function applyIncoming(
           ...(ran.returned ? { returned: ran.returned } : {}),
           ...back,
         };
+        supersedeRegisters(state, r.txHash, ran.outgoing);
         if (ran.onward) {
           // The rest went on to a third shard: this part is undoable, its settle and credits held, until that one settles.
           const relay = {

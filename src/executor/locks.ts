@@ -193,6 +193,27 @@ export function setLock(state: State, hash: string, entry: LockEntry | undefined
   else state.put(row, own);
 }
 
+/**
+ * The registers of accounts' permissions a part of tx `hash` sends (`sent`) supersede those an earlier part of it holds
+ * here for the same shards (an account changed again further along the chain, back on its shard): the held ones carry
+ * the newer record, so whichever lands last leaves it (each run's has an id of its own, system.ts announce).
+ */
+export function supersedeRegisters(state: State, hash: string, sent: readonly CrossReceipt[]): void {
+  const newer = sent.filter((r) => r.kind === "register" && r.auth !== undefined);
+  const entry = newer.length === 0 ? undefined : lockEntry(state, hash);
+  if (!entry) return;
+  let changed = false;
+  for (const level of [entry, ...(entry.outer ?? [])])
+    for (const held of level.held) {
+      const last = held.kind === "register" ? newer.find((r) => r.account === held.account && r.toShard === held.toShard) : undefined;
+      if (last && held.auth !== last.auth) {
+        held.auth = last.auth;
+        changed = true;
+      }
+    }
+  if (changed) setLock(state, hash, entry);
+}
+
 /** The `at` and `ord` of an entry that has them. */
 const ageFields = (e: { at?: string; ord?: string }) => ({ ...(e.at ? { at: e.at } : {}), ...(e.ord ? { ord: e.ord } : {}) });
 

@@ -1147,6 +1147,60 @@ const CASES: Case[] = [
     () => txBy(on(2, 1), [act("token.iost", "transferFreeze", ["medal", on(2, 1), on(3), "1", Number(BLOCK_TIME), ""])]),
   ],
   ["a contract of another shard reads its caller's medal with a freeze due", () => txBy(on(3), [read("bal", ["medal", on(3)])])],
+  // An account's permissions changed by two runs of one tx on its shard (its home part and a part back from shard 3):
+  // each run's change reaches the other shards' copies, which check its signatures there.
+  [
+    "an account of shard 2 adds a permission, calls a contract of shard 3, and gives the permission a key back home",
+    () =>
+      txBy(
+        on(2, 1),
+        [
+          act("auth.iost", "addPermission", [on(2, 1), "hop2", 100]),
+          call(3, "put", ["hp", "1"]),
+          act("auth.iost", "assignPermission", [on(2, 1), "hop2", fakeKey(88), 100]),
+        ],
+        {
+          signers: [`${on(2, 1)}@owner`],
+        },
+      ),
+  ],
+  ["a tx of shard 1 co-signed with that key", () => txBy(on(1, 1), [call(1, "put", ["hp", "2"])], { signers: [`${on(2, 1)}@hop2`], keys: [88] })],
+  [
+    "the account adds another permission, calls a contract of shard 3, and revokes the key back home",
+    () =>
+      txBy(
+        on(2, 1),
+        [
+          act("auth.iost", "addPermission", [on(2, 1), "hop3", 100]),
+          call(3, "put", ["hp", "3"]),
+          act("auth.iost", "revokePermission", [on(2, 1), "hop2", fakeKey(88)]),
+        ],
+        {
+          signers: [`${on(2, 1)}@owner`],
+        },
+      ),
+  ],
+  ["a tx of shard 1 co-signed with the revoked key", () => txBy(on(1, 1), [call(1, "put", ["hp", "4"])], { signers: [`${on(2, 1)}@hop2`], keys: [88] })],
+  // The same from a publisher of shard 1 co-signed by the account: its first change is carried to shard 3's part.
+  [
+    "an account of shard 1 adds a permission of a co-signer of shard 2, calls a contract of shard 3, and gives it a key",
+    () =>
+      txBy(
+        on(1, 1),
+        [
+          act("auth.iost", "addPermission", [on(2, 1), "hop4", 100]),
+          call(3, "put", ["hp", "5"]),
+          act("auth.iost", "assignPermission", [on(2, 1), "hop4", fakeKey(87), 100]),
+        ],
+        { signers: [`${on(2, 1)}@owner`] },
+      ),
+  ],
+  ...[on(3), on(0), on(1, 1)].map(
+    (by): Case => [
+      `a tx of shard ${shardOf(by, N)} co-signed with the co-signer's new key`,
+      () => txBy(by, [call(shardOf(by, N), "put", ["hp", "6"])], { signers: [`${on(2, 1)}@hop4`], keys: [87] }),
+    ],
+  ),
   // gas.iost's index of a pledger's users: each shard indexes its own; a contract lists the pledger's shard's order.
   ...[
     [on(3), on(0), on(2, 3), on(1, 3)],
