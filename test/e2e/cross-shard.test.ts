@@ -52,13 +52,13 @@ describe("a contract called from another shard (iost SDK)", () => {
    * Admin's `tx` co-signed by the far account `name`. The co-signature covers the tx's time: re-timed and co-signed until
    * admin's signature is a valid one (signTx).
    */
-  const coSign = (tx: any, name: string) => {
-    tx.addSigner(name, "active");
+  const coSign = (tx: any, name: string, perm = "active", key = callerKey) => {
+    tx.addSigner(name, perm);
     tx.setChainID(CHAIN_ID);
     for (let i = 0; i < 50; i++) {
       tx.signatures = [];
       tx.setTime(90, 0, node.client.iost.serverTimeDiff + i);
-      tx.addSign(callerKey);
+      tx.addSign(key);
       tx.publisher_sigs = [];
       node.client.admin.signTx(tx);
       if (tx.publisher_sigs.every((s: any) => s.sig.length === 64)) break;
@@ -229,5 +229,44 @@ describe("a contract called from another shard (iost SDK)", () => {
     await new Promise((r) => setTimeout(r, 2_000));
     expect(atReceipt.data).toBe((await post(node.url, "/getContractStorage", key)).body.data);
     expect(BigInt(atReceipt.data)).toBe(BigInt(Math.round((await get(node.url, `/getTokenBalance/${caller.getID()}/iost/true`)).body.balance * 1e8)));
+  });
+
+  it("a key the far account revokes in a tx's later part back on its shard signs for it on no shard", async () => {
+    const name = caller.getID();
+    const spare = KeyPair.newKeyPair(Algorithm.Ed25519);
+    const give = node.client.iost.callABI("auth.iost", "assignPermission", [name, "active", spare.B58PubKey(), 100]);
+    coSign(give, name, "owner");
+    await expectSuccess(node.client, give);
+    // A contract of a third shard (any with N = 1): admin's tx runs on the far account's shard, that one's, then the far account's again.
+    const shards = [(await shardOfName("admin")).shard, (await shardOfName(name)).shard];
+    let third = "";
+    for (let i = 0; i < 64 && third === ""; i++) {
+      const n = `third${i}${(Date.now() % 1e4).toString(36)}`.slice(0, 11);
+      const s = await shardOfName(n);
+      if (s.count === 1 || !shards.includes(s.shard)) third = n;
+    }
+    const thirdKey = KeyPair.newKeyPair(Algorithm.Ed25519);
+    await expectSuccess(node.client, newAccountTx(node.client, third, thirdKey.B58PubKey(), thirdKey.B58PubKey(), 60000, 40));
+    const deployed = await expectSuccess(
+      node.client,
+      node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]),
+      accountWithKey(third, thirdKey),
+    );
+    const far = JSON.parse(deployed.result.returns[0])[0];
+    const change = node.client.iost.callABI("auth.iost", "addPermission", [name, "later", 1]);
+    change.addAction(far, "put", JSON.stringify(["revoke", "between"]));
+    change.addAction("auth.iost", "revokePermission", JSON.stringify([name, "active", spare.B58PubKey()]));
+    coSign(change, name, "owner");
+    await expectSuccess(node.client, change);
+    // Signed by the revoked key alone: refused where admin publishes, as on one shard, and nothing moves.
+    const balance = async () => Number((await node.client.rpc.blockchain.getBalance(name, "iost", true)).balance);
+    const before = await balance();
+    const stolen = node.client.iost.callABI("token.iost", "transfer", ["iost", name, "admin", "1", "revoked"]);
+    stolen.addApprove("iost", "1");
+    coSign(stolen, name, "active", spare);
+    const refused = await sendAndFollow(node.client, stolen);
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused.result)).toContain(`unauthorized signer: ${name}@active`);
+    expect(await balance()).toBe(before);
   });
 });
