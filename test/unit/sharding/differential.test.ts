@@ -240,6 +240,10 @@ const exchangeCreate = (name: string, amount: number) =>
   act("exchange.iost", "transfer", ["iost", "", String(amount), `create:${name}:${fakeKey(91)}:${fakeKey(91)}`]);
 const vote = (by: string, amount: string) => txBy(by, [act("vote_producer.iost", "vote", [by, PRODUCER, amount])]);
 
+/** `publisher`'s tx co-signed by on(2, 1)'s owner: a permission `perm` added to on(2, 1), a call of shard 3's contract, then `last` (on shard 2 again). */
+const aroundShard3 = (publisher: string, perm: string, n: string, last: ReturnType<typeof act>) =>
+  txBy(publisher, [act("auth.iost", "addPermission", [on(2, 1), perm, 100]), call(3, "put", ["hp", n]), last], { signers: [`${on(2, 1)}@owner`] });
+
 /** An account of shard 2 that admin creates as iost.js's newAccount does, then calling the reader of shard 1. */
 const GUEST = Array.from({ length: 32 }, (_, i) => `guest${i}`).find((n) => shardOf(n, N) === 2)!;
 
@@ -1151,49 +1155,18 @@ const CASES: Case[] = [
   // each run's change reaches the other shards' copies, which check its signatures there.
   [
     "an account of shard 2 adds a permission, calls a contract of shard 3, and gives the permission a key back home",
-    () =>
-      txBy(
-        on(2, 1),
-        [
-          act("auth.iost", "addPermission", [on(2, 1), "hop2", 100]),
-          call(3, "put", ["hp", "1"]),
-          act("auth.iost", "assignPermission", [on(2, 1), "hop2", fakeKey(88), 100]),
-        ],
-        {
-          signers: [`${on(2, 1)}@owner`],
-        },
-      ),
+    () => aroundShard3(on(2, 1), "hop2", "1", act("auth.iost", "assignPermission", [on(2, 1), "hop2", fakeKey(88), 100])),
   ],
   ["a tx of shard 1 co-signed with that key", () => txBy(on(1, 1), [call(1, "put", ["hp", "2"])], { signers: [`${on(2, 1)}@hop2`], keys: [88] })],
   [
     "the account adds another permission, calls a contract of shard 3, and revokes the key back home",
-    () =>
-      txBy(
-        on(2, 1),
-        [
-          act("auth.iost", "addPermission", [on(2, 1), "hop3", 100]),
-          call(3, "put", ["hp", "3"]),
-          act("auth.iost", "revokePermission", [on(2, 1), "hop2", fakeKey(88)]),
-        ],
-        {
-          signers: [`${on(2, 1)}@owner`],
-        },
-      ),
+    () => aroundShard3(on(2, 1), "hop3", "3", act("auth.iost", "revokePermission", [on(2, 1), "hop2", fakeKey(88)])),
   ],
   ["a tx of shard 1 co-signed with the revoked key", () => txBy(on(1, 1), [call(1, "put", ["hp", "4"])], { signers: [`${on(2, 1)}@hop2`], keys: [88] })],
   // The same from a publisher of shard 1 co-signed by the account: its first change is carried to shard 3's part.
   [
     "an account of shard 1 adds a permission of a co-signer of shard 2, calls a contract of shard 3, and gives it a key",
-    () =>
-      txBy(
-        on(1, 1),
-        [
-          act("auth.iost", "addPermission", [on(2, 1), "hop4", 100]),
-          call(3, "put", ["hp", "5"]),
-          act("auth.iost", "assignPermission", [on(2, 1), "hop4", fakeKey(87), 100]),
-        ],
-        { signers: [`${on(2, 1)}@owner`] },
-      ),
+    () => aroundShard3(on(1, 1), "hop4", "5", act("auth.iost", "assignPermission", [on(2, 1), "hop4", fakeKey(87), 100])),
   ],
   ...[on(3), on(0), on(1, 1)].map(
     (by): Case => [
