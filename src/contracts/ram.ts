@@ -20,11 +20,11 @@ import type { ContractDB } from "../state/storage.js";
 import { str } from "../state/storage.js";
 import { argsJson } from "./args.js";
 import type { Cost } from "./cost.js";
-import { jsError, VmError } from "./errors.js";
+import { jsError } from "./errors.js";
 import { asCallee, type Host } from "./host.js";
 import type { NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
-import { armFor } from "./token.js";
+import { armDebit } from "./token.js";
 
 export const RAM = "ram.iost";
 const BALANCE_SCALE = 8;
@@ -206,9 +206,7 @@ const lend: NativeAbi["fn"] = (h, args, c) => {
   // Inside a contract, a lender of another shard (a co-signer) lends as a callee of its shard: its records fetched
   // from there and written back, as token.iost's debit of it (a top-level one runs where the tx is: forward.ts armTrade).
   const away = h.inCallee ? null : h.remoteShard(from);
-  const armed = away === null ? null : armFor(h, from);
-  if (armed === false) throw new VmError(`account ${from} lives on shard ${away}: lend its RAM from a tx published on that shard`);
-  return asCallee(armed, () => lendAt(h, c, from, args));
+  return asCallee(armDebit(h, from, away, "lend its RAM"), () => lendAt(h, c, from, args));
 };
 
 function lendAt(h: Host, c: Cost, from: string, args: unknown[]): unknown[] {

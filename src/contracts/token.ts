@@ -435,8 +435,7 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
   // So does a contract moving the tokens of an account of another shard that authorized the tx (a co-signer's), as its
   // callee: a top-level debit of such an account runs on its shard instead (executor/forward.ts debitTarget).
   const fromShard = h.inCallee ? null : holderShard(h, sym, from);
-  const armed = fromShard === null ? null : armFor(h, from);
-  if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
+  const armed = armDebit(h, from, fromShard, "transfer it");
   return asCallee(armed, () => transferAt(h, c, args, sym, from, to, fromShard !== null && armed === null));
 };
 
@@ -450,6 +449,16 @@ const transfer: NativeAbi["fn"] = (h, args, c) => {
 export function armFor(h: Host, account: string): RemoteReads | null | false {
   if (!authorizes(h, account)) return null;
   return h.armCallee() ?? false;
+}
+
+/**
+ * armFor `from`, of shard `at` (null: this one, nothing to arm); where the run cannot fetch, the move fails with
+ * `<move> from a tx published on that shard`.
+ */
+export function armDebit(h: Host, from: string, at: number | null, move: string): RemoteReads | null {
+  const armed = at === null ? null : armFor(h, from);
+  if (armed === false) throw new VmError(`account ${from} lives on shard ${at}: ${move} from a tx published on that shard`);
+  return armed;
 }
 
 /** Whether the tx authorizes `account` to move its tokens: its transfer permission, on a cost of its own that nobody pays. */
@@ -502,8 +511,7 @@ const transferFreeze: NativeAbi["fn"] = (h, args, c) => {
   if (byteLength(memo) > 512) throw new VmError(ERR.memoTooLarge);
   // contribute fails here as in transfer, and `from` of another shard is debited as transfer's is.
   const fromShard = h.inCallee ? null : holderShard(h, sym, from);
-  const armed = fromShard === null ? null : armFor(h, from);
-  if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: transfer it from a tx published on that shard`);
+  const armed = armDebit(h, from, fromShard, "transfer it");
   return asCallee(armed, () => transferFreezeAt(h, c, args, sym, from, to, ftime));
 };
 
@@ -533,8 +541,7 @@ const destroy: NativeAbi["fn"] = (h, args, c) => {
   // Inside a contract, of an account of another shard (its caller's, a co-signer's), or anyone's contribute off the
   // consensus shard: as transfer's debit.
   const fromShard = h.inCallee ? null : sym === CONSENSUS_TOKEN ? consensusShard(h) : holderShard(h, sym, from);
-  const armed = fromShard === null ? null : armFor(h, from);
-  if (armed === false) throw new VmError(`account ${from} lives on shard ${fromShard}: destroy it from a tx published on that shard`);
+  const armed = armDebit(h, from, fromShard, "destroy it");
   return asCallee(armed, () => destroyAt(h, c, args, sym, from));
 };
 

@@ -12,13 +12,13 @@ import { ageIn, decodeValue, encodeValue, int, MAX_INDEXED, mapIndexKey, mapKey 
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
+import { answerValue, isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 import { ESCROWED } from "../sharding/forward.js";
-import { pledgeIndexRaw, pledgeOrderKey } from "../sharding/pledges.js";
-import { agedKey, agedPart, byAge, type FieldAges, fieldAges, mergeByAge } from "../sharding/aged.js";
+import { pledgeOrderKey, pledgeOrderOwner } from "../sharding/pledges.js";
+import { agedKey, agedPart, byAge, mergeByAge } from "../sharding/aged.js";
 
 const isEscrowKey = (account: string, key: string) =>
   key === mapIndexKey("token.iost", "TB" + account) ||
@@ -181,48 +181,41 @@ export class ShardState extends State {
 
   /**
    * gas.iost's `<pledger>gp` index (`key`) as one shard lists it: every user of every shard in the order pledged, which
-   * the pledger's shard answers (pledges.ts pledgeIndexRaw) for its pledge order's key, fetched as any placed record.
-   * Counted as the index, which one shard reads.
+   * the pledger's shard answers for its pledge order's key (pledges.ts pledgeIndexRaw). Counted as the index, which
+   * one shard reads.
    */
   private readPledges(r: RemoteReads, key: string, pledger: string): string | undefined {
-    const order = pledgeOrderKey(pledger);
-    let raw: string | undefined;
-    if (shardOf(pledger, this.shard.count) === this.shard.index) {
-      raw = pledgeIndexRaw((k) => super.get(k), pledger);
-      // Both rows the answer may come from: a part parking holds them against writers meanwhile (holdHere).
-      r.here.add(order).add(key);
-    } else {
-      r.touched.add(order);
-      if (r.overlay.has(order)) raw = r.overlay.get(order) ?? undefined;
-      else r.missing.add(order);
-    }
+    const raw = this.readIndex(r, pledgeOrderKey(pledger), key)?.raw;
     r.count(key, raw);
     return raw;
   }
 
   /**
    * An index each shard keeps of the names created on it (`key`, aged.ts) as one shard lists it: every shard's part,
-   * this one's read here and the others' fetched by their agedKey, merged by the names' ages. Counted as the index.
+   * read by its agedKey, merged by the names' ages. Counted as the index.
    */
   private readAged(r: RemoteReads, key: string, contract: string, map: string): string | undefined {
-    const parts: FieldAges[] = [];
-    for (let s = 0; s < this.shard.count; s++) {
-      const part = agedKey(s, contract, map);
-      if (s === this.shard.index) {
-        parts.push(fieldAges((k) => super.get(k), contract, map));
-        r.here.add(key);
-      } else if (r.overlay.has(part)) {
-        parts.push(agedPart(r.overlay.get(part) ?? undefined));
-        r.touched.add(part);
-      } else {
-        r.touched.add(part);
-        r.missing.add(part);
-      }
-    }
-    const fields = parts.length === this.shard.count ? mergeByAge(parts) : [];
+    const parts = Array.from({ length: this.shard.count }, (_, s) => this.readIndex(r, agedKey(s, contract, map), key));
+    const fields = parts.every((p) => p !== null) ? mergeByAge(parts.map((p) => agedPart(p.raw))) : [];
     const raw = fields.length === 0 ? undefined : fields.map((f) => "@" + f).join("");
     r.count(key, raw);
     return raw;
+  }
+
+  /**
+   * An isIndexRead key (`asked`) answered as its shard answers it (sharding/reads.ts answerValue): here, holding the
+   * index row (`index`) against writers while a part parks (holdHere), or from the fetched values; null: fetched next.
+   */
+  private readIndex(r: RemoteReads, asked: string, index: string): { raw: string | undefined } | null {
+    if (remoteKeyShard(this, asked, this.shard) === null) {
+      r.here.add(index);
+      if (pledgeOrderOwner(asked) !== null) r.here.add(asked);
+      return { raw: answerValue((k) => super.get(k), asked) };
+    }
+    r.touched.add(asked);
+    if (r.overlay.has(asked)) return { raw: r.overlay.get(asked) ?? undefined };
+    r.missing.add(asked);
+    return null;
   }
 
   /** Records a touch of a key another tx locked (read or write: a read would see what may be undone). */

@@ -17,7 +17,9 @@ import type { RemoteReads } from "../contracts/remote.js";
 import { postsAtSettle } from "../sharding/events.js";
 import { inTxBlock, txBlockOf } from "../sharding/forward.js";
 import {
+  answerValue,
   gasLock,
+  isIndexRead,
   isPlacedKey,
   type Parked,
   parkedKey,
@@ -37,7 +39,7 @@ import {
 } from "../sharding/reads.js";
 import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
 import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
-import { movePledge, pledgeIndexRaw, pledgeOrderOwner, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
+import { movePledge, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
 import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
@@ -47,7 +49,6 @@ import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
 import { type ExecuteResult, runTx } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
-import { agedOf, agedValue } from "../sharding/aged.js";
 import { LOCKS, lockAge, lockEntry, NAME_WAIT, readLocks, type Redo, setLock } from "./locks.js";
 
 /** The publisher's gas records (gas.iost). */
@@ -759,7 +760,7 @@ export function unpark(state: State, part: string): void {
  */
 export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: number; count: number }): CrossReceipt | "wait" {
   const keys = r.keys!;
-  const stray = keys.find((k) => !(isPlacedKey(k) || pledgeOrderOwner(k) !== null || agedOf(k) !== null) || remoteKeyShard(state, k, shard) !== null);
+  const stray = keys.find((k) => !(isPlacedKey(k) || isIndexRead(k)) || remoteKeyShard(state, k, shard) !== null);
   if (stray !== undefined) throw new ReceiptRefused(`receipt ${r.id} refused: a read of ${JSON.stringify(stray)}, which shard ${shard.index} does not keep`);
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   const held = locks[r.account];
@@ -780,7 +781,7 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
   // of two shards, each asking the other's records for writing, were both answered busy and asked again in step for ever.
   const writer = (part: string, l: ReadLocks[string]) => l.write === true || (l.from === shard.index && parkedPart(state, part)?.write === true);
   if (inWay.length > 0) return !write || inWay.every(([part, l]) => writer(part, l) && older(age, readLockAge(l))) ? "wait" : busy();
-  const values = keys.map((k): [string, string | null] => [k, valueHere(state, k) ?? null]);
+  const values = keys.map((k): [string, string | null] => [k, answerValue((x) => state.get(x), k) ?? null]);
   // A key another tx may still undo: a writer does not wait for it (it waits for nothing but writers).
   if (write && state.conflict !== null) {
     state.conflict = null;
@@ -789,18 +790,6 @@ export function answerRead(state: ShardState, r: CrossReceipt, shard: { index: n
   locks[r.account] = { from: r.fromShard, keys: [...mine], at: age[0], ...(age[1] ? { ord: age[1] } : {}), ...(write ? { write: true as const } : {}) };
   state.put(READING, JSON.stringify(locks));
   return { ...readReceipt("values", `${r.id}:values`, r.txHash, r.account, shard.index, r.fromShard), values };
-}
-
-/**
- * A read of `key` answered here: its record; for a pledger's pledge order its map's index as one shard lists it; for
- * a part of an index merged by age, this shard's fields with their ages.
- */
-function valueHere(state: State, key: string): string | undefined {
-  const get = (k: string) => state.get(k);
-  const pledger = pledgeOrderOwner(key);
-  if (pledger !== null) return pledgeIndexRaw(get, pledger);
-  const aged = agedOf(key);
-  return aged === null ? get(key) : agedValue(get, aged.contract, aged.key);
 }
 
 /**

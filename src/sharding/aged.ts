@@ -7,7 +7,7 @@
  * each shard for its part by a key of its own (`agedKey`).
  */
 import { type Age, older } from "./age.js";
-import { ageIn, mapKey, MAX_INDEXED } from "../state/storage.js";
+import { ageIn, contractKey, mapIndexKey, mapKey, MAX_INDEXED } from "../state/storage.js";
 
 /** Whether `contract`'s map `key` is indexed on each of `count` shards by the names it created, merged by their ages (mergeByAge). */
 export const byAge = (contract: string, key: string, count: number): boolean =>
@@ -16,11 +16,11 @@ export const byAge = (contract: string, key: string, count: number): boolean =>
 export type FieldAges = { fields: string[]; ages: (Age | null)[] };
 
 /** The record whose age tells when a name of the index was created: a contract's code (vm/contract.ts), else the field's own. */
-const agedRecord = (contract: string, key: string, field: string) => (contract === "system.iost" ? `c-${field}` : mapKey(contract, key, field));
+const agedRecord = (contract: string, key: string, field: string) => (contract === "system.iost" ? contractKey(field) : mapKey(contract, key, field));
 
 /** A shard's part of an index merged by age: its fields (read by `get`), each with its record's age (null: none, genesis's). */
 export function fieldAges(get: (key: string) => string | undefined, contract: string, key: string): FieldAges {
-  const fields = (get(`m-${contract}-${key}`) ?? "").split("@").slice(1);
+  const fields = (get(mapIndexKey(contract, key)) ?? "").split("@").slice(1);
   return { fields, ages: fields.map((f) => ageIn(get(agedRecord(contract, key, f)))) };
 }
 

@@ -34,8 +34,8 @@ import {
 import { type Asking, ageOf } from "./asks.js";
 import type { TxBlock } from "./forward.js";
 import type { CrossReceipt } from "./receipts.js";
-import { pledgeOrderOwner } from "./pledges.js";
-import { agedOf } from "./aged.js";
+import { pledgeIndexRaw, pledgeOrderOwner } from "./pledges.js";
+import { agedOf, agedValue } from "./aged.js";
 
 /** At most this many records read by balanceOf, supply, storage.global* and callees in one tx (docs/SHARDING.md, _Bounds_). */
 export const MAX_READ_KEYS = 256;
@@ -309,8 +309,19 @@ export function readReceipt(kind: "read" | "values" | "release", id: string, txH
 /** A raw key a contract may read: a state key of some contract (`b-…` or `m-…`) or a user contract's code, not a row of the executor's own. */
 const isStateKey = (k: unknown) => typeof k === "string" && (/^[bm]-[^-]+-/.test(k) || /^c-Contract[^-]+$/.test(k)) && k.length <= 600;
 
-/** A key a part may ask another shard for: a state key, a pledger's pledge order (read as its map's index, pledges.ts), a part of an index merged by age (aged.ts). */
-const isReadKey = (k: unknown) => isStateKey(k) || (typeof k === "string" && (pledgeOrderOwner(k) !== null || agedOf(k) !== null) && k.length <= 64);
+/** A key naming no record but a field index as one shard lists it: a pledger's pledge order (pledges.ts), a shard's part of an index merged by age (aged.ts). */
+export const isIndexRead = (k: string) => pledgeOrderOwner(k) !== null || agedOf(k) !== null;
+
+/** What the shard keeping `key` answers a read of it (`get`: its state): the record, or for an isIndexRead key the index it names. */
+export function answerValue(get: (key: string) => string | undefined, key: string): string | undefined {
+  const pledger = pledgeOrderOwner(key);
+  if (pledger !== null) return pledgeIndexRaw(get, pledger);
+  const aged = agedOf(key);
+  return aged === null ? get(key) : agedValue(get, aged.contract, aged.key);
+}
+
+/** A key a part may ask another shard for: a state key, or an isIndexRead one. */
+const isReadKey = (k: unknown) => isStateKey(k) || (typeof k === "string" && isIndexRead(k) && k.length <= 64);
 
 /** A stored value (an encoded value, or a map's field index), or absent. */
 const isStored = (v: unknown) => v === null || (typeof v === "string" && v.length <= 1_000_000);

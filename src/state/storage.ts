@@ -219,6 +219,8 @@ function joined(prefix: string, contract: string, key: string): string {
 }
 
 export const basicKey = (contract: string, key: string) => joined("b-", contract, key);
+/** A deployed contract's code record (vm/contract.ts). */
+export const contractKey = (id: string) => "c-" + id;
 export const mapIndexKey = (contract: string, key: string) => joined("m-", contract, key);
 export function mapKey(contract: string, key: string, field: string): string {
   if (contract.length + key.length + field.length > KEY_CACHED_MAX) return "m-" + contract + "-" + key + "-" + field;

@@ -12,7 +12,7 @@ import type { Host } from "../contracts/host.js";
 import type { Arg } from "../contracts/args.js";
 import type { ContractDef, NativeAbi } from "../contracts/monitor.js";
 import type { State } from "../state/state.js";
-import { byteLength, withAge, withoutAge } from "../state/storage.js";
+import { byteLength, contractKey, withAge, withoutAge } from "../state/storage.js";
 import { parseSource } from "./ast.js";
 import { blockObject, hostApi, txObject } from "./host-api.js";
 import { contractLogger } from "./console.js";
@@ -30,8 +30,6 @@ export interface StoredContract {
 
 const MAX_CODE_BYTES = 49_152;
 const MAX_RESULT_BYTES = 65_536;
-
-const contractKey = (id: string) => "c-" + id;
 
 /** Go's json is case-insensitive on keys: `{"ID","info","code"}` in any case. */
 export function field(o: Record<string, unknown>, name: string): unknown {
