@@ -6,13 +6,18 @@ import { defineConfig } from "vitest/config";
 // integration tests (workerd only); test/e2e talks HTTP to a started node.
 // vitest runs one group (sequence.groupOrder) after another, each in one pool of its maxWorkers,
 // and files of projects that leave both unset one at a time after all groups. On the 2-core
-// machine: group 0, the Durable Object files (CPU: a runtime each), two at once; group 1, the
+// machine: group 0, the Durable Object files, four at once; group 1, the
 // network files, three at once (bounds on blocks and heights); group 2, the network files whose
 // point is timing, one at a time; group 3, the e2e files in ALONE one after another (one file,
 // test/e2e/alone.ts) and beside them the unit files, niced, on the CPU their node leaves; group 4,
 // the other e2e files, E2E_WORKERS at once: their nodes mostly wait for blocks, and each file has
 // its own node on a free port.
-const WORKERS = 2;
+/**
+ * The Durable Object files (group 0) four at once: two at a time the group took 347 s of a 1,059 s CI run (its 57
+ * files summed 435 s, each paying seconds of imports into a fresh runtime besides) with the cores about a third busy;
+ * four took 226 s on the same machine (403 CPU s, the cores 88% busy), so more would only queue.
+ */
+const WORKERS = 4;
 /**
  * Four e2e files at once: in the suite they cost about 200 CPU s (measured one by one: 360, of
  * which about 8.5 s each is vitest's start and imports a worker pays once) over 432 s of files, so
