@@ -380,14 +380,19 @@ export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly Cr
 }
 
 /**
- * Moves the account `register` receipts of `h` to the shard of the action receipt `onward` into it (Forwarded
- * `registers`): the part there knows the accounts the tx created so far, as one shard's later actions do.
+ * Carries the account `register` receipts of the tx so far with the action receipt `onward` (Forwarded `registers`),
+ * so each later part knows the accounts the tx created or changed, as one shard's later actions do. Those of `h` to
+ * the onward shard are moved (carried instead of sent); those to other shards go as copies beside their originals,
+ * which `h` holds until the tx stands, with the copies earlier parts carried here (`riding`) unless `h` wrote newer.
  */
-export function carryRegisters(h: Host, onward: CrossReceipt): void {
-  const mine = h.outbox.filter((x) => x.kind === "register" && x.toShard === onward.toShard && !x.account.startsWith("Contract"));
-  if (mine.length === 0) return;
-  h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !mine.includes(x)));
-  onward.forward = { ...onward.forward!, registers: mine };
+export function carryRegisters(h: Host, onward: CrossReceipt, riding: readonly CrossReceipt[] = []): void {
+  const mine = h.outbox.filter((x) => x.kind === "register" && !x.account.startsWith("Contract"));
+  const moved = mine.filter((x) => x.toShard === onward.toShard);
+  const newer = (x: CrossReceipt) => mine.some((m) => m.account === x.account && m.toShard === x.toShard);
+  const registers = [...riding.filter((x) => !newer(x)), ...mine];
+  if (registers.length === 0) return;
+  h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !moved.includes(x)));
+  onward.forward = { ...onward.forward!, registers };
 }
 
 /**

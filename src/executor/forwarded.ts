@@ -89,10 +89,10 @@ export function refusal(db: ContractDB, r: CrossReceipt): string {
 
 /**
  * `f` without the RAM it owes, the amounts spent, the tokens it claims, the credits and writes it carries, the reads
- * counted (the part sending it on says what they are now), and the registers it landed.
+ * counted (the part sending it on says what they are now), and the registers (carryRegisters sets those going on).
  */
 function withoutDebt(f: Forwarded): Forwarded {
-  // The registers carried to it landed here (applyRegister): they go no further. The co-signers' payers go with their escrows (payersOf).
+  // The registers carried to it landed here (applyRegister) or ride on with the part's own (carryRegisters). The co-signers' payers go with their escrows (payersOf).
   const { debt: _, spent: __, claims: ___, credits: ____, writes: _____, registers: ______, counted: _______, signerPayers: ________, ...rest } = f;
   return rest;
 }
@@ -264,6 +264,9 @@ export function runForwarded(
     (x) => x.toShard === shard && (home || r.ram !== undefined || !chargesPublisher(x, f.publisher)) && refusal(db, x) === "",
   );
   const passing = (f.credits ?? []).filter((x) => !landing.includes(x));
+  // The registers to this shard land before the actions; copies to others ride on with the chain (carryRegisters).
+  const landingRegisters = (f.registers ?? []).filter((x) => x.toShard === shard);
+  const ridingRegisters = (f.registers ?? []).filter((x) => x.toShard !== shard);
   const adopted = passing.map((x): CrossReceipt => {
     const { atHome: _, third: __, ...payer } = x.payer!;
     const where = x.toShard === shardOf(f.publisher, block.shard!.count) ? { atHome: true as const } : { third: true as const };
@@ -385,7 +388,7 @@ export function runForwarded(
         // the part's run reads and writes them as one shard's state, and they go on with its own.
         if (state instanceof ShardState) state.carry(passingWrites(state, r, block.shard!));
         // Carried instead of sent, a register drops the note of its name here as it would landing (sharding/pending.ts).
-        for (const x of f.registers ?? []) {
+        for (const x of landingRegisters) {
           applyRegister(state, x);
           dropNote(state, x.account, x.txHash);
         }
@@ -465,7 +468,7 @@ export function runForwarded(
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
             carriedOn = carryCredits(h, onward, riding());
-            carryRegisters(h, onward);
+            carryRegisters(h, onward, ridingRegisters);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             const payers = payersOf(signers, f.signerPayers, onward.forward!.signerPayers);
@@ -533,7 +536,7 @@ export function runForwarded(
             },
           };
           carriedOn = carryCredits(h, onward, riding());
-          carryRegisters(h, onward);
+          carryRegisters(h, onward, ridingRegisters);
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);

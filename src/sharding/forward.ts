@@ -100,9 +100,11 @@ export interface Forwarded {
    */
   writes?: [key: string, raw: string | null][];
   /**
-   * The `register` receipts of accounts the sending part created or changed, to the target: held there until the
-   * tx stands, they land before the part's actions instead (undone with it), so those actions know the accounts
-   * as one shard does (a buy on the RAM market's shard for an account the tx signed up). Absent: none.
+   * The `register` receipts of accounts the parts so far created or changed: those to the target land there before
+   * the part's actions (undone with it), so those actions know the accounts as one shard does (a buy on the RAM
+   * market's shard for an account the tx signed up). The sending part's own to the target are carried instead of
+   * sent; those to other shards are copies, whose originals their parts hold until the tx stands: they ride on
+   * and land where a later part runs (a requireAuth of an account an earlier part changed). Absent: none.
    */
   registers?: CrossReceipt[];
   /**

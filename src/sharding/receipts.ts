@@ -622,7 +622,8 @@ export function checkReceipt(
       throw new ReceiptRefused(`receipt ${r.id} refused: carried credits that are not its tx's`);
     for (const x of credits) checkReceipt(x, count, homeOf, at);
   }
-  // Carried registers: the sending part's own, of accounts, to the action's shard (each checked as if it came on its own).
+  // Carried registers: the tx's own, of accounts, sent by a shard it ran on (each checked as if it came on its own:
+  // only the account's shard sends its permissions).
   const registers = r.forward?.registers;
   if (registers !== undefined) {
     const own = (x: CrossReceipt) =>
@@ -632,10 +633,9 @@ export function checkReceipt(
       typeof x.account === "string" &&
       !x.account.startsWith("Contract") &&
       x.txHash === r.txHash &&
-      x.fromShard === r.fromShard &&
-      x.toShard === r.toShard;
+      path.includes(x.fromShard);
     if (r.kind !== "action" || !Array.isArray(registers) || registers.length === 0 || !registers.every(own))
-      throw new ReceiptRefused(`receipt ${r.id} refused: carried registers that are not its part's to its shard`);
+      throw new ReceiptRefused(`receipt ${r.id} refused: carried registers that are not its tx's`);
     for (const x of registers) checkReceipt(x, count, homeOf, at);
   }
   // Only the consensus shard decides who owns a url, and only domain.iost's dns tables travel.

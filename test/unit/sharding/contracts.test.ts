@@ -16,7 +16,7 @@ import { SimChain } from "./sim";
 import { bareForward, bareOrd, run as runToEnd } from "./workload";
 import { DEFERRED, LOCKS } from "../../../src/executor/locks";
 import { State } from "../../../src/state/state";
-import { ContractDB, decodeValue } from "../../../src/state/storage";
+import { ContractDB, decodeValue, encodeValue, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { poolOrder } from "../../../src/pool/index";
@@ -270,6 +270,54 @@ describe("contracts across shards (simulator)", () => {
       expect(() => checkReceipt({ ...settle, returned: [x] }, N), JSON.stringify(x)).toThrow(ReceiptRefused);
     expect(() => checkReceipt({ ...action, forward: { ...forward, credits: [] } }, N)).toThrow(ReceiptRefused);
     expect(() => checkReceipt({ ...credit, returned: [credit] }, N)).toThrow(ReceiptRefused);
+  });
+
+  it("registers carried along a chain are the tx's own, each sent by its account's shard, a shard the tx ran on", () => {
+    const auth = encodeValue(str(JSON.stringify({ id: other, permissions: {}, groups: {} })), "auth.iost");
+    // other's record from its shard 2, to shard 0: a copy riding on from shard 2's part through shard 3 to shard 1.
+    const register: CrossReceipt = {
+      id: "tx:2:auth:0",
+      kind: "register",
+      txHash: "tx",
+      fromShard: 2,
+      toShard: 0,
+      token: "",
+      account: other,
+      counterpart: caller,
+      amount: "0",
+      message: "",
+      at: "0",
+      ord: bareOrd("tx"),
+      auth,
+    };
+    const action: CrossReceipt = {
+      id: "tx:3:1",
+      kind: "action",
+      txHash: "tx",
+      fromShard: 3,
+      toShard: 1,
+      token: "iost",
+      account: caller,
+      counterpart: "Contract1",
+      amount: "0",
+      message: "",
+      forward: { ...bareForward(caller), path: [1, 2], registers: [register] },
+    };
+    expect(() => checkReceipt(action, N)).not.toThrow();
+    expect(() => checkReceipt({ ...action, forward: { ...action.forward!, registers: [{ ...register, toShard: 1 }] } }, N)).not.toThrow();
+    const forged: CrossReceipt[] = [
+      { ...register, txHash: "other" },
+      { ...register, fromShard: 0 }, // not a shard the tx ran on
+      { ...register, fromShard: 1 }, // a shard it ran on, not other's: only an account's shard sends its permissions
+      { ...register, account: "Contract1" },
+      { ...register, kind: "credit" },
+    ];
+    for (const x of forged)
+      expect(() => checkReceipt({ ...action, forward: { ...action.forward!, registers: [x] } }, N), JSON.stringify(x)).toThrow(
+        /refused: (carried registers that are not its tx's|permissions of)/,
+      );
+    // Without the path through shard 2, shard 3 could hand on a record of other's it made up.
+    expect(() => checkReceipt({ ...action, forward: { ...action.forward!, path: [1] } }, N)).toThrow(/carried registers that are not its tx's/);
   });
 
   it("a settle names only escrows that came back in what their co-signers paid from them", () => {

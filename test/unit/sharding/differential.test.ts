@@ -187,6 +187,7 @@ const READER = `class Reader {
   gkeys(c, k) { return JSON.stringify(storage.globalMapKeys(c, k)) + storage.globalMapLen(c, k) + storage.globalMapHas(c, k, "iost"); }
   lots(n) { let s = 0; for (let i = 0; i < n; i++) if (storage.globalMapGet("token.iost", "TBnone" + i, "iost") !== null) s++; return String(s); }
   pair(a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
+  can(who, perm) { return String(blockchain.requireAuth(who, perm)); }
 }
 module.exports = Reader;`;
 const READER_ABI = [
@@ -203,6 +204,7 @@ const READER_ABI = [
   { name: "gkeys", args: ["string", "string"] },
   { name: "lots", args: ["number"] },
   { name: "pair", args: ["string", "string"] },
+  { name: "can", args: ["string", "string"] },
 ];
 let reader = "";
 const read = (abi: string, args: unknown[]) => act(reader, abi, args);
@@ -1174,6 +1176,23 @@ const CASES: Case[] = [
       () => txBy(by, [call(shardOf(by, N), "put", ["hp", "6"])], { signers: [`${on(2, 1)}@hop4`], keys: [87] }),
     ],
   ),
+  // A later part reads what an earlier part changed of an account of another shard: the change's copy for the later
+  // part's shard goes along the chain (forward.ts carryRegisters), so its requireAuth answers as one shard's. on(2, 4)'s
+  // owner names on(1, 1)'s active, so on(1, 1)'s tx alone may revoke it, and is then no longer on(2, 4)'s owner.
+  [
+    "an account of shard 2 gives its owner permission to an account of shard 1",
+    () => txBy(on(2, 4), [act("auth.iost", "assignPermission", [on(2, 4), "owner", `${on(1, 1)}@active`, 100])], { signers: [`${on(2, 4)}@owner`] }),
+  ],
+  ["the account of shard 1 asks for that owner permission through its reader of shard 1", () => txBy(on(1, 1), [read("can", [on(2, 4), "owner"])])],
+  [
+    "the account of shard 1 revokes itself from that owner permission, calls a contract of shard 3, then asks for it again",
+    () =>
+      txBy(on(1, 1), [
+        act("auth.iost", "revokePermission", [on(2, 4), "owner", `${on(1, 1)}@active`]),
+        call(3, "put", ["hp", "7"]),
+        read("can", [on(2, 4), "owner"]),
+      ]),
+  ],
   // gas.iost's index of a pledger's users: each shard indexes its own; a contract lists the pledger's shard's order.
   ...[
     [on(3), on(0), on(2, 3), on(1, 3)],

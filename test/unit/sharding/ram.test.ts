@@ -85,13 +85,15 @@ describe("one RAM market for the chain (simulator)", () => {
     // Shard 3 → shard 0: the buy, with the new account's register.
     const [action] = chain.inFlight().filter((r) => r.kind === "action");
     expect([action.fromShard, action.toShard]).toEqual([3, 0]);
+    // The register to shard 0 is carried instead of sent; those to shards 1 and 2 go along as copies, for later parts.
     const [register] = action.forward!.registers!;
     expect(register).toMatchObject({ kind: "register", account: name, fromShard: 3, toShard: 0 });
+    expect(action.forward!.registers!.map((x) => x.toShard)).toEqual([0, 1, 2]);
+    expect(chain.inFlight().filter((r) => r.kind === "register")).toEqual([]);
     expect(() => checkReceipt(action, N)).not.toThrow();
     const carrying = (x: unknown): CrossReceipt => ({ ...action, forward: { ...action.forward!, registers: x as CrossReceipt[] } });
     for (const forged of [
       [],
-      [{ ...register, toShard: 2 }],
       [{ ...register, fromShard: 2 }],
       [{ ...register, txHash: "other" }],
       [{ ...register, account: on(2), auth: register.auth!.replace(name, on(2)) }],
