@@ -21,7 +21,20 @@ export default class Flaky implements Reporter {
       file: path.relative(process.cwd(), t.module.moduleId),
       test: t.fullName,
       retries: d.retryCount,
-      errors: (t.result().errors ?? []).map((e) => e.message),
+      // The message alone ("expected [ …(3) ] to deeply equal []", CI run 32) names neither the assertion nor what it
+      // saw: the diff and the test file's frame do.
+      errors: (t.result().errors ?? []).map((e) =>
+        [
+          e.message,
+          e.diff,
+          e.stack
+            ?.split("\n")
+            .find((l) => l.includes(".test.ts"))
+            ?.trim(),
+        ]
+          .filter(Boolean)
+          .join("\n"),
+      ),
     });
   }
 
