@@ -65,6 +65,8 @@ describe("a contract called from another shard (iost SDK)", () => {
     }
   };
   let own = "";
+  /** The same contract deployed on a shard neither admin's nor the far account's (any with N = 1). */
+  let far = "";
 
   it("admin deploys; a new account lands on another shard", async () => {
     const out = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]));
@@ -252,7 +254,7 @@ describe("a contract called from another shard (iost SDK)", () => {
       node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]),
       accountWithKey(third, thirdKey),
     );
-    const far = JSON.parse(deployed.result.returns[0])[0];
+    far = JSON.parse(deployed.result.returns[0])[0];
     const change = node.client.iost.callABI("auth.iost", "addPermission", [name, "later", 1]);
     change.addAction(far, "put", JSON.stringify(["revoke", "between"]));
     change.addAction("auth.iost", "revokePermission", JSON.stringify([name, "active", spare.B58PubKey()]));
@@ -268,5 +270,24 @@ describe("a contract called from another shard (iost SDK)", () => {
     expect(refused.ok).toBe(false);
     expect(JSON.stringify(refused.result)).toContain(`unauthorized signer: ${name}@active`);
     expect(await balance()).toBe(before);
+  });
+
+  it("a later part of admin's tx reads the owner permission its earlier part revoked of the far account, as on one shard", async () => {
+    const name = caller.getID();
+    const give = node.client.iost.callABI("auth.iost", "assignPermission", [name, "owner", "admin@active", 100]);
+    coSign(give, name, "owner");
+    await expectSuccess(node.client, give);
+    const code = `class Asker {\n  init() {}\n  can(who, perm) { return String(blockchain.requireAuth(who, perm)); }\n}\nmodule.exports = Asker;`;
+    const info = { lang: "javascript", version: "1.0.0", abi: [{ name: "can", args: ["string", "string"], amountLimit: [] }] };
+    const deployed = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info, code })]));
+    const asker = JSON.parse(deployed.result.returns[0])[0];
+    const ask = node.client.iost.callABI(asker, "can", [name, "owner"]);
+    expect((await expectSuccess(node.client, ask)).result.returns).toEqual([JSON.stringify(["true"])]);
+    // Admin's alone: the revoke runs on the far account's shard, the call on a third, `can` back on admin's.
+    const revoke = node.client.iost.callABI("auth.iost", "revokePermission", [name, "owner", "admin@active"]);
+    revoke.addAction(far, "put", JSON.stringify(["asked", "between"]));
+    revoke.addAction(asker, "can", JSON.stringify([name, "owner"]));
+    const out = await expectSuccess(node.client, revoke);
+    expect(out.result.returns[2]).toBe(JSON.stringify(["false"]));
   });
 });
