@@ -66,7 +66,7 @@ function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
   if (old === undefined) h.noteCreated(acc.id);
   const raw = h.state.get(key)!;
   // The account keeps its creator's age through every change (one row: the record just written).
-  h.stampAge(key, old);
+  h.stampAge(key, old, true);
   // Every other shard keeps a copy of the permissions: a co-signer of this shard is checked there as here.
   announce(h, acc.id, raw);
 }

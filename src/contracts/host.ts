@@ -6,7 +6,20 @@
  */
 import type { Decimal } from "../amount.js";
 import type { State } from "../state/state.js";
-import { ageIn, basicKey, ContractDB, decodeValue, encodeValue, mapKey, ramLength, byteLength, type Value, withAge, withoutAge } from "../state/storage.js";
+import {
+  ageIn,
+  basicKey,
+  ContractDB,
+  decodeValue,
+  encodeValue,
+  hopIn,
+  mapKey,
+  ramLength,
+  byteLength,
+  type Value,
+  withAge,
+  withoutAge,
+} from "../state/storage.js";
 import type { Age } from "../sharding/age.js";
 import type { Action, AmountLimit, ContractEvent, ContractReceipt } from "../tx/types.js";
 import { DOMAIN_CONTRACT, placedByName, POB_CONTRACTS, shardOf } from "../sharding/placement.js";
@@ -56,6 +69,8 @@ export interface TxContext {
   paidRam?: Map<string, string>;
   /** A guest part's place in its tx's chain of shards (1: forwarded from home; docs/SHARDING.md "Atomic txs"). */
   hop?: number;
+  /** An earlier part of the tx deployed its contract on another shard (Forwarded `deployed`). */
+  deployed?: boolean;
   /** How many times its tx ran again from scratch at home after a part gave way (executor/locks.ts Redo): its receipts' ids differ from the voided runs'. */
   run?: number;
   /** A guest part's tokens whose publisher's records it holds (the action receipt's `tokens`): they stay its balance here. */
@@ -675,12 +690,18 @@ export class Host {
 
   /**
    * Stamps the record at `key` telling a name exists (an account's auth record, a token's issuer record, which every
-   * shard copies) with its creator's age (`creatorAge` of `old`, the record it replaced), in place of any age it carried.
+   * shard copies) with its creator's age (`creatorAge` of `old`, the record it replaced), in place of any age it carried;
+   * with `hop`, the part of the chain that created it too (an index merged by age: sharding/aged.ts).
    */
-  stampAge(key: string, old?: string): void {
+  stampAge(key: string, old?: string, hop = false): void {
     const made = this.creatorAge(old);
     const raw = this.state.get(key);
-    if (made !== null && raw !== undefined) this.state.put(key, withAge(withoutAge(raw), made));
+    if (made !== null && raw !== undefined) this.state.put(key, withAge(withoutAge(raw), made, hop ? this.creatorHop(old) : 0));
+  }
+
+  /** The part of the tx's chain a name's record was created in (storage.ts hopIn): `old`'s, else this run's. */
+  creatorHop(old: string | undefined): number {
+    return old === undefined ? (this.tx.hop ?? 0) : hopIn(old);
   }
 
   /**

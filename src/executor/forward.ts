@@ -13,7 +13,7 @@ import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } fro
 import { type Forwarded, type GuestAuthority, type RamDebt, spentOf, type TokenClaim, txBlockOf } from "../sharding/forward.js";
 import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
-import { mapKey } from "../state/storage.js";
+import { contractKey, mapKey } from "../state/storage.js";
 import {
   CONSENSUS_SHARD,
   CONSENSUS_TOKEN,
@@ -456,8 +456,14 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       ...(spent === undefined ? {} : { spent }),
       ...countedOf(h),
       ...paidRamOf(h),
+      ...deployedOf(h),
     },
   });
+}
+
+/** Forwarded `deployed`: whether the tx's contract exists by now, deployed by this part or an earlier one. */
+export function deployedOf(h: Host): { deployed?: true } {
+  return h.tx.deployed || h.state.get(contractKey(`Contract${h.tx.hash}`)) !== undefined ? { deployed: true } : {};
 }
 
 /** The `ram` records doPays of the tx rewrote so far, for later parts' credits to carry (Forwarded `paidRam`). */

@@ -35,6 +35,7 @@ import {
   carryRegisters,
   claimTarget,
   countedOf,
+  deployedOf,
   paidRamOf,
   debtOf,
   escrowRam,
@@ -294,6 +295,7 @@ export function runForwarded(
       guest: f.authority,
       ...(signerRam.length > 0 ? { ramEscrow: new Set(signerRam.map(([acc]) => acc)) } : {}),
       hop: visited.length - 1,
+      ...(f.deployed ? { deployed: true } : {}),
       ...(runOf(r.id) > 0 ? { run: runOf(r.id) } : {}),
       ...(carried.size > 0 ? { carried } : {}),
       paidRam: new Map(f.paidRam ?? []),
@@ -533,6 +535,7 @@ export function runForwarded(
               ...claimed,
               ...countedOf(h),
               ...paidRamOf(h),
+              ...deployedOf(h),
             },
           };
           carriedOn = carryCredits(h, onward, riding());

@@ -7,13 +7,16 @@
  * each shard for its part by a key of its own (`agedKey`).
  */
 import { type Age, older } from "./age.js";
-import { ageIn, contractKey, mapIndexKey, mapKey, MAX_INDEXED } from "../state/storage.js";
+import { ageIn, contractKey, hopIn, mapIndexKey, mapKey, MAX_INDEXED } from "../state/storage.js";
 
 /** Whether `contract`'s map `key` is indexed on each of `count` shards by the names it created, merged by their ages (mergeByAge). */
 export const byAge = (contract: string, key: string, count: number): boolean =>
   count > 1 && ((contract === "auth.iost" && key === "auth") || (contract === "system.iost" && key === "contract_owner"));
 
-export type FieldAges = { fields: string[]; ages: (Age | null)[] };
+/** A name's creation: its creator's age and the part of the creator's chain it ran in (0: its home's, left out). */
+export type Made = readonly [at: string, ord: string, hop?: number];
+
+export type FieldAges = { fields: string[]; ages: (Made | null)[] };
 
 /** The record whose age tells when a name of the index was created: a contract's code (vm/contract.ts), else the field's own. */
 const agedRecord = (contract: string, key: string, field: string) => (contract === "system.iost" ? contractKey(field) : mapKey(contract, key, field));
@@ -21,26 +24,37 @@ const agedRecord = (contract: string, key: string, field: string) => (contract =
 /** A shard's part of an index merged by age: its fields (read by `get`), each with its record's age (null: none, genesis's). */
 export function fieldAges(get: (key: string) => string | undefined, contract: string, key: string): FieldAges {
   const fields = (get(mapIndexKey(contract, key)) ?? "").split("@").slice(1);
-  return { fields, ages: fields.map((f) => ageIn(get(agedRecord(contract, key, f)))) };
+  return { fields, ages: fields.map((f) => made(get(agedRecord(contract, key, f)))) };
+}
+
+/** The creation a record starts with (storage.ts withAge), null for none. */
+function made(raw: string | undefined): Made | null {
+  const age = ageIn(raw);
+  const hop = hopIn(raw);
+  return age === null ? null : hop > 0 ? [...age, hop] : age;
 }
 
 /**
  * One index of each shard's fields and their ages (fieldAges), in the order of the ages: none (genesis's) first, in
- * the lists' order; cut where one shard's index stops growing. Two names one tx created on two shards share an age
- * and keep the lists' order, which may not be the tx's (docs/SHARDING.md "Not done yet").
+ * the lists' order; cut where one shard's index stops growing. Two names one tx created on two shards share an age:
+ * the part of its chain each ran in orders them, as its actions ran on one shard.
  */
-export function mergeByAge(lists: readonly { fields: readonly string[]; ages: readonly (Age | null)[] }[]): string[] {
+export function mergeByAge(lists: readonly { fields: readonly string[]; ages: readonly (Made | null)[] }[]): string[] {
   const all = lists.flatMap((l) => l.fields.map((field, i) => ({ field, age: l.ages[i] ?? null })));
   // Array sort is stable: equal ages keep the lists' order.
   all.sort((a, b) => byCreation(a.age, b.age));
   return [...new Set(all.map((e) => e.field))].slice(0, MAX_INDEXED);
 }
 
-/** Creation order of two names by their ages: none (genesis's) first, then the older; 0 for equals. */
-function byCreation(a: Age | null, b: Age | null): number {
+/** Creation order of two names: none (genesis's) first, then the older, then the earlier part of one tx; 0 for equals. */
+function byCreation(a: Made | null, b: Made | null): number {
   if (a === null || b === null) return (a === null ? 0 : 1) - (b === null ? 0 : 1);
-  if (older(a, b)) return -1;
-  return older(b, a) ? 1 : 0;
+  const [x, y]: [Age, Age] = [
+    [a[0], a[1]],
+    [b[0], b[1]],
+  ];
+  if (older(x, y)) return -1;
+  return older(y, x) ? 1 : (a[2] ?? 0) - (b[2] ?? 0);
 }
 
 /** The key a run asks shard `shard` by for its part of `contract`'s index `key` (answered with its fieldAges, as JSON). */
@@ -59,7 +73,12 @@ export const agedValue = (get: (key: string) => string | undefined, contract: st
 export function agedPart(raw: string | undefined): FieldAges {
   try {
     const p = JSON.parse(raw ?? "") as FieldAges;
-    const isAge = (a: unknown) => a === null || (Array.isArray(a) && a.length === 2 && a.every((x) => typeof x === "string"));
+    const isAge = (a: unknown) =>
+      a === null ||
+      (Array.isArray(a) &&
+        typeof a[0] === "string" &&
+        typeof a[1] === "string" &&
+        (a.length === 2 || (a.length === 3 && Number.isSafeInteger(a[2]) && a[2] > 0)));
     if (
       Array.isArray(p.fields) &&
       Array.isArray(p.ages) &&

@@ -73,6 +73,11 @@ export interface Forwarded {
   /** Sent on by a forwarded part (docs/SHARDING.md "Atomic txs"): the shards the tx ran on before the sender, home first. */
   path?: number[];
   /**
+   * A part so far deployed the tx's contract (`Contract<tx hash>`, on its shard): a later setCode of the tx fails with
+   * "contract exists" wherever it runs, as on one shard. Absent: none did.
+   */
+  deployed?: true;
+  /**
    * RAM the parts before owe (docs/SHARDING.md "RAM of a chain"): one shard pays a tx's RAM once, after
    * every action, so the last part pays it. Absent: none.
    */

@@ -837,6 +837,9 @@ export function checkReceipt(
     if (b.number === "0" || (at && (BigInt(b.number!) + hops > at.number || BigInt(b.time!) > at.time)))
       throw new ReceiptRefused(`receipt ${r.id} refused: block ${b.number} at ${b.time} is not before block ${at?.number} at ${at?.time} by ${hops}`);
   }
+  // `true` or absent: anything else would read as one.
+  if (r.forward?.deployed !== undefined && r.forward.deployed !== true)
+    throw new ReceiptRefused(`receipt ${r.id} refused: deployed ${JSON.stringify(r.forward.deployed)}`);
   // What a contract of the part reads of its tx (txInfo's actions, tx.authList): a malformed one would break the part's run.
   const earlier: unknown = r.forward?.earlier;
   if (earlier !== undefined && !(Array.isArray(earlier) && earlier.length > 0 && earlier.every(isAction)))

@@ -69,8 +69,8 @@ let decodedChars = 0;
  * others: docs/SHARDING.md, the order in a block at its top) start with its creator's age, `a<height>/<pool key>/`, which no
  * contract, RPC answer, RAM or gas sees: one chain keeps none. A pool key has no '/' (src/pool poolOrder).
  */
-export function withAge(raw: string, [at, ord]: readonly [string, string]): string {
-  return `a${at}/${ord}/${raw}`;
+export function withAge(raw: string, [at, ord]: readonly [string, string], hop = 0): string {
+  return `a${at}/${ord}${hop > 0 ? `:${hop}` : ""}/${raw}`;
 }
 
 /** The creator's age a record starts with (withAge), or null: none with one shard, at genesis or before ages were kept. */
@@ -78,7 +78,20 @@ export function ageIn(raw: string | undefined): [at: string, ord: string] | null
   if (raw === undefined || raw[0] !== "a") return null;
   const i = raw.indexOf("/");
   const j = raw.indexOf("/", i + 1);
-  return [raw.slice(1, i), raw.slice(i + 1, j)];
+  const ord = raw.slice(i + 1, j);
+  const k = ord.indexOf(":");
+  return [raw.slice(1, i), k < 0 ? ord : ord.slice(0, k)];
+}
+
+/**
+ * The part of its tx's chain an account's or a contract's record was created in (withAge `hop`, `a<height>/<pool
+ * key>:<hop>/`; 0: the home's run, or none): two names one tx creates on two shards share its age, and one shard's
+ * index lists them in the order its actions ran (sharding/aged.ts). A pool key has no ':'.
+ */
+export function hopIn(raw: string | undefined): number {
+  const age = raw !== undefined && raw[0] === "a" ? raw.slice(0, raw.indexOf("/", raw.indexOf("/") + 1)) : "";
+  const k = age.indexOf(":");
+  return k < 0 ? 0 : Number(age.slice(k + 1));
 }
 
 /** Most fields a map's index lists (Go's map_handler.go: past 256 '@' it no longer grows). */

@@ -31,7 +31,8 @@ export const setCode: NativeAbi = {
     const con = compileContract(h, args[0] as string);
     con.ID = "Contract" + h.tx.hash;
     codeCost(c, con);
-    if (loadContract(h.state, con.ID)) throw new VmError("contract exists");
+    // Its id is the tx's: a part of the tx on another shard may have deployed it already.
+    if (h.tx.deployed || loadContract(h.state, con.ID)) throw new VmError("contract exists");
     storeContract(h, con);
     chargeRAM(h, protoLength(con));
     h.mapPut(c, "contract_owner", con.ID, str(h.tx.publisher), h.tx.publisher);

@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import type { Json } from "../../durable-objects/api";
 import type { AppEnv, Env } from "../env";
 import { indexParts, mergeData, mergeFields, valueParts, type ValueParts } from "../../src/query/parts";
-import { byAge, mergeByAge } from "../../src/sharding/aged";
+import { byAge, type FieldAges, mergeByAge } from "../../src/sharding/aged";
 import { RpcFailure, unwrap } from "../lib/errors";
 import { MAX_LIST, MAX_PROOF_KEY, MAX_READS } from "../../durable-objects/config";
 import { compareUtf8 } from "../../src/codec/encoder";
@@ -67,7 +67,7 @@ async function partsData(env: Env, parts: ValueParts, id: string, key: string, f
   };
 }
 
-type Aged = Labelled & { fields: string[]; ages: ([string, string] | null)[] };
+type Aged = Labelled & FieldAges;
 
 /** getContractStorageFields of auth.iost's account index: every shard's, merged by the accounts' ages, labelled as shard 0's. */
 async function agedFields(env: Env, id: string, key: string): Promise<Labelled & { fields: string[] }> {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { indexParts, mergeData, mergeFields, valueParts } from "../../../src/query/parts";
-import { byAge, mergeByAge } from "../../../src/sharding/aged";
+import { agedPart, byAge, mergeByAge } from "../../../src/sharding/aged";
+import { ageIn, hopIn, withAge, withoutAge } from "../../../src/state/storage";
 import { CONSENSUS_SHARD, shardOf } from "../../../src/sharding/placement";
 
 const N = 4;
@@ -79,5 +80,41 @@ describe("entries N shards keep in parts", () => {
     expect(cut).toHaveLength(257);
     expect(cut.slice(0, 3)).toEqual(["x0", "y0", "x1"]);
     expect(cut.at(-1)).toBe("x128");
+  });
+
+  test("two names one tx created on two shards: the part of its chain each ran in orders them, as its actions ran", () => {
+    const tx = ["7", "k"] as const;
+    // Shard 1's name came from the chain's second part, shard 3's from its first: the lists' order would put it first.
+    expect(
+      mergeByAge([
+        { fields: ["one"], ages: [[...tx, 2]] },
+        { fields: ["three"], ages: [[...tx, 1]] },
+      ]),
+    ).toEqual(["three", "one"]);
+    // The home's run (no hop) before any forwarded part of the same tx, and both after an older tx's.
+    expect(
+      mergeByAge([
+        { fields: ["later"], ages: [[...tx, 1]] },
+        { fields: ["home", "old"], ages: [tx, ["7", "a", 3]] },
+      ]),
+    ).toEqual(["old", "home", "later"]);
+  });
+
+  test("a record's age and hop (withAge): the age alone where a creator's age is compared, the hop for the index", () => {
+    const raw = withAge("s{}@auth.iost", ["12", "1|00000000|0999900|5|ab"], 3);
+    expect(ageIn(raw)).toEqual(["12", "1|00000000|0999900|5|ab"]);
+    expect(hopIn(raw)).toBe(3);
+    expect(withoutAge(raw)).toBe("s{}@auth.iost");
+    const home = withAge("s{}@auth.iost", ["12", "1|00000000|0999900|5|ab"]);
+    expect([ageIn(home), hopIn(home), withoutAge(home)]).toEqual([["12", "1|00000000|0999900|5|ab"], 0, "s{}@auth.iost"]);
+    expect(hopIn("s{}@auth.iost")).toBe(0);
+  });
+
+  test("a shard's answer of its part (agedPart): ages of two strings and a positive hop, or the part reads as none", () => {
+    const none = { fields: [], ages: [] };
+    const part = (ages: unknown[]) => agedPart(JSON.stringify({ fields: ages.map((_, i) => `n${i}`), ages }));
+    expect(part([null, ["1", "k"], ["1", "k", 2]])).toEqual({ fields: ["n0", "n1", "n2"], ages: [null, ["1", "k"], ["1", "k", 2]] });
+    for (const bad of [["1", "k", 0], ["1", "k", -1], ["1", "k", 1.5], ["1", "k", "2"], ["1"], ["1", 2], ["1", "k", 2, 3]])
+      expect(part([bad]), JSON.stringify(bad)).toEqual(none);
   });
 });

@@ -272,6 +272,25 @@ describe("contracts across shards (simulator)", () => {
     expect(() => checkReceipt({ ...credit, returned: [credit] }, N)).toThrow(ReceiptRefused);
   });
 
+  it("an action receipt says the tx's contract exists only as true", () => {
+    const action: CrossReceipt = {
+      id: "tx:1",
+      kind: "action",
+      txHash: "tx",
+      fromShard: 3,
+      toShard: 1,
+      token: "iost",
+      account: caller,
+      counterpart: "Contract1",
+      amount: "0",
+      message: "",
+      forward: { ...bareForward(caller), deployed: true },
+    };
+    expect(() => checkReceipt(action, N)).not.toThrow();
+    for (const bad of [false, "true", 1, null])
+      expect(() => checkReceipt({ ...action, forward: { ...action.forward!, deployed: bad as true } }, N), JSON.stringify(bad)).toThrow(/refused: deployed/);
+  });
+
   it("registers carried along a chain are the tx's own, each sent by its account's shard, a shard the tx ran on", () => {
     const auth = encodeValue(str(JSON.stringify({ id: other, permissions: {}, groups: {} })), "auth.iost");
     // other's record from its shard 2, to shard 0: a copy riding on from shard 2's part through shard 3 to shard 1.

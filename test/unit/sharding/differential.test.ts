@@ -249,6 +249,9 @@ const aroundShard3 = (publisher: string, perm: string, n: string, last: ReturnTy
 /** An account of shard 2 that admin creates as iost.js's newAccount does, then calling the reader of shard 1. */
 const GUEST = Array.from({ length: 32 }, (_, i) => `guest${i}`).find((n) => shardOf(n, N) === 2)!;
 
+/** Names admin signs up in one tx, by shard. */
+const TWINS = Object.fromEntries([1, 3].map((s) => [s, Array.from({ length: 64 }, (_, i) => `twin${i}`).find((n) => shardOf(n, N) === s)!]));
+
 /** A caller of shard 1 left with RAM for one record of the contract's and not two. */
 const SHORT = on(1, 4);
 
@@ -1221,6 +1224,24 @@ const CASES: Case[] = [
       () => txBy(by, [read("gkeys", ["gas.iost", `${pledger}gp`])]),
     ]),
   ),
+  // Two names one tx creates on two shards, the later action's on the lower shard: the index lists them as created.
+  [
+    "admin signs up an account of shard 3, then one of shard 1, in one tx",
+    () =>
+      txBy(
+        "admin",
+        [3, 1].map((s) => act("auth.iost", "signUp", [TWINS[s], fakeKey(-1), fakeKey(-1)])),
+      ),
+  ],
+  [
+    "an account of shard 3 deploys a contract, calls a contract of shard 1, then deploys another, in one tx",
+    () =>
+      txBy(on(3, 1), [
+        act("system.iost", "setCode", [contractJson(CODE, ABI)]),
+        call(1, "put", ["tw", "1"]),
+        act("system.iost", "setCode", [contractJson(CODE, ABI)]),
+      ]),
+  ],
   // Indexes each shard keeps of the names created on it: a contract lists every shard's, in the order created.
   ...(
     [
