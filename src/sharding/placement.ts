@@ -65,7 +65,7 @@ export const DOMAIN_CONTRACT = "domain.iost";
  */
 export const CONSENSUS_TOKEN = "contribute";
 
-/** The RAM token: the market issues it on the consensus shard and it moves as credits; its supply's changes are counted per shard. */
+/** The RAM token: the market issues it on the consensus shard, which keeps its supply (reads.ts keyShard), and it moves as credits. */
 export const RAM_TOKEN = "ram";
 
 /**
@@ -91,7 +91,9 @@ export function isRamMarketKey(raw: string): boolean {
 
 /**
  * The shard that keeps a token's supply and decides its creation (`TI<sym>`),
- * or null for the RAM token, whose supply is per shard. A symbol names one
+ * or null for the RAM token: every shard keeps its definition from genesis,
+ * and only the market's runs issue it, on the consensus shard's supply
+ * (reads.ts keyShard). A symbol names one
  * token on the whole chain, so the shard is a function of the symbol alone:
  * every shard agrees, with no lookup, on which one creates and issues it.
  * iost and `contribute` are issued on the consensus shard.

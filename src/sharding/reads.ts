@@ -26,6 +26,7 @@ import {
   isRamMarketKey,
   keyAccount,
   RAM_MARKET_KEYS,
+  RAM_TOKEN,
   nftKeySymbol,
   POB_CONTRACTS,
   placedByName,
@@ -72,7 +73,8 @@ export function keyShard(state: State, key: string, count: number): number | nul
   const nft = nftKey(key);
   if (nft !== null) return nftHome(state, count, nft);
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
-  if (supply) return tokenHome(state, count, supply[1]);
+  // The RAM token's is the market's: ram.iost issues it there only (a trade run elsewhere fetches the market's records).
+  if (supply) return supply[1] === RAM_TOKEN ? CONSENSUS_SHARD : tokenHome(state, count, supply[1]);
   const acc = keyAccount(key);
   if (acc === null) return null;
   // Proof of Believability's contracts' balances are the consensus shard's: what is sent them goes there (token.ts holderShard).
@@ -282,15 +284,19 @@ export function readsOf(
     }));
 }
 
+/** The RAM token's supply, which a buy's issue (every `increaseInterval`) writes. */
+const RAM_SUPPLY = `m-token.iost-TI${RAM_TOKEN}-supply`;
+
 /**
  * A missed key and the one a run reads next after it on the same shard, asked together to save a round
  * (latency only): a callee's code and its owner (whose RAM pays for its records), an account's free RAM and
- * its used RAM (doPay writes both), and every record of the RAM market (a buy or sell reads them all).
+ * its used RAM (doPay writes both), and every record of the RAM market (a buy or sell reads them all) with the RAM
+ * token's supply (a buy may issue).
  */
 export function withCompanion(key: string): string[] {
   const code = /^c-(Contract[^-]+)$/.exec(key);
   if (code) return [key, `m-system.iost-contract_owner-${code[1]}`];
-  if (isRamMarketKey(key)) return [...RAM_MARKET_KEYS];
+  if (isRamMarketKey(key)) return [...RAM_MARKET_KEYS, RAM_SUPPLY];
   // A system contract pays no RAM (executor/index.ts doPay): ram.iost's balance of ram is the market's, with no used RAM.
   const ram = /^m-token\.iost-TB([^-]+)-ram$/.exec(key);
   return ram && !ram[1].endsWith(".iost") ? [key, `b-ram.iost-UR${ram[1]}`] : [key];

@@ -13,7 +13,7 @@ import { txId } from "../../../src/tx/bytes";
 import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, N, on, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, N, on, run, txBy } from "./workload";
 
 beforeAll(vmReady);
 
@@ -31,6 +31,42 @@ describe("one RAM market for the chain (simulator)", () => {
     expect(marketOf(one, 0).sort()).toEqual([...RAM_MARKET_KEYS].sort());
     expect(marketOf(four, 0).map((k) => [k, four.shards[0].store.get(k)])).toEqual(marketOf(one, 0).map((k) => [k, one.shards[0].store.get(k)]));
     for (const s of [1, 2, 3]) expect(marketOf(four, s)).toEqual([]);
+  });
+
+  it("the RAM token's supply is the market's: a co-signer's buy run off it past an increaseInterval issues there, and a contract of another shard reads that one, as on one shard", () => {
+    const SUP = `class Sup {
+  init() {}
+  sup() { return String(storage.globalMapGet("token.iost", "TIram", "supply")) + "," + blockchain.call("token.iost", "supply", ["ram"])[0]; }
+}
+module.exports = Sup;`;
+    const supplyOn = (chain: SimChain) => decodeValue(chain.shards[0].store.get("m-token.iost-TIram-supply"))?.value.v as string;
+    // Past ram.iost's increaseInterval (600 s at genesis): the next buy issues.
+    const later = () => BLOCK_TIME + 700n * 1_000_000_000n;
+    const [by, mate] = [on(1, 5), on(2, 0)];
+    const outcomes = [1, N].map((count) => {
+      const chain = new SimChain(config(), count);
+      const genesis = supplyOn(chain);
+      const deployed = run(chain, txBy(by, [act("system.iost", "setCode", [contractJson(SUP, [{ name: "sup", args: [] }])])]));
+      const id = JSON.parse((deployed.receipt as { returns: string[] }).returns[0])[0] as string;
+      const buy = run(chain, txBy(by, [act("ram.iost", "buy", [mate, by, 100])], { signers: [mate] }), undefined, later);
+      const read = run(chain, txBy(by, [act(id, "sup", [])]), undefined, later);
+      return {
+        genesis,
+        buy: buy.receipt,
+        read: read.receipt,
+        supply: supplyOn(chain),
+        shards: chain.shards.map((s) => s.store.get("m-token.iost-TIram-supply")),
+      };
+    });
+    const [one, four] = outcomes;
+    expect(BigInt(one.supply)).toBeGreaterThan(BigInt(one.genesis));
+    expect(four.buy).toEqual(one.buy);
+    expect(four.supply).toBe(one.supply);
+    expect(four.read).toEqual(one.read);
+    expect((four.read as { returns: string[] }).returns[0]).toBe(JSON.stringify([`${one.supply},${one.supply}`]));
+    // The other shards' copies stay as genesis left them: nothing reads or writes them.
+    expect(new Set(four.shards.slice(1)).size).toBe(1);
+    expect(four.shards[1]).not.toBe(four.shards[0]);
   });
 
   it("a buy from shard 3 for an account of shard 2 runs on shard 0, the bytes land on shard 2 with its records; a forged `bought` is refused", () => {
