@@ -272,20 +272,23 @@ describe("contracts across shards (simulator)", () => {
     expect(() => checkReceipt({ ...credit, returned: [credit] }, N)).toThrow(ReceiptRefused);
   });
 
+  /** caller's tx's part going on from shard 3 to shard 1 with `forward`. */
+  const partOf = (forward: Forwarded): CrossReceipt => ({
+    id: "tx:3:1",
+    kind: "action",
+    txHash: "tx",
+    fromShard: 3,
+    toShard: 1,
+    token: "iost",
+    account: caller,
+    counterpart: "Contract1",
+    amount: "0",
+    message: "",
+    forward,
+  });
+
   it("an action receipt says the tx's contract exists only as true", () => {
-    const action: CrossReceipt = {
-      id: "tx:1",
-      kind: "action",
-      txHash: "tx",
-      fromShard: 3,
-      toShard: 1,
-      token: "iost",
-      account: caller,
-      counterpart: "Contract1",
-      amount: "0",
-      message: "",
-      forward: { ...bareForward(caller), deployed: true },
-    };
+    const action = partOf({ ...bareForward(caller), deployed: true });
     expect(() => checkReceipt(action, N)).not.toThrow();
     for (const bad of [false, "true", 1, null])
       expect(() => checkReceipt({ ...action, forward: { ...action.forward!, deployed: bad as true } }, N), JSON.stringify(bad)).toThrow(/refused: deployed/);
@@ -309,19 +312,7 @@ describe("contracts across shards (simulator)", () => {
       ord: bareOrd("tx"),
       auth,
     };
-    const action: CrossReceipt = {
-      id: "tx:3:1",
-      kind: "action",
-      txHash: "tx",
-      fromShard: 3,
-      toShard: 1,
-      token: "iost",
-      account: caller,
-      counterpart: "Contract1",
-      amount: "0",
-      message: "",
-      forward: { ...bareForward(caller), path: [1, 2], registers: [register] },
-    };
+    const action = partOf({ ...bareForward(caller), path: [1, 2], registers: [register] });
     expect(() => checkReceipt(action, N)).not.toThrow();
     expect(() => checkReceipt({ ...action, forward: { ...action.forward!, registers: [{ ...register, toShard: 1 }] } }, N)).not.toThrow();
     const forged: CrossReceipt[] = [
