@@ -9,7 +9,7 @@
 import { type Counted, MAX_READ_BYTES, MAX_READ_KEYS } from "../sharding/reads.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import type { Age } from "../sharding/age.js";
-import { decodeValue, encodeValue, int, json, withoutAge } from "../state/storage.js";
+import { decodeValue, encodeValue, int, json, withFields, withoutAge } from "../state/storage.js";
 import { VmError } from "./errors.js";
 import { freezeListJson, parseFreezeList, pushFreeze } from "./freeze.js";
 
@@ -90,11 +90,22 @@ export class RemoteReads {
   }
 
   /**
-   * A fetched balance or frozen-list record `raw` of `key` with the run's own credits to it added, as one shard
-   * would read it: amounts added to a balance; to a frozen list, each (amount, time) pushed in Go's order and the
-   * record then the publisher's, as a freeze's half rewrites it under its RAM payer (token.ts freezeBalance).
+   * A fetched balance or frozen-list record `raw` of `key` (or their field index) with the run's own credits to it
+   * added, as one shard would read it: symbols new to an index appended; amounts added to a balance; to a frozen
+   * list, each (amount, time) pushed in Go's order and the record then the publisher's, as a freeze's half rewrites
+   * it under its RAM payer (token.ts freezeBalance).
    */
   withCredits(key: string, raw: string | undefined): string | undefined {
+    // An account's balance or frozen index: the symbols its credits add, as one shard's halves appended them.
+    const index = /^m-token\.iost-T([BF])([^-]+)$/.exec(key);
+    if (index) {
+      const frozen = index[1] === "F";
+      const sent = this.sent().filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === index[2]);
+      return withFields(
+        raw,
+        sent.map((c) => c.token),
+      );
+    }
     const credits = this.creditsTo(key);
     if (credits.length === 0) return raw;
     const d = decodeValue(raw);

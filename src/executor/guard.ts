@@ -8,7 +8,7 @@
 import { VmError } from "../contracts/errors.js";
 import { State } from "../state/state.js";
 import type { Store } from "../state/store.js";
-import { ageIn, decodeValue, encodeValue, int, MAX_INDEXED, mapIndexKey, mapKey } from "../state/storage.js";
+import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey, withFields } from "../state/storage.js";
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
@@ -443,16 +443,7 @@ export class ShardState extends State {
 
 /** A map index as its home keeps it (`home`), then the fields of the copy held elsewhere (`here`) that it lacks, as appended there. */
 function addedFields(home: string | undefined, here: string | undefined): string | undefined {
-  const listed = new Set((home ?? "").split("@").slice(1));
-  const added = (here ?? "")
-    .split("@")
-    .slice(1)
-    .filter((f) => !listed.has(f));
-  if (added.length === 0) return home;
-  return [...listed, ...added]
-    .slice(0, MAX_INDEXED)
-    .map((f) => "@" + f)
-    .join("");
+  return withFields(home, (here ?? "").split("@").slice(1));
 }
 
 /**

@@ -97,6 +97,17 @@ export function hopIn(raw: string | undefined): number {
 /** Most fields a map's index lists (Go's map_handler.go: past 256 '@' it no longer grows). */
 export const MAX_INDEXED = 257;
 
+/** A map's index (`@f1@f2…`, undefined: none) with `fields` it lacks appended in order, as new fields join it; cut at MAX_INDEXED. */
+export function withFields(index: string | undefined, fields: readonly string[]): string | undefined {
+  const listed = (index ?? "").split("@").slice(1);
+  const added = [...new Set(fields)].filter((f) => !listed.includes(f));
+  if (added.length === 0) return index;
+  return [...listed, ...added]
+    .slice(0, MAX_INDEXED)
+    .map((f) => "@" + f)
+    .join("");
+}
+
 /** A record without its creator's age (withAge). */
 export function withoutAge(raw: string): string {
   return raw[0] === "a" ? raw.slice(raw.indexOf("/", raw.indexOf("/") + 1) + 1) : raw;

@@ -1196,6 +1196,11 @@ const CASES: Case[] = [
         read("can", [on(2, 4), "owner"]),
       ]),
   ],
+  // A later part lists the token records of an account an earlier action credited: the symbols new to it are listed.
+  [
+    "an account of shard 0 pays gold to one of shard 2, and a contract of shard 1 lists that one's token records",
+    () => txBy(on(0), [act("token.iost", "transfer", ["gold", on(0), on(2, 4), "1", ""]), read("gkeys", ["token.iost", `TB${on(2, 4)}`])]),
+  ],
   // gas.iost's index of a pledger's users: each shard indexes its own; a contract lists the pledger's shard's order.
   ...[
     [on(3), on(0), on(2, 3), on(1, 3)],
