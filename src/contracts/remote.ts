@@ -84,9 +84,12 @@ export class RemoteReads {
   /** The run's credits that land on balance or frozen-list record `key` (not yet in a value the run wrote). */
   private creditsTo(key: string): CrossReceipt[] {
     const m = /^m-token\.iost-T([BF])([^-]+)-([^-]+)$/.exec(key);
-    if (!m) return [];
-    const frozen = m[1] === "F";
-    return this.sent().filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === m[2] && c.token === m[3]);
+    return m ? this.creditsOf(m[2], m[1] === "F").filter((c) => c.token === m[3]) : [];
+  }
+
+  /** The run's credits to `account`'s balances, or its frozen lists when `frozen`. */
+  private creditsOf(account: string, frozen: boolean): CrossReceipt[] {
+    return this.sent().filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === account);
   }
 
   /**
@@ -98,14 +101,11 @@ export class RemoteReads {
   withCredits(key: string, raw: string | undefined): string | undefined {
     // An account's balance or frozen index: the symbols its credits add, as one shard's halves appended them.
     const index = /^m-token\.iost-T([BF])([^-]+)$/.exec(key);
-    if (index) {
-      const frozen = index[1] === "F";
-      const sent = this.sent().filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === index[2]);
+    if (index)
       return withFields(
         raw,
-        sent.map((c) => c.token),
+        this.creditsOf(index[2], index[1] === "F").map((c) => c.token),
       );
-    }
     const credits = this.creditsTo(key);
     if (credits.length === 0) return raw;
     const d = decodeValue(raw);

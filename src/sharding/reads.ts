@@ -38,6 +38,9 @@ import type { CrossReceipt } from "./receipts.js";
 import { pledgeIndexRaw, pledgeOrderOwner } from "./pledges.js";
 import { agedOf, agedValue } from "./aged.js";
 
+/** The RAM token's supply, which a buy's issue (every `increaseInterval`) writes. */
+const RAM_SUPPLY = `m-token.iost-TI${RAM_TOKEN}-supply`;
+
 /** At most this many records read by balanceOf, supply, storage.global* and callees in one tx (docs/SHARDING.md, _Bounds_). */
 export const MAX_READ_KEYS = 256;
 /** At most this many bytes of their stored values. */
@@ -72,9 +75,10 @@ export function keyShard(state: State, key: string, count: number): number | nul
   if (aged !== null) return aged.shard;
   const nft = nftKey(key);
   if (nft !== null) return nftHome(state, count, nft);
+  // The RAM token's supply is the market's: ram.iost issues it there only (a trade run elsewhere fetches the market's records).
+  if (key === RAM_SUPPLY) return CONSENSUS_SHARD;
   const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
-  // The RAM token's is the market's: ram.iost issues it there only (a trade run elsewhere fetches the market's records).
-  if (supply) return supply[1] === RAM_TOKEN ? CONSENSUS_SHARD : tokenHome(state, count, supply[1]);
+  if (supply) return tokenHome(state, count, supply[1]);
   const acc = keyAccount(key);
   if (acc === null) return null;
   // Proof of Believability's contracts' balances are the consensus shard's: what is sent them goes there (token.ts holderShard).
@@ -283,9 +287,6 @@ export function readsOf(
       ord,
     }));
 }
-
-/** The RAM token's supply, which a buy's issue (every `increaseInterval`) writes. */
-const RAM_SUPPLY = `m-token.iost-TI${RAM_TOKEN}-supply`;
 
 /**
  * A missed key and the one a run reads next after it on the same shard, asked together to save a round

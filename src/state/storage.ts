@@ -75,12 +75,17 @@ export function withAge(raw: string, [at, ord]: readonly [string, string], hop =
 
 /** The creator's age a record starts with (withAge), or null: none with one shard, at genesis or before ages were kept. */
 export function ageIn(raw: string | undefined): [at: string, ord: string] | null {
+  const age = agePrefix(raw);
+  if (age === null) return null;
+  const k = age[1].indexOf(":");
+  return [age[0], k < 0 ? age[1] : age[1].slice(0, k)];
+}
+
+/** The two fields of the age a record starts with (withAge): its height, and its pool key with any `:<hop>`. */
+function agePrefix(raw: string | undefined): [at: string, ordHop: string] | null {
   if (raw === undefined || raw[0] !== "a") return null;
   const i = raw.indexOf("/");
-  const j = raw.indexOf("/", i + 1);
-  const ord = raw.slice(i + 1, j);
-  const k = ord.indexOf(":");
-  return [raw.slice(1, i), k < 0 ? ord : ord.slice(0, k)];
+  return [raw.slice(1, i), raw.slice(i + 1, raw.indexOf("/", i + 1))];
 }
 
 /**
@@ -89,9 +94,9 @@ export function ageIn(raw: string | undefined): [at: string, ord: string] | null
  * index lists them in the order its actions ran (sharding/aged.ts). A pool key has no ':'.
  */
 export function hopIn(raw: string | undefined): number {
-  const age = raw !== undefined && raw[0] === "a" ? raw.slice(0, raw.indexOf("/", raw.indexOf("/") + 1)) : "";
-  const k = age.indexOf(":");
-  return k < 0 ? 0 : Number(age.slice(k + 1));
+  const ordHop = agePrefix(raw)?.[1] ?? "";
+  const k = ordHop.indexOf(":");
+  return k < 0 ? 0 : Number(ordHop.slice(k + 1));
 }
 
 /** Most fields a map's index lists (Go's map_handler.go: past 256 '@' it no longer grows). */

@@ -50,10 +50,12 @@ module.exports = Sup;`;
       const id = JSON.parse((deployed.receipt as { returns: string[] }).returns[0])[0] as string;
       const buy = run(chain, txBy(by, [act("ram.iost", "buy", [mate, by, 100])], { signers: [mate] }), undefined, later);
       const read = run(chain, txBy(by, [act(id, "sup", [])]), undefined, later);
+      const top = run(chain, txBy(by, [act("token.iost", "supply", ["ram"])]), undefined, later);
       return {
         genesis,
         buy: buy.receipt,
         read: read.receipt,
+        top: top.receipt,
         supply: supplyOn(chain),
         shards: chain.shards.map((s) => s.store.get("m-token.iost-TIram-supply")),
       };
@@ -64,6 +66,9 @@ module.exports = Sup;`;
     expect(four.supply).toBe(one.supply);
     expect(four.read).toEqual(one.read);
     expect((four.read as { returns: string[] }).returns[0]).toBe(JSON.stringify([`${one.supply},${one.supply}`]));
+    // A top-level supply read from shard 1 too: it answers the market's.
+    expect(four.top).toEqual(one.top);
+    expect((four.top as { returns: string[] }).returns[0]).toBe(JSON.stringify([String(one.supply)]));
     // The other shards' copies stay as genesis left them: nothing reads or writes them.
     expect(new Set(four.shards.slice(1)).size).toBe(1);
     expect(four.shards[1]).not.toBe(four.shards[0]);
