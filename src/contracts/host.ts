@@ -71,6 +71,8 @@ export interface TxContext {
   hop?: number;
   /** An earlier part of the tx deployed its contract on another shard (Forwarded `deployed`). */
   deployed?: boolean;
+  /** The `<pledger>gp` fields earlier parts of the tx moved that no pledger's order holds yet (Forwarded `pledges`). */
+  pledges?: readonly PledgeMove[];
   /** How many times its tx ran again from scratch at home after a part gave way (executor/locks.ts Redo): its receipts' ids differ from the voided runs'. */
   run?: number;
   /** A guest part's tokens whose publisher's records it holds (the action receipt's `tokens`): they stay its balance here. */
@@ -588,6 +590,10 @@ export class Host {
     const chainAtHome = this.tx.guest !== undefined && shardOf(this.tx.publisher, sh.count) === sh.index;
     if (here && !chainAtHome) movePledge(this.state, sh.index, sh.count, [pledger, user, added]);
     else this.pledgeMoves.push([pledger, user, added]);
+  }
+  /** The `<pledger>gp` fields the tx moved so far that no pledger's order holds yet: its earlier parts', then this run's. */
+  pendingPledges(): PledgeMove[] {
+    return [...(this.tx.pledges ?? []), ...this.pledgeMoves];
   }
 
   /** The id of the next receipt this tx sends. An action receipt's run sends its own ids ("g"): they must not meet the home's. */

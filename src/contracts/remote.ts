@@ -7,6 +7,7 @@
  * fails with one error everywhere. executor/guard.ts fills it.
  */
 import { type Counted, MAX_READ_BYTES, MAX_READ_KEYS } from "../sharding/reads.js";
+import type { PledgeMove } from "../sharding/pledges.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import type { Age } from "../sharding/age.js";
 import { decodeValue, encodeValue, int, json, withFields, withoutAge } from "../state/storage.js";
@@ -74,6 +75,8 @@ export class RemoteReads {
 
   /** The credits the run sent so far (its host's outbox): one shard landed them before a later read. */
   sent: () => readonly CrossReceipt[] = () => [];
+  /** The `<pledger>gp` fields the tx moved so far that no pledger's order holds yet (Host.pendingPledges). */
+  pledged: () => readonly PledgeMove[] = () => [];
   /** Takes credits the run sent out of its outbox: absorb bundled them into an earlier one's probe. */
   drop: (credits: readonly CrossReceipt[]) => void = () => {};
   /** Books the RAM a credit's receiver half charges for rewriting balance record `key` from `before` to `after` (host.ts payHalf). */

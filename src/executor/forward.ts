@@ -457,6 +457,7 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
       ...countedOf(h),
       ...paidRamOf(h),
       ...deployedOf(h),
+      ...pledgesOf(h),
     },
   });
 }
@@ -464,6 +465,12 @@ export function sendActions(h: Host, actions: Action[], target: number, vmGas: n
 /** Forwarded `deployed`: whether the tx's contract exists by now, deployed by this part or an earlier one. */
 export function deployedOf(h: Host): { deployed?: true } {
   return h.tx.deployed || h.state.get(contractKey(`Contract${h.tx.hash}`)) !== undefined ? { deployed: true } : {};
+}
+
+/** Forwarded `pledges`: the `<pledger>gp` fields the tx moved so far that no pledger's order holds yet. */
+export function pledgesOf(h: Host): Pick<Forwarded, "pledges"> {
+  const pledges = h.pendingPledges();
+  return pledges.length > 0 ? { pledges } : {};
 }
 
 /** The `ram` records doPays of the tx rewrote so far, for later parts' credits to carry (Forwarded `paidRam`). */

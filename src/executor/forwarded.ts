@@ -36,6 +36,7 @@ import {
   claimTarget,
   countedOf,
   deployedOf,
+  pledgesOf,
   paidRamOf,
   debtOf,
   escrowRam,
@@ -296,6 +297,7 @@ export function runForwarded(
       ...(signerRam.length > 0 ? { ramEscrow: new Set(signerRam.map(([acc]) => acc)) } : {}),
       hop: visited.length - 1,
       ...(f.deployed ? { deployed: true } : {}),
+      ...(f.pledges ? { pledges: f.pledges } : {}),
       ...(runOf(r.id) > 0 ? { run: runOf(r.id) } : {}),
       ...(carried.size > 0 ? { carried } : {}),
       paidRam: new Map(f.paidRam ?? []),
@@ -309,6 +311,7 @@ export function runForwarded(
     // The earlier parts' reads count, as one shard's one run counts every action's.
     state.reads.seed(f.counted);
     state.reads.sent = () => [...adopted, ...h.outbox];
+    state.reads.pledged = () => h.pendingPledges();
     state.reads.payHalf = (key, before, after) => h.payHalf(key, before, after);
     state.reads.drop = (gone) => {
       h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !gone.includes(x)));
@@ -536,6 +539,7 @@ export function runForwarded(
               ...countedOf(h),
               ...paidRamOf(h),
               ...deployedOf(h),
+              ...pledgesOf(h),
             },
           };
           carriedOn = carryCredits(h, onward, riding());

@@ -12,12 +12,12 @@ import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey, withFields }
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { answerValue, isPlacedKey, partTx, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
+import { answerValue, isPlacedKey, partTx, placedContract, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
 import { ESCROWED } from "../sharding/forward.js";
-import { pledgeOrderKey, pledgeOrderOwner } from "../sharding/pledges.js";
+import { pledgeOrderKey, pledgeOrderOwner, withMoves } from "../sharding/pledges.js";
 import { agedKey, agedPart, byAge, mergeByAge } from "../sharding/aged.js";
 
 const isEscrowKey = (account: string, key: string) =>
@@ -185,7 +185,8 @@ export class ShardState extends State {
    * one shard reads.
    */
   private readPledges(r: RemoteReads, key: string, pledger: string): string | undefined {
-    const raw = this.readIndex(r, pledgeOrderKey(pledger), key)?.raw;
+    const read = this.readIndex(r, pledgeOrderKey(pledger), key);
+    const raw = read === null ? undefined : withMoves(read.raw, pledger, r.pledged());
     r.count(key, raw);
     return raw;
   }
@@ -315,12 +316,14 @@ export class ShardState extends State {
   }
 
   /**
-   * A field written for another shard (writeRemote) is indexed where it lands (reads.ts land), by the index kept there:
-   * gas.iost's `<pledger>gp` index is per shard (the fields live with their users), and an account's token index here
-   * may be its escrow's (held), which leaves with it, while the field it names goes home.
+   * A field written for another shard (writeRemote) of a contract whose records all live on one shard is indexed by the
+   * run, as one shard indexes it: the index keeps the order the fields came in, which the writes (in key order) lose,
+   * and goes with them. Others are indexed where they land (reads.ts land), by the index kept there: gas.iost's
+   * `<pledger>gp` index is per shard (the fields live with their users), and an account's token index here may be its
+   * escrow's (held), which leaves with it, while the field it names goes home.
    */
-  override indexesHere(valueKey: string, _indexKey: string): boolean {
-    return !this.remote.has(valueKey);
+  override indexesHere(valueKey: string, indexKey: string): boolean {
+    return !this.remote.has(valueKey) || placedContract(indexKey) !== null;
   }
 
   override put(key: string, value: string): void {

@@ -492,6 +492,7 @@ export function runTx(
     // One shard writes no ages (Host.creatorAge): no read need be checked against one.
     if ((block.shard?.count ?? 1) > 1) reads.age = [block.number.toString(), h.tx.ord];
     reads.sent = () => h.outbox;
+    reads.pledged = () => h.pendingPledges();
     reads.payHalf = (key, before, after) => h.payHalf(key, before, after);
     reads.drop = (gone) => h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !gone.includes(x)));
   }

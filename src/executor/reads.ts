@@ -649,12 +649,13 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
   if (here.some(([k]) => !locked.has(k))) throw new ReceiptRefused(`receipt ${r.id} refused: writes of ${r.txHash} that it did not lock here for writing`);
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   let noted = false;
+  const whole = new Set(here.map(([k]) => k));
   for (const [k, v] of here) {
     const f = placedField(k);
     const index = f === null ? null : mapIndexKey(f.contract, f.map);
     const before = index === null ? undefined : [state.get(index) ?? null, state.get(index + "@") ?? null];
-    land(state, k, v);
-    if (index === null || (state.get(index) ?? null) === before![0]) continue;
+    land(state, k, v, false, whole);
+    if (index === null || whole.has(index) || (state.get(index) ?? null) === before![0]) continue;
     // Noted in the lock of the part that locked the field (its writer's): its restore, should the tx fail, finds it there.
     const part = Object.keys(locks).find((p) => partTx(p) === r.txHash && locks[p].write && locks[p].keys.includes(k))!;
     const was = (locks[part].was ??= {});
@@ -672,7 +673,8 @@ function placedField(key: string): { contract: string; map: string; field: strin
 
 /**
  * Puts here a write another shard's run made of a record this shard keeps. A map's field, coming or going, joins or
- * leaves the map's index here, as mputRaw and mdel keep it where the run left it to this shard (State.indexesHere).
+ * leaves the map's index here, as mputRaw and mdel keep it where the run left it to this shard (State.indexesHere),
+ * unless the index lands `whole` with it (a contract's map, which the run indexed: guard.ts indexesHere).
  * `putBack`: a failed tx's restore (the values before it). A field absent before it, which a part of it added here,
  * leaves the index as one shard's undo of the tx leaves it: as if it never joined (no delete's `@` mark).
  */
@@ -930,7 +932,7 @@ export function takeRelease(state: State, r: CrossReceipt, count: number): void 
   if (lands.length > 0 && !held.write)
     throw new ReceiptRefused(`receipt ${r.id} refused: a write of ${JSON.stringify(lands[0][0])}, which ${r.account} locked here only for reading`);
   // A restore: an index the tx's landed writes changed, still as they left it, goes back whole, with its delete mark.
-  const whole = new Set<string>();
+  const whole = new Set(lands.map(([k]) => k));
   for (const [index, [before, mark, after]] of r.restore === undefined ? [] : Object.entries(held.was ?? {})) {
     if ((state.get(index) ?? null) !== after) continue;
     for (const [k, v] of [

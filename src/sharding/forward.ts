@@ -22,6 +22,7 @@
 import { AMOUNT_RE, Decimal } from "../amount.js";
 import type { BlockContext } from "../block/context.js";
 import type { Action, AmountLimit, ContractEvent } from "../tx/types.js";
+import type { PledgeMove } from "./pledges.js";
 import type { CrossReceipt } from "./receipts.js";
 import type { Counted } from "./reads.js";
 
@@ -77,6 +78,11 @@ export interface Forwarded {
    * "contract exists" wherever it runs, as on one shard. Absent: none did.
    */
   deployed?: true;
+  /**
+   * The `<pledger>gp` fields the parts so far added or removed that no pledger's order holds yet (Host.notePledge), in
+   * order: a later part lists a pledger's users as one shard does (executor/guard.ts readPledges). Absent: none.
+   */
+  pledges?: PledgeMove[];
   /**
    * RAM the parts before owe (docs/SHARDING.md "RAM of a chain"): one shard pays a tx's RAM once, after
    * every action, so the last part pays it. Absent: none.

@@ -54,10 +54,23 @@ export function movePledge(state: State, here: number, count: number, [pledger, 
   if (raw === undefined && !(added && away)) return;
   const db = new ContractDB(state);
   const base = raw === undefined ? [...new Set(db.mkeys("gas.iost", pledger + "gp"))].filter((f) => db.mhas("gas.iost", pledger + "gp", f)) : fields(raw);
-  const order = base.filter((f) => f !== user);
-  if (added) order.push(user);
+  const order = moved(base, user, added);
   if (order.some((f) => shardOf(f, count) !== here)) state.put(key, order.map((f) => "@" + f).join(""));
   else if (raw !== undefined) state.del(key);
+}
+
+/** `order` after a field of `user` came (last) or went. */
+const moved = (order: readonly string[], user: string, added: boolean) => [...order.filter((f) => f !== user), ...(added ? [user] : [])];
+
+/**
+ * `pledger`'s field index `raw` as its pledger's shard answers it (pledgeIndexRaw) with `moves` of the running tx that
+ * no order holds yet applied: one shard's index lists them as made (executor/guard.ts readPledges).
+ */
+export function withMoves(raw: string | undefined, pledger: string, moves: readonly PledgeMove[]): string | undefined {
+  const mine = moves.filter(([p]) => p === pledger);
+  if (mine.length === 0) return raw;
+  const order = mine.reduce((o, [, user, added]) => moved(o, user, added), fields(raw));
+  return order.length === 0 ? undefined : order.map((f) => "@" + f).join("");
 }
 
 /**

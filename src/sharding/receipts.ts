@@ -840,6 +840,10 @@ export function checkReceipt(
   // `true` or absent: anything else would read as one.
   if (r.forward?.deployed !== undefined && r.forward.deployed !== true)
     throw new ReceiptRefused(`receipt ${r.id} refused: deployed ${JSON.stringify(r.forward.deployed)}`);
+  // The pledges the parts so far moved, which a listing of a pledger's users adds: a malformed one would break the part's run.
+  const moves: unknown = r.forward?.pledges;
+  if (moves !== undefined && !(Array.isArray(moves) && moves.length > 0 && moves.every(isMove)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: pledges ${JSON.stringify(moves)?.slice(0, 200)}`);
   // What a contract of the part reads of its tx (txInfo's actions, tx.authList): a malformed one would break the part's run.
   const earlier: unknown = r.forward?.earlier;
   if (earlier !== undefined && !(Array.isArray(earlier) && earlier.length > 0 && earlier.every(isAction)))

@@ -294,6 +294,13 @@ describe("contracts across shards (simulator)", () => {
       expect(() => checkReceipt({ ...action, forward: { ...action.forward!, deployed: bad as true } }, N), JSON.stringify(bad)).toThrow(/refused: deployed/);
   });
 
+  it("an action receipt's pledges moved so far are a list of [pledger, user, added]", () => {
+    const action = partOf({ ...bareForward(caller), pledges: [[caller, other, true]] });
+    expect(() => checkReceipt(action, N)).not.toThrow();
+    for (const bad of [[], [[caller, other]], [[caller, other, "true"]], [[caller, 1, true]], "x", null, [null]])
+      expect(() => checkReceipt({ ...action, forward: { ...action.forward!, pledges: bad as never } }, N), JSON.stringify(bad)).toThrow(/refused: pledges/);
+  });
+
   it("registers carried along a chain are the tx's own, each sent by its account's shard, a shard the tx ran on", () => {
     const auth = encodeValue(str(JSON.stringify({ id: other, permissions: {}, groups: {} })), "auth.iost");
     // other's record from its shard 2, to shard 0: a copy riding on from shard 2's part through shard 3 to shard 1.

@@ -188,6 +188,7 @@ const READER = `class Reader {
   lots(n) { let s = 0; for (let i = 0; i < n; i++) if (storage.globalMapGet("token.iost", "TBnone" + i, "iost") !== null) s++; return String(s); }
   pair(a, b) { return [a, b].map((w) => blockchain.call("token.iost", "balanceOf", ["iost", w])[0]).join(","); }
   can(who, perm) { return String(blockchain.requireAuth(who, perm)); }
+  mputs(k, fs) { for (const f of JSON.parse(fs)) storage.mapPut(k, f, "1"); return "put"; }
 }
 module.exports = Reader;`;
 const READER_ABI = [
@@ -205,6 +206,7 @@ const READER_ABI = [
   { name: "lots", args: ["number"] },
   { name: "pair", args: ["string", "string"] },
   { name: "can", args: ["string", "string"] },
+  { name: "mputs", args: ["string", "string"] },
 ];
 let reader = "";
 const read = (abi: string, args: unknown[]) => act(reader, abi, args);
@@ -1773,6 +1775,37 @@ const CASES: Case[] = [
     () => txBy(on(1, 2), [callOf(contracts[3], "put", ["cj", "x"]), call(2, "put", ["cj2", "y"]), callOf(contracts[3], "put", ["cj", "z"])]),
   ],
   ["the key the home had overwritten after a third shard's part is the last write", () => txBy(on(2, 1), [read("gget", [contracts[3], "cj"])])],
+  // A later part lists a map an earlier action of the tx added a field to on another shard, as one shard lists it.
+  [
+    "a contract of shard 3 has one of shard 2 put its caller's record, then a contract of shard 1 lists that map",
+    () => txBy(on(0, 3), [act(relay, "callee", [contracts[2], "mine", JSON.stringify(["mk"])]), read("gkeys", [contracts[2], "rec"])]),
+  ],
+  [
+    "a contract of shard 3 has one of shard 1 add two fields to a map, then that one lists it",
+    () => txBy(on(0, 3), [act(relay, "callee", [reader, "mputs", JSON.stringify(["mm", JSON.stringify(["b", "a"])])]), read("gkeys", [reader, "mm"])]),
+  ],
+  [
+    "a contract of shard 3 has one of shard 1 add two fields to a map, then lists it",
+    () => txBy(on(0, 3), [act(relay, "callee", [reader, "mputs", JSON.stringify(["mn", JSON.stringify(["d", "c"])])]), act(relay, "gkeys", [reader, "mn"])]),
+  ],
+  [
+    "a contract of shard 3 has one of shard 1 add two fields to a map",
+    () => txBy(on(0, 3), [act(relay, "callee", [reader, "mputs", JSON.stringify(["mo", JSON.stringify(["f", "e"])])])]),
+  ],
+  ["a contract lists the map a contract of another shard added two fields to", () => txBy(on(2, 1), [read("gkeys", [reader, "mo"])])],
+  [
+    "an account of shard 1 pledges for one of shard 0, then a contract of shard 3 lists its users",
+    () => txBy(on(1, 4), [act("gas.iost", "pledge", [on(1, 4), on(0, 3), "1"]), act(relay, "gkeys", ["gas.iost", `${on(1, 4)}gp`])]),
+  ],
+  [
+    "an account of shard 1 pledges for one of shard 2, then a contract of its own shard lists its users",
+    () => txBy(on(1, 4), [act("gas.iost", "pledge", [on(1, 4), on(2, 3), "1"]), read("gkeys", ["gas.iost", `${on(1, 4)}gp`])]),
+  ],
+  ["that account of shard 1 buys RAM", () => txBy(on(1, 4), [act("ram.iost", "buy", [on(1, 4), on(1, 4), 1000])])],
+  [
+    "an account of shard 1 unpledges all it pledged for one of shard 0, then a contract of shard 3 lists its users",
+    () => txBy(on(1, 4), [act("gas.iost", "unpledge", [on(1, 4), on(0, 3), "1"]), act(relay, "gkeys", ["gas.iost", `${on(1, 4)}gp`])]),
+  ],
   ...[1, 3].map(
     (c): Case => [`a contract of shard 2 freezes its caller's iost to an account of shard ${c}`, () => txBy(GIVEN, [act(giver, "freeze", [on(c), "1"])])],
   ),
