@@ -13,7 +13,7 @@ import { argsJson } from "./args.js";
 import type { Arg } from "./args.js";
 import type { Cost } from "./cost.js";
 import { jsError, jsThrow, jsTypeError, VmError } from "./errors.js";
-import type { AccountJson, Host, ItemJson } from "./host.js";
+import { asCallee, type AccountJson, type Host, type ItemJson } from "./host.js";
 import type { NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { announce } from "./system.js";
@@ -67,9 +67,22 @@ function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
   const raw = h.state.get(key)!;
   // The account keeps its creator's age through every change (one row: the record just written).
   h.stampAge(key, old, true);
-  // Every other shard keeps a copy of the permissions: a co-signer of this shard is checked there as here.
-  announce(h, acc.id, raw);
+  // Every other shard keeps a copy of the permissions: a co-signer of this shard is checked there as here. A record
+  // written for the account's shard (onItsShard) is announced by that shard as it lands (executor/reads.ts landedAuths).
+  if (h.remoteShard(acc.id) === null) announce(h, acc.id, raw);
 }
+
+/**
+ * Inside a contract, an account of another shard is created or changed as a callee of its shard (Host.armCallee): its
+ * record is fetched from there and written back with the run, as one shard writes it. At top level the action runs on
+ * the account's shard (executor/forward.ts).
+ */
+const onItsShard =
+  (fn: NativeAbi["fn"]): NativeAbi["fn"] =>
+  (h, args, c) => {
+    const armed = !h.inCallee && typeof args[0] === "string" && h.remoteShard(args[0]) !== null ? h.armCallee() : null;
+    return asCallee(armed, () => fn(h, args, c));
+  };
 
 function find(items: ItemJson[], name: string): number {
   for (let i = 0; i < items.length; i++) if (items[i].id === name) return i;
@@ -284,16 +297,16 @@ nativeContract({
   abis: {
     can_update: [["string"], canUpdate],
     initAdmin: [["string"], initAdmin],
-    signUp: [["string", "string", "string"], signUp, [{ token: "iost", val: "10" }]],
-    addPermission: [["string", "string", "number"], addPermission],
-    dropPermission: [["string", "string"], dropPermission],
-    assignPermission: [["string", "string", "string", "number"], assignPermission],
-    revokePermission: [["string", "string", "string"], revokePermission],
-    addGroup: [["string", "string"], addGroup],
-    dropGroup: [["string", "string"], dropGroup],
-    assignGroup: [["string", "string", "string", "number"], assignGroup],
-    revokeGroup: [["string", "string", "string"], revokeGroup],
-    assignPermissionToGroup: [["string", "string", "string"], assignPermissionToGroup],
-    revokePermissionInGroup: [["string", "string", "string"], revokePermissionInGroup],
+    signUp: [["string", "string", "string"], onItsShard(signUp), [{ token: "iost", val: "10" }]],
+    addPermission: [["string", "string", "number"], onItsShard(addPermission)],
+    dropPermission: [["string", "string"], onItsShard(dropPermission)],
+    assignPermission: [["string", "string", "string", "number"], onItsShard(assignPermission)],
+    revokePermission: [["string", "string", "string"], onItsShard(revokePermission)],
+    addGroup: [["string", "string"], onItsShard(addGroup)],
+    dropGroup: [["string", "string"], onItsShard(dropGroup)],
+    assignGroup: [["string", "string", "string", "number"], onItsShard(assignGroup)],
+    revokeGroup: [["string", "string", "string"], onItsShard(revokeGroup)],
+    assignPermissionToGroup: [["string", "string", "string"], onItsShard(assignPermissionToGroup)],
+    revokePermissionInGroup: [["string", "string", "string"], onItsShard(revokePermissionInGroup)],
   },
 });

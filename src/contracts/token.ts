@@ -32,7 +32,7 @@ import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { bool, decodeValue, int, json, mapIndexKey, mapKey, str } from "../state/storage.js";
 import { byteLength } from "../state/storage.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
+import { AUTH_RECORD, CONSENSUS_SHARD, CONSENSUS_TOKEN, placedByName, shardOf } from "../sharding/placement.js";
 import { ESCROWED } from "../sharding/forward.js";
 import { knownAccount, remoteContractShard, setTokenHome, tokenHome } from "../sharding/directory.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
@@ -471,7 +471,9 @@ export function authorizes(h: Host, account: string): boolean {
  * receiver, and a system contract's account (`vote.iost`) exists wherever it is asked, as isValidAccount says.
  */
 export function accountKnown(h: Host, name: string, away: boolean): boolean {
-  return away ? name.startsWith("Contract") || name.endsWith(".iost") || knownAccount(h.state, name) : h.isValidAccount(name);
+  if (!away) return h.isValidAccount(name);
+  // One the run created for its shard (auth.ts onItsShard) is not in the directory before its record lands there.
+  return name.startsWith("Contract") || name.endsWith(".iost") || knownAccount(h.state, name) || h.writesRemote(AUTH_RECORD + name);
 }
 
 /** `away`: `from` is of another shard and not armed for (armFor). */

@@ -15,7 +15,16 @@ import { ramRecordKey } from "../sharding/receipts.js";
 import { answerValue, isPlacedKey, partTx, placedContract, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
-import { CONSENSUS_SHARD, CONSENSUS_TOKEN, isConsensusTokenKey, isTokenIndexKey, keyAccount, placedByName, shardOf } from "../sharding/placement.js";
+import {
+  AUTH_RECORD,
+  CONSENSUS_SHARD,
+  CONSENSUS_TOKEN,
+  isConsensusTokenKey,
+  isTokenIndexKey,
+  keyAccount,
+  placedByName,
+  shardOf,
+} from "../sharding/placement.js";
 import { ESCROWED } from "../sharding/forward.js";
 import { pledgeOrderKey, pledgeOrderOwner, withMoves } from "../sharding/pledges.js";
 import { agedKey, agedPart, byAge, mergeByAge } from "../sharding/aged.js";
@@ -30,7 +39,6 @@ const isEscrowKey = (account: string, key: string) =>
   key === ramRecordKey("TR", account);
 
 /** The raw key prefix of an account's auth.iost record. */
-const AUTH_RECORD = "m-auth.iost-auth-";
 
 /** Whether a raw key is a token.iost balance or frozen-balance record. */
 const isBalanceKey = (key: string) => /^m-token\.iost-T[BF][^-]+-[^-]+$/.test(key);

@@ -555,7 +555,7 @@ export function applyIncoming(
         // Its tx's receipt awaits one answer fewer; the last one's is the re-run's (after these receipts).
         if (p.tx !== undefined && Object.keys(p.asked).length > 0) settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "" };
       } else if (r.kind === "release") {
-        takeRelease(state, r, block.shard!.count);
+        out.push(...takeRelease(state, r, block.shard!.count));
       } else if (r.kind === "action") {
         // A publisher has one part in flight at a time: its next tx waits at home for this one's settle (locks.ts).
         const reads = guard && new RemoteReads(new Map(Object.entries(rerun?.values ?? {})));

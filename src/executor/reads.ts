@@ -43,7 +43,8 @@ import { movePledge, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
 import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
 import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
-import { basicKey, ContractDB, mapIndexKey } from "../state/storage.js";
+import { basicKey, ContractDB, mapIndexKey, withoutAge } from "../state/storage.js";
+import { AUTH_RECORD } from "../sharding/placement.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
@@ -119,7 +120,8 @@ export function asksOf(p: Parked, from: number): CrossReceipt[] {
 /**
  * Whether a tx older than `age` is undecided at its home here and may create names where it is forwarded
  * (`mayCreateNames`: a contract's code, which no shard can tell before it runs, or a top-level creation): locked in
- * flight (its `redo`, kept by its home alone) or parked (`x-reads`, its bytes kept).
+ * flight (its `redo`, kept by its home alone) or parked (`x-reads`, its bytes kept); or a part of it elsewhere holds an
+ * account's record here for writing, which this shard announces when the tx stands.
  */
 export const olderUndecided = (state: State, age: Age): boolean => undecidedCreators(state).some((a) => a[1] !== age[1] && older(a, age));
 
@@ -136,6 +138,10 @@ function undecidedCreators(state: State): Age[] {
     if (redo !== undefined) add(redo.tx, redo.block.number, hash);
   }
   for (const p of readParked(state)) if (p.tx !== undefined && p.block !== undefined) add(p.tx, p.block.number, p.txHash);
+  // A part elsewhere that may write an account's record here (a contract's auth.iost call: auth.ts onItsShard): this
+  // shard announces the account only when the part's release lands (takeRelease), after its tx's home decided it.
+  for (const l of Object.values(JSON.parse(state.get(READING) ?? "{}") as ReadLocks))
+    if (l.write && l.at !== undefined && l.ord !== undefined && l.keys.some((k) => k.startsWith(AUTH_RECORD))) out.push([l.at, l.ord]);
   return out;
 }
 
@@ -655,10 +661,16 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
     const index = f === null ? null : mapIndexKey(f.contract, f.map);
     const before = index === null ? undefined : [state.get(index) ?? null, state.get(index + "@") ?? null];
     land(state, k, v, false, whole);
+    // Noted in the lock of the part that locked the key (its writer's): its release, once the tx is decided, finds it there.
+    const part = () => Object.keys(locks).find((p) => partTx(p) === r.txHash && locks[p].write && locks[p].keys.includes(k))!;
+    // An account's record: announced when the tx stands (takeRelease), as a register cannot be taken back.
+    if (k.startsWith(AUTH_RECORD)) {
+      const l = locks[part()];
+      l.auths = [...new Set([...(l.auths ?? []), k.slice(AUTH_RECORD.length)])].sort();
+      noted = true;
+    }
     if (index === null || whole.has(index) || (state.get(index) ?? null) === before![0]) continue;
-    // Noted in the lock of the part that locked the field (its writer's): its restore, should the tx fail, finds it there.
-    const part = Object.keys(locks).find((p) => partTx(p) === r.txHash && locks[p].write && locks[p].keys.includes(k))!;
-    const was = (locks[part].was ??= {});
+    const was = (locks[part()].was ??= {});
     was[index] = [...(was[index]?.slice(0, 2) ?? before!), state.get(index) ?? null] as IndexesWere[string];
     noted = true;
   }
@@ -919,7 +931,7 @@ export function takeValues(state: State, r: CrossReceipt): Parked {
  * this shard that ran in the part), or what it puts back (`restore`), land now, each of a key locked for that part
  * for writing (`write`: a write-mode read turned its whole lock a writer's, answerRead).
  */
-export function takeRelease(state: State, r: CrossReceipt, count: number): void {
+export function takeRelease(state: State, r: CrossReceipt, count: number): CrossReceipt[] {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   const held = locks[r.account];
   if (held?.from !== r.fromShard)
@@ -947,4 +959,40 @@ export function takeRelease(state: State, r: CrossReceipt, count: number): void 
   for (const m of r.writes ? (r.pledges ?? []) : []) movePledge(state, r.toShard, count, m);
   delete locks[r.account];
   putLocks(state, locks);
+  // The tx stands (a failed one's release puts back what its parts landed here): the accounts it changed here are told.
+  if (r.restore !== undefined) return [];
+  const auths = [...(held.auths ?? []), ...lands.filter(([k]) => k.startsWith(AUTH_RECORD)).map(([k]) => k.slice(AUTH_RECORD.length))];
+  return landedAuths(state, r, held, [...new Set(auths)].sort(), count);
+}
+
+/**
+ * The `register` receipts of the accounts of this shard that a run elsewhere created or changed (a contract's call of
+ * auth.iost, contracts/auth.ts onItsShard), once their records landed and the tx stands: only an account's shard sends
+ * its permissions (receipts.ts checkReceipt), as system.ts announce does for a run here. Their age is the tx's.
+ */
+function landedAuths(state: State, r: CrossReceipt, held: ReadLocks[string], accounts: readonly string[], count: number): CrossReceipt[] {
+  const out: CrossReceipt[] = [];
+  for (const account of accounts) {
+    const raw = state.get(AUTH_RECORD + account);
+    if (raw === undefined) continue;
+    for (let to = 0; to < count; to++) {
+      if (to === r.toShard) continue;
+      out.push({
+        id: `${r.id}:auth:${account}`,
+        kind: "register",
+        txHash: r.txHash,
+        fromShard: r.toShard,
+        toShard: to,
+        token: "",
+        account,
+        counterpart: "",
+        amount: "0",
+        message: "",
+        ...(held.at !== undefined ? { at: held.at } : {}),
+        ...(held.ord !== undefined ? { ord: held.ord } : {}),
+        auth: withoutAge(raw),
+      });
+    }
+  }
+  return out;
 }

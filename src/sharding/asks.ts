@@ -19,6 +19,7 @@ import type { Action } from "../tx/types.js";
 import type { CrossReceipt } from "./receipts.js";
 import type { Parked } from "./reads.js";
 import { createdBy } from "./pending.js";
+import { AUTH_RECORD } from "./placement.js";
 
 /** The asks of one round: the shards not answered yet, and whether one (or this shard) said an older tx is undecided. */
 export interface Asking {
@@ -54,7 +55,7 @@ export function mayCreateNames(actions: readonly Action[], txHash: string): bool
  */
 export const isNameKey = (key: string): boolean =>
   key.startsWith("c-") ||
-  key.startsWith("m-auth.iost-auth-") ||
+  key.startsWith(AUTH_RECORD) ||
   key.startsWith("b-system.iost-account_shard_") ||
   key.startsWith("b-system.iost-contract_shard_") ||
   (key.startsWith("m-token.iost-TI") && key.endsWith("-issuer")) ||

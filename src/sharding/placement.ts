@@ -18,6 +18,9 @@
  */
 import { sha3, utf8 } from "../crypto/sha3.js";
 
+/** The raw key prefix of an account's auth.iost record (map `auth`, field its name), which lives with the account. */
+export const AUTH_RECORD = "m-auth.iost-auth-";
+
 /**
  * `u32be(sha3(name)[0..4])` by name. With several shards every state write asks where its account
  * lives (executor/guard.ts ShardState `check`), and Host.remoteShard every payer's and receiver's: a

@@ -132,7 +132,7 @@ export function isPlacedKey(key: string): boolean {
  * executor/reads.ts holdHere), the keys sent, whether the part may write them (alone then), and its tx's age (height
  * `at`, pool key `ord`).
  */
-export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string; was?: IndexesWere }>;
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string; was?: IndexesWere; auths?: string[] }>;
 
 /**
  * The map indexes here that writes of a part's tx landed ahead of its decision changed (executor/reads.ts `landWrites`):

@@ -290,4 +290,39 @@ describe("a contract called from another shard (iost SDK)", () => {
     const out = await expectSuccess(node.client, revoke);
     expect(out.result.returns[2]).toBe(JSON.stringify(["false"]));
   });
+
+  it("admin's contract signs up an account of another shard, as a dApp's onboarding does: its shard serves it and its key signs for it", async () => {
+    const code = `class Maker {\n  init() {}\n  make(name, key) { blockchain.callWithAuth("auth.iost", "signUp", [name, key, key]); return name; }\n}\nmodule.exports = Maker;`;
+    const info = { lang: "javascript", version: "1.0.0", abi: [{ name: "make", args: ["string", "string"], amountLimit: [{ token: "iost", val: "10" }] }] };
+    const deployed = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info, code })]));
+    const maker = JSON.parse(deployed.result.returns[0])[0];
+    const home = await shardOfName("admin");
+    let name = "";
+    for (let i = 0; i < 64 && name === ""; i++) {
+      const n = `made${i}${(Date.now() % 1e4).toString(36)}`.slice(0, 11);
+      const s = await shardOfName(n);
+      if (s.count === 1 || s.shard !== home.shard) name = n;
+    }
+    const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
+    const make = node.client.iost.callABI(maker, "make", [name, kp.B58PubKey()]);
+    make.addApprove("iost", "10");
+    const out = await expectSuccess(node.client, make);
+    expect(out.result.returns).toEqual([JSON.stringify([name])]);
+    expect(out.result.receipts.map((r: { func_name: string }) => r.func_name)).toEqual(["token.iost/transfer", "gas.iost/pledge", "auth.iost/signUp"]);
+    const acc = await node.client.rpc.blockchain.getAccountInfo(name, true);
+    expect(acc.permissions.owner.items.map((i: { id: string }) => i.id)).toEqual([kp.B58PubKey()]);
+    expect(acc.gas_info.pledge_gas).toBeGreaterThan(0);
+    // Admin pays it from admin's shard, and its own key moves the iost back: every shard knows it.
+    const pay = (from: string, to: string, amount: string) => {
+      const tx = node.client.iost.callABI("token.iost", "transfer", ["iost", from, to, amount, ""]);
+      tx.addApprove("iost", amount);
+      // What 10 IOST pledged gives at once: below the SDK's default limit.
+      tx.gasLimit = 100_000;
+      return tx;
+    };
+    await expectSuccess(node.client, pay("admin", name, "3"));
+    await expectSuccess(node.client, pay(name, "admin", "1"), accountWithKey(name, kp));
+    const bal = await node.client.rpc.blockchain.getBalance(name, "iost", true);
+    expect(bal.balance).toBe(2);
+  });
 });

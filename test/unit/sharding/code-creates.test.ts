@@ -7,7 +7,12 @@
  * creator stands, and fails as one chain does when it is older than the creator or the creator fails.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { answerAsks } from "../../../src/executor/reads";
+import { askOf } from "../../../src/sharding/asks";
 import { shardOf } from "../../../src/sharding/placement";
+import { READING } from "../../../src/sharding/reads";
+import { MemoryStore } from "../../../src/state/memory-store";
+import { State } from "../../../src/state/state";
 import type { CrossReceipt } from "../../../src/sharding/receipts";
 import { txId } from "../../../src/tx/bytes";
 import { poolOrder } from "../../../src/pool/index";
@@ -47,12 +52,14 @@ let base: SimChain[];
 /** The maker on shard 0, and one on shard 3 (a creator's part going on there holds its register until that one settles). */
 let maker = "";
 let far = "";
+/** A maker on shard 1. */
+let third = "";
 beforeAll(async () => {
   await vmReady();
   base = [new SimChain(config(), 1), new SimChain(config(), N)];
-  const deploys = [0, 3].map((s) => txBy(on(s), [act("system.iost", "setCode", [contractJson(MAKER, MAKER_ABI)])]));
-  [maker, far] = deploys.map((d) => "Contract" + txId(d));
-  for (const c of base) expect(status(runAll(c, deploys))).toEqual(["SUCCESS", "SUCCESS"]);
+  const deploys = [0, 3, 1].map((s) => txBy(on(s), [act("system.iost", "setCode", [contractJson(MAKER, MAKER_ABI)])]));
+  [maker, far, third] = deploys.map((d) => "Contract" + txId(d));
+  for (const c of base) expect(status(runAll(c, deploys))).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
 });
 
 /**
@@ -195,6 +202,67 @@ describe("a name a contract's code creates in a forwarded part (simulator, N = 1
           .map((r) => r.fromShard),
       ),
     ).toEqual(new Set([3]));
+  });
+
+  // The name of another shard than the contract's: created by the contract's run as a callee of the name's shard
+  // (auth.ts onItsShard), whose shard announces it when its record lands there, after the creator's home decided it.
+  const away = Array.from({ length: 64 }, (_, i) => `away${i}`).filter((n) => shardOf(n, N) === 3);
+  it.each([
+    ["later", ["SUCCESS", "SUCCESS"]],
+    ["earlier", ["RUNTIME_ERROR", "SUCCESS"]],
+  ])("a name of shard 3 a contract of shard 0 signs up, a payment from shard 2 %s in the block: as on one shard", (when, statuses) => {
+    const x = away[when === "later" ? 0 : 1];
+    const make = () => txBy(CALLER, [act(maker, "make", [x, fakeKey(85)])]);
+    const txs = when === "later" ? ordered(make, () => txBy(PAYER, paying(x))) : ordered(() => txBy(PAYER, paying(x)), make);
+    const { a, b, sent } = both(txs);
+    expect(status(a)).toEqual(statuses);
+    expect(b).toEqual(a);
+    // Only the name's shard tells the others of it, once its record landed there.
+    const registers = sent.filter((r) => r.kind === "register" && r.account === x);
+    expect(registers.map((r) => [r.fromShard, r.toShard])).toEqual([
+      [3, 0],
+      [3, 1],
+      [3, 2],
+    ]);
+  });
+
+  it.each([
+    ["a contract of the name's shard", 3],
+    ["a contract of a third shard", 1],
+  ])("a name of shard 3 a contract of shard 0 signs up, then %s runs, a payment from shard 2 later in the block: as on one shard", (_, at) => {
+    const x = away[at === 3 ? 3 : 4];
+    const txs = ordered(
+      () => txBy(CALLER, [act(maker, "make", [x, fakeKey(87)]), act(at === 3 ? far : third, "put", ["k"])]),
+      () => txBy(PAYER, paying(x)),
+    );
+    const { a, b } = both(txs);
+    expect(status(a)).toEqual(["SUCCESS", "SUCCESS"]);
+    expect(b).toEqual(a);
+  });
+
+  it("the name's shard, holding its record for a part of an older tx, answers an ask that such a tx is undecided until the release lands", () => {
+    const state = new State(new MemoryStore());
+    const ask = askOf("waiter", "waiter", ["7", "b"], 1, 2, 3);
+    const lock = (keys: string[], at: string) => state.put(READING, JSON.stringify({ creator: { from: 0, keys, write: true, at, ord: "a" } }));
+    lock(["m-auth.iost-auth-" + away[5]], "7");
+    expect(answerAsks(state, [ask], 3).map((r) => r.undecided)).toEqual([true]);
+    // A younger part's, or one holding no account's record, tells it nothing.
+    lock(["m-auth.iost-auth-" + away[5]], "8");
+    expect(answerAsks(state, [ask], 3).map((r) => r.undecided)).toEqual([false]);
+    lock(["m-Contract1-k"], "7");
+    expect(answerAsks(state, [ask], 3).map((r) => r.undecided)).toEqual([false]);
+  });
+
+  it("a name of shard 3 a contract of shard 0 signs up, then fails: no shard is told of it, and the payment fails as on one shard", () => {
+    const x = away[2];
+    const txs = ordered(
+      () => txBy(CALLER, [act(maker, "makeFail", [x, fakeKey(86)])]),
+      () => txBy(PAYER, paying(x)),
+    );
+    const { a, b, sent } = both(txs);
+    expect(status(a)).toEqual(["RUNTIME_ERROR", "RUNTIME_ERROR"]);
+    expect(b).toEqual(a);
+    expect(sent.filter((r) => r.kind === "register" && r.account === x)).toEqual([]);
   });
 
   it("the creator failing after its signUp: the payment fails as on one shard", () => {

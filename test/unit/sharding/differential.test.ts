@@ -252,6 +252,10 @@ const aroundShard3 = (publisher: string, perm: string, n: string, last: ReturnTy
 const GUEST = Array.from({ length: 32 }, (_, i) => `guest${i}`).find((n) => shardOf(n, N) === 2)!;
 
 /** Names admin signs up in one tx, by shard. */
+/** Names a contract signs up, of each shard of N = 4 (two of each). */
+const MADE = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `made${i}`).find((n) => shardOf(n, N) === s)!);
+const MADE2 = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `made${i}`).filter((n) => shardOf(n, N) === s)[1]);
+const signUpIn = (name: string) => read("authed", ["auth.iost", "signUp", JSON.stringify([name, fakeKey(-1), fakeKey(-1)])]);
 const TWINS = Object.fromEntries([1, 3].map((s) => [s, Array.from({ length: 64 }, (_, i) => `twin${i}`).find((n) => shardOf(n, N) === s)!]));
 
 /** A caller of shard 1 left with RAM for one record of the contract's and not two. */
@@ -1099,7 +1103,7 @@ const CASES: Case[] = [
     [`a contract reads the balance of an account of shard ${s}`, () => txBy(on(1, 2), [read("bal", ["iost", on(s, 3)])])],
     [`a contract reads the balance of a contract of shard ${s}`, () => txBy(on(1, 2), [read("bal", ["iost", contracts[s]])])],
   ]),
-  ["a contract reads the balances of accounts of three other shards in one run", () => txBy(on(1, 2), [read("many", ["iost", on(0, 3), on(2, 3), on(3, 2)])])],
+  ["a contract reads the balances of accounts of three other shards in one run", () => txBy(on(1, 2), [read("many", ["iost", on(0, 3), on(2, 3), on(3, 1)])])],
   [
     "a contract reads medal balances of accounts of every shard and a missing one",
     () => txBy(on(1, 2), [read("many", ["medal", on(0, 1), on(2, 1), "ghost9"])]),
@@ -1801,6 +1805,41 @@ const CASES: Case[] = [
     "an account of shard 1 pledges for one of shard 2, then a contract of its own shard lists its users",
     () => txBy(on(1, 4), [act("gas.iost", "pledge", [on(1, 4), on(2, 3), "1"]), read("gkeys", ["gas.iost", `${on(1, 4)}gp`])]),
   ],
+  // A contract creating an account, or changing one's permissions, of another shard: as one shard does.
+  [
+    "a contract of shard 1 signs up an account of shard 3",
+    () => txBy(on(1, 2), [read("authed", ["auth.iost", "signUp", JSON.stringify([MADE[3], fakeKey(-1), fakeKey(-1)])])]),
+  ],
+  ["an account of shard 0 pays the account a contract signed up", () => txBy(on(0), [transferAct(on(0), MADE[3], "1")])],
+  [
+    "a contract of shard 1 signs up an account of shard 2, then its caller pays it",
+    () => txBy(on(1, 2), [read("authed", ["auth.iost", "signUp", JSON.stringify([MADE[2], fakeKey(-1), fakeKey(-1)])]), transferAct(on(1, 2), MADE[2], "1")]),
+  ],
+  ["a contract of shard 1 signs up an account of shard 3, then the tx fails", () => txBy(on(1, 2), [signUpIn(MADE2[3]), call(0, "fail", ["no"])])],
+  ["an account of shard 0 pays the account the failed tx signed up", () => txBy(on(0), [transferAct(on(0), MADE2[3], "1")])],
+  [
+    "a contract of shard 1 signs up an account of shard 2, then a contract of shard 2 runs, then its caller pays the account",
+    () => txBy(on(1, 2), [signUpIn(MADE2[2]), call(2, "put", ["su", "1"]), transferAct(on(1, 2), MADE2[2], "2")]),
+  ],
+  [
+    "a contract of shard 1 signs up an account of shard 0, then a contract of shard 0 runs, then the tx fails",
+    () => txBy(on(1, 2), [signUpIn(MADE2[0]), call(0, "put", ["sv", "1"]), call(3, "fail", ["no"])]),
+  ],
+  ["an account of shard 3 pays the account that tx signed up", () => txBy(on(3), [transferAct(on(3), MADE2[0], "1")])],
+  [
+    "a contract of shard 1 signs up an account of shard 0, then a contract of shard 3 pays it",
+    () => txBy(on(1, 2), [signUpIn(MADE[0]), act(relay, "authed", ["token.iost", "transfer", JSON.stringify(["iost", on(1, 2), MADE[0], "1", ""])])]),
+  ],
+  [
+    "an account of shard 2 pays the accounts contracts signed up",
+    () => txBy(on(2, 1), [transferAct(on(2, 1), MADE[0], "1"), transferAct(on(2, 1), MADE2[2], "1")]),
+  ],
+  [
+    "a contract of shard 1 adds a permission to its co-signer of shard 3",
+    () => txBy(on(1, 2), [read("authed", ["auth.iost", "addPermission", JSON.stringify([on(3, 1), "pm", 1])])], { signers: [`${on(3, 1)}@owner`] }),
+  ],
+  ["a contract of shard 1 asks for that permission", () => txBy(on(1, 2), [read("can", [on(3, 1), "pm"])], { signers: [`${on(3, 1)}@owner`] })],
+  ["that permission signs a tx of its account", () => txBy(on(3, 1), [transferAct(on(3, 1), on(0), "1")], { signers: [`${on(3, 1)}@pm`] })],
   ["that account of shard 1 buys RAM", () => txBy(on(1, 4), [act("ram.iost", "buy", [on(1, 4), on(1, 4), 1000])])],
   [
     "an account of shard 1 unpledges all it pledged for one of shard 0, then a contract of shard 3 lists its users",
