@@ -336,7 +336,8 @@ function completeReleases(held: CrossReceipt[], ok: boolean, back: readonly [str
     const landed = restore.filter(([k]) => !came.has(k));
     const lands = restore.filter(([k]) => came.has(k)).map(([k]): [string, string | null] => [k, came.get(k) ?? null]);
     for (const [k] of restore) came.delete(k);
-    if (ok) return lands.length > 0 ? { ...release, writes: lands, ...(pledges ? { pledges } : {}) } : release;
+    // The pledges go even when a later part landed every write: the pledger's order takes them only when the tx stands.
+    if (ok) return { ...release, ...(lands.length > 0 ? { writes: lands } : {}), ...(pledges ? { pledges } : {}) };
     return landed.length > 0 ? { ...release, restore: landed } : release;
   });
   return [out, [...came].sort(([a], [b]) => (a < b ? -1 : 1))];

@@ -956,7 +956,7 @@ export function takeRelease(state: State, r: CrossReceipt, count: number): Cross
     whole.add(index);
   }
   for (const [k, v] of lands) land(state, k, v, r.writes === undefined, whole);
-  for (const m of r.writes ? (r.pledges ?? []) : []) movePledge(state, r.toShard, count, m);
+  for (const m of r.restore === undefined ? (r.pledges ?? []) : []) movePledge(state, r.toShard, count, m);
   delete locks[r.account];
   putLocks(state, locks);
   // The tx stands (a failed one's release puts back what its parts landed here): the accounts it changed here are told.

@@ -242,7 +242,7 @@ export interface CrossReceipt {
   restore?: [key: string, raw: string | null][];
   /**
    * Release carrying writes: the `<pledger>gp` fields the run added or removed for pledgers living on the release's
-   * shard, whose records it wrote there (a co-signer's pledge), for their order (pledges.ts); landed with the writes.
+   * shard, whose records it wrote there (a co-signer's pledge), for their order (pledges.ts); taken when the tx stands.
    */
   pledges?: PledgeMove[];
   /**
@@ -539,12 +539,12 @@ export function checkReceipt(
   int("amount", r.amount);
   const reading = readShapeError(r) ?? pendingShapeError(r, count) ?? askShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
-  // Only with the writes that land them, each of a pledger living where they land.
+  // Only on a release of a tx that stands (its writes land, or a later part landed them), each of a pledger living there.
   if (
     r.pledges !== undefined &&
     !(
       r.kind === "release" &&
-      r.writes !== undefined &&
+      r.restore === undefined &&
       Array.isArray(r.pledges) &&
       r.pledges.length > 0 &&
       r.pledges.every((m) => isMove(m) && shardOf(m[0], count) === r.toShard)

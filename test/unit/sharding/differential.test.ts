@@ -1840,6 +1840,13 @@ const CASES: Case[] = [
   ],
   ["a contract of shard 1 asks for that permission", () => txBy(on(1, 2), [read("can", [on(3, 1), "pm"])], { signers: [`${on(3, 1)}@owner`] })],
   ["that permission signs a tx of its account", () => txBy(on(3, 1), [transferAct(on(3, 1), on(0), "1")], { signers: [`${on(3, 1)}@pm`] })],
+  // A co-signer's pledge for a user of a third shard, whose records a later part lands on the co-signer's shard ahead
+  // of the decision: the pledger's order keeps the user when the tx stands.
+  [
+    "a co-signer of shard 1 pledges for an account of shard 2 in a tx of shard 0, whose later action runs on shard 1",
+    () => txBy(on(0, 3), [act("gas.iost", "pledge", [on(1, 8), on(2, 4), "1"]), call(1, "put", ["pc", "1"])], { signers: [on(1, 8)] }),
+  ],
+  ["that co-signer lists its users", () => txBy(on(1, 8), [read("gkeys", ["gas.iost", `${on(1, 8)}gp`])])],
   ["that account of shard 1 buys RAM", () => txBy(on(1, 4), [act("ram.iost", "buy", [on(1, 4), on(1, 4), 1000])])],
   [
     "an account of shard 1 unpledges all it pledged for one of shard 0, then a contract of shard 3 lists its users",

@@ -340,8 +340,9 @@ describe("reads from strangers are refused", () => {
     ],
     ["a settle bringing back no writes", settle({ writes: [] })],
     ["a credit carrying writes", { ...settle({ writes: [["b-Cz-a", null]] }), kind: "credit", id: `${hash}:1` } as CrossReceipt],
-    // Pledge moves ride only with writes, of pledgers living where the release lands (fern on shard 2, card on 3).
-    ["a release moving pledges without writes", release({ pledges: [["fern", "card", true]] })],
+    // Pledge moves ride only on a release of a tx that stood (none putting back), of pledgers living where it lands
+    // (fern on shard 2, card on 3).
+    ["a release moving pledges and putting back", release({ restore: [["b-Cz-a", null]], pledges: [["fern", "card", true]] })],
     ["a release moving pledges of a pledger of another shard", release({ writes: [["b-Cz-a", null]], pledges: [["card", "fern", true]] })],
     ["a release moving no pledges", release({ writes: [["b-Cz-a", null]], pledges: [] })],
     ["pledge moves that are not moves", release({ writes: [["b-Cz-a", null]], pledges: [["fern", "card", "yes"]] as unknown as [string, string, boolean][] })],
@@ -367,6 +368,8 @@ describe("reads from strangers are refused", () => {
       release(),
       release({ writes }),
       release({ writes, pledges: [["fern", "card", true]] }),
+      // Its writes landed by a later part of the tx on this shard: the pledger's order takes the moves as the tx stands.
+      release({ pledges: [["fern", "card", true]] }),
       release({ restore: writes }),
       settle({ writes }),
     ];
