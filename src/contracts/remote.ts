@@ -44,6 +44,11 @@ export class RemoteReads {
   /** Keys of other shards that were not in the overlay: the run is undone and they are fetched. */
   readonly missing = new Set<string>();
   /**
+   * The shard each missed record lived on as the run read it, where it is asked (sharding/reads.ts readsOf): a token an
+   * earlier part of the tx created lives where this run knew it (forward.ts knowClaims), which its undo forgets.
+   */
+  readonly missedAt = new Map<string, number>();
+  /**
    * Accounts and contracts the run found nowhere (a transfer's receiver, a called contract): with several shards
    * one may have been created on another shard too recently for this one to know it, so a first run waits (executor/reads.ts).
    */

@@ -143,6 +143,20 @@ export function grantClaims(h: Host, claims: readonly TokenClaim[]): void {
   }
 }
 
+/**
+ * The tokens an earlier part created that their symbol's shard has not granted yet, known to a later part on a third
+ * shard as one shard's later actions know them: the definition and the home, undone with the part; the grant's
+ * announce writes the same when the tx stands (grantClaims).
+ */
+export function knowClaims(h: Host, claims: readonly TokenClaim[]): void {
+  const sh = h.block.shard!;
+  for (const c of claims) {
+    if (arbiterOf(c, sh.count) === sh.index || c.home === sh.index) continue;
+    for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
+    (c.nft ? setNftHome : setTokenHome)(h.state, c.token, c.home);
+  }
+}
+
 /** The shard the tx claims its first token on next, or null: none left. */
 export function claimTarget(claims: readonly TokenClaim[], count: number): number | null {
   return claims.length === 0 ? null : arbiterOf(claims[0], count);
@@ -380,15 +394,16 @@ export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly Cr
 }
 
 /**
- * Carries the account `register` receipts of the tx so far with the action receipt `onward` (Forwarded `registers`),
- * so each later part knows the accounts the tx created or changed, as one shard's later actions do. Those of `h` to
- * the onward shard are moved (carried instead of sent); those to other shards go as copies beside their originals,
- * which `h` holds until the tx stands, with the copies earlier parts carried here (`riding`) unless `h` wrote newer.
+ * Carries the account `register` receipts, the token announces (`token`) and the url links (`domain`) of the tx so far
+ * with the action receipt `onward` (Forwarded `registers`), so each later part knows the accounts the tx created or
+ * changed, the tokens it created and the urls it linked, as one shard's later actions do. Those of `h` to the onward shard are moved (carried instead of sent);
+ * those to other shards go as copies beside their originals, which `h` holds until the tx stands, with the copies
+ * earlier parts carried here (`riding`) unless `h` wrote newer.
  */
 export function carryRegisters(h: Host, onward: CrossReceipt, riding: readonly CrossReceipt[] = []): void {
-  const mine = h.outbox.filter((x) => x.kind === "register" && !x.account.startsWith("Contract"));
+  const mine = h.outbox.filter((x) => (x.kind === "register" && !x.account.startsWith("Contract")) || x.kind === "token" || x.kind === "domain");
   const moved = mine.filter((x) => x.toShard === onward.toShard);
-  const newer = (x: CrossReceipt) => mine.some((m) => m.account === x.account && m.toShard === x.toShard);
+  const newer = (x: CrossReceipt) => mine.some((m) => m.kind === x.kind && m.account === x.account && m.token === x.token && m.toShard === x.toShard);
   const registers = [...riding.filter((x) => !newer(x)), ...mine];
   if (registers.length === 0) return;
   h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !moved.includes(x)));

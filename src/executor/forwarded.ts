@@ -45,6 +45,7 @@ import {
   armTrade,
   ClaimRefused,
   grantClaims,
+  knowClaims,
   owedAway,
   payTarget,
   pendingClaims,
@@ -63,7 +64,7 @@ import { ContractDB, decodeValue, encodeValue, mapKey } from "../state/storage.j
 import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
-import { applyRegister } from "../sharding/directory.js";
+import { applyRegister, applyToken } from "../sharding/directory.js";
 import { dropNote } from "../sharding/pending.js";
 import { doPay, RamShort, ramUsageOf } from "./index.js";
 
@@ -394,11 +395,20 @@ export function runForwarded(
         if (state instanceof ShardState) state.carry(passingWrites(state, r, block.shard!));
         // Carried instead of sent, a register drops the note of its name here as it would landing (sharding/pending.ts).
         for (const x of landingRegisters) {
+          if (x.kind === "token") {
+            applyToken(state, x);
+            continue;
+          }
+          if (x.kind === "domain") {
+            for (const [key, raw] of Object.entries(x.def!)) state.put(key, raw);
+            continue;
+          }
           applyRegister(state, x);
           dropNote(state, x.account, x.txHash);
         }
         // The symbol's shard decides the tx's claims before its actions run, as one shard ran the creates before them.
         grantClaims(h, f.claims ?? []);
+        knowClaims(h, f.claims ?? []);
         used = Math.min(f.vmGas, landCarried(h, landing));
         const run = runActions(h, f.actions, f.vmGas - used, {
           route: (action) => forwardTarget(h, action),

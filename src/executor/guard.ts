@@ -183,7 +183,11 @@ export class ShardState extends State {
     const raw = !known ? undefined : held ? addedFields(fetched, super.get(key)) : r.withCredits(key, fetched);
     // Counted first: a read past a bound fails the run here as on one shard, and is not fetched.
     r.count(key, raw);
-    if (!known) r.missing.add(key);
+    if (!known) {
+      r.missing.add(key);
+      const at = this.placedElsewhere(key);
+      if (at !== null) r.missedAt.set(key, at);
+    }
     return raw;
   }
 

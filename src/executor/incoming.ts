@@ -8,8 +8,7 @@ import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
 import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { TOKEN721 } from "../contracts/token721.js";
-import { applyRegister, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
+import { applyRegister, applyToken, tokenHome } from "../sharding/directory.js";
 import { placedByName, shardOf } from "../sharding/placement.js";
 import { movePledge, pledgesAt } from "../sharding/pledges.js";
 import type { Asking } from "../sharding/asks.js";
@@ -106,9 +105,7 @@ function announced(state: State, r: CrossReceipt): void {
     dropNote(state, r.account, r.txHash);
     return;
   }
-  // The definition as its shard wrote it (payer and all): this shard's copy, never its supply.
-  for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-  if (r.home !== undefined) (r.account === TOKEN721 ? setNftHome : setTokenHome)(state, r.token, r.home);
+  applyToken(state, r);
 }
 
 /** A token destroyed on another shard leaves the chain's supply (the record of this shard, the token's home), raw as Go's SetTokenBalance. */

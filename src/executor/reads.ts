@@ -180,7 +180,7 @@ export function takeAnswer(state: State, r: CrossReceipt): void {
 function nextRound(state: State, p: Parked, reads: RemoteReads, shard: { index: number; count: number }): CrossReceipt[] {
   if (reads.writing) p.write = true;
   p.values = Object.fromEntries([...new Set([...reads.touched].flatMap(withCompanion))].filter((k) => k in p.values).map((k) => [k, p.values[k]]));
-  const out = readsOf(state, p, reads.missing, shard);
+  const out = readsOf(state, p, reads.missing, shard, reads.missedAt);
   p.asked = Object.fromEntries(out.map((r) => [String(r.toShard), r.keys!]));
   p.locked = [...new Set([...p.locked, ...out.map((r) => r.toShard)])].sort((a, b) => a - b);
   if (out.length > 0) holdHere(state, p, reads.here, shard.index);

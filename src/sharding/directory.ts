@@ -79,6 +79,12 @@ export function applyRegister(state: State, r: CrossReceipt): void {
   state.put(key, made === null ? value : withAge(value, made));
 }
 
+/** A token's announce (`token` receipt) on its target: the definition as its shard wrote it (payer and all), never its supply, and where it lives. */
+export function applyToken(state: State, r: CrossReceipt): void {
+  for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
+  if (r.home !== undefined) (r.account === "token721.iost" ? setNftHome : setTokenHome)(state, r.token, r.home);
+}
+
 /**
  * A token created inside a contract of another shard than its symbol's lives on that shard, its home
  * (docs/SHARDING.md "Tokens across shards"): a basic key per such token, on its home and, once the

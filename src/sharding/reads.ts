@@ -256,19 +256,21 @@ export function runsAfresh(rows: Rows, holder: string): boolean {
 /**
  * `read` receipts of one round: the keys missed, grouped by the shard they live on, in shard order, each with its
  * companions (withCompanion) while a shard's list stays within MAX_READ_KEYS: a companion left out is asked in a later
- * round if the run reads it, and missed keys past that many (a run's uncounted reads beside 256 counted) too.
+ * round if the run reads it, and missed keys past that many (a run's uncounted reads beside 256 counted) too. `where`:
+ * the shard a missed key lived on as the run read it (RemoteReads.missedAt), else where this state places it.
  */
 export function readsOf(
   state: State,
   p: Pick<Parked, "part" | "txHash" | "round" | "write" | "block" | "receipt" | "tx">,
   keys: Iterable<string>,
   shard: { index: number; count: number },
+  where: ReadonlyMap<string, number> = new Map(),
 ): CrossReceipt[] {
   const [at, ord] = ageOf(p);
   const missed = new Set(keys);
   const by = new Map<number, string[]>();
   const add = (k: string) => {
-    const s = remoteKeyShard(state, k, shard)!;
+    const s = where.get(k) ?? remoteKeyShard(state, k, shard)!;
     const list = by.get(s) ?? by.set(s, []).get(s)!;
     if (list.length < MAX_READ_KEYS) list.push(k);
   };

@@ -622,14 +622,14 @@ export function checkReceipt(
       throw new ReceiptRefused(`receipt ${r.id} refused: carried credits that are not its tx's`);
     for (const x of credits) checkReceipt(x, count, homeOf, at);
   }
-  // Carried registers: the tx's own, of accounts, sent by a shard it ran on (each checked as if it came on its own:
-  // only the account's shard sends its permissions).
+  // Carried registers: the tx's own, of accounts, tokens or urls, sent by a shard it ran on (each checked as if it came on
+  // its own: only the account's shard sends its permissions, only a symbol's shard its token, only shard 0 a url's link).
   const registers = r.forward?.registers;
   if (registers !== undefined) {
     const own = (x: CrossReceipt) =>
       typeof x === "object" &&
       x !== null &&
-      x.kind === "register" &&
+      (x.kind === "register" || x.kind === "token" || x.kind === "domain") &&
       typeof x.account === "string" &&
       !x.account.startsWith("Contract") &&
       x.txHash === r.txHash &&

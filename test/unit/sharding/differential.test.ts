@@ -256,6 +256,10 @@ const GUEST = Array.from({ length: 32 }, (_, i) => `guest${i}`).find((n) => shar
 const MADE = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `made${i}`).find((n) => shardOf(n, N) === s)!);
 const MADE2 = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `made${i}`).filter((n) => shardOf(n, N) === s)[1]);
 const signUpIn = (name: string) => read("authed", ["auth.iost", "signUp", JSON.stringify([name, fakeKey(-1), fakeKey(-1)])]);
+/** A token symbol of each shard of N = 4, which a tx creates and a later part of it reads elsewhere. */
+const FRESH_SYM = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `tsx${i}`).find((n) => shardOf(n, N) === s)!);
+const FAILED_SYM = Array.from({ length: 64 }, (_, i) => `tsf${i}`).find((n) => shardOf(n, N) === 3)!;
+const NFT_FRESH = Array.from({ length: 64 }, (_, i) => `nsx${i}`).find((n) => nftShard(n, N) === 3)!;
 const TWINS = Object.fromEntries([1, 3].map((s) => [s, Array.from({ length: 64 }, (_, i) => `twin${i}`).find((n) => shardOf(n, N) === s)!]));
 
 /** A caller of shard 1 left with RAM for one record of the contract's and not two. */
@@ -1473,6 +1477,15 @@ const CASES: Case[] = [
     "link and call by the url in one tx from shard 3 (the contract of shard 0)",
     () => txBy(on(3), [act("domain.iost", "link", ["rec.zero", contracts[0]]), act("rec.zero", "put", ["same", "tx"])]),
   ],
+  // A later part on another shard than the consensus shard knows the link: its copy rides on with the chain.
+  [
+    "link and call by the url in one tx from shard 3 (the contract of shard 2)",
+    () => txBy(on(3), [act("domain.iost", "link", ["rec.two", contracts[2]]), act("rec.two", "put", ["same", "tx2"])]),
+  ],
+  [
+    "link a url in one tx from shard 1 to the contract of shard 3, then a contract of shard 1 calls it",
+    () => txBy(on(1, 2), [act("domain.iost", "link", ["rec.thr", contracts[3]]), callOf("rec.thr", "put", ["via", "url"])]),
+  ],
   ["transfer a url from shard 2 to an account of shard 0", () => txBy(on(2), [act("domain.iost", "transfer", ["rec.one", on(0)])])],
   ["the new owner of shard 0 relinks the url to the contract of shard 2", () => txBy(on(0), [act("domain.iost", "link", ["rec.one", contracts[2]])])],
   ["call the relinked url from shard 1", () => txBy(on(1, 2), [act("rec.one", "mine", ["by url"])])],
@@ -1840,6 +1853,47 @@ const CASES: Case[] = [
   ],
   ["a contract of shard 1 asks for that permission", () => txBy(on(1, 2), [read("can", [on(3, 1), "pm"])], { signers: [`${on(3, 1)}@owner`] })],
   ["that permission signs a tx of its account", () => txBy(on(3, 1), [transferAct(on(3, 1), on(0), "1")], { signers: [`${on(3, 1)}@pm`] })],
+  // A token a tx creates on its symbol's shard, read later in the tx by a contract of another shard: it knows it.
+  [
+    "an account of shard 2 creates a token of shard 3, then a contract of shard 1 reads its supply and its balance",
+    () =>
+      txBy(on(2, 1), [
+        act("token.iost", "create", [FRESH_SYM[3], on(2, 1), 1000, { decimal: 0 }]),
+        act("token.iost", "issue", [FRESH_SYM[3], on(2, 1), "10"]),
+        read("sup", [FRESH_SYM[3]]),
+        read("bal", [FRESH_SYM[3], on(2, 1)]),
+      ]),
+  ],
+  [
+    "an account of shard 2 creates a token of shard 0, then a contract of shard 1 reads its supply, then the tx fails",
+    () => txBy(on(2, 1), [act("token.iost", "create", [FRESH_SYM[0], on(2, 1), 1000, { decimal: 0 }]), read("sup", [FRESH_SYM[0]]), call(3, "fail", ["no"])]),
+  ],
+  [
+    "an account of shard 2 creates a token721 token of shard 3 and issues one, then a contract of shard 1 reads its holding",
+    () => txBy(on(2, 1), [nft("create", [NFT_FRESH, on(2, 1), 5]), nft("issue", [NFT_FRESH, on(2, 1), "{}"]), act(nftReader, "held", [NFT_FRESH])]),
+  ],
+  [
+    "a contract of shard 1 creates a token of shard 2 and issues some to its caller, then a contract of shard 3 reads its supply and the balance",
+    () =>
+      txBy(on(0, 1), [
+        act(minter, "make", [FRESH_SYM[2], 1000, 0]),
+        act(minter, "give", [FRESH_SYM[2], "7"]),
+        act(relay, "sup", [FRESH_SYM[2]]),
+        act(relay, "bal", [FRESH_SYM[2], on(0, 1)]),
+      ]),
+  ],
+  [
+    "a contract of shard 1 creates a token of shard 3, then a contract of shard 0 reads its supply, then the tx fails",
+    () =>
+      txBy(on(0, 1), [
+        act(minter, "make", [FAILED_SYM, 1000, 0]),
+        act(contracts[0], "put", ["tk", "1"]),
+        act(relay, "sup", [FAILED_SYM]),
+        call(2, "fail", ["no"]),
+      ]),
+  ],
+  ["a contract of shard 3 reads the supply of the token that failed tx created", () => txBy(on(0, 1), [act(relay, "sup", [FAILED_SYM])])],
+  ["a contract of shard 1 reads the supply of the token the failed tx created", () => txBy(on(2, 1), [read("sup", [FRESH_SYM[0]])])],
   // A co-signer's pledge for a user of a third shard, whose records a later part lands on the co-signer's shard ahead
   // of the decision: the pledger's order keeps the user when the tx stands.
   [
