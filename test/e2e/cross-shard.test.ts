@@ -44,6 +44,17 @@ async function shardOfName(name: string): Promise<{ shard: number; count: number
   return { shard: r.body.shard, count: r.body.shard_count };
 }
 
+/** A new name starting with `prefix` on another shard than admin's (any name when N = 1): names are placed by hash. */
+async function awayFromAdmin(prefix: string): Promise<string> {
+  const home = await shardOfName("admin");
+  for (let i = 0; i < 64; i++) {
+    const n = `${prefix}${i}${(Date.now() % 1e4).toString(36)}`.slice(0, 11);
+    const s = await shardOfName(n);
+    if (s.count === 1 || s.shard !== home.shard) return n;
+  }
+  throw new Error(`no name ${prefix}… off admin's shard`);
+}
+
 describe("a contract called from another shard (iost SDK)", () => {
   let id = "";
   let caller: any;
@@ -71,14 +82,7 @@ describe("a contract called from another shard (iost SDK)", () => {
   it("admin deploys; a new account lands on another shard", async () => {
     const out = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info: INFO, code: CODE })]));
     id = JSON.parse(out.result.returns[0])[0];
-    const home = await shardOfName("admin");
-    // Names are placed by hash: take the first that lands elsewhere (any name when N = 1).
-    let name = "";
-    for (let i = 0; i < 64 && name === ""; i++) {
-      const n = `xshard${i}${(Date.now() % 1e4).toString(36)}`.slice(0, 11);
-      const s = await shardOfName(n);
-      if (s.count === 1 || s.shard !== home.shard) name = n;
-    }
+    const name = await awayFromAdmin("xshard");
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
     await expectSuccess(node.client, newAccountTx(node.client, name, kp.B58PubKey(), kp.B58PubKey(), 1200, 40));
     caller = accountWithKey(name, kp);
@@ -296,13 +300,7 @@ describe("a contract called from another shard (iost SDK)", () => {
     const info = { lang: "javascript", version: "1.0.0", abi: [{ name: "make", args: ["string", "string"], amountLimit: [{ token: "iost", val: "10" }] }] };
     const deployed = await expectSuccess(node.client, node.client.iost.callABI("system.iost", "setCode", [JSON.stringify({ ID: "", info, code })]));
     const maker = JSON.parse(deployed.result.returns[0])[0];
-    const home = await shardOfName("admin");
-    let name = "";
-    for (let i = 0; i < 64 && name === ""; i++) {
-      const n = `made${i}${(Date.now() % 1e4).toString(36)}`.slice(0, 11);
-      const s = await shardOfName(n);
-      if (s.count === 1 || s.shard !== home.shard) name = n;
-    }
+    const name = await awayFromAdmin("made");
     const kp = KeyPair.newKeyPair(Algorithm.Ed25519);
     const make = node.client.iost.callABI(maker, "make", [name, kp.B58PubKey()]);
     make.addApprove("iost", "10");
