@@ -22,7 +22,8 @@ import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { canUpdateAdmin, noop } from "./token.js";
 import { byteLength, mapKey, str } from "../state/storage.js";
-import { DOMAIN_CONTRACT } from "../sharding/placement.js";
+import { CONSENSUS_SHARD, DOMAIN_CONTRACT } from "../sharding/placement.js";
+import { domainCopies } from "../sharding/dns-copies.js";
 
 const DOMAIN = DOMAIN_CONTRACT;
 const TABLE = "dns_table";
@@ -51,30 +52,17 @@ function put(h: Host, map: string, field: string, value: string): string {
 }
 
 /**
- * After a link or transfer on the consensus shard: one `domain` receipt to every other shard (in
- * shard order) with the records written, which they copy in the next block, so that a url resolves
- * everywhere as here; like every receipt of the tx, they leave only if it succeeds.
+ * After a link or transfer: one `domain` receipt to every other shard (in shard order) with the records written, which
+ * they copy in the next block, so that a url resolves everywhere as here; like every receipt of the tx, they leave only
+ * if it succeeds. Run off the consensus shard (a callee of it inside a contract), the records go there with the run,
+ * and it sends them when they land (executor/reads.ts takeRelease): only it may.
  */
 function announce(h: Host, keys: string[]): void {
   const sh = h.block.shard;
-  if (!sh || sh.count === 1) return;
+  if (!sh || sh.count === 1 || sh.index !== CONSENSUS_SHARD) return;
   const def = Object.fromEntries(keys.map((k) => [k, h.state.get(k) ?? ""]));
-  for (let to = 0; to < sh.count; to++) {
-    if (to === sh.index) continue;
-    h.outbox.push({
-      id: h.nextReceiptId(),
-      kind: "domain",
-      txHash: h.tx.hash,
-      fromShard: sh.index,
-      toShard: to,
-      token: "",
-      account: DOMAIN,
-      counterpart: h.tx.publisher,
-      amount: "0",
-      message: "",
-      def,
-    });
-  }
+  const base = h.outbox.length;
+  h.outbox.push(...domainCopies((i) => `${h.receiptPrefix()}${base + i}`, h.tx.hash, h.tx.publisher, sh.count, def));
 }
 
 /** The publisher, and that it may claim `url` (its owner or nobody's, and its `domain` permission). */

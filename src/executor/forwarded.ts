@@ -56,7 +56,7 @@ import { RAM, receiveBuy, receiveLend } from "../contracts/ram.js";
 import { receiveCredit, TOKEN } from "../contracts/token.js";
 import { sawLanded } from "./landed.js";
 import { asGuest, ShardState } from "./guard.js";
-import { passingWrites } from "./reads.js";
+import { passingWrites, toldRiding } from "./reads.js";
 import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forward.js";
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -483,7 +483,7 @@ export function runForwarded(
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
             carriedOn = carryCredits(h, onward, riding());
-            carryRegisters(h, onward, ridingRegisters);
+            carryRegisters(h, onward, [...ridingRegisters, ...toldRiding(state, r.txHash, block.shard!)]);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
             const payers = payersOf(signers, f.signerPayers, onward.forward!.signerPayers);
@@ -553,7 +553,7 @@ export function runForwarded(
             },
           };
           carriedOn = carryCredits(h, onward, riding());
-          carryRegisters(h, onward, ridingRegisters);
+          carryRegisters(h, onward, [...ridingRegisters, ...toldRiding(state, r.txHash, block.shard!)]);
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.
         if (state.get(mapKey("token.iost", "TB" + f.publisher, "ram")) !== undefined) dropBalance(state, "ram", f.publisher);

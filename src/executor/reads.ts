@@ -45,6 +45,7 @@ import { poolOrder } from "../pool/index.js";
 import type { State } from "../state/state.js";
 import { basicKey, ContractDB, mapIndexKey, withoutAge } from "../state/storage.js";
 import { AUTH_RECORD } from "../sharding/placement.js";
+import { domainCopies, isDomainCopy } from "../sharding/dns-copies.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
@@ -663,10 +664,10 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
     land(state, k, v, false, whole);
     // Noted in the lock of the part that locked the key (its writer's): its release, once the tx is decided, finds it there.
     const part = () => Object.keys(locks).find((p) => partTx(p) === r.txHash && locks[p].write && locks[p].keys.includes(k))!;
-    // An account's record: announced when the tx stands (takeRelease), as a register cannot be taken back.
-    if (k.startsWith(AUTH_RECORD)) {
+    // An account's record or a url's: announced when the tx stands (takeRelease), as a copy cannot be taken back.
+    if (isTold(k)) {
       const l = locks[part()];
-      l.auths = [...new Set([...(l.auths ?? []), k.slice(AUTH_RECORD.length)])].sort();
+      l.told = [...new Set([...(l.told ?? []), k])].sort();
       noted = true;
     }
     if (index === null || whole.has(index) || (state.get(index) ?? null) === before![0]) continue;
@@ -959,29 +960,68 @@ export function takeRelease(state: State, r: CrossReceipt, count: number): Cross
   for (const m of r.restore === undefined ? (r.pledges ?? []) : []) movePledge(state, r.toShard, count, m);
   delete locks[r.account];
   putLocks(state, locks);
-  // The tx stands (a failed one's release puts back what its parts landed here): the accounts it changed here are told.
+  // The tx stands (a failed one's release puts back what its parts landed here): the accounts and urls it changed here
+  // are told to the other shards.
   if (r.restore !== undefined) return [];
-  const auths = [...(held.auths ?? []), ...lands.filter(([k]) => k.startsWith(AUTH_RECORD)).map(([k]) => k.slice(AUTH_RECORD.length))];
-  return landedAuths(state, r, held, [...new Set(auths)].sort(), count);
+  const told = [...new Set([...(held.told ?? []), ...lands.map(([k]) => k).filter(isTold)])].sort();
+  return toldOf(state, r.id, r.txHash, { index: r.toShard, count }, held, told);
 }
+
+/**
+ * Copies of the records a later part of tx `txHash` landed here ahead of its decision that this shard tells the others
+ * of (read locks' `told`): they ride on with the chain's next part (forward.ts carryRegisters), so every later part
+ * knows the account or url as one shard does; the originals go when the tx stands (takeRelease).
+ */
+export function toldRiding(state: State, txHash: string, shard: { index: number; count: number }): CrossReceipt[] {
+  const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
+  return Object.entries(locks)
+    .filter(([part, l]) => partTx(part) === txHash && (l.told?.length ?? 0) > 0)
+    .flatMap(([part, l]) => toldOf(state, `${part}:riding`, txHash, shard, l, l.told!));
+}
+
+/** The registers of the accounts and the domain copies of the urls among record keys `told`, as shard `here` tells them. */
+function toldOf(
+  state: State,
+  id: string,
+  txHash: string,
+  here: { index: number; count: number },
+  held: ReadLocks[string],
+  told: readonly string[],
+): CrossReceipt[] {
+  const accounts = told.filter((k) => k.startsWith(AUTH_RECORD)).map((k) => k.slice(AUTH_RECORD.length));
+  const urls = told.filter(isDomainCopy);
+  const def = Object.fromEntries(urls.map((k) => [k, state.get(k) ?? ""]));
+  const copies = urls.length === 0 ? [] : domainCopies((i) => `${id}:dns${i}`, txHash, "", here.count, def);
+  return [...landedAuths(state, id, txHash, here, held, accounts), ...copies];
+}
+
+/** A record this shard alone tells the others of when a run elsewhere wrote it: an account's (registers), a url's (domain copies). */
+const isTold = (key: string) => key.startsWith(AUTH_RECORD) || isDomainCopy(key);
 
 /**
  * The `register` receipts of the accounts of this shard that a run elsewhere created or changed (a contract's call of
  * auth.iost, contracts/auth.ts onItsShard), once their records landed and the tx stands: only an account's shard sends
  * its permissions (receipts.ts checkReceipt), as system.ts announce does for a run here. Their age is the tx's.
  */
-function landedAuths(state: State, r: CrossReceipt, held: ReadLocks[string], accounts: readonly string[], count: number): CrossReceipt[] {
+function landedAuths(
+  state: State,
+  id: string,
+  txHash: string,
+  here: { index: number; count: number },
+  held: ReadLocks[string],
+  accounts: readonly string[],
+): CrossReceipt[] {
   const out: CrossReceipt[] = [];
   for (const account of accounts) {
     const raw = state.get(AUTH_RECORD + account);
     if (raw === undefined) continue;
-    for (let to = 0; to < count; to++) {
-      if (to === r.toShard) continue;
+    for (let to = 0; to < here.count; to++) {
+      if (to === here.index) continue;
       out.push({
-        id: `${r.id}:auth:${account}`,
+        id: `${id}:auth:${account}`,
         kind: "register",
-        txHash: r.txHash,
-        fromShard: r.toShard,
+        txHash,
+        fromShard: here.index,
         toShard: to,
         token: "",
         account,

@@ -130,9 +130,10 @@ export function isPlacedKey(key: string): boolean {
 /**
  * Read locks: part → the shard that asked (this one: a part parked here holding this shard's records it read,
  * executor/reads.ts holdHere), the keys sent, whether the part may write them (alone then), and its tx's age (height
- * `at`, pool key `ord`).
+ * `at`, pool key `ord`); `told`: records this shard tells the others of (an account's, a url's) that a later part of
+ * the tx landed here ahead of its decision, told when its release says the tx stands (executor/reads.ts takeRelease).
  */
-export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string; was?: IndexesWere; auths?: string[] }>;
+export type ReadLocks = Record<string, { from: number; keys: string[]; write?: true; at?: string; ord?: string; was?: IndexesWere; told?: string[] }>;
 
 /**
  * The map indexes here that writes of a part's tx landed ahead of its decision changed (executor/reads.ts `landWrites`):

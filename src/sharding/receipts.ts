@@ -43,6 +43,7 @@ import { isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
 import { askShapeError } from "./asks.js";
 import { isPoolKey } from "../pool/index.js";
+import { isDeployment, isDomainCopy } from "./dns-copies.js";
 
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
@@ -643,7 +644,7 @@ export function checkReceipt(
     r.kind === "domain" &&
     (r.fromShard !== CONSENSUS_SHARD ||
       !r.def ||
-      !Object.entries(r.def).every(([k, v]) => /^m-domain\.iost-dns_(owner_|revert_)?table-/.test(k) && typeof v === "string"))
+      !Object.entries(r.def).every(([k, v]) => isDomainCopy(k) && typeof v === "string" && (k.startsWith("m-") || isDeployment(v))))
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: domain records from shard ${r.fromShard}`);
   if (r.kind === "register" && !r.account.startsWith("Contract")) {

@@ -7,6 +7,8 @@ import { VmError } from "../contracts/errors.js";
 import type { Host } from "../contracts/host.js";
 import { opCost } from "../contracts/cost.js";
 import { findContract, nativeDeployment, nativeKey, nativeVersion, UNLIMITED_ALL, type NativeAbi, type NativeDeployment } from "../contracts/monitor.js";
+import { domainCopies } from "../sharding/dns-copies.js";
+import { DOMAIN_CONTRACT } from "../sharding/placement.js";
 import { byteLength, str } from "../state/storage.js";
 import { compileContract, field, loadContract, parsePayload, protoLength, storeContract, type StoredContract } from "./contract.js";
 
@@ -130,6 +132,16 @@ export const updateNativeCode: NativeAbi = {
     c.cpuAdd(byteLength(next.code));
     h.state.put(nativeKey(next.id), JSON.stringify(next.deployment));
     chargeRAM(h, protoLength(stored) - protoLength(nativeStored(next.id, old)));
+    // domain.iost runs as a callee of its shard inside contracts of every other: they run its version too.
+    const sh = h.block.shard;
+    if (sh && sh.count > 1 && next.id === DOMAIN_CONTRACT) {
+      const base = h.outbox.length;
+      h.outbox.push(
+        ...domainCopies((i) => `${h.receiptPrefix()}${base + i}`, h.tx.hash, h.tx.publisher, sh.count, {
+          [nativeKey(next.id)]: JSON.stringify(next.deployment),
+        }),
+      );
+    }
     return [];
   },
 };

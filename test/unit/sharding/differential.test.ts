@@ -255,6 +255,7 @@ const GUEST = Array.from({ length: 32 }, (_, i) => `guest${i}`).find((n) => shar
 /** Names a contract signs up, of each shard of N = 4 (two of each). */
 const MADE = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `made${i}`).find((n) => shardOf(n, N) === s)!);
 const MADE2 = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `made${i}`).filter((n) => shardOf(n, N) === s)[1]);
+const MADE3 = Array.from({ length: 64 }, (_, i) => `made${i}`).filter((n) => shardOf(n, N) === 2)[2];
 const signUpIn = (name: string) => read("authed", ["auth.iost", "signUp", JSON.stringify([name, fakeKey(-1), fakeKey(-1)])]);
 /** A token symbol of each shard of N = 4, which a tx creates and a later part of it reads elsewhere. */
 const FRESH_SYM = [0, 1, 2, 3].map((s) => Array.from({ length: 64 }, (_, i) => `tsx${i}`).find((n) => shardOf(n, N) === s)!);
@@ -1792,6 +1793,28 @@ const CASES: Case[] = [
     () => txBy(on(1, 2), [callOf(contracts[3], "put", ["cj", "x"]), call(2, "put", ["cj2", "y"]), callOf(contracts[3], "put", ["cj", "z"])]),
   ],
   ["the key the home had overwritten after a third shard's part is the last write", () => txBy(on(2, 1), [read("gget", [contracts[3], "cj"])])],
+  // domain.iost called inside a contract of another shard than the consensus shard: as a callee of shard 0.
+  ["a contract of shard 3 links a url to itself", () => txBy(on(3, 1), [act(relay, "authed", ["domain.iost", "link", JSON.stringify(["rec.rel", relay])])])],
+  ...[0, 1, 3].map((s): Case => [`call the contract of shard 3 by its url from shard ${s}`, () => txBy(on(s, 1), [act("rec.rel", "gget", [relay, "x"])])]),
+  [
+    "a contract of shard 3 links a url, then a contract of shard 0 runs, then a contract of shard 1 calls the url",
+    () =>
+      txBy(on(3, 1), [
+        act(relay, "authed", ["domain.iost", "link", JSON.stringify(["rec.re2", contracts[2]])]),
+        call(0, "put", ["dn", "1"]),
+        callOf("rec.re2", "put", ["via2", "u"]),
+      ]),
+  ],
+  ["call the contract of shard 2 by that url from shard 3", () => txBy(on(3, 1), [act("rec.re2", "put", ["by", "url"])])],
+  [
+    "a contract of shard 3 links a url, then the tx fails",
+    () => txBy(on(3, 1), [act(relay, "authed", ["domain.iost", "link", JSON.stringify(["rec.re3", contracts[2]])]), call(0, "fail", ["no"])]),
+  ],
+  ["call that url from shard 1", () => txBy(on(1, 2), [act("rec.re3", "put", ["by", "url"])])],
+  [
+    "a contract of shard 3 transfers a url its caller does not own",
+    () => txBy(on(3, 1), [act(relay, "authed", ["domain.iost", "transfer", JSON.stringify(["rec.one", on(3, 1)])])]),
+  ],
   // A later part lists a map an earlier action of the tx added a field to on another shard, as one shard lists it.
   [
     "a contract of shard 3 has one of shard 2 put its caller's record, then a contract of shard 1 lists that map",
@@ -1842,6 +1865,15 @@ const CASES: Case[] = [
   [
     "a contract of shard 1 signs up an account of shard 0, then a contract of shard 3 pays it",
     () => txBy(on(1, 2), [signUpIn(MADE[0]), act(relay, "authed", ["token.iost", "transfer", JSON.stringify(["iost", on(1, 2), MADE[0], "1", ""])])]),
+  ],
+  [
+    "a contract of shard 1 signs up an account of shard 2, then a contract of shard 2 runs, then a contract of shard 3 pays it",
+    () =>
+      txBy(on(1, 2), [
+        signUpIn(MADE3),
+        call(2, "put", ["sw", "1"]),
+        act(relay, "authed", ["token.iost", "transfer", JSON.stringify(["iost", on(1, 2), MADE3, "1", ""])]),
+      ]),
   ],
   [
     "an account of shard 2 pays the accounts contracts signed up",
