@@ -403,7 +403,9 @@ export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly Cr
 export function carryRegisters(h: Host, onward: CrossReceipt, riding: readonly CrossReceipt[] = []): void {
   const mine = h.outbox.filter((x) => (x.kind === "register" && !x.account.startsWith("Contract")) || x.kind === "token" || x.kind === "domain");
   const moved = mine.filter((x) => x.toShard === onward.toShard);
-  const newer = (x: CrossReceipt) => mine.some((m) => m.kind === x.kind && m.account === x.account && m.token === x.token && m.toShard === x.toShard);
+  // A register or a token's announce replaces an older one of its name; a url's copy names its own records, and stays.
+  const newer = (x: CrossReceipt) =>
+    x.kind !== "domain" && mine.some((m) => m.kind === x.kind && m.account === x.account && m.token === x.token && m.toShard === x.toShard);
   const registers = [...riding.filter((x) => !newer(x)), ...mine];
   if (registers.length === 0) return;
   h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !moved.includes(x)));

@@ -1807,6 +1807,16 @@ const CASES: Case[] = [
   ],
   ["call the contract of shard 2 by that url from shard 3", () => txBy(on(3, 1), [act("rec.re2", "put", ["by", "url"])])],
   [
+    "link a url, call a contract of shard 1, link another, then a contract of shard 3 calls the first, in one tx from shard 2",
+    () =>
+      txBy(on(2, 1), [
+        act("domain.iost", "link", ["rec.fi2", contracts[2]]),
+        call(1, "put", ["lk", "1"]),
+        act("domain.iost", "link", ["rec.se2", contracts[2]]),
+        act(relay, "callee", ["rec.fi2", "put", JSON.stringify(["via", "first"])]),
+      ]),
+  ],
+  [
     "a contract of shard 3 links a url, then the tx fails",
     () => txBy(on(3, 1), [act(relay, "authed", ["domain.iost", "link", JSON.stringify(["rec.re3", contracts[2]])]), call(0, "fail", ["no"])]),
   ],
