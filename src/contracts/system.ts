@@ -10,6 +10,7 @@ import { VmError } from "./errors.js";
 import { UNLIMITED_ALL, type NativeAbi } from "./monitor.js";
 import { nativeContract } from "./native.js";
 import { canUpdateAdmin } from "./token.js";
+import { registerOf } from "../sharding/directory.js";
 import { dropNote } from "../sharding/pending.js";
 
 export const SYSTEM = "system.iost";
@@ -61,24 +62,10 @@ export function announce(h: Host, id: string, auth?: string): void {
       sent.auth = auth;
       continue;
     }
-    h.outbox.push({
-      // One per run of the tx: a later part back on the account's shard changing it again sends its own (the same id
-      // would be taken for one already applied, and the change would never reach the other shards' copies).
-      id: auth === undefined ? `${id}:register` : `${h.receiptPrefix()}auth:${id}`,
-      kind: "register",
-      txHash: h.tx.hash,
-      fromShard: sh.index,
-      toShard: to,
-      token: "",
-      account: id,
-      counterpart: h.tx.publisher,
-      amount: "0",
-      message: "",
-      // Its tx's age: a waiter older than it reads the name absent, as one chain ran it first (sharding/asks.ts).
-      at: h.block.number.toString(),
-      ord: h.tx.ord,
-      ...(auth === undefined ? {} : { auth }),
-    });
+    // One per run of the tx: a later part back on the account's shard changing it again sends its own (the same id
+    // would be taken for one already applied, and the change would never reach the other shards' copies).
+    const rid = auth === undefined ? `${id}:register` : `${h.receiptPrefix()}auth:${id}`;
+    h.outbox.push(registerOf(rid, h.tx.hash, [sh.index, to], id, h.tx.publisher, { at: h.block.number.toString(), ord: h.tx.ord }, auth));
   }
 }
 

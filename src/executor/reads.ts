@@ -46,6 +46,7 @@ import type { State } from "../state/state.js";
 import { basicKey, ContractDB, mapIndexKey, withoutAge } from "../state/storage.js";
 import { AUTH_RECORD } from "../sharding/placement.js";
 import { domainCopies, isDomainCopy } from "../sharding/dns-copies.js";
+import { registerOf } from "../sharding/directory.js";
 import { decodeTx, FULL, txBytes } from "../tx/bytes.js";
 import type { Tx, TxReceipt } from "../tx/types.js";
 import type { ShardState } from "./guard.js";
@@ -662,18 +663,17 @@ export function landWrites(state: State, r: CrossReceipt, shard: { index: number
     const index = f === null ? null : mapIndexKey(f.contract, f.map);
     const before = index === null ? undefined : [state.get(index) ?? null, state.get(index + "@") ?? null];
     land(state, k, v, false, whole);
+    const told = isTold(k);
+    const indexed = index !== null && !whole.has(index) && (state.get(index) ?? null) !== before![0];
+    if (!told && !indexed) continue;
     // Noted in the lock of the part that locked the key (its writer's): its release, once the tx is decided, finds it there.
-    const part = () => Object.keys(locks).find((p) => partTx(p) === r.txHash && locks[p].write && locks[p].keys.includes(k))!;
-    // An account's record or a url's: announced when the tx stands (takeRelease), as a copy cannot be taken back.
-    if (isTold(k)) {
-      const l = locks[part()];
-      l.told = [...new Set([...(l.told ?? []), k])].sort();
-      noted = true;
-    }
-    if (index === null || whole.has(index) || (state.get(index) ?? null) === before![0]) continue;
-    const was = (locks[part()].was ??= {});
-    was[index] = [...(was[index]?.slice(0, 2) ?? before!), state.get(index) ?? null] as IndexesWere[string];
+    const lock = locks[Object.keys(locks).find((p) => partTx(p) === r.txHash && locks[p].write && locks[p].keys.includes(k))!];
     noted = true;
+    // An account's record or a url's: announced when the tx stands (takeRelease), as a copy cannot be taken back.
+    if (told) lock.told = [...new Set([...(lock.told ?? []), k])].sort();
+    if (!indexed || index === null) continue;
+    const was = (lock.was ??= {});
+    was[index] = [...(was[index]?.slice(0, 2) ?? before!), state.get(index) ?? null] as IndexesWere[string];
   }
   if (noted) putLocks(state, locks);
 }
@@ -1015,24 +1015,8 @@ function landedAuths(
   for (const account of accounts) {
     const raw = state.get(AUTH_RECORD + account);
     if (raw === undefined) continue;
-    for (let to = 0; to < here.count; to++) {
-      if (to === here.index) continue;
-      out.push({
-        id: `${id}:auth:${account}`,
-        kind: "register",
-        txHash,
-        fromShard: here.index,
-        toShard: to,
-        token: "",
-        account,
-        counterpart: "",
-        amount: "0",
-        message: "",
-        ...(held.at !== undefined ? { at: held.at } : {}),
-        ...(held.ord !== undefined ? { ord: held.ord } : {}),
-        auth: withoutAge(raw),
-      });
-    }
+    for (let to = 0; to < here.count; to++)
+      if (to !== here.index) out.push(registerOf(`${id}:auth:${account}`, txHash, [here.index, to], account, "", held, withoutAge(raw)));
   }
   return out;
 }

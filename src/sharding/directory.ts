@@ -79,6 +79,37 @@ export function applyRegister(state: State, r: CrossReceipt): void {
   state.put(key, made === null ? value : withAge(value, made));
 }
 
+/**
+ * A `register` receipt from shard `from` to `to`: `account`'s directory entry there (an account's record `auth` as
+ * stored, without its age; none for a contract), with its tx's age (`at`, `ord`: a waiter older than it reads the
+ * name absent, as one chain ran it first: sharding/asks.ts).
+ */
+export function registerOf(
+  id: string,
+  txHash: string,
+  [from, to]: [number, number],
+  account: string,
+  counterpart: string,
+  age: { at?: string; ord?: string },
+  auth?: string,
+): CrossReceipt {
+  return {
+    id,
+    kind: "register",
+    txHash,
+    fromShard: from,
+    toShard: to,
+    token: "",
+    account,
+    counterpart,
+    amount: "0",
+    message: "",
+    ...(age.at !== undefined ? { at: age.at } : {}),
+    ...(age.ord !== undefined ? { ord: age.ord } : {}),
+    ...(auth === undefined ? {} : { auth }),
+  };
+}
+
 /** A token's announce (`token` receipt) on its target: the definition as its shard wrote it (payer and all), never its supply, and where it lives. */
 export function applyToken(state: State, r: CrossReceipt): void {
   for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
