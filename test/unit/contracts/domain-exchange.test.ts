@@ -71,6 +71,20 @@ describe('domain receipts (docs/SHARDING.md "Domains across shards")', () => {
     expect(() => checkReceipt({ ...copy, def: { "m-domain.iost-dns_table": "@hi.alice" } }, 4)).toThrow(ReceiptRefused);
     expect(() => checkReceipt({ ...copy, def: undefined }, 4)).toThrow(ReceiptRefused);
   });
+
+  it("carry domain.iost's version only as a stored deployment", () => {
+    const deployment = JSON.stringify({ version: "1.0.0", abi: [{ name: "link", args: ["string", "string"], amountLimit: [] }] });
+    expect(() => checkReceipt({ ...copy, def: { "n-domain.iost": deployment } }, 4)).not.toThrow();
+    // A malformed one would break every call of domain.iost where it lands; another contract's version is not the copy's.
+    for (const bad of [
+      "{",
+      "{}",
+      JSON.stringify({ version: 1, abi: [] }),
+      JSON.stringify({ version: "1.0.0", abi: [{ name: "link", args: [1], amountLimit: [] }] }),
+    ])
+      expect(() => checkReceipt({ ...copy, def: { "n-domain.iost": bad } }, 4), bad).toThrow(ReceiptRefused);
+    expect(() => checkReceipt({ ...copy, def: { "n-token.iost": deployment } }, 4)).toThrow(ReceiptRefused);
+  });
 });
 
 describe("exchange.iost (go-iost config/genesis/contract/exchange.js)", () => {
