@@ -29,7 +29,7 @@ import { Cost } from "../contracts/cost.js";
 import { ERR, NodeFault } from "../contracts/errors.js";
 import { Host, runOf, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
+import { balanceOf, addBalance, balancePayer, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import {
   carryCredits,
   carryRegisters,
@@ -500,6 +500,12 @@ export function runForwarded(
         }
         const left = carried.has("iost") ? 0n : balanceOf(state, "iost", f.publisher);
         const ramLeft = balanceOf(state, "ram", f.publisher);
+        // The payer its record names now, which a write of it here may have changed (a sale names token.iost): a later
+        // part's write of it costs what one shard's does (escrowRam at home).
+        const ramPayer =
+          state.get(mapKey(TOKEN, "TB" + f.publisher, "ram")) === undefined
+            ? f.ramPayer
+            : (h.tx.paidRam?.get(f.publisher) ?? balancePayer(state, "ram", f.publisher));
         if (!carried.has("iost")) dropBalance(state, "iost", f.publisher);
         const frozenLeft = takeFrozen(state, "iost", f.publisher, here(f.publisher));
         const tokensLeft = takeTokens(state, f.publisher, carried, here(f.publisher));
@@ -537,6 +543,7 @@ export function runForwarded(
             // The events so far (the home part's, then this part's) travel on: the last part's settle brings them home.
             forward: {
               ...withoutDebt(f),
+              ...(ramPayer === undefined ? {} : { ramPayer }),
               actions: f.actions.slice(next.from),
               ...(f.earlier !== undefined || next.from > 0 ? { earlier: [...(f.earlier ?? []), ...f.actions.slice(0, next.from)] } : {}),
               vmGas: run.left,

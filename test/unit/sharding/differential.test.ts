@@ -440,6 +440,14 @@ const FAR_ABI = [
   { name: "bigRead", args: ["string"] },
   { name: "bigReadOf", args: ["string", "string"] },
 ];
+/** A contract moving an account's RAM through ram.iost with its own authority (its id, once deployed on shard 3). */
+let market = "";
+const MARKET = `class Market {
+  init() {}
+  lend(from, to, n) { blockchain.callWithAuth("ram.iost", "lend", [from, to, n]); return "lent"; }
+}
+module.exports = Market;`;
+const MARKET_ABI = [{ name: "lend", args: ["string", "string", "number"], amountLimit: [{ token: "ram", val: "1000" }] }];
 /**
  * A contract that calls another only once a read of an account's RAM is nonzero (its id, once deployed on shard 3):
  * a run that missed the RAM reads it 0 and calls nothing, so its first round locks that record only for reading; the
@@ -2419,6 +2427,21 @@ const CASES: Case[] = [
       () => txBy(FAR_OWNER, [act(far, "callee", [far, "buyAfter", JSON.stringify([n, on(3, 1), 100])])]),
     ],
   ),
+  // A ram record an earlier doPay left naming no payer: the tx's first write of it names token.iost (10 bytes more,
+  // charged to it), and a later part of another shard writing it again finds token.iost named, as one shard does.
+  ["market contract deployed on shard 3", () => txBy(on(3), [act("system.iost", "setCode", [contractJson(MARKET, MARKET_ABI)])])],
+  ...[
+    ["its caller", on(0, 3), []],
+    ["its caller's co-signer", on(2, 1), [on(0, 3)]],
+  ].map(
+    ([whose, by, signers]): Case => [
+      `contracts of shards 2 and 3 sell then lend the RAM of ${whose} of shard 0, which its last tx's payment left naming no payer`,
+      () =>
+        txBy(by as string, [act(far, "callee", ["ram.iost", "sell", JSON.stringify([on(0, 3), on(2), 50])]), act(market, "lend", [on(0, 3), on(1, 3), 30])], {
+          signers: signers as string[],
+        }),
+    ],
+  ),
   // A forwarded part's publisher with no free RAM: its escrow holds its record at 0 as its home does, so a read of it
   // counts one shard's bytes (here the last 3 of the byte bound, beside one record of the rest).
   ["an account of shard 1 sells all its free RAM", () => txBy(BARE, [act("ram.iost", "sell", [BARE, BARE, Number(freeRam(one, BARE))])])],
@@ -2753,6 +2776,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name === "when contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         when = "Contract" + txId(tx);
         contractShard.set(when, 3);
+      }
+      if (name === "market contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        market = "Contract" + txId(tx);
+        contractShard.set(market, 3);
       }
       if (name === "relay contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         relay = "Contract" + txId(tx);
