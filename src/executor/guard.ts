@@ -158,7 +158,8 @@ export class ShardState extends State {
   private heldIndex(key: string): boolean {
     if (!isTokenIndexKey(key)) return false;
     const account = keyAccount(key);
-    return account !== null && this.holds(account, key);
+    // At its home (a chain back there) the index here is the account's own, every token listed in its order.
+    return account !== null && this.holds(account, key) && shardOf(account, this.shard.count) !== this.shard.index;
   }
 
   /** A read inside balanceOf, supply or storage.global* (contracts/remote.ts): counted, and answered from the fetched values when another shard keeps it. */

@@ -630,7 +630,10 @@ export function runTx(
     const { notes, cancels } = pendingNotes(h, held, action?.forward?.actions ?? []);
     // A forwarded part or a deciding half may give way (locks.ts PART_WAIT): the home keeps what it needs to run the tx again.
     const redo = block.shard ? { tx: base64Encode(txBytes(tx, FULL)), block: txBlockOf(block), ...(again > 0 ? { run: again } : {}) } : undefined;
-    lockTx(state, hash, tx.publisher, [block.number.toString(), h.tx.ord], [...held, ...cancels], undefined, undefined, redo);
+    lockTx(state, hash, tx.publisher, [block.number.toString(), h.tx.ord], [...held, ...cancels], undefined, undefined, redo, {
+      gas: paid.value,
+      time: block.time,
+    });
     // A co-signer's RAM escrowed at 0 was not written, so not locked: its settle hands back what the parts freed.
     const none = Object.entries(action?.signerRam ?? {}).filter(([, bytes]) => bytes === "0");
     lockAlso(state, hash, [...none.map(([acc]) => ramKey(acc)), ...takenKeys(tx.publisher, action?.forward?.actions ?? [])]);

@@ -31,6 +31,7 @@
  * None is a contract's key, so no contract can read them.
  */
 import type { Age } from "../sharding/age.js";
+import { refundGas } from "../contracts/gas.js";
 import { basicKey, mapKey } from "../state/storage.js";
 import type { TxBlock } from "../sharding/forward.js";
 import type { State } from "../state/state.js";
@@ -80,6 +81,13 @@ export interface LockEntry {
   ord?: string;
   /** The home part of a tx whose first part was forwarded: what it needs to run again if a part gives way. */
   redo?: Redo;
+  /**
+   * A part that pledged or unpledged its publisher's gas (its limit, `gt`/`gl`, changed): the publisher's gas records
+   * before it, and what its doPay charged (the home's, at `time`). One shard's failed tx charges its gas on the records
+   * as before the tx, so a failure puts these back and charges them again (`unpledged`), keeping no gas the
+   * pledge gave.
+   */
+  gas?: { publisher: string; before: [key: string, raw: string | null][]; paid?: string; time?: string };
 }
 
 /**
@@ -181,7 +189,7 @@ export function setLock(state: State, hash: string, entry: LockEntry | undefined
   else {
     const keys = [entry, ...(entry.outer ?? [])].flatMap((e) => [...e.undo.map(([k]) => k), ...e.keep]);
     table[hash] = { ...ageFields(entry), keys: [...new Set(keys)].sort() };
-    const bare = entry.undo.length === 0 && entry.held.length === 0 && !entry.relay && !entry.hop && !entry.outer && !entry.redo;
+    const bare = entry.undo.length === 0 && entry.held.length === 0 && !entry.relay && !entry.hop && !entry.outer && !entry.redo && !entry.gas;
     if (!bare) own = JSON.stringify(entry);
   }
   if (JSON.stringify(table[hash]) !== was) {
@@ -242,6 +250,7 @@ export function lockTx(
   relay?: Relay,
   hop?: Hop,
   redo?: Omit<Redo, "gas">,
+  paid?: { gas: bigint; time: bigint },
 ): void {
   const at = age && ageFields({ at: age[0], ord: age[1] });
   const entry: LockEntry = { undo: [], keep: [], held: credits, ...(relay ? { relay } : {}), ...(hop ? { hop } : {}), ...at };
@@ -251,17 +260,28 @@ export function lockTx(
     const { outer, ...last } = prev;
     entry.outer = [...(outer ?? []), last];
   }
+  const gas: [string, string | null][] = [];
   for (const key of [...state.latest().keys()].sort()) {
     if (key === LOCKS || key === DEFERRED || key.startsWith(lockRow(""))) continue;
     const before = state.prior(key) ?? null;
     if (isGasKey(key, publisher)) {
       entry.keep.push(key);
       entry.redo?.gas.push([key, before]);
+      gas.push([key, before]);
     }
     // Written and put back (a forwarded part's escrow, held and dropped): nothing to undo or hide.
     else if (state.latest().get(key) !== before) entry.undo.push([key, before]);
   }
+  const limit = [basicKey("gas.iost", `${publisher}gt`), basicKey("gas.iost", `${publisher}gl`)];
+  if (gas.some(([key, before]) => limit.includes(key) && state.get(key) !== (before ?? undefined)))
+    entry.gas = { publisher, before: gas, ...(paid ? { paid: paid.gas.toString(), time: paid.time.toString() } : {}) };
   setLock(state, hash, entry);
+}
+
+/** A failed tx's publisher's gas records as one shard leaves them: as before the part, charged what its doPay charged. */
+function unpledged(state: State, gas: NonNullable<LockEntry["gas"]>): void {
+  for (const [key, raw] of gas.before) raw === null ? state.del(key) : state.put(key, raw);
+  if (gas.paid !== undefined) refundGas(state, gas.publisher, -BigInt(gas.paid), BigInt(gas.time!));
 }
 
 /** An account's free RAM (its token.iost `ram` balance). */
@@ -302,6 +322,7 @@ export function unlockTx(
   // A later part of the tx here settled: the earlier ones keep their keys locked until their own settles.
   setLock(state, hash, outer.length > 0 ? { ...outer[outer.length - 1], ...(outer.length > 1 ? { outer: outer.slice(0, -1) } : {}) } : undefined);
   if (!ok) for (const [key, raw] of entry.undo) raw === null ? state.del(key) : state.put(key, raw);
+  if (!ok && entry.gas) unpledged(state, entry.gas);
   // A failed tx keeps only its gas, the receiver halves of its credits included (probes); the read locks
   // its parts hold elsewhere go without their writes (reads.ts releasesNow), first: what they put back is
   // what the probes' halves find, as before the writes landed. Names the tx noted pending elsewhere were created

@@ -7,7 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { type LockEntry, LOCKS, lockAlso, lockEntry, lockOwners, lockRow, lockTx, readLocks, setLock, unlockTx } from "../../../src/executor/locks";
 import type { CrossReceipt } from "../../../src/sharding/receipts";
+import { Decimal } from "../../../src/amount";
+import { GAS_DECIMAL, gasAtTime, readGas } from "../../../src/contracts/gas";
 import { MemoryStore } from "../../../src/state/memory-store";
+import { ContractDB, encodeValue, fixed, int } from "../../../src/state/storage";
 import { State, type WriteSet } from "../../../src/state/state";
 
 const BLOCK = { number: "10", time: "1700000000000000000", parentHash: "p", witness: "w" };
@@ -16,7 +19,8 @@ const BIG_TX = "A".repeat(87_384);
 const hashOf = (i: number) => `TX${String(i).padStart(42, "0")}`;
 /** Tx `hash`'s age in BLOCK: its height and a pool key of a tx of one action (src/pool poolOrder: 104 characters for a 32-byte hash). */
 const ageOf = (hash: string): [string, string] => [BLOCK.number, `1|00000000|0999900|${BLOCK.time.padStart(20, "0")}|${hash.padEnd(64, "0")}`];
-const gasKey = (pub: string) => `b-gas.iost-${pub}gt`;
+/** The publisher's gas stock, which the charge writes. */
+const gasKey = (pub: string) => `b-gas.iost-${pub}gs`;
 const balance = (pub: string) => `m-token.iost-TB${pub}-iost`;
 
 /** Tx `hash` of `pub` writes its gas and balance and locks them, keeping its bytes `tx` for a re-run. Returns the chunk's writes. */
@@ -87,6 +91,38 @@ describe("lock rows", () => {
     expect(stood.held.map((r) => r.id)).toEqual([`${hashOf(2)}:0`]);
     expect(store.get(balance("b"))).toBe(`bal-after-${hashOf(2)}`);
     expect(store.keys().filter((k) => k.startsWith("x-"))).toEqual([]);
+  });
+
+  it("a failed tx that pledged for its publisher puts its gas records back and charges them again, as one shard charges a failed tx", () => {
+    const store = new MemoryStore();
+    const key = (f: string) => `b-gas.iost-a${f}`;
+    const was = { gt: new Decimal(1000n, 0), gl: new Decimal(3_000_000n, 0), gs: new Decimal(500_000n, 0) };
+    for (const [f, v] of Object.entries(was)) store.put(key(f), encodeValue(fixed(v.rescale(GAS_DECIMAL)), "gas.iost"));
+    store.put(key("gu"), encodeValue(int(BigInt(BLOCK.time) - 10n ** 9n), "gas.iost"));
+    const before = readGas(new ContractDB(new State(store)), "a");
+    const state = new State(store);
+    state.checkpoint();
+    // The pledge raised the total and the limit and gave gas; doPay charged 2,000 gas of it.
+    state.put(key("gt"), encodeValue(fixed(new Decimal(1005n, 0).rescale(GAS_DECIMAL)), "gas.iost"));
+    state.put(key("gl"), encodeValue(fixed(new Decimal(3_015_000n, 0).rescale(GAS_DECIMAL)), "gas.iost"));
+    state.put(key("gs"), encodeValue(fixed(new Decimal(498_000n, 0).rescale(GAS_DECIMAL)), "gas.iost"));
+    const paid = new Decimal(2000n, 0).rescale(GAS_DECIMAL);
+    lockTx(state, hashOf(1), "a", ageOf(hashOf(1)), [], undefined, undefined, undefined, { gas: paid.value, time: BigInt(BLOCK.time) });
+    state.release();
+    state.commit();
+    unlock(store, hashOf(1), false);
+    const after = readGas(new ContractDB(new State(store)), "a");
+    expect([after.pledgeTotal, after.limit]).toEqual([before.pledgeTotal, before.limit]);
+    expect(after.stock).toEqual(gasAtTime(before, BigInt(BLOCK.time)).sub(paid));
+    expect(after.updateTime).toBe(BigInt(BLOCK.time));
+  });
+
+  it("a failed tx that changed no gas limit keeps its charged gas records as they are", () => {
+    const store = new MemoryStore();
+    lock(store, hashOf(1), "a");
+    expect(lockEntry(store, hashOf(1))?.gas).toBeUndefined();
+    unlock(store, hashOf(1), false);
+    expect(store.get(gasKey("a"))).toBe(`gas-after-${hashOf(1)}`);
   });
 
   it("a tx back on a shard stacks a frame in its own row; keys it also locks (lockAlso) join the shared row", () => {

@@ -2429,6 +2429,26 @@ const CASES: Case[] = [
   ),
   // A ram record an earlier doPay left naming no payer: the tx's first write of it names token.iost (10 bytes more,
   // charged to it), and a later part of another shard writing it again finds token.iost named, as one shard does.
+  // A tx that pledged for its publisher at home and failed in a later part: one shard charges its gas on the records as
+  // before the tx, keeping none of the gas limit the pledge gave (the home held them for the charge, locks.ts `gas`).
+  ...["pledges", "pledges for itself, which it", "unpledges"].map((what): Case => {
+    const abi = what === "unpledges" ? "unpledge" : "pledge";
+    const pledge = act("gas.iost", abi, [on(0, 3), on(0, 3), "5"]);
+    const fails = () => read("authed", ["vote_producer.iost", "unvote", JSON.stringify([on(0, 3), PRODUCER, "10"])]);
+    return what.startsWith("pledges for")
+      ? [`an account of shard 0 ${what} unpledges next`, () => txBy(on(0, 3), [pledge])]
+      : [`an account of shard 0 ${what} for itself, then a contract of shard 1 fails`, () => txBy(on(0, 3), [pledge, fails()])];
+  }),
+  // A chain back at its publisher's shard whose callee of shard 0 freezes to it (vote.iost's unvote): its freeze list's
+  // index is the one here, not a guest's held one asked of no shard (it waited for that answer for good).
+  [
+    "an account of shard 3 votes, then a contract of its shard unvotes for it",
+    () =>
+      txBy(on(3, 1), [
+        act("vote_producer.iost", "vote", [on(3, 1), PRODUCER, "10"]),
+        act(relay, "authed", ["vote_producer.iost", "unvote", JSON.stringify([on(3, 1), PRODUCER, "10"])]),
+      ]),
+  ],
   ["market contract deployed on shard 3", () => txBy(on(3), [act("system.iost", "setCode", [contractJson(MARKET, MARKET_ABI)])])],
   ...[
     ["its caller", on(0, 3), []],
