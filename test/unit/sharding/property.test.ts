@@ -100,6 +100,22 @@ const UPD = (extra: string) => `class Upd {
 module.exports = Upd;`;
 const UPD_ABI = [{ name: "can_update", args: ["string"] }];
 
+/** A dApp passing its caller's system actions on with its own authority (docs/SHARDING.md "Remote state inside a contract"). */
+const RELAY = `class Relay {
+  init() {}
+  fwd(id, abi, args) { return blockchain.callWithAuth(id, abi, JSON.parse(args)); }
+}
+module.exports = Relay;`;
+const RELAY_ABI = [{ name: "fwd", args: ["string", "string", "string"], amountLimit: [{ token: "*", val: "unlimited" }] }];
+
+/** One action of a multi-action tx: a move of its publisher's or co-signer's (`cos`), at top level or through the relay of shard `via`. */
+type Move = { op: (typeof MOVES)[number]; cos: boolean; via: number | null; to: string };
+const MOVES = ["transfer", "freeze", "buy", "sell", "lend", "pledge", "unpledge", "vote", "unvote", "gold", "put", "look"] as const;
+const move = fc.record({ op: fc.constantFrom(...MOVES), cos: fc.boolean(), via: fc.option(shard), to: anyone });
+/** A tx of two to five moves, co-signed by `who` (moves of `who` without it fail on both, as on one shard). */
+const combo = fc.record({ by: user, who: fc.option(user), moves: fc.array(move, { minLength: 2, maxLength: 5 }) });
+type Combo = { by: string; who: string | null; moves: Move[] };
+
 type Step =
   | { k: "transfer"; from: string; to: string; amount: string }
   | { k: "freeze"; from: string; to: string }
@@ -136,7 +152,8 @@ type Step =
   | { k: "perm"; by: string; op: "add" | "assign" | "revoke" | "drop" | "group"; before: number | null }
   | { k: "deploy"; by: string; before: number | null; fail: number | null }
   | { k: "fund"; from: string; c: number; amount: string }
-  | { k: "payout"; c: number; by: string; to: string; amount: string; fail: number | null };
+  | { k: "payout"; c: number; by: string; to: string; amount: string; fail: number | null }
+  | ({ k: "combo" } & Combo);
 
 /** Half the time the other account (or the contract) is on the first's shard: the compared cases. */
 const near = fc.boolean();
@@ -301,6 +318,7 @@ const step = fc.oneof(
 /** What a sequence has done so far (N = 1's outcomes: the reference). */
 interface Ctx {
   contracts: string[];
+  relays: string[];
   minters: string[];
   collectors: string[];
   upds: string[];
@@ -438,11 +456,36 @@ function toTx(s: Step, ctx: Ctx): Tx {
       return txBy(s.from, [tok("transfer", ["iost", s.from, ctx.minters[s.c], s.amount, ""])]);
     case "payout":
       return txBy(s.by, around([act(ctx.minters[s.c], "back", [s.to, s.amount])], null, s.fail));
+    case "combo":
+      return comboTx(s, ctx);
     case "sys": {
       const args = s.op === "lend" ? [s.by, s.to, 100] : s.op === "buy" ? [s.by, s.to, 1000] : [s.by, s.to, "10"];
       return txBy(s.by, [call(s.c, "put", ["s", s.op]), act(s.op === "lend" || s.op === "buy" ? "ram.iost" : "gas.iost", s.op, args)]);
     }
   }
+}
+
+function comboTx(c: Combo, ctx: Ctx): Tx {
+  const actions = c.moves.map((m) => {
+    const who = m.cos && c.who !== null ? c.who : c.by;
+    const far = Number(BLOCK_TIME + 10n ** 12n);
+    const [id, abi, args]: [string, string, unknown[]] = {
+      transfer: () => ["token.iost", "transfer", ["iost", who, m.to, "1", ""]],
+      freeze: () => ["token.iost", "transferFreeze", ["iost", who, m.to, "1", far, ""]],
+      buy: () => ["ram.iost", "buy", [who, m.to, 100]],
+      sell: () => ["ram.iost", "sell", [who, m.to, 50]],
+      lend: () => ["ram.iost", "lend", [who, m.to, 30]],
+      pledge: () => ["gas.iost", "pledge", [who, m.to, "5"]],
+      unpledge: () => ["gas.iost", "unpledge", [who, m.to, "5"]],
+      vote: () => ["vote_producer.iost", "vote", [who, PRODUCER, "10"]],
+      unvote: () => ["vote_producer.iost", "unvote", [who, PRODUCER, "10"]],
+      gold: () => ["token.iost", "transfer", ["gold", who, m.to, "1", ""]],
+      put: () => [ctx.contracts[m.via ?? 0], "put", [who, m.to]],
+      look: () => ["token.iost", "balanceOf", ["iost", m.to]],
+    }[m.op]() as [string, string, unknown[]];
+    return m.via === null || m.op === "put" ? act(id, abi, args) : act(ctx.relays[m.via], "fwd", [id, abi, JSON.stringify(args)]);
+  });
+  return txBy(c.by, actions, c.who === null || c.who === c.by ? {} : { signers: [c.who] });
 }
 
 const json = (x: unknown) => JSON.stringify(x, (_, v) => (typeof v === "bigint" ? String(v) : v));
@@ -455,6 +498,7 @@ let base: {
   minters: string[];
   collectors: string[];
   upds: string[];
+  relays: string[];
   genesis: [Map<string, bigint>, Map<string, bigint>];
   /** `txCount` after the deployments: where every in-flight case starts. */
   txCount: number;
@@ -464,7 +508,7 @@ let base: {
 function differs(steps: Step[]): string | null {
   const [one, four] = [base.one.fork(), base.four.fork()];
   const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
-  const ctx: Ctx = { contracts: base.contracts, minters: base.minters, collectors: base.collectors, upds: base.upds, one };
+  const ctx: Ctx = { contracts: base.contracts, relays: base.relays, minters: base.minters, collectors: base.collectors, upds: base.upds, one };
   for (const s of steps) {
     const tx = toTx(s, ctx);
     const [ja, jb] = [json(run(one, tx, check1)), json(run(four, tx, check4))];
@@ -486,7 +530,7 @@ function differsInFlight(steps: Step[], gaps: number[]): string | null {
   txCount.next = base.txCount;
   const [one, four] = [base.one.fork(), base.four.fork()];
   const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
-  const ctx: Ctx = { contracts: base.contracts, minters: base.minters, collectors: base.collectors, upds: base.upds, one };
+  const ctx: Ctx = { contracts: base.contracts, relays: base.relays, minters: base.minters, collectors: base.collectors, upds: base.upds, one };
   const txs = steps.map((s) => toTx(s, ctx));
   const before = reads(one);
   // The height each tx first ran at on N = 4, and the one its receipt became final at: one shard's orders are tried
@@ -535,7 +579,7 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   beforeAll(async () => {
     await vmReady();
     const [one, four] = [new SimChain(config(), 1), new SimChain(config(), N)];
-    base = { one, four, contracts: [], minters: [], collectors: [], upds: [], genesis: [genesisSupplies(one), genesisSupplies(four)], txCount: 0 };
+    base = { one, four, contracts: [], relays: [], minters: [], collectors: [], upds: [], genesis: [genesisSupplies(one), genesisSupplies(four)], txCount: 0 };
     const [check1, check4] = base.genesis.map((g) => supplyCheck(g));
     for (let s = 0; s < N; s++) {
       const tx = txBy(on(s), [act("system.iost", "setCode", [contractJson(CODE, ABI)])]);
@@ -567,6 +611,10 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
       expect(run(four, upd, check4)).toEqual(run(one, upd, check1));
       base.upds[s] = "Contract" + txId(upd);
       contractShard.set(base.upds[s], s);
+      const relay = txBy(on(s), [act("system.iost", "setCode", [contractJson(RELAY, RELAY_ABI)])]);
+      expect(run(four, relay, check4)).toEqual(run(one, relay, check1));
+      base.relays[s] = "Contract" + txId(relay);
+      contractShard.set(base.relays[s], s);
     }
     // Contracts store block numbers (vote.iost a voter's last vote), whose digits are RAM: one shard's orders run a tx
     // at other heights than N = 4 did, so every case starts past 100, where both chains' heights have three digits
@@ -584,6 +632,16 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   it("gives equal receipts and reads, and every token's supply equals what exists at every height", () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 8, maxLength: 14 }), (steps) => {
+        expect(differs(steps as Step[])).toBeNull();
+      }),
+      { numRuns: Number(process.env.PROP_RUNS ?? 4), seed: Number(process.env.PROP_SEED ?? 15), endOnFailure: true },
+    );
+  });
+
+  it("gives equal receipts and reads for txs of several system moves of its publisher and co-signer, at top level or through contracts of any shard", () => {
+    const combos = combo.map((c) => ({ k: "combo" as const, ...c }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(step, combos, combos), { minLength: 6, maxLength: 12 }), (steps) => {
         expect(differs(steps as Step[])).toBeNull();
       }),
       { numRuns: Number(process.env.PROP_RUNS ?? 4), seed: Number(process.env.PROP_SEED ?? 15), endOnFailure: true },
