@@ -69,7 +69,7 @@ function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
   h.stampAge(key, old, true);
   // Every other shard keeps a copy of the permissions: a co-signer of this shard is checked there as here. A record
   // written for the account's shard (onItsShard) is announced by that shard as it lands (executor/reads.ts landedAuths).
-  if (h.remoteShard(acc.id) === null) announce(h, acc.id, raw);
+  if (h.recordsShard(acc.id) === null) announce(h, acc.id, raw);
 }
 
 /**
@@ -80,7 +80,7 @@ function save(h: Host, c: Cost, acc: AccountJson, payer?: string): void {
 const onItsShard =
   (fn: NativeAbi["fn"]): NativeAbi["fn"] =>
   (h, args, c) => {
-    const armed = !h.inCallee && typeof args[0] === "string" && h.remoteShard(args[0]) !== null ? h.armCallee() : null;
+    const armed = !h.inCallee && typeof args[0] === "string" && h.recordsShard(args[0]) !== null ? h.armCallee() : null;
     return asCallee(armed, () => fn(h, args, c));
   };
 

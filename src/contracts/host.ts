@@ -580,6 +580,17 @@ export class Host {
   }
 
   /**
+   * The shard `account`'s own records (its permissions, its gas) live on when not this one: remoteShard's, and for a
+   * forwarded part's publisher off its shard its home, since only its escrow (balances, RAM) is held here.
+   */
+  recordsShard(account: string): number | null {
+    const sh = this.block.shard;
+    if (!sh || !this.tx.guest || account !== this.tx.publisher) return this.remoteShard(account);
+    const home = shardOf(account, sh.count);
+    return home === sh.index ? null : home;
+  }
+
+  /**
    * A `<pledger>gp` field came or went: kept in the pledger's order at its home, here or by the settle. A part of a
    * chain back at its tx's home leaves its moves to the settle too: it brings the earlier parts' before them, in order.
    */

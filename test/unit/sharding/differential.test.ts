@@ -2449,6 +2449,35 @@ const CASES: Case[] = [
         act(relay, "authed", ["vote_producer.iost", "unvote", JSON.stringify([on(3, 1), PRODUCER, "10"])]),
       ]),
   ],
+  // A publisher changing its own permissions through contracts of other shards: its record is fetched from its shard
+  // and written back, as a co-signer's is (auth.ts onItsShard, Host.recordsShard); it failed to parse a record it found nowhere.
+  [
+    "an account of shard 2 adds a permission to itself through a contract of shard 1",
+    () => txBy(on(2, 4), [read("authed", ["auth.iost", "addPermission", JSON.stringify([on(2, 4), "perm9", 100])])], { signers: [`${on(2, 4)}@owner`] }),
+  ],
+  [
+    "it assigns a key to it through a contract of shard 3",
+    () =>
+      txBy(on(2, 4), [act(relay, "authed", ["auth.iost", "assignPermission", JSON.stringify([on(2, 4), "perm9", fakeKey(97), 100])])], {
+        signers: [`${on(2, 4)}@owner`],
+      }),
+  ],
+  [
+    "an account of shard 0 has it co-sign with that permission, checked on shard 0",
+    () => txBy(on(0, 2), [read("can", [on(2, 4), "perm9"])], { signers: [`${on(2, 4)}@perm9`], keys: [97] }),
+  ],
+  [
+    "it adds another permission through a contract of shard 3, then a contract of shard 1 fails",
+    () =>
+      txBy(
+        on(2, 4),
+        [
+          act(relay, "authed", ["auth.iost", "addPermission", JSON.stringify([on(2, 4), "perm8", 100])]),
+          read("authed", ["vote_producer.iost", "unvote", JSON.stringify([on(2, 4), PRODUCER, "10"])]),
+        ],
+        { signers: [`${on(2, 4)}@owner`] },
+      ),
+  ],
   ["market contract deployed on shard 3", () => txBy(on(3), [act("system.iost", "setCode", [contractJson(MARKET, MARKET_ABI)])])],
   ...[
     ["its caller", on(0, 3), []],
