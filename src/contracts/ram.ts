@@ -184,6 +184,12 @@ const buy: NativeAbi["fn"] = (h, args, c) => {
 
 const sell: NativeAbi["fn"] = (h, args, c) => {
   const account = args[0] as string;
+  // Inside a contract, a seller of another shard (a co-signer) sells as a callee of its shard, as it lends (`lend`).
+  const away = h.inCallee ? null : h.remoteShard(account);
+  return asCallee(armDebit(h, account, away, "sell its RAM"), () => sellAt(h, c, account, args));
+};
+
+function sellAt(h: Host, c: Cost, account: string, args: unknown[]): unknown[] {
   const receiver = args[1] as string;
   const amount = args[2] as bigint;
   minAmount(amount);
@@ -199,7 +205,7 @@ const sell: NativeAbi["fn"] = (h, args, c) => {
   changeSelf(h, c, account, -amount);
   changeTotal(h, c, account, -amount);
   return [cents(price)];
-};
+}
 
 const lend: NativeAbi["fn"] = (h, args, c) => {
   const from = args[0] as string;

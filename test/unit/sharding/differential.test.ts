@@ -445,9 +445,12 @@ let market = "";
 const MARKET = `class Market {
   init() {}
   lend(from, to, n) { blockchain.callWithAuth("ram.iost", "lend", [from, to, n]); return "lent"; }
+  sell(from, to, n) { return blockchain.callWithAuth("ram.iost", "sell", [from, to, n])[0]; }
 }
 module.exports = Market;`;
-const MARKET_ABI = [{ name: "lend", args: ["string", "string", "number"], amountLimit: [{ token: "ram", val: "1000" }] }];
+const MARKET_ABI = ["lend", "sell"].map((name) => ({ name, args: ["string", "string", "number"], amountLimit: [{ token: "ram", val: "1000" }] }));
+/** The market contract deployed on shard 0, where ram.iost runs (its id, once deployed). */
+let market0 = "";
 /**
  * A contract that calls another only once a read of an account's RAM is nonzero (its id, once deployed on shard 3):
  * a run that missed the RAM reads it 0 and calls nothing, so its first round locks that record only for reading; the
@@ -2449,6 +2452,22 @@ const CASES: Case[] = [
         act(relay, "authed", ["vote_producer.iost", "unvote", JSON.stringify([on(3, 1), PRODUCER, "10"])]),
       ]),
   ],
+  // A co-signer of another shard selling its RAM inside a contract runs as a callee of its shard, as a lend does
+  // (ram.ts sell): on shard 0 the market is at hand and the seller's records were read absent ("self ram amount 0").
+  ["market contract deployed on shard 0", () => txBy(on(0, 4), [act("system.iost", "setCode", [contractJson(MARKET, MARKET_ABI)])])],
+  ...[
+    ["its caller's co-signer of shard 1", [on(1, 5)]],
+    ["an account of shard 1 that did not sign", []],
+  ].map(
+    ([whose, signers]): Case => [
+      `a contract of shard 0 sells the RAM of ${whose} to its caller of shard 2`,
+      () => txBy(on(2, 2), [act(market0, "sell", [on(1, 5), on(2, 2), 50])], { signers: signers as string[] }),
+    ],
+  ),
+  [
+    "a contract of shard 0 sells more RAM than its caller's co-signer of shard 1 has",
+    () => txBy(on(2, 2), [act(market0, "sell", [on(1, 5), on(2, 2), 10 ** 9])], { signers: [on(1, 5)] }),
+  ],
   // A publisher changing its own permissions through contracts of other shards: its record is fetched from its shard
   // and written back, as a co-signer's is (auth.ts onItsShard, Host.recordsShard); it failed to parse a record it found nowhere.
   [
@@ -2825,6 +2844,10 @@ describe("N shards ≡ one shard: the differential workload (simulator)", () => 
       if (name === "when contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         when = "Contract" + txId(tx);
         contractShard.set(when, 3);
+      }
+      if (name === "market contract deployed on shard 0" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
+        market0 = "Contract" + txId(tx);
+        contractShard.set(market0, 0);
       }
       if (name === "market contract deployed on shard 3" && (a.receipt as { statusCode?: string }).statusCode === "SUCCESS") {
         market = "Contract" + txId(tx);
