@@ -12,7 +12,7 @@ import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey, withFields }
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { answerValue, isPlacedKey, partTx, placedContract, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
+import { answerValue, isPlacedKey, nftKey, partTx, placedContract, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import {
@@ -336,7 +336,7 @@ export class ShardState extends State {
    * escrow's (held), which leaves with it, while the field it names goes home.
    */
   override indexesHere(valueKey: string, indexKey: string): boolean {
-    return !this.remote.has(valueKey) || placedContract(indexKey) !== null;
+    return !this.remote.has(valueKey) || placedContract(indexKey) !== null || nftKey(indexKey) !== null;
   }
 
   override put(key: string, value: string): void {

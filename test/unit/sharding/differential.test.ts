@@ -2468,6 +2468,27 @@ const CASES: Case[] = [
     "a contract of shard 0 sells more RAM than its caller's co-signer of shard 1 has",
     () => txBy(on(2, 2), [act(market0, "sell", [on(1, 5), on(2, 2), 10 ** 9])], { signers: [on(1, 5)] }),
   ],
+  // A token721 moved by a contract off the token's shard, then listed by a later part: the holders' id maps are indexed
+  // by the run and land whole, as a contract's maps are (guard.ts indexesHere), where the later part listed them as before.
+  [
+    "token721: a contract of shard 1 moves card, then contracts of shards 2 and 1 list its holders' ids",
+    () =>
+      txBy(on(2), [
+        read("authed", ["token721.iost", "transfer", JSON.stringify(["card", on(2), on(0, 1), "2"])]),
+        act(far, "callee", ["token721.iost", "tokenOfOwnerByIndex", JSON.stringify(["card", on(0, 1), 0])]),
+        read("gkeys", ["token721.iost", `T721Mcard#${on(2)}`]),
+      ]),
+  ],
+  [
+    "token721: a contract of shard 1 moves card back, a contract of shard 2 lists it, then the tx fails",
+    () =>
+      txBy(on(0, 1), [
+        read("authed", ["token721.iost", "transfer", JSON.stringify(["card", on(0, 1), on(2), "2"])]),
+        act(far, "callee", ["token721.iost", "tokenOfOwnerByIndex", JSON.stringify(["card", on(2), 1])]),
+        call(0, "fail", ["no"]),
+      ]),
+  ],
+  ["token721: its holder moves card back", () => txBy(on(0, 1), [nft("transfer", ["card", on(0, 1), on(2), "2"])])],
   // A publisher changing its own permissions through contracts of other shards: its record is fetched from its shard
   // and written back, as a co-signer's is (auth.ts onItsShard, Host.recordsShard); it failed to parse a record it found nowhere.
   [
