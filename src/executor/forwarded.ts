@@ -161,10 +161,10 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
  * token.iost's, 10 bytes one shard never charges). Returns their keys, which the part names none again after its
  * actions, as the rewrite left them; the rejoin writes the records anyway, so no row more.
  */
-function nameAsBefore(h: Host, accounts: string[]): string[] {
+function nameAsBefore(h: Host, accounts: string[], named: ReadonlyMap<string, string> = new Map()): string[] {
   const renamed: string[] = [];
   for (const acc of accounts) {
-    const was = h.tx.paidRam?.get(acc);
+    const was = named.get(acc) ?? h.tx.paidRam?.get(acc);
     const key = mapKey(TOKEN, "TB" + acc, "ram");
     const cur = decodeValue(h.state.get(key));
     if (was === undefined || was === "" || cur === undefined || cur.payer !== "") continue;
@@ -386,7 +386,9 @@ export function runForwarded(
           if (BigInt(bytes) > 0n || held) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
         }
         const rejoined = signerRam.filter(([acc, bytes]) => here(acc) && BigInt(bytes) > 0n).map(([acc]) => acc);
-        const renamed = nameAsBefore(h, home && (ramEscrow > 0n || f.ramPayer !== undefined) ? [f.publisher, ...rejoined] : rejoined);
+        // The publisher's escrow names the payer its record names after the parts so far (a sale there names token.iost).
+        const named = new Map(f.ramPayer === undefined ? [] : [[f.publisher, f.ramPayer]]);
+        const renamed = nameAsBefore(h, home && (ramEscrow > 0n || f.ramPayer !== undefined) ? [f.publisher, ...rejoined] : rejoined, named);
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);

@@ -2468,6 +2468,18 @@ const CASES: Case[] = [
     "a contract of shard 0 sells more RAM than its caller's co-signer of shard 1 has",
     () => txBy(on(2, 2), [act(market0, "sell", [on(1, 5), on(2, 2), 10 ** 9])], { signers: [on(1, 5)] }),
   ],
+  // The publisher's RAM sold on shard 0 (its escrow's record then naming token.iost), then lent by a contract of its own
+  // shard: back home the escrow rejoins a record its last tx's payment left naming none, and the lend finds the name
+  // the sale gave, as one shard does (forwarded.ts nameAsBefore), not 10 bytes to charge token.iost again.
+  ...[
+    ["its own shard", () => act(far, "callee", ["ram.iost", "lend", JSON.stringify([on(2, 3), on(1, 2), 30])])],
+    ["shard 1", () => read("lend", [on(1, 2), 30])],
+  ].map(
+    ([where, lend]): Case => [
+      `an account of shard 2 sells RAM, then a contract of ${where} lends it RAM`,
+      () => txBy(on(2, 3), [act("ram.iost", "sell", [on(2, 3), on(0), 50]), (lend as () => ReturnType<typeof act>)()]),
+    ],
+  ),
   // A token721 moved by a contract off the token's shard, then listed by a later part: the holders' id maps are indexed
   // by the run and land whole, as a contract's maps are (guard.ts indexesHere), where the later part listed them as before.
   [
