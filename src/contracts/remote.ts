@@ -136,6 +136,14 @@ export class RemoteReads {
   absorb(key: string): void {
     const credits = this.creditsTo(key);
     if (credits.length === 0) return;
+    // The bytes a buy or lend of the run sent along are its receiver's records' (`SR`/`TR`), which a write of the
+    // balance alone cannot carry: the credit would go as a probe with bytes no probe may carry, refused where it lands
+    // (checkReceipt), its shard's chunk with it. The move fails instead (docs/SHARDING.md "Not done yet").
+    const bytes = credits.find((c) => c.bought !== undefined || c.lent !== undefined);
+    if (bytes)
+      throw new VmError(
+        `ram of ${bytes.account} ${bytes.bought !== undefined ? "bought" : "lent"} earlier in this tx moves again on another shard: not supported yet`,
+      );
     const raw = this.overlay.get(key) ?? undefined;
     this.payHalf(key, raw, this.withCredits(key, raw)!);
     for (const c of credits) {
