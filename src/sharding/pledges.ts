@@ -13,6 +13,7 @@
  * the forwarded part that changed it (`ForwardResult.pledges`).
  */
 import type { State } from "../state/state.js";
+import type { CrossReceipt } from "./receipts.js";
 import { ContractDB, mapIndexKey } from "../state/storage.js";
 import { shardOf } from "./placement.js";
 
@@ -104,4 +105,23 @@ export function orderPledges<T extends { pledger: string }>(order: readonly stri
     .map((p, i) => [p, i] as const)
     .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
     .map(([p]) => p);
+}
+
+/**
+ * The moves of `moves` whose pledger lives on another shard and only withdrew (full unpledges), put on the run's frozen
+ * refund to that pledger there (`out`), which lands only when the tx stands: an unpledge reads none of the pledger's
+ * records, so no release carries its move (a pledge's debit of the pledger does). Returns the moves left to releases.
+ */
+export function rideRefunds(out: readonly CrossReceipt[], moves: readonly PledgeMove[], count: number): PledgeMove[] {
+  const left: PledgeMove[] = [];
+  for (const pledger of [...new Set(moves.map(([p]) => p))]) {
+    const mine = moves.filter(([p]) => p === pledger);
+    const at = shardOf(pledger, count);
+    const refund = out.find(
+      (r) => r.kind === "credit" && !r.probe && r.token === "iost" && r.freezeUntil !== undefined && r.account === pledger && r.toShard === at,
+    );
+    if (refund === undefined || mine.some(([, , added]) => added)) left.push(...mine);
+    else refund.pledges = [...(refund.pledges ?? []), ...mine];
+  }
+  return left;
 }

@@ -244,6 +244,7 @@ export interface CrossReceipt {
   /**
    * Release carrying writes: the `<pledger>gp` fields the run added or removed for pledgers living on the release's
    * shard, whose records it wrote there (a co-signer's pledge), for their order (pledges.ts); taken when the tx stands.
+   * Or the frozen refund of an unpledge to its pledger there: the fields its run removed (pledges.ts rideRefunds).
    */
   pledges?: PledgeMove[];
   /**
@@ -335,7 +336,8 @@ export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
     if (r.kind !== "credit" || !r.payer) continue;
     // Its amount stays: the half it runs, undone, writes the record one shard wrote, and charges that record's bytes
     // (a frozen list of 2 iost is 8 bytes longer than one of 0: in-flight 70/113).
-    const probe: CrossReceipt = { ...r, probe: true };
+    const { pledges: _, ...credit } = r;
+    const probe: CrossReceipt = { ...credit, probe: true };
     // Those of one token to one shard run in one probe, in order (`also`), undone together: on one shard a second
     // freeze to an account rewrites the list the first wrote, and is charged that longer list's gas.
     const group = r.payer.reserve || r.also ? null : `${r.toShard}:${r.token}:${r.payer.atHome}:${r.payer.third}`;
@@ -540,15 +542,16 @@ export function checkReceipt(
   int("amount", r.amount);
   const reading = readShapeError(r) ?? pendingShapeError(r, count) ?? askShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
-  // Only on a release of a tx that stands (its writes land, or a later part landed them), each of a pledger living there.
+  // Only on a release of a tx that stands (its writes land, or a later part landed them), each of a pledger living there;
+  // or on the frozen iost refund an unpledge sends its pledger (no probe), each a field of that pledger's removed.
+  const refund = r.kind === "credit" && !r.probe && r.token === "iost" && r.freezeUntil !== undefined;
   if (
     r.pledges !== undefined &&
     !(
-      r.kind === "release" &&
-      r.restore === undefined &&
+      ((r.kind === "release" && r.restore === undefined) || refund) &&
       Array.isArray(r.pledges) &&
       r.pledges.length > 0 &&
-      r.pledges.every((m) => isMove(m) && shardOf(m[0], count) === r.toShard)
+      r.pledges.every((m) => isMove(m) && shardOf(m[0], count) === r.toShard && (!refund || (m[0] === r.account && !m[2])))
     )
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: pledges ${JSON.stringify(r.pledges)?.slice(0, 200)}`);

@@ -1955,6 +1955,26 @@ const CASES: Case[] = [
     () => txBy(on(0, 3), [act("gas.iost", "pledge", [on(1, 8), on(2, 4), "1"]), call(1, "put", ["pc", "1"])], { signers: [on(1, 8)] }),
   ],
   ["that co-signer lists its users", () => txBy(on(1, 8), [read("gkeys", ["gas.iost", `${on(1, 8)}gp`])])],
+  // Its full unpledge reads none of its records on shard 1: the field it removed rides on its refund there
+  // (pledges.ts rideRefunds), where its pledge order drops the user, as one shard's index does.
+  [
+    "that co-signer unpledges all of it in a tx of shard 0",
+    () => txBy(on(0, 3), [act("gas.iost", "unpledge", [on(1, 8), on(2, 4), "1"])], { signers: [on(1, 8)] }),
+  ],
+  ["that co-signer lists its users again", () => txBy(on(1, 8), [read("gkeys", ["gas.iost", `${on(1, 8)}gp`])])],
+  [
+    "it pledges for that account again, which a contract of shard 3 unpledges, then a part of shard 2 runs",
+    () =>
+      txBy(
+        on(0, 3),
+        [
+          act("gas.iost", "pledge", [on(1, 8), on(2, 4), "1"]),
+          act(relay, "authed", ["gas.iost", "unpledge", JSON.stringify([on(1, 8), on(2, 4), "1"])]),
+          call(2, "put", ["up", "1"]),
+        ],
+        { signers: [on(1, 8)] },
+      ),
+  ],
   ["that account of shard 1 buys RAM", () => txBy(on(1, 4), [act("ram.iost", "buy", [on(1, 4), on(1, 4), 1000])])],
   [
     "an account of shard 1 unpledges all it pledged for one of shard 0, then a contract of shard 3 lists its users",
@@ -2816,6 +2836,7 @@ const CASES: Case[] = [
 const KNOWN: Record<string, string> = {
   "a contract of shard 0 buys RAM for its caller's co-signer of shard 1, then a contract of shard 2 sells it": "RAM bought or lent, moved again",
   "a contract of shard 1 pledges gas for its caller of shard 0": "a pledge for the publisher inside a contract of another shard",
+  "it pledges for that account again, which a contract of shard 3 unpledges, then a part of shard 2 runs": "a pledge and its full unpledge in one tx",
 };
 
 let one: SimChain;

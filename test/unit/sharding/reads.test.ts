@@ -269,6 +269,21 @@ describe("reads from strangers are refused", () => {
     ...o,
   });
 
+  /** gas.iost's frozen refund of an unpledge to fern (shard 2). */
+  const refund = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
+    ...base,
+    id: `${hash}:1`,
+    kind: "credit",
+    fromShard: 1,
+    toShard: 2,
+    token: "iost",
+    account: "fern",
+    counterpart: "gas.iost",
+    amount: "5",
+    freezeUntil: "1",
+    ...o,
+  });
+
   /** An action's settle, bringing back `o`. */
   const settle = (o: Partial<CrossReceipt> = {}): CrossReceipt => ({
     ...base,
@@ -355,6 +370,16 @@ describe("reads from strangers are refused", () => {
     expect(() => checkReceipt(r, N)).toThrow(ReceiptRefused);
   });
 
+  // Or on an unpledge's frozen refund to its pledger (fern, shard 2): fields of that pledger it removed.
+  it.each([
+    ["a refund moving a field added", refund({ pledges: [["fern", "card", true]] })],
+    ["a refund moving another pledger's fields", refund({ pledges: [["card", "fern", false]] })],
+    ["a probe moving pledges", refund({ probe: true, pledges: [["fern", "card", false]] })],
+    ["a credit of a balance moving pledges", refund({ freezeUntil: undefined, pledges: [["fern", "card", false]] })],
+  ])("%s is refused", (_, r) => {
+    expect(() => checkReceipt(r, N)).toThrow(/refused: pledges/);
+  });
+
   it("the shapes a shard sends pass", () => {
     const writes: [string, string | null][] = [
       ["b-Cz-a", null],
@@ -372,6 +397,7 @@ describe("reads from strangers are refused", () => {
       release({ pledges: [["fern", "card", true]] }),
       release({ restore: writes }),
       settle({ writes }),
+      refund({ pledges: [["fern", "card", false]] }),
     ];
     for (const r of shapes) expect(() => checkReceipt(r, N)).not.toThrow();
   });
