@@ -9,7 +9,7 @@ import { findContract, linkedContract } from "../contracts/monitor.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { announceOf, TOKEN, tokenDefinition } from "../contracts/token.js";
 import { nftAnnounceOf, nftDefinition, TOKEN721 } from "../contracts/token721.js";
-import { nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
+import { knowToken, nftHome, remoteContractShard, setNftHome, setTokenHome, tokenHome } from "../sharding/directory.js";
 import { type Forwarded, type GuestAuthority, type RamDebt, spentOf, type TokenClaim, txBlockOf } from "../sharding/forward.js";
 import { type CarriedToken, type CrossReceipt, isCarriedToken, ramRecordKey } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
@@ -152,9 +152,16 @@ export function knowClaims(h: Host, claims: readonly TokenClaim[]): void {
   const sh = h.block.shard!;
   for (const c of claims) {
     if (arbiterOf(c, sh.count) === sh.index || c.home === sh.index) continue;
-    for (const [key, raw] of Object.entries(c.def)) h.state.put(key, raw);
-    (c.nft ? setNftHome : setTokenHome)(h.state, c.token, c.home);
+    knowToken(h.state, c.def, c.token, c.home, c.nft === true);
   }
+}
+
+/**
+ * The payer `acc`'s `ram` record names as the tx's actions see it: as before any doPay rewrite of the tx (`paidRam`), which
+ * one shard runs only after every action. An escrow of it names this payer where it goes.
+ */
+export function namedRamPayer(h: Host, acc: string): string {
+  return h.tx.paidRam?.get(acc) ?? balancePayer(h.state, "ram", acc);
 }
 
 /** The shard the tx claims its first token on next, or null: none left. */
@@ -587,7 +594,7 @@ export function escrowRam(h: Host, debt: Debt | undefined): void {
   if (ram <= 0n && !held) return;
   // The payer one shard's actions see: its doPay runs after them all, so a rewrite by this part's doPay ("") is not
   // theirs to see (a transfer of the publisher's RAM there would charge token.iost for renaming it back).
-  const payer = h.tx.paidRam?.get(pub) ?? balancePayer(h.state, "ram", pub);
+  const payer = namedRamPayer(h, pub);
   if (ram > 0n) addBalance(h.state, "ram", pub, -ram);
   if (payer !== "" || held) r.forward!.ramPayer = payer;
 }
@@ -609,7 +616,7 @@ export function escrowSigners(h: Host): { ram: Record<string, string>; payers?: 
     // shard's does; held there even at 0, as here, so a read of it counts one shard's bytes (docs/SHARDING.md, _Bounds_).
     // Named as before this tx's first doPay rewrite of it (a contract it owns paid here): one shard's doPay runs after
     // every action, so a sale there renaming the rewrite's none token.iost's would charge 10 bytes one shard never does.
-    if (h.state.get(mapKey(TOKEN, "TB" + acc, "ram")) !== undefined) payers[acc] = h.tx.paidRam?.get(acc) ?? balancePayer(h.state, "ram", acc);
+    if (h.state.get(mapKey(TOKEN, "TB" + acc, "ram")) !== undefined) payers[acc] = namedRamPayer(h, acc);
     if (bytes > 0n) addBalance(h.state, "ram", acc, -bytes);
     ram[acc] = (bytes > 0n ? bytes : 0n).toString();
   }

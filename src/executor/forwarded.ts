@@ -29,7 +29,7 @@ import { Cost } from "../contracts/cost.js";
 import { ERR, NodeFault } from "../contracts/errors.js";
 import { Host, runOf, type BlockContext } from "../contracts/host.js";
 import { monitorCall } from "../contracts/monitor.js";
-import { balanceOf, addBalance, balancePayer, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
+import { balanceOf, addBalance, dropBalance, putBalance, putFrozen, takeFrozen } from "../contracts/balance.js";
 import {
   carryCredits,
   carryRegisters,
@@ -42,6 +42,7 @@ import {
   escrowRam,
   escrowSigners,
   forwardTarget,
+  namedRamPayer,
   armTrade,
   ClaimRefused,
   grantClaims,
@@ -511,10 +512,7 @@ export function runForwarded(
         const ramLeft = balanceOf(state, "ram", f.publisher);
         // The payer its record names now, which a write of it here may have changed (a sale names token.iost): a later
         // part's write of it costs what one shard's does (escrowRam at home).
-        const ramPayer =
-          state.get(mapKey(TOKEN, "TB" + f.publisher, "ram")) === undefined
-            ? f.ramPayer
-            : (h.tx.paidRam?.get(f.publisher) ?? balancePayer(state, "ram", f.publisher));
+        const ramPayer = state.get(mapKey(TOKEN, "TB" + f.publisher, "ram")) === undefined ? f.ramPayer : namedRamPayer(h, f.publisher);
         if (!carried.has("iost")) dropBalance(state, "iost", f.publisher);
         const frozenLeft = takeFrozen(state, "iost", f.publisher, here(f.publisher));
         const tokensLeft = takeTokens(state, f.publisher, carried, here(f.publisher));

@@ -112,8 +112,13 @@ export function registerOf(
 
 /** A token's announce (`token` receipt) on its target: the definition as its shard wrote it (payer and all), never its supply, and where it lives. */
 export function applyToken(state: State, r: CrossReceipt): void {
-  for (const [key, raw] of Object.entries(r.def!)) state.put(key, raw);
-  if (r.home !== undefined) (r.account === "token721.iost" ? setNftHome : setTokenHome)(state, r.token, r.home);
+  knowToken(state, r.def!, r.token, r.home, r.account === "token721.iost");
+}
+
+/** Token `sym`'s definition `def` (raw key → raw value) copied here, and its home when it has one of its own (`home`). */
+export function knowToken(state: State, def: Record<string, string>, sym: string, home: number | undefined, nft: boolean): void {
+  for (const [key, raw] of Object.entries(def)) state.put(key, raw);
+  if (home !== undefined) (nft ? setNftHome : setTokenHome)(state, sym, home);
 }
 
 /**

@@ -13,7 +13,7 @@
  * the forwarded part that changed it (`ForwardResult.pledges`).
  */
 import type { State } from "../state/state.js";
-import type { CrossReceipt } from "./receipts.js";
+import { type CrossReceipt, isFrozenRefund } from "./receipts.js";
 import { ContractDB, mapIndexKey } from "../state/storage.js";
 import { shardOf } from "./placement.js";
 
@@ -117,9 +117,7 @@ export function rideRefunds(out: readonly CrossReceipt[], moves: readonly Pledge
   for (const pledger of [...new Set(moves.map(([p]) => p))]) {
     const mine = moves.filter(([p]) => p === pledger);
     const at = shardOf(pledger, count);
-    const refund = out.find(
-      (r) => r.kind === "credit" && !r.probe && r.token === "iost" && r.freezeUntil !== undefined && r.account === pledger && r.toShard === at,
-    );
+    const refund = out.find((r) => isFrozenRefund(r) && r.account === pledger && r.toShard === at);
     if (refund === undefined || mine.some(([, , added]) => added)) left.push(...mine);
     else refund.pledges = [...(refund.pledges ?? []), ...mine];
   }

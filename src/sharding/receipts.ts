@@ -320,6 +320,9 @@ export interface ForwardResult {
   pledges?: PledgeMove[];
 }
 
+/** Whether `r` is a credit of frozen iost that lands (no probe): an unpledge's refund, which may carry its pledger's moves (pledges.ts rideRefunds). */
+export const isFrozenRefund = (r: CrossReceipt): boolean => r.kind === "credit" && !r.probe && r.token === "iost" && r.freezeUntil !== undefined;
+
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
 export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-${kind}${account}`;
 
@@ -544,7 +547,7 @@ export function checkReceipt(
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
   // Only on a release of a tx that stands (its writes land, or a later part landed them), each of a pledger living there;
   // or on the frozen iost refund an unpledge sends its pledger (no probe), each a field of that pledger's removed.
-  const refund = r.kind === "credit" && !r.probe && r.token === "iost" && r.freezeUntil !== undefined;
+  const refund = isFrozenRefund(r);
   if (
     r.pledges !== undefined &&
     !(
