@@ -243,7 +243,7 @@ export function runForwarded(
   reserve?: CrossReceipt;
   /** With `onward`: the ids of this part's credits it carried on (forward.ts carryCredits). */
   carriedOn?: string[];
-  /** With `onward`: the credits earlier parts carried here that landed here (landCarried). */
+  /** With `onward`: the credits earlier parts carried here that landed here (landCarried) or a callee's write absorbed. */
   landed?: CrossReceipt[];
   /** A failure: the credits earlier parts carried here, back to them (CrossReceipt `returned`). */
   returned?: CrossReceipt[];
@@ -331,7 +331,10 @@ export function runForwarded(
     };
   }
   // Those a callee's write of their balance here absorbed (remote.ts absorb) go from here as probes, the rest ride on.
+  // What they moved rides in the write: a failure sends them back as they came (Relay `credits`), as those landed here.
+  let absorbed: CrossReceipt[] = [];
   const riding = () => {
+    absorbed = passing.filter((_, i) => adopted[i].probe);
     h.outbox.push(...adopted.filter((x) => x.probe));
     return passing.filter((_, i) => !adopted[i].probe);
   };
@@ -592,7 +595,7 @@ export function runForwarded(
       ...(onward ? { onward } : {}),
       ...(reserve ? { reserve } : {}),
       ...(onward && carriedOn.length > 0 ? { carriedOn } : {}),
-      ...(onward && landing.length > 0 ? { landed: landing } : {}),
+      ...(onward && landing.length + absorbed.length > 0 ? { landed: [...landing, ...absorbed] } : {}),
     };
   } catch (e) {
     state.rollback();

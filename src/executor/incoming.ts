@@ -48,12 +48,13 @@ import {
   PART_WAIT,
   readLocks,
   type Relay,
+  owedBack,
   relayed,
   supersedeRegisters,
   unlockTx,
 } from "./locks.js";
 import { RemoteReads } from "../contracts/remote.js";
-import type { Parked } from "../sharding/reads.js";
+import { holdsAmount, type Parked } from "../sharding/reads.js";
 import {
   allWrites,
   answerRead,
@@ -373,7 +374,7 @@ function halfDecided(x: Relay, settled: CrossReceipt, held: CrossReceipt[], home
   if (s.message !== "") {
     // A half that gave way: the tx runs again from its home (relayed carries gaveWay back).
     const back = { ...s, result: { ...f, gasUsed: 0 }, ...(x.credits ? { returned: x.credits } : {}), ...(settled.gaveWay ? { gaveWay: true as const } : {}) };
-    return [withHalves(relayed(x, back), held, 1), half, ...held];
+    return [withHalves(owedBack(x, relayed(x, back), undefined, held), held, 1), half, ...held];
   }
   if (bytes > reserved) throw new ReceiptRefused(`receipt ${s.id} refused: a half of ${bytes} bytes of RAM, ${reserved} reserved`);
   const [settle, ...rest] = held;
@@ -592,6 +593,9 @@ export function applyIncoming(
         );
         const through = ran.message === "" ? all.filter(([k]) => !(rerun !== undefined && k in rerun.values)) : passingWrites(state, r, block.shard!);
         const back = ran.onward || through.length === 0 ? {} : { writes: through };
+        const came = new Map(passingWrites(state, r, block.shard!));
+        const changed = all.filter(([k, v]) => holdsAmount(k) && came.has(k) && came.get(k) !== v).map(([k]): [string, string | null] => [k, came.get(k)!]);
+        const before = changed.length > 0 ? { before: changed } : {};
         const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
@@ -623,6 +627,7 @@ export function applyIncoming(
             ramRecords: ran.ramRecords,
             ...(ran.carriedOn ? { sent: ran.carriedOn } : {}),
             ...(ran.landed ? { credits: ran.landed } : {}),
+            ...before,
           };
           lockTx(state, r.txHash, r.account, [r.forward!.block.number, r.forward!.ord], ran.outgoing, relay);
           // This shard's co-signers escrowed at 0 were not written, so not locked: the settle hands back what later parts freed.
@@ -647,6 +652,7 @@ export function applyIncoming(
             ramRecords: {},
             half: ran.reserve.payer!.reserve!.ram,
             ...(r.forward?.credits ? { credits: r.forward.credits } : {}),
+            ...before,
           };
           lockTx(state, r.txHash, r.account, [r.forward!.block.number, r.forward!.ord], [withHalves(settle, others, 1), ...others], relay);
           out.push(ran.reserve);
@@ -780,7 +786,8 @@ export function applyIncoming(
           // escrow of this shard's co-signers stops here (undone with the part when it failed).
           // The writes that came back of other parts' keys go on back. A failure's receipts go before it: a shard
           // the settle reaches puts back what a later part landed there before undoing its own part there.
-          const back = { ...relayed(relay, r), ...(carried.length > 0 ? { writes: carried } : {}) };
+          const plain = { ...relayed(relay, r), ...(carried.length > 0 ? { writes: carried } : {}) };
+          const back = ok ? plain : owedBack(relay, plain, r.putBack, held);
           // A part after it gave way: the tx runs again, so this run's credits send no probes (nothing is charged for it).
           const sent = r.gaveWay ? held.filter((x) => !x.probe) : held;
           const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, sent, r.halves);

@@ -133,6 +133,11 @@ export interface Relay {
    * or all of them (a last part awaiting a half). Undone here, their amounts are in flight again.
    */
   credits?: CrossReceipt[];
+  /**
+   * The amounts of other shards' records (holdsAmount) its run changed, as earlier parts carried them to it (Forwarded
+   * `writes`): a failure coming back sends them on back (owedBack). Absent: none.
+   */
+  before?: [key: string, raw: string | null][];
 }
 
 /**
@@ -422,6 +427,24 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     message: s.message,
     result,
   };
+}
+
+/**
+ * Failed settle `s` as relaying part `x` sends it on back, with the amounts later parts left owed (`owed`: the settle's
+ * `putBack`). Its undo took out here what its changes of other shards' records paid for (`x.before`), so those changes
+ * are in flight until the part that locked each record puts it back: those no part landed come back in the settle's
+ * `writes`, now as they came to `x`; the others join `putBack` as `x`'s, but for those its releases put back now (`held`).
+ */
+export function owedBack(x: Relay, s: CrossReceipt, owed: CrossReceipt["putBack"], held: readonly CrossReceipt[]): CrossReceipt {
+  const before = new Map(x.before ?? []);
+  const writes = (s.writes ?? []).map(([k, v]): [string, string | null] => [k, before.has(k) ? before.get(k)! : v]);
+  const came = new Set(writes.map(([k]) => k));
+  const restored = new Set(held.flatMap((h) => (h.kind === "release" ? (h.restore ?? []) : [])).map(([k]) => k));
+  const all = new Map(owed ?? []);
+  for (const [k, v] of before) if (!came.has(k)) all.set(k, v);
+  const putBack = [...all].filter(([k]) => !restored.has(k)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const { writes: _, putBack: __, ...rest } = s;
+  return { ...rest, ...(writes.length > 0 ? { writes } : {}), ...(putBack.length > 0 ? { putBack } : {}) };
 }
 
 /**

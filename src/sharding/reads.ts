@@ -122,6 +122,11 @@ export function remoteKeyShard(state: State, key: string, shard: { index: number
   return home === null || home === shard.index ? null : home;
 }
 
+/** Whether a raw key holds an amount of a token: a balance, a frozen balance, RAM in use or a supply. */
+export function holdsAmount(key: string): boolean {
+  return /^m-token\.iost-T[BF][^-]+-.|^b-ram\.iost-UR.|^m-token\.iost-TI[^-]+-supply$/.test(key);
+}
+
 /** Whether a key is placed (counted against the bounds on every shard count). */
 export function isPlacedKey(key: string): boolean {
   return /^m-token\.iost-TI[^-]+-supply$/.test(key) || isRamMarketKey(key) || keyAccount(key) !== null || placedContract(key) !== null || nftKey(key) !== null;

@@ -39,7 +39,7 @@ import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { ageIn, decodeValue } from "../state/storage.js";
-import { isCounted, isWrites, readShapeError } from "./reads.js";
+import { holdsAmount, isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
 import { askShapeError } from "./asks.js";
 import { isPoolKey } from "../pool/index.js";
@@ -241,6 +241,13 @@ export interface CrossReceipt {
    * (executor/reads.ts releasesNow), put back. Held at the part with all its keys until then.
    */
   restore?: [key: string, raw: string | null][];
+  /**
+   * Settle of a failed chain: amounts of other shards' records (holdsAmount) that parts changed after the part that
+   * locked each, landed there, as they were before those parts. Their undo took out what they paid for, so these are in
+   * flight until that part's release puts its records back (`restore`); its shard drops them (executor/locks.ts
+   * putBackOf). No shard applies them. Absent: none.
+   */
+  putBack?: [key: string, raw: string | null][];
   /**
    * Release carrying writes: the `<pledger>gp` fields the run added or removed for pledgers living on the release's
    * shard, whose records it wrote there (a co-signer's pledge), for their order (pledges.ts); taken when the tx stands.
@@ -872,6 +879,8 @@ export function checkReceipt(
   const counted = r.forward?.counted;
   if (counted !== undefined && (r.kind !== "action" || !isCounted(counted)))
     throw new ReceiptRefused(`receipt ${r.id} refused: counted ${JSON.stringify(counted)?.slice(0, 200)}`);
+  if (r.putBack !== undefined && !(r.kind === "settle" && isWrites(r.putBack) && r.putBack.every(([k]) => holdsAmount(k))))
+    throw new ReceiptRefused(`receipt ${r.id} refused: put back ${JSON.stringify(r.putBack)?.slice(0, 200)}`);
   if (r.restore !== undefined && r.kind !== "release") throw new ReceiptRefused(`receipt ${r.id} refused: restore ${JSON.stringify(r.restore)?.slice(0, 200)}`);
   if (r.forward && (!(r.forward.spent === undefined || Array.isArray(r.forward.spent)) || spentMap(r.forward.spent) === null))
     throw new ReceiptRefused(`receipt ${r.id} refused: spent ${JSON.stringify(r.forward.spent)} is not a list of tokens and amounts`);

@@ -354,6 +354,12 @@ describe("reads from strangers are refused", () => {
       }),
     ],
     ["a settle bringing back no writes", settle({ writes: [] })],
+    // A failed chain's amounts owed (locks.ts owedBack): only on a settle, only records holding amounts.
+    ["a settle owing nothing", settle({ putBack: [] })],
+    ["a settle owing a record that holds no amount", settle({ putBack: [["b-Cz-a", null]] })],
+    ["a settle owing an index of balances", settle({ putBack: [[`m-token.iost-TB${X}`, null]] })],
+    ["a release owing amounts", release({ putBack: [[`m-token.iost-TB${X}-iost`, null]] })],
+    ["a credit owing amounts", { ...settle({ putBack: [[`m-token.iost-TB${X}-iost`, null]] }), kind: "credit", id: `${hash}:1` } as CrossReceipt],
     ["a credit carrying writes", { ...settle({ writes: [["b-Cz-a", null]] }), kind: "credit", id: `${hash}:1` } as CrossReceipt],
     // Pledge moves ride only on a release of a tx that stood (none putting back), of pledgers living where it lands
     // (fern on shard 2, card on 3).
@@ -397,6 +403,14 @@ describe("reads from strangers are refused", () => {
       release({ pledges: [["fern", "card", true]] }),
       release({ restore: writes }),
       settle({ writes }),
+      settle({
+        putBack: [
+          [`b-ram.iost-UR${X}`, null],
+          [`m-token.iost-TB${X}-iost`, null],
+          [`m-token.iost-TF${X}-iost`, null],
+          ["m-token.iost-TIgold-supply", null],
+        ],
+      }),
       refund({ pledges: [["fern", "card", false]] }),
     ];
     for (const r of shapes) expect(() => checkReceipt(r, N)).not.toThrow();

@@ -290,7 +290,8 @@ export class SimChain {
 
   /**
    * What a release's writes (or what it puts back), an action receipt's (callees' writes going along the chain:
-   * executor/reads.ts) or a settle's (those no part landed, back to their writers) change of balances and frozen
+   * executor/reads.ts) or a settle's (those no part landed, back to their writers, and a failed chain's amounts owed
+   * until a release puts them back: `putBack`) change of balances and frozen
    * balances where each key lives, per symbol: their keys stay locked there until they land, so against what is
    * stored. A supply it raises (an issue off the token's home, contracts/token.ts) counts as that much less in existence.
    */
@@ -308,7 +309,7 @@ export class SimChain {
       return v?.t === "j" ? parseFreezeList(v.v).reduce((a, f) => a + f.Amount, 0n) : 0n;
     };
     // RAM in use (ram.iost's used-RAM record) counts as ram, as supplies() in workload.ts counts it.
-    return [...(r.writes ?? []), ...(r.restore ?? []), ...(r.forward?.writes ?? [])].flatMap(([key, raw]): [string, bigint][] => {
+    return [...(r.writes ?? []), ...(r.restore ?? []), ...(r.putBack ?? []), ...(r.forward?.writes ?? [])].flatMap(([key, raw]): [string, bigint][] => {
       const store = storeOf(key)!;
       const supply = /^m-token\.iost-TI([^-]+)-supply$/.exec(key);
       if (supply) return [[supply[1], held(key, store.get(key)) - held(key, raw)]];
