@@ -231,6 +231,8 @@ export function runForwarded(
   leftover: bigint;
   ram: bigint;
   signerRam?: Record<string, string>;
+  /** The last part: the payers its writes named on co-signers' escrowed `ram` records (CrossReceipt `signerPayers`). */
+  signerPayers?: Record<string, string>;
   ramRecords: Record<string, string>;
   frozen?: string;
   tokens?: Record<string, CarriedToken>;
@@ -333,6 +335,8 @@ export function runForwarded(
   // Those a callee's write of their balance here absorbed (remote.ts absorb) go from here as probes, the rest ride on.
   // What they moved rides in the write: a failure sends them back as they came (Relay `credits`), as those landed here.
   let absorbed: CrossReceipt[] = [];
+  /** The co-signers whose escrowed `ram` record a write here named another payer than it came with: that payer. */
+  const renamedPayers: Record<string, string> = {};
   const riding = () => {
     absorbed = passing.filter((_, i) => adopted[i].probe);
     h.outbox.push(...adopted.filter((x) => x.probe));
@@ -478,7 +482,12 @@ export function runForwarded(
         const signersLeft: Record<string, string> = {};
         for (const [acc] of signerRam) {
           signersLeft[acc] = here(acc) ? "0" : balanceOf(state, "ram", acc).toString();
-          if (!here(acc) && state.get(mapKey("token.iost", "TB" + acc, "ram")) !== undefined) dropBalance(state, "ram", acc);
+          const raw = here(acc) ? undefined : state.get(mapKey("token.iost", "TB" + acc, "ram"));
+          if (raw === undefined) continue;
+          // A write of it here may have named another payer (a lend or sale names token.iost): it goes with the escrow.
+          const payer = decodeValue(raw)?.payer ?? "";
+          if (payer !== (f.signerPayers?.[acc] ?? "")) renamedPayers[acc] = payer;
+          dropBalance(state, "ram", acc);
         }
         // Sending actions on: the co-signers of this shard go along as the home's do (escrowSigners), and those of
         // other shards as they are; the settle hands this shard's back on its way home.
@@ -499,7 +508,7 @@ export function runForwarded(
             carryRegisters(h, onward, [...ridingRegisters, ...toldRiding(state, r.txHash, block.shard!)]);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
-            const payers = payersOf(signers, f.signerPayers, onward.forward!.signerPayers);
+            const payers = payersOf(signers, { ...f.signerPayers, ...renamedPayers }, onward.forward!.signerPayers);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed, ...payers };
             if (Object.keys(signers).length > 0) onward.signerRam = signers;
           } else {
@@ -558,7 +567,7 @@ export function runForwarded(
               ...(f.earlier !== undefined || next.from > 0 ? { earlier: [...(f.earlier ?? []), ...f.actions.slice(0, next.from)] } : {}),
               vmGas: run.left,
               path: visited,
-              ...payersOf(signers, f.signerPayers, mine?.payers),
+              ...payersOf(signers, { ...f.signerPayers, ...renamedPayers }, mine?.payers),
               ...eventsSoFar(),
               ...owed,
               ...spentSoFar(),
@@ -585,6 +594,7 @@ export function runForwarded(
       leftover,
       ram,
       ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
+      ...(!onward && Object.keys(renamedPayers).length > 0 ? { signerPayers: renamedPayers } : {}),
       ramRecords: changed,
       ...(frozen === undefined ? {} : { frozen }),
       ...(tokens === undefined ? {} : { tokens }),

@@ -241,26 +241,34 @@ function settleRam(state: State, pub: string, back: bigint, paid: boolean): void
 /**
  * Gives `accounts` (co-signers of this shard) back what is left of their RAM escrow in settle `s`, and
  * counts what they paid from it as their used RAM (`signerPaid`), their `ram` record written as doPay
- * writes a payer's (go-iost SetTokenBalance, no payer) when they paid. Returns `s` without them.
+ * writes a payer's (go-iost SetTokenBalance, no payer) when they paid, else naming the payer a write of the
+ * escrow named (`signerPayers`), as one shard's record would. Returns `s` without them.
  */
 function handBack(state: State, s: CrossReceipt, accounts: readonly string[]): CrossReceipt {
   if (accounts.length === 0) return s;
   const signerRam = { ...s.signerRam };
+  const payers = { ...s.signerPayers };
   const paid = { ...s.result?.signerPaid };
   for (const acc of accounts) {
     const left = BigInt(signerRam[acc] ?? "0");
     const used = paid[acc];
-    if (used !== undefined) {
-      addUsedRam(state, acc, BigInt(used));
-      state.put(mapKey("token.iost", "TB" + acc, "ram"), encodeValue(int(balanceOf(state, "ram", acc) + left), ""));
-    } else if (left !== 0n) addBalance(state, "ram", acc, left);
+    const payer = used !== undefined ? "" : payers[acc];
+    if (used !== undefined) addUsedRam(state, acc, BigInt(used));
+    if (payer !== undefined) new ContractDB(state).mputRaw("token.iost", "TB" + acc, "ram", encodeValue(int(balanceOf(state, "ram", acc) + left), payer));
+    else if (left !== 0n) addBalance(state, "ram", acc, left);
     delete signerRam[acc];
+    delete payers[acc];
     delete paid[acc];
   }
-  const { signerRam: _, ...rest } = s;
+  const { signerRam: _, signerPayers: __, ...rest } = s;
   const result = s.result && { ...s.result, ...(Object.keys(paid).length > 0 ? { signerPaid: paid } : {}) };
   if (result && Object.keys(paid).length === 0) delete result.signerPaid;
-  return { ...rest, ...(Object.keys(signerRam).length > 0 ? { signerRam } : {}), ...(result ? { result } : {}) };
+  return {
+    ...rest,
+    ...(Object.keys(signerRam).length > 0 ? { signerRam } : {}),
+    ...(Object.keys(payers).length > 0 ? { signerPayers: payers } : {}),
+    ...(result ? { result } : {}),
+  };
 }
 
 /** `settle` telling the tx's home to await also the halves of the credits `sent` to third shards, and `after` more. */
@@ -596,7 +604,11 @@ export function applyIncoming(
         const came = new Map(passingWrites(state, r, block.shard!));
         const changed = all.filter(([k, v]) => holdsAmount(k) && came.has(k) && came.get(k) !== v).map(([k]): [string, string | null] => [k, came.get(k)!]);
         const before = changed.length > 0 ? { before: changed } : {};
-        const ram = { ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}), ...(ran.signerRam ? { signerRam: ran.signerRam } : {}) };
+        const ram = {
+          ...(ran.ram > 0n ? { ram: ran.ram.toString() } : {}),
+          ...(ran.signerRam ? { signerRam: ran.signerRam } : {}),
+          ...(ran.signerPayers ? { signerPayers: ran.signerPayers } : {}),
+        };
         const records = Object.keys(ran.ramRecords).length > 0 ? { ramRecords: ran.ramRecords } : {};
         const frozen = ran.frozen === undefined ? {} : { frozen: ran.frozen };
         const tokens = ran.tokens === undefined ? {} : { tokens: ran.tokens };

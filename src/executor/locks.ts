@@ -407,6 +407,7 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
   // nothing of it is left to give back, but what this part paid is still counted there (incoming.ts handBack).
   const gone = ok ? Object.keys(x.result.signerPaid ?? {}).filter((acc) => s.signerRam?.[acc] === undefined) : [];
   const signerRam = ok ? (gone.length > 0 ? { ...s.signerRam, ...Object.fromEntries(gone.map((acc) => [acc, "0"])) } : s.signerRam) : x.signerRam;
+  const signerPayers = ok ? s.signerPayers : undefined;
   const records = ok ? addUp(x.ramRecords, s.ramRecords ?? {}) : {};
   const frozen = ok ? s.frozen : x.frozen;
   const tokens = ok ? s.tokens : x.tokens;
@@ -419,6 +420,7 @@ export function relayed(x: Relay, s: CrossReceipt): CrossReceipt {
     amount: ok ? s.amount : x.escrow,
     ...(ram !== "0" ? { ram } : {}),
     ...(signerRam ? { signerRam } : {}),
+    ...(signerPayers ? { signerPayers } : {}),
     ...(Object.keys(records).length > 0 ? { ramRecords: records } : {}),
     ...(frozen === undefined ? {} : { frozen }),
     ...(tokens === undefined ? {} : { tokens }),

@@ -72,6 +72,12 @@ export interface CrossReceipt {
    */
   signerRam?: Record<string, string>;
   /**
+   * Settle: the payer a co-signer's escrowed `ram` record named where the chain left it, when a write there named
+   * another than it went with (a lend or sale names token.iost); its record at home names it (executor/incoming.ts
+   * handBack). Names only accounts of the settle's `signerRam`. Absent: none.
+   */
+  signerPayers?: Record<string, string>;
+  /**
    * Action: the publisher's ram.iost records its forwarded ram.iost actions use (`b-ram.iost-SR<pub>`,
    * `-TR<pub>`: key → stored value), held on the target meanwhile. Settle: how much each changed there
    * (key → bytes, decimal text, may be negative), applied at home.
@@ -691,6 +697,11 @@ export function checkReceipt(
         `receipt ${r.id} refused: signerPayers ${JSON.stringify(k)}: ${JSON.stringify(v)} is no payer of a co-signer's RAM escrow it carries`,
       );
   }
+  for (const [k, v] of Object.entries(r.signerPayers ?? {}))
+    if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !/^[a-zA-Z0-9_.]{0,64}$/.test(v))
+      throw new ReceiptRefused(
+        `receipt ${r.id} refused: signerPayers ${JSON.stringify(k)}: ${JSON.stringify(v)} is no payer of a co-signer's RAM escrow it brings back`,
+      );
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !SIGNED.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);

@@ -216,6 +216,17 @@ describe("contracts across shards (simulator)", () => {
     expect(() => checkReceipt(payers({ [other]: "token.iost" }, { signerRam: {} }), N)).toThrow(ReceiptRefused);
     for (const bad of ["x".repeat(65), "a-b", 5 as unknown as string])
       expect(() => checkReceipt(payers({ [other]: bad }), N), JSON.stringify(bad)).toThrow(ReceiptRefused);
+    // Back with the settle: the payer a write named on an escrow it brings back, and only on a settle.
+    const { forward: _, ...bare } = receipt;
+    const back = (signerPayers: Record<string, unknown>, o: Partial<CrossReceipt> = {}) =>
+      ({ ...bare, id: "tx:0:settle", kind: "settle", ...o, signerPayers }) as CrossReceipt;
+    expect(() => checkReceipt(back({ [other]: "token.iost" }), N)).not.toThrow();
+    expect(() => checkReceipt(back({ [other]: "" }), N)).not.toThrow();
+    expect(() => checkReceipt(back({ [other]: "token.iost" }, { signerRam: {} }), N)).toThrow(/refused: signerPayers/);
+    expect(() => checkReceipt(back({ [deployer]: "token.iost" }), N)).toThrow(/refused: signerPayers/);
+    expect(() => checkReceipt(back({ [other]: "a-b" }), N)).toThrow(/refused: signerPayers/);
+    expect(() => checkReceipt(back({ [other]: 5 }), N)).toThrow(/refused: signerPayers/);
+    expect(() => checkReceipt({ ...receipt, signerPayers: { [other]: "token.iost" } }, N)).toThrow(/refused: signerPayers/);
   });
 
   it("credits carried to a chain's last part, and back with a failure, are only the tx's own of its publisher", () => {

@@ -1001,6 +1001,18 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user01", who: "user05", moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 31, seed 2): a co-signer's record, written where it lives by a put of
+  // contract 3, goes with its RAM escrow to contract 1's shard, whose lend of its RAM to itself names token.iost on it
+  // (10 bytes, as one shard's). Back home the escrow's rest rejoined the record naming none, so the lend's credit half
+  // there named token.iost again: 10 bytes more (20 against 10). The settle now brings the payer back (`signerPayers`).
+  it("a co-signer's RAM lent to itself through a contract of another shard, after a put where it lives, charges token.iost once", () => {
+    const moves: Move[] = [
+      { op: "put", cos: true, via: 3, to: "user22" },
+      { op: "lend", cos: true, via: 1, to: "user09" },
+    ];
+    expect(differs([{ k: "combo", by: "user01", who: "user09", moves }])).toBeNull();
+  });
+
   // 1187/103, shrunk (in flight only: sent one after another, or the lend 6 blocks after the unpledge, they pass; without
   // the failing unpledge too). user00 buys 1000 bytes for user09 through contract 1; user01's unpledge for user09 through
   // contract 2 fails (no pledge); user09 lends 100 bytes to itself through contract 1 four blocks later: N = 4 charges
