@@ -102,6 +102,21 @@ function withoutDebt(f: Forwarded): Forwarded {
   return rest;
 }
 
+/**
+ * The payers the last part's settle brings back to the co-signers' records at home (`left`, CrossReceipt `signerPayers`):
+ * a write along the chain may have named token.iost, as one shard's record would. For one a doPay of the tx rewrote
+ * (`paidRam`), whose record at home names none as one shard's doPay leaves it, only a payer a write here named (not
+ * the one it `came` with): a credit of its RAM landing there later finds the record as this part's actions left it.
+ */
+function homePayers(
+  left: Record<string, string>,
+  came: Record<string, string> | undefined,
+  paidRam: ReadonlyMap<string, string> | undefined,
+): { signerPayers?: Record<string, string> } {
+  const out = Object.fromEntries(Object.entries(left).filter(([acc, payer]) => !paidRam?.has(acc) || payer !== (came?.[acc] ?? "")));
+  return Object.keys(out).length > 0 ? { signerPayers: out } : {};
+}
+
 /** The payers of the co-signers' `ram` records whose escrows go on (`signers`): those that came here, then this shard's. */
 function payersOf(
   signers: Record<string, string>,
@@ -335,8 +350,8 @@ export function runForwarded(
   // Those a callee's write of their balance here absorbed (remote.ts absorb) go from here as probes, the rest ride on.
   // What they moved rides in the write: a failure sends them back as they came (Relay `credits`), as those landed here.
   let absorbed: CrossReceipt[] = [];
-  /** The co-signers whose escrowed `ram` record a write here named another payer than it came with: that payer. */
-  const renamedPayers: Record<string, string> = {};
+  /** The payer each co-signer's escrowed `ram` record names as the part ends. */
+  const payersLeft: Record<string, string> = {};
   const riding = () => {
     absorbed = passing.filter((_, i) => adopted[i].probe);
     h.outbox.push(...adopted.filter((x) => x.probe));
@@ -485,8 +500,7 @@ export function runForwarded(
           const raw = here(acc) ? undefined : state.get(mapKey("token.iost", "TB" + acc, "ram"));
           if (raw === undefined) continue;
           // A write of it here may have named another payer (a lend or sale names token.iost): it goes with the escrow.
-          const payer = decodeValue(raw)?.payer ?? "";
-          if (payer !== (f.signerPayers?.[acc] ?? "")) renamedPayers[acc] = payer;
+          payersLeft[acc] = decodeValue(raw)?.payer ?? "";
           dropBalance(state, "ram", acc);
         }
         // Sending actions on: the co-signers of this shard go along as the home's do (escrowSigners), and those of
@@ -508,7 +522,7 @@ export function runForwarded(
             carryRegisters(h, onward, [...ridingRegisters, ...toldRiding(state, r.txHash, block.shard!)]);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
-            const payers = payersOf(signers, { ...f.signerPayers, ...renamedPayers }, onward.forward!.signerPayers);
+            const payers = payersOf(signers, { ...f.signerPayers, ...payersLeft }, onward.forward!.signerPayers);
             onward.forward = { ...onward.forward!, path: visited, ...eventsSoFar(), ...claimed, ...payers };
             if (Object.keys(signers).length > 0) onward.signerRam = signers;
           } else {
@@ -567,7 +581,7 @@ export function runForwarded(
               ...(f.earlier !== undefined || next.from > 0 ? { earlier: [...(f.earlier ?? []), ...f.actions.slice(0, next.from)] } : {}),
               vmGas: run.left,
               path: visited,
-              ...payersOf(signers, { ...f.signerPayers, ...renamedPayers }, mine?.payers),
+              ...payersOf(signers, { ...f.signerPayers, ...payersLeft }, mine?.payers),
               ...eventsSoFar(),
               ...owed,
               ...spentSoFar(),
@@ -594,7 +608,7 @@ export function runForwarded(
       leftover,
       ram,
       ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
-      ...(!onward && Object.keys(renamedPayers).length > 0 ? { signerPayers: renamedPayers } : {}),
+      ...(onward ? {} : homePayers(payersLeft, f.signerPayers, h.tx.paidRam)),
       ramRecords: changed,
       ...(frozen === undefined ? {} : { frozen }),
       ...(tokens === undefined ? {} : { tokens }),

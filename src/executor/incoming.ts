@@ -3,7 +3,7 @@
  * receipt kinds and their rules are sharding/receipts.ts; applying them runs
  * token, gas and forwarded-action code, so it lives on this side.
  */
-import { addBalance, addFrozen, balanceOf, putBalance, putFrozen } from "../contracts/balance.js";
+import { addBalance, addFrozen, balanceOf, balancePayer, putBalance, putFrozen } from "../contracts/balance.js";
 import { refundGas } from "../contracts/gas.js";
 import { Cost } from "../contracts/cost.js";
 import { type BlockContext, Host, type TxContext } from "../contracts/host.js";
@@ -254,7 +254,8 @@ function handBack(state: State, s: CrossReceipt, accounts: readonly string[]): C
     const used = paid[acc];
     const payer = used !== undefined ? "" : payers[acc];
     if (used !== undefined) addUsedRam(state, acc, BigInt(used));
-    if (payer !== undefined) new ContractDB(state).mputRaw("token.iost", "TB" + acc, "ram", encodeValue(int(balanceOf(state, "ram", acc) + left), payer));
+    if (used !== undefined || (payer !== undefined && payer !== balancePayer(state, "ram", acc)))
+      new ContractDB(state).mputRaw("token.iost", "TB" + acc, "ram", encodeValue(int(balanceOf(state, "ram", acc) + left), payer!));
     else if (left !== 0n) addBalance(state, "ram", acc, left);
     delete signerRam[acc];
     delete payers[acc];

@@ -1013,6 +1013,26 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user01", who: "user09", moves }])).toBeNull();
   });
 
+  // Seed 5, shrunk: user09's RAM sold through contract 2 in the middle of a chain names token.iost on its escrow; the last
+  // part (shard 1) sends it home as it came there. Its home then named none, and a later lend to user09 charged
+  // token.iost 10 bytes one shard's record, named in the sale, never charges.
+  it("a co-signer's RAM sold in the middle of a chain leaves its record naming token.iost, as one shard's", () => {
+    const steps: Step[] = [
+      {
+        k: "combo",
+        by: "user00",
+        who: "user09",
+        moves: [
+          { op: "freeze", cos: false, via: 3, to: "joiner7" },
+          { op: "sell", cos: true, via: 2, to: "user00" },
+          { op: "freeze", cos: true, via: 1, to: "ghost1" },
+        ],
+      },
+      { k: "combo", by: "user06", who: "user01", moves: [{ op: "lend", cos: true, via: 3, to: "user09" }] },
+    ];
+    expect(differs(steps)).toBeNull();
+  });
+
   // 1187/103, shrunk (in flight only: sent one after another, or the lend 6 blocks after the unpledge, they pass; without
   // the failing unpledge too). user00 buys 1000 bytes for user09 through contract 1; user01's unpledge for user09 through
   // contract 2 fails (no pledge); user09 lends 100 bytes to itself through contract 1 four blocks later: N = 4 charges
