@@ -358,7 +358,7 @@ function completeReleases(held: CrossReceipt[], ok: boolean, back: readonly [str
   const out = held.map((r): CrossReceipt => {
     if (r.kind !== "release") return r;
     const { writes, restore, pledges, ...release } = r;
-    if (restore === undefined) return ok && writes ? { ...release, writes, ...(pledges ? { pledges } : {}) } : release;
+    if (restore === undefined) return ok && (writes || pledges) ? { ...release, ...(writes ? { writes } : {}), ...(pledges ? { pledges } : {}) } : release;
     const landed = restore.filter(([k]) => !came.has(k));
     const lands = restore.filter(([k]) => came.has(k)).map(([k]): [string, string | null] => [k, came.get(k) ?? null]);
     for (const [k] of restore) came.delete(k);

@@ -605,13 +605,16 @@ export function releasesOf(
   return p.locked.map((to) => {
     const w = writes.get(to);
     const moved = pledges.get(to);
-    return w === undefined ? releaseOf(p, from, to) : { ...releaseOf(p, from, to), writes: w, ...(moved ? { pledges: moved } : {}) };
+    // The moves go even when the part wrote nothing there itself: its writes of keys an earlier part carried to it go
+    // back with the settle, to land with that part's release, but the moves are this part's (a co-signer's pledge).
+    if (w === undefined && moved === undefined) return releaseOf(p, from, to);
+    return { ...releaseOf(p, from, to), ...(w ? { writes: w } : {}), ...(moved ? { pledges: moved } : {}) };
   });
 }
 
 /**
- * The releases part `p` sends now. Those carrying writes wait with its tx's other receipts while the tx is locked
- * here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without their writes.
+ * The releases part `p` sends now. Those carrying writes or pledge moves wait with its tx's other receipts while the tx
+ * is locked here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without them.
  * When its writes went on with the tx's next part (`carried`), they wait with the values its keys had before it
  * instead (`restore`): the settle brings back what no part landed (locks.ts unlockTx).
  */
@@ -624,11 +627,11 @@ export function releasesNow(
   pledges?: ReadonlyMap<number, PledgeMove[]>,
 ): CrossReceipt[] {
   const all = releasesOf(p, from, writes, pledges);
-  const waits = (r: CrossReceipt) => r.writes !== undefined;
+  const waits = (r: CrossReceipt) => r.writes !== undefined || r.pledges !== undefined;
   if (!all.some(waits)) return all;
   const entry = lockEntry(state, p.txHash);
   if (entry === undefined) return all;
-  const before = ({ writes: w, ...r }: CrossReceipt): CrossReceipt => ({ ...r, restore: w!.map(([k]) => [k, p.values[k] ?? null]) });
+  const before = ({ writes: w, ...r }: CrossReceipt): CrossReceipt => (w === undefined ? r : { ...r, restore: w.map(([k]) => [k, p.values[k] ?? null]) });
   entry.held.push(...all.filter(waits).map((r) => (carried ? before(r) : r)));
   setLock(state, p.txHash, entry);
   return all.filter((r) => !waits(r));

@@ -1975,6 +1975,16 @@ const CASES: Case[] = [
         { signers: [on(1, 8)] },
       ),
   ],
+  // Its vote at home fetched the co-signer's balance and carried it on, so the pledge's part on the user's shard writes
+  // none of its records itself (the balance goes back with the settle): its release there still brings the move.
+  [
+    "a co-signer of shard 3 votes at home in a tx of shard 0, then pledges for an account of shard 2",
+    () =>
+      txBy(on(0, 3), [act("vote_producer.iost", "vote", [on(3, 0), PRODUCER, "10"]), act("gas.iost", "pledge", [on(3, 0), on(2, 1), "1"])], {
+        signers: [on(3, 0)],
+      }),
+  ],
+  ["that co-signer of shard 3 lists its users", () => txBy(on(3, 0), [read("gkeys", ["gas.iost", `${on(3, 0)}gp`])])],
   ["that account of shard 1 buys RAM", () => txBy(on(1, 4), [act("ram.iost", "buy", [on(1, 4), on(1, 4), 1000])])],
   [
     "an account of shard 1 unpledges all it pledged for one of shard 0, then a contract of shard 3 lists its users",

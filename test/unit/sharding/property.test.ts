@@ -1033,6 +1033,18 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs(steps)).toBeNull();
   });
 
+  // user09 (shard 3) co-signs user00's tx: its vote through contract 1 fetches its balance and carries it on, so its
+  // pledge for user06 at top level runs on shard 2 and writes none of its records there itself (the balance goes back
+  // with the settle). The field it added to `user09gp` rides on that part's release to shard 3 (reads.ts releasesOf),
+  // which went bare before: N = 4 lost the user from user09's order. Shrunk from a chain through shards 3, 2 and 1 first.
+  it("a co-signer's pledge for a user of a third shard after its vote through a contract keeps the user in its pledge order", () => {
+    const moves: Move[] = [
+      { op: "vote", cos: true, via: 1, to: "user22" },
+      { op: "pledge", cos: true, via: null, to: "user06" },
+    ];
+    expect(differs([{ k: "combo", by: "user00", who: "user09", moves }])).toBeNull();
+  });
+
   // 1187/103, shrunk (in flight only: sent one after another, or the lend 6 blocks after the unpledge, they pass; without
   // the failing unpledge too). user00 buys 1000 bytes for user09 through contract 1; user01's unpledge for user09 through
   // contract 2 fails (no pledge); user09 lends 100 bytes to itself through contract 1 four blocks later: N = 4 charges
