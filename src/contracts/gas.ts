@@ -245,11 +245,12 @@ function parsePledgeAmount(text: string): Decimal {
  * another shard's contract"): they are fetched from there and written back with the run. Those of a user of another
  * shard (a contract's pledge for it: at top level the action runs on the user's shard), and those of a pledger of
  * another shard, not its publisher (a co-signer), when the tx authorizes it (token.ts armFor): else nothing is fetched,
- * and the pledge fails at the pledger's permission check as on one shard. The publisher's are here (or its escrow).
+ * and the pledge fails at the pledger's permission check as on one shard. The publisher's iost is here (its escrow),
+ * but a pledge for it off its shard writes its gas records, which only its home keeps (Host.recordsShard, as auth.iost).
  * `armed`: the reads to disarm, or null; `away`: the names of another shard not armed for, checked in the directory.
  */
 function armPledger(h: Host, pledger: string, user: string): { armed: RemoteReads | null; away: ReadonlySet<string> } {
-  const remote = (name: string) => !h.inCallee && h.remoteShard(name) !== null;
+  const remote = (name: string) => !h.inCallee && h.recordsShard(name) !== null;
   const names = [...(pledger !== h.tx.publisher && remote(pledger) ? [pledger] : []), ...(remote(user) ? [user] : [])];
   if (names.length === 0) return { armed: null, away: new Set() };
   const authorized = !names.includes(pledger) || authorizes(h, pledger);
