@@ -672,7 +672,11 @@ export function applyIncoming(
         } else {
           // The last part decided its tx: its writes stand here, unlocked, while the shards before it hold theirs.
           lands = ran.message === "" && afar(r.account, r.fromShard);
-          out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
+          // A failed part's probes go before its settle: one shard ran their halves in the actions, before the failure
+          // undid the earlier parts' writes, which the settle undoes where it lands (a probe there after it would read
+          // the records as before the tx: a balance an earlier part created, missing, costs less gas).
+          if (ran.message !== "") out.push(...ran.outgoing, withHalves(settle, ran.outgoing));
+          else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         }
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
         const moved = pledgesAt(ran.result.pledges, block.shard!.count, shardOf(r.account, block.shard!.count));

@@ -1855,6 +1855,18 @@ const CASES: Case[] = [
     () => txBy(on(0, 3), [act(relay, "callee", [reader, "mputs", JSON.stringify(["mo", JSON.stringify(["f", "e"])])])]),
   ],
   ["a contract lists the map a contract of another shard added two fields to", () => txBy(on(2, 1), [read("gkeys", [reader, "mo"])])],
+  // The home part's transfer creates the reader contract's iost record; the relay's, on shard 3, sends a credit to it home,
+  // and the tx fails there. The failing part's probe leaves before its settle (incoming.ts): after it, the home part
+  // undone, its half would find no record and count 300 gas less (a GetCost) than one shard's run.
+  [
+    "an account of shard 1 pays a contract of its shard, a contract of shard 3 pays it too, then the tx fails",
+    () =>
+      txBy(on(1, 2), [
+        transferAct(on(1, 2), reader, "1"),
+        act(relay, "authed", ["token.iost", "transfer", JSON.stringify(["iost", on(1, 2), reader, "1", ""])]),
+        call(3, "fail", ["no"]),
+      ]),
+  ],
   [
     "an account of shard 1 pledges for one of shard 0, then a contract of shard 3 lists its users",
     () => txBy(on(1, 4), [act("gas.iost", "pledge", [on(1, 4), on(0, 3), "1"]), act(relay, "gkeys", ["gas.iost", `${on(1, 4)}gp`])]),
