@@ -190,8 +190,8 @@ export interface CrossReceipt {
   saw?: string[];
   /**
    * Credit with a `payer.reserve`: the tx's other credits of the same token to the same shard whose halves may
-   * charge the publisher RAM, run after it in order against the one reservation and decided with it (one
-   * shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). A probe's: the tx's other probes of the
+   * charge the publisher RAM, and those beside them that charge none (bundle), run after it in order against the
+   * one reservation and decided with it (one shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). A probe's: the tx's other probes of the
    * same token to the same shard, run after it in order and undone with it (probesOf; remote.ts absorb). Absent: none.
    */
   also?: CrossReceipt[];
@@ -397,8 +397,14 @@ export const ridersOf = (r: CrossReceipt): CrossReceipt[] => [
  * but the first; undefined when there are none (docs/SHARDING.md "A credit's RAM").
  */
 export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): { first: CrossReceipt; next: CrossReceipt[] } | undefined {
+  // The tx's other credits of such a token to such a shard join the bundle, in the order sent: one shard ran their
+  // halves in that order, and held until the settle theirs would run after (a transfer's half reads the frozen list a
+  // later freeze's half creates, 320 gas more: token.ts getBalance).
+  const joins = (x: CrossReceipt) =>
+    x.kind === "credit" && !x.probe && x.also === undefined && charging.some((c) => c.toShard === x.toShard && c.token === x.token);
+  const members = out.filter((x) => charging.includes(x) || joins(x));
   const groups: CrossReceipt[][] = [];
-  for (const x of charging) {
+  for (const x of members) {
     const g = groups.find(([h]) => h.toShard === x.toShard && h.token === x.token);
     if (g) g.push(x);
     else groups.push([x]);
@@ -408,7 +414,7 @@ export function bundle(out: CrossReceipt[], charging: readonly CrossReceipt[]): 
     if (rest.length > 0) head.also = rest;
     return head;
   });
-  out.splice(0, out.length, ...out.filter((x) => x === first || !charging.includes(x)));
+  out.splice(0, out.length, ...out.filter((x) => x === first || !members.includes(x)));
   return { first, next };
 }
 
@@ -800,7 +806,7 @@ export function checkReceipt(
         !x.payer?.atHome &&
         !x.payer?.third &&
         x.probe === undefined &&
-        chargesPublisher(x, r.payer!.publisher);
+        bundleOf(x).some((y) => chargesPublisher(y, r.payer!.publisher));
       if (r.kind !== "credit" || r.probe || !Array.isArray(next) || next.length === 0 || !next.every(chained))
         throw new ReceiptRefused(`receipt ${r.id} refused: credits chained after it that are not its tx's`);
       // Each is checked as its shard gets it: sent on with the reservation by the shard before it.

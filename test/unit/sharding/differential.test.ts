@@ -798,6 +798,12 @@ const CASES: Case[] = [
     "transferFreeze iost to another shard",
     () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), on(3), "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),
   ],
+  // The freeze's credit may charge the publisher RAM (its frozen list), so it decides the tx; the transfer's, held until
+  // the settle before session 31, ran its half after the freeze's and read the frozen list it created (320 gas more).
+  [
+    "an account of shard 3 transfers iost to one of shard 0, then freezes iost to it",
+    () => txBy(on(3), [transferAct(on(3), on(0, 1), "1"), farFreeze(on(3), on(0, 1))]),
+  ],
   [
     "transferFreeze iost to a missing account of another shard",
     () => txBy(on(1), [act("token.iost", "transferFreeze", ["iost", on(1), "ghost0", "2", Number(BLOCK_TIME + 10n ** 12n), ""])]),

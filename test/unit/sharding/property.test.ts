@@ -1060,6 +1060,25 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user00", who: null, moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (shrunk). user22 (shard 3) has co-signer user05 (shard 2) send 1 iost to user00
+  // (shard 0) through contract 3, then freezes 1 iost to user00 through contract 3. The freeze's credit may charge user22
+  // RAM, so it left first, deciding the tx, while the transfer's was held until the settle: user00's shard ran the
+  // transfer's half after the freeze's, its getBalance reading the frozen list that half created, where one shard has
+  // none yet (320 gas more). The tx's credits of that token to that shard now go in one bundle, in order (receipts.ts bundle).
+  it("a credit held behind a later freeze's deciding credit to the same account runs its half first, as on one shard", () => {
+    const moves: Move[] = [
+      { op: "transfer", cos: true, via: 3, to: "user00" },
+      { op: "freeze", cos: false, via: 3, to: "user00" },
+    ];
+    expect(differs([{ k: "combo", by: "user22", who: "user05", moves }])).toBeNull();
+    // Top-level, the publisher's own transfer then freeze.
+    const own: Move[] = [
+      { op: "transfer", cos: false, via: null, to: "user00" },
+      { op: "freeze", cos: false, via: null, to: "user00" },
+    ];
+    expect(differs([{ k: "combo", by: "user22", who: null, moves: own }])).toBeNull();
+  });
+
   // Found by the multi-action property (session 31, seed 10, shrunk). user09 (shard 3) pledges for itself, then for user05
   // (shard 2), both through contract 1: its settle's moves start user09's order row at home before the release landing
   // the first pledge's field there, so the order lists user05 first where one shard lists user09 first (open:
