@@ -828,8 +828,9 @@ export function applyIncoming(
           // and used RAM, as the undone home part's doPay did.
           if (undone) payRam(state, r.account, 0n);
           // Pledges the part made or withdrew for users there: their pledgers' order, kept here (pledges.ts).
-          for (const m of ok && !undone ? (r.result?.pledges ?? []) : [])
-            if (block.shard && shardOf(m[0], block.shard.count) === shard) movePledge(state, shard, block.shard.count, m);
+          const moves = ok && !undone ? (r.result?.pledges ?? []) : [];
+          for (const [i, m] of moves.entries())
+            if (block.shard && shardOf(m[0], block.shard.count) === shard) movePledge(state, shard, block.shard.count, m, moves.slice(0, i));
           for (const [sym, t] of Object.entries(undone ? {} : (r.tokens ?? {}))) {
             if (t.balance !== undefined) putBalance(state, sym, r.account, t.balance);
             if (t.frozen !== undefined) putFrozen(state, sym, r.account, t.frozen);

@@ -46,15 +46,18 @@ export function pledgeOrder(state: State, pledger: string): string[] | undefined
 /**
  * A field of `pledger`'s map came or went (here, or on the user's shard and reported by its part's
  * settle), applied on the pledger's shard `here` of `count`. The first field of another shard starts
- * the row from the map's own order here; the row goes when no user of another shard is left in it.
+ * the row from the map's own order here, with the tx's `earlier` moves (of the same receipt) applied: a
+ * field of this shard one made may land after it (with a release of a part that left after the settle);
+ * the row goes when no user of another shard is left in it.
  */
-export function movePledge(state: State, here: number, count: number, [pledger, user, added]: PledgeMove): void {
+export function movePledge(state: State, here: number, count: number, [pledger, user, added]: PledgeMove, earlier: readonly PledgeMove[] = []): void {
   const key = pledgeOrderKey(pledger);
   const raw = state.get(key);
   const away = shardOf(user, count) !== here;
   if (raw === undefined && !(added && away)) return;
   const db = new ContractDB(state);
-  const base = raw === undefined ? [...new Set(db.mkeys("gas.iost", pledger + "gp"))].filter((f) => db.mhas("gas.iost", pledger + "gp", f)) : fields(raw);
+  const own = () => [...new Set(db.mkeys("gas.iost", pledger + "gp"))].filter((f) => db.mhas("gas.iost", pledger + "gp", f));
+  const base = raw === undefined ? earlier.filter(([p]) => p === pledger).reduce((o, [, u, a]) => moved(o, u, a), own()) : fields(raw);
   const order = moved(base, user, added);
   if (order.some((f) => shardOf(f, count) !== here)) state.put(key, order.map((f) => "@" + f).join(""));
   else if (raw !== undefined) state.del(key);
