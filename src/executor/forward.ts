@@ -391,8 +391,10 @@ export function payTarget(
  * Returns the ids of those `h` sent: a failure coming back drops them here, where the undo puts them back.
  */
 export function carryCredits(h: Host, onward: CrossReceipt, earlier: readonly CrossReceipt[] = []): string[] {
-  // A probe moves nothing a later failure could undo: it goes from here (held with the tx's receipts).
-  const mine = h.outbox.filter((x) => x !== onward && x.kind === "credit" && !x.probe && x.payer?.publisher === h.tx.publisher);
+  // Its probes (a write absorbed their amounts: remote.ts absorb) go too, in the order sent: one shard ran their halves
+  // among the others'. Held until the settle, one would run after a later part's failure undid the half of a credit
+  // before it (a frozen list that half created: token.ts getBalance, 320 gas less). They land as probes (landCarried).
+  const mine = h.outbox.filter((x) => x !== onward && x.kind === "credit" && x.payer?.publisher === h.tx.publisher);
   const credits = [...earlier, ...mine];
   if (credits.length === 0) return [];
   h.outbox.splice(0, h.outbox.length, ...h.outbox.filter((x) => !mine.includes(x)));

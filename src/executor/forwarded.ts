@@ -164,8 +164,20 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
   for (const x of landing) {
     h.initStack();
     const c = new Cost();
-    receiveHalf(h, c, x);
-    h.flushCacheCost();
+    if (x.probe) {
+      // A probe (its amount in a write the tx made: remote.ts absorb) runs its half and those bundled with it for the
+      // gas only, undone, between the others' as one shard ran it; its RAM was booked where the write was (payHalf).
+      h.state.checkpoint();
+      for (const y of bundleOf(x)) {
+        h.initStack();
+        receiveHalf(h, c, y);
+      }
+      h.cacheCost = new Cost();
+      h.state.rollback();
+    } else {
+      receiveHalf(h, c, x);
+      h.flushCacheCost();
+    }
     gas += c.toGas();
   }
   return gas;
@@ -352,11 +364,14 @@ export function runForwarded(
   let absorbed: CrossReceipt[] = [];
   /** The payer each co-signer's escrowed `ram` record names as the part ends. */
   const payersLeft: Record<string, string> = {};
+  // A probe carried here (its home's: forward.ts carryCredits) rides on as it came; one absorbed here goes after.
+  const absorbedHere = (i: number) => adopted[i].probe === true && !passing[i].probe;
   const riding = () => {
-    absorbed = passing.filter((_, i) => adopted[i].probe);
-    h.outbox.push(...adopted.filter((x) => x.probe));
-    return passing.filter((_, i) => !adopted[i].probe);
+    absorbed = passing.filter((_, i) => absorbedHere(i));
+    return passing.filter((_, i) => !absorbedHere(i));
   };
+  /** Those absorbed here go from here: their amounts ride in the write, which a failure sends back as they came (`landed`). */
+  const sendAbsorbed = () => h.outbox.push(...adopted.filter((_, i) => absorbedHere(i)));
   let used = 0; // VM gas, at most f.vmGas: a failure burns what ran, as IOST charges a failed tx
   let returns: string[] = [];
   let ramPaid = 0n; // the publisher's RAM the last part paid for every part (its used RAM at home)
@@ -519,6 +534,7 @@ export function runForwarded(
             escrowRam(h, debt);
             onward = h.outbox.pop()!;
             carriedOn = carryCredits(h, onward, riding());
+            sendAbsorbed();
             carryRegisters(h, onward, [...ridingRegisters, ...toldRiding(state, r.txHash, block.shard!)]);
             const signers = { ...others, ...onward.signerRam };
             escrowed = [...Object.keys(onward.signerRam ?? {}), ...signerRam.map(([acc]) => acc)].filter(here);
@@ -593,6 +609,7 @@ export function runForwarded(
             },
           };
           carriedOn = carryCredits(h, onward, riding());
+          sendAbsorbed();
           carryRegisters(h, onward, [...ridingRegisters, ...toldRiding(state, r.txHash, block.shard!)]);
         }
         // Written by the escrow or by the publisher's RAM payment: nothing of the publisher stays.

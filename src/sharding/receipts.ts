@@ -379,6 +379,9 @@ export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
   );
 }
 
+/** Whether probe `x` and those bundled with it moved nothing, as a write that absorbed them leaves them (remote.ts absorb). */
+const absorbed = (x: CrossReceipt): boolean => (Array.isArray(x.also) || x.also === undefined) && bundleOf(x).every((y) => y?.amount === "0");
+
 /** A credit and the credits bundled with it (`also`): what its shard lands. */
 export const bundleOf = (r: CrossReceipt): CrossReceipt[] => [r, ...(r.also ?? [])];
 
@@ -627,7 +630,8 @@ export function checkReceipt(
     )
       throw new ReceiptRefused(`receipt ${r.id} refused: a claim of ${JSON.stringify(c?.token)} for shard ${JSON.stringify(c?.home)}`);
   // Carried credits: the tx's own, sent by a shard it ran on, charged to its publisher, deciding nothing yet.
-  // Going back with a failure (`returned`): the same, of the settle's publisher.
+  // Going back with a failure (`returned`): the same, of the settle's publisher. A probe among them only as a write
+  // absorbed it (remote.ts absorb, with those bundled into it: executor/forward.ts carryCredits), moving nothing.
   for (const [credits, kind, pub] of [
     [r.forward?.credits, "action", r.forward?.publisher],
     [r.returned, "settle", r.result?.credit?.publisher ?? r.account],
@@ -642,8 +646,8 @@ export function checkReceipt(
       x.payer !== undefined &&
       x.payer.publisher === pub &&
       x.payer.reserve === undefined &&
-      x.also === undefined &&
-      x.probe === undefined;
+      x.payer.gasLeft === undefined &&
+      (x.probe === undefined ? x.also === undefined : x.probe === true && x.saw === undefined && x.unnamed === undefined && absorbed(x));
     if (r.kind !== kind || !Array.isArray(credits) || credits.length === 0 || !credits.every(own))
       throw new ReceiptRefused(`receipt ${r.id} refused: carried credits that are not its tx's`);
     for (const x of credits) checkReceipt(x, count, homeOf, at);

@@ -275,7 +275,18 @@ describe("contracts across shards (simulator)", () => {
       { ...credit, amount: "-5" },
       { ...credit, kind: "burn" },
       { ...credit, also: [credit] },
+      // A probe only as a write absorbed it, moving nothing (remote.ts absorb): none with an amount, a bundled amount,
+      // a gas cap, or what a failed run's probes carry.
+      { ...credit, probe: true },
+      { ...credit, amount: "0", probe: true, also: [credit] },
+      { ...credit, amount: "0", probe: true, payer: { ...credit.payer!, gasLeft: "5" } },
+      { ...credit, amount: "0", probe: true, saw: ["other"] },
+      { ...credit, amount: "0", probe: true, unnamed: true },
     ];
+    const probe = { ...credit, amount: "0", probe: true as const };
+    expect(() => checkReceipt({ ...action, forward: { ...forward, credits: [probe] } }, N)).not.toThrow();
+    expect(() => checkReceipt({ ...action, forward: { ...forward, credits: [{ ...probe, also: [{ ...probe, id: "tx:2" }] }] } }, N)).not.toThrow();
+    expect(() => checkReceipt({ ...settle, returned: [probe] }, N)).not.toThrow();
     for (const x of forged) expect(() => checkReceipt({ ...action, forward: { ...forward, credits: [x] } }, N), JSON.stringify(x)).toThrow(ReceiptRefused);
     for (const x of forged.filter((x) => x.fromShard !== 3))
       expect(() => checkReceipt({ ...settle, returned: [x] }, N), JSON.stringify(x)).toThrow(ReceiptRefused);

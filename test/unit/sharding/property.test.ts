@@ -1079,6 +1079,23 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user22", who: null, moves: own }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 31, seed 22, shrunk; a helper's analysis). user01 (shard 1) freezes 1 iost
+  // to its co-signer user22 (shard 3) through contract 1 (the credit carried to shard 3, landing there before the part's
+  // actions and creating user22's frozen list), sells user22's RAM through contract 1 (its iost credit to user22 absorbed
+  // by the vote's write of that balance, so a probe), votes with it and then unvotes through contract 3, which fails on
+  // shard 3 and undoes the frozen list. The home held the probe until the settle: its half then read no frozen list where
+  // one shard's half ran right after the freeze's (320 gas less). The home's probes are carried in order with the other
+  // credits and run as probes where they land, undone (forward.ts carryCredits, forwarded.ts landCarried).
+  it("a home part's probe behind a carried freeze to the same account runs its half before a later part's failure, as on one shard", () => {
+    const moves: Move[] = [
+      { op: "freeze", cos: false, via: 1, to: "user22" },
+      { op: "sell", cos: true, via: 1, to: "user22" },
+      { op: "vote", cos: true, via: 1, to: "ghost1" },
+      { op: "unvote", cos: false, via: 3, to: "user22" },
+    ];
+    expect(differs([{ k: "combo", by: "user01", who: "user22", moves }])).toBeNull();
+  });
+
   // Found by the multi-action property (session 31, seed 10, shrunk). user09 (shard 3) pledges for itself, then for user05
   // (shard 2), both through contract 1: its settle's moves start user09's order row at home before the release landing
   // the first pledge's field there; the row now starts with the settle's earlier moves applied (pledges.ts movePledge),
