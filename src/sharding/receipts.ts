@@ -191,8 +191,9 @@ export interface CrossReceipt {
   /**
    * Credit with a `payer.reserve`: the tx's other credits of the same token to the same shard whose halves may
    * charge the publisher RAM, and those beside them that charge none (bundle), run after it in order against the
-   * one reservation and decided with it (one shard checks their RAM together; docs/SHARDING.md "A credit's RAM"). A probe's: the tx's other probes of the
-   * same token to the same shard, run after it in order and undone with it (probesOf; remote.ts absorb). Absent: none.
+   * one reservation and decided with it (one shard checks their RAM together; docs/SHARDING.md "A credit's RAM").
+   * A probe's: the tx's other probes of the same token to the same shard, run after it in order and undone with it
+   * (probesOf; remote.ts absorb). Absent: none.
    */
   also?: CrossReceipt[];
   /**
@@ -251,7 +252,7 @@ export interface CrossReceipt {
    * Settle of a failed chain: amounts of other shards' records (holdsAmount) that parts changed after the part that
    * locked each, landed there, as they were before those parts. Their undo took out what they paid for, so these are in
    * flight until that part's release puts its records back (`restore`); its shard drops them (executor/locks.ts
-   * putBackOf). No shard applies them. Absent: none.
+   * owedBack). No shard applies them. Absent: none.
    */
   putBack?: [key: string, raw: string | null][];
   /**
