@@ -12,7 +12,19 @@ import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey, withFields }
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
 import { ramRecordKey } from "../sharding/receipts.js";
-import { answerValue, isPlacedKey, nftKey, partTx, placedContract, READING, readOwners, remoteKeyShard, runsAfresh, writeOwners } from "../sharding/reads.js";
+import {
+  answerValue,
+  isBalanceKey,
+  isPlacedKey,
+  nftKey,
+  partTx,
+  placedContract,
+  READING,
+  readOwners,
+  remoteKeyShard,
+  runsAfresh,
+  writeOwners,
+} from "../sharding/reads.js";
 import type { RemoteReads } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import {
@@ -39,9 +51,6 @@ const isEscrowKey = (account: string, key: string) =>
   key === ramRecordKey("TR", account);
 
 /** The raw key prefix of an account's auth.iost record. */
-
-/** Whether a raw key is a token.iost balance or frozen-balance record. */
-const isBalanceKey = (key: string) => /^m-token\.iost-T[BF][^-]+-[^-]+$/.test(key);
 
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */

@@ -254,8 +254,9 @@ function handBack(state: State, s: CrossReceipt, accounts: readonly string[]): C
     const used = paid[acc];
     const payer = used !== undefined ? "" : payers[acc];
     if (used !== undefined) addUsedRam(state, acc, BigInt(used));
+    // Raw, as doPay writes it (go-iost SetTokenBalance); a payer to name is on the record the escrow left here.
     if (used !== undefined || (payer !== undefined && payer !== balancePayer(state, "ram", acc)))
-      new ContractDB(state).mputRaw("token.iost", "TB" + acc, "ram", encodeValue(int(balanceOf(state, "ram", acc) + left), payer!));
+      state.put(mapKey("token.iost", "TB" + acc, "ram"), encodeValue(int(balanceOf(state, "ram", acc) + left), payer!));
     else if (left !== 0n) addBalance(state, "ram", acc, left);
     delete signerRam[acc];
     delete payers[acc];
@@ -600,9 +601,10 @@ export function applyIncoming(
         const own = new Map(
           [...writes].map(([to, w]) => [to, w.filter(([k]) => rerun !== undefined && k in rerun.values)] as const).filter(([, w]) => w.length > 0),
         );
-        const through = ran.message === "" ? all.filter(([k]) => !(rerun !== undefined && k in rerun.values)) : passingWrites(state, r, block.shard!);
+        const passing = passingWrites(state, r, block.shard!);
+        const through = ran.message === "" ? all.filter(([k]) => !(rerun !== undefined && k in rerun.values)) : passing;
         const back = ran.onward || through.length === 0 ? {} : { writes: through };
-        const came = new Map(passingWrites(state, r, block.shard!));
+        const came = new Map(passing);
         const changed = all.filter(([k, v]) => holdsAmount(k) && came.has(k) && came.get(k) !== v).map(([k]): [string, string | null] => [k, came.get(k)!]);
         const before = changed.length > 0 ? { before: changed } : {};
         const ram = {

@@ -122,9 +122,12 @@ export function remoteKeyShard(state: State, key: string, shard: { index: number
   return home === null || home === shard.index ? null : home;
 }
 
+/** Whether a raw key is a token.iost balance or frozen-balance record. */
+export const isBalanceKey = (key: string): boolean => /^m-token\.iost-T[BF][^-]+-[^-]+$/.test(key);
+
 /** Whether a raw key holds an amount of a token: a balance, a frozen balance, RAM in use or a supply. */
 export function holdsAmount(key: string): boolean {
-  return /^m-token\.iost-T[BF][^-]+-.|^b-ram\.iost-UR.|^m-token\.iost-TI[^-]+-supply$/.test(key);
+  return isBalanceKey(key) || /^b-ram\.iost-UR.|^m-token\.iost-TI[^-]+-supply$/.test(key);
 }
 
 /** Whether a key is placed (counted against the bounds on every shard count). */

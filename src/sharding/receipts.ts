@@ -700,19 +700,17 @@ export function checkReceipt(
     if (k === r.account || (r.kind === "action" && !r.forward?.authority.some((a) => a.account === k))) refuse("signerRam account", k, 0n);
     int(`signerRam ${k}`, v);
   }
-  for (const [k, v] of Object.entries(r.forward?.signerPayers ?? {})) {
-    // A payer only for a co-signer's escrow the receipt carries: its record's, as the publisher's `ramPayer`.
-    // "" for a record naming no payer: held there all the same, even at 0.
-    if (r.kind !== "action" || r.signerRam?.[k] === undefined || typeof v !== "string" || !/^[a-zA-Z0-9_.]{0,64}$/.test(v))
-      throw new ReceiptRefused(
-        `receipt ${r.id} refused: signerPayers ${JSON.stringify(k)}: ${JSON.stringify(v)} is no payer of a co-signer's RAM escrow it carries`,
-      );
-  }
-  for (const [k, v] of Object.entries(r.signerPayers ?? {}))
-    if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !/^[a-zA-Z0-9_.]{0,64}$/.test(v))
-      throw new ReceiptRefused(
-        `receipt ${r.id} refused: signerPayers ${JSON.stringify(k)}: ${JSON.stringify(v)} is no payer of a co-signer's RAM escrow it brings back`,
-      );
+  // A payer only for a co-signer's escrow the receipt carries (an action) or brings back (a settle): its record's, as the
+  // publisher's `ramPayer`. "" for a record naming no payer: held there all the same, even at 0.
+  for (const [payers, kind, how] of [
+    [r.forward?.signerPayers, "action", "carries"],
+    [r.signerPayers, "settle", "brings back"],
+  ] as const)
+    for (const [k, v] of Object.entries(payers ?? {}))
+      if (r.kind !== kind || r.signerRam?.[k] === undefined || typeof v !== "string" || !/^[a-zA-Z0-9_.]{0,64}$/.test(v))
+        throw new ReceiptRefused(
+          `receipt ${r.id} refused: signerPayers ${JSON.stringify(k)}: ${JSON.stringify(v)} is no payer of a co-signer's RAM escrow it ${how}`,
+        );
   for (const [k, v] of Object.entries(r.ramRecords ?? {})) {
     if (k !== ramRecordKey("SR", r.account) && k !== ramRecordKey("TR", r.account)) refuse("ramRecords key", k, 0n);
     if (r.kind === "settle" && !SIGNED.test(v)) refuse(`ramRecords ${k}`, v, MAX_INT64);
