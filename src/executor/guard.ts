@@ -50,8 +50,6 @@ const isEscrowKey = (account: string, key: string) =>
   key === ramRecordKey("SR", account) ||
   key === ramRecordKey("TR", account);
 
-/** The raw key prefix of an account's auth.iost record. */
-
 export class ShardState extends State {
   /** The publisher of an action receipt being run: its escrowed iost and RAM may live here meanwhile. */
   guest: string | null = null;
