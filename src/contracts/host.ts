@@ -642,7 +642,12 @@ export class Host {
     // A frozen list the run wrote never gets here: the freeze joins it in the run (token.ts transferFreeze).
     const key = mapKey("token.iost", "TB" + account, token);
     const joined = freezeUntil === undefined && this.writesRemote(key);
-    const guard = this.state as { creditRemote?: (key: string, amount: bigint, ramPayer?: string) => [string | undefined, string] };
+    const guard = this.state as {
+      creditRemote?: (key: string, amount: bigint, ramPayer?: string) => [string | undefined, string];
+      foundFor?: (x: { account: string; token: string }) => [string, string | null][];
+    };
+    // Its half runs where the written value lands, maybe after it: on the records as the run had them before the credit.
+    const found = joined ? guard.foundFor!.call(this.state, { account, token }) : [];
     if (joined) this.payHalf(key, ...guard.creditRemote!.call(this.state, key, amount, ramPayer));
     // A forwarded part's publisher pays from its escrow, which goes home when the actions end: a refund could not
     // find it. None comes: its tokens here are iost or ones it carries, which every shard knows (a symbol is
@@ -660,6 +665,7 @@ export class Host {
       amount: joined ? "0" : amount.toString(),
       message: "",
       ...(joined ? { probe: true as const } : {}),
+      ...(found.length > 0 ? { found } : {}),
       ...(freezeUntil === undefined ? {} : { freezeUntil: freezeUntil.toString() }),
       ...(ramPayer === undefined ? {} : { ramPayer }),
       ...(token === "ram" && this.tx.paidRam?.has(account) ? { paidRam: this.tx.paidRam.get(account)! } : {}),

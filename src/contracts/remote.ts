@@ -90,31 +90,33 @@ export class RemoteReads {
   constructor(readonly overlay: ReadonlyMap<string, string | null> = new Map()) {}
 
   /** The run's credits that land on balance or frozen-list record `key` (not yet in a value the run wrote). */
-  private creditsTo(key: string): CrossReceipt[] {
+  private creditsTo(key: string, until?: CrossReceipt): CrossReceipt[] {
     const m = /^m-token\.iost-T([BF])([^-]+)-([^-]+)$/.exec(key);
-    return m ? this.creditsOf(m[2], m[1] === "F").filter((c) => c.token === m[3]) : [];
+    return m ? this.creditsOf(m[2], m[1] === "F", until).filter((c) => c.token === m[3]) : [];
   }
 
-  /** The run's credits to `account`'s balances, or its frozen lists when `frozen`. */
-  private creditsOf(account: string, frozen: boolean): CrossReceipt[] {
-    return this.sent().filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === account);
+  /** The run's credits to `account`'s balances, or its frozen lists when `frozen`; those sent before credit `until` when given. */
+  private creditsOf(account: string, frozen: boolean, until?: CrossReceipt): CrossReceipt[] {
+    const sent = this.sent();
+    const end = until === undefined ? sent.length : sent.indexOf(until);
+    return sent.slice(0, end).filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === account);
   }
 
   /**
    * A fetched balance or frozen-list record `raw` of `key` (or their field index) with the run's own credits to it
    * added, as one shard would read it: symbols new to an index appended; amounts added to a balance; to a frozen
    * list, each (amount, time) pushed in Go's order and the record then the publisher's, as a freeze's half rewrites
-   * it under its RAM payer (token.ts freezeBalance).
+   * it under its RAM payer (token.ts freezeBalance). Only those sent before credit `until` when given.
    */
-  withCredits(key: string, raw: string | undefined): string | undefined {
+  withCredits(key: string, raw: string | undefined, until?: CrossReceipt): string | undefined {
     // An account's balance or frozen index: the symbols its credits add, as one shard's halves appended them.
     const index = /^m-token\.iost-T([BF])([^-]+)$/.exec(key);
     if (index)
       return withFields(
         raw,
-        this.creditsOf(index[2], index[1] === "F").map((c) => c.token),
+        this.creditsOf(index[2], index[1] === "F", until).map((c) => c.token),
       );
-    const credits = this.creditsTo(key);
+    const credits = this.creditsTo(key, until);
     if (credits.length === 0) return raw;
     const d = decodeValue(raw);
     if (credits[0].freezeUntil !== undefined) {
@@ -133,7 +135,7 @@ export class RemoteReads {
    * carries their amounts, and they go as probes, their halves' gas only (a probe's half runs on the record as
    * stored, as one shard's half ran before the write); their halves' RAM is booked here, as one shard's halves charge it.
    */
-  absorb(key: string): void {
+  absorb(key: string, found: (first: CrossReceipt) => [string, string | null][]): void {
     const credits = this.creditsTo(key);
     if (credits.length === 0) return;
     // The bytes a buy or lend of the run sent along are its receiver's records' (`SR`/`TR`), which a write of the
@@ -146,13 +148,17 @@ export class RemoteReads {
       );
     const raw = this.overlay.get(key) ?? undefined;
     this.payHalf(key, raw, this.withCredits(key, raw)!);
+    const [first, ...later] = credits;
+    // Its half may run where a later part of the tx landed this write first (executor/reads.ts landWrites): it reads
+    // its receiver's records as this run had them before the credit, as one shard's half ran in the sending action.
+    const had = found(first);
+    if (had.length > 0) first.found = had;
     for (const c of credits) {
       c.amount = "0";
       c.probe = true;
     }
     // One shard's later halves ran on what the earlier ones wrote (a longer list, a record then present): they run
     // in order in the first one's probe, undone together, as a failed tx's probes of one token to one shard (probesOf).
-    const [first, ...later] = credits;
     if (later.length === 0) return;
     first.also = later;
     this.drop(later);

@@ -168,6 +168,7 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
       // A probe (its amount in a write the tx made: remote.ts absorb) runs its half and those bundled with it for the
       // gas only, undone, between the others' as one shard ran it; its RAM was booked where the write was (payHalf).
       h.state.checkpoint();
+      asFound(h.state, x);
       for (const y of bundleOf(x)) {
         h.initStack();
         receiveHalf(h, c, y);
@@ -181,6 +182,14 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
     gas += c.toGas();
   }
   return gas;
+}
+
+/** A probe's receiver's records as the run whose write absorbed it had them (CrossReceipt `found`), for its half. */
+export function asFound(state: State, x: CrossReceipt): void {
+  for (const [k, v] of x.found ?? []) {
+    if (v === null) state.del(k);
+    else state.put(k, v);
+  }
 }
 
 /**

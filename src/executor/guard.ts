@@ -11,7 +11,7 @@ import type { Store } from "../state/store.js";
 import { ageIn, decodeValue, encodeValue, int, mapIndexKey, mapKey, withFields } from "../state/storage.js";
 import { type Age, older } from "../sharding/age.js";
 import { isNameKey } from "../sharding/asks.js";
-import { ramRecordKey } from "../sharding/receipts.js";
+import { type CrossReceipt, ramRecordKey, receiverKeys } from "../sharding/receipts.js";
 import {
   answerValue,
   isBalanceKey,
@@ -383,7 +383,7 @@ export class ShardState extends State {
     // shard refuses past MAX_READ_KEYS records: each counts as read, so the read bound keeps it within (the run wrote
     // it after reading it, and counted it then, as one shard does; this only holds the receipt's shape).
     r.count(key, this.remote.has(key) ? (this.remote.get(key) ?? undefined) : (r.overlay.get(key) ?? undefined));
-    if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key);
+    if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key, (first) => this.foundFor(first, first));
     r.touched.add(key);
     // Fetched only for reading (an earlier round, before the run called that shard's contract): the part's lock there
     // is upgraded first, or its release would write keys that shard lets other parts read meanwhile.
@@ -409,6 +409,19 @@ export class ShardState extends State {
   /** Whether the running tx wrote `key` of another shard (writeRemote): a credit to it must not be sent as well. */
   writesRemote(key: string): boolean {
     return this.remote.has(key);
+  }
+
+  /**
+   * The records of another shard a credit's half reads (receiverKeys) as the run has them, with its credits sent before
+   * `until` (all when absent) added as one shard's halves wrote them: a probe's `found`. Those never fetched are left out.
+   */
+  foundFor(x: Pick<CrossReceipt, "account" | "token">, until?: CrossReceipt): [string, string | null][] {
+    const r = this.reads;
+    if (r === null) return [];
+    return receiverKeys(x).flatMap((k): [string, string | null][] => {
+      if (this.remote.has(k)) return [[k, this.remote.get(k)!]];
+      return r.overlay.has(k) ? [[k, r.withCredits(k, r.overlay.get(k) ?? undefined, until) ?? null]] : [];
+    });
   }
 
   /**

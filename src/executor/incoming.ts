@@ -32,7 +32,7 @@ import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
 import { ERR } from "../contracts/errors.js";
 import { takenKeys } from "./forward.js";
-import { receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
+import { asFound, receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
 import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
@@ -169,6 +169,7 @@ function receiveCredit(
 
 /** The receiver halves of `r` and the credits bundled with it (`also`), in order: one half, their gas and RAM added up. */
 function receiveAll(state: State, block: BlockContext, r: CrossReceipt): { half: ForwardResult; frees: CrossReceipt[] } {
+  if (r.probe) asFound(state, r);
   const all = bundleOf(r).map((x) => receiveCredit(state, block, x, x.payer!));
   const half = { ...all[0].half };
   for (const x of all.slice(1)) {

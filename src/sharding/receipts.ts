@@ -38,7 +38,7 @@ import type { BlockContext } from "../block/context.js";
 import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
 import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
-import { ageIn, decodeValue } from "../state/storage.js";
+import { ageIn, decodeValue, mapKey } from "../state/storage.js";
 import { holdsAmount, isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
 import { askShapeError } from "./asks.js";
@@ -188,6 +188,12 @@ export interface CrossReceipt {
    * Sorted, at most MAX_SAW. Absent: none.
    */
   saw?: string[];
+  /**
+   * Probe whose amount a write of its receiver's balance or frozen list carries (remote.ts absorb): those records
+   * (receiverKeys) as the run that wrote them had them before the credit, null where absent; its half runs on them,
+   * wherever the write landed by then. Sorted. Absent: a record not read there, which the half reads as stored.
+   */
+  found?: [string, string | null][];
   /**
    * Credit with a `payer.reserve`: the tx's other credits of the same token to the same shard whose halves may
    * charge the publisher RAM, and those beside them that charge none (bundle), run after it in order against the
@@ -380,6 +386,9 @@ export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
   );
 }
 
+/** The records a credit's receiver half reads (token.ts getBalance, freezeBalance): its balance and frozen list, in key order. */
+export const receiverKeys = (x: Pick<CrossReceipt, "account" | "token">): string[] => ["TB", "TF"].map((m) => mapKey("token.iost", m + x.account, x.token));
+
 /** Whether probe `x` and those bundled with it moved nothing, as a write that absorbed them leaves them (remote.ts absorb). */
 const absorbed = (x: CrossReceipt): boolean => (Array.isArray(x.also) || x.also === undefined) && bundleOf(x).every((y) => y?.amount === "0");
 
@@ -515,6 +524,16 @@ function isStoredBalance(raw: string): boolean {
   }
 }
 
+/** Whether a probe's `found` holds only its receiver's balance and frozen list (receiverKeys), each as token.iost stores it, sorted. */
+function isFound(r: CrossReceipt): boolean {
+  const [balance, frozen] = receiverKeys(r);
+  return (
+    isWrites(r.found) &&
+    r.found!.every(([k, v]) => v === null || (k === balance && isStoredBalance(v)) || (k === frozen && isStoredFrozen(v))) &&
+    r.found!.every(([k]) => k === balance || k === frozen)
+  );
+}
+
 /** Whether `def` holds only records of `TI<sym>` (raw key → raw value) for a symbol token.iost accepts. */
 function isDefinition(sym: string, def: unknown): boolean {
   const own = `m-token.iost-TI${sym}`;
@@ -598,6 +617,9 @@ export function checkReceipt(
     throw new ReceiptRefused(`receipt ${r.id} refused: not a wound of another shard's tx`);
   // A probe's half is undone whatever its amount (a failed tx's keeps it; one a write absorbed carries 0).
   if (r.probe && r.kind !== "credit") throw new ReceiptRefused(`receipt ${r.id} refused: a probe on a ${r.kind}`);
+  // Only what its own half reads, undone with it: a lie charges its own tx another gas, as a lie in its amount does.
+  if (r.found !== undefined && (!r.probe || r.amount !== "0" || !isFound(r)))
+    throw new ReceiptRefused(`receipt ${r.id} refused: found ${JSON.stringify(r.found)?.slice(0, 200)} is not its receiver's records on a probe`);
   if (r.unnamed !== undefined && (r.unnamed !== true || !r.probe))
     throw new ReceiptRefused(`receipt ${r.id} refused: unnamed ${JSON.stringify(r.unnamed)} on no probe`);
   // Only which locks its own probe reads after: a lie charges its own tx another gas, as a lie in its amount does.

@@ -17,7 +17,7 @@ import { landWrites, passingWrites } from "../../../src/executor/reads";
 import { MemoryStore } from "../../../src/state/memory-store";
 import { State } from "../../../src/state/state";
 import { ShardState } from "../../../src/executor/guard";
-import { decodeValue, encodeValue, int, str } from "../../../src/state/storage";
+import { decodeValue, encodeValue, int, json, str } from "../../../src/state/storage";
 import { txId } from "../../../src/tx/bytes";
 import type { Tx } from "../../../src/tx/types";
 import { poolOrder } from "../../../src/pool";
@@ -384,6 +384,48 @@ describe("reads from strangers are refused", () => {
     ["a credit of a balance moving pledges", refund({ freezeUntil: undefined, pledges: [["fern", "card", false]] })],
   ])("%s is refused", (_, r) => {
     expect(() => checkReceipt(r, N)).toThrow(/refused: pledges/);
+  });
+
+  // A probe's receiver's records as the run that absorbed or joined its amount had them (remote.ts absorb, host.ts
+  // sendCredit): only its own receiver's balance and frozen list, as token.iost stores them, sorted, on a probe of 0.
+  it("a probe's found records pass only as its receiver's, sorted, on a probe moving nothing", () => {
+    const probe = refund({ probe: true, amount: "0", freezeUntil: undefined });
+    const [tb, tf] = ["m-token.iost-TBfern-iost", "m-token.iost-TFfern-iost"];
+    const list = encodeValue(json('[{"Amount":5,"Ftime":1}]'), "fern");
+    expect(() =>
+      checkReceipt(
+        {
+          ...probe,
+          found: [
+            [tb, encodeValue(int(5n), "")],
+            [tf, list],
+          ],
+        },
+        N,
+      ),
+    ).not.toThrow();
+    expect(() => checkReceipt({ ...probe, found: [[tb, null]] }, N)).not.toThrow();
+    const forged: [string, string | null][][] = [
+      [],
+      [
+        [tf, null],
+        [tb, null],
+      ],
+      [
+        [tb, null],
+        [tb, null],
+      ],
+      [["m-token.iost-TBcard-iost", null]],
+      [["m-token.iost-TBfern-gold", null]],
+      [[tb, list]],
+      [[tb, encodeValue(int(-1n), "")]],
+      [[tf, encodeValue(int(5n), "")]],
+      [[tb, 5 as unknown as string]],
+    ];
+    for (const found of forged) expect(() => checkReceipt({ ...probe, found }, N), JSON.stringify(found)).toThrow(/refused: found/);
+    // Only a probe moving nothing reads them: a credit landing its amount reads the records as stored.
+    expect(() => checkReceipt({ ...refund({ freezeUntil: undefined }), found: [[tb, null]] }, N)).toThrow(/refused: found/);
+    expect(() => checkReceipt({ ...probe, amount: "5", found: [[tb, null]] }, N)).toThrow(/refused: found/);
   });
 
   it("the shapes a shard sends pass", () => {
