@@ -387,14 +387,17 @@ export class Host {
     this.addCacheCost(c);
   }
   /**
-   * The RAM a credit's receiver half charges for rewriting token.iost record `key` (`m-token.iost-<key>-<field>`)
-   * from `before` to `after`, booked in this run where its own write of the record carries the credit (remote.ts absorb).
+   * The RAM a credit's receiver half charges for rewriting token.iost record `key` (`m-token.iost-<key>-<field>`), or
+   * ram.iost's of the bytes it carries (`b-ram.iost-<key>`), from `before` to `after`, booked in this run where its own
+   * write of the record carries the credit (remote.ts absorb).
    */
   payHalf(key: string, before: string | undefined, after: string): void {
-    const [, k, field] = /^m-token\.iost-([^-]+)-([^-]+)$/.exec(key)!;
-    const kl = byteLength("token.iost") + 1 + byteLength(k) + 2 * byteLength(field);
+    const field = /^m-token\.iost-([^-]+)-([^-]+)$/.exec(key);
+    const [contract, kl] = field
+      ? ["token.iost", byteLength("token.iost") + 1 + byteLength(field[1]) + 2 * byteLength(field[2])]
+      : ["ram.iost", byteLength(key) - 2];
     const payer = decodeValue(after)!.payer;
-    this.payRAM(before, ramLength(before) + kl, ramLength(after) + kl, payer === "" ? "token.iost" : payer, true);
+    this.payRAM(before, ramLength(before) + kl, ramLength(after) + kl, payer === "" ? contract : payer, true);
   }
   private releaseRAM(oldRaw: string | undefined, oLen: number): void {
     if (oldRaw === undefined) return;

@@ -10,7 +10,7 @@ import { type Counted, MAX_READ_BYTES, MAX_READ_KEYS } from "../sharding/reads.j
 import type { PledgeMove } from "../sharding/pledges.js";
 import type { CrossReceipt } from "../sharding/receipts.js";
 import type { Age } from "../sharding/age.js";
-import { decodeValue, encodeValue, int, json, withFields, withoutAge } from "../state/storage.js";
+import { decodeValue, encodeValue, int, json, str, withFields, withoutAge } from "../state/storage.js";
 import { VmError } from "./errors.js";
 import { freezeListJson, parseFreezeList, pushFreeze } from "./freeze.js";
 
@@ -102,13 +102,29 @@ export class RemoteReads {
     return sent.slice(0, end).filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === account);
   }
 
+  /** The bytes the run's credits of `ram` to `account` carry to its bought (`SR`: bought only) or held bytes; those sent before `until`. */
+  private bytesTo(account: string, bought: boolean, until?: CrossReceipt): bigint {
+    const sent = this.sent();
+    const end = until === undefined ? sent.length : sent.indexOf(until);
+    let bytes = 0n;
+    for (const c of sent.slice(0, end))
+      if (c.kind === "credit" && !c.probe && c.token === "ram" && c.account === account) bytes += BigInt(c.bought ?? (bought ? "0" : (c.lent ?? "0")));
+    return bytes;
+  }
+
   /**
    * A fetched balance or frozen-list record `raw` of `key` (or their field index) with the run's own credits to it
    * added, as one shard would read it: symbols new to an index appended; amounts added to a balance; to a frozen
    * list, each (amount, time) pushed in Go's order and the record then the publisher's, as a freeze's half rewrites
-   * it under its RAM payer (token.ts freezeBalance). Only those sent before credit `until` when given.
+   * it under its RAM payer (token.ts freezeBalance); the bytes a buy or lend carries added to ram.iost's records of
+   * them (ram.ts receiveBuy, receiveLend). Only those sent before credit `until` when given.
    */
   withCredits(key: string, raw: string | undefined, until?: CrossReceipt): string | undefined {
+    const ram = RAM_RECORD.exec(key);
+    if (ram) {
+      const bytes = this.bytesTo(ram[2], ram[1] === "SR", until);
+      return bytes === 0n ? raw : withBytes(raw, bytes);
+    }
     // An account's balance or frozen index: the symbols its credits add, as one shard's halves appended them.
     const index = /^m-token\.iost-T([BF])([^-]+)$/.exec(key);
     if (index)
@@ -132,20 +148,13 @@ export class RemoteReads {
   /**
    * The run writes fetched balance or frozen-list record `key` (a callee of its shard spends or unfreezes it,
    * guard.ts writeRemote): the value it read counted the run's credits to it (withCredits), so the written value
-   * carries their amounts, and they go as probes, their halves' gas only (a probe's half runs on the record as
-   * stored, as one shard's half ran before the write); their halves' RAM is booked here, as one shard's halves charge it.
+   * carries their amounts, and they go as probes, their halves' gas only (run on the records as this run had them
+   * before the credit: `found`); their halves' RAM is booked here, as one shard's halves charge it. Returns them: the
+   * bytes a buy or lend among them carries go into the receiver's `SR`/`TR` the run writes (guard.ts writeBytes).
    */
-  absorb(key: string, found: (first: CrossReceipt) => [string, string | null][]): void {
+  absorb(key: string, found: (first: CrossReceipt) => [string, string | null][]): CrossReceipt[] {
     const credits = this.creditsTo(key);
-    if (credits.length === 0) return;
-    // The bytes a buy or lend of the run sent along are its receiver's records' (`SR`/`TR`), which a write of the
-    // balance alone cannot carry: the credit would go as a probe with bytes no probe may carry, refused where it lands
-    // (checkReceipt), its shard's chunk with it. The move fails instead (docs/SHARDING.md "Not done yet").
-    const bytes = credits.find((c) => c.bought !== undefined || c.lent !== undefined);
-    if (bytes)
-      throw new VmError(
-        `ram of ${bytes.account} ${bytes.bought !== undefined ? "bought" : "lent"} earlier in this tx moves again on another shard: not supported yet`,
-      );
+    if (credits.length === 0) return [];
     const raw = this.overlay.get(key) ?? undefined;
     this.payHalf(key, raw, this.withCredits(key, raw)!);
     const [first, ...later] = credits;
@@ -159,9 +168,11 @@ export class RemoteReads {
     }
     // One shard's later halves ran on what the earlier ones wrote (a longer list, a record then present): they run
     // in order in the first one's probe, undone together, as a failed tx's probes of one token to one shard (probesOf).
-    if (later.length === 0) return;
-    first.also = later;
-    this.drop(later);
+    if (later.length > 0) {
+      first.also = later;
+      this.drop(later);
+    }
+    return credits;
   }
 
   /** Counts a placed key read (once per key), failing as one shard does when a bound is passed. */
@@ -188,4 +199,14 @@ export class RemoteReads {
     if (this.counted.size === 0) return undefined;
     return { keys: [...this.counted.keys()].sort(), bytes: this.bytes };
   }
+}
+
+/** ram.iost's record of an account's bought (`SR`) or held (`TR`) bytes. */
+const RAM_RECORD = /^b-ram\.iost-(SR|TR)(.+)$/;
+
+/** ram.iost's bytes record `raw` (ram.ts: a number as text, ram.iost's when it writes it first) with `bytes` more. */
+export function withBytes(raw: string | undefined, bytes: bigint): string {
+  const d = decodeValue(raw);
+  const cur = d && d.value.t === "s" && d.value.v !== "" ? BigInt(d.value.v) : 0n;
+  return encodeValue(str((cur + bytes).toString()), d?.payer || "ram.iost");
 }

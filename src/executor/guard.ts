@@ -25,7 +25,7 @@ import {
   runsAfresh,
   writeOwners,
 } from "../sharding/reads.js";
-import type { RemoteReads } from "../contracts/remote.js";
+import { type RemoteReads, withBytes } from "../contracts/remote.js";
 import { LOCKS, lockEntry, lockOwners, readLocks } from "./locks.js";
 import {
   AUTH_RECORD,
@@ -383,7 +383,8 @@ export class ShardState extends State {
     // shard refuses past MAX_READ_KEYS records: each counts as read, so the read bound keeps it within (the run wrote
     // it after reading it, and counted it then, as one shard does; this only holds the receipt's shape).
     r.count(key, this.remote.has(key) ? (this.remote.get(key) ?? undefined) : (r.overlay.get(key) ?? undefined));
-    if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key)) r.absorb(key, (first) => this.foundFor(first, first));
+    if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key))
+      for (const c of r.absorb(key, (first) => this.foundFor(first, first))) this.writeBytes(r, c);
     r.touched.add(key);
     // Fetched only for reading (an earlier round, before the run called that shard's contract): the part's lock there
     // is upgraded first, or its release would write keys that shard lets other parts read meanwhile.
@@ -409,6 +410,26 @@ export class ShardState extends State {
   /** Whether the running tx wrote `key` of another shard (writeRemote): a credit to it must not be sent as well. */
   writesRemote(key: string): boolean {
     return this.remote.has(key);
+  }
+
+  /**
+   * The bytes a buy or lend of the run sent with credit `c`, which a write of its receiver's `ram` balance absorbed
+   * (remote.ts absorb; a sale or lend of that RAM, which writes these records after): written into its receiver's
+   * `SR`/`TR` now, as that credit's half would where it landed, its RAM booked here as the half's (Host.payHalf). One
+   * never fetched, or fetched for reading only, is missed: the next round fetches it for writing.
+   */
+  private writeBytes(r: RemoteReads, c: CrossReceipt): void {
+    if (c.bought === undefined && c.lent === undefined) return;
+    for (const key of c.bought === undefined ? [ramRecordKey("TR", c.account)] : [ramRecordKey("SR", c.account), ramRecordKey("TR", c.account)]) {
+      r.touched.add(key);
+      if (!this.remote.has(key) && (!r.overlay.has(key) || this.readOnly.has(key))) r.missing.add(key);
+      const before = this.remote.has(key) ? (this.remote.get(key) ?? undefined) : r.withCredits(key, r.overlay.get(key) ?? undefined);
+      const after = withBytes(before, BigInt(c.bought ?? c.lent!));
+      r.payHalf(key, before, after);
+      const log = this.remoteUndo[this.remoteUndo.length - 1];
+      if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
+      this.remote.set(key, after);
+    }
   }
 
   /**

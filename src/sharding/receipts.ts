@@ -386,8 +386,15 @@ export function chargesPublisher(r: CrossReceipt, publisher: string): boolean {
   );
 }
 
-/** The records a credit's receiver half reads (token.ts getBalance, freezeBalance): its balance and frozen list, in key order. */
-export const receiverKeys = (x: Pick<CrossReceipt, "account" | "token">): string[] => ["TB", "TF"].map((m) => mapKey("token.iost", m + x.account, x.token));
+/**
+ * The records a credit's receiver half reads, in key order: the bytes a buy or lend carries, ram.iost's records of them
+ * (ram.ts receiveBuy: `SR` and `TR`; receiveLend: `TR`), then its balance and frozen list (token.ts getBalance, freezeBalance).
+ */
+export const receiverKeys = (x: Pick<CrossReceipt, "account" | "token" | "bought" | "lent">): string[] => [
+  ...(x.bought !== undefined ? [ramRecordKey("SR", x.account)] : []),
+  ...(x.bought !== undefined || x.lent !== undefined ? [ramRecordKey("TR", x.account)] : []),
+  ...["TB", "TF"].map((m) => mapKey("token.iost", m + x.account, x.token)),
+];
 
 /** Whether probe `x` and those bundled with it moved nothing, as a write that absorbed them leaves them (remote.ts absorb). */
 const absorbed = (x: CrossReceipt): boolean => (Array.isArray(x.also) || x.also === undefined) && bundleOf(x).every((y) => y?.amount === "0");
@@ -526,12 +533,20 @@ function isStoredBalance(raw: string): boolean {
 
 /** Whether a probe's `found` holds only its receiver's balance and frozen list (receiverKeys), each as token.iost stores it, sorted. */
 function isFound(r: CrossReceipt): boolean {
-  const [balance, frozen] = receiverKeys(r);
-  return (
-    isWrites(r.found) &&
-    r.found!.every(([k, v]) => v === null || (k === balance && isStoredBalance(v)) || (k === frozen && isStoredFrozen(v))) &&
-    r.found!.every(([k]) => k === balance || k === frozen)
-  );
+  const keys = receiverKeys(r);
+  const [balance, frozen] = keys.slice(-2);
+  const stored = (k: string, v: string) => (k === balance ? isStoredBalance(v) : k === frozen ? isStoredFrozen(v) : isStoredBytes(v));
+  return isWrites(r.found) && r.found!.every(([k, v]) => keys.includes(k) && (v === null || stored(k, v)));
+}
+
+/** A stored `SR` or `TR` record of ram.iost: a count of bytes as text, whatever its payer. */
+function isStoredBytes(raw: string): boolean {
+  try {
+    const v = decodeValue(raw)?.value;
+    return v?.t === "s" && /^(0|[1-9]\d{0,18})$/.test(v.v);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `def` holds only records of `TI<sym>` (raw key → raw value) for a symbol token.iost accepts. */
@@ -753,7 +768,7 @@ export function checkReceipt(
   ] as const) {
     if (bytes === undefined) continue;
     // Lent or bought RAM rides only in the lend's or buy's own credit of those bytes of ram (ram.iost's minimum or more), paid by its tx;
-    // never in one joining a balance its run wrote (a probe of 0), whose bytes joined the records that run wrote (ram.ts lend).
+    // in a probe of 0 only as a write absorbed it (remote.ts absorb: the run wrote the bytes into the records), its half's gas counted.
     int(what, bytes);
     const ok =
       r.kind === "credit" &&
@@ -762,7 +777,7 @@ export function checkReceipt(
       r.payer !== undefined &&
       r.payer.op === undefined &&
       BigInt(bytes) >= 10n &&
-      r.amount === bytes &&
+      (r.amount === bytes || (r.probe === true && r.amount === "0")) &&
       (r.lent === undefined || r.bought === undefined);
     if (!ok)
       throw new ReceiptRefused(

@@ -133,8 +133,10 @@ describe("ram.iost lend inside a contract to an account of another shard (simula
     expect(credit).toMatchObject({ toShard: 2, token: "ram", account: borrower, amount: "30", lent: "30" });
     expect(() => checkReceipt(credit, N)).not.toThrow();
     expect(() => checkReceipt({ ...credit, probe: true }, N)).not.toThrow();
+    // A probe whose amount a sale's or lend's write absorbed (remote.ts absorb) keeps its bytes for its half's gas.
+    expect(() => checkReceipt({ ...credit, amount: "0", probe: true }, N)).not.toThrow();
     for (const forged of [
-      { ...credit, amount: "0", probe: true as const },
+      { ...credit, amount: "0" },
       { ...credit, lent: "31" },
       { ...credit, lent: "9", amount: "9" },
       { ...credit, lent: "-30" },

@@ -90,8 +90,10 @@ module.exports = Sup;`;
     expect(credit).toMatchObject({ fromShard: 0, toShard: 2, token: "ram", account: receiver, amount: "1000", bought: "1000" });
     expect(() => checkReceipt(credit, N)).not.toThrow();
     expect(() => checkReceipt({ ...credit, probe: true }, N)).not.toThrow();
+    // A probe whose amount a sale's or lend's write absorbed (remote.ts absorb) keeps its bytes for its half's gas.
+    expect(() => checkReceipt({ ...credit, amount: "0", probe: true }, N)).not.toThrow();
     for (const forged of [
-      { ...credit, amount: "0", probe: true as const },
+      { ...credit, amount: "0" },
       { ...credit, bought: "1001" },
       { ...credit, bought: "9", amount: "9" },
       { ...credit, bought: "-1000" },

@@ -423,6 +423,33 @@ describe("reads from strangers are refused", () => {
       [[tb, 5 as unknown as string]],
     ];
     for (const found of forged) expect(() => checkReceipt({ ...probe, found }, N), JSON.stringify(found)).toThrow(/refused: found/);
+    // A buy's probe reads ram.iost's records of the bytes too, first in key order, as ram.iost stores them.
+    const bought = { ...probe, token: "ram", bought: "100", payer: { publisher: "card", gasRatio: "1", time: "1" } };
+    const [sr, tr, rb] = ["b-ram.iost-SRfern", "b-ram.iost-TRfern", "m-token.iost-TBfern-ram"];
+    const bytes = encodeValue(str("100"), "ram.iost");
+    expect(() =>
+      checkReceipt(
+        {
+          ...bought,
+          found: [
+            [sr, bytes],
+            [tr, bytes],
+            [rb, null],
+          ],
+        },
+        N,
+      ),
+    ).not.toThrow();
+    for (const found of [
+      [[sr, bytes]],
+      [[tr, encodeValue(str("-1"), "ram.iost")]],
+      [[sr, encodeValue(int(5n), "")]],
+      [
+        [tr, null],
+        [sr, null],
+      ],
+    ] as [string, string | null][][])
+      expect(() => checkReceipt({ ...bought, lent: "100", bought: undefined, found }, N), JSON.stringify(found)).toThrow(/refused: found/);
     // Only a probe moving nothing reads them: a credit landing its amount reads the records as stored.
     expect(() => checkReceipt({ ...refund({ freezeUntil: undefined }), found: [[tb, null]] }, N)).toThrow(/refused: found/);
     expect(() => checkReceipt({ ...probe, amount: "5", found: [[tb, null]] }, N)).toThrow(/refused: found/);
