@@ -95,20 +95,21 @@ export class RemoteReads {
     return m ? this.creditsOf(m[2], m[1] === "F", until).filter((c) => c.token === m[3]) : [];
   }
 
+  /** The run's credits that land (no probe), or those sent before credit `until` when given. */
+  private landing(until?: CrossReceipt): CrossReceipt[] {
+    const sent = this.sent();
+    return sent.slice(0, until === undefined ? sent.length : sent.indexOf(until)).filter((c) => c.kind === "credit" && !c.probe);
+  }
+
   /** The run's credits to `account`'s balances, or its frozen lists when `frozen`; those sent before credit `until` when given. */
   private creditsOf(account: string, frozen: boolean, until?: CrossReceipt): CrossReceipt[] {
-    const sent = this.sent();
-    const end = until === undefined ? sent.length : sent.indexOf(until);
-    return sent.slice(0, end).filter((c) => c.kind === "credit" && !c.probe && (c.freezeUntil !== undefined) === frozen && c.account === account);
+    return this.landing(until).filter((c) => (c.freezeUntil !== undefined) === frozen && c.account === account);
   }
 
   /** The bytes the run's credits of `ram` to `account` carry to its bought (`SR`: bought only) or held bytes; those sent before `until`. */
   private bytesTo(account: string, bought: boolean, until?: CrossReceipt): bigint {
-    const sent = this.sent();
-    const end = until === undefined ? sent.length : sent.indexOf(until);
     let bytes = 0n;
-    for (const c of sent.slice(0, end))
-      if (c.kind === "credit" && !c.probe && c.token === "ram" && c.account === account) bytes += BigInt(c.bought ?? (bought ? "0" : (c.lent ?? "0")));
+    for (const c of this.landing(until)) if (c.token === "ram" && c.account === account) bytes += BigInt(c.bought ?? (bought ? "0" : (c.lent ?? "0")));
     return bytes;
   }
 

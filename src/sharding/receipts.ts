@@ -189,9 +189,10 @@ export interface CrossReceipt {
    */
   saw?: string[];
   /**
-   * Probe whose amount a write of its receiver's balance or frozen list carries (remote.ts absorb): those records
-   * (receiverKeys) as the run that wrote them had them before the credit, null where absent; its half runs on them,
-   * wherever the write landed by then. Sorted. Absent: a record not read there, which the half reads as stored.
+   * Probe whose amount a write of its receiver's balance or frozen list carries (remote.ts absorb, host.ts
+   * sendCredit): the records its half reads (receiverKeys) as that run had them before the credit, null where absent;
+   * its half runs on them, wherever the write landed by then. Sorted. Absent: a record the run never fetched, which
+   * the half reads as stored.
    */
   found?: [string, string | null][];
   /**
@@ -531,7 +532,7 @@ function isStoredBalance(raw: string): boolean {
   }
 }
 
-/** Whether a probe's `found` holds only its receiver's balance and frozen list (receiverKeys), each as token.iost stores it, sorted. */
+/** Whether a probe's `found` holds only records its half reads (receiverKeys), each as its contract stores it, sorted. */
 function isFound(r: CrossReceipt): boolean {
   const keys = receiverKeys(r);
   const [balance, frozen] = keys.slice(-2);
