@@ -440,9 +440,12 @@ export function runForwarded(
           if (BigInt(bytes) > 0n || held) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
         }
         const rejoined = signerRam.filter(([acc, bytes]) => here(acc) && BigInt(bytes) > 0n).map(([acc]) => acc);
-        // The publisher's escrow names the payer its record names after the parts so far (a sale there names token.iost).
-        const named = new Map(f.ramPayer === undefined ? [] : [[f.publisher, f.ramPayer]]);
-        const renamed = nameAsBefore(h, home && (ramEscrow > 0n || f.ramPayer !== undefined) ? [f.publisher, ...rejoined] : rejoined, named);
+        // The publisher's escrow names the payer its record names after the parts so far (a sale there names token.iost),
+        // and keeps it past the actions: only the last part's doPay rewrites the publisher's record (an escrow sent on
+        // from here named none again, and a lend on its next shard charged token.iost the 10 bytes once more).
+        if (home && (ramEscrow > 0n || f.ramPayer !== undefined))
+          nameAsBefore(h, [f.publisher], new Map(f.ramPayer === undefined ? [] : [[f.publisher, f.ramPayer]]));
+        const renamed = nameAsBefore(h, rejoined);
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);

@@ -1136,6 +1136,20 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user22", who: null, moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 32, seed 40, shrunk): user22 (shard 3) lends RAM through contract 0
+  // (naming its ram record token.iost's there), has co-signer user09 read through contract 3 (the chain back home),
+  // then lends again through contract 2. Home took the escrow's payer for the look, then named none again after it,
+  // as for a co-signer's record a doPay of the tx had rewritten: the escrow sent on named none, and the second lend
+  // charged token.iost the 10 bytes once more. The publisher's record keeps the escrow's payer (forwarded.ts).
+  it("a publisher's RAM escrow passing home between two lends through contracts of other shards keeps the payer its first lend named", () => {
+    const moves: Move[] = [
+      { op: "lend", cos: false, via: 0, to: "user05" },
+      { op: "look", cos: true, via: 3, to: "joiner4" },
+      { op: "lend", cos: false, via: 2, to: "user09" },
+    ];
+    expect(differs([{ k: "combo", by: "user22", who: "user09", moves }])).toBeNull();
+  });
+
   // 1187/103, shrunk (in flight only: sent one after another, or the lend 6 blocks after the unpledge, they pass; without
   // the failing unpledge too). user00 buys 1000 bytes for user09 through contract 1; user01's unpledge for user09 through
   // contract 2 fails (no pledge); user09 lends 100 bytes to itself through contract 1 four blocks later: N = 4 charges
