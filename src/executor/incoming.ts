@@ -76,6 +76,7 @@ import {
   takeRelease,
   takeStale,
   takeValues,
+  txWriteLocks,
   unpark,
   waitsForDirectory,
   waitsForName,
@@ -157,7 +158,12 @@ function receiveCredit(
     // payer paid: it gets it back, as on one shard, here or on its own shard (the publisher's RAM is chargeHalf's).
     if (v >= 0n || k === payer.publisher || !placedByName(k)) continue;
     const home = block.shard ? shardOf(k, block.shard.count) : 0;
-    if (home === (block.shard?.index ?? 0)) payRam(state, k, v);
+    // A payer of this shard whose `ram` balance a part of the tx locked here for writing: that part's release, landing
+    // after this half (held until the half decides the tx, or sent beside it), writes the balance as the part left it,
+    // and the bytes given back here would be lost. They go back as to another shard's payer, in a `free` to this one,
+    // which waits for that release as a receipt waits for any write lock.
+    const held = givesRamBack(k) && txWriteLocks(state, r).has(ramKey(k));
+    if (home === (block.shard?.index ?? 0) && !held) payRam(state, k, v);
     else if (givesRamBack(k))
       frees.push(
         freeOf({ id: `${r.id}:free:${k}`, txHash: r.txHash, fromShard: block.shard!.index, toShard: home, account: k, counterpart: payer.publisher }, -v),

@@ -638,7 +638,7 @@ export function releasesNow(
 }
 
 /** The write-locked keys here of `r`'s tx's parts (any shard's: a write may come along the chain from an earlier part). */
-function txWriteLocks(state: State, r: CrossReceipt): Set<string> {
+export function txWriteLocks(state: State, r: CrossReceipt): Set<string> {
   const locks = JSON.parse(state.get(READING) ?? "{}") as ReadLocks;
   return new Set(
     Object.entries(locks)

@@ -1096,6 +1096,25 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user01", who: "user22", moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 32, seed 35, shrunk; a self-freeze stands for the unvote's refund that
+  // made user01's frozen list there). user01 (shard 1) freezes iost to itself, paying its list's RAM; user22 (shard 3)
+  // then sells co-signer user01's RAM and freezes 1 iost to it, both through contract 3. The run writes user01's `ram`
+  // balance for shard 1 with its release, held at home until the freeze's half decides the tx; that half rewrote the
+  // list under user22's name and gave user01 its 85 bytes back there, which the release then wrote over: 85 bytes of RAM
+  // gone for good. They go back in a `free` to the half's own shard now, waiting for the release (incoming.ts receiveCredit).
+  it("RAM a credit's half frees of a payer whose `ram` balance a part of the tx holds for writing there comes back after that part's release", () => {
+    const moves: Move[] = [
+      { op: "sell", cos: true, via: 3, to: "user09" },
+      { op: "freeze", cos: true, via: 3, to: "user01" },
+    ];
+    expect(
+      differs([
+        { k: "freeze", from: "user01", to: "user01" },
+        { k: "combo", by: "user22", who: "user01", moves },
+      ]),
+    ).toBeNull();
+  });
+
   // Found by the multi-action property (session 31, seed 10, shrunk). user09 (shard 3) pledges for itself, then for user05
   // (shard 2), both through contract 1: its settle's moves start user09's order row at home before the release landing
   // the first pledge's field there; the row now starts with the settle's earlier moves applied (pledges.ts movePledge),
