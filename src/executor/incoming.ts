@@ -182,9 +182,13 @@ function receiveAll(state: State, block: BlockContext, r: CrossReceipt): { half:
     half.gasUsed += x.half.gasUsed;
     half.ramUsage = addUp(half.ramUsage, x.half.ramUsage);
   }
-  // A failed tx's probe counts no more gas than its tx had left: one shard's run stopped at the gas limit.
+  // A failed tx's probe counts no more gas than its tx had left: one shard's run stopped at the gas limit, out of gas
+  // in the action that sent the credit, before the failure its tx met later (combine.ts takes that message).
   const left = r.payer?.gasLeft;
-  if (left !== undefined && BigInt(half.gasUsed) > BigInt(left)) half.gasUsed = Number(left);
+  if (left !== undefined && BigInt(half.gasUsed) > BigInt(left)) {
+    half.gasUsed = Number(left);
+    half.credit = { ...half.credit!, ranOut: true };
+  }
   return { half, frees: all.flatMap((x) => x.frees) };
 }
 

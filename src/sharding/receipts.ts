@@ -334,6 +334,8 @@ export interface ForwardResult {
      * one shard's doPay counts in its `pay ram failed … need <n>` when the tx failed for the publisher's RAM. Absent: 0.
      */
     unpaid?: string;
+    /** A probe's half that would have counted more gas than its tx had left (`payer.gasLeft`): one shard's run ran out of gas. */
+    ranOut?: true;
   };
   /** A part that succeeded: the tx's contract events, the home part's then its own (events.ts); absent when none. */
   events?: ContractEvent[];
@@ -867,6 +869,9 @@ export function checkReceipt(
   const unpaid = r.result?.credit?.unpaid;
   if (unpaid !== undefined && (r.kind !== "settle" || typeof unpaid !== "string" || !SIGNED.test(unpaid) || unpaid === "0"))
     refuse("unpaid ram", unpaid, MAX_INT64);
+  const ranOut = r.result?.credit?.ranOut;
+  if (ranOut !== undefined && (r.kind !== "settle" || ranOut !== true))
+    throw new ReceiptRefused(`receipt ${r.id} refused: ranOut ${JSON.stringify(ranOut)} on no settle of a probe's half`);
   // Bundled credits: the reservation's (or probe's) tx's own, of its token, to its shard, charged to its publisher, none deciding.
   if (r.also !== undefined) {
     const same = (x: CrossReceipt) =>

@@ -55,6 +55,50 @@ describe("out of gas after a transfer to another shard", () => {
     expect(b.receipt).toMatchObject({ gasUsage: 30_000_000n, message: expect.stringContaining("out of gas") });
   });
 
+  // One shard runs the receiver's half inside the transfer: a limit it reaches there fails the tx "out of gas" before
+  // the second action's own failure. N = 4's home run stays within it; the probe's half, capped at what was left, says
+  // it ran out (ForwardResult credit `ranOut`), and the receipt takes one shard's message (combine.ts).
+  it("a limit reached within a transfer's half, before a later action fails: out of gas, as on one shard", () => {
+    const [from, to] = [on(0), on(2)];
+    const actions = [act("token.iost", "transfer", ["iost", from, to, "1", ""]), act("token.iost", "transfer", ["iost", from, from, "1", "m".repeat(600)])];
+    const at = (gasLimit: bigint, time: bigint) =>
+      makeTx(actions, { publisher: from, key: fakeKey(Number(from.slice(4))), time, gasLimit, amountLimit: [{ token: "*", value: "unlimited" }] });
+    // With room for the half, the second action's own error on both.
+    const room = run(four, at(20_000n, T0 + 999_997n));
+    expect(room).toEqual(run(one, at(20_000n, T0 + 999_997n)));
+    expect(room.receipt).toMatchObject({ message: expect.stringContaining("running action Action{Contract: token.iost, ActionName: transfer") });
+    const tx = at(14_000n, T0 + 999_996n);
+    const b = run(four, tx);
+    expect(b).toEqual(run(one, tx));
+    expect(b.receipt).toMatchObject({ gasUsage: 1_400_000n, message: "out of gas" });
+  });
+
+  // Probes to two shards each count up to what the tx had left, so together they may pass it: N = 4 charges more than
+  // the limit and keeps the later action's message (docs/SHARDING.md "Not done yet", _A failed tx's probes past the gas
+  // it had left_).
+  it.fails("a limit reached within two transfers' halves on two shards: out of gas at the limit, as on one shard", () => {
+    const [from, to, far] = [on(0), on(2), on(3)];
+    const tx = makeTx(
+      [
+        act("token.iost", "transfer", ["iost", from, to, "1", ""]),
+        act("token.iost", "transfer", ["iost", from, far, "1", ""]),
+        act("token.iost", "transfer", ["iost", from, from, "1", "m".repeat(600)]),
+      ],
+      { publisher: from, key: fakeKey(Number(from.slice(4))), time: T0 + 999_995n, gasLimit: 19_500n, amountLimit: [{ token: "*", value: "unlimited" }] },
+    );
+    expect(run(four, tx)).toEqual(run(one, tx));
+  });
+
+  it("ranOut rides only on a settle, as true", () => {
+    const chain = four.fork();
+    chain.submit(txBy(on(1), [act("token.iost", "transfer", ["iost", on(1), on(2), "1", ""])]));
+    chain.step({ time: BLOCK_TIME });
+    const [credit] = chain.inFlight().filter((r) => r.kind === "credit");
+    const half = { gasReserved: 0, gasUsed: 1, gasRatio: "100", returns: [], receipts: [], ramUsage: {} };
+    for (const ranOut of [true, "yes"])
+      expect(() => checkReceipt({ ...credit, result: { ...half, credit: { publisher: on(1), ranOut: ranOut as true } } }, N)).toThrow(/refused: ranOut/);
+  });
+
   it("a credit that is no probe carrying gasLeft, or a probe with a bad one, is refused", () => {
     const chain = four.fork();
     chain.submit(txBy(on(1), [act("token.iost", "transfer", ["iost", on(1), on(2), "1", ""])]));
