@@ -671,9 +671,20 @@ export class Host {
       ...(found.length > 0 ? { found } : {}),
       ...(freezeUntil === undefined ? {} : { freezeUntil: freezeUntil.toString() }),
       ...(ramPayer === undefined ? {} : { ramPayer }),
-      ...(token === "ram" && this.tx.paidRam?.has(account) ? { paidRam: this.tx.paidRam.get(account)! } : {}),
+      ...(token === "ram" && this.tx.paidRam?.has(account) ? { paidRam: this.paidRamOf(account) } : {}),
       ...this.creditPayer(to, op),
     });
+  }
+
+  /**
+   * The payer a `ram` credit's half names `account`'s record as from, where a doPay of the tx rewrote it first (`paidRam`):
+   * as this run's actions see it when its RAM escrow is here (a lend or sale here may have named token.iost since), else
+   * as before that rewrite.
+   */
+  private paidRamOf(account: string): string {
+    const held = this.tx.ramEscrow?.has(account) === true || (this.tx.guest !== undefined && account === this.tx.publisher);
+    const raw = held ? this.state.get(mapKey("token.iost", "TB" + account, "ram")) : undefined;
+    return raw === undefined ? this.tx.paidRam!.get(account)! : (decodeValue(raw)!.payer ?? "");
   }
 
   /**

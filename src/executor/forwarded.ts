@@ -104,16 +104,12 @@ function withoutDebt(f: Forwarded): Forwarded {
 
 /**
  * The payers the last part's settle brings back to the co-signers' records at home (`left`, CrossReceipt `signerPayers`):
- * a write along the chain may have named token.iost, as one shard's record would. For one a doPay of the tx rewrote
- * (`paidRam`), whose record at home names none as one shard's doPay leaves it, only a payer a write here named (not
- * the one it `came` with): a credit of its RAM landing there later finds the record as this part's actions left it.
+ * a write along the chain may have named token.iost, as one shard's record would. None for one a doPay of the tx
+ * rewrote (`paidRam`): one shard's doPay, after every action, leaves its record naming none, as the home's does; a
+ * credit of its RAM landing there later runs from the payer its sender saw (Host paidRamOf, receiveHalf).
  */
-function homePayers(
-  left: Record<string, string>,
-  came: Record<string, string> | undefined,
-  paidRam: ReadonlyMap<string, string> | undefined,
-): { signerPayers?: Record<string, string> } {
-  const out = Object.fromEntries(Object.entries(left).filter(([acc, payer]) => !paidRam?.has(acc) || payer !== (came?.[acc] ?? "")));
+function homePayers(left: Record<string, string>, paidRam: ReadonlyMap<string, string> | undefined): { signerPayers?: Record<string, string> } {
+  const out = Object.fromEntries(Object.entries(left).filter(([acc]) => !paidRam?.has(acc)));
   return Object.keys(out).length > 0 ? { signerPayers: out } : {};
 }
 
@@ -637,7 +633,7 @@ export function runForwarded(
       leftover,
       ram,
       ...(signerRam.length > 0 ? { signerRam: signersLeft } : {}),
-      ...(onward ? {} : homePayers(payersLeft, f.signerPayers, h.tx.paidRam)),
+      ...(onward ? {} : homePayers(payersLeft, h.tx.paidRam)),
       ramRecords: changed,
       ...(frozen === undefined ? {} : { frozen }),
       ...(tokens === undefined ? {} : { tokens }),

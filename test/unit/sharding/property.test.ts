@@ -1013,6 +1013,27 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user01", who: "user09", moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 32, seed 51, shrunk): user01 (shard 1) puts into a contract of shard 0
+  // its co-signer user00 owns (user00 pays the RAM: that part's doPay rewrote its record, naming none), and user00 lends
+  // through contract 1, which names its escrowed record token.iost's. One shard's doPay, after both, leaves the record
+  // naming none; the settle brought token.iost back, so user00's next lend charged token.iost 10 bytes less. None comes
+  // back now, and the lend's credit half names the record as from the escrow's payer (Host paidRamOf).
+  it("a co-signer's lend after a put it pays for where it lives leaves its record naming none, as one shard's doPay does", () => {
+    const steps: Step[] = [
+      {
+        k: "combo",
+        by: "user01",
+        who: "user00",
+        moves: [
+          { op: "put", cos: false, via: null, to: "ghost1" },
+          { op: "lend", cos: true, via: 1, to: "user03" },
+        ],
+      },
+      { k: "combo", by: "user00", who: "user02", moves: [{ op: "lend", cos: false, via: 1, to: "user09" }] },
+    ];
+    expect(differs(steps)).toBeNull();
+  });
+
   // Seed 5, shrunk: user09's RAM sold through contract 2 in the middle of a chain names token.iost on its escrow; the last
   // part (shard 1) sends it home as it came there. Its home then named none, and a later lend to user09 charged
   // token.iost 10 bytes one shard's record, named in the sale, never charges.
