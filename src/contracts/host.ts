@@ -596,13 +596,16 @@ export class Host {
   /**
    * A `<pledger>gp` field came or went: kept in the pledger's order at its home, here or by the settle. A part of a
    * chain back at its tx's home leaves its moves to the settle too: it brings the earlier parts' before them, in order.
+   * So does one moving a field of a pledger of its shard that an earlier part moved: that part's release here, which
+   * lands later, takes them after its own (pledges.ts pledgesAt, withLater).
    */
   notePledge(pledger: string, user: string, added: boolean): void {
     const sh = this.block.shard;
     if (!sh || sh.count === 1) return;
     const here = shardOf(pledger, sh.count) === sh.index;
     const chainAtHome = this.tx.guest !== undefined && shardOf(this.tx.publisher, sh.count) === sh.index;
-    if (here && !chainAtHome) movePledge(this.state, sh.index, sh.count, [pledger, user, added]);
+    const earlier = (this.tx.pledges ?? []).some(([p]) => p === pledger);
+    if (here && !chainAtHome && !earlier) movePledge(this.state, sh.index, sh.count, [pledger, user, added]);
     else this.pledgeMoves.push([pledger, user, added]);
   }
   /** The `<pledger>gp` fields the tx moved so far that no pledger's order holds yet: its earlier parts', then this run's. */

@@ -65,7 +65,6 @@ import { ContractDB, decodeValue, encodeValue, mapKey } from "../state/storage.j
 import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
-import { movePledge, type PledgeMove, rideRefunds } from "../sharding/pledges.js";
 import { applyRegister, applyToken } from "../sharding/directory.js";
 import { dropNote } from "../sharding/pending.js";
 import { doPay, RamShort, ramUsageOf } from "./index.js";
@@ -232,9 +231,6 @@ export function receiveHalf(h: Host, c: Cost, x: CrossReceipt): void {
     h.setStackInfo(RAM, "buy");
     receiveBuy(h, c, x.account, BigInt(x.bought));
   }
-  // An unpledge's refund carries the fields it removed of its pledger, whose order lives here (pledges.ts rideRefunds).
-  const sh = h.block.shard;
-  if (sh) for (const m of x.pledges ?? []) movePledge(h.state, sh.index, sh.count, m);
   if (was !== undefined) h.state.put(key, encodeValue(decodeValue(h.state.get(key))!.value, ""));
 }
 
@@ -384,10 +380,7 @@ export function runForwarded(
   let paysPublisher = false;
   let owned = 0n; // and of its contracts' records the last part wrote
   let signerPaid: Record<string, string> = {}; // what co-signers paid from their escrows (their used RAM where they live)
-  /** The part's pledge moves no refund of its took (pledges.ts rideRefunds): its result's, once it stands. */
-  let moves: PledgeMove[] | undefined;
   const result = (ok: boolean): ForwardResult => {
-    if (ok) moves ??= block.shard ? rideRefunds(h.outbox, h.pledgeMoves, block.shard.count) : h.pledgeMoves;
     const ramUsage = ok ? Object.fromEntries(Object.entries(ramUsageOf(h)).map(([k, v]) => [k, String(v)])) : {};
     const events = ok ? [...(f.events ?? []), ...h.events] : [];
     return {
@@ -400,7 +393,7 @@ export function runForwarded(
       ...(ok && (paysPublisher || ramPaid + owned !== 0n) ? { ramPaid: (ramPaid + owned).toString() } : {}),
       ...(ok && Object.keys(signerPaid).length > 0 ? { signerPaid } : {}),
       ...(events.length > 0 ? { events } : {}),
-      ...(ok && moves!.length > 0 ? { pledges: moves } : {}),
+      ...(ok && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
     };
   };
   const spentSoFar = () => {

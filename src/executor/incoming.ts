@@ -692,7 +692,7 @@ export function applyIncoming(
           else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         }
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
-        const moved = pledgesAt(ran.result.pledges, block.shard!.count, shardOf(r.account, block.shard!.count));
+        const moved = pledgesAt(ran.result.pledges, block.shard!.count, shardOf(r.account, block.shard!.count), r.forward!.pledges);
         if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward !== undefined, moved));
       } else if (r.kind === "credit" && awaitsAnnounce(db, r, shard, height - (since.get(r.id) ?? height))) {
         announcing = true;
@@ -795,7 +795,9 @@ export function applyIncoming(
         // A tx's home part is undone when its forwarded part failed: its balances are back to before
         // the tx (escrow included), so only the unused gas is given back (locks.ts).
         const decides = r.result && (!r.result.credit || r.result.credit.reserved !== undefined);
-        const { held, locked, relay, hop, redo, back: carried } = decides ? unlockTx(state, r.txHash, ok, r.writes) : { held: [], locked: false, back: [] };
+        // Its held releases moving a pledger's fields take the moves the parts after it made of them (pledges.ts withLater).
+        const freed = decides ? unlockTx(state, r.txHash, ok, r.writes, r.result!.pledges) : { held: [], locked: false, back: [] };
+        const { held, locked, relay, hop, redo, back: carried } = freed;
         const undone = locked && !ok;
         unlocked ||= locked;
         // A hop of chained halves or a part of a chain, unlocked: its writes stand here while the shards before it hold theirs.

@@ -49,7 +49,7 @@ import { RemoteReads } from "../contracts/remote.js";
 import { ShardState } from "./guard.js";
 import { park, parkBehind, parksBehind, waitsForDirectory } from "./reads.js";
 import { createdBy, pendingOf } from "../sharding/pending.js";
-import { type PledgeMove, rideRefunds } from "../sharding/pledges.js";
+import type { PledgeMove } from "../sharding/pledges.js";
 import { poolOrder } from "../pool/index.js";
 
 export type { BlockContext } from "../contracts/host.js";
@@ -613,8 +613,6 @@ export function runTx(
     state.rollback();
     return { missing: reads };
   }
-  // What it withdrew of pledgers living elsewhere rides on their refunds (pledges.ts rideRefunds), held or carried on.
-  const moves = status === "SUCCESS" && block.shard ? rideRefunds(h.outbox, h.pledgeMoves, block.shard.count) : h.pledgeMoves;
   // Where they land, its probes read the records a tx it saw here locked with that tx's writes (landed.ts).
   const saw = block.shard && status !== "SUCCESS" ? sawLanded(state, Number(block.number), hash) : [];
   if (saw.length > 0) for (const p of h.outbox) if (p.probe) p.saw = saw;
@@ -666,7 +664,7 @@ export function runTx(
     },
     outgoing,
     events: first ? [] : h.events,
-    ...(status === "SUCCESS" && moves.length > 0 ? { pledges: moves } : {}),
+    ...(status === "SUCCESS" && h.pledgeMoves.length > 0 ? { pledges: h.pledgeMoves } : {}),
   };
 }
 

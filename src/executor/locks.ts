@@ -37,6 +37,7 @@ import type { TxBlock } from "../sharding/forward.js";
 import type { State } from "../state/state.js";
 import { type CarriedToken, type CrossReceipt, type ForwardResult, probesOf } from "../sharding/receipts.js";
 import { cancelsOf } from "../sharding/pending.js";
+import { type PledgeMove, withLater } from "../sharding/pledges.js";
 
 /**
  * Blocks a forwarded part waits for the lock of an older tx (`older`) before it gives way: its tx is undone
@@ -313,13 +314,15 @@ export function lockAlso(state: State, hash: string, keys: readonly string[]): v
  * The settle of tx `hash`'s forwarded part: unlocks, and on failure restores
  * every key its home part wrote. Returns the credits it held (to send when it
  * succeeded), whether it was locked at all, and of the writes the settle brought
- * back (`back`) those of other parts (reads.ts releasesNow, `restore`).
+ * back (`back`) those of other parts (reads.ts releasesNow, `restore`). `later`:
+ * the pledge moves the parts after it made (the settle's `ForwardResult.pledges`).
  */
 export function unlockTx(
   state: State,
   hash: string,
   ok: boolean,
   back: readonly [string, string | null][] = [],
+  later: readonly PledgeMove[] = [],
 ): { held: CrossReceipt[]; locked: boolean; relay?: Relay; hop?: Hop; redo?: Redo; back: [string, string | null][] } {
   const entry = lockEntry(state, hash);
   if (!entry) return { held: [], locked: false, back: [...back] };
@@ -335,7 +338,7 @@ export function unlockTx(
   const kept = ok
     ? entry.held.filter((r) => r.kind !== "pending")
     : [...entry.held.filter((r) => r.kind === "release"), ...probesOf(entry.held), ...cancelsOf(entry.held)];
-  const [held, rest] = completeReleases(kept, ok, back);
+  const [held, rest] = completeReleases(kept, ok, back, later);
   return {
     held,
     locked: true,
@@ -349,15 +352,21 @@ export function unlockTx(
 /**
  * A part's releases held while its writes went on with the chain (`restore`: the values its keys had before it):
  * the tx stands, and each lands what came back of its keys (`back`: no part on their shard landed them), with its
- * pledge moves (pledges.ts pledgesAt) if any came back; or it
+ * pledge moves (pledges.ts pledgesAt) and the `later` parts' of the same pledgers (pledges.ts withLater); or it
  * failed, and each puts back those a later part landed there (not back). A release held with its writes (the
  * part's tx waited for a credit's half) lands them or nothing. Returns them and the writes of other parts' keys.
  */
-function completeReleases(held: CrossReceipt[], ok: boolean, back: readonly [string, string | null][]): [CrossReceipt[], [string, string | null][]] {
+function completeReleases(
+  held: CrossReceipt[],
+  ok: boolean,
+  back: readonly [string, string | null][],
+  later: readonly PledgeMove[],
+): [CrossReceipt[], [string, string | null][]] {
   const came = new Map(back);
   const out = held.map((r): CrossReceipt => {
     if (r.kind !== "release") return r;
-    const { writes, restore, pledges, ...release } = r;
+    const { writes, restore, pledges: own, ...release } = r;
+    const pledges = own && withLater(own, later);
     if (restore === undefined) return ok && (writes || pledges) ? { ...release, ...(writes ? { writes } : {}), ...(pledges ? { pledges } : {}) } : release;
     const landed = restore.filter(([k]) => !came.has(k));
     const lands = restore.filter(([k]) => came.has(k)).map(([k]): [string, string | null] => [k, came.get(k) ?? null]);

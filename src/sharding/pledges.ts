@@ -13,7 +13,6 @@
  * the forwarded part that changed it (`ForwardResult.pledges`).
  */
 import type { State } from "../state/state.js";
-import { type CrossReceipt, isFrozenRefund } from "./receipts.js";
 import { ContractDB, mapIndexKey } from "../state/storage.js";
 import { shardOf } from "./placement.js";
 
@@ -87,17 +86,35 @@ export function pledgeShards(order: readonly string[], home: number, count: numb
 }
 
 /**
- * `moves` a run made of pledgers living elsewhere, by their shard: each goes with the release that lands the
- * pledger's records there (a co-signer's pledge), but those of pledgers living on `settled`, the tx's home, to
- * which the part's settle brings them (`ForwardResult.pledges`).
+ * `moves` a run made of pledgers living elsewhere, by their shard: each goes with the release of the pledger's records
+ * there (a co-signer's pledge, or its unpledge, which reads its account there), but those of pledgers living on
+ * `settled`, the tx's home, to which the part's settle brings them (`ForwardResult.pledges`), and those of pledgers an
+ * earlier part of the tx moved (`earlier`, Forwarded `pledges`): that part's release there, held until the settle
+ * passes it, lands after this one's and takes them then (`withLater`), so the pledger's order gets the tx's moves in
+ * one receipt, in order.
  */
-export function pledgesAt(moves: readonly PledgeMove[] | undefined, count: number, settled?: number): Map<number, PledgeMove[]> {
+export function pledgesAt(
+  moves: readonly PledgeMove[] | undefined,
+  count: number,
+  settled?: number,
+  earlier: readonly PledgeMove[] = [],
+): Map<number, PledgeMove[]> {
+  const before = new Set(earlier.map(([p]) => p));
   const by = new Map<number, PledgeMove[]>();
   for (const m of moves ?? []) {
     const at = shardOf(m[0], count);
-    if (at !== settled) by.set(at, [...(by.get(at) ?? []), m]);
+    if (at !== settled && !before.has(m[0])) by.set(at, [...(by.get(at) ?? []), m]);
   }
   return by;
+}
+
+/**
+ * A held release's `moves` as the tx stands, with the moves `later` parts made of the same pledgers after them (the
+ * settle's `ForwardResult.pledges`): those parts left them to it (pledgesAt), and it lands after their receipts.
+ */
+export function withLater(moves: readonly PledgeMove[], later: readonly PledgeMove[]): PledgeMove[] {
+  const mine = new Set(moves.map(([p]) => p));
+  return [...moves, ...later.filter(([p]) => mine.has(p))];
 }
 
 /** The pledges in `order` (getAccount's `pledged_info`, gathered from every shard); any it does not name yet last, as gathered. */
@@ -108,21 +125,4 @@ export function orderPledges<T extends { pledger: string }>(order: readonly stri
     .map((p, i) => [p, i] as const)
     .sort(([a, i], [b, j]) => rank(a) - rank(b) || i - j)
     .map(([p]) => p);
-}
-
-/**
- * The moves of `moves` whose pledger lives on another shard and only withdrew (full unpledges), put on the run's frozen
- * refund to that pledger there (`out`), which lands only when the tx stands: an unpledge reads none of the pledger's
- * records, so no release carries its move (a pledge's debit of the pledger does). Returns the moves left to releases.
- */
-export function rideRefunds(out: readonly CrossReceipt[], moves: readonly PledgeMove[], count: number): PledgeMove[] {
-  const left: PledgeMove[] = [];
-  for (const pledger of [...new Set(moves.map(([p]) => p))]) {
-    const mine = moves.filter(([p]) => p === pledger);
-    const at = shardOf(pledger, count);
-    const refund = out.find((r) => isFrozenRefund(r) && r.account === pledger && r.toShard === at);
-    if (refund === undefined || mine.some(([, , added]) => added)) left.push(...mine);
-    else refund.pledges = [...(refund.pledges ?? []), ...mine];
-  }
-  return left;
 }

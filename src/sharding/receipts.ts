@@ -265,7 +265,7 @@ export interface CrossReceipt {
   /**
    * Release carrying writes: the `<pledger>gp` fields the run added or removed for pledgers living on the release's
    * shard, whose records it wrote there (a co-signer's pledge), for their order (pledges.ts); taken when the tx stands.
-   * Or the frozen refund of an unpledge to its pledger there: the fields its run removed (pledges.ts rideRefunds).
+   * Those later parts of the tx made of the same pledgers follow, in order (pledges.ts withLater).
    */
   pledges?: PledgeMove[];
   /**
@@ -343,9 +343,6 @@ export interface ForwardResult {
   pledges?: PledgeMove[];
 }
 
-/** Whether `r` is a credit of frozen iost that lands (no probe): an unpledge's refund, which may carry its pledger's moves (pledges.ts rideRefunds). */
-export const isFrozenRefund = (r: CrossReceipt): boolean => r.kind === "credit" && !r.probe && r.token === "iost" && r.freezeUntil !== undefined;
-
 /** The key of an account's ram.iost record `SR` (bytes bought) or `TR` (bytes held, lent ones included). */
 export const ramRecordKey = (kind: "SR" | "TR", account: string) => `b-ram.iost-${kind}${account}`;
 
@@ -362,8 +359,7 @@ export function probesOf(out: readonly CrossReceipt[]): CrossReceipt[] {
     if (r.kind !== "credit" || !r.payer) continue;
     // Its amount stays: the half it runs, undone, writes the record one shard wrote, and charges that record's bytes
     // (a frozen list of 2 iost is 8 bytes longer than one of 0: in-flight 70/113).
-    const { pledges: _, ...credit } = r;
-    const probe: CrossReceipt = { ...credit, probe: true };
+    const probe: CrossReceipt = { ...r, probe: true };
     // Those of one token to one shard run in one probe, in order (`also`), undone together: on one shard a second
     // freeze to an account rewrites the list the first wrote, and is charged that longer list's gas.
     const group = r.payer.reserve || r.also ? null : `${r.toShard}:${r.token}:${r.payer.atHome}:${r.payer.third}`;
@@ -605,16 +601,15 @@ export function checkReceipt(
   int("amount", r.amount);
   const reading = readShapeError(r) ?? pendingShapeError(r, count) ?? askShapeError(r);
   if (reading !== null) throw new ReceiptRefused(`receipt ${r.id} refused: ${reading}`);
-  // Only on a release of a tx that stands (its writes land, or a later part landed them), each of a pledger living there;
-  // or on the frozen iost refund an unpledge sends its pledger (no probe), each a field of that pledger's removed.
-  const refund = isFrozenRefund(r);
+  // Only on a release of a tx that stands (its writes land, or a later part landed them), each of a pledger living there.
   if (
     r.pledges !== undefined &&
     !(
-      ((r.kind === "release" && r.restore === undefined) || refund) &&
+      r.kind === "release" &&
+      r.restore === undefined &&
       Array.isArray(r.pledges) &&
       r.pledges.length > 0 &&
-      r.pledges.every((m) => isMove(m) && shardOf(m[0], count) === r.toShard && (!refund || (m[0] === r.account && !m[2])))
+      r.pledges.every((m) => isMove(m) && shardOf(m[0], count) === r.toShard)
     )
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: pledges ${JSON.stringify(r.pledges)?.slice(0, 200)}`);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { type LockEntry, LOCKS, lockAlso, lockEntry, lockOwners, lockRow, lockTx, readLocks, setLock, unlockTx } from "../../../src/executor/locks";
 import type { CrossReceipt } from "../../../src/sharding/receipts";
+import type { PledgeMove } from "../../../src/sharding/pledges";
 import { Decimal } from "../../../src/amount";
 import { GAS_DECIMAL, gasAtTime, readGas } from "../../../src/contracts/gas";
 import { MemoryStore } from "../../../src/state/memory-store";
@@ -91,6 +92,43 @@ describe("lock rows", () => {
     expect(stood.held.map((r) => r.id)).toEqual([`${hashOf(2)}:0`]);
     expect(store.get(balance("b"))).toBe(`bal-after-${hashOf(2)}`);
     expect(store.keys().filter((k) => k.startsWith("x-"))).toEqual([]);
+  });
+
+  // docs/SHARDING.md "Pledges across shards": a pledger's moves of one tx reach its order in one receipt, in order.
+  it("a held release moving a pledger's fields takes the later parts' moves of that pledger after its own as the tx stands, none when it failed", () => {
+    const release = (to: number, o: Partial<CrossReceipt>): CrossReceipt => ({
+      id: `${hashOf(3)}:release.${hashOf(3)}.1.${to}`,
+      kind: "release",
+      txHash: hashOf(3),
+      fromShard: 1,
+      toShard: to,
+      token: "",
+      account: hashOf(3),
+      counterpart: "",
+      amount: "0",
+      message: "",
+      ...o,
+    });
+    const later: PledgeMove[] = [
+      ["fern", "card", false],
+      ["dora", "card", true],
+      ["fern", "moss", true],
+    ];
+    const settled = (ok: boolean) => {
+      const state = new State(new MemoryStore());
+      lockTx(state, hashOf(3), "a", ageOf(hashOf(3)), [release(2, { pledges: [["fern", "card", true]] }), release(3, { writes: [["b-Cz-a", null]] })]);
+      return unlockTx(state, hashOf(3), ok, [], later).held.map((r) => r.pledges);
+    };
+    // dora's moves are another release's (its own part's, or one of a part before), not this one's.
+    expect(settled(true)).toEqual([
+      [
+        ["fern", "card", true],
+        ["fern", "card", false],
+        ["fern", "moss", true],
+      ],
+      undefined,
+    ]);
+    expect(settled(false)).toEqual([undefined, undefined]);
   });
 
   it("a failed tx that pledged for its publisher puts its gas records back and charges them again, as one shard charges a failed tx", () => {

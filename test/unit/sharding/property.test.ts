@@ -1148,6 +1148,52 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user09", who: null, moves }])).toBeNull();
   });
 
+  // A pledger's moves of one tx reach its order in one receipt, in order (docs/SHARDING.md "Pledges across shards"): the
+  // release of the first part that moved its fields, held until the settle passes back, takes the later parts' (pledges.ts
+  // pledgesAt, withLater). Each part's release brought its own before, the later parts' landing first (a chain settles
+  // back hop by hop), as did an unpledge's frozen refund and a run on the pledger's shard: user03 (shard 1), co-signing
+  // user00's tx (shard 0), listed user09 before user05, or kept user05 after unpledging all of it.
+  const pledge = (via: number | null, to: string, op: "pledge" | "unpledge" = "pledge"): Move => ({ op, cos: true, via, to });
+  it.each<[string, Step[]]>([
+    [
+      "pledges for users of shards 2 and 3 at top level",
+      [{ k: "combo", by: "user00", who: "user03", moves: [pledge(null, "user05"), pledge(null, "user09")] }],
+    ],
+    [
+      "pledges for users of shards 2 and 3 through contracts of their shards",
+      [{ k: "combo", by: "user00", who: "user03", moves: [pledge(2, "user05"), pledge(3, "user09")] }],
+    ],
+    [
+      "pledges for a user of shard 2 and unpledges all of it through a contract of shard 3, then a part of shard 2 runs",
+      [
+        {
+          k: "combo",
+          by: "user00",
+          who: "user03",
+          moves: [pledge(null, "user05"), pledge(3, "user05", "unpledge"), { op: "put", cos: false, via: 2, to: "user00" }],
+        },
+      ],
+    ],
+    [
+      "pledges for a user of shard 2 and unpledges all of it through a contract of its own shard",
+      [{ k: "combo", by: "user00", who: "user03", moves: [pledge(null, "user05"), pledge(1, "user05", "unpledge")] }],
+    ],
+    [
+      "unpledges all it pledged for a user of shard 2 and pledges for it again through a contract of shard 3, after a user of shard 3",
+      [
+        { k: "combo", by: "user00", who: "user03", moves: [pledge(null, "user05"), pledge(null, "user09")] },
+        { k: "combo", by: "user00", who: "user03", moves: [pledge(null, "user05", "unpledge"), pledge(3, "user05")] },
+      ],
+    ],
+    // user02 lives on the tx's home, whose settle brings the moves: the refund of its unpledge landed there first.
+    [
+      "living on the tx's home pledges for a user of shard 2 and unpledges all of it through contracts of shards 2 and 3",
+      [{ k: "combo", by: "user00", who: "user02", moves: [pledge(2, "user05"), pledge(3, "user05", "unpledge")] }],
+    ],
+  ])("a co-signer %s: its pledge order is one shard's", (_, steps) => {
+    expect(differs(steps)).toBeNull();
+  });
+
   // Found by the multi-action property (session 31, seed 25): user05 (shard 2), co-signing user03's tx (shard 1), votes
   // through contract 2, unvotes through contract 3 and buys RAM for user00 through contract 0. The unvote's debit of
   // vote.iost's balance (shard 0) absorbed the vote's credit, a probe shard 3 held until the settle; the buy's part, on
