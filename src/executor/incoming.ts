@@ -295,7 +295,7 @@ function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after =
  * a credit, with the parts it told to read again (reads.ts staleReaders), each once, and the younger txs whose lock it
  * waits for that it wounded (`woundsOf`), each once.
  */
-type Deferred = CrossReceipt & { since?: number; told?: string[]; wounded?: string[] };
+type Deferred = CrossReceipt & { since?: number; told?: string[]; wounded?: string[]; ran?: ForwardResult };
 
 /** Why a part that waited `blocks` for an older tx (`why`) gave way. */
 const waitedOut = (why: string, blocks = PART_WAIT) => `lock wait: ${why}; this part gave way after ${blocks} blocks`;
@@ -443,7 +443,12 @@ export function applyIncoming(
   const told = new Map(waited.flatMap((w) => (w.told === undefined ? [] : [[w.id, w.told] as const])));
   /** The txs a waiting credit wounded (`woundsOf`): kept here, never taken from a receipt. */
   const wounded = new Map(waited.flatMap((w) => (w.wounded === undefined ? [] : [[w.id, w.wounded] as const])));
-  const bare = ({ since: _, told: __, wounded: ___, ...r }: Deferred): CrossReceipt => r;
+  /**
+   * A probe's half as it ran when it came, waiting (its bytes go in its tx's message after the settle): run again after
+   * that settle undid the parts before it here, it would read their writes undone. Kept here, never taken from a receipt.
+   */
+  const ranFirst = new Map(waited.flatMap((w) => (w.ran === undefined ? [] : [[w.id, w.ran] as const])));
+  const bare = ({ since: _, told: __, wounded: ___, ran: ____, ...r }: Deferred): CrossReceipt => r;
   const incoming = [...waited.map(bare), ...pulled.map(bare)];
   const deferred: Deferred[] = [];
   /** Asks of other shards' waiters (sharding/asks.ts), answered after the chunk's receipts. */
@@ -705,7 +710,12 @@ export function applyIncoming(
           bundleOf(r)
             .map((x) => refusal(db, x))
             .find((w) => w !== "") ?? "";
-        const received = why === "" && r.payer ? receiveAll(state, block, r) : undefined;
+        const first = r.probe ? ranFirst.get(r.id) : undefined;
+        const received = first
+          ? { half: { ...first, credit: { ...first.credit! } }, frees: [] }
+          : why === "" && r.payer
+            ? receiveAll(state, block, r)
+            : undefined;
         const result = received?.half;
         // Halves chained after this one: it is not the last, which decides them all (below, `hop`).
         const chained = result && reserve?.next ? reserve.next : undefined;
@@ -736,6 +746,7 @@ export function applyIncoming(
         if (pays > 0n && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
           // Its tx's RAM escrow may be away (its chain has not settled back): the half's RAM waits for it.
           wait = true;
+          if (r.probe) ranFirst.set(r.id, result!);
         } else if (result && r.payer?.atHome) {
           // This is the publisher's home: charge its half here, into the receipt its part's settle completes.
           chargeHalf(state, result, block.time);
@@ -917,6 +928,7 @@ export function applyIncoming(
             ...withoutLanded(state, r, block.shard),
             ...(parts.length > 0 ? { told: parts } : {}),
             ...(txs.length > 0 ? { wounded: txs } : {}),
+            ...(ranFirst.has(r.id) ? { ran: ranFirst.get(r.id) } : {}),
           };
           deferred.push(yieldsTo || announcing ? { ...kept, since: since.get(r.id) ?? height } : kept);
         } else if (yields(rerun)) outgoing.push(...restart(state, rerun, shard));

@@ -1034,6 +1034,20 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs(steps)).toBeNull();
   });
 
+  // Found by the multi-action property (session 32, seed 72, shrunk): user09 (shard 3) has co-signer user00 freeze 1 iost
+  // to joiner2 (shard 3) through contract 3, freezes 1 iost to joiner2 itself through contract 1, and fails there (gold
+  // does not exist yet). The failed part's probe to shard 3 waited for its tx's settle (its bytes go in the message the
+  // settle writes) and ran its half again after that settle undid the first freeze: no frozen list to read, 320 gas
+  // less. It keeps the half it ran when it came (incoming.ts `ran`).
+  it("a failed part's probe waiting for its tx's settle keeps the half it ran before that settle undid the parts before it", () => {
+    const moves: Move[] = [
+      { op: "freeze", cos: true, via: 3, to: "joiner2" },
+      { op: "freeze", cos: false, via: 1, to: "joiner2" },
+      { op: "gold", cos: true, via: 1, to: "user22" },
+    ];
+    expect(differs([{ k: "combo", by: "user09", who: "user00", moves }])).toBeNull();
+  });
+
   // Seed 5, shrunk: user09's RAM sold through contract 2 in the middle of a chain names token.iost on its escrow; the last
   // part (shard 1) sends it home as it came there. Its home then named none, and a later lend to user09 charged
   // token.iost 10 bytes one shard's record, named in the sale, never charges.
