@@ -34,8 +34,8 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   const unpaid = f?.credit?.unpaid;
   if (unpaid !== undefined && out.statusCode === "BALANCE_NOT_ENOUGH") out = { ...out, message: addNeed(out.message, f!.credit!.publisher, BigInt(unpaid)) };
   // A probe's half past the gas its tx had left: one shard's run ran out of gas in the action that sent it, before the
-  // failure the tx met later.
-  if (f?.credit?.ranOut && out.statusCode !== "SUCCESS") out = { ...out, statusCode: "RUNTIME_ERROR", message: "out of gas" };
+  // failure the tx met later (a probe is a failed tx's: combined before that failure's settle, it keeps the message).
+  if (f?.credit?.ranOut) out = { ...out, statusCode: "RUNTIME_ERROR", message: "out of gas" };
   if (s.ok) return out;
   // The first failure is the tx's, as on one shard where the tx stops there.
   // So is a credit's half its tx waited for, when the publisher's RAM could not pay it (executor/index.ts reserveRam).
