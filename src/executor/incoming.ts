@@ -698,7 +698,7 @@ export function applyIncoming(
         }
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
         const moved = pledgesAt(ran.result.pledges, block.shard!.count, shardOf(r.account, block.shard!.count), r.forward!.pledges);
-        if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward !== undefined, moved));
+        if (rerun && !missing) out.push(...releasesNow(state, rerun, shard, own, ran.onward ? came : null, moved));
       } else if (r.kind === "credit" && awaitsAnnounce(db, r, shard, height - (since.get(r.id) ?? height))) {
         announcing = true;
       } else if (r.kind === "credit") {

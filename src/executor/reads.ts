@@ -576,7 +576,11 @@ export function rerunTx(state: ShardState, p: Parked, block: BlockContext): { ou
   const action = out.find((x) => x.kind === "action");
   if (action !== undefined && writes.size > 0) action.forward = { ...action.forward!, writes: allWrites(writes) };
   return {
-    outgoing: [...stale, ...out, ...releasesNow(state, p, block.shard!.index, writes, action !== undefined, pledgesAt(pledges, block.shard!.count))],
+    outgoing: [
+      ...stale,
+      ...out,
+      ...releasesNow(state, p, block.shard!.index, writes, action === undefined ? null : new Map(), pledgesAt(pledges, block.shard!.count)),
+    ],
     settlement: { ...base, rerun: { receipt, ...(events ? { events } : {}) }, more: out.filter(awaitsSettle).length },
   };
 }
@@ -615,15 +619,18 @@ export function releasesOf(
 /**
  * The releases part `p` sends now. Those carrying writes or pledge moves wait with its tx's other receipts while the tx
  * is locked here (a part of it still runs elsewhere, locks.ts): they land only if it stands, else go without them.
- * When its writes went on with the tx's next part (`carried`), they wait with the values its keys had before it
- * instead (`restore`): the settle brings back what no part landed (locks.ts unlockTx).
+ * When its writes went on with the tx's next part (`carried`: what earlier parts carried to it, else null), they wait
+ * with the values its keys had before it instead (`restore`): the settle brings back what no part landed (locks.ts
+ * unlockTx). A key an earlier part wrote had the value that part carried: that part's own release puts back the stored
+ * one after it. Put back as stored, the earlier part's change of an amount would be undone ahead of the rest of that
+ * part (its payer's debit, on another shard or still held), and exist nowhere until that part's release.
  */
 export function releasesNow(
   state: State,
   p: Parked,
   from: number,
   writes: ReadonlyMap<number, [string, string | null][]>,
-  carried = false,
+  carried: ReadonlyMap<string, string | null> | null = null,
   pledges?: ReadonlyMap<number, PledgeMove[]>,
 ): CrossReceipt[] {
   const all = releasesOf(p, from, writes, pledges);
@@ -631,8 +638,9 @@ export function releasesNow(
   if (!all.some(waits)) return all;
   const entry = lockEntry(state, p.txHash);
   if (entry === undefined) return all;
-  const before = ({ writes: w, ...r }: CrossReceipt): CrossReceipt => (w === undefined ? r : { ...r, restore: w.map(([k]) => [k, p.values[k] ?? null]) });
-  entry.held.push(...all.filter(waits).map((r) => (carried ? before(r) : r)));
+  const before = ({ writes: w, ...r }: CrossReceipt, c: ReadonlyMap<string, string | null>): CrossReceipt =>
+    w === undefined ? r : { ...r, restore: w.map(([k]) => [k, c.has(k) ? c.get(k)! : (p.values[k] ?? null)]) };
+  entry.held.push(...all.filter(waits).map((r) => (carried ? before(r, carried) : r)));
   setLock(state, p.txHash, entry);
   return all.filter((r) => !waits(r));
 }

@@ -1001,6 +1001,20 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user01", who: "user05", moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 32, seed 74, shrunk): user01 (shard 1) has co-signer user02 (shard 0)
+  // buy RAM through contract 2, buys some itself through contract 1, then user02's transfer to ghost1 fails on shard 0,
+  // which lands both buys' writes of ram.iost's balance there first. Shard 1's release put that balance back as shard 0
+  // had stored it, undoing the first buy's 1.02 iost a block before shard 2's release gave user02 its 1.04 back: for
+  // that block 1.02 iost existed nowhere. Each release puts back the value its part found (reads.ts releasesNow).
+  it("a failed tx after two RAM buys through contracts of two other shards keeps every token's supply exact at every height", () => {
+    const moves: Move[] = [
+      { op: "buy", cos: true, via: 2, to: "user05" },
+      { op: "buy", cos: false, via: 1, to: "user22" },
+      { op: "transfer", cos: true, via: null, to: "ghost1" },
+    ];
+    expect(differs([{ k: "combo", by: "user01", who: "user02", moves }])).toBeNull();
+  });
+
   // Found by the multi-action property (session 31, seed 2): a co-signer's record, written where it lives by a put of
   // contract 3, goes with its RAM escrow to contract 1's shard, whose lend of its RAM to itself names token.iost on it
   // (10 bytes, as one shard's). Back home the escrow's rest rejoined the record naming none, so the lend's credit half
