@@ -1062,6 +1062,20 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user09", who: "user00", moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 32, seed 95, shrunk; open: docs/SHARDING.md "Not done yet", _A
+  // co-signer's vote, unvote and pledge around the publisher's vote_). user03 (shard 1) has co-signer user00 (shard 0)
+  // vote through contract 1 and unvote through contract 3, votes itself through contract 2, then user00 pledges through
+  // contract 3: N = 4 charges 300 gas less. Any three of the four moves pass.
+  it.fails("a co-signer's vote, unvote and pledge around the publisher's vote through contracts of three shards charge one shard's gas", () => {
+    const moves: Move[] = [
+      { op: "vote", cos: true, via: 1, to: "joiner7" },
+      { op: "unvote", cos: true, via: 3, to: "user06" },
+      { op: "vote", cos: false, via: 2, to: "ghost1" },
+      { op: "pledge", cos: true, via: 3, to: "joiner2" },
+    ];
+    expect(differs([{ k: "combo", by: "user03", who: "user00", moves }])).toBeNull();
+  });
+
   // Seed 5, shrunk: user09's RAM sold through contract 2 in the middle of a chain names token.iost on its escrow; the last
   // part (shard 1) sends it home as it came there. Its home then named none, and a later lend to user09 charged
   // token.iost 10 bytes one shard's record, named in the sale, never charges.
