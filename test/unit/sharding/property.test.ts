@@ -1063,10 +1063,11 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
   });
 
   // Found by the multi-action property (session 32, seed 95, shrunk; open: docs/SHARDING.md "Not done yet", _A
-  // co-signer's vote, unvote and pledge around the publisher's vote_). user03 (shard 1) has co-signer user00 (shard 0)
+  // co-signer's vote, unvote and failing pledge around the publisher's vote_). user03 (shard 1) has co-signer user00 (shard 0)
   // vote through contract 1 and unvote through contract 3, votes itself through contract 2, then user00 pledges through
-  // contract 3: N = 4 charges 300 gas less. Any three of the four moves pass.
-  it.fails("a co-signer's vote, unvote and pledge around the publisher's vote through contracts of three shards charge one shard's gas", () => {
+  // contract 3 for joiner2, no account: the tx fails there on both, and N = 4 charges 300 gas less (its probes' halves).
+  // Any three of the four moves pass.
+  it.fails("a co-signer's vote, unvote and failing pledge around the publisher's vote through contracts of three shards charge one shard's gas", () => {
     const moves: Move[] = [
       { op: "vote", cos: true, via: 1, to: "joiner7" },
       { op: "unvote", cos: true, via: 3, to: "user06" },
