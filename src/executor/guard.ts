@@ -385,14 +385,24 @@ export class ShardState extends State {
     r.count(key, this.remote.has(key) ? (this.remote.get(key) ?? undefined) : (r.overlay.get(key) ?? undefined));
     if (isBalanceKey(key) && !this.remote.has(key) && r.overlay.has(key))
       for (const c of r.absorb(key, (first) => this.foundFor(first, first))) this.writeBytes(r, c);
+    this.keep(r, key, value);
+    return true;
+  }
+
+  /** The run's write of record `key` of another shard (writeRemote, writeBytes), undone with its checkpoint. */
+  private keep(r: RemoteReads, key: string, value: string | null): void {
     r.touched.add(key);
     // Fetched only for reading (an earlier round, before the run called that shard's contract): the part's lock there
     // is upgraded first, or its release would write keys that shard lets other parts read meanwhile.
     if (!this.remote.has(key) && (!r.overlay.has(key) || this.readOnly.has(key))) r.missing.add(key);
+    this.setRemote(key, value);
+  }
+
+  /** Sets `key` among the run's writes of other shards' records, noting its value before in the checkpoint's undo log. */
+  private setRemote(key: string, value: string | null): void {
     const log = this.remoteUndo[this.remoteUndo.length - 1];
     if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
     this.remote.set(key, value);
-    return true;
   }
 
   /**
@@ -400,11 +410,7 @@ export class ShardState extends State {
    * run reads and writes them as its own (writeRemote), and they go on with its writes. Undone with the checkpoint.
    */
   carry(writes: readonly [key: string, raw: string | null][]): void {
-    const log = this.remoteUndo[this.remoteUndo.length - 1];
-    for (const [k, v] of writes) {
-      if (log !== undefined && !log.has(k)) log.set(k, this.remote.get(k));
-      this.remote.set(k, v);
-    }
+    for (const [k, v] of writes) this.setRemote(k, v);
   }
 
   /** Whether the running tx wrote `key` of another shard (writeRemote): a credit to it must not be sent as well. */
@@ -421,27 +427,29 @@ export class ShardState extends State {
   private writeBytes(r: RemoteReads, c: CrossReceipt): void {
     if (c.bought === undefined && c.lent === undefined) return;
     for (const key of c.bought === undefined ? [ramRecordKey("TR", c.account)] : [ramRecordKey("SR", c.account), ramRecordKey("TR", c.account)]) {
-      r.touched.add(key);
-      if (!this.remote.has(key) && (!r.overlay.has(key) || this.readOnly.has(key))) r.missing.add(key);
-      const before = this.remote.has(key) ? (this.remote.get(key) ?? undefined) : r.withCredits(key, r.overlay.get(key) ?? undefined);
+      const before = this.runValue(r, key) ?? undefined;
       const after = withBytes(before, BigInt(c.bought ?? c.lent!));
       r.payHalf(key, before, after);
-      const log = this.remoteUndo[this.remoteUndo.length - 1];
-      if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
-      this.remote.set(key, after);
+      this.keep(r, key, after);
     }
   }
 
   /**
-   * The records of another shard a credit's half reads (receiverKeys) as the run has them, with its credits sent before
-   * `until` (all when absent) added as one shard's halves wrote them: a probe's `found`. Those never fetched are left out.
+   * Record `key` of another shard as the run has it: written, or fetched with the run's credits sent before `until` (all
+   * when absent) added as one shard's halves wrote them (null: absent); undefined when never fetched.
    */
+  private runValue(r: RemoteReads, key: string, until?: CrossReceipt): string | null | undefined {
+    if (this.remote.has(key)) return this.remote.get(key)!;
+    return r.overlay.has(key) ? (r.withCredits(key, r.overlay.get(key) ?? undefined, until) ?? null) : undefined;
+  }
+
+  /** The records of another shard a credit's half reads (receiverKeys) as the run has them (runValue): a probe's `found`. */
   foundFor(x: Pick<CrossReceipt, "account" | "token">, until?: CrossReceipt): [string, string | null][] {
     const r = this.reads;
     if (r === null) return [];
     return receiverKeys(x).flatMap((k): [string, string | null][] => {
-      if (this.remote.has(k)) return [[k, this.remote.get(k)!]];
-      return r.overlay.has(k) ? [[k, r.withCredits(k, r.overlay.get(k) ?? undefined, until) ?? null]] : [];
+      const v = this.runValue(r, k, until);
+      return v === undefined ? [] : [[k, v]];
     });
   }
 
@@ -453,9 +461,7 @@ export class ShardState extends State {
     const before = this.remote.get(key) ?? undefined;
     const d = decodeValue(before);
     const after = encodeValue(int((d && d.value.t === "i" ? d.value.v : 0n) + amount), d ? (d.payer ?? "") : ramPayer);
-    const log = this.remoteUndo[this.remoteUndo.length - 1];
-    if (log !== undefined && !log.has(key)) log.set(key, this.remote.get(key));
-    this.remote.set(key, after);
+    this.setRemote(key, after);
     return [before, after];
   }
 
