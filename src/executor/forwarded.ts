@@ -161,11 +161,12 @@ function landCarried(h: Host, landing: readonly CrossReceipt[]): number {
     const c = new Cost();
     if (x.probe) {
       // A probe (its amount in a write the tx made: remote.ts absorb) runs its half and those bundled with it for the
-      // gas only, undone, between the others' as one shard ran it; its RAM was booked where the write was (payHalf).
+      // gas only, each on its `found`, undone, between the others' as one shard ran it; its RAM was booked where the
+      // write was (payHalf).
       h.state.checkpoint();
-      asFound(h.state, x);
       for (const y of bundleOf(x)) {
         h.initStack();
+        asFound(h.state, y);
         receiveHalf(h, c, y);
       }
       h.cacheCost = new Cost();

@@ -175,8 +175,12 @@ function receiveCredit(
 
 /** The receiver halves of `r` and the credits bundled with it (`also`), in order: one half, their gas and RAM added up. */
 function receiveAll(state: State, block: BlockContext, r: CrossReceipt): { half: ForwardResult; frees: CrossReceipt[] } {
-  if (r.probe) asFound(state, r);
-  const all = bundleOf(r).map((x) => receiveCredit(state, block, x, x.payer!));
+  // Each probe's half on the records as its own run had them (`found`): a failed part's probes of one token to one
+  // shard go as one (probesOf), and those a write absorbed or joined in different runs each carry their own.
+  const all = bundleOf(r).map((x) => {
+    if (x.probe) asFound(state, x);
+    return receiveCredit(state, block, x, x.payer!);
+  });
   const half = { ...all[0].half };
   for (const x of all.slice(1)) {
     half.gasUsed += x.half.gasUsed;
