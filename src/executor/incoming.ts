@@ -18,6 +18,7 @@ import {
   checkReceipt,
   type CrossReceipt,
   type ForwardResult,
+  DEADADDR,
   freeOf,
   givesRamBack,
   ReceiptRefused,
@@ -110,12 +111,30 @@ function announced(state: State, r: CrossReceipt): void {
   applyToken(state, r);
 }
 
-/** A token destroyed on another shard leaves the chain's supply (the record of this shard, the token's home), raw as Go's SetTokenBalance. */
-function applyBurn(state: State, r: CrossReceipt): void {
+/**
+ * A token destroyed on another shard leaves the chain's supply (the record of this shard, the token's home), raw as Go's
+ * SetTokenBalance. Its payer: one shard's doPay charges it for the rewrite.
+ */
+function applyBurn(state: State, r: CrossReceipt): string {
   const key = mapKey("token.iost", "TI" + r.token, "supply");
   const cur = decodeValue(state.get(key));
   const supply = cur && cur.value.t === "i" ? cur.value.v : 0n;
   state.put(key, encodeValue(int(supply - BigInt(r.amount)), cur?.payer ?? ""));
+  return cur?.payer ?? "";
+}
+
+/**
+ * One shard's destroy rewrites the supply in its own tx, and its doPay charges the record's payer 0 bytes (an int's
+ * length is fixed), which still writes the payer's `ram` balance and used RAM. A token's creator has those already;
+ * deadaddr, payer of the genesis tokens' records, has them from no other tx: written here or on its shard (a `free`).
+ */
+function payBurn(state: State, r: CrossReceipt, at: { index: number; count: number }, payer: string): CrossReceipt[] {
+  if (payer !== DEADADDR) return [];
+  const home = shardOf(DEADADDR, at.count);
+  if (home !== at.index)
+    return [freeOf({ id: `${r.id}:free`, txHash: r.txHash, fromShard: at.index, toShard: home, account: DEADADDR, counterpart: r.counterpart }, 0n)];
+  payRam(state, DEADADDR, 0n);
+  return [];
 }
 
 /**
@@ -565,7 +584,7 @@ export function applyIncoming(
         if (r.undecided === undefined) asks.push(r);
         else takeAnswer(state, r);
       } else if (r.kind === "burn") {
-        applyBurn(state, r);
+        out.push(...payBurn(state, r, block.shard!, applyBurn(state, r)));
       } else if (r.kind === "free") {
         // The payer's RAM a tx freed elsewhere, back as one shard's doPay gives it.
         payRam(state, r.account, -BigInt(r.ram!));

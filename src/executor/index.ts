@@ -302,9 +302,10 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
       }
     }
     if (payer === tx.publisher) paid = gas;
-    // Global state copied on every shard can name a payer of another shard (token info's, deadaddr):
-    // its RAM there cannot be charged here, so it is not (docs/SHARDING.md). A signer of another shard
-    // cannot pay here either, unless its RAM escrow came along: failing beats RAM nobody paid for.
+    // Global state copied on every shard can name a payer of another shard (token info's, deadaddr): its
+    // RAM there cannot be charged here, so it is not; what is freed or 0 bytes go back as below
+    // (docs/SHARDING.md). A signer of another shard cannot pay here either, unless its RAM escrow came
+    // along: failing beats RAM nobody paid for.
     const held = tx.ramEscrow?.has(payer) === true;
     const away = !payer.endsWith(".iost") && !held && h.remoteShard(payer) !== null;
     // A co-signer's bytes of every part so far (owedAway): paid where its RAM lives by a later part, or
@@ -314,7 +315,8 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
     if (away && isSigner(h, payer) && BigInt(c.data) > 0n) throw new RamShort(`pay ram failed. id: ${payer} need ${c.data}, actual 0`, payer);
     // RAM freed of a record an account of another shard paid (a frozen list it sent, rewritten here) is
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
-    // 0 bytes too (a record it paid put and deleted): one shard's doPay rewrites its `ram` record whatever it paid.
+    // 0 bytes too (a record it paid put and deleted; deadaddr's supply of a genesis token rewritten by a RAM issue or an
+    // iost destroy): one shard's doPay rewrites its `ram` record and used RAM whatever it paid.
     if (away && givesRamBack(payer) && (BigInt(c.data) < 0n || (c.data === 0 && !isContractId(payer)))) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
     // Bytes an earlier part charged a contract the publisher owns: the publisher's, wherever this part runs.
     const carried = tx.guest ? debt?.contracts.get(payer) : undefined;

@@ -468,11 +468,11 @@ export function awaitsSettle(r: CrossReceipt): boolean {
   return r.kind === "credit" || r.kind === "action" || r.kind === "read";
 }
 
-/**
- * Whether RAM freed of a record `payer` paid goes back to it on its shard (a `free` receipt): an
- * account's, not deadaddr's genesis records, copied to every shard but charged once.
- */
-export const givesRamBack = (payer: string) => placedByName(payer) && payer !== "deadaddr";
+/** The payer of the genesis tokens' records (their info, copied to every shard, rewritten only where a supply is kept). */
+export const DEADADDR = "deadaddr";
+
+/** Whether RAM freed of a record `payer` paid goes back to it on its shard (a `free` receipt): an account's. */
+export const givesRamBack = (payer: string) => placedByName(payer);
 
 /** A `free` receipt: `bytes` of RAM a tx freed here back to `account`, on its shard. */
 export function freeOf(r: Pick<CrossReceipt, "id" | "txHash" | "fromShard" | "toShard" | "account" | "counterpart">, bytes: bigint): CrossReceipt {

@@ -8,12 +8,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isRamMarketKey, RAM_MARKET_KEYS, shardOf } from "../../../src/sharding/placement";
 import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
-import { decodeValue } from "../../../src/state/storage";
+import { decodeValue, encodeValue, int, str } from "../../../src/state/storage";
+import type { Tx } from "../../../src/tx/types";
 import { txId } from "../../../src/tx/bytes";
 import { act, fakeKey } from "../executor/helpers";
 import { contractJson, vmReady } from "../vm/helpers";
 import { SimChain } from "./sim";
-import { ABI, BLOCK_TIME, CODE, config, N, on, run, txBy } from "./workload";
+import { ABI, BLOCK_TIME, CODE, config, N, on, run, txBy, USERS } from "./workload";
 
 beforeAll(vmReady);
 
@@ -208,5 +209,53 @@ module.exports = Sup;`;
       { ...credit, forward: action.forward },
     ] as CrossReceipt[])
       expect(() => checkReceipt(forged, N), JSON.stringify(forged)).toThrow(ReceiptRefused);
+  });
+});
+
+// deadaddr pays the genesis tokens' records (their info, copied to every shard). A RAM issue or an iost destroy
+// rewrites a supply kept on the consensus shard, and one shard's doPay charges deadaddr 0 bytes for it, which writes its
+// `ram` balance and used RAM, absent till then. N shards write them where deadaddr lives: a `free` of 0 bytes from the
+// consensus shard (with 4 shards deadaddr lives on shard 1), or there itself (with 5, on shard 0).
+describe("deadaddr's RAM records, written by the first rewrite of a genesis token's supply", () => {
+  const later = () => BLOCK_TIME + 700n * 1_000_000_000n;
+  const flows: [string, (count: number) => [Tx, (() => bigint) | undefined]][] = [
+    [
+      "a buy past increaseInterval issuing RAM on the market's shard",
+      (count) => {
+        const by = USERS.find((u) => shardOf(u, count) !== 0)!;
+        return [txBy(by, [act("ram.iost", "buy", [by, by, 100])]), later];
+      },
+    ],
+    [
+      "an iost destroy on the consensus shard",
+      (count) => {
+        const by = USERS.find((u) => shardOf(u, count) === 0)!;
+        return [txBy(by, [act("token.iost", "destroy", ["iost", by, "1"])]), undefined];
+      },
+    ],
+    [
+      "an iost destroy on another shard (its burn lands on the consensus shard)",
+      (count) => {
+        const by = USERS.find((u) => shardOf(u, count) !== 0 && shardOf(u, count) !== shardOf("deadaddr", count))!;
+        return [txBy(by, [act("token.iost", "destroy", ["iost", by, "1"])]), undefined];
+      },
+    ],
+  ];
+  it.each(flows.flatMap(([what, make]) => [N, 5].map((count) => [what, count, make] as const)))("%s, %i shards: as one shard's", (_, count, make) => {
+    const [tx, at] = make(count);
+    const [one, many] = [new SimChain(config(), 1), new SimChain(config(), count)];
+    const records = (chain: SimChain) => {
+      const there = chain.shards[shardOf("deadaddr", chain.shards.length)].store;
+      return [there.get("b-ram.iost-URdeadaddr"), there.get("m-token.iost-TBdeadaddr-ram")];
+    };
+    expect([records(one), records(many)]).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+    const b = run(many, tx, undefined, at);
+    expect(b).toEqual(run(one, tx, undefined, at));
+    expect((b.receipt as { statusCode: string }).statusCode).toBe("SUCCESS");
+    const zero = [encodeValue(str("0"), ""), encodeValue(int(0n), "")];
+    expect([records(one), records(many)]).toEqual([zero, zero]);
   });
 });

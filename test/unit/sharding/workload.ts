@@ -126,7 +126,7 @@ function homeOf(key: string, count: number, tokenAt: (sym: string) => number | n
   // depends on the gas cap met by earlier differences (KNOWN), which a delta would carry over.
   if (/^b-gas\.iost-.+g[su]$/.test(key)) return null;
   const acc = keyAccount(key);
-  if (acc !== null && (USERS.includes(acc) || acc === FRESH || acc === NEWBIE || JOINERS.includes(acc)))
+  if (acc !== null && (USERS.includes(acc) || acc === FRESH || acc === NEWBIE || JOINERS.includes(acc) || acc === "deadaddr"))
     return isConsensusTokenKey(key) ? 0 : placed(acc, count);
   const id = acc ?? /^[bm]-(Contract[^-]+)-/.exec(key)?.[1];
   if (id === undefined || !contractShard.has(id)) return null;
