@@ -148,9 +148,21 @@ function issueAt(h: Host, c: Cost, sym: string, to: string, meta: string): unkno
   h.mapPut(c, INFO + sym, "supply", int(supply + 1n), issuer);
   h.mapPut(c, INFO + sym, id, str(to), issuer);
   const held = balanceOf(h, c, sym, to);
-  h.mapPut(c, BALANCE + to, sym, int(held + 1n), issuer);
+  putHeld(h, c, sym, to, held + 1n, issuer);
   h.mapPut(c, metaKey(sym, to), id, str(meta), issuer);
   return [id];
+}
+
+/**
+ * `acc`'s count of `sym`. Its record keeps the age it was created with (host.ts stampAge): a holder's symbols are
+ * indexed on their tokens' homes, and read as every shard's merged by those ages (sharding/aged.ts), the order in which
+ * one shard's index added them.
+ */
+function putHeld(h: Host, c: Cost, sym: string, acc: string, held: bigint, payer: string): void {
+  const key = mapKey(TOKEN721, BALANCE + acc, sym);
+  const old = h.state.get(key);
+  h.mapPut(c, BALANCE + acc, sym, int(held), payer);
+  h.stampAge(key, old, true);
 }
 
 const transfer: NativeAbi["fn"] = (h, args, c) => {
@@ -173,8 +185,8 @@ function transferAt(h: Host, c: Cost, sym: string, from: string, to: string, id:
   h.mapPut(c, INFO + sym, id, str(to), from);
   const fromHeld = balanceOf(h, c, sym, from);
   const toHeld = balanceOf(h, c, sym, to);
-  h.mapPut(c, BALANCE + from, sym, int(fromHeld - 1n), from);
-  h.mapPut(c, BALANCE + to, sym, int(toHeld + 1n), from);
+  putHeld(h, c, sym, from, fromHeld - 1n, from);
+  putHeld(h, c, sym, to, toHeld + 1n, from);
   // issue wrote the owner's metadata with the owner: it moves with the token.
   const meta = h.mapGet(c, metaKey(sym, from), id)!;
   h.mapDel(c, metaKey(sym, from), id);

@@ -14,8 +14,9 @@
  * - the field index of a pledger's pledges (gas.iost `<pledger>gp`): each
  *   shard indexes its own users, and the pledger's shard keeps the one-shard
  *   order of all of them (src/sharding/pledges.ts), which its read answers;
- * - auth.iost's account index (`auth`) and system.iost's of contract owners
- *   (`contract_owner`): sharding/aged.ts.
+ * - auth.iost's account index (`auth`), system.iost's of contract owners
+ *   (`contract_owner`) and token721.iost's of a holder's symbols
+ *   (`T721B<holder>`): sharding/aged.ts.
  */
 import { compareFreeze, freezeListJson, parseFreezeList } from "../contracts/freeze.js";
 import { CONSENSUS_SHARD, placedByName, shardOf } from "../sharding/placement.js";

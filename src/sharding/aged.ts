@@ -1,17 +1,24 @@
 /**
- * Field indexes that N shards keep in parts, each shard's of the names created on it, which one shard lists
- * in the order created (docs/SHARDING.md "Where global state lives"): auth.iost's accounts (`auth`) and
- * system.iost's contract owners (`contract_owner`). The order is that of the ages the names' records start
- * with (storage.ts withAge): an account's auth record, a contract's code. The edge merges every shard's
+ * Field indexes that N shards keep in parts, each shard's of the fields created on it, which one shard lists
+ * in the order created (docs/SHARDING.md "Where global state lives"): auth.iost's accounts (`auth`),
+ * system.iost's contract owners (`contract_owner`) and a holder's token721.iost symbols (`T721B<holder>`). The
+ * order is that of the ages the fields' records start with (storage.ts withAge): an account's auth record, a
+ * contract's code, a holder's count of a symbol. The edge merges every shard's
  * (workers/rpc/contracts.ts), and so does a contract's storage.globalMapKeys (executor/guard.ts), which asks
  * each shard for its part by a key of its own (`agedKey`).
  */
 import { type Age, older } from "./age.js";
 import { ageIn, contractKey, hopIn, mapIndexKey, mapKey, MAX_INDEXED } from "../state/storage.js";
 
-/** Whether `contract`'s map `key` is indexed on each of `count` shards by the names it created, merged by their ages (mergeByAge). */
+/**
+ * Whether `contract`'s map `key` is indexed on each of `count` shards by the fields created there, merged by their ages
+ * (mergeByAge): names, and a holder's token721.iost symbols (`T721B<holder>`), each indexed on its token's home.
+ */
 export const byAge = (contract: string, key: string, count: number): boolean =>
-  count > 1 && ((contract === "auth.iost" && key === "auth") || (contract === "system.iost" && key === "contract_owner"));
+  count > 1 &&
+  ((contract === "auth.iost" && key === "auth") ||
+    (contract === "system.iost" && key === "contract_owner") ||
+    (contract === "token721.iost" && key.startsWith("T721B")));
 
 /** A name's creation: its creator's age and the part of the creator's chain it ran in (0: its home's, left out). */
 export type Made = readonly [at: string, ord: string, hop?: number];

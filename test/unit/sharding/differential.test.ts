@@ -1110,6 +1110,11 @@ const CASES: Case[] = [
   ],
   // Inside a contract: a read of records another shard keeps answers what that shard keeps (executor/reads.ts).
   ["reader contract deployed on shard 1", () => txBy(on(1, 2), [act("system.iost", "setCode", [contractJson(READER, READER_ABI)])])],
+  // A holder's symbols are indexed on their tokens' homes: rune's (3) before chip's (0), as one shard added them.
+  [
+    "token721: a contract of shard 1 lists the symbols of a holder of rune, then chip",
+    () => txBy(on(1, 2), [read("gkeys", ["token721.iost", `T721B${on(3)}`])]),
+  ],
   // One chain's balanceOf unfreezes what is due (go-iost token balanceOf): for an account of another shard, its records
   // fetched from there and written back with the run.
   ["an account of shard 2 gets iost frozen to it, due at once", () => txBy(on(3), [freezeNow(on(3), on(2, 4))])],

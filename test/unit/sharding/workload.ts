@@ -177,14 +177,14 @@ function partsReads(chain: SimChain, out: Reads): void {
     return list;
   };
   // auth.iost's account index and system.iost's of contract owners as the edge merges them: every shard's, by the ages.
-  for (const [contract, key] of [
-    ["auth.iost", "auth"],
-    ["system.iost", "contract_owner"],
-  ]) {
+  const aged = (contract: string, key: string) => {
     const names = byAge(contract, key, count) ? mergeByAge(states.map((s) => rpc.getFieldAges(s, 0n, contract, key))) : fields([0], contract, key);
     out.set(`fields:${contract}-${key}`, { v: names.join(" "), t: "fields", payer: "" });
-  }
+  };
+  aged("auth.iost", "auth");
+  aged("system.iost", "contract_owner");
   for (const acc of [...USERS, FRESH, NEWBIE, ...JOINERS, PRODUCER]) {
+    aged("token721.iost", "T721B" + acc);
     const home = placed(acc, count);
     index("token.iost", "TB" + acc, home);
     index("token.iost", "TF" + acc, home);
