@@ -31,6 +31,7 @@ import {
 } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, int, mapKey, str } from "../state/storage.js";
+import { countProbe } from "../sharding/combine.js";
 import { ERR } from "../contracts/errors.js";
 import { takenKeys } from "./forward.js";
 import { asFound, receiveHalf, recordValue, refusal, runForwarded } from "./forwarded.js";
@@ -38,6 +39,7 @@ import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
 import { noteLanded } from "./landed.js";
+import { countedHalf } from "./probes.js";
 import {
   addUp,
   DEFERRED,
@@ -208,11 +210,7 @@ function receiveAll(state: State, block: BlockContext, r: CrossReceipt): { half:
   // A failed tx's probe counts no more gas than its tx had left: one shard's run stopped at the gas limit, out of gas
   // in the action that sent the credit, before the failure its tx met later (combine.ts takes that message).
   const left = r.payer?.gasLeft;
-  if (left !== undefined && BigInt(half.gasUsed) > BigInt(left)) {
-    half.gasUsed = Number(left);
-    half.credit = { ...half.credit!, ranOut: true };
-  }
-  return { half, frees: all.flatMap((x) => x.frees) };
+  return { half: left === undefined ? half : countProbe(half, BigInt(left))[0], frees: all.flatMap((x) => x.frees) };
 }
 
 /**
@@ -896,7 +894,8 @@ export function applyIncoming(
           if (!undone && !r.result?.credit) handBack(state, r, Object.keys(r.signerRam ?? {}));
           // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
           // a credit's receiver half reserved none and is charged.
-          const f = r.result;
+          // A tx failed at home: its probes in two receipts or more count no more than it had left together (probes.ts).
+          const f = countedHalf(state, r);
           if (f?.credit) chargeHalf(state, f, block.time, !undone);
           else if (f) refundGas(state, r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
           out.push(...held);
@@ -905,7 +904,7 @@ export function applyIncoming(
             receiptId: r.id.slice(0, -SETTLE.length),
             ok,
             message: r.message,
-            ...(r.result ? { result: r.result } : {}),
+            ...(f ? { result: f } : {}),
             ...(held.some(awaitsSettle) || r.halves ? { more: held.filter(awaitsSettle).length + (r.halves ?? 0) } : {}),
           };
         }

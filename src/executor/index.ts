@@ -42,6 +42,7 @@ import {
   takenKeys,
 } from "./forward.js";
 import { sawLanded } from "./landed.js";
+import { keepLeft } from "./probes.js";
 import { lockAlso, lockTx, ramKey } from "./locks.js";
 import { addBalance, balanceOf } from "../contracts/balance.js";
 import { placedByName } from "../sharding/placement.js";
@@ -650,8 +651,11 @@ export function runTx(
   const gasUsage = paid.rescale(GAS_DECIMAL).value - BigInt(reserved) * tx.gasRatio;
   // A failed tx's probes: their halves count at most the gas it had left (none when it ran out), as one shard's run stopped there.
   if (status !== "SUCCESS") {
-    const left = String((tx.gasLimit - gasUsage) / tx.gasRatio);
-    for (const p of outgoing) if (p.probe && p.payer) p.payer.gasLeft = left;
+    const left = (tx.gasLimit - gasUsage) / tx.gasRatio;
+    const probes = outgoing.filter((p) => p.probe && p.payer);
+    for (const p of probes) p.payer!.gasLeft = left.toString();
+    // Probes in two receipts each count up to it where they land: only the home, where all settle, counts them together.
+    keepLeft(state, hash, left, probes.length);
   }
   return {
     receipt: {

@@ -10,7 +10,7 @@
  * part (docs/SHARDING.md "Atomic txs"), so its receipt is one shard's.
  */
 import type { TxReceipt } from "../tx/types.js";
-import type { Settlement } from "./receipts.js";
+import type { ForwardResult, Settlement } from "./receipts.js";
 
 export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   // A parked tx's run with the values it fetched: its receipt is that run's (its parked one was a placeholder).
@@ -46,6 +46,19 @@ export function combineReceipt(r: TxReceipt, s: Settlement): TxReceipt {
   }
   const before = out.statusCode === "SUCCESS" ? "" : `${out.message}; `;
   return { ...out, statusCode: "RUNTIME_ERROR", message: `${before}cross-shard receipt ${s.receiptId} failed: ${s.message}; refunded` };
+}
+
+/** Whether a failed tx's `probes` probe receipts, `left` gas left, count together: one is capped where it lands. */
+export const countedTogether = (probes: number, left: bigint) => probes > 1 && left > 0n;
+
+/**
+ * Probe half `f` counted against the `left` gas its failed tx's earlier probes left (executor/probes.ts): the half as
+ * counted, and what is left after it. One past it says so (`ranOut`): one shard's run stopped at the limit there.
+ */
+export function countProbe(f: ForwardResult, left: bigint): [ForwardResult, bigint] {
+  const used = BigInt(f.gasUsed);
+  if (used <= left) return [f, left - used];
+  return [{ ...f, gasUsed: Number(left), credit: { ...f.credit!, ranOut: true } }, 0n];
 }
 
 /** IOST's `pay ram failed. id: <who> need <n>, actual <m>` with `bytes` more needed, when it names `who`. */

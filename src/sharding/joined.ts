@@ -17,7 +17,7 @@
  * which every peer would answer the same, since it follows from what our headers commit to.
  */
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { combineReceipt } from "./combine.js";
+import { combineReceipt, countedTogether, countProbe } from "./combine.js";
 import { type CrossReceipt, SETTLE, type Settlement, awaitsSettle } from "./receipts.js";
 import { outReceiptsRoot, ReceiptProofError, type SentProof, verifySent } from "./receipt-proof.js";
 import type { TxReceipt } from "../tx/types.js";
@@ -157,9 +157,15 @@ export async function joinedReceipts(
     // In the order the home applies them: by the height they were sent at, then the sender shard, then as sent.
     got.sort((a, b) => a.height - b.height || a.shard - b.shard || a.at - b.at);
     let receipt = plain.get(hash)!;
+    // A failed tx's probes to two shards or more: the home counted their halves together (executor/probes.ts).
+    const probes = mine.filter((r) => r.probe);
+    let left = BigInt(probes[0]?.payer?.gasLeft ?? "0");
+    const together = countedTogether(probes.length, left);
     for (const g of got) {
+      const s = settlementOf(g.sent, g.r);
+      if (together && s.result?.credit) [s.result, left] = countProbe(s.result, left);
       // The stored receipt goes through its JSON at each settle (core.ts settledPart): so does this one.
-      receipt = combineReceipt(receiptFromJson(receiptToJson(receipt)), settlementOf(g.sent, g.r));
+      receipt = combineReceipt(receiptFromJson(receiptToJson(receipt)), s);
     }
     // The home's own receipt must be this fold: one it combined otherwise (a settle applied late after a lock, a credit a
     // chain's last part sent home) would be shown wrong here, so such an answer is not taken.
