@@ -39,7 +39,7 @@ import { ShardState } from "./guard.js";
 import { addUsedRam, ramUsageOf } from "./index.js";
 import { type Age, older } from "../sharding/age.js";
 import { noteLanded } from "./landed.js";
-import { countedHalf } from "./probes.js";
+import { countedHalf, keepLeft } from "./probes.js";
 import {
   addUp,
   DEFERRED,
@@ -309,6 +309,15 @@ function handBack(state: State, s: CrossReceipt, accounts: readonly string[]): C
 function withHalves(settle: CrossReceipt, sent: readonly CrossReceipt[], after = 0): CrossReceipt {
   const halves = sent.filter(settlesAtHome).length + after;
   return halves > 0 ? { ...settle, halves } : settle;
+}
+
+/**
+ * Failed `settle` telling the tx's home how many of `sent`, and `after` more (the later parts'), are probes coming home,
+ * counted together there (probes.ts); `after` undefined: no part failed (a deciding half did), so none are counted.
+ */
+function withProbes(settle: CrossReceipt, sent: readonly CrossReceipt[], after: number | undefined): CrossReceipt {
+  if (after === undefined) return settle;
+  return { ...settle, probes: sent.filter((x) => x.probe && (x.payer?.atHome || x.payer?.third)).length + after };
 }
 
 /**
@@ -714,7 +723,7 @@ export function applyIncoming(
           // A failed part's probes go before its settle: one shard ran their halves in the actions, before the failure
           // undid the earlier parts' writes, which the settle undoes where it lands (a probe there after it would read
           // the records as before the tx: a balance an earlier part created, missing, costs less gas).
-          if (ran.message !== "") out.push(...ran.outgoing, withHalves(settle, ran.outgoing));
+          if (ran.message !== "") out.push(...ran.outgoing, withProbes(withHalves(settle, ran.outgoing), ran.outgoing, 0));
           else out.push(withHalves(settle, ran.outgoing), ...ran.outgoing);
         }
         // After its lock (a part still to decide the tx): releases carrying writes wait with its receipts.
@@ -764,14 +773,17 @@ export function applyIncoming(
         }
         // (A probe's bytes go in its failed tx's message, which its part's settle writes first.)
         const pays = result && r.payer?.atHome ? BigInt(result.ramUsage[r.payer.publisher] ?? result.credit?.unpaid ?? "0") : 0n;
-        if (pays > 0n && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
+        // A probe home waits for its part's settle too, which says how many probes count together (probes.ts).
+        const probeHome = r.probe && r.payer?.atHome;
+        if ((pays > 0n || probeHome) && readLocks(state.get(LOCKS))[r.txHash] !== undefined) {
           // Its tx's RAM escrow may be away (its chain has not settled back): the half's RAM waits for it.
           wait = true;
-          if (r.probe) ranFirst.set(r.id, result!);
-        } else if (result && r.payer?.atHome) {
+          if (r.probe && result) ranFirst.set(r.id, result);
+        } else if (r.payer?.atHome) {
           // This is the publisher's home: charge its half here, into the receipt its part's settle completes.
-          chargeHalf(state, result, block.time);
-          settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "", result, extra: true };
+          const half = probeHome ? countedHalf(state, r.txHash, result) : result;
+          if (half) chargeHalf(state, half, block.time);
+          if (half) settlement = { txHash: r.txHash, receiptId: r.id, ok: true, message: "", result: half, extra: true };
         }
         // A tx waiting for this half is unlocked by its settle, whatever happened: an empty half if none ran.
         const decided = result ?? (reserve ? { ...emptyHalf(r.payer!), credit: { publisher: r.payer!.publisher, reserved: reserve.ram } } : undefined);
@@ -854,7 +866,7 @@ export function applyIncoming(
           const back = ok ? plain : owedBack(relay, plain, r.putBack, held);
           // A part after it gave way: the tx runs again, so this run's credits send no probes (nothing is charged for it).
           const sent = r.gaveWay ? held.filter((x) => !x.probe) : held;
-          const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : back, sent, r.halves);
+          const settle = withHalves(ok ? handBack(state, back, relay.signers ?? []) : withProbes(back, sent, r.probes), sent, r.halves);
           out.push(...(ok ? [settle, ...sent] : [...sent, settle]));
         } else if (undone && r.gaveWay && redo) {
           // A part gave way to an older tx (locks.ts PART_WAIT): the tx, undone everywhere, runs again here from scratch
@@ -894,8 +906,10 @@ export function applyIncoming(
           if (!undone && !r.result?.credit) handBack(state, r, Object.keys(r.signerRam ?? {}));
           // The gas the home shard reserved and the forwarded part did not use goes back to the publisher;
           // a credit's receiver half reserved none and is charged.
-          // A tx failed at home: its probes in two receipts or more count no more than it had left together (probes.ts).
-          const f = countedHalf(state, r);
+          // A failed tx's probes in two receipts or more count no more than it had left together (probes.ts): a forwarded
+          // part's, the gas given back here.
+          if (undone && r.probes !== undefined && !r.gaveWay) keepLeft(state, r.txHash, BigInt(r.result!.gasReserved - r.result!.gasUsed), r.probes);
+          const f = countedHalf(state, r.txHash, r.result);
           if (f?.credit) chargeHalf(state, f, block.time, !undone);
           else if (f) refundGas(state, r.account, BigInt(f.gasRatio) * BigInt(f.gasReserved - f.gasUsed), block.time);
           out.push(...held);

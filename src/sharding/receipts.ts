@@ -218,6 +218,12 @@ export interface CrossReceipt {
    */
   halves?: number;
   /**
+   * Settle of a failed action: the probes its part and the parts it passed back through sent to the tx's home or to
+   * third shards (each lands or settles at the home), whose halves the home counts together against the gas the parts
+   * left (executor/probes.ts). Absent: any other settle (a deciding half failing its tx too).
+   */
+  probes?: number;
+  /**
    * Token: the raw records of `TI<token>` (raw key → raw value) as its shard wrote them (`account`
    * token721.iost: its `T721I<token>` issuer record). Domain: the url's domain.iost records.
    */
@@ -973,6 +979,12 @@ export function checkReceipt(
   for (const [k, v] of Object.entries(r.result?.signerPaid ?? {}))
     if (r.kind !== "settle" || r.signerRam?.[k] === undefined || typeof v !== "string" || !SIGNED.test(v)) refuse(`signerPaid ${k}`, v, MAX_INT64);
   if (r.halves !== undefined) gas("halves", r.halves);
+  // Only a failed part's: a lie moves how its own tx's probes count, as a lie in their gas does.
+  if (
+    r.probes !== undefined &&
+    !(r.kind === "settle" && r.message !== "" && r.result !== undefined && !r.result.credit && Number.isSafeInteger(r.probes) && r.probes >= 0)
+  )
+    throw new ReceiptRefused(`receipt ${r.id} refused: probes ${JSON.stringify(r.probes)} on no failed action's settle`);
   // A failed action's settle, or a failed half that decides its tx (`reserved`): the tx is undoable while it waits.
   const failed = r.kind === "settle" && r.message !== "" && r.result !== undefined && (!r.result.credit || r.result.credit.reserved !== undefined);
   if (r.gaveWay !== undefined && (r.gaveWay !== true || !(failed || (r.kind === "values" && r.busy === true))))

@@ -4,7 +4,7 @@
  * and probes to several shards no more together (executor/probes.ts).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
+import { checkReceipt, type CrossReceipt, ReceiptRefused } from "../../../src/sharding/receipts";
 import { joinedReceipts } from "../../../src/sharding/joined";
 import { outReceiptsRoot, sentProof } from "../../../src/sharding/receipt-proof";
 import { txId } from "../../../src/tx/bytes";
@@ -112,24 +112,43 @@ describe("out of gas after a transfer to another shard", () => {
     }
   });
 
-  // A forwarded part's probes to two third shards settle at the home, but the home keeps no count of them (docs/SHARDING.md
-  // "Not done yet", _A failed forwarded part's probes past the gas it had left_): N = 4 charges 51,306 for a limit of 50,000.
-  it.fails("a forwarded part's limit reached within two transfers' halves on two third shards: out of gas at the limit", () => {
-    const [from, to, far] = [on(3), on(2), on(0)];
-    const actions = [
-      act(loop, "loop", [1]),
-      act("token.iost", "transfer", ["iost", from, to, "1", ""]),
-      act("token.iost", "transfer", ["iost", from, far, "1", ""]),
-      act("token.iost", "transfer", ["iost", from, from, "1", "m".repeat(600)]),
-    ];
-    const tx = makeTx(actions, {
-      publisher: from,
-      key: fakeKey(Number(from.slice(4))),
-      time: T0 + 999_970n,
-      gasLimit: 50_000n,
-      amountLimit: [{ token: "*", value: "unlimited" }],
-    });
-    expect(run(four.fork(), tx)).toEqual(run(one.fork(), tx));
+  /** The loop's contract (shard 1) called, then transfers of 1 iost from shard 3 to each of `tos` and one failing, there. */
+  const forwarded = (tos: string[], gasLimit: bigint, time: bigint) => {
+    const from = on(3);
+    const tx = makeTx(
+      [
+        act(loop, "loop", [1]),
+        ...tos.map((to) => act("token.iost", "transfer", ["iost", from, to, "1", ""])),
+        act("token.iost", "transfer", ["iost", from, from, "1", "m".repeat(600)]),
+      ],
+      { publisher: from, key: fakeKey(Number(from.slice(4))), time, gasLimit, amountLimit: [{ token: "*", value: "unlimited" }] },
+    );
+    const chain = four.fork();
+    const b = run(chain, tx);
+    expect(b).toEqual(run(one.fork(), tx));
+    // The home's count of them is gone with the last.
+    expect(chain.shards.flatMap((s) => [...s.store.keys()].filter((k) => k.startsWith("x-probes-")))).toEqual([]);
+    return { tx, receipt: b.receipt };
+  };
+
+  // The part's probes each count up to what it left where they land; its settle says how many there are (CrossReceipt
+  // `probes`), and the home counts them together against the gas it gives back, the one landing there waiting for it.
+  it("a forwarded part's limit reached within two transfers' halves on two third shards: out of gas at the limit", () => {
+    expect(forwarded([on(2), on(0)], 50_000n, T0 + 999_970n).receipt).toMatchObject({ gasUsage: 5_000_000n, message: "out of gas" });
+  });
+
+  // The parts and two halves use 51,694 gas, 57,294 with a third, whether one lands at the home (shard 3) or none does.
+  it("a forwarded part's halves reaching the limit exactly: the later action's error; one gas less: out of gas", () => {
+    for (const [i, [tos, limit]] of (
+      [
+        [[on(2), on(0)], 51_694n],
+        [[on(2), on(3, 1)], 51_694n],
+        [[on(0), on(2), on(3, 1)], 57_294n],
+      ] as const
+    ).entries()) {
+      expect(forwarded([...tos], limit, T0 + 999_960n - 2n * BigInt(i)).receipt).toMatchObject({ gasUsage: limit * 100n, message: memo });
+      expect(forwarded([...tos], limit - 1n, T0 + 999_959n - 2n * BigInt(i)).receipt).toMatchObject({ gasUsage: (limit - 1n) * 100n, message: "out of gas" });
+    }
   });
 
   it("a peer's answer for it is checked as the home folds it: the settles' halves counted together, the home's row dropped", async () => {
@@ -169,6 +188,29 @@ describe("out of gas after a transfer to another shard", () => {
     const half = { gasReserved: 0, gasUsed: 1, gasRatio: "100", returns: [], receipts: [], ramUsage: {} };
     for (const ranOut of [true, "yes"])
       expect(() => checkReceipt({ ...credit, result: { ...half, credit: { publisher: on(1), ranOut: ranOut as true } } }, N)).toThrow(/refused: ranOut/);
+  });
+
+  it("probes ride only on a failed action's settle, as a count", () => {
+    const chain = four.fork();
+    const { tx } = forwarded([on(2), on(0)], 50_000n, T0 + 999_950n);
+    chain.submit(tx);
+    let settle: CrossReceipt | undefined;
+    for (let i = 0; i < 4 && settle === undefined; i++) {
+      chain.step({ time: BLOCK_TIME });
+      settle = chain.inFlight().find((r) => r.kind === "settle" && r.probes !== undefined);
+    }
+    expect(settle).toMatchObject({ message: expect.stringContaining("memo too large"), probes: 2, halves: 2 });
+    expect(() => checkReceipt(settle!, N)).not.toThrow();
+    const result = settle!.result!;
+    for (const forged of [
+      { ...settle!, probes: -1 },
+      { ...settle!, probes: 1.5 },
+      { ...settle!, probes: "2" as unknown as number },
+      { ...settle!, message: "", probes: 2 },
+      { ...settle!, result: { ...result, credit: { publisher: on(3) } }, probes: 2 },
+      { ...settle!, kind: "credit" as const, probes: 2 },
+    ])
+      expect(() => checkReceipt(forged, N), JSON.stringify(forged.probes)).toThrow(/refused: probes/);
   });
 
   it("a credit that is no probe carrying gasLeft, or a probe with a bad one, is refused", () => {
