@@ -62,7 +62,7 @@ import { type Forwarded, inTxBlock, spentMap, spentOf } from "../sharding/forwar
 import type { CarriedToken, CrossReceipt, ForwardResult } from "../sharding/receipts.js";
 import type { State } from "../state/state.js";
 import { ContractDB, decodeValue, encodeValue, mapKey } from "../state/storage.js";
-import { bundle, bundleOf, chargesPublisher, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
+import { bundle, bundleOf, chargesPublisher, PAID_RAM, probesOf, ramRecordKey, riders } from "../sharding/receipts.js";
 import { runActions } from "./actions.js";
 import { shardOf } from "../sharding/placement.js";
 import { applyRegister, applyToken } from "../sharding/directory.js";
@@ -189,11 +189,11 @@ export function asFound(state: State, x: CrossReceipt): void {
 }
 
 /**
- * The `ram` records of `accounts`, back on their shard with the escrow rejoining them (a return), that an earlier
+ * The `ram` records of `accounts` on their shard (an escrow rejoining them, or a lend's borrower here) that an earlier
  * part's doPay rewrote with no payer (`paidRam`): named as before that rewrite for this part's actions, since one
  * shard's doPay runs after every action (a lend or sale of the RAM here would otherwise rename the rewrite's none
- * token.iost's, 10 bytes one shard never charges). Returns their keys, which the part names none again after its
- * actions, as the rewrite left them; the rejoin writes the records anyway, so no row more.
+ * token.iost's, 10 bytes one shard never charges). Returns those accounts, whose records the part names none again
+ * after its actions (`nameNone`).
  */
 function nameAsBefore(h: Host, accounts: string[], named: ReadonlyMap<string, string> = new Map()): string[] {
   const renamed: string[] = [];
@@ -201,11 +201,26 @@ function nameAsBefore(h: Host, accounts: string[], named: ReadonlyMap<string, st
     const was = named.get(acc) ?? h.tx.paidRam?.get(acc);
     const key = mapKey(TOKEN, "TB" + acc, "ram");
     const cur = decodeValue(h.state.get(key));
-    if (was === undefined || was === "" || cur === undefined || cur.payer !== "") continue;
-    h.state.put(key, encodeValue(cur.value, was));
-    renamed.push(key);
+    if (was === undefined || cur === undefined || cur.payer !== "") continue;
+    if (was !== "") h.state.put(key, encodeValue(cur.value, was));
+    renamed.push(acc);
   }
   return renamed;
+}
+
+/**
+ * Leaves the records of `accounts` (nameAsBefore's) as the rewrite did, with no payer, and the payer the actions left
+ * them as one shard's actions do, for later parts and credits (`paidRam`): a second lend to one, back here, charges
+ * token.iost nothing more, as on one shard.
+ */
+function nameNone(h: Host, accounts: string[]): void {
+  for (const acc of accounts) {
+    const key = mapKey(TOKEN, "TB" + acc, "ram");
+    const v = decodeValue(h.state.get(key));
+    if (v === undefined || v.payer === "") continue;
+    if (PAID_RAM.has(v.payer)) h.tx.paidRam?.set(acc, v.payer);
+    h.state.put(key, encodeValue(v.value, ""));
+  }
 }
 
 /**
@@ -430,12 +445,15 @@ export function runForwarded(
           if (BigInt(bytes) > 0n || held) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
         }
         const rejoined = signerRam.filter(([acc, bytes]) => here(acc) && BigInt(bytes) > 0n).map(([acc]) => acc);
+        // Any other account of this shard an earlier part's doPay rewrote: the actions may write its record here (a
+        // lend to it back at home after a part elsewhere), which one shard's doPay rewrites after them.
+        const paidHere = [...(h.tx.paidRam?.keys() ?? [])].filter((acc) => here(acc) && acc !== f.publisher && !rejoined.includes(acc));
         // The publisher's escrow names the payer its record names after the parts so far (a sale there names token.iost),
         // and keeps it past the actions: only the last part's doPay rewrites the publisher's record (an escrow sent on
         // from here named none again, and a lend on its next shard charged token.iost the 10 bytes once more).
         if (home && (ramEscrow > 0n || f.ramPayer !== undefined))
           nameAsBefore(h, [f.publisher], new Map(f.ramPayer === undefined ? [] : [[f.publisher, f.ramPayer]]));
-        const renamed = nameAsBefore(h, rejoined);
+        const renamed = nameAsBefore(h, [...rejoined, ...paidHere]);
         // At home the records' value before the tx's parts elsewhere changed them: what the settle adds must leave them as they are.
         const before = new Map(held.map(([key]) => [key, state.get(key)]));
         for (const [key, raw] of held) state.put(key, raw);
@@ -469,7 +487,7 @@ export function runForwarded(
         });
         if (run.failed) throw new Error(run.failed.message); // "out of gas" or IOST's "running action …", as executeTx
         returns = run.returns;
-        for (const key of renamed) state.put(key, encodeValue(decodeValue(state.get(key))!.value, ""));
+        nameNone(h, renamed);
         // One shard pays a tx's RAM once, after every action: the last part pays what the parts before it owe.
         // Co-signers of shards not run on yet pay theirs there, by a part with no actions after the last one.
         // Tokens created off their symbol's shard are claimed there first, by such a part too.

@@ -1108,6 +1108,25 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs(steps)).toBeNull();
   });
 
+  // Found by the multi-action property (session 33, seed 106, shrunk). user06 (shard 2) puts through contract 2, whose
+  // owner user05 pays: the home part's doPay rewrites user05's `ram` record with no payer (`paidRam`). The balanceOf of
+  // joiner4 runs on shard 1, and the lend to user05 back home in a last part, whose token.iost write named the record
+  // token.iost where one shard's doPay, after every action, names none. user03's lend to user05 then charged token.iost
+  // 10 bytes where one shard charges 20. Such a part now names the records of `paidRam`'s accounts as before the
+  // rewrite for its actions and none after them (forwarded.ts nameAsBefore, nameNone).
+  it("a lend back home to the owner of a contract the home part wrote to leaves its record naming none, as one shard's doPay", () => {
+    const moves: Move[] = [
+      { op: "put", cos: false, via: 2, to: "ghost3" },
+      { op: "look", cos: false, via: null, to: "joiner4" },
+      { op: "lend", cos: false, via: null, to: "user05" },
+    ];
+    const then: Step = { k: "combo", by: "user03", who: "user09", moves: [{ op: "lend", cos: false, via: null, to: "user05" }] };
+    expect(differs([{ k: "combo", by: "user06", who: "user00", moves }, then])).toBeNull();
+    // A second lend to it, back home after another part: one shard's record names token.iost since the first, which the
+    // part named none, so it charged token.iost 10 bytes more unless the payer the actions left goes on in `paidRam`.
+    expect(differs([{ k: "combo", by: "user06", who: "user00", moves: [...moves, moves[1], moves[2]] }, then])).toBeNull();
+  });
+
   // user09 (shard 3) co-signs user00's tx: its vote through contract 1 fetches its balance and carries it on, so its
   // pledge for user06 at top level runs on shard 2 and writes none of its records there itself (the balance goes back
   // with the settle). The field it added to `user09gp` rides on that part's release to shard 3 (reads.ts releasesOf),
