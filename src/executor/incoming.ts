@@ -20,7 +20,6 @@ import {
   type ForwardResult,
   DEADADDR,
   freeOf,
-  givesRamBack,
   ReceiptRefused,
   chainFrom,
   unchained,
@@ -183,9 +182,9 @@ function receiveCredit(
     // after this half (held until the half decides the tx, or sent beside it), writes the balance as the part left it,
     // and the bytes given back here would be lost. They go back as to another shard's payer, in a `free` to this one,
     // which waits for that release as a receipt waits for any write lock.
-    const held = givesRamBack(k) && txWriteLocks(state, r).has(ramKey(k));
+    const held = txWriteLocks(state, r).has(ramKey(k));
     if (home === (block.shard?.index ?? 0) && !held) payRam(state, k, v);
-    else if (givesRamBack(k))
+    else
       frees.push(
         freeOf({ id: `${r.id}:free:${k}`, txHash: r.txHash, fromShard: block.shard!.index, toShard: home, account: k, counterpart: payer.publisher }, -v),
       );

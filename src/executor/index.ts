@@ -23,7 +23,7 @@ import { base64Encode } from "../codec/base64.js";
 import { txBlockOf } from "../sharding/forward.js";
 import { TxError } from "../tx/errors.js";
 import type { Action, ContractEvent, StatusCode, Tx, TxReceipt } from "../tx/types.js";
-import { bundle, chargesPublisher, type CrossReceipt, freeOf, givesRamBack, PAID_RAM, riders } from "../sharding/receipts.js";
+import { bundle, chargesPublisher, type CrossReceipt, freeOf, PAID_RAM, riders } from "../sharding/receipts.js";
 import { actionDesc, runActions, type ActionsRun } from "./actions.js";
 import {
   carriesRam,
@@ -318,7 +318,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
     // given back there, as one shard does. Sent with the tx's other receipts: only if the tx stands (locks.ts).
     // 0 bytes too (a record it paid put and deleted; deadaddr's supply of a genesis token rewritten by a RAM issue or an
     // iost destroy): one shard's doPay rewrites its `ram` record and used RAM whatever it paid.
-    if (away && givesRamBack(payer) && (BigInt(c.data) < 0n || (c.data === 0 && !isContractId(payer)))) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
+    if (away && placedByName(payer) && (BigInt(c.data) < 0n || (c.data === 0 && !isContractId(payer)))) h.outbox.push(freeTo(h, payer, -BigInt(c.data)));
     // Bytes an earlier part charged a contract the publisher owns: the publisher's, wherever this part runs.
     const carried = tx.guest ? debt?.contracts.get(payer) : undefined;
     // A contract of another shard pays for records its code wrote in this run (a callee of that shard): its owner,
@@ -405,7 +405,7 @@ export function doPay(h: Host, chargeGas = true, debt?: Debt, publisherGas?: Gas
     }
   }
   // What a co-signer of another shard freed, net over every part (0 too): given back there, as above.
-  if (debt?.last) for (const [payer, bytes] of debt.away) if (bytes <= 0n && givesRamBack(payer)) h.outbox.push(freeTo(h, payer, -bytes));
+  if (debt?.last) for (const [payer, bytes] of debt.away) if (bytes <= 0n && placedByName(payer)) h.outbox.push(freeTo(h, payer, -bytes));
   return paid;
 }
 

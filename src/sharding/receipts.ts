@@ -477,9 +477,6 @@ export function awaitsSettle(r: CrossReceipt): boolean {
 /** The payer of the genesis tokens' records (their info, copied to every shard, rewritten only where a supply is kept). */
 export const DEADADDR = "deadaddr";
 
-/** Whether RAM freed of a record `payer` paid goes back to it on its shard (a `free` receipt): an account's. */
-export const givesRamBack = (payer: string) => placedByName(payer);
-
 /** A `free` receipt: `bytes` of RAM a tx freed here back to `account`, on its shard. */
 export function freeOf(r: Pick<CrossReceipt, "id" | "txHash" | "fromShard" | "toShard" | "account" | "counterpart">, bytes: bigint): CrossReceipt {
   return { ...r, kind: "free", token: "ram", amount: "0", ram: bytes.toString(), message: "" };
@@ -734,7 +731,7 @@ export function checkReceipt(
   if (r.ram !== undefined) int("ram", r.ram);
   if (r.kind === "free" && r.ram === undefined) refuse("ram", r.ram, MAX_INT64);
   // RAM is given back only where its account lives: anywhere else it would be RAM nobody used.
-  if (r.kind === "free" && !(givesRamBack(r.account) && shardOf(r.account, count) === r.toShard))
+  if (r.kind === "free" && !(placedByName(r.account) && shardOf(r.account, count) === r.toShard))
     throw new ReceiptRefused(`receipt ${r.id} refused: a free of ${JSON.stringify(r.account)}'s RAM on shard ${r.toShard}`);
   for (const [k, v] of Object.entries(r.signerRam ?? {})) {
     // Only a signer's RAM travels: an escrow of anyone else's would let a shard spend it.
