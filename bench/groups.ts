@@ -36,10 +36,14 @@ export interface GroupsOptions {
 /** What one node's /dev/status says that this section reads. */
 export interface NodeSample {
   head: number;
-  /** Chunks checked by witness so far, blocks not endorsed because one failed, the last such failure (none with one group: the counter is absent then). */
+  /**
+   * Chunks checked by witness so far, blocks not endorsed because one failed, the last such failure, and blocks not endorsed
+   * because no peer served a chunk's witness (none with one group: the counters are absent then).
+   */
   checked: number;
   refused: number;
   lastRefusal: string | null;
+  unserved: number;
   /** Peers' drafts of its blocks' chunks it took so far, each checked by witness before (0 with one group). */
   taken: number;
   /** Per shard, in shard order: chunks executed (built or applied), stored bytes, rows written. */
@@ -66,6 +70,7 @@ export function nodeSample(status: any, shards: number): NodeSample {
     checked: status.coordinator.witnessChecks?.chunks ?? 0,
     refused: status.coordinator.witnessChecks?.refused ?? 0,
     lastRefusal: status.coordinator.witnessChecks?.last ?? null,
+    unserved: status.coordinator.witnessChecks?.unserved ?? 0,
     taken: status.coordinator.groupChunks?.taken ?? 0,
     executed: perShard.map((s) => s.executed),
     bytes: perShard.map((s) => s.bytes),
@@ -134,9 +139,10 @@ export interface NodeFigures {
   checkedPerBlock: number;
   /** Peers' drafts of its own blocks' chunks checked by witness and taken, per block. */
   takenPerBlock: number;
-  /** Blocks it did not endorse because a chunk failed its check by witness, and the last one's reason. */
+  /** Blocks it did not endorse because a chunk failed its check by witness, and the last one's reason; because no peer served a chunk's witness. */
   refused: number;
   lastRefusal: string | null;
+  unserved: number;
   /** /p2p/witness requests it sent per chunk it checked; null when it checked none. */
   requestsPerCheck: number | null;
   /**
@@ -173,6 +179,7 @@ export function nodeFigures(
     takenPerBlock: (after.taken - before.taken) / blocks,
     refused: after.refused - before.refused,
     lastRefusal: after.refused > before.refused ? after.lastRefusal : null,
+    unserved: after.unserved - before.unserved,
     requestsPerCheck: checked === 0 ? null : o.requests / checked,
     witnessBytes: {
       loaded: spread(witnesses.filter((w) => (o.txs.get(`${w.shard}/${w.height}`) ?? 0) > 0).map((w) => w.bytes)),
@@ -233,6 +240,7 @@ export function groupsTable(one: RunFigures, many: RunFigures): string[] {
     row(n, "chunks checked by witness per block (per block by another node)", checked(a), checked(b), times(b.checkedPerBlock, a.checkedPerBlock));
     row(n, "peers' drafts of its blocks' chunks checked by witness and taken, per block", num(a.takenPerBlock), num(b.takenPerBlock), "");
     row(n, "blocks not endorsed: a chunk failed its check by witness", String(a.refused), String(b.refused), "");
+    row(n, "blocks not endorsed yet: no peer served a chunk's witness", String(a.unserved), String(b.unserved), "");
     row(n, "witness bytes per chunk with txs taken in, min / median / max", spreadText(a.witnessBytes.loaded), spreadText(b.witnessBytes.loaded), "");
     const quiet = (f: NodeFigures) => `${spreadText(f.witnessBytes.quiet)}${f.notWitness === 0 ? "" : ` (+${f.notWitness} answers no witness)`}`;
     row(n, "witness bytes per quiet chunk (no tx: receipts in, or nothing) taken in, min / median / max", quiet(a), quiet(b), "");

@@ -465,7 +465,7 @@ export interface CoordinatorStatus {
   /** LIB by IOST's rule alone (`lib` is the higher of this and `finality.final`); the bench compares the two. */
   iostLib?: number;
   /** Shard groups: peers' chunks of shards this node's producers do not hold, checked by witness before endorsing (coordinator/witness-check.ts). */
-  witnessChecks?: { chunks: number; windowed: number; refused: number; last: string | null };
+  witnessChecks?: { chunks: number; windowed: number; refused: number; last: string | null; unserved: number; lastUnserved: string | null };
   /** With more than one group: block chunks of shards outside its groups asked of peers, taken, built here (coordinator/group-chunks.ts). */
   groupChunks?: { asked: number; taken: number; empty: number; built: number; last: string | null };
   /** With shard groups: the last rotation plan (src/consensus/rotation.ts), the shards rotation (or a leap) synced since the object started, and those never made here. */

@@ -44,6 +44,14 @@ export function parsePeers(text: string | undefined): string[] {
 /** How long (ms) a push to a peer (a block, endorsements, a tx) may take. */
 export const PUSH_TIMEOUT_MS = 2_000;
 
+/**
+ * How many more times, and how long (ms) apart, a checker by witness asks a peer whose shard is below the block's height
+ * again (coordinator/witness-check.ts `checkByWitness`): at most 600 ms more inside the coordinator's turn, against the block
+ * refused and taken again from the next pull.
+ */
+export const WITNESS_RETRIES = 3;
+export const WITNESS_RETRY_MS = 200;
+
 /** Most blocks one GET /p2p/blocks returns. */
 export const MAX_RANGE = 50;
 

@@ -184,7 +184,7 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
   /** Peers' blocks: rejections, pull in progress (durable-objects/coordinator/chain-sync.ts). */
   private readonly syncState = sync.newSyncState();
   /** Shard groups: the checks by witness of peers' chunks of unheld shards (witness-check.ts). */
-  private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, placeholders: 0, refused: 0, last: null };
+  private readonly witnessChecks: WitnessTally = { chunks: 0, windowed: 0, placeholders: 0, refused: 0, last: null, unserved: 0, lastUnserved: null };
   private readonly groupChunks: GroupChunkCounts = { asked: 0, taken: 0, empty: 0, placeholders: 0, built: 0, last: null, refused: 0, lastRefused: null };
   /** By shard, the peer that built our last block's chunk of it (group-chunks.ts). */
   private readonly builders = new Map<number, string>();
@@ -877,8 +877,9 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       for (const { i } of unheld) this.replays.note(i, b.number, BigInt(b.time), txs[i]);
       return true;
     }
-    if ((await this.witnessCheck(b, parent, parts, [...shards, ...checked])) === null) return true;
-    console.warn(`${this.name}: not endorsing ${this.witnessChecks.last}`);
+    const why = await this.witnessCheck(b, parent, parts, [...shards, ...checked]);
+    if (why === null) return true;
+    console.warn(`${this.name}: not endorsing block ${b.number} ${b.hash}: ${why}`);
     return false;
   }
 
@@ -908,8 +909,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       this.witnessChecks.placeholders += parts.chunks.filter((c, s) => !held.includes(s) && c.placeholder !== undefined).length;
       return null;
     }
-    this.witnessChecks.refused++;
-    this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
+    if (r.refused) {
+      this.witnessChecks.refused++;
+      this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
+    } else {
+      this.witnessChecks.unserved++;
+      this.witnessChecks.lastUnserved = `block ${b.number} ${b.hash}: ${r.error}`;
+    }
     return r.error;
   }
 

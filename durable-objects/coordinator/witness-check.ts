@@ -14,12 +14,12 @@ import type { Witness } from "../../src/state/witness";
 import type { SentProof } from "../../src/sharding/receipt-proof";
 import type { Answer, Chunk, ChunkContext, ShardInternal } from "../api";
 import { chunkId } from "../shard/chunk-sync";
-import { checkChunk } from "../shard/witness";
+import { behindIn, checkChunk } from "../shard/witness";
 import { receiptsFromAfter } from "../../src/sharding/placeholder";
 import { chunkContext } from "./chain-sync";
 import { ReplayWindow } from "../../src/pool/replay";
 import type { Tx } from "../../src/tx/types";
-import { MAX_RANGE, MAX_RANGE_BYTES, MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS } from "../config";
+import { MAX_RANGE, MAX_RANGE_BYTES, MAX_WITNESS_BYTES, PUSH_TIMEOUT_MS, WITNESS_RETRIES, WITNESS_RETRY_MS } from "../config";
 import { peerJson } from "../../src/net/peer-json";
 import { MAX_TX_LIFE_NS } from "../../src/pool/index";
 import { decodeTx, NodeFault } from "../core";
@@ -109,15 +109,27 @@ function formError(x: unknown, shard: number, height: number): string | null {
   return null;
 }
 
+/** What checking a chunk by witness came to: the peer whose witness passed, or why none did and whether one was served (`refused`). */
+export type Verdict = { peer: string } | { error: string; refused: boolean };
+
 /**
  * Checks chunk `c` from the witness of each peer in turn until one passes: `{peer}` of the one
- * whose witness passed, or `{error}` naming each peer's failure (a refusal is the chunk's or the
- * peer's fault: either way, no endorsement). A NodeFault of this node's VM throws.
+ * whose witness passed, or `{error}` naming each peer's failure, `refused` when a peer served a
+ * witness that did not pass (the chunk's or the peer's fault), not when none served one (asked too
+ * early, a fork's block, peers down): either way, no endorsement. A peer whose shard is below the
+ * height (`behindIn`) is asked again WITNESS_RETRIES times, `pause(WITNESS_RETRY_MS)` apart: a
+ * holder adopts a block about when the checker does, and the block's producer (which keeps its
+ * drafts' witnesses) may be down. A NodeFault of this node's VM throws.
  */
-export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], source: WitnessSource): Promise<Answer<{ peer: string }>> {
+export async function checkByWitness(
+  c: ChunkToCheck,
+  peers: readonly string[],
+  source: WitnessSource,
+  pause: (ms: number) => Promise<void> = sleep,
+): Promise<Verdict> {
   const roots = headerParts(c.parentInfo);
   const prevRoot = roots[c.shard]?.state_root;
-  if (prevRoot === undefined) return { error: `our header of block ${c.ctx.height - 1} has no chunk of shard ${c.shard}` };
+  if (prevRoot === undefined) return { error: `our header of block ${c.ctx.height - 1} has no chunk of shard ${c.shard}`, refused: true };
   const sentRoots = roots.map((r) => r.out_receipts_root ?? "");
   const place = { index: c.shard, count: c.shardCount };
   const parent = cursorOf(roots[c.shard]);
@@ -125,31 +137,49 @@ export async function checkByWitness(c: ChunkToCheck, peers: readonly string[], 
   // Nothing runs in a placeholder: checked against our header alone, no peer asked (peer "").
   if (c.chunk.placeholder !== undefined) {
     const r = await checkChunk(prevRoot, { ctx: c.ctx, txs: c.txs, incoming: [], chunk: c.chunk }, { shape: "", hashes: "", entries: [] }, options);
-    return "error" in r ? { error: `chunk ${c.shard}/${c.ctx.height}: ${r.error}` } : { peer: "" };
+    return "error" in r ? { error: `chunk ${c.shard}/${c.ctx.height}: ${r.error}`, refused: true } : { peer: "" };
   }
   const from = receiptsFromAfter({ ...parent, height: c.ctx.height - 1 });
   const id = chunkId(c.chunk);
-  const reasons: string[] = [];
-  for (const peer of peers) {
-    const got = await source(peer, c.shard, c.ctx.height, id, from);
-    const bad = typeof got === "object" && got !== null && "error" in got ? String(got.error) : formError(got, c.shard, c.ctx.height);
-    if (bad !== null) {
-      reasons.push(`${peer}: ${bad}`);
-      continue;
+  // Each peer's last answer, in the order first asked.
+  const reasons = new Map<string, { why: string; served: boolean }>();
+  let ask = peers;
+  for (let round = 0; ; round++) {
+    const behind: string[] = [];
+    for (const peer of ask) {
+      const got = await source(peer, c.shard, c.ctx.height, id, from);
+      if (typeof got === "object" && got !== null && "error" in got) {
+        const why = String(got.error);
+        reasons.set(peer, { why, served: false });
+        if (behindIn(why)) behind.push(peer);
+        continue;
+      }
+      const bad = formError(got, c.shard, c.ctx.height);
+      if (bad !== null) {
+        reasons.set(peer, { why: bad, served: true });
+        continue;
+      }
+      const w = got as ChunkWitness;
+      try {
+        const r = await checkChunk(prevRoot, { ctx: c.ctx, txs: c.txs, incoming: w.incoming, chunk: c.chunk }, w.witness, options);
+        if (!("error" in r)) return { peer };
+        reasons.set(peer, { why: r.error, served: true });
+      } catch (err) {
+        // A malformed part checkChunk does not expect (a proof that is not one) is the peer's fault; this node's VM failing is not.
+        if (err instanceof NodeFault) throw err;
+        reasons.set(peer, { why: errorText(err), served: true });
+      }
     }
-    const w = got as ChunkWitness;
-    try {
-      const r = await checkChunk(prevRoot, { ctx: c.ctx, txs: c.txs, incoming: w.incoming, chunk: c.chunk }, w.witness, options);
-      if (!("error" in r)) return { peer };
-      reasons.push(`${peer}: ${r.error}`);
-    } catch (err) {
-      // A malformed part checkChunk does not expect (a proof that is not one) is the peer's fault; this node's VM failing is not.
-      if (err instanceof NodeFault) throw err;
-      reasons.push(`${peer}: ${errorText(err)}`);
-    }
+    if (behind.length === 0 || round === WITNESS_RETRIES) break;
+    await pause(WITNESS_RETRY_MS);
+    ask = behind;
   }
-  return { error: `chunk ${c.shard}/${c.ctx.height} not checked by witness: ${peers.length === 0 ? "no peers" : reasons.join("; ")}` };
+  const all = [...reasons.entries()];
+  const why = all.length === 0 ? "no peers" : all.map(([peer, r]) => `${peer}: ${r.why}`).join("; ");
+  return { error: `chunk ${c.shard}/${c.ctx.height} not checked by witness: ${why}`, refused: all.some(([, r]) => r.served) };
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * `peers` in the order to ask them for what a holder of shard `index` serves of block `height` (a
@@ -201,9 +231,12 @@ export interface WitnessTally {
   chunks: number;
   windowed: number;
   placeholders: number;
-  /** Blocks not endorsed because a chunk did not pass, and the last reason. */
+  /** Blocks not endorsed because a peer's witness of a chunk did not pass, and the last reason. */
   refused: number;
   last: string | null;
+  /** Blocks not endorsed because no peer served a witness of a chunk (asked too early, a fork's block, peers down), and the last reason. */
+  unserved: number;
+  lastUnserved: string | null;
 }
 
 /** A chunk a replay window holds: its height, block time and txs (full bytes). */
@@ -301,7 +334,7 @@ export class ReplayWindows {
  * Checks by witness every chunk of block `b` (adopted on top of `parent`) whose shard is not in
  * `held`, all shards at once, each against its replay window in `windows` (then fed with the
  * chunk): when every one passed, how many were checked against a window that covered them, else
- * the reasons.
+ * the reasons, `refused` when a peer served a witness that did not pass (`checkByWitness`).
  */
 export async function checkUnheld(
   b: { number: number; hash: string; time: string; parentHash: string; witness: string },
@@ -317,7 +350,7 @@ export async function checkUnheld(
     windows: ReplayWindows;
     rootsAt?: (height: number) => readonly string[] | null;
   },
-): Promise<Answer<{ windowed: number }>> {
+): Promise<{ windowed: number } | { error: string; refused: boolean }> {
   const ctx = chunkContext(b, parent);
   const unheld = Array.from({ length: o.shardCount }, (_, s) => s).filter((s) => !held.includes(s));
   const time = BigInt(b.time);
@@ -343,6 +376,7 @@ export async function checkUnheld(
   );
   // On the main chain whether it passed or not: its txs ran.
   for (const shard of unheld) o.windows.note(shard, b.number, time, parts.txs[shard]);
-  const failed = answers.flatMap((a) => ("error" in a ? [a.error] : []));
-  return failed.length === 0 ? { windowed: replays.filter((w) => w !== undefined).length } : { error: failed.join("; ") };
+  const failed = answers.flatMap((a) => ("error" in a ? [a] : []));
+  if (failed.length === 0) return { windowed: replays.filter((w) => w !== undefined).length };
+  return { error: failed.map((a) => a.error).join("; "), refused: failed.some((a) => a.refused) };
 }

@@ -86,7 +86,7 @@ import { dropSnapshotsFrom, hasSnapshot, restoreSnapshot, takeSnapshot } from ".
 import { allOf, countEntries, meterObject } from "../meter";
 import { CHECKPOINT_BLOCKS, SqlStore } from "../sql-store";
 import { logText, storeChunk } from "./block-log";
-import { chunkWitness, sentProofsAt } from "./witness";
+import { chunkWitness, noWitnessText, sentProofsAt } from "./witness";
 import type { Witness } from "../../src/state/witness";
 import { sentProof, type SentProof } from "../../src/sharding/receipt-proof";
 import { SETTLE } from "../../src/sharding/receipts";
@@ -1164,9 +1164,7 @@ export class Shard extends DurableObject<NodeEnv> implements ShardInternal {
     // A chunk at or below a snapshot sync's block was not run here: no undo data to rewind to its parent's state.
     const low = Math.max(1, this.lib - MAX_PROOF_DEPTH, this.history.from + 1);
     if (!Number.isSafeInteger(height) || height < low || height > this.head || isArchived(this.mark, height)) {
-      return {
-        error: `shard-${this.shardIndex}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${this.lib}) up to the head ${this.head}`,
-      };
+      return { error: noWitnessText(this.shardIndex, height, low, this.lib, this.head) };
     }
     // Below LIB every node has one chunk of a height, above it a fork may give this node another than the asker's: one of
     // the same post-state root too when neither changed the state (a placeholder there, an idle shard's chunk here), whose witness is not that chunk's.

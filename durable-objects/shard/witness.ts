@@ -54,6 +54,20 @@ export function sentProofsAt(sql: SqlStorage, height: number, to: readonly numbe
   return to.map((t) => sentProof(receipts, t));
 }
 
+/**
+ * Why shard `shard` serves no state witness of `height`: outside `low` (LIB `lib`) … `head`. The asker
+ * tells a holder behind (`height` above its head: it may adopt the block any moment) by `behindIn`.
+ */
+export function noWitnessText(shard: number, height: number, low: number, lib: number, head: number): string {
+  return `shard-${shard}: no state witness of height ${height}: witnesses are served from ${low} (LIB ${lib}) up to the head ${head}`;
+}
+
+/** Whether `error` (a peer's answer for a witness) says its holder's head is below the height asked: `noWitnessText` of a holder behind. */
+export function behindIn(error: string): boolean {
+  const m = /no state witness of height ([0-9]+): witnesses are served from [0-9]+ \(LIB [0-9]+\) up to the head ([0-9]+)$/.exec(error);
+  return m !== null && Number(m[2]) < Number(m[1]);
+}
+
 /** A chunk as a node without its shard's state checks it. */
 export interface ChunkCase {
   /** The block it belongs to (buildChunk's context). */

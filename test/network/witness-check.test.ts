@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, expectSuccess, type Client } from "../e2e/helpers/sdk";
 import { allFinal, allInfo, balancesAgree, finalChainDiff, getJson, startNetwork, transferUntil, type Network, useNetwork } from "./harness";
 
-type Checks = { chunks: number; windowed: number; placeholders: number; refused: number; last: string | null };
+type Checks = { chunks: number; windowed: number; placeholders: number; refused: number; last: string | null; unserved: number; lastUnserved: string | null };
 
 describe("shard groups: peers' chunks of unheld shards checked by witness before endorsing", () => {
   let net: Network;
@@ -56,8 +56,9 @@ describe("shard groups: peers' chunks of unheld shards checked by witness before
     for (const c of all) {
       // Each node holds one group and shard 0: the others' chunks of each peer block (1 or 2), never shard 0's.
       expect(c.chunks).toBeGreaterThan(0);
-      // A loaded machine may fork for a block: peers on the other block refuse its witness, and it is rightly not endorsed.
-      if (c.refused > 0) expect(c.last).toMatch(/its chunk of height \d+ is another .*: a fork/);
+      // No honest peer's witness fails. A loaded machine may fork for a block, or a holder be behind past the retries: no
+      // peer serves that block's witness, and it is not endorsed (`unserved`), not refused.
+      expect(c.refused, c.last ?? "").toBe(0);
       // Fed with every main block's chunks since genesis, the replay windows cover every check.
       expect(c.windowed).toBe(c.chunks);
     }

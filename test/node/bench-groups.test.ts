@@ -12,6 +12,7 @@ const status = (o: {
   head: number;
   checked?: number;
   refused?: number;
+  unserved?: number;
   taken?: number;
   chunks: [number, number];
   bytes: [number, number];
@@ -30,6 +31,8 @@ const status = (o: {
             placeholders: 0,
             refused: o.refused ?? 0,
             last: o.refused ? "block 9 X: chunk 1/9 not checked by witness: …" : null,
+            unserved: o.unserved ?? 0,
+            lastUnserved: null,
           },
           groupChunks: { asked: 9, taken: o.taken ?? 0, empty: 1, built: 0, last: null },
         }),
@@ -52,11 +55,12 @@ const status = (o: {
 
 describe("shard groups bench", () => {
   test("a node's sample: each shard's chunks, bytes and rows by its index, the coordinator's checks (0 when it has none)", () => {
-    expect(nodeSample(status({ head: 10, checked: 4, refused: 1, taken: 3, chunks: [9, 8], bytes: [4096, 8192], rows: [30, 40] }), 2)).toEqual({
+    expect(nodeSample(status({ head: 10, checked: 4, refused: 1, unserved: 2, taken: 3, chunks: [9, 8], bytes: [4096, 8192], rows: [30, 40] }), 2)).toEqual({
       head: 10,
       checked: 4,
       refused: 1,
       lastRefusal: "block 9 X: chunk 1/9 not checked by witness: …",
+      unserved: 2,
       taken: 3,
       executed: [9, 8],
       bytes: [4096, 8192],
@@ -66,6 +70,7 @@ describe("shard groups bench", () => {
       checked: 0,
       refused: 0,
       lastRefusal: null,
+      unserved: 0,
       taken: 0,
     });
     expect(() => nodeSample(status({ head: 3, chunks: [1, 2], bytes: [1, 2], rows: [3, 4] }), 3)).toThrow("no shard 2");
@@ -96,8 +101,28 @@ describe("shard groups bench", () => {
   });
 
   test("a node's figures between two samples: per block, per check, its own witness answers only, errors apart", () => {
-    const before: NodeSample = { head: 10, checked: 6, refused: 1, lastRefusal: "old", taken: 2, executed: [10, 10], bytes: [100, 100], rowsWritten: [50, 60] };
-    const after: NodeSample = { head: 20, checked: 26, refused: 1, lastRefusal: "old", taken: 7, executed: [20, 25], bytes: [300, 200], rowsWritten: [80, 61] };
+    const before: NodeSample = {
+      head: 10,
+      checked: 6,
+      refused: 1,
+      lastRefusal: "old",
+      unserved: 2,
+      taken: 2,
+      executed: [10, 10],
+      bytes: [100, 100],
+      rowsWritten: [50, 60],
+    };
+    const after: NodeSample = {
+      head: 20,
+      checked: 26,
+      refused: 1,
+      lastRefusal: "old",
+      unserved: 5,
+      taken: 7,
+      executed: [20, 25],
+      bytes: [300, 200],
+      rowsWritten: [80, 61],
+    };
     const seen = [
       { node: 1, bytes: 113, shard: null, height: null, error: "not yet" },
       { node: 1, bytes: 1200, shard: 1, height: 11, error: null },
@@ -120,6 +145,7 @@ describe("shard groups bench", () => {
       takenPerBlock: 0.5,
       refused: 0,
       lastRefusal: null,
+      unserved: 3,
       requestsPerCheck: 1.1,
       witnessBytes: { loaded: { min: 1200, median: 1200, max: 4000 }, quiet: { min: 1300, median: 1300, max: 1400 } },
       notWitness: 1,
@@ -161,6 +187,7 @@ describe("shard groups bench", () => {
       takenPerBlock: checked / 2,
       refused: checked,
       lastRefusal: null,
+      unserved: checked,
       requestsPerCheck: checked === 0 ? null : 1.05,
       witnessBytes:
         checked === 0 ? { loaded: null, quiet: null } : { loaded: { min: 9000, median: 15000, max: 25000 }, quiet: { min: 1300, median: 1400, max: 4100 } },

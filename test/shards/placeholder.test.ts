@@ -168,7 +168,7 @@ describe("the placeholder chunk", () => {
       return runInDurableObject(nodeEnv.SHARD.getByName(`${other.id}:shard-${S}`), () => checkByWitness(c2, ["http://peer"], source));
     };
     expect(await byWitness(p2, (await s.chunkAt(p2))!)).toEqual({ peer: "" });
-    expect(await byWitness(p2, { ...(await s.chunkAt(p2))!, receiptsFrom: p1 })).toEqual({ error: expect.stringMatching(/receiptsFrom/) });
+    expect(await byWitness(p2, { ...(await s.chunkAt(p2))!, receiptsFrom: p1 })).toEqual({ error: expect.stringMatching(/receiptsFrom/), refused: true });
     expect(asked).toEqual([]);
     expect(await byWitness(n, real)).toEqual({ peer: "http://peer" });
     expect(asked).toEqual([sent]);
@@ -230,7 +230,10 @@ describe("the placeholder chunk", () => {
     const check = () => runInDurableObject(nodeEnv.SHARD.getByName(`${other.id}:shard-${S}`), () => checkByWitness(k, ["http://peer"], source));
     // It serves no witness for that chunk: its own is of another one. Before, the placeholder's (the lock keys alone) was served,
     // and the real chunk refused for the first key its run reads that a placeholder does not: x-reads.
-    expect(await check()).toEqual({ error: expect.stringMatching(/: its chunk of height \d+ is another \(id [0-9a-f]{64}, not [0-9a-f]{64}\): a fork$/) });
+    expect(await check()).toEqual({
+      error: expect.stringMatching(/: its chunk of height \d+ is another \(id [0-9a-f]{64}, not [0-9a-f]{64}\): a fork$/),
+      refused: false,
+    });
     // Back on the real chunk's block, the same peer's witness passes it.
     expect(await s.revertTo(h)).toEqual({ head: h });
     expect(await s.buildChunk(ctx)).toEqual(real);

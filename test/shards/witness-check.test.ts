@@ -10,7 +10,7 @@
 import { runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, test } from "vitest";
 import type { ShardInternal } from "../../durable-objects/api";
-import { MAX_WITNESS_BYTES } from "../../durable-objects/config";
+import { MAX_WITNESS_BYTES, WITNESS_RETRIES, WITNESS_RETRY_MS } from "../../durable-objects/config";
 import {
   type AdoptedParts,
   checkByWitness,
@@ -151,7 +151,7 @@ describe("checks by witness before endorsing", () => {
     expect(await run(toCheck(k, R), [...liars, "http://honest"])).toEqual({ peer: "http://honest" });
     expect(asked).toEqual([...liars, "http://honest"].map((p) => `${p} ${R}/${head}`));
     const refused = await run(toCheck(k, R), liars);
-    expect(refused).toEqual({ error: expect.stringMatching(new RegExp(`^chunk ${R}/${head} not checked by witness: `)) });
+    expect(refused).toEqual({ error: expect.stringMatching(new RegExp(`^chunk ${R}/${head} not checked by witness: `)), refused: true });
     const why = (refused as { error: string }).error;
     expect(why).toMatch(/http:\/\/forged-value: chunk \d\/\d+ refused: .*root/);
     expect(why).toMatch(/http:\/\/forged-receipt: chunk \d\/\d+ refused: .*receipt/);
@@ -163,7 +163,10 @@ describe("checks by witness before endorsing", () => {
     // A chunk announcing a wrong post-state root: even the honest witness cannot make it pass.
     const wrong = toCheck(k, R);
     wrong.chunk = { ...wrong.chunk, stateRoot: "00".repeat(32) };
-    expect(await run(wrong, ["http://honest"])).toEqual({ error: expect.stringMatching(/http:\/\/honest: chunk \d\/\d+ refused: .*stateRoot differs/) });
+    expect(await run(wrong, ["http://honest"])).toEqual({
+      error: expect.stringMatching(/http:\/\/honest: chunk \d\/\d+ refused: .*stateRoot differs/),
+      refused: true,
+    });
     // The previous root is our own header's: against another one (here the block's own roots) the witness does not hold.
     const otherParent = { ...k, parent: { ...k.parent, info: k.b.info } };
     expect(await run(toCheck(otherParent, R), ["http://honest"])).toMatchObject({ error: expect.stringContaining("http://honest: chunk") });
@@ -188,7 +191,7 @@ describe("checks by witness before endorsing", () => {
         .sort(),
     );
     expect(await unheldBy([0, 1, 2, 3], ["http://honest"])).toEqual({ windowed: 0 });
-    expect(await unheldBy(held, ["http://forged-value"])).toEqual({ error: expect.stringMatching(/not checked by witness/) });
+    expect(await unheldBy(held, ["http://forged-value"])).toEqual({ error: expect.stringMatching(/not checked by witness/), refused: true });
   });
 
   test("a chunk with a tx creating nothing parked behind its publisher's pledge in flight, a signUp after it, passes by witness (executor/reads.ts PoolOrder over the chunk's txs)", async () => {
@@ -211,6 +214,34 @@ describe("checks by witness before endorsing", () => {
     const checker = newChain("witness-behind-checker").coordStub;
     const source: WitnessSource = async () => clone(honest);
     expect(await runInDurableObject(checker, () => checkByWitness(toCheck(k, ADMIN), ["http://honest"], source))).toEqual({ peer: "http://honest" });
+
+    // A holder a block behind (its shard's own answer for a height above its head) is asked again, WITNESS_RETRY_MS apart, until it has the block.
+    const early = await shardAt(c, ADMIN).witnessOf(head + 1);
+    expect(early).toEqual({ error: expect.stringMatching(new RegExp(`no state witness of height ${head + 1}: .* up to the head ${head}$`)) });
+    const check = (peers: string[], from: WitnessSource, pauses: number[] = []) =>
+      runInDurableObject(checker, () => checkByWitness(toCheck(k, ADMIN), peers, from, async (ms) => void pauses.push(ms)));
+    let tries = 0;
+    const pauses: number[] = [];
+    expect(await check(["http://holder"], async () => (++tries < 3 ? clone(early) : clone(honest)), pauses)).toEqual({ peer: "http://holder" });
+    expect(pauses).toEqual([WITNESS_RETRY_MS, WITNESS_RETRY_MS]);
+    // One that stays behind, beside a peer on another block (asked once), leaves the chunk unserved: no endorsement, and no refusal.
+    const asked: string[] = [];
+    const fork = { error: "shard-0: its chunk of height 9 is another (id aa, not bb): a fork" };
+    const stuck: WitnessSource = async (peer) => {
+      asked.push(peer);
+      return peer === "http://fork" ? fork : peer === "http://forged" ? { ...clone(honest), witness: { ...honest.witness, hashes: "" } } : clone(early);
+    };
+    const unserved = await check(["http://fork", "http://holder"], stuck);
+    expect(unserved).toEqual({
+      error: expect.stringMatching(/^chunk \d\/\d+ not checked by witness: http:\/\/fork: .*a fork; http:\/\/holder: .*no state witness/),
+      refused: false,
+    });
+    expect(asked).toEqual(["http://fork", ...Array<string>(1 + WITNESS_RETRIES).fill("http://holder")]);
+    // A witness served that does not pass makes it a refusal.
+    expect(await check(["http://holder", "http://forged"], stuck)).toEqual({
+      error: expect.stringMatching(/http:\/\/forged: chunk \d\/\d+ refused: /),
+      refused: true,
+    });
     // A peer syncing the chain runs the same chunks (chunk-build.ts, given txs) to the same chunks.
     const peer = newChain("witness-behind-peer");
     for (let n = 1; n <= head; n++) {
@@ -245,6 +276,7 @@ describe("checks by witness before endorsing", () => {
     // A window that saw the same tx run in the chunk before: the chunk is refused.
     expect(await check(fed([t.bytes]))).toEqual({
       error: expect.stringMatching(new RegExp(`chunk ${ADMIN}/${head} refused: tx ${t.hash}: tx exists in chain`)),
+      refused: true,
     });
     // A window that saw the chunks before without it: the chunk passes, and the window now holds its tx.
     const clean = fed([]);
