@@ -63,8 +63,36 @@ function balanceRecordPayer(sym: string, acc: string, ramPayer: string): string 
 }
 
 function setBalance(h: Host, c: Cost, sym: string, acc: string, balance: bigint, ramPayer: string): void {
-  if (h.mapHas(c, TB + acc, sym)) h.mapPut(c, TB + acc, sym, int(balance));
-  else h.mapPut(c, TB + acc, sym, int(balance), balanceRecordPayer(sym, acc, ramPayer));
+  if (h.mapHas(c, TB + acc, sym)) {
+    h.mapPut(c, TB + acc, sym, int(balance));
+    return;
+  }
+  h.mapPut(c, TB + acc, sym, int(balance), balanceRecordPayer(sym, acc, ramPayer));
+  if (sym === CONSENSUS_TOKEN) listAtHome(h, acc);
+}
+
+/**
+ * An account's first `contribute` (a producer's first reward), written here on the consensus shard: an `index` receipt
+ * lists it in the account's token index at its home too, before the tokens it gets later, as one shard's index lists it
+ * (docs/SHARDING.md "Proof of Believability across shards"). The record is never deleted: once per account.
+ */
+function listAtHome(h: Host, acc: string): void {
+  const sh = h.block.shard;
+  if (!sh || sh.count === 1 || sh.index !== CONSENSUS_SHARD || !placedByName(acc)) return;
+  const home = shardOf(acc, sh.count);
+  if (home === CONSENSUS_SHARD) return;
+  h.outbox.push({
+    id: h.nextReceiptId(),
+    kind: "index",
+    txHash: h.tx.hash,
+    fromShard: CONSENSUS_SHARD,
+    toShard: home,
+    token: CONSENSUS_TOKEN,
+    account: acc,
+    counterpart: "",
+    amount: "0",
+    message: "",
+  });
 }
 
 function getBalance(h: Host, c: Cost, sym: string, acc: string, ramPayer: string): bigint {

@@ -591,6 +591,9 @@ export function applyIncoming(
         else takeAnswer(state, r);
       } else if (r.kind === "burn") {
         out.push(...payBurn(state, r, block.shard!, applyBurn(state, r)));
+      } else if (r.kind === "index") {
+        // Listed where the consensus shard first wrote it: after the tokens the account got before, before later ones.
+        if (!db.mkeys("token.iost", "TB" + r.account).includes(r.token)) db.addField("token.iost", "TB" + r.account, r.token);
       } else if (r.kind === "free") {
         // The payer's RAM a tx freed elsewhere, back as one shard's doPay gives it.
         payRam(state, r.account, -BigInt(r.ram!));

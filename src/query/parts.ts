@@ -10,7 +10,9 @@
  *   (time, then amount), as one list holds them;
  * - the field index of an account's token maps (`TB<acc>`, `TF<acc>`): the
  *   account's home lists its tokens, the consensus shard its `contribute`
- *   (a system contract's: every shard its own), fields in that order;
+ *   (a system contract's: every shard its own), fields in that order; the
+ *   home lists `contribute` too, where one shard does, from the block after
+ *   the account's first (contracts/token.ts listAtHome);
  * - the field index of a pledger's pledges (gas.iost `<pledger>gp`): each
  *   shard indexes its own users, and the pledger's shard keeps the one-shard
  *   order of all of them (src/sharding/pledges.ts), which its read answers;

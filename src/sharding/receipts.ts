@@ -22,7 +22,8 @@
  * `pending` receipts tell every shard a name a tx may still create, and a failed tx cancels them (pending.ts),
  * not answered. `wound` receipts tell every other shard that a credit of an older tx waits for the lock of tx
  * `txHash` where it lands: a part or deciding half of that tx applied with it there gives way (executor/incoming.ts),
- * not answered.
+ * not answered. `index` receipts tell an account's shard that the consensus shard wrote its first `contribute`
+ * (contracts/token.ts listAtHome), which its token index there lists from then on, not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
  * one in-flight receipt — so the sum over shards of balances plus in-flight
@@ -37,7 +38,7 @@ import type { Action, ContractEvent, ContractReceipt, TxReceipt } from "../tx/ty
 import type { BlockContext } from "../block/context.js";
 import { type Forwarded, spentMap, type TxBlock } from "./forward.js";
 import type { PledgeMove } from "./pledges.js";
-import { CONSENSUS_SHARD, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
+import { CONSENSUS_SHARD, CONSENSUS_TOKEN, nftShard, placedByName, shardOf, tokenShard } from "./placement.js";
 import { ageIn, decodeValue, mapKey } from "../state/storage.js";
 import { holdsAmount, isCounted, isWrites, readShapeError } from "./reads.js";
 import { pendingShapeError } from "./pending.js";
@@ -48,7 +49,22 @@ import { isDeployment, isDomainCopy } from "./dns-copies.js";
 export interface CrossReceipt {
   /** Credits and actions: `<txHash>:<n>` (the tx's n-th receipt); settles: `<its id>:settle`. */
   id: string;
-  kind: "credit" | "action" | "settle" | "register" | "burn" | "token" | "free" | "domain" | "read" | "values" | "release" | "pending" | "ask" | "wound";
+  kind:
+    | "credit"
+    | "action"
+    | "settle"
+    | "register"
+    | "burn"
+    | "token"
+    | "free"
+    | "domain"
+    | "read"
+    | "values"
+    | "release"
+    | "pending"
+    | "ask"
+    | "wound"
+    | "index";
   txHash: string;
   fromShard: number;
   toShard: number;
@@ -504,8 +520,8 @@ const B58 = /^[1-9A-HJ-NP-Za-km-z]{0,64}$/;
 /** Signed bytes of RAM (freed ones negative), within int64. */
 const SIGNED = /^-?(0|[1-9][0-9]{0,17})$/;
 
-/** The fields a `wound` carries: those of every receipt, nothing more. */
-const WOUND_FIELDS = new Set(["id", "kind", "txHash", "fromShard", "toShard", "token", "account", "counterpart", "amount", "message"]);
+/** The fields a `wound` or an `index` carries: those of every receipt, nothing more. */
+const BARE_FIELDS = new Set(["id", "kind", "txHash", "fromShard", "toShard", "token", "account", "counterpart", "amount", "message"]);
 
 /** The payers a `ram` record can have when a doPay rewrites it (paidRam): token.iost, whose writes name it, or none. */
 export const PAID_RAM: ReadonlySet<unknown> = new Set(["", "token.iost"]);
@@ -620,7 +636,7 @@ export function checkReceipt(
   // tx ran on (the only one they heed, incoming.ts) could do anyway by failing its own part with gaveWay.
   if (
     r.kind === "wound" &&
-    (Object.keys(r).some((k) => !WOUND_FIELDS.has(k)) ||
+    (Object.keys(r).some((k) => !BARE_FIELDS.has(k)) ||
       typeof r.id !== "string" ||
       !r.id.startsWith(`${r.txHash}:wound:`) ||
       r.fromShard === r.toShard ||
@@ -631,6 +647,22 @@ export function checkReceipt(
       r.message !== "")
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: not a wound of another shard's tx`);
+  // Only the consensus shard keeps `contribute`, and tells only an account's shard: a lie can only list it, with no
+  // record behind it, in the index of an account there.
+  if (
+    r.kind === "index" &&
+    (Object.keys(r).some((k) => !BARE_FIELDS.has(k)) ||
+      r.fromShard !== CONSENSUS_SHARD ||
+      r.token !== CONSENSUS_TOKEN ||
+      typeof r.account !== "string" ||
+      !placedByName(r.account) ||
+      r.toShard === CONSENSUS_SHARD ||
+      shardOf(r.account, count) !== r.toShard ||
+      r.amount !== "0" ||
+      r.counterpart !== "" ||
+      r.message !== "")
+  )
+    throw new ReceiptRefused(`receipt ${r.id} refused: an index of ${JSON.stringify(r.token)} for ${JSON.stringify(r.account)} from shard ${r.fromShard}`);
   // A probe's half is undone whatever its amount (a failed tx's keeps it; one a write absorbed carries 0).
   if (r.probe && r.kind !== "credit") throw new ReceiptRefused(`receipt ${r.id} refused: a probe on a ${r.kind}`);
   // Only what its own half reads, undone with it: a lie charges its own tx another gas, as a lie in its amount does.
