@@ -517,10 +517,16 @@ export function applyIncoming(
         message: "",
       }));
   };
+  /**
+   * Whether a credit still waiting here wounded tx `hash` (`woundsOf`): this shard sends its wound to the others only, and
+   * heeds it itself for as long as that credit waits, so a part or deciding half of that tx coming here gives way.
+   */
+  const woundedHere = (hash: string) => [...wounded].some(([id, txs]) => txs.includes(hash) && !applied.includes(id));
   /** The shard of a wound of `r`'s tx that `r` heeds: one its tx ran on (an action's path, a half's home or sender). */
   const woundedFrom = (r: CrossReceipt): number | undefined => {
     const deciding = r.kind === "credit" && r.payer?.reserve !== undefined && !r.probe;
     if (r.kind !== "action" && !deciding) return undefined;
+    if (woundedHere(r.txHash)) return shard;
     const ran = r.kind === "action" ? [...(r.forward?.path ?? []), r.fromShard] : [r.fromShard, shardOf(r.payer!.publisher, count)];
     return wounds.get(r.txHash)?.find((from) => ran.includes(from));
   };
