@@ -73,6 +73,7 @@ import {
   readOnlyKeys,
   rerunTx,
   restart,
+  creditsLeaving,
   sawDecided,
   staleReaders,
   takeRelease,
@@ -1044,6 +1045,7 @@ export function applyIncoming(
     if (more.length > 0) d.told = [...(d.told ?? []), ...more.map((x) => x.account)];
   }
   outgoing.push(...answerAsks(state, asks, shard));
+  creditsLeaving(state, outgoing);
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {

@@ -37,7 +37,7 @@ import {
   remoteKeyShard,
   withCompanion,
 } from "../sharding/reads.js";
-import { awaitsSettle, type CrossReceipt, ReceiptRefused, type Settlement } from "../sharding/receipts.js";
+import { awaitsSettle, bundleOf, type CrossReceipt, ReceiptRefused, receiverKeys, type Settlement } from "../sharding/receipts.js";
 import { createdBy, isPending, pendingOf } from "../sharding/pending.js";
 import { movePledge, type PledgeMove, pledgesAt } from "../sharding/pledges.js";
 import { answerOf, type Asking, ageOf, askOf, mayCreateNames } from "../sharding/asks.js";
@@ -912,6 +912,29 @@ export function takeStale(state: State, r: CrossReceipt): void {
   if (p === undefined || p.txHash !== r.txHash || !p.locked.includes(r.fromShard) || p.stale) return;
   p.stale = true;
   putParked(state, p);
+}
+
+/**
+ * Credits `out` leaving this shard with its chunk mark `stale` the parts parked here that they tell (`tells`) and that
+ * hold their receivers' records (`receiverKeys`) on the credits' shards, as those shards' notices (`staleReaders`) would
+ * a block after the credits land there: a part whose answer from such a shard was made before a credit landed there
+ * may have its round in by then and run here, where the credit's tx ran first (docs/SHARDING.md "Remote state inside a
+ * contract", _Credits in flight_; in-flight 1342/75 shrunk to two shards).
+ */
+export function creditsLeaving(state: State, out: readonly CrossReceipt[]): void {
+  const credits = out.filter((x) => x.kind === "credit" && !x.probe && x.payer !== undefined).flatMap(bundleOf);
+  if (credits.length === 0) return;
+  for (const p of readParked(state)) {
+    const held = new Set([...Object.keys(p.values), ...Object.values(p.asked).flat()]);
+    const told = (x: CrossReceipt) =>
+      x.txHash !== p.txHash &&
+      p.locked.includes(x.toShard) &&
+      tells([x.payer!.at ?? "0", x.payer!.ord ?? ""], ageOf(p)) &&
+      receiverKeys(x).some((k) => held.has(k));
+    if (p.stale || !credits.some(told)) continue;
+    p.stale = true;
+    putParked(state, p);
+  }
 }
 
 /** A `values` answer: only from a shard a parked part asked, for exactly the keys asked. Returns the part, updated. */
