@@ -322,8 +322,8 @@ function withProbes(settle: CrossReceipt, sent: readonly CrossReceipt[], after: 
 
 /**
  * An incoming receipt waiting for a lock (`x-deferred`): a part that may give way, with the height it first waited at;
- * a credit, with the parts it told to read again (reads.ts staleReaders), each once, and the younger txs whose lock it
- * waits for that it wounded (`woundsOf`), each once.
+ * a credit, with the parts it told to read again (reads.ts staleReaders), each once, and the txs whose lock it waits
+ * for that it wounded (`woundsOf`), each once.
  */
 type Deferred = CrossReceipt & { since?: number; told?: string[]; wounded?: string[]; ran?: ForwardResult };
 
@@ -487,22 +487,26 @@ export function applyIncoming(
   const count = block.shard?.count ?? 1;
   for (const r of pulled) checkReceipt(r, count, (sym) => tokenHome(state, count, sym), block);
   /**
-   * The txs an older tx's credit waits for on another shard (`wound`), with the shards that said so: their parts and
+   * The txs a credit waits for on another shard, wounded (`wound`), with the shards that said so: their parts and
    * deciding halves applied here in this chunk give way rather than run (a wound is heeded before any receipt of it).
    */
   const wounds = new Map<string, number[]>();
   for (const r of pulled) if (r.kind === "wound") wounds.set(r.txHash, [...(wounds.get(r.txHash) ?? []), r.fromShard]);
   /**
-   * Wounds of `holder`, younger than credit `r`'s tx, whose lock `r` waits for here, to every other shard, once per
-   * credit and holder: that tx gives way wherever a part or deciding half of it comes next, undone everywhere and run
-   * again from its home (docs/SHARDING.md "Atomic txs", _Giving way_), so the credit lands before it, as its tx ran
-   * before it at home. None for a probe (it lands nothing) or a credit with no age (a shard that sends none).
+   * Wounds of `holder`, whose lock `r` waits for here, to every other shard, once per credit and holder: that tx gives
+   * way wherever a part or deciding half of it comes next, undone everywhere and run again from its home (docs/SHARDING.md
+   * "Atomic txs", _Giving way_), so the credit lands before it, as its tx ran before it at home. The holder is younger
+   * than `r`'s tx, or of its block when `r` is no deciding half: that tx is decided, its writes elsewhere stand unlocked
+   * and txs run after them there, which a wait here would put after the holder's later parts too (docs/SHARDING.md
+   * "Atomic txs", _Credits wound_). None for a probe (it lands nothing) or a credit with no age (a shard that sends none).
    */
   const woundsOf = (r: CrossReceipt, holder: string | null): CrossReceipt[] => {
     const at = r.payer?.at;
     const ord = r.payer?.ord;
     if (r.probe || at === undefined || ord === undefined || holder === null || holder === r.txHash) return [];
-    if (wounded.get(r.id)?.includes(holder) || !older([at, ord], holderAge(state, holder))) return [];
+    const age = holderAge(state, holder);
+    const decided = r.payer?.reserve === undefined;
+    if (wounded.get(r.id)?.includes(holder) || !(older([at, ord], age) || (decided && BigInt(at) === BigInt(age[0])))) return [];
     return Array.from({ length: count }, (_, to) => to)
       .filter((to) => to !== shard)
       .map((to) => ({
@@ -564,11 +568,11 @@ export function applyIncoming(
       state.checkpoint();
       const woundedAt = woundedFrom(r);
       if (woundedAt !== undefined) {
-        // An older tx's credit waits for its tx's lock there: it gives way as a part (or half) that waited out an older
-        // tx's lock does, so that credit lands before its tx runs again.
+        // A credit that wounded its tx waits for its tx's lock there: it gives way as a part (or half) that waited out an
+        // older tx's lock does, so that credit lands before its tx runs again.
         state.rollback();
         applied.push(r.id);
-        const why = `a credit of an older tx waits for its lock on shard ${woundedAt}; this ${r.kind === "credit" ? "half" : "part"} gave way`;
+        const why = `a credit of an older tx, or a decided one of its block, waits for its lock on shard ${woundedAt}; this ${r.kind === "credit" ? "half" : "part"} gave way`;
         if (r.kind === "credit") outgoing.push(halfGaveWay(r, shard, why));
         else outgoing.push(...(rerun ? partGaveWay(state, rerun, shard) : []), gaveWay(state, r, block.shard!, why));
         return;
@@ -1049,10 +1053,10 @@ export function applyIncoming(
   // Parts whose every answer came run again, first in the chunk, in the order they parked.
   for (const p of guard ? readyParts(state, Number(block.number)) : []) {
     if (p.gaveWay && p.receipt) {
-      // A read of it waited PART_WAIT blocks for an older tx's lock, or a credit of an older tx waits for its tx's lock (a
-      // wound, woundParked): it gives way as a part meeting that lock here would.
+      // A read of it waited PART_WAIT blocks for an older tx's lock, or a credit waits for its tx's lock (a wound,
+      // woundParked): it gives way as a part meeting that lock here would.
       applied.push(p.receipt.id);
-      const why = "lock wait: a read of another shard waited for the lock of an older tx, or a credit of an older tx for its tx's";
+      const why = "lock wait: a read of another shard waited for the lock of an older tx, or a credit that wounded its tx for its lock";
       outgoing.push(...partGaveWay(state, p, shard), gaveWay(state, p.receipt, block.shard!, `${why}; this part gave way`));
       continue;
     }

@@ -20,9 +20,9 @@
  * `domain` receipts copy a url's domain.iost records from the consensus shard,
  * which decides them, to every other one (contracts/domain.ts), not answered.
  * `pending` receipts tell every shard a name a tx may still create, and a failed tx cancels them (pending.ts),
- * not answered. `wound` receipts tell every other shard that a credit of an older tx waits for the lock of tx
- * `txHash` where it lands: a part or deciding half of that tx applied with it there gives way (executor/incoming.ts),
- * not answered. `index` receipts tell an account's shard that the consensus shard wrote its first `contribute`
+ * not answered. `wound` receipts tell every other shard that a credit of an older tx, or of a decided tx of its
+ * block, waits for the lock of tx `txHash` where it lands: a part or deciding half of that tx applied with it there
+ * gives way (executor/incoming.ts), not answered. `index` receipts tell an account's shard that the consensus shard wrote its first `contribute`
  * (contracts/token.ts listAtHome), which its token index there lists from then on, not answered.
  *
  * Supply: an amount is in exactly one place at every height — a balance or
