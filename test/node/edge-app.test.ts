@@ -466,12 +466,17 @@ describe("reads", () => {
     expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo", "coordinator.chainInfo"]);
   });
 
-  it("getChainInfo with Cache-Control: no-cache asks the coordinator now, memo or not", async () => {
-    const f = fakeEnv();
-    await call(f.env, "/getChainInfo");
+  it("getChainInfo with Cache-Control: no-cache asks the coordinator now, memo or not, and the memo keeps that answer", async () => {
+    let head = 10;
+    const f = fakeEnv({ coordinator: { chainInfo: async () => ({ chain_id: 1020, head_block: String(head++) }) } });
+    expect((await call(f.env, "/getChainInfo")).body.head_block).toBe("10");
     await call(f.env, "/getChainInfo", { headers: { "Cache-Control": "no-cache" } });
-    await call(f.env, "/getChainInfo", { headers: { "Cache-Control": "no-cache" } });
+    expect((await call(f.env, "/getChainInfo", { headers: { "Cache-Control": "no-cache" } })).body.head_block).toBe("12");
     expect(f.calls.map((c) => c.method)).toEqual(["coordinator.chainInfo", "coordinator.chainInfo", "coordinator.chainInfo"]);
+    // Within HEAD_MEMO_MS, what the isolate answers next (and labels reads through peers by) is never below what a
+    // no-cache client was just shown (network groups.test.ts: a peer read labelled block 3 after a fresh LIB 4).
+    expect((await call(f.env, "/getChainInfo")).body.head_block).toBe("12");
+    expect(f.calls).toHaveLength(3);
   });
 
   it("blocks: complete=true adds the chunk's transactions, false an empty array", async () => {

@@ -86,16 +86,17 @@ export async function finalRead(c: Context<AppEnv>, key: Request, compute: () =>
 /**
  * One answer per `key` shared by every request of this isolate for HEAD_MEMO_MS, and one
  * call in flight at a time: N explorer tabs polling /getChainInfo cost one coordinator
- * call per interval, not N. A failed call is not kept.
+ * call per interval, not N. A failed call is not kept. `fresh` calls now and keeps that answer for
+ * the others: what one client was just shown, no later read of the isolate goes below.
  */
 export class HeadMemo {
   private readonly memo = new WeakMap<object, Map<string, { at: number; value: Promise<Json> }>>();
 
-  get(owner: object, key: string, now: number, load: () => Promise<Json>): Promise<Json> {
+  get(owner: object, key: string, now: number, load: () => Promise<Json>, fresh = false): Promise<Json> {
     let byKey = this.memo.get(owner);
     if (byKey === undefined) this.memo.set(owner, (byKey = new Map()));
     const held = byKey.get(key);
-    if (held !== undefined && now - held.at < HEAD_MEMO_MS) return held.value;
+    if (!fresh && held !== undefined && now - held.at < HEAD_MEMO_MS) return held.value;
     const value = load();
     const entry = { at: now, value };
     byKey.set(key, entry);

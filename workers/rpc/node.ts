@@ -13,12 +13,13 @@ export const nodeRoutes = new Hono<AppEnv>();
 
 /**
  * The coordinator's chain info, shared by this isolate's requests for HEAD_MEMO_MS (lib/cache.ts);
- * `fresh` asks the coordinator now (a client that sent `Cache-Control: no-cache`).
+ * `fresh` asks the coordinator now (a client that sent `Cache-Control: no-cache`) and shares that answer:
+ * a read through a peer labelled by the memo's LIB (lib/peer-read.ts) then never goes below the LIB
+ * such a client was just shown (network groups.test.ts saw block 3 after a fresh LIB 4).
  */
 export function chainInfoOf(env: Env, fresh = false): Promise<Json> {
   // Reading the chain is a good moment to make sure it is ticking: the same call wakes the coordinator.
-  if (fresh) return coordinator(env).chainInfo(true);
-  return headMemo.get(memoOwner(env), "chainInfo", Date.now(), () => coordinator(env).chainInfo(true));
+  return headMemo.get(memoOwner(env), "chainInfo", Date.now(), () => coordinator(env).chainInfo(true), fresh);
 }
 
 nodeRoutes.get("/getNodeInfo", async (c) => {
