@@ -358,6 +358,8 @@ export function runForwarded(
   );
   // The cap is the tx's: this part's spending adds to the earlier parts' (checkReceipt refused a bad `spent`).
   h.amountTotal = spentMap(f.spent)!;
+  // Credits passing through that absorb bundled into an earlier one's probe (`also`): absorbed here too.
+  const bundled: CrossReceipt[] = [];
   // One shard landed the credits passing through before this part's actions: its reads count them (remote.ts withCredits).
   if (state instanceof ShardState && state.reads) {
     // The earlier parts' reads count, as one shard's one run counts every action's.
@@ -371,6 +373,7 @@ export function runForwarded(
       for (const x of gone) {
         const i = adopted.indexOf(x);
         if (i < 0) continue;
+        bundled.push(passing[i]);
         adopted.splice(i, 1);
         passing.splice(i, 1);
       }
@@ -384,7 +387,9 @@ export function runForwarded(
   // A probe carried here (its home's: forward.ts carryCredits) rides on as it came; one absorbed here goes after.
   const absorbedHere = (i: number) => adopted[i].probe === true && !passing[i].probe;
   const riding = () => {
-    absorbed = passing.filter((_, i) => absorbedHere(i));
+    // A bundled one's amount rides in the write too: left out, a failure sent it back to no one, nowhere for a block.
+    const first = passing.filter((_, i) => absorbedHere(i));
+    absorbed = (f.credits ?? []).filter((x) => first.includes(x) || bundled.includes(x));
     return passing.filter((_, i) => !absorbedHere(i));
   };
   /** Those absorbed here go from here: their amounts ride in the write, which a failure sends back as they came (`landed`). */

@@ -1010,6 +1010,22 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user01", who: "user05", moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 34, seed 148, shrunk). user06 (shard 2) votes twice through contract 3:
+  // two credits of 10 iost to vote.iost (shard 0) ride on. The unvote through contract 1 writes vote.iost's balance,
+  // which absorbs both, the second bundled into the first's probe (remote.ts absorb), and the gold transfer through
+  // contract 0 fails. Shard 1's failed settle sent back (`returned`) only the first, absorb having dropped the second
+  // from the credits passing through: its 10 iost were nowhere for a block, until shard 3 undid the votes. Both go back
+  // now (forwarded.ts `bundled`).
+  it("a failed tx's two votes through one contract, absorbed by an unvote's write through another, go back in flight whole", () => {
+    const moves: Move[] = [
+      { op: "vote", cos: false, via: 3, to: "user01" },
+      { op: "vote", cos: false, via: 3, to: "user22" },
+      { op: "unvote", cos: false, via: 1, to: "user01" },
+      { op: "gold", cos: false, via: 0, to: "user05" },
+    ];
+    expect(differs([{ k: "combo", by: "user06", who: null, moves }])).toBeNull();
+  });
+
   // Found by the multi-action property (session 32, seed 74, shrunk): user01 (shard 1) has co-signer user02 (shard 0)
   // buy RAM through contract 2, buys some itself through contract 1, then user02's transfer to ghost1 fails on shard 0,
   // which lands both buys' writes of ram.iost's balance there first. Shard 1's release put that balance back as shard 0
