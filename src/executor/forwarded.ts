@@ -446,8 +446,15 @@ export function runForwarded(
         // On a co-signer's own shard (a return) its escrow rejoins its record.
         // Elsewhere it is held even at 0 when its record names a payer ("" too), as at home: a read of it counts one shard's bytes.
         for (const [acc, bytes] of signerRam) {
-          const held = f.signerPayers?.[acc] !== undefined && state.get(mapKey("token.iost", "TB" + acc, "ram")) === undefined;
-          if (BigInt(bytes) > 0n || held) addBalance(state, "ram", acc, BigInt(bytes), f.signerPayers?.[acc]);
+          const key = mapKey(TOKEN, "TB" + acc, "ram");
+          const payer = f.signerPayers?.[acc];
+          if (BigInt(bytes) > 0n || (payer !== undefined && state.get(key) === undefined)) addBalance(state, "ram", acc, BigInt(bytes), payer);
+          // Back on its shard, a record no doPay of the tx rewrote names the payer its escrow's named where the chain
+          // left it (a lend or sale there names token.iost), as the settle's hand-back names it (incoming.ts handBack):
+          // one shard renamed its one record once; left naming none, a credit of its RAM carried here renamed it again.
+          const cur = decodeValue(state.get(key));
+          if (here(acc) && payer !== undefined && cur !== undefined && cur.payer !== payer && !h.tx.paidRam?.has(acc))
+            state.put(key, encodeValue(cur.value, payer));
         }
         const rejoined = signerRam.filter(([acc, bytes]) => here(acc) && BigInt(bytes) > 0n).map(([acc]) => acc);
         // Any other account of this shard an earlier part's doPay rewrote: the actions may write its record here (a

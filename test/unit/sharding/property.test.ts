@@ -1325,6 +1325,19 @@ describe("N shards ≡ one shard: random sequences of the workload (simulator)",
     expect(differs([{ k: "combo", by: "user22", who: "user09", moves }])).toBeNull();
   });
 
+  // Found by the multi-action property (session 34, seed 153, shrunk): user02 (shard 0) has co-signer user00 (shard 0)
+  // lend RAM to itself through contract 2 (its escrow's record named token.iost's there, its credit carried on), then
+  // lends to user01 through contract 0, back home. There user00's escrow rejoined its record naming none, and the carried
+  // credit's half renamed it token.iost's: 10 bytes to token.iost one shard, renaming its one record once, never charges.
+  // The rejoined record names the escrow's payer, as the settle's hand-back names it (forwarded.ts).
+  it("a co-signer's self-lend through a contract of another shard, then a lend back home, charges token.iost its record's rename once", () => {
+    const moves: Move[] = [
+      { op: "lend", cos: true, via: 2, to: "user00" },
+      { op: "lend", cos: false, via: 0, to: "user01" },
+    ];
+    expect(differs([{ k: "combo", by: "user02", who: "user00", moves }])).toBeNull();
+  });
+
   // 1187/103, shrunk (in flight only: sent one after another, or the lend 6 blocks after the unpledge, they pass; without
   // the failing unpledge too). user00 buys 1000 bytes for user09 (shard 3) through contract 1; user01's unpledge for
   // user09 through contract 2 fails (no pledge), its part holding contract 1's shard until 105; user09 lends 100 bytes to
