@@ -909,12 +909,13 @@ export class Coordinator extends DurableObject<NodeEnv> implements CoordinatorAp
       this.witnessChecks.placeholders += parts.chunks.filter((c, s) => !held.includes(s) && c.placeholder !== undefined).length;
       return null;
     }
+    const why = `block ${b.number} ${b.hash}: ${r.error}`;
     if (r.refused) {
       this.witnessChecks.refused++;
-      this.witnessChecks.last = `block ${b.number} ${b.hash}: ${r.error}`;
+      this.witnessChecks.last = why;
     } else {
       this.witnessChecks.unserved++;
-      this.witnessChecks.lastUnserved = `block ${b.number} ${b.hash}: ${r.error}`;
+      this.witnessChecks.lastUnserved = why;
     }
     return r.error;
   }

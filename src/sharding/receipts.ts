@@ -523,6 +523,9 @@ const SIGNED = /^-?(0|[1-9][0-9]{0,17})$/;
 /** The fields a `wound` or an `index` carries: those of every receipt, nothing more. */
 const BARE_FIELDS = new Set(["id", "kind", "txHash", "fromShard", "toShard", "token", "account", "counterpart", "amount", "message"]);
 
+/** Whether `r` carries only BARE_FIELDS, moving nothing and saying nothing: a `wound`'s or an `index`'s shape. */
+const bare = (r: CrossReceipt) => Object.keys(r).every((k) => BARE_FIELDS.has(k)) && r.amount === "0" && r.counterpart === "" && r.message === "";
+
 /** The payers a `ram` record can have when a doPay rewrites it (paidRam): token.iost, whose writes name it, or none. */
 export const PAID_RAM: ReadonlySet<unknown> = new Set(["", "token.iost"]);
 
@@ -636,31 +639,20 @@ export function checkReceipt(
   // tx ran on (the only one they heed, incoming.ts) could do anyway by failing its own part with gaveWay.
   if (
     r.kind === "wound" &&
-    (Object.keys(r).some((k) => !BARE_FIELDS.has(k)) ||
-      typeof r.id !== "string" ||
-      !r.id.startsWith(`${r.txHash}:wound:`) ||
-      r.fromShard === r.toShard ||
-      r.amount !== "0" ||
-      r.token !== "" ||
-      r.account !== "" ||
-      r.counterpart !== "" ||
-      r.message !== "")
+    (!bare(r) || typeof r.id !== "string" || !r.id.startsWith(`${r.txHash}:wound:`) || r.fromShard === r.toShard || r.token !== "" || r.account !== "")
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: not a wound of another shard's tx`);
   // Only the consensus shard keeps `contribute`, and tells only an account's shard: a lie can only list it, with no
   // record behind it, in the index of an account there.
   if (
     r.kind === "index" &&
-    (Object.keys(r).some((k) => !BARE_FIELDS.has(k)) ||
+    (!bare(r) ||
       r.fromShard !== CONSENSUS_SHARD ||
       r.token !== CONSENSUS_TOKEN ||
       typeof r.account !== "string" ||
       !placedByName(r.account) ||
       r.toShard === CONSENSUS_SHARD ||
-      shardOf(r.account, count) !== r.toShard ||
-      r.amount !== "0" ||
-      r.counterpart !== "" ||
-      r.message !== "")
+      shardOf(r.account, count) !== r.toShard)
   )
     throw new ReceiptRefused(`receipt ${r.id} refused: an index of ${JSON.stringify(r.token)} for ${JSON.stringify(r.account)} from shard ${r.fromShard}`);
   // A probe's half is undone whatever its amount (a failed tx's keeps it; one a write absorbed carries 0).
